@@ -1,0 +1,47 @@
+// One esbuild run for the extension client, the language server, the CLI and the tests.
+// Tests are bundled too, so that they run as plain JavaScript under `node --test` with no loader.
+import * as esbuild from 'esbuild';
+import { readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+
+const production = process.argv.includes('--production');
+const root = new URL('..', import.meta.url).pathname;
+
+function testFiles(dir) {
+  const out = [];
+  for (const e of readdirSync(join(root, dir), { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) out.push(...testFiles(p));
+    else if (/\.test\.ts$/.test(e.name)) out.push(p);
+  }
+  return out;
+}
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  logLevel: 'warning',
+  absWorkingDir: root,
+};
+
+rmSync(join(root, 'dist'), { recursive: true, force: true });
+await Promise.all([
+  esbuild.build({
+    ...common,
+    entryPoints: { client: 'client/src/extension.ts', server: 'server/src/server.ts', cli: 'server/src/cli.ts' },
+    outdir: 'dist',
+    external: ['vscode'],
+    minify: production,
+    sourcemap: !production,
+  }),
+  production ? undefined : (rmSync(join(root, 'out'), { recursive: true, force: true }), esbuild.build({
+    ...common,
+    entryPoints: testFiles('test'),
+    outdir: 'out/test',
+    outbase: 'test',
+    external: ['vscode', 'playwright-core', 'protobufjs', 'vscode-textmate', 'vscode-oniguruma'],
+    sourcemap: 'inline',
+  })),
+]);

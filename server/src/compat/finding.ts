@@ -1,0 +1,34 @@
+// What every check produces. Findings are plain data: the server maps them to diagnostics and code
+// actions, the CLI to text/JSON/SARIF/GitHub annotations, the report to markdown.
+
+import type { Range } from '../proto/ast';
+import type { Severity } from '../proto/binder';
+
+export type Category = 'WIRE' | 'JSON' | 'GO_SOURCE' | 'SEMANTIC' | 'DOCS' | 'POLICY';
+
+/** Where an element lives, as a path of names: `runtime.v1.ContainerConfig.cdi_devices`. */
+export type ElementPath = string;
+
+/** Data a quick fix needs; one variant per fix family, keyed by `kind`. */
+export type FixData =
+  | { kind: 'reserve'; message: ElementPath; isEnum: boolean; number: number; name: string }
+  | { kind: 'restore'; container: ElementPath; isEnum: boolean; declaration: string; doc?: string; number: number; name: string }
+  | { kind: 'renumber'; to: number; label: string }
+  | { kind: 'rename'; to: string }
+  | { kind: 'docStub'; element: 'rpc' | 'message' | 'field' | 'enum' | 'enumValue' | 'service'; name: string };
+
+export interface Finding {
+  rule: string;
+  category: Category;
+  severity: Severity;
+  /** One line naming the element and the baseline tag. */
+  message: string;
+  /** Where in the current file; for deletions the enclosing element. */
+  range: Range;
+  /** Fully-qualified element the finding is about. */
+  element: ElementPath;
+  /** Data for quick fixes; absent where no automatic fix exists. */
+  fixes?: FixData[];
+  /** Extra facts for hovers and the report (e.g. which release used a number last). */
+  related?: { message: string; range?: Range }[];
+}

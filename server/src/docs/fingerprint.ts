@@ -1,0 +1,51 @@
+// A doc comment reduced to what can change its meaning: the words that carry units, value formats,
+// obligations, call order and the names of other elements. The bundled release index stores only this
+// (a hash plus the term set), never upstream text, and the SEMANTIC rule compares term sets.
+
+const MEANING_WORDS = new Set([
+  // obligations
+  'must', 'should', 'may', 'required', 'optional', 'never', 'always', 'only', 'not', 'deprecated', 'ignored', 'ignore',
+  // call order
+  'before', 'after', 'first', 'then', 'once', 'prior', 'until', 'while', 'during', 'concurrently', 'idempotent', 'retry',
+  // units and formats
+  'seconds', 'second', 'milliseconds', 'millisecond', 'microseconds', 'nanoseconds', 'nanosecond', 'ns', 'ms', 'bytes',
+  'byte', 'kib', 'mib', 'gib', 'kb', 'mb', 'percent', 'percentage', 'cores', 'millicores', 'shares', 'quota', 'period',
+  'unix', 'epoch', 'rfc3339', 'rfc3339nano', 'base64', 'json', 'yaml', 'utf-8', 'absolute', 'relative', 'path', 'prefix',
+  'suffix', 'empty', 'nil', 'null', 'default', 'zero', 'unset', 'format', 'regex', 'uid', 'gid', 'digest', 'sha256',
+]);
+
+export interface DocFingerprint {
+  /** Hash of the normalized text: equal hashes mean no change worth looking at. */
+  hash: string;
+  /** Sorted meaning-bearing terms. */
+  terms: string[];
+}
+
+export function normalizeDoc(doc: string): string {
+  return doc.replace(/\s+/g, ' ').trim().toLowerCase();
+}
+
+export function fingerprintDoc(doc: string | undefined): DocFingerprint | undefined {
+  if (doc === undefined || !doc.trim()) return undefined;
+  const normalized = normalizeDoc(doc);
+  const terms = new Set<string>();
+  for (const m of doc.matchAll(/[A-Za-z][A-Za-z0-9_.-]*|\d+(?:\.\d+)?/g)) {
+    const w = m[0].replace(/[.-]+$/, '');
+    const lower = w.toLowerCase();
+    if (/^\d/.test(w)) terms.add(w);
+    else if (MEANING_WORDS.has(lower)) terms.add(lower);
+    // CamelCase names (RPCs, messages) and SCREAMING_CASE names (enum values) are references to elements.
+    else if (/^[A-Z][a-z0-9]+[A-Z]/.test(w) || /^[A-Z][A-Z0-9]*_[A-Z0-9_]+$/.test(w)) terms.add(w);
+  }
+  return { hash: fnv1a(normalized), terms: [...terms].sort() };
+}
+
+/** FNV-1a 32-bit: tiny, stable across runs, and enough to tell "unchanged" from "changed". */
+export function fnv1a(s: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0).toString(16).padStart(8, '0');
+}

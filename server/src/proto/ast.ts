@@ -1,0 +1,195 @@
+// Syntax tree of one .proto file. Positions are LSP-style: zero-based line and UTF-16 character, which
+// is what JavaScript string indices count, so no conversion is needed anywhere downstream.
+
+export interface Position {
+  line: number;
+  character: number;
+}
+
+export interface Range {
+  start: Position;
+  end: Position;
+}
+
+export interface Comment {
+  /** Text without the comment markers, lines joined with "\n". */
+  text: string;
+  range: Range;
+  block: boolean;
+}
+
+/** Comments attached the way protoc attaches them (see lexer.ts for the rules). */
+export interface Comments {
+  leading?: Comment;
+  trailing?: Comment;
+  detached: Comment[];
+}
+
+export interface SyntaxError {
+  message: string;
+  range: Range;
+}
+
+export interface Named {
+  name: string;
+  nameRange: Range;
+}
+
+export interface OptionNode {
+  kind: 'option';
+  /** As written, e.g. `deprecated`, `(gogoproto.marshaler_all)`, `(foo.bar).baz`. */
+  name: string;
+  nameRange: Range;
+  /** Source text of the value; aggregate values keep their braces. */
+  value: string;
+  valueRange: Range;
+  range: Range;
+}
+
+export interface ReservedNode {
+  kind: 'reserved';
+  /** Inclusive ranges; `max` is stored as Infinity and resolved by the binder (fields vs enums). */
+  ranges: { start: number; end: number; range: Range }[];
+  names: { name: string; range: Range }[];
+  range: Range;
+  comments: Comments;
+}
+
+export interface ExtensionsNode {
+  kind: 'extensions';
+  ranges: { start: number; end: number; range: Range }[];
+  range: Range;
+}
+
+export type Label = 'optional' | 'repeated' | 'required';
+
+export interface FieldNode extends Named {
+  kind: 'field';
+  label?: Label;
+  labelRange?: Range;
+  /** Type as written (`string`, `.runtime.v1.Foo`, `Foo.Bar`); for maps the value type. */
+  type: string;
+  typeRange: Range;
+  /** Set for `map<K, V>` fields. */
+  mapKey?: string;
+  /** Number as written; undefined when missing or not a number. */
+  number?: number;
+  numberRange: Range;
+  options: OptionNode[];
+  /** Name of the enclosing oneof. */
+  oneof?: string;
+  /** `group` fields carry their body as a nested message of the same name. */
+  group?: MessageNode;
+  range: Range;
+  comments: Comments;
+}
+
+export interface OneofNode extends Named {
+  kind: 'oneof';
+  fields: FieldNode[];
+  options: OptionNode[];
+  range: Range;
+  comments: Comments;
+}
+
+export interface MessageNode extends Named {
+  kind: 'message';
+  /** All fields in declaration order, including those inside oneofs. */
+  fields: FieldNode[];
+  oneofs: OneofNode[];
+  messages: MessageNode[];
+  enums: EnumNode[];
+  extends: ExtendNode[];
+  reserved: ReservedNode[];
+  extensions: ExtensionsNode[];
+  options: OptionNode[];
+  range: Range;
+  /** Position right after `{` and right before `}` (for edits that insert into the body). */
+  bodyRange: Range;
+  comments: Comments;
+}
+
+export interface EnumValueNode extends Named {
+  kind: 'enumValue';
+  number?: number;
+  numberRange: Range;
+  options: OptionNode[];
+  range: Range;
+  comments: Comments;
+}
+
+export interface EnumNode extends Named {
+  kind: 'enum';
+  values: EnumValueNode[];
+  reserved: ReservedNode[];
+  options: OptionNode[];
+  range: Range;
+  bodyRange: Range;
+  comments: Comments;
+}
+
+export interface RpcNode extends Named {
+  kind: 'rpc';
+  requestType: string;
+  requestTypeRange: Range;
+  requestStream: boolean;
+  responseType: string;
+  responseTypeRange: Range;
+  responseStream: boolean;
+  options: OptionNode[];
+  range: Range;
+  comments: Comments;
+}
+
+export interface ServiceNode extends Named {
+  kind: 'service';
+  rpcs: RpcNode[];
+  options: OptionNode[];
+  range: Range;
+  bodyRange: Range;
+  comments: Comments;
+}
+
+export interface ExtendNode {
+  kind: 'extend';
+  extendee: string;
+  extendeeRange: Range;
+  fields: FieldNode[];
+  range: Range;
+  comments: Comments;
+}
+
+export interface ImportNode {
+  kind: 'import';
+  path: string;
+  pathRange: Range;
+  modifier?: 'public' | 'weak';
+  range: Range;
+}
+
+export interface ProtoFile {
+  kind: 'file';
+  syntax?: { value: string; range: Range };
+  edition?: { value: string; range: Range };
+  package?: { name: string; nameRange: Range; range: Range };
+  imports: ImportNode[];
+  options: OptionNode[];
+  messages: MessageNode[];
+  enums: EnumNode[];
+  services: ServiceNode[];
+  extends: ExtendNode[];
+  errors: SyntaxError[];
+  /** Range of the whole text. */
+  range: Range;
+}
+
+export function rangeContains(r: Range, p: Position): boolean {
+  if (p.line < r.start.line || p.line > r.end.line) return false;
+  if (p.line === r.start.line && p.character < r.start.character) return false;
+  if (p.line === r.end.line && p.character > r.end.character) return false;
+  return true;
+}
+
+export function comparePositions(a: Position, b: Position): number {
+  return a.line - b.line || a.character - b.character;
+}

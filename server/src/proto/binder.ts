@@ -1,0 +1,371 @@
+// Binder: syntax tree → model. Resolves type references the way protoc does (innermost scope first,
+// package prefixes count as scopes), and reports what protoc would reject about names and numbers.
+
+import type {
+  EnumNode, FieldNode, MessageNode, OptionNode, ProtoFile, Range, ReservedNode, RpcNode, ServiceNode,
+} from './ast';
+import {
+  SCALARS, jsonNameOf, isReserved, type ApiModel, type EnumDef, type FieldDef, type FieldLabel, type MessageDef, type ServiceDef,
+} from './model';
+import { parse, FIELD_MAX } from './parser';
+import { wellKnownTypes } from './wellKnown';
+
+export type Severity = 'error' | 'warning' | 'information' | 'hint';
+
+export interface Problem {
+  /** Stable code, e.g. `syntax`, `unresolved-type`, `duplicate-number`. */
+  code: string;
+  message: string;
+  range: Range;
+  severity: Severity;
+}
+
+export interface Declaration {
+  fqn: string;
+  kind: 'message' | 'enum' | 'service' | 'package';
+  /** Where it is declared; undefined for bundled well-known types. */
+  uri?: string;
+  nameRange?: Range;
+  doc?: string;
+}
+
+export interface TypeReference {
+  range: Range;
+  /** Fully-qualified target, when resolved. */
+  target?: string;
+  written: string;
+}
+
+export interface BoundFile {
+  uri: string;
+  ast: ProtoFile;
+  model: ApiModel;
+  problems: Problem[];
+  references: TypeReference[];
+  declarations: Map<string, Declaration>;
+}
+
+/** Finds imported files. Implementations decide where to look; the binder only needs text or a miss. */
+export interface ImportResolver {
+  resolve(importPath: string, fromUri: string): { uri: string; text: string } | { tried: string[] };
+}
+
+const ENUM_MAX = 2147483647;
+const MAX_IMPORT_DEPTH = 16;
+
+export function bind(ast: ProtoFile, uri: string, resolver?: ImportResolver): BoundFile {
+  return new Binder(ast, uri, resolver).run();
+}
+
+class Binder {
+  private readonly problems: Problem[] = [];
+  private readonly declarations = new Map<string, Declaration>();
+  private readonly references: TypeReference[] = [];
+  private readonly pkg: string;
+  private readonly proto3: boolean;
+
+  constructor(private readonly ast: ProtoFile, private readonly uri: string, private readonly resolver?: ImportResolver) {
+    this.pkg = ast.package?.name.replace(/^\./, '') ?? '';
+    this.proto3 = ast.syntax?.value === 'proto3';
+  }
+
+  run(): BoundFile {
+    for (const e of this.ast.errors) this.problem('syntax', e.message, e.range, 'error');
+    this.declarePackage(this.pkg, this.uri);
+    this.loadImports();
+    this.declareFile(this.ast, this.uri, true);
+    const model: ApiModel = {
+      package: this.pkg,
+      syntax: this.ast.edition ? 'editions' : this.proto3 ? 'proto3' : 'proto2',
+      messages: [],
+      enums: [],
+      services: [],
+    };
+    const scope = this.pkg;
+    for (const m of this.ast.messages) this.message(m, scope, model);
+    for (const e of this.ast.enums) model.enums.push(this.enumDef(e, scope));
+    for (const s of this.ast.services) model.services.push(this.service(s, scope));
+    for (const x of this.ast.extends) this.extend(x.extendee, x.extendeeRange, x.fields, scope);
+    return { uri: this.uri, ast: this.ast, model, problems: this.problems, references: this.references, declarations: this.declarations };
+  }
+
+  private problem(code: string, message: string, range: Range, severity: Severity): void {
+    this.problems.push({ code, message, range, severity });
+  }
+
+  // ---- declarations --------------------------------------------------------------------------------
+
+  private declarePackage(pkg: string, uri?: string): void {
+    let prefix = '';
+    for (const part of pkg ? pkg.split('.') : []) {
+      prefix = prefix ? `${prefix}.${part}` : part;
+      if (!this.declarations.has(prefix)) this.declarations.set(prefix, uri ? { fqn: prefix, kind: 'package', uri } : { fqn: prefix, kind: 'package' });
+    }
+  }
+
+  /** Declares every type of a file; only the file being bound reports duplicates. */
+  private declareFile(ast: ProtoFile, uri: string, report: boolean): void {
+    const pkg = ast.package?.name.replace(/^\./, '') ?? '';
+    const declare = (fqn: string, kind: Declaration['kind'], nameRange: Range, doc?: string): void => {
+      const prev = this.declarations.get(fqn);
+      if (prev && prev.kind !== 'package' && report) {
+        const where = prev.uri === this.uri ? '' : ` (also declared in ${prev.uri ?? 'a bundled file'})`;
+        this.problem('duplicate-name', `"${fqn}" is already defined${where}`, nameRange, 'error');
+        return;
+      }
+      const d: Declaration = { fqn, kind, uri, nameRange };
+      if (doc !== undefined) d.doc = doc;
+      this.declarations.set(fqn, d);
+    };
+    const walkMessage = (m: MessageNode, scope: string): void => {
+      if (!m.name) return;
+      const fqn = join(scope, m.name);
+      declare(fqn, 'message', m.nameRange, m.comments.leading?.text);
+      for (const n of m.messages) walkMessage(n, fqn);
+      for (const f of m.fields) if (f.group) walkMessage(f.group, fqn);
+      for (const e of m.enums) if (e.name) declare(join(fqn, e.name), 'enum', e.nameRange, e.comments.leading?.text);
+    };
+    for (const m of ast.messages) walkMessage(m, pkg);
+    for (const e of ast.enums) if (e.name) declare(join(pkg, e.name), 'enum', e.nameRange, e.comments.leading?.text);
+    for (const s of ast.services) if (s.name) declare(join(pkg, s.name), 'service', s.nameRange, s.comments.leading?.text);
+  }
+
+  private loadImports(): void {
+    const seen = new Set<string>([this.uri]);
+    const visit = (ast: ProtoFile, fromUri: string, depth: number, direct: boolean): void => {
+      for (const imp of ast.imports) {
+        // Only the file's own imports and public imports of those are visible, as in protoc.
+        if (!direct && imp.modifier !== 'public') continue;
+        const wkt = wellKnownTypes(imp.path);
+        if (wkt) {
+          this.declarePackage('google.protobuf');
+          for (const t of wkt) if (!this.declarations.has(t.fqn)) this.declarations.set(t.fqn, { fqn: t.fqn, kind: t.kind });
+          continue;
+        }
+        const found = this.resolver?.resolve(imp.path, fromUri);
+        if (!found || 'tried' in found) {
+          if (direct) {
+            const tried = found && 'tried' in found && found.tried.length ? ` (looked in ${found.tried.join(', ')})` : ' (no import paths are configured)';
+            this.problem('unresolved-import', `import "${imp.path}" was not found${tried}; types from it are not checked`, imp.pathRange, 'warning');
+          }
+          continue;
+        }
+        if (seen.has(found.uri) || depth >= MAX_IMPORT_DEPTH) continue;
+        seen.add(found.uri);
+        const sub = parse(found.text);
+        this.declarePackage(sub.package?.name.replace(/^\./, '') ?? '', found.uri);
+        this.declareFile(sub, found.uri, false);
+        visit(sub, found.uri, depth + 1, false);
+      }
+    };
+    visit(this.ast, this.uri, 0, true);
+  }
+
+  // ---- resolution ----------------------------------------------------------------------------------
+
+  /** protoc's lookup: find the first name component in the innermost scope that has it, then the rest. */
+  resolveType(written: string, scope: string): Declaration | undefined {
+    if (written.startsWith('.')) return this.declarations.get(written.slice(1));
+    const dot = written.indexOf('.');
+    const first = dot < 0 ? written : written.slice(0, dot);
+    let s = scope;
+    for (;;) {
+      const candidate = join(s, first);
+      const d = this.declarations.get(candidate);
+      if (d) {
+        if (dot < 0) {
+          if (d.kind !== 'package') return d;
+        } else {
+          const full = this.declarations.get(join(s, written));
+          if (full) return full;
+          // protoc stops at the first scope that has the first component, unless it is not a container.
+          if (d.kind === 'message' || d.kind === 'package') return undefined;
+        }
+      }
+      if (!s) return undefined;
+      const k = s.lastIndexOf('.');
+      s = k < 0 ? '' : s.slice(0, k);
+    }
+  }
+
+  private typeRef(written: string, range: Range, scope: string): Declaration | undefined {
+    if (!written) return undefined;
+    const d = this.resolveType(written, scope);
+    const ref: TypeReference = { range, written };
+    if (d) ref.target = d.fqn;
+    this.references.push(ref);
+    if (!d) this.problem('unresolved-type', `unknown type "${written}"`, range, 'error');
+    return d;
+  }
+
+  // ---- elements ------------------------------------------------------------------------------------
+
+  private message(m: MessageNode, scope: string, model: ApiModel): void {
+    if (!m.name) return;
+    const fqn = join(scope, m.name);
+    const def: MessageDef = { fqn, name: m.name, fields: [], oneofs: m.oneofs.map((o) => o.name), reservedNumbers: [], reservedNames: [], node: m };
+    if (m.comments.leading) def.doc = m.comments.leading.text;
+    if (isDeprecated(m.options)) def.deprecated = true;
+    model.messages.push(def);
+    this.reserved(m.reserved, def, FIELD_MAX);
+
+    const byNumber = new Map<number, FieldNode>();
+    const byName = new Map<string, FieldNode>();
+    const byJson = new Map<string, FieldNode>();
+    for (const f of m.fields) {
+      const field = this.field(f, fqn);
+      if (!field) continue;
+      def.fields.push(field);
+      const n = f.number!;
+      const dupe = byNumber.get(n);
+      if (dupe) this.problem('duplicate-number', `field number ${n} is already used by "${dupe.name}"`, f.numberRange, 'error');
+      else byNumber.set(n, f);
+      const same = byName.get(f.name);
+      if (same) this.problem('duplicate-name', `field "${f.name}" is already defined in "${m.name}"`, f.nameRange, 'error');
+      else byName.set(f.name, f);
+      if (this.proto3 && !same) {
+        const j = byJson.get(field.jsonName);
+        if (j) this.problem('duplicate-json-name', `JSON name "${field.jsonName}" of "${f.name}" conflicts with field "${j.name}"`, f.nameRange, 'error');
+        else byJson.set(field.jsonName, f);
+      }
+      if (n < 1 || n > FIELD_MAX) this.problem('number-out-of-range', `field number ${n} is out of range (1 to ${FIELD_MAX})`, f.numberRange, 'error');
+      else if (n >= 19000 && n <= 19999) this.problem('number-reserved-by-protobuf', `field numbers 19000 to 19999 are reserved for the protobuf implementation`, f.numberRange, 'error');
+      if (isReserved(def.reservedNumbers, n)) this.problem('uses-reserved', `field "${f.name}" uses reserved number ${n}`, f.numberRange, 'error');
+      if (def.reservedNames.includes(f.name)) this.problem('uses-reserved', `field name "${f.name}" is reserved`, f.nameRange, 'error');
+    }
+    for (const n of m.messages) this.message(n, fqn, model);
+    for (const f of m.fields) if (f.group) this.message(f.group, fqn, model);
+    for (const e of m.enums) model.enums.push(this.enumDef(e, fqn));
+    for (const x of m.extends) this.extend(x.extendee, x.extendeeRange, x.fields, fqn);
+  }
+
+  private field(f: FieldNode, scope: string): FieldDef | undefined {
+    if (f.number === undefined || !f.name) return undefined;
+    let type: string;
+    let typeKind: FieldDef['typeKind'];
+    if (f.mapKey !== undefined) {
+      if (!SCALARS.has(f.mapKey) || f.mapKey === 'double' || f.mapKey === 'float' || f.mapKey === 'bytes') {
+        this.problem('invalid-map-key', `map key type must be an integer type, bool or string, not "${f.mapKey}"`, f.typeRange, 'error');
+      }
+      const value = this.resolvedName(f.type, f.typeRange, scope);
+      type = `map<${f.mapKey},${value}>`;
+      typeKind = 'map';
+    } else if (SCALARS.has(f.type)) {
+      type = f.type;
+      typeKind = 'scalar';
+    } else {
+      const d = this.typeRef(f.type, f.typeRange, scope);
+      if (d && d.kind !== 'message' && d.kind !== 'enum') {
+        this.problem('not-a-type', `"${f.type}" is a ${d.kind}, not a message or enum`, f.typeRange, 'error');
+      }
+      type = d ? d.fqn : f.type;
+      typeKind = d?.kind === 'message' || d?.kind === 'enum' ? d.kind : 'unresolved';
+    }
+    let label: FieldLabel = f.label ?? (this.proto3 || f.oneof ? 'implicit' : 'optional');
+    if (f.mapKey !== undefined) label = 'repeated';
+    if (f.label === 'required' && this.proto3) this.problem('proto3-required', 'required fields are not allowed in proto3', f.labelRange!, 'error');
+    if (!f.label && !this.proto3 && !f.oneof && f.mapKey === undefined && this.ast.syntax) {
+      this.problem('proto2-label', `field "${f.name}" needs a label (optional, required or repeated) in proto2`, f.nameRange, 'error');
+    }
+    const def: FieldDef = { name: f.name, number: f.number, type, typeKind, label, jsonName: jsonNameOf(f.name), node: f };
+    if (f.oneof) def.oneof = f.oneof;
+    const json = f.options.find((o) => o.name === 'json_name');
+    if (json) def.jsonName = unquote(json.value);
+    if (isDeprecated(f.options)) def.deprecated = true;
+    const packed = f.options.find((o) => o.name === 'packed');
+    if (packed) def.packed = packed.value === 'true';
+    if (f.comments.leading) def.doc = f.comments.leading.text;
+    return def;
+  }
+
+  private resolvedName(written: string, range: Range, scope: string): string {
+    if (SCALARS.has(written)) return written;
+    return this.typeRef(written, range, scope)?.fqn ?? written;
+  }
+
+  private extend(extendee: string, range: Range, fields: FieldNode[], scope: string): void {
+    this.typeRef(extendee, range, scope);
+    for (const f of fields) this.field(f, scope);
+  }
+
+  private enumDef(e: EnumNode, scope: string): EnumDef {
+    const def: EnumDef = { fqn: join(scope, e.name), name: e.name, values: [], reservedNumbers: [], reservedNames: [], node: e };
+    if (e.comments.leading) def.doc = e.comments.leading.text;
+    if (isDeprecated(e.options)) def.deprecated = true;
+    this.reserved(e.reserved, def, ENUM_MAX);
+    const allowAlias = e.options.some((o) => o.name === 'allow_alias' && o.value === 'true');
+    const byNumber = new Map<number, string>();
+    const names = new Set<string>();
+    for (const v of e.values) {
+      if (v.number === undefined) continue;
+      def.values.push({ name: v.name, number: v.number, node: v, ...(v.comments.leading ? { doc: v.comments.leading.text } : {}), ...(isDeprecated(v.options) ? { deprecated: true } : {}) });
+      const prev = byNumber.get(v.number);
+      if (prev !== undefined && !allowAlias) {
+        this.problem('duplicate-number', `enum value number ${v.number} is already used by "${prev}" (set option allow_alias = true to allow aliases)`, v.numberRange, 'error');
+      } else if (prev === undefined) byNumber.set(v.number, v.name);
+      if (names.has(v.name)) this.problem('duplicate-name', `enum value "${v.name}" is already defined`, v.nameRange, 'error');
+      names.add(v.name);
+      if (v.number < -2147483648 || v.number > ENUM_MAX) this.problem('number-out-of-range', `enum value ${v.number} is out of the int32 range`, v.numberRange, 'error');
+      if (isReserved(def.reservedNumbers, v.number)) this.problem('uses-reserved', `enum value "${v.name}" uses reserved number ${v.number}`, v.numberRange, 'error');
+      if (def.reservedNames.includes(v.name)) this.problem('uses-reserved', `enum value name "${v.name}" is reserved`, v.nameRange, 'error');
+    }
+    const first = e.values[0];
+    if (this.proto3 && first && first.number !== undefined && first.number !== 0) {
+      this.problem('enum-first-not-zero', `the first value of a proto3 enum must be 0, so that it can be the default`, first.numberRange, 'error');
+    }
+    if (e.values.length === 0 && e.name) this.problem('enum-empty', `enum "${e.name}" must have at least one value`, e.nameRange, 'error');
+    return def;
+  }
+
+  private service(s: ServiceNode, scope: string): ServiceDef {
+    const def: ServiceDef = { fqn: join(scope, s.name), name: s.name, rpcs: [], node: s };
+    if (s.comments.leading) def.doc = s.comments.leading.text;
+    const names = new Set<string>();
+    for (const r of s.rpcs) {
+      def.rpcs.push(this.rpc(r, scope));
+      if (names.has(r.name)) this.problem('duplicate-name', `rpc "${r.name}" is already defined in "${s.name}"`, r.nameRange, 'error');
+      names.add(r.name);
+    }
+    return def;
+  }
+
+  private rpc(r: RpcNode, scope: string): RpcDef {
+    const side = (written: string, range: Range): string => {
+      const d = this.typeRef(written, range, scope);
+      if (d && d.kind !== 'message') this.problem('not-a-message', `rpc ${r.name} needs a message type, but "${written}" is a ${d.kind}`, range, 'error');
+      return d?.fqn ?? written;
+    };
+    const def: RpcDef = {
+      name: r.name, request: side(r.requestType, r.requestTypeRange), response: side(r.responseType, r.responseTypeRange),
+      requestStream: r.requestStream, responseStream: r.responseStream, node: r,
+    };
+    if (r.comments.leading) def.doc = r.comments.leading.text;
+    if (isDeprecated(r.options)) def.deprecated = true;
+    return def;
+  }
+
+  private reserved(nodes: ReservedNode[], def: { reservedNumbers: [number, number][]; reservedNames: string[] }, max: number): void {
+    for (const r of nodes) {
+      for (const x of r.ranges) {
+        if (x.end < x.start) this.problem('invalid-range', `reserved range ${x.start} to ${x.end} ends before it starts`, x.range, 'error');
+        def.reservedNumbers.push([x.start, Math.min(x.end, max)]);
+      }
+      for (const n of r.names) def.reservedNames.push(n.name);
+    }
+  }
+}
+
+type RpcDef = ServiceDef['rpcs'][number];
+
+function join(scope: string, name: string): string {
+  return scope ? `${scope}.${name}` : name;
+}
+
+function isDeprecated(options: OptionNode[]): boolean {
+  return options.some((o) => o.name === 'deprecated' && o.value === 'true');
+}
+
+function unquote(v: string): string {
+  const m = /^(["'])(.*)\1$/s.exec(v);
+  return m ? m[2]! : v;
+}

@@ -1,0 +1,244 @@
+// Hand-written lexer: no protobuf library exposes tokens with UTF-16 positions and comments, and an
+// editor needs both (protobufjs drops positions; protoc is a native binary we cannot ship or spawn per
+// keystroke). It never throws: any unexpected byte becomes an `invalid` token the parser reports.
+
+import type { Comment, Position, Range } from './ast';
+
+export type TokenKind = 'ident' | 'int' | 'float' | 'string' | 'symbol' | 'invalid' | 'eof';
+
+export interface Token {
+  kind: TokenKind;
+  /** Position in the token array, so the parser can look at neighbours without searching. */
+  index: number;
+  /** Source text of the token (for strings: with quotes). */
+  text: string;
+  start: number;
+  end: number;
+  range: Range;
+  /** Comments between the previous token and this one. */
+  pre?: Comment[];
+  /** Set for strings: the decoded value. */
+  value?: string;
+  /** Set for strings and invalid tokens that had a problem. */
+  error?: string;
+}
+
+const enum Ch {
+  Tab = 9, LF = 10, VT = 11, FF = 12, CR = 13, Space = 32, Quote = 34, Apos = 39, Star = 42, Dot = 46,
+  Slash = 47, D0 = 48, D7 = 55, D9 = 57, A = 65, Z = 90, Backslash = 92, Under = 95, a = 97, z = 122,
+}
+
+function isIdentStart(c: number): boolean {
+  return (c >= Ch.a && c <= Ch.z) || (c >= Ch.A && c <= Ch.Z) || c === Ch.Under;
+}
+function isDigit(c: number): boolean {
+  return c >= Ch.D0 && c <= Ch.D9;
+}
+function isIdentPart(c: number): boolean {
+  return isIdentStart(c) || isDigit(c);
+}
+
+/** Tokenizes the whole text. The last token is always `eof` (carrying trailing comments). */
+export function tokenize(text: string): Token[] {
+  const tokens: Token[] = [];
+  const n = text.length;
+  let i = 0;
+  let line = 0;
+  let lineStart = 0;
+  let pending: Comment[] | undefined;
+
+  const pos = (offset: number): Position => ({ line, character: offset - lineStart });
+  // Advances over a newline at i (\n, \r\n or a lone \r, as LSP counts lines).
+  const newline = (): void => {
+    if (text.charCodeAt(i) === Ch.CR && text.charCodeAt(i + 1) === Ch.LF) i++;
+    i++;
+    line++;
+    lineStart = i;
+  };
+
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c === Ch.LF || c === Ch.CR) {
+      newline();
+      continue;
+    }
+    if (c === Ch.Space || c === Ch.Tab || c === Ch.VT || c === Ch.FF || c === 0xfeff) {
+      i++;
+      continue;
+    }
+    const start = i;
+    const startPos = pos(i);
+    if (c === Ch.Slash && text.charCodeAt(i + 1) === Ch.Slash) {
+      while (i < n && text.charCodeAt(i) !== Ch.LF && text.charCodeAt(i) !== Ch.CR) i++;
+      (pending ??= []).push({
+        text: stripLineComment(text.slice(start, i)),
+        range: { start: startPos, end: pos(i) },
+        block: false,
+      });
+      continue;
+    }
+    if (c === Ch.Slash && text.charCodeAt(i + 1) === Ch.Star) {
+      i += 2;
+      let closed = false;
+      while (i < n) {
+        const d = text.charCodeAt(i);
+        if (d === Ch.Star && text.charCodeAt(i + 1) === Ch.Slash) {
+          i += 2;
+          closed = true;
+          break;
+        }
+        if (d === Ch.LF || d === Ch.CR) newline();
+        else i++;
+      }
+      (pending ??= []).push({
+        text: stripBlockComment(text.slice(start, i)),
+        range: { start: startPos, end: pos(i) },
+        block: true,
+      });
+      if (!closed) {
+        tokens.push(make('invalid', start, i, startPos, 'unterminated block comment'));
+      }
+      continue;
+    }
+
+    let kind: TokenKind;
+    let error: string | undefined;
+    let value: string | undefined;
+    if (isIdentStart(c)) {
+      while (i < n && isIdentPart(text.charCodeAt(i))) i++;
+      kind = 'ident';
+    } else if (isDigit(c) || (c === Ch.Dot && isDigit(text.charCodeAt(i + 1)))) {
+      kind = scanNumber();
+    } else if (c === Ch.Quote || c === Ch.Apos) {
+      const r = scanString(c);
+      kind = 'string';
+      value = r.value;
+      error = r.error;
+    } else if (c >= 0xd800 && c <= 0xdbff && i + 1 < n) {
+      // Keep surrogate pairs together so an invalid token never splits a character.
+      i += 2;
+      kind = 'invalid';
+      error = 'unexpected character';
+    } else if ('{}[]()<>;,=.-+:/'.includes(text[i]!)) {
+      i++;
+      kind = 'symbol';
+    } else {
+      i++;
+      kind = 'invalid';
+      error = c === 0 ? 'unexpected NUL byte' : `unexpected character '${text[start]}'`;
+    }
+    const tok = make(kind, start, i, startPos, error);
+    if (value !== undefined) tok.value = value;
+    tokens.push(tok);
+  }
+  tokens.push(make('eof', n, n, pos(n)));
+  return tokens;
+
+  function make(kind: TokenKind, start: number, end: number, startPos: Position, error?: string): Token {
+    const t: Token = { kind, index: tokens.length, text: text.slice(start, end), start, end, range: { start: startPos, end: pos(end) } };
+    if (pending) {
+      t.pre = pending;
+      pending = undefined;
+    }
+    if (error) t.error = error;
+    return t;
+  }
+
+  function scanNumber(): TokenKind {
+    let kind: TokenKind = 'int';
+    if (text.charCodeAt(i) === Ch.D0 && (text[i + 1] === 'x' || text[i + 1] === 'X')) {
+      i += 2;
+      while (i < n && /[0-9a-fA-F]/.test(text[i]!)) i++;
+    } else {
+      while (i < n && isDigit(text.charCodeAt(i))) i++;
+      if (text.charCodeAt(i) === Ch.Dot) {
+        kind = 'float';
+        i++;
+        while (i < n && isDigit(text.charCodeAt(i))) i++;
+      }
+      if (text[i] === 'e' || text[i] === 'E') {
+        const save = i;
+        i++;
+        if (text[i] === '+' || text[i] === '-') i++;
+        if (isDigit(text.charCodeAt(i))) {
+          kind = 'float';
+          while (i < n && isDigit(text.charCodeAt(i))) i++;
+        } else {
+          i = save;
+        }
+      }
+    }
+    // `1foo` is one bad token, not a number followed by an identifier.
+    if (i < n && isIdentStart(text.charCodeAt(i)) && !(kind === 'float' && (text[i] === 'f' || text[i] === 'F'))) {
+      while (i < n && isIdentPart(text.charCodeAt(i))) i++;
+      return 'invalid';
+    }
+    return kind;
+  }
+
+  function scanString(quote: number): { value: string; error?: string } {
+    i++;
+    let out = '';
+    let error: string | undefined;
+    while (i < n) {
+      const d = text.charCodeAt(i);
+      if (d === quote) {
+        i++;
+        return error ? { value: out, error } : { value: out };
+      }
+      if (d === Ch.LF || d === Ch.CR) break;
+      if (d === Ch.Backslash) {
+        const e = text[i + 1];
+        i += 2;
+        switch (e) {
+          case 'n': out += '\n'; break;
+          case 't': out += '\t'; break;
+          case 'r': out += '\r'; break;
+          case 'a': out += '\x07'; break;
+          case 'b': out += '\b'; break;
+          case 'f': out += '\f'; break;
+          case 'v': out += '\v'; break;
+          case '\\': case '\'': case '"': case '?': out += e; break;
+          case 'x': case 'X': {
+            const m = /^[0-9a-fA-F]{1,2}/.exec(text.slice(i, i + 2));
+            if (m) { out += String.fromCharCode(parseInt(m[0], 16)); i += m[0].length; }
+            else error ??= 'invalid \\x escape';
+            break;
+          }
+          case 'u': case 'U': {
+            const len = e === 'u' ? 4 : 8;
+            const m = new RegExp(`^[0-9a-fA-F]{${len}}`).exec(text.slice(i, i + len));
+            const cp = m ? parseInt(m[0], 16) : NaN;
+            if (m && cp <= 0x10ffff) { out += String.fromCodePoint(cp); i += len; }
+            else error ??= `invalid \\${e} escape`;
+            break;
+          }
+          default:
+            if (e !== undefined && e >= '0' && e <= '7') {
+              const m = /^[0-7]{1,3}/.exec(text.slice(i - 1, i + 2))!;
+              out += String.fromCharCode(parseInt(m[0], 8) & 0xff);
+              i += m[0].length - 1;
+            } else {
+              error ??= `invalid escape '\\${e ?? ''}'`;
+            }
+        }
+        continue;
+      }
+      out += text[i];
+      i++;
+    }
+    return { value: out, error: 'unterminated string' };
+  }
+}
+
+function stripLineComment(raw: string): string {
+  return raw.slice(2);
+}
+
+function stripBlockComment(raw: string): string {
+  const body = raw.endsWith('*/') && raw.length >= 4 ? raw.slice(2, -2) : raw.slice(2);
+  return body
+    .split(/\r\n|\r|\n/)
+    .map((l, k) => (k === 0 ? l : l.replace(/^\s*\*?/, '')))
+    .join('\n');
+}

@@ -1,0 +1,137 @@
+// The bound model: what the compatibility rules compare. Plain data, so that the same shape comes from a
+// parsed file (with syntax nodes and ranges) and from the bundled release index (without them).
+
+import type { DocFingerprint } from '../docs/fingerprint';
+import type { EnumNode, EnumValueNode, FieldNode, MessageNode, Range, RpcNode, ServiceNode } from './ast';
+
+export const SCALARS = new Set([
+  'double', 'float', 'int32', 'int64', 'uint32', 'uint64', 'sint32', 'sint64', 'fixed32', 'fixed64',
+  'sfixed32', 'sfixed64', 'bool', 'string', 'bytes',
+]);
+
+/** `implicit` is proto3's unlabelled singular field; `optional` there means explicit presence. */
+export type FieldLabel = 'implicit' | 'optional' | 'repeated' | 'required';
+
+export interface FieldDef {
+  name: string;
+  number: number;
+  /** Scalar name, or the fully-qualified name (no leading dot) of a message or enum; for maps, `map<K,V>`. */
+  type: string;
+  typeKind: 'scalar' | 'message' | 'enum' | 'map' | 'unresolved';
+  label: FieldLabel;
+  oneof?: string;
+  jsonName: string;
+  deprecated?: boolean;
+  /** Explicit `[packed = …]`; undefined means the syntax default. */
+  packed?: boolean;
+  doc?: string;
+  /** Present in models from the bundled index, which keeps no doc text; computed from `doc` otherwise. */
+  docFingerprint?: DocFingerprint;
+  node?: FieldNode;
+}
+
+export interface MessageDef {
+  fqn: string;
+  name: string;
+  fields: FieldDef[];
+  oneofs: string[];
+  reservedNumbers: [number, number][];
+  reservedNames: string[];
+  deprecated?: boolean;
+  doc?: string;
+  /** Present in models from the bundled index, which keeps no doc text; computed from `doc` otherwise. */
+  docFingerprint?: DocFingerprint;
+  node?: MessageNode;
+}
+
+export interface EnumValueDef {
+  name: string;
+  number: number;
+  deprecated?: boolean;
+  doc?: string;
+  /** Present in models from the bundled index, which keeps no doc text; computed from `doc` otherwise. */
+  docFingerprint?: DocFingerprint;
+  node?: EnumValueNode;
+}
+
+export interface EnumDef {
+  fqn: string;
+  name: string;
+  values: EnumValueDef[];
+  reservedNumbers: [number, number][];
+  reservedNames: string[];
+  deprecated?: boolean;
+  doc?: string;
+  /** Present in models from the bundled index, which keeps no doc text; computed from `doc` otherwise. */
+  docFingerprint?: DocFingerprint;
+  node?: EnumNode;
+}
+
+export interface RpcDef {
+  name: string;
+  request: string;
+  response: string;
+  requestStream: boolean;
+  responseStream: boolean;
+  deprecated?: boolean;
+  doc?: string;
+  /** Present in models from the bundled index, which keeps no doc text; computed from `doc` otherwise. */
+  docFingerprint?: DocFingerprint;
+  node?: RpcNode;
+}
+
+export interface ServiceDef {
+  fqn: string;
+  name: string;
+  rpcs: RpcDef[];
+  doc?: string;
+  /** Present in models from the bundled index, which keeps no doc text; computed from `doc` otherwise. */
+  docFingerprint?: DocFingerprint;
+  node?: ServiceNode;
+}
+
+export interface ApiModel {
+  package: string;
+  syntax: 'proto2' | 'proto3' | 'editions';
+  messages: MessageDef[];
+  enums: EnumDef[];
+  services: ServiceDef[];
+}
+
+export type ElementDef = MessageDef | EnumDef | ServiceDef;
+
+/** Lookups over a model, built once per model. */
+export class ModelIndex {
+  readonly messages = new Map<string, MessageDef>();
+  readonly enums = new Map<string, EnumDef>();
+  readonly services = new Map<string, ServiceDef>();
+
+  constructor(readonly model: ApiModel) {
+    for (const m of model.messages) this.messages.set(m.fqn, m);
+    for (const e of model.enums) this.enums.set(e.fqn, e);
+    for (const s of model.services) this.services.set(s.fqn, s);
+  }
+}
+
+/** protoc's default JSON name: lowerCamelCase of the field name. */
+export function jsonNameOf(name: string): string {
+  let out = '';
+  let upper = false;
+  for (const ch of name) {
+    if (ch === '_') upper = true;
+    else if (upper) {
+      out += ch.toUpperCase();
+      upper = false;
+    } else out += ch;
+  }
+  return out;
+}
+
+/** The element a range-carrying definition points at, for diagnostics on the current file. */
+export function rangeOf(def: { node?: { nameRange: Range } }): Range | undefined {
+  return def.node?.nameRange;
+}
+
+export function isReserved(ranges: [number, number][], n: number): boolean {
+  return ranges.some(([a, b]) => n >= a && n <= b);
+}

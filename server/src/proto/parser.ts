@@ -1,0 +1,807 @@
+// Error-tolerant recursive-descent parser for proto2, proto3 and editions files.
+//
+// Hand-written because an editor needs what no protobuf parser for JavaScript gives: exact UTF-16 ranges
+// for every name, number and type, protoc-style comment attachment, and a tree for broken input (protobufjs
+// throws on the first error). Recovery works at statement and block boundaries: a missing `;` is assumed
+// when the next token is on a later line, a missing `}` when a declaration starts at or left of the
+// enclosing block's column, and anything else skips to the next `;` or `}` of the same depth. Each loop
+// consumes at least one token, and block nesting is capped, so no input makes it loop or overflow the stack.
+
+import type {
+  Comment, Comments, EnumNode, EnumValueNode, ExtendNode, ExtensionsNode, FieldNode, ImportNode, Label,
+  MessageNode, OneofNode, OptionNode, Position, ProtoFile, Range, ReservedNode, RpcNode, ServiceNode,
+  SyntaxError,
+} from './ast';
+import { tokenize, type Token } from './lexer';
+
+/** Deeper blocks are skipped, not parsed: protoc itself refuses far less (its recursion limit is 100). */
+export const MAX_NESTING = 64;
+const FIELD_MAX = 536870911;
+const LABELS = new Set(['optional', 'repeated', 'required']);
+
+export function parse(text: string): ProtoFile {
+  return new Parser(text).parseFile();
+}
+
+class Parser {
+  private readonly toks: Token[];
+  private p = 0;
+  private readonly errors: SyntaxError[] = [];
+  private depth = 0;
+
+  constructor(text: string) {
+    this.toks = tokenize(text);
+    for (const t of this.toks) {
+      if (t.kind === 'invalid' && t.error === 'unterminated block comment') this.error(t.error, t.range);
+    }
+  }
+
+  // ---- token helpers -------------------------------------------------------------------------------
+
+  private get tok(): Token {
+    return this.toks[this.p]!;
+  }
+  private peek(k = 1): Token {
+    return this.toks[Math.min(this.p + k, this.toks.length - 1)]!;
+  }
+  private prevTok(): Token {
+    return this.toks[Math.max(this.p - 1, 0)]!;
+  }
+  private next(): Token {
+    const t = this.tok;
+    if (t.kind !== 'eof') this.p++;
+    if (t.kind === 'invalid' && t.error !== 'unterminated block comment') this.error(t.error ?? 'unexpected input', t.range);
+    if (t.kind === 'string' && t.error) this.error(t.error, t.range);
+    return t;
+  }
+  private is(text: string): boolean {
+    const t = this.tok;
+    return (t.kind === 'symbol' || t.kind === 'ident') && t.text === text;
+  }
+  private eat(text: string): boolean {
+    if (this.is(text)) {
+      this.next();
+      return true;
+    }
+    return false;
+  }
+  private error(message: string, range: Range): void {
+    // One error per position: recovery can revisit the same token.
+    const last = this.errors[this.errors.length - 1];
+    if (last && last.range.start.line === range.start.line && last.range.start.character === range.start.character) return;
+    this.errors.push({ message, range });
+  }
+  private describe(t: Token): string {
+    return t.kind === 'eof' ? 'end of file' : `'${t.text.length > 40 ? t.text.slice(0, 40) + '…' : t.text}'`;
+  }
+  private expected(what: string): void {
+    this.error(`expected ${what}, found ${this.describe(this.tok)}`, this.tok.range);
+  }
+
+  /** Expects `;`. When it is missing and the next token starts a later line, the `;` is assumed. */
+  private endStatement(): void {
+    if (this.eat(';')) return;
+    const prev = this.prevTok();
+    this.error(`expected ';' after ${this.describe(prev)}`, { start: prev.range.end, end: prev.range.end });
+    if (this.tok.range.start.line > prev.range.end.line || this.is('}') || this.tok.kind === 'eof') return;
+    this.skipStatement();
+  }
+
+  /** Skips to just after the next `;` or to the next `}` of the current depth; skips nested blocks whole. */
+  private skipStatement(): void {
+    let depth = 0;
+    while (this.tok.kind !== 'eof') {
+      if (this.is('{')) depth++;
+      else if (this.is('}')) {
+        if (depth === 0) return;
+        depth--;
+        if (depth === 0) {
+          this.next();
+          return;
+        }
+      } else if (this.is(';') && depth === 0) {
+        this.next();
+        return;
+      }
+      this.p++;
+    }
+  }
+
+  private ident(what: string): { name: string; range: Range } | undefined {
+    if (this.tok.kind === 'ident') {
+      const t = this.next();
+      return { name: t.text, range: t.range };
+    }
+    this.expected(what);
+    return undefined;
+  }
+
+  /** `.a.b.C` or `a.b` as one name. */
+  private fullIdent(what: string): { name: string; range: Range } | undefined {
+    const start = this.tok.range.start;
+    let name = '';
+    if (this.is('.')) {
+      this.next();
+      name = '.';
+    }
+    if (this.tok.kind !== 'ident') {
+      this.expected(what);
+      return undefined;
+    }
+    name += this.next().text;
+    while (this.is('.') && this.peek().kind === 'ident') {
+      this.next();
+      name += '.' + this.next().text;
+    }
+    return { name, range: { start, end: this.prevTok().range.end } };
+  }
+
+  private intLiteral(allowNegative: boolean): { value?: number; range: Range } {
+    const start = this.tok.range.start;
+    let neg = false;
+    if (allowNegative && this.is('-')) {
+      this.next();
+      neg = true;
+    }
+    if (this.tok.kind === 'int') {
+      const t = this.next();
+      const v = parseIntLiteral(t.text);
+      return { value: v === undefined ? undefined : neg ? -v : v, range: { start, end: t.range.end } };
+    }
+    this.expected('a number');
+    return { range: { start, end: this.tok.range.start } };
+  }
+
+  // ---- comments ------------------------------------------------------------------------------------
+
+  /** protoc's rules: the comment block directly above (no blank line) is leading; earlier blocks are detached. */
+  private commentsFor(first: Token): Comments {
+    const out: Comments = { detached: [] };
+    const pre = first.pre;
+    if (!pre) return out;
+    const prevEnd = this.toks[first.index - 1]?.range.end;
+    const groups = groupComments(pre.filter((c) => !prevEnd || c.range.start.line > prevEnd.line));
+    const last = groups[groups.length - 1];
+    if (last && last.range.end.line >= first.range.start.line - 1) {
+      out.leading = last;
+      groups.pop();
+    }
+    out.detached = groups;
+    return out;
+  }
+
+  /** A comment starting on the line where the element ended is its trailing comment. */
+  private trailingFor(comments: Comments): void {
+    const end = this.prevTok().range.end;
+    const c = this.tok.pre?.[0];
+    if (c && c.range.start.line === end.line) comments.trailing = c;
+  }
+
+  private rangeFrom(start: Position): Range {
+    return { start, end: this.prevTok().range.end };
+  }
+
+  // ---- file ----------------------------------------------------------------------------------------
+
+  parseFile(): ProtoFile {
+    const file: ProtoFile = {
+      kind: 'file', imports: [], options: [], messages: [], enums: [], services: [], extends: [], errors: this.errors,
+      range: { start: { line: 0, character: 0 }, end: this.toks[this.toks.length - 1]!.range.end },
+    };
+    while (this.tok.kind !== 'eof') {
+      const before = this.p;
+      this.topLevel(file);
+      if (this.p === before) {
+        this.expected('a declaration');
+        this.next();
+      }
+    }
+    return file;
+  }
+
+  private topLevel(file: ProtoFile): void {
+    const t = this.tok;
+    const start = t.range.start;
+    switch (t.kind === 'ident' ? t.text : t.text === ';' ? ';' : '') {
+      case ';':
+        this.next();
+        return;
+      case 'syntax':
+      case 'edition': {
+        this.next();
+        if (!this.eat('=')) this.expected("'='");
+        const v = this.tok;
+        if (v.kind === 'string') this.next();
+        else this.expected('a string');
+        this.endStatement();
+        const node = { value: v.value ?? '', range: this.rangeFrom(start) };
+        if (t.text === 'syntax') {
+          if (file.syntax) this.error('duplicate syntax statement', node.range);
+          file.syntax = node;
+          if (v.kind === 'string' && node.value !== 'proto2' && node.value !== 'proto3') {
+            this.error(`unknown syntax "${node.value}" (expected "proto2" or "proto3")`, v.range);
+          }
+        } else {
+          file.edition = node;
+        }
+        return;
+      }
+      case 'package': {
+        this.next();
+        const name = this.fullIdent('a package name');
+        this.endStatement();
+        if (name) {
+          if (file.package) this.error('duplicate package statement', this.rangeFrom(start));
+          file.package = { name: name.name, nameRange: name.range, range: this.rangeFrom(start) };
+        }
+        return;
+      }
+      case 'import': {
+        this.next();
+        let modifier: ImportNode['modifier'];
+        if (this.is('public') || this.is('weak')) modifier = this.next().text as ImportNode['modifier'];
+        const s = this.tok;
+        if (s.kind === 'string') this.next();
+        else this.expected('an import path string');
+        this.endStatement();
+        if (s.kind === 'string') {
+          const node: ImportNode = { kind: 'import', path: s.value ?? '', pathRange: s.range, range: this.rangeFrom(start) };
+          if (modifier) node.modifier = modifier;
+          file.imports.push(node);
+        }
+        return;
+      }
+      case 'option': {
+        const o = this.option();
+        if (o) file.options.push(o);
+        return;
+      }
+      case 'message':
+        file.messages.push(this.message());
+        return;
+      case 'enum':
+        file.enums.push(this.enumDecl());
+        return;
+      case 'service':
+        file.services.push(this.service());
+        return;
+      case 'extend':
+        file.extends.push(this.extend());
+        return;
+      default:
+        this.expected("'message', 'enum', 'service', 'import', 'package', 'option' or 'syntax'");
+        this.next();
+        this.skipStatement();
+    }
+  }
+
+  // ---- options -------------------------------------------------------------------------------------
+
+  /** `option name = value;` */
+  private option(): OptionNode | undefined {
+    const start = this.tok.range.start;
+    this.next(); // option
+    const o = this.optionBody();
+    this.endStatement();
+    if (o) o.range = this.rangeFrom(start);
+    return o;
+  }
+
+  /** `name = value` as in statements and in `[...]` lists. */
+  private optionBody(): OptionNode | undefined {
+    const nameStart = this.tok.range.start;
+    let name = '';
+    for (;;) {
+      if (this.is('(')) {
+        this.next();
+        const inner = this.fullIdent('an option name');
+        if (!this.eat(')')) this.expected("')'");
+        name += `(${inner?.name ?? ''})`;
+      } else if (this.tok.kind === 'ident') {
+        name += this.next().text;
+      } else {
+        this.expected('an option name');
+        return undefined;
+      }
+      if (this.is('.')) {
+        this.next();
+        name += '.';
+        continue;
+      }
+      break;
+    }
+    const nameRange = this.rangeFrom(nameStart);
+    if (!this.eat('=')) {
+      this.expected("'='");
+      return undefined;
+    }
+    const value = this.optionValue();
+    return { kind: 'option', name, nameRange, value: value.text, valueRange: value.range, range: { start: nameStart, end: value.range.end } };
+  }
+
+  private optionValue(): { text: string; range: Range } {
+    const start = this.tok;
+    if (this.is('{')) {
+      // Aggregate (text-format) value: kept as source text, braces balanced iteratively.
+      let depth = 0;
+      do {
+        if (this.is('{')) depth++;
+        else if (this.is('}')) depth--;
+        this.next();
+      } while (depth > 0 && this.tok.kind !== 'eof');
+      if (depth > 0) this.expected("'}'");
+    } else if (this.tok.kind === 'string') {
+      while (this.tok.kind === 'string') this.next(); // adjacent strings concatenate
+    } else if (this.is('-') || this.is('+')) {
+      this.next();
+      if (this.tok.kind === 'int' || this.tok.kind === 'float' || this.tok.kind === 'ident') this.next();
+      else this.expected('a number');
+    } else if (this.tok.kind === 'int' || this.tok.kind === 'float') {
+      this.next();
+    } else if (this.tok.kind === 'ident') {
+      this.fullIdent('a value');
+    } else {
+      this.expected('an option value');
+      return { text: '', range: { start: start.range.start, end: start.range.start } };
+    }
+    const end = this.prevTok();
+    return { text: this.textBetween(start, end), range: { start: start.range.start, end: end.range.end } };
+  }
+
+  private textBetween(a: Token, b: Token): string {
+    let s = '';
+    for (let k = a.index; k <= b.index; k++) {
+      const t = this.toks[k]!;
+      s += (s && t.start > this.toks[k - 1]!.end ? ' ' : '') + t.text;
+    }
+    return s;
+  }
+
+  /** `[a = 1, (b).c = "x"]` after a field or enum value. */
+  private optionList(): OptionNode[] {
+    const out: OptionNode[] = [];
+    if (!this.is('[')) return out;
+    this.next();
+    for (;;) {
+      const before = this.p;
+      const o = this.optionBody();
+      if (o) out.push(o);
+      if (this.eat(',')) continue;
+      if (this.eat(']')) break;
+      this.expected("',' or ']'");
+      // Skip to `]` on this statement, but never past `;` or `}`.
+      while (this.tok.kind !== 'eof' && !this.is(']') && !this.is(';') && !this.is('}')) this.next();
+      this.eat(']');
+      if (this.p === before) this.next();
+      break;
+    }
+    return out;
+  }
+
+  // ---- blocks --------------------------------------------------------------------------------------
+
+  /**
+   * Parses `{ ... }` calling `item` for each statement. Returns the body range. `keywordCol` is the column
+   * of the keyword that opened the block, for the missing-`}` heuristic.
+   */
+  private block(keywordCol: number, item: () => void, canNest: (t: Token) => boolean): Range {
+    const open = this.tok;
+    if (!this.eat('{')) {
+      this.expected("'{'");
+      return { start: open.range.start, end: open.range.start };
+    }
+    const bodyStart = open.range.end;
+    if (this.depth >= MAX_NESTING) {
+      this.error(`nesting deeper than ${MAX_NESTING} levels is not supported; block skipped`, open.range);
+      this.p--; // back onto `{` so skipStatement skips the whole block
+      this.skipStatement();
+      return { start: bodyStart, end: this.prevTok().range.start };
+    }
+    this.depth++;
+    try {
+      for (;;) {
+        const t = this.tok;
+        if (t.kind === 'eof') {
+          this.error("expected '}' before end of file", t.range);
+          return { start: bodyStart, end: t.range.start };
+        }
+        if (this.is('}')) {
+          this.next();
+          return { start: bodyStart, end: t.range.start };
+        }
+        // A declaration that cannot appear here, or starts at or left of our keyword's column on a new
+        // line, means our `}` is missing: close the block without consuming it.
+        if (this.startsDeclaration() && (!canNest(t) || t.range.start.character <= keywordCol)
+          && t.range.start.line > open.range.start.line) {
+          this.error("expected '}'", { start: this.prevTok().range.end, end: this.prevTok().range.end });
+          return { start: bodyStart, end: t.range.start };
+        }
+        const before = this.p;
+        item();
+        if (this.p === before) {
+          this.expected('a declaration');
+          this.next();
+        }
+      }
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private message(): MessageNode {
+    const kw = this.next();
+    const comments = this.commentsFor(kw);
+    const name = this.ident('a message name');
+    const msg: MessageNode = {
+      kind: 'message', name: name?.name ?? '', nameRange: name?.range ?? kw.range, fields: [], oneofs: [], messages: [],
+      enums: [], extends: [], reserved: [], extensions: [], options: [], range: kw.range, bodyRange: kw.range, comments,
+    };
+    msg.bodyRange = this.block(kw.range.start.character, () => this.messageItem(msg), (t) => t.text !== 'service' && t.text !== 'syntax' && t.text !== 'package' && t.text !== 'import');
+    msg.range = this.rangeFrom(kw.range.start);
+    this.trailingFor(comments);
+    return msg;
+  }
+
+  private messageItem(msg: MessageNode, oneof?: OneofNode): void {
+    const t = this.tok;
+    if (this.is(';')) {
+      this.next();
+      return;
+    }
+    if (t.kind !== 'ident') {
+      this.expected('a field or declaration');
+      this.next();
+      this.skipStatement();
+      return;
+    }
+    // Keywords only count as keywords when what follows fits; `message message = 1;` is a field.
+    const nextIsIdent = this.peek().kind === 'ident';
+    if (!oneof) {
+      if (t.text === 'message' && nextIsIdent) return void msg.messages.push(this.message());
+      if (t.text === 'enum' && nextIsIdent) return void msg.enums.push(this.enumDecl());
+      if (t.text === 'extend' && (nextIsIdent || this.peek().text === '.')) return void msg.extends.push(this.extend());
+      if (t.text === 'oneof' && nextIsIdent) return void msg.oneofs.push(this.oneof(msg));
+      if (t.text === 'reserved' && !this.peekIs('=', 1) && !this.peekIs('=', 2)) return void msg.reserved.push(this.reserved(true));
+      if (t.text === 'extensions' && (this.peek().kind === 'int')) return void msg.extensions.push(this.extensions());
+    }
+    if (t.text === 'option' && (nextIsIdent || this.peek().text === '(')) {
+      const o = this.option();
+      if (o) (oneof ?? msg).options.push(o);
+      return;
+    }
+    const f = this.field(oneof);
+    if (f) msg.fields.push(f);
+  }
+
+  /** The current token opens a declaration (`message Foo`, `syntax =`, `import "x"`), not a field named so. */
+  private startsDeclaration(): boolean {
+    const t = this.tok;
+    if (t.kind !== 'ident' || !TOP_LEVEL.has(t.text)) return false;
+    const n = this.peek();
+    if (t.text === 'syntax' || t.text === 'edition') return n.text === '=';
+    if (t.text === 'import') return n.kind === 'string' || n.text === 'public' || n.text === 'weak';
+    return n.kind === 'ident' || n.text === '.';
+  }
+
+  private peekIs(text: string, k: number): boolean {
+    const t = this.peek(k);
+    return t.kind === 'symbol' && t.text === text;
+  }
+
+  private field(oneof?: OneofNode): FieldNode | undefined {
+    const first = this.tok;
+    const comments = this.commentsFor(first);
+    let label: Label | undefined;
+    let labelRange: Range | undefined;
+    if (LABELS.has(first.text) && (this.peek().kind === 'ident' || this.peek().text === '.') && !this.peekIs('=', 2)) {
+      label = first.text as Label;
+      labelRange = first.range;
+      this.next();
+      if (oneof) this.error(`fields in a oneof cannot have a label ('${label}')`, labelRange);
+    }
+    let type: string;
+    let typeRange: Range;
+    let mapKey: string | undefined;
+    if (this.is('map') && this.peekIs('<', 1)) {
+      const start = this.next().range.start;
+      this.next(); // <
+      mapKey = this.fullIdent('a map key type')?.name ?? '';
+      if (!this.eat(',')) this.expected("','");
+      type = this.fullIdent('a map value type')?.name ?? '';
+      if (!this.eat('>')) this.expected("'>'");
+      typeRange = this.rangeFrom(start);
+      if (label) this.error('map fields cannot have a label', labelRange!);
+    } else if (this.is('group') && this.peek().kind === 'ident') {
+      return this.group(first, label, labelRange, comments, oneof);
+    } else {
+      const tn = this.fullIdent('a field type');
+      if (!tn) {
+        this.skipStatement();
+        return undefined;
+      }
+      type = tn.name;
+      typeRange = tn.range;
+    }
+    const name = this.ident('a field name');
+    if (!name) {
+      this.skipStatement();
+      return undefined;
+    }
+    let num: { value?: number; range: Range } = { range: { start: name.range.end, end: name.range.end } };
+    if (this.eat('=')) num = this.intLiteral(false);
+    else this.expected("'='");
+    const options = this.optionList();
+    this.endStatement();
+    const f: FieldNode = {
+      kind: 'field', name: name.name, nameRange: name.range, type, typeRange, numberRange: num.range, options,
+      range: this.rangeFrom(first.range.start), comments,
+    };
+    if (label) { f.label = label; f.labelRange = labelRange!; }
+    if (mapKey !== undefined) f.mapKey = mapKey;
+    if (num.value !== undefined) f.number = num.value;
+    if (oneof) f.oneof = oneof.name;
+    this.trailingFor(comments);
+    return f;
+  }
+
+  /** proto2 `group`: parsed as a field whose type is a nested message of the same name. */
+  private group(first: Token, label: Label | undefined, labelRange: Range | undefined, comments: Comments, oneof?: OneofNode): FieldNode {
+    const kw = this.next(); // group
+    const name = this.ident('a group name')!;
+    let num: { value?: number; range: Range } = { range: name.range };
+    if (this.eat('=')) num = this.intLiteral(false);
+    else this.expected("'='");
+    const options = this.optionList();
+    const body: MessageNode = {
+      kind: 'message', name: name.name, nameRange: name.range, fields: [], oneofs: [], messages: [], enums: [],
+      extends: [], reserved: [], extensions: [], options: [], range: kw.range, bodyRange: kw.range, comments: { detached: [] },
+    };
+    body.bodyRange = this.block(first.range.start.character, () => this.messageItem(body), () => true);
+    body.range = this.rangeFrom(kw.range.start);
+    const f: FieldNode = {
+      kind: 'field', name: name.name.toLowerCase(), nameRange: name.range, type: name.name, typeRange: name.range,
+      numberRange: num.range, options, range: this.rangeFrom(first.range.start), comments, group: body,
+    };
+    if (label) { f.label = label; f.labelRange = labelRange!; }
+    if (num.value !== undefined) f.number = num.value;
+    if (oneof) f.oneof = oneof.name;
+    return f;
+  }
+
+  private oneof(msg: MessageNode): OneofNode {
+    const kw = this.next();
+    const comments = this.commentsFor(kw);
+    const name = this.ident('a oneof name');
+    const node: OneofNode = { kind: 'oneof', name: name?.name ?? '', nameRange: name?.range ?? kw.range, fields: [], options: [], range: kw.range, comments };
+    this.block(kw.range.start.character, () => {
+      const before = msg.fields.length;
+      this.messageItem(msg, node);
+      for (let k = before; k < msg.fields.length; k++) node.fields.push(msg.fields[k]!);
+    }, (t) => t.text === 'option');
+    node.range = this.rangeFrom(kw.range.start);
+    return node;
+  }
+
+  private reserved(forMessage: boolean): ReservedNode {
+    const kw = this.next();
+    const node: ReservedNode = { kind: 'reserved', ranges: [], names: [], range: kw.range, comments: this.commentsFor(kw) };
+    for (;;) {
+      if (this.tok.kind === 'string') {
+        const s = this.next();
+        node.names.push({ name: s.value ?? '', range: s.range });
+      } else if (this.tok.kind === 'ident' && !this.is('max')) {
+        // editions allow bare identifiers
+        const s = this.next();
+        node.names.push({ name: s.text, range: s.range });
+      } else {
+        const r = this.numberRange(!forMessage);
+        if (!r) break;
+        node.ranges.push(r);
+      }
+      if (!this.eat(',')) break;
+    }
+    this.endStatement();
+    node.range = this.rangeFrom(kw.range.start);
+    return node;
+  }
+
+  private numberRange(allowNegative: boolean): { start: number; end: number; range: Range } | undefined {
+    const a = this.intLiteral(allowNegative);
+    if (a.value === undefined) return undefined;
+    let end = a.value;
+    let endPos = a.range.end;
+    if (this.eat('to')) {
+      if (this.is('max')) {
+        endPos = this.next().range.end;
+        end = Infinity;
+      } else {
+        const b = this.intLiteral(allowNegative);
+        if (b.value !== undefined) end = b.value;
+        endPos = b.range.end;
+      }
+    }
+    return { start: a.value, end, range: { start: a.range.start, end: endPos } };
+  }
+
+  private extensions(): ExtensionsNode {
+    const kw = this.next();
+    const node: ExtensionsNode = { kind: 'extensions', ranges: [], range: kw.range };
+    do {
+      const r = this.numberRange(false);
+      if (!r) break;
+      node.ranges.push(r);
+    } while (this.eat(','));
+    this.optionList();
+    this.endStatement();
+    node.range = this.rangeFrom(kw.range.start);
+    return node;
+  }
+
+  private extend(): ExtendNode {
+    const kw = this.next();
+    const comments = this.commentsFor(kw);
+    const ext = this.fullIdent('a message name to extend');
+    const node: ExtendNode = { kind: 'extend', extendee: ext?.name ?? '', extendeeRange: ext?.range ?? kw.range, fields: [], range: kw.range, comments };
+    this.block(kw.range.start.character, () => {
+      if (this.eat(';')) return;
+      const f = this.field();
+      if (f) node.fields.push(f);
+    }, () => false);
+    node.range = this.rangeFrom(kw.range.start);
+    return node;
+  }
+
+  private enumDecl(): EnumNode {
+    const kw = this.next();
+    const comments = this.commentsFor(kw);
+    const name = this.ident('an enum name');
+    const node: EnumNode = {
+      kind: 'enum', name: name?.name ?? '', nameRange: name?.range ?? kw.range, values: [], reserved: [], options: [],
+      range: kw.range, bodyRange: kw.range, comments,
+    };
+    node.bodyRange = this.block(kw.range.start.character, () => this.enumItem(node), () => false);
+    node.range = this.rangeFrom(kw.range.start);
+    this.trailingFor(comments);
+    return node;
+  }
+
+  private enumItem(node: EnumNode): void {
+    const t = this.tok;
+    if (this.eat(';')) return;
+    if (t.kind !== 'ident') {
+      this.expected('an enum value');
+      this.next();
+      this.skipStatement();
+      return;
+    }
+    if (t.text === 'option' && !this.peekIs('=', 1)) {
+      const o = this.option();
+      if (o) node.options.push(o);
+      return;
+    }
+    if (t.text === 'reserved' && !this.peekIs('=', 1)) {
+      node.reserved.push(this.reserved(false));
+      return;
+    }
+    const comments = this.commentsFor(t);
+    this.next();
+    let num: { value?: number; range: Range } = { range: { start: t.range.end, end: t.range.end } };
+    if (this.eat('=')) num = this.intLiteral(true);
+    else this.expected("'='");
+    const options = this.optionList();
+    this.endStatement();
+    const v: EnumValueNode = {
+      kind: 'enumValue', name: t.text, nameRange: t.range, numberRange: num.range, options, range: this.rangeFrom(t.range.start), comments,
+    };
+    if (num.value !== undefined) v.number = num.value;
+    this.trailingFor(comments);
+    node.values.push(v);
+  }
+
+  private service(): ServiceNode {
+    const kw = this.next();
+    const comments = this.commentsFor(kw);
+    const name = this.ident('a service name');
+    const node: ServiceNode = {
+      kind: 'service', name: name?.name ?? '', nameRange: name?.range ?? kw.range, rpcs: [], options: [], range: kw.range, bodyRange: kw.range, comments,
+    };
+    node.bodyRange = this.block(kw.range.start.character, () => {
+      if (this.eat(';')) return;
+      if (this.is('option')) {
+        const o = this.option();
+        if (o) node.options.push(o);
+        return;
+      }
+      if (this.is('rpc')) {
+        const r = this.rpc();
+        if (r) node.rpcs.push(r);
+        return;
+      }
+      this.expected("'rpc' or 'option'");
+      this.next();
+      this.skipStatement();
+    }, () => false);
+    node.range = this.rangeFrom(kw.range.start);
+    this.trailingFor(comments);
+    return node;
+  }
+
+  private rpc(): RpcNode | undefined {
+    const kw = this.next();
+    const comments = this.commentsFor(kw);
+    const name = this.ident('an rpc name');
+    if (!name) {
+      this.skipStatement();
+      return undefined;
+    }
+    const sig = (): { type: string; range: Range; stream: boolean } => {
+      const at = this.tok.range;
+      if (!this.eat('(')) {
+        this.expected("'('");
+        return { type: '', range: at, stream: false };
+      }
+      let stream = false;
+      if (this.is('stream') && (this.peek().kind === 'ident' || this.peek().text === '.')) {
+        this.next();
+        stream = true;
+      }
+      const t = this.fullIdent('a message type');
+      if (!this.eat(')')) this.expected("')'");
+      return { type: t?.name ?? '', range: t?.range ?? at, stream };
+    };
+    const req = sig();
+    if (!this.eat('returns')) this.expected("'returns'");
+    const res = sig();
+    const node: RpcNode = {
+      kind: 'rpc', name: name.name, nameRange: name.range, requestType: req.type, requestTypeRange: req.range, requestStream: req.stream,
+      responseType: res.type, responseTypeRange: res.range, responseStream: res.stream, options: [], range: kw.range, comments,
+    };
+    if (this.is('{')) {
+      this.block(kw.range.start.character, () => {
+        if (this.eat(';')) return;
+        if (this.is('option')) {
+          const o = this.option();
+          if (o) node.options.push(o);
+          return;
+        }
+        this.expected("'option' or '}'");
+        this.next();
+        this.skipStatement();
+      }, () => false);
+      this.eat(';');
+    } else {
+      this.endStatement();
+    }
+    node.range = this.rangeFrom(kw.range.start);
+    this.trailingFor(comments);
+    return node;
+  }
+}
+
+const TOP_LEVEL = new Set(['message', 'enum', 'service', 'syntax', 'edition', 'package', 'import', 'extend']);
+
+/** Merges runs of `//` comments on consecutive lines into one comment, as protoc does. */
+function groupComments(cs: Comment[]): Comment[] {
+  const out: Comment[] = [];
+  for (const c of cs) {
+    const last = out[out.length - 1];
+    if (last && !last.block && !c.block && c.range.start.line === last.range.end.line + 1) {
+      out[out.length - 1] = { text: last.text + '\n' + c.text, range: { start: last.range.start, end: c.range.end }, block: false };
+    } else {
+      out.push(c);
+    }
+  }
+  return out;
+}
+
+/** Decimal, hex (0x) and octal (leading 0) integers; undefined above 2^53 (not a valid field number anyway). */
+export function parseIntLiteral(text: string): number | undefined {
+  let v: number;
+  if (/^0[xX][0-9a-fA-F]+$/.test(text)) v = parseInt(text.slice(2), 16);
+  else if (/^0[0-7]+$/.test(text)) v = parseInt(text.slice(1), 8);
+  else if (/^[0-9]+$/.test(text)) v = parseInt(text, 10);
+  else return undefined;
+  return Number.isSafeInteger(v) ? v : undefined;
+}
+
+export { FIELD_MAX };
