@@ -1,0 +1,57 @@
+// The contract between baseline resolution (where the last release comes from) and the checks.
+
+import type { ApiModel } from '../proto/model';
+
+export type BaselineSource = 'setting' | 'path' | 'git' | 'bundled' | 'gomodcache' | 'vendor' | 'proxy';
+
+export interface Release {
+  /** Go module tag, e.g. `v0.36.3` or `v0.37.0-beta.0`. */
+  tag: string;
+  /** Kubernetes release it belongs to, e.g. `1.36.3`. */
+  kubernetes: string;
+  prerelease: boolean;
+  /** Commit date, `YYYY-MM-DD`, when known. */
+  date?: string;
+}
+
+/** One use of a field number or enum value number by a name, across releases. */
+export interface NumberUse {
+  number: number;
+  name: string;
+  /** Field type (fully-qualified or scalar), absent for enum values. */
+  type?: string;
+  firstTag: string;
+  lastTag: string;
+}
+
+/** Release history of one API package (e.g. `runtime.v1`), answered from the bundled index or built from git. */
+export interface History {
+  /** Releases in semantic-version order, oldest first. */
+  releases: Release[];
+  /** Every (number, name[, type]) a message ever had, with the first and last release that had it. */
+  fieldUses(messageFqn: string): NumberUse[];
+  /** The same for enum values. */
+  enumValueUses(enumFqn: string): NumberUse[];
+  /**
+   * First and last release that has an element, and the release where its shape last changed. Element
+   * paths: `runtime.v1.ContainerConfig` (message/enum/service), `runtime.v1.ContainerConfig.cdi_devices`
+   * (field), `runtime.v1.Protocol.TCP` (enum value), `runtime.v1.RuntimeService.ListPodSandbox` (rpc).
+   */
+  element(path: string): { introduced: string; lastSeen: string; lastChanged: string } | undefined;
+  /** The model at a release, without syntax nodes (docs as fingerprints only). */
+  modelAt(tag: string): ApiModel | undefined;
+}
+
+export interface Baseline {
+  /** The release compared against: a tag, or a label such as the path of a file. */
+  tag: string;
+  /** Kubernetes release the tag maps to, when it is a tag. */
+  kubernetes?: string;
+  source: BaselineSource;
+  /** Human-readable origin, e.g. "git tag v0.36.3 (ancestor of HEAD)" or "bundled release index". */
+  origin: string;
+  model: ApiModel;
+  history?: History;
+  /** On a `release-1.N` line: the previous patch tag, for the policy against API changes in patches. */
+  previousPatch?: { tag: string; model: ApiModel };
+}

@@ -1,0 +1,28 @@
+// The language service facade: text in, everything the front ends show out. The LSP server, the CLI,
+// the benchmarks and the tests all call these functions; nothing here knows about LSP or VS Code.
+
+import { bind, type BoundFile, type ImportResolver } from './proto/binder';
+import { parse } from './proto/parser';
+import type { Finding } from './compat/finding';
+import type { Baseline } from './baseline/types';
+import { checkCompatibility, type CheckOptions } from './compat/check';
+
+export interface Analysis {
+  bound: BoundFile;
+  /** Compatibility, reuse, documentation and policy findings (empty without a baseline). */
+  findings: Finding[];
+  baseline?: Baseline;
+}
+
+export interface AnalyzeOptions extends CheckOptions {
+  uri: string;
+  imports?: ImportResolver;
+  baseline?: Baseline;
+}
+
+export function analyze(text: string, options: AnalyzeOptions): Analysis {
+  const bound = bind(parse(text), options.uri, options.imports);
+  if (!options.baseline) return { bound, findings: [] };
+  const findings = checkCompatibility(bound, options.baseline, options);
+  return { bound, findings, baseline: options.baseline };
+}
