@@ -6,11 +6,14 @@ import { parse } from './proto/parser';
 import type { Finding } from './compat/finding';
 import type { Baseline } from './baseline/types';
 import { checkCompatibility, type CheckOptions } from './compat/check';
+import type { Addition } from './compat/compare';
 
 export interface Analysis {
   bound: BoundFile;
   /** Compatibility, reuse, documentation and policy findings (empty without a baseline). */
   findings: Finding[];
+  /** Non-breaking additions since the baseline (for the report). */
+  additions: Addition[];
   baseline?: Baseline;
 }
 
@@ -22,7 +25,7 @@ export interface AnalyzeOptions extends CheckOptions {
 
 export function analyze(text: string, options: AnalyzeOptions): Analysis {
   const bound = bind(parse(text), options.uri, options.imports);
-  if (!options.baseline) return { bound, findings: [] };
-  const findings = checkCompatibility(bound, options.baseline, options);
-  return { bound, findings, baseline: options.baseline };
+  if (!options.baseline) return { bound, findings: [], additions: [] };
+  const { findings, additions } = checkCompatibility(text, bound, options.baseline, options);
+  return { bound, findings, additions, baseline: options.baseline };
 }

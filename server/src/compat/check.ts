@@ -1,14 +1,97 @@
-// Compares the bound current file with the baseline and its history. Placeholder until the rules land.
-import type { BoundFile } from '../proto/binder';
+// Runs every rule family against the baseline, then applies suppressions and severity settings.
+
+import type { BoundFile, Severity } from '../proto/binder';
 import type { Baseline } from '../baseline/types';
-import type { Finding } from './finding';
+import type { Category, Finding } from './finding';
+import { compareModels, type Addition } from './compare';
+import { checkHistoryReuse, nextFreeNumber } from './reuse';
+import { checkDocs } from '../docs/docRules';
+import { applySuppressions, findSuppressions } from './suppress';
+import { getRule, RULES_BY_ID } from './rules';
+import { parseGoTag } from '../policy/versions';
+
+export type SeveritySetting = Severity | 'off';
 
 export interface CheckOptions {
-  /** Severity overrides by rule id or category. */
-  severity?: Record<string, string>;
+  /** Severity overrides keyed by rule id or category; a rule id wins over its category. */
+  severity?: Record<string, SeveritySetting>;
+  /** The release the current file is, when known (CLI history runs): enables the patch-release policy. */
+  currentTag?: string;
 }
 
-export function checkCompatibility(bound: BoundFile, baseline: Baseline, options: CheckOptions): Finding[] {
-  void bound; void baseline; void options;
+export interface CheckResult {
+  findings: Finding[];
+  /** Non-breaking additions since the baseline: shown in the report, not as diagnostics. */
+  additions: Addition[];
+}
+
+export function checkCompatibility(text: string, bound: BoundFile, baseline: Baseline, options: CheckOptions = {}): CheckResult {
+  const current = bound.model;
+  const base = Object.assign({}, baseline.model, { tag: baseline.tag });
+  const { findings, additions } = compareModels(current, base, baseline.tag);
+  if (current.package === baseline.model.package) {
+    if (baseline.history) findings.push(...checkHistoryReuse(current, base, baseline.history));
+    findings.push(...checkDocs(current, base, additions));
+    attachNextFreeNumber(findings, bound, baseline);
+    findings.push(...patchPolicy(bound, baseline, options, findings.length + additions.length));
+  }
+  const kept = applySuppressions(findings, findSuppressions(text));
+  return { findings: applySeverities(kept, options.severity), additions };
+}
+
+/** A reused baseline number gets the "next free number" fix (free across the whole history when known). */
+function attachNextFreeNumber(findings: Finding[], bound: BoundFile, baseline: Baseline): void {
+  for (const f of findings) {
+    if (f.rule !== 'FIELD_NUMBER_REUSED') continue;
+    const msgFqn = f.element.slice(0, f.element.lastIndexOf('.'));
+    const msg = bound.model.messages.find((m) => m.fqn === msgFqn);
+    if (!msg) continue;
+    const baseMsg = baseline.model.messages.find((m) => m.fqn === msgFqn);
+    const uses = baseline.history?.fieldUses(msgFqn) ??
+      (baseMsg?.fields ?? []).map((x) => ({ number: x.number, name: x.name, firstTag: baseline.tag, lastTag: baseline.tag }));
+    const next = nextFreeNumber(msg, uses);
+    f.fixes = [...(f.fixes ?? []), { kind: 'renumber', to: next, label: `Use the next free number ${next}` }];
+  }
+}
+
+/** Patch releases should not change the API: against the previous patch tag, or when comparing two tags of one minor. */
+function patchPolicy(bound: BoundFile, baseline: Baseline, options: CheckOptions, changes: number): Finding[] {
+  const range = bound.ast.package?.range ?? bound.ast.range;
+  const rule = getRule('PATCH_RELEASE_API_CHANGE');
+  const make = (message: string): Finding => ({ rule: rule.id, category: rule.category, severity: rule.severity, range, element: bound.model.package, message });
+  if (baseline.previousPatch) {
+    const c = compareModels(bound.model, baseline.previousPatch.model, baseline.previousPatch.tag);
+    const n = c.findings.length + c.additions.length;
+    if (n) return [make(`${n} API change(s) since the previous patch release ${baseline.previousPatch.tag}; patch releases should not change the API`)];
+    return [];
+  }
+  const cur = options.currentTag ? parseGoTag(options.currentTag) : undefined;
+  const old = parseGoTag(baseline.tag);
+  if (changes && cur && old && cur.minor === old.minor && cur.patch > 0 && !cur.prerelease) {
+    return [make(`${changes} API change(s) between ${baseline.tag} and the patch release ${options.currentTag}; patch releases should not change the API`)];
+  }
   return [];
+}
+
+export function applySeverities(findings: Finding[], overrides: Record<string, SeveritySetting> | undefined): Finding[] {
+  if (!overrides || !Object.keys(overrides).length) return findings;
+  const out: Finding[] = [];
+  for (const f of findings) {
+    const s = overrides[f.rule] ?? overrides[f.category];
+    if (s === 'off') continue;
+    out.push(s ? { ...f, severity: s } : f);
+  }
+  return out;
+}
+
+/** Validates a severity map from settings, a flag or a config file; returns the problems found. */
+export function validateSeverityOverrides(o: Record<string, unknown>): string[] {
+  const categories: Category[] = ['WIRE', 'JSON', 'GO_SOURCE', 'SEMANTIC', 'DOCS', 'POLICY'];
+  const levels = ['error', 'warning', 'information', 'hint', 'off'];
+  const problems: string[] = [];
+  for (const [k, v] of Object.entries(o)) {
+    if (!RULES_BY_ID.has(k) && !categories.includes(k as Category)) problems.push(`unknown rule or category "${k}"`);
+    if (typeof v !== 'string' || !levels.includes(v)) problems.push(`"${k}": severity must be one of ${levels.join(', ')}`);
+  }
+  return problems;
 }

@@ -1,0 +1,365 @@
+// Structural comparison of the current model with the baseline model: wire, JSON and Go-source breaks,
+// and the list of additions (which the documentation rules and the report use).
+
+import type { Range } from '../proto/ast';
+import {
+  ModelIndex, isReserved, type ApiModel, type EnumDef, type FieldDef, type MessageDef, type ServiceDef,
+} from '../proto/model';
+import type { Finding, FixData } from './finding';
+import { compareFieldTypes } from './wireTypes';
+import { getRule } from './rules';
+
+export type AdditionKind = 'message' | 'field' | 'enum' | 'enumValue' | 'service' | 'rpc';
+
+export interface Addition {
+  kind: AdditionKind;
+  element: string;
+  range: Range;
+}
+
+export interface Comparison {
+  findings: Finding[];
+  additions: Addition[];
+}
+
+const ORIGIN: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+
+export function compareModels(current: ApiModel, baseline: ApiModel, baselineTag: string): Comparison {
+  return new Comparer(current, baseline, baselineTag).run();
+}
+
+class Comparer {
+  private readonly findings: Finding[] = [];
+  private readonly additions: Addition[] = [];
+  private readonly cur: ModelIndex;
+  private readonly base: ModelIndex;
+
+  constructor(private readonly current: ApiModel, private readonly baseline: ApiModel, private readonly tag: string) {
+    this.cur = new ModelIndex(current);
+    this.base = new ModelIndex(baseline);
+  }
+
+  run(): Comparison {
+    if (this.current.package !== this.baseline.package) {
+      this.add('PACKAGE_CHANGED', this.packageRange(), this.current.package,
+        `package changed from "${this.baseline.package}" to "${this.current.package}" (baseline ${this.tag})`);
+      return { findings: this.findings, additions: this.additions };
+    }
+    const reachable = reachableTypes(this.baseline, this.base);
+    this.types(reachable);
+    for (const m of this.current.messages) {
+      const old = this.base.messages.get(m.fqn);
+      if (old) this.message(old, m);
+      else this.addition('message', m.fqn, m.node?.nameRange);
+    }
+    for (const e of this.current.enums) {
+      const old = this.base.enums.get(e.fqn);
+      if (old) this.enumDef(old, e);
+      else this.addition('enum', e.fqn, e.node?.nameRange);
+    }
+    this.services();
+    return { findings: this.findings, additions: this.additions };
+  }
+
+  private add(rule: string, range: Range, element: string, message: string, fixes?: FixData[], related?: Finding['related']): void {
+    const r = getRule(rule);
+    const f: Finding = { rule, category: r.category, severity: r.severity, message, range, element };
+    if (fixes?.length) f.fixes = fixes;
+    if (related?.length) f.related = related;
+    this.findings.push(f);
+  }
+
+  private addition(kind: AdditionKind, element: string, range: Range | undefined): void {
+    this.additions.push({ kind, element, range: range ?? ORIGIN });
+  }
+
+  private packageRange(): Range {
+    return this.firstNode()?.range ?? ORIGIN;
+  }
+
+  private firstNode(): { range: Range } | undefined {
+    const m = this.current.messages[0]?.node ?? this.current.services[0]?.node;
+    return m ? { range: m.nameRange } : undefined;
+  }
+
+  /** Where a deleted element used to be: its parent, if the parent still exists, else the file's first declaration. */
+  private whereDeleted(fqn: string): Range {
+    let parent = fqn.slice(0, Math.max(0, fqn.lastIndexOf('.')));
+    while (parent) {
+      const m = this.cur.messages.get(parent)?.node ?? this.cur.services.get(parent)?.node ?? this.cur.enums.get(parent)?.node;
+      if (m) return m.nameRange;
+      parent = parent.slice(0, Math.max(0, parent.lastIndexOf('.')));
+    }
+    return this.packageRange();
+  }
+
+  // ---- messages and enums as types -------------------------------------------------------------------
+
+  private types(reachable: Set<string>): void {
+    const renamedTo = (old: MessageDef | EnumDef): string | undefined => {
+      const parent = old.fqn.slice(0, old.fqn.lastIndexOf('.'));
+      const sig = shapeOf(old);
+      if (!sig) return undefined;
+      const pool: (MessageDef | EnumDef)[] = 'fields' in old ? this.current.messages : this.current.enums;
+      return pool.find((c) => !this.base.messages.has(c.fqn) && !this.base.enums.has(c.fqn)
+        && c.fqn.slice(0, c.fqn.lastIndexOf('.')) === parent && shapeOf(c) === sig)?.fqn;
+    };
+    const deleted = (old: MessageDef | EnumDef, kind: 'message' | 'enum'): void => {
+      const to = renamedTo(old);
+      const range = to ? this.defRange(to) : this.whereDeleted(old.fqn);
+      if (to) {
+        this.add('MESSAGE_RENAMED', range, to, `${kind} "${old.name}" of ${this.tag} was renamed to "${to.slice(to.lastIndexOf('.') + 1)}"`,
+          [{ kind: 'rename', to: old.name }]);
+      } else if (reachable.has(old.fqn)) {
+        this.add(kind === 'message' ? 'MESSAGE_NO_DELETE' : 'ENUM_NO_DELETE', range, old.fqn,
+          `${kind} "${old.fqn}" of ${this.tag} was deleted, but RPCs of ${this.tag} use it`);
+      } else {
+        this.add('TYPE_NO_DELETE', range, old.fqn, `${kind} "${old.fqn}" of ${this.tag} was deleted`);
+      }
+    };
+    for (const m of this.baseline.messages) if (!this.cur.messages.has(m.fqn)) deleted(m, 'message');
+    for (const e of this.baseline.enums) if (!this.cur.enums.has(e.fqn)) deleted(e, 'enum');
+  }
+
+  private defRange(fqn: string): Range {
+    return this.cur.messages.get(fqn)?.node?.nameRange ?? this.cur.enums.get(fqn)?.node?.nameRange ?? ORIGIN;
+  }
+
+  // ---- fields --------------------------------------------------------------------------------------
+
+  private message(old: MessageDef, cur: MessageDef): void {
+    const where = cur.node?.nameRange ?? ORIGIN;
+    const curByNumber = new Map(cur.fields.map((f) => [f.number, f]));
+    const curByName = new Map(cur.fields.map((f) => [f.name, f]));
+    const oldByNumber = new Map(old.fields.map((f) => [f.number, f]));
+    const oldByName = new Map(old.fields.map((f) => [f.name, f]));
+
+    for (const of of old.fields) {
+      const path = `${old.fqn}.${of.name}`;
+      const byNum = curByNumber.get(of.number);
+      const byName = curByName.get(of.name);
+      if (byNum && byNum.name === of.name) {
+        this.field(old, of, byNum);
+        continue;
+      }
+      if (byName) {
+        // Same name, another number: the number moved.
+        const r = byName.node?.numberRange ?? where;
+        this.add('FIELD_NUMBER_CHANGED', r, path, `field "${old.name}.${of.name}" changed its number from ${of.number} to ${byName.number} (baseline ${this.tag})`,
+          [{ kind: 'renumber', to: of.number, label: `Restore the original number ${of.number}` }]);
+        if (!byNum) continue;
+      }
+      if (byNum) {
+        const change = compareFieldTypes(of, byNum);
+        const r = byNum.node?.nameRange ?? where;
+        if (!byName && change === 'same' && of.label === byNum.label && oldByName.get(byNum.name) === undefined) {
+          this.add('FIELD_RENAMED', r, `${cur.fqn}.${byNum.name}`,
+            `field ${of.number} "${of.name}" was renamed to "${byNum.name}" (baseline ${this.tag}); JSON keys and Go names change`,
+            [{ kind: 'rename', to: of.name }]);
+        } else {
+          this.add('FIELD_NUMBER_REUSED', byNum.node?.numberRange ?? where, `${cur.fqn}.${byNum.name}`,
+            `field number ${of.number} belonged to "${of.name}" (${of.type}) in ${this.tag}; "${byNum.name}" (${byNum.type}) now uses it`,
+            [], [{ message: `${this.tag}: ${of.label === 'repeated' ? 'repeated ' : ''}${of.type} ${of.name} = ${of.number}` }]);
+        }
+        continue;
+      }
+      // Deleted.
+      this.deletedField(old, of, cur, where);
+    }
+    for (const f of cur.fields) {
+      if (!oldByNumber.has(f.number) && !oldByName.has(f.name)) this.addition('field', `${cur.fqn}.${f.name}`, f.node?.nameRange);
+    }
+    this.reservations(old, cur, where, 'message');
+  }
+
+  private deletedField(old: MessageDef, of: FieldDef, cur: MessageDef, where: Range): void {
+    const path = `${old.fqn}.${of.name}`;
+    const numberReserved = isReserved(cur.reservedNumbers, of.number);
+    const nameReserved = cur.reservedNames.includes(of.name);
+    const restore: FixData = {
+      kind: 'restore', container: cur.fqn, isEnum: false, declaration: declarationOf(of), number: of.number, name: of.name,
+      ...(of.doc ? { doc: of.doc } : {}),
+    };
+    const reserve: FixData = { kind: 'reserve', message: cur.fqn, isEnum: false, number: of.number, name: of.name };
+    if (!numberReserved) {
+      this.add('FIELD_NO_DELETE', where, path, `field "${old.name}.${of.name}" = ${of.number} of ${this.tag} was deleted without reserving its number`,
+        [reserve, restore]);
+    } else if (!nameReserved) {
+      this.add('FIELD_NO_DELETE_UNLESS_NAME_RESERVED', where, path,
+        `field "${old.name}.${of.name}" = ${of.number} of ${this.tag} was deleted; its number is reserved but its name is not`, [reserve]);
+    }
+    if (!of.deprecated) {
+      this.add('FIELD_REMOVED_WITHOUT_DEPRECATION', where, path,
+        `field "${old.name}.${of.name}" of ${this.tag} was removed without first being deprecated`, [restore]);
+    }
+  }
+
+  private field(old: MessageDef, of: FieldDef, nf: FieldDef): void {
+    const path = `${old.fqn}.${of.name}`;
+    const typeRange = nf.node?.typeRange ?? nf.node?.nameRange ?? ORIGIN;
+    const change = compareFieldTypes(of, nf);
+    if (change === 'incompatible') {
+      this.add('FIELD_TYPE_INCOMPATIBLE', typeRange, path, `field "${old.name}.${of.name}" changed type from ${of.type} to ${nf.type}, which is not wire-compatible (baseline ${this.tag})`);
+    } else if (change === 'compatible') {
+      this.add('FIELD_TYPE_CHANGED', typeRange, path, `field "${old.name}.${of.name}" changed type from ${of.type} to ${nf.type}; wire-compatible, but values, JSON and Go types change (baseline ${this.tag})`);
+    }
+    const labelRange = nf.node?.labelRange ?? nf.node?.nameRange ?? ORIGIN;
+    const cardinality = (l: FieldDef['label']): string => (l === 'repeated' ? 'repeated' : l === 'required' ? 'required' : 'singular');
+    if (cardinality(of.label) !== cardinality(nf.label) && of.typeKind !== 'map' && nf.typeKind !== 'map') {
+      this.add('FIELD_LABEL_CHANGED', labelRange, path, `field "${old.name}.${of.name}" changed from ${cardinality(of.label)} to ${cardinality(nf.label)} (baseline ${this.tag})`);
+    } else if (of.label !== nf.label && !of.oneof && !nf.oneof && cardinality(of.label) === 'singular') {
+      this.add('FIELD_PRESENCE_CHANGED', labelRange, path,
+        `field "${old.name}.${of.name}" changed from ${of.label === 'optional' ? 'explicit (optional)' : 'implicit'} to ${nf.label === 'optional' ? 'explicit (optional)' : 'implicit'} presence (baseline ${this.tag})`);
+    }
+    if ((of.oneof ?? '') !== (nf.oneof ?? '')) {
+      const desc = (o?: string): string => (o ? `oneof "${o}"` : 'no oneof');
+      this.add('FIELD_ONEOF_CHANGED', nf.node?.nameRange ?? ORIGIN, path, `field "${old.name}.${of.name}" moved from ${desc(of.oneof)} to ${desc(nf.oneof)} (baseline ${this.tag})`);
+    }
+    if (of.jsonName !== nf.jsonName) {
+      this.add('FIELD_JSON_NAME_CHANGED', nf.node?.nameRange ?? ORIGIN, path, `field "${old.name}.${of.name}" changed its JSON name from "${of.jsonName}" to "${nf.jsonName}" (baseline ${this.tag})`);
+    }
+    if (of.label === 'repeated' && nf.label === 'repeated' && of.typeKind === 'scalar' && change === 'same' && (of.packed ?? true) !== (nf.packed ?? true)) {
+      this.add('FIELD_PACKED_CHANGED', nf.node?.nameRange ?? ORIGIN, path, `field "${old.name}.${of.name}" changed its packed encoding (baseline ${this.tag})`);
+    }
+  }
+
+  private reservations(old: MessageDef | EnumDef, cur: MessageDef | EnumDef, where: Range, what: string): void {
+    for (const [a, b] of old.reservedNumbers) {
+      for (let n = a; n <= Math.min(b, a + 1000); n++) {
+        if (!isReserved(cur.reservedNumbers, n)) {
+          const used = 'fields' in cur ? cur.fields.some((f) => f.number === n) : cur.values.some((v) => v.number === n);
+          if (!used) {
+            this.add('RESERVED_REMOVED', where, cur.fqn, `${what} "${cur.name}" no longer reserves number ${n} (reserved in ${this.tag})`,
+              [{ kind: 'reserve', message: cur.fqn, isEnum: what === 'enum', number: n, name: '' }]);
+          }
+          break;
+        }
+      }
+    }
+    for (const name of old.reservedNames) {
+      if (!cur.reservedNames.includes(name)) {
+        this.add('RESERVED_REMOVED', where, cur.fqn, `${what} "${cur.name}" no longer reserves the name "${name}" (reserved in ${this.tag})`);
+      }
+    }
+  }
+
+  // ---- enums ---------------------------------------------------------------------------------------
+
+  private enumDef(old: EnumDef, cur: EnumDef): void {
+    const where = cur.node?.nameRange ?? ORIGIN;
+    const curByName = new Map(cur.values.map((v) => [v.name, v]));
+    const curByNumber = new Map<number, typeof cur.values[number]>();
+    for (const v of cur.values) if (!curByNumber.has(v.number)) curByNumber.set(v.number, v);
+    const oldNames = new Set(old.values.map((v) => v.name));
+    const oldNumbers = new Set(old.values.map((v) => v.number));
+    for (const ov of old.values) {
+      const path = `${old.fqn}.${ov.name}`;
+      const byName = curByName.get(ov.name);
+      if (byName) {
+        if (byName.number !== ov.number) {
+          this.add('ENUM_VALUE_NUMBER_CHANGED', byName.node?.numberRange ?? where, path,
+            `enum value "${ov.name}" changed its number from ${ov.number} to ${byName.number} (baseline ${this.tag})`,
+            [{ kind: 'renumber', to: ov.number, label: `Restore the original number ${ov.number}` }]);
+        }
+        continue;
+      }
+      const byNum = curByNumber.get(ov.number);
+      if (byNum && !oldNames.has(byNum.name)) {
+        this.add('ENUM_VALUE_RENAMED', byNum.node?.nameRange ?? where, `${cur.fqn}.${byNum.name}`,
+          `enum value ${ov.number} "${ov.name}" was renamed to "${byNum.name}" (baseline ${this.tag})`, [{ kind: 'rename', to: ov.name }]);
+        continue;
+      }
+      if (!byNum && !isReserved(cur.reservedNumbers, ov.number)) {
+        this.add('ENUM_VALUE_NO_DELETE', where, path, `enum value "${ov.name}" = ${ov.number} of ${this.tag} was deleted without reserving its number`, [
+          { kind: 'reserve', message: cur.fqn, isEnum: true, number: ov.number, name: ov.name },
+          { kind: 'restore', container: cur.fqn, isEnum: true, declaration: `${ov.name} = ${ov.number};`, number: ov.number, name: ov.name, ...(ov.doc ? { doc: ov.doc } : {}) },
+        ]);
+      }
+    }
+    for (const v of cur.values) {
+      if (!oldNames.has(v.name) && !oldNumbers.has(v.number)) this.addition('enumValue', `${cur.fqn}.${v.name}`, v.node?.nameRange);
+    }
+    this.reservations(old, cur, where, 'enum');
+  }
+
+  // ---- services ------------------------------------------------------------------------------------
+
+  private services(): void {
+    for (const os of this.baseline.services) {
+      const cs = this.cur.services.get(os.fqn);
+      if (!cs) {
+        const renamed = this.current.services.find((s) => !this.base.services.has(s.fqn) && sameRpcs(s, os));
+        this.add('SERVICE_NO_DELETE', renamed?.node?.nameRange ?? this.whereDeleted(os.fqn), os.fqn,
+          renamed ? `service "${os.name}" of ${this.tag} was renamed to "${renamed.name}"` : `service "${os.name}" of ${this.tag} was deleted`,
+          renamed ? [{ kind: 'rename', to: os.name }] : []);
+        continue;
+      }
+      const curRpcs = new Map(cs.rpcs.map((r) => [r.name, r]));
+      const oldNames = new Set(os.rpcs.map((r) => r.name));
+      for (const or of os.rpcs) {
+        const path = `${os.fqn}.${or.name}`;
+        const cr = curRpcs.get(or.name);
+        if (!cr) {
+          const renamed = cs.rpcs.find((r) => !oldNames.has(r.name) && r.request === or.request && r.response === or.response);
+          this.add('RPC_NO_DELETE', renamed?.node?.nameRange ?? cs.node?.nameRange ?? ORIGIN, path,
+            renamed ? `rpc "${or.name}" of ${this.tag} was renamed to "${renamed.name}"; clients calling ${or.name} get Unimplemented`
+              : `rpc "${or.name}" of ${this.tag} was deleted; kubelets calling it get Unimplemented`,
+            renamed ? [{ kind: 'rename', to: or.name }] : []);
+          continue;
+        }
+        if (cr.request !== or.request) {
+          this.add('RPC_SIGNATURE_CHANGED', cr.node?.requestTypeRange ?? ORIGIN, path, `rpc "${or.name}" changed its request from ${or.request} to ${cr.request} (baseline ${this.tag})`);
+        }
+        if (cr.response !== or.response) {
+          this.add('RPC_SIGNATURE_CHANGED', cr.node?.responseTypeRange ?? ORIGIN, path, `rpc "${or.name}" changed its response from ${or.response} to ${cr.response} (baseline ${this.tag})`);
+        }
+        if (cr.requestStream !== or.requestStream || cr.responseStream !== or.responseStream) {
+          const d = (s: boolean): string => (s ? 'streaming' : 'unary');
+          const what = cr.requestStream !== or.requestStream ? `request from ${d(or.requestStream)} to ${d(cr.requestStream)}` : `response from ${d(or.responseStream)} to ${d(cr.responseStream)}`;
+          this.add('RPC_STREAMING_CHANGED', cr.node?.nameRange ?? ORIGIN, path, `rpc "${or.name}" changed its ${what} (baseline ${this.tag})`);
+        }
+      }
+      for (const r of cs.rpcs) if (!oldNames.has(r.name)) this.addition('rpc', `${cs.fqn}.${r.name}`, r.node?.nameRange);
+    }
+    for (const s of this.current.services) if (!this.base.services.has(s.fqn)) this.addition('service', s.fqn, s.node?.nameRange);
+  }
+}
+
+/** Messages and enums that any RPC of the model reaches through fields, transitively. */
+export function reachableTypes(model: ApiModel, index = new ModelIndex(model)): Set<string> {
+  const seen = new Set<string>();
+  const stack: string[] = [];
+  for (const s of model.services) for (const r of s.rpcs) stack.push(r.request, r.response);
+  while (stack.length) {
+    const t = stack.pop()!;
+    if (seen.has(t)) continue;
+    seen.add(t);
+    const m = index.messages.get(t);
+    if (!m) continue;
+    for (const f of m.fields) {
+      if (f.typeKind === 'map') stack.push(f.type.slice(f.type.indexOf(',') + 1, -1));
+      else if (f.typeKind === 'message' || f.typeKind === 'enum') stack.push(f.type);
+    }
+  }
+  return seen;
+}
+
+/** A string that identifies a message's or enum's contents, for rename detection; undefined when empty. */
+function shapeOf(d: MessageDef | EnumDef): string | undefined {
+  const parts = 'fields' in d ? d.fields.map((f) => `${f.number}:${f.name}:${f.type}:${f.label}`) : d.values.map((v) => `${v.number}:${v.name}`);
+  return parts.length ? parts.sort().join('|') : undefined;
+}
+
+function sameRpcs(a: ServiceDef, b: ServiceDef): boolean {
+  const sig = (s: ServiceDef): string => s.rpcs.map((r) => `${r.name}(${r.request})${r.response}`).sort().join('|');
+  return a.rpcs.length > 0 && sig(a) === sig(b);
+}
+
+/** The declaration of a field as it would be written back, for the "restore" fix. */
+export function declarationOf(f: FieldDef): string {
+  const label = f.label === 'repeated' && f.typeKind !== 'map' ? 'repeated ' : f.label === 'optional' || f.label === 'required' ? `${f.label} ` : '';
+  const type = f.typeKind === 'map' ? f.type.replace(',', ', ') : f.type;
+  const opts: string[] = [];
+  if (f.deprecated) opts.push('deprecated = true');
+  return `${label}${type} ${f.name} = ${f.number}${opts.length ? ` [${opts.join(', ')}]` : ''};`;
+}

@@ -1,0 +1,86 @@
+// Reuse against the whole release history: numbers and names that any earlier release used in a message
+// or enum and that the current file gives to something else without the baseline having seen it.
+
+import { isReserved, type ApiModel, type MessageDef } from '../proto/model';
+import type { History, NumberUse } from '../baseline/types';
+import type { Finding } from './finding';
+import { getRule } from './rules';
+import { FIELD_MAX } from '../proto/parser';
+
+export function checkHistoryReuse(current: ApiModel, baseline: ApiModel, history: History): Finding[] {
+  const out: Finding[] = [];
+  const order = new Map(history.releases.map((r, i) => [r.tag, i]));
+  const lastUse = (us: NumberUse[]): NumberUse | undefined =>
+    us.reduce<NumberUse | undefined>((best, u) => (!best || (order.get(u.lastTag) ?? -1) > (order.get(best.lastTag) ?? -1) ? u : best), undefined);
+  const baseMessages = new Map(baseline.messages.map((m) => [m.fqn, m]));
+  const baseEnums = new Map(baseline.enums.map((e) => [e.fqn, e]));
+  const add = (rule: string, f: Omit<Finding, 'rule' | 'category' | 'severity'>): void => {
+    const r = getRule(rule);
+    out.push({ rule, category: r.category, severity: r.severity, ...f });
+  };
+
+  for (const m of current.messages) {
+    const uses = history.fieldUses(m.fqn);
+    if (!uses.length) continue;
+    const base = baseMessages.get(m.fqn);
+    for (const f of m.fields) {
+      // What the baseline had at this number or name is the baseline comparison's business.
+      if (base?.fields.some((b) => b.number === f.number || b.name === f.name)) continue;
+      const byNumber = lastUse(uses.filter((u) => u.number === f.number && (u.name !== f.name || u.type !== f.type)));
+      if (byNumber) {
+        const next = nextFreeNumber(m, uses);
+        add('FIELD_NUMBER_REUSED_HISTORY', {
+          range: f.node?.numberRange ?? f.node?.nameRange ?? zero(),
+          element: `${m.fqn}.${f.name}`,
+          message: `field number ${f.number} was used by "${byNumber.name}" (${byNumber.type}) until ${byNumber.lastTag}; "${f.name}" must not reuse it`,
+          fixes: [{ kind: 'renumber', to: next, label: `Use the next free number ${next}` }],
+          related: [{ message: `${byNumber.firstTag}…${byNumber.lastTag}: ${byNumber.type} ${byNumber.name} = ${byNumber.number}` }],
+        });
+        continue;
+      }
+      const byName = lastUse(uses.filter((u) => u.name === f.name && u.number !== f.number));
+      if (byName) {
+        add('FIELD_NAME_REUSED_HISTORY', {
+          range: f.node?.nameRange ?? zero(),
+          element: `${m.fqn}.${f.name}`,
+          message: `field name "${f.name}" was used with number ${byName.number} (${byName.type}) until ${byName.lastTag}; JSON from that release would be read into this field`,
+          related: [{ message: `${byName.firstTag}…${byName.lastTag}: ${byName.type} ${byName.name} = ${byName.number}` }],
+        });
+      }
+    }
+  }
+
+  for (const e of current.enums) {
+    const uses = history.enumValueUses(e.fqn);
+    if (!uses.length) continue;
+    const base = baseEnums.get(e.fqn);
+    for (const v of e.values) {
+      if (base?.values.some((b) => b.number === v.number || b.name === v.name)) continue;
+      const prev = lastUse(uses.filter((u) => u.number === v.number && u.name !== v.name));
+      if (prev) {
+        add('ENUM_VALUE_NUMBER_REUSED', {
+          range: v.node?.numberRange ?? zero(),
+          element: `${e.fqn}.${v.name}`,
+          message: `enum number ${v.number} was "${prev.name}" until ${prev.lastTag}; "${v.name}" must not reuse it`,
+          related: [{ message: `${prev.firstTag}…${prev.lastTag}: ${prev.name} = ${prev.number}` }],
+        });
+      }
+    }
+  }
+  return out;
+}
+
+/** The smallest number above every number the message uses, ever used, or reserves (and outside 19000–19999). */
+export function nextFreeNumber(m: MessageDef, uses: NumberUse[]): number {
+  let max = 0;
+  for (const f of m.fields) max = Math.max(max, f.number);
+  for (const u of uses) max = Math.max(max, u.number);
+  for (const [, b] of m.reservedNumbers) if (b < FIELD_MAX) max = Math.max(max, b);
+  let n = max + 1;
+  while ((n >= 19000 && n <= 19999) || isReserved(m.reservedNumbers, n)) n++;
+  return n;
+}
+
+function zero(): Finding['range'] {
+  return { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+}

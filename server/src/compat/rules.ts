@@ -1,0 +1,161 @@
+// Every rule as data (the vscode-css-languageservice `lintRules` pattern): id, category, default severity,
+// one line, and the long explanation shown in hovers and the report. The explanations are written for
+// this project; they paraphrase the Kubernetes policy and link to it rather than quoting it.
+
+import type { Severity } from '../proto/binder';
+import type { Category } from './finding';
+
+import { CRI_DEV_POLICY_URL, CRI_SKEW_POLICY_URL } from '../policy/links';
+
+const LINKS = {
+  skew: CRI_SKEW_POLICY_URL,
+  devPolicies: CRI_DEV_POLICY_URL,
+  protoUpdating: 'https://protobuf.dev/programming-guides/proto3/#updating',
+  protoJson: 'https://protobuf.dev/programming-guides/json/',
+} as const;
+
+export interface Rule {
+  id: string;
+  category: Category;
+  severity: Severity;
+  /** Does a finding of this rule break a released client or server? */
+  breaking: boolean;
+  title: string;
+  explanation: string;
+  link: string;
+}
+
+const SKEW =
+  'Kubelets and runtimes on a node are upgraded separately, and a kubelet 1.K must keep working with runtimes ' +
+  'built from cri-api v0.(K-3) through v0.(K+3). Inside the runtime.v1 major version every change therefore ' +
+  'has to work in both directions: an old kubelet talking to a new runtime, and a new kubelet talking to an old one.';
+
+function rule(id: string, category: Category, severity: Severity, breaking: boolean, title: string, explanation: string, link: string = LINKS.skew): Rule {
+  return { id, category, severity, breaking, title, explanation, link };
+}
+
+export const RULES: readonly Rule[] = [
+  // ---- wire ----------------------------------------------------------------------------------------
+  rule('FIELD_NO_DELETE', 'WIRE', 'error', true, 'A field was deleted without reserving its number',
+    `${SKEW} A runtime built from an older cri-api still sends and expects this field number. Once the number is free, a later ` +
+    'change can give it to a new field, and the old runtime\'s bytes are then read as something else. Reserve the number and the ' +
+    'name (`reserved N; reserved "name";`), or better, keep the field and mark it deprecated until no supported kubelet or runtime uses it.',
+    LINKS.protoUpdating),
+  rule('FIELD_NO_DELETE_UNLESS_NAME_RESERVED', 'JSON', 'warning', true, 'A field was deleted and its number reserved, but not its name',
+    'crictl and other tools read and write CRI messages as JSON or YAML, where the field name is the key. If the name is not reserved, ' +
+    'a later field may take it with another number and type, and saved JSON from older tools is then read into the wrong field.',
+    LINKS.protoJson),
+  rule('FIELD_REMOVED_WITHOUT_DEPRECATION', 'POLICY', 'warning', true, 'A field was removed that the baseline had not deprecated',
+    `${SKEW} Removing a field, even with its number reserved, silently drops a feature that older kubelets still send or older runtimes ` +
+    'still report. The field should first be marked `[deprecated = true]` with a note on what replaces it, and only removed once every ' +
+    'kubelet and runtime inside the skew window has stopped relying on it.'),
+  rule('FIELD_NUMBER_CHANGED', 'WIRE', 'error', true, 'A field kept its name but changed its number',
+    `${SKEW} On the wire only the number identifies a field. A runtime built from the baseline writes the old number, a kubelet built from ` +
+    'this file reads the new one, and the value is silently lost in both directions.', LINKS.protoUpdating),
+  rule('FIELD_TYPE_INCOMPATIBLE', 'WIRE', 'error', true, 'A field changed to a type with another wire encoding',
+    `${SKEW} The old and the new type are encoded differently, so a peer built from the other version either fails to parse the ` +
+    'message or reads garbage. Add a new field with a new number instead and deprecate the old one.', LINKS.protoUpdating),
+  rule('FIELD_TYPE_CHANGED', 'WIRE', 'error', true, 'A field changed to a wire-compatible type that changes its values',
+    `${SKEW} The bytes still parse, but values are truncated, sign-reinterpreted or re-encoded (for example an int64 above 2^31 read as int32), ` +
+    'JSON output changes (64-bit integers are strings in JSON), and Go code compiled against k8s.io/cri-api no longer builds.', LINKS.protoUpdating),
+  rule('FIELD_LABEL_CHANGED', 'WIRE', 'error', true, 'A field changed between singular and repeated (or required)',
+    `${SKEW} A singular reader of a repeated field keeps only the last element; a repeated reader of a packed scalar and a singular writer ` +
+    'disagree on the encoding of lists. Either way one side loses data, and the Go type changes between a value and a slice.', LINKS.protoUpdating),
+  rule('FIELD_PRESENCE_CHANGED', 'GO_SOURCE', 'warning', true, 'A field changed between implicit and explicit presence (`optional`)',
+    'The bytes are compatible, but generated Go code changes between a value and a pointer, so containerd, CRI-O and crictl stop compiling ' +
+    'against the new k8s.io/cri-api, and code that checked for the zero value now has to check for nil.'),
+  rule('FIELD_ONEOF_CHANGED', 'WIRE', 'error', true, 'A field moved into, out of, or between oneofs',
+    `${SKEW} Members of a oneof clear each other when parsed. A peer with the other layout can drop values it did not expect to be ` +
+    'exclusive, and the generated Go code changes shape completely.', LINKS.protoUpdating),
+  rule('FIELD_PACKED_CHANGED', 'WIRE', 'warning', true, 'A repeated scalar field changed its packed encoding',
+    'Current protobuf parsers accept both packed and unpacked encodings, but older or hand-written parsers may not. Keep the encoding the baseline had.',
+    LINKS.protoUpdating),
+  rule('ENUM_VALUE_NO_DELETE', 'WIRE', 'error', true, 'An enum value was deleted without reserving its number',
+    `${SKEW} Peers built from the baseline still send this number. Without a reservation a later value can take it and change what old peers mean.`,
+    LINKS.protoUpdating),
+  rule('ENUM_VALUE_NUMBER_CHANGED', 'WIRE', 'error', true, 'An enum value kept its name but changed its number',
+    `${SKEW} On the wire an enum value is its number; peers built from the other version interpret the value differently.`, LINKS.protoUpdating),
+  rule('MESSAGE_NO_DELETE', 'WIRE', 'error', true, 'A message that released RPCs use was deleted',
+    `${SKEW} The message is reachable from an RPC of the baseline, so kubelets and runtimes inside the skew window still send it. Deleting ` +
+    'it breaks the RPC for them and breaks every Go program that uses the type.'),
+  rule('ENUM_NO_DELETE', 'WIRE', 'error', true, 'An enum that released RPCs use was deleted',
+    `${SKEW} The enum is reachable from an RPC of the baseline, so its values are still exchanged by peers inside the skew window.`),
+  rule('RPC_NO_DELETE', 'WIRE', 'error', true, 'An RPC was deleted or renamed',
+    `${SKEW} A kubelet built from the baseline calls this method by its full name; a runtime built from this file answers \`Unimplemented\`, ` +
+    'and the kubelet fails where it used to work. Renaming is deleting for gRPC. Deprecate the RPC and keep serving it instead.'),
+  rule('SERVICE_NO_DELETE', 'WIRE', 'error', true, 'A service was deleted or renamed',
+    `${SKEW} Every RPC of the service is addressed as /package.Service/Method; removing or renaming the service breaks all of them for older peers.`),
+  rule('RPC_SIGNATURE_CHANGED', 'WIRE', 'error', true, 'An RPC changed its request or response type',
+    `${SKEW} Peers built from the baseline encode the old message; the receiver parses it as the new one and sees unrelated fields or none.`),
+  rule('RPC_STREAMING_CHANGED', 'WIRE', 'error', true, 'An RPC changed between unary and streaming',
+    `${SKEW} Unary and streaming calls use different gRPC call shapes; a peer built from the other version cannot complete the call.`),
+  rule('PACKAGE_CHANGED', 'WIRE', 'error', true, 'The package changed',
+    `${SKEW} The package is part of every RPC path and every message's full name. A new package is a new API major version ` +
+    '(as runtime.v1 replaced runtime.v1alpha2), which the kubelet must negotiate explicitly.'),
+  rule('RESERVED_REMOVED', 'WIRE', 'error', true, 'A reserved number or name is no longer reserved',
+    `${SKEW} Reservations record numbers and names that released versions used. Dropping one lets a future change reuse it with another meaning.`,
+    LINKS.protoUpdating),
+  // ---- JSON and Go source ----------------------------------------------------------------------------
+  rule('FIELD_RENAMED', 'JSON', 'error', true, 'A field kept its number but changed its name',
+    'The wire encoding is unchanged, but crictl prints and parses CRI messages as JSON/YAML keyed by field name, and Go code that uses the ' +
+    'generated field stops compiling. Keep the name; if the meaning changed, add a new field.', LINKS.protoJson),
+  rule('FIELD_JSON_NAME_CHANGED', 'JSON', 'error', true, 'A field changed its JSON name',
+    'Tools that exchange CRI messages as JSON (crictl output, saved configs) use this key; changing it makes old documents lose the value.',
+    LINKS.protoJson),
+  rule('ENUM_VALUE_RENAMED', 'JSON', 'error', true, 'An enum value kept its number but changed its name',
+    'JSON carries enum values by name, so old JSON no longer parses, and Go constants disappear.', LINKS.protoJson),
+  rule('MESSAGE_RENAMED', 'GO_SOURCE', 'error', true, 'A message or enum was renamed',
+    'The wire encoding of fields is unchanged, but every RPC path or type name in Go code compiled against k8s.io/cri-api breaks, and ' +
+    '`google.protobuf.Any` payloads carry the old name. Keep the old name.'),
+  rule('TYPE_NO_DELETE', 'GO_SOURCE', 'warning', true, 'A message or enum that no released RPC uses was deleted',
+    'No RPC of the baseline reaches it, so the wire is unaffected, but Go programs that use the type stop compiling against the new k8s.io/cri-api.'),
+  // ---- reuse ---------------------------------------------------------------------------------------
+  rule('FIELD_NUMBER_REUSED', 'WIRE', 'error', true, 'A field number of the baseline now belongs to a different field',
+    `${SKEW} A runtime built from the baseline still sends the old field under this number; a kubelet built from this file reads it as ` +
+    'the new field (and the other way round). Use a number that no release has used.', LINKS.protoUpdating),
+  rule('FIELD_NUMBER_REUSED_HISTORY', 'WIRE', 'error', true, 'A field number that an earlier release used is used again',
+    `${SKEW} Runtimes and tools built from that earlier release may still be deployed (and saved binary payloads may exist). ` +
+    'Their bytes for the old field would be read as the new one. The number should have been reserved when the old field was removed.',
+    LINKS.protoUpdating),
+  rule('FIELD_NAME_REUSED_HISTORY', 'JSON', 'warning', true, 'A field name that an earlier release used with another number is used again',
+    'JSON and YAML written by tools of that release carry the old field under this key; it would now be read into the new field.', LINKS.protoJson),
+  rule('ENUM_VALUE_NUMBER_REUSED', 'WIRE', 'error', true, 'An enum number of an earlier release now has a different name',
+    `${SKEW} Peers built from the release that used the number mean the old value when they send it.`, LINKS.protoUpdating),
+  rule('FIELD_MEANING_CHANGED', 'SEMANTIC', 'warning', true, 'A field kept its number and name but its type or options and its documentation changed',
+    'The CRI policy allows reusing an existing field only where its logical meaning stays the same. A changed type or options together ' +
+    'with rewritten documentation usually means the field now means something else, which peers inside the skew window cannot know.',
+    LINKS.devPolicies),
+  // ---- documentation and call sequence ---------------------------------------------------------------
+  rule('DOC_MISSING', 'DOCS', 'warning', false, 'A new element has no documentation comment',
+    'The CRI policy asks that new APIs document in the proto itself what they do and what a runtime may expect, because runtime ' +
+    'authors implement CRI from this file. Write a comment directly above the element.', LINKS.devPolicies),
+  rule('RPC_CALL_SEQUENCE_UNDOCUMENTED', 'DOCS', 'warning', false, 'A new RPC does not say when the kubelet calls it',
+    'Runtimes may rely on the order of the kubelet\'s calls, so the order is part of the contract. Name the RPCs this one is called before ' +
+    'or after (for example "called after CreateContainer"), or state that it has no ordering constraint.', LINKS.devPolicies),
+  rule('RPC_FALLBACK_UNDOCUMENTED', 'DOCS', 'warning', false, 'A new RPC does not say how an older runtime without it is detected',
+    `${SKEW} Runtimes up to three minor versions older do not implement a new RPC and answer \`Unimplemented\`. The documentation should ` +
+    'say how the kubelet detects that (fail fast, or fall back) so the feature degrades gracefully.', LINKS.devPolicies),
+  rule('FIELD_DEGRADATION_UNDOCUMENTED', 'POLICY', 'hint', false, 'A new request field does not say what happens when a runtime ignores it',
+    `${SKEW} Older runtimes drop unknown fields without an error, so a kubelet cannot tell that a new request field was ignored. ` +
+    'Document what a runtime that ignores it does, and how the kubelet discovers support (a status field, a runtime handler feature, or a failing call).',
+    LINKS.devPolicies),
+  rule('DOC_MEANING_CHANGED', 'SEMANTIC', 'warning', true, 'The documentation of an existing element changed words that carry meaning',
+    'Changing the expected value format, units, allowed values or call order of an existing element breaks peers even though the bytes ' +
+    'still parse, and no wire check can see it. Review whether the change only clarifies, or changes what peers must do.', LINKS.devPolicies),
+  // ---- policy --------------------------------------------------------------------------------------
+  rule('PATCH_RELEASE_API_CHANGE', 'POLICY', 'warning', false, 'The API changed in a patch release',
+    'API changes belong in the first release of a minor line (v0.N.0, with its alpha/beta/rc tags). Patch releases should not change the ' +
+    'API, because users pick them up as bug fixes.'),
+  rule('SUPPRESSION_WITHOUT_REASON', 'POLICY', 'warning', false, 'A cri-compat:ignore comment gives no reason',
+    'Suppressions stay in the file for every later reviewer; write why the finding does not apply after the rule id.'),
+  rule('SUPPRESSION_UNUSED', 'POLICY', 'warning', false, 'A cri-compat:ignore comment suppresses nothing',
+    'The rule it names does not report anything on the element below it (any more). Remove the comment so it does not hide a future finding.'),
+];
+
+export const RULES_BY_ID = new Map(RULES.map((r) => [r.id, r]));
+
+export function getRule(id: string): Rule {
+  const r = RULES_BY_ID.get(id);
+  if (!r) throw new Error(`unknown rule ${id}`);
+  return r;
+}

@@ -1,0 +1,73 @@
+// `// cri-compat:ignore RULE_ID[,RULE_ID] reason` suppresses those rules on the element that follows
+// the comment (the next line holding code), or on its own line when it trails code.
+
+import type { Range } from '../proto/ast';
+import type { Finding } from './finding';
+import { getRule, RULES_BY_ID } from './rules';
+
+export const SUPPRESSION_MARKER = 'cri-compat:ignore';
+
+export interface Suppression {
+  rules: string[];
+  reason: string;
+  /** The comment itself. */
+  range: Range;
+  /** The line whose findings it suppresses. */
+  targetLine: number;
+}
+
+const PATTERN = /\/\/\s*cri-compat:ignore\b[ \t]*([A-Z0-9_, \t]*?)(?:[ \t]+(.*))?$/;
+
+export function findSuppressions(text: string): Suppression[] {
+  if (!text.includes(SUPPRESSION_MARKER)) return [];
+  const lines = text.split(/\r\n|\r|\n/);
+  const out: Suppression[] = [];
+  lines.forEach((line, i) => {
+    const k = line.indexOf(SUPPRESSION_MARKER);
+    if (k < 0) return;
+    const start = line.lastIndexOf('//', k);
+    if (start < 0) return;
+    const m = PATTERN.exec(line.slice(start));
+    if (!m) return;
+    const rules = (m[1] ?? '').split(/[,\s]+/).filter(Boolean);
+    const codeBefore = line.slice(0, start).trim() !== '';
+    let target = i;
+    if (!codeBefore) {
+      target = i + 1;
+      while (target < lines.length && (/^\s*$/.test(lines[target]!) || /^\s*\/\//.test(lines[target]!))) target++;
+    }
+    out.push({
+      rules, reason: (m[2] ?? '').trim(), targetLine: target,
+      range: { start: { line: i, character: start }, end: { line: i, character: line.length } },
+    });
+  });
+  return out;
+}
+
+/** Removes suppressed findings and adds findings about the suppressions themselves. */
+export function applySuppressions(findings: Finding[], suppressions: Suppression[]): Finding[] {
+  if (!suppressions.length) return findings;
+  const used = new Set<Suppression>();
+  const kept = findings.filter((f) => {
+    const s = suppressions.find((x) => x.rules.includes(f.rule) && x.targetLine === f.range.start.line);
+    if (s) used.add(s);
+    return !s;
+  });
+  for (const s of suppressions) {
+    const element = `line ${s.targetLine + 1}`;
+    if (!s.rules.length) {
+      kept.push(meta('SUPPRESSION_UNUSED', s.range, element, 'cri-compat:ignore names no rule id (write e.g. "// cri-compat:ignore FIELD_NO_DELETE reason")'));
+      continue;
+    }
+    if (!s.reason) kept.push(meta('SUPPRESSION_WITHOUT_REASON', s.range, element, `cri-compat:ignore ${s.rules.join(',')} gives no reason`));
+    const unknown = s.rules.filter((r) => !RULES_BY_ID.has(r));
+    if (unknown.length) kept.push(meta('SUPPRESSION_UNUSED', s.range, element, `cri-compat:ignore names unknown rule ${unknown.join(', ')}`));
+    else if (!used.has(s)) kept.push(meta('SUPPRESSION_UNUSED', s.range, element, `cri-compat:ignore ${s.rules.join(',')} suppresses nothing on line ${s.targetLine + 1}`));
+  }
+  return kept;
+}
+
+function meta(rule: string, range: Range, element: string, message: string): Finding {
+  const r = getRule(rule);
+  return { rule, category: r.category, severity: r.severity, range, element, message };
+}

@@ -1,0 +1,165 @@
+// Documentation and call-sequence rules: new elements must say what they do, new RPCs when the kubelet
+// calls them and how an older runtime is detected, and existing docs must not silently change meaning.
+
+import type { Comments, Range } from '../proto/ast';
+import { ModelIndex, type ApiModel, type FieldDef } from '../proto/model';
+import type { Addition } from '../compat/compare';
+import type { Finding, FixData } from '../compat/finding';
+import { getRule } from '../compat/rules';
+import { fingerprintDoc, type DocFingerprint } from './fingerprint';
+import { SUPPRESSION_MARKER } from '../compat/suppress';
+
+const NO_ORDER = /\b(no|without( any)?) (ordering|order|sequence) (constraint|requirement|dependenc)|\bat any time\b|\bin any order\b|\bindependent(ly)? of (the )?(other )?(calls|rpcs|requests)\b/i;
+const FALLBACK = /\bunimplemented\b|\bnot implemented\b|\bfails? fast\b|\bolder runtimes?\b|\bruntimes? (that|which) (do(es)? not|don't) (support|implement)|\bunsupported\b|\bfalls? back\b|\bfallback\b/i;
+const DEGRADES = /\bignor(e|es|ed|ing)\b|\bolder runtimes?\b|\bnot supported\b|\bunsupported\b|\bunset\b|\bnot set\b|\bempty\b|\bdefault\b|\bfalls? back\b|\bdegrad|\bif the runtime\b|\bnil\b/i;
+
+/** A doc comment without suppression lines; leading comment, or trailing where there is none (as protoc documents). */
+export function docOf(node: { comments: Comments } | undefined, fallback?: string): string | undefined {
+  const raw = node ? node.comments.leading?.text ?? node.comments.trailing?.text : fallback;
+  if (raw === undefined) return undefined;
+  const text = raw.split('\n').filter((l) => !l.includes(SUPPRESSION_MARKER)).join('\n').trim();
+  return text || undefined;
+}
+
+export function checkDocs(current: ApiModel, baseline: ApiModel, additions: Addition[]): Finding[] {
+  const out: Finding[] = [];
+  const cur = new ModelIndex(current);
+  const base = new ModelIndex(baseline);
+  const add = (rule: string, range: Range, element: string, message: string, fixes?: FixData[]): void => {
+    const r = getRule(rule);
+    const f: Finding = { rule, category: r.category, severity: r.severity, range, element, message };
+    if (fixes) f.fixes = fixes;
+    out.push(f);
+  };
+  const rpcNames = new Set(current.services.flatMap((s) => s.rpcs.map((r) => r.name)));
+  const requestSide = requestTypes(current, cur);
+
+  const requireDoc = (kind: Exclude<Addition['kind'], 'enumValue'>, element: string, name: string, range: Range, node: { comments: Comments } | undefined): string | undefined => {
+    const doc = docOf(node);
+    if (!doc) add('DOC_MISSING', range, element, `new ${kind === 'rpc' ? 'RPC' : kind} "${name}" (not in ${baselineName(baseline)}) has no documentation comment`, [{ kind: 'docStub', element: kind, name }]);
+    return doc;
+  };
+
+  for (const a of additions) {
+    const name = a.element.slice(a.element.lastIndexOf('.') + 1);
+    switch (a.kind) {
+      case 'message': {
+        const m = cur.messages.get(a.element);
+        requireDoc('message', a.element, name, a.range, m?.node);
+        for (const f of m?.fields ?? []) requireDoc('field', `${a.element}.${f.name}`, f.name, f.node?.nameRange ?? a.range, f.node);
+        break;
+      }
+      case 'field': {
+        const msgFqn = a.element.slice(0, a.element.lastIndexOf('.'));
+        const f = cur.messages.get(msgFqn)?.fields.find((x) => x.name === name);
+        const doc = requireDoc('field', a.element, name, a.range, f?.node);
+        if (f && requestSide.has(msgFqn) && (!doc || !DEGRADES.test(doc))) {
+          add('FIELD_DEGRADATION_UNDOCUMENTED', a.range, a.element,
+            `new request field "${name}" does not say what a runtime that ignores it does (runtimes older than this release drop it silently)`,
+            [{ kind: 'docStub', element: 'field', name }]);
+        }
+        break;
+      }
+      case 'enum':
+        requireDoc('enum', a.element, name, a.range, cur.enums.get(a.element)?.node);
+        break;
+      case 'service':
+        requireDoc('service', a.element, name, a.range, cur.services.get(a.element)?.node);
+        break;
+      case 'rpc': {
+        const svc = cur.services.get(a.element.slice(0, a.element.lastIndexOf('.')));
+        const rpc = svc?.rpcs.find((r) => r.name === name);
+        const doc = requireDoc('rpc', a.element, name, a.range, rpc?.node);
+        if (!doc) break;
+        const mentions = [...rpcNames].some((n) => n !== name && new RegExp(`\\b${n}\\b`).test(doc));
+        if (!mentions && !NO_ORDER.test(doc)) {
+          add('RPC_CALL_SEQUENCE_UNDOCUMENTED', a.range, a.element,
+            `new RPC "${name}" does not say when the kubelet calls it relative to other RPCs (name one, or say it has no ordering constraint)`,
+            [{ kind: 'docStub', element: 'rpc', name }]);
+        }
+        if (!FALLBACK.test(doc)) {
+          add('RPC_FALLBACK_UNDOCUMENTED', a.range, a.element,
+            `new RPC "${name}" does not say how a kubelet detects an older runtime without it (e.g. it answers Unimplemented)`,
+            [{ kind: 'docStub', element: 'rpc', name }]);
+        }
+        break;
+      }
+      default:
+        break;
+    }
+  }
+
+  // Existing elements: documentation whose meaning-bearing words changed.
+  const compareDocs = (element: string, range: Range | undefined, oldDef: { doc?: string; docFingerprint?: DocFingerprint }, node: { comments: Comments } | undefined): DocFingerprint | undefined => {
+    const before = oldDef.docFingerprint ?? fingerprintDoc(docOf(undefined, oldDef.doc));
+    const after = fingerprintDoc(docOf(node));
+    if (!before || !after || !range || before.hash === after.hash) return undefined;
+    const removed = before.terms.filter((t) => !after.terms.includes(t));
+    const added = after.terms.filter((t) => !before.terms.includes(t));
+    if (!removed.length && !added.length) return undefined;
+    const parts = [removed.length ? `removed ${quoteList(removed)}` : '', added.length ? `added ${quoteList(added)}` : ''].filter(Boolean);
+    add('DOC_MEANING_CHANGED', range, element, `the documentation of "${element.slice(element.lastIndexOf('.') + 1)}" changed meaning-bearing words since ${baselineName(baseline)}: ${parts.join('; ')}`);
+    return after;
+  };
+  for (const m of current.messages) {
+    const om = base.messages.get(m.fqn);
+    if (!om) continue;
+    compareDocs(m.fqn, m.node?.nameRange, om, m.node);
+    for (const f of m.fields) {
+      const of = om.fields.find((x) => x.number === f.number && x.name === f.name);
+      if (!of) continue;
+      const changed = compareDocs(`${m.fqn}.${f.name}`, f.node?.nameRange, of, f.node);
+      if (changed && shapeChanged(of, f)) {
+        add('FIELD_MEANING_CHANGED', f.node?.nameRange ?? m.node!.nameRange, `${m.fqn}.${f.name}`,
+          `field "${f.name}" = ${f.number} changed its ${of.type !== f.type ? 'type' : 'label'} and its documentation since ${baselineName(baseline)}; reuse a field only if its meaning is unchanged`);
+      }
+    }
+  }
+  for (const e of current.enums) {
+    const oe = base.enums.get(e.fqn);
+    if (!oe) continue;
+    compareDocs(e.fqn, e.node?.nameRange, oe, e.node);
+    for (const v of e.values) {
+      const ov = oe.values.find((x) => x.name === v.name);
+      if (ov) compareDocs(`${e.fqn}.${v.name}`, v.node?.nameRange, ov, v.node);
+    }
+  }
+  for (const s of current.services) {
+    const os = base.services.get(s.fqn);
+    if (!os) continue;
+    for (const r of s.rpcs) {
+      const or = os.rpcs.find((x) => x.name === r.name);
+      if (or) compareDocs(`${s.fqn}.${r.name}`, r.node?.nameRange, or, r.node);
+    }
+  }
+  return out;
+}
+
+function shapeChanged(a: FieldDef, b: FieldDef): boolean {
+  return a.type !== b.type || a.label !== b.label;
+}
+
+function quoteList(xs: string[]): string {
+  const shown = xs.slice(0, 6).map((x) => `"${x}"`).join(', ');
+  return xs.length > 6 ? `${shown} and ${xs.length - 6} more` : shown;
+}
+
+function baselineName(m: ApiModel): string {
+  return (m as ApiModel & { tag?: string }).tag ?? 'the baseline';
+}
+
+/** Messages reachable from RPC requests: fields added there are sent by the kubelet to runtimes that may not know them. */
+function requestTypes(model: ApiModel, index: ModelIndex): Set<string> {
+  const seen = new Set<string>();
+  const stack = model.services.flatMap((s) => s.rpcs.map((r) => r.request));
+  while (stack.length) {
+    const t = stack.pop()!;
+    if (seen.has(t)) continue;
+    seen.add(t);
+    for (const f of index.messages.get(t)?.fields ?? []) {
+      if (f.typeKind === 'message') stack.push(f.type);
+      else if (f.typeKind === 'map') stack.push(f.type.slice(f.type.indexOf(',') + 1, -1));
+    }
+  }
+  return seen;
+}

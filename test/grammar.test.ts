@@ -1,0 +1,782 @@
+// Tests for the Protocol Buffers TextMate grammar (syntaxes/proto.tmLanguage.json)
+// and the editor language configuration (language-configuration.json).
+//
+// Bundled by esbuild into out/test/grammar.test.js and run with `node --test`,
+// so every file is located relative to the repository root, found by walking
+// up from __dirname.
+import { describe, test } from 'node:test';
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vsctm from 'vscode-textmate';
+import * as oniguruma from 'vscode-oniguruma';
+
+// ---------------------------------------------------------------------------
+// locating files
+
+function findRepoRoot(start: string): string {
+  let dir = start;
+  for (;;) {
+    const pkgPath = path.join(dir, 'package.json');
+    if (fs.existsSync(pkgPath)) {
+      try {
+        if (JSON.parse(fs.readFileSync(pkgPath, 'utf8')).name === 'cri-compat') return dir;
+      } catch {
+        // not a readable package.json; keep walking up
+      }
+    }
+    const parent = path.dirname(dir);
+    if (parent === dir) throw new Error(`no directory containing the cri-compat package.json above ${start}`);
+    dir = parent;
+  }
+}
+
+const REPO_ROOT = findRepoRoot(__dirname);
+const GRAMMAR_PATH = path.join(REPO_ROOT, 'syntaxes', 'proto.tmLanguage.json');
+const LANGUAGE_CONFIG_PATH = path.join(REPO_ROOT, 'language-configuration.json');
+const CORPUS_DIR = process.env.CRI_API_CORPUS
+  ? path.resolve(process.env.CRI_API_CORPUS)
+  : path.resolve(REPO_ROOT, '..', 'shared', 'cri-api');
+const CORPUS_TAG = 'v0.36.3';
+const CORPUS_PATH = 'pkg/apis/runtime/v1/api.proto';
+const CORPUS_SKIP = fs.existsSync(CORPUS_DIR)
+  ? false
+  : `CRI api.proto corpus not found at ${CORPUS_DIR}; set CRI_API_CORPUS to a directory laid out like ` +
+    'shared/cri-api (tags.tsv with columns tag/path/blob/commit_date/prerelease, and blobs/<blob>.proto)';
+
+/** Reads the api.proto recorded for `tag`/`filePath` in the corpus' tags.tsv. */
+function readCorpusProto(tag: string, filePath: string): string {
+  const tsv = fs.readFileSync(path.join(CORPUS_DIR, 'tags.tsv'), 'utf8');
+  const [header, ...rows] = tsv.split(/\r?\n/).filter((l) => l.length > 0);
+  const cols = header.split('\t');
+  const iTag = cols.indexOf('tag');
+  const iPath = cols.indexOf('path');
+  const iBlob = cols.indexOf('blob');
+  assert.ok(iTag >= 0 && iPath >= 0 && iBlob >= 0, `unexpected tags.tsv header: ${header}`);
+  const row = rows.map((r) => r.split('\t')).find((c) => c[iTag] === tag && c[iPath] === filePath);
+  assert.ok(row, `tags.tsv in ${CORPUS_DIR} has no row for ${tag} ${filePath}`);
+  return fs.readFileSync(path.join(CORPUS_DIR, 'blobs', `${row[iBlob]}.proto`), 'utf8');
+}
+
+// ---------------------------------------------------------------------------
+// grammar loading and tokenizing
+
+let grammarPromise: Promise<vsctm.IGrammar> | undefined;
+
+function loadGrammar(): Promise<vsctm.IGrammar> {
+  grammarPromise ??= (async () => {
+    // (a variable, not a literal, so that esbuild leaves the lookup to run time without a warning)
+    const wasmModule = 'vscode-oniguruma/release/onig.wasm';
+    const wasm = fs.readFileSync(require.resolve(wasmModule));
+    await oniguruma.loadWASM(wasm.buffer.slice(wasm.byteOffset, wasm.byteOffset + wasm.byteLength));
+    const registry = new vsctm.Registry({
+      onigLib: Promise.resolve({
+        createOnigScanner: (patterns: string[]) => new oniguruma.OnigScanner(patterns),
+        createOnigString: (s: string) => new oniguruma.OnigString(s),
+      }),
+      loadGrammar: async (scopeName: string) =>
+        scopeName === 'source.proto'
+          ? vsctm.parseRawGrammar(fs.readFileSync(GRAMMAR_PATH, 'utf8'), GRAMMAR_PATH)
+          : null,
+    });
+    const grammar = await registry.loadGrammar('source.proto');
+    if (!grammar) throw new Error(`could not load source.proto from ${GRAMMAR_PATH}`);
+    return grammar;
+  })();
+  return grammarPromise;
+}
+
+interface Token {
+  text: string;
+  start: number;
+  end: number;
+  scopes: string[];
+}
+
+interface Line {
+  /** 0-based line index */
+  index: number;
+  text: string;
+  tokens: Token[];
+  /** depth of the rule stack before this line (1 = top level) */
+  depthBefore: number;
+  /** depth of the rule stack after this line */
+  depthAfter: number;
+  /** scopes still open after this line (what an empty next line would get) */
+  openScopes: string[];
+}
+
+function tokenize(grammar: vsctm.IGrammar, source: string): Line[] {
+  let state: vsctm.StateStack = vsctm.INITIAL;
+  return source.split(/\r?\n/).map((text, index) => {
+    const r = grammar.tokenizeLine(text, state);
+    const tokens = r.tokens.map((t) => ({
+      text: text.slice(t.startIndex, Math.min(t.endIndex, text.length)),
+      start: t.startIndex,
+      end: Math.min(t.endIndex, text.length),
+      scopes: t.scopes,
+    }));
+    const depthBefore = state.depth;
+    state = r.ruleStack;
+    const openScopes = grammar.tokenizeLine('', state).tokens[0]?.scopes ?? [];
+    return { index, text, tokens, depthBefore, depthAfter: state.depth, openScopes };
+  });
+}
+
+/** True if `scopes` contains `want` itself or a more specific scope (`want.*`). */
+function hasScope(scopes: readonly string[], want: string): boolean {
+  return scopes.some((s) => s === want || s.startsWith(want + '.'));
+}
+
+function describeLine(line: Line): string {
+  const toks = line.tokens.map((t) => `  ${JSON.stringify(t.text)} ${t.scopes.join(' ')}`).join('\n');
+  return `line ${line.index + 1}: ${JSON.stringify(line.text)}\n${toks}`;
+}
+
+/**
+ * The token covering the `nth` occurrence of `needle` on the line. With `exact`
+ * the token must be exactly `needle`; otherwise it must merely contain it.
+ */
+function tokenAt(line: Line, needle: string, nth = 0, exact = true, from = 0): Token {
+  let at = from - 1;
+  for (let i = 0; i <= nth; i++) {
+    at = line.text.indexOf(needle, at + 1);
+    assert.ok(at >= 0, `${JSON.stringify(needle)} (#${nth}) not on ${describeLine(line)}`);
+  }
+  const tok = line.tokens.find((t) => t.start <= at && at < t.end);
+  assert.ok(tok, `no token at column ${at} of ${describeLine(line)}`);
+  if (exact) {
+    assert.equal(tok.text, needle, `${JSON.stringify(needle)} is not a token of its own on ${describeLine(line)}`);
+  } else {
+    assert.ok(tok.end >= at + needle.length, `${JSON.stringify(needle)} is split across tokens on ${describeLine(line)}`);
+  }
+  return tok;
+}
+
+interface Where {
+  /** which occurrence of the needle (0-based) */
+  nth?: number;
+  /** the token must be exactly the needle (default for expectScope) */
+  exact?: boolean;
+  /** column to start searching for the needle from */
+  from?: number;
+}
+
+function expectScope(line: Line, needle: string, scope: string, opts: Where = {}): void {
+  const tok = tokenAt(line, needle, opts.nth ?? 0, opts.exact ?? true, opts.from ?? 0);
+  assert.ok(
+    hasScope(tok.scopes, scope),
+    `expected ${JSON.stringify(needle)} to have scope ${scope}, got [${tok.scopes.join(' ')}] on ${describeLine(line)}`,
+  );
+}
+
+function expectNoScope(line: Line, needle: string, scope: string, opts: Where = {}): void {
+  const tok = tokenAt(line, needle, opts.nth ?? 0, opts.exact ?? false, opts.from ?? 0);
+  assert.ok(
+    !hasScope(tok.scopes, scope),
+    `expected ${JSON.stringify(needle)} NOT to have scope ${scope}, got [${tok.scopes.join(' ')}] on ${describeLine(line)}`,
+  );
+}
+
+/** The `nth` line whose text satisfies `pred` (a regexp or exact trimmed text). */
+function findLine(lines: Line[], pred: RegExp | string, nth = 0): Line {
+  const match = (l: Line) => (typeof pred === 'string' ? l.text.trim() === pred : pred.test(l.text));
+  const found = lines.filter(match);
+  assert.ok(found.length > nth, `no line #${nth} matching ${String(pred)}`);
+  return found[nth];
+}
+
+const SCALARS = new Set([
+  'double', 'float', 'int32', 'int64', 'uint32', 'uint64', 'sint32', 'sint64',
+  'fixed32', 'fixed64', 'sfixed32', 'sfixed64', 'bool', 'string', 'bytes',
+]);
+
+// ---------------------------------------------------------------------------
+// the real CRI api.proto
+
+describe(`real CRI api.proto (${CORPUS_TAG} ${CORPUS_PATH})`, { skip: CORPUS_SKIP }, () => {
+  let lines: Line[] = [];
+
+  test('loads and tokenizes the whole file', async () => {
+    const grammar = await loadGrammar();
+    const source = readCorpusProto(CORPUS_TAG, CORPUS_PATH);
+    lines = tokenize(grammar, source);
+    assert.ok(lines.length > 1000, `expected a full api.proto, got ${lines.length} lines`);
+  });
+
+  test('file-level statements and comments', () => {
+    const license = findLine(lines, '/*');
+    assert.equal(license.index, 0);
+    expectScope(license, '/*', 'comment.block.proto');
+    expectScope(license, '/*', 'punctuation.definition.comment.begin.proto');
+    const licenseBody = findLine(lines, /Licensed under the Apache License/);
+    expectScope(licenseBody, licenseBody.text, 'comment.block.proto');
+    expectNoScope(licenseBody, 'under', 'keyword');
+    const licenseEnd = findLine(lines, '*/');
+    expectScope(licenseEnd, '*/', 'punctuation.definition.comment.end.proto');
+
+    const regen = findLine(lines, /^\/\/ To regenerate/);
+    expectScope(regen, '//', 'punctuation.definition.comment.proto');
+    expectScope(regen, 'To regenerate', 'comment.line.double-slash.proto', { exact: false });
+
+    const syntax = findLine(lines, 'syntax = "proto3";');
+    expectScope(syntax, 'syntax', 'keyword.other.syntax.proto');
+    expectScope(syntax, '=', 'keyword.operator.assignment.proto');
+    expectScope(syntax, 'proto3', 'string.quoted.double.proto');
+    expectScope(syntax, ';', 'punctuation.terminator.proto');
+
+    const pkg = findLine(lines, 'package runtime.v1;');
+    expectScope(pkg, 'package', 'keyword.other.package.proto');
+    expectScope(pkg, 'runtime.v1', 'entity.name.namespace.proto');
+
+    const opt = findLine(lines, /^option go_package = /);
+    expectScope(opt, 'option', 'keyword.other.option.proto');
+    expectScope(opt, 'go_package', 'entity.other.attribute-name.option.proto');
+    expectScope(opt, '"', 'punctuation.definition.string.begin.proto');
+    expectScope(opt, 'k8s.io/cri-api/pkg/apis/runtime/v1', 'string.quoted.double.proto');
+    expectScope(opt, ';', 'punctuation.terminator.proto');
+  });
+
+  test('service, rpc, returns, stream', () => {
+    const svc = findLine(lines, 'service RuntimeService {');
+    expectScope(svc, 'service', 'keyword.other.service.proto');
+    expectScope(svc, 'RuntimeService', 'entity.name.type.service.proto');
+    expectScope(svc, '{', 'punctuation.section.block.begin.proto');
+
+    const version = findLine(lines, 'rpc Version(VersionRequest) returns (VersionResponse) {}');
+    expectScope(version, 'rpc', 'keyword.other.rpc.proto');
+    expectScope(version, 'rpc', 'meta.service.proto');
+    expectScope(version, 'Version', 'entity.name.function.rpc.proto');
+    expectScope(version, 'VersionRequest', 'entity.name.type.proto');
+    expectScope(version, 'returns', 'keyword.other.returns.proto');
+    expectScope(version, 'VersionResponse', 'entity.name.type.proto');
+    expectNoScope(version, 'VersionResponse', 'keyword');
+
+    const streaming = findLine(lines, /rpc StreamPodSandboxes\(/);
+    expectScope(streaming, 'StreamPodSandboxes', 'entity.name.function.rpc.proto');
+    expectScope(streaming, 'stream', 'keyword.other.stream.proto');
+    expectScope(streaming, 'StreamPodSandboxesResponse', 'entity.name.type.proto');
+
+    // keywords inside comments stay comments
+    const comment = findLine(lines, /^\s*\/\/ StreamPodSandboxes returns a stream of/);
+    expectScope(comment, 'returns a stream', 'comment.line.double-slash.proto', { exact: false });
+    expectNoScope(comment, 'returns', 'keyword');
+    expectNoScope(comment, 'stream', 'keyword');
+
+    const imageSvc = findLine(lines, 'service ImageService {');
+    assert.equal(imageSvc.depthBefore, 1, 'ImageService must start at top level');
+    expectScope(imageSvc, 'ImageService', 'entity.name.type.service.proto');
+  });
+
+  test('messages, fields, scalar and message types, field numbers', () => {
+    const msg = findLine(lines, 'message PortMapping {');
+    expectScope(msg, 'message', 'keyword.other.message.proto');
+    expectScope(msg, 'PortMapping', 'entity.name.type.message.proto');
+
+    const rep = findLine(lines, 'repeated string options = 3;');
+    expectScope(rep, 'repeated', 'keyword.other.repeated.proto');
+    expectScope(rep, 'string', 'storage.type.scalar.proto');
+    expectScope(rep, 'options', 'variable.other.field.proto');
+    expectNoScope(rep, 'options', 'entity.other.attribute-name');
+    expectScope(rep, '=', 'keyword.operator.assignment.proto');
+    expectScope(rep, '3', 'constant.numeric.integer.decimal.proto');
+    expectScope(rep, '3', 'meta.message.proto');
+
+    const msgTyped = findLine(lines, 'Protocol protocol = 1;');
+    expectScope(msgTyped, 'Protocol', 'entity.name.type.proto');
+    expectNoScope(msgTyped, 'Protocol', 'storage.type');
+    expectScope(msgTyped, 'protocol', 'variable.other.field.proto');
+    expectScope(msgTyped, '1', 'constant.numeric');
+
+    const i32 = findLine(lines, 'int32 container_port = 2;');
+    expectScope(i32, 'int32', 'storage.type.scalar.proto');
+    expectScope(i32, '2', 'constant.numeric', { from: i32.text.indexOf('=') });
+
+    const qualified = findLine(lines, /^\s+[A-Z]\w+ \w+ = \d+;$/);
+    expectScope(qualified, qualified.text.trim().split(' ')[0], 'entity.name.type.proto');
+  });
+
+  test('enums (top-level and nested) and enum values', () => {
+    const en = findLine(lines, 'enum Protocol {');
+    expectScope(en, 'enum', 'keyword.other.enum.proto');
+    expectScope(en, 'Protocol', 'entity.name.type.enum.proto');
+    const tcp = findLine(lines, 'TCP = 0;');
+    expectScope(tcp, 'TCP', 'variable.other.enummember.proto');
+    expectScope(tcp, '0', 'constant.numeric');
+    expectScope(tcp, 'TCP', 'meta.enum.proto');
+
+    const nested = findLine(lines, 'enum ProfileType {');
+    expectScope(nested, 'ProfileType', 'entity.name.type.enum.proto');
+    expectScope(nested, 'ProfileType', 'meta.message.proto'); // nested inside SecurityProfile
+    const rd = findLine(lines, 'RuntimeDefault = 0;');
+    expectScope(rd, 'RuntimeDefault', 'variable.other.enummember.proto');
+  });
+
+  test('map<K, V> fields', () => {
+    const m = findLine(lines, 'map<string, string> labels = 6;');
+    expectScope(m, 'map', 'keyword.other.map.proto');
+    expectScope(m, '<', 'punctuation.definition.typeparameters.begin.proto');
+    expectScope(m, 'string', 'storage.type.scalar.proto', { nth: 0 });
+    expectScope(m, ',', 'punctuation.separator.comma.proto');
+    expectScope(m, 'string', 'storage.type.scalar.proto', { nth: 1 });
+    expectScope(m, '>', 'punctuation.definition.typeparameters.end.proto');
+    expectScope(m, 'labels', 'variable.other.field.proto');
+    expectScope(m, '6', 'constant.numeric');
+  });
+
+  test('field options', () => {
+    const dep = findLine(lines, 'string seccomp_profile_path = 7 [deprecated=true];');
+    expectScope(dep, '[', 'punctuation.definition.field-options.begin.proto');
+    expectScope(dep, 'deprecated', 'entity.other.attribute-name.option.proto');
+    expectScope(dep, 'true', 'constant.language.boolean');
+    expectScope(dep, ']', 'punctuation.definition.field-options.end.proto');
+    expectScope(dep, ';', 'punctuation.terminator.proto');
+    const redact = findLine(lines, 'string password = 2 [debug_redact = true];');
+    expectScope(redact, 'debug_redact', 'entity.other.attribute-name.option.proto');
+    expectScope(redact, 'password', 'variable.other.field.proto');
+  });
+
+  test('the tokenizer never gets stuck: every line ends in a sane state', () => {
+    const last = lines[lines.length - 1];
+    assert.equal(last.depthAfter, 1, `file ends with open rules: [${last.openScopes.join(' ')}]`);
+    assert.deepEqual(last.openScopes, ['source.proto']);
+
+    const licenseEnd = findLine(lines, '*/').index;
+    for (const line of lines) {
+      // strings never span lines in proto
+      assert.ok(!hasScope(line.openScopes, 'string'), `string left open after ${describeLine(line)}`);
+      const inComment = hasScope(line.openScopes, 'comment');
+      assert.equal(inComment, line.index < licenseEnd, `wrong block-comment state after ${describeLine(line)}`);
+      assert.ok(
+        line.tokens.length > 0 && line.tokens[line.tokens.length - 1].end === line.text.length,
+        `tokens do not cover ${describeLine(line)}`,
+      );
+      for (const tok of line.tokens) {
+        assert.ok(!hasScope(tok.scopes, 'invalid'), `invalid token ${JSON.stringify(tok.text)} on ${describeLine(line)}`);
+        // no visible text may be left with only the root / meta scopes
+        if (tok.text.trim()) {
+          assert.ok(
+            tok.scopes.some((s) => s !== 'source.proto' && !s.startsWith('meta.')),
+            `unscoped text ${JSON.stringify(tok.text)} on ${describeLine(line)}`,
+          );
+        }
+      }
+    }
+  });
+
+  test('block structure: top-level declarations open and close at top level', () => {
+    const decl = /^(message|enum|service) (\w+) ?\{(\})?$/;
+    const decls = lines.filter((l) => decl.test(l.text));
+    assert.ok(decls.length > 150, `expected many top-level declarations, got ${decls.length}`);
+    let open = 0;
+    for (const d of decls) {
+      const [, kind, name, closed] = decl.exec(d.text)!;
+      assert.equal(d.depthBefore, 1, `declaration does not start at top level: ${describeLine(d)}`);
+      expectScope(d, kind, `keyword.other.${kind}.proto`);
+      expectScope(d, name, `entity.name.type.${kind}.proto`);
+      if (closed) {
+        // `message Empty {}` opens and closes on one line
+        assert.equal(d.depthAfter, 1, `"${d.text}" does not return to top level`);
+      } else {
+        open++;
+        assert.ok(hasScope(d.openScopes, `meta.${kind}.proto`), `meta.${kind}.proto not open after ${describeLine(d)}`);
+      }
+    }
+    const closers = lines.filter((l) => l.text === '}');
+    assert.equal(closers.length, open, 'one top-level "}" per multi-line top-level declaration');
+    for (const c of closers) {
+      expectScope(c, '}', 'punctuation.section.block.end.proto');
+      assert.equal(c.depthAfter, 1, `"}" does not return to top level: ${describeLine(c)}`);
+    }
+  });
+
+  test('every field, map field, enum value, rpc and comment line is scoped', () => {
+    const field = /^\s+(?:(repeated|optional)\s+)?([A-Za-z_][\w.]*)\s+(\w+)\s*=\s*(\d+)\s*(?:\[.*\])?;$/;
+    const mapField = /^\s+map<(\w+), (\w+)> (\w+) = (\d+);$/;
+    const enumValue = /^\s+(\w+)\s*=\s*(\d+);$/;
+    const rpc = /^\s+rpc (\w+)\((stream )?([\w.]+)\) returns \((stream )?([\w.]+)\)/;
+    let fields = 0;
+    let maps = 0;
+    let enumValues = 0;
+    let rpcs = 0;
+    let comments = 0;
+    for (const line of lines) {
+      let m: RegExpExecArray | null;
+      if ((m = field.exec(line.text))) {
+        fields++;
+        const [, label, type, name, num] = m;
+        const typeFrom = label ? line.text.indexOf(label) + label.length : 0;
+        const nameFrom = line.text.indexOf(type, typeFrom) + type.length;
+        const eq = line.text.indexOf('=', nameFrom);
+        if (label) expectScope(line, label, `keyword.other.${label}.proto`);
+        expectScope(line, type, SCALARS.has(type) ? 'storage.type.scalar.proto' : 'entity.name.type.proto', { from: typeFrom });
+        expectScope(line, name, 'variable.other.field.proto', { from: nameFrom });
+        expectScope(line, '=', 'keyword.operator.assignment.proto', { from: eq });
+        expectScope(line, num, 'constant.numeric.integer.decimal.proto', { from: eq });
+        expectScope(line, ';', 'punctuation.terminator.proto', { from: line.text.lastIndexOf(';') });
+        assert.ok(hasScope(line.tokens[line.tokens.length - 1].scopes, 'meta.field.proto'), describeLine(line));
+      } else if ((m = mapField.exec(line.text))) {
+        maps++;
+        expectScope(line, 'map', 'keyword.other.map.proto');
+        expectScope(line, m[1], SCALARS.has(m[1]) ? 'storage.type.scalar.proto' : 'entity.name.type.proto', { from: line.text.indexOf('<') });
+        expectScope(line, m[2], SCALARS.has(m[2]) ? 'storage.type.scalar.proto' : 'entity.name.type.proto', { from: line.text.indexOf(',') });
+        expectScope(line, m[3], 'variable.other.field.proto', { from: line.text.indexOf('>') });
+        expectScope(line, m[4], 'constant.numeric', { from: line.text.indexOf('=') });
+      } else if ((m = enumValue.exec(line.text))) {
+        enumValues++;
+        expectScope(line, m[1], 'variable.other.enummember.proto');
+        expectScope(line, m[1], 'meta.enum.proto');
+        expectScope(line, m[2], 'constant.numeric', { from: line.text.indexOf('=') });
+      } else if ((m = rpc.exec(line.text))) {
+        rpcs++;
+        expectScope(line, 'rpc', 'keyword.other.rpc.proto');
+        expectScope(line, m[1], 'entity.name.function.rpc.proto');
+        expectScope(line, 'returns', 'keyword.other.returns.proto');
+        if (m[2] || m[4]) expectScope(line, 'stream', 'keyword.other.stream.proto');
+      } else if (/^\s*\/\//.test(line.text)) {
+        comments++;
+        for (const tok of line.tokens) {
+          if (!tok.text.trim()) continue;
+          assert.ok(hasScope(tok.scopes, 'comment.line.double-slash.proto'), `not a comment: ${describeLine(line)}`);
+          assert.ok(!tok.scopes.some((s) => /^(keyword|storage|entity|variable|constant|string)\./.test(s)), `code scope in comment: ${describeLine(line)}`);
+        }
+      }
+    }
+    assert.ok(fields > 400, `expected > 400 fields, matched ${fields}`);
+    assert.ok(maps > 20, `expected > 20 map fields, matched ${maps}`);
+    assert.ok(enumValues > 50, `expected > 50 enum values, matched ${enumValues}`);
+    assert.ok(rpcs > 40, `expected > 40 rpcs, matched ${rpcs}`);
+    assert.ok(comments > 1000, `expected > 1000 comment lines, matched ${comments}`);
+  });
+});
+
+// ---------------------------------------------------------------------------
+// crafted snippets
+
+async function tok(source: string): Promise<Line[]> {
+  return tokenize(await loadGrammar(), source);
+}
+
+describe('crafted snippets', () => {
+  test('proto2: required, group, extensions 100 to max, reserved, extend, oneof', async () => {
+    const lines = await tok(
+      [
+        'syntax = "proto2";',
+        'import public "other.proto";',
+        "import weak 'weak.proto';",
+        'message Outer {',
+        '  required int32 id = 1;',
+        '  repeated group Result = 2 {',
+        '    required string url = 3;',
+        '  }',
+        '  extensions 100 to max;',
+        '  reserved 5, 9 to 11;',
+        '  reserved "foo", "bar";',
+        '  oneof choice { string s = 14; Outer o = 15; }',
+        '  optional .google.protobuf.Timestamp ts = 16;',
+        '}',
+        'extend Outer { optional int32 ext = 100; }',
+      ].join('\n'),
+    );
+    expectScope(lines[0], 'proto2', 'string.quoted.double.proto');
+    expectScope(lines[1], 'public', 'keyword.other.public.proto');
+    expectScope(lines[1], 'other.proto', 'string.quoted.double.proto');
+    expectScope(lines[2], 'weak', 'keyword.other.weak.proto');
+    expectScope(lines[2], 'weak.proto', 'string.quoted.single.proto');
+
+    expectScope(lines[4], 'required', 'keyword.other.required.proto');
+    expectScope(lines[4], 'int32', 'storage.type.scalar.proto');
+    expectScope(lines[4], 'id', 'variable.other.field.proto');
+    expectScope(lines[4], '1', 'constant.numeric');
+
+    expectScope(lines[5], 'repeated', 'keyword.other.repeated.proto');
+    expectScope(lines[5], 'group', 'keyword.other.group.proto');
+    expectScope(lines[5], 'Result', 'entity.name.type.group.proto');
+    expectScope(lines[5], '2', 'constant.numeric');
+    expectScope(lines[6], 'url', 'variable.other.field.proto');
+    expectScope(lines[6], 'url', 'meta.group.proto');
+    assert.ok(!hasScope(lines[7].openScopes, 'meta.group.proto'), 'group must close at its "}"');
+
+    expectScope(lines[8], 'extensions', 'keyword.other.extensions.proto');
+    expectScope(lines[8], '100', 'constant.numeric');
+    expectScope(lines[8], 'to', 'keyword.other.to.proto');
+    expectScope(lines[8], 'max', 'keyword.other.max.proto');
+    expectScope(lines[8], ';', 'punctuation.terminator.proto');
+
+    expectScope(lines[9], 'reserved', 'keyword.other.reserved.proto');
+    expectScope(lines[9], '5', 'constant.numeric');
+    expectScope(lines[9], 'to', 'keyword.other.to.proto');
+    expectScope(lines[9], '11', 'constant.numeric');
+    expectScope(lines[10], 'foo', 'string.quoted.double.proto');
+    expectScope(lines[10], 'bar', 'string.quoted.double.proto');
+
+    expectScope(lines[11], 'oneof', 'keyword.other.oneof.proto');
+    expectScope(lines[11], 'choice', 'variable.other.oneof.proto');
+    expectScope(lines[11], 's', 'variable.other.field.proto', { from: lines[11].text.indexOf('string') + 6 });
+    expectScope(lines[11], 'Outer', 'entity.name.type.proto');
+    expectScope(lines[11], '15', 'constant.numeric');
+
+    expectScope(lines[12], 'optional', 'keyword.other.optional.proto');
+    expectScope(lines[12], '.google.protobuf.Timestamp', 'entity.name.type.proto');
+    expectScope(lines[12], 'ts', 'variable.other.field.proto', { from: lines[12].text.indexOf('Timestamp') + 9 });
+
+    assert.equal(lines[13].depthAfter, 1, 'message closes');
+    expectScope(lines[14], 'extend', 'keyword.other.extend.proto');
+    expectScope(lines[14], 'Outer', 'entity.name.type.proto');
+    expectScope(lines[14], 'ext', 'variable.other.field.proto', { from: lines[14].text.indexOf('int32') + 5 });
+    assert.equal(lines[14].depthAfter, 1, 'extend closes');
+  });
+
+  test('string escapes (double and single quoted)', async () => {
+    const [d, s, bad] = await tok(
+      [
+        String.raw`option (a) = "q\"x\n\\\x41\101\u00e9\U0001F600";`,
+        String.raw`option (b) = 'it\'s \t \xFf';`,
+        String.raw`option (c) = "bad \q escape";`,
+      ].join('\n'),
+    );
+    expectScope(d, '"', 'punctuation.definition.string.begin.proto');
+    expectScope(d, String.raw`\"`, 'constant.character.escape.proto');
+    expectScope(d, String.raw`\n`, 'constant.character.escape.proto');
+    expectScope(d, String.raw`\\`, 'constant.character.escape.proto');
+    expectScope(d, String.raw`\x41`, 'constant.character.escape.hex.proto');
+    expectScope(d, String.raw`\101`, 'constant.character.escape.octal.proto');
+    expectScope(d, String.raw`\u00e9`, 'constant.character.escape.unicode.proto');
+    expectScope(d, String.raw`\U0001F600`, 'constant.character.escape.unicode.proto');
+    expectScope(d, '"', 'punctuation.definition.string.end.proto', { nth: 2 });
+    expectScope(d, ';', 'punctuation.terminator.proto');
+    expectNoScope(d, ';', 'string');
+
+    expectScope(s, String.raw`\'`, 'constant.character.escape.proto');
+    expectScope(s, 's ', 'string.quoted.single.proto', { exact: false });
+    expectScope(s, String.raw`\t`, 'constant.character.escape.proto');
+    expectScope(s, String.raw`\xFf`, 'constant.character.escape.hex.proto');
+    expectNoScope(s, ';', 'string');
+
+    expectScope(bad, String.raw`\q`, 'invalid.illegal.unknown-escape.proto');
+  });
+
+  test('an unterminated string ends at the end of its line', async () => {
+    const lines = await tok(['option (a) = "no end', 'message After {}'].join('\n'));
+    expectScope(lines[0], 'no en', 'string.quoted.double.proto');
+    expectScope(lines[0], 'd', 'invalid.illegal.newline.proto', { from: lines[0].text.length - 1 });
+    assert.ok(!hasScope(lines[0].openScopes, 'string'), 'string must not continue onto the next line');
+    expectScope(lines[1], 'message', 'keyword.other.message.proto');
+    expectScope(lines[1], 'After', 'entity.name.type.message.proto');
+  });
+
+  test('custom options, option paths and aggregate values', async () => {
+    const lines = await tok(
+      [
+        'message M {',
+        '  int32 x = 1 [(my.opt).x = 1, deprecated = true];',
+        '  option (my.msg_opt) = { a: 1 b: "two" nested { c: ENUM_VAL } list: [1, 2] [ext.f]: 3 };',
+        '}',
+        'option (file_opt) = {',
+        '  a: 1',
+        '};',
+        'option optimize_for = SPEED;',
+        'option features.field_presence = EXPLICIT;',
+      ].join('\n'),
+    );
+    const f = lines[1];
+    expectScope(f, '(', 'punctuation.definition.option-name.begin.proto');
+    expectScope(f, 'my.opt', 'entity.other.attribute-name.option.custom.proto');
+    expectScope(f, ')', 'punctuation.definition.option-name.end.proto');
+    expectScope(f, '.', 'punctuation.accessor.proto', { nth: 1 });
+    expectScope(f, 'x', 'entity.other.attribute-name.option.proto', { nth: 1 });
+    expectScope(f, '1', 'constant.numeric.integer.decimal.proto', { nth: 1 });
+    expectScope(f, ',', 'punctuation.separator.comma.proto');
+    expectScope(f, 'deprecated', 'entity.other.attribute-name.option.proto');
+    expectScope(f, 'true', 'constant.language.boolean');
+
+    const o = lines[2];
+    expectScope(o, 'option', 'keyword.other.option.proto');
+    expectScope(o, 'my.msg_opt', 'entity.other.attribute-name.option.custom.proto');
+    expectScope(o, '{', 'punctuation.definition.aggregate.begin.proto');
+    expectScope(o, 'a', 'variable.other.property.proto');
+    expectScope(o, ':', 'punctuation.separator.key-value.proto');
+    expectScope(o, '1', 'constant.numeric');
+    expectScope(o, '1', 'meta.aggregate.proto');
+    expectScope(o, 'two', 'string.quoted.double.proto');
+    expectScope(o, 'nested', 'variable.other.property.proto');
+    expectScope(o, 'ENUM_VAL', 'constant.other.enum-value.proto');
+    expectScope(o, 'list', 'variable.other.property.proto');
+    expectScope(o, '2', 'constant.numeric', { from: o.text.indexOf('list') });
+    expectScope(o, '2', 'meta.array.proto', { from: o.text.indexOf('list') });
+    expectScope(o, 'ext.f', 'variable.other.property.extension.proto');
+    expectScope(o, '3', 'constant.numeric');
+    expectScope(o, ';', 'punctuation.terminator.proto');
+    expectNoScope(o, ';', 'meta.aggregate.proto');
+    assert.equal(lines[3].depthAfter, 1, 'message closes after an aggregate option');
+
+    expectScope(lines[5], 'a', 'variable.other.property.proto');
+    expectScope(lines[5], '1', 'meta.aggregate.proto');
+    expectScope(lines[6], '}', 'punctuation.definition.aggregate.end.proto');
+    assert.equal(lines[6].depthAfter, 1, 'multi-line aggregate option closes');
+
+    expectScope(lines[7], 'optimize_for', 'entity.other.attribute-name.option.proto');
+    expectScope(lines[7], 'SPEED', 'constant.other.enum-value.proto');
+    expectScope(lines[8], 'features', 'entity.other.attribute-name.option.proto');
+    expectScope(lines[8], 'field_presence', 'entity.other.attribute-name.option.proto');
+    expectScope(lines[8], 'EXPLICIT', 'constant.other.enum-value.proto');
+  });
+
+  test('numbers: decimal, hex, octal, float, inf, nan, negative', async () => {
+    const [l] = await tok(
+      'option (n) = { a: 42 b: 0x1F c: 017 d: 1.5e-3 e: -inf f: nan g: -42 h: .5 i: 2E10 j: -0.25 k: 0 };',
+    );
+    expectScope(l, '42', 'constant.numeric.integer.decimal.proto');
+    expectScope(l, '0x1F', 'constant.numeric.integer.hexadecimal.proto');
+    expectScope(l, '017', 'constant.numeric.integer.octal.proto');
+    expectScope(l, '1.5e-3', 'constant.numeric.float.proto');
+    expectScope(l, '-inf', 'constant.numeric.float.infinity.proto');
+    expectScope(l, 'nan', 'constant.numeric.float.nan.proto');
+    expectScope(l, '-42', 'constant.numeric.integer.decimal.proto');
+    expectScope(l, '.5', 'constant.numeric.float.proto', { from: l.text.indexOf('h:') });
+    expectScope(l, '2E10', 'constant.numeric.float.proto');
+    expectScope(l, '-0.25', 'constant.numeric.float.proto');
+    expectScope(l, '0', 'constant.numeric.integer.decimal.proto', { from: l.text.indexOf('k:') });
+    // field numbers in hex, enum values that are negative
+    const lines = await tok('message M { int64 big = 0x10; }\nenum E { NEG = -1; ZERO = 0; }');
+    expectScope(lines[0], '0x10', 'constant.numeric.integer.hexadecimal.proto');
+    expectScope(lines[1], 'NEG', 'variable.other.enummember.proto');
+    expectScope(lines[1], '-1', 'constant.numeric.integer.decimal.proto');
+    // a malformed number is flagged rather than half-highlighted
+    const [bad] = await tok('message M { int32 x = 09; }');
+    expectScope(bad, '09', 'invalid.illegal.numeric.proto');
+  });
+
+  test('block comment spanning lines, doc comments, line comments', async () => {
+    const lines = await tok(
+      [
+        '/* starts here',
+        '   message Fake { string s = 1; }',
+        '   ends */ message Real {} // trailing message',
+        '/** doc */',
+        'service S { // rpc Fake(A) returns (B);',
+        '  rpc Real(A) returns (B); /* inline */ rpc Two(stream A) returns (B);',
+        '}',
+      ].join('\n'),
+    );
+    expectScope(lines[0], '/*', 'punctuation.definition.comment.begin.proto');
+    assert.ok(hasScope(lines[0].openScopes, 'comment.block.proto'), 'block comment stays open');
+    expectScope(lines[1], 'message Fake', 'comment.block.proto', { exact: false });
+    expectNoScope(lines[1], 'message', 'keyword');
+    expectNoScope(lines[1], 'string', 'storage');
+    expectScope(lines[2], '*/', 'punctuation.definition.comment.end.proto');
+    expectScope(lines[2], 'message', 'keyword.other.message.proto');
+    expectScope(lines[2], 'Real', 'entity.name.type.message.proto');
+    expectScope(lines[2], '//', 'punctuation.definition.comment.proto');
+    expectScope(lines[2], 'trailing message', 'comment.line.double-slash.proto', { exact: false });
+    expectNoScope(lines[2], 'message', 'keyword', { nth: 1 });
+    expectScope(lines[3], 'doc', 'comment.block.documentation.proto', { exact: false });
+    expectScope(lines[4], 'rpc Fake', 'comment.line.double-slash.proto', { exact: false });
+    expectScope(lines[5], 'Real', 'entity.name.function.rpc.proto');
+    expectScope(lines[5], 'inline', 'comment.block.proto', { exact: false });
+    expectScope(lines[5], 'Two', 'entity.name.function.rpc.proto');
+    expectScope(lines[5], 'stream', 'keyword.other.stream.proto');
+    assert.equal(lines[6].depthAfter, 1);
+  });
+
+  test('a missing ";" does not swallow the following statements', async () => {
+    const lines = await tok(
+      [
+        'message M {',
+        '  string a = 1',
+        '  int32 b = 2;',
+        '  option (x) = "unterminated',
+        '  repeated string c = 3 [',
+        '    deprecated = true',
+        '  ];',
+        '}',
+        'enum E {',
+        '  A = 0',
+        '  B = 1;',
+        '}',
+      ].join('\n'),
+    );
+    expectScope(lines[2], 'int32', 'storage.type.scalar.proto');
+    expectScope(lines[2], 'b', 'variable.other.field.proto');
+    expectNoScope(lines[2], 'int32', 'meta.option');
+    expectScope(lines[4], 'repeated', 'keyword.other.repeated.proto');
+    expectNoScope(lines[4], 'repeated', 'meta.option');
+    // a multi-line option list is not cut short by its `name = value` lines
+    expectScope(lines[5], 'deprecated', 'meta.field-options.proto');
+    expectScope(lines[5], 'deprecated', 'entity.other.attribute-name.option.proto');
+    expectScope(lines[6], ']', 'punctuation.definition.field-options.end.proto');
+    assert.equal(lines[7].depthAfter, 1);
+    expectScope(lines[10], 'B', 'variable.other.enummember.proto');
+    expectScope(lines[10], '1', 'constant.numeric');
+    assert.equal(lines[11].depthAfter, 1);
+  });
+
+  test('editions and rpc options', async () => {
+    const lines = await tok(
+      [
+        'edition = "2023";',
+        'export message Pub {}',
+        'service S {',
+        '  rpc Get(Req) returns (stream Resp) {',
+        '    option (google.api.http) = { get: "/v1/{name=*}" };',
+        '  }',
+        '}',
+      ].join('\n'),
+    );
+    expectScope(lines[0], 'edition', 'keyword.other.edition.proto');
+    expectScope(lines[0], '2023', 'string.quoted.double.proto');
+    expectScope(lines[1], 'export', 'keyword.other.visibility.proto');
+    expectScope(lines[1], 'Pub', 'entity.name.type.message.proto');
+    expectScope(lines[3], 'stream', 'keyword.other.stream.proto');
+    expectScope(lines[4], 'google.api.http', 'entity.other.attribute-name.option.custom.proto');
+    expectScope(lines[4], 'get', 'variable.other.property.proto');
+    expectScope(lines[4], '/v1/{name=*}', 'string.quoted.double.proto');
+    expectScope(lines[4], 'google.api.http', 'meta.rpc.proto');
+    assert.ok(!hasScope(lines[5].openScopes, 'meta.rpc.proto'), 'rpc body closes');
+    assert.equal(lines[6].depthAfter, 1);
+  });
+});
+
+// ---------------------------------------------------------------------------
+// language configuration and package.json wiring
+
+describe('language configuration', () => {
+  test('package.json contributes this grammar and configuration', () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8'));
+    const grammar = JSON.parse(fs.readFileSync(GRAMMAR_PATH, 'utf8'));
+    assert.equal(grammar.scopeName, 'source.proto');
+    const contrib = pkg.contributes.grammars.find((g: { language: string }) => g.language === 'proto');
+    assert.equal(contrib.scopeName, grammar.scopeName);
+    assert.equal(path.resolve(REPO_ROOT, contrib.path), GRAMMAR_PATH);
+    const lang = pkg.contributes.languages.find((l: { id: string }) => l.id === 'proto');
+    assert.equal(path.resolve(REPO_ROOT, lang.configuration), LANGUAGE_CONFIG_PATH);
+  });
+
+  test('comments, brackets, pairs, folding, indentation, word pattern', () => {
+    const cfg = JSON.parse(fs.readFileSync(LANGUAGE_CONFIG_PATH, 'utf8'));
+    assert.deepEqual(cfg.comments, { lineComment: '//', blockComment: ['/*', '*/'] });
+    for (const pair of [['{', '}'], ['[', ']'], ['(', ')'], ['<', '>']]) {
+      assert.ok(cfg.brackets.some((b: string[]) => b[0] === pair[0] && b[1] === pair[1]), `bracket ${pair}`);
+      assert.ok(cfg.surroundingPairs.some((b: string[]) => b[0] === pair[0] && b[1] === pair[1]), `surrounding ${pair}`);
+    }
+    for (const q of ['"', "'"]) {
+      assert.ok(cfg.autoClosingPairs.some((p: { open: string; close: string }) => p.open === q && p.close === q), `auto-close ${q}`);
+    }
+    const start = new RegExp(cfg.folding.markers.start);
+    const end = new RegExp(cfg.folding.markers.end);
+    assert.ok(start.test('  // #region fields') && !start.test('// #endregion'));
+    assert.ok(end.test('// #endregion') && !end.test('// #region'));
+
+    const inc = new RegExp(cfg.indentationRules.increaseIndentPattern);
+    const dec = new RegExp(cfg.indentationRules.decreaseIndentPattern);
+    assert.ok(inc.test('message Foo {'));
+    assert.ok(inc.test('  string x = 1 [(a) = {'));
+    assert.ok(!inc.test('  rpc X(A) returns (B) {}'));
+    assert.ok(!inc.test('// a comment {'));
+    assert.ok(dec.test('  }'));
+    assert.ok(!dec.test('  string s = 1;'));
+
+    const words = 'google.protobuf.Timestamp ts = -12 [default = 0x1F] 1.5e3'.match(new RegExp(cfg.wordPattern, 'g'));
+    assert.deepEqual(words, ['google', 'protobuf', 'Timestamp', 'ts', '-12', 'default', '0x1F', '1.5e3']);
+  });
+});
