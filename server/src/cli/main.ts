@@ -1,0 +1,201 @@
+// `cri-compat` command line: the same checks as the editor, for CI. Exit status: 0 nothing at or above
+// --fail-on, 1 there is, 2 bad usage or unreadable/invalid input.
+
+import { readFileSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Severity } from '../proto/binder';
+import { analyze } from '../service';
+import type { Baseline } from '../baseline/types';
+import { formatGithub, formatJson, formatSarif, formatText, SEVERITY_ORDER, type Reportable } from '../report/formats';
+import { renderReport } from '../report/markdown';
+import { RULES } from '../compat/rules';
+import { validateSeverityOverrides, type SeveritySetting } from '../compat/check';
+import { historyQuery } from '../baseline/historyCommand';
+import { loadBundledHistory } from '../baseline/historyIndex';
+import { resolveCliBaseline } from './baseline';
+import { loadConfigFile } from './config';
+import { FsImportResolver } from '../lsp/importResolver';
+import { pathToFileURL } from 'node:url';
+
+export interface Io {
+  out(s: string): void;
+  err(s: string): void;
+  cwd: string;
+}
+
+/** Larger inputs are refused: the real api.proto is ~100 KB, so this leaves room without risking memory. */
+export const MAX_INPUT_BYTES = 16 * 1024 * 1024;
+
+const USAGE = `Usage: cri-compat <command> [options]
+
+Commands:
+  check [options] <file.proto>   Compare a CRI api.proto with the last released cri-api tag
+    --against <tag|path|auto>    Baseline: a cri-api tag (v0.33.0), a git ref, a file, or auto (default)
+    --format text|json|sarif|github   Output format (default text)
+    --fail-on error|warning|information|hint|never   Exit 1 when a finding is at or above this (default error)
+    --severity RULE_OR_CATEGORY=LEVEL  Override a severity (repeatable; LEVEL: error, warning, information, hint, off)
+    --config <file>              Read severities from a JSON config (default: .cri-compat.json next to the file or in the cwd)
+    --include-prereleases        Let "auto" pick alpha/beta/rc tags as the baseline
+    --current-tag <tag>          The release the file is (enables the patch-release policy)
+  report [options] <file.proto>  Print the compatibility report (markdown); same options as check
+  history [--element <path>] [--package runtime.v1]   Release history from the bundled index
+  rules                          List every rule with category, default severity and summary
+  parse <file.proto>             Report syntax and binding problems only
+  Common: --proto-path <dir>     Also look for imports in <dir> (repeatable; the file's directory is always searched)
+  --help, --version`;
+
+class UsageError extends Error {}
+
+interface Parsed {
+  positional: string[];
+  flags: Map<string, string[]>;
+}
+
+const VALUE_FLAGS = new Set(['--proto-path', '--against', '--format', '--fail-on', '--severity', '--config', '--element', '--package', '--current-tag']);
+const BOOL_FLAGS = new Set(['--include-prereleases', '--help', '--version']);
+
+function parseArgs(args: string[]): Parsed {
+  const positional: string[] = [];
+  const flags = new Map<string, string[]>();
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '--') { positional.push(...args.slice(i + 1)); break; }
+    if (a.startsWith('--')) {
+      const eq = a.indexOf('=');
+      const name = eq > 0 ? a.slice(0, eq) : a;
+      if (BOOL_FLAGS.has(name)) { flags.set(name, ['true']); continue; }
+      if (!VALUE_FLAGS.has(name)) throw new UsageError(`unknown option ${name}`);
+      const value = eq > 0 ? a.slice(eq + 1) : args[++i];
+      if (value === undefined) throw new UsageError(`${name} needs a value`);
+      flags.set(name, [...(flags.get(name) ?? []), value]);
+    } else positional.push(a);
+  }
+  return { positional, flags };
+}
+
+function one(p: Parsed, name: string, allowed?: string[]): string | undefined {
+  const v = p.flags.get(name);
+  if (!v) return undefined;
+  if (v.length > 1) throw new UsageError(`${name} given more than once`);
+  if (allowed && !allowed.includes(v[0]!)) throw new UsageError(`${name} must be one of ${allowed.join(', ')}, not "${v[0]}"`);
+  return v[0];
+}
+
+export function readInput(path: string): string {
+  let size: number;
+  try {
+    const st = statSync(path);
+    if (!st.isFile()) throw new UsageError(`${path}: not a regular file`);
+    size = st.size;
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    throw new UsageError(`${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+  }
+  if (size > MAX_INPUT_BYTES) throw new UsageError(`${path}: ${size} bytes is larger than the ${MAX_INPUT_BYTES}-byte limit`);
+  const buf = readFileSync(path);
+  const text = new TextDecoder('utf-8', { fatal: false }).decode(buf);
+  if (buf.includes(0)) throw new UsageError(`${path}: contains NUL bytes; not a .proto text file`);
+  return text;
+}
+
+export async function main(argv: string[], io: Io): Promise<number> {
+  try {
+    const p = parseArgs(argv);
+    const [command, ...rest] = p.positional;
+    if (p.flags.has('--version')) { io.out('cri-compat 0.1.0'); return 0; }
+    if (!command || p.flags.has('--help')) { (command || p.flags.has('--help') ? io.out : io.err)(USAGE); return command || p.flags.has('--help') ? 0 : 2; }
+    switch (command) {
+      case 'rules':
+        for (const r of RULES) io.out(`${r.id.padEnd(36)} ${r.category.padEnd(9)} ${r.severity.padEnd(11)} ${r.title}`);
+        return 0;
+      case 'history': {
+        const pkg = one(p, '--package') ?? 'runtime.v1';
+        const element = one(p, '--element');
+        const result = historyQuery(loadBundledHistory(pkg), element);
+        (result.ok ? io.out : io.err)(result.text);
+        return result.ok ? 0 : 2;
+      }
+      case 'parse': {
+        const file = single(rest, 'parse');
+        const abs = resolve(io.cwd, file);
+        const { bound } = analyze(readInput(abs), { uri: pathToFileURL(abs).href, imports: importsFor(p, io) });
+        const items = bound.problems.map((x) => ({ rule: x.code, severity: x.severity, message: x.message, range: x.range }));
+        if (items.length) io.out(formatText(file, items));
+        return items.some((x) => x.severity === 'error') ? 1 : 0;
+      }
+      case 'check':
+      case 'report':
+        return await check(command, rest, p, io);
+      default:
+        throw new UsageError(`unknown command "${command}"`);
+    }
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.err(`cri-compat: ${e.message}\nRun "cri-compat --help" for usage.`);
+      return 2;
+    }
+    io.err(`cri-compat: ${e instanceof Error ? e.message : String(e)}`);
+    return 2;
+  }
+}
+
+function importsFor(p: Parsed, io: Io): FsImportResolver {
+  return new FsImportResolver({ roots: (p.flags.get('--proto-path') ?? []).map((d) => resolve(io.cwd, d)) });
+}
+
+function single(rest: string[], command: string): string {
+  if (rest.length !== 1) throw new UsageError(`${command} takes exactly one .proto file`);
+  return rest[0]!;
+}
+
+async function check(command: 'check' | 'report', rest: string[], p: Parsed, io: Io): Promise<number> {
+  const file = single(rest, command);
+  const abs = resolve(io.cwd, file);
+  const format = one(p, '--format', ['text', 'json', 'sarif', 'github']) ?? 'text';
+  const failOn = one(p, '--fail-on', ['error', 'warning', 'information', 'hint', 'never']) ?? 'error';
+  const text = readInput(abs);
+
+  const severity: Record<string, SeveritySetting> = { ...loadConfigFile(one(p, '--config'), abs, io.cwd) };
+  for (const s of p.flags.get('--severity') ?? []) {
+    const m = /^([A-Za-z_]+)=(\w+)$/.exec(s);
+    if (!m) throw new UsageError(`--severity takes RULE_OR_CATEGORY=LEVEL, not "${s}"`);
+    severity[m[1]!] = m[2] as SeveritySetting;
+  }
+  const bad = validateSeverityOverrides(severity);
+  if (bad.length) throw new UsageError(bad.join('; '));
+
+  const resolved = await resolveCliBaseline({
+    against: one(p, '--against') ?? 'auto', file: abs, cwd: io.cwd, text,
+    includePrereleases: p.flags.has('--include-prereleases'), onProgress: (m) => io.err(m),
+  });
+  if (resolved.error) throw new UsageError(resolved.error);
+  const baseline: Baseline | undefined = resolved.baseline;
+  if (!baseline && resolved.message) io.err(`cri-compat: ${resolved.message}`);
+
+  const currentTag = one(p, '--current-tag');
+  const analysis = analyze(text, { uri: pathToFileURL(abs).href, imports: importsFor(p, io), severity, ...(baseline ? { baseline } : {}), ...(currentTag ? { currentTag } : {}) });
+  const problems: Reportable[] = analysis.bound.problems.map((x) => ({ rule: x.code, severity: x.severity, message: x.message, range: x.range }));
+  const items: Reportable[] = [...problems, ...analysis.findings].sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+
+  if (command === 'report') {
+    io.out(renderReport({ file, findings: analysis.findings, additions: analysis.additions, ...(baseline ? { baseline } : {}) }));
+  } else if (format === 'json') io.out(formatJson(file, baseline, items));
+  else if (format === 'sarif') io.out(formatSarif(file, items));
+  else if (format === 'github') { const s = formatGithub(file, items); if (s) io.out(s); }
+  else {
+    if (baseline) io.err(`Baseline: ${baseline.tag} (${baseline.origin})`);
+    if (items.length) io.out(formatText(file, items));
+    const counts = countBy(items);
+    io.err(`${items.length} finding(s): ${counts}`);
+  }
+  if (failOn === 'never') return 0;
+  const threshold = SEVERITY_ORDER[failOn as Severity];
+  return items.some((x) => SEVERITY_ORDER[x.severity] >= threshold) ? 1 : 0;
+}
+
+function countBy(items: Reportable[]): string {
+  const c: Record<string, number> = {};
+  for (const i of items) c[i.severity] = (c[i.severity] ?? 0) + 1;
+  return Object.entries(c).map(([k, v]) => `${v} ${k}`).join(', ') || 'none';
+}
+
