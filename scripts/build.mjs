@@ -1,7 +1,7 @@
 // One esbuild run for the extension client, the language server, the CLI and the tests.
 // Tests are bundled too, so that they run as plain JavaScript under `node --test` with no loader.
 import * as esbuild from 'esbuild';
-import { readdirSync, rmSync } from 'node:fs';
+import { chmodSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 const production = process.argv.includes('--production');
@@ -30,12 +30,21 @@ rmSync(join(root, 'dist'), { recursive: true, force: true });
 await Promise.all([
   esbuild.build({
     ...common,
-    entryPoints: { client: 'client/src/extension.ts', server: 'server/src/server.ts', cli: 'server/src/cli.ts' },
+    entryPoints: { client: 'client/src/extension.ts', server: 'server/src/server.ts' },
     outdir: 'dist',
     external: ['vscode'],
     minify: production,
     sourcemap: !production,
   }),
+  // The CLI is built on its own so that only it gets the shebang (it is package.json's `bin`).
+  esbuild.build({
+    ...common,
+    entryPoints: { cli: 'server/src/cli.ts' },
+    outdir: 'dist',
+    banner: { js: '#!/usr/bin/env node' },
+    minify: production,
+    sourcemap: !production,
+  }).then(() => chmodSync(join(root, 'dist', 'cli.js'), 0o755)),
   production ? undefined : (rmSync(join(root, 'out'), { recursive: true, force: true }), esbuild.build({
     ...common,
     entryPoints: testFiles('test'),

@@ -37,9 +37,34 @@ export interface History {
    * paths: `runtime.v1.ContainerConfig` (message/enum/service), `runtime.v1.ContainerConfig.cdi_devices`
    * (field), `runtime.v1.Protocol.TCP` (enum value), `runtime.v1.RuntimeService.ListPodSandbox` (rpc).
    */
-  element(path: string): { introduced: string; lastSeen: string; lastChanged: string } | undefined;
+  element(path: string): HistoryElement | undefined;
   /** The model at a release, without syntax nodes (docs as fingerprints only). */
   modelAt(tag: string): ApiModel | undefined;
+  /** The API package, e.g. `runtime.v1` (added with the bundled index). */
+  package?: string;
+  /** The newest release, stable only unless `includePrereleases`. */
+  newestRelease?(options?: { includePrereleases?: boolean }): Release | undefined;
+  /** Every element path in the history (for suggestions). */
+  elementPaths?(): string[];
+}
+
+export type ElementKind = 'message' | 'field' | 'enum' | 'enumValue' | 'service' | 'rpc';
+
+/** What `History.element` answers. Tags are Go module tags; "first"/"last" follow semantic-version order. */
+export interface HistoryElement {
+  introduced: string;
+  lastSeen: string;
+  /**
+   * First release of the last stretch in which the shape stayed the same: own facts (number, type, label,
+   * oneof, JSON name, reserved, signature, deprecated) and, for messages, enums and services, the names and
+   * facts of their fields, values or RPCs. Doc changes do not count (see `docChanged`).
+   */
+  lastChanged: string;
+  kind?: ElementKind;
+  /** The same for the element's own doc comment fingerprint. */
+  docChanged?: string;
+  /** Present in the newest release of the history (pre-releases included). */
+  present?: boolean;
 }
 
 export interface Baseline {

@@ -29,11 +29,19 @@ export function checkCompatibility(text: string, bound: BoundFile, baseline: Bas
   const current = bound.model;
   const base = Object.assign({}, baseline.model, { tag: baseline.tag });
   const { findings, additions } = compareModels(current, base, baseline.tag);
+  // The model has no syntax node for the package statement; the file does.
+  const pkg = bound.ast.package?.nameRange;
+  if (pkg) for (const f of findings) if (f.rule === 'PACKAGE_CHANGED') f.range = pkg;
+  // What the patch policy counts: structural changes and changed documented meaning, each once (DOCS findings
+  // and history reuse restate additions and must not inflate the count).
+  let apiChanges = findings.length + additions.length;
   if (current.package === baseline.model.package) {
-    if (baseline.history) findings.push(...checkHistoryReuse(current, base, baseline.history));
-    findings.push(...checkDocs(current, base, additions));
+    if (baseline.history) findings.push(...checkHistoryReuse(current, base, baseline.history, options.currentTag));
+    const docs = checkDocs(current, base, additions);
+    apiChanges += docs.filter((f) => f.rule === 'DOC_MEANING_CHANGED').length;
+    findings.push(...docs);
     attachNextFreeNumber(findings, bound, baseline);
-    findings.push(...patchPolicy(bound, baseline, options, findings.length + additions.length));
+    findings.push(...patchPolicy(bound, baseline, options, apiChanges));
   }
   const kept = applySuppressions(findings, findSuppressions(text));
   return { findings: applySeverities(kept, options.severity), additions };

@@ -33,6 +33,8 @@ class Comparer {
   private readonly additions: Addition[] = [];
   private readonly cur: ModelIndex;
   private readonly base: ModelIndex;
+  /** Baseline message/enum → its new name, for types detected as renamed (MESSAGE_RENAMED). */
+  private readonly renamed = new Map<string, string>();
 
   constructor(private readonly current: ApiModel, private readonly baseline: ApiModel, private readonly tag: string) {
     this.cur = new ModelIndex(current);
@@ -108,6 +110,7 @@ class Comparer {
       const to = renamedTo(old);
       const range = to ? this.defRange(to) : this.whereDeleted(old.fqn);
       if (to) {
+        this.renamed.set(old.fqn, to);
         this.add('MESSAGE_RENAMED', range, to, `${kind} "${old.name}" of ${this.tag} was renamed to "${to.slice(to.lastIndexOf('.') + 1)}"`,
           [{ kind: 'rename', to: old.name }]);
       } else if (reachable.has(old.fqn)) {
@@ -119,6 +122,19 @@ class Comparer {
     };
     for (const m of this.baseline.messages) if (!this.cur.messages.has(m.fqn)) deleted(m, 'message');
     for (const e of this.baseline.enums) if (!this.cur.enums.has(e.fqn)) deleted(e, 'enum');
+  }
+
+  /** A baseline field's or RPC's type with renamed messages/enums replaced by their new names: a rename alone is reported once, as MESSAGE_RENAMED. */
+  private renamedType(type: string): string {
+    if (!this.renamed.size) return type;
+    const m = /^map<([^,]+),(.+)>$/.exec(type);
+    if (m) return `map<${m[1]},${this.renamed.get(m[2]!) ?? m[2]}>`;
+    return this.renamed.get(type) ?? type;
+  }
+
+  private renamedField(f: FieldDef): FieldDef {
+    const type = this.renamedType(f.type);
+    return type === f.type ? f : { ...f, type };
   }
 
   private defRange(fqn: string): Range {
@@ -150,7 +166,7 @@ class Comparer {
         if (!byNum) continue;
       }
       if (byNum) {
-        const change = compareFieldTypes(of, byNum);
+        const change = compareFieldTypes(this.renamedField(of), byNum);
         const r = byNum.node?.nameRange ?? where;
         if (!byName && change === 'same' && of.label === byNum.label && oldByName.get(byNum.name) === undefined) {
           this.add('FIELD_RENAMED', r, `${cur.fqn}.${byNum.name}`,
@@ -197,7 +213,7 @@ class Comparer {
   private field(old: MessageDef, of: FieldDef, nf: FieldDef): void {
     const path = `${old.fqn}.${of.name}`;
     const typeRange = nf.node?.typeRange ?? nf.node?.nameRange ?? ORIGIN;
-    const change = compareFieldTypes(of, nf);
+    const change = compareFieldTypes(this.renamedField(of), nf);
     if (change === 'incompatible') {
       this.add('FIELD_TYPE_INCOMPATIBLE', typeRange, path, `field "${old.name}.${of.name}" changed type from ${of.type} to ${nf.type}, which is not wire-compatible (baseline ${this.tag})`);
     } else if (change === 'compatible') {
@@ -218,7 +234,9 @@ class Comparer {
     if (of.jsonName !== nf.jsonName) {
       this.add('FIELD_JSON_NAME_CHANGED', nf.node?.nameRange ?? ORIGIN, path, `field "${old.name}.${of.name}" changed its JSON name from "${of.jsonName}" to "${nf.jsonName}" (baseline ${this.tag})`);
     }
-    if (of.label === 'repeated' && nf.label === 'repeated' && of.typeKind === 'scalar' && change === 'same' && (of.packed ?? true) !== (nf.packed ?? true)) {
+    // Unset means the syntax default: packed in proto3 (and editions), unpacked in proto2.
+    const packed = (f: FieldDef, m: ApiModel): boolean => f.packed ?? m.syntax !== 'proto2';
+    if (of.label === 'repeated' && nf.label === 'repeated' && of.typeKind === 'scalar' && change === 'same' && packed(of, this.baseline) !== packed(nf, this.current)) {
       this.add('FIELD_PACKED_CHANGED', nf.node?.nameRange ?? ORIGIN, path, `field "${old.name}.${of.name}" changed its packed encoding (baseline ${this.tag})`);
     }
   }
@@ -227,10 +245,14 @@ class Comparer {
     for (const [a, b] of old.reservedNumbers) {
       for (let n = a; n <= Math.min(b, a + 1000); n++) {
         if (!isReserved(cur.reservedNumbers, n)) {
-          const used = 'fields' in cur ? cur.fields.some((f) => f.number === n) : cur.values.some((v) => v.number === n);
-          if (!used) {
+          const user = 'fields' in cur ? cur.fields.find((f) => f.number === n) : cur.values.find((v) => v.number === n);
+          if (!user) {
             this.add('RESERVED_REMOVED', where, cur.fqn, `${what} "${cur.name}" no longer reserves number ${n} (reserved in ${this.tag})`,
               [{ kind: 'reserve', message: cur.fqn, isEnum: what === 'enum', number: n, name: '' }]);
+          } else {
+            // Worse than a dropped reservation: the number is in use again. No "reserve" fix, it would clash with the user.
+            this.add('RESERVED_REMOVED', user.node?.numberRange ?? where, cur.fqn,
+              `${what} "${cur.name}" no longer reserves number ${n} (reserved in ${this.tag}); "${user.name}" now uses it`);
           }
           break;
         }
@@ -300,17 +322,17 @@ class Comparer {
         const path = `${os.fqn}.${or.name}`;
         const cr = curRpcs.get(or.name);
         if (!cr) {
-          const renamed = cs.rpcs.find((r) => !oldNames.has(r.name) && r.request === or.request && r.response === or.response);
+          const renamed = cs.rpcs.find((r) => !oldNames.has(r.name) && r.request === this.renamedType(or.request) && r.response === this.renamedType(or.response));
           this.add('RPC_NO_DELETE', renamed?.node?.nameRange ?? cs.node?.nameRange ?? ORIGIN, path,
             renamed ? `rpc "${or.name}" of ${this.tag} was renamed to "${renamed.name}"; clients calling ${or.name} get Unimplemented`
               : `rpc "${or.name}" of ${this.tag} was deleted; kubelets calling it get Unimplemented`,
             renamed ? [{ kind: 'rename', to: or.name }] : []);
           continue;
         }
-        if (cr.request !== or.request) {
+        if (cr.request !== this.renamedType(or.request)) {
           this.add('RPC_SIGNATURE_CHANGED', cr.node?.requestTypeRange ?? ORIGIN, path, `rpc "${or.name}" changed its request from ${or.request} to ${cr.request} (baseline ${this.tag})`);
         }
-        if (cr.response !== or.response) {
+        if (cr.response !== this.renamedType(or.response)) {
           this.add('RPC_SIGNATURE_CHANGED', cr.node?.responseTypeRange ?? ORIGIN, path, `rpc "${or.name}" changed its response from ${or.response} to ${cr.response} (baseline ${this.tag})`);
         }
         if (cr.requestStream !== or.requestStream || cr.responseStream !== or.responseStream) {

@@ -6,10 +6,17 @@ import type { History, NumberUse } from '../baseline/types';
 import type { Finding } from './finding';
 import { getRule } from './rules';
 import { FIELD_MAX } from '../proto/parser';
+import { compareTags, parseAnyTag } from '../policy/versions';
 
-export function checkHistoryReuse(current: ApiModel, baseline: ApiModel, history: History): Finding[] {
+/**
+ * `currentTag`: the release the current file is, when known (history replays). Uses that first appear in a
+ * later release are not "earlier" uses and are ignored (the history may run past the file being checked).
+ */
+export function checkHistoryReuse(current: ApiModel, baseline: ApiModel, history: History, currentTag?: string): Finding[] {
   const out: Finding[] = [];
   const order = new Map(history.releases.map((r, i) => [r.tag, i]));
+  const upTo = currentTag && parseAnyTag(currentTag) ? currentTag : undefined;
+  const earlier = (us: NumberUse[]): NumberUse[] => (upTo ? us.filter((u) => compareTags(u.firstTag, upTo) <= 0) : us);
   const lastUse = (us: NumberUse[]): NumberUse | undefined =>
     us.reduce<NumberUse | undefined>((best, u) => (!best || (order.get(u.lastTag) ?? -1) > (order.get(best.lastTag) ?? -1) ? u : best), undefined);
   const baseMessages = new Map(baseline.messages.map((m) => [m.fqn, m]));
@@ -20,7 +27,7 @@ export function checkHistoryReuse(current: ApiModel, baseline: ApiModel, history
   };
 
   for (const m of current.messages) {
-    const uses = history.fieldUses(m.fqn);
+    const uses = earlier(history.fieldUses(m.fqn));
     if (!uses.length) continue;
     const base = baseMessages.get(m.fqn);
     for (const f of m.fields) {
@@ -51,7 +58,7 @@ export function checkHistoryReuse(current: ApiModel, baseline: ApiModel, history
   }
 
   for (const e of current.enums) {
-    const uses = history.enumValueUses(e.fqn);
+    const uses = earlier(history.enumValueUses(e.fqn));
     if (!uses.length) continue;
     const base = baseEnums.get(e.fqn);
     for (const v of e.values) {

@@ -16,7 +16,9 @@ export interface Suppression {
   targetLine: number;
 }
 
-const PATTERN = /\/\/\s*cri-compat:ignore\b[ \t]*([A-Z0-9_, \t]*?)(?:[ \t]+(.*))?$/;
+// Rule ids are separated by commas, optionally with blanks around them ("A,B" or "A, B"); the reason follows
+// the last id after a blank.
+const PATTERN = /\/\/\s*cri-compat:ignore\b[ \t]*([A-Z0-9_]+(?:[ \t]*,[ \t]*[A-Z0-9_]+)*,?)?(?:[ \t]+(.*))?$/;
 
 export function findSuppressions(text: string): Suppression[] {
   if (!text.includes(SUPPRESSION_MARKER)) return [];

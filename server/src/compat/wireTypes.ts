@@ -29,6 +29,29 @@ export function compareFieldTypes(a: Pick<FieldDef, 'type' | 'typeKind'>, b: Pic
   }
   const ga = groupOf(a);
   const gb = groupOf(b);
+  if (ga === 'map' && gb === 'map') return compareMaps(a.type, b.type);
   if (ga === 'map' || gb === 'map') return 'incompatible';
   return ga === gb && ga !== 'message' && ga !== 'unknown' ? 'compatible' : 'incompatible';
+}
+
+/**
+ * A map is a repeated entry message { key = 1; value = 2; }, so two maps are as compatible as their keys and
+ * values. Message and enum values are only known by name here: a different name counts as incompatible.
+ */
+function compareMaps(a: string, b: string): TypeChange {
+  const parse = (t: string): [string, string] | undefined => {
+    const m = /^map<([^,]+),(.+)>$/.exec(t);
+    return m ? [m[1]!, m[2]!] : undefined;
+  };
+  const ma = parse(a);
+  const mb = parse(b);
+  if (!ma || !mb) return 'incompatible';
+  const part = (x: string, y: string): TypeChange => {
+    if (x === y) return 'same';
+    const gx = GROUP[x];
+    return gx && gx === GROUP[y] ? 'compatible' : 'incompatible';
+  };
+  const key = part(ma[0], mb[0]);
+  const value = part(ma[1], mb[1]);
+  return key === 'incompatible' || value === 'incompatible' ? 'incompatible' : key === 'same' && value === 'same' ? 'same' : 'compatible';
 }

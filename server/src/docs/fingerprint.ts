@@ -29,7 +29,8 @@ export function fingerprintDoc(doc: string | undefined): DocFingerprint | undefi
   if (doc === undefined || !doc.trim()) return undefined;
   const normalized = normalizeDoc(doc);
   const terms = new Set<string>();
-  for (const m of doc.matchAll(/[A-Za-z][A-Za-z0-9_.-]*|\d+(?:\.\d+)?/g)) {
+  // Links are references, not wording: an issue number or a renamed KEP path in a URL changes no meaning.
+  for (const m of doc.replace(/\bhttps?:\/\/\S+/g, ' ').matchAll(/[A-Za-z][A-Za-z0-9_.-]*|\d+(?:\.\d+)?/g)) {
     const w = m[0].replace(/[.-]+$/, '');
     const lower = w.toLowerCase();
     if (/^\d/.test(w)) terms.add(w);

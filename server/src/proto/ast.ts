@@ -18,7 +18,7 @@ export interface Comment {
   block: boolean;
 }
 
-/** Comments attached the way protoc attaches them (see lexer.ts for the rules). */
+/** Comments attached the way protoc attaches them (see `collectComments` in parser.ts for the rules). */
 export interface Comments {
   leading?: Comment;
   trailing?: Comment;

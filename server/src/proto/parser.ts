@@ -75,7 +75,9 @@ class Parser {
     return t.kind === 'eof' ? 'end of file' : `'${t.text.length > 40 ? t.text.slice(0, 40) + '…' : t.text}'`;
   }
   private expected(what: string): void {
-    this.error(`expected ${what}, found ${this.describe(this.tok)}`, this.tok.range);
+    // A token the lexer already rejected is reported for what is wrong with it.
+    const lexical = this.tok.kind === 'invalid' || this.tok.kind === 'string' ? this.tok.error : undefined;
+    this.error(lexical ?? `expected ${what}, found ${this.describe(this.tok)}`, this.tok.range);
   }
 
   /** Expects `;`. When it is missing and the next token starts a later line, the `;` is assumed. */
@@ -105,6 +107,16 @@ class Parser {
       }
       this.p++;
     }
+  }
+
+  /**
+   * Skips an unexpected token and the rest of its statement; a token alone on its line (a stray character)
+   * or one followed by a declaration is skipped alone, so that the next line's statement survives.
+   */
+  private skipUnexpected(): void {
+    const bad = this.next();
+    if (this.tok.range.start.line > bad.range.end.line || this.startsDeclaration()) return;
+    this.skipStatement();
   }
 
   private ident(what: string): { name: string; range: Range } | undefined {
@@ -146,6 +158,7 @@ class Parser {
     if (this.tok.kind === 'int') {
       const t = this.next();
       const v = parseIntLiteral(t.text);
+      if (v === undefined) this.error(`integer ${t.text} is too large`, t.range);
       return { value: v === undefined ? undefined : neg ? -v : v, range: { start, end: t.range.end } };
     }
     this.expected('a number');
@@ -154,27 +167,19 @@ class Parser {
 
   // ---- comments ------------------------------------------------------------------------------------
 
-  /** protoc's rules: the comment block directly above (no blank line) is leading; earlier blocks are detached. */
+  /** Leading and detached comments of the declaration starting at `first` (see `collectComments`). */
   private commentsFor(first: Token): Comments {
-    const out: Comments = { detached: [] };
-    const pre = first.pre;
-    if (!pre) return out;
-    const prevEnd = this.toks[first.index - 1]?.range.end;
-    const groups = groupComments(pre.filter((c) => !prevEnd || c.range.start.line > prevEnd.line));
-    const last = groups[groups.length - 1];
-    if (last && last.range.end.line >= first.range.start.line - 1) {
-      out.leading = last;
-      groups.pop();
-    }
-    out.detached = groups;
+    const c = collectComments(this.toks[first.index - 1], first);
+    const out: Comments = { detached: c.detached };
+    if (c.leading) out.leading = c.leading;
     return out;
   }
 
-  /** A comment starting on the line where the element ended is its trailing comment. */
-  private trailingFor(comments: Comments): void {
-    const end = this.prevTok().range.end;
-    const c = this.tok.pre?.[0];
-    if (c && c.range.start.line === end.line) comments.trailing = c;
+  /** Trailing comment of the element whose last token is the previous one (`;`, or `{` for blocks). */
+  private trailingFor(comments: Comments, end: Token = this.prevTok()): void {
+    const next = this.toks[end.index + 1];
+    const t = next && collectComments(end, next).trailing;
+    if (t) comments.trailing = t;
   }
 
   private rangeFrom(start: Position): Range {
@@ -270,8 +275,7 @@ class Parser {
         return;
       default:
         this.expected("'message', 'enum', 'service', 'import', 'package', 'option' or 'syntax'");
-        this.next();
-        this.skipStatement();
+        this.skipUnexpected();
     }
   }
 
@@ -382,14 +386,16 @@ class Parser {
 
   /**
    * Parses `{ ... }` calling `item` for each statement. Returns the body range. `keywordCol` is the column
-   * of the keyword that opened the block, for the missing-`}` heuristic.
+   * of the keyword that opened the block, for the missing-`}` heuristic. `comments` gets the trailing
+   * comment, which protoc takes after the `{`.
    */
-  private block(keywordCol: number, item: () => void, canNest: (t: Token) => boolean): Range {
+  private block(keywordCol: number, item: () => void, canNest: (t: Token) => boolean, comments?: Comments): Range {
     const open = this.tok;
     if (!this.eat('{')) {
       this.expected("'{'");
       return { start: open.range.start, end: open.range.start };
     }
+    if (comments) this.trailingFor(comments);
     const bodyStart = open.range.end;
     if (this.depth >= MAX_NESTING) {
       this.error(`nesting deeper than ${MAX_NESTING} levels is not supported; block skipped`, open.range);
@@ -436,9 +442,8 @@ class Parser {
       kind: 'message', name: name?.name ?? '', nameRange: name?.range ?? kw.range, fields: [], oneofs: [], messages: [],
       enums: [], extends: [], reserved: [], extensions: [], options: [], range: kw.range, bodyRange: kw.range, comments,
     };
-    msg.bodyRange = this.block(kw.range.start.character, () => this.messageItem(msg), (t) => t.text !== 'service' && t.text !== 'syntax' && t.text !== 'package' && t.text !== 'import');
+    msg.bodyRange = this.block(kw.range.start.character, () => this.messageItem(msg), (t) => t.text !== 'service' && t.text !== 'syntax' && t.text !== 'package' && t.text !== 'import', comments);
     msg.range = this.rangeFrom(kw.range.start);
-    this.trailingFor(comments);
     return msg;
   }
 
@@ -448,10 +453,9 @@ class Parser {
       this.next();
       return;
     }
-    if (t.kind !== 'ident') {
+    if (t.kind !== 'ident' && !(this.is('.') && this.peek().kind === 'ident')) {
       this.expected('a field or declaration');
-      this.next();
-      this.skipStatement();
+      this.skipUnexpected();
       return;
     }
     // Keywords only count as keywords when what follows fits; `message message = 1;` is a field.
@@ -577,7 +581,7 @@ class Parser {
       const before = msg.fields.length;
       this.messageItem(msg, node);
       for (let k = before; k < msg.fields.length; k++) node.fields.push(msg.fields[k]!);
-    }, (t) => t.text === 'option');
+    }, (t) => t.text === 'option', comments);
     node.range = this.rangeFrom(kw.range.start);
     return node;
   }
@@ -646,7 +650,7 @@ class Parser {
       if (this.eat(';')) return;
       const f = this.field();
       if (f) node.fields.push(f);
-    }, () => false);
+    }, () => false, comments);
     node.range = this.rangeFrom(kw.range.start);
     return node;
   }
@@ -659,9 +663,8 @@ class Parser {
       kind: 'enum', name: name?.name ?? '', nameRange: name?.range ?? kw.range, values: [], reserved: [], options: [],
       range: kw.range, bodyRange: kw.range, comments,
     };
-    node.bodyRange = this.block(kw.range.start.character, () => this.enumItem(node), () => false);
+    node.bodyRange = this.block(kw.range.start.character, () => this.enumItem(node), () => false, comments);
     node.range = this.rangeFrom(kw.range.start);
-    this.trailingFor(comments);
     return node;
   }
 
@@ -720,9 +723,8 @@ class Parser {
       this.expected("'rpc' or 'option'");
       this.next();
       this.skipStatement();
-    }, () => false);
+    }, () => false, comments);
     node.range = this.rangeFrom(kw.range.start);
-    this.trailingFor(comments);
     return node;
   }
 
@@ -767,30 +769,66 @@ class Parser {
         this.expected("'option' or '}'");
         this.next();
         this.skipStatement();
-      }, () => false);
+      }, () => false, comments);
       this.eat(';');
     } else {
       this.endStatement();
+      this.trailingFor(comments);
     }
     node.range = this.rangeFrom(kw.range.start);
-    this.trailingFor(comments);
     return node;
   }
 }
 
 const TOP_LEVEL = new Set(['message', 'enum', 'service', 'syntax', 'edition', 'package', 'import', 'extend']);
 
-/** Merges runs of `//` comments on consecutive lines into one comment, as protoc does. */
-function groupComments(cs: Comment[]): Comment[] {
-  const out: Comment[] = [];
-  for (const c of cs) {
-    const last = out[out.length - 1];
-    if (last && !last.block && !c.block && c.range.start.line === last.range.end.line + 1) {
-      out[out.length - 1] = { text: last.text + '\n' + c.text, range: { start: last.range.start, end: c.range.end }, block: false };
-    } else {
-      out.push(c);
-    }
+/**
+ * protoc's comment attachment (io/tokenizer.cc `NextWithComments`) for the comments between `prev` and
+ * `next`: a comment on `prev`'s line, or else the first comment block after it that a blank line, another
+ * comment block or a closing `}`/`]`/`)`/end of file ends, trails `prev`; the block directly above `next` leads
+ * it; the rest are detached. Consecutive `//` lines form one block; a block comment is always its own. A block
+ * comment on `prev`'s line that is followed by more on its last line is ambiguous, and protoc drops every
+ * comment of the gap then.
+ */
+export function collectComments(prev: Token | undefined, next: Token): { trailing?: Comment; detached: Comment[]; leading?: Comment } {
+  const out: { trailing?: Comment; detached: Comment[]; leading?: Comment } = { detached: [] };
+  const cs = next.pre ?? [];
+  let canAttach = prev !== undefined;
+  let buf: Comment | undefined;
+  const flush = (): void => {
+    if (!buf) return;
+    if (canAttach) out.trailing = buf;
+    else out.detached.push(buf);
+    canAttach = false;
+    buf = undefined;
+  };
+  let k = 0;
+  let lastLine = prev ? prev.range.end.line : -1;
+  const first = cs[0];
+  if (prev && first && first.range.start.line === lastLine) {
+    const following = cs[1]?.range.start ?? next.range.start;
+    if (first.block && following.line === first.range.end.line) return out;
+    buf = first;
+    flush();
+    lastLine = first.range.end.line;
+    k = 1;
   }
+  for (; k < cs.length; k++) {
+    const c = cs[k]!;
+    if (c.range.start.line > lastLine + 1) {
+      flush();
+      canAttach = false;
+    }
+    if (buf && (buf.block || c.block)) flush();
+    buf = buf ? { text: buf.text + '\n' + c.text, range: { start: buf.range.start, end: c.range.end }, block: false } : c;
+    lastLine = c.range.end.line;
+  }
+  if (next.range.start.line > lastLine + 1) {
+    flush();
+    canAttach = false;
+  }
+  if (next.kind === 'eof' || (next.kind === 'symbol' && (next.text === '}' || next.text === ']' || next.text === ')'))) flush();
+  if (buf) out.leading = buf;
   return out;
 }
 

@@ -1,0 +1,323 @@
+// In-process measurements for bench/run.mjs, which bundles this file to out/bench/bench.js and runs it as a
+// child process, one command per process: `node out/bench/bench.js <command> '<json options>'`. Every
+// command prints one JSON line on stdout (timings in milliseconds) and nothing else there.
+//
+//   warm           analyze() of the newest api.proto against the newest stable release, warm; then one-character edits
+//   profile        the edit loop only, for `node --cpu-prof`
+//   history-build  historyFileFromCorpus() from scratch: first call in this process, then warm repeats
+//   history-load   loadBundledHistory() as the first call in this process; RSS around it; re-instantiation from JSON
+//   pairs          every consecutive v0.* tag pair of the corpus, per package, checked in this one process
+//   scale          analyze() cost per line at 1×, 10× and 100× the size of api.proto
+
+import { bind } from '../server/src/proto/binder';
+import { parse } from '../server/src/proto/parser';
+import { analyze } from '../server/src/service';
+import type { Baseline } from '../server/src/baseline/types';
+import { CORPUS_PACKAGES, IndexedHistory, bundledHistoryFile, historyFileFromCorpus, loadBundledHistory } from '../server/src/baseline/historyIndex';
+import { Corpus, V1_PATH } from '../server/src/baseline/corpus';
+
+type Json = Record<string, unknown>;
+
+const now = (): number => performance.now();
+
+function out(result: Json): void {
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+}
+
+/** Runs `fn` `warmup` times untimed, then until `maxRuns` runs or `budgetMs` have passed (at least `minRuns`). */
+function sample(fn: (i: number) => void, o: { warmup: number; minRuns: number; maxRuns: number; budgetMs: number }): number[] {
+  for (let i = 0; i < o.warmup; i++) fn(i);
+  const times: number[] = [];
+  const start = now();
+  for (let i = 0; i < o.maxRuns && (i < o.minRuns || now() - start < o.budgetMs); i++) {
+    const t = now();
+    fn(i);
+    times.push(now() - t);
+  }
+  return times;
+}
+
+// ---- the file and its baseline ---------------------------------------------------------------------------
+
+interface Subject {
+  tag: string;
+  text: string;
+  baseline: Baseline;
+}
+
+function newestV1(corpusDir: string): Subject {
+  const corpus = new Corpus(corpusDir);
+  const rows = corpus.goTags(V1_PATH);
+  const row = rows[rows.length - 1];
+  if (!row) throw new Error(`no ${V1_PATH} in ${corpusDir}`);
+  const history = loadBundledHistory('runtime.v1');
+  const rel = history.newestRelease({ includePrereleases: false });
+  const model = rel && history.modelAt(rel.tag);
+  if (!rel || !model) throw new Error('the bundled index has no stable release');
+  return {
+    tag: row.tag,
+    text: corpus.text(row.blob),
+    baseline: { tag: rel.tag, kubernetes: rel.kubernetes, source: 'bundled', origin: 'bundled release index (newest release)', model, history },
+  };
+}
+
+/**
+ * One-character edits of `text`: the last digit of a field number, or a digit in a comment, at positions
+ * spread over the file. Each returns the text with that one character changed.
+ */
+function digitEdits(text: string): { kind: string; line: number; text: string }[] {
+  const lines = text.split('\n');
+  const numbers: { line: number; col: number }[] = [];
+  const comments: { line: number; col: number }[] = [];
+  lines.forEach((l, i) => {
+    const c = l.indexOf('//');
+    const code = c >= 0 ? l.slice(0, c) : l;
+    const m = /=\s*(\d+)\s*[;[]/.exec(code);
+    if (m && /^\s*(repeated\s+|optional\s+)?[\w.]+\s+\w+\s*=/.test(code)) numbers.push({ line: i, col: m.index + m[0].indexOf(m[1]!) + m[1]!.length - 1 });
+    if (c >= 0) {
+      const d = /\d/.exec(l.slice(c));
+      if (d) comments.push({ line: i, col: c + d.index });
+    }
+  });
+  const pick = <T>(xs: T[], n: number): T[] => (xs.length <= n ? xs : Array.from({ length: n }, (_, k) => xs[Math.floor(((k + 0.5) * xs.length) / n)]!));
+  const make = (kind: string, p: { line: number; col: number }): { kind: string; line: number; text: string } => {
+    const l = lines[p.line]!;
+    const d = Number(l[p.col]);
+    const copy = [...lines];
+    copy[p.line] = l.slice(0, p.col) + String(d === 9 ? 8 : d + 1) + l.slice(p.col + 1);
+    return { kind, line: p.line + 1, text: copy.join('\n') };
+  };
+  return [...pick(numbers, 4).map((p) => make('field number digit', p)), ...pick(comments, 4).map((p) => make('comment digit', p))];
+}
+
+function cmdWarm(o: { corpus: string; budgetMs?: number }): Json {
+  const s = newestV1(o.corpus);
+  const uri = 'file:///bench/api.proto';
+  const run = (text: string): ReturnType<typeof analyze> => analyze(text, { uri, baseline: s.baseline });
+  const first = now();
+  const a = run(s.text);
+  const firstMs = now() - first;
+  const budgetMs = o.budgetMs ?? 4000;
+  const full = sample(() => run(s.text), { warmup: 30, minRuns: 30, maxRuns: 400, budgetMs });
+  // An editor session: original → edit 1 → original → edit 2 → …; every step differs from the one before by one character.
+  const edits = digitEdits(s.text);
+  const steps: string[] = [];
+  for (const e of edits) steps.push(e.text, s.text);
+  const edit = sample((i) => run(steps[i % steps.length]!), { warmup: steps.length, minRuns: 30, maxRuns: 400, budgetMs });
+  // The same, split into phases (parse / bind / checks), for the report.
+  const parseT: number[] = [];
+  const bindT: number[] = [];
+  const checkT: number[] = [];
+  for (let i = 0; i < 40; i++) {
+    const text = steps[i % steps.length]!;
+    const t0 = now();
+    const ast = parse(text);
+    const t1 = now();
+    bind(ast, uri);
+    const t2 = now();
+    analyze(text, { uri, baseline: s.baseline });
+    const t3 = now();
+    parseT.push(t1 - t0);
+    bindT.push(t2 - t1);
+    checkT.push(t3 - t2 - (t2 - t0)); // analyze = parse + bind + checks
+  }
+  return {
+    tag: s.tag, baseline: s.baseline.tag, lines: s.text.split('\n').length, bytes: Buffer.byteLength(s.text),
+    problems: a.bound.problems.length, findings: a.findings.length, additions: a.additions.length,
+    firstMs, full, edit, edits: edits.map((e) => ({ kind: e.kind, line: e.line })),
+    phases: { parse: parseT, bind: bindT, checks: checkT },
+  };
+}
+
+function cmdProfile(o: { corpus: string; iterations?: number }): Json {
+  const s = newestV1(o.corpus);
+  const edits = digitEdits(s.text);
+  const steps: string[] = [];
+  for (const e of edits) steps.push(e.text, s.text);
+  const n = o.iterations ?? 1500;
+  const t = now();
+  for (let i = 0; i < n; i++) analyze(steps[i % steps.length]!, { uri: 'file:///bench/api.proto', baseline: s.baseline });
+  return { iterations: n, ms: now() - t };
+}
+
+// ---- history index ---------------------------------------------------------------------------------------
+
+function cmdHistoryBuild(o: { corpus: string; repeats?: number }): Json {
+  const t0 = now();
+  const corpus = new Corpus(o.corpus);
+  const file = historyFileFromCorpus(corpus);
+  const firstMs = now() - t0;
+  const warm: number[] = [];
+  for (let i = 0; i < (o.repeats ?? 0); i++) {
+    const t = now();
+    historyFileFromCorpus(new Corpus(o.corpus)); // a new Corpus: no text cache (the OS page cache stays warm)
+    warm.push(now() - t);
+  }
+  const releases = Object.values(file.packages).reduce((n, p) => n + p.tags.length, 0);
+  return { firstMs, warm, packages: Object.keys(file.packages), releases, blobs: corpus.blobs().length };
+}
+
+function cmdHistoryLoad(o: { corpus?: string; repeats?: number }): Json {
+  const rss0 = process.memoryUsage().rss;
+  const t0 = now();
+  const h = loadBundledHistory('runtime.v1');
+  const firstMs = now() - t0;
+  const rss1 = process.memoryUsage().rss;
+  // What the editor does next with it: the newest stable model, and one check of the newest api.proto.
+  const t1 = now();
+  const rel = h.newestRelease({ includePrereleases: false });
+  const model = rel && h.modelAt(rel.tag);
+  const modelMs = now() - t1;
+  let analyzeRssDelta: number | undefined;
+  if (o.corpus && rel && model) {
+    const s = newestV1(o.corpus);
+    analyze(s.text, { uri: 'file:///bench/api.proto', baseline: s.baseline });
+    analyzeRssDelta = process.memoryUsage().rss - rss1;
+  }
+  // Re-instantiation from the JSON text (JSON.parse + IndexedHistory), warm.
+  const json = JSON.stringify(bundledHistoryFile().packages['runtime.v1']);
+  const reinstantiate = sample(() => new IndexedHistory(JSON.parse(json)), { warmup: 5, minRuns: 20, maxRuns: 100, budgetMs: 1500 });
+  return {
+    firstMs, modelMs, releases: h.releases.length, jsonBytes: json.length,
+    rssBeforeMiB: rss0 / 2 ** 20, rssDeltaLoadMiB: (rss1 - rss0) / 2 ** 20,
+    ...(analyzeRssDelta !== undefined ? { rssDeltaModelAndCheckMiB: analyzeRssDelta / 2 ** 20 } : {}),
+    reinstantiate,
+  };
+}
+
+// ---- the whole history, in one process -------------------------------------------------------------------
+
+function cmdPairs(o: { corpus: string }): Json {
+  const t0 = now();
+  const corpus = new Corpus(o.corpus);
+  const perPair: number[] = [];
+  const flagged: Record<string, boolean> = {};
+  let findings = 0;
+  let pairs = 0;
+  for (const { package: pkg, path } of CORPUS_PACKAGES) {
+    const history = loadBundledHistory(pkg);
+    const rows = corpus.goTags(path);
+    for (let i = 1; i < rows.length; i++) {
+      const oldRow = rows[i - 1]!;
+      const newRow = rows[i]!;
+      const t = now();
+      // Like `cri-compat check --against <old file> <new file>`: both files read and parsed, every pair.
+      const oldAst = parse(corpus.text(oldRow.blob));
+      const model = bind(oldAst, `file:///old/${oldRow.tag}/api.proto`).model;
+      const baseline: Baseline = { tag: oldRow.tag, source: 'path', origin: `corpus ${oldRow.tag}`, model, history };
+      const a = analyze(corpus.text(newRow.blob), { uri: `file:///new/${newRow.tag}/api.proto`, baseline, currentTag: newRow.tag });
+      perPair.push(now() - t);
+      pairs++;
+      findings += a.findings.length;
+      flagged[`${path}\t${oldRow.blob}\t${newRow.blob}`] = [...a.bound.problems, ...a.findings].some((f) => f.severity === 'error');
+    }
+  }
+  return { pairs, loopMs: now() - t0, perPair, findings, flagged };
+}
+
+// ---- scaling ---------------------------------------------------------------------------------------------
+
+/**
+ * api.proto × `factor`: the original declarations, then `factor - 1` copies of every message, enum and
+ * service with `_k` appended to every declared type name, enum value name and service name (and to their
+ * uses), all in the one package. Enum values are renamed too: proto enum values share the package scope.
+ */
+export function scaleProto(text: string, factor: number): string {
+  const lines = text.split('\n');
+  const first = lines.findIndex((l) => /^(message|enum|service)\s+\w+/.test(l));
+  if (first < 0) throw new Error('no top-level declaration');
+  // Keep the comment block right above the first declaration with the body.
+  let start = first;
+  while (start > 0 && /^\s*\/\//.test(lines[start - 1]!)) start--;
+  const header = lines.slice(0, start).join('\n');
+  const body = lines.slice(start).join('\n');
+  const names = new Set<string>();
+  // Declared names (comments stripped first), and enum values: `NAME = n` lines directly inside an enum body.
+  const stack: boolean[] = [];
+  for (const l of body.split('\n')) {
+    const code = l.replace(/\/\/.*$/, '');
+    const decl = /^\s*(?:message|enum|service)\s+([A-Za-z_]\w*)/.exec(code);
+    if (decl) names.add(decl[1]!);
+    if (stack[stack.length - 1] === true) {
+      const v = /^\s*([A-Za-z_]\w*)\s*=\s*-?\d/.exec(code);
+      if (v && v[1] !== 'option') names.add(v[1]!);
+    }
+    for (const ch of code) {
+      if (ch === '{') stack.push(/\benum\s+\w+\s*\{/.test(code) && !stack.includes(true) ? true : false);
+      else if (ch === '}') stack.pop();
+    }
+  }
+  const re = new RegExp(`\\b(${[...names].sort((a, b) => b.length - a.length).join('|')})\\b`, 'g');
+  const MARK = '\u0001';
+  const template = body.replace(re, (m) => m + MARK);
+  const parts = [header, body];
+  for (let k = 1; k < factor; k++) parts.push(template.split(MARK).join(`_${k}`));
+  return parts.join('\n');
+}
+
+/** A baseline for a scaled file: the same text with `n` edits spread over it (field numbers +1000, field renames). */
+export function editedBaseline(text: string, n: number): { text: string; edits: number } {
+  const lines = text.split('\n');
+  const fields: number[] = [];
+  lines.forEach((l, i) => {
+    if (/^\s+(repeated\s+|optional\s+)?[\w.]+\s+[a-z_]\w*\s*=\s*\d+\s*;/.test(l.replace(/\/\/.*$/, ''))) fields.push(i);
+  });
+  let edits = 0;
+  for (let k = 0; k < n && fields.length; k++) {
+    const i = fields[Math.floor(((k + 0.5) * fields.length) / n)]!;
+    const l = lines[i]!;
+    lines[i] = k % 2 === 0 ? l.replace(/=\s*(\d+)/, (_, d: string) => `= ${Number(d) + 1000}`) : l.replace(/(\s)([a-z_]\w*)(\s*=)/, '$1$2_old$3');
+    edits++;
+  }
+  return { text: lines.join('\n'), edits };
+}
+
+function cmdScale(o: { corpus: string; factors?: number[]; budgetMs?: number }): Json {
+  const s = newestV1(o.corpus);
+  const history = s.baseline.history;
+  const factors = o.factors ?? [1, 10, 100];
+  const results: Json[] = [];
+  let perLine1: number | undefined;
+  for (const factor of factors) {
+    const t0 = now();
+    const text = scaleProto(s.text, factor);
+    const base = editedBaseline(text, 6);
+    const uri = `file:///bench/api-x${factor}.proto`;
+    const baseModel = bind(parse(base.text), 'file:///bench/baseline.proto').model;
+    const baseline: Baseline = { tag: `x${factor}-baseline`, source: 'path', origin: 'generated', model: baseModel, ...(history ? { history } : {}) };
+    const genMs = now() - t0;
+    const lines = text.split('\n').length;
+    const check = analyze(text, { uri, baseline }); // also the warm-up
+    // Aim at ~budget per size; at least 3 runs (1 at 100× when a run is slow).
+    const t1 = now();
+    analyze(text, { uri, baseline });
+    const one = now() - t1;
+    const budgetMs = o.budgetMs ?? 6000;
+    const runs = Math.max(factor >= 100 && one > budgetMs / 2 ? 1 : 3, Math.min(50, Math.floor(budgetMs / Math.max(one, 0.1))));
+    const times = [one, ...sample(() => analyze(text, { uri, baseline }), { warmup: 0, minRuns: runs - 1, maxRuns: runs - 1, budgetMs: 0 })];
+    const sorted = [...times].sort((a, b) => a - b);
+    const median = sorted[Math.floor(sorted.length / 2)]!;
+    const perLineUs = (median / lines) * 1000;
+    perLine1 ??= perLineUs;
+    results.push({
+      factor, lines, bytes: Buffer.byteLength(text), genMs, times, medianMs: median, perLineUs, ratio: perLineUs / perLine1,
+      problems: check.bound.problems.length, messages: check.bound.model.messages.length, enums: check.bound.model.enums.length,
+      findings: check.findings.length, baselineEdits: base.edits,
+    });
+  }
+  return { results };
+}
+
+// ---- entry -----------------------------------------------------------------------------------------------
+
+const [command, arg] = process.argv.slice(2);
+const options = (arg ? JSON.parse(arg) : {}) as Json & { corpus: string };
+const commands: Record<string, (o: typeof options) => Json> = {
+  warm: cmdWarm, profile: cmdProfile, 'history-build': cmdHistoryBuild, 'history-load': cmdHistoryLoad, pairs: cmdPairs, scale: cmdScale,
+};
+const fn = command ? commands[command] : undefined;
+if (!fn) {
+  process.stderr.write(`usage: bench.js <${Object.keys(commands).join('|')}> '<json options>'\n`);
+  process.exit(2);
+}
+out(fn(options));

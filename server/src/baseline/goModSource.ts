@@ -1,0 +1,189 @@
+// The baseline from Go tooling already on disk: the module cache (`k8s.io/cri-api@vX/…`) and a project's
+// `vendor/` tree. Plain file reads only, never outside the root they were found under, with a size cap.
+
+import { constants as fsConstants } from 'node:fs';
+import { open, readdir, realpath } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { delimiter, dirname, isAbsolute, join, sep } from 'node:path';
+import { V1_PATH } from './corpus';
+import { compareTags, releaseOfGoTag } from './gitSource';
+
+export const CRI_API_MODULE = 'k8s.io/cri-api';
+export const DEFAULT_MAX_FILE_BYTES = 4 * 1024 * 1024;
+const MAX_WALK_UP = 64;
+
+export interface GoModOptions {
+  /** Environment for GOMODCACHE / GOPATH; default `process.env`. */
+  env?: NodeJS.ProcessEnv;
+  /** Default `os.homedir()`, for `~/go/pkg/mod`. */
+  homeDir?: string;
+  includePrereleases?: boolean;
+  /** Look for exactly this version (an explicit setting) instead of the newest. */
+  version?: string;
+  maxFileBytes?: number;
+}
+
+export interface GoModFound {
+  ok: true;
+  source: 'gomodcache' | 'vendor';
+  version: string;
+  file: string;
+  text: string;
+  origin: string;
+}
+
+export interface GoModMiss {
+  ok: false;
+  reason: string;
+}
+
+function within(root: string, p: string): boolean {
+  return p === root || p.startsWith(root.endsWith(sep) ? root : root + sep);
+}
+
+/**
+ * Reads `path` if it resolves (after symlinks) to a regular file inside `root` and is at most `maxBytes`.
+ * Returns a reason instead when it does not.
+ */
+export async function readFileWithin(root: string, path: string, maxBytes: number): Promise<{ text: string } | { reason: string }> {
+  let rootReal: string;
+  let real: string;
+  try {
+    rootReal = await realpath(root);
+    real = await realpath(path);
+  } catch {
+    return { reason: `${path} does not exist` };
+  }
+  if (!within(rootReal, real)) return { reason: `${path} is a symlink leading outside ${root}; not followed` };
+  const noFollow = (fsConstants as { O_NOFOLLOW?: number }).O_NOFOLLOW ?? 0;
+  let fh;
+  try {
+    fh = await open(real, fsConstants.O_RDONLY | noFollow);
+  } catch (err) {
+    return { reason: `${path} cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)})` };
+  }
+  try {
+    const st = await fh.stat();
+    if (!st.isFile()) return { reason: `${path} is not a regular file` };
+    if (st.size > maxBytes) return { reason: `${path} is ${st.size} bytes, over the ${maxBytes}-byte cap` };
+    const buf = Buffer.alloc(maxBytes + 1);
+    let n = 0;
+    for (;;) {
+      const { bytesRead } = await fh.read(buf, n, buf.length - n, n);
+      if (bytesRead === 0) break;
+      n += bytesRead;
+      if (n > maxBytes) return { reason: `${path} grew over the ${maxBytes}-byte cap while being read` };
+    }
+    return { text: buf.subarray(0, n).toString('utf8') };
+  } catch (err) {
+    return { reason: `${path} cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)})` };
+  } finally {
+    await fh.close().catch(() => undefined);
+  }
+}
+
+/** `$GOMODCACHE`, else the first `$GOPATH` entry + `/pkg/mod`, else `~/go/pkg/mod` (what `go env GOMODCACHE` says). */
+export function moduleCacheRoot(env: NodeJS.ProcessEnv = process.env, homeDir: string = homedir()): string {
+  if (env.GOMODCACHE && isAbsolute(env.GOMODCACHE)) return env.GOMODCACHE;
+  const gopath = (env.GOPATH ?? '').split(delimiter).find((p) => p && isAbsolute(p));
+  return join(gopath ?? join(homeDir, 'go'), 'pkg', 'mod');
+}
+
+function wanted(version: string, options: GoModOptions): boolean {
+  if (options.version) return version === options.version;
+  const r = releaseOfGoTag(version);
+  return !!r && (!r.prerelease || !!options.includePrereleases);
+}
+
+/** The newest `k8s.io/cri-api@v0.N.M` in the module cache that holds a readable v1 api.proto. */
+export async function findInModuleCache(options: GoModOptions = {}): Promise<GoModFound | GoModMiss> {
+  const root = moduleCacheRoot(options.env, options.homeDir);
+  const max = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+  let names: string[];
+  try {
+    names = await readdir(join(root, 'k8s.io'));
+  } catch {
+    return { ok: false, reason: `no ${CRI_API_MODULE} in the Go module cache ${root}` };
+  }
+  const versions = names
+    .filter((n) => n.startsWith('cri-api@'))
+    .map((n) => n.slice('cri-api@'.length))
+    .filter((v) => releaseOfGoTag(v) && wanted(v, options))
+    .sort((a, b) => compareTags(b, a));
+  if (versions.length === 0) {
+    const what = options.version ? options.version : options.includePrereleases ? 'version' : 'released version';
+    return { ok: false, reason: `no ${CRI_API_MODULE} ${what} in the Go module cache ${root}` };
+  }
+  const skipped: string[] = [];
+  for (const version of versions) {
+    const file = join(root, 'k8s.io', `cri-api@${version}`, ...V1_PATH.split('/'));
+    const r = await readFileWithin(root, file, max);
+    if ('text' in r) {
+      return { ok: true, source: 'gomodcache', version, file, text: r.text, origin: `Go module cache: ${CRI_API_MODULE}@${version} (${root})` };
+    }
+    skipped.push(r.reason);
+  }
+  return { ok: false, reason: `no usable ${CRI_API_MODULE} in the Go module cache ${root}: ${skipped.join('; ')}` };
+}
+
+/** The `# k8s.io/cri-api vX [=> replacement]` line of a `vendor/modules.txt`. */
+export function vendoredVersion(modulesTxt: string): { version: string; replacement?: string } | undefined {
+  const m = /^# k8s\.io\/cri-api(?: (v\S+))?(?: => (.+))?$/m.exec(modulesTxt);
+  if (!m) return undefined;
+  return { version: m[1] ?? '', ...(m[2] ? { replacement: m[2].trim() } : {}) };
+}
+
+/**
+ * `vendor/k8s.io/cri-api/…/api.proto` in the nearest directory at or above `fromDir` whose
+ * `vendor/modules.txt` lists k8s.io/cri-api, with the version recorded there.
+ */
+export async function findInVendor(fromDir: string, options: GoModOptions = {}): Promise<GoModFound | GoModMiss> {
+  const max = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+  let dir = fromDir;
+  for (let i = 0; i < MAX_WALK_UP; i++) {
+    const vendor = join(dir, 'vendor');
+    const mods = await readFileWithin(vendor, join(vendor, 'modules.txt'), max);
+    const v = 'text' in mods ? vendoredVersion(mods.text) : undefined;
+    if (v) {
+      const where = join(vendor, 'modules.txt');
+      if (v.replacement) {
+        return { ok: false, reason: `${where} replaces ${CRI_API_MODULE} with ${v.replacement}; the vendored copy is not a released version` };
+      }
+      if (!releaseOfGoTag(v.version)) return { ok: false, reason: `${where} lists ${CRI_API_MODULE} ${v.version || '(no version)'}, not a v0.N.M release` };
+      if (!wanted(v.version, options)) {
+        return { ok: false, reason: `${where} lists ${CRI_API_MODULE} ${v.version}${options.version ? `, not ${options.version}` : ', a pre-release'}` };
+      }
+      const file = join(vendor, 'k8s.io', 'cri-api', ...V1_PATH.split('/'));
+      const r = await readFileWithin(vendor, file, max);
+      if (!('text' in r)) return { ok: false, reason: r.reason };
+      return { ok: true, source: 'vendor', version: v.version, file, text: r.text, origin: `vendored ${CRI_API_MODULE} ${v.version} (${vendor})` };
+    }
+    const parent = dirname(dir);
+    if (parent === dir) break;
+    dir = parent;
+  }
+  return { ok: false, reason: `no vendor/modules.txt listing ${CRI_API_MODULE} at or above ${fromDir}` };
+}
+
+/** The `k8s.io/cri-api <version> h1:…` zip hashes of the nearest `go.sum` at or above `fromDir`. */
+export async function findGoSumHashes(fromDir: string, maxBytes = DEFAULT_MAX_FILE_BYTES): Promise<{ file?: string; hashes: Map<string, string> }> {
+  let dir = fromDir;
+  for (let i = 0; i < MAX_WALK_UP; i++) {
+    const file = join(dir, 'go.sum');
+    const r = await readFileWithin(dir, file, maxBytes);
+    if ('text' in r) return { file, hashes: parseGoSum(r.text) };
+    const parent = dirname(dir);
+    if (parent === dir) break;
+    dir = parent;
+  }
+  return { hashes: new Map() };
+}
+
+export function parseGoSum(text: string, module = CRI_API_MODULE): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const line of text.split('\n')) {
+    const [mod, version, hash] = line.trim().split(/\s+/);
+    if (mod === module && version && !version.endsWith('/go.mod') && hash?.startsWith('h1:')) out.set(version, hash);
+  }
+  return out;
+}

@@ -1,0 +1,488 @@
+// The baseline from a Go module proxy (https://go.dev/ref/mod#goproxy-protocol): `@v/list`, then the
+// module zip of the newest release, of which only `pkg/apis/runtime/v1/api.proto` is read. Responses are
+// size-capped and time-limited, the zip is read by the small reader below (no extraction to disk), its
+// `h1:` hash is checked against go.sum when one is at hand, and the result is cached on disk.
+
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { inflateRawSync } from 'node:zlib';
+import { V1_PATH } from './corpus';
+import { compareTags, newestTag, releaseOfGoTag } from './gitSource';
+import { CRI_API_MODULE } from './goModSource';
+
+export const DEFAULT_PROXY = 'https://proxy.golang.org';
+export const DEFAULT_PROXY_TIMEOUT_MS = 15_000;
+export const DEFAULT_LIST_MAX_BYTES = 1024 * 1024;
+export const DEFAULT_ZIP_MAX_BYTES = 64 * 1024 * 1024;
+export const DEFAULT_UNZIP_MAX_BYTES = 128 * 1024 * 1024;
+export const DEFAULT_LIST_TTL_MS = 6 * 60 * 60 * 1000;
+const MAX_REDIRECTS = 3;
+const MAX_CACHE_ENTRY_BYTES = 8 * 1024 * 1024;
+
+// ---------------------------------------------------------------------------------------------------------
+// Zip reading: central directory, stored and deflated entries, CRC-32 and size checks.
+
+export class ZipError extends Error {
+  override name = 'ZipError';
+}
+
+export interface ZipEntry {
+  name: string;
+  method: number;
+  flags: number;
+  crc: number;
+  compressedSize: number;
+  size: number;
+  localOffset: number;
+}
+
+const CRC_TABLE = (() => {
+  const t = new Uint32Array(256);
+  for (let n = 0; n < 256; n++) {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    t[n] = c >>> 0;
+  }
+  return t;
+})();
+
+export function crc32(buf: Uint8Array): number {
+  let c = 0xffffffff;
+  for (let i = 0; i < buf.length; i++) c = CRC_TABLE[(c ^ buf[i]!) & 0xff]! ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+
+/** The entries of a zip's central directory. Rejects truncated, multi-disk, ZIP64 and encrypted archives. */
+export function readZipDirectory(buf: Buffer, maxEntries = 10_000): ZipEntry[] {
+  if (buf.length < 22) throw new ZipError(`not a zip file (${buf.length} bytes)`);
+  let eocd = -1;
+  for (let i = buf.length - 22; i >= Math.max(0, buf.length - 22 - 0xffff); i--) {
+    if (buf.readUInt32LE(i) === 0x06054b50 && i + 22 + buf.readUInt16LE(i + 20) === buf.length) {
+      eocd = i;
+      break;
+    }
+  }
+  if (eocd < 0) throw new ZipError('not a zip file, or truncated (no end-of-central-directory record)');
+  const disk = buf.readUInt16LE(eocd + 4);
+  const cdDisk = buf.readUInt16LE(eocd + 6);
+  const count = buf.readUInt16LE(eocd + 10);
+  const cdSize = buf.readUInt32LE(eocd + 12);
+  const cdOffset = buf.readUInt32LE(eocd + 16);
+  if (disk !== 0 || cdDisk !== 0 || buf.readUInt16LE(eocd + 8) !== count) throw new ZipError('multi-disk zip files are not supported');
+  if (count === 0xffff || cdSize === 0xffffffff || cdOffset === 0xffffffff) throw new ZipError('ZIP64 archives are not supported');
+  if (count > maxEntries) throw new ZipError(`zip has ${count} entries, over the cap of ${maxEntries}`);
+  if (cdOffset + cdSize > eocd) throw new ZipError('truncated zip (central directory out of bounds)');
+  const entries: ZipEntry[] = [];
+  let p = cdOffset;
+  for (let i = 0; i < count; i++) {
+    if (p + 46 > cdOffset + cdSize || buf.readUInt32LE(p) !== 0x02014b50) throw new ZipError(`corrupt central directory at entry ${i}`);
+    const flags = buf.readUInt16LE(p + 8);
+    const method = buf.readUInt16LE(p + 10);
+    const crc = buf.readUInt32LE(p + 16);
+    const compressedSize = buf.readUInt32LE(p + 20);
+    const size = buf.readUInt32LE(p + 24);
+    const nameLen = buf.readUInt16LE(p + 28);
+    const extraLen = buf.readUInt16LE(p + 30);
+    const commentLen = buf.readUInt16LE(p + 32);
+    const localOffset = buf.readUInt32LE(p + 42);
+    const end = p + 46 + nameLen + extraLen + commentLen;
+    if (end > cdOffset + cdSize) throw new ZipError(`corrupt central directory at entry ${i}`);
+    const name = buf.subarray(p + 46, p + 46 + nameLen).toString('utf8');
+    if (compressedSize === 0xffffffff || size === 0xffffffff || localOffset === 0xffffffff) throw new ZipError('ZIP64 entries are not supported');
+    if (flags & 0x1) throw new ZipError(`entry ${JSON.stringify(name)} is encrypted`);
+    entries.push({ name, method, flags, crc, compressedSize, size, localOffset });
+    p = end;
+  }
+  return entries;
+}
+
+/** The uncompressed bytes of one entry, checked against its recorded size and CRC-32. */
+export function zipEntryData(buf: Buffer, e: ZipEntry, maxBytes: number): Buffer {
+  const where = JSON.stringify(e.name);
+  if (e.size > maxBytes) throw new ZipError(`entry ${where} is ${e.size} bytes uncompressed, over the ${maxBytes}-byte cap`);
+  const p = e.localOffset;
+  if (p + 30 > buf.length || buf.readUInt32LE(p) !== 0x04034b50) throw new ZipError(`entry ${where}: bad local header (truncated or corrupt zip)`);
+  const start = p + 30 + buf.readUInt16LE(p + 26) + buf.readUInt16LE(p + 28);
+  if (start + e.compressedSize > buf.length) throw new ZipError(`entry ${where}: data runs past the end (truncated zip)`);
+  const raw = buf.subarray(start, start + e.compressedSize);
+  let data: Buffer;
+  if (e.method === 0) {
+    data = raw;
+  } else if (e.method === 8) {
+    try {
+      data = inflateRawSync(raw, { maxOutputLength: Math.max(1, e.size) });
+    } catch (err) {
+      throw new ZipError(`entry ${where}: cannot inflate (${(err as Error).message})`);
+    }
+  } else {
+    throw new ZipError(`entry ${where}: compression method ${e.method} is not supported`);
+  }
+  if (data.length !== e.size) throw new ZipError(`entry ${where}: ${data.length} bytes, but the directory says ${e.size}`);
+  if (crc32(data) !== e.crc) throw new ZipError(`entry ${where}: CRC-32 mismatch (corrupt zip)`);
+  return data;
+}
+
+/** Module zip rules (a subset of Go's): every name under `<module>@<version>/`, no `.`/`..`/empty segments, no backslashes, no duplicates. */
+export function checkModuleZipNames(entries: ZipEntry[], module: string, version: string): void {
+  const prefix = `${module}@${version}/`;
+  const seen = new Set<string>();
+  for (const e of entries) {
+    const bad = (why: string) => new ZipError(`unsafe entry ${JSON.stringify(e.name)}: ${why}; the whole zip is rejected`);
+    if (/[\0-\x1f\x7f\\]/.test(e.name)) throw bad('control character or backslash');
+    if (!e.name.startsWith(prefix)) throw bad(`outside the module prefix ${prefix}`);
+    const segs = e.name.slice(prefix.length).split('/');
+    if (segs.some((s) => s === '' || s === '.' || s === '..')) throw bad('empty, "." or ".." path segment');
+    const key = e.name.toLowerCase();
+    if (seen.has(key)) throw bad('duplicate name');
+    seen.add(key);
+  }
+}
+
+/** Go's dirhash Hash1 over named file contents: `h1:` + base64(sha256 of "sha256hex  name\n" lines sorted by name). */
+export function hash1(files: { name: string; data: Uint8Array }[]): string {
+  const sorted = [...files].sort((a, b) => Buffer.compare(Buffer.from(a.name, 'utf8'), Buffer.from(b.name, 'utf8')));
+  const summary = createHash('sha256');
+  for (const f of sorted) {
+    if (f.name.includes('\n')) throw new ZipError('file names with newlines cannot be hashed');
+    summary.update(`${createHash('sha256').update(f.data).digest('hex')}  ${f.name}\n`);
+  }
+  return `h1:${summary.digest('base64')}`;
+}
+
+/** api.proto of a cri-api module zip, with the zip's `h1:` hash. Throws `ZipError` on anything unexpected. */
+export function readModuleZip(buf: Buffer, version: string, maxUnzipBytes = DEFAULT_UNZIP_MAX_BYTES): { text: string; h1: string } {
+  const entries = readZipDirectory(buf);
+  checkModuleZipNames(entries, CRI_API_MODULE, version);
+  const total = entries.reduce((n, e) => n + e.size, 0);
+  if (total > maxUnzipBytes) throw new ZipError(`zip expands to ${total} bytes, over the ${maxUnzipBytes}-byte cap`);
+  const want = `${CRI_API_MODULE}@${version}/${V1_PATH}`;
+  let text: string | undefined;
+  const files = entries.map((e) => {
+    const data = zipEntryData(buf, e, maxUnzipBytes);
+    if (e.name === want) text = data.toString('utf8');
+    return { name: e.name, data };
+  });
+  if (text === undefined) throw new ZipError(`zip has no ${V1_PATH}`);
+  return { text, h1: hash1(files) };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// HTTP.
+
+export class ProxyError extends Error {
+  override name = 'ProxyError';
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+
+/** Why a URL may not be used (undefined when it may): https only, except http to a loopback address. */
+export function checkProxyUrl(u: URL): string | undefined {
+  if (u.username || u.password) return 'proxy URLs with credentials are not supported';
+  if (u.protocol === 'https:') return undefined;
+  if (u.protocol === 'http:' && isLoopback(u.hostname)) return undefined;
+  return `${u.protocol}//${u.host} is not used: only https, or http to a loopback address`;
+}
+
+/** The first `$GOPROXY` entry (default proxy.golang.org), or why there is none to use. */
+export function proxyFromEnv(env: NodeJS.ProcessEnv = process.env): { url: URL } | { reason: string } {
+  const first = (env.GOPROXY ?? '').split(/[,|]/)[0]?.trim() || DEFAULT_PROXY;
+  if (first === 'off') return { reason: 'GOPROXY=off' };
+  if (first === 'direct') return { reason: 'GOPROXY starts with "direct"; only the module proxy protocol is supported' };
+  let url: URL;
+  try {
+    url = new URL(first);
+  } catch {
+    return { reason: `GOPROXY entry "${first}" is not a URL` };
+  }
+  const bad = checkProxyUrl(url);
+  if (bad) return { reason: bad };
+  url.search = '';
+  url.hash = '';
+  return { url };
+}
+
+function display(u: URL): string {
+  return `${u.protocol}//${u.host}${u.pathname}`;
+}
+
+const NETWORK_ERRORS: Record<string, string> = {
+  UND_ERR_SOCKET: 'connection closed before the response was complete',
+  ECONNRESET: 'connection reset',
+  ECONNREFUSED: 'connection refused',
+  ENOTFOUND: 'host not found',
+  EAI_AGAIN: 'host name lookup failed',
+  ENETUNREACH: 'network unreachable',
+  EHOSTUNREACH: 'host unreachable',
+  UND_ERR_CONNECT_TIMEOUT: 'connection timed out',
+  CERT_HAS_EXPIRED: 'TLS certificate expired',
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'TLS certificate not trusted',
+  DEPTH_ZERO_SELF_SIGNED_CERT: 'self-signed TLS certificate',
+  SELF_SIGNED_CERT_IN_CHAIN: 'self-signed TLS certificate in chain',
+};
+
+/** GET with redirects re-checked, a whole-request timeout, and a byte cap (by Content-Length and while streaming). */
+async function fetchCapped(
+  fetchFn: typeof fetch,
+  url: URL,
+  maxBytes: number,
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<{ status: number; body: Buffer }> {
+  const ctl = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    ctl.abort();
+  }, timeoutMs);
+  const onAbort = () => ctl.abort();
+  signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    let current = url;
+    for (let hop = 0; ; hop++) {
+      const res = await fetchFn(current.href, { signal: ctl.signal, redirect: 'manual', headers: { 'user-agent': 'cri-compat' } });
+      if ([301, 302, 303, 307, 308].includes(res.status)) {
+        await res.body?.cancel().catch(() => undefined);
+        const loc = res.headers.get('location');
+        if (!loc) throw new ProxyError(`${display(current)}: redirect without a location`);
+        if (hop >= MAX_REDIRECTS) throw new ProxyError(`${display(url)}: more than ${MAX_REDIRECTS} redirects`);
+        const next = new URL(loc, current);
+        const bad = checkProxyUrl(next);
+        if (bad) throw new ProxyError(`${display(current)} redirects to ${display(next)}: ${bad}`);
+        current = next;
+        continue;
+      }
+      if (res.status !== 200) {
+        await res.body?.cancel().catch(() => undefined);
+        return { status: res.status, body: Buffer.alloc(0) };
+      }
+      const declared = res.headers.get('content-length');
+      if (declared !== null && Number(declared) > maxBytes) {
+        await res.body?.cancel().catch(() => undefined);
+        throw new ProxyError(`${display(current)}: response of ${declared} bytes is over the ${maxBytes}-byte cap; not downloaded`);
+      }
+      const chunks: Buffer[] = [];
+      let total = 0;
+      if (res.body) {
+        const reader = res.body.getReader();
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done) break;
+          total += value.byteLength;
+          if (total > maxBytes) {
+            ctl.abort();
+            throw new ProxyError(`${display(current)}: response exceeded the ${maxBytes}-byte cap; download stopped`);
+          }
+          chunks.push(Buffer.from(value.buffer, value.byteOffset, value.byteLength));
+        }
+      }
+      return { status: 200, body: Buffer.concat(chunks) };
+    }
+  } catch (err) {
+    if (err instanceof ProxyError) throw err;
+    if (timedOut) throw new ProxyError(`${display(url)}: no complete answer within ${timeoutMs} ms`);
+    if (signal?.aborted) throw signal.reason ?? err;
+    const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+    const code = cause?.code ?? (err as NodeJS.ErrnoException).code;
+    const what = (code && NETWORK_ERRORS[code]) ?? cause?.message ?? (err as Error).message;
+    throw new ProxyError(`${display(url)}: request failed: ${what}${code ? ` (${code})` : ''}`);
+  } finally {
+    clearTimeout(timer);
+    signal?.removeEventListener('abort', onAbort);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Disk cache: one JSON file per proxy for the version list, one per version for api.proto.
+
+async function atomicWrite(file: string, data: string): Promise<void> {
+  await mkdir(join(file, '..'), { recursive: true, mode: 0o700 });
+  const tmp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+  try {
+    await writeFile(tmp, data, { flag: 'wx', mode: 0o600 });
+    await rename(tmp, file);
+  } catch (err) {
+    await unlink(tmp).catch(() => undefined);
+    throw err;
+  }
+}
+
+/** A cache file's JSON, or undefined when absent, oversized or unreadable (a corrupt file is a miss). */
+async function readCache(file: string): Promise<unknown> {
+  try {
+    if ((await stat(file)).size > MAX_CACHE_ENTRY_BYTES) return undefined;
+    return JSON.parse(await readFile(file, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+interface CachedList {
+  v: 1;
+  fetchedAt: number;
+  versions: string[];
+}
+
+interface CachedFile {
+  v: 1;
+  module: string;
+  version: string;
+  h1: string;
+  sha256: string;
+  text: string;
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
+}
+
+function validList(x: unknown): x is CachedList {
+  const l = x as CachedList;
+  return !!l && l.v === 1 && typeof l.fetchedAt === 'number' && Array.isArray(l.versions) && l.versions.every((v) => typeof v === 'string' && !!releaseOfGoTag(v));
+}
+
+function validFile(x: unknown, version: string): x is CachedFile {
+  const f = x as CachedFile;
+  return (
+    !!f && f.v === 1 && f.module === CRI_API_MODULE && f.version === version && typeof f.text === 'string' &&
+    typeof f.h1 === 'string' && f.h1.startsWith('h1:') && f.sha256 === sha256(f.text)
+  );
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The source.
+
+export interface ProxyOptions {
+  /** For GOPROXY; default `process.env`. */
+  env?: NodeJS.ProcessEnv;
+  fetch?: typeof fetch;
+  /** Cache directory (e.g. ~/.cache/cri-compat); no caching when absent. */
+  cacheDir?: string;
+  /** Per request, including the body; default 15 s. */
+  timeoutMs?: number;
+  listMaxBytes?: number;
+  zipMaxBytes?: number;
+  unzipMaxBytes?: number;
+  /** How long a cached version list is used before asking again; default 6 h. */
+  listTtlMs?: number;
+  includePrereleases?: boolean;
+  /** Fetch exactly this version instead of the newest. */
+  version?: string;
+  /** Only a version newer than this one is of interest. */
+  newerThan?: string;
+  /** `k8s.io/cri-api` zip hashes by version, from go.sum. */
+  goSum?: Map<string, string>;
+  signal?: AbortSignal;
+  onProgress?: (message: string) => void;
+  now?: () => number;
+}
+
+export interface ProxyFound {
+  ok: true;
+  version: string;
+  text: string;
+  /** The module zip's hash. */
+  h1: string;
+  /** Whether `h1` matched a go.sum line. */
+  verified: boolean;
+  fromCache: boolean;
+  origin: string;
+}
+
+export interface ProxyMiss {
+  ok: false;
+  reason: string;
+}
+
+export async function fetchFromProxy(options: ProxyOptions = {}): Promise<ProxyFound | ProxyMiss> {
+  const proxy = proxyFromEnv(options.env);
+  if ('reason' in proxy) return { ok: false, reason: proxy.reason };
+  const base = proxy.url;
+  const fetchFn = options.fetch ?? globalThis.fetch;
+  const timeoutMs = options.timeoutMs ?? DEFAULT_PROXY_TIMEOUT_MS;
+  const now = options.now ?? Date.now;
+  const modUrl = (suffix: string) => new URL(`${display(base).replace(/\/+$/, '')}/${CRI_API_MODULE}/@v/${suffix}`);
+  const cacheRoot = options.cacheDir
+    ? join(options.cacheDir, 'goproxy', sha256(display(base)).slice(0, 16), ...CRI_API_MODULE.split('/'))
+    : undefined;
+  const notes: string[] = [];
+  const fail = (reason: string): ProxyMiss => ({ ok: false, reason: [reason, ...notes].join('; ') });
+
+  try {
+    // 1. Which version.
+    let version = options.version;
+    if (version !== undefined && !releaseOfGoTag(version)) return fail(`"${version}" is not a v0.N.M version`);
+    if (version === undefined) {
+      const listFile = cacheRoot && join(cacheRoot, 'list.json');
+      const cached = listFile ? await readCache(listFile) : undefined;
+      let versions: string[] | undefined;
+      if (validList(cached) && now() - cached.fetchedAt < (options.listTtlMs ?? DEFAULT_LIST_TTL_MS)) versions = cached.versions;
+      if (!versions) {
+        options.onProgress?.(`Asking ${display(base)} for ${CRI_API_MODULE} versions…`);
+        try {
+          const res = await fetchCapped(fetchFn, modUrl('list'), options.listMaxBytes ?? DEFAULT_LIST_MAX_BYTES, timeoutMs, options.signal);
+          if (res.status === 404 || res.status === 410) return fail(`${display(base)} does not serve ${CRI_API_MODULE} (HTTP ${res.status})`);
+          if (res.status !== 200) throw new ProxyError(`${display(modUrl('list'))}: HTTP ${res.status}`);
+          const lines = res.body.toString('utf8').split('\n').map((l) => l.trim()).filter(Boolean);
+          versions = lines.filter((l) => releaseOfGoTag(l));
+          if (lines.length > versions.length) notes.push(`${lines.length - versions.length} unusable line(s) in the version list ignored`);
+          if (versions.length === 0) return fail(`${display(modUrl('list'))} lists no v0.N.M versions`);
+          if (listFile) await atomicWrite(listFile, JSON.stringify({ v: 1, fetchedAt: now(), versions } satisfies CachedList)).catch(() => notes.push('could not write the cache'));
+        } catch (err) {
+          if (!(err instanceof ProxyError) || !validList(cached)) throw err;
+          versions = cached.versions;
+          notes.push(`${err.message}; used the cached version list from ${new Date(cached.fetchedAt).toISOString()}`);
+        }
+      }
+      version = newestTag(versions, options.includePrereleases);
+      if (!version) return fail(`${display(base)} lists no released ${CRI_API_MODULE} version`);
+    }
+    if (options.newerThan && compareTags(version, options.newerThan) <= 0) {
+      return fail(`${display(base)} has nothing newer than ${options.newerThan} (newest: ${version})`);
+    }
+    const expected = options.goSum?.get(version);
+
+    // 2. The cached file, if intact and consistent with go.sum.
+    const entryFile = cacheRoot && join(cacheRoot, `${version}.json`);
+    if (entryFile) {
+      const cached = await readCache(entryFile);
+      if (validFile(cached, version) && (!expected || cached.h1 === expected)) {
+        return {
+          ok: true, version, text: cached.text, h1: cached.h1, verified: expected === cached.h1, fromCache: true,
+          origin: `${CRI_API_MODULE}@${version} from ${display(base)} (cached)`,
+        };
+      }
+      if (cached !== undefined) notes.push('cache entry was corrupt or did not match go.sum; downloaded again');
+    }
+
+    // 3. The zip.
+    options.onProgress?.(`Downloading ${CRI_API_MODULE}@${version} from ${display(base)}…`);
+    const zipUrl = modUrl(`${version}.zip`);
+    const res = await fetchCapped(fetchFn, zipUrl, options.zipMaxBytes ?? DEFAULT_ZIP_MAX_BYTES, timeoutMs, options.signal);
+    if (res.status !== 200) return fail(`${display(zipUrl)}: HTTP ${res.status}`);
+    let got: { text: string; h1: string };
+    try {
+      got = readModuleZip(res.body, version, options.unzipMaxBytes ?? DEFAULT_UNZIP_MAX_BYTES);
+    } catch (err) {
+      if (err instanceof ZipError) return fail(`${display(zipUrl)} rejected: ${err.message}`);
+      throw err;
+    }
+    if (expected && got.h1 !== expected) {
+      return fail(`${display(zipUrl)} rejected: its hash ${got.h1} does not match go.sum (${expected})`);
+    }
+    if (entryFile) {
+      const entry: CachedFile = { v: 1, module: CRI_API_MODULE, version, h1: got.h1, sha256: sha256(got.text), text: got.text };
+      await atomicWrite(entryFile, JSON.stringify(entry)).catch(() => notes.push('could not write the cache'));
+    }
+    return {
+      ok: true, version, text: got.text, h1: got.h1, verified: !!expected, fromCache: false,
+      origin: `${CRI_API_MODULE}@${version} from ${display(base)}${expected ? ' (h1 verified against go.sum)' : ''}`,
+    };
+  } catch (err) {
+    if (err instanceof ProxyError) return fail(err.message);
+    if (options.signal?.aborted) throw err;
+    return fail(`unexpected error: ${(err as Error).message}`);
+  }
+}

@@ -1,0 +1,296 @@
+// Which release the edited api.proto is compared against, from every source we know, offline first:
+// explicit setting → git (trusted only) → bundled index → Go module cache / vendor (only if newer) →
+// module proxy (trusted and network enabled only). Every step is recorded, so that a miss explains itself.
+
+import { parse as parsePath, dirname, isAbsolute, resolve as resolvePath } from 'node:path';
+import { homedir } from 'node:os';
+import { bind } from '../proto/binder';
+import { parse } from '../proto/parser';
+import type { ApiModel } from '../proto/model';
+import { compareTags, findGitBaseline, newestTag, readGitRevision, releaseOfGoTag } from './gitSource';
+import { DEFAULT_MAX_FILE_BYTES, findGoSumHashes, findInModuleCache, findInVendor, readFileWithin } from './goModSource';
+import { fetchFromProxy, type ProxyOptions } from './proxySource';
+import type { GitExecOptions, ProcessLauncher } from './safeExec';
+import type { Baseline, BaselineSource, History } from './types';
+
+/** What resolution needs from the bundled release index (`loadBundledHistory()` satisfies it). */
+export type BundledIndex = Pick<History, 'releases' | 'modelAt'> & Partial<History>;
+
+export interface ResolveAttempt {
+  source: string;
+  outcome: string;
+}
+
+export interface ResolveResult {
+  baseline?: Baseline;
+  /** Every source consulted, in order, with what came of it. */
+  tried: ResolveAttempt[];
+  /** When there is no baseline: one actionable explanation. */
+  message?: string;
+  /** On a `release-1.N` branch whose baseline is a later patch: `v0.N.0`, for the patch-release policy. */
+  lineStart?: { tag: string; model: ApiModel };
+}
+
+export interface ResolveOptions {
+  /** Absolute path of the edited api.proto. */
+  filePath?: string;
+  /** The baseline setting or `--baseline`: a tag (`v0.33.0`), a git ref, or a file path. */
+  explicit?: string;
+  /** Relative explicit paths are resolved against this; default the file's directory, else the cwd. */
+  baseDir?: string;
+  /** Workspace trust. Untrusted: no process is started and the network is not used. */
+  trusted: boolean;
+  /** Allows the Go module proxy (only when trusted as well). Default false. */
+  networkEnabled?: boolean;
+  includePrereleases?: boolean;
+  bundled?: BundledIndex;
+  /** Where downloads are cached, e.g. ~/.cache/cri-compat. */
+  cacheDir?: string;
+  /** GOMODCACHE, GOPATH, GOPROXY; default `process.env`. */
+  env?: NodeJS.ProcessEnv;
+  homeDir?: string;
+  git?: Pick<GitExecOptions, 'gitPath' | 'timeoutMs' | 'maxOutputBytes'>;
+  proxy?: Pick<ProxyOptions, 'timeoutMs' | 'listMaxBytes' | 'zipMaxBytes' | 'unzipMaxBytes' | 'listTtlMs' | 'now'>;
+  /** Process primitives (tests inject ones that throw). */
+  launcher?: ProcessLauncher;
+  /** HTTP (tests inject one that throws). */
+  fetch?: typeof fetch;
+  onProgress?: (message: string) => void;
+  /** Aborting rejects the returned promise with the signal's reason. */
+  signal?: AbortSignal;
+  /** Names used in the message when nothing is found. */
+  hints?: { setting?: string; cliFlag?: string; networkSetting?: string };
+}
+
+export const EXPECTED_PACKAGE = 'runtime.v1';
+
+const DEFAULT_HINTS = { setting: 'cri-compat.baseline', cliFlag: '--baseline', networkSetting: 'cri-compat.allowNetwork' };
+
+interface Candidate {
+  source: BaselineSource;
+  tag: string;
+  origin: string;
+  /** The model, or why there is none. */
+  model: () => ApiModel | string;
+}
+
+function modelOf(text: string, uri: string): ApiModel | string {
+  let model: ApiModel;
+  try {
+    model = bind(parse(text), uri).model;
+  } catch (err) {
+    return `${uri} could not be read as a proto file (${(err as Error).message})`;
+  }
+  if (model.package !== EXPECTED_PACKAGE) return `${uri} declares package "${model.package || '(none)'}", not ${EXPECTED_PACKAGE}`;
+  return model;
+}
+
+function isFullHistory(b: BundledIndex | undefined): b is History {
+  return !!b && typeof b.fieldUses === 'function' && typeof b.enumValueUses === 'function' && typeof b.element === 'function';
+}
+
+function makeBaseline(c: Candidate, model: ApiModel, bundled: BundledIndex | undefined): Baseline {
+  const release = releaseOfGoTag(c.tag);
+  return {
+    tag: c.tag,
+    ...(release ? { kubernetes: release.kubernetes } : {}),
+    source: c.source,
+    origin: c.origin,
+    model,
+    ...(isFullHistory(bundled) ? { history: bundled } : {}),
+  };
+}
+
+export async function resolveBaseline(opts: ResolveOptions): Promise<ResolveResult> {
+  try {
+    return await resolveInner(opts);
+  } catch (err) {
+    if (opts.signal?.aborted) throw opts.signal.reason ?? err;
+    throw err;
+  }
+}
+
+async function resolveInner(opts: ResolveOptions): Promise<ResolveResult> {
+  const tried: ResolveAttempt[] = [];
+  const note = (source: string, outcome: string) => tried.push({ source, outcome });
+  const progress = (m: string) => opts.onProgress?.(m);
+  const checkAbort = () => opts.signal?.throwIfAborted();
+  const includePrereleases = opts.includePrereleases ?? false;
+  const env = opts.env ?? process.env;
+  const homeDir = opts.homeDir ?? homedir();
+  const gitOptions = { ...opts.git, includePrereleases, ...(opts.launcher ? { launcher: opts.launcher } : {}), ...(opts.signal ? { signal: opts.signal } : {}) };
+  const network = opts.trusted && !!opts.networkEnabled;
+  const proxyOptions = async (extra: Partial<ProxyOptions>): Promise<ProxyOptions> => ({
+    ...opts.proxy,
+    env,
+    includePrereleases,
+    ...(opts.fetch ? { fetch: opts.fetch } : {}),
+    ...(opts.cacheDir ? { cacheDir: opts.cacheDir } : {}),
+    ...(opts.signal ? { signal: opts.signal } : {}),
+    ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+    goSum: opts.filePath ? (await findGoSumHashes(dirname(opts.filePath))).hashes : new Map(),
+    ...extra,
+  });
+  const bundledNewest = opts.bundled ? newestTag(opts.bundled.releases.map((r) => r.tag), includePrereleases) : undefined;
+  const bundledHas = (tag: string) => !!opts.bundled?.releases.some((r) => r.tag === tag);
+  const bundledCandidate = (tag: string, source: BaselineSource, origin: string): Candidate => ({
+    source,
+    tag,
+    origin,
+    model: () => {
+      try {
+        return opts.bundled?.modelAt(tag) ?? `the bundled index lists ${tag} but has no model for it`;
+      } catch (err) {
+        return `the bundled index failed to give the model of ${tag} (${(err as Error).message})`;
+      }
+    },
+  });
+  const textCandidate = (source: BaselineSource, tag: string, origin: string, text: string, uri: string): Candidate => ({
+    source, tag, origin, model: () => modelOf(text, uri),
+  });
+
+  /** The first candidate whose model can be built; failures are noted against the source. */
+  const settle = (candidates: Candidate[], label?: (c: Candidate) => string): Baseline | undefined => {
+    for (const c of candidates) {
+      const m = c.model();
+      if (typeof m !== 'string') return makeBaseline(c, m, opts.bundled);
+      note(label ? label(c) : c.source, m);
+    }
+    return undefined;
+  };
+
+  checkAbort();
+
+  // 1. Explicit setting: used as given, or reported; never silently replaced by another source.
+  const explicit = opts.explicit?.trim();
+  if (explicit) {
+    const found: Candidate[] = [];
+    const isTag = !!releaseOfGoTag(explicit);
+    const pathLike = isAbsolute(explicit) || /^(\.{1,2}|~)([\\/]|$)/.test(explicit) || explicit.endsWith('.proto');
+    if (isTag) {
+      if (bundledHas(explicit)) found.push(bundledCandidate(explicit, 'setting', `${explicit} from the bundled release index`));
+      else note('setting', `${explicit} is not in the bundled release index${bundledNewest ? ` (newest there: ${bundledNewest})` : ''}`);
+      if (!found.length) {
+        const mc = await findInModuleCache({ env, homeDir, version: explicit });
+        if (mc.ok) found.push(textCandidate('setting', explicit, mc.origin, mc.text, mc.file));
+        else note('setting', mc.reason);
+      }
+    } else {
+      const p = resolvePath(opts.baseDir ?? (opts.filePath ? dirname(opts.filePath) : process.cwd()), explicit.replace(/^~(?=$|[\\/])/, homeDir));
+      const r = await readFileWithin(parsePath(p).root, p, DEFAULT_MAX_FILE_BYTES);
+      if ('text' in r) found.push(textCandidate('path', p, `file ${p}`, r.text, p));
+      else if (pathLike) note('setting', r.reason);
+    }
+    if (!found.length && !pathLike) {
+      if (!opts.filePath) note('setting', `"${explicit}" was not looked up in git: no file to locate a clone from`);
+      else if (!opts.trusted) note('setting', `"${explicit}" was not looked up in git: the workspace is not trusted`);
+      else {
+        checkAbort();
+        progress(`Reading ${explicit} from git…`);
+        const g = await readGitRevision(opts.filePath, explicit, gitOptions);
+        if (g.ok) found.push(textCandidate('setting', g.goTag ?? explicit, g.origin, g.text, `git:${g.gitTag}`));
+        else note('setting', isTag ? g.reason : `${g.reason}, nor a file`);
+      }
+    }
+    if (!found.length && isTag && network) {
+      checkAbort();
+      const px = await fetchFromProxy(await proxyOptions({ version: explicit }));
+      if (px.ok) found.push(textCandidate('setting', explicit, px.origin, px.text, `${px.origin}`));
+      else note('setting', px.reason);
+    }
+    const baseline = settle(found, () => 'setting');
+    if (baseline) return { baseline, tried };
+    const h = { ...DEFAULT_HINTS, ...opts.hints };
+    return {
+      tried,
+      message:
+        `The baseline "${explicit}" (${h.setting} / ${h.cliFlag}) could not be used: ${tried.map((t) => t.outcome).join('; ')}. ` +
+        `Set it to a cri-api release tag such as ${bundledNewest ?? 'v0.36.3'}, a git ref of the clone holding api.proto, ` +
+        `or the path of an api.proto file; or clear it to pick the last release automatically.`,
+    };
+  }
+
+  // 2. Git: the clone the file lives in knows which release it descends from.
+  if (!opts.trusted) note('git', 'skipped: the workspace is not trusted, so git is not run');
+  else if (!opts.filePath) note('git', 'skipped: no file to locate a clone from');
+  else {
+    progress('Looking for cri-api release tags in git…');
+    const g = await findGitBaseline(opts.filePath, gitOptions);
+    if (g.ok) {
+      const model = modelOf(g.baseline.text, `git:${g.baseline.gitTag}`);
+      if (typeof model === 'string') note('git', model);
+      else {
+        note('git', `found ${g.baseline.gitTag}`);
+        const baseline = makeBaseline({ source: 'git', tag: g.baseline.goTag, origin: g.origin, model: () => model }, model, opts.bundled);
+        const prev = g.previousPatch && modelOf(g.previousPatch.text, `git:${g.previousPatch.gitTag}`);
+        if (g.previousPatch && prev && typeof prev !== 'string') baseline.previousPatch = { tag: g.previousPatch.goTag, model: prev };
+        const start = g.lineStart && modelOf(g.lineStart.text, `git:${g.lineStart.gitTag}`);
+        return {
+          baseline,
+          tried,
+          ...(g.lineStart && start && typeof start !== 'string' ? { lineStart: { tag: g.lineStart.goTag, model: start } } : {}),
+        };
+      }
+    } else note('git', g.reason);
+  }
+  checkAbort();
+
+  // 3. Bundled index, then anything newer from Go's files on disk, then from the proxy.
+  const candidates: Candidate[] = [];
+  if (!opts.bundled) note('bundled', 'no bundled release index available');
+  else if (!bundledNewest) note('bundled', `the bundled release index has no ${includePrereleases ? '' : 'non-pre-release '}tag`);
+  else {
+    note('bundled', `newest release ${bundledNewest}`);
+    candidates.push(bundledCandidate(bundledNewest, 'bundled', `bundled release index (newest release ${bundledNewest})`));
+  }
+  const newest = () => candidates.map((c) => c.tag).sort((a, b) => compareTags(b, a))[0];
+  const consider = (source: BaselineSource, version: string, origin: string, text: string, uri: string) => {
+    const best = newest();
+    if (best && compareTags(version, best) <= 0) {
+      note(source, `found ${version}, not newer than ${best}`);
+      return;
+    }
+    note(source, `found ${version}${best ? `, newer than ${best}` : ''}`);
+    candidates.push(textCandidate(source, version, origin, text, uri));
+  };
+
+  progress('Looking for k8s.io/cri-api in the Go module cache…');
+  const mc = await findInModuleCache({ env, homeDir, includePrereleases });
+  if (mc.ok) consider('gomodcache', mc.version, mc.origin, mc.text, mc.file);
+  else note('gomodcache', mc.reason);
+  if (opts.filePath) {
+    const vd = await findInVendor(dirname(opts.filePath), { includePrereleases });
+    if (vd.ok) consider('vendor', vd.version, vd.origin, vd.text, vd.file);
+    else note('vendor', vd.reason);
+  }
+  checkAbort();
+
+  if (!opts.trusted) note('proxy', 'skipped: the workspace is not trusted, so the network is not used');
+  else if (!opts.networkEnabled) note('proxy', 'skipped: network use is disabled');
+  else {
+    const best = newest();
+    const px = await fetchFromProxy(await proxyOptions(best ? { newerThan: best } : {}));
+    if (px.ok) consider('proxy', px.version, px.origin, px.text, `${px.origin}`);
+    else note('proxy', px.reason);
+  }
+  checkAbort();
+
+  const baseline = settle(candidates.sort((a, b) => compareTags(b.tag, a.tag)));
+  if (baseline) return { baseline, tried };
+  return { tried, message: nothingFound(tried, opts) };
+}
+
+function nothingFound(tried: ResolveAttempt[], opts: ResolveOptions): string {
+  const h = { ...DEFAULT_HINTS, ...opts.hints };
+  const steps = [
+    `set ${h.setting} (CLI: ${h.cliFlag}) to a cri-api release tag such as v0.36.3, a git ref, or the path of a released api.proto`,
+    opts.trusted ? 'open api.proto inside a kubernetes/cri-api or kubernetes/kubernetes clone that has its release tags' : 'trust the workspace so that its git history can be read',
+    'run `go mod download k8s.io/cri-api@latest` to put a release in the Go module cache',
+  ];
+  if (!opts.networkEnabled) steps.push(`enable ${h.networkSetting} to fetch the last release from the Go module proxy`);
+  return (
+    `No baseline release to compare api.proto against. Tried: ${tried.map((t) => `${t.source}: ${t.outcome}`).join('; ')}. ` +
+    `To fix: ${steps.join('; or ')}.`
+  );
+}
+

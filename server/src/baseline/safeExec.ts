@@ -1,0 +1,325 @@
+// Running git on repositories we do not control. A clone's `.git/config` and attributes can name programs
+// (fsmonitor hook, pager, external diff, textconv driver, hooks, GPG); none of them may run. So git is
+// started without a shell, with those settings overridden on the command line (which beats repository
+// config), with no system or global config, in a scrubbed environment, with a timeout and an output cap.
+
+import { execFile as nodeExecFile, spawn as nodeSpawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** The two process primitives used here; injected by tests (and by callers that must never spawn). */
+export interface ProcessLauncher {
+  execFile: typeof nodeExecFile;
+  spawn: typeof nodeSpawn;
+}
+
+export const nodeLauncher: ProcessLauncher = { execFile: nodeExecFile, spawn: nodeSpawn };
+
+export interface GitExecOptions {
+  /** The git executable; default `git` from PATH. */
+  gitPath?: string;
+  /** Per command (for `CatFileBatch`: per object); default 10 s. */
+  timeoutMs?: number;
+  /** Cap on stdout and on stderr of one command, and on one object read by `CatFileBatch`; default 32 MiB. */
+  maxOutputBytes?: number;
+  launcher?: ProcessLauncher;
+  signal?: AbortSignal;
+}
+
+export type GitErrorKind = 'not-installed' | 'timeout' | 'overflow' | 'aborted' | 'failed';
+
+export class GitError extends Error {
+  constructor(
+    message: string,
+    readonly kind: GitErrorKind,
+    readonly stderr = '',
+  ) {
+    super(message);
+    this.name = 'GitError';
+  }
+}
+
+export interface GitResult {
+  /** Exit code; commands such as `symbolic-ref -q` or `merge-base --is-ancestor` answer with 1. */
+  code: number;
+  stdout: Buffer;
+  stderr: string;
+}
+
+export const DEFAULT_GIT_TIMEOUT_MS = 10_000;
+export const DEFAULT_MAX_OUTPUT_BYTES = 32 * 1024 * 1024;
+
+/**
+ * Settings a repository could use to run a program, overridden on the command line. An empty
+ * `diff.external` makes git fail to run "" rather than run the configured program.
+ */
+export const HARDENING_CONFIG: readonly string[] = [
+  'core.fsmonitor=false',
+  'core.hooksPath=/dev/null',
+  'core.pager=cat',
+  'core.askPass=',
+  'core.sshCommand=',
+  'core.gitProxy=',
+  'core.untrackedCache=false',
+  'credential.helper=',
+  'diff.external=',
+  'log.showSignature=false',
+  'protocol.allow=never',
+  'submodule.recurse=false',
+  'gc.auto=0',
+  'maintenance.auto=false',
+];
+
+/** Options that turn off textconv/external diff drivers, for the subcommands that accept them. */
+const PER_COMMAND: Record<string, readonly string[]> = {
+  show: ['--no-textconv', '--no-ext-diff'],
+  log: ['--no-textconv', '--no-ext-diff'],
+  diff: ['--no-textconv', '--no-ext-diff'],
+  grep: ['--no-textconv'],
+};
+
+let gitHome: string | undefined;
+
+/** An empty directory used as HOME for git, created once per process and removed at exit. */
+function emptyHome(): string {
+  if (!gitHome) {
+    const dir = mkdtempSync(join(tmpdir(), 'cri-compat-git-home-'));
+    gitHome = dir;
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  }
+  return gitHome;
+}
+
+/** The environment git runs in: nothing inherited but PATH (and on Windows what process creation needs). */
+export function gitEnvironment(): NodeJS.ProcessEnv {
+  const home = emptyHome();
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    HOME: home,
+    XDG_CONFIG_HOME: home,
+    GIT_CONFIG_NOSYSTEM: '1',
+    GIT_CONFIG_GLOBAL: '/dev/null',
+    GIT_ATTR_NOSYSTEM: '1',
+    GIT_TERMINAL_PROMPT: '0',
+    GIT_OPTIONAL_LOCKS: '0',
+    GIT_NO_REPLACE_OBJECTS: '1',
+    GIT_PAGER: 'cat',
+    PAGER: 'cat',
+    LC_ALL: 'C',
+  };
+  if (process.platform === 'win32') {
+    for (const k of ['SystemRoot', 'ComSpec', 'PATHEXT', 'TEMP', 'TMP']) if (process.env[k]) env[k] = process.env[k];
+  }
+  return env;
+}
+
+/** The full argument vector for `git <args>` in `cwd`: global hardening first, then the subcommand. */
+export function gitArgv(cwd: string, args: readonly string[]): string[] {
+  const [sub, ...rest] = args;
+  const config = HARDENING_CONFIG.flatMap((c) => ['-c', c]);
+  const extra = (sub && PER_COMMAND[sub]) ?? [];
+  return ['--no-pager', '-C', cwd, ...config, ...(sub === undefined ? [] : [sub]), ...extra, ...rest];
+}
+
+function describeSpawnError(err: NodeJS.ErrnoException, gitPath: string): GitError {
+  if (err.code === 'ENOENT') return new GitError(`git is not installed or not on PATH ("${gitPath}" not found)`, 'not-installed');
+  if (err.code === 'EACCES') return new GitError(`git at "${gitPath}" cannot be executed`, 'not-installed');
+  return new GitError(`git could not be started: ${err.message}`, 'failed');
+}
+
+/**
+ * Runs `git <args>` in `cwd`. Resolves with the exit code for any exit; rejects with a `GitError` when git
+ * is missing, times out, writes more than the cap or is aborted.
+ */
+export function runGit(cwd: string, args: readonly string[], options: GitExecOptions = {}): Promise<GitResult> {
+  const gitPath = options.gitPath ?? 'git';
+  const timeoutMs = options.timeoutMs ?? DEFAULT_GIT_TIMEOUT_MS;
+  const maxBuffer = options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES;
+  const launcher = options.launcher ?? nodeLauncher;
+  if (options.signal?.aborted) return Promise.reject(new GitError('cancelled', 'aborted'));
+  return new Promise((resolvePromise, reject) => {
+    const child = launcher.execFile(
+      gitPath,
+      gitArgv(cwd, args),
+      {
+        cwd,
+        env: gitEnvironment(),
+        encoding: 'buffer',
+        maxBuffer,
+        timeout: timeoutMs,
+        killSignal: 'SIGKILL',
+        shell: false,
+        windowsHide: true,
+        ...(options.signal ? { signal: options.signal } : {}),
+      },
+      (error, stdout, stderr) => {
+        const errText = Buffer.isBuffer(stderr) ? stderr.toString('utf8') : String(stderr ?? '');
+        if (!error) return resolvePromise({ code: 0, stdout, stderr: errText });
+        const e = error as NodeJS.ErrnoException & { code?: string | number; killed?: boolean; signal?: string };
+        if (options.signal?.aborted || e.name === 'AbortError') return reject(new GitError('cancelled', 'aborted', errText));
+        if (e.code === 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER') {
+          return reject(new GitError(`git ${args[0] ?? ''} wrote more than ${maxBuffer} bytes; stopped`, 'overflow', errText));
+        }
+        if (typeof e.code === 'string') return reject(describeSpawnError(e, gitPath));
+        if (e.killed) return reject(new GitError(`git ${args[0] ?? ''} did not finish within ${timeoutMs} ms; stopped`, 'timeout', errText));
+        if (e.signal) return reject(new GitError(`git ${args[0] ?? ''} was killed by ${e.signal}`, 'failed', errText));
+        resolvePromise({ code: typeof e.code === 'number' ? e.code : 1, stdout, stderr: errText });
+      },
+    );
+    // Nothing is ever written to git's stdin: close it so that no command waits for input.
+    child.stdin?.end();
+  });
+}
+
+/** `runGit`, rejecting on a non-zero exit with git's first stderr line. */
+export async function gitOk(cwd: string, args: readonly string[], options?: GitExecOptions): Promise<string> {
+  const r = await runGit(cwd, args, options);
+  if (r.code !== 0) {
+    const first = r.stderr.split('\n').find((l) => l.trim()) ?? `exit code ${r.code}`;
+    throw new GitError(`git ${args[0] ?? ''} failed: ${first.trim()}`, 'failed', r.stderr);
+  }
+  return r.stdout.toString('utf8');
+}
+
+export interface GitObject {
+  oid: string;
+  type: string;
+  content: Buffer;
+}
+
+interface Pending {
+  name: string;
+  resolve: (o: GitObject | undefined) => void;
+  reject: (e: Error) => void;
+}
+
+/**
+ * A long-lived `git cat-file --batch` for reading many objects (`<rev>:<path>` or ids) with one process.
+ * Requests are answered in order. A missing object resolves to undefined; an object over the cap rejects
+ * that request only. A timeout, git exiting or `close()` rejects everything outstanding.
+ */
+export class CatFileBatch {
+  private readonly child: ChildProcessWithoutNullStreams;
+  private readonly queue: Pending[] = [];
+  private buffer: Buffer = Buffer.alloc(0);
+  /** The object being received: its header, and how many bytes are still to come. */
+  private current: { oid: string; type: string; size: number; skip: boolean; chunks: Buffer[]; received: number } | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private failure: GitError | undefined;
+  private readonly timeoutMs: number;
+  private readonly maxObjectBytes: number;
+  private stderr = '';
+
+  constructor(cwd: string, options: GitExecOptions = {}) {
+    const gitPath = options.gitPath ?? 'git';
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_GIT_TIMEOUT_MS;
+    this.maxObjectBytes = options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES;
+    const launcher = options.launcher ?? nodeLauncher;
+    this.child = launcher.spawn(gitPath, gitArgv(cwd, ['cat-file', '--batch']), {
+      cwd,
+      env: gitEnvironment(),
+      stdio: ['pipe', 'pipe', 'pipe'],
+      shell: false,
+      windowsHide: true,
+    }) as ChildProcessWithoutNullStreams;
+    this.child.on('error', (err) => this.fail(describeSpawnError(err, gitPath)));
+    this.child.stdin.on('error', () => undefined); // EPIPE after git exits; reported through 'exit'.
+    this.child.stdout.on('data', (chunk: Buffer) => this.onData(chunk));
+    this.child.stderr.on('data', (chunk: Buffer) => {
+      if (this.stderr.length < 4096) this.stderr += chunk.toString('utf8');
+    });
+    // 'close', not 'exit': by then everything git wrote has been delivered.
+    this.child.on('close', (code, signal) => {
+      const why = this.stderr.split('\n').find((l) => l.trim());
+      this.fail(new GitError(`git cat-file exited (${signal ?? `code ${code}`})${why ? `: ${why.trim()}` : ''}`, 'failed', this.stderr));
+    });
+    if (options.signal) {
+      const onAbort = () => this.fail(new GitError('cancelled', 'aborted'));
+      if (options.signal.aborted) onAbort();
+      else options.signal.addEventListener('abort', onAbort, { once: true });
+    }
+  }
+
+  read(name: string): Promise<GitObject | undefined> {
+    if (this.failure) return Promise.reject(this.failure);
+    if (!name || /[\n\r\0]/.test(name)) return Promise.reject(new GitError(`invalid object name ${JSON.stringify(name)}`, 'failed'));
+    return new Promise((resolve, reject) => {
+      this.queue.push({ name, resolve, reject });
+      this.child.stdin.write(`${name}\n`);
+      this.armTimer();
+    });
+  }
+
+  close(): void {
+    this.fail(new GitError('closed', 'aborted'));
+  }
+
+  private armTimer(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.queue.length === 0) return;
+    this.timer = setTimeout(
+      () => this.fail(new GitError(`git cat-file did not answer within ${this.timeoutMs} ms; stopped`, 'timeout', this.stderr)),
+      this.timeoutMs,
+    );
+  }
+
+  private fail(err: GitError): void {
+    if (!this.failure) {
+      this.failure = err;
+      if (this.timer) clearTimeout(this.timer);
+      this.child.stdin.end();
+      if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
+    }
+    for (const p of this.queue.splice(0)) p.reject(this.failure);
+  }
+
+  private onData(chunk: Buffer): void {
+    this.buffer = this.buffer.length ? Buffer.concat([this.buffer, chunk]) : chunk;
+    for (;;) {
+      if (this.failure) return;
+      if (!this.current) {
+        const nl = this.buffer.indexOf(0x0a);
+        if (nl < 0) {
+          if (this.buffer.length > 4096) this.fail(new GitError('git cat-file sent an overlong header', 'failed'));
+          return;
+        }
+        const header = this.buffer.subarray(0, nl).toString('utf8');
+        this.buffer = this.buffer.subarray(nl + 1);
+        const head = this.queue[0];
+        if (!head) return this.fail(new GitError(`git cat-file sent an unexpected answer: ${header}`, 'failed'));
+        if (/ (missing|ambiguous)$/.test(header)) {
+          this.queue.shift();
+          this.armTimer();
+          if (header.endsWith('ambiguous')) head.reject(new GitError(`object name ${head.name} is ambiguous`, 'failed'));
+          else head.resolve(undefined);
+          continue;
+        }
+        const m = /^([0-9a-f]{40,64}) (\S+) (\d+)$/.exec(header);
+        if (!m) return this.fail(new GitError(`git cat-file sent an unexpected header: ${header}`, 'failed'));
+        const size = Number(m[3]);
+        this.current = { oid: m[1]!, type: m[2]!, size, skip: size > this.maxObjectBytes, chunks: [], received: 0 };
+      }
+      const cur = this.current;
+      // The content is followed by one newline.
+      const want = cur.size + 1 - cur.received;
+      const take = Math.min(want, this.buffer.length);
+      if (take > 0) {
+        if (!cur.skip) cur.chunks.push(this.buffer.subarray(0, take));
+        cur.received += take;
+        this.buffer = this.buffer.subarray(take);
+      }
+      if (cur.received < cur.size + 1) return;
+      this.current = undefined;
+      const p = this.queue.shift()!;
+      this.armTimer();
+      if (cur.skip) {
+        p.reject(new GitError(`object ${p.name} is ${cur.size} bytes, over the ${this.maxObjectBytes}-byte cap`, 'overflow'));
+      } else {
+        const all = Buffer.concat(cur.chunks);
+        p.resolve({ oid: cur.oid, type: cur.type, content: all.subarray(0, cur.size) });
+      }
+    }
+  }
+}

@@ -1,0 +1,141 @@
+// Hover on a type reference or a declaration name: kind, fully-qualified name, where it is declared and the
+// doc comment, as markdown. `extraHover` is the extension point for more sections (release history, version
+// skew); it receives the element path, the same string findings carry in `element`.
+
+import type { Comments, EnumValueNode, FieldNode, Position, RpcNode } from '../proto/ast';
+import type { BoundFile, Declaration } from '../proto/binder';
+import type { ElementPath } from '../compat/finding';
+import type { FieldDef, RpcDef } from '../proto/model';
+import { targetAt, type Element, type Target } from './positions';
+import type { Hover } from './types';
+
+export interface HoverOptions {
+  text?: string;
+  /**
+   * More markdown for an element, appended after a rule. Called with the element path (`runtime.v1.Foo`,
+   * `runtime.v1.Foo.bar`, `runtime.v1.Svc.Rpc`, `runtime.v1.Enum.VALUE`); return undefined for nothing.
+   */
+  extraHover?: (element: ElementPath) => string | undefined;
+}
+
+/** Markdown hover for the position, or null when there is nothing to say. */
+export function doHover(bound: BoundFile, pos: Position, options: HoverOptions = {}): Hover | null {
+  const t = targetAt(bound, pos, options.text);
+  if (!t) return null;
+  const sections = hoverSections(bound, t);
+  if (!sections) return null;
+  const path = t.kind === 'reference' ? t.reference.target : t.kind === 'declaration' ? t.element.path : undefined;
+  if (path !== undefined && options.extraHover) {
+    let extra: string | undefined;
+    try {
+      extra = options.extraHover(path);
+    } catch {
+      extra = undefined; // an extension must not take the basic hover down
+    }
+    if (extra) sections.push(extra);
+  }
+  return { contents: { kind: 'markdown', value: sections.join('\n\n---\n\n') }, range: t.range };
+}
+
+function hoverSections(bound: BoundFile, t: Target): string[] | undefined {
+  switch (t.kind) {
+    case 'reference': {
+      const ref = t.reference;
+      if (ref.target === undefined) return [`Unknown type \`${ref.written}\`: it is not declared in this file or its imports.`];
+      const d = bound.declarations.get(ref.target);
+      if (!d) return [code(ref.target)];
+      return withDoc([code(`${d.kind} ${d.fqn}`), where(bound, d)], d.doc);
+    }
+    case 'declaration':
+      return declarationHover(bound, t.element);
+    case 'import':
+      return [`Import of \`${t.node.path}\`${t.node.modifier ? ` (${t.node.modifier})` : ''}.`];
+    case 'package':
+      return [code(`package ${t.name}`)];
+  }
+}
+
+function declarationHover(bound: BoundFile, e: Element): string[] {
+  const lines = [`${e.kind === 'enumValue' ? 'enum value' : e.kind} ${e.path}`];
+  switch (e.kind) {
+    case 'field': {
+      const f = e.node as FieldNode;
+      const def = fieldDef(bound, f);
+      lines.push(`${fieldSignature(f, def)} ${f.name}${f.number !== undefined ? ` = ${f.number}` : ''}`);
+      break;
+    }
+    case 'enumValue': {
+      const v = e.node as EnumValueNode;
+      lines.push(`${v.name}${v.number !== undefined ? ` = ${v.number}` : ''}`);
+      break;
+    }
+    case 'rpc': {
+      const r = e.node as RpcNode;
+      const def = rpcDef(bound, r);
+      const req = def?.request ?? r.requestType;
+      const res = def?.response ?? r.responseType;
+      lines.push(`rpc ${r.name}(${r.requestStream ? 'stream ' : ''}${req}) returns (${r.responseStream ? 'stream ' : ''}${res})`);
+      break;
+    }
+  }
+  const comments = (e.node as { comments?: Comments }).comments;
+  const doc = comments?.leading?.text ?? comments?.trailing?.text;
+  return withDoc([code(lines.join('\n')), `Declared on line ${e.nameRange.start.line + 1}.`], doc);
+}
+
+function fieldSignature(f: FieldNode, def: FieldDef | undefined): string {
+  if (f.mapKey !== undefined) {
+    const m = def && /^map<([^,]*),(.*)>$/.exec(def.type);
+    return `map<${f.mapKey}, ${m ? m[2] : f.type}>`;
+  }
+  const type = def && def.typeKind !== 'unresolved' ? def.type : f.type;
+  return f.label ? `${f.label} ${type}` : type;
+}
+
+function fieldDef(bound: BoundFile, f: FieldNode): FieldDef | undefined {
+  for (const m of bound.model.messages) for (const d of m.fields) if (d.node === f) return d;
+  return undefined;
+}
+
+function rpcDef(bound: BoundFile, r: RpcNode): RpcDef | undefined {
+  for (const s of bound.model.services) for (const d of s.rpcs) if (d.node === r) return d;
+  return undefined;
+}
+
+function where(bound: BoundFile, d: Declaration): string {
+  if (!d.uri || !d.nameRange) return d.fqn.startsWith('google.protobuf.') ? 'Well-known type bundled with protobuf.' : 'Declared in a bundled file.';
+  const line = d.nameRange.start.line + 1;
+  return d.uri === bound.uri ? `Declared on line ${line}.` : `Declared in \`${basename(d.uri)}\` on line ${line}.`;
+}
+
+function withDoc(sections: string[], doc: string | undefined): string[] {
+  const text = doc === undefined ? '' : formatDoc(doc);
+  return text ? [sections.join('\n\n'), text] : [sections.join('\n\n')];
+}
+
+function code(text: string): string {
+  return '```proto\n' + text + '\n```';
+}
+
+/** Comment text as markdown: common indentation removed, blank lines at the ends dropped. */
+export function formatDoc(doc: string): string {
+  const lines = doc.replace(/\r\n?/g, '\n').split('\n').map((l) => l.replace(/\s+$/, ''));
+  while (lines.length && !lines[0]) lines.shift();
+  while (lines.length && !lines[lines.length - 1]) lines.pop();
+  let indent = Infinity;
+  for (const l of lines) if (l) indent = Math.min(indent, /^[ \t]*/.exec(l)![0].length);
+  const out = lines.map((l) => l.slice(indent === Infinity ? 0 : indent));
+  // The first line of a block comment starts after `/*`, so its indentation says nothing.
+  if (out.length) out[0] = out[0]!.trimStart();
+  return out.join('\n');
+}
+
+function basename(uri: string): string {
+  const clean = uri.replace(/[?#].*$/, '');
+  const k = clean.lastIndexOf('/');
+  try {
+    return decodeURIComponent(clean.slice(k + 1));
+  } catch {
+    return clean.slice(k + 1);
+  }
+}

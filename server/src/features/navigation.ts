@@ -1,0 +1,100 @@
+// Go to Definition and Find All References for message, enum and service names, from the binder's type
+// references and declarations. Works from a reference and from a declaration's own name.
+
+import { comparePositions, type Position } from '../proto/ast';
+import type { BoundFile } from '../proto/binder';
+import { referenceNameRange, targetAt } from './positions';
+import type { Location } from './types';
+
+/** A bound file and, when the caller has it, its text (used to narrow `map<K, V>` references to `V`). */
+export interface FileContext {
+  bound: BoundFile;
+  text?: string;
+}
+
+export interface DefinitionOptions {
+  text?: string;
+  /** Where an import path leads from this file, for Go to Definition on `import "…"`. */
+  resolveImport?: (importPath: string, fromUri: string) => string | undefined;
+}
+
+const FILE_START = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+
+/** Where the name at the position is declared; null when nothing navigable is there. */
+export function findDefinition(bound: BoundFile, pos: Position, options: DefinitionOptions = {}): Location | null {
+  const t = targetAt(bound, pos, options.text);
+  if (!t) return null;
+  switch (t.kind) {
+    case 'reference': {
+      const d = t.reference.target !== undefined ? bound.declarations.get(t.reference.target) : undefined;
+      return d?.uri && d.nameRange ? { uri: d.uri, range: d.nameRange } : null;
+    }
+    case 'declaration':
+      return { uri: bound.uri, range: t.element.nameRange };
+    case 'import': {
+      const uri = options.resolveImport?.(t.node.path, bound.uri);
+      return uri ? { uri, range: FILE_START } : null;
+    }
+    case 'package':
+      return null;
+  }
+}
+
+/** The fully-qualified name of the message, enum or service at the position (reference or declaration). */
+export function typeNameAt(bound: BoundFile, pos: Position, text?: string): string | undefined {
+  const t = targetAt(bound, pos, text);
+  if (t?.kind === 'reference') return t.reference.target;
+  if (t?.kind === 'declaration' && (t.element.kind === 'message' || t.element.kind === 'enum' || t.element.kind === 'service')) {
+    return t.element.path;
+  }
+  return undefined;
+}
+
+export interface ReferencesOptions {
+  includeDeclaration?: boolean;
+  text?: string;
+  /** Other files to search (e.g. the other open documents); the file itself is always searched. */
+  others?: FileContext[];
+}
+
+/**
+ * Every reference to the type at the position, in this file and in `others`, sorted by file and position
+ * (the declaration first when `includeDeclaration` is set).
+ * For a field, value, oneof or rpc name there are no type references: the result is its declaration when
+ * `includeDeclaration` is set, else empty.
+ */
+export function findReferences(bound: BoundFile, pos: Position, options: ReferencesOptions = {}): Location[] {
+  const t = targetAt(bound, pos, options.text);
+  if (!t || t.kind === 'import' || t.kind === 'package') return [];
+  const fqn = typeNameAt(bound, pos, options.text);
+  if (fqn === undefined) {
+    return t.kind === 'declaration' && options.includeDeclaration ? [{ uri: bound.uri, range: t.element.nameRange }] : [];
+  }
+  const files: FileContext[] = [{ bound, ...(options.text !== undefined ? { text: options.text } : {}) }];
+  for (const o of options.others ?? []) if (o.bound.uri !== bound.uri) files.push(o);
+  const refs = referencesTo(files, fqn).sort(compareLocations);
+  const d = options.includeDeclaration ? bound.declarations.get(fqn) : undefined;
+  const out = d?.uri && d.nameRange ? [{ uri: d.uri, range: d.nameRange }, ...refs] : refs;
+  const seen = new Set<string>();
+  return out.filter((l) => {
+    const key = `${l.uri}#${l.range.start.line}:${l.range.start.character}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** All type references to a fully-qualified name in the given files, in file order then document order. */
+export function referencesTo(files: FileContext[], fqn: string): Location[] {
+  const out: Location[] = [];
+  for (const f of files) {
+    for (const ref of f.bound.references) {
+      if (ref.target === fqn) out.push({ uri: f.bound.uri, range: referenceNameRange(ref, f.text) });
+    }
+  }
+  return out;
+}
+
+function compareLocations(a: Location, b: Location): number {
+  return a.uri < b.uri ? -1 : a.uri > b.uri ? 1 : comparePositions(a.range.start, b.range.start);
+}

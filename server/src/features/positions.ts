@@ -1,0 +1,220 @@
+// What is at a position: the element tree of a file (with the element paths findings use) and the lookup
+// from an LSP position to a type reference, a declaration name, an import or the package statement.
+
+import {
+  comparePositions, rangeContains,
+  type EnumNode, type EnumValueNode, type ExtendNode, type FieldNode, type ImportNode, type MessageNode, type OneofNode,
+  type Position, type ProtoFile, type Range, type RpcNode, type ServiceNode,
+} from '../proto/ast';
+import type { BoundFile, TypeReference } from '../proto/binder';
+
+export type ElementKind = 'message' | 'field' | 'oneof' | 'enum' | 'enumValue' | 'service' | 'rpc' | 'extend';
+
+export type ElementNode = MessageNode | FieldNode | OneofNode | EnumNode | EnumValueNode | ServiceNode | RpcNode | ExtendNode;
+
+export interface Element {
+  kind: ElementKind;
+  /** Name as declared; for `extend` blocks the extendee as written. */
+  name: string;
+  /**
+   * Element path as findings and the release history use it: `runtime.v1.ContainerConfig` (message, enum,
+   * service), `runtime.v1.ContainerConfig.cdi_devices` (field, also inside a oneof), `runtime.v1.Protocol.TCP`
+   * (enum value), `runtime.v1.RuntimeService.Version` (rpc), `runtime.v1.Msg.choice` (oneof). An `extend`
+   * block has the path of its scope; its fields are paths in that scope.
+   */
+  path: string;
+  node: ElementNode;
+  nameRange: Range;
+  range: Range;
+  parent?: Element;
+  children: Element[];
+}
+
+export function isValidPosition(p: unknown): p is Position {
+  if (!p || typeof p !== 'object') return false;
+  const { line, character } = p as Position;
+  return Number.isInteger(line) && Number.isInteger(character) && line >= 0 && character >= 0;
+}
+
+function join(scope: string, name: string): string {
+  return scope ? `${scope}.${name}` : name;
+}
+
+export function packageOf(ast: ProtoFile): string {
+  return ast.package?.name.replace(/^\./, '') ?? '';
+}
+
+const elementCache = new WeakMap<ProtoFile, Element[]>();
+
+/** Top-level elements of a file in document order, each with its children (cached per syntax tree). */
+export function fileElements(ast: ProtoFile): Element[] {
+  let out = elementCache.get(ast);
+  if (!out) {
+    out = buildElements(ast);
+    elementCache.set(ast, out);
+  }
+  return out;
+}
+
+function buildElements(ast: ProtoFile): Element[] {
+  const pkg = packageOf(ast);
+  const make = (kind: ElementKind, name: string, path: string, node: ElementNode, nameRange: Range, parent?: Element): Element => {
+    const e: Element = { kind, name, path, node, nameRange, range: node.range, children: [] };
+    if (parent) e.parent = parent;
+    return e;
+  };
+  const sort = (es: Element[]): Element[] => es.sort((a, b) => comparePositions(a.range.start, b.range.start));
+
+  const field = (f: FieldNode, scope: string, parent: Element): Element => {
+    const e = make('field', f.name, join(scope, f.name), f, f.nameRange, parent);
+    if (f.group) e.children.push(message(f.group, scope, e));
+    return e;
+  };
+  const enumEl = (en: EnumNode, scope: string, parent?: Element): Element => {
+    const path = join(scope, en.name);
+    const e = make('enum', en.name, path, en, en.nameRange, parent);
+    for (const v of en.values) e.children.push(make('enumValue', v.name, join(path, v.name), v, v.nameRange, e));
+    return e;
+  };
+  const extend = (x: ExtendNode, scope: string, parent?: Element): Element => {
+    const e = make('extend', x.extendee, scope, x, x.extendeeRange, parent);
+    for (const f of x.fields) e.children.push(field(f, scope, e));
+    return e;
+  };
+  function message(m: MessageNode, scope: string, parent?: Element): Element {
+    const path = join(scope, m.name);
+    const e = make('message', m.name, path, m, m.nameRange, parent);
+    const inOneof = new Set<FieldNode>();
+    for (const o of m.oneofs) {
+      const oe = make('oneof', o.name, join(path, o.name), o, o.nameRange, e);
+      for (const f of o.fields) {
+        inOneof.add(f);
+        oe.children.push(field(f, path, oe));
+      }
+      e.children.push(oe);
+    }
+    for (const f of m.fields) if (!inOneof.has(f)) e.children.push(field(f, path, e));
+    for (const n of m.messages) e.children.push(message(n, path, e));
+    for (const n of m.enums) e.children.push(enumEl(n, path, e));
+    for (const x of m.extends) e.children.push(extend(x, path, e));
+    sort(e.children);
+    return e;
+  }
+  const service = (s: ServiceNode): Element => {
+    const path = join(pkg, s.name);
+    const e = make('service', s.name, path, s, s.nameRange);
+    for (const r of s.rpcs) e.children.push(make('rpc', r.name, join(path, r.name), r, r.nameRange, e));
+    return e;
+  };
+
+  const top: Element[] = [];
+  for (const m of ast.messages) top.push(message(m, pkg));
+  for (const en of ast.enums) top.push(enumEl(en, pkg));
+  for (const s of ast.services) top.push(service(s));
+  for (const x of ast.extends) top.push(extend(x, pkg));
+  return sort(top);
+}
+
+/** Every element of the file, depth first in document order. */
+export function* allElements(ast: ProtoFile): Generator<Element> {
+  const stack = [...fileElements(ast)].reverse();
+  while (stack.length) {
+    const e = stack.pop()!;
+    yield e;
+    for (let k = e.children.length - 1; k >= 0; k--) stack.push(e.children[k]!);
+  }
+}
+
+/** The elements whose range contains the position, outermost first (empty outside every element). */
+export function elementChainAt(ast: ProtoFile, pos: Position): Element[] {
+  if (!isValidPosition(pos)) return [];
+  const chain: Element[] = [];
+  let level = fileElements(ast);
+  for (;;) {
+    const hit = level.find((e) => rangeContains(e.range, pos));
+    if (!hit) return chain;
+    chain.push(hit);
+    level = hit.children;
+  }
+}
+
+/** The element with the given path (first one, if a name is declared twice). */
+export function findElement(ast: ProtoFile, path: string, kind?: ElementKind): Element | undefined {
+  for (const e of allElements(ast)) if (e.path === path && (!kind || e.kind === kind) && e.kind !== 'extend') return e;
+  return undefined;
+}
+
+/**
+ * The range of the type name inside a reference. The binder records map value types with the range of the
+ * whole `map<K, V>`; with the document text this narrows it to `V`.
+ */
+export function referenceNameRange(ref: TypeReference, text?: string): Range {
+  const r = ref.range;
+  if (text === undefined || r.start.line !== r.end.line || !ref.written) return r;
+  const line = lineText(text, r.start.line);
+  if (line === undefined) return r;
+  const slice = line.slice(r.start.character, r.end.character);
+  if (slice === ref.written) return r;
+  const k = slice.lastIndexOf(ref.written);
+  if (k < 0) return r;
+  const start = r.start.character + k;
+  return { start: { line: r.start.line, character: start }, end: { line: r.start.line, character: start + ref.written.length } };
+}
+
+/** One line of a text (without its line break), counting lines as LSP does (\n, \r\n, \r). */
+export function lineText(text: string, line: number): string | undefined {
+  let start = 0;
+  for (let l = 0; l < line; l++) {
+    const n = nextLineBreak(text, start);
+    if (n < 0) return undefined;
+    start = n + (text.charCodeAt(n) === 13 && text.charCodeAt(n + 1) === 10 ? 2 : 1);
+  }
+  const end = nextLineBreak(text, start);
+  return text.slice(start, end < 0 ? text.length : end);
+}
+
+function nextLineBreak(text: string, from: number): number {
+  for (let i = from; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || c === 13) return i;
+  }
+  return -1;
+}
+
+export type Target =
+  /** On a type reference (field type, map value type, rpc request/response, extendee). */
+  | { kind: 'reference'; reference: TypeReference; range: Range }
+  /** On the name of a declaration. */
+  | { kind: 'declaration'; element: Element; range: Range }
+  /** On the path string of an import. */
+  | { kind: 'import'; node: ImportNode; range: Range }
+  /** On the package name; `name` is the package prefix up to and including the component under the cursor. */
+  | { kind: 'package'; name: string; range: Range };
+
+/** What a position points at, or undefined (whitespace, keywords, numbers, positions past the end). */
+export function targetAt(bound: BoundFile, pos: Position, text?: string): Target | undefined {
+  if (!isValidPosition(pos)) return undefined;
+  for (const ref of bound.references) {
+    if (!rangeContains(ref.range, pos)) continue;
+    const range = referenceNameRange(ref, text);
+    if (text !== undefined && !rangeContains(range, pos)) continue;
+    return { kind: 'reference', reference: ref, range };
+  }
+  const chain = elementChainAt(bound.ast, pos);
+  for (let k = chain.length - 1; k >= 0; k--) {
+    const e = chain[k]!;
+    if (e.kind !== 'extend' && e.name && rangeContains(e.nameRange, pos)) return { kind: 'declaration', element: e, range: e.nameRange };
+  }
+  for (const imp of bound.ast.imports) {
+    if (rangeContains(imp.pathRange, pos)) return { kind: 'import', node: imp, range: imp.pathRange };
+  }
+  const p = bound.ast.package;
+  if (p && rangeContains(p.nameRange, pos)) {
+    // `runtime.v1`: the cursor on `runtime` means the package `runtime`.
+    const offset = p.nameRange.start.line === pos.line ? pos.character - p.nameRange.start.character : p.name.length;
+    const dot = p.name.indexOf('.', Math.max(0, offset));
+    const name = (dot < 0 ? p.name : p.name.slice(0, dot)).replace(/^\./, '');
+    return { kind: 'package', name, range: p.nameRange };
+  }
+  return undefined;
+}

@@ -1,0 +1,588 @@
+// Quick fixes: a finding's fix data turned into minimal text edits against the exact text the finding was
+// computed for. Pure functions over (text, bound file, finding); the LSP server maps the result to code
+// actions and the CLI applies it with `applyEdits`. Every fix only inserts whole lines or replaces a name or
+// number in place, so the rest of the file stays byte-identical, in the file's own line ending.
+
+import type { Finding, FixData } from '../compat/finding';
+import { SUPPRESSION_MARKER } from '../compat/suppress';
+import type {
+  EnumNode, EnumValueNode, FieldNode, MessageNode, Position, ProtoFile, ReservedNode, RpcNode, ServiceNode,
+} from '../proto/ast';
+import { comparePositions } from '../proto/ast';
+import type { BoundFile, Declaration } from '../proto/binder';
+import {
+  bodyMembers, elementsOf, findAt, findContainer, sameRange, type Container, type Located, type NodeKind,
+} from './locate';
+import { checkNonOverlapping, insertAt, linesOf, mergeEditLists, pos, type TextEdit, type TextLines } from './text';
+
+export interface Fix {
+  title: string;
+  kind: 'quickfix';
+  /** At most one fix per finding is preferred; it is what "fix all" applies. */
+  isPreferred?: boolean;
+  edits: TextEdit[];
+  /** Rule id of the finding the fix is for. */
+  rule: string;
+}
+
+export interface FixAllResult extends Fix {
+  /** Findings whose preferred fix is in `edits`. */
+  applied: number;
+  /** Findings of the rule whose preferred fix conflicted with another one, or that have none. */
+  skipped: number;
+}
+
+/** The note the "Deprecate instead of deleting" fix adds above the restored field. */
+export const DEPRECATION_NOTE = 'Deprecated: kept for kubelets and runtimes within the version skew window; do not use in new code.';
+/** What the suppression fix writes after the rule id; the user replaces it with the actual reason. */
+export const SUPPRESSION_REASON_PLACEHOLDER = 'reason: TODO';
+
+/** Rules whose findings are about suppression comments themselves: they cannot be suppressed. */
+const UNSUPPRESSIBLE = new Set(['SUPPRESSION_UNUSED', 'SUPPRESSION_WITHOUT_REASON']);
+
+interface ReserveRequest {
+  container: string;
+  isEnum: boolean;
+  numbers: number[];
+  names: string[];
+}
+
+interface Planned {
+  fix: Fix;
+  /** Set for reserve fixes, so that fix-all can reserve several numbers of one message in one statement. */
+  reserve?: ReserveRequest;
+}
+
+/** Every applicable fix of a finding, preferred one first, the suppression last. */
+export function computeFixes(text: string, bound: BoundFile, finding: Finding): Fix[] {
+  return plan(text, bound, finding).map((p) => p.fix);
+}
+
+/**
+ * The preferred fix of every finding of `rule`, merged into one edit list: insertions at one position are
+ * combined, reservations in one message or enum go into one statement, and a fix whose edits would overlap
+ * edits already taken is skipped whole.
+ */
+export function fixAll(text: string, bound: BoundFile, findings: readonly Finding[], rule: string): FixAllResult {
+  const L = linesOf(text);
+  const lists: { edits: TextEdit[]; count: number }[] = [];
+  const groups = new Map<string, { req: ReserveRequest; count: number; slot: number }>();
+  let skipped = 0;
+  for (const f of findings) {
+    if (f.rule !== rule) continue;
+    const preferred = plan(text, bound, f).find((p) => p.fix.isPreferred);
+    if (!preferred) {
+      skipped++;
+      continue;
+    }
+    if (preferred.reserve) {
+      const key = `${preferred.reserve.isEnum ? 'enum' : 'message'} ${preferred.reserve.container}`;
+      let g = groups.get(key);
+      if (!g) {
+        // A placeholder keeps the group at the position of its first finding.
+        g = { req: { ...preferred.reserve, numbers: [], names: [] }, count: 0, slot: lists.length };
+        groups.set(key, g);
+        lists.push({ edits: [], count: 0 });
+      }
+      g.req.numbers.push(...preferred.reserve.numbers);
+      g.req.names.push(...preferred.reserve.names);
+      g.count++;
+    } else {
+      lists.push({ edits: preferred.fix.edits, count: 1 });
+    }
+  }
+  for (const g of groups.values()) {
+    const edits = reserveEdits(L, bound.ast, g.req);
+    if (edits) lists[g.slot] = { edits, count: g.count };
+    else skipped += g.count;
+  }
+  const used = lists.filter((l) => l.edits.length);
+  const merged = mergeEditLists(text, used.map((l) => l.edits));
+  const applied = used.reduce((n, l, k) => n + (merged.taken[k] ? l.count : 0), 0);
+  skipped += used.reduce((n, l, k) => n + (merged.taken[k] ? 0 : l.count), 0);
+  return { title: `Fix all ${rule} in this file`, kind: 'quickfix', rule, edits: merged.edits, applied, skipped };
+}
+
+// ---- planning ----------------------------------------------------------------------------------------
+
+function plan(text: string, bound: BoundFile, finding: Finding): Planned[] {
+  const L = linesOf(text);
+  // Fixes are computed against the exact text the bound file was parsed from; a mismatch means stale input.
+  if (comparePositions(bound.ast.range.end, L.positionAt(text.length)) !== 0) return [];
+  const out: Planned[] = [];
+  const push = (title: string, edits: TextEdit[] | undefined, reserve?: ReserveRequest): void => {
+    if (!edits?.length) return;
+    const p: Planned = { fix: { title, kind: 'quickfix', edits: sortEdits(L, edits), rule: finding.rule } };
+    if (reserve) p.reserve = reserve;
+    out.push(p);
+  };
+  for (const fd of finding.fixes ?? []) {
+    switch (fd.kind) {
+      case 'reserve': {
+        const req: ReserveRequest = { container: fd.message, isEnum: fd.isEnum, numbers: [fd.number], names: fd.name ? [fd.name] : [] };
+        const c = findContainer(bound.ast, fd.message, fd.isEnum);
+        const todo = c ? unreserved(c, req) : undefined;
+        if (todo) push(reserveTitle(todo.numbers, todo.names), reserveEdits(L, bound.ast, req), req);
+        break;
+      }
+      case 'restore': {
+        const restore = (): void => push(fd.isEnum ? 'Restore the enum value' : 'Restore the field', restoreEdits(L, bound, fd, false));
+        const deprecate = (): void => {
+          if (!fd.isEnum) push('Deprecate instead of deleting', restoreEdits(L, bound, fd, true));
+        };
+        // Removal without deprecation asks for exactly the deprecated field back.
+        if (finding.rule === 'FIELD_REMOVED_WITHOUT_DEPRECATION') {
+          deprecate();
+          restore();
+        } else {
+          restore();
+          deprecate();
+        }
+        break;
+      }
+      case 'renumber':
+        push(fd.label, renumberEdits(L, bound.ast, finding, fd));
+        break;
+      case 'rename':
+        push(`Restore the original name "${fd.to}"`, renameEdits(L, bound, finding, fd));
+        break;
+      case 'docStub':
+        push('Insert a documentation stub', docStubEdits(L, bound, finding, fd));
+        break;
+    }
+  }
+  // One fix per title: the same fix data can come twice (e.g. restore for two rules of one deletion).
+  const seen = new Set<string>();
+  const unique = out.filter((p) => !seen.has(p.fix.title) && !!seen.add(p.fix.title));
+  if (unique[0]) unique[0].fix.isPreferred = true;
+  const suppress = suppressEdits(L, finding);
+  if (suppress) unique.push({ fix: { title: `Ignore ${finding.rule} here`, kind: 'quickfix', edits: suppress, rule: finding.rule } });
+  for (const p of unique) checkNonOverlapping(L.text, p.fix.edits);
+  return unique;
+}
+
+function sortEdits(L: TextLines, edits: TextEdit[]): TextEdit[] {
+  return edits
+    .map((e, k) => ({ e, k, o: L.offsetAt(e.range.start) }))
+    .sort((a, b) => a.o - b.o || a.k - b.k)
+    .map((x) => x.e);
+}
+
+// ---- reserve -----------------------------------------------------------------------------------------
+
+function reserveTitle(numbers: number[], names: string[]): string {
+  const n = numbers.length ? `number${numbers.length > 1 ? 's' : ''} ${numbers.join(', ')}` : '';
+  const s = names.length ? `name${names.length > 1 ? 's' : ''} ${names.map((x) => `"${x}"`).join(', ')}` : '';
+  return `Reserve ${[n, s].filter(Boolean).join(' and ')}`;
+}
+
+/** The numbers and names of a request that the container does not reserve yet; undefined when none. */
+function unreserved(c: Container, req: ReserveRequest): { numbers: number[]; names: string[] } | undefined {
+  const ranges = c.reserved.flatMap((r) => r.ranges);
+  const reservedNames = new Set(c.reserved.flatMap((r) => r.names.map((n) => n.name)));
+  const numbers = [...new Set(req.numbers)].filter((n) => !ranges.some((r) => n >= r.start && n <= r.end));
+  const names = [...new Set(req.names.filter(Boolean))].filter((n) => !reservedNames.has(n));
+  return numbers.length || names.length ? { numbers, names } : undefined;
+}
+
+/**
+ * Reserves numbers and names in a message or enum: appended to the last existing `reserved` statement of
+ * numbers (names) before its `;`, else as a new statement after the existing one of the other kind, else at
+ * the top of the body.
+ */
+function reserveEdits(L: TextLines, ast: ProtoFile, req: ReserveRequest): TextEdit[] | undefined {
+  const c = findContainer(ast, req.container, req.isEnum);
+  if (!c) return undefined;
+  const todo = unreserved(c, req);
+  if (!todo) return undefined;
+  const numStmt = last(c.reserved.filter((r) => r.ranges.length));
+  const nameStmt = last(c.reserved.filter((r) => r.names.length));
+  const quote = nameStmt ? quoteOf(L, nameStmt) : identifierNames(ast) ? '' : '"';
+  const edits: TextEdit[] = [];
+  const appends = new Map<string, { at: Position; text: string }>();
+  const appendTo = (stmt: ReservedNode, items: string[]): void => {
+    const at = lastEntryEnd(stmt);
+    const key = `${at.line}:${at.character}`;
+    const prev = appends.get(key);
+    const text = items.map((x) => `, ${x}`).join('');
+    appends.set(key, { at, text: (prev?.text ?? '') + text });
+  };
+  const newStatements: string[] = [];
+  if (todo.numbers.length) {
+    if (numStmt) appendTo(numStmt, todo.numbers.map(String));
+    else newStatements.push(`reserved ${todo.numbers.join(', ')};`);
+  }
+  if (todo.names.length) {
+    const names = todo.names.map((n) => `${quote}${n}${quote}`);
+    if (nameStmt) appendTo(nameStmt, names);
+    else newStatements.push(`reserved ${names.join(', ')};`);
+  }
+  for (const a of appends.values()) edits.push(insertAt(a.at, a.text));
+  if (newStatements.length) {
+    const sibling = numStmt ?? nameStmt;
+    const at = sibling && lineAfter(L, sibling);
+    if (sibling && at) edits.push(insertAt(at, newStatements.map((s) => `${L.indentOf(sibling.range.start.line)}${s}${L.eol}`).join('')));
+    else edits.push(insertAtTop(L, c, newStatements));
+  }
+  return edits;
+}
+
+function last<T>(xs: T[]): T | undefined {
+  return xs[xs.length - 1];
+}
+
+/** End of the last number range or name of a `reserved` statement: where `, N` goes. */
+function lastEntryEnd(stmt: ReservedNode): Position {
+  const ends = [...stmt.ranges.map((r) => r.range.end), ...stmt.names.map((n) => n.range.end)];
+  return ends.sort(comparePositions)[ends.length - 1]!;
+}
+
+/** The quote an existing names statement uses ('' for editions-style identifiers). */
+function quoteOf(L: TextLines, stmt: ReservedNode): string {
+  const first = L.slice(stmt.names[0]!.range).charAt(0);
+  return first === '"' || first === "'" ? first : '';
+}
+
+/** Edition 2024 writes reserved names as identifiers. */
+function identifierNames(ast: ProtoFile): boolean {
+  const e = ast.edition?.value.replace(/^["']|["']$/g, '');
+  return !!e && /^\d+$/.test(e) && Number(e) >= 2024;
+}
+
+/** Start of the line after a statement that has its lines to itself (only a comment may follow it). */
+function lineAfter(L: TextLines, stmt: ReservedNode): Position | undefined {
+  const end = stmt.range.end;
+  const rest = L.line(end.line).slice(end.character);
+  if (!/^\s*(\/\/.*)?$/.test(rest) || !L.startsLine(stmt.range.start) || end.line + 1 >= L.lineCount) return undefined;
+  return pos(end.line + 1, 0);
+}
+
+/** Indentation of a body's members: the first member that starts a line, else the container's plus two spaces. */
+function bodyIndent(L: TextLines, c: Container): string {
+  const m = bodyMembers(c).find((x) => L.startsLine(x.range.start));
+  if (m) return L.indentOf(m.range.start.line);
+  const own = L.indentOf(c.range.start.line);
+  return own + (own.includes('\t') && !own.includes(' ') ? '\t' : '  ');
+}
+
+/** Inserts statements as the first lines of a body (above the first member and its leading comment). */
+function insertAtTop(L: TextLines, c: Container, statements: string[]): TextEdit {
+  const indent = bodyIndent(L, c);
+  const first = bodyMembers(c)[0];
+  const block = statements.map((s) => `${indent}${s}${L.eol}`).join('');
+  if (first) {
+    const p = first.comments?.leading?.range.start ?? first.range.start;
+    if (L.startsLine(p) && L.startsLine(first.range.start)) return insertAt(pos(p.line, 0), block);
+  }
+  const close = c.bodyRange.end;
+  if (!first && L.startsLine(close) && close.line > c.bodyRange.start.line) return insertAt(pos(close.line, 0), block);
+  // The body shares the line of `{`: open a line after it.
+  const text = statements.map((s) => `${L.eol}${indent}${s}`).join('');
+  const closeOnSameLine = !first && close.line === c.bodyRange.start.line;
+  return insertAt(c.bodyRange.start, closeOnSameLine ? `${text}${L.eol}${L.indentOf(c.range.start.line)}` : text);
+}
+
+// ---- restore / deprecate -----------------------------------------------------------------------------
+
+type RestoreData = Extract<FixData, { kind: 'restore' }>;
+
+function restoreEdits(L: TextLines, bound: BoundFile, fd: RestoreData, deprecate: boolean): TextEdit[] | undefined {
+  const c = findContainer(bound.ast, fd.container, fd.isEnum);
+  if (!c) return undefined;
+  // Something else took the name or number meanwhile: restoring would collide.
+  const members: (FieldNode | EnumValueNode)[] = c.kind === 'message' ? c.fields : c.values;
+  if (members.some((m) => m.name === fd.name || m.number === fd.number)) return undefined;
+  let decl = fd.isEnum ? fd.declaration : shortenTypes(fd.declaration, fd.container, bound);
+  if (deprecate) {
+    const d = withDeprecated(decl);
+    if (!d) return undefined; // already deprecated: plain restore is the same fix
+    decl = d;
+  }
+  // A reservation of the number or name (a deletion done right, but without deprecation) is taken back.
+  const unreserve = unreserveEdits(L, c, fd.number, fd.name);
+  if (!unreserve) return undefined;
+  const block = [...commentLines(fd.doc), ...(deprecate ? [`// ${DEPRECATION_NOTE}`] : []), decl];
+  return [...unreserve, insertByNumber(L, c, fd.number, block)];
+}
+
+/** Inserts lines into a body before the first member with a higher number, else at the end. */
+function insertByNumber(L: TextLines, c: Container, number: number, block: string[]): TextEdit {
+  const numbered: { node: FieldNode | EnumValueNode | MessageNode['oneofs'][number]; number: number | undefined }[] = c.kind === 'message'
+    ? [
+        ...c.fields.filter((f) => !f.oneof).map((f) => ({ node: f, number: f.number })),
+        ...c.oneofs.map((o) => ({ node: o, number: minOf(o.fields.map((f) => f.number)) })),
+      ]
+    : c.values.map((v) => ({ node: v, number: v.number }));
+  numbered.sort((a, b) => comparePositions(a.node.range.start, b.node.range.start));
+  const next = numbered.find((m) => m.number !== undefined && m.number > number);
+  if (next) {
+    const p = next.node.comments.leading?.range.start ?? next.node.range.start;
+    if (L.startsLine(p) && L.startsLine(next.node.range.start)) {
+      const indent = L.indentOf(next.node.range.start.line);
+      return insertAt(pos(p.line, 0), block.map((l) => `${indent}${l}${L.eol}`).join(''));
+    }
+  }
+  const indent = bodyIndent(L, c);
+  const close = c.bodyRange.end;
+  if (L.startsLine(close) && close.line > c.bodyRange.start.line) {
+    // A comment right above `}` (trailing the last member, or detached) must not merge with our doc lines.
+    const lastMember = last(bodyMembers(c));
+    const lastLine = lastMember ? lastMember.range.end.line : c.bodyRange.start.line;
+    const separate = close.line - 1 > lastLine && !L.isBlank(close.line - 1);
+    return insertAt(pos(close.line, 0), (separate ? L.eol : '') + block.map((l) => `${indent}${l}${L.eol}`).join(''));
+  }
+  // `}` shares its line with code: break the line before it.
+  const text = L.eol + block.map((l) => `${indent}${l}${L.eol}`).join('') + L.indentOf(c.range.start.line);
+  return insertAt(close, text);
+}
+
+function minOf(ns: (number | undefined)[]): number | undefined {
+  const xs = ns.filter((n): n is number => n !== undefined);
+  return xs.length ? Math.min(...xs) : undefined;
+}
+
+/** `//` lines for a doc comment as the binder stores it (each line keeps the space after `//`). */
+function commentLines(doc: string | undefined): string[] {
+  if (doc === undefined || !doc.trim()) return [];
+  return doc.split(/\r\n|\r|\n/).map((l) => (l === '' ? '//' : /^[ \t]/.test(l) ? `//${l}` : `// ${l}`));
+}
+
+/** `[deprecated = true]` added to (or merged into) a declaration; undefined when it already has it. */
+export function withDeprecated(decl: string): string | undefined {
+  const m = /\[([^\]]*)\]\s*;\s*$/.exec(decl);
+  if (m) {
+    const opts = m[1]!;
+    if (/\bdeprecated\s*=\s*true\b/.test(opts)) return undefined;
+    const merged = /\bdeprecated\s*=\s*false\b/.test(opts)
+      ? opts.replace(/\bdeprecated\s*=\s*false\b/, 'deprecated = true')
+      : `${opts.trim()}${opts.trim() ? ', ' : ''}deprecated = true`;
+    return `${decl.slice(0, m.index)}[${merged}];`;
+  }
+  return decl.replace(/\s*;\s*$/, ' [deprecated = true];');
+}
+
+/**
+ * Shortens fully-qualified type names in a declaration to the shortest name that resolves to the same type
+ * from the container's scope (`runtime.v1.IDMapping` → `IDMapping` inside package runtime.v1).
+ */
+export function shortenTypes(decl: string, scope: string, bound: BoundFile): string {
+  return decl.replace(/(?<![\w.])\.?[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+/g, (written) => {
+    const fqn = written.replace(/^\./, '');
+    const d = bound.declarations.get(fqn);
+    if (!d || (d.kind !== 'message' && d.kind !== 'enum')) return written;
+    const parts = fqn.split('.');
+    for (let k = 1; k <= parts.length; k++) {
+      const candidate = parts.slice(parts.length - k).join('.');
+      if (resolveType(candidate, scope, bound.declarations)?.fqn === fqn) return candidate;
+    }
+    return `.${fqn}`;
+  });
+}
+
+/** protoc's lookup, as the binder does it: the first component in the innermost scope that has it, then the rest. */
+function resolveType(written: string, scope: string, decls: Map<string, Declaration>): Declaration | undefined {
+  if (written.startsWith('.')) return decls.get(written.slice(1));
+  const dot = written.indexOf('.');
+  const first = dot < 0 ? written : written.slice(0, dot);
+  let s = scope;
+  for (;;) {
+    const d = decls.get(s ? `${s}.${first}` : first);
+    if (d) {
+      if (dot < 0) {
+        if (d.kind !== 'package') return d;
+      } else {
+        const full = decls.get(s ? `${s}.${written}` : written);
+        if (full) return full;
+        if (d.kind === 'message' || d.kind === 'package') return undefined;
+      }
+    }
+    if (!s) return undefined;
+    const k = s.lastIndexOf('.');
+    s = k < 0 ? '' : s.slice(0, k);
+  }
+}
+
+/**
+ * Edits that take back the reservation of a number and/or a name: the entry with its comma, or the whole
+ * statement line when it is the only entry. Undefined when the number is part of a wider range.
+ */
+function unreserveEdits(L: TextLines, c: Container, number: number, name: string): TextEdit[] | undefined {
+  const edits: TextEdit[] = [];
+  const removeEntry = (stmt: ReservedNode, entry: { range: { start: Position; end: Position } }): void => {
+    const entries = [...stmt.ranges.map((r) => r.range), ...stmt.names.map((n) => n.range)].sort((a, b) => comparePositions(a.start, b.start));
+    const k = entries.findIndex((r) => sameRange(r, entry.range));
+    if (entries.length === 1) {
+      const whole = L.startsLine(stmt.range.start) && /^\s*(\/\/.*)?$/.test(L.line(stmt.range.end.line).slice(stmt.range.end.character));
+      if (whole) {
+        const end = stmt.range.end.line + 1 < L.lineCount ? pos(stmt.range.end.line + 1, 0) : pos(stmt.range.end.line, L.line(stmt.range.end.line).length);
+        edits.push({ range: { start: pos(stmt.range.start.line, 0), end }, newText: '' });
+      } else {
+        edits.push({ range: stmt.range, newText: '' });
+      }
+    } else if (k < entries.length - 1) {
+      edits.push({ range: { start: entries[k]!.start, end: entries[k + 1]!.start }, newText: '' });
+    } else {
+      edits.push({ range: { start: entries[k - 1]!.end, end: entries[k]!.end }, newText: '' });
+    }
+  };
+  for (const stmt of c.reserved) {
+    const r = stmt.ranges.find((x) => number >= x.start && number <= x.end);
+    if (r) {
+      if (r.start !== r.end) return undefined;
+      removeEntry(stmt, r);
+    }
+    const n = stmt.names.find((x) => x.name === name);
+    if (n) removeEntry(stmt, n);
+  }
+  try {
+    checkNonOverlapping(L.text, edits);
+  } catch {
+    return undefined;
+  }
+  return edits;
+}
+
+// ---- renumber / rename -------------------------------------------------------------------------------
+
+function renumberEdits(L: TextLines, ast: ProtoFile, finding: Finding, fd: Extract<FixData, { kind: 'renumber' }>): TextEdit[] | undefined {
+  const els = elementsOf(ast).filter((e) => e.kind === 'field' || e.kind === 'enumValue');
+  const loc = els.find((e) => sameRange((e.node as FieldNode | EnumValueNode).numberRange, finding.range))
+    ?? findAt(ast, finding.range, ['field', 'enumValue']);
+  if (!loc) return undefined;
+  const node = loc.node as FieldNode | EnumValueNode;
+  if (node.number === undefined || node.number === fd.to) return undefined;
+  if (!/^-?\s*(0[xX][0-9a-fA-F]+|\d+)$/.test(L.slice(node.numberRange))) return undefined;
+  const parent = loc.parent as Container | undefined;
+  if (parent) {
+    const siblings: (FieldNode | EnumValueNode)[] = parent.kind === 'message' ? parent.fields : parent.values;
+    if (siblings.some((s) => s !== node && s.number === fd.to)) return undefined;
+    if (parent.reserved.some((r) => r.ranges.some((x) => fd.to >= x.start && fd.to <= x.end))) return undefined;
+  }
+  return [{ range: node.numberRange, newText: String(fd.to) }];
+}
+
+function renameEdits(L: TextLines, bound: BoundFile, finding: Finding, fd: Extract<FixData, { kind: 'rename' }>): TextEdit[] | undefined {
+  const current = L.slice(finding.range);
+  if (!/^[A-Za-z_]\w*$/.test(current) || current === fd.to || !/^[A-Za-z_]\w*$/.test(fd.to)) return undefined;
+  const loc = elementsOf(bound.ast).find((e) => e.kind !== 'oneof' && sameRange(e.node.nameRange, finding.range));
+  if (!loc || loc.node.name !== current || nameTaken(bound, loc, fd.to)) return undefined;
+  const edits: TextEdit[] = [{ range: finding.range, newText: fd.to }];
+  if (loc.kind === 'message' || loc.kind === 'enum') {
+    // Type references follow the declaration back to its old name.
+    const depth = loc.path.split('.').length - 1;
+    for (const ref of bound.references) {
+      if (!ref.target || (ref.target !== loc.path && !ref.target.startsWith(`${loc.path}.`))) continue;
+      if (ref.range.start.line !== ref.range.end.line || L.slice(ref.range) !== ref.written) return undefined;
+      const lead = ref.written.startsWith('.') ? 1 : 0;
+      const wsegs = ref.written.slice(lead).split('.');
+      const k = depth - (ref.target.split('.').length - wsegs.length);
+      if (k < 0) continue; // written relative to the type itself (e.g. `Inner` inside it)
+      if (wsegs[k] !== current) return undefined;
+      const at = ref.range.start.character + lead + wsegs.slice(0, k).reduce((n, s) => n + s.length + 1, 0);
+      edits.push({ range: { start: pos(ref.range.start.line, at), end: pos(ref.range.start.line, at + current.length) }, newText: fd.to });
+    }
+  }
+  return edits;
+}
+
+function nameTaken(bound: BoundFile, loc: Located, name: string): boolean {
+  const p = loc.parent;
+  switch (loc.kind) {
+    case 'field':
+      return (p as MessageNode).fields.some((f) => f.name === name);
+    case 'enumValue':
+      return (p as EnumNode).values.some((v) => v.name === name);
+    case 'rpc':
+      return (p as ServiceNode).rpcs.some((r) => r.name === name);
+    default: {
+      const scope = loc.path.slice(0, Math.max(0, loc.path.lastIndexOf('.')));
+      const d = bound.declarations.get(scope ? `${scope}.${name}` : name);
+      return !!d && d.kind !== 'package';
+    }
+  }
+}
+
+// ---- documentation stubs -----------------------------------------------------------------------------
+
+// The questions the documentation rules ask (mirroring docs/docRules.ts), so that a stub asks only what the
+// existing comment does not answer yet, and a stub once inserted answers the rule's keyword check.
+const NO_ORDER = /\b(no|without( any)?) (ordering|order|sequence) (constraint|requirement|dependenc)|\bat any time\b|\bin any order\b|\bindependent(ly)? of (the )?(other )?(calls|rpcs|requests)\b/i;
+const FALLBACK = /\bunimplemented\b|\bnot implemented\b|\bfails? fast\b|\bolder runtimes?\b|\bruntimes? (that|which) (do(es)? not|don't) (support|implement)|\bunsupported\b|\bfalls? back\b|\bfallback\b/i;
+const CONTRACT = /\bmust\b|\bguarantee|\bexpects?\b|\bidempotent\b/i;
+const CRITEST = /\bcritest\b|\bcri-tools\b/i;
+const UNSET = /\bunset\b|\bnot set\b|\bempty\b|\bdefault\b|\bnil\b|\bzero\b/i;
+const IGNORED = /\bignor(e|es|ed|ing)\b|\bolder runtimes?\b|\bnot supported\b|\bunsupported\b|\bfalls? back\b|\bdegrad|\bif the runtime\b/i;
+
+const STUB_KINDS: Record<Extract<FixData, { kind: 'docStub' }>['element'], NodeKind> = {
+  rpc: 'rpc', message: 'message', field: 'field', enum: 'enum', enumValue: 'enumValue', service: 'service',
+};
+
+function docStubEdits(L: TextLines, bound: BoundFile, finding: Finding, fd: Extract<FixData, { kind: 'docStub' }>): TextEdit[] | undefined {
+  const kind = STUB_KINDS[fd.element];
+  const els = elementsOf(bound.ast).filter((e) => e.kind === kind);
+  const loc = els.find((e) => sameRange(e.node.nameRange, finding.range)) ?? findAt(bound.ast, finding.range, [kind]);
+  if (!loc || loc.node.name !== fd.name) return undefined;
+  const node = loc.node as MessageNode | FieldNode | EnumNode | EnumValueNode | ServiceNode | RpcNode;
+  // `//` lines can only go on lines of their own, and would detach a block comment above instead of extending it.
+  if (!L.startsLine(node.range.start) || node.comments.leading?.block) return undefined;
+  const raw = node.comments.leading?.text ?? node.comments.trailing?.text;
+  const doc = raw?.split('\n').filter((l) => !l.includes(SUPPRESSION_MARKER)).join('\n').trim() || undefined;
+  const rpcNames = bound.model.services.flatMap((s) => s.rpcs.map((r) => r.name));
+  const lines = stubLines(fd.element, fd.name, doc, rpcNames);
+  if (!lines.length) return undefined;
+  const line = node.range.start.line;
+  const indent = L.indentOf(line);
+  // Directly above the element: below its leading comment (which ends on the line above), so the
+  // stub extends that comment instead of starting a second one.
+  return [insertAt(pos(line, 0), lines.map((l) => `${indent}// ${l}${L.eol}`).join(''))];
+}
+
+/** The stub lines an element still needs, given its current documentation (undefined: none). */
+export function stubLines(element: Extract<FixData, { kind: 'docStub' }>['element'], name: string, doc: string | undefined, rpcNames: readonly string[] = []): string[] {
+  const has = doc !== undefined;
+  const out: string[] = [];
+  switch (element) {
+    case 'rpc': {
+      const ordered = has && (NO_ORDER.test(doc) || rpcNames.some((n) => n !== name && new RegExp(`\\b${n}\\b`).test(doc)));
+      if (!has) out.push(`${name} TODO: what it does and what it returns.`);
+      if (!ordered) out.push(`Call order: TODO: the RPCs the kubelet calls before and after ${name}, or state that it has no ordering constraint.`);
+      if (!has || !CONTRACT.test(doc)) out.push('Runtime contract: TODO: what the runtime may expect from the kubelet, and what it must guarantee in return.');
+      if (!has || !FALLBACK.test(doc)) out.push(`Older runtimes: TODO: a runtime that does not implement ${name} answers Unimplemented; say whether the kubelet fails fast or falls back.`);
+      if (!has || !CRITEST.test(doc)) out.push(`Tested by: TODO: the critest case that covers ${name}.`);
+      break;
+    }
+    case 'field':
+      if (!has) out.push(`${name} TODO: what it means, and the format and units of its value.`);
+      if (!has || !UNSET.test(doc)) out.push(`Unset: TODO: what the runtime does when ${name} is unset or empty.`);
+      if (!has || !IGNORED.test(doc)) out.push(`Older runtimes: TODO: what happens when a runtime that predates ${name} ignores it, and how the kubelet detects support.`);
+      break;
+    case 'enumValue':
+      if (!has) out.push(`${name} TODO: what this value means.`);
+      break;
+    default:
+      if (!has) out.push(`${name} TODO: its purpose.`);
+  }
+  return out;
+}
+
+// ---- suppression -------------------------------------------------------------------------------------
+
+/**
+ * `// cri-compat:ignore RULE reason: TODO` on its own line above the finding's line, at that line's
+ * indentation; trailing the line instead when a block comment ends right above it (a `//` line between a
+ * block comment and its element would detach the comment).
+ */
+function suppressEdits(L: TextLines, finding: Finding): TextEdit[] | undefined {
+  if (UNSUPPRESSIBLE.has(finding.rule)) return undefined;
+  const line = finding.range.start.line;
+  if (line < 0 || line >= L.lineCount) return undefined;
+  const text = L.line(line);
+  // The suppression applies to the next line holding code; a finding on a comment line cannot be reached.
+  if (/^\s*$/.test(text) || /^\s*(\/\/|\/\*|\*)/.test(text)) return undefined;
+  const comment = `// ${SUPPRESSION_MARKER} ${finding.rule} ${SUPPRESSION_REASON_PLACEHOLDER}`;
+  if (line > 0 && /\*\/\s*$/.test(L.line(line - 1))) {
+    if (text.includes('//') || text.includes('/*')) return undefined;
+    return [insertAt(pos(line, text.length), ` ${comment}`)];
+  }
+  return [insertAt(pos(line, 0), `${L.indentOf(line)}${comment}${L.eol}`)];
+}

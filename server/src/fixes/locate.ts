@@ -1,0 +1,104 @@
+// Finding syntax nodes again from a finding: containers by element path, elements by the range a finding
+// points at. Walks the syntax tree of the exact text the fixes are computed for.
+
+import {
+  comparePositions, rangeContains,
+  type EnumNode, type EnumValueNode, type FieldNode, type MessageNode, type OneofNode, type ProtoFile, type Range,
+  type RpcNode, type ServiceNode,
+} from '../proto/ast';
+
+export type NodeKind = 'message' | 'field' | 'oneof' | 'enum' | 'enumValue' | 'service' | 'rpc';
+export type AnyNode = MessageNode | FieldNode | OneofNode | EnumNode | EnumValueNode | ServiceNode | RpcNode;
+export type Container = MessageNode | EnumNode;
+
+export interface Located {
+  kind: NodeKind;
+  node: AnyNode;
+  /** Element path as findings use it (`runtime.v1.Mount.readonly`). */
+  path: string;
+  /** Enclosing message, enum or service (undefined at the top level). */
+  parent?: MessageNode | EnumNode | ServiceNode;
+}
+
+function join(scope: string, name: string): string {
+  return scope ? `${scope}.${name}` : name;
+}
+
+export function packageOf(ast: ProtoFile): string {
+  return ast.package?.name.replace(/^\./, '') ?? '';
+}
+
+/** Every named element of a file, depth-first in declaration order. */
+export function allElements(ast: ProtoFile): Located[] {
+  const out: Located[] = [];
+  const enumDecl = (e: EnumNode, scope: string, parent?: MessageNode): void => {
+    const path = join(scope, e.name);
+    out.push({ kind: 'enum', node: e, path, ...(parent ? { parent } : {}) });
+    for (const v of e.values) out.push({ kind: 'enumValue', node: v, path: join(path, v.name), parent: e });
+  };
+  const message = (m: MessageNode, scope: string, parent?: MessageNode): void => {
+    const path = join(scope, m.name);
+    out.push({ kind: 'message', node: m, path, ...(parent ? { parent } : {}) });
+    for (const o of m.oneofs) out.push({ kind: 'oneof', node: o, path: join(path, o.name), parent: m });
+    for (const f of m.fields) {
+      out.push({ kind: 'field', node: f, path: join(path, f.name), parent: m });
+      if (f.group) message(f.group, path, m);
+    }
+    for (const n of m.messages) message(n, path, m);
+    for (const e of m.enums) enumDecl(e, path, m);
+  };
+  const pkg = packageOf(ast);
+  for (const m of ast.messages) message(m, pkg);
+  for (const e of ast.enums) enumDecl(e, pkg);
+  for (const s of ast.services) {
+    const path = join(pkg, s.name);
+    out.push({ kind: 'service', node: s, path });
+    for (const r of s.rpcs) out.push({ kind: 'rpc', node: r, path: join(path, r.name), parent: s });
+  }
+  return out;
+}
+
+const elementCache = new WeakMap<ProtoFile, Located[]>();
+
+export function elementsOf(ast: ProtoFile): Located[] {
+  let e = elementCache.get(ast);
+  if (!e) {
+    e = allElements(ast);
+    elementCache.set(ast, e);
+  }
+  return e;
+}
+
+export function sameRange(a: Range, b: Range): boolean {
+  return comparePositions(a.start, b.start) === 0 && comparePositions(a.end, b.end) === 0;
+}
+
+/** The message or enum with this element path. */
+export function findContainer(ast: ProtoFile, path: string, isEnum: boolean): Container | undefined {
+  const kind: NodeKind = isEnum ? 'enum' : 'message';
+  return elementsOf(ast).find((e) => e.kind === kind && e.path === path)?.node as Container | undefined;
+}
+
+/**
+ * The element a finding range points at: the one whose name range is exactly that range, else the
+ * innermost element of the wanted kinds whose whole range contains the range's start.
+ */
+export function findAt(ast: ProtoFile, range: Range, kinds: readonly NodeKind[]): Located | undefined {
+  const els = elementsOf(ast).filter((e) => kinds.includes(e.kind));
+  const exact = els.find((e) => sameRange(e.node.nameRange, range));
+  if (exact) return exact;
+  let best: Located | undefined;
+  for (const e of els) {
+    if (!rangeContains(e.node.range, range.start)) continue;
+    if (!best || comparePositions(e.node.range.start, best.node.range.start) >= 0) best = e;
+  }
+  return best;
+}
+
+/** Direct members of a message or enum body (not the fields inside its oneofs), in source order. */
+export function bodyMembers(c: Container): { range: Range; comments?: { leading?: { range: Range } } }[] {
+  const members: { range: Range; comments?: { leading?: { range: Range } } }[] = c.kind === 'message'
+    ? [...c.fields.filter((f) => !f.oneof), ...c.oneofs, ...c.messages, ...c.enums, ...c.extends, ...c.reserved, ...c.extensions, ...c.options]
+    : [...c.values, ...c.reserved, ...c.options];
+  return members.sort((a, b) => comparePositions(a.range.start, b.range.start));
+}

@@ -1,0 +1,142 @@
+// Finds imported .proto files on disk for the binder, confined to a set of root directories: the importing
+// file's directory, the workspace folders and the configured proto paths. Nothing outside those roots is
+// read: import paths with `..`, `.`, empty segments, backslashes or an absolute path are refused (protoc
+// refuses them too), every candidate is checked to lie inside the root it was resolved against, and its
+// real path (after symlinks) must lie inside one of the roots' real paths. Files above a size cap are not
+// read. Only Node's fs/path/url are used, so the CLI shares this class with the server.
+
+import { realpathSync, readFileSync, statSync } from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { ImportResolver } from '../proto/binder';
+
+export const DEFAULT_MAX_IMPORT_SIZE = 8 * 1024 * 1024;
+
+export interface FsImportResolverOptions {
+  /** Directories to search, in order, after the importing file's own directory. Missing ones are skipped. */
+  roots: string[];
+  /** Files larger than this are not read (default 8 MiB). */
+  maxFileSize?: number;
+  /** Also search the importing file's directory (default true). */
+  importerDirectory?: boolean;
+  /**
+   * The open editor's copy of a file, by absolute path: unsaved edits win over the disk, and the returned
+   * URI (the editor's spelling) is what definitions and diagnostics point at.
+   */
+  overlay?: (fsPath: string) => { uri: string; text: string } | undefined;
+}
+
+export class FsImportResolver implements ImportResolver {
+  private readonly roots: { dir: string; real: string }[];
+  private readonly maxFileSize: number;
+  /** Absolute paths of the files this resolver handed out (for re-validating dependents). */
+  readonly resolved = new Set<string>();
+
+  constructor(private readonly options: FsImportResolverOptions) {
+    this.roots = uniqueRoots(options.roots);
+    this.maxFileSize = options.maxFileSize ?? DEFAULT_MAX_IMPORT_SIZE;
+  }
+
+  /** The search directories for an import from `fromUri`, in order. */
+  searchPath(fromUri: string): { dir: string; real: string }[] {
+    const dirs = [...this.roots];
+    if (this.options.importerDirectory !== false) {
+      const from = fsPathOf(fromUri);
+      if (from) {
+        const dir = path.dirname(from);
+        const real = realOrUndefined(dir);
+        if (real) dirs.unshift({ dir, real });
+      }
+    }
+    const seen = new Set<string>();
+    return dirs.filter((d) => (seen.has(d.real) ? false : (seen.add(d.real), true)));
+  }
+
+  resolve(importPath: string, fromUri: string): { uri: string; text: string } | { tried: string[] } {
+    const tried: string[] = [];
+    if (!isSafeImportPath(importPath)) return { tried };
+    const dirs = this.searchPath(fromUri);
+    const allowed = dirs.map((d) => d.real);
+    for (const { dir } of dirs) {
+      tried.push(dir);
+      const candidate = path.resolve(dir, importPath);
+      if (!isInside(candidate, dir)) continue;
+      const open = this.options.overlay?.(candidate);
+      let real: string | undefined;
+      try {
+        const st = statSync(candidate);
+        if (!st.isFile()) continue;
+        real = realpathSync(candidate);
+        if (!allowed.some((root) => isInside(real!, root))) continue; // a symlink pointing out of the roots
+        if (!open && st.size > this.maxFileSize) {
+          tried[tried.length - 1] = `${dir} (${importPath} is larger than ${Math.round(this.maxFileSize / 1024 / 1024)} MiB)`;
+          continue;
+        }
+      } catch {
+        // Not on disk: an unsaved editor copy inside the root still counts.
+        if (!open) continue;
+      }
+      if (open) {
+        this.resolved.add(candidate);
+        return { uri: open.uri, text: open.text };
+      }
+      try {
+        const text = readFileSync(real ?? candidate, 'utf8');
+        this.resolved.add(candidate);
+        return { uri: pathToFileURL(candidate).href, text };
+      } catch {
+        continue;
+      }
+    }
+    return { tried };
+  }
+
+  /** The URI an import would resolve to, without reading more than needed (for Go to Definition). */
+  resolveUri(importPath: string, fromUri: string): string | undefined {
+    const r = this.resolve(importPath, fromUri);
+    return 'uri' in r ? r.uri : undefined;
+  }
+}
+
+/** protoc's rule for virtual import paths: relative, `/`-separated, no `.`/`..`/empty segments. */
+export function isSafeImportPath(p: string): boolean {
+  if (!p || p.includes('\0') || p.includes('\\') || p.startsWith('/') || /^[A-Za-z]:/.test(p)) return false;
+  return p.split('/').every((seg) => seg !== '' && seg !== '.' && seg !== '..');
+}
+
+/** True when `p` is `root` or below it (both absolute, compared after normalization). */
+export function isInside(p: string, root: string): boolean {
+  const rel = path.relative(path.resolve(root), path.resolve(p));
+  return rel === '' || (rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel));
+}
+
+/** The file-system path of a `file:` URI; undefined for other schemes or malformed URIs. */
+export function fsPathOf(uri: string): string | undefined {
+  if (!uri.startsWith('file:')) return undefined;
+  try {
+    return fileURLToPath(uri);
+  } catch {
+    return undefined;
+  }
+}
+
+function realOrUndefined(p: string): string | undefined {
+  try {
+    return statSync(p).isDirectory() ? realpathSync(p) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function uniqueRoots(dirs: string[]): { dir: string; real: string }[] {
+  const out: { dir: string; real: string }[] = [];
+  const seen = new Set<string>();
+  for (const d of dirs) {
+    if (typeof d !== 'string' || !path.isAbsolute(d)) continue;
+    const real = realOrUndefined(d);
+    if (!real || seen.has(real)) continue;
+    seen.add(real);
+    out.push({ dir: path.resolve(d), real });
+  }
+  return out;
+}

@@ -1,0 +1,226 @@
+// Version arithmetic for the CRI API: cri-api Go module tags (`v0.N.M[-alpha.K|-beta.K|-rc.K]`), Kubernetes
+// release tags (`kubernetes-1.N.M…` in cri-api, `v1.N.M…` in kubernetes/kubernetes), the mapping between them,
+// ordering, and the kubelet ↔ runtime skew window of the CRI API version skew policy (see links.ts).
+// Pure functions only: no I/O, no state.
+
+import * as semver from 'semver';
+
+export type PrereleaseKind = 'alpha' | 'beta' | 'rc';
+
+export interface ParsedVersion {
+  /** The input, unchanged. */
+  tag: string;
+  /** Which form the input had. `go` = cri-api `v0.N.M`; `kubernetes` = `kubernetes-1.N.M`, `v1.N.M` or `1.N.M`. */
+  form: 'go' | 'kubernetes';
+  /** The Kubernetes minor N (the same number in both forms). */
+  minor: number;
+  patch: number;
+  /** `alpha` / `beta` / `rc`, absent for a stable release. */
+  prerelease?: PrereleaseKind;
+  /** K of `-alpha.K`; absent for a stable release. */
+  prereleaseNumber?: number;
+  /** The Kubernetes version this tag stands for, e.g. `1.36.3` or `1.37.0-beta.0`. */
+  kubernetes: string;
+  /** The cri-api Go module tag for it, e.g. `v0.36.3`. */
+  goTag: string;
+  /** semver of the Kubernetes version (comparisons use this, so both forms order together). */
+  semver: semver.SemVer;
+}
+
+const PRE = '(?:-(alpha|beta|rc)\\.(0|[1-9]\\d*))?';
+const GO_TAG = new RegExp(`^v0\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)${PRE}$`);
+const KUBE_TAG = new RegExp(`^(?:kubernetes-|v)?1\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)${PRE}$`);
+
+function build(tag: string, form: ParsedVersion['form'], m: RegExpExecArray): ParsedVersion | undefined {
+  const minor = Number(m[1]);
+  const patch = Number(m[2]);
+  const pre = m[3] as PrereleaseKind | undefined;
+  const suffix = pre ? `-${pre}.${m[4]}` : '';
+  const kubernetes = `1.${minor}.${patch}${suffix}`;
+  const sv = semver.parse(kubernetes);
+  if (!sv) return undefined;
+  const out: ParsedVersion = { tag, form, minor, patch, kubernetes, goTag: `v0.${minor}.${patch}${suffix}`, semver: sv };
+  if (pre) {
+    out.prerelease = pre;
+    out.prereleaseNumber = Number(m[4]);
+  }
+  return out;
+}
+
+/** A cri-api Go module tag `v0.N.M[-alpha.K|-beta.K|-rc.K]`; undefined for anything else. */
+export function parseGoTag(tag: string): ParsedVersion | undefined {
+  const m = GO_TAG.exec(tag.trim());
+  return m ? build(tag, 'go', m) : undefined;
+}
+
+/**
+ * A Kubernetes release: `kubernetes-1.N.M[-pre]` (cri-api tags), `v1.N.M[-pre]` (kubernetes/kubernetes tags)
+ * or a bare `1.N.M[-pre]`; undefined for anything else.
+ */
+export function parseKubernetesTag(tag: string): ParsedVersion | undefined {
+  const m = KUBE_TAG.exec(tag.trim());
+  return m ? build(tag, 'kubernetes', m) : undefined;
+}
+
+/** Either form. */
+export function parseAnyTag(tag: string): ParsedVersion | undefined {
+  return parseGoTag(tag) ?? parseKubernetesTag(tag);
+}
+
+/** `v0.36.3` → `1.36.3`; also accepts Kubernetes forms (normalised). Undefined when not a version tag. */
+export function goTagToKubernetes(tag: string): string | undefined {
+  return parseAnyTag(tag)?.kubernetes;
+}
+
+/** `1.36.3`, `v1.36.3` or `kubernetes-1.36.3` → `v0.36.3`; a Go tag is returned as is. */
+export function kubernetesToGoTag(version: string): string | undefined {
+  return parseAnyTag(version)?.goTag;
+}
+
+/** The kubernetes/kubernetes tag for a cri-api tag: `v0.36.3` → `v1.36.3`. */
+export function kubernetesRepoTag(tag: string): string | undefined {
+  const v = parseAnyTag(tag);
+  return v && `v${v.kubernetes}`;
+}
+
+/** The Kubernetes minor of either form: `v0.31.2` → 31. */
+export function minorOf(tag: string): number | undefined {
+  return parseAnyTag(tag)?.minor;
+}
+
+/**
+ * Orders tags of either form by the Kubernetes version they stand for (`v0.31.0` and `kubernetes-1.31.0` are
+ * equal). Tags that are not versions sort after all versions, by string.
+ */
+export function compareTags(a: string, b: string): number {
+  const va = parseAnyTag(a);
+  const vb = parseAnyTag(b);
+  if (va && vb) return semver.compare(va.semver, vb.semver);
+  if (va) return -1;
+  if (vb) return 1;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** A sorted copy, oldest first. */
+export function sortTags<T extends string>(tags: readonly T[]): T[] {
+  return [...tags].sort(compareTags);
+}
+
+export function isPrerelease(tag: string): boolean {
+  return parseAnyTag(tag)?.prerelease !== undefined;
+}
+
+/** M > 0 in `v0.N.M` (pre-releases of a patch, `v0.N.M-rc.K`, count too): API changes there are discouraged. */
+export function isPatchRelease(tag: string): boolean {
+  const v = parseAnyTag(tag);
+  return !!v && v.patch > 0;
+}
+
+/**
+ * The release a tag was cut after on its own release line, given all tags sorted oldest first:
+ * a patch release (`v0.N.M`, M > 0, or its pre-releases) follows the previous tag of minor N; the
+ * `.0` line (`v0.N.0-alpha.K` … `v0.N.0`) follows the previous `.0`-line tag. Comparing with this instead
+ * of the semver neighbour keeps backports to older minors from showing up as removals in the next minor.
+ * When the line has no earlier tag in the list (history starts mid-line), the semver neighbour is used.
+ */
+export function releaseLinePredecessor(sortedTags: readonly string[], index: number): number | undefined {
+  const v = parseAnyTag(sortedTags[index] ?? '');
+  if (!v) return index > 0 ? index - 1 : undefined;
+  for (let i = index - 1; i >= 0; i--) {
+    const p = parseAnyTag(sortedTags[i]!);
+    if (!p) continue;
+    if (v.patch > 0 ? p.minor === v.minor : p.patch === 0) return i;
+  }
+  return index > 0 ? index - 1 : undefined;
+}
+
+// ---- skew window -----------------------------------------------------------------------------------
+
+/** Inclusive range of Kubernetes minors (N of `1.N` / `v0.N`). */
+export interface MinorRange {
+  min: number;
+  max: number;
+}
+
+/** Minors a kubelet and a runtime may be apart (policy: kubelet 1.K works with runtimes v0.(K-3) … v0.(K+3)). */
+export const SKEW = 3;
+
+/** The runtimes (cri-api minors, same major API) a kubelet 1.K must work with: v0.(K-3) … v0.(K+3). */
+export function runtimeWindowForKubelet(kubeletMinor: number): MinorRange {
+  return { min: Math.max(0, kubeletMinor - SKEW), max: kubeletMinor + SKEW };
+}
+
+/** The kubelets that must work with a runtime built on cri-api v0.N: 1.(N-3) … 1.(N+3). */
+export function kubeletWindowForRuntime(runtimeMinor: number): MinorRange {
+  return { min: Math.max(0, runtimeMinor - SKEW), max: runtimeMinor + SKEW };
+}
+
+/** Does the policy require kubelet 1.K and a runtime at v0.N to work together? */
+export function inSkewWindow(kubeletMinor: number, runtimeMinor: number): boolean {
+  return Math.abs(kubeletMinor - runtimeMinor) <= SKEW;
+}
+
+export interface LackingSkew {
+  /** Minor (and patch, when it came in a patch release) where the element first appeared. */
+  introduced: { minor: number; patch: number };
+  /**
+   * Kubelet minors that know the element and can still be paired with a runtime that lacks it, or undefined
+   * when there is no such pairing (e.g. the element is as old as the major version).
+   */
+  kubelets?: MinorRange;
+  /**
+   * Runtime (cri-api) versions inside those kubelets' windows that lack the element: minors `min` … `max`;
+   * when `maxPatch` is set, only `v0.max.0` … `v0.max.maxPatch` of the last minor (element added in a patch).
+   */
+  runtimes?: MinorRange & { maxPatch?: number };
+}
+
+/**
+ * Who can meet a runtime that lacks an element introduced in Kubernetes 1.N (cri-api v0.N):
+ * runtimes v0.(N-3) … v0.(N-1) lack it, and they are inside the window of kubelets 1.N … 1.(N+2)
+ * (kubelet 1.(N+3) only pairs with v0.N and newer). When the element came in a patch release `v0.N.M`
+ * (M > 0), runtimes `v0.N.0` … `v0.N.(M-1)` lack it too, so kubelet 1.(N+3) is also affected.
+ *
+ * `introduced` is the minor N, or a tag (either form) to take minor and patch from. `firstMinorOfMajor`
+ * clamps to runtimes of the same major API version (e.g. 20 for `runtime.v1`, whose first tag is
+ * v0.20.0-beta.2): older runtimes speak another major version and are not counted.
+ */
+export function whoLacks(introduced: number | string, firstMinorOfMajor = 0): LackingSkew {
+  let minor: number;
+  let patch = 0;
+  if (typeof introduced === 'number') minor = introduced;
+  else {
+    const v = parseAnyTag(introduced);
+    if (!v) throw new Error(`not a cri-api or Kubernetes version: "${introduced}"`);
+    minor = v.minor;
+    patch = v.patch;
+  }
+  const result: LackingSkew = { introduced: { minor, patch } };
+  // Newest runtime without it: the previous patch of the same minor, or the previous minor.
+  const lastLackingMinor = patch > 0 ? minor : minor - 1;
+  const minRuntime = Math.max(minor - SKEW, firstMinorOfMajor, 0);
+  if (lastLackingMinor < minRuntime) return result;
+  result.runtimes = { min: minRuntime, max: lastLackingMinor };
+  if (patch > 0) result.runtimes.maxPatch = patch - 1;
+  // Kubelets that know it (≥ N) and whose window reaches down to a lacking runtime (K - 3 ≤ last lacking minor).
+  result.kubelets = { min: minor, max: lastLackingMinor + SKEW };
+  return result;
+}
+
+export interface RemovalSkew {
+  /** Kubelet minors that still know the element and can be paired with a runtime that no longer has it. */
+  kubelets: MinorRange;
+  /** Runtime minors without it inside those kubelets' windows. */
+  runtimes: MinorRange;
+}
+
+/**
+ * The mirror image of `whoLacks` for an element removed in Kubernetes 1.R (last present in 1.(R-1)):
+ * runtimes v0.R … v0.(R+2) no longer have it, and kubelets 1.(R-3) … 1.(R-1) that still use it can meet them.
+ */
+export function removalSkew(removedMinor: number): RemovalSkew {
+  return {
+    kubelets: { min: Math.max(0, removedMinor - SKEW), max: removedMinor - 1 },
+    runtimes: { min: removedMinor, max: removedMinor + SKEW - 1 },
+  };
+}

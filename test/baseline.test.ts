@@ -1,0 +1,931 @@
+// Baseline resolution: safe git, git tags, Go module cache and vendor, the module proxy, and the order in
+// which resolveBaseline tries them. Everything runs against real git repositories, real files and a real
+// HTTP server built in temporary directories from the cri-api corpus (shared/cri-api).
+
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createServer, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { deflateRawSync } from 'node:zlib';
+import { Corpus, CORPUS_HELP, findCorpusDir, V1_PATH } from '../server/src/baseline/corpus';
+import { CatFileBatch, GitError, gitArgv, nodeLauncher, runGit, type ProcessLauncher } from '../server/src/baseline/safeExec';
+import { compareTags, detectRepo, findGitBaseline, KUBERNETES_V1_PATH, readGitRevision, releaseOfGoTag } from '../server/src/baseline/gitSource';
+import { findGoSumHashes, findInModuleCache, findInVendor, moduleCacheRoot, parseGoSum } from '../server/src/baseline/goModSource';
+import { checkModuleZipNames, crc32, fetchFromProxy, hash1, proxyFromEnv, readModuleZip, readZipDirectory, type ProxyOptions } from '../server/src/baseline/proxySource';
+import { resolveBaseline, type BundledIndex, type ResolveOptions } from '../server/src/baseline/resolve';
+import { bind } from '../server/src/proto/binder';
+import { parse } from '../server/src/proto/parser';
+import type { ApiModel } from '../server/src/proto/model';
+
+function findRepoRoot(start: string): string {
+  for (let d = start; ; d = dirname(d)) {
+    const p = join(d, 'package.json');
+    if (existsSync(p) && JSON.parse(readFileSync(p, 'utf8')).name === 'cri-compat') return d;
+    if (dirname(d) === d) throw new Error(`no cri-compat package.json above ${start}`);
+  }
+}
+
+const corpusDir = findCorpusDir(findRepoRoot(__dirname));
+const skip = corpusDir ? false : CORPUS_HELP;
+const corpus = corpusDir ? new Corpus(corpusDir) : undefined;
+
+const TMP = mkdtempSync(join(tmpdir(), 'cri-compat-baseline-test-'));
+after(() => rmSync(TMP, { recursive: true, force: true }));
+
+function text(tag: string): string {
+  const t = corpus!.textOf(tag);
+  if (t === undefined) throw new Error(`corpus has no ${tag}`);
+  return t;
+}
+
+/** Messages, fields and docs: enough to tell corpus revisions apart. */
+function shape(model: ApiModel): string {
+  return model.messages.map((m) => `${m.fqn}|${m.doc ?? ''}|${m.fields.map((f) => `${f.name}=${f.number}:${f.doc ?? ''}`).join(',')}`).join('\n');
+}
+
+const shapes = new Map<string, string>();
+function shapeOf(tag: string): string {
+  let s = shapes.get(tag);
+  if (s === undefined) shapes.set(tag, (s = shape(bind(parse(text(tag)), tag).model)));
+  return s;
+}
+
+function assertModelIs(model: ApiModel | undefined, tag: string): void {
+  assert.ok(model, `expected the model of ${tag}`);
+  assert.ok(shape(model) === shapeOf(tag), `model is not that of ${tag}`);
+}
+
+// ---- Test git, isolated from the machine's git configuration. ----
+
+const GIT_ENV = {
+  PATH: process.env.PATH ?? '/usr/bin:/bin',
+  HOME: join(TMP, 'home'),
+  GIT_CONFIG_NOSYSTEM: '1',
+  GIT_CONFIG_GLOBAL: '/dev/null',
+  GIT_AUTHOR_NAME: 'Test',
+  GIT_AUTHOR_EMAIL: 'test@example.invalid',
+  GIT_COMMITTER_NAME: 'Test',
+  GIT_COMMITTER_EMAIL: 'test@example.invalid',
+  LC_ALL: 'C',
+};
+
+function git(cwd: string, ...args: string[]): string {
+  return execFileSync('git', ['-c', 'init.defaultBranch=main', '-c', 'commit.gpgsign=false', '-c', 'tag.gpgsign=false', ...args], {
+    cwd,
+    env: GIT_ENV,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
+function write(path: string, content: string | Buffer): void {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, content);
+}
+
+/** Commits the corpus file of `corpusTag` at `path` and tags the commit with `tags`. */
+function commitRelease(repo: string, path: string, corpusTag: string, ...tags: string[]): void {
+  write(join(repo, path), text(corpusTag));
+  git(repo, 'add', '-A');
+  git(repo, 'commit', '-q', '--allow-empty', '-m', `${corpusTag} ${tags.join(' ')}`);
+  for (const t of tags) git(repo, 'tag', t);
+}
+
+function commitWip(repo: string, path: string, baseTag: string): void {
+  write(join(repo, path), `${text(baseTag)}\n// work in progress\n`);
+  git(repo, 'add', '-A');
+  git(repo, 'commit', '-q', '-m', 'wip');
+}
+
+function initRepo(name: string): string {
+  const dir = join(TMP, name);
+  mkdirSync(dir, { recursive: true });
+  git(dir, 'init', '-q');
+  return dir;
+}
+
+/** Process launcher and fetch that count calls and refuse to work. */
+function forbidden() {
+  const calls = { spawn: 0, fetch: 0 };
+  const launcher: ProcessLauncher = {
+    execFile: ((..._args: unknown[]) => {
+      calls.spawn++;
+      throw new Error('execFile must not be called');
+    }) as unknown as ProcessLauncher['execFile'],
+    spawn: ((..._args: unknown[]) => {
+      calls.spawn++;
+      throw new Error('spawn must not be called');
+    }) as unknown as ProcessLauncher['spawn'],
+  };
+  const fetchFn = (async () => {
+    calls.fetch++;
+    throw new Error('fetch must not be called');
+  }) as unknown as typeof fetch;
+  return { calls, launcher, fetch: fetchFn };
+}
+
+/** A launcher that works and counts. */
+function counting() {
+  const calls = { spawn: 0 };
+  const launcher: ProcessLauncher = {
+    execFile: ((...args: Parameters<typeof nodeLauncher.execFile>) => {
+      calls.spawn++;
+      return (nodeLauncher.execFile as (...a: unknown[]) => unknown)(...args);
+    }) as unknown as ProcessLauncher['execFile'],
+    spawn: ((...args: Parameters<typeof nodeLauncher.spawn>) => {
+      calls.spawn++;
+      return (nodeLauncher.spawn as (...a: unknown[]) => unknown)(...args);
+    }) as unknown as ProcessLauncher['spawn'],
+  };
+  return { calls, launcher };
+}
+
+function fakeBundled(upTo: string): BundledIndex {
+  const rows = corpus!.goTags().filter((r) => compareTags(r.tag, upTo) <= 0);
+  const models = new Map<string, ApiModel>();
+  return {
+    releases: rows.map((r) => ({ ...releaseOfGoTag(r.tag)!, date: r.date })),
+    modelAt(tag: string) {
+      const row = rows.find((r) => r.tag === tag);
+      if (!row) return undefined;
+      let m = models.get(tag);
+      if (!m) models.set(tag, (m = bind(parse(corpus!.text(row.blob)), `bundled:${tag}`).model));
+      return m;
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Fixtures built once.
+
+let criApi: string; // kubernetes/cri-api layout
+let k8s: string; // kubernetes/kubernetes layout
+let emptyModCache: string;
+
+function buildCriApi(): void {
+  criApi = initRepo('cri-api');
+  commitRelease(criApi, V1_PATH, 'v0.33.0', 'v0.33.0', 'kubernetes-1.33.0');
+  commitRelease(criApi, V1_PATH, 'v0.34.0-rc.0', 'v0.34.0-rc.0');
+  commitRelease(criApi, V1_PATH, 'v0.34.0', 'v0.34.0');
+  commitRelease(criApi, V1_PATH, 'v0.34.9', 'v0.34.9');
+  commitWip(criApi, V1_PATH, 'v0.34.9');
+  // A newer release on a branch that is not in main's history.
+  git(criApi, 'checkout', '-q', '-b', 'side', 'v0.34.0');
+  commitRelease(criApi, V1_PATH, 'v0.35.0', 'v0.35.0');
+  // The 1.36 development line on top of main.
+  git(criApi, 'checkout', '-q', '-b', 'dev', 'main');
+  commitRelease(criApi, V1_PATH, 'v0.36.0-alpha.1', 'v0.36.0-alpha.1');
+  commitWip(criApi, V1_PATH, 'v0.36.0-alpha.1');
+  git(criApi, 'checkout', '-q', 'main');
+}
+
+function buildKubernetes(): void {
+  k8s = initRepo('kubernetes');
+  write(join(k8s, 'go.mod'), 'module k8s.io/kubernetes\n');
+  commitRelease(k8s, KUBERNETES_V1_PATH, 'v0.34.9', 'v1.35.0-alpha.0');
+  git(k8s, 'checkout', '-q', '-b', 'release-1.35');
+  commitRelease(k8s, KUBERNETES_V1_PATH, 'v0.35.0-rc.0', 'v1.35.0-rc.0');
+  commitRelease(k8s, KUBERNETES_V1_PATH, 'v0.35.0', 'v1.35.0');
+  commitRelease(k8s, KUBERNETES_V1_PATH, 'v0.35.1', 'v1.35.1');
+  commitRelease(k8s, KUBERNETES_V1_PATH, 'v0.35.6', 'v1.35.6');
+  commitWip(k8s, KUBERNETES_V1_PATH, 'v0.35.6');
+  git(k8s, 'checkout', '-q', 'main');
+  commitRelease(k8s, KUBERNETES_V1_PATH, 'v0.36.0-alpha.1', 'v1.36.0-alpha.0');
+  commitWip(k8s, KUBERNETES_V1_PATH, 'v0.36.0-alpha.1');
+}
+
+/** A worktree of `repo` at `rev` (a detached HEAD unless `rev` is a branch); returns its api.proto path. */
+function worktree(repo: string, name: string, path: string, rev: string, detach = false): string {
+  const dir = join(TMP, name);
+  git(repo, 'worktree', 'add', '-q', ...(detach ? ['--detach'] : []), dir, rev);
+  return join(dir, path);
+}
+
+describe('baseline', { skip }, () => {
+  before(() => {
+    mkdirSync(GIT_ENV.HOME, { recursive: true });
+    buildCriApi();
+    buildKubernetes();
+    emptyModCache = join(TMP, 'empty-modcache');
+    mkdirSync(emptyModCache);
+  });
+
+  // -------------------------------------------------------------------------------------------------------
+  describe('safeExec', () => {
+    test('git argv: hardening config before the subcommand, textconv/ext-diff off where they apply', () => {
+      const argv = gitArgv('/r', ['show', 'HEAD:x']);
+      assert.deepEqual(argv.slice(0, 3), ['--no-pager', '-C', '/r']);
+      for (const c of ['core.fsmonitor=false', 'core.hooksPath=/dev/null', 'core.pager=cat', 'diff.external=', 'protocol.allow=never']) {
+        const i = argv.indexOf(c);
+        assert.ok(i > 0 && argv[i - 1] === '-c', c);
+      }
+      const sub = argv.indexOf('show');
+      assert.ok(argv.lastIndexOf('-c') < sub);
+      assert.deepEqual(argv.slice(sub, sub + 3), ['show', '--no-textconv', '--no-ext-diff']);
+      assert.deepEqual(argv.slice(-1), ['HEAD:x']);
+    });
+
+    test('runGit answers, reports exit codes, caps output and reports a missing git', async () => {
+      const ok = await runGit(criApi, ['rev-parse', '--is-inside-work-tree']);
+      assert.equal(ok.code, 0);
+      assert.equal(ok.stdout.toString().trim(), 'true');
+      const detached = await runGit(criApi, ['symbolic-ref', '--quiet', 'NOPE']);
+      assert.notEqual(detached.code, 0);
+      await assert.rejects(runGit(criApi, ['cat-file', 'blob', `v0.34.0:${V1_PATH}`], { maxOutputBytes: 1000 }), (e: GitError) => e.kind === 'overflow');
+      await assert.rejects(runGit(criApi, ['status'], { gitPath: join(TMP, 'no', 'git') }), (e: GitError) => e.kind === 'not-installed' && /not installed/.test(e.message));
+    });
+
+    test('runGit kills a git that does not finish in time', async () => {
+      const slow = join(TMP, 'slow-git');
+      write(slow, '#!/bin/sh\nexec sleep 5\n');
+      chmodSync(slow, 0o755);
+      const t0 = Date.now();
+      await assert.rejects(runGit(criApi, ['status'], { gitPath: slow, timeoutMs: 200 }), (e: GitError) => e.kind === 'timeout');
+      const batch = new CatFileBatch(criApi, { gitPath: slow, timeoutMs: 200 });
+      await assert.rejects(batch.read('HEAD'), (e: GitError) => e.kind === 'timeout');
+      batch.close();
+      assert.ok(Date.now() - t0 < 2000);
+    });
+
+    test('CatFileBatch reads many objects with one process, in order, with misses and caps', async () => {
+      const { calls, launcher } = counting();
+      const batch = new CatFileBatch(criApi, { launcher, maxOutputBytes: 200_000 });
+      try {
+        const tags = ['v0.33.0', 'v0.34.0', 'v0.34.9', 'v0.35.0'];
+        const objs = await Promise.all(tags.map((t) => batch.read(`refs/tags/${t}:${V1_PATH}`)));
+        objs.forEach((o, i) => assert.equal(o?.content.toString('utf8'), text(tags[i]!)));
+        assert.equal(objs[0]?.type, 'blob');
+        assert.equal(await batch.read('refs/tags/v0.33.0:no/such/file'), undefined);
+        await assert.rejects(batch.read('HEAD\n--help'), /invalid object name/);
+        const small = new CatFileBatch(criApi, { maxOutputBytes: 1000 });
+        await assert.rejects(small.read(`v0.34.0:${V1_PATH}`), (e: GitError) => e.kind === 'overflow');
+        assert.equal((await small.read('v0.34.0^{commit}'))?.type, 'commit', 'the stream stays in sync after a skipped object');
+        small.close();
+        assert.equal(calls.spawn, 1);
+      } finally {
+        batch.close();
+      }
+    });
+
+    test('a repository whose config and attributes name programs never gets them run', async () => {
+      const repo = initRepo('evil');
+      const markers = join(TMP, 'evil-markers');
+      const bin = join(TMP, 'evil-bin');
+      mkdirSync(markers);
+      const tool = (name: string, passthrough = false) => {
+        const p = join(bin, name);
+        write(p, `#!/bin/sh\ntouch '${markers}/${name}'\n${passthrough ? 'cat "$1"\n' : ''}exit 0\n`);
+        chmodSync(p, 0o755);
+        return p;
+      };
+      commitRelease(repo, V1_PATH, 'v0.35.0', 'v0.35.0');
+      write(join(repo, '.gitattributes'), '*.proto diff=evil\n');
+      write(join(repo, '.git', 'info', 'attributes'), '* diff=evil\n');
+      commitRelease(repo, V1_PATH, 'v0.36.0', 'v0.36.0');
+      const hooks = join(TMP, 'evil-hooks');
+      for (const h of ['reference-transaction', 'post-checkout', 'pre-auto-gc', 'post-index-change']) {
+        const p = tool(`hook-${h}`);
+        write(join(hooks, h), readFileSync(p));
+        chmodSync(join(hooks, h), 0o755);
+        write(join(repo, '.git', 'hooks', h), readFileSync(p));
+        chmodSync(join(repo, '.git', 'hooks', h), 0o755);
+      }
+      const cfg = [
+        ['core.fsmonitor', tool('fsmonitor')],
+        ['core.pager', tool('pager')],
+        ['core.hooksPath', hooks],
+        ['core.sshCommand', tool('ssh')],
+        ['diff.external', tool('external-diff')],
+        ['diff.evil.textconv', tool('textconv', true)],
+        ['log.showSignature', 'true'],
+        ['gpg.program', tool('gpg')],
+        ['pager.log', tool('pager-log')],
+      ];
+      for (const [k, v] of cfg) git(repo, 'config', k!, v!);
+      write(join(repo, V1_PATH), `${text('v0.36.0')}\n// dirty\n`); // a changed work tree invites fsmonitor and diff
+      const file = join(repo, V1_PATH);
+
+      // Everything this module does, plus commands that would run each program under plain git.
+      const found = await findGitBaseline(file);
+      assert.ok(found.ok && found.baseline.goTag === 'v0.36.0');
+      const rev = await readGitRevision(file, 'HEAD~1');
+      assert.ok(rev.ok && rev.text === text('v0.35.0'));
+      const resolved = await resolveBaseline({ filePath: file, trusted: true, env: { GOMODCACHE: emptyModCache } });
+      assert.equal(resolved.baseline?.source, 'git');
+      for (const args of [['status'], ['diff'], ['log', '-p', '-1'], ['show', 'HEAD'], ['show', `HEAD:${V1_PATH}`], ['tag', 'made-by-test'], ['checkout', '-q', '-b', 'other']]) {
+        await runGit(repo, args);
+      }
+      assert.deepEqual(readdirSync(markers), [], 'no program named by the repository ran');
+
+      // Controls: plain git in the same repository does run them, so the traps are live.
+      const plain = (...args: string[]) => {
+        try {
+          execFileSync('git', args, { cwd: repo, env: GIT_ENV, stdio: 'ignore' });
+        } catch {
+          /* some of these fail after running the program; that is fine */
+        }
+      };
+      plain('status');
+      plain('diff');
+      plain('-c', 'diff.external=', 'log', '-p', '-1');
+      plain('tag', 'control');
+      const ran = readdirSync(markers).sort();
+      for (const m of ['fsmonitor', 'external-diff', 'textconv', 'hook-reference-transaction']) assert.ok(ran.includes(m), `control: ${m} runs under plain git (${ran.join(', ')})`);
+    });
+  });
+
+  // -------------------------------------------------------------------------------------------------------
+  describe('gitSource', () => {
+    test('cri-api clone: newest released tag that is an ancestor of HEAD', async () => {
+      const file = join(criApi, V1_PATH);
+      assert.deepEqual(detectRepo(file), { root: criApi, layout: 'cri-api', path: V1_PATH });
+      const r = await findGitBaseline(file);
+      assert.ok(r.ok, !r.ok ? r.reason : '');
+      assert.equal(r.baseline.gitTag, 'v0.34.9'); // not v0.35.0 (another branch), not the rc
+      assert.equal(r.baseline.text, text('v0.34.9'));
+      assert.equal(r.branch, 'main');
+      assert.match(r.origin, /v0\.34\.9 \(ancestor of HEAD\).*kubernetes\/cri-api clone on main/);
+      assert.equal(r.previousPatch, undefined);
+    });
+
+    test('development line: past v0.N.0-alpha, the newest release below N from any branch; pre-releases when allowed', async () => {
+      const file = worktree(criApi, 'wt-dev', V1_PATH, 'dev');
+      const r = await findGitBaseline(file);
+      assert.ok(r.ok, !r.ok ? r.reason : '');
+      assert.equal(r.baseline.goTag, 'v0.35.0');
+      assert.match(r.origin, /before the 1\.36 development line/);
+      const pre = await findGitBaseline(file, { includePrereleases: true });
+      assert.ok(pre.ok);
+      assert.equal(pre.baseline.goTag, 'v0.36.0-alpha.1');
+      assert.equal(pre.baseline.text, text('v0.36.0-alpha.1'));
+    });
+
+    test('detached HEAD at an older tag', async () => {
+      const file = worktree(criApi, 'wt-detached', V1_PATH, 'v0.34.0', true);
+      const r = await findGitBaseline(file);
+      assert.ok(r.ok, !r.ok ? r.reason : '');
+      assert.equal(r.baseline.gitTag, 'v0.34.0');
+      assert.equal(r.branch, undefined);
+      assert.match(r.origin, /detached HEAD/);
+    });
+
+    test('kubernetes clone on release-1.N: v1.N.M ↔ v0.N.M, with v0.N.0 and the previous patch', async () => {
+      const file = worktree(k8s, 'wt-release', KUBERNETES_V1_PATH, 'release-1.35');
+      assert.equal(detectRepo(file)?.layout, 'kubernetes');
+      const r = await findGitBaseline(file);
+      assert.ok(r.ok, !r.ok ? r.reason : '');
+      assert.equal(r.baseline.gitTag, 'v1.35.6');
+      assert.equal(r.baseline.goTag, 'v0.35.6');
+      assert.equal(r.baseline.text, text('v0.35.6'));
+      assert.equal(r.branch, 'release-1.35');
+      assert.equal(r.lineStart?.goTag, 'v0.35.0');
+      assert.equal(r.lineStart?.text, text('v0.35.0'));
+      assert.equal(r.previousPatch?.goTag, 'v0.35.1');
+      assert.equal(r.previousPatch?.gitTag, 'v1.35.1');
+      assert.match(r.origin, /kubernetes\/kubernetes clone on release-1\.35/);
+    });
+
+    test('kubernetes master: the last release lives on a release branch', async () => {
+      const r = await findGitBaseline(join(k8s, KUBERNETES_V1_PATH));
+      assert.ok(r.ok, !r.ok ? r.reason : '');
+      assert.equal(r.baseline.goTag, 'v0.35.6');
+      assert.equal(r.lineStart, undefined);
+      assert.equal(r.previousPatch, undefined);
+    });
+
+    test('shallow clone without tags falls through with a reason', async () => {
+      const dir = join(TMP, 'shallow');
+      git(TMP, 'clone', '-q', '--depth', '1', '--no-tags', `file://${criApi}`, dir);
+      const r = await findGitBaseline(join(dir, V1_PATH));
+      assert.ok(!r.ok);
+      assert.match(r.reason, /shallow clone without release tags.*git fetch --tags --unshallow/);
+    });
+
+    test('no clone, wrong place, no git: a reason, and no process for a path that cannot match', async () => {
+      const { calls, launcher } = forbidden();
+      const loose = join(TMP, 'loose', 'api.proto');
+      write(loose, text('v0.34.0'));
+      const a = await findGitBaseline(loose, { launcher });
+      assert.ok(!a.ok && /not pkg\/apis\/runtime\/v1\/api\.proto/.test(a.reason));
+      const b = await findGitBaseline(join(TMP, 'nowhere', V1_PATH), { launcher });
+      assert.ok(!b.ok);
+      assert.equal(calls.spawn, 0);
+      const c = await findGitBaseline(join(criApi, V1_PATH), { gitPath: join(TMP, 'no', 'git') });
+      assert.ok(!c.ok && /git is not installed/.test(c.reason));
+      const bare = initRepo('no-commits');
+      write(join(bare, V1_PATH), text('v0.34.0'));
+      const d = await findGitBaseline(join(bare, V1_PATH));
+      assert.ok(!d.ok && /no commit/.test(d.reason));
+      const untagged = initRepo('untagged');
+      commitWip(untagged, V1_PATH, 'v0.34.0');
+      const e = await findGitBaseline(join(untagged, V1_PATH));
+      assert.ok(!e.ok && /no v0\.N\.M release tags.*git fetch --tags/.test(e.reason), !e.ok ? e.reason : '');
+    });
+
+    test('readGitRevision: refs, tags mapped to the layout, bad names', async () => {
+      const a = await readGitRevision(join(criApi, V1_PATH), 'main~1');
+      assert.ok(a.ok && a.text === text('v0.34.9') && a.goTag === undefined);
+      const b = await readGitRevision(join(k8s, KUBERNETES_V1_PATH), 'v0.35.1');
+      assert.ok(b.ok && b.gitTag === 'v1.35.1' && b.goTag === 'v0.35.1' && b.text === text('v0.35.1'));
+      for (const bad of ['--output=/tmp/x', 'no-such-ref', 'a\nb']) {
+        const r = await readGitRevision(join(criApi, V1_PATH), bad);
+        assert.ok(!r.ok, bad);
+      }
+    });
+  });
+
+  // -------------------------------------------------------------------------------------------------------
+  describe('goModSource', () => {
+    let modCache: string;
+    let outside: string;
+    before(() => {
+      modCache = join(TMP, 'gomodcache');
+      outside = join(TMP, 'outside-modcache');
+      const put = (root: string, ver: string, content: string | Buffer) => write(join(root, 'k8s.io', `cri-api@${ver}`, V1_PATH), content);
+      put(modCache, 'v0.33.0', text('v0.33.0'));
+      put(modCache, 'v0.36.0', text('v0.36.0'));
+      put(modCache, 'v0.37.0-alpha.1', text('v0.37.0-alpha.1'));
+      put(modCache, 'v0.37.0', Buffer.alloc(5 * 1024 * 1024, 0x20)); // over the size cap
+      put(outside, 'v0.38.0', text('v0.36.3'));
+      symlinkSync(join(outside, 'k8s.io', 'cri-api@v0.38.0'), join(modCache, 'k8s.io', 'cri-api@v0.38.0')); // a directory leaving the root
+      write(join(outside, 'secret.proto'), text('v0.36.3'));
+      mkdirSync(join(modCache, 'k8s.io', 'cri-api@v0.39.0', 'pkg', 'apis', 'runtime', 'v1'), { recursive: true });
+      symlinkSync(join(outside, 'secret.proto'), join(modCache, 'k8s.io', 'cri-api@v0.39.0', V1_PATH)); // a file leaving the root
+      mkdirSync(join(modCache, 'k8s.io', 'cri-api@garbage'));
+    });
+
+    test('module cache root: GOMODCACHE, then GOPATH, then ~/go', () => {
+      assert.equal(moduleCacheRoot({ GOMODCACHE: '/m', GOPATH: '/g' }, '/h'), '/m');
+      assert.equal(moduleCacheRoot({ GOPATH: `/g1:/g2` }, '/h'), '/g1/pkg/mod');
+      assert.equal(moduleCacheRoot({}, '/h'), '/h/go/pkg/mod');
+    });
+
+    test('newest released version; symlinks out of the root and oversized files are skipped', async () => {
+      const r = await findInModuleCache({ env: { GOMODCACHE: modCache } });
+      assert.ok(r.ok, !r.ok ? r.reason : '');
+      assert.equal(r.version, 'v0.36.0');
+      assert.equal(r.text, text('v0.36.0'));
+      const pre = await findInModuleCache({ env: { GOMODCACHE: modCache }, includePrereleases: true });
+      assert.ok(pre.ok && pre.version === 'v0.37.0-alpha.1');
+      const exact = await findInModuleCache({ env: { GOMODCACHE: modCache }, version: 'v0.33.0' });
+      assert.ok(exact.ok && exact.text === text('v0.33.0'));
+      const escaped = await findInModuleCache({ env: { GOMODCACHE: modCache }, version: 'v0.39.0' });
+      assert.ok(!escaped.ok && /symlink leading outside/.test(escaped.reason), !escaped.ok ? escaped.reason : '');
+      const big = await findInModuleCache({ env: { GOMODCACHE: modCache }, version: 'v0.37.0' });
+      assert.ok(!big.ok && /over the 4194304-byte cap/.test(big.reason));
+      const viaGopath = await findInModuleCache({ env: { GOPATH: join(TMP, 'gopath') }, homeDir: '/nonexistent' });
+      assert.ok(!viaGopath.ok && viaGopath.reason.includes(join(TMP, 'gopath', 'pkg', 'mod')));
+    });
+
+    test('vendor/: version from modules.txt, found walking up; replaced and escaping copies refused', async () => {
+      const proj = join(TMP, 'proj');
+      write(join(proj, 'go.mod'), 'module example.com/proj\n');
+      write(join(proj, 'vendor', 'modules.txt'), '# k8s.io/api v0.36.2\n## explicit\n# k8s.io/cri-api v0.36.2\n## explicit; go 1.24.0\nk8s.io/cri-api/pkg/apis/runtime/v1\n');
+      write(join(proj, 'vendor', 'k8s.io', 'cri-api', V1_PATH), text('v0.36.2'));
+      write(join(proj, 'go.sum'), 'k8s.io/cri-api v0.36.2 h1:abc=\nk8s.io/cri-api v0.36.2/go.mod h1:def=\nk8s.io/api v0.36.2 h1:zzz=\n');
+      const deep = join(proj, 'internal', 'runtime', 'proto');
+      mkdirSync(deep, { recursive: true });
+      const r = await findInVendor(deep);
+      assert.ok(r.ok, !r.ok ? r.reason : '');
+      assert.equal(r.version, 'v0.36.2');
+      assert.equal(r.text, text('v0.36.2'));
+      assert.deepEqual([...(await findGoSumHashes(deep)).hashes], [['v0.36.2', 'h1:abc=']]);
+      assert.deepEqual([...parseGoSum('garbage\n\nk8s.io/cri-api\n')], []);
+
+      const replaced = join(TMP, 'proj-replaced');
+      write(join(replaced, 'vendor', 'modules.txt'), '# k8s.io/cri-api v0.0.0 => ./staging/src/k8s.io/cri-api\n');
+      write(join(replaced, 'vendor', 'k8s.io', 'cri-api', V1_PATH), text('v0.36.2'));
+      const a = await findInVendor(replaced);
+      assert.ok(!a.ok && /replaces k8s\.io\/cri-api with \.\/staging/.test(a.reason));
+
+      const escaping = join(TMP, 'proj-symlink');
+      write(join(escaping, 'vendor', 'modules.txt'), '# k8s.io/cri-api v0.36.2\n');
+      mkdirSync(join(escaping, 'vendor', 'k8s.io'), { recursive: true });
+      symlinkSync(join(outside, 'k8s.io', 'cri-api@v0.38.0'), join(escaping, 'vendor', 'k8s.io', 'cri-api'));
+      const b = await findInVendor(escaping);
+      assert.ok(!b.ok && /symlink leading outside/.test(b.reason));
+
+      const none = await findInVendor(join(TMP, 'loose'));
+      assert.ok(!none.ok && /no vendor\/modules\.txt/.test(none.reason));
+    });
+  });
+
+  // -------------------------------------------------------------------------------------------------------
+  describe('proxySource', () => {
+    const VERSION = 'v0.36.3';
+    const PREFIX = `k8s.io/cri-api@${VERSION}/`;
+    let server: Server;
+    let base: string;
+    let goodZip: Buffer;
+    let goodH1: string;
+    const hits = new Map<string, number>();
+
+    function zip(files: { name: string; data: Buffer; store?: boolean }[]): Buffer {
+      const locals: Buffer[] = [];
+      const centrals: Buffer[] = [];
+      let offset = 0;
+      for (const f of files) {
+        const name = Buffer.from(f.name, 'utf8');
+        const body = f.store ? f.data : deflateRawSync(f.data);
+        const crc = crc32(f.data);
+        const lh = Buffer.alloc(30);
+        lh.writeUInt32LE(0x04034b50, 0);
+        lh.writeUInt16LE(20, 4);
+        lh.writeUInt16LE(0x0800, 6);
+        lh.writeUInt16LE(f.store ? 0 : 8, 8);
+        lh.writeUInt16LE(0x21, 12);
+        lh.writeUInt32LE(crc, 14);
+        lh.writeUInt32LE(body.length, 18);
+        lh.writeUInt32LE(f.data.length, 22);
+        lh.writeUInt16LE(name.length, 26);
+        const ch = Buffer.alloc(46);
+        ch.writeUInt32LE(0x02014b50, 0);
+        ch.writeUInt16LE(20, 4);
+        ch.writeUInt16LE(20, 6);
+        ch.writeUInt16LE(0x0800, 8);
+        ch.writeUInt16LE(f.store ? 0 : 8, 10);
+        ch.writeUInt16LE(0x21, 14);
+        ch.writeUInt32LE(crc, 16);
+        ch.writeUInt32LE(body.length, 20);
+        ch.writeUInt32LE(f.data.length, 24);
+        ch.writeUInt16LE(name.length, 28);
+        ch.writeUInt32LE(offset, 42);
+        locals.push(lh, name, body);
+        centrals.push(ch, name);
+        offset += lh.length + name.length + body.length;
+      }
+      const cd = Buffer.concat(centrals);
+      const end = Buffer.alloc(22);
+      end.writeUInt32LE(0x06054b50, 0);
+      end.writeUInt16LE(files.length, 8);
+      end.writeUInt16LE(files.length, 10);
+      end.writeUInt32LE(cd.length, 12);
+      end.writeUInt32LE(offset, 16);
+      return Buffer.concat([...locals, cd, end]);
+    }
+
+    function moduleFiles(extra: { name: string; data: Buffer }[] = []) {
+      return [
+        { name: `${PREFIX}LICENSE`, data: readFileSync(join(corpusDir!, 'LICENSE')), store: true },
+        { name: `${PREFIX}go.mod`, data: Buffer.from('module k8s.io/cri-api\n\ngo 1.24.0\n') },
+        { name: `${PREFIX}${V1_PATH}`, data: Buffer.from(text(VERSION)) },
+        ...extra,
+      ];
+    }
+
+    /** Go's dirhash.Hash1, written out independently of the implementation under test. */
+    function expectedH1(files: { name: string; data: Buffer }[]): string {
+      const summary = [...files]
+        .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+        .map((f) => `${createHash('sha256').update(f.data).digest('hex')}  ${f.name}\n`)
+        .join('');
+      return `h1:${createHash('sha256').update(summary).digest('base64')}`;
+    }
+
+    const LIST = 'v0.35.0\nv0.36.3\nv0.37.0-beta.0\n';
+
+    function serve(mode: string, file: string, res: ServerResponse): void {
+      const send = (status: number, body: Buffer | string, headers: Record<string, string> = {}) => {
+        res.writeHead(status, { 'content-length': String(Buffer.byteLength(body)), ...headers });
+        res.end(body);
+      };
+      const isList = file === 'list';
+      const isZip = file === `${VERSION}.zip`;
+      switch (mode) {
+        case 'good':
+        case 'badhash':
+          return isList ? send(200, LIST) : isZip ? send(200, goodZip) : send(404, 'not found');
+        case 'slow':
+          res.writeHead(200, { 'content-type': 'text/plain' });
+          res.write('v0.3');
+          return void setTimeout(() => res.end('6.3\n'), 3000).unref();
+        case 'truncated':
+          return isList ? send(200, LIST) : send(200, goodZip.subarray(0, Math.floor(goodZip.length / 2)));
+        case 'cut':
+          if (isList) return send(200, LIST);
+          res.writeHead(200, { 'content-length': String(goodZip.length) });
+          res.write(goodZip.subarray(0, 1000));
+          return void setTimeout(() => res.destroy(), 20);
+        case 'oversized':
+          if (isList) return send(200, LIST);
+          res.writeHead(200, { 'content-length': String(100 * 1024 * 1024) });
+          return void res.write(goodZip.subarray(0, 100));
+        case 'endless': {
+          res.writeHead(200, { 'content-type': 'text/plain' }); // chunked, no length
+          const line = Buffer.from('v0.1.0\n'.repeat(10_000));
+          const pump = () => {
+            while (res.write(line)) if (res.writableLength > 4 * 1024 * 1024) break;
+          };
+          res.on('drain', pump);
+          res.on('close', () => res.off('drain', pump));
+          return pump();
+        }
+        case 'slip':
+          return isList
+            ? send(200, LIST)
+            : send(200, zip(moduleFiles([{ name: `${PREFIX}../../../../tmp/evil.txt`, data: Buffer.from('pwned') }])));
+        case 'absolute':
+          return isList ? send(200, LIST) : send(200, zip([...moduleFiles(), { name: '/etc/evil', data: Buffer.from('x') }]));
+        case 'garbage':
+          return isList ? send(200, '<html>\n../../etc/passwd\nv0.36.3\nv9\n') : send(200, Buffer.from('PK\x05\x06 this is not a zip at all'));
+        case 'nolist':
+          return send(200, '<html><body>Hello</body></html>\n');
+        case 'missing':
+          return send(404, 'not found: module k8s.io/cri-api: no matching versions');
+        case 'error':
+          return send(500, 'internal error');
+        case 'redirect':
+          return send(302, '', { location: 'http://example.invalid/k8s.io/cri-api/@v/list' });
+        default:
+          return send(404, 'unknown mode');
+      }
+    }
+
+    before(async () => {
+      goodZip = zip(moduleFiles());
+      goodH1 = expectedH1(moduleFiles());
+      server = createServer((req, res) => {
+        const m = /^\/([a-z]+)\/k8s\.io\/cri-api\/@v\/(.+)$/.exec(req.url ?? '');
+        hits.set(req.url ?? '', (hits.get(req.url ?? '') ?? 0) + 1);
+        if (!m) return void res.writeHead(404).end();
+        serve(m[1]!, m[2]!, res);
+      });
+      await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+      base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    });
+    after(() => {
+      server.closeAllConnections();
+      server.close();
+    });
+
+    const opts = (mode: string, extra: Partial<ProxyOptions> = {}): ProxyOptions => ({ env: { GOPROXY: `${base}/${mode},direct` }, timeoutMs: 2000, ...extra });
+
+    test('zip reader and h1: CRC-32 vector, stored and deflated entries, Go dirhash', () => {
+      assert.equal(crc32(Buffer.from('123456789')), 0xcbf43926);
+      const entries = readZipDirectory(goodZip);
+      assert.deepEqual(entries.map((e) => [e.name, e.method]), [[`${PREFIX}LICENSE`, 0], [`${PREFIX}go.mod`, 8], [`${PREFIX}${V1_PATH}`, 8]]);
+      const r = readModuleZip(goodZip, VERSION);
+      assert.equal(r.text, text(VERSION));
+      assert.equal(r.h1, goodH1);
+      assert.equal(hash1([{ name: 'b', data: Buffer.from('x') }, { name: 'a', data: Buffer.from('y') }]), expectedH1([{ name: 'a', data: Buffer.from('y') }, { name: 'b', data: Buffer.from('x') }]));
+      for (const bad of ['k8s.io/cri-api@v0.36.3/../x', '/abs', 'k8s.io/cri-api@v0.36.3/a//b', 'k8s.io/cri-api@v0.36.3/a\\b', 'other@v1/x', 'k8s.io/cri-api@v0.36.2/x']) {
+        assert.throws(() => checkModuleZipNames([{ name: bad, method: 0, flags: 0, crc: 0, compressedSize: 0, size: 0, localOffset: 0 }], 'k8s.io/cri-api', VERSION), /unsafe entry/, bad);
+      }
+      assert.throws(() => checkModuleZipNames(readZipDirectory(zip([...moduleFiles(), { name: `${PREFIX}go.MOD`, data: Buffer.from('') }])), 'k8s.io/cri-api', VERSION), /duplicate/);
+      assert.throws(() => readModuleZip(goodZip, VERSION, 1000), /over the 1000-byte cap/);
+      const corrupt = Buffer.from(goodZip);
+      corrupt[200] = corrupt[200]! ^ 0xff; // inside the stored LICENSE
+      assert.throws(() => readModuleZip(corrupt, VERSION), /CRC-32 mismatch/);
+      assert.throws(() => readModuleZip(zip(moduleFiles().slice(0, 2)), VERSION), /has no pkg\/apis\/runtime\/v1\/api\.proto/);
+    });
+
+    test('GOPROXY: first entry, https or loopback http only', () => {
+      assert.equal((proxyFromEnv({}) as { url: URL }).url.href, 'https://proxy.golang.org/');
+      assert.equal((proxyFromEnv({ GOPROXY: 'https://goproxy.example/sub/,direct' }) as { url: URL }).url.host, 'goproxy.example');
+      assert.match((proxyFromEnv({ GOPROXY: 'http://goproxy.example' }) as { reason: string }).reason, /only https/);
+      assert.match((proxyFromEnv({ GOPROXY: 'off' }) as { reason: string }).reason, /GOPROXY=off/);
+      assert.match((proxyFromEnv({ GOPROXY: 'direct' }) as { reason: string }).reason, /direct/);
+      assert.match((proxyFromEnv({ GOPROXY: 'file:///srv/proxy' }) as { reason: string }).reason, /only https/);
+      assert.match((proxyFromEnv({ GOPROXY: 'https://u:p@goproxy.example' }) as { reason: string }).reason, /credentials/);
+      assert.ok('url' in proxyFromEnv({ GOPROXY: 'http://localhost:3000' }));
+    });
+
+    test('good proxy: newest release, h1 verified against go.sum, then served from the cache', async () => {
+      const cacheDir = join(TMP, 'cache-good');
+      const progress: string[] = [];
+      const r = await fetchFromProxy(opts('good', { cacheDir, goSum: new Map([[VERSION, goodH1]]), onProgress: (m) => progress.push(m) }));
+      assert.ok(r.ok, !r.ok ? r.reason : '');
+      assert.equal(r.version, VERSION);
+      assert.equal(r.text, text(VERSION));
+      assert.equal(r.verified, true);
+      assert.equal(r.fromCache, false);
+      assert.match(r.origin, /h1 verified/);
+      assert.ok(progress.some((p) => /Downloading k8s\.io\/cri-api@v0\.36\.3/.test(p)));
+      const { fetch: noFetch, calls } = forbidden();
+      const again = await fetchFromProxy(opts('good', { cacheDir, fetch: noFetch, goSum: new Map([[VERSION, goodH1]]) }));
+      assert.ok(again.ok && again.fromCache && again.verified && again.text === text(VERSION));
+      assert.equal(calls.fetch, 0);
+      const files = readdirSync(cacheDir, { recursive: true }).map(String);
+      assert.ok(files.some((f) => f.endsWith(`${VERSION}.json`)) && files.some((f) => f.endsWith('list.json')));
+      assert.ok(!files.some((f) => f.endsWith('.tmp')), 'no temporary files left behind');
+      const pre = await fetchFromProxy(opts('good', { includePrereleases: true }));
+      assert.ok(!pre.ok && /v0\.37\.0-beta\.0\.zip: HTTP 404/.test(pre.reason));
+      const notNewer = await fetchFromProxy(opts('good', { newerThan: 'v0.36.3', fetch: noFetch, cacheDir }));
+      assert.ok(!notNewer.ok && /nothing newer than v0\.36\.3/.test(notNewer.reason));
+    });
+
+    test('a corrupt cache entry is a miss; a stale list is used when the proxy is down', async () => {
+      const cacheDir = join(TMP, 'cache-corrupt');
+      assert.ok((await fetchFromProxy(opts('good', { cacheDir }))).ok);
+      const entry = readdirSync(cacheDir, { recursive: true }).map(String).find((f) => f.endsWith(`${VERSION}.json`))!;
+      const entryPath = join(cacheDir, entry);
+      const listPath = join(dirname(entryPath), 'list.json');
+      writeFileSync(entryPath, readFileSync(entryPath, 'utf8').slice(0, 500));
+      const r = await fetchFromProxy(opts('good', { cacheDir }));
+      assert.ok(r.ok && !r.fromCache && r.text === text(VERSION));
+      const tampered = JSON.parse(readFileSync(entryPath, 'utf8'));
+      writeFileSync(entryPath, JSON.stringify({ ...tampered, text: tampered.text.replace('message', 'massage') }));
+      const r2 = await fetchFromProxy(opts('good', { cacheDir }));
+      assert.ok(r2.ok && !r2.fromCache && r2.text === text(VERSION));
+      // A day later with the proxy unreachable: the old list and the cached file still answer.
+      const later = () => Date.now() + 24 * 3600 * 1000;
+      const { fetch: down } = forbidden();
+      const r3 = await fetchFromProxy(opts('good', { cacheDir, now: later, fetch: down }));
+      assert.ok(r3.ok && r3.fromCache);
+      writeFileSync(listPath, '{"v":1,');
+      const r4 = await fetchFromProxy(opts('good', { cacheDir, now: later, fetch: down }));
+      assert.ok(!r4.ok && /fetch must not be called/.test(r4.reason));
+    });
+
+    test('hostile and broken proxies each give a clear outcome', async () => {
+      const cases: [string, Partial<ProxyOptions>, RegExp][] = [
+        ['slow', { timeoutMs: 300 }, /no complete answer within 300 ms/],
+        ['truncated', {}, /rejected: not a zip file, or truncated/],
+        ['cut', {}, /request failed|terminated|closed/],
+        ['oversized', {}, /104857600 bytes is over the 67108864-byte cap; not downloaded/],
+        ['endless', {}, /exceeded the 1048576-byte cap; download stopped/],
+        ['slip', {}, /unsafe entry .*\.\.\/.*outside|unsafe entry .*"\." or "\.\."/],
+        ['absolute', {}, /unsafe entry "\/etc\/evil"/],
+        ['badhash', { goSum: new Map([[VERSION, 'h1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=']]) }, /does not match go\.sum/],
+        ['garbage', {}, /rejected: not a zip file.*; 3 unusable line\(s\) in the version list ignored/],
+        ['nolist', {}, /lists no v0\.N\.M versions/],
+        ['missing', {}, /does not serve k8s\.io\/cri-api \(HTTP 404\)/],
+        ['error', {}, /HTTP 500/],
+        ['redirect', {}, /redirects to http:\/\/example\.invalid.*only https/],
+      ];
+      const t0 = Date.now();
+      for (const [mode, extra, want] of cases) {
+        const r = await fetchFromProxy(opts(mode, extra));
+        assert.ok(!r.ok, `${mode}: expected a miss`);
+        if (process.env.DBG) console.log(mode, '=>', r.reason);
+        assert.match(r.reason, want, mode);
+      }
+      assert.ok(Date.now() - t0 < 5000);
+      assert.ok(!existsSync('/tmp/evil.txt'));
+      const cache = join(TMP, 'cache-hostile');
+      assert.ok(!(await fetchFromProxy(opts('badhash', { cacheDir: cache, goSum: new Map([[VERSION, 'h1:x=']]) }))).ok);
+      assert.ok(!readdirSync(cache, { recursive: true }).map(String).some((f) => f.endsWith('.zip') || f.endsWith(`${VERSION}.json`)), 'nothing rejected is cached');
+    });
+
+    test('cancelling stops a download', async () => {
+      const ctl = new AbortController();
+      setTimeout(() => ctl.abort(new Error('user cancelled')), 100);
+      await assert.rejects(fetchFromProxy(opts('slow', { signal: ctl.signal })), /user cancelled/);
+    });
+
+    // ---- resolveBaseline, using the fixtures above. ----
+    describe('resolveBaseline', () => {
+      let modCache: string;
+      let plainDir: string;
+      before(() => {
+        modCache = join(TMP, 'resolve-modcache');
+        write(join(modCache, 'k8s.io', 'cri-api@v0.33.0', V1_PATH), text('v0.33.0'));
+        plainDir = join(TMP, 'plain');
+        write(join(plainDir, 'api.proto'), text('v0.36.3'));
+      });
+      const bundled = () => fakeBundled('v0.35.7');
+
+      test('untrusted: no process, no network; bundled index; every step recorded', async () => {
+        const { calls, launcher, fetch } = forbidden();
+        const r = await resolveBaseline({
+          filePath: join(criApi, V1_PATH), trusted: false, networkEnabled: true, bundled: bundled(),
+          env: { GOMODCACHE: modCache, GOPROXY: `${base}/good` }, launcher, fetch,
+        });
+        assert.equal(calls.spawn, 0);
+        assert.equal(calls.fetch, 0);
+        assert.equal(r.baseline?.source, 'bundled');
+        assert.equal(r.baseline?.tag, 'v0.35.7');
+        assert.equal(r.baseline?.kubernetes, '1.35.7');
+        assertModelIs(r.baseline?.model, 'v0.35.7');
+        assert.deepEqual(r.tried.map((t) => t.source), ['git', 'bundled', 'gomodcache', 'vendor', 'proxy']);
+        assert.match(r.tried[0]!.outcome, /not trusted/);
+        assert.match(r.tried[2]!.outcome, /found v0\.33\.0, not newer than v0\.35\.7/);
+        assert.match(r.tried[4]!.outcome, /not trusted/);
+        assert.equal(r.message, undefined);
+      });
+
+      test('trusted: git chooses, with release-line data and the bundled history attached', async () => {
+        const full = { ...bundled(), fieldUses: () => [], enumValueUses: () => [], element: () => undefined };
+        const { calls, fetch } = forbidden();
+        const r = await resolveBaseline({
+          filePath: join(TMP, 'wt-release', KUBERNETES_V1_PATH), trusted: true, networkEnabled: true, bundled: full, fetch,
+          env: { GOMODCACHE: modCache, GOPROXY: `${base}/good` },
+        });
+        assert.equal(calls.fetch, 0);
+        assert.equal(r.baseline?.source, 'git');
+        assert.equal(r.baseline?.tag, 'v0.35.6');
+        assert.equal(r.baseline?.kubernetes, '1.35.6');
+        assertModelIs(r.baseline?.model, 'v0.35.6');
+        assert.equal(r.baseline?.previousPatch?.tag, 'v0.35.1');
+        assertModelIs(r.baseline?.previousPatch?.model, 'v0.35.1');
+        assert.equal(r.lineStart?.tag, 'v0.35.0');
+        assert.equal(r.baseline?.history, full);
+        assert.deepEqual(r.tried, [{ source: 'git', outcome: 'found v1.35.6' }]);
+      });
+
+      test('git unavailable: falls through to the bundled index with the reason', async () => {
+        const r = await resolveBaseline({ filePath: join(criApi, V1_PATH), trusted: true, bundled: bundled(), env: { GOMODCACHE: emptyModCache }, git: { gitPath: join(TMP, 'no', 'git') } });
+        assert.equal(r.baseline?.source, 'bundled');
+        assert.match(r.tried[0]!.outcome, /git is not installed/);
+      });
+
+      test('Go module cache and vendor win only when newer than the bundled index', async () => {
+        const cache = join(TMP, 'resolve-modcache-new');
+        write(join(cache, 'k8s.io', 'cri-api@v0.36.0', V1_PATH), text('v0.36.0'));
+        const a = await resolveBaseline({ filePath: join(plainDir, 'api.proto'), trusted: false, bundled: bundled(), env: { GOMODCACHE: cache } });
+        assert.equal(a.baseline?.source, 'gomodcache');
+        assert.equal(a.baseline?.tag, 'v0.36.0');
+        assertModelIs(a.baseline?.model, 'v0.36.0');
+        const b = await resolveBaseline({ filePath: join(TMP, 'proj', 'internal', 'api.proto'), trusted: false, bundled: bundled(), env: { GOMODCACHE: cache } });
+        assert.equal(b.baseline?.source, 'vendor');
+        assert.equal(b.baseline?.tag, 'v0.36.2');
+        assert.match(b.baseline!.origin, /vendored k8s\.io\/cri-api v0\.36\.2/);
+        const c = await resolveBaseline({ filePath: join(TMP, 'proj', 'api.proto'), trusted: false, bundled: fakeBundled('v0.36.3'), env: { GOMODCACHE: cache } });
+        assert.equal(c.baseline?.source, 'bundled');
+        assert.match(c.tried.find((t) => t.source === 'vendor')!.outcome, /not newer than v0\.36\.3/);
+      });
+
+      test('proxy: only when trusted and network use is enabled, and only for something newer', async () => {
+        const { calls, fetch } = forbidden();
+        const off = await resolveBaseline({ filePath: join(plainDir, 'api.proto'), trusted: true, bundled: bundled(), fetch, env: { GOMODCACHE: emptyModCache, GOPROXY: `${base}/good` } });
+        assert.equal(calls.fetch, 0);
+        assert.equal(off.baseline?.source, 'bundled');
+        assert.match(off.tried.at(-1)!.outcome, /network use is disabled/);
+        write(join(plainDir, 'go.sum'), `k8s.io/cri-api ${VERSION} ${goodH1}\n`);
+        const progress: string[] = [];
+        const on = await resolveBaseline({
+          filePath: join(plainDir, 'api.proto'), trusted: true, networkEnabled: true, bundled: bundled(), cacheDir: join(TMP, 'cache-resolve'),
+          env: { GOMODCACHE: emptyModCache, GOPROXY: `${base}/good` }, onProgress: (m) => progress.push(m),
+        });
+        assert.equal(on.baseline?.source, 'proxy');
+        assert.equal(on.baseline?.tag, VERSION);
+        assert.match(on.baseline!.origin, /h1 verified against go\.sum/);
+        assertModelIs(on.baseline?.model, VERSION);
+        assert.ok(progress.length >= 3, progress.join(' | '));
+        const latest = await resolveBaseline({
+          filePath: join(plainDir, 'api.proto'), trusted: true, networkEnabled: true, bundled: fakeBundled('v0.36.3'), fetch,
+          env: { GOMODCACHE: emptyModCache, GOPROXY: `${base}/good` }, cacheDir: join(TMP, 'cache-resolve'),
+        });
+        assert.equal(latest.baseline?.source, 'bundled');
+        assert.match(latest.tried.at(-1)!.outcome, /nothing newer than v0\.36\.3/);
+        const broken = await resolveBaseline({ filePath: join(plainDir, 'api.proto'), trusted: true, networkEnabled: true, bundled: bundled(), env: { GOMODCACHE: emptyModCache, GOPROXY: `${base}/slip` } });
+        assert.equal(broken.baseline?.source, 'bundled');
+        assert.match(broken.tried.at(-1)!.outcome, /unsafe entry/);
+      });
+
+      test('explicit setting: a tag, a path, a git ref; untrusted refs are not looked up', async () => {
+        const { calls, launcher, fetch } = forbidden();
+        const tag = await resolveBaseline({ explicit: 'v0.33.0', filePath: join(criApi, V1_PATH), trusted: false, bundled: bundled(), launcher, fetch });
+        assert.equal(tag.baseline?.source, 'setting');
+        assert.equal(tag.baseline?.tag, 'v0.33.0');
+        assertModelIs(tag.baseline?.model, 'v0.33.0');
+        const path = await resolveBaseline({ explicit: '../plain/api.proto', filePath: join(TMP, 'proj', 'api.proto'), trusted: false, launcher, fetch });
+        assert.equal(path.baseline?.source, 'path');
+        assert.equal(path.baseline?.tag, join(plainDir, 'api.proto'));
+        assertModelIs(path.baseline?.model, 'v0.36.3');
+        const untrustedRef = await resolveBaseline({ explicit: 'main~2', filePath: join(criApi, V1_PATH), trusted: false, launcher, fetch });
+        assert.equal(untrustedRef.baseline, undefined);
+        assert.match(untrustedRef.message!, /"main~2".*not trusted.*Set it to a cri-api release tag/);
+        assert.equal(calls.spawn + calls.fetch, 0);
+        const ref = await resolveBaseline({ explicit: 'main~2', filePath: join(criApi, V1_PATH), trusted: true });
+        assert.equal(ref.baseline?.source, 'setting');
+        assertModelIs(ref.baseline?.model, 'v0.34.0');
+        const gitTag = await resolveBaseline({ explicit: 'v0.35.1', filePath: join(k8s, KUBERNETES_V1_PATH), trusted: true, env: { GOMODCACHE: emptyModCache } });
+        assert.equal(gitTag.baseline?.tag, 'v0.35.1');
+        assert.equal(gitTag.baseline?.kubernetes, '1.35.1');
+        assertModelIs(gitTag.baseline?.model, 'v0.35.1');
+        const unknown = await resolveBaseline({ explicit: 'v0.99.0', filePath: join(criApi, V1_PATH), trusted: true, bundled: bundled(), env: { GOMODCACHE: emptyModCache } });
+        assert.equal(unknown.baseline, undefined);
+        if (process.env.DBG) console.log(unknown.message, '\n', untrustedRef.message);
+        assert.match(unknown.message!, /The baseline "v0\.99\.0".*not in the bundled release index \(newest there: v0\.35\.7\).*"v1\.99\.0" is not a commit|The baseline "v0\.99\.0".*not in the bundled/);
+        const notCri = join(TMP, 'other.proto');
+        write(notCri, 'syntax = "proto3";\npackage foo.v1;\nmessage M { string a = 1; }\n');
+        const wrong = await resolveBaseline({ explicit: notCri, trusted: false });
+        assert.match(wrong.message!, /declares package "foo\.v1", not runtime\.v1/);
+        const missing = await resolveBaseline({ explicit: './nope.proto', filePath: join(plainDir, 'api.proto'), trusted: true, launcher, fetch });
+        assert.match(missing.message!, /nope\.proto does not exist/);
+        assert.equal(calls.spawn + calls.fetch, 0, 'a path-like setting is never taken for a git ref');
+      });
+
+      test('nothing anywhere: one actionable message naming every source', async () => {
+        const r = await resolveBaseline({ filePath: join(TMP, 'loose', 'api.proto'), trusted: false, env: { GOMODCACHE: emptyModCache } });
+        assert.equal(r.baseline, undefined);
+        assert.match(r.message!, /^No baseline release to compare api\.proto against\. Tried: git: skipped.*; bundled: no bundled release index available; gomodcache: .*; vendor: .*; proxy: skipped.*To fix: set cri-compat\.baseline \(CLI: --baseline\).*trust the workspace.*go mod download k8s\.io\/cri-api@latest.*cri-compat\.allowNetwork/);
+      });
+
+      test('an aborted signal stops resolution', async () => {
+        const ctl = new AbortController();
+        ctl.abort(new Error('stop'));
+        await assert.rejects(resolveBaseline({ filePath: join(criApi, V1_PATH), trusted: true, bundled: bundled(), signal: ctl.signal }), /stop/);
+        const late = new AbortController();
+        const p = resolveBaseline({ filePath: join(criApi, V1_PATH), trusted: true, bundled: bundled(), signal: late.signal, onProgress: () => late.abort(new Error('stopped mid-way')) });
+        await assert.rejects(p, /stopped mid-way|cancelled/);
+      });
+    });
+  });
+});

@@ -1,0 +1,483 @@
+// Editor features of the language service (symbols, definition, references, hover, folding) on a crafted
+// file with exact expectations, and on real CRI api.proto files from the corpus.
+import { describe, test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
+import { analyze } from '../server/src/service';
+import { Corpus, CORPUS_HELP, V1_PATH, findCorpusDir } from '../server/src/baseline/corpus';
+import type { BoundFile } from '../server/src/proto/binder';
+import type { Position, Range } from '../server/src/proto/ast';
+import { getDocumentSymbols, getWorkspaceSymbols } from '../server/src/features/symbols';
+import { findDefinition, findReferences } from '../server/src/features/navigation';
+import { doHover, formatDoc } from '../server/src/features/hover';
+import { getFoldingRanges } from '../server/src/features/folding';
+import { elementChainAt, targetAt } from '../server/src/features/positions';
+import { SymbolKind, type DocumentSymbol } from '../server/src/features/types';
+
+function repoRoot(): string {
+  let dir = __dirname;
+  while (!existsSync(path.join(dir, 'package.json'))) {
+    const up = path.dirname(dir);
+    if (up === dir) throw new Error('package.json not found above ' + __dirname);
+    dir = up;
+  }
+  return dir;
+}
+
+const pos = (line: number, character: number): Position => ({ line, character });
+const range = (sl: number, sc: number, el: number, ec: number): Range => ({ start: pos(sl, sc), end: pos(el, ec) });
+
+// ---- crafted file --------------------------------------------------------------------------------------
+
+const URI = 'file:///ws/demo.proto';
+const LINES = [
+  'syntax = "proto3";', //                                                    0
+  '',
+  'package demo.v1;', //                                                      2
+  '',
+  'import "google/protobuf/timestamp.proto";', //                             4
+  'import "google/protobuf/empty.proto";', //                                 5
+  '',
+  '// Greeter says hello.', //                                                7
+  '// Second line.',
+  'service Greeter {', //                                                     9
+  '  // SayHello greets.',
+  '  rpc SayHello(HelloRequest) returns (stream HelloReply) {}', //         11
+  '  rpc Ping(google.protobuf.Empty) returns (HelloReply) {', //            12
+  '    option deprecated = true;',
+  '  }',
+  '}', //                                                                    15
+  '',
+  '// HelloRequest carries a name.',
+  'message HelloRequest {', //                                               18
+  '  string name = 1; // the name',
+  '  Kind kind = 2;', //                                                     20
+  '  map<string, Kind> kinds = 3;', //                                       21
+  '  oneof choice {', //                                                     22
+  '    int32 a = 4;',
+  '    Inner inner = 5;', //                                                 24
+  '  }',
+  '  message Inner {', //                                                    26
+  '    google.protobuf.Timestamp at = 1;',
+  '  }',
+  '}', //                                                                    29
+  '',
+  'message HelloReply {', //                                                 31
+  '  repeated HelloRequest.Inner inners = 1 [deprecated = true];',
+  '}',
+  '',
+  '/* Kind of', //                                                           35
+  '   greeting. */',
+  'enum Kind {', //                                                          37
+  '  KIND_UNSPECIFIED = 0;',
+  '  KIND_WARM = 1;',
+  '}', //                                                                    40
+  '',
+];
+const TEXT = LINES.join('\n');
+
+function crafted(): BoundFile {
+  const { bound } = analyze(TEXT, { uri: URI });
+  assert.deepEqual(bound.problems, []);
+  return bound;
+}
+
+/** `name kind [selection] detail tags` per symbol, indented by depth: compact and exact. */
+function outline(symbols: DocumentSymbol[], depth = 0, out: string[] = []): string[] {
+  for (const s of symbols) {
+    const r = s.selectionRange;
+    out.push(`${'  '.repeat(depth)}${s.name} ${s.kind} ${r.start.line}:${r.start.character}-${r.end.line}:${r.end.character}`
+      + `${s.detail ? ` "${s.detail}"` : ''}${s.tags ? ` tags=${s.tags.join(',')}` : ''}`);
+    if (s.children) outline(s.children, depth + 1, out);
+  }
+  return out;
+}
+
+describe('features on a crafted file', () => {
+  test('document symbols: tree, kinds, ranges, details, deprecation', () => {
+    const symbols = getDocumentSymbols(crafted().ast);
+    assert.deepEqual(outline(symbols), [
+      'Greeter 11 9:8-9:15',
+      '  SayHello 6 11:6-11:14 "(HelloRequest) returns (stream HelloReply)"',
+      '  Ping 6 12:6-12:10 "(google.protobuf.Empty) returns (HelloReply)" tags=1',
+      'HelloRequest 23 18:8-18:20',
+      '  name 8 19:9-19:13 "string = 1"',
+      '  kind 8 20:7-20:11 "Kind = 2"',
+      '  kinds 8 21:20-21:25 "map<string, Kind> = 3"',
+      '  choice 19 22:8-22:14',
+      '    a 8 23:10-23:11 "int32 = 4"',
+      '    inner 8 24:10-24:15 "Inner = 5"',
+      '  Inner 23 26:10-26:15',
+      '    at 8 27:30-27:32 "google.protobuf.Timestamp = 1"',
+      'HelloReply 23 31:8-31:18',
+      '  inners 8 32:30-32:36 "repeated HelloRequest.Inner = 1" tags=1',
+      'Kind 10 37:5-37:9',
+      '  KIND_UNSPECIFIED 22 38:2-38:18 "= 0"',
+      '  KIND_WARM 22 39:2-39:11 "= 1"',
+    ]);
+    assert.deepEqual(symbols[0]!.range, range(9, 0, 15, 1));
+    assert.deepEqual(symbols[1]!.children![3]!.range, range(22, 2, 25, 3));
+    assert.equal(SymbolKind.Struct, 23);
+  });
+
+  test('workspace symbols: ranking, containers, dotted queries, limit', () => {
+    const bound = crafted();
+    const other = analyze('syntax = "proto3";\npackage other;\nmessage Hello {}\n', { uri: 'file:///ws/other.proto' }).bound;
+    const hello = getWorkspaceSymbols([bound, other], 'hello');
+    assert.deepEqual(hello.map((s) => `${s.name}|${s.containerName ?? ''}|${s.location.uri.slice(-11)}`), [
+      'Hello|other|other.proto', // exact
+      'HelloRequest|demo.v1|/demo.proto', // prefix, document order
+      'HelloReply|demo.v1|/demo.proto',
+      'SayHello|demo.v1.Greeter|/demo.proto', // substring
+    ]);
+    assert.deepEqual(hello[1]!.location.range, range(18, 8, 18, 20));
+    assert.equal(hello[1]!.kind, SymbolKind.Struct);
+    // Fields in a oneof are contained by the message; subsequence matches come last.
+    assert.deepEqual(getWorkspaceSymbols([bound], 'innr').map((s) => `${s.name}|${s.containerName}`), [
+      'inner|demo.v1.HelloRequest', 'Inner|demo.v1.HelloRequest', 'inners|demo.v1.HelloReply',
+    ]);
+    assert.deepEqual(getWorkspaceSymbols([bound], 'request.inner').map((s) => s.name), ['inner', 'Inner', 'at']);
+    assert.equal(getWorkspaceSymbols([bound], '').length, 17);
+    assert.equal(getWorkspaceSymbols([bound], '', { limit: 3 }).length, 3);
+    assert.deepEqual(getWorkspaceSymbols([bound], 'zzz'), []);
+    assert.deepEqual(getWorkspaceSymbols([bound], 'kind', { isCancelled: () => true }), []);
+  });
+
+  test('definition from references, declarations and imports', () => {
+    const bound = crafted();
+    // `Kind kind = 2;` → enum Kind
+    assert.deepEqual(findDefinition(bound, pos(20, 2)), { uri: URI, range: range(37, 5, 37, 9) });
+    assert.deepEqual(findDefinition(bound, pos(20, 6)), { uri: URI, range: range(37, 5, 37, 9) }); // end of the name
+    // map value type, with and without the text to narrow the range
+    assert.deepEqual(findDefinition(bound, pos(21, 15), { text: TEXT }), { uri: URI, range: range(37, 5, 37, 9) });
+    assert.equal(findDefinition(bound, pos(21, 6), { text: TEXT }), null); // on `string`
+    assert.deepEqual(findDefinition(bound, pos(21, 6)), { uri: URI, range: range(37, 5, 37, 9) });
+    // nested, qualified and rpc references
+    assert.deepEqual(findDefinition(bound, pos(24, 5)), { uri: URI, range: range(26, 10, 26, 15) });
+    assert.deepEqual(findDefinition(bound, pos(32, 25)), { uri: URI, range: range(26, 10, 26, 15) });
+    assert.deepEqual(findDefinition(bound, pos(11, 45)), { uri: URI, range: range(31, 8, 31, 18) });
+    // declaration names lead to themselves; well-known types have no location
+    assert.deepEqual(findDefinition(bound, pos(18, 12)), { uri: URI, range: range(18, 8, 18, 20) });
+    assert.deepEqual(findDefinition(bound, pos(39, 4)), { uri: URI, range: range(39, 2, 39, 11) });
+    assert.equal(findDefinition(bound, pos(27, 10)), null);
+    // imports resolve through the callback
+    assert.deepEqual(findDefinition(bound, pos(4, 12), { resolveImport: (p) => `file:///inc/${p}` }),
+      { uri: 'file:///inc/google/protobuf/timestamp.proto', range: range(0, 0, 0, 0) });
+    assert.equal(findDefinition(bound, pos(4, 12)), null);
+    // nothing there, or no such position
+    assert.equal(findDefinition(bound, pos(19, 16)), null); // on the number
+    assert.equal(findDefinition(bound, pos(1, 0)), null);
+    assert.equal(findDefinition(bound, pos(500, 0)), null);
+    assert.equal(findDefinition(bound, pos(20, 9999)), null);
+    assert.equal(findDefinition(bound, pos(-1, 0)), null);
+    assert.equal(findDefinition(bound, { line: Number.NaN, character: 0 }), null);
+  });
+
+  test('references from a declaration and from a reference, across files', () => {
+    const bound = crafted();
+    const kindRefs = [
+      { uri: URI, range: range(20, 2, 20, 6) },
+      { uri: URI, range: range(21, 14, 21, 18) },
+    ];
+    assert.deepEqual(findReferences(bound, pos(37, 6), { includeDeclaration: true, text: TEXT }),
+      [{ uri: URI, range: range(37, 5, 37, 9) }, ...kindRefs]);
+    assert.deepEqual(findReferences(bound, pos(20, 3), { text: TEXT }), kindRefs);
+    // Without the text the map reference keeps the binder's range (the whole map type).
+    assert.deepEqual(findReferences(bound, pos(20, 3))[1], { uri: URI, range: range(21, 2, 21, 19) });
+    assert.deepEqual(findReferences(bound, pos(26, 12)), [
+      { uri: URI, range: range(24, 4, 24, 9) },
+      { uri: URI, range: range(32, 11, 32, 29) },
+    ]);
+    assert.deepEqual(findReferences(bound, pos(31, 10)), [
+      { uri: URI, range: range(11, 45, 11, 55) },
+      { uri: URI, range: range(12, 43, 12, 53) },
+    ]);
+    // Another file that refers to demo.v1.Kind by its full name.
+    const otherText = 'syntax = "proto3";\npackage x;\nimport "demo.proto";\nmessage M { demo.v1.Kind k = 1; }\n';
+    const other = analyze(otherText, {
+      uri: 'file:///ws/x.proto', imports: { resolve: () => ({ uri: URI, text: TEXT }) },
+    }).bound;
+    assert.deepEqual(other.problems, []);
+    assert.deepEqual(findReferences(bound, pos(37, 6), { text: TEXT, others: [{ bound: other, text: otherText }] }),
+      [...kindRefs, { uri: 'file:///ws/x.proto', range: range(3, 12, 3, 24) }]);
+    // and from the other file, definition lands in ours
+    assert.deepEqual(findDefinition(other, pos(3, 20)), { uri: URI, range: range(37, 5, 37, 9) });
+    // fields have no type references: only their declaration, when asked
+    assert.deepEqual(findReferences(bound, pos(19, 10)), []);
+    assert.deepEqual(findReferences(bound, pos(19, 10), { includeDeclaration: true }), [{ uri: URI, range: range(19, 9, 19, 13) }]);
+    assert.deepEqual(findReferences(bound, pos(300, 1)), []);
+  });
+
+  test('hover on references and declarations, with the extension point', () => {
+    const bound = crafted();
+    assert.deepEqual(doHover(bound, pos(20, 3)), {
+      contents: { kind: 'markdown', value: '```proto\nenum demo.v1.Kind\n```\n\nDeclared on line 38.\n\n---\n\nKind of\ngreeting.' },
+      range: range(20, 2, 20, 6),
+    });
+    assert.deepEqual(doHover(bound, pos(9, 10))?.contents.value,
+      '```proto\nservice demo.v1.Greeter\n```\n\nDeclared on line 10.\n\n---\n\nGreeter says hello.\nSecond line.');
+    assert.equal(doHover(bound, pos(11, 8))?.contents.value,
+      '```proto\nrpc demo.v1.Greeter.SayHello\nrpc SayHello(demo.v1.HelloRequest) returns (stream demo.v1.HelloReply)\n```\n\n'
+      + 'Declared on line 12.\n\n---\n\nSayHello greets.');
+    assert.equal(doHover(bound, pos(21, 22))?.contents.value,
+      '```proto\nfield demo.v1.HelloRequest.kinds\nmap<string, demo.v1.Kind> kinds = 3\n```\n\nDeclared on line 22.');
+    // trailing comment as doc when there is no leading one
+    assert.equal(doHover(bound, pos(19, 10))?.contents.value,
+      '```proto\nfield demo.v1.HelloRequest.name\nstring name = 1\n```\n\nDeclared on line 20.\n\n---\n\nthe name');
+    assert.equal(doHover(bound, pos(32, 31))?.contents.value,
+      '```proto\nfield demo.v1.HelloReply.inners\nrepeated demo.v1.HelloRequest.Inner inners = 1\n```\n\nDeclared on line 33.');
+    assert.equal(doHover(bound, pos(39, 3))?.contents.value,
+      '```proto\nenum value demo.v1.Kind.KIND_WARM\nKIND_WARM = 1\n```\n\nDeclared on line 40.');
+    assert.equal(doHover(bound, pos(27, 20))?.contents.value,
+      '```proto\nmessage google.protobuf.Timestamp\n```\n\nWell-known type bundled with protobuf.');
+    assert.equal(doHover(bound, pos(2, 14))?.contents.value, '```proto\npackage demo.v1\n```');
+    assert.equal(doHover(bound, pos(2, 10))?.contents.value, '```proto\npackage demo\n```');
+    assert.equal(doHover(bound, pos(5, 10))?.contents.value, 'Import of `google/protobuf/empty.proto`.');
+    assert.equal(doHover(bound, pos(19, 16)), null);
+    assert.equal(doHover(bound, pos(1000, 0)), null);
+
+    // extraHover gets the element path and adds a section; failures and undefined add nothing.
+    const seen: string[] = [];
+    const extraHover = (p: string): string | undefined => {
+      seen.push(p);
+      if (p === 'demo.v1.Kind') return '**Introduced** in v0.1.0';
+      if (p === 'demo.v1.HelloRequest') throw new Error('boom');
+      return undefined;
+    };
+    assert.equal(doHover(bound, pos(37, 6), { extraHover })?.contents.value,
+      '```proto\nenum demo.v1.Kind\n```\n\nDeclared on line 38.\n\n---\n\nKind of\ngreeting.\n\n---\n\n**Introduced** in v0.1.0');
+    assert.equal(doHover(bound, pos(18, 10), { extraHover })?.contents.value,
+      '```proto\nmessage demo.v1.HelloRequest\n```\n\nDeclared on line 19.\n\n---\n\nHelloRequest carries a name.');
+    doHover(bound, pos(21, 22), { extraHover });
+    doHover(bound, pos(39, 3), { extraHover });
+    doHover(bound, pos(11, 8), { extraHover });
+    assert.deepEqual(seen, ['demo.v1.Kind', 'demo.v1.HelloRequest', 'demo.v1.HelloRequest.kinds', 'demo.v1.Kind.KIND_WARM', 'demo.v1.Greeter.SayHello']);
+  });
+
+  test('hover on an unresolved type and on a type from an imported file', () => {
+    const text = 'syntax = "proto3";\npackage p;\nimport "dep/d.proto";\nmessage M {\n  Missing a = 1;\n  q.Dep b = 2;\n}\n';
+    const dep = 'syntax = "proto3";\npackage q;\n// Dep is imported.\nmessage Dep {}\n';
+    const { bound } = analyze(text, { uri: 'file:///ws/m.proto', imports: { resolve: () => ({ uri: 'file:///ws/dep/d.proto', text: dep }) } });
+    assert.equal(doHover(bound, pos(4, 3))?.contents.value, 'Unknown type `Missing`: it is not declared in this file or its imports.');
+    assert.equal(doHover(bound, pos(5, 3))?.contents.value,
+      '```proto\nmessage q.Dep\n```\n\nDeclared in `d.proto` on line 4.\n\n---\n\nDep is imported.');
+    assert.deepEqual(findDefinition(bound, pos(5, 3)), { uri: 'file:///ws/dep/d.proto', range: range(3, 8, 3, 11) });
+  });
+
+  test('formatDoc removes common indentation and blank edge lines', () => {
+    assert.equal(formatDoc(' a\n   b\n'), 'a\n  b');
+    assert.equal(formatDoc('\n\n x\n\n'), 'x');
+    assert.equal(formatDoc(' Kind of\ngreeting. '), 'Kind of\ngreeting.');
+  });
+
+  test('folding: blocks, comments, imports', () => {
+    const bound = crafted();
+    assert.deepEqual(getFoldingRanges(bound.ast, TEXT), [
+      { startLine: 4, endLine: 5, kind: 'imports' },
+      { startLine: 7, endLine: 8, kind: 'comment' },
+      { startLine: 9, endLine: 14 },
+      { startLine: 12, endLine: 13 },
+      { startLine: 18, endLine: 28 },
+      { startLine: 22, endLine: 24 },
+      { startLine: 26, endLine: 27 },
+      { startLine: 31, endLine: 32 },
+      { startLine: 35, endLine: 36, kind: 'comment' },
+      { startLine: 37, endLine: 39 },
+    ]);
+    assert.deepEqual(getFoldingRanges(bound.ast, TEXT, { rangeLimit: 2 }), [
+      { startLine: 9, endLine: 14 },
+      { startLine: 18, endLine: 28 },
+    ]);
+  });
+
+  test('folding: trailing comments, comment runs split by code, import runs split by statements', () => {
+    const text = [
+      'import "a.proto";', // 0
+      'import "b.proto";',
+      'option x = 1;', // 2
+      'import "c.proto";',
+      '',
+      'import "d.proto";', // 5
+      '// one',
+      '// two', // 7
+      'message M { // trailing', // 8
+      '  int32 a = 1; // t1',
+      '  // c1', // 10
+      '  // c2',
+      '  int32 b = 2;', // 12
+      '}',
+      '// end', // 14
+      '// end2',
+    ].join('\r\n');
+    const { bound } = analyze(text, { uri: 'file:///f.proto' });
+    assert.deepEqual(getFoldingRanges(bound.ast, text), [
+      { startLine: 0, endLine: 1, kind: 'imports' },
+      { startLine: 3, endLine: 5, kind: 'imports' },
+      { startLine: 6, endLine: 7, kind: 'comment' },
+      { startLine: 8, endLine: 12 },
+      { startLine: 10, endLine: 11, kind: 'comment' },
+      { startLine: 14, endLine: 15, kind: 'comment' },
+    ]);
+  });
+
+  test('positions: element chain and targets', () => {
+    const bound = crafted();
+    assert.deepEqual(elementChainAt(bound.ast, pos(23, 12)).map((e) => `${e.kind}:${e.path}`),
+      ['message:demo.v1.HelloRequest', 'oneof:demo.v1.HelloRequest.choice', 'field:demo.v1.HelloRequest.a']);
+    assert.deepEqual(elementChainAt(bound.ast, pos(3, 0)), []);
+    const t = targetAt(bound, pos(32, 12));
+    assert.equal(t?.kind, 'reference');
+    assert.equal(t?.kind === 'reference' && t.reference.target, 'demo.v1.HelloRequest.Inner');
+  });
+
+  test('broken input: no exceptions, sane ranges', () => {
+    const text = 'syntax = "proto3";\nmessage {\n  int32 = 1;\n  Foo bar\nenum E { A = 0 \nservice S { rpc ( }\n';
+    const { bound } = analyze(text, { uri: 'file:///broken.proto' });
+    assert.ok(bound.problems.length > 0);
+    const check = (ss: DocumentSymbol[]): void => {
+      for (const s of ss) {
+        assert.ok(s.name.length > 0);
+        assert.ok(contains(s.range, s.selectionRange), `${s.name}: selection inside range`);
+        if (s.children) check(s.children);
+      }
+    };
+    check(getDocumentSymbols(bound.ast));
+    getFoldingRanges(bound.ast, text);
+    for (let line = 0; line < 8; line++) {
+      for (let ch = 0; ch < 25; ch++) {
+        doHover(bound, pos(line, ch));
+        findDefinition(bound, pos(line, ch));
+        findReferences(bound, pos(line, ch), { includeDeclaration: true, text });
+      }
+    }
+  });
+});
+
+function contains(outer: Range, inner: Range): boolean {
+  const le = (a: Position, b: Position): boolean => a.line < b.line || (a.line === b.line && a.character <= b.character);
+  return le(outer.start, inner.start) && le(inner.end, outer.end);
+}
+
+// ---- real api.proto from the corpus --------------------------------------------------------------------
+
+const corpusDir = findCorpusDir(repoRoot());
+
+describe('features on real CRI api.proto files', { skip: corpusDir ? false : CORPUS_HELP }, () => {
+  const corpus = corpusDir ? new Corpus(corpusDir) : undefined;
+  const latest = corpus?.goTags(V1_PATH).filter((r) => !r.prerelease).at(-1);
+  const text = latest && corpus ? corpus.text(latest.blob) : '';
+  const uri = 'file:///ws/api.proto';
+  const lines = text.split('\n');
+  /** Position of the n-th (0-based) occurrence of `needle` in the text, plus `offset` characters. */
+  const find = (needle: string, offset = 0, nth = 0): Position => {
+    let seen = 0;
+    for (let l = 0; l < lines.length; l++) {
+      let from = 0;
+      for (;;) {
+        const c = lines[l]!.indexOf(needle, from);
+        if (c < 0) break;
+        if (seen++ === nth) return pos(l, c + offset);
+        from = c + 1;
+      }
+    }
+    throw new Error(`"${needle}" not found in ${latest?.tag}`);
+  };
+  const span = (p: Position, len: number): Range => range(p.line, p.character, p.line, p.character + len);
+
+  test('binds without problems', () => {
+    assert.ok(latest, 'a released v1 tag');
+    assert.deepEqual(analyze(text, { uri }).bound.problems, []);
+  });
+
+  test('document symbols: services with their rpcs', () => {
+    const { bound } = analyze(text, { uri });
+    const symbols = getDocumentSymbols(bound.ast);
+    const rs = symbols.find((s) => s.name === 'RuntimeService')!;
+    assert.equal(rs.kind, SymbolKind.Interface);
+    assert.deepEqual(rs.selectionRange, span(find('service RuntimeService {', 8), 'RuntimeService'.length));
+    // The rpc names, in order, straight from the text of the service block.
+    const start = rs.range.start.line;
+    const end = rs.range.end.line;
+    const expected = lines.slice(start, end + 1).map((l) => /^\s*rpc (\w+)\(/.exec(l)?.[1]).filter((x): x is string => !!x);
+    assert.ok(expected.length > 30);
+    assert.deepEqual(rs.children!.map((c) => c.name), expected);
+    assert.ok(rs.children!.every((c) => c.kind === SymbolKind.Method));
+    const version = rs.children![0]!;
+    assert.deepEqual(version.detail, '(VersionRequest) returns (VersionResponse)');
+    assert.deepEqual(version.selectionRange, span(find('rpc Version(', 4), 'Version'.length));
+    const is = symbols.find((s) => s.name === 'ImageService')!;
+    assert.ok(is.children!.some((c) => c.name === 'PullImage'));
+    // Every message of the text is in the outline at top level (api.proto has `message PodIP{`).
+    const topMessages = lines.map((l) => /^message (\w+)\s*\{/.exec(l)?.[1]).filter((x): x is string => !!x);
+    assert.deepEqual(symbols.filter((s) => s.kind === SymbolKind.Struct).map((s) => s.name), topMessages);
+  });
+
+  test('definition, references and hover of a real type', () => {
+    const { bound } = analyze(text, { uri });
+    const decl = span(find('message PodSandboxConfig {', 8), 'PodSandboxConfig'.length);
+    const ref = find('PodSandboxConfig config = 1;');
+    assert.deepEqual(findDefinition(bound, ref, { text }), { uri, range: decl });
+    assert.deepEqual(findDefinition(bound, find('rpc Version(VersionRequest)', 12), { text }),
+      { uri, range: span(find('message VersionRequest {', 8), 'VersionRequest'.length) });
+    // references: every line that uses the name as a type
+    const usedAt: Range[] = [];
+    lines.forEach((l, k) => {
+      const m = /^\s*(?:repeated )?PodSandboxConfig \w+ = \d+;/.exec(l);
+      if (m) usedAt.push(span(pos(k, l.indexOf('PodSandboxConfig')), 'PodSandboxConfig'.length));
+    });
+    assert.ok(usedAt.length >= 2);
+    assert.deepEqual(findReferences(bound, pos(decl.start.line, decl.start.character + 3), { includeDeclaration: true, text }),
+      [{ uri, range: decl }, ...usedAt.map((r) => ({ uri, range: r }))]);
+    // hover: kind, name, line and the doc comment above the declaration
+    const docLines: string[] = [];
+    for (let l = decl.start.line - 1; l >= 0 && /^\s*\/\//.test(lines[l]!); l--) docLines.unshift(lines[l]!.replace(/^\s*\/\/ ?/, ''));
+    assert.ok(docLines.length > 0);
+    const hover = doHover(bound, ref, { text });
+    assert.deepEqual(hover, {
+      contents: {
+        kind: 'markdown',
+        value: `\`\`\`proto\nmessage runtime.v1.PodSandboxConfig\n\`\`\`\n\nDeclared on line ${decl.start.line + 1}.\n\n---\n\n${docLines.join('\n').trim()}`,
+      },
+      range: span(ref, 'PodSandboxConfig'.length),
+    });
+  });
+
+  test('folding: license comment, services and messages', () => {
+    const { bound } = analyze(text, { uri });
+    const folds = getFoldingRanges(bound.ast, text);
+    const licenseEnd = lines.findIndex((l) => l.trim() === '*/');
+    assert.deepEqual(folds[0], { startLine: 0, endLine: licenseEnd, kind: 'comment' });
+    const rs = find('service RuntimeService {').line;
+    const rsEnd = lines.findIndex((l, k) => k > rs && l === '}');
+    assert.ok(folds.some((f) => f.startLine === rs && f.endLine === rsEnd - 1 && f.kind === undefined));
+    const pc = find('message PodSandboxConfig {').line;
+    const pcEnd = lines.findIndex((l, k) => k > pc && l === '}');
+    assert.ok(folds.some((f) => f.startLine === pc && f.endLine === pcEnd - 1));
+  });
+
+  test('workspace symbols over the real file', () => {
+    const { bound } = analyze(text, { uri });
+    const r = getWorkspaceSymbols([bound], 'PodSandboxConfig');
+    assert.equal(r[0]!.name, 'PodSandboxConfig');
+    assert.equal(r[0]!.containerName, 'runtime.v1');
+    assert.ok(r.slice(1).every((s) => s.name.toLowerCase().includes('podsandboxconfig') || s.name.length > 16));
+  });
+
+  test('every api.proto in the corpus: outline and folding are well formed', () => {
+    for (const blob of corpus!.blobs()) {
+      const t = corpus!.text(blob);
+      const { bound } = analyze(t, { uri: `file:///corpus/${blob}.proto` });
+      const walk = (ss: DocumentSymbol[]): number => {
+        let n = 0;
+        for (const s of ss) {
+          assert.ok(contains(s.range, s.selectionRange), `${blob}: ${s.name}`);
+          n += 1 + (s.children ? walk(s.children) : 0);
+        }
+        return n;
+      };
+      assert.ok(walk(getDocumentSymbols(bound.ast)) > 100, blob);
+      for (const f of getFoldingRanges(bound.ast, t)) assert.ok(f.endLine > f.startLine, blob);
+    }
+  });
+});

@@ -1,0 +1,546 @@
+// The BUILT language server (dist/server.js) as an editor sees it: a child process speaking LSP over stdio.
+// Also the import resolver's confinement rules and the CLI, which share the server's code paths.
+// Run `node scripts/build.mjs` first; corpus-dependent tests skip with CORPUS_HELP when the corpus is absent.
+import { after, before, describe, test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import {
+  createProtocolConnection, StreamMessageReader, StreamMessageWriter,
+  ConfigurationRequest, DefinitionRequest, DidChangeConfigurationNotification, DidChangeTextDocumentNotification, DidCloseTextDocumentNotification,
+  DidOpenTextDocumentNotification, DocumentSymbolRequest, ExitNotification, FoldingRangeRequest, HoverRequest,
+  InitializeRequest, InitializedNotification, LogMessageNotification, PublishDiagnosticsNotification,
+  ReferencesRequest, RegistrationRequest, ShutdownRequest, WorkspaceSymbolRequest,
+  type DocumentSymbol, type Hover, type Location, type ProtocolConnection, type PublishDiagnosticsParams,
+  type SymbolInformation, type FoldingRange, type Position, type Range,
+} from 'vscode-languageserver-protocol/node';
+import { Corpus, CORPUS_HELP, V1_PATH, findCorpusDir } from '../server/src/baseline/corpus';
+import { FsImportResolver, isInside, isSafeImportPath } from '../server/src/lsp/importResolver';
+import { findingToDiagnostic, problemToDiagnostic } from '../server/src/lsp/convert';
+import { RULES } from '../server/src/compat/rules';
+
+function repoRoot(): string {
+  let dir = __dirname;
+  while (!existsSync(path.join(dir, 'package.json'))) {
+    const up = path.dirname(dir);
+    if (up === dir) throw new Error('package.json not found above ' + __dirname);
+    dir = up;
+  }
+  return dir;
+}
+
+const ROOT = repoRoot();
+const SERVER = path.join(ROOT, 'dist', 'server.js');
+const CLI = path.join(ROOT, 'dist', 'cli.js');
+const BUILD_HELP = 'dist/server.js is missing: run `node scripts/build.mjs` first';
+
+const pos = (line: number, character: number): Position => ({ line, character });
+const range = (sl: number, sc: number, el: number, ec: number): Range => ({ start: pos(sl, sc), end: pos(el, ec) });
+
+// ---- a minimal editor ----------------------------------------------------------------------------------
+
+interface Settings {
+  protoPaths: string[];
+  validation: { debounceMs: number };
+}
+
+class Editor {
+  readonly conn: ProtocolConnection;
+  readonly logs: string[] = [];
+  stderr = '';
+  private readonly published: PublishDiagnosticsParams[] = [];
+  private readonly waiters: { match: (p: PublishDiagnosticsParams) => boolean; resolve: (p: PublishDiagnosticsParams) => void }[] = [];
+  readonly exited: Promise<number | null>;
+  settings: Settings = { protoPaths: [], validation: { debounceMs: 10 } };
+  configurationRequests = 0;
+
+  constructor(readonly child: ChildProcessWithoutNullStreams) {
+    child.stderr.on('data', (d: Buffer) => (this.stderr += d.toString()));
+    this.exited = new Promise((resolve) => child.on('exit', (code) => resolve(code)));
+    this.conn = createProtocolConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
+    this.conn.onRequest(ConfigurationRequest.type, (params) => {
+      this.configurationRequests++;
+      return params.items.map((i) => (i.section === 'criCompat' ? this.settings : null));
+    });
+    this.conn.onRequest(RegistrationRequest.type, () => undefined);
+    this.conn.onNotification(LogMessageNotification.type, (p) => {
+      this.logs.push(p.message);
+    });
+    this.conn.onNotification(PublishDiagnosticsNotification.type, (p) => {
+      this.published.push(p);
+      for (const w of [...this.waiters]) {
+        if (w.match(p)) {
+          this.waiters.splice(this.waiters.indexOf(w), 1);
+          w.resolve(p);
+        }
+      }
+    });
+    this.conn.listen();
+  }
+
+  static start(): Editor {
+    const child = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    return new Editor(child);
+  }
+
+  /** A mark in the stream of published diagnostics: pass it to `diagnostics` to see only later ones. */
+  mark(): number {
+    return this.published.length;
+  }
+
+  /** The next diagnostics for the URI that satisfy `match` (ones published since `since` count). */
+  diagnostics(uri: string, match: (p: PublishDiagnosticsParams) => boolean = () => true, since = 0, timeoutMs = 20_000): Promise<PublishDiagnosticsParams> {
+    const m = (p: PublishDiagnosticsParams): boolean => p.uri === uri && match(p);
+    const done = this.published.slice(since).reverse().find(m);
+    if (done) return Promise.resolve(done);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no matching diagnostics for ${uri} within ${timeoutMs} ms; got ${JSON.stringify(this.published.filter((p) => p.uri === uri).slice(-3))}\nserver stderr: ${this.stderr}\nlogs: ${this.logs.join('\n')}`)), timeoutMs);
+      this.waiters.push({ match: m, resolve: (p) => { clearTimeout(timer); resolve(p); } });
+    });
+  }
+
+  async initialize(folder: string): Promise<void> {
+    const result = await this.conn.sendRequest(InitializeRequest.type, {
+      processId: process.pid,
+      rootUri: pathToFileURL(folder).href,
+      workspaceFolders: [{ uri: pathToFileURL(folder).href, name: path.basename(folder) }],
+      capabilities: {
+        workspace: { configuration: true, workspaceFolders: true, didChangeConfiguration: { dynamicRegistration: true }, didChangeWatchedFiles: { dynamicRegistration: true } },
+        textDocument: {
+          synchronization: { dynamicRegistration: false },
+          documentSymbol: { hierarchicalDocumentSymbolSupport: true },
+          hover: { contentFormat: ['markdown', 'plaintext'] },
+          publishDiagnostics: { relatedInformation: true, codeDescriptionSupport: true, versionSupport: true },
+          foldingRange: { lineFoldingOnly: true },
+        },
+      },
+    });
+    const caps = result.capabilities;
+    assert.equal(caps.textDocumentSync, 2);
+    for (const k of ['documentSymbolProvider', 'workspaceSymbolProvider', 'definitionProvider', 'referencesProvider', 'hoverProvider', 'foldingRangeProvider'] as const) {
+      assert.ok(caps[k], `${k} advertised`);
+    }
+    await this.conn.sendNotification(InitializedNotification.type, {});
+  }
+
+  async open(uri: string, text: string, version = 1): Promise<void> {
+    await this.conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'proto', version, text } });
+  }
+
+  async edit(uri: string, version: number, r: Range, text: string): Promise<void> {
+    await this.conn.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version }, contentChanges: [{ range: r, text }] });
+  }
+
+  async shutdown(): Promise<number | null> {
+    await this.conn.sendRequest(ShutdownRequest.type);
+    await this.conn.sendNotification(ExitNotification.type);
+    const code = await this.exited;
+    this.conn.dispose();
+    return code;
+  }
+
+  kill(): void {
+    if (this.child.exitCode === null) this.child.kill();
+  }
+}
+
+function lineCol(text: string, needle: string, offset = 0): Position {
+  const lines = text.split('\n');
+  for (let l = 0; l < lines.length; l++) {
+    const c = lines[l]!.indexOf(needle);
+    if (c >= 0) return pos(l, c + offset);
+  }
+  throw new Error(`"${needle}" not found`);
+}
+
+// ---- a real api.proto over LSP ---------------------------------------------------------------------------
+
+const corpusDir = findCorpusDir(ROOT);
+
+describe('language server over stdio with a real api.proto', { skip: !existsSync(SERVER) ? BUILD_HELP : corpusDir ? false : CORPUS_HELP, timeout: 120_000 }, () => {
+  let editor: Editor;
+  let tmp: string;
+  let ws: string;
+  let apiUri: string;
+  let consumerUri: string;
+  let incDir: string;
+  let original: string;
+  let broken: string;
+
+  before(async () => {
+    const corpus = new Corpus(corpusDir!);
+    const latest = corpus.goTags(V1_PATH).filter((r) => !r.prerelease).at(-1)!;
+    original = corpus.text(latest.blob);
+    tmp = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'cri-compat-lsp-')));
+    ws = path.join(tmp, 'ws');
+    incDir = path.join(tmp, 'include');
+    mkdirSync(path.join(ws, 'extra'), { recursive: true });
+    mkdirSync(incDir);
+    writeFileSync(path.join(ws, 'api.proto'), original);
+    writeFileSync(path.join(ws, 'extra', 'extra.proto'), 'syntax = "proto3";\npackage extra;\nmessage ExtraThing {}\n');
+    writeFileSync(path.join(incDir, 'inc.proto'), 'syntax = "proto3";\npackage inc;\n// IncThing comes from a proto path.\nmessage IncThing {}\n');
+    writeFileSync(path.join(tmp, 'outside.proto'), 'syntax = "proto3";\npackage outside;\nmessage Secret {}\n');
+    symlinkSync(path.join(tmp, 'outside.proto'), path.join(ws, 'link.proto'));
+    apiUri = pathToFileURL(path.join(ws, 'api.proto')).href;
+    consumerUri = pathToFileURL(path.join(ws, 'consumer.proto')).href;
+    // The crafted error: an rpc request type that does not exist.
+    broken = original.replace('rpc Version(VersionRequest)', 'rpc Version(VersionRequestX)');
+    assert.notEqual(broken, original);
+
+    editor = Editor.start();
+    editor.settings = { protoPaths: [incDir], validation: { debounceMs: 10 } };
+    await editor.initialize(ws);
+  });
+
+  after(async () => {
+    editor?.kill();
+    if (tmp) rmSync(tmp, { recursive: true, force: true });
+  });
+
+  test('publishes the crafted error with its exact range', async () => {
+    await editor.open(apiUri, broken, 1);
+    const p = await editor.diagnostics(apiUri, (d) => d.version === 1);
+    const at = lineCol(broken, 'VersionRequestX');
+    assert.deepEqual(p.diagnostics, [{
+      range: range(at.line, at.character, at.line, at.character + 'VersionRequestX'.length),
+      severity: 1,
+      source: 'cri-compat',
+      code: 'unresolved-type',
+      message: 'unknown type "VersionRequestX"',
+    }]);
+    assert.ok(editor.configurationRequests >= 1, 'settings were asked with workspace/configuration');
+  });
+
+  test('document symbols: RuntimeService with its rpcs', async () => {
+    const symbols = (await editor.conn.sendRequest(DocumentSymbolRequest.type, { textDocument: { uri: apiUri } })) as DocumentSymbol[];
+    const rs = symbols.find((s) => s.name === 'RuntimeService');
+    assert.ok(rs);
+    assert.equal(rs.kind, 11);
+    const start = lineCol(broken, 'service RuntimeService {');
+    assert.deepEqual(rs.selectionRange, range(start.line, 8, start.line, 8 + 'RuntimeService'.length));
+    const lines = broken.split('\n');
+    const rpcs: string[] = [];
+    for (let l = start.line + 1; lines[l] !== '}'; l++) {
+      const m = /^\s*rpc (\w+)\(/.exec(lines[l]!);
+      if (m) rpcs.push(m[1]!);
+    }
+    assert.deepEqual(rs.children!.map((c) => c.name), rpcs);
+    assert.ok(rpcs.includes('RunPodSandbox') && rpcs.includes('ListContainers'));
+    assert.ok(rs.children!.every((c) => c.kind === 6));
+  });
+
+  test('definition, hover, references and folding', async () => {
+    const ref = lineCol(broken, 'PodSandboxConfig config = 1;');
+    const decl = lineCol(broken, 'message PodSandboxConfig {', 8);
+    const declRange = range(decl.line, decl.character, decl.line, decl.character + 'PodSandboxConfig'.length);
+    const def = (await editor.conn.sendRequest(DefinitionRequest.type, { textDocument: { uri: apiUri }, position: pos(ref.line, ref.character + 3) })) as Location;
+    assert.deepEqual(def, { uri: apiUri, range: declRange });
+
+    const hover = (await editor.conn.sendRequest(HoverRequest.type, { textDocument: { uri: apiUri }, position: ref })) as Hover;
+    assert.deepEqual(hover.range, range(ref.line, ref.character, ref.line, ref.character + 'PodSandboxConfig'.length));
+    const value = (hover.contents as { kind: string; value: string }).value;
+    assert.equal((hover.contents as { kind: string }).kind, 'markdown');
+    assert.ok(value.startsWith(`\`\`\`proto\nmessage runtime.v1.PodSandboxConfig\n\`\`\`\n\nDeclared on line ${decl.line + 1}.\n\n---\n\n`), value);
+    assert.match(value, /PodSandboxConfig holds all the required and optional fields for creating a\s+sandbox\./);
+
+    const refs = (await editor.conn.sendRequest(ReferencesRequest.type, {
+      textDocument: { uri: apiUri }, position: decl, context: { includeDeclaration: true },
+    })) as Location[];
+    assert.deepEqual(refs[0], { uri: apiUri, range: declRange });
+    const uses = broken.split('\n').filter((l) => /^\s*(?:repeated )?PodSandboxConfig \w+ = \d+;/.test(l)).length;
+    assert.equal(refs.length, 1 + uses);
+
+    const folds = (await editor.conn.sendRequest(FoldingRangeRequest.type, { textDocument: { uri: apiUri } })) as FoldingRange[];
+    assert.deepEqual(folds[0], { startLine: 0, endLine: broken.split('\n').findIndex((l) => l.trim() === '*/'), kind: 'comment' });
+  });
+
+  test('fixing the error clears the diagnostics', async () => {
+    const at = lineCol(broken, 'VersionRequestX');
+    // Delete the `X` as an editor would: an incremental change.
+    const x = at.character + 'VersionRequest'.length;
+    await editor.edit(apiUri, 2, range(at.line, x, at.line, x + 1), '');
+    const p = await editor.diagnostics(apiUri, (d) => d.version === 2);
+    assert.deepEqual(p.diagnostics, []);
+  });
+
+  test('imports: importing directory, proto paths, confinement, open-document text', async () => {
+    const text = [
+      'syntax = "proto3";', // 0
+      'package consumer;',
+      'import "api.proto";', // 2
+      'import "inc.proto";', // 3
+      'import "../outside.proto";', // 4
+      'import "link.proto";', // 5
+      'message UsesIt {', // 6
+      '  runtime.v1.PodSandboxConfig config = 1;', // 7
+      '  inc.IncThing thing = 2;', // 8
+      '}',
+      '',
+    ].join('\n');
+    await editor.open(consumerUri, text, 1);
+    const p = await editor.diagnostics(consumerUri, (d) => d.version === 1);
+    assert.deepEqual(p.diagnostics.map((d) => ({ code: d.code, severity: d.severity, range: d.range })), [
+      { code: 'unresolved-import', severity: 2, range: range(4, 7, 4, 25) },
+      { code: 'unresolved-import', severity: 2, range: range(5, 7, 5, 19) },
+    ]);
+
+    // Definitions cross into the open api.proto (by its editor URI) and into the proto path.
+    const def = (await editor.conn.sendRequest(DefinitionRequest.type, { textDocument: { uri: consumerUri }, position: pos(7, 15) })) as Location;
+    const decl = lineCol(original, 'message PodSandboxConfig {', 8);
+    assert.deepEqual(def, { uri: apiUri, range: range(decl.line, decl.character, decl.line, decl.character + 16) });
+    const incUri = pathToFileURL(path.join(incDir, 'inc.proto')).href;
+    assert.deepEqual(await editor.conn.sendRequest(DefinitionRequest.type, { textDocument: { uri: consumerUri }, position: pos(8, 7) }),
+      { uri: incUri, range: range(3, 8, 3, 16) });
+    assert.deepEqual(await editor.conn.sendRequest(DefinitionRequest.type, { textDocument: { uri: consumerUri }, position: pos(3, 10) }),
+      { uri: incUri, range: range(0, 0, 0, 0) });
+    const hover = (await editor.conn.sendRequest(HoverRequest.type, { textDocument: { uri: consumerUri }, position: pos(8, 7) })) as Hover;
+    assert.equal((hover.contents as { value: string }).value,
+      '```proto\nmessage inc.IncThing\n```\n\nDeclared in `inc.proto` on line 4.\n\n---\n\nIncThing comes from a proto path.');
+
+    // Renaming the message in the open (unsaved) api.proto re-checks the file that imports it.
+    const name = lineCol(original, 'message PodSandboxConfig {', 8);
+    await editor.edit(apiUri, 3, range(name.line, name.character + 16, name.line, name.character + 16), 'Renamed');
+    const broke = await editor.diagnostics(consumerUri, (d) => d.diagnostics.some((x) => x.code === 'unresolved-type'));
+    assert.deepEqual(broke.diagnostics.find((x) => x.code === 'unresolved-type')?.range, range(7, 2, 7, 29));
+    const mark = editor.mark();
+    await editor.edit(apiUri, 4, range(name.line, name.character + 16, name.line, name.character + 23), '');
+    const fixed = await editor.diagnostics(consumerUri, (d) => !d.diagnostics.some((x) => x.code === 'unresolved-type'), mark);
+    assert.equal(fixed.diagnostics.length, 2);
+    assert.deepEqual((await editor.diagnostics(apiUri, (d) => d.version === 4)).diagnostics, []);
+  });
+
+  test('workspace symbols: open documents and files on disk', async () => {
+    const extra = (await editor.conn.sendRequest(WorkspaceSymbolRequest.type, { query: 'ExtraThing' })) as SymbolInformation[];
+    assert.deepEqual(extra, [{
+      name: 'ExtraThing', kind: 23, containerName: 'extra',
+      location: { uri: pathToFileURL(path.join(ws, 'extra', 'extra.proto')).href, range: range(2, 8, 2, 18) },
+    }]);
+    const rs = (await editor.conn.sendRequest(WorkspaceSymbolRequest.type, { query: 'RuntimeService' })) as SymbolInformation[];
+    assert.equal(rs[0]!.name, 'RuntimeService');
+    assert.equal(rs[0]!.location.uri, apiUri);
+    // The file outside the workspace (reached only through a symlink) is not listed.
+    const secret = (await editor.conn.sendRequest(WorkspaceSymbolRequest.type, { query: 'Secret' })) as SymbolInformation[];
+    assert.ok(secret.length > 0); // fuzzy matches such as LinuxSandboxSecurityContext
+    assert.ok(secret.every((s) => s.name !== 'Secret' && s.location.uri === apiUri), JSON.stringify(secret.map((s) => s.location.uri)));
+  });
+
+  test('closing a document clears its diagnostics; shutdown and exit end the server cleanly', async () => {
+    const mark = editor.mark();
+    await editor.conn.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri: consumerUri } });
+    const p = await editor.diagnostics(consumerUri, () => true, mark);
+    assert.deepEqual(p.diagnostics, []);
+    assert.equal(await editor.conn.sendRequest(HoverRequest.type, { textDocument: { uri: consumerUri }, position: pos(8, 7) }), null);
+    assert.equal(await editor.shutdown(), 0);
+  });
+});
+
+// ---- robustness: malformed requests ---------------------------------------------------------------------
+
+describe('language server robustness', { skip: existsSync(SERVER) ? false : BUILD_HELP, timeout: 60_000 }, () => {
+  let editor: Editor;
+  let tmp: string;
+  const text = 'syntax = "proto3";\npackage p;\nmessage A { B b = 1; }\nmessage B {}\n';
+  let uri: string;
+
+  before(async () => {
+    tmp = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'cri-compat-lsp-')));
+    uri = pathToFileURL(path.join(tmp, 'a.proto')).href;
+    editor = Editor.start();
+    await editor.initialize(tmp);
+    await editor.open(uri, text);
+    assert.deepEqual((await editor.diagnostics(uri, (d) => d.version === 1)).diagnostics, []);
+  });
+
+  after(() => {
+    editor?.kill();
+    if (tmp) rmSync(tmp, { recursive: true, force: true });
+  });
+
+  test('unknown documents, positions past the end and bad params answer null, and the server lives on', async () => {
+    const unknown = { uri: 'file:///nowhere/unknown.proto' };
+    const send = (method: string, params: unknown): Promise<unknown> => editor.conn.sendRequest(method, params);
+    assert.equal(await send('textDocument/definition', { textDocument: unknown, position: pos(0, 0) }), null);
+    assert.equal(await send('textDocument/hover', { textDocument: unknown, position: pos(0, 0) }), null);
+    assert.equal(await send('textDocument/references', { textDocument: unknown, position: pos(0, 0), context: { includeDeclaration: true } }), null);
+    assert.equal(await send('textDocument/documentSymbol', { textDocument: unknown }), null);
+    assert.equal(await send('textDocument/foldingRange', { textDocument: unknown }), null);
+    assert.equal(await send('textDocument/hover', { textDocument: { uri }, position: pos(99_999, 0) }), null);
+    assert.equal(await send('textDocument/definition', { textDocument: { uri }, position: pos(2, 5_000) }), null);
+    assert.equal(await send('textDocument/hover', { textDocument: { uri }, position: pos(-1, -1) }), null);
+    assert.equal(await send('textDocument/definition', { textDocument: { uri } }), null);
+    assert.equal(await send('textDocument/hover', { textDocument: { uri }, position: { line: 'x', character: null } }), null);
+    assert.deepEqual(await send('textDocument/references', { textDocument: { uri }, position: pos(50, 50) }), []);
+    assert.deepEqual(await send('workspace/symbol', { query: 42 }), [
+      { name: 'A', kind: 23, containerName: 'p', location: { uri, range: range(2, 8, 2, 9) } },
+      { name: 'b', kind: 8, containerName: 'p.A', location: { uri, range: range(2, 14, 2, 15) } },
+      { name: 'B', kind: 23, containerName: 'p', location: { uri, range: range(3, 8, 3, 9) } },
+    ]);
+    // Still alive and answering.
+    assert.equal(editor.child.exitCode, null);
+    assert.deepEqual(await send('textDocument/definition', { textDocument: { uri }, position: pos(2, 12) }), { uri, range: range(3, 8, 3, 9) });
+  });
+
+  test('a configuration change re-reads settings per document and re-validates', async () => {
+    const libDir = path.join(tmp, 'lib');
+    mkdirSync(libDir, { recursive: true });
+    writeFileSync(path.join(libDir, 'lib.proto'), 'syntax = "proto3";\npackage lib;\nmessage L {}\n');
+    const user = pathToFileURL(path.join(tmp, 'user.proto')).href;
+    await editor.open(user, 'syntax = "proto3";\nimport "lib.proto";\nmessage U { lib.L l = 1; }\n');
+    const before = await editor.diagnostics(user, (d) => d.version === 1);
+    assert.deepEqual(before.diagnostics.map((d) => `${d.code}@${d.range.start.line}:${d.range.start.character}`), ['unresolved-import@1:7', 'unresolved-type@2:12']);
+    const asked = editor.configurationRequests;
+    editor.settings = { protoPaths: ['lib'], validation: { debounceMs: 0 } }; // relative to the workspace folder
+    const mark = editor.mark();
+    await editor.conn.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
+    const after = await editor.diagnostics(user, () => true, mark);
+    assert.deepEqual(after.diagnostics, []);
+    assert.ok(editor.configurationRequests > asked);
+  });
+
+  test('shutdown and exit', async () => {
+    assert.equal(await editor.shutdown(), 0);
+  });
+});
+
+// ---- diagnostics conversion ------------------------------------------------------------------------------
+
+describe('problems and findings as diagnostics', () => {
+  test('codes, severities, links, related information and fix data', () => {
+    const r = range(1, 2, 1, 5);
+    assert.deepEqual(problemToDiagnostic({ code: 'duplicate-number', message: 'm', range: r, severity: 'error' }),
+      { range: r, severity: 1, source: 'cri-compat', code: 'duplicate-number', message: 'm' });
+    const rule = RULES[0]!;
+    const finding = {
+      rule: rule.id, category: rule.category, severity: 'hint' as const, message: 'msg', range: r, element: 'runtime.v1.X',
+      fixes: [{ kind: 'rename' as const, to: 'y' }], related: [{ message: 'here', range: range(3, 0, 3, 1) }, { message: 'no place' }],
+    };
+    assert.deepEqual(findingToDiagnostic(finding, 'file:///a.proto', { relatedInformation: true, codeDescription: true }), {
+      range: r, severity: 4, source: 'cri-compat', code: rule.id, message: 'msg', codeDescription: { href: rule.link },
+      relatedInformation: [{ location: { uri: 'file:///a.proto', range: range(3, 0, 3, 1) }, message: 'here' }],
+      data: { rule: rule.id, element: 'runtime.v1.X', fixes: [{ kind: 'rename', to: 'y' }] },
+    });
+    assert.deepEqual(findingToDiagnostic({ ...finding, severity: 'warning', link: 'https://example.invalid/x' }, 'file:///a.proto', { relatedInformation: false, codeDescription: true }).codeDescription,
+      { href: 'https://example.invalid/x' });
+    const plain = findingToDiagnostic({ ...finding, severity: 'information' }, 'file:///a.proto', { relatedInformation: false, codeDescription: false });
+    assert.equal(plain.severity, 3);
+    assert.equal(plain.codeDescription, undefined);
+    assert.equal(plain.relatedInformation, undefined);
+  });
+});
+
+// ---- import resolver ------------------------------------------------------------------------------------
+
+describe('import resolver confinement', () => {
+  let tmp: string;
+  before(() => {
+    tmp = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'cri-compat-imports-')));
+    mkdirSync(path.join(tmp, 'ws', 'sub'), { recursive: true });
+    mkdirSync(path.join(tmp, 'paths'));
+    writeFileSync(path.join(tmp, 'ws', 'sub', 'here.proto'), 'syntax = "proto3";');
+    writeFileSync(path.join(tmp, 'ws', 'top.proto'), 'syntax = "proto3";');
+    writeFileSync(path.join(tmp, 'paths', 'lib.proto'), 'syntax = "proto3";');
+    writeFileSync(path.join(tmp, 'secret.proto'), 'secret');
+    writeFileSync(path.join(tmp, 'ws', 'big.proto'), 'x'.repeat(2048));
+    symlinkSync(path.join(tmp, 'secret.proto'), path.join(tmp, 'ws', 'escape.proto'));
+    symlinkSync(path.join(tmp, 'ws', 'top.proto'), path.join(tmp, 'ws', 'sub', 'inside-link.proto'));
+  });
+  after(() => rmSync(tmp, { recursive: true, force: true }));
+
+  test('finds files in the importer directory, the roots and the proto paths, in that order', () => {
+    const r = new FsImportResolver({ roots: [path.join(tmp, 'ws'), path.join(tmp, 'paths')], maxFileSize: 1024 });
+    const from = pathToFileURL(path.join(tmp, 'ws', 'sub', 'a.proto')).href;
+    assert.deepEqual(r.resolve('here.proto', from), { uri: pathToFileURL(path.join(tmp, 'ws', 'sub', 'here.proto')).href, text: 'syntax = "proto3";' });
+    assert.equal(r.resolveUri('sub/here.proto', from), pathToFileURL(path.join(tmp, 'ws', 'sub', 'here.proto')).href);
+    assert.equal(r.resolveUri('top.proto', from), pathToFileURL(path.join(tmp, 'ws', 'top.proto')).href);
+    assert.equal(r.resolveUri('lib.proto', from), pathToFileURL(path.join(tmp, 'paths', 'lib.proto')).href);
+    // a symlink that stays inside the roots is fine
+    assert.equal(r.resolveUri('inside-link.proto', from), pathToFileURL(path.join(tmp, 'ws', 'sub', 'inside-link.proto')).href);
+    assert.deepEqual([...r.resolved].sort(), [
+      path.join(tmp, 'paths', 'lib.proto'), path.join(tmp, 'ws', 'sub', 'here.proto'), path.join(tmp, 'ws', 'sub', 'inside-link.proto'), path.join(tmp, 'ws', 'top.proto'),
+    ]);
+  });
+
+  test('refuses escapes, symlinks out of the roots, absolute paths and oversized files', () => {
+    const r = new FsImportResolver({ roots: [path.join(tmp, 'ws')], maxFileSize: 1024 });
+    const from = pathToFileURL(path.join(tmp, 'ws', 'sub', 'a.proto')).href;
+    const tried = [path.join(tmp, 'ws', 'sub'), path.join(tmp, 'ws')];
+    assert.deepEqual(r.resolve('../secret.proto', from), { tried: [] });
+    assert.deepEqual(r.resolve('../top.proto', from), { tried: [] });
+    assert.deepEqual(r.resolve('./here.proto', from), { tried: [] });
+    assert.deepEqual(r.resolve(path.join(tmp, 'secret.proto'), from), { tried: [] });
+    assert.deepEqual(r.resolve('sub//here.proto', from), { tried: [] });
+    assert.deepEqual(r.resolve('sub\\here.proto', from), { tried: [] });
+    assert.deepEqual(r.resolve('escape.proto', from), { tried });
+    assert.deepEqual(r.resolve('missing.proto', from), { tried });
+    const big = r.resolve('big.proto', from);
+    assert.ok('tried' in big && big.tried[1]!.includes('larger than'), JSON.stringify(big));
+    assert.equal(r.resolved.size, 0);
+    // a non-file importer has no directory of its own; relative roots are ignored
+    const r2 = new FsImportResolver({ roots: ['relative/dir', path.join(tmp, 'paths')] });
+    assert.deepEqual(r2.resolve('here.proto', 'untitled:Untitled-1'), { tried: [path.join(tmp, 'paths')] });
+    assert.ok(isSafeImportPath('k8s.io/api/core.proto'));
+    assert.ok(!isSafeImportPath('a/../b.proto'));
+    assert.ok(isInside('/a/b/c', '/a/b') && isInside('/a/b', '/a/b') && !isInside('/a/bc', '/a/b') && !isInside('/a', '/a/b'));
+    assert.ok(isInside('/a/b/..c', '/a/b'));
+  });
+
+  test('an open editor copy wins over the disk and keeps the editor URI', () => {
+    const here = path.join(tmp, 'ws', 'sub', 'here.proto');
+    const r = new FsImportResolver({
+      roots: [path.join(tmp, 'ws')],
+      overlay: (p) => (p === here ? { uri: 'file:///editor/spelling/here.proto', text: 'unsaved' } : undefined),
+    });
+    assert.deepEqual(r.resolve('here.proto', pathToFileURL(path.join(tmp, 'ws', 'sub', 'x.proto')).href), { uri: 'file:///editor/spelling/here.proto', text: 'unsaved' });
+  });
+});
+
+// ---- CLI ------------------------------------------------------------------------------------------------
+
+describe('cli', { skip: existsSync(CLI) ? false : BUILD_HELP }, () => {
+  let tmp: string;
+  before(() => {
+    tmp = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'cri-compat-cli-')));
+  });
+  after(() => rmSync(tmp, { recursive: true, force: true }));
+  const run = (...args: string[]): { status: number | null; stdout: string; stderr: string } => {
+    const r = spawnSync(CLI, args, { encoding: 'utf8' });
+    return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+  };
+
+  test('--help, unknown commands and unreadable files', () => {
+    const help = run('--help');
+    assert.equal(help.status, 0);
+    assert.match(help.stdout, /^Usage: cri-compat <command>/);
+    assert.match(help.stdout, /parse <file/);
+    assert.equal(run('frobnicate').status, 2);
+    const missing = run('parse', path.join(tmp, 'missing.proto'));
+    assert.equal(missing.status, 2);
+    assert.match(missing.stderr, /missing\.proto.*cannot read.*ENOENT/);
+  });
+
+  test('parse prints file:line:col: severity code message and exits 1 on errors', () => {
+    const file = path.join(tmp, 'bad.proto');
+    writeFileSync(file, 'syntax = "proto3";\npackage p;\nimport "nope.proto";\nmessage M {\n  Unknown u = 1;\n  int32 a = 1;\n}\n');
+    const r = run('parse', file);
+    assert.equal(r.status, 1);
+    assert.deepEqual(r.stdout.trimEnd().split('\n'), [
+      `${file}:3:8: warning unresolved-import import "nope.proto" was not found (looked in ${tmp}); types from it are not checked`,
+      `${file}:5:3: error unresolved-type unknown type "Unknown"`,
+      `${file}:6:13: error duplicate-number field number 1 is already used by "u"`,
+    ]);
+    const ok = path.join(tmp, 'ok.proto');
+    writeFileSync(ok, 'syntax = "proto3";\nmessage M { int32 a = 1; }\n');
+    assert.deepEqual(run('parse', ok), { status: 0, stdout: '', stderr: '' });
+  });
+
+  test('parse of a real api.proto is clean', { skip: corpusDir ? false : CORPUS_HELP }, () => {
+    const corpus = new Corpus(corpusDir!);
+    const latest = corpus.goTags(V1_PATH).filter((r) => !r.prerelease).at(-1)!;
+    const file = path.join(tmp, 'api.proto');
+    writeFileSync(file, corpus.text(latest.blob));
+    assert.deepEqual(run('parse', file), { status: 0, stdout: '', stderr: '' });
+  });
+});

@@ -1,0 +1,172 @@
+// Version tags, their mapping and ordering, and the kubelet ↔ runtime skew window.
+// Build and run alone:
+//   npx esbuild test/versions.test.ts --bundle --platform=node --format=cjs --outfile=out/test/versions.test.js --sourcemap=inline && node --test out/test/versions.test.js
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import {
+  compareTags, goTagToKubernetes, inSkewWindow, isPatchRelease, isPrerelease, kubeletWindowForRuntime, kubernetesRepoTag,
+  kubernetesToGoTag, minorOf, parseAnyTag, parseGoTag, parseKubernetesTag, releaseLinePredecessor, removalSkew,
+  runtimeWindowForKubelet, sortTags, whoLacks,
+} from '../server/src/policy/versions';
+import * as links from '../server/src/policy/links';
+import { Corpus, findCorpusDir, CORPUS_HELP } from '../server/src/baseline/corpus';
+
+function repoRoot(): string {
+  for (let d = resolve(__dirname); ; d = dirname(d)) {
+    const pkg = join(d, 'package.json');
+    if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'cri-compat') return d;
+    if (dirname(d) === d) throw new Error(`no package.json named "cri-compat" above ${__dirname}`);
+  }
+}
+
+test('parseGoTag accepts v0.N.M with alpha/beta/rc pre-releases only', () => {
+  const v = parseGoTag('v0.36.3')!;
+  assert.equal(v.minor, 36);
+  assert.equal(v.patch, 3);
+  assert.equal(v.prerelease, undefined);
+  assert.equal(v.kubernetes, '1.36.3');
+  assert.equal(v.goTag, 'v0.36.3');
+  assert.equal(v.form, 'go');
+  const b = parseGoTag('v0.37.0-beta.0')!;
+  assert.equal(b.prerelease, 'beta');
+  assert.equal(b.prereleaseNumber, 0);
+  assert.equal(b.kubernetes, '1.37.0-beta.0');
+  assert.equal(parseGoTag('v0.15.8-rc.12')?.prereleaseNumber, 12);
+  for (const bad of ['v1.36.3', 'v0.36', '0.36.3', 'v0.36.3-foo.1', 'v0.36.3-alpha', 'v0.036.1', 'kubernetes-1.36.3', 'v0.36.3+meta', '']) {
+    assert.equal(parseGoTag(bad), undefined, bad);
+  }
+});
+
+test('parseKubernetesTag accepts kubernetes-1.N.M, v1.N.M and 1.N.M', () => {
+  assert.equal(parseKubernetesTag('kubernetes-1.15.0-alpha.1')?.goTag, 'v0.15.0-alpha.1');
+  assert.equal(parseKubernetesTag('v1.36.3')?.goTag, 'v0.36.3');
+  assert.equal(parseKubernetesTag('1.31.0-rc.1')?.goTag, 'v0.31.0-rc.1');
+  assert.equal(parseKubernetesTag('v1.36.3')?.form, 'kubernetes');
+  for (const bad of ['v0.36.3', 'kubernetes-2.0.0', 'kubernetes-1.36', 'v1.36.3-gke.1', 'release-1.36']) assert.equal(parseKubernetesTag(bad), undefined, bad);
+  assert.equal(parseAnyTag('v0.20.0')?.kubernetes, '1.20.0');
+  assert.equal(parseAnyTag('kubernetes-1.20.0')?.goTag, 'v0.20.0');
+});
+
+test('v0.N.M maps to Kubernetes 1.N.M and back', () => {
+  assert.equal(goTagToKubernetes('v0.36.3'), '1.36.3');
+  assert.equal(goTagToKubernetes('v0.26.0-alpha.3'), '1.26.0-alpha.3');
+  assert.equal(kubernetesToGoTag('1.36.3'), 'v0.36.3');
+  assert.equal(kubernetesToGoTag('v1.36.3'), 'v0.36.3');
+  assert.equal(kubernetesToGoTag('kubernetes-1.37.0-beta.0'), 'v0.37.0-beta.0');
+  assert.equal(kubernetesToGoTag('v0.36.3'), 'v0.36.3');
+  assert.equal(kubernetesRepoTag('v0.36.3'), 'v1.36.3');
+  assert.equal(goTagToKubernetes('not-a-tag'), undefined);
+  assert.equal(minorOf('kubernetes-1.18.0-alpha.0'), 18);
+  for (const t of ['v0.20.0-beta.2', 'v0.36.3', 'v0.15.8-beta.1']) assert.equal(kubernetesToGoTag(goTagToKubernetes(t)!), t);
+});
+
+test('tags order by version: numeric minors, alpha < beta < rc < stable, both forms together', () => {
+  assert.ok(compareTags('v0.9.0', 'v0.10.0') < 0);
+  assert.ok(compareTags('v0.31.0-alpha.3', 'v0.31.0-beta.0') < 0);
+  assert.ok(compareTags('v0.31.0-beta.2', 'v0.31.0-rc.0') < 0);
+  assert.ok(compareTags('v0.31.0-rc.1', 'v0.31.0') < 0);
+  assert.ok(compareTags('v0.31.0', 'v0.31.1-rc.0') < 0);
+  assert.ok(compareTags('v0.31.12', 'v0.32.0-alpha.0') < 0);
+  assert.ok(compareTags('v0.31.0-alpha.10', 'v0.31.0-alpha.9') > 0);
+  assert.equal(compareTags('v0.31.0', 'kubernetes-1.31.0'), 0);
+  assert.equal(compareTags('v0.31.0', 'v1.31.0'), 0);
+  assert.ok(compareTags('v0.31.0', 'kubernetes-1.30.9') > 0);
+  assert.ok(compareTags('v0.31.0', 'junk') < 0, 'non-versions sort last');
+  assert.deepEqual(sortTags(['v0.20.0', 'v0.20.0-rc.0', 'v0.19.10', 'v0.19.9', 'v0.20.0-beta.2', 'v0.20.1-rc.0']),
+    ['v0.19.9', 'v0.19.10', 'v0.20.0-beta.2', 'v0.20.0-rc.0', 'v0.20.0', 'v0.20.1-rc.0']);
+});
+
+test('the corpus lists its tags in the order sortTags gives', (t) => {
+  const dir = findCorpusDir(repoRoot());
+  if (!dir) return t.skip(CORPUS_HELP);
+  const corpus = new Corpus(dir);
+  const go = [...new Set(corpus.rows.filter((r) => r.tag.startsWith('v0.')).map((r) => r.tag))];
+  assert.deepEqual(sortTags(go), go);
+  for (const r of corpus.rows) {
+    const v = parseAnyTag(r.tag);
+    assert.ok(v, `unparsed corpus tag ${r.tag}`);
+    assert.equal(isPrerelease(r.tag), r.prerelease, r.tag);
+  }
+});
+
+test('isPatchRelease: M > 0, pre-releases of a patch included', () => {
+  assert.equal(isPatchRelease('v0.36.0'), false);
+  assert.equal(isPatchRelease('v0.36.3'), true);
+  assert.equal(isPatchRelease('v0.36.0-rc.1'), false);
+  assert.equal(isPatchRelease('v0.15.8-beta.0'), true);
+  assert.equal(isPatchRelease('kubernetes-1.36.2'), true);
+  assert.equal(isPatchRelease('main'), false);
+});
+
+test('release-line predecessor: patches follow their minor, .0 tags follow the .0 line', () => {
+  const tags = ['v0.31.0-rc.1', 'v0.31.0', 'v0.31.1', 'v0.31.2-rc.0', 'v0.31.2', 'v0.32.0-alpha.0', 'v0.32.0', 'v0.32.1'];
+  const pred = tags.map((_, i) => releaseLinePredecessor(tags, i));
+  assert.deepEqual(pred, [undefined, 0, 1, 2, 3, 1, 5, 6]);
+  // A history that starts mid-line falls back to the semver neighbour.
+  const partial = ['v0.15.7', 'v0.16.4', 'v0.17.0', 'v0.17.1'];
+  assert.deepEqual(partial.map((_, i) => releaseLinePredecessor(partial, i)), [undefined, 0, 1, 2]);
+});
+
+test('skew window: kubelet 1.K with runtimes v0.(K-3) … v0.(K+3) (policy examples)', () => {
+  assert.deepEqual(runtimeWindowForKubelet(26), { min: 23, max: 29 });
+  assert.deepEqual(kubeletWindowForRuntime(25), { min: 22, max: 28 });
+  assert.ok(inSkewWindow(26, 23));
+  assert.ok(inSkewWindow(22, 25), 'kubelet 1.22 with a runtime at v0.25.5');
+  assert.ok(!inSkewWindow(26, 22));
+  assert.ok(!inSkewWindow(22, 26));
+  assert.deepEqual(runtimeWindowForKubelet(2), { min: 0, max: 5 }, 'clamped at 0');
+});
+
+test('whoLacks: brute force over the window agrees', () => {
+  for (let n = 5; n <= 40; n++) {
+    for (const firstMinor of [0, 20]) {
+      const lackingRuntimes = [];
+      for (let r = 0; r < n; r++) if (r >= firstMinor) lackingRuntimes.push(r);
+      const kubelets = [];
+      for (let k = n; k <= n + 10; k++) if (lackingRuntimes.some((r) => inSkewWindow(k, r))) kubelets.push(k);
+      const runtimes = lackingRuntimes.filter((r) => kubelets.some((k) => inSkewWindow(k, r)));
+      const got = whoLacks(n, firstMinor);
+      if (!kubelets.length) {
+        assert.equal(got.kubelets, undefined, `n=${n} first=${firstMinor}`);
+        assert.equal(got.runtimes, undefined);
+        continue;
+      }
+      assert.deepEqual(got.kubelets, { min: kubelets[0], max: kubelets[kubelets.length - 1] }, `n=${n} first=${firstMinor}`);
+      assert.deepEqual(got.runtimes, { min: runtimes[0], max: runtimes[runtimes.length - 1] }, `n=${n} first=${firstMinor}`);
+    }
+  }
+});
+
+test('whoLacks: edge cases', () => {
+  // Introduced in 1.31: runtimes v0.28–v0.30 lack it; kubelets 1.31–1.33 can meet them; 1.34 starts at v0.31.
+  assert.deepEqual(whoLacks(31), { introduced: { minor: 31, patch: 0 }, kubelets: { min: 31, max: 33 }, runtimes: { min: 28, max: 30 } });
+  assert.ok(!inSkewWindow(34, 30));
+  assert.deepEqual(whoLacks('v0.31.0-alpha.1'), whoLacks(31));
+  assert.deepEqual(whoLacks('kubernetes-1.31.0'), whoLacks(31));
+  // Introduced in a patch: earlier patches of the same minor lack it too, so kubelet 1.(N+3) is affected.
+  assert.deepEqual(whoLacks('v0.34.9'), { introduced: { minor: 34, patch: 9 }, kubelets: { min: 34, max: 37 }, runtimes: { min: 31, max: 34, maxPatch: 8 } });
+  // As old as the major version: nothing of that major lacks it.
+  assert.deepEqual(whoLacks(20, 20), { introduced: { minor: 20, patch: 0 } });
+  // One minor after the major version started: only v0.20 runtimes lack it.
+  assert.deepEqual(whoLacks(21, 20), { introduced: { minor: 21, patch: 0 }, kubelets: { min: 21, max: 23 }, runtimes: { min: 20, max: 20 } });
+  assert.deepEqual(whoLacks(0), { introduced: { minor: 0, patch: 0 } });
+  assert.throws(() => whoLacks('main'), /not a cri-api or Kubernetes version/);
+});
+
+test('removalSkew mirrors whoLacks', () => {
+  assert.deepEqual(removalSkew(37), { kubelets: { min: 34, max: 36 }, runtimes: { min: 37, max: 39 } });
+  for (let k = 34; k <= 36; k++) assert.ok(inSkewWindow(k, 37));
+  assert.ok(!inSkewWindow(33, 37));
+});
+
+test('links are the policy URLs', (t) => {
+  const urls = [links.CRI_SKEW_POLICY_URL, links.CRI_DEV_POLICY_URL, links.CRI_CONCEPT_URL, links.CRITEST_VALIDATION_URL];
+  for (const u of urls) assert.match(u, /^https:\/\/[^\s]+$/);
+  assert.equal(links.criApiFileUrl('v0.36.3'), 'https://github.com/kubernetes/cri-api/blob/v0.36.3/pkg/apis/runtime/v1/api.proto');
+  const policy = join(repoRoot(), '..', 'shared', 'policy', 'POLICY.md');
+  if (!existsSync(policy)) return t.skip(`${policy} not found`);
+  const text = readFileSync(policy, 'utf8');
+  for (const u of urls) assert.ok(text.includes(u), `${u} is in POLICY.md`);
+});
