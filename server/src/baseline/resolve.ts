@@ -89,7 +89,7 @@ function isFullHistory(b: BundledIndex | undefined): b is History {
   return !!b && typeof b.fieldUses === 'function' && typeof b.enumValueUses === 'function' && typeof b.element === 'function';
 }
 
-function makeBaseline(c: Candidate, model: ApiModel, bundled: BundledIndex | undefined): Baseline {
+function makeBaseline(c: Pick<Candidate, 'source' | 'tag' | 'origin'>, model: ApiModel, bundled: BundledIndex | undefined): Baseline {
   const release = releaseOfGoTag(c.tag);
   return {
     tag: c.tag,
@@ -150,11 +150,11 @@ async function resolveInner(opts: ResolveOptions): Promise<ResolveResult> {
   });
 
   /** The first candidate whose model can be built; failures are noted against the source. */
-  const settle = (candidates: Candidate[], label?: (c: Candidate) => string): Baseline | undefined => {
+  const settle = (candidates: Candidate[]): Baseline | undefined => {
     for (const c of candidates) {
       const m = c.model();
       if (typeof m !== 'string') return makeBaseline(c, m, opts.bundled);
-      note(label ? label(c) : c.source, m);
+      note(c.source, m);
     }
     return undefined;
   };
@@ -182,14 +182,15 @@ async function resolveInner(opts: ResolveOptions): Promise<ResolveResult> {
       else if (pathLike) note('setting', r.reason);
     }
     if (!found.length && !pathLike) {
-      if (!opts.filePath) note('setting', `"${explicit}" was not looked up in git: no file to locate a clone from`);
-      else if (!opts.trusted) note('setting', `"${explicit}" was not looked up in git: the workspace is not trusted`);
+      const notFile = isTag ? '' : 'is not a file and ';
+      if (!opts.filePath) note('setting', `"${explicit}" ${notFile}was not looked up in git: no file to locate a clone from`);
+      else if (!opts.trusted) note('setting', `"${explicit}" ${notFile}was not looked up in git: the workspace is not trusted`);
       else {
         checkAbort();
         progress(`Reading ${explicit} from git…`);
         const g = await readGitRevision(opts.filePath, explicit, gitOptions);
         if (g.ok) found.push(textCandidate('setting', g.goTag ?? explicit, g.origin, g.text, `git:${g.gitTag}`));
-        else note('setting', isTag ? g.reason : `${g.reason}, nor a file`);
+        else note('setting', isTag ? g.reason : `"${explicit}" is not a file; in git: ${g.reason}`);
       }
     }
     if (!found.length && isTag && network) {
@@ -198,7 +199,7 @@ async function resolveInner(opts: ResolveOptions): Promise<ResolveResult> {
       if (px.ok) found.push(textCandidate('setting', explicit, px.origin, px.text, `${px.origin}`));
       else note('setting', px.reason);
     }
-    const baseline = settle(found, () => 'setting');
+    const baseline = settle(found);
     if (baseline) return { baseline, tried };
     const h = { ...DEFAULT_HINTS, ...opts.hints };
     return {
@@ -221,7 +222,7 @@ async function resolveInner(opts: ResolveOptions): Promise<ResolveResult> {
       if (typeof model === 'string') note('git', model);
       else {
         note('git', `found ${g.baseline.gitTag}`);
-        const baseline = makeBaseline({ source: 'git', tag: g.baseline.goTag, origin: g.origin, model: () => model }, model, opts.bundled);
+        const baseline = makeBaseline({ source: 'git', tag: g.baseline.goTag, origin: g.origin }, model, opts.bundled);
         const prev = g.previousPatch && modelOf(g.previousPatch.text, `git:${g.previousPatch.gitTag}`);
         if (g.previousPatch && prev && typeof prev !== 'string') baseline.previousPatch = { tag: g.previousPatch.goTag, model: prev };
         const start = g.lineStart && modelOf(g.lineStart.text, `git:${g.lineStart.gitTag}`);

@@ -28,7 +28,7 @@ export interface CheckResult {
 export function checkCompatibility(text: string, bound: BoundFile, baseline: Baseline, options: CheckOptions = {}): CheckResult {
   const current = bound.model;
   const base = Object.assign({}, baseline.model, { tag: baseline.tag });
-  const { findings, additions } = compareModels(current, base, baseline.tag);
+  const { findings, additions, renamed } = compareModels(current, base, baseline.tag);
   // The model has no syntax node for the package statement; the file does.
   const pkg = bound.ast.package?.nameRange;
   if (pkg) for (const f of findings) if (f.rule === 'PACKAGE_CHANGED') f.range = pkg;
@@ -37,7 +37,7 @@ export function checkCompatibility(text: string, bound: BoundFile, baseline: Bas
   let apiChanges = findings.length + additions.length;
   if (current.package === baseline.model.package) {
     if (baseline.history) findings.push(...checkHistoryReuse(current, base, baseline.history, options.currentTag));
-    const docs = checkDocs(current, base, additions);
+    const docs = checkDocs(current, base, additions, renamed);
     apiChanges += docs.filter((f) => f.rule === 'DOC_MEANING_CHANGED').length;
     findings.push(...docs);
     attachNextFreeNumber(findings, bound, baseline);

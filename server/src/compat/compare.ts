@@ -20,6 +20,8 @@ export interface Addition {
 export interface Comparison {
   findings: Finding[];
   additions: Addition[];
+  /** Baseline message/enum → new name, for the types reported as MESSAGE_RENAMED. */
+  renamed: Map<string, string>;
 }
 
 const ORIGIN: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
@@ -45,7 +47,7 @@ class Comparer {
     if (this.current.package !== this.baseline.package) {
       this.add('PACKAGE_CHANGED', this.packageRange(), this.current.package,
         `package changed from "${this.baseline.package}" to "${this.current.package}" (baseline ${this.tag})`);
-      return { findings: this.findings, additions: this.additions };
+      return { findings: this.findings, additions: this.additions, renamed: this.renamed };
     }
     const reachable = reachableTypes(this.baseline, this.base);
     this.types(reachable);
@@ -60,7 +62,7 @@ class Comparer {
       else this.addition('enum', e.fqn, e.node?.nameRange);
     }
     this.services();
-    return { findings: this.findings, additions: this.additions };
+    return { findings: this.findings, additions: this.additions, renamed: this.renamed };
   }
 
   private add(rule: string, range: Range, element: string, message: string, fixes?: FixData[], related?: Finding['related']): void {

@@ -21,7 +21,8 @@ export function docOf(node: { comments: Comments } | undefined, fallback?: strin
   return text || undefined;
 }
 
-export function checkDocs(current: ApiModel, baseline: ApiModel, additions: Addition[]): Finding[] {
+/** `renamed`: baseline type → new name (MESSAGE_RENAMED); a field whose type was only renamed kept its type. */
+export function checkDocs(current: ApiModel, baseline: ApiModel, additions: Addition[], renamed?: ReadonlyMap<string, string>): Finding[] {
   const out: Finding[] = [];
   const cur = new ModelIndex(current);
   const base = new ModelIndex(baseline);
@@ -109,7 +110,7 @@ export function checkDocs(current: ApiModel, baseline: ApiModel, additions: Addi
       const of = om.fields.find((x) => x.number === f.number && x.name === f.name);
       if (!of) continue;
       const changed = compareDocs(`${m.fqn}.${f.name}`, f.node?.nameRange, of, f.node);
-      if (changed && shapeChanged(of, f)) {
+      if (changed && shapeChanged(of, f, renamed)) {
         add('FIELD_MEANING_CHANGED', f.node?.nameRange ?? m.node!.nameRange, `${m.fqn}.${f.name}`,
           `field "${f.name}" = ${f.number} changed its ${of.type !== f.type ? 'type' : 'label'} and its documentation since ${baselineName(baseline)}; reuse a field only if its meaning is unchanged`);
       }
@@ -135,8 +136,10 @@ export function checkDocs(current: ApiModel, baseline: ApiModel, additions: Addi
   return out;
 }
 
-function shapeChanged(a: FieldDef, b: FieldDef): boolean {
-  return a.type !== b.type || a.label !== b.label;
+function shapeChanged(a: FieldDef, b: FieldDef, renamed?: ReadonlyMap<string, string>): boolean {
+  const m = /^map<([^,]+),(.+)>$/.exec(a.type);
+  const aType = m ? `map<${m[1]},${renamed?.get(m[2]!) ?? m[2]}>` : renamed?.get(a.type) ?? a.type;
+  return aType !== b.type || a.label !== b.label;
 }
 
 function quoteList(xs: string[]): string {

@@ -4,7 +4,7 @@
 import type { Baseline, History } from '../baseline/types';
 import type { Finding } from '../compat/finding';
 import { getRule } from '../compat/rules';
-import { parseAnyTag, whoLacks, SKEW } from '../policy/versions';
+import { parseAnyTag, whoLacks, SKEW, type LackingSkew } from '../policy/versions';
 import { CRI_SKEW_POLICY_URL, CRITEST_VALIDATION_URL } from '../policy/links';
 import type { ApiModel } from '../proto/model';
 
@@ -18,8 +18,9 @@ export function elementPolicyHover(element: string, baseline: Baseline | undefin
   if (h && history) {
     const lines = [`**Release history** (${h.introduced === h.lastChanged ? 'unchanged since introduced' : `last changed in ${release(history, h.lastChanged)}`})`, ''];
     lines.push(`- Introduced in ${release(history, h.introduced)}.`);
-    const lacks = whoLacks(h.introduced, MAJOR_START[pkg] ?? 0);
-    if (lacks.kubelets && lacks.runtimes) {
+    // Elements of the oldest indexed release may be older still: no skew statement can be made about them.
+    const lacks: LackingSkew | undefined = h.introduced === history.releases[0]?.tag ? undefined : whoLacks(h.introduced, MAJOR_START[pkg] ?? 0);
+    if (lacks?.kubelets && lacks.runtimes) {
       lines.push(`- Kubelets 1.${lacks.kubelets.min}–1.${lacks.kubelets.max} know it and may be paired with runtimes built from cri-api v0.${lacks.runtimes.min}–v0.${lacks.runtimes.max}${lacks.runtimes.maxPatch !== undefined ? `.${lacks.runtimes.maxPatch}` : ''}, which do not: those runtimes drop it silently, so the kubelet must cope with it being unset.`);
     } else {
       lines.push(`- Every runtime inside the skew window of a supported kubelet has it (it is as old as ${pkg}, or older than ${SKEW} minor versions).`);

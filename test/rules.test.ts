@@ -1,0 +1,984 @@
+// Per-rule tests: a crafted old/new pair of small runtime.v1 protos for every rule in RULES, each asserting
+// the exact rule id, category, severity, range and message, plus the negative cases around each rule
+// (what must NOT fire), suppressions, severity overrides, history reuse and the patch-release policy.
+//
+// Expected ranges are computed from the proto text with `at()` (line of a unique snippet, column of a token
+// inside it), so they are exact positions without depending on the parser under test.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parse } from '../server/src/proto/parser';
+import { bind } from '../server/src/proto/binder';
+import type { Range } from '../server/src/proto/ast';
+import type { ApiModel } from '../server/src/proto/model';
+import { checkCompatibility, validateSeverityOverrides, type CheckOptions } from '../server/src/compat/check';
+import type { Category, Finding } from '../server/src/compat/finding';
+import { RULES } from '../server/src/compat/rules';
+import type { Baseline, History, NumberUse } from '../server/src/baseline/types';
+
+const TAG = 'v0.36.3';
+
+/** Every rule id asserted by `expectFinding`; the last test checks that this covers RULES. */
+const covered = new Set<string>();
+
+function proto(body: string, pkg = 'runtime.v1', syntax = 'proto3'): string {
+  return `syntax = "${syntax}";\n\npackage ${pkg};\n\n${body.replace(/^\n/, '')}`;
+}
+
+function model(text: string): ApiModel {
+  return bind(parse(text), 'old.proto').model;
+}
+
+function check(oldText: string, newText: string, options: CheckOptions = {}, extra: Partial<Baseline> = {}): Finding[] {
+  const bound = bind(parse(newText), 'file:///work/api.proto');
+  const baseline: Baseline = { tag: TAG, source: 'path', origin: 'test', model: model(oldText), ...extra };
+  return checkCompatibility(newText, bound, baseline, options).findings;
+}
+
+/** Range of `token` on the first line of `text` that contains `lineNeedle` (the n-th occurrence of the token there). */
+function at(text: string, lineNeedle: string, token = lineNeedle, nth = 0): Range {
+  const lines = text.split('\n');
+  const line = lines.findIndex((l) => l.includes(lineNeedle));
+  assert.ok(line >= 0, `no line contains ${JSON.stringify(lineNeedle)}`);
+  const l = lines[line]!;
+  let character = l.indexOf(token);
+  for (let i = 0; i < nth; i++) character = l.indexOf(token, character + 1);
+  assert.ok(character >= 0, `line ${line} does not contain ${JSON.stringify(token)}`);
+  return { start: { line, character }, end: { line, character: character + token.length } };
+}
+
+/** The whole line holding `lineNeedle`, from its first non-blank character (comments, statements). */
+function lineRange(text: string, lineNeedle: string): Range {
+  const lines = text.split('\n');
+  const line = lines.findIndex((l) => l.includes(lineNeedle));
+  assert.ok(line >= 0, `no line contains ${JSON.stringify(lineNeedle)}`);
+  const l = lines[line]!;
+  return { start: { line, character: l.length - l.trimStart().length }, end: { line, character: l.length } };
+}
+
+interface Expected {
+  rule: string;
+  category: Category;
+  severity: Finding['severity'];
+  range: Range;
+  message: string;
+  element?: string;
+}
+
+/** Exactly one finding of `exp.rule`, with exactly these properties. */
+function expectFinding(findings: Finding[], exp: Expected, which?: (f: Finding) => boolean): Finding {
+  const all = findings.filter((f) => f.rule === exp.rule && (!which || which(f)));
+  assert.equal(all.length, 1, `expected one ${exp.rule}, got ${all.length}: ${JSON.stringify(findings.map((f) => `${f.rule}: ${f.message}`), null, 1)}`);
+  const f = all[0]!;
+  const got: Expected = { rule: f.rule, category: f.category, severity: f.severity, range: f.range, message: f.message };
+  const want: Expected = { rule: exp.rule, category: exp.category, severity: exp.severity, range: exp.range, message: exp.message };
+  assert.deepEqual(got, want);
+  if (exp.element !== undefined) assert.equal(f.element, exp.element);
+  covered.add(exp.rule);
+  return f;
+}
+
+function rules(findings: Finding[]): string[] {
+  return findings.map((f) => f.rule).sort();
+}
+
+// ---- fields ------------------------------------------------------------------------------------------
+
+const FOO = proto(`
+// Foo is a test message.
+message Foo {
+    // a is kept.
+    string a = 1;
+    // b is the one that changes.
+    string b = 2;
+}
+`);
+
+test('FIELD_NO_DELETE and FIELD_REMOVED_WITHOUT_DEPRECATION: a field deleted without reservation', () => {
+  const cur = proto(`
+// Foo is a test message.
+message Foo {
+    // a is kept.
+    string a = 1;
+}
+`);
+  const fs = check(FOO, cur);
+  assert.deepEqual(rules(fs), ['FIELD_NO_DELETE', 'FIELD_REMOVED_WITHOUT_DEPRECATION']);
+  const f = expectFinding(fs, {
+    rule: 'FIELD_NO_DELETE', category: 'WIRE', severity: 'error', range: at(cur, 'message Foo', 'Foo'), element: 'runtime.v1.Foo.b',
+    message: 'field "Foo.b" = 2 of v0.36.3 was deleted without reserving its number',
+  });
+  assert.deepEqual(f.fixes?.map((x) => x.kind), ['reserve', 'restore']);
+  assert.deepEqual(f.fixes?.[1], { kind: 'restore', container: 'runtime.v1.Foo', isEnum: false, declaration: 'string b = 2;', number: 2, name: 'b', doc: ' b is the one that changes.' });
+  expectFinding(fs, {
+    rule: 'FIELD_REMOVED_WITHOUT_DEPRECATION', category: 'POLICY', severity: 'warning', range: at(cur, 'message Foo', 'Foo'), element: 'runtime.v1.Foo.b',
+    message: 'field "Foo.b" of v0.36.3 was removed without first being deprecated',
+  });
+});
+
+test('FIELD_NO_DELETE_UNLESS_NAME_RESERVED: a reserved number without the name fires only the JSON and POLICY variants', () => {
+  const cur = proto(`
+// Foo is a test message.
+message Foo {
+    reserved 2;
+    // a is kept.
+    string a = 1;
+}
+`);
+  const fs = check(FOO, cur);
+  assert.deepEqual(rules(fs), ['FIELD_NO_DELETE_UNLESS_NAME_RESERVED', 'FIELD_REMOVED_WITHOUT_DEPRECATION']);
+  expectFinding(fs, {
+    rule: 'FIELD_NO_DELETE_UNLESS_NAME_RESERVED', category: 'JSON', severity: 'warning', range: at(cur, 'message Foo', 'Foo'), element: 'runtime.v1.Foo.b',
+    message: 'field "Foo.b" = 2 of v0.36.3 was deleted; its number is reserved but its name is not',
+  });
+});
+
+test('deleted field with number and name reserved: only the deprecation policy fires', () => {
+  const cur = proto(`
+// Foo is a test message.
+message Foo {
+    reserved 2;
+    reserved "b";
+    // a is kept.
+    string a = 1;
+}
+`);
+  assert.deepEqual(rules(check(FOO, cur)), ['FIELD_REMOVED_WITHOUT_DEPRECATION']);
+});
+
+test('deprecated field removal: nothing when reserved, only FIELD_NO_DELETE when not', () => {
+  const old = proto(`
+message Foo {
+    string a = 1;
+    string b = 2 [deprecated = true];
+}
+`);
+  const reserved = proto(`
+message Foo {
+    reserved 2;
+    reserved "b";
+    string a = 1;
+}
+`);
+  assert.deepEqual(check(old, reserved), []);
+  const bare = proto(`
+message Foo {
+    string a = 1;
+}
+`);
+  assert.deepEqual(rules(check(old, bare)), ['FIELD_NO_DELETE']);
+  // The restore fix brings the deprecation back with the declaration.
+  const restore = check(old, bare)[0]!.fixes?.find((x) => x.kind === 'restore');
+  assert.equal(restore?.kind === 'restore' ? restore.declaration : undefined, 'string b = 2 [deprecated = true];');
+});
+
+test('FIELD_NUMBER_CHANGED: same name, another number', () => {
+  const cur = FOO.replace('string b = 2;', 'string b = 3;');
+  const fs = check(FOO, cur);
+  assert.deepEqual(rules(fs), ['FIELD_NUMBER_CHANGED']);
+  const f = expectFinding(fs, {
+    rule: 'FIELD_NUMBER_CHANGED', category: 'WIRE', severity: 'error', range: at(cur, 'string b = 3', '3'), element: 'runtime.v1.Foo.b',
+    message: 'field "Foo.b" changed its number from 2 to 3 (baseline v0.36.3)',
+  });
+  assert.deepEqual(f.fixes, [{ kind: 'renumber', to: 2, label: 'Restore the original number 2' }]);
+});
+
+test('FIELD_TYPE_INCOMPATIBLE: int32 → string', () => {
+  const old = FOO.replace('string b = 2;', 'int32 b = 2;');
+  const fs = check(old, FOO);
+  assert.deepEqual(rules(fs), ['FIELD_TYPE_INCOMPATIBLE']);
+  expectFinding(fs, {
+    rule: 'FIELD_TYPE_INCOMPATIBLE', category: 'WIRE', severity: 'error', range: at(FOO, 'string b = 2', 'string'), element: 'runtime.v1.Foo.b',
+    message: 'field "Foo.b" changed type from int32 to string, which is not wire-compatible (baseline v0.36.3)',
+  });
+});
+
+test('FIELD_TYPE_CHANGED: int32 → int64 is wire-compatible but still a change', () => {
+  const old = FOO.replace('string b = 2;', 'int32 b = 2;');
+  const cur = FOO.replace('string b = 2;', 'int64 b = 2;');
+  const fs = check(old, cur);
+  assert.deepEqual(rules(fs), ['FIELD_TYPE_CHANGED']);
+  expectFinding(fs, {
+    rule: 'FIELD_TYPE_CHANGED', category: 'WIRE', severity: 'error', range: at(cur, 'int64 b = 2', 'int64'), element: 'runtime.v1.Foo.b',
+    message: 'field "Foo.b" changed type from int32 to int64; wire-compatible, but values, JSON and Go types change (baseline v0.36.3)',
+  });
+  // string ↔ bytes and enum ↔ int32 are in one group as well.
+  assert.deepEqual(rules(check(FOO, FOO.replace('string b = 2;', 'bytes b = 2;'))), ['FIELD_TYPE_CHANGED']);
+});
+
+test('map value changes: incompatible value, compatible value, key change', () => {
+  const old = proto(`
+message Foo {
+    map<string, string> labels = 1;
+}
+`);
+  const toInt = old.replace('map<string, string>', 'map<string, int32>');
+  const fs = check(old, toInt);
+  assert.deepEqual(rules(fs), ['FIELD_TYPE_INCOMPATIBLE']);
+  expectFinding(fs, {
+    rule: 'FIELD_TYPE_INCOMPATIBLE', category: 'WIRE', severity: 'error', range: at(toInt, 'labels', 'map<string, int32>'), element: 'runtime.v1.Foo.labels',
+    message: 'field "Foo.labels" changed type from map<string,string> to map<string,int32>, which is not wire-compatible (baseline v0.36.3)',
+  });
+  const toBytes = old.replace('map<string, string>', 'map<string, bytes>');
+  const compatible = check(old, toBytes);
+  assert.deepEqual(rules(compatible), ['FIELD_TYPE_CHANGED']);
+  assert.equal(compatible[0]!.message, 'field "Foo.labels" changed type from map<string,string> to map<string,bytes>; wire-compatible, but values, JSON and Go types change (baseline v0.36.3)');
+  assert.deepEqual(rules(check(old, old.replace('map<string, string>', 'map<int32, string>'))), ['FIELD_TYPE_INCOMPATIBLE']);
+  // A map is not a repeated field for the label rule.
+  assert.deepEqual(rules(check(old, old.replace('map<string, string> labels', 'repeated string labels'))), ['FIELD_TYPE_INCOMPATIBLE']);
+  // Unchanged map with other spacing: nothing.
+  assert.deepEqual(check(old, old.replace('map<string, string>', 'map<string,string>')), []);
+});
+
+test('FIELD_LABEL_CHANGED: singular ↔ repeated', () => {
+  const cur = FOO.replace('string b = 2;', 'repeated string b = 2;');
+  const fs = check(FOO, cur);
+  assert.deepEqual(rules(fs), ['FIELD_LABEL_CHANGED']);
+  expectFinding(fs, {
+    rule: 'FIELD_LABEL_CHANGED', category: 'WIRE', severity: 'error', range: at(cur, 'repeated string b', 'repeated'), element: 'runtime.v1.Foo.b',
+    message: 'field "Foo.b" changed from singular to repeated (baseline v0.36.3)',
+  });
+  // Back to singular: no label token, so the field name carries the finding.
+  const back = check(cur, FOO);
+  assert.equal(back.length, 1);
+  assert.deepEqual(back[0]!.range, at(FOO, 'string b = 2', 'b'));
+  assert.equal(back[0]!.message, 'field "Foo.b" changed from repeated to singular (baseline v0.36.3)');
+});
+
+test('FIELD_PRESENCE_CHANGED: implicit → optional', () => {
+  const cur = FOO.replace('string b = 2;', 'optional string b = 2;');
+  const fs = check(FOO, cur);
+  assert.deepEqual(rules(fs), ['FIELD_PRESENCE_CHANGED']);
+  expectFinding(fs, {
+    rule: 'FIELD_PRESENCE_CHANGED', category: 'GO_SOURCE', severity: 'warning', range: at(cur, 'optional string b', 'optional'), element: 'runtime.v1.Foo.b',
+    message: 'field "Foo.b" changed from implicit to explicit (optional) presence (baseline v0.36.3)',
+  });
+});
+
+test('FIELD_ONEOF_CHANGED: into, between and out of oneofs', () => {
+  const into = proto(`
+// Foo is a test message.
+message Foo {
+    // a is kept.
+    string a = 1;
+    oneof choice {
+        // b is the one that changes.
+        string b = 2;
+    }
+}
+`);
+  const fs = check(FOO, into);
+  assert.deepEqual(rules(fs), ['FIELD_ONEOF_CHANGED']);
+  expectFinding(fs, {
+    rule: 'FIELD_ONEOF_CHANGED', category: 'WIRE', severity: 'error', range: at(into, 'string b = 2', 'b'), element: 'runtime.v1.Foo.b',
+    message: 'field "Foo.b" moved from no oneof to oneof "choice" (baseline v0.36.3)',
+  });
+  const between = into.replace('oneof choice', 'oneof other');
+  assert.deepEqual(check(into, between).map((f) => f.message), ['field "Foo.b" moved from oneof "choice" to oneof "other" (baseline v0.36.3)']);
+  assert.deepEqual(check(into, FOO).map((f) => f.message), ['field "Foo.b" moved from oneof "choice" to no oneof (baseline v0.36.3)']);
+  // An explicit-presence field moved into a oneof is a oneof change, not also a presence change.
+  const optional = FOO.replace('string b = 2;', 'optional string b = 2;');
+  assert.deepEqual(rules(check(optional, into)), ['FIELD_ONEOF_CHANGED']);
+  // Adding a new, documented field to an existing oneof is not a move.
+  const added = into.replace('        string b = 2;\n', '        string b = 2;\n        // c is new.\n        string c = 3;\n');
+  assert.deepEqual(check(into, added), []);
+});
+
+test('FIELD_PACKED_CHANGED: explicit packed = false in proto3; the default depends on the syntax', () => {
+  const old = proto(`
+message Foo {
+    repeated int32 ids = 1;
+}
+`);
+  const cur = old.replace('ids = 1;', 'ids = 1 [packed = false];');
+  const fs = check(old, cur);
+  assert.deepEqual(rules(fs), ['FIELD_PACKED_CHANGED']);
+  expectFinding(fs, {
+    rule: 'FIELD_PACKED_CHANGED', category: 'WIRE', severity: 'warning', range: at(cur, 'repeated int32 ids', 'ids'), element: 'runtime.v1.Foo.ids',
+    message: 'field "Foo.ids" changed its packed encoding (baseline v0.36.3)',
+  });
+  // proto3 packs by default: spelling out the default is no change.
+  assert.deepEqual(check(old, old.replace('ids = 1;', 'ids = 1 [packed = true];')), []);
+  // proto2 does not pack by default.
+  const p2 = proto(`
+message Foo {
+    repeated int32 ids = 1;
+}
+`, 'runtime.v1', 'proto2');
+  assert.deepEqual(check(p2, p2.replace('ids = 1;', 'ids = 1 [packed = false];')), []);
+  assert.deepEqual(rules(check(p2, p2.replace('ids = 1;', 'ids = 1 [packed = true];'))), ['FIELD_PACKED_CHANGED']);
+});
+
+test('FIELD_RENAMED: same number and type, new name', () => {
+  const cur = FOO.replace('string b = 2;', 'string beta = 2;');
+  const fs = check(FOO, cur);
+  assert.deepEqual(rules(fs), ['FIELD_RENAMED']);
+  const f = expectFinding(fs, {
+    rule: 'FIELD_RENAMED', category: 'JSON', severity: 'error', range: at(cur, 'string beta', 'beta'), element: 'runtime.v1.Foo.beta',
+    message: 'field 2 "b" was renamed to "beta" (baseline v0.36.3); JSON keys and Go names change',
+  });
+  assert.deepEqual(f.fixes, [{ kind: 'rename', to: 'b' }]);
+});
+
+test('FIELD_JSON_NAME_CHANGED: json_name option', () => {
+  const cur = FOO.replace('string b = 2;', 'string b = 2 [json_name = "B"];');
+  const fs = check(FOO, cur);
+  assert.deepEqual(rules(fs), ['FIELD_JSON_NAME_CHANGED']);
+  expectFinding(fs, {
+    rule: 'FIELD_JSON_NAME_CHANGED', category: 'JSON', severity: 'error', range: at(cur, 'string b = 2', 'b'), element: 'runtime.v1.Foo.b',
+    message: 'field "Foo.b" changed its JSON name from "b" to "B" (baseline v0.36.3)',
+  });
+  // Spelling out the default JSON name changes nothing.
+  assert.deepEqual(check(FOO, FOO.replace('string b = 2;', 'string b = 2 [json_name = "b"];')), []);
+});
+
+test('FIELD_NUMBER_REUSED: a baseline number given to another field of another type', () => {
+  const cur = FOO.replace('string b = 2;', 'int64 c = 2;');
+  const fs = check(FOO, cur);
+  assert.deepEqual(rules(fs), ['FIELD_NUMBER_REUSED']);
+  const f = expectFinding(fs, {
+    rule: 'FIELD_NUMBER_REUSED', category: 'WIRE', severity: 'error', range: at(cur, 'int64 c = 2', '2'), element: 'runtime.v1.Foo.c',
+    message: 'field number 2 belonged to "b" (string) in v0.36.3; "c" (int64) now uses it',
+  });
+  assert.deepEqual(f.related, [{ message: 'v0.36.3: string b = 2' }]);
+  assert.deepEqual(f.fixes, [{ kind: 'renumber', to: 3, label: 'Use the next free number 3' }]);
+  // Swapping two names is reuse, not a rename (each new name existed with another number).
+  const swapped = FOO.replace('string a = 1;', 'string b = 1;').replace('string b = 2;', 'string a = 2;');
+  assert.deepEqual(rules(check(FOO, swapped)), ['FIELD_NUMBER_CHANGED', 'FIELD_NUMBER_CHANGED', 'FIELD_NUMBER_REUSED', 'FIELD_NUMBER_REUSED']);
+});
+
+test('FIELD_MEANING_CHANGED and DOC_MEANING_CHANGED: type and documentation changed together', () => {
+  const old = proto(`
+message Foo {
+    // Timeout in seconds.
+    int32 timeout = 1;
+}
+`);
+  const cur = proto(`
+message Foo {
+    // Timeout in milliseconds.
+    int64 timeout = 1;
+}
+`);
+  const fs = check(old, cur);
+  assert.deepEqual(rules(fs), ['DOC_MEANING_CHANGED', 'FIELD_MEANING_CHANGED', 'FIELD_TYPE_CHANGED']);
+  expectFinding(fs, {
+    rule: 'FIELD_MEANING_CHANGED', category: 'SEMANTIC', severity: 'warning', range: at(cur, 'int64 timeout', 'timeout'), element: 'runtime.v1.Foo.timeout',
+    message: 'field "timeout" = 1 changed its type and its documentation since v0.36.3; reuse a field only if its meaning is unchanged',
+  });
+  expectFinding(fs, {
+    rule: 'DOC_MEANING_CHANGED', category: 'SEMANTIC', severity: 'warning', range: at(cur, 'int64 timeout', 'timeout'), element: 'runtime.v1.Foo.timeout',
+    message: 'the documentation of "timeout" changed meaning-bearing words since v0.36.3: removed "seconds"; added "milliseconds"',
+  });
+  // Documentation alone: no FIELD_MEANING_CHANGED.
+  assert.deepEqual(rules(check(old, old.replace('in seconds', 'in milliseconds'))), ['DOC_MEANING_CHANGED']);
+});
+
+test('DOC_MEANING_CHANGED: meaning-bearing words only; rewording, links and issue numbers do not count', () => {
+  const old = proto(`
+// Svc is a service.
+service Svc {
+    // Stop stops the container. It must be idempotent.
+    rpc Stop(Req) returns (Resp) {}
+}
+message Req {}
+message Resp {}
+`);
+  const cur = old.replace('It must be idempotent.', 'It should be idempotent.');
+  const fs = check(old, cur);
+  assert.deepEqual(rules(fs), ['DOC_MEANING_CHANGED']);
+  expectFinding(fs, {
+    rule: 'DOC_MEANING_CHANGED', category: 'SEMANTIC', severity: 'warning', range: at(cur, 'rpc Stop', 'Stop'), element: 'runtime.v1.Svc.Stop',
+    message: 'the documentation of "Stop" changed meaning-bearing words since v0.36.3: removed "must"; added "should"',
+  });
+  assert.deepEqual(check(old, old.replace('Stop stops the container.', 'Stop halts a running container.')), []);
+  const linked = old.replace('idempotent.', 'idempotent. See https://issues.k8s.io/24677 and https://git.k8s.io/enhancements/keps/sig-node/585-runtime-class');
+  assert.deepEqual(check(old, linked), []);
+  assert.deepEqual(check(linked, linked.replace('24677', '99999').replace('585-runtime-class', 'runtime-class.md')), []);
+});
+
+// ---- enums -------------------------------------------------------------------------------------------
+
+const ENUM = proto(`
+// Mode is a test enum.
+enum Mode {
+    MODE_UNSPECIFIED = 0;
+    MODE_A = 1;
+    MODE_B = 2;
+}
+`);
+
+test('ENUM_VALUE_NO_DELETE: value deleted without reserving its number; reserving the number is enough', () => {
+  const cur = ENUM.replace('    MODE_B = 2;\n', '');
+  const fs = check(ENUM, cur);
+  assert.deepEqual(rules(fs), ['ENUM_VALUE_NO_DELETE']);
+  const f = expectFinding(fs, {
+    rule: 'ENUM_VALUE_NO_DELETE', category: 'WIRE', severity: 'error', range: at(cur, 'enum Mode', 'Mode'), element: 'runtime.v1.Mode.MODE_B',
+    message: 'enum value "MODE_B" = 2 of v0.36.3 was deleted without reserving its number',
+  });
+  assert.deepEqual(f.fixes?.map((x) => x.kind), ['reserve', 'restore']);
+  // There is no JSON variant for enum values (buf's ENUM_VALUE_NO_DELETE_UNLESS_NAME_RESERVED has no counterpart).
+  assert.deepEqual(check(ENUM, ENUM.replace('    MODE_B = 2;\n', '    reserved 2;\n')), []);
+});
+
+test('ENUM_VALUE_NUMBER_CHANGED', () => {
+  const cur = ENUM.replace('MODE_B = 2;', 'MODE_B = 3;');
+  const fs = check(ENUM, cur);
+  assert.deepEqual(rules(fs), ['ENUM_VALUE_NUMBER_CHANGED']);
+  expectFinding(fs, {
+    rule: 'ENUM_VALUE_NUMBER_CHANGED', category: 'WIRE', severity: 'error', range: at(cur, 'MODE_B = 3', '3'), element: 'runtime.v1.Mode.MODE_B',
+    message: 'enum value "MODE_B" changed its number from 2 to 3 (baseline v0.36.3)',
+  });
+});
+
+test('ENUM_VALUE_RENAMED, and aliases that keep the old name are no change', () => {
+  const cur = ENUM.replace('MODE_B = 2;', 'MODE_BETA = 2;');
+  const fs = check(ENUM, cur);
+  assert.deepEqual(rules(fs), ['ENUM_VALUE_RENAMED']);
+  expectFinding(fs, {
+    rule: 'ENUM_VALUE_RENAMED', category: 'JSON', severity: 'error', range: at(cur, 'MODE_BETA', 'MODE_BETA'), element: 'runtime.v1.Mode.MODE_BETA',
+    message: 'enum value 2 "MODE_B" was renamed to "MODE_BETA" (baseline v0.36.3)',
+  });
+  const alias = ENUM.replace('enum Mode {\n', 'enum Mode {\n    option allow_alias = true;\n').replace('MODE_B = 2;', 'MODE_B = 2;\n    MODE_BETA = 2;');
+  assert.deepEqual(check(ENUM, alias), []);
+  // Dropping the old name of an alias pair is a rename.
+  const aliasOld = alias;
+  const aliasNew = alias.replace('    MODE_B = 2;\n', '');
+  assert.deepEqual(check(aliasOld, aliasNew), []);
+  // MODE_B's number 2 is still served by MODE_BETA, and MODE_BETA was in the baseline: no rename, no deletion.
+});
+
+// ---- types, RPCs, services, package --------------------------------------------------------------------
+
+const SVC = proto(`
+// RuntimeService is the runtime.
+service RuntimeService {
+    // Version returns the version.
+    rpc Version(VersionRequest) returns (VersionResponse) {}
+    // Status returns the status.
+    rpc Status(StatusRequest) returns (StatusResponse) {}
+}
+
+// VersionRequest asks for the version.
+message VersionRequest {
+    // The API version of the caller.
+    string version = 1;
+    // The mode of the caller.
+    Mode mode = 2;
+}
+
+// VersionResponse answers Version.
+message VersionResponse {
+    // The runtime version.
+    string version = 1;
+}
+
+// StatusRequest asks for the status.
+message StatusRequest {
+    // Detail level.
+    Detail detail = 1;
+}
+
+// StatusResponse answers Status.
+message StatusResponse {
+    // Whether the runtime is ready.
+    bool ready = 1;
+}
+
+// Detail is a nested option.
+message Detail {
+    // Verbose output.
+    bool verbose = 1;
+}
+
+// Unused is not reachable from any RPC.
+message Unused {
+    // A value.
+    string value = 1;
+}
+
+// Mode is an enum reached from VersionRequest.
+enum Mode {
+    MODE_UNSPECIFIED = 0;
+    MODE_A = 1;
+}
+`);
+
+test('MESSAGE_NO_DELETE: a message reachable from a baseline RPC', () => {
+  const cur = SVC.replace('    // Detail level.\n    Detail detail = 1;\n', '    reserved 1;\n    reserved "detail";\n')
+    .replace('// Detail is a nested option.\nmessage Detail {\n    // Verbose output.\n    bool verbose = 1;\n}\n\n', '');
+  const fs = check(SVC, cur);
+  assert.deepEqual(rules(fs), ['FIELD_REMOVED_WITHOUT_DEPRECATION', 'MESSAGE_NO_DELETE']);
+  // Top-level deletions point at the file's first message.
+  expectFinding(fs, {
+    rule: 'MESSAGE_NO_DELETE', category: 'WIRE', severity: 'error', range: at(cur, 'message VersionRequest', 'VersionRequest'), element: 'runtime.v1.Detail',
+    message: 'message "runtime.v1.Detail" of v0.36.3 was deleted, but RPCs of v0.36.3 use it',
+  });
+});
+
+test('ENUM_NO_DELETE: an enum reachable from a baseline RPC', () => {
+  const cur = SVC.replace('    // The mode of the caller.\n    Mode mode = 2;\n', '    reserved 2;\n    reserved "mode";\n')
+    .replace(/\/\/ Mode is an enum[^]*$/, '');
+  const fs = check(SVC, cur);
+  assert.deepEqual(rules(fs), ['ENUM_NO_DELETE', 'FIELD_REMOVED_WITHOUT_DEPRECATION']);
+  expectFinding(fs, {
+    rule: 'ENUM_NO_DELETE', category: 'WIRE', severity: 'error', range: at(cur, 'message VersionRequest', 'VersionRequest'), element: 'runtime.v1.Mode',
+    message: 'enum "runtime.v1.Mode" of v0.36.3 was deleted, but RPCs of v0.36.3 use it',
+  });
+});
+
+test('TYPE_NO_DELETE: a message no RPC reaches; nested deletions point at the parent', () => {
+  const cur = SVC.replace('// Unused is not reachable from any RPC.\nmessage Unused {\n    // A value.\n    string value = 1;\n}\n\n', '');
+  const fs = check(SVC, cur);
+  assert.deepEqual(rules(fs), ['TYPE_NO_DELETE']);
+  expectFinding(fs, {
+    rule: 'TYPE_NO_DELETE', category: 'GO_SOURCE', severity: 'warning', range: at(cur, 'message VersionRequest', 'VersionRequest'), element: 'runtime.v1.Unused',
+    message: 'message "runtime.v1.Unused" of v0.36.3 was deleted',
+  });
+  const nestedOld = proto(`
+message Outer {
+    message Inner {
+        string x = 1;
+    }
+    Inner inner = 1;
+}
+`);
+  const nestedNew = proto(`
+message Outer {
+    reserved 1;
+    reserved "inner";
+}
+`);
+  const nested = check(nestedOld, nestedNew).find((f) => f.rule === 'TYPE_NO_DELETE')!;
+  assert.equal(nested.message, 'message "runtime.v1.Outer.Inner" of v0.36.3 was deleted');
+  assert.deepEqual(nested.range, at(nestedNew, 'message Outer', 'Outer'));
+});
+
+test('MESSAGE_RENAMED: message and enum renames are reported once, not as type and signature changes', () => {
+  const cur = SVC.replaceAll('StatusResponse', 'RuntimeStatusResponse').replace('Detail detail = 1', 'DetailLevel detail = 1').replace('message Detail {', 'message DetailLevel {');
+  const fs = check(SVC, cur);
+  assert.deepEqual(rules(fs), ['MESSAGE_RENAMED', 'MESSAGE_RENAMED']);
+  const f = expectFinding(fs, {
+    rule: 'MESSAGE_RENAMED', category: 'GO_SOURCE', severity: 'error', range: at(cur, 'message RuntimeStatusResponse', 'RuntimeStatusResponse'),
+    element: 'runtime.v1.RuntimeStatusResponse', message: 'message "StatusResponse" of v0.36.3 was renamed to "RuntimeStatusResponse"',
+  }, (x) => x.element === 'runtime.v1.RuntimeStatusResponse');
+  assert.deepEqual(f.fixes, [{ kind: 'rename', to: 'StatusResponse' }]);
+  assert.equal(fs.find((x) => x.element === 'runtime.v1.DetailLevel')?.message, 'message "Detail" of v0.36.3 was renamed to "DetailLevel"');
+  const enumRenamed = SVC.replaceAll('Mode mode', 'CallerMode mode').replace('enum Mode', 'enum CallerMode');
+  assert.deepEqual(check(SVC, enumRenamed).map((x) => x.message), ['enum "Mode" of v0.36.3 was renamed to "CallerMode"']);
+  // A field doc that follows the rename changes a reference (DOC_MEANING_CHANGED), but the field's type did not
+  // change in meaning, so there is no FIELD_MEANING_CHANGED.
+  const docFollows = cur.replace('// Detail level.', '// DetailLevel to use.');
+  assert.deepEqual(rules(check(SVC, docFollows)), ['DOC_MEANING_CHANGED', 'MESSAGE_RENAMED', 'MESSAGE_RENAMED']);
+  // A renamed type whose shape also changed is a deletion plus an addition.
+  const reshaped = SVC.replace('message Unused {\n    // A value.\n    string value = 1;', 'message Spare {\n    // A value.\n    int64 value = 1;');
+  assert.deepEqual(rules(check(SVC, reshaped)), ['TYPE_NO_DELETE']);
+});
+
+test('RPC_NO_DELETE: deleted RPC, and renamed RPC', () => {
+  const deleted = SVC.replace('    // Status returns the status.\n    rpc Status(StatusRequest) returns (StatusResponse) {}\n', '');
+  const fs = check(SVC, deleted);
+  assert.deepEqual(rules(fs), ['RPC_NO_DELETE']);
+  expectFinding(fs, {
+    rule: 'RPC_NO_DELETE', category: 'WIRE', severity: 'error', range: at(deleted, 'service RuntimeService', 'RuntimeService'), element: 'runtime.v1.RuntimeService.Status',
+    message: 'rpc "Status" of v0.36.3 was deleted; kubelets calling it get Unimplemented',
+  });
+  // A rename keeps request and response; the new name is also a new RPC for the documentation rules.
+  const renamed = SVC.replace('// Status returns the status.\n    rpc Status(', '// RuntimeStatus returns the status; called after Version. Older runtimes answer Unimplemented.\n    rpc RuntimeStatus(');
+  const rfs = check(SVC, renamed);
+  assert.deepEqual(rules(rfs), ['RPC_NO_DELETE']);
+  assert.deepEqual(rfs[0]!.range, at(renamed, 'rpc RuntimeStatus', 'RuntimeStatus'));
+  assert.equal(rfs[0]!.message, 'rpc "Status" of v0.36.3 was renamed to "RuntimeStatus"; clients calling Status get Unimplemented');
+  assert.deepEqual(rfs[0]!.fixes, [{ kind: 'rename', to: 'Status' }]);
+});
+
+test('SERVICE_NO_DELETE: deleted service, and renamed service', () => {
+  const deleted = SVC.slice(0, SVC.indexOf('// RuntimeService is')) + SVC.slice(SVC.indexOf('// VersionRequest asks'));
+  const fs = check(SVC, deleted);
+  assert.deepEqual(rules(fs), ['SERVICE_NO_DELETE']);
+  expectFinding(fs, {
+    rule: 'SERVICE_NO_DELETE', category: 'WIRE', severity: 'error', range: at(deleted, 'message VersionRequest', 'VersionRequest'), element: 'runtime.v1.RuntimeService',
+    message: 'service "RuntimeService" of v0.36.3 was deleted',
+  });
+  const renamed = SVC.replace('service RuntimeService', 'service CriRuntime');
+  const rfs = check(SVC, renamed);
+  assert.deepEqual(rules(rfs), ['SERVICE_NO_DELETE']);
+  assert.deepEqual(rfs[0]!.range, at(renamed, 'service CriRuntime', 'CriRuntime'));
+  assert.equal(rfs[0]!.message, 'service "RuntimeService" of v0.36.3 was renamed to "CriRuntime"');
+  assert.deepEqual(rfs[0]!.fixes, [{ kind: 'rename', to: 'RuntimeService' }]);
+});
+
+test('RPC_SIGNATURE_CHANGED: request and response types', () => {
+  const cur = SVC.replace('rpc Version(VersionRequest) returns (VersionResponse)', 'rpc Version(StatusRequest) returns (StatusResponse)');
+  const fs = check(SVC, cur);
+  assert.deepEqual(rules(fs), ['RPC_SIGNATURE_CHANGED', 'RPC_SIGNATURE_CHANGED']);
+  expectFinding(fs, {
+    rule: 'RPC_SIGNATURE_CHANGED', category: 'WIRE', severity: 'error', range: at(cur, 'rpc Version', 'StatusRequest'), element: 'runtime.v1.RuntimeService.Version',
+    message: 'rpc "Version" changed its request from runtime.v1.VersionRequest to runtime.v1.StatusRequest (baseline v0.36.3)',
+  }, (f) => f.message.includes('request'));
+  expectFinding(fs, {
+    rule: 'RPC_SIGNATURE_CHANGED', category: 'WIRE', severity: 'error', range: at(cur, 'rpc Version', 'StatusResponse'), element: 'runtime.v1.RuntimeService.Version',
+    message: 'rpc "Version" changed its response from runtime.v1.VersionResponse to runtime.v1.StatusResponse (baseline v0.36.3)',
+  }, (f) => f.message.includes('response'));
+});
+
+test('RPC_STREAMING_CHANGED', () => {
+  const cur = SVC.replace('returns (VersionResponse)', 'returns (stream VersionResponse)');
+  const fs = check(SVC, cur);
+  assert.deepEqual(rules(fs), ['RPC_STREAMING_CHANGED']);
+  expectFinding(fs, {
+    rule: 'RPC_STREAMING_CHANGED', category: 'WIRE', severity: 'error', range: at(cur, 'rpc Version', 'Version'), element: 'runtime.v1.RuntimeService.Version',
+    message: 'rpc "Version" changed its response from unary to streaming (baseline v0.36.3)',
+  });
+  const req = SVC.replace('rpc Version(VersionRequest)', 'rpc Version(stream VersionRequest)');
+  assert.deepEqual(check(SVC, req).map((f) => f.message), ['rpc "Version" changed its request from unary to streaming (baseline v0.36.3)']);
+});
+
+test('PACKAGE_CHANGED: reported once, on the package statement', () => {
+  const cur = SVC.replace('package runtime.v1;', 'package runtime.v2;');
+  const fs = check(SVC, cur);
+  assert.deepEqual(rules(fs), ['PACKAGE_CHANGED']);
+  expectFinding(fs, {
+    rule: 'PACKAGE_CHANGED', category: 'WIRE', severity: 'error', range: at(cur, 'package runtime.v2', 'runtime.v2'), element: 'runtime.v2',
+    message: 'package changed from "runtime.v1" to "runtime.v2" (baseline v0.36.3)',
+  });
+});
+
+test('RESERVED_REMOVED: dropped numbers and names, and a reserved number used again', () => {
+  const old = proto(`
+// Foo is a test message.
+message Foo {
+    reserved 5, 7 to 9;
+    reserved "gone";
+    // a is kept.
+    string a = 1;
+}
+
+// Mode is a test enum.
+enum Mode {
+    reserved 3;
+    MODE_UNSPECIFIED = 0;
+}
+`);
+  const cur = old.replace('    reserved 5, 7 to 9;\n    reserved "gone";\n', '    reserved 7 to 9;\n').replace('    reserved 3;\n', '');
+  const fs = check(old, cur);
+  assert.deepEqual(rules(fs), ['RESERVED_REMOVED', 'RESERVED_REMOVED', 'RESERVED_REMOVED']);
+  expectFinding(fs, {
+    rule: 'RESERVED_REMOVED', category: 'WIRE', severity: 'error', range: at(cur, 'message Foo', 'Foo'), element: 'runtime.v1.Foo',
+    message: 'message "Foo" no longer reserves number 5 (reserved in v0.36.3)',
+  }, (f) => f.message.includes('number 5'));
+  expectFinding(fs, {
+    rule: 'RESERVED_REMOVED', category: 'WIRE', severity: 'error', range: at(cur, 'message Foo', 'Foo'), element: 'runtime.v1.Foo',
+    message: 'message "Foo" no longer reserves the name "gone" (reserved in v0.36.3)',
+  }, (f) => f.message.includes('"gone"'));
+  expectFinding(fs, {
+    rule: 'RESERVED_REMOVED', category: 'WIRE', severity: 'error', range: at(cur, 'enum Mode', 'Mode'), element: 'runtime.v1.Mode',
+    message: 'enum "Mode" no longer reserves number 3 (reserved in v0.36.3)',
+  }, (f) => f.element === 'runtime.v1.Mode');
+  // The reservation dropped and the number taken by a new field: reported on the field's number, without a reserve fix.
+  const reused = old.replace('    reserved 5, 7 to 9;\n', '    reserved 7 to 9;\n').replace('    string a = 1;\n', '    string a = 1;\n    // fresh is new.\n    string fresh = 5;\n');
+  const rfs = check(old, reused);
+  assert.deepEqual(rules(rfs), ['RESERVED_REMOVED']);
+  assert.deepEqual(rfs[0]!.range, at(reused, 'string fresh = 5', '5'));
+  assert.equal(rfs[0]!.message, 'message "Foo" no longer reserves number 5 (reserved in v0.36.3); "fresh" now uses it');
+  assert.equal(rfs[0]!.fixes, undefined);
+});
+
+// ---- documentation rules -----------------------------------------------------------------------------
+
+test('DOC_MISSING: new message, field, enum, service and RPC without comments', () => {
+  const cur = SVC.replace('// Mode is an enum', `message Added {
+    string x = 1;
+}
+
+enum AddedEnum {
+    ADDED_ENUM_UNSPECIFIED = 0;
+}
+
+service AddedService {
+    rpc Ping(VersionRequest) returns (VersionResponse) {}
+}
+
+// Mode is an enum`).replace('    // A value.\n    string value = 1;\n', '    // A value.\n    string value = 1;\n    string extra = 2;\n');
+  const fs = check(SVC, cur).filter((f) => f.rule === 'DOC_MISSING');
+  const byElement = new Map(fs.map((f) => [f.element, f]));
+  assert.deepEqual([...byElement.keys()].sort(), ['runtime.v1.Added', 'runtime.v1.Added.x', 'runtime.v1.AddedEnum', 'runtime.v1.AddedService', 'runtime.v1.Unused.extra']);
+  expectFinding(fs, {
+    rule: 'DOC_MISSING', category: 'DOCS', severity: 'warning', range: at(cur, 'message Added', 'Added'), element: 'runtime.v1.Added',
+    message: 'new message "Added" (not in v0.36.3) has no documentation comment',
+  }, (f) => f.element === 'runtime.v1.Added');
+  assert.equal(byElement.get('runtime.v1.Added.x')!.message, 'new field "x" (not in v0.36.3) has no documentation comment');
+  assert.deepEqual(byElement.get('runtime.v1.Added.x')!.range, at(cur, 'string x = 1', 'x'));
+  assert.equal(byElement.get('runtime.v1.AddedEnum')!.message, 'new enum "AddedEnum" (not in v0.36.3) has no documentation comment');
+  assert.equal(byElement.get('runtime.v1.AddedService')!.message, 'new service "AddedService" (not in v0.36.3) has no documentation comment');
+  assert.equal(byElement.get('runtime.v1.Unused.extra')!.message, 'new field "extra" (not in v0.36.3) has no documentation comment');
+  assert.deepEqual(byElement.get('runtime.v1.Unused.extra')!.fixes, [{ kind: 'docStub', element: 'field', name: 'extra' }]);
+  // A new RPC in an existing service.
+  const rpc = SVC.replace('    // Status returns the status.\n', '    rpc Ping(VersionRequest) returns (VersionResponse) {}\n    // Status returns the status.\n');
+  assert.deepEqual(check(SVC, rpc).map((f) => [f.rule, f.message]), [['DOC_MISSING', 'new RPC "Ping" (not in v0.36.3) has no documentation comment']]);
+  // A suppression comment is not documentation.
+  const suppressedOnly = SVC.replace('    // Status returns the status.\n', '    // cri-compat:ignore RPC_NO_DELETE unrelated\n    rpc Ping(VersionRequest) returns (VersionResponse) {}\n    // Status returns the status.\n');
+  assert.ok(check(SVC, suppressedOnly).some((f) => f.rule === 'DOC_MISSING' && f.element === 'runtime.v1.RuntimeService.Ping'));
+});
+
+test('RPC_CALL_SEQUENCE_UNDOCUMENTED and RPC_FALLBACK_UNDOCUMENTED: a documented new RPC that says neither', () => {
+  const cur = SVC.replace('    // Status returns the status.\n', '    // Ping checks that the runtime answers.\n    rpc Ping(VersionRequest) returns (VersionResponse) {}\n    // Status returns the status.\n');
+  const fs = check(SVC, cur);
+  assert.deepEqual(rules(fs), ['RPC_CALL_SEQUENCE_UNDOCUMENTED', 'RPC_FALLBACK_UNDOCUMENTED']);
+  expectFinding(fs, {
+    rule: 'RPC_CALL_SEQUENCE_UNDOCUMENTED', category: 'DOCS', severity: 'warning', range: at(cur, 'rpc Ping', 'Ping'), element: 'runtime.v1.RuntimeService.Ping',
+    message: 'new RPC "Ping" does not say when the kubelet calls it relative to other RPCs (name one, or say it has no ordering constraint)',
+  });
+  expectFinding(fs, {
+    rule: 'RPC_FALLBACK_UNDOCUMENTED', category: 'DOCS', severity: 'warning', range: at(cur, 'rpc Ping', 'Ping'), element: 'runtime.v1.RuntimeService.Ping',
+    message: 'new RPC "Ping" does not say how a kubelet detects an older runtime without it (e.g. it answers Unimplemented)',
+  });
+  const good = cur.replace('// Ping checks that the runtime answers.', '// Ping checks that the runtime answers; the kubelet calls it before Version.\n    // Older runtimes answer Unimplemented, and the kubelet falls back to Version.');
+  assert.deepEqual(check(SVC, good), []);
+  const anyOrder = cur.replace('// Ping checks that the runtime answers.', '// Ping may be called at any time. Runtimes that do not implement it answer Unimplemented.');
+  assert.deepEqual(check(SVC, anyOrder), []);
+});
+
+test('FIELD_DEGRADATION_UNDOCUMENTED: a new request field that does not say what an older runtime does', () => {
+  const cur = SVC.replace('    Mode mode = 2;\n', '    Mode mode = 2;\n    // Whether to include build details.\n    bool build = 3;\n');
+  const fs = check(SVC, cur);
+  assert.deepEqual(rules(fs), ['FIELD_DEGRADATION_UNDOCUMENTED']);
+  const f = expectFinding(fs, {
+    rule: 'FIELD_DEGRADATION_UNDOCUMENTED', category: 'POLICY', severity: 'hint', range: at(cur, 'bool build', 'build'), element: 'runtime.v1.VersionRequest.build',
+    message: 'new request field "build" does not say what a runtime that ignores it does (runtimes older than this release drop it silently)',
+  });
+  assert.deepEqual(f.fixes, [{ kind: 'docStub', element: 'field', name: 'build' }]);
+  assert.deepEqual(check(SVC, cur.replace('include build details.', 'include build details. Older runtimes ignore it.')), []);
+  // Response-side and unreachable messages are not request fields.
+  assert.deepEqual(check(SVC, SVC.replace('    bool ready = 1;\n', '    bool ready = 1;\n    // Build details.\n    string build = 2;\n')), []);
+  // Messages reached from a request through fields count (StatusRequest → Detail).
+  assert.deepEqual(rules(check(SVC, SVC.replace('    bool verbose = 1;\n', '    bool verbose = 1;\n    // Also trace.\n    bool trace = 2;\n'))), ['FIELD_DEGRADATION_UNDOCUMENTED']);
+});
+
+// ---- history reuse -------------------------------------------------------------------------------------
+
+/** A hand-built History: releases oldest first, and the number uses per message/enum. */
+function history(releases: string[], fields: Record<string, NumberUse[]>, values: Record<string, NumberUse[]> = {}): History {
+  return {
+    releases: releases.map((tag) => ({ tag, kubernetes: tag.replace(/^v0\./, '1.'), prerelease: /-/.test(tag) })),
+    fieldUses: (m) => fields[m] ?? [],
+    enumValueUses: (e) => values[e] ?? [],
+    element: () => undefined,
+    modelAt: () => undefined,
+  };
+}
+
+const HIST_OLD = proto(`
+// Foo is a test message.
+message Foo {
+    reserved 3;
+    // a is kept.
+    string a = 1;
+}
+
+// Mode is a test enum.
+enum Mode {
+    reserved 3;
+    MODE_UNSPECIFIED = 0;
+}
+`);
+
+const HISTORY = history(['v0.20.0', 'v0.25.0', 'v0.36.3'], {
+  'runtime.v1.Foo': [
+    { number: 1, name: 'a', type: 'string', firstTag: 'v0.20.0', lastTag: 'v0.36.3' },
+    { number: 3, name: 'legacy', type: 'string', firstTag: 'v0.20.0', lastTag: 'v0.25.0' },
+  ],
+}, {
+  'runtime.v1.Mode': [
+    { number: 0, name: 'MODE_UNSPECIFIED', firstTag: 'v0.20.0', lastTag: 'v0.36.3' },
+    { number: 3, name: 'MODE_OLD', firstTag: 'v0.20.0', lastTag: 'v0.25.0' },
+  ],
+});
+
+test('FIELD_NUMBER_REUSED_HISTORY: a number an earlier release used, with a hand-built History', () => {
+  // The baseline dropped the reservation that the history remembers.
+  const base = HIST_OLD.replace('    reserved 3;\n    // a', '    // a');
+  const cur = base.replace('    string a = 1;\n', '    string a = 1;\n    // fresh is new.\n    int64 fresh = 3;\n');
+  const fs = check(base, cur, {}, { history: HISTORY });
+  assert.deepEqual(rules(fs), ['FIELD_NUMBER_REUSED_HISTORY']);
+  const f = expectFinding(fs, {
+    rule: 'FIELD_NUMBER_REUSED_HISTORY', category: 'WIRE', severity: 'error', range: at(cur, 'int64 fresh = 3', '3'), element: 'runtime.v1.Foo.fresh',
+    message: 'field number 3 was used by "legacy" (string) until v0.25.0; "fresh" must not reuse it',
+  });
+  assert.deepEqual(f.fixes, [{ kind: 'renumber', to: 4, label: 'Use the next free number 4' }]);
+  assert.deepEqual(f.related, [{ message: 'v0.20.0…v0.25.0: string legacy = 3' }]);
+  // Without history nothing knows about number 3.
+  assert.deepEqual(check(base, cur), []);
+  // Uses that first appear after the release being checked are not "earlier" (history replays).
+  assert.deepEqual(check(base, cur, { currentTag: 'v0.19.0' }, { history: HISTORY }), []);
+  assert.deepEqual(rules(check(base, cur, { currentTag: 'v0.37.0' }, { history: HISTORY })), ['FIELD_NUMBER_REUSED_HISTORY']);
+});
+
+test('FIELD_NAME_REUSED_HISTORY: a name an earlier release used with another number', () => {
+  const cur = HIST_OLD.replace('    string a = 1;\n', '    string a = 1;\n    // legacy is back.\n    string legacy = 4;\n');
+  const fs = check(HIST_OLD, cur, {}, { history: HISTORY });
+  assert.deepEqual(rules(fs), ['FIELD_NAME_REUSED_HISTORY']);
+  const f = expectFinding(fs, {
+    rule: 'FIELD_NAME_REUSED_HISTORY', category: 'JSON', severity: 'warning', range: at(cur, 'string legacy = 4', 'legacy'), element: 'runtime.v1.Foo.legacy',
+    message: 'field name "legacy" was used with number 3 (string) until v0.25.0; JSON from that release would be read into this field',
+  });
+  assert.deepEqual(f.related, [{ message: 'v0.20.0…v0.25.0: string legacy = 3' }]);
+});
+
+test('ENUM_VALUE_NUMBER_REUSED: an enum number an earlier release used', () => {
+  const base = HIST_OLD.replace('    reserved 3;\n    MODE_UNSPECIFIED', '    MODE_UNSPECIFIED');
+  const cur = base.replace('    MODE_UNSPECIFIED = 0;\n', '    MODE_UNSPECIFIED = 0;\n    MODE_NEW = 3;\n');
+  const fs = check(base, cur, {}, { history: HISTORY });
+  assert.deepEqual(rules(fs), ['ENUM_VALUE_NUMBER_REUSED']);
+  const f = expectFinding(fs, {
+    rule: 'ENUM_VALUE_NUMBER_REUSED', category: 'WIRE', severity: 'error', range: at(cur, 'MODE_NEW = 3', '3'), element: 'runtime.v1.Mode.MODE_NEW',
+    message: 'enum number 3 was "MODE_OLD" until v0.25.0; "MODE_NEW" must not reuse it',
+  });
+  assert.deepEqual(f.related, [{ message: 'v0.20.0…v0.25.0: MODE_OLD = 3' }]);
+});
+
+// ---- patch-release policy ------------------------------------------------------------------------------
+
+test('PATCH_RELEASE_API_CHANGE: currentTag is a patch of the baseline minor', () => {
+  const cur = FOO.replace('    string b = 2;\n', '    string b = 2;\n    // c is new.\n    string c = 3;\n');
+  const bound = bind(parse(cur), 'x');
+  const baseline: Baseline = { tag: 'v0.36.2', source: 'path', origin: 'test', model: model(FOO) };
+  const fs = checkCompatibility(cur, bound, baseline, { currentTag: 'v0.36.3' }).findings;
+  assert.deepEqual(rules(fs), ['PATCH_RELEASE_API_CHANGE']);
+  expectFinding(fs, {
+    rule: 'PATCH_RELEASE_API_CHANGE', category: 'POLICY', severity: 'warning', range: at(cur, 'package runtime.v1;', 'package runtime.v1;'), element: 'runtime.v1',
+    message: '1 API change(s) between v0.36.2 and the patch release v0.36.3; patch releases should not change the API',
+  });
+  const run = (currentTag: string | undefined, text = cur): string[] =>
+    rules(checkCompatibility(text, bind(parse(text), 'x'), baseline, currentTag ? { currentTag } : {}).findings);
+  assert.deepEqual(run('v0.37.0'), [], 'a new minor may change the API');
+  assert.deepEqual(run('v0.36.3-rc.0'), [], 'pre-releases are not patch releases');
+  assert.deepEqual(run(undefined), [], 'no current tag, no policy');
+  assert.deepEqual(run('v0.36.3', FOO), [], 'no change, no finding');
+  // An undocumented addition counts once, not once more for its DOC_MISSING.
+  const undocumented = FOO.replace('    string b = 2;\n', '    string b = 2;\n    string c = 3;\n');
+  const u = checkCompatibility(undocumented, bind(parse(undocumented), 'x'), baseline, { currentTag: 'v0.36.3' }).findings;
+  assert.equal(u.find((f) => f.rule === 'PATCH_RELEASE_API_CHANGE')?.message, '1 API change(s) between v0.36.2 and the patch release v0.36.3; patch releases should not change the API');
+  // A changed documented meaning is a change of the API contract.
+  const doc = FOO.replace('b is the one that changes.', 'b must be set.');
+  assert.deepEqual(run('v0.36.3', doc), ['DOC_MEANING_CHANGED', 'PATCH_RELEASE_API_CHANGE']);
+});
+
+test('PATCH_RELEASE_API_CHANGE: against the previous patch release of the line', () => {
+  const cur = FOO.replace('    string b = 2;\n', '    string b = 2;\n    // c is new.\n    string c = 3;\n');
+  const baseline: Baseline = {
+    tag: 'v0.35.0', source: 'git', origin: 'test', model: model(FOO), previousPatch: { tag: 'v0.36.2', model: model(FOO) },
+  };
+  const fs = checkCompatibility(cur, bind(parse(cur), 'x'), baseline).findings;
+  assert.deepEqual(rules(fs), ['PATCH_RELEASE_API_CHANGE']);
+  expectFinding(fs, {
+    rule: 'PATCH_RELEASE_API_CHANGE', category: 'POLICY', severity: 'warning', range: at(cur, 'package runtime.v1;', 'package runtime.v1;'), element: 'runtime.v1',
+    message: '1 API change(s) since the previous patch release v0.36.2; patch releases should not change the API',
+  });
+  const same: Baseline = { ...baseline, previousPatch: { tag: 'v0.36.2', model: model(cur) } };
+  assert.deepEqual(checkCompatibility(cur, bind(parse(cur), 'x'), same).findings, []);
+});
+
+// ---- suppressions ----------------------------------------------------------------------------------------
+
+const WIDENED_OLD = FOO.replace('string b = 2;', 'int32 b = 2;');
+
+test('suppression with a reason removes the finding and reports nothing else', () => {
+  const cur = FOO.replace('    // b is the one that changes.\n    string b = 2;', '    // b is the one that changes.\n    // cri-compat:ignore FIELD_TYPE_CHANGED widened on purpose, no released peer sends values above 2^31\n    int64 b = 2;');
+  assert.deepEqual(check(WIDENED_OLD, cur), []);
+  // Trailing form, on the line itself.
+  const trailing = FOO.replace('string b = 2;', 'int64 b = 2; // cri-compat:ignore FIELD_TYPE_CHANGED widened on purpose');
+  assert.deepEqual(check(WIDENED_OLD, trailing), []);
+  // Several ids, with or without blanks after the comma.
+  const two = FOO.replace('    string b = 2;', '    // cri-compat:ignore FIELD_TYPE_CHANGED, FIELD_JSON_NAME_CHANGED both intended\n    int64 b = 2 [json_name = "B"];');
+  assert.deepEqual(check(WIDENED_OLD, two), []);
+  const twoTight = two.replace('FIELD_TYPE_CHANGED, FIELD_JSON_NAME_CHANGED', 'FIELD_TYPE_CHANGED,FIELD_JSON_NAME_CHANGED');
+  assert.deepEqual(check(WIDENED_OLD, twoTight), []);
+  // Deletions are reported on the message, so the comment goes above the message.
+  const deleted = proto(`
+// Foo is a test message.
+// cri-compat:ignore FIELD_NO_DELETE,FIELD_REMOVED_WITHOUT_DEPRECATION b was never sent by any kubelet
+message Foo {
+    // a is kept.
+    string a = 1;
+}
+`);
+  assert.deepEqual(check(FOO, deleted), []);
+});
+
+test('SUPPRESSION_WITHOUT_REASON: suppresses, but asks for a reason', () => {
+  const cur = FOO.replace('    string b = 2;', '    // cri-compat:ignore FIELD_TYPE_CHANGED\n    int64 b = 2;');
+  const fs = check(WIDENED_OLD, cur);
+  assert.deepEqual(rules(fs), ['SUPPRESSION_WITHOUT_REASON']);
+  const line = at(cur, 'int64 b = 2').start.line;
+  expectFinding(fs, {
+    rule: 'SUPPRESSION_WITHOUT_REASON', category: 'POLICY', severity: 'warning', range: lineRange(cur, 'cri-compat:ignore'), element: `line ${line + 1}`,
+    message: 'cri-compat:ignore FIELD_TYPE_CHANGED gives no reason',
+  });
+});
+
+test('SUPPRESSION_UNUSED: nothing to suppress, unknown rule id, no rule id', () => {
+  const unused = FOO.replace('    string b = 2;', '    // cri-compat:ignore FIELD_NO_DELETE kept for safety\n    string b = 2;');
+  const fs = check(FOO, unused);
+  const line = at(unused, 'string b = 2').start.line;
+  assert.deepEqual(rules(fs), ['SUPPRESSION_UNUSED']);
+  expectFinding(fs, {
+    rule: 'SUPPRESSION_UNUSED', category: 'POLICY', severity: 'warning', range: lineRange(unused, 'cri-compat:ignore'), element: `line ${line + 1}`,
+    message: `cri-compat:ignore FIELD_NO_DELETE suppresses nothing on line ${line + 1}`,
+  });
+  // The wrong rule id: the real finding stays, and the comment is reported.
+  const wrong = FOO.replace('    string b = 2;', '    // cri-compat:ignore FIELD_TYPE_INCOMPATIBLE not the right id\n    int64 b = 2;');
+  assert.deepEqual(rules(check(WIDENED_OLD, wrong)), ['FIELD_TYPE_CHANGED', 'SUPPRESSION_UNUSED']);
+  const unknown = FOO.replace('    string b = 2;', '    // cri-compat:ignore NOT_A_RULE typo\n    int64 b = 2;');
+  const ufs = check(WIDENED_OLD, unknown);
+  assert.deepEqual(rules(ufs), ['FIELD_TYPE_CHANGED', 'SUPPRESSION_UNUSED']);
+  assert.equal(ufs.find((f) => f.rule === 'SUPPRESSION_UNUSED')!.message, 'cri-compat:ignore names unknown rule NOT_A_RULE');
+  assert.deepEqual(ufs.find((f) => f.rule === 'SUPPRESSION_UNUSED')!.range, lineRange(unknown, 'cri-compat:ignore'));
+  const none = FOO.replace('    string b = 2;', '    // cri-compat:ignore\n    string b = 2;');
+  assert.deepEqual(check(FOO, none).map((f) => [f.rule, f.message]), [
+    ['SUPPRESSION_UNUSED', 'cri-compat:ignore names no rule id (write e.g. "// cri-compat:ignore FIELD_NO_DELETE reason")'],
+  ]);
+});
+
+// ---- severity overrides -------------------------------------------------------------------------------
+
+test('severity overrides: by rule id, by category, rule id wins, and off', () => {
+  const cur = FOO.replace('string a = 1;', 'int64 a = 1;').replace('string b = 2;', 'string beta = 2;');
+  const base = FOO.replace('string a = 1;', 'int32 a = 1;');
+  const sev = (o: CheckOptions['severity']): [string, string][] => check(base, cur, { severity: o! }).map((f) => [f.rule, f.severity] as [string, string]).sort();
+  assert.deepEqual(sev({}), [['FIELD_RENAMED', 'error'], ['FIELD_TYPE_CHANGED', 'error']]);
+  assert.deepEqual(sev({ FIELD_TYPE_CHANGED: 'warning' }), [['FIELD_RENAMED', 'error'], ['FIELD_TYPE_CHANGED', 'warning']]);
+  assert.deepEqual(sev({ JSON: 'information' }), [['FIELD_RENAMED', 'information'], ['FIELD_TYPE_CHANGED', 'error']]);
+  assert.deepEqual(sev({ WIRE: 'hint', FIELD_TYPE_CHANGED: 'warning' }), [['FIELD_RENAMED', 'error'], ['FIELD_TYPE_CHANGED', 'warning']]);
+  assert.deepEqual(sev({ FIELD_RENAMED: 'off' }), [['FIELD_TYPE_CHANGED', 'error']]);
+  assert.deepEqual(sev({ WIRE: 'off' }), [['FIELD_RENAMED', 'error']]);
+  assert.deepEqual(sev({ WIRE: 'off', FIELD_TYPE_CHANGED: 'hint' }), [['FIELD_RENAMED', 'error'], ['FIELD_TYPE_CHANGED', 'hint']]);
+  // Meta findings about suppressions are subject to overrides too.
+  const unused = FOO.replace('    string b = 2;', '    // cri-compat:ignore FIELD_NO_DELETE kept\n    string b = 2;');
+  assert.deepEqual(check(FOO, unused, { severity: { POLICY: 'off' } }), []);
+  assert.deepEqual(validateSeverityOverrides({ FIELD_RENAMED: 'off', WIRE: 'hint' }), []);
+  assert.deepEqual(validateSeverityOverrides({ NOPE: 'error', JSON: 'fatal' }), [
+    'unknown rule or category "NOPE"', '"JSON": severity must be one of error, warning, information, hint, off',
+  ]);
+});
+
+// ---- negative cases ------------------------------------------------------------------------------------
+
+test('non-breaking changes do not fire', () => {
+  // Comments that do not change meaning-bearing words, whitespace, field order, documented additions.
+  const cur = SVC
+    .replace('// VersionResponse answers Version.', '// VersionResponse is the answer to Version.')
+    .replace('    // The runtime version.\n    string version = 1;\n', '    // The runtime version.\n    string version = 1;\n    // The runtime name; empty from older runtimes.\n    string runtime_name = 2;\n')
+    .replace('    MODE_A = 1;\n', '    MODE_A = 1;\n    MODE_B = 2;\n')
+    .replace('message Unused {\n    // A value.\n    string value = 1;\n}', 'message Unused {\n    // A value.\n    string   value =   1 ;\n}\n\n// Added is new and documented.\nmessage Added {\n    // x is documented.\n    string x = 1;\n}');
+  assert.deepEqual(check(SVC, cur), []);
+  assert.deepEqual(check(SVC, SVC), []);
+});
+
+// ---- coverage ------------------------------------------------------------------------------------------
+
+test('every rule in RULES has a test above that asserted its id, category, severity, range and message', () => {
+  const missing = RULES.map((r) => r.id).filter((id) => !covered.has(id));
+  assert.deepEqual(missing, []);
+  // The categories and severities asserted above are the registry's.
+  for (const r of RULES) assert.ok(['WIRE', 'JSON', 'GO_SOURCE', 'SEMANTIC', 'DOCS', 'POLICY'].includes(r.category), r.id);
+});
