@@ -64,7 +64,7 @@ export interface ResolveOptions {
 
 export const EXPECTED_PACKAGE = 'runtime.v1';
 
-const DEFAULT_HINTS = { setting: 'cri-compat.baseline', cliFlag: '--baseline', networkSetting: 'cri-compat.allowNetwork' };
+const DEFAULT_HINTS = { setting: 'criCompat.baseline', cliFlag: '--against', networkSetting: 'criCompat.network.enable' };
 
 interface Candidate {
   source: BaselineSource;
@@ -196,7 +196,7 @@ async function resolveInner(opts: ResolveOptions): Promise<ResolveResult> {
     if (!found.length && isTag && network) {
       checkAbort();
       const px = await fetchFromProxy(await proxyOptions({ version: explicit }));
-      if (px.ok) found.push(textCandidate('setting', explicit, px.origin, px.text, `${px.origin}`));
+      if (px.ok) found.push(textCandidate('setting', explicit, px.origin, px.text, px.origin));
       else note('setting', px.reason);
     }
     const baseline = settle(found);
@@ -205,7 +205,7 @@ async function resolveInner(opts: ResolveOptions): Promise<ResolveResult> {
     return {
       tried,
       message:
-        `The baseline "${explicit}" (${h.setting} / ${h.cliFlag}) could not be used: ${tried.map((t) => t.outcome).join('; ')}. ` +
+        `The baseline "${explicit}" (${h.setting === h.cliFlag ? h.setting : `${h.setting} / ${h.cliFlag}`}) could not be used: ${tried.map((t) => t.outcome).join('; ')}. ` +
         `Set it to a cri-api release tag such as ${bundledNewest ?? 'v0.36.3'}, a git ref of the clone holding api.proto, ` +
         `or the path of an api.proto file; or clear it to pick the last release automatically.`,
     };
@@ -271,7 +271,7 @@ async function resolveInner(opts: ResolveOptions): Promise<ResolveResult> {
   else {
     const best = newest();
     const px = await fetchFromProxy(await proxyOptions(best ? { newerThan: best } : {}));
-    if (px.ok) consider('proxy', px.version, px.origin, px.text, `${px.origin}`);
+    if (px.ok) consider('proxy', px.version, px.origin, px.text, px.origin);
     else note('proxy', px.reason);
   }
   checkAbort();
@@ -284,7 +284,7 @@ async function resolveInner(opts: ResolveOptions): Promise<ResolveResult> {
 function nothingFound(tried: ResolveAttempt[], opts: ResolveOptions): string {
   const h = { ...DEFAULT_HINTS, ...opts.hints };
   const steps = [
-    `set ${h.setting} (CLI: ${h.cliFlag}) to a cri-api release tag such as v0.36.3, a git ref, or the path of a released api.proto`,
+    `set ${h.setting}${h.setting === h.cliFlag ? '' : ` (CLI: ${h.cliFlag})`} to a cri-api release tag such as v0.36.3, a git ref, or the path of a released api.proto`,
     opts.trusted ? 'open api.proto inside a kubernetes/cri-api or kubernetes/kubernetes clone that has its release tags' : 'trust the workspace so that its git history can be read',
     'run `go mod download k8s.io/cri-api@latest` to put a release in the Go module cache',
   ];

@@ -1,11 +1,14 @@
-// How the CLI's --against becomes a Baseline: a file, a tag of the bundled index, or automatic resolution.
+// How the CLI's --against becomes a Baseline: a file of any package, or what resolveBaseline finds (a tag of
+// the bundled index, git, the Go module cache, the module proxy when --network is given).
 
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { bind } from '../proto/binder';
 import { parse } from '../proto/parser';
 import type { Baseline, History } from '../baseline/types';
 import { loadBundledHistory } from '../baseline/historyIndex';
+import { resolveBaseline } from '../baseline/resolve';
 import { readInput } from './main';
 
 export interface CliBaselineRequest {
@@ -14,6 +17,7 @@ export interface CliBaselineRequest {
   cwd: string;
   text: string;
   includePrereleases: boolean;
+  network: boolean;
   onProgress(message: string): void;
 }
 
@@ -21,11 +25,11 @@ export interface CliBaselineResult {
   baseline?: Baseline;
   /** Why no baseline was found (checks without one still run). */
   message?: string;
-  /** A usage error: the requested baseline does not exist. */
+  /** The requested baseline does not exist or is not usable. */
   error?: string;
 }
 
-export function historyFor(pkg: string): History | undefined {
+function historyFor(pkg: string): History | undefined {
   try {
     return loadBundledHistory(pkg);
   } catch {
@@ -38,23 +42,35 @@ export async function resolveCliBaseline(req: CliBaselineRequest): Promise<CliBa
   const history = historyFor(pkg);
   const path = resolve(req.cwd, req.against);
   if (req.against !== 'auto' && existsSync(path)) {
+    // A file works for any package (e.g. runtime.v1alpha2), unlike the automatic sources.
     const ast = parse(readInput(path));
     if (ast.errors.length) return { error: `baseline ${req.against} has ${ast.errors.length} syntax error(s); the first: line ${ast.errors[0]!.range.start.line + 1}: ${ast.errors[0]!.message}` };
     const model = bind(ast, path).model;
     return { baseline: { tag: req.against, source: 'path', origin: `file ${req.against}`, model, ...(history && model.package === pkg ? { history } : {}) } };
   }
-  if (!history) return { message: `no bundled release history for package "${pkg}"; pass --against <file>` };
-  if (req.against === 'auto') {
-    const rel = (history as ReturnType<typeof loadBundledHistory>).newestRelease({ includePrereleases: req.includePrereleases });
+  if (pkg !== 'runtime.v1' && history) {
+    // Older major versions exist only in the bundled index.
+    const rel = req.against === 'auto' ? history.newestRelease?.({ includePrereleases: req.includePrereleases }) : history.releases.find((r) => r.tag === req.against);
     const model = rel && history.modelAt(rel.tag);
-    if (!rel || !model) return { message: 'the bundled release index is empty; pass --against <file>' };
-    return { baseline: { tag: rel.tag, kubernetes: rel.kubernetes, source: 'bundled', origin: 'bundled release index (newest release)', model, history } };
+    if (!rel || !model) return { error: `--against ${req.against}: no such release of ${pkg} in the bundled index` };
+    return { baseline: { tag: rel.tag, kubernetes: rel.kubernetes, source: 'bundled', origin: 'bundled release index', model, history } };
   }
-  const rel = history.releases.find((r) => r.tag === req.against || `kubernetes-${r.kubernetes}` === req.against || `v${r.kubernetes}` === req.against);
-  const model = rel && history.modelAt(rel.tag);
-  if (!rel || !model) {
-    const newest = history.releases[history.releases.length - 1]?.tag;
-    return { error: `--against ${req.against}: not a file and not a cri-api tag in the bundled index (${history.releases[0]?.tag} … ${newest})` };
+  // The user ran the command, so the workspace is trusted; the network stays off unless asked for.
+  const result = await resolveBaseline({
+    filePath: req.file,
+    ...(req.against !== 'auto' ? { explicit: req.against, baseDir: req.cwd } : {}),
+    trusted: true,
+    networkEnabled: req.network,
+    includePrereleases: req.includePrereleases,
+    ...(history ? { bundled: history } : {}),
+    cacheDir: join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'cri-compat'),
+    onProgress: req.onProgress,
+    hints: { setting: '--against', cliFlag: '--against', networkSetting: '--network' },
+  });
+  if (result.baseline) {
+    const b = result.baseline;
+    return { baseline: !b.history && history && b.model.package === pkg ? { ...b, history } : b };
   }
-  return { baseline: { tag: rel.tag, kubernetes: rel.kubernetes, source: 'bundled', origin: 'bundled release index', model, history } };
+  const message = result.message ?? `no baseline found (${result.tried.map((t) => `${t.source}: ${t.outcome}`).join('; ')})`;
+  return req.against === 'auto' ? { message } : { error: message };
 }

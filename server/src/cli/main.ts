@@ -36,6 +36,7 @@ Commands:
     --severity RULE_OR_CATEGORY=LEVEL  Override a severity (repeatable; LEVEL: error, warning, information, hint, off)
     --config <file>              Read severities from a JSON config (default: .cri-compat.json next to the file or in the cwd)
     --include-prereleases        Let "auto" pick alpha/beta/rc tags as the baseline
+    --network                    Allow the Go module proxy ($GOPROXY) for tags newer than the bundled index
     --current-tag <tag>          The release the file is (enables the patch-release policy)
   report [options] <file.proto>  Print the compatibility report (markdown); same options as check
   history [--element <path>] [--package runtime.v1]   Release history from the bundled index
@@ -52,7 +53,7 @@ interface Parsed {
 }
 
 const VALUE_FLAGS = new Set(['--proto-path', '--against', '--format', '--fail-on', '--severity', '--config', '--element', '--package', '--current-tag']);
-const BOOL_FLAGS = new Set(['--include-prereleases', '--help', '--version']);
+const BOOL_FLAGS = new Set(['--include-prereleases', '--network', '--help', '--version']);
 
 function parseArgs(args: string[]): Parsed {
   const positional: string[] = [];
@@ -166,7 +167,8 @@ async function check(command: 'check' | 'report', rest: string[], p: Parsed, io:
 
   const resolved = await resolveCliBaseline({
     against: one(p, '--against') ?? 'auto', file: abs, cwd: io.cwd, text,
-    includePrereleases: p.flags.has('--include-prereleases'), onProgress: (m) => io.err(m),
+    includePrereleases: p.flags.has('--include-prereleases'), network: p.flags.has('--network'),
+    onProgress: (m) => { if (format === 'text') io.err(m); },
   });
   if (resolved.error) throw new UsageError(resolved.error);
   const baseline: Baseline | undefined = resolved.baseline;

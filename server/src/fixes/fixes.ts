@@ -157,8 +157,15 @@ function plan(text: string, bound: BoundFile, finding: Finding): Planned[] {
   if (unique[0]) unique[0].fix.isPreferred = true;
   const suppress = suppressEdits(L, finding);
   if (suppress) unique.push({ fix: { title: `Ignore ${finding.rule} here`, kind: 'quickfix', edits: suppress, rule: finding.rule } });
-  for (const p of unique) checkNonOverlapping(L.text, p.fix.edits);
-  return unique;
+  // Never hand out edits that cannot be applied (a bug here must not become a broken document).
+  return unique.filter((p) => {
+    try {
+      checkNonOverlapping(L.text, p.fix.edits);
+      return true;
+    } catch {
+      return false;
+    }
+  });
 }
 
 function sortEdits(L: TextLines, edits: TextEdit[]): TextEdit[] {
@@ -293,6 +300,7 @@ function restoreEdits(L: TextLines, bound: BoundFile, fd: RestoreData, deprecate
   const members: (FieldNode | EnumValueNode)[] = c.kind === 'message' ? c.fields : c.values;
   if (members.some((m) => m.name === fd.name || m.number === fd.number)) return undefined;
   let decl = fd.isEnum ? fd.declaration : shortenTypes(fd.declaration, fd.container, bound);
+  if (decl === undefined) return undefined; // its type is gone too: restoring would not compile
   if (deprecate) {
     const d = withDeprecated(decl);
     if (!d) return undefined; // already deprecated: plain restore is the same fix
@@ -363,13 +371,18 @@ export function withDeprecated(decl: string): string | undefined {
 
 /**
  * Shortens fully-qualified type names in a declaration to the shortest name that resolves to the same type
- * from the container's scope (`runtime.v1.IDMapping` → `IDMapping` inside package runtime.v1).
+ * from the container's scope (`runtime.v1.IDMapping` → `IDMapping` inside package runtime.v1). Undefined
+ * when a type is not declared in the current file or its imports.
  */
-export function shortenTypes(decl: string, scope: string, bound: BoundFile): string {
-  return decl.replace(/(?<![\w.])\.?[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+/g, (written) => {
+export function shortenTypes(decl: string, scope: string, bound: BoundFile): string | undefined {
+  let missing = false;
+  const out = decl.replace(/(?<![\w.])\.?[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+/g, (written) => {
     const fqn = written.replace(/^\./, '');
     const d = bound.declarations.get(fqn);
-    if (!d || (d.kind !== 'message' && d.kind !== 'enum')) return written;
+    if (!d || (d.kind !== 'message' && d.kind !== 'enum')) {
+      missing = true;
+      return written;
+    }
     const parts = fqn.split('.');
     for (let k = 1; k <= parts.length; k++) {
       const candidate = parts.slice(parts.length - k).join('.');
@@ -377,6 +390,7 @@ export function shortenTypes(decl: string, scope: string, bound: BoundFile): str
     }
     return `.${fqn}`;
   });
+  return missing ? undefined : out;
 }
 
 /** protoc's lookup, as the binder does it: the first component in the innermost scope that has it, then the rest. */

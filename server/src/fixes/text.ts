@@ -159,15 +159,16 @@ export function isStale(fixVersion: number | null | undefined, currentVersion: n
  */
 export function mergeEditLists(text: string, lists: readonly (readonly TextEdit[])[]): { edits: TextEdit[]; taken: boolean[] } {
   const lines = linesOf(text);
-  interface Taken { start: number; end: number; edit: TextEdit }
+  /** `parts`: the insertions combined into `edit`, to recognize a duplicate of any of them. */
+  interface Taken { start: number; end: number; edit: TextEdit; parts: string[] }
   const taken: Taken[] = [];
   const took: boolean[] = [];
   for (const list of lists) {
     const plan: { kind: 'new' | 'combine' | 'dup'; t: Taken; target?: Taken }[] = [];
     let ok = true;
     for (const e of list) {
-      const t: Taken = { start: lines.offsetAt(e.range.start), end: lines.offsetAt(e.range.end), edit: e };
-      const dup = taken.find((x) => x.start === t.start && x.end === t.end && x.edit.newText === e.newText);
+      const t: Taken = { start: lines.offsetAt(e.range.start), end: lines.offsetAt(e.range.end), edit: e, parts: [e.newText] };
+      const dup = taken.find((x) => x.start === t.start && x.end === t.end && x.parts.includes(e.newText));
       if (dup) {
         plan.push({ kind: 'dup', t });
         continue;
@@ -194,7 +195,10 @@ export function mergeEditLists(text: string, lists: readonly (readonly TextEdit[
     if (!ok) continue;
     for (const p of plan) {
       if (p.kind === 'new') taken.push({ ...p.t, edit: { range: p.t.edit.range, newText: p.t.edit.newText } });
-      else if (p.kind === 'combine') p.target!.edit.newText += p.t.edit.newText;
+      else if (p.kind === 'combine') {
+        p.target!.edit.newText += p.t.edit.newText;
+        p.target!.parts.push(p.t.edit.newText);
+      }
     }
   }
   taken.sort((a, b) => a.start - b.start || a.end - b.end);

@@ -1,0 +1,154 @@
+// Baseline resolution for the language server: one background resolution per workspace folder and setting
+// combination, never awaited by validation. Until a resolution finishes, documents are checked with the
+// folder's last good baseline (or none); when it finishes, the server is told to check them again.
+// No LSP types here: the server passes in how to log, report progress and show a message.
+
+import { resolveBaseline, type BundledIndex, type ResolveOptions, type ResolveResult } from '../baseline/resolve';
+import type { Baseline } from '../baseline/types';
+
+/** What a document's baseline depends on. */
+export interface BaselineRequest {
+  /** The workspace folder of the document (or its directory, or '' for documents that are not files). */
+  folderKey: string;
+  /** The document's path, to locate a git clone, vendor/ and go.sum from. */
+  filePath?: string;
+  /** Relative `criCompat.baseline` paths are resolved against this (the workspace folder). */
+  baseDir?: string;
+  /** `criCompat.baseline`; '' for automatic. */
+  explicit: string;
+  includePrereleases: boolean;
+  networkEnabled: boolean;
+}
+
+export interface BaselineAnswer {
+  baseline?: Baseline;
+  /** A resolution for this document is still running (the baseline, if any, is the last good one). */
+  resolving: boolean;
+  /** Identifies the resolution; the server remembers it per document to know whom to check again. */
+  key: string;
+}
+
+export interface ProgressHandle {
+  report(message: string): void;
+  done(): void;
+}
+
+export interface BaselineHost {
+  trusted(): boolean;
+  cacheDir(): string | undefined;
+  /** The bundled release index; undefined when it cannot be loaded (the host logs why). */
+  bundled(): BundledIndex | undefined;
+  info(message: string): void;
+  error(message: string, e?: unknown): void;
+  /** Starts a work-done progress; resolves to a no-op handle when the client has none. */
+  progress(title: string): Promise<ProgressHandle>;
+  /** Shows a warning to the user. The manager calls it once per distinct message. */
+  warn(message: string): void;
+  /** A resolution finished (with or without a baseline): check the documents that use `key` again. */
+  resolved(key: string): void;
+  /** For tests: the resolver. */
+  resolve?: (options: ResolveOptions) => Promise<ResolveResult>;
+}
+
+interface Entry {
+  key: string;
+  folderKey: string;
+  running: boolean;
+  controller: AbortController;
+  result?: ResolveResult;
+}
+
+export const BASELINE_HINTS = { setting: 'criCompat.baseline', cliFlag: '--against', networkSetting: 'criCompat.network.enable' } as const;
+
+export class BaselineManager {
+  private readonly entries = new Map<string, Entry>();
+  /** Per folder: the last baseline a resolution found, used while a new resolution runs. */
+  private readonly lastGood = new Map<string, Baseline>();
+  private readonly shown = new Set<string>();
+
+  constructor(private readonly host: BaselineHost) {}
+
+  /** The baseline for a document right now; starts a resolution when none ran for this combination. */
+  get(req: BaselineRequest): BaselineAnswer {
+    const trusted = this.host.trusted();
+    const key = JSON.stringify([req.folderKey, req.explicit.trim(), req.includePrereleases, req.networkEnabled, trusted]);
+    let e = this.entries.get(key);
+    if (!e) {
+      e = { key, folderKey: req.folderKey, running: true, controller: new AbortController() };
+      this.entries.set(key, e);
+      void this.run(e, req, trusted);
+    }
+    if (e.running) {
+      const last = this.lastGood.get(req.folderKey);
+      return last ? { baseline: last, resolving: true, key } : { resolving: true, key };
+    }
+    return e.result?.baseline ? { baseline: e.result.baseline, resolving: false, key } : { resolving: false, key };
+  }
+
+  /** Is any resolution still running? */
+  get busy(): boolean {
+    for (const e of this.entries.values()) if (e.running) return true;
+    return false;
+  }
+
+  /**
+   * Forgets every resolution (trust or settings changed): the next `get` resolves again. Running ones are
+   * aborted. The last good baselines stay, so that documents keep their findings meanwhile.
+   */
+  invalidate(): void {
+    for (const e of this.entries.values()) if (e.running) e.controller.abort(new Error('superseded'));
+    this.entries.clear();
+  }
+
+  private async run(e: Entry, req: BaselineRequest, trusted: boolean): Promise<void> {
+    const where = req.folderKey || 'documents outside any folder';
+    const progress = await this.host.progress('CRI: finding the baseline release').catch((err) => {
+      this.host.error('starting the baseline progress failed', err);
+      return { report: () => undefined, done: () => undefined };
+    });
+    let result: ResolveResult;
+    try {
+      const options: ResolveOptions = {
+        trusted,
+        networkEnabled: req.networkEnabled,
+        includePrereleases: req.includePrereleases,
+        signal: e.controller.signal,
+        hints: { ...BASELINE_HINTS },
+        onProgress: (m) => progress.report(m),
+      };
+      if (req.filePath) options.filePath = req.filePath;
+      if (req.baseDir) options.baseDir = req.baseDir;
+      if (req.explicit.trim()) options.explicit = req.explicit.trim();
+      const cacheDir = this.host.cacheDir();
+      if (cacheDir) options.cacheDir = cacheDir;
+      const bundled = this.host.bundled();
+      if (bundled) options.bundled = bundled;
+      result = await (this.host.resolve ?? resolveBaseline)(options);
+    } catch (err) {
+      if (e.controller.signal.aborted) {
+        progress.done();
+        return; // superseded: a newer resolution owns the folder now
+      }
+      this.host.error(`resolving the baseline for ${where} failed`, err);
+      result = { tried: [], message: `Resolving the baseline failed: ${err instanceof Error ? err.message : String(err)}` };
+    }
+    progress.done();
+    if (this.entries.get(e.key) !== e) return; // superseded while running
+    e.result = result;
+    e.running = false;
+    const tried = result.tried.map((t) => `  - ${t.source}: ${t.outcome}`).join('\n');
+    if (result.baseline) {
+      this.lastGood.set(e.folderKey, result.baseline);
+      const b = result.baseline;
+      this.host.info(`Baseline for ${where}: ${b.tag}${b.kubernetes ? ` (Kubernetes ${b.kubernetes})` : ''} from ${b.origin} [${b.source}]${trusted ? '' : ' (untrusted workspace: no git, no network)'}.${tried ? `\nTried:\n${tried}` : ''}`);
+    } else {
+      this.host.info(`No baseline for ${where}.${tried ? `\nTried:\n${tried}` : ''}`);
+      const message = result.message ?? 'No baseline release to compare api.proto against.';
+      if (!this.shown.has(message)) {
+        this.shown.add(message);
+        this.host.warn(`CRI Compatibility: ${message} Syntax and binding checks still run.`);
+      }
+    }
+    this.host.resolved(e.key);
+  }
+}

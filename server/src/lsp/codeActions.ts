@@ -1,0 +1,109 @@
+// Code actions from the fixes of findings. The diagnostics in a request only say which finding the user
+// means (`data: { rule, element }`); fixes are always computed again from the analysis of the text the edits
+// will apply to, and the edit carries that text's version, so an edit made for other text is never offered.
+
+import type { CodeAction, Diagnostic, TextEdit as LspTextEdit, WorkspaceEdit } from 'vscode-languageserver';
+import { rangeContains } from '../proto/ast';
+import type { Finding } from '../compat/finding';
+import { computeFixes, fixAll, mergeEditLists, type TextEdit } from '../fixes';
+import type { Analysis } from '../service';
+import { SOURCE } from './convert';
+
+export const QUICKFIX_KIND = 'quickfix';
+/** "Fix all" on save (`editor.codeActionsOnSave: { "source.fixAll.criCompat": "explicit" }`). */
+export const FIX_ALL_KIND = 'source.fixAll.criCompat';
+
+/** An analysis together with the exact text and version it was computed from. */
+export interface Snapshot {
+  uri: string;
+  version: number;
+  text: string;
+  analysis: Analysis;
+}
+
+export interface CodeActionQuery {
+  diagnostics: Diagnostic[];
+  only?: string[];
+  /** Client applies `documentChanges` (versioned edits). */
+  documentChanges: boolean;
+}
+
+/** Does a requested `only` kind include `kind` (equal, or a parent kind such as `source` of `source.fixAll.x`)? */
+export function kindRequested(only: readonly string[] | undefined, kind: string, includeByDefault: boolean): boolean {
+  if (!only || !only.length) return includeByDefault;
+  return only.some((k) => k === kind || kind.startsWith(k + '.'));
+}
+
+function dataOf(d: Diagnostic): { rule: string; element: string } | undefined {
+  const data = d.data as { rule?: unknown; element?: unknown } | undefined;
+  if (d.source !== undefined && d.source !== SOURCE) return undefined;
+  if (!data || typeof data.rule !== 'string' || typeof data.element !== 'string') return undefined;
+  return { rule: data.rule, element: data.element };
+}
+
+function sameRange(a: Diagnostic['range'] | undefined, b: Finding['range']): boolean {
+  return !!a && a.start.line === b.start.line && a.start.character === b.start.character && a.end.line === b.end.line && a.end.character === b.end.character;
+}
+
+/** The current finding a diagnostic stands for: same rule and element, the one at the same range if several. */
+export function findingFor(analysis: Analysis, d: Diagnostic): Finding | undefined {
+  const key = dataOf(d);
+  if (!key) return undefined;
+  const candidates = analysis.findings.filter((f) => f.rule === key.rule && f.element === key.element);
+  return candidates.find((f) => sameRange(d.range, f.range)) ?? candidates[0];
+}
+
+function workspaceEdit(snap: Snapshot, edits: readonly TextEdit[], documentChanges: boolean): WorkspaceEdit {
+  const lsp: LspTextEdit[] = edits.map((e) => ({ range: e.range, newText: e.newText }));
+  if (documentChanges) return { documentChanges: [{ textDocument: { uri: snap.uri, version: snap.version }, edits: lsp }] };
+  return { changes: { [snap.uri]: lsp } };
+}
+
+export function codeActions(snap: Snapshot, q: CodeActionQuery): CodeAction[] {
+  const out: CodeAction[] = [];
+  const { bound, findings } = snap.analysis;
+  const diagnostics = Array.isArray(q.diagnostics) ? q.diagnostics : [];
+
+  if (kindRequested(q.only, QUICKFIX_KIND, true)) {
+    const seen = new Set<Finding>();
+    const rules = new Map<string, Diagnostic[]>();
+    for (const d of diagnostics) {
+      const f = findingFor(snap.analysis, d);
+      if (!f || seen.has(f)) continue;
+      seen.add(f);
+      let list = rules.get(f.rule);
+      if (!list) rules.set(f.rule, (list = []));
+      list.push(d);
+      for (const fix of computeFixes(snap.text, bound, f)) {
+        if (!fix.edits.length) continue;
+        const a: CodeAction = { title: fix.title, kind: QUICKFIX_KIND, diagnostics: [d], edit: workspaceEdit(snap, fix.edits, q.documentChanges) };
+        if (fix.isPreferred) a.isPreferred = true;
+        out.push(a);
+      }
+    }
+    // "Fix all RULE in this file", where the file has more than one finding of the rule.
+    for (const [rule, ds] of rules) {
+      if (findings.filter((f) => f.rule === rule).length < 2) continue;
+      const all = fixAll(snap.text, bound, findings, rule);
+      if (!all.applied || !all.edits.length) continue;
+      out.push({ title: all.title, kind: QUICKFIX_KIND, diagnostics: ds, edit: workspaceEdit(snap, all.edits, q.documentChanges) });
+    }
+  }
+
+  if (kindRequested(q.only, FIX_ALL_KIND, false)) {
+    const rules = [...new Set(findings.map((f) => f.rule))];
+    const lists = rules.map((r) => fixAll(snap.text, bound, findings, r)).filter((r) => r.applied && r.edits.length).map((r) => r.edits);
+    if (lists.length) {
+      const merged = mergeEditLists(snap.text, lists);
+      if (merged.edits.length) {
+        out.push({ title: 'Fix all CRI compatibility findings', kind: FIX_ALL_KIND, edit: workspaceEdit(snap, merged.edits, q.documentChanges) });
+      }
+    }
+  }
+  return out;
+}
+
+/** Findings whose range contains the position (for hovers). */
+export function findingsAt(analysis: Analysis, pos: { line: number; character: number }): Finding[] {
+  return analysis.findings.filter((f) => rangeContains(f.range, pos));
+}

@@ -1,0 +1,724 @@
+// Tests for the quick fixes (server/src/fixes): every fix is applied to an edited copy of the real
+// v0.36.3 api.proto, the result is analyzed again against the unedited file as baseline, and the targeted
+// finding must be gone while the rest of the file stays byte-identical.
+//
+// Bundled by esbuild into out/test/fixes.test.js and run with `node --test`; the repository root is found
+// by walking up from __dirname, the corpus with findCorpusDir (skipped with CORPUS_HELP when missing).
+import { describe, test } from 'node:test';
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+import { parse } from '../server/src/proto/parser';
+import { bind } from '../server/src/proto/binder';
+import { analyze, type Analysis } from '../server/src/service';
+import { Corpus, CORPUS_HELP, findCorpusDir } from '../server/src/baseline/corpus';
+import type { Baseline } from '../server/src/baseline/types';
+import type { Finding } from '../server/src/compat/finding';
+import {
+  applyEdits, checkNonOverlapping, computeFixes, DEPRECATION_NOTE, fixAll, isStale, mergeEditLists,
+  type Fix, type TextEdit,
+} from '../server/src/fixes';
+
+// ---------------------------------------------------------------------------
+// setup
+
+function findRepoRoot(start: string): string {
+  let dir = start;
+  for (;;) {
+    const pkgPath = path.join(dir, 'package.json');
+    if (fs.existsSync(pkgPath)) {
+      try {
+        if (JSON.parse(fs.readFileSync(pkgPath, 'utf8')).name === 'cri-compat') return dir;
+      } catch {
+        // not a readable package.json; keep walking up
+      }
+    }
+    const parent = path.dirname(dir);
+    if (parent === dir) throw new Error(`no directory containing the cri-compat package.json above ${start}`);
+    dir = parent;
+  }
+}
+
+const REPO_ROOT = findRepoRoot(__dirname);
+const CORPUS_DIR = findCorpusDir(REPO_ROOT);
+const TAG = 'v0.36.3';
+const SKIP: string | false = CORPUS_DIR ? false : CORPUS_HELP;
+const OLD: string = CORPUS_DIR ? new Corpus(CORPUS_DIR).textOf(TAG) ?? '' : '';
+const URI = 'file:///work/api.proto';
+
+function baselineOf(text: string, tag = TAG): Baseline {
+  return { tag, source: 'path', origin: 'test', model: bind(parse(text), 'old').model };
+}
+const BASELINE: Baseline | undefined = OLD ? baselineOf(OLD) : undefined;
+
+function run(text: string, baseline: Baseline = BASELINE!): Analysis {
+  return analyze(text, { uri: URI, baseline });
+}
+
+/** Replaces the single occurrence of `from` (asserting there is exactly one). */
+function edit(text: string, from: string, to: string): string {
+  const k = text.indexOf(from);
+  assert.ok(k >= 0, `not found: ${JSON.stringify(from)}`);
+  assert.equal(text.indexOf(from, k + 1), -1, `not unique: ${JSON.stringify(from)}`);
+  return text.slice(0, k) + to + text.slice(k + from.length);
+}
+
+const key = (f: Finding): string => `${f.rule} ${f.element} ${f.message}`;
+
+function the(findings: Finding[], rule: string, element?: string): Finding {
+  const xs = findings.filter((f) => f.rule === rule && (element === undefined || f.element === element));
+  assert.equal(xs.length, 1, `expected one ${rule} ${element ?? ''}, got:\n${findings.map(key).join('\n')}`);
+  return xs[0]!;
+}
+
+function fixTitled(fixes: Fix[], title: string): Fix {
+  const f = fixes.find((x) => x.title === title);
+  assert.ok(f, `no fix "${title}" among ${fixes.map((x) => `"${x.title}"`).join(', ')}`);
+  return f;
+}
+
+function errorsOf(a: Analysis): string[] {
+  return a.bound.problems.filter((p) => p.severity === 'error').map((p) => `${p.range.start.line + 1}: ${p.message}`);
+}
+
+/**
+ * An independent check that applying `edits` changed nothing outside them: `after` must be the pieces of
+ * `before` between the edits, in order, with exactly the edits' new text in between.
+ */
+function assertOnlyEdited(before: string, after: string, edits: TextEdit[]): void {
+  const starts = [0];
+  for (const m of before.matchAll(/\r\n|\r|\n/g)) starts.push(m.index! + m[0].length);
+  const off = (p: { line: number; character: number }): number => starts[p.line]! + p.character;
+  const sorted = edits.map((e) => ({ s: off(e.range.start), e: off(e.range.end), t: e.newText })).sort((a, b) => a.s - b.s || a.e - b.e);
+  let expected = '';
+  let at = 0;
+  for (const x of sorted) {
+    assert.ok(x.s >= at, 'edits overlap');
+    expected += before.slice(at, x.s) + x.t;
+    at = x.e;
+  }
+  expected += before.slice(at);
+  assert.equal(after, expected);
+}
+
+/** Insertions of whole lines only, in the file's line ending. */
+function assertWholeLineInsertions(text: string, edits: TextEdit[]): void {
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  for (const e of edits) {
+    assert.deepEqual(e.range.start, e.range.end, 'an insertion');
+    assert.equal(e.range.start.character, 0, 'at the start of a line');
+    assert.ok(e.newText.endsWith(eol), 'ending with the line ending');
+    if (eol === '\r\n') assert.ok(!/[^\r]\n|^\n/.test(e.newText), 'no bare LF in a CRLF file');
+    else assert.ok(!e.newText.includes('\r'), 'no CR in an LF file');
+  }
+}
+
+/** Applies a fix, checks it touched nothing else, and analyzes the result. */
+function applyFix(text: string, fix: Fix, baseline?: Baseline): { text: string; analysis: Analysis } {
+  checkNonOverlapping(text, fix.edits);
+  const out = applyEdits(text, fix.edits);
+  assertOnlyEdited(text, out, fix.edits);
+  return { text: out, analysis: run(out, baseline) };
+}
+
+function gone(a: Analysis, target: Finding): void {
+  const left = a.findings.filter((f) => f.rule === target.rule && f.element === target.element);
+  assert.deepEqual(left.map(key), [], `${target.rule} on ${target.element} is still reported`);
+}
+
+/** Every fix of every finding: edits never overlap and apply cleanly; likewise fix-all of every rule. */
+function assertAllFixesWellFormed(text: string): void {
+  const a = run(text);
+  for (const f of a.findings) {
+    const fixes = computeFixes(text, a.bound, f);
+    assert.ok(fixes.filter((x) => x.isPreferred).length <= 1, `at most one preferred fix for ${key(f)}`);
+    for (const fix of fixes) {
+      assert.equal(fix.kind, 'quickfix');
+      assert.equal(fix.rule, f.rule);
+      assert.ok(fix.edits.length > 0, `fix "${fix.title}" has edits`);
+      checkNonOverlapping(text, fix.edits);
+      assertOnlyEdited(text, applyEdits(text, fix.edits), fix.edits);
+    }
+  }
+  for (const rule of new Set(a.findings.map((f) => f.rule))) {
+    const all = fixAll(text, a.bound, a.findings, rule);
+    checkNonOverlapping(text, all.edits);
+    assertOnlyEdited(text, applyEdits(text, all.edits), all.edits);
+  }
+}
+
+/**
+ * The suppression fix of every finding: the finding disappears, nothing else does (other than findings
+ * of the same rule on the same line, which one comment covers), and the comment with its placeholder
+ * reason is not itself reported.
+ */
+function assertSuppressionsWork(text: string): void {
+  const a = run(text);
+  assert.ok(a.findings.length > 0);
+  for (const f of a.findings) {
+    const fix = fixTitled(computeFixes(text, a.bound, f), `Ignore ${f.rule} here`);
+    assert.ok(!fix.isPreferred, 'suppression is never the preferred fix');
+    assertWholeLineInsertions(text, fix.edits);
+    assert.match(fix.edits[0]!.newText, new RegExp(`^[ \\t]*// cri-compat:ignore ${f.rule} reason: TODO\\r?\\n$`));
+    const { analysis } = applyFix(text, fix);
+    gone(analysis, f);
+    assert.deepEqual(analysis.findings.filter((x) => x.rule.startsWith('SUPPRESSION_')).map(key), []);
+    const coveredToo = (x: Finding): boolean => x.rule === f.rule && x.range.start.line === f.range.start.line;
+    const expected = a.findings.filter((x) => !coveredToo(x)).map(key).sort();
+    assert.deepEqual(analysis.findings.map(key).sort(), expected);
+    assert.deepEqual(errorsOf(analysis), []);
+  }
+}
+
+// ---------------------------------------------------------------------------
+// edited copies of the real file
+
+const SELINUX_DOC = '    // If set, the mount needs SELinux relabeling.\n';
+const SELINUX = '    bool selinux_relabel = 4;\n';
+const MOUNT_OPEN = 'message Mount {\n';
+const NOTE = `    // ${DEPRECATION_NOTE}\n`;
+
+const deletedField = (t = OLD): string => edit(t, SELINUX_DOC + SELINUX, '');
+
+describe('quick fixes on the real api.proto', { skip: SKIP }, () => {
+  test('the unedited file has no findings against itself', () => {
+    const a = run(OLD);
+    assert.deepEqual(a.findings.map(key), []);
+    assert.deepEqual(errorsOf(a), []);
+  });
+
+  describe('a deleted field', () => {
+    const DEL = deletedField();
+    const a = run(DEL);
+    const noDelete = the(a.findings, 'FIELD_NO_DELETE', 'runtime.v1.Mount.selinux_relabel');
+    const noDeprecation = the(a.findings, 'FIELD_REMOVED_WITHOUT_DEPRECATION', 'runtime.v1.Mount.selinux_relabel');
+
+    test('offers reserve (preferred), restore, deprecate and suppress', () => {
+      const fixes = computeFixes(DEL, a.bound, noDelete);
+      assert.deepEqual(fixes.map((f) => f.title), [
+        'Reserve number 4 and name "selinux_relabel"', 'Restore the field', 'Deprecate instead of deleting', 'Ignore FIELD_NO_DELETE here',
+      ]);
+      assert.deepEqual(fixes.map((f) => !!f.isPreferred), [true, false, false, false]);
+      // Removal without deprecation prefers the deprecated field back.
+      const other = computeFixes(DEL, a.bound, noDeprecation);
+      assert.deepEqual(other.map((f) => f.title), ['Deprecate instead of deleting', 'Restore the field', 'Ignore FIELD_REMOVED_WITHOUT_DEPRECATION here']);
+      assert.equal(other[0]!.isPreferred, true);
+    });
+
+    test('reserve inserts reserved lines at the top of the body, with its indentation', () => {
+      const fix = fixTitled(computeFixes(DEL, a.bound, noDelete), 'Reserve number 4 and name "selinux_relabel"');
+      assertWholeLineInsertions(DEL, fix.edits);
+      const { text, analysis } = applyFix(DEL, fix);
+      assert.equal(text, edit(DEL, MOUNT_OPEN, `${MOUNT_OPEN}    reserved 4;\n    reserved "selinux_relabel";\n`));
+      gone(analysis, noDelete);
+      assert.deepEqual(errorsOf(analysis), []);
+      // Reserving is a deletion done right, but still one without deprecation.
+      the(analysis.findings, 'FIELD_REMOVED_WITHOUT_DEPRECATION', 'runtime.v1.Mount.selinux_relabel');
+      assert.equal(analysis.findings.length, 1);
+    });
+
+    test('restore brings back the declaration and its doc, byte for byte', () => {
+      const fix = fixTitled(computeFixes(DEL, a.bound, noDelete), 'Restore the field');
+      assertWholeLineInsertions(DEL, fix.edits);
+      const { text, analysis } = applyFix(DEL, fix);
+      assert.equal(text, OLD);
+      assert.deepEqual(analysis.findings.map(key), []);
+    });
+
+    test('deprecate restores the field with [deprecated = true] and a note', () => {
+      const fix = fixTitled(computeFixes(DEL, a.bound, noDelete), 'Deprecate instead of deleting');
+      assertWholeLineInsertions(DEL, fix.edits);
+      const { text, analysis } = applyFix(DEL, fix);
+      assert.equal(text, edit(OLD, SELINUX, `${NOTE}    bool selinux_relabel = 4 [deprecated = true];\n`));
+      gone(analysis, noDelete);
+      gone(analysis, noDeprecation);
+      assert.deepEqual(errorsOf(analysis), []);
+    });
+
+    test('fix-all of FIELD_NO_DELETE applies the preferred fix', () => {
+      const all = fixAll(DEL, a.bound, a.findings, 'FIELD_NO_DELETE');
+      assert.equal(all.applied, 1);
+      assert.equal(all.skipped, 0);
+      assert.equal(applyEdits(DEL, all.edits), edit(DEL, MOUNT_OPEN, `${MOUNT_OPEN}    reserved 4;\n    reserved "selinux_relabel";\n`));
+    });
+
+    test('suppressions', () => assertSuppressionsWork(DEL));
+    test('no fix overlaps', () => assertAllFixesWellFormed(DEL));
+  });
+
+  test('a deleted field that is the last member is restored before the closing brace', () => {
+    const last = '    // Specific image sub path to be used from inside the image instead of its\n';
+    const k = OLD.indexOf(last);
+    const end = OLD.indexOf('    string image_sub_path = 10;\n') + '    string image_sub_path = 10;\n'.length;
+    const DEL = OLD.slice(0, k) + OLD.slice(end);
+    const a = run(DEL);
+    const f = the(a.findings, 'FIELD_NO_DELETE', 'runtime.v1.Mount.image_sub_path');
+    const { text, analysis } = applyFix(DEL, fixTitled(computeFixes(DEL, a.bound, f), 'Restore the field'));
+    assert.equal(text, OLD);
+    assert.deepEqual(analysis.findings.map(key), []);
+  });
+
+  test('a field whose type is a message of the package is restored with the short name', () => {
+    const from = '    // UidMappings specifies the runtime UID mappings for the mount.\n    repeated IDMapping uidMappings = 6;\n';
+    const DEL = edit(OLD, from, '');
+    const a = run(DEL);
+    const f = the(a.findings, 'FIELD_NO_DELETE', 'runtime.v1.Mount.uidMappings');
+    const restore = f.fixes!.find((x) => x.kind === 'restore');
+    assert.ok(restore && restore.kind === 'restore' && restore.declaration.includes('runtime.v1.IDMapping'));
+    const { text } = applyFix(DEL, fixTitled(computeFixes(DEL, a.bound, f), 'Restore the field'));
+    assert.equal(text, OLD);
+  });
+
+  describe('existing reserved statements', () => {
+    test('reserve appends to them, keeping their formatting', () => {
+      const DEL = edit(deletedField(), MOUNT_OPEN, `${MOUNT_OPEN}    reserved 20, 30 to 40; // old ones\n    reserved "old_a";\n`);
+      const a = run(DEL);
+      const f = the(a.findings, 'FIELD_NO_DELETE', 'runtime.v1.Mount.selinux_relabel');
+      const fix = fixTitled(computeFixes(DEL, a.bound, f), 'Reserve number 4 and name "selinux_relabel"');
+      assert.equal(fix.edits.length, 2);
+      for (const e of fix.edits) assert.deepEqual(e.range.start, e.range.end);
+      const { text, analysis } = applyFix(DEL, fix);
+      assert.equal(text, edit(DEL, '    reserved 20, 30 to 40; // old ones\n    reserved "old_a";\n',
+        '    reserved 20, 30 to 40, 4; // old ones\n    reserved "old_a", "selinux_relabel";\n'));
+      gone(analysis, f);
+      assert.deepEqual(errorsOf(analysis), []);
+    });
+
+    test('a missing names statement goes right after the numbers statement', () => {
+      const DEL = edit(deletedField(), MOUNT_OPEN, `${MOUNT_OPEN}    reserved 20;\n`);
+      const a = run(DEL);
+      const f = the(a.findings, 'FIELD_NO_DELETE', 'runtime.v1.Mount.selinux_relabel');
+      const { text } = applyFix(DEL, computeFixes(DEL, a.bound, f)[0]!);
+      assert.equal(text, edit(DEL, '    reserved 20;\n', '    reserved 20, 4;\n    reserved "selinux_relabel";\n'));
+    });
+
+    test('number reserved but name not: only the name is reserved', () => {
+      const DEL = edit(deletedField(), MOUNT_OPEN, `${MOUNT_OPEN}    reserved 4;\n`);
+      const a = run(DEL);
+      const f = the(a.findings, 'FIELD_NO_DELETE_UNLESS_NAME_RESERVED', 'runtime.v1.Mount.selinux_relabel');
+      const fix = computeFixes(DEL, a.bound, f)[0]!;
+      assert.equal(fix.title, 'Reserve name "selinux_relabel"');
+      const { text, analysis } = applyFix(DEL, fix);
+      assert.equal(text, edit(DEL, '    reserved 4;\n', '    reserved 4;\n    reserved "selinux_relabel";\n'));
+      gone(analysis, f);
+    });
+
+    test('restoring a reserved field takes the reservation back', () => {
+      const DEL = edit(deletedField(), MOUNT_OPEN, `${MOUNT_OPEN}    reserved 4;\n    reserved "selinux_relabel";\n`);
+      const a = run(DEL);
+      assert.deepEqual(a.findings.map((f) => f.rule), ['FIELD_REMOVED_WITHOUT_DEPRECATION']);
+      const f = a.findings[0]!;
+      const fixes = computeFixes(DEL, a.bound, f);
+      assert.equal(fixes[0]!.title, 'Deprecate instead of deleting');
+      const { text, analysis } = applyFix(DEL, fixes[0]!);
+      assert.equal(text, edit(OLD, SELINUX, `${NOTE}    bool selinux_relabel = 4 [deprecated = true];\n`));
+      // The deprecation note adds the meaning-bearing word "deprecated" to the field's doc; the SEMANTIC
+      // rule reports that for review (the only finding left).
+      assert.deepEqual(analysis.findings.map((x) => x.rule), ['DOC_MEANING_CHANGED']);
+      assert.deepEqual(errorsOf(analysis), []);
+      // The same with the reservation in a list: only the entry goes.
+      const LIST = edit(deletedField(), MOUNT_OPEN, `${MOUNT_OPEN}    reserved 4, 20;\n    reserved "x", "selinux_relabel";\n`);
+      const b = run(LIST);
+      const g = the(b.findings, 'FIELD_REMOVED_WITHOUT_DEPRECATION');
+      const r = applyFix(LIST, fixTitled(computeFixes(LIST, b.bound, g), 'Restore the field'));
+      assert.equal(r.text, edit(OLD, MOUNT_OPEN, `${MOUNT_OPEN}    reserved 20;\n    reserved "x";\n`));
+      assert.deepEqual(errorsOf(r.analysis), []);
+    });
+  });
+
+  describe('changed numbers', () => {
+    test('a field number is restored', () => {
+      const T = edit(OLD, '    string host_ip = 4;\n', '    string host_ip = 14;\n');
+      const a = run(T);
+      const f = the(a.findings, 'FIELD_NUMBER_CHANGED', 'runtime.v1.PortMapping.host_ip');
+      const fixes = computeFixes(T, a.bound, f);
+      assert.equal(fixes[0]!.title, 'Restore the original number 4');
+      assert.equal(fixes[0]!.isPreferred, true);
+      assert.equal(fixes[0]!.edits.length, 1);
+      assert.equal(fixes[0]!.edits[0]!.newText, '4');
+      const { text, analysis } = applyFix(T, fixes[0]!);
+      assert.equal(text, OLD);
+      assert.deepEqual(analysis.findings.map(key), []);
+      assertSuppressionsWork(T);
+    });
+
+    test('an enum value number is restored', () => {
+      const T = edit(OLD, 'PROPAGATION_BIDIRECTIONAL = 2;', 'PROPAGATION_BIDIRECTIONAL = 5;');
+      const a = run(T);
+      const f = the(a.findings, 'ENUM_VALUE_NUMBER_CHANGED', 'runtime.v1.MountPropagation.PROPAGATION_BIDIRECTIONAL');
+      const { text } = applyFix(T, computeFixes(T, a.bound, f)[0]!);
+      assert.equal(text, OLD);
+    });
+
+    test('a reused number moves to the next free number', () => {
+      const T = edit(OLD, SELINUX, '    string selinux_mode = 4;\n');
+      const a = run(T);
+      const f = the(a.findings, 'FIELD_NUMBER_REUSED', 'runtime.v1.Mount.selinux_mode');
+      const fixes = computeFixes(T, a.bound, f);
+      assert.equal(fixes[0]!.title, 'Use the next free number 11');
+      const { text, analysis } = applyFix(T, fixes[0]!);
+      assert.equal(text, edit(T, 'selinux_mode = 4;', 'selinux_mode = 11;'));
+      gone(analysis, f);
+      assert.deepEqual(errorsOf(analysis), []);
+      // The old field is now a plain deletion.
+      the(analysis.findings, 'FIELD_NO_DELETE', 'runtime.v1.Mount.selinux_relabel');
+      assertSuppressionsWork(T);
+      assertAllFixesWellFormed(T);
+    });
+  });
+
+  describe('renames', () => {
+    test('a field name is restored', () => {
+      const T = edit(OLD, 'bool readonly = 3;', 'bool read_only = 3;');
+      const a = run(T);
+      const f = the(a.findings, 'FIELD_RENAMED', 'runtime.v1.Mount.read_only');
+      const fixes = computeFixes(T, a.bound, f);
+      assert.equal(fixes[0]!.title, 'Restore the original name "readonly"');
+      const { text, analysis } = applyFix(T, fixes[0]!);
+      assert.equal(text, OLD);
+      assert.deepEqual(analysis.findings.map(key), []);
+      assertSuppressionsWork(T);
+    });
+
+    test('an enum value name is restored', () => {
+      const T = edit(OLD, 'PROPAGATION_HOST_TO_CONTAINER = 1;', 'PROPAGATION_SLAVE = 1;');
+      const a = run(T);
+      const f = the(a.findings, 'ENUM_VALUE_RENAMED');
+      const { text, analysis } = applyFix(T, computeFixes(T, a.bound, f)[0]!);
+      assert.equal(text, OLD);
+      assert.deepEqual(analysis.findings.map(key), []);
+    });
+
+    test('a message name is restored together with its references', () => {
+      const T = OLD.replace(/\b(message |repeated )IDMapping\b/g, '$1IdMapping');
+      assert.notEqual(T, OLD);
+      const a = run(T);
+      const f = the(a.findings, 'MESSAGE_RENAMED');
+      const fix = computeFixes(T, a.bound, f)[0]!;
+      assert.equal(fix.title, 'Restore the original name "IDMapping"');
+      assert.equal(fix.edits.length, 5); // the declaration and four references
+      const { text, analysis } = applyFix(T, fix);
+      assert.equal(text, OLD);
+      assert.deepEqual(analysis.findings.map(key), []);
+      assert.deepEqual(errorsOf(analysis), []);
+    });
+  });
+
+  describe('a deleted enum value', () => {
+    const VALUE = '    // Mounts get propagated from the host to the container and from the\n    // container to the host ("rshared" in Linux).\n    PROPAGATION_BIDIRECTIONAL = 2;\n';
+    const DEL = edit(OLD, VALUE, '');
+    const a = run(DEL);
+    const f = the(a.findings, 'ENUM_VALUE_NO_DELETE', 'runtime.v1.MountPropagation.PROPAGATION_BIDIRECTIONAL');
+
+    test('reserve, in the enum body', () => {
+      const fixes = computeFixes(DEL, a.bound, f);
+      assert.deepEqual(fixes.map((x) => x.title), ['Reserve number 2 and name "PROPAGATION_BIDIRECTIONAL"', 'Restore the enum value', 'Ignore ENUM_VALUE_NO_DELETE here']);
+      const { text, analysis } = applyFix(DEL, fixes[0]!);
+      assert.equal(text, edit(DEL, 'enum MountPropagation {\n', 'enum MountPropagation {\n    reserved 2;\n    reserved "PROPAGATION_BIDIRECTIONAL";\n'));
+      gone(analysis, f);
+      assert.deepEqual(errorsOf(analysis), []);
+    });
+
+    test('restore, at the end of the enum', () => {
+      const { text, analysis } = applyFix(DEL, fixTitled(computeFixes(DEL, a.bound, f), 'Restore the enum value'));
+      assert.equal(text, OLD);
+      assert.deepEqual(analysis.findings.map(key), []);
+    });
+
+    test('suppressions', () => assertSuppressionsWork(DEL));
+  });
+
+  describe('undocumented additions', () => {
+    const RPC = '    rpc FrobnicateContainer(FrobnicateContainerRequest) returns (FrobnicateContainerResponse) {}\n';
+    const DOCUMENTED_RPC = '    // Frobulate frobulates the container.\n    rpc Frobulate(FrobnicateContainerRequest) returns (FrobnicateContainerResponse) {}\n';
+    const VERSION = '    rpc Version(VersionRequest) returns (VersionResponse) {}\n';
+    const MESSAGES = '\nmessage FrobnicateContainerRequest {\n    string container_id = 1;\n    int64 level = 2;\n}\n\nmessage FrobnicateContainerResponse {}\n';
+    const FIELD = '    string frob_mode = 11;\n';
+    const IMAGE_SUB_PATH = '    string image_sub_path = 10;\n';
+    const T = edit(edit(OLD, VERSION, VERSION + RPC + DOCUMENTED_RPC), IMAGE_SUB_PATH, IMAGE_SUB_PATH + FIELD) + MESSAGES;
+    const a = run(T);
+    const docMissing = a.findings.filter((f) => f.rule === 'DOC_MISSING');
+
+    test('are reported', () => {
+      assert.deepEqual(docMissing.map((f) => f.element).sort(), [
+        'runtime.v1.FrobnicateContainerRequest', 'runtime.v1.FrobnicateContainerRequest.container_id',
+        'runtime.v1.FrobnicateContainerRequest.level', 'runtime.v1.FrobnicateContainerResponse',
+        'runtime.v1.Mount.frob_mode', 'runtime.v1.RuntimeService.FrobnicateContainer',
+      ]);
+      the(a.findings, 'FIELD_DEGRADATION_UNDOCUMENTED', 'runtime.v1.Mount.frob_mode');
+      the(a.findings, 'RPC_CALL_SEQUENCE_UNDOCUMENTED', 'runtime.v1.RuntimeService.Frobulate');
+      the(a.findings, 'RPC_FALLBACK_UNDOCUMENTED', 'runtime.v1.RuntimeService.Frobulate');
+    });
+
+    test('an RPC stub asks what it does, call order, contract, older runtimes and the critest', () => {
+      const f = the(a.findings, 'DOC_MISSING', 'runtime.v1.RuntimeService.FrobnicateContainer');
+      const fix = computeFixes(T, a.bound, f)[0]!;
+      assert.equal(fix.title, 'Insert a documentation stub');
+      assert.equal(fix.isPreferred, true);
+      assertWholeLineInsertions(T, fix.edits);
+      const lines = fix.edits[0]!.newText.split('\n').filter(Boolean);
+      assert.equal(lines.length, 5);
+      for (const l of lines) assert.match(l, /^ {4}\/\/ .*TODO:/);
+      assert.match(lines[1]!, /Call order/);
+      assert.match(lines[3]!, /Unimplemented/);
+      assert.match(lines[3]!, /fails fast|falls back/);
+      assert.match(lines[4]!, /critest/);
+      const { text, analysis } = applyFix(T, fix);
+      assert.equal(text, edit(T, RPC, fix.edits[0]!.newText + RPC));
+      gone(analysis, f);
+      // The stub answers the RPC rules' questions (with TODOs to fill in), so it raises none of them.
+      for (const r of ['RPC_CALL_SEQUENCE_UNDOCUMENTED', 'RPC_FALLBACK_UNDOCUMENTED']) {
+        assert.equal(analysis.findings.filter((x) => x.rule === r && x.element === f.element).length, 0);
+      }
+    });
+
+    test('a field stub asks meaning, unset behaviour and older runtimes', () => {
+      const f = the(a.findings, 'DOC_MISSING', 'runtime.v1.Mount.frob_mode');
+      const fix = computeFixes(T, a.bound, f)[0]!;
+      const lines = fix.edits[0]!.newText.split('\n').filter(Boolean);
+      assert.equal(lines.length, 3);
+      assert.match(lines[1]!, /unset/);
+      assert.match(lines[2]!, /ignores/);
+      const { analysis } = applyFix(T, fix);
+      gone(analysis, f);
+      gone(analysis, the(a.findings, 'FIELD_DEGRADATION_UNDOCUMENTED', 'runtime.v1.Mount.frob_mode'));
+    });
+
+    test('every documentation finding goes away with its stub', () => {
+      const docs = a.findings.filter((f) => f.category === 'DOCS' || f.rule === 'FIELD_DEGRADATION_UNDOCUMENTED');
+      assert.equal(docs.length, 9);
+      for (const f of docs) {
+        const fix = computeFixes(T, a.bound, f).find((x) => x.isPreferred);
+        assert.ok(fix, `a preferred fix for ${key(f)}`);
+        assertWholeLineInsertions(T, fix.edits);
+        const { analysis } = applyFix(T, fix);
+        gone(analysis, f);
+        assert.deepEqual(errorsOf(analysis), []);
+      }
+    });
+
+    test('an existing doc is extended, not duplicated', () => {
+      const f = the(a.findings, 'RPC_CALL_SEQUENCE_UNDOCUMENTED', 'runtime.v1.RuntimeService.Frobulate');
+      const fix = computeFixes(T, a.bound, f)[0]!;
+      const { text, analysis } = applyFix(T, fix);
+      // Inserted between the existing comment and the rpc.
+      const [doc, rpc] = DOCUMENTED_RPC.split(/(?<=\n)/);
+      assert.equal(text, edit(T, DOCUMENTED_RPC, doc + fix.edits[0]!.newText + rpc));
+      assert.doesNotMatch(fix.edits[0]!.newText, /Frobulate TODO/); // no second "what it does"
+      gone(analysis, f);
+      gone(analysis, the(a.findings, 'RPC_FALLBACK_UNDOCUMENTED', 'runtime.v1.RuntimeService.Frobulate'));
+      // Nothing left to ask: no second stub.
+      const again = run(text);
+      assert.equal(again.findings.filter((x) => x.element === f.element).length, 0);
+    });
+
+    test('fix-all inserts every DOC_MISSING stub at once', () => {
+      const all = fixAll(T, a.bound, a.findings, 'DOC_MISSING');
+      assert.equal(all.applied, docMissing.length);
+      assert.equal(all.skipped, 0);
+      assert.equal(all.edits.length, docMissing.length);
+      assertWholeLineInsertions(T, all.edits);
+      const out = applyEdits(T, all.edits);
+      assertOnlyEdited(T, out, all.edits);
+      const after = run(out);
+      assert.deepEqual(after.findings.filter((f) => f.rule === 'DOC_MISSING').map(key), []);
+      assert.deepEqual(after.findings.filter((f) => f.rule === 'FIELD_DEGRADATION_UNDOCUMENTED').map(key), []);
+      assert.deepEqual(errorsOf(after), []);
+      // Applying the stubs again offers nothing.
+      assert.equal(fixAll(out, after.bound, after.findings, 'DOC_MISSING').edits.length, 0);
+    });
+
+    test('suppressions', () => assertSuppressionsWork(T));
+    test('no fix overlaps', () => assertAllFixesWellFormed(T));
+  });
+
+  describe('CRLF files', () => {
+    const CRLF = OLD.replace(/\r?\n/g, '\r\n');
+    const DEL = deletedField(OLD).replace(/\r?\n/g, '\r\n');
+    const a = run(DEL);
+    const f = the(a.findings, 'FIELD_NO_DELETE', 'runtime.v1.Mount.selinux_relabel');
+
+    test('the CRLF original has no findings', () => assert.deepEqual(run(CRLF).findings.map(key), []));
+
+    test('reserve and restore keep CRLF', () => {
+      const fixes = computeFixes(DEL, a.bound, f);
+      const reserve = applyFix(DEL, fixes[0]!);
+      assertWholeLineInsertions(DEL, fixes[0]!.edits);
+      assert.equal(reserve.text, edit(DEL, 'message Mount {\r\n', 'message Mount {\r\n    reserved 4;\r\n    reserved "selinux_relabel";\r\n'));
+      gone(reserve.analysis, f);
+      const restore = applyFix(DEL, fixTitled(fixes, 'Restore the field'));
+      assert.equal(restore.text, CRLF);
+      const deprecate = applyFix(DEL, fixTitled(fixes, 'Deprecate instead of deleting'));
+      assert.equal(deprecate.text, edit(OLD, SELINUX, `${NOTE}    bool selinux_relabel = 4 [deprecated = true];\n`).replace(/\n/g, '\r\n'));
+    });
+
+    test('stubs and suppressions keep CRLF', () => {
+      const T = edit(CRLF, '    string image_sub_path = 10;\r\n', '    string image_sub_path = 10;\r\n    string frob_mode = 11;\r\n');
+      const b = run(T);
+      const g = the(b.findings, 'DOC_MISSING', 'runtime.v1.Mount.frob_mode');
+      for (const fix of computeFixes(T, b.bound, g)) {
+        assertWholeLineInsertions(T, fix.edits);
+        gone(applyFix(T, fix).analysis, g);
+      }
+      assertSuppressionsWork(DEL);
+    });
+  });
+});
+
+describe('quick fixes across the release history', { skip: SKIP }, () => {
+  // Real changes between releases, including a long jump backwards (types deleted together with the
+  // fields that use them): every fix applies, removes its finding and adds no compile error.
+  test('every fix of real release-to-release changes', () => {
+    const corpus = new Corpus(CORPUS_DIR!);
+    const tags = corpus.goTags().map((r) => r.tag);
+    const pairs: [string, string][] = [[tags[tags.length - 1]!, tags[0]!], [tags[0]!, tags[tags.length - 1]!]];
+    for (let k = 1; k < tags.length; k += 37) pairs.push([tags[k - 1]!, tags[k]!]);
+    let checked = 0;
+    for (const [from, to] of pairs) {
+      const text = corpus.textOf(to)!;
+      const baseline = baselineOf(corpus.textOf(from)!, from);
+      const a = run(text, baseline);
+      const errors = errorsOf(a).length;
+      const perKind = new Map<string, number>(); // a few of each kind of fix keeps the test fast
+      for (const f of a.findings) {
+        for (const fix of computeFixes(text, a.bound, f)) {
+          const kind = `${f.rule} ${fix.title.replace(/"[^"]*"|\d+/g, '')}`;
+          perKind.set(kind, (perKind.get(kind) ?? 0) + 1);
+          if (perKind.get(kind)! > 12) continue;
+          const { analysis } = applyFix(text, fix, baseline);
+          assert.ok(!analysis.findings.some((x) => x.rule === f.rule && x.element === f.element), `${from}→${to}: "${fix.title}" leaves ${key(f)}`);
+          assert.equal(errorsOf(analysis).length, errors, `${from}→${to}: "${fix.title}" for ${key(f)} adds errors: ${errorsOf(analysis).join('; ')}`);
+          checked++;
+        }
+      }
+      for (const rule of new Set(a.findings.map((f) => f.rule))) {
+        const all = fixAll(text, a.bound, a.findings, rule);
+        const out = applyEdits(text, all.edits);
+        assertOnlyEdited(text, out, all.edits);
+        assert.equal(errorsOf(run(out, baseline)).length, errors, `${from}→${to}: fix-all ${rule} adds errors`);
+      }
+    }
+    assert.ok(checked > 100, `only ${checked} fixes checked`);
+  });
+});
+
+// ---------------------------------------------------------------------------
+// small hand-written files for the corners the real file does not have
+
+describe('quick fixes on small files', () => {
+  const HEADER = 'syntax = "proto3";\npackage demo.v1;\n\n';
+
+  test('an empty one-line body gets a reserved block with default indentation', () => {
+    const old = `${HEADER}message Foo {\n  string a = 1;\n}\n`;
+    const cur = `${HEADER}message Foo {}\n`;
+    const baseline = baselineOf(old, 'v0.1.0');
+    const a = run(cur, baseline);
+    const f = the(a.findings, 'FIELD_NO_DELETE');
+    const fixes = computeFixes(cur, a.bound, f);
+    const reserved = applyEdits(cur, fixes[0]!.edits);
+    assert.equal(reserved, `${HEADER}message Foo {\n  reserved 1;\n  reserved "a";\n}\n`);
+    const restored = applyEdits(cur, fixTitled(fixes, 'Restore the field').edits);
+    assert.equal(restored, `${HEADER}message Foo {\n  string a = 1;\n}\n`);
+    assert.deepEqual(run(restored, baseline).findings.map(key), []);
+  });
+
+  test('an empty multi-line body, an indented nested message', () => {
+    const old = `${HEADER}message Outer {\n\tmessage Foo {\n\t\tint32 a = 1;\n\t}\n\tFoo foo = 1;\n}\n`;
+    const cur = `${HEADER}message Outer {\n\tmessage Foo {\n\t}\n\tFoo foo = 1;\n}\n`;
+    const baseline = baselineOf(old, 'v0.1.0');
+    const a = run(cur, baseline);
+    const f = the(a.findings, 'FIELD_NO_DELETE');
+    const fixes = computeFixes(cur, a.bound, f);
+    assert.equal(applyEdits(cur, fixes[0]!.edits), `${HEADER}message Outer {\n\tmessage Foo {\n\t\treserved 1;\n\t\treserved "a";\n\t}\n\tFoo foo = 1;\n}\n`);
+    assert.equal(applyEdits(cur, fixTitled(fixes, 'Restore the field').edits), old);
+  });
+
+  test('restored types resolve to the same type despite shadowing', () => {
+    const old = `${HEADER}message Foo {\n  int32 x = 1;\n}\nmessage Holder {\n  message Foo {\n    int32 y = 1;\n  }\n  .demo.v1.Foo top = 1;\n  map<string, Foo> inner = 2;\n}\n`;
+    const cur = `${HEADER}message Foo {\n  int32 x = 1;\n}\nmessage Holder {\n  message Foo {\n    int32 y = 1;\n  }\n}\n`;
+    const baseline = baselineOf(old, 'v0.1.0');
+    const a = run(cur, baseline);
+    let text = cur;
+    for (const f of a.findings.filter((x) => x.rule === 'FIELD_NO_DELETE')) {
+      // Apply one at a time, each computed against the current text.
+      const now = run(text, baseline);
+      const same = now.findings.find((x) => x.rule === f.rule && x.element === f.element)!;
+      text = applyEdits(text, fixTitled(computeFixes(text, now.bound, same), 'Restore the field').edits);
+    }
+    assert.equal(text, `${HEADER}message Foo {\n  int32 x = 1;\n}\nmessage Holder {\n  message Foo {\n    int32 y = 1;\n  }\n  v1.Foo top = 1;\n  map<string, Foo> inner = 2;\n}\n`);
+    const after = run(text, baseline);
+    assert.deepEqual(after.findings.map(key), []);
+    assert.deepEqual(errorsOf(after), []);
+  });
+
+  test('fix-all reserves several deleted fields of one message in one statement', () => {
+    const old = `${HEADER}message Foo {\n  string a = 1;\n  string b = 2;\n  string c = 3;\n}\n`;
+    const cur = `${HEADER}message Foo {\n  string b = 2;\n}\n`;
+    const baseline = baselineOf(old, 'v0.1.0');
+    const a = run(cur, baseline);
+    const all = fixAll(cur, a.bound, a.findings, 'FIELD_NO_DELETE');
+    assert.equal(all.applied, 2);
+    const out = applyEdits(cur, all.edits);
+    assert.equal(out, `${HEADER}message Foo {\n  reserved 1, 3;\n  reserved "a", "c";\n  string b = 2;\n}\n`);
+    assert.deepEqual(run(out, baseline).findings.filter((f) => f.rule === 'FIELD_NO_DELETE').map(key), []);
+    // Restoring both: two insertions, one before b and one at the end.
+    const restore = fixAll(cur, a.bound, a.findings, 'FIELD_REMOVED_WITHOUT_DEPRECATION');
+    assert.equal(restore.applied, 2);
+    const back = applyEdits(cur, restore.edits);
+    assert.equal(back, `${HEADER}message Foo {\n  // ${DEPRECATION_NOTE}\n  string a = 1 [deprecated = true];\n  string b = 2;\n  // ${DEPRECATION_NOTE}\n  string c = 3 [deprecated = true];\n}\n`);
+  });
+
+  test('restored field does not swallow a comment above the closing brace', () => {
+    const old = `${HEADER}message Foo {\n  string a = 1;\n  // Doc of b.\n  string b = 2;\n}\n`;
+    const cur = `${HEADER}message Foo {\n  string a = 1;\n  // about a\n}\n`;
+    const baseline = baselineOf(old, 'v0.1.0');
+    const a = run(cur, baseline);
+    const f = the(a.findings, 'FIELD_NO_DELETE');
+    const out = applyEdits(cur, fixTitled(computeFixes(cur, a.bound, f), 'Restore the field').edits);
+    assert.equal(out, `${HEADER}message Foo {\n  string a = 1;\n  // about a\n\n  // Doc of b.\n  string b = 2;\n}\n`);
+    const b = bind(parse(out), 'x').model.messages[0]!;
+    assert.equal(b.fields[1]!.doc, ' Doc of b.');
+  });
+
+  test('stale input gives no fixes', () => {
+    const old = `${HEADER}message Foo {\n  string a = 1;\n}\n`;
+    const cur = `${HEADER}message Foo {\n}\n`;
+    const baseline = baselineOf(old, 'v0.1.0');
+    const a = run(cur, baseline);
+    assert.deepEqual(computeFixes(`${cur}\n// typed since\n`, a.bound, a.findings[0]!), []);
+  });
+});
+
+describe('edit helpers', () => {
+  const r = (l1: number, c1: number, l2: number, c2: number): TextEdit['range'] => ({ start: { line: l1, character: c1 }, end: { line: l2, character: c2 } });
+
+  test('applyEdits sorts, applies insertions at one position in order, throws on overlap', () => {
+    const text = 'abc\r\ndef\r\n';
+    assert.equal(applyEdits(text, [{ range: r(1, 0, 1, 1), newText: 'D' }, { range: r(0, 0, 0, 0), newText: '1' }, { range: r(0, 0, 0, 0), newText: '2' }]), '12abc\r\nDef\r\n');
+    assert.equal(applyEdits(text, [{ range: r(0, 1, 0, 2), newText: 'B' }, { range: r(0, 1, 0, 1), newText: '>' }]), 'a>Bc\r\ndef\r\n');
+    assert.throws(() => applyEdits(text, [{ range: r(0, 0, 0, 2), newText: '' }, { range: r(0, 1, 0, 3), newText: '' }]), /overlap/);
+    assert.throws(() => applyEdits(text, [{ range: r(0, 0, 1, 2), newText: '' }, { range: r(0, 2, 0, 2), newText: 'x' }]), /overlap/);
+    assert.throws(() => checkNonOverlapping(text, [{ range: r(0, 0, 0, 2), newText: '' }, { range: r(0, 1, 0, 1), newText: 'x' }]), /overlap/);
+  });
+
+  test('mergeEditLists combines insertions and skips conflicting fixes whole', () => {
+    const text = 'one\ntwo\n';
+    const m = mergeEditLists(text, [
+      [{ range: r(0, 0, 0, 0), newText: 'a\n' }],
+      [{ range: r(0, 0, 0, 0), newText: 'b\n' }, { range: r(1, 0, 1, 3), newText: 'TWO' }],
+      [{ range: r(1, 1, 1, 2), newText: 'W' }, { range: r(0, 3, 0, 3), newText: '!' }],
+      [{ range: r(0, 0, 0, 0), newText: 'a\n' }],
+    ]);
+    assert.deepEqual(m.taken, [true, true, false, true]);
+    assert.equal(applyEdits(text, m.edits), 'a\nb\none\nTWO\n');
+  });
+
+  test('isStale', () => {
+    assert.equal(isStale(3, 3), false);
+    assert.equal(isStale(3, 4), true);
+    assert.equal(isStale(undefined, undefined), false);
+    assert.equal(isStale(null, undefined), false);
+    assert.equal(isStale(3, undefined), true);
+  });
+});

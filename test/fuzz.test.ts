@@ -1,0 +1,48 @@
+// Small seeded fuzz run (about 15 s) of parse → bind → analyze → fixes → hover → report over mutations of
+// every real api.proto blob and the extreme inputs; see test/fuzz/fuzz.ts. The long run is `npm run fuzz`.
+// FUZZ_SEED overrides the seed (the default is fixed, so `npm test` is reproducible).
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
+import { CORPUS_HELP, findCorpusDir } from '../server/src/baseline/corpus';
+import { fuzzWorkerMain, isFuzzWorker, runFuzz, summarize } from './fuzz/fuzz';
+
+function repoRoot(): string {
+  let dir = __dirname;
+  for (;;) {
+    const pj = path.join(dir, 'package.json');
+    if (existsSync(pj) && (require(pj) as { name?: string }).name === 'cri-compat') return dir;
+    const up = path.dirname(dir);
+    if (up === dir) throw new Error('package.json of cri-compat not found above ' + __dirname);
+    dir = up;
+  }
+}
+
+if (isFuzzWorker()) {
+  fuzzWorkerMain();
+} else {
+  const corpusDir = findCorpusDir(repoRoot());
+  test('fuzz: no input crashes, hangs or blows up the language service (small seeded run)', { skip: corpusDir ? false : CORPUS_HELP, timeout: 120_000 }, async (t) => {
+    const seed = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : 20240611;
+    const result = await runFuzz({
+      seed,
+      corpusDir: corpusDir!,
+      randomCases: 300,
+      truncations: 150,
+      extremes: true,
+      hoversPerCase: 12,
+      maxCaseMs: 5_000,
+      hangMs: 30_000,
+      heapLimitMb: 2048,
+    });
+    const summary = summarize(result);
+    t.diagnostic(summary);
+    console.log(summary);
+    assert.equal(result.fatal, undefined, `the fuzz worker died: ${result.fatal?.kind} at ${result.fatal?.name}`);
+    assert.equal(result.failureCount, 0, `failing cases:\n${summary}`);
+    assert.deepEqual(result.slow, [], `cases slower than 5 s:\n${summary}`);
+    assert.ok(result.retainedHeapMb < 64, `heap grew by ${result.retainedHeapMb.toFixed(1)} MB over the run`);
+    assert.equal(result.cases, result.planned);
+  });
+}

@@ -1,0 +1,813 @@
+// Robustness fuzzer for the whole language-service pipeline: parse → bind → analyze (against a real
+// baseline with release history) → quick fixes for every finding → hover at random positions → report.
+//
+// Inputs are mutations of every distinct real api.proto blob of the corpus (tokens and lines deleted,
+// duplicated and swapped; truncation at every 97th byte; invalid UTF-8 and NUL bytes decoded with
+// replacement as the server's stream decoder does; numbers and names replaced), plus extreme inputs: 1 MB
+// identifiers, 10,000-digit numbers, 10,000 levels of nested messages and option aggregates, a 10 MB file.
+//
+// Cases are deterministic: case `i` of seed `s` is always the same text, so a failure is reproduced with
+// `FUZZ_SEED=s FUZZ_ONLY=i node out/test/fuzz/long.js`, and the failing text is also written to a file.
+//
+// The run happens in a worker thread so that the main thread can (1) cap its heap (`resourceLimits`: an
+// unbounded allocation fails the run instead of the machine), and (2) watch for hangs: the worker publishes
+// the index of the case it is on in shared memory, and the main thread terminates it when one case runs
+// longer than `hangMs`, naming the case. A test entry calls `runFuzz`; the same bundled file serves as the
+// worker's script, so every entry must start with `if (isFuzzWorker()) fuzzWorkerMain(); else …`.
+
+import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as v8 from 'node:v8';
+import * as vm from 'node:vm';
+import { parse } from '../../server/src/proto/parser';
+import { bind } from '../../server/src/proto/binder';
+import { analyze } from '../../server/src/service';
+import { doHover } from '../../server/src/features/hover';
+import { getDocumentSymbols } from '../../server/src/features/symbols';
+import { getFoldingRanges } from '../../server/src/features/folding';
+import { renderReport } from '../../server/src/report/markdown';
+import { loadBundledHistory } from '../../server/src/baseline/historyIndex';
+import { Corpus, V1_PATH, V1ALPHA2_PATH } from '../../server/src/baseline/corpus';
+import type { Baseline, History } from '../../server/src/baseline/types';
+import type { ApiModel } from '../../server/src/proto/model';
+import type { Position } from '../../server/src/proto/ast';
+import { applyEdits, computeFixes, fixAll } from '../../server/src/fixes';
+
+// ---- configuration and results -------------------------------------------------------------------------
+
+export interface FuzzConfig {
+  seed: number;
+  corpusDir: string;
+  /** Random multi-mutation cases. */
+  randomCases: number;
+  /** Truncation at every 97th byte: 'all' offsets of every blob, or this many sampled (blob, offset) pairs. */
+  truncations: 'all' | number;
+  /** The extreme inputs (1 MB names, 10,000-digit numbers, 10,000 levels, 10 MB file). */
+  extremes: boolean;
+  /** Hover requests per case (plus two past the end). */
+  hoversPerCase: number;
+  /** A case slower than this is reported as slow (the small run fails on it). */
+  maxCaseMs: number;
+  /** A case running longer than this is a hang: the worker is terminated. */
+  hangMs: number;
+  /** V8 old-generation cap for the worker, MB. */
+  heapLimitMb: number;
+  /** Run only these case indices (reproduction). */
+  only?: number[];
+  /** Where failing inputs are written. */
+  reproDir?: string;
+  /** Progress lines every this many ms (0: none). */
+  progressMs?: number;
+}
+
+export interface CaseFailure {
+  index: number;
+  name: string;
+  stage: string;
+  error: string;
+  /** Files holding the failing input (JSON keeps lone surrogates; .proto is for reading). */
+  reproducer?: string;
+  /** Command that reruns exactly this case. */
+  rerun: string;
+}
+
+export interface FuzzResult {
+  seed: number;
+  cases: number;
+  planned: number;
+  /** Cases by family (original, truncate, random, extreme). */
+  byKind: Record<string, number>;
+  worst: { ms: number; name: string; index: number };
+  /** Worst time per family. */
+  worstByKind: Record<string, { ms: number; name: string }>;
+  /** Total ms per stage. */
+  stageMs: Record<string, number>;
+  slow: { index: number; name: string; ms: number }[];
+  failures: CaseFailure[];
+  /** Distinct failure signatures seen (failures beyond the first per signature are only counted). */
+  failureCount: number;
+  findings: number;
+  fixes: number;
+  hovers: number;
+  totalMs: number;
+  peakHeapMb: number;
+  /** Heap after the run minus heap before it, both after a full GC (MB); a leak shows here. */
+  retainedHeapMb: number;
+  /** Set when the worker died: a hang (terminated) or running out of its heap cap. */
+  fatal?: CaseFailure & { kind: 'hang' | 'out-of-memory' | 'worker-error' };
+}
+
+// ---- PRNG ----------------------------------------------------------------------------------------------
+
+/** mulberry32: tiny, fast, good enough for fuzzing, and identical everywhere. */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export class Rng {
+  private readonly f: () => number;
+  constructor(seed: number) {
+    this.f = mulberry32(seed);
+  }
+  next(): number {
+    return this.f();
+  }
+  int(n: number): number {
+    return Math.floor(this.f() * n);
+  }
+  range(lo: number, hi: number): number {
+    return lo + this.int(hi - lo + 1);
+  }
+  chance(p: number): boolean {
+    return this.f() < p;
+  }
+  pick<T>(xs: readonly T[]): T {
+    return xs[this.int(xs.length)]!;
+  }
+}
+
+/** A seed per (run seed, case index), so that any case can be regenerated on its own. */
+function caseSeed(seed: number, index: number): number {
+  let h = (seed ^ 0x9e3779b9) >>> 0;
+  h = Math.imul(h ^ (index + 0x7f4a7c15), 0x85ebca6b) >>> 0;
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35) >>> 0;
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
+// ---- the plan: every case as a small descriptor ------------------------------------------------------------
+
+export type CaseSpec =
+  | { kind: 'original'; blob: string }
+  | { kind: 'truncate'; blob: string; offset: number }
+  | { kind: 'extreme'; name: string }
+  | { kind: 'random'; blob: string; seed: number };
+
+export const TRUNCATE_STRIDE = 97;
+
+interface Blob {
+  sha: string;
+  pkg: 'runtime.v1' | 'runtime.v1alpha2';
+  text: string;
+  bytes: Buffer;
+}
+
+export class CaseSource {
+  readonly blobs: Blob[];
+  readonly plan: CaseSpec[];
+  private readonly bySha = new Map<string, Blob>();
+  /** Newest v1 text: the base of the extreme cases. */
+  readonly newestV1: string;
+
+  constructor(readonly config: FuzzConfig) {
+    const corpus = new Corpus(config.corpusDir);
+    const pkgOf = new Map<string, Blob['pkg']>();
+    for (const r of corpus.rows) {
+      if (r.path === V1_PATH) pkgOf.set(r.blob, 'runtime.v1');
+      else if (r.path === V1ALPHA2_PATH && !pkgOf.has(r.blob)) pkgOf.set(r.blob, 'runtime.v1alpha2');
+    }
+    this.blobs = corpus.blobs().sort().map((sha) => {
+      const text = corpus.text(sha);
+      return { sha, pkg: pkgOf.get(sha) ?? 'runtime.v1', text, bytes: Buffer.from(text, 'utf8') };
+    });
+    for (const b of this.blobs) this.bySha.set(b.sha, b);
+    const newest = corpus.goTags(V1_PATH).filter((r) => !r.prerelease).at(-1);
+    this.newestV1 = newest ? corpus.text(newest.blob) : this.blobs[0]!.text;
+    this.plan = this.makePlan();
+  }
+
+  blob(sha: string): Blob {
+    return this.bySha.get(sha)!;
+  }
+
+  private makePlan(): CaseSpec[] {
+    const c = this.config;
+    const rng = new Rng(caseSeed(c.seed, -1));
+    const plan: CaseSpec[] = [];
+    for (const b of this.blobs) plan.push({ kind: 'original', blob: b.sha });
+    if (c.extremes) for (const name of Object.keys(EXTREMES)) plan.push({ kind: 'extreme', name });
+    if (c.truncations === 'all') {
+      for (const b of this.blobs) for (let o = TRUNCATE_STRIDE; o < b.bytes.length; o += TRUNCATE_STRIDE) plan.push({ kind: 'truncate', blob: b.sha, offset: o });
+    } else {
+      for (let k = 0; k < c.truncations; k++) {
+        const b = rng.pick(this.blobs);
+        const n = Math.floor((b.bytes.length - 1) / TRUNCATE_STRIDE);
+        plan.push({ kind: 'truncate', blob: b.sha, offset: TRUNCATE_STRIDE * (1 + rng.int(Math.max(1, n))) });
+      }
+    }
+    for (let k = 0; k < c.randomCases; k++) plan.push({ kind: 'random', blob: rng.pick(this.blobs).sha, seed: caseSeed(c.seed, k) });
+    return plan;
+  }
+
+  /** The case's text and a readable name. */
+  materialize(index: number): { name: string; text: string; pkg: Blob['pkg']; rng: Rng } {
+    const spec = this.plan[index]!;
+    const rng = new Rng(caseSeed(this.config.seed, 1_000_000 + index));
+    switch (spec.kind) {
+      case 'original': {
+        const b = this.blob(spec.blob);
+        return { name: `original ${b.sha.slice(0, 8)}`, text: b.text, pkg: b.pkg, rng };
+      }
+      case 'truncate': {
+        const b = this.blob(spec.blob);
+        return { name: `truncate ${b.sha.slice(0, 8)} at byte ${spec.offset}`, text: decode(b.bytes.subarray(0, spec.offset)), pkg: b.pkg, rng };
+      }
+      case 'extreme':
+        return { name: `extreme ${spec.name}`, text: EXTREMES[spec.name]!(this.newestV1, rng), pkg: 'runtime.v1', rng };
+      case 'random': {
+        const b = this.blob(spec.blob);
+        const r = new Rng(spec.seed);
+        const n = r.range(1, 6);
+        let text = b.text;
+        const names: string[] = [];
+        for (let k = 0; k < n; k++) {
+          const op = r.pick(OPS);
+          names.push(op.name);
+          text = op.run(text, r, this);
+        }
+        return { name: `random ${b.sha.slice(0, 8)} [${names.join(', ')}]`, text, pkg: b.pkg, rng };
+      }
+    }
+  }
+}
+
+/** Bytes to text as the server's stream decoder does: invalid UTF-8 becomes U+FFFD. */
+export function decode(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+}
+
+// ---- mutations -------------------------------------------------------------------------------------------
+
+/** A crude tokenizer independent of the one under test: names, numbers, strings, comments, single chars. */
+const TOKEN = /[A-Za-z_][A-Za-z0-9_]*|0[xX][0-9a-fA-F]+|\d+(?:\.\d*)?(?:[eE][+-]?\d+)?|"(?:[^"\\\n]|\\.)*"|\/\/[^\n]*|\/\*[\s\S]*?\*\/|\S/g;
+
+function tokens(text: string): { start: number; end: number }[] {
+  const out: { start: number; end: number }[] = [];
+  for (const m of text.matchAll(TOKEN)) out.push({ start: m.index!, end: m.index! + m[0].length });
+  return out;
+}
+
+function randomTokens(text: string, rng: Rng, filter?: RegExp): { start: number; end: number }[] {
+  const all = tokens(text);
+  return filter ? all.filter((t) => filter.test(text.slice(t.start, t.end))) : all;
+}
+
+function splice(text: string, start: number, end: number, insert: string): string {
+  return text.slice(0, start) + insert + text.slice(end);
+}
+
+function lines(text: string): string[] {
+  return text.split('\n');
+}
+
+const SNIPPETS = [
+  '{', '}', '{{', '}}', ';', ';;;', '[', ']', '(', ')', '<', '>', '=', ',', '.', '-', '+', ':', '/',
+  'message', 'message X {', 'message X', 'enum E {', 'enum', 'service S {', 'rpc R(', 'rpc R(A) returns (B);', 'returns', 'stream',
+  'oneof o {', 'map<', 'map<string, bytes> m = 1;', 'map<float, X> m = 2;', 'group G = 3 {', 'extend .google.protobuf.FieldOptions {',
+  'extensions 100 to max;', 'reserved 1 to max;', 'reserved 5, 9 to 11, "foo";', 'reserved -1;', 'reserved 10 to 1;',
+  'option (a).b = {', 'option (a.b).c = { x: [1, 2] y { z: "q" } };', 'option deprecated = true;', '[deprecated = true]', '[json_name = "x"]',
+  '[packed = true, (x) = 1', 'option allow_alias = true;', 'syntax = "proto2";', 'syntax = "proto3";', 'syntax = "proto4";', 'edition = "2023";',
+  'package a.b;', 'package .x;', 'import "google/protobuf/empty.proto";', 'import public "x.proto";', 'import weak "y.proto";',
+  'optional', 'repeated', 'required', 'string s = 0;', 'int32 n = 19000;', 'int64 n = 536870912;', 'bool b = -1;', 'X x = 0x1f;', 'Y y = 017;',
+  '.runtime.v1.', 'runtime.v1.PodSandboxConfig', '.Foo.Bar', 'max', 'to', '0x', '0X7fffffff', '99999999999999999999', '-2147483649', '1e400',
+  '.5', '1foo', '"unterminated', "'single'", '"\\x"', '"\\u12"', '"\\U0011ffff"', '"\\777"', '/*', '*/', '//', '// cri-compat:ignore',
+  '// cri-compat:ignore ALL reason: x', '/* nested /* */', '\r', '\r\n', '\n\n\n', '\t', '\v', '\f', '\u2028', '\u00a0', '\ufeff',
+  '\ud800', '\udc00', '\ud83d\ude00', '\u0000', '\u0001', 'é', '名前', '\\', '`', '#', '$', '@', '?', '!', '%', '&', '|', '~', '^',
+];
+
+interface Op {
+  name: string;
+  run(text: string, rng: Rng, src: CaseSource): string;
+}
+
+const OPS: Op[] = [
+  { name: 'delete-token', run: (t, r) => { const ts = tokens(t); if (!ts.length) return t; const k = r.pick(ts); return splice(t, k.start, k.end, ''); } },
+  { name: 'duplicate-token', run: (t, r) => { const ts = tokens(t); if (!ts.length) return t; const k = r.pick(ts); return splice(t, k.end, k.end, ' ' + t.slice(k.start, k.end)); } },
+  {
+    name: 'swap-tokens',
+    run: (t, r) => {
+      const ts = tokens(t);
+      if (ts.length < 2) return t;
+      let a = r.pick(ts), b = r.pick(ts);
+      if (a.start > b.start) [a, b] = [b, a];
+      if (a === b) return t;
+      return t.slice(0, a.start) + t.slice(b.start, b.end) + t.slice(a.end, b.start) + t.slice(a.start, a.end) + t.slice(b.end);
+    },
+  },
+  { name: 'delete-braces', run: (t, r) => { const ts = randomTokens(t, r, /^[{}]$/); for (let k = r.range(1, 3); k > 0 && ts.length; k--) { const x = ts.splice(r.int(ts.length), 1)[0]!; t = splice(t, x.start, x.end, ' '); } return t; } },
+  { name: 'delete-line', run: (t, r) => { const ls = lines(t); ls.splice(r.int(ls.length), 1); return ls.join('\n'); } },
+  { name: 'delete-lines', run: (t, r) => { const ls = lines(t); ls.splice(r.int(ls.length), r.range(2, 200)); return ls.join('\n'); } },
+  { name: 'duplicate-line', run: (t, r) => { const ls = lines(t); const k = r.int(ls.length); ls.splice(k, 0, ls[k]!); return ls.join('\n'); } },
+  { name: 'duplicate-lines', run: (t, r) => { const ls = lines(t); const k = r.int(ls.length); ls.splice(k, 0, ...ls.slice(k, k + r.range(2, 100))); return ls.join('\n'); } },
+  { name: 'swap-lines', run: (t, r) => { const ls = lines(t); const a = r.int(ls.length), b = r.int(ls.length); [ls[a], ls[b]] = [ls[b]!, ls[a]!]; return ls.join('\n'); } },
+  { name: 'insert-snippet', run: (t, r) => { const at = r.int(t.length + 1); return splice(t, at, at, r.pick(SNIPPETS)); } },
+  { name: 'insert-snippet-line', run: (t, r) => { const ls = lines(t); ls.splice(r.int(ls.length + 1), 0, r.pick(SNIPPETS)); return ls.join('\n'); } },
+  {
+    name: 'replace-number',
+    run: (t, r) => {
+      const ts = randomTokens(t, r, /^\d/);
+      if (!ts.length) return t;
+      const k = r.pick(ts);
+      const n = r.pick(['0', '1', '2', '-1', '19000', '19999', '536870911', '536870912', '2147483647', '2147483648', '9007199254740993', '0x1F', '077', '08', '1.5', '1e5', String(r.int(2000)), '9'.repeat(r.range(20, 400))]);
+      return splice(t, k.start, k.end, n);
+    },
+  },
+  {
+    name: 'replace-name',
+    run: (t, r) => {
+      const ts = randomTokens(t, r, /^[A-Za-z_]/);
+      if (ts.length < 2) return t;
+      const k = r.pick(ts), w = r.pick(ts);
+      return splice(t, k.start, k.end, r.chance(0.2) ? r.pick(['message', 'enum', 'option', 'reserved', 'max', 'map', 'stream', 'returns', 'group', 'oneof', 'syntax', 'package', 'import', 'rpc', 'service']) : t.slice(w.start, w.end));
+    },
+  },
+  {
+    name: 'rename-everywhere',
+    run: (t, r) => {
+      const ts = randomTokens(t, r, /^[A-Z]/);
+      if (!ts.length) return t;
+      const k = r.pick(ts);
+      const word = t.slice(k.start, k.end);
+      return t.replace(new RegExp(`\\b${word}\\b`, 'g'), r.chance(0.5) ? word + 'X' : r.pick(['', 'string', 'int32', '.', 'a.b.c']));
+    },
+  },
+  {
+    name: 'invalid-utf8',
+    run: (t, r) => {
+      const b = Buffer.from(t, 'utf8');
+      const at = r.int(b.length + 1);
+      const bad = r.pick([[0x80], [0xbf], [0xc0, 0x80], [0xc3], [0xe2, 0x82], [0xed, 0xa0, 0x80], [0xf4, 0x90, 0x80, 0x80], [0xf8, 0x88, 0x80, 0x80, 0x80], [0xff, 0xfe], [0xfe]]);
+      const out = Buffer.concat([b.subarray(0, at), Buffer.from(bad), b.subarray(at)]);
+      return decode(out);
+    },
+  },
+  {
+    name: 'random-bytes',
+    run: (t, r) => {
+      const b = Buffer.from(t, 'utf8');
+      const at = r.int(b.length + 1);
+      const junk = Buffer.alloc(r.range(1, 64));
+      for (let k = 0; k < junk.length; k++) junk[k] = r.int(256);
+      return decode(Buffer.concat([b.subarray(0, at), junk, b.subarray(at)]));
+    },
+  },
+  { name: 'nul-bytes', run: (t, r) => { let out = t; for (let k = r.range(1, 8); k > 0; k--) { const at = r.int(out.length + 1); out = splice(out, at, at, '\0'.repeat(r.range(1, 4))); } return out; } },
+  { name: 'lone-surrogate', run: (t, r) => { const at = r.int(t.length + 1); return splice(t, at, at, r.pick(['\ud800', '\udfff', '\udbff\udbff'])); } },
+  { name: 'truncate', run: (t, r) => t.slice(0, r.int(t.length + 1)) },
+  { name: 'truncate-bytes', run: (t, r) => { const b = Buffer.from(t, 'utf8'); return decode(b.subarray(0, r.int(b.length + 1))); } },
+  {
+    name: 'splice-other-blob',
+    run: (t, r, src) => {
+      const other = lines(r.pick(src.blobs).text);
+      const from = r.int(other.length);
+      const ls = lines(t);
+      ls.splice(r.int(ls.length + 1), 0, ...other.slice(from, from + r.range(1, 300)));
+      return ls.join('\n');
+    },
+  },
+  { name: 'line-endings', run: (t, r) => t.replace(/\n/g, r.pick(['\r\n', '\r', '\n\r', '\u2028'])) },
+  { name: 'mixed-line-endings', run: (t, r) => t.replace(/\n/g, () => r.pick(['\r\n', '\r', '\n'])) },
+  { name: 'strip-whitespace', run: (t) => t.replace(/\s+/g, ' ') },
+  { name: 'strip-comments', run: (t) => t.replace(/\/\/[^\n]*/g, '') },
+  { name: 'shuffle-top-level', run: (t, r) => { const parts = t.split(/\n(?=message |enum |service )/); for (let k = parts.length - 1; k > 0; k--) { const j = r.int(k + 1); [parts[k], parts[j]] = [parts[j]!, parts[k]!]; } return parts.join('\n'); } },
+  { name: 'to-proto2', run: (t) => t.replace('syntax = "proto3";', 'syntax = "proto2";') },
+  { name: 'to-editions', run: (t) => t.replace('syntax = "proto3";', 'edition = "2023";') },
+  { name: 'package-change', run: (t, r) => t.replace(/package\s+[^;]*;/, r.pick(['package runtime.v2;', 'package runtime.v1alpha2;', 'package runtime.v1;', 'package ;', 'package runtime..v1;', ''])) },
+  { name: 'comment-out', run: (t, r) => { const ls = lines(t); const k = r.int(ls.length); for (let j = k; j < Math.min(ls.length, k + r.range(1, 50)); j++) ls[j] = '// ' + ls[j]; return ls.join('\n'); } },
+  { name: 'unterminated-block-comment', run: (t, r) => { const at = r.int(t.length + 1); return splice(t, at, at, '/*'); } },
+  { name: 'unterminated-string', run: (t, r) => { const at = r.int(t.length + 1); return splice(t, at, at, '"'); } },
+];
+
+// ---- extreme inputs ----------------------------------------------------------------------------------------
+
+const MB = 1 << 20;
+const DEEP = 10_000;
+
+function ident(n: number): string {
+  return 'A' + 'a'.repeat(n - 1);
+}
+
+function nested(open: (k: number) => string, close: string, depth = DEEP): string {
+  const parts: string[] = [];
+  for (let k = 0; k < depth; k++) parts.push(open(k));
+  return parts.join('') + close.repeat(depth);
+}
+
+const HEADER = 'syntax = "proto3";\npackage runtime.v1;\n';
+
+export const EXTREMES: Record<string, (base: string, rng: Rng) => string> = {
+  'identifier-1MB-message-everywhere': (b) => b.replace(/\bVersionRequest\b/g, ident(MB)),
+  'identifier-1MB-field-name': (b) => b + `\nmessage Huge {\n  string ${'a'.repeat(MB)} = 1;\n}\n`,
+  'identifier-1MB-unresolved-type': (b) => b + `\nmessage Huge {\n  ${ident(MB)} x = 1;\n}\n`,
+  'identifier-1MB-enum-value': (b) => b + `\nenum Huge {\n  ${'A'.repeat(MB)} = 0;\n}\n`,
+  'identifier-1MB-rpc': (b) => b.replace('rpc Version(', `rpc ${ident(MB)}(`),
+  'dotted-name-1MB-type': (b) => b + `\nmessage Huge {\n  ${'a.'.repeat(MB / 2)}B x = 1;\n}\n`,
+  'dotted-name-1MB-package': (b) => b.replace(/package\s+runtime\.v1;/, `package ${'a.'.repeat(MB / 2)}v1;`),
+  'dotted-name-1MB-option': (b) => b + `\noption (${'a.'.repeat(MB / 2)}b).${'c.'.repeat(MB / 4)}d = 1;\n`,
+  'identifier-1MB-json-name': (b) => b + `\nmessage Huge {\n  string x = 1 [json_name = "${'j'.repeat(MB)}"];\n}\n`,
+  'number-10k-digits-field': (b) => b + `\nmessage Huge {\n  string x = ${'9'.repeat(DEEP)};\n}\n`,
+  'number-10k-digits-enum': (b) => b + `\nenum Huge {\n  H0 = 0;\n  H1 = -${'7'.repeat(DEEP)};\n}\n`,
+  'number-10k-digits-reserved': (b) => b + `\nmessage Huge {\n  reserved ${'1'.repeat(DEEP)} to ${'2'.repeat(DEEP)}, 3 to max;\n}\n`,
+  'number-10k-digits-hex-octal': (b) => b + `\nmessage Huge {\n  string x = 0x${'f'.repeat(DEEP)};\n  string y = 0${'7'.repeat(DEEP)};\n}\n`,
+  'number-10k-digits-float-option': (b) => b + `\noption (f) = ${'1'.repeat(DEEP)}.${'5'.repeat(DEEP)}e${'9'.repeat(DEEP)};\n`,
+  'number-10k-digits-existing-fields': (b) => b.replace(/= (\d+);/g, (_m, d: string) => `= ${d}${'0'.repeat(DEEP)};`),
+  'nested-messages-10k': () => HEADER + nested((k) => `message M${k} {\n`, '}\n'),
+  'nested-messages-10k-unclosed': () => HEADER + nested((k) => `message M${k} { string f${k} = ${k + 1};\n`, ''),
+  'nested-messages-10k-one-line': () => HEADER + nested(() => 'message M{', '}'),
+  'nested-enums-in-messages-10k': () => HEADER + nested((k) => `message M${k} { enum E${k} { V${k} = 0; }\n`, '}\n'),
+  'nested-oneofs-10k': () => HEADER + 'message M {\n' + nested((k) => `oneof o${k} {\n`, '}\n') + '}\n',
+  'nested-braces-10k': () => HEADER + 'message M ' + '{'.repeat(DEEP) + '}'.repeat(DEEP),
+  'unbalanced-braces-100k': () => HEADER + 'message M ' + '{'.repeat(10 * DEEP),
+  'closing-braces-100k': () => HEADER + '}'.repeat(10 * DEEP) + '\nmessage M {}\n',
+  'nested-aggregate-10k-file-option': (b) => b + '\noption (o) = ' + nested(() => 'a {', '}') + ';\n',
+  'nested-aggregate-10k-colon': (b) => b + '\noption (o) = ' + nested(() => 'a: {', '}') + ';\n',
+  'nested-aggregate-10k-field-option': (b) => b + '\nmessage Huge {\n  string x = 1 [(o) = ' + nested(() => '{ a: ', '}') + '];\n}\n',
+  'nested-aggregate-10k-enum-value-option': (b) => b + '\nenum Huge {\n  H0 = 0 [(o) = ' + nested(() => '{ a ', '}') + '];\n}\n',
+  'nested-aggregate-10k-rpc-option': (b) => b.replace(/rpc Version\(VersionRequest\) returns \(VersionResponse\) \{\}/, 'rpc Version(VersionRequest) returns (VersionResponse) { option (o) = ' + nested(() => '{ a ', '}') + '; }'),
+  'nested-aggregate-10k-unclosed': (b) => b + '\noption (o) = ' + nested(() => '{ a ', '') + '\nmessage After {}\n',
+  'nested-brackets-10k': () => HEADER + 'message M { string x = 1 ' + '['.repeat(DEEP) + ']'.repeat(DEEP) + '; }\n',
+  'nested-parens-10k': () => HEADER + 'service S { rpc R' + '('.repeat(DEEP) + 'A' + ')'.repeat(DEEP) + ' returns (B); }\nmessage A {}\nmessage B {}\n',
+  'nested-option-names-10k': () => HEADER + 'option ' + '('.repeat(DEEP) + 'a' + ')'.repeat(DEEP) + ' = 1;\n',
+  'nested-map-10k': () => HEADER + 'message M { ' + 'map<string, '.repeat(DEEP) + 'string' + '>'.repeat(DEEP) + ' m = 1; }\n',
+  'nested-rpc-blocks-10k': () => HEADER + 'service S { rpc R(A) returns (B) ' + '{'.repeat(DEEP) + '}'.repeat(DEEP) + ' }\nmessage A {}\nmessage B {}\n',
+  'nested-groups-10k': () => 'syntax = "proto2";\npackage p;\nmessage M {\n' + nested((k) => `optional group G${k} = ${k + 1} {\n`, '}\n') + '}\n',
+  'file-10MB': (b) => {
+    const parts: string[] = [];
+    let n = 0;
+    for (let k = 0; n < 10 * MB; k++) {
+      const copy = k === 0 ? b : b.replace(/^(syntax|package|option go_package)[^\n]*$/gm, '');
+      parts.push(copy);
+      n += copy.length;
+    }
+    return parts.join('\n');
+  },
+  'long-line-1MB-tokens': (b) => b + '\nmessage Huge { ' + 'string x = 1; '.repeat(MB / 14) + '}\n',
+  'long-comment-1MB': (b) => '// ' + 'c'.repeat(MB) + '\n' + b,
+  'long-doc-comments-1MB': (b) => b.replace(/^(\s*)(message|rpc|enum) /gm, (_m, ws: string, kw: string) => `${ws}// ${'d '.repeat(2048)}\n${ws}${kw} `),
+  'unterminated-block-comment-1MB': (b) => b + '\n/*' + ' *\n'.repeat(MB / 3),
+  'long-string-1MB': (b) => b + `\noption (s) = "${'\\x41\\101\\u00e9'.repeat(MB / 14)}";\n`,
+  'unterminated-strings-100k-lines': (b) => b + '\n' + '"\n'.repeat(100_000),
+  'lines-1M-empty': (b) => '\n'.repeat(MB) + b,
+  'lines-1M-cr': (b) => '\r'.repeat(MB) + b.replace(/\n/g, '\r'),
+  'invalid-utf8-1MB': (_b, rng) => { const buf = Buffer.alloc(MB); for (let k = 0; k < MB; k++) buf[k] = 0x80 + rng.int(128); return decode(buf); },
+  'random-bytes-1MB': (_b, rng) => { const buf = Buffer.alloc(MB); for (let k = 0; k < MB; k++) buf[k] = rng.int(256); return decode(buf); },
+  'nul-1MB': (b) => b + '\0'.repeat(MB),
+  'lone-surrogates-1MB': (b) => b + '\ud800'.repeat(MB / 2),
+  'symbols-1MB': (_b, rng) => { let s = ''; for (let k = 0; k < MB / 8; k++) s += rng.pick(['{', '}', '[', ']', '(', ')', '<', '>', ';', '=', ',', '.', '-', ':']).repeat(8); return HEADER + s; },
+  'fields-100k': () => HEADER + 'message M {\n' + Array.from({ length: 100_000 }, (_, k) => `  string f${k} = ${(k % 1000) + 1};\n`).join('') + '}\n',
+  'messages-100k': () => HEADER + Array.from({ length: 100_000 }, (_, k) => `message M${k % 50_000} { M${(k * 7) % 100_000} x = 1; }\n`).join(''),
+  'enum-values-100k': () => HEADER + 'enum E {\n' + Array.from({ length: 100_000 }, (_, k) => `  V${k % 70_000} = ${k % 1000};\n`).join('') + '}\n',
+  'reserved-100k': () => HEADER + 'message M {\n  reserved ' + Array.from({ length: 100_000 }, (_, k) => `${k * 3 + 1} to ${k * 3 + 2}`).join(', ') + ';\n  string x = 5;\n}\n',
+};
+
+// ---- running one case ------------------------------------------------------------------------------------------
+
+interface Baselines {
+  forPkg(pkg: Blob['pkg'], rng: Rng): Baseline;
+}
+
+function makeBaselines(): Baselines {
+  const histories = new Map<string, History>();
+  const models = new Map<string, ApiModel>();
+  return {
+    forPkg(pkg, rng) {
+      let h = histories.get(pkg);
+      if (!h) histories.set(pkg, (h = loadBundledHistory(pkg)));
+      // Mostly the newest release (what the editor uses), sometimes an old one: more findings, more fixes.
+      const release = rng.chance(0.6) ? h.newestRelease!()! : rng.pick(h.releases);
+      const key = `${pkg}@${release.tag}`;
+      let model = models.get(key);
+      if (!model) models.set(key, (model = h.modelAt(release.tag)!));
+      return { tag: release.tag, source: 'bundled', origin: 'test', model, history: h };
+    },
+  };
+}
+
+interface CaseStats {
+  ms: number;
+  stageMs: Record<string, number>;
+  findings: number;
+  fixes: number;
+  hovers: number;
+}
+
+class StageError extends Error {
+  constructor(readonly stage: string, readonly cause: unknown) {
+    super(cause instanceof Error ? cause.message : String(cause));
+  }
+}
+
+function positionsFor(text: string, rng: Rng, n: number, lastLine: number): Position[] {
+  const out: Position[] = [];
+  // Sorted offsets, converted in one pass (the 10 MB file must not cost n scans).
+  const offsets = Array.from({ length: n }, () => rng.int(text.length + 1)).sort((a, b) => a - b);
+  const re = /\r\n|\r|\n/g;
+  let line = 0;
+  let start = 0;
+  let m = re.exec(text);
+  for (const o of offsets) {
+    while (m && m.index + m[0].length <= o) {
+      line++;
+      start = m.index + m[0].length;
+      m = re.exec(text);
+    }
+    out.push({ line, character: o - start });
+  }
+  out.push({ line: lastLine + 5, character: 0 }, { line: Math.max(0, lastLine), character: 1_000_000 }, { line: 0, character: 2 ** 31 - 1 });
+  return out;
+}
+
+export function runCase(text: string, uri: string, baseline: Baseline, rng: Rng, hovers: number): CaseStats {
+  const stageMs: Record<string, number> = {};
+  let stage = 'parse';
+  let t0 = performance.now();
+  const lap = (next: string): void => {
+    const t = performance.now();
+    stageMs[stage] = (stageMs[stage] ?? 0) + (t - t0);
+    t0 = t;
+    stage = next;
+  };
+  const start = t0;
+  let findings = 0;
+  let fixCount = 0;
+  let hoverCount = 0;
+  try {
+    const ast = parse(text);
+    lap('bind');
+    bind(ast, uri);
+    lap('analyze');
+    const analysis = analyze(text, { uri, baseline });
+    findings = analysis.findings.length;
+    lap('fixes');
+    const rules = new Set<string>();
+    for (const f of analysis.findings) {
+      rules.add(f.rule);
+      for (const fix of computeFixes(text, analysis.bound, f)) {
+        fixCount++;
+        applyEdits(text, fix.edits);
+      }
+    }
+    for (const rule of rules) applyEdits(text, fixAll(text, analysis.bound, analysis.findings, rule).edits);
+    lap('hover');
+    const lastLine = analysis.bound.ast.range.end.line;
+    let extraError: unknown;
+    const extraHover = (p: string): string | undefined => {
+      try {
+        const e = baseline.history?.element(p);
+        return e ? `since ${e.introduced}, last changed ${e.lastChanged}` : undefined;
+      } catch (err) {
+        extraError = err;
+        throw err;
+      }
+    };
+    for (const p of positionsFor(text, rng, hovers, lastLine)) {
+      hoverCount++;
+      doHover(analysis.bound, p, { text, extraHover });
+      doHover(analysis.bound, p);
+      if (extraError) throw extraError;
+    }
+    lap('features');
+    getDocumentSymbols(analysis.bound.ast);
+    getFoldingRanges(analysis.bound.ast, text, {});
+    lap('report');
+    renderReport({ file: uri, baseline, findings: analysis.findings, additions: analysis.additions, linkTo: (l, c) => `api.proto#L${l + 1}C${c + 1}` });
+    lap('done');
+  } catch (e) {
+    throw new StageError(stage, e);
+  }
+  return { ms: performance.now() - start, stageMs, findings, fixes: fixCount, hovers: hoverCount };
+}
+
+// ---- the worker ------------------------------------------------------------------------------------------------
+
+interface WorkerInput {
+  criCompatFuzz: FuzzConfig;
+  /** [current case index, cases done] */
+  shared: SharedArrayBuffer;
+}
+
+type WorkerMessage =
+  | { type: 'progress'; done: number; planned: number; worstMs: number; worstName: string }
+  | { type: 'done'; result: FuzzResult };
+
+export function isFuzzWorker(): boolean {
+  return !isMainThread && !!(workerData as Partial<WorkerInput> | undefined)?.criCompatFuzz;
+}
+
+function gcFunction(): (() => void) | undefined {
+  try {
+    v8.setFlagsFromString('--expose-gc');
+    return vm.runInNewContext('gc') as () => void;
+  } catch {
+    return undefined;
+  }
+}
+
+function heapMb(): number {
+  return v8.getHeapStatistics().used_heap_size / MB;
+}
+
+export function reproDirOf(config: FuzzConfig): string {
+  return config.reproDir ?? path.join(os.tmpdir(), 'cri-compat-fuzz');
+}
+
+export function rerunCommand(seed: number, index: number): string {
+  return `FUZZ_SEED=${seed} FUZZ_ONLY=${index} node out/test/fuzz/long.js`;
+}
+
+/** Writes the failing input: `<name>.json` (exact, lone surrogates kept) and `<name>.proto` (UTF-8). */
+export function writeReproducer(config: FuzzConfig, index: number, name: string, text: string, detail: object): string {
+  const dir = reproDirOf(config);
+  mkdirSync(dir, { recursive: true });
+  const base = path.join(dir, `seed-${config.seed}-case-${index}`);
+  writeFileSync(`${base}.json`, JSON.stringify({ seed: config.seed, index, name, ...detail, rerun: rerunCommand(config.seed, index), text }));
+  writeFileSync(`${base}.proto`, text);
+  return `${base}.proto`;
+}
+
+/** The worker's entry: runs the plan and posts the result. */
+export function fuzzWorkerMain(): void {
+  const input = workerData as WorkerInput;
+  const config = input.criCompatFuzz;
+  const shared = new Int32Array(input.shared);
+  const post = (m: WorkerMessage): void => parentPort!.postMessage(m);
+  const gc = gcFunction();
+  const src = new CaseSource(config);
+  const baselines = makeBaselines();
+  baselines.forPkg('runtime.v1', new Rng(1));
+  baselines.forPkg('runtime.v1alpha2', new Rng(1));
+  gc?.();
+  const heapBefore = heapMb();
+  const indices = config.only ?? src.plan.map((_, k) => k);
+  const result: FuzzResult = {
+    seed: config.seed, cases: 0, planned: indices.length, byKind: {}, worst: { ms: 0, name: '', index: -1 }, worstByKind: {},
+    stageMs: {}, slow: [], failures: [], failureCount: 0, findings: 0, fixes: 0, hovers: 0, totalMs: 0, peakHeapMb: heapBefore, retainedHeapMb: 0,
+  };
+  const signatures = new Set<string>();
+  const t0 = performance.now();
+  let lastProgress = t0;
+  for (const index of indices) {
+    Atomics.store(shared, 0, index);
+    const spec = src.plan[index]!;
+    let name = `case ${index}`;
+    let text = '';
+    try {
+      const c = src.materialize(index);
+      name = c.name;
+      text = c.text;
+      const uri = `file:///fuzz/${index}/api.proto`;
+      const stats = runCase(text, uri, baselines.forPkg(c.pkg, c.rng), c.rng, config.hoversPerCase);
+      result.findings += stats.findings;
+      result.fixes += stats.fixes;
+      result.hovers += stats.hovers;
+      for (const [s, ms] of Object.entries(stats.stageMs)) result.stageMs[s] = (result.stageMs[s] ?? 0) + ms;
+      if (stats.ms > result.worst.ms) result.worst = { ms: stats.ms, name, index };
+      const wk = result.worstByKind[spec.kind];
+      if (!wk || stats.ms > wk.ms) result.worstByKind[spec.kind] = { ms: stats.ms, name };
+      if (stats.ms > config.maxCaseMs) result.slow.push({ index, name, ms: Math.round(stats.ms) });
+    } catch (e) {
+      const stage = e instanceof StageError ? e.stage : 'generate';
+      const cause = e instanceof StageError ? e.cause : e;
+      const stack = cause instanceof Error ? cause.stack ?? cause.message : String(cause);
+      const frame = /\n\s+at [^\n]*/.exec(stack)?.[0].trim() ?? '';
+      const sig = `${stage} ${cause instanceof Error ? cause.message.slice(0, 80) : ''} ${frame}`;
+      result.failureCount++;
+      if (!signatures.has(sig) && result.failures.length < 50) {
+        signatures.add(sig);
+        const error = stack.split('\n').slice(0, 8).join('\n');
+        let reproducer: string | undefined;
+        try {
+          reproducer = writeReproducer(config, index, name, text, { stage, error });
+        } catch {
+          reproducer = undefined;
+        }
+        result.failures.push({ index, name, stage, error, rerun: rerunCommand(config.seed, index), ...(reproducer ? { reproducer } : {}) });
+      }
+    }
+    result.cases++;
+    result.byKind[spec.kind] = (result.byKind[spec.kind] ?? 0) + 1;
+    Atomics.store(shared, 1, result.cases);
+    if (result.cases % 16 === 0 || spec.kind === 'extreme') result.peakHeapMb = Math.max(result.peakHeapMb, heapMb());
+    const now = performance.now();
+    if (config.progressMs && now - lastProgress >= config.progressMs) {
+      lastProgress = now;
+      post({ type: 'progress', done: result.cases, planned: result.planned, worstMs: result.worst.ms, worstName: result.worst.name });
+    }
+  }
+  result.totalMs = performance.now() - t0;
+  result.peakHeapMb = Math.max(result.peakHeapMb, heapMb());
+  gc?.();
+  result.retainedHeapMb = heapMb() - heapBefore;
+  post({ type: 'done', result });
+}
+
+// ---- the main thread -----------------------------------------------------------------------------------------
+
+export interface RunOptions {
+  /** The bundled entry file that calls `fuzzWorkerMain` when `isFuzzWorker()`; default this bundle. */
+  entry?: string;
+  onProgress?: (line: string) => void;
+}
+
+/** Runs the fuzzer in a heap-capped worker with a hang watchdog. Never rejects for a finding: see `fatal`. */
+export function runFuzz(config: FuzzConfig, options: RunOptions = {}): Promise<FuzzResult> {
+  const entry = options.entry ?? __filename;
+  if (!existsSync(entry)) throw new Error(`fuzz entry ${entry} not found`);
+  const shared = new SharedArrayBuffer(8);
+  const view = new Int32Array(shared);
+  Atomics.store(view, 0, -1);
+  const input: WorkerInput = { criCompatFuzz: config, shared };
+  const worker = new Worker(entry, {
+    workerData: input,
+    resourceLimits: { maxOldGenerationSizeMb: config.heapLimitMb, maxYoungGenerationSizeMb: 64, stackSizeMb: 4 },
+    stdout: false,
+    stderr: false,
+  });
+  return new Promise((resolve) => {
+    let settled = false;
+    let lastIndex = -2;
+    let lastDone = -1;
+    let since = Date.now();
+    const fatalResult = (kind: 'hang' | 'out-of-memory' | 'worker-error', error: string): FuzzResult => {
+      const index = Atomics.load(view, 0);
+      let name = `case ${index}`;
+      let reproducer: string | undefined;
+      if (index >= 0) {
+        try {
+          // Regenerate the case in this thread (deterministic) to name it and save it.
+          const src = new CaseSource({ ...config, only: [index] });
+          const c = src.materialize(index);
+          name = c.name;
+          reproducer = writeReproducer(config, index, name, c.text, { stage: kind, error });
+        } catch {
+          /* naming is best effort */
+        }
+      }
+      const done = Atomics.load(view, 1);
+      return {
+        seed: config.seed, cases: done, planned: -1, byKind: {}, worst: { ms: 0, name: '', index: -1 }, worstByKind: {}, stageMs: {}, slow: [],
+        failures: [], failureCount: 1, findings: 0, fixes: 0, hovers: 0, totalMs: 0, peakHeapMb: 0, retainedHeapMb: 0,
+        fatal: { kind, index, name, stage: kind, error, rerun: rerunCommand(config.seed, index), ...(reproducer ? { reproducer } : {}) },
+      };
+    };
+    const finish = (r: FuzzResult): void => {
+      if (settled) return;
+      settled = true;
+      clearInterval(watchdog);
+      resolve(r);
+    };
+    const watchdog = setInterval(() => {
+      const index = Atomics.load(view, 0);
+      const done = Atomics.load(view, 1);
+      if (index !== lastIndex || done !== lastDone) {
+        lastIndex = index;
+        lastDone = done;
+        since = Date.now();
+        return;
+      }
+      if (Date.now() - since > config.hangMs) {
+        const r = fatalResult('hang', `case ran longer than ${config.hangMs} ms; worker terminated`);
+        void worker.terminate();
+        finish(r);
+      }
+    }, 250);
+    worker.on('message', (m: WorkerMessage) => {
+      if (m.type === 'progress') options.onProgress?.(`fuzz: ${m.done}/${m.planned} cases, worst ${m.worstMs.toFixed(0)} ms (${m.worstName})`);
+      else finish(m.result);
+    });
+    worker.on('error', (e: Error & { code?: string }) => {
+      const oom = e.code === 'ERR_WORKER_OUT_OF_MEMORY';
+      finish(fatalResult(oom ? 'out-of-memory' : 'worker-error', oom ? `heap exceeded ${config.heapLimitMb} MB: ${e.message}` : e.stack ?? e.message));
+    });
+    worker.on('exit', (code) => {
+      if (!settled) finish(fatalResult('worker-error', `worker exited with code ${code} before reporting`));
+    });
+  });
+}
+
+/** A one-paragraph summary for logs. */
+export function summarize(r: FuzzResult): string {
+  const kinds = Object.entries(r.byKind).map(([k, n]) => `${k} ${n}`).join(', ');
+  const worstBy = Object.entries(r.worstByKind).map(([k, w]) => `${k} ${w.ms.toFixed(0)} ms`).join(', ');
+  const stages = Object.entries(r.stageMs).sort((a, b) => b[1] - a[1]).map(([s, ms]) => `${s} ${(ms / 1000).toFixed(1)} s`).join(', ');
+  const lines = [
+    `fuzz seed ${r.seed}: ${r.cases} cases (${kinds}) in ${(r.totalMs / 1000).toFixed(1)} s`,
+    `worst case ${r.worst.ms.toFixed(0)} ms: #${r.worst.index} ${r.worst.name}`,
+    `worst per kind: ${worstBy}`,
+    `time per stage: ${stages}`,
+    `${r.findings} findings, ${r.fixes} fixes, ${r.hovers} hover positions; heap peak ${r.peakHeapMb.toFixed(0)} MB, retained ${r.retainedHeapMb.toFixed(1)} MB`,
+    `${r.failureCount} failing case(s), ${r.slow.length} slow case(s)`,
+  ];
+  for (const s of r.slow.slice(0, 10)) lines.push(`  slow: #${s.index} ${s.name}: ${s.ms} ms`);
+  for (const f of r.failures) lines.push(`  FAIL #${f.index} ${f.name} [${f.stage}]: ${f.error.split('\n')[0]}\n    rerun: ${f.rerun}${f.reproducer ? `\n    input: ${f.reproducer}` : ''}`);
+  if (r.fatal) lines.push(`  FATAL ${r.fatal.kind} at #${r.fatal.index} ${r.fatal.name}: ${r.fatal.error}\n    rerun: ${r.fatal.rerun}${r.fatal.reproducer ? `\n    input: ${r.fatal.reproducer}` : ''}`);
+  return lines.join('\n');
+}

@@ -1,0 +1,59 @@
+// Long fuzz run: every distinct api.proto blob truncated at every 97th byte, all extreme inputs, and
+// FUZZ_CASES random multi-mutation cases (default 20000). `npm run fuzz` runs it (build first).
+//   FUZZ_SEED     run seed (default: random, printed)         FUZZ_CASES   random cases
+//   FUZZ_ONLY     comma-separated case indices to rerun       FUZZ_HEAP_MB worker heap cap (default 2048)
+//   FUZZ_MAX_MS   a case slower than this is reported (default 5000); FUZZ_HANG_MS hang watchdog (default 120000)
+// Exit code 1 when any case threw, hung, ran out of heap, or was slower than FUZZ_MAX_MS.
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
+import { CORPUS_HELP, findCorpusDir } from '../../server/src/baseline/corpus';
+import { fuzzWorkerMain, isFuzzWorker, runFuzz, summarize, type FuzzConfig } from './fuzz';
+
+function repoRoot(): string {
+  let dir = __dirname;
+  for (;;) {
+    const pj = path.join(dir, 'package.json');
+    if (existsSync(pj) && (require(pj) as { name?: string }).name === 'cri-compat') return dir;
+    const up = path.dirname(dir);
+    if (up === dir) throw new Error('package.json of cri-compat not found above ' + __dirname);
+    dir = up;
+  }
+}
+
+function envInt(name: string, fallback: number): number {
+  const v = process.env[name];
+  if (v === undefined || v === '') return fallback;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, not "${v}"`);
+  return n;
+}
+
+async function main(): Promise<number> {
+  const corpusDir = findCorpusDir(repoRoot());
+  if (!corpusDir) {
+    console.error(CORPUS_HELP);
+    return 2;
+  }
+  const seed = envInt('FUZZ_SEED', Math.floor(Math.random() * 2 ** 31));
+  const only = process.env.FUZZ_ONLY?.split(',').filter(Boolean).map(Number);
+  const config: FuzzConfig = {
+    seed,
+    corpusDir,
+    randomCases: envInt('FUZZ_CASES', 20_000),
+    truncations: 'all',
+    extremes: true,
+    hoversPerCase: 20,
+    maxCaseMs: envInt('FUZZ_MAX_MS', 5_000),
+    hangMs: envInt('FUZZ_HANG_MS', 120_000),
+    heapLimitMb: envInt('FUZZ_HEAP_MB', 2048),
+    progressMs: 30_000,
+    ...(only?.length ? { only } : {}),
+  };
+  console.log(`fuzz: seed ${seed}, ${config.randomCases} random cases, all truncations, extremes (rerun with FUZZ_SEED=${seed})`);
+  const result = await runFuzz(config, { onProgress: (l) => console.log(l) });
+  console.log(summarize(result));
+  return result.fatal || result.failureCount || result.slow.length ? 1 : 0;
+}
+
+if (isFuzzWorker()) fuzzWorkerMain();
+else main().then((code) => process.exit(code), (e) => { console.error(e); process.exit(2); });
