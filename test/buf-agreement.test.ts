@@ -16,7 +16,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { CORPUS_HELP, Corpus, V1ALPHA2_PATH, V1_PATH, findCorpusDir } from '../server/src/baseline/corpus';
@@ -37,7 +37,7 @@ function repoRoot(): string {
 
 const ROOT = repoRoot();
 const FIXTURE = join(ROOT, 'test', 'fixtures', 'buf-differences.json');
-const BUF = join(ROOT, 'node_modules', '.bin', process.platform === 'win32' ? 'buf.cmd' : 'buf');
+const BUF_SHIM = join(ROOT, 'node_modules', '.bin', process.platform === 'win32' ? 'buf.cmd' : 'buf');
 const UPDATE = !!process.env.UPDATE_BUF_DIFFERENCES;
 const corpusDir = findCorpusDir(ROOT);
 const corpus = corpusDir ? new Corpus(corpusDir) : undefined;
@@ -186,9 +186,9 @@ function writeModule(dir: string, file: string, text: string, stub: string | und
   }
 }
 
-function runBuf(dir: string, cacheDir: string): Promise<BufFinding[]> {
+function runBuf(buf: string, dir: string, cacheDir: string): Promise<BufFinding[]> {
   return new Promise((resolvePromise, reject) => {
-    execFile(BUF, ['breaking', 'new', '--against', 'old', '--error-format', 'json'], {
+    execFile(buf, ['breaking', 'new', '--against', 'old', '--error-format', 'json'], {
       cwd: dir, env: { ...process.env, BUF_CACHE_DIR: cacheDir, NO_COLOR: '1' }, maxBuffer: 64 << 20, timeout: 60_000,
     }, (err, stdout, stderr) => {
       const code = err ? (err as NodeJS.ErrnoException & { code?: number | string }).code : 0;
@@ -218,15 +218,26 @@ async function pool<T, R>(items: T[], size: number, fn: (x: T) => Promise<R>): P
   return out;
 }
 
-/** Why buf cannot be used, or undefined when `buf --version` works. */
-function bufProblem(): string | undefined {
-  if (!existsSync(BUF)) return `buf not found at ${BUF} (devDependency @bufbuild/buf; run npm install)`;
-  try {
-    execFileSync(BUF, ['--version'], { stdio: 'pipe', timeout: 30_000 });
-    return undefined;
-  } catch (e) {
-    return `buf at ${BUF} cannot run: ${(e as Error).message.split('\n')[0]}`;
+/**
+ * The buf executable: the platform package's native binary when present (node_modules/@bufbuild/buf-<os>-<arch>),
+ * which saves the node start-up of the npm shim on every run, else the shim. A string is why buf cannot run.
+ */
+function findBuf(): { buf: string } | string {
+  const scope = join(ROOT, 'node_modules', '@bufbuild');
+  const natives = existsSync(scope)
+    ? readdirSync(scope).filter((d) => d.startsWith('buf-')).map((d) => join(scope, d, 'bin', process.platform === 'win32' ? 'buf.exe' : 'buf'))
+    : [];
+  const errors: string[] = [];
+  for (const candidate of [...natives, BUF_SHIM]) {
+    if (!existsSync(candidate)) continue;
+    try {
+      execFileSync(candidate, ['--version'], { stdio: 'pipe', timeout: 30_000 });
+      return { buf: candidate };
+    } catch (e) {
+      errors.push(`${candidate}: ${(e as Error).message.split('\n')[0]}`);
+    }
   }
+  return errors.length ? `buf cannot run (${errors.join('; ')})` : `buf not found at ${BUF_SHIM} (devDependency @bufbuild/buf; run npm install)`;
 }
 
 // ---- mapping buf findings to elements ------------------------------------------------------------------
@@ -304,6 +315,8 @@ interface DifferencesFixture {
 
 interface CaseResult {
   id: string;
+  /** Every buf finding as "rule element", for BUF_AGREEMENT_VERBOSE. */
+  bufFindings: string[];
   bufOnly: { rule: string; element: string; message: string }[];
   oursOnly: { rule: string; element: string; message: string }[];
   matched: number;
@@ -322,7 +335,7 @@ function compareCase(c: Case, buf: BufFinding[]): CaseResult {
   const oursOnly = ours
     .filter((o) => COMPARED_CATEGORIES.has(o.category) && !theirs.some((b) => matches(b, o)))
     .map((o) => ({ rule: o.rule, element: o.element, message: o.message }));
-  return { id: c.id, bufOnly, oursOnly, matched: theirs.length - bufOnly.length, buf: theirs.length };
+  return { id: c.id, bufFindings: theirs.map((b) => `${b.rule} ${b.element}`), bufOnly, oursOnly, matched: theirs.length - bufOnly.length, buf: theirs.length };
 }
 
 const diffKey = (d: { case: string; rule: string; element: string }): string => `${d.case} | ${d.rule} | ${d.element}`;
@@ -350,29 +363,30 @@ test('buf breaking (WIRE_JSON) agrees with our findings, up to the listed differ
     t.skip(CORPUS_HELP);
     return;
   }
-  const problem = bufProblem();
-  if (problem) {
-    t.skip(`buf cannot run, so the agreement with buf breaking is not checked: ${problem}`);
+  const found = findBuf();
+  if (typeof found === 'string') {
+    t.skip(`the agreement with buf breaking is not checked: ${found}`);
     return;
   }
   const all = cases(corpus);
   const tmp = mkdtempSync(join(tmpdir(), 'cri-compat-buf-'));
   try {
     const started = performance.now();
-    const bufResults = await pool(all.map((c, i) => ({ c, dir: join(tmp, `case${i}`) })), Math.max(2, Math.min(8, availableParallelism())), async ({ c, dir }) => {
+    const bufResults = await pool(all.map((c, i) => ({ c, dir: join(tmp, `case${i}`) })), Math.max(2, Math.min(6, availableParallelism() * 2)), async ({ c, dir }) => {
       const stub = gogoStub([c.oldText, c.newText]);
       writeModule(join(dir, 'old'), c.file, c.oldText, stub);
       writeModule(join(dir, 'new'), c.file, c.newText, stub);
-      return runBuf(dir, join(tmp, 'cache'));
+      return runBuf(found.buf, dir, join(tmp, 'cache'));
     });
     const seconds = (performance.now() - started) / 1000;
-    t.diagnostic(`${all.length} buf runs in ${seconds.toFixed(1)} s`);
+    t.diagnostic(`${all.length} buf runs in ${seconds.toFixed(1)} s (${found.buf})`);
     assert.ok(seconds < 120, `buf took ${seconds.toFixed(1)} s for ${all.length} cases`);
 
     const results = all.map((c, i) => compareCase(c, bufResults[i]));
     const total = results.reduce((n, r) => n + r.buf, 0);
     const matched = results.reduce((n, r) => n + r.matched, 0);
     t.diagnostic(`buf reported ${total} findings; ${matched} map to ours`);
+    if (process.env.BUF_AGREEMENT_VERBOSE) for (const r of results) for (const b of r.bufFindings) t.diagnostic(`${r.id}: ${b}`);
 
     // Every crafted edit is breaking for one of the tools at least (else the edit missed its target).
     for (const r of results.filter((x) => x.id.startsWith('edit:'))) {

@@ -1,9 +1,17 @@
-// Extension entry: starts the language server (dist/server.js) over IPC for `proto` documents and registers
-// the commands. Thin on purpose: every check and every answer comes from the server.
+// Extension entry: starts the language server (dist/server.js) over IPC for `proto` documents, wires the
+// status bar, the report webview and the "CRI:" commands. Thin on purpose: every check and every answer
+// comes from the server (custom requests in server/src/lsp/protocol.ts).
 
 import * as path from 'node:path';
-import { commands, window, type ExtensionContext, type LogOutputChannel } from 'vscode';
+import { commands, window, workspace, type ExtensionContext, type LogOutputChannel } from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import {
+  StatusNotificationMethod, TrustChangedNotificationMethod,
+  type CriInitializationOptions, type StatusParams, type TrustChangedParams,
+} from '../../server/src/lsp/protocol';
+import { COMMANDS, registerCommands } from './commands';
+import { ReportView } from './report';
+import { CriStatusBar } from './statusBar';
 
 /** Client id: VS Code reads `criCompat.trace.server` for it, and settings live under `criCompat`. */
 export const CLIENT_ID = 'criCompat';
@@ -11,18 +19,38 @@ export const CLIENT_NAME = 'CRI Compatibility';
 
 let client: LanguageClient | undefined;
 let output: LogOutputChannel | undefined;
+let statusBar: CriStatusBar | undefined;
 
 export async function activate(context: ExtensionContext): Promise<void> {
   output = window.createOutputChannel(CLIENT_NAME, { log: true });
   context.subscriptions.push(output);
+  const channel = output;
 
-  context.subscriptions.push(commands.registerCommand('criCompat.restartServer', restartServer));
+  statusBar = new CriStatusBar();
+  const report = new ReportView(() => client, channel);
+  context.subscriptions.push(statusBar, report);
 
-  client = createClient(context, output);
+  context.subscriptions.push(commands.registerCommand(COMMANDS.restartServer, restartServer));
+  registerCommands(context, { client: () => client, output: channel, statusBar, report });
+
+  client = createClient(context, channel);
+  const bar = statusBar;
+  context.subscriptions.push(
+    client.onNotification(StatusNotificationMethod, (s: StatusParams) => {
+      bar.update(s);
+      report.onStatus(s);
+    }),
+    // Trust can only be granted while the window lives; the server then may use git (and the network).
+    workspace.onDidGrantWorkspaceTrust(() => {
+      channel.info('Workspace trusted: resolving baselines again (git and, if enabled, the network may now be used).');
+      void client?.sendNotification(TrustChangedNotificationMethod, { trusted: true } satisfies TrustChangedParams)
+        .catch((e: unknown) => channel.warn(`Telling the server about trust failed: ${e instanceof Error ? e.message : String(e)}`));
+    }),
+  );
   try {
     await client.start();
   } catch (e) {
-    output.error(`The CRI language server did not start: ${e instanceof Error ? e.message : String(e)}`);
+    channel.error(`The CRI language server did not start: ${e instanceof Error ? e.message : String(e)}`);
     void window.showErrorMessage('CRI Compatibility: the language server did not start. See the "CRI Compatibility" output for details.');
   }
 }
@@ -49,6 +77,11 @@ function createClient(context: ExtensionContext, channel: LogOutputChannel): Lan
     documentSelector: [{ language: 'proto' }],
     outputChannel: channel,
     markdown: { isTrusted: false, supportHtml: false },
+    // A function, so that a restart passes the trust of that moment.
+    initializationOptions: (): CriInitializationOptions => ({
+      trusted: workspace.isTrusted,
+      cacheDir: context.globalStorageUri.fsPath,
+    }),
   };
   return new LanguageClient(CLIENT_ID, CLIENT_NAME, serverOptions, clientOptions);
 }
@@ -56,6 +89,7 @@ function createClient(context: ExtensionContext, channel: LogOutputChannel): Lan
 async function restartServer(): Promise<void> {
   try {
     if (!client) return;
+    statusBar?.clear();
     if (client.isRunning()) await client.restart();
     else await client.start();
     output?.info('Language server restarted.');

@@ -1,5 +1,6 @@
-// LSP wiring only: capabilities, documents, settings, debounced validation and request routing. Everything
-// a request answers comes from service.ts and features/; conversions to LSP live in lsp/convert.ts.
+// LSP wiring only: capabilities, documents, settings, debounced validation, background baseline resolution
+// and request routing. Everything a request answers comes from service.ts and features/; conversions to LSP
+// live in lsp/convert.ts and lsp/codeActions.ts; the custom protocol is declared in lsp/protocol.ts.
 
 import * as path from 'node:path';
 import * as os from 'node:os';
@@ -12,17 +13,31 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyze, type Analysis } from './service';
 import type { Baseline } from './baseline/types';
+import { loadBundledHistory, type IndexedHistory } from './baseline/historyIndex';
+import { historyQuery } from './baseline/historyCommand';
+import { validateSeverityOverrides, type SeveritySetting } from './compat/check';
+import { RULES, RULES_BY_ID } from './compat/rules';
+import { elementPolicyHover, findingExplanation } from './features/policyHover';
+import { renderReport } from './report/markdown';
 import { getDocumentSymbols, getWorkspaceSymbols } from './features/symbols';
 import { findDefinition, findReferences, type FileContext } from './features/navigation';
 import { doHover } from './features/hover';
 import { getFoldingRanges } from './features/folding';
-import { isValidPosition } from './features/positions';
+import { elementChainAt, isValidPosition, targetAt } from './features/positions';
 import type { DocumentSymbol } from './features/types';
 import { parse } from './proto/parser';
 import type { ProtoFile } from './proto/ast';
 import { toDiagnostics, type DiagnosticSupport } from './lsp/convert';
 import { FsImportResolver, fsPathOf } from './lsp/importResolver';
 import { WorkspaceProtoFiles } from './lsp/workspaceFiles';
+import { BaselineManager, type BaselineAnswer, type ProgressHandle } from './lsp/baselines';
+import { codeActions, findingsAt, FIX_ALL_KIND, QUICKFIX_KIND } from './lsp/codeActions';
+import {
+  BaselinesRequestMethod, HistoryRequestMethod, ReportRequestMethod, RulesRequestMethod, StatusNotificationMethod,
+  TrustChangedNotificationMethod, revealPositionUri,
+  type BaselineInfo, type BaselinesParams, type BaselinesResult, type CriInitializationOptions, type HistoryParams,
+  type HistoryResult, type ReportParams, type ReportResult, type RulesResult, type StatusParams, type TrustChangedParams,
+} from './lsp/protocol';
 
 // ---- settings ------------------------------------------------------------------------------------------
 
@@ -30,18 +45,50 @@ import { WorkspaceProtoFiles } from './lsp/workspaceFiles';
 interface Settings {
   protoPaths: string[];
   validation: { debounceMs: number };
+  /** '' = automatic. */
+  baseline: string;
+  includePrereleases: boolean;
+  /** The valid entries of `criCompat.severity`. */
+  severity: Record<string, SeveritySetting>;
+  /** What was wrong with `criCompat.severity` (logged once). */
+  severityProblems: string[];
+  network: { enable: boolean };
 }
 
-const DEFAULT_SETTINGS: Settings = { protoPaths: [], validation: { debounceMs: 150 } };
+const DEFAULT_SETTINGS: Settings = {
+  protoPaths: [], validation: { debounceMs: 150 }, baseline: '', includePrereleases: false, severity: {}, severityProblems: [], network: { enable: false },
+};
 const MAX_DIAGNOSTICS = 1000;
 const MAX_WORKSPACE_SYMBOLS = 500;
 
 function normalizeSettings(raw: unknown): Settings {
-  const r = (raw && typeof raw === 'object' ? raw : {}) as { protoPaths?: unknown; validation?: { debounceMs?: unknown } };
+  const r = (raw && typeof raw === 'object' ? raw : {}) as {
+    protoPaths?: unknown; validation?: { debounceMs?: unknown }; baseline?: unknown; includePrereleases?: unknown; severity?: unknown;
+    network?: { enable?: unknown };
+  };
   const protoPaths = Array.isArray(r.protoPaths) ? r.protoPaths.filter((p): p is string => typeof p === 'string' && p.trim() !== '') : [];
   const ms = r.validation?.debounceMs;
   const debounceMs = typeof ms === 'number' && Number.isFinite(ms) ? Math.min(Math.max(0, Math.round(ms)), 10_000) : DEFAULT_SETTINGS.validation.debounceMs;
-  return { protoPaths, validation: { debounceMs } };
+  const severity: Record<string, SeveritySetting> = {};
+  const severityProblems: string[] = [];
+  if (r.severity && typeof r.severity === 'object' && !Array.isArray(r.severity)) {
+    for (const [k, v] of Object.entries(r.severity as Record<string, unknown>)) {
+      const problems = validateSeverityOverrides({ [k]: v });
+      if (problems.length) severityProblems.push(...problems);
+      else severity[k] = v as SeveritySetting;
+    }
+  } else if (r.severity !== undefined && r.severity !== null) {
+    severityProblems.push('criCompat.severity must be an object of rule id or category → "error" | "warning" | "information" | "hint" | "off"');
+  }
+  return {
+    protoPaths,
+    validation: { debounceMs },
+    baseline: typeof r.baseline === 'string' ? r.baseline.trim() : '',
+    includePrereleases: r.includePrereleases === true,
+    severity,
+    severityProblems,
+    network: { enable: r.network?.enable === true },
+  };
 }
 
 // ---- connection and state ------------------------------------------------------------------------------
@@ -57,6 +104,10 @@ let hierarchicalSymbols = true;
 let markdownHover = true;
 let foldingRangeLimit: number | undefined;
 let diagnosticSupport: DiagnosticSupport = { relatedInformation: false, codeDescription: false };
+let documentChangesSupport = false;
+/** Workspace trust, from `initializationOptions.trusted` and `criCompat/trustChanged`. Untrusted: no git, no network. */
+let trusted = false;
+let cacheDir: string | undefined;
 let folders: WorkspaceFolder[] = [];
 /** Settings pushed by clients without `workspace/configuration`. */
 let globalSettings: Settings = DEFAULT_SETTINGS;
@@ -64,11 +115,23 @@ let globalSettings: Settings = DEFAULT_SETTINGS;
 /** Settings per document, asked once and kept until the document closes or the configuration changes. */
 const documentSettings = new Map<string, Promise<Settings>>();
 
+/** An analysis with the exact text and version it was computed from. */
+interface Snapshot {
+  version: number;
+  text: string;
+  result: Analysis;
+}
+
 interface DocState {
   timer?: ReturnType<typeof setTimeout>;
   /** Bumped by every change and by close: a validation that sees another number was superseded. */
   generation: number;
-  analysis?: { version: number; result: Analysis; deps: Set<string> };
+  analysis?: Snapshot & { deps: Set<string>; baseline: Baseline | undefined; severityKey: string };
+  /** Is the document a CRI API file (package `runtime.v1`), as of its last analysis? */
+  isCri?: boolean;
+  /** The baseline resolution the document's analysis used, and whether it was still running. */
+  baselineKey?: string;
+  resolving?: boolean;
 }
 const states = new Map<string, DocState>();
 const workspaceFiles = new WorkspaceProtoFiles();
@@ -84,10 +147,83 @@ function log(message: string, e?: unknown): void {
   connection.console.error(detail ? `${message}: ${detail}` : message);
 }
 
+/** Things worth saying once per session in the output channel (e.g. the same bad setting). */
+const loggedOnce = new Set<string>();
+function logOnce(message: string): void {
+  if (loggedOnce.has(message)) return;
+  loggedOnce.add(message);
+  connection.console.warn(message);
+}
+
+// ---- baselines -----------------------------------------------------------------------------------------
+
+let bundledHistory: IndexedHistory | undefined;
+let bundledFailed = false;
+
+/** The bundled release index of runtime.v1, loaded once; undefined (logged) when it cannot be loaded. */
+function bundled(): IndexedHistory | undefined {
+  if (bundledHistory || bundledFailed) return bundledHistory;
+  try {
+    bundledHistory = loadBundledHistory();
+  } catch (e) {
+    bundledFailed = true;
+    log('loading the bundled release index failed', e);
+  }
+  return bundledHistory;
+}
+
+const baselines = new BaselineManager({
+  trusted: () => trusted,
+  cacheDir: () => cacheDir,
+  bundled,
+  info: (m) => connection.console.info(m),
+  error: log,
+  progress: async (title): Promise<ProgressHandle> => {
+    const reporter = await connection.window.createWorkDoneProgress();
+    reporter.begin(title, undefined, 'Looking for the last released cri-api…', false);
+    let ended = false;
+    return {
+      report: (m) => {
+        if (!ended) reporter.report(m);
+      },
+      done: () => {
+        if (!ended) reporter.done();
+        ended = true;
+      },
+    };
+  },
+  warn: (m) => connection.window.showWarningMessage(m),
+  resolved: (key) => {
+    for (const d of documents.all()) {
+      const st = states.get(d.uri);
+      if (st && st.baselineKey === key) {
+        st.analysis = undefined;
+        scheduleValidation(d, true);
+      }
+    }
+  },
+});
+
+/** API packages compared with cri-api releases: `runtime.v1` and would-be successors, not the removed v1alpha2. */
+function isCriPackage(pkg: string): boolean {
+  const p = pkg.replace(/^\./, '');
+  return /^runtime\.v\d+\w*$/.test(p) && p !== 'runtime.v1alpha2';
+}
+
+/** The package statement of a text, without parsing it (a guess, checked after the analysis). */
+function packageOfText(text: string): string {
+  return /^[ \t]*package[ \t]+(\.?[\w.]+)[ \t]*;/m.exec(text)?.[1] ?? '';
+}
+
 // ---- initialize ----------------------------------------------------------------------------------------
 
 connection.onInitialize((params: InitializeParams): InitializeResult => {
   const caps: ClientCapabilities = params.capabilities ?? {};
+  const init = (params.initializationOptions ?? {}) as CriInitializationOptions;
+  trusted = init.trusted === true;
+  cacheDir = typeof init.cacheDir === 'string' && path.isAbsolute(init.cacheDir) ? init.cacheDir : undefined;
+  documentChangesSupport = !!caps.workspace?.workspaceEdit?.documentChanges;
+  const codeActionLiterals = !!caps.textDocument?.codeAction?.codeActionLiteralSupport;
   hasConfiguration = !!caps.workspace?.configuration;
   hasDynamicConfigurationRegistration = !!caps.workspace?.didChangeConfiguration?.dynamicRegistration;
   hasWatchedFilesRegistration = !!caps.workspace?.didChangeWatchedFiles?.dynamicRegistration;
@@ -112,6 +248,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
       referencesProvider: true,
       hoverProvider: true,
       foldingRangeProvider: true,
+      codeActionProvider: codeActionLiterals ? { codeActionKinds: [QUICKFIX_KIND, FIX_ALL_KIND] } : true,
     },
     serverInfo: { name: 'cri-compat', version: '0.1.0' },
   };
@@ -132,6 +269,7 @@ connection.onInitialized(() => {
       const removed = new Set(e.removed.map((f) => f.uri));
       folders = [...folders.filter((f) => !removed.has(f.uri)), ...e.added];
       workspaceFiles.setFolders(folderPaths());
+      baselines.invalidate();
       revalidateAll();
     });
   }
@@ -151,6 +289,10 @@ function getSettings(uri: string): Promise<Settings> {
       .then(normalizeSettings, (e) => {
         log(`reading settings for ${uri} failed`, e);
         return DEFAULT_SETTINGS;
+      })
+      .then((settings) => {
+        for (const p of settings.severityProblems) logOnce(`criCompat.severity: ${p} (ignored)`);
+        return settings;
       });
     documentSettings.set(uri, s);
   }
@@ -159,7 +301,21 @@ function getSettings(uri: string): Promise<Settings> {
 
 connection.onDidChangeConfiguration((change) => {
   if (hasConfiguration) documentSettings.clear();
-  else globalSettings = normalizeSettings((change.settings as { criCompat?: unknown } | undefined)?.criCompat);
+  else {
+    globalSettings = normalizeSettings((change.settings as { criCompat?: unknown } | undefined)?.criCompat);
+    for (const p of globalSettings.severityProblems) logOnce(`criCompat.severity: ${p} (ignored)`);
+  }
+  // Resolve again: a setting may point somewhere new, or the module cache may hold a release by now.
+  baselines.invalidate();
+  revalidateAll();
+});
+
+connection.onNotification(TrustChangedNotificationMethod, (params: TrustChangedParams) => {
+  const now = params?.trusted === true;
+  if (now === trusted) return;
+  trusted = now;
+  connection.console.info(`Workspace trust changed: ${trusted ? 'trusted (git and, if enabled, the network may be used)' : 'untrusted'}.`);
+  baselines.invalidate();
   revalidateAll();
 });
 
@@ -170,6 +326,12 @@ function folderOf(uri: string): string | undefined {
   const p = fsPathOf(uri);
   const all = folderPaths();
   return (p && all.find((f) => p === f || p.startsWith(f.endsWith(path.sep) ? f : f + path.sep))) ?? all[0];
+}
+
+/** The workspace folder that contains a document, if any. */
+function containingFolder(uri: string): string | undefined {
+  const p = fsPathOf(uri);
+  return p ? folderPaths().find((f) => p === f || p.startsWith(f.endsWith(path.sep) ? f : f + path.sep)) : undefined;
 }
 
 /** Roots for imports: workspace folders, then `criCompat.protoPaths` (relative to the document's folder). */
@@ -199,24 +361,85 @@ function resolverFor(uri: string, settings: Settings): FsImportResolver {
 }
 
 /**
- * The baseline to compare a document with. None yet: baseline resolution (bundled index, git tags, module
- * cache) plugs in here, answering from what is already loaded and never blocking on git or the network.
+ * The baseline to compare a document with, answered at once from what is resolved: while the folder's
+ * resolution runs in the background this is its last good baseline, or none.
  */
-function baselineFor(_uri: string, _settings: Settings): Baseline | undefined {
-  return undefined;
+function baselineFor(uri: string, settings: Settings): BaselineAnswer {
+  const file = fsPathOf(uri);
+  const folder = containingFolder(uri);
+  const folderKey = folder ?? (file ? `dir:${path.dirname(file)}` : '');
+  return baselines.get({
+    folderKey,
+    ...(file ? { filePath: file } : {}),
+    ...(folder ? { baseDir: folder } : {}),
+    explicit: settings.baseline,
+    includePrereleases: settings.includePrereleases,
+    networkEnabled: settings.network.enable,
+  });
 }
 
-/** The analysis of the document's current version, computed at most once per version. */
-async function analysisOf(doc: TextDocument): Promise<Analysis> {
+/** The analysis of the document's current version with its text and version, computed at most once per version. */
+async function snapshotOf(doc: TextDocument): Promise<Snapshot> {
   const settings = await getSettings(doc.uri);
   const st = stateOf(doc.uri);
-  if (st.analysis && st.analysis.version === doc.version) return st.analysis.result;
+  // From here on synchronous: the version and the text belong together.
+  const version = doc.version;
+  const text = doc.getText();
+  const severityKey = JSON.stringify(settings.severity);
+  let isCri = st.isCri ?? isCriPackage(packageOfText(text));
+  let answer = isCri ? baselineFor(doc.uri, settings) : undefined;
+  const cached = st.analysis;
+  if (cached && cached.version === version && cached.baseline === answer?.baseline && cached.severityKey === severityKey) return cached;
   const imports = resolverFor(doc.uri, settings);
-  const baseline = baselineFor(doc.uri, settings);
-  const result = analyze(doc.getText(), { uri: doc.uri, imports, ...(baseline ? { baseline } : {}) });
+  const run = (): Analysis => analyze(text, {
+    uri: doc.uri, imports, severity: settings.severity, ...(answer?.baseline ? { baseline: answer.baseline } : {}),
+  });
+  let result = run();
+  // The guess from the text was wrong (e.g. the package statement is inside a comment): analyze again.
+  if (isCriPackage(result.bound.model.package) !== isCri) {
+    isCri = !isCri;
+    answer = isCri ? baselineFor(doc.uri, settings) : undefined;
+    result = run();
+  }
+  const snap: Snapshot = { version, text, result };
   // The document may have closed while settings were read; only open documents keep state.
-  if (documents.get(doc.uri)) st.analysis = { version: doc.version, result, deps: imports.resolved };
-  return result;
+  if (documents.get(doc.uri)) {
+    st.analysis = { ...snap, deps: imports.resolved, baseline: answer?.baseline, severityKey };
+    st.isCri = isCri;
+    st.resolving = answer?.resolving ?? false;
+    if (answer) st.baselineKey = answer.key;
+    else delete st.baselineKey;
+  }
+  return snap;
+}
+
+/** The analysis of the document's current version. */
+async function analysisOf(doc: TextDocument): Promise<Analysis> {
+  return (await snapshotOf(doc)).result;
+}
+
+function baselineInfo(b: Baseline | undefined): BaselineInfo | null {
+  if (!b) return null;
+  return { tag: b.tag, ...(b.kubernetes ? { kubernetes: b.kubernetes } : {}), source: b.source, origin: b.origin };
+}
+
+function statusOf(uri: string, analysis: Analysis): StatusParams {
+  const st = states.get(uri);
+  const b = analysis.baseline;
+  const status: StatusParams = {
+    uri,
+    baselineTag: b?.tag ?? null,
+    breaking: analysis.findings.filter((f) => RULES_BY_ID.get(f.rule)?.breaking).length,
+    findings: analysis.findings.length,
+    checked: st?.isCri ?? false,
+    resolving: st?.resolving ?? false,
+  };
+  if (b) {
+    if (b.kubernetes) status.kubernetes = b.kubernetes;
+    status.source = b.source;
+    status.origin = b.origin;
+  }
+  return status;
 }
 
 // ---- validation ----------------------------------------------------------------------------------------
@@ -246,6 +469,7 @@ async function validate(uri: string, generation: number): Promise<void> {
     if (st.generation !== generation || documents.get(uri)?.version !== doc.version) return;
     const diagnostics = toDiagnostics(analysis, uri, diagnosticSupport, MAX_DIAGNOSTICS);
     await connection.sendDiagnostics({ uri, version: doc.version, diagnostics });
+    await connection.sendNotification(StatusNotificationMethod, statusOf(uri, analysis));
   } catch (e) {
     log(`validating ${uri} failed`, e);
   }
@@ -384,10 +608,33 @@ connection.onReferences((params, token) => guarded('references', null as Locatio
 connection.onHover((params) => guarded('hover', null, async () => {
   const doc = docOf(params);
   if (!doc || !isValidPosition(params.position)) return null;
-  const { bound } = await analysisOf(doc);
-  const hover = doHover(bound, params.position, { text: doc.getText() });
-  if (hover && !markdownHover) hover.contents = { kind: 'plaintext', value: hover.contents.value };
-  return hover;
+  const { text, result } = await snapshotOf(doc);
+  const { bound, baseline } = result;
+  const hover = doHover(bound, params.position, {
+    text,
+    extraHover: (element) => elementPolicyHover(element, baseline, bound.model),
+  });
+  // A finding's diagnostic under the cursor: its rule's explanation first.
+  const at = findingsAt(result, params.position);
+  const explanations = at.map((f) => findingExplanation(f, baseline));
+  if (!hover && !explanations.length) return null;
+  const value = [...explanations, ...(hover ? [hover.contents.value] : [])].join('\n\n---\n\n');
+  const range = hover?.range ?? at[0]!.range;
+  return markdownHover ? { contents: { kind: 'markdown' as const, value }, range } : { contents: { kind: 'plaintext' as const, value }, range };
+}));
+
+connection.onCodeAction((params, token) => guarded('codeAction', null, async () => {
+  const doc = docOf(params);
+  if (!doc) return null;
+  const snap = await snapshotOf(doc);
+  if (token.isCancellationRequested) return null;
+  // Refuse stale: the analysis must be of the version the client has now; else it asks again.
+  if (documents.get(doc.uri)?.version !== snap.version) return null;
+  const context = params.context ?? { diagnostics: [] };
+  return codeActions(
+    { uri: doc.uri, version: snap.version, text: snap.text, analysis: snap.result },
+    { diagnostics: Array.isArray(context.diagnostics) ? context.diagnostics : [], ...(Array.isArray(context.only) ? { only: context.only } : {}), documentChanges: documentChangesSupport },
+  );
 }));
 
 connection.onFoldingRanges((params) => guarded('foldingRange', null, async () => {
@@ -396,6 +643,80 @@ connection.onFoldingRanges((params) => guarded('foldingRange', null, async () =>
   const { bound } = await analysisOf(doc);
   return getFoldingRanges(bound.ast, doc.getText(), foldingRangeLimit !== undefined ? { rangeLimit: foldingRangeLimit } : {});
 }));
+
+// ---- custom requests (lsp/protocol.ts) -------------------------------------------------------------------
+
+function uriOf(params: unknown): string | undefined {
+  const uri = (params as { uri?: unknown } | undefined)?.uri;
+  return typeof uri === 'string' ? uri : undefined;
+}
+
+/** The file name the report shows: relative to its workspace folder, else the base name; no markup. */
+function displayName(uri: string): string {
+  const p = fsPathOf(uri);
+  const folder = containingFolder(uri);
+  let name = p ? (folder ? path.relative(folder, p) : path.basename(p)) : uri;
+  if (!name) name = uri;
+  return name.replace(/[<>&"`\r\n]/g, (c) => encodeURIComponent(c));
+}
+
+connection.onRequest(ReportRequestMethod, (params: ReportParams) => guarded('criCompat/report', null as ReportResult, async () => {
+  const uri = uriOf(params);
+  const doc = uri ? documents.get(uri) : undefined;
+  if (!doc) return null;
+  const { result } = await snapshotOf(doc);
+  return renderReport({
+    file: displayName(doc.uri),
+    linkTo: (line, character) => revealPositionUri(doc.uri, line, character),
+    ...(result.baseline ? { baseline: result.baseline } : {}),
+    findings: result.findings,
+    additions: result.additions,
+  });
+}));
+
+connection.onRequest(BaselinesRequestMethod, (params: BaselinesParams) => guarded('criCompat/baselines', { releases: [], current: null, resolving: false } as BaselinesResult, async () => {
+  const history = bundled();
+  const releases = history ? [...history.releases].reverse().map((r) => ({ tag: r.tag, kubernetes: r.kubernetes, prerelease: r.prerelease, ...(r.date ? { date: r.date } : {}) })) : [];
+  const uri = uriOf(params);
+  let doc = uri ? documents.get(uri) : undefined;
+  if (!doc) doc = documents.all().find((d) => states.get(d.uri)?.isCri);
+  if (!doc) return { releases, current: null, resolving: baselines.busy };
+  const { result } = await snapshotOf(doc);
+  return { releases, current: baselineInfo(result.baseline), resolving: states.get(doc.uri)?.resolving ?? false };
+}));
+
+connection.onRequest(HistoryRequestMethod, (params: HistoryParams) => guarded('criCompat/history', { ok: false, text: 'The history could not be computed; see the "CRI Compatibility" output.' } as HistoryResult, async () => {
+  const uri = uriOf(params);
+  const doc = uri ? documents.get(uri) : undefined;
+  if (!doc) return { ok: false, text: 'The document is not open.' };
+  const { text, result } = await snapshotOf(doc);
+  const { bound, baseline } = result;
+  let history = baseline?.history;
+  if (!history) {
+    const pkg = bound.model.package || 'runtime.v1';
+    try {
+      history = loadBundledHistory(pkg);
+    } catch (e) {
+      return { ok: false, text: `No release history for package "${pkg}": ${e instanceof Error ? e.message : String(e)}` };
+    }
+  }
+  let element: string | undefined;
+  if (isValidPosition(params.position)) {
+    const t = targetAt(bound, params.position, text);
+    if (t?.kind === 'declaration') element = t.element.path;
+    else if (t?.kind === 'reference') element = t.reference.target;
+    if (!element) {
+      const chain = elementChainAt(bound.ast, params.position).filter((e) => e.kind !== 'extend' && e.kind !== 'oneof');
+      element = chain.at(-1)?.path;
+    }
+  }
+  const answer = historyQuery(history, element);
+  return element ? { element, ...answer } : answer;
+}));
+
+connection.onRequest(RulesRequestMethod, (): RulesResult => RULES.map((r) => ({
+  id: r.id, category: r.category, severity: r.severity, breaking: r.breaking, title: r.title, explanation: r.explanation, link: r.link,
+})));
 
 // A bug in a handler must not end the session: log it and keep serving.
 process.on('uncaughtException', (e) => log('uncaught exception', e));

@@ -129,6 +129,9 @@ export const RULES: readonly Rule[] = [
   rule('DOC_MISSING', 'DOCS', 'warning', false, 'A new element has no documentation comment',
     'The CRI policy asks that new APIs document in the proto itself what they do and what a runtime may expect, because runtime ' +
     'authors implement CRI from this file. Write a comment directly above the element.', LINKS.devPolicies),
+  rule('DOC_STUB_UNFINISHED', 'DOCS', 'information', false, 'A documentation stub still has TODO placeholders',
+    'The inserted stub lists what the policy wants documented; replace every TODO with the actual behaviour before the change is released.',
+    LINKS.devPolicies),
   rule('RPC_CALL_SEQUENCE_UNDOCUMENTED', 'DOCS', 'warning', false, 'A new RPC does not say when the kubelet calls it',
     'Runtimes may rely on the order of the kubelet\'s calls, so the order is part of the contract. Name the RPCs this one is called before ' +
     'or after (for example "called after CreateContainer"), or state that it has no ordering constraint.', LINKS.devPolicies),

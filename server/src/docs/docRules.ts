@@ -9,9 +9,12 @@ import { getRule } from '../compat/rules';
 import { fingerprintDoc, type DocFingerprint } from './fingerprint';
 import { SUPPRESSION_MARKER } from '../compat/suppress';
 
-const NO_ORDER = /\b(no|without( any)?) (ordering|order|sequence) (constraint|requirement|dependenc)|\bat any time\b|\bin any order\b|\bindependent(ly)? of (the )?(other )?(calls|rpcs|requests)\b/i;
-const FALLBACK = /\bunimplemented\b|\bnot implemented\b|\bfails? fast\b|\bolder runtimes?\b|\bruntimes? (that|which) (do(es)? not|don't) (support|implement)|\bunsupported\b|\bfalls? back\b|\bfallback\b/i;
-const DEGRADES = /\bignor(e|es|ed|ing)\b|\bolder runtimes?\b|\bnot supported\b|\bunsupported\b|\bunset\b|\bnot set\b|\bempty\b|\bdefault\b|\bfalls? back\b|\bdegrad|\bif the runtime\b|\bnil\b/i;
+/** Documentation that says an RPC has no ordering constraint. */
+export const NO_ORDER = /\b(no|without( any)?) (ordering|order|sequence) (constraint|requirement|dependenc)|\bat any time\b|\bin any order\b|\bindependent(ly)? of (the )?(other )?(calls|rpcs|requests)\b/i;
+/** Documentation that says how an older runtime without an RPC is detected. */
+export const FALLBACK = /\bunimplemented\b|\bnot implemented\b|\bfails? fast\b|\bolder runtimes?\b|\bruntimes? (that|which) (do(es)? not|don't) (support|implement)|\bunsupported\b|\bfalls? back\b|\bfallback\b/i;
+/** Documentation that says what happens when a runtime ignores a field. */
+export const DEGRADES = /\bignor(e|es|ed|ing)\b|\bolder runtimes?\b|\bnot supported\b|\bunsupported\b|\bunset\b|\bnot set\b|\bempty\b|\bdefault\b|\bfalls? back\b|\bdegrad|\bif the runtime\b|\bnil\b/i;
 
 /** A doc comment without suppression lines; leading comment, or trailing where there is none (as protoc documents). */
 export function docOf(node: { comments: Comments } | undefined, fallback?: string): string | undefined {
@@ -37,6 +40,7 @@ export function checkDocs(current: ApiModel, baseline: ApiModel, additions: Addi
 
   const requireDoc = (kind: Exclude<Addition['kind'], 'enumValue'>, element: string, name: string, range: Range, node: { comments: Comments } | undefined): string | undefined => {
     const doc = docOf(node);
+    if (doc && /\bTODO:/.test(doc)) add('DOC_STUB_UNFINISHED', range, element, `the documentation of new ${kind === 'rpc' ? 'RPC' : kind} "${name}" still has TODO placeholders`);
     if (!doc) add('DOC_MISSING', range, element, `new ${kind === 'rpc' ? 'RPC' : kind} "${name}" (not in ${baselineName(baseline)}) has no documentation comment`, [{ kind: 'docStub', element: kind, name }]);
     return doc;
   };
@@ -93,7 +97,10 @@ export function checkDocs(current: ApiModel, baseline: ApiModel, additions: Addi
   // Existing elements: documentation whose meaning-bearing words changed.
   const compareDocs = (element: string, range: Range | undefined, oldDef: { doc?: string; docFingerprint?: DocFingerprint }, node: { comments: Comments } | undefined): DocFingerprint | undefined => {
     const before = oldDef.docFingerprint ?? fingerprintDoc(docOf(undefined, oldDef.doc));
-    const after = fingerprintDoc(docOf(node));
+    // A "Deprecated:" note added together with [deprecated = true] is what deprecating asks for, not a change of meaning.
+    const deprecatedNow = !!node && 'options' in node && (node as { options: { name: string; value: string }[] }).options.some((o) => o.name === 'deprecated' && o.value === 'true');
+    const afterText = docOf(node);
+    const after = fingerprintDoc(deprecatedNow ? afterText?.split('\n').filter((l) => !/^\s*Deprecated:/.test(l)).join('\n') : afterText);
     if (!before || !after || !range || before.hash === after.hash) return undefined;
     const removed = before.terms.filter((t) => !after.terms.includes(t));
     const added = after.terms.filter((t) => !before.terms.includes(t));

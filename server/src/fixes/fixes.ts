@@ -5,6 +5,7 @@
 
 import type { Finding, FixData } from '../compat/finding';
 import { SUPPRESSION_MARKER } from '../compat/suppress';
+import { FALLBACK, NO_ORDER } from '../docs/docRules';
 import type {
   EnumNode, EnumValueNode, FieldNode, MessageNode, Position, ProtoFile, ReservedNode, RpcNode, ServiceNode,
 } from '../proto/ast';
@@ -154,11 +155,10 @@ function plan(text: string, bound: BoundFile, finding: Finding): Planned[] {
   // One fix per title: the same fix data can come twice (e.g. restore for two rules of one deletion).
   const seen = new Set<string>();
   const unique = out.filter((p) => !seen.has(p.fix.title) && !!seen.add(p.fix.title));
-  if (unique[0]) unique[0].fix.isPreferred = true;
   const suppress = suppressEdits(L, finding);
   if (suppress) unique.push({ fix: { title: `Ignore ${finding.rule} here`, kind: 'quickfix', edits: suppress, rule: finding.rule } });
   // Never hand out edits that cannot be applied (a bug here must not become a broken document).
-  return unique.filter((p) => {
+  const valid = unique.filter((p) => {
     try {
       checkNonOverlapping(L.text, p.fix.edits);
       return true;
@@ -166,6 +166,10 @@ function plan(text: string, bound: BoundFile, finding: Finding): Planned[] {
       return false;
     }
   });
+  // The first real fix is preferred; a suppression never is.
+  const first = valid[0];
+  if (first && first.fix.edits !== suppress) first.fix.isPreferred = true;
+  return valid;
 }
 
 function sortEdits(L: TextLines, edits: TextEdit[]): TextEdit[] {
@@ -520,8 +524,6 @@ function nameTaken(bound: BoundFile, loc: Located, name: string): boolean {
 
 // The questions the documentation rules ask (mirroring docs/docRules.ts), so that a stub asks only what the
 // existing comment does not answer yet, and a stub once inserted answers the rule's keyword check.
-const NO_ORDER = /\b(no|without( any)?) (ordering|order|sequence) (constraint|requirement|dependenc)|\bat any time\b|\bin any order\b|\bindependent(ly)? of (the )?(other )?(calls|rpcs|requests)\b/i;
-const FALLBACK = /\bunimplemented\b|\bnot implemented\b|\bfails? fast\b|\bolder runtimes?\b|\bruntimes? (that|which) (do(es)? not|don't) (support|implement)|\bunsupported\b|\bfalls? back\b|\bfallback\b/i;
 const CONTRACT = /\bmust\b|\bguarantee|\bexpects?\b|\bidempotent\b/i;
 const CRITEST = /\bcritest\b|\bcri-tools\b/i;
 const UNSET = /\bunset\b|\bnot set\b|\bempty\b|\bdefault\b|\bnil\b|\bzero\b/i;

@@ -1,0 +1,276 @@
+// Presentation helpers of the extension that need no VS Code API (so that tests run them under plain node):
+// a small, safe markdown → HTML renderer for the report and rule webviews, and the status bar's text.
+//
+// The renderer knows only what the report and the rule explanations use: headings, paragraphs, `-` lists,
+// `---` rules, tables, **bold**, `code spans` and links. Everything is HTML-escaped on output; a link keeps
+// its href only for `https:` URLs and the report's `command:criCompat.revealPosition?…` URIs, else it is
+// plain text. No raw HTML passes through, whatever the markdown contains.
+
+import { REVEAL_POSITION_COMMAND, type StatusParams } from '../../server/src/lsp/protocol';
+
+/** The webview's Content-Security-Policy: no scripts, no remote or local resources, inline styles only. */
+export const WEBVIEW_CSP = "default-src 'none'; style-src 'unsafe-inline'";
+
+export function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}
+
+/** The few entities the server's `escapeMarkdown` writes, back to characters (they are escaped again on output). */
+function decodeEntities(s: string): string {
+  return s.replace(/&(amp|lt|gt|quot|#39);/g, (_m, e: string) => ({ amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'" })[e]!);
+}
+
+const REVEAL_HREF = new RegExp(`^command:${REVEAL_POSITION_COMMAND.replace(/\./g, '\\.')}\\?[A-Za-z0-9%._~-]*$`);
+const HTTPS_HREF = /^https:\/\/[^\s"'<>`\\]+$/;
+
+/** Is an href allowed in a rendered link? */
+export function safeHref(href: string): boolean {
+  return REVEAL_HREF.test(href) || HTTPS_HREF.test(href);
+}
+
+const PUNCTUATION = /[!-/:-@[-`{-~]/;
+
+/** Inline markdown → HTML: escapes, code spans, **bold**, links. */
+export function renderInline(src: string, allowLinks = true): string {
+  let out = '';
+  let bold = false;
+  let i = 0;
+  let text = '';
+  const flush = (): void => {
+    out += escapeHtml(decodeEntities(text));
+    text = '';
+  };
+  while (i < src.length) {
+    const c = src[i]!;
+    if (c === '\\' && i + 1 < src.length && PUNCTUATION.test(src[i + 1]!)) {
+      // An escaped character is literal; keep it out of entity decoding by flushing around it.
+      flush();
+      out += escapeHtml(src[i + 1]!);
+      i += 2;
+      continue;
+    }
+    if (c === '`') {
+      let n = 0;
+      while (src[i + n] === '`') n++;
+      const fence = '`'.repeat(n);
+      const close = src.indexOf(fence, i + n);
+      if (close >= 0) {
+        flush();
+        out += `<code>${escapeHtml(src.slice(i + n, close).replace(/^ (.*) $/, '$1'))}</code>`;
+        i = close + n;
+        continue;
+      }
+      text += fence;
+      i += n;
+      continue;
+    }
+    if (c === '*' && src[i + 1] === '*' && (bold || src.indexOf('**', i + 2) >= 0)) {
+      flush();
+      out += bold ? '</strong>' : '<strong>';
+      bold = !bold;
+      i += 2;
+      continue;
+    }
+    if (c === '[' && allowLinks) {
+      const link = parseLink(src, i);
+      if (link) {
+        flush();
+        const inner = renderInline(link.text, false);
+        out += safeHref(link.href) ? `<a href="${escapeHtml(link.href)}">${inner}</a>` : inner;
+        i = link.end;
+        continue;
+      }
+    }
+    text += c;
+    i++;
+  }
+  flush();
+  if (bold) out += '</strong>';
+  return out;
+}
+
+/** `[text](href)` at `start`: the text (escapes honoured), the href (no blanks or parentheses) and the end. */
+function parseLink(src: string, start: number): { text: string; href: string; end: number } | undefined {
+  let i = start + 1;
+  let depth = 0;
+  for (; i < src.length; i++) {
+    const c = src[i];
+    if (c === '\\') {
+      i++;
+      continue;
+    }
+    if (c === '`') {
+      const close = src.indexOf('`', i + 1);
+      if (close < 0) return undefined;
+      i = close;
+      continue;
+    }
+    if (c === '[') depth++;
+    else if (c === ']') {
+      if (depth === 0) break;
+      depth--;
+    }
+  }
+  if (i >= src.length || src[i + 1] !== '(') return undefined;
+  const close = src.indexOf(')', i + 2);
+  if (close < 0) return undefined;
+  const href = src.slice(i + 2, close);
+  if (/[\s(]/.test(href)) return undefined;
+  return { text: src.slice(start + 1, i), href, end: close + 1 };
+}
+
+/** Cells of a table row, split at unescaped `|` outside code spans. */
+function tableCells(line: string): string[] {
+  const cells: string[] = [];
+  let cur = '';
+  let code = false;
+  const s = line.trim().replace(/^\|/, '').replace(/\|$/, '');
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i]!;
+    if (c === '\\' && i + 1 < s.length) {
+      cur += c + s[i + 1];
+      i++;
+      continue;
+    }
+    if (c === '`') code = !code;
+    if (c === '|' && !code) {
+      cells.push(cur.trim());
+      cur = '';
+      continue;
+    }
+    cur += c;
+  }
+  cells.push(cur.trim());
+  return cells;
+}
+
+const TABLE_SEPARATOR = /^\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?$/;
+
+/** Block-level markdown → HTML body. */
+export function renderMarkdown(markdown: string): string {
+  const lines = markdown.replace(/\r\n?/g, '\n').split('\n');
+  const out: string[] = [];
+  let para: string[] = [];
+  let list: string[] = [];
+  const flushPara = (): void => {
+    if (para.length) out.push(`<p>${renderInline(para.join(' '))}</p>`);
+    para = [];
+  };
+  const flushList = (): void => {
+    if (list.length) out.push(`<ul>${list.map((l) => `<li>${renderInline(l)}</li>`).join('')}</ul>`);
+    list = [];
+  };
+  const flush = (): void => {
+    flushPara();
+    flushList();
+  };
+  for (let k = 0; k < lines.length; k++) {
+    const line = lines[k]!;
+    const trimmed = line.trim();
+    if (!trimmed) {
+      flush();
+      continue;
+    }
+    const h = /^(#{1,6})\s+(.*?)\s*#*$/.exec(trimmed);
+    if (h) {
+      flush();
+      const n = h[1]!.length;
+      out.push(`<h${n}>${renderInline(h[2]!)}</h${n}>`);
+      continue;
+    }
+    if (/^(-{3,}|\*{3,}|_{3,})$/.test(trimmed)) {
+      flush();
+      out.push('<hr>');
+      continue;
+    }
+    if (trimmed.startsWith('|') && k + 1 < lines.length && TABLE_SEPARATOR.test(lines[k + 1]!.trim())) {
+      flush();
+      const header = tableCells(trimmed);
+      const rows: string[][] = [];
+      k += 2;
+      while (k < lines.length && lines[k]!.trim().startsWith('|')) rows.push(tableCells(lines[k++]!));
+      k--;
+      out.push(
+        '<table><thead><tr>' + header.map((c) => `<th>${renderInline(c)}</th>`).join('') + '</tr></thead><tbody>' +
+        rows.map((r) => '<tr>' + header.map((_h, j) => `<td>${renderInline(r[j] ?? '')}</td>`).join('') + '</tr>').join('') +
+        '</tbody></table>',
+      );
+      continue;
+    }
+    const li = /^[-*]\s+(.*)$/.exec(trimmed);
+    if (li) {
+      flushPara();
+      list.push(li[1]!);
+      continue;
+    }
+    if (list.length && /^\s{2,}\S/.test(line)) {
+      list[list.length - 1] += ' ' + trimmed; // continuation of a list item
+      continue;
+    }
+    flushList();
+    para.push(trimmed);
+  }
+  flush();
+  return out.join('\n');
+}
+
+const STYLE = `
+body { font-family: var(--vscode-font-family); font-size: var(--vscode-font-size); color: var(--vscode-foreground); padding: 0 20px 20px; line-height: 1.5; }
+h1, h2, h3 { font-weight: 600; }
+h1 { border-bottom: 1px solid var(--vscode-panel-border, #8884); padding-bottom: .3em; }
+table { border-collapse: collapse; margin: .5em 0 1em; }
+th, td { border: 1px solid var(--vscode-panel-border, #8884); padding: 3px 8px; text-align: left; vertical-align: top; }
+th { background: var(--vscode-editorWidget-background, transparent); }
+code { font-family: var(--vscode-editor-font-family); background: var(--vscode-textCodeBlock-background, #8882); padding: 0 .2em; border-radius: 3px; }
+a { color: var(--vscode-textLink-foreground); }
+hr { border: 0; border-top: 1px solid var(--vscode-panel-border, #8884); }
+`;
+
+/** A complete webview document: strict CSP, no scripts. */
+export function webviewHtml(title: string, markdown: string): string {
+  return [
+    '<!DOCTYPE html>',
+    '<html lang="en">',
+    '<head>',
+    '<meta charset="UTF-8">',
+    `<meta http-equiv="Content-Security-Policy" content="${WEBVIEW_CSP}">`,
+    '<meta name="viewport" content="width=device-width, initial-scale=1.0">',
+    `<title>${escapeHtml(title)}</title>`,
+    `<style>${STYLE}</style>`,
+    '</head>',
+    '<body>',
+    renderMarkdown(markdown),
+    '</body>',
+    '</html>',
+  ].join('\n');
+}
+
+// ---- status bar ----------------------------------------------------------------------------------------
+
+export interface StatusView {
+  text: string;
+  tooltip: string;
+}
+
+/** What the status bar item says for a document's last status (undefined: not validated yet). */
+export function statusView(s: StatusParams | undefined): StatusView {
+  if (!s) return { text: '$(shield) CRI …', tooltip: 'CRI Compatibility: checking…' };
+  if (!s.checked) {
+    return { text: '$(shield) CRI –', tooltip: 'CRI Compatibility: not a CRI API file (package runtime.v1), so it is not compared with a release. Syntax and binding checks run.' };
+  }
+  if (!s.baselineTag) {
+    if (s.resolving) return { text: '$(sync~spin) CRI finding baseline…', tooltip: 'CRI Compatibility: looking for the release to compare with. Syntax and binding checks run meanwhile.' };
+    return {
+      text: '$(shield) CRI no baseline',
+      tooltip: 'CRI Compatibility: no baseline release found, so only syntax and binding checks run.\nSet criCompat.baseline or run "CRI: Select Baseline…". The "CRI Compatibility" output says what was tried.\nClick for the compatibility report.',
+    };
+  }
+  const lines = [
+    `CRI Compatibility: compared with ${s.baselineTag}${s.kubernetes ? ` (Kubernetes ${s.kubernetes})` : ''}`,
+    `Source: ${s.source ?? 'unknown'}${s.origin ? ` — ${s.origin}` : ''}`,
+    `${s.breaking} breaking finding(s), ${s.findings} finding(s) in all`,
+  ];
+  if (s.resolving) lines.push('Resolving the baseline again…');
+  lines.push('Click for the compatibility report.');
+  return { text: `$(shield) CRI ${s.baselineTag} · ${s.breaking} breaking`, tooltip: lines.join('\n') };
+}

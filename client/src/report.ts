@@ -1,0 +1,134 @@
+// The compatibility report in a webview (strict CSP, no scripts, rendered by render.ts), kept up to date
+// while it is open, and the rule explanations in a second webview.
+
+import { ViewColumn, window, type Disposable, type LogOutputChannel, type WebviewPanel } from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import {
+  REVEAL_POSITION_COMMAND, ReportRequestMethod,
+  type ReportParams, type ReportResult, type RuleInfo, type StatusParams,
+} from '../../server/src/lsp/protocol';
+import { webviewHtml } from './render';
+
+export const REPORT_VIEW_TYPE = 'criCompat.report';
+export const RULE_VIEW_TYPE = 'criCompat.rule';
+
+function baseName(uri: string): string {
+  const clean = uri.replace(/[?#].*$/, '');
+  try {
+    return decodeURIComponent(clean.slice(clean.lastIndexOf('/') + 1)) || uri;
+  } catch {
+    return clean.slice(clean.lastIndexOf('/') + 1) || uri;
+  }
+}
+
+export class ReportView implements Disposable {
+  private panel: WebviewPanel | undefined;
+  private rulePanel: WebviewPanel | undefined;
+  private uri: string | undefined;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(private readonly client: () => LanguageClient | undefined, private readonly output: LogOutputChannel) {}
+
+  /** The report's markdown for an open document; undefined (with a message) when there is none. */
+  async markdown(uri: string): Promise<string | undefined> {
+    const c = this.client();
+    if (!c || !c.isRunning()) {
+      void window.showWarningMessage('CRI Compatibility: the language server is not running. Run "CRI: Restart Language Server".');
+      return undefined;
+    }
+    try {
+      const md = await c.sendRequest<ReportResult>(ReportRequestMethod, { uri } satisfies ReportParams);
+      if (typeof md !== 'string') {
+        void window.showWarningMessage('CRI Compatibility: open the .proto file to see its report.');
+        return undefined;
+      }
+      return md;
+    } catch (e) {
+      this.output.error(`The compatibility report failed: ${e instanceof Error ? e.message : String(e)}`);
+      void window.showErrorMessage('CRI Compatibility: the report failed. See the "CRI Compatibility" output.');
+      return undefined;
+    }
+  }
+
+  async show(uri: string): Promise<void> {
+    const md = await this.markdown(uri);
+    if (md === undefined) return;
+    const title = `CRI Report: ${baseName(uri)}`;
+    if (!this.panel) {
+      this.panel = window.createWebviewPanel(REPORT_VIEW_TYPE, title, { viewColumn: ViewColumn.Beside, preserveFocus: true }, {
+        enableScripts: false,
+        enableForms: false,
+        // Only the report's line links may run a command, and only this one.
+        enableCommandUris: [REVEAL_POSITION_COMMAND],
+        localResourceRoots: [],
+      });
+      this.panel.onDidDispose(() => {
+        this.panel = undefined;
+        this.uri = undefined;
+        if (this.timer) clearTimeout(this.timer);
+      });
+    } else {
+      this.panel.reveal(undefined, true);
+    }
+    this.uri = uri;
+    this.panel.title = title;
+    this.panel.webview.html = webviewHtml(title, md);
+    this.output.info(`Showing the compatibility report of ${uri}.`);
+  }
+
+  /** The document of the open report, if any. */
+  get reportUri(): string | undefined {
+    return this.panel ? this.uri : undefined;
+  }
+
+  /** A document was validated again: refresh the open report of it (debounced). */
+  onStatus(s: StatusParams): void {
+    if (!this.panel || s.uri !== this.uri) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      const uri = this.uri;
+      const panel = this.panel;
+      if (!uri || !panel) return;
+      void this.client()?.sendRequest<ReportResult>(ReportRequestMethod, { uri } satisfies ReportParams).then((md) => {
+        if (typeof md === 'string' && this.panel === panel && this.uri === uri) panel.webview.html = webviewHtml(panel.title, md);
+      }, (e) => this.output.warn(`Refreshing the report failed: ${e instanceof Error ? e.message : String(e)}`));
+    }, 300);
+  }
+
+  showRule(rule: RuleInfo): void {
+    const title = `CRI Rule: ${rule.id}`;
+    const md = [
+      `# ${rule.id}`,
+      '',
+      `**${rule.title}.**`,
+      '',
+      `Category: **${rule.category}** · default severity: **${rule.severity}**${rule.breaking ? ' · breaks released kubelets or runtimes' : ''}`,
+      '',
+      rule.explanation,
+      '',
+      `[Policy and background](${rule.link})`,
+      '',
+      `Change its severity with the \`criCompat.severity\` setting (\`{ "${rule.id}": "warning" }\`), or suppress one finding with \`// cri-compat:ignore ${rule.id} <reason>\` on the line above it.`,
+    ].join('\n');
+    if (!this.rulePanel) {
+      this.rulePanel = window.createWebviewPanel(RULE_VIEW_TYPE, title, { viewColumn: ViewColumn.Beside, preserveFocus: false }, {
+        enableScripts: false,
+        enableForms: false,
+        enableCommandUris: false,
+        localResourceRoots: [],
+      });
+      this.rulePanel.onDidDispose(() => (this.rulePanel = undefined));
+    } else {
+      this.rulePanel.reveal(undefined, false);
+    }
+    this.rulePanel.title = title;
+    this.rulePanel.webview.html = webviewHtml(title, md);
+  }
+
+  dispose(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.panel?.dispose();
+    this.rulePanel?.dispose();
+  }
+}

@@ -1,0 +1,68 @@
+// The status bar item: the baseline of the active proto editor and its number of breaking findings, from
+// the server's `criCompat/status` notifications. Click: the compatibility report.
+
+import { StatusBarAlignment, window, workspace, type Disposable, type StatusBarItem, type TextEditor } from 'vscode';
+import type { StatusParams } from '../../server/src/lsp/protocol';
+import { statusView } from './render';
+
+export const STATUS_ITEM_ID = 'criCompat.status';
+
+export class CriStatusBar implements Disposable {
+  private readonly item: StatusBarItem;
+  private readonly statuses = new Map<string, StatusParams>();
+  private readonly subscriptions: Disposable[] = [];
+  /** The last proto document that was active, for commands run from elsewhere (e.g. the report panel). */
+  lastProtoUri: string | undefined;
+
+  constructor() {
+    this.item = window.createStatusBarItem(STATUS_ITEM_ID, StatusBarAlignment.Left, 100);
+    this.item.name = 'CRI Compatibility';
+    this.item.command = 'criCompat.showReport';
+    this.subscriptions.push(
+      window.onDidChangeActiveTextEditor((e) => this.refresh(e)),
+      workspace.onDidCloseTextDocument((d) => this.statuses.delete(d.uri.toString())),
+      workspace.onDidChangeTextDocument((e) => {
+        // A document whose language changed to or from proto.
+        if (e.document === window.activeTextEditor?.document) this.refresh(window.activeTextEditor);
+      }),
+      workspace.onDidOpenTextDocument(() => this.refresh(window.activeTextEditor)),
+    );
+    this.refresh(window.activeTextEditor);
+  }
+
+  update(s: StatusParams): void {
+    if (!s || typeof s.uri !== 'string') return;
+    this.statuses.set(s.uri, s);
+    const active = window.activeTextEditor;
+    if (active && active.document.uri.toString() === s.uri) this.refresh(active);
+  }
+
+  status(uri: string): StatusParams | undefined {
+    return this.statuses.get(uri);
+  }
+
+  /** Forget everything (the server restarted). */
+  clear(): void {
+    this.statuses.clear();
+    this.refresh(window.activeTextEditor);
+  }
+
+  refresh(editor: TextEditor | undefined): void {
+    if (!editor || editor.document.languageId !== 'proto') {
+      this.item.hide();
+      return;
+    }
+    const uri = editor.document.uri.toString();
+    this.lastProtoUri = uri;
+    const view = statusView(this.statuses.get(uri));
+    this.item.text = view.text;
+    this.item.tooltip = view.tooltip;
+    this.item.accessibilityInformation = { label: view.text.replace(/\$\([^)]*\)\s*/g, ''), role: 'button' };
+    this.item.show();
+  }
+
+  dispose(): void {
+    for (const d of this.subscriptions) d.dispose();
+    this.item.dispose();
+  }
+}

@@ -1,0 +1,199 @@
+// A minimal LSP client for tests: spawns the BUILT server (dist/server.js --stdio) and records what it sends
+// (diagnostics, progress, status notifications, messages, logs). Not a test file itself; test files import it
+// and esbuild bundles it into each of them.
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import {
+  createProtocolConnection, StreamMessageReader, StreamMessageWriter,
+  ConfigurationRequest, DidChangeTextDocumentNotification, DidOpenTextDocumentNotification, ExitNotification,
+  InitializeRequest, InitializedNotification, LogMessageNotification, PublishDiagnosticsNotification, RegistrationRequest,
+  ShowMessageNotification, ShutdownRequest, WorkDoneProgressCreateRequest,
+  type ClientCapabilities, type InitializeResult, type ProtocolConnection, type PublishDiagnosticsParams, type Position, type Range,
+  type TextDocumentContentChangeEvent, type ShowMessageParams,
+} from 'vscode-languageserver-protocol/node';
+import type { StatusParams } from '../server/src/lsp/protocol';
+
+export function repoRoot(): string {
+  let dir = __dirname;
+  while (!existsSync(path.join(dir, 'package.json'))) {
+    const up = path.dirname(dir);
+    if (up === dir) throw new Error('package.json not found above ' + __dirname);
+    dir = up;
+  }
+  return dir;
+}
+
+export const ROOT = repoRoot();
+export const SERVER = path.join(ROOT, 'dist', 'server.js');
+export const BUILD_HELP = 'dist/server.js is missing: run `node scripts/build.mjs` first';
+
+export const pos = (line: number, character: number): Position => ({ line, character });
+export const range = (sl: number, sc: number, el: number, ec: number): Range => ({ start: pos(sl, sc), end: pos(el, ec) });
+
+/** Position of the first occurrence of `needle` (plus `offset` characters). */
+export function lineCol(text: string, needle: string, offset = 0): Position {
+  const lines = text.split('\n');
+  for (let l = 0; l < lines.length; l++) {
+    const c = lines[l]!.indexOf(needle);
+    if (c >= 0) return pos(l, c + offset);
+  }
+  throw new Error(`"${needle}" not found`);
+}
+
+export const CLIENT_CAPABILITIES: ClientCapabilities = {
+  window: { workDoneProgress: true },
+  workspace: {
+    configuration: true, workspaceFolders: true, workspaceEdit: { documentChanges: true },
+    didChangeConfiguration: { dynamicRegistration: true }, didChangeWatchedFiles: { dynamicRegistration: true },
+  },
+  textDocument: {
+    synchronization: { dynamicRegistration: false },
+    documentSymbol: { hierarchicalDocumentSymbolSupport: true },
+    hover: { contentFormat: ['markdown', 'plaintext'] },
+    publishDiagnostics: { relatedInformation: true, codeDescriptionSupport: true, versionSupport: true, dataSupport: true },
+    foldingRange: { lineFoldingOnly: true },
+    codeAction: {
+      dataSupport: true, isPreferredSupport: true,
+      codeActionLiteralSupport: { codeActionKind: { valueSet: ['', 'quickfix', 'refactor', 'source', 'source.fixAll'] } },
+    },
+  },
+};
+
+interface Waiter<T> {
+  match: (p: T) => boolean;
+  resolve: (p: T) => void;
+}
+
+/** A stream of notifications that can be waited on. */
+class Recorder<T> {
+  readonly all: T[] = [];
+  private readonly waiters: Waiter<T>[] = [];
+
+  push(p: T): void {
+    this.all.push(p);
+    for (const w of [...this.waiters]) {
+      if (w.match(p)) {
+        this.waiters.splice(this.waiters.indexOf(w), 1);
+        w.resolve(p);
+      }
+    }
+  }
+
+  /** The latest recorded item since `since` that matches, else the next one; rejects after `timeoutMs`. */
+  next(match: (p: T) => boolean, since: number, timeoutMs: number, describe: () => string): Promise<T> {
+    const done = this.all.slice(since).reverse().find(match);
+    if (done) return Promise.resolve(done);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        const k = this.waiters.indexOf(w);
+        if (k >= 0) this.waiters.splice(k, 1);
+        reject(new Error(describe()));
+      }, timeoutMs);
+      const w: Waiter<T> = { match, resolve: (p) => { clearTimeout(timer); resolve(p); } };
+      this.waiters.push(w);
+    });
+  }
+}
+
+export interface ProgressEvent {
+  token: string | number;
+  value: { kind: 'begin' | 'report' | 'end'; title?: string; message?: string };
+}
+
+export class LspEditor {
+  readonly conn: ProtocolConnection;
+  readonly logs: string[] = [];
+  readonly messages: ShowMessageParams[] = [];
+  readonly progressTokens: (string | number)[] = [];
+  readonly diagnosticsLog = new Recorder<PublishDiagnosticsParams>();
+  readonly progress = new Recorder<ProgressEvent>();
+  readonly statuses = new Recorder<StatusParams>();
+  stderr = '';
+  readonly exited: Promise<number | null>;
+  /** What `workspace/configuration` answers for the `criCompat` section. */
+  settings: Record<string, unknown> = { protoPaths: [], validation: { debounceMs: 10 } };
+  configurationRequests = 0;
+
+  constructor(readonly child: ChildProcessWithoutNullStreams) {
+    child.stderr.on('data', (d: Buffer) => (this.stderr += d.toString()));
+    this.exited = new Promise((resolve) => child.on('exit', (code) => resolve(code)));
+    this.conn = createProtocolConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
+    this.conn.onRequest(ConfigurationRequest.type, (params) => {
+      this.configurationRequests++;
+      return params.items.map((i) => (i.section === 'criCompat' ? this.settings : null));
+    });
+    this.conn.onRequest(RegistrationRequest.type, () => undefined);
+    this.conn.onRequest(WorkDoneProgressCreateRequest.type, (p) => {
+      this.progressTokens.push(p.token);
+      return null;
+    });
+    this.conn.onNotification('$/progress', (p: ProgressEvent) => this.progress.push(p));
+    this.conn.onNotification('criCompat/status', (p: StatusParams) => this.statuses.push(p));
+    this.conn.onNotification(LogMessageNotification.type, (p) => this.logs.push(p.message));
+    this.conn.onNotification(ShowMessageNotification.type, (p) => this.messages.push(p));
+    this.conn.onNotification(PublishDiagnosticsNotification.type, (p) => this.diagnosticsLog.push(p));
+    this.conn.listen();
+  }
+
+  /** Starts dist/server.js; `env` is added to this process's environment. */
+  static start(env: Record<string, string> = {}): LspEditor {
+    const child = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+    return new LspEditor(child);
+  }
+
+  private context(): string {
+    return `\nserver stderr: ${this.stderr}\nlogs:\n${this.logs.join('\n')}`;
+  }
+
+  /** A mark in the stream of published diagnostics: pass it to `diagnostics` to see only later ones. */
+  mark(): number {
+    return this.diagnosticsLog.all.length;
+  }
+
+  diagnostics(uri: string, match: (p: PublishDiagnosticsParams) => boolean = () => true, since = 0, timeoutMs = 30_000): Promise<PublishDiagnosticsParams> {
+    return this.diagnosticsLog.next((p) => p.uri === uri && match(p), since, timeoutMs,
+      () => `no matching diagnostics for ${uri} within ${timeoutMs} ms; last: ${JSON.stringify(this.diagnosticsLog.all.filter((p) => p.uri === uri).slice(-1)).slice(0, 2000)}${this.context()}`);
+  }
+
+  status(match: (p: StatusParams) => boolean, since = 0, timeoutMs = 30_000): Promise<StatusParams> {
+    return this.statuses.next(match, since, timeoutMs, () => `no matching criCompat/status within ${timeoutMs} ms; got ${JSON.stringify(this.statuses.all.slice(-3))}${this.context()}`);
+  }
+
+  progressEvent(match: (p: ProgressEvent) => boolean, since = 0, timeoutMs = 30_000): Promise<ProgressEvent> {
+    return this.progress.next(match, since, timeoutMs, () => `no matching $/progress within ${timeoutMs} ms; got ${JSON.stringify(this.progress.all)}${this.context()}`);
+  }
+
+  async initialize(folder: string, initializationOptions?: unknown): Promise<InitializeResult> {
+    const result = await this.conn.sendRequest(InitializeRequest.type, {
+      processId: process.pid,
+      rootUri: pathToFileURL(folder).href,
+      workspaceFolders: [{ uri: pathToFileURL(folder).href, name: path.basename(folder) }],
+      capabilities: CLIENT_CAPABILITIES,
+      ...(initializationOptions !== undefined ? { initializationOptions } : {}),
+    });
+    await this.conn.sendNotification(InitializedNotification.type, {});
+    return result;
+  }
+
+  async open(uri: string, text: string, version = 1): Promise<void> {
+    await this.conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'proto', version, text } });
+  }
+
+  async change(uri: string, version: number, changes: TextDocumentContentChangeEvent[]): Promise<void> {
+    await this.conn.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version }, contentChanges: changes });
+  }
+
+  async shutdown(): Promise<number | null> {
+    await this.conn.sendRequest(ShutdownRequest.type);
+    await this.conn.sendNotification(ExitNotification.type);
+    const code = await this.exited;
+    this.conn.dispose();
+    return code;
+  }
+
+  kill(): void {
+    if (this.child.exitCode === null) this.child.kill();
+  }
+}
