@@ -24,15 +24,26 @@ function out(result: Json): void {
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 
-/** Runs `fn` `warmup` times untimed, then until `maxRuns` runs or `budgetMs` have passed (at least `minRuns`). */
-function sample(fn: (i: number) => void, o: { warmup: number; minRuns: number; maxRuns: number; budgetMs: number }): number[] {
+/** CPU time of this process (user + system, all threads: GC helpers included), in ms. */
+const cpu = (): number => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+
+/**
+ * Runs `fn` `warmup` times untimed, then until `maxRuns` runs or `budgetMs` have passed (at least `minRuns`).
+ * Wall times, and in `cpu` the process CPU time of each run (unaffected by other processes on a busy machine).
+ */
+function sample(fn: (i: number) => void, o: { warmup: number; minRuns: number; maxRuns: number; budgetMs: number; cpu?: number[] }): number[] {
   for (let i = 0; i < o.warmup; i++) fn(i);
   const times: number[] = [];
   const start = now();
   for (let i = 0; i < o.maxRuns && (i < o.minRuns || now() - start < o.budgetMs); i++) {
+    const c = cpu();
     const t = now();
     fn(i);
     times.push(now() - t);
+    o.cpu?.push(cpu() - c);
   }
   return times;
 }
@@ -98,12 +109,14 @@ function cmdWarm(o: { corpus: string; budgetMs?: number }): Json {
   const a = run(s.text);
   const firstMs = now() - first;
   const budgetMs = o.budgetMs ?? 4000;
-  const full = sample(() => run(s.text), { warmup: 30, minRuns: 30, maxRuns: 400, budgetMs });
+  const fullCpu: number[] = [];
+  const editCpu: number[] = [];
+  const full = sample(() => run(s.text), { warmup: 30, minRuns: 30, maxRuns: 400, budgetMs, cpu: fullCpu });
   // An editor session: original → edit 1 → original → edit 2 → …; every step differs from the one before by one character.
   const edits = digitEdits(s.text);
   const steps: string[] = [];
   for (const e of edits) steps.push(e.text, s.text);
-  const edit = sample((i) => run(steps[i % steps.length]!), { warmup: steps.length, minRuns: 30, maxRuns: 400, budgetMs });
+  const edit = sample((i) => run(steps[i % steps.length]!), { warmup: steps.length, minRuns: 30, maxRuns: 400, budgetMs, cpu: editCpu });
   // The same, split into phases (parse / bind / checks), for the report.
   const parseT: number[] = [];
   const bindT: number[] = [];
@@ -124,7 +137,7 @@ function cmdWarm(o: { corpus: string; budgetMs?: number }): Json {
   return {
     tag: s.tag, baseline: s.baseline.tag, lines: s.text.split('\n').length, bytes: Buffer.byteLength(s.text),
     problems: a.bound.problems.length, findings: a.findings.length, additions: a.additions.length,
-    firstMs, full, edit, edits: edits.map((e) => ({ kind: e.kind, line: e.line })),
+    firstMs, full, edit, fullCpu, editCpu, edits: edits.map((e) => ({ kind: e.kind, line: e.line })),
     phases: { parse: parseT, bind: bindT, checks: checkT },
   };
 }
@@ -143,10 +156,12 @@ function cmdProfile(o: { corpus: string; iterations?: number }): Json {
 // ---- history index ---------------------------------------------------------------------------------------
 
 function cmdHistoryBuild(o: { corpus: string; repeats?: number }): Json {
+  const c0 = cpu();
   const t0 = now();
   const corpus = new Corpus(o.corpus);
   const file = historyFileFromCorpus(corpus);
   const firstMs = now() - t0;
+  const firstCpuMs = cpu() - c0;
   const warm: number[] = [];
   for (let i = 0; i < (o.repeats ?? 0); i++) {
     const t = now();
@@ -154,7 +169,7 @@ function cmdHistoryBuild(o: { corpus: string; repeats?: number }): Json {
     warm.push(now() - t);
   }
   const releases = Object.values(file.packages).reduce((n, p) => n + p.tags.length, 0);
-  return { firstMs, warm, packages: Object.keys(file.packages), releases, blobs: corpus.blobs().length };
+  return { firstMs, firstCpuMs, warm, packages: Object.keys(file.packages), releases, blobs: corpus.blobs().length };
 }
 
 function cmdHistoryLoad(o: { corpus: string; repeats?: number }): Json {
@@ -192,6 +207,7 @@ function cmdHistoryLoad(o: { corpus: string; repeats?: number }): Json {
 // ---- the whole history, in one process -------------------------------------------------------------------
 
 function cmdPairs(o: { corpus: string }): Json {
+  const c0 = cpu();
   const t0 = now();
   const corpus = new Corpus(o.corpus);
   const perPair: number[] = [];
@@ -216,7 +232,7 @@ function cmdPairs(o: { corpus: string }): Json {
       flagged[`${path}\t${oldRow.blob}\t${newRow.blob}`] = [...a.bound.problems, ...a.findings].some((f) => f.severity === 'error');
     }
   }
-  return { pairs, loopMs: now() - t0, perPair, findings, flagged };
+  return { pairs, loopMs: now() - t0, loopCpuMs: cpu() - c0, perPair, findings, flagged };
 }
 
 // ---- scaling ---------------------------------------------------------------------------------------------
@@ -282,6 +298,7 @@ function cmdScale(o: { corpus: string; factors?: number[]; budgetMs?: number }):
   const factors = o.factors ?? [1, 10, 100];
   const results: Json[] = [];
   let perLine1: number | undefined;
+  let perLineCpu1: number | undefined;
   for (const factor of factors) {
     const t0 = now();
     const text = scaleProto(s.text, factor);
@@ -296,19 +313,25 @@ function cmdScale(o: { corpus: string; factors?: number[]; budgetMs?: number }):
     let check = factor < 100 ? analyze(text, { uri, baseline }) : undefined;
     const budgetMs = o.budgetMs ?? 6000;
     const times: number[] = [];
+    const cpuTimes: number[] = [];
     for (let runs = 3; times.length < runs;) {
+      const c = cpu();
       const t = now();
       const a = analyze(text, { uri, baseline });
       times.push(now() - t);
+      cpuTimes.push(cpu() - c);
       check ??= a;
       if (times.length === 1) runs = Math.max(3, Math.min(50, Math.floor(budgetMs / Math.max(times[0]!, 0.1))));
     }
-    const sorted = [...times].sort((a, b) => a - b);
-    const median = sorted[Math.floor(sorted.length / 2)]!;
+    const med = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+    const median = med(times);
     const perLineUs = (median / lines) * 1000;
+    const perLineCpuUs = (med(cpuTimes) / lines) * 1000;
     perLine1 ??= perLineUs;
+    perLineCpu1 ??= perLineCpuUs;
     results.push({
-      factor, lines, bytes: Buffer.byteLength(text), genMs, times, medianMs: median, perLineUs, ratio: perLineUs / perLine1,
+      factor, lines, bytes: Buffer.byteLength(text), genMs, times, cpuTimes, medianMs: median,
+      perLineUs, ratio: perLineUs / perLine1, perLineCpuUs, cpuRatio: perLineCpuUs / perLineCpu1,
       problems: check!.bound.problems.length, messages: check!.bound.model.messages.length, enums: check!.bound.model.enums.length,
       findings: check!.findings.length, baselineEdits: base.edits,
     });

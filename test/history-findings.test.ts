@@ -9,7 +9,7 @@
 // Regenerate after an intended change (reasons of unchanged findings are kept; new ones get "TODO", which fails):
 //   UPDATE_HISTORY_FINDINGS=1 node --test out/test/history-findings.test.js
 import { test } from 'node:test';
-import assert from 'node:assert/strict';
+import * as assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { CORPUS_HELP, Corpus, V1ALPHA2_PATH, V1_PATH, findCorpusDir } from '../server/src/baseline/corpus';
@@ -155,7 +155,7 @@ test('history findings: every consecutive v0.* pair matches test/fixtures/histor
 
   const problems: string[] = [];
   for (const { pkg } of PACKAGES) {
-    const want = fixture.packages[pkg] ?? [];
+    const want: PairRecord[] = fixture.packages[pkg] ?? [];
     const got = computed[pkg] ?? [];
     const pairs = (xs: { from: string; to: string }[]): string[] => xs.map((p) => `${p.from}→${p.to}`);
     assert.deepEqual(pairs(got), pairs(want), `${pkg}: the list of differing consecutive tag pairs changed (corpus changed?)`);

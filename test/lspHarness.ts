@@ -127,12 +127,15 @@ export class LspEditor {
     this.conn.onRequest(RegistrationRequest.type, () => undefined);
     this.conn.onRequest(WorkDoneProgressCreateRequest.type, (p) => {
       this.progressTokens.push(p.token);
-      return null;
     });
     this.conn.onNotification('$/progress', (p: ProgressEvent) => this.progress.push(p));
     this.conn.onNotification('criCompat/status', (p: StatusParams) => this.statuses.push(p));
-    this.conn.onNotification(LogMessageNotification.type, (p) => this.logs.push(p.message));
-    this.conn.onNotification(ShowMessageNotification.type, (p) => this.messages.push(p));
+    this.conn.onNotification(LogMessageNotification.type, (p) => {
+      this.logs.push(p.message);
+    });
+    this.conn.onNotification(ShowMessageNotification.type, (p) => {
+      this.messages.push(p);
+    });
     this.conn.onNotification(PublishDiagnosticsNotification.type, (p) => this.diagnosticsLog.push(p));
     this.conn.listen();
   }

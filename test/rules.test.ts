@@ -5,7 +5,7 @@
 // Expected ranges are computed from the proto text with `at()` (line of a unique snippet, column of a token
 // inside it), so they are exact positions without depending on the parser under test.
 import { test } from 'node:test';
-import assert from 'node:assert/strict';
+import * as assert from 'node:assert/strict';
 import { parse } from '../server/src/proto/parser';
 import { bind } from '../server/src/proto/binder';
 import type { Range } from '../server/src/proto/ast';
@@ -440,11 +440,13 @@ test('ENUM_VALUE_RENAMED, and aliases that keep the old name are no change', () 
   });
   const alias = ENUM.replace('enum Mode {\n', 'enum Mode {\n    option allow_alias = true;\n').replace('MODE_B = 2;', 'MODE_B = 2;\n    MODE_BETA = 2;');
   assert.deepEqual(check(ENUM, alias), []);
-  // Dropping the old name of an alias pair is a rename.
-  const aliasOld = alias;
+  // Dropping one name of an alias pair: the number stays, but JSON and Go lose the name.
   const aliasNew = alias.replace('    MODE_B = 2;\n', '');
-  assert.deepEqual(check(aliasOld, aliasNew), []);
-  // MODE_B's number 2 is still served by MODE_BETA, and MODE_BETA was in the baseline: no rename, no deletion.
+  const dropped = check(alias, aliasNew);
+  assert.deepEqual(dropped.map((f) => [f.rule, f.element, f.message]), [
+    ['ENUM_VALUE_RENAMED', 'runtime.v1.Mode.MODE_B', 'enum value 2 "MODE_B" was removed; only its alias "MODE_BETA" remains (baseline v0.36.3)'],
+  ]);
+  assert.deepEqual(dropped[0]!.range, at(aliasNew, 'MODE_BETA', 'MODE_BETA'));
 });
 
 // ---- types, RPCs, services, package --------------------------------------------------------------------
@@ -718,6 +720,25 @@ service AddedService {
   // A suppression comment is not documentation.
   const suppressedOnly = SVC.replace('    // Status returns the status.\n', '    // cri-compat:ignore RPC_NO_DELETE unrelated\n    rpc Ping(VersionRequest) returns (VersionResponse) {}\n    // Status returns the status.\n');
   assert.ok(check(SVC, suppressedOnly).some((f) => f.rule === 'DOC_MISSING' && f.element === 'runtime.v1.RuntimeService.Ping'));
+});
+
+test('DOC_STUB_UNFINISHED: a new element whose documentation still has TODO placeholders', () => {
+  const cur = SVC.replace('    // A value.\n    string value = 1;\n', '    // A value.\n    string value = 1;\n    // TODO: say what extra means.\n    string extra = 2;\n');
+  const fs = check(SVC, cur);
+  assert.deepEqual(rules(fs), ['DOC_STUB_UNFINISHED']);
+  expectFinding(fs, {
+    rule: 'DOC_STUB_UNFINISHED', category: 'DOCS', severity: 'information', range: at(cur, 'string extra', 'extra'), element: 'runtime.v1.Unused.extra',
+    message: 'the documentation of new field "extra" still has TODO placeholders',
+  });
+  // A TODO in the documentation of an existing element is not a stub.
+  assert.deepEqual(check(SVC, SVC.replace('// A value.', '// A value. TODO: tidy this up.')), []);
+});
+
+test('deprecating a field with a "Deprecated:" note is not a change of meaning', () => {
+  const cur = FOO.replace('    // b is the one that changes.\n    string b = 2;', '    // b is the one that changes.\n    // Deprecated: use a; runtimes must ignore b.\n    string b = 2 [deprecated = true];');
+  assert.deepEqual(check(FOO, cur), []);
+  // Without the option, the same words are a documentation change.
+  assert.deepEqual(rules(check(FOO, cur.replace(' [deprecated = true]', ''))), ['DOC_MEANING_CHANGED']);
 });
 
 test('RPC_CALL_SEQUENCE_UNDOCUMENTED and RPC_FALLBACK_UNDOCUMENTED: a documented new RPC that says neither', () => {

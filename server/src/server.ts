@@ -5,7 +5,8 @@
 import * as path from 'node:path';
 import * as os from 'node:os';
 import {
-  createConnection, DidChangeConfigurationNotification, DidChangeWatchedFilesNotification, ProposedFeatures,
+  createConnection, DidChangeConfigurationNotification, DidChangeWatchedFilesNotification, MessageType, ProposedFeatures,
+  ShowMessageNotification,
   TextDocuments, TextDocumentSyncKind,
   type ClientCapabilities, type InitializeParams, type InitializeResult, type Location,
   type SymbolInformation, type WorkspaceFolder,
@@ -192,7 +193,9 @@ const baselines = new BaselineManager({
       },
     };
   },
-  warn: (m) => connection.window.showWarningMessage(m),
+  // A notification (window/showMessage), not a request: nothing to answer, nothing to wait for.
+  warn: (m) => void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message: m })
+    .catch((e: unknown) => log('showing a message failed', e)),
   resolved: (key) => {
     for (const d of documents.all()) {
       const st = states.get(d.uri);

@@ -36,7 +36,7 @@ export function checkCompatibility(text: string, bound: BoundFile, baseline: Bas
   // and history reuse restate additions and must not inflate the count).
   let apiChanges = findings.length + additions.length;
   if (current.package === baseline.model.package) {
-    if (baseline.history) // Without a known release for the file, it is the one after the baseline: later tags in the history
+    // Without a known release for the file, it is the one after the baseline: later tags in the history
     // (e.g. newer pre-releases) are not "earlier releases" of it.
     if (baseline.history) findings.push(...checkHistoryReuse(current, base, baseline.history, options.currentTag ?? baseline.tag));
     const docs = checkDocs(current, base, additions, renamed);

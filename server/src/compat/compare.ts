@@ -293,6 +293,12 @@ class Comparer {
           `enum value ${ov.number} "${ov.name}" was renamed to "${byNum.name}" (baseline ${this.tag})`, [{ kind: 'rename', to: ov.name }]);
         continue;
       }
+      if (byNum && old.values.some((v) => v.name === byNum.name && v.number === ov.number)) {
+        // One name of an alias pair dropped: JSON and Go lose that name although the number stays.
+        this.add('ENUM_VALUE_RENAMED', byNum.node?.nameRange ?? where, path,
+          `enum value ${ov.number} "${ov.name}" was removed; only its alias "${byNum.name}" remains (baseline ${this.tag})`, [{ kind: 'rename', to: ov.name }]);
+        continue;
+      }
       if (!byNum && !isReserved(cur.reservedNumbers, ov.number)) {
         this.add('ENUM_VALUE_NO_DELETE', where, path, `enum value "${ov.name}" = ${ov.number} of ${this.tag} was deleted without reserving its number`, [
           { kind: 'reserve', message: cur.fqn, isEnum: true, number: ov.number, name: ov.name },

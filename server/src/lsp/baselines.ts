@@ -100,12 +100,38 @@ export class BaselineManager {
     this.entries.clear();
   }
 
+  /**
+   * Progress whose creation is not waited for: resolution never depends on the client answering
+   * `window/workDoneProgress/create`. Messages before it exists are kept (the last one is shown).
+   */
+  private startProgress(): ProgressHandle {
+    let handle: ProgressHandle | undefined;
+    let pending: string | undefined;
+    let ended = false;
+    this.host.progress('CRI: finding the baseline release').then((h) => {
+      if (ended) return h.done();
+      handle = h;
+      if (pending !== undefined) h.report(pending);
+    }, (err: unknown) => this.host.error('starting the baseline progress failed', err));
+    return {
+      report: (m) => {
+        if (ended) return;
+        if (handle) handle.report(m);
+        else pending = m;
+      },
+      done: () => {
+        if (ended) return;
+        ended = true;
+        handle?.done();
+      },
+    };
+  }
+
   private async run(e: Entry, req: BaselineRequest, trusted: boolean): Promise<void> {
     const where = req.folderKey || 'documents outside any folder';
-    const progress = await this.host.progress('CRI: finding the baseline release').catch((err) => {
-      this.host.error('starting the baseline progress failed', err);
-      return { report: () => undefined, done: () => undefined };
-    });
+    const progress = this.startProgress();
+    // Let the validation that asked finish (and publish) before the synchronous part of resolution runs.
+    await new Promise<void>((resolve) => setImmediate(resolve));
     let result: ResolveResult;
     try {
       const options: ResolveOptions = {

@@ -8,6 +8,7 @@ import type { Finding } from '../compat/finding';
 import { computeFixes, fixAll, mergeEditLists, type TextEdit } from '../fixes';
 import type { Analysis } from '../service';
 import { SOURCE } from './convert';
+import { RULES } from '../compat/rules';
 
 export const QUICKFIX_KIND = 'quickfix';
 /** "Fix all" on save (`editor.codeActionsOnSave: { "source.fixAll.criCompat": "explicit" }`). */
@@ -91,16 +92,31 @@ export function codeActions(snap: Snapshot, q: CodeActionQuery): CodeAction[] {
   }
 
   if (kindRequested(q.only, FIX_ALL_KIND, false)) {
-    const rules = [...new Set(findings.map((f) => f.rule))];
-    const lists = rules.map((r) => fixAll(snap.text, bound, findings, r)).filter((r) => r.applied && r.edits.length).map((r) => r.edits);
-    if (lists.length) {
-      const merged = mergeEditLists(snap.text, lists);
-      if (merged.edits.length) {
-        out.push({ title: 'Fix all CRI compatibility findings', kind: FIX_ALL_KIND, edit: workspaceEdit(snap, merged.edits, q.documentChanges) });
-      }
-    }
+    const edits = fixEverything(snap.text, bound, findings);
+    if (edits.length) out.push({ title: 'Fix all CRI compatibility findings', kind: FIX_ALL_KIND, edit: workspaceEdit(snap, edits, q.documentChanges) });
   }
   return out;
+}
+
+/**
+ * The preferred fixes of all findings, one per element: findings of one element can want contradicting fixes
+ * (a deleted field: reserve its number, or restore it deprecated), so the rule listed first in RULES wins.
+ */
+export function fixEverything(text: string, bound: Analysis['bound'], findings: readonly Finding[]): TextEdit[] {
+  const order = new Map(RULES.map((r, k) => [r.id, k]));
+  const sorted = [...findings].sort((a, b) => (order.get(a.rule) ?? RULES.length) - (order.get(b.rule) ?? RULES.length));
+  const claimed = new Set<string>();
+  const chosen: Finding[] = [];
+  for (const f of sorted) {
+    if (claimed.has(f.element) || !computeFixes(text, bound, f).some((x) => x.isPreferred)) continue;
+    claimed.add(f.element);
+    chosen.push(f);
+  }
+  const lists = [...new Set(chosen.map((f) => f.rule))]
+    .map((rule) => fixAll(text, bound, chosen, rule))
+    .filter((r) => r.applied && r.edits.length)
+    .map((r) => r.edits);
+  return lists.length ? mergeEditLists(text, lists).edits : [];
 }
 
 /** Findings whose range contains the position (for hovers). */

@@ -1,0 +1,416 @@
+// The BUILT language server's compatibility features over stdio, on a real api.proto from the corpus that the
+// test edits: background baseline resolution with work-done progress, diagnostics with rule codes, code
+// actions (and refusing stale ones), policy hovers, the custom requests of lsp/protocol.ts and the status
+// notification. Untrusted (initializationOptions.trusted = false), so only the bundled release index is used.
+// Also the client's safe markdown renderer (client/src/render.ts), which needs no VS Code.
+// Run `node scripts/build.mjs` first; corpus-dependent tests skip with CORPUS_HELP when the corpus is absent.
+import { after, before, describe, test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import {
+  CodeActionRequest, DidChangeConfigurationNotification, HoverRequest,
+  type CodeAction, type Diagnostic, type Hover, type TextDocumentEdit,
+} from 'vscode-languageserver-protocol/node';
+import { Corpus, CORPUS_HELP, V1_PATH, findCorpusDir } from '../server/src/baseline/corpus';
+import { loadBundledHistory } from '../server/src/baseline/historyIndex';
+import { compareTags } from '../server/src/policy/versions';
+import { RULES } from '../server/src/compat/rules';
+import { applyEdits, type TextEdit } from '../server/src/fixes';
+import {
+  BaselinesRequestMethod, HistoryRequestMethod, ReportRequestMethod, RulesRequestMethod, TrustChangedNotificationMethod,
+  revealPositionUri,
+  type BaselinesResult, type HistoryResult, type ReportResult, type RulesResult,
+} from '../server/src/lsp/protocol';
+import { escapeHtml, renderInline, renderMarkdown, safeHref, statusView, webviewHtml, WEBVIEW_CSP } from '../client/src/render';
+import { BUILD_HELP, LspEditor, ROOT, SERVER, lineCol, pos } from './lspHarness';
+
+const corpusDir = findCorpusDir(ROOT);
+
+const VERSION_REQUEST = 'message VersionRequest {\n    // Version of the kubelet runtime API.\n    string version = 1;\n}';
+const STATUS_REQUEST = [
+  'message PodSandboxStatusRequest {',
+  '    // ID of the PodSandbox for which to retrieve status.',
+  '    string pod_sandbox_id = 1;',
+  '    // Verbose indicates whether to return extra information about the pod sandbox.',
+  '    bool verbose = 2;',
+  '}',
+].join('\n');
+const STATUS_REQUEST_EDITED = [
+  'message PodSandboxStatusRequest {',
+  '    // ID of the PodSandbox for which to retrieve status. <script>alert(2)</script>',
+  '    string pod_sandbox_id = 1 [json_name = "<script>alert(1)</script>"];',
+  '}',
+].join('\n');
+
+const codes = (ds: Diagnostic[]): string[] => ds.map((d) => String(d.code));
+const elementOf = (d: Diagnostic): string | undefined => (d.data as { element?: string } | undefined)?.element;
+
+/** LSP content changes that apply `edits` (non-overlapping, against `text`) one after another: last first. */
+function contentChanges(edits: TextEdit[]): { range: TextEdit['range']; text: string }[] {
+  return [...edits]
+    .sort((a, b) => b.range.start.line - a.range.start.line || b.range.start.character - a.range.start.character)
+    .map((e) => ({ range: e.range, text: e.newText }));
+}
+
+function editsOf(action: CodeAction): { version: number | null; edits: TextEdit[] } {
+  const changes = action.edit?.documentChanges;
+  assert.ok(changes && changes.length === 1, `one versioned document edit: ${JSON.stringify(action.edit)}`);
+  const dc = changes[0] as TextDocumentEdit;
+  return { version: dc.textDocument.version, edits: dc.edits as TextEdit[] };
+}
+
+describe('language server compatibility features (untrusted, bundled index)', {
+  skip: !existsSync(SERVER) ? BUILD_HELP : corpusDir ? false : CORPUS_HELP, timeout: 180_000,
+}, () => {
+  let editor: LspEditor;
+  let tmp: string;
+  let ws: string;
+  let uri: string;
+  let original: string;
+  /** The text as the server has it, and its version. */
+  let text: string;
+  let version: number;
+  let newestRelease: string;
+  /** FIELD_NO_DELETE of VersionRequest.version as published at version 1. */
+  let staleDiagnostic: Diagnostic;
+
+  const codeActions = (d: Diagnostic[], range = d[0]!.range, only?: string[]): Promise<CodeAction[] | null> =>
+    editor.conn.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range, context: { diagnostics: d, ...(only ? { only } : {}) } }) as Promise<CodeAction[] | null>;
+
+  async function change(edits: TextEdit[]): Promise<void> {
+    text = applyEdits(text, edits);
+    version++;
+    await editor.change(uri, version, contentChanges(edits));
+  }
+
+  before(async () => {
+    const corpus = new Corpus(corpusDir!);
+    const latest = corpus.goTags(V1_PATH).filter((r) => !r.prerelease).at(-1)!;
+    original = corpus.text(latest.blob);
+    newestRelease = loadBundledHistory().newestRelease()!.tag;
+    tmp = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'cri-compat-features-')));
+    ws = path.join(tmp, 'ws');
+    mkdirSync(ws);
+    mkdirSync(path.join(tmp, 'gomodcache'));
+    assert.ok(original.includes(VERSION_REQUEST) && original.split(STATUS_REQUEST).length === 2, 'the corpus text has the fields the test deletes');
+    text = original.replace(VERSION_REQUEST, 'message VersionRequest {\n}').replace(STATUS_REQUEST, STATUS_REQUEST_EDITED);
+    version = 1;
+    writeFileSync(path.join(ws, 'api.proto'), original);
+    uri = pathToFileURL(path.join(ws, 'api.proto')).href;
+    // An empty Go module cache, so that the bundled index is the only source.
+    editor = LspEditor.start({ GOMODCACHE: path.join(tmp, 'gomodcache'), GOPATH: path.join(tmp, 'gopath') });
+    const init = await editor.initialize(ws, { trusted: false, cacheDir: path.join(tmp, 'cache') });
+    assert.deepEqual(init.capabilities.codeActionProvider, { codeActionKinds: ['quickfix', 'source.fixAll.criCompat'] });
+  });
+
+  after(() => {
+    editor?.kill();
+    if (tmp) rmSync(tmp, { recursive: true, force: true });
+  });
+
+  test('the baseline resolves in the background with progress; then diagnostics carry rule codes', async () => {
+    await editor.open(uri, text, 1);
+    // Validation does not wait for the baseline: the first diagnostics may come without findings.
+    const first = await editor.diagnostics(uri, (p) => p.version === 1);
+    assert.ok(!first.diagnostics.some((d) => d.code === 'unresolved-type'), JSON.stringify(first.diagnostics));
+    const p = await editor.diagnostics(uri, (d) => d.version === 1 && d.diagnostics.some((x) => x.code === 'FIELD_NO_DELETE'));
+    assert.deepEqual([...new Set(codes(p.diagnostics))].sort(), [
+      'DOC_MEANING_CHANGED', 'FIELD_JSON_NAME_CHANGED', 'FIELD_NO_DELETE', 'FIELD_REMOVED_WITHOUT_DEPRECATION',
+    ]);
+    const noDelete = p.diagnostics.filter((d) => d.code === 'FIELD_NO_DELETE');
+    assert.deepEqual(noDelete.map(elementOf).sort(), ['runtime.v1.PodSandboxStatusRequest.verbose', 'runtime.v1.VersionRequest.version']);
+    staleDiagnostic = noDelete.find((d) => elementOf(d) === 'runtime.v1.VersionRequest.version')!;
+    const at = lineCol(text, 'message VersionRequest {', 'message '.length);
+    assert.deepEqual(staleDiagnostic.range, { start: at, end: pos(at.line, at.character + 'VersionRequest'.length) });
+    assert.equal(staleDiagnostic.severity, 1);
+    assert.equal(staleDiagnostic.source, 'cri-compat');
+    assert.deepEqual((staleDiagnostic.data as { rule: string }).rule, 'FIELD_NO_DELETE');
+
+    // Work-done progress: created by the server, begun and ended on the created token.
+    assert.ok(editor.progressTokens.length >= 1, 'window/workDoneProgress/create was sent');
+    const token = editor.progressTokens[0]!;
+    const begin = await editor.progressEvent((e) => e.token === token && e.value.kind === 'begin');
+    assert.match(begin.value.title ?? '', /baseline/i);
+    await editor.progressEvent((e) => e.token === token && e.value.kind === 'end');
+
+    // The status notification and the output channel.
+    const status = await editor.status((s) => s.uri === uri && s.baselineTag !== null);
+    assert.equal(status.baselineTag, newestRelease);
+    assert.equal(status.source, 'bundled');
+    assert.equal(status.checked, true);
+    const breakingRules = new Set(RULES.filter((r) => r.breaking).map((r) => r.id));
+    assert.equal(status.breaking, p.diagnostics.filter((d) => breakingRules.has(String(d.code))).length);
+    const log = editor.logs.join('\n');
+    assert.match(log, new RegExp(`Baseline for .*: ${newestRelease.replace(/\./g, '\\.')}`));
+    assert.match(log, /git: skipped: the workspace is not trusted/);
+    assert.match(log, /proxy: skipped/);
+    assert.deepEqual(editor.messages, [], 'a found baseline shows no message');
+  });
+
+  test('hover: the finding explanation first on a diagnostic, release history on elements', async () => {
+    const onDiag = (await editor.conn.sendRequest(HoverRequest.type, { textDocument: { uri }, position: staleDiagnostic.range.start })) as Hover;
+    const value = (onDiag.contents as { value: string }).value;
+    assert.ok(value.startsWith('**FIELD_NO_DELETE** · WIRE · error'), value.slice(0, 200));
+    assert.match(value, /\*\*FIELD_REMOVED_WITHOUT_DEPRECATION\*\*/);
+    assert.match(value, new RegExp(`Compared with ${newestRelease.replace(/\./g, '\\.')}`));
+    assert.match(value, /```proto\nmessage runtime\.v1\.VersionRequest/);
+
+    const field = lineCol(text, 'PodSandboxConfig config = 1;', 'PodSandboxConfig '.length);
+    const h = (await editor.conn.sendRequest(HoverRequest.type, { textDocument: { uri }, position: field })) as Hover;
+    const v = (h.contents as { value: string }).value;
+    assert.match(v, /field runtime\.v1\.RunPodSandboxRequest\.config/);
+    assert.match(v, /\*\*Release history\*\*/);
+    assert.match(v, /Introduced in v0\.\d+\.\d+/);
+    assert.doesNotMatch(v, /FIELD_NO_DELETE/);
+  });
+
+  test('criCompat/report: the findings, links to positions, and markup from the file escaped', async () => {
+    const md = (await editor.conn.sendRequest(ReportRequestMethod, { uri })) as ReportResult;
+    assert.equal(typeof md, 'string');
+    const report = md!;
+    assert.match(report, /^# CRI compatibility report/);
+    assert.match(report, new RegExp(`Baseline: \\*\\*${newestRelease.replace(/\./g, '\\.')}\\*\\*`));
+    assert.match(report, /\[FIELD_NO_DELETE\]\(https:/);
+    assert.match(report, /\[FIELD_JSON_NAME_CHANGED\]\(https:/);
+    const line = staleDiagnostic.range.start;
+    assert.ok(report.includes(`[${line.line + 1}](${revealPositionUri(uri, line.line, line.character)})`), 'line links reveal the position');
+    assert.ok(!/<script/i.test(report), 'no raw <script> in the markdown');
+    assert.match(report, /&lt;script&gt;alert\\\(1\\\)&lt;\/script&gt;/);
+    // What the webview shows: rendered by the client's renderer, still no markup from the file.
+    const html = webviewHtml('CRI Report', report);
+    assert.ok(!/<script/i.test(html), 'no <script> element in the webview');
+    assert.match(html, /&lt;script&gt;alert\(1\)&lt;\/script&gt;/);
+    assert.ok(html.includes(`<a href="${revealPositionUri(uri, line.line, line.character)}">${line.line + 1}</a>`));
+    assert.match(html, /<a href="https:\/\/protobuf\.dev\/[^"]*">FIELD_NO_DELETE<\/a>/);
+    assert.match(html, /<table>/);
+    assert.ok(html.includes(`content="${WEBVIEW_CSP}"`));
+    assert.equal(await editor.conn.sendRequest(ReportRequestMethod, { uri: 'file:///not/open.proto' }), null);
+  });
+
+  test('criCompat/baselines lists the bundled releases newest first with the current baseline', async () => {
+    const res = (await editor.conn.sendRequest(BaselinesRequestMethod, { uri })) as BaselinesResult;
+    const history = loadBundledHistory();
+    assert.equal(res.releases.length, history.releases.length);
+    for (let k = 1; k < res.releases.length; k++) {
+      assert.ok(compareTags(res.releases[k - 1]!.tag, res.releases[k]!.tag) > 0, `${res.releases[k - 1]!.tag} before ${res.releases[k]!.tag}`);
+    }
+    assert.equal(res.releases[0]!.tag, history.releases.at(-1)!.tag);
+    assert.ok(res.releases.some((r) => r.prerelease) && res.releases.some((r) => !r.prerelease));
+    const r = res.releases.find((x) => x.tag === newestRelease)!;
+    assert.equal(r.prerelease, false);
+    assert.match(r.kubernetes, /^1\.\d+\.\d+$/);
+    assert.equal(res.current?.tag, newestRelease);
+    assert.equal(res.current?.source, 'bundled');
+    assert.equal(res.resolving, false);
+  });
+
+  test('criCompat/history and criCompat/rules', async () => {
+    const field = lineCol(text, 'PodSandboxConfig config = 1;', 'PodSandboxConfig '.length + 2);
+    const h = (await editor.conn.sendRequest(HistoryRequestMethod, { uri, position: field })) as HistoryResult;
+    assert.equal(h.element, 'runtime.v1.RunPodSandboxRequest.config');
+    assert.equal(h.ok, true);
+    assert.match(h.text, /RunPodSandboxRequest\.config/);
+    // Inside a message body but on no name: the innermost element.
+    const body = lineCol(text, 'message PodSandboxStatusRequest {');
+    const inMessage = (await editor.conn.sendRequest(HistoryRequestMethod, { uri, position: pos(body.line, 0) })) as HistoryResult;
+    assert.equal(inMessage.element, 'runtime.v1.PodSandboxStatusRequest');
+
+    const rules = (await editor.conn.sendRequest(RulesRequestMethod)) as RulesResult;
+    assert.deepEqual(rules.map((r) => r.id), RULES.map((r) => r.id));
+    for (const r of rules) assert.ok(r.title && r.explanation && /^https:\/\//.test(r.link) && r.category && r.severity, r.id);
+  });
+
+  test('a code action request with a diagnostic of an older version gets edits for the current text only', async () => {
+    // Versions 2 and 3 add lines above everything: the version-1 diagnostic's range is stale now.
+    await change([{ range: { start: pos(0, 0), end: pos(0, 0) }, newText: '// edited in a test\n' }]);
+    await change([{ range: { start: pos(0, 0), end: pos(0, 0) }, newText: '// and again\n' }]);
+    assert.equal(version, 3);
+    const actions = (await codeActions([staleDiagnostic]))!;
+    assert.ok(actions.length > 0, 'the finding still exists at version 3, so fixes are computed afresh');
+    for (const a of actions) {
+      const { version: v, edits } = editsOf(a);
+      assert.equal(v, 3, `${a.title}: versioned for the current text`);
+      const after = applyEdits(text, edits);
+      assert.notEqual(after, text);
+    }
+    const preferred = actions.filter((a) => a.isPreferred);
+    assert.equal(preferred.length, 1);
+    assert.match(preferred[0]!.title, /^Reserve/);
+    assert.deepEqual(preferred[0]!.diagnostics, [staleDiagnostic]);
+    // The reservation lands inside VersionRequest as it is now (two lines further down than at version 1).
+    const fixed = applyEdits(text, editsOf(preferred[0]!).edits);
+    assert.match(fixed, /message VersionRequest \{\n\s*reserved 1;\n\s*reserved "version";\n\}/);
+    assert.ok(actions.some((a) => a.title === 'Fix all FIELD_NO_DELETE in this file'), actions.map((a) => a.title).join(', '));
+  });
+
+  test('the preferred FIELD_NO_DELETE fix, applied, removes the diagnostic', async () => {
+    const current = await editor.diagnostics(uri, (p) => p.version === version && p.diagnostics.some((d) => d.code === 'FIELD_NO_DELETE'));
+    const d = current.diagnostics.find((x) => x.code === 'FIELD_NO_DELETE' && elementOf(x) === 'runtime.v1.VersionRequest.version')!;
+    assert.equal(d.range.start.line, staleDiagnostic.range.start.line + 2);
+    const actions = (await codeActions([d]))!;
+    const preferred = actions.find((a) => a.isPreferred)!;
+    const { version: v, edits } = editsOf(preferred);
+    assert.equal(v, version);
+    const mark = editor.mark();
+    await change(edits);
+    const after = await editor.diagnostics(uri, (p) => p.version === version, mark);
+    const left = after.diagnostics.filter((x) => x.code === 'FIELD_NO_DELETE');
+    assert.deepEqual(left.map(elementOf), ['runtime.v1.PodSandboxStatusRequest.verbose'], 'only the other deletion is left');
+    assert.ok(after.diagnostics.some((x) => x.code === 'FIELD_REMOVED_WITHOUT_DEPRECATION' && elementOf(x) === 'runtime.v1.VersionRequest.version'),
+      'reserving does not undo the removal');
+
+    // The version-1 diagnostic again: its finding is gone, so nothing is offered for it.
+    assert.deepEqual(await codeActions([staleDiagnostic]), []);
+  });
+
+  test('source.fixAll.criCompat fixes every fixable finding at once', async () => {
+    const actions = (await codeActions([], { start: pos(0, 0), end: pos(0, 0) }, ['source.fixAll']))!;
+    assert.equal(actions.length, 1);
+    assert.equal(actions[0]!.kind, 'source.fixAll.criCompat');
+    const { version: v, edits } = editsOf(actions[0]!);
+    assert.equal(v, version);
+    assert.match(applyEdits(text, edits), /message PodSandboxStatusRequest \{[^}]*reserved 2;/);
+    // Only quick fixes without `only`; nothing for a diagnostic of another tool.
+    assert.deepEqual(await codeActions([{ ...staleDiagnostic, source: 'other' }]), []);
+  });
+
+  test('criCompat.severity: rule overrides apply, unknown entries are reported in the output', async () => {
+    editor.settings = { protoPaths: [], validation: { debounceMs: 10 }, severity: { FIELD_NO_DELETE: 'off', JSON: 'hint', BOGUS_RULE: 'error', DOCS: 'loud' } };
+    const mark = editor.mark();
+    await editor.conn.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
+    const p = await editor.diagnostics(uri, (x) => !x.diagnostics.some((d) => d.code === 'FIELD_NO_DELETE') && x.diagnostics.some((d) => d.code === 'FIELD_JSON_NAME_CHANGED' && d.severity === 4), mark);
+    assert.ok(p.diagnostics.some((d) => d.code === 'FIELD_REMOVED_WITHOUT_DEPRECATION'));
+    const log = editor.logs.join('\n');
+    assert.match(log, /criCompat\.severity: unknown rule or category "BOGUS_RULE"/);
+    assert.match(log, /criCompat\.severity: "DOCS": severity must be one of/);
+    editor.settings = { protoPaths: [], validation: { debounceMs: 10 } };
+    const mark2 = editor.mark();
+    await editor.conn.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
+    await editor.diagnostics(uri, (x) => x.diagnostics.some((d) => d.code === 'FIELD_NO_DELETE'), mark2);
+  });
+
+  test('a baseline that cannot be found: one warning, syntax and binding checks go on', async () => {
+    editor.settings = { protoPaths: [], validation: { debounceMs: 10 }, baseline: 'v0.99.0' };
+    const mark = editor.mark();
+    const statusMark = editor.statuses.all.length;
+    await editor.conn.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
+    const s = await editor.status((x) => x.uri === uri && !x.resolving && x.baselineTag === null, statusMark);
+    assert.equal(s.breaking, 0);
+    const p = await editor.diagnostics(uri, (x) => !x.diagnostics.some((d) => /^[A-Z_]+$/.test(String(d.code))), mark);
+    assert.deepEqual(p.diagnostics, []);
+    assert.equal(editor.messages.length, 1, JSON.stringify(editor.messages));
+    assert.equal(editor.messages[0]!.type, 2);
+    assert.match(editor.messages[0]!.message, /v0\.99\.0.*criCompat\.baseline/);
+    assert.match(editor.logs.join('\n'), /No baseline for /);
+    // A breaking edit still gets binding diagnostics.
+    const mark2 = editor.mark();
+    const at = lineCol(text, 'rpc Version(VersionRequest)', 'rpc Version('.length + 'VersionRequest'.length);
+    await change([{ range: { start: at, end: at }, newText: 'X' }]);
+    const broken = await editor.diagnostics(uri, (x) => x.version === version, mark2);
+    assert.deepEqual(codes(broken.diagnostics), ['unresolved-type']);
+    await change([{ range: { start: at, end: pos(at.line, at.character + 1) }, newText: '' }]);
+    // Resolving again (a configuration change) shows no second message.
+    const statusMark2 = editor.statuses.all.length;
+    await editor.conn.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
+    await editor.status((x) => x.uri === uri && !x.resolving && x.baselineTag === null, statusMark2);
+    assert.equal(editor.messages.length, 1);
+    // Back to automatic.
+    editor.settings = { protoPaths: [], validation: { debounceMs: 10 } };
+    const statusMark3 = editor.statuses.all.length;
+    await editor.conn.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
+    const back = await editor.status((x) => x.uri === uri && !x.resolving && x.baselineTag !== null, statusMark3);
+    assert.equal(back.baselineTag, newestRelease);
+  });
+
+  test('trust granted: the baseline is resolved again, now with git', async () => {
+    const logs = editor.logs.length;
+    const statusMark = editor.statuses.all.length;
+    await editor.conn.sendNotification(TrustChangedNotificationMethod, { trusted: true });
+    const s = await editor.status((x) => x.uri === uri && !x.resolving && x.baselineTag !== null, statusMark);
+    assert.equal(s.baselineTag, newestRelease);
+    const log = editor.logs.slice(logs).join('\n');
+    assert.match(log, /Workspace trust changed: trusted/);
+    const afterTrust = log.slice(log.indexOf('Workspace trust changed'));
+    assert.match(afterTrust, /Tried:\n\s+- git: /);
+    assert.doesNotMatch(afterTrust, /git: skipped: the workspace is not trusted/);
+  });
+
+  test('shutdown and exit', async () => {
+    assert.equal(await editor.shutdown(), 0);
+  });
+});
+
+describe('language server: files that are not the CRI API', { skip: existsSync(SERVER) ? false : BUILD_HELP, timeout: 60_000 }, () => {
+  test('are not compared with a release and start no baseline resolution', async () => {
+    const tmp = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'cri-compat-features-')));
+    const editor = LspEditor.start();
+    try {
+      await editor.initialize(tmp, { trusted: false });
+      const uri = pathToFileURL(path.join(tmp, 'api.proto')).href;
+      await editor.open(uri, 'syntax = "proto3";\npackage acme.v1;\nmessage A { int32 a = 1; }\n');
+      assert.deepEqual((await editor.diagnostics(uri, (p) => p.version === 1)).diagnostics, []);
+      const s = await editor.status((x) => x.uri === uri);
+      assert.deepEqual(s, { uri, baselineTag: null, breaking: 0, findings: 0, checked: false, resolving: false });
+      assert.deepEqual(editor.progressTokens, []);
+      assert.deepEqual(await editor.conn.sendRequest(CodeActionRequest.type, {
+        textDocument: { uri }, range: { start: pos(2, 0), end: pos(2, 0) }, context: { diagnostics: [] },
+      }), []);
+      assert.equal(await editor.shutdown(), 0);
+    } finally {
+      editor.kill();
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+});
+
+// ---- the client's renderer -------------------------------------------------------------------------------
+
+describe('safe markdown renderer (client/src/render.ts)', () => {
+  test('escapes everything; only https and reveal-position links survive', () => {
+    assert.equal(escapeHtml(`<a href="x">'&'</a>`), '&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;');
+    assert.equal(renderInline('<script>alert(1)</script>'), '&lt;script&gt;alert(1)&lt;/script&gt;');
+    assert.equal(renderInline('&lt;b&gt; \\*not bold\\* **bold** `<code>`'), '&lt;b&gt; *not bold* <strong>bold</strong> <code>&lt;code&gt;</code>');
+    assert.equal(renderInline('[x](javascript:alert(1))'), '[x](javascript:alert(1))');
+    assert.equal(renderInline('[x](javascript:alert)'), 'x');
+    assert.equal(renderInline('[x](command:workbench.action.terminal.new)'), 'x');
+    assert.equal(renderInline('[x](https://example.com/a"onmouseover="b)'), 'x');
+    assert.equal(renderInline('[x](https://example.com/a#b)'), '<a href="https://example.com/a#b">x</a>');
+    const reveal = revealPositionUri('file:///a%20b/api(1).proto', 3, 4);
+    assert.ok(safeHref(reveal), reveal);
+    assert.doesNotMatch(reveal, /[()\s]/);
+    assert.equal(renderInline(`[4](${reveal})`), `<a href="${reveal}">4</a>`);
+    assert.equal(renderInline('[<img src=x onerror=alert(1)>](https://example.com)'), '<a href="https://example.com">&lt;img src=x onerror=alert(1)&gt;</a>');
+    assert.equal(renderInline('`unclosed <b>'), '`unclosed &lt;b&gt;');
+  });
+
+  test('headings, tables, lists and paragraphs', () => {
+    const html = renderMarkdown([
+      '# Title <i>', '', 'Para **one**', 'continues.', '', '- item `a|b`', '- item two', '', '---', '',
+      '| A | B \\| C |', '|---|---|', '| 1 | <b>2</b> |', '| only one |',
+    ].join('\n'));
+    assert.equal(html, [
+      '<h1>Title &lt;i&gt;</h1>',
+      '<p>Para <strong>one</strong> continues.</p>',
+      '<ul><li>item <code>a|b</code></li><li>item two</li></ul>',
+      '<hr>',
+      '<table><thead><tr><th>A</th><th>B | C</th></tr></thead><tbody><tr><td>1</td><td>&lt;b&gt;2&lt;/b&gt;</td></tr><tr><td>only one</td><td></td></tr></tbody></table>',
+    ].join('\n'));
+    const page = webviewHtml('T <x>', '# h');
+    assert.match(page, /<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">/);
+    assert.match(page, /<title>T &lt;x&gt;<\/title>/);
+    assert.doesNotMatch(page, /<script/);
+  });
+
+  test('status bar text', () => {
+    const base = { uri: 'file:///a.proto', breaking: 3, findings: 5, checked: true, resolving: false };
+    assert.equal(statusView({ ...base, baselineTag: 'v0.36.3', kubernetes: '1.36.3', source: 'bundled', origin: 'bundled release index' }).text, '$(shield) CRI v0.36.3 · 3 breaking');
+    assert.match(statusView({ ...base, baselineTag: 'v0.36.3', source: 'bundled', origin: 'bundled release index' }).tooltip, /Source: bundled — bundled release index/);
+    assert.equal(statusView({ ...base, baselineTag: null, breaking: 0 }).text, '$(shield) CRI no baseline');
+    assert.equal(statusView({ ...base, baselineTag: null, resolving: true }).text, '$(sync~spin) CRI finding baseline…');
+    assert.equal(statusView({ ...base, baselineTag: null, checked: false }).text, '$(shield) CRI –');
+    assert.equal(statusView(undefined).text, '$(shield) CRI …');
+  });
+});
