@@ -416,8 +416,19 @@ test('ENUM_VALUE_NO_DELETE: value deleted without reserving its number; reservin
     message: 'enum value "MODE_B" = 2 of v0.36.3 was deleted without reserving its number',
   });
   assert.deepEqual(f.fixes?.map((x) => x.kind), ['reserve', 'restore']);
-  // There is no JSON variant for enum values (buf's ENUM_VALUE_NO_DELETE_UNLESS_NAME_RESERVED has no counterpart).
-  assert.deepEqual(check(ENUM, ENUM.replace('    MODE_B = 2;\n', '    reserved 2;\n')), []);
+  // Reserving number and name is enough.
+  assert.deepEqual(check(ENUM, ENUM.replace('    MODE_B = 2;\n', '    reserved 2;\n    reserved "MODE_B";\n')), []);
+});
+
+test('ENUM_VALUE_NO_DELETE_UNLESS_NAME_RESERVED: number reserved, name not', () => {
+  const cur = ENUM.replace('    MODE_B = 2;\n', '    reserved 2;\n');
+  const fs = check(ENUM, cur);
+  assert.deepEqual(rules(fs), ['ENUM_VALUE_NO_DELETE_UNLESS_NAME_RESERVED']);
+  const f = expectFinding(fs, {
+    rule: 'ENUM_VALUE_NO_DELETE_UNLESS_NAME_RESERVED', category: 'JSON', severity: 'warning', range: at(cur, 'enum Mode', 'Mode'), element: 'runtime.v1.Mode.MODE_B',
+    message: 'enum value "MODE_B" = 2 of v0.36.3 was deleted; its number is reserved but its name is not',
+  });
+  assert.deepEqual(f.fixes?.map((x) => x.kind), ['reserve']);
 });
 
 test('ENUM_VALUE_NUMBER_CHANGED', () => {

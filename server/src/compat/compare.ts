@@ -299,11 +299,15 @@ class Comparer {
           `enum value ${ov.number} "${ov.name}" was removed; only its alias "${byNum.name}" remains (baseline ${this.tag})`, [{ kind: 'rename', to: ov.name }]);
         continue;
       }
+      const reserve: FixData = { kind: 'reserve', message: cur.fqn, isEnum: true, number: ov.number, name: ov.name };
       if (!byNum && !isReserved(cur.reservedNumbers, ov.number)) {
         this.add('ENUM_VALUE_NO_DELETE', where, path, `enum value "${ov.name}" = ${ov.number} of ${this.tag} was deleted without reserving its number`, [
-          { kind: 'reserve', message: cur.fqn, isEnum: true, number: ov.number, name: ov.name },
+          reserve,
           { kind: 'restore', container: cur.fqn, isEnum: true, declaration: `${ov.name} = ${ov.number};`, number: ov.number, name: ov.name, ...(ov.doc ? { doc: ov.doc } : {}) },
         ]);
+      } else if (!byNum && !cur.reservedNames.includes(ov.name)) {
+        this.add('ENUM_VALUE_NO_DELETE_UNLESS_NAME_RESERVED', where, path,
+          `enum value "${ov.name}" = ${ov.number} of ${this.tag} was deleted; its number is reserved but its name is not`, [reserve]);
       }
     }
     for (const v of cur.values) {

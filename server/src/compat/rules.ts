@@ -73,6 +73,9 @@ export const RULES: readonly Rule[] = [
   rule('ENUM_VALUE_NO_DELETE', 'WIRE', 'error', true, 'An enum value was deleted without reserving its number',
     `${SKEW} Peers built from the baseline still send this number. Without a reservation a later value can take it and change what old peers mean.`,
     LINKS.protoUpdating),
+  rule('ENUM_VALUE_NO_DELETE_UNLESS_NAME_RESERVED', 'JSON', 'warning', true, 'An enum value was deleted and its number reserved, but not its name',
+    'JSON and YAML carry enum values by name. If the name is free, a later value may take it with another number, and saved JSON from older ' +
+    'tools then means something else.', LINKS.protoJson),
   rule('ENUM_VALUE_NUMBER_CHANGED', 'WIRE', 'error', true, 'An enum value kept its name but changed its number',
     `${SKEW} On the wire an enum value is its number; peers built from the other version interpret the value differently.`, LINKS.protoUpdating),
   rule('MESSAGE_NO_DELETE', 'WIRE', 'error', true, 'A message that released RPCs use was deleted',
