@@ -526,6 +526,10 @@ if (!only) {
   const dir = join(ROOT, 'bench', 'results');
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'latest.md'), report);
-  writeFileSync(join(dir, 'latest.json'), `${JSON.stringify({ ...results, figures: figures.map(({ fmt, ...f }) => ({ ...f, display: f.stats ? undefined : fmt(f.value) })) }, null, 1)}\n`);
+  // Numbers to 4 decimals; arrays of numbers (the raw samples) on one line each.
+  const json = JSON.stringify({ ...results, figures: figures.map(({ fmt, ...f }) => ({ ...f, display: f.stats ? undefined : fmt(f.value) })) },
+    (_, v) => (typeof v === 'number' && !Number.isInteger(v) ? +v.toFixed(4) : v), 1)
+    .replace(/\[\s*(-?[\d.e+]+(?:,\s*-?[\d.e+]+)*)\s*\]/g, (_, xs) => `[${xs.split(/,\s*/).join(', ')}]`);
+  writeFileSync(join(dir, 'latest.json'), `${json}\n`);
   log(`bench: wrote bench/results/latest.md and latest.json (${env.benchSeconds} s)`);
 }
