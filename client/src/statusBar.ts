@@ -21,10 +21,7 @@ export class CriStatusBar implements Disposable {
     this.subscriptions.push(
       window.onDidChangeActiveTextEditor((e) => this.refresh(e)),
       workspace.onDidCloseTextDocument((d) => this.statuses.delete(d.uri.toString())),
-      workspace.onDidChangeTextDocument((e) => {
-        // A document whose language changed to or from proto.
-        if (e.document === window.activeTextEditor?.document) this.refresh(window.activeTextEditor);
-      }),
+      // A language mode change closes and reopens the document.
       workspace.onDidOpenTextDocument(() => this.refresh(window.activeTextEditor)),
     );
     this.refresh(window.activeTextEditor);

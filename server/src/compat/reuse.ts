@@ -16,7 +16,13 @@ export function checkHistoryReuse(current: ApiModel, baseline: ApiModel, history
   const out: Finding[] = [];
   const order = new Map(history.releases.map((r, i) => [r.tag, i]));
   const upTo = currentTag && parseAnyTag(currentTag) ? currentTag : undefined;
-  const earlier = (us: NumberUse[]): NumberUse[] => (upTo ? us.filter((u) => compareTags(u.firstTag, upTo) <= 0) : us);
+  // Releases are in version order, so a known tag compares by index; only an unknown one needs parsing.
+  const limit = upTo === undefined ? undefined : order.get(upTo);
+  const notLater = (tag: string): boolean => {
+    const i = order.get(tag);
+    return limit !== undefined && i !== undefined ? i <= limit : compareTags(tag, upTo!) <= 0;
+  };
+  const earlier = (us: NumberUse[]): NumberUse[] => (upTo ? us.filter((u) => notLater(u.firstTag)) : us);
   const lastUse = (us: NumberUse[]): NumberUse | undefined =>
     us.reduce<NumberUse | undefined>((best, u) => (!best || (order.get(u.lastTag) ?? -1) > (order.get(best.lastTag) ?? -1) ? u : best), undefined);
   const baseMessages = new Map(baseline.messages.map((m) => [m.fqn, m]));

@@ -20,8 +20,8 @@ export const DEGRADES = /\bignor(e|es|ed|ing)\b|\bolder runtimes?\b|\bnot suppor
 export function docOf(node: { comments: Comments } | undefined, fallback?: string): string | undefined {
   const raw = node ? node.comments.leading?.text ?? node.comments.trailing?.text : fallback;
   if (raw === undefined) return undefined;
-  const text = raw.split('\n').filter((l) => !l.includes(SUPPRESSION_MARKER)).join('\n').trim();
-  return text || undefined;
+  const kept = raw.includes(SUPPRESSION_MARKER) ? raw.split('\n').filter((l) => !l.includes(SUPPRESSION_MARKER)).join('\n') : raw;
+  return /\S/.test(kept) ? kept.trim() : undefined;
 }
 
 /** `renamed`: baseline type → new name (MESSAGE_RENAMED); a field whose type was only renamed kept its type. */

@@ -25,8 +25,23 @@ export function normalizeDoc(doc: string): string {
   return doc.replace(/\s+/g, ' ').trim().toLowerCase();
 }
 
+// Docs rarely change between keystrokes, so fingerprints are memoized by text; the cap bounds memory
+// when many different files are checked in one process.
+const memo = new Map<string, DocFingerprint | undefined>();
+const MEMO_LIMIT = 50_000;
+
 export function fingerprintDoc(doc: string | undefined): DocFingerprint | undefined {
-  if (doc === undefined || !doc.trim()) return undefined;
+  if (doc === undefined) return undefined;
+  let f = memo.get(doc);
+  if (f === undefined && !memo.has(doc)) {
+    if (memo.size >= MEMO_LIMIT) memo.clear();
+    memo.set(doc, (f = computeFingerprint(doc)));
+  }
+  return f;
+}
+
+function computeFingerprint(doc: string): DocFingerprint | undefined {
+  if (!doc.trim()) return undefined;
   const normalized = normalizeDoc(doc);
   const terms = new Set<string>();
   // Links are references, not wording: an issue number or a renamed KEP path in a URL changes no meaning.

@@ -1,0 +1,41 @@
+// The README documents what the code does: every rule, every command-palette command and every setting.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { RULES } from '../server/src/compat/rules';
+
+function repoRoot(): string {
+  let d = __dirname;
+  while (!(existsSync(join(d, 'package.json')) && JSON.parse(readFileSync(join(d, 'package.json'), 'utf8')).name === 'cri-compat')) {
+    const up = dirname(d);
+    if (up === d) throw new Error('repository root not found');
+    d = up;
+  }
+  return d;
+}
+
+const root = repoRoot();
+const readme = readFileSync(join(root, 'README.md'), 'utf8');
+const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+
+test('README starts with exactly the two commands for a fresh machine', () => {
+  const m = /^# cri-compat\n\n```sh\n([^`]*)```/.exec(readme);
+  assert.ok(m, 'README must open with a sh code block');
+  assert.deepEqual(m[1]!.trim().split('\n'), ['npm ci && npm run demo', 'npm test']);
+  assert.ok(manifest.scripts.demo && manifest.scripts.test);
+});
+
+test('every rule id is documented in the README', () => {
+  const missing = RULES.map((r) => r.id).filter((id) => !new RegExp(`\\b${id}\\b`).test(readme));
+  assert.deepEqual(missing, []);
+});
+
+test('every palette command and every setting is documented in the README', () => {
+  const hidden = new Set<string>((manifest.contributes.menus?.commandPalette ?? []).filter((m: { when?: string }) => m.when === 'false').map((m: { command: string }) => m.command));
+  const titles = manifest.contributes.commands.filter((c: { command: string }) => !hidden.has(c.command)).map((c: { title: string }) => c.title.replace(/…$/, ''));
+  assert.deepEqual(titles.filter((t: string) => !readme.includes(t)), []);
+  const settings = Object.keys(manifest.contributes.configuration.properties ?? {});
+  assert.ok(settings.length > 0);
+  assert.deepEqual(settings.filter((s) => !readme.includes(s)), []);
+});
