@@ -3,20 +3,21 @@
 // FUZZ_SEED overrides the seed (the default is fixed, so `npm test` is reproducible).
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { CORPUS_HELP, findCorpusDir } from '../server/src/baseline/corpus';
 import { fuzzWorkerMain, isFuzzWorker, runFuzz, summarize } from './fuzz/fuzz';
 
+/** The checkout: the directory above this bundle (else above the working directory) whose package.json is cri-compat's. */
 function repoRoot(): string {
-  let dir = __dirname;
-  for (;;) {
-    const pj = path.join(dir, 'package.json');
-    if (existsSync(pj) && (require(pj) as { name?: string }).name === 'cri-compat') return dir;
-    const up = path.dirname(dir);
-    if (up === dir) throw new Error('package.json of cri-compat not found above ' + __dirname);
-    dir = up;
+  for (const from of [__dirname, process.cwd()]) {
+    for (let dir = from; ; dir = path.dirname(dir)) {
+      const pj = path.join(dir, 'package.json');
+      if (existsSync(pj) && (JSON.parse(readFileSync(pj, 'utf8')) as { name?: string }).name === 'cri-compat') return dir;
+      if (path.dirname(dir) === dir) break;
+    }
   }
+  throw new Error(`package.json of cri-compat not found above ${__dirname} or ${process.cwd()}`);
 }
 
 if (isFuzzWorker()) {
@@ -28,9 +29,9 @@ if (isFuzzWorker()) {
     const result = await runFuzz({
       seed,
       corpusDir: corpusDir!,
-      randomCases: 300,
-      truncations: 150,
-      extremes: true,
+      randomCases: 126,
+      truncations: 63,
+      extremes: 'core',
       hoversPerCase: 12,
       maxCaseMs: 5_000,
       hangMs: 30_000,

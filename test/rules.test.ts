@@ -714,7 +714,7 @@ service AddedService {
 // Mode is an enum`).replace('    // A value.\n    string value = 1;\n', '    // A value.\n    string value = 1;\n    string extra = 2;\n');
   const fs = check(SVC, cur).filter((f) => f.rule === 'DOC_MISSING');
   const byElement = new Map(fs.map((f) => [f.element, f]));
-  assert.deepEqual([...byElement.keys()].sort(), ['runtime.v1.Added', 'runtime.v1.Added.x', 'runtime.v1.AddedEnum', 'runtime.v1.AddedService', 'runtime.v1.Unused.extra']);
+  assert.deepEqual([...byElement.keys()].sort(), ['runtime.v1.Added', 'runtime.v1.Added.x', 'runtime.v1.AddedEnum', 'runtime.v1.AddedService', 'runtime.v1.AddedService.Ping', 'runtime.v1.Unused.extra']);
   expectFinding(fs, {
     rule: 'DOC_MISSING', category: 'DOCS', severity: 'warning', range: at(cur, 'message Added', 'Added'), element: 'runtime.v1.Added',
     message: 'new message "Added" (not in v0.36.3) has no documentation comment',

@@ -122,9 +122,9 @@ test('skew window: kubelet 1.K with runtimes v0.(K-3) … v0.(K+3) (policy examp
 test('whoLacks: brute force over the window agrees', () => {
   for (let n = 5; n <= 40; n++) {
     for (const firstMinor of [0, 20]) {
-      const lackingRuntimes = [];
+      const lackingRuntimes: number[] = [];
       for (let r = 0; r < n; r++) if (r >= firstMinor) lackingRuntimes.push(r);
-      const kubelets = [];
+      const kubelets: number[] = [];
       for (let k = n; k <= n + 10; k++) if (lackingRuntimes.some((r) => inSkewWindow(k, r))) kubelets.push(k);
       const runtimes = lackingRuntimes.filter((r) => kubelets.some((k) => inSkewWindow(k, r)));
       const got = whoLacks(n, firstMinor);

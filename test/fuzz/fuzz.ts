@@ -30,8 +30,7 @@ import { getFoldingRanges } from '../../server/src/features/folding';
 import { renderReport } from '../../server/src/report/markdown';
 import { loadBundledHistory } from '../../server/src/baseline/historyIndex';
 import { Corpus, V1_PATH, V1ALPHA2_PATH } from '../../server/src/baseline/corpus';
-import type { Baseline, History } from '../../server/src/baseline/types';
-import type { ApiModel } from '../../server/src/proto/model';
+import type { Baseline } from '../../server/src/baseline/types';
 import type { Position } from '../../server/src/proto/ast';
 import { applyEdits, computeFixes, fixAll } from '../../server/src/fixes';
 
@@ -44,8 +43,11 @@ export interface FuzzConfig {
   randomCases: number;
   /** Truncation at every 97th byte: 'all' offsets of every blob, or this many sampled (blob, offset) pairs. */
   truncations: 'all' | number;
-  /** The extreme inputs (1 MB names, 10,000-digit numbers, 10,000 levels, 10 MB file). */
-  extremes: boolean;
+  /**
+   * The extreme inputs (1 MB names, 10,000-digit numbers, 10,000 levels, 10 MB file): 'all' of them against
+   * the newest and the oldest release, or the 'core' set (one of each kind) against the newest.
+   */
+  extremes: 'all' | 'core' | 'none';
   /** Hover requests per case (plus two past the end). */
   hoversPerCase: number;
   /** A case slower than this is reported as slow (the small run fails on it). */
@@ -148,7 +150,7 @@ function caseSeed(seed: number, index: number): number {
 export type CaseSpec =
   | { kind: 'original'; blob: string }
   | { kind: 'truncate'; blob: string; offset: number }
-  | { kind: 'extreme'; name: string }
+  | { kind: 'extreme'; name: string; base: 'newest' | 'oldest' }
   | { kind: 'random'; blob: string; seed: number };
 
 export const TRUNCATE_STRIDE = 97;
@@ -193,22 +195,28 @@ export class CaseSource {
     const rng = new Rng(caseSeed(c.seed, -1));
     const plan: CaseSpec[] = [];
     for (const b of this.blobs) plan.push({ kind: 'original', blob: b.sha });
-    if (c.extremes) for (const name of Object.keys(EXTREMES)) plan.push({ kind: 'extreme', name });
+    if (c.extremes === 'all') {
+      for (const base of ['newest', 'oldest'] as const) for (const name of Object.keys(EXTREMES)) plan.push({ kind: 'extreme', name, base });
+    } else if (c.extremes === 'core') {
+      for (const name of CORE_EXTREMES) plan.push({ kind: 'extreme', name, base: 'newest' });
+    }
     if (c.truncations === 'all') {
       for (const b of this.blobs) for (let o = TRUNCATE_STRIDE; o < b.bytes.length; o += TRUNCATE_STRIDE) plan.push({ kind: 'truncate', blob: b.sha, offset: o });
     } else {
+      // Sampled offsets, round-robin over the blobs so that each one is cut somewhere.
       for (let k = 0; k < c.truncations; k++) {
-        const b = rng.pick(this.blobs);
+        const b = this.blobs[k % this.blobs.length]!;
         const n = Math.floor((b.bytes.length - 1) / TRUNCATE_STRIDE);
         plan.push({ kind: 'truncate', blob: b.sha, offset: TRUNCATE_STRIDE * (1 + rng.int(Math.max(1, n))) });
       }
     }
-    for (let k = 0; k < c.randomCases; k++) plan.push({ kind: 'random', blob: rng.pick(this.blobs).sha, seed: caseSeed(c.seed, k) });
+    // Round-robin over the blobs too: every real api.proto gets mutated.
+    for (let k = 0; k < c.randomCases; k++) plan.push({ kind: 'random', blob: this.blobs[k % this.blobs.length]!.sha, seed: caseSeed(c.seed, k) });
     return plan;
   }
 
   /** The case's text and a readable name. */
-  materialize(index: number): { name: string; text: string; pkg: Blob['pkg']; rng: Rng } {
+  materialize(index: number): { name: string; text: string; pkg: Blob['pkg']; rng: Rng; base?: 'newest' | 'oldest' } {
     const spec = this.plan[index]!;
     const rng = new Rng(caseSeed(this.config.seed, 1_000_000 + index));
     switch (spec.kind) {
@@ -221,7 +229,7 @@ export class CaseSource {
         return { name: `truncate ${b.sha.slice(0, 8)} at byte ${spec.offset}`, text: decode(b.bytes.subarray(0, spec.offset)), pkg: b.pkg, rng };
       }
       case 'extreme':
-        return { name: `extreme ${spec.name}`, text: EXTREMES[spec.name]!(this.newestV1, rng), pkg: 'runtime.v1', rng };
+        return { name: `extreme ${spec.name} vs ${spec.base}`, text: EXTREMES[spec.name]!(this.newestV1, rng), pkg: 'runtime.v1', rng, base: spec.base };
       case 'random': {
         const b = this.blob(spec.blob);
         const r = new Rng(spec.seed);
@@ -468,25 +476,41 @@ export const EXTREMES: Record<string, (base: string, rng: Rng) => string> = {
   'reserved-100k': () => HEADER + 'message M {\n  reserved ' + Array.from({ length: 100_000 }, (_, k) => `${k * 3 + 1} to ${k * 3 + 2}`).join(', ') + ';\n  string x = 5;\n}\n',
 };
 
+/** One of each kind of extreme input, for the small run. */
+export const CORE_EXTREMES = [
+  'identifier-1MB-message-everywhere', 'identifier-1MB-unresolved-type', 'number-10k-digits-field', 'number-10k-digits-enum',
+  'nested-messages-10k', 'nested-messages-10k-one-line', 'nested-aggregate-10k-file-option', 'nested-aggregate-10k-field-option',
+  'nested-aggregate-10k-unclosed', 'nested-brackets-10k', 'invalid-utf8-1MB', 'nul-1MB', 'file-10MB',
+];
+
 // ---- running one case ------------------------------------------------------------------------------------------
 
 interface Baselines {
-  forPkg(pkg: Blob['pkg'], rng: Rng): Baseline;
+  forPkg(pkg: Blob['pkg'], rng: Rng, which?: 'newest' | 'oldest'): Baseline;
 }
 
-function makeBaselines(): Baselines {
-  const histories = new Map<string, History>();
-  const models = new Map<string, ApiModel>();
+/**
+ * Baselines against the bundled history of each package: the newest release (what the editor uses), the
+ * oldest, and six more picked by the seed, all loaded up front so that the heap measured after the run
+ * shows leaks, not caches.
+ */
+function makeBaselines(seed: number): Baselines {
+  const byPkg = new Map<string, { newest: Baseline; oldest: Baseline; all: Baseline[] }>();
+  for (const pkg of ['runtime.v1', 'runtime.v1alpha2'] as const) {
+    const h = loadBundledHistory(pkg);
+    const rng = new Rng(caseSeed(seed, -2));
+    const of = (tag: string): Baseline => ({ tag, source: 'bundled', origin: 'test', model: h.modelAt(tag)!, history: h });
+    const newest = of(h.newestRelease!()!.tag);
+    const oldest = of(h.releases[0]!.tag);
+    const all = [newest, oldest];
+    for (let k = 0; k < 6; k++) all.push(of(rng.pick(h.releases).tag));
+    byPkg.set(pkg, { newest, oldest, all });
+  }
   return {
-    forPkg(pkg, rng) {
-      let h = histories.get(pkg);
-      if (!h) histories.set(pkg, (h = loadBundledHistory(pkg)));
-      // Mostly the newest release (what the editor uses), sometimes an old one: more findings, more fixes.
-      const release = rng.chance(0.6) ? h.newestRelease!()! : rng.pick(h.releases);
-      const key = `${pkg}@${release.tag}`;
-      let model = models.get(key);
-      if (!model) models.set(key, (model = h.modelAt(release.tag)!));
-      return { tag: release.tag, source: 'bundled', origin: 'test', model, history: h };
+    forPkg(pkg, rng, which) {
+      const b = byPkg.get(pkg)!;
+      if (which) return b[which];
+      return rng.chance(0.5) ? b.newest : rng.pick(b.all);
     },
   };
 }
@@ -500,7 +524,7 @@ interface CaseStats {
 }
 
 class StageError extends Error {
-  constructor(readonly stage: string, readonly cause: unknown) {
+  constructor(readonly stage: string, override readonly cause: unknown) {
     super(cause instanceof Error ? cause.message : String(cause));
   }
 }
@@ -527,7 +551,7 @@ function positionsFor(text: string, rng: Rng, n: number, lastLine: number): Posi
 
 export function runCase(text: string, uri: string, baseline: Baseline, rng: Rng, hovers: number): CaseStats {
   const stageMs: Record<string, number> = {};
-  let stage = 'parse';
+  let stage = 'analyze';
   let t0 = performance.now();
   const lap = (next: string): void => {
     const t = performance.now();
@@ -540,11 +564,18 @@ export function runCase(text: string, uri: string, baseline: Baseline, rng: Rng,
   let fixCount = 0;
   let hoverCount = 0;
   try {
-    const ast = parse(text);
-    lap('bind');
-    bind(ast, uri);
-    lap('analyze');
-    const analysis = analyze(text, { uri, baseline });
+    let analysis: ReturnType<typeof analyze>;
+    try {
+      analysis = analyze(text, { uri, baseline });
+    } catch (e) {
+      // Name the stage that failed: parse and bind on their own (analyze runs them, then the checks).
+      stage = 'parse';
+      const ast = parse(text);
+      stage = 'bind';
+      bind(ast, uri);
+      stage = 'analyze';
+      throw e;
+    }
     findings = analysis.findings.length;
     lap('fixes');
     const rules = new Set<string>();
@@ -641,9 +672,7 @@ export function fuzzWorkerMain(): void {
   const post = (m: WorkerMessage): void => parentPort!.postMessage(m);
   const gc = gcFunction();
   const src = new CaseSource(config);
-  const baselines = makeBaselines();
-  baselines.forPkg('runtime.v1', new Rng(1));
-  baselines.forPkg('runtime.v1alpha2', new Rng(1));
+  const baselines = makeBaselines(config.seed);
   gc?.();
   const heapBefore = heapMb();
   const indices = config.only ?? src.plan.map((_, k) => k);
@@ -664,7 +693,7 @@ export function fuzzWorkerMain(): void {
       name = c.name;
       text = c.text;
       const uri = `file:///fuzz/${index}/api.proto`;
-      const stats = runCase(text, uri, baselines.forPkg(c.pkg, c.rng), c.rng, config.hoversPerCase);
+      const stats = runCase(text, uri, baselines.forPkg(c.pkg, c.rng, c.base), c.rng, config.hoversPerCase);
       result.findings += stats.findings;
       result.fixes += stats.fixes;
       result.hovers += stats.hovers;

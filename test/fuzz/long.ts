@@ -3,21 +3,23 @@
 //   FUZZ_SEED     run seed (default: random, printed)         FUZZ_CASES   random cases
 //   FUZZ_ONLY     comma-separated case indices to rerun       FUZZ_HEAP_MB worker heap cap (default 2048)
 //   FUZZ_MAX_MS   a case slower than this is reported (default 5000); FUZZ_HANG_MS hang watchdog (default 120000)
+//   FUZZ_TRUNCATIONS  'all' (default) or a number of sampled offsets;  FUZZ_EXTREMES  all (default) | core | none
 // Exit code 1 when any case threw, hung, ran out of heap, or was slower than FUZZ_MAX_MS.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { CORPUS_HELP, findCorpusDir } from '../../server/src/baseline/corpus';
 import { fuzzWorkerMain, isFuzzWorker, runFuzz, summarize, type FuzzConfig } from './fuzz';
 
+/** The checkout: the directory above this bundle (else above the working directory) whose package.json is cri-compat's. */
 function repoRoot(): string {
-  let dir = __dirname;
-  for (;;) {
-    const pj = path.join(dir, 'package.json');
-    if (existsSync(pj) && (require(pj) as { name?: string }).name === 'cri-compat') return dir;
-    const up = path.dirname(dir);
-    if (up === dir) throw new Error('package.json of cri-compat not found above ' + __dirname);
-    dir = up;
+  for (const from of [__dirname, process.cwd()]) {
+    for (let dir = from; ; dir = path.dirname(dir)) {
+      const pj = path.join(dir, 'package.json');
+      if (existsSync(pj) && (JSON.parse(readFileSync(pj, 'utf8')) as { name?: string }).name === 'cri-compat') return dir;
+      if (path.dirname(dir) === dir) break;
+    }
   }
+  throw new Error(`package.json of cri-compat not found above ${__dirname} or ${process.cwd()}`);
 }
 
 function envInt(name: string, fallback: number): number {
@@ -26,6 +28,12 @@ function envInt(name: string, fallback: number): number {
   const n = Number(v);
   if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, not "${v}"`);
   return n;
+}
+
+function extremesOf(v: string | undefined): FuzzConfig['extremes'] {
+  if (v === undefined || v === '') return 'all';
+  if (v === 'all' || v === 'core' || v === 'none') return v;
+  throw new Error(`FUZZ_EXTREMES must be all, core or none, not "${v}"`);
 }
 
 async function main(): Promise<number> {
@@ -40,8 +48,8 @@ async function main(): Promise<number> {
     seed,
     corpusDir,
     randomCases: envInt('FUZZ_CASES', 20_000),
-    truncations: 'all',
-    extremes: true,
+    truncations: !process.env.FUZZ_TRUNCATIONS || process.env.FUZZ_TRUNCATIONS === 'all' ? 'all' : envInt('FUZZ_TRUNCATIONS', 0),
+    extremes: extremesOf(process.env.FUZZ_EXTREMES),
     hoversPerCase: 20,
     maxCaseMs: envInt('FUZZ_MAX_MS', 5_000),
     hangMs: envInt('FUZZ_HANG_MS', 120_000),
@@ -49,7 +57,7 @@ async function main(): Promise<number> {
     progressMs: 30_000,
     ...(only?.length ? { only } : {}),
   };
-  console.log(`fuzz: seed ${seed}, ${config.randomCases} random cases, all truncations, extremes (rerun with FUZZ_SEED=${seed})`);
+  console.log(`fuzz: seed ${seed}, ${config.randomCases} random cases, truncations: ${config.truncations}, extremes: ${config.extremes} (rerun with FUZZ_SEED=${seed})`);
   const result = await runFuzz(config, { onProgress: (l) => console.log(l) });
   console.log(summarize(result));
   return result.fatal || result.failureCount || result.slow.length ? 1 : 0;

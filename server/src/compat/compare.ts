@@ -319,10 +319,12 @@ class Comparer {
   // ---- services ------------------------------------------------------------------------------------
 
   private services(): void {
+    const renamedServices = new Set<string>();
     for (const os of this.baseline.services) {
       const cs = this.cur.services.get(os.fqn);
       if (!cs) {
         const renamed = this.current.services.find((s) => !this.base.services.has(s.fqn) && sameRpcs(s, os));
+        if (renamed) renamedServices.add(renamed.fqn);
         this.add('SERVICE_NO_DELETE', renamed?.node?.nameRange ?? this.whereDeleted(os.fqn), os.fqn,
           renamed ? `service "${os.name}" of ${this.tag} was renamed to "${renamed.name}"` : `service "${os.name}" of ${this.tag} was deleted`,
           renamed ? [{ kind: 'rename', to: os.name }] : []);
@@ -355,7 +357,12 @@ class Comparer {
       }
       for (const r of cs.rpcs) if (!oldNames.has(r.name)) this.addition('rpc', `${cs.fqn}.${r.name}`, r.node?.nameRange);
     }
-    for (const s of this.current.services) if (!this.base.services.has(s.fqn)) this.addition('service', s.fqn, s.node?.nameRange);
+    for (const s of this.current.services) {
+      if (this.base.services.has(s.fqn)) continue;
+      this.addition('service', s.fqn, s.node?.nameRange);
+      // A new service's RPCs are new too, unless the service is a renamed old one (reported as such).
+      if (!renamedServices.has(s.fqn)) for (const r of s.rpcs) this.addition('rpc', `${s.fqn}.${r.name}`, r.node?.nameRange);
+    }
   }
 }
 

@@ -41,7 +41,8 @@ export function checkDocs(current: ApiModel, baseline: ApiModel, additions: Addi
   const requireDoc = (kind: Exclude<Addition['kind'], 'enumValue'>, element: string, name: string, range: Range, node: { comments: Comments } | undefined): string | undefined => {
     const doc = docOf(node);
     if (doc && /\bTODO:/.test(doc)) add('DOC_STUB_UNFINISHED', range, element, `the documentation of new ${kind === 'rpc' ? 'RPC' : kind} "${name}" still has TODO placeholders`);
-    if (!doc) add('DOC_MISSING', range, element, `new ${kind === 'rpc' ? 'RPC' : kind} "${name}" (not in ${baselineName(baseline)}) has no documentation comment`, [{ kind: 'docStub', element: kind, name }]);
+    const what = `${kind === 'rpc' ? 'RPC' : kind} "${name}"`;
+    if (!doc) add('DOC_MISSING', range, element, `new ${what} (not in ${baselineName(baseline)}) has no documentation comment`, [{ kind: 'docStub', element: kind, name }]);
     return doc;
   };
 
