@@ -498,7 +498,8 @@ function revalidateDependents(uri: string): void {
 }
 
 documents.onDidChangeContent((e) => {
-  scheduleValidation(e.document);
+  // A document just opened is checked at once; the debounce is for typing.
+  scheduleValidation(e.document, !states.has(e.document.uri));
   revalidateDependents(e.document.uri);
 });
 

@@ -239,13 +239,21 @@ export function encodeHistory(entries: readonly HistoryEntry[]): PackageData {
 
   const strings = new Interner();
   const docs = new Interner();
-  const flatCache = new Map<ApiModel, FlatModel>();
   interface Acc { kind: number; parentKey?: string; name: string; versions: Map<string, { facts: Fact[]; releases: number[] }> }
   const acc = new Map<string, Acc>();
   const listSeqs = new Map<string, Map<string, { seq: string[]; releases: number[] }>>();
+  // Many releases share one file (63 distinct files for ~870 tags): visit each distinct model once, in the
+  // order of its first release (so interning and insertion order match a release-by-release walk), and add
+  // all of its releases at once; release lists are sorted afterwards.
+  const releasesOf = new Map<ApiModel, number[]>();
   unique.forEach((entry, r) => {
-    let flat = flatCache.get(entry.model);
-    if (!flat) flatCache.set(entry.model, (flat = flatten(entry.model, strings, docs)));
+    const rs = releasesOf.get(entry.model);
+    if (rs) rs.push(r);
+    else releasesOf.set(entry.model, [r]);
+  });
+  const touched = new Set<number[]>();
+  for (const [model, rs] of releasesOf) {
+    const flat = flatten(model, strings, docs);
     for (const e of flat.elements) {
       let a = acc.get(e.key);
       if (!a) {
@@ -256,7 +264,8 @@ export function encodeHistory(entries: readonly HistoryEntry[]): PackageData {
       const vkey = JSON.stringify(e.facts);
       let v = a.versions.get(vkey);
       if (!v) a.versions.set(vkey, (v = { facts: e.facts, releases: [] }));
-      v.releases.push(r);
+      for (const r of rs) v.releases.push(r);
+      touched.add(v.releases);
     }
     for (const [list, seq] of flat.lists) {
       let seqs = listSeqs.get(list);
@@ -264,9 +273,11 @@ export function encodeHistory(entries: readonly HistoryEntry[]): PackageData {
       const k = seq.join('\n');
       let x = seqs.get(k);
       if (!x) seqs.set(k, (x = { seq, releases: [] }));
-      x.releases.push(r);
+      for (const r of rs) x.releases.push(r);
+      touched.add(x.releases);
     }
-  });
+  }
+  for (const list of touched) list.sort((a, b) => a - b);
 
   // Emission order: top-level lists, then each container's children, each list in merged order.
   const merged = new Map<string, string[]>();
@@ -665,6 +676,18 @@ export const CORPUS_PACKAGES: { package: string; path: string }[] = [
   { package: 'runtime.v1alpha2', path: V1ALPHA2_PATH },
 ];
 
+/** Drops the syntax nodes, so that the trees of dozens of files are not kept alive (and collected) while indexing. */
+function detached(model: ApiModel): ApiModel {
+  const strip = <T extends { node?: unknown }>(d: T): T => {
+    delete d.node;
+    return d;
+  };
+  for (const m of model.messages) { strip(m); m.fields.forEach(strip); }
+  for (const e of model.enums) { strip(e); e.values.forEach(strip); }
+  for (const s of model.services) { strip(s); s.rpcs.forEach(strip); }
+  return model;
+}
+
 /** Every `v0.*` tag of the corpus (the `kubernetes-*` twins have the same files), per package. */
 export function historyFileFromCorpus(corpus: Corpus): HistoryFile {
   const models = new Map<string, ApiModel>();
@@ -672,7 +695,7 @@ export function historyFileFromCorpus(corpus: Corpus): HistoryFile {
   for (const { package: pkg, path } of CORPUS_PACKAGES) {
     const entries: HistoryEntry[] = corpus.goTags(path).map((row) => {
       let model = models.get(row.blob);
-      if (!model) models.set(row.blob, (model = bind(parse(corpus.text(row.blob)), `cri-api:${row.blob}`).model));
+      if (!model) models.set(row.blob, (model = detached(bind(parse(corpus.text(row.blob)), `cri-api:${row.blob}`).model)));
       const release: Release = { tag: row.tag, kubernetes: parseAnyTag(row.tag)?.kubernetes ?? '', prerelease: row.prerelease };
       if (row.date) release.date = row.date;
       return { release, model };

@@ -1,0 +1,354 @@
+// The BUILT language server (dist/server.js --stdio) under abuse an editor can produce: positions past the
+// end, unknown documents, changes for closed documents, cancelled requests, garbage JSON-RPC, and rapid
+// edits (50 per second for 10 seconds) — it must stay alive, and the last diagnostics it publishes must be
+// those of the final text. Run `node scripts/build.mjs` first.
+import { after, before, describe, test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import {
+  CancellationTokenSource, createProtocolConnection, StreamMessageReader, StreamMessageWriter,
+  ConfigurationRequest, DefinitionRequest, DidChangeTextDocumentNotification, DidCloseTextDocumentNotification,
+  DidOpenTextDocumentNotification, DidSaveTextDocumentNotification, DocumentSymbolRequest, ExitNotification, FoldingRangeRequest,
+  HoverRequest, InitializeRequest, InitializedNotification, LogMessageNotification, PublishDiagnosticsNotification, ReferencesRequest,
+  RegistrationRequest, ShutdownRequest, WorkspaceSymbolRequest,
+  type Diagnostic, type Hover, type Position, type ProtocolConnection, type PublishDiagnosticsParams, type TextDocumentContentChangeEvent,
+} from 'vscode-languageserver-protocol/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { Corpus, CORPUS_HELP, V1_PATH, findCorpusDir } from '../server/src/baseline/corpus';
+import { analyze } from '../server/src/service';
+import { problemToDiagnostic } from '../server/src/lsp/convert';
+
+/** The checkout: the directory above this bundle whose package.json is cri-compat's. */
+function repoRoot(): string {
+  for (let dir = __dirname; ; dir = path.dirname(dir)) {
+    const pj = path.join(dir, 'package.json');
+    if (existsSync(pj) && (JSON.parse(readFileSync(pj, 'utf8')) as { name?: string }).name === 'cri-compat') return dir;
+    if (path.dirname(dir) === dir) throw new Error('package.json of cri-compat not found above ' + __dirname);
+  }
+}
+
+const ROOT = repoRoot();
+const SERVER = path.join(ROOT, 'dist', 'server.js');
+const BUILD_HELP = 'dist/server.js is missing: run `node scripts/build.mjs` first';
+const corpusDir = findCorpusDir(ROOT);
+const MAX_DIAGNOSTICS = 1000;
+
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+class Client {
+  readonly conn: ProtocolConnection;
+  readonly logs: string[] = [];
+  readonly published: PublishDiagnosticsParams[] = [];
+  stderr = '';
+  exitCode: number | null | undefined;
+  readonly exited: Promise<number | null>;
+
+  constructor(readonly child: ChildProcessWithoutNullStreams) {
+    child.stderr.on('data', (d: Buffer) => (this.stderr += d.toString()));
+    this.exited = new Promise((resolve) => child.on('exit', (code) => {
+      this.exitCode = code;
+      resolve(code);
+    }));
+    this.conn = createProtocolConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
+    this.conn.onRequest(ConfigurationRequest.type, (params) => params.items.map((i) => (i.section === 'criCompat' ? { protoPaths: [], validation: { debounceMs: 10 } } : null)));
+    this.conn.onRequest(RegistrationRequest.type, () => undefined);
+    this.conn.onNotification(LogMessageNotification.type, (p) => {
+      this.logs.push(p.message);
+    });
+    this.conn.onNotification(PublishDiagnosticsNotification.type, (p) => {
+      this.published.push(p);
+    });
+    this.conn.listen();
+  }
+
+  get alive(): boolean {
+    return this.exitCode === undefined && this.child.exitCode === null;
+  }
+
+  /** Raw bytes on the server's stdin, between two whole messages of the connection. */
+  raw(body: string, header?: string): Promise<void> {
+    const bytes = Buffer.from(body, 'utf8');
+    return new Promise((resolve, reject) => this.child.stdin.write(Buffer.concat([Buffer.from(header ?? `Content-Length: ${bytes.length}\r\n\r\n`, 'ascii'), bytes]), (e) => (e ? reject(e) : resolve())));
+  }
+
+  /** A round trip that needs a working server: a hover on a known document, or a symbols request. */
+  async ping(uri: string): Promise<void> {
+    const symbols = await withTimeout(this.conn.sendRequest(DocumentSymbolRequest.type, { textDocument: { uri } }), 10_000, 'ping');
+    assert.ok(Array.isArray(symbols), 'the server answers document symbols after the abuse');
+    assert.ok(this.alive, 'the server process is alive');
+  }
+
+  /** The last diagnostics published for `uri`, once nothing new came for `quietMs`. */
+  async settled(uri: string, version: number, timeoutMs = 20_000, quietMs = 600): Promise<PublishDiagnosticsParams> {
+    const deadline = Date.now() + timeoutMs;
+    let count = -1;
+    let quietSince = Date.now();
+    for (;;) {
+      const mine = this.published.filter((p) => p.uri === uri);
+      if (mine.length !== count) {
+        count = mine.length;
+        quietSince = Date.now();
+      }
+      const last = mine.at(-1);
+      if (last && last.version === version && Date.now() - quietSince >= quietMs) return last;
+      if (Date.now() > deadline) {
+        throw new Error(`no settled diagnostics for version ${version} of ${uri} within ${timeoutMs} ms; last: version ${last?.version}\nstderr: ${this.stderr}\nlogs: ${this.logs.join('\n')}`);
+      }
+      await sleep(50);
+    }
+  }
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout>;
+  return Promise.race([
+    p.finally(() => clearTimeout(timer)),
+    new Promise<T>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms))),
+  ]);
+}
+
+/** Diagnostics as compared: binder problems only (findings carry `data`), import messages name search roots. */
+function comparable(ds: Diagnostic[]): unknown[] {
+  return ds.filter((d) => d.data === undefined).map((d) => ({
+    range: d.range, severity: d.severity, code: d.code, ...(d.code === 'unresolved-import' ? {} : { message: d.message }),
+  }));
+}
+
+describe('language server robustness over stdio', { skip: !existsSync(SERVER) ? BUILD_HELP : corpusDir ? false : CORPUS_HELP, timeout: 60_000 }, () => {
+  let client: Client;
+  let tmp: string;
+  let apiUri: string;
+  let original: string;
+
+  before(async () => {
+    const corpus = new Corpus(corpusDir!);
+    original = corpus.text(corpus.goTags(V1_PATH).filter((r) => !r.prerelease).at(-1)!.blob);
+    tmp = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'cri-compat-robust-')));
+    writeFileSync(path.join(tmp, 'api.proto'), original);
+    apiUri = pathToFileURL(path.join(tmp, 'api.proto')).href;
+    client = new Client(spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] }));
+    await client.conn.sendRequest(InitializeRequest.type, {
+      processId: process.pid,
+      rootUri: pathToFileURL(tmp).href,
+      workspaceFolders: [{ uri: pathToFileURL(tmp).href, name: 'ws' }],
+      capabilities: {
+        workspace: { configuration: true, workspaceFolders: true },
+        textDocument: { documentSymbol: { hierarchicalDocumentSymbolSupport: true }, publishDiagnostics: { versionSupport: true } },
+      },
+    });
+    await client.conn.sendNotification(InitializedNotification.type, {});
+    await client.conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: apiUri, languageId: 'proto', version: 1, text: original } });
+    await client.settled(apiUri, 1);
+  });
+
+  after(async () => {
+    if (client?.alive) {
+      try {
+        await withTimeout(client.conn.sendRequest(ShutdownRequest.type), 5_000, 'shutdown');
+        await client.conn.sendNotification(ExitNotification.type);
+        await withTimeout(client.exited, 5_000, 'exit');
+      } catch {
+        client.child.kill();
+      }
+    }
+    client?.conn.dispose();
+    if (tmp) rmSync(tmp, { recursive: true, force: true });
+  });
+
+  test('positions past the end and malformed positions answer null, not an error', async () => {
+    const lines = original.split('\n').length;
+    const positions: unknown[] = [
+      { line: lines + 100, character: 0 }, { line: lines - 1, character: 100_000 }, { line: 1_000_000, character: 1_000_000 },
+      { line: 2 ** 31 - 1, character: 2 ** 31 - 1 }, { line: -1, character: 0 }, { line: 0, character: -5 }, { line: 1.5, character: 0 },
+      { line: '3', character: 'x' }, null, {},
+    ];
+    for (const position of positions) {
+      const textDocument = { uri: apiUri };
+      const answers = await Promise.allSettled([
+        client.conn.sendRequest(HoverRequest.method, { textDocument, position }),
+        client.conn.sendRequest(DefinitionRequest.method, { textDocument, position }),
+        client.conn.sendRequest(ReferencesRequest.method, { textDocument, position, context: { includeDeclaration: true } }),
+      ]);
+      for (const a of answers) {
+        if (a.status === 'fulfilled') assert.ok(a.value === null || (Array.isArray(a.value) && a.value.length === 0), `${JSON.stringify(position)}: ${JSON.stringify(a.value)}`);
+        // An error response is acceptable for a position that is not a position; the server must survive it.
+        else assert.ok(typeof position !== 'object' || position === null || Object.keys(position).length === 0 || typeof (position as Position).line !== 'number' || !Number.isInteger((position as Position).line) || (position as Position).line < 0 || (position as Position).character < 0, `error for ${JSON.stringify(position)}: ${a.reason}`);
+      }
+    }
+    await client.ping(apiUri);
+  });
+
+  test('requests for unknown documents answer null', async () => {
+    for (const uri of ['file:///nowhere/unknown.proto', 'untitled:Untitled-1', 'not a uri', '']) {
+      const textDocument = { uri };
+      assert.equal(await client.conn.sendRequest(HoverRequest.type, { textDocument, position: { line: 0, character: 0 } }), null);
+      assert.equal(await client.conn.sendRequest(DefinitionRequest.type, { textDocument, position: { line: 0, character: 0 } }), null);
+      assert.equal(await client.conn.sendRequest(ReferencesRequest.type, { textDocument, position: { line: 0, character: 0 }, context: { includeDeclaration: false } }), null);
+      assert.equal(await client.conn.sendRequest(DocumentSymbolRequest.type, { textDocument }), null);
+      assert.equal(await client.conn.sendRequest(FoldingRangeRequest.type, { textDocument }), null);
+    }
+    await client.ping(apiUri);
+  });
+
+  test('changes and closes for closed or unknown documents are ignored', async () => {
+    const other = pathToFileURL(path.join(tmp, 'other.proto')).href;
+    await client.conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: other, languageId: 'proto', version: 1, text: 'syntax = "proto3";\nmessage A { B b = 1; }\n' } });
+    await client.conn.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri: other } });
+    await client.conn.sendNotification(DidChangeTextDocumentNotification.type, {
+      textDocument: { uri: other, version: 2 }, contentChanges: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: 'x' }],
+    });
+    await client.conn.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri: 'file:///never/opened.proto', version: 7 }, contentChanges: [{ text: 'message Z {}' }] });
+    await client.conn.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri: 'file:///never/opened.proto' } });
+    await client.conn.sendNotification(DidSaveTextDocumentNotification.type, { textDocument: { uri: other } });
+    // Malformed notifications: no version, no text document, no changes.
+    await client.conn.sendNotification(DidChangeTextDocumentNotification.method, { textDocument: { uri: apiUri }, contentChanges: [{ text: 'x' }] });
+    await client.conn.sendNotification(DidChangeTextDocumentNotification.method, { contentChanges: [] });
+    await client.conn.sendNotification(DidOpenTextDocumentNotification.method, { textDocument: null });
+    await client.conn.sendNotification(DidCloseTextDocumentNotification.method, {});
+    await client.ping(apiUri);
+    // The closed document got its diagnostics cleared and nothing after that.
+    await sleep(200);
+    const forOther = client.published.filter((p) => p.uri === other);
+    assert.deepEqual(forOther.at(-1)?.diagnostics, []);
+    // The open document was not touched by the malformed change (same version, same text): symbols still answer.
+    assert.equal(await client.conn.sendRequest(HoverRequest.type, { textDocument: { uri: other }, position: { line: 1, character: 12 } }), null);
+  });
+
+  test('cancelled requests: answered or cancelled, never a dead server', async () => {
+    const pending: Promise<unknown>[] = [];
+    for (let k = 0; k < 50; k++) {
+      const source = new CancellationTokenSource();
+      const textDocument = { uri: apiUri };
+      const position = { line: k * 13, character: 10 };
+      const requests = [
+        client.conn.sendRequest(HoverRequest.type, { textDocument, position }, source.token),
+        client.conn.sendRequest(ReferencesRequest.type, { textDocument, position, context: { includeDeclaration: true } }, source.token),
+        client.conn.sendRequest(DocumentSymbolRequest.type, { textDocument }, source.token),
+        client.conn.sendRequest(WorkspaceSymbolRequest.type, { query: 'Pod' }, source.token),
+      ];
+      if (k % 2 === 0) source.cancel();
+      else setTimeout(() => source.cancel(), k % 5);
+      for (const r of requests) {
+        pending.push(r.then(() => 'answered', (e: { code?: number; message?: string }) => {
+          // -32800 RequestCancelled is the only acceptable error.
+          assert.equal(e.code, -32800, `unexpected error for a cancelled request: ${e.code} ${e.message}`);
+          return 'cancelled';
+        }));
+      }
+    }
+    // A cancellation for an id that never existed, and one with a garbage id.
+    await client.conn.sendNotification('$/cancelRequest', { id: 987_654_321 });
+    await client.conn.sendNotification('$/cancelRequest', { id: { nested: true } });
+    await client.conn.sendNotification('$/cancelRequest', null);
+    await withTimeout(Promise.all(pending), 20_000, 'cancelled requests');
+    await client.ping(apiUri);
+  });
+
+  test('garbage JSON-RPC messages: the server stays alive', async () => {
+    await client.raw('{this is not json');
+    await client.raw('');
+    await client.raw('[]');
+    await client.raw('null');
+    await client.raw('{"foo": 1}');
+    await client.raw('{"jsonrpc":"2.0","id":424242,"method":"textDocument/hover","params":"nonsense"}');
+    await client.raw('{"jsonrpc":"2.0","id":424243,"method":"textDocument/hover"}');
+    await client.raw('{"jsonrpc":"2.0","method":"textDocument/didChange","params":{"textDocument":{"uri":42,"version":"x"},"contentChanges":"y"}}');
+    await client.raw('{"jsonrpc":"2.0","id":424244,"method":"no/suchMethod","params":{}}');
+    await client.raw('{"jsonrpc":"2.0","id":424245,"result":{"unsolicited":true}}');
+    await client.raw('{"jsonrpc":"2.0","method":"textDocument/didOpen","params":{"textDocument":{"uri":"file:///g.proto","languageId":"proto","version":1,"text":"\\u0000\\ud800 message {"}}}');
+    await client.raw('\u00ff\u00fe{"jsonrpc":"2.0"}');
+    // Invalid UTF-8 inside a well-framed message.
+    await new Promise<void>((resolve, reject) => {
+      const body = Buffer.concat([Buffer.from('{"jsonrpc":"2.0","method":"x","params":"'), Buffer.from([0xff, 0xc0, 0x80, 0xed, 0xa0, 0x80]), Buffer.from('"}')]);
+      client.child.stdin.write(Buffer.concat([Buffer.from(`Content-Length: ${body.length}\r\n\r\n`), body]), (e) => (e ? reject(e) : resolve()));
+    });
+    await client.ping(apiUri);
+    assert.equal(await client.conn.sendRequest(HoverRequest.type, { textDocument: { uri: 'file:///g.proto' }, position: { line: 0, character: 20 } }), null);
+  });
+
+  test('rapid edits, 50 per second for 10 seconds: the last diagnostics are those of the final text', async () => {
+    const random = mulberry32(6);
+    const int = (n: number): number => Math.floor(random() * n);
+    const snippets = ['{', '}', ';', ' ', '\n', 'message X {', '}\n', 'Foo', ' = 1', '=', 'string s = 2;\n', '// c\n', '/*', '*/', '"', 'rpc R(A) returns (B);', '\t', 'é', '\r\n', 'reserved 3;', 'enum E { A = 0; }'];
+    let doc = TextDocument.create(apiUri, 'proto', 1, original);
+    let version = 1;
+    const requests: Promise<unknown>[] = [];
+    const started = Date.now();
+    const sent = { edits: 0, multi: 0, full: 0, hovers: 0 };
+    let next = started;
+    while (Date.now() - started < 10_000) {
+      const text = doc.getText();
+      const changes: TextDocumentContentChangeEvent[] = [];
+      const roll = random();
+      if (roll < 0.02) {
+        // Now and then the whole text at once (what some clients send), a mutated copy of the original.
+        const cut = int(original.length);
+        changes.push({ text: original.slice(0, cut) + snippets[int(snippets.length)] + original.slice(cut + int(200)) });
+        sent.full++;
+      } else {
+        const n = roll < 0.12 ? 2 + int(3) : 1;
+        if (n > 1) sent.multi++;
+        // Changes in one notification apply in order, each against the text after the previous one.
+        let scratch = TextDocument.create(apiUri, 'proto', 0, text);
+        for (let k = 0; k < n; k++) {
+          const len = scratch.getText().length;
+          const a = int(len + 1);
+          const b = Math.min(len, a + (random() < 0.5 ? 0 : int(40)));
+          const change = { range: { start: scratch.positionAt(a), end: scratch.positionAt(b) }, text: random() < 0.3 ? '' : snippets[int(snippets.length)]! };
+          changes.push(change);
+          scratch = TextDocument.update(scratch, [change], 0);
+        }
+      }
+      version++;
+      doc = TextDocument.update(doc, changes, version);
+      void client.conn.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri: apiUri, version }, contentChanges: changes });
+      sent.edits++;
+      if (sent.edits % 5 === 0) {
+        const source = new CancellationTokenSource();
+        const position = doc.positionAt(int(doc.getText().length + 10));
+        requests.push(client.conn.sendRequest(HoverRequest.type, { textDocument: { uri: apiUri }, position }, source.token).catch((e: { code?: number }) => assert.equal(e.code, -32800)));
+        if (sent.edits % 10 === 0) source.cancel();
+        sent.hovers++;
+      }
+      next += 20;
+      await sleep(Math.max(0, next - Date.now()));
+    }
+    const elapsed = Date.now() - started;
+    assert.ok(sent.edits >= 400, `only ${sent.edits} edits in ${elapsed} ms`);
+    await withTimeout(Promise.all(requests), 20_000, 'hovers during the edits');
+    const final = doc.getText();
+    const last = await client.settled(apiUri, version);
+    const expected = analyze(final, { uri: apiUri }).bound.problems.slice(0, MAX_DIAGNOSTICS).map(problemToDiagnostic);
+    assert.deepEqual(comparable(last.diagnostics), comparable(expected), 'published diagnostics are those of the final text');
+    const mine = client.published.filter((p) => p.uri === apiUri && p.version !== undefined && p.version > 1);
+    console.log(`rapid edits: ${sent.edits} changes (${sent.multi} multi-change, ${sent.full} full-text) and ${sent.hovers} hovers in ${elapsed} ms; ` +
+      `${mine.length} diagnostics publications; final version ${version} has ${last.diagnostics.length} diagnostic(s)`);
+    // Publications never go back in version (a slow analysis of an old version must not overwrite a newer one).
+    for (let k = 1; k < mine.length; k++) assert.ok(mine[k]!.version! >= mine[k - 1]!.version!, `version ${mine[k]!.version} published after ${mine[k - 1]!.version}`);
+    await client.ping(apiUri);
+  });
+
+  test('no uncaught errors were logged, and the server shuts down cleanly', async () => {
+    const bad = client.logs.filter((l) => /uncaught exception|unhandled rejection|failed: /.test(l));
+    assert.deepEqual(bad, [], `server logged failures:\n${bad.join('\n')}`);
+    assert.ok(client.alive);
+    await client.conn.sendRequest(ShutdownRequest.type);
+    await client.conn.sendNotification(ExitNotification.type);
+    assert.equal(await withTimeout(client.exited, 5_000, 'exit'), 0);
+  });
+});
