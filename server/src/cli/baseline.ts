@@ -38,7 +38,8 @@ function historyFor(pkg: string): History | undefined {
 }
 
 export async function resolveCliBaseline(req: CliBaselineRequest): Promise<CliBaselineResult> {
-  const pkg = parse(req.text).package?.name ?? 'runtime.v1';
+  // The package statement is all that is needed here; the file itself is parsed once, by the analysis.
+  const pkg = /^[ \t]*package[ \t]+\.?([\w.]+)[ \t]*;/m.exec(req.text)?.[1] ?? 'runtime.v1';
   const history = historyFor(pkg);
   const path = resolve(req.cwd, req.against);
   if (req.against !== 'auto' && existsSync(path)) {
