@@ -168,7 +168,7 @@ async function resolveInner(opts: ResolveOptions): Promise<ResolveResult> {
     const isTag = !!releaseOfGoTag(explicit);
     const pathLike = isAbsolute(explicit) || /^(\.{1,2}|~)([\\/]|$)/.test(explicit) || explicit.endsWith('.proto');
     if (isTag) {
-      if (bundledHas(explicit)) found.push(bundledCandidate(explicit, 'setting', `${explicit} from the bundled release index`));
+      if (bundledHas(explicit)) found.push(bundledCandidate(explicit, 'setting', 'the bundled release index (as set)'));
       else note('setting', `${explicit} is not in the bundled release index${bundledNewest ? ` (newest there: ${bundledNewest})` : ''}`);
       if (!found.length) {
         const mc = await findInModuleCache({ env, homeDir, version: explicit });
@@ -242,7 +242,7 @@ async function resolveInner(opts: ResolveOptions): Promise<ResolveResult> {
   else if (!bundledNewest) note('bundled', `the bundled release index has no ${includePrereleases ? '' : 'non-pre-release '}tag`);
   else {
     note('bundled', `newest release ${bundledNewest}`);
-    candidates.push(bundledCandidate(bundledNewest, 'bundled', `bundled release index (newest release ${bundledNewest})`));
+    candidates.push(bundledCandidate(bundledNewest, 'bundled', 'the bundled release index (newest release)'));
   }
   const newest = () => candidates.map((c) => c.tag).sort((a, b) => compareTags(b, a))[0];
   const consider = (source: BaselineSource, version: string, origin: string, text: string, uri: string) => {

@@ -54,7 +54,7 @@ export async function resolveCliBaseline(req: CliBaselineRequest): Promise<CliBa
     const rel = req.against === 'auto' ? history.newestRelease?.({ includePrereleases: req.includePrereleases }) : history.releases.find((r) => r.tag === req.against);
     const model = rel && history.modelAt(rel.tag);
     if (!rel || !model) return { error: `--against ${req.against}: no such release of ${pkg} in the bundled index` };
-    return { baseline: { tag: rel.tag, kubernetes: rel.kubernetes, source: 'bundled', origin: 'bundled release index', model, history } };
+    return { baseline: { tag: rel.tag, kubernetes: rel.kubernetes, source: 'bundled', origin: 'the bundled release index', model, history } };
   }
   // The user ran the command, so the workspace is trusted; the network stays off unless asked for.
   const result = await resolveBaseline({

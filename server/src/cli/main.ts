@@ -185,7 +185,7 @@ async function check(command: 'check' | 'report', rest: string[], p: Parsed, io:
   else if (format === 'sarif') io.out(formatSarif(file, items));
   else if (format === 'github') { const s = formatGithub(file, items); if (s) io.out(s); }
   else {
-    if (baseline) io.err(`Baseline: ${baseline.tag} (${baseline.origin})`);
+    if (baseline) io.err(`Baseline: ${baseline.tag}, from ${baseline.origin}`);
     if (items.length) io.out(formatText(file, items));
     const counts = countBy(items);
     io.err(`${items.length} finding(s): ${counts}`);

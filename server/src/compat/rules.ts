@@ -31,6 +31,8 @@ const SKEW =
   'has to work in both directions: an old kubelet talking to a new runtime, and a new kubelet talking to an old one.';
 
 function rule(id: string, category: Category, severity: Severity, breaking: boolean, title: string, explanation: string, link: string = LINKS.skew): Rule {
+  // What this rule is about comes first; the skew policy that makes it matter follows as context.
+  if (explanation.startsWith(SKEW)) explanation = `${explanation.slice(SKEW.length).trim()}\n\n${SKEW}`;
   return { id, category, severity, breaking, title, explanation, link };
 }
 

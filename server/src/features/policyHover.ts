@@ -59,12 +59,17 @@ function release(history: History, tag: string): string {
   return r ? `${r.tag} (Kubernetes ${r.kubernetes})` : tag;
 }
 
+/** "v0.36.3, from the bundled release index (newest release)". */
+export function describeBaseline(b: Baseline): string {
+  return `${b.tag}, from ${b.origin}`;
+}
+
 /** The markdown shown when hovering a diagnostic's finding (and in the report's details). */
 export function findingExplanation(f: Finding, baseline: Baseline | undefined): string {
   const rule = getRule(f.rule);
   const lines = [`**${rule.id}** · ${rule.category} · ${f.severity}`, '', rule.title + '.', '', rule.explanation];
   for (const r of f.related ?? []) lines.push('', `- ${r.message}`);
-  if (baseline) lines.push('', `Compared with ${baseline.tag} (${baseline.origin}).`);
+  if (baseline) lines.push('', `Compared with ${describeBaseline(baseline)}.`);
   lines.push('', `[Why this matters](${rule.link}) · suppress with \`// cri-compat:ignore ${rule.id} <reason>\``);
   return lines.join('\n');
 }

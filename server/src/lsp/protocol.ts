@@ -16,7 +16,7 @@ export interface BaselineInfo {
   kubernetes?: string;
   /** `setting`, `path`, `git`, `bundled`, `gomodcache`, `vendor` or `proxy`. */
   source: string;
-  /** Human-readable origin, e.g. "bundled release index (newest release v0.36.3)". */
+  /** Human-readable origin, e.g. "the bundled release index (newest release)". */
   origin: string;
 }
 
