@@ -7,17 +7,11 @@
 // numbers, types, tag intervals, doc fingerprints): no comment text and no proto text.
 
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { CORPUS_HELP, Corpus, findCorpusDir } from '../server/src/baseline/corpus';
+import { dirname, join } from 'node:path';
+import { CORPUS_HELP, Corpus, findCorpusDir, findRepoRoot } from '../server/src/baseline/corpus';
 import { IndexedHistory, historyFileFromCorpus, serializeHistoryFile } from '../server/src/baseline/historyIndex';
 
-function repoRoot(): string {
-  for (let d = resolve(__dirname); ; d = dirname(d)) {
-    const pkg = join(d, 'package.json');
-    if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'cri-compat') return d;
-    if (dirname(d) === d) throw new Error(`no package.json named "cri-compat" above ${__dirname}`);
-  }
-}
+const repoRoot = (): string => findRepoRoot(__dirname);
 
 const root = repoRoot();
 const corpusDir = findCorpusDir(root);

@@ -12,23 +12,16 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { deflateRawSync } from 'node:zlib';
-import { Corpus, CORPUS_HELP, findCorpusDir, V1_PATH } from '../server/src/baseline/corpus';
+import { Corpus, CORPUS_HELP, findCorpusDir, V1_PATH, findRepoRoot } from '../server/src/baseline/corpus';
 import { CatFileBatch, GitError, gitArgv, nodeLauncher, runGit, type ProcessLauncher } from '../server/src/baseline/safeExec';
 import { compareTags, detectRepo, findGitBaseline, KUBERNETES_V1_PATH, readGitRevision, releaseOfGoTag } from '../server/src/baseline/gitSource';
 import { findGoSumHashes, findInModuleCache, findInVendor, moduleCacheRoot, parseGoSum } from '../server/src/baseline/goModSource';
 import { checkModuleZipNames, crc32, fetchFromProxy, hash1, proxyFromEnv, readModuleZip, readZipDirectory, type ProxyOptions } from '../server/src/baseline/proxySource';
-import { resolveBaseline, type BundledIndex, type ResolveOptions } from '../server/src/baseline/resolve';
+import { resolveBaseline, type BundledIndex } from '../server/src/baseline/resolve';
 import { bind } from '../server/src/proto/binder';
 import { parse } from '../server/src/proto/parser';
 import type { ApiModel } from '../server/src/proto/model';
 
-function findRepoRoot(start: string): string {
-  for (let d = start; ; d = dirname(d)) {
-    const p = join(d, 'package.json');
-    if (existsSync(p) && JSON.parse(readFileSync(p, 'utf8')).name === 'cri-compat') return d;
-    if (dirname(d) === d) throw new Error(`no cri-compat package.json above ${start}`);
-  }
-}
 
 const corpusDir = findCorpusDir(findRepoRoot(__dirname));
 const skip = corpusDir ? false : CORPUS_HELP;

@@ -18,8 +18,8 @@ import * as assert from 'node:assert/strict';
 import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { CORPUS_HELP, Corpus, V1ALPHA2_PATH, V1_PATH, findCorpusDir } from '../server/src/baseline/corpus';
+import { dirname, join } from 'node:path';
+import { CORPUS_HELP, Corpus, V1ALPHA2_PATH, V1_PATH, findCorpusDir, findRepoRoot } from '../server/src/baseline/corpus';
 import { checkCompatibility } from '../server/src/compat/check';
 import type { Finding } from '../server/src/compat/finding';
 import type { MessageNode, ProtoFile, Range } from '../server/src/proto/ast';
@@ -27,13 +27,7 @@ import { bind } from '../server/src/proto/binder';
 import type { ApiModel } from '../server/src/proto/model';
 import { parse } from '../server/src/proto/parser';
 
-function repoRoot(): string {
-  for (let d = resolve(__dirname); ; d = dirname(d)) {
-    const pkg = join(d, 'package.json');
-    if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'cri-compat') return d;
-    if (dirname(d) === d) throw new Error(`no package.json named "cri-compat" above ${__dirname}`);
-  }
-}
+const repoRoot = (): string => findRepoRoot(__dirname);
 
 const ROOT = repoRoot();
 const FIXTURE = join(ROOT, 'test', 'fixtures', 'buf-differences.json');

@@ -5,21 +5,13 @@
 // fails the blob's test.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import * as protobuf from 'protobufjs';
 import { parse } from '../server/src/proto/parser';
 import { bind } from '../server/src/proto/binder';
 import type { ApiModel } from '../server/src/proto/model';
-import { CORPUS_HELP, Corpus, V1ALPHA2_PATH, V1_PATH, findCorpusDir } from '../server/src/baseline/corpus';
+import { CORPUS_HELP, Corpus, V1ALPHA2_PATH, V1_PATH, findCorpusDir, findRepoRoot } from '../server/src/baseline/corpus';
 
-function repoRoot(): string {
-  for (let d = __dirname; ; d = dirname(d)) {
-    const pj = join(d, 'package.json');
-    if (existsSync(pj) && (JSON.parse(readFileSync(pj, 'utf8')) as { name?: string }).name === 'cri-compat') return d;
-    if (dirname(d) === d) throw new Error(`no package.json named "cri-compat" above ${__dirname}`);
-  }
-}
+const repoRoot = (): string => findRepoRoot(__dirname);
 
 const corpusDir = findCorpusDir(repoRoot());
 const corpus = corpusDir ? new Corpus(corpusDir) : undefined;

@@ -1,19 +1,12 @@
 // The README documents what the code does: every rule, every command-palette command and every setting.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { RULES } from '../server/src/compat/rules';
+import { findRepoRoot } from '../server/src/baseline/corpus';
 
-function repoRoot(): string {
-  let d = __dirname;
-  while (!(existsSync(join(d, 'package.json')) && JSON.parse(readFileSync(join(d, 'package.json'), 'utf8')).name === 'cri-compat')) {
-    const up = dirname(d);
-    if (up === d) throw new Error('repository root not found');
-    d = up;
-  }
-  return d;
-}
+const repoRoot = (): string => findRepoRoot(__dirname);
 
 const root = repoRoot();
 const readme = readFileSync(join(root, 'README.md'), 'utf8');

@@ -2,10 +2,8 @@
 // file with exact expectations, and on real CRI api.proto files from the corpus.
 import { describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import * as path from 'node:path';
 import { analyze } from '../server/src/service';
-import { Corpus, CORPUS_HELP, V1_PATH, findCorpusDir } from '../server/src/baseline/corpus';
+import { Corpus, CORPUS_HELP, V1_PATH, findCorpusDir, findRepoRoot } from '../server/src/baseline/corpus';
 import type { BoundFile } from '../server/src/proto/binder';
 import type { Position, Range } from '../server/src/proto/ast';
 import { getDocumentSymbols, getWorkspaceSymbols } from '../server/src/features/symbols';
@@ -15,15 +13,7 @@ import { getFoldingRanges } from '../server/src/features/folding';
 import { elementChainAt, targetAt } from '../server/src/features/positions';
 import { SymbolKind, type DocumentSymbol } from '../server/src/features/types';
 
-function repoRoot(): string {
-  let dir = __dirname;
-  while (!existsSync(path.join(dir, 'package.json'))) {
-    const up = path.dirname(dir);
-    if (up === dir) throw new Error('package.json not found above ' + __dirname);
-    dir = up;
-  }
-  return dir;
-}
+const repoRoot = (): string => findRepoRoot(__dirname);
 
 const pos = (line: number, character: number): Position => ({ line, character });
 const range = (sl: number, sc: number, el: number, ec: number): Range => ({ start: pos(sl, sc), end: pos(el, ec) });

@@ -6,13 +6,11 @@
 // by walking up from __dirname, the corpus with findCorpusDir (skipped with CORPUS_HELP when missing).
 import { describe, test } from 'node:test';
 import { strict as assert } from 'node:assert';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 
 import { parse } from '../server/src/proto/parser';
 import { bind } from '../server/src/proto/binder';
 import { analyze, type Analysis } from '../server/src/service';
-import { Corpus, CORPUS_HELP, findCorpusDir } from '../server/src/baseline/corpus';
+import { Corpus, CORPUS_HELP, findCorpusDir, findRepoRoot } from '../server/src/baseline/corpus';
 import type { Baseline } from '../server/src/baseline/types';
 import type { Finding } from '../server/src/compat/finding';
 import {
@@ -23,22 +21,6 @@ import {
 // ---------------------------------------------------------------------------
 // setup
 
-function findRepoRoot(start: string): string {
-  let dir = start;
-  for (;;) {
-    const pkgPath = path.join(dir, 'package.json');
-    if (fs.existsSync(pkgPath)) {
-      try {
-        if (JSON.parse(fs.readFileSync(pkgPath, 'utf8')).name === 'cri-compat') return dir;
-      } catch {
-        // not a readable package.json; keep walking up
-      }
-    }
-    const parent = path.dirname(dir);
-    if (parent === dir) throw new Error(`no directory containing the cri-compat package.json above ${start}`);
-    dir = parent;
-  }
-}
 
 const REPO_ROOT = findRepoRoot(__dirname);
 const CORPUS_DIR = findCorpusDir(REPO_ROOT);

@@ -10,26 +10,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vsctm from 'vscode-textmate';
 import * as oniguruma from 'vscode-oniguruma';
+import { findRepoRoot } from '../server/src/baseline/corpus';
 
 // ---------------------------------------------------------------------------
 // locating files
 
-function findRepoRoot(start: string): string {
-  let dir = start;
-  for (;;) {
-    const pkgPath = path.join(dir, 'package.json');
-    if (fs.existsSync(pkgPath)) {
-      try {
-        if (JSON.parse(fs.readFileSync(pkgPath, 'utf8')).name === 'cri-compat') return dir;
-      } catch {
-        // not a readable package.json; keep walking up
-      }
-    }
-    const parent = path.dirname(dir);
-    if (parent === dir) throw new Error(`no directory containing the cri-compat package.json above ${start}`);
-    dir = parent;
-  }
-}
 
 const REPO_ROOT = findRepoRoot(__dirname);
 const GRAMMAR_PATH = path.join(REPO_ROOT, 'syntaxes', 'proto.tmLanguage.json');

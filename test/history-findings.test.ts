@@ -11,8 +11,8 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { CORPUS_HELP, Corpus, V1ALPHA2_PATH, V1_PATH, findCorpusDir } from '../server/src/baseline/corpus';
+import { dirname, join } from 'node:path';
+import { CORPUS_HELP, Corpus, V1ALPHA2_PATH, V1_PATH, findCorpusDir, findRepoRoot } from '../server/src/baseline/corpus';
 import { loadBundledHistory } from '../server/src/baseline/historyIndex';
 import type { History } from '../server/src/baseline/types';
 import { checkCompatibility } from '../server/src/compat/check';
@@ -20,13 +20,7 @@ import { getRule } from '../server/src/compat/rules';
 import { bind } from '../server/src/proto/binder';
 import { parse } from '../server/src/proto/parser';
 
-function repoRoot(): string {
-  for (let d = resolve(__dirname); ; d = dirname(d)) {
-    const pkg = join(d, 'package.json');
-    if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'cri-compat') return d;
-    if (dirname(d) === d) throw new Error(`no package.json named "cri-compat" above ${__dirname}`);
-  }
-}
+const repoRoot = (): string => findRepoRoot(__dirname);
 
 const ROOT = repoRoot();
 const FIXTURE = join(ROOT, 'test', 'fixtures', 'history-findings.json');

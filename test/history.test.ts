@@ -3,9 +3,9 @@
 //   npx esbuild test/history.test.ts --bundle --platform=node --format=cjs --outfile=out/test/history.test.js --sourcemap=inline && node --test out/test/history.test.js
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { CORPUS_HELP, Corpus, V1ALPHA2_PATH, V1_PATH, findCorpusDir } from '../server/src/baseline/corpus';
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { CORPUS_HELP, Corpus, V1ALPHA2_PATH, V1_PATH, findCorpusDir, findRepoRoot } from '../server/src/baseline/corpus';
 import {
   CORPUS_PACKAGES, IndexedHistory, buildHistoryFromModels, bundledHistoryFile, historyFileFromCorpus, loadBundledHistory,
   mergeOrders, serializeHistoryFile,
@@ -17,13 +17,7 @@ import type { ApiModel } from '../server/src/proto/model';
 import { parse } from '../server/src/proto/parser';
 import { goTagToKubernetes, sortTags } from '../server/src/policy/versions';
 
-function repoRoot(): string {
-  for (let d = resolve(__dirname); ; d = dirname(d)) {
-    const pkg = join(d, 'package.json');
-    if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'cri-compat') return d;
-    if (dirname(d) === d) throw new Error(`no package.json named "cri-compat" above ${__dirname}`);
-  }
-}
+const repoRoot = (): string => findRepoRoot(__dirname);
 
 const ROOT = repoRoot();
 const INDEX = join(ROOT, 'server', 'data', 'history.json');

@@ -17,20 +17,12 @@ import {
   type DocumentSymbol, type Hover, type Location, type ProtocolConnection, type PublishDiagnosticsParams,
   type SymbolInformation, type FoldingRange, type Position, type Range,
 } from 'vscode-languageserver-protocol/node';
-import { Corpus, CORPUS_HELP, V1_PATH, findCorpusDir } from '../server/src/baseline/corpus';
+import { Corpus, CORPUS_HELP, V1_PATH, findCorpusDir, findRepoRoot } from '../server/src/baseline/corpus';
 import { FsImportResolver, isInside, isSafeImportPath } from '../server/src/lsp/importResolver';
 import { findingToDiagnostic, problemToDiagnostic } from '../server/src/lsp/convert';
 import { RULES } from '../server/src/compat/rules';
 
-function repoRoot(): string {
-  let dir = __dirname;
-  while (!existsSync(path.join(dir, 'package.json'))) {
-    const up = path.dirname(dir);
-    if (up === dir) throw new Error('package.json not found above ' + __dirname);
-    dir = up;
-  }
-  return dir;
-}
+const repoRoot = (): string => findRepoRoot(__dirname);
 
 const ROOT = repoRoot();
 const SERVER = path.join(ROOT, 'dist', 'server.js');

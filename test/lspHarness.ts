@@ -2,7 +2,6 @@
 // (diagnostics, progress, status notifications, messages, logs). Not a test file itself; test files import it
 // and esbuild bundles it into each of them.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
@@ -14,15 +13,10 @@ import {
   type TextDocumentContentChangeEvent, type ShowMessageParams,
 } from 'vscode-languageserver-protocol/node';
 import type { StatusParams } from '../server/src/lsp/protocol';
+import { findRepoRoot } from '../server/src/baseline/corpus';
 
 export function repoRoot(): string {
-  let dir = __dirname;
-  while (!existsSync(path.join(dir, 'package.json'))) {
-    const up = path.dirname(dir);
-    if (up === dir) throw new Error('package.json not found above ' + __dirname);
-    dir = up;
-  }
-  return dir;
+  return findRepoRoot(__dirname);
 }
 
 export const ROOT = repoRoot();

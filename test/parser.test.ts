@@ -28,8 +28,6 @@ function loc(text: string, needle: string, nth = 0): Range {
   const character = lines[line]!.length;
   return R(line, character, line, character + needle.length);
 }
-const span = (a: Range, b: Range): Range => ({ start: a.start, end: b.end });
-const at = (r: Range): Range => ({ start: r.end, end: r.end });
 
 const lines = (...ls: string[]): string => ls.join('\n');
 

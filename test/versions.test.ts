@@ -4,22 +4,16 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import {
   compareTags, goTagToKubernetes, inSkewWindow, isPatchRelease, isPrerelease, kubeletWindowForRuntime, kubernetesRepoTag,
   kubernetesToGoTag, minorOf, parseAnyTag, parseGoTag, parseKubernetesTag, releaseLinePredecessor, removalSkew,
   runtimeWindowForKubelet, sortTags, whoLacks,
 } from '../server/src/policy/versions';
 import * as links from '../server/src/policy/links';
-import { Corpus, findCorpusDir, CORPUS_HELP } from '../server/src/baseline/corpus';
+import { Corpus, findCorpusDir, CORPUS_HELP, findRepoRoot } from '../server/src/baseline/corpus';
 
-function repoRoot(): string {
-  for (let d = resolve(__dirname); ; d = dirname(d)) {
-    const pkg = join(d, 'package.json');
-    if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'cri-compat') return d;
-    if (dirname(d) === d) throw new Error(`no package.json named "cri-compat" above ${__dirname}`);
-  }
-}
+const repoRoot = (): string => findRepoRoot(__dirname);
 
 test('parseGoTag accepts v0.N.M with alpha/beta/rc pre-releases only', () => {
   const v = parseGoTag('v0.36.3')!;

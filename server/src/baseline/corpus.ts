@@ -2,7 +2,7 @@
 // and `blobs/<sha>.proto`. Used to build the bundled release index, by tests and by benchmarks.
 
 import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 
 export interface CorpusRow {
   tag: string;
@@ -49,6 +49,15 @@ export class Corpus {
   textOf(tag: string, path = V1_PATH): string | undefined {
     const row = this.rows.find((r) => r.tag === tag && r.path === path);
     return row && this.text(row.blob);
+  }
+}
+
+/** The checkout of this project: the nearest directory above `from` whose package.json is named "cri-compat". */
+export function findRepoRoot(from: string): string {
+  for (let d = resolve(from); ; d = dirname(d)) {
+    const pkg = join(d, 'package.json');
+    if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'cri-compat') return d;
+    if (dirname(d) === d) throw new Error(`no package.json named "cri-compat" above ${from}`);
   }
 }
 
