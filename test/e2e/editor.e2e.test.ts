@@ -5,7 +5,8 @@
 //
 // Three editor sessions: one trusted plain folder for the UI features, then an untrusted and a trusted git
 // clone. Skips (with the reason) when the e2e tools, the .vsix or the api.proto corpus are missing.
-// Screenshots of failures go to .e2e/screenshots/; docs/images/report.png and hover.png are written on success.
+// Screenshots of failures go to .e2e/screenshots/. docs/images/report.png and hover.png are written when missing or
+// with CRI_E2E_UPDATE_IMAGES=1, else the fresh ones go to .e2e/screenshots/.
 import { after, before, describe, it, type TestContext } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -119,6 +120,17 @@ async function closeReportTab(page: Page): Promise<void> {
   await tab.first().waitFor({ state: 'detached' });
 }
 
+/**
+ * Where a documentation screenshot goes: docs/images/<name> when it does not exist yet or CRI_E2E_UPDATE_IMAGES=1,
+ * else .e2e/screenshots/<name> (screenshots differ from run to run, e.g. by the blinking cursor, and a test run
+ * should not leave the work tree changed).
+ */
+function docImage(name: string): string {
+  const doc = path.join(repoRoot(), 'docs', 'images', name);
+  if (process.env.CRI_E2E_UPDATE_IMAGES === '1' || !existsSync(doc)) return doc;
+  return path.join(repoRoot(), '.e2e', 'screenshots', name);
+}
+
 async function failureShot(t: TestContext, editor: Editor | undefined, name: string): Promise<void> {
   if (!editor) return;
   const file = path.join(repoRoot(), '.e2e', 'screenshots', `editor-${name}-failure.png`);
@@ -158,7 +170,9 @@ describe('real editor: diagnostics, quick fix, hovers, report, status bar', { sk
     const original = corpus.textOf(TAG, V1_PATH);
     assert.ok(original, `${TAG} ${V1_PATH} is not in the corpus at ${corpusDir}`);
     text = editedProto(original);
-    workspace = mkdtempSync(path.join(os.tmpdir(), 'cri-compat-e2e-ws-'));
+    // A folder named like the repository, for the screenshots in docs/images/.
+    workspace = path.join(mkdtempSync(path.join(os.tmpdir(), 'cri-compat-e2e-ws-')), 'cri-api');
+    mkdirSync(workspace);
     file = path.join(workspace, 'api.proto');
     writeFileSync(file, text);
     deletedLine = lineOf(text, 'message VersionRequest {');
@@ -185,7 +199,7 @@ describe('real editor: diagnostics, quick fix, hovers, report, status bar', { sk
 
   after(async () => {
     await editor?.close();
-    if (workspace && existsSync(workspace)) rmSync(workspace, { recursive: true, force: true });
+    if (workspace && existsSync(workspace)) rmSync(path.dirname(workspace), { recursive: true, force: true });
   });
 
   it('1. shows the diagnostics of an edited api.proto: squiggles, Problems, status bar', async (t) => {
@@ -254,13 +268,20 @@ describe('real editor: diagnostics, quick fix, hovers, report, status bar', { sk
       assert.doesNotMatch(field, /· (WIRE|POLICY) ·/, 'a field without findings shows no rule explanation');
       t.diagnostic(`field hover: ${JSON.stringify(field.slice(0, 200))}`);
 
+      await ed.gotoLine(deletedLine);
+      const deleted = await ed.hover('VersionRequest {', 'FIELD_NO_DELETE · WIRE · error');
+      assert.match(deleted, /A field was deleted without reserving its number/);
+      assert.match(deleted, /FIELD_REMOVED_WITHOUT_DEPRECATION · POLICY · warning/);
+
       await ed.gotoLine(typeLine);
       // The finding's range is the type ("int32"): the middle of "int32 c" is on it.
       const diag = await ed.hover('int32 c', 'FIELD_TYPE_CHANGED · WIRE · error');
       assert.match(diag, /changed type from int64 to int32/);
       assert.match(diag, /A field changed to a wire-compatible type that changes its values/);
       assert.match(diag, new RegExp(`Compared with ${TAG.replace(/\./g, '\\.')}`));
-      await ed.screenshot(path.join(repoRoot(), 'docs', 'images', 'hover.png'));
+      const shot = docImage('hover.png');
+      await ed.screenshot(shot);
+      t.diagnostic(`screenshot: ${shot}`);
       await ed.page.mouse.move(1, 1);
       await ed.page.keyboard.press('Escape');
     });
@@ -284,7 +305,9 @@ describe('real editor: diagnostics, quick fix, hovers, report, status bar', { sk
       // The report opened beside: two editor groups, the proto file still visible on the left.
       assert.equal(await page.locator('.editor-group-container').count(), 2);
       await page.mouse.move(1, 1);
-      await ed.screenshot(path.join(repoRoot(), 'docs', 'images', 'report.png'));
+      const shot = docImage('report.png');
+      await ed.screenshot(shot);
+      t.diagnostic(`screenshot: ${shot}`);
     });
   });
 
