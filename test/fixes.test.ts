@@ -604,6 +604,20 @@ describe('quick fixes on small files', () => {
     assert.deepEqual(run(restored, baseline).findings.map(key), []);
   });
 
+  test('a body left with only a comment: its indentation, or the file\'s, not a default', () => {
+    const old = `${HEADER}message Bar {\n    int32 b = 1;\n}\nmessage Foo {\n    // The field.\n    string a = 1;\n}\n`;
+    const cur = `${HEADER}message Bar {\n    int32 b = 1;\n}\nmessage Foo {\n    // The field.\n}\n`;
+    const baseline = baselineOf(old, 'v0.1.0');
+    const a = run(cur, baseline);
+    const reserved = applyEdits(cur, computeFixes(cur, a.bound, the(a.findings, 'FIELD_NO_DELETE'))[0]!.edits);
+    assert.match(reserved, /message Foo \{\n {4}\/\/ The field\.\n {4}reserved 1;\n {4}reserved "a";\n\}/);
+    // An empty body in a file indented by four spaces.
+    const empty = `${HEADER}message Bar {\n    int32 b = 1;\n}\nmessage Foo {\n}\n`;
+    const e = run(empty, baseline);
+    const fixed = applyEdits(empty, computeFixes(empty, e.bound, the(e.findings, 'FIELD_NO_DELETE'))[0]!.edits);
+    assert.match(fixed, /message Foo \{\n {4}reserved 1;\n {4}reserved "a";\n\}/);
+  });
+
   test('an empty multi-line body, an indented nested message', () => {
     const old = `${HEADER}message Outer {\n\tmessage Foo {\n\t\tint32 a = 1;\n\t}\n\tFoo foo = 1;\n}\n`;
     const cur = `${HEADER}message Outer {\n\tmessage Foo {\n\t}\n\tFoo foo = 1;\n}\n`;

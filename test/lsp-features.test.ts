@@ -250,6 +250,11 @@ describe('language server compatibility features (untrusted, bundled index)', {
     const current = await editor.diagnostics(uri, (p) => p.version === version && p.diagnostics.some((d) => d.code === 'FIELD_NO_DELETE'));
     const d = current.diagnostics.find((x) => x.code === 'FIELD_NO_DELETE' && elementOf(x) === 'runtime.v1.VersionRequest.version')!;
     assert.equal(d.range.start.line, staleDiagnostic.range.start.line + 2);
+    // Both findings on this field (FIELD_NO_DELETE and FIELD_REMOVED_WITHOUT_DEPRECATION) offer a restore: once.
+    const both = current.diagnostics.filter((x) => elementOf(x) === 'runtime.v1.VersionRequest.version');
+    assert.ok(both.length >= 2, both.map((x) => x.code).join(', '));
+    const offered = (await codeActions(both))!.map((a) => a.title);
+    assert.deepEqual(offered.filter((t, i) => offered.indexOf(t) !== i), [], offered.join(', '));
     const actions = (await codeActions([d]))!;
     const preferred = actions.find((a) => a.isPreferred)!;
     const { version: v, edits } = editsOf(preferred);

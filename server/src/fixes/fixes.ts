@@ -272,8 +272,20 @@ function lineAfter(L: TextLines, stmt: ReservedNode): Position | undefined {
 function bodyIndent(L: TextLines, c: Container): string {
   const m = bodyMembers(c).find((x) => L.startsLine(x.range.start));
   if (m) return L.indentOf(m.range.start.line);
-  const own = L.indentOf(c.range.start.line);
-  return own + (own.includes('\t') && !own.includes(' ') ? '\t' : '  ');
+  // No members left: a comment inside the body shows the indentation, else the file's own unit.
+  for (let line = c.bodyRange.start.line + 1; line < c.bodyRange.end.line; line++) {
+    if (/\S/.test(L.line(line))) return L.indentOf(line);
+  }
+  return L.indentOf(c.range.start.line) + indentUnit(L);
+}
+
+/** The file's indentation step: the indentation of its first indented line (two spaces if none). */
+function indentUnit(L: TextLines): string {
+  for (let line = 0; line < L.lineCount; line++) {
+    const indent = L.indentOf(line);
+    if (indent && /\S/.test(L.line(line))) return indent;
+  }
+  return '  ';
 }
 
 /** Inserts statements as the first lines of a body (above the first member and its leading comment). */

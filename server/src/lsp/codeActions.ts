@@ -67,6 +67,7 @@ export function codeActions(snap: Snapshot, q: CodeActionQuery): CodeAction[] {
 
   if (kindRequested(q.only, QUICKFIX_KIND, true)) {
     const seen = new Set<Finding>();
+    const offered = new Map<string, CodeAction>();
     const rules = new Map<string, Diagnostic[]>();
     for (const d of diagnostics) {
       const f = findingFor(snap.analysis, d);
@@ -77,8 +78,18 @@ export function codeActions(snap: Snapshot, q: CodeActionQuery): CodeAction[] {
       list.push(d);
       for (const fix of computeFixes(snap.text, bound, f)) {
         if (!fix.edits.length) continue;
+        // Two findings on one element (e.g. FIELD_NO_DELETE and FIELD_REMOVED_WITHOUT_DEPRECATION) offer the
+        // same restore: list it once, for both diagnostics.
+        const key = `${fix.title}\u0000${JSON.stringify(fix.edits)}`;
+        const same = offered.get(key);
+        if (same) {
+          same.diagnostics!.push(d);
+          if (fix.isPreferred) same.isPreferred = true;
+          continue;
+        }
         const a: CodeAction = { title: fix.title, kind: QUICKFIX_KIND, diagnostics: [d], edit: workspaceEdit(snap, fix.edits, q.documentChanges) };
         if (fix.isPreferred) a.isPreferred = true;
+        offered.set(key, a);
         out.push(a);
       }
     }
