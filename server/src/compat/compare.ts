@@ -3,7 +3,7 @@
 
 import type { Range } from '../proto/ast';
 import {
-  ModelIndex, isReserved, type ApiModel, type EnumDef, type FieldDef, type MessageDef, type ServiceDef,
+  indexModel, isReserved, type ModelIndex, type ApiModel, type EnumDef, type FieldDef, type MessageDef, type ServiceDef,
 } from '../proto/model';
 import type { Finding, FixData } from './finding';
 import { compareFieldTypes } from './wireTypes';
@@ -39,8 +39,8 @@ class Comparer {
   private readonly renamed = new Map<string, string>();
 
   constructor(private readonly current: ApiModel, private readonly baseline: ApiModel, private readonly tag: string) {
-    this.cur = new ModelIndex(current);
-    this.base = new ModelIndex(baseline);
+    this.cur = indexModel(current);
+    this.base = indexModel(baseline);
   }
 
   run(): Comparison {
@@ -49,7 +49,7 @@ class Comparer {
         `package changed from "${this.baseline.package}" to "${this.current.package}" (baseline ${this.tag})`);
       return { findings: this.findings, additions: this.additions, renamed: this.renamed };
     }
-    const reachable = reachableTypes(this.baseline, this.base);
+    const reachable = this.base.reachableTypes();
     this.types(reachable);
     for (const m of this.current.messages) {
       const old = this.base.messages.get(m.fqn);
@@ -364,25 +364,6 @@ class Comparer {
       if (!renamedServices.has(s.fqn)) for (const r of s.rpcs) this.addition('rpc', `${s.fqn}.${r.name}`, r.node?.nameRange);
     }
   }
-}
-
-/** Messages and enums that any RPC of the model reaches through fields, transitively. */
-export function reachableTypes(model: ApiModel, index = new ModelIndex(model)): Set<string> {
-  const seen = new Set<string>();
-  const stack: string[] = [];
-  for (const s of model.services) for (const r of s.rpcs) stack.push(r.request, r.response);
-  while (stack.length) {
-    const t = stack.pop()!;
-    if (seen.has(t)) continue;
-    seen.add(t);
-    const m = index.messages.get(t);
-    if (!m) continue;
-    for (const f of m.fields) {
-      if (f.typeKind === 'map') stack.push(f.type.slice(f.type.indexOf(',') + 1, -1));
-      else if (f.typeKind === 'message' || f.typeKind === 'enum') stack.push(f.type);
-    }
-  }
-  return seen;
 }
 
 /** A string that identifies a message's or enum's contents, for rename detection; undefined when empty. */

@@ -100,17 +100,48 @@ export interface ApiModel {
 
 export type ElementDef = MessageDef | EnumDef | ServiceDef;
 
-/** Lookups over a model, built once per model. */
+/** Lookups over a model by fully-qualified name. */
 export class ModelIndex {
   readonly messages = new Map<string, MessageDef>();
   readonly enums = new Map<string, EnumDef>();
   readonly services = new Map<string, ServiceDef>();
+  /** Messages and enums that an RPC reaches through fields, transitively; computed on first use. */
+  private reachable?: Set<string>;
 
-  constructor(readonly model: ApiModel) {
+  constructor(model: ApiModel) {
     for (const m of model.messages) this.messages.set(m.fqn, m);
     for (const e of model.enums) this.enums.set(e.fqn, e);
     for (const s of model.services) this.services.set(s.fqn, s);
+    this.rpcTypes = model.services.flatMap((s) => s.rpcs.flatMap((r) => [r.request, r.response]));
   }
+
+  private readonly rpcTypes: string[];
+
+  reachableTypes(): Set<string> {
+    if (this.reachable) return this.reachable;
+    const seen = new Set<string>();
+    const stack = [...this.rpcTypes];
+    while (stack.length) {
+      const t = stack.pop()!;
+      if (seen.has(t)) continue;
+      seen.add(t);
+      for (const f of this.messages.get(t)?.fields ?? []) {
+        if (f.typeKind === 'map') stack.push(f.type.slice(f.type.indexOf(',') + 1, -1));
+        else if (f.typeKind === 'message' || f.typeKind === 'enum') stack.push(f.type);
+      }
+    }
+    return (this.reachable = seen);
+  }
+}
+
+// The baseline model is compared with every version of the edited file: index it once. Keyed by the
+// messages array, which copies of a model made to attach a tag (`{ ...model, tag }`) share.
+const indexes = new WeakMap<MessageDef[], ModelIndex>();
+
+export function indexModel(model: ApiModel): ModelIndex {
+  let i = indexes.get(model.messages);
+  if (!i) indexes.set(model.messages, (i = new ModelIndex(model)));
+  return i;
 }
 
 /** protoc's default JSON name: lowerCamelCase of the field name. */
