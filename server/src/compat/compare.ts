@@ -3,7 +3,7 @@
 
 import type { Range } from '../proto/ast';
 import {
-  indexModel, isReserved, type ModelIndex, type ApiModel, type EnumDef, type FieldDef, type MessageDef, type ServiceDef,
+  ModelIndex, indexModel, isReserved, type ApiModel, type EnumDef, type FieldDef, type MessageDef, type ServiceDef,
 } from '../proto/model';
 import type { Finding, FixData } from './finding';
 import { compareFieldTypes } from './wireTypes';
@@ -39,7 +39,7 @@ class Comparer {
   private readonly renamed = new Map<string, string>();
 
   constructor(private readonly current: ApiModel, private readonly baseline: ApiModel, private readonly tag: string) {
-    this.cur = indexModel(current);
+    this.cur = new ModelIndex(current);
     this.base = indexModel(baseline);
   }
 

@@ -2,7 +2,7 @@
 // calls them and how an older runtime is detected, and existing docs must not silently change meaning.
 
 import type { Comments, Range } from '../proto/ast';
-import { indexModel, type ModelIndex, type ApiModel, type FieldDef } from '../proto/model';
+import { ModelIndex, indexModel, type ApiModel, type FieldDef } from '../proto/model';
 import type { Addition } from '../compat/compare';
 import type { Finding, FixData } from '../compat/finding';
 import { getRule } from '../compat/rules';
@@ -21,14 +21,13 @@ export function docOf(node: { comments: Comments } | undefined, fallback?: strin
   const raw = node ? node.comments.leading?.text ?? node.comments.trailing?.text : fallback;
   if (raw === undefined) return undefined;
   const kept = raw.includes(SUPPRESSION_MARKER) ? raw.split('\n').filter((l) => !l.includes(SUPPRESSION_MARKER)).join('\n') : raw;
-  // Untrimmed: fingerprints normalize whitespace, and the same string object keeps its memoized fingerprint.
-  return /\S/.test(kept) ? kept : undefined;
+  return /\S/.test(kept) ? kept.trim() : undefined;
 }
 
 /** `renamed`: baseline type → new name (MESSAGE_RENAMED); a field whose type was only renamed kept its type. */
 export function checkDocs(current: ApiModel, baseline: ApiModel, additions: Addition[], renamed?: ReadonlyMap<string, string>): Finding[] {
   const out: Finding[] = [];
-  const cur = indexModel(current);
+  const cur = new ModelIndex(current);
   const base = indexModel(baseline);
   const add = (rule: string, range: Range, element: string, message: string, fixes?: FixData[]): void => {
     const r = getRule(rule);

@@ -112,15 +112,13 @@ export class ModelIndex {
     for (const m of model.messages) this.messages.set(m.fqn, m);
     for (const e of model.enums) this.enums.set(e.fqn, e);
     for (const s of model.services) this.services.set(s.fqn, s);
-    this.rpcTypes = model.services.flatMap((s) => s.rpcs.flatMap((r) => [r.request, r.response]));
   }
-
-  private readonly rpcTypes: string[];
 
   reachableTypes(): Set<string> {
     if (this.reachable) return this.reachable;
     const seen = new Set<string>();
-    const stack = [...this.rpcTypes];
+    const stack: string[] = [];
+    for (const s of this.services.values()) for (const r of s.rpcs) stack.push(r.request, r.response);
     while (stack.length) {
       const t = stack.pop()!;
       if (seen.has(t)) continue;
@@ -134,8 +132,9 @@ export class ModelIndex {
   }
 }
 
-// The baseline model is compared with every version of the edited file: index it once. Keyed by the
-// messages array, which copies of a model made to attach a tag (`{ ...model, tag }`) share.
+// A baseline model is compared with every version of the edited file: index it once. Keyed by the
+// messages array, which copies of a model made to attach a tag (`{ ...model, tag }`) share. Only for
+// long-lived models: a weak map entry per keystroke would cost the garbage collector more than it saves.
 const indexes = new WeakMap<MessageDef[], ModelIndex>();
 
 export function indexModel(model: ApiModel): ModelIndex {
