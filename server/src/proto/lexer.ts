@@ -46,6 +46,7 @@ export function tokenize(text: string): Token[] {
   let line = 0;
   let lineStart = 0;
   let pending: Comment[] | undefined;
+  const hasCR = text.includes('\r');
 
   const pos = (offset: number): Position => ({ line, character: offset - lineStart });
   // Advances over a newline at i (\n, \r\n or a lone \r, as LSP counts lines).
@@ -69,7 +70,9 @@ export function tokenize(text: string): Token[] {
     const start = i;
     const startPos = pos(i);
     if (c === Ch.Slash && text.charCodeAt(i + 1) === Ch.Slash) {
-      while (i < n && text.charCodeAt(i) !== Ch.LF && text.charCodeAt(i) !== Ch.CR) i++;
+      // Comments are most of a CRI file: let the native indexOf find their end where no \r can stop them.
+      if (hasCR) while (i < n && text.charCodeAt(i) !== Ch.LF && text.charCodeAt(i) !== Ch.CR) i++;
+      else i = (text.indexOf('\n', i) + 1 || n + 1) - 1;
       (pending ??= []).push({
         text: stripLineComment(text.slice(start, i)),
         range: { start: startPos, end: pos(i) },
