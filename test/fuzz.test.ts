@@ -40,7 +40,7 @@ if (isFuzzWorker()) {
     const summary = summarize(result);
     t.diagnostic(summary);
     console.log(summary);
-    assert.equal(result.fatal, undefined, `the fuzz worker died: ${result.fatal?.kind} at ${result.fatal?.name}`);
+    assert.deepEqual(result.fatals.map((f) => `${f.kind} #${f.index} ${f.name}`), [], `cases killed the fuzz worker:\n${summary}`);
     assert.equal(result.failureCount, 0, `failing cases:\n${summary}`);
     assert.deepEqual(result.slow, [], `cases slower than 5 s:\n${summary}`);
     assert.ok(result.retainedHeapMb < 64, `heap grew by ${result.retainedHeapMb.toFixed(1)} MB over the run`);

@@ -278,6 +278,9 @@ describe('language server robustness over stdio', { skip: !existsSync(SERVER) ? 
       client.child.stdin.write(Buffer.concat([Buffer.from(`Content-Length: ${body.length}\r\n\r\n`), body]), (e) => (e ? reject(e) : resolve()));
     });
     await client.ping(apiUri);
+    // Messages after the garbage were still read: the document opened by raw JSON got its diagnostics.
+    const g = await client.settled('file:///g.proto', 1, 10_000, 0);
+    assert.ok(g.diagnostics.some((d) => d.code === 'syntax'), JSON.stringify(g.diagnostics));
     assert.equal(await client.conn.sendRequest(HoverRequest.type, { textDocument: { uri: 'file:///g.proto' }, position: { line: 0, character: 20 } }), null);
   });
 
@@ -344,6 +347,7 @@ describe('language server robustness over stdio', { skip: !existsSync(SERVER) ? 
   });
 
   test('no uncaught errors were logged, and the server shuts down cleanly', async () => {
+    console.log(`server log (${client.logs.length} lines):\n${client.logs.map((l) => '  ' + l.split('\n')[0]!.slice(0, 200)).join('\n')}`);
     const bad = client.logs.filter((l) => /uncaught exception|unhandled rejection|failed: /.test(l));
     assert.deepEqual(bad, [], `server logged failures:\n${bad.join('\n')}`);
     assert.ok(client.alive);

@@ -25,8 +25,6 @@ import { parse } from '../../server/src/proto/parser';
 import { bind } from '../../server/src/proto/binder';
 import { analyze } from '../../server/src/service';
 import { doHover } from '../../server/src/features/hover';
-import { getDocumentSymbols } from '../../server/src/features/symbols';
-import { getFoldingRanges } from '../../server/src/features/folding';
 import { renderReport } from '../../server/src/report/markdown';
 import { loadBundledHistory } from '../../server/src/baseline/historyIndex';
 import { Corpus, V1_PATH, V1ALPHA2_PATH } from '../../server/src/baseline/corpus';
@@ -75,6 +73,8 @@ export interface CaseFailure {
   rerun: string;
 }
 
+export type FatalFailure = CaseFailure & { kind: 'hang' | 'out-of-memory' | 'worker-error' };
+
 export interface FuzzResult {
   seed: number;
   cases: number;
@@ -86,7 +86,7 @@ export interface FuzzResult {
   worstByKind: Record<string, { ms: number; name: string }>;
   /** Total ms per stage. */
   stageMs: Record<string, number>;
-  slow: { index: number; name: string; ms: number }[];
+  slow: { index: number; name: string; ms: number; stage?: string }[];
   failures: CaseFailure[];
   /** Distinct failure signatures seen (failures beyond the first per signature are only counted). */
   failureCount: number;
@@ -97,8 +97,8 @@ export interface FuzzResult {
   peakHeapMb: number;
   /** Heap after the run minus heap before it, both after a full GC (MB); a leak shows here. */
   retainedHeapMb: number;
-  /** Set when the worker died: a hang (terminated) or running out of its heap cap. */
-  fatal?: CaseFailure & { kind: 'hang' | 'out-of-memory' | 'worker-error' };
+  /** Cases that killed the worker: a hang (terminated) or running out of its heap cap. The run goes on after each. */
+  fatals: FatalFailure[];
 }
 
 // ---- PRNG ----------------------------------------------------------------------------------------------
@@ -459,6 +459,9 @@ export const EXTREMES: Record<string, (base: string, rng: Rng) => string> = {
   },
   'long-line-1MB-tokens': (b) => b + '\nmessage Huge { ' + 'string x = 1; '.repeat(MB / 14) + '}\n',
   'long-comment-1MB': (b) => '// ' + 'c'.repeat(MB) + '\n' + b,
+  'doc-comment-200k-lines': (b) => b.replace('message VersionRequest', '// x\n'.repeat(200_000) + 'message VersionRequest'),
+  'doc-block-comment-200k-lines': (b) => b.replace('message VersionRequest', '/*\n' + ' * x\n'.repeat(200_000) + ' */\nmessage VersionRequest'),
+  'comments-between-tokens-100k': (b) => b.replace('message VersionRequest {', 'message ' + '/* c */ '.repeat(100_000) + 'VersionRequest {'),
   'long-doc-comments-1MB': (b) => b.replace(/^(\s*)(message|rpc|enum) /gm, (_m, ws: string, kw: string) => `${ws}// ${'d '.repeat(2048)}\n${ws}${kw} `),
   'unterminated-block-comment-1MB': (b) => b + '\n/*' + ' *\n'.repeat(MB / 3),
   'long-string-1MB': (b) => b + `\noption (s) = "${'\\x41\\101\\u00e9'.repeat(MB / 14)}";\n`,
@@ -586,6 +589,7 @@ export function runCase(text: string, uri: string, baseline: Baseline, rng: Rng,
         applyEdits(text, fix.edits);
       }
     }
+    lap('fix-all');
     for (const rule of rules) applyEdits(text, fixAll(text, analysis.bound, analysis.findings, rule).edits);
     lap('hover');
     const lastLine = analysis.bound.ast.range.end.line;
@@ -605,9 +609,6 @@ export function runCase(text: string, uri: string, baseline: Baseline, rng: Rng,
       doHover(analysis.bound, p);
       if (extraError) throw extraError;
     }
-    lap('features');
-    getDocumentSymbols(analysis.bound.ast);
-    getFoldingRanges(analysis.bound.ast, text, {});
     lap('report');
     renderReport({ file: uri, baseline, findings: analysis.findings, additions: analysis.additions, linkTo: (l, c) => `api.proto#L${l + 1}C${c + 1}` });
     lap('done');
@@ -621,13 +622,16 @@ export function runCase(text: string, uri: string, baseline: Baseline, rng: Rng,
 
 interface WorkerInput {
   criCompatFuzz: FuzzConfig;
+  /** Case indices to run, in order. */
+  indices: number[];
   /** [current case index, cases done] */
   shared: SharedArrayBuffer;
 }
 
+/** `pos`: how many of the worker's indices are done (and counted in `result`). */
 type WorkerMessage =
-  | { type: 'progress'; done: number; planned: number; worstMs: number; worstName: string }
-  | { type: 'done'; result: FuzzResult };
+  | { type: 'snapshot'; pos: number; result: FuzzResult }
+  | { type: 'done'; pos: number; result: FuzzResult };
 
 export function isFuzzWorker(): boolean {
   return !isMainThread && !!(workerData as Partial<WorkerInput> | undefined)?.criCompatFuzz;
@@ -664,7 +668,14 @@ export function writeReproducer(config: FuzzConfig, index: number, name: string,
   return `${base}.proto`;
 }
 
-/** The worker's entry: runs the plan and posts the result. */
+function emptyResult(seed: number, planned: number): FuzzResult {
+  return {
+    seed, cases: 0, planned, byKind: {}, worst: { ms: 0, name: '', index: -1 }, worstByKind: {}, stageMs: {}, slow: [], failures: [],
+    failureCount: 0, findings: 0, fixes: 0, hovers: 0, totalMs: 0, peakHeapMb: 0, retainedHeapMb: 0, fatals: [],
+  };
+}
+
+/** The worker's entry: runs its indices and posts snapshots and the result. */
 export function fuzzWorkerMain(): void {
   const input = workerData as WorkerInput;
   const config = input.criCompatFuzz;
@@ -675,15 +686,13 @@ export function fuzzWorkerMain(): void {
   const baselines = makeBaselines(config.seed);
   gc?.();
   const heapBefore = heapMb();
-  const indices = config.only ?? src.plan.map((_, k) => k);
-  const result: FuzzResult = {
-    seed: config.seed, cases: 0, planned: indices.length, byKind: {}, worst: { ms: 0, name: '', index: -1 }, worstByKind: {},
-    stageMs: {}, slow: [], failures: [], failureCount: 0, findings: 0, fixes: 0, hovers: 0, totalMs: 0, peakHeapMb: heapBefore, retainedHeapMb: 0,
-  };
+  const result = emptyResult(config.seed, input.indices.length);
+  result.peakHeapMb = heapBefore;
   const signatures = new Set<string>();
   const t0 = performance.now();
-  let lastProgress = t0;
-  for (const index of indices) {
+  let lastSnapshot = t0;
+  for (let pos = 0; pos < input.indices.length; pos++) {
+    const index = input.indices[pos]!;
     Atomics.store(shared, 0, index);
     const spec = src.plan[index]!;
     let name = `case ${index}`;
@@ -701,7 +710,10 @@ export function fuzzWorkerMain(): void {
       if (stats.ms > result.worst.ms) result.worst = { ms: stats.ms, name, index };
       const wk = result.worstByKind[spec.kind];
       if (!wk || stats.ms > wk.ms) result.worstByKind[spec.kind] = { ms: stats.ms, name };
-      if (stats.ms > config.maxCaseMs) result.slow.push({ index, name, ms: Math.round(stats.ms) });
+      if (stats.ms > config.maxCaseMs) {
+        const slowest = Object.entries(stats.stageMs).sort((a, b) => b[1] - a[1])[0];
+        result.slow.push({ index, name, ms: Math.round(stats.ms), ...(slowest ? { stage: `${slowest[0]} ${Math.round(slowest[1])} ms` } : {}) });
+      }
     } catch (e) {
       const stage = e instanceof StageError ? e.stage : 'generate';
       const cause = e instanceof StageError ? e.cause : e;
@@ -711,7 +723,8 @@ export function fuzzWorkerMain(): void {
       result.failureCount++;
       if (!signatures.has(sig) && result.failures.length < 50) {
         signatures.add(sig);
-        const error = stack.split('\n').slice(0, 8).join('\n');
+        // Messages can quote the input (a 1 MB name): keep each line short.
+        const error = stack.split('\n').slice(0, 8).map((l) => (l.length > 300 ? `${l.slice(0, 300)}… (${l.length} chars)` : l)).join('\n');
         let reproducer: string | undefined;
         try {
           reproducer = writeReproducer(config, index, name, text, { stage, error });
@@ -721,21 +734,23 @@ export function fuzzWorkerMain(): void {
         result.failures.push({ index, name, stage, error, rerun: rerunCommand(config.seed, index), ...(reproducer ? { reproducer } : {}) });
       }
     }
+    text = '';
     result.cases++;
     result.byKind[spec.kind] = (result.byKind[spec.kind] ?? 0) + 1;
-    Atomics.store(shared, 1, result.cases);
+    Atomics.store(shared, 1, Atomics.load(shared, 1) + 1);
     if (result.cases % 16 === 0 || spec.kind === 'extreme') result.peakHeapMb = Math.max(result.peakHeapMb, heapMb());
     const now = performance.now();
-    if (config.progressMs && now - lastProgress >= config.progressMs) {
-      lastProgress = now;
-      post({ type: 'progress', done: result.cases, planned: result.planned, worstMs: result.worst.ms, worstName: result.worst.name });
+    if (now - lastSnapshot >= 1000) {
+      lastSnapshot = now;
+      result.totalMs = now - t0;
+      post({ type: 'snapshot', pos: pos + 1, result });
     }
   }
   result.totalMs = performance.now() - t0;
   result.peakHeapMb = Math.max(result.peakHeapMb, heapMb());
   gc?.();
   result.retainedHeapMb = heapMb() - heapBefore;
-  post({ type: 'done', result });
+  post({ type: 'done', pos: input.indices.length, result });
 }
 
 // ---- the main thread -----------------------------------------------------------------------------------------
@@ -743,54 +758,71 @@ export function fuzzWorkerMain(): void {
 export interface RunOptions {
   /** The bundled entry file that calls `fuzzWorkerMain` when `isFuzzWorker()`; default this bundle. */
   entry?: string;
+  /** Progress lines, every `config.progressMs`. */
   onProgress?: (line: string) => void;
+  /** After this many fatal cases the run stops (default 10). */
+  maxFatals?: number;
 }
 
-/** Runs the fuzzer in a heap-capped worker with a hang watchdog. Never rejects for a finding: see `fatal`. */
-export function runFuzz(config: FuzzConfig, options: RunOptions = {}): Promise<FuzzResult> {
-  const entry = options.entry ?? __filename;
-  if (!existsSync(entry)) throw new Error(`fuzz entry ${entry} not found`);
+function merge(into: FuzzResult, r: FuzzResult): void {
+  into.cases += r.cases;
+  for (const [k, n] of Object.entries(r.byKind)) into.byKind[k] = (into.byKind[k] ?? 0) + n;
+  if (r.worst.ms > into.worst.ms) into.worst = r.worst;
+  for (const [k, w] of Object.entries(r.worstByKind)) if (!into.worstByKind[k] || w.ms > into.worstByKind[k]!.ms) into.worstByKind[k] = w;
+  for (const [s, ms] of Object.entries(r.stageMs)) into.stageMs[s] = (into.stageMs[s] ?? 0) + ms;
+  into.slow.push(...r.slow);
+  into.failures.push(...r.failures);
+  into.failureCount += r.failureCount;
+  into.findings += r.findings;
+  into.fixes += r.fixes;
+  into.hovers += r.hovers;
+  into.totalMs += r.totalMs;
+  into.peakHeapMb = Math.max(into.peakHeapMb, r.peakHeapMb);
+  into.retainedHeapMb = Math.max(into.retainedHeapMb, r.retainedHeapMb);
+}
+
+/** One worker over `indices`: its result, how many indices it finished, and the fatal failure that ended it early. */
+function runWorker(config: FuzzConfig, indices: number[], entry: string, onSnapshot: (r: FuzzResult) => void): Promise<{ result?: FuzzResult; pos: number; fatal?: FatalFailure }> {
   const shared = new SharedArrayBuffer(8);
   const view = new Int32Array(shared);
   Atomics.store(view, 0, -1);
-  const input: WorkerInput = { criCompatFuzz: config, shared };
+  const input: WorkerInput = { criCompatFuzz: config, indices, shared };
   const worker = new Worker(entry, {
     workerData: input,
     resourceLimits: { maxOldGenerationSizeMb: config.heapLimitMb, maxYoungGenerationSizeMb: 64, stackSizeMb: 4 },
-    stdout: false,
-    stderr: false,
   });
   return new Promise((resolve) => {
     let settled = false;
+    let snapshot: { pos: number; result: FuzzResult } | undefined;
     let lastIndex = -2;
     let lastDone = -1;
     let since = Date.now();
-    const fatalResult = (kind: 'hang' | 'out-of-memory' | 'worker-error', error: string): FuzzResult => {
+    const fatal = (kind: FatalFailure['kind'], error: string): void => {
+      if (settled) return;
       const index = Atomics.load(view, 0);
       let name = `case ${index}`;
       let reproducer: string | undefined;
       if (index >= 0) {
         try {
-          // Regenerate the case in this thread (deterministic) to name it and save it.
-          const src = new CaseSource({ ...config, only: [index] });
-          const c = src.materialize(index);
+          // Regenerate the case in this thread (it is deterministic) to name it and save it.
+          const c = new CaseSource(config).materialize(index);
           name = c.name;
           reproducer = writeReproducer(config, index, name, c.text, { stage: kind, error });
         } catch {
           /* naming is best effort */
         }
       }
-      const done = Atomics.load(view, 1);
-      return {
-        seed: config.seed, cases: done, planned: -1, byKind: {}, worst: { ms: 0, name: '', index: -1 }, worstByKind: {}, stageMs: {}, slow: [],
-        failures: [], failureCount: 1, findings: 0, fixes: 0, hovers: 0, totalMs: 0, peakHeapMb: 0, retainedHeapMb: 0,
+      finish({
+        ...(snapshot ? { result: snapshot.result } : {}),
+        pos: snapshot?.pos ?? 0,
         fatal: { kind, index, name, stage: kind, error, rerun: rerunCommand(config.seed, index), ...(reproducer ? { reproducer } : {}) },
-      };
+      });
     };
-    const finish = (r: FuzzResult): void => {
+    const finish = (r: { result?: FuzzResult; pos: number; fatal?: FatalFailure }): void => {
       if (settled) return;
       settled = true;
       clearInterval(watchdog);
+      void worker.terminate();
       resolve(r);
     };
     const watchdog = setInterval(() => {
@@ -800,26 +832,59 @@ export function runFuzz(config: FuzzConfig, options: RunOptions = {}): Promise<F
         lastIndex = index;
         lastDone = done;
         since = Date.now();
-        return;
-      }
-      if (Date.now() - since > config.hangMs) {
-        const r = fatalResult('hang', `case ran longer than ${config.hangMs} ms; worker terminated`);
-        void worker.terminate();
-        finish(r);
+      } else if (Date.now() - since > config.hangMs) {
+        fatal('hang', `one case ran longer than ${config.hangMs} ms; worker terminated`);
       }
     }, 250);
     worker.on('message', (m: WorkerMessage) => {
-      if (m.type === 'progress') options.onProgress?.(`fuzz: ${m.done}/${m.planned} cases, worst ${m.worstMs.toFixed(0)} ms (${m.worstName})`);
-      else finish(m.result);
+      if (m.type === 'snapshot') {
+        snapshot = m;
+        onSnapshot(m.result);
+      }
+      else finish({ result: m.result, pos: m.pos });
     });
     worker.on('error', (e: Error & { code?: string }) => {
       const oom = e.code === 'ERR_WORKER_OUT_OF_MEMORY';
-      finish(fatalResult(oom ? 'out-of-memory' : 'worker-error', oom ? `heap exceeded ${config.heapLimitMb} MB: ${e.message}` : e.stack ?? e.message));
+      fatal(oom ? 'out-of-memory' : 'worker-error', oom ? `heap exceeded ${config.heapLimitMb} MB: ${e.message}` : e.stack ?? e.message);
     });
-    worker.on('exit', (code) => {
-      if (!settled) finish(fatalResult('worker-error', `worker exited with code ${code} before reporting`));
-    });
+    worker.on('exit', (code) => fatal('worker-error', `worker exited with code ${code} before reporting`));
   });
+}
+
+/**
+ * Runs the fuzzer in heap-capped workers with a hang watchdog. A case that hangs or exhausts the heap is
+ * recorded in `fatals` and the run continues in a new worker after it. Never rejects for a finding.
+ */
+export async function runFuzz(config: FuzzConfig, options: RunOptions = {}): Promise<FuzzResult> {
+  const entry = options.entry ?? __filename;
+  if (!existsSync(entry)) throw new Error(`fuzz entry ${entry} not found`);
+  let todo = config.only ?? new CaseSource(config).plan.map((_, k) => k);
+  const total = emptyResult(config.seed, todo.length);
+  const maxFatals = options.maxFatals ?? 10;
+  let current: FuzzResult | undefined;
+  const progress = config.progressMs && options.onProgress ? setInterval(() => {
+    const done = total.cases + (current?.cases ?? 0);
+    const worst = current && current.worst.ms > total.worst.ms ? current.worst : total.worst;
+    options.onProgress!(`fuzz: ${done}/${total.planned} cases, worst so far ${worst.ms.toFixed(0)} ms (#${worst.index} ${worst.name})`);
+  }, config.progressMs) : undefined;
+  try {
+    while (todo.length) {
+      current = undefined;
+      const r = await runWorker(config, todo, entry, (snap) => (current = snap));
+      current = undefined;
+      if (r.result) merge(total, r.result);
+      if (!r.fatal) break;
+      total.fatals.push(r.fatal);
+      total.failureCount++;
+      options.onProgress?.(`fuzz: FATAL ${r.fatal.kind} at #${r.fatal.index} ${r.fatal.name}; continuing after it`);
+      if (total.fatals.length >= maxFatals) break;
+      // Redo what the last snapshot did not cover, except the case that killed the worker.
+      todo = todo.slice(r.pos).filter((k) => k !== r.fatal!.index);
+    }
+  } finally {
+    if (progress) clearInterval(progress);
+  }
+  return total;
 }
 
 /** A one-paragraph summary for logs. */
@@ -828,15 +893,15 @@ export function summarize(r: FuzzResult): string {
   const worstBy = Object.entries(r.worstByKind).map(([k, w]) => `${k} ${w.ms.toFixed(0)} ms`).join(', ');
   const stages = Object.entries(r.stageMs).sort((a, b) => b[1] - a[1]).map(([s, ms]) => `${s} ${(ms / 1000).toFixed(1)} s`).join(', ');
   const lines = [
-    `fuzz seed ${r.seed}: ${r.cases} cases (${kinds}) in ${(r.totalMs / 1000).toFixed(1)} s`,
+    `fuzz seed ${r.seed}: ${r.cases} of ${r.planned} cases (${kinds}) in ${(r.totalMs / 1000).toFixed(1)} s`,
     `worst case ${r.worst.ms.toFixed(0)} ms: #${r.worst.index} ${r.worst.name}`,
     `worst per kind: ${worstBy}`,
     `time per stage: ${stages}`,
-    `${r.findings} findings, ${r.fixes} fixes, ${r.hovers} hover positions; heap peak ${r.peakHeapMb.toFixed(0)} MB, retained ${r.retainedHeapMb.toFixed(1)} MB`,
-    `${r.failureCount} failing case(s), ${r.slow.length} slow case(s)`,
+    `${r.findings} findings, ${r.fixes} fixes, ${r.hovers} hover positions; heap peak ${r.peakHeapMb.toFixed(0)} MB, retained after the run ${r.retainedHeapMb.toFixed(1)} MB`,
+    `${r.failureCount} failing case(s) (${r.fatals.length} fatal), ${r.slow.length} slow case(s)`,
   ];
-  for (const s of r.slow.slice(0, 10)) lines.push(`  slow: #${s.index} ${s.name}: ${s.ms} ms`);
-  for (const f of r.failures) lines.push(`  FAIL #${f.index} ${f.name} [${f.stage}]: ${f.error.split('\n')[0]}\n    rerun: ${f.rerun}${f.reproducer ? `\n    input: ${f.reproducer}` : ''}`);
-  if (r.fatal) lines.push(`  FATAL ${r.fatal.kind} at #${r.fatal.index} ${r.fatal.name}: ${r.fatal.error}\n    rerun: ${r.fatal.rerun}${r.fatal.reproducer ? `\n    input: ${r.fatal.reproducer}` : ''}`);
+  for (const s of r.slow.slice(0, 20)) lines.push(`  SLOW #${s.index} ${s.name}: ${s.ms} ms${s.stage ? ` (slowest stage: ${s.stage})` : ''}\n    rerun: ${rerunCommand(r.seed, s.index)}`);
+  for (const f of r.failures) lines.push(`  FAIL #${f.index} ${f.name} [${f.stage}]: ${f.error.split('\n').slice(0, 3).join(' | ')}\n    rerun: ${f.rerun}${f.reproducer ? `\n    input: ${f.reproducer}` : ''}`);
+  for (const f of r.fatals) lines.push(`  FATAL ${f.kind} #${f.index} ${f.name}: ${f.error}\n    rerun: ${f.rerun}${f.reproducer ? `\n    input: ${f.reproducer}` : ''}`);
   return lines.join('\n');
 }

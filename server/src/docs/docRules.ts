@@ -21,7 +21,7 @@ export function docOf(node: { comments: Comments } | undefined, fallback?: strin
   const raw = node ? node.comments.leading?.text ?? node.comments.trailing?.text : fallback;
   if (raw === undefined) return undefined;
   const kept = raw.includes(SUPPRESSION_MARKER) ? raw.split('\n').filter((l) => !l.includes(SUPPRESSION_MARKER)).join('\n') : raw;
-  return /\S/.test(kept) ? kept.trim() : undefined;
+  return kept.trim() || undefined;
 }
 
 /** `renamed`: baseline type → new name (MESSAGE_RENAMED); a field whose type was only renamed kept its type. */
