@@ -11,7 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
-  CodeActionRequest, DidChangeConfigurationNotification, HoverRequest,
+  CodeActionRequest, DidChangeConfigurationNotification, DidChangeWatchedFilesNotification, HoverRequest,
   type CodeAction, type Diagnostic, type Hover, type TextDocumentEdit,
 } from 'vscode-languageserver-protocol/node';
 import { Corpus, CORPUS_HELP, V1_PATH, findCorpusDir } from '../server/src/baseline/corpus';
@@ -295,6 +295,34 @@ describe('language server compatibility features (untrusted, bundled index)', {
     const mark2 = editor.mark();
     await editor.conn.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
     await editor.diagnostics(uri, (x) => x.diagnostics.some((d) => d.code === 'FIELD_NO_DELETE'), mark2);
+  });
+
+  test('.cri-compat.json in the workspace folder sets severities (settings win), re-read when it changes', async () => {
+    const config = path.join(ws, '.cri-compat.json');
+    writeFileSync(config, JSON.stringify({ severity: { FIELD_NO_DELETE: 'hint', FIELD_REMOVED_WITHOUT_DEPRECATION: 'off' } }));
+    const mark = editor.mark();
+    await editor.conn.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: pathToFileURL(config).href, type: 1 }] });
+    const p = await editor.diagnostics(uri, (x) => x.diagnostics.some((d) => d.code === 'FIELD_NO_DELETE' && d.severity === 4)
+      && !x.diagnostics.some((d) => d.code === 'FIELD_REMOVED_WITHOUT_DEPRECATION'), mark);
+    assert.ok(p.diagnostics.length > 0);
+    // A setting for the same rule wins over the file.
+    editor.settings = { protoPaths: [], validation: { debounceMs: 10 }, severity: { FIELD_NO_DELETE: 'error' } };
+    const mark2 = editor.mark();
+    await editor.conn.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
+    await editor.diagnostics(uri, (x) => x.diagnostics.some((d) => d.code === 'FIELD_NO_DELETE' && d.severity === 1)
+      && !x.diagnostics.some((d) => d.code === 'FIELD_REMOVED_WITHOUT_DEPRECATION'), mark2);
+    // A broken file is reported in the output and ignored.
+    writeFileSync(config, '{ "severity": { "FIELD_NO_DELETE": "loud" } }');
+    editor.settings = { protoPaths: [], validation: { debounceMs: 10 } };
+    const mark3 = editor.mark();
+    await editor.conn.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: pathToFileURL(config).href, type: 2 }] });
+    await editor.conn.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
+    await editor.diagnostics(uri, (x) => x.diagnostics.some((d) => d.code === 'FIELD_REMOVED_WITHOUT_DEPRECATION'), mark3);
+    assert.match(editor.logs.join('\n'), /\.cri-compat\.json: "FIELD_NO_DELETE": severity must be one of/);
+    rmSync(config);
+    const mark4 = editor.mark();
+    await editor.conn.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: pathToFileURL(config).href, type: 3 }] });
+    await editor.diagnostics(uri, (x) => x.diagnostics.some((d) => d.code === 'FIELD_NO_DELETE' && d.severity === 1), mark4);
   });
 
   test('a baseline that cannot be found: one warning, syntax and binding checks go on', async () => {

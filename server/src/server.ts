@@ -4,6 +4,7 @@
 
 import * as path from 'node:path';
 import * as os from 'node:os';
+import * as fs from 'node:fs';
 import {
   createConnection, DidChangeConfigurationNotification, DidChangeWatchedFilesNotification, MessageType, ProposedFeatures,
   ShowMessageNotification,
@@ -17,6 +18,7 @@ import type { Baseline } from './baseline/types';
 import { loadBundledHistory, type IndexedHistory } from './baseline/historyIndex';
 import { historyQuery } from './baseline/historyCommand';
 import { validateSeverityOverrides, type SeveritySetting } from './compat/check';
+import { CONFIG_FILE, readConfigFile } from './compat/configFile';
 import { RULES, RULES_BY_ID } from './compat/rules';
 import { elementPolicyHover, findingExplanation } from './features/policyHover';
 import { renderReport } from './report/markdown';
@@ -156,6 +158,35 @@ function logOnce(message: string): void {
   connection.console.warn(message);
 }
 
+/**
+ * Severities from the workspace folder's `.cri-compat.json` (the file the CLI reads too), re-read when it
+ * changes on disk. Settings win over the file. Problems are logged once and the file is then ignored.
+ */
+const configFiles = new Map<string, { mtimeMs: number; severity: Record<string, SeveritySetting> }>();
+
+function workspaceSeverity(uri: string): Record<string, SeveritySetting> {
+  const folder = containingFolder(uri);
+  if (!folder) return {};
+  const file = path.join(folder, CONFIG_FILE);
+  let mtimeMs: number;
+  try {
+    mtimeMs = fs.statSync(file).mtimeMs;
+  } catch {
+    configFiles.delete(file);
+    return {};
+  }
+  const cached = configFiles.get(file);
+  if (cached && cached.mtimeMs === mtimeMs) return cached.severity;
+  let severity: Record<string, SeveritySetting> = {};
+  try {
+    severity = readConfigFile(file);
+  } catch (e) {
+    logOnce(`${e instanceof Error ? e.message : String(e)} (ignored)`);
+  }
+  configFiles.set(file, { mtimeMs, severity });
+  return severity;
+}
+
 // ---- baselines -----------------------------------------------------------------------------------------
 
 let bundledHistory: IndexedHistory | undefined;
@@ -264,7 +295,7 @@ connection.onInitialized(() => {
     void connection.client.register(DidChangeConfigurationNotification.type, { section: 'criCompat' }).catch((e) => log('registering for configuration changes failed', e));
   }
   if (hasWatchedFilesRegistration) {
-    void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.proto' }] })
+    void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.proto' }, { globPattern: `**/${CONFIG_FILE}` }] })
       .catch((e) => log('registering the .proto file watcher failed', e));
   }
   if (hasWorkspaceFolderChanges) {
@@ -388,14 +419,15 @@ async function snapshotOf(doc: TextDocument): Promise<Snapshot> {
   // From here on synchronous: the version and the text belong together.
   const version = doc.version;
   const text = doc.getText();
-  const severityKey = JSON.stringify(settings.severity);
+  const severity = { ...workspaceSeverity(doc.uri), ...settings.severity };
+  const severityKey = JSON.stringify(severity);
   let isCri = st.isCri ?? isCriPackage(packageOfText(text));
   let answer = isCri ? baselineFor(doc.uri, settings) : undefined;
   const cached = st.analysis;
   if (cached && cached.version === version && cached.baseline === answer?.baseline && cached.severityKey === severityKey) return cached;
   const imports = resolverFor(doc.uri, settings);
   const run = (): Analysis => analyze(text, {
-    uri: doc.uri, imports, severity: settings.severity, ...(answer?.baseline ? { baseline: answer.baseline } : {}),
+    uri: doc.uri, imports, severity, ...(answer?.baseline ? { baseline: answer.baseline } : {}),
   });
   let result = run();
   // The guess from the text was wrong (e.g. the package statement is inside a comment): analyze again.
@@ -516,6 +548,10 @@ documents.onDidClose((e) => {
 connection.onDidChangeWatchedFiles((e) => {
   for (const c of e.changes) {
     const p = fsPathOf(c.uri);
+    if (p && path.basename(p) === CONFIG_FILE) {
+      revalidateAll();
+      continue;
+    }
     workspaceFiles.invalidate(p);
     if (p) {
       for (const d of documents.all()) {

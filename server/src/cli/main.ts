@@ -13,7 +13,7 @@ import { validateSeverityOverrides, type SeveritySetting } from '../compat/check
 import { historyQuery } from '../baseline/historyCommand';
 import { loadBundledHistory } from '../baseline/historyIndex';
 import { resolveCliBaseline } from './baseline';
-import { loadConfigFile } from './config';
+import { loadConfigFile } from '../compat/configFile';
 import { FsImportResolver } from '../lsp/importResolver';
 import { pathToFileURL } from 'node:url';
 

@@ -63,6 +63,8 @@ class Binder {
   private readonly references: TypeReference[] = [];
   private readonly pkg: string;
   private readonly proto3: boolean;
+  /** Every declared name (last component) → the scopes that declare it; complete once `run` resolves types. */
+  private scopesByName = new Map<string, string[]>();
 
   constructor(private readonly ast: ProtoFile, private readonly uri: string, private readonly resolver?: ImportResolver) {
     this.pkg = ast.package?.name.replace(/^\./, '') ?? '';
@@ -74,6 +76,7 @@ class Binder {
     this.declarePackage(this.pkg, this.uri);
     this.loadImports();
     this.declareFile(this.ast, this.uri, true);
+    this.scopesByName = scopesByName(this.declarations);
     const model: ApiModel = {
       package: this.pkg,
       syntax: this.ast.edition ? 'editions' : this.proto3 ? 'proto3' : 'proto2',
@@ -168,24 +171,22 @@ class Binder {
     if (written.startsWith('.')) return this.declarations.get(written.slice(1));
     const dot = written.indexOf('.');
     const first = dot < 0 ? written : written.slice(0, dot);
-    let s = scope;
-    for (;;) {
-      const candidate = join(s, first);
-      const d = this.declarations.get(candidate);
-      if (d) {
-        if (dot < 0) {
-          if (d.kind !== 'package') return d;
-        } else {
-          const full = this.declarations.get(join(s, written));
-          if (full) return full;
-          // protoc stops at the first scope that has the first component, unless it is not a container.
-          if (d.kind === 'message' || d.kind === 'package') return undefined;
-        }
+    // Only the enclosing scopes that declare the first component can match, innermost first. (Probing every
+    // enclosing scope costs a scope-long map key per level: quadratic in the length of the package name, per
+    // unresolved reference, which hung the binder on long package names.)
+    const scopes = (this.scopesByName.get(first) ?? []).filter((s) => encloses(s, scope)).sort((a, b) => b.length - a.length);
+    for (const s of scopes) {
+      const d = this.declarations.get(join(s, first))!;
+      if (dot < 0) {
+        if (d.kind !== 'package') return d;
+      } else {
+        const full = this.declarations.get(join(s, written));
+        if (full) return full;
+        // protoc stops at the first scope that has the first component, unless it is not a container.
+        if (d.kind === 'message' || d.kind === 'package') return undefined;
       }
-      if (!s) return undefined;
-      const k = s.lastIndexOf('.');
-      s = k < 0 ? '' : s.slice(0, k);
     }
+    return undefined;
   }
 
   private typeRef(written: string, range: Range, scope: string): Declaration | undefined {
@@ -359,6 +360,24 @@ type RpcDef = ServiceDef['rpcs'][number];
 
 function join(scope: string, name: string): string {
   return scope ? `${scope}.${name}` : name;
+}
+
+/** `outer` is `inner` or one of the scopes around it ('' encloses everything). */
+function encloses(outer: string, inner: string): boolean {
+  return outer === '' || outer === inner || (inner.length > outer.length && inner.charCodeAt(outer.length) === 46 && inner.startsWith(outer));
+}
+
+/** Declared names by last component, with the scope each is declared in (`runtime.v1` for `runtime.v1.Foo`). */
+function scopesByName(declarations: Map<string, Declaration>): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const fqn of declarations.keys()) {
+    const k = fqn.lastIndexOf('.');
+    const name = fqn.slice(k + 1);
+    const list = out.get(name);
+    if (list) list.push(k < 0 ? '' : fqn.slice(0, k));
+    else out.set(name, [k < 0 ? '' : fqn.slice(0, k)]);
+  }
+  return out;
 }
 
 function isDeprecated(options: OptionNode[]): boolean {
