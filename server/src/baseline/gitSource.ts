@@ -3,38 +3,11 @@
 
 import { existsSync, realpathSync } from 'node:fs';
 import { join, sep } from 'node:path';
-import * as semver from 'semver';
 import { V1_PATH } from './corpus';
 import { CatFileBatch, GitError, gitOk, runGit, type GitExecOptions } from './safeExec';
+import * as semver from 'semver';
+import { compareTags, releaseOfGoTag } from '../policy/versions';
 import type { Release } from './types';
-
-// ---- Tags. (Kept here, on semver alone, so that this module does not wait for policy/versions.ts.) ----
-
-const GO_TAG = /^v(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-([0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*))?$/;
-
-/** A cri-api Go module tag `v0.N.M[-pre]` as a `Release`; undefined for anything else. */
-export function releaseOfGoTag(tag: string): Release | undefined {
-  const m = GO_TAG.exec(tag);
-  if (!m || m[1] !== '0' || !semver.valid(tag.slice(1))) return undefined;
-  const pre = m[4];
-  return { tag, kubernetes: `1.${m[2]}.${m[3]}${pre ? `-${pre}` : ''}`, prerelease: !!pre };
-}
-
-/** Semver order of two `v`-prefixed tags. */
-export function compareTags(a: string, b: string): number {
-  return semver.compare(a.slice(1), b.slice(1));
-}
-
-/** The newest of the given `v0.N.M` tags, pre-releases only when allowed. */
-export function newestTag(tags: Iterable<string>, includePrereleases = false): string | undefined {
-  let best: string | undefined;
-  for (const t of tags) {
-    const r = releaseOfGoTag(t);
-    if (!r || (r.prerelease && !includePrereleases)) continue;
-    if (!best || compareTags(t, best) > 0) best = t;
-  }
-  return best;
-}
 
 // ---- Repository layouts. ----
 

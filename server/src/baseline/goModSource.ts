@@ -6,7 +6,7 @@ import { open, readdir, realpath } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { delimiter, dirname, isAbsolute, join, sep } from 'node:path';
 import { V1_PATH } from './corpus';
-import { compareTags, releaseOfGoTag } from './gitSource';
+import { compareTags, releaseOfGoTag } from '../policy/versions';
 
 export const CRI_API_MODULE = 'k8s.io/cri-api';
 export const DEFAULT_MAX_FILE_BYTES = 4 * 1024 * 1024;

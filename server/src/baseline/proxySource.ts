@@ -8,7 +8,7 @@ import { mkdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promis
 import { join } from 'node:path';
 import { inflateRawSync } from 'node:zlib';
 import { V1_PATH } from './corpus';
-import { compareTags, newestTag, releaseOfGoTag } from './gitSource';
+import { compareTags, newestTag, releaseOfGoTag } from '../policy/versions';
 import { CRI_API_MODULE } from './goModSource';
 
 export const DEFAULT_PROXY = 'https://proxy.golang.org';

@@ -4,6 +4,7 @@
 // Pure functions only: no I/O, no state.
 
 import * as semver from 'semver';
+import type { Release } from '../baseline/types';
 
 export type PrereleaseKind = 'alpha' | 'beta' | 'rc';
 
@@ -99,6 +100,23 @@ export function compareTags(a: string, b: string): number {
   if (va) return -1;
   if (vb) return 1;
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** A cri-api Go module tag `v0.N.M[-pre]` as a `Release`; undefined for anything else. */
+export function releaseOfGoTag(tag: string): Release | undefined {
+  const v = parseGoTag(tag);
+  return v ? { tag, kubernetes: v.kubernetes, prerelease: v.prerelease !== undefined } : undefined;
+}
+
+/** The newest of the given `v0.N.M` tags, pre-releases only when allowed. */
+export function newestTag(tags: Iterable<string>, includePrereleases = false): string | undefined {
+  let best: string | undefined;
+  for (const t of tags) {
+    const r = releaseOfGoTag(t);
+    if (!r || (r.prerelease && !includePrereleases)) continue;
+    if (!best || compareTags(t, best) > 0) best = t;
+  }
+  return best;
 }
 
 /** A sorted copy, oldest first. */
