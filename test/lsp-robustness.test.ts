@@ -15,7 +15,7 @@ import {
   DidOpenTextDocumentNotification, DidSaveTextDocumentNotification, DocumentSymbolRequest, ExitNotification, FoldingRangeRequest,
   HoverRequest, InitializeRequest, InitializedNotification, LogMessageNotification, PublishDiagnosticsNotification, ReferencesRequest,
   RegistrationRequest, ShutdownRequest, WorkspaceSymbolRequest,
-  type Diagnostic, type Hover, type Position, type ProtocolConnection, type PublishDiagnosticsParams, type TextDocumentContentChangeEvent,
+  type Diagnostic, type Position, type ProtocolConnection, type PublishDiagnosticsParams, type TextDocumentContentChangeEvent,
 } from 'vscode-languageserver-protocol/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { Corpus, CORPUS_HELP, V1_PATH, findCorpusDir } from '../server/src/baseline/corpus';
@@ -170,25 +170,31 @@ describe('language server robustness over stdio', { skip: !existsSync(SERVER) ? 
     if (tmp) rmSync(tmp, { recursive: true, force: true });
   });
 
-  test('positions past the end and malformed positions answer null, not an error', async () => {
+  test('positions past the end answer null; malformed positions do no harm', async () => {
     const lines = original.split('\n').length;
-    const positions: unknown[] = [
+    const pastTheEnd: Position[] = [
       { line: lines + 100, character: 0 }, { line: lines - 1, character: 100_000 }, { line: 1_000_000, character: 1_000_000 },
-      { line: 2 ** 31 - 1, character: 2 ** 31 - 1 }, { line: -1, character: 0 }, { line: 0, character: -5 }, { line: 1.5, character: 0 },
-      { line: '3', character: 'x' }, null, {},
+      { line: 2 ** 31 - 1, character: 2 ** 31 - 1 },
     ];
-    for (const position of positions) {
+    const malformed: unknown[] = [{ line: -1, character: 0 }, { line: 0, character: -5 }, { line: 1.5, character: 0 }, { line: '3', character: 'x' }, null, {}, 'here'];
+    const ask = (position: unknown): Promise<PromiseSettledResult<unknown>[]> => {
       const textDocument = { uri: apiUri };
-      const answers = await Promise.allSettled([
+      return Promise.allSettled([
         client.conn.sendRequest(HoverRequest.method, { textDocument, position }),
         client.conn.sendRequest(DefinitionRequest.method, { textDocument, position }),
         client.conn.sendRequest(ReferencesRequest.method, { textDocument, position, context: { includeDeclaration: true } }),
       ]);
-      for (const a of answers) {
-        if (a.status === 'fulfilled') assert.ok(a.value === null || (Array.isArray(a.value) && a.value.length === 0), `${JSON.stringify(position)}: ${JSON.stringify(a.value)}`);
-        // An error response is acceptable for a position that is not a position; the server must survive it.
-        else assert.ok(typeof position !== 'object' || position === null || Object.keys(position).length === 0 || typeof (position as Position).line !== 'number' || !Number.isInteger((position as Position).line) || (position as Position).line < 0 || (position as Position).character < 0, `error for ${JSON.stringify(position)}: ${a.reason}`);
+    };
+    const empty = (v: unknown): boolean => v === null || (Array.isArray(v) && v.length === 0);
+    for (const position of pastTheEnd) {
+      for (const a of await ask(position)) {
+        assert.equal(a.status, 'fulfilled', `${JSON.stringify(position)}: ${a.status === 'rejected' ? a.reason : ''}`);
+        assert.ok(empty((a as PromiseFulfilledResult<unknown>).value), `${JSON.stringify(position)}: ${JSON.stringify((a as PromiseFulfilledResult<unknown>).value)}`);
       }
+    }
+    // Not positions at all: null or an error response are both fine; a dead server is not.
+    for (const position of malformed) {
+      for (const a of await ask(position)) if (a.status === 'fulfilled') assert.ok(empty(a.value), `${JSON.stringify(position)}: ${JSON.stringify(a.value)}`);
     }
     await client.ping(apiUri);
   });
@@ -206,6 +212,7 @@ describe('language server robustness over stdio', { skip: !existsSync(SERVER) ? 
   });
 
   test('changes and closes for closed or unknown documents are ignored', async () => {
+    const symbolsBefore = await client.conn.sendRequest(DocumentSymbolRequest.type, { textDocument: { uri: apiUri } });
     const other = pathToFileURL(path.join(tmp, 'other.proto')).href;
     await client.conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: other, languageId: 'proto', version: 1, text: 'syntax = "proto3";\nmessage A { B b = 1; }\n' } });
     await client.conn.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri: other } });
@@ -225,8 +232,9 @@ describe('language server robustness over stdio', { skip: !existsSync(SERVER) ? 
     await sleep(200);
     const forOther = client.published.filter((p) => p.uri === other);
     assert.deepEqual(forOther.at(-1)?.diagnostics, []);
-    // The open document was not touched by the malformed change (same version, same text): symbols still answer.
     assert.equal(await client.conn.sendRequest(HoverRequest.type, { textDocument: { uri: other }, position: { line: 1, character: 12 } }), null);
+    // The malformed change (no version) did not touch the open document.
+    assert.deepEqual(await client.conn.sendRequest(DocumentSymbolRequest.type, { textDocument: { uri: apiUri } }), symbolsBefore);
   });
 
   test('cancelled requests: answered or cancelled, never a dead server', async () => {
