@@ -480,7 +480,7 @@ describe('real editor: workspace trust and git', { skip, timeout: 120_000 }, () 
         const { text: body } = await webviewWith(page, 'CRI compatibility report');
         const baselineLine = body.split('\n').find((l) => l.startsWith('Baseline:')) ?? '';
         t.diagnostic(`report (untrusted): ${baselineLine}`);
-        assert.match(baselineLine, /from bundled release index/);
+        assert.match(baselineLine, /from the bundled release index/);
         assert.doesNotMatch(baselineLine, /git/);
         await sleep(1000); // anything still running in the background would have started by now
         assert.equal(existsSync(marker), false, `the repository's fsmonitor hook ran: ${existsSync(marker) ? readFileSync(marker, 'utf8') : ''}`);
