@@ -50,7 +50,7 @@ await Promise.all([
     entryPoints: testFiles('test'),
     outdir: 'out/test',
     outbase: 'test',
-    external: ['vscode', 'playwright-core', 'protobufjs', 'vscode-textmate', 'vscode-oniguruma'],
+    external: ['vscode', 'playwright-core', 'protobufjs', 'vscode-textmate', 'vscode-oniguruma', 'ajv', '@microsoft/jest-sarif'],
     sourcemap: 'inline',
   })),
 ]);

@@ -1,0 +1,153 @@
+// The built command line as CI runs it: exit codes, the four output formats (SARIF validated against the
+// published 2.1.0 schema), bad usage and unreadable input.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Ajv from 'ajv';
+import { Corpus, CORPUS_HELP, findCorpusDir, findRepoRoot } from '../server/src/baseline/corpus';
+import { RULES } from '../server/src/compat/rules';
+
+const ROOT = findRepoRoot(__dirname);
+const CLI = join(ROOT, 'dist', 'cli.js');
+const corpusDir = findCorpusDir(ROOT);
+
+function cli(args: string[], cwd = ROOT): { code: number | null; out: string; err: string } {
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', timeout: 60_000, env: { ...process.env, XDG_CACHE_HOME: join(tmp, 'cache') } });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+let tmp = '';
+let edited = '';
+let old = '';
+
+describe('cri-compat CLI', { skip: corpusDir ? false : CORPUS_HELP }, () => {
+  before(() => {
+    tmp = mkdtempSync(join(tmpdir(), 'cri-compat-cli-'));
+    const corpus = new Corpus(corpusDir!);
+    const text = corpus.textOf('v0.36.3')!;
+    old = join(tmp, 'old.proto');
+    writeFileSync(old, text);
+    // One wire break (a deleted field) and one documentation finding (an undocumented field).
+    const changed = text.replace(/\n\s*string version = 1;\n/, '\n').replace('message VersionResponse {', 'message VersionResponse {\n    string build_id = 5;');
+    assert.notEqual(changed, text);
+    edited = join(tmp, 'api.proto');
+    writeFileSync(edited, changed);
+  });
+  after(() => rmSync(tmp, { recursive: true, force: true }));
+
+  test('text: compiler-style lines, exit 1 on an error-level finding', () => {
+    const r = cli(['check', '--against', old, edited]);
+    assert.equal(r.code, 1, r.err);
+    const lines = r.out.trim().split('\n');
+    assert.ok(lines.every((l) => /^.+:\d+:\d+: (error|warning|information|hint) [A-Z_]+ .+$/.test(l)), r.out);
+    assert.ok(lines.some((l) => / error FIELD_NO_DELETE field "VersionRequest.version" = 1 /.test(l)), r.out);
+    assert.ok(lines.some((l) => / warning DOC_MISSING new field "build_id"/.test(l)), r.out);
+    assert.match(r.err, /finding\(s\)/);
+  });
+
+  test('--fail-on: warning fails on warnings only, never never fails, error is the default', () => {
+    const docsOnly = join(tmp, 'docs-only.proto');
+    writeFileSync(docsOnly, readFileSync(old, 'utf8').replace('message VersionResponse {', 'message VersionResponse {\n    string build_id = 5;'));
+    assert.equal(cli(['check', '--against', old, docsOnly]).code, 0);
+    assert.equal(cli(['check', '--against', old, '--fail-on', 'warning', docsOnly]).code, 1);
+    assert.equal(cli(['check', '--against', old, '--fail-on', 'never', edited]).code, 0);
+    assert.equal(cli(['check', '--against', old, old]).code, 0);
+  });
+
+  test('--severity and .cri-compat.json change levels; flags win', () => {
+    assert.equal(cli(['check', '--against', old, '--severity', 'FIELD_NO_DELETE=warning', edited]).code, 0);
+    const cfg = join(tmp, 'sev.json');
+    writeFileSync(cfg, JSON.stringify({ severity: { WIRE: 'off' } }));
+    const r = cli(['check', '--against', old, '--config', cfg, '--format', 'json', edited]);
+    assert.equal(r.code, 0, r.err);
+    assert.ok(!JSON.parse(r.out).findings.some((f: { category: string }) => f.category === 'WIRE'));
+    assert.equal(cli(['check', '--against', old, '--config', cfg, '--severity', 'FIELD_NO_DELETE=error', edited]).code, 1);
+  });
+
+  test('json: the documented schema', () => {
+    const r = cli(['check', '--against', old, '--format', 'json', edited]);
+    assert.equal(r.code, 1, r.err);
+    const j = JSON.parse(r.out);
+    assert.equal(j.schemaVersion, 1);
+    assert.equal(j.baseline.source, 'path');
+    const f = j.findings.find((x: { rule: string }) => x.rule === 'FIELD_NO_DELETE');
+    assert.deepEqual(Object.keys(f).sort(), ['category', 'element', 'link', 'message', 'range', 'rule', 'severity']);
+    assert.equal(f.element, 'runtime.v1.VersionRequest.version');
+    assert.equal(f.category, 'WIRE');
+    assert.match(f.link, /^https:\/\//);
+    assert.deepEqual(Object.keys(f.range.start), ['line', 'character']);
+  });
+
+  test('sarif: valid SARIF 2.1.0, with rule metadata and UTF-16 columns', () => {
+    const r = cli(['check', '--against', old, '--format', 'sarif', edited]);
+    assert.equal(r.code, 1, r.err);
+    const log = JSON.parse(r.out);
+    const schema = JSON.parse(readFileSync(require.resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json'), 'utf8'));
+    const ajv = new Ajv({ schemaId: 'id', allErrors: true });
+    ajv.addMetaSchema(require('ajv/lib/refs/json-schema-draft-04.json'));
+    const valid = ajv.validate(schema, log);
+    assert.ok(valid, ajv.errorsText(ajv.errors));
+    const run = log.runs[0];
+    assert.equal(run.tool.driver.name, 'cri-compat');
+    assert.ok(run.tool.driver.rules.some((x: { id: string; helpUri: string }) => x.id === 'FIELD_NO_DELETE' && /^https:/.test(x.helpUri)));
+    assert.ok(run.results.some((x: { ruleId: string; level: string }) => x.ruleId === 'FIELD_NO_DELETE' && x.level === 'error'));
+    assert.equal(run.columnKind, 'utf16CodeUnits');
+  });
+
+  test('github: workflow commands with escaped properties', () => {
+    const r = cli(['check', '--against', old, '--format', 'github', edited]);
+    assert.equal(r.code, 1, r.err);
+    const lines = r.out.trim().split('\n');
+    assert.ok(lines.every((l) => /^::(error|warning|notice) file=[^,]+,line=\d+,col=\d+,endLine=\d+,endColumn=\d+,title=[A-Z_]+::.+$/.test(l)), r.out);
+    assert.ok(lines.some((l) => l.startsWith('::error ') && l.includes('title=FIELD_NO_DELETE')));
+  });
+
+  test('exit 2 with a message: bad usage, unknown baseline, unreadable or binary input', () => {
+    for (const [args, message] of [
+      [['check'], /takes exactly one \.proto file/],
+      [['check', '--format', 'xml', edited], /--format must be one of text, json, sarif, github/],
+      [['check', '--bogus', edited], /unknown option --bogus/],
+      [['check', '--severity', 'FIELD_NO_DELETE=loud', edited], /severity must be one of/],
+      [['check', '--against', 'v0.99.0', edited], /v0\.99\.0/],
+      [['check', join(tmp, 'missing.proto')], /cannot read \(ENOENT\)/],
+      [['check', tmp], /not a regular file/],
+      [['frobnicate'], /unknown command "frobnicate"/],
+    ] as [string[], RegExp][]) {
+      const r = cli(args);
+      assert.equal(r.code, 2, `${args.join(' ')}: ${r.err}`);
+      assert.match(r.err, message);
+    }
+    const binary = join(tmp, 'binary.proto');
+    writeFileSync(binary, Buffer.from([0x73, 0x79, 0x6e, 0x00, 0x01]));
+    const r = cli(['check', binary]);
+    assert.equal(r.code, 2);
+    assert.match(r.err, /NUL bytes/);
+  });
+
+  test('rules, history and report', () => {
+    const rules = cli(['rules']);
+    assert.equal(rules.code, 0);
+    assert.equal(rules.out.trim().split('\n').length, RULES.length);
+    const h = cli(['history', '--element', 'runtime.v1.ContainerConfig.CDI_devices']);
+    assert.equal(h.code, 0, h.err);
+    assert.match(h.out, /introduced: +v0\.27\.0-alpha\.3/);
+    assert.equal(cli(['history', '--element', 'runtime.v1.NoSuchThing']).code, 2);
+    // Against a tag the report has the skew matrix; a file baseline has no release to place it in.
+    const report = cli(['report', '--against', 'v0.36.3', edited]);
+    assert.equal(report.code, 1, report.err);
+    assert.match(report.out, /^# CRI compatibility report/);
+    assert.match(report.out, /Baseline: \*\*v0\.36\.3\*\* \(Kubernetes 1\.36\.3\)/);
+    assert.match(report.out, /FIELD_NO_DELETE/);
+    assert.match(report.out, /## Version skew[\s\S]*\| \*\*1\.37\*\* \|/);
+    assert.doesNotMatch(cli(['report', '--against', old, edited]).out, /## Version skew/);
+  });
+
+  test('auto baseline: the newest release of the bundled index, stated on stderr', () => {
+    const r = cli(['check', '--fail-on', 'never', edited]);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.err, /Baseline: v0\.\d+\.\d+, from the bundled release index \(newest release\)/);
+  });
+});
