@@ -86,7 +86,7 @@ export interface FuzzResult {
   worstByKind: Record<string, { ms: number; name: string }>;
   /** Total ms per stage. */
   stageMs: Record<string, number>;
-  slow: { index: number; name: string; ms: number; stage?: string }[];
+  slow: { index: number; name: string; ms: number; stage?: string; rerun: string }[];
   failures: CaseFailure[];
   /** Distinct failure signatures seen (failures beyond the first per signature are only counted). */
   failureCount: number;
@@ -420,6 +420,8 @@ export const EXTREMES: Record<string, (base: string, rng: Rng) => string> = {
   'dotted-name-1MB-type': (b) => b + `\nmessage Huge {\n  ${'a.'.repeat(MB / 2)}B x = 1;\n}\n`,
   'dotted-name-1MB-package': (b) => b.replace(/package\s+runtime\.v1;/, `package ${'a.'.repeat(MB / 2)}v1;`),
   'dotted-name-1MB-option': (b) => b + `\noption (${'a.'.repeat(MB / 2)}b).${'c.'.repeat(MB / 4)}d = 1;\n`,
+  'dotted-name-1MB-package-unresolved': (b) => b.replace(/package\s+runtime\.v1;/, `package ${'a.'.repeat(MB / 2)}v1;`) + `\nmessage Huge {\n${Array.from({ length: 200 }, (_, k) => `  Missing${k} m${k} = ${k + 1};`).join('\n')}\n}\n`,
+  'long-package-16k-components-unresolved': () => `${HEADER.replace('runtime.v1', 'a.'.repeat(16_000) + 'v1')}message M {\n${Array.from({ length: 1000 }, (_, k) => `  Missing${k} m${k} = ${k + 1};`).join('\n')}\n}\n`,
   'identifier-1MB-json-name': (b) => b + `\nmessage Huge {\n  string x = 1 [json_name = "${'j'.repeat(MB)}"];\n}\n`,
   'number-10k-digits-field': (b) => b + `\nmessage Huge {\n  string x = ${'9'.repeat(DEEP)};\n}\n`,
   'number-10k-digits-enum': (b) => b + `\nenum Huge {\n  H0 = 0;\n  H1 = -${'7'.repeat(DEEP)};\n}\n`,
@@ -483,7 +485,7 @@ export const EXTREMES: Record<string, (base: string, rng: Rng) => string> = {
 export const CORE_EXTREMES = [
   'identifier-1MB-message-everywhere', 'identifier-1MB-unresolved-type', 'number-10k-digits-field', 'number-10k-digits-enum',
   'nested-messages-10k', 'nested-messages-10k-one-line', 'nested-aggregate-10k-file-option', 'nested-aggregate-10k-field-option',
-  'nested-aggregate-10k-unclosed', 'nested-brackets-10k', 'invalid-utf8-1MB', 'nul-1MB', 'file-10MB',
+  'nested-aggregate-10k-unclosed', 'nested-brackets-10k', 'long-package-16k-components-unresolved', 'invalid-utf8-1MB', 'nul-1MB', 'file-10MB',
 ];
 
 // ---- running one case ------------------------------------------------------------------------------------------
@@ -654,8 +656,10 @@ export function reproDirOf(config: FuzzConfig): string {
   return config.reproDir ?? path.join(os.tmpdir(), 'cri-compat-fuzz');
 }
 
-export function rerunCommand(seed: number, index: number): string {
-  return `FUZZ_SEED=${seed} FUZZ_ONLY=${index} node out/test/fuzz/long.js`;
+/** The long runner's command that regenerates exactly this case (case indices depend on the whole plan). */
+export function rerunCommand(config: FuzzConfig, index: number): string {
+  return `FUZZ_SEED=${config.seed} FUZZ_CASES=${config.randomCases} FUZZ_TRUNCATIONS=${config.truncations} FUZZ_EXTREMES=${config.extremes} ` +
+    `FUZZ_HOVERS=${config.hoversPerCase} FUZZ_ONLY=${index} node out/test/fuzz/long.js`;
 }
 
 /** Writes the failing input: `<name>.json` (exact, lone surrogates kept) and `<name>.proto` (UTF-8). */
@@ -663,7 +667,7 @@ export function writeReproducer(config: FuzzConfig, index: number, name: string,
   const dir = reproDirOf(config);
   mkdirSync(dir, { recursive: true });
   const base = path.join(dir, `seed-${config.seed}-case-${index}`);
-  writeFileSync(`${base}.json`, JSON.stringify({ seed: config.seed, index, name, ...detail, rerun: rerunCommand(config.seed, index), text }));
+  writeFileSync(`${base}.json`, JSON.stringify({ seed: config.seed, index, name, ...detail, rerun: rerunCommand(config, index), text }));
   writeFileSync(`${base}.proto`, text);
   return `${base}.proto`;
 }
@@ -679,6 +683,8 @@ function emptyResult(seed: number, planned: number): FuzzResult {
 export function fuzzWorkerMain(): void {
   const input = workerData as WorkerInput;
   const config = input.criCompatFuzz;
+  // Failures name TypeScript files and lines (the test bundles carry inline source maps).
+  process.setSourceMapsEnabled(true);
   const shared = new Int32Array(input.shared);
   const post = (m: WorkerMessage): void => parentPort!.postMessage(m);
   const gc = gcFunction();
@@ -712,7 +718,7 @@ export function fuzzWorkerMain(): void {
       if (!wk || stats.ms > wk.ms) result.worstByKind[spec.kind] = { ms: stats.ms, name };
       if (stats.ms > config.maxCaseMs) {
         const slowest = Object.entries(stats.stageMs).sort((a, b) => b[1] - a[1])[0];
-        result.slow.push({ index, name, ms: Math.round(stats.ms), ...(slowest ? { stage: `${slowest[0]} ${Math.round(slowest[1])} ms` } : {}) });
+        result.slow.push({ index, name, ms: Math.round(stats.ms), rerun: rerunCommand(config, index), ...(slowest ? { stage: `${slowest[0]} ${Math.round(slowest[1])} ms` } : {}) });
       }
     } catch (e) {
       const stage = e instanceof StageError ? e.stage : 'generate';
@@ -731,7 +737,7 @@ export function fuzzWorkerMain(): void {
         } catch {
           reproducer = undefined;
         }
-        result.failures.push({ index, name, stage, error, rerun: rerunCommand(config.seed, index), ...(reproducer ? { reproducer } : {}) });
+        result.failures.push({ index, name, stage, error, rerun: rerunCommand(config, index), ...(reproducer ? { reproducer } : {}) });
       }
     }
     text = '';
@@ -789,7 +795,9 @@ function runWorker(config: FuzzConfig, indices: number[], entry: string, onSnaps
   const input: WorkerInput = { criCompatFuzz: config, indices, shared };
   const worker = new Worker(entry, {
     workerData: input,
-    resourceLimits: { maxOldGenerationSizeMb: config.heapLimitMb, maxYoungGenerationSizeMb: 64, stackSizeMb: 4 },
+    // The stack of a main thread (V8's default is just under 1 MB; a worker's would be 4 MB), so that what
+    // overflows the language server's stack overflows here too.
+    resourceLimits: { maxOldGenerationSizeMb: config.heapLimitMb, maxYoungGenerationSizeMb: 64, stackSizeMb: 1 },
   });
   return new Promise((resolve) => {
     let settled = false;
@@ -815,7 +823,7 @@ function runWorker(config: FuzzConfig, indices: number[], entry: string, onSnaps
       finish({
         ...(snapshot ? { result: snapshot.result } : {}),
         pos: snapshot?.pos ?? 0,
-        fatal: { kind, index, name, stage: kind, error, rerun: rerunCommand(config.seed, index), ...(reproducer ? { reproducer } : {}) },
+        fatal: { kind, index, name, stage: kind, error, rerun: rerunCommand(config, index), ...(reproducer ? { reproducer } : {}) },
       });
     };
     const finish = (r: { result?: FuzzResult; pos: number; fatal?: FatalFailure }): void => {
@@ -860,6 +868,7 @@ export async function runFuzz(config: FuzzConfig, options: RunOptions = {}): Pro
   if (!existsSync(entry)) throw new Error(`fuzz entry ${entry} not found`);
   let todo = config.only ?? new CaseSource(config).plan.map((_, k) => k);
   const total = emptyResult(config.seed, todo.length);
+  const started = performance.now();
   const maxFatals = options.maxFatals ?? 10;
   let current: FuzzResult | undefined;
   const progress = config.progressMs && options.onProgress ? setInterval(() => {
@@ -884,6 +893,7 @@ export async function runFuzz(config: FuzzConfig, options: RunOptions = {}): Pro
   } finally {
     if (progress) clearInterval(progress);
   }
+  total.totalMs = performance.now() - started;
   return total;
 }
 
@@ -900,7 +910,7 @@ export function summarize(r: FuzzResult): string {
     `${r.findings} findings, ${r.fixes} fixes, ${r.hovers} hover positions; heap peak ${r.peakHeapMb.toFixed(0)} MB, retained after the run ${r.retainedHeapMb.toFixed(1)} MB`,
     `${r.failureCount} failing case(s) (${r.fatals.length} fatal), ${r.slow.length} slow case(s)`,
   ];
-  for (const s of r.slow.slice(0, 20)) lines.push(`  SLOW #${s.index} ${s.name}: ${s.ms} ms${s.stage ? ` (slowest stage: ${s.stage})` : ''}\n    rerun: ${rerunCommand(r.seed, s.index)}`);
+  for (const s of r.slow.slice(0, 20)) lines.push(`  SLOW #${s.index} ${s.name}: ${s.ms} ms${s.stage ? ` (slowest stage: ${s.stage})` : ''}\n    rerun: ${s.rerun}`);
   for (const f of r.failures) lines.push(`  FAIL #${f.index} ${f.name} [${f.stage}]: ${f.error.split('\n').slice(0, 3).join(' | ')}\n    rerun: ${f.rerun}${f.reproducer ? `\n    input: ${f.reproducer}` : ''}`);
   for (const f of r.fatals) lines.push(`  FATAL ${f.kind} #${f.index} ${f.name}: ${f.error}\n    rerun: ${f.rerun}${f.reproducer ? `\n    input: ${f.reproducer}` : ''}`);
   return lines.join('\n');

@@ -4,6 +4,8 @@
 //   FUZZ_ONLY     comma-separated case indices to rerun       FUZZ_HEAP_MB worker heap cap (default 2048)
 //   FUZZ_MAX_MS   a case slower than this is reported (default 5000); FUZZ_HANG_MS hang watchdog (default 120000)
 //   FUZZ_TRUNCATIONS  'all' (default) or a number of sampled offsets;  FUZZ_EXTREMES  all (default) | core | none
+//   FUZZ_HOVERS   hover positions per case (default 20)
+// A failure prints the exact command that reruns it (case indices depend on all of these settings).
 // Exit code 1 when any case threw, hung, ran out of heap, or was slower than FUZZ_MAX_MS.
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
@@ -50,7 +52,7 @@ async function main(): Promise<number> {
     randomCases: envInt('FUZZ_CASES', 20_000),
     truncations: !process.env.FUZZ_TRUNCATIONS || process.env.FUZZ_TRUNCATIONS === 'all' ? 'all' : envInt('FUZZ_TRUNCATIONS', 0),
     extremes: extremesOf(process.env.FUZZ_EXTREMES),
-    hoversPerCase: 20,
+    hoversPerCase: envInt('FUZZ_HOVERS', 20),
     maxCaseMs: envInt('FUZZ_MAX_MS', 5_000),
     hangMs: envInt('FUZZ_HANG_MS', 120_000),
     heapLimitMb: envInt('FUZZ_HEAP_MB', 2048),
@@ -64,4 +66,8 @@ async function main(): Promise<number> {
 }
 
 if (isFuzzWorker()) fuzzWorkerMain();
-else main().then((code) => process.exit(code), (e) => { console.error(e); process.exit(2); });
+else if (process.env.NODE_TEST_CONTEXT) {
+  // `node --test out/test/` runs every .js file under a `test` directory, this one too: the long run is
+  // `npm run fuzz`, not part of `npm test`.
+  console.log('fuzz/long.js: skipped under node --test; run it with `npm run fuzz`');
+} else main().then((code) => process.exit(code), (e) => { console.error(e); process.exit(2); });

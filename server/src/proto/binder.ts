@@ -63,8 +63,8 @@ class Binder {
   private readonly references: TypeReference[] = [];
   private readonly pkg: string;
   private readonly proto3: boolean;
-  /** Every declared name (last component) → the scopes that declare it; complete once `run` resolves types. */
-  private scopesByName = new Map<string, string[]>();
+  /** Declared names (last component) → the scopes declaring them, kept with `declarations` (see `resolveType`). */
+  private readonly scopesByName = new Map<string, string[]>();
 
   constructor(private readonly ast: ProtoFile, private readonly uri: string, private readonly resolver?: ImportResolver) {
     this.pkg = ast.package?.name.replace(/^\./, '') ?? '';
@@ -76,7 +76,6 @@ class Binder {
     this.declarePackage(this.pkg, this.uri);
     this.loadImports();
     this.declareFile(this.ast, this.uri, true);
-    this.scopesByName = scopesByName(this.declarations);
     const model: ApiModel = {
       package: this.pkg,
       syntax: this.ast.edition ? 'editions' : this.proto3 ? 'proto3' : 'proto2',
@@ -98,18 +97,30 @@ class Binder {
 
   // ---- declarations --------------------------------------------------------------------------------
 
+  /** Adds or replaces a declaration; `scope` and `name` are the parts of its `fqn`. */
+  private setDeclaration(scope: string, name: string, d: Declaration): void {
+    if (!this.declarations.has(d.fqn)) {
+      const scopes = this.scopesByName.get(name);
+      if (scopes) scopes.push(scope);
+      else this.scopesByName.set(name, [scope]);
+    }
+    this.declarations.set(d.fqn, d);
+  }
+
   private declarePackage(pkg: string, uri?: string): void {
     let prefix = '';
     for (const part of pkg ? pkg.split('.') : []) {
+      const scope = prefix;
       prefix = prefix ? `${prefix}.${part}` : part;
-      if (!this.declarations.has(prefix)) this.declarations.set(prefix, uri ? { fqn: prefix, kind: 'package', uri } : { fqn: prefix, kind: 'package' });
+      if (!this.declarations.has(prefix)) this.setDeclaration(scope, part, uri ? { fqn: prefix, kind: 'package', uri } : { fqn: prefix, kind: 'package' });
     }
   }
 
   /** Declares every type of a file; only the file being bound reports duplicates. */
   private declareFile(ast: ProtoFile, uri: string, report: boolean): void {
     const pkg = ast.package?.name.replace(/^\./, '') ?? '';
-    const declare = (fqn: string, kind: Declaration['kind'], nameRange: Range, doc?: string): void => {
+    const declare = (scope: string, name: string, kind: Declaration['kind'], nameRange: Range, doc?: string): void => {
+      const fqn = join(scope, name);
       const prev = this.declarations.get(fqn);
       if (prev && prev.kind !== 'package' && report) {
         const where = prev.uri === this.uri ? '' : ` (also declared in ${prev.uri ?? 'a bundled file'})`;
@@ -118,19 +129,19 @@ class Binder {
       }
       const d: Declaration = { fqn, kind, uri, nameRange };
       if (doc !== undefined) d.doc = doc;
-      this.declarations.set(fqn, d);
+      this.setDeclaration(scope, name, d);
     };
     const walkMessage = (m: MessageNode, scope: string): void => {
       if (!m.name) return;
       const fqn = join(scope, m.name);
-      declare(fqn, 'message', m.nameRange, m.comments.leading?.text);
+      declare(scope, m.name, 'message', m.nameRange, m.comments.leading?.text);
       for (const n of m.messages) walkMessage(n, fqn);
       for (const f of m.fields) if (f.group) walkMessage(f.group, fqn);
-      for (const e of m.enums) if (e.name) declare(join(fqn, e.name), 'enum', e.nameRange, e.comments.leading?.text);
+      for (const e of m.enums) if (e.name) declare(fqn, e.name, 'enum', e.nameRange, e.comments.leading?.text);
     };
     for (const m of ast.messages) walkMessage(m, pkg);
-    for (const e of ast.enums) if (e.name) declare(join(pkg, e.name), 'enum', e.nameRange, e.comments.leading?.text);
-    for (const s of ast.services) if (s.name) declare(join(pkg, s.name), 'service', s.nameRange, s.comments.leading?.text);
+    for (const e of ast.enums) if (e.name) declare(pkg, e.name, 'enum', e.nameRange, e.comments.leading?.text);
+    for (const s of ast.services) if (s.name) declare(pkg, s.name, 'service', s.nameRange, s.comments.leading?.text);
   }
 
   private loadImports(): void {
@@ -142,7 +153,10 @@ class Binder {
         const wkt = wellKnownTypes(imp.path);
         if (wkt) {
           this.declarePackage('google.protobuf');
-          for (const t of wkt) if (!this.declarations.has(t.fqn)) this.declarations.set(t.fqn, { fqn: t.fqn, kind: t.kind });
+          for (const t of wkt) {
+            const k = t.fqn.lastIndexOf('.');
+            if (!this.declarations.has(t.fqn)) this.setDeclaration(t.fqn.slice(0, k), t.fqn.slice(k + 1), { fqn: t.fqn, kind: t.kind });
+          }
           continue;
         }
         const found = this.resolver?.resolve(imp.path, fromUri);
@@ -172,8 +186,8 @@ class Binder {
     const dot = written.indexOf('.');
     const first = dot < 0 ? written : written.slice(0, dot);
     // Only the enclosing scopes that declare the first component can match, innermost first. (Probing every
-    // enclosing scope costs a scope-long map key per level: quadratic in the length of the package name, per
-    // unresolved reference, which hung the binder on long package names.)
+    // enclosing scope builds and hashes a scope-long key per level: quadratic in the length of the package
+    // name for every unresolved reference, which hung the binder on long package names.)
     const scopes = (this.scopesByName.get(first) ?? []).filter((s) => encloses(s, scope)).sort((a, b) => b.length - a.length);
     for (const s of scopes) {
       const d = this.declarations.get(join(s, first))!;
@@ -362,22 +376,9 @@ function join(scope: string, name: string): string {
   return scope ? `${scope}.${name}` : name;
 }
 
-/** `outer` is `inner` or one of the scopes around it ('' encloses everything). */
+/** `outer` is `inner` or a scope around it ('' encloses everything). */
 function encloses(outer: string, inner: string): boolean {
   return outer === '' || outer === inner || (inner.length > outer.length && inner.charCodeAt(outer.length) === 46 && inner.startsWith(outer));
-}
-
-/** Declared names by last component, with the scope each is declared in (`runtime.v1` for `runtime.v1.Foo`). */
-function scopesByName(declarations: Map<string, Declaration>): Map<string, string[]> {
-  const out = new Map<string, string[]>();
-  for (const fqn of declarations.keys()) {
-    const k = fqn.lastIndexOf('.');
-    const name = fqn.slice(k + 1);
-    const list = out.get(name);
-    if (list) list.push(k < 0 ? '' : fqn.slice(0, k));
-    else out.set(name, [k < 0 ? '' : fqn.slice(0, k)]);
-  }
-  return out;
 }
 
 function isDeprecated(options: OptionNode[]): boolean {
