@@ -246,6 +246,7 @@ function lspSession(file, text, settings) {
     let buf = Buffer.alloc(0);
     let stderr = '';
     let tInit;
+    let tFirstAny;
     let result;
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
@@ -264,11 +265,15 @@ function lspSession(file, text, settings) {
       } else if (msg.method && msg.id !== undefined) {
         send({ id: msg.id, result: null }); // registrations and the like
       } else if (msg.method === 'textDocument/publishDiagnostics' && msg.params.uri === uri && !result) {
+        // The first publication may come before the baseline is resolved (syntax and binding only): the
+        // figure is the first one that carries the compatibility findings.
+        tFirstAny ??= performance.now();
+        if (!msg.params.diagnostics.some((d) => /^[A-Z][A-Z_]+$/.test(String(d.code)))) return;
         const tDiag = performance.now();
         const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
         const kb = (k) => Number(new RegExp(`^${k}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
         result = {
-          initMs: tInit - t0, firstDiagnosticsMs: tDiag - t0, afterInitMs: tDiag - tInit,
+          initMs: tInit - t0, firstDiagnosticsMs: tDiag - t0, afterInitMs: tDiag - tInit, firstAnyMs: tFirstAny - t0,
           rssMiB: kb('VmRSS') / 1024, hwmMiB: kb('VmHWM') / 1024,
           diagnostics: msg.params.diagnostics.length, codes: [...new Set(msg.params.diagnostics.map((d) => d.code))].slice(0, 20),
         };
@@ -299,6 +304,8 @@ function lspSession(file, text, settings) {
     send({
       id: 1, method: 'initialize', params: {
         processId: process.pid, rootUri: folder, workspaceFolders: [{ uri: folder, name: 'bench' }],
+        // Untrusted: the baseline comes from the bundled index, as the target asks (no git, no network).
+        initializationOptions: { trusted: false },
         capabilities: {
           textDocument: {
             publishDiagnostics: { relatedInformation: true, codeDescriptionSupport: true },
@@ -325,9 +332,10 @@ if (want('lsp')) {
   }
   results.sections.lsp = runs;
   const d = runs.default;
-  add({ id: '2a', figure: `Server start → first publishDiagnostics (spawn, initialize, didOpen; default settings; ${d[0].diagnostics} diagnostics)`, stats: stats(d.map((r) => r.firstDiagnosticsMs)), fmt: fmtMs, target: ['<', 300, '< 300 ms'] });
+  add({ id: '2a', figure: `Server start → first diagnostics with the compatibility findings (spawn, initialize, didOpen, bundled baseline; default settings; ${d[0].diagnostics} diagnostics)`, stats: stats(d.map((r) => r.firstDiagnosticsMs)), fmt: fmtMs, target: ['<', 300, '< 300 ms'] });
   add({ id: '2b', figure: '… of which spawn → initialize result', stats: stats(d.map((r) => r.initMs)), fmt: fmtMs, info: true });
-  add({ id: '2c', figure: 'Same with criCompat.validation.debounceMs = 0 (the 150 ms default debounce also delays didOpen)', stats: stats(runs.debounce0.map((r) => r.firstDiagnosticsMs)), fmt: fmtMs, info: true });
+  add({ id: '2c', figure: '… of which spawn → first diagnostics of any kind (syntax and binding, before the baseline is resolved)', stats: stats(d.map((r) => r.firstAnyMs)), fmt: fmtMs, info: true });
+  add({ id: '2d', figure: 'Same as 2a with criCompat.validation.debounceMs = 0', stats: stats(runs.debounce0.map((r) => r.firstDiagnosticsMs)), fmt: fmtMs, info: true });
   const rss = [...d, ...runs.debounce0].map((r) => r.rssMiB);
   add({ id: '5a', figure: 'Server RSS (VmRSS) right after the first diagnostics', stats: stats(rss), fmt: fmtMiB, target: ['<', 80, '< 80 MB'],
     note: d[0].diagnostics === 0 ? 'the server published 0 diagnostics: it compared against no baseline, so no history was loaded (see 5b)' : undefined });
