@@ -53,4 +53,6 @@ await Promise.all([
     external: ['vscode', 'playwright-core', 'protobufjs', 'vscode-textmate', 'vscode-oniguruma', 'ajv', '@microsoft/jest-sarif'],
     sourcemap: 'inline',
   })),
+  // The long fuzz run (`npm run fuzz`) lives outside out/test, so that `node --test out/test/` does not pick it up.
+  production ? undefined : esbuild.build({ ...common, entryPoints: ['test/fuzz/long.ts'], outfile: 'out/fuzz/long.js', sourcemap: 'inline' }),
 ]);

@@ -1014,3 +1014,13 @@ test('every rule in RULES has a test above that asserted its id, category, sever
   // The categories and severities asserted above are the registry's.
   for (const r of RULES) assert.ok(['WIRE', 'JSON', 'GO_SOURCE', 'SEMANTIC', 'DOCS', 'POLICY'].includes(r.category), r.id);
 });
+
+test('hostile input: a 40,000-character RPC name is checked, not a crash (names are never turned into regular expressions)', () => {
+  const long = `R${'a'.repeat(40_000)}`;
+  const cur = SVC.replace('    rpc Status(StatusRequest) returns (StatusResponse) {}\n',
+    `    rpc Status(StatusRequest) returns (StatusResponse) {}\n    // Does something, called after ${long}.\n    rpc Other(VersionRequest) returns (VersionResponse) {}\n    // Does something else.\n    rpc ${long}(VersionRequest) returns (VersionResponse) {}\n`);
+  const fs = check(SVC, cur);
+  // "Other" names the long RPC, so its call order counts as documented; the long one names nothing.
+  assert.ok(!fs.some((f) => f.rule === 'RPC_CALL_SEQUENCE_UNDOCUMENTED' && f.element.endsWith('.Other')));
+  assert.ok(fs.some((f) => f.rule === 'RPC_CALL_SEQUENCE_UNDOCUMENTED' && f.element.endsWith(long)));
+});

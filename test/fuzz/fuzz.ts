@@ -683,8 +683,6 @@ function emptyResult(seed: number, planned: number): FuzzResult {
 export function fuzzWorkerMain(): void {
   const input = workerData as WorkerInput;
   const config = input.criCompatFuzz;
-  // Failures name TypeScript files and lines (the test bundles carry inline source maps).
-  process.setSourceMapsEnabled(true);
   const shared = new Int32Array(input.shared);
   const post = (m: WorkerMessage): void => parentPort!.postMessage(m);
   const gc = gcFunction();
@@ -795,6 +793,8 @@ function runWorker(config: FuzzConfig, indices: number[], entry: string, onSnaps
   const input: WorkerInput = { criCompatFuzz: config, indices, shared };
   const worker = new Worker(entry, {
     workerData: input,
+    // Failures name TypeScript files and lines (the test bundles carry inline source maps).
+    execArgv: [...process.execArgv, '--enable-source-maps'],
     // The stack of a main thread (V8's default is just under 1 MB; a worker's would be 4 MB), so that what
     // overflows the language server's stack overflows here too.
     resourceLimits: { maxOldGenerationSizeMb: config.heapLimitMb, maxYoungGenerationSizeMb: 64, stackSizeMb: 1 },

@@ -4,7 +4,7 @@
 //   FUZZ_ONLY     comma-separated case indices to rerun       FUZZ_HEAP_MB worker heap cap (default 2048)
 //   FUZZ_MAX_MS   a case slower than this is reported (default 5000); FUZZ_HANG_MS hang watchdog (default 120000)
 //   FUZZ_TRUNCATIONS  'all' (default) or a number of sampled offsets;  FUZZ_EXTREMES  all (default) | core | none
-//   FUZZ_HOVERS   hover positions per case (default 20)
+//   FUZZ_HOVERS   hover positions per case (default 20);  FUZZ_MAX_RETAINED_MB  heap growth over the run that fails it (default 128)
 // A failure prints the exact command that reruns it (case indices depend on all of these settings).
 // Exit code 1 when any case threw, hung, ran out of heap, or was slower than FUZZ_MAX_MS.
 import { existsSync, readFileSync } from 'node:fs';
@@ -62,7 +62,10 @@ async function main(): Promise<number> {
   console.log(`fuzz: seed ${seed}, ${config.randomCases} random cases, truncations: ${config.truncations}, extremes: ${config.extremes} (rerun with FUZZ_SEED=${seed})`);
   const result = await runFuzz(config, { onProgress: (l) => console.log(l) });
   console.log(summarize(result));
-  return result.failureCount || result.slow.length ? 1 : 0;
+  const maxRetained = envInt('FUZZ_MAX_RETAINED_MB', 128);
+  const leak = result.retainedHeapMb > maxRetained;
+  if (leak) console.log(`FAIL: the heap grew by ${result.retainedHeapMb.toFixed(0)} MB over the run (limit ${maxRetained} MB): something keeps per-case data`);
+  return result.failureCount || result.slow.length || leak ? 1 : 0;
 }
 
 if (isFuzzWorker()) fuzzWorkerMain();

@@ -38,15 +38,20 @@ export function checkCompatibility(text: string, bound: BoundFile, baseline: Bas
   if (current.package === baseline.model.package) {
     // Without a known release for the file, it is the one after the baseline: later tags in the history
     // (e.g. newer pre-releases) are not "earlier releases" of it.
-    if (baseline.history) findings.push(...checkHistoryReuse(current, base, baseline.history, options.currentTag ?? baseline.tag));
+    if (baseline.history) append(findings, checkHistoryReuse(current, base, baseline.history, options.currentTag ?? baseline.tag));
     const docs = checkDocs(current, base, additions, renamed);
     apiChanges += docs.filter((f) => f.rule === 'DOC_MEANING_CHANGED').length;
-    findings.push(...docs);
+    append(findings, docs);
     attachNextFreeNumber(findings, bound, baseline);
-    findings.push(...patchPolicy(bound, baseline, options, apiChanges));
+    append(findings, patchPolicy(bound, baseline, options, apiChanges));
   }
   const kept = applySuppressions(findings, findSuppressions(text));
   return { findings: applySeverities(kept, options.severity), additions };
+}
+
+/** `push(...xs)` passes every element as an argument and overflows the stack for huge files. */
+function append<T>(to: T[], xs: readonly T[]): void {
+  for (const x of xs) to.push(x);
 }
 
 /** A reused baseline number gets the "next free number" fix (free across the whole history when known). */

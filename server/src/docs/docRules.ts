@@ -6,7 +6,7 @@ import { ModelIndex, indexModel, type ApiModel, type FieldDef } from '../proto/m
 import type { Addition } from '../compat/compare';
 import type { Finding, FixData } from '../compat/finding';
 import { getRule } from '../compat/rules';
-import { fingerprintDoc, type DocFingerprint } from './fingerprint';
+import { fingerprintDoc, mentionsAny, type DocFingerprint } from './fingerprint';
 import { SUPPRESSION_MARKER } from '../compat/suppress';
 
 /** Documentation that says an RPC has no ordering constraint. */
@@ -77,7 +77,7 @@ export function checkDocs(current: ApiModel, baseline: ApiModel, additions: Addi
         const rpc = svc?.rpcs.find((r) => r.name === name);
         const doc = requireDoc('rpc', a.element, name, a.range, rpc?.node);
         if (!doc) break;
-        const mentions = [...rpcNames].some((n) => n !== name && new RegExp(`\\b${n}\\b`).test(doc));
+        const mentions = mentionsAny(doc, rpcNames, name);
         if (!mentions && !NO_ORDER.test(doc)) {
           add('RPC_CALL_SEQUENCE_UNDOCUMENTED', a.range, a.element,
             `new RPC "${name}" does not say when the kubelet calls it relative to other RPCs (name one, or say it has no ordering constraint)`,

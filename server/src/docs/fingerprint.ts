@@ -21,6 +21,16 @@ export interface DocFingerprint {
   terms: string[];
 }
 
+/**
+ * Whether `text` names any of `names` as a whole word (identifiers: letters, digits, `_`). A word set instead
+ * of a regular expression per name: names come from the edited file and may be arbitrarily long.
+ */
+export function mentionsAny(text: string, names: Iterable<string>, except?: string): boolean {
+  const words = new Set(text.split(/[^A-Za-z0-9_]+/));
+  for (const n of names) if (n !== except && words.has(n)) return true;
+  return false;
+}
+
 export function normalizeDoc(doc: string): string {
   return doc.replace(/\s+/g, ' ').trim().toLowerCase();
 }
@@ -28,14 +38,16 @@ export function normalizeDoc(doc: string): string {
 // Docs rarely change between keystrokes, so fingerprints are memoized by text; the cap bounds memory
 // when many different files are checked in one process.
 const memo = new Map<string, DocFingerprint | undefined>();
-const MEMO_LIMIT = 50_000;
+const MEMO_LIMIT = 5_000;
 
 export function fingerprintDoc(doc: string | undefined): DocFingerprint | undefined {
   if (doc === undefined) return undefined;
   let f = memo.get(doc);
   if (f === undefined && !memo.has(doc)) {
     if (memo.size >= MEMO_LIMIT) memo.clear();
-    memo.set(doc, (f = computeFingerprint(doc)));
+    // Comment texts are slices of the whole file; copies keep old versions of it from staying alive.
+    f = computeFingerprint(doc);
+    memo.set(copy(doc), f && { hash: f.hash, terms: f.terms.map(copy) });
   }
   return f;
 }
@@ -64,4 +76,9 @@ export function fnv1a(s: string): string {
     h = Math.imul(h, 0x01000193);
   }
   return (h >>> 0).toString(16).padStart(8, '0');
+}
+
+/** A flat copy of a string that shares no memory with the string it was sliced from. */
+function copy(s: string): string {
+  return JSON.parse(JSON.stringify(s)) as string;
 }

@@ -7,6 +7,7 @@ import { getRule } from '../compat/rules';
 import { parseAnyTag, whoLacks, SKEW, type LackingSkew } from '../policy/versions';
 import { CRI_SKEW_POLICY_URL, CRITEST_VALIDATION_URL } from '../policy/links';
 import type { ApiModel } from '../proto/model';
+import { mentionsAny } from '../docs/fingerprint';
 
 /** First release of each API major version: elements that old are not subject to skew. */
 const MAJOR_START: Record<string, number> = { 'runtime.v1': 20 };
@@ -50,7 +51,7 @@ function rpcSequence(element: string, current: ApiModel): string[] {
   if (!rpc || !svc) return [];
   const others = current.services.flatMap((s) => s.rpcs.map((r) => r.name)).filter((n) => n !== rpc.name);
   const sentences = (rpc.doc ?? '').replace(/\s+/g, ' ').split(/(?<=[.!?])\s+/);
-  const order = sentences.filter((s) => others.some((n) => new RegExp(`\\b${n}\\b`).test(s)) || /\b(before|after|first|then|once|order)\b/i.test(s));
+  const order = sentences.filter((s) => mentionsAny(s, others) || /\b(before|after|first|then|once|order)\b/i.test(s));
   return ['', order.length ? `**Call sequence** (from its documentation): ${order.join(' ')}` : '**Call sequence**: not documented. Say when the kubelet calls it relative to other RPCs.'];
 }
 
