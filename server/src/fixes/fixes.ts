@@ -13,7 +13,7 @@ import type {
 import { comparePositions } from '../proto/ast';
 import type { BoundFile, Declaration } from '../proto/binder';
 import {
-  bodyMembers, elementsOf, findAt, findContainer, sameRange, type Container, type Located, type NodeKind,
+  bodyMembers, elementNamedAt, findAt, findContainer, sameRange, type Container, type Located, type NodeKind,
 } from './locate';
 import { checkNonOverlapping, insertAt, linesOf, mergeEditLists, pos, type TextEdit, type TextLines } from './text';
 
@@ -476,9 +476,7 @@ function unreserveEdits(L: TextLines, c: Container, number: number, name: string
 // ---- renumber / rename -------------------------------------------------------------------------------
 
 function renumberEdits(L: TextLines, ast: ProtoFile, finding: Finding, fd: Extract<FixData, { kind: 'renumber' }>): TextEdit[] | undefined {
-  const els = elementsOf(ast).filter((e) => e.kind === 'field' || e.kind === 'enumValue');
-  const loc = els.find((e) => sameRange((e.node as FieldNode | EnumValueNode).numberRange, finding.range))
-    ?? findAt(ast, finding.range, ['field', 'enumValue']);
+  const loc = elementNamedAt(ast, finding.range, ['field', 'enumValue'], true) ?? findAt(ast, finding.range, ['field', 'enumValue']);
   if (!loc) return undefined;
   const node = loc.node as FieldNode | EnumValueNode;
   if (node.number === undefined || node.number === fd.to) return undefined;
@@ -495,7 +493,7 @@ function renumberEdits(L: TextLines, ast: ProtoFile, finding: Finding, fd: Extra
 function renameEdits(L: TextLines, bound: BoundFile, finding: Finding, fd: Extract<FixData, { kind: 'rename' }>): TextEdit[] | undefined {
   const current = L.slice(finding.range);
   if (!/^[A-Za-z_]\w*$/.test(current) || current === fd.to || !/^[A-Za-z_]\w*$/.test(fd.to)) return undefined;
-  const loc = elementsOf(bound.ast).find((e) => e.kind !== 'oneof' && sameRange(e.node.nameRange, finding.range));
+  const loc = elementNamedAt(bound.ast, finding.range, ['message', 'enum', 'field', 'enumValue', 'service', 'rpc']);
   if (!loc || loc.node.name !== current || nameTaken(bound, loc, fd.to)) return undefined;
   const edits: TextEdit[] = [{ range: finding.range, newText: fd.to }];
   if (loc.kind === 'message' || loc.kind === 'enum') {
@@ -548,8 +546,7 @@ const STUB_KINDS: Record<Extract<FixData, { kind: 'docStub' }>['element'], NodeK
 
 function docStubEdits(L: TextLines, bound: BoundFile, finding: Finding, fd: Extract<FixData, { kind: 'docStub' }>): TextEdit[] | undefined {
   const kind = STUB_KINDS[fd.element];
-  const els = elementsOf(bound.ast).filter((e) => e.kind === kind);
-  const loc = els.find((e) => sameRange(e.node.nameRange, finding.range)) ?? findAt(bound.ast, finding.range, [kind]);
+  const loc = findAt(bound.ast, finding.range, [kind]);
   if (!loc || loc.node.name !== fd.name) return undefined;
   const node = loc.node as MessageNode | FieldNode | EnumNode | EnumValueNode | ServiceNode | RpcNode;
   // `//` lines can only go on lines of their own, and would detach a block comment above instead of extending it.

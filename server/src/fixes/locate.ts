@@ -69,6 +69,36 @@ export function elementsOf(ast: ProtoFile): Located[] {
   return e;
 }
 
+// Elements by where their name (or, for fields and enum values, their number) starts: each finding's
+// element is found without scanning the file, so fixing every finding of a huge file stays linear.
+const startIndexes = new WeakMap<ProtoFile, Map<string, Located[]>>();
+const key = (r: Range): string => `${r.start.line}:${r.start.character}`;
+
+function startIndex(ast: ProtoFile): Map<string, Located[]> {
+  let index = startIndexes.get(ast);
+  if (!index) {
+    index = new Map();
+    const add = (r: Range | undefined, e: Located): void => {
+      if (!r) return;
+      const list = index!.get(key(r));
+      if (list) list.push(e);
+      else index!.set(key(r), [e]);
+    };
+    for (const e of elementsOf(ast)) {
+      add(e.node.nameRange, e);
+      if (e.kind === 'field' || e.kind === 'enumValue') add((e.node as { numberRange?: Range }).numberRange, e);
+    }
+    startIndexes.set(ast, index);
+  }
+  return index;
+}
+
+/** The element of one of `kinds` whose name range (or number range, with `byNumber`) is exactly `range`. */
+export function elementNamedAt(ast: ProtoFile, range: Range, kinds: readonly NodeKind[], byNumber = false): Located | undefined {
+  return startIndex(ast).get(key(range))?.find((e) => kinds.includes(e.kind)
+    && sameRange(byNumber ? (e.node as { numberRange: Range }).numberRange : e.node.nameRange, range));
+}
+
 export function sameRange(a: Range, b: Range): boolean {
   return comparePositions(a.start, b.start) === 0 && comparePositions(a.end, b.end) === 0;
 }
@@ -76,19 +106,27 @@ export function sameRange(a: Range, b: Range): boolean {
 /** The message or enum with this element path. */
 export function findContainer(ast: ProtoFile, path: string, isEnum: boolean): Container | undefined {
   const kind: NodeKind = isEnum ? 'enum' : 'message';
-  return elementsOf(ast).find((e) => e.kind === kind && e.path === path)?.node as Container | undefined;
+  let byPath = containerIndexes.get(ast);
+  if (!byPath) {
+    byPath = new Map();
+    for (const e of elementsOf(ast)) if ((e.kind === 'message' || e.kind === 'enum') && !byPath.has(`${e.kind}:${e.path}`)) byPath.set(`${e.kind}:${e.path}`, e);
+    containerIndexes.set(ast, byPath);
+  }
+  return byPath.get(`${kind}:${path}`)?.node as Container | undefined;
 }
+
+const containerIndexes = new WeakMap<ProtoFile, Map<string, Located>>();
 
 /**
  * The element a finding range points at: the one whose name range is exactly that range, else the
  * innermost element of the wanted kinds whose whole range contains the range's start.
  */
 export function findAt(ast: ProtoFile, range: Range, kinds: readonly NodeKind[]): Located | undefined {
-  const els = elementsOf(ast).filter((e) => kinds.includes(e.kind));
-  const exact = els.find((e) => sameRange(e.node.nameRange, range));
+  const exact = elementNamedAt(ast, range, kinds);
   if (exact) return exact;
   let best: Located | undefined;
-  for (const e of els) {
+  for (const e of elementsOf(ast)) {
+    if (!kinds.includes(e.kind)) continue;
     if (!rangeContains(e.node.range, range.start)) continue;
     if (!best || comparePositions(e.node.range.start, best.node.range.start) >= 0) best = e;
   }

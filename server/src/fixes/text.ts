@@ -163,29 +163,50 @@ export function mergeEditLists(text: string, lists: readonly (readonly TextEdit[
   interface Taken { start: number; end: number; edit: TextEdit; parts: string[] }
   const taken: Taken[] = [];
   const took: boolean[] = [];
+  // Indexes instead of scans, so that fixing every finding of a huge file stays n log n: the edits taken at
+  // each exact position, the replaced spans (disjoint, sorted by start) and the insertion points (sorted).
+  const at = new Map<string, Taken[]>();
+  const spans: Taken[] = [];
+  const points: number[] = [];
+  /** Index of the last element whose key is below `v` (-1 if none). */
+  const lastBelow = <T>(xs: T[], keyOf: (x: T) => number, v: number): number => {
+    let lo = 0;
+    let hi = xs.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (keyOf(xs[mid]!) < v) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo - 1;
+  };
+  const clashes = (t: Taken): boolean => {
+    if (t.start === t.end) {
+      // An insertion inside a replaced span.
+      const k = lastBelow(spans, (x) => x.start, t.start);
+      return k >= 0 && spans[k]!.end > t.start;
+    }
+    const k = lastBelow(spans, (x) => x.start, t.end);
+    if (k >= 0 && spans[k]!.end > t.start) return true;
+    // An insertion strictly inside this span.
+    const p = lastBelow(points, (x) => x, t.start + 1) + 1;
+    return p < points.length && points[p]! < t.end;
+  };
   for (const list of lists) {
     const plan: { kind: 'new' | 'combine' | 'dup'; t: Taken; target?: Taken }[] = [];
     let ok = true;
     for (const e of list) {
       const t: Taken = { start: lines.offsetAt(e.range.start), end: lines.offsetAt(e.range.end), edit: e, parts: [e.newText] };
-      const dup = taken.find((x) => x.start === t.start && x.end === t.end && x.parts.includes(e.newText));
-      if (dup) {
+      const same = at.get(`${t.start}:${t.end}`);
+      if (same?.some((x) => x.parts.includes(e.newText))) {
         plan.push({ kind: 'dup', t });
         continue;
       }
-      const isInsert = t.start === t.end;
-      const combineWith = isInsert ? taken.find((x) => x.start === t.start && x.end === t.end) : undefined;
+      const combineWith = t.start === t.end ? same?.[0] : undefined;
       if (combineWith) {
         plan.push({ kind: 'combine', t, target: combineWith });
         continue;
       }
-      const clash = taken.some((x) => {
-        if (x.start === x.end && isInsert) return false; // different positions
-        if (x.start === x.end) return x.start > t.start && x.start < t.end;
-        if (isInsert) return t.start > x.start && t.start < x.end;
-        return x.start < t.end && t.start < x.end;
-      });
-      if (clash) {
+      if (clashes(t)) {
         ok = false;
         break;
       }
@@ -194,8 +215,16 @@ export function mergeEditLists(text: string, lists: readonly (readonly TextEdit[
     took.push(ok);
     if (!ok) continue;
     for (const p of plan) {
-      if (p.kind === 'new') taken.push({ ...p.t, edit: { range: p.t.edit.range, newText: p.t.edit.newText } });
-      else if (p.kind === 'combine') {
+      if (p.kind === 'new') {
+        const t: Taken = { ...p.t, edit: { range: p.t.edit.range, newText: p.t.edit.newText } };
+        taken.push(t);
+        const k = `${t.start}:${t.end}`;
+        const list = at.get(k);
+        if (list) list.push(t);
+        else at.set(k, [t]);
+        if (t.start === t.end) points.splice(lastBelow(points, (x) => x, t.start) + 1, 0, t.start);
+        else spans.splice(lastBelow(spans, (x) => x.start, t.start) + 1, 0, t);
+      } else if (p.kind === 'combine') {
         p.target!.edit.newText += p.t.edit.newText;
         p.target!.parts.push(p.t.edit.newText);
       }
