@@ -7,7 +7,7 @@
 // identifiers, 10,000-digit numbers, 10,000 levels of nested messages and option aggregates, a 10 MB file.
 //
 // Cases are deterministic: case `i` of seed `s` is always the same text, so a failure is reproduced with
-// `FUZZ_SEED=s FUZZ_ONLY=i node out/test/fuzz/long.js`, and the failing text is also written to a file.
+// `FUZZ_SEED=s FUZZ_ONLY=i node out/fuzz/long.js`, and the failing text is also written to a file.
 //
 // The run happens in a worker thread so that the main thread can (1) cap its heap (`resourceLimits`: an
 // unbounded allocation fails the run instead of the machine), and (2) watch for hangs: the worker publishes
@@ -659,7 +659,7 @@ export function reproDirOf(config: FuzzConfig): string {
 /** The long runner's command that regenerates exactly this case (case indices depend on the whole plan). */
 export function rerunCommand(config: FuzzConfig, index: number): string {
   return `FUZZ_SEED=${config.seed} FUZZ_CASES=${config.randomCases} FUZZ_TRUNCATIONS=${config.truncations} FUZZ_EXTREMES=${config.extremes} ` +
-    `FUZZ_HOVERS=${config.hoversPerCase} FUZZ_ONLY=${index} node out/test/fuzz/long.js`;
+    `FUZZ_HOVERS=${config.hoversPerCase} FUZZ_ONLY=${index} node out/fuzz/long.js`;
 }
 
 /** Writes the failing input: `<name>.json` (exact, lone surrogates kept) and `<name>.proto` (UTF-8). */

@@ -56,15 +56,19 @@ function append<T>(to: T[], xs: readonly T[]): void {
 
 /** A reused baseline number gets the "next free number" fix (free across the whole history when known). */
 function attachNextFreeNumber(findings: Finding[], bound: BoundFile, baseline: Baseline): void {
+  const nextOf = new Map<string, number | undefined>(); // per message, not per finding
   for (const f of findings) {
     if (f.rule !== 'FIELD_NUMBER_REUSED') continue;
     const msgFqn = f.element.slice(0, f.element.lastIndexOf('.'));
-    const msg = bound.model.messages.find((m) => m.fqn === msgFqn);
-    if (!msg) continue;
-    const baseMsg = baseline.model.messages.find((m) => m.fqn === msgFqn);
-    const uses = baseline.history?.fieldUses(msgFqn) ??
-      (baseMsg?.fields ?? []).map((x) => ({ number: x.number, name: x.name, firstTag: baseline.tag, lastTag: baseline.tag }));
-    const next = nextFreeNumber(msg, uses);
+    if (!nextOf.has(msgFqn)) {
+      const msg = bound.model.messages.find((m) => m.fqn === msgFqn);
+      const baseMsg = baseline.model.messages.find((m) => m.fqn === msgFqn);
+      const uses = baseline.history?.fieldUses(msgFqn) ??
+        (baseMsg?.fields ?? []).map((x) => ({ number: x.number, name: x.name, firstTag: baseline.tag, lastTag: baseline.tag }));
+      nextOf.set(msgFqn, msg && nextFreeNumber(msg, uses));
+    }
+    const next = nextOf.get(msgFqn);
+    if (next === undefined) continue;
     f.fixes = [...(f.fixes ?? []), { kind: 'renumber', to: next, label: `Use the next free number ${next}` }];
   }
 }

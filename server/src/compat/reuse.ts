@@ -36,12 +36,13 @@ export function checkHistoryReuse(current: ApiModel, baseline: ApiModel, history
     const uses = earlier(history.fieldUses(m.fqn));
     if (!uses.length) continue;
     const base = baseMessages.get(m.fqn);
+    let next: number | undefined; // one per message: computing it per field would be quadratic
     for (const f of m.fields) {
       // What the baseline had at this number or name is the baseline comparison's business.
       if (base?.fields.some((b) => b.number === f.number || b.name === f.name)) continue;
       const byNumber = lastUse(uses.filter((u) => u.number === f.number && (u.name !== f.name || u.type !== f.type)));
       if (byNumber) {
-        const next = nextFreeNumber(m, uses);
+        next ??= nextFreeNumber(m, uses);
         add('FIELD_NUMBER_REUSED_HISTORY', {
           range: f.node?.numberRange ?? f.node?.nameRange ?? zero(),
           element: `${m.fqn}.${f.name}`,

@@ -36,6 +36,13 @@ export function checkDocs(current: ApiModel, baseline: ApiModel, additions: Addi
     out.push(f);
   };
   const rpcNames = new Set(current.services.flatMap((s) => s.rpcs.map((r) => r.name)));
+  // Fields by name per message, built on first use: a scan per added field would be quadratic.
+  const fieldsByName = new Map<string, Map<string, FieldDef>>();
+  const fieldOf = (msgFqn: string, name: string): FieldDef | undefined => {
+    let byName = fieldsByName.get(msgFqn);
+    if (!byName) fieldsByName.set(msgFqn, (byName = new Map((cur.messages.get(msgFqn)?.fields ?? []).map((x) => [x.name, x]))));
+    return byName.get(name);
+  };
   const requestSide = requestTypes(current, cur);
 
   const requireDoc = (kind: Exclude<Addition['kind'], 'enumValue'>, element: string, name: string, range: Range, node: { comments: Comments } | undefined): string | undefined => {
@@ -57,7 +64,7 @@ export function checkDocs(current: ApiModel, baseline: ApiModel, additions: Addi
       }
       case 'field': {
         const msgFqn = a.element.slice(0, a.element.lastIndexOf('.'));
-        const f = cur.messages.get(msgFqn)?.fields.find((x) => x.name === name);
+        const f = fieldOf(msgFqn, name);
         const doc = requireDoc('field', a.element, name, a.range, f?.node);
         if (f && requestSide.has(msgFqn) && (!doc || !DEGRADES.test(doc))) {
           add('FIELD_DEGRADATION_UNDOCUMENTED', a.range, a.element,
