@@ -100,13 +100,26 @@ class Comparer {
   // ---- messages and enums as types -------------------------------------------------------------------
 
   private types(reachable: Set<string>): void {
+    // Shapes are compared only between definitions of equal size, and each is computed once.
+    const shapes = new Map<MessageDef | EnumDef, string | undefined>();
+    const shape = (d: MessageDef | EnumDef): string | undefined => {
+      if (!shapes.has(d)) shapes.set(d, shapeOf(d));
+      return shapes.get(d);
+    };
+    const size = (d: MessageDef | EnumDef): number => ('fields' in d ? d.fields.length : d.values.length);
+    // New definitions grouped by kind, parent scope and size: the only candidates a deleted one can have been renamed to.
+    const groupKey = (d: MessageDef | EnumDef): string => `${'fields' in d ? 'm' : 'e'}|${d.fqn.slice(0, d.fqn.lastIndexOf('.'))}|${size(d)}`;
+    const candidates = new Map<string, (MessageDef | EnumDef)[]>();
+    for (const c of [...this.current.messages, ...this.current.enums]) {
+      if (this.base.messages.has(c.fqn) || this.base.enums.has(c.fqn)) continue;
+      const k = groupKey(c);
+      const list = candidates.get(k);
+      if (list) list.push(c);
+      else candidates.set(k, [c]);
+    }
     const renamedTo = (old: MessageDef | EnumDef): string | undefined => {
-      const parent = old.fqn.slice(0, old.fqn.lastIndexOf('.'));
-      const sig = shapeOf(old);
-      if (!sig) return undefined;
-      const pool: (MessageDef | EnumDef)[] = 'fields' in old ? this.current.messages : this.current.enums;
-      return pool.find((c) => !this.base.messages.has(c.fqn) && !this.base.enums.has(c.fqn)
-        && c.fqn.slice(0, c.fqn.lastIndexOf('.')) === parent && shapeOf(c) === sig)?.fqn;
+      const sig = shape(old);
+      return sig ? candidates.get(groupKey(old))?.find((c) => shape(c) === sig)?.fqn : undefined;
     };
     const deleted = (old: MessageDef | EnumDef, kind: 'message' | 'enum'): void => {
       const to = renamedTo(old);
