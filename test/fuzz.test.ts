@@ -3,21 +3,16 @@
 // FUZZ_SEED overrides the seed (the default is fixed, so `npm test` is reproducible).
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import * as path from 'node:path';
-import { CORPUS_HELP, findCorpusDir } from '../server/src/baseline/corpus';
+import { CORPUS_HELP, findCorpusDir, findRepoRoot } from '../server/src/baseline/corpus';
 import { fuzzWorkerMain, isFuzzWorker, runFuzz, summarize } from './fuzz/fuzz';
 
-/** The checkout: the directory above this bundle (else above the working directory) whose package.json is cri-compat's. */
+/** The checkout: above this bundle, else above the working directory. */
 function repoRoot(): string {
-  for (const from of [__dirname, process.cwd()]) {
-    for (let dir = from; ; dir = path.dirname(dir)) {
-      const pj = path.join(dir, 'package.json');
-      if (existsSync(pj) && (JSON.parse(readFileSync(pj, 'utf8')) as { name?: string }).name === 'cri-compat') return dir;
-      if (path.dirname(dir) === dir) break;
-    }
+  try {
+    return findRepoRoot(__dirname);
+  } catch {
+    return findRepoRoot(process.cwd());
   }
-  throw new Error(`package.json of cri-compat not found above ${__dirname} or ${process.cwd()}`);
 }
 
 if (isFuzzWorker()) {

@@ -20,6 +20,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { Corpus, CORPUS_HELP, V1_PATH, findCorpusDir } from '../server/src/baseline/corpus';
 import { analyze } from '../server/src/service';
+import { mulberry32 } from './fuzz/fuzz';
 import { problemToDiagnostic } from '../server/src/lsp/convert';
 
 /** The checkout: the directory above this bundle whose package.json is cri-compat's. */
@@ -36,17 +37,6 @@ const SERVER = path.join(ROOT, 'dist', 'server.js');
 const BUILD_HELP = 'dist/server.js is missing: run `node scripts/build.mjs` first';
 const corpusDir = findCorpusDir(ROOT);
 const MAX_DIAGNOSTICS = 1000;
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 

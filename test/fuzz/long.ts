@@ -7,21 +7,16 @@
 //   FUZZ_HOVERS   hover positions per case (default 20);  FUZZ_MAX_RETAINED_MB  heap growth over the run that fails it (default 128)
 // A failure prints the exact command that reruns it (case indices depend on all of these settings).
 // Exit code 1 when any case threw, hung, ran out of heap, or was slower than FUZZ_MAX_MS.
-import { existsSync, readFileSync } from 'node:fs';
-import * as path from 'node:path';
-import { CORPUS_HELP, findCorpusDir } from '../../server/src/baseline/corpus';
+import { CORPUS_HELP, findCorpusDir, findRepoRoot } from '../../server/src/baseline/corpus';
 import { fuzzWorkerMain, isFuzzWorker, runFuzz, summarize, type FuzzConfig } from './fuzz';
 
-/** The checkout: the directory above this bundle (else above the working directory) whose package.json is cri-compat's. */
+/** The checkout: above this bundle, else above the working directory. */
 function repoRoot(): string {
-  for (const from of [__dirname, process.cwd()]) {
-    for (let dir = from; ; dir = path.dirname(dir)) {
-      const pj = path.join(dir, 'package.json');
-      if (existsSync(pj) && (JSON.parse(readFileSync(pj, 'utf8')) as { name?: string }).name === 'cri-compat') return dir;
-      if (path.dirname(dir) === dir) break;
-    }
+  try {
+    return findRepoRoot(__dirname);
+  } catch {
+    return findRepoRoot(process.cwd());
   }
-  throw new Error(`package.json of cri-compat not found above ${__dirname} or ${process.cwd()}`);
 }
 
 function envInt(name: string, fallback: number): number {
