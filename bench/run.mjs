@@ -77,7 +77,7 @@ for (const f of ['cli.js', 'server.js']) if (!existsSync(join(ROOT, 'dist', f)))
 
 await esbuild.build({
   entryPoints: [join(ROOT, 'bench', 'bench.ts')], outfile: join(ROOT, 'out', 'bench', 'bench.js'), absWorkingDir: ROOT,
-  bundle: true, platform: 'node', format: 'cjs', target: 'node20', sourcemap: true, logLevel: 'warning',
+  bundle: true, platform: 'node', format: 'cjs', target: 'node20', sourcemap: true, logLevel: 'warning', loader: { '.json': 'text' },
 });
 
 const WORK = mkdtempSync(join(os.tmpdir(), 'cri-compat-bench-'));

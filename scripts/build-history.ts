@@ -1,6 +1,6 @@
 // Builds server/data/history.json, the bundled release index, from the cri-api tag corpus.
 //
-//   npx esbuild scripts/build-history.ts --bundle --platform=node --outfile=out/build-history.js && node out/build-history.js
+//   npx esbuild scripts/build-history.ts --bundle --platform=node --outfile=out/build-history.js --loader:.json=text && node out/build-history.js
 //
 // Corpus: CRI_API_CORPUS or ../shared/cri-api (see server/src/baseline/corpus.ts). `--check` compares
 // instead of writing and exits 1 when the committed file is stale. The index holds facts only (names,

@@ -1,7 +1,8 @@
 // One esbuild run for the extension client, the language server, the CLI and the tests.
 // Tests are bundled too, so that they run as plain JavaScript under `node --test` with no loader.
 import * as esbuild from 'esbuild';
-import { chmodSync, readdirSync, rmSync } from 'node:fs';
+import { chmodSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 
 const production = process.argv.includes('--production');
@@ -24,6 +25,8 @@ const common = {
   target: 'node20',
   logLevel: 'warning',
   absWorkingDir: root,
+  // The only JSON imported is the bundled release index, which historyIndex.ts parses itself (faster to start).
+  loader: { '.json': 'text' },
 };
 
 rmSync(join(root, 'dist'), { recursive: true, force: true });
@@ -36,7 +39,8 @@ await Promise.all([
     minify: production,
     sourcemap: !production,
   }),
-  // The CLI is built on its own so that only it gets the shebang (it is package.json's `bin`).
+  // The CLI is built on its own so that only it gets the shebang (it is package.json's `bin`). cli.js is the
+  // small launcher that loads cli-main.js with the code cache written below.
   esbuild.build({
     ...common,
     entryPoints: { cli: 'server/src/cli.ts' },
@@ -45,6 +49,13 @@ await Promise.all([
     minify: production,
     sourcemap: !production,
   }).then(() => chmodSync(join(root, 'dist', 'cli.js'), 0o755)),
+  esbuild.build({
+    ...common,
+    entryPoints: { 'cli-main': 'server/src/cli/main.ts' },
+    outdir: 'dist',
+    minify: production,
+    sourcemap: !production,
+  }),
   production ? undefined : (rmSync(join(root, 'out'), { recursive: true, force: true }), esbuild.build({
     ...common,
     entryPoints: testFiles('test'),
@@ -56,3 +67,23 @@ await Promise.all([
   // The long fuzz run (`npm run fuzz`) lives outside out/test, so that `node --test out/test/` does not pick it up.
   production ? undefined : esbuild.build({ ...common, entryPoints: ['test/fuzz/long.ts'], outfile: 'out/fuzz/long.js', sourcemap: 'inline' }),
 ]);
+
+await writeCliCodeCache();
+
+/**
+ * Runs the CLI on the bundled example in this process, as a user would (every output format, a file and a
+ * release as baseline), then saves V8's code cache of everything that ran: dist/cli.js loads it, so that a
+ * CLI run does not compile those functions again. Only a Node with the same V8 and flags can use it.
+ */
+async function writeCliCodeCache() {
+  const { loadCli, encodeCache } = createRequire(import.meta.url)(join(root, 'dist', 'cli.js'));
+  const { cli, script, source } = loadCli(join(root, 'dist'), false);
+  const io = { out() {}, err() {}, cwd: root };
+  const example = 'examples/api.proto';
+  for (const format of ['text', 'json', 'sarif', 'github']) {
+    await cli.main(['check', example, '--against', 'v0.36.0', '--format', format], io);
+  }
+  await cli.main(['check', example, '--against', example], io);
+  await cli.main(['report', example, '--against', 'v0.36.0'], io);
+  writeFileSync(join(root, 'dist', 'cli-main.jsc'), encodeCache(source, script.createCachedData()));
+}

@@ -31,6 +31,10 @@ const corpus = corpusDir ? new Corpus(corpusDir) : undefined;
 const TMP = mkdtempSync(join(tmpdir(), 'cri-compat-baseline-test-'));
 after(() => rmSync(TMP, { recursive: true, force: true }));
 
+/** Directories like the HOME safeExec makes for git on Windows; the first list is taken before any git runs here. */
+const gitHomes = (): string[] => readdirSync(tmpdir()).filter((n) => n.startsWith('cri-compat-git-home-'));
+const GIT_HOMES_BEFORE = gitHomes();
+
 function text(tag: string): string {
   const t = corpus!.textOf(tag);
   if (t === undefined) throw new Error(`corpus has no ${tag}`);
@@ -232,6 +236,11 @@ describe('baseline', { skip }, () => {
       assert.notEqual(detached.code, 0);
       await assert.rejects(runGit(criApi, ['cat-file', 'blob', `v0.34.0:${V1_PATH}`], { maxOutputBytes: 1000 }), (e: GitError) => e.kind === 'overflow');
       await assert.rejects(runGit(criApi, ['status'], { gitPath: join(TMP, 'no', 'git') }), (e: GitError) => e.kind === 'not-installed' && /not installed/.test(e.message));
+      // On POSIX git's HOME is /dev/null: no directory is made for it (none to leak when the process is
+      // killed), and git, looking for config and attributes below it, warns about nothing.
+      assert.equal((await runGit(criApi, ['log', '-1', '-p', '--format=%H'])).stderr, '');
+      assert.equal(ok.stderr, '');
+      if (process.platform !== 'win32') assert.deepEqual(gitHomes().filter((n) => !GIT_HOMES_BEFORE.includes(n)), []);
     });
 
     test('runGit kills a git that does not finish in time', async () => {

@@ -3,7 +3,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Ajv from 'ajv';
@@ -149,5 +149,40 @@ describe('cri-compat CLI', { skip: corpusDir ? false : CORPUS_HELP }, () => {
     const r = cli(['check', '--fail-on', 'never', edited]);
     assert.equal(r.code, 0, r.err);
     assert.match(r.err, /Baseline: v0\.\d+\.\d+, from the bundled release index \(newest release\)/);
+  });
+
+  test('the launcher uses the code cache only with the exact source it was made from', () => {
+    const dir = mkdtempSync(join(tmp, 'dist-'));
+    for (const f of ['cli.js', 'cli-main.js', 'cli-main.jsc']) copyFileSync(join(ROOT, 'dist', f), join(dir, f));
+    const cacheUsed = (): string => {
+      const r = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(require(process.argv[1]).loadCli(process.argv[2]).cacheUsed))', join(dir, 'cli.js'), dir], { encoding: 'utf8' });
+      assert.equal(r.status, 0, r.stderr);
+      return r.stdout;
+    };
+    const run = (): ReturnType<typeof cli> => {
+      const r = spawnSync(process.execPath, [join(dir, 'cli.js'), 'check', '--against', old, edited], { encoding: 'utf8' });
+      return { code: r.status, out: r.stdout, err: r.stderr };
+    };
+    const expected = cli(['check', '--against', old, edited]);
+    assert.equal(cacheUsed(), 'true', 'the cache the build wrote is accepted');
+    assert.deepEqual(run(), expected);
+
+    // The same length with other bytes: V8 would take the cache, the launcher must not.
+    const main = readFileSync(join(dir, 'cli-main.js'), 'utf8');
+    const at = main.indexOf('// server/src/');
+    assert.ok(at > 0);
+    writeFileSync(join(dir, 'cli-main.js'), `${main.slice(0, at)}// zerver${main.slice(at + 9)}`);
+    assert.equal(readFileSync(join(dir, 'cli-main.js')).length, Buffer.byteLength(main));
+    assert.equal(cacheUsed(), 'false', 'a cache of another source is ignored');
+    assert.deepEqual(run(), expected);
+
+    rmSync(join(dir, 'cli-main.jsc'));
+    assert.equal(cacheUsed(), 'false');
+    assert.deepEqual(run(), expected, 'no cache: the same result');
+
+    rmSync(join(dir, 'cli-main.js'));
+    const missing = run();
+    assert.equal(missing.code, 2);
+    assert.match(missing.err, /cli-main\.js is missing \(ENOENT\); build it with `npm run build`/);
   });
 });

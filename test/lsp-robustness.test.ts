@@ -4,70 +4,43 @@
 // those of the final text. Run `node scripts/build.mjs` first.
 import { after, before, describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
-  CancellationTokenSource, createProtocolConnection, StreamMessageReader, StreamMessageWriter,
-  ConfigurationRequest, DefinitionRequest, DidChangeTextDocumentNotification, DidCloseTextDocumentNotification,
+  CancellationTokenSource,
+  DefinitionRequest, DidChangeTextDocumentNotification, DidCloseTextDocumentNotification,
   DidOpenTextDocumentNotification, DidSaveTextDocumentNotification, DocumentSymbolRequest, ExitNotification, FoldingRangeRequest,
-  HoverRequest, InitializeRequest, InitializedNotification, LogMessageNotification, PublishDiagnosticsNotification, ReferencesRequest,
-  RegistrationRequest, ShutdownRequest, WorkspaceSymbolRequest,
-  type Diagnostic, type Position, type ProtocolConnection, type PublishDiagnosticsParams, type TextDocumentContentChangeEvent,
+  HoverRequest, ReferencesRequest, ShutdownRequest, WorkspaceSymbolRequest,
+  type ClientCapabilities, type Diagnostic, type Position, type PublishDiagnosticsParams, type TextDocumentContentChangeEvent,
 } from 'vscode-languageserver-protocol/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { Corpus, CORPUS_HELP, V1_PATH, findCorpusDir } from '../server/src/baseline/corpus';
 import { analyze } from '../server/src/service';
 import { mulberry32 } from './fuzz/fuzz';
 import { problemToDiagnostic } from '../server/src/lsp/convert';
+import { BUILD_HELP, LspEditor, ROOT, SERVER } from './lspHarness';
 
-/** The checkout: the directory above this bundle whose package.json is cri-compat's. */
-function repoRoot(): string {
-  for (let dir = __dirname; ; dir = path.dirname(dir)) {
-    const pj = path.join(dir, 'package.json');
-    if (existsSync(pj) && (JSON.parse(readFileSync(pj, 'utf8')) as { name?: string }).name === 'cri-compat') return dir;
-    if (path.dirname(dir) === dir) throw new Error('package.json of cri-compat not found above ' + __dirname);
-  }
-}
-
-const ROOT = repoRoot();
-const SERVER = path.join(ROOT, 'dist', 'server.js');
-const BUILD_HELP = 'dist/server.js is missing: run `node scripts/build.mjs` first';
 const corpusDir = findCorpusDir(ROOT);
 const MAX_DIAGNOSTICS = 1000;
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-class Client {
-  readonly conn: ProtocolConnection;
-  readonly logs: string[] = [];
-  readonly published: PublishDiagnosticsParams[] = [];
-  stderr = '';
-  exitCode: number | null | undefined;
-  readonly exited: Promise<number | null>;
+/** A bare client: document symbols and versioned diagnostics, nothing else. */
+const CAPABILITIES: ClientCapabilities = {
+  workspace: { configuration: true, workspaceFolders: true },
+  textDocument: { documentSymbol: { hierarchicalDocumentSymbolSupport: true }, publishDiagnostics: { versionSupport: true } },
+};
 
-  constructor(readonly child: ChildProcessWithoutNullStreams) {
-    child.stderr.on('data', (d: Buffer) => (this.stderr += d.toString()));
-    this.exited = new Promise((resolve) => child.on('exit', (code) => {
-      this.exitCode = code;
-      resolve(code);
-    }));
-    this.conn = createProtocolConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
-    this.conn.onRequest(ConfigurationRequest.type, (params) => params.items.map((i) => (i.section === 'criCompat' ? { protoPaths: [], validation: { debounceMs: 10 } } : null)));
-    this.conn.onRequest(RegistrationRequest.type, () => undefined);
-    this.conn.onNotification(LogMessageNotification.type, (p) => {
-      this.logs.push(p.message);
-    });
-    this.conn.onNotification(PublishDiagnosticsNotification.type, (p) => {
-      this.published.push(p);
-    });
-    this.conn.listen();
+/** The shared harness, plus raw writes and waiting for diagnostics to settle. */
+class Client extends LspEditor {
+  get published(): PublishDiagnosticsParams[] {
+    return this.diagnosticsLog.all;
   }
 
   get alive(): boolean {
-    return this.exitCode === undefined && this.child.exitCode === null;
+    return this.child.exitCode === null && this.child.signalCode === null;
   }
 
   /** Raw bytes on the server's stdin, between two whole messages of the connection. */
@@ -131,18 +104,9 @@ describe('language server robustness over stdio', { skip: !existsSync(SERVER) ? 
     tmp = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'cri-compat-robust-')));
     writeFileSync(path.join(tmp, 'api.proto'), original);
     apiUri = pathToFileURL(path.join(tmp, 'api.proto')).href;
-    client = new Client(spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] }));
-    await client.conn.sendRequest(InitializeRequest.type, {
-      processId: process.pid,
-      rootUri: pathToFileURL(tmp).href,
-      workspaceFolders: [{ uri: pathToFileURL(tmp).href, name: 'ws' }],
-      capabilities: {
-        workspace: { configuration: true, workspaceFolders: true },
-        textDocument: { documentSymbol: { hierarchicalDocumentSymbolSupport: true }, publishDiagnostics: { versionSupport: true } },
-      },
-    });
-    await client.conn.sendNotification(InitializedNotification.type, {});
-    await client.conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: apiUri, languageId: 'proto', version: 1, text: original } });
+    client = Client.start();
+    await client.initialize(tmp, undefined, CAPABILITIES);
+    await client.open(apiUri, original);
     await client.settled(apiUri, 1);
   });
 

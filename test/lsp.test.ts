@@ -3,149 +3,33 @@
 // Run `node scripts/build.mjs` first; corpus-dependent tests skip with CORPUS_HELP when the corpus is absent.
 import { after, before, describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
-  createProtocolConnection, StreamMessageReader, StreamMessageWriter,
-  ConfigurationRequest, DefinitionRequest, DidChangeConfigurationNotification, DidChangeTextDocumentNotification, DidCloseTextDocumentNotification,
-  DidOpenTextDocumentNotification, DocumentSymbolRequest, ExitNotification, FoldingRangeRequest, HoverRequest,
-  InitializeRequest, InitializedNotification, LogMessageNotification, PublishDiagnosticsNotification,
-  ReferencesRequest, RegistrationRequest, ShutdownRequest, WorkspaceSymbolRequest,
-  type DocumentSymbol, type Hover, type Location, type ProtocolConnection, type PublishDiagnosticsParams,
-  type SymbolInformation, type FoldingRange, type Position, type Range,
+  DefinitionRequest, DidChangeConfigurationNotification, DidCloseTextDocumentNotification, DocumentSymbolRequest,
+  FoldingRangeRequest, HoverRequest, ReferencesRequest, WorkspaceSymbolRequest,
+  type DocumentSymbol, type Hover, type Location, type SymbolInformation, type FoldingRange,
 } from 'vscode-languageserver-protocol/node';
-import { Corpus, CORPUS_HELP, V1_PATH, findCorpusDir, findRepoRoot } from '../server/src/baseline/corpus';
+import { Corpus, CORPUS_HELP, V1_PATH, findCorpusDir } from '../server/src/baseline/corpus';
 import { FsImportResolver, isInside, isSafeImportPath } from '../server/src/lsp/importResolver';
 import { findingToDiagnostic, problemToDiagnostic } from '../server/src/lsp/convert';
 import { RULES } from '../server/src/compat/rules';
+import { BUILD_HELP, LspEditor, PLAIN_CLIENT_CAPABILITIES, ROOT, SERVER, lineCol, pos, range } from './lspHarness';
 
-const repoRoot = (): string => findRepoRoot(__dirname);
-
-const ROOT = repoRoot();
-const SERVER = path.join(ROOT, 'dist', 'server.js');
 const CLI = path.join(ROOT, 'dist', 'cli.js');
-const BUILD_HELP = 'dist/server.js is missing: run `node scripts/build.mjs` first';
 
-const pos = (line: number, character: number): Position => ({ line, character });
-const range = (sl: number, sc: number, el: number, ec: number): Range => ({ start: pos(sl, sc), end: pos(el, ec) });
+// ---- the client: a plain editor on the shared harness --------------------------------------------------
 
-// ---- a minimal editor ----------------------------------------------------------------------------------
-
-interface Settings {
-  protoPaths: string[];
-  validation: { debounceMs: number };
-}
-
-class Editor {
-  readonly conn: ProtocolConnection;
-  readonly logs: string[] = [];
-  stderr = '';
-  private readonly published: PublishDiagnosticsParams[] = [];
-  private readonly waiters: { match: (p: PublishDiagnosticsParams) => boolean; resolve: (p: PublishDiagnosticsParams) => void }[] = [];
-  readonly exited: Promise<number | null>;
-  settings: Settings = { protoPaths: [], validation: { debounceMs: 10 } };
-  configurationRequests = 0;
-
-  constructor(readonly child: ChildProcessWithoutNullStreams) {
-    child.stderr.on('data', (d: Buffer) => (this.stderr += d.toString()));
-    this.exited = new Promise((resolve) => child.on('exit', (code) => resolve(code)));
-    this.conn = createProtocolConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
-    this.conn.onRequest(ConfigurationRequest.type, (params) => {
-      this.configurationRequests++;
-      return params.items.map((i) => (i.section === 'criCompat' ? this.settings : null));
-    });
-    this.conn.onRequest(RegistrationRequest.type, () => undefined);
-    this.conn.onNotification(LogMessageNotification.type, (p) => {
-      this.logs.push(p.message);
-    });
-    this.conn.onNotification(PublishDiagnosticsNotification.type, (p) => {
-      this.published.push(p);
-      for (const w of [...this.waiters]) {
-        if (w.match(p)) {
-          this.waiters.splice(this.waiters.indexOf(w), 1);
-          w.resolve(p);
-        }
-      }
-    });
-    this.conn.listen();
+/** Initializes `editor` as a plain editor and checks that the server advertises what these tests use. */
+async function initialize(editor: LspEditor, folder: string): Promise<void> {
+  const caps = (await editor.initialize(folder, undefined, PLAIN_CLIENT_CAPABILITIES)).capabilities;
+  assert.equal(caps.textDocumentSync, 2);
+  for (const k of ['documentSymbolProvider', 'workspaceSymbolProvider', 'definitionProvider', 'referencesProvider', 'hoverProvider', 'foldingRangeProvider'] as const) {
+    assert.ok(caps[k], `${k} advertised`);
   }
-
-  static start(): Editor {
-    const child = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
-    return new Editor(child);
-  }
-
-  /** A mark in the stream of published diagnostics: pass it to `diagnostics` to see only later ones. */
-  mark(): number {
-    return this.published.length;
-  }
-
-  /** The next diagnostics for the URI that satisfy `match` (ones published since `since` count). */
-  diagnostics(uri: string, match: (p: PublishDiagnosticsParams) => boolean = () => true, since = 0, timeoutMs = 20_000): Promise<PublishDiagnosticsParams> {
-    const m = (p: PublishDiagnosticsParams): boolean => p.uri === uri && match(p);
-    const done = this.published.slice(since).reverse().find(m);
-    if (done) return Promise.resolve(done);
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no matching diagnostics for ${uri} within ${timeoutMs} ms; got ${JSON.stringify(this.published.filter((p) => p.uri === uri).slice(-3))}\nserver stderr: ${this.stderr}\nlogs: ${this.logs.join('\n')}`)), timeoutMs);
-      this.waiters.push({ match: m, resolve: (p) => { clearTimeout(timer); resolve(p); } });
-    });
-  }
-
-  async initialize(folder: string): Promise<void> {
-    const result = await this.conn.sendRequest(InitializeRequest.type, {
-      processId: process.pid,
-      rootUri: pathToFileURL(folder).href,
-      workspaceFolders: [{ uri: pathToFileURL(folder).href, name: path.basename(folder) }],
-      capabilities: {
-        workspace: { configuration: true, workspaceFolders: true, didChangeConfiguration: { dynamicRegistration: true }, didChangeWatchedFiles: { dynamicRegistration: true } },
-        textDocument: {
-          synchronization: { dynamicRegistration: false },
-          documentSymbol: { hierarchicalDocumentSymbolSupport: true },
-          hover: { contentFormat: ['markdown', 'plaintext'] },
-          publishDiagnostics: { relatedInformation: true, codeDescriptionSupport: true, versionSupport: true },
-          foldingRange: { lineFoldingOnly: true },
-        },
-      },
-    });
-    const caps = result.capabilities;
-    assert.equal(caps.textDocumentSync, 2);
-    for (const k of ['documentSymbolProvider', 'workspaceSymbolProvider', 'definitionProvider', 'referencesProvider', 'hoverProvider', 'foldingRangeProvider'] as const) {
-      assert.ok(caps[k], `${k} advertised`);
-    }
-    await this.conn.sendNotification(InitializedNotification.type, {});
-  }
-
-  async open(uri: string, text: string, version = 1): Promise<void> {
-    await this.conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'proto', version, text } });
-  }
-
-  async edit(uri: string, version: number, r: Range, text: string): Promise<void> {
-    await this.conn.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version }, contentChanges: [{ range: r, text }] });
-  }
-
-  async shutdown(): Promise<number | null> {
-    await this.conn.sendRequest(ShutdownRequest.type);
-    await this.conn.sendNotification(ExitNotification.type);
-    const code = await this.exited;
-    this.conn.dispose();
-    return code;
-  }
-
-  kill(): void {
-    if (this.child.exitCode === null) this.child.kill();
-  }
-}
-
-function lineCol(text: string, needle: string, offset = 0): Position {
-  const lines = text.split('\n');
-  for (let l = 0; l < lines.length; l++) {
-    const c = lines[l]!.indexOf(needle);
-    if (c >= 0) return pos(l, c + offset);
-  }
-  throw new Error(`"${needle}" not found`);
 }
 
 // ---- a real api.proto over LSP ---------------------------------------------------------------------------
@@ -153,7 +37,7 @@ function lineCol(text: string, needle: string, offset = 0): Position {
 const corpusDir = findCorpusDir(ROOT);
 
 describe('language server over stdio with a real api.proto', { skip: !existsSync(SERVER) ? BUILD_HELP : corpusDir ? false : CORPUS_HELP, timeout: 120_000 }, () => {
-  let editor: Editor;
+  let editor: LspEditor;
   let tmp: string;
   let ws: string;
   let apiUri: string;
@@ -182,9 +66,9 @@ describe('language server over stdio with a real api.proto', { skip: !existsSync
     broken = original.replace('rpc Version(VersionRequest)', 'rpc Version(VersionRequestX)');
     assert.notEqual(broken, original);
 
-    editor = Editor.start();
+    editor = LspEditor.start();
     editor.settings = { protoPaths: [incDir], validation: { debounceMs: 10 } };
-    await editor.initialize(ws);
+    await initialize(editor, ws);
   });
 
   after(async () => {
@@ -253,7 +137,7 @@ describe('language server over stdio with a real api.proto', { skip: !existsSync
     const at = lineCol(broken, 'VersionRequestX');
     // Delete the `X` as an editor would: an incremental change.
     const x = at.character + 'VersionRequest'.length;
-    await editor.edit(apiUri, 2, range(at.line, x, at.line, x + 1), '');
+    await editor.change(apiUri, 2, [{ range: range(at.line, x, at.line, x + 1), text: '' }]);
     const p = await editor.diagnostics(apiUri, (d) => d.version === 2);
     assert.deepEqual(p.diagnostics, []);
   });
@@ -294,11 +178,11 @@ describe('language server over stdio with a real api.proto', { skip: !existsSync
 
     // Renaming the message in the open (unsaved) api.proto re-checks the file that imports it.
     const name = lineCol(original, 'message PodSandboxConfig {', 8);
-    await editor.edit(apiUri, 3, range(name.line, name.character + 16, name.line, name.character + 16), 'Renamed');
+    await editor.change(apiUri, 3, [{ range: range(name.line, name.character + 16, name.line, name.character + 16), text: 'Renamed' }]);
     const broke = await editor.diagnostics(consumerUri, (d) => d.diagnostics.some((x) => x.code === 'unresolved-type'));
     assert.deepEqual(broke.diagnostics.find((x) => x.code === 'unresolved-type')?.range, range(7, 2, 7, 29));
     const mark = editor.mark();
-    await editor.edit(apiUri, 4, range(name.line, name.character + 16, name.line, name.character + 23), '');
+    await editor.change(apiUri, 4, [{ range: range(name.line, name.character + 16, name.line, name.character + 23), text: '' }]);
     const fixed = await editor.diagnostics(consumerUri, (d) => !d.diagnostics.some((x) => x.code === 'unresolved-type'), mark);
     assert.equal(fixed.diagnostics.length, 2);
     assert.deepEqual((await editor.diagnostics(apiUri, (d) => d.version === 4)).diagnostics, []);
@@ -332,7 +216,7 @@ describe('language server over stdio with a real api.proto', { skip: !existsSync
 // ---- robustness: malformed requests ---------------------------------------------------------------------
 
 describe('language server robustness', { skip: existsSync(SERVER) ? false : BUILD_HELP, timeout: 60_000 }, () => {
-  let editor: Editor;
+  let editor: LspEditor;
   let tmp: string;
   const text = 'syntax = "proto3";\npackage p;\nmessage A { B b = 1; }\nmessage B {}\n';
   let uri: string;
@@ -340,8 +224,8 @@ describe('language server robustness', { skip: existsSync(SERVER) ? false : BUIL
   before(async () => {
     tmp = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'cri-compat-lsp-')));
     uri = pathToFileURL(path.join(tmp, 'a.proto')).href;
-    editor = Editor.start();
-    await editor.initialize(tmp);
+    editor = LspEditor.start();
+    await initialize(editor, tmp);
     await editor.open(uri, text);
     assert.deepEqual((await editor.diagnostics(uri, (d) => d.version === 1)).diagnostics, []);
   });

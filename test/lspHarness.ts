@@ -36,18 +36,28 @@ export function lineCol(text: string, needle: string, offset = 0): Position {
   throw new Error(`"${needle}" not found`);
 }
 
-export const CLIENT_CAPABILITIES: ClientCapabilities = {
-  window: { workDoneProgress: true },
+/** A plain editor: no work-done progress, workspace edits, code actions or diagnostic data. */
+export const PLAIN_CLIENT_CAPABILITIES: ClientCapabilities = {
   workspace: {
-    configuration: true, workspaceFolders: true, workspaceEdit: { documentChanges: true },
+    configuration: true, workspaceFolders: true,
     didChangeConfiguration: { dynamicRegistration: true }, didChangeWatchedFiles: { dynamicRegistration: true },
   },
   textDocument: {
     synchronization: { dynamicRegistration: false },
     documentSymbol: { hierarchicalDocumentSymbolSupport: true },
     hover: { contentFormat: ['markdown', 'plaintext'] },
-    publishDiagnostics: { relatedInformation: true, codeDescriptionSupport: true, versionSupport: true, dataSupport: true },
+    publishDiagnostics: { relatedInformation: true, codeDescriptionSupport: true, versionSupport: true },
     foldingRange: { lineFoldingOnly: true },
+  },
+};
+
+/** A full editor: the plain one with work-done progress, versioned workspace edits, code actions and diagnostic data. */
+export const CLIENT_CAPABILITIES: ClientCapabilities = {
+  window: { workDoneProgress: true },
+  workspace: { ...PLAIN_CLIENT_CAPABILITIES.workspace, workspaceEdit: { documentChanges: true } },
+  textDocument: {
+    ...PLAIN_CLIENT_CAPABILITIES.textDocument,
+    publishDiagnostics: { ...PLAIN_CLIENT_CAPABILITIES.textDocument!.publishDiagnostics, dataSupport: true },
     codeAction: {
       dataSupport: true, isPreferredSupport: true,
       codeActionLiteralSupport: { codeActionKind: { valueSet: ['', 'quickfix', 'refactor', 'source', 'source.fixAll'] } },
@@ -134,10 +144,10 @@ export class LspEditor {
     this.conn.listen();
   }
 
-  /** Starts dist/server.js; `env` is added to this process's environment. */
-  static start(env: Record<string, string> = {}): LspEditor {
+  /** Starts dist/server.js; `env` is added to this process's environment. Subclasses start as themselves. */
+  static start<T extends LspEditor>(this: new (child: ChildProcessWithoutNullStreams) => T, env: Record<string, string> = {}): T {
     const child = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...env } });
-    return new LspEditor(child);
+    return new this(child);
   }
 
   private context(): string {
@@ -162,12 +172,13 @@ export class LspEditor {
     return this.progress.next(match, since, timeoutMs, () => `no matching $/progress within ${timeoutMs} ms; got ${JSON.stringify(this.progress.all)}${this.context()}`);
   }
 
-  async initialize(folder: string, initializationOptions?: unknown): Promise<InitializeResult> {
+  /** `initialize` and `initialized`; `capabilities` are the client's, by default those of a full editor. */
+  async initialize(folder: string, initializationOptions?: unknown, capabilities: ClientCapabilities = CLIENT_CAPABILITIES): Promise<InitializeResult> {
     const result = await this.conn.sendRequest(InitializeRequest.type, {
       processId: process.pid,
       rootUri: pathToFileURL(folder).href,
       workspaceFolders: [{ uri: pathToFileURL(folder).href, name: path.basename(folder) }],
-      capabilities: CLIENT_CAPABILITIES,
+      capabilities,
       ...(initializationOptions !== undefined ? { initializationOptions } : {}),
     });
     await this.conn.sendNotification(InitializedNotification.type, {});

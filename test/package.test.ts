@@ -166,14 +166,14 @@ describe('cri-compat.vsix', { skip: existsSync(VSIX) ? false : 'cri-compat.vsix 
       /^extension\/readme\.md$/i,
       /^extension\/changelog\.md$/i,
       /^extension\/LICENSE(\.txt)?$/,
-      /^extension\/dist\/(client|server|cli)\.js$/,
+      /^extension\/dist\/(client|server|cli|cli-main)\.js$/,
       /^extension\/syntaxes\/proto\.tmLanguage\.json$/,
       /^extension\/language-configuration\.json$/,
       /^extension\/docs\/images\/[^/]+\.png$/,
     ];
     const unexpected = entries.filter((e) => !allowed.some((r) => r.test(e)));
     assert.deepEqual(unexpected, [], 'only the expected files');
-    for (const must of ['extension/package.json', 'extension/dist/client.js', 'extension/dist/server.js', 'extension/dist/cli.js', 'extension/syntaxes/proto.tmLanguage.json', 'extension/language-configuration.json']) {
+    for (const must of ['extension/package.json', 'extension/dist/client.js', 'extension/dist/server.js', 'extension/dist/cli.js', 'extension/dist/cli-main.js', 'extension/syntaxes/proto.tmLanguage.json', 'extension/language-configuration.json']) {
       assert.ok(entries.includes(must), `${must} is packaged`);
     }
     assert.ok(entries.some((e) => /^extension\/readme\.md$/i.test(e)), 'the readme is packaged');

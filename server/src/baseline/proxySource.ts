@@ -3,13 +3,18 @@
 // size-capped and time-limited, the zip is read by the small reader below (no extraction to disk), its
 // `h1:` hash is checked against go.sum when one is at hand, and the result is cached on disk.
 
-import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { inflateRawSync } from 'node:zlib';
 import { V1_PATH } from './corpus';
 import { compareTags, newestTag, releaseOfGoTag } from '../policy/versions';
 import { CRI_API_MODULE } from './goModSource';
+
+// crypto and zlib are required on first use: only the module proxy, which is off by default, needs them, and
+// loading them would cost every CLI run a few milliseconds of start-up.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const crypto = (): typeof import('node:crypto') => require('node:crypto');
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const zlib = (): typeof import('node:zlib') => require('node:zlib');
 
 export const DEFAULT_PROXY = 'https://proxy.golang.org';
 export const DEFAULT_PROXY_TIMEOUT_MS = 15_000;
@@ -111,7 +116,7 @@ export function zipEntryData(buf: Buffer, e: ZipEntry, maxBytes: number): Buffer
     data = raw;
   } else if (e.method === 8) {
     try {
-      data = inflateRawSync(raw, { maxOutputLength: Math.max(1, e.size) });
+      data = zlib().inflateRawSync(raw, { maxOutputLength: Math.max(1, e.size) });
     } catch (err) {
       throw new ZipError(`entry ${where}: cannot inflate (${(err as Error).message})`);
     }
@@ -142,10 +147,10 @@ export function checkModuleZipNames(entries: ZipEntry[], module: string, version
 /** Go's dirhash Hash1 over named file contents: `h1:` + base64(sha256 of "sha256hex  name\n" lines sorted by name). */
 export function hash1(files: { name: string; data: Uint8Array }[]): string {
   const sorted = [...files].sort((a, b) => Buffer.compare(Buffer.from(a.name, 'utf8'), Buffer.from(b.name, 'utf8')));
-  const summary = createHash('sha256');
+  const summary = crypto().createHash('sha256');
   for (const f of sorted) {
     if (f.name.includes('\n')) throw new ZipError('file names with newlines cannot be hashed');
-    summary.update(`${createHash('sha256').update(f.data).digest('hex')}  ${f.name}\n`);
+    summary.update(`${crypto().createHash('sha256').update(f.data).digest('hex')}  ${f.name}\n`);
   }
   return `h1:${summary.digest('base64')}`;
 }
@@ -299,7 +304,7 @@ async function fetchCapped(
 
 async function atomicWrite(file: string, data: string): Promise<void> {
   await mkdir(join(file, '..'), { recursive: true, mode: 0o700 });
-  const tmp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+  const tmp = `${file}.${process.pid}.${crypto().randomBytes(6).toString('hex')}.tmp`;
   try {
     await writeFile(tmp, data, { flag: 'wx', mode: 0o600 });
     await rename(tmp, file);
@@ -335,7 +340,7 @@ interface CachedFile {
 }
 
 function sha256(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex');
+  return crypto().createHash('sha256').update(text, 'utf8').digest('hex');
 }
 
 function validList(x: unknown): x is CachedList {

@@ -3,7 +3,7 @@
 // started without a shell, with those settings overridden on the command line (which beats repository
 // config), with no system or global config, in a scrubbed environment, with a timeout and an output cap.
 
-import { execFile as nodeExecFile, spawn as nodeSpawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import type { execFile as nodeExecFile, spawn as nodeSpawn, ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,7 +14,14 @@ export interface ProcessLauncher {
   spawn: typeof nodeSpawn;
 }
 
-export const nodeLauncher: ProcessLauncher = { execFile: nodeExecFile, spawn: nodeSpawn };
+// child_process (and the net and stream modules it loads) is required on first use: most CLI runs, and every
+// untrusted workspace, never start git, and the CLI's start-up is measured in milliseconds.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const childProcess = (): typeof import('node:child_process') => require('node:child_process');
+export const nodeLauncher: ProcessLauncher = {
+  execFile: ((...args: Parameters<typeof nodeExecFile>) => childProcess().execFile(...args)) as typeof nodeExecFile,
+  spawn: ((...args: Parameters<typeof nodeSpawn>) => childProcess().spawn(...args)) as typeof nodeSpawn,
+};
 
 export interface GitExecOptions {
   /** The git executable; default `git` from PATH. */
@@ -81,8 +88,13 @@ const PER_COMMAND: Record<string, readonly string[]> = {
 
 let gitHome: string | undefined;
 
-/** An empty directory used as HOME for git, created once per process and removed at exit. */
+/**
+ * HOME and XDG_CONFIG_HOME for git. On POSIX, /dev/null: nothing can be created below it, git takes ENOTDIR
+ * for a missing file without a warning, and no directory is made that a killed process would leave behind.
+ * Windows has no /dev/null: there, an empty directory, made on first use and removed at exit.
+ */
 function emptyHome(): string {
+  if (process.platform !== 'win32') return '/dev/null';
   if (!gitHome) {
     const dir = mkdtempSync(join(tmpdir(), 'cri-compat-git-home-'));
     gitHome = dir;

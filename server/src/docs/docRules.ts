@@ -104,10 +104,13 @@ export function checkDocs(current: ApiModel, baseline: ApiModel, additions: Addi
 
   // Existing elements: documentation whose meaning-bearing words changed.
   const compareDocs = (element: string, range: Range | undefined, oldDef: { doc?: string; docFingerprint?: DocFingerprint }, node: { comments: Comments } | undefined): DocFingerprint | undefined => {
-    const before = oldDef.docFingerprint ?? fingerprintDoc(docOf(undefined, oldDef.doc));
+    const beforeText = oldDef.doc === undefined ? undefined : docOf(undefined, oldDef.doc);
+    const afterText = docOf(node);
+    // Most docs are unchanged between releases: equal text needs no fingerprint (a file baseline has the text).
+    if (beforeText !== undefined && beforeText === afterText) return undefined;
+    const before = oldDef.docFingerprint ?? fingerprintDoc(beforeText);
     // A "Deprecated:" note added together with [deprecated = true] is what deprecating asks for, not a change of meaning.
     const deprecatedNow = !!node && 'options' in node && (node as { options: { name: string; value: string }[] }).options.some((o) => o.name === 'deprecated' && o.value === 'true');
-    const afterText = docOf(node);
     const after = fingerprintDoc(deprecatedNow ? afterText?.split('\n').filter((l) => !/^\s*Deprecated:/.test(l)).join('\n') : afterText);
     if (!before || !after || !range || before.hash === after.hash) return undefined;
     const removed = before.terms.filter((t) => !after.terms.includes(t));

@@ -3,7 +3,10 @@
 // ordering, and the kubelet ↔ runtime skew window of the CRI API version skew policy (see links.ts).
 // Pure functions only: no I/O, no state.
 
-import * as semver from 'semver';
+// The narrow entry points: semver's index loads ranges and caches that only slow the CLI's start.
+import type { SemVer } from 'semver';
+import compareSemver from 'semver/functions/compare';
+import parseSemver from 'semver/functions/parse';
 import type { Release } from '../baseline/types';
 
 export type PrereleaseKind = 'alpha' | 'beta' | 'rc';
@@ -25,7 +28,7 @@ export interface ParsedVersion {
   /** The cri-api Go module tag for it, e.g. `v0.36.3`. */
   goTag: string;
   /** semver of the Kubernetes version (comparisons use this, so both forms order together). */
-  semver: semver.SemVer;
+  semver: SemVer;
 }
 
 const PRE = '(?:-(alpha|beta|rc)\\.(0|[1-9]\\d*))?';
@@ -38,7 +41,7 @@ function build(tag: string, form: ParsedVersion['form'], m: RegExpExecArray): Pa
   const pre = m[3] as PrereleaseKind | undefined;
   const suffix = pre ? `-${pre}.${m[4]}` : '';
   const kubernetes = `1.${minor}.${patch}${suffix}`;
-  const sv = semver.parse(kubernetes);
+  const sv = parseSemver(kubernetes);
   if (!sv) return undefined;
   const out: ParsedVersion = { tag, form, minor, patch, kubernetes, goTag: `v0.${minor}.${patch}${suffix}`, semver: sv };
   if (pre) {
@@ -96,7 +99,7 @@ export function minorOf(tag: string): number | undefined {
 export function compareTags(a: string, b: string): number {
   const va = parseAnyTag(a);
   const vb = parseAnyTag(b);
-  if (va && vb) return semver.compare(va.semver, vb.semver);
+  if (va && vb) return compareSemver(va.semver, vb.semver);
   if (va) return -1;
   if (vb) return 1;
   return a < b ? -1 : a > b ? 1 : 0;
