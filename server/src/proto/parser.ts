@@ -167,10 +167,21 @@ class Parser {
 
   // ---- comments ------------------------------------------------------------------------------------
 
+  /**
+   * The comments between `next` and the token before it. The gap after one declaration's `;` is asked for
+   * twice in a row, for that declaration's trailing comment and for the next one's leading comment, so the
+   * last answer is kept.
+   */
+  private gap(next: Token): ReturnType<typeof collectComments> {
+    if (this.lastGap?.next !== next) this.lastGap = { next, comments: collectComments(this.toks[next.index - 1], next) };
+    return this.lastGap.comments;
+  }
+  private lastGap: { next: Token; comments: ReturnType<typeof collectComments> } | undefined;
+
   /** Leading and detached comments of the declaration starting at `first` (see `collectComments`). */
   private commentsFor(first: Token): Comments {
-    const c = collectComments(this.toks[first.index - 1], first);
-    const out: Comments = { detached: c.detached };
+    const c = this.gap(first);
+    const out: Comments = { detached: c.detached.length ? [...c.detached] : [] };
     if (c.leading) out.leading = c.leading;
     return out;
   }
@@ -178,7 +189,7 @@ class Parser {
   /** Trailing comment of the element whose last token is the previous one (`;`, or `{` for blocks). */
   private trailingFor(comments: Comments, end: Token = this.prevTok()): void {
     const next = this.toks[end.index + 1];
-    const t = next && collectComments(end, next).trailing;
+    const t = next && this.gap(next).trailing;
     if (t) comments.trailing = t;
   }
 
@@ -790,27 +801,40 @@ const TOP_LEVEL = new Set(['message', 'enum', 'service', 'syntax', 'edition', 'p
  * comment on `prev`'s line that is followed by more on its last line is ambiguous, and protoc drops every
  * comment of the gap then.
  */
+const NO_COMMENTS: { readonly detached: Comment[] } = Object.freeze({ detached: Object.freeze([]) as unknown as Comment[] });
+
 export function collectComments(prev: Token | undefined, next: Token): { trailing?: Comment; detached: Comment[]; leading?: Comment } {
+  // Most gaps between tokens hold no comment: answer those without allocating.
+  if (!next.pre) return NO_COMMENTS;
   const out: { trailing?: Comment; detached: Comment[]; leading?: Comment } = { detached: [] };
-  const cs = next.pre ?? [];
+  const cs = next.pre;
   let canAttach = prev !== undefined;
-  let buf: Comment | undefined;
+  // The block being collected: its first and last comment and its text, merged into one comment at its end.
+  let first: Comment | undefined;
+  let last: Comment | undefined;
+  let text = '';
+  const merged = (): Comment => first === last ? first! : { text, range: { start: first!.range.start, end: last!.range.end }, block: false };
   const flush = (): void => {
-    if (!buf) return;
-    if (canAttach) out.trailing = buf;
-    else out.detached.push(buf);
+    if (!first) return;
+    if (canAttach) out.trailing = merged();
+    else out.detached.push(merged());
     canAttach = false;
-    buf = undefined;
+    first = last = undefined;
+  };
+  const add = (c: Comment): void => {
+    text = first ? text + '\n' + c.text : c.text;
+    first ??= c;
+    last = c;
   };
   let k = 0;
   let lastLine = prev ? prev.range.end.line : -1;
-  const first = cs[0];
-  if (prev && first && first.range.start.line === lastLine) {
+  const c0 = cs[0];
+  if (prev && c0 && c0.range.start.line === lastLine) {
     const following = cs[1]?.range.start ?? next.range.start;
-    if (first.block && following.line === first.range.end.line) return out;
-    buf = first;
+    if (c0.block && following.line === c0.range.end.line) return out;
+    add(c0);
     flush();
-    lastLine = first.range.end.line;
+    lastLine = c0.range.end.line;
     k = 1;
   }
   for (; k < cs.length; k++) {
@@ -819,8 +843,8 @@ export function collectComments(prev: Token | undefined, next: Token): { trailin
       flush();
       canAttach = false;
     }
-    if (buf && (buf.block || c.block)) flush();
-    buf = buf ? { text: buf.text + '\n' + c.text, range: { start: buf.range.start, end: c.range.end }, block: false } : c;
+    if (last && (last.block || c.block)) flush();
+    add(c);
     lastLine = c.range.end.line;
   }
   if (next.range.start.line > lastLine + 1) {
@@ -828,7 +852,7 @@ export function collectComments(prev: Token | undefined, next: Token): { trailin
     canAttach = false;
   }
   if (next.kind === 'eof' || (next.kind === 'symbol' && (next.text === '}' || next.text === ']' || next.text === ')'))) flush();
-  if (buf) out.leading = buf;
+  if (first) out.leading = merged();
   return out;
 }
 
