@@ -6,14 +6,13 @@
 //   profile        the edit loop only, for `node --cpu-prof`
 //   history-build  historyFileFromCorpus() from scratch: first call in this process, then warm repeats
 //   history-load   loadBundledHistory() as the first call in this process; RSS around it; re-instantiation from JSON
-//   pairs          every consecutive v0.* tag pair of the corpus, per package, checked in this one process
 //   scale          analyze() cost per line at 1×, 10× and 100× the size of api.proto
 
 import { bind } from '../server/src/proto/binder';
 import { parse } from '../server/src/proto/parser';
 import { analyze } from '../server/src/service';
 import type { Baseline } from '../server/src/baseline/types';
-import { CORPUS_PACKAGES, IndexedHistory, bundledHistoryFile, historyFileFromCorpus, loadBundledHistory } from '../server/src/baseline/historyIndex';
+import { IndexedHistory, bundledHistoryFile, historyFileFromCorpus, loadBundledHistory } from '../server/src/baseline/historyIndex';
 import { Corpus, V1_PATH } from '../server/src/baseline/corpus';
 
 type Json = Record<string, unknown>;
@@ -206,35 +205,6 @@ function cmdHistoryLoad(o: { corpus: string; repeats?: number }): Json {
 
 // ---- the whole history, in one process -------------------------------------------------------------------
 
-function cmdPairs(o: { corpus: string }): Json {
-  const c0 = cpu();
-  const t0 = now();
-  const corpus = new Corpus(o.corpus);
-  const perPair: number[] = [];
-  const flagged: Record<string, boolean> = {};
-  let findings = 0;
-  let pairs = 0;
-  for (const { package: pkg, path } of CORPUS_PACKAGES) {
-    const history = loadBundledHistory(pkg);
-    const rows = corpus.goTags(path);
-    for (let i = 1; i < rows.length; i++) {
-      const oldRow = rows[i - 1]!;
-      const newRow = rows[i]!;
-      const t = now();
-      // Like `cri-compat check --against <old file> <new file>`: both files read and parsed, every pair.
-      const oldAst = parse(corpus.text(oldRow.blob));
-      const model = bind(oldAst, `file:///old/${oldRow.tag}/api.proto`).model;
-      const baseline: Baseline = { tag: oldRow.tag, source: 'path', origin: `corpus ${oldRow.tag}`, model, history };
-      const a = analyze(corpus.text(newRow.blob), { uri: `file:///new/${newRow.tag}/api.proto`, baseline, currentTag: newRow.tag });
-      perPair.push(now() - t);
-      pairs++;
-      findings += a.findings.length;
-      flagged[`${path}\t${oldRow.blob}\t${newRow.blob}`] = [...a.bound.problems, ...a.findings].some((f) => f.severity === 'error');
-    }
-  }
-  return { pairs, loopMs: now() - t0, loopCpuMs: cpu() - c0, perPair, findings, flagged };
-}
-
 // ---- scaling ---------------------------------------------------------------------------------------------
 
 /**
@@ -344,7 +314,7 @@ function cmdScale(o: { corpus: string; factors?: number[]; budgetMs?: number }):
 const [command, arg] = process.argv.slice(2);
 const options = (arg ? JSON.parse(arg) : {}) as Json & { corpus: string };
 const commands: Record<string, (o: typeof options) => Json> = {
-  warm: cmdWarm, profile: cmdProfile, 'history-build': cmdHistoryBuild, 'history-load': cmdHistoryLoad, pairs: cmdPairs, scale: cmdScale,
+  warm: cmdWarm, profile: cmdProfile, 'history-build': cmdHistoryBuild, 'history-load': cmdHistoryLoad, scale: cmdScale,
 };
 const fn = command ? commands[command] : undefined;
 if (!fn) {

@@ -151,6 +151,49 @@ describe('cri-compat CLI', { skip: corpusDir ? false : CORPUS_HELP }, () => {
     assert.match(r.err, /Baseline: v0\.\d+\.\d+, from the bundled release index \(newest release\)/);
   });
 
+  test('pairs: each file against the one before it, with the same findings as check', () => {
+    const checked = JSON.parse(cli(['check', '--against', old, '--format', 'json', edited]).out);
+    const r = cli(['pairs', '--format', 'json', old, edited, old]);
+    assert.equal(r.code, 1, r.err);
+    const j = JSON.parse(r.out);
+    assert.equal(j.schemaVersion, 1);
+    assert.deepEqual(j.pairs.map((x: { old: string; new: string }) => [x.old, x.new]), [[old, edited], [edited, old]]);
+    assert.deepEqual(j.pairs[0].report.findings, checked.findings, 'the first pair is `check --against old edited`');
+    // TAG=FILE: the tag names the file in the output and in messages.
+    const tagged = JSON.parse(cli(['pairs', '--format', 'json', `v0.36.3=${old}`, edited]).out);
+    assert.equal(tagged.pairs[0].old, 'v0.36.3');
+    assert.equal(tagged.pairs[0].report.baseline.tag, 'v0.36.3');
+    assert.match(tagged.pairs[0].report.findings[0].message, /of v0\.36\.3 was deleted/);
+    // Back again: the deleted field returns, the added one goes (a break the other way round).
+    assert.ok(j.pairs[1].report.findings.some((f: { rule: string; element: string }) => f.rule === 'FIELD_NO_DELETE' && f.element === 'runtime.v1.VersionResponse.build_id'), r.out);
+
+    const text = cli(['pairs', old, edited, old]);
+    assert.equal(text.code, 1);
+    assert.match(text.out, new RegExp(`^== ${old.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} → .+: \\d+ finding\\(s\\)$`, 'm'));
+    assert.match(text.err, /^2 pair\(s\), 2 with findings, \d+ finding\(s\)$/m);
+    assert.equal(cli(['pairs', old, old, old]).code, 0, 'no change, no finding');
+
+    // Another package is another API: that pair is skipped, the next one compares as usual.
+    const alpha = join(tmp, 'v1alpha2.proto');
+    writeFileSync(alpha, readFileSync(old, 'utf8').replace('package runtime.v1;', 'package runtime.v1alpha2;'));
+    const skipped = cli(['pairs', '--format', 'json', '--fail-on', 'never', alpha, old, edited]);
+    assert.equal(skipped.code, 0, skipped.err);
+    const sj = JSON.parse(skipped.out);
+    assert.match(sj.pairs[0].skipped, /package runtime\.v1alpha2 → runtime\.v1: a different API/);
+    assert.deepEqual(sj.pairs[1].report.findings, checked.findings);
+
+    for (const [args, message] of [
+      [['pairs', old], /pairs takes two or more \.proto files/],
+      [['pairs', '--against', old, old, edited], /pairs does not take --against/],
+      [['pairs', '--format', 'sarif', old, edited], /--format must be one of text, json, github/],
+      [['pairs', old, join(tmp, 'missing.proto')], /missing\.proto: cannot read \(ENOENT\)/],
+    ] as const) {
+      const bad = cli([...args]);
+      assert.equal(bad.code, 2, bad.err);
+      assert.match(bad.err, message);
+    }
+  });
+
   test('the launcher uses the code cache only with the exact source it was made from', () => {
     const dir = mkdtempSync(join(tmp, 'dist-'));
     for (const f of ['cli.js', 'cli-main.js', 'cli-main.jsc']) copyFileSync(join(ROOT, 'dist', f), join(dir, f));

@@ -1,12 +1,14 @@
 // `cri-compat` command line: the same checks as the editor, for CI. Exit status: 0 nothing at or above
 // --fail-on, 1 there is, 2 bad usage or unreadable/invalid input.
 
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Severity } from '../proto/binder';
-import { analyze } from '../service';
-import type { Baseline } from '../baseline/types';
-import { formatGithub, formatJson, formatSarif, formatText, SEVERITY_ORDER, type Reportable } from '../report/formats';
+import { analyze, type Analysis } from '../service';
+import type { Baseline, History } from '../baseline/types';
+import type { ApiModel } from '../proto/model';
+import { parseAnyTag } from '../policy/versions';
+import { formatGithub, formatJson, formatSarif, formatText, jsonReport, JSON_SCHEMA_VERSION, SEVERITY_ORDER, type JsonReport, type Reportable } from '../report/formats';
 import { renderReport } from '../report/markdown';
 import { RULES } from '../compat/rules';
 import { validateSeverityOverrides, type SeveritySetting } from '../compat/check';
@@ -39,6 +41,9 @@ Commands:
     --network                    Allow the Go module proxy ($GOPROXY) for tags newer than the bundled index
     --current-tag <tag>          The release the file is (enables the patch-release policy)
   report [options] <file.proto>  Print the compatibility report (markdown); same options as check
+  pairs [options] <file.proto> <file.proto>...   Check each file against the one before it (e.g. every
+                                 release in order); TAG=FILE names a file's release. Options as check, but
+                                 --format text|json|github and no --against or --current-tag
   history [--element <path>] [--package runtime.v1]   Release history from the bundled index
   rules                          List every rule with category, default severity and summary
   parse <file.proto>             Report syntax and binding problems only
@@ -127,6 +132,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
       case 'check':
       case 'report':
         return await check(command, rest, p, io);
+      case 'pairs':
+        return pairs(rest, p, io);
       default:
         throw new UsageError(`unknown command "${command}"`);
     }
@@ -155,15 +162,7 @@ async function check(command: 'check' | 'report', rest: string[], p: Parsed, io:
   const format = one(p, '--format', ['text', 'json', 'sarif', 'github']) ?? 'text';
   const failOn = one(p, '--fail-on', ['error', 'warning', 'information', 'hint', 'never']) ?? 'error';
   const text = readInput(abs);
-
-  const severity: Record<string, SeveritySetting> = { ...loadConfigFile(one(p, '--config'), abs, io.cwd) };
-  for (const s of p.flags.get('--severity') ?? []) {
-    const m = /^([A-Za-z_]+)=(\w+)$/.exec(s);
-    if (!m) throw new UsageError(`--severity takes RULE_OR_CATEGORY=LEVEL, not "${s}"`);
-    severity[m[1]!] = m[2] as SeveritySetting;
-  }
-  const bad = validateSeverityOverrides(severity);
-  if (bad.length) throw new UsageError(bad.join('; '));
+  const severity = severityOverrides(p, abs, io);
 
   const resolved = await resolveCliBaseline({
     against: one(p, '--against') ?? 'auto', file: abs, cwd: io.cwd, text,
@@ -176,8 +175,7 @@ async function check(command: 'check' | 'report', rest: string[], p: Parsed, io:
 
   const currentTag = one(p, '--current-tag');
   const analysis = analyze(text, { uri: pathToFileURL(abs).href, imports: importsFor(p, io), severity, ...(baseline ? { baseline } : {}), ...(currentTag ? { currentTag } : {}) });
-  const problems: Reportable[] = analysis.bound.problems.map((x) => ({ rule: x.code, severity: x.severity, message: x.message, range: x.range }));
-  const items: Reportable[] = [...problems, ...analysis.findings].sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+  const items = reportables(analysis);
 
   if (command === 'report') {
     io.out(renderReport({ file, findings: analysis.findings, additions: analysis.additions, ...(baseline ? { baseline } : {}) }));
@@ -190,9 +188,115 @@ async function check(command: 'check' | 'report', rest: string[], p: Parsed, io:
     const counts = countBy(items);
     io.err(`${items.length} finding(s): ${counts}`);
   }
-  if (failOn === 'never') return 0;
+  return fails(items, failOn) ? 1 : 0;
+}
+
+/** Severities from .cri-compat.json (or --config), then --severity flags, which win. */
+function severityOverrides(p: Parsed, file: string, io: Io): Record<string, SeveritySetting> {
+  const severity: Record<string, SeveritySetting> = { ...loadConfigFile(one(p, '--config'), file, io.cwd) };
+  for (const s of p.flags.get('--severity') ?? []) {
+    const m = /^([A-Za-z_]+)=(\w+)$/.exec(s);
+    if (!m) throw new UsageError(`--severity takes RULE_OR_CATEGORY=LEVEL, not "${s}"`);
+    severity[m[1]!] = m[2] as SeveritySetting;
+  }
+  const bad = validateSeverityOverrides(severity);
+  if (bad.length) throw new UsageError(bad.join('; '));
+  return severity;
+}
+
+/** Syntax and binding problems, then findings, in the order of the file. */
+function reportables(analysis: Analysis): Reportable[] {
+  const problems: Reportable[] = analysis.bound.problems.map((x) => ({ rule: x.code, severity: x.severity, message: x.message, range: x.range }));
+  return [...problems, ...analysis.findings].sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+}
+
+function fails(items: Reportable[], failOn: string): boolean {
+  if (failOn === 'never') return false;
   const threshold = SEVERITY_ORDER[failOn as Severity];
-  return items.some((x) => SEVERITY_ORDER[x.severity] >= threshold) ? 1 : 0;
+  return items.some((x) => SEVERITY_ORDER[x.severity] >= threshold);
+}
+
+interface PairsInput {
+  /** As given on the command line, without the TAG= prefix: what the output calls the file. */
+  name: string;
+  path: string;
+  tag?: string;
+}
+
+/** `TAG=FILE` when TAG is a release tag and the argument is not itself a file; otherwise a plain path. */
+function pairsInput(arg: string, cwd: string): PairsInput {
+  const eq = arg.indexOf('=');
+  if (eq > 0 && parseAnyTag(arg.slice(0, eq)) && !existsSync(resolve(cwd, arg))) {
+    return { name: arg.slice(eq + 1), path: resolve(cwd, arg.slice(eq + 1)), tag: arg.slice(0, eq) };
+  }
+  return { name: arg, path: resolve(cwd, arg) };
+}
+
+/**
+ * `pairs`: every file against the one before it, as `check --against` would, in one process. Each file is
+ * read, parsed and bound once: its model is the next pair's baseline. A pair whose files declare different
+ * packages (runtime.v1alpha2 → runtime.v1) is a new API, not a change of one, and is skipped with a note.
+ */
+function pairs(rest: string[], p: Parsed, io: Io): number {
+  if (rest.length < 2) throw new UsageError('pairs takes two or more .proto files');
+  for (const flag of ['--against', '--current-tag']) if (p.flags.has(flag)) throw new UsageError(`pairs does not take ${flag}: each file is checked against the one before it`);
+  const format = one(p, '--format', ['text', 'json', 'github']) ?? 'text';
+  const failOn = one(p, '--fail-on', ['error', 'warning', 'information', 'hint', 'never']) ?? 'error';
+  const files = rest.map((a) => pairsInput(a, io.cwd));
+  const severity = severityOverrides(p, files[0]!.path, io);
+  const imports = importsFor(p, io);
+  const label = (f: PairsInput): string => f.tag ?? f.name;
+
+  const json: { old: string; new: string; skipped?: string; report?: JsonReport }[] = [];
+  let failed = false;
+  let withFindings = 0;
+  let findings = 0;
+  let prev: { input: PairsInput; model: ApiModel; syntaxErrors: number } | undefined;
+  for (const input of files) {
+    const text = readInput(input.path);
+    const uri = pathToFileURL(input.path).href;
+    let baseline: Baseline | undefined;
+    let skipped: string | undefined;
+    if (prev) {
+      const pkg = packageOf(text);
+      if (prev.syntaxErrors) skipped = `${label(prev.input)} has ${prev.syntaxErrors} syntax error(s)`;
+      else if (prev.model.package !== pkg) skipped = `package ${prev.model.package || '(none)'} → ${pkg || '(none)'}: a different API, not a change of one`;
+      else baseline = { tag: label(prev.input), source: 'path', origin: `file ${prev.input.name}`, model: prev.model, ...historyOf(pkg) };
+    }
+    const analysis = analyze(text, { uri, imports, severity, ...(baseline ? { baseline } : {}), ...(input.tag ? { currentTag: input.tag } : {}) });
+    if (prev) {
+      const pair = { old: label(prev.input), new: label(input) };
+      if (skipped) {
+        json.push({ ...pair, skipped });
+        if (format === 'text') io.err(`${pair.old} → ${pair.new}: skipped (${skipped})`);
+      } else {
+        const items = reportables(analysis);
+        failed ||= fails(items, failOn);
+        findings += items.length;
+        if (items.length) withFindings++;
+        if (format === 'json') json.push({ ...pair, report: jsonReport(input.name, baseline, items) });
+        else if (format === 'github') { if (items.length) io.out(formatGithub(input.name, items)); }
+        else if (items.length) io.out(`== ${pair.old} → ${pair.new}: ${items.length} finding(s)\n${formatText(input.name, items)}`);
+      }
+    }
+    prev = { input, model: analysis.bound.model, syntaxErrors: analysis.bound.ast.errors.length };
+  }
+  if (format === 'json') io.out(JSON.stringify({ schemaVersion: JSON_SCHEMA_VERSION, pairs: json }, null, 2));
+  if (format === 'text') io.err(`${files.length - 1} pair(s), ${withFindings} with findings, ${findings} finding(s)`);
+  return failed ? 1 : 0;
+}
+
+function packageOf(text: string): string {
+  return /^[ \t]*package[ \t]+\.?([\w.]+)[ \t]*;/m.exec(text)?.[1] ?? '';
+}
+
+/** The bundled release history of a package, for the checks against every earlier release; none for others. */
+function historyOf(pkg: string): { history?: History } {
+  try {
+    return { history: loadBundledHistory(pkg) };
+  } catch {
+    return {};
+  }
 }
 
 function countBy(items: Reportable[]): string {

@@ -160,10 +160,16 @@ class Comparer {
 
   private message(old: MessageDef, cur: MessageDef): void {
     const where = cur.node?.nameRange ?? ORIGIN;
-    const curByNumber = new Map(cur.fields.map((f) => [f.number, f]));
-    const curByName = new Map(cur.fields.map((f) => [f.name, f]));
-    const oldByNumber = new Map(old.fields.map((f) => [f.number, f]));
-    const oldByName = new Map(old.fields.map((f) => [f.name, f]));
+    // Most messages keep every field, in order: then each field is compared with its counterpart directly.
+    if (sameNumbersAndNames(old.fields, cur.fields)) {
+      for (let i = 0; i < old.fields.length; i++) this.field(old, old.fields[i]!, cur.fields[i]!);
+      this.reservations(old, cur, where, 'message');
+      return;
+    }
+    const curByNumber = byKey(cur.fields, 'number');
+    const curByName = byKey(cur.fields, 'name');
+    const oldByNumber = byKey(old.fields, 'number');
+    const oldByName = byKey(old.fields, 'name');
 
     for (const of of old.fields) {
       const path = `${old.fqn}.${of.name}`;
@@ -226,33 +232,29 @@ class Comparer {
   }
 
   private field(old: MessageDef, of: FieldDef, nf: FieldDef): void {
-    const path = `${old.fqn}.${of.name}`;
-    const typeRange = nf.node?.typeRange ?? nf.node?.nameRange ?? ORIGIN;
     const change = compareFieldTypes(this.renamedField(of), nf);
+    const typeRange = nf.node?.typeRange ?? nf.node?.nameRange ?? ORIGIN;
     if (change === 'incompatible') {
-      this.add('FIELD_TYPE_INCOMPATIBLE', typeRange, path, `field "${old.name}.${of.name}" changed type from ${of.type} to ${nf.type}, which is not wire-compatible (baseline ${this.tag})`);
+      this.add('FIELD_TYPE_INCOMPATIBLE', typeRange, fieldPath(old, of), `field "${old.name}.${of.name}" changed type from ${of.type} to ${nf.type}, which is not wire-compatible (baseline ${this.tag})`);
     } else if (change === 'compatible') {
-      this.add('FIELD_TYPE_CHANGED', typeRange, path, `field "${old.name}.${of.name}" changed type from ${of.type} to ${nf.type}; wire-compatible, but values, JSON and Go types change (baseline ${this.tag})`);
+      this.add('FIELD_TYPE_CHANGED', typeRange, fieldPath(old, of), `field "${old.name}.${of.name}" changed type from ${of.type} to ${nf.type}; wire-compatible, but values, JSON and Go types change (baseline ${this.tag})`);
     }
     const labelRange = nf.node?.labelRange ?? nf.node?.nameRange ?? ORIGIN;
-    const cardinality = (l: FieldDef['label']): string => (l === 'repeated' ? 'repeated' : l === 'required' ? 'required' : 'singular');
     if (cardinality(of.label) !== cardinality(nf.label) && of.typeKind !== 'map' && nf.typeKind !== 'map') {
-      this.add('FIELD_LABEL_CHANGED', labelRange, path, `field "${old.name}.${of.name}" changed from ${cardinality(of.label)} to ${cardinality(nf.label)} (baseline ${this.tag})`);
+      this.add('FIELD_LABEL_CHANGED', labelRange, fieldPath(old, of), `field "${old.name}.${of.name}" changed from ${cardinality(of.label)} to ${cardinality(nf.label)} (baseline ${this.tag})`);
     } else if (of.label !== nf.label && !of.oneof && !nf.oneof && cardinality(of.label) === 'singular') {
-      this.add('FIELD_PRESENCE_CHANGED', labelRange, path,
+      this.add('FIELD_PRESENCE_CHANGED', labelRange, fieldPath(old, of),
         `field "${old.name}.${of.name}" changed from ${of.label === 'optional' ? 'explicit (optional)' : 'implicit'} to ${nf.label === 'optional' ? 'explicit (optional)' : 'implicit'} presence (baseline ${this.tag})`);
     }
     if ((of.oneof ?? '') !== (nf.oneof ?? '')) {
       const desc = (o?: string): string => (o ? `oneof "${o}"` : 'no oneof');
-      this.add('FIELD_ONEOF_CHANGED', nf.node?.nameRange ?? ORIGIN, path, `field "${old.name}.${of.name}" moved from ${desc(of.oneof)} to ${desc(nf.oneof)} (baseline ${this.tag})`);
+      this.add('FIELD_ONEOF_CHANGED', nf.node?.nameRange ?? ORIGIN, fieldPath(old, of), `field "${old.name}.${of.name}" moved from ${desc(of.oneof)} to ${desc(nf.oneof)} (baseline ${this.tag})`);
     }
     if (of.jsonName !== nf.jsonName) {
-      this.add('FIELD_JSON_NAME_CHANGED', nf.node?.nameRange ?? ORIGIN, path, `field "${old.name}.${of.name}" changed its JSON name from "${of.jsonName}" to "${nf.jsonName}" (baseline ${this.tag})`);
+      this.add('FIELD_JSON_NAME_CHANGED', nf.node?.nameRange ?? ORIGIN, fieldPath(old, of), `field "${old.name}.${of.name}" changed its JSON name from "${of.jsonName}" to "${nf.jsonName}" (baseline ${this.tag})`);
     }
-    // Unset means the syntax default: packed in proto3 (and editions), unpacked in proto2.
-    const packed = (f: FieldDef, m: ApiModel): boolean => f.packed ?? m.syntax !== 'proto2';
     if (of.label === 'repeated' && nf.label === 'repeated' && of.typeKind === 'scalar' && change === 'same' && packed(of, this.baseline) !== packed(nf, this.current)) {
-      this.add('FIELD_PACKED_CHANGED', nf.node?.nameRange ?? ORIGIN, path, `field "${old.name}.${of.name}" changed its packed encoding (baseline ${this.tag})`);
+      this.add('FIELD_PACKED_CHANGED', nf.node?.nameRange ?? ORIGIN, fieldPath(old, of), `field "${old.name}.${of.name}" changed its packed encoding (baseline ${this.tag})`);
     }
   }
 
@@ -284,6 +286,10 @@ class Comparer {
 
   private enumDef(old: EnumDef, cur: EnumDef): void {
     const where = cur.node?.nameRange ?? ORIGIN;
+    if (sameNumbersAndNames(old.values, cur.values)) {
+      this.reservations(old, cur, where, 'enum');
+      return;
+    }
     const curByName = new Map(cur.values.map((v) => [v.name, v]));
     const curByNumber = new Map<number, typeof cur.values[number]>();
     for (const v of cur.values) if (!curByNumber.has(v.number)) curByNumber.set(v.number, v);
@@ -397,4 +403,31 @@ export function declarationOf(f: FieldDef): string {
   const opts: string[] = [];
   if (f.deprecated) opts.push('deprecated = true');
   return `${label}${type} ${f.name} = ${f.number}${opts.length ? ` [${opts.join(', ')}]` : ''};`;
+}
+
+/** Built only for a finding: most fields have none. */
+function fieldPath(m: MessageDef, f: FieldDef): string {
+  return `${m.fqn}.${f.name}`;
+}
+
+function cardinality(l: FieldDef['label']): string {
+  return l === 'repeated' ? 'repeated' : l === 'required' ? 'required' : 'singular';
+}
+
+/** Unset means the syntax default: packed in proto3 (and editions), unpacked in proto2. */
+function packed(f: FieldDef, m: ApiModel): boolean {
+  return f.packed ?? m.syntax !== 'proto2';
+}
+
+/** The same numbers with the same names, in the same order (fields or enum values). */
+function sameNumbersAndNames(a: readonly { number: number; name: string }[], b: readonly { number: number; name: string }[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i]!.number !== b[i]!.number || a[i]!.name !== b[i]!.name) return false;
+  return true;
+}
+
+function byKey<K extends 'number' | 'name'>(fields: readonly FieldDef[], key: K): Map<FieldDef[K], FieldDef> {
+  const m = new Map<FieldDef[K], FieldDef>();
+  for (const f of fields) m.set(f[key], f);
+  return m;
 }

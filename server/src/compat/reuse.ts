@@ -14,7 +14,7 @@ import { compareTags, parseAnyTag } from '../policy/versions';
  */
 export function checkHistoryReuse(current: ApiModel, baseline: ApiModel, history: History, currentTag?: string): Finding[] {
   const out: Finding[] = [];
-  const order = new Map(history.releases.map((r, i) => [r.tag, i]));
+  const order = releaseOrder(history);
   const upTo = currentTag && parseAnyTag(currentTag) ? currentTag : undefined;
   // Releases are in version order, so a known tag compares by index; only an unknown one needs parsing.
   const limit = upTo === undefined ? undefined : order.get(upTo);
@@ -35,11 +35,12 @@ export function checkHistoryReuse(current: ApiModel, baseline: ApiModel, history
   for (const m of current.messages) {
     const uses = earlier(history.fieldUses(m.fqn));
     if (!uses.length) continue;
-    const base = baseMessages.get(m.fqn);
+    const base = new InBaseline(baseMessages.get(m.fqn)?.fields);
     let next: number | undefined; // one per message: computing it per field would be quadratic
-    for (const f of m.fields) {
+    for (let i = 0; i < m.fields.length; i++) {
+      const f = m.fields[i]!;
       // What the baseline had at this number or name is the baseline comparison's business.
-      if (base?.fields.some((b) => b.number === f.number || b.name === f.name)) continue;
+      if (base.has(i, f)) continue;
       const byNumber = lastUse(uses.filter((u) => u.number === f.number && (u.name !== f.name || u.type !== f.type)));
       if (byNumber) {
         next ??= nextFreeNumber(m, uses);
@@ -67,9 +68,10 @@ export function checkHistoryReuse(current: ApiModel, baseline: ApiModel, history
   for (const e of current.enums) {
     const uses = earlier(history.enumValueUses(e.fqn));
     if (!uses.length) continue;
-    const base = baseEnums.get(e.fqn);
-    for (const v of e.values) {
-      if (base?.values.some((b) => b.number === v.number || b.name === v.name)) continue;
+    const base = new InBaseline(baseEnums.get(e.fqn)?.values);
+    for (let i = 0; i < e.values.length; i++) {
+      const v = e.values[i]!;
+      if (base.has(i, v)) continue;
       const prev = lastUse(uses.filter((u) => u.number === v.number && u.name !== v.name));
       if (prev) {
         add('ENUM_VALUE_NUMBER_REUSED', {
@@ -82,6 +84,36 @@ export function checkHistoryReuse(current: ApiModel, baseline: ApiModel, history
     }
   }
   return out;
+}
+
+type Numbered = { number: number; name: string };
+
+/** Whether a baseline message or enum has a number or name: usually at the same position, else in sets built once. */
+class InBaseline {
+  private numbers?: Set<number>;
+  private names?: Set<string>;
+  constructor(private readonly items: readonly Numbered[] | undefined) {}
+
+  has(i: number, x: Numbered): boolean {
+    const items = this.items;
+    if (!items) return false;
+    const same = items[i];
+    if (same && (same.number === x.number || same.name === x.name)) return true;
+    if (!this.numbers) {
+      // Sets, not a scan per item: that would be quadratic in the size of the message.
+      this.numbers = new Set(items.map((b) => b.number));
+      this.names = new Set(items.map((b) => b.name));
+    }
+    return this.numbers.has(x.number) || this.names!.has(x.name);
+  }
+}
+
+/** Release tag → position in version order; built once per history, not per check. */
+const orders = new WeakMap<History, Map<string, number>>();
+function releaseOrder(history: History): Map<string, number> {
+  let order = orders.get(history);
+  if (!order) orders.set(history, (order = new Map(history.releases.map((r, i) => [r.tag, i]))));
+  return order;
 }
 
 /** The smallest number above every number the message uses, ever used, or reserves (and outside 19000–19999). */

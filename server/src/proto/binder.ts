@@ -63,8 +63,11 @@ class Binder {
   private readonly references: TypeReference[] = [];
   private readonly pkg: string;
   private readonly proto3: boolean;
-  /** Declared names (last component) → the scopes declaring them, kept with `declarations` (see `resolveType`). */
-  private readonly scopesByName = new Map<string, string[]>();
+  /**
+   * Declared names (last component) → the scopes declaring them and the full name, kept with `declarations`
+   * (see `resolveType`). The full name is kept so that a lookup hashes a string hashed before, not a new one.
+   */
+  private readonly scopesByName = new Map<string, { scope: string; fqn: string }[]>();
 
   constructor(private readonly ast: ProtoFile, private readonly uri: string, private readonly resolver?: ImportResolver) {
     this.pkg = ast.package?.name.replace(/^\./, '') ?? '';
@@ -101,8 +104,8 @@ class Binder {
   private setDeclaration(scope: string, name: string, d: Declaration): void {
     if (!this.declarations.has(d.fqn)) {
       const scopes = this.scopesByName.get(name);
-      if (scopes) scopes.push(scope);
-      else this.scopesByName.set(name, [scope]);
+      if (scopes) scopes.push({ scope, fqn: d.fqn });
+      else this.scopesByName.set(name, [{ scope, fqn: d.fqn }]);
     }
     this.declarations.set(d.fqn, d);
   }
@@ -188,9 +191,14 @@ class Binder {
     // Only the enclosing scopes that declare the first component can match, innermost first. (Probing every
     // enclosing scope builds and hashes a scope-long key per level: quadratic in the length of the package
     // name for every unresolved reference, which hung the binder on long package names.)
-    const scopes = (this.scopesByName.get(first) ?? []).filter((s) => encloses(s, scope)).sort((a, b) => b.length - a.length);
-    for (const s of scopes) {
-      const d = this.declarations.get(join(s, first))!;
+    const candidates = this.scopesByName.get(first);
+    if (!candidates) return undefined;
+    // Usually one scope declares the name: no array to build then.
+    const scopes = candidates.length === 1
+      ? (encloses(candidates[0]!.scope, scope) ? candidates : [])
+      : candidates.filter((c) => encloses(c.scope, scope)).sort((a, b) => b.scope.length - a.scope.length);
+    for (const { scope: s, fqn } of scopes) {
+      const d = this.declarations.get(fqn)!;
       if (dot < 0) {
         if (d.kind !== 'package') return d;
       } else {

@@ -41,11 +41,24 @@ function isIdentPart(c: number): boolean {
 /** Tokenizes the whole text. The last token is always `eof` (carrying trailing comments). */
 export function tokenize(text: string): Token[] {
   const tokens: Token[] = [];
+  lexer(text)(tokens, Infinity);
+  return tokens;
+}
+
+/**
+ * A tokenizer over `text` that appends the next `max` tokens to `out` per call, and returns whether the last
+ * one was `eof` (which carries the trailing comments). The parser takes tokens as it goes, so that most of
+ * them die young instead of all living in one array until the whole file is parsed, which the garbage
+ * collector pays for on large files.
+ */
+export function lexer(text: string): (out: Token[], max: number) => boolean {
   const n = text.length;
   let i = 0;
   let line = 0;
   let lineStart = 0;
+  let count = 0;
   let pending: Comment[] | undefined;
+  let done = false;
   const hasCR = text.includes('\r');
 
   const pos = (offset: number): Position => ({ line, character: offset - lineStart });
@@ -57,88 +70,91 @@ export function tokenize(text: string): Token[] {
     lineStart = i;
   };
 
-  while (i < n) {
-    const c = text.charCodeAt(i);
-    if (c === Ch.LF || c === Ch.CR) {
-      newline();
-      continue;
-    }
-    if (c === Ch.Space || c === Ch.Tab || c === Ch.VT || c === Ch.FF || c === 0xfeff) {
-      i++;
-      continue;
-    }
-    const start = i;
-    const startPos = pos(i);
-    if (c === Ch.Slash && text.charCodeAt(i + 1) === Ch.Slash) {
-      // Comments are most of a CRI file: let the native indexOf find their end where no \r can stop them.
-      if (hasCR) while (i < n && text.charCodeAt(i) !== Ch.LF && text.charCodeAt(i) !== Ch.CR) i++;
-      else i = (text.indexOf('\n', i) + 1 || n + 1) - 1;
-      (pending ??= []).push({
-        text: stripLineComment(text.slice(start, i)),
-        range: { start: startPos, end: pos(i) },
-        block: false,
-      });
-      continue;
-    }
-    if (c === Ch.Slash && text.charCodeAt(i + 1) === Ch.Star) {
-      i += 2;
-      let closed = false;
-      while (i < n) {
-        const d = text.charCodeAt(i);
-        if (d === Ch.Star && text.charCodeAt(i + 1) === Ch.Slash) {
-          i += 2;
-          closed = true;
-          break;
+  return function next(tokens: Token[], max: number): boolean {
+    if (done) return true;
+    const stop = tokens.length + max;
+    while (i < n) {
+      const c = text.charCodeAt(i);
+      if (c === Ch.LF || c === Ch.CR) {
+        newline();
+        continue;
+      }
+      if (c === Ch.Space || c === Ch.Tab || c === Ch.VT || c === Ch.FF || c === 0xfeff) {
+        i++;
+        continue;
+      }
+      const start = i;
+      const startPos = pos(i);
+      if (c === Ch.Slash && text.charCodeAt(i + 1) === Ch.Slash) {
+        // Comments are most of a CRI file: let the native indexOf find their end where no \r can stop them.
+        if (hasCR) while (i < n && text.charCodeAt(i) !== Ch.LF && text.charCodeAt(i) !== Ch.CR) i++;
+        else i = (text.indexOf('\n', i) + 1 || n + 1) - 1;
+        (pending ??= []).push({
+          text: stripLineComment(text.slice(start, i)),
+          range: { start: startPos, end: pos(i) },
+          block: false,
+        });
+        continue;
+      }
+      if (c === Ch.Slash && text.charCodeAt(i + 1) === Ch.Star) {
+        i += 2;
+        let closed = false;
+        while (i < n) {
+          const d = text.charCodeAt(i);
+          if (d === Ch.Star && text.charCodeAt(i + 1) === Ch.Slash) {
+            i += 2;
+            closed = true;
+            break;
+          }
+          if (d === Ch.LF || d === Ch.CR) newline();
+          else i++;
         }
-        if (d === Ch.LF || d === Ch.CR) newline();
-        else i++;
+        (pending ??= []).push({
+          text: stripBlockComment(text.slice(start, i)),
+          range: { start: startPos, end: pos(i) },
+          block: true,
+        });
+        if (!closed) tokens.push(make('invalid', start, i, startPos, 'unterminated block comment'));
+        continue;
       }
-      (pending ??= []).push({
-        text: stripBlockComment(text.slice(start, i)),
-        range: { start: startPos, end: pos(i) },
-        block: true,
-      });
-      if (!closed) {
-        tokens.push(make('invalid', start, i, startPos, 'unterminated block comment'));
-      }
-      continue;
-    }
 
-    let kind: TokenKind;
-    let error: string | undefined;
-    let value: string | undefined;
-    if (isIdentStart(c)) {
-      while (i < n && isIdentPart(text.charCodeAt(i))) i++;
-      kind = 'ident';
-    } else if (isDigit(c) || (c === Ch.Dot && isDigit(text.charCodeAt(i + 1)))) {
-      kind = scanNumber();
-    } else if (c === Ch.Quote || c === Ch.Apos) {
-      const r = scanString(c);
-      kind = 'string';
-      value = r.value;
-      error = r.error;
-    } else if (c >= 0xd800 && c <= 0xdbff && i + 1 < n) {
-      // Keep surrogate pairs together so an invalid token never splits a character.
-      i += 2;
-      kind = 'invalid';
-      error = 'unexpected character';
-    } else if ('{}[]()<>;,=.-+:/'.includes(text[i]!)) {
-      i++;
-      kind = 'symbol';
-    } else {
-      i++;
-      kind = 'invalid';
-      error = c === 0 ? 'unexpected NUL byte' : `unexpected character '${text[start]}'`;
+      let kind: TokenKind;
+      let error: string | undefined;
+      let value: string | undefined;
+      if (isIdentStart(c)) {
+        while (i < n && isIdentPart(text.charCodeAt(i))) i++;
+        kind = 'ident';
+      } else if (isDigit(c) || (c === Ch.Dot && isDigit(text.charCodeAt(i + 1)))) {
+        kind = scanNumber();
+      } else if (c === Ch.Quote || c === Ch.Apos) {
+        const r = scanString(c);
+        kind = 'string';
+        value = r.value;
+        error = r.error;
+      } else if (c >= 0xd800 && c <= 0xdbff && i + 1 < n) {
+        // Keep surrogate pairs together so an invalid token never splits a character.
+        i += 2;
+        kind = 'invalid';
+        error = 'unexpected character';
+      } else if ('{}[]()<>;,=.-+:/'.includes(text[i]!)) {
+        i++;
+        kind = 'symbol';
+      } else {
+        i++;
+        kind = 'invalid';
+        error = c === 0 ? 'unexpected NUL byte' : `unexpected character '${text[start]}'`;
+      }
+      const tok = make(kind, start, i, startPos, error);
+      if (value !== undefined) tok.value = value;
+      tokens.push(tok);
+      if (tokens.length >= stop) return false;
     }
-    const tok = make(kind, start, i, startPos, error);
-    if (value !== undefined) tok.value = value;
-    tokens.push(tok);
-  }
-  tokens.push(make('eof', n, n, pos(n)));
-  return tokens;
+    tokens.push(make('eof', n, n, pos(n)));
+    return (done = true);
+  };
 
   function make(kind: TokenKind, start: number, end: number, startPos: Position, error?: string): Token {
-    const t: Token = { kind, index: tokens.length, text: text.slice(start, end), start, end, range: { start: startPos, end: pos(end) } };
+    const t: Token = { kind, index: count++, text: text.slice(start, end), start, end, range: { start: startPos, end: pos(end) } };
     if (pending) {
       t.pre = pending;
       pending = undefined;

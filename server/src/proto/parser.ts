@@ -12,10 +12,13 @@ import type {
   MessageNode, OneofNode, OptionNode, Position, ProtoFile, Range, ReservedNode, RpcNode, ServiceNode,
   SyntaxError,
 } from './ast';
-import { tokenize, type Token } from './lexer';
+import { lexer, type Token } from './lexer';
 
 /** Deeper blocks are skipped, not parsed: protoc itself refuses far less (its recursion limit is 100). */
 export const MAX_NESTING = 64;
+/** Tokens kept behind the current one (the parser looks back at most two), and how many to drop at once. */
+const KEEP_BEHIND = 8;
+const DROP_BATCH = 256;
 const FIELD_MAX = 536870911;
 const LABELS = new Set(['optional', 'repeated', 'required']);
 
@@ -24,32 +27,70 @@ export function parse(text: string): ProtoFile {
 }
 
 class Parser {
-  private readonly toks: Token[];
+  private readonly lex: (out: Token[], max: number) => boolean;
+  /** The lexer has delivered `eof`. */
+  private lexed = false;
+  /** Tokens `base` to `base + window.length - 1`: the few behind the current one and those looked ahead at. */
+  private window: Token[] = [];
+  private base = 0;
+  /** While an option value is parsed, its first token: its text is rebuilt from the tokens. */
+  private pinned = Infinity;
   private p = 0;
+  /** Token `p`. */
+  private cur: Token;
   private readonly errors: SyntaxError[] = [];
   private depth = 0;
 
   constructor(text: string) {
-    this.toks = tokenize(text);
-    for (const t of this.toks) {
-      if (t.kind === 'invalid' && t.error === 'unterminated block comment') this.error(t.error, t.range);
-    }
+    this.lex = lexer(text);
+    this.cur = this.at(0);
   }
 
   // ---- token helpers -------------------------------------------------------------------------------
 
+  /** Token number `k`; past the end, `eof`. The parser never looks further back than a few tokens. */
+  private at(k: number): Token {
+    // Kept this small so that V8 inlines it everywhere; the rest is in fill().
+    return this.window[k - this.base] ?? this.fill(k);
+  }
+  /** Lexes up to and past token `k`, a batch at a time. */
+  private fill(k: number): Token {
+    if (k < this.base) throw new Error(`parser bug: token ${k} was already dropped (the window starts at ${this.base})`);
+    const w = this.window;
+    while (k >= this.base + w.length && !this.lexed) {
+      this.lexed = this.lex(w, DROP_BATCH);
+      // An unterminated block comment runs to the end of the file: it can only be the token before `eof`.
+      const t = this.lexed ? w[w.length - 2] : undefined;
+      if (t?.kind === 'invalid' && t.error === 'unterminated block comment') this.error(t.error, t.range);
+    }
+    return w[Math.min(k - this.base, w.length - 1)]!;
+  }
   private get tok(): Token {
-    return this.toks[this.p]!;
+    return this.cur;
   }
   private peek(k = 1): Token {
-    return this.toks[Math.min(this.p + k, this.toks.length - 1)]!;
+    return this.at(this.p + k);
   }
   private prevTok(): Token {
-    return this.toks[Math.max(this.p - 1, 0)]!;
+    return this.at(Math.max(this.p - 1, 0));
+  }
+  /** Moves past the current token without looking at it. */
+  private advance(): void {
+    this.cur = this.at(++this.p);
+    // Drop what is well behind: a long-lived array of every token costs the garbage collector more than the
+    // parse itself on large files.
+    if (this.p - this.base > DROP_BATCH + KEEP_BEHIND) this.dropBehind();
+  }
+  private dropBehind(): void {
+    const drop = Math.min(this.p - KEEP_BEHIND, this.pinned) - this.base;
+    if (drop > 0) {
+      this.window = this.window.slice(drop);
+      this.base += drop;
+    }
   }
   private next(): Token {
     const t = this.tok;
-    if (t.kind !== 'eof') this.p++;
+    if (t.kind !== 'eof') this.advance();
     if (t.kind === 'invalid' && t.error !== 'unterminated block comment') this.error(t.error ?? 'unexpected input', t.range);
     if (t.kind === 'string' && t.error) this.error(t.error, t.range);
     return t;
@@ -105,7 +146,7 @@ class Parser {
         this.next();
         return;
       }
-      this.p++;
+      this.advance();
     }
   }
 
@@ -173,7 +214,7 @@ class Parser {
    * last answer is kept.
    */
   private gap(next: Token): ReturnType<typeof collectComments> {
-    if (this.lastGap?.next !== next) this.lastGap = { next, comments: collectComments(this.toks[next.index - 1], next) };
+    if (this.lastGap?.next !== next) this.lastGap = { next, comments: collectComments(next.index > 0 ? this.at(next.index - 1) : undefined, next) };
     return this.lastGap.comments;
   }
   private lastGap: { next: Token; comments: ReturnType<typeof collectComments> } | undefined;
@@ -188,8 +229,7 @@ class Parser {
 
   /** Trailing comment of the element whose last token is the previous one (`;`, or `{` for blocks). */
   private trailingFor(comments: Comments, end: Token = this.prevTok()): void {
-    const next = this.toks[end.index + 1];
-    const t = next && this.gap(next).trailing;
+    const t = this.gap(this.at(end.index + 1)).trailing;
     if (t) comments.trailing = t;
   }
 
@@ -202,7 +242,7 @@ class Parser {
   parseFile(): ProtoFile {
     const file: ProtoFile = {
       kind: 'file', imports: [], options: [], messages: [], enums: [], services: [], extends: [], errors: this.errors,
-      range: { start: { line: 0, character: 0 }, end: this.toks[this.toks.length - 1]!.range.end },
+      range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
     };
     while (this.tok.kind !== 'eof') {
       const before = this.p;
@@ -212,6 +252,7 @@ class Parser {
         this.next();
       }
     }
+    file.range.end = this.tok.range.end;
     return file;
   }
 
@@ -336,6 +377,16 @@ class Parser {
 
   private optionValue(): { text: string; range: Range } {
     const start = this.tok;
+    const pinned = this.pinned;
+    this.pinned = Math.min(pinned, start.index);
+    try {
+      return this.optionValueFrom(start);
+    } finally {
+      this.pinned = pinned;
+    }
+  }
+
+  private optionValueFrom(start: Token): { text: string; range: Range } {
     if (this.is('{')) {
       // Aggregate (text-format) value: kept as source text, braces balanced iteratively.
       let depth = 0;
@@ -366,8 +417,8 @@ class Parser {
   private textBetween(a: Token, b: Token): string {
     let s = '';
     for (let k = a.index; k <= b.index; k++) {
-      const t = this.toks[k]!;
-      s += (s && t.start > this.toks[k - 1]!.end ? ' ' : '') + t.text;
+      const t = this.at(k);
+      s += (s && t.start > this.at(k - 1).end ? ' ' : '') + t.text;
     }
     return s;
   }
@@ -410,7 +461,7 @@ class Parser {
     const bodyStart = open.range.end;
     if (this.depth >= MAX_NESTING) {
       this.error(`nesting deeper than ${MAX_NESTING} levels is not supported; block skipped`, open.range);
-      this.p--; // back onto `{` so skipStatement skips the whole block
+      this.cur = this.at(--this.p); // back onto `{` so skipStatement skips the whole block
       this.skipStatement();
       return { start: bodyStart, end: this.prevTok().range.start };
     }

@@ -37,7 +37,11 @@ export interface JsonReport {
 
 /** Schema: see README "JSON output". Positions are zero-based, characters in UTF-16 code units (as LSP). */
 export function formatJson(file: string, baseline: Baseline | undefined, items: Reportable[]): string {
-  const report: JsonReport = {
+  return JSON.stringify(jsonReport(file, baseline, items), null, 2);
+}
+
+export function jsonReport(file: string, baseline: Baseline | undefined, items: Reportable[]): JsonReport {
+  return {
     schemaVersion: JSON_SCHEMA_VERSION,
     file,
     baseline: baseline ? { tag: baseline.tag, ...(baseline.kubernetes ? { kubernetes: baseline.kubernetes } : {}), source: baseline.source, origin: baseline.origin } : null,
@@ -46,7 +50,6 @@ export function formatJson(file: string, baseline: Baseline | undefined, items: 
       range: f.range, link: RULES_BY_ID.get(f.rule)?.link ?? null,
     })),
   };
-  return JSON.stringify(report, null, 2);
 }
 
 const SARIF_LEVEL: Record<Severity, string> = { error: 'error', warning: 'warning', information: 'note', hint: 'note' };
