@@ -1,6 +1,7 @@
 // The README documents what the code does: every rule, every command-palette command and every setting.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RULES } from '../server/src/compat/rules';
@@ -31,4 +32,13 @@ test('every palette command and every setting is documented in the README', () =
   const settings = Object.keys(manifest.contributes.configuration.properties ?? {});
   assert.ok(settings.length > 0);
   assert.deepEqual(settings.filter((s) => !readme.includes(s)), []);
+});
+
+test('every command of the CLI is documented in the README', () => {
+  const r = spawnSync(process.execPath, [join(root, 'dist', 'cli.js'), '--help'], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  const commands = [...r.stdout.matchAll(/^ {2}([a-z]+) /gm)].map((m) => m[1]!);
+  assert.ok(commands.length >= 6, r.stdout);
+  const missing = commands.filter((c) => !readme.includes(`cri-compat ${c}`));
+  assert.deepEqual(missing, []);
 });
