@@ -278,19 +278,20 @@ function cmdScale(o: { corpus: string; factors?: number[]; budgetMs?: number }):
     const baseline: Baseline = { tag: `x${factor}-baseline`, source: 'path', origin: 'generated', model: baseModel, ...(history ? { history } : {}) };
     const genMs = now() - t0;
     const lines = text.split('\n').length;
-    // 1× and 10× get one untimed warm-up run; at 100× the JIT is warm already. Aim at ~budget per size, at
-    // least 3 timed runs.
-    let check = factor < 100 ? analyze(text, { uri, baseline }) : undefined;
+    // Untimed warm-up at every size until the JIT is warm: 30 runs, or 1 s, whichever comes first (one run
+    // warms it at 100×). With fewer, 1× would be timed half-cold and look slower per line than it is.
+    let check: ReturnType<typeof analyze> | undefined;
+    for (let k = 0, w0 = now(); k < 30 && (k === 0 || now() - w0 < 1000); k++) check = analyze(text, { uri, baseline });
+    // Aim at ~budget per size, at least 3 timed runs.
     const budgetMs = o.budgetMs ?? 6000;
     const times: number[] = [];
     const cpuTimes: number[] = [];
     for (let runs = 3; times.length < runs;) {
       const c = cpu();
       const t = now();
-      const a = analyze(text, { uri, baseline });
+      analyze(text, { uri, baseline });
       times.push(now() - t);
       cpuTimes.push(cpu() - c);
-      check ??= a;
       if (times.length === 1) runs = Math.max(3, Math.min(50, Math.floor(budgetMs / Math.max(times[0]!, 0.1))));
     }
     const med = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
