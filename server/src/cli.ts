@@ -8,8 +8,8 @@
 // version, other V8 flags) or a missing one only costs the compile time.
 //
 // The CLI also lets V8 wait longer before optimizing a function with TurboFan: a check of one file is over
-// before optimized code pays back its compile time and the deoptimizations that follow (measured: a third
-// less CPU), while a long run (a huge file) still gets optimized, only later.
+// before optimized code pays back its compile time and the deoptimizations that follow (measured: 89 → 72 ms
+// for one check), while a long run (a huge file, `pairs`) still gets optimized, only later.
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';

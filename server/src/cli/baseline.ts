@@ -29,7 +29,8 @@ export interface CliBaselineResult {
   error?: string;
 }
 
-function historyFor(pkg: string): History | undefined {
+/** The bundled release history of a package, for the checks against every earlier release; none for others. */
+export function historyFor(pkg: string): History | undefined {
   try {
     return loadBundledHistory(pkg);
   } catch {
@@ -37,9 +38,13 @@ function historyFor(pkg: string): History | undefined {
   }
 }
 
+/** The package a file declares, read without parsing it (the file is parsed once, by the analysis). */
+export function packageOf(text: string): string | undefined {
+  return /^[ \t]*package[ \t]+\.?([\w.]+)[ \t]*;/m.exec(text)?.[1];
+}
+
 export async function resolveCliBaseline(req: CliBaselineRequest): Promise<CliBaselineResult> {
-  // The package statement is all that is needed here; the file itself is parsed once, by the analysis.
-  const pkg = /^[ \t]*package[ \t]+\.?([\w.]+)[ \t]*;/m.exec(req.text)?.[1] ?? 'runtime.v1';
+  const pkg = packageOf(req.text) ?? 'runtime.v1';
   const history = historyFor(pkg);
   const path = resolve(req.cwd, req.against);
   if (req.against !== 'auto' && existsSync(path)) {

@@ -5,7 +5,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Severity } from '../proto/binder';
 import { analyze, type Analysis } from '../service';
-import type { Baseline, History } from '../baseline/types';
+import type { Baseline } from '../baseline/types';
 import type { ApiModel } from '../proto/model';
 import { parseAnyTag } from '../policy/versions';
 import { formatGithub, formatJson, formatSarif, formatText, jsonReport, JSON_SCHEMA_VERSION, SEVERITY_ORDER, type JsonReport, type Reportable } from '../report/formats';
@@ -14,7 +14,7 @@ import { RULES } from '../compat/rules';
 import { validateSeverityOverrides, type SeveritySetting } from '../compat/check';
 import { historyQuery } from '../baseline/historyCommand';
 import { loadBundledHistory } from '../baseline/historyIndex';
-import { resolveCliBaseline } from './baseline';
+import { historyFor, packageOf, resolveCliBaseline } from './baseline';
 import { loadConfigFile } from '../compat/configFile';
 import { FsImportResolver } from '../lsp/importResolver';
 import { pathToFileURL } from 'node:url';
@@ -87,7 +87,8 @@ function one(p: Parsed, name: string, allowed?: string[]): string | undefined {
   return v[0];
 }
 
-export function readInput(path: string): string {
+/** Refuses what is not a readable regular file within the size limit, before anything is read. */
+function checkInput(path: string): void {
   let size: number;
   try {
     const st = statSync(path);
@@ -98,6 +99,10 @@ export function readInput(path: string): string {
     throw new UsageError(`${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
   }
   if (size > MAX_INPUT_BYTES) throw new UsageError(`${path}: ${size} bytes is larger than the ${MAX_INPUT_BYTES}-byte limit`);
+}
+
+export function readInput(path: string): string {
+  checkInput(path);
   const buf = readFileSync(path);
   const text = new TextDecoder('utf-8', { fatal: false }).decode(buf);
   if (buf.includes(0)) throw new UsageError(`${path}: contains NUL bytes; not a .proto text file`);
@@ -243,6 +248,8 @@ function pairs(rest: string[], p: Parsed, io: Io): number {
   const format = one(p, '--format', ['text', 'json', 'github']) ?? 'text';
   const failOn = one(p, '--fail-on', ['error', 'warning', 'information', 'hint', 'never']) ?? 'error';
   const files = rest.map((a) => pairsInput(a, io.cwd));
+  // A missing file is reported before any pair is: not after half of the output.
+  for (const f of files) checkInput(f.path);
   const severity = severityOverrides(p, files[0]!.path, io);
   const imports = importsFor(p, io);
   const label = (f: PairsInput): string => f.tag ?? f.name;
@@ -258,10 +265,11 @@ function pairs(rest: string[], p: Parsed, io: Io): number {
     let baseline: Baseline | undefined;
     let skipped: string | undefined;
     if (prev) {
-      const pkg = packageOf(text);
+      const pkg = packageOf(text) ?? '';
+      const history = historyFor(pkg);
       if (prev.syntaxErrors) skipped = `${label(prev.input)} has ${prev.syntaxErrors} syntax error(s)`;
       else if (prev.model.package !== pkg) skipped = `package ${prev.model.package || '(none)'} → ${pkg || '(none)'}: a different API, not a change of one`;
-      else baseline = { tag: label(prev.input), source: 'path', origin: `file ${prev.input.name}`, model: prev.model, ...historyOf(pkg) };
+      else baseline = { tag: label(prev.input), source: 'path', origin: `file ${prev.input.name}`, model: prev.model, ...(history ? { history } : {}) };
     }
     const analysis = analyze(text, { uri, imports, severity, ...(baseline ? { baseline } : {}), ...(input.tag ? { currentTag: input.tag } : {}) });
     if (prev) {
@@ -286,18 +294,6 @@ function pairs(rest: string[], p: Parsed, io: Io): number {
   return failed ? 1 : 0;
 }
 
-function packageOf(text: string): string {
-  return /^[ \t]*package[ \t]+\.?([\w.]+)[ \t]*;/m.exec(text)?.[1] ?? '';
-}
-
-/** The bundled release history of a package, for the checks against every earlier release; none for others. */
-function historyOf(pkg: string): { history?: History } {
-  try {
-    return { history: loadBundledHistory(pkg) };
-  } catch {
-    return {};
-  }
-}
 
 function countBy(items: Reportable[]): string {
   const c: Record<string, number> = {};

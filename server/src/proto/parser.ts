@@ -40,6 +40,7 @@ class Parser {
   private cur: Token;
   private readonly errors: SyntaxError[] = [];
   private depth = 0;
+  private lastGap: { next: Token; comments: ReturnType<typeof collectComments> } | undefined;
 
   constructor(text: string) {
     this.lex = lexer(text);
@@ -217,7 +218,6 @@ class Parser {
     if (this.lastGap?.next !== next) this.lastGap = { next, comments: collectComments(next.index > 0 ? this.at(next.index - 1) : undefined, next) };
     return this.lastGap.comments;
   }
-  private lastGap: { next: Token; comments: ReturnType<typeof collectComments> } | undefined;
 
   /** Leading and detached comments of the declaration starting at `first` (see `collectComments`). */
   private commentsFor(first: Token): Comments {
@@ -844,6 +844,9 @@ class Parser {
 
 const TOP_LEVEL = new Set(['message', 'enum', 'service', 'syntax', 'edition', 'package', 'import', 'extend']);
 
+/** The answer for a gap without comments, shared: callers copy `detached` before keeping it. */
+const NO_COMMENTS: { readonly detached: Comment[] } = Object.freeze({ detached: Object.freeze([]) as unknown as Comment[] });
+
 /**
  * protoc's comment attachment (io/tokenizer.cc `NextWithComments`) for the comments between `prev` and
  * `next`: a comment on `prev`'s line, or else the first comment block after it that a blank line, another
@@ -852,8 +855,6 @@ const TOP_LEVEL = new Set(['message', 'enum', 'service', 'syntax', 'edition', 'p
  * comment on `prev`'s line that is followed by more on its last line is ambiguous, and protoc drops every
  * comment of the gap then.
  */
-const NO_COMMENTS: { readonly detached: Comment[] } = Object.freeze({ detached: Object.freeze([]) as unknown as Comment[] });
-
 export function collectComments(prev: Token | undefined, next: Token): { trailing?: Comment; detached: Comment[]; leading?: Comment } {
   // Most gaps between tokens hold no comment: answer those without allocating.
   if (!next.pre) return NO_COMMENTS;
