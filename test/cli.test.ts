@@ -186,11 +186,12 @@ describe('cri-compat CLI', { skip: corpusDir ? false : CORPUS_HELP }, () => {
       [['pairs', old], /pairs takes two or more \.proto files/],
       [['pairs', '--against', old, old, edited], /pairs does not take --against/],
       [['pairs', '--format', 'sarif', old, edited], /--format must be one of text, json, github/],
-      [['pairs', old, join(tmp, 'missing.proto')], /missing\.proto: cannot read \(ENOENT\)/],
+      [['pairs', old, edited, join(tmp, 'missing.proto')], /missing\.proto: cannot read \(ENOENT\)/],
     ] as const) {
       const bad = cli([...args]);
       assert.equal(bad.code, 2, bad.err);
       assert.match(bad.err, message);
+      assert.equal(bad.out, '', 'nothing is printed before the error');
     }
   });
 
