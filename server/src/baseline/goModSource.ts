@@ -1,8 +1,8 @@
 // The baseline from Go tooling already on disk: the module cache (`k8s.io/cri-api@vX/…`) and a project's
 // `vendor/` tree. Plain file reads only, never outside the root they were found under, with a size cap.
 
-import { constants as fsConstants } from 'node:fs';
-import { open, readdir, realpath } from 'node:fs/promises';
+// fs.promises, not node:fs/promises: Node loads that module (and what it needs) on first use, not at start-up.
+import { constants as fsConstants, promises as fsp } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, dirname, isAbsolute, join, sep } from 'node:path';
 import { V1_PATH } from './corpus';
@@ -49,8 +49,8 @@ export async function readFileWithin(root: string, path: string, maxBytes: numbe
   let rootReal: string;
   let real: string;
   try {
-    rootReal = await realpath(root);
-    real = await realpath(path);
+    rootReal = await fsp.realpath(root);
+    real = await fsp.realpath(path);
   } catch {
     return { reason: `${path} does not exist` };
   }
@@ -58,7 +58,7 @@ export async function readFileWithin(root: string, path: string, maxBytes: numbe
   const noFollow = (fsConstants as { O_NOFOLLOW?: number }).O_NOFOLLOW ?? 0;
   let fh;
   try {
-    fh = await open(real, fsConstants.O_RDONLY | noFollow);
+    fh = await fsp.open(real, fsConstants.O_RDONLY | noFollow);
   } catch (err) {
     return { reason: `${path} cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)})` };
   }
@@ -101,7 +101,7 @@ export async function findInModuleCache(options: GoModOptions = {}): Promise<GoM
   const max = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   let names: string[];
   try {
-    names = await readdir(join(root, 'k8s.io'));
+    names = await fsp.readdir(join(root, 'k8s.io'));
   } catch {
     return { ok: false, reason: `no ${CRI_API_MODULE} in the Go module cache ${root}` };
   }

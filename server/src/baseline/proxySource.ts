@@ -3,7 +3,8 @@
 // size-capped and time-limited, the zip is read by the small reader below (no extraction to disk), its
 // `h1:` hash is checked against go.sum when one is at hand, and the result is cached on disk.
 
-import { mkdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+// fs.promises, not node:fs/promises: Node loads that module (and what it needs) on first use, not at start-up.
+import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
 import { V1_PATH } from './corpus';
 import { compareTags, newestTag, releaseOfGoTag } from '../policy/versions';
@@ -303,13 +304,13 @@ async function fetchCapped(
 // Disk cache: one JSON file per proxy for the version list, one per version for api.proto.
 
 async function atomicWrite(file: string, data: string): Promise<void> {
-  await mkdir(join(file, '..'), { recursive: true, mode: 0o700 });
+  await fsp.mkdir(join(file, '..'), { recursive: true, mode: 0o700 });
   const tmp = `${file}.${process.pid}.${crypto().randomBytes(6).toString('hex')}.tmp`;
   try {
-    await writeFile(tmp, data, { flag: 'wx', mode: 0o600 });
-    await rename(tmp, file);
+    await fsp.writeFile(tmp, data, { flag: 'wx', mode: 0o600 });
+    await fsp.rename(tmp, file);
   } catch (err) {
-    await unlink(tmp).catch(() => undefined);
+    await fsp.unlink(tmp).catch(() => undefined);
     throw err;
   }
 }
@@ -317,8 +318,8 @@ async function atomicWrite(file: string, data: string): Promise<void> {
 /** A cache file's JSON, or undefined when absent, oversized or unreadable (a corrupt file is a miss). */
 async function readCache(file: string): Promise<unknown> {
   try {
-    if ((await stat(file)).size > MAX_CACHE_ENTRY_BYTES) return undefined;
-    return JSON.parse(await readFile(file, 'utf8'));
+    if ((await fsp.stat(file)).size > MAX_CACHE_ENTRY_BYTES) return undefined;
+    return JSON.parse(await fsp.readFile(file, 'utf8'));
   } catch {
     return undefined;
   }
