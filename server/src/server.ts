@@ -28,7 +28,7 @@ import { doHover } from './features/hover';
 import { getFoldingRanges } from './features/folding';
 import { elementChainAt, isValidPosition, targetAt } from './features/positions';
 import type { DocumentSymbol } from './features/types';
-import { parse } from './proto/parser';
+import { declaredPackage, parse } from './proto/parser';
 import type { ProtoFile } from './proto/ast';
 import { toDiagnostics, type DiagnosticSupport } from './lsp/convert';
 import { FsImportResolver, fsPathOf } from './lsp/importResolver';
@@ -244,11 +244,6 @@ function isCriPackage(pkg: string): boolean {
   return /^runtime\.v\d+\w*$/.test(p) && p !== 'runtime.v1alpha2';
 }
 
-/** The package statement of a text, without parsing it (a guess, checked after the analysis). */
-function packageOfText(text: string): string {
-  return /^[ \t]*package[ \t]+(\.?[\w.]+)[ \t]*;/m.exec(text)?.[1] ?? '';
-}
-
 // ---- initialize ----------------------------------------------------------------------------------------
 
 connection.onInitialize((params: InitializeParams): InitializeResult => {
@@ -421,7 +416,8 @@ async function snapshotOf(doc: TextDocument): Promise<Snapshot> {
   const text = doc.getText();
   const severity = { ...workspaceSeverity(doc.uri), ...settings.severity };
   const severityKey = JSON.stringify(severity);
-  let isCri = st.isCri ?? isCriPackage(packageOfText(text));
+  // The package statement, read without parsing: a guess, checked after the analysis.
+  let isCri = st.isCri ?? isCriPackage(declaredPackage(text) ?? '');
   let answer = isCri ? baselineFor(doc.uri, settings) : undefined;
   const cached = st.analysis;
   if (cached && cached.version === version && cached.baseline === answer?.baseline && cached.severityKey === severityKey) return cached;

@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { bind } from '../proto/binder';
-import { parse } from '../proto/parser';
+import { declaredPackage, parse } from '../proto/parser';
 import type { Baseline, History } from '../baseline/types';
 import { loadBundledHistory } from '../baseline/historyIndex';
 import { resolveBaseline } from '../baseline/resolve';
@@ -38,13 +38,9 @@ export function historyFor(pkg: string): History | undefined {
   }
 }
 
-/** The package a file declares, read without parsing it (the file is parsed once, by the analysis). */
-export function packageOf(text: string): string | undefined {
-  return /^[ \t]*package[ \t]+\.?([\w.]+)[ \t]*;/m.exec(text)?.[1];
-}
-
 export async function resolveCliBaseline(req: CliBaselineRequest): Promise<CliBaselineResult> {
-  const pkg = packageOf(req.text) ?? 'runtime.v1';
+  // The package statement is all that is needed here; the file itself is parsed once, by the analysis.
+  const pkg = declaredPackage(req.text) ?? 'runtime.v1';
   const history = historyFor(pkg);
   const path = resolve(req.cwd, req.against);
   if (req.against !== 'auto' && existsSync(path)) {

@@ -5,6 +5,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Severity } from '../proto/binder';
 import { analyze, type Analysis } from '../service';
+import { declaredPackage } from '../proto/parser';
 import type { Baseline } from '../baseline/types';
 import type { ApiModel } from '../proto/model';
 import { parseAnyTag } from '../policy/versions';
@@ -14,7 +15,7 @@ import { RULES } from '../compat/rules';
 import { validateSeverityOverrides, type SeveritySetting } from '../compat/check';
 import { historyQuery } from '../baseline/historyCommand';
 import { loadBundledHistory } from '../baseline/historyIndex';
-import { historyFor, packageOf, resolveCliBaseline } from './baseline';
+import { historyFor, resolveCliBaseline } from './baseline';
 import { loadConfigFile } from '../compat/configFile';
 import { FsImportResolver } from '../lsp/importResolver';
 import { pathToFileURL } from 'node:url';
@@ -265,7 +266,7 @@ function pairs(rest: string[], p: Parsed, io: Io): number {
     let baseline: Baseline | undefined;
     let skipped: string | undefined;
     if (prev) {
-      const pkg = packageOf(text) ?? '';
+      const pkg = declaredPackage(text) ?? '';
       const history = historyFor(pkg);
       if (prev.syntaxErrors) skipped = `${label(prev.input)} has ${prev.syntaxErrors} syntax error(s)`;
       else if (prev.model.package !== pkg) skipped = `package ${prev.model.package || '(none)'} → ${pkg || '(none)'}: a different API, not a change of one`;
