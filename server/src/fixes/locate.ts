@@ -6,6 +6,7 @@ import {
   type EnumNode, type EnumValueNode, type FieldNode, type MessageNode, type OneofNode, type ProtoFile, type Range,
   type RpcNode, type ServiceNode,
 } from '../proto/ast';
+import { allElements as elementTree, type Element } from '../features/positions';
 
 export type NodeKind = 'message' | 'field' | 'oneof' | 'enum' | 'enumValue' | 'service' | 'rpc';
 export type AnyNode = MessageNode | FieldNode | OneofNode | EnumNode | EnumValueNode | ServiceNode | RpcNode;
@@ -20,42 +21,24 @@ export interface Located {
   parent?: MessageNode | EnumNode | ServiceNode;
 }
 
-function join(scope: string, name: string): string {
-  return scope ? `${scope}.${name}` : name;
-}
-
-export function packageOf(ast: ProtoFile): string {
-  return ast.package?.name.replace(/^\./, '') ?? '';
-}
-
-/** Every named element of a file, depth-first in declaration order. */
-export function allElements(ast: ProtoFile): Located[] {
+/**
+ * Every named element of a file but `extend` blocks and their fields, in document order: the element tree
+ * of features/positions, with each element's enclosing message, enum or service as its parent.
+ */
+function locatedElements(ast: ProtoFile): Located[] {
   const out: Located[] = [];
-  const enumDecl = (e: EnumNode, scope: string, parent?: MessageNode): void => {
-    const path = join(scope, e.name);
-    out.push({ kind: 'enum', node: e, path, ...(parent ? { parent } : {}) });
-    for (const v of e.values) out.push({ kind: 'enumValue', node: v, path: join(path, v.name), parent: e });
-  };
-  const message = (m: MessageNode, scope: string, parent?: MessageNode): void => {
-    const path = join(scope, m.name);
-    out.push({ kind: 'message', node: m, path, ...(parent ? { parent } : {}) });
-    for (const o of m.oneofs) out.push({ kind: 'oneof', node: o, path: join(path, o.name), parent: m });
-    for (const f of m.fields) {
-      out.push({ kind: 'field', node: f, path: join(path, f.name), parent: m });
-      if (f.group) message(f.group, path, m);
-    }
-    for (const n of m.messages) message(n, path, m);
-    for (const e of m.enums) enumDecl(e, path, m);
-  };
-  const pkg = packageOf(ast);
-  for (const m of ast.messages) message(m, pkg);
-  for (const e of ast.enums) enumDecl(e, pkg);
-  for (const s of ast.services) {
-    const path = join(pkg, s.name);
-    out.push({ kind: 'service', node: s, path });
-    for (const r of s.rpcs) out.push({ kind: 'rpc', node: r, path: join(path, r.name), parent: s });
+  for (const e of elementTree(ast)) {
+    if (e.kind === 'extend' || ancestor(e, (p) => p.kind === 'extend')) continue;
+    // A oneof's fields, and a group's message, belong to the enclosing message.
+    const parent = ancestor(e, (p) => p.kind === 'message' || p.kind === 'enum' || p.kind === 'service')?.node as Located['parent'];
+    out.push({ kind: e.kind, node: e.node as AnyNode, path: e.path, ...(parent ? { parent } : {}) });
   }
   return out;
+}
+
+function ancestor(e: Element, test: (p: Element) => boolean): Element | undefined {
+  for (let p = e.parent; p; p = p.parent) if (test(p)) return p;
+  return undefined;
 }
 
 const elementCache = new WeakMap<ProtoFile, Located[]>();
@@ -63,7 +46,7 @@ const elementCache = new WeakMap<ProtoFile, Located[]>();
 export function elementsOf(ast: ProtoFile): Located[] {
   let e = elementCache.get(ast);
   if (!e) {
-    e = allElements(ast);
+    e = locatedElements(ast);
     elementCache.set(ast, e);
   }
   return e;
