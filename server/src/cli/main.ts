@@ -51,6 +51,8 @@ Commands:
   Common: --proto-path <dir>     Also look for imports in <dir> (repeatable; the file's directory is always searched)
   --help, --version`;
 
+const FAIL_ON = ['error', 'warning', 'information', 'hint', 'never'];
+
 class UsageError extends Error {}
 
 interface Parsed {
@@ -166,7 +168,7 @@ async function check(command: 'check' | 'report', rest: string[], p: Parsed, io:
   const file = single(rest, command);
   const abs = resolve(io.cwd, file);
   const format = one(p, '--format', ['text', 'json', 'sarif', 'github']) ?? 'text';
-  const failOn = one(p, '--fail-on', ['error', 'warning', 'information', 'hint', 'never']) ?? 'error';
+  const failOn = one(p, '--fail-on', FAIL_ON) ?? 'error';
   const text = readInput(abs);
   const severity = severityOverrides(p, abs, io);
 
@@ -247,7 +249,7 @@ function pairs(rest: string[], p: Parsed, io: Io): number {
   if (rest.length < 2) throw new UsageError('pairs takes two or more .proto files');
   for (const flag of ['--against', '--current-tag']) if (p.flags.has(flag)) throw new UsageError(`pairs does not take ${flag}: each file is checked against the one before it`);
   const format = one(p, '--format', ['text', 'json', 'github']) ?? 'text';
-  const failOn = one(p, '--fail-on', ['error', 'warning', 'information', 'hint', 'never']) ?? 'error';
+  const failOn = one(p, '--fail-on', FAIL_ON) ?? 'error';
   const files = rest.map((a) => pairsInput(a, io.cwd));
   // A missing file is reported before any pair is: not after half of the output.
   for (const f of files) checkInput(f.path);
