@@ -33,14 +33,16 @@ export function checkHistoryReuse(current: ApiModel, baseline: ApiModel, history
   };
 
   for (const m of current.messages) {
-    const uses = earlier(history.fieldUses(m.fqn));
-    if (!uses.length) continue;
     const base = new InBaseline(baseMessages.get(m.fqn)?.fields);
+    // Looked up at the first field the baseline lacks: most messages have none, and their history is not needed.
+    let uses: NumberUse[] | undefined;
     let next: number | undefined; // one per message: computing it per field would be quadratic
     for (let i = 0; i < m.fields.length; i++) {
       const f = m.fields[i]!;
       // What the baseline had at this number or name is the baseline comparison's business.
       if (base.has(i, f)) continue;
+      uses ??= earlier(history.fieldUses(m.fqn));
+      if (!uses.length) break;
       const byNumber = lastUse(uses.filter((u) => u.number === f.number && (u.name !== f.name || u.type !== f.type)));
       if (byNumber) {
         next ??= nextFreeNumber(m, uses);
@@ -66,12 +68,13 @@ export function checkHistoryReuse(current: ApiModel, baseline: ApiModel, history
   }
 
   for (const e of current.enums) {
-    const uses = earlier(history.enumValueUses(e.fqn));
-    if (!uses.length) continue;
     const base = new InBaseline(baseEnums.get(e.fqn)?.values);
+    let uses: NumberUse[] | undefined;
     for (let i = 0; i < e.values.length; i++) {
       const v = e.values[i]!;
       if (base.has(i, v)) continue;
+      uses ??= earlier(history.enumValueUses(e.fqn));
+      if (!uses.length) break;
       const prev = lastUse(uses.filter((u) => u.number === v.number && u.name !== v.name));
       if (prev) {
         add('ENUM_VALUE_NUMBER_REUSED', {
