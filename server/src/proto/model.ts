@@ -145,17 +145,10 @@ export function indexModel(model: ApiModel): ModelIndex {
 
 /** protoc's default JSON name: lowerCamelCase of the field name. */
 export function jsonNameOf(name: string): string {
-  let out = '';
-  let upper = false;
-  for (const ch of name) {
-    if (ch === '_') upper = true;
-    else if (upper) {
-      out += ch.toUpperCase();
-      upper = false;
-    } else out += ch;
-  }
-  return out;
+  // Underscores are dropped and the character after them upper-cased (none after a trailing one).
+  return name.includes('_') ? name.replace(/_+(.?)/g, upperFirst) : name;
 }
+const upperFirst = (_: string, c: string): string => c.toUpperCase();
 
 /** The element a range-carrying definition points at, for diagnostics on the current file. */
 export function rangeOf(def: { node?: { nameRange: Range } }): Range | undefined {
