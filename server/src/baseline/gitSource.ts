@@ -5,8 +5,7 @@ import { existsSync, realpathSync } from 'node:fs';
 import { join, sep } from 'node:path';
 import { V1_PATH } from './corpus';
 import { CatFileBatch, GitError, gitOk, runGit, type GitExecOptions } from './safeExec';
-import parseSemver from 'semver/functions/parse';
-import { compareTags, releaseOfGoTag } from '../policy/versions';
+import { compareTags, parseSemver, releaseOfGoTag } from '../policy/versions';
 import type { Release } from './types';
 
 // ---- Repository layouts. ----

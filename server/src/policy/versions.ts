@@ -3,11 +3,21 @@
 // ordering, and the kubelet ↔ runtime skew window of the CRI API version skew policy (see links.ts).
 // Pure functions only: no I/O, no state.
 
-// The narrow entry points: semver's index loads ranges and caches that only slow the CLI's start.
 import type { SemVer } from 'semver';
-import compareSemver from 'semver/functions/compare';
-import parseSemver from 'semver/functions/parse';
 import type { Release } from '../baseline/types';
+
+// semver is loaded on first use, through its narrow entry points: loading it builds some forty regular
+// expressions (its index also loads ranges and caches), and a CLI check against a file needs none of them.
+/* eslint-disable @typescript-eslint/no-require-imports */
+let semverParse: typeof import('semver/functions/parse') | undefined;
+let semverCompare: typeof import('semver/functions/compare') | undefined;
+export function parseSemver(version: string): SemVer | null {
+  return (semverParse ??= require('semver/functions/parse') as typeof import('semver/functions/parse'))(version);
+}
+function compareSemver(a: SemVer, b: SemVer): -1 | 0 | 1 {
+  return (semverCompare ??= require('semver/functions/compare') as typeof import('semver/functions/compare'))(a, b);
+}
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 export type PrereleaseKind = 'alpha' | 'beta' | 'rc';
 
