@@ -149,23 +149,21 @@ export function lexer(text: string): (out: Token[], max: number) => boolean {
         kind = 'invalid';
         error = c === 0 ? 'unexpected NUL byte' : `unexpected character '${text[start]}'`;
       }
-      const tok = make(kind, start, i, startPos, error);
-      if (value !== undefined) tok.value = value;
-      tokens.push(tok);
+      tokens.push(make(kind, start, i, startPos, error, value));
       if (tokens.length >= stop) return false;
     }
     tokens.push(make('eof', n, n, pos(n)));
     return (done = true);
   };
 
-  function make(kind: TokenKind, start: number, end: number, startPos: Position, error?: string): Token {
-    const t: Token = { kind, index: count++, text: text.slice(start, end), start, end, range: { start: startPos, end: pos(end) } };
-    if (pending) {
-      t.pre = pending;
-      pending = undefined;
-    }
-    if (error) t.error = error;
-    return t;
+  // Every token has every property, so that the parser's property reads all see one object shape.
+  function make(kind: TokenKind, start: number, end: number, startPos: Position, error?: string, value?: string): Token {
+    const pre = pending;
+    pending = undefined;
+    return {
+      kind, index: count++, text: text.slice(start, end), start, end, range: { start: startPos, end: { line, character: end - lineStart } },
+      pre, value, error,
+    };
   }
 
   function scanNumber(): TokenKind {

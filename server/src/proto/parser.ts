@@ -71,9 +71,6 @@ class Parser {
     }
     return w[Math.min(k - this.base, w.length - 1)]!;
   }
-  private get tok(): Token {
-    return this.cur;
-  }
   private peek(k = 1): Token {
     return this.at(this.p + k);
   }
@@ -95,14 +92,14 @@ class Parser {
     }
   }
   private next(): Token {
-    const t = this.tok;
+    const t = this.cur;
     if (t.kind !== 'eof') this.advance();
     if (t.kind === 'invalid' && t.error !== 'unterminated block comment') this.error(t.error ?? 'unexpected input', t.range);
     if (t.kind === 'string' && t.error) this.error(t.error, t.range);
     return t;
   }
   private is(text: string): boolean {
-    const t = this.tok;
+    const t = this.cur;
     return (t.kind === 'symbol' || t.kind === 'ident') && t.text === text;
   }
   private eat(text: string): boolean {
@@ -123,8 +120,8 @@ class Parser {
   }
   private expected(what: string): void {
     // A token the lexer already rejected is reported for what is wrong with it.
-    const lexical = this.tok.kind === 'invalid' || this.tok.kind === 'string' ? this.tok.error : undefined;
-    this.error(lexical ?? `expected ${what}, found ${this.describe(this.tok)}`, this.tok.range);
+    const lexical = this.cur.kind === 'invalid' || this.cur.kind === 'string' ? this.cur.error : undefined;
+    this.error(lexical ?? `expected ${what}, found ${this.describe(this.cur)}`, this.cur.range);
   }
 
   /** Expects `;`. When it is missing and the next token starts a later line, the `;` is assumed. */
@@ -132,14 +129,14 @@ class Parser {
     if (this.eat(';')) return;
     const prev = this.prevTok();
     this.error(`expected ';' after ${this.describe(prev)}`, { start: prev.range.end, end: prev.range.end });
-    if (this.tok.range.start.line > prev.range.end.line || this.is('}') || this.tok.kind === 'eof') return;
+    if (this.cur.range.start.line > prev.range.end.line || this.is('}') || this.cur.kind === 'eof') return;
     this.skipStatement();
   }
 
   /** Skips to just after the next `;` or to the next `}` of the current depth; skips nested blocks whole. */
   private skipStatement(): void {
     let depth = 0;
-    while (this.tok.kind !== 'eof') {
+    while (this.cur.kind !== 'eof') {
       if (this.is('{')) depth++;
       else if (this.is('}')) {
         if (depth === 0) return;
@@ -162,12 +159,12 @@ class Parser {
    */
   private skipUnexpected(): void {
     const bad = this.next();
-    if (this.tok.range.start.line > bad.range.end.line || this.startsDeclaration()) return;
+    if (this.cur.range.start.line > bad.range.end.line || this.startsDeclaration()) return;
     this.skipStatement();
   }
 
   private ident(what: string): { name: string; range: Range } | undefined {
-    if (this.tok.kind === 'ident') {
+    if (this.cur.kind === 'ident') {
       const t = this.next();
       return { name: t.text, range: t.range };
     }
@@ -177,13 +174,13 @@ class Parser {
 
   /** `.a.b.C` or `a.b` as one name. */
   private fullIdent(what: string): { name: string; range: Range } | undefined {
-    const start = this.tok.range.start;
+    const start = this.cur.range.start;
     let name = '';
     if (this.is('.')) {
       this.next();
       name = '.';
     }
-    if (this.tok.kind !== 'ident') {
+    if (this.cur.kind !== 'ident') {
       this.expected(what);
       return undefined;
     }
@@ -196,20 +193,20 @@ class Parser {
   }
 
   private intLiteral(allowNegative: boolean): { value?: number; range: Range } {
-    const start = this.tok.range.start;
+    const start = this.cur.range.start;
     let neg = false;
     if (allowNegative && this.is('-')) {
       this.next();
       neg = true;
     }
-    if (this.tok.kind === 'int') {
+    if (this.cur.kind === 'int') {
       const t = this.next();
       const v = parseIntLiteral(t.text);
       if (v === undefined) this.error(`integer ${t.text} is too large`, t.range);
       return { value: v === undefined ? undefined : neg ? -v : v, range: { start, end: t.range.end } };
     }
     this.expected('a number');
-    return { range: { start, end: this.tok.range.start } };
+    return { range: { start, end: this.cur.range.start } };
   }
 
   // ---- comments ------------------------------------------------------------------------------------
@@ -249,7 +246,7 @@ class Parser {
       kind: 'file', imports: [], options: [], messages: [], enums: [], services: [], extends: [], errors: this.errors,
       range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
     };
-    while (this.tok.kind !== 'eof') {
+    while (this.cur.kind !== 'eof') {
       const before = this.p;
       this.topLevel(file);
       if (this.p === before) {
@@ -257,12 +254,12 @@ class Parser {
         this.next();
       }
     }
-    file.range.end = this.tok.range.end;
+    file.range.end = this.cur.range.end;
     return file;
   }
 
   private topLevel(file: ProtoFile): void {
-    const t = this.tok;
+    const t = this.cur;
     const start = t.range.start;
     switch (t.kind === 'ident' ? t.text : t.text === ';' ? ';' : '') {
       case ';':
@@ -272,7 +269,7 @@ class Parser {
       case 'edition': {
         this.next();
         if (!this.eat('=')) this.expected("'='");
-        const v = this.tok;
+        const v = this.cur;
         if (v.kind === 'string') this.next();
         else this.expected('a string');
         this.endStatement();
@@ -302,7 +299,7 @@ class Parser {
         this.next();
         let modifier: ImportNode['modifier'];
         if (this.is('public') || this.is('weak')) modifier = this.next().text as ImportNode['modifier'];
-        const s = this.tok;
+        const s = this.cur;
         if (s.kind === 'string') this.next();
         else this.expected('an import path string');
         this.endStatement();
@@ -340,7 +337,7 @@ class Parser {
 
   /** `option name = value;` */
   private option(): OptionNode | undefined {
-    const start = this.tok.range.start;
+    const start = this.cur.range.start;
     this.next(); // option
     const o = this.optionBody();
     this.endStatement();
@@ -350,7 +347,7 @@ class Parser {
 
   /** `name = value` as in statements and in `[...]` lists. */
   private optionBody(): OptionNode | undefined {
-    const nameStart = this.tok.range.start;
+    const nameStart = this.cur.range.start;
     let name = '';
     for (;;) {
       if (this.is('(')) {
@@ -358,7 +355,7 @@ class Parser {
         const inner = this.fullIdent('an option name');
         if (!this.eat(')')) this.expected("')'");
         name += `(${inner?.name ?? ''})`;
-      } else if (this.tok.kind === 'ident') {
+      } else if (this.cur.kind === 'ident') {
         name += this.next().text;
       } else {
         this.expected('an option name');
@@ -381,7 +378,7 @@ class Parser {
   }
 
   private optionValue(): { text: string; range: Range } {
-    const start = this.tok;
+    const start = this.cur;
     const pinned = this.pinned;
     this.pinned = Math.min(pinned, start.index);
     try {
@@ -399,17 +396,17 @@ class Parser {
         if (this.is('{')) depth++;
         else if (this.is('}')) depth--;
         this.next();
-      } while (depth > 0 && this.tok.kind !== 'eof');
+      } while (depth > 0 && this.cur.kind !== 'eof');
       if (depth > 0) this.expected("'}'");
-    } else if (this.tok.kind === 'string') {
-      while (this.tok.kind === 'string') this.next(); // adjacent strings concatenate
+    } else if (this.cur.kind === 'string') {
+      while (this.cur.kind === 'string') this.next(); // adjacent strings concatenate
     } else if (this.is('-') || this.is('+')) {
       this.next();
-      if (this.tok.kind === 'int' || this.tok.kind === 'float' || this.tok.kind === 'ident') this.next();
+      if (this.cur.kind === 'int' || this.cur.kind === 'float' || this.cur.kind === 'ident') this.next();
       else this.expected('a number');
-    } else if (this.tok.kind === 'int' || this.tok.kind === 'float') {
+    } else if (this.cur.kind === 'int' || this.cur.kind === 'float') {
       this.next();
-    } else if (this.tok.kind === 'ident') {
+    } else if (this.cur.kind === 'ident') {
       this.fullIdent('a value');
     } else {
       this.expected('an option value');
@@ -441,7 +438,7 @@ class Parser {
       if (this.eat(']')) break;
       this.expected("',' or ']'");
       // Skip to `]` on this statement, but never past `;` or `}`.
-      while (this.tok.kind !== 'eof' && !this.is(']') && !this.is(';') && !this.is('}')) this.next();
+      while (this.cur.kind !== 'eof' && !this.is(']') && !this.is(';') && !this.is('}')) this.next();
       this.eat(']');
       if (this.p === before) this.next();
       break;
@@ -457,7 +454,7 @@ class Parser {
    * comment, which protoc takes after the `{`.
    */
   private block(keywordCol: number, item: () => void, canNest: (t: Token) => boolean, comments?: Comments): Range {
-    const open = this.tok;
+    const open = this.cur;
     if (!this.eat('{')) {
       this.expected("'{'");
       return { start: open.range.start, end: open.range.start };
@@ -473,7 +470,7 @@ class Parser {
     this.depth++;
     try {
       for (;;) {
-        const t = this.tok;
+        const t = this.cur;
         if (t.kind === 'eof') {
           this.error("expected '}' before end of file", t.range);
           return { start: bodyStart, end: t.range.start };
@@ -515,7 +512,7 @@ class Parser {
   }
 
   private messageItem(msg: MessageNode, oneof?: OneofNode): void {
-    const t = this.tok;
+    const t = this.cur;
     if (this.is(';')) {
       this.next();
       return;
@@ -546,7 +543,7 @@ class Parser {
 
   /** The current token opens a declaration (`message Foo`, `syntax =`, `import "x"`), not a field named so. */
   private startsDeclaration(): boolean {
-    const t = this.tok;
+    const t = this.cur;
     if (t.kind !== 'ident' || !TOP_LEVEL.has(t.text)) return false;
     const n = this.peek();
     if (t.text === 'syntax' || t.text === 'edition') return n.text === '=';
@@ -560,7 +557,7 @@ class Parser {
   }
 
   private field(oneof?: OneofNode): FieldNode | undefined {
-    const first = this.tok;
+    const first = this.cur;
     const comments = this.commentsFor(first);
     let label: Label | undefined;
     let labelRange: Range | undefined;
@@ -657,10 +654,10 @@ class Parser {
     const kw = this.next();
     const node: ReservedNode = { kind: 'reserved', ranges: [], names: [], range: kw.range, comments: this.commentsFor(kw) };
     for (;;) {
-      if (this.tok.kind === 'string') {
+      if (this.cur.kind === 'string') {
         const s = this.next();
         node.names.push({ name: s.value ?? '', range: s.range });
-      } else if (this.tok.kind === 'ident' && !this.is('max')) {
+      } else if (this.cur.kind === 'ident' && !this.is('max')) {
         // editions allow bare identifiers
         const s = this.next();
         node.names.push({ name: s.text, range: s.range });
@@ -736,7 +733,7 @@ class Parser {
   }
 
   private enumItem(node: EnumNode): void {
-    const t = this.tok;
+    const t = this.cur;
     if (this.eat(';')) return;
     if (t.kind !== 'ident') {
       this.expected('an enum value');
@@ -804,7 +801,7 @@ class Parser {
       return undefined;
     }
     const sig = (): { type: string; range: Range; stream: boolean } => {
-      const at = this.tok.range;
+      const at = this.cur.range;
       if (!this.eat('(')) {
         this.expected("'('");
         return { type: '', range: at, stream: false };
