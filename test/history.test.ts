@@ -7,7 +7,8 @@ import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { CORPUS_HELP, Corpus, V1ALPHA2_PATH, V1_PATH, findCorpusDir, findRepoRoot } from '../server/src/baseline/corpus';
 import {
-  CORPUS_PACKAGES, IndexedHistory, buildHistoryFromModels, bundledHistoryFile, historyFileFromCorpus, loadBundledHistory,
+  CORPUS_PACKAGES, IndexedHistory, buildHistoryFromModels, bundledHistoryFile, deferredBundledHistory, hasBundledHistory, historyFileFromCorpus,
+  loadBundledHistory,
   mergeOrders, serializeHistoryFile,
 } from '../server/src/baseline/historyIndex';
 import { historyQuery, historyReport } from '../server/src/baseline/historyCommand';
@@ -113,6 +114,31 @@ test('bundled index: size, load time and lookup speed', () => {
   assert.ok(bytes < 1.5 * 1024 * 1024, `history.json is ${bytes} bytes`);
   assert.ok(loadMs < 30 * 5, `load took ${loadMs} ms`); // target 30 ms; generous bound for slow CI machines
   assert.ok(lookupUs < 50, `element() took ${lookupUs} µs`);
+});
+
+test('bundled index, deferred: the packages it has, and the same answers as the loaded index', () => {
+  const packages = Object.keys(bundledHistoryFile().packages);
+  assert.deepEqual(packages.sort(), ['runtime.v1', 'runtime.v1alpha2']);
+  for (const pkg of packages) {
+    assert.ok(hasBundledHistory(pkg), pkg);
+    const deferred = deferredBundledHistory(pkg)!;
+    const loaded = loadBundledHistory(pkg);
+    assert.equal(deferred.package, pkg);
+    assert.deepEqual(deferred.releases, loaded.releases);
+    assert.deepEqual(deferred.newestRelease?.({ includePrereleases: true }), loaded.newestRelease({ includePrereleases: true }));
+    const paths = deferred.elementPaths!();
+    assert.deepEqual(paths, loaded.elementPaths());
+    for (const path of paths.filter((_, i) => i % 7 === 0)) {
+      assert.deepEqual(deferred.element(path), loaded.element(path), path);
+      assert.deepEqual(deferred.fieldUses(path), loaded.fieldUses(path), path);
+      assert.deepEqual(deferred.enumValueUses(path), loaded.enumValueUses(path), path);
+    }
+    assert.deepEqual(deferred.modelAt(loaded.releases[0]!.tag), loaded.modelAt(loaded.releases[0]!.tag));
+  }
+  for (const pkg of ['runtime.v2', 'runtime', 'v1', '']) {
+    assert.equal(hasBundledHistory(pkg), false, pkg);
+    assert.equal(deferredBundledHistory(pkg), undefined, pkg);
+  }
 });
 
 test('bundled index: releases, newest release, facts only', () => {

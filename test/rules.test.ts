@@ -845,6 +845,16 @@ test('FIELD_NUMBER_REUSED_HISTORY: a number an earlier release used, with a hand
   assert.deepEqual(rules(check(base, cur, { currentTag: 'v0.37.0' }, { history: HISTORY })), ['FIELD_NUMBER_REUSED_HISTORY']);
 });
 
+test('history reuse asks the history nothing while every field and value is in the baseline', () => {
+  // The CLI's history is loaded on first use (deferredBundledHistory): unchanged numbers and names must not load it.
+  const untouchable = new Proxy({} as History, { get: (_, key) => assert.fail(`the history was asked for ${String(key)}`) });
+  const cur = HIST_OLD.replace('// a is kept.', '// a is kept, and documented more.');
+  assert.deepEqual(check(HIST_OLD, cur, {}, { history: untouchable }), []);
+  // A new field needs the history, and then gets its answer.
+  const added = HIST_OLD.replace('    string a = 1;\n', '    string a = 1;\n    // fresh is new.\n    int64 fresh = 3;\n');
+  assert.throws(() => check(HIST_OLD, added, {}, { history: untouchable }), /the history was asked for fieldUses/);
+});
+
 test('FIELD_NAME_REUSED_HISTORY: a name an earlier release used with another number', () => {
   const cur = HIST_OLD.replace('    string a = 1;\n', '    string a = 1;\n    // legacy is back.\n    string legacy = 4;\n');
   const fs = check(HIST_OLD, cur, {}, { history: HISTORY });

@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { bind } from '../proto/binder';
 import { declaredPackage, parse } from '../proto/parser';
 import type { Baseline, History } from '../baseline/types';
-import { loadBundledHistory } from '../baseline/historyIndex';
+import { deferredBundledHistory } from '../baseline/historyIndex';
 import { resolveBaseline } from '../baseline/resolve';
 import { readInput } from './main';
 
@@ -32,7 +32,7 @@ export interface CliBaselineResult {
 /** The bundled release history of a package, for the checks against every earlier release; none for others. */
 export function historyFor(pkg: string): History | undefined {
   try {
-    return loadBundledHistory(pkg);
+    return deferredBundledHistory(pkg);
   } catch {
     return undefined;
   }

@@ -14,17 +14,25 @@ import { compareTags, parseAnyTag } from '../policy/versions';
  */
 export function checkHistoryReuse(current: ApiModel, baseline: ApiModel, history: History, currentTag?: string): Finding[] {
   const out: Finding[] = [];
-  const order = releaseOrder(history);
   const upTo = currentTag && parseAnyTag(currentTag) ? currentTag : undefined;
-  // Releases are in version order, so a known tag compares by index; only an unknown one needs parsing.
-  const limit = upTo === undefined ? undefined : order.get(upTo);
+  // Releases are in version order, so a known tag compares by index; only an unknown one needs parsing. The
+  // order is built at the first use of the history: a deferred one is then not loaded when nothing needs it.
+  let order: Map<string, number> | undefined;
+  let limit: number | undefined;
+  const rank = (tag: string): number | undefined => {
+    if (!order) {
+      order = releaseOrder(history);
+      if (upTo !== undefined) limit = order.get(upTo);
+    }
+    return order.get(tag);
+  };
   const notLater = (tag: string): boolean => {
-    const i = order.get(tag);
+    const i = rank(tag);
     return limit !== undefined && i !== undefined ? i <= limit : compareTags(tag, upTo!) <= 0;
   };
   const earlier = (us: NumberUse[]): NumberUse[] => (upTo ? us.filter((u) => notLater(u.firstTag)) : us);
   const lastUse = (us: NumberUse[]): NumberUse | undefined =>
-    us.reduce<NumberUse | undefined>((best, u) => (!best || (order.get(u.lastTag) ?? -1) > (order.get(best.lastTag) ?? -1) ? u : best), undefined);
+    us.reduce<NumberUse | undefined>((best, u) => (!best || (rank(u.lastTag) ?? -1) > (rank(best.lastTag) ?? -1) ? u : best), undefined);
   const baseMessages = new Map(baseline.messages.map((m) => [m.fqn, m]));
   const baseEnums = new Map(baseline.enums.map((e) => [e.fqn, e]));
   const add = (rule: string, f: Omit<Finding, 'rule' | 'category' | 'severity'>): void => {
