@@ -2,13 +2,16 @@
 // published 2.1.0 schema), bad usage and unreadable input.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import { closeSync, copyFileSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Ajv from 'ajv';
 import { Corpus, CORPUS_HELP, findCorpusDir, findRepoRoot } from '../server/src/baseline/corpus';
 import { RULES } from '../server/src/compat/rules';
+import { Output } from '../server/src/cli/output';
 
 const ROOT = findRepoRoot(__dirname);
 const CLI = join(ROOT, 'dist', 'cli.js');
@@ -230,4 +233,53 @@ describe('cri-compat CLI', { skip: corpusDir ? false : CORPUS_HELP }, () => {
     assert.equal(missing.code, 2);
     assert.match(missing.err, /cli-main\.js is missing \(ENOENT\); build it with `npm run build`/);
   });
+
+  test('output: a file gets the same bytes as a pipe; a reader that goes away ends the output, not the run', async () => {
+    const expected = cli(['check', '--against', old, edited]);
+    const file = join(tmp, 'out.txt');
+    const fd = openSync(file, 'w');
+    try {
+      const r = spawnSync(process.execPath, [CLI, 'check', '--against', old, edited], { stdio: ['ignore', fd, 'pipe'], encoding: 'utf8' });
+      assert.equal(r.status, expected.code, r.stderr);
+    } finally {
+      closeSync(fd);
+    }
+    assert.equal(readFileSync(file, 'utf8'), expected.out);
+
+    // As `cri-compat check … | head -1` does: no EPIPE error, the same exit status and messages.
+    const child = spawn(process.execPath, [CLI, 'check', '--against', old, edited], { stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.destroy();
+    let err = '';
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
+    const [code] = (await once(child, 'close')) as [number | null];
+    assert.equal(err, expected.err);
+    assert.equal(code, expected.code);
+  });
+});
+
+test('Output: a descriptor that would block hands the rest to the stream, in order', { skip: process.platform === 'win32' ? 'POSIX descriptors' : false }, async () => {
+  // A Unix socket whose reader has not started: its small buffer fills, and write() answers EAGAIN.
+  const dir = mkdtempSync(join(tmpdir(), 'cri-compat-output-'));
+  const server = createServer();
+  server.listen(join(dir, 's'));
+  await once(server, 'listening');
+  const accepted = once(server, 'connection') as Promise<[Socket]>;
+  const client = connect(join(dir, 's'));
+  await once(client, 'connect');
+  const [peer] = await accepted;
+  peer.pause();
+  const fd = (client as unknown as { _handle: { fd: number } })._handle.fd;
+  const out = new Output(fd, () => client as unknown as NodeJS.WriteStream);
+  const lines = Array.from({ length: 256 }, (_, i) => `${i} ${'x'.repeat(16_000)}`);
+  for (const l of lines) out.write(l);
+  assert.ok(client.bytesWritten > 0, 'the stream took over');
+  const received: Buffer[] = [];
+  peer.on('data', (d: Buffer) => received.push(d));
+  peer.resume();
+  await out.flushed();
+  client.end();
+  await once(peer, 'end');
+  assert.equal(Buffer.concat(received).toString(), lines.map((l) => `${l}\n`).join(''));
+  server.close();
+  rmSync(dir, { recursive: true, force: true });
 });

@@ -16,6 +16,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { Script } from 'node:vm';
+import { Output } from './cli/output';
 
 type CliModule = typeof import('./cli/main');
 
@@ -72,7 +73,6 @@ function readCache(path: string, source: Buffer): Buffer | undefined {
 }
 
 if (require.main === module) {
-  const write = (stream: NodeJS.WriteStream) => (s: string) => stream.write(s.endsWith('\n') ? s : `${s}\n`);
   let cli: CliModule;
   try {
     cli = loadCli().cli;
@@ -80,12 +80,13 @@ if (require.main === module) {
     process.stderr.write(`cri-compat: ${(e as Error).message}\n`);
     process.exit(2);
   }
-  // process.exit() once the output is flushed: letting Node tear the environment down costs a large share
-  // of a short run. Writes to a pipe can be asynchronous, so exit from the callback of a last empty write.
-  const flushed = (stream: NodeJS.WriteStream) => new Promise<void>((done) => stream.write('', () => done()));
-  cli.main(process.argv.slice(2), { out: write(process.stdout), err: write(process.stderr), cwd: process.cwd() })
+  const out = new Output(1, () => process.stdout);
+  const err = new Output(2, () => process.stderr);
+  cli.main(process.argv.slice(2), { out: (s) => out.write(s), err: (s) => err.write(s), cwd: process.cwd() })
     .then(async (code) => {
-      await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
+      // process.exit() once the output is flushed: letting Node tear the environment down costs a large share
+      // of a short run.
+      await Promise.all([out.flushed(), err.flushed()]);
       process.exit(code);
     });
 }
