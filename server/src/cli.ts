@@ -11,7 +11,6 @@
 // before optimized code pays back its compile time and the deoptimizations that follow (measured: 89 → 72 ms
 // for one check), while a long run (a huge file, `pairs`) still gets optimized, only later.
 
-import { isAscii } from 'node:buffer';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
@@ -43,9 +42,7 @@ export function loadCli(dir: string = __dirname, useCache = true): LoadedCli {
     throw new Error(`${file} is missing (${(e as NodeJS.ErrnoException).code}); build it with \`npm run build\``);
   }
   const cachedData = useCache ? readCache(join(dir, 'cli-main.jsc'), source) : undefined;
-  // esbuild writes ASCII (it escapes the rest), which decodes as latin1 without UTF-8's work.
-  const code = isAscii(source) ? source.toString('latin1') : source.toString('utf8');
-  const script = new Script(`(function (exports, require, module, __filename, __dirname) {${code}\n})`, {
+  const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source.toString('utf8')}\n})`, {
     filename: file,
     ...(cachedData ? { cachedData } : {}),
   });
