@@ -402,7 +402,10 @@ function bufModule(dir, blob, stub = false) {
 }
 
 if (want('cli') && BUF) {
-  log(`4. CLI vs buf on ${newestStable.tag} → ${newest.tag}, 12 alternating rounds`);
+  // Both sides are single processes of 50-130 ms, so one busy moment of the machine moves a median of a few
+  // rounds; with 25 alternating rounds, three runs in a row gave ratios of 0.46, 0.48 and 0.48.
+  const ROUNDS = 25;
+  log(`4. CLI vs buf on ${newestStable.tag} → ${newest.tag}, ${ROUNDS} alternating rounds`);
   const oldDir = bufModule(join(WORK, 'buf', 'old'), newestStable.blob);
   const newDir = bufModule(join(WORK, 'buf', 'new'), newest.blob);
   // NODE_EXTRA_CA_CERTS makes every Node process load those certificates before any script runs (about 40 ms
@@ -426,7 +429,7 @@ if (want('cli') && BUF) {
   const t = Object.fromEntries(Object.keys(cmds).map((k) => [k, []]));
   let oursOut, bufOut;
   const order = Object.keys(cmds);
-  for (let i = 0; i < 12; i++) {
+  for (let i = 0; i < ROUNDS; i++) {
     for (const k of i % 2 ? [...order].reverse() : order) {
       const r = cmds[k]();
       t[k].push(r.ms);
