@@ -145,10 +145,20 @@ export function indexModel(model: ApiModel): ModelIndex {
 
 /** protoc's default JSON name: lowerCamelCase of the field name. */
 export function jsonNameOf(name: string): string {
-  // Underscores are dropped and the character after them upper-cased (none after a trailing one).
-  return name.includes('_') ? name.replace(/_+(.?)/g, upperFirst) : name;
+  let i = name.indexOf('_');
+  if (i < 0) return name;
+  let out = name.slice(0, i);
+  let upper = true;
+  for (i++; i < name.length; i++) {
+    const ch = name[i]!;
+    if (ch === '_') upper = true;
+    else if (upper) {
+      out += ch.toUpperCase();
+      upper = false;
+    } else out += ch;
+  }
+  return out;
 }
-const upperFirst = (_: string, c: string): string => c.toUpperCase();
 
 /** The element a range-carrying definition points at, for diagnostics on the current file. */
 export function rangeOf(def: { node?: { nameRange: Range } }): Range | undefined {
