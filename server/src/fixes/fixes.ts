@@ -553,14 +553,24 @@ function docStubEdits(L: TextLines, bound: BoundFile, finding: Finding, fd: Extr
   if (!L.startsLine(node.range.start) || node.comments.leading?.block) return undefined;
   const raw = node.comments.leading?.text ?? node.comments.trailing?.text;
   const doc = raw?.split('\n').filter((l) => !l.includes(SUPPRESSION_MARKER)).join('\n').trim() || undefined;
-  const rpcNames = bound.model.services.flatMap((s) => s.rpcs.map((r) => r.name));
-  const lines = stubLines(fd.element, fd.name, doc, rpcNames);
+  const lines = stubLines(fd.element, fd.name, doc, fd.element === 'rpc' ? rpcNamesOf(bound) : undefined);
   if (!lines.length) return undefined;
   const line = node.range.start.line;
   const indent = L.indentOf(line);
   // Directly above the element: below its leading comment (which ends on the line above), so the
   // stub extends that comment instead of starting a second one.
   return [insertAt(pos(line, 0), lines.map((l) => `${indent}// ${l}${L.eol}`).join(''))];
+}
+
+/**
+ * The RPC names of a file (an RPC stub's call order may name any of them), listed once per file: listing
+ * them for every stub made fixing all of a huge file's stubs quadratic.
+ */
+const rpcNamesByFile = new WeakMap<BoundFile, string[]>();
+function rpcNamesOf(bound: BoundFile): string[] {
+  let names = rpcNamesByFile.get(bound);
+  if (!names) rpcNamesByFile.set(bound, (names = bound.model.services.flatMap((s) => s.rpcs.map((r) => r.name))));
+  return names;
 }
 
 /** The stub lines an element still needs, given its current documentation (undefined: none). */
