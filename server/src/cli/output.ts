@@ -15,11 +15,14 @@ export class Output {
 
   constructor(private readonly fd: number, private readonly openStream: () => NodeJS.WriteStream) {
     let direct = false;
-    try {
-      const st = fstatSync(fd);
-      direct = st.isFIFO() || st.isSocket() || st.isFile();
-    } catch {
-      // Not open: the stream decides what that means.
+    // Not on Windows, whose pipes may be open for overlapped I/O, which a synchronous write cannot use.
+    if (process.platform !== 'win32') {
+      try {
+        const st = fstatSync(fd);
+        direct = st.isFIFO() || st.isSocket() || st.isFile();
+      } catch {
+        // Not open: the stream decides what that means.
+      }
     }
     if (!direct) this.stream = openStream();
   }
