@@ -723,6 +723,7 @@ export function serializeHistoryFile(file: HistoryFile): string {
 
 let bundled: HistoryFile | undefined;
 const loaded = new Map<string, IndexedHistory>();
+const deferred = new Map<string, DeferredHistory | undefined>();
 
 /** The text of the bundled index (server/data/history.json, inlined by esbuild as a string: see scripts/build.mjs). */
 function bundledHistoryText(): string {
@@ -757,7 +758,10 @@ export function hasBundledHistory(pkg: string): boolean {
  * check. Undefined when the index has no such package.
  */
 export function deferredBundledHistory(pkg: string): History | undefined {
-  return hasBundledHistory(pkg) ? new DeferredHistory(pkg) : undefined;
+  // One per package, like the loaded histories: `pairs` asks once per file, and caches keyed by the history
+  // (its release order) are then built once.
+  if (!deferred.has(pkg)) deferred.set(pkg, hasBundledHistory(pkg) ? new DeferredHistory(pkg) : undefined);
+  return deferred.get(pkg);
 }
 
 class DeferredHistory implements History {
