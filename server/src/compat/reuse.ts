@@ -1,7 +1,7 @@
 // Reuse against the whole release history: numbers and names that any earlier release used in a message
 // or enum and that the current file gives to something else without the baseline having seen it.
 
-import { isReserved, type ApiModel, type MessageDef } from '../proto/model';
+import { indexModel, isReserved, type ApiModel, type MessageDef } from '../proto/model';
 import type { History, NumberUse } from '../baseline/types';
 import type { Finding } from './finding';
 import { getRule } from './rules';
@@ -33,22 +33,21 @@ export function checkHistoryReuse(current: ApiModel, baseline: ApiModel, history
   const earlier = (us: NumberUse[]): NumberUse[] => (upTo ? us.filter((u) => notLater(u.firstTag)) : us);
   const lastUse = (us: NumberUse[]): NumberUse | undefined =>
     us.reduce<NumberUse | undefined>((best, u) => (!best || (rank(u.lastTag) ?? -1) > (rank(best.lastTag) ?? -1) ? u : best), undefined);
-  const baseMessages = new Map(baseline.messages.map((m) => [m.fqn, m]));
-  const baseEnums = new Map(baseline.enums.map((e) => [e.fqn, e]));
+  const base = indexModel(baseline);
   const add = (rule: string, f: Omit<Finding, 'rule' | 'category' | 'severity'>): void => {
     const r = getRule(rule);
     out.push({ rule, category: r.category, severity: r.severity, ...f });
   };
 
   for (const m of current.messages) {
-    const base = new InBaseline(baseMessages.get(m.fqn)?.fields);
+    const inBase = new InBaseline(base.messages.get(m.fqn)?.fields);
     // Looked up at the first field the baseline lacks: most messages have none, and their history is not needed.
     let uses: NumberUse[] | undefined;
     let next: number | undefined; // one per message: computing it per field would be quadratic
     for (let i = 0; i < m.fields.length; i++) {
       const f = m.fields[i]!;
       // What the baseline had at this number or name is the baseline comparison's business.
-      if (base.has(i, f)) continue;
+      if (inBase.has(i, f)) continue;
       uses ??= earlier(history.fieldUses(m.fqn));
       if (!uses.length) break;
       const byNumber = lastUse(uses.filter((u) => u.number === f.number && (u.name !== f.name || u.type !== f.type)));
@@ -76,11 +75,11 @@ export function checkHistoryReuse(current: ApiModel, baseline: ApiModel, history
   }
 
   for (const e of current.enums) {
-    const base = new InBaseline(baseEnums.get(e.fqn)?.values);
+    const inBase = new InBaseline(base.enums.get(e.fqn)?.values);
     let uses: NumberUse[] | undefined;
     for (let i = 0; i < e.values.length; i++) {
       const v = e.values[i]!;
-      if (base.has(i, v)) continue;
+      if (inBase.has(i, v)) continue;
       uses ??= earlier(history.enumValueUses(e.fqn));
       if (!uses.length) break;
       const prev = lastUse(uses.filter((u) => u.number === v.number && u.name !== v.name));
