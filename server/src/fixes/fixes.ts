@@ -5,7 +5,7 @@
 
 import type { Finding, FixData } from '../compat/finding';
 import { SUPPRESSION_MARKER } from '../compat/suppress';
-import { FALLBACK, NO_ORDER } from '../docs/docRules';
+import { FALLBACK, NO_ORDER, docOf } from '../docs/docRules';
 import { mentionsAny } from '../docs/fingerprint';
 import type {
   EnumNode, EnumValueNode, FieldNode, MessageNode, Position, ProtoFile, ReservedNode, RpcNode, ServiceNode,
@@ -551,9 +551,7 @@ function docStubEdits(L: TextLines, bound: BoundFile, finding: Finding, fd: Extr
   const node = loc.node as MessageNode | FieldNode | EnumNode | EnumValueNode | ServiceNode | RpcNode;
   // `//` lines can only go on lines of their own, and would detach a block comment above instead of extending it.
   if (!L.startsLine(node.range.start) || node.comments.leading?.block) return undefined;
-  const raw = node.comments.leading?.text ?? node.comments.trailing?.text;
-  const doc = raw?.split('\n').filter((l) => !l.includes(SUPPRESSION_MARKER)).join('\n').trim() || undefined;
-  const lines = stubLines(fd.element, fd.name, doc, fd.element === 'rpc' ? rpcNamesOf(bound) : undefined);
+  const lines = stubLines(fd.element, fd.name, docOf(node), fd.element === 'rpc' ? rpcNamesOf(bound) : undefined);
   if (!lines.length) return undefined;
   const line = node.range.start.line;
   const indent = L.indentOf(line);
