@@ -11,6 +11,7 @@ import type { ApiModel } from '../proto/model';
 import { parseAnyTag } from '../policy/versions';
 import { formatGithub, formatJson, formatSarif, formatText, jsonReport, JSON_SCHEMA_VERSION, SEVERITY_ORDER, type JsonReport, type Reportable } from '../report/formats';
 import { renderReport } from '../report/markdown';
+import { describeBaseline } from '../features/policyHover';
 import { RULES } from '../compat/rules';
 import { validateSeverityOverrides, type SeveritySetting } from '../compat/check';
 import { historyQuery } from '../baseline/historyCommand';
@@ -191,7 +192,7 @@ async function check(command: 'check' | 'report', rest: string[], p: Parsed, io:
   else if (format === 'sarif') io.out(formatSarif(file, items));
   else if (format === 'github') { const s = formatGithub(file, items); if (s) io.out(s); }
   else {
-    if (baseline) io.err(`Baseline: ${baseline.tag}, from ${baseline.origin}`);
+    if (baseline) io.err(`Baseline: ${describeBaseline(baseline)}`);
     if (items.length) io.out(formatText(file, items));
     const counts = countBy(items);
     io.err(`${items.length} finding(s): ${counts}`);
@@ -296,7 +297,6 @@ function pairs(rest: string[], p: Parsed, io: Io): number {
   if (format === 'text') io.err(`${files.length - 1} pair(s), ${withFindings} with findings, ${findings} finding(s)`);
   return failed ? 1 : 0;
 }
-
 
 function countBy(items: Reportable[]): string {
   const c: Record<string, number> = {};
