@@ -43,7 +43,8 @@ export function checkDocs(current: ApiModel, baseline: ApiModel, additions: Addi
     if (!byName) fieldsByName.set(msgFqn, (byName = new Map((cur.messages.get(msgFqn)?.fields ?? []).map((x) => [x.name, x]))));
     return byName.get(name);
   };
-  const requestSide = requestTypes(current, cur);
+  // Types reachable from RPC requests: fields added there are sent by the kubelet to runtimes that may not know them.
+  const requestSide = cur.reachableFrom(current.services.flatMap((s) => s.rpcs.map((r) => r.request)));
 
   const requireDoc = (kind: Exclude<Addition['kind'], 'enumValue'>, element: string, name: string, range: Range, node: { comments: Comments } | undefined): string | undefined => {
     const doc = docOf(node);
@@ -170,20 +171,4 @@ function quoteList(xs: string[]): string {
 
 function baselineName(m: ApiModel): string {
   return (m as ApiModel & { tag?: string }).tag ?? 'the baseline';
-}
-
-/** Messages reachable from RPC requests: fields added there are sent by the kubelet to runtimes that may not know them. */
-function requestTypes(model: ApiModel, index: ModelIndex): Set<string> {
-  const seen = new Set<string>();
-  const stack = model.services.flatMap((s) => s.rpcs.map((r) => r.request));
-  while (stack.length) {
-    const t = stack.pop()!;
-    if (seen.has(t)) continue;
-    seen.add(t);
-    for (const f of index.messages.get(t)?.fields ?? []) {
-      if (f.typeKind === 'message') stack.push(f.type);
-      else if (f.typeKind === 'map') stack.push(f.type.slice(f.type.indexOf(',') + 1, -1));
-    }
-  }
-  return seen;
 }

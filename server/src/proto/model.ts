@@ -115,10 +115,18 @@ export class ModelIndex {
   }
 
   reachableTypes(): Set<string> {
-    if (this.reachable) return this.reachable;
+    if (!this.reachable) {
+      const roots: string[] = [];
+      for (const s of this.services.values()) for (const r of s.rpcs) roots.push(r.request, r.response);
+      this.reachable = this.reachableFrom(roots);
+    }
+    return this.reachable;
+  }
+
+  /** The given types and the messages and enums they reach through fields, transitively. */
+  reachableFrom(roots: readonly string[]): Set<string> {
     const seen = new Set<string>();
-    const stack: string[] = [];
-    for (const s of this.services.values()) for (const r of s.rpcs) stack.push(r.request, r.response);
+    const stack = [...roots];
     while (stack.length) {
       const t = stack.pop()!;
       if (seen.has(t)) continue;
@@ -128,7 +136,7 @@ export class ModelIndex {
         else if (f.typeKind === 'message' || f.typeKind === 'enum') stack.push(f.type);
       }
     }
-    return (this.reachable = seen);
+    return seen;
   }
 }
 
