@@ -5,7 +5,7 @@ import { existsSync, realpathSync } from 'node:fs';
 import { join, sep } from 'node:path';
 import { V1_PATH } from './corpus';
 import { CatFileBatch, GitError, gitOk, runGit, type GitExecOptions } from './safeExec';
-import { compareTags, parseSemver, releaseOfGoTag } from '../policy/versions';
+import { compareTags, parseGoTag, releaseOfGoTag } from '../policy/versions';
 import type { Release } from './types';
 
 // ---- Repository layouts. ----
@@ -174,9 +174,9 @@ export async function findGitBaseline(filePath: string, options: GitSourceOption
     let how = 'ancestor of HEAD';
     const newestAncestor = ancestors[0];
     if (newestAncestor?.release.prerelease && !eligible(newestAncestor)) {
-      const dev = parseSemver(newestAncestor.goTag.slice(1))!;
+      const dev = parseGoTag(newestAncestor.goTag)!;
       if (dev.patch === 0) {
-        const older = all.filter((t) => eligible(t) && parseSemver(t.goTag.slice(1))!.minor < dev.minor).sort(byVersion)[0];
+        const older = all.filter((t) => eligible(t) && parseGoTag(t.goTag)!.minor < dev.minor).sort(byVersion)[0];
         if (older && (!chosen || compareTags(older.goTag, chosen.goTag) > 0)) {
           chosen = older;
           how = `newest release before the 1.${dev.minor} development line that HEAD is on (past ${newestAncestor.gitTag})`;
@@ -204,10 +204,10 @@ export async function findGitBaseline(filePath: string, options: GitSourceOption
         ...(branch ? { branch } : {}),
       };
       const line = branch ? /^release-1\.(0|[1-9]\d*)$/.exec(branch) : null;
-      const base = parseSemver(chosen.goTag.slice(1))!;
+      const base = parseGoTag(chosen.goTag)!;
       if (line && Number(line[1]) === base.minor && base.patch > 0 && !chosen.release.prerelease) {
-        const sameLine = ancestors.filter((t) => !t.release.prerelease && parseSemver(t.goTag.slice(1))!.minor === base.minor);
-        const first = sameLine.find((t) => parseSemver(t.goTag.slice(1))!.patch === 0);
+        const sameLine = ancestors.filter((t) => !t.release.prerelease && parseGoTag(t.goTag)!.minor === base.minor);
+        const first = sameLine.find((t) => parseGoTag(t.goTag)!.patch === 0);
         const prev = sameLine.find((t) => compareTags(t.goTag, chosen!.goTag) < 0);
         for (const [key, t] of [['lineStart', first], ['previousPatch', prev]] as const) {
           if (!t) continue;

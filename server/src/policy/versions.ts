@@ -11,7 +11,7 @@ import type { Release } from '../baseline/types';
 /* eslint-disable @typescript-eslint/no-require-imports */
 let semverParse: typeof import('semver/functions/parse') | undefined;
 let semverCompare: typeof import('semver/functions/compare') | undefined;
-export function parseSemver(version: string): SemVer | null {
+function parseSemver(version: string): SemVer | null {
   return (semverParse ??= require('semver/functions/parse') as typeof import('semver/functions/parse'))(version);
 }
 function compareSemver(a: SemVer, b: SemVer): -1 | 0 | 1 {
