@@ -6,21 +6,43 @@ import type { Comment, Position, Range } from './ast';
 
 export type TokenKind = 'ident' | 'int' | 'float' | 'string' | 'symbol' | 'invalid' | 'eof';
 
-export interface Token {
-  kind: TokenKind;
-  /** Position in the token array, so the parser can look at neighbours without searching. */
-  index: number;
-  /** Source text of the token (for strings: with quotes). */
-  text: string;
-  start: number;
-  end: number;
-  range: Range;
-  /** Comments between the previous token and this one. */
-  pre?: Comment[];
-  /** Set for strings: the decoded value. */
-  value?: string;
-  /** Set for strings and invalid tokens that had a problem. */
-  error?: string;
+/**
+ * One token. Its position is kept as four numbers and its Range is built on request: most tokens
+ * (punctuation, keywords) never need one, and three short-lived objects per token kept the garbage
+ * collector busy on large files.
+ */
+export class Token {
+  constructor(
+    readonly kind: TokenKind,
+    /** Position in the token array, so the parser can look at neighbours without searching. */
+    readonly index: number,
+    /** Source text of the token (for strings: with quotes). */
+    readonly text: string,
+    readonly start: number,
+    readonly end: number,
+    /** Zero-based line and UTF-16 character where the token starts, and where it ends. */
+    readonly line: number,
+    readonly character: number,
+    readonly endLine: number,
+    readonly endCharacter: number,
+    /** Comments between the previous token and this one. */
+    readonly pre: Comment[] | undefined,
+    /** Set for strings: the decoded value. */
+    readonly value: string | undefined,
+    /** Set for strings and invalid tokens that had a problem. */
+    readonly error: string | undefined,
+  ) {}
+
+  /** A new Range on every call, so that whoever keeps one owns it; likewise the two positions. */
+  get range(): Range {
+    return { start: this.startPos, end: this.endPos };
+  }
+  get startPos(): Position {
+    return { line: this.line, character: this.character };
+  }
+  get endPos(): Position {
+    return { line: this.endLine, character: this.endCharacter };
+  }
 }
 
 const enum Ch {
@@ -89,14 +111,15 @@ export function lexer(text: string): (out: Token[], max: number) => boolean {
         continue;
       }
       const start = i;
-      const startPos = pos(i);
+      const startLine = line;
+      const startCharacter = i - lineStart;
       if (c === Ch.Slash && text.charCodeAt(i + 1) === Ch.Slash) {
         // Comments are most of a CRI file: let the native indexOf find their end where no \r can stop them.
         if (hasCR) while (i < n && text.charCodeAt(i) !== Ch.LF && text.charCodeAt(i) !== Ch.CR) i++;
         else i = (text.indexOf('\n', i) + 1 || n + 1) - 1;
         (pending ??= []).push({
-          text: stripLineComment(text.slice(start, i)),
-          range: { start: startPos, end: pos(i) },
+          text: text.slice(start + 2, i), // without the `//`
+          range: { start: { line: startLine, character: startCharacter }, end: pos(i) },
           block: false,
         });
         continue;
@@ -116,10 +139,10 @@ export function lexer(text: string): (out: Token[], max: number) => boolean {
         }
         (pending ??= []).push({
           text: stripBlockComment(text.slice(start, i)),
-          range: { start: startPos, end: pos(i) },
+          range: { start: { line: startLine, character: startCharacter }, end: pos(i) },
           block: true,
         });
-        if (!closed) tokens.push(make('invalid', start, i, startPos, 'unterminated block comment'));
+        if (!closed) tokens.push(make('invalid', start, i, startLine, startCharacter, 'unterminated block comment'));
         continue;
       }
 
@@ -149,21 +172,17 @@ export function lexer(text: string): (out: Token[], max: number) => boolean {
         kind = 'invalid';
         error = c === 0 ? 'unexpected NUL byte' : `unexpected character '${text[start]}'`;
       }
-      tokens.push(make(kind, start, i, startPos, error, value));
+      tokens.push(make(kind, start, i, startLine, startCharacter, error, value));
       if (tokens.length >= stop) return false;
     }
-    tokens.push(make('eof', n, n, pos(n)));
+    tokens.push(make('eof', n, n, line, n - lineStart));
     return (done = true);
   };
 
-  // Every token has every property, so that the parser's property reads all see one object shape.
-  function make(kind: TokenKind, start: number, end: number, startPos: Position, error?: string, value?: string): Token {
+  function make(kind: TokenKind, start: number, end: number, startLine: number, startCharacter: number, error?: string, value?: string): Token {
     const pre = pending;
     pending = undefined;
-    return {
-      kind, index: count++, text: text.slice(start, end), start, end, range: { start: startPos, end: { line, character: end - lineStart } },
-      pre, value, error,
-    };
+    return new Token(kind, count++, text.slice(start, end), start, end, startLine, startCharacter, line, end - lineStart, pre, value, error);
   }
 
   function scanNumber(): TokenKind {
@@ -251,10 +270,6 @@ export function lexer(text: string): (out: Token[], max: number) => boolean {
     }
     return { value: out, error: 'unterminated string' };
   }
-}
-
-function stripLineComment(raw: string): string {
-  return raw.slice(2);
 }
 
 function stripBlockComment(raw: string): string {

@@ -128,8 +128,8 @@ class Parser {
   private endStatement(): void {
     if (this.eat(';')) return;
     const prev = this.prevTok();
-    this.error(`expected ';' after ${this.describe(prev)}`, { start: prev.range.end, end: prev.range.end });
-    if (this.cur.range.start.line > prev.range.end.line || this.is('}') || this.cur.kind === 'eof') return;
+    this.error(`expected ';' after ${this.describe(prev)}`, { start: prev.endPos, end: prev.endPos });
+    if (this.cur.line > prev.endLine || this.is('}') || this.cur.kind === 'eof') return;
     this.skipStatement();
   }
 
@@ -159,7 +159,7 @@ class Parser {
    */
   private skipUnexpected(): void {
     const bad = this.next();
-    if (this.cur.range.start.line > bad.range.end.line || this.startsDeclaration()) return;
+    if (this.cur.line > bad.endLine || this.startsDeclaration()) return;
     this.skipStatement();
   }
 
@@ -174,7 +174,7 @@ class Parser {
 
   /** `.a.b.C` or `a.b` as one name. */
   private fullIdent(what: string): { name: string; range: Range } | undefined {
-    const start = this.cur.range.start;
+    const start = this.cur.startPos;
     let name = '';
     if (this.is('.')) {
       this.next();
@@ -189,11 +189,11 @@ class Parser {
       this.next();
       name += '.' + this.next().text;
     }
-    return { name, range: { start, end: this.prevTok().range.end } };
+    return { name, range: { start, end: this.prevTok().endPos } };
   }
 
   private intLiteral(allowNegative: boolean): { value?: number; range: Range } {
-    const start = this.cur.range.start;
+    const start = this.cur.startPos;
     let neg = false;
     if (allowNegative && this.is('-')) {
       this.next();
@@ -203,10 +203,10 @@ class Parser {
       const t = this.next();
       const v = parseIntLiteral(t.text);
       if (v === undefined) this.error(`integer ${t.text} is too large`, t.range);
-      return { value: v === undefined ? undefined : neg ? -v : v, range: { start, end: t.range.end } };
+      return { value: v === undefined ? undefined : neg ? -v : v, range: { start, end: t.endPos } };
     }
     this.expected('a number');
-    return { range: { start, end: this.cur.range.start } };
+    return { range: { start, end: this.cur.startPos } };
   }
 
   // ---- comments ------------------------------------------------------------------------------------
@@ -236,7 +236,7 @@ class Parser {
   }
 
   private rangeFrom(start: Position): Range {
-    return { start, end: this.prevTok().range.end };
+    return { start, end: this.prevTok().endPos };
   }
 
   // ---- file ----------------------------------------------------------------------------------------
@@ -254,13 +254,13 @@ class Parser {
         this.next();
       }
     }
-    file.range.end = this.cur.range.end;
+    file.range.end = this.cur.endPos;
     return file;
   }
 
   private topLevel(file: ProtoFile): void {
     const t = this.cur;
-    const start = t.range.start;
+    const start = t.startPos;
     switch (t.kind === 'ident' ? t.text : t.text === ';' ? ';' : '') {
       case ';':
         this.next();
@@ -337,7 +337,7 @@ class Parser {
 
   /** `option name = value;` */
   private option(): OptionNode | undefined {
-    const start = this.cur.range.start;
+    const start = this.cur.startPos;
     this.next(); // option
     const o = this.optionBody();
     this.endStatement();
@@ -347,7 +347,7 @@ class Parser {
 
   /** `name = value` as in statements and in `[...]` lists. */
   private optionBody(): OptionNode | undefined {
-    const nameStart = this.cur.range.start;
+    const nameStart = this.cur.startPos;
     let name = '';
     for (;;) {
       if (this.is('(')) {
@@ -410,10 +410,10 @@ class Parser {
       this.fullIdent('a value');
     } else {
       this.expected('an option value');
-      return { text: '', range: { start: start.range.start, end: start.range.start } };
+      return { text: '', range: { start: start.startPos, end: start.startPos } };
     }
     const end = this.prevTok();
-    return { text: this.textBetween(start, end), range: { start: start.range.start, end: end.range.end } };
+    return { text: this.textBetween(start, end), range: { start: start.startPos, end: end.endPos } };
   }
 
   private textBetween(a: Token, b: Token): string {
@@ -457,15 +457,15 @@ class Parser {
     const open = this.cur;
     if (!this.eat('{')) {
       this.expected("'{'");
-      return { start: open.range.start, end: open.range.start };
+      return { start: open.startPos, end: open.startPos };
     }
     if (comments) this.trailingFor(comments);
-    const bodyStart = open.range.end;
+    const bodyStart = open.endPos;
     if (this.depth >= MAX_NESTING) {
       this.error(`nesting deeper than ${MAX_NESTING} levels is not supported; block skipped`, open.range);
       this.cur = this.at(--this.p); // back onto `{` so skipStatement skips the whole block
       this.skipStatement();
-      return { start: bodyStart, end: this.prevTok().range.start };
+      return { start: bodyStart, end: this.prevTok().startPos };
     }
     this.depth++;
     try {
@@ -473,18 +473,18 @@ class Parser {
         const t = this.cur;
         if (t.kind === 'eof') {
           this.error("expected '}' before end of file", t.range);
-          return { start: bodyStart, end: t.range.start };
+          return { start: bodyStart, end: t.startPos };
         }
         if (this.is('}')) {
           this.next();
-          return { start: bodyStart, end: t.range.start };
+          return { start: bodyStart, end: t.startPos };
         }
         // A declaration that cannot appear here, or starts at or left of our keyword's column on a new
         // line, means our `}` is missing: close the block without consuming it.
-        if (this.startsDeclaration() && (!canNest(t) || t.range.start.character <= keywordCol)
-          && t.range.start.line > open.range.start.line) {
-          this.error("expected '}'", { start: this.prevTok().range.end, end: this.prevTok().range.end });
-          return { start: bodyStart, end: t.range.start };
+        if (this.startsDeclaration() && (!canNest(t) || t.character <= keywordCol)
+          && t.line > open.line) {
+          this.error("expected '}'", { start: this.prevTok().endPos, end: this.prevTok().endPos });
+          return { start: bodyStart, end: t.startPos };
         }
         const before = this.p;
         item();
@@ -506,8 +506,8 @@ class Parser {
       kind: 'message', name: name?.name ?? '', nameRange: name?.range ?? kw.range, fields: [], oneofs: [], messages: [],
       enums: [], extends: [], reserved: [], extensions: [], options: [], range: kw.range, bodyRange: kw.range, comments,
     };
-    msg.bodyRange = this.block(kw.range.start.character, () => this.messageItem(msg), (t) => t.text !== 'service' && t.text !== 'syntax' && t.text !== 'package' && t.text !== 'import', comments);
-    msg.range = this.rangeFrom(kw.range.start);
+    msg.bodyRange = this.block(kw.character, () => this.messageItem(msg), (t) => t.text !== 'service' && t.text !== 'syntax' && t.text !== 'package' && t.text !== 'import', comments);
+    msg.range = this.rangeFrom(kw.startPos);
     return msg;
   }
 
@@ -571,7 +571,7 @@ class Parser {
     let typeRange: Range;
     let mapKey: string | undefined;
     if (this.is('map') && this.peekIs('<', 1)) {
-      const start = this.next().range.start;
+      const start = this.next().startPos;
       this.next(); // <
       mapKey = this.fullIdent('a map key type')?.name ?? '';
       if (!this.eat(',')) this.expected("','");
@@ -602,7 +602,7 @@ class Parser {
     this.endStatement();
     const f: FieldNode = {
       kind: 'field', name: name.name, nameRange: name.range, type, typeRange, numberRange: num.range, options,
-      range: this.rangeFrom(first.range.start), comments,
+      range: this.rangeFrom(first.startPos), comments,
     };
     if (label) { f.label = label; f.labelRange = labelRange!; }
     if (mapKey !== undefined) f.mapKey = mapKey;
@@ -624,11 +624,11 @@ class Parser {
       kind: 'message', name: name.name, nameRange: name.range, fields: [], oneofs: [], messages: [], enums: [],
       extends: [], reserved: [], extensions: [], options: [], range: kw.range, bodyRange: kw.range, comments: { detached: [] },
     };
-    body.bodyRange = this.block(first.range.start.character, () => this.messageItem(body), () => true);
-    body.range = this.rangeFrom(kw.range.start);
+    body.bodyRange = this.block(first.character, () => this.messageItem(body), () => true);
+    body.range = this.rangeFrom(kw.startPos);
     const f: FieldNode = {
       kind: 'field', name: name.name.toLowerCase(), nameRange: name.range, type: name.name, typeRange: name.range,
-      numberRange: num.range, options, range: this.rangeFrom(first.range.start), comments, group: body,
+      numberRange: num.range, options, range: this.rangeFrom(first.startPos), comments, group: body,
     };
     if (label) { f.label = label; f.labelRange = labelRange!; }
     if (num.value !== undefined) f.number = num.value;
@@ -641,12 +641,12 @@ class Parser {
     const comments = this.commentsFor(kw);
     const name = this.ident('a oneof name');
     const node: OneofNode = { kind: 'oneof', name: name?.name ?? '', nameRange: name?.range ?? kw.range, fields: [], options: [], range: kw.range, comments };
-    this.block(kw.range.start.character, () => {
+    this.block(kw.character, () => {
       const before = msg.fields.length;
       this.messageItem(msg, node);
       for (let k = before; k < msg.fields.length; k++) node.fields.push(msg.fields[k]!);
     }, (t) => t.text === 'option', comments);
-    node.range = this.rangeFrom(kw.range.start);
+    node.range = this.rangeFrom(kw.startPos);
     return node;
   }
 
@@ -669,7 +669,7 @@ class Parser {
       if (!this.eat(',')) break;
     }
     this.endStatement();
-    node.range = this.rangeFrom(kw.range.start);
+    node.range = this.rangeFrom(kw.startPos);
     return node;
   }
 
@@ -680,7 +680,7 @@ class Parser {
     let endPos = a.range.end;
     if (this.eat('to')) {
       if (this.is('max')) {
-        endPos = this.next().range.end;
+        endPos = this.next().endPos;
         end = Infinity;
       } else {
         const b = this.intLiteral(allowNegative);
@@ -701,7 +701,7 @@ class Parser {
     } while (this.eat(','));
     this.optionList();
     this.endStatement();
-    node.range = this.rangeFrom(kw.range.start);
+    node.range = this.rangeFrom(kw.startPos);
     return node;
   }
 
@@ -710,12 +710,12 @@ class Parser {
     const comments = this.commentsFor(kw);
     const ext = this.fullIdent('a message name to extend');
     const node: ExtendNode = { kind: 'extend', extendee: ext?.name ?? '', extendeeRange: ext?.range ?? kw.range, fields: [], range: kw.range, comments };
-    this.block(kw.range.start.character, () => {
+    this.block(kw.character, () => {
       if (this.eat(';')) return;
       const f = this.field();
       if (f) node.fields.push(f);
     }, () => false, comments);
-    node.range = this.rangeFrom(kw.range.start);
+    node.range = this.rangeFrom(kw.startPos);
     return node;
   }
 
@@ -727,8 +727,8 @@ class Parser {
       kind: 'enum', name: name?.name ?? '', nameRange: name?.range ?? kw.range, values: [], reserved: [], options: [],
       range: kw.range, bodyRange: kw.range, comments,
     };
-    node.bodyRange = this.block(kw.range.start.character, () => this.enumItem(node), () => false, comments);
-    node.range = this.rangeFrom(kw.range.start);
+    node.bodyRange = this.block(kw.character, () => this.enumItem(node), () => false, comments);
+    node.range = this.rangeFrom(kw.startPos);
     return node;
   }
 
@@ -752,13 +752,13 @@ class Parser {
     }
     const comments = this.commentsFor(t);
     this.next();
-    let num: { value?: number; range: Range } = { range: { start: t.range.end, end: t.range.end } };
+    let num: { value?: number; range: Range } = { range: { start: t.endPos, end: t.endPos } };
     if (this.eat('=')) num = this.intLiteral(true);
     else this.expected("'='");
     const options = this.optionList();
     this.endStatement();
     const v: EnumValueNode = {
-      kind: 'enumValue', name: t.text, nameRange: t.range, numberRange: num.range, options, range: this.rangeFrom(t.range.start), comments,
+      kind: 'enumValue', name: t.text, nameRange: t.range, numberRange: num.range, options, range: this.rangeFrom(t.startPos), comments,
     };
     if (num.value !== undefined) v.number = num.value;
     this.trailingFor(comments);
@@ -772,7 +772,7 @@ class Parser {
     const node: ServiceNode = {
       kind: 'service', name: name?.name ?? '', nameRange: name?.range ?? kw.range, rpcs: [], options: [], range: kw.range, bodyRange: kw.range, comments,
     };
-    node.bodyRange = this.block(kw.range.start.character, () => {
+    node.bodyRange = this.block(kw.character, () => {
       if (this.eat(';')) return;
       if (this.is('option')) {
         const o = this.option();
@@ -788,7 +788,7 @@ class Parser {
       this.next();
       this.skipStatement();
     }, () => false, comments);
-    node.range = this.rangeFrom(kw.range.start);
+    node.range = this.rangeFrom(kw.startPos);
     return node;
   }
 
@@ -823,7 +823,7 @@ class Parser {
       responseType: res.type, responseTypeRange: res.range, responseStream: res.stream, options: [], range: kw.range, comments,
     };
     if (this.is('{')) {
-      this.block(kw.range.start.character, () => {
+      this.block(kw.character, () => {
         if (this.eat(';')) return;
         if (this.is('option')) {
           const o = this.option();
@@ -839,7 +839,7 @@ class Parser {
       this.endStatement();
       this.trailingFor(comments);
     }
-    node.range = this.rangeFrom(kw.range.start);
+    node.range = this.rangeFrom(kw.startPos);
     return node;
   }
 }
@@ -866,8 +866,9 @@ export function collectComments(prev: Token | undefined, next: Token): { trailin
   // The block being collected: its first and last comment and its text, merged into one comment at its end.
   let first: Comment | undefined;
   let last: Comment | undefined;
-  let text = '';
-  const merged = (): Comment => first === last ? first! : { text, range: { start: first!.range.start, end: last!.range.end }, block: false };
+  // Joined once at the end: a chain of `+` would leave a tree of string pieces that every reader flattens again.
+  let texts: string[] = [];
+  const merged = (): Comment => first === last ? first! : { text: texts.join('\n'), range: { start: first!.range.start, end: last!.range.end }, block: false };
   const flush = (): void => {
     if (!first) return;
     if (canAttach) out.trailing = merged();
@@ -876,16 +877,17 @@ export function collectComments(prev: Token | undefined, next: Token): { trailin
     first = last = undefined;
   };
   const add = (c: Comment): void => {
-    text = first ? text + '\n' + c.text : c.text;
+    if (first) texts.push(c.text);
+    else texts = [c.text];
     first ??= c;
     last = c;
   };
   let k = 0;
-  let lastLine = prev ? prev.range.end.line : -1;
+  let lastLine = prev ? prev.endLine : -1;
   const c0 = cs[0];
   if (prev && c0 && c0.range.start.line === lastLine) {
-    const following = cs[1]?.range.start ?? next.range.start;
-    if (c0.block && following.line === c0.range.end.line) return out;
+    const followingLine = cs[1]?.range.start.line ?? next.line;
+    if (c0.block && followingLine === c0.range.end.line) return out;
     add(c0);
     flush();
     lastLine = c0.range.end.line;
@@ -901,7 +903,7 @@ export function collectComments(prev: Token | undefined, next: Token): { trailin
     add(c);
     lastLine = c.range.end.line;
   }
-  if (next.range.start.line > lastLine + 1) {
+  if (next.line > lastLine + 1) {
     flush();
     canAttach = false;
   }
