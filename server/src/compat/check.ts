@@ -28,7 +28,7 @@ export interface CheckResult {
 export function checkCompatibility(text: string, bound: BoundFile, baseline: Baseline, options: CheckOptions = {}): CheckResult {
   const current = bound.model;
   const base = Object.assign({}, baseline.model, { tag: baseline.tag });
-  const { findings, additions, renamed } = compareModels(current, base, baseline.tag);
+  const { findings, additions, renamed, currentIndex } = compareModels(current, base, baseline.tag);
   // The model has no syntax node for the package statement; the file does.
   const pkg = bound.ast.package?.nameRange;
   if (pkg) for (const f of findings) if (f.rule === 'PACKAGE_CHANGED') f.range = pkg;
@@ -39,7 +39,7 @@ export function checkCompatibility(text: string, bound: BoundFile, baseline: Bas
     // Without a known release for the file, it is the one after the baseline: later tags in the history
     // (e.g. newer pre-releases) are not "earlier releases" of it.
     if (baseline.history) append(findings, checkHistoryReuse(current, base, baseline.history, options.currentTag ?? baseline.tag));
-    const docs = checkDocs(current, base, additions, renamed);
+    const docs = checkDocs(current, base, additions, renamed, currentIndex);
     apiChanges += docs.filter((f) => f.rule === 'DOC_MEANING_CHANGED').length;
     append(findings, docs);
     attachNextFreeNumber(findings, bound, baseline);

@@ -22,6 +22,8 @@ export interface Comparison {
   additions: Addition[];
   /** Baseline message/enum → new name, for the types reported as MESSAGE_RENAMED. */
   renamed: Map<string, string>;
+  /** Lookups over the current model, for the checks that follow (built once per analysis). */
+  currentIndex: ModelIndex;
 }
 
 const ORIGIN: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
@@ -47,7 +49,7 @@ class Comparer {
     if (this.current.package !== this.baseline.package) {
       this.add('PACKAGE_CHANGED', this.packageRange(), this.current.package,
         `package changed from "${this.baseline.package}" to "${this.current.package}" (baseline ${this.tag})`);
-      return { findings: this.findings, additions: this.additions, renamed: this.renamed };
+      return { findings: this.findings, additions: this.additions, renamed: this.renamed, currentIndex: this.cur };
     }
     const reachable = this.base.reachableTypes();
     this.types(reachable);
@@ -62,7 +64,7 @@ class Comparer {
       else this.addition('enum', e.fqn, e.node?.nameRange);
     }
     this.services();
-    return { findings: this.findings, additions: this.additions, renamed: this.renamed };
+    return { findings: this.findings, additions: this.additions, renamed: this.renamed, currentIndex: this.cur };
   }
 
   private add(rule: string, range: Range, element: string, message: string, fixes?: FixData[], related?: Finding['related']): void {

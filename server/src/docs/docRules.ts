@@ -24,10 +24,12 @@ export function docOf(node: { comments: Comments } | undefined, fallback?: strin
   return kept.trim() || undefined;
 }
 
-/** `renamed`: baseline type → new name (MESSAGE_RENAMED); a field whose type was only renamed kept its type. */
-export function checkDocs(current: ApiModel, baseline: ApiModel, additions: Addition[], renamed?: ReadonlyMap<string, string>): Finding[] {
+/**
+ * `renamed`: baseline type → new name (MESSAGE_RENAMED); a field whose type was only renamed kept its type.
+ * `cur`: lookups over `current`, when the comparison has already built them.
+ */
+export function checkDocs(current: ApiModel, baseline: ApiModel, additions: Addition[], renamed?: ReadonlyMap<string, string>, cur = new ModelIndex(current)): Finding[] {
   const out: Finding[] = [];
-  const cur = new ModelIndex(current);
   const base = indexModel(baseline);
   const add = (rule: string, range: Range, element: string, message: string, fixes?: FixData[]): void => {
     const r = getRule(rule);
