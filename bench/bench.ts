@@ -8,6 +8,7 @@
 //   history-load   loadBundledHistory() as the first call in this process; RSS around it; re-instantiation from JSON
 //   scale          analyze() cost per line at 1×, 10× and 100× the size of api.proto
 
+import { GCProfiler } from 'node:v8';
 import { bind } from '../server/src/proto/binder';
 import { parse } from '../server/src/proto/parser';
 import { analyze } from '../server/src/service';
@@ -269,6 +270,7 @@ function cmdScale(o: { corpus: string; factors?: number[]; budgetMs?: number }):
   const results: Json[] = [];
   let perLine1: number | undefined;
   let perLineCpu1: number | undefined;
+  let perLineOutsideGc1: number | undefined;
   for (const factor of factors) {
     const t0 = now();
     const text = scaleProto(s.text, factor);
@@ -286,11 +288,17 @@ function cmdScale(o: { corpus: string; factors?: number[]; budgetMs?: number }):
     const budgetMs = o.budgetMs ?? 6000;
     const times: number[] = [];
     const cpuTimes: number[] = [];
+    // Main-thread garbage-collection pauses inside each run: what separates the per-line cost of a file
+    // whose whole tree dies young (1×) from one whose tree outlives several collections (10×, 100×).
+    const gcTimes: number[] = [];
+    const gc = new GCProfiler();
     for (let runs = 3; times.length < runs;) {
       const c = cpu();
+      gc.start();
       const t = now();
       analyze(text, { uri, baseline });
       times.push(now() - t);
+      gcTimes.push(gc.stop().statistics.reduce((sum, e) => sum + e.cost / 1000, 0));
       cpuTimes.push(cpu() - c);
       if (times.length === 1) runs = Math.max(3, Math.min(50, Math.floor(budgetMs / Math.max(times[0]!, 0.1))));
     }
@@ -298,11 +306,16 @@ function cmdScale(o: { corpus: string; factors?: number[]; budgetMs?: number }):
     const median = med(times);
     const perLineUs = (median / lines) * 1000;
     const perLineCpuUs = (med(cpuTimes) / lines) * 1000;
+    const sum = (xs: number[]): number => xs.reduce((a, b) => a + b, 0);
+    const gcShare = sum(gcTimes) / sum(times);
+    const perLineOutsideGcUs = (med(times.map((t, k) => t - gcTimes[k]!)) / lines) * 1000;
     perLine1 ??= perLineUs;
     perLineCpu1 ??= perLineCpuUs;
+    perLineOutsideGc1 ??= perLineOutsideGcUs;
     results.push({
-      factor, lines, bytes: Buffer.byteLength(text), genMs, times, cpuTimes, medianMs: median,
+      factor, lines, bytes: Buffer.byteLength(text), genMs, times, cpuTimes, gcTimes, medianMs: median,
       perLineUs, ratio: perLineUs / perLine1, perLineCpuUs, cpuRatio: perLineCpuUs / perLineCpu1,
+      gcShare, perLineOutsideGcUs, outsideGcRatio: perLineOutsideGcUs / perLineOutsideGc1,
       problems: check!.bound.problems.length, messages: check!.bound.model.messages.length, enums: check!.bound.model.enums.length,
       findings: check!.findings.length, baselineEdits: base.edits,
     });
