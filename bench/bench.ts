@@ -300,7 +300,7 @@ function cmdScale(o: { corpus: string; factors?: number[]; budgetMs?: number }):
       times.push(now() - t);
       gcTimes.push(gc.stop().statistics.reduce((sum, e) => sum + e.cost / 1000, 0));
       cpuTimes.push(cpu() - c);
-      if (times.length === 1) runs = Math.max(3, Math.min(50, Math.floor(budgetMs / Math.max(times[0]!, 0.1))));
+      if (times.length === 1) runs = Math.max(3, Math.min(1000, Math.floor(budgetMs / Math.max(times[0]!, 0.1))));
     }
     const med = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
     const median = med(times);

@@ -2,7 +2,7 @@
 // calls them and how an older runtime is detected, and existing docs must not silently change meaning.
 
 import type { Comments, Range } from '../proto/ast';
-import { ModelIndex, indexModel, type ApiModel, type FieldDef } from '../proto/model';
+import { ModelIndex, indexModel, rpcNames, type ApiModel, type FieldDef } from '../proto/model';
 import type { Addition } from '../compat/compare';
 import type { Finding, FixData } from '../compat/finding';
 import { getRule } from '../compat/rules';
@@ -37,7 +37,7 @@ export function checkDocs(current: ApiModel, baseline: ApiModel, additions: Addi
     if (fixes) f.fixes = fixes;
     out.push(f);
   };
-  const rpcNames = new Set(current.services.flatMap((s) => s.rpcs.map((r) => r.name)));
+  const rpcNamesHere = new Set(rpcNames(current));
   // Fields by name per message, built on first use: a scan per added field would be quadratic.
   const fieldsByName = new Map<string, Map<string, FieldDef>>();
   const fieldOf = (msgFqn: string, name: string): FieldDef | undefined => {
@@ -87,7 +87,7 @@ export function checkDocs(current: ApiModel, baseline: ApiModel, additions: Addi
         const rpc = svc?.rpcs.find((r) => r.name === name);
         const doc = requireDoc('rpc', a.element, name, a.range, rpc?.node);
         if (!doc) break;
-        const mentions = mentionsAny(doc, rpcNames, name);
+        const mentions = mentionsAny(doc, rpcNamesHere, name);
         if (!mentions && !NO_ORDER.test(doc)) {
           add('RPC_CALL_SEQUENCE_UNDOCUMENTED', a.range, a.element,
             `new RPC "${name}" does not say when the kubelet calls it relative to other RPCs (name one, or say it has no ordering constraint)`,

@@ -6,7 +6,7 @@ import type { Finding } from '../compat/finding';
 import { getRule } from '../compat/rules';
 import { parseAnyTag, whoLacks, SKEW, type LackingSkew } from '../policy/versions';
 import { CRI_SKEW_POLICY_URL, CRITEST_VALIDATION_URL } from '../policy/links';
-import type { ApiModel } from '../proto/model';
+import { rpcNames, type ApiModel } from '../proto/model';
 import { mentionsAny } from '../docs/fingerprint';
 
 /** First release of each API major version: elements that old are not subject to skew. */
@@ -49,7 +49,7 @@ function rpcSequence(element: string, current: ApiModel): string[] {
   const svc = current.services.find((s) => element.startsWith(`${s.fqn}.`));
   const rpc = svc?.rpcs.find((r) => `${svc.fqn}.${r.name}` === element);
   if (!rpc || !svc) return [];
-  const others = current.services.flatMap((s) => s.rpcs.map((r) => r.name)).filter((n) => n !== rpc.name);
+  const others = rpcNames(current).filter((n) => n !== rpc.name);
   const sentences = (rpc.doc ?? '').replace(/\s+/g, ' ').split(/(?<=[.!?])\s+/);
   const order = sentences.filter((s) => mentionsAny(s, others) || /\b(before|after|first|then|once|order)\b/i.test(s));
   return ['', order.length ? `**Call sequence** (from its documentation): ${order.join(' ')}` : '**Call sequence**: not documented. Say when the kubelet calls it relative to other RPCs.'];

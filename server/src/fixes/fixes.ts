@@ -12,6 +12,7 @@ import type {
 } from '../proto/ast';
 import { comparePositions } from '../proto/ast';
 import type { BoundFile, Declaration } from '../proto/binder';
+import { rpcNames } from '../proto/model';
 import {
   bodyMembers, elementNamedAt, findAt, findContainer, sameRange, type Container, type Located, type NodeKind,
 } from './locate';
@@ -567,17 +568,17 @@ function docStubEdits(L: TextLines, bound: BoundFile, finding: Finding, fd: Extr
 const rpcNamesByFile = new WeakMap<BoundFile, string[]>();
 function rpcNamesOf(bound: BoundFile): string[] {
   let names = rpcNamesByFile.get(bound);
-  if (!names) rpcNamesByFile.set(bound, (names = bound.model.services.flatMap((s) => s.rpcs.map((r) => r.name))));
+  if (!names) rpcNamesByFile.set(bound, (names = rpcNames(bound.model)));
   return names;
 }
 
 /** The stub lines an element still needs, given its current documentation (undefined: none). */
-export function stubLines(element: Extract<FixData, { kind: 'docStub' }>['element'], name: string, doc: string | undefined, rpcNames: readonly string[] = []): string[] {
+export function stubLines(element: Extract<FixData, { kind: 'docStub' }>['element'], name: string, doc: string | undefined, allRpcNames: readonly string[] = []): string[] {
   const has = doc !== undefined;
   const out: string[] = [];
   switch (element) {
     case 'rpc': {
-      const ordered = has && (NO_ORDER.test(doc) || mentionsAny(doc, rpcNames, name));
+      const ordered = has && (NO_ORDER.test(doc) || mentionsAny(doc, allRpcNames, name));
       if (!has) out.push(`${name} TODO: what it does and what it returns.`);
       if (!ordered) out.push(`Call order: TODO: the RPCs the kubelet calls before and after ${name}, or state that it has no ordering constraint.`);
       if (!has || !CONTRACT.test(doc)) out.push('Runtime contract: TODO: what the runtime may expect from the kubelet, and what it must guarantee in return.');

@@ -151,6 +151,11 @@ export function indexModel(model: ApiModel): ModelIndex {
   return i;
 }
 
+/** The names of every RPC of every service: what a documented call order may name. */
+export function rpcNames(model: ApiModel): string[] {
+  return model.services.flatMap((s) => s.rpcs.map((r) => r.name));
+}
+
 /** protoc's default JSON name: lowerCamelCase of the field name. */
 export function jsonNameOf(name: string): string {
   let i = name.indexOf('_');
