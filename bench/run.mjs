@@ -238,7 +238,12 @@ function cpuProfile() {
 
 // ---- 2 + 5. server start to first diagnostics, and its memory -------------------------------------------
 
-function lspSession(file, text, settings) {
+/**
+ * One server session: start, open `file`, wait for the compatibility findings. With `edits`, then change one
+ * character that many times, each change sent when the previous version's diagnostics arrived, and read the
+ * RSS once more at the end: what a long editing session leaves resident.
+ */
+function lspSession(file, text, settings, edits = 0) {
   return new Promise((resolveSession, reject) => {
     const uri = pathToFileURL(file).href;
     const t0 = performance.now();
@@ -248,10 +253,16 @@ function lspSession(file, text, settings) {
     let tInit;
     let tFirstAny;
     let result;
+    let version = 1;
+    const lastVersion = 1 + edits;
+    // Where the edits go: a digit in the first line comment, so the findings stay the same.
+    const at = text.indexOf('// ') + 3;
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       reject(new Error(`no diagnostics for ${uri} within 20 s; stderr: ${stderr.slice(-1000)}`));
     }, 20_000);
+    const statusKiB = (k) => Number(new RegExp(`^${k}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? NaN);
+    const rssMiB = () => statusKiB('VmRSS') / 1024;
     const send = (msg) => {
       const s = JSON.stringify({ jsonrpc: '2.0', ...msg });
       child.stdin.write(`Content-Length: ${Buffer.byteLength(s)}\r\n\r\n${s}`);
@@ -264,20 +275,24 @@ function lspSession(file, text, settings) {
         send({ method: 'textDocument/didOpen', params: { textDocument: { uri, languageId: 'proto', version: 1, text } } });
       } else if (msg.method && msg.id !== undefined) {
         send({ id: msg.id, result: null }); // registrations and the like
+      } else if (msg.method === 'textDocument/publishDiagnostics' && msg.params.uri === uri && result && version <= lastVersion) {
+        if (msg.params.version !== version) return;
+        if (version === lastVersion) result.rssAfterEditsMiB = rssMiB();
+        if (version++ === lastVersion) send({ id: 2, method: 'shutdown', params: null });
+        else send({ method: 'textDocument/didChange', params: { textDocument: { uri, version }, contentChanges: [{ text: text.slice(0, at) + String(version % 10) + text.slice(at + 1) }] } });
       } else if (msg.method === 'textDocument/publishDiagnostics' && msg.params.uri === uri && !result) {
         // The first publication may come before the baseline is resolved (syntax and binding only): the
         // figure is the first one that carries the compatibility findings.
         tFirstAny ??= performance.now();
         if (!msg.params.diagnostics.some((d) => /^[A-Z][A-Z_]+$/.test(String(d.code)))) return;
         const tDiag = performance.now();
-        const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
-        const kb = (k) => Number(new RegExp(`^${k}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
         result = {
           initMs: tInit - t0, firstDiagnosticsMs: tDiag - t0, afterInitMs: tDiag - tInit, firstAnyMs: tFirstAny - t0,
-          rssMiB: kb('VmRSS') / 1024, hwmMiB: kb('VmHWM') / 1024,
+          rssMiB: rssMiB(), hwmMiB: statusKiB('VmHWM') / 1024,
           diagnostics: msg.params.diagnostics.length, codes: [...new Set(msg.params.diagnostics.map((d) => d.code))].slice(0, 20),
         };
-        send({ id: 2, method: 'shutdown', params: null });
+        if (edits > 0) handle({ method: 'textDocument/publishDiagnostics', params: { uri, version } });
+        else send({ id: 2, method: 'shutdown', params: null });
       } else if (msg.id === 2 && !msg.method) {
         send({ method: 'exit', params: null });
       }
@@ -318,6 +333,7 @@ function lspSession(file, text, settings) {
   });
 }
 
+const EDITS = 300;
 if (want('lsp')) {
   log('2. server start to first diagnostics (LSP stdio), 10 runs per setting, alternating');
   const dir = join(WORK, 'lsp');
@@ -330,6 +346,9 @@ if (want('lsp')) {
     runs.default.push(await lspSession(file, text));
     runs.debounce0.push(await lspSession(file, text, { validation: { debounceMs: 0 } }));
   }
+  // A long editing session, every version analysed: what stays resident once V8 has sized its heap.
+  runs.edits = [];
+  for (let i = 0; i < 3; i++) runs.edits.push(await lspSession(file, text, { validation: { debounceMs: 0 } }, EDITS));
   results.sections.lsp = runs;
   const d = runs.default;
   add({ id: '2a', figure: `Server start → first diagnostics with the compatibility findings (spawn, initialize, didOpen, bundled baseline; default settings; ${d[0].diagnostics} diagnostics)`, stats: stats(d.map((r) => r.firstDiagnosticsMs)), fmt: fmtMs, target: ['<', 300, '< 300 ms'] });
@@ -339,6 +358,7 @@ if (want('lsp')) {
   const rss = [...d, ...runs.debounce0].map((r) => r.rssMiB);
   add({ id: '5a', figure: 'Server RSS (VmRSS) right after the first diagnostics', stats: stats(rss), fmt: fmtMiB, target: ['<', 80, '< 80 MB'],
     note: d[0].diagnostics === 0 ? 'the server published 0 diagnostics: it compared against no baseline, so no history was loaded (see 5b)' : undefined });
+  add({ id: '5c', figure: `Server RSS after ${EDITS} one-character edits in one session, each analysed (debounceMs = 0; the next edit sent when the diagnostics of the previous one arrive)`, stats: stats(runs.edits.map((r) => r.rssAfterEditsMiB)), fmt: fmtMiB, info: true });
 }
 
 // ---- 3. history index ------------------------------------------------------------------------------------
