@@ -235,17 +235,16 @@ class Comparer {
 
   private field(old: MessageDef, of: FieldDef, nf: FieldDef): void {
     const change = compareFieldTypes(this.renamedField(of), nf);
-    const typeRange = nf.node?.typeRange ?? nf.node?.nameRange ?? ORIGIN;
+    // Ranges are read only for a finding: fields build them on request (proto/nodes.ts).
     if (change === 'incompatible') {
-      this.add('FIELD_TYPE_INCOMPATIBLE', typeRange, fieldPath(old, of), `field "${old.name}.${of.name}" changed type from ${of.type} to ${nf.type}, which is not wire-compatible (baseline ${this.tag})`);
+      this.add('FIELD_TYPE_INCOMPATIBLE', typeRangeOf(nf), fieldPath(old, of), `field "${old.name}.${of.name}" changed type from ${of.type} to ${nf.type}, which is not wire-compatible (baseline ${this.tag})`);
     } else if (change === 'compatible') {
-      this.add('FIELD_TYPE_CHANGED', typeRange, fieldPath(old, of), `field "${old.name}.${of.name}" changed type from ${of.type} to ${nf.type}; wire-compatible, but values, JSON and Go types change (baseline ${this.tag})`);
+      this.add('FIELD_TYPE_CHANGED', typeRangeOf(nf), fieldPath(old, of), `field "${old.name}.${of.name}" changed type from ${of.type} to ${nf.type}; wire-compatible, but values, JSON and Go types change (baseline ${this.tag})`);
     }
-    const labelRange = nf.node?.labelRange ?? nf.node?.nameRange ?? ORIGIN;
     if (cardinality(of.label) !== cardinality(nf.label) && of.typeKind !== 'map' && nf.typeKind !== 'map') {
-      this.add('FIELD_LABEL_CHANGED', labelRange, fieldPath(old, of), `field "${old.name}.${of.name}" changed from ${cardinality(of.label)} to ${cardinality(nf.label)} (baseline ${this.tag})`);
+      this.add('FIELD_LABEL_CHANGED', labelRangeOf(nf), fieldPath(old, of), `field "${old.name}.${of.name}" changed from ${cardinality(of.label)} to ${cardinality(nf.label)} (baseline ${this.tag})`);
     } else if (of.label !== nf.label && !of.oneof && !nf.oneof && cardinality(of.label) === 'singular') {
-      this.add('FIELD_PRESENCE_CHANGED', labelRange, fieldPath(old, of),
+      this.add('FIELD_PRESENCE_CHANGED', labelRangeOf(nf), fieldPath(old, of),
         `field "${old.name}.${of.name}" changed from ${of.label === 'optional' ? 'explicit (optional)' : 'implicit'} to ${nf.label === 'optional' ? 'explicit (optional)' : 'implicit'} presence (baseline ${this.tag})`);
     }
     if ((of.oneof ?? '') !== (nf.oneof ?? '')) {
@@ -432,4 +431,12 @@ function byKey<K extends 'number' | 'name'>(fields: readonly FieldDef[], key: K)
   const m = new Map<FieldDef[K], FieldDef>();
   for (const f of fields) m.set(f[key], f);
   return m;
+}
+
+function typeRangeOf(f: FieldDef): Range {
+  return f.node?.typeRange ?? f.node?.nameRange ?? ORIGIN;
+}
+
+function labelRangeOf(f: FieldDef): Range {
+  return f.node?.labelRange ?? f.node?.nameRange ?? ORIGIN;
 }

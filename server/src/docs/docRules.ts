@@ -106,8 +106,8 @@ export function checkDocs(current: ApiModel, baseline: ApiModel, additions: Addi
   }
 
   // Existing elements: documentation whose meaning-bearing words changed.
-  // `parent` and `name` make the element's full name, which is built only for a finding.
-  const compareDocs = (parent: string | undefined, name: string, range: Range | undefined, oldDef: { doc?: string; docFingerprint?: DocFingerprint }, node: { comments: Comments } | undefined): DocFingerprint | undefined => {
+  // `parent` and `name` make the element's full name, and the node's name its range: built only for a finding.
+  const compareDocs = (parent: string | undefined, name: string, oldDef: { doc?: string; docFingerprint?: DocFingerprint }, node: { comments: Comments; nameRange: Range } | undefined): DocFingerprint | undefined => {
     const beforeText = oldDef.doc === undefined ? undefined : docOf(undefined, oldDef.doc);
     const afterText = docOf(node);
     // Most docs are unchanged between releases: equal text needs no fingerprint (a file baseline has the text).
@@ -116,24 +116,24 @@ export function checkDocs(current: ApiModel, baseline: ApiModel, additions: Addi
     // A "Deprecated:" note added together with [deprecated = true] is what deprecating asks for, not a change of meaning.
     const deprecatedNow = !!node && 'options' in node && (node as { options: { name: string; value: string }[] }).options.some((o) => o.name === 'deprecated' && o.value === 'true');
     const after = fingerprintDoc(deprecatedNow ? afterText?.split('\n').filter((l) => !/^\s*Deprecated:/.test(l)).join('\n') : afterText);
-    if (!before || !after || !range || before.hash === after.hash) return undefined;
+    if (!before || !after || !node || before.hash === after.hash) return undefined;
     const removed = before.terms.filter((t) => !after.terms.includes(t));
     const added = after.terms.filter((t) => !before.terms.includes(t));
     if (!removed.length && !added.length) return undefined;
     const parts = [removed.length ? `removed ${quoteList(removed)}` : '', added.length ? `added ${quoteList(added)}` : ''].filter(Boolean);
-    add('DOC_MEANING_CHANGED', range, parent === undefined ? name : `${parent}.${name}`, `the documentation of "${name.slice(name.lastIndexOf('.') + 1)}" changed meaning-bearing words since ${baselineName(baseline)}: ${parts.join('; ')}`);
+    add('DOC_MEANING_CHANGED', node.nameRange, parent === undefined ? name : `${parent}.${name}`, `the documentation of "${name.slice(name.lastIndexOf('.') + 1)}" changed meaning-bearing words since ${baselineName(baseline)}: ${parts.join('; ')}`);
     return after;
   };
   for (const m of current.messages) {
     const om = base.messages.get(m.fqn);
     if (!om) continue;
-    compareDocs(undefined, m.fqn, m.node?.nameRange, om, m.node);
+    compareDocs(undefined, m.fqn, om, m.node);
     m.fields.forEach((f, i) => {
       // The baseline field at the same position, usually; else the one with the same number and name.
       const at = om.fields[i];
       const of = at && at.number === f.number && at.name === f.name ? at : om.fields.find((x) => x.number === f.number && x.name === f.name);
       if (!of) return;
-      const changed = compareDocs(m.fqn, f.name, f.node?.nameRange, of, f.node);
+      const changed = compareDocs(m.fqn, f.name, of, f.node);
       if (changed && shapeChanged(of, f, renamed)) {
         add('FIELD_MEANING_CHANGED', f.node?.nameRange ?? m.node!.nameRange, `${m.fqn}.${f.name}`,
           `field "${f.name}" = ${f.number} changed its ${of.type !== f.type ? 'type' : 'label'} and its documentation since ${baselineName(baseline)}; reuse a field only if its meaning is unchanged`);
@@ -143,10 +143,10 @@ export function checkDocs(current: ApiModel, baseline: ApiModel, additions: Addi
   for (const e of current.enums) {
     const oe = base.enums.get(e.fqn);
     if (!oe) continue;
-    compareDocs(undefined, e.fqn, e.node?.nameRange, oe, e.node);
+    compareDocs(undefined, e.fqn, oe, e.node);
     e.values.forEach((v, i) => {
       const ov = oe.values[i]?.name === v.name ? oe.values[i] : oe.values.find((x) => x.name === v.name);
-      if (ov) compareDocs(e.fqn, v.name, v.node?.nameRange, ov, v.node);
+      if (ov) compareDocs(e.fqn, v.name, ov, v.node);
     });
   }
   for (const s of current.services) {
@@ -154,7 +154,7 @@ export function checkDocs(current: ApiModel, baseline: ApiModel, additions: Addi
     if (!os) continue;
     s.rpcs.forEach((r, i) => {
       const or = os.rpcs[i]?.name === r.name ? os.rpcs[i] : os.rpcs.find((x) => x.name === r.name);
-      if (or) compareDocs(s.fqn, r.name, r.node?.nameRange, or, r.node);
+      if (or) compareDocs(s.fqn, r.name, or, r.node);
     });
   }
   return out;

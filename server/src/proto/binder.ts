@@ -30,10 +30,22 @@ export interface Declaration {
 }
 
 export interface TypeReference {
-  range: Range;
+  readonly range: Range;
   /** Fully-qualified target, when resolved. */
   target?: string;
-  written: string;
+  readonly written: string;
+}
+
+/** The type a field refers to, where the field's type is written: its range is built only when asked for. */
+class FieldTypeReference implements TypeReference {
+  declare target?: string;
+  constructor(private readonly field: FieldNode) {}
+  get written(): string {
+    return this.field.type;
+  }
+  get range(): Range {
+    return this.field.typeRange;
+  }
 }
 
 export interface BoundFile {
@@ -211,13 +223,12 @@ class Binder {
     return undefined;
   }
 
-  private typeRef(written: string, range: Range, scope: string): Declaration | undefined {
-    if (!written) return undefined;
-    const d = this.resolveType(written, scope);
-    const ref: TypeReference = { range, written };
+  private typeRef(ref: TypeReference, scope: string): Declaration | undefined {
+    if (!ref.written) return undefined;
+    const d = this.resolveType(ref.written, scope);
     if (d) ref.target = d.fqn;
     this.references.push(ref);
-    if (!d) this.problem('unresolved-type', `unknown type "${written}"`, range, 'error');
+    if (!d) this.problem('unresolved-type', `unknown type "${ref.written}"`, ref.range, 'error');
     return d;
   }
 
@@ -270,14 +281,14 @@ class Binder {
       if (!SCALARS.has(f.mapKey) || f.mapKey === 'double' || f.mapKey === 'float' || f.mapKey === 'bytes') {
         this.problem('invalid-map-key', `map key type must be an integer type, bool or string, not "${f.mapKey}"`, f.typeRange, 'error');
       }
-      const value = this.resolvedName(f.type, f.typeRange, scope);
+      const value = SCALARS.has(f.type) ? f.type : this.typeRef(new FieldTypeReference(f), scope)?.fqn ?? f.type;
       type = `map<${f.mapKey},${value}>`;
       typeKind = 'map';
     } else if (SCALARS.has(f.type)) {
       type = f.type;
       typeKind = 'scalar';
     } else {
-      const d = this.typeRef(f.type, f.typeRange, scope);
+      const d = this.typeRef(new FieldTypeReference(f), scope);
       if (d && d.kind !== 'message' && d.kind !== 'enum') {
         this.problem('not-a-type', `"${f.type}" is a ${d.kind}, not a message or enum`, f.typeRange, 'error');
       }
@@ -301,13 +312,8 @@ class Binder {
     return def;
   }
 
-  private resolvedName(written: string, range: Range, scope: string): string {
-    if (SCALARS.has(written)) return written;
-    return this.typeRef(written, range, scope)?.fqn ?? written;
-  }
-
   private extend(extendee: string, range: Range, fields: FieldNode[], scope: string): void {
-    this.typeRef(extendee, range, scope);
+    this.typeRef({ written: extendee, range }, scope);
     for (const f of fields) this.field(f, scope);
   }
 
@@ -354,7 +360,7 @@ class Binder {
 
   private rpc(r: RpcNode, scope: string): RpcDef {
     const side = (written: string, range: Range): string => {
-      const d = this.typeRef(written, range, scope);
+      const d = this.typeRef({ written, range }, scope);
       if (d && d.kind !== 'message') this.problem('not-a-message', `rpc ${r.name} needs a message type, but "${written}" is a ${d.kind}`, range, 'error');
       return d?.fqn ?? written;
     };

@@ -3,6 +3,7 @@
 // keystroke). It never throws: any unexpected byte becomes an `invalid` token the parser reports.
 
 import type { Comment, Position, Range } from './ast';
+import type { LineIndex } from './lines';
 
 export type TokenKind = 'ident' | 'int' | 'float' | 'string' | 'symbol' | 'invalid' | 'eof';
 
@@ -75,9 +76,9 @@ export function tokenize(text: string): Token[] {
  * A tokenizer over `text` that appends the next `max` tokens to `out` per call, and returns whether the last
  * one was `eof` (which carries the trailing comments). The parser takes tokens as it goes, so that most of
  * them die young instead of all living in one array until the whole file is parsed, which the garbage
- * collector pays for on large files.
+ * collector pays for on large files. With `lines`, it records where each line starts as it goes.
  */
-export function lexer(text: string): (out: Token[], max: number) => boolean {
+export function lexer(text: string, lines?: LineIndex): (out: Token[], max: number) => boolean {
   const n = text.length;
   let i = 0;
   let line = 0;
@@ -94,6 +95,7 @@ export function lexer(text: string): (out: Token[], max: number) => boolean {
     i++;
     line++;
     lineStart = i;
+    lines?.starts.push(i);
   };
 
   return function next(tokens: Token[], max: number): boolean {

@@ -8,11 +8,13 @@
 // consumes at least one token, and block nesting is capped, so no input makes it loop or overflow the stack.
 
 import type {
-  Comment, Comments, EnumNode, EnumValueNode, ExtendNode, ExtensionsNode, FieldNode, ImportNode, Label,
+  Comment, Comments, EnumNode, ExtendNode, ExtensionsNode, FieldNode, ImportNode, Label,
   MessageNode, OneofNode, OptionNode, Position, ProtoFile, Range, ReservedNode, RpcNode, ServiceNode,
   SyntaxError,
 } from './ast';
 import { lexer, type Token } from './lexer';
+import { LineIndex } from './lines';
+import { EnumValueSyntax, FieldSyntax } from './nodes';
 
 /** Deeper blocks are skipped, not parsed: protoc itself refuses far less (its recursion limit is 100). */
 export const MAX_NESTING = 64;
@@ -46,9 +48,11 @@ class Parser {
   private readonly errors: SyntaxError[] = [];
   private depth = 0;
   private lastGap: { next: Token; comments: ReturnType<typeof collectComments> } | undefined;
+  /** Shared by the nodes that keep offsets (nodes.ts). */
+  private readonly lines = new LineIndex();
 
   constructor(text: string) {
-    this.lex = lexer(text);
+    this.lex = lexer(text, this.lines);
     this.cur = this.at(0);
   }
 
@@ -172,9 +176,9 @@ class Parser {
     return undefined;
   }
 
-  /** `.a.b.C` or `a.b` as one name. */
-  private fullIdent(what: string): { name: string; range: Range } | undefined {
-    const start = this.cur.startPos;
+  /** `.a.b.C` or `a.b` as one name, and the offsets where it starts and ends. */
+  private fullIdent(what: string): { name: string; start: number; end: number } | undefined {
+    const start = this.cur.start;
     let name = '';
     if (this.is('.')) {
       this.next();
@@ -189,11 +193,12 @@ class Parser {
       this.next();
       name += '.' + this.next().text;
     }
-    return { name, range: { start, end: this.prevTok().endPos } };
+    return { name, start, end: this.prevTok().end };
   }
 
-  private intLiteral(allowNegative: boolean): { value?: number; range: Range } {
-    const start = this.cur.startPos;
+  /** A number, and the offsets where it starts and ends (where it should be, when it is missing). */
+  private intLiteral(allowNegative: boolean): { value?: number; start: number; end: number } {
+    const start = this.cur.start;
     let neg = false;
     if (allowNegative && this.is('-')) {
       this.next();
@@ -203,10 +208,14 @@ class Parser {
       const t = this.next();
       const v = parseIntLiteral(t.text);
       if (v === undefined) this.error(`integer ${t.text} is too large`, t.range);
-      return { value: v === undefined ? undefined : neg ? -v : v, range: { start, end: t.endPos } };
+      return { value: v === undefined ? undefined : neg ? -v : v, start, end: t.end };
     }
     this.expected('a number');
-    return { range: { start, end: this.cur.startPos } };
+    return { start, end: this.cur.start };
+  }
+
+  private span(start: number, end: number): Range {
+    return this.lines.range(start, end);
   }
 
   // ---- comments ------------------------------------------------------------------------------------
@@ -291,7 +300,7 @@ class Parser {
         this.endStatement();
         if (name) {
           if (file.package) this.error('duplicate package statement', this.rangeFrom(start));
-          file.package = { name: name.name, nameRange: name.range, range: this.rangeFrom(start) };
+          file.package = { name: name.name, nameRange: this.span(name.start, name.end), range: this.rangeFrom(start) };
         }
         return;
       }
@@ -559,28 +568,26 @@ class Parser {
   private field(oneof?: OneofNode): FieldNode | undefined {
     const first = this.cur;
     const comments = this.commentsFor(first);
-    let label: Label | undefined;
-    let labelRange: Range | undefined;
+    let label: Token | undefined;
     if (LABELS.has(first.text) && (this.peek().kind === 'ident' || this.peek().text === '.') && !this.peekIs('=', 2)) {
-      label = first.text as Label;
-      labelRange = first.range;
-      this.next();
-      if (oneof) this.error(`fields in a oneof cannot have a label ('${label}')`, labelRange);
+      label = this.next();
+      if (oneof) this.error(`fields in a oneof cannot have a label ('${label.text}')`, label.range);
     }
     let type: string;
-    let typeRange: Range;
+    let typeStart: number;
+    let typeEnd: number;
     let mapKey: string | undefined;
     if (this.is('map') && this.peekIs('<', 1)) {
-      const start = this.next().startPos;
+      typeStart = this.next().start;
       this.next(); // <
       mapKey = this.fullIdent('a map key type')?.name ?? '';
       if (!this.eat(',')) this.expected("','");
       type = this.fullIdent('a map value type')?.name ?? '';
       if (!this.eat('>')) this.expected("'>'");
-      typeRange = this.rangeFrom(start);
-      if (label) this.error('map fields cannot have a label', labelRange!);
+      typeEnd = this.prevTok().end;
+      if (label) this.error('map fields cannot have a label', label.range);
     } else if (this.is('group') && this.peek().kind === 'ident') {
-      return this.group(first, label, labelRange, comments, oneof);
+      return this.group(first, label, comments, oneof);
     } else {
       const tn = this.fullIdent('a field type');
       if (!tn) {
@@ -588,23 +595,26 @@ class Parser {
         return undefined;
       }
       type = tn.name;
-      typeRange = tn.range;
+      typeStart = tn.start;
+      typeEnd = tn.end;
     }
-    const name = this.ident('a field name');
-    if (!name) {
+    if (this.cur.kind !== 'ident') {
+      this.expected('a field name');
       this.skipStatement();
       return undefined;
     }
-    let num: { value?: number; range: Range } = { range: { start: name.range.end, end: name.range.end } };
+    const name = this.next();
+    // Without a number, its range is the empty one right after the name.
+    let num: { value?: number; start: number; end: number } = { start: name.end, end: name.end };
     if (this.eat('=')) num = this.intLiteral(false);
     else this.expected("'='");
     const options = this.optionList();
     this.endStatement();
-    const f: FieldNode = {
-      kind: 'field', name: name.name, nameRange: name.range, type, typeRange, numberRange: num.range, options,
-      range: this.rangeFrom(first.startPos), comments,
-    };
-    if (label) { f.label = label; f.labelRange = labelRange!; }
+    const f = new FieldSyntax(this.lines, name.text, type, options, comments, {
+      start: first.start, end: this.prevTok().end, nameStart: name.start, nameEnd: name.end, typeStart, typeEnd,
+      numberStart: num.start, numberEnd: num.end, labelStart: label ? label.start : -1, labelEnd: label ? label.end : -1,
+    });
+    if (label) f.label = label.text as Label;
     if (mapKey !== undefined) f.mapKey = mapKey;
     if (num.value !== undefined) f.number = num.value;
     if (oneof) f.oneof = oneof.name;
@@ -613,24 +623,25 @@ class Parser {
   }
 
   /** proto2 `group`: parsed as a field whose type is a nested message of the same name. */
-  private group(first: Token, label: Label | undefined, labelRange: Range | undefined, comments: Comments, oneof?: OneofNode): FieldNode {
+  private group(first: Token, label: Token | undefined, comments: Comments, oneof?: OneofNode): FieldNode {
     const kw = this.next(); // group
-    const name = this.ident('a group name')!;
-    let num: { value?: number; range: Range } = { range: name.range };
+    const name = this.next(); // an identifier: the caller looked
+    let num: { value?: number; start: number; end: number } = { start: name.start, end: name.end };
     if (this.eat('=')) num = this.intLiteral(false);
     else this.expected("'='");
     const options = this.optionList();
     const body: MessageNode = {
-      kind: 'message', name: name.name, nameRange: name.range, fields: [], oneofs: [], messages: [], enums: [],
+      kind: 'message', name: name.text, nameRange: name.range, fields: [], oneofs: [], messages: [], enums: [],
       extends: [], reserved: [], extensions: [], options: [], range: kw.range, bodyRange: kw.range, comments: { detached: [] },
     };
     body.bodyRange = this.block(first.character, () => this.messageItem(body), () => true);
     body.range = this.rangeFrom(kw.startPos);
-    const f: FieldNode = {
-      kind: 'field', name: name.name.toLowerCase(), nameRange: name.range, type: name.name, typeRange: name.range,
-      numberRange: num.range, options, range: this.rangeFrom(first.startPos), comments, group: body,
-    };
-    if (label) { f.label = label; f.labelRange = labelRange!; }
+    const f = new FieldSyntax(this.lines, name.text.toLowerCase(), name.text, options, comments, {
+      start: first.start, end: this.prevTok().end, nameStart: name.start, nameEnd: name.end, typeStart: name.start, typeEnd: name.end,
+      numberStart: num.start, numberEnd: num.end, labelStart: label ? label.start : -1, labelEnd: label ? label.end : -1,
+    });
+    f.group = body;
+    if (label) f.label = label.text as Label;
     if (num.value !== undefined) f.number = num.value;
     if (oneof) f.oneof = oneof.name;
     return f;
@@ -677,18 +688,18 @@ class Parser {
     const a = this.intLiteral(allowNegative);
     if (a.value === undefined) return undefined;
     let end = a.value;
-    let endPos = a.range.end;
+    let endOffset = a.end;
     if (this.eat('to')) {
       if (this.is('max')) {
-        endPos = this.next().endPos;
+        endOffset = this.next().end;
         end = Infinity;
       } else {
         const b = this.intLiteral(allowNegative);
         if (b.value !== undefined) end = b.value;
-        endPos = b.range.end;
+        endOffset = b.end;
       }
     }
-    return { start: a.value, end, range: { start: a.range.start, end: endPos } };
+    return { start: a.value, end, range: this.span(a.start, endOffset) };
   }
 
   private extensions(): ExtensionsNode {
@@ -709,7 +720,7 @@ class Parser {
     const kw = this.next();
     const comments = this.commentsFor(kw);
     const ext = this.fullIdent('a message name to extend');
-    const node: ExtendNode = { kind: 'extend', extendee: ext?.name ?? '', extendeeRange: ext?.range ?? kw.range, fields: [], range: kw.range, comments };
+    const node: ExtendNode = { kind: 'extend', extendee: ext?.name ?? '', extendeeRange: ext ? this.span(ext.start, ext.end) : kw.range, fields: [], range: kw.range, comments };
     this.block(kw.character, () => {
       if (this.eat(';')) return;
       const f = this.field();
@@ -752,14 +763,12 @@ class Parser {
     }
     const comments = this.commentsFor(t);
     this.next();
-    let num: { value?: number; range: Range } = { range: { start: t.endPos, end: t.endPos } };
+    let num: { value?: number; start: number; end: number } = { start: t.end, end: t.end };
     if (this.eat('=')) num = this.intLiteral(true);
     else this.expected("'='");
     const options = this.optionList();
     this.endStatement();
-    const v: EnumValueNode = {
-      kind: 'enumValue', name: t.text, nameRange: t.range, numberRange: num.range, options, range: this.rangeFrom(t.startPos), comments,
-    };
+    const v = new EnumValueSyntax(this.lines, t.text, options, comments, t.start, this.prevTok().end, t.end, num.start, num.end);
     if (num.value !== undefined) v.number = num.value;
     this.trailingFor(comments);
     node.values.push(v);
@@ -813,7 +822,7 @@ class Parser {
       }
       const t = this.fullIdent('a message type');
       if (!this.eat(')')) this.expected("')'");
-      return { type: t?.name ?? '', range: t?.range ?? at, stream };
+      return { type: t?.name ?? '', range: t ? this.span(t.start, t.end) : at, stream };
     };
     const req = sig();
     if (!this.eat('returns')) this.expected("'returns'");
