@@ -2,8 +2,9 @@
 // editor needs both (protobufjs drops positions; protoc is a native binary we cannot ship or spawn per
 // keystroke). It never throws: any unexpected byte becomes an `invalid` token the parser reports.
 
-import type { Comment, Position, Range } from './ast';
-import type { LineIndex } from './lines';
+import type { Position, Range } from './ast';
+import { LineIndex } from './lines';
+import { CommentSyntax } from './nodes';
 
 export type TokenKind = 'ident' | 'int' | 'float' | 'string' | 'symbol' | 'invalid' | 'eof';
 
@@ -27,7 +28,7 @@ export class Token {
     readonly endLine: number,
     readonly endCharacter: number,
     /** Comments between the previous token and this one. */
-    readonly pre: Comment[] | undefined,
+    readonly pre: CommentSyntax[] | undefined,
     /** Set for strings: the decoded value. */
     readonly value: string | undefined,
     /** Set for strings and invalid tokens that had a problem. */
@@ -76,26 +77,25 @@ export function tokenize(text: string): Token[] {
  * A tokenizer over `text` that appends the next `max` tokens to `out` per call, and returns whether the last
  * one was `eof` (which carries the trailing comments). The parser takes tokens as it goes, so that most of
  * them die young instead of all living in one array until the whole file is parsed, which the garbage
- * collector pays for on large files. With `lines`, it records where each line starts as it goes.
+ * collector pays for on large files. It records where each line starts in `lines` as it goes.
  */
-export function lexer(text: string, lines?: LineIndex): (out: Token[], max: number) => boolean {
+export function lexer(text: string, lines = new LineIndex()): (out: Token[], max: number) => boolean {
   const n = text.length;
   let i = 0;
   let line = 0;
   let lineStart = 0;
   let count = 0;
-  let pending: Comment[] | undefined;
+  let pending: CommentSyntax[] | undefined;
   let done = false;
   const hasCR = text.includes('\r');
 
-  const pos = (offset: number): Position => ({ line, character: offset - lineStart });
   // Advances over a newline at i (\n, \r\n or a lone \r, as LSP counts lines).
   const newline = (): void => {
     if (text.charCodeAt(i) === Ch.CR && text.charCodeAt(i + 1) === Ch.LF) i++;
     i++;
     line++;
     lineStart = i;
-    lines?.starts.push(i);
+    lines.starts.push(i);
   };
 
   return function next(tokens: Token[], max: number): boolean {
@@ -119,11 +119,8 @@ export function lexer(text: string, lines?: LineIndex): (out: Token[], max: numb
         // Comments are most of a CRI file: let the native indexOf find their end where no \r can stop them.
         if (hasCR) while (i < n && text.charCodeAt(i) !== Ch.LF && text.charCodeAt(i) !== Ch.CR) i++;
         else i = (text.indexOf('\n', i) + 1 || n + 1) - 1;
-        (pending ??= []).push({
-          text: text.slice(start + 2, i), // without the `//`
-          range: { start: { line: startLine, character: startCharacter }, end: pos(i) },
-          block: false,
-        });
+        // Without the `//`.
+        (pending ??= []).push(new CommentSyntax(lines, text.slice(start + 2, i), false, start, i, startLine, line));
         continue;
       }
       if (c === Ch.Slash && text.charCodeAt(i + 1) === Ch.Star) {
@@ -139,11 +136,7 @@ export function lexer(text: string, lines?: LineIndex): (out: Token[], max: numb
           if (d === Ch.LF || d === Ch.CR) newline();
           else i++;
         }
-        (pending ??= []).push({
-          text: stripBlockComment(text.slice(start, i)),
-          range: { start: { line: startLine, character: startCharacter }, end: pos(i) },
-          block: true,
-        });
+        (pending ??= []).push(new CommentSyntax(lines, stripBlockComment(text.slice(start, i)), true, start, i, startLine, line));
         if (!closed) tokens.push(make('invalid', start, i, startLine, startCharacter, 'unterminated block comment'));
         continue;
       }

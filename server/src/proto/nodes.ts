@@ -3,7 +3,7 @@
 // ranges of a field were 12 to 15 objects, which every analysis of a large file carried through several
 // garbage collections, and which a CLI check allocated while V8 still interprets the parser.
 
-import type { Comments, EnumValueNode, FieldNode, Label, MessageNode, OptionNode, Range } from './ast';
+import type { Comment, Comments, EnumValueNode, FieldNode, Label, MessageNode, OptionNode, Range } from './ast';
 import type { LineIndex } from './lines';
 
 /** Offsets of a field: where it starts and ends, and where its name, type, number and label do. */
@@ -103,5 +103,30 @@ export class EnumValueSyntax implements EnumValueNode {
   }
   get numberRange(): Range {
     return this.lines.range(this.numberStart, this.numberEnd);
+  }
+}
+
+/**
+ * A comment. Comments are about as many as fields in a CRI file; attaching them to declarations needs only
+ * their first and last line, so the range is built on request here too.
+ */
+export class CommentSyntax implements Comment {
+  constructor(
+    private readonly lines: LineIndex,
+    readonly text: string,
+    readonly block: boolean,
+    private readonly start: number,
+    private readonly end: number,
+    readonly startLine: number,
+    readonly endLine: number,
+  ) {}
+
+  get range(): Range {
+    return this.lines.range(this.start, this.end);
+  }
+
+  /** This `//` comment and the ones after it up to `last`, as one comment with the given text. */
+  mergedUpTo(last: CommentSyntax, text: string): CommentSyntax {
+    return new CommentSyntax(this.lines, text, false, this.start, last.end, this.startLine, last.endLine);
   }
 }

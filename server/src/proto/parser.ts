@@ -14,7 +14,7 @@ import type {
 } from './ast';
 import { lexer, type Token } from './lexer';
 import { LineIndex } from './lines';
-import { EnumValueSyntax, FieldSyntax } from './nodes';
+import { type CommentSyntax, EnumValueSyntax, FieldSyntax } from './nodes';
 
 /** Deeper blocks are skipped, not parsed: protoc itself refuses far less (its recursion limit is 100). */
 export const MAX_NESTING = 64;
@@ -873,11 +873,11 @@ export function collectComments(prev: Token | undefined, next: Token): { trailin
   const cs = next.pre;
   let canAttach = prev !== undefined;
   // The block being collected: its first and last comment and its text, merged into one comment at its end.
-  let first: Comment | undefined;
-  let last: Comment | undefined;
+  let first: CommentSyntax | undefined;
+  let last: CommentSyntax | undefined;
   // Joined once at the end: a chain of `+` would leave a tree of string pieces that every reader flattens again.
   let texts: string[] = [];
-  const merged = (): Comment => first === last ? first! : { text: texts.join('\n'), range: { start: first!.range.start, end: last!.range.end }, block: false };
+  const merged = (): CommentSyntax => first === last ? first! : first!.mergedUpTo(last!, texts.join('\n'));
   const flush = (): void => {
     if (!first) return;
     if (canAttach) out.trailing = merged();
@@ -885,7 +885,7 @@ export function collectComments(prev: Token | undefined, next: Token): { trailin
     canAttach = false;
     first = last = undefined;
   };
-  const add = (c: Comment): void => {
+  const add = (c: CommentSyntax): void => {
     if (first) texts.push(c.text);
     else texts = [c.text];
     first ??= c;
@@ -894,23 +894,23 @@ export function collectComments(prev: Token | undefined, next: Token): { trailin
   let k = 0;
   let lastLine = prev ? prev.endLine : -1;
   const c0 = cs[0];
-  if (prev && c0 && c0.range.start.line === lastLine) {
-    const followingLine = cs[1]?.range.start.line ?? next.line;
-    if (c0.block && followingLine === c0.range.end.line) return out;
+  if (prev && c0 && c0.startLine === lastLine) {
+    const followingLine = cs[1]?.startLine ?? next.line;
+    if (c0.block && followingLine === c0.endLine) return out;
     add(c0);
     flush();
-    lastLine = c0.range.end.line;
+    lastLine = c0.endLine;
     k = 1;
   }
   for (; k < cs.length; k++) {
     const c = cs[k]!;
-    if (c.range.start.line > lastLine + 1) {
+    if (c.startLine > lastLine + 1) {
       flush();
       canAttach = false;
     }
     if (last && (last.block || c.block)) flush();
     add(c);
-    lastLine = c.range.end.line;
+    lastLine = c.endLine;
   }
   if (next.line > lastLine + 1) {
     flush();
