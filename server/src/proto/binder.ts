@@ -36,6 +36,15 @@ export interface TypeReference {
   readonly written: string;
 }
 
+/** A type declared in a parsed file: the range of its name is built only when asked for (see nodes.ts). */
+class NodeDeclaration implements Declaration {
+  declare doc?: string;
+  constructor(readonly fqn: string, readonly kind: Declaration['kind'], readonly uri: string, private readonly node: { nameRange: Range }) {}
+  get nameRange(): Range {
+    return this.node.nameRange;
+  }
+}
+
 /** The type a field refers to, where the field's type is written: its range is built only when asked for. */
 class FieldTypeReference implements TypeReference {
   declare target?: string;
@@ -134,29 +143,29 @@ class Binder {
   /** Declares every type of a file; only the file being bound reports duplicates. */
   private declareFile(ast: ProtoFile, uri: string, report: boolean): void {
     const pkg = ast.package?.name.replace(/^\./, '') ?? '';
-    const declare = (scope: string, name: string, kind: Declaration['kind'], nameRange: Range, doc?: string): void => {
+    const declare = (scope: string, name: string, kind: Declaration['kind'], node: { nameRange: Range }, doc?: string): void => {
       const fqn = join(scope, name);
       const prev = this.declarations.get(fqn);
       if (prev && prev.kind !== 'package' && report) {
         const where = prev.uri === this.uri ? '' : ` (also declared in ${prev.uri ?? 'a bundled file'})`;
-        this.problem('duplicate-name', `"${fqn}" is already defined${where}`, nameRange, 'error');
+        this.problem('duplicate-name', `"${fqn}" is already defined${where}`, node.nameRange, 'error');
         return;
       }
-      const d: Declaration = { fqn, kind, uri, nameRange };
+      const d = new NodeDeclaration(fqn, kind, uri, node);
       if (doc !== undefined) d.doc = doc;
       this.setDeclaration(scope, name, d);
     };
     const walkMessage = (m: MessageNode, scope: string): void => {
       if (!m.name) return;
       const fqn = join(scope, m.name);
-      declare(scope, m.name, 'message', m.nameRange, m.comments.leading?.text);
+      declare(scope, m.name, 'message', m, m.comments.leading?.text);
       for (const n of m.messages) walkMessage(n, fqn);
       for (const f of m.fields) if (f.group) walkMessage(f.group, fqn);
-      for (const e of m.enums) if (e.name) declare(fqn, e.name, 'enum', e.nameRange, e.comments.leading?.text);
+      for (const e of m.enums) if (e.name) declare(fqn, e.name, 'enum', e, e.comments.leading?.text);
     };
     for (const m of ast.messages) walkMessage(m, pkg);
-    for (const e of ast.enums) if (e.name) declare(pkg, e.name, 'enum', e.nameRange, e.comments.leading?.text);
-    for (const s of ast.services) if (s.name) declare(pkg, s.name, 'service', s.nameRange, s.comments.leading?.text);
+    for (const e of ast.enums) if (e.name) declare(pkg, e.name, 'enum', e, e.comments.leading?.text);
+    for (const s of ast.services) if (s.name) declare(pkg, s.name, 'service', s, s.comments.leading?.text);
   }
 
   private loadImports(): void {

@@ -3,7 +3,10 @@
 // ranges of a field were 12 to 15 objects, which every analysis of a large file carried through several
 // garbage collections, and which a CLI check allocated while V8 still interprets the parser.
 
-import type { Comment, Comments, EnumValueNode, FieldNode, Label, MessageNode, OptionNode, Range } from './ast';
+import type {
+  Comment, Comments, EnumNode, EnumValueNode, ExtendNode, ExtensionsNode, FieldNode, Label, MessageNode, OneofNode, OptionNode, Range,
+  ReservedNode,
+} from './ast';
 import type { LineIndex } from './lines';
 
 /** Offsets of a field: where it starts and ends, and where its name, type, number and label do. */
@@ -128,5 +131,50 @@ export class CommentSyntax implements Comment {
   /** This `//` comment and the ones after it up to `last`, as one comment with the given text. */
   mergedUpTo(last: CommentSyntax, text: string): CommentSyntax {
     return new CommentSyntax(this.lines, text, false, this.start, last.end, this.startLine, last.endLine);
+  }
+}
+
+/** A message (170 in api.proto v0.37): its three ranges are built on request too. */
+export class MessageSyntax implements MessageNode {
+  readonly kind = 'message';
+  readonly fields: FieldNode[] = [];
+  readonly oneofs: OneofNode[] = [];
+  readonly messages: MessageNode[] = [];
+  readonly enums: EnumNode[] = [];
+  readonly extends: ExtendNode[] = [];
+  readonly reserved: ReservedNode[] = [];
+  readonly extensions: ExtensionsNode[] = [];
+  readonly options: OptionNode[] = [];
+  // Until close(): the keyword's start, as if the message ended there.
+  private end: number;
+  private bodyStart: number;
+  private bodyEnd: number;
+
+  constructor(
+    private readonly lines: LineIndex,
+    readonly name: string,
+    readonly comments: Comments,
+    private readonly start: number,
+    private readonly nameStart: number,
+    private readonly nameEnd: number,
+  ) {
+    this.end = this.bodyStart = this.bodyEnd = start;
+  }
+
+  /** Once the body is parsed: where it starts and ends (inside the braces), and where the message ends. */
+  close(bodyStart: number, bodyEnd: number, end: number): void {
+    this.bodyStart = bodyStart;
+    this.bodyEnd = bodyEnd;
+    this.end = end;
+  }
+
+  get range(): Range {
+    return this.lines.range(this.start, this.end);
+  }
+  get nameRange(): Range {
+    return this.lines.range(this.nameStart, this.nameEnd);
+  }
+  get bodyRange(): Range {
+    return this.lines.range(this.bodyStart, this.bodyEnd);
   }
 }

@@ -14,7 +14,7 @@ import type {
 } from './ast';
 import { lexer, type Token } from './lexer';
 import { LineIndex } from './lines';
-import { type CommentSyntax, EnumValueSyntax, FieldSyntax } from './nodes';
+import { type CommentSyntax, EnumValueSyntax, FieldSyntax, MessageSyntax } from './nodes';
 
 /** Deeper blocks are skipped, not parsed: protoc itself refuses far less (its recursion limit is 100). */
 export const MAX_NESTING = 64;
@@ -462,19 +462,20 @@ class Parser {
    * of the keyword that opened the block, for the missing-`}` heuristic. `comments` gets the trailing
    * comment, which protoc takes after the `{`.
    */
-  private block(keywordCol: number, item: () => void, canNest: (t: Token) => boolean, comments?: Comments): Range {
+  /** Parses `{ items }`; returns the offsets right after `{` and right before `}` (where they should be). */
+  private block(keywordCol: number, item: () => void, canNest: (t: Token) => boolean, comments?: Comments): { start: number; end: number } {
     const open = this.cur;
     if (!this.eat('{')) {
       this.expected("'{'");
-      return { start: open.startPos, end: open.startPos };
+      return { start: open.start, end: open.start };
     }
     if (comments) this.trailingFor(comments);
-    const bodyStart = open.endPos;
+    const bodyStart = open.end;
     if (this.depth >= MAX_NESTING) {
       this.error(`nesting deeper than ${MAX_NESTING} levels is not supported; block skipped`, open.range);
       this.cur = this.at(--this.p); // back onto `{` so skipStatement skips the whole block
       this.skipStatement();
-      return { start: bodyStart, end: this.prevTok().startPos };
+      return { start: bodyStart, end: this.prevTok().start };
     }
     this.depth++;
     try {
@@ -482,18 +483,18 @@ class Parser {
         const t = this.cur;
         if (t.kind === 'eof') {
           this.error("expected '}' before end of file", t.range);
-          return { start: bodyStart, end: t.startPos };
+          return { start: bodyStart, end: t.start };
         }
         if (this.is('}')) {
           this.next();
-          return { start: bodyStart, end: t.startPos };
+          return { start: bodyStart, end: t.start };
         }
         // A declaration that cannot appear here, or starts at or left of our keyword's column on a new
         // line, means our `}` is missing: close the block without consuming it.
         if (this.startsDeclaration() && (!canNest(t) || t.character <= keywordCol)
           && t.line > open.line) {
           this.error("expected '}'", { start: this.prevTok().endPos, end: this.prevTok().endPos });
-          return { start: bodyStart, end: t.startPos };
+          return { start: bodyStart, end: t.start };
         }
         const before = this.p;
         item();
@@ -510,13 +511,11 @@ class Parser {
   private message(): MessageNode {
     const kw = this.next();
     const comments = this.commentsFor(kw);
-    const name = this.ident('a message name');
-    const msg: MessageNode = {
-      kind: 'message', name: name?.name ?? '', nameRange: name?.range ?? kw.range, fields: [], oneofs: [], messages: [],
-      enums: [], extends: [], reserved: [], extensions: [], options: [], range: kw.range, bodyRange: kw.range, comments,
-    };
-    msg.bodyRange = this.block(kw.character, () => this.messageItem(msg), (t) => t.text !== 'service' && t.text !== 'syntax' && t.text !== 'package' && t.text !== 'import', comments);
-    msg.range = this.rangeFrom(kw.startPos);
+    // Without a name, the name's range is the keyword's.
+    const name = this.cur.kind === 'ident' ? this.next() : (this.expected('a message name'), kw);
+    const msg = new MessageSyntax(this.lines, name === kw ? '' : name.text, comments, kw.start, name.start, name.end);
+    const body = this.block(kw.character, () => this.messageItem(msg), (t) => t.text !== 'service' && t.text !== 'syntax' && t.text !== 'package' && t.text !== 'import', comments);
+    msg.close(body.start, body.end, this.prevTok().end);
     return msg;
   }
 
@@ -630,12 +629,9 @@ class Parser {
     if (this.eat('=')) num = this.intLiteral(false);
     else this.expected("'='");
     const options = this.optionList();
-    const body: MessageNode = {
-      kind: 'message', name: name.text, nameRange: name.range, fields: [], oneofs: [], messages: [], enums: [],
-      extends: [], reserved: [], extensions: [], options: [], range: kw.range, bodyRange: kw.range, comments: { detached: [] },
-    };
-    body.bodyRange = this.block(first.character, () => this.messageItem(body), () => true);
-    body.range = this.rangeFrom(kw.startPos);
+    const body = new MessageSyntax(this.lines, name.text, { detached: [] }, kw.start, name.start, name.end);
+    const inner = this.block(first.character, () => this.messageItem(body), () => true);
+    body.close(inner.start, inner.end, this.prevTok().end);
     const f = new FieldSyntax(this.lines, name.text.toLowerCase(), name.text, options, comments, {
       start: first.start, end: this.prevTok().end, nameStart: name.start, nameEnd: name.end, typeStart: name.start, typeEnd: name.end,
       numberStart: num.start, numberEnd: num.end, labelStart: label ? label.start : -1, labelEnd: label ? label.end : -1,
@@ -738,7 +734,8 @@ class Parser {
       kind: 'enum', name: name?.name ?? '', nameRange: name?.range ?? kw.range, values: [], reserved: [], options: [],
       range: kw.range, bodyRange: kw.range, comments,
     };
-    node.bodyRange = this.block(kw.character, () => this.enumItem(node), () => false, comments);
+    const body = this.block(kw.character, () => this.enumItem(node), () => false, comments);
+    node.bodyRange = this.span(body.start, body.end);
     node.range = this.rangeFrom(kw.startPos);
     return node;
   }
@@ -781,7 +778,7 @@ class Parser {
     const node: ServiceNode = {
       kind: 'service', name: name?.name ?? '', nameRange: name?.range ?? kw.range, rpcs: [], options: [], range: kw.range, bodyRange: kw.range, comments,
     };
-    node.bodyRange = this.block(kw.character, () => {
+    const body = this.block(kw.character, () => {
       if (this.eat(';')) return;
       if (this.is('option')) {
         const o = this.option();
@@ -797,6 +794,7 @@ class Parser {
       this.next();
       this.skipStatement();
     }, () => false, comments);
+    node.bodyRange = this.span(body.start, body.end);
     node.range = this.rangeFrom(kw.startPos);
     return node;
   }
