@@ -9,6 +9,7 @@ import * as protobuf from 'protobufjs';
 import { parse } from '../server/src/proto/parser';
 import { bind } from '../server/src/proto/binder';
 import type { ApiModel } from '../server/src/proto/model';
+import type { Comment, Comments, EnumNode, MessageNode, Range } from '../server/src/proto/ast';
 import { CORPUS_HELP, Corpus, V1ALPHA2_PATH, V1_PATH, findCorpusDir, findRepoRoot } from '../server/src/baseline/corpus';
 
 const repoRoot = (): string => findRepoRoot(__dirname);
@@ -152,4 +153,58 @@ if (!corpus) {
       assert.deepEqual(a, b);
     });
   }
+
+  // Fields, enum values, messages and comments keep offsets and build their ranges on request
+  // (server/src/proto/nodes.ts): check every one of them against the text, with lines split independently
+  // of the lexer, and with the file's line breaks turned into CRLF too.
+  test('every field, enum value, message and comment range selects its own text, in every distinct api.proto', () => {
+    let checked = 0;
+    for (const blob of blobs) {
+      for (const text of [c.text(blob), c.text(blob).replace(/\n/g, '\r\n')]) {
+        const lines = text.split(/\r\n|\r|\n/);
+        const at = (r: Range): string => {
+          if (r.start.line === r.end.line) return lines[r.start.line]!.slice(r.start.character, r.end.character);
+          return [lines[r.start.line]!.slice(r.start.character), ...lines.slice(r.start.line + 1, r.end.line), lines[r.end.line]!.slice(0, r.end.character)].join('\n');
+        };
+        const comment = (cm: Comment | undefined): void => {
+          if (!cm) return;
+          assert.match(at(cm.range), cm.block ? /^\/\*[^]*\*\/$/ : /^\/\/.*(\n\s*\/\/.*)*$/, `${blob}: comment "${cm.text.slice(0, 40)}"`);
+          checked++;
+        };
+        const comments = (cs: Comments): void => [cs.leading, cs.trailing, ...cs.detached].forEach(comment);
+        const message = (m: MessageNode): void => {
+          assert.equal(at(m.nameRange), m.name);
+          assert.match(at(m.range), new RegExp(`^message\\s+${m.name}\\s*\\{[^]*\\}$`));
+          assert.equal(`{${at(m.bodyRange)}}`, at(m.range).slice(at(m.range).indexOf('{')));
+          comments(m.comments);
+          for (const f of m.fields) {
+            assert.equal(at(f.nameRange), f.name);
+            if (f.mapKey === undefined) assert.equal(at(f.typeRange), f.type, `${m.name}.${f.name} type`);
+            else assert.match(at(f.typeRange), new RegExp(`^map<\\s*${f.mapKey}\\s*,\\s*${f.type}\\s*>$`));
+            assert.equal(Number(at(f.numberRange)), f.number);
+            assert.equal(f.labelRange && at(f.labelRange), f.label);
+            assert.match(at(f.range), /;$/);
+            assert.ok(at(f.range).startsWith(f.label ?? at(f.typeRange)), `${m.name}.${f.name} range`);
+            comments(f.comments);
+            checked++;
+          }
+          m.messages.forEach(message);
+          for (const e of m.enums) enumDecl(e);
+        };
+        const enumDecl = (e: EnumNode): void => {
+          for (const v of e.values) {
+            assert.equal(at(v.nameRange), v.name);
+            assert.equal(Number(at(v.numberRange)), v.number);
+            assert.match(at(v.range), new RegExp(`^${v.name}\\s*=\\s*-?\\d+[^]*;$`));
+            comments(v.comments);
+            checked++;
+          }
+        };
+        const ast = parse(text);
+        ast.messages.forEach(message);
+        ast.enums.forEach(enumDecl);
+      }
+    }
+    assert.ok(checked > 100_000, `only ${checked} ranges checked`);
+  });
 }
