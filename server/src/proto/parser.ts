@@ -233,9 +233,9 @@ class Parser {
   /** Leading and detached comments of the declaration starting at `first` (see `collectComments`). */
   private commentsFor(first: Token): Comments {
     const c = this.gap(first);
-    const out: Comments = { detached: c.detached.length ? [...c.detached] : [] };
-    if (c.leading) out.leading = c.leading;
-    return out;
+    // All three properties from the start: adding `leading` or `trailing` later gave every node's comments
+    // a second object to hold them.
+    return { leading: c.leading, trailing: undefined, detached: c.detached.length ? [...c.detached] : [] };
   }
 
   /** Trailing comment of the element whose last token is the previous one (`;`, or `{` for blocks). */
