@@ -458,11 +458,11 @@ class Parser {
   // ---- blocks --------------------------------------------------------------------------------------
 
   /**
-   * Parses `{ ... }` calling `item` for each statement. Returns the body range. `keywordCol` is the column
-   * of the keyword that opened the block, for the missing-`}` heuristic. `comments` gets the trailing
-   * comment, which protoc takes after the `{`.
+   * Parses `{ ... }` calling `item` for each statement. Returns the body's offsets: right after `{` and
+   * right before `}` (or where they should be). `keywordCol` is the column of the keyword that opened the
+   * block, for the missing-`}` heuristic. `comments` gets the trailing comment, which protoc takes after
+   * the `{`.
    */
-  /** Parses `{ items }`; returns the offsets right after `{` and right before `}` (where they should be). */
   private block(keywordCol: number, item: () => void, canNest: (t: Token) => boolean, comments?: Comments): { start: number; end: number } {
     const open = this.cur;
     if (!this.eat('{')) {
@@ -629,7 +629,7 @@ class Parser {
     if (this.eat('=')) num = this.intLiteral(false);
     else this.expected("'='");
     const options = this.optionList();
-    const body = new MessageSyntax(this.lines, name.text, { detached: [] }, kw.start, name.start, name.end);
+    const body = new MessageSyntax(this.lines, name.text, { leading: undefined, trailing: undefined, detached: [] }, kw.start, name.start, name.end);
     const inner = this.block(first.character, () => this.messageItem(body), () => true);
     body.close(inner.start, inner.end, this.prevTok().end);
     const f = new FieldSyntax(this.lines, name.text.toLowerCase(), name.text, options, comments, {
