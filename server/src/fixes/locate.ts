@@ -15,6 +15,9 @@ export type Container = MessageNode | EnumNode;
 export interface Located {
   kind: NodeKind;
   node: AnyNode;
+  /** The node's range and its name's, built once (nodes build theirs on every read, see proto/nodes.ts). */
+  range: Range;
+  nameRange: Range;
   /** Element path as findings use it (`runtime.v1.Mount.readonly`). */
   path: string;
   /** Enclosing message, enum or service (undefined at the top level). */
@@ -31,7 +34,7 @@ function locatedElements(ast: ProtoFile): Located[] {
     if (e.kind === 'extend' || ancestor(e, (p) => p.kind === 'extend')) continue;
     // A oneof's fields, and a group's message, belong to the enclosing message.
     const parent = ancestor(e, (p) => p.kind === 'message' || p.kind === 'enum' || p.kind === 'service')?.node as Located['parent'];
-    out.push({ kind: e.kind, node: e.node as AnyNode, path: e.path, ...(parent ? { parent } : {}) });
+    out.push({ kind: e.kind, node: e.node as AnyNode, range: e.range, nameRange: e.nameRange, path: e.path, ...(parent ? { parent } : {}) });
   }
   return out;
 }
@@ -68,7 +71,7 @@ function startIndex(ast: ProtoFile): Map<string, Located[]> {
       else index!.set(key(r), [e]);
     };
     for (const e of elementsOf(ast)) {
-      add(e.node.nameRange, e);
+      add(e.nameRange, e);
       if (e.kind === 'field' || e.kind === 'enumValue') add((e.node as { numberRange?: Range }).numberRange, e);
     }
     startIndexes.set(ast, index);
@@ -79,7 +82,7 @@ function startIndex(ast: ProtoFile): Map<string, Located[]> {
 /** The element of one of `kinds` whose name range (or number range, with `byNumber`) is exactly `range`. */
 export function elementNamedAt(ast: ProtoFile, range: Range, kinds: readonly NodeKind[], byNumber = false): Located | undefined {
   return startIndex(ast).get(key(range))?.find((e) => kinds.includes(e.kind)
-    && sameRange(byNumber ? (e.node as { numberRange: Range }).numberRange : e.node.nameRange, range));
+    && sameRange(byNumber ? (e.node as { numberRange: Range }).numberRange : e.nameRange, range));
 }
 
 export function sameRange(a: Range, b: Range): boolean {
@@ -110,8 +113,8 @@ export function findAt(ast: ProtoFile, range: Range, kinds: readonly NodeKind[])
   let best: Located | undefined;
   for (const e of elementsOf(ast)) {
     if (!kinds.includes(e.kind)) continue;
-    if (!rangeContains(e.node.range, range.start)) continue;
-    if (!best || comparePositions(e.node.range.start, best.node.range.start) >= 0) best = e;
+    if (!rangeContains(e.range, range.start)) continue;
+    if (!best || comparePositions(e.range.start, best.range.start) >= 0) best = e;
   }
   return best;
 }

@@ -45,15 +45,19 @@ class NodeDeclaration implements Declaration {
   }
 }
 
-/** The type a field refers to, where the field's type is written: its range is built only when asked for. */
+/**
+ * The type a field refers to, where the field's type is written. Its range is built on the first read and
+ * kept: analyses never read it, while a hover checks every reference of the file.
+ */
 class FieldTypeReference implements TypeReference {
   declare target?: string;
+  private typeRange?: Range;
   constructor(private readonly field: FieldNode) {}
   get written(): string {
     return this.field.type;
   }
   get range(): Range {
-    return this.field.typeRange;
+    return (this.typeRange ??= this.field.typeRange);
   }
 }
 
