@@ -108,9 +108,11 @@ export function checkDocs(current: ApiModel, baseline: ApiModel, additions: Addi
   // Existing elements: documentation whose meaning-bearing words changed.
   // `parent` and `name` make the element's full name, and the node's name its range: built only for a finding.
   const compareDocs = (parent: string | undefined, name: string, oldDef: { doc?: string; docFingerprint?: DocFingerprint }, node: { comments: Comments; nameRange: Range } | undefined): DocFingerprint | undefined => {
+    // Most docs are unchanged between releases: equal text needs no fingerprint (a file baseline has the text),
+    // and the same comment as written needs no normalizing either.
+    if (oldDef.doc !== undefined && node && oldDef.doc === (node.comments.leading?.text ?? node.comments.trailing?.text)) return undefined;
     const beforeText = oldDef.doc === undefined ? undefined : docOf(undefined, oldDef.doc);
     const afterText = docOf(node);
-    // Most docs are unchanged between releases: equal text needs no fingerprint (a file baseline has the text).
     if (beforeText !== undefined && beforeText === afterText) return undefined;
     const before = oldDef.docFingerprint ?? fingerprintDoc(beforeText);
     // A "Deprecated:" note added together with [deprecated = true] is what deprecating asks for, not a change of meaning.
