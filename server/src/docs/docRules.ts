@@ -16,9 +16,14 @@ export const FALLBACK = /\bunimplemented\b|\bnot implemented\b|\bfails? fast\b|\
 /** Documentation that says what happens when a runtime ignores a field. */
 export const DEGRADES = /\bignor(e|es|ed|ing)\b|\bolder runtimes?\b|\bnot supported\b|\bunsupported\b|\bunset\b|\bnot set\b|\bempty\b|\bdefault\b|\bfalls? back\b|\bdegrad|\bif the runtime\b|\bnil\b/i;
 
+/** A node's documentation as written: its leading comment, else its trailing one. */
+function writtenDoc(node: { comments: Comments }): string | undefined {
+  return node.comments.leading?.text ?? node.comments.trailing?.text;
+}
+
 /** A doc comment without suppression lines; leading comment, or trailing where there is none (as protoc documents). */
 export function docOf(node: { comments: Comments } | undefined, fallback?: string): string | undefined {
-  const raw = node ? node.comments.leading?.text ?? node.comments.trailing?.text : fallback;
+  const raw = node ? writtenDoc(node) : fallback;
   if (raw === undefined) return undefined;
   const kept = raw.includes(SUPPRESSION_MARKER) ? raw.split('\n').filter((l) => !l.includes(SUPPRESSION_MARKER)).join('\n') : raw;
   return kept.trim() || undefined;
@@ -110,7 +115,7 @@ export function checkDocs(current: ApiModel, baseline: ApiModel, additions: Addi
   const compareDocs = (parent: string | undefined, name: string, oldDef: { doc?: string; docFingerprint?: DocFingerprint }, node: { comments: Comments; nameRange: Range } | undefined): DocFingerprint | undefined => {
     // Most docs are unchanged between releases: equal text needs no fingerprint (a file baseline has the text),
     // and the same comment as written needs no normalizing either.
-    if (oldDef.doc !== undefined && node && oldDef.doc === (node.comments.leading?.text ?? node.comments.trailing?.text)) return undefined;
+    if (oldDef.doc !== undefined && node && oldDef.doc === writtenDoc(node)) return undefined;
     const beforeText = oldDef.doc === undefined ? undefined : docOf(undefined, oldDef.doc);
     const afterText = docOf(node);
     if (beforeText !== undefined && beforeText === afterText) return undefined;
