@@ -267,6 +267,18 @@ function lspSession(file, text, settings, edits = 0) {
       const s = JSON.stringify({ jsonrpc: '2.0', ...msg });
       child.stdin.write(`Content-Length: ${Buffer.byteLength(s)}\r\n\r\n${s}`);
     };
+    let shuttingDown = false;
+    // Once the findings are in: the next one-character edit, or after the last one the RSS, then shutdown.
+    const nextEdit = () => {
+      if (version === lastVersion) {
+        if (edits > 0) result.rssAfterEditsMiB = rssMiB();
+        shuttingDown = true;
+        send({ id: 2, method: 'shutdown', params: null });
+        return;
+      }
+      version++;
+      send({ method: 'textDocument/didChange', params: { textDocument: { uri, version }, contentChanges: [{ text: text.slice(0, at) + String(version % 10) + text.slice(at + 1) }] } });
+    };
     const handle = (msg) => {
       if (msg.id === 1 && !msg.method) {
         tInit = performance.now();
@@ -275,11 +287,8 @@ function lspSession(file, text, settings, edits = 0) {
         send({ method: 'textDocument/didOpen', params: { textDocument: { uri, languageId: 'proto', version: 1, text } } });
       } else if (msg.method && msg.id !== undefined) {
         send({ id: msg.id, result: null }); // registrations and the like
-      } else if (msg.method === 'textDocument/publishDiagnostics' && msg.params.uri === uri && result && version <= lastVersion) {
-        if (msg.params.version !== version) return;
-        if (version === lastVersion) result.rssAfterEditsMiB = rssMiB();
-        if (version++ === lastVersion) send({ id: 2, method: 'shutdown', params: null });
-        else send({ method: 'textDocument/didChange', params: { textDocument: { uri, version }, contentChanges: [{ text: text.slice(0, at) + String(version % 10) + text.slice(at + 1) }] } });
+      } else if (msg.method === 'textDocument/publishDiagnostics' && msg.params.uri === uri && result) {
+        if (!shuttingDown && msg.params.version === version) nextEdit();
       } else if (msg.method === 'textDocument/publishDiagnostics' && msg.params.uri === uri && !result) {
         // The first publication may come before the baseline is resolved (syntax and binding only): the
         // figure is the first one that carries the compatibility findings.
@@ -291,8 +300,7 @@ function lspSession(file, text, settings, edits = 0) {
           rssMiB: rssMiB(), hwmMiB: statusKiB('VmHWM') / 1024,
           diagnostics: msg.params.diagnostics.length, codes: [...new Set(msg.params.diagnostics.map((d) => d.code))].slice(0, 20),
         };
-        if (edits > 0) handle({ method: 'textDocument/publishDiagnostics', params: { uri, version } });
-        else send({ id: 2, method: 'shutdown', params: null });
+        nextEdit();
       } else if (msg.id === 2 && !msg.method) {
         send({ method: 'exit', params: null });
       }
