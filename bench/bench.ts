@@ -7,7 +7,10 @@
 //   history-build  historyFileFromCorpus() from scratch: first call in this process, then warm repeats
 //   history-load   loadBundledHistory() as the first call in this process; RSS around it; re-instantiation from JSON
 //   scale          analyze() cost per line at 1×, 10× and 100× the size of api.proto
+//   scale-files    writes those files and their baselines as buf modules, for the whole-process runs
 
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { GCProfiler } from 'node:v8';
 import { bind } from '../server/src/proto/binder';
 import { parse } from '../server/src/proto/parser';
@@ -323,12 +326,38 @@ function cmdScale(o: { corpus: string; factors?: number[]; budgetMs?: number }):
   return { results };
 }
 
+/**
+ * The files of the whole-process scaling runs (run.mjs, section 6): for each factor, `x<factor>/new` and
+ * `x<factor>/old`, each a buf module (buf.yaml v2) holding api.proto, the scaled file and its edited baseline
+ * as `cmdScale` checks them. Plus `x0`: a three-line pair with one breaking change, whose run is what a
+ * process costs before the file's size matters.
+ */
+function cmdScaleFiles(o: { corpus: string; dir: string; factors: number[] }): Json {
+  const s = newestV1(o.corpus);
+  const write = (dir: string, text: string): void => {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'buf.yaml'), 'version: v2\n');
+    writeFileSync(join(dir, 'api.proto'), text);
+  };
+  const tiny = 'syntax = "proto3";\npackage runtime.v1;\nmessage A { int32 a = 1; }\n';
+  write(join(o.dir, 'x0', 'new'), tiny);
+  write(join(o.dir, 'x0', 'old'), tiny.replace('= 1', '= 2'));
+  const lines: Record<string, number> = { 0: tiny.split('\n').length };
+  for (const factor of o.factors) {
+    const text = scaleProto(s.text, factor);
+    write(join(o.dir, `x${factor}`, 'new'), text);
+    write(join(o.dir, `x${factor}`, 'old'), editedBaseline(text, 6).text);
+    lines[factor] = text.split('\n').length;
+  }
+  return { lines };
+}
+
 // ---- entry -----------------------------------------------------------------------------------------------
 
 const [command, arg] = process.argv.slice(2);
 const options = (arg ? JSON.parse(arg) : {}) as Json & { corpus: string };
 const commands: Record<string, (o: typeof options) => Json> = {
-  warm: cmdWarm, profile: cmdProfile, 'history-build': cmdHistoryBuild, 'history-load': cmdHistoryLoad, scale: cmdScale,
+  warm: cmdWarm, profile: cmdProfile, 'history-build': cmdHistoryBuild, 'history-load': cmdHistoryLoad, scale: cmdScale, 'scale-files': cmdScaleFiles,
 };
 const fn = command ? commands[command] : undefined;
 if (!fn) {

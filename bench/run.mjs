@@ -110,6 +110,10 @@ const bufShim = join(ROOT, 'node_modules', '.bin', 'buf');
 const bufNative = join(ROOT, 'node_modules', '@bufbuild', `buf-${process.platform}-${process.arch === 'x64' ? 'x64' : process.arch}`, 'bin', 'buf');
 const BUF = existsSync(bufNative) ? bufNative : existsSync(bufShim) ? bufShim : undefined;
 const bufEnv = { ...process.env, BUF_CACHE_DIR: join(WORK, 'buf-cache') };
+// NODE_EXTRA_CA_CERTS makes every Node process load those certificates before any script runs (about 40 ms
+// on this machine, where it is set for every process). Node's default environment is measured beside it.
+const nodeDefaultEnv = { ...process.env };
+delete nodeDefaultEnv.NODE_EXTRA_CA_CERTS;
 
 const env = {
   date: new Date().toISOString(),
@@ -436,11 +440,7 @@ if (want('cli') && BUF) {
   log(`4. CLI vs buf on ${newestStable.tag} → ${newest.tag}, ${ROUNDS} alternating rounds`);
   const oldDir = bufModule(join(WORK, 'buf', 'old'), newestStable.blob);
   const newDir = bufModule(join(WORK, 'buf', 'new'), newest.blob);
-  // NODE_EXTRA_CA_CERTS makes every Node process load those certificates before any script runs (about 40 ms
-  // on this machine, where it is set for every process). Node's default environment is measured beside it.
   const extraCerts = process.env.NODE_EXTRA_CA_CERTS;
-  const nodeDefaultEnv = { ...process.env };
-  delete nodeDefaultEnv.NODE_EXTRA_CA_CERTS;
   const checkArgs = [CLI_JS, 'check', '--against', join(oldDir, 'api.proto'), join(newDir, 'api.proto')];
   const cmds = {
     nodeEmpty: () => timed(process.execPath, ['-e', '0']),
@@ -549,6 +549,43 @@ if (want('scale')) {
   for (const r of s.results.slice(1)) {
     add({ id: `6${r.factor === 10 ? 'h' : 'i'}`, figure: `Per-line cost ${r.factor}× / 1×, wall time outside garbage-collection pauses (what the collector adds is the rest)`, value: r.outsideGcRatio, fmt: fmtX, info: true });
   }
+  if (BUF) scaleProcesses();
+}
+
+/**
+ * The same files as whole processes, `cri-compat check` against `buf breaking`, alternating. Per line net of
+ * a three-line pair's run (x0), which is what a process costs before the file's size matters. Fewer rounds
+ * for the larger files: buf takes seconds per run at 100×.
+ */
+function scaleProcesses() {
+  const factors = [1, 10, 100];
+  const dir = join(WORK, 'scale');
+  const { lines } = worker('scale-files', { corpus: corpusDir, dir, factors });
+  const rounds = { 0: 15, 1: 15, 10: 5, 100: 3 };
+  log(`6. the same files as whole processes, cri-compat check vs buf breaking (${Object.entries(rounds).map(([f, n]) => `${f}×: ${n}`).join(', ')} alternating rounds)`);
+  const t = { ours: {}, buf: {} };
+  const check = (ok, r, what) => { if (!ok) throw new Error(`${what} exited ${r.status}: ${r.stderr.slice(-1000)}`); return r.ms; };
+  for (const f of [0, ...factors]) {
+    const x = join(dir, `x${f}`);
+    const cmds = {
+      // Exit 1 and 100: findings (each baseline has breaking changes).
+      ours: () => { const r = timed(process.execPath, [CLI_JS, 'check', '--against', join(x, 'old', 'api.proto'), join(x, 'new', 'api.proto')], { cwd: WORK, env: nodeDefaultEnv }); return check(r.status === 1, r, `cri-compat check x${f}`); },
+      buf: () => { const r = timed(BUF, ['breaking', join(x, 'new'), '--against', join(x, 'old')], { cwd: WORK, env: bufEnv }); return check(r.status === 100, r, `buf breaking x${f}`); },
+    };
+    if (f === 0) cmds.buf(); // fills buf's cache
+    t.ours[f] = [];
+    t.buf[f] = [];
+    for (let i = 0; i < rounds[f]; i++) for (const k of i % 2 ? ['buf', 'ours'] : ['ours', 'buf']) t[k][f].push(cmds[k]());
+  }
+  const perLine = (who, f) => ((median(t[who][f]) - median(t[who][0])) / lines[f]) * 1000;
+  results.sections.scaleProcesses = { lines, rounds, times: t };
+  for (const [id, who, name] of [['6j', 'ours', '`cri-compat check`'], ['6k', 'buf', '`buf breaking`']]) {
+    add({ id, figure: `${name}, whole process, on the same files at 1× / 10× / 100× (medians${who === 'ours' ? ', Node\'s default environment' : ''}); per line net of a three-line pair's run (${fmtMs(median(t[who][0]))}), and that per-line cost / 1×`,
+      value: median(t[who][1]), info: true,
+      fmt: () => `${factors.map((f) => fmtMs(median(t[who][f]))).join(' / ')}; ${factors.map((f) => fmtUs(perLine(who, f))).join(' / ')} per line; ${factors.slice(1).map((f) => fmtX(perLine(who, f) / perLine(who, 1))).join(' / ')}` });
+  }
+  add({ id: '6l', figure: 'Ratio ours / buf, whole process, at 1× / 10× / 100× (medians)', value: median(t.ours[1]) / median(t.buf[1]), info: true,
+    fmt: () => factors.map((f) => fmtX(median(t.ours[f]) / median(t.buf[f]))).join(' / ') });
 }
 
 // ---- report ----------------------------------------------------------------------------------------------
