@@ -332,7 +332,8 @@ function cmdScale(o: { corpus: string; factors?: number[]; budgetMs?: number }):
  * as `cmdScale` checks them. Plus `x0`: a three-line pair with one breaking change, whose run is what a
  * process costs before the file's size matters.
  */
-function cmdScaleFiles(o: { corpus: string; dir: string; factors: number[] }): Json {
+function cmdScaleFiles(o: { corpus: string; dir?: string; factors?: number[] }): Json {
+  if (!o.dir || !o.factors) throw new Error('scale-files needs dir and factors');
   const s = newestV1(o.corpus);
   const write = (dir: string, text: string): void => {
     mkdirSync(dir, { recursive: true });
@@ -340,13 +341,14 @@ function cmdScaleFiles(o: { corpus: string; dir: string; factors: number[] }): J
     writeFileSync(join(dir, 'api.proto'), text);
   };
   const tiny = 'syntax = "proto3";\npackage runtime.v1;\nmessage A { int32 a = 1; }\n';
-  write(join(o.dir, 'x0', 'new'), tiny);
-  write(join(o.dir, 'x0', 'old'), tiny.replace('= 1', '= 2'));
+  const root = o.dir;
+  write(join(root, 'x0', 'new'), tiny);
+  write(join(root, 'x0', 'old'), tiny.replace('= 1', '= 2'));
   const lines: Record<string, number> = { 0: tiny.split('\n').length };
   for (const factor of o.factors) {
     const text = scaleProto(s.text, factor);
-    write(join(o.dir, `x${factor}`, 'new'), text);
-    write(join(o.dir, `x${factor}`, 'old'), editedBaseline(text, 6).text);
+    write(join(root, `x${factor}`, 'new'), text);
+    write(join(root, `x${factor}`, 'old'), editedBaseline(text, 6).text);
     lines[factor] = text.split('\n').length;
   }
   return { lines };
