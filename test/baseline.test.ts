@@ -19,6 +19,7 @@ import { compareTags, releaseOfGoTag } from '../server/src/policy/versions';
 import { findGoSumHashes, findInModuleCache, findInVendor, moduleCacheRoot, parseGoSum } from '../server/src/baseline/goModSource';
 import { checkModuleZipNames, crc32, fetchFromProxy, hash1, proxyFromEnv, readModuleZip, readZipDirectory, type ProxyOptions } from '../server/src/baseline/proxySource';
 import { resolveBaseline, type BundledIndex } from '../server/src/baseline/resolve';
+import { resolveCliBaseline } from '../server/src/cli/baseline';
 import { bind } from '../server/src/proto/binder';
 import { parse } from '../server/src/proto/parser';
 import type { ApiModel } from '../server/src/proto/model';
@@ -911,7 +912,7 @@ describe('baseline', { skip }, () => {
         assertModelIs(gitTag.baseline?.model, 'v0.35.1');
         const unknown = await resolveBaseline({ explicit: 'v0.99.0', filePath: join(criApi, V1_PATH), trusted: true, bundled: bundled(), env: { GOMODCACHE: emptyModCache } });
         assert.equal(unknown.baseline, undefined);
-        assert.match(unknown.message!, /^The baseline "v0\.99\.0" \(criCompat\.baseline \/ --against\) could not be used: v0\.99\.0 is not in the bundled release index \(newest there: v0\.35\.7\); no k8s\.io\/cri-api in the Go module cache .*; "v0\.99\.0" is not a commit, tag or branch in .*Set it to a cri-api release tag such as v0\.35\.7/);
+        assert.match(unknown.message!, /^The baseline "v0\.99\.0" \(criCompat\.baseline \/ --against\) could not be used: v0\.99\.0 is not in the bundled release index \(newest runtime\.v1 release there: v0\.35\.7\); no k8s\.io\/cri-api in the Go module cache .*; "v0\.99\.0" is not a commit, tag or branch in .*Set it to a cri-api release tag such as v0\.35\.7/);
         const notCri = join(TMP, 'other.proto');
         write(notCri, 'syntax = "proto3";\npackage foo.v1;\nmessage M { string a = 1; }\n');
         const wrong = await resolveBaseline({ explicit: notCri, trusted: false });
@@ -919,6 +920,34 @@ describe('baseline', { skip }, () => {
         const missing = await resolveBaseline({ explicit: './nope.proto', filePath: join(plainDir, 'api.proto'), trusted: true, launcher, fetch });
         assert.match(missing.message!, /nope\.proto does not exist/);
         assert.equal(calls.spawn + calls.fetch, 0, 'a path-like setting is never taken for a git ref');
+      });
+
+      test('explicit setting: kubernetes-1.N.M is the Go tag v0.N.M in every source', async () => {
+        const { calls, launcher, fetch } = forbidden();
+        const b = await resolveBaseline({ explicit: 'kubernetes-1.33.0', filePath: join(criApi, V1_PATH), trusted: false, bundled: bundled(), launcher, fetch });
+        assert.equal(b.baseline?.tag, 'v0.33.0');
+        assert.equal(b.baseline?.kubernetes, '1.33.0');
+        assert.equal(b.baseline?.origin, 'the bundled release index (as set: kubernetes-1.33.0)');
+        assertModelIs(b.baseline?.model, 'v0.33.0');
+        assert.equal(calls.spawn + calls.fetch, 0);
+        // A kubernetes/kubernetes clone has no kubernetes-1.N.M tags: git is asked for its v1.N.M.
+        const g = await resolveBaseline({ explicit: 'kubernetes-1.35.1', filePath: join(k8s, KUBERNETES_V1_PATH), trusted: true, env: { GOMODCACHE: emptyModCache } });
+        assert.equal(g.baseline?.tag, 'v0.35.1');
+        assert.match(g.baseline!.origin, /^git v1\.35\.1 \(\w+\) in .* \(as set: kubernetes-1\.35\.1\)$/);
+        assertModelIs(g.baseline?.model, 'v0.35.1');
+      });
+
+      test('explicit setting: a tag of the other major API version is named as such', async () => {
+        const r = await resolveBaseline({ explicit: 'v0.19.0', filePath: join(criApi, V1_PATH), trusted: false, bundled: fakeBundled('v0.37.0-beta.0'), env: { GOMODCACHE: emptyModCache } });
+        assert.equal(r.baseline, undefined);
+        assert.equal(r.tried[0]!.outcome, 'v0.19.0 has no runtime.v1 api.proto in the bundled release index, only runtime.v1alpha2 (newest runtime.v1 release there: v0.36.3; newest runtime.v1 pre-release: v0.37.0-beta.0)');
+        const cli = (against: string, text: string) => resolveCliBaseline({ against, file: join(TMP, 'cli', 'api.proto'), cwd: TMP, text, includePrereleases: false, network: false, onProgress: () => {} });
+        // runtime.v1alpha2 files are checked against the bundled index only, and take both tag forms too.
+        const v1alpha2 = 'syntax = "proto3";\npackage runtime.v1alpha2;\n';
+        const old = await cli('kubernetes-1.19.0', v1alpha2);
+        assert.equal(old.baseline?.tag, 'v0.19.0');
+        assert.equal(old.baseline?.origin, 'the bundled release index (as set: kubernetes-1.19.0)');
+        assert.equal((await cli('v0.30.0', v1alpha2)).error, '--against v0.30.0: v0.30.0 has no runtime.v1alpha2 api.proto in the bundled release index, only runtime.v1 (newest runtime.v1alpha2 release there: v0.25.16; newest runtime.v1alpha2 pre-release: v0.26.0-alpha.3)');
       });
 
       test('nothing anywhere: one actionable message naming every source', async () => {

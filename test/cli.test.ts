@@ -4,7 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { closeSync, copyFileSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, copyFileSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,13 +12,14 @@ import Ajv from 'ajv';
 import { Corpus, CORPUS_HELP, findCorpusDir, findRepoRoot } from '../server/src/baseline/corpus';
 import { RULES } from '../server/src/compat/rules';
 import { Output } from '../server/src/cli/output';
+import { firstInvalidUtf8 } from '../server/src/cli/main';
 
 const ROOT = findRepoRoot(__dirname);
 const CLI = join(ROOT, 'dist', 'cli.js');
 const corpusDir = findCorpusDir(ROOT);
 
-function cli(args: string[], cwd = ROOT): { code: number | null; out: string; err: string } {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', timeout: 60_000, env: { ...process.env, XDG_CACHE_HOME: join(tmp, 'cache') } });
+function cli(args: string[], cwd = ROOT, env: Record<string, string> = {}): { code: number | null; out: string; err: string } {
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', timeout: 60_000, env: { ...process.env, XDG_CACHE_HOME: join(tmp, 'cache'), ...env } });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
@@ -198,6 +199,154 @@ describe('cri-compat CLI', { skip: corpusDir ? false : CORPUS_HELP }, () => {
     }
   });
 
+  test('boolean options: no value, =true or =false, and false is off', () => {
+    for (const bad of ['--network=maybe', '--include-prereleases=no', '--help=1']) {
+      const r = cli(['check', bad, edited]);
+      assert.equal(r.code, 2, `${bad}: ${r.err}`);
+      assert.match(r.err, /takes no value, =true or =false/);
+    }
+    const baseline = (...flags: string[]): string => /^Baseline: .*$/m.exec(cli(['check', '--fail-on', 'never', ...flags, edited]).err)?.[0] ?? '';
+    assert.equal(baseline('--include-prereleases=false'), baseline());
+    assert.equal(baseline('--include-prereleases=true'), baseline('--include-prereleases'));
+    // A proxy that refuses connections: asked only when the network is on.
+    const proxy = { GOPROXY: 'http://127.0.0.1:9' };
+    assert.match(cli(['check', '--fail-on', 'never', '--network', edited], ROOT, proxy).err, /Asking http:\/\/127\.0\.0\.1:9/);
+    assert.doesNotMatch(cli(['check', '--fail-on', 'never', '--network=false', edited], ROOT, proxy).err, /Asking/);
+    assert.equal(cli(['rules', '--help=false']).out.trim().split('\n').length, RULES.length);
+    assert.doesNotMatch(cli(['rules', '--version=false']).out, /^cri-compat /);
+  });
+
+  test('a file with syntax errors: printed as usual, then exit 2 with a message, whatever --fail-on says', () => {
+    const syn = join(tmp, 'syn.proto');
+    writeFileSync(syn, readFileSync(old, 'utf8').replace('message VersionResponse {', 'message VersionResponse {\n    string build_id = ;'));
+    const notChecked = /^cri-compat: .*syn\.proto has 1 syntax error\(s\), so its compatibility was not fully checked$/m;
+    for (const args of [['check', '--fail-on', 'never'], ['check'], ['check', '--format', 'json', '--fail-on', 'never'], ['report', '--fail-on', 'never']]) {
+      const r = cli([...args, '--against', old, syn]);
+      assert.equal(r.code, 2, `${args.join(' ')}: ${r.err}`);
+      assert.match(r.err, notChecked);
+      if (args[0] === 'check') assert.match(r.out, /syntax/, 'the syntax error itself is still printed');
+      else assert.match(r.out, /^# CRI compatibility report/);
+    }
+    assert.equal(cli(['parse', syn]).code, 1, 'parse keeps its meaning');
+
+    // pairs: the first file's errors, in every format, and exit 2 at the end.
+    const gh = cli(['pairs', '--format', 'github', syn, old]);
+    assert.equal(gh.code, 2, gh.err);
+    assert.match(gh.out, /^::error file=.*syn\.proto,line=\d+,.*title=syntax::/m);
+    assert.match(gh.err, notChecked);
+    const text = cli(['pairs', syn, old]);
+    assert.equal(text.code, 2);
+    assert.match(text.out, /^== .*syn\.proto: 1 syntax error\(s\)\n.*syn\.proto:\d+:\d+: error syntax /m);
+    const j = cli(['pairs', '--format', 'json', '--fail-on', 'never', syn, old, edited]);
+    assert.equal(j.code, 2, j.err);
+    const parsed = JSON.parse(j.out);
+    assert.deepEqual(parsed.pairs.map((x: { skipped?: string; report?: unknown }) => [Boolean(x.skipped), Boolean(x.report)]), [[true, false], [false, true]]);
+    assert.deepEqual(parsed.syntaxErrors.map((x: { file: string; findings: { rule: string }[] }) => [x.file, x.findings.map((f) => f.rule)]), [[syn, ['syntax']]]);
+    assert.deepEqual(JSON.parse(cli(['pairs', '--format', 'json', old, edited]).out).syntaxErrors, []);
+    // A file that a pair shows is not shown twice in text; JSON still lists it among syntaxErrors.
+    const mid = cli(['pairs', '--fail-on', 'never', old, syn, old]);
+    assert.equal(mid.code, 2);
+    assert.equal(mid.out.match(/ error syntax /g)?.length, 1, mid.out);
+    assert.equal(JSON.parse(cli(['pairs', '--format', 'json', old, syn, old]).out).syntaxErrors.length, 1);
+  });
+
+  test('--severity for a category wins over the config file\'s entries for its rules', () => {
+    const cfg = join(tmp, 'doc-error.json');
+    writeFileSync(cfg, JSON.stringify({ severity: { DOC_MISSING: 'error' } }));
+    const docMissing = (...flags: string[]): string[] => {
+      const r = cli(['check', '--against', old, '--format', 'json', '--fail-on', 'never', '--config', cfg, ...flags, edited]);
+      assert.equal(r.code, 0, r.err);
+      return JSON.parse(r.out).findings.filter((f: { rule: string }) => f.rule === 'DOC_MISSING').map((f: { severity: string }) => f.severity);
+    };
+    assert.deepEqual(docMissing(), ['error']);
+    assert.deepEqual(docMissing('--severity', 'DOCS=off'), []);
+    assert.deepEqual(docMissing('--severity', 'DOCS=hint'), ['hint']);
+    // Within the flags, as within the file, the rule id beats its category.
+    assert.deepEqual(docMissing('--severity', 'DOC_MISSING=information', '--severity', 'DOCS=off'), ['information']);
+    // A category flag leaves the file's entries for other categories alone.
+    writeFileSync(cfg, JSON.stringify({ severity: { DOC_MISSING: 'error', FIELD_NO_DELETE: 'hint' } }));
+    const r = JSON.parse(cli(['check', '--against', old, '--format', 'json', '--config', cfg, '--severity', 'DOCS=off', edited]).out);
+    assert.equal(r.findings.find((f: { rule: string }) => f.rule === 'FIELD_NO_DELETE').severity, 'hint');
+  });
+
+  test('invalid UTF-8 is refused with its position, as input and as a baseline file', () => {
+    const bad = join(tmp, 'latin1.proto');
+    writeFileSync(bad, Buffer.concat([Buffer.from('syntax = "proto3";\n// é '), Buffer.from([0xe9]), Buffer.from(' caf\n')]));
+    for (const args of [['check', bad], ['parse', bad], ['check', '--against', bad, old], ['pairs', old, bad]]) {
+      const r = cli(args);
+      assert.equal(r.code, 2, `${args.join(' ')}: ${r.err}`);
+      assert.match(r.err, /latin1\.proto:2:6: invalid UTF-8 \(byte 0xe9 at offset 25\)/);
+    }
+  });
+
+  test('firstInvalidUtf8 agrees with a fatal TextDecoder', () => {
+    assert.equal(firstInvalidUtf8(Buffer.from('plain é ✓ 𝄞')), -1);
+    for (const [bytes, at] of [[[0xc0, 0x80], 0], [[0x61, 0xed, 0xa0, 0x80], 1], [[0xe2, 0x28, 0xa1], 0], [[0xf4, 0x90, 0x80, 0x80], 0], [[0x61, 0xe2, 0x82], 1], [[0x80], 0]] as const) {
+      assert.equal(firstInvalidUtf8(Uint8Array.from(bytes)), at, bytes.join(' '));
+    }
+    const alphabet = [0x41, 0x80, 0x9f, 0xa0, 0xbf, 0xc1, 0xc2, 0xdf, 0xe0, 0xed, 0xef, 0xf0, 0xf4, 0xf5, 0xff];
+    let seed = 1;
+    const rand = (n: number): number => ((seed = (seed * 1103515245 + 12345) >>> 0) >>> 8) % n;
+    for (let i = 0; i < 5000; i++) {
+      const b = Uint8Array.from({ length: rand(6) }, () => alphabet[rand(alphabet.length)]!);
+      const at = firstInvalidUtf8(b);
+      let valid = true;
+      try { new TextDecoder('utf-8', { fatal: true }).decode(b); } catch { valid = false; }
+      assert.equal(at === -1, valid, Array.from(b).join(' '));
+      if (at >= 0) assert.doesNotThrow(() => new TextDecoder('utf-8', { fatal: true }).decode(b.subarray(0, at)));
+    }
+  });
+
+  test('options: each command takes its own; values are not taken from the next option; paths and tags are checked', () => {
+    const bom = join(tmp, 'bom.json');
+    writeFileSync(bom, `\uFEFF${JSON.stringify({ severity: { WIRE: 'off' } })}`);
+    assert.equal(cli(['check', '--against', old, '--config', bom, edited]).code, 0, 'a config with a byte order mark is read');
+    const array = join(tmp, 'array.json');
+    writeFileSync(array, '[]');
+    const misspelt = join(tmp, 'misspelt.json');
+    writeFileSync(misspelt, JSON.stringify({ sevrity: { WIRE: 'off' } }));
+    for (const [args, message] of [
+      [['parse', '--format', 'json', edited], /parse does not take --format/],
+      [['parse', '--fail-on', 'never', edited], /parse does not take --fail-on/],
+      [['report', '--format', 'json', edited], /report does not take --format/],
+      [['pairs', '--network', old, edited], /pairs does not take --network/],
+      [['pairs', '--include-prereleases', old, edited], /pairs does not take --include-prereleases/],
+      [['pairs', '--current-tag', 'v0.36.4', old, edited], /pairs does not take --current-tag/],
+      [['history', '--format', 'json'], /history does not take --format/],
+      [['rules', '--proto-path', tmp], /rules does not take --proto-path/],
+      [['history', 'runtime.v1.ContainerConfig'], /history takes no arguments, not "runtime\.v1\.ContainerConfig"/],
+      [['rules', 'extra'], /rules takes no arguments/],
+      [['check', '--current-tag', '--include-prereleases', edited], /--current-tag needs a value/],
+      [['check', '--format', '--fail-on', 'never', edited], /--format needs a value/],
+      [['check', '--format=--fail-on', edited], /--format must be one of/],
+      [['check', '--current-tag', 'bogus', edited], /--current-tag must be a release tag/],
+      [['check', '--current-tag', 'v0.36', edited], /--current-tag must be a release tag/],
+      [['check', '--proto-path', join(tmp, 'nonexistent'), edited], /--proto-path .*nonexistent: not a directory/],
+      [['parse', '--proto-path', old, edited], /--proto-path .*old\.proto: not a directory/],
+      [['check', '--config', array, edited], /array\.json: must be a JSON object/],
+      [['check', '--config', misspelt, edited], /misspelt\.json: unknown key\(s\) "sevrity"/],
+    ] as [string[], RegExp][]) {
+      const r = cli(args);
+      assert.equal(r.code, 2, `${args.join(' ')}: ${r.err}`);
+      assert.match(r.err, message);
+      assert.equal(r.out, '');
+    }
+    for (const tag of ['v0.36.4', 'kubernetes-1.36.4']) assert.notEqual(cli(['check', '--against', old, '--current-tag', tag, edited]).code, 2, tag);
+    assert.equal(cli(['parse', '--proto-path', tmp, old]).code, 0);
+  });
+
+  test('a write error on stdout: a message and exit 2, not a crash', { skip: existsSync('/dev/full') ? false : 'no /dev/full' }, () => {
+    const fd = openSync('/dev/full', 'w');
+    try {
+      const r = spawnSync(process.execPath, [CLI, 'check', '--against', old, '--fail-on', 'never', '--format', 'sarif', edited], { stdio: ['ignore', fd, 'pipe'], encoding: 'utf8' });
+      assert.equal(r.status, 2, r.stderr);
+      assert.match(r.stderr, /^cri-compat: ENOSPC: no space left on device/m);
+      assert.doesNotMatch(r.stderr, /Unhandled|    at /);
+    } finally {
+      closeSync(fd);
+    }
+  });
+
   test('the launcher uses the code cache only with the exact source it was made from', () => {
     const dir = mkdtempSync(join(tmp, 'dist-'));
     for (const f of ['cli.js', 'cli-main.js', 'cli-main.jsc']) copyFileSync(join(ROOT, 'dist', f), join(dir, f));
@@ -255,6 +404,22 @@ describe('cri-compat CLI', { skip: corpusDir ? false : CORPUS_HELP }, () => {
     assert.equal(err, expected.err);
     assert.equal(code, expected.code);
   });
+});
+
+test('Output: a write error is kept for the caller, not thrown, and ends the output', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cri-compat-output-'));
+  const file = join(dir, 'f');
+  writeFileSync(file, '');
+  const fd = openSync(file, 'r');
+  try {
+    const out = new Output(fd, () => assert.fail('a file is written to directly'));
+    out.write('one');
+    assert.equal((out.error as NodeJS.ErrnoException | undefined)?.code, 'EBADF');
+    out.write('two');
+  } finally {
+    closeSync(fd);
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('Output: a descriptor that would block hands the rest to the stream, in order', { skip: process.platform === 'win32' ? 'POSIX descriptors' : false }, async () => {

@@ -7,9 +7,13 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   compareTags, goTagToKubernetes, inSkewWindow, isPatchRelease, isPrerelease, kubeletWindowForRuntime, kubernetesRepoTag,
-  kubernetesToGoTag, minorOf, parseAnyTag, parseGoTag, parseKubernetesTag, releaseLinePredecessor, removalSkew,
+  kubernetesToGoTag, minorOf, parseAnyTag, parseCriApiTag, parseGoTag, parseKubernetesTag, releaseLinePredecessor, removalSkew,
   runtimeWindowForKubelet, sortTags, whoLacks,
 } from '../server/src/policy/versions';
+import { checkCompatibility } from '../server/src/compat/check';
+import type { Baseline } from '../server/src/baseline/types';
+import { bind } from '../server/src/proto/binder';
+import { parse } from '../server/src/proto/parser';
 import * as links from '../server/src/policy/links';
 import { Corpus, findCorpusDir, CORPUS_HELP, findRepoRoot } from '../server/src/baseline/corpus';
 
@@ -41,6 +45,14 @@ test('parseKubernetesTag accepts kubernetes-1.N.M, v1.N.M and 1.N.M', () => {
   for (const bad of ['v0.36.3', 'kubernetes-2.0.0', 'kubernetes-1.36', 'v1.36.3-gke.1', 'release-1.36']) assert.equal(parseKubernetesTag(bad), undefined, bad);
   assert.equal(parseAnyTag('v0.20.0')?.kubernetes, '1.20.0');
   assert.equal(parseAnyTag('kubernetes-1.20.0')?.goTag, 'v0.20.0');
+});
+
+test('parseCriApiTag: the cri-api repository tags, v0.N.M and its kubernetes-1.N.M twin', () => {
+  assert.equal(parseCriApiTag('v0.33.0')?.goTag, 'v0.33.0');
+  assert.equal(parseCriApiTag('kubernetes-1.33.0')?.goTag, 'v0.33.0');
+  assert.equal(parseCriApiTag('kubernetes-1.37.0-beta.0')?.goTag, 'v0.37.0-beta.0');
+  // v1.N.M is a kubernetes/kubernetes ref, 1.N.M a version: neither is a tag of cri-api.
+  for (const other of ['v1.33.0', '1.33.0', 'kubernetes-1.33', 'main']) assert.equal(parseCriApiTag(other), undefined, other);
 });
 
 test('v0.N.M maps to Kubernetes 1.N.M and back', () => {
@@ -163,4 +175,44 @@ test('links are the policy URLs', (t) => {
   if (!existsSync(policy)) return t.skip(`${policy} not found`);
   const text = readFileSync(policy, 'utf8');
   for (const u of urls) assert.ok(text.includes(u), `${u} is in POLICY.md`);
+});
+
+// ---- the patch-release policy's use of tags ------------------------------------------------------------
+
+const PATCH_BASE = `syntax = "proto3";
+package runtime.v1;
+// M is a message.
+message M {
+    // a is a field.
+    string a = 1;
+    // b is a field.
+    string b = 2;
+}
+`;
+const patchModel = (text: string) => bind(parse(text), 'base').model;
+const patchFindings = (cur: string, baseline: Baseline, currentTag?: string): string[] =>
+  checkCompatibility(cur, bind(parse(cur), 'cur'), baseline, currentTag ? { currentTag } : {}).findings
+    .filter((f) => f.rule === 'PATCH_RELEASE_API_CHANGE').map((f) => f.message);
+
+test('patch-release policy: both tag forms name a patch release (pairs TAG=FILE, --current-tag)', () => {
+  const cur = PATCH_BASE.replace('    string b = 2;\n', '    string b = 2;\n    // c is new.\n    string c = 3;\n');
+  for (const [from, to] of [['v0.36.3', 'kubernetes-1.36.4'], ['kubernetes-1.36.3', 'kubernetes-1.36.4'], ['kubernetes-1.36.3', 'v0.36.4']]) {
+    const baseline: Baseline = { tag: from!, source: 'path', origin: 'test', model: patchModel(PATCH_BASE) };
+    assert.deepEqual(patchFindings(cur, baseline, to), [`1 API change(s) between ${from} and the patch release ${to}; patch releases should not change the API`], `${from} → ${to}`);
+  }
+  const baseline: Baseline = { tag: 'kubernetes-1.36.3', source: 'path', origin: 'test', model: patchModel(PATCH_BASE) };
+  assert.deepEqual(patchFindings(cur, baseline, 'kubernetes-1.37.0'), [], 'a new minor may change the API');
+  assert.deepEqual(patchFindings(cur, baseline, 'kubernetes-1.36.4-rc.0'), [], 'pre-releases are not patch releases');
+});
+
+test('patch-release policy: a deleted field is one change, though it breaks two rules', () => {
+  // Deleting b is FIELD_NO_DELETE and FIELD_REMOVED_WITHOUT_DEPRECATION; adding c is one more change.
+  const cur = PATCH_BASE.replace('    // b is a field.\n    string b = 2;\n', '    // c is new.\n    string c = 3;\n');
+  const baseline: Baseline = { tag: 'v0.36.3', source: 'path', origin: 'test', model: patchModel(PATCH_BASE) };
+  const rules = checkCompatibility(cur, bind(parse(cur), 'cur'), baseline).findings.map((f) => f.rule);
+  assert.ok(rules.includes('FIELD_NO_DELETE') && rules.includes('FIELD_REMOVED_WITHOUT_DEPRECATION'), rules.join());
+  assert.deepEqual(patchFindings(cur, baseline, 'v0.36.4'), ['2 API change(s) between v0.36.3 and the patch release v0.36.4; patch releases should not change the API']);
+  // The same count against the previous patch release of a release line.
+  const line: Baseline = { ...baseline, tag: 'v0.36.0', previousPatch: { tag: 'v0.36.3', model: patchModel(PATCH_BASE) } };
+  assert.deepEqual(patchFindings(cur, line), ['2 API change(s) since the previous patch release v0.36.3; patch releases should not change the API']);
 });

@@ -84,6 +84,13 @@ if (require.main === module) {
       // process.exit() once the output is flushed: letting Node tear the environment down costs a large share
       // of a short run.
       await Promise.all([out.flushed(), err.flushed()]);
+      // Output that could not be written is a failed run (exit 2, like an unreadable input); a reader that
+      // went away (`| head`) is not (see Output).
+      if (out.error) {
+        err.write(`cri-compat: ${out.error.message}`);
+        await err.flushed();
+        code = 2;
+      }
       process.exit(code);
     });
 }

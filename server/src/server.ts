@@ -707,6 +707,7 @@ connection.onRequest(ReportRequestMethod, (params: ReportParams) => guarded('cri
     ...(result.baseline ? { baseline: result.baseline } : {}),
     findings: result.findings,
     additions: result.additions,
+    problems: result.bound.problems,
   });
 }));
 

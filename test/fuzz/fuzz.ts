@@ -612,7 +612,7 @@ export function runCase(text: string, uri: string, baseline: Baseline, rng: Rng,
       if (extraError) throw extraError;
     }
     lap('report');
-    renderReport({ file: uri, baseline, findings: analysis.findings, additions: analysis.additions, linkTo: (l, c) => `api.proto#L${l + 1}C${c + 1}` });
+    renderReport({ file: uri, baseline, findings: analysis.findings, additions: analysis.additions, problems: analysis.bound.problems, linkTo: (l, c) => `api.proto#L${l + 1}C${c + 1}` });
     lap('done');
   } catch (e) {
     throw new StageError(stage, e);

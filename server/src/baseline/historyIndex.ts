@@ -752,6 +752,11 @@ export function hasBundledHistory(pkg: string): boolean {
   return bundledHistoryText().includes(`\n${JSON.stringify(pkg)}:{"package":`) || bundledHistoryFile().packages[pkg] !== undefined;
 }
 
+/** The packages whose bundled history has the release `tag` (a tag may have v1alpha2, v1 or both). */
+export function bundledPackagesWithTag(tag: string): string[] {
+  return Object.values(bundledHistoryFile().packages).filter((p) => p.tags.includes(tag)).map((p) => p.package);
+}
+
 /**
  * The bundled history of a package, read and indexed on its first use. A check whose messages and enums
  * keep the baseline's numbers and names never asks it anything, and indexing it is 4 ms of a 60 ms CLI

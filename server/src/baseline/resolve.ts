@@ -8,7 +8,8 @@ import { bind } from '../proto/binder';
 import { parse } from '../proto/parser';
 import type { ApiModel } from '../proto/model';
 import { findGitBaseline, readGitRevision } from './gitSource';
-import { compareTags, newestTag, releaseOfGoTag } from '../policy/versions';
+import { compareTags, newestTag, parseCriApiTag, releaseOfGoTag } from '../policy/versions';
+import { bundledPackagesWithTag } from './historyIndex';
 import { DEFAULT_MAX_FILE_BYTES, findGoSumHashes, findInModuleCache, findInVendor, readFileWithin } from './goModSource';
 import { fetchFromProxy, type ProxyOptions } from './proxySource';
 import type { GitExecOptions, ProcessLauncher } from './safeExec';
@@ -102,6 +103,28 @@ function makeBaseline(c: Pick<Candidate, 'source' | 'tag' | 'origin'>, model: Ap
   };
 }
 
+/**
+ * Why the bundled index gives no `tag` for the file's package: a tag of the other major API version
+ * (v0.19.0 has only runtime.v1alpha2) is in the index, just not for this package. Names the newest release
+ * of the package, and its newest pre-release when that is newer.
+ */
+export function notInBundled(tag: string, bundled: BundledIndex | undefined): string {
+  if (!bundled) return `${tag}: no bundled release index available`;
+  const pkg = bundled.package ?? EXPECTED_PACKAGE;
+  let others: string[] = [];
+  try {
+    others = bundledPackagesWithTag(tag).filter((p) => p !== pkg);
+  } catch {
+    // No bundled index in this build: nothing more to say.
+  }
+  const tags = bundled.releases.map((r) => r.tag);
+  const release = newestTag(tags);
+  const pre = newestTag(tags, true);
+  const newest = [release && `newest ${pkg} release there: ${release}`, pre && pre !== release && `newest ${pkg} pre-release: ${pre}`].filter(Boolean).join('; ');
+  const what = others.length ? `${tag} has no ${pkg} api.proto in the bundled release index, only ${others.join(' and ')}` : `${tag} is not in the bundled release index`;
+  return newest ? `${what} (${newest})` : what;
+}
+
 export async function resolveBaseline(opts: ResolveOptions): Promise<ResolveResult> {
   try {
     return await resolveInner(opts);
@@ -166,14 +189,17 @@ async function resolveInner(opts: ResolveOptions): Promise<ResolveResult> {
   const explicit = opts.explicit?.trim();
   if (explicit) {
     const found: Candidate[] = [];
-    const isTag = !!releaseOfGoTag(explicit);
+    // `kubernetes-1.N.M` is the same cri-api commit as `v0.N.M`: every source is asked for the Go tag.
+    const tag = parseCriApiTag(explicit)?.goTag;
+    // Said where the baseline is described, so that the Go tag shown is recognisably the one asked for.
+    const aka = tag && tag !== explicit ? `: ${explicit}` : '';
     const pathLike = isAbsolute(explicit) || /^(\.{1,2}|~)([\\/]|$)/.test(explicit) || explicit.endsWith('.proto');
-    if (isTag) {
-      if (bundledHas(explicit)) found.push(bundledCandidate(explicit, 'setting', 'the bundled release index (as set)'));
-      else note('setting', `${explicit} is not in the bundled release index${bundledNewest ? ` (newest there: ${bundledNewest})` : ''}`);
+    if (tag) {
+      if (bundledHas(tag)) found.push(bundledCandidate(tag, 'setting', `the bundled release index (as set${aka})`));
+      else note('setting', notInBundled(tag, opts.bundled));
       if (!found.length) {
-        const mc = await findInModuleCache({ env, homeDir, version: explicit });
-        if (mc.ok) found.push(textCandidate('setting', explicit, mc.origin, mc.text, mc.file));
+        const mc = await findInModuleCache({ env, homeDir, version: tag });
+        if (mc.ok) found.push(textCandidate('setting', tag, mc.origin + (aka && ` (as set${aka})`), mc.text, mc.file));
         else note('setting', mc.reason);
       }
     } else {
@@ -183,21 +209,21 @@ async function resolveInner(opts: ResolveOptions): Promise<ResolveResult> {
       else if (pathLike) note('setting', r.reason);
     }
     if (!found.length && !pathLike) {
-      const notFile = isTag ? '' : 'is not a file and ';
+      const notFile = tag ? '' : 'is not a file and ';
       if (!opts.filePath) note('setting', `"${explicit}" ${notFile}was not looked up in git: no file to locate a clone from`);
       else if (!opts.trusted) note('setting', `"${explicit}" ${notFile}was not looked up in git: the workspace is not trusted`);
       else {
         checkAbort();
         progress(`Reading ${explicit} from git…`);
-        const g = await readGitRevision(opts.filePath, explicit, gitOptions);
-        if (g.ok) found.push(textCandidate('setting', g.goTag ?? explicit, g.origin, g.text, `git:${g.gitTag}`));
-        else note('setting', isTag ? g.reason : `"${explicit}" is not a file; in git: ${g.reason}`);
+        const g = await readGitRevision(opts.filePath, tag ?? explicit, gitOptions);
+        if (g.ok) found.push(textCandidate('setting', g.goTag ?? explicit, g.origin + (aka && ` (as set${aka})`), g.text, `git:${g.gitTag}`));
+        else note('setting', tag ? g.reason : `"${explicit}" is not a file; in git: ${g.reason}`);
       }
     }
-    if (!found.length && isTag && network) {
+    if (!found.length && tag && network) {
       checkAbort();
-      const px = await fetchFromProxy(await proxyOptions({ version: explicit }));
-      if (px.ok) found.push(textCandidate('setting', explicit, px.origin, px.text, px.origin));
+      const px = await fetchFromProxy(await proxyOptions({ version: tag }));
+      if (px.ok) found.push(textCandidate('setting', tag, px.origin + (aka && ` (as set${aka})`), px.text, px.origin));
       else note('setting', px.reason);
     }
     const baseline = settle(found);

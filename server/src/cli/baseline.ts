@@ -8,7 +8,8 @@ import { bind } from '../proto/binder';
 import { declaredPackage, parse } from '../proto/parser';
 import type { Baseline, History } from '../baseline/types';
 import { deferredBundledHistory } from '../baseline/historyIndex';
-import { resolveBaseline } from '../baseline/resolve';
+import { notInBundled, resolveBaseline } from '../baseline/resolve';
+import { parseCriApiTag } from '../policy/versions';
 import { readInput } from './main';
 
 export interface CliBaselineRequest {
@@ -51,11 +52,13 @@ export async function resolveCliBaseline(req: CliBaselineRequest): Promise<CliBa
     return { baseline: { tag: req.against, source: 'path', origin: `file ${req.against}`, model, ...(history && model.package === pkg ? { history } : {}) } };
   }
   if (pkg !== 'runtime.v1' && history) {
-    // Older major versions exist only in the bundled index.
-    const rel = req.against === 'auto' ? history.newestRelease?.({ includePrereleases: req.includePrereleases }) : history.releases.find((r) => r.tag === req.against);
+    // Older major versions exist only in the bundled index, under Go tags (`kubernetes-1.N.M` is v0.N.M's twin).
+    const tag = parseCriApiTag(req.against)?.goTag;
+    const rel = req.against === 'auto' ? history.newestRelease?.({ includePrereleases: req.includePrereleases }) : history.releases.find((r) => r.tag === (tag ?? req.against));
     const model = rel && history.modelAt(rel.tag);
-    if (!rel || !model) return { error: `--against ${req.against}: no such release of ${pkg} in the bundled index` };
-    return { baseline: { tag: rel.tag, kubernetes: rel.kubernetes, source: 'bundled', origin: 'the bundled release index', model, history } };
+    if (!rel || !model) return { error: `--against ${req.against}: ${tag ? notInBundled(tag, history) : `no such release of ${pkg} in the bundled index`}` };
+    const origin = `the bundled release index${tag && tag !== req.against ? ` (as set: ${req.against})` : ''}`;
+    return { baseline: { tag: rel.tag, kubernetes: rel.kubernetes, source: 'bundled', origin, model, history } };
   }
   // The user ran the command, so the workspace is trusted; the network stays off unless asked for.
   const result = await resolveBaseline({

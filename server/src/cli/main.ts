@@ -3,7 +3,7 @@
 
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { Severity } from '../proto/binder';
+import type { Problem, Severity } from '../proto/binder';
 import { analyze, type Analysis } from '../service';
 import { declaredPackage } from '../proto/parser';
 import type { Baseline } from '../baseline/types';
@@ -41,16 +41,17 @@ Commands:
     --config <file>              Read severities from a JSON config (default: .cri-compat.json next to the file or in the cwd)
     --include-prereleases        Let "auto" pick alpha/beta/rc tags as the baseline
     --network                    Allow the Go module proxy ($GOPROXY) for tags newer than the bundled index
-    --current-tag <tag>          The release the file is (enables the patch-release policy)
-  report [options] <file.proto>  Print the compatibility report (markdown); same options as check
+    --current-tag <tag>          The release the file is, v0.N.M or kubernetes-1.N.M (enables the patch-release policy)
+    --proto-path <dir>           Also look for imports in <dir> (repeatable; the file's directory is always searched)
+  report [options] <file.proto>  Print the compatibility report (markdown); the options of check but --format
   pairs [options] <file.proto> <file.proto>...   Check each file against the one before it (e.g. every
-                                 release in order); TAG=FILE names a file's release. Options as check, but
-                                 --format text|json|github and no --against or --current-tag
+                                 release in order); TAG=FILE names a file's release. Options: --format
+                                 text|json|github, --fail-on, --severity, --config, --proto-path
   history [--element <path>] [--package runtime.v1]   Release history from the bundled index
   rules                          List every rule with category, default severity and summary
-  parse <file.proto>             Report syntax and binding problems only
-  Common: --proto-path <dir>     Also look for imports in <dir> (repeatable; the file's directory is always searched)
-  --help, --version`;
+  parse <file.proto>             Report syntax and binding problems only (exit 1 on an error); --proto-path as check
+  --help, --version
+Boolean options also take =true or =false. A checked file with syntax errors exits 2 after its output.`;
 
 const FAIL_ON = ['error', 'warning', 'information', 'hint', 'never'];
 
@@ -64,6 +65,16 @@ interface Parsed {
 const VALUE_FLAGS = new Set(['--proto-path', '--against', '--format', '--fail-on', '--severity', '--config', '--element', '--package', '--current-tag']);
 const BOOL_FLAGS = new Set(['--include-prereleases', '--network', '--help', '--version']);
 
+/** The options each command uses (besides --help and --version): any other is refused, not silently ignored. */
+const COMMAND_FLAGS: Record<string, readonly string[]> = {
+  check: ['--against', '--format', '--fail-on', '--severity', '--config', '--include-prereleases', '--network', '--current-tag', '--proto-path'],
+  report: ['--against', '--fail-on', '--severity', '--config', '--include-prereleases', '--network', '--current-tag', '--proto-path'],
+  pairs: ['--format', '--fail-on', '--severity', '--config', '--proto-path'],
+  history: ['--element', '--package'],
+  rules: [],
+  parse: ['--proto-path'],
+};
+
 function parseArgs(args: string[]): Parsed {
   const positional: string[] = [];
   const flags = new Map<string, string[]>();
@@ -73,14 +84,25 @@ function parseArgs(args: string[]): Parsed {
     if (a.startsWith('--')) {
       const eq = a.indexOf('=');
       const name = eq > 0 ? a.slice(0, eq) : a;
-      if (BOOL_FLAGS.has(name)) { flags.set(name, ['true']); continue; }
+      if (BOOL_FLAGS.has(name)) {
+        // The last one wins, so that a script can turn off what an earlier argument turned on.
+        const value = eq > 0 ? a.slice(eq + 1) : 'true';
+        if (value !== 'true' && value !== 'false') throw new UsageError(`${name} takes no value, =true or =false, not "${value}"`);
+        flags.set(name, [value]);
+        continue;
+      }
       if (!VALUE_FLAGS.has(name)) throw new UsageError(`unknown option ${name}`);
       const value = eq > 0 ? a.slice(eq + 1) : args[++i];
-      if (value === undefined) throw new UsageError(`${name} needs a value`);
+      // `--format --fail-on never`: the value is missing, not "--fail-on" (`--x=--y` still passes one).
+      if (value === undefined || (eq < 0 && value.startsWith('--'))) throw new UsageError(`${name} needs a value`);
       flags.set(name, [...(flags.get(name) ?? []), value]);
     } else positional.push(a);
   }
   return { positional, flags };
+}
+
+function on(p: Parsed, name: string): boolean {
+  return p.flags.get(name)?.[0] === 'true';
 }
 
 function one(p: Parsed, name: string, allowed?: string[]): string | undefined {
@@ -108,17 +130,54 @@ function checkInput(path: string): void {
 export function readInput(path: string): string {
   checkInput(path);
   const buf = readFileSync(path);
-  const text = new TextDecoder('utf-8', { fatal: false }).decode(buf);
   if (buf.includes(0)) throw new UsageError(`${path}: contains NUL bytes; not a .proto text file`);
-  return text;
+  try {
+    // Fatal, like protoc and buf: replacing bad bytes with U+FFFD would check another file than the one given.
+    return new TextDecoder('utf-8', { fatal: true }).decode(buf);
+  } catch {
+    const at = firstInvalidUtf8(buf);
+    const lineStart = buf.lastIndexOf(0x0a, at - 1) + 1;
+    const line = buf.subarray(0, lineStart).filter((b) => b === 0x0a).length + 1;
+    // The column counts UTF-16 code units, as the findings' columns do; the line up to `at` is valid UTF-8.
+    const column = buf.toString('utf8', lineStart, at).length + 1;
+    throw new UsageError(`${path}:${line}:${column}: invalid UTF-8 (byte 0x${buf[at]!.toString(16).padStart(2, '0')} at offset ${at}); .proto files must be UTF-8`);
+  }
+}
+
+/** Offset of the first byte that does not start a well-formed UTF-8 sequence (Unicode table 3-7); -1 if none. */
+export function firstInvalidUtf8(b: Uint8Array): number {
+  for (let i = 0; i < b.length;) {
+    const c = b[i]!;
+    if (c < 0x80) { i++; continue; }
+    let n: number;
+    let lo = 0x80;
+    let hi = 0xbf;
+    if (c >= 0xc2 && c <= 0xdf) n = 1;
+    else if (c >= 0xe0 && c <= 0xef) { n = 2; if (c === 0xe0) lo = 0xa0; else if (c === 0xed) hi = 0x9f; }
+    else if (c >= 0xf0 && c <= 0xf4) { n = 3; if (c === 0xf0) lo = 0x90; else if (c === 0xf4) hi = 0x8f; }
+    else return i;
+    for (let k = 1; k <= n; k++) {
+      const d = b[i + k];
+      if (d === undefined || d < (k === 1 ? lo : 0x80) || d > (k === 1 ? hi : 0xbf)) return i;
+    }
+    i += n + 1;
+  }
+  return -1;
 }
 
 export async function main(argv: string[], io: Io): Promise<number> {
   try {
     const p = parseArgs(argv);
     const [command, ...rest] = p.positional;
-    if (p.flags.has('--version')) { io.out('cri-compat 0.1.0'); return 0; }
-    if (!command || p.flags.has('--help')) { (command || p.flags.has('--help') ? io.out : io.err)(USAGE); return command || p.flags.has('--help') ? 0 : 2; }
+    if (on(p, '--version')) { io.out('cri-compat 0.1.0'); return 0; }
+    if (on(p, '--help')) { io.out(USAGE); return 0; }
+    if (!command) { io.err(USAGE); return 2; }
+    const allowed = Object.hasOwn(COMMAND_FLAGS, command) ? COMMAND_FLAGS[command]! : undefined;
+    if (!allowed) throw new UsageError(`unknown command "${command}"`);
+    for (const flag of p.flags.keys()) {
+      if (flag !== '--help' && flag !== '--version' && !allowed.includes(flag)) throw new UsageError(`${command} does not take ${flag}`);
+    }
+    if ((command === 'rules' || command === 'history') && rest.length) throw new UsageError(`${command} takes no arguments, not "${rest[0]}"`);
     switch (command) {
       case 'rules':
         for (const r of RULES) io.out(`${r.id.padEnd(36)} ${r.category.padEnd(9)} ${r.severity.padEnd(11)} ${r.title}`);
@@ -134,7 +193,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
         const file = single(rest, 'parse');
         const abs = resolve(io.cwd, file);
         const { bound } = analyze(readInput(abs), { uri: pathToFileURL(abs).href, imports: importsFor(p, io) });
-        const items = bound.problems.map((x) => ({ rule: x.code, severity: x.severity, message: x.message, range: x.range }));
+        const items = bound.problems.map(reportable);
         if (items.length) io.out(formatText(file, items));
         return items.some((x) => x.severity === 'error') ? 1 : 0;
       }
@@ -157,7 +216,15 @@ export async function main(argv: string[], io: Io): Promise<number> {
 }
 
 function importsFor(p: Parsed, io: Io): FsImportResolver {
-  return new FsImportResolver({ roots: (p.flags.get('--proto-path') ?? []).map((d) => resolve(io.cwd, d)) });
+  const roots = (p.flags.get('--proto-path') ?? []).map((d) => {
+    const dir = resolve(io.cwd, d);
+    // A mistyped path would otherwise only show up as unresolved imports, or not at all.
+    let isDir = false;
+    try { isDir = statSync(dir).isDirectory(); } catch { /* reported below */ }
+    if (!isDir) throw new UsageError(`--proto-path ${d}: not a directory`);
+    return dir;
+  });
+  return new FsImportResolver({ roots });
 }
 
 function single(rest: string[], command: string): string {
@@ -170,24 +237,26 @@ async function check(command: 'check' | 'report', rest: string[], p: Parsed, io:
   const abs = resolve(io.cwd, file);
   const format = one(p, '--format', ['text', 'json', 'sarif', 'github']) ?? 'text';
   const failOn = one(p, '--fail-on', FAIL_ON) ?? 'error';
+  const currentTag = one(p, '--current-tag');
+  if (currentTag !== undefined && !parseAnyTag(currentTag)) throw new UsageError(`--current-tag must be a release tag such as v0.36.3 or kubernetes-1.36.3, not "${currentTag}"`);
+  const imports = importsFor(p, io);
   const text = readInput(abs);
   const severity = severityOverrides(p, abs, io);
 
   const resolved = await resolveCliBaseline({
     against: one(p, '--against') ?? 'auto', file: abs, cwd: io.cwd, text,
-    includePrereleases: p.flags.has('--include-prereleases'), network: p.flags.has('--network'),
+    includePrereleases: on(p, '--include-prereleases'), network: on(p, '--network'),
     onProgress: (m) => { if (format === 'text') io.err(m); },
   });
   if (resolved.error) throw new UsageError(resolved.error);
   const baseline: Baseline | undefined = resolved.baseline;
   if (!baseline && resolved.message) io.err(`cri-compat: ${resolved.message}`);
 
-  const currentTag = one(p, '--current-tag');
-  const analysis = analyze(text, { uri: pathToFileURL(abs).href, imports: importsFor(p, io), severity, ...(baseline ? { baseline } : {}), ...(currentTag ? { currentTag } : {}) });
+  const analysis = analyze(text, { uri: pathToFileURL(abs).href, imports, severity, ...(baseline ? { baseline } : {}), ...(currentTag ? { currentTag } : {}) });
   const items = reportables(analysis);
 
   if (command === 'report') {
-    io.out(renderReport({ file, findings: analysis.findings, additions: analysis.additions, ...(baseline ? { baseline } : {}) }));
+    io.out(renderReport({ file, findings: analysis.findings, additions: analysis.additions, problems: analysis.bound.problems, host: 'cli', ...(baseline ? { baseline } : {}) }));
   } else if (format === 'json') io.out(formatJson(file, baseline, items));
   else if (format === 'sarif') io.out(formatSarif(file, items));
   else if (format === 'github') { const s = formatGithub(file, items); if (s) io.out(s); }
@@ -197,26 +266,42 @@ async function check(command: 'check' | 'report', rest: string[], p: Parsed, io:
     const counts = countBy(items);
     io.err(`${items.length} finding(s): ${counts}`);
   }
+  // Invalid input, whatever --fail-on says: what the parser skipped was compared with nothing.
+  const syntaxErrors = analysis.bound.ast.errors.length;
+  if (syntaxErrors) { io.err(notFullyChecked(file, syntaxErrors)); return 2; }
   return fails(items, failOn) ? 1 : 0;
 }
 
-/** Severities from .cri-compat.json (or --config), then --severity flags, which win. */
+function notFullyChecked(file: string, syntaxErrors: number): string {
+  return `cri-compat: ${file} has ${syntaxErrors} syntax error(s), so its compatibility was not fully checked`;
+}
+
+/**
+ * Severities from .cri-compat.json (or --config), then --severity flags, which win. Within one source a rule
+ * id beats its category; across sources the flags win, so a flag for a category also replaces the file's
+ * entries for that category's rules (or `DOC_MISSING: error` in the file would outlive `--severity DOCS=off`).
+ */
 function severityOverrides(p: Parsed, file: string, io: Io): Record<string, SeveritySetting> {
-  const severity: Record<string, SeveritySetting> = { ...loadConfigFile(one(p, '--config'), file, io.cwd) };
+  const flags: Record<string, SeveritySetting> = {};
   for (const s of p.flags.get('--severity') ?? []) {
     const m = /^([A-Za-z_]+)=(\w+)$/.exec(s);
     if (!m) throw new UsageError(`--severity takes RULE_OR_CATEGORY=LEVEL, not "${s}"`);
-    severity[m[1]!] = m[2] as SeveritySetting;
+    flags[m[1]!] = m[2] as SeveritySetting;
   }
-  const bad = validateSeverityOverrides(severity);
+  const bad = validateSeverityOverrides(flags);
   if (bad.length) throw new UsageError(bad.join('; '));
-  return severity;
+  const severity: Record<string, SeveritySetting> = { ...loadConfigFile(one(p, '--config'), file, io.cwd) };
+  for (const r of RULES) if (flags[r.category] !== undefined) delete severity[r.id];
+  return Object.assign(severity, flags);
 }
 
 /** Syntax and binding problems, then findings, in the order of the file. */
 function reportables(analysis: Analysis): Reportable[] {
-  const problems: Reportable[] = analysis.bound.problems.map((x) => ({ rule: x.code, severity: x.severity, message: x.message, range: x.range }));
-  return [...problems, ...analysis.findings].sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+  return [...analysis.bound.problems.map(reportable), ...analysis.findings].sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+}
+
+function reportable(x: Problem): Reportable {
+  return { rule: x.code, severity: x.severity, message: x.message, range: x.range };
 }
 
 function fails(items: Reportable[], failOn: string): boolean {
@@ -245,10 +330,11 @@ function pairsInput(arg: string, cwd: string): PairsInput {
  * `pairs`: every file against the one before it, as `check --against` would, in one process. Each file is
  * read, parsed and bound once: its model is the next pair's baseline. A pair whose files declare different
  * packages (runtime.v1alpha2 → runtime.v1) is a new API, not a change of one, and is skipped with a note.
+ * Every file's syntax errors are reported, also where no pair shows them (the first file, the new file of a
+ * skipped pair), and make the run exit 2 at the end.
  */
 function pairs(rest: string[], p: Parsed, io: Io): number {
   if (rest.length < 2) throw new UsageError('pairs takes two or more .proto files');
-  for (const flag of ['--against', '--current-tag']) if (p.flags.has(flag)) throw new UsageError(`pairs does not take ${flag}: each file is checked against the one before it`);
   const format = one(p, '--format', ['text', 'json', 'github']) ?? 'text';
   const failOn = one(p, '--fail-on', FAIL_ON) ?? 'error';
   const files = rest.map((a) => pairsInput(a, io.cwd));
@@ -259,6 +345,8 @@ function pairs(rest: string[], p: Parsed, io: Io): number {
   const label = (f: PairsInput): string => f.tag ?? f.name;
 
   const json: { old: string; new: string; skipped?: string; report?: JsonReport }[] = [];
+  const invalid: { file: string; findings: JsonReport['findings'] }[] = [];
+  const notChecked: string[] = [];
   let failed = false;
   let withFindings = 0;
   let findings = 0;
@@ -276,6 +364,7 @@ function pairs(rest: string[], p: Parsed, io: Io): number {
       else baseline = { tag: label(prev.input), source: 'path', origin: `file ${prev.input.name}`, model: prev.model, ...(history ? { history } : {}) };
     }
     const analysis = analyze(text, { uri, imports, severity, ...(baseline ? { baseline } : {}), ...(input.tag ? { currentTag: input.tag } : {}) });
+    let shown = false;
     if (prev) {
       const pair = { old: label(prev.input), new: label(input) };
       if (skipped) {
@@ -286,16 +375,26 @@ function pairs(rest: string[], p: Parsed, io: Io): number {
         failed ||= fails(items, failOn);
         findings += items.length;
         if (items.length) withFindings++;
+        shown = true;
         if (format === 'json') json.push({ ...pair, report: jsonReport(input.name, baseline, items) });
         else if (format === 'github') { if (items.length) io.out(formatGithub(input.name, items)); }
         else if (items.length) io.out(`== ${pair.old} → ${pair.new}: ${items.length} finding(s)\n${formatText(input.name, items)}`);
       }
     }
-    prev = { input, model: analysis.bound.model, syntaxErrors: analysis.bound.ast.errors.length };
+    const syntax = analysis.bound.problems.filter((x) => x.code === 'syntax').map(reportable);
+    if (syntax.length) {
+      notChecked.push(notFullyChecked(input.name, syntax.length));
+      // JSON lists every file's, in one place; text and github add those that no pair above showed.
+      if (format === 'json') invalid.push({ file: input.name, findings: jsonReport(input.name, undefined, syntax).findings });
+      else if (!shown && format === 'github') io.out(formatGithub(input.name, syntax));
+      else if (!shown) io.out(`== ${label(input)}: ${syntax.length} syntax error(s)\n${formatText(input.name, syntax)}`);
+    }
+    prev = { input, model: analysis.bound.model, syntaxErrors: syntax.length };
   }
-  if (format === 'json') io.out(JSON.stringify({ schemaVersion: JSON_SCHEMA_VERSION, pairs: json }, null, 2));
+  if (format === 'json') io.out(JSON.stringify({ schemaVersion: JSON_SCHEMA_VERSION, pairs: json, syntaxErrors: invalid }, null, 2));
   if (format === 'text') io.err(`${files.length - 1} pair(s), ${withFindings} with findings, ${findings} finding(s)`);
-  return failed ? 1 : 0;
+  for (const m of notChecked) io.err(m);
+  return notChecked.length ? 2 : failed ? 1 : 0;
 }
 
 function countBy(items: Reportable[]): string {

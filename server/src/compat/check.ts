@@ -8,7 +8,7 @@ import { checkHistoryReuse, nextFreeNumber } from './reuse';
 import { checkDocs } from '../docs/docRules';
 import { applySuppressions, findSuppressions } from './suppress';
 import { getRule, RULES_BY_ID } from './rules';
-import { parseGoTag } from '../policy/versions';
+import { parseAnyTag } from '../policy/versions';
 
 export type SeveritySetting = Severity | 'off';
 
@@ -34,19 +34,30 @@ export function checkCompatibility(text: string, bound: BoundFile, baseline: Bas
   if (pkg) for (const f of findings) if (f.rule === 'PACKAGE_CHANGED') f.range = pkg;
   // What the patch policy counts: structural changes and changed documented meaning, each once (DOCS findings
   // and history reuse restate additions and must not inflate the count).
-  let apiChanges = findings.length + additions.length;
+  const changed = changedElements(findings, additions);
   if (current.package === baseline.model.package) {
     // Without a known release for the file, it is the one after the baseline: later tags in the history
     // (e.g. newer pre-releases) are not "earlier releases" of it.
     if (baseline.history) append(findings, checkHistoryReuse(current, base, baseline.history, options.currentTag ?? baseline.tag));
     const docs = checkDocs(current, base, additions, renamed, currentIndex);
-    apiChanges += docs.filter((f) => f.rule === 'DOC_MEANING_CHANGED').length;
+    for (const f of docs) if (f.rule === 'DOC_MEANING_CHANGED') changed.add(f.element);
     append(findings, docs);
     attachNextFreeNumber(findings, bound, baseline);
-    append(findings, patchPolicy(bound, baseline, options, apiChanges));
+    append(findings, patchPolicy(bound, baseline, options, changed.size));
   }
   const kept = applySuppressions(findings, findSuppressions(text));
   return { findings: applySeverities(kept, options.severity), additions };
+}
+
+/**
+ * The elements that changed. Per element, not per finding: one change can break several contracts (a deleted
+ * field is both FIELD_NO_DELETE and FIELD_REMOVED_WITHOUT_DEPRECATION), and it is still one change.
+ */
+function changedElements(findings: readonly Finding[], additions: readonly Addition[]): Set<string> {
+  const out = new Set<string>();
+  for (const x of findings) out.add(x.element);
+  for (const x of additions) out.add(x.element);
+  return out;
 }
 
 /** `push(...xs)` passes every element as an argument and overflows the stack for huge files. */
@@ -80,12 +91,13 @@ function patchPolicy(bound: BoundFile, baseline: Baseline, options: CheckOptions
   const make = (message: string): Finding => ({ rule: rule.id, category: rule.category, severity: rule.severity, range, element: bound.model.package, message });
   if (baseline.previousPatch) {
     const c = compareModels(bound.model, baseline.previousPatch.model, baseline.previousPatch.tag);
-    const n = c.findings.length + c.additions.length;
+    const n = changedElements(c.findings, c.additions).size;
     if (n) return [make(`${n} API change(s) since the previous patch release ${baseline.previousPatch.tag}; patch releases should not change the API`)];
     return [];
   }
-  const cur = options.currentTag ? parseGoTag(options.currentTag) : undefined;
-  const old = parseGoTag(baseline.tag);
+  // Either form: `pairs kubernetes-1.36.3=a.proto kubernetes-1.36.4=b.proto` and `--current-tag` take both.
+  const cur = options.currentTag ? parseAnyTag(options.currentTag) : undefined;
+  const old = parseAnyTag(baseline.tag);
   if (changes && cur && old && cur.minor === old.minor && cur.patch > 0 && !cur.prerelease) {
     return [make(`${changes} API change(s) between ${baseline.tag} and the patch release ${options.currentTag}; patch releases should not change the API`)];
   }

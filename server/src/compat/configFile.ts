@@ -13,11 +13,16 @@ export function readConfigFile(path: string): Record<string, SeveritySetting> {
   let parsed: unknown;
   try {
     if (statSync(path).size > MAX_CONFIG_BYTES) throw new Error(`larger than ${MAX_CONFIG_BYTES} bytes`);
-    parsed = JSON.parse(readFileSync(path, 'utf8'));
+    // Editors on Windows may save JSON with a byte order mark, which JSON.parse refuses.
+    parsed = JSON.parse(readFileSync(path, 'utf8').replace(/^\uFEFF/, ''));
   } catch (e) {
     throw new Error(`${path}: ${e instanceof Error ? e.message : String(e)}`);
   }
-  const sev = (parsed as { severity?: unknown } | null)?.severity;
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error(`${path}: must be a JSON object, e.g. { "severity": { "DOCS": "information" } }`);
+  // A misspelt key ("sevrity") would otherwise drop the whole configuration without a word.
+  const unknown = Object.keys(parsed).filter((k) => k !== 'severity');
+  if (unknown.length) throw new Error(`${path}: unknown key(s) ${unknown.map((k) => `"${k}"`).join(', ')}; the only key is "severity"`);
+  const sev = (parsed as { severity?: unknown }).severity;
   if (sev === undefined) return {};
   if (typeof sev !== 'object' || sev === null || Array.isArray(sev)) throw new Error(`${path}: "severity" must be an object of RULE_OR_CATEGORY: level`);
   const problems = validateSeverityOverrides(sev as Record<string, unknown>);

@@ -81,6 +81,15 @@ export function parseAnyTag(tag: string): ParsedVersion | undefined {
   return parseGoTag(tag) ?? parseKubernetesTag(tag);
 }
 
+/**
+ * A release tag of the kubernetes/cri-api repository: the Go module tag `v0.N.M[-pre]` or its
+ * `kubernetes-1.N.M[-pre]` twin on the same commit (so with the same files). Not `v1.N.M`: that is a ref
+ * of a kubernetes/kubernetes clone, which git resolves as given.
+ */
+export function parseCriApiTag(tag: string): ParsedVersion | undefined {
+  return parseGoTag(tag) ?? (tag.trim().startsWith('kubernetes-') ? parseKubernetesTag(tag) : undefined);
+}
+
 /** `v0.36.3` → `1.36.3`; also accepts Kubernetes forms (normalised). Undefined when not a version tag. */
 export function goTagToKubernetes(tag: string): string | undefined {
   return parseAnyTag(tag)?.kubernetes;

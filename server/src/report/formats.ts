@@ -14,9 +14,18 @@ export type Reportable = Pick<Finding, 'rule' | 'severity' | 'message' | 'range'
 
 export const SEVERITY_ORDER: Record<Severity, number> = { hint: 0, information: 1, warning: 2, error: 3 };
 
+/**
+ * One finding, one line: messages quote the file (e.g. an import path), so a line break or a terminal control
+ * in it would let the file print lines that look like findings. Breaks and controls become visible escapes.
+ */
+export function oneLine(s: string): string {
+  return s.replace(/[\x00-\x1f\x7f-\x9f\u2028\u2029]/g, (c) =>
+    ({ '\n': '\\n', '\r': '\\r', '\t': '\\t' })[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 export function formatText(file: string, items: Reportable[]): string {
   return items
-    .map((f) => `${file}:${f.range.start.line + 1}:${f.range.start.character + 1}: ${f.severity} ${f.rule} ${f.message}`)
+    .map((f) => oneLine(`${file}:${f.range.start.line + 1}:${f.range.start.character + 1}: ${f.severity} ${f.rule} ${f.message}`))
     .join('\n');
 }
 

@@ -5,8 +5,10 @@
 import type { Category, Finding } from '../compat/finding';
 import type { Addition } from '../compat/compare';
 import type { Baseline } from '../baseline/types';
+import type { Problem } from '../proto/binder';
+import type { Range } from '../proto/ast';
 import { RULES_BY_ID } from '../compat/rules';
-import { parseGoTag, SKEW } from '../policy/versions';
+import { parseAnyTag, SKEW } from '../policy/versions';
 import { CRI_SKEW_POLICY_URL } from '../policy/links';
 
 export interface ReportInput {
@@ -16,6 +18,10 @@ export interface ReportInput {
   baseline?: Baseline;
   findings: Finding[];
   additions: Addition[];
+  /** Syntax and binding problems of the file (the binder's); a file that does not parse has no findings. */
+  problems?: readonly Problem[];
+  /** Where the report is shown, for the advice when no baseline is found; default `editor`. */
+  host?: 'editor' | 'cli';
 }
 
 const CATEGORY_TITLES: Record<Category, string> = {
@@ -32,22 +38,43 @@ export function escapeMarkdown(s: string): string {
   return s
     .replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
     .replace(/([\\`*_{}[\]()#+!|~])/g, '\\$1')
-    .replace(/\r?\n/g, ' ');
+    // One line per table row: CommonMark also ends a line at a lone CR; other controls have no business in a cell.
+    .replace(/\r\n|[\x00-\x1f\x7f-\x9f\u2028\u2029]/g, ' ');
+}
+
+/** Tables list rows in the order of the file, as `check` does. */
+function byPosition<T extends { range: Range }>(xs: readonly T[]): T[] {
+  return [...xs].sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
 }
 
 export function renderReport(input: ReportInput): string {
   const out: string[] = [];
   const esc = escapeMarkdown;
+  const where = (r: Range): string => {
+    const line = r.start.line + 1;
+    return input.linkTo ? `[${line}](${input.linkTo(r.start.line, r.start.character)})` : `${line}`;
+  };
   out.push(`# CRI compatibility report`, '');
   out.push(`File: \`${input.file.replace(/`/g, "'")}\``, '');
   if (input.baseline) {
     const b = input.baseline;
     out.push(`Baseline: **${esc(b.tag)}**${b.kubernetes ? ` (Kubernetes ${esc(b.kubernetes)})` : ''}, from ${esc(b.origin)}.`, '');
   } else {
-    out.push('Baseline: none found, so only syntax and documentation checks ran. Set `criCompat.baseline` or run "CRI: Select Baseline…".', '');
+    const advice = input.host === 'cli' ? 'Pass `--against <tag|path>`.' : 'Set `criCompat.baseline` or run "CRI: Select Baseline…".';
+    out.push(`Baseline: none found, so only syntax and documentation checks ran. ${advice}`, '');
   }
+  const problems = byPosition(input.problems ?? []);
   const breaking = input.findings.filter((f) => RULES_BY_ID.get(f.rule)?.breaking);
-  out.push(`**${breaking.length}** breaking finding(s), **${input.findings.length}** finding(s) in all, **${input.additions.length}** addition(s).`, '');
+  // Problems are counted first and only when there are any, so a clean file's report reads as before.
+  const problemCount = problems.length ? `**${problems.length}** syntax or binding problem(s), ` : '';
+  out.push(`${problemCount}**${breaking.length}** breaking finding(s), **${input.findings.length}** finding(s) in all, **${input.additions.length}** addition(s).`, '');
+
+  if (problems.length) {
+    out.push('## Syntax and binding problems', '');
+    out.push('| Line | Severity | Code | Problem |', '|---|---|---|---|');
+    for (const p of problems) out.push(`| ${where(p.range)} | ${p.severity} | ${esc(p.code)} | ${esc(p.message)} |`);
+    out.push('');
+  }
 
   out.push('## Findings', '');
   if (!input.findings.length) out.push('No findings.', '');
@@ -56,11 +83,9 @@ export function renderReport(input: ReportInput): string {
     if (!fs.length) continue;
     out.push(`### ${CATEGORY_TITLES[cat]}`, '');
     out.push('| Line | Severity | Rule | Finding |', '|---|---|---|---|');
-    for (const f of fs) {
-      const line = f.range.start.line + 1;
-      const where = input.linkTo ? `[${line}](${input.linkTo(f.range.start.line, f.range.start.character)})` : `${line}`;
+    for (const f of byPosition(fs)) {
       const rule = RULES_BY_ID.get(f.rule);
-      out.push(`| ${where} | ${f.severity} | [${f.rule}](${rule?.link ?? CRI_SKEW_POLICY_URL}) | ${esc(f.message)} |`);
+      out.push(`| ${where(f.range)} | ${f.severity} | [${f.rule}](${rule?.link ?? CRI_SKEW_POLICY_URL}) | ${esc(f.message)} |`);
     }
     out.push('');
   }
@@ -69,10 +94,8 @@ export function renderReport(input: ReportInput): string {
   if (!input.additions.length) out.push('None.', '');
   else {
     out.push('| Line | Kind | Element |', '|---|---|---|');
-    for (const a of input.additions) {
-      const line = a.range.start.line + 1;
-      const where = input.linkTo ? `[${line}](${input.linkTo(a.range.start.line, a.range.start.character)})` : `${line}`;
-      out.push(`| ${where} | ${a.kind} | ${esc(a.element)} |`);
+    for (const a of byPosition(input.additions)) {
+      out.push(`| ${where(a.range)} | ${a.kind} | ${esc(a.element)} |`);
     }
     out.push('');
   }
@@ -87,7 +110,7 @@ export function renderReport(input: ReportInput): string {
  * elements are missing on one side, so that the feature has to degrade gracefully.
  */
 export function skewMatrix(baseline: Baseline | undefined, hasAdditions: boolean): string[] {
-  const v = baseline ? parseGoTag(baseline.tag) : undefined;
+  const v = baseline ? parseAnyTag(baseline.tag) : undefined;
   if (!v) return [];
   const next = v.prerelease ? v.minor : v.minor + 1;
   const minors: number[] = [];

@@ -1,0 +1,148 @@
+// The compatibility report (markdown) and the CLI's output formats: problems in the report, tables in the
+// order of the file, the advice for the host without a baseline, and text from the file that must not break
+// a line of text output or a row of a markdown table.
+import { describe, test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { analyze } from '../server/src/service';
+import { bind } from '../server/src/proto/binder';
+import { parse } from '../server/src/proto/parser';
+import { Corpus, CORPUS_HELP, findCorpusDir, findRepoRoot } from '../server/src/baseline/corpus';
+import { renderReport } from '../server/src/report/markdown';
+import { formatGithub, formatJson, formatSarif, formatText, type Reportable } from '../server/src/report/formats';
+import { renderMarkdown } from '../client/src/render';
+import type { Finding } from '../server/src/compat/finding';
+import type { Range } from '../server/src/proto/ast';
+
+const ROOT = findRepoRoot(__dirname);
+const corpusDir = findCorpusDir(ROOT);
+
+const range = (line: number, character = 0): Range => ({ start: { line, character }, end: { line, character: character + 1 } });
+const doc = (line: number, character: number, message: string): Finding =>
+  ({ rule: 'DOC_MISSING', category: 'DOCS', severity: 'warning', message, range: range(line, character), element: 'x' });
+
+/** Line numbers of each table's rows, by the heading above the table. */
+function tableLines(md: string): Map<string, number[]> {
+  const tables = new Map<string, number[]>();
+  let heading = '';
+  for (const l of md.split('\n')) {
+    if (l.startsWith('#')) heading = l;
+    const m = /^\| \[?(\d+)/.exec(l);
+    if (m) tables.set(heading, [...(tables.get(heading) ?? []), Number(m[1])]);
+  }
+  return tables;
+}
+
+describe('report: syntax and binding problems', () => {
+  const text = 'syntax = "proto3";\npackage foo.v1;\nmessage A { int32 x = ; }\nmessage B { Missing m = 1; }\n';
+  const { bound, findings, additions } = analyze(text, { uri: 'file:///ws/syn.proto' });
+
+  test('have a section before the findings and are counted in the summary', () => {
+    assert.ok(bound.problems.length >= 1, 'the fixture has problems');
+    const md = renderReport({ file: 'syn.proto', findings, additions, problems: bound.problems });
+    assert.match(md, new RegExp(`^\\*\\*${bound.problems.length}\\*\\* syntax or binding problem\\(s\\), \\*\\*0\\*\\* breaking`, 'm'));
+    const section = md.indexOf('## Syntax and binding problems');
+    assert.ok(section > 0 && section < md.indexOf('## Findings'), md);
+    for (const p of bound.problems) assert.ok(md.includes(`| ${p.range.start.line + 1} | ${p.severity} | ${p.code} |`), `${p.code} listed:\n${md}`);
+  });
+
+  test('are sorted, linked like findings, and escaped', () => {
+    const problems = [
+      { code: 'b', severity: 'error' as const, message: 'second <x>|y\nz', range: range(9) },
+      { code: 'a', severity: 'warning' as const, message: 'first', range: range(2) },
+    ];
+    const md = renderReport({ file: 'f', findings: [], additions: [], problems, linkTo: (l, c) => `f#L${l + 1}C${c + 1}` });
+    assert.deepEqual(tableLines(md).get('## Syntax and binding problems'), [3, 10]);
+    assert.ok(md.includes('| [10](f#L10C1) | error | b | second &lt;x&gt;\\|y z |'), md);
+  });
+
+  test('passing none (or none found) leaves the report as it was', () => {
+    const plain = renderReport({ file: 'f', findings: [], additions: [] });
+    assert.equal(renderReport({ file: 'f', findings: [], additions: [], problems: [] }), plain);
+    assert.doesNotMatch(plain, /problem/);
+    assert.match(plain, /^\*\*0\*\* breaking finding\(s\), \*\*0\*\* finding\(s\) in all, \*\*0\*\* addition\(s\)\.$/m);
+  });
+});
+
+describe('report: tables in the order of the file', () => {
+  test('findings and additions sorted by line, then character', () => {
+    const findings = [doc(1035, 0, 'a'), doc(45, 4, 'c'), doc(45, 2, 'b'), doc(1039, 0, 'd')];
+    const additions = [
+      { kind: 'message' as const, element: 'P', range: range(1035) },
+      { kind: 'rpc' as const, element: 'R', range: range(45) },
+    ];
+    const md = renderReport({ file: 'f', findings, additions });
+    assert.deepEqual(tableLines(md).get('### Documentation and call sequence'), [46, 46, 1036, 1040]);
+    assert.ok(md.indexOf('| b |') < md.indexOf('| c |'), 'same line: by character');
+    assert.deepEqual(tableLines(md).get('## Additions since the baseline'), [46, 1036]);
+    assert.equal(findings[0]!.message, 'a', 'the caller\'s arrays are not reordered');
+  });
+
+  test('examples/api.proto against v0.36.3', { skip: corpusDir ? false : CORPUS_HELP }, () => {
+    const text = readFileSync(join(ROOT, 'examples', 'api.proto'), 'utf8');
+    const old = new Corpus(corpusDir!).textOf('v0.36.3')!;
+    const baseline = { tag: 'v0.36.3', source: 'path' as const, origin: 'test', model: bind(parse(old), 'old.proto').model };
+    const { findings, additions } = analyze(text, { uri: 'file:///ws/api.proto', baseline });
+    const tables = tableLines(renderReport({ file: 'api.proto', baseline, findings, additions }));
+    assert.ok(tables.size >= 3, [...tables.keys()].join(', '));
+    for (const [heading, lines] of tables) assert.deepEqual(lines, [...lines].sort((a, b) => a - b), heading);
+  });
+});
+
+describe('report: advice without a baseline', () => {
+  test('the editor (default) names its setting and command; the CLI names --against', () => {
+    const editor = renderReport({ file: 'f', findings: [], additions: [] });
+    assert.equal(renderReport({ file: 'f', findings: [], additions: [], host: 'editor' }), editor);
+    assert.match(editor, /criCompat\.baseline/);
+    const cli = renderReport({ file: 'f', findings: [], additions: [], host: 'cli' });
+    assert.match(cli, /Baseline: none found, so only syntax and documentation checks ran\. Pass `--against <tag\|path>`\./);
+    assert.doesNotMatch(cli, /criCompat|Select Baseline/);
+  });
+});
+
+describe('output: text from the file cannot forge lines', () => {
+  const forged = 'src/evil.proto:1:1: error FIELD_NO_DELETE injected';
+  const hostile = `import "x\n${forged}\r${forged}\u2028${forged}\u2029\x1b[2K\x00\x7f\u0085\t|pipe"`;
+  const items: Reportable[] = [
+    { rule: 'unresolved-import', severity: 'warning', message: hostile, range: range(2, 7) },
+    { rule: 'syntax', severity: 'error', message: 'plain', range: range(3) },
+  ];
+
+  test('text: one line per finding, breaks and controls escaped visibly', () => {
+    const out = formatText('inj.proto', items);
+    const lines = out.split(/\r\n|[\n\r\u2028\u2029\u0085]/);
+    assert.equal(lines.length, 2, out);
+    assert.equal(lines[0],
+      `inj.proto:3:8: warning unresolved-import import "x\\n${forged}\\r${forged}\\u2028${forged}\\u2029\\u001b[2K\\u0000\\u007f\\u0085\\t|pipe"`);
+    assert.equal(lines[1], 'inj.proto:4:1: error syntax plain');
+    assert.ok(!/^src\/evil/m.test(out));
+  });
+
+  test('text: a real file with such an import', () => {
+    const text = `syntax = "proto3";\npackage foo.v1;\nimport "x\\n${forged}.proto";\n`;
+    const { bound } = analyze(text, { uri: 'file:///ws/inj.proto' });
+    const problems: Reportable[] = bound.problems.map((p) => ({ rule: p.code, severity: p.severity, message: p.message, range: p.range }));
+    assert.ok(problems.some((p) => p.message.includes('\n')), 'the binder quotes the import path with its newline');
+    assert.equal(formatText('inj.proto', problems).split('\n').length, problems.length);
+  });
+
+  test('github: one command per finding; json and sarif keep the message exactly', () => {
+    const gh = formatGithub('inj.proto', items).split('\n');
+    assert.equal(gh.length, 2);
+    assert.ok(gh.every((l) => l.startsWith('::')), gh.join('\n'));
+    assert.equal(JSON.parse(formatJson('inj.proto', undefined, items)).findings[0].message, hostile);
+    assert.equal(JSON.parse(formatSarif('inj.proto', items)).runs[0].results[0].message.text, hostile);
+  });
+
+  test('markdown: a message with line breaks or | stays one table row', () => {
+    const md = renderReport({ file: 'f', findings: [doc(4, 0, `a|b\nc\rd\r\ne\u2028f\x00g`)], additions: [] });
+    const rows = md.split(/\r\n|[\n\r]/).filter((l) => l.startsWith('| 5 |'));
+    assert.equal(rows.length, 1, md);
+    assert.ok(!/[\x00-\x1f\u2028]/.test(rows[0]!), rows[0]);
+    const html = renderMarkdown(md);
+    const row = /<tr><td>5<\/td>.*?<\/tr>/.exec(html)?.[0] ?? '';
+    assert.equal(row.match(/<td>/g)?.length, 4, row);
+    assert.match(row, /a\|b c d e f g/);
+  });
+});
