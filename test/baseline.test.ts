@@ -816,6 +816,7 @@ describe('baseline', { skip }, () => {
         assert.deepEqual(r.tried.map((t) => t.source), ['git', 'bundled', 'gomodcache', 'vendor', 'proxy']);
         assert.match(r.tried[0]!.outcome, /not trusted/);
         assert.match(r.tried[2]!.outcome, /found v0\.33\.0, not newer than v0\.35\.7/);
+        assert.match(r.tried[3]!.outcome, /not trusted/);
         assert.match(r.tried[4]!.outcome, /not trusted/);
         assert.equal(r.message, undefined);
       });
@@ -852,11 +853,15 @@ describe('baseline', { skip }, () => {
         assert.equal(a.baseline?.source, 'gomodcache');
         assert.equal(a.baseline?.tag, 'v0.36.0');
         assertModelIs(a.baseline?.model, 'v0.36.0');
-        const b = await resolveBaseline({ filePath: join(TMP, 'proj', 'internal', 'api.proto'), trusted: false, bundled: bundled(), env: { GOMODCACHE: cache } });
+        const b = await resolveBaseline({ filePath: join(TMP, 'proj', 'internal', 'api.proto'), trusted: true, bundled: bundled(), env: { GOMODCACHE: cache } });
         assert.equal(b.baseline?.source, 'vendor');
         assert.equal(b.baseline?.tag, 'v0.36.2');
         assert.match(b.baseline!.origin, /vendored k8s\.io\/cri-api v0\.36\.2/);
-        const c = await resolveBaseline({ filePath: join(TMP, 'proj', 'api.proto'), trusted: false, bundled: fakeBundled('v0.36.3'), env: { GOMODCACHE: cache } });
+        // Untrusted: the workspace's vendor/ does not choose the baseline; the user's module cache still counts.
+        const u = await resolveBaseline({ filePath: join(TMP, 'proj', 'internal', 'api.proto'), trusted: false, bundled: bundled(), env: { GOMODCACHE: cache } });
+        assert.equal(u.baseline?.source, 'gomodcache');
+        assert.match(u.tried.find((t) => t.source === 'vendor')!.outcome, /not trusted/);
+        const c = await resolveBaseline({ filePath: join(TMP, 'proj', 'api.proto'), trusted: true, bundled: fakeBundled('v0.36.3'), env: { GOMODCACHE: cache } });
         assert.equal(c.baseline?.source, 'bundled');
         assert.match(c.tried.find((t) => t.source === 'vendor')!.outcome, /not newer than v0\.36\.3/);
       });

@@ -12,6 +12,14 @@ import { doHover, formatDoc } from '../server/src/features/hover';
 import { getFoldingRanges } from '../server/src/features/folding';
 import { elementChainAt, targetAt } from '../server/src/features/positions';
 import { SymbolKind, type DocumentSymbol } from '../server/src/features/types';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { bind } from '../server/src/proto/binder';
+import { parse } from '../server/src/proto/parser';
+import { loadBundledHistory } from '../server/src/baseline/historyIndex';
+import { elementPolicyHover } from '../server/src/features/policyHover';
+import { markdownToPlainText } from '../server/src/features/plainText';
+import { FsImportResolver } from '../server/src/lsp/importResolver';
 
 const repoRoot = (): string => findRepoRoot(__dirname);
 
@@ -469,5 +477,113 @@ describe('features on real CRI api.proto files', { skip: corpusDir ? false : COR
       assert.ok(walk(getDocumentSymbols(bound.ast)) > 100, blob);
       for (const f of getFoldingRanges(bound.ast, t)) assert.ok(f.endLine > f.startLine, blob);
     }
+  });
+});
+
+// ---- policy hovers of renamed elements, plain-text hovers, refused imports -----------------------------------
+
+describe('policy hover: a renamed element is not new', () => {
+  /** The policy part of the hover on the first `needle` (at its `offset`th character). */
+  const policyHover = (text: string, analysis: ReturnType<typeof analyze>, needle: string, offset = 1): string | undefined => {
+    const lines = text.split('\n');
+    const line = lines.findIndex((l) => l.includes(needle));
+    assert.ok(line >= 0, needle);
+    let extra: string | undefined;
+    doHover(analysis.bound, pos(line, lines[line]!.indexOf(needle) + offset), {
+      text, extraHover: (e) => (extra = elementPolicyHover(e, analysis.baseline, analysis.bound.model, analysis.findings)),
+    });
+    return extra;
+  };
+
+  test('examples/api.proto against v0.36.3: host_name was hostname; the report agrees', () => {
+    const text = readFileSync(join(repoRoot(), 'examples', 'api.proto'), 'utf8');
+    const history = loadBundledHistory();
+    const model = history.modelAt('v0.36.3');
+    assert.ok(model, 'v0.36.3 is in the bundled index');
+    const baseline = { tag: 'v0.36.3', kubernetes: '1.36.3', source: 'bundled' as const, origin: 'test', model, history };
+    const a = analyze(text, { uri: 'file:///ws/api.proto', baseline });
+    assert.ok(a.findings.some((f) => f.rule === 'FIELD_RENAMED' && f.element === 'runtime.v1.PodSandboxConfig.host_name'), 'the fixture renames hostname');
+    assert.ok(!a.additions.some((x) => x.element === 'runtime.v1.PodSandboxConfig.host_name'), 'the report does not list it as an addition');
+
+    const renamed = policyHover(text, a, 'string host_name = 2', 'string '.length + 1)!;
+    assert.doesNotMatch(renamed, /New since|will not have it/);
+    assert.match(renamed, /^\*\*Renamed from `hostname`\*\*: field 2 was `hostname` in the baseline\. Only the name changed, so it is not new/);
+    assert.match(renamed, /\*\*Release history\*\* of `hostname` \(/);
+    // A number reused by another field is not new on the wire either, but its history is not this field's.
+    const reused = policyHover(text, a, 'workdir_policy')!;
+    assert.match(reused, /^\*\*Number 5 reused\*\*: it was `string working_dir` in the baseline/);
+    assert.doesNotMatch(reused, /New since|Release history/);
+    // Really new elements still are.
+    assert.match(policyHover(text, a, 'rpc PauseContainer', 'rpc '.length + 1)!, /^\*\*New since v0\.36\.3\*\*/);
+  });
+
+  test('fields, enum values, types and RPCs renamed against a file without release history', () => {
+    const OLD = [
+      'syntax = "proto3";', 'package runtime.v1;',
+      'service S {', '  rpc Do(Req) returns (Res) {}', '  rpc Keep(Req) returns (Res) {}', '}',
+      'message Req { string a = 1; int32 n = 2; }', 'message Res { int64 count = 1; }',
+      'message Outer { message Inner { string y = 1; } string x = 1; }',
+      'enum E { E_A = 0; E_B = 1; }',
+    ].join('\n');
+    const NEW = [
+      'syntax = "proto3";', 'package runtime.v1;',
+      'service S {', '  rpc DoIt(Req) returns (Res) {}', '  rpc Keep(Req) returns (Res) {}', '}',
+      'message Req { string b = 1; int32 n = 2; bool fresh = 3; }', 'message Res { int64 count = 1; }',
+      'message Shell { message Inner { string y = 1; } string x = 1; }',
+      'enum E { E_A = 0; E_C = 1; }',
+    ].join('\n');
+    const baseline = { tag: 'old.proto', source: 'path' as const, origin: 'file old.proto', model: bind(parse(OLD), 'file:///ws/old.proto').model };
+    const a = analyze(NEW, { uri: 'file:///ws/new.proto', baseline });
+    assert.deepEqual(a.findings.filter((f) => /RENAMED|RPC_NO_DELETE/.test(f.rule)).map((f) => f.rule).sort(),
+      ['ENUM_VALUE_RENAMED', 'FIELD_RENAMED', 'MESSAGE_RENAMED', 'RPC_NO_DELETE']);
+
+    assert.match(policyHover(NEW, a, 'string b = 1', 'string '.length)!, /^\*\*Renamed from `a`\*\*: field 1 was `a`/);
+    assert.match(policyHover(NEW, a, 'E_C')!, /^\*\*Renamed from `E_B`\*\*: enum value 1 was `E_B`/);
+    assert.match(policyHover(NEW, a, 'Shell')!, /^\*\*Renamed from `Outer`\*\*: the baseline's `runtime\.v1\.Outer` under a new name, so it is not new/);
+    assert.match(policyHover(NEW, a, 'Inner')!, /^\*\*Not new\*\*: it is `runtime\.v1\.Outer\.Inner` of the baseline/);
+    assert.match(policyHover(NEW, a, 'string y = 1', 'string '.length)!, /^\*\*Not new\*\*: it is `runtime\.v1\.Outer\.Inner\.y` of the baseline/);
+    assert.match(policyHover(NEW, a, 'string x = 1', 'string '.length)!, /^\*\*Not new\*\*: it is `runtime\.v1\.Outer\.x` of the baseline/);
+    // To gRPC a renamed RPC is a new method: said as both.
+    const rpc = policyHover(NEW, a, 'DoIt')!;
+    assert.match(rpc, /^\*\*Renamed from `Do`\*\*: .*calls to `Do` get Unimplemented/);
+    assert.match(rpc, /\*\*New since the baseline\*\* old\.proto/);
+    // Unchanged elements of a baseline without history are not new; new ones are.
+    assert.equal(policyHover(NEW, a, 'int32 n = 2', 'int32 '.length), undefined);
+    assert.equal(policyHover(NEW, a, 'rpc Keep', 'rpc '.length), undefined);
+    assert.match(policyHover(NEW, a, 'bool fresh', 'bool '.length)!, /^\*\*New since the baseline\*\* old\.proto/);
+  });
+});
+
+describe('plain text for clients without markdown', () => {
+  test('emphasis, headings and escapes go; code keeps its text; links become "text (url)"', () => {
+    const md = [
+      '**FIELD_RENAMED** · JSON · error', '',
+      'Field `host_name` was renamed; `` a`b `` stays.', '',
+      '```proto', 'string host_name = 2;  // **not bold** [x](y)', '```', '',
+      '- snake_case_name and 2*3*4 stay; *emph* and _under_ go; \\*literal\\*', '',
+      '[Version skew policy](https://example.invalid/p) · [https://a.invalid](https://a.invalid) · <https://b.invalid>',
+      '# Heading', '> quote', '---',
+    ].join('\n');
+    assert.equal(markdownToPlainText(md), [
+      'FIELD_RENAMED · JSON · error', '',
+      'Field host_name was renamed; a`b stays.', '',
+      'string host_name = 2;  // **not bold** [x](y)', '',
+      '- snake_case_name and 2*3*4 stay; emph and under go; *literal*', '',
+      'Version skew policy (https://example.invalid/p) · https://a.invalid · https://b.invalid',
+      'Heading', 'quote', '---',
+    ].join('\n'));
+  });
+});
+
+describe('imports refused for leaving the allowed folders', () => {
+  test('say so, instead of "not found (no import paths are configured)"', () => {
+    const text = 'syntax = "proto3";\npackage demo;\nimport "../outside.proto";\nimport "/etc/abs.proto";\n';
+    const imports = new FsImportResolver({ roots: ['/some/dir'] });
+    const messages = analyze(text, { uri: 'file:///nonexistent-ws/sub/a.proto', imports }).bound.problems
+      .filter((p) => p.code === 'unresolved-import').map((p) => p.message);
+    assert.deepEqual(messages, [
+      'import "../outside.proto" was refused: ".." points outside the importing file\'s folder and the import paths; types from it are not checked',
+      'import "/etc/abs.proto" was refused: an absolute path points outside the importing file\'s folder and the import paths; types from it are not checked',
+    ]);
   });
 });

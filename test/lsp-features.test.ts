@@ -6,7 +6,7 @@
 // Run `node scripts/build.mjs` first; corpus-dependent tests skip with CORPUS_HELP when the corpus is absent.
 import { after, before, describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -25,7 +25,7 @@ import {
   type BaselinesResult, type HistoryResult, type ReportResult, type RulesResult,
 } from '../server/src/lsp/protocol';
 import { escapeHtml, renderInline, renderMarkdown, safeHref, statusView, webviewHtml, WEBVIEW_CSP } from '../client/src/render';
-import { BUILD_HELP, LspEditor, ROOT, SERVER, lineCol, pos } from './lspHarness';
+import { BUILD_HELP, LspEditor, PLAIN_CLIENT_CAPABILITIES, ROOT, SERVER, lineCol, pos } from './lspHarness';
 
 const corpusDir = findCorpusDir(ROOT);
 
@@ -277,7 +277,8 @@ describe('language server compatibility features (untrusted, bundled index)', {
     assert.equal(actions[0]!.kind, 'source.fixAll.criCompat');
     const { version: v, edits } = editsOf(actions[0]!);
     assert.equal(v, version);
-    assert.match(applyEdits(text, edits), /message PodSandboxStatusRequest \{[^}]*reserved 2;/);
+    // The deleted field that was not deprecated first is restored deprecated (clearing both of its findings).
+    assert.match(applyEdits(text, edits), /message PodSandboxStatusRequest \{[^}]*bool verbose = 2 \[deprecated = true\];/);
     // Only quick fixes without `only`; nothing for a diagnostic of another tool.
     assert.deepEqual(await codeActions([{ ...staleDiagnostic, source: 'other' }]), []);
   });
@@ -445,5 +446,157 @@ describe('safe markdown renderer (client/src/render.ts)', () => {
     assert.equal(statusView({ ...base, baselineTag: null, resolving: true }).text, '$(sync~spin) CRI finding baseline…');
     assert.equal(statusView({ ...base, baselineTag: null, checked: false }).text, '$(shield) CRI –');
     assert.equal(statusView(undefined).text, '$(shield) CRI …');
+  });
+});
+
+// ---- renamed fields in hovers, plain-text hovers, severity messages, refused imports, reports, ${workspaceFolder} ----
+
+/** Waits until a log line after `since` matches. */
+async function logMatching(editor: LspEditor, re: RegExp, since: number, timeoutMs = 15_000): Promise<string> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const hit = editor.logs.slice(since).find((l) => re.test(l));
+    if (hit !== undefined) return hit;
+    if (Date.now() > end) throw new Error(`no log line matching ${re} within ${timeoutMs} ms; logs since:\n${editor.logs.slice(since).join('\n')}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+const hoverText = async (editor: LspEditor, uri: string, text: string, needle: string, offset: number): Promise<Hover> =>
+  (await editor.conn.sendRequest(HoverRequest.type, { textDocument: { uri }, position: lineCol(text, needle, offset) })) as Hover;
+
+describe('language server: examples/api.proto with the bundled baseline (markdown client)', { skip: existsSync(SERVER) ? false : BUILD_HELP, timeout: 120_000 }, () => {
+  const example = readFileSync(path.join(ROOT, 'examples', 'api.proto'), 'utf8');
+  const BASE_SETTINGS = { protoPaths: ['/some/dir'], validation: { debounceMs: 10 } };
+  let editor: LspEditor;
+  let tmp: string;
+  let ws: string;
+  let uri: string;
+  let bundledTag: string;
+
+  before(async () => {
+    tmp = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'cri-compat-audit-')));
+    ws = path.join(tmp, 'ws');
+    mkdirSync(path.join(ws, 'sub'), { recursive: true });
+    mkdirSync(path.join(tmp, 'gomodcache'));
+    writeFileSync(path.join(ws, 'api.proto'), example);
+    uri = pathToFileURL(path.join(ws, 'api.proto')).href;
+    editor = LspEditor.start({ GOMODCACHE: path.join(tmp, 'gomodcache'), GOPATH: path.join(tmp, 'gopath') });
+    editor.settings = { ...BASE_SETTINGS };
+    await editor.initialize(ws, { trusted: false, cacheDir: path.join(tmp, 'cache') });
+    await editor.open(uri, example, 1);
+    await editor.diagnostics(uri, (p) => p.diagnostics.some((d) => d.code === 'FIELD_RENAMED'));
+    bundledTag = (await editor.status((s) => s.uri === uri && !s.resolving && s.baselineTag !== null)).baselineTag!;
+  });
+
+  after(() => {
+    editor?.kill();
+    if (tmp) rmSync(tmp, { recursive: true, force: true });
+  });
+
+  test('hover on a renamed field: the FIELD_RENAMED explanation, and "renamed from", not "new"', async () => {
+    const h = await hoverText(editor, uri, example, 'string host_name = 2;', 'string '.length + 2);
+    const v = (h.contents as { kind: string; value: string }).value;
+    assert.equal((h.contents as { kind: string }).kind, 'markdown');
+    assert.ok(v.startsWith('**FIELD_RENAMED** · JSON · error'), v.slice(0, 200));
+    assert.match(v, /\*\*Renamed from `hostname`\*\*: field 2 was `hostname` in the baseline\. Only the name changed, so it is not new/);
+    assert.doesNotMatch(v, /New since|will not have it/);
+  });
+
+  test('criCompat/report of a file of another package: not a CRI API file, no baseline advice', async () => {
+    const other = pathToFileURL(path.join(ws, 'other.proto')).href;
+    await editor.open(other, 'syntax = "proto3";\npackage other;\nmessage A { int32 a = 1; }\n');
+    await editor.diagnostics(other);
+    const md = (await editor.conn.sendRequest(ReportRequestMethod, { uri: other })) as ReportResult;
+    assert.match(md!, /^Not a CRI API file: its package is `other`, not `runtime\.v1`\. No baseline applies and no compatibility checks apply/m);
+    assert.doesNotMatch(md!, /Baseline: none found|documentation checks|criCompat\.baseline|Select Baseline/);
+  });
+
+  test('an import with ".." is refused as leaving the allowed folders, not "not found"', async () => {
+    writeFileSync(path.join(ws, 'outside.proto'), 'syntax = "proto3";\npackage other;\nmessage O {}\n');
+    const imp = pathToFileURL(path.join(ws, 'sub', 'imp.proto')).href;
+    await editor.open(imp, 'syntax = "proto3";\npackage other;\nimport "../outside.proto";\n');
+    const p = await editor.diagnostics(imp, (x) => x.diagnostics.some((d) => d.code === 'unresolved-import'));
+    const d = p.diagnostics.find((x) => x.code === 'unresolved-import')!;
+    assert.equal(d.message, 'import "../outside.proto" was refused: ".." points outside the importing file\'s folder and the import paths; types from it are not checked');
+  });
+
+  test('criCompat.severity: each distinct bad entry is logged with its value, once per configuration', async () => {
+    const configure = async (severity: unknown): Promise<number> => {
+      const since = editor.logs.length;
+      editor.settings = { ...BASE_SETTINGS, severity };
+      await editor.conn.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
+      return since;
+    };
+    let since = await configure({ DOCS: 'Off' });
+    await logMatching(editor, /^criCompat\.severity: "DOCS": severity must be one of .*; the entry "DOCS": "Off" is ignored$/, since);
+    // Another bad value for the same key is another message.
+    since = await configure({ DOCS: 'fatal' });
+    await logMatching(editor, /"DOCS": "fatal" is ignored/, since);
+    since = await configure({ FOO: ['x'] });
+    await logMatching(editor, /^criCompat\.severity: unknown rule or category "FOO"; the entry "FOO": \["x"\] is ignored$/, since);
+    since = await configure({ FOO: 'off' });
+    await logMatching(editor, /^criCompat\.severity: unknown rule or category "FOO"; the entry "FOO": "off" is ignored$/, since);
+    // The same bad entry again, after a change, is said again.
+    since = await configure({ DOCS: 'fatal' });
+    await logMatching(editor, /"DOCS": "fatal" is ignored/, since);
+    // Not an object: one prefix, and the value.
+    const mark = editor.mark();
+    since = await configure('loud');
+    const line = await logMatching(editor, /must be an object/, since);
+    assert.match(line, /^criCompat\.severity must be an object of rule id or category → .*, not "loud"; it is ignored$/);
+    // Within one configuration, each bad entry is logged once, however many documents read it.
+    const open = [uri, pathToFileURL(path.join(ws, 'other.proto')).href, pathToFileURL(path.join(ws, 'sub', 'imp.proto')).href];
+    for (const u of open) await editor.diagnostics(u, () => true, mark);
+    assert.equal(editor.logs.slice(since).filter((l) => /must be an object/.test(l)).length, 1);
+    editor.settings = { ...BASE_SETTINGS };
+    await editor.conn.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
+  });
+
+  test('criCompat.baseline: ${workspaceFolder} is expanded as in criCompat.protoPaths', async () => {
+    const old = path.join(ws, 'sub', 'old.proto');
+    writeFileSync(old, example);
+    const messages = editor.messages.length;
+    const statusMark = editor.statuses.all.length;
+    editor.settings = { ...BASE_SETTINGS, baseline: '${workspaceFolder}/sub/old.proto' };
+    await editor.conn.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
+    const s = await editor.status((x) => x.uri === uri && !x.resolving && x.baselineTag !== bundledTag, statusMark);
+    assert.equal(s.baselineTag, old, JSON.stringify(editor.messages.slice(messages)));
+    assert.equal(s.source, 'path');
+    assert.deepEqual(editor.messages.slice(messages), []);
+  });
+
+  test('shutdown and exit', async () => {
+    assert.equal(await editor.shutdown(), 0);
+  });
+});
+
+describe('language server: hovers for a client that shows only plain text', { skip: existsSync(SERVER) ? false : BUILD_HELP, timeout: 60_000 }, () => {
+  test('no markup: emphasis and code marks go, code stays, links read "text (url)"', async () => {
+    const example = readFileSync(path.join(ROOT, 'examples', 'api.proto'), 'utf8');
+    const tmp = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'cri-compat-plain-')));
+    mkdirSync(path.join(tmp, 'gomodcache'));
+    const editor = LspEditor.start({ GOMODCACHE: path.join(tmp, 'gomodcache'), GOPATH: path.join(tmp, 'gopath') });
+    try {
+      await editor.initialize(tmp, { trusted: false }, {
+        ...PLAIN_CLIENT_CAPABILITIES,
+        textDocument: { ...PLAIN_CLIENT_CAPABILITIES.textDocument, hover: { contentFormat: ['plaintext'] } },
+      });
+      const uri = pathToFileURL(path.join(tmp, 'api.proto')).href;
+      await editor.open(uri, example);
+      await editor.diagnostics(uri, (p) => p.diagnostics.some((d) => d.code === 'FIELD_RENAMED'));
+      const h = await hoverText(editor, uri, example, 'string host_name = 2;', 'string '.length + 2);
+      const c = h.contents as { kind: string; value: string };
+      assert.equal(c.kind, 'plaintext');
+      assert.ok(c.value.startsWith('FIELD_RENAMED · JSON · error\n'), c.value.slice(0, 200));
+      assert.doesNotMatch(c.value, /\*\*|`|\]\(/);
+      assert.match(c.value, /^field runtime\.v1\.PodSandboxConfig\.host_name\nstring host_name = 2$/m);
+      assert.match(c.value, /suppress with \/\/ cri-compat:ignore FIELD_RENAMED <reason>/);
+      assert.match(c.value, /Version skew policy \(https:\/\/www\.kubernetes\.dev\/docs\/code\/cri-api-version-skew-policy\/\)/);
+      assert.equal(await editor.shutdown(), 0);
+    } finally {
+      editor.kill();
+      rmSync(tmp, { recursive: true, force: true });
+    }
   });
 });

@@ -14,7 +14,7 @@ import {
   type DocumentSymbol, type Hover, type Location, type SymbolInformation, type FoldingRange,
 } from 'vscode-languageserver-protocol/node';
 import { Corpus, CORPUS_HELP, V1_PATH, findCorpusDir } from '../server/src/baseline/corpus';
-import { FsImportResolver, isInside, isSafeImportPath } from '../server/src/lsp/importResolver';
+import { FsImportResolver, importPathRefusal, isInside, isSafeImportPath } from '../server/src/lsp/importResolver';
 import { findingToDiagnostic, problemToDiagnostic } from '../server/src/lsp/convert';
 import { RULES } from '../server/src/compat/rules';
 import { BUILD_HELP, LspEditor, PLAIN_CLIENT_CAPABILITIES, ROOT, SERVER, lineCol, pos, range } from './lspHarness';
@@ -343,12 +343,14 @@ describe('import resolver confinement', () => {
     const r = new FsImportResolver({ roots: [path.join(tmp, 'ws')], maxFileSize: 1024 });
     const from = pathToFileURL(path.join(tmp, 'ws', 'sub', 'a.proto')).href;
     const tried = [path.join(tmp, 'ws', 'sub'), path.join(tmp, 'ws')];
-    assert.deepEqual(r.resolve('../secret.proto', from), { tried: [] });
-    assert.deepEqual(r.resolve('../top.proto', from), { tried: [] });
-    assert.deepEqual(r.resolve('./here.proto', from), { tried: [] });
-    assert.deepEqual(r.resolve(path.join(tmp, 'secret.proto'), from), { tried: [] });
-    assert.deepEqual(r.resolve('sub//here.proto', from), { tried: [] });
-    assert.deepEqual(r.resolve('sub\\here.proto', from), { tried: [] });
+    // Refused without looking anywhere, with the reason for the binder's message.
+    const refused = (p: string): { tried: string[]; refused: string } => ({ tried: [], refused: importPathRefusal(p)! });
+    assert.deepEqual(r.resolve('../secret.proto', from), refused('../secret.proto'));
+    assert.deepEqual(r.resolve('../top.proto', from), refused('../top.proto'));
+    assert.deepEqual(r.resolve('./here.proto', from), refused('./here.proto'));
+    assert.deepEqual(r.resolve(path.join(tmp, 'secret.proto'), from), refused(path.join(tmp, 'secret.proto')));
+    assert.deepEqual(r.resolve('sub//here.proto', from), refused('sub//here.proto'));
+    assert.deepEqual(r.resolve('sub\\here.proto', from), refused('sub\\here.proto'));
     assert.deepEqual(r.resolve('escape.proto', from), { tried });
     assert.deepEqual(r.resolve('missing.proto', from), { tried });
     const big = r.resolve('big.proto', from);

@@ -96,7 +96,7 @@ describe('report: advice without a baseline', () => {
     assert.equal(renderReport({ file: 'f', findings: [], additions: [], host: 'editor' }), editor);
     assert.match(editor, /criCompat\.baseline/);
     const cli = renderReport({ file: 'f', findings: [], additions: [], host: 'cli' });
-    assert.match(cli, /Baseline: none found, so only syntax and documentation checks ran\. Pass `--against <tag\|path>`\./);
+    assert.match(cli, /Baseline: none found, so only syntax and binding checks ran: .* Pass `--against <tag\|path>`\./);
     assert.doesNotMatch(cli, /criCompat|Select Baseline/);
   });
 });
@@ -144,5 +144,43 @@ describe('output: text from the file cannot forge lines', () => {
     const row = /<tr><td>5<\/td>.*?<\/tr>/.exec(html)?.[0] ?? '';
     assert.equal(row.match(/<td>/g)?.length, 4, row);
     assert.match(row, /a\|b c d e f g/);
+  });
+});
+
+describe('report: what ran without a baseline, and files that are not the CRI API', () => {
+  test('without a baseline analyze() runs no check but syntax and binding, and the report says so', () => {
+    // A new, undocumented RPC: with a baseline it would get DOC_MISSING; without one nothing runs.
+    const text = 'syntax = "proto3";\npackage runtime.v1;\nservice S { rpc R(A) returns (A); }\nmessage A {}\n';
+    const a = analyze(text, { uri: 'file:///ws/api.proto' });
+    assert.deepEqual(a.findings, []);
+    for (const host of ['editor', 'cli'] as const) {
+      const md = renderReport({ file: 'api.proto', findings: a.findings, additions: a.additions, problems: a.bound.problems, host, package: a.bound.model.package });
+      assert.match(md, /^Baseline: none found, so only syntax and binding checks ran: the compatibility, documentation and policy checks all need one\./m);
+      assert.doesNotMatch(md, /documentation checks ran/);
+    }
+  });
+
+  test('another package: not a CRI API file, no baseline and no compatibility checks apply', () => {
+    const text = 'syntax = "proto3";\npackage other;\nmessage A { Missing m = 1; }\n';
+    const a = analyze(text, { uri: 'file:///ws/other.proto' });
+    for (const host of ['editor', 'cli'] as const) {
+      const md = renderReport({ file: 'other.proto', findings: a.findings, additions: a.additions, problems: a.bound.problems, host, package: a.bound.model.package });
+      assert.match(md, /^Not a CRI API file: its package is `other`, not `runtime\.v1`\. No baseline applies and no compatibility checks apply; only syntax and binding were checked\.$/m);
+      assert.doesNotMatch(md, /Baseline: none found|criCompat\.baseline|--against|Select Baseline|## Findings|## Additions/);
+      // Its own problems are still listed.
+      assert.match(md, /^\*\*1\*\* syntax or binding problem\(s\)\.$/m);
+      assert.match(md, /\| 3 \| error \| unresolved-type \|/);
+    }
+    const none = renderReport({ file: 'x.proto', findings: [], additions: [], package: '' });
+    assert.match(none, /^Not a CRI API file: it declares no package, not `runtime\.v1`\./m);
+    assert.match(none, /^No syntax or binding problems\.$/m);
+  });
+
+  test('runtime.v1alpha2 in the editor: not compared there, but a CRI API file', () => {
+    const md = renderReport({ file: 'api.proto', findings: [], additions: [], package: 'runtime.v1alpha2' });
+    assert.match(md, /^Baseline: none\. The editor does not compare `runtime\.v1alpha2`/m);
+    assert.doesNotMatch(md, /Not a CRI API file/);
+    const cli = renderReport({ file: 'api.proto', findings: [], additions: [], package: 'runtime.v1alpha2', host: 'cli' });
+    assert.match(cli, /Baseline: none found, .* Pass `--against/);
   });
 });

@@ -25,6 +25,7 @@ import { renderReport } from './report/markdown';
 import { getDocumentSymbols, getWorkspaceSymbols } from './features/symbols';
 import { findDefinition, findReferences, type FileContext } from './features/navigation';
 import { doHover } from './features/hover';
+import { markdownToPlainText } from './features/plainText';
 import { getFoldingRanges } from './features/folding';
 import { elementChainAt, isValidPosition, targetAt } from './features/positions';
 import type { DocumentSymbol } from './features/types';
@@ -34,7 +35,7 @@ import { toDiagnostics, type DiagnosticSupport } from './lsp/convert';
 import { FsImportResolver, fsPathOf } from './lsp/importResolver';
 import { WorkspaceProtoFiles } from './lsp/workspaceFiles';
 import { BaselineManager, type BaselineAnswer, type ProgressHandle } from './lsp/baselines';
-import { codeActions, findingsAt, FIX_ALL_KIND, QUICKFIX_KIND } from './lsp/codeActions';
+import { APPLY_FIX_COMMAND, applyFixArguments, asCommands, codeActions, findingsAt, FIX_ALL_KIND, QUICKFIX_KIND } from './lsp/codeActions';
 import {
   BaselinesRequestMethod, HistoryRequestMethod, ReportRequestMethod, RulesRequestMethod, StatusNotificationMethod,
   TrustChangedNotificationMethod, revealPositionUri,
@@ -53,7 +54,7 @@ interface Settings {
   includePrereleases: boolean;
   /** The valid entries of `criCompat.severity`. */
   severity: Record<string, SeveritySetting>;
-  /** What was wrong with `criCompat.severity` (logged once). */
+  /** What was wrong with `criCompat.severity`, as complete messages naming the bad entries (see logSeverityProblems). */
   severityProblems: string[];
   network: { enable: boolean };
 }
@@ -63,6 +64,17 @@ const DEFAULT_SETTINGS: Settings = {
 };
 const MAX_DIAGNOSTICS = 1000;
 const MAX_WORKSPACE_SYMBOLS = 500;
+
+/** A setting's value as the user wrote it, for messages: JSON, cut short. */
+function settingValue(v: unknown): string {
+  let s: string;
+  try {
+    s = JSON.stringify(v) ?? String(v);
+  } catch {
+    s = String(v);
+  }
+  return s.length > 80 ? `${s.slice(0, 77)}…` : s;
+}
 
 function normalizeSettings(raw: unknown): Settings {
   const r = (raw && typeof raw === 'object' ? raw : {}) as {
@@ -77,11 +89,12 @@ function normalizeSettings(raw: unknown): Settings {
   if (r.severity && typeof r.severity === 'object' && !Array.isArray(r.severity)) {
     for (const [k, v] of Object.entries(r.severity as Record<string, unknown>)) {
       const problems = validateSeverityOverrides({ [k]: v });
-      if (problems.length) severityProblems.push(...problems);
+      // Each message names the entry as set, so that a new bad value for the same key is a new message.
+      if (problems.length) severityProblems.push(...problems.map((p) => `criCompat.severity: ${p}; the entry ${JSON.stringify(k)}: ${settingValue(v)} is ignored`));
       else severity[k] = v as SeveritySetting;
     }
   } else if (r.severity !== undefined && r.severity !== null) {
-    severityProblems.push('criCompat.severity must be an object of rule id or category → "error" | "warning" | "information" | "hint" | "off"');
+    severityProblems.push(`criCompat.severity must be an object of rule id or category → "error" | "warning" | "information" | "hint" | "off", not ${settingValue(r.severity)}; it is ignored`);
   }
   return {
     protoPaths,
@@ -252,7 +265,8 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   trusted = init.trusted === true;
   cacheDir = typeof init.cacheDir === 'string' && path.isAbsolute(init.cacheDir) ? init.cacheDir : undefined;
   documentChangesSupport = !!caps.workspace?.workspaceEdit?.documentChanges;
-  const codeActionLiterals = !!caps.textDocument?.codeAction?.codeActionLiteralSupport;
+  codeActionLiterals = !!caps.textDocument?.codeAction?.codeActionLiteralSupport;
+  applyEditSupport = !!caps.workspace?.applyEdit;
   hasConfiguration = !!caps.workspace?.configuration;
   hasDynamicConfigurationRegistration = !!caps.workspace?.didChangeConfiguration?.dynamicRegistration;
   hasWatchedFilesRegistration = !!caps.workspace?.didChangeWatchedFiles?.dynamicRegistration;
@@ -278,6 +292,8 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
       hoverProvider: true,
       foldingRangeProvider: true,
       codeActionProvider: codeActionLiterals ? { codeActionKinds: [QUICKFIX_KIND, FIX_ALL_KIND] } : true,
+      // Without code action literals, fixes are commands that the server applies (see onCodeAction).
+      ...(!codeActionLiterals && applyEditSupport ? { executeCommandProvider: { commands: [APPLY_FIX_COMMAND] } } : {}),
     },
     serverInfo: { name: 'cri-compat', version: '0.1.0' },
   };
@@ -310,6 +326,19 @@ function folderPaths(): string[] {
 
 // ---- settings ------------------------------------------------------------------------------------------
 
+/**
+ * Bad `criCompat.severity` entries, each logged once per configuration: every document reads the settings,
+ * but a message says what is wrong only once; after a configuration change each bad entry is said again.
+ */
+const loggedSeverityProblems = new Set<string>();
+function logSeverityProblems(settings: Settings): void {
+  for (const p of settings.severityProblems) {
+    if (loggedSeverityProblems.has(p)) continue;
+    loggedSeverityProblems.add(p);
+    connection.console.warn(p);
+  }
+}
+
 function getSettings(uri: string): Promise<Settings> {
   if (!hasConfiguration) return Promise.resolve(globalSettings);
   let s = documentSettings.get(uri);
@@ -320,7 +349,7 @@ function getSettings(uri: string): Promise<Settings> {
         return DEFAULT_SETTINGS;
       })
       .then((settings) => {
-        for (const p of settings.severityProblems) logOnce(`criCompat.severity: ${p} (ignored)`);
+        logSeverityProblems(settings);
         return settings;
       });
     documentSettings.set(uri, s);
@@ -329,10 +358,12 @@ function getSettings(uri: string): Promise<Settings> {
 }
 
 connection.onDidChangeConfiguration((change) => {
+  // A new configuration: its bad entries are reported again, even those an earlier one had too.
+  loggedSeverityProblems.clear();
   if (hasConfiguration) documentSettings.clear();
   else {
     globalSettings = normalizeSettings((change.settings as { criCompat?: unknown } | undefined)?.criCompat);
-    for (const p of globalSettings.severityProblems) logOnce(`criCompat.severity: ${p} (ignored)`);
+    logSeverityProblems(globalSettings);
   }
   // Resolve again: a setting may point somewhere new, or the module cache may hold a release by now.
   baselines.invalidate();
@@ -363,13 +394,21 @@ function containingFolder(uri: string): string | undefined {
   return p ? folderPaths().find((f) => p === f || p.startsWith(f.endsWith(path.sep) ? f : f + path.sep)) : undefined;
 }
 
+/**
+ * `${workspaceFolder}` at the start of a path setting (`criCompat.protoPaths`, `criCompat.baseline`) replaced
+ * by the document's workspace folder (the folder that contains it, else the first); unchanged without one.
+ */
+function expandWorkspaceFolder(setting: string, uri: string): string {
+  const base = folderOf(uri);
+  return base ? setting.replace(/^\$\{workspaceFolder\}/, () => base) : setting;
+}
+
 /** Roots for imports: workspace folders, then `criCompat.protoPaths` (relative to the document's folder). */
 function importRoots(uri: string, settings: Settings): string[] {
   const base = folderOf(uri);
   const roots = folderPaths();
   for (const raw of settings.protoPaths) {
-    let p = raw.trim();
-    if (base) p = p.replace(/^\$\{workspaceFolder\}/, base);
+    let p = expandWorkspaceFolder(raw.trim(), uri);
     if (p === '~' || p.startsWith('~/')) p = path.join(os.homedir(), p.slice(1));
     if (!path.isAbsolute(p)) {
       if (!base) continue;
@@ -401,7 +440,8 @@ function baselineFor(uri: string, settings: Settings): BaselineAnswer {
     folderKey,
     ...(file ? { filePath: file } : {}),
     ...(folder ? { baseDir: folder } : {}),
-    explicit: settings.baseline,
+    // A path may start with `${workspaceFolder}`, as in criCompat.protoPaths; tags and git refs never do.
+    explicit: expandWorkspaceFolder(settings.baseline, uri),
     includePrereleases: settings.includePrereleases,
     networkEnabled: settings.network.enable,
   });
@@ -648,7 +688,7 @@ connection.onHover((params) => guarded('hover', null, async () => {
   const { bound, baseline } = result;
   const hover = doHover(bound, params.position, {
     text,
-    extraHover: (element) => elementPolicyHover(element, baseline, bound.model),
+    extraHover: (element) => elementPolicyHover(element, baseline, bound.model, result.findings),
   });
   // A finding's diagnostic under the cursor: its rule's explanation first.
   const at = findingsAt(result, params.position);
@@ -656,21 +696,48 @@ connection.onHover((params) => guarded('hover', null, async () => {
   if (!hover && !explanations.length) return null;
   const value = [...explanations, ...(hover ? [hover.contents.value] : [])].join('\n\n---\n\n');
   const range = hover?.range ?? at[0]!.range;
-  return markdownHover ? { contents: { kind: 'markdown' as const, value }, range } : { contents: { kind: 'plaintext' as const, value }, range };
+  // A client that shows only plain text gets the text a markdown renderer would show, not the markup.
+  return markdownHover ? { contents: { kind: 'markdown' as const, value }, range } : { contents: { kind: 'plaintext' as const, value: markdownToPlainText(value) }, range };
 }));
+
+/** From the client's capabilities (onInitialize): it takes CodeAction literals; it applies workspace/applyEdit. */
+let codeActionLiterals = false;
+let applyEditSupport = false;
 
 connection.onCodeAction((params, token) => guarded('codeAction', null, async () => {
   const doc = docOf(params);
   if (!doc) return null;
   const snap = await snapshotOf(doc);
+  // Fixes are checked on the text they produce (and fix-all runs to a fixed point): analyzed like the
+  // snapshot, with its baseline, the import resolver and the severity settings.
+  const settings = await getSettings(doc.uri);
   if (token.isCancellationRequested) return null;
   // Refuse stale: the analysis must be of the version the client has now; else it asks again.
   if (documents.get(doc.uri)?.version !== snap.version) return null;
+  const severity = { ...workspaceSeverity(doc.uri), ...settings.severity };
+  const baseline = snap.result.baseline;
+  let imports: ReturnType<typeof resolverFor> | undefined;
+  const reanalyze = (text: string): Analysis =>
+    analyze(text, { uri: doc.uri, imports: (imports ??= resolverFor(doc.uri, settings)), severity, ...(baseline ? { baseline } : {}) });
   const context = params.context ?? { diagnostics: [] };
-  return codeActions(
-    { uri: doc.uri, version: snap.version, text: snap.text, analysis: snap.result },
-    { diagnostics: Array.isArray(context.diagnostics) ? context.diagnostics : [], ...(Array.isArray(context.only) ? { only: context.only } : {}), documentChanges: documentChangesSupport },
-  );
+  const target = { uri: doc.uri, version: snap.version, text: snap.text, analysis: snap.result };
+  const actions = codeActions(target, {
+    diagnostics: Array.isArray(context.diagnostics) ? context.diagnostics : [], ...(Array.isArray(context.only) ? { only: context.only } : {}),
+    documentChanges: documentChangesSupport, reanalyze,
+  });
+  if (codeActionLiterals) return actions;
+  // A client without codeActionLiteralSupport takes Command[] only: each fix is a command that sends its
+  // edit back with workspace/applyEdit. A client that cannot apply edits either gets none.
+  return applyEditSupport ? asCommands(target, actions) : [];
+}));
+
+connection.onExecuteCommand((params) => guarded('executeCommand', null, async () => {
+  if (params.command !== APPLY_FIX_COMMAND) return null;
+  const fix = applyFixArguments(params.arguments);
+  // Only for the text it was computed for: the document has changed since, the client asks for fixes again.
+  if (!fix || documents.get(fix.uri)?.version !== fix.version) return null;
+  await connection.workspace.applyEdit({ ...(fix.title ? { label: fix.title } : {}), edit: fix.edit });
+  return null;
 }));
 
 connection.onFoldingRanges((params) => guarded('foldingRange', null, async () => {
@@ -708,6 +775,7 @@ connection.onRequest(ReportRequestMethod, (params: ReportParams) => guarded('cri
     findings: result.findings,
     additions: result.additions,
     problems: result.bound.problems,
+    package: result.bound.model.package,
   });
 }));
 
@@ -722,7 +790,7 @@ connection.onRequest(BaselinesRequestMethod, (params: BaselinesParams) => guarde
   return { releases, current: baselineInfo(result.baseline), resolving: states.get(doc.uri)?.resolving ?? false };
 }));
 
-connection.onRequest(HistoryRequestMethod, (params: HistoryParams) => guarded('criCompat/history', { ok: false, text: 'The history could not be computed; see the "CRI Compatibility" output.' } as HistoryResult, async () => {
+connection.onRequest(HistoryRequestMethod, (params: HistoryParams) => guarded('criCompat/history', { ok: false, text: 'The history could not be computed; see the "CRI API Compatibility" output.' } as HistoryResult, async () => {
   const uri = uriOf(params);
   const doc = uri ? documents.get(uri) : undefined;
   if (!doc) return { ok: false, text: 'The document is not open.' };

@@ -286,7 +286,11 @@ async function resolveInner(opts: ResolveOptions): Promise<ResolveResult> {
   const mc = await findInModuleCache({ env, homeDir, includePrereleases });
   if (mc.ok) consider('gomodcache', mc.version, mc.origin, mc.text, mc.file);
   else note('gomodcache', mc.reason);
-  if (opts.filePath) {
+  // vendor/ is the workspace's own content, found by walking up from the file, possibly past the workspace
+  // folder: an untrusted workspace must not choose the release it is compared with. The Go module cache is
+  // the user's, outside any workspace.
+  if (!opts.trusted) note('vendor', 'skipped: the workspace is not trusted, so its vendor/ tree is not read');
+  else if (opts.filePath) {
     const vd = await findInVendor(dirname(opts.filePath), { includePrereleases });
     if (vd.ok) consider('vendor', vd.version, vd.origin, vd.text, vd.file);
     else note('vendor', vd.reason);

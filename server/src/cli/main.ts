@@ -256,7 +256,7 @@ async function check(command: 'check' | 'report', rest: string[], p: Parsed, io:
   const items = reportables(analysis);
 
   if (command === 'report') {
-    io.out(renderReport({ file, findings: analysis.findings, additions: analysis.additions, problems: analysis.bound.problems, host: 'cli', ...(baseline ? { baseline } : {}) }));
+    io.out(renderReport({ file, package: analysis.bound.model.package, findings: analysis.findings, additions: analysis.additions, problems: analysis.bound.problems, host: 'cli', ...(baseline ? { baseline } : {}) }));
   } else if (format === 'json') io.out(formatJson(file, baseline, items));
   else if (format === 'sarif') io.out(formatSarif(file, items));
   else if (format === 'github') { const s = formatGithub(file, items); if (s) io.out(s); }

@@ -62,11 +62,24 @@ export function applySuppressions(findings: Finding[], suppressions: Suppression
       continue;
     }
     if (!s.reason) kept.push(meta('SUPPRESSION_WITHOUT_REASON', s.range, element, `cri-compat:ignore ${s.rules.join(',')} gives no reason`));
+    else if (isPlaceholderReason(s.reason)) {
+      kept.push(meta('SUPPRESSION_WITHOUT_REASON', s.range, element,
+        `cri-compat:ignore ${s.rules.join(',')} gives no reason: replace "${s.reason}" with why the finding is acceptable`));
+    }
     const unknown = s.rules.filter((r) => !RULES_BY_ID.has(r));
     if (unknown.length) kept.push(meta('SUPPRESSION_UNUSED', s.range, element, `cri-compat:ignore names unknown rule ${unknown.join(', ')}`));
     else if (!used.has(s)) kept.push(meta('SUPPRESSION_UNUSED', s.range, element, `cri-compat:ignore ${s.rules.join(',')} suppresses nothing on line ${s.targetLine + 1}`));
   }
   return kept;
+}
+
+/**
+ * A reason that says nothing: only the placeholder the suppression quick fix writes (`reason: TODO`, also
+ * FIXME, TBD or XXX, with or without the `reason:` label), or only punctuation. Any other word counts.
+ */
+export function isPlaceholderReason(reason: string): boolean {
+  const rest = reason.replace(/^\s*reason\b\s*:?/i, '').replace(/\b(?:TODO|FIXME|TBD|XXX)\b/gi, '');
+  return !/[\p{L}\p{N}]/u.test(rest);
 }
 
 function meta(rule: string, range: Range, element: string, message: string): Finding {

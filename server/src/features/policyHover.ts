@@ -12,29 +12,30 @@ import { mentionsAny } from '../docs/fingerprint';
 /** First release of each API major version: elements that old are not subject to skew. */
 const MAJOR_START: Record<string, number> = { 'runtime.v1': 20 };
 
-export function elementPolicyHover(element: string, baseline: Baseline | undefined, current: ApiModel): string | undefined {
+export function elementPolicyHover(element: string, baseline: Baseline | undefined, current: ApiModel, findings: readonly Finding[] = []): string | undefined {
   const history = baseline?.history;
   const pkg = current.package;
   const h = history?.element(element);
-  if (h && history) {
-    const lines = [`**Release history** (${h.introduced === h.lastChanged ? 'unchanged since introduced' : `last changed in ${release(history, h.lastChanged)}`})`, ''];
-    lines.push(`- Introduced in ${release(history, h.introduced)}.`);
-    // Elements of the oldest indexed release may be older still: no skew statement can be made about them.
-    const lacks: LackingSkew | undefined = h.introduced === history.releases[0]?.tag ? undefined : whoLacks(h.introduced, MAJOR_START[pkg] ?? 0);
-    if (lacks?.kubelets && lacks.runtimes) {
-      lines.push(`- Kubelets 1.${lacks.kubelets.min}–1.${lacks.kubelets.max} know it and may be paired with runtimes built from cri-api v0.${lacks.runtimes.min}–v0.${lacks.runtimes.max}${lacks.runtimes.maxPatch !== undefined ? `.${lacks.runtimes.maxPatch}` : ''}, which do not: those runtimes drop it silently, so the kubelet must cope with it being unset.`);
-    } else {
-      lines.push(`- Every runtime inside the skew window of a supported kubelet has it (it is as old as ${pkg}, or older than ${SKEW} minor versions).`);
-    }
-    lines.push(...rpcSequence(element, current));
-    lines.push('', `[Version skew policy](${CRI_SKEW_POLICY_URL})`);
+  if (h && history) return historySection(element, history, pkg, current).join('\n');
+  if (!baseline) return undefined;
+  // Not in any release under this path. It is new only if the baseline has no element it continues: a field or
+  // enum value whose number the baseline already had, or an element whose type was renamed, is not (the
+  // report's additions leave them out too).
+  const old = continuedFrom(element, baseline.model, current, findings);
+  if (old) {
+    const lines = [old.note];
+    const oh = old.sameElement !== false ? history?.element(old.path) : undefined;
+    if (oh && history) lines.push('', ...historySection(old.path, history, pkg, current, old.path.slice(old.path.lastIndexOf('.') + 1)));
+    else lines.push('', `[Version skew policy](${CRI_SKEW_POLICY_URL})`);
     return lines.join('\n');
   }
-  if (!baseline) return undefined;
+  if (inModel(baseline.model, element)) return undefined; // in the baseline, which has no release history
+  const renamedRpc = renamedOnTheWire(element, current, findings);
   const v = parseAnyTag(baseline.tag);
-  if (!v) return `**New since the baseline** ${baseline.tag}: it is not in any release yet.`;
+  if (!v) return [...renamedRpc, `**New since the baseline** ${baseline.tag}: it is not in any release yet.`].join('\n');
   const next = v.prerelease ? v.minor : v.minor + 1;
   const lines = [
+    ...renamedRpc,
     `**New since ${baseline.tag}**: would ship in Kubernetes 1.${next} (cri-api v0.${next}.0).`, '',
     `- Runtimes built from cri-api v0.${Math.max(next - SKEW, MAJOR_START[pkg] ?? 0)}–v0.${next - 1} will not have it, and kubelets 1.${next}–1.${next + SKEW - 1} can meet them: the feature has to degrade gracefully and be discoverable, so that the kubelet fails fast where a runtime lacks it.`,
     `- Document in the proto what it does, what runtimes may expect, and when the kubelet uses it; add a critest ([cri-tools validation](${CRITEST_VALIDATION_URL})).`,
@@ -42,6 +43,161 @@ export function elementPolicyHover(element: string, baseline: Baseline | undefin
     '', `[Version skew policy](${CRI_SKEW_POLICY_URL})`,
   ];
   return lines.join('\n');
+}
+
+/** The release history of an element: when it came, when it last changed, and who can meet a peer without it. */
+function historySection(element: string, history: History, pkg: string, current: ApiModel, asName?: string): string[] {
+  const h = history.element(element)!;
+  const changed = h.introduced === h.lastChanged ? 'unchanged since introduced' : `last changed in ${release(history, h.lastChanged)}`;
+  const lines = [`**Release history**${asName ? ` of \`${asName}\`` : ''} (${changed})`, ''];
+  lines.push(`- Introduced in ${release(history, h.introduced)}.`);
+  // Elements of the oldest indexed release may be older still: no skew statement can be made about them.
+  const lacks: LackingSkew | undefined = h.introduced === history.releases[0]?.tag ? undefined : whoLacks(h.introduced, MAJOR_START[pkg] ?? 0);
+  if (lacks?.kubelets && lacks.runtimes) {
+    lines.push(`- Kubelets 1.${lacks.kubelets.min}–1.${lacks.kubelets.max} know it and may be paired with runtimes built from cri-api v0.${lacks.runtimes.min}–v0.${lacks.runtimes.max}${lacks.runtimes.maxPatch !== undefined ? `.${lacks.runtimes.maxPatch}` : ''}, which do not: those runtimes drop it silently, so the kubelet must cope with it being unset.`);
+  } else {
+    lines.push(`- Every runtime inside the skew window of a supported kubelet has it (it is as old as ${pkg}, or older than ${SKEW} minor versions).`);
+  }
+  lines.push(...rpcSequence(element, current));
+  lines.push('', `[Version skew policy](${CRI_SKEW_POLICY_URL})`);
+  return lines;
+}
+
+type DefKind = 'message' | 'enum' | 'service' | 'field' | 'enumValue' | 'rpc';
+
+/** The kind of an element of the model, found by its path. */
+function kindOf(model: ApiModel, path: string): DefKind | undefined {
+  if (model.messages.some((m) => m.fqn === path)) return 'message';
+  if (model.enums.some((e) => e.fqn === path)) return 'enum';
+  if (model.services.some((s) => s.fqn === path)) return 'service';
+  const k = path.lastIndexOf('.');
+  if (k < 0) return undefined;
+  const parent = path.slice(0, k);
+  const name = path.slice(k + 1);
+  if (model.messages.find((m) => m.fqn === parent)?.fields.some((f) => f.name === name)) return 'field';
+  if (model.enums.find((e) => e.fqn === parent)?.values.some((v) => v.name === name)) return 'enumValue';
+  if (model.services.find((s) => s.fqn === parent)?.rpcs.some((r) => r.name === name)) return 'rpc';
+  return undefined;
+}
+
+function inModel(model: ApiModel, path: string): boolean {
+  return kindOf(model, path) !== undefined;
+}
+
+/** Baseline message/enum fqn of a current one that MESSAGE_RENAMED reports as renamed. */
+function typeRenamedFrom(fqn: string, findings: readonly Finding[]): string | undefined {
+  for (const f of findings) {
+    if (f.rule !== 'MESSAGE_RENAMED' || f.element !== fqn) continue;
+    const to = f.fixes?.find((x) => x.kind === 'rename');
+    if (to?.kind === 'rename') return `${fqn.slice(0, fqn.lastIndexOf('.') + 1)}${to.to}`;
+  }
+  return undefined;
+}
+
+/** The baseline path of a message or enum, following renames of it and of the messages around it. */
+function baselineTypePath(fqn: string, baseline: ApiModel, findings: readonly Finding[]): string | undefined {
+  if (baseline.messages.some((m) => m.fqn === fqn) || baseline.enums.some((e) => e.fqn === fqn)) return fqn;
+  const renamed = typeRenamedFrom(fqn, findings);
+  if (renamed) return renamed;
+  const k = fqn.lastIndexOf('.');
+  if (k < 0) return undefined;
+  const parent = baselineTypePath(fqn.slice(0, k), baseline, findings);
+  if (!parent || parent === fqn.slice(0, k)) return undefined;
+  const moved = `${parent}${fqn.slice(k)}`;
+  return baseline.messages.some((m) => m.fqn === moved) || baseline.enums.some((e) => e.fqn === moved) ? moved : undefined;
+}
+
+function aroundRenamed(path: string): string {
+  return `**Not new**: it is \`${path}\` of the baseline; only the name of a message or enum around it changed.`;
+}
+
+interface Continued {
+  /** The baseline's element. */
+  path: string;
+  /** Markdown saying how the element relates to it. */
+  note: string;
+  /** False when only the number is the same (a reuse): then the baseline element's history is not this one's. */
+  sameElement?: boolean;
+}
+
+/**
+ * The baseline element that `element` continues under another name, with a sentence saying so: a field or
+ * enum value whose number the baseline's message or enum already had, or a message, enum, field or value
+ * inside a renamed type. Undefined for elements that are new (or unknown).
+ */
+function continuedFrom(element: string, baseline: ApiModel, current: ApiModel, findings: readonly Finding[]): Continued | undefined {
+  const kind = kindOf(current, element);
+  const short = (p: string): string => p.slice(p.lastIndexOf('.') + 1);
+  if (kind === 'message' || kind === 'enum') {
+    const old = baselineTypePath(element, baseline, findings);
+    if (!old || old === element) return undefined;
+    if (short(old) === short(element)) return { path: old, note: aroundRenamed(old) };
+    return {
+      path: old,
+      note: `**Renamed from \`${short(old)}\`**: the baseline's \`${old}\` under a new name, so it is not new. ` +
+        `Its ${kind === 'message' ? 'fields' : 'values'} travel as before on the wire; Go code that names the type has to change.`,
+    };
+  }
+  if (kind !== 'field' && kind !== 'enumValue') return undefined;
+  const k = element.lastIndexOf('.');
+  const parent = element.slice(0, k);
+  const name = element.slice(k + 1);
+  const oldParent = baselineTypePath(parent, baseline, findings);
+  if (!oldParent) return undefined;
+  const notNew = (path: string): Continued => ({ path, note: aroundRenamed(path) });
+  if (kind === 'field') {
+    const nf = current.messages.find((m) => m.fqn === parent)?.fields.find((f) => f.name === name);
+    const om = baseline.messages.find((m) => m.fqn === oldParent);
+    if (!nf || !om) return undefined;
+    if (om.fields.some((f) => f.name === name)) return oldParent === parent ? undefined : notNew(`${oldParent}.${name}`);
+    const of = om.fields.find((f) => f.number === nf.number);
+    if (!of) return undefined; // a new number and a new name: new
+    const path = `${oldParent}.${of.name}`;
+    const renamed = findings.some((f) => f.rule === 'FIELD_RENAMED' && f.element === element) || (of.type === nf.type && of.label === nf.label);
+    if (!renamed) {
+      return {
+        path,
+        sameElement: false,
+        note: `**Number ${of.number} reused**: it was \`${of.label === 'repeated' ? 'repeated ' : ''}${of.type} ${of.name}\` in the baseline, so the field is not new on the wire: ` +
+          `peers built from earlier releases read its values as \`${of.name}\`.`,
+      };
+    }
+    return {
+      path,
+      note: `**Renamed from \`${of.name}\`**: field ${of.number} was \`${of.name}\` in the baseline. Only the name changed, so it is not new: ` +
+        'peers built from earlier releases still exchange it by its number. JSON keys (crictl) and Go names change.',
+    };
+  }
+  const nv = current.enums.find((e) => e.fqn === parent)?.values.find((v) => v.name === name);
+  const oe = baseline.enums.find((e) => e.fqn === oldParent);
+  if (!nv || !oe) return undefined;
+  if (oe.values.some((v) => v.name === name)) return oldParent === parent ? undefined : notNew(`${oldParent}.${name}`);
+  const ov = oe.values.find((v) => v.number === nv.number);
+  if (!ov) return undefined;
+  return {
+    path: `${oldParent}.${ov.name}`,
+    note: `**Renamed from \`${ov.name}\`**: enum value ${ov.number} was \`${ov.name}\` in the baseline. Only the name changed, so it is not new: ` +
+      'peers built from earlier releases still exchange it by its number. Its JSON and Go names change.',
+  };
+}
+
+/** For an RPC or service renamed since the baseline: to gRPC, a new name is a new method. */
+function renamedOnTheWire(element: string, current: ApiModel, findings: readonly Finding[]): string[] {
+  const kind = kindOf(current, element);
+  if (kind !== 'rpc' && kind !== 'service') return [];
+  const k = element.lastIndexOf('.');
+  const node = kind === 'service'
+    ? current.services.find((s) => s.fqn === element)?.node
+    : current.services.find((s) => s.fqn === element.slice(0, k))?.rpcs.find((r) => r.name === element.slice(k + 1))?.node;
+  const at = node?.nameRange.start;
+  if (!at) return [];
+  for (const f of findings) {
+    if (f.rule !== (kind === 'rpc' ? 'RPC_NO_DELETE' : 'SERVICE_NO_DELETE')) continue;
+    const to = f.fixes?.find((x) => x.kind === 'rename');
+    if (to?.kind !== 'rename' || f.range.start.line !== at.line || f.range.start.character !== at.character) continue;
+    return [`**Renamed from \`${to.to}\`**: gRPC calls ${kind === 'rpc' ? 'a method' : 'methods'} by name, so to peers built from earlier releases this is new, and calls to \`${to.to}\` get Unimplemented.`, ''];
+  }
+  return [];
 }
 
 /** For an RPC: the sentences of its documentation that state the call order. */

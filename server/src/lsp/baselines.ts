@@ -172,7 +172,7 @@ export class BaselineManager {
       const message = result.message ?? 'No baseline release to compare api.proto against.';
       if (!this.shown.has(message)) {
         this.shown.add(message);
-        this.host.warn(`CRI Compatibility: ${message} Syntax and binding checks still run.`);
+        this.host.warn(`CRI API Compatibility: ${message} Syntax and binding checks still run.`);
       }
     }
     this.host.resolved(e.key);

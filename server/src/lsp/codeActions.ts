@@ -1,11 +1,19 @@
 // Code actions from the fixes of findings. The diagnostics in a request only say which finding the user
-// means (`data: { rule, element }`); fixes are always computed again from the analysis of the text the edits
-// will apply to, and the edit carries that text's version, so an edit made for other text is never offered.
+// means (`data: { rule, element }`, or, from a client that does not keep `data`, the rule id in `code` and
+// the range); fixes are always computed again from the analysis of the text the edits will apply to, and the
+// edit carries that text's version, so an edit made for other text is never offered.
+//
+// With `reanalyze` (the server passes it), fixes are also checked on the text they produce:
+// - a preferred fix must not turn one error into another: when it does (moving a reused field number away
+//   leaves the old field deleted), it is extended by the fixes of the errors it causes, or loses "preferred";
+// - "fix all" (source.fixAll.criCompat) runs to a fixed point: it fixes, analyzes the result and fixes what
+//   is left, so that fixing all again offers nothing.
 
-import type { CodeAction, Diagnostic, TextEdit as LspTextEdit, WorkspaceEdit } from 'vscode-languageserver';
+import type { CodeAction, Command, Diagnostic, TextEdit as LspTextEdit, WorkspaceEdit } from 'vscode-languageserver';
 import { rangeContains } from '../proto/ast';
 import type { Finding } from '../compat/finding';
-import { computeFixes, fixAll, mergeEditLists, type TextEdit } from '../fixes';
+import { computeFixes, fixAll, mergeEditLists, applyEdits, type Fix, type TextEdit } from '../fixes';
+import { TextLines } from '../fixes/text';
 import type { Analysis } from '../service';
 import { SOURCE } from './convert';
 import { RULES } from '../compat/rules';
@@ -13,6 +21,11 @@ import { RULES } from '../compat/rules';
 export const QUICKFIX_KIND = 'quickfix';
 /** "Fix all" on save (`editor.codeActionsOnSave: { "source.fixAll.criCompat": "explicit" }`). */
 export const FIX_ALL_KIND = 'source.fixAll.criCompat';
+/**
+ * The command a client without `codeActionLiteralSupport` gets instead of a code action: the server sends
+ * its edit back with `workspace/applyEdit`. Arguments: one `ApplyFixArguments`.
+ */
+export const APPLY_FIX_COMMAND = 'criCompat.applyFix';
 
 /** An analysis together with the exact text and version it was computed from. */
 export interface Snapshot {
@@ -27,6 +40,11 @@ export interface CodeActionQuery {
   only?: string[];
   /** Client applies `documentChanges` (versioned edits). */
   documentChanges: boolean;
+  /**
+   * The analysis of another text with the options (baseline, imports, severity settings) of the snapshot's.
+   * Without it fix-all is a single round and preferred fixes are not checked.
+   */
+  reanalyze?: (text: string) => Analysis;
 }
 
 /** Does a requested `only` kind include `kind` (equal, or a parent kind such as `source` of `source.fixAll.x`)? */
@@ -37,21 +55,32 @@ export function kindRequested(only: readonly string[] | undefined, kind: string,
 
 function dataOf(d: Diagnostic): { rule: string; element: string } | undefined {
   const data = d.data as { rule?: unknown; element?: unknown } | undefined;
-  if (d.source !== undefined && d.source !== SOURCE) return undefined;
   if (!data || typeof data.rule !== 'string' || typeof data.element !== 'string') return undefined;
   return { rule: data.rule, element: data.element };
 }
 
 function sameRange(a: Diagnostic['range'] | undefined, b: Finding['range']): boolean {
-  return !!a && a.start.line === b.start.line && a.start.character === b.start.character && a.end.line === b.end.line && a.end.character === b.end.character;
+  return !!a && !!a.start && !!a.end &&
+    a.start.line === b.start.line && a.start.character === b.start.character && a.end.line === b.end.line && a.end.character === b.end.character;
 }
 
-/** The current finding a diagnostic stands for: same rule and element, the one at the same range if several. */
+/**
+ * The current finding a diagnostic stands for: same rule and element, the one at the same range if several.
+ * A client without `publishDiagnostics.dataSupport` sends the diagnostic back without `data`: then the rule id
+ * (its `code`) and the range identify the finding, and the message tells apart findings of one rule at one
+ * range (two deleted fields of a message); still ambiguous, none.
+ */
 export function findingFor(analysis: Analysis, d: Diagnostic): Finding | undefined {
+  if (!d || (d.source !== undefined && d.source !== SOURCE)) return undefined;
   const key = dataOf(d);
-  if (!key) return undefined;
-  const candidates = analysis.findings.filter((f) => f.rule === key.rule && f.element === key.element);
-  return candidates.find((f) => sameRange(d.range, f.range)) ?? candidates[0];
+  if (key) {
+    const candidates = analysis.findings.filter((f) => f.rule === key.rule && f.element === key.element);
+    return candidates.find((f) => sameRange(d.range, f.range)) ?? candidates[0];
+  }
+  if (typeof d.code !== 'string') return undefined;
+  const candidates = analysis.findings.filter((f) => f.rule === d.code && sameRange(d.range, f.range));
+  if (candidates.length <= 1) return candidates[0];
+  return candidates.find((f) => f.message === d.message);
 }
 
 function workspaceEdit(snap: Snapshot, edits: readonly TextEdit[], documentChanges: boolean): WorkspaceEdit {
@@ -76,7 +105,7 @@ export function codeActions(snap: Snapshot, q: CodeActionQuery): CodeAction[] {
       let list = rules.get(f.rule);
       if (!list) rules.set(f.rule, (list = []));
       list.push(d);
-      for (const fix of computeFixes(snap.text, bound, f)) {
+      for (const fix of quickFixes(snap, f, q.reanalyze)) {
         if (!fix.edits.length) continue;
         // Two findings on one element (e.g. FIELD_NO_DELETE and FIELD_REMOVED_WITHOUT_DEPRECATION) offer the
         // same restore: list it once, for both diagnostics.
@@ -93,41 +122,375 @@ export function codeActions(snap: Snapshot, q: CodeActionQuery): CodeAction[] {
         out.push(a);
       }
     }
-    // "Fix all RULE in this file", where the file has more than one finding of the rule.
+    // "Fix all RULE in this file", where the file has more than one finding of the rule; with the fixes of the
+    // errors it would cause, and not at all when those remain.
     for (const [rule, ds] of rules) {
       if (findings.filter((f) => f.rule === rule).length < 2) continue;
       const all = fixAll(snap.text, bound, findings, rule);
       if (!all.applied || !all.edits.length) continue;
-      out.push({ title: all.title, kind: QUICKFIX_KIND, diagnostics: ds, edit: workspaceEdit(snap, all.edits, q.documentChanges) });
+      const checked = q.reanalyze ? memo(snap, `all ${rule}`, () => withFollowUps(snap, all.edits, q.reanalyze!, 'best')) : { edits: all.edits, followUps: [] };
+      if (!checked) continue;
+      out.push({ title: all.title, kind: QUICKFIX_KIND, diagnostics: ds, edit: workspaceEdit(snap, checked.edits, q.documentChanges) });
     }
   }
 
   if (kindRequested(q.only, FIX_ALL_KIND, false)) {
-    const edits = fixEverything(snap.text, bound, findings);
+    const edits = q.reanalyze ? memo(snap, 'fix all', () => fixToFixedPoint(snap, q.reanalyze!)) : fixEverything(snap.text, bound, findings);
     if (edits.length) out.push({ title: 'Fix all CRI compatibility findings', kind: FIX_ALL_KIND, edit: workspaceEdit(snap, edits, q.documentChanges) });
   }
   return out;
 }
 
+// ---- clients without code action literals --------------------------------------------------------------
+
+export interface ApplyFixArguments {
+  /** The fix's title (the label of the applied edit, e.g. for undo). */
+  title?: string;
+  uri: string;
+  /** The version of the text the edit was computed for. */
+  version: number;
+  edit: WorkspaceEdit;
+}
+
 /**
- * The preferred fixes of all findings, one per element: findings of one element can want contradicting fixes
- * (a deleted field: reserve its number, or restore it deprecated), so the rule listed first in RULES wins.
+ * Code actions as `Command`s, for a client without `codeActionLiteralSupport` (LSP: it takes `Command[]`
+ * only). Each applies its edit through `APPLY_FIX_COMMAND`; kinds and "preferred" cannot be expressed, so
+ * the preferred fix comes first.
+ */
+export function asCommands(snap: Snapshot, actions: readonly CodeAction[]): Command[] {
+  const ordered = [...actions.filter((a) => a.isPreferred), ...actions.filter((a) => !a.isPreferred)];
+  return ordered
+    .filter((a) => a.edit)
+    .map((a) => ({ title: a.title, command: APPLY_FIX_COMMAND, arguments: [{ title: a.title, uri: snap.uri, version: snap.version, edit: a.edit! } satisfies ApplyFixArguments] }));
+}
+
+/** The arguments of an `APPLY_FIX_COMMAND` request, checked; undefined when malformed. */
+export function applyFixArguments(args: unknown): ApplyFixArguments | undefined {
+  const a = (Array.isArray(args) ? args[0] : undefined) as Partial<ApplyFixArguments> | undefined;
+  if (!a || typeof a !== 'object' || typeof a.uri !== 'string' || typeof a.version !== 'number') return undefined;
+  const edit = a.edit as WorkspaceEdit | undefined;
+  if (!edit || typeof edit !== 'object') return undefined;
+  // Only edits of the document the fix was made for.
+  const changes = edit.changes && typeof edit.changes === 'object' ? Object.keys(edit.changes) : [];
+  const docs = Array.isArray(edit.documentChanges) ? edit.documentChanges : [];
+  if (changes.some((u) => u !== a.uri)) return undefined;
+  if (docs.some((d) => !d || !('textDocument' in d) || d.textDocument.uri !== a.uri || !Array.isArray(d.edits))) return undefined;
+  if (!changes.length && !docs.length) return undefined;
+  return { ...(typeof a.title === 'string' ? { title: a.title } : {}), uri: a.uri, version: a.version, edit };
+}
+
+// ---- checked quick fixes -------------------------------------------------------------------------------
+
+/**
+ * The fixes of a finding, the preferred one checked on the text it produces. A preferred fix that causes new
+ * errors is extended by the fixes of those errors (per element, the fix that clears all of its findings, e.g.
+ * "deprecate instead of deleting"), offered next to the alternative that only clears the errors (e.g. reserve
+ * the number and name); the fix alone is then no longer offered. When the errors cannot be fixed, no fix is
+ * preferred.
+ */
+function quickFixes(snap: Snapshot, f: Finding, reanalyze: CodeActionQuery['reanalyze']): Fix[] {
+  const fixes = computeFixes(snap.text, snap.analysis.bound, f);
+  const k = fixes.findIndex((x) => x.isPreferred);
+  if (!reanalyze || k < 0) return fixes;
+  const preferred = fixes[k]!;
+  const key = `fix ${f.rule} ${f.element} ${JSON.stringify(f.range)}`;
+  const best = memo(snap, `${key} best`, () => withFollowUps(snap, preferred.edits, reanalyze, 'best'));
+  if (!best) return fixes.map((x) => (x === preferred ? { ...x, isPreferred: false } : x));
+  if (!best.followUps.length) return fixes;
+  const composite: Fix = { ...preferred, title: compositeTitle(preferred.title, best.followUps), edits: best.edits, isPreferred: true };
+  const errorsOnly = memo(snap, `${key} errors`, () => withFollowUps(snap, preferred.edits, reanalyze, 'errors'));
+  const alternative: Fix[] = errorsOnly && JSON.stringify(errorsOnly.edits) !== JSON.stringify(best.edits)
+    ? [{ ...preferred, title: compositeTitle(preferred.title, errorsOnly.followUps), edits: errorsOnly.edits, isPreferred: false }]
+    : [];
+  return [composite, ...alternative, ...fixes.filter((x) => x !== preferred)];
+}
+
+interface FollowUp {
+  element: string;
+  title: string;
+}
+
+function compositeTitle(title: string, followUps: readonly FollowUp[]): string {
+  const parts = followUps.map(({ element, title: t }) => {
+    const name = element.slice(element.lastIndexOf('.') + 1);
+    if (t === 'Deprecate instead of deleting') return `keep "${name}" as deprecated`;
+    if (/^Restore the (field|enum value)$/.test(t)) return `restore "${name}"`;
+    if (/^Reserve /.test(t)) return `r${t.slice(1)}`;
+    return `${t.charAt(0).toLowerCase()}${t.slice(1)} (${name})`;
+  });
+  return [title, ...parts].join(' and ');
+}
+
+/** Error-level findings per rule and element. */
+function errorCounts(findings: readonly Finding[]): Map<string, number> {
+  const m = new Map<string, number>();
+  for (const f of findings) if (f.severity === 'error') m.set(`${f.rule}\u0000${f.element}`, (m.get(`${f.rule}\u0000${f.element}`) ?? 0) + 1);
+  return m;
+}
+
+/** Errors of `after` that `before` does not have. */
+function newErrors(before: Map<string, number>, after: readonly Finding[]): Finding[] {
+  const left = new Map(before);
+  const out: Finding[] = [];
+  for (const f of after) {
+    if (f.severity !== 'error') continue;
+    const key = `${f.rule}\u0000${f.element}`;
+    const n = left.get(key) ?? 0;
+    if (n > 0) left.set(key, n - 1);
+    else out.push(f);
+  }
+  return out;
+}
+
+const FOLLOW_UP_ROUNDS = 2;
+
+/**
+ * `edits` (against the snapshot's text), extended by the fixes of the errors they cause, until none is left;
+ * undefined when errors remain. `followUps` lists what was added (empty: the edits cause no error).
+ */
+function withFollowUps(snap: Snapshot, edits: readonly TextEdit[], reanalyze: (text: string) => Analysis, strategy: Strategy): { edits: TextEdit[]; followUps: FollowUp[] } | undefined {
+  const before = errorCounts(snap.analysis.findings);
+  const rounds: (readonly TextEdit[])[] = [edits];
+  let text = applyEdits(snap.text, edits);
+  let analysis = reanalyze(text);
+  let errors = newErrors(before, analysis.findings);
+  if (!errors.length) return { edits: [...edits], followUps: [] };
+  const followUps: FollowUp[] = [];
+  for (let round = 0; round < FOLLOW_UP_ROUNDS; round++) {
+    const elements = new Set(errors.map((f) => f.element));
+    const chosen = chooseFixes(text, analysis.bound, analysis.findings.filter((f) => elements.has(f.element)), strategy);
+    if (!chosen.edits.length) return undefined;
+    followUps.push(...chosen.picks.map((p) => ({ element: p.element, title: p.fix.title })));
+    rounds.push(chosen.edits);
+    text = applyEdits(text, chosen.edits);
+    analysis = reanalyze(text);
+    errors = newErrors(before, analysis.findings);
+    if (!errors.length) return { edits: composeEditRounds(snap.text, rounds), followUps };
+  }
+  return undefined;
+}
+
+/** Per snapshot, results computed once: the light bulb asks again for every cursor move. */
+const memos = new WeakMap<Analysis, Map<string, unknown>>();
+function memo<T>(snap: Snapshot, key: string, compute: () => T): T {
+  let m = memos.get(snap.analysis);
+  if (!m) memos.set(snap.analysis, (m = new Map()));
+  if (!m.has(key)) m.set(key, compute());
+  return m.get(key) as T;
+}
+
+// ---- fix all -------------------------------------------------------------------------------------------
+
+/**
+ * How a fix is chosen for an element with several findings: `best`, the fix that clears the most of them
+ * (a deleted field: "deprecate instead of deleting" clears FIELD_NO_DELETE and
+ * FIELD_REMOVED_WITHOUT_DEPRECATION, reserving only the first); `errors`, the preferred fix of its first
+ * error-level finding.
+ */
+type Strategy = 'best' | 'errors';
+
+interface Pick {
+  element: string;
+  fix: Fix;
+  /** A finding whose preferred fix is `fix` (so that fix-all can merge reservations), if any. */
+  finding?: Finding;
+}
+
+const RULE_ORDER = new Map(RULES.map((r, k) => [r.id, k]));
+const ruleRank = (rule: string): number => RULE_ORDER.get(rule) ?? RULES.length;
+
+/** One fix per element (never a suppression), merged into one edit list; a fix that conflicts is left out. */
+function chooseFixes(text: string, bound: Analysis['bound'], findings: readonly Finding[], strategy: Strategy): { edits: TextEdit[]; picks: Pick[] } {
+  const byElement = new Map<string, Finding[]>();
+  for (const f of findings) {
+    let list = byElement.get(f.element);
+    if (!list) byElement.set(f.element, (list = []));
+    list.push(f);
+  }
+  const groups = [...byElement.values()].map((fs) => fs.sort((a, b) => ruleRank(a.rule) - ruleRank(b.rule)));
+  // Elements in rule order: where fixes of two elements conflict, the one of the more important rule is kept.
+  groups.sort((a, b) => ruleRank(a[0]!.rule) - ruleRank(b[0]!.rule));
+  const picks: Pick[] = [];
+  for (const fs of groups) {
+    const p = strategy === 'best' ? bestFix(text, bound, fs) : errorFix(text, bound, fs);
+    if (p) picks.push(p);
+  }
+  // Picks that are some finding's preferred fix go through fixAll per rule, which reserves several numbers of
+  // one message in one statement; the others are taken as they are.
+  const viaRule = new Map<string, Finding[]>();
+  const lists: TextEdit[][] = [];
+  for (const p of picks) {
+    if (!p.finding) {
+      lists.push(p.fix.edits);
+      continue;
+    }
+    let list = viaRule.get(p.finding.rule);
+    if (!list) viaRule.set(p.finding.rule, (list = []));
+    list.push(p.finding);
+  }
+  for (const [rule, fs] of viaRule) {
+    const r = fixAll(text, bound, fs, rule);
+    if (r.applied && r.edits.length) lists.push(r.edits);
+  }
+  return { edits: lists.length ? mergeEditLists(text, lists).edits : [], picks };
+}
+
+function isSuppression(fix: Fix, f: Finding): boolean {
+  return fix.title === `Ignore ${f.rule} here`;
+}
+
+function bestFix(text: string, bound: Analysis['bound'], fs: readonly Finding[]): Pick | undefined {
+  interface Option { fix: Fix; offeredBy: number; preferredBy?: Finding; order: number }
+  const options = new Map<string, Option>();
+  for (const f of fs) {
+    for (const fix of computeFixes(text, bound, f)) {
+      if (isSuppression(fix, f) || !fix.edits.length) continue;
+      const key = `${fix.title}\u0000${JSON.stringify(fix.edits)}`;
+      let o = options.get(key);
+      if (!o) options.set(key, (o = { fix, offeredBy: 0, order: options.size }));
+      o.offeredBy++;
+      if (fix.isPreferred && !o.preferredBy) o.preferredBy = f;
+    }
+  }
+  let best: Option | undefined;
+  for (const o of options.values()) {
+    if (!best) {
+      best = o;
+      continue;
+    }
+    const d = o.offeredBy - best.offeredBy ||
+      Number(!!o.preferredBy) - Number(!!best.preferredBy) ||
+      (best.preferredBy && o.preferredBy ? ruleRank(best.preferredBy.rule) - ruleRank(o.preferredBy.rule) : 0) ||
+      best.order - o.order;
+    if (d > 0) best = o;
+  }
+  // A finding only offers non-preferred fixes when it has a preferred one: an element without any is left alone.
+  if (!best || ![...options.values()].some((o) => o.preferredBy)) return undefined;
+  return { element: fs[0]!.element, fix: best.fix, ...(best.preferredBy ? { finding: best.preferredBy } : {}) };
+}
+
+function errorFix(text: string, bound: Analysis['bound'], fs: readonly Finding[]): Pick | undefined {
+  for (const f of fs) {
+    if (f.severity !== 'error') continue;
+    const fix = computeFixes(text, bound, f).find((x) => x.isPreferred);
+    if (fix) return { element: f.element, fix, finding: f };
+  }
+  return undefined;
+}
+
+/**
+ * The fixes of all findings in one round, one per element (see `Strategy`): what "fix all" applies when the
+ * result cannot be analyzed again.
  */
 export function fixEverything(text: string, bound: Analysis['bound'], findings: readonly Finding[]): TextEdit[] {
-  const order = new Map(RULES.map((r, k) => [r.id, k]));
-  const sorted = [...findings].sort((a, b) => (order.get(a.rule) ?? RULES.length) - (order.get(b.rule) ?? RULES.length));
-  const claimed = new Set<string>();
-  const chosen: Finding[] = [];
-  for (const f of sorted) {
-    if (claimed.has(f.element) || !computeFixes(text, bound, f).some((x) => x.isPreferred)) continue;
-    claimed.add(f.element);
-    chosen.push(f);
+  return chooseFixes(text, bound, findings, 'best').edits;
+}
+
+const FIX_ALL_ROUNDS = 4;
+
+/**
+ * Fix-all to a fixed point: fix every element, analyze the result, fix what that shows (e.g. a field moved
+ * to a free number is new and needs its documentation stub), until nothing is left to fix; the edits of all
+ * rounds as one edit list against the snapshot's text. Stops early when a round would return to an earlier
+ * text (fixes that undo each other), and after FIX_ALL_ROUNDS rounds.
+ */
+export function fixToFixedPoint(snap: Snapshot, reanalyze: (text: string) => Analysis): TextEdit[] {
+  let text = snap.text;
+  let analysis = snap.analysis;
+  const rounds: TextEdit[][] = [];
+  const seen = new Set([text]);
+  while (rounds.length < FIX_ALL_ROUNDS) {
+    const edits = fixEverything(text, analysis.bound, analysis.findings);
+    if (!edits.length) break;
+    const next = applyEdits(text, edits);
+    if (seen.has(next)) break;
+    seen.add(next);
+    rounds.push(edits);
+    text = next;
+    if (rounds.length < FIX_ALL_ROUNDS) analysis = reanalyze(text);
   }
-  const lists = [...new Set(chosen.map((f) => f.rule))]
-    .map((rule) => fixAll(text, bound, chosen, rule))
-    .filter((r) => r.applied && r.edits.length)
-    .map((r) => r.edits);
-  return lists.length ? mergeEditLists(text, lists).edits : [];
+  // One round: its edits as they are.
+  return rounds.length <= 1 ? rounds[0] ?? [] : composeEditRounds(snap.text, rounds);
+}
+
+// ---- composing edit lists ------------------------------------------------------------------------------
+
+/** Replace `[start, end)` of a text with `text` (offsets). */
+interface Span {
+  start: number;
+  end: number;
+  text: string;
+}
+
+/**
+ * Successive edit lists, each against the text the ones before it produce, as one edit list against `text`
+ * (edits that touch become one; what a later list undoes is left out).
+ */
+export function composeEditRounds(text: string, rounds: readonly (readonly TextEdit[])[]): TextEdit[] {
+  let cur = text;
+  let net: Span[] = [];
+  for (const edits of rounds) {
+    net = compose(cur, net, toSpans(cur, edits));
+    cur = applyEdits(cur, edits);
+  }
+  return spansToEdits(text, net);
+}
+
+/** Non-overlapping edits of `text` as spans, sorted; insertions at one position keep their order. */
+function toSpans(text: string, edits: readonly TextEdit[]): Span[] {
+  const lines = new TextLines(text);
+  return edits
+    .map((e, k) => ({ start: lines.offsetAt(e.range.start), end: lines.offsetAt(e.range.end), text: e.newText, k }))
+    .sort((a, b) => a.start - b.start || (a.end - a.start) - (b.end - b.start) || a.k - b.k)
+    .map(({ start, end, text: t }) => ({ start, end, text: t }));
+}
+
+/**
+ * `net` turns T0 into `t1`; `next` (spans of `t1`) turns `t1` into T2: the spans that turn T0 into T2. Spans of
+ * both that touch in `t1` become one span.
+ */
+function compose(t1: string, net: readonly Span[], next: readonly Span[]): Span[] {
+  interface Item { s: number; e: number; base?: Span; next?: Span; k: number }
+  const items: Item[] = [];
+  let shift = 0;
+  for (const b of net) {
+    const s = b.start + shift;
+    items.push({ s, e: s + b.text.length, base: b, k: items.length });
+    shift += b.text.length - (b.end - b.start);
+  }
+  for (const n of next) items.push({ s: n.start, e: n.end, next: n, k: items.length });
+  items.sort((a, b) => a.s - b.s || a.k - b.k);
+  const out: Span[] = [];
+  let before = 0; // shift of the base spans in earlier clusters
+  for (let i = 0; i < items.length;) {
+    const S = items[i]!.s;
+    let E = items[i]!.e;
+    let j = i + 1;
+    while (j < items.length && items[j]!.s <= E) E = Math.max(E, items[j++]!.e);
+    const cluster = items.slice(i, j);
+    let own = 0;
+    for (const c of cluster) if (c.base) own += c.base.text.length - (c.base.end - c.base.start);
+    // The cluster's text in t1 with its `next` spans applied (they keep their order).
+    let text = '';
+    let at = S;
+    for (const c of cluster.filter((x) => x.next).sort((a, b) => a.k - b.k)) {
+      text += t1.slice(at, c.s) + c.next!.text;
+      at = c.e;
+    }
+    text += t1.slice(at, E);
+    out.push({ start: S - before, end: E - before - own, text });
+    before += own;
+    i = j;
+  }
+  return out;
+}
+
+/** Spans of `t0` as LSP edits; spans that change nothing (a fix undone by a later round) are dropped. */
+function spansToEdits(t0: string, spans: readonly Span[]): TextEdit[] {
+  const lines = new TextLines(t0);
+  return spans
+    .filter((sp) => t0.slice(sp.start, sp.end) !== sp.text)
+    .map((sp) => ({ range: { start: lines.positionAt(sp.start), end: lines.positionAt(sp.end) }, newText: sp.text }));
 }
 
 /** Findings whose range contains the position (for hovers). */

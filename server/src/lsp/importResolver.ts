@@ -52,9 +52,10 @@ export class FsImportResolver implements ImportResolver {
     return dirs.filter((d) => (seen.has(d.real) ? false : (seen.add(d.real), true)));
   }
 
-  resolve(importPath: string, fromUri: string): { uri: string; text: string } | { tried: string[] } {
+  resolve(importPath: string, fromUri: string): { uri: string; text: string } | { tried: string[]; refused?: string } {
     const tried: string[] = [];
-    if (!isSafeImportPath(importPath)) return { tried };
+    const refused = importPathRefusal(importPath);
+    if (refused) return { tried, refused };
     const dirs = this.searchPath(fromUri);
     const allowed = dirs.map((d) => d.real);
     for (const { dir } of dirs) {
@@ -100,8 +101,22 @@ export class FsImportResolver implements ImportResolver {
 
 /** protoc's rule for virtual import paths: relative, `/`-separated, no `.`/`..`/empty segments. */
 export function isSafeImportPath(p: string): boolean {
-  if (!p || p.includes('\0') || p.includes('\\') || p.startsWith('/') || /^[A-Za-z]:/.test(p)) return false;
-  return p.split('/').every((seg) => seg !== '' && seg !== '.' && seg !== '..');
+  return importPathRefusal(p) === undefined;
+}
+
+/**
+ * Why an import path breaks protoc's rule (see isSafeImportPath), worded to follow "refused: "; undefined
+ * when it does not break it.
+ */
+export function importPathRefusal(p: string): string | undefined {
+  if (!p) return 'the path is empty';
+  if (p.includes('\0')) return 'the path contains a NUL character';
+  if (p.startsWith('/') || /^[A-Za-z]:/.test(p)) return 'an absolute path points outside the importing file\'s folder and the import paths';
+  if (p.includes('\\')) return 'a backslash is not a separator in import paths (protoc requires "/")';
+  const segs = p.split('/');
+  if (segs.includes('..')) return '".." points outside the importing file\'s folder and the import paths';
+  if (segs.some((seg) => seg === '' || seg === '.')) return '"." and empty segments are not allowed in import paths (as in protoc)';
+  return undefined;
 }
 
 /** True when `p` is `root` or below it (both absolute, compared after normalization). */

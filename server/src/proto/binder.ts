@@ -72,7 +72,8 @@ export interface BoundFile {
 
 /** Finds imported files. Implementations decide where to look; the binder only needs text or a miss. */
 export interface ImportResolver {
-  resolve(importPath: string, fromUri: string): { uri: string; text: string } | { tried: string[] };
+  /** A miss lists the directories tried; `refused` says why the path was not looked up at all. */
+  resolve(importPath: string, fromUri: string): { uri: string; text: string } | { tried: string[]; refused?: string };
 }
 
 const ENUM_MAX = 2147483647;
@@ -191,7 +192,8 @@ class Binder {
         if (!found || 'tried' in found) {
           if (direct) {
             const tried = found && 'tried' in found && found.tried.length ? ` (looked in ${found.tried.join(', ')})` : ' (no import paths are configured)';
-            this.problem('unresolved-import', `import "${imp.path}" was not found${tried}; types from it are not checked`, imp.pathRange, 'warning');
+            const why = found?.refused ? `was refused: ${found.refused}` : `was not found${tried}`;
+            this.problem('unresolved-import', `import "${imp.path}" ${why}; types from it are not checked`, imp.pathRange, 'warning');
           }
           continue;
         }

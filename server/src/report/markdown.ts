@@ -22,6 +22,16 @@ export interface ReportInput {
   problems?: readonly Problem[];
   /** Where the report is shown, for the advice when no baseline is found; default `editor`. */
   host?: 'editor' | 'cli';
+  /**
+   * The file's package (`bound.model.package`). Without a baseline, a package that is not a CRI API package
+   * makes the report say that no compatibility checks apply, instead of asking for a baseline.
+   */
+  package?: string;
+}
+
+/** CRI API packages: `runtime.v1`, the removed `runtime.v1alpha2`, and would-be successors (`runtime.v2`). */
+export function isCriApiPackage(pkg: string): boolean {
+  return /^runtime\.v\d+\w*$/.test(pkg.replace(/^\./, ''));
 }
 
 const CATEGORY_TITLES: Record<Category, string> = {
@@ -59,22 +69,34 @@ export function renderReport(input: ReportInput): string {
   if (input.baseline) {
     const b = input.baseline;
     out.push(`Baseline: **${esc(b.tag)}**${b.kubernetes ? ` (Kubernetes ${esc(b.kubernetes)})` : ''}, from ${esc(b.origin)}.`, '');
-  } else {
+  }
+  const pkg = input.package?.replace(/^\./, '');
+  // Without a baseline nothing but parsing and binding runs (service.ts: analyze); a file of another package
+  // has no release to be compared with at all.
+  const notCri = !input.baseline && pkg !== undefined && !isCriApiPackage(pkg);
+  if (notCri) {
+    const declared = pkg ? `its package is \`${pkg.replace(/`/g, "'")}\`` : 'it declares no package';
+    out.push(`Not a CRI API file: ${declared}, not \`runtime.v1\`. No baseline applies and no compatibility checks apply; only syntax and binding were checked.`, '');
+  } else if (!input.baseline) {
     const advice = input.host === 'cli' ? 'Pass `--against <tag|path>`.' : 'Set `criCompat.baseline` or run "CRI: Select Baseline…".';
-    out.push(`Baseline: none found, so only syntax and documentation checks ran. ${advice}`, '');
+    // The editor compares only current API versions; `cri-compat check` takes runtime.v1alpha2's releases too.
+    const removed = input.host !== 'cli' && pkg === 'runtime.v1alpha2'
+      ? 'Baseline: none. The editor does not compare `runtime.v1alpha2`, which Kubernetes 1.26 removed, with releases, so only syntax and binding checks ran; `cri-compat check --against <tag>` compares it with its releases.'
+      : undefined;
+    out.push(removed ?? `Baseline: none found, so only syntax and binding checks ran: the compatibility, documentation and policy checks all need one. ${advice}`, '');
   }
   const problems = byPosition(input.problems ?? []);
   const breaking = input.findings.filter((f) => RULES_BY_ID.get(f.rule)?.breaking);
+  if (notCri) {
+    out.push(problems.length ? `**${problems.length}** syntax or binding problem(s).` : 'No syntax or binding problems.', '');
+    if (problems.length) out.push(...problemTable(problems, where));
+    return out.join('\n');
+  }
   // Problems are counted first and only when there are any, so a clean file's report reads as before.
   const problemCount = problems.length ? `**${problems.length}** syntax or binding problem(s), ` : '';
   out.push(`${problemCount}**${breaking.length}** breaking finding(s), **${input.findings.length}** finding(s) in all, **${input.additions.length}** addition(s).`, '');
 
-  if (problems.length) {
-    out.push('## Syntax and binding problems', '');
-    out.push('| Line | Severity | Code | Problem |', '|---|---|---|---|');
-    for (const p of problems) out.push(`| ${where(p.range)} | ${p.severity} | ${esc(p.code)} | ${esc(p.message)} |`);
-    out.push('');
-  }
+  if (problems.length) out.push(...problemTable(problems, where));
 
   out.push('## Findings', '');
   if (!input.findings.length) out.push('No findings.', '');
@@ -102,6 +124,14 @@ export function renderReport(input: ReportInput): string {
 
   out.push(...skewMatrix(input.baseline, input.additions.length > 0));
   return out.join('\n');
+}
+
+function problemTable(problems: readonly Problem[], where: (r: Range) => string): string[] {
+  const out = ['## Syntax and binding problems', ''];
+  out.push('| Line | Severity | Code | Problem |', '|---|---|---|---|');
+  for (const p of problems) out.push(`| ${where(p.range)} | ${p.severity} | ${escapeMarkdown(p.code)} | ${escapeMarkdown(p.message)} |`);
+  out.push('');
+  return out;
 }
 
 /**
