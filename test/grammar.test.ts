@@ -543,11 +543,74 @@ describe('crafted snippets', () => {
 
   test('an unterminated string ends at the end of its line', async () => {
     const lines = await tok(['option (a) = "no end', 'message After {}'].join('\n'));
-    expectScope(lines[0], 'no en', 'string.quoted.double.proto');
-    expectScope(lines[0], 'd', 'invalid.illegal.newline.proto', { from: lines[0].text.length - 1 });
+    // The whole rest of the line is the string: its last character is not eaten by an "illegal" end.
+    expectScope(lines[0], 'no end', 'string.quoted.double.proto');
+    expectNoScope(lines[0], 'd', 'invalid', { from: lines[0].text.length - 1 });
     assert.ok(!hasScope(lines[0].openScopes, 'string'), 'string must not continue onto the next line');
     expectScope(lines[1], 'message', 'keyword.other.message.proto');
     expectScope(lines[1], 'After', 'entity.name.type.message.proto');
+  });
+
+  test('an unterminated string leaves the closing "]", "}" and ";" at the end of its line to the statement', async () => {
+    const lines = await tok(
+      [
+        'message M {',
+        '  string u = 3 [default = "abc];',
+        '  int32 after = 4;',
+        "  string v = 5 [default = 'x]; // no closing quote",
+        '  int32 next = 6;',
+        '  option (o) = { s: "open };',
+        '  bool b = 7;',
+        '  string w = 8 [(p) = "a;b];"];',
+        '}',
+        'import "other.proto;',
+        'message After {}',
+      ].join('\n'),
+    );
+    const u = lines[1];
+    expectScope(u, 'abc', 'string.quoted.double.proto');
+    expectScope(u, ']', 'punctuation.definition.field-options.end.proto');
+    expectNoScope(u, ']', 'string');
+    expectScope(u, ';', 'punctuation.terminator.proto');
+    expectNoScope(u, ';', 'invalid');
+    assert.ok(!hasScope(u.openScopes, 'meta.field-options.proto'), `field options must close on ${describeLine(u)}`);
+    assert.ok(!hasScope(u.openScopes, 'meta.field.proto'), `the field must end on ${describeLine(u)}`);
+    // The next line is a field again, not option values.
+    const after = lines[2];
+    expectScope(after, 'int32', 'storage.type.scalar.proto');
+    expectScope(after, 'after', 'variable.other.field.proto');
+    expectNoScope(after, 'int32', 'meta.field-options.proto');
+    expectScope(after, '4', 'constant.numeric');
+
+    // Single quotes, and a line comment after the unterminated string.
+    const v = lines[3];
+    expectScope(v, 'x', 'string.quoted.single.proto', { from: v.text.indexOf("'") });
+    expectScope(v, ']', 'punctuation.definition.field-options.end.proto');
+    expectScope(v, ';', 'punctuation.terminator.proto');
+    expectScope(v, 'no closing quote', 'comment.line.double-slash.proto', { exact: false });
+    expectScope(lines[4], 'next', 'variable.other.field.proto');
+    expectNoScope(lines[4], 'int32', 'meta.field-options.proto');
+
+    // An aggregate option value.
+    const o = lines[5];
+    expectScope(o, 'open', 'string.quoted.double.proto');
+    expectScope(o, '}', 'punctuation.definition.aggregate.end.proto');
+    expectScope(o, ';', 'punctuation.terminator.proto');
+    expectScope(lines[6], 'bool', 'storage.type.scalar.proto');
+    expectScope(lines[6], 'b', 'variable.other.field.proto', { from: lines[6].text.indexOf('bool') + 4 });
+
+    // A closed string that holds "];" is not cut short.
+    const w = lines[7];
+    expectScope(w, 'a;b];', 'string.quoted.double.proto');
+    expectScope(w, '"', 'punctuation.definition.string.end.proto', { nth: 1 });
+    expectScope(w, ']', 'punctuation.definition.field-options.end.proto', { from: w.text.lastIndexOf(']') });
+    assert.equal(lines[8].depthAfter, 1, 'message closes');
+
+    // A top-level statement.
+    expectScope(lines[9], 'other.proto', 'string.quoted.double.proto');
+    expectScope(lines[9], ';', 'punctuation.terminator.proto');
+    expectScope(lines[10], 'message', 'keyword.other.message.proto');
+    expectScope(lines[10], 'After', 'entity.name.type.message.proto');
   });
 
   test('custom options, option paths and aggregate values', async () => {

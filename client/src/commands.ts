@@ -4,15 +4,22 @@
 import {
   commands, ConfigurationTarget, EventEmitter, Position, QuickPickItemKind, Range, Selection, TextEditorRevealType, Uri, ViewColumn,
   window, workspace,
-  type Disposable, type ExtensionContext, type LogOutputChannel, type QuickPickItem, type TextDocumentContentProvider,
+  type Disposable, type ExtensionContext, type LogOutputChannel, type QuickPickItem, type TextDocument, type TextDocumentContentProvider,
 } from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import {
   BaselinesRequestMethod, HistoryRequestMethod, REVEAL_POSITION_COMMAND, RulesRequestMethod,
   type BaselinesParams, type BaselinesResult, type HistoryParams, type HistoryResult, type RuleInfo, type RulesResult,
 } from '../../server/src/lsp/protocol';
+import {
+  baselinePathSetting, describeLevel, effectiveBaseline, planBaselineWrite, targetLevel, type BaselineValues, type Level, type Place,
+} from './baselineSetting';
+import { exportableMarkdown, mayReveal } from './links';
+import { PRODUCT_NAME } from './render';
 import type { ReportView } from './report';
 import type { CriStatusBar } from './statusBar';
+
+const N = PRODUCT_NAME;
 
 export const COMMANDS = {
   showReport: 'criCompat.showReport',
@@ -60,7 +67,7 @@ class HistoryDocuments implements TextDocumentContentProvider, Disposable {
 function runningClient(deps: CommandDeps): LanguageClient | undefined {
   const c = deps.client();
   if (c?.isRunning()) return c;
-  void window.showWarningMessage('CRI Compatibility: the language server is not running. Run "CRI: Restart Language Server".');
+  void window.showWarningMessage(`${N}: the language server is not running. Run "CRI: Restart Language Server".`);
   return undefined;
 }
 
@@ -70,12 +77,18 @@ function targetUri(deps: CommandDeps): string | undefined {
   if (active?.document.languageId === 'proto') return active.document.uri.toString();
   const uri = deps.report.reportUri ?? deps.statusBar.lastProtoUri;
   if (uri && workspace.textDocuments.some((d) => d.uri.toString() === uri)) return uri;
-  void window.showInformationMessage('CRI Compatibility: open a .proto file (the CRI api.proto) first.');
+  void window.showInformationMessage(`${N}: open a .proto file (the CRI api.proto) first.`);
   return undefined;
 }
 
 function errorText(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
+}
+
+/** Logs a failure and says so, pointing to the output channel. */
+function failed(deps: CommandDeps, what: string, e: unknown): void {
+  deps.output.error(`${what} failed: ${errorText(e)}`);
+  void window.showErrorMessage(`${N}: ${what.charAt(0).toLowerCase()}${what.slice(1)} failed. See the "${N}" output.`);
 }
 
 export function registerCommands(context: ExtensionContext, deps: CommandDeps): void {
@@ -92,7 +105,8 @@ export function registerCommands(context: ExtensionContext, deps: CommandDeps): 
       if (!uri) return;
       const md = await deps.report.markdown(uri);
       if (md === undefined) return;
-      const doc = await workspace.openTextDocument({ language: 'markdown', content: md });
+      // The line links run a VS Code command with the file's absolute URI: plain line numbers outside it.
+      const doc = await workspace.openTextDocument({ language: 'markdown', content: exportableMarkdown(md) });
       await window.showTextDocument(doc, { preview: false });
     }),
     commands.registerCommand(COMMANDS.selectBaseline, () => selectBaseline(deps)),
@@ -109,6 +123,27 @@ interface BaselineItem extends QuickPickItem {
   fromFile?: boolean;
 }
 
+const TARGETS: Record<Level, ConfigurationTarget> = {
+  user: ConfigurationTarget.Global,
+  workspace: ConfigurationTarget.Workspace,
+  folder: ConfigurationTarget.WorkspaceFolder,
+};
+
+/** Where the document is, for baselineSetting.ts. */
+function placeOf(scope: Uri | undefined): Place {
+  const folder = scope ? workspace.getWorkspaceFolder(scope) : undefined;
+  return {
+    hasWorkspace: !!workspace.workspaceFolders?.length || workspace.workspaceFile !== undefined,
+    workspaceFile: workspace.workspaceFile !== undefined,
+    ...(folder ? { folderName: folder.name } : {}),
+  };
+}
+
+function baselineValues(scope: Uri | undefined): BaselineValues {
+  const i = workspace.getConfiguration('criCompat', scope ?? null).inspect<string>('baseline');
+  return { user: i?.globalValue, workspace: i?.workspaceValue, folder: i?.workspaceFolderValue };
+}
+
 async function selectBaseline(deps: CommandDeps): Promise<void> {
   const c = runningClient(deps);
   if (!c) return;
@@ -118,32 +153,43 @@ async function selectBaseline(deps: CommandDeps): Promise<void> {
   try {
     res = await c.sendRequest<BaselinesResult>(BaselinesRequestMethod, (uri ? { uri } : {}) satisfies BaselinesParams);
   } catch (e) {
-    deps.output.error(`Listing the baselines failed: ${errorText(e)}`);
-    void window.showErrorMessage('CRI Compatibility: listing the baselines failed. See the "CRI Compatibility" output.');
+    failed(deps, 'Listing the baselines', e);
     return;
   }
   const scope = uri ? Uri.parse(uri) : undefined;
-  const configured = (workspace.getConfiguration('criCompat', scope).get<string>('baseline') ?? '').trim();
+  const place = placeOf(scope);
+  const { level: setAt, value: configured } = effectiveBaseline(baselineValues(scope), place);
+  const target = targetLevel(place);
+  const where = describeLevel(target, place);
+  const currentNote = setAt ? `current setting, in ${describeLevel(setAt, place)}` : 'current setting';
   const current = res.current;
   const items: BaselineItem[] = [
     {
       label: '$(sync) Automatic',
-      description: configured === '' ? 'current setting' : '',
+      description: configured === '' ? currentNote : '',
       detail: 'The newest release: git tags of a cri-api or kubernetes clone, else the bundled release index, the Go module cache or vendor/.' +
         (configured === '' && current ? ` Now: ${current.tag} from ${current.origin}.` : ''),
       value: '',
     },
-    { label: '$(file) From file…', detail: 'Compare with an api.proto file of your choice.', fromFile: true },
+    {
+      label: '$(file) From file…',
+      description: /[\\/]|\.proto$/.test(configured) ? `${currentNote}: ${configured}` : '',
+      detail: 'Compare with an api.proto file of your choice.',
+      fromFile: true,
+    },
     { label: 'Releases', kind: QuickPickItemKind.Separator },
     ...res.releases.map((r): BaselineItem => ({
       label: r.tag,
-      description: [`Kubernetes ${r.kubernetes}`, r.prerelease ? 'pre-release' : '', r.date ?? '', r.tag === configured ? 'current setting' : '']
+      description: [`Kubernetes ${r.kubernetes}`, r.prerelease ? 'pre-release' : '', r.date ?? '', r.tag === configured ? currentNote : '']
         .filter(Boolean).join(' · '),
       value: r.tag,
     })),
   ];
   const pick = await window.showQuickPick(items, {
-    title: 'CRI: Select Baseline',
+    // Where the choice goes, said before it is made (with no folder open: the user settings).
+    title: target === 'user'
+      ? 'CRI: Select Baseline (no folder is open: saved in your user settings, for every window)'
+      : `CRI: Select Baseline (saved in ${where}${workspace.isTrusted ? '' : ', which VS Code ignores until you trust this workspace'})`,
     placeHolder: current ? `Compared with ${current.tag} (${current.origin}). Pick the release to compare with.` : 'Pick the release to compare with.',
     matchOnDescription: true,
     matchOnDetail: false,
@@ -156,20 +202,45 @@ async function selectBaseline(deps: CommandDeps): Promise<void> {
       filters: { 'Protocol Buffers': ['proto'] },
     });
     if (!files?.length) return;
-    value = files[0]!.fsPath;
+    const file = files[0]!;
+    // Relative to the document's folder when inside it: the server resolves relative paths against it, and
+    // the settings file then works in every clone of the repository.
+    const folder = scope ? workspace.getWorkspaceFolder(scope) : undefined;
+    value = baselinePathSetting(file.fsPath, file.scheme === 'file' && folder?.uri.scheme === 'file' ? folder.uri.fsPath : undefined);
   }
   if (value === undefined) return;
-  const target = workspace.workspaceFolders?.length ? ConfigurationTarget.Workspace : ConfigurationTarget.Global;
+  await writeBaseline(deps, scope, value);
+}
+
+/** Writes the pick where it decides the document's baseline, checks that it does, and says where it went. */
+async function writeBaseline(deps: CommandDeps, scope: Uri | undefined, value: string): Promise<void> {
+  const place = placeOf(scope);
+  const plan = planBaselineWrite(value, baselineValues(scope), place);
+  const where = describeLevel(plan.level, place);
   try {
-    await workspace.getConfiguration('criCompat', scope).update('baseline', value === '' ? undefined : value, target);
+    await workspace.getConfiguration('criCompat', scope ?? null).update('baseline', plan.value, TARGETS[plan.level]);
   } catch (e) {
     deps.output.error(`Writing criCompat.baseline failed: ${errorText(e)}`);
-    void window.showErrorMessage(`CRI Compatibility: writing criCompat.baseline failed: ${errorText(e)}`);
+    void window.showErrorMessage(`${N}: writing criCompat.baseline in ${where} failed: ${errorText(e)}`);
     return;
   }
-  deps.output.info(`criCompat.baseline set to ${value === '' ? 'automatic' : JSON.stringify(value)} in ${target === ConfigurationTarget.Workspace ? 'workspace' : 'user'} settings.`);
-  if (!workspace.isTrusted && target === ConfigurationTarget.Workspace) {
-    void window.showWarningMessage('CRI Compatibility: this workspace is not trusted, so VS Code ignores its criCompat.baseline setting until you trust it.');
+  const shown = value === '' ? 'automatic' : JSON.stringify(value);
+  const written = plan.value === undefined ? 'removed from' : `set to ${JSON.stringify(plan.value)} in`;
+  deps.output.info(`Baseline ${shown}: criCompat.baseline ${written} ${where}` +
+    (plan.shadows ? `; for this file it overrides ${JSON.stringify(plan.shadows.value)} in ${describeLevel(plan.shadows.level, place)}.` : '.'));
+  if (!workspace.isTrusted && plan.level !== 'user') {
+    // Restricted mode: VS Code hides the workspace's and folders' values of the setting, so there is nothing to check.
+    void window.showWarningMessage(`${N}: this workspace is not trusted, so VS Code ignores the criCompat.baseline of ${where} until you trust it.`);
+    return;
+  }
+  // What the document gets now: a level this command does not write (a language-specific value, a policy) may
+  // still decide it.
+  const effective = (workspace.getConfiguration('criCompat', scope ?? null).get<string>('baseline') ?? '').trim();
+  if (effective !== value.trim()) {
+    const after = effectiveBaseline(baselineValues(scope), place);
+    const by = after.value === effective && after.level ? describeLevel(after.level, place) : 'another setting (a language-specific one or a policy)';
+    deps.output.warn(`criCompat.baseline is still ${JSON.stringify(effective)} for ${scope?.toString() ?? 'this window'}, from ${by}.`);
+    void window.showWarningMessage(`${N}: the baseline ${shown} was saved in ${where}, but ${by} still sets criCompat.baseline to ${JSON.stringify(effective)} for this file. Change or remove it there.`);
   }
 }
 
@@ -182,7 +253,7 @@ async function explainRule(deps: CommandDeps, ruleId: string | undefined): Promi
   try {
     rules = await c.sendRequest<RulesResult>(RulesRequestMethod);
   } catch (e) {
-    deps.output.error(`Listing the rules failed: ${errorText(e)}`);
+    failed(deps, 'Listing the rules', e);
     return;
   }
   let rule: RuleInfo | undefined = ruleId ? rules.find((r) => r.id === ruleId) : undefined;
@@ -203,7 +274,7 @@ async function showHistory(deps: CommandDeps, history: HistoryDocuments): Promis
   if (!c) return;
   const editor = window.activeTextEditor;
   if (!editor || editor.document.languageId !== 'proto') {
-    void window.showInformationMessage('CRI Compatibility: put the cursor on a message, field, enum value or RPC in a .proto file.');
+    void window.showInformationMessage(`${N}: put the cursor on a message, field, enum value or RPC in a .proto file.`);
     return;
   }
   const p = editor.selection.active;
@@ -213,7 +284,7 @@ async function showHistory(deps: CommandDeps, history: HistoryDocuments): Promis
       uri: editor.document.uri.toString(), position: { line: p.line, character: p.character },
     } satisfies HistoryParams);
   } catch (e) {
-    deps.output.error(`The history request failed: ${errorText(e)}`);
+    failed(deps, 'The history request', e);
     return;
   }
   deps.output.info(`History of ${res.element ?? 'the API'}${res.ok ? '' : ' (not in the release history)'}.`);
@@ -236,7 +307,23 @@ async function revealPosition(deps: CommandDeps, uri: unknown, line: unknown, ch
     deps.output.warn(`criCompat.revealPosition: not a URI: ${uri}`);
     return;
   }
-  const doc = await workspace.openTextDocument(target);
+  const open = workspace.textDocuments.find((d) => d.uri.toString() === target.toString());
+  if (!mayReveal(target.toString(), open !== undefined)) {
+    deps.output.warn(`criCompat.revealPosition: refused ${target.toString()}: only files and open documents are shown.`);
+    void window.showErrorMessage(target.scheme === 'untitled'
+      ? `${N}: cannot show "${target.path}": it is no longer open.`
+      : `${N}: cannot show ${target.toString()}: the report's links open only files and open documents.`);
+    return;
+  }
+  let doc: TextDocument;
+  try {
+    doc = open ?? await workspace.openTextDocument(target);
+  } catch (e) {
+    const name = target.scheme === 'file' ? target.fsPath : target.toString();
+    deps.output.error(`criCompat.revealPosition: opening ${name} failed: ${errorText(e)}`);
+    void window.showErrorMessage(`${N}: cannot open ${name}: ${errorText(e)}`);
+    return;
+  }
   const pos = doc.validatePosition(new Position(Math.max(0, line as number), Math.max(0, character as number)));
   const visible = window.visibleTextEditors.find((e) => e.document.uri.toString() === doc.uri.toString());
   const editor = await window.showTextDocument(doc, { viewColumn: visible?.viewColumn ?? ViewColumn.One, preserveFocus: false, preview: false });

@@ -10,12 +10,14 @@ import {
   type CriInitializationOptions, type StatusParams, type TrustChangedParams,
 } from '../../server/src/lsp/protocol';
 import { COMMANDS, registerCommands } from './commands';
+import { PRODUCT_NAME } from './render';
 import { ReportView } from './report';
 import { CriStatusBar } from './statusBar';
 
 /** Client id: VS Code reads `criCompat.trace.server` for it, and settings live under `criCompat`. */
 export const CLIENT_ID = 'criCompat';
-export const CLIENT_NAME = 'CRI Compatibility';
+/** The output channel's and the language client's name: the extension's display name. */
+export const CLIENT_NAME = PRODUCT_NAME;
 
 let client: LanguageClient | undefined;
 let output: LogOutputChannel | undefined;
@@ -51,7 +53,7 @@ export async function activate(context: ExtensionContext): Promise<void> {
     await client.start();
   } catch (e) {
     channel.error(`The CRI language server did not start: ${e instanceof Error ? e.message : String(e)}`);
-    void window.showErrorMessage('CRI Compatibility: the language server did not start. See the "CRI Compatibility" output for details.');
+    void window.showErrorMessage(`${CLIENT_NAME}: the language server did not start. See the "${CLIENT_NAME}" output for details.`);
   }
 }
 
@@ -95,6 +97,6 @@ async function restartServer(): Promise<void> {
     output?.info('Language server restarted.');
   } catch (e) {
     output?.error(`Restarting the language server failed: ${e instanceof Error ? e.message : String(e)}`);
-    void window.showErrorMessage('CRI Compatibility: restarting the language server failed. See the "CRI Compatibility" output.');
+    void window.showErrorMessage(`${CLIENT_NAME}: restarting the language server failed. See the "${CLIENT_NAME}" output.`);
   }
 }

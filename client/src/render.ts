@@ -8,8 +8,53 @@
 
 import { REVEAL_POSITION_COMMAND, type StatusParams } from '../../server/src/lsp/protocol';
 
+/**
+ * The extension's name in the UI: package.json's `displayName`, the settings title, the output channel, the
+ * status bar item and the prefix of its messages.
+ */
+export const PRODUCT_NAME = 'CRI API Compatibility';
+
 /** The webview's Content-Security-Policy: no scripts, no remote or local resources, inline styles only. */
 export const WEBVIEW_CSP = "default-src 'none'; style-src 'unsafe-inline'";
+
+/**
+ * The report webview's Content-Security-Policy: as WEBVIEW_CSP, plus the one script of the page that carries
+ * `nonce` (it keeps the scroll position across refreshes; SCROLL_SCRIPT).
+ */
+export function reportCsp(nonce: string): string {
+  return `${WEBVIEW_CSP}; script-src 'nonce-${nonce}'`;
+}
+
+/**
+ * The report's only script. Setting a webview's html reloads it, which would scroll it back to the top after
+ * every check while the user types: the script saves the scroll position in the webview's state
+ * (acquireVsCodeApi().setState, kept by VS Code across reloads and while the panel is hidden) and restores it
+ * when the page loads, if the page shows the same document (`data-scroll-key` of the body). It posts no
+ * messages and loads nothing.
+ */
+export const SCROLL_SCRIPT = [
+  '(function () {',
+  '  const vscode = acquireVsCodeApi();',
+  "  const key = document.body.getAttribute('data-scroll-key');",
+  '  const s = vscode.getState();',
+  "  if (s && s.key === key && typeof s.x === 'number' && typeof s.y === 'number') window.scrollTo(s.x, s.y);",
+  '  let pending = false;',
+  "  window.addEventListener('scroll', function () {",
+  '    if (pending) return;',
+  '    pending = true;',
+  '    requestAnimationFrame(function () {',
+  '      pending = false;',
+  '      vscode.setState({ key: key, x: window.scrollX, y: window.scrollY });',
+  '    });',
+  '  }, { passive: true });',
+  '})();',
+].join('\n');
+
+/** The report page's script: its CSP nonce (base64) and the document it shows (scroll positions are per document). */
+export interface ScrollScript {
+  nonce: string;
+  key: string;
+}
 
 export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -226,20 +271,26 @@ a { color: var(--vscode-textLink-foreground); }
 hr { border: 0; border-top: 1px solid var(--vscode-panel-border, #8884); }
 `;
 
-/** A complete webview document: strict CSP, no scripts. */
-export function webviewHtml(title: string, markdown: string): string {
+/**
+ * A complete webview document: strict CSP, no scripts. With `scroll` the page also runs SCROLL_SCRIPT,
+ * allowed by that nonce (at least 16 base64 characters) and by nothing else (reportCsp).
+ */
+export function webviewHtml(title: string, markdown: string, scroll?: ScrollScript): string {
+  if (scroll && !/^[A-Za-z0-9+/]{16,}={0,2}$/.test(scroll.nonce)) throw new Error('webviewHtml: the nonce must be at least 16 base64 characters');
+  const scrollNonce = scroll?.nonce;
   return [
     '<!DOCTYPE html>',
     '<html lang="en">',
     '<head>',
     '<meta charset="UTF-8">',
-    `<meta http-equiv="Content-Security-Policy" content="${WEBVIEW_CSP}">`,
+    `<meta http-equiv="Content-Security-Policy" content="${scrollNonce === undefined ? WEBVIEW_CSP : reportCsp(scrollNonce)}">`,
     '<meta name="viewport" content="width=device-width, initial-scale=1.0">',
     `<title>${escapeHtml(title)}</title>`,
     `<style>${STYLE}</style>`,
     '</head>',
-    '<body>',
+    scroll ? `<body data-scroll-key="${escapeHtml(scroll.key)}">` : '<body>',
     renderMarkdown(markdown),
+    ...(scrollNonce === undefined ? [] : [`<script nonce="${scrollNonce}">${SCROLL_SCRIPT}</script>`]),
     '</body>',
     '</html>',
   ].join('\n');
@@ -250,27 +301,46 @@ export function webviewHtml(title: string, markdown: string): string {
 export interface StatusView {
   text: string;
   tooltip: string;
+  /** What a screen reader says for the item (its text without the icons would be "CRI –" or "CRI …"). */
+  ariaLabel: string;
 }
 
 /** What the status bar item says for a document's last status (undefined: not validated yet). */
 export function statusView(s: StatusParams | undefined): StatusView {
-  if (!s) return { text: '$(shield) CRI …', tooltip: 'CRI Compatibility: checking…' };
+  const N = PRODUCT_NAME;
+  if (!s) return { text: '$(shield) CRI …', tooltip: `${N}: checking…`, ariaLabel: `${N}: checking…` };
   if (!s.checked) {
-    return { text: '$(shield) CRI –', tooltip: 'CRI Compatibility: not a CRI API file (package runtime.v1), so it is not compared with a release. Syntax and binding checks run.' };
+    return {
+      text: '$(shield) CRI –',
+      tooltip: `${N}: not a CRI API file (package runtime.v1), so it is not compared with a release. Syntax and binding checks run.`,
+      ariaLabel: `${N}: not a CRI API file, not compared with a release`,
+    };
   }
   if (!s.baselineTag) {
-    if (s.resolving) return { text: '$(sync~spin) CRI finding baseline…', tooltip: 'CRI Compatibility: looking for the release to compare with. Syntax and binding checks run meanwhile.' };
+    if (s.resolving) {
+      return {
+        text: '$(sync~spin) CRI finding baseline…',
+        tooltip: `${N}: looking for the release to compare with. Syntax and binding checks run meanwhile.`,
+        ariaLabel: `${N}: finding the baseline release…`,
+      };
+    }
     return {
       text: '$(shield) CRI no baseline',
-      tooltip: 'CRI Compatibility: no baseline release found, so only syntax and binding checks run.\nSet criCompat.baseline or run "CRI: Select Baseline…". The "CRI Compatibility" output says what was tried.\nClick for the compatibility report.',
+      tooltip: `${N}: no baseline release found, so only syntax and binding checks run.\nSet criCompat.baseline or run "CRI: Select Baseline…". The "${N}" output says what was tried.\nClick for the compatibility report.`,
+      ariaLabel: `${N}: no baseline release found, only syntax and binding checks run`,
     };
   }
   const lines = [
-    `CRI Compatibility: compared with ${s.baselineTag}${s.kubernetes ? ` (Kubernetes ${s.kubernetes})` : ''}`,
+    `${N}: compared with ${s.baselineTag}${s.kubernetes ? ` (Kubernetes ${s.kubernetes})` : ''}`,
     `Source: ${s.source ?? 'unknown'}${s.origin ? ` — ${s.origin}` : ''}`,
     `${s.breaking} breaking finding(s), ${s.findings} finding(s) in all`,
   ];
   if (s.resolving) lines.push('Resolving the baseline again…');
   lines.push('Click for the compatibility report.');
-  return { text: `$(shield) CRI ${s.baselineTag} · ${s.breaking} breaking`, tooltip: lines.join('\n') };
+  const breaking = s.breaking === 1 ? '1 breaking finding' : `${s.breaking} breaking findings`;
+  return {
+    text: `$(shield) CRI ${s.baselineTag} · ${s.breaking} breaking`,
+    tooltip: lines.join('\n'),
+    ariaLabel: `${N}: compared with ${s.baselineTag}, ${breaking}${s.resolving ? ', resolving the baseline again' : ''}`,
+  };
 }

@@ -1,13 +1,17 @@
-// The compatibility report in a webview (strict CSP, no scripts, rendered by render.ts), kept up to date
-// while it is open, and the rule explanations in a second webview.
+// The compatibility report in a webview (strict CSP, rendered by render.ts; its one script, allowed by a
+// nonce, keeps the scroll position), kept up to date while it is open, and the rule explanations in a second
+// webview (no scripts at all).
 
+import { randomBytes } from 'node:crypto';
 import { ViewColumn, window, type Disposable, type LogOutputChannel, type WebviewPanel } from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import {
   REVEAL_POSITION_COMMAND, ReportRequestMethod,
   type ReportParams, type ReportResult, type RuleInfo, type StatusParams,
 } from '../../server/src/lsp/protocol';
-import { webviewHtml } from './render';
+import { PRODUCT_NAME, webviewHtml } from './render';
+
+const N = PRODUCT_NAME;
 
 export const REPORT_VIEW_TYPE = 'criCompat.report';
 export const RULE_VIEW_TYPE = 'criCompat.rule';
@@ -26,6 +30,8 @@ export class ReportView implements Disposable {
   private rulePanel: WebviewPanel | undefined;
   private uri: string | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
+  /** What the report panel shows, so that an unchanged report does not reload it. */
+  private shown: { uri: string; title: string; markdown: string } | undefined;
 
   constructor(private readonly client: () => LanguageClient | undefined, private readonly output: LogOutputChannel) {}
 
@@ -33,19 +39,19 @@ export class ReportView implements Disposable {
   async markdown(uri: string): Promise<string | undefined> {
     const c = this.client();
     if (!c || !c.isRunning()) {
-      void window.showWarningMessage('CRI Compatibility: the language server is not running. Run "CRI: Restart Language Server".');
+      void window.showWarningMessage(`${N}: the language server is not running. Run "CRI: Restart Language Server".`);
       return undefined;
     }
     try {
       const md = await c.sendRequest<ReportResult>(ReportRequestMethod, { uri } satisfies ReportParams);
       if (typeof md !== 'string') {
-        void window.showWarningMessage('CRI Compatibility: open the .proto file to see its report.');
+        void window.showWarningMessage(`${N}: open the .proto file to see its report.`);
         return undefined;
       }
       return md;
     } catch (e) {
       this.output.error(`The compatibility report failed: ${e instanceof Error ? e.message : String(e)}`);
-      void window.showErrorMessage('CRI Compatibility: the report failed. See the "CRI Compatibility" output.');
+      void window.showErrorMessage(`${N}: the report failed. See the "${N}" output.`);
       return undefined;
     }
   }
@@ -56,7 +62,9 @@ export class ReportView implements Disposable {
     const title = `CRI Report: ${baseName(uri)}`;
     if (!this.panel) {
       this.panel = window.createWebviewPanel(REPORT_VIEW_TYPE, title, { viewColumn: ViewColumn.Beside, preserveFocus: true }, {
-        enableScripts: false,
+        // Only for the page's own script (SCROLL_SCRIPT, allowed by a fresh nonce in the CSP): it keeps the
+        // scroll position when the report is refreshed. Nothing listens to messages from the webview.
+        enableScripts: true,
         enableForms: false,
         // Only the report's line links may run a command, and only this one.
         enableCommandUris: [REVEAL_POSITION_COMMAND],
@@ -65,6 +73,7 @@ export class ReportView implements Disposable {
       this.panel.onDidDispose(() => {
         this.panel = undefined;
         this.uri = undefined;
+        this.shown = undefined;
         if (this.timer) clearTimeout(this.timer);
       });
     } else {
@@ -72,7 +81,7 @@ export class ReportView implements Disposable {
     }
     this.uri = uri;
     this.panel.title = title;
-    this.panel.webview.html = webviewHtml(title, md);
+    this.setReport(this.panel, uri, title, md);
     this.output.info(`Showing the compatibility report of ${uri}.`);
   }
 
@@ -91,9 +100,20 @@ export class ReportView implements Disposable {
       const panel = this.panel;
       if (!uri || !panel) return;
       void this.client()?.sendRequest<ReportResult>(ReportRequestMethod, { uri } satisfies ReportParams).then((md) => {
-        if (typeof md === 'string' && this.panel === panel && this.uri === uri) panel.webview.html = webviewHtml(panel.title, md);
+        if (typeof md === 'string' && this.panel === panel && this.uri === uri) this.setReport(panel, uri, panel.title, md);
       }, (e) => this.output.warn(`Refreshing the report failed: ${e instanceof Error ? e.message : String(e)}`));
     }, 300);
+  }
+
+  /**
+   * Shows a report in the panel. Setting the html reloads the page, so an unchanged report is left alone
+   * (the status refreshes after every check), and a changed one comes back at its scroll position.
+   */
+  private setReport(panel: WebviewPanel, uri: string, title: string, markdown: string): void {
+    const s = this.shown;
+    if (s && s.uri === uri && s.title === title && s.markdown === markdown) return;
+    this.shown = { uri, title, markdown };
+    panel.webview.html = webviewHtml(title, markdown, { nonce: randomBytes(18).toString('base64'), key: uri });
   }
 
   showRule(rule: RuleInfo): void {

@@ -3,7 +3,7 @@
 
 import { StatusBarAlignment, window, workspace, type Disposable, type StatusBarItem, type TextEditor } from 'vscode';
 import type { StatusParams } from '../../server/src/lsp/protocol';
-import { statusView } from './render';
+import { PRODUCT_NAME, statusView } from './render';
 
 export const STATUS_ITEM_ID = 'criCompat.status';
 
@@ -16,7 +16,7 @@ export class CriStatusBar implements Disposable {
 
   constructor() {
     this.item = window.createStatusBarItem(STATUS_ITEM_ID, StatusBarAlignment.Left, 100);
-    this.item.name = 'CRI Compatibility';
+    this.item.name = PRODUCT_NAME;
     this.item.command = 'criCompat.showReport';
     this.subscriptions.push(
       window.onDidChangeActiveTextEditor((e) => this.refresh(e)),
@@ -54,7 +54,7 @@ export class CriStatusBar implements Disposable {
     const view = statusView(this.statuses.get(uri));
     this.item.text = view.text;
     this.item.tooltip = view.tooltip;
-    this.item.accessibilityInformation = { label: view.text.replace(/\$\([^)]*\)\s*/g, ''), role: 'button' };
+    this.item.accessibilityInformation = { label: view.ariaLabel, role: 'button' };
     this.item.show();
   }
 

@@ -1,0 +1,113 @@
+// Where "CRI: Select Baseline…" writes `criCompat.baseline`, with no VS Code API (so that tests run it under
+// plain node). commands.ts feeds it what `WorkspaceConfiguration.inspect()` says for the document and maps
+// the levels to ConfigurationTarget.
+//
+// The setting has scope `resource`: a folder's `.vscode/settings.json` beats the workspace's (in a multi-root
+// window, the `.code-workspace` file), which beats the user settings. The server reads the value for the
+// document (workspace/configuration with its URI), so the value that counts is the most specific one set for
+// the document. The command writes at the most specific level that applies to the document, so that nothing
+// it does not see can override the choice.
+
+import * as nodePath from 'node:path';
+
+/** Settings levels, least specific first. */
+export type Level = 'user' | 'workspace' | 'folder';
+
+/** `inspect('baseline')` of the document's configuration: globalValue, workspaceValue, workspaceFolderValue. */
+export interface BaselineValues {
+  user?: unknown;
+  workspace?: unknown;
+  folder?: unknown;
+}
+
+/** Where the document is. */
+export interface Place {
+  /** A workspace is open (a folder, or a `.code-workspace` file). */
+  hasWorkspace: boolean;
+  /** The workspace is a `.code-workspace` file: its settings are not any folder's settings. */
+  workspaceFile: boolean;
+  /** Name of the workspace folder that holds the document, if one does. */
+  folderName?: string;
+}
+
+/** The levels whose values apply to the document, least specific first. */
+export function applicableLevels(place: Place): Level[] {
+  const levels: Level[] = ['user'];
+  if (place.hasWorkspace) levels.push('workspace');
+  // In a single-folder window the folder's settings are the workspace settings (one file).
+  if (place.workspaceFile && place.folderName !== undefined) levels.push('folder');
+  return levels;
+}
+
+/** Where the command writes: the most specific level that applies to the document. */
+export function targetLevel(place: Place): Level {
+  const levels = applicableLevels(place);
+  return levels[levels.length - 1]!;
+}
+
+function asSetting(v: unknown): string | undefined {
+  return typeof v === 'string' ? v.trim() : undefined;
+}
+
+/** The level that decides the document's value (undefined: the default, automatic) and that value. */
+export function effectiveBaseline(values: BaselineValues, place: Place): { level?: Level; value: string } {
+  for (const level of [...applicableLevels(place)].reverse()) {
+    const v = asSetting(values[level]);
+    if (v !== undefined) return { level, value: v };
+  }
+  return { value: '' };
+}
+
+/** "your user settings", "the workspace settings", "the settings of folder "api"". */
+export function describeLevel(level: Level, place: Place): string {
+  switch (level) {
+    case 'user':
+      return 'your user settings';
+    case 'workspace':
+      return place.workspaceFile ? 'the workspace settings (the .code-workspace file)' : 'the workspace settings (.vscode/settings.json)';
+    case 'folder':
+      return `the settings of folder "${place.folderName ?? ''}" (its .vscode/settings.json)`;
+  }
+}
+
+export interface BaselineWrite {
+  /** Where to write: the most specific level that applies to the document. */
+  level: Level;
+  /** The value to write there; undefined removes the level's value. */
+  value: string | undefined;
+  /** A less specific value that stays in place but no longer counts for the document (for the message). */
+  shadows?: { level: Level; value: string };
+}
+
+/**
+ * What to write for a pick: `''` is "Automatic". A tag or path goes to the most specific level. Automatic
+ * removes that level's value, unless a less specific level holds a baseline: then it writes `""` there
+ * (an explicit empty value is automatic too), so that the choice holds for this document without
+ * changing other folders' or other workspaces' settings.
+ */
+export function planBaselineWrite(pick: string, values: BaselineValues, place: Place): BaselineWrite {
+  const levels = applicableLevels(place);
+  const level = targetLevel(place);
+  let shadows: BaselineWrite['shadows'];
+  for (const l of levels.slice(0, -1).reverse()) {
+    const v = asSetting(values[l]);
+    if (v !== undefined) {
+      if (v !== '') shadows = { level: l, value: v };
+      break;
+    }
+  }
+  if (pick !== '') return { level, value: pick, ...(shadows ? { shadows } : {}) };
+  return shadows ? { level, value: '', shadows } : { level, value: undefined };
+}
+
+/**
+ * The `criCompat.baseline` value for a file picked with "From file…": relative (`./…`, with `/`) when it is
+ * inside the document's workspace folder, which the server resolves relative paths against; else the
+ * absolute path.
+ */
+export function baselinePathSetting(file: string, folder: string | undefined, path: typeof nodePath.posix = nodePath): string {
+  if (!folder) return file;
+  const rel = path.relative(folder, file);
+  if (!rel || rel === '..' || rel.startsWith('..' + path.sep) || path.isAbsolute(rel)) return file;
+  return './' + rel.split(path.sep).join('/');
+}

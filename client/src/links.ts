@@ -1,0 +1,58 @@
+// The report's line links outside the webview, with no VS Code API (so that tests run them under plain node):
+// what "Export Compatibility Report as Markdown" writes instead of them, and which documents
+// `criCompat.revealPosition` may open.
+
+import { REVEAL_POSITION_COMMAND } from '../../server/src/lsp/protocol';
+
+/**
+ * `[text](command:criCompat.revealPosition?…)` as server/src/lsp/protocol.ts `revealPositionUri` writes it
+ * (the arguments percent-encoded, so no blanks or parentheses), and any other `command:` link.
+ */
+const REVEAL_LINK = new RegExp(`\\[((?:\\\\.|[^\\]\\\\])*)\\]\\(command:${REVEAL_POSITION_COMMAND.replace(/\./g, '\\.')}\\?([A-Za-z0-9%._~!*'-]*)\\)`, 'g');
+const COMMAND_LINK = /\[((?:\\.|[^\]\\])*)\]\(command:[^)\s]*\)/g;
+
+/** The line (1-based) a reveal-position link's arguments point to, if they are well-formed. */
+export function revealLinkLine(encodedArgs: string): number | undefined {
+  try {
+    const args: unknown = JSON.parse(decodeURIComponent(encodedArgs));
+    if (Array.isArray(args) && typeof args[0] === 'string' && Number.isInteger(args[1]) && (args[1] as number) >= 0) return (args[1] as number) + 1;
+  } catch {
+    /* not ours */
+  }
+  return undefined;
+}
+
+/**
+ * The report's markdown as it is exported: every `command:` link becomes its plain text. Such links only work
+ * inside VS Code, and the reveal-position ones carry the file's absolute URI, which an exported report must
+ * not leak. The report's line links have the line number as their text, so the tables keep their "Line"
+ * column; a reveal link whose text is not a number keeps its text and gets the line: `text (line 12)`.
+ */
+export function exportableMarkdown(markdown: string): string {
+  return markdown
+    .replace(REVEAL_LINK, (_m, text: string, args: string) => {
+      const line = revealLinkLine(args);
+      return line === undefined || /^\d+$/.test(text.trim()) ? text : `${text} (line ${line})`;
+    })
+    .replace(COMMAND_LINK, (_m, text: string) => text);
+}
+
+/** URI schemes whose files `criCompat.revealPosition` opens even when they are not open already. */
+export const REVEAL_OPEN_SCHEMES: readonly string[] = ['file'];
+
+/** The scheme of a URI string (lower case), or undefined when it has none. */
+export function uriScheme(uri: string): string | undefined {
+  return /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(uri)?.[1]?.toLowerCase();
+}
+
+/**
+ * May `criCompat.revealPosition` show this document? A `file:` URI, or a document that is open already (an
+ * unsaved `untitled:` one, or one of a virtual workspace, which the server checks too): the report links
+ * only to the document it is about. Anything else (another scheme, a closed untitled document, which opening
+ * would create anew and empty) is refused.
+ */
+export function mayReveal(uri: string, isOpen: boolean): boolean {
+  const scheme = uriScheme(uri);
+  if (!scheme) return false;
+  return REVEAL_OPEN_SCHEMES.includes(scheme) || isOpen;
+}

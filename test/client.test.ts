@@ -1,0 +1,201 @@
+// The extension client's logic that needs no editor (client/src/links.ts, baselineSetting.ts, render.ts):
+// the exported report's links, which documents "reveal position" opens, where "Select Baseline…" writes,
+// the status bar's accessible names, the report page's script and CSP, and the UI name in the manifest.
+// What needs VS Code itself is covered by test/e2e (code-server) and test/vscode-electron.
+import { describe, test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { analyze } from '../server/src/service';
+import { revealPositionUri } from '../server/src/lsp/protocol';
+import { renderReport } from '../server/src/report/markdown';
+import {
+  applicableLevels, baselinePathSetting, describeLevel, effectiveBaseline, planBaselineWrite, targetLevel, type Place,
+} from '../client/src/baselineSetting';
+import { exportableMarkdown, mayReveal, revealLinkLine, uriScheme } from '../client/src/links';
+import { PRODUCT_NAME, reportCsp, SCROLL_SCRIPT, statusView, webviewHtml, WEBVIEW_CSP } from '../client/src/render';
+import { ROOT } from './lspHarness';
+
+const manifest = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+  displayName: string;
+  contributes: { configuration: { title: string } };
+};
+
+// ---- Export Compatibility Report as Markdown -------------------------------------------------------------
+
+describe('exported report (links.ts)', () => {
+  const FILE_URI = 'file:///home/someone/src/cri-api/pkg/apis/runtime/v1/api%20(copy).proto';
+
+  test('line links become plain line numbers, with no command or local path left', () => {
+    const text = 'syntax = "proto3";\npackage foo.v1;\nmessage A { int32 x = ; }\nmessage B { Missing m = 1; }\n';
+    const { bound, findings, additions } = analyze(text, { uri: FILE_URI });
+    assert.ok(bound.problems.length >= 1, 'the fixture has problems');
+    const md = renderReport({ file: 'api.proto', findings, additions, problems: bound.problems, linkTo: (l, c) => revealPositionUri(FILE_URI, l, c) });
+    assert.match(md, /\(command:criCompat\.revealPosition\?/, 'the report as the server sends it has line links');
+    const out = exportableMarkdown(md);
+    assert.doesNotMatch(out, /command:/);
+    assert.doesNotMatch(out, /someone|file%3A|file:/);
+    for (const p of bound.problems) assert.ok(out.includes(`| ${p.range.start.line + 1} | ${p.severity} | ${p.code} |`), `${p.code} row:\n${out}`);
+    // Nothing else changes.
+    assert.equal(out, md.replace(/\[(\d+)\]\(command:[^)]*\)/g, '$1'));
+  });
+
+  test('the arguments are decoded as revealPositionUri encodes them; other command links lose their target', () => {
+    const link = revealPositionUri(FILE_URI, 41, 3);
+    const args = link.slice(link.indexOf('?') + 1);
+    assert.equal(revealLinkLine(args), 42);
+    assert.equal(revealLinkLine('%5B1%5D'), undefined);
+    assert.equal(revealLinkLine('%zz'), undefined);
+    assert.equal(exportableMarkdown(`at [42](${link}), [the field](${link}) and [x](command:workbench.action.terminal.new?%5B%5D)`),
+      'at 42, the field (line 42) and x');
+    // https links and anything that is not a link stay.
+    const keep = '[policy](https://kubernetes.io/docs/) `[1](command:x)` plain';
+    assert.equal(exportableMarkdown(keep), keep.replace('[1](command:x)', '1'));
+  });
+});
+
+// ---- criCompat.revealPosition ---------------------------------------------------------------------------
+
+describe('reveal position: which documents (links.ts)', () => {
+  test('files always; other schemes only when the document is open', () => {
+    assert.equal(uriScheme('file:///a/b.proto'), 'file');
+    assert.equal(uriScheme('Untitled:Untitled-1'), 'untitled');
+    assert.equal(uriScheme('/no/scheme'), undefined);
+    assert.ok(mayReveal('file:///a/b.proto', false));
+    assert.ok(mayReveal('untitled:Untitled-1', true));
+    assert.ok(!mayReveal('untitled:Untitled-1', false), 'a closed untitled document would be created anew, empty');
+    assert.ok(mayReveal('vscode-vfs://github/kubernetes/cri-api/api.proto', true), 'an open virtual-workspace document');
+    for (const uri of ['https://example.com/api.proto', 'vscode-vfs://github/x/y.proto', 'command:workbench.action.terminal.new', 'vscode-userdata:/settings.json', 'no-scheme']) {
+      assert.ok(!mayReveal(uri, false), uri);
+    }
+  });
+});
+
+// ---- Select Baseline… -----------------------------------------------------------------------------------
+
+describe('Select Baseline: where the setting is written (baselineSetting.ts)', () => {
+  const noFolder: Place = { hasWorkspace: false, workspaceFile: false };
+  const singleFolder: Place = { hasWorkspace: true, workspaceFile: false, folderName: 'cri-api' };
+  const multiRoot: Place = { hasWorkspace: true, workspaceFile: true, folderName: 'cri-api' };
+  const outsideFolders: Place = { hasWorkspace: true, workspaceFile: true };
+
+  test('the most specific level that applies to the document', () => {
+    assert.deepEqual(applicableLevels(noFolder), ['user']);
+    assert.deepEqual(applicableLevels(singleFolder), ['user', 'workspace']);
+    assert.deepEqual(applicableLevels(multiRoot), ['user', 'workspace', 'folder']);
+    assert.deepEqual(applicableLevels(outsideFolders), ['user', 'workspace']);
+    assert.equal(targetLevel(noFolder), 'user');
+    assert.equal(targetLevel(singleFolder), 'workspace');
+    assert.equal(targetLevel(multiRoot), 'folder');
+    assert.equal(targetLevel(outsideFolders), 'workspace');
+    assert.match(describeLevel('folder', multiRoot), /folder "cri-api"/);
+    assert.match(describeLevel('workspace', multiRoot), /\.code-workspace/);
+    assert.match(describeLevel('workspace', singleFolder), /\.vscode\/settings\.json/);
+    assert.match(describeLevel('user', noFolder), /user settings/);
+  });
+
+  test('the effective value is the most specific one set (a folder value beats the .code-workspace one)', () => {
+    const values = { user: 'v0.30.0', workspace: 'v0.31.0', folder: 'v0.32.0' };
+    assert.deepEqual(effectiveBaseline(values, multiRoot), { level: 'folder', value: 'v0.32.0' });
+    assert.deepEqual(effectiveBaseline(values, outsideFolders), { level: 'workspace', value: 'v0.31.0' });
+    // In a single-folder window the folder's value is the workspace's (one file): inspect()'s workspaceValue.
+    assert.deepEqual(effectiveBaseline({ user: 'v0.30.0', workspace: ' v0.31.0 ' }, singleFolder), { level: 'workspace', value: 'v0.31.0' });
+    assert.deepEqual(effectiveBaseline(values, noFolder), { level: 'user', value: 'v0.30.0' });
+    assert.deepEqual(effectiveBaseline({}, multiRoot), { value: '' });
+    assert.deepEqual(effectiveBaseline({ user: 'v0.30.0', folder: '' }, multiRoot), { level: 'folder', value: '' });
+    assert.deepEqual(effectiveBaseline({ folder: 42 }, multiRoot), { value: '' }, 'a value that is not a string does not count');
+  });
+
+  test('a release goes to the folder in a multi-root window, whatever the .code-workspace file says', () => {
+    assert.deepEqual(planBaselineWrite('v0.33.0', { workspace: 'v0.31.0' }, multiRoot),
+      { level: 'folder', value: 'v0.33.0', shadows: { level: 'workspace', value: 'v0.31.0' } });
+    assert.deepEqual(planBaselineWrite('v0.33.0', {}, singleFolder), { level: 'workspace', value: 'v0.33.0' });
+    assert.deepEqual(planBaselineWrite('v0.33.0', { user: 'v0.30.0' }, noFolder), { level: 'user', value: 'v0.33.0' });
+  });
+
+  test('"Automatic" removes the value that decides, or writes "" over a less specific one', () => {
+    // The folder's value decides: removing it is enough.
+    assert.deepEqual(planBaselineWrite('', { folder: 'v0.32.0' }, multiRoot), { level: 'folder', value: undefined });
+    // A .code-workspace or user value would still apply: "" in the folder overrides it for this folder only.
+    assert.deepEqual(planBaselineWrite('', { workspace: 'v0.31.0', folder: 'v0.32.0' }, multiRoot),
+      { level: 'folder', value: '', shadows: { level: 'workspace', value: 'v0.31.0' } });
+    assert.deepEqual(planBaselineWrite('', { user: 'v0.30.0' }, singleFolder),
+      { level: 'workspace', value: '', shadows: { level: 'user', value: 'v0.30.0' } });
+    // A less specific "" already means automatic.
+    assert.deepEqual(planBaselineWrite('', { user: 'v0.30.0', workspace: '' }, multiRoot), { level: 'folder', value: undefined });
+    // No folder: the user value goes.
+    assert.deepEqual(planBaselineWrite('', { user: 'v0.30.0' }, noFolder), { level: 'user', value: undefined });
+    // Whatever is planned, the document then gets what was picked.
+    for (const place of [noFolder, singleFolder, multiRoot, outsideFolders]) {
+      for (const values of [{}, { user: 'v0.30.0' }, { user: 'v0.30.0', workspace: 'v0.31.0' }, { workspace: 'v0.31.0', folder: 'v0.32.0' }, { folder: '' }]) {
+        for (const pick of ['', 'v0.33.0']) {
+          const plan = planBaselineWrite(pick, values, place);
+          const after = { ...values, [plan.level]: plan.value };
+          assert.equal(effectiveBaseline(after, place).value, pick, `${JSON.stringify({ place, values, pick, plan })}`);
+        }
+      }
+    }
+  });
+
+  test('"From file…": relative to the document\'s folder when inside it, else absolute', () => {
+    assert.equal(baselinePathSetting('/ws/cri-api/old/api.proto', '/ws/cri-api', path.posix), './old/api.proto');
+    assert.equal(baselinePathSetting('/ws/cri-api/api.proto', '/ws/cri-api/', path.posix), './api.proto');
+    assert.equal(baselinePathSetting('/ws/other/api.proto', '/ws/cri-api', path.posix), '/ws/other/api.proto');
+    assert.equal(baselinePathSetting('/ws/cri-api-old/api.proto', '/ws/cri-api', path.posix), '/ws/cri-api-old/api.proto');
+    assert.equal(baselinePathSetting('/ws/cri-api', '/ws/cri-api', path.posix), '/ws/cri-api');
+    assert.equal(baselinePathSetting('/ws/cri-api/api.proto', undefined, path.posix), '/ws/cri-api/api.proto');
+    assert.equal(baselinePathSetting('C:\\src\\cri\\v1\\api.proto', 'C:\\src\\cri', path.win32), './v1/api.proto');
+    assert.equal(baselinePathSetting('D:\\api.proto', 'C:\\src\\cri', path.win32), 'D:\\api.proto');
+  });
+});
+
+// ---- status bar, report page, names ---------------------------------------------------------------------
+
+describe('status bar accessible names and the report page (render.ts)', () => {
+  test('every state has a spoken label that says what it means, without icon syntax', () => {
+    const base = { uri: 'file:///a.proto', breaking: 3, findings: 5, checked: true, resolving: false };
+    const cases: [Parameters<typeof statusView>[0], RegExp][] = [
+      [undefined, /checking/],
+      [{ ...base, baselineTag: null, checked: false }, /not a CRI API file/],
+      [{ ...base, baselineTag: null, resolving: true }, /finding the baseline/],
+      [{ ...base, baselineTag: null }, /no baseline/],
+      [{ ...base, baselineTag: 'v0.36.3', source: 'bundled' }, /compared with v0\.36\.3, 3 breaking findings$/],
+      [{ ...base, baselineTag: 'v0.36.3', breaking: 1, resolving: true }, /1 breaking finding, resolving the baseline again$/],
+    ];
+    for (const [s, want] of cases) {
+      const v = statusView(s);
+      assert.ok(v.ariaLabel.startsWith(`${PRODUCT_NAME}: `), v.ariaLabel);
+      assert.match(v.ariaLabel, want);
+      assert.doesNotMatch(v.ariaLabel, /\$\(/);
+      assert.ok(v.ariaLabel.length > v.text.replace(/\$\([^)]*\)\s*/g, '').length, `${v.ariaLabel} says more than ${v.text}`);
+    }
+  });
+
+  test('the report page runs only its own script, allowed by a nonce; the rule page runs none', () => {
+    const nonce = 'AbCdEfGhIjKlMnOpQrStUv+/';
+    const page = webviewHtml('CRI Report: api.proto', '# CRI compatibility report\n\n<script>alert(1)</script>', { nonce, key: 'file:///a"b.proto' });
+    assert.equal(reportCsp(nonce), `${WEBVIEW_CSP}; script-src 'nonce-${nonce}'`);
+    assert.ok(page.includes(`<meta http-equiv="Content-Security-Policy" content="${reportCsp(nonce)}">`), page);
+    assert.doesNotMatch(reportCsp(nonce), /unsafe-eval|https?:|\*/);
+    const scripts = [...page.matchAll(/<script\b[^>]*>/g)].map((m) => m[0]);
+    assert.deepEqual(scripts, [`<script nonce="${nonce}">`], 'one script, with the nonce; the file\'s <script> is escaped');
+    assert.ok(page.includes(`<script nonce="${nonce}">${SCROLL_SCRIPT}</script>`));
+    assert.ok(page.includes('<body data-scroll-key="file:///a&quot;b.proto">'));
+    // The script keeps the scroll position and does nothing else: no messages, no network, no DOM writes.
+    assert.match(SCROLL_SCRIPT, /acquireVsCodeApi\(\)/);
+    assert.match(SCROLL_SCRIPT, /setState\(/);
+    assert.match(SCROLL_SCRIPT, /scrollTo\(/);
+    assert.doesNotMatch(SCROLL_SCRIPT, /postMessage|fetch|XMLHttpRequest|innerHTML|import|eval|src|href|<\/script/i);
+    assert.throws(() => webviewHtml('t', 'x', { nonce: 'short', key: '' }));
+    assert.throws(() => webviewHtml('t', 'x', { nonce: `${nonce}' 'unsafe-inline`, key: '' }));
+    const rule = webviewHtml('CRI Rule: X', '# X');
+    assert.ok(rule.includes(`content="${WEBVIEW_CSP}"`));
+    assert.doesNotMatch(rule, /<script|script-src|data-scroll-key/);
+  });
+
+  test('one name in the UI: display name, settings title, output channel, messages', () => {
+    assert.equal(PRODUCT_NAME, manifest.displayName);
+    assert.equal(manifest.contributes.configuration.title, manifest.displayName);
+    assert.match(statusView(undefined).tooltip, new RegExp(`^${PRODUCT_NAME}: `));
+  });
+});
