@@ -9,7 +9,7 @@ import { analyze } from '../server/src/service';
 import { bind } from '../server/src/proto/binder';
 import { parse } from '../server/src/proto/parser';
 import { Corpus, CORPUS_HELP, findCorpusDir, findRepoRoot } from '../server/src/baseline/corpus';
-import { renderReport } from '../server/src/report/markdown';
+import { escapeMarkdown, MAX_PROBLEM_ROWS, renderReport } from '../server/src/report/markdown';
 import { formatGithub, formatJson, formatSarif, formatText, type Reportable } from '../server/src/report/formats';
 import { renderMarkdown } from '../client/src/render';
 import type { Finding } from '../server/src/compat/finding';
@@ -182,5 +182,19 @@ describe('report: what ran without a baseline, and files that are not the CRI AP
     assert.doesNotMatch(md, /Not a CRI API file/);
     const cli = renderReport({ file: 'api.proto', findings: [], additions: [], package: 'runtime.v1alpha2', host: 'cli' });
     assert.match(cli, /Baseline: none found, .* Pass `--against/);
+  });
+
+  test('a file with 150,000 syntax problems: counted, the first MAX_PROBLEM_ROWS listed (found by the long fuzzing run)', () => {
+    // The rows were spread into push(), which overflows the stack with this many arguments.
+    const text = 'syntax = "proto3";\npackage runtime.v1;\nmessage M { ' + 'int32 = ; '.repeat(150_000) + '}\n';
+    const a = analyze(text, { uri: 'file:///ws/api.proto' });
+    assert.equal(a.bound.problems.length, 150_000);
+    const md = renderReport({ file: 'api.proto', findings: a.findings, additions: a.additions, problems: a.bound.problems, package: 'runtime.v1' });
+    assert.match(md, /^\*\*150000\*\* syntax or binding problem\(s\), /m);
+    const rows = md.split('\n').filter((l) => /^\| 3 \| error \| syntax \|/.test(l));
+    assert.equal(rows.length, MAX_PROBLEM_ROWS);
+    // The first ones, in the order of the file.
+    assert.equal(rows[0], `| 3 | error | syntax | ${escapeMarkdown(a.bound.problems[0]!.message)} |`);
+    assert.match(md, new RegExp(`^… and ${150_000 - MAX_PROBLEM_ROWS} more, not listed here \\(\`cri-compat parse\` lists them all\\)\\.$`, 'm'));
   });
 });

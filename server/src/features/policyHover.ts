@@ -6,7 +6,7 @@ import type { Finding } from '../compat/finding';
 import { getRule } from '../compat/rules';
 import { parseAnyTag, whoLacks, SKEW, type LackingSkew } from '../policy/versions';
 import { CRI_SKEW_POLICY_URL, CRITEST_VALIDATION_URL } from '../policy/links';
-import { rpcNames, type ApiModel } from '../proto/model';
+import { indexModel, rpcNames, type ApiModel } from '../proto/model';
 import { mentionsAny } from '../docs/fingerprint';
 
 /** First release of each API major version: elements that old are not subject to skew. */
@@ -67,16 +67,18 @@ type DefKind = 'message' | 'enum' | 'service' | 'field' | 'enumValue' | 'rpc';
 
 /** The kind of an element of the model, found by its path. */
 function kindOf(model: ApiModel, path: string): DefKind | undefined {
-  if (model.messages.some((m) => m.fqn === path)) return 'message';
-  if (model.enums.some((e) => e.fqn === path)) return 'enum';
-  if (model.services.some((s) => s.fqn === path)) return 'service';
+  // Through the model's index: a hover on a file of 100,000 messages asks this several times.
+  const ix = indexModel(model);
+  if (ix.messages.has(path)) return 'message';
+  if (ix.enums.has(path)) return 'enum';
+  if (ix.services.has(path)) return 'service';
   const k = path.lastIndexOf('.');
   if (k < 0) return undefined;
   const parent = path.slice(0, k);
   const name = path.slice(k + 1);
-  if (model.messages.find((m) => m.fqn === parent)?.fields.some((f) => f.name === name)) return 'field';
-  if (model.enums.find((e) => e.fqn === parent)?.values.some((v) => v.name === name)) return 'enumValue';
-  if (model.services.find((s) => s.fqn === parent)?.rpcs.some((r) => r.name === name)) return 'rpc';
+  if (ix.messages.get(parent)?.fields.some((f) => f.name === name)) return 'field';
+  if (ix.enums.get(parent)?.values.some((v) => v.name === name)) return 'enumValue';
+  if (ix.services.get(parent)?.rpcs.some((r) => r.name === name)) return 'rpc';
   return undefined;
 }
 
@@ -96,7 +98,8 @@ function typeRenamedFrom(fqn: string, findings: readonly Finding[]): string | un
 
 /** The baseline path of a message or enum, following renames of it and of the messages around it. */
 function baselineTypePath(fqn: string, baseline: ApiModel, findings: readonly Finding[]): string | undefined {
-  if (baseline.messages.some((m) => m.fqn === fqn) || baseline.enums.some((e) => e.fqn === fqn)) return fqn;
+  const ix = indexModel(baseline);
+  if (ix.messages.has(fqn) || ix.enums.has(fqn)) return fqn;
   const renamed = typeRenamedFrom(fqn, findings);
   if (renamed) return renamed;
   const k = fqn.lastIndexOf('.');
@@ -104,7 +107,7 @@ function baselineTypePath(fqn: string, baseline: ApiModel, findings: readonly Fi
   const parent = baselineTypePath(fqn.slice(0, k), baseline, findings);
   if (!parent || parent === fqn.slice(0, k)) return undefined;
   const moved = `${parent}${fqn.slice(k)}`;
-  return baseline.messages.some((m) => m.fqn === moved) || baseline.enums.some((e) => e.fqn === moved) ? moved : undefined;
+  return ix.messages.has(moved) || ix.enums.has(moved) ? moved : undefined;
 }
 
 function aroundRenamed(path: string): string {
@@ -146,8 +149,8 @@ function continuedFrom(element: string, baseline: ApiModel, current: ApiModel, f
   if (!oldParent) return undefined;
   const notNew = (path: string): Continued => ({ path, note: aroundRenamed(path) });
   if (kind === 'field') {
-    const nf = current.messages.find((m) => m.fqn === parent)?.fields.find((f) => f.name === name);
-    const om = baseline.messages.find((m) => m.fqn === oldParent);
+    const nf = indexModel(current).messages.get(parent)?.fields.find((f) => f.name === name);
+    const om = indexModel(baseline).messages.get(oldParent);
     if (!nf || !om) return undefined;
     if (om.fields.some((f) => f.name === name)) return oldParent === parent ? undefined : notNew(`${oldParent}.${name}`);
     const of = om.fields.find((f) => f.number === nf.number);
@@ -168,8 +171,8 @@ function continuedFrom(element: string, baseline: ApiModel, current: ApiModel, f
         'peers built from earlier releases still exchange it by its number. JSON keys (crictl) and Go names change.',
     };
   }
-  const nv = current.enums.find((e) => e.fqn === parent)?.values.find((v) => v.name === name);
-  const oe = baseline.enums.find((e) => e.fqn === oldParent);
+  const nv = indexModel(current).enums.get(parent)?.values.find((v) => v.name === name);
+  const oe = indexModel(baseline).enums.get(oldParent);
   if (!nv || !oe) return undefined;
   if (oe.values.some((v) => v.name === name)) return oldParent === parent ? undefined : notNew(`${oldParent}.${name}`);
   const ov = oe.values.find((v) => v.number === nv.number);

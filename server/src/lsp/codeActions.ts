@@ -260,7 +260,7 @@ function withFollowUps(snap: Snapshot, edits: readonly TextEdit[], reanalyze: (t
     const elements = new Set(errors.map((f) => f.element));
     const chosen = chooseFixes(text, analysis.bound, analysis.findings.filter((f) => elements.has(f.element)), strategy);
     if (!chosen.edits.length) return undefined;
-    followUps.push(...chosen.picks.map((p) => ({ element: p.element, title: p.fix.title })));
+    for (const p of chosen.picks) followUps.push({ element: p.element, title: p.fix.title });
     rounds.push(chosen.edits);
     text = applyEdits(text, chosen.edits);
     analysis = reanalyze(text);

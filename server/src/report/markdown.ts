@@ -43,13 +43,17 @@ const CATEGORY_TITLES: Record<Category, string> = {
   POLICY: 'Policy',
 };
 
+const HTML_ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
+/**
+ * In one pass (a report of a large broken file escapes hundreds of thousands of messages): HTML's special
+ * characters as entities, markdown's with a backslash, and line ends and other controls as a space, one line
+ * per table row (CommonMark also ends a line at a lone CR).
+ */
+const MARKDOWN_ESCAPES = /\r\n|[&<>"]|[\\`*_{}[\]()#+!|~]|[\x00-\x1f\x7f-\x9f\u2028\u2029]/g;
+
 /** Escapes text for markdown and for any HTML renderer behind it. */
 export function escapeMarkdown(s: string): string {
-  return s
-    .replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
-    .replace(/([\\`*_{}[\]()#+!|~])/g, '\\$1')
-    // One line per table row: CommonMark also ends a line at a lone CR; other controls have no business in a cell.
-    .replace(/\r\n|[\x00-\x1f\x7f-\x9f\u2028\u2029]/g, ' ');
+  return s.replace(MARKDOWN_ESCAPES, (c) => HTML_ENTITIES[c] ?? (c.length === 1 && c > ' ' && c < '\x7f' ? `\\${c}` : ' '));
 }
 
 /** Tables list rows in the order of the file, as `check` does. */
@@ -89,14 +93,14 @@ export function renderReport(input: ReportInput): string {
   const breaking = input.findings.filter((f) => RULES_BY_ID.get(f.rule)?.breaking);
   if (notCri) {
     out.push(problems.length ? `**${problems.length}** syntax or binding problem(s).` : 'No syntax or binding problems.', '');
-    if (problems.length) out.push(...problemTable(problems, where));
+    if (problems.length) problemTable(out, problems, where);
     return out.join('\n');
   }
   // Problems are counted first and only when there are any, so a clean file's report reads as before.
   const problemCount = problems.length ? `**${problems.length}** syntax or binding problem(s), ` : '';
   out.push(`${problemCount}**${breaking.length}** breaking finding(s), **${input.findings.length}** finding(s) in all, **${input.additions.length}** addition(s).`, '');
 
-  if (problems.length) out.push(...problemTable(problems, where));
+  if (problems.length) problemTable(out, problems, where);
 
   out.push('## Findings', '');
   if (!input.findings.length) out.push('No findings.', '');
@@ -126,12 +130,20 @@ export function renderReport(input: ReportInput): string {
   return out.join('\n');
 }
 
-function problemTable(problems: readonly Problem[], where: (r: Range) => string): string[] {
-  const out = ['## Syntax and binding problems', ''];
+/**
+ * The first problems, as many as the editor shows as diagnostics: a text that does not parse can have hundreds
+ * of thousands, which say no more than the first ones; `cri-compat parse` lists them all.
+ */
+export const MAX_PROBLEM_ROWS = 1000;
+
+/** Appends the table to `out` (pushed row by row: more rows than a spread's arguments may be). */
+function problemTable(out: string[], problems: readonly Problem[], where: (r: Range) => string): void {
+  out.push('## Syntax and binding problems', '');
   out.push('| Line | Severity | Code | Problem |', '|---|---|---|---|');
-  for (const p of problems) out.push(`| ${where(p.range)} | ${p.severity} | ${escapeMarkdown(p.code)} | ${escapeMarkdown(p.message)} |`);
+  for (const p of problems.slice(0, MAX_PROBLEM_ROWS)) out.push(`| ${where(p.range)} | ${p.severity} | ${escapeMarkdown(p.code)} | ${escapeMarkdown(p.message)} |`);
+  const more = problems.length - MAX_PROBLEM_ROWS;
+  if (more > 0) out.push('', `… and ${more} more, not listed here (\`cri-compat parse\` lists them all).`);
   out.push('');
-  return out;
 }
 
 /**
