@@ -40,6 +40,24 @@ describe('exported report (links.ts)', () => {
     assert.equal(out, md.replace(/\[(\d+)\]\(command:[^)]*\)/g, '$1'));
   });
 
+  test('local paths in the text (a file baseline, the module cache) become ./ and ~ paths', () => {
+    const text = 'syntax = "proto3";\npackage runtime.v1;\nmessage A { int32 x = 1; }\n';
+    const old = 'syntax = "proto3";\npackage runtime.v1;\nmessage A { int32 x = 1; int32 y = 2; }\n';
+    const home = '/home/some_one';
+    const folder = `${home}/my_ws (copy)`;
+    const baseline = { tag: 'old', source: 'path' as const, origin: `file ${folder}/old_api/api.proto`, model: analyze(old, { uri: 'file:///b.proto' }).bound.model };
+    const a = analyze(text, { uri: FILE_URI, baseline });
+    const md = renderReport({ file: 'api.proto', baseline, findings: a.findings, additions: a.additions, linkTo: (l, c) => revealPositionUri(FILE_URI, l, c) });
+    assert.match(md, /from file \/home\/some\\_one\/my\\_ws \\\(copy\\\)\/old\\_api\/api\.proto/, 'escaped as markdown');
+    const out = exportableMarkdown(md, { folder, home });
+    assert.match(out, /from file \.\/old\\_api\/api\.proto\./);
+    assert.doesNotMatch(out, /some/);
+    // Without the folder, the home directory still goes; a directory that only starts the same stays.
+    assert.match(exportableMarkdown(md, { home }), /from file ~\/my\\_ws \\\(copy\\\)\/old\\_api/);
+    assert.equal(exportableMarkdown('in /home/some_onex/a', { home }), 'in /home/some_onex/a');
+    assert.equal(exportableMarkdown('C:\\\\Users\\\\me\\\\x.proto', { home: 'C:\\Users\\me' }), '~\\\\x.proto');
+  });
+
   test('the arguments are decoded as revealPositionUri encodes them; other command links lose their target', () => {
     const link = revealPositionUri(FILE_URI, 41, 3);
     const args = link.slice(link.indexOf('?') + 1);

@@ -6,6 +6,7 @@ import {
   window, workspace,
   type Disposable, type ExtensionContext, type LogOutputChannel, type QuickPickItem, type TextDocument, type TextDocumentContentProvider,
 } from 'vscode';
+import { homedir } from 'node:os';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import {
   BaselinesRequestMethod, HistoryRequestMethod, REVEAL_POSITION_COMMAND, RulesRequestMethod,
@@ -105,8 +106,11 @@ export function registerCommands(context: ExtensionContext, deps: CommandDeps): 
       if (!uri) return;
       const md = await deps.report.markdown(uri);
       if (md === undefined) return;
-      // The line links run a VS Code command with the file's absolute URI: plain line numbers outside it.
-      const doc = await workspace.openTextDocument({ language: 'markdown', content: exportableMarkdown(md) });
+      // The line links run a VS Code command with the file's absolute URI: plain line numbers outside it, and
+      // local paths shortened.
+      const folder = workspace.getWorkspaceFolder(Uri.parse(uri))?.uri;
+      const content = exportableMarkdown(md, { ...(folder?.scheme === 'file' ? { folder: folder.fsPath } : {}), home: homedir() });
+      const doc = await workspace.openTextDocument({ language: 'markdown', content });
       await window.showTextDocument(doc, { preview: false });
     }),
     commands.registerCommand(COMMANDS.selectBaseline, () => selectBaseline(deps)),

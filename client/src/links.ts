@@ -28,13 +28,33 @@ export function revealLinkLine(encodedArgs: string): number | undefined {
  * not leak. The report's line links have the line number as their text, so the tables keep their "Line"
  * column; a reveal link whose text is not a number keeps its text and gets the line: `text (line 12)`.
  */
-export function exportableMarkdown(markdown: string): string {
-  return markdown
+export function exportableMarkdown(markdown: string, paths: LocalPaths = {}): string {
+  let out = markdown
     .replace(REVEAL_LINK, (_m, text: string, args: string) => {
       const line = revealLinkLine(args);
       return line === undefined || /^\d+$/.test(text.trim()) ? text : `${text} (line ${line})`;
     })
     .replace(COMMAND_LINK, (_m, text: string) => text);
+  // A baseline read from a file, the module cache or vendor/ names its path: relative to the workspace folder,
+  // or under ~, in what leaves the machine. The folder first: it is usually below the home directory.
+  for (const [dir, short] of [[paths.folder, '.'], [paths.home, '~']] as const) {
+    const d = dir?.replace(/[\\/]+$/, '');
+    if (d) out = out.replace(new RegExp(`${escapedPath(d)}(?=\\\\?[\\\\/])`, 'g'), short);
+  }
+  return out;
+}
+
+/** Local directories whose paths an exported report shortens. */
+export interface LocalPaths {
+  /** The workspace folder of the reported file: its paths become `./…`. */
+  folder?: string;
+  /** The user's home directory: `~/…`. */
+  home?: string;
+}
+
+/** A regular expression for `path` as the report's escaped markdown writes it: any character may follow a backslash. */
+function escapedPath(path: string): string {
+  return [...path].map((c) => `\\\\?${c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`).join('');
 }
 
 /** URI schemes whose files `criCompat.revealPosition` opens even when they are not open already. */
