@@ -587,3 +587,83 @@ describe('imports refused for leaving the allowed folders', () => {
     ]);
   });
 });
+
+// ---- policy hover: per-kind skew consequence, the release being prepared, discovery vs failing fast ----------
+
+describe('policy hover: skew statements', () => {
+  const FIELD_LINE = 'those runtimes drop it silently, so the kubelet must cope with it being unset';
+
+  test('release history: what a runtime without the element does depends on its kind', () => {
+    const history = loadBundledHistory();
+    const model = history.modelAt('v0.36.3');
+    assert.ok(model, 'v0.36.3 is in the bundled index');
+    const baseline = { tag: 'v0.36.3', kubernetes: '1.36.3', source: 'bundled' as const, origin: 'test', model, history };
+    const hover = (path: string): string => {
+      assert.ok(history.element(path) && history.element(path)!.introduced !== history.releases[0]!.tag, `${path} came after the first release`);
+      return elementPolicyHover(path, baseline, model)!;
+    };
+    const rpc = hover('runtime.v1.RuntimeService.RuntimeConfig');
+    assert.match(rpc, /Kubelets 1\.28–1\.30 know it and may be paired with runtimes built from cri-api v0\.25–v0\.27, which do not\. Such a runtime answers the call with gRPC `Unimplemented`/);
+    assert.doesNotMatch(rpc, /unset|drop/);
+    assert.match(hover('runtime.v1.CgroupDriver.SYSTEMD'), /which do not\. Such a runtime does not recognise the number: it arrives there as an unknown enum value/);
+    assert.match(hover('runtime.v1.SwapUsage'), /which do not\. Such a runtime has no use for the message/);
+    const fields = model.messages.flatMap((m) => m.fields.map((f) => `${m.fqn}.${f.name}`));
+    const field = fields.find((p) => { const e = history.element(p); return e && /^v0\.(2[6-9]|3\d)\./.test(e.introduced); });
+    assert.ok(field, 'a field added after 1.25');
+    assert.match(hover(field), /which do not\. Such a runtime drops the field when the kubelet sets it and never fills it in its replies/);
+    for (const p of ['runtime.v1.RuntimeService.RuntimeConfig', 'runtime.v1.CgroupDriver.SYSTEMD', 'runtime.v1.SwapUsage', field]) assert.ok(!hover(p).includes(FIELD_LINE), p);
+  });
+
+  test('release history: an element as old as runtime.v1 is in every runtime.v1 runtime; the sentence makes no other claim', () => {
+    const history = loadBundledHistory();
+    const model = history.modelAt('v0.36.3')!;
+    const baseline = { tag: 'v0.36.3', kubernetes: '1.36.3', source: 'bundled' as const, origin: 'test', model, history };
+    const v = elementPolicyHover('runtime.v1.RuntimeService.Version', baseline, model)!;
+    assert.match(v, /^- It came with the first minor version of runtime\.v1 \(1\.20\), so every runtime that speaks runtime\.v1 has it\.$/m);
+    assert.doesNotMatch(v, /older than \d minor versions/);
+  });
+
+  const OLD = ['syntax = "proto3";', 'package runtime.v1;', 'service S {', '  rpc Do(Req) returns (Res) {}', '}',
+    'message Req { string a = 1; }', 'message Res { int64 count = 1; }', 'enum E { E_A = 0; }'].join('\n');
+  const NEW = ['syntax = "proto3";', 'package runtime.v1;', 'service S {', '  rpc Do(Req) returns (Res) {}', '  rpc Fresh(Req) returns (Res) {}', '}',
+    'service T {', '  rpc Go(Req) returns (Res) {}', '}',
+    'message Req { string a = 1; bool flag = 2; }', 'message Res { int64 count = 1; }', 'message Extra { string x = 1; }',
+    'enum E { E_A = 0; E_B = 1; }', 'enum F { F_A = 0; }'].join('\n');
+  const newHover = (tag: string, element: string): string => {
+    const baseline = { tag, source: 'path' as const, origin: 'test', model: bind(parse(OLD), 'file:///ws/old.proto').model };
+    return elementPolicyHover(element, baseline, bind(parse(NEW), 'file:///ws/new.proto').model)!;
+  };
+
+  test('new elements: the consequence per kind', () => {
+    const expect: [string, RegExp][] = [
+      ['runtime.v1.S.Fresh', /Such a runtime answers the call with gRPC `Unimplemented`/],
+      ['runtime.v1.T', /Such a runtime does not serve it: every call to it is answered with gRPC `Unimplemented`/],
+      ['runtime.v1.T.Go', /Such a runtime answers the call with gRPC `Unimplemented`/],
+      ['runtime.v1.Req.flag', /Such a runtime drops the field when the kubelet sets it/],
+      ['runtime.v1.Extra', /Such a runtime has no use for the message/],
+      ['runtime.v1.E.E_B', /Such a runtime does not recognise the number: it arrives there as an unknown enum value/],
+      ['runtime.v1.F', /Such a runtime does not know the enum/],
+    ];
+    for (const [element, re] of expect) {
+      const h = newHover('v0.36.3', element);
+      assert.match(h, /^\*\*New since v0\.36\.3\*\*: would ship in Kubernetes 1\.37 \(cri-api v0\.37\.0\)\./, element);
+      assert.match(h, re, element);
+    }
+  });
+
+  test('new elements: a pre-release of a patch ships nothing in its own minor', () => {
+    const first = (tag: string): string => newHover(tag, 'runtime.v1.S.Fresh').split('\n').slice(0, 3).join('\n');
+    assert.match(first('v0.25.5-rc.0'), /would ship in Kubernetes 1\.26 \(cri-api v0\.26\.0\)\.\n\n- Runtimes built from cri-api v0\.23–v0\.25 will not have it, and kubelets 1\.26–1\.28 can meet them\./);
+    assert.match(first('v0.26.0-rc.0'), /would ship in Kubernetes 1\.26 \(cri-api v0\.26\.0\)/);
+    assert.match(first('v0.25.5'), /would ship in Kubernetes 1\.26 \(cri-api v0\.26\.0\)/);
+  });
+
+  test('new elements: degrade gracefully; discovery through explicit API and failing fast are separate', () => {
+    const h = newHover('v0.36.3', 'runtime.v1.Req.flag');
+    assert.doesNotMatch(h, /discoverable, so that the kubelet fails fast/);
+    const advice = h.split('\n').find((l) => l.startsWith('- The feature has to degrade gracefully'));
+    assert.ok(advice, h);
+    assert.match(advice, /through explicit API \(.*Pod or Node API\)/);
+    assert.match(advice, /; and while the feature is being adopted, using it against a runtime that lacks it should fail as early as possible\./);
+  });
+});

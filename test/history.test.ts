@@ -7,14 +7,15 @@ import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { CORPUS_HELP, Corpus, V1ALPHA2_PATH, V1_PATH, findCorpusDir, findRepoRoot } from '../server/src/baseline/corpus';
 import {
-  CORPUS_PACKAGES, IndexedHistory, buildHistoryFromModels, bundledHistoryFile, deferredBundledHistory, hasBundledHistory, historyFileFromCorpus,
+  CORPUS_PACKAGES, IndexedHistory, buildHistoryFromModels, bundledHistoryFile, declaredOptions, deferredBundledHistory, hasBundledHistory, historyFileFromCorpus,
   loadBundledHistory,
   mergeOrders, serializeHistoryFile,
 } from '../server/src/baseline/historyIndex';
-import { historyQuery, historyReport } from '../server/src/baseline/historyCommand';
+import { elementLineage, historyQuery, historyReport } from '../server/src/baseline/historyCommand';
 import { fingerprintDoc } from '../server/src/docs/fingerprint';
 import { bind } from '../server/src/proto/binder';
 import type { ApiModel } from '../server/src/proto/model';
+import type { History } from '../server/src/baseline/types';
 import { parse } from '../server/src/proto/parser';
 import { goTagToKubernetes, sortTags } from '../server/src/policy/versions';
 
@@ -34,27 +35,40 @@ function modelOf(blob: string): ApiModel {
   return m;
 }
 
-/** Tag → blob for the `v0.*` tags of one file, sorted by version (not trusting the file's order). */
+/**
+ * Tag → blob for the release tags of one file, sorted by version (not trusting the file's order): the `v0.*`
+ * tags, and the `kubernetes-1.N.M…` tags that have no `v0.N.M…` twin (the twins are the same commits).
+ */
 function goTags(path: string): { tag: string; blob: string }[] {
-  const rows = corpus!.rows.filter((r) => r.path === path && r.tag.startsWith('v0.'));
+  const all = corpus!.rows.filter((r) => r.path === path);
+  const go = new Set(all.filter((r) => r.tag.startsWith('v0.')).map((r) => r.tag));
+  const rows = all.filter((r) => r.tag.startsWith('v0.') || (r.tag.startsWith('kubernetes-1.') && !go.has(`v0.${r.tag.slice('kubernetes-1.'.length)}`)));
   const blobOf = new Map(rows.map((r) => [r.tag, r.blob]));
   return sortTags(rows.map((r) => r.tag)).map((tag) => ({ tag, blob: blobOf.get(tag)! }));
 }
 
-/** Element path → own facts, computed straight from a parsed model. */
+/**
+ * Options written on a declaration that the model has no property for (`[debug_redact = true]`), read from
+ * the syntax node of a parsed model.
+ */
+function nodeOptions(d: { node?: { options: { name: string; value: string }[] } }): string[] {
+  return (d.node?.options ?? []).filter((o) => !['deprecated', 'json_name', 'packed'].includes(o.name)).map((o) => `${o.name}=${o.value}`).sort();
+}
+
+/** Element path → own facts (declared options included), computed straight from a parsed model. */
 function facts(model: ApiModel): Map<string, string> {
   const out = new Map<string, string>();
   for (const m of model.messages) {
-    out.set(m.fqn, JSON.stringify(['message', m.oneofs, m.reservedNumbers, m.reservedNames, !!m.deprecated]));
-    for (const f of m.fields) out.set(`${m.fqn}.${f.name}`, JSON.stringify(['field', f.number, f.type, f.typeKind, f.label, f.oneof, f.jsonName, !!f.deprecated, f.packed]));
+    out.set(m.fqn, JSON.stringify(['message', m.oneofs, m.reservedNumbers, m.reservedNames, !!m.deprecated, nodeOptions(m)]));
+    for (const f of m.fields) out.set(`${m.fqn}.${f.name}`, JSON.stringify(['field', f.number, f.type, f.typeKind, f.label, f.oneof, f.jsonName, !!f.deprecated, f.packed, nodeOptions(f)]));
   }
   for (const e of model.enums) {
-    out.set(e.fqn, JSON.stringify(['enum', e.reservedNumbers, e.reservedNames, !!e.deprecated]));
-    for (const v of e.values) out.set(`${e.fqn}.${v.name}`, JSON.stringify(['value', v.number, !!v.deprecated]));
+    out.set(e.fqn, JSON.stringify(['enum', e.reservedNumbers, e.reservedNames, !!e.deprecated, nodeOptions(e)]));
+    for (const v of e.values) out.set(`${e.fqn}.${v.name}`, JSON.stringify(['value', v.number, !!v.deprecated, nodeOptions(v)]));
   }
   for (const s of model.services) {
-    out.set(s.fqn, JSON.stringify(['service']));
-    for (const r of s.rpcs) out.set(`${s.fqn}.${r.name}`, JSON.stringify(['rpc', r.request, r.response, r.requestStream, r.responseStream, !!r.deprecated]));
+    out.set(s.fqn, JSON.stringify(['service', nodeOptions(s)]));
+    for (const r of s.rpcs) out.set(`${s.fqn}.${r.name}`, JSON.stringify(['rpc', r.request, r.response, r.requestStream, r.responseStream, !!r.deprecated, nodeOptions(r)]));
   }
   return out;
 }
@@ -62,25 +76,29 @@ function facts(model: ApiModel): Map<string, string> {
 /** A model as plain comparable data: no syntax nodes, docs as fingerprints. */
 function comparable(model: ApiModel): unknown {
   const doc = (d: { doc?: string; docFingerprint?: unknown }): unknown => d.docFingerprint ?? fingerprintDoc(d.doc) ?? null;
+  // Parsed models: from the syntax node; models from the index have none, and keep their options aside.
+  const opts = (d: object): string[] => ('node' in d && d.node ? nodeOptions(d as Parameters<typeof nodeOptions>[0]) : declaredOptions(d));
   return {
     package: model.package,
     syntax: model.syntax,
     messages: model.messages.map((m) => ({
       fqn: m.fqn, name: m.name, oneofs: m.oneofs, reservedNumbers: m.reservedNumbers, reservedNames: m.reservedNames, deprecated: !!m.deprecated, doc: doc(m),
+      options: opts(m),
       fields: m.fields.map((f) => ({
         name: f.name, number: f.number, type: f.type, typeKind: f.typeKind, label: f.label, oneof: f.oneof ?? null, jsonName: f.jsonName,
-        deprecated: !!f.deprecated, packed: f.packed ?? null, doc: doc(f),
+        deprecated: !!f.deprecated, packed: f.packed ?? null, doc: doc(f), options: opts(f),
       })),
     })),
     enums: model.enums.map((e) => ({
       fqn: e.fqn, name: e.name, reservedNumbers: e.reservedNumbers, reservedNames: e.reservedNames, deprecated: !!e.deprecated, doc: doc(e),
-      values: e.values.map((v) => ({ name: v.name, number: v.number, deprecated: !!v.deprecated, doc: doc(v) })),
+      options: opts(e),
+      values: e.values.map((v) => ({ name: v.name, number: v.number, deprecated: !!v.deprecated, doc: doc(v), options: opts(v) })),
     })),
     services: model.services.map((s) => ({
-      fqn: s.fqn, name: s.name, doc: doc(s),
+      fqn: s.fqn, name: s.name, doc: doc(s), options: opts(s),
       rpcs: s.rpcs.map((r) => ({
         name: r.name, request: r.request, response: r.response, requestStream: r.requestStream, responseStream: r.responseStream,
-        deprecated: !!r.deprecated, doc: doc(r),
+        deprecated: !!r.deprecated, doc: doc(r), options: opts(r),
       })),
     })),
   };
@@ -153,7 +171,7 @@ test('bundled index: releases, newest release, facts only', () => {
   assert.deepEqual(h.releases.map((r) => r.tag), sortTags(h.releases.map((r) => r.tag)));
   assert.ok(!h.releases.some((r) => r.tag.startsWith('kubernetes-')));
   const old = loadBundledHistory('runtime.v1alpha2');
-  assert.equal(old.releases[0]!.tag, 'v0.15.7');
+  assert.equal(old.releases[0]!.tag, 'kubernetes-1.15.0-alpha.1', 'cri-api tagged 1.15.0-alpha.1 … 1.18.0-alpha.0 only in the Kubernetes form, mostly');
   assert.equal(old.releases[old.releases.length - 1]!.tag, 'v0.26.0-alpha.3');
   assert.throws(() => loadBundledHistory('runtime.v2'), /no package "runtime.v2"/);
   // Facts only: no comment text and no proto text. Doc entries are an 8-digit hash and single-word terms.
@@ -441,19 +459,294 @@ test('history summary: releases and per-release counts', () => {
   assert.match(text, /^runtime\.v1: 463 releases, v0\.20\.0-beta\.2 \(Kubernetes 1\.20\.0-beta\.2\) \.\. v0\.37\.0-beta\.0/);
   assert.match(text, /newest stable: v0\.36\.3 \(Kubernetes 1\.36\.3\)/);
   // The KeyValue.value type change in v0.34.9 shows as a changed element in a patch release.
-  assert.match(text, /\n {2}v0\.34\.9 +1\.34\.9 +0 +0 +1 +\d+ {2}\* patch release/);
+  assert.match(text, /\n {2}release +kubernetes +added +removed +renamed +changed +docs\n/);
+  assert.match(text, /\n {2}v0\.34\.9 +1\.34\.9 +0 +0 +0 +1 +\d+ {2}\* patch release/);
   assert.match(text, /without API or doc changes not shown/);
   const old = historyReport(loadBundledHistory('runtime.v1alpha2'));
-  assert.match(old, /^runtime\.v1alpha2: 409 releases, v0\.15\.7/);
+  assert.match(old, /^runtime\.v1alpha2: 457 releases, kubernetes-1\.15\.0-alpha\.1 \(no v0\.15\.0-alpha\.1 Go module tag\)/);
   assert.equal((old.match(/\(first release\)/g) ?? []).length, 1, 'later minors compare with an earlier release even when their line starts mid-way');
 });
 
 test('history report on runtime.v1alpha2: the index start and the package removal', () => {
   const h = loadBundledHistory('runtime.v1alpha2');
   const text = historyReport(h, 'runtime.v1alpha2.LinuxContainerSecurityContext.apparmor_profile');
-  assert.match(text, /introduced: {3}v0\.15\.7 \(Kubernetes 1\.15\.7\) \(the oldest release in this history; it may be older\)/);
+  assert.match(text, /introduced: {3}kubernetes-1\.15\.0-alpha\.1 \(no v0\.15\.0-alpha\.1 Go module tag\) \(the oldest release in this history; it may be older\)/);
   assert.match(text, /last changed: v0\.20\.0-beta\.2 \(Kubernetes 1\.20\.0-beta\.2\) — deprecated false → true/);
   assert.match(text, /last seen: {4}v0\.26\.0-alpha\.3 \(Kubernetes 1\.26\.0-alpha\.3\), the last release of runtime\.v1alpha2 \(removed in Kubernetes 1\.26\)/);
   assert.match(text, /skew: {9}not known/);
   assert.match(historyReport(h, 'runtime.v1alpha2.RuntimeService.ListPodSandboxStats'), /kubelets 1\.23–1\.25 know it and can be paired with runtimes built on cri-api v0\.20–v0\.22/);
+});
+
+// ---- the element report against the corpus ------------------------------------------------------------
+
+const reports = new Map<string, string>();
+/** `historyReport` of the bundled history, cached (several tests read every element's report). */
+function reportOf(pkg: string, path: string): string {
+  let r = reports.get(`${pkg} ${path}`);
+  if (r === undefined) reports.set(`${pkg} ${path}`, (r = historyReport(loadBundledHistory(pkg), path)));
+  return r;
+}
+
+/** The minor of a `v0.N.M[-pre]` or `kubernetes-1.N.M[-pre]` tag, and whether it is stable. */
+function minorOfTag(tag: string): { minor: number; patch: number; stable: boolean } {
+  const m = /^(?:v0|kubernetes-1)\.(\d+)\.(\d+)(-.*)?$/.exec(tag)!;
+  return { minor: Number(m[1]), patch: Number(m[2]), stable: m[3] === undefined };
+}
+
+const stableMinorsByFile = new Map<string, Map<string, Set<number>>>();
+/** From the corpus: the Kubernetes minors with a stable release whose file has the element. */
+function corpusStableMinors(path: string, element: string): Set<number> {
+  let byElement = stableMinorsByFile.get(path);
+  if (!byElement) {
+    stableMinorsByFile.set(path, (byElement = new Map()));
+    const keys = new Map<string, string[]>();
+    for (const { tag, blob } of goTags(path)) {
+      const v = minorOfTag(tag);
+      if (!v.stable) continue;
+      let k = keys.get(blob);
+      if (!k) keys.set(blob, (k = [...facts(modelOf(blob)).keys()]));
+      for (const e of k) {
+        let s = byElement.get(e);
+        if (!s) byElement.set(e, (s = new Set()));
+        s.add(v.minor);
+      }
+    }
+  }
+  return byElement.get(element) ?? new Set();
+}
+
+function minorsIn(text: string, re: RegExp): number[] | undefined {
+  const m = re.exec(text);
+  if (!m) return undefined;
+  const a = Number(m[1]);
+  const b = m[2] ? Number(m[2]) : a;
+  return Array.from({ length: b - a + 1 }, (_, i) => a + i);
+}
+
+test('element report: the kubelets said to know an element, or to have had it, had it in a stable release', (t) => {
+  if (!corpus) return t.skip(CORPUS_HELP);
+  let checked = 0;
+  for (const { package: pkg, path } of CORPUS_PACKAGES) {
+    for (const element of loadBundledHistory(pkg).elementPaths()) {
+      const text = reportOf(pkg, element);
+      if (/renamed (from|to):/.test(text)) continue; // the number's history, not the name's: see the rename test
+      const have = corpusStableMinors(path, element);
+      const knows = minorsIn(text, /skew: +kubelets? 1\.(\d+)(?:–1\.(\d+))? knows? it/);
+      const had = minorsIn(text, /window of kubelets? 1\.(\d+)(?:–1\.(\d+))?, which had it/);
+      for (const k of [...(knows ?? []), ...(had ?? [])]) assert.ok(have.has(k), `${element}: the report names kubelet 1.${k}, but no stable 1.${k} release has it\n${text}`);
+      // Runtimes said to lack it after a removal have no stable release with it.
+      const lacking = minorsIn(text, /removal: +runtimes built on cri-api v0\.(\d+)(?:–v0\.(\d+))? lack it/);
+      for (const r of lacking ?? []) assert.ok(!have.has(r), `${element}: v0.${r} is said to lack it\n${text}`);
+      if (knows || had) checked++;
+    }
+  }
+  assert.ok(checked > 100, `${checked} reports with a skew or removal window`);
+  // The audit's example: field 4 of ContainerEventResponse was only in 1.25 (v0.25.0-beta.0 .. v0.26.0-alpha.3).
+  const meta = reportOf('runtime.v1', 'runtime.v1.ContainerEventResponse.pod_sandbox_metadata');
+  assert.match(meta, /skew: {9}kubelet 1\.25 knows it and can be paired with runtimes built on cri-api v0\.22–v0\.24, which do not\./);
+  assert.match(meta, /removal: {6}runtimes built on cri-api v0\.26–v0\.28 lack it but are in the window of kubelet 1\.25, which had it/);
+  assert.doesNotMatch(meta, /1\.23|1\.27/);
+});
+
+test('element report: a field number reused with another type is called out, both ways', (t) => {
+  if (!corpus) return t.skip(CORPUS_HELP);
+  // From the corpus: field 4 of ContainerEventResponse, by name and type, and the stable minors of each.
+  const tags = goTags(V1_PATH);
+  const uses = new Map<string, Set<number>>();
+  for (const { tag, blob } of tags) {
+    const f = modelOf(blob).messages.find((m) => m.fqn === 'runtime.v1.ContainerEventResponse')?.fields.find((x) => x.number === 4);
+    if (!f) continue;
+    let s = uses.get(`${f.name} ${f.type}`);
+    if (!s) uses.set(`${f.name} ${f.type}`, (s = new Set()));
+    if (minorOfTag(tag).stable) s.add(minorOfTag(tag).minor);
+  }
+  assert.deepEqual([...uses.keys()], ['pod_sandbox_metadata runtime.v1.PodSandboxMetadata', 'pod_sandbox_status runtime.v1.PodSandboxStatus']);
+  assert.deepEqual([...uses.get('pod_sandbox_metadata runtime.v1.PodSandboxMetadata')!], [25]);
+  const meta = reportOf('runtime.v1', 'runtime.v1.ContainerEventResponse.pod_sandbox_metadata');
+  assert.match(meta, /number reuse: field 4 was reused with another type as runtime\.v1\.PodSandboxStatus pod_sandbox_status \(v0\.26\.0-beta\.0–v0\.37\.0-beta\.0\)\. Releases 1\.25 \(pod_sandbox_metadata\) and 1\.26–1\.28 \(pod_sandbox_status\) are within the skew window/);
+  assert.match(meta, /worse than lacking the field/);
+  const status = reportOf('runtime.v1', 'runtime.v1.ContainerEventResponse.pod_sandbox_status');
+  assert.match(status, /number reuse: field 4 was runtime\.v1\.PodSandboxMetadata pod_sandbox_metadata before \(v0\.25\.0-beta\.0–v0\.26\.0-alpha\.3\); this is a reuse with another type\. Releases 1\.26–1\.28 \(pod_sandbox_status\) and 1\.25 \(pod_sandbox_metadata\)/);
+  assert.doesNotMatch(reportOf('runtime.v1', 'runtime.v1.ContainerConfig.CDI_devices'), /number reuse/);
+});
+
+test('element report: enum values renamed with the same number are renames, not removals and additions', (t) => {
+  if (!corpus) return t.skip(CORPUS_HELP);
+  // From the corpus: the Signal values of v0.37.0-alpha.1 whose names v0.37.0-alpha.0 had under another name.
+  const at = (tag: string) => modelOf(goTags(V1_PATH).find((x) => x.tag === tag)!.blob).enums.find((e) => e.fqn === 'runtime.v1.Signal')!.values;
+  const before = at('v0.37.0-alpha.0');
+  const after = at('v0.37.0-alpha.1');
+  const pairs = after.filter((v) => !before.some((b) => b.name === v.name)).map((v) => [before.find((b) => b.number === v.number)!.name, v.name, v.number] as const);
+  assert.equal(pairs.length, after.length, 'every value was renamed');
+  assert.ok(pairs.some(([o, n]) => o === 'SIGKILL' && n === 'SIGNAL_SIGKILL'));
+  for (const [oldName, newName, n] of pairs) {
+    const fresh = reportOf('runtime.v1', `runtime.v1.Signal.${newName}`);
+    assert.match(fresh, new RegExp(`renamed from: ${oldName} in v0\\.37\\.0-alpha\\.1 \\(Kubernetes 1\\.37\\.0-alpha\\.1\\), keeping number ${n}\\n`), newName);
+    assert.match(fresh, /Nothing changes on the wire/);
+    assert.match(fresh, new RegExp(`Go code that uses Signal_${oldName} no longer builds \\(now Signal_${newName}\\)`));
+    const old = reportOf('runtime.v1', `runtime.v1.Signal.${oldName}`);
+    assert.match(old, new RegExp(`renamed to: {3}${newName} in v0\\.37\\.0-alpha\\.1 \\(Kubernetes 1\\.37\\.0-alpha\\.1\\), keeping number ${n}: not a removal on the wire`), oldName);
+    assert.doesNotMatch(old, /removal:|breaking change/, `${oldName}: nothing is lost on the wire`);
+    // On the wire the value is as old as its number: the skew statement is the old name's.
+    const skew = (text: string): string => /skew: +(.*)/.exec(text)![1]!;
+    assert.ok(skew(fresh).endsWith(skew(old)), `${newName}: ${skew(fresh)} vs ${oldName}: ${skew(old)}`);
+  }
+  // The summary counts them as renames, not as removals and additions.
+  assert.match(historyReport(loadBundledHistory()), new RegExp(`\\n {2}v0\\.37\\.0-alpha\\.1 +1\\.37\\.0-alpha\\.1 +0 +0 +${pairs.length} `));
+  const kill = reportOf('runtime.v1', 'runtime.v1.Signal.SIGNAL_SIGKILL');
+  assert.match(kill, /skew: {9}number 13 came in v0\.33\.0-rc\.0 \(Kubernetes 1\.33\.0-rc\.0\) as SIGKILL: kubelets 1\.33–1\.35 know it and can be paired with runtimes built on cri-api v0\.30–v0\.32, which do not\./);
+  assert.doesNotMatch(kill, /v0\.34–v0\.36/);
+  assert.match(kill, /releases 1\.33–1\.36 call it SIGKILL; only pre-releases call it SIGNAL_SIGKILL/);
+});
+
+test('element report: a field renamed with the same number and type (real files, one name changed)', (t) => {
+  if (!corpus) return t.skip(CORPUS_HELP);
+  // The corpus has no field rename; make one from two real releases: v0.36.0 with CDI_devices spelled cdi_devices.
+  const text = (tag: string): string => corpus.text(corpus.rows.find((r) => r.tag === tag && r.path === V1_PATH)!.blob);
+  const renamed = text('v0.36.0').replace(/\bCDI_devices = 17;/, 'cdi_devices = 17;');
+  assert.notEqual(renamed, text('v0.36.0'));
+  const h = buildHistoryFromModels([
+    { release: { tag: 'v0.35.0', kubernetes: '1.35.0', prerelease: false }, model: bind(parse(text('v0.35.0')), 'v0.35.0').model },
+    { release: { tag: 'v0.36.0', kubernetes: '1.36.0', prerelease: false }, model: bind(parse(renamed), 'v0.36.0').model },
+  ]);
+  const fresh = historyReport(h, 'runtime.v1.ContainerConfig.cdi_devices');
+  assert.match(fresh, /renamed from: CDI_devices in v0\.36\.0 \(Kubernetes 1\.36\.0\), keeping number 17 and type runtime\.v1\.CDIDevice\n/);
+  assert.match(fresh, /Nothing changes on the wire.*Go source break.*changes its key from "CDIDevices" to "cdiDevices"/);
+  const old = historyReport(h, 'runtime.v1.ContainerConfig.CDI_devices');
+  assert.match(old, /renamed to: {3}cdi_devices in v0\.36\.0 \(Kubernetes 1\.36\.0\), keeping number 17 and type runtime\.v1\.CDIDevice: not a removal on the wire/);
+  assert.doesNotMatch(old, /removal:/);
+  assert.doesNotMatch(old, /number reuse/);
+  // A different type at the same number is no rename.
+  const retyped = text('v0.36.0').replace(/repeated CDIDevice CDI_devices = 17;/, 'repeated string cdi_names = 17;');
+  assert.notEqual(retyped, text('v0.36.0'));
+  const h2 = buildHistoryFromModels([
+    { release: { tag: 'v0.35.0', kubernetes: '1.35.0', prerelease: false }, model: bind(parse(text('v0.35.0')), 'v0.35.0').model },
+    { release: { tag: 'v0.36.0', kubernetes: '1.36.0', prerelease: false }, model: bind(parse(retyped), 'v0.36.0').model },
+  ]);
+  assert.doesNotMatch(historyReport(h2, 'runtime.v1.ContainerConfig.cdi_names'), /renamed/);
+  assert.match(historyReport(h2, 'runtime.v1.ContainerConfig.cdi_names'), /number reuse: field 17 was runtime\.v1\.CDIDevice CDI_devices before/);
+});
+
+test('element report: changes in patch releases are listed per release line', (t) => {
+  if (!corpus) return t.skip(CORPUS_HELP);
+  // From the corpus: for every element of runtime.v1, the patch tags whose facts (members' included for
+  // containers) differ from the previous tag of the same minor.
+  const tags = goTags(V1_PATH);
+  const expected = new Map<string, string[]>();
+  const composite = (f: Map<string, string>, p: string): string | undefined => {
+    const own = f.get(p);
+    if (own === undefined) return undefined;
+    const members = [...f].filter(([q]) => q.startsWith(`${p}.`) && !q.slice(p.length + 1).includes('.') && /^\["(field|value|rpc)"/.test(f.get(q)!)).map(([q, x]) => `${q}=${x}`).sort();
+    return `${own}|${members.join('|')}`;
+  };
+  for (let i = 1; i < tags.length; i++) {
+    const v = minorOfTag(tags[i]!.tag);
+    if (v.patch === 0) continue;
+    let p = i - 1;
+    while (p >= 0 && minorOfTag(tags[p]!.tag).minor !== v.minor) p--;
+    if (p < 0 || tags[p]!.blob === tags[i]!.blob) continue;
+    const a = facts(modelOf(tags[p]!.blob));
+    const b = facts(modelOf(tags[i]!.blob));
+    for (const k of new Set([...a.keys(), ...b.keys()])) {
+      if (composite(a, k) === composite(b, k)) continue;
+      let l = expected.get(k);
+      if (!l) expected.set(k, (l = []));
+      l.push(tags[i]!.tag);
+    }
+  }
+  assert.deepEqual(expected.get('runtime.v1.KeyValue.value'), ['v0.34.9', 'v0.35.6', 'v0.36.2']);
+  const h = loadBundledHistory();
+  for (const element of h.elementPaths()) {
+    const text = reportOf('runtime.v1', element);
+    const listed = [...text.matchAll(/^ {16}(v0\.\d+\.\d+(?:-\S+)?) \(Kubernetes [^)]+\) — /gm)].map((m) => m[1]);
+    assert.deepEqual(listed, expected.get(element) ?? [], `${element}\n${text}`);
+  }
+  const kv = reportOf('runtime.v1', 'runtime.v1.KeyValue.value');
+  assert.match(kv, /in patches: {3}3 patch releases changed it on their own release line/);
+  assert.match(kv, /\n {16}v0\.34\.9 \(Kubernetes 1\.34\.9\) — type string → bytes; v0\.34\.0–v0\.34\.8 have the earlier form\n/);
+  assert.match(kv, /\n {16}v0\.35\.6 \(Kubernetes 1\.35\.6\) — type string → bytes; v0\.35\.0–v0\.35\.5 have the earlier form\n/);
+  assert.match(kv, /\n {16}v0\.36\.2 \(Kubernetes 1\.36\.2\) — type string → bytes; v0\.36\.0–v0\.36\.1 have the earlier form\n/);
+});
+
+test('element report: declared options such as debug_redact count as changes', (t) => {
+  if (!corpus) return t.skip(CORPUS_HELP);
+  const h = loadBundledHistory();
+  const tags = goTags(V1_PATH);
+  const auth = (model: ApiModel) => model.messages.find((m) => m.fqn === 'runtime.v1.AuthConfig')!;
+  for (const name of ['password', 'auth', 'identity_token', 'registry_token']) {
+    // From the corpus: the first tag whose field is declared with [debug_redact = true].
+    const first = tags.find(({ blob }) => auth(modelOf(blob)).fields.find((f) => f.name === name)?.node?.options.some((o) => o.name === 'debug_redact' && o.value === 'true'));
+    assert.equal(first?.tag, 'v0.34.0-rc.0', name);
+    const path = `runtime.v1.AuthConfig.${name}`;
+    assert.equal(h.element(path)?.lastChanged, first.tag, path);
+    const text = reportOf('runtime.v1', path);
+    assert.match(text, /last changed: v0\.34\.0-rc\.0 \(Kubernetes 1\.34\.0-rc\.0\) — options \(none\) → \[debug_redact = true\]/, path);
+    assert.match(text, /^runtime\.v1\.AuthConfig\.\w+ {2}\(field \d+ of runtime\.v1\.AuthConfig: string, JSON "\w+", \[debug_redact = true\]\)/, path);
+    // Models from the index keep the option (the checks and the report read them from there).
+    assert.deepEqual(declaredOptions(auth(h.modelAt('v0.34.0')!).fields.find((f) => f.name === name)!), ['debug_redact=true']);
+    assert.deepEqual(declaredOptions(auth(h.modelAt('v0.33.0')!).fields.find((f) => f.name === name)!), []);
+  }
+  assert.match(reportOf('runtime.v1', 'runtime.v1.AuthConfig'), /last changed: v0\.34\.0-rc\.0 \(Kubernetes 1\.34\.0-rc\.0\) — fields changed: password, auth, identity_token, registry_token/);
+  // The summary counts them as the four changed elements of v0.34.0-rc.0 (a release it left out before).
+  assert.match(historyReport(h), /\n {2}v0\.34\.0-rc\.0 +1\.34\.0-rc\.0 +0 +0 +0 +4 +0\n/);
+});
+
+test('runtime.v1alpha2: releases that cri-api tagged only as kubernetes-1.N.M are in the history', (t) => {
+  if (!corpus) return t.skip(CORPUS_HELP);
+  // From the corpus: kubernetes-* tags of the v1alpha2 file without a v0.* twin (1.15.0-alpha.1 … 1.18.0-alpha.0).
+  const rows = corpus.rows.filter((r) => r.path === V1ALPHA2_PATH);
+  const go = new Set(rows.filter((r) => r.tag.startsWith('v0.')).map((r) => r.tag));
+  const twinless = rows.filter((r) => r.tag.startsWith('kubernetes-') && !go.has(r.tag.replace('kubernetes-1.', 'v0.')));
+  assert.equal(twinless.length, 48);
+  const h = loadBundledHistory('runtime.v1alpha2');
+  const blobOf = new Map(rows.map((r) => [r.tag, r.blob]));
+  for (const { tag, blob } of twinless) {
+    const release = h.releases.find((r) => r.tag === tag);
+    assert.ok(release, tag);
+    assert.equal(release.kubernetes, tag.slice('kubernetes-'.length), tag);
+    assert.equal(release.prerelease, /-(alpha|beta|rc)\./.test(tag), tag);
+    // Same model as a v0.* release with the same file, where there is one.
+    const sameFile = rows.find((r) => r.tag.startsWith('v0.') && r.blob === blob);
+    if (sameFile) assert.equal(h.modelAt(tag), h.modelAt(sameFile.tag), `${tag} and ${sameFile.tag}`);
+  }
+  assert.equal(blobOf.get('kubernetes-1.16.0'), blobOf.get('v0.16.4'));
+  for (const form of ['1.16.0', 'v1.16.0']) assert.equal(h.modelAt(form), h.modelAt('kubernetes-1.16.0'), form);
+  assert.equal(h.modelAt('v0.16.0'), h.modelAt('kubernetes-1.16.0'), 'the Go form of a version cri-api never tagged as such');
+  // PodIP came in kubernetes-1.16.0-alpha.1: the corpus' first tag whose file declares it.
+  const first = goTags(V1ALPHA2_PATH).find(({ blob }) => modelOf(blob).messages.some((m) => m.fqn === 'runtime.v1alpha2.PodIP'))!.tag;
+  assert.equal(first, 'kubernetes-1.16.0-alpha.1');
+  const text = historyReport(h, 'runtime.v1alpha2.PodIP');
+  assert.match(text, /introduced: {3}kubernetes-1\.16\.0-alpha\.1 \(no v0\.16\.0-alpha\.1 Go module tag\); first stable release with it: kubernetes-1\.16\.0 \(no v0\.16\.0 Go module tag\)/);
+  assert.match(text, /skew: {9}kubelets 1\.16–1\.18 know it and can be paired with runtimes built on cri-api v0\.15 or on the CRI API of Kubernetes 1\.13–1\.14 \(older than kubernetes-1\.15\.0-alpha\.1, the first release in this history\), which do not\./);
+  assert.doesNotMatch(text, /v0\.13|v0\.16\.3/);
+  // v0.16.4 follows kubernetes-1.16.4-beta.0 on its line, with the same file: no API change in a patch.
+  assert.doesNotMatch(historyReport(h), /\n {2}v0\.16\.4 /);
+  assert.doesNotMatch(historyReport(h, 'runtime.v1alpha2.PodSandboxNetworkStatus'), /v0\.16\.4|patch release/);
+});
+
+test('element report: the same text from a history without releaseStates (one model per release)', () => {
+  // historyCommand builds one model per state of an element when the history says where states change; a
+  // plain History (no releaseStates) takes the model of every release. Both must give the same report.
+  for (const pkg of ['runtime.v1', 'runtime.v1alpha2']) {
+    const h = loadBundledHistory(pkg);
+    const plain: History = {
+      package: h.package, releases: h.releases,
+      fieldUses: (m) => h.fieldUses(m), enumValueUses: (e) => h.enumValueUses(e), element: (p) => h.element(p),
+      modelAt: (t) => h.modelAt(t), newestRelease: (o) => h.newestRelease(o), elementPaths: () => h.elementPaths(),
+    };
+    const paths = h.elementPaths();
+    const chosen = [...paths.filter((_, i) => i % 11 === 0), ...paths.filter((p) => /KeyValue|Signal\.SIG(NAL_SIG)?KILL$|ContainerEventResponse|AuthConfig|PodIP|PodSandboxNetworkStatus/.test(p))];
+    for (const p of chosen) assert.equal(historyReport(plain, p), reportOf(pkg, p), p);
+  }
+});
+
+test('elementLineage: stable minors and renames, for explanations outside the report', () => {
+  const h = loadBundledHistory();
+  const kill = elementLineage(h, 'runtime.v1.Signal.SIGNAL_SIGKILL')!;
+  assert.deepEqual(kill.renames, [{ from: 'SIGKILL', to: 'SIGNAL_SIGKILL', number: 13, tags: ['v0.37.0-alpha.1'] }]);
+  assert.equal(kill.wireIntroduced, 'v0.33.0-rc.0');
+  assert.deepEqual(kill.stableMinors, [33, 34, 35, 36]);
+  const meta = elementLineage(h, 'runtime.v1.ContainerEventResponse.pod_sandbox_metadata')!;
+  assert.deepEqual(meta, { stableMinors: [25], renames: [], wireIntroduced: 'v0.25.0-beta.0' });
+  assert.equal(elementLineage(h, 'runtime.v1.NoSuchThing'), undefined);
 });

@@ -512,6 +512,19 @@ describe('language server: examples/api.proto with the bundled baseline (markdow
     assert.doesNotMatch(md!, /Baseline: none found|documentation checks|criCompat\.baseline|Select Baseline/);
   });
 
+  test('a file that changes runtime.v1 to another runtime.* package (a new major, a typo) gets PACKAGE_CHANGED', async () => {
+    for (const pkg of ['runtime.v2', 'runtime.V1']) {
+      const uri2 = pathToFileURL(path.join(ws, 'sub', `${pkg}.proto`)).href;
+      const text = example.replace(/^package runtime\.v1;/m, `package ${pkg};`);
+      assert.notEqual(text, example);
+      await editor.open(uri2, text);
+      const p = await editor.diagnostics(uri2, (x) => x.diagnostics.some((d) => d.code === 'PACKAGE_CHANGED'));
+      const d = p.diagnostics.find((x) => x.code === 'PACKAGE_CHANGED')!;
+      assert.equal(d.severity, 1, pkg);
+      assert.equal(text.split('\n')[d.range.start.line], `package ${pkg};`);
+    }
+  });
+
   test('an import with ".." is refused as leaving the allowed folders, not "not found"', async () => {
     writeFileSync(path.join(ws, 'outside.proto'), 'syntax = "proto3";\npackage other;\nmessage O {}\n');
     const imp = pathToFileURL(path.join(ws, 'sub', 'imp.proto')).href;

@@ -198,3 +198,55 @@ describe('report: what ran without a baseline, and files that are not the CRI AP
     assert.match(md, new RegExp(`^… and ${150_000 - MAX_PROBLEM_ROWS} more, not listed here \\(\`cri-compat parse\` lists them all\\)\\.$`, 'm'));
   });
 });
+
+// ---- the skew matrix: which side has the new elements, the target release, runtime column names --------------
+
+describe('report: skew matrix', () => {
+  const baseline = (tag: string) => ({ tag, source: 'path' as const, origin: 'test', model: bind(parse('syntax = "proto3";\npackage runtime.v1;\n'), 'b').model });
+  const added = [{ kind: 'rpc' as const, element: 'runtime.v1.RuntimeService.Pause', range: range(5) }];
+  /** The matrix as cells by kubelet minor, then by runtime column header. */
+  function cells(md: string): { header: string[]; rows: Map<number, Map<string, string>> } {
+    const lines = md.slice(md.indexOf('## Version skew')).split('\n').filter((l) => l.startsWith('|'));
+    const header = lines[0]!.split('|').slice(2, -1).map((c) => c.trim());
+    const rows = new Map<number, Map<string, string>>();
+    for (const l of lines.slice(2)) {
+      const cs = l.split('|').slice(1, -1).map((c) => c.trim());
+      rows.set(Number(/1\.(\d+)/.exec(cs[0]!)![1]), new Map(header.map((h, i) => [h, cs[i + 1]!])));
+    }
+    return { header, rows };
+  }
+
+  test('a kubelet and a runtime both older than the release get their own mark, not the "both have them" one', () => {
+    const md = renderReport({ file: 'f', findings: [], additions: added, baseline: baseline('v0.36.3') });
+    const { header, rows } = cells(md);
+    assert.deepEqual(header, ['cri-api v0.34', 'cri-api v0.35', 'cri-api v0.36', 'cri-api v0.37', 'cri-api v0.38', 'cri-api v0.39', 'cri-api v0.40']);
+    assert.equal(rows.get(34)!.get('cri-api v0.35'), '·', 'kubelet 1.34 × runtime v0.35: neither has the additions');
+    assert.equal(rows.get(36)!.get('cri-api v0.34'), '·');
+    assert.equal(rows.get(37)!.get('cri-api v0.36'), '◐', 'the runtime lacks them');
+    assert.equal(rows.get(34)!.get('cri-api v0.37'), '○', 'the kubelet does not use them');
+    assert.equal(rows.get(37)!.get('cri-api v0.40'), '✓', 'both have them');
+    assert.equal(rows.get(34)!.get('cri-api v0.38'), '—');
+    for (const [k, row] of rows) for (const [h, c] of row) if (c === '✓') assert.ok(k >= 37 && Number(/v0\.(\d+)/.exec(h)![1]) >= 37, `✓ at 1.${k} × ${h}`);
+    assert.match(md, /^Legend: ✓ supported, both sides have the new elements; .*· supported, neither side has them \(both are older than 1\.37\)/m);
+    assert.match(md, /^Rows are kubelets \(Kubernetes 1\.K\); columns are runtimes, named by the cri-api version they are built from\.$/m);
+  });
+
+  test('without additions the legend speaks of no new elements, and every pair in the window is ✓', () => {
+    const md = renderReport({ file: 'f', findings: [], additions: [], baseline: baseline('v0.36.3') });
+    const legend = md.split('\n').find((l) => l.startsWith('Legend:'))!;
+    assert.doesNotMatch(legend, /new elements|lacks them|does not use them/);
+    assert.match(legend, /no additions since the baseline/);
+    for (const row of cells(md).rows.values()) for (const c of row.values()) assert.ok(c === '✓' || c === '—', c);
+  });
+
+  test('the release being prepared: a pre-release of v0.N.0 targets 1.N; a patch or its pre-release targets 1.(N+1)', () => {
+    const target = (tag: string): string | undefined => /would ship in Kubernetes (1\.\d+) \(cri-api (v0\.\d+\.0)\)/.exec(renderReport({ file: 'f', findings: [], additions: added, baseline: baseline(tag) }))?.slice(1).join(' ');
+    assert.equal(target('v0.25.5-rc.0'), '1.26 v0.26.0');
+    assert.equal(target('kubernetes-1.25.5-rc.0'), '1.26 v0.26.0');
+    assert.equal(target('v0.25.5'), '1.26 v0.26.0');
+    assert.equal(target('v0.26.0-rc.1'), '1.26 v0.26.0');
+    assert.equal(target('v0.26.0-alpha.0'), '1.26 v0.26.0');
+    assert.equal(target('v0.26.0'), '1.27 v0.27.0');
+    assert.equal(cells(renderReport({ file: 'f', findings: [], additions: added, baseline: baseline('v0.25.5-rc.0') })).header[0], 'cri-api v0.23');
+  });
+});

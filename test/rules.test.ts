@@ -521,10 +521,10 @@ test('MESSAGE_NO_DELETE: a message reachable from a baseline RPC', () => {
     .replace('// Detail is a nested option.\nmessage Detail {\n    // Verbose output.\n    bool verbose = 1;\n}\n\n', '');
   const fs = check(SVC, cur);
   assert.deepEqual(rules(fs), ['FIELD_REMOVED_WITHOUT_DEPRECATION', 'MESSAGE_NO_DELETE']);
-  // Top-level deletions point at the file's first message.
+  // Top-level deletions point at the declaration that followed them in the baseline (else the one before).
   expectFinding(fs, {
-    rule: 'MESSAGE_NO_DELETE', category: 'WIRE', severity: 'error', range: at(cur, 'message VersionRequest', 'VersionRequest'), element: 'runtime.v1.Detail',
-    message: 'message "runtime.v1.Detail" of v0.36.3 was deleted, but RPCs of v0.36.3 use it',
+    rule: 'MESSAGE_NO_DELETE', category: 'WIRE', severity: 'error', range: at(cur, 'message Unused', 'Unused'), element: 'runtime.v1.Detail',
+    message: 'message "runtime.v1.Detail" of v0.36.3 was deleted (it was declared before "Unused"), but RPCs of v0.36.3 use it',
   });
 });
 
@@ -544,8 +544,8 @@ test('TYPE_NO_DELETE: a message no RPC reaches; nested deletions point at the pa
   const fs = check(SVC, cur);
   assert.deepEqual(rules(fs), ['TYPE_NO_DELETE']);
   expectFinding(fs, {
-    rule: 'TYPE_NO_DELETE', category: 'GO_SOURCE', severity: 'warning', range: at(cur, 'message VersionRequest', 'VersionRequest'), element: 'runtime.v1.Unused',
-    message: 'message "runtime.v1.Unused" of v0.36.3 was deleted',
+    rule: 'TYPE_NO_DELETE', category: 'GO_SOURCE', severity: 'warning', range: at(cur, 'message Detail', 'Detail'), element: 'runtime.v1.Unused',
+    message: 'message "runtime.v1.Unused" of v0.36.3 was deleted (it was declared after "Detail")',
   });
   const nestedOld = proto(`
 message Outer {
@@ -893,7 +893,8 @@ test('PATCH_RELEASE_API_CHANGE: currentTag is a patch of the baseline minor', ()
   const run = (currentTag: string | undefined, text = cur): string[] =>
     rules(checkCompatibility(text, bind(parse(text), 'x'), baseline, currentTag ? { currentTag } : {}).findings);
   assert.deepEqual(run('v0.37.0'), [], 'a new minor may change the API');
-  assert.deepEqual(run('v0.36.3-rc.0'), [], 'pre-releases are not patch releases');
+  assert.deepEqual(run('v0.36.3-rc.0'), ['PATCH_RELEASE_API_CHANGE'], 'a pre-release of a patch is a patch release too');
+  assert.deepEqual(run('v0.37.0-rc.0'), [], 'a pre-release of the next minor may change the API');
   assert.deepEqual(run(undefined), [], 'no current tag, no policy');
   assert.deepEqual(run('v0.36.3', FOO), [], 'no change, no finding');
   // An undocumented addition counts once, not once more for its DOC_MISSING.
@@ -1033,4 +1034,58 @@ test('hostile input: a 40,000-character RPC name is checked, not a crash (names 
   // "Other" names the long RPC, so its call order counts as documented; the long one names nothing.
   assert.ok(!fs.some((f) => f.rule === 'RPC_CALL_SEQUENCE_UNDOCUMENTED' && f.element.endsWith('.Other')));
   assert.ok(fs.some((f) => f.rule === 'RPC_CALL_SEQUENCE_UNDOCUMENTED' && f.element.endsWith(long)));
+});
+
+// ---- rule explanations and links -------------------------------------------------------------------------
+
+const ruleById = (id: string) => RULES.find((r) => r.id === id)!;
+
+test('documentation rules link to the skew policy, whose advice on designing new CRI APIs they explain', () => {
+  const skew = 'https://www.kubernetes.dev/docs/code/cri-api-version-skew-policy/';
+  for (const id of ['DOC_MISSING', 'DOC_STUB_UNFINISHED', 'RPC_CALL_SEQUENCE_UNDOCUMENTED', 'FIELD_MEANING_CHANGED', 'DOC_MEANING_CHANGED']) {
+    assert.equal(ruleById(id).link, skew, id);
+  }
+  // Discovery and failing fast for runtimes stay with the feature development page.
+  for (const id of ['RPC_FALLBACK_UNDOCUMENTED', 'FIELD_DEGRADATION_UNDOCUMENTED']) assert.equal(ruleById(id).link, 'https://www.kubernetes.dev/docs/code/cri-api-dev-policies/', id);
+  for (const r of RULES) {
+    assert.match(r.link, /^https:\/\/\S+$/, r.id);
+    if (r.link.includes('kubernetes.dev')) assert.ok(!r.link.includes('#'), `${r.id}: no anchor that the policy facts do not give`);
+  }
+});
+
+test('MESSAGE_RENAMED: RPC paths name no messages; what breaks is what names the type', () => {
+  const e = ruleById('MESSAGE_RENAMED').explanation;
+  assert.doesNotMatch(e, /every RPC path/i);
+  assert.match(e, /\/runtime\.v1\.RuntimeService\/Version\) name only the service and the method/);
+  assert.match(e, /Go code/);
+  assert.match(e, /google\.protobuf\.Any` type URL/);
+  assert.match(e, /"@type"/);
+});
+
+test('FIELD_LABEL_CHANGED: the singular reader is the one that loses data', () => {
+  const e = ruleById('FIELD_LABEL_CHANGED').explanation;
+  assert.doesNotMatch(e, /a repeated reader of a packed scalar and a singular writer/);
+  assert.match(e, /takes the single value as a list of one/);
+  assert.match(e, /accept repeated scalars both packed and unpacked/);
+  assert.match(e, /for a message field it merges all elements into one message/);
+  assert.match(e, /packed by default in proto3, which a singular reader cannot take/);
+});
+
+test('FIELD_TYPE_CHANGED: 2^31 itself no longer fits an int32', () => {
+  assert.match(ruleById('FIELD_TYPE_CHANGED').explanation, /an int64 at or above 2\^31 read as int32/);
+});
+
+test('discovery through explicit API and failing fast are two requirements, and a failing call is not discovery', () => {
+  const field = ruleById('FIELD_DEGRADATION_UNDOCUMENTED').explanation;
+  assert.doesNotMatch(field, /failing call/);
+  assert.match(field, /through explicit API/);
+  assert.match(field, /Failing fast is a separate matter/);
+  const rpc = ruleById('RPC_FALLBACK_UNDOCUMENTED').explanation;
+  assert.doesNotMatch(rpc, /detects that \(fail fast, or fall back\)/);
+  assert.match(rpc, /explicit API/);
+  for (const r of RULES) assert.doesNotMatch(r.explanation, /discoverable, so that/, r.id);
+});
+
+test('PATCH_RELEASE_API_CHANGE: its explanation counts pre-releases of a patch as patch releases', () => {
+  assert.match(ruleById('PATCH_RELEASE_API_CHANGE').explanation, /v0\.N\.M with M > 0, and their pre-releases/);
 });

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import {
   compareTags, goTagToKubernetes, inSkewWindow, isPatchRelease, isPrerelease, kubeletWindowForRuntime, kubernetesRepoTag,
   kubernetesToGoTag, minorOf, parseAnyTag, parseCriApiTag, parseGoTag, parseKubernetesTag, releaseLinePredecessor, removalSkew,
-  runtimeWindowForKubelet, sortTags, whoLacks,
+  runtimeWindowForKubelet, sortTags, targetMinor, whoLacks,
 } from '../server/src/policy/versions';
 import { checkCompatibility } from '../server/src/compat/check';
 import type { Baseline } from '../server/src/baseline/types';
@@ -202,7 +202,9 @@ test('patch-release policy: both tag forms name a patch release (pairs TAG=FILE,
   }
   const baseline: Baseline = { tag: 'kubernetes-1.36.3', source: 'path', origin: 'test', model: patchModel(PATCH_BASE) };
   assert.deepEqual(patchFindings(cur, baseline, 'kubernetes-1.37.0'), [], 'a new minor may change the API');
-  assert.deepEqual(patchFindings(cur, baseline, 'kubernetes-1.36.4-rc.0'), [], 'pre-releases are not patch releases');
+  // A pre-release of a patch is a patch release too (isPatchRelease, the history summary); see the last tests.
+  assert.deepEqual(patchFindings(cur, baseline, 'kubernetes-1.36.4-rc.0'),
+    ['1 API change(s) between kubernetes-1.36.3 and the patch pre-release kubernetes-1.36.4-rc.0; patch releases should not change the API']);
 });
 
 test('patch-release policy: a deleted field is one change, though it breaks two rules', () => {
@@ -215,4 +217,34 @@ test('patch-release policy: a deleted field is one change, though it breaks two 
   // The same count against the previous patch release of a release line.
   const line: Baseline = { ...baseline, tag: 'v0.36.0', previousPatch: { tag: 'v0.36.3', model: patchModel(PATCH_BASE) } };
   assert.deepEqual(patchFindings(cur, line), ['2 API change(s) since the previous patch release v0.36.3; patch releases should not change the API']);
+});
+
+// ---- the release being prepared, and patch pre-releases ------------------------------------------------------
+
+test('targetMinor: pre-releases of v0.N.0 ship in 1.N; releases and pre-releases of a patch in 1.(N+1)', () => {
+  const cases: [string, number | undefined][] = [
+    ['v0.36.3', 37], ['v0.36.0', 37], ['v0.37.0-alpha.1', 37], ['v0.37.0-beta.0', 37], ['v0.37.0-rc.2', 37],
+    ['v0.25.5-rc.0', 26], ['v0.25.1-beta.0', 26], ['kubernetes-1.25.5-rc.0', 26], ['v1.26.0-rc.0', 26], ['1.26.4', 27],
+    ['main', undefined], ['v0.36', undefined],
+  ];
+  for (const [tag, minor] of cases) assert.equal(targetMinor(tag), minor, tag);
+  assert.equal(targetMinor(parseAnyTag('v0.25.5-rc.0')!), 26, 'a parsed version too');
+  // After any patch (released or not) minor N has shipped: the target is always a later minor.
+  for (const [tag, minor] of cases) if (isPatchRelease(tag)) assert.ok(minor! > parseAnyTag(tag)!.minor, tag);
+});
+
+test('patch-release policy: a pre-release of a patch (v0.N.M-rc.K, M > 0) is a patch release, as isPatchRelease says', () => {
+  const cur = PATCH_BASE.replace('    string b = 2;\n', '    string b = 2;\n    // c is new.\n    string c = 3;\n');
+  const baseline: Baseline = { tag: 'v0.25.4', source: 'path', origin: 'test', model: patchModel(PATCH_BASE) };
+  const rc = patchFindings(cur, baseline, 'v0.25.5-rc.0');
+  assert.deepEqual(rc, ['1 API change(s) between v0.25.4 and the patch pre-release v0.25.5-rc.0; patch releases should not change the API']);
+  assert.equal(patchFindings(cur, baseline, 'v0.25.5').length, 1, 'the same as the release');
+  for (const tag of ['v0.25.5-rc.0', 'v0.25.5-beta.1', 'v0.25.5']) assert.equal(patchFindings(cur, baseline, tag).length > 0, isPatchRelease(tag), tag);
+  // The .0 line's pre-releases are where API changes belong.
+  const dotZero: Baseline = { ...baseline, tag: 'v0.26.0-beta.0' };
+  for (const tag of ['v0.26.0-rc.0', 'v0.26.0']) {
+    assert.equal(isPatchRelease(tag), false, tag);
+    assert.deepEqual(patchFindings(cur, dotZero, tag), [], tag);
+  }
+  assert.deepEqual(patchFindings(PATCH_BASE, baseline, 'v0.25.5-rc.0'), [], 'no change, no finding');
 });

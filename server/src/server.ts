@@ -252,9 +252,13 @@ const baselines = new BaselineManager({
 });
 
 /** API packages compared with cri-api releases: `runtime.v1` and would-be successors, not the removed v1alpha2. */
+/**
+ * A package the editor compares with releases: any `runtime.*` but the removed v1alpha2, so that a would-be new
+ * major or a typo of `runtime.v1` is compared with runtime.v1's releases (PACKAGE_CHANGED), as the CLI does.
+ */
 function isCriPackage(pkg: string): boolean {
   const p = pkg.replace(/^\./, '');
-  return /^runtime\.v\d+\w*$/.test(p) && p !== 'runtime.v1alpha2';
+  return p.startsWith('runtime.') && p !== 'runtime.v1alpha2';
 }
 
 // ---- initialize ----------------------------------------------------------------------------------------

@@ -4,8 +4,9 @@
 
 import type { ApiModel, EnumDef, EnumValueDef, FieldDef, MessageDef, RpcDef, ServiceDef } from '../proto/model';
 import { CRI_SKEW_POLICY_URL } from '../policy/links';
-import { isPatchRelease, parseAnyTag, releaseLinePredecessor, removalSkew, whoLacks } from '../policy/versions';
-import type { ElementKind, History, Release } from './types';
+import { SKEW, isPatchRelease, parseAnyTag, releaseLinePredecessor, whoLacks } from '../policy/versions';
+import { declaredOptions, formatOption } from './historyIndex';
+import type { ElementKind, History } from './types';
 
 /** First release of each major API version, where known: elements there are as old as the major version. */
 const MAJOR_START: Record<string, string> = { 'runtime.v1': 'v0.20.0-beta.2' };
@@ -61,16 +62,16 @@ function flat(model: ApiModel): Map<string, FlatDef> {
     if (!m!.has(path)) m!.set(path, { kind, shape: JSON.stringify(shape), doc: docKey(d) });
   };
   for (const msg of model.messages) {
-    put(msg.fqn, 'message', [msg.oneofs, msg.reservedNumbers, msg.reservedNames, !!msg.deprecated], msg);
-    for (const f of msg.fields) put(`${msg.fqn}.${f.name}`, 'field', [f.number, f.type, f.label, f.oneof, f.jsonName, !!f.deprecated, f.packed], f);
+    put(msg.fqn, 'message', [msg.oneofs, msg.reservedNumbers, msg.reservedNames, !!msg.deprecated, declaredOptions(msg)], msg);
+    for (const f of msg.fields) put(`${msg.fqn}.${f.name}`, 'field', [f.number, f.type, f.label, f.oneof, f.jsonName, !!f.deprecated, f.packed, declaredOptions(f)], f);
   }
   for (const e of model.enums) {
-    put(e.fqn, 'enum', [e.reservedNumbers, e.reservedNames, !!e.deprecated], e);
-    for (const v of e.values) put(`${e.fqn}.${v.name}`, 'enumValue', [v.number, !!v.deprecated], v);
+    put(e.fqn, 'enum', [e.reservedNumbers, e.reservedNames, !!e.deprecated, declaredOptions(e)], e);
+    for (const v of e.values) put(`${e.fqn}.${v.name}`, 'enumValue', [v.number, !!v.deprecated, declaredOptions(v)], v);
   }
   for (const s of model.services) {
-    put(s.fqn, 'service', [], s);
-    for (const r of s.rpcs) put(`${s.fqn}.${r.name}`, 'rpc', [r.request, r.response, r.requestStream, r.responseStream, !!r.deprecated], r);
+    put(s.fqn, 'service', [declaredOptions(s)], s);
+    for (const r of s.rpcs) put(`${s.fqn}.${r.name}`, 'rpc', [r.request, r.response, r.requestStream, r.responseStream, !!r.deprecated, declaredOptions(r)], r);
   }
   flatCache.set(model, m);
   return m;
@@ -118,8 +119,11 @@ function packageOf(history: History): string {
 // ---- formatting helpers ----------------------------------------------------------------------------
 
 function rel(history: History, tag: string): string {
+  const v = parseAnyTag(tag);
+  // Releases of 1.15–1.17 that cri-api tagged only as kubernetes-1.N.M (no Go module version) keep that name.
+  if (v?.form === 'kubernetes') return `${tag} (no ${v.goTag} Go module tag)`;
   const r = history.releases.find((x) => x.tag === tag);
-  const k = r?.kubernetes || parseAnyTag(tag)?.kubernetes;
+  const k = r?.kubernetes || v?.kubernetes;
   return k ? `${tag} (Kubernetes ${k})` : tag;
 }
 
@@ -127,26 +131,33 @@ function span(min: number, max: number, prefix: string): string {
   return min === max ? `${prefix}${min}` : `${prefix}${min}–${prefix}${max}`;
 }
 
+function optionsText(def: object): string {
+  const o = declaredOptions(def);
+  return o.length ? `[${o.map(formatOption).join(', ')}]` : '(none)';
+}
+
 function describe(d: Def): string {
+  const opts = declaredOptions(d.def);
+  const withOptions = opts.length ? `, ${optionsText(d.def)}` : '';
   switch (d.kind) {
-    case 'message': return `message, ${d.def.fields.length} field${d.def.fields.length === 1 ? '' : 's'}`;
-    case 'enum': return `enum, ${d.def.values.length} value${d.def.values.length === 1 ? '' : 's'}`;
-    case 'service': return `service, ${d.def.rpcs.length} RPC${d.def.rpcs.length === 1 ? '' : 's'}`;
+    case 'message': return `message, ${d.def.fields.length} field${d.def.fields.length === 1 ? '' : 's'}${withOptions}`;
+    case 'enum': return `enum, ${d.def.values.length} value${d.def.values.length === 1 ? '' : 's'}${withOptions}`;
+    case 'service': return `service, ${d.def.rpcs.length} RPC${d.def.rpcs.length === 1 ? '' : 's'}${withOptions}`;
     case 'field': {
       const f = d.def;
       const label = f.label === 'implicit' || f.typeKind === 'map' ? '' : `${f.label} `;
       const oneof = f.oneof ? `, in oneof ${f.oneof}` : '';
-      return `field ${f.number} of ${d.parent.fqn}: ${label}${f.type}${oneof}, JSON "${f.jsonName}"${f.deprecated ? ', deprecated' : ''}`;
+      return `field ${f.number} of ${d.parent.fqn}: ${label}${f.type}${oneof}, JSON "${f.jsonName}"${f.deprecated ? ', deprecated' : ''}${withOptions}`;
     }
-    case 'enumValue': return `value ${d.def.number} of enum ${d.parent.fqn}${d.def.deprecated ? ', deprecated' : ''}`;
+    case 'enumValue': return `value ${d.def.number} of enum ${d.parent.fqn}${d.def.deprecated ? ', deprecated' : ''}${withOptions}`;
     case 'rpc': {
       const r = d.def;
-      return `RPC of ${d.parent.fqn}: (${r.requestStream ? 'stream ' : ''}${r.request}) returns (${r.responseStream ? 'stream ' : ''}${r.response})${r.deprecated ? ', deprecated' : ''}`;
+      return `RPC of ${d.parent.fqn}: (${r.requestStream ? 'stream ' : ''}${r.request}) returns (${r.responseStream ? 'stream ' : ''}${r.response})${r.deprecated ? ', deprecated' : ''}${withOptions}`;
     }
   }
 }
 
-/** What differs between two versions of an element (own facts; children for containers). */
+/** What differs between two versions of an element (own facts and declared options; children for containers). */
 function whatChanged(before: Def, after: Def): string {
   const diffs: string[] = [];
   const cmp = (what: string, a: unknown, b: unknown): void => {
@@ -154,8 +165,14 @@ function whatChanged(before: Def, after: Def): string {
     const sb = JSON.stringify(b ?? null);
     if (sa !== sb) diffs.push(`${what} ${fmt(a)} → ${fmt(b)}`);
   };
+  // Options such as debug_redact change the generated code (Go's printing of the message), not the wire.
+  const options = (): void => {
+    const a = optionsText(before.def);
+    const b = optionsText(after.def);
+    if (a !== b) diffs.push(`options ${a} → ${b} (generated code changes; the wire does not)`);
+  };
   const children = <T extends { name: string }>(a: T[], b: T[], noun: string): void => {
-    const key = (x: T): string => JSON.stringify({ ...x, node: undefined, doc: undefined, docFingerprint: undefined });
+    const key = (x: T): string => JSON.stringify([{ ...x, node: undefined, doc: undefined, docFingerprint: undefined }, declaredOptions(x)]);
     const am = new Map(a.map((x) => [x.name, key(x)]));
     const bm = new Map(b.map((x) => [x.name, key(x)]));
     const added = b.filter((x) => !am.has(x.name)).map((x) => x.name);
@@ -174,27 +191,33 @@ function whatChanged(before: Def, after: Def): string {
     cmp('JSON name', before.def.jsonName, after.def.jsonName);
     cmp('deprecated', !!before.def.deprecated, !!after.def.deprecated);
     cmp('packed', before.def.packed, after.def.packed);
+    options();
   } else if (before.kind === 'enumValue' && after.kind === 'enumValue') {
     cmp('number', before.def.number, after.def.number);
     cmp('deprecated', !!before.def.deprecated, !!after.def.deprecated);
+    options();
   } else if (before.kind === 'rpc' && after.kind === 'rpc') {
     cmp('request', before.def.request, after.def.request);
     cmp('response', before.def.response, after.def.response);
     cmp('request streaming', before.def.requestStream, after.def.requestStream);
     cmp('response streaming', before.def.responseStream, after.def.responseStream);
     cmp('deprecated', !!before.def.deprecated, !!after.def.deprecated);
+    options();
   } else if (before.kind === 'message' && after.kind === 'message') {
     cmp('oneofs', before.def.oneofs, after.def.oneofs);
     cmp('reserved numbers', before.def.reservedNumbers, after.def.reservedNumbers);
     cmp('reserved names', before.def.reservedNames, after.def.reservedNames);
     cmp('deprecated', !!before.def.deprecated, !!after.def.deprecated);
+    options();
     children(before.def.fields, after.def.fields, 'fields');
   } else if (before.kind === 'enum' && after.kind === 'enum') {
     cmp('reserved numbers', before.def.reservedNumbers, after.def.reservedNumbers);
     cmp('reserved names', before.def.reservedNames, after.def.reservedNames);
     cmp('deprecated', !!before.def.deprecated, !!after.def.deprecated);
+    options();
     children(before.def.values, after.def.values, 'values');
   } else if (before.kind === 'service' && after.kind === 'service') {
+    options();
     children(before.def.rpcs, after.def.rpcs, 'RPCs');
   } else diffs.push(`${before.kind} → ${after.kind}`);
   return diffs.join('; ');
@@ -204,6 +227,267 @@ function fmt(v: unknown): string {
   if (v === undefined || v === null) return '(none)';
   if (Array.isArray(v)) return v.length ? JSON.stringify(v) : '(none)';
   return String(v);
+}
+
+// ---- an element across releases --------------------------------------------------------------------
+
+/** The element at every release of a history, by release index; undefined where it is absent. */
+type Timeline = (Def | undefined)[];
+
+const defCache = new WeakMap<ApiModel, Map<string, Def | undefined>>();
+
+function defIn(model: ApiModel | undefined, path: string): Def | undefined {
+  if (!model) return undefined;
+  let m = defCache.get(model);
+  if (!m) defCache.set(model, (m = new Map()));
+  if (!m.has(path)) m.set(path, findDef(model, path));
+  return m.get(path);
+}
+
+/** Histories that can say where an element's state changes without building models (`IndexedHistory`). */
+interface WithStates {
+  releaseStates(path: string): number[];
+}
+
+function timelineOf(history: History, path: string): Timeline {
+  const states = typeof (history as Partial<WithStates>).releaseStates === 'function' ? (history as History & WithStates).releaseStates(path) : undefined;
+  if (!states) return history.releases.map((r) => defIn(history.modelAt(r.tag), path));
+  // One model per state of the element, not per release: releases in the same state share the definition.
+  const byState = new Map<number, Def | undefined>();
+  return history.releases.map((r, i) => {
+    const s = states[i]!;
+    if (s < 0) return undefined;
+    if (!byState.has(s)) byState.set(s, defIn(history.modelAt(r.tag), path));
+    return byState.get(s);
+  });
+}
+
+const predecessorCache = new WeakMap<History, (number | undefined)[]>();
+
+/** For every release, the one it was cut after on its own release line (see `releaseLinePredecessor`). */
+function linePredecessors(history: History): (number | undefined)[] {
+  let p = predecessorCache.get(history);
+  if (!p) {
+    const tags = history.releases.map((r) => r.tag);
+    predecessorCache.set(history, (p = tags.map((_, i) => releaseLinePredecessor(tags, i))));
+  }
+  return p;
+}
+
+/** Fields of a message or values of an enum at a release, as `Def`s. */
+function membersAt(history: History, parentPath: string, release: number): Def[] {
+  const parent = defIn(history.modelAt(history.releases[release]!.tag), parentPath);
+  if (parent?.kind === 'message') return parent.def.fields.map((def) => ({ kind: 'field', def, parent: parent.def }));
+  if (parent?.kind === 'enum') return parent.def.values.map((def) => ({ kind: 'enumValue', def, parent: parent.def }));
+  return [];
+}
+
+/**
+ * What identifies a field or enum value on the wire: its number, and for fields the type and whether it
+ * is repeated. Two names with the same key are the same thing to a protobuf peer.
+ */
+function wireKey(d: Def): string | undefined {
+  if (d.kind === 'field') return `${d.def.number} ${d.def.type} ${d.def.label === 'repeated'}`;
+  if (d.kind === 'enumValue') return `${d.def.number}`;
+  return undefined;
+}
+
+function numberOf(d: Def): number | undefined {
+  return d.kind === 'field' || d.kind === 'enumValue' ? d.def.number : undefined;
+}
+
+interface Rename {
+  from: Def;
+  to: Def;
+  /** Releases where the new name replaced the old one, compared with the previous release of their line. */
+  at: number[];
+}
+
+/**
+ * Renames of a field or enum value: a release where it appears (or disappears) while, compared with the
+ * previous release of the same line, a sibling with the same number (and for fields the same type)
+ * disappears (or appears). Protobuf peers see no difference; JSON and Go source do.
+ */
+function renamesOf(history: History, path: string, timeline: Timeline): Rename[] {
+  const name = path.slice(path.lastIndexOf('.') + 1);
+  const parentPath = path.slice(0, path.lastIndexOf('.'));
+  const preds = linePredecessors(history);
+  const found = new Map<string, Rename>();
+  for (let i = 0; i < timeline.length; i++) {
+    const p = preds[i];
+    if (p === undefined) continue;
+    const cur = timeline[i];
+    const prev = timeline[p];
+    if (!cur === !prev) continue;
+    const mine = (cur ?? prev)!;
+    const key = wireKey(mine);
+    if (key === undefined) continue;
+    // The sibling must be where this one is not, and gone where this one is.
+    const withoutMe = membersAt(history, parentPath, cur ? p : i);
+    const withMe = membersAt(history, parentPath, cur ? i : p);
+    const match = withoutMe.filter((s) => s.def.name !== name && wireKey(s) === key && !withMe.some((w) => w.def.name === s.def.name));
+    if (match.length !== 1) continue;
+    const other = match[0]!;
+    const [from, to] = cur ? [other, mine] : [mine, other];
+    const k = `${from.def.name}>${to.def.name}`;
+    const r = found.get(k);
+    if (r) r.at.push(i);
+    else found.set(k, { from, to, at: [i] });
+  }
+  return [...found.values()];
+}
+
+/** An element and the names it had under renames (same number, same type), with their timelines. */
+interface Lineage {
+  paths: string[];
+  timelines: Map<string, Timeline>;
+  renames: Rename[];
+  /** Whether any of the names is present at a release. */
+  present: (release: number) => boolean;
+}
+
+function lineageOf(history: History, path: string, timeline: Timeline): Lineage {
+  const parentPath = path.slice(0, path.lastIndexOf('.'));
+  const timelines = new Map<string, Timeline>([[path, timeline]]);
+  const renames: Rename[] = [];
+  const queue = [path];
+  while (queue.length && timelines.size < 8) {
+    const p = queue.shift()!;
+    for (const r of renamesOf(history, p, timelines.get(p)!)) {
+      if (!renames.some((x) => x.from.def.name === r.from.def.name && x.to.def.name === r.to.def.name)) renames.push(r);
+      for (const d of [r.from, r.to]) {
+        const q = `${parentPath}.${d.def.name}`;
+        if (!timelines.has(q)) {
+          timelines.set(q, timelineOf(history, q));
+          queue.push(q);
+        }
+      }
+    }
+  }
+  const all = [...timelines.values()];
+  return { paths: [...timelines.keys()], timelines, renames, present: (i) => all.some((t) => t[i] !== undefined) };
+}
+
+/** Kubernetes minors with a stable release where `present` holds. */
+function stableMinors(history: History, present: (release: number) => boolean): number[] {
+  const out = new Set<number>();
+  history.releases.forEach((r, i) => {
+    if (r.prerelease || !present(i)) return;
+    const m = parseAnyTag(r.tag)?.minor;
+    if (m !== undefined) out.add(m);
+  });
+  return [...out].sort((a, b) => a - b);
+}
+
+/** `[22, 23, 24, 26]` → `1.22–1.24, 1.26` (with the given prefix). */
+function minorRanges(minors: readonly number[], prefix: string): string {
+  const parts: string[] = [];
+  for (let i = 0; i < minors.length; i++) {
+    let j = i;
+    while (j + 1 < minors.length && minors[j + 1] === minors[j]! + 1) j++;
+    parts.push(span(minors[i]!, minors[j]!, prefix));
+    i = j;
+  }
+  return parts.join(', ');
+}
+
+function kubelets(min: number, max: number, verb?: [string, string]): string {
+  const one = min === max;
+  return `${one ? 'kubelet' : 'kubelets'} ${span(min, max, '1.')}${verb ? ` ${one ? verb[0] : verb[1]}` : ''}`;
+}
+
+/** The Go constant protoc-gen-go makes for an enum value: `Signal_SIGKILL`; nested enums take the message's name. */
+function goEnumConstant(pkg: string, enumFqn: string, value: string): string {
+  const rel = pkg && enumFqn.startsWith(`${pkg}.`) ? enumFqn.slice(pkg.length + 1) : enumFqn;
+  const parts = rel.split('.');
+  return `${(parts.length > 1 ? parts.slice(0, -1) : parts).join('_')}_${value}`;
+}
+
+/** What a rename means to each kind of peer (POLICY: wire, JSON, Go source). */
+function renameEffects(history: History, pkg: string, r: Rename, lineage: Lineage): string {
+  const n = numberOf(r.to);
+  const first = lineage.paths[0]!;
+  const parentPath = first.slice(0, first.lastIndexOf('.'));
+  const side = (d: Def): string => {
+    const t = lineage.timelines.get(`${parentPath}.${d.def.name}`);
+    const minors = t ? stableMinors(history, (i) => t[i] !== undefined) : [];
+    return minors.length ? `${minorRanges(minors, '1.')} call it ${d.def.name}` : `only pre-releases call it ${d.def.name}`;
+  };
+  const wire = `Nothing changes on the wire: number ${n} keeps its meaning (releases ${side(r.from)}; ${side(r.to)}), so kubelets and runtimes on either side of the rename understand each other.`;
+  if (r.from.kind === 'enumValue' && r.to.kind === 'enumValue') {
+    return `${wire} It is a JSON and Go source break: the JSON/YAML form (crictl) spells the value "${r.from.def.name}" before and "${r.to.def.name}" after, and Go code that uses ${goEnumConstant(pkg, r.from.parent.fqn, r.from.def.name)} no longer builds (now ${goEnumConstant(pkg, r.to.parent.fqn, r.to.def.name)}).`;
+  }
+  if (r.from.kind === 'field' && r.to.kind === 'field') {
+    const json = r.from.def.jsonName === r.to.def.jsonName
+      ? `the JSON name stays "${r.to.def.jsonName}"`
+      : `the JSON/YAML form (crictl) changes its key from "${r.from.def.jsonName}" to "${r.to.def.jsonName}"`;
+    return `${wire} It is a Go source break (the generated struct field and getter are renamed, so code that uses the old name no longer builds), and ${json}.`;
+  }
+  return wire;
+}
+
+interface PatchChange {
+  at: number;
+  what: string;
+  /** Stable releases of the same line before it that still have the earlier form: first and last tag. */
+  earlier?: [string, string];
+}
+
+/**
+ * Changes in patch releases: every `v0.N.M` (M > 0) that differs from the previous release of its own line.
+ * The semantic-version walk behind "last changed" mixes lines, so a backport to v0.36.2 would not show.
+ */
+function patchChanges(history: History, timeline: Timeline, renames: readonly Rename[]): PatchChange[] {
+  const tags = history.releases.map((r) => r.tag);
+  const preds = linePredecessors(history);
+  const out: PatchChange[] = [];
+  const lastOnLine = new Map<number, number>();
+  for (let i = 0; i < tags.length; i++) {
+    const p = preds[i];
+    if (p === undefined || !isPatchRelease(tags[i]!)) continue;
+    const minor = parseAnyTag(tags[i]!)?.minor;
+    // Only when the line's earlier releases are in the history (not where it starts mid-line).
+    if (minor === undefined || parseAnyTag(tags[p]!)?.minor !== minor) continue;
+    const cur = timeline[i];
+    const prev = timeline[p];
+    if (cur === prev) continue;
+    let what = '';
+    const renamed = renames.find((r) => r.at.includes(i));
+    if (cur && prev) what = whatChanged(prev, cur);
+    else if (cur) what = renamed ? `renamed from ${renamed.from.def.name}` : 'added';
+    else if (prev) what = renamed ? `renamed to ${renamed.to.def.name}` : 'removed';
+    if (!what) continue;
+    const since = lastOnLine.get(minor) ?? -1;
+    const before = history.releases.filter((r, j) => j > since && j < i && !r.prerelease && parseAnyTag(r.tag)?.minor === minor).map((r) => r.tag);
+    const change: PatchChange = { at: i, what };
+    if (before.length) change.earlier = [before[0]!, before[before.length - 1]!];
+    out.push(change);
+    lastOnLine.set(minor, i);
+  }
+  return out;
+}
+
+/** An element's identity on the wire across renames, for other explanations (hovers) that need the same facts. */
+export interface ElementLineage {
+  /** Kubernetes minors with a stable release that has the element, under its name or one it was renamed from or to. */
+  stableMinors: number[];
+  /** Renames that kept the number (and for fields the type): not removals on the wire. */
+  renames: { from: string; to: string; number: number; tags: string[] }[];
+  /** The first release with the element under any of those names. */
+  wireIntroduced: string;
+}
+
+/** The lineage of a field or enum value (other elements: their own presence, no renames); undefined if unknown. */
+export function elementLineage(history: History, path: string): ElementLineage | undefined {
+  if (!history.element(path)) return undefined;
+  const lineage = lineageOf(history, path, timelineOf(history, path));
+  let first = 0;
+  while (first < history.releases.length - 1 && !lineage.present(first)) first++;
+  return {
+    stableMinors: stableMinors(history, lineage.present),
+    renames: lineage.renames.map((r) => ({ from: r.from.def.name, to: r.to.def.name, number: numberOf(r.to)!, tags: r.at.map((i) => history.releases[i]!.tag) })),
+    wireIntroduced: history.releases[first]!.tag,
+  };
 }
 
 // ---- element report --------------------------------------------------------------------------------
@@ -248,9 +532,11 @@ function elementReport(history: History, input: string): HistoryQueryResult {
   const path = resolved.path;
   const info = history.element(path)!;
   const releases = history.releases;
-  const idx = new Map(releases.map((r, i) => [r.tag, i]));
+  const tags = releases.map((r) => r.tag);
+  const idx = new Map(tags.map((t, i) => [t, i]));
   const newest = releases[releases.length - 1]!;
-  const lastDef = findDef(history.modelAt(info.lastSeen), path);
+  const timeline = timelineOf(history, path);
+  const lastDef = timeline[idx.get(info.lastSeen) ?? -1] ?? findDef(history.modelAt(info.lastSeen), path);
   const lines: string[] = [];
   const kind = lastDef?.kind ?? info.kind ?? 'element';
   lines.push(`${path}  (${lastDef ? describe(lastDef) : kind})`);
@@ -259,74 +545,196 @@ function elementReport(history: History, input: string): HistoryQueryResult {
   const row = (label: string, text: string): void => {
     lines.push(`  ${`${label}:`.padEnd(14)}${text}`);
   };
+  const more = (text: string): void => {
+    lines.push(`${' '.repeat(16)}${text}`);
+  };
+
+  // The names this element had on the wire: itself, and the fields or values it was renamed from or to.
+  const lineage = lineageOf(history, path, timeline);
+  const name = path.slice(path.lastIndexOf('.') + 1);
+  const renamedFrom = lineage.renames.filter((r) => r.to.def.name === name);
+  const renamedTo = lineage.renames.filter((r) => r.from.def.name === name);
+  const present = (i: number): boolean => timeline[i] !== undefined;
+  const firstStableWhere = (has: (i: number) => boolean): number | undefined => {
+    for (let i = 0; i < releases.length; i++) if (!releases[i]!.prerelease && has(i)) return i;
+    return undefined;
+  };
 
   // Introduced, and the first stable release that has it (skew reasoning is about stable runtimes).
-  const introIdx = idx.get(info.introduced) ?? 0;
-  let firstStable: Release | undefined;
-  for (let i = introIdx; i < releases.length; i++) {
-    const r = releases[i]!;
-    if (!r.prerelease && findDef(history.modelAt(r.tag), path)) {
-      firstStable = r;
-      break;
-    }
+  const firstStable = firstStableWhere(present);
+  const stableNote = firstStable !== undefined && tags[firstStable] !== info.introduced ? `; first stable release with it: ${rel(history, tags[firstStable]!)}` : '';
+  const oldest = tags[0]!;
+  row('introduced', `${rel(history, info.introduced)}${indexStartNote(history, pkg, info.introduced)}${stableNote}`);
+  for (const r of renamedFrom) {
+    const n = numberOf(r.to);
+    row('renamed from', `${r.from.def.name} in ${r.at.map((i) => rel(history, tags[i]!)).join(', ')}, keeping number ${n}${r.to.kind === 'field' ? ` and type ${r.to.def.type}` : ''}`);
+    more(renameEffects(history, pkg, r, lineage));
   }
-  const stableNote = firstStable && firstStable.tag !== info.introduced ? `; first stable release with it: ${rel(history, firstStable.tag)}` : '';
-  const oldest = releases[0]!.tag;
-  const indexStart = info.introduced === oldest && MAJOR_START[pkg] !== oldest ? ' (the oldest release in this history; it may be older)' : '';
-  row('introduced', `${rel(history, info.introduced)}${indexStart}${stableNote}`);
 
   // Last changed, with what changed compared with the previous release that had it.
   if (info.lastChanged !== info.introduced) {
     let before: Def | undefined;
-    for (let i = (idx.get(info.lastChanged) ?? 0) - 1; i >= 0 && !before; i--) before = findDef(history.modelAt(releases[i]!.tag), path);
-    const after = findDef(history.modelAt(info.lastChanged), path);
+    for (let i = (idx.get(info.lastChanged) ?? 0) - 1; i >= 0 && !before; i--) before = timeline[i];
+    const after = timeline[idx.get(info.lastChanged) ?? -1];
     const what = before && after ? whatChanged(before, after) : '';
     const patch = isPatchRelease(info.lastChanged) ? ' [patch release: the policy discourages API changes in patches]' : '';
     row('last changed', `${rel(history, info.lastChanged)}${what ? ` — ${what}` : ''}${patch}`);
   } else row('last changed', 'unchanged since it was introduced');
+  // Patch releases that changed it on their own line (backports), which the line-mixing walk above hides.
+  const patches = patchChanges(history, timeline, lineage.renames);
+  if (patches.length) {
+    row('in patches', `${patches.length === 1 ? 'one patch release' : `${patches.length} patch releases`} changed it on their own release line (the policy wants API changes in v0.N.0 only):`);
+    for (const c of patches) {
+      const earlier = c.earlier ? `; ${span2(c.earlier)} ${c.what === 'added' ? 'lack it' : 'have the earlier form'}` : '';
+      more(`${rel(history, tags[c.at]!)} — ${c.what}${earlier}`);
+    }
+  }
   if (info.docChanged && info.docChanged !== info.introduced) row('doc changed', `${rel(history, info.docChanged)} (doc comment fingerprint)`);
 
-  const present = info.present ?? info.lastSeen === newest.tag;
+  const isPresent = info.present ?? info.lastSeen === newest.tag;
   const removedWith = MAJOR_REMOVED[pkg];
-  if (present && removedWith) row('last seen', `${rel(history, newest.tag)}, the last release of ${pkg} (removed in Kubernetes ${removedWith})`);
-  else if (present) row('last seen', `still present in the newest release, ${rel(history, newest.tag)}`);
+  if (isPresent && removedWith) row('last seen', `${rel(history, newest.tag)}, the last release of ${pkg} (removed in Kubernetes ${removedWith})`);
+  else if (isPresent) row('last seen', `still present in the newest release, ${rel(history, newest.tag)}`);
   else {
     const after = releases[(idx.get(info.lastSeen) ?? 0) + 1];
     row('last seen', `${rel(history, info.lastSeen)}${after ? `; not in ${after.tag} or later` : ''}`);
   }
+  for (const r of renamedTo) {
+    const n = numberOf(r.from);
+    row('renamed to', `${r.to.def.name} in ${r.at.map((i) => rel(history, tags[i]!)).join(', ')}, keeping number ${n}${r.from.kind === 'field' ? ` and type ${r.from.def.type}` : ''}: not a removal on the wire`);
+    more(renameEffects(history, pkg, r, lineage));
+  }
 
-  // Skew: who can meet a runtime that lacks it.
-  const basis = firstStable?.tag ?? info.introduced;
+  // Skew: who can meet a runtime that lacks it. On the wire a renamed element is as old as its number.
+  const union = lineage.present;
+  let unionFirst = 0;
+  while (unionFirst < releases.length - 1 && !union(unionFirst)) unionFirst++;
+  let unionLast = releases.length - 1;
+  while (unionLast > 0 && !union(unionLast)) unionLast--;
+  const wireIntro = tags[unionFirst]!;
+  const wireStable = firstStableWhere(union);
+  const known = stableMinors(history, union);
+  // A renamed element is as old as its number: name the oldest name when that is not this one.
+  const firstName = lineage.paths.find((p) => lineage.timelines.get(p)![unionFirst] !== undefined) ?? path;
+  const asNumber = firstName !== path
+    ? `number ${numberOf(lastDef!)} came in ${rel(history, wireIntro)} as ${firstName.slice(firstName.lastIndexOf('.') + 1)}: `
+    : '';
+  const basis = wireStable !== undefined ? tags[wireStable]! : wireIntro;
   const start = MAJOR_START[pkg];
   const firstMinor = start !== undefined ? parseAnyTag(start)?.minor ?? 0 : 0;
-  const lack = whoLacks(basis, firstMinor);
-  if (indexStart) {
+  if (indexStartNote(history, pkg, wireIntro)) {
     row('skew', `not known: it predates ${oldest}, the oldest release in this history.`);
+  } else if (wireStable === undefined) {
+    row('skew', `only pre-releases have had it (${span2([wireIntro, tags[unionLast]!])}): no stable kubelet or runtime has it.`);
   } else if (start !== undefined && basis === start) {
     row('skew', `part of ${pkg} since its first release ${start}: every runtime that speaks ${pkg} has it.`);
   } else if (start !== undefined && parseAnyTag(basis)?.minor === firstMinor && parseAnyTag(basis)?.patch === 0) {
     row('skew', `part of ${pkg} since Kubernetes 1.${firstMinor}.0, the first stable release of ${pkg}: every stable runtime that speaks ${pkg} has it.`);
-  } else if (!lack.kubelets || !lack.runtimes) {
-    row('skew', `no kubelet in the skew window can meet a ${pkg} runtime without it.`);
   } else {
-    const k = lack.kubelets;
-    const r = lack.runtimes;
-    const rt = r.maxPatch !== undefined
-      ? (r.min === r.max ? `v0.${r.max}.0–v0.${r.max}.${r.maxPatch}` : `v0.${r.min}–v0.${r.max}.${r.maxPatch}`)
-      : span(r.min, r.max, 'v0.');
-    row('skew', `kubelets ${span(k.min, k.max, '1.')} know it and can be paired with runtimes built on cri-api ${rt}, which do not.`);
-    lines.push(`${' '.repeat(16)}${consequence(kind)}`);
-  }
-  if (!present) {
-    const after = releases[(idx.get(info.lastSeen) ?? 0) + 1];
-    const removedMinor = after ? parseAnyTag(after.tag)?.minor : undefined;
-    if (removedMinor !== undefined) {
-      const rs = removalSkew(removedMinor);
-      row('removal', `runtimes built on cri-api ${span(rs.runtimes.min, rs.runtimes.max, 'v0.')} lack it but are in the window of kubelets ${span(rs.kubelets.min, rs.kubelets.max, '1.')}, which may still use it; within one major version that is a breaking change.`);
+    const lack = whoLacks(basis, firstMinor);
+    if (!lack.kubelets || !lack.runtimes) {
+      row('skew', `no kubelet in the skew window can meet a ${pkg} runtime without it.`);
+    } else {
+      // Only kubelets of releases that have it know it (it may be gone again a minor later).
+      let kmax = lack.kubelets.min;
+      while (kmax < lack.kubelets.max && known.includes(kmax + 1)) kmax++;
+      // Runtimes older than the history's first release were not built on a tag of it: name their Kubernetes minors.
+      const r = lack.runtimes;
+      const firstHistoryMinor = parseAnyTag(oldest)?.minor ?? 0;
+      const min = Math.max(r.min, firstHistoryMinor);
+      const parts: string[] = [];
+      if (min <= r.max) {
+        parts.push(`cri-api ${r.maxPatch !== undefined
+          ? (min === r.max ? `v0.${r.max}.0–v0.${r.max}.${r.maxPatch}` : `v0.${min}–v0.${r.max}.${r.maxPatch}`)
+          : span(min, r.max, 'v0.')}`);
+      }
+      if (r.min < firstHistoryMinor) {
+        parts.push(`the CRI API of Kubernetes ${span(r.min, Math.min(r.max, firstHistoryMinor - 1), '1.')} (older than ${oldest}, the first release in this history)`);
+      }
+      row('skew', `${asNumber}${kubelets(lack.kubelets.min, kmax, ['knows', 'know'])} it and can be paired with runtimes built on ${parts.join(' or on ')}, which do not.`);
+      more(consequence(kind));
     }
   }
+  if (!union(releases.length - 1)) {
+    // Gone under every name: kubelets of releases that had it can meet runtimes of releases that do not.
+    const after = releases[unionLast + 1];
+    const removedMinor = after ? parseAnyTag(after.tag)?.minor : undefined;
+    if (removedMinor !== undefined) {
+      const had = known.filter((k) => k < removedMinor && k >= removedMinor - SKEW);
+      if (!known.length) row('removal', 'no stable release had it, so no stable kubelet can miss it.');
+      else if (!had.length) row('removal', `no kubelet that had it (${minorRanges(known, '1.')}) is in the skew window of runtimes without it (cri-api v0.${removedMinor} and later).`);
+      else {
+        const kmin = had[0]!;
+        const kmax = had[had.length - 1]!;
+        row('removal', `runtimes built on cri-api ${span(removedMinor, kmax + SKEW, 'v0.')} lack it but are in the window of ${kubelets(kmin, kmax)}, which had it and may still use it; within one major version that is a breaking change.`);
+      }
+    }
+  }
+  for (const text of numberReuse(history, path, timeline, lineage, known)) row('number reuse', text);
   row('policy', CRI_SKEW_POLICY_URL);
   return { ok: true, text: lines.join('\n') + '\n' };
+}
+
+/** Note for elements already in the oldest release of the history (which may not be where they started). */
+function indexStartNote(history: History, pkg: string, introduced: string): string {
+  const oldest = history.releases[0]!.tag;
+  return introduced === oldest && MAJOR_START[pkg] !== oldest ? ' (the oldest release in this history; it may be older)' : '';
+}
+
+function span2([a, b]: readonly [string, string]): string {
+  return a === b ? a : `${a}–${b}`;
+}
+
+/**
+ * Other fields or values that used the same number, apart from renames: peers that meet across such a
+ * reuse read each other's data as something else.
+ */
+function numberReuse(history: History, path: string, timeline: Timeline, lineage: Lineage, known: number[]): string[] {
+  const mine = timeline.find((d) => d !== undefined);
+  const n = mine && numberOf(mine);
+  if (!mine || n === undefined) return [];
+  const parentPath = path.slice(0, path.lastIndexOf('.'));
+  const names = new Set(lineage.paths.map((p) => p.slice(p.lastIndexOf('.') + 1)));
+  const uses = (mine.kind === 'field' ? history.fieldUses(parentPath) : history.enumValueUses(parentPath)).filter((u) => u.number === n && !names.has(u.name));
+  const myName = path.slice(path.lastIndexOf('.') + 1);
+  const myType = mine.kind === 'field' ? mine.def.type : undefined;
+  const out: string[] = [];
+  for (const u of uses) {
+    const other = timelineOf(history, `${parentPath}.${u.name}`);
+    const theirs = stableMinors(history, (i) => {
+      const d = other[i];
+      return d !== undefined && numberOf(d) === n && (u.type === undefined || (d.kind === 'field' && d.def.type === u.type));
+    });
+    const noun = mine.kind === 'field' ? 'field' : 'value';
+    const what = `${u.type ? `${u.type} ` : ''}${u.name}`;
+    const otherType = mine.kind === 'field' && u.type !== undefined && u.type !== myType ? ' with another type' : '';
+    const when = span2([u.firstTag, u.lastTag]);
+    const firstMine = timeline.findIndex((d) => d !== undefined);
+    const lastMine = timeline.length - 1 - [...timeline].reverse().findIndex((d) => d !== undefined);
+    const theirFirst = history.releases.findIndex((r) => r.tag === u.firstTag);
+    const theirLast = history.releases.findIndex((r) => r.tag === u.lastTag);
+    let text = theirFirst > lastMine
+      ? `${noun} ${n} was reused${otherType} as ${what} (${when})`
+      : theirLast < firstMine
+        ? `${noun} ${n} was ${what} before (${when}); this is a reuse${otherType}`
+        : `${noun} ${n} is also ${what} (${when})${otherType}`;
+    const closeMine = known.filter((k) => theirs.some((t) => Math.abs(k - t) <= SKEW));
+    const closeTheirs = theirs.filter((t) => known.some((k) => Math.abs(k - t) <= SKEW));
+    if (!closeMine.length || !closeTheirs.length) {
+      out.push(`${text}; no releases with the one and with the other are within the skew window of each other.`);
+      continue;
+    }
+    text += `. Releases ${minorRanges(closeMine, '1.')} (${myName}) and ${minorRanges(closeTheirs, '1.')} (${u.name}) are within the skew window of each other, as kubelet or as runtime: `;
+    if (mine.kind === 'field' && u.type !== undefined && u.type !== myType) {
+      text += `each decodes the other's field ${n} as ${u.type} or ${myType}, not as what was sent — wrong values or a decoding error, which is worse than lacking the field (an unknown field is only skipped).`;
+    } else if (mine.kind === 'field') {
+      text += `the value decodes, but with the other field's meaning.`;
+    } else {
+      text += `the number decodes as ${u.name} on one side and ${myName} on the other.`;
+    }
+    out.push(text);
+  }
+  return out;
 }
 
 function consequence(kind: string): string {
@@ -376,9 +784,10 @@ function summary(history: History): string {
   lines.push('');
   lines.push('Changes per release, compared with the previous release on the same release line');
   lines.push('(patch releases with the previous patch of their minor, .0 releases and their pre-releases with the previous .0-line tag):');
-  const header = `  ${'release'.padEnd(17)}${'kubernetes'.padEnd(17)}${'added'.padStart(6)}${'removed'.padStart(8)}${'changed'.padStart(8)}${'docs'.padStart(6)}`;
-  lines.push(header);
   const tags = releases.map((r) => r.tag);
+  const w = Math.max(17, ...tags.map((t) => t.length + 2));
+  const header = `  ${'release'.padEnd(w)}${'kubernetes'.padEnd(17)}${'added'.padStart(6)}${'removed'.padStart(8)}${'renamed'.padStart(8)}${'changed'.padStart(8)}${'docs'.padStart(6)}`;
+  lines.push(header);
   let quiet = 0;
   let patchChanges = 0;
   for (let i = 0; i < releases.length; i++) {
@@ -393,30 +802,63 @@ function summary(history: History): string {
     }
     const a = flat(cur);
     const b = prev ? flat(prev) : new Map<string, FlatDef>();
-    let added = 0, removed = 0, changed = 0, docs = 0;
+    let changed = 0, docs = 0;
+    const addedKeys: string[] = [];
     for (const [k, v] of a) {
       const o = b.get(k);
-      if (!o) added++;
+      if (!o) addedKeys.push(k);
       else {
         if (o.shape !== v.shape || o.kind !== v.kind) changed++;
         if (o.doc !== v.doc) docs++;
       }
     }
-    for (const k of b.keys()) if (!a.has(k)) removed++;
-    if (!added && !removed && !changed && !docs) {
+    const removedKeys = [...b.keys()].filter((k) => !a.has(k));
+    const renamed = countRenames(removedKeys, b, addedKeys, a);
+    const added = addedKeys.length - renamed;
+    const removed = removedKeys.length - renamed;
+    if (!added && !removed && !renamed && !changed && !docs) {
       quiet++;
       continue;
     }
-    const patch = isPatchRelease(r.tag) && (added || removed || changed) && p !== undefined;
+    const patch = isPatchRelease(r.tag) && (added || removed || renamed || changed) && p !== undefined;
     if (patch) patchChanges++;
     const base = p === undefined ? '  (first release)' : '';
-    lines.push(`  ${r.tag.padEnd(17)}${r.kubernetes.padEnd(17)}${String(added).padStart(6)}${String(removed).padStart(8)}${String(changed).padStart(8)}${String(docs).padStart(6)}${patch ? '  * patch release' : ''}${base}`);
+    lines.push(`  ${r.tag.padEnd(w)}${r.kubernetes.padEnd(17)}${String(added).padStart(6)}${String(removed).padStart(8)}${String(renamed).padStart(8)}${String(changed).padStart(8)}${String(docs).padStart(6)}${patch ? '  * patch release' : ''}${base}`);
   }
   lines.push('');
-  lines.push(`${quiet} release${quiet === 1 ? '' : 's'} without API or doc changes not shown. "added"/"removed"/"changed" count messages, fields, enums, enum values, services and RPCs (own facts only); "docs" counts changed doc comments.`);
+  lines.push(`${quiet} release${quiet === 1 ? '' : 's'} without API or doc changes not shown. "added"/"removed"/"changed" count messages, fields, enums, enum values, services and RPCs (own facts, declared options included); "renamed" counts fields and enum values that kept their number (and type) under a new name, which the wire does not see but JSON and Go source do; "docs" counts changed doc comments.`);
   if (patchChanges) lines.push(`* ${patchChanges} patch release${patchChanges === 1 ? '' : 's'} changed the API; the policy wants API changes in v0.N.0 only.`);
   lines.push(`Policy: ${CRI_SKEW_POLICY_URL}`);
   return lines.join('\n') + '\n';
+}
+
+/**
+ * Removed fields and enum values that reappear under another name in the same message or enum with the
+ * same number (fields: same type, repeated or not): renames, counted once instead of as a removal and an
+ * addition.
+ */
+function countRenames(removed: readonly string[], before: Map<string, FlatDef>, added: readonly string[], after: Map<string, FlatDef>): number {
+  const wire = (path: string, d: FlatDef): string | undefined => {
+    if (d.kind !== 'field' && d.kind !== 'enumValue') return undefined;
+    const s = JSON.parse(d.shape) as unknown[];
+    const parent = path.slice(0, path.lastIndexOf('.'));
+    return d.kind === 'field' ? `${parent} f ${String(s[0])} ${String(s[1])} ${s[2] === 'repeated'}` : `${parent} v ${String(s[0])}`;
+  };
+  const open = new Map<string, number>();
+  for (const k of added) {
+    const w = wire(k, after.get(k)!);
+    if (w !== undefined) open.set(w, (open.get(w) ?? 0) + 1);
+  }
+  let n = 0;
+  for (const k of removed) {
+    const w = wire(k, before.get(k)!);
+    const left = w === undefined ? 0 : open.get(w) ?? 0;
+    if (left > 0) {
+      open.set(w!, left - 1);
+      n++;
+    }
+  }
+  return n;
 }
 
 const KIND_ORDER: ElementKind[] = ['message', 'field', 'enum', 'enumValue', 'service', 'rpc'];

@@ -10,10 +10,11 @@
 // where every version is [runs, ...facts]: `runs` is a flat list of inclusive release-index intervals
 // [start, end, start, end, …] in which that exact version appears, and `facts` is the kind's fact tuple
 // (see FACT_DEFAULTS) with strings as string-table indices and trailing defaults left out. Elements are
-// identified by name (a renamed field is a removal plus an addition); a change of any fact, doc fingerprint
-// included, starts a new version. Element order within each list is a merge of the declaration orders of
-// all releases; where a release moved a declaration so that no merge fits, `orders` records that list's
-// order for the releases concerned. So reconstructed models keep the file's order exactly.
+// identified by name (a renamed field is a removal plus an addition; the history report pairs them up again
+// by number); a change of any fact, doc fingerprint and declared options included, starts a new version.
+// Element order within each list is a merge of the declaration orders of all releases; where a release moved
+// a declaration so that no merge fits, `orders` records that list's order for the releases concerned. So
+// reconstructed models keep the file's order exactly.
 
 import { fingerprintDoc, type DocFingerprint } from '../docs/fingerprint';
 import { bind } from '../proto/binder';
@@ -26,7 +27,8 @@ import { compareTags, kubernetesToGoTag, parseAnyTag } from '../policy/versions'
 import { V1ALPHA2_PATH, V1_PATH, type Corpus } from './corpus';
 import type { ElementKind, History, HistoryElement, NumberUse, Release } from './types';
 
-export const HISTORY_FORMAT = 1;
+/** 2: every kind's fact tuple ends with its declared options (after the doc fingerprint). */
+export const HISTORY_FORMAT = 2;
 
 /** One package's history, as stored in history.json. */
 export interface PackageData {
@@ -70,28 +72,78 @@ const MESSAGE = 0, FIELD = 1, ENUM = 2, VALUE = 3, SERVICE = 4, RPC = 5;
 
 /**
  * Fact tuples per kind, with their defaults (trailing defaults are not stored). The doc fingerprint
- * (index into `docs`, -1 for none) is always last; everything before it is the element's shape.
- *   message: [oneofs[], reservedNumbers (flat start,end pairs), reservedNames[], deprecated, doc]
- *   field:   [number, type, typeKind, label, oneof, jsonName (-1 = default), flags, doc]
- *   enum:    [reservedNumbers, reservedNames[], deprecated, doc]
- *   value:   [number, deprecated, doc]
- *   service: [doc]
- *   rpc:     [request, response, streaming (1 request, 2 response), deprecated, doc]
+ * (index into `docs`, -1 for none) comes next to last; everything else is the element's shape. The last
+ * fact is the declared options the other facts do not already hold (e.g. `[debug_redact = true]`, which
+ * changes generated Go code), as string indices of `name=value`, sorted; usually empty, so not stored.
+ *   message: [oneofs[], reservedNumbers (flat start,end pairs), reservedNames[], deprecated, doc, options[]]
+ *   field:   [number, type, typeKind, label, oneof, jsonName (-1 = default), flags, doc, options[]]
+ *   enum:    [reservedNumbers, reservedNames[], deprecated, doc, options[]]
+ *   value:   [number, deprecated, doc, options[]]
+ *   service: [doc, options[]]
+ *   rpc:     [request, response, streaming (1 request, 2 response), deprecated, doc, options[]]
  */
 const FACT_DEFAULTS: Fact[][] = [
-  [[], [], [], 0, -1],
-  [0, 0, 0, 0, -1, -1, 0, -1],
-  [[], [], 0, -1],
-  [0, 0, -1],
-  [-1],
-  [0, 0, 0, 0, -1],
+  [[], [], [], 0, -1, []],
+  [0, 0, 0, 0, -1, -1, 0, -1, []],
+  [[], [], 0, -1, []],
+  [0, 0, -1, []],
+  [-1, []],
+  [0, 0, 0, 0, -1, []],
 ];
+/** Position of the doc fingerprint in each kind's fact tuple (the options follow it). */
+const DOC_AT = FACT_DEFAULTS.map((d) => d.length - 2);
 const TYPE_KINDS: FieldDef['typeKind'][] = ['scalar', 'message', 'enum', 'map', 'unresolved'];
 const LABELS: FieldLabel[] = ['implicit', 'optional', 'repeated', 'required'];
 const F_DEPRECATED = 1, F_PACKED_SET = 2, F_PACKED = 4;
 
 function isDefault(v: Fact, d: Fact): boolean {
   return Array.isArray(v) ? v.length === 0 : v === d;
+}
+
+// ---- declared options ------------------------------------------------------------------------------
+
+/** Options other facts already hold: `deprecated` everywhere, `json_name` and `packed` on fields. */
+const MODELLED_OPTIONS = new Set(['deprecated', 'json_name', 'packed']);
+
+type OptionCarrier = { node?: { options?: readonly { name: string; value: string }[] } };
+
+/** Options of definitions that have no syntax node: models rebuilt from an index, and detached ones. */
+const optionsWithoutNode = new WeakMap<object, string[]>();
+
+function hash8(s: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193) >>> 0;
+  return h.toString(16).padStart(8, '0');
+}
+
+/**
+ * The options declared on a definition that the model has no property for, as sorted `name=value` strings
+ * (`debug_redact=true`). Values with white space or longer than 60 characters (aggregates) are kept as a
+ * fingerprint `#hash`: the index holds no proto text. Works for parsed models (from the syntax node) and for
+ * models from a history (`modelAt`), so both encode the same.
+ */
+export function declaredOptions(def: object): string[] {
+  const known = optionsWithoutNode.get(def);
+  if (known) return known;
+  const opts = (def as OptionCarrier).node?.options;
+  if (!opts?.length) return [];
+  const out: string[] = [];
+  for (const o of opts) {
+    if (MODELLED_OPTIONS.has(o.name)) continue;
+    const v = o.value.trim();
+    out.push(`${o.name}=${/\s/.test(v) || v.length > 60 ? `#${hash8(v)}` : v}`);
+  }
+  return out.sort();
+}
+
+/** `debug_redact=true` → `debug_redact = true`, for reports. */
+export function formatOption(option: string): string {
+  const k = option.indexOf('=');
+  return k < 0 ? option : `${option.slice(0, k)} = ${option.slice(k + 1)}`;
+}
+
+function keepOptions(def: object, options: string[]): void {
+  if (options.length) optionsWithoutNode.set(def, options);
 }
 
 // ---- encoding --------------------------------------------------------------------------------------
@@ -134,6 +186,7 @@ function flatten(model: ApiModel, strings: Interner, docs: Interner): FlatModel 
   const pkg = model.package;
   const rel = (fqn: string): string => (pkg && fqn.startsWith(`${pkg}.`) ? fqn.slice(pkg.length + 1) : fqn);
   const s = (x: string): number => strings.id(x);
+  const opts = (def: object): number[] => declaredOptions(def).map(s);
   const elements: FlatElement[] = [];
   const lists = new Map<string, string[]>([['M', []], ['E', []], ['S', []]]);
   const push = (list: string, e: FlatElement): void => {
@@ -145,30 +198,30 @@ function flatten(model: ApiModel, strings: Interner, docs: Interner): FlatModel 
   const reserved = (r: [number, number][]): number[] => r.flatMap(([a, b]) => [a, b]);
   for (const m of model.messages) {
     const key = `m:${m.fqn}`;
-    push('M', { key, kind: MESSAGE, name: rel(m.fqn), facts: [m.oneofs.map(s), reserved(m.reservedNumbers), m.reservedNames.map(s), m.deprecated ? 1 : 0, docId(docs, m)] });
+    push('M', { key, kind: MESSAGE, name: rel(m.fqn), facts: [m.oneofs.map(s), reserved(m.reservedNumbers), m.reservedNames.map(s), m.deprecated ? 1 : 0, docId(docs, m), opts(m)] });
     for (const f of m.fields) {
       const flags = (f.deprecated ? F_DEPRECATED : 0) | (f.packed !== undefined ? F_PACKED_SET : 0) | (f.packed ? F_PACKED : 0);
       push(key, {
         key: `f:${m.fqn}.${f.name}`, kind: FIELD, parentKey: key, name: f.name,
         facts: [f.number, s(f.type), TYPE_KINDS.indexOf(f.typeKind), LABELS.indexOf(f.label), f.oneof !== undefined ? s(f.oneof) : -1,
-          f.jsonName === jsonNameOf(f.name) ? -1 : s(f.jsonName), flags, docId(docs, f)],
+          f.jsonName === jsonNameOf(f.name) ? -1 : s(f.jsonName), flags, docId(docs, f), opts(f)],
       });
     }
   }
   for (const e of model.enums) {
     const key = `e:${e.fqn}`;
-    push('E', { key, kind: ENUM, name: rel(e.fqn), facts: [reserved(e.reservedNumbers), e.reservedNames.map(s), e.deprecated ? 1 : 0, docId(docs, e)] });
+    push('E', { key, kind: ENUM, name: rel(e.fqn), facts: [reserved(e.reservedNumbers), e.reservedNames.map(s), e.deprecated ? 1 : 0, docId(docs, e), opts(e)] });
     for (const v of e.values) {
-      push(key, { key: `v:${e.fqn}.${v.name}`, kind: VALUE, parentKey: key, name: v.name, facts: [v.number, v.deprecated ? 1 : 0, docId(docs, v)] });
+      push(key, { key: `v:${e.fqn}.${v.name}`, kind: VALUE, parentKey: key, name: v.name, facts: [v.number, v.deprecated ? 1 : 0, docId(docs, v), opts(v)] });
     }
   }
   for (const sv of model.services) {
     const key = `s:${sv.fqn}`;
-    push('S', { key, kind: SERVICE, name: rel(sv.fqn), facts: [docId(docs, sv)] });
+    push('S', { key, kind: SERVICE, name: rel(sv.fqn), facts: [docId(docs, sv), opts(sv)] });
     for (const r of sv.rpcs) {
       push(key, {
         key: `r:${sv.fqn}.${r.name}`, kind: RPC, parentKey: key, name: r.name,
-        facts: [s(r.request), s(r.response), (r.requestStream ? 1 : 0) | (r.responseStream ? 2 : 0), r.deprecated ? 1 : 0, docId(docs, r)],
+        facts: [s(r.request), s(r.response), (r.requestStream ? 1 : 0) | (r.responseStream ? 2 : 0), r.deprecated ? 1 : 0, docId(docs, r), opts(r)],
       });
     }
   }
@@ -339,15 +392,23 @@ function factsOf(v: Version): Fact[] {
 }
 
 function shapeOf(v: Version): string {
-  return (v.shapeKey ??= JSON.stringify(factsOf(v).slice(0, -1)));
+  if (v.shapeKey === undefined) {
+    const f = factsOf(v);
+    const at = DOC_AT[v.kind]!;
+    v.shapeKey = JSON.stringify([...f.slice(0, at), ...f.slice(at + 1)]);
+  }
+  return v.shapeKey;
 }
 
 function docOf(v: Version): number {
-  const f = factsOf(v);
-  return f[f.length - 1] as number;
+  return factsOf(v)[DOC_AT[v.kind]!] as number;
 }
 
-const GO_TAG_FAST = /^v0\.(\d+\.\d+(-(alpha|beta|rc)\.\d+)?)$/;
+function optionsOf(v: Version, strings: readonly string[]): string[] {
+  return (factsOf(v)[DOC_AT[v.kind]! + 1] as number[]).map((i) => strings[i]!);
+}
+
+const GO_TAG_FAST = /^(?:v0|kubernetes-1)\.(\d+\.\d+(-(alpha|beta|rc)\.\d+)?)$/;
 
 interface Element {
   kind: number;
@@ -431,9 +492,45 @@ export class IndexedHistory implements History {
     return this.elements.map((e) => e.path);
   }
 
-  /** Release index of a tag (`v0.N.M`, or a Kubernetes form of it). */
+  /**
+   * Release index of a tag (`v0.N.M`, or a Kubernetes form of it). Releases that only have a `kubernetes-1.N.M`
+   * tag (kubernetes-1.15.0-alpha.1 … kubernetes-1.18.0-alpha.0) are found by any form of that version.
+   */
   releaseIndex(tag: string): number | undefined {
-    return this.tagIndex.get(tag) ?? this.tagIndex.get(kubernetesToGoTag(tag) ?? '');
+    const direct = this.tagIndex.get(tag);
+    if (direct !== undefined) return direct;
+    const v = parseAnyTag(tag);
+    return v && (this.tagIndex.get(v.goTag) ?? this.tagIndex.get(`kubernetes-${v.kubernetes}`));
+  }
+
+  /**
+   * For every release, a number that stands for the element's state there: -1 where it is absent, else equal
+   * numbers mean equal facts (its own version and, for messages, enums and services, its members' versions).
+   * Builds no models, so a report can build one per state instead of one per release.
+   */
+  releaseStates(path: string): number[] {
+    const n = this.data.tags.length;
+    const out = new Array<number>(n).fill(-1);
+    const idx = this.byPath.get(path);
+    if (idx === undefined) return out;
+    const e = this.elements[idx]!;
+    const members = e.children.map((c) => this.elements[c]!);
+    // The state can only change where a run of the element or of a member starts or ends.
+    const points = new Set<number>([0]);
+    for (const x of [e, ...members]) for (const v of x.versions) for (let i = 0; i < v.runs.length; i += 2) points.add(v.runs[i]!).add(v.runs[i + 1]! + 1);
+    const sorted = [...points].filter((p) => p < n).sort((a, b) => a - b);
+    const ids = new Map<string, number>();
+    for (let k = 0; k < sorted.length; k++) {
+      const from = sorted[k]!;
+      const to = k + 1 < sorted.length ? sorted[k + 1]! : n;
+      const own = versionAt(e, from);
+      if (own < 0) continue;
+      const key = [own, ...members.map((m) => versionAt(m, from))].join(',');
+      let id = ids.get(key);
+      if (id === undefined) ids.set(key, (id = ids.size));
+      out.fill(id, from, to);
+    }
+    return out;
   }
 
   element(path: string): HistoryElement | undefined {
@@ -578,6 +675,7 @@ export class IndexedHistory implements History {
       if (vi < 0) return;
       const f = factsOf(e.versions[vi]!);
       const doc = docOf(e.versions[vi]!);
+      const options = optionsOf(e.versions[vi]!, str);
       const fqn = e.path;
       const short = e.name.slice(e.name.lastIndexOf('.') + 1);
       switch (e.kind) {
@@ -588,6 +686,7 @@ export class IndexedHistory implements History {
           };
           if (f[3]) def.deprecated = true;
           model.messages.push(withDoc(def, doc));
+          keepOptions(def, options);
           defs.set(i, def);
           containers.set(i, def);
           break;
@@ -596,6 +695,7 @@ export class IndexedHistory implements History {
           const def: EnumDef = { fqn, name: short, values: [], reservedNumbers: pairs(f[0] as number[]), reservedNames: (f[1] as number[]).map((s) => str[s]!) };
           if (f[2]) def.deprecated = true;
           model.enums.push(withDoc(def, doc));
+          keepOptions(def, options);
           defs.set(i, def);
           containers.set(i, def);
           break;
@@ -603,6 +703,7 @@ export class IndexedHistory implements History {
         case SERVICE: {
           const def: ServiceDef = { fqn, name: short, rpcs: [] };
           model.services.push(withDoc(def, doc));
+          keepOptions(def, options);
           defs.set(i, def);
           containers.set(i, def);
           break;
@@ -619,6 +720,7 @@ export class IndexedHistory implements History {
           if (flags & F_DEPRECATED) def.deprecated = true;
           if (flags & F_PACKED_SET) def.packed = (flags & F_PACKED) !== 0;
           msg.fields.push(withDoc(def, doc));
+          keepOptions(def, options);
           defs.set(i, def);
           break;
         }
@@ -628,6 +730,7 @@ export class IndexedHistory implements History {
           const def: EnumValueDef = { name: e.name, number: f[0] as number };
           if (f[1]) def.deprecated = true;
           en.values.push(withDoc(def, doc));
+          keepOptions(def, options);
           defs.set(i, def);
           break;
         }
@@ -641,6 +744,7 @@ export class IndexedHistory implements History {
           };
           if (f[3]) def.deprecated = true;
           svc.rpcs.push(withDoc(def, doc));
+          keepOptions(def, options);
           defs.set(i, def);
           break;
         }
@@ -676,9 +780,13 @@ export const CORPUS_PACKAGES: { package: string; path: string }[] = [
   { package: 'runtime.v1alpha2', path: V1ALPHA2_PATH },
 ];
 
-/** Drops the syntax nodes, so that the trees of dozens of files are not kept alive (and collected) while indexing. */
+/**
+ * Drops the syntax nodes, so that the trees of dozens of files are not kept alive (and collected) while
+ * indexing; declared options are kept aside first (see `declaredOptions`).
+ */
 function detached(model: ApiModel): ApiModel {
   const strip = <T extends { node?: unknown }>(d: T): T => {
+    keepOptions(d, declaredOptions(d));
     delete d.node;
     return d;
   };
@@ -688,12 +796,24 @@ function detached(model: ApiModel): ApiModel {
   return model;
 }
 
-/** Every `v0.*` tag of the corpus (the `kubernetes-*` twins have the same files), per package. */
+/**
+ * The release tags of one file in the corpus: every `v0.*` tag, and the `kubernetes-*` tags without a `v0.*`
+ * twin (the twins are the same commits). 48 releases of runtime.v1alpha2, kubernetes-1.15.0-alpha.1 …
+ * kubernetes-1.18.0-alpha.0 (1.16.0 … 1.16.3 among them), were tagged only in the Kubernetes form; they keep
+ * that name in the index, since no Go module version such as v0.16.0 exists to call them by.
+ */
+export function corpusReleaseRows(corpus: Corpus, path: string): Corpus['rows'] {
+  const rows = corpus.rows.filter((r) => r.path === path);
+  const goTags = new Set(rows.filter((r) => r.tag.startsWith('v0.')).map((r) => r.tag));
+  return rows.filter((r) => r.tag.startsWith('v0.') || (r.tag.startsWith('kubernetes-') && !goTags.has(kubernetesToGoTag(r.tag) ?? '')));
+}
+
+/** Every release tag of the corpus (see `corpusReleaseRows`), per package. */
 export function historyFileFromCorpus(corpus: Corpus): HistoryFile {
   const models = new Map<string, ApiModel>();
   const packages: Record<string, PackageData> = {};
   for (const { package: pkg, path } of CORPUS_PACKAGES) {
-    const entries: HistoryEntry[] = corpus.goTags(path).map((row) => {
+    const entries: HistoryEntry[] = corpusReleaseRows(corpus, path).map((row) => {
       let model = models.get(row.blob);
       if (!model) models.set(row.blob, (model = detached(bind(parse(corpus.text(row.blob)), `cri-api:${row.blob}`).model)));
       const release: Release = { tag: row.tag, kubernetes: parseAnyTag(row.tag)?.kubernetes ?? '', prerelease: row.prerelease };
@@ -798,6 +918,9 @@ class DeferredHistory implements History {
   }
   elementPaths(): string[] {
     return this.history.elementPaths();
+  }
+  releaseStates(path: string): number[] {
+    return this.history.releaseStates(path);
   }
 }
 

@@ -60,6 +60,12 @@ export interface ResolveOptions {
   onProgress?: (message: string) => void;
   /** Aborting rejects the returned promise with the signal's reason. */
   signal?: AbortSignal;
+  /**
+   * The edited file's package, when the caller knows it. A `runtime.*` package the bundled index has no releases
+   * of (a would-be new major version, or a typo of the CRI package) is compared with the index's package, and the
+   * notes say so rather than that there is no index.
+   */
+  package?: string;
   /** Names used in the message when nothing is found. */
   hints?: { setting?: string; cliFlag?: string; networkSetting?: string };
 }
@@ -195,8 +201,11 @@ async function resolveInner(opts: ResolveOptions): Promise<ResolveResult> {
     const aka = tag && tag !== explicit ? `: ${explicit}` : '';
     const pathLike = isAbsolute(explicit) || /^(\.{1,2}|~)([\\/]|$)/.test(explicit) || explicit.endsWith('.proto');
     if (tag) {
-      if (bundledHas(tag)) found.push(bundledCandidate(tag, 'setting', `the bundled release index (as set${aka})`));
-      else note('setting', notInBundled(tag, opts.bundled));
+      if (bundledHas(tag)) {
+        found.push(bundledCandidate(tag, 'setting', `the bundled release index (as set${aka})`));
+        const other = otherPackage(opts);
+        if (other) note('setting', `the bundled release index has no releases of package ${other}; using ${tag} of ${opts.bundled!.package}`);
+      } else note('setting', notInBundled(tag, opts.bundled));
       if (!found.length) {
         const mc = await findInModuleCache({ env, homeDir, version: tag });
         if (mc.ok) found.push(textCandidate('setting', tag, mc.origin + (aka && ` (as set${aka})`), mc.text, mc.file));
@@ -268,7 +277,8 @@ async function resolveInner(opts: ResolveOptions): Promise<ResolveResult> {
   if (!opts.bundled) note('bundled', 'no bundled release index available');
   else if (!bundledNewest) note('bundled', `the bundled release index has no ${includePrereleases ? '' : 'non-pre-release '}tag`);
   else {
-    note('bundled', `newest release ${bundledNewest}`);
+    const other = otherPackage(opts);
+    note('bundled', other ? `the bundled release index has no releases of package ${other}; newest ${opts.bundled.package} release ${bundledNewest}` : `newest release ${bundledNewest}`);
     candidates.push(bundledCandidate(bundledNewest, 'bundled', 'the bundled release index (newest release)'));
   }
   const newest = () => candidates.map((c) => c.tag).sort((a, b) => compareTags(b, a))[0];
@@ -310,6 +320,13 @@ async function resolveInner(opts: ResolveOptions): Promise<ResolveResult> {
   const baseline = settle(candidates.sort((a, b) => compareTags(b.tag, a.tag)));
   if (baseline) return { baseline, tried };
   return { tried, message: nothingFound(tried, opts) };
+}
+
+/** The file's package when the bundled index is known to be of another package, else undefined. */
+function otherPackage(opts: ResolveOptions): string | undefined {
+  const mine = opts.package?.replace(/^\./, '');
+  const theirs = opts.bundled?.package;
+  return mine !== undefined && theirs && mine !== theirs ? mine || '(none)' : undefined;
 }
 
 function nothingFound(tried: ResolveAttempt[], opts: ResolveOptions): string {

@@ -56,8 +56,9 @@ export interface HistoryElement {
   lastSeen: string;
   /**
    * First release of the last stretch in which the shape stayed the same: own facts (number, type, label,
-   * oneof, JSON name, reserved, signature, deprecated) and, for messages, enums and services, the names and
-   * facts of their fields, values or RPCs. Doc changes do not count (see `docChanged`).
+   * oneof, JSON name, reserved, signature, declared options such as deprecated or debug_redact) and, for
+   * messages, enums and services, the names and facts of their fields, values or RPCs. Doc changes do not
+   * count (see `docChanged`).
    */
   lastChanged: string;
   kind?: ElementKind;

@@ -8,7 +8,7 @@ import { bind } from '../proto/binder';
 import { declaredPackage, parse } from '../proto/parser';
 import type { Baseline, History } from '../baseline/types';
 import { deferredBundledHistory } from '../baseline/historyIndex';
-import { notInBundled, resolveBaseline } from '../baseline/resolve';
+import { EXPECTED_PACKAGE, notInBundled, resolveBaseline } from '../baseline/resolve';
 import { parseCriApiTag } from '../policy/versions';
 import { readInput } from './main';
 
@@ -39,6 +39,15 @@ export function historyFor(pkg: string): History | undefined {
   }
 }
 
+/** The CRI API and would-be versions or misspellings of it; v1alpha2 has a bundled history of its own. */
+export function isCriPackage(pkg: string): boolean {
+  return /^runtime\./.test(pkg.replace(/^\./, ''));
+}
+
+function criHistory(): History | undefined {
+  return historyFor(EXPECTED_PACKAGE);
+}
+
 export async function resolveCliBaseline(req: CliBaselineRequest): Promise<CliBaselineResult> {
   // The package statement is all that is needed here; the file itself is parsed once, by the analysis.
   const pkg = declaredPackage(req.text) ?? 'runtime.v1';
@@ -50,6 +59,11 @@ export async function resolveCliBaseline(req: CliBaselineRequest): Promise<CliBa
     if (ast.errors.length) return { error: `baseline ${req.against} has ${ast.errors.length} syntax error(s); the first: line ${ast.errors[0]!.range.start.line + 1}: ${ast.errors[0]!.message}` };
     const model = bind(ast, path).model;
     return { baseline: { tag: req.against, source: 'path', origin: `file ${req.against}`, model, ...(history && model.package === pkg ? { history } : {}) } };
+  }
+  if (!history && !isCriPackage(pkg)) {
+    // Another API altogether: no cri-api release is a baseline of it, and comparing would only say "package changed".
+    const why = `package "${pkg}" is not a CRI API package (runtime.*), so it is not compared with cri-api releases`;
+    return req.against === 'auto' ? { message: `${why}; pass --against <file> to compare it with another proto file` } : { error: `--against ${req.against}: ${why}; only a file can be its baseline` };
   }
   if (pkg !== 'runtime.v1' && history) {
     // Older major versions exist only in the bundled index, under Go tags (`kubernetes-1.N.M` is v0.N.M's twin).
@@ -67,14 +81,21 @@ export async function resolveCliBaseline(req: CliBaselineRequest): Promise<CliBa
     trusted: true,
     networkEnabled: req.network,
     includePrereleases: req.includePrereleases,
-    ...(history ? { bundled: history } : {}),
+    // A runtime.* package without releases of its own (a would-be runtime.v2, or a typo of runtime.v1) is compared
+    // with the current CRI package, so that the change of package is reported (PACKAGE_CHANGED).
+    ...(history ? { bundled: history } : criHistory() ? { bundled: criHistory()!, package: pkg } : {}),
     cacheDir: join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'cri-compat'),
     onProgress: req.onProgress,
     hints: { setting: '--against', cliFlag: '--against', networkSetting: '--network' },
   });
   if (result.baseline) {
     const b = result.baseline;
-    return { baseline: !b.history && history && b.model.package === pkg ? { ...b, history } : b };
+    if (!history) {
+      // runtime.v1's history says nothing about the file's own package (a would-be runtime.v2).
+      const { history: _other, ...own } = b;
+      return { baseline: own };
+    }
+    return { baseline: !b.history && b.model.package === pkg ? { ...b, history } : b };
   }
   const message = result.message ?? `no baseline found (${result.tried.map((t) => `${t.source}: ${t.outcome}`).join('; ')})`;
   return req.against === 'auto' ? { message } : { error: message };

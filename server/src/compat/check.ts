@@ -8,7 +8,7 @@ import { checkHistoryReuse, nextFreeNumber } from './reuse';
 import { checkDocs } from '../docs/docRules';
 import { applySuppressions, findSuppressions } from './suppress';
 import { getRule, RULES_BY_ID } from './rules';
-import { parseAnyTag } from '../policy/versions';
+import { isPatchRelease, parseAnyTag } from '../policy/versions';
 
 export type SeveritySetting = Severity | 'off';
 
@@ -98,8 +98,10 @@ function patchPolicy(bound: BoundFile, baseline: Baseline, options: CheckOptions
   // Either form: `pairs kubernetes-1.36.3=a.proto kubernetes-1.36.4=b.proto` and `--current-tag` take both.
   const cur = options.currentTag ? parseAnyTag(options.currentTag) : undefined;
   const old = parseAnyTag(baseline.tag);
-  if (changes && cur && old && cur.minor === old.minor && cur.patch > 0 && !cur.prerelease) {
-    return [make(`${changes} API change(s) between ${baseline.tag} and the patch release ${options.currentTag}; patch releases should not change the API`)];
+  // A pre-release of a patch (`v0.N.M-rc.K`, M > 0) is a patch release too, as `isPatchRelease` and the history summary count it.
+  if (changes && cur && old && cur.minor === old.minor && isPatchRelease(cur.tag)) {
+    const what = cur.prerelease ? 'the patch pre-release' : 'the patch release';
+    return [make(`${changes} API change(s) between ${baseline.tag} and ${what} ${options.currentTag}; patch releases should not change the API`)];
   }
   return [];
 }

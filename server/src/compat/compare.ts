@@ -6,8 +6,9 @@ import {
   ModelIndex, indexModel, isReserved, type ApiModel, type EnumDef, type FieldDef, type MessageDef, type ServiceDef,
 } from '../proto/model';
 import type { Finding, FixData } from './finding';
-import { compareFieldTypes } from './wireTypes';
+import { compareFieldTypes, type TypeChange } from './wireTypes';
 import { getRule } from './rules';
+import { FIELD_MAX } from '../proto/parser';
 
 export type AdditionKind = 'message' | 'field' | 'enum' | 'enumValue' | 'service' | 'rpc';
 
@@ -53,15 +54,17 @@ class Comparer {
     }
     const reachable = this.base.reachableTypes();
     this.types(reachable);
+    // A renamed type is reported as MESSAGE_RENAMED only: it is not a new element to document.
+    const renamedTo = new Set(this.renamed.values());
     for (const m of this.current.messages) {
       const old = this.base.messages.get(m.fqn);
       if (old) this.message(old, m);
-      else this.addition('message', m.fqn, m.node?.nameRange);
+      else if (!renamedTo.has(m.fqn)) this.addition('message', m.fqn, m.node?.nameRange);
     }
     for (const e of this.current.enums) {
       const old = this.base.enums.get(e.fqn);
       if (old) this.enumDef(old, e);
-      else this.addition('enum', e.fqn, e.node?.nameRange);
+      else if (!renamedTo.has(e.fqn)) this.addition('enum', e.fqn, e.node?.nameRange);
     }
     this.services();
     return { findings: this.findings, additions: this.additions, renamed: this.renamed, currentIndex: this.cur };
@@ -99,6 +102,29 @@ class Comparer {
     return this.packageRange();
   }
 
+  /**
+   * For a deleted top-level message, enum or service: the declaration of the same kind that followed it in the
+   * baseline and still exists (else the one that preceded it), where the deleted one used to be.
+   */
+  private whereTopLevelWas(old: { fqn: string; name: string }, baseList: readonly { fqn: string; name: string }[]): { range: Range; where: string } | undefined {
+    const pkg = this.baseline.package;
+    if (old.fqn !== (pkg ? `${pkg}.${old.name}` : old.name)) return undefined; // nested: its parent says where
+    const topLevel = (d: { fqn: string; name: string }): boolean => d.fqn === (pkg ? `${pkg}.${d.name}` : d.name);
+    const i = baseList.findIndex((d) => d.fqn === old.fqn);
+    const here = (fqn: string) => this.cur.messages.get(fqn)?.node?.nameRange ?? this.cur.enums.get(fqn)?.node?.nameRange ?? this.cur.services.get(fqn)?.node?.nameRange;
+    for (let j = i + 1; j < baseList.length; j++) {
+      const d = baseList[j]!;
+      const r = topLevel(d) ? here(d.fqn) : undefined;
+      if (r) return { range: r, where: `before "${d.name}"` };
+    }
+    for (let j = i - 1; j >= 0; j--) {
+      const d = baseList[j]!;
+      const r = topLevel(d) ? here(d.fqn) : undefined;
+      if (r) return { range: r, where: `after "${d.name}"` };
+    }
+    return undefined;
+  }
+
   // ---- messages and enums as types -------------------------------------------------------------------
 
   private types(reachable: Set<string>): void {
@@ -125,16 +151,18 @@ class Comparer {
     };
     const deleted = (old: MessageDef | EnumDef, kind: 'message' | 'enum'): void => {
       const to = renamedTo(old);
-      const range = to ? this.defRange(to) : this.whereDeleted(old.fqn);
+      const gone = to ? undefined : this.whereTopLevelWas(old, kind === 'message' ? this.baseline.messages : this.baseline.enums);
+      const range = to ? this.defRange(to) : gone?.range ?? this.whereDeleted(old.fqn);
+      const was = gone ? ` (it was declared ${gone.where})` : '';
       if (to) {
         this.renamed.set(old.fqn, to);
         this.add('MESSAGE_RENAMED', range, to, `${kind} "${old.name}" of ${this.tag} was renamed to "${to.slice(to.lastIndexOf('.') + 1)}"`,
           [{ kind: 'rename', to: old.name }]);
       } else if (reachable.has(old.fqn)) {
         this.add(kind === 'message' ? 'MESSAGE_NO_DELETE' : 'ENUM_NO_DELETE', range, old.fqn,
-          `${kind} "${old.fqn}" of ${this.tag} was deleted, but RPCs of ${this.tag} use it`);
+          `${kind} "${old.fqn}" of ${this.tag} was deleted${was}, but RPCs of ${this.tag} use it`);
       } else {
-        this.add('TYPE_NO_DELETE', range, old.fqn, `${kind} "${old.fqn}" of ${this.tag} was deleted`);
+        this.add('TYPE_NO_DELETE', range, old.fqn, `${kind} "${old.fqn}" of ${this.tag} was deleted${was}`);
       }
     };
     for (const m of this.baseline.messages) if (!this.cur.messages.has(m.fqn)) deleted(m, 'message');
@@ -189,7 +217,7 @@ class Comparer {
         if (!byNum) continue;
       }
       if (byNum) {
-        const change = compareFieldTypes(this.renamedField(of), byNum);
+        const change = this.typeChange(of, byNum);
         const r = byNum.node?.nameRange ?? where;
         if (!byName && change === 'same' && of.label === byNum.label && oldByName.get(byNum.name) === undefined) {
           this.add('FIELD_RENAMED', r, `${cur.fqn}.${byNum.name}`,
@@ -234,7 +262,7 @@ class Comparer {
   }
 
   private field(old: MessageDef, of: FieldDef, nf: FieldDef): void {
-    const change = compareFieldTypes(this.renamedField(of), nf);
+    const change = this.typeChange(of, nf);
     // Ranges are read only for a finding: fields build them on request (proto/nodes.ts).
     if (change === 'incompatible') {
       this.add('FIELD_TYPE_INCOMPATIBLE', typeRangeOf(nf), fieldPath(old, of), `field "${old.name}.${of.name}" changed type from ${of.type} to ${nf.type}, which is not wire-compatible (baseline ${this.tag})`);
@@ -243,7 +271,8 @@ class Comparer {
     }
     if (cardinality(of.label) !== cardinality(nf.label) && of.typeKind !== 'map' && nf.typeKind !== 'map') {
       this.add('FIELD_LABEL_CHANGED', labelRangeOf(nf), fieldPath(old, of), `field "${old.name}.${of.name}" changed from ${cardinality(of.label)} to ${cardinality(nf.label)} (baseline ${this.tag})`);
-    } else if (of.label !== nf.label && !of.oneof && !nf.oneof && cardinality(of.label) === 'singular') {
+    } else if (of.label !== nf.label && !of.oneof && !nf.oneof && cardinality(of.label) === 'singular' && of.typeKind !== 'message' && nf.typeKind !== 'message') {
+      // Message fields always have explicit presence (and a pointer in Go): `optional` changes nothing for them.
       this.add('FIELD_PRESENCE_CHANGED', labelRangeOf(nf), fieldPath(old, of),
         `field "${old.name}.${of.name}" changed from ${of.label === 'optional' ? 'explicit (optional)' : 'implicit'} to ${nf.label === 'optional' ? 'explicit (optional)' : 'implicit'} presence (baseline ${this.tag})`);
     }
@@ -254,26 +283,57 @@ class Comparer {
     if (of.jsonName !== nf.jsonName) {
       this.add('FIELD_JSON_NAME_CHANGED', nf.node?.nameRange ?? ORIGIN, fieldPath(old, of), `field "${old.name}.${of.name}" changed its JSON name from "${of.jsonName}" to "${nf.jsonName}" (baseline ${this.tag})`);
     }
-    if (of.label === 'repeated' && nf.label === 'repeated' && of.typeKind === 'scalar' && change === 'same' && packed(of, this.baseline) !== packed(nf, this.current)) {
+    if (of.label === 'repeated' && nf.label === 'repeated' && (of.typeKind === 'scalar' || of.typeKind === 'enum') && change === 'same' && packed(of, this.baseline) !== packed(nf, this.current)) {
       this.add('FIELD_PACKED_CHANGED', nf.node?.nameRange ?? ORIGIN, fieldPath(old, of), `field "${old.name}.${of.name}" changed its packed encoding (baseline ${this.tag})`);
     }
   }
 
+  /**
+   * `compareFieldTypes`, plus what only the two models can tell: an embedded message is encoded like bytes; a message
+   * moved to another scope with the same fields encodes the same; a map is a repeated entry message { key = 1; value = 2; }.
+   */
+  private typeChange(of: FieldDef, nf: FieldDef): TypeChange {
+    const change = compareFieldTypes(this.renamedField(of), nf);
+    if (change !== 'incompatible') return change;
+    if ((of.typeKind === 'message' && nf.type === 'bytes') || (of.type === 'bytes' && nf.typeKind === 'message')) return 'compatible';
+    if (of.typeKind === 'message' && nf.typeKind === 'message') {
+      const a = this.base.messages.get(of.type);
+      const b = this.cur.messages.get(nf.type);
+      if (a && b && sameEncoding(a, b)) return 'compatible';
+    }
+    const mapVsEntries = (map: FieldDef, list: FieldDef, entry: MessageDef | undefined): boolean => {
+      const m = /^map<([^,]+),(.+)>$/.exec(map.type);
+      if (!m || list.label !== 'repeated' || !entry || entry.fields.length !== 2) return false;
+      const k = entry.fields.find((f) => f.number === 1);
+      const v = entry.fields.find((f) => f.number === 2);
+      // Same types, or scalars of one wire group (string and bytes are both length-delimited).
+      const like = (f: FieldDef, t: string): boolean => f.type === t || (f.typeKind === 'scalar' && compareFieldTypes(f, { type: t, typeKind: 'scalar' }) === 'compatible');
+      return !!k && !!v && k.label !== 'repeated' && v.label !== 'repeated' && like(k, m[1]!) && like(v, m[2]!);
+    };
+    if (of.typeKind === 'map' && nf.typeKind === 'message' && mapVsEntries(of, nf, this.cur.messages.get(nf.type))) return 'compatible';
+    if (nf.typeKind === 'map' && of.typeKind === 'message' && mapVsEntries(nf, of, this.base.messages.get(of.type))) return 'compatible';
+    return change;
+  }
+
   private reservations(old: MessageDef | EnumDef, cur: MessageDef | EnumDef, where: Range, what: string): void {
-    for (const [a, b] of old.reservedNumbers) {
-      for (let n = a; n <= Math.min(b, a + 1000); n++) {
-        if (!isReserved(cur.reservedNumbers, n)) {
-          const user = 'fields' in cur ? cur.fields.find((f) => f.number === n) : cur.values.find((v) => v.number === n);
-          if (!user) {
-            this.add('RESERVED_REMOVED', where, cur.fqn, `${what} "${cur.name}" no longer reserves number ${n} (reserved in ${this.tag})`,
-              [{ kind: 'reserve', message: cur.fqn, isEnum: what === 'enum', number: n, name: '' }]);
-          } else {
-            // Worse than a dropped reservation: the number is in use again. No "reserve" fix, it would clash with the user.
-            this.add('RESERVED_REMOVED', user.node?.numberRange ?? where, cur.fqn,
-              `${what} "${cur.name}" no longer reserves number ${n} (reserved in ${this.tag}); "${user.name}" now uses it`);
-          }
-          break;
-        }
+    // Ranges are compared as intervals: `reserved 10 to 2000` → `10 to 1500` frees 1501–2000, however large the range.
+    const users: readonly { number: number; name: string; node?: { numberRange: Range } | undefined }[] = 'fields' in cur ? cur.fields : cur.values;
+    const max = 'fields' in cur ? FIELD_MAX : ENUM_MAX;
+    for (const range of old.reservedNumbers) {
+      const gaps = subtractRanges(range, cur.reservedNumbers);
+      if (!gaps.length) continue;
+      const [x, y] = gaps[0]!;
+      const more = gaps.length > 1 ? ` (and ${gaps.length - 1} more range${gaps.length > 2 ? 's' : ''})` : '';
+      const desc = x === y ? `number ${x}` : `numbers ${x} to ${y >= max ? 'max' : y}`;
+      const inGap = users.filter((u) => gaps.some(([a, b]) => u.number >= a && u.number <= b)).sort((a, b) => a.number - b.number)[0];
+      if (!inGap) {
+        this.add('RESERVED_REMOVED', where, cur.fqn, `${what} "${cur.name}" no longer reserves ${desc}${more} (reserved in ${this.tag})`,
+          x === y && !more ? [{ kind: 'reserve', message: cur.fqn, isEnum: what === 'enum', number: x, name: '' }] : []);
+      } else {
+        // Worse than a dropped reservation: the number is in use again. No "reserve" fix, it would clash with the user.
+        const uses = x === y && !more ? 'it' : String(inGap.number);
+        this.add('RESERVED_REMOVED', inGap.node?.numberRange ?? where, cur.fqn,
+          `${what} "${cur.name}" no longer reserves ${desc}${more} (reserved in ${this.tag}); "${inGap.name}" now uses ${uses}`);
       }
     }
     for (const name of old.reservedNames) {
@@ -345,18 +405,23 @@ class Comparer {
       if (!cs) {
         const renamed = this.current.services.find((s) => !this.base.services.has(s.fqn) && sameRpcs(s, os));
         if (renamed) renamedServices.add(renamed.fqn);
-        this.add('SERVICE_NO_DELETE', renamed?.node?.nameRange ?? this.whereDeleted(os.fqn), os.fqn,
-          renamed ? `service "${os.name}" of ${this.tag} was renamed to "${renamed.name}"` : `service "${os.name}" of ${this.tag} was deleted`,
+        const gone = renamed ? undefined : this.whereTopLevelWas(os, this.baseline.services);
+        this.add('SERVICE_NO_DELETE', renamed?.node?.nameRange ?? gone?.range ?? this.whereDeleted(os.fqn), os.fqn,
+          renamed ? `service "${os.name}" of ${this.tag} was renamed to "${renamed.name}"`
+            : `service "${os.name}" of ${this.tag} was deleted${gone ? ` (it was declared ${gone.where})` : ''}`,
           renamed ? [{ kind: 'rename', to: os.name }] : []);
         continue;
       }
       const curRpcs = new Map(cs.rpcs.map((r) => [r.name, r]));
       const oldNames = new Set(os.rpcs.map((r) => r.name));
+      // RPCs reported as renamed (RPC_NO_DELETE): a new method on the wire, but not a new API to document.
+      const renamedRpcs = new Set<string>();
       for (const or of os.rpcs) {
         const path = `${os.fqn}.${or.name}`;
         const cr = curRpcs.get(or.name);
         if (!cr) {
-          const renamed = cs.rpcs.find((r) => !oldNames.has(r.name) && r.request === this.renamedType(or.request) && r.response === this.renamedType(or.response));
+          const renamed = cs.rpcs.find((r) => !oldNames.has(r.name) && !renamedRpcs.has(r.name) && r.request === this.renamedType(or.request) && r.response === this.renamedType(or.response));
+          if (renamed) renamedRpcs.add(renamed.name);
           this.add('RPC_NO_DELETE', renamed?.node?.nameRange ?? cs.node?.nameRange ?? ORIGIN, path,
             renamed ? `rpc "${or.name}" of ${this.tag} was renamed to "${renamed.name}"; clients calling ${or.name} get Unimplemented`
               : `rpc "${or.name}" of ${this.tag} was deleted; kubelets calling it get Unimplemented`,
@@ -375,15 +440,38 @@ class Comparer {
           this.add('RPC_STREAMING_CHANGED', cr.node?.nameRange ?? ORIGIN, path, `rpc "${or.name}" changed its ${what} (baseline ${this.tag})`);
         }
       }
-      for (const r of cs.rpcs) if (!oldNames.has(r.name)) this.addition('rpc', `${cs.fqn}.${r.name}`, r.node?.nameRange);
+      for (const r of cs.rpcs) if (!oldNames.has(r.name) && !renamedRpcs.has(r.name)) this.addition('rpc', `${cs.fqn}.${r.name}`, r.node?.nameRange);
     }
     for (const s of this.current.services) {
-      if (this.base.services.has(s.fqn)) continue;
+      if (this.base.services.has(s.fqn) || renamedServices.has(s.fqn)) continue;
+      // A new service and its RPCs are new; a renamed old one is reported as SERVICE_NO_DELETE only.
       this.addition('service', s.fqn, s.node?.nameRange);
-      // A new service's RPCs are new too, unless the service is a renamed old one (reported as such).
-      if (!renamedServices.has(s.fqn)) for (const r of s.rpcs) this.addition('rpc', `${s.fqn}.${r.name}`, r.node?.nameRange);
+      for (const r of s.rpcs) this.addition('rpc', `${s.fqn}.${r.name}`, r.node?.nameRange);
     }
   }
+}
+
+const ENUM_MAX = 2147483647;
+
+/** The parts of the interval [a, b] that none of `ranges` covers, in ascending order. */
+export function subtractRanges([a, b]: readonly [number, number], ranges: readonly (readonly [number, number])[]): [number, number][] {
+  const out: [number, number][] = [];
+  let from = a;
+  for (const [c, d] of [...ranges].sort((p, q) => p[0] - q[0])) {
+    if (d < from || c > b) continue;
+    if (c > from) out.push([from, c - 1]);
+    from = Math.max(from, d + 1);
+    if (from > b) return out;
+  }
+  if (from <= b) out.push([from, b]);
+  return out;
+}
+
+/** The same field numbers with the same scalar types and labels (nested message types by their last name component). */
+function sameEncoding(a: MessageDef, b: MessageDef): boolean {
+  const sig = (m: MessageDef): string =>
+    m.fields.map((f) => `${f.number}:${f.label ?? ''}:${f.typeKind === 'scalar' ? f.type : f.typeKind === 'enum' ? 'enum' : f.type.slice(f.type.lastIndexOf('.') + 1)}`).sort().join('|');
+  return a.fields.length === b.fields.length && sig(a) === sig(b);
 }
 
 /** A string that identifies a message's or enum's contents, for rename detection; undefined when empty. */

@@ -58,11 +58,15 @@ export const RULES: readonly Rule[] = [
     `${SKEW} The old and the new type are encoded differently, so a peer built from the other version either fails to parse the ` +
     'message or reads garbage. Add a new field with a new number instead and deprecate the old one.', LINKS.protoUpdating),
   rule('FIELD_TYPE_CHANGED', 'WIRE', 'error', true, 'A field changed to a wire-compatible type that changes its values',
-    `${SKEW} The bytes still parse, but values are truncated, sign-reinterpreted or re-encoded (for example an int64 above 2^31 read as int32), ` +
+    `${SKEW} The bytes still parse, but values are truncated, sign-reinterpreted or re-encoded (for example an int64 at or above 2^31 read as int32), ` +
     'JSON output changes (64-bit integers are strings in JSON), and Go code compiled against k8s.io/cri-api no longer builds.', LINKS.protoUpdating),
   rule('FIELD_LABEL_CHANGED', 'WIRE', 'error', true, 'A field changed between singular and repeated (or required)',
-    `${SKEW} A singular reader of a repeated field keeps only the last element; a repeated reader of a packed scalar and a singular writer ` +
-    'disagree on the encoding of lists. Either way one side loses data, and the Go type changes between a value and a slice.', LINKS.protoUpdating),
+    `${SKEW} A reader that expects a repeated field copes with a singular writer: it takes the single value as a list of one, and ` +
+    'protobuf parsers accept repeated scalars both packed and unpacked. The reader that expects a single value is the one that loses data ' +
+    'when the writer sends a list: for a string or bytes field it keeps only the last element; for a message field it merges all elements ' +
+    'into one message, where a scalar set in several elements keeps the last one\'s value; and repeated numeric fields (integers, floats, ' +
+    'bools, enums) are packed by default in proto3, which a singular reader cannot take as its value at all. Adding or dropping ' +
+    '`required` (proto2) makes one side reject messages that the other sends without the field. The Go type also changes between a value and a slice, and JSON between a value and an array.', LINKS.protoUpdating),
   rule('FIELD_PRESENCE_CHANGED', 'GO_SOURCE', 'warning', true, 'A field changed between implicit and explicit presence (`optional`)',
     'The bytes are compatible, but generated Go code changes between a value and a pointer, so containerd, CRI-O and crictl stop compiling ' +
     'against the new k8s.io/cri-api, and code that checked for the zero value now has to check for nil.'),
@@ -110,8 +114,10 @@ export const RULES: readonly Rule[] = [
   rule('ENUM_VALUE_RENAMED', 'JSON', 'error', true, 'An enum value kept its number but changed its name',
     'JSON carries enum values by name, so old JSON no longer parses, and Go constants disappear.', LINKS.protoJson),
   rule('MESSAGE_RENAMED', 'GO_SOURCE', 'error', true, 'A message or enum was renamed',
-    'The wire encoding of fields is unchanged, but every RPC path or type name in Go code compiled against k8s.io/cri-api breaks, and ' +
-    '`google.protobuf.Any` payloads carry the old name. Keep the old name.'),
+    'Fields travel by number, and gRPC method paths (/runtime.v1.RuntimeService/Version) name only the service and the method, so the ' +
+    'kubelet and runtimes keep talking. What breaks is everything that names the type: Go code compiled against k8s.io/cri-api uses the ' +
+    'generated type (and, for an enum, constants prefixed with its name), a `google.protobuf.Any` type URL carries the full message name, ' +
+    'and the JSON form of such an Any names it in "@type". Keep the old name.'),
   rule('TYPE_NO_DELETE', 'GO_SOURCE', 'warning', true, 'A message or enum that no released RPC uses was deleted',
     'No RPC of the baseline reaches it, so the wire is unaffected, but Go programs that use the type stop compiling against the new k8s.io/cri-api.'),
   // ---- reuse ---------------------------------------------------------------------------------------
@@ -127,33 +133,38 @@ export const RULES: readonly Rule[] = [
   rule('ENUM_VALUE_NUMBER_REUSED', 'WIRE', 'error', true, 'An enum number of an earlier release now has a different name',
     `${SKEW} Peers built from the release that used the number mean the old value when they send it.`, LINKS.protoUpdating),
   rule('FIELD_MEANING_CHANGED', 'SEMANTIC', 'warning', true, 'A field kept its number and name but its type or options and its documentation changed',
-    'The CRI policy allows reusing an existing field only where its logical meaning stays the same. A changed type or options together ' +
-    'with rewritten documentation usually means the field now means something else, which peers inside the skew window cannot know.',
-    LINKS.devPolicies),
+    'The skew policy\'s advice on designing new CRI APIs allows reusing an existing field only where its logical meaning stays the ' +
+    'same. A changed type or options together with rewritten documentation usually means the field now means something else, which ' +
+    'peers inside the skew window cannot know.',
+    LINKS.skew),
   // ---- documentation and call sequence ---------------------------------------------------------------
   rule('DOC_MISSING', 'DOCS', 'warning', false, 'A new element has no documentation comment',
-    'The CRI policy asks that new APIs document in the proto itself what they do and what a runtime may expect, because runtime ' +
-    'authors implement CRI from this file. Write a comment directly above the element.', LINKS.devPolicies),
+    'The skew policy\'s advice on designing new CRI APIs asks that they document in the proto itself what they do and what a runtime ' +
+    'may expect, because runtime authors implement CRI from this file. Write a comment directly above the element.', LINKS.skew),
   rule('DOC_STUB_UNFINISHED', 'DOCS', 'information', false, 'A documentation stub still has TODO placeholders',
     'The inserted stub lists what the policy wants documented; replace every TODO with the actual behaviour before the change is released.',
-    LINKS.devPolicies),
+    LINKS.skew),
   rule('RPC_CALL_SEQUENCE_UNDOCUMENTED', 'DOCS', 'warning', false, 'A new RPC does not say when the kubelet calls it',
     'Runtimes may rely on the order of the kubelet\'s calls, so the order is part of the contract. Name the RPCs this one is called before ' +
-    'or after (for example "called after CreateContainer"), or state that it has no ordering constraint.', LINKS.devPolicies),
+    'or after (for example "called after CreateContainer"), or state that it has no ordering constraint.', LINKS.skew),
   rule('RPC_FALLBACK_UNDOCUMENTED', 'DOCS', 'warning', false, 'A new RPC does not say how an older runtime without it is detected',
     `${SKEW} Runtimes up to three minor versions older do not implement a new RPC and answer \`Unimplemented\`. The documentation should ` +
-    'say how the kubelet detects that (fail fast, or fall back) so the feature degrades gracefully.', LINKS.devPolicies),
+    'say what the kubelet does then, so the feature degrades gracefully: fall back to the old behaviour, or stop the operation at once ' +
+    'with a clear error rather than half doing it. If the feature depends on what the runtime can do, say too which explicit API (the ' +
+    'runtime\'s status or features, surfaced in the Pod or Node API) tells the kubelet in advance whether it is supported.', LINKS.devPolicies),
   rule('FIELD_DEGRADATION_UNDOCUMENTED', 'POLICY', 'hint', false, 'A new request field does not say what happens when a runtime ignores it',
     `${SKEW} Older runtimes drop unknown fields without an error, so a kubelet cannot tell that a new request field was ignored. ` +
-    'Document what a runtime that ignores it does, and how the kubelet discovers support (a status field, a runtime handler feature, or a failing call).',
+    'Document what a runtime that ignores it does, and how the kubelet learns whether the runtime supports it: through explicit API, such as ' +
+    'a field of the runtime status or a runtime handler feature, surfaced in the Pod or Node API. Failing fast is a separate matter: while ' +
+    'the feature is being adopted, a pod that asks for it on a runtime that lacks it should fail as early as possible instead of running without it.',
     LINKS.devPolicies),
   rule('DOC_MEANING_CHANGED', 'SEMANTIC', 'warning', true, 'The documentation of an existing element changed words that carry meaning',
     'Changing the expected value format, units, allowed values or call order of an existing element breaks peers even though the bytes ' +
-    'still parse, and no wire check can see it. Review whether the change only clarifies, or changes what peers must do.', LINKS.devPolicies),
+    'still parse, and no wire check can see it. Review whether the change only clarifies, or changes what peers must do.', LINKS.skew),
   // ---- policy --------------------------------------------------------------------------------------
   rule('PATCH_RELEASE_API_CHANGE', 'POLICY', 'warning', false, 'The API changed in a patch release',
-    'API changes belong in the first release of a minor line (v0.N.0, with its alpha/beta/rc tags). Patch releases should not change the ' +
-    'API, because users pick them up as bug fixes.'),
+    'API changes belong in the first release of a minor line (v0.N.0, with its alpha/beta/rc tags). Patch releases (v0.N.M with M > 0, ' +
+    'and their pre-releases such as v0.N.M-rc.0) should not change the API, because users pick them up as bug fixes.'),
   rule('SUPPRESSION_WITHOUT_REASON', 'POLICY', 'warning', false, 'A cri-compat:ignore comment gives no reason',
     'Suppressions stay in the file for every later reviewer; write why the finding does not apply after the rule id.'),
   rule('SUPPRESSION_UNUSED', 'POLICY', 'warning', false, 'A cri-compat:ignore comment suppresses nothing',

@@ -6,7 +6,7 @@ import { ModelIndex, indexModel, rpcNames, type ApiModel, type FieldDef } from '
 import type { Addition } from '../compat/compare';
 import type { Finding, FixData } from '../compat/finding';
 import { getRule } from '../compat/rules';
-import { fingerprintDoc, mentionsAny, type DocFingerprint } from './fingerprint';
+import { fingerprintDoc, referencesRpc, type DocFingerprint } from './fingerprint';
 import { SUPPRESSION_MARKER } from '../compat/suppress';
 
 /** Documentation that says an RPC has no ordering constraint. */
@@ -92,7 +92,7 @@ export function checkDocs(current: ApiModel, baseline: ApiModel, additions: Addi
         const rpc = svc?.rpcs.find((r) => r.name === name);
         const doc = requireDoc('rpc', a.element, name, a.range, rpc?.node);
         if (!doc) break;
-        const mentions = mentionsAny(doc, rpcNamesHere, name);
+        const mentions = referencesRpc(doc, rpcNamesHere, name);
         if (!mentions && !NO_ORDER.test(doc)) {
           add('RPC_CALL_SEQUENCE_UNDOCUMENTED', a.range, a.element,
             `new RPC "${name}" does not say when the kubelet calls it relative to other RPCs (name one, or say it has no ordering constraint)`,

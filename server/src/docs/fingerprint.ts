@@ -31,6 +31,38 @@ export function mentionsAny(text: string, names: Iterable<string>, except?: stri
   return false;
 }
 
+/** Words next to an RPC name that make it a statement about call order ("after Status", "Version is called"). */
+const ORDER_BEFORE = /\b(after|before|following|preceding|once|until|prior to|then|than|calls?|calling|called by|invokes?|invoking|via|like|as)\s+(the\s+|a\s+|an\s+)?$/i;
+const ORDER_AFTER = /^\s*(\(|(rpc|rpcs|call|calls|method|request|requests)\b|(is|has been|was|were|are|have been)\s+(called|invoked|done|complete|completed|finished|successful)|(returns?|returned|succeeds?|succeeded|completes?|completed|finishes|finished|fails?|failed)\b)/i;
+
+/**
+ * Whether `text` refers to one of the RPCs `names` (other than `except`), as a call-sequence statement does.
+ * A compound name (CreateContainer, PodSandboxStatus) counts wherever it stands. A one-word name is also an
+ * English word (Status, Version, Exec, Attach) and counts only as a reference: in backticks, followed by `(`, or
+ * next to a call-order word ("after Status", "the Version RPC", "Attach is called"), never as a sentence's
+ * leading label ("Status: alpha.").
+ */
+export function referencesRpc(text: string, names: Iterable<string>, except?: string): boolean {
+  const wanted = new Set<string>();
+  for (const n of names) if (n !== except) wanted.add(n);
+  if (!wanted.size) return false;
+  const word = /`([A-Za-z0-9_]+)(?:\(\))?`|[A-Za-z0-9_]+/g;
+  for (let m = word.exec(text); m; m = word.exec(text)) {
+    if (m[1] !== undefined) {
+      if (wanted.has(m[1])) return true;
+      continue;
+    }
+    const w = m[0];
+    if (!wanted.has(w)) continue;
+    if (/^[A-Z][a-z0-9]*[A-Z_0-9]/.test(w) || /[_0-9]/.test(w)) return true; // compound: not an English word
+    const before = text.slice(Math.max(0, m.index - 40), m.index);
+    const after = text.slice(m.index + w.length, m.index + w.length + 40);
+    if (/^\s*:/.test(after) && /(^|[.!?:]\s+|\n\s*)$/.test(before)) continue; // "Status: alpha." is a label
+    if (ORDER_BEFORE.test(before) || ORDER_AFTER.test(after)) return true;
+  }
+  return false;
+}
+
 export function normalizeDoc(doc: string): string {
   return doc.replace(/\s+/g, ' ').trim().toLowerCase();
 }

@@ -4,7 +4,7 @@
 import type { Baseline, History } from '../baseline/types';
 import type { Finding } from '../compat/finding';
 import { getRule } from '../compat/rules';
-import { parseAnyTag, whoLacks, SKEW, type LackingSkew } from '../policy/versions';
+import { parseAnyTag, targetMinor, whoLacks, SKEW, type LackingSkew } from '../policy/versions';
 import { CRI_SKEW_POLICY_URL, CRITEST_VALIDATION_URL } from '../policy/links';
 import { indexModel, rpcNames, type ApiModel } from '../proto/model';
 import { mentionsAny } from '../docs/fingerprint';
@@ -16,7 +16,7 @@ export function elementPolicyHover(element: string, baseline: Baseline | undefin
   const history = baseline?.history;
   const pkg = current.package;
   const h = history?.element(element);
-  if (h && history) return historySection(element, history, pkg, current).join('\n');
+  if (h && history) return historySection(element, history, pkg, current, undefined, kindOf(current, element)).join('\n');
   if (!baseline) return undefined;
   // Not in any release under this path. It is new only if the baseline has no element it continues: a field or
   // enum value whose number the baseline already had, or an element whose type was renamed, is not (the
@@ -25,19 +25,19 @@ export function elementPolicyHover(element: string, baseline: Baseline | undefin
   if (old) {
     const lines = [old.note];
     const oh = old.sameElement !== false ? history?.element(old.path) : undefined;
-    if (oh && history) lines.push('', ...historySection(old.path, history, pkg, current, old.path.slice(old.path.lastIndexOf('.') + 1)));
+    if (oh && history) lines.push('', ...historySection(old.path, history, pkg, current, old.path.slice(old.path.lastIndexOf('.') + 1), kindOf(current, element)));
     else lines.push('', `[Version skew policy](${CRI_SKEW_POLICY_URL})`);
     return lines.join('\n');
   }
   if (inModel(baseline.model, element)) return undefined; // in the baseline, which has no release history
   const renamedRpc = renamedOnTheWire(element, current, findings);
-  const v = parseAnyTag(baseline.tag);
-  if (!v) return [...renamedRpc, `**New since the baseline** ${baseline.tag}: it is not in any release yet.`].join('\n');
-  const next = v.prerelease ? v.minor : v.minor + 1;
+  const next = targetMinor(baseline.tag);
+  if (next === undefined) return [...renamedRpc, `**New since the baseline** ${baseline.tag}: it is not in any release yet.`].join('\n');
   const lines = [
     ...renamedRpc,
     `**New since ${baseline.tag}**: would ship in Kubernetes 1.${next} (cri-api v0.${next}.0).`, '',
-    `- Runtimes built from cri-api v0.${Math.max(next - SKEW, MAJOR_START[pkg] ?? 0)}–v0.${next - 1} will not have it, and kubelets 1.${next}–1.${next + SKEW - 1} can meet them: the feature has to degrade gracefully and be discoverable, so that the kubelet fails fast where a runtime lacks it.`,
+    `- Runtimes built from cri-api v0.${Math.max(next - SKEW, MAJOR_START[pkg] ?? 0)}–v0.${next - 1} will not have it, and kubelets 1.${next}–1.${next + SKEW - 1} can meet them. ${lackingConsequence(kindOf(current, element))}`,
+    '- The feature has to degrade gracefully on such runtimes. If it depends on what the runtime can do, the kubelet should learn that through explicit API (what the runtime reports in its status or features, surfaced in the Pod or Node API), not by trial; and while the feature is being adopted, using it against a runtime that lacks it should fail as early as possible.',
     `- Document in the proto what it does, what runtimes may expect, and when the kubelet uses it; add a critest ([cri-tools validation](${CRITEST_VALIDATION_URL})).`,
     ...rpcSequence(element, current),
     '', `[Version skew policy](${CRI_SKEW_POLICY_URL})`,
@@ -46,17 +46,23 @@ export function elementPolicyHover(element: string, baseline: Baseline | undefin
 }
 
 /** The release history of an element: when it came, when it last changed, and who can meet a peer without it. */
-function historySection(element: string, history: History, pkg: string, current: ApiModel, asName?: string): string[] {
+function historySection(element: string, history: History, pkg: string, current: ApiModel, asName?: string, kind?: DefKind): string[] {
   const h = history.element(element)!;
   const changed = h.introduced === h.lastChanged ? 'unchanged since introduced' : `last changed in ${release(history, h.lastChanged)}`;
   const lines = [`**Release history**${asName ? ` of \`${asName}\`` : ''} (${changed})`, ''];
   lines.push(`- Introduced in ${release(history, h.introduced)}.`);
-  // Elements of the oldest indexed release may be older still: no skew statement can be made about them.
-  const lacks: LackingSkew | undefined = h.introduced === history.releases[0]?.tag ? undefined : whoLacks(h.introduced, MAJOR_START[pkg] ?? 0);
+  // Elements of the oldest indexed release may be older still: no skew statement can be made about them,
+  // unless that release is the first of the major version.
+  const oldest = history.releases[0]?.tag;
+  const start = MAJOR_START[pkg];
+  const inOldest = h.introduced === oldest;
+  const lacks: LackingSkew | undefined = inOldest ? undefined : whoLacks(h.introduced, start ?? 0);
   if (lacks?.kubelets && lacks.runtimes) {
-    lines.push(`- Kubelets 1.${lacks.kubelets.min}–1.${lacks.kubelets.max} know it and may be paired with runtimes built from cri-api v0.${lacks.runtimes.min}–v0.${lacks.runtimes.max}${lacks.runtimes.maxPatch !== undefined ? `.${lacks.runtimes.maxPatch}` : ''}, which do not: those runtimes drop it silently, so the kubelet must cope with it being unset.`);
+    lines.push(`- Kubelets 1.${lacks.kubelets.min}–1.${lacks.kubelets.max} know it and may be paired with runtimes built from cri-api v0.${lacks.runtimes.min}–v0.${lacks.runtimes.max}${lacks.runtimes.maxPatch !== undefined ? `.${lacks.runtimes.maxPatch}` : ''}, which do not. ${lackingConsequence(kind)}`);
+  } else if (inOldest && (start === undefined || parseAnyTag(oldest ?? '')?.minor !== start)) {
+    lines.push(`- It is already in ${oldest}, the oldest release in this history, and may be older: which runtimes lack it is not known from this history.`);
   } else {
-    lines.push(`- Every runtime inside the skew window of a supported kubelet has it (it is as old as ${pkg}, or older than ${SKEW} minor versions).`);
+    lines.push(`- It came with the first minor version of ${pkg}${start !== undefined ? ` (1.${start})` : ''}, so every runtime that speaks ${pkg} has it.`);
   }
   lines.push(...rpcSequence(element, current));
   lines.push('', `[Version skew policy](${CRI_SKEW_POLICY_URL})`);
@@ -64,6 +70,23 @@ function historySection(element: string, history: History, pkg: string, current:
 }
 
 type DefKind = 'message' | 'enum' | 'service' | 'field' | 'enumValue' | 'rpc';
+
+/**
+ * What a runtime that lacks an element does when a newer kubelet uses it, per kind of element (the same
+ * statements as `cri-compat history`): unknown fields are dropped, unknown RPCs and services answer gRPC
+ * Unimplemented, unknown enum numbers arrive unrecognised.
+ */
+function lackingConsequence(kind: DefKind | undefined): string {
+  switch (kind) {
+    case 'field': return 'Such a runtime drops the field when the kubelet sets it and never fills it in its replies, so the kubelet has to cope with it being unset.';
+    case 'rpc': return 'Such a runtime answers the call with gRPC `Unimplemented`, which the kubelet has to take as "feature not available".';
+    case 'service': return 'Such a runtime does not serve it: every call to it is answered with gRPC `Unimplemented`.';
+    case 'enumValue': return 'Such a runtime does not recognise the number: it arrives there as an unknown enum value when the kubelet sends it, and the runtime never sends it back.';
+    case 'enum': return 'Such a runtime does not know the enum: fields of this type are dropped there.';
+    case 'message': return 'Such a runtime has no use for the message: fields that carry it are dropped there, and RPCs that take it answer gRPC `Unimplemented`.';
+    default: return 'Such a runtime does not know it, so the feature has to degrade gracefully.';
+  }
+}
 
 /** The kind of an element of the model, found by its path. */
 function kindOf(model: ApiModel, path: string): DefKind | undefined {

@@ -6,7 +6,7 @@
 import type { Finding, FixData } from '../compat/finding';
 import { SUPPRESSION_MARKER } from '../compat/suppress';
 import { FALLBACK, NO_ORDER, docOf } from '../docs/docRules';
-import { mentionsAny } from '../docs/fingerprint';
+import { referencesRpc } from '../docs/fingerprint';
 import type {
   EnumNode, EnumValueNode, FieldNode, MessageNode, Position, ProtoFile, ReservedNode, RpcNode, ServiceNode,
 } from '../proto/ast';
@@ -578,7 +578,7 @@ export function stubLines(element: Extract<FixData, { kind: 'docStub' }>['elemen
   const out: string[] = [];
   switch (element) {
     case 'rpc': {
-      const ordered = has && (NO_ORDER.test(doc) || mentionsAny(doc, allRpcNames, name));
+      const ordered = has && (NO_ORDER.test(doc) || referencesRpc(doc, allRpcNames, name));
       if (!has) out.push(`${name} TODO: what it does and what it returns.`);
       if (!ordered) out.push(`Call order: TODO: the RPCs the kubelet calls before and after ${name}, or state that it has no ordering constraint.`);
       if (!has || !CONTRACT.test(doc)) out.push('Runtime contract: TODO: what the runtime may expect from the kubelet, and what it must guarantee in return.');

@@ -157,6 +157,18 @@ export function isPatchRelease(tag: string): boolean {
 }
 
 /**
+ * The Kubernetes minor that API changes made on top of `tag` would first ship in (the release being prepared):
+ * N while the `.0` line of minor N is still in pre-release (`v0.N.0-alpha.K`, `-beta.K`, `-rc.K`), and N+1
+ * after a release `v0.N.M` or a pre-release of a patch (`v0.N.M-rc.K`, M > 0): minor N has shipped, and API
+ * changes belong in the next `.0` release, not in patches. Undefined when `tag` is not a version.
+ */
+export function targetMinor(tag: string | ParsedVersion): number | undefined {
+  const v = typeof tag === 'string' ? parseAnyTag(tag) : tag;
+  if (!v) return undefined;
+  return v.prerelease !== undefined && v.patch === 0 ? v.minor : v.minor + 1;
+}
+
+/**
  * The release a tag was cut after on its own release line, given all tags sorted oldest first:
  * a patch release (`v0.N.M`, M > 0, or its pre-releases) follows the previous tag of minor N; the
  * `.0` line (`v0.N.0-alpha.K` … `v0.N.0`) follows the previous `.0`-line tag. Comparing with this instead

@@ -8,7 +8,7 @@ import type { Baseline } from '../baseline/types';
 import type { Problem } from '../proto/binder';
 import type { Range } from '../proto/ast';
 import { RULES_BY_ID } from '../compat/rules';
-import { parseAnyTag, SKEW } from '../policy/versions';
+import { SKEW, targetMinor } from '../policy/versions';
 import { CRI_SKEW_POLICY_URL } from '../policy/links';
 
 export interface ReportInput {
@@ -147,28 +147,33 @@ function problemTable(out: string[], problems: readonly Problem[], where: (r: Ra
 }
 
 /**
- * Kubelet × runtime minors around the release being prepared (the baseline's minor + 1, or the baseline's
- * own minor when it is a pre-release of it). Cells say whether the pair must work, and whether the new
- * elements are missing on one side, so that the feature has to degrade gracefully.
+ * Kubelet × runtime minors around the release being prepared (`targetMinor` of the baseline: its minor + 1,
+ * or its own minor when it is a pre-release of `v0.N.0`). Rows are kubelets 1.K, columns runtimes built from
+ * cri-api v0.N. Cells say whether the pair must work and, when there are additions, which side has them.
  */
 export function skewMatrix(baseline: Baseline | undefined, hasAdditions: boolean): string[] {
-  const v = baseline ? parseAnyTag(baseline.tag) : undefined;
-  if (!v) return [];
-  const next = v.prerelease ? v.minor : v.minor + 1;
+  const next = baseline ? targetMinor(baseline.tag) : undefined;
+  if (next === undefined) return [];
   const minors: number[] = [];
   for (let m = next - SKEW; m <= next + SKEW; m++) minors.push(m);
   const out = ['## Version skew', ''];
   out.push(`The changes would ship in Kubernetes 1.${next} (cri-api v0.${next}.0). A kubelet must work with runtimes up to ${SKEW} minor versions older or newer ([policy](${CRI_SKEW_POLICY_URL})).`, '');
-  out.push('Legend: ✓ supported and both sides have the new elements; ◐ supported, the runtime lacks them, so the kubelet must degrade gracefully; ○ supported, the kubelet does not use them; — outside the skew window.', '');
-  out.push(`| kubelet \\ runtime | ${minors.map((m) => `1.${m}`).join(' | ')} |`);
+  out.push('Rows are kubelets (Kubernetes 1.K); columns are runtimes, named by the cri-api version they are built from.', '');
+  out.push(hasAdditions
+    ? `Legend: ✓ supported, both sides have the new elements; ◐ supported, the runtime lacks them, so the kubelet must degrade gracefully; ○ supported, the runtime has them but the kubelet does not use them; · supported, neither side has them (both are older than 1.${next}), so nothing changes for the pair; — outside the skew window.`
+    : 'Legend: ✓ supported (no additions since the baseline, so no pair has to degrade); — outside the skew window.', '');
+  out.push(`| kubelet \\ runtime | ${minors.map((m) => `cri-api v0.${m}`).join(' | ')} |`);
   out.push(`|---|${minors.map(() => '---').join('|')}|`);
   for (const k of minors) {
     const cells = minors.map((r) => {
       if (Math.abs(k - r) > SKEW) return '—';
       if (!hasAdditions) return '✓';
-      if (k >= next && r < next) return '◐';
-      if (k < next && r >= next) return '○';
-      return '✓';
+      const kubeletHas = k >= next;
+      const runtimeHas = r >= next;
+      if (kubeletHas && runtimeHas) return '✓';
+      if (kubeletHas) return '◐';
+      if (runtimeHas) return '○';
+      return '·';
     });
     out.push(`| **1.${k}** | ${cells.join(' | ')} |`);
   }

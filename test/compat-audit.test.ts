@@ -1,0 +1,188 @@
+// Regression tests for the defects found by comparing cri-compat with `buf breaking` on single edits of the
+// released v0.36.3 api.proto (the corpus): each edit below is one of those cases.
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CORPUS_HELP, Corpus, findCorpusDir, findRepoRoot } from '../server/src/baseline/corpus';
+import { checkCompatibility } from '../server/src/compat/check';
+import type { Finding } from '../server/src/compat/finding';
+import { bind } from '../server/src/proto/binder';
+import { parse } from '../server/src/proto/parser';
+import type { Baseline } from '../server/src/baseline/types';
+import { resolveCliBaseline } from '../server/src/cli/baseline';
+import { resolveBaseline } from '../server/src/baseline/resolve';
+import { loadBundledHistory } from '../server/src/baseline/historyIndex';
+import { referencesRpc } from '../server/src/docs/fingerprint';
+
+const TAG = 'v0.36.3';
+const corpusDir = findCorpusDir(findRepoRoot(__dirname));
+const corpus = corpusDir ? new Corpus(corpusDir) : undefined;
+
+function base(): string {
+  assert.ok(corpus, CORPUS_HELP);
+  const t = corpus.textOf(TAG);
+  assert.ok(t, `the corpus has no ${TAG}`);
+  return t;
+}
+
+/** One exact, unique replacement. */
+function edit(text: string, from: string, to: string): string {
+  assert.equal(text.split(from).length, 2, `expected exactly one ${JSON.stringify(from)}`);
+  return text.replace(from, to);
+}
+
+function check(oldText: string, newText: string): Finding[] {
+  const bound = bind(parse(newText), 'file:///work/api.proto');
+  const baseline: Baseline = { tag: TAG, source: 'path', origin: 'test', model: bind(parse(oldText), 'old.proto').model };
+  return checkCompatibility(newText, bound, baseline).findings;
+}
+
+const rules = (fs: Finding[]): string[] => fs.map((f) => f.rule).sort();
+const lineOf = (text: string, needle: string): number => text.split('\n').findIndex((l) => l.includes(needle));
+
+// ---- 1. a runtime.* package without releases is compared with runtime.v1 ----------------------------------
+
+test('package runtime.v1 → runtime.v2: the automatic and the tag baseline are runtime.v1 releases, PACKAGE_CHANGED fires', async () => {
+  const text = edit(base(), 'package runtime.v1;', 'package runtime.v2;');
+  const dir = mkdtempSync(join(tmpdir(), 'cri-audit-'));
+  try {
+    for (const against of ['auto', TAG]) {
+      const r = await resolveCliBaseline({ against, file: join(dir, 'api.proto'), cwd: dir, text, includePrereleases: false, network: false, onProgress: () => {} });
+      assert.equal(r.error, undefined, against);
+      assert.ok(r.baseline, `${against}: ${r.message}`);
+      assert.equal(r.baseline.model.package, 'runtime.v1');
+      // runtime.v1's history says nothing about runtime.v2.
+      assert.equal(r.baseline.history, undefined);
+      const bound = bind(parse(text), 'file:///work/api.proto');
+      const fs = checkCompatibility(text, bound, r.baseline).findings;
+      assert.deepEqual(fs.map((f) => [f.rule, f.severity]), [['PACKAGE_CHANGED', 'error']], against);
+    }
+    // Unrelated packages are not CRI: no baseline, and the message says why.
+    const other = edit(base(), 'package runtime.v1;', 'package foo.bar;');
+    const r = await resolveCliBaseline({ against: 'auto', file: join(dir, 'api.proto'), cwd: dir, text: other, includePrereleases: false, network: false, onProgress: () => {} });
+    assert.equal(r.baseline, undefined);
+    assert.match(r.message!, /package "foo\.bar" is not a CRI API package/);
+    const e = await resolveCliBaseline({ against: TAG, file: join(dir, 'api.proto'), cwd: dir, text: other, includePrereleases: false, network: false, onProgress: () => {} });
+    assert.match(e.error!, /not a CRI API package/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('resolution notes say the index has no releases of the file\'s package, not that there is no index', async () => {
+  const bundled = loadBundledHistory();
+  const r = await resolveBaseline({ trusted: false, bundled, package: 'runtime.v2', env: {}, homeDir: '/nonexistent' });
+  assert.equal(r.baseline?.tag, bundled.releases.filter((x) => !x.prerelease).at(-1)?.tag ?? r.baseline?.tag);
+  const note = r.tried.find((t) => t.source === 'bundled')!.outcome;
+  assert.match(note, /^the bundled release index has no releases of package runtime\.v2; newest runtime\.v1 release v0\.\d+\.\d+$/);
+  assert.ok(!r.tried.some((t) => /no bundled release index available/.test(t.outcome)));
+  const t = await resolveBaseline({ trusted: false, bundled, package: 'runtime.v2', explicit: TAG, env: {}, homeDir: '/nonexistent' });
+  assert.equal(t.baseline?.tag, TAG);
+  assert.match(t.tried.map((x) => x.outcome).join('\n'), /has no releases of package runtime\.v2; using v0\.36\.3 of runtime\.v1/);
+});
+
+// ---- 2. reserved ranges are compared as intervals ----------------------------------------------------------
+
+test('narrowing a large reserved range is RESERVED_REMOVED (10 to 2000 → 10 to 1500; 100 to max → 100 to 5000)', () => {
+  const withRange = (r: string) => edit(base(), '    string runtime_api_version = 4;\n}', `    string runtime_api_version = 4;\n    reserved ${r};\n}`);
+  let fs = check(withRange('10 to 2000'), withRange('10 to 1500'));
+  assert.deepEqual(rules(fs), ['RESERVED_REMOVED']);
+  assert.equal(fs[0]!.message, `message "VersionResponse" no longer reserves numbers 1501 to 2000 (reserved in ${TAG})`);
+  fs = check(withRange('100 to max'), withRange('100 to 5000'));
+  assert.deepEqual(rules(fs), ['RESERVED_REMOVED']);
+  assert.equal(fs[0]!.message, `message "VersionResponse" no longer reserves numbers 5001 to max (reserved in ${TAG})`);
+  // A field in the freed part is pointed at, wherever in the range it is.
+  const reused = edit(withRange('10 to 1500'), '    reserved 10 to 1500;\n', '    reserved 10 to 1500;\n    string commit = 1800;\n');
+  fs = check(withRange('10 to 2000'), reused).filter((f) => f.rule === 'RESERVED_REMOVED');
+  assert.equal(fs.length, 1);
+  assert.equal(fs[0]!.range.start.line, lineOf(reused, 'string commit = 1800;'));
+  assert.match(fs[0]!.message, /no longer reserves numbers 1501 to 2000 .*"commit" now uses 1800$/);
+  // Splitting a range into pieces that cover it is no change.
+  assert.deepEqual(check(withRange('10 to 2000'), withRange('10 to 999, 1000 to 2000')), []);
+});
+
+// ---- 4. optional on a message field ------------------------------------------------------------------------
+
+test('`optional` on a proto3 message field changes no presence: no finding', () => {
+  const b = base();
+  assert.deepEqual(check(b, edit(b, '    PodSandboxStatus pod_sandbox_status = 4;', '    optional PodSandboxStatus pod_sandbox_status = 4;')), []);
+});
+
+// ---- 9. packed repeated enums ------------------------------------------------------------------------------
+
+test('FIELD_PACKED_CHANGED covers repeated enum fields', () => {
+  const old = edit(base(), '    Protocol protocol = 1;\n', '    Protocol protocol = 1;\n    // Protocols.\n    repeated Protocol protocols = 5;\n');
+  const fs = check(old, edit(old, 'repeated Protocol protocols = 5;', 'repeated Protocol protocols = 5 [packed = false];'));
+  assert.deepEqual(rules(fs), ['FIELD_PACKED_CHANGED']);
+  assert.equal(fs[0]!.element, 'runtime.v1.PortMapping.protocols');
+});
+
+// ---- 8. where deleted top-level elements were --------------------------------------------------------------
+
+test('a deleted top-level message, service: the finding points where it was and says so', () => {
+  const b = base();
+  const start = b.indexOf('// HugepageLimit corresponds');
+  const end = b.indexOf('// SELinuxOption are the labels');
+  const cur = edit(b.slice(0, start) + b.slice(end),
+    '    // List of HugepageLimits to limit the HugeTLB usage of container per page size. Default: nil (not specified).\n    repeated HugepageLimit hugepage_limits = 8;\n',
+    '    reserved 8;\n    reserved "hugepage_limits";\n');
+  const f = check(b, cur).find((x) => x.rule === 'MESSAGE_NO_DELETE')!;
+  assert.equal(f.range.start.line, lineOf(cur, 'message SELinuxOption'));
+  assert.match(f.message, /^message "runtime\.v1\.HugepageLimit" of v0\.36\.3 was deleted \(it was declared before "SELinuxOption"\)/);
+  const svc = b.slice(0, b.indexOf('// ImageService defines')) + b.slice(b.indexOf('message VersionRequest'));
+  const s = check(b, svc).find((x) => x.rule === 'SERVICE_NO_DELETE')!;
+  assert.equal(s.range.start.line, lineOf(svc, 'service RuntimeService'));
+  assert.equal(s.message, `service "ImageService" of ${TAG} was deleted (it was declared after "RuntimeService")`);
+});
+
+// ---- 6. renames are not new elements for the documentation rules --------------------------------------------
+
+test('renamed message / RPC: only the rename finding, no "new element" documentation findings', () => {
+  const b = base();
+  assert.deepEqual(rules(check(b, b.replace(/\bVersionRequest\b/g, 'GetVersionRequest'))), ['MESSAGE_RENAMED']);
+  assert.deepEqual(rules(check(b, edit(b, 'rpc ReopenContainerLog(', 'rpc ReopenContainerLogs('))), ['RPC_NO_DELETE']);
+  assert.deepEqual(rules(check(b, edit(b, 'service ImageService {', 'service ImageManagerService {'))), ['SERVICE_NO_DELETE']);
+});
+
+// ---- 5. call-sequence statements -----------------------------------------------------------------------------
+
+const NEW_MSGS = '\n// DrainPodSandboxRequest is the request of DrainPodSandbox.\nmessage DrainPodSandboxRequest {\n    // ID of the sandbox.\n    string pod_sandbox_id = 1;\n}\n\n// DrainPodSandboxResponse is empty.\nmessage DrainPodSandboxResponse {}\n';
+function addRpc(doc: string): string {
+  const anchor = '    rpc UpdatePodSandboxResources(UpdatePodSandboxResourcesRequest) returns (UpdatePodSandboxResourcesResponse) {}\n';
+  return edit(base() + NEW_MSGS, anchor, `${anchor}\n${doc}    rpc DrainPodSandbox(DrainPodSandboxRequest) returns (DrainPodSandboxResponse) {}\n`);
+}
+
+test('RPC_CALL_SEQUENCE_UNDOCUMENTED: an RPC name used as an English word (Status, Version) is no call-sequence statement', () => {
+  const b = base();
+  for (const line of ['Status: alpha. Older runtimes answer Unimplemented.', 'Version 2 of the drain protocol. Older runtimes answer Unimplemented.']) {
+    const fs = check(b, addRpc(`    // DrainPodSandbox drains all connections of a pod sandbox.\n    // ${line}\n`));
+    assert.deepEqual(rules(fs), ['RPC_CALL_SEQUENCE_UNDOCUMENTED'], line);
+  }
+  for (const line of ['Called after Status reports the sandbox ready.', 'The kubelet calls it before StopPodSandbox.', 'Call `Version` first.', 'Only once the Attach RPC has returned.']) {
+    const fs = check(b, addRpc(`    // DrainPodSandbox drains all connections of a pod sandbox.\n    // ${line} Older runtimes answer Unimplemented.\n`));
+    assert.deepEqual(rules(fs), [], line);
+  }
+  const names = ['Status', 'Version', 'Exec', 'Attach', 'PodSandboxStatus'];
+  assert.equal(referencesRpc('Exec: runs in the sandbox.', names), false);
+  assert.equal(referencesRpc('Runs after Exec returns.', names), true);
+  assert.equal(referencesRpc('Like PodSandboxStatus, but cheaper.', names), true);
+});
+
+// ---- 7. wire-compatible type changes ---------------------------------------------------------------------------
+
+test('message → bytes, a message moved into another, map → repeated entry message: FIELD_TYPE_CHANGED, not incompatible', () => {
+  const b = base();
+  let fs = check(b, edit(b, '    PodSandboxStatus pod_sandbox_status = 4;', '    bytes pod_sandbox_status = 4;'));
+  assert.deepEqual(rules(fs), ['FIELD_TYPE_CHANGED']);
+  const podip = '// PodIP represents an ip of a Pod\nmessage PodIP{\n    // an ip is a string representation of an IPv4 or an IPv6\n    string ip = 1;\n}\n';
+  const moved = edit(edit(b, podip, ''), '    repeated PodIP additional_ips  = 2;\n',
+    '    repeated PodIP additional_ips  = 2;\n    // PodIP represents an ip of a Pod\n    message PodIP{\n        // an ip is a string representation of an IPv4 or an IPv6\n        string ip = 1;\n    }\n');
+  fs = check(b, moved);
+  assert.ok(!fs.some((f) => f.rule === 'FIELD_TYPE_INCOMPATIBLE'), JSON.stringify(rules(fs)));
+  assert.ok(fs.some((f) => f.rule === 'FIELD_TYPE_CHANGED'));
+  fs = check(b, edit(b, '    map<string, string> sysctls = 3;', '    repeated KeyValue sysctls = 3;'));
+  assert.ok(!fs.some((f) => f.rule === 'FIELD_TYPE_INCOMPATIBLE'), JSON.stringify(rules(fs)));
+  assert.ok(fs.some((f) => f.rule === 'FIELD_TYPE_CHANGED' && f.element.endsWith('.sysctls')));
+});
