@@ -667,3 +667,26 @@ describe('policy hover: skew statements', () => {
     assert.match(advice, /; and while the feature is being adopted, using it against a runtime that lacks it should fail as early as possible\./);
   });
 });
+
+describe('policy hover: who knows an element, from its lineage', { skip: corpusDir ? false : CORPUS_HELP }, () => {
+  test('ContainerEventResponse.pod_sandbox_metadata (v0.25 only; number 4 reused in v0.26): only kubelet 1.25 knows it', () => {
+    const history = loadBundledHistory();
+    const v25 = history.releases.find((r) => r.tag === 'v0.25.0')!;
+    assert.ok(v25, 'v0.25.0 is in the bundled index');
+    const blob = readFileSync(join(corpusDir!, 'tags.tsv'), 'utf8').split('\n').map((l) => l.split('\t'))
+      .find(([tag, path]) => tag === 'v0.25.0' && path === 'pkg/apis/runtime/v1/api.proto')![2]!;
+    const text = readFileSync(join(corpusDir!, 'blobs', `${blob}.proto`), 'utf8');
+    const model = history.modelAt('v0.24.0')!;
+    const baseline = { tag: 'v0.24.0', kubernetes: '1.24.0', source: 'bundled' as const, origin: 'test', model, history };
+    const a = analyze(text, { uri: 'file:///ws/api.proto', baseline });
+    const lines = text.split('\n');
+    const line = lines.findIndex((l) => /PodSandboxMetadata pod_sandbox_metadata = 4;/.test(l));
+    assert.ok(line >= 0, 'v0.25.0 has the field');
+    let extra: string | undefined;
+    doHover(a.bound, pos(line, lines[line]!.indexOf('pod_sandbox_metadata') + 1), {
+      text, extraHover: (e) => (extra = elementPolicyHover(e, a.baseline, a.bound.model, a.findings)),
+    });
+    assert.match(extra!, /- Kubelet 1\.25 knows it and may be paired with runtimes built from cri-api v0\.22–v0\.24, which do not\./);
+    assert.doesNotMatch(extra!, /Kubelets 1\.25–1\.27/);
+  });
+});

@@ -1,6 +1,7 @@
 // Hovers that explain the version skew policy: for an element, when it came and who can meet a peer
 // without it; for a finding, the rule's explanation, who breaks, and the link to the policy.
 
+import { elementLineage } from '../baseline/historyCommand';
 import type { Baseline, History } from '../baseline/types';
 import type { Finding } from '../compat/finding';
 import { getRule } from '../compat/rules';
@@ -51,14 +52,22 @@ function historySection(element: string, history: History, pkg: string, current:
   const changed = h.introduced === h.lastChanged ? 'unchanged since introduced' : `last changed in ${release(history, h.lastChanged)}`;
   const lines = [`**Release history**${asName ? ` of \`${asName}\`` : ''} (${changed})`, ''];
   lines.push(`- Introduced in ${release(history, h.introduced)}.`);
+  // On the wire, as `history --element` counts it: since the first name it had (a same-number rename is not
+  // new), and known only to kubelets of minors that released it (an element removed later is not known to
+  // the kubelets after it).
+  const lineage = elementLineage(history, element);
+  const introduced = lineage?.wireIntroduced ?? h.introduced;
   // Elements of the oldest indexed release may be older still: no skew statement can be made about them,
   // unless that release is the first of the major version.
   const oldest = history.releases[0]?.tag;
   const start = MAJOR_START[pkg];
-  const inOldest = h.introduced === oldest;
-  const lacks: LackingSkew | undefined = inOldest ? undefined : whoLacks(h.introduced, start ?? 0);
+  const inOldest = introduced === oldest;
+  const lacks: LackingSkew | undefined = inOldest ? undefined : whoLacks(introduced, start ?? 0);
+  if (lacks?.kubelets && lineage?.stableMinors.length) lacks.kubelets.max = Math.min(lacks.kubelets.max, Math.max(...lineage.stableMinors));
   if (lacks?.kubelets && lacks.runtimes) {
-    lines.push(`- Kubelets 1.${lacks.kubelets.min}–1.${lacks.kubelets.max} know it and may be paired with runtimes built from cri-api v0.${lacks.runtimes.min}–v0.${lacks.runtimes.max}${lacks.runtimes.maxPatch !== undefined ? `.${lacks.runtimes.maxPatch}` : ''}, which do not. ${lackingConsequence(kind)}`);
+    const k = lacks.kubelets;
+    const kubelets = k.min === k.max ? `Kubelet 1.${k.min} knows it and may be paired` : `Kubelets 1.${k.min}–1.${k.max} know it and may be paired`;
+    lines.push(`- ${kubelets} with runtimes built from cri-api v0.${lacks.runtimes.min}–v0.${lacks.runtimes.max}${lacks.runtimes.maxPatch !== undefined ? `.${lacks.runtimes.maxPatch}` : ''}, which do not. ${lackingConsequence(kind)}`);
   } else if (inOldest && (start === undefined || parseAnyTag(oldest ?? '')?.minor !== start)) {
     lines.push(`- It is already in ${oldest}, the oldest release in this history, and may be older: which runtimes lack it is not known from this history.`);
   } else {
