@@ -109,20 +109,37 @@ class Comparer {
   private whereTopLevelWas(old: { fqn: string; name: string }, baseList: readonly { fqn: string; name: string }[]): { range: Range; where: string } | undefined {
     const pkg = this.baseline.package;
     if (old.fqn !== (pkg ? `${pkg}.${old.name}` : old.name)) return undefined; // nested: its parent says where
-    const topLevel = (d: { fqn: string; name: string }): boolean => d.fqn === (pkg ? `${pkg}.${d.name}` : d.name);
-    const i = baseList.findIndex((d) => d.fqn === old.fqn);
-    const here = (fqn: string) => this.cur.messages.get(fqn)?.node?.nameRange ?? this.cur.enums.get(fqn)?.node?.nameRange ?? this.cur.services.get(fqn)?.node?.nameRange;
-    for (let j = i + 1; j < baseList.length; j++) {
-      const d = baseList[j]!;
-      const r = topLevel(d) ? here(d.fqn) : undefined;
-      if (r) return { range: r, where: `before "${d.name}"` };
-    }
-    for (let j = i - 1; j >= 0; j--) {
-      const d = baseList[j]!;
-      const r = topLevel(d) ? here(d.fqn) : undefined;
-      if (r) return { range: r, where: `after "${d.name}"` };
-    }
+    const n = this.neighbours(baseList);
+    const i = n.index.get(old.fqn);
+    if (i === undefined) return undefined;
+    const after = n.next[i]!;
+    if (after >= 0) return { range: n.ranges[after]!, where: `before "${baseList[after]!.name}"` };
+    const before = n.prev[i]!;
+    if (before >= 0) return { range: n.ranges[before]!, where: `after "${baseList[before]!.name}"` };
     return undefined;
+  }
+
+  /**
+   * Per baseline list, once: where each still-declared top-level element is now, and for every position the
+   * nearest such element after and before it. A file that deletes most of a large baseline asks for each.
+   */
+  private readonly neighbourCache = new Map<readonly { fqn: string }[], { index: Map<string, number>; ranges: (Range | undefined)[]; next: number[]; prev: number[] }>();
+  private neighbours(baseList: readonly { fqn: string; name: string }[]): { index: Map<string, number>; ranges: (Range | undefined)[]; next: number[]; prev: number[] } {
+    let n = this.neighbourCache.get(baseList);
+    if (n) return n;
+    const pkg = this.baseline.package;
+    const index = new Map<string, number>();
+    const ranges = baseList.map((d, j) => {
+      if (!index.has(d.fqn)) index.set(d.fqn, j);
+      if (d.fqn !== (pkg ? `${pkg}.${d.name}` : d.name)) return undefined;
+      return this.cur.messages.get(d.fqn)?.node?.nameRange ?? this.cur.enums.get(d.fqn)?.node?.nameRange ?? this.cur.services.get(d.fqn)?.node?.nameRange;
+    });
+    const next = new Array<number>(baseList.length);
+    const prev = new Array<number>(baseList.length);
+    for (let j = baseList.length - 1, k = -1; j >= 0; j--) { next[j] = k; if (ranges[j]) k = j; }
+    for (let j = 0, k = -1; j < baseList.length; j++) { prev[j] = k; if (ranges[j]) k = j; }
+    this.neighbourCache.set(baseList, (n = { index, ranges, next, prev }));
+    return n;
   }
 
   // ---- messages and enums as types -------------------------------------------------------------------
