@@ -952,6 +952,12 @@ describe('baseline', { skip }, () => {
         const old = await cli('kubernetes-1.19.0', v1alpha2);
         assert.equal(old.baseline?.tag, 'v0.19.0');
         assert.equal(old.baseline?.origin, 'the bundled release index (as set: kubernetes-1.19.0)');
+        // Releases tagged only kubernetes-1.N.M (1.16 and older) are found under that name.
+        const k16 = await cli('kubernetes-1.16.0', v1alpha2);
+        assert.equal(k16.error, undefined);
+        assert.equal(k16.baseline?.tag, 'kubernetes-1.16.0');
+        assert.equal(k16.baseline?.origin, 'the bundled release index');
+        assert.ok(k16.baseline?.model.messages.some((m) => m.name === 'PodSandboxConfig'));
         assert.equal((await cli('v0.30.0', v1alpha2)).error, '--against v0.30.0: v0.30.0 has no runtime.v1alpha2 api.proto in the bundled release index, only runtime.v1 (newest runtime.v1alpha2 release there: v0.25.16; newest runtime.v1alpha2 pre-release: v0.26.0-alpha.3)');
       });
 

@@ -68,10 +68,13 @@ export async function resolveCliBaseline(req: CliBaselineRequest): Promise<CliBa
   if (pkg !== 'runtime.v1' && history) {
     // Older major versions exist only in the bundled index, under Go tags (`kubernetes-1.N.M` is v0.N.M's twin).
     const tag = parseCriApiTag(req.against)?.goTag;
-    const rel = req.against === 'auto' ? history.newestRelease?.({ includePrereleases: req.includePrereleases }) : history.releases.find((r) => r.tag === (tag ?? req.against));
+    // The 48 releases cri-api tagged only `kubernetes-1.N.M` (1.16 and older) are indexed under that name.
+    const rel = req.against === 'auto'
+      ? history.newestRelease?.({ includePrereleases: req.includePrereleases })
+      : history.releases.find((r) => r.tag === (tag ?? req.against)) ?? history.releases.find((r) => r.tag === req.against);
     const model = rel && history.modelAt(rel.tag);
     if (!rel || !model) return { error: `--against ${req.against}: ${tag ? notInBundled(tag, history) : `no such release of ${pkg} in the bundled index`}` };
-    const origin = `the bundled release index${tag && tag !== req.against ? ` (as set: ${req.against})` : ''}`;
+    const origin = `the bundled release index${rel.tag !== req.against ? ` (as set: ${req.against})` : ''}`;
     return { baseline: { tag: rel.tag, kubernetes: rel.kubernetes, source: 'bundled', origin, model, history } };
   }
   // The user ran the command, so the workspace is trusted; the network stays off unless asked for.
