@@ -186,3 +186,46 @@ test('message → bytes, a message moved into another, map → repeated entry me
   assert.ok(!fs.some((f) => f.rule === 'FIELD_TYPE_INCOMPATIBLE'), JSON.stringify(rules(fs)));
   assert.ok(fs.some((f) => f.rule === 'FIELD_TYPE_CHANGED' && f.element.endsWith('.sysctls')));
 });
+
+// ---- 8. go_package ------------------------------------------------------------------------------------------
+
+const GO_PACKAGE = 'option go_package = "k8s.io/cri-api/pkg/apis/runtime/v1";';
+
+test('GO_PACKAGE_CHANGED: a new import path is an error on the go_package line, against the file and the bundled release', () => {
+  const b = base();
+  const cur = edit(b, GO_PACKAGE, 'option go_package = "k8s.io/cri-api/v2/pkg/apis/runtime/v1";');
+  const line = lineOf(cur, 'option go_package');
+  const bundledModel = loadBundledHistory().modelAt(TAG);
+  assert.ok(bundledModel);
+  assert.equal(bundledModel.goPackage, 'k8s.io/cri-api/pkg/apis/runtime/v1');
+  const bound = bind(parse(cur), 'file:///work/api.proto');
+  const bundled: Baseline = { tag: TAG, source: 'bundled', origin: 'bundled release index', model: bundledModel, history: loadBundledHistory() };
+  for (const [against, fs] of [['file', check(b, cur)], ['bundled', checkCompatibility(cur, bound, bundled).findings]] as const) {
+    assert.deepEqual(fs.map((f) => [f.rule, f.category, f.severity]), [['GO_PACKAGE_CHANGED', 'GO_SOURCE', 'error']], against);
+    const f = fs[0]!;
+    assert.equal(f.range.start.line, line, against);
+    assert.equal(f.message, `go_package changed from "k8s.io/cri-api/pkg/apis/runtime/v1" to "k8s.io/cri-api/v2/pkg/apis/runtime/v1" (baseline ${TAG})`);
+  }
+});
+
+test('GO_PACKAGE_CHANGED: a ";name" suffix that renames the Go package is a finding; the same option is none', () => {
+  const b = base();
+  const cur = edit(b, GO_PACKAGE, 'option go_package = "k8s.io/cri-api/pkg/apis/runtime/v1;runtimev1";');
+  const fs = check(b, cur);
+  assert.deepEqual(rules(fs), ['GO_PACKAGE_CHANGED']);
+  assert.equal(fs[0]!.range.start.line, lineOf(cur, 'option go_package'));
+  assert.deepEqual(check(b, b), []);
+  // Spelling the default name out changes nothing.
+  assert.deepEqual(check(b, edit(b, GO_PACKAGE, 'option go_package = "k8s.io/cri-api/pkg/apis/runtime/v1;v1";')), []);
+});
+
+test('GO_PACKAGE_CHANGED: against an old bare name ("v1") only the package name counts; adding or removing the option is none', () => {
+  const b = base();
+  const bare = edit(b, GO_PACKAGE, 'option go_package = "v1";');
+  assert.deepEqual(check(bare, b), []);
+  assert.deepEqual(check(b, bare), []);
+  assert.deepEqual(rules(check(bare, edit(b, GO_PACKAGE, 'option go_package = "k8s.io/cri-api/pkg/apis/runtime/runtimev1";'))), ['GO_PACKAGE_CHANGED']);
+  const none = edit(b, `${GO_PACKAGE}\n`, '');
+  assert.deepEqual(check(b, none), []);
+  assert.deepEqual(check(none, b), []);
+});

@@ -656,6 +656,21 @@ test('PACKAGE_CHANGED: reported once, on the package statement', () => {
   });
 });
 
+test('GO_PACKAGE_CHANGED: reported once, on the go_package value', () => {
+  const old = SVC.replace('package runtime.v1;', 'package runtime.v1;\n\noption go_package = "k8s.io/cri-api/pkg/apis/runtime/v1";');
+  const cur = old.replace('"k8s.io/cri-api/pkg/apis/runtime/v1"', '"k8s.io/cri-api/pkg/apis/runtime/v1;runtime"');
+  const fs = check(old, cur);
+  assert.deepEqual(rules(fs), ['GO_PACKAGE_CHANGED']);
+  expectFinding(fs, {
+    rule: 'GO_PACKAGE_CHANGED', category: 'GO_SOURCE', severity: 'error',
+    range: at(cur, 'option go_package', '"k8s.io/cri-api/pkg/apis/runtime/v1;runtime"'), element: 'runtime.v1',
+    message: 'go_package changed from "k8s.io/cri-api/pkg/apis/runtime/v1" to "k8s.io/cri-api/pkg/apis/runtime/v1;runtime" (baseline v0.36.3)',
+  });
+  // Only where both files have the option.
+  assert.deepEqual(check(SVC, cur), []);
+  assert.deepEqual(check(old, SVC), []);
+});
+
 test('RESERVED_REMOVED: dropped numbers and names, and a reserved number used again', () => {
   const old = proto(`
 // Foo is a test message.

@@ -14,7 +14,8 @@
 // by number); a change of any fact, doc fingerprint and declared options included, starts a new version.
 // Element order within each list is a merge of the declaration orders of all releases; where a release moved
 // a declaration so that no merge fits, `orders` records that list's order for the releases concerned. So
-// reconstructed models keep the file's order exactly.
+// reconstructed models keep the file's order exactly. The file option go_package, which changes between
+// releases like an element but belongs to none, is kept as `goPackage`: [runs, string index] per value.
 
 import { fingerprintDoc, type DocFingerprint } from '../docs/fingerprint';
 import { bind } from '../proto/binder';
@@ -38,6 +39,11 @@ export interface PackageData {
   tags: string[];
   /** Commit dates `YYYY-MM-DD`, parallel to `tags`; '' when unknown. */
   dates: string[];
+  /**
+   * The file option go_package: [runs, string index] per distinct value; releases in no run have none.
+   * Optional: an index without it (older files) gives models without `goPackage`.
+   */
+  goPackage?: [number[], number][];
   strings: string[];
   /** Doc fingerprints: `<hash> <term> <term>…`. */
   docs: string[];
@@ -357,11 +363,22 @@ export function encodeHistory(entries: readonly HistoryEntry[]): PackageData {
     const versions = [...a.versions.values()].map((v) => [toRuns(v.releases), ...trimFacts(a.kind, v.facts)]);
     return [a.kind, a.parentKey === undefined ? -1 : index.get(a.parentKey)!, strings.id(a.name), ...versions];
   });
+  // Interned last, so that adding it left every other string index as it was.
+  const goReleases = new Map<string, number[]>();
+  unique.forEach((e, r) => {
+    const gp = e.model.goPackage;
+    if (gp === undefined) return;
+    const rs = goReleases.get(gp);
+    if (rs) rs.push(r);
+    else goReleases.set(gp, [r]);
+  });
+  const goPackage = [...goReleases].map(([gp, rs]): [number[], number] => [toRuns(rs), strings.id(gp)]);
   return {
     package: pkg,
     syntax: unique[unique.length - 1]!.model.syntax,
     tags: unique.map((e) => e.release.tag),
     dates: unique.map((e) => e.release.date ?? ''),
+    ...(goPackage.length ? { goPackage } : {}),
     strings: strings.list,
     docs: docs.list,
     elements,
@@ -638,9 +655,10 @@ export class IndexedHistory implements History {
     if (known) return known;
     const present = this.elements.map((e) => versionAt(e, r));
     const orders = this.orders.filter((o) => contains(o[1], r));
-    const signature = `${present.join(',')}/${orders.map((o) => this.orders.indexOf(o)).join(',')}`;
+    const goPackage = this.data.goPackage?.find(([runs]) => contains(runs, r))?.[1] ?? -1;
+    const signature = `${present.join(',')}/${orders.map((o) => this.orders.indexOf(o)).join(',')}/${goPackage}`;
     let model = this.models.get(signature);
-    if (!model) this.models.set(signature, (model = this.build(present, orders)));
+    if (!model) this.models.set(signature, (model = this.build(present, orders, goPackage)));
     this.modelByRelease.set(r, model);
     return model;
   }
@@ -655,9 +673,10 @@ export class IndexedHistory implements History {
     return fp;
   }
 
-  private build(present: number[], orders: [number, number[], number[]][]): ApiModel {
+  private build(present: number[], orders: [number, number[], number[]][], goPackage: number): ApiModel {
     const str = this.data.strings;
     const model: ApiModel = { package: this.package, syntax: this.data.syntax, messages: [], enums: [], services: [] };
+    if (goPackage >= 0) model.goPackage = str[goPackage]!;
     const containers = new Map<number, MessageDef | EnumDef | ServiceDef>();
     const defs = new Map<number, unknown>();
     const pairs = (flat: number[]): [number, number][] => {
@@ -793,6 +812,7 @@ function detached(model: ApiModel): ApiModel {
   for (const m of model.messages) { strip(m); m.fields.forEach(strip); }
   for (const e of model.enums) { strip(e); e.values.forEach(strip); }
   for (const s of model.services) { strip(s); s.rpcs.forEach(strip); }
+  delete model.goPackageNode;
   return model;
 }
 
@@ -835,6 +855,7 @@ export function serializeHistoryFile(file: HistoryFile): string {
   for (const [name, p] of Object.entries(file.packages)) {
     parts.push(
       `${j(name)}:{"package":${j(p.package)},"syntax":${j(p.syntax)},\n"tags":${j(p.tags)},\n"dates":${j(p.dates)},\n` +
+      (p.goPackage ? `"goPackage":${j(p.goPackage)},\n` : '') +
       `"strings":${j(p.strings)},\n"docs":${j(p.docs)},\n"orders":${j(p.orders)},\n"elements":[\n${p.elements.map(j).join(',\n')}\n]}`,
     );
   }

@@ -31,7 +31,11 @@ export function checkCompatibility(text: string, bound: BoundFile, baseline: Bas
   const { findings, additions, renamed, currentIndex } = compareModels(current, base, baseline.tag);
   // The model has no syntax node for the package statement; the file does.
   const pkg = bound.ast.package?.nameRange;
-  if (pkg) for (const f of findings) if (f.rule === 'PACKAGE_CHANGED') f.range = pkg;
+  if (pkg) {
+    for (const f of findings) {
+      if (f.rule === 'PACKAGE_CHANGED' || (f.rule === 'GO_PACKAGE_CHANGED' && !current.goPackageNode)) f.range = pkg;
+    }
+  }
   // What the patch policy counts: structural changes and changed documented meaning, each once (DOCS findings
   // and history reuse restate additions and must not inflate the count).
   const changed = changedElements(findings, additions);

@@ -52,6 +52,7 @@ class Comparer {
         `package changed from "${this.baseline.package}" to "${this.current.package}" (baseline ${this.tag})`);
       return { findings: this.findings, additions: this.additions, renamed: this.renamed, currentIndex: this.cur };
     }
+    this.goPackage();
     const reachable = this.base.reachableTypes();
     this.types(reachable);
     // A renamed type is reported as MESSAGE_RENAMED only: it is not a new element to document.
@@ -80,6 +81,24 @@ class Comparer {
 
   private addition(kind: AdditionKind, element: string, range: Range | undefined): void {
     this.additions.push({ kind, element, range: range ?? ORIGIN });
+  }
+
+  /**
+   * GO_PACKAGE_CHANGED. Adding the option where the baseline had none, or removing it, is not reported: the
+   * rule compares values, so both sides need one. Old releases give a bare package name ("v1"), newer ones
+   * the import path; when either side is bare, only the Go package names are compared.
+   */
+  private goPackage(): void {
+    const was = this.baseline.goPackage;
+    const now = this.current.goPackage;
+    if (was === undefined || now === undefined) return;
+    const a = goPackageParts(was);
+    const b = goPackageParts(now);
+    const same = a.path === undefined || b.path === undefined ? a.name === b.name : a.path === b.path && a.name === b.name;
+    if (same) return;
+    // A model without syntax nodes has no option node: then check.ts points at the package line.
+    this.add('GO_PACKAGE_CHANGED', this.current.goPackageNode?.valueRange ?? this.packageRange(), this.current.package,
+      `go_package changed from "${was}" to "${now}" (baseline ${this.tag})`);
   }
 
   private packageRange(): Range {
@@ -544,4 +563,15 @@ function typeRangeOf(f: FieldDef): Range {
 
 function labelRangeOf(f: FieldDef): Range {
   return f.node?.labelRange ?? f.node?.nameRange ?? ORIGIN;
+}
+
+/**
+ * A go_package value as the Go import path (undefined for a bare package name, one without '/') and the Go
+ * package name: the part after ';' in "path;name", else the last path element.
+ */
+export function goPackageParts(value: string): { path?: string; name: string } {
+  const semi = value.indexOf(';');
+  const path = semi >= 0 ? value.slice(0, semi) : value;
+  const name = semi >= 0 ? value.slice(semi + 1) : path.slice(path.lastIndexOf('/') + 1);
+  return path.includes('/') ? { path, name } : { name };
 }

@@ -112,6 +112,11 @@ class Binder {
       enums: [],
       services: [],
     };
+    const goPackage = this.ast.options.find((o) => o.name === 'go_package');
+    if (goPackage) {
+      model.goPackage = stringValue(goPackage.value);
+      model.goPackageNode = goPackage;
+    }
     const scope = this.pkg;
     for (const m of this.ast.messages) this.message(m, scope, model);
     for (const e of this.ast.enums) model.enums.push(this.enumDef(e, scope));
@@ -412,6 +417,12 @@ function encloses(outer: string, inner: string): boolean {
 
 function isDeprecated(options: OptionNode[]): boolean {
   return options.some((o) => o.name === 'deprecated' && o.value === 'true');
+}
+
+/** The value of a string option as written: adjacent literals concatenated, quotes removed (escapes kept). */
+function stringValue(v: string): string {
+  const parts = v.match(/"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'/g);
+  return parts ? parts.map((p) => p.slice(1, -1)).join('') : v;
 }
 
 function unquote(v: string): string {

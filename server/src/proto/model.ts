@@ -2,7 +2,7 @@
 // parsed file (with syntax nodes and ranges) and from the bundled release index (without them).
 
 import type { DocFingerprint } from '../docs/fingerprint';
-import type { EnumNode, EnumValueNode, FieldNode, MessageNode, Range, RpcNode, ServiceNode } from './ast';
+import type { EnumNode, EnumValueNode, FieldNode, MessageNode, OptionNode, Range, RpcNode, ServiceNode } from './ast';
 
 export const SCALARS = new Set([
   'double', 'float', 'int32', 'int64', 'uint32', 'uint64', 'sint32', 'sint64', 'fixed32', 'fixed64',
@@ -93,6 +93,10 @@ export interface ServiceDef {
 export interface ApiModel {
   package: string;
   syntax: 'proto2' | 'proto3' | 'editions';
+  /** The file option `go_package` (string value, quotes removed); undefined when the file has none. */
+  goPackage?: string;
+  /** The `option go_package = "…";` statement of a parsed file; models from the bundled index have none. */
+  goPackageNode?: OptionNode;
   messages: MessageDef[];
   enums: EnumDef[];
   services: ServiceDef[];
