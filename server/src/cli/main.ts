@@ -3,6 +3,7 @@
 
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { comparePositions } from '../proto/ast';
 import type { Problem, Severity } from '../proto/binder';
 import { analyze, type Analysis } from '../service';
 import { declaredPackage } from '../proto/parser';
@@ -297,7 +298,7 @@ function severityOverrides(p: Parsed, file: string, io: Io): Record<string, Seve
 
 /** Syntax and binding problems, then findings, in the order of the file. */
 function reportables(analysis: Analysis): Reportable[] {
-  return [...analysis.bound.problems.map(reportable), ...analysis.findings].sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+  return [...analysis.bound.problems.map(reportable), ...analysis.findings].sort((a, b) => comparePositions(a.range.start, b.range.start));
 }
 
 function reportable(x: Problem): Reportable {

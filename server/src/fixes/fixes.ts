@@ -18,6 +18,11 @@ import {
 } from './locate';
 import { checkNonOverlapping, insertAt, linesOf, mergeEditLists, pos, type TextEdit, type TextLines } from './text';
 
+/** The title of the fix that suppresses a finding of `rule` on its line (fix-all never picks it). */
+export function suppressionTitle(rule: string): string {
+  return `Ignore ${rule} here`;
+}
+
 export interface Fix {
   title: string;
   kind: 'quickfix';
@@ -158,7 +163,7 @@ function plan(text: string, bound: BoundFile, finding: Finding): Planned[] {
   const seen = new Set<string>();
   const unique = out.filter((p) => !seen.has(p.fix.title) && !!seen.add(p.fix.title));
   const suppress = suppressEdits(L, finding);
-  if (suppress) unique.push({ fix: { title: `Ignore ${finding.rule} here`, kind: 'quickfix', edits: suppress, rule: finding.rule } });
+  if (suppress) unique.push({ fix: { title: suppressionTitle(finding.rule), kind: 'quickfix', edits: suppress, rule: finding.rule } });
   // Never hand out edits that cannot be applied (a bug here must not become a broken document).
   const valid = unique.filter((p) => {
     try {

@@ -12,7 +12,7 @@
 import type { CodeAction, Command, Diagnostic, TextEdit as LspTextEdit, WorkspaceEdit } from 'vscode-languageserver';
 import { rangeContains } from '../proto/ast';
 import type { Finding } from '../compat/finding';
-import { computeFixes, fixAll, mergeEditLists, applyEdits, type Fix, type TextEdit } from '../fixes';
+import { computeFixes, fixAll, mergeEditLists, applyEdits, suppressionTitle, type Fix, type TextEdit } from '../fixes';
 import { TextLines } from '../fixes/text';
 import type { Analysis } from '../service';
 import { SOURCE } from './convert';
@@ -224,7 +224,11 @@ function compositeTitle(title: string, followUps: readonly FollowUp[]): string {
 /** Error-level findings per rule and element. */
 function errorCounts(findings: readonly Finding[]): Map<string, number> {
   const m = new Map<string, number>();
-  for (const f of findings) if (f.severity === 'error') m.set(`${f.rule}\u0000${f.element}`, (m.get(`${f.rule}\u0000${f.element}`) ?? 0) + 1);
+  for (const f of findings) {
+    if (f.severity !== 'error') continue;
+    const key = `${f.rule}\u0000${f.element}`;
+    m.set(key, (m.get(key) ?? 0) + 1);
+  }
   return m;
 }
 
@@ -336,7 +340,7 @@ function chooseFixes(text: string, bound: Analysis['bound'], findings: readonly 
 }
 
 function isSuppression(fix: Fix, f: Finding): boolean {
-  return fix.title === `Ignore ${f.rule} here`;
+  return fix.title === suppressionTitle(f.rule);
 }
 
 function bestFix(text: string, bound: Analysis['bound'], fs: readonly Finding[]): Pick | undefined {

@@ -6,7 +6,7 @@ import type { Category, Finding } from '../compat/finding';
 import type { Addition } from '../compat/compare';
 import type { Baseline } from '../baseline/types';
 import type { Problem } from '../proto/binder';
-import type { Range } from '../proto/ast';
+import { comparePositions, type Range } from '../proto/ast';
 import { RULES_BY_ID } from '../compat/rules';
 import { SKEW, targetMinor } from '../policy/versions';
 import { CRI_SKEW_POLICY_URL } from '../policy/links';
@@ -58,7 +58,7 @@ export function escapeMarkdown(s: string): string {
 
 /** Tables list rows in the order of the file, as `check` does. */
 function byPosition<T extends { range: Range }>(xs: readonly T[]): T[] {
-  return [...xs].sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+  return [...xs].sort((a, b) => comparePositions(a.range.start, b.range.start));
 }
 
 export function renderReport(input: ReportInput): string {
