@@ -14,7 +14,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { CORPUS_HELP, Corpus, V1ALPHA2_PATH, V1_PATH, findCorpusDir, findRepoRoot } from '../server/src/baseline/corpus';
 import { loadBundledHistory } from '../server/src/baseline/historyIndex';
-import type { History } from '../server/src/baseline/types';
+import type { Baseline, History } from '../server/src/baseline/types';
 import { checkCompatibility } from '../server/src/compat/check';
 import { getRule } from '../server/src/compat/rules';
 import { bind } from '../server/src/proto/binder';
@@ -188,4 +188,26 @@ test('history findings: every reason starts with its verdict (true positive, seq
       }
     }
   }
+});
+
+test('history reuse: an old tag as the baseline still sees the numbers of the releases after it', (t) => {
+  if (!corpus) {
+    t.skip(CORPUS_HELP);
+    return;
+  }
+  const history = loadBundledHistory('runtime.v1');
+  // ContainerConfig.CDI_devices = 17 came in v0.27.0-alpha.3. A field given 17 on the release-1.26 line (its
+  // file, edited) meets kubelets and runtimes of 1.27 and later that read 17 as CDI devices: the same
+  // conflict whether the baseline is the tag v0.26.0 or its file.
+  const old = corpus.textOf('v0.26.0')!;
+  const edited = old.replace('    WindowsContainerConfig windows = 16;\n', '    WindowsContainerConfig windows = 16;\n    // Devices to inject.\n    repeated string devices_v2 = 17;\n');
+  assert.notEqual(edited, old);
+  const bound = bind(parse(edited), 'file:///work/api.proto');
+  const reuse = (baseline: Baseline): string[] =>
+    checkCompatibility(edited, bound, baseline).findings.filter((f) => HISTORY_RULES.has(f.rule)).map((f) => `${f.rule} ${f.element}: ${f.message}`);
+  const want = ['FIELD_NUMBER_REUSED_HISTORY runtime.v1.ContainerConfig.devices_v2: field number 17 was used by "CDI_devices" (runtime.v1.CDIDevice) until v0.37.0-beta.0; "devices_v2" must not reuse it'];
+  assert.deepEqual(reuse({ tag: 'v0.26.0', source: 'bundled', origin: 'test', model: history.modelAt('v0.26.0')!, history }), want, 'the tag as the baseline');
+  // A file baseline's "tag" is its path, which says nothing about where it stands in the history.
+  const fileModel = bind(parse(old), 'file:///old/api.proto').model;
+  assert.deepEqual(reuse({ tag: '../old/api.proto', source: 'path', origin: 'test', model: fileModel, history }), want, 'its file as the baseline');
 });

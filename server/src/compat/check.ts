@@ -40,9 +40,11 @@ export function checkCompatibility(text: string, bound: BoundFile, baseline: Bas
   // and history reuse restate additions and must not inflate the count).
   const changed = changedElements(findings, additions);
   if (current.package === baseline.model.package) {
-    // Without a known release for the file, it is the one after the baseline: later tags in the history
-    // (e.g. newer pre-releases) are not "earlier releases" of it.
-    if (baseline.history) append(findings, checkHistoryReuse(current, base, baseline.history, options.currentTag ?? baseline.tag));
+    // Without a known release for the file, every release in the history counts, also those after the
+    // baseline: newer pre-releases of the branch being edited, or the releases after the one a maintenance
+    // branch started from, whose numbers are on nodes already. Only a file that is itself a release
+    // (`currentTag`) has later releases that are not its history.
+    if (baseline.history) append(findings, checkHistoryReuse(current, base, baseline.history, options.currentTag));
     const docs = checkDocs(current, base, additions, renamed, currentIndex);
     for (const f of docs) if (f.rule === 'DOC_MEANING_CHANGED') changed.add(f.element);
     append(findings, docs);
