@@ -390,6 +390,23 @@ describe('quick fixes on the real api.proto', { skip: SKIP }, () => {
       assert.deepEqual(analysis.findings.map(key), []);
     });
 
+    test('a new alias declared before the released name is moved after it, with its comment', () => {
+      const aliased = edit(OLD, 'enum MountPropagation {\n', 'enum MountPropagation {\n    option allow_alias = true;\n');
+      const base = baselineOf(aliased);
+      const T = edit(aliased, '    PROPAGATION_HOST_TO_CONTAINER = 1;\n', '    PROPAGATION_HOST_TO_CONTAINER = 1;\n    // The old name.\n    PROPAGATION_SLAVE = 1;\n');
+      const moved = edit(aliased, '    // Mounts get propagated from the host to the container ("rslave" in Linux).\n    PROPAGATION_HOST_TO_CONTAINER = 1;\n',
+        '    // The old name.\n    PROPAGATION_SLAVE = 1;\n    // Mounts get propagated from the host to the container ("rslave" in Linux).\n    PROPAGATION_HOST_TO_CONTAINER = 1;\n');
+      const a = run(moved, base);
+      const f = the(a.findings, 'ENUM_VALUE_JSON_NAME_CHANGED');
+      const fix = computeFixes(moved, a.bound, f)[0]!;
+      assert.equal(fix.title, 'Declare "PROPAGATION_SLAVE" after "PROPAGATION_HOST_TO_CONTAINER"');
+      assert.equal(fix.isPreferred, true);
+      const { text, analysis } = applyFix(moved, fix, base);
+      assert.equal(text, T);
+      assert.deepEqual(analysis.findings.map(key), []);
+      assert.deepEqual(errorsOf(analysis), []);
+    });
+
     test('a message name is restored together with its references', () => {
       const T = OLD.replace(/\b(message |repeated )IDMapping\b/g, '$1IdMapping');
       assert.notEqual(T, OLD);

@@ -460,6 +460,28 @@ test('ENUM_VALUE_RENAMED, and aliases that keep the old name are no change', () 
   assert.deepEqual(dropped[0]!.range, at(aliasNew, 'MODE_BETA', 'MODE_BETA'));
 });
 
+test('ENUM_VALUE_JSON_NAME_CHANGED: a new alias declared before the released name, or aliases swapped', () => {
+  const aliased = ENUM.replace('enum Mode {\n', 'enum Mode {\n    option allow_alias = true;\n');
+  // JSON writes the first name declared for a number: MODE_BETA instead of MODE_B, which the baseline cannot read.
+  const before = aliased.replace('    MODE_B = 2;\n', '    MODE_BETA = 2;\n    MODE_B = 2;\n');
+  const fs = check(ENUM, before);
+  assert.deepEqual(rules(fs), ['ENUM_VALUE_JSON_NAME_CHANGED']);
+  const f = expectFinding(fs, {
+    rule: 'ENUM_VALUE_JSON_NAME_CHANGED', category: 'JSON', severity: 'error', range: at(before, 'MODE_BETA', 'MODE_BETA'), element: 'runtime.v1.Mode.MODE_BETA',
+    message: 'JSON now writes enum value 2 as "MODE_BETA", declared before "MODE_B", which v0.36.3 writes and reads; declare "MODE_BETA" after it',
+  });
+  assert.deepEqual(f.fixes, [{ kind: 'declareAfter', container: 'runtime.v1.Mode', name: 'MODE_BETA', after: 'MODE_B' }]);
+  // After it, the released name still comes first: nothing changes for JSON.
+  const afterIt = aliased.replace('    MODE_B = 2;\n', '    MODE_B = 2;\n    MODE_BETA = 2;\n');
+  assert.deepEqual(check(ENUM, afterIt), []);
+  // Swapping two released aliases changes the name written as well.
+  const swapped = afterIt.replace('    MODE_B = 2;\n    MODE_BETA = 2;\n', '    MODE_BETA = 2;\n    MODE_B = 2;\n');
+  assert.deepEqual(check(afterIt, swapped).map((x) => [x.rule, x.element]), [['ENUM_VALUE_JSON_NAME_CHANGED', 'runtime.v1.Mode.MODE_BETA']]);
+  // The released name gone is a rename, reported once as such.
+  const replaced = aliased.replace('    MODE_B = 2;\n', '    MODE_BETA = 2;\n');
+  assert.deepEqual(rules(check(ENUM, replaced)), ['ENUM_VALUE_RENAMED']);
+});
+
 // ---- types, RPCs, services, package --------------------------------------------------------------------
 
 const SVC = proto(`

@@ -3,7 +3,7 @@
 
 import type { Range } from '../proto/ast';
 import {
-  ModelIndex, indexModel, isReserved, type ApiModel, type EnumDef, type FieldDef, type MessageDef, type ServiceDef,
+  ModelIndex, indexModel, isReserved, type ApiModel, type EnumDef, type EnumValueDef, type FieldDef, type MessageDef, type ServiceDef,
 } from '../proto/model';
 import type { Finding, FixData } from './finding';
 import { compareFieldTypes, type TypeChange } from './wireTypes';
@@ -426,10 +426,28 @@ class Comparer {
           `enum value "${ov.name}" = ${ov.number} of ${this.tag} was deleted; its number is reserved but its name is not`, [reserve]);
       }
     }
+    this.firstAliases(old, cur, curByName, curByNumber);
     for (const v of cur.values) {
       if (!oldNames.has(v.name) && !oldNumbers.has(v.number)) this.addition('enumValue', `${cur.fqn}.${v.name}`, v.node?.nameRange);
     }
     this.reservations(old, cur, where, 'enum');
+  }
+
+  /**
+   * JSON and the text format write the name declared first for a number. Only where the baseline's first name is
+   * still there with its number: a removed or renamed one is ENUM_VALUE_RENAMED already.
+   */
+  private firstAliases(old: EnumDef, cur: EnumDef, curByName: Map<string, EnumValueDef>, curByNumber: Map<number, EnumValueDef>): void {
+    const seen = new Set<number>();
+    for (const ov of old.values) {
+      if (seen.has(ov.number)) continue;
+      seen.add(ov.number);
+      const first = curByNumber.get(ov.number);
+      if (!first || first.name === ov.name || curByName.get(ov.name)?.number !== ov.number) continue;
+      this.add('ENUM_VALUE_JSON_NAME_CHANGED', first.node?.nameRange ?? cur.node?.nameRange ?? ORIGIN, `${cur.fqn}.${first.name}`,
+        `JSON now writes enum value ${ov.number} as "${first.name}", declared before "${ov.name}", which ${this.tag} writes and reads; declare "${first.name}" after it`,
+        [{ kind: 'declareAfter', container: cur.fqn, name: first.name, after: ov.name }]);
+    }
   }
 
   // ---- services ------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ export type FixData =
   | { kind: 'restore'; container: ElementPath; isEnum: boolean; declaration: string; doc?: string; number: number; name: string }
   | { kind: 'renumber'; to: number; label: string }
   | { kind: 'rename'; to: string }
+  | { kind: 'declareAfter'; container: ElementPath; name: string; after: string }
   | { kind: 'docStub'; element: 'rpc' | 'message' | 'field' | 'enum' | 'enumValue' | 'service'; name: string };
 
 export interface Finding {

@@ -113,6 +113,12 @@ export const RULES: readonly Rule[] = [
     LINKS.protoJson),
   rule('ENUM_VALUE_RENAMED', 'JSON', 'error', true, 'An enum value kept its number but changed its name',
     'JSON carries enum values by name, so old JSON no longer parses, and Go constants disappear.', LINKS.protoJson),
+  rule('ENUM_VALUE_JSON_NAME_CHANGED', 'JSON', 'error', true, 'Another alias of an enum number is now declared first',
+    'Where several names share a number (allow_alias), JSON and the text format write the one declared first. A new alias put ' +
+    'ahead of the released name, or aliases swapped, changes what a new kubelet or runtime writes, and a peer built from the ' +
+    'baseline does not know the new name, so it rejects the document (crictl output, saved configs). Declare the new alias ' +
+    'after the released name.',
+    LINKS.protoJson),
   rule('MESSAGE_RENAMED', 'GO_SOURCE', 'error', true, 'A message or enum was renamed',
     'Fields travel by number, and gRPC method paths (/runtime.v1.RuntimeService/Version) name only the service and the method, so the ' +
     'kubelet and runtimes keep talking. What breaks is everything that names the type: Go code compiled against k8s.io/cri-api uses the ' +

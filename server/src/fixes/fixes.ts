@@ -157,6 +157,9 @@ function plan(text: string, bound: BoundFile, finding: Finding): Planned[] {
       case 'docStub':
         push('Insert a documentation stub', docStubEdits(L, bound, finding, fd));
         break;
+      case 'declareAfter':
+        push(`Declare "${fd.name}" after "${fd.after}"`, declareAfterEdits(L, bound, fd));
+        break;
     }
   }
   // One fix per title: the same fix data can come twice (e.g. restore for two rules of one deletion).
@@ -518,6 +521,26 @@ function renameEdits(L: TextLines, bound: BoundFile, finding: Finding, fd: Extra
     }
   }
   return edits;
+}
+
+/**
+ * Moves an enum value, with its leading comment, to the line after another one. Only when both have their
+ * lines to themselves: the move then cuts and pastes whole lines.
+ */
+function declareAfterEdits(L: TextLines, bound: BoundFile, fd: Extract<FixData, { kind: 'declareAfter' }>): TextEdit[] | undefined {
+  const c = findContainer(bound.ast, fd.container, true);
+  if (c?.kind !== 'enum') return undefined;
+  const moved = c.values.find((v) => v.name === fd.name);
+  const anchor = c.values.find((v) => v.name === fd.after);
+  if (!moved || !anchor || comparePositions(moved.range.start, anchor.range.start) >= 0) return undefined;
+  const ownLines = (v: EnumValueNode): boolean =>
+    L.startsLine(v.range.start) && /^\s*(\/\/.*)?$/.test(L.line(v.range.end.line).slice(v.range.end.character)) && v.range.end.line + 1 < L.lineCount;
+  if (!ownLines(moved) || !ownLines(anchor)) return undefined;
+  const lead = moved.comments.leading?.range.start;
+  const from = pos(lead && L.startsLine(lead) ? lead.line : moved.range.start.line, 0);
+  const to = pos(moved.range.end.line + 1, 0);
+  const block = L.slice({ start: from, end: to });
+  return [{ range: { start: from, end: to }, newText: '' }, insertAt(pos(anchor.range.end.line + 1, 0), block)];
 }
 
 function nameTaken(bound: BoundFile, loc: Located, name: string): boolean {
