@@ -522,6 +522,8 @@ describe('language server: examples/api.proto with the bundled baseline (markdow
       const d = p.diagnostics.find((x) => x.code === 'PACKAGE_CHANGED')!;
       assert.equal(d.severity, 1, pkg);
       assert.equal(text.split('\n')[d.range.start.line], `package ${pkg};`);
+      // The output channel says why a runtime.v1 release is its baseline.
+      await logMatching(editor, new RegExp(`^${uri2.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} declares package ${pkg.replace('.', '\\.')}, which no cri-api release has: it is compared with v\\S+ \\(package runtime\\.v1\\), and PACKAGE_CHANGED reports the change of package\\.$`), 0);
     }
   });
 

@@ -251,7 +251,6 @@ const baselines = new BaselineManager({
   },
 });
 
-/** API packages compared with cri-api releases: `runtime.v1` and would-be successors, not the removed v1alpha2. */
 /**
  * A package the editor compares with releases: any `runtime.*` but the removed v1alpha2, so that a would-be new
  * major or a typo of `runtime.v1` is compared with runtime.v1's releases (PACKAGE_CHANGED), as the CLI does.
@@ -475,6 +474,10 @@ async function snapshotOf(doc: TextDocument): Promise<Snapshot> {
     isCri = !isCri;
     answer = isCri ? baselineFor(doc.uri, settings) : undefined;
     result = run();
+  }
+  const pkg = result.bound.model.package;
+  if (answer?.baseline && pkg !== answer.baseline.model.package) {
+    logOnce(`${doc.uri} declares package ${pkg || '(none)'}, which no cri-api release has: it is compared with ${answer.baseline.tag} (package ${answer.baseline.model.package}), and PACKAGE_CHANGED reports the change of package.`);
   }
   const snap: Snapshot = { version, text, result };
   // The document may have closed while settings were read; only open documents keep state.
