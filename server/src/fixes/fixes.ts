@@ -25,6 +25,8 @@ export function suppressionTitle(rule: string): string {
 
 export interface Fix {
   title: string;
+  /** How the fix reads after another one in a combined title ("… and keep "x" as deprecated"). */
+  clause?: string;
   kind: 'quickfix';
   /** At most one fix per finding is preferred; it is what "fix all" applies. */
   isPreferred?: boolean;
@@ -118,9 +120,10 @@ function plan(text: string, bound: BoundFile, finding: Finding): Planned[] {
   // Fixes are computed against the exact text the bound file was parsed from; a mismatch means stale input.
   if (comparePositions(bound.ast.range.end, L.positionAt(text.length)) !== 0) return [];
   const out: Planned[] = [];
-  const push = (title: string, edits: TextEdit[] | undefined, reserve?: ReserveRequest): void => {
+  const name = finding.element.slice(finding.element.lastIndexOf('.') + 1);
+  const push = (title: string, edits: TextEdit[] | undefined, reserve?: ReserveRequest, clause = `${title.charAt(0).toLowerCase()}${title.slice(1)} (${name})`): void => {
     if (!edits?.length) return;
-    const p: Planned = { fix: { title, kind: 'quickfix', edits: sortEdits(L, edits), rule: finding.rule } };
+    const p: Planned = { fix: { title, clause, kind: 'quickfix', edits: sortEdits(L, edits), rule: finding.rule } };
     if (reserve) p.reserve = reserve;
     out.push(p);
   };
@@ -130,13 +133,17 @@ function plan(text: string, bound: BoundFile, finding: Finding): Planned[] {
         const req: ReserveRequest = { container: fd.message, isEnum: fd.isEnum, numbers: [fd.number], names: fd.name ? [fd.name] : [] };
         const c = findContainer(bound.ast, fd.message, fd.isEnum);
         const todo = c ? unreserved(c, req) : undefined;
-        if (todo) push(reserveTitle(todo.numbers, todo.names), reserveEdits(L, bound.ast, req), req);
+        if (todo) {
+          const title = reserveTitle(todo.numbers, todo.names);
+          push(title, reserveEdits(L, bound.ast, req), req, `r${title.slice(1)}`);
+        }
         break;
       }
       case 'restore': {
-        const restore = (): void => push(fd.isEnum ? 'Restore the enum value' : 'Restore the field', restoreEdits(L, bound, fd, false));
+        const restore = (): void =>
+          push(fd.isEnum ? 'Restore the enum value' : 'Restore the field', restoreEdits(L, bound, fd, false), undefined, `restore "${name}"`);
         const deprecate = (): void => {
-          if (!fd.isEnum) push('Deprecate instead of deleting', restoreEdits(L, bound, fd, true));
+          if (!fd.isEnum) push('Deprecate instead of deleting', restoreEdits(L, bound, fd, true), undefined, `keep "${name}" as deprecated`);
         };
         // Removal without deprecation asks for exactly the deprecated field back.
         if (finding.rule === 'FIELD_REMOVED_WITHOUT_DEPRECATION') {

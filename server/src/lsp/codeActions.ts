@@ -205,20 +205,8 @@ function quickFixes(snap: Snapshot, f: Finding, reanalyze: CodeActionQuery['rean
   return [composite, ...alternative, ...fixes.filter((x) => x !== preferred)];
 }
 
-interface FollowUp {
-  element: string;
-  title: string;
-}
-
-function compositeTitle(title: string, followUps: readonly FollowUp[]): string {
-  const parts = followUps.map(({ element, title: t }) => {
-    const name = element.slice(element.lastIndexOf('.') + 1);
-    if (t === 'Deprecate instead of deleting') return `keep "${name}" as deprecated`;
-    if (/^Restore the (field|enum value)$/.test(t)) return `restore "${name}"`;
-    if (/^Reserve /.test(t)) return `r${t.slice(1)}`;
-    return `${t.charAt(0).toLowerCase()}${t.slice(1)} (${name})`;
-  });
-  return [title, ...parts].join(' and ');
+function compositeTitle(title: string, followUps: readonly Fix[]): string {
+  return [title, ...followUps.map((f) => f.clause ?? f.title)].join(' and ');
 }
 
 /** Error-level findings per rule and element. */
@@ -252,19 +240,19 @@ const FOLLOW_UP_ROUNDS = 2;
  * `edits` (against the snapshot's text), extended by the fixes of the errors they cause, until none is left;
  * undefined when errors remain. `followUps` lists what was added (empty: the edits cause no error).
  */
-function withFollowUps(snap: Snapshot, edits: readonly TextEdit[], reanalyze: (text: string) => Analysis, strategy: Strategy): { edits: TextEdit[]; followUps: FollowUp[] } | undefined {
+function withFollowUps(snap: Snapshot, edits: readonly TextEdit[], reanalyze: (text: string) => Analysis, strategy: Strategy): { edits: TextEdit[]; followUps: Fix[] } | undefined {
   const before = errorCounts(snap.analysis.findings);
   const rounds: (readonly TextEdit[])[] = [edits];
   let text = applyEdits(snap.text, edits);
   let analysis = reanalyze(text);
   let errors = newErrors(before, analysis.findings);
   if (!errors.length) return { edits: [...edits], followUps: [] };
-  const followUps: FollowUp[] = [];
+  const followUps: Fix[] = [];
   for (let round = 0; round < FOLLOW_UP_ROUNDS; round++) {
     const elements = new Set(errors.map((f) => f.element));
     const chosen = chooseFixes(text, analysis.bound, analysis.findings.filter((f) => elements.has(f.element)), strategy);
     if (!chosen.edits.length) return undefined;
-    for (const p of chosen.picks) followUps.push({ element: p.element, title: p.fix.title });
+    for (const p of chosen.picks) followUps.push(p.fix);
     rounds.push(chosen.edits);
     text = applyEdits(text, chosen.edits);
     analysis = reanalyze(text);
