@@ -86,16 +86,10 @@ export interface BaselineWrite {
  * changing other folders' or other workspaces' settings.
  */
 export function planBaselineWrite(pick: string, values: BaselineValues, place: Place): BaselineWrite {
-  const levels = applicableLevels(place);
   const level = targetLevel(place);
-  let shadows: BaselineWrite['shadows'];
-  for (const l of levels.slice(0, -1).reverse()) {
-    const v = asSetting(values[l]);
-    if (v !== undefined) {
-      if (v !== '') shadows = { level: l, value: v };
-      break;
-    }
-  }
+  // What would decide without the target level's value.
+  const below = effectiveBaseline({ ...values, [level]: undefined }, place);
+  const shadows = below.level && below.value !== '' ? { level: below.level, value: below.value } : undefined;
   if (pick !== '') return { level, value: pick, ...(shadows ? { shadows } : {}) };
   return shadows ? { level, value: '', shadows } : { level, value: undefined };
 }
