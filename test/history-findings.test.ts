@@ -211,3 +211,31 @@ test('history reuse: an old tag as the baseline still sees the numbers of the re
   const fileModel = bind(parse(old), 'file:///old/api.proto').model;
   assert.deepEqual(reuse({ tag: '../old/api.proto', source: 'path', origin: 'test', model: fileModel, history }), want, 'its file as the baseline');
 });
+
+test('history reuse: a release file against an older baseline is not blamed for what a later release changed', (t) => {
+  if (!corpus) {
+    t.skip(CORPUS_HELP);
+    return;
+  }
+  const history = loadBundledHistory('runtime.v1');
+  // v0.37.0-alpha.1 renamed the 66 Signal values (SIGABRT = 1 became SIGNAL_SIGABRT = 1). The unedited v0.36.3
+  // file has them as released; checked against v0.26.0, from before Signal, without saying which release it
+  // is, it reuses nothing: the renames are v0.37's change, reported in v0.37's check.
+  const text = corpus.textOf('v0.36.3')!;
+  const bound = bind(parse(text), 'file:///work/api.proto');
+  const old = corpus.textOf('v0.26.0')!;
+  for (const baseline of [
+    { tag: 'v0.26.0', source: 'bundled', origin: 'test', model: history.modelAt('v0.26.0')!, history },
+    { tag: '../old/api.proto', source: 'path', origin: 'test', model: bind(parse(old), 'file:///old/api.proto').model, history },
+  ] satisfies Baseline[]) {
+    const found = checkCompatibility(text, bound, baseline).findings.filter((f) => HISTORY_RULES.has(f.rule));
+    assert.deepEqual(found.map((f) => `${f.rule} ${f.element}`), [], baseline.tag);
+  }
+  // The other way round, the v0.37.0-beta.0 file does reuse those numbers with new names, against any baseline
+  // that has no Signal to compare them with.
+  const newer = corpus.textOf('v0.37.0-beta.0')!;
+  const renamed = checkCompatibility(newer, bind(parse(newer), 'file:///work/api.proto'), { tag: 'v0.26.0', source: 'bundled', origin: 'test', model: history.modelAt('v0.26.0')!, history }).findings
+    .filter((f) => f.rule === 'ENUM_VALUE_NUMBER_REUSED');
+  assert.equal(renamed.length, 66);
+  assert.equal(renamed.find((f) => f.element === 'runtime.v1.Signal.SIGNAL_SIGABRT')?.message, 'enum number 1 was "SIGABRT" until v0.37.0-alpha.0; "SIGNAL_SIGABRT" must not reuse it');
+});

@@ -40,11 +40,10 @@ export function checkCompatibility(text: string, bound: BoundFile, baseline: Bas
   // and history reuse restate additions and must not inflate the count).
   const changed = changedElements(findings, additions);
   if (current.package === baseline.model.package) {
-    // Without a known release for the file, every release in the history counts, also those after the
-    // baseline: newer pre-releases of the branch being edited, or the releases after the one a maintenance
-    // branch started from, whose numbers are on nodes already. Only a file that is itself a release
-    // (`currentTag`) has later releases that are not its history.
-    if (baseline.history) append(findings, checkHistoryReuse(current, base, baseline.history, options.currentTag));
+    // Without a known release for the file, the releases after the baseline count too: newer pre-releases
+    // of the line being edited, or the releases after the one a maintenance line started from, whose numbers
+    // are on nodes already (see checkHistoryReuse for the one exception).
+    if (baseline.history) append(findings, checkHistoryReuse(current, base, baseline.history, options.currentTag, baseline.tag));
     const docs = checkDocs(current, base, additions, renamed, currentIndex);
     for (const f of docs) if (f.rule === 'DOC_MEANING_CHANGED') changed.add(f.element);
     append(findings, docs);

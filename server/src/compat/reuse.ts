@@ -11,8 +11,13 @@ import { compareTags, parseAnyTag } from '../policy/versions';
 /**
  * `currentTag`: the release the current file is, when known (history replays). Uses that first appear in a
  * later release are not "earlier" uses and are ignored (the history may run past the file being checked).
+ *
+ * Without it the file may be any edit: of the newest line, of a maintenance line, or of an old release. Every
+ * use counts, except where the element is as a release had it (same number, name and type) and the other use
+ * came after that release and after the baseline (`baselineTag`, when it is a release): then a later release
+ * changed the number (e.g. renamed enum values), and that release's check reported it, not this file's.
  */
-export function checkHistoryReuse(current: ApiModel, baseline: ApiModel, history: History, currentTag?: string): Finding[] {
+export function checkHistoryReuse(current: ApiModel, baseline: ApiModel, history: History, currentTag?: string, baselineTag?: string): Finding[] {
   const out: Finding[] = [];
   const upTo = currentTag && parseAnyTag(currentTag) ? currentTag : undefined;
   // Releases are in version order, so a known tag compares by index; only an unknown one needs parsing. The
@@ -31,6 +36,18 @@ export function checkHistoryReuse(current: ApiModel, baseline: ApiModel, history
     return limit !== undefined && i !== undefined ? i <= limit : compareTags(tag, upTo!) <= 0;
   };
   const earlier = (us: NumberUse[]): NumberUse[] => (upTo ? us.filter((u) => notLater(u.firstTag)) : us);
+  /** `others` without the uses that a later release made of an element the file has as released (`x`). */
+  const sinceReleased = (x: Numbered & { type?: string }, uses: NumberUse[], others: NumberUse[]): NumberUse[] => {
+    if (upTo || !others.length) return others;
+    let released = -1;
+    for (const u of uses) if (u.number === x.number && u.name === x.name && u.type === x.type) released = Math.max(released, rank(u.lastTag) ?? -1);
+    if (released < 0) return others;
+    const base = baselineTag === undefined ? undefined : rank(baselineTag);
+    return others.filter((u) => {
+      const first = rank(u.firstTag) ?? -1;
+      return first <= released || (base !== undefined && first <= base);
+    });
+  };
   const lastUse = (us: NumberUse[]): NumberUse | undefined =>
     us.reduce<NumberUse | undefined>((best, u) => (!best || (rank(u.lastTag) ?? -1) > (rank(best.lastTag) ?? -1) ? u : best), undefined);
   const base = indexModel(baseline);
@@ -50,7 +67,8 @@ export function checkHistoryReuse(current: ApiModel, baseline: ApiModel, history
       if (inBase.has(i, f)) continue;
       uses ??= earlier(history.fieldUses(m.fqn));
       if (!uses.length) break;
-      const byNumber = lastUse(uses.filter((u) => u.number === f.number && (u.name !== f.name || u.type !== f.type)));
+      const shape = { number: f.number, name: f.name, type: f.type };
+      const byNumber = lastUse(sinceReleased(shape, uses, uses.filter((u) => u.number === f.number && (u.name !== f.name || u.type !== f.type))));
       if (byNumber) {
         next ??= nextFreeNumber(m, uses);
         add('FIELD_NUMBER_REUSED_HISTORY', {
@@ -62,7 +80,7 @@ export function checkHistoryReuse(current: ApiModel, baseline: ApiModel, history
         });
         continue;
       }
-      const byName = lastUse(uses.filter((u) => u.name === f.name && u.number !== f.number));
+      const byName = lastUse(sinceReleased(shape, uses, uses.filter((u) => u.name === f.name && u.number !== f.number)));
       if (byName) {
         add('FIELD_NAME_REUSED_HISTORY', {
           range: f.node?.nameRange ?? zero(),
@@ -82,7 +100,7 @@ export function checkHistoryReuse(current: ApiModel, baseline: ApiModel, history
       if (inBase.has(i, v)) continue;
       uses ??= earlier(history.enumValueUses(e.fqn));
       if (!uses.length) break;
-      const prev = lastUse(uses.filter((u) => u.number === v.number && u.name !== v.name));
+      const prev = lastUse(sinceReleased(v, uses, uses.filter((u) => u.number === v.number && u.name !== v.name)));
       if (prev) {
         add('ENUM_VALUE_NUMBER_REUSED', {
           range: v.node?.numberRange ?? zero(),
