@@ -115,7 +115,7 @@ describe('cri-compat CLI', { skip: corpusDir ? false : CORPUS_HELP }, () => {
       [['check', '--format', 'xml', edited], /--format must be one of text, json, sarif, github/],
       [['check', '--bogus', edited], /unknown option --bogus/],
       [['check', '--severity', 'FIELD_NO_DELETE=loud', edited], /severity must be one of/],
-      [['check', '--against', 'v0.99.0', edited], /v0\.99\.0/],
+      [['check', '--against', 'v0.99.0', edited], /The baseline "v0\.99\.0" \(--against\) could not be used: .*\. Pass --against a cri-api release tag such as v0\.\d+\.\d+, .*; or leave --against out to pick the last release automatically\./],
       [['check', join(tmp, 'missing.proto')], /cannot read \(ENOENT\)/],
       [['check', tmp], /not a regular file/],
       [['frobnicate'], /unknown command "frobnicate"/],
@@ -135,6 +135,9 @@ describe('cri-compat CLI', { skip: corpusDir ? false : CORPUS_HELP }, () => {
     const rules = cli(['rules']);
     assert.equal(rules.code, 0);
     assert.equal(rules.out.trim().split('\n').length, RULES.length);
+    // Columns line up, the longest rule id included.
+    const categoryAt = new Set(rules.out.trim().split('\n').map((l) => /^\S+ +/.exec(l)![0].length));
+    assert.equal(categoryAt.size, 1, rules.out);
     const h = cli(['history', '--element', 'runtime.v1.ContainerConfig.CDI_devices']);
     assert.equal(h.code, 0, h.err);
     assert.match(h.out, /introduced: +v0\.27\.0-alpha\.3/);

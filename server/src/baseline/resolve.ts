@@ -238,12 +238,14 @@ async function resolveInner(opts: ResolveOptions): Promise<ResolveResult> {
     const baseline = settle(found);
     if (baseline) return { baseline, tried };
     const h = { ...DEFAULT_HINTS, ...opts.hints };
+    // The CLI names its flag in both hints: a flag is passed or left out, a setting is set or cleared.
+    const cli = h.setting === h.cliFlag;
     return {
       tried,
       message:
-        `The baseline "${explicit}" (${h.setting === h.cliFlag ? h.setting : `${h.setting} / ${h.cliFlag}`}) could not be used: ${tried.map((t) => t.outcome).join('; ')}. ` +
-        `Set it to a cri-api release tag such as ${bundledNewest ?? 'v0.36.3'}, a git ref of the clone holding api.proto, ` +
-        `or the path of an api.proto file; or clear it to pick the last release automatically.`,
+        `The baseline "${explicit}" (${cli ? h.setting : `${h.setting} / ${h.cliFlag}`}) could not be used: ${tried.map((t) => t.outcome).join('; ')}. ` +
+        `${cli ? `Pass ${h.cliFlag}` : 'Set it to'} a cri-api release tag such as ${bundledNewest ?? 'v0.36.3'}, a git ref of the clone holding api.proto, ` +
+        `or the path of an api.proto file; or ${cli ? `leave ${h.cliFlag} out` : 'clear it'} to pick the last release automatically.`,
     };
   }
 

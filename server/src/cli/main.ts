@@ -181,7 +181,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
     if ((command === 'rules' || command === 'history') && rest.length) throw new UsageError(`${command} takes no arguments, not "${rest[0]}"`);
     switch (command) {
       case 'rules':
-        for (const r of RULES) io.out(`${r.id.padEnd(36)} ${r.category.padEnd(9)} ${r.severity.padEnd(11)} ${r.title}`);
+        const width = Math.max(...RULES.map((r) => r.id.length));
+        for (const r of RULES) io.out(`${r.id.padEnd(width)} ${r.category.padEnd(9)} ${r.severity.padEnd(11)} ${r.title}`);
         return 0;
       case 'history': {
         const pkg = one(p, '--package') ?? 'runtime.v1';

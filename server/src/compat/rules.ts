@@ -143,9 +143,9 @@ export const RULES: readonly Rule[] = [
     'JSON and YAML written by tools of that release carry the old field under this key; it would now be read into the new field.', LINKS.protoJson),
   rule('ENUM_VALUE_NUMBER_REUSED', 'WIRE', 'error', true, 'An enum number of an earlier release now has a different name',
     `${SKEW} Peers built from the release that used the number mean the old value when they send it.`, LINKS.protoUpdating),
-  rule('FIELD_MEANING_CHANGED', 'SEMANTIC', 'warning', true, 'A field kept its number and name but its type or options and its documentation changed',
+  rule('FIELD_MEANING_CHANGED', 'SEMANTIC', 'warning', true, 'A field kept its number and name but its type or label and its documentation changed',
     'The skew policy\'s advice on designing new CRI APIs allows reusing an existing field only where its logical meaning stays the ' +
-    'same. A changed type or options together with rewritten documentation usually means the field now means something else, which ' +
+    'same. A changed type or label together with rewritten documentation usually means the field now means something else, which ' +
     'peers inside the skew window cannot know.',
     LINKS.skew),
   // ---- documentation and call sequence ---------------------------------------------------------------
