@@ -312,6 +312,12 @@ describe('language server compatibility features (untrusted, bundled index)', {
     await editor.conn.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
     await editor.diagnostics(uri, (x) => x.diagnostics.some((d) => d.code === 'FIELD_NO_DELETE' && d.severity === 1)
       && !x.diagnostics.some((d) => d.code === 'FIELD_REMOVED_WITHOUT_DEPRECATION'), mark2);
+    // So does a setting for the rule's category, as --severity does on the command line.
+    editor.settings = { protoPaths: [], validation: { debounceMs: 10 }, severity: { WIRE: 'warning' } };
+    const markCategory = editor.mark();
+    await editor.conn.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
+    await editor.diagnostics(uri, (x) => x.diagnostics.some((d) => d.code === 'FIELD_NO_DELETE' && d.severity === 2)
+      && !x.diagnostics.some((d) => d.code === 'FIELD_REMOVED_WITHOUT_DEPRECATION'), markCategory);
     // A broken file is reported in the output and ignored.
     writeFileSync(config, '{ "severity": { "FIELD_NO_DELETE": "loud" } }');
     editor.settings = { protoPaths: [], validation: { debounceMs: 10 } };

@@ -17,7 +17,7 @@ import { analyze, type Analysis } from './service';
 import type { Baseline } from './baseline/types';
 import { loadBundledHistory, type IndexedHistory } from './baseline/historyIndex';
 import { historyQuery } from './baseline/historyCommand';
-import { validateSeverityOverrides, type SeveritySetting } from './compat/check';
+import { layerSeverities, validateSeverityOverrides, type SeveritySetting } from './compat/check';
 import { CONFIG_FILE, readConfigFile } from './compat/configFile';
 import { RULES, RULES_BY_ID } from './compat/rules';
 import { elementPolicyHover, findingExplanation } from './features/policyHover';
@@ -198,6 +198,11 @@ function workspaceSeverity(uri: string): Record<string, SeveritySetting> {
   }
   configFiles.set(file, { mtimeMs, severity });
   return severity;
+}
+
+/** The settings over the folder's .cri-compat.json; a category setting also over the file's rules of it. */
+function severityFor(uri: string, settings: Settings): Record<string, SeveritySetting> {
+  return layerSeverities(workspaceSeverity(uri), settings.severity);
 }
 
 // ---- baselines -----------------------------------------------------------------------------------------
@@ -457,7 +462,7 @@ async function snapshotOf(doc: TextDocument): Promise<Snapshot> {
   // From here on synchronous: the version and the text belong together.
   const version = doc.version;
   const text = doc.getText();
-  const severity = { ...workspaceSeverity(doc.uri), ...settings.severity };
+  const severity = severityFor(doc.uri, settings);
   const severityKey = JSON.stringify(severity);
   // The package statement, read without parsing: a guess, checked after the analysis.
   let isCri = st.isCri ?? isCriPackage(declaredPackage(text) ?? '');
@@ -721,7 +726,7 @@ connection.onCodeAction((params, token) => guarded('codeAction', null, async () 
   if (token.isCancellationRequested) return null;
   // Refuse stale: the analysis must be of the version the client has now; else it asks again.
   if (documents.get(doc.uri)?.version !== snap.version) return null;
-  const severity = { ...workspaceSeverity(doc.uri), ...settings.severity };
+  const severity = severityFor(doc.uri, settings);
   const baseline = snap.result.baseline;
   let imports: ReturnType<typeof resolverFor> | undefined;
   const reanalyze = (text: string): Analysis =>

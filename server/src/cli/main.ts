@@ -14,7 +14,7 @@ import { formatGithub, formatJson, formatSarif, formatText, jsonReport, JSON_SCH
 import { renderReport } from '../report/markdown';
 import { describeBaseline } from '../features/policyHover';
 import { RULES } from '../compat/rules';
-import { validateSeverityOverrides, type SeveritySetting } from '../compat/check';
+import { layerSeverities, validateSeverityOverrides, type SeveritySetting } from '../compat/check';
 import { historyQuery } from '../baseline/historyCommand';
 import { loadBundledHistory } from '../baseline/historyIndex';
 import { historyFor, resolveCliBaseline } from './baseline';
@@ -278,11 +278,7 @@ function notFullyChecked(file: string, syntaxErrors: number): string {
   return `cri-compat: ${file} has ${syntaxErrors} syntax error(s), so its compatibility was not fully checked`;
 }
 
-/**
- * Severities from .cri-compat.json (or --config), then --severity flags, which win. Within one source a rule
- * id beats its category; across sources the flags win, so a flag for a category also replaces the file's
- * entries for that category's rules (or `DOC_MISSING: error` in the file would outlive `--severity DOCS=off`).
- */
+/** Severities from .cri-compat.json (or --config), with the --severity flags over them (layerSeverities). */
 function severityOverrides(p: Parsed, file: string, io: Io): Record<string, SeveritySetting> {
   const flags: Record<string, SeveritySetting> = {};
   for (const s of p.flags.get('--severity') ?? []) {
@@ -292,9 +288,7 @@ function severityOverrides(p: Parsed, file: string, io: Io): Record<string, Seve
   }
   const bad = validateSeverityOverrides(flags);
   if (bad.length) throw new UsageError(bad.join('; '));
-  const severity: Record<string, SeveritySetting> = { ...loadConfigFile(one(p, '--config'), file, io.cwd) };
-  for (const r of RULES) if (flags[r.category] !== undefined) delete severity[r.id];
-  return Object.assign(severity, flags);
+  return layerSeverities(loadConfigFile(one(p, '--config'), file, io.cwd), flags);
 }
 
 /** Syntax and binding problems, then findings, in the order of the file. */

@@ -7,7 +7,7 @@ import { compareModels, type Addition } from './compare';
 import { checkHistoryReuse, nextFreeNumber } from './reuse';
 import { checkDocs } from '../docs/docRules';
 import { applySuppressions, findSuppressions } from './suppress';
-import { getRule, RULES_BY_ID } from './rules';
+import { getRule, RULES, RULES_BY_ID } from './rules';
 import { isPatchRelease, parseAnyTag } from '../policy/versions';
 
 export type SeveritySetting = Severity | 'off';
@@ -109,6 +109,17 @@ function patchPolicy(bound: BoundFile, baseline: Baseline, options: CheckOptions
     return [make(`${changes} API change(s) between ${baseline.tag} and ${what} ${options.currentTag}; patch releases should not change the API`)];
   }
   return [];
+}
+
+/**
+ * `upper` over `lower` (settings or flags over .cri-compat.json). Within one source a rule id beats its
+ * category; across sources the upper one wins, so its category also replaces the lower one's entries for that
+ * category's rules (or `DOC_MISSING: error` in the file would outlive `DOCS: off` in the settings).
+ */
+export function layerSeverities(lower: Record<string, SeveritySetting>, upper: Record<string, SeveritySetting>): Record<string, SeveritySetting> {
+  const out = { ...lower };
+  for (const r of RULES) if (upper[r.category] !== undefined) delete out[r.id];
+  return Object.assign(out, upper);
 }
 
 export function applySeverities(findings: Finding[], overrides: Record<string, SeveritySetting> | undefined): Finding[] {
