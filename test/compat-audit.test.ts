@@ -219,13 +219,13 @@ test('GO_PACKAGE_CHANGED: a ";name" suffix that renames the Go package is a find
   assert.deepEqual(check(b, edit(b, GO_PACKAGE, 'option go_package = "k8s.io/cri-api/pkg/apis/runtime/v1;v1";')), []);
 });
 
-test('GO_PACKAGE_CHANGED: against an old bare name ("v1") only the package name counts; adding or removing the option is none', () => {
+test('GO_PACKAGE_CHANGED: against an old bare name ("v1") only the package name counts; adding the option is none, removing it is one', () => {
   const b = base();
   const bare = edit(b, GO_PACKAGE, 'option go_package = "v1";');
   assert.deepEqual(check(bare, b), []);
   assert.deepEqual(check(b, bare), []);
   assert.deepEqual(rules(check(bare, edit(b, GO_PACKAGE, 'option go_package = "k8s.io/cri-api/pkg/apis/runtime/runtimev1";'))), ['GO_PACKAGE_CHANGED']);
   const none = edit(b, `${GO_PACKAGE}\n`, '');
-  assert.deepEqual(check(b, none), []);
+  assert.deepEqual(rules(check(b, none)), ['GO_PACKAGE_CHANGED']);
   assert.deepEqual(check(none, b), []);
 });

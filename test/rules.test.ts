@@ -688,9 +688,12 @@ test('GO_PACKAGE_CHANGED: reported once, on the go_package value', () => {
     range: at(cur, 'option go_package', '"k8s.io/cri-api/pkg/apis/runtime/v1;runtime"'), element: 'runtime.v1',
     message: 'go_package changed from "k8s.io/cri-api/pkg/apis/runtime/v1" to "k8s.io/cri-api/pkg/apis/runtime/v1;runtime" (baseline v0.36.3)',
   });
-  // Only where both files have the option.
+  // Adding the option changes nothing that was built; removing it leaves the generator without an import path.
   assert.deepEqual(check(SVC, cur), []);
-  assert.deepEqual(check(old, SVC), []);
+  const removed = check(old, SVC);
+  assert.deepEqual(removed.map((f) => [f.rule, f.element, f.message]), [['GO_PACKAGE_CHANGED', 'runtime.v1',
+    'go_package "k8s.io/cri-api/pkg/apis/runtime/v1" was removed (baseline v0.36.3); protoc-gen-go then has no import path for the generated code']]);
+  assert.deepEqual(removed[0]!.range, at(SVC, 'package runtime.v1', 'runtime.v1'));
 });
 
 test('RESERVED_REMOVED: dropped numbers and names, and a reserved number used again', () => {

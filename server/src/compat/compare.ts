@@ -84,14 +84,19 @@ class Comparer {
   }
 
   /**
-   * GO_PACKAGE_CHANGED. Adding the option where the baseline had none, or removing it, is not reported: the
-   * rule compares values, so both sides need one. Old releases give a bare package name ("v1"), newer ones
+   * GO_PACKAGE_CHANGED. Adding the option where the baseline had none changes nothing that was built; removing
+   * it leaves the Go generator without an import path. Old releases give a bare package name ("v1"), newer ones
    * the import path; when either side is bare, only the Go package names are compared.
    */
   private goPackage(): void {
     const was = this.baseline.goPackage;
     const now = this.current.goPackage;
-    if (was === undefined || now === undefined) return;
+    if (was === undefined) return;
+    if (now === undefined) {
+      this.add('GO_PACKAGE_CHANGED', this.packageRange(), this.current.package,
+        `go_package "${was}" was removed (baseline ${this.tag}); protoc-gen-go then has no import path for the generated code`);
+      return;
+    }
     const a = goPackageParts(was);
     const b = goPackageParts(now);
     const same = a.path === undefined || b.path === undefined ? a.name === b.name : a.path === b.path && a.name === b.name;

@@ -126,11 +126,11 @@ export const RULES: readonly Rule[] = [
     'and the JSON form of such an Any names it in "@type". Keep the old name.'),
   rule('TYPE_NO_DELETE', 'GO_SOURCE', 'warning', true, 'A message or enum that no released RPC uses was deleted',
     'No RPC of the baseline reaches it, so the wire is unaffected, but Go programs that use the type stop compiling against the new k8s.io/cri-api.'),
-  rule('GO_PACKAGE_CHANGED', 'GO_SOURCE', 'error', true, 'The go_package file option changed',
+  rule('GO_PACKAGE_CHANGED', 'GO_SOURCE', 'error', true, 'The go_package file option changed or was removed',
     'The option decides where the generated Go code lives and what its package is called. containerd, CRI-O and crictl import ' +
     'k8s.io/cri-api/pkg/apis/runtime/v1 by that path and refer to its types through that package name, so a new import path or ' +
     'package name makes their builds fail until every import is rewritten, although nothing changes on the wire. Keep the option ' +
-    'as the baseline has it. (Releases before v0.24 gave only the package name, "v1"; where either side does, only the names are compared.)'),
+    'as the baseline has it; without it protoc-gen-go does not know the import path at all. (Releases before v0.24 gave only the package name, "v1"; where either side does, only the names are compared.)'),
   // ---- reuse ---------------------------------------------------------------------------------------
   rule('FIELD_NUMBER_REUSED', 'WIRE', 'error', true, 'A field number of the baseline now belongs to a different field',
     `${SKEW} A runtime built from the baseline still sends the old field under this number; a kubelet built from this file reads it as ` +
