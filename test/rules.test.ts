@@ -394,6 +394,12 @@ message Resp {}
   const linked = old.replace('idempotent.', 'idempotent. See https://issues.k8s.io/24677 and https://git.k8s.io/enhancements/keps/sig-node/585-runtime-class');
   assert.deepEqual(check(old, linked), []);
   assert.deepEqual(check(linked, linked.replace('24677', '99999').replace('585-runtime-class', 'runtime-class.md')), []);
+  // A service's own documentation counts as well.
+  const svc = old.replace('// Svc is a service.', '// Svc is a service. Its calls may come in any order.');
+  const ordered = svc.replace('Its calls may come in any order.', 'It must always be called after ImageService.');
+  const onService = check(svc, ordered);
+  assert.deepEqual(onService.map((f) => [f.rule, f.element]), [['DOC_MEANING_CHANGED', 'runtime.v1.Svc']]);
+  assert.deepEqual(onService[0]!.range, at(ordered, 'service Svc', 'Svc'));
 });
 
 // ---- enums -------------------------------------------------------------------------------------------

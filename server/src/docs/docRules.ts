@@ -159,6 +159,7 @@ export function checkDocs(current: ApiModel, baseline: ApiModel, additions: Addi
   for (const s of current.services) {
     const os = base.services.get(s.fqn);
     if (!os) continue;
+    compareDocs(undefined, s.fqn, os, s.node);
     s.rpcs.forEach((r, i) => {
       const or = os.rpcs[i]?.name === r.name ? os.rpcs[i] : os.rpcs.find((x) => x.name === r.name);
       if (or) compareDocs(s.fqn, r.name, or, r.node);

@@ -1,5 +1,5 @@
-// Writes a model back as .proto text: names, numbers, types and labels only (no comments, which the
-// bundled index does not keep). Used for the demo example and to give fixes a declaration to restore.
+// Writes a model back as .proto text: names, numbers, types, labels and go_package only (no comments, which
+// the bundled index does not keep). Used for the demo example and to give fixes a declaration to restore.
 
 import type { ApiModel, EnumDef, FieldDef, MessageDef } from './model';
 
@@ -7,6 +7,7 @@ export function printModel(model: ApiModel, header = ''): string {
   const out: string[] = [];
   if (header) out.push(...header.split('\n').map((l) => `// ${l}`.trimEnd()), '');
   out.push(`syntax = "${model.syntax === 'proto2' ? 'proto2' : 'proto3'}";`, '', `package ${model.package};`, '');
+  if (model.goPackage !== undefined) out.push(`option go_package = ${JSON.stringify(model.goPackage)};`, '');
   const pkg = model.package;
   const short = (t: string): string => (t.startsWith(pkg + '.') ? t.slice(pkg.length + 1) : t);
   const children = new Map<string, (MessageDef | EnumDef)[]>();
