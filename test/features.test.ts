@@ -643,6 +643,9 @@ describe('policy hover: skew statements', () => {
       ['runtime.v1.Extra', /Such a runtime has no use for the message/],
       ['runtime.v1.E.E_B', /Such a runtime does not recognise the number: it arrives there as an unknown enum value/],
       ['runtime.v1.F', /Such a runtime does not know the enum/],
+      // In a new message or enum, what such a runtime lacks is the container.
+      ['runtime.v1.Extra.x', /Its message is new too, so such a runtime knows neither: fields that carry the message are dropped there, and RPCs that take it answer gRPC `Unimplemented`\./],
+      ['runtime.v1.F.F_A', /Its enum is new too, so such a runtime knows neither: fields of that enum are dropped there\./],
     ];
     for (const [element, re] of expect) {
       const h = newHover('v0.36.3', element);

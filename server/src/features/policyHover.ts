@@ -37,7 +37,7 @@ export function elementPolicyHover(element: string, baseline: Baseline | undefin
   const lines = [
     ...renamedRpc,
     `**New since ${baseline.tag}**: would ship in Kubernetes 1.${next} (cri-api v0.${next}.0).`, '',
-    `- Runtimes built from cri-api v0.${Math.max(next - SKEW, MAJOR_START[pkg] ?? 0)}–v0.${next - 1} will not have it, and kubelets 1.${next}–1.${next + SKEW - 1} can meet them. ${lackingConsequence(kindOf(current, element))}`,
+    `- Runtimes built from cri-api v0.${Math.max(next - SKEW, MAJOR_START[pkg] ?? 0)}–v0.${next - 1} will not have it, and kubelets 1.${next}–1.${next + SKEW - 1} can meet them. ${newParentConsequence(element, current, baseline.model) ?? lackingConsequence(kindOf(current, element))}`,
     '- The feature has to degrade gracefully on such runtimes. If it depends on what the runtime can do, the kubelet should learn that through explicit API (what the runtime reports in its status or features, surfaced in the Pod or Node API), not by trial; and while the feature is being adopted, using it against a runtime that lacks it should fail as early as possible.',
     `- Document in the proto what it does, what runtimes may expect, and when the kubelet uses it; add a critest ([cri-tools validation](${CRITEST_VALIDATION_URL})).`,
     ...rpcSequence(element, current),
@@ -95,6 +95,20 @@ function lackingConsequence(kind: DefKind | undefined): string {
     case 'message': return 'Such a runtime has no use for the message: fields that carry it are dropped there, and RPCs that take it answer gRPC `Unimplemented`.';
     default: return 'Such a runtime does not know it, so the feature has to degrade gracefully.';
   }
+}
+
+/**
+ * For a field or enum value whose message or enum is new as well: such a runtime lacks the container, which is
+ * what the kubelet meets (a new request message is only sent through a new RPC, which answers Unimplemented).
+ */
+function newParentConsequence(element: string, current: ApiModel, baseline: ApiModel): string | undefined {
+  const kind = kindOf(current, element);
+  if (kind !== 'field' && kind !== 'enumValue') return undefined;
+  const parent = element.slice(0, element.lastIndexOf('.'));
+  if (inModel(baseline, parent)) return undefined;
+  return kind === 'field'
+    ? 'Its message is new too, so such a runtime knows neither: fields that carry the message are dropped there, and RPCs that take it answer gRPC `Unimplemented`.'
+    : 'Its enum is new too, so such a runtime knows neither: fields of that enum are dropped there.';
 }
 
 /** The kind of an element of the model, found by its path. */
