@@ -344,6 +344,13 @@ test('FIELD_NUMBER_REUSED: a baseline number given to another field of another t
   // Swapping two names is reuse, not a rename (each new name existed with another number).
   const swapped = FOO.replace('string a = 1;', 'string b = 1;').replace('string b = 2;', 'string a = 2;');
   assert.deepEqual(rules(check(FOO, swapped)), ['FIELD_NUMBER_CHANGED', 'FIELD_NUMBER_CHANGED', 'FIELD_NUMBER_REUSED', 'FIELD_NUMBER_REUSED']);
+  // Reserved ranges are stepped over; when one runs to max, the lowest free number is the next one.
+  const next = (reserved: string): unknown => check(FOO, cur.replace('message Foo {\n', `message Foo {\n    ${reserved}\n`))
+    .find((x) => x.rule === 'FIELD_NUMBER_REUSED')?.fixes;
+  assert.deepEqual(next('reserved 3 to 18999, 20000 to 30000;'), [{ kind: 'renumber', to: 30001, label: 'Use the next free number 30001' }]);
+  assert.equal(next('reserved 3 to max;'), undefined);
+  assert.deepEqual(next('reserved 4 to max;'), [{ kind: 'renumber', to: 3, label: 'Use the next free number 3' }]);
+  assert.equal(next('reserved 1 to 18999, 20000 to max;'), undefined);
 });
 
 test('FIELD_MEANING_CHANGED and DOC_MEANING_CHANGED: type and documentation changed together', () => {

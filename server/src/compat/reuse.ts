@@ -1,7 +1,7 @@
 // Reuse against the whole release history: numbers and names that any earlier release used in a message
 // or enum and that the current file gives to something else without the baseline having seen it.
 
-import { indexModel, isReserved, type ApiModel, type MessageDef } from '../proto/model';
+import { indexModel, type ApiModel, type MessageDef } from '../proto/model';
 import type { History, NumberUse } from '../baseline/types';
 import type { Finding } from './finding';
 import { getRule } from './rules';
@@ -60,7 +60,7 @@ export function checkHistoryReuse(current: ApiModel, baseline: ApiModel, history
     const inBase = new InBaseline(base.messages.get(m.fqn)?.fields);
     // Looked up at the first field the baseline lacks: most messages have none, and their history is not needed.
     let uses: NumberUse[] | undefined;
-    let next: number | undefined; // one per message: computing it per field would be quadratic
+    let next: number | null | undefined; // one per message (null: none free): per field would be quadratic
     for (let i = 0; i < m.fields.length; i++) {
       const f = m.fields[i]!;
       // What the baseline had at this number or name is the baseline comparison's business.
@@ -70,12 +70,12 @@ export function checkHistoryReuse(current: ApiModel, baseline: ApiModel, history
       const shape = { number: f.number, name: f.name, type: f.type };
       const byNumber = lastUse(sinceReleased(shape, uses, uses.filter((u) => u.number === f.number && (u.name !== f.name || u.type !== f.type))));
       if (byNumber) {
-        next ??= nextFreeNumber(m, uses);
+        next ??= nextFreeNumber(m, uses) ?? null;
         add('FIELD_NUMBER_REUSED_HISTORY', {
           range: f.node?.numberRange ?? f.node?.nameRange ?? zero(),
           element: `${m.fqn}.${f.name}`,
           message: `field number ${f.number} was used by "${byNumber.name}" (${byNumber.type}) until ${byNumber.lastTag}; "${f.name}" must not reuse it`,
-          fixes: [{ kind: 'renumber', to: next, label: `Use the next free number ${next}` }],
+          fixes: next === null ? [] : [{ kind: 'renumber', to: next, label: `Use the next free number ${next}` }],
           related: [{ message: `${byNumber.firstTag}…${byNumber.lastTag}: ${byNumber.type} ${byNumber.name} = ${byNumber.number}` }],
         });
         continue;
@@ -144,14 +144,29 @@ function releaseOrder(history: History): Map<string, number> {
   return order;
 }
 
-/** The smallest number above every number the message uses, ever used, or reserves (and outside 19000–19999). */
-export function nextFreeNumber(m: MessageDef, uses: NumberUse[]): number {
+/**
+ * The smallest number above every number the message uses, ever used, or reserves (and outside 19000–19999);
+ * when a reservation runs to the end of the range (`reserved 10 to max`), the lowest number that none of them
+ * takes. Undefined when there is none. Reserved ranges are stepped over whole: they may span 2^29 numbers.
+ */
+export function nextFreeNumber(m: MessageDef, uses: NumberUse[]): number | undefined {
+  const taken: [number, number][] = [[19000, 19999], ...m.reservedNumbers];
+  for (const f of m.fields) taken.push([f.number, f.number]);
+  for (const u of uses) taken.push([u.number, u.number]);
   let max = 0;
-  for (const f of m.fields) max = Math.max(max, f.number);
-  for (const u of uses) max = Math.max(max, u.number);
-  for (const [, b] of m.reservedNumbers) if (b < FIELD_MAX) max = Math.max(max, b);
-  let n = max + 1;
-  while ((n >= 19000 && n <= 19999) || isReserved(m.reservedNumbers, n)) n++;
+  for (let i = 1; i < taken.length; i++) max = Math.max(max, Math.min(taken[i]![1], FIELD_MAX));
+  taken.sort((x, y) => x[0] - y[0]);
+  const above = firstFree(max + 1, taken);
+  const free = above <= FIELD_MAX ? above : firstFree(1, taken);
+  return free <= FIELD_MAX ? free : undefined;
+}
+
+/** The first number from `n` on that no range takes (`taken` sorted by start). */
+function firstFree(n: number, taken: readonly [number, number][]): number {
+  for (const [a, b] of taken) {
+    if (a > n) break;
+    if (b >= n) n = b + 1;
+  }
   return n;
 }
 
