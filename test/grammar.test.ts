@@ -759,6 +759,203 @@ describe('crafted snippets', () => {
     assert.equal(lines[11].depthAfter, 1);
   });
 
+  // Fields and enum values split over lines: every part keeps the scope it has in a one-line declaration, and
+  // the comments inside stay comments.
+
+  test('a field split after its type: "repeated string" / "names = 1;"', async () => {
+    const lines = await tok(['message A {', '  repeated string', '      names = 1;', '  int32 next = 2;', '}'].join('\n'));
+    expectScope(lines[1], 'repeated', 'keyword.other.repeated.proto');
+    expectScope(lines[1], 'repeated', 'meta.field.proto');
+    expectScope(lines[1], 'string', 'storage.type.scalar.proto');
+    expectScope(lines[1], 'string', 'meta.field.proto');
+    assert.ok(hasScope(lines[1].openScopes, 'meta.field.proto'), `the field must go on after ${describeLine(lines[1])}`);
+    const l = lines[2];
+    expectScope(l, 'names', 'variable.other.field.proto');
+    expectScope(l, 'names', 'meta.field.proto');
+    expectScope(l, '=', 'keyword.operator.assignment.proto');
+    expectScope(l, '1', 'constant.numeric.integer.decimal.proto');
+    expectScope(l, ';', 'punctuation.terminator.proto');
+    assert.ok(!hasScope(l.openScopes, 'meta.field.proto'), `the field must end at its ";" on ${describeLine(l)}`);
+    expectScope(lines[3], 'next', 'variable.other.field.proto');
+    assert.equal(lines[4].depthAfter, 1, 'message closes');
+  });
+
+  test('a map field split after map<K, V>', async () => {
+    const lines = await tok(['message A {', '  map<string, string> // c', '      labels = 2;', '}'].join('\n'));
+    expectScope(lines[1], 'map', 'keyword.other.map.proto');
+    expectScope(lines[1], 'string', 'storage.type.scalar.proto', { nth: 1 });
+    expectScope(lines[1], ' c', 'comment.line.double-slash.proto');
+    const l = lines[2];
+    expectScope(l, 'labels', 'variable.other.field.proto');
+    expectScope(l, 'labels', 'meta.field.map.proto');
+    expectScope(l, '=', 'keyword.operator.assignment.proto');
+    expectScope(l, '2', 'constant.numeric.integer.decimal.proto');
+    expectScope(l, ';', 'punctuation.terminator.proto');
+    assert.ok(!hasScope(l.openScopes, 'meta.field.map.proto'), `the map field must end at its ";" on ${describeLine(l)}`);
+    assert.equal(lines[3].depthAfter, 1, 'message closes');
+  });
+
+  test('a field split before "=", with a line comment after the name', async () => {
+    const lines = await tok(['message A {', '  string value // why', '      = 3;', '}'].join('\n'));
+    const head = lines[1];
+    expectScope(head, 'string', 'storage.type.scalar.proto');
+    expectScope(head, 'value', 'variable.other.field.proto');
+    expectScope(head, '//', 'punctuation.definition.comment.proto');
+    expectScope(head, ' why', 'comment.line.double-slash.proto');
+    expectScope(head, ' why', 'meta.field.proto');
+    const l = lines[2];
+    expectScope(l, '=', 'keyword.operator.assignment.proto');
+    expectScope(l, '=', 'meta.field.proto');
+    expectScope(l, '3', 'constant.numeric.integer.decimal.proto');
+    expectScope(l, ';', 'punctuation.terminator.proto');
+    assert.equal(lines[3].depthAfter, 1, 'message closes');
+  });
+
+  // (this shape already worked when the one-line field rule was all there was: kept as a guard for the rework)
+  test('a field split after "=": the number and the options on the next line', async () => {
+    const lines = await tok(['message A {', '  int32 count = /* n */', '      4 [deprecated = true];', '}'].join('\n'));
+    const head = lines[1];
+    expectScope(head, 'int32', 'storage.type.scalar.proto');
+    expectScope(head, 'count', 'variable.other.field.proto');
+    expectScope(head, '=', 'keyword.operator.assignment.proto');
+    expectScope(head, ' n ', 'comment.block.proto');
+    const l = lines[2];
+    expectScope(l, '4', 'constant.numeric.integer.decimal.proto');
+    expectScope(l, '4', 'meta.field.proto');
+    expectScope(l, 'deprecated', 'entity.other.attribute-name.option.proto');
+    expectScope(l, 'true', 'constant.language.boolean');
+    expectScope(l, ']', 'punctuation.definition.field-options.end.proto');
+    expectScope(l, ';', 'punctuation.terminator.proto');
+    assert.equal(lines[3].depthAfter, 1, 'message closes');
+  });
+
+  test('a block comment between the type and the name', async () => {
+    const lines = await tok(['message A {', '  Foo.Bar /* c */ nested = 5;', '  optional /* c */ int32 other = 6;', '}'].join('\n'));
+    const l = lines[1];
+    expectScope(l, 'Foo.Bar', 'entity.name.type.proto');
+    expectScope(l, 'Foo.Bar', 'meta.field.proto');
+    expectScope(l, '/*', 'punctuation.definition.comment.begin.proto');
+    expectScope(l, ' c ', 'comment.block.proto');
+    expectScope(l, 'nested', 'variable.other.field.proto');
+    expectScope(l, '=', 'keyword.operator.assignment.proto');
+    expectScope(l, '5', 'constant.numeric.integer.decimal.proto');
+    expectScope(l, ';', 'punctuation.terminator.proto');
+    const o = lines[2];
+    expectScope(o, 'optional', 'keyword.other.optional.proto');
+    expectScope(o, ' c ', 'comment.block.proto');
+    expectScope(o, 'int32', 'storage.type.scalar.proto');
+    expectScope(o, 'other', 'variable.other.field.proto');
+    expectScope(o, '6', 'constant.numeric.integer.decimal.proto');
+    assert.equal(lines[3].depthAfter, 1, 'message closes');
+  });
+
+  test('a label alone on its line, and a field split at every token', async () => {
+    const lines = await tok(
+      [
+        'message A {',
+        '  optional',
+        '    int64 n = 6;',
+        '  repeated // c1',
+        '    Foo.Bar // c2',
+        '    items // c3',
+        '    = 7 // c4',
+        '    ;',
+        '}',
+      ].join('\n'),
+    );
+    expectScope(lines[1], 'optional', 'keyword.other.optional.proto');
+    expectScope(lines[1], 'optional', 'meta.field.proto');
+    expectScope(lines[2], 'int64', 'storage.type.scalar.proto');
+    expectScope(lines[2], 'n', 'variable.other.field.proto', { from: lines[2].text.indexOf('int64') + 5 });
+    expectScope(lines[2], '6', 'constant.numeric.integer.decimal.proto', { from: lines[2].text.indexOf('=') });
+    expectScope(lines[2], ';', 'punctuation.terminator.proto');
+
+    expectScope(lines[3], 'repeated', 'keyword.other.repeated.proto');
+    expectScope(lines[4], 'Foo.Bar', 'entity.name.type.proto');
+    expectScope(lines[4], 'Foo.Bar', 'meta.field.proto');
+    expectScope(lines[5], 'items', 'variable.other.field.proto');
+    expectScope(lines[6], '=', 'keyword.operator.assignment.proto');
+    expectScope(lines[6], '7', 'constant.numeric.integer.decimal.proto');
+    for (const [i, c] of [[3, ' c1'], [4, ' c2'], [5, ' c3'], [6, ' c4']] as const) {
+      expectScope(lines[i], c, 'comment.line.double-slash.proto');
+      expectScope(lines[i], c, 'meta.field.proto');
+    }
+    expectScope(lines[7], ';', 'punctuation.terminator.proto');
+    expectScope(lines[7], ';', 'meta.field.proto');
+    assert.equal(lines[8].depthAfter, 1, 'message closes');
+  });
+
+  test('an enum value split before "="', async () => {
+    const lines = await tok(['enum E {', '  FOO', '    = 1;', '  BAR /* b */ // c', '    = 2 [deprecated = true];', '}'].join('\n'));
+    expectScope(lines[1], 'FOO', 'variable.other.enummember.proto');
+    expectScope(lines[2], '=', 'keyword.operator.assignment.proto');
+    expectScope(lines[2], '=', 'meta.enum-value.proto');
+    expectScope(lines[2], '1', 'constant.numeric.integer.decimal.proto');
+    expectScope(lines[2], ';', 'punctuation.terminator.proto');
+    expectScope(lines[3], 'BAR', 'variable.other.enummember.proto');
+    expectScope(lines[3], ' b ', 'comment.block.proto');
+    expectScope(lines[3], ' c', 'comment.line.double-slash.proto');
+    expectScope(lines[4], '=', 'keyword.operator.assignment.proto');
+    expectScope(lines[4], '2', 'constant.numeric.integer.decimal.proto');
+    expectScope(lines[4], '2', 'meta.enum-value.proto');
+    expectScope(lines[4], 'deprecated', 'entity.other.attribute-name.option.proto');
+    assert.equal(lines[5].depthAfter, 1, 'enum closes');
+  });
+
+  test('an unfinished multi-line field does not swallow the next declaration', async () => {
+    const lines = await tok(
+      [
+        'message A {',
+        '  repeated string', //     a type without a name
+        '  int32 b = 3;',
+        '  optional', //            a label without a type
+        '  message Inner {}',
+        '  Foo', //                 a type before "}"
+        '}',
+        'message B {',
+        '  string a = 1', //        a missing ";" before a field split over lines
+        '  Foo.Bar',
+        '    nested = 2;',
+        '  repeated string',
+        '    option = 4;', //       a keyword can be a field name
+        '  map<string, int32>',
+        '  reserved 5;',
+        '}',
+        'enum E {',
+        '  A',
+        '  B = 1;',
+        '}',
+      ].join('\n'),
+    );
+    expectScope(lines[2], 'int32', 'storage.type.scalar.proto');
+    expectScope(lines[2], 'b', 'variable.other.field.proto');
+    expectScope(lines[2], '3', 'constant.numeric', { from: lines[2].text.indexOf('=') });
+    expectScope(lines[4], 'message', 'keyword.other.message.proto');
+    expectScope(lines[4], 'Inner', 'entity.name.type.message.proto');
+    expectNoScope(lines[4], 'message', 'meta.field.proto');
+    expectScope(lines[5], 'Foo', 'entity.name.type.proto');
+    expectScope(lines[6], '}', 'punctuation.section.block.end.proto');
+    assert.equal(lines[6].depthAfter, 1, 'message A closes');
+
+    expectScope(lines[8], '1', 'constant.numeric');
+    expectScope(lines[9], 'Foo.Bar', 'entity.name.type.proto');
+    expectScope(lines[10], 'nested', 'variable.other.field.proto');
+    expectScope(lines[10], '2', 'constant.numeric');
+    expectScope(lines[12], 'option', 'variable.other.field.proto');
+    expectNoScope(lines[12], 'option', 'keyword');
+    expectScope(lines[12], '4', 'constant.numeric');
+    expectScope(lines[14], 'reserved', 'keyword.other.reserved.proto');
+    expectNoScope(lines[14], 'reserved', 'meta.field');
+    expectScope(lines[14], '5', 'constant.numeric');
+    assert.equal(lines[15].depthAfter, 1, 'message B closes');
+
+    expectScope(lines[17], 'A', 'variable.other.enummember.proto');
+    expectScope(lines[18], 'B', 'variable.other.enummember.proto');
+    expectNoScope(lines[18], 'B', 'keyword');
+    expectScope(lines[18], '1', 'constant.numeric');
+    assert.equal(lines[19].depthAfter, 1, 'enum closes');
+  });
+
   test('editions and rpc options', async () => {
     const lines = await tok(
       [
