@@ -4,7 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { closeSync, copyFileSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, copyFileSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -69,6 +69,46 @@ describe('cri-compat CLI', { skip: corpusDir ? false : CORPUS_HELP }, () => {
     assert.equal(r.code, 0, r.err);
     assert.ok(!JSON.parse(r.out).findings.some((f: { category: string }) => f.category === 'WIRE'));
     assert.equal(cli(['check', '--against', old, '--config', cfg, '--severity', 'FIELD_NO_DELETE=error', edited]).code, 1);
+  });
+
+  test('a hostile .cri-compat.json beside the file: not followed, not waited for, not echoed', () => {
+    const dir = mkdtempSync(join(tmp, 'hostile-'));
+    const file = join(dir, 'api.proto');
+    copyFileSync(edited, file);
+    const config = join(dir, '.cri-compat.json');
+    const attempt = (setup: () => void, message: RegExp): void => {
+      rmSync(config, { force: true });
+      setup();
+      const r = cli(['check', '--against', old, file], ROOT, { SECRET_TOKEN: 'ghp_not_for_logs' });
+      assert.equal(r.code, 2, r.err);
+      assert.match(r.err, message);
+      assert.doesNotMatch(r.err + r.out, /ghp_not_for_logs|root:/);
+    };
+    // A link to the environment of the process reading it, or to any file, would otherwise print its start.
+    attempt(() => symlinkSync('/proc/self/environ', config), /\.cri-compat\.json: is a symbolic link, which is not followed/);
+    attempt(() => symlinkSync('/etc/passwd', config), /is a symbolic link, which is not followed/);
+    // A FIFO would block the read forever, /dev/zero would never end.
+    if (process.platform !== 'win32') attempt(() => spawnSync('mkfifo', [config]), /\.cri-compat\.json: not a regular file/);
+    // Invalid JSON is located, not quoted.
+    attempt(() => writeFileSync(config, '{\n  "severity": { "DOCS": off }\n}\n'), /\.cri-compat\.json: not valid JSON \(line 2, column 25: InvalidSymbol\)/);
+    // Named on the command line, a link is the user's choice and is followed.
+    rmSync(config);
+    writeFileSync(join(dir, 'real.json'), JSON.stringify({ severity: { WIRE: 'off' } }));
+    symlinkSync(join(dir, 'real.json'), config);
+    assert.equal(cli(['check', '--against', old, '--config', config, file]).code, 0);
+  });
+
+  test('package names that are Object.prototype members are package names like any other', () => {
+    for (const pkg of ['constructor', '__proto__', 'toString']) {
+      const file = join(tmp, `${pkg}.proto`);
+      writeFileSync(file, `syntax = "proto3";\npackage ${pkg};\nmessage A { string x = 1; }\n`);
+      const r = cli(['check', file]);
+      assert.equal(r.code, 0, r.err);
+      assert.match(r.err, new RegExp(`package "${pkg}" is not a CRI API package`));
+      const h = cli(['history', '--package', pkg]);
+      assert.equal(h.code, 2);
+      assert.match(h.err, new RegExp(`the bundled release index has no package "${pkg}" \\(it has runtime\\.v1, runtime\\.v1alpha2\\)`));
+    }
   });
 
   test('json: the documented schema', () => {

@@ -6,7 +6,7 @@
 // Run `node scripts/build.mjs` first; corpus-dependent tests skip with CORPUS_HELP when the corpus is absent.
 import { after, before, describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -326,6 +326,14 @@ describe('language server compatibility features (untrusted, bundled index)', {
     await editor.conn.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
     await editor.diagnostics(uri, (x) => x.diagnostics.some((d) => d.code === 'FIELD_REMOVED_WITHOUT_DEPRECATION'), mark3);
     assert.match(editor.logs.join('\n'), /\.cri-compat\.json: "FIELD_NO_DELETE": severity must be one of/);
+    // The workspace's file may be a link to anything: it is not followed, and nothing of its target is logged.
+    rmSync(config);
+    symlinkSync('/etc/passwd', config);
+    const markLink = editor.mark();
+    await editor.conn.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: pathToFileURL(config).href, type: 2 }] });
+    await editor.diagnostics(uri, (x) => x.diagnostics.some((d) => d.code === 'FIELD_REMOVED_WITHOUT_DEPRECATION'), markLink);
+    await logMatching(editor, /\.cri-compat\.json: is a symbolic link, which is not followed \(ignored\)$/, 0);
+    assert.doesNotMatch(editor.logs.join('\n'), /root:/);
     rmSync(config);
     const mark4 = editor.mark();
     await editor.conn.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: pathToFileURL(config).href, type: 3 }] });

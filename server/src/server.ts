@@ -183,7 +183,7 @@ function workspaceSeverity(uri: string): Record<string, SeveritySetting> {
   const file = path.join(folder, CONFIG_FILE);
   let mtimeMs: number;
   try {
-    mtimeMs = fs.statSync(file).mtimeMs;
+    mtimeMs = fs.lstatSync(file).mtimeMs;
   } catch {
     configFiles.delete(file);
     return {};
@@ -192,7 +192,8 @@ function workspaceSeverity(uri: string): Record<string, SeveritySetting> {
   if (cached && cached.mtimeMs === mtimeMs) return cached.severity;
   let severity: Record<string, SeveritySetting> = {};
   try {
-    severity = readConfigFile(file);
+    // The workspace's file, which may be hostile: a symbolic link there is not followed.
+    severity = readConfigFile(file, { followSymlinks: false });
   } catch (e) {
     logOnce(`${e instanceof Error ? e.message : String(e)} (ignored)`);
   }

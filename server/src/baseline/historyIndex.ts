@@ -890,7 +890,8 @@ export function bundledHistoryFile(): HistoryFile {
 /** Whether the bundled index has a package, without parsing it where `serializeHistoryFile` wrote it. */
 export function hasBundledHistory(pkg: string): boolean {
   // A raw line break only occurs between JSON tokens, so this finds a package record and nothing else.
-  return bundledHistoryText().includes(`\n${JSON.stringify(pkg)}:{"package":`) || bundledHistoryFile().packages[pkg] !== undefined;
+  // Own keys only: "constructor" or "__proto__" as a package name must not find Object.prototype's.
+  return bundledHistoryText().includes(`\n${JSON.stringify(pkg)}:{"package":`) || Object.hasOwn(bundledHistoryFile().packages, pkg);
 }
 
 /** The packages whose bundled history has the release `tag` (a tag may have v1alpha2, v1 or both). */
@@ -949,7 +950,8 @@ class DeferredHistory implements History {
 export function loadBundledHistory(pkg = 'runtime.v1'): IndexedHistory {
   let h = loaded.get(pkg);
   if (!h) {
-    const data = bundledHistoryFile().packages[pkg];
+    const packages = bundledHistoryFile().packages;
+    const data = Object.hasOwn(packages, pkg) ? packages[pkg] : undefined;
     if (!data) throw new Error(`the bundled release index has no package "${pkg}" (it has ${Object.keys(bundledHistoryFile().packages).join(', ')})`);
     loaded.set(pkg, (h = new IndexedHistory(data)));
   }
