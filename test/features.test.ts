@@ -267,6 +267,10 @@ describe('features on a crafted file', () => {
     assert.equal(formatDoc(' a\n   b\n'), 'a\n  b');
     assert.equal(formatDoc('\n\n x\n\n'), 'x');
     assert.equal(formatDoc(' Kind of\ngreeting. '), 'Kind of\ngreeting.');
+    // No image would load when the hover shows; links stay links.
+    assert.equal(formatDoc(' See ![logo](https://example.invalid/t.png) and ![x][ref].\n [ref]: https://example.invalid/r.png'),
+      'See !\\[logo](https://example.invalid/t.png) and !\\[x][ref].\n[ref]: https://example.invalid/r.png');
+    assert.equal(formatDoc(' See [KEP](https://example.invalid/kep).'), 'See [KEP](https://example.invalid/kep).');
   });
 
   test('folding: blocks, comments, imports', () => {
