@@ -232,6 +232,9 @@ describe('features on a crafted file', () => {
     assert.equal(doHover(bound, pos(2, 14))?.contents.value, '```proto\npackage demo.v1\n```');
     assert.equal(doHover(bound, pos(2, 10))?.contents.value, '```proto\npackage demo\n```');
     assert.equal(doHover(bound, pos(5, 10))?.contents.value, 'Import of `google/protobuf/empty.proto`.');
+    // A path with backticks cannot end its code span and slip markdown (an image the editor would fetch) in.
+    const hostile = parse('syntax = "proto3";\nimport "a`![t](https://example.invalid/t.png)`.proto";\n');
+    assert.equal(doHover(bind(hostile, 'file:///ws/h.proto'), pos(1, 10))?.contents.value, 'Import of ``a`![t](https://example.invalid/t.png)`.proto``.');
     assert.equal(doHover(bound, pos(19, 16)), null);
     assert.equal(doHover(bound, pos(1000, 0)), null);
 

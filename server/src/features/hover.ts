@@ -49,7 +49,7 @@ function hoverSections(bound: BoundFile, t: Target): string[] | undefined {
     case 'declaration':
       return declarationHover(bound, t.element);
     case 'import':
-      return [`Import of \`${t.node.path}\`${t.node.modifier ? ` (${t.node.modifier})` : ''}.`];
+      return [`Import of ${codeSpan(t.node.path)}${t.node.modifier ? ` (${t.node.modifier})` : ''}.`];
     case 'package':
       return [code(`package ${t.name}`)];
   }
@@ -105,12 +105,24 @@ function rpcDef(bound: BoundFile, r: RpcNode): RpcDef | undefined {
 function where(bound: BoundFile, d: Declaration): string {
   if (!d.uri || !d.nameRange) return d.fqn.startsWith('google.protobuf.') ? 'Well-known type bundled with protobuf.' : 'Declared in a bundled file.';
   const line = d.nameRange.start.line + 1;
-  return d.uri === bound.uri ? `Declared on line ${line}.` : `Declared in \`${basename(d.uri)}\` on line ${line}.`;
+  return d.uri === bound.uri ? `Declared on line ${line}.` : `Declared in ${codeSpan(basename(d.uri))} on line ${line}.`;
 }
 
 function withDoc(sections: string[], doc: string | undefined): string[] {
   const text = doc === undefined ? '' : formatDoc(doc);
   return text ? [sections.join('\n\n'), text] : [sections.join('\n\n')];
+}
+
+/**
+ * Text from the file (an import path, a file name) as a code span, which markdown shows as written: its fence
+ * is longer than any run of backticks inside, so that the text cannot end it and add a link or an image.
+ */
+function codeSpan(text: string): string {
+  let longest = 0;
+  for (const run of text.match(/`+/g) ?? []) longest = Math.max(longest, run.length);
+  const fence = '`'.repeat(longest + 1);
+  const pad = text.startsWith('`') || text.endsWith('`') ? ' ' : '';
+  return `${fence}${pad}${text}${pad}${fence}`;
 }
 
 function code(text: string): string {
