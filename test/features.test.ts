@@ -661,6 +661,13 @@ describe('policy hover: skew statements', () => {
     }
   });
 
+  test('new elements: the call sequence quoted from the documentation loads no image', () => {
+    const withDoc = NEW.replace('  rpc Fresh(Req) returns (Res) {}', '  // Fresh is called after Do ![t](https://example.invalid/t.png).\n  rpc Fresh(Req) returns (Res) {}');
+    const baseline = { tag: 'v0.36.3', source: 'path' as const, origin: 'test', model: bind(parse(OLD), 'file:///ws/old.proto').model };
+    const h = elementPolicyHover('runtime.v1.S.Fresh', baseline, bind(parse(withDoc), 'file:///ws/new.proto').model)!;
+    assert.ok(h.includes('**Call sequence** (from its documentation): Fresh is called after Do !\\[t](https://example.invalid/t.png).\n'), h);
+  });
+
   test('new elements: a pre-release of a patch ships nothing in its own minor', () => {
     const first = (tag: string): string => newHover(tag, 'runtime.v1.S.Fresh').split('\n').slice(0, 3).join('\n');
     assert.match(first('v0.25.5-rc.0'), /would ship in Kubernetes 1\.26 \(cri-api v0\.26\.0\)\.\n\n- Runtimes built from cri-api v0\.23–v0\.25 will not have it, and kubelets 1\.26–1\.28 can meet them\./);

@@ -130,10 +130,15 @@ function code(text: string): string {
 }
 
 /**
- * Comment text as markdown: common indentation removed, blank lines at the ends dropped. Image syntax is
- * shown as text: the editor would fetch an image's URL as soon as the hover shows, so a file could make it
- * contact any server (in an untrusted workspace too). Links stay; they are only followed when clicked.
+ * Comment text as markdown with its image syntax shown as text: the editor would fetch an image's URL as soon
+ * as the hover shows, so a file could make it contact any server (in an untrusted workspace too). Links stay;
+ * they are only followed when clicked.
  */
+export function docMarkdown(text: string): string {
+  return text.replace(/!\[/g, '!\\[');
+}
+
+/** Comment text as markdown (docMarkdown): common indentation removed, blank lines at the ends dropped. */
 export function formatDoc(doc: string): string {
   const lines = doc.replace(/\r\n?/g, '\n').split('\n').map((l) => l.replace(/\s+$/, ''));
   while (lines.length && !lines[0]) lines.shift();
@@ -143,7 +148,7 @@ export function formatDoc(doc: string): string {
   const out = lines.map((l) => l.slice(indent === Infinity ? 0 : indent));
   // The first line of a block comment starts after `/*`, so its indentation says nothing.
   if (out.length) out[0] = out[0]!.trimStart();
-  return out.join('\n').replace(/!\[/g, '!\\[');
+  return docMarkdown(out.join('\n'));
 }
 
 function basename(uri: string): string {

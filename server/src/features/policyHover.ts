@@ -9,6 +9,7 @@ import { parseAnyTag, targetMinor, whoLacks, SKEW, type LackingSkew } from '../p
 import { CRI_SKEW_POLICY_URL, CRITEST_VALIDATION_URL } from '../policy/links';
 import { indexModel, rpcNames, type ApiModel } from '../proto/model';
 import { mentionsAny } from '../docs/fingerprint';
+import { docMarkdown } from './hover';
 
 /** First release of each API major version: elements that old are not subject to skew. */
 const MAJOR_START: Record<string, number> = { 'runtime.v1': 20 };
@@ -255,9 +256,9 @@ function rpcSequence(element: string, current: ApiModel): string[] {
   const rpc = svc?.rpcs.find((r) => `${svc.fqn}.${r.name}` === element);
   if (!rpc || !svc) return [];
   const others = rpcNames(current).filter((n) => n !== rpc.name);
-  const sentences = (rpc.doc ?? '').replace(/\s+/g, ' ').split(/(?<=[.!?])\s+/);
+  const sentences = (rpc.doc ?? '').replace(/\s+/g, ' ').trim().split(/(?<=[.!?])\s+/);
   const order = sentences.filter((s) => mentionsAny(s, others) || /\b(before|after|first|then|once|order)\b/i.test(s));
-  return ['', order.length ? `**Call sequence** (from its documentation): ${order.join(' ')}` : '**Call sequence**: not documented. Say when the kubelet calls it relative to other RPCs.'];
+  return ['', order.length ? `**Call sequence** (from its documentation): ${docMarkdown(order.join(' '))}` : '**Call sequence**: not documented. Say when the kubelet calls it relative to other RPCs.'];
 }
 
 function release(history: History, tag: string): string {
