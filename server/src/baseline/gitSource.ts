@@ -4,6 +4,7 @@
 import { existsSync, realpathSync } from 'node:fs';
 import { join, sep } from 'node:path';
 import { V1_PATH } from './corpus';
+import { DEFAULT_MAX_FILE_BYTES } from './goModSource';
 import { CatFileBatch, GitError, gitOk, runGit, type GitExecOptions } from './safeExec';
 import { compareTags, parseGoTag, releaseOfGoTag } from '../policy/versions';
 import type { Release } from './types';
@@ -58,6 +59,17 @@ export function gitTagOfGoTag(goTag: string, layout: RepoLayout): string {
 
 export interface GitSourceOptions extends GitExecOptions {
   includePrereleases?: boolean;
+  /** Cap on an api.proto blob; default `DEFAULT_MAX_FILE_BYTES`, as for every other source. */
+  maxFileBytes?: number;
+}
+
+/**
+ * The options for the `CatFileBatch` that reads api.proto blobs: an object is capped at the size cap of an
+ * api.proto file from any other source (`DEFAULT_MAX_FILE_BYTES`), not at the cap of a command's output.
+ */
+function blobOptions(options: GitExecOptions & { maxFileBytes?: number }): GitExecOptions {
+  const cap = Math.min(options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES, options.maxOutputBytes ?? Infinity);
+  return { ...options, maxOutputBytes: cap };
 }
 
 export interface GitBlob {
@@ -121,8 +133,15 @@ async function listTags(root: string, merged: boolean, options: GitExecOptions):
   return out.split('\n').filter((l) => l.startsWith('refs/tags/')).map((l) => l.slice('refs/tags/'.length));
 }
 
-async function readBlob(batch: CatFileBatch, rev: string, path: string): Promise<string | undefined> {
-  const obj = await batch.read(`${rev}:${path}`);
+async function readBlob(batch: CatFileBatch, rev: string, path: string, what = rev): Promise<string | undefined> {
+  let obj;
+  try {
+    obj = await batch.read(`${rev}:${path}`);
+  } catch (err) {
+    // Over the cap: skipped by CatFileBatch without being kept in memory.
+    if (err instanceof GitError && err.kind === 'overflow') throw new GitError(`${path} at ${what} is not read: ${err.message}`, 'overflow');
+    throw err;
+  }
   if (!obj || obj.type !== 'blob') return undefined;
   return obj.content.toString('utf8');
 }
@@ -192,9 +211,9 @@ export async function findGitBaseline(filePath: string, options: GitSourceOption
       };
     }
 
-    const batch = new CatFileBatch(repo.root, options);
+    const batch = new CatFileBatch(repo.root, blobOptions(options));
     try {
-      const text = await readBlob(batch, `refs/tags/${chosen.gitTag}`, repo.path);
+      const text = await readBlob(batch, `refs/tags/${chosen.gitTag}`, repo.path, `tag ${chosen.gitTag}`);
       if (text === undefined) return { ok: false, reason: `tag ${chosen.gitTag} has no ${repo.path}` };
       const found: GitFound = {
         ok: true,
@@ -211,7 +230,7 @@ export async function findGitBaseline(filePath: string, options: GitSourceOption
         const prev = sameLine.find((t) => compareTags(t.goTag, chosen!.goTag) < 0);
         for (const [key, t] of [['lineStart', first], ['previousPatch', prev]] as const) {
           if (!t) continue;
-          const blob = await readBlob(batch, `refs/tags/${t.gitTag}`, repo.path);
+          const blob = await readBlob(batch, `refs/tags/${t.gitTag}`, repo.path, `tag ${t.gitTag}`);
           if (blob !== undefined) found[key] = { gitTag: t.gitTag, goTag: t.goTag, text: blob };
         }
       }
@@ -240,9 +259,9 @@ export async function readGitRevision(filePath: string, rev: string, options: Gi
     const r = await runGit(repo.root, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${name}^{commit}`], options);
     if (r.code !== 0) return { ok: false, reason: `"${name}" is not a commit, tag or branch in ${repo.root}` };
     const oid = r.stdout.toString('utf8').trim();
-    const batch = new CatFileBatch(repo.root, options);
+    const batch = new CatFileBatch(repo.root, blobOptions(options));
     try {
-      const text = await readBlob(batch, oid, repo.path);
+      const text = await readBlob(batch, oid, repo.path, name);
       if (text === undefined) return { ok: false, reason: `${name} has no ${repo.path}` };
       const goTag = goTagOfGitTag(name, repo.layout);
       return {

@@ -3,8 +3,8 @@
 
 // fs.promises, not node:fs/promises: Node loads that module (and what it needs) on first use, not at start-up.
 import { constants as fsConstants, promises as fsp } from 'node:fs';
-import { homedir } from 'node:os';
-import { delimiter, dirname, isAbsolute, join, sep } from 'node:path';
+import { homedir, tmpdir } from 'node:os';
+import { delimiter, dirname, isAbsolute, join, resolve as resolvePath, sep } from 'node:path';
 import { V1_PATH } from './corpus';
 import { compareTags, releaseOfGoTag } from '../policy/versions';
 
@@ -55,10 +55,17 @@ export async function readFileWithin(root: string, path: string, maxBytes: numbe
     return { reason: `${path} does not exist` };
   }
   if (!within(rootReal, real)) return { reason: `${path} is a symlink leading outside ${root}; not followed` };
-  const noFollow = (fsConstants as { O_NOFOLLOW?: number }).O_NOFOLLOW ?? 0;
+  // A FIFO would block the open (and the read) until someone writes to it; a device may do anything on open.
+  // So the type is checked before opening, and the open does not wait (O_NONBLOCK) in case it changed since.
+  try {
+    if (!(await fsp.stat(real)).isFile()) return { reason: `${path} is not a regular file` };
+  } catch (err) {
+    return { reason: `${path} cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)})` };
+  }
+  const flags = fsConstants as { O_NOFOLLOW?: number; O_NONBLOCK?: number };
   let fh;
   try {
-    fh = await fsp.open(real, fsConstants.O_RDONLY | noFollow);
+    fh = await fsp.open(real, fsConstants.O_RDONLY | (flags.O_NOFOLLOW ?? 0) | (flags.O_NONBLOCK ?? 0));
   } catch (err) {
     return { reason: `${path} cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)})` };
   }
@@ -133,14 +140,97 @@ export function vendoredVersion(modulesTxt: string): { version: string; replacem
   return { version: m[1] ?? '', ...(m[2] ? { replacement: m[2].trim() } : {}) };
 }
 
+// ---- The project a file belongs to. ----
+//
+// vendor/ and go.sum are found by walking up from the edited file, as Go finds go.mod. The walk must not reach
+// directories that are not the project's: a vendor/ planted in a shared parent such as /tmp would otherwise
+// choose the baseline. So it ends at the module root (the nearest directory holding go.mod, the only place Go
+// reads vendor/ and go.sum), at the root of the git repository (a `.git` entry), and before any directory that
+// others can write to (the temporary directory, a world-writable directory, the filesystem root); and only
+// the module root's vendor/ and go.sum are used, or those in the file's own directory.
+
+interface ProjectDir {
+  dir: string;
+  /** Holds `go.mod`: the module root, where the walk ends. */
+  moduleRoot: boolean;
+  /** The directory the walk started in (the edited file's). */
+  start: boolean;
+}
+
+/** Shared directories, where anyone may have put anything (Go ignores a go.mod in the temporary directory too). */
+async function sharedRoots(): Promise<Set<string>> {
+  const out = new Set<string>();
+  const candidates = [tmpdir(), process.env.TMPDIR, process.env.TMP, process.env.TEMP, ...(process.platform === 'win32' ? [] : ['/tmp', '/var/tmp', '/dev/shm'])];
+  for (const c of candidates) {
+    if (!c || !isAbsolute(c)) continue;
+    out.add(resolvePath(c));
+    try {
+      out.add(await fsp.realpath(c));
+    } catch {
+      // Absent: nothing to avoid.
+    }
+  }
+  return out;
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await fsp.lstat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Why the walk may not enter `dir`, or undefined when it may. */
+async function notProjectDir(dir: string, shared: Set<string>): Promise<string | undefined> {
+  if (dirname(dir) === dir) return `${dir} is the filesystem root`;
+  if (shared.has(dir)) return `${dir} is a shared temporary directory`;
+  if (process.platform !== 'win32') {
+    try {
+      if ((await fsp.stat(dir)).mode & 0o002) return `${dir} is writable by every user`;
+    } catch {
+      return `${dir} cannot be read`;
+    }
+  }
+  return undefined;
+}
+
 /**
- * `vendor/k8s.io/cri-api/…/api.proto` in the nearest directory at or above `fromDir` whose
- * `vendor/modules.txt` lists k8s.io/cri-api, with the version recorded there.
+ * The directories from `fromDir` (after symlinks) up to the module root or the repository root, whichever
+ * comes first, stopping before a shared directory. `end` says where and why the walk ended.
+ */
+async function projectDirs(fromDir: string): Promise<{ dirs: ProjectDir[]; end: string }> {
+  let dir: string;
+  try {
+    dir = await fsp.realpath(fromDir);
+  } catch {
+    return { dirs: [], end: `${fromDir} does not exist` };
+  }
+  const shared = await sharedRoots();
+  const dirs: ProjectDir[] = [];
+  for (let i = 0; i < MAX_WALK_UP; i++) {
+    const stop = await notProjectDir(dir, shared);
+    if (stop) return { dirs, end: `stopped before ${stop}` };
+    const moduleRoot = await exists(join(dir, 'go.mod'));
+    dirs.push({ dir, moduleRoot, start: i === 0 });
+    if (moduleRoot) return { dirs, end: `stopped at the module root ${dir}` };
+    if (await exists(join(dir, '.git'))) return { dirs, end: `stopped at the repository root ${dir}` };
+    dir = dirname(dir);
+  }
+  return { dirs, end: `stopped after ${MAX_WALK_UP} directories` };
+}
+
+/**
+ * `vendor/k8s.io/cri-api/…/api.proto` of the module the file belongs to — `vendor/` beside the nearest go.mod
+ * at or above `fromDir`, or in `fromDir` itself — when its `vendor/modules.txt` lists k8s.io/cri-api, with
+ * the version recorded there. Never from above the module or repository root, nor from a shared directory.
  */
 export async function findInVendor(fromDir: string, options: GoModOptions = {}): Promise<GoModFound | GoModMiss> {
   const max = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
-  let dir = fromDir;
-  for (let i = 0; i < MAX_WALK_UP; i++) {
+  const { dirs, end } = await projectDirs(fromDir);
+  for (const { dir, moduleRoot, start } of dirs) {
+    if (!moduleRoot && !start) continue;
     const vendor = join(dir, 'vendor');
     const mods = await readFileWithin(vendor, join(vendor, 'modules.txt'), max);
     const v = 'text' in mods ? vendoredVersion(mods.text) : undefined;
@@ -158,23 +248,21 @@ export async function findInVendor(fromDir: string, options: GoModOptions = {}):
       if (!('text' in r)) return { ok: false, reason: r.reason };
       return { ok: true, source: 'vendor', version: v.version, file, text: r.text, origin: `vendored ${CRI_API_MODULE} ${v.version} (${vendor})` };
     }
-    const parent = dirname(dir);
-    if (parent === dir) break;
-    dir = parent;
   }
-  return { ok: false, reason: `no vendor/modules.txt listing ${CRI_API_MODULE} at or above ${fromDir}` };
+  return { ok: false, reason: `no vendor/modules.txt listing ${CRI_API_MODULE} in the module of ${fromDir} (${end})` };
 }
 
-/** The `k8s.io/cri-api <version> h1:…` zip hashes of the nearest `go.sum` at or above `fromDir`. */
+/**
+ * The `k8s.io/cri-api <version> h1:…` zip hashes of the go.sum of the module the file belongs to (beside the
+ * nearest go.mod at or above `fromDir`, or in `fromDir` itself); the same walk as `findInVendor`.
+ */
 export async function findGoSumHashes(fromDir: string, maxBytes = DEFAULT_MAX_FILE_BYTES): Promise<{ file?: string; hashes: Map<string, string> }> {
-  let dir = fromDir;
-  for (let i = 0; i < MAX_WALK_UP; i++) {
+  const { dirs } = await projectDirs(fromDir);
+  for (const { dir, moduleRoot, start } of dirs) {
+    if (!moduleRoot && !start) continue;
     const file = join(dir, 'go.sum');
     const r = await readFileWithin(dir, file, maxBytes);
     if ('text' in r) return { file, hashes: parseGoSum(r.text) };
-    const parent = dirname(dir);
-    if (parent === dir) break;
-    dir = parent;
   }
   return { hashes: new Map() };
 }

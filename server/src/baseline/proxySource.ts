@@ -8,7 +8,7 @@ import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
 import { V1_PATH } from './corpus';
 import { compareTags, newestTag, releaseOfGoTag } from '../policy/versions';
-import { CRI_API_MODULE } from './goModSource';
+import { CRI_API_MODULE, DEFAULT_MAX_FILE_BYTES } from './goModSource';
 
 // crypto and zlib are required on first use: only the module proxy, which is off by default, needs them, and
 // loading them would cost every CLI run a few milliseconds of start-up.
@@ -156,13 +156,24 @@ export function hash1(files: { name: string; data: Uint8Array }[]): string {
   return `h1:${summary.digest('base64')}`;
 }
 
-/** api.proto of a cri-api module zip, with the zip's `h1:` hash. Throws `ZipError` on anything unexpected. */
-export function readModuleZip(buf: Buffer, version: string, maxUnzipBytes = DEFAULT_UNZIP_MAX_BYTES): { text: string; h1: string } {
+/**
+ * api.proto of a cri-api module zip, with the zip's `h1:` hash. Throws `ZipError` on anything unexpected.
+ * The whole zip may expand to `maxUnzipBytes` (every file is hashed), but api.proto itself is held to
+ * `maxFileBytes`, the cap on an api.proto from any source.
+ */
+export function readModuleZip(
+  buf: Buffer,
+  version: string,
+  maxUnzipBytes = DEFAULT_UNZIP_MAX_BYTES,
+  maxFileBytes = DEFAULT_MAX_FILE_BYTES,
+): { text: string; h1: string } {
   const entries = readZipDirectory(buf);
   checkModuleZipNames(entries, CRI_API_MODULE, version);
   const total = entries.reduce((n, e) => n + e.size, 0);
   if (total > maxUnzipBytes) throw new ZipError(`zip expands to ${total} bytes, over the ${maxUnzipBytes}-byte cap`);
   const want = `${CRI_API_MODULE}@${version}/${V1_PATH}`;
+  const proto = entries.find((e) => e.name === want);
+  if (proto && proto.size > maxFileBytes) throw new ZipError(`${V1_PATH} is ${proto.size} bytes uncompressed, over the ${maxFileBytes}-byte cap`);
   let text: string | undefined;
   const files = entries.map((e) => {
     const data = zipEntryData(buf, e, maxUnzipBytes);
@@ -318,7 +329,9 @@ async function atomicWrite(file: string, data: string): Promise<void> {
 /** A cache file's JSON, or undefined when absent, oversized or unreadable (a corrupt file is a miss). */
 async function readCache(file: string): Promise<unknown> {
   try {
-    if ((await fsp.stat(file)).size > MAX_CACHE_ENTRY_BYTES) return undefined;
+    const st = await fsp.stat(file);
+    // Not a FIFO or device, which readFile would wait on.
+    if (!st.isFile() || st.size > MAX_CACHE_ENTRY_BYTES) return undefined;
     return JSON.parse(await fsp.readFile(file, 'utf8'));
   } catch {
     return undefined;
@@ -349,10 +362,11 @@ function validList(x: unknown): x is CachedList {
   return !!l && l.v === 1 && typeof l.fetchedAt === 'number' && Array.isArray(l.versions) && l.versions.every((v) => typeof v === 'string' && !!releaseOfGoTag(v));
 }
 
-function validFile(x: unknown, version: string): x is CachedFile {
+function validFile(x: unknown, version: string, maxFileBytes: number): x is CachedFile {
   const f = x as CachedFile;
   return (
     !!f && f.v === 1 && f.module === CRI_API_MODULE && f.version === version && typeof f.text === 'string' &&
+    Buffer.byteLength(f.text, 'utf8') <= maxFileBytes &&
     typeof f.h1 === 'string' && f.h1.startsWith('h1:') && f.sha256 === sha256(f.text)
   );
 }
@@ -371,6 +385,8 @@ export interface ProxyOptions {
   listMaxBytes?: number;
   zipMaxBytes?: number;
   unzipMaxBytes?: number;
+  /** Cap on api.proto itself, uncompressed; default `DEFAULT_MAX_FILE_BYTES`. */
+  maxFileBytes?: number;
   /** How long a cached version list is used before asking again; default 6 h. */
   listTtlMs?: number;
   includePrereleases?: boolean;
@@ -454,7 +470,7 @@ export async function fetchFromProxy(options: ProxyOptions = {}): Promise<ProxyF
     const entryFile = cacheRoot && join(cacheRoot, `${version}.json`);
     if (entryFile) {
       const cached = await readCache(entryFile);
-      if (validFile(cached, version) && (!expected || cached.h1 === expected)) {
+      if (validFile(cached, version, options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES) && (!expected || cached.h1 === expected)) {
         return {
           ok: true, version, text: cached.text, h1: cached.h1, verified: expected === cached.h1, fromCache: true,
           origin: `${CRI_API_MODULE}@${version} from ${display(base)} (cached)`,
@@ -470,7 +486,7 @@ export async function fetchFromProxy(options: ProxyOptions = {}): Promise<ProxyF
     if (res.status !== 200) return fail(`${display(zipUrl)}: HTTP ${res.status}`);
     let got: { text: string; h1: string };
     try {
-      got = readModuleZip(res.body, version, options.unzipMaxBytes ?? DEFAULT_UNZIP_MAX_BYTES);
+      got = readModuleZip(res.body, version, options.unzipMaxBytes ?? DEFAULT_UNZIP_MAX_BYTES, options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES);
     } catch (err) {
       if (err instanceof ZipError) return fail(`${display(zipUrl)} rejected: ${err.message}`);
       throw err;

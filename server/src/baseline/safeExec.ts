@@ -28,7 +28,10 @@ export interface GitExecOptions {
   gitPath?: string;
   /** Per command (for `CatFileBatch`: per object); default 10 s. */
   timeoutMs?: number;
-  /** Cap on stdout and on stderr of one command, and on one object read by `CatFileBatch`; default 32 MiB. */
+  /**
+   * Cap on stdout and on stderr of one command, and on one object read by `CatFileBatch`; default 32 MiB.
+   * Readers of api.proto blobs pass the file-size cap instead (see gitSource).
+   */
   maxOutputBytes?: number;
   launcher?: ProcessLauncher;
   signal?: AbortSignal;
@@ -73,6 +76,9 @@ export const HARDENING_CONFIG: readonly string[] = [
   'diff.external=',
   'log.showSignature=false',
   'protocol.allow=never',
+  // A repository's `protocol.<name>.allow` beats `protocol.allow` above; the same keys given here beat the
+  // repository's. (Helpers `<name>::…` have unbounded names: GIT_ALLOW_PROTOCOL in gitEnvironment covers them.)
+  ...['ext', 'file', 'git', 'ssh', 'http', 'https'].map((p) => `protocol.${p}.allow=never`),
   'submodule.recurse=false',
   'gc.auto=0',
   'maintenance.auto=false',
@@ -116,6 +122,20 @@ export function gitEnvironment(): NodeJS.ProcessEnv {
     GIT_TERMINAL_PROMPT: '0',
     GIT_OPTIONAL_LOCKS: '0',
     GIT_NO_REPLACE_OBJECTS: '1',
+    // No transport at all, whatever the repository's config says. `protocol.allow=never` on the command line
+    // is not enough: a repository's own `protocol.<name>.allow always` is more specific and wins, and a partial
+    // clone's lazy fetch of a missing object (cat-file, for-each-ref --merged, …) then runs `git fetch` from
+    // its promisor remote, e.g. `ext::sh -c …`, which runs a command. GIT_ALLOW_PROTOCOL overrides every
+    // protocol setting: only the listed protocols are allowed. An empty value would be a list of one empty name,
+    // which a remote-helper URL `::<address>` has; `_` cannot occur in a URL scheme or helper name, so this
+    // name matches no transport.
+    GIT_ALLOW_PROTOCOL: '_none_',
+    // Git 2.45 (and security releases back to 2.39.4): missing objects of a partial clone are never fetched.
+    // Older versions ignore it; GIT_ALLOW_PROTOCOL stops their fetch. (`--no-lazy-fetch` is not used: a git
+    // that lacks it refuses to start.)
+    GIT_NO_LAZY_FETCH: '1',
+    // URLs given by anyone but the user (here: the repository) are refused too.
+    GIT_PROTOCOL_FROM_USER: '0',
     GIT_PAGER: 'cat',
     PAGER: 'cat',
     LC_ALL: 'C',

@@ -1,0 +1,424 @@
+// Baseline sources against hostile content (security audit): a repository whose config would have git run a
+// command through a partial clone's lazy fetch; vendor/ and go.sum planted in a parent directory the project
+// does not own; FIFOs where files are read; api.proto blobs and zip entries over the file-size cap.
+//
+// Everything is built in a temporary directory, with small proto texts of its own (no corpus needed).
+
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, closeSync, constants as fsConstants, existsSync, mkdirSync, mkdtempSync, openSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { deflateRawSync } from 'node:zlib';
+import { V1_PATH } from '../server/src/baseline/corpus';
+import { findGitBaseline, readGitRevision } from '../server/src/baseline/gitSource';
+import { DEFAULT_MAX_FILE_BYTES, findGoSumHashes, findInModuleCache, findInVendor, readFileWithin } from '../server/src/baseline/goModSource';
+import { crc32, fetchFromProxy, readModuleZip } from '../server/src/baseline/proxySource';
+import { resolveBaseline } from '../server/src/baseline/resolve';
+import { gitArgv, gitEnvironment } from '../server/src/baseline/safeExec';
+import { loadBundledHistory } from '../server/src/baseline/historyIndex';
+import { resolveCliBaseline } from '../server/src/cli/baseline';
+
+const TMP = realpathSync(mkdtempSync(join(tmpdir(), 'cri-compat-security-baseline-')));
+after(() => {
+  // A world-writable sticky directory made below may hold files; make everything removable first.
+  try {
+    execFileSync('chmod', ['-R', 'u+rwx', TMP], { stdio: 'ignore' });
+  } catch {
+    /* best effort */
+  }
+  rmSync(TMP, { recursive: true, force: true });
+});
+
+const PROTO = (note: string) => `syntax = "proto3";\npackage runtime.v1;\n// ${note}\nmessage A { string x = 1; }\n`;
+
+function write(path: string, content: string | Buffer): void {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, content);
+}
+
+// ---- Test git, isolated from the machine's git configuration (as in baseline.test.ts). ----
+
+const GIT_ENV = {
+  PATH: process.env.PATH ?? '/usr/bin:/bin',
+  HOME: join(TMP, 'home'),
+  GIT_CONFIG_NOSYSTEM: '1',
+  GIT_CONFIG_GLOBAL: '/dev/null',
+  GIT_AUTHOR_NAME: 'Test',
+  GIT_AUTHOR_EMAIL: 'test@example.invalid',
+  GIT_COMMITTER_NAME: 'Test',
+  GIT_COMMITTER_EMAIL: 'test@example.invalid',
+  LC_ALL: 'C',
+};
+
+function git(cwd: string, ...args: string[]): string {
+  return execFileSync('git', ['-c', 'init.defaultBranch=main', '-c', 'commit.gpgsign=false', '-c', 'tag.gpgsign=false', ...args], {
+    cwd,
+    env: GIT_ENV,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    maxBuffer: 64 * 1024 * 1024,
+  });
+}
+
+let hasGit = true;
+try {
+  execFileSync('git', ['--version'], { stdio: 'ignore' });
+} catch {
+  hasGit = false;
+}
+const noGit = hasGit ? false : 'git is not installed';
+
+/** A cri-api clone at `TMP/name` whose api.proto at tag `tag` is `content`; returns the file's path. */
+function repoWithTag(name: string, tags: [string, string | Buffer][]): { root: string; file: string } {
+  const root = join(TMP, name);
+  mkdirSync(root, { recursive: true });
+  git(root, 'init', '-q');
+  const file = join(root, ...V1_PATH.split('/'));
+  for (const [tag, content] of tags) {
+    write(file, content);
+    git(root, 'add', '-A');
+    git(root, 'commit', '-q', '-m', tag);
+    git(root, 'tag', tag);
+  }
+  return { root, file };
+}
+
+/**
+ * Makes `root` a "partial clone" whose api.proto blob of `tag` is missing, so that reading it makes git
+ * fetch it lazily from the promisor remote `origin`, configured by `config`.
+ */
+function makePromisor(root: string, tag: string, config: [string, string][]): void {
+  const blob = git(root, 'rev-parse', `${tag}:${V1_PATH}`).trim();
+  rmSync(join(root, '.git', 'objects', blob.slice(0, 2), blob.slice(2)));
+  for (const [k, v] of [
+    ['core.repositoryformatversion', '1'],
+    ['extensions.partialClone', 'origin'],
+    ['remote.origin.promisor', 'true'],
+    ...config,
+  ] as [string, string][]) git(root, 'config', k, v);
+}
+
+const bundled = loadBundledHistory();
+
+// ---------------------------------------------------------------------------------------------------------
+describe('git: a hostile partial clone runs no command', () => {
+  test('the environment and arguments git runs with allow no transport and no lazy fetch', () => {
+    const env = gitEnvironment();
+    assert.equal(env.GIT_NO_LAZY_FETCH, '1');
+    const allowed = env.GIT_ALLOW_PROTOCOL;
+    assert.ok(allowed !== undefined, 'GIT_ALLOW_PROTOCOL must be set: it overrides the repository protocol.<name>.allow');
+    // Every listed name must be one no URL can have: a scheme or remote-helper name is [A-Za-z0-9+.-]* (possibly
+    // empty, `::address`), so an empty value would allow the empty helper name.
+    for (const name of allowed.split(':')) assert.ok(/[^A-Za-z0-9+.-]/.test(name), `GIT_ALLOW_PROTOCOL lists a usable protocol name "${name}"`);
+    const argv = gitArgv('/x', ['cat-file', '--batch']);
+    for (const p of ['ext', 'file']) assert.ok(argv.includes(`protocol.${p}.allow=never`), `protocol.${p}.allow=never is not on the command line`);
+  });
+
+  const variants: { name: string; config: (marker: string, root: string) => [string, string][] }[] = [
+    {
+      name: 'ext:: remote allowed by the repository (protocol.ext.allow always)',
+      config: (marker) => [
+        ['protocol.ext.allow', 'always'],
+        ['remote.origin.url', `ext::sh -c touch% ${marker}`],
+      ],
+    },
+    {
+      name: 'local-path remote with an upload-pack command (protocol.file.allow always)',
+      config: (marker, root) => [
+        ['protocol.file.allow', 'always'],
+        ['remote.origin.url', `${root}-upstream`],
+        ['remote.origin.uploadpack', `touch ${marker}; git-upload-pack`],
+      ],
+    },
+  ];
+
+  for (const [i, v] of variants.entries()) {
+    test(`lazy fetch of a missing blob from a promisor remote: ${v.name}`, { skip: noGit }, async () => {
+      const name = `promisor-${i}`;
+      const marker = join(TMP, `${name}-pwned`);
+      assert.ok(!/[\s%']/.test(marker), 'the marker path must need no quoting');
+      const { root, file } = repoWithTag(name, [['v0.30.0', PROTO('v0.30.0')]]);
+      // The upstream of the second variant: a real repository, so that only the command would make a difference.
+      mkdirSync(`${root}-upstream`, { recursive: true });
+      git(`${root}-upstream`, 'init', '-q', '--bare');
+      makePromisor(root, 'v0.30.0', v.config(marker, root));
+      assert.ok(!existsSync(marker));
+
+      const g = await findGitBaseline(file, { timeoutMs: 20_000 });
+      assert.ok(!existsSync(marker), `findGitBaseline let git run the remote's command (${marker} was created)`);
+      assert.ok(!g.ok, 'the missing blob must not be found');
+      assert.match(g.reason, /v0\.30\.0/);
+
+      const r = await readGitRevision(file, 'v0.30.0', { timeoutMs: 20_000 });
+      assert.ok(!existsSync(marker), `readGitRevision let git run the remote's command (${marker} was created)`);
+      assert.ok(!r.ok);
+
+      // The CLI's resolution (trusted: the user ran the command) falls back to the bundled index.
+      const cli = await resolveCliBaseline({
+        against: 'auto', file, cwd: root, text: PROTO('edited'), includePrereleases: false, network: false, onProgress: () => undefined,
+      });
+      assert.ok(!existsSync(marker), `the CLI's baseline lookup let git run the remote's command (${marker} was created)`);
+      assert.ok(cli.baseline, cli.message ?? cli.error);
+      assert.notEqual(cli.baseline.source, 'git');
+    });
+  }
+});
+
+// ---------------------------------------------------------------------------------------------------------
+describe('vendor/ and go.sum: only the project\'s own', () => {
+  const modulesTxt = (v: string) => `# k8s.io/cri-api ${v}\n## explicit; go 1.24.0\nk8s.io/cri-api/pkg/apis/runtime/v1\n`;
+  function plantVendor(dir: string, version: string): void {
+    write(join(dir, 'vendor', 'modules.txt'), modulesTxt(version));
+    write(join(dir, 'vendor', 'k8s.io', 'cri-api', V1_PATH), PROTO(`vendored ${version}`));
+  }
+
+  test('a vendor/ planted in a parent directory without go.mod does not decide the baseline (audit t12)', async () => {
+    const shared = join(TMP, 'planted-a');
+    plantVendor(shared, 'v0.99.0');
+    const fileDir = join(shared, 'proj', 'pkg');
+    write(join(fileDir, 'api.proto'), PROTO('edited'));
+    const r = await findInVendor(fileDir);
+    assert.ok(!r.ok, `the planted vendor/ was used: ${r.ok ? r.origin : ''}`);
+    assert.match(r.reason, /no vendor\/modules\.txt/);
+    const res = await resolveBaseline({ filePath: join(fileDir, 'api.proto'), trusted: true, bundled, env: { GOMODCACHE: join(TMP, 'no-modcache') }, homeDir: TMP });
+    assert.equal(res.baseline?.source, 'bundled', JSON.stringify(res.tried));
+  });
+
+  test('the walk ends at the project\'s go.mod: vendor/ and go.sum above it are ignored', async () => {
+    const shared = join(TMP, 'planted-b');
+    plantVendor(shared, 'v0.99.0');
+    write(join(shared, 'go.mod'), 'module example.com/planted\n\nrequire k8s.io/cri-api v0.99.0\n');
+    write(join(shared, 'go.sum'), 'k8s.io/cri-api v0.99.0 h1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n');
+    const proj = join(shared, 'proj');
+    write(join(proj, 'go.mod'), 'module example.com/proj\n\ngo 1.24\n');
+    const fileDir = join(proj, ...dirname(V1_PATH).split('/'));
+    write(join(fileDir, 'api.proto'), PROTO('edited'));
+
+    const r = await findInVendor(fileDir);
+    assert.ok(!r.ok, `the planted vendor/ was used: ${r.ok ? r.origin : ''}`);
+    assert.match(r.reason, /module root/);
+    assert.equal((await findGoSumHashes(fileDir)).hashes.size, 0, 'the planted go.sum was used');
+    const res = await resolveBaseline({ filePath: join(fileDir, 'api.proto'), trusted: true, bundled, env: { GOMODCACHE: join(TMP, 'no-modcache') }, homeDir: TMP });
+    assert.equal(res.baseline?.source, 'bundled', JSON.stringify(res.tried));
+    assert.doesNotMatch(res.tried.find((t) => t.source === 'vendor')?.outcome ?? '', /v0\.99\.0/);
+
+    // The project's own vendor/ and go.sum, beside its go.mod, still count.
+    plantVendor(proj, 'v0.98.0');
+    write(join(proj, 'go.sum'), 'k8s.io/cri-api v0.98.0 h1:BBBB=\n');
+    const own = await findInVendor(fileDir);
+    assert.ok(own.ok, !own.ok ? own.reason : '');
+    assert.equal(own.version, 'v0.98.0');
+    assert.equal(own.text, PROTO('vendored v0.98.0'));
+    assert.deepEqual([...(await findGoSumHashes(fileDir)).hashes], [['v0.98.0', 'h1:BBBB=']]);
+    const res2 = await resolveBaseline({ filePath: join(fileDir, 'api.proto'), trusted: true, bundled, env: { GOMODCACHE: join(TMP, 'no-modcache') }, homeDir: TMP });
+    assert.equal(res2.baseline?.source, 'vendor');
+    assert.equal(res2.baseline?.tag, 'v0.98.0');
+  });
+
+  test('the walk ends at the repository root and before a world-writable directory', async () => {
+    // A go.mod and vendor/ above a git repository that has no go.mod of its own.
+    const above = join(TMP, 'planted-c');
+    plantVendor(above, 'v0.99.0');
+    write(join(above, 'go.mod'), 'module example.com/planted\n');
+    const repo = join(above, 'repo');
+    mkdirSync(join(repo, '.git'), { recursive: true });
+    write(join(repo, 'pkg', 'api.proto'), PROTO('edited'));
+    const r = await findInVendor(join(repo, 'pkg'));
+    assert.ok(!r.ok, `vendor/ above the repository root was used: ${r.ok ? r.origin : ''}`);
+    assert.match(r.reason, /repository root/);
+
+    // A shared directory like /tmp: anyone could have put go.mod and vendor/ there.
+    if (process.platform === 'win32') return;
+    const sharedDir = join(TMP, 'planted-d');
+    plantVendor(sharedDir, 'v0.99.0');
+    write(join(sharedDir, 'go.mod'), 'module example.com/planted\n');
+    write(join(sharedDir, 'go.sum'), 'k8s.io/cri-api v0.99.0 h1:CCCC=\n');
+    write(join(sharedDir, 'proj', 'pkg', 'api.proto'), PROTO('edited'));
+    chmodSync(sharedDir, 0o1777);
+    const s = await findInVendor(join(sharedDir, 'proj', 'pkg'));
+    assert.ok(!s.ok, `vendor/ in a world-writable directory was used: ${s.ok ? s.origin : ''}`);
+    assert.match(s.reason, /writable by every user/);
+    assert.equal((await findGoSumHashes(join(sharedDir, 'proj', 'pkg'))).hashes.size, 0);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------
+describe('FIFOs are refused, not waited on', () => {
+  let hasMkfifo = process.platform !== 'win32';
+  if (hasMkfifo) {
+    try {
+      execFileSync('mkfifo', [join(TMP, 'probe-fifo')], { stdio: 'ignore' });
+    } catch {
+      hasMkfifo = false;
+    }
+  }
+  const noFifo = hasMkfifo ? false : 'no mkfifo on this platform';
+  const fifos: string[] = [];
+  function mkfifo(path: string): void {
+    mkdirSync(dirname(path), { recursive: true });
+    execFileSync('mkfifo', [path]);
+    fifos.push(path);
+  }
+  /** Opens the write end of every FIFO and closes it, so that an open blocked on one (the defect) returns. */
+  function unblock(): void {
+    for (const f of fifos) {
+      try {
+        closeSync(openSync(f, fsConstants.O_WRONLY | fsConstants.O_NONBLOCK));
+      } catch {
+        /* no reader waiting */
+      }
+    }
+  }
+  after(unblock);
+
+  async function quickly<T>(what: string, p: Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`${what} is still waiting on a FIFO after 3 s`)), 3000);
+    });
+    try {
+      return await Promise.race([p, timeout]);
+    } catch (err) {
+      unblock();
+      throw err;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  test('readFileWithin, vendor/modules.txt, vendored api.proto, go.sum, module cache and an explicit baseline path', { skip: noFifo }, async () => {
+    const dir = join(TMP, 'fifo');
+    mkfifo(join(dir, 'plain'));
+    const direct = await quickly('readFileWithin', readFileWithin(dir, join(dir, 'plain'), 1000));
+    assert.ok('reason' in direct && /not a regular file/.test(direct.reason), JSON.stringify(direct));
+
+    const proj = join(dir, 'proj');
+    write(join(proj, 'go.mod'), 'module example.com/proj\n');
+    mkfifo(join(proj, 'vendor', 'modules.txt'));
+    mkfifo(join(proj, 'go.sum'));
+    const v = await quickly('findInVendor', findInVendor(proj));
+    assert.ok(!v.ok);
+    const sums = await quickly('findGoSumHashes', findGoSumHashes(proj));
+    assert.equal(sums.hashes.size, 0);
+
+    const proj2 = join(dir, 'proj2');
+    write(join(proj2, 'go.mod'), 'module example.com/proj2\n');
+    write(join(proj2, 'vendor', 'modules.txt'), '# k8s.io/cri-api v0.99.0\n');
+    mkfifo(join(proj2, 'vendor', 'k8s.io', 'cri-api', V1_PATH));
+    const v2 = await quickly('findInVendor (api.proto)', findInVendor(proj2));
+    assert.ok(!v2.ok && /not a regular file/.test(v2.reason), JSON.stringify(v2));
+
+    const cache = join(dir, 'modcache');
+    mkfifo(join(cache, 'k8s.io', 'cri-api@v0.99.0', V1_PATH));
+    const mc = await quickly('findInModuleCache', findInModuleCache({ env: { GOMODCACHE: cache } }));
+    assert.ok(!mc.ok && /not a regular file/.test(mc.reason), JSON.stringify(mc));
+
+    const explicit = join(dir, 'baseline.proto');
+    mkfifo(explicit);
+    const res = await quickly('resolveBaseline (explicit path)', resolveBaseline({ explicit, filePath: join(proj, 'api.proto'), trusted: false, bundled }));
+    assert.equal(res.baseline, undefined);
+    assert.match(res.message ?? '', /not a regular file/);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------
+describe('api.proto over the file-size cap', () => {
+  // Over the 4 MiB cap of every other source, under the 32 MiB cap of a git command's output.
+  const BIG = DEFAULT_MAX_FILE_BYTES * 2;
+  const bigProto = () => Buffer.concat([Buffer.from(PROTO('big')), Buffer.alloc(BIG, '// padding padding padding padding\n')]);
+
+  test('a git tag whose api.proto blob is oversized is refused with the reason, quickly', { skip: noGit }, async () => {
+    const { file } = repoWithTag('big-blob', [['v0.29.0', PROTO('v0.29.0')], ['v0.30.0', bigProto()]]);
+    const t0 = Date.now();
+    const g = await findGitBaseline(file);
+    const ms = Date.now() - t0;
+    assert.ok(!g.ok, 'the oversized blob was read');
+    assert.match(g.reason, /v0\.30\.0/);
+    assert.match(g.reason, new RegExp(`over the ${DEFAULT_MAX_FILE_BYTES}-byte cap`));
+    assert.ok(ms < 10_000, `took ${ms} ms`);
+    const r = await readGitRevision(file, 'v0.30.0');
+    assert.ok(!r.ok && new RegExp(`over the ${DEFAULT_MAX_FILE_BYTES}-byte cap`).test(r.reason), JSON.stringify(!r.ok && r.reason));
+    // A blob under the cap, in the same batch of tags, is still read.
+    const small = await readGitRevision(file, 'v0.29.0');
+    assert.ok(small.ok && small.text === PROTO('v0.29.0'));
+    // Resolution says why git gave nothing and falls back.
+    const res = await resolveBaseline({ filePath: file, trusted: true, bundled, env: { GOMODCACHE: join(TMP, 'no-modcache') }, homeDir: TMP });
+    assert.equal(res.baseline?.source, 'bundled');
+    assert.match(res.tried.find((t) => t.source === 'git')?.outcome ?? '', /over the \d+-byte cap/);
+  });
+
+  test('a module zip whose api.proto is oversized is rejected (the zip itself may be larger)', async () => {
+    const version = 'v0.99.0';
+    const prefix = `k8s.io/cri-api@${version}/`;
+    const files = [
+      { name: `${prefix}go.mod`, data: Buffer.from('module k8s.io/cri-api\n') },
+      { name: `${prefix}${V1_PATH}`, data: bigProto() },
+    ];
+    const buf = zip(files);
+    assert.ok(buf.length < DEFAULT_MAX_FILE_BYTES, 'the test zip is small: only the entry is big');
+    assert.throws(() => readModuleZip(buf, version), new RegExp(`api\\.proto is \\d+ bytes uncompressed, over the ${DEFAULT_MAX_FILE_BYTES}-byte cap`));
+    // A smaller api.proto in the same shape is read.
+    const ok = readModuleZip(zip([files[0]!, { name: `${prefix}${V1_PATH}`, data: Buffer.from(PROTO('ok')) }]), version);
+    assert.equal(ok.text, PROTO('ok'));
+
+    const fakeFetch = (async (url: string | URL | Request) => {
+      const u = String(url);
+      if (u.endsWith('/@v/list')) return new Response(`${version}\n`, { status: 200 });
+      if (u.endsWith(`/@v/${version}.zip`)) return new Response(buf, { status: 200 });
+      return new Response('not found', { status: 404 });
+    }) as typeof fetch;
+    const px = await fetchFromProxy({ env: { GOPROXY: 'https://proxy.example.invalid' }, fetch: fakeFetch });
+    assert.ok(!px.ok && /over the \d+-byte cap/.test(px.reason), JSON.stringify(px));
+  });
+});
+
+/** A zip of deflated entries (as in baseline.test.ts). */
+function zip(files: { name: string; data: Buffer }[]): Buffer {
+  const locals: Buffer[] = [];
+  const centrals: Buffer[] = [];
+  let offset = 0;
+  for (const f of files) {
+    const name = Buffer.from(f.name, 'utf8');
+    const body = deflateRawSync(f.data);
+    const crc = crc32(f.data);
+    const lh = Buffer.alloc(30);
+    lh.writeUInt32LE(0x04034b50, 0);
+    lh.writeUInt16LE(20, 4);
+    lh.writeUInt16LE(0x0800, 6);
+    lh.writeUInt16LE(8, 8);
+    lh.writeUInt16LE(0x21, 12);
+    lh.writeUInt32LE(crc, 14);
+    lh.writeUInt32LE(body.length, 18);
+    lh.writeUInt32LE(f.data.length, 22);
+    lh.writeUInt16LE(name.length, 26);
+    const ch = Buffer.alloc(46);
+    ch.writeUInt32LE(0x02014b50, 0);
+    ch.writeUInt16LE(20, 4);
+    ch.writeUInt16LE(20, 6);
+    ch.writeUInt16LE(0x0800, 8);
+    ch.writeUInt16LE(8, 10);
+    ch.writeUInt16LE(0x21, 14);
+    ch.writeUInt32LE(crc, 16);
+    ch.writeUInt32LE(body.length, 20);
+    ch.writeUInt32LE(f.data.length, 24);
+    ch.writeUInt16LE(name.length, 28);
+    ch.writeUInt32LE(offset, 42);
+    locals.push(lh, name, body);
+    centrals.push(ch, name);
+    offset += lh.length + name.length + body.length;
+  }
+  const cd = Buffer.concat(centrals);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(files.length, 8);
+  end.writeUInt16LE(files.length, 10);
+  end.writeUInt32LE(cd.length, 12);
+  end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...locals, cd, end]);
+}
+
+before(() => {
+  assert.ok(bundled.newestRelease(), 'the bundled release index is needed');
+});
