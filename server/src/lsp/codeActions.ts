@@ -7,7 +7,9 @@
 // - a preferred fix must not turn one error into another: when it does (moving a reused field number away
 //   leaves the old field deleted), it is extended by the fixes of the errors it causes, or loses "preferred";
 // - "fix all" (source.fixAll.criCompat) runs to a fixed point: it fixes, analyzes the result and fixes what
-//   is left, so that fixing all again offers nothing.
+//   is left, so that fixing all again offers nothing; each round is checked like a preferred fix, and the
+//   fixes that would leave an error are left out.
+// An error here is an error-level finding or an error-level binder problem (the file no longer compiles).
 
 import type { CodeAction, Command, Diagnostic, TextEdit as LspTextEdit, WorkspaceEdit } from 'vscode-languageserver';
 import { rangeContains } from '../proto/ast';
@@ -15,6 +17,7 @@ import type { Finding } from '../compat/finding';
 import { computeFixes, fixAll, mergeEditLists, applyEdits, suppressionTitle, type Fix, type TextEdit } from '../fixes';
 import { TextLines } from '../fixes/text';
 import type { Analysis } from '../service';
+import type { Problem } from '../proto/binder';
 import { SOURCE } from './convert';
 import { RULES } from '../compat/rules';
 
@@ -53,10 +56,10 @@ export function kindRequested(only: readonly string[] | undefined, kind: string,
   return only.some((k) => k === kind || kind.startsWith(k + '.'));
 }
 
-function dataOf(d: Diagnostic): { rule: string; element: string } | undefined {
-  const data = d.data as { rule?: unknown; element?: unknown } | undefined;
+function dataOf(d: Diagnostic): { rule: string; element: string; fixes?: unknown } | undefined {
+  const data = d.data as { rule?: unknown; element?: unknown; fixes?: unknown } | undefined;
   if (!data || typeof data.rule !== 'string' || typeof data.element !== 'string') return undefined;
-  return { rule: data.rule, element: data.element };
+  return { rule: data.rule, element: data.element, fixes: data.fixes };
 }
 
 function sameRange(a: Diagnostic['range'] | undefined, b: Finding['range']): boolean {
@@ -64,8 +67,23 @@ function sameRange(a: Diagnostic['range'] | undefined, b: Finding['range']): boo
     a.start.line === b.start.line && a.start.character === b.start.character && a.end.line === b.end.line && a.end.character === b.end.character;
 }
 
+/** The candidates that pass each test in turn, where a test leaves at least one (tie-breaks, most telling first). */
+function narrow(candidates: readonly Finding[], tests: readonly ((f: Finding) => boolean)[]): readonly Finding[] {
+  let pool = candidates;
+  for (const t of tests) {
+    if (pool.length <= 1) break;
+    const passing = pool.filter(t);
+    if (passing.length) pool = passing;
+  }
+  return pool;
+}
+
 /**
- * The current finding a diagnostic stands for: same rule and element, the one at the same range if several.
+ * The current finding a diagnostic stands for: same rule and element; if several, the one at the same range,
+ * then the one with the same fix data, then the one with the same message. Several findings of one rule can
+ * share element and range (a deleted `reserved 7, 9 to 11;` no longer reserves 7, nor 9 to 11): taking the
+ * first would offer one finding's fixes for the other. A diagnostic that matches none of them exactly (it was
+ * published for an older text) still gets the first candidate: its fixes are computed for the current text.
  * A client without `publishDiagnostics.dataSupport` sends the diagnostic back without `data`: then the rule id
  * (its `code`) and the range identify the finding, and the message tells apart findings of one rule at one
  * range (two deleted fields of a message); still ambiguous, none.
@@ -75,7 +93,13 @@ export function findingFor(analysis: Analysis, d: Diagnostic): Finding | undefin
   const key = dataOf(d);
   if (key) {
     const candidates = analysis.findings.filter((f) => f.rule === key.rule && f.element === key.element);
-    return candidates.find((f) => sameRange(d.range, f.range)) ?? candidates[0];
+    // findingToDiagnostic leaves out `fixes` when there are none.
+    const fixes = JSON.stringify(key.fixes ?? []);
+    return narrow(candidates, [
+      (f) => sameRange(d.range, f.range),
+      (f) => JSON.stringify(f.fixes ?? []) === fixes,
+      (f) => f.message === d.message,
+    ])[0];
   }
   if (typeof d.code !== 'string') return undefined;
   const candidates = analysis.findings.filter((f) => f.rule === d.code && sameRange(d.range, f.range));
@@ -128,7 +152,7 @@ export function codeActions(snap: Snapshot, q: CodeActionQuery): CodeAction[] {
       if (findings.filter((f) => f.rule === rule).length < 2) continue;
       const all = fixAll(snap.text, bound, findings, rule);
       if (!all.applied || !all.edits.length) continue;
-      const checked = q.reanalyze ? memo(snap, `all ${rule}`, () => withFollowUps(snap, all.edits, q.reanalyze!, 'best')) : { edits: all.edits, followUps: [] };
+      const checked = q.reanalyze ? memo(snap, `all ${rule}`, () => checkedEdits(snap, all.edits, q.reanalyze!, 'best')) : { edits: all.edits, followUps: [] };
       if (!checked) continue;
       out.push({ title: all.title, kind: QUICKFIX_KIND, diagnostics: ds, edit: workspaceEdit(snap, checked.edits, q.documentChanges) });
     }
@@ -193,12 +217,14 @@ function quickFixes(snap: Snapshot, f: Finding, reanalyze: CodeActionQuery['rean
   const k = fixes.findIndex((x) => x.isPreferred);
   if (!reanalyze || k < 0) return fixes;
   const preferred = fixes[k]!;
-  const key = `fix ${f.rule} ${f.element} ${JSON.stringify(f.range)}`;
-  const best = memo(snap, `${key} best`, () => withFollowUps(snap, preferred.edits, reanalyze, 'best'));
+  // Everything computeFixes reads of the finding: two findings of one rule, element and range (a deleted
+  // `reserved 7, 9 to 11;`) differ only in message and fix data, and must not share a result.
+  const key = `fix ${JSON.stringify([f.rule, f.element, f.range, f.message, f.fixes])}`;
+  const best = memo(snap, `${key} best`, () => checkedEdits(snap, preferred.edits, reanalyze, 'best'));
   if (!best) return fixes.map((x) => (x === preferred ? { ...x, isPreferred: false } : x));
   if (!best.followUps.length) return fixes;
   const composite: Fix = { ...preferred, title: compositeTitle(preferred.title, best.followUps), edits: best.edits, isPreferred: true };
-  const errorsOnly = memo(snap, `${key} errors`, () => withFollowUps(snap, preferred.edits, reanalyze, 'errors'));
+  const errorsOnly = memo(snap, `${key} errors`, () => checkedEdits(snap, preferred.edits, reanalyze, 'errors'));
   const alternative: Fix[] = errorsOnly && JSON.stringify(errorsOnly.edits) !== JSON.stringify(best.edits)
     ? [{ ...preferred, title: compositeTitle(preferred.title, errorsOnly.followUps), edits: errorsOnly.edits, isPreferred: false }]
     : [];
@@ -209,57 +235,97 @@ function compositeTitle(title: string, followUps: readonly Fix[]): string {
   return [title, ...followUps.map((f) => f.clause ?? f.title)].join(' and ');
 }
 
-/** Error-level findings per rule and element. */
-function errorCounts(findings: readonly Finding[]): Map<string, number> {
+/**
+ * The errors of an analysis, as counts: error-level findings per rule and element, and error-level binder
+ * problems per code and message. Binder problems count too: a fix that makes the file invalid (a name that is
+ * reserved, a JSON name that clashes, a duplicate number) is worse than the finding it clears, even when no
+ * finding says so. Neither key has a range, as an edit above an error moves it without changing it.
+ */
+interface ErrorTally {
+  findings: Map<string, number>;
+  problems: Map<string, number>;
+}
+
+const findingKey = (f: Finding): string => `${f.rule}\u0000${f.element}`;
+const problemKey = (p: Problem): string => `${p.code}\u0000${p.message}`;
+
+function tally<T>(items: readonly T[], key: (x: T) => string): Map<string, number> {
   const m = new Map<string, number>();
-  for (const f of findings) {
-    if (f.severity !== 'error') continue;
-    const key = `${f.rule}\u0000${f.element}`;
-    m.set(key, (m.get(key) ?? 0) + 1);
-  }
+  for (const x of items) m.set(key(x), (m.get(key(x)) ?? 0) + 1);
   return m;
 }
 
-/** Errors of `after` that `before` does not have. */
-function newErrors(before: Map<string, number>, after: readonly Finding[]): Finding[] {
+/** Items whose key is counted less often (or not at all) in `before`. */
+function beyond<T>(before: ReadonlyMap<string, number>, items: readonly T[], key: (x: T) => string): T[] {
   const left = new Map(before);
-  const out: Finding[] = [];
-  for (const f of after) {
-    if (f.severity !== 'error') continue;
-    const key = `${f.rule}\u0000${f.element}`;
-    const n = left.get(key) ?? 0;
-    if (n > 0) left.set(key, n - 1);
-    else out.push(f);
+  const out: T[] = [];
+  for (const x of items) {
+    const n = left.get(key(x)) ?? 0;
+    if (n > 0) left.set(key(x), n - 1);
+    else out.push(x);
   }
   return out;
 }
 
+const errorFindings = (a: Analysis): Finding[] => a.findings.filter((f) => f.severity === 'error');
+const errorProblems = (a: Analysis): Problem[] => a.bound.problems.filter((p) => p.severity === 'error');
+
+function errorTally(a: Analysis): ErrorTally {
+  return { findings: tally(errorFindings(a), findingKey), problems: tally(errorProblems(a), problemKey) };
+}
+
+/** Errors of `after` that `before` does not have. */
+function newErrors(before: ErrorTally, after: Analysis): { findings: Finding[]; problems: Problem[] } {
+  return { findings: beyond(before.findings, errorFindings(after), findingKey), problems: beyond(before.problems, errorProblems(after), problemKey) };
+}
+
 const FOLLOW_UP_ROUNDS = 2;
 
+/** A text with its analysis. */
+interface State {
+  text: string;
+  analysis: Analysis;
+}
+
+/** Edits (against the text of a `State`) checked to cause no error, and the text and analysis they produce. */
+interface Checked extends State {
+  edits: TextEdit[];
+  /** The fixes added to clear the errors the edits caused; empty when they caused none. */
+  followUps: Fix[];
+}
+
 /**
- * `edits` (against the snapshot's text), extended by the fixes of the errors they cause, until none is left;
- * undefined when errors remain. `followUps` lists what was added (empty: the edits cause no error).
+ * `edits` (against `start.text`), extended by the fixes of the errors they cause, until none is left;
+ * undefined when errors remain. An error is a finding or binder problem `start` does not have (see
+ * `ErrorTally`). A binder problem has no element whose fixes could be added: one caused together with new
+ * findings may go with their fixes, one caused alone stays.
  */
-function withFollowUps(snap: Snapshot, edits: readonly TextEdit[], reanalyze: (text: string) => Analysis, strategy: Strategy): { edits: TextEdit[]; followUps: Fix[] } | undefined {
-  const before = errorCounts(snap.analysis.findings);
+function withFollowUps(start: State, edits: readonly TextEdit[], reanalyze: (text: string) => Analysis, strategy: Strategy): Checked | undefined {
+  const before = errorTally(start.analysis);
   const rounds: (readonly TextEdit[])[] = [edits];
-  let text = applyEdits(snap.text, edits);
-  let analysis = reanalyze(text);
-  let errors = newErrors(before, analysis.findings);
-  if (!errors.length) return { edits: [...edits], followUps: [] };
   const followUps: Fix[] = [];
-  for (let round = 0; round < FOLLOW_UP_ROUNDS; round++) {
-    const elements = new Set(errors.map((f) => f.element));
+  let text = applyEdits(start.text, edits);
+  let analysis = reanalyze(text);
+  for (let round = 0; ; round++) {
+    const added = newErrors(before, analysis);
+    if (!added.findings.length && !added.problems.length) {
+      return { edits: rounds.length === 1 ? [...edits] : composeEditRounds(start.text, rounds), followUps, text, analysis };
+    }
+    if (!added.findings.length || round === FOLLOW_UP_ROUNDS) return undefined;
+    const elements = new Set(added.findings.map((f) => f.element));
     const chosen = chooseFixes(text, analysis.bound, analysis.findings.filter((f) => elements.has(f.element)), strategy);
     if (!chosen.edits.length) return undefined;
     for (const p of chosen.picks) followUps.push(p.fix);
     rounds.push(chosen.edits);
     text = applyEdits(text, chosen.edits);
     analysis = reanalyze(text);
-    errors = newErrors(before, analysis.findings);
-    if (!errors.length) return { edits: composeEditRounds(snap.text, rounds), followUps };
   }
-  return undefined;
+}
+
+/** `withFollowUps` for the light bulb: its results are kept per snapshot, without the analyses they produce. */
+function checkedEdits(snap: Snapshot, edits: readonly TextEdit[], reanalyze: (text: string) => Analysis, strategy: Strategy): { edits: TextEdit[]; followUps: Fix[] } | undefined {
+  const c = withFollowUps(snap, edits, reanalyze, strategy);
+  return c && { edits: c.edits, followUps: c.followUps };
 }
 
 /** Per snapshot, results computed once: the light bulb asks again for every cursor move. */
@@ -385,24 +451,59 @@ const FIX_ALL_ROUNDS = 4;
  * to a free number is new and needs its documentation stub), until nothing is left to fix; the edits of all
  * rounds as one edit list against the snapshot's text. Stops early when a round would return to an earlier
  * text (fixes that undo each other), and after FIX_ALL_ROUNDS rounds.
+ *
+ * Every round is checked as the light bulb checks a preferred fix (`withFollowUps`): it adds no error, so the
+ * result never has an error the text did not have. A fix the light bulb no longer prefers because it causes an
+ * error (restoring a field's number that now goes with an incompatible type) is left out of fix-all too.
  */
 export function fixToFixedPoint(snap: Snapshot, reanalyze: (text: string) => Analysis): TextEdit[] {
-  let text = snap.text;
-  let analysis = snap.analysis;
+  let cur: State = snap;
   const rounds: TextEdit[][] = [];
-  const seen = new Set([text]);
+  const seen = new Set([snap.text]);
+  // Elements whose fix causes an error: not tried again in later rounds, where it would fail the same way.
+  const rejected = new Set<string>();
   while (rounds.length < FIX_ALL_ROUNDS) {
-    const edits = fixEverything(text, analysis.bound, analysis.findings);
-    if (!edits.length) break;
-    const next = applyEdits(text, edits);
-    if (seen.has(next)) break;
-    seen.add(next);
-    rounds.push(edits);
-    text = next;
-    if (rounds.length < FIX_ALL_ROUNDS) analysis = reanalyze(text);
+    const next = checkedRound(cur, reanalyze, rejected);
+    if (!next || seen.has(next.text)) break;
+    seen.add(next.text);
+    rounds.push(next.edits);
+    cur = next;
   }
   // One round: its edits as they are.
   return rounds.length <= 1 ? rounds[0] ?? [] : composeEditRounds(snap.text, rounds);
+}
+
+/**
+ * One round of fix-all: the fixes of every element (`chooseFixes`, 'best') with the follow-ups of the errors
+ * they cause; undefined when there is nothing to fix without adding an error. When the round as a whole adds an
+ * error, its elements are split in halves, recursively, to keep all of them but the ones whose fixes cause
+ * errors (which go to `rejected`): one analysis per round when all is well, a few per bad element otherwise.
+ */
+function checkedRound(cur: State, reanalyze: (text: string) => Analysis, rejected: Set<string>): Checked | undefined {
+  const findings = cur.analysis.findings.filter((f) => !rejected.has(f.element));
+  const all = chooseFixes(cur.text, cur.analysis.bound, findings, 'best');
+  const elements = [...new Set(all.picks.map((p) => p.element))];
+  const attempt = (some: ReadonlySet<string>): Checked | undefined => {
+    const chosen = some.size === elements.length ? all : chooseFixes(cur.text, cur.analysis.bound, findings.filter((f) => some.has(f.element)), 'best');
+    return chosen.edits.length ? withFollowUps(cur, chosen.edits, reanalyze, 'best') : undefined;
+  };
+  let kept: string[] = [];
+  let result: Checked | undefined;
+  const keepClean = (more: readonly string[]): void => {
+    const r = attempt(new Set([...kept, ...more]));
+    if (r) {
+      kept = [...kept, ...more];
+      result = r;
+    } else if (more.length === 1) {
+      rejected.add(more[0]!);
+    } else if (more.length > 1) {
+      const half = Math.ceil(more.length / 2);
+      keepClean(more.slice(0, half));
+      keepClean(more.slice(half));
+    }
+  };
+  if (elements.length) keepClean(elements);
+  return result;
 }
 
 // ---- composing edit lists ------------------------------------------------------------------------------
