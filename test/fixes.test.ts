@@ -621,6 +621,104 @@ describe('quick fixes across the release history', { skip: SKIP }, () => {
 });
 
 // ---------------------------------------------------------------------------
+// fixes that used to leave an error in place of the one they fixed (fix audit): the result of each fix has no
+// error-level finding and no binder error that the text before it did not have
+
+/** Error findings (rule and element) and binder errors (by message: lines move) of `after` that `before` does not have. */
+function newErrors(before: Analysis, after: Analysis): string[] {
+  const all = (a: Analysis): string[] => [
+    ...a.findings.filter((f) => f.severity === 'error').map((f) => `${f.rule} ${f.element}`),
+    ...a.bound.problems.filter((p) => p.severity === 'error').map((p) => p.message),
+  ];
+  const was = all(before);
+  return all(after).filter((k) => {
+    const i = was.indexOf(k);
+    if (i >= 0) was.splice(i, 1);
+    return i < 0;
+  });
+}
+
+/** No line ends in blanks. */
+function assertNoTrailingBlanks(text: string): void {
+  assert.deepEqual(text.split(/\r?\n/).filter((l) => /[ \t]$/.test(l)), []);
+}
+
+describe('fixes that leave no new error, on the real api.proto', { skip: SKIP }, () => {
+  test('a deleted zero value of a proto3 enum is restored (preferred); reserving 0 is not offered', () => {
+    const DEL = edit(OLD, 'enum Protocol {\n    TCP = 0;\n', 'enum Protocol {\n');
+    const a = run(DEL);
+    assert.ok(errorsOf(a).some((e) => /first value of a proto3 enum must be 0/.test(e)), errorsOf(a).join('; '));
+    const f = the(a.findings, 'ENUM_VALUE_NO_DELETE', 'runtime.v1.Protocol.TCP');
+    const fixes = computeFixes(DEL, a.bound, f);
+    assert.deepEqual(fixes.map((x) => x.title), ['Restore the enum value', 'Ignore ENUM_VALUE_NO_DELETE here']);
+    assert.equal(fixes[0]!.isPreferred, true);
+    const { text, analysis } = applyFix(DEL, fixes[0]!);
+    assert.equal(text, OLD);
+    assert.deepEqual(newErrors(a, analysis), []);
+    assert.deepEqual(errorsOf(analysis), []);
+    assert.equal(applyEdits(DEL, fixAll(DEL, a.bound, a.findings, 'ENUM_VALUE_NO_DELETE').edits), OLD);
+  });
+
+  test('a field whose number and type changed reports both; restoring the number adds no error', () => {
+    const T = edit(OLD, '    Protocol protocol = 1;\n', '    string protocol = 5;\n');
+    const a = run(T);
+    const changed = the(a.findings, 'FIELD_NUMBER_CHANGED', 'runtime.v1.PortMapping.protocol');
+    the(a.findings, 'FIELD_TYPE_INCOMPATIBLE', 'runtime.v1.PortMapping.protocol');
+    const fix = fixTitled(computeFixes(T, a.bound, changed), 'Restore the original number 1');
+    const { text, analysis } = applyFix(T, fix);
+    assert.equal(text, edit(OLD, '    Protocol protocol = 1;\n', '    string protocol = 1;\n'));
+    gone(analysis, changed);
+    assert.deepEqual(newErrors(a, analysis), []);
+    // The editor's check of the preferred fix (no new error) keeps it preferred.
+    const { snap, reanalyze } = snapshot(T, BASELINE!);
+    const actions = codeActions(snap, { diagnostics: [findingToDiagnostic(changed, URI, { relatedInformation: false, codeDescription: false })], documentChanges: true, reanalyze });
+    assert.equal(actions.find((x) => x.isPreferred)?.title, 'Restore the original number 1');
+  });
+
+  test('a documentation stub leaves out the lines that answer a rule suppressed on the element', () => {
+    const IMAGE_SUB_PATH = '    string image_sub_path = 10;\n';
+    const SUPPRESSED = '    // cri-compat:ignore FIELD_DEGRADATION_UNDOCUMENTED only the kubelet\'s own tests set it\n    string frob_mode = 11;\n';
+    const T = edit(OLD, IMAGE_SUB_PATH, IMAGE_SUB_PATH + SUPPRESSED);
+    const a = run(T);
+    const f = the(a.findings, 'DOC_MISSING', 'runtime.v1.Mount.frob_mode');
+    assert.deepEqual(a.findings.filter((x) => x.rule !== 'DOC_MISSING').map(key), []);
+    const fix = fixTitled(computeFixes(T, a.bound, f), 'Insert a documentation stub');
+    assertWholeLineInsertions(T, fix.edits);
+    const { text, analysis } = applyFix(T, fix);
+    assert.equal(text, edit(T, '    string frob_mode = 11;\n', '    // frob_mode TODO: what it means, and the format and units of its value.\n    string frob_mode = 11;\n'));
+    // The suppression still suppresses something; only the stub's TODO is left.
+    assert.deepEqual(analysis.findings.map((x) => x.rule), ['DOC_STUB_UNFINISHED']);
+    assert.deepEqual(newErrors(a, analysis), []);
+
+    // An RPC: the call order is asked, how an older runtime is detected (suppressed) is not.
+    const VERSION = '    rpc Version(VersionRequest) returns (VersionResponse) {}\n';
+    const RPC = '    // Frobulate frobulates the container.\n    // cri-compat:ignore RPC_FALLBACK_UNDOCUMENTED every runtime implements it\n    rpc Frobulate(VersionRequest) returns (VersionResponse) {}\n';
+    const R = edit(OLD, VERSION, VERSION + RPC);
+    const b = run(R);
+    const g = the(b.findings, 'RPC_CALL_SEQUENCE_UNDOCUMENTED', 'runtime.v1.RuntimeService.Frobulate');
+    const stub = fixTitled(computeFixes(R, b.bound, g), 'Insert a documentation stub');
+    assert.doesNotMatch(stub.edits[0]!.newText, /Older runtimes|Unimplemented|falls back/);
+    const r = applyFix(R, stub);
+    gone(r.analysis, g);
+    assert.deepEqual(r.analysis.findings.filter((x) => x.rule.startsWith('SUPPRESSION_')).map(key), []);
+    assert.deepEqual(newErrors(b, r.analysis), []);
+  });
+
+  test('taking a reservation back keeps the comment that trails it', () => {
+    const DEL = edit(OLD, SELINUX_DOC + SELINUX, '    reserved 4; // selinux_relabel, until runtimes stop sending it\n    reserved "selinux_relabel";\n');
+    const a = run(DEL);
+    const f = the(a.findings, 'FIELD_REMOVED_WITHOUT_DEPRECATION', 'runtime.v1.Mount.selinux_relabel');
+    const { text, analysis } = applyFix(DEL, fixTitled(computeFixes(DEL, a.bound, f), 'Restore the field'));
+    assert.equal(text, edit(OLD, SELINUX_DOC, `    // selinux_relabel, until runtimes stop sending it\n${SELINUX_DOC}`));
+    gone(analysis, f);
+    assert.deepEqual(newErrors(a, analysis), []);
+    assert.deepEqual(errorsOf(analysis), []);
+    // The comment, now on a line of its own, joins the doc of the restored field: a warning asks the user to look.
+    assert.deepEqual(analysis.findings.map((x) => `${x.severity} ${x.rule} ${x.element}`), ['warning DOC_MEANING_CHANGED runtime.v1.Mount.selinux_relabel']);
+  });
+});
+
+// ---------------------------------------------------------------------------
 // small hand-written files for the corners the real file does not have
 
 describe('quick fixes on small files', () => {
@@ -710,6 +808,155 @@ describe('quick fixes on small files', () => {
     assert.equal(out, `${HEADER}message Foo {\n  string a = 1;\n  // about a\n\n  // Doc of b.\n  string b = 2;\n}\n`);
     const b = bind(parse(out), 'x').model.messages[0]!;
     assert.equal(b.fields[1]!.doc, ' Doc of b.');
+  });
+
+  test('a deleted oneof member is restored into its oneof; nothing restores it when the oneof is gone', () => {
+    const old = `${HEADER}message A {\n  int32 a = 1;\n  oneof choice {\n    int32 x = 2;\n    string y = 3;\n  }\n  int32 z = 4;\n}\n`;
+    const cur = edit(old, '    string y = 3;\n', '');
+    const baseline = baselineOf(old, 'v0.1.0');
+    const a = run(cur, baseline);
+    const f = the(a.findings, 'FIELD_NO_DELETE', 'demo.v1.A.y');
+    const fixes = computeFixes(cur, a.bound, f);
+    const restored = applyFix(cur, fixTitled(fixes, 'Restore the field'), baseline);
+    assert.equal(restored.text, old);
+    assert.deepEqual(restored.analysis.findings.map(key), []);
+    const deprecated = applyFix(cur, fixTitled(fixes, 'Deprecate instead of deleting'), baseline);
+    assert.equal(deprecated.text, edit(old, '    string y = 3;\n', `    // ${DEPRECATION_NOTE}\n    string y = 3 [deprecated = true];\n`));
+    assert.deepEqual(newErrors(a, deprecated.analysis), []);
+    assert.deepEqual(deprecated.analysis.findings.map(key), []);
+
+    // The number reused in the oneof: the editor's preferred fix moves the new field away and keeps y, deprecated, in the oneof.
+    const reused = edit(old, '    string y = 3;\n', '    int64 w = 3;\n');
+    const { snap, reanalyze } = snapshot(reused, baseline);
+    const r = the(snap.analysis.findings, 'FIELD_NUMBER_REUSED', 'demo.v1.A.w');
+    const actions = codeActions(snap, { diagnostics: [findingToDiagnostic(r, URI, { relatedInformation: false, codeDescription: false })], documentChanges: true, reanalyze });
+    const preferred = actions.find((x) => x.isPreferred);
+    assert.equal(preferred?.title, 'Use the next free number 5 and keep "y" as deprecated');
+    assert.ok(preferred, actions.map((x) => x.title).join(", "));
+    const out = applyEdits(reused, actionEdits(preferred));
+    assert.match(out, /oneof choice \{\n {4}int32 x = 2;\n {4}\/\/ Deprecated: .*\n {4}string y = 3 \[deprecated = true\];\n {4}int64 w = 5;\n {2}\}\n/);
+    assert.deepEqual(newErrors(snap.analysis, reanalyze(out)), []);
+
+    // The oneof itself is gone (x left it): restoring y outside it would be a oneof change of its own.
+    const noOneof = `${HEADER}message A {\n  int32 a = 1;\n  int32 x = 2;\n  int32 z = 4;\n}\n`;
+    const b = run(noOneof, baseline);
+    for (const g of b.findings.filter((x) => x.element === 'demo.v1.A.y')) {
+      const titles = computeFixes(noOneof, b.bound, g).map((x) => x.title);
+      assert.ok(!titles.some((t) => /^(Restore|Deprecate)/.test(t)), titles.join(', '));
+    }
+  });
+
+  test('a name removed from an alias pair is restored next to its alias, not by renaming the alias', () => {
+    const ALIAS = 'enum E {\n  option allow_alias = true;\n  E_UNKNOWN = 0;\n  E_A = 1;\n  E_B = 1;\n  E_C = 2;\n}\n';
+    const old = `${HEADER}${ALIAS}`;
+    const baseline = baselineOf(old, 'v0.1.0');
+    const check = (cur: string, expected: string): void => {
+      const a = run(cur, baseline);
+      const f = the(a.findings, 'ENUM_VALUE_RENAMED');
+      const fixes = computeFixes(cur, a.bound, f);
+      assert.deepEqual(fixes.map((x) => x.title), ['Restore the alias', 'Ignore ENUM_VALUE_RENAMED here']);
+      const { text, analysis } = applyFix(cur, fixes[0]!, baseline);
+      assert.equal(text, expected);
+      assert.deepEqual(analysis.findings.map(key), []);
+      assert.deepEqual(newErrors(a, analysis), []);
+      // Fix-all is a fixed point (it used to rename E_A and E_B back and forth on every save).
+      const once = applyEdits(cur, fixAll(cur, a.bound, a.findings, 'ENUM_VALUE_RENAMED').edits);
+      assert.equal(once, expected);
+    };
+    check(edit(old, '  E_B = 1;\n', ''), old);
+    // The option went with it (no alias was left): it comes back too.
+    check(edit(edit(old, '  E_B = 1;\n', ''), '  option allow_alias = true;\n', ''), edit(old, '  option allow_alias = true;\n  E_UNKNOWN = 0;\n', '  E_UNKNOWN = 0;\n').replace('enum E {\n', 'enum E {\n  option allow_alias = true;\n'));
+    // The first-declared name (the one JSON writes) goes back before its alias.
+    const first = `${HEADER}${ALIAS.replace('  E_A = 1;\n  E_B = 1;\n', '  E_B = 1;\n  E_A = 1;\n')}`;
+    const b = baselineOf(first, 'v0.1.0');
+    const cur = edit(first, '  E_B = 1;\n', '');
+    const a = run(cur, b);
+    const { text, analysis } = applyFix(cur, computeFixes(cur, a.bound, the(a.findings, 'ENUM_VALUE_RENAMED'))[0]!, b);
+    assert.equal(text, first);
+    assert.deepEqual(analysis.findings.map(key), []);
+  });
+
+  test('restoring an original name that is now reserved takes the reservation back', () => {
+    const field = baselineOf(`${HEADER}message A {\n  int32 a = 1;\n}\n`, 'v0.1.0');
+    for (const [cur, expected] of [
+      [`${HEADER}message A {\n  reserved "a";\n  int32 b = 1;\n}\n`, `${HEADER}message A {\n  int32 a = 1;\n}\n`],
+      [`${HEADER}message A {\n  reserved "c", "a";\n  int32 b = 1;\n}\n`, `${HEADER}message A {\n  reserved "c";\n  int32 a = 1;\n}\n`],
+    ] as const) {
+      const a = run(cur, field);
+      const fix = fixTitled(computeFixes(cur, a.bound, the(a.findings, 'FIELD_RENAMED')), 'Restore the original name "a"');
+      const { text, analysis } = applyFix(cur, fix, field);
+      assert.equal(text, expected);
+      assert.deepEqual(analysis.findings.map(key), []);
+      assert.deepEqual(newErrors(a, analysis), []);
+    }
+    const enumBase = baselineOf(`${HEADER}enum E {\n  E_UNKNOWN = 0;\n  E_A = 1;\n}\n`, 'v0.1.0');
+    const cur = `${HEADER}enum E {\n  reserved "E_A";\n  E_UNKNOWN = 0;\n  E_B = 1;\n}\n`;
+    const a = run(cur, enumBase);
+    const { text, analysis } = applyFix(cur, computeFixes(cur, a.bound, the(a.findings, 'ENUM_VALUE_RENAMED'))[0]!, enumBase);
+    assert.equal(text, `${HEADER}enum E {\n  E_UNKNOWN = 0;\n  E_A = 1;\n}\n`);
+    assert.deepEqual(newErrors(a, analysis), []);
+    assert.deepEqual(analysis.findings.map(key), []);
+  });
+
+  test('restore and deprecate keep the json_name and packed options', () => {
+    const old = `${HEADER}message A {\n  int32 a = 1;\n  int32 b = 2 [json_name = "bee"];\n  repeated int32 c = 3 [packed = false];\n}\n`;
+    const cur = `${HEADER}message A {\n  int32 a = 1;\n}\n`;
+    const baseline = baselineOf(old, 'v0.1.0');
+    const a = run(cur, baseline);
+    const restore = fixAll(cur, a.bound, a.findings, 'FIELD_NO_DELETE');
+    assert.equal(restore.applied, 2);
+    let text = cur;
+    for (const name of ['b', 'c']) {
+      const now = run(text, baseline);
+      const f = the(now.findings, 'FIELD_NO_DELETE', `demo.v1.A.${name}`);
+      text = applyFix(text, fixTitled(computeFixes(text, now.bound, f), 'Restore the field'), baseline).text;
+    }
+    assert.equal(text, old);
+    assert.deepEqual(run(text, baseline).findings.map(key), []);
+    const deprecated = applyEdits(cur, fixAll(cur, a.bound, a.findings, 'FIELD_REMOVED_WITHOUT_DEPRECATION').edits);
+    assert.equal(deprecated, `${HEADER}message A {\n  int32 a = 1;\n  // ${DEPRECATION_NOTE}\n  int32 b = 2 [json_name = "bee", deprecated = true];\n  // ${DEPRECATION_NOTE}\n  repeated int32 c = 3 [packed = false, deprecated = true];\n}\n`);
+    const after = run(deprecated, baseline);
+    assert.deepEqual(after.findings.map(key), []);
+    assert.deepEqual(newErrors(a, after), []);
+  });
+
+  test('a finding anchored at 0:0 (the only message deleted) offers no suppression that could not reach it', () => {
+    const baseline = baselineOf(`${HEADER}// A doc.\nmessage A {\n  int32 a = 1;\n}\n`, 'v0.1.0');
+    const a = run(HEADER, baseline);
+    const f = the(a.findings, 'TYPE_NO_DELETE');
+    assert.deepEqual(f.range, { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } });
+    assert.deepEqual(computeFixes(HEADER, a.bound, f).map((x) => x.title), []);
+  });
+
+  test('one-line bodies stay tidy: no line ending in blanks, no stray blank before `}`', () => {
+    const old = `${HEADER}message A { int32 x = 1; int32 y = 2; }\n`;
+    const baseline = baselineOf(old, 'v0.1.0');
+    const cur = `${HEADER}message A { int32 x = 1; }\n`;
+    const a = run(cur, baseline);
+    const fixes = computeFixes(cur, a.bound, the(a.findings, 'FIELD_NO_DELETE'));
+    const expected: Record<string, string> = {
+      'Reserve number 2 and name "y"': `${HEADER}message A { reserved 2; reserved "y"; int32 x = 1; }\n`,
+      'Restore the field': old,
+      // Doc lines end their line: the body opens up, one member a line.
+      'Deprecate instead of deleting': `${HEADER}message A {\n  int32 x = 1;\n  // ${DEPRECATION_NOTE}\n  int32 y = 2 [deprecated = true];\n}\n`,
+    };
+    for (const [title, text] of Object.entries(expected)) {
+      const r = applyFix(cur, fixTitled(fixes, title), baseline);
+      assert.equal(r.text, text, title);
+      assertNoTrailingBlanks(r.text);
+      assert.deepEqual(newErrors(a, r.analysis), [], title);
+    }
+    // An emptied one-line body.
+    const empty = `${HEADER}message A { }\n`;
+    const e = run(empty, baselineOf(`${HEADER}message A { int32 x = 1; }\n`, 'v0.1.0'));
+    const efixes = computeFixes(empty, e.bound, the(e.findings, 'FIELD_NO_DELETE'));
+    assert.equal(applyEdits(empty, efixes[0]!.edits), `${HEADER}message A {\n  reserved 1;\n  reserved "x";\n}\n`);
+    assert.equal(applyEdits(empty, fixTitled(efixes, 'Restore the field').edits), `${HEADER}message A {\n  int32 x = 1;\n}\n`);
+    // Taking back a reservation that shares its line with code leaves no double blank.
+    const shared = `${HEADER}message A { reserved 2; int32 x = 1; }\n`;
+    const s = run(shared, baseline);
+    const restore = fixTitled(computeFixes(shared, s.bound, the(s.findings, 'FIELD_REMOVED_WITHOUT_DEPRECATION')), 'Restore the field');
+    assert.equal(applyEdits(shared, restore.edits), old);
   });
 
   test('stale input gives no fixes', () => {

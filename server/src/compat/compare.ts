@@ -3,7 +3,7 @@
 
 import type { Range } from '../proto/ast';
 import {
-  ModelIndex, indexModel, isReserved, type ApiModel, type EnumDef, type EnumValueDef, type FieldDef, type MessageDef, type ServiceDef,
+  ModelIndex, indexModel, isReserved, jsonNameOf, type ApiModel, type EnumDef, type EnumValueDef, type FieldDef, type MessageDef, type ServiceDef,
 } from '../proto/model';
 import type { Finding, FixData } from './finding';
 import { compareFieldTypes, type TypeChange } from './wireTypes';
@@ -255,6 +255,9 @@ class Comparer {
         const r = byName.node?.numberRange ?? where;
         this.add('FIELD_NUMBER_CHANGED', r, path, `field "${old.name}.${of.name}" changed its number from ${of.number} to ${byName.number} (baseline ${this.tag})`,
           [{ kind: 'renumber', to: of.number, label: `Restore the original number ${of.number}` }]);
+        // It is still the same field: a type (or label, oneof…) change is a break of its own, and restoring the
+        // number alone would leave it.
+        this.field(old, of, byName);
         if (!byNum) continue;
       }
       if (byNum) {
@@ -286,7 +289,7 @@ class Comparer {
     const nameReserved = cur.reservedNames.includes(of.name);
     const restore: FixData = {
       kind: 'restore', container: cur.fqn, isEnum: false, declaration: declarationOf(of), number: of.number, name: of.name,
-      ...(of.doc ? { doc: of.doc } : {}),
+      ...(of.doc ? { doc: of.doc } : {}), ...(of.oneof ? { oneof: of.oneof } : {}),
     };
     const reserve: FixData = { kind: 'reserve', message: cur.fqn, isEnum: false, number: of.number, name: of.name };
     if (!numberReserved) {
@@ -415,9 +418,14 @@ class Comparer {
         continue;
       }
       if (byNum && old.values.some((v) => v.name === byNum.name && v.number === ov.number)) {
-        // One name of an alias pair dropped: JSON and Go lose that name although the number stays.
+        // One name of an alias pair dropped: JSON and Go lose that name although the number stays. The fix puts
+        // the name back next to its alias; renaming the alias would only remove the other name.
+        const first = old.values.findIndex((v) => v.name === ov.name) < old.values.findIndex((v) => v.name === byNum.name);
         this.add('ENUM_VALUE_RENAMED', byNum.node?.nameRange ?? where, path,
-          `enum value ${ov.number} "${ov.name}" was removed; only its alias "${byNum.name}" remains (baseline ${this.tag})`, [{ kind: 'rename', to: ov.name }]);
+          `enum value ${ov.number} "${ov.name}" was removed; only its alias "${byNum.name}" remains (baseline ${this.tag})`, [{
+            kind: 'restore', container: cur.fqn, isEnum: true, declaration: `${ov.name} = ${ov.number};`, number: ov.number, name: ov.name,
+            ...(ov.doc ? { doc: ov.doc } : {}), alias: { name: byNum.name, first },
+          }]);
         continue;
       }
       const reserve: FixData = { kind: 'reserve', message: cur.fqn, isEnum: true, number: ov.number, name: ov.name };
@@ -549,6 +557,10 @@ export function declarationOf(f: FieldDef): string {
   const label = f.label === 'repeated' && f.typeKind !== 'map' ? 'repeated ' : f.label === 'optional' || f.label === 'required' ? `${f.label} ` : '';
   const type = f.typeKind === 'map' ? f.type.replace(',', ', ') : f.type;
   const opts: string[] = [];
+  // The options the rules compare: leaving them out would turn the restore into a JSON name or encoding change.
+  // The model always holds a JSON name; only one that differs from the default was written.
+  if (f.jsonName !== jsonNameOf(f.name)) opts.push(`json_name = "${f.jsonName.replace(/[\\"]/g, '\\$&')}"`);
+  if (f.packed !== undefined) opts.push(`packed = ${f.packed}`);
   if (f.deprecated) opts.push('deprecated = true');
   return `${label}${type} ${f.name} = ${f.number}${opts.length ? ` [${opts.join(', ')}]` : ''};`;
 }

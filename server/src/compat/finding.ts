@@ -12,7 +12,13 @@ export type ElementPath = string;
 /** Data a quick fix needs; one variant per fix family, keyed by `kind`. */
 export type FixData =
   | { kind: 'reserve'; message: ElementPath; isEnum: boolean; number: number; name: string }
-  | { kind: 'restore'; container: ElementPath; isEnum: boolean; declaration: string; doc?: string; number: number; name: string }
+  | {
+      kind: 'restore'; container: ElementPath; isEnum: boolean; declaration: string; doc?: string; number: number; name: string;
+      /** The oneof the field belongs to: it is restored into it (and not at all when the oneof is gone). */
+      oneof?: string;
+      /** An enum value removed from an alias pair: the name that remains, and whether the baseline declared this one first. */
+      alias?: { name: string; first: boolean };
+    }
   | { kind: 'renumber'; to: number; label: string }
   | { kind: 'rename'; to: string }
   | { kind: 'declareAfter'; container: ElementPath; name: string; after: string }

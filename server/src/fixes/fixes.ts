@@ -1,14 +1,15 @@
 // Quick fixes: a finding's fix data turned into minimal text edits against the exact text the finding was
 // computed for. Pure functions over (text, bound file, finding); the LSP server maps the result to code
 // actions and the CLI applies it with `applyEdits`. Every fix only inserts whole lines or replaces a name or
-// number in place, so the rest of the file stays byte-identical, in the file's own line ending.
+// number in place (in a body written on one line: inserts statements on that line, or turns the blanks around
+// its members into line breaks), so the rest of the file stays byte-identical, in the file's own line ending.
 
 import type { Finding, FixData } from '../compat/finding';
-import { SUPPRESSION_MARKER } from '../compat/suppress';
+import { SUPPRESSION_MARKER, findSuppressions } from '../compat/suppress';
 import { FALLBACK, NO_ORDER, docOf } from '../docs/docRules';
 import { referencesRpc } from '../docs/fingerprint';
 import type {
-  EnumNode, EnumValueNode, FieldNode, MessageNode, Position, ProtoFile, ReservedNode, RpcNode, ServiceNode,
+  EnumNode, EnumValueNode, FieldNode, MessageNode, OneofNode, Position, ProtoFile, Range, ReservedNode, RpcNode, ServiceNode,
 } from '../proto/ast';
 import { comparePositions } from '../proto/ast';
 import type { BoundFile, Declaration } from '../proto/binder';
@@ -133,15 +134,16 @@ function plan(text: string, bound: BoundFile, finding: Finding): Planned[] {
         const req: ReserveRequest = { container: fd.message, isEnum: fd.isEnum, numbers: [fd.number], names: fd.name ? [fd.name] : [] };
         const c = findContainer(bound.ast, fd.message, fd.isEnum);
         const todo = c ? unreserved(c, req) : undefined;
-        if (todo) {
+        // A proto3 enum's first value must be 0: reserving 0 is a compile error, only restoring the value fixes it.
+        if (todo && !(fd.isEnum && todo.numbers.includes(0) && isProto3(bound))) {
           const title = reserveTitle(todo.numbers, todo.names);
           push(title, reserveEdits(L, bound.ast, req), req, `r${title.slice(1)}`);
         }
         break;
       }
       case 'restore': {
-        const restore = (): void =>
-          push(fd.isEnum ? 'Restore the enum value' : 'Restore the field', restoreEdits(L, bound, fd, false), undefined, `restore "${name}"`);
+        const title = fd.alias ? 'Restore the alias' : fd.isEnum ? 'Restore the enum value' : 'Restore the field';
+        const restore = (): void => push(title, restoreEdits(L, bound, fd, false), undefined, `restore "${name}"`);
         const deprecate = (): void => {
           if (!fd.isEnum) push('Deprecate instead of deleting', restoreEdits(L, bound, fd, true), undefined, `keep "${name}" as deprecated`);
         };
@@ -250,7 +252,7 @@ function reserveEdits(L: TextLines, ast: ProtoFile, req: ReserveRequest): TextEd
     const sibling = numStmt ?? nameStmt;
     const at = sibling && lineAfter(L, sibling);
     if (sibling && at) edits.push(insertAt(at, newStatements.map((s) => `${L.indentOf(sibling.range.start.line)}${s}${L.eol}`).join('')));
-    else edits.push(insertAtTop(L, c, newStatements));
+    else edits.push(insertAtTop(L, bodyOf(c), newStatements));
   }
   return edits;
 }
@@ -285,15 +287,56 @@ function lineAfter(L: TextLines, stmt: ReservedNode): Position | undefined {
   return pos(end.line + 1, 0);
 }
 
+/** A direct member of a body, with the leading comment that goes with it. */
+type Member = { range: Range; comments?: { leading?: { range: Range } } };
+
+/** A body fixes insert into: a message's or enum's, or a oneof's inside its message. */
+interface Body {
+  /** Direct members, in source order. */
+  members: Member[];
+  /** Members with numbers, in source order: fields (a oneof by its lowest number) or enum values. */
+  numbered: { node: Member; number: number | undefined }[];
+  /** Right after `{` to right before `}`. */
+  bodyRange: Range;
+  /** The declaration's first line: a `}` moved to a line of its own gets its indentation. */
+  line: number;
+}
+
+function bodyOf(c: Container): Body {
+  const numbered: Body['numbered'] = c.kind === 'message'
+    ? [
+        ...c.fields.filter((f) => !f.oneof).map((f) => ({ node: f, number: f.number })),
+        ...c.oneofs.map((o) => ({ node: o, number: minOf(o.fields.map((f) => f.number)) })),
+      ]
+    : c.values.map((v) => ({ node: v, number: v.number }));
+  numbered.sort((a, b) => comparePositions(a.node.range.start, b.node.range.start));
+  return { members: bodyMembers(c), numbered, bodyRange: c.bodyRange, line: c.range.start.line };
+}
+
+/** A oneof's body; undefined when its braces are not where they belong (the syntax tree keeps no body range for it). */
+function oneofBody(L: TextLines, o: OneofNode): Body | undefined {
+  const open = /[ \t\r\n]*\{/y;
+  open.lastIndex = L.offsetAt(o.nameRange.end);
+  const end = L.offsetAt(o.range.end);
+  if (!open.exec(L.text) || open.lastIndex >= end || L.text.charAt(end - 1) !== '}') return undefined;
+  const members: Member[] = [...o.fields, ...o.options].sort((a, b) => comparePositions(a.range.start, b.range.start));
+  return {
+    members,
+    numbered: o.fields.map((f) => ({ node: f, number: f.number })),
+    bodyRange: { start: L.positionAt(open.lastIndex), end: L.positionAt(end - 1) },
+    line: o.range.start.line,
+  };
+}
+
 /** Indentation of a body's members: the first member that starts a line, else the container's plus two spaces. */
-function bodyIndent(L: TextLines, c: Container): string {
-  const m = bodyMembers(c).find((x) => L.startsLine(x.range.start));
+function bodyIndent(L: TextLines, b: Body): string {
+  const m = b.members.find((x) => L.startsLine(x.range.start));
   if (m) return L.indentOf(m.range.start.line);
   // No members left: a comment inside the body shows the indentation, else the file's own unit.
-  for (let line = c.bodyRange.start.line + 1; line < c.bodyRange.end.line; line++) {
+  for (let line = b.bodyRange.start.line + 1; line < b.bodyRange.end.line; line++) {
     if (/\S/.test(L.line(line))) return L.indentOf(line);
   }
-  return L.indentOf(c.range.start.line) + indentUnit(L);
+  return L.indentOf(b.line) + indentUnit(L);
 }
 
 /** The file's indentation step: the indentation of its first indented line (two spaces if none). */
@@ -306,20 +349,38 @@ function indentUnit(L: TextLines): string {
 }
 
 /** Inserts statements as the first lines of a body (above the first member and its leading comment). */
-function insertAtTop(L: TextLines, c: Container, statements: string[]): TextEdit {
-  const indent = bodyIndent(L, c);
-  const first = bodyMembers(c)[0];
-  const block = statements.map((s) => `${indent}${s}${L.eol}`).join('');
+function insertAtTop(L: TextLines, b: Body, statements: string[]): TextEdit {
+  const indent = bodyIndent(L, b);
+  const first = b.members[0];
   if (first) {
     const p = first.comments?.leading?.range.start ?? first.range.start;
-    if (L.startsLine(p) && L.startsLine(first.range.start)) return insertAt(pos(p.line, 0), block);
+    if (L.startsLine(p) && L.startsLine(first.range.start)) return insertAt(pos(p.line, 0), statements.map((s) => `${indent}${s}${L.eol}`).join(''));
+    // The first member shares the line of `{` (a one-line body): the statements go in front of it, on that line.
+    if (p.line === first.range.start.line) return insertAt(p, statements.map((s) => `${s} `).join(''));
   }
-  const close = c.bodyRange.end;
-  if (!first && L.startsLine(close) && close.line > c.bodyRange.start.line) return insertAt(pos(close.line, 0), block);
-  // The body shares the line of `{`: open a line after it.
-  const text = statements.map((s) => `${L.eol}${indent}${s}`).join('');
-  const closeOnSameLine = !first && close.line === c.bodyRange.start.line;
-  return insertAt(c.bodyRange.start, closeOnSameLine ? `${text}${L.eol}${L.indentOf(c.range.start.line)}` : text);
+  const close = b.bodyRange.end;
+  if (!first && close.line === b.bodyRange.start.line) return breakBeforeClose(L, b, indent, statements)[0]!;
+  if (!first && L.startsLine(close)) return insertAt(pos(close.line, 0), statements.map((s) => `${indent}${s}${L.eol}`).join(''));
+  // The first member, or `}`, follows a comment on its line: open a line after `{`.
+  return insertAt(b.bodyRange.start, statements.map((s) => `${L.eol}${indent}${s}`).join(''));
+}
+
+/**
+ * Lines before a `}` that shares its line with code (`message A { }`, `{ int32 x = 1; }`): the blanks in front of
+ * `}` become the line break, so that no line ends in blanks, and `}` gets a line of its own. A one-line body
+ * opens a line after `{` too, so that its members and the new lines line up.
+ */
+function breakBeforeClose(L: TextLines, b: Body, indent: string, lines: string[]): TextEdit[] {
+  const { start: open, end: close } = b.bodyRange;
+  const before = L.line(close.line).slice(0, close.character);
+  const blanks = /[ \t]*$/.exec(before)![0].length;
+  const text = L.eol + lines.map((l) => `${indent}${l}${L.eol}`).join('') + L.indentOf(b.line);
+  const edits: TextEdit[] = [{ range: { start: pos(close.line, close.character - blanks), end: close }, newText: text }];
+  if (open.line === close.line && /\S/.test(before.slice(open.character))) {
+    const after = /^[ \t]*/.exec(before.slice(open.character))![0].length;
+    edits.unshift({ range: { start: open, end: pos(open.line, open.character + after) }, newText: L.eol + indent });
+  }
+  return edits;
 }
 
 // ---- restore / deprecate -----------------------------------------------------------------------------
@@ -329,9 +390,9 @@ type RestoreData = Extract<FixData, { kind: 'restore' }>;
 function restoreEdits(L: TextLines, bound: BoundFile, fd: RestoreData, deprecate: boolean): TextEdit[] | undefined {
   const c = findContainer(bound.ast, fd.container, fd.isEnum);
   if (!c) return undefined;
-  // Something else took the name or number meanwhile: restoring would collide.
+  // Something else took the name or number meanwhile: restoring would collide. An alias shares its number by design.
   const members: (FieldNode | EnumValueNode)[] = c.kind === 'message' ? c.fields : c.values;
-  if (members.some((m) => m.name === fd.name || m.number === fd.number)) return undefined;
+  if (members.some((m) => m.name === fd.name || (!fd.alias && m.number === fd.number))) return undefined;
   let decl = fd.isEnum ? fd.declaration : shortenTypes(fd.declaration, fd.container, bound);
   if (decl === undefined) return undefined; // its type is gone too: restoring would not compile
   if (deprecate) {
@@ -339,42 +400,82 @@ function restoreEdits(L: TextLines, bound: BoundFile, fd: RestoreData, deprecate
     if (!d) return undefined; // already deprecated: plain restore is the same fix
     decl = d;
   }
+  let body: Body | undefined = bodyOf(c);
+  if (fd.oneof) {
+    // Back into its oneof: outside it, the field would have left the oneof (a break of its own). When the oneof
+    // is gone, nothing restores the field as it was.
+    const o = c.kind === 'message' ? c.oneofs.find((x) => x.name === fd.oneof) : undefined;
+    body = o && oneofBody(L, o);
+    if (!body) return undefined;
+  }
   // A reservation of the number or name (a deletion done right, but without deprecation) is taken back.
-  const unreserve = unreserveEdits(L, c, fd.number, fd.name);
+  const unreserve = unreserveEdits(L, c, fd.alias ? undefined : fd.number, fd.name);
   if (!unreserve) return undefined;
   const block = [...commentLines(fd.doc), ...(deprecate ? [`// ${DEPRECATION_NOTE}`] : []), decl];
-  return [...unreserve, insertByNumber(L, c, fd.number, block)];
+  if (fd.alias) {
+    const edits = aliasEdits(L, c, body, fd.alias, block);
+    return edits && [...unreserve, ...edits];
+  }
+  // The value 0 of a proto3 enum must come first, also before negative values.
+  const first = fd.isEnum && fd.number === 0 && isProto3(bound);
+  return [...unreserve, ...insertByNumber(L, body, fd.number, block, first)];
 }
 
-/** Inserts lines into a body before the first member with a higher number, else at the end. */
-function insertByNumber(L: TextLines, c: Container, number: number, block: string[]): TextEdit {
-  const numbered: { node: FieldNode | EnumValueNode | MessageNode['oneofs'][number]; number: number | undefined }[] = c.kind === 'message'
-    ? [
-        ...c.fields.filter((f) => !f.oneof).map((f) => ({ node: f, number: f.number })),
-        ...c.oneofs.map((o) => ({ node: o, number: minOf(o.fields.map((f) => f.number)) })),
-      ]
-    : c.values.map((v) => ({ node: v, number: v.number }));
-  numbered.sort((a, b) => comparePositions(a.node.range.start, b.node.range.start));
-  const next = numbered.find((m) => m.number !== undefined && m.number > number);
+function isProto3(bound: BoundFile): boolean {
+  return bound.ast.syntax?.value === 'proto3';
+}
+
+/**
+ * A name of an alias pair goes back next to the name that remains: before it when the baseline declared it first
+ * (JSON writes the first name of a number), else after it. The enum must allow aliases: the option is added
+ * when it is missing, and nothing is offered when it is set to false.
+ */
+function aliasEdits(L: TextLines, c: Container, b: Body, alias: { name: string; first: boolean }, block: string[]): TextEdit[] | undefined {
+  if (c.kind !== 'enum') return undefined;
+  const other = c.values.find((v) => v.name === alias.name);
+  const option = c.options.find((o) => o.name === 'allow_alias');
+  if (!other || (option && option.value !== 'true')) return undefined;
+  const edits: TextEdit[] = option ? [] : [insertAtTop(L, b, ['option allow_alias = true;'])];
+  const indent = L.indentOf(other.range.start.line);
+  const lines = block.map((l) => `${indent}${l}${L.eol}`).join('');
+  const p = other.comments.leading?.range.start ?? other.range.start;
+  const ownLine = L.startsLine(p) && L.startsLine(other.range.start);
+  const rest = L.line(other.range.end.line).slice(other.range.end.character);
+  if (alias.first && ownLine) edits.push(insertAt(pos(p.line, 0), lines));
+  else if (!alias.first && ownLine && /^\s*(\/\/.*)?$/.test(rest) && other.range.end.line + 1 < L.lineCount) edits.push(insertAt(pos(other.range.end.line + 1, 0), lines));
+  else if (block.length === 1) edits.push(alias.first ? insertAt(other.range.start, `${block[0]} `) : insertAt(other.range.end, ` ${block[0]}`));
+  else return undefined;
+  return edits;
+}
+
+/** Inserts lines into a body before the first member with a higher number (`first`: before the first member), else at the end. */
+function insertByNumber(L: TextLines, b: Body, number: number, block: string[], first = false): TextEdit[] {
+  const next = first ? b.numbered[0] : b.numbered.find((m) => m.number !== undefined && m.number > number);
   if (next) {
-    const p = next.node.comments.leading?.range.start ?? next.node.range.start;
+    const p = next.node.comments?.leading?.range.start ?? next.node.range.start;
     if (L.startsLine(p) && L.startsLine(next.node.range.start)) {
       const indent = L.indentOf(next.node.range.start.line);
-      return insertAt(pos(p.line, 0), block.map((l) => `${indent}${l}${L.eol}`).join(''));
+      return [insertAt(pos(p.line, 0), block.map((l) => `${indent}${l}${L.eol}`).join(''))];
     }
+    // It shares its line with code before it (a one-line body): a declaration alone goes in front of it.
+    if (block.length === 1 && p.line === next.node.range.start.line) return [insertAt(p, `${block[0]} `)];
   }
-  const indent = bodyIndent(L, c);
-  const close = c.bodyRange.end;
-  if (L.startsLine(close) && close.line > c.bodyRange.start.line) {
+  const indent = bodyIndent(L, b);
+  const close = b.bodyRange.end;
+  if (L.startsLine(close) && close.line > b.bodyRange.start.line) {
     // A comment right above `}` (trailing the last member, or detached) must not merge with our doc lines.
-    const lastMember = last(bodyMembers(c));
-    const lastLine = lastMember ? lastMember.range.end.line : c.bodyRange.start.line;
+    const lastMember = last(b.members);
+    const lastLine = lastMember ? lastMember.range.end.line : b.bodyRange.start.line;
     const separate = close.line - 1 > lastLine && !L.isBlank(close.line - 1);
-    return insertAt(pos(close.line, 0), (separate ? L.eol : '') + block.map((l) => `${indent}${l}${L.eol}`).join(''));
+    return [insertAt(pos(close.line, 0), (separate ? L.eol : '') + block.map((l) => `${indent}${l}${L.eol}`).join(''))];
   }
-  // `}` shares its line with code: break the line before it.
-  const text = L.eol + block.map((l) => `${indent}${l}${L.eol}`).join('') + L.indentOf(c.range.start.line);
-  return insertAt(close, text);
+  // `}` shares its line with code. A declaration alone joins the members on that line; doc lines (which end
+  // their line), or a first member of an empty body, get lines of their own.
+  if (block.length === 1 && b.members.length) {
+    const blankBefore = /[ \t]$/.test(L.line(close.line).slice(0, close.character));
+    return [insertAt(close, blankBefore ? `${block[0]} ` : ` ${block[0]}`)];
+  }
+  return breakBeforeClose(L, b, indent, block);
 }
 
 function minOf(ns: (number | undefined)[]): number | undefined {
@@ -450,22 +551,16 @@ function resolveType(written: string, scope: string, decls: Map<string, Declarat
 }
 
 /**
- * Edits that take back the reservation of a number and/or a name: the entry with its comma, or the whole
- * statement line when it is the only entry. Undefined when the number is part of a wider range.
+ * Edits that take back the reservation of a number (if given) and/or a name: the entry with its comma, or the
+ * whole statement when it is the only entry. Undefined when the number is part of a wider range.
  */
-function unreserveEdits(L: TextLines, c: Container, number: number, name: string): TextEdit[] | undefined {
+function unreserveEdits(L: TextLines, c: Container, number: number | undefined, name: string): TextEdit[] | undefined {
   const edits: TextEdit[] = [];
   const removeEntry = (stmt: ReservedNode, entry: { range: { start: Position; end: Position } }): void => {
     const entries = [...stmt.ranges.map((r) => r.range), ...stmt.names.map((n) => n.range)].sort((a, b) => comparePositions(a.start, b.start));
     const k = entries.findIndex((r) => sameRange(r, entry.range));
     if (entries.length === 1) {
-      const whole = L.startsLine(stmt.range.start) && /^\s*(\/\/.*)?$/.test(L.line(stmt.range.end.line).slice(stmt.range.end.character));
-      if (whole) {
-        const end = stmt.range.end.line + 1 < L.lineCount ? pos(stmt.range.end.line + 1, 0) : pos(stmt.range.end.line, L.line(stmt.range.end.line).length);
-        edits.push({ range: { start: pos(stmt.range.start.line, 0), end }, newText: '' });
-      } else {
-        edits.push({ range: stmt.range, newText: '' });
-      }
+      edits.push(removeStatement(L, stmt));
     } else if (k < entries.length - 1) {
       edits.push({ range: { start: entries[k]!.start, end: entries[k + 1]!.start }, newText: '' });
     } else {
@@ -473,7 +568,7 @@ function unreserveEdits(L: TextLines, c: Container, number: number, name: string
     }
   };
   for (const stmt of c.reserved) {
-    const r = stmt.ranges.find((x) => number >= x.start && number <= x.end);
+    const r = number === undefined ? undefined : stmt.ranges.find((x) => number >= x.start && number <= x.end);
     if (r) {
       if (r.start !== r.end) return undefined;
       removeEntry(stmt, r);
@@ -487,6 +582,25 @@ function unreserveEdits(L: TextLines, c: Container, number: number, name: string
     return undefined;
   }
   return edits;
+}
+
+/**
+ * Removes a statement: its whole line when it has the line to itself. Else only the statement and the blanks
+ * that set it apart, so that a comment trailing it stays (`reserved 2; // b` leaves `// b`) and no line ends in
+ * blanks: the blanks after it when more follows on the line, else those before it.
+ */
+function removeStatement(L: TextLines, stmt: ReservedNode): TextEdit {
+  const { start, end } = stmt.range;
+  const after = L.line(end.line).slice(end.character);
+  if (L.startsLine(start) && /^[ \t]*$/.test(after)) {
+    const to = end.line + 1 < L.lineCount ? pos(end.line + 1, 0) : pos(end.line, L.line(end.line).length);
+    return { range: { start: pos(start.line, 0), end: to }, newText: '' };
+  }
+  if (!/^[ \t]*(\}|$)/.test(after)) {
+    return { range: { start, end: pos(end.line, end.character + /^[ \t]*/.exec(after)![0].length) }, newText: '' };
+  }
+  const blanksBefore = /[ \t]*$/.exec(L.line(start.line).slice(0, start.character))![0].length;
+  return { range: { start: pos(start.line, start.character - blanksBefore), end }, newText: '' };
 }
 
 // ---- renumber / rename -------------------------------------------------------------------------------
@@ -512,6 +626,12 @@ function renameEdits(L: TextLines, bound: BoundFile, finding: Finding, fd: Extra
   const loc = elementNamedAt(bound.ast, finding.range, ['message', 'enum', 'field', 'enumValue', 'service', 'rpc']);
   if (!loc || loc.node.name !== current || nameTaken(bound, loc, fd.to)) return undefined;
   const edits: TextEdit[] = [{ range: finding.range, newText: fd.to }];
+  if (loc.kind === 'field' || loc.kind === 'enumValue') {
+    // A reserved name comes back with its reservation taken back, as restore does: else it is a compile error.
+    const unreserve = unreserveEdits(L, loc.parent as Container, undefined, fd.to);
+    if (!unreserve) return undefined;
+    edits.push(...unreserve);
+  }
   if (loc.kind === 'message' || loc.kind === 'enum') {
     // Type references follow the declaration back to its old name.
     const depth = loc.path.split('.').length - 1;
@@ -587,7 +707,7 @@ function docStubEdits(L: TextLines, bound: BoundFile, finding: Finding, fd: Extr
   const node = loc.node as MessageNode | FieldNode | EnumNode | EnumValueNode | ServiceNode | RpcNode;
   // `//` lines can only go on lines of their own, and would detach a block comment above instead of extending it.
   if (!L.startsLine(node.range.start) || node.comments.leading?.block) return undefined;
-  const lines = stubLines(fd.element, fd.name, docOf(node), fd.element === 'rpc' ? rpcNamesOf(bound) : undefined);
+  const lines = stubLines(fd.element, fd.name, docOf(node), fd.element === 'rpc' ? rpcNamesOf(bound) : undefined, suppressedOn(L, loc.nameRange.start.line));
   if (!lines.length) return undefined;
   const line = node.range.start.line;
   const indent = L.indentOf(line);
@@ -607,25 +727,52 @@ function rpcNamesOf(bound: BoundFile): string[] {
   return names;
 }
 
-/** The stub lines an element still needs, given its current documentation (undefined: none). */
-export function stubLines(element: Extract<FixData, { kind: 'docStub' }>['element'], name: string, doc: string | undefined, allRpcNames: readonly string[] = []): string[] {
+/**
+ * The rules suppressed on a line by `cri-compat:ignore` comments. Found once per text: fixing all stubs of a
+ * huge file asks for every element.
+ */
+const suppressionsByText = new WeakMap<TextLines, Map<number, Set<string>>>();
+function suppressedOn(L: TextLines, line: number): ReadonlySet<string> {
+  let byLine = suppressionsByText.get(L);
+  if (!byLine) {
+    byLine = new Map();
+    for (const s of findSuppressions(L.text)) {
+      const rules = byLine.get(s.targetLine) ?? new Set<string>();
+      for (const r of s.rules) rules.add(r);
+      byLine.set(s.targetLine, rules);
+    }
+    suppressionsByText.set(L, byLine);
+  }
+  return byLine.get(line) ?? new Set();
+}
+
+/**
+ * The stub lines an element still needs, given its current documentation (undefined: none). A line that would
+ * answer a rule suppressed on the element is left out: answering it leaves the suppression unused.
+ */
+export function stubLines(element: Extract<FixData, { kind: 'docStub' }>['element'], name: string, doc: string | undefined, allRpcNames: readonly string[] = [], suppressed: ReadonlySet<string> = new Set()): string[] {
   const has = doc !== undefined;
+  // Any line is documentation.
+  if (!has && suppressed.has('DOC_MISSING')) return [];
   const out: string[] = [];
   switch (element) {
     case 'rpc': {
       const ordered = has && (NO_ORDER.test(doc) || referencesRpc(doc, allRpcNames, name));
       if (!has) out.push(`${name} TODO: what it does and what it returns.`);
-      if (!ordered) out.push(`Call order: TODO: the RPCs the kubelet calls before and after ${name}, or state that it has no ordering constraint.`);
+      if (!ordered && !suppressed.has('RPC_CALL_SEQUENCE_UNDOCUMENTED')) out.push(`Call order: TODO: the RPCs the kubelet calls before and after ${name}, or state that it has no ordering constraint.`);
       if (!has || !CONTRACT.test(doc)) out.push('Runtime contract: TODO: what the runtime may expect from the kubelet, and what it must guarantee in return.');
-      if (!has || !FALLBACK.test(doc)) out.push(`Older runtimes: TODO: a runtime that does not implement ${name} answers Unimplemented; say whether the kubelet fails fast or falls back.`);
+      if ((!has || !FALLBACK.test(doc)) && !suppressed.has('RPC_FALLBACK_UNDOCUMENTED')) out.push(`Older runtimes: TODO: a runtime that does not implement ${name} answers Unimplemented; say whether the kubelet fails fast or falls back.`);
       if (!has || !CRITEST.test(doc)) out.push(`Tested by: TODO: the critest case that covers ${name}.`);
       break;
     }
-    case 'field':
+    case 'field': {
       if (!has) out.push(`${name} TODO: what it means, and the format and units of its value.`);
-      if (!has || !UNSET.test(doc)) out.push(`Unset: TODO: what the runtime does when ${name} is unset or empty.`);
-      if (!has || !IGNORED.test(doc)) out.push(`Older runtimes: TODO: what happens when a runtime that predates ${name} ignores it, and how the kubelet detects support.`);
+      // Both the unset and the older-runtime answer say how a runtime degrades (docs/docRules.ts DEGRADES).
+      const degradation = !suppressed.has('FIELD_DEGRADATION_UNDOCUMENTED');
+      if ((!has || !UNSET.test(doc)) && degradation) out.push(`Unset: TODO: what the runtime does when ${name} is unset or empty.`);
+      if ((!has || !IGNORED.test(doc)) && degradation) out.push(`Older runtimes: TODO: what happens when a runtime that predates ${name} ignores it, and how the kubelet detects support.`);
       break;
+    }
     case 'enumValue':
       if (!has) out.push(`${name} TODO: what this value means.`);
       break;
@@ -644,6 +791,9 @@ export function stubLines(element: Extract<FixData, { kind: 'docStub' }>['elemen
  */
 function suppressEdits(L: TextLines, finding: Finding): TextEdit[] | undefined {
   if (UNSUPPRESSIBLE.has(finding.rule)) return undefined;
+  // Anchored at 0:0, the finding has no element (the file's only declaration was deleted): it stays at 0:0, out
+  // of reach of a comment above, and moves to the first declaration the file gets.
+  if (sameRange(finding.range, { start: pos(0, 0), end: pos(0, 0) })) return undefined;
   const line = finding.range.start.line;
   if (line < 0 || line >= L.lineCount) return undefined;
   const text = L.line(line);
