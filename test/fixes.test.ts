@@ -327,6 +327,24 @@ describe('quick fixes on the real api.proto', { skip: SKIP }, () => {
     });
   });
 
+  describe('dropped reservations', () => {
+    test('a narrowed range and a dropped name are reserved again, only what is missing', () => {
+      const BASE = edit(OLD, MOUNT_OPEN, `${MOUNT_OPEN}    reserved 20, 30 to 40;\n    reserved "old_a";\n`);
+      const base = baselineOf(BASE);
+      const T = edit(BASE, '    reserved 20, 30 to 40;\n    reserved "old_a";\n', '    reserved 20, 30 to 35;\n');
+      const a = run(T, base);
+      const [range, name] = a.findings.filter((f) => f.rule === 'RESERVED_REMOVED');
+      assert.equal(range!.message, 'message "Mount" no longer reserves numbers 36 to 40 (reserved in v0.36.3)');
+      const r1 = applyFix(T, fixTitled(computeFixes(T, a.bound, range!), 'Reserve numbers 36 to 40'), base);
+      assert.equal(r1.text, edit(T, 'reserved 20, 30 to 35;', 'reserved 20, 30 to 35, 36 to 40;'));
+      const r2 = applyFix(r1.text, fixTitled(computeFixes(r1.text, r1.analysis.bound, the(r1.analysis.findings, 'RESERVED_REMOVED')), 'Reserve name "old_a"'), base);
+      assert.equal(r2.text, BASE.replace('reserved 20, 30 to 40;', 'reserved 20, 30 to 35, 36 to 40;'));
+      assert.deepEqual(r2.analysis.findings.map(key), []);
+      assert.deepEqual(errorsOf(r2.analysis), []);
+      assert.ok(name);
+    });
+  });
+
   describe('changed numbers', () => {
     test('a field number is restored', () => {
       const T = edit(OLD, '    string host_ip = 4;\n', '    string host_ip = 14;\n');

@@ -747,6 +747,15 @@ enum Mode {
   assert.deepEqual(rfs[0]!.range, at(reused, 'string fresh = 5', '5'));
   assert.equal(rfs[0]!.message, 'message "Foo" no longer reserves number 5 (reserved in v0.36.3); "fresh" now uses it');
   assert.equal(rfs[0]!.fixes, undefined);
+  // Each dropped reservation can be put back, ranges and names included.
+  assert.deepEqual(fs.map((f) => f.fixes), [
+    [{ kind: 'reserve', message: 'runtime.v1.Foo', isEnum: false, numbers: [[5, 5]], names: [] }],
+    [{ kind: 'reserve', message: 'runtime.v1.Foo', isEnum: false, numbers: [], names: ['gone'] }],
+    [{ kind: 'reserve', message: 'runtime.v1.Mode', isEnum: true, numbers: [[3, 3]], names: [] }],
+  ]);
+  const narrowed = check(old, old.replace('reserved 5, 7 to 9;', 'reserved 5, 7;'));
+  assert.deepEqual(narrowed.map((f) => [f.message, f.fixes]), [['message "Foo" no longer reserves numbers 8 to 9 (reserved in v0.36.3)',
+    [{ kind: 'reserve', message: 'runtime.v1.Foo', isEnum: false, numbers: [[8, 9]], names: [] }]]]);
 });
 
 // ---- documentation rules -----------------------------------------------------------------------------

@@ -8,7 +8,7 @@ import {
 import type { Finding, FixData } from './finding';
 import { compareFieldTypes, type TypeChange } from './wireTypes';
 import { getRule } from './rules';
-import { FIELD_MAX } from '../proto/parser';
+import { ENUM_MAX, FIELD_MAX } from '../proto/parser';
 
 export type AdditionKind = 'message' | 'field' | 'enum' | 'enumValue' | 'service' | 'rpc';
 
@@ -291,7 +291,7 @@ class Comparer {
       kind: 'restore', container: cur.fqn, isEnum: false, declaration: declarationOf(of), number: of.number, name: of.name,
       ...(of.doc ? { doc: of.doc } : {}), ...(of.oneof ? { oneof: of.oneof } : {}),
     };
-    const reserve: FixData = { kind: 'reserve', message: cur.fqn, isEnum: false, number: of.number, name: of.name };
+    const reserve: FixData = { kind: 'reserve', message: cur.fqn, isEnum: false, numbers: [[of.number, of.number]], names: [of.name] };
     if (!numberReserved) {
       this.add('FIELD_NO_DELETE', where, path, `field "${old.name}.${of.name}" = ${of.number} of ${this.tag} was deleted without reserving its number`,
         [reserve, restore]);
@@ -372,7 +372,7 @@ class Comparer {
       const inGap = users.filter((u) => gaps.some(([a, b]) => u.number >= a && u.number <= b)).sort((a, b) => a.number - b.number)[0];
       if (!inGap) {
         this.add('RESERVED_REMOVED', where, cur.fqn, `${what} "${cur.name}" no longer reserves ${desc}${more} (reserved in ${this.tag})`,
-          x === y && !more ? [{ kind: 'reserve', message: cur.fqn, isEnum: what === 'enum', number: x, name: '' }] : []);
+          [{ kind: 'reserve', message: cur.fqn, isEnum: what === 'enum', numbers: gaps, names: [] }]);
       } else {
         // Worse than a dropped reservation: the number is in use again. No "reserve" fix, it would clash with the user.
         const uses = x === y && !more ? 'it' : String(inGap.number);
@@ -382,7 +382,10 @@ class Comparer {
     }
     for (const name of old.reservedNames) {
       if (!cur.reservedNames.includes(name)) {
-        this.add('RESERVED_REMOVED', where, cur.fqn, `${what} "${cur.name}" no longer reserves the name "${name}" (reserved in ${this.tag})`);
+        // A name in use again is a field or value of that name: the binder says so, and reserving would clash.
+        const inUse = users.some((u) => u.name === name);
+        this.add('RESERVED_REMOVED', where, cur.fqn, `${what} "${cur.name}" no longer reserves the name "${name}" (reserved in ${this.tag})`,
+          inUse ? [] : [{ kind: 'reserve', message: cur.fqn, isEnum: what === 'enum', numbers: [], names: [name] }]);
       }
     }
   }
@@ -428,7 +431,7 @@ class Comparer {
           }]);
         continue;
       }
-      const reserve: FixData = { kind: 'reserve', message: cur.fqn, isEnum: true, number: ov.number, name: ov.name };
+      const reserve: FixData = { kind: 'reserve', message: cur.fqn, isEnum: true, numbers: [[ov.number, ov.number]], names: [ov.name] };
       if (!byNum && !isReserved(cur.reservedNumbers, ov.number)) {
         this.add('ENUM_VALUE_NO_DELETE', where, path, `enum value "${ov.name}" = ${ov.number} of ${this.tag} was deleted without reserving its number`, [
           reserve,
@@ -518,7 +521,6 @@ class Comparer {
   }
 }
 
-const ENUM_MAX = 2147483647;
 
 /** The parts of the interval [a, b] that none of `ranges` covers, in ascending order. */
 export function subtractRanges([a, b]: readonly [number, number], ranges: readonly (readonly [number, number])[]): [number, number][] {

@@ -11,7 +11,8 @@ export type ElementPath = string;
 
 /** Data a quick fix needs; one variant per fix family, keyed by `kind`. */
 export type FixData =
-  | { kind: 'reserve'; message: ElementPath; isEnum: boolean; number: number; name: string }
+  /** Numbers as inclusive ranges ([n, n] for one; an end at the maximum is written `max`), names without quotes. */
+  | { kind: 'reserve'; message: ElementPath; isEnum: boolean; numbers: [number, number][]; names: string[] }
   | {
       kind: 'restore'; container: ElementPath; isEnum: boolean; declaration: string; doc?: string; number: number; name: string;
       /** The oneof the field belongs to: it is restored into it (and not at all when the oneof is gone). */

@@ -12,6 +12,7 @@ import type {
   EnumNode, EnumValueNode, FieldNode, MessageNode, OneofNode, Position, ProtoFile, Range, ReservedNode, RpcNode, ServiceNode,
 } from '../proto/ast';
 import { comparePositions } from '../proto/ast';
+import { ENUM_MAX, FIELD_MAX } from '../proto/parser';
 import type { BoundFile, Declaration } from '../proto/binder';
 import { rpcNames } from '../proto/model';
 import {
@@ -54,7 +55,8 @@ const UNSUPPRESSIBLE = new Set(['SUPPRESSION_UNUSED', 'SUPPRESSION_WITHOUT_REASO
 interface ReserveRequest {
   container: string;
   isEnum: boolean;
-  numbers: number[];
+  /** Inclusive ranges. */
+  numbers: [number, number][];
   names: string[];
 }
 
@@ -131,12 +133,12 @@ function plan(text: string, bound: BoundFile, finding: Finding): Planned[] {
   for (const fd of finding.fixes ?? []) {
     switch (fd.kind) {
       case 'reserve': {
-        const req: ReserveRequest = { container: fd.message, isEnum: fd.isEnum, numbers: [fd.number], names: fd.name ? [fd.name] : [] };
+        const req: ReserveRequest = { container: fd.message, isEnum: fd.isEnum, numbers: fd.numbers, names: fd.names };
         const c = findContainer(bound.ast, fd.message, fd.isEnum);
         const todo = c ? unreserved(c, req) : undefined;
         // A proto3 enum's first value must be 0: reserving 0 is a compile error, only restoring the value fixes it.
-        if (todo && !(fd.isEnum && todo.numbers.includes(0) && isProto3(bound))) {
-          const title = reserveTitle(todo.numbers, todo.names);
+        if (todo && !(fd.isEnum && todo.numbers.some(([a, b]) => a <= 0 && b >= 0) && isProto3(bound))) {
+          const title = reserveTitle(todo.numbers, todo.names, fd.isEnum);
           push(title, reserveEdits(L, bound.ast, req), req, `r${title.slice(1)}`);
         }
         break;
@@ -200,19 +202,48 @@ function sortEdits(L: TextLines, edits: TextEdit[]): TextEdit[] {
 
 // ---- reserve -----------------------------------------------------------------------------------------
 
-function reserveTitle(numbers: number[], names: string[]): string {
-  const n = numbers.length ? `number${numbers.length > 1 ? 's' : ''} ${numbers.join(', ')}` : '';
+function reserveTitle(numbers: [number, number][], names: string[], isEnum: boolean): string {
+  const many = numbers.length > 1 || numbers.some(([a, b]) => a !== b);
+  const n = numbers.length ? `number${many ? 's' : ''} ${numbers.map((r) => spanText(r, isEnum)).join(', ')}` : '';
   const s = names.length ? `name${names.length > 1 ? 's' : ''} ${names.map((x) => `"${x}"`).join(', ')}` : '';
   return `Reserve ${[n, s].filter(Boolean).join(' and ')}`;
 }
 
-/** The numbers and names of a request that the container does not reserve yet; undefined when none. */
-function unreserved(c: Container, req: ReserveRequest): { numbers: number[]; names: string[] } | undefined {
-  const ranges = c.reserved.flatMap((r) => r.ranges);
+/** `5`, `10 to 20`, `1000 to max`, as a reserved statement writes them. */
+function spanText([a, b]: [number, number], isEnum: boolean): string {
+  return a === b ? String(a) : `${a} to ${b >= (isEnum ? ENUM_MAX : FIELD_MAX) ? 'max' : b}`;
+}
+
+/**
+ * The numbers and names of a request that the container does not reserve yet; undefined when none. Numbers
+ * that a range reserves in part come back as the parts it does not: protoc refuses overlapping reservations.
+ */
+function unreserved(c: Container, req: ReserveRequest): { numbers: [number, number][]; names: string[] } | undefined {
+  const taken = c.reserved.flatMap((r) => r.ranges).map((r): [number, number] => [r.start, r.end]).sort((x, y) => x[0] - y[0]);
   const reservedNames = new Set(c.reserved.flatMap((r) => r.names.map((n) => n.name)));
-  const numbers = [...new Set(req.numbers)].filter((n) => !ranges.some((r) => n >= r.start && n <= r.end));
+  const seen = new Set<string>();
+  const numbers: [number, number][] = [];
+  for (const span of req.numbers) {
+    if (seen.has(`${span[0]} ${span[1]}`)) continue;
+    seen.add(`${span[0]} ${span[1]}`);
+    numbers.push(...outside(span, taken));
+  }
   const names = [...new Set(req.names.filter(Boolean))].filter((n) => !reservedNames.has(n));
   return numbers.length || names.length ? { numbers, names } : undefined;
+}
+
+/** The parts of `[a, b]` that no range of `taken` (sorted by start) covers. */
+function outside([a, b]: [number, number], taken: readonly [number, number][]): [number, number][] {
+  const out: [number, number][] = [];
+  let from = a;
+  for (const [x, y] of taken) {
+    if (y < from || x > b) continue;
+    if (x > from) out.push([from, x - 1]);
+    from = Math.max(from, y + 1);
+    if (from > b) break;
+  }
+  if (from <= b) out.push([from, b]);
+  return out;
 }
 
 /**
@@ -239,8 +270,9 @@ function reserveEdits(L: TextLines, ast: ProtoFile, req: ReserveRequest): TextEd
   };
   const newStatements: string[] = [];
   if (todo.numbers.length) {
-    if (numStmt) appendTo(numStmt, todo.numbers.map(String));
-    else newStatements.push(`reserved ${todo.numbers.join(', ')};`);
+    const numbers = todo.numbers.map((r) => spanText(r, req.isEnum));
+    if (numStmt) appendTo(numStmt, numbers);
+    else newStatements.push(`reserved ${numbers.join(', ')};`);
   }
   if (todo.names.length) {
     const names = todo.names.map((n) => `${quote}${n}${quote}`);

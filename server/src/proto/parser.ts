@@ -929,4 +929,6 @@ export function parseIntLiteral(text: string): number | undefined {
   return Number.isSafeInteger(v) ? v : undefined;
 }
 
-export { FIELD_MAX };
+/** The largest enum number (int32): what `max` means in an enum's reserved ranges. */
+const ENUM_MAX = 2147483647;
+export { ENUM_MAX, FIELD_MAX };
