@@ -617,6 +617,36 @@ test('MESSAGE_RENAMED: message and enum renames are reported once, not as type a
   // change in meaning, so there is no FIELD_MEANING_CHANGED.
   const docFollows = cur.replace('// Detail level.', '// DetailLevel to use.');
   assert.deepEqual(rules(check(SVC, docFollows)), ['DOC_MEANING_CHANGED', 'MESSAGE_RENAMED', 'MESSAGE_RENAMED']);
+  // A message renamed with the types nested in it: one rename, the nested types move with it.
+  const NESTED = proto(`
+// Outer holds a nested message and enum.
+message Outer {
+    // Inner is nested.
+    message Inner {
+        // v is a value.
+        string v = 1;
+    }
+    // Kind is nested.
+    enum Kind {
+        KIND_UNSPECIFIED = 0;
+    }
+    // inner uses Inner.
+    Inner inner = 1;
+    // kinds uses Kind.
+    map<string, Kind> kinds = 2;
+}
+
+// User refers to the nested message from outside.
+message User {
+    // i is an Outer.Inner.
+    Outer.Inner i = 1;
+}
+`);
+  const nestedRenamed = NESTED.replace('message Outer {', 'message Renamed {').replace('Outer.Inner i = 1', 'Renamed.Inner i = 1');
+  const nfs = check(NESTED, nestedRenamed);
+  assert.deepEqual(nfs.map((x) => [x.rule, x.element, x.message]), [
+    ['MESSAGE_RENAMED', 'runtime.v1.Renamed', 'message "Outer" of v0.36.3 was renamed to "Renamed"'],
+  ]);
   // A renamed type whose shape also changed is a deletion plus an addition.
   const reshaped = SVC.replace('message Unused {\n    // A value.\n    string value = 1;', 'message Spare {\n    // A value.\n    int64 value = 1;');
   assert.deepEqual(rules(check(SVC, reshaped)), ['TYPE_NO_DELETE']);

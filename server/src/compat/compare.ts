@@ -191,6 +191,17 @@ class Comparer {
       return sig ? candidates.get(groupKey(old))?.find((c) => shape(c) === sig)?.fqn : undefined;
     };
     const deleted = (old: MessageDef | EnumDef, kind: 'message' | 'enum'): void => {
+      // A type nested in a renamed message moved with it (Outer.Inner → Renamed.Inner): the one rename says it.
+      const parent = old.fqn.slice(0, old.fqn.lastIndexOf('.'));
+      const movedParent = this.renamed.get(parent);
+      if (movedParent !== undefined) {
+        const moved = movedParent + old.fqn.slice(parent.length);
+        const now = kind === 'message' ? this.cur.messages.get(moved) : this.cur.enums.get(moved);
+        if (now && !this.base.messages.has(moved) && !this.base.enums.has(moved) && shape(now) === shape(old)) {
+          this.renamed.set(old.fqn, moved);
+          return;
+        }
+      }
       const to = renamedTo(old);
       const gone = to ? undefined : this.whereTopLevelWas(old, kind === 'message' ? this.baseline.messages : this.baseline.enums);
       const range = to ? this.defRange(to) : gone?.range ?? this.whereDeleted(old.fqn);
@@ -206,7 +217,10 @@ class Comparer {
         this.add('TYPE_NO_DELETE', range, old.fqn, `${kind} "${old.fqn}" of ${this.tag} was deleted${was}`);
       }
     };
-    for (const m of this.baseline.messages) if (!this.cur.messages.has(m.fqn)) deleted(m, 'message');
+    // Outer before inner: a nested type follows its renamed parent.
+    const depth = (d: MessageDef | EnumDef): number => d.fqn.split('.').length;
+    const gone = this.baseline.messages.filter((m) => !this.cur.messages.has(m.fqn));
+    for (const m of gone.length > 1 ? gone.sort((a, b) => depth(a) - depth(b)) : gone) deleted(m, 'message');
     for (const e of this.baseline.enums) if (!this.cur.enums.has(e.fqn)) deleted(e, 'enum');
   }
 
@@ -544,8 +558,12 @@ function sameEncoding(a: MessageDef, b: MessageDef): boolean {
 }
 
 /** A string that identifies a message's or enum's contents, for rename detection; undefined when empty. */
+/** Fields (or values) as a comparable string; types nested in the definition relative to it, so that a rename keeps them. */
 function shapeOf(d: MessageDef | EnumDef): string | undefined {
-  const parts = 'fields' in d ? d.fields.map((f) => `${f.number}:${f.name}:${f.type}:${f.label}`) : d.values.map((v) => `${v.number}:${v.name}`);
+  const own = `${d.fqn}.`;
+  const rel = (t: string): string => t.replace(/^(map<[^,]+,)?(.*?)(>?)$/, (_, map: string | undefined, v: string, end: string) =>
+    `${map ?? ''}${v.startsWith(own) ? `~${v.slice(own.length)}` : v}${end}`);
+  const parts = 'fields' in d ? d.fields.map((f) => `${f.number}:${f.name}:${rel(f.type)}:${f.label}`) : d.values.map((v) => `${v.number}:${v.name}`);
   return parts.length ? parts.sort().join('|') : undefined;
 }
 
