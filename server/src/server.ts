@@ -22,7 +22,7 @@ import { CONFIG_FILE, readConfigFile } from './compat/configFile';
 import { RULES, RULES_BY_ID } from './compat/rules';
 import { elementPolicyHover, findingExplanation } from './features/policyHover';
 import { renderReport } from './report/markdown';
-import { getDocumentSymbols, getWorkspaceSymbols } from './features/symbols';
+import { getDocumentSymbols } from './features/symbols';
 import { findDefinition, findReferences, type FileContext } from './features/navigation';
 import { doHover } from './features/hover';
 import { markdownToPlainText } from './features/plainText';
@@ -30,7 +30,6 @@ import { getFoldingRanges } from './features/folding';
 import { elementChainAt, isValidPosition, targetAt } from './features/positions';
 import type { DocumentSymbol } from './features/types';
 import { declaredPackage, parse } from './proto/parser';
-import type { ProtoFile } from './proto/ast';
 import { toDiagnostics, type DiagnosticSupport } from './lsp/convert';
 import { FsImportResolver, fsPathOf } from './lsp/importResolver';
 import { WorkspaceProtoFiles } from './lsp/workspaceFiles';
@@ -654,22 +653,14 @@ function flattenSymbols(symbols: DocumentSymbol[], uri: string, container?: stri
 connection.onWorkspaceSymbol((params, token) => guarded('workspace/symbol', [] as SymbolInformation[], async () => {
   const query = typeof params?.query === 'string' ? params.query : '';
   const cancelled = (): boolean => token.isCancellationRequested;
-  const files: { uri: string; ast: ProtoFile }[] = [];
-  const openPaths = new Set<string>();
-  for (const d of documents.all()) {
-    const p = fsPathOf(d.uri);
-    if (p) openPaths.add(p);
+  // Open documents answer from their current trees; the other workspace files from the index (symbol lists).
+  const open = documents.all().map((d) => {
     const st = states.get(d.uri);
-    files.push({ uri: d.uri, ast: st?.analysis?.version === d.version ? st.analysis.result.bound.ast : parse(d.getText()) });
-  }
-  for (const p of await workspaceFiles.files(cancelled)) {
-    if (cancelled()) break;
-    if (openPaths.has(p)) continue;
-    const f = await workspaceFiles.parse(p);
-    if (f) files.push(f);
-  }
-  if (cancelled()) return [];
-  return getWorkspaceSymbols(files, query, { limit: MAX_WORKSPACE_SYMBOLS, isCancelled: cancelled });
+    return { uri: d.uri, ast: st?.analysis?.version === d.version ? st.analysis.result.bound.ast : parse(d.getText()) };
+  });
+  const { symbols, note } = await workspaceFiles.workspaceSymbols(query, { open, limit: MAX_WORKSPACE_SYMBOLS, isCancelled: cancelled });
+  if (note) logOnce(note);
+  return cancelled() ? [] : symbols;
 }));
 
 connection.onDefinition((params) => guarded('definition', null, async () => {

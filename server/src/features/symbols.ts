@@ -108,7 +108,7 @@ export function getWorkspaceSymbols(
 }
 
 /** 0 exact, 1 prefix, 2 substring, 3 subsequence (or empty query), -1 no match. */
-function matchScore(name: string, q: string): number {
+export function matchScore(name: string, q: string): number {
   if (!q) return 3;
   if (name === q) return 0;
   if (name.startsWith(q)) return 1;

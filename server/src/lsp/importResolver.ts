@@ -3,12 +3,17 @@
 // read: import paths with `..`, `.`, empty segments, backslashes or an absolute path are refused (protoc
 // refuses them too), every candidate is checked to lie inside the root it was resolved against, and its
 // real path (after symlinks) must lie inside one of the roots' real paths. Files above a size cap are not
-// read. Only Node's fs/path/url are used, so the CLI shares this class with the server.
+// read, and one analysis reads at most an ImportBudget of them (total size and count), each file once by its
+// real path, however many symlink aliases lead to it. Parsed imports are kept by real path, modification
+// time and size, so that an edit does not read and parse them again. Only Node's fs/path/url are used, so the
+// CLI shares this class with the server.
 
-import { realpathSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, realpathSync, statSync, type Stats } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { ImportResolver } from '../proto/binder';
+import type { ProtoFile } from '../proto/ast';
+import { ImportBudget, MAX_IMPORT_FILES, MAX_IMPORT_TOTAL_SIZE, type FoundImport, type ImportResolver, type MissedImport } from '../proto/binder';
+import { parse } from '../proto/parser';
 
 export const DEFAULT_MAX_IMPORT_SIZE = 8 * 1024 * 1024;
 
@@ -17,6 +22,10 @@ export interface FsImportResolverOptions {
   roots: string[];
   /** Files larger than this are not read (default 8 MiB). */
   maxFileSize?: number;
+  /** One analysis reads at most this many bytes of imports in total (default MAX_IMPORT_TOTAL_SIZE, 16 MiB). */
+  maxTotalSize?: number;
+  /** One analysis reads at most this many imported files (default MAX_IMPORT_FILES, 256). */
+  maxFiles?: number;
   /** Also search the importing file's directory (default true). */
   importerDirectory?: boolean;
   /**
@@ -26,15 +35,41 @@ export interface FsImportResolverOptions {
   overlay?: (fsPath: string) => { uri: string; text: string } | undefined;
 }
 
+/** Where an import path leads, before anything is read. */
+interface Located {
+  candidate: string;
+  /** The real path (undefined for an editor copy that is not on disk). */
+  real?: string;
+  stats?: Stats;
+  open?: { uri: string; text: string };
+}
+
 export class FsImportResolver implements ImportResolver {
   private readonly roots: { dir: string; real: string }[];
   private readonly maxFileSize: number;
-  /** Absolute paths of the files this resolver handed out (for re-validating dependents). */
+  /**
+   * Absolute paths of the files this resolver handed out (for re-validating dependents): the path as
+   * imported and, when it differs (a symlink), the real path, which is what file events name.
+   */
   readonly resolved = new Set<string>();
 
   constructor(private readonly options: FsImportResolverOptions) {
     this.roots = uniqueRoots(options.roots);
     this.maxFileSize = options.maxFileSize ?? DEFAULT_MAX_IMPORT_SIZE;
+  }
+
+  /** A budget for one analysis of `rootUri`: this resolver's limits, with the root file's real path as loaded. */
+  newBudget(rootUri: string): ImportBudget {
+    const budget = new ImportBudget(this.options.maxTotalSize ?? MAX_IMPORT_TOTAL_SIZE, this.options.maxFiles ?? MAX_IMPORT_FILES);
+    const p = fsPathOf(rootUri);
+    if (p) {
+      try {
+        budget.add(realpathSync(p));
+      } catch {
+        /* not on disk (an unsaved file): its URI is enough */
+      }
+    }
+    return budget;
   }
 
   /** The search directories for an import from `fromUri`, in order. */
@@ -52,10 +87,12 @@ export class FsImportResolver implements ImportResolver {
     return dirs.filter((d) => (seen.has(d.real) ? false : (seen.add(d.real), true)));
   }
 
-  resolve(importPath: string, fromUri: string): { uri: string; text: string } | { tried: string[]; refused?: string } {
-    const tried: string[] = [];
-    const refused = importPathRefusal(importPath);
-    if (refused) return { tried, refused };
+  /**
+   * The files an import path may lead to, in search order, without reading them: candidates in the search
+   * path that are files inside the roots (after symlinks) and not too large, or open editor copies. `tried`
+   * collects the directories looked in.
+   */
+  private *locate(importPath: string, fromUri: string, tried: string[]): Generator<Located> {
     const dirs = this.searchPath(fromUri);
     const allowed = dirs.map((d) => d.real);
     for (const { dir } of dirs) {
@@ -63,41 +100,162 @@ export class FsImportResolver implements ImportResolver {
       const candidate = path.resolve(dir, importPath);
       if (!isInside(candidate, dir)) continue;
       const open = this.options.overlay?.(candidate);
-      let real: string | undefined;
+      let at: Located | undefined;
       try {
-        const st = statSync(candidate);
-        if (!st.isFile()) continue;
-        real = realpathSync(candidate);
-        if (!allowed.some((root) => isInside(real!, root))) continue; // a symlink pointing out of the roots
-        if (!open && st.size > this.maxFileSize) {
+        const stats = statSync(candidate);
+        if (!stats.isFile()) continue;
+        const real = realpathSync(candidate);
+        if (!allowed.some((root) => isInside(real, root))) continue; // a symlink pointing out of the roots
+        if (!open && stats.size > this.maxFileSize) {
           tried[tried.length - 1] = `${dir} (${importPath} is larger than ${Math.round(this.maxFileSize / 1024 / 1024)} MiB)`;
           continue;
         }
+        at = { candidate, real, stats, ...(open ? { open } : {}) };
       } catch {
         // Not on disk: an unsaved editor copy inside the root still counts.
-        if (!open) continue;
+        if (open) at = { candidate, open };
+      }
+      if (at) yield at;
+    }
+  }
+
+  /**
+   * Finds and reads an import. With a budget (the binder's, one per analysis): a file the budget has loaded
+   * already (by real path) is not read again, and one it refuses is not read at all; the result carries the
+   * parsed tree, kept across analyses by real path, modification time and size.
+   */
+  resolve(importPath: string, fromUri: string, budget?: ImportBudget): FoundImport | MissedImport {
+    const tried: string[] = [];
+    const refused = importPathRefusal(importPath);
+    if (refused) return { tried, refused };
+    for (const { candidate, real, stats, open } of this.locate(importPath, fromUri, tried)) {
+      const key = real ?? candidate;
+      if (budget?.has(key)) {
+        this.markResolved(candidate, real);
+        return { uri: open?.uri ?? pathToFileURL(candidate).href, key };
       }
       if (open) {
-        this.resolved.add(candidate);
-        return { uri: open.uri, text: open.text };
+        if (budget) {
+          const why = budget.refusal(open.text.length);
+          if (why) return { tried, refused: why };
+        }
+        this.markResolved(candidate, real);
+        return budget ? { uri: open.uri, text: open.text, key, size: open.text.length } : { uri: open.uri, text: open.text };
       }
-      try {
-        const text = readFileSync(real ?? candidate, 'utf8');
-        this.resolved.add(candidate);
-        return { uri: pathToFileURL(candidate).href, text };
-      } catch {
-        continue;
+      const uri = pathToFileURL(candidate).href;
+      if (budget) {
+        const why = budget.refusal(stats!.size);
+        if (why) return { tried, refused: why };
+        const ast = parsedImports.get(real!, stats!);
+        if (ast) {
+          this.markResolved(candidate, real);
+          return { uri, ast, key, size: stats!.size };
+        }
       }
+      const text = readCapped(real!, stats!, this.maxFileSize);
+      if (text === undefined) continue;
+      this.markResolved(candidate, real);
+      if (!budget) return { uri, text };
+      const ast = parse(text);
+      parsedImports.set(real!, stats!, ast);
+      return { uri, ast, key, size: stats!.size };
     }
     return { tried };
   }
 
-  /** The URI an import would resolve to, without reading more than needed (for Go to Definition). */
+  /** The URI an import would resolve to, without reading it (for Go to Definition). */
   resolveUri(importPath: string, fromUri: string): string | undefined {
-    const r = this.resolve(importPath, fromUri);
-    return 'uri' in r ? r.uri : undefined;
+    if (importPathRefusal(importPath)) return undefined;
+    const at = this.locate(importPath, fromUri, []).next().value;
+    if (!at) return undefined;
+    this.markResolved(at.candidate, at.real);
+    return at.open?.uri ?? pathToFileURL(at.candidate).href;
+  }
+
+  private markResolved(candidate: string, real: string | undefined): void {
+    this.resolved.add(candidate);
+    if (real && real !== candidate) this.resolved.add(real);
   }
 }
+
+/**
+ * Reads a file located before, if it is still that file (same device and inode: not swapped for a symlink
+ * out of the roots since) and no larger than `max`; at most `max` bytes are read whatever it grew to.
+ */
+function readCapped(file: string, located: Stats, max: number): string | undefined {
+  let fd: number | undefined;
+  try {
+    fd = openSync(file, 'r');
+    const st = fstatSync(fd);
+    if (!st.isFile() || st.dev !== located.dev || st.ino !== located.ino || st.size > max) return undefined;
+    const buf = Buffer.allocUnsafe(Math.min(st.size, max) + 1);
+    let n = 0;
+    while (n < buf.length) {
+      const k = readSync(fd, buf, n, buf.length - n, n);
+      if (k === 0) break;
+      n += k;
+    }
+    if (n > max) return undefined; // it grew past the limit while being read
+    return buf.toString('utf8', 0, n);
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/**
+ * Parsed imports by real path, valid while the file's modification time and size are those it was read
+ * with; least recently used first out, bounded by their total size and count. Shared by every resolver: the
+ * server makes one per analysis.
+ */
+export class ParsedImportCache {
+  private readonly entries = new Map<string, { mtimeMs: number; size: number; ast: ProtoFile }>();
+  private bytes = 0;
+
+  constructor(readonly maxBytes: number, readonly maxFiles: number) {}
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  get(real: string, st: Stats): ProtoFile | undefined {
+    const e = this.entries.get(real);
+    if (!e) return undefined;
+    this.delete(real);
+    if (e.mtimeMs !== st.mtimeMs || e.size !== st.size) return undefined;
+    this.entries.set(real, e); // most recently used
+    this.bytes += e.size;
+    return e.ast;
+  }
+
+  set(real: string, st: Stats, ast: ProtoFile): void {
+    this.delete(real);
+    if (st.size > this.maxBytes) return;
+    this.entries.set(real, { mtimeMs: st.mtimeMs, size: st.size, ast });
+    this.bytes += st.size;
+    while (this.bytes > this.maxBytes || this.entries.size > this.maxFiles) this.delete(this.entries.keys().next().value!);
+  }
+
+  clear(): void {
+    this.entries.clear();
+    this.bytes = 0;
+  }
+
+  private delete(real: string): void {
+    const e = this.entries.get(real);
+    if (!e) return;
+    this.entries.delete(real);
+    this.bytes -= e.size;
+  }
+}
+
+/**
+ * The parsed imports of recent analyses. A tree takes about 30 times its text in memory, so this keeps 4 MiB of
+ * text (the imports of a usual API, many times over), not a whole budget's 16 MiB: beyond it, an edit reads
+ * and parses the least recently used imports again, as it did before there was a cache.
+ */
+export const parsedImports = new ParsedImportCache(4 * 1024 * 1024, 64);
 
 /** protoc's rule for virtual import paths: relative, `/`-separated, no `.`/`..`/empty segments. */
 export function isSafeImportPath(p: string): boolean {

@@ -2,7 +2,7 @@
 // package prefixes count as scopes), and reports what protoc would reject about names and numbers.
 
 import type {
-  EnumNode, FieldNode, MessageNode, OptionNode, ProtoFile, Range, ReservedNode, RpcNode, ServiceNode,
+  EnumNode, FieldNode, ImportNode, MessageNode, OptionNode, ProtoFile, Range, ReservedNode, RpcNode, ServiceNode,
 } from './ast';
 import {
   SCALARS, jsonNameOf, isReserved, type ApiModel, type EnumDef, type FieldDef, type FieldLabel, type MessageDef, type ServiceDef,
@@ -70,10 +70,95 @@ export interface BoundFile {
   declarations: Map<string, Declaration>;
 }
 
+/** An import found by a resolver. */
+export interface FoundImport {
+  /** Where its declarations point (the editor's spelling for an open file). */
+  uri: string;
+  /** The file's text; a resolver may give `ast` instead (a tree it kept), or neither when `key` is already in the budget. */
+  text?: string;
+  /** The parsed file, when the resolver has it already. */
+  ast?: ProtoFile;
+  /**
+   * The file's identity, e.g. its real path: two import paths with one key (symlink aliases, the same file
+   * under two roots) are one file, read and declared once. Defaults to `uri`.
+   */
+  key?: string;
+  /** Bytes read for it (counted against the budget); defaults to the length of `text`. */
+  size?: number;
+}
+
+/** An import not found: the directories tried, or why the path was not looked up (or not read) at all. */
+export interface MissedImport {
+  tried: string[];
+  refused?: string;
+}
+
 /** Finds imported files. Implementations decide where to look; the binder only needs text or a miss. */
 export interface ImportResolver {
-  /** A miss lists the directories tried; `refused` says why the path was not looked up at all. */
-  resolve(importPath: string, fromUri: string): { uri: string; text: string } | { tried: string[]; refused?: string };
+  /**
+   * A miss lists the directories tried; `refused` says why the path was not looked up at all. With a budget,
+   * a resolver should not read a file whose key the budget has seen, nor one the budget refuses (see
+   * ImportBudget.refusal), and say so in `refused`.
+   */
+  resolve(importPath: string, fromUri: string, budget?: ImportBudget): FoundImport | MissedImport;
+  /** The budget for binding `rootUri` (its limits, and the root file's own key); else the binder uses the defaults. */
+  newBudget?(rootUri: string): ImportBudget;
+}
+
+/** At most this many bytes of imported files are read for one analysis (all files, direct and public imports). */
+export const MAX_IMPORT_TOTAL_SIZE = 16 * 1024 * 1024;
+/** At most this many imported files are read for one analysis. */
+export const MAX_IMPORT_FILES = 256;
+
+/**
+ * What one analysis may read of its imports, and the files it has read (by key). The per-file size limit is the
+ * resolver's; this is the total: without it, a file importing one large file under many names (symlink
+ * aliases, or many large files) had the server read and parse gigabytes for every edit.
+ */
+export class ImportBudget {
+  private readonly keys = new Set<string>();
+  files = 0;
+  bytes = 0;
+  /** How many imports were refused for the budget. */
+  refused = 0;
+
+  constructor(readonly maxBytes: number = MAX_IMPORT_TOTAL_SIZE, readonly maxFiles: number = MAX_IMPORT_FILES) {}
+
+  /** Has a file with this key been loaded (or is it the file being bound)? */
+  has(key: string): boolean {
+    return this.keys.has(key);
+  }
+
+  /** Marks a key as loaded without counting it (the file being bound). */
+  add(key: string): void {
+    this.keys.add(key);
+  }
+
+  /** Why one more file of `size` bytes may not be read, worded to follow "refused: "; undefined when it may. */
+  refusal(size: number): string | undefined {
+    let why: string | undefined;
+    if (this.files >= this.maxFiles) {
+      why = `the imports already read for this file number ${this.maxFiles}, the most read for one analysis`;
+    } else if (this.bytes + size > this.maxBytes) {
+      why = `reading it (${mib(size)}) would take the imports read for this file past ${mib(this.maxBytes)} in total, the most read for one analysis`;
+    }
+    if (why) this.refused++;
+    return why;
+  }
+
+  /** Counts a file read. */
+  charge(key: string, size: number): void {
+    this.keys.add(key);
+    this.files++;
+    this.bytes += size;
+  }
+}
+
+function mib(bytes: number): string {
+  if (bytes < 1024) return `${bytes} bytes`;
+  if (bytes < 0.1 * 1024 * 1024) return `${Math.round(bytes / 1024)} KiB`;
+  const m = bytes / 1024 / 1024;
+  return `${Number.isInteger(m) || m >= 10 ? Math.round(m) : m.toFixed(1)} MiB`;
 }
 
 const ENUM_MAX = 2147483647;
@@ -178,9 +263,18 @@ class Binder {
     for (const s of ast.services) if (s.name) declare(pkg, s.name, 'service', s, s.comments.leading?.text);
   }
 
+  /**
+   * Declares the types of the file's imports and their public imports. Each file is read and declared once,
+   * however many import paths lead to it (by the resolver's key: its real path), and all of them within one
+   * ImportBudget: beyond it, imports are reported as refused.
+   */
   private loadImports(): void {
-    const seen = new Set<string>([this.uri]);
-    const visit = (ast: ProtoFile, fromUri: string, depth: number, direct: boolean): void => {
+    const budget = this.resolver?.newBudget?.(this.uri) ?? new ImportBudget();
+    budget.add(this.uri);
+    /** Direct imports already told that a public import behind them was refused for the budget. */
+    const toldBudget = new Set<ImportNode>();
+    const visit = (ast: ProtoFile, fromUri: string, depth: number, root: ImportNode | undefined): void => {
+      const direct = root === undefined;
       for (const imp of ast.imports) {
         // Only the file's own imports and public imports of those are visible, as in protoc.
         if (!direct && imp.modifier !== 'public') continue;
@@ -193,24 +287,40 @@ class Binder {
           }
           continue;
         }
-        const found = this.resolver?.resolve(imp.path, fromUri);
+        if (depth >= MAX_IMPORT_DEPTH) continue;
+        const refusedBefore = budget.refused;
+        let found = this.resolver?.resolve(imp.path, fromUri, budget);
+        let key: string | undefined;
+        if (found && !('tried' in found)) {
+          key = found.key ?? found.uri;
+          if (budget.has(key) || budget.has(found.uri)) continue; // read already: another path to the same file
+          // Counted here whatever the resolver does: it checked the same budget before reading.
+          const size = found.size ?? found.text?.length ?? 0;
+          const why = budget.refusal(size);
+          if (why) found = { tried: [], refused: why };
+          else if (!found.ast && found.text === undefined) found = undefined;
+        }
         if (!found || 'tried' in found) {
           if (direct) {
             const tried = found && 'tried' in found && found.tried.length ? ` (looked in ${found.tried.join(', ')})` : ' (no import paths are configured)';
             const why = found?.refused ? `was refused: ${found.refused}` : `was not found${tried}`;
             this.problem('unresolved-import', `import "${imp.path}" ${why}; types from it are not checked`, imp.pathRange, 'warning');
+          } else if (found?.refused && budget.refused > refusedBefore && !toldBudget.has(root)) {
+            // A public import behind a direct one: said on the direct import, once.
+            toldBudget.add(root);
+            this.problem('unresolved-import', `import "${root.path}": "${imp.path}", which it imports publicly, was refused: ${found.refused}; types from it are not checked`, root.pathRange, 'warning');
           }
           continue;
         }
-        if (seen.has(found.uri) || depth >= MAX_IMPORT_DEPTH) continue;
-        seen.add(found.uri);
-        const sub = parse(found.text);
+        budget.charge(key!, found.size ?? found.text?.length ?? 0);
+        budget.add(found.uri);
+        const sub = found.ast ?? parse(found.text!);
         this.declarePackage(sub.package?.name.replace(/^\./, '') ?? '', found.uri);
         this.declareFile(sub, found.uri, false);
-        visit(sub, found.uri, depth + 1, false);
+        visit(sub, found.uri, depth + 1, root ?? imp);
       }
     };
-    visit(this.ast, this.uri, 0, true);
+    visit(this.ast, this.uri, 0, undefined);
   }
 
   // ---- resolution ----------------------------------------------------------------------------------
