@@ -7,7 +7,7 @@ import type {
 import {
   SCALARS, jsonNameOf, isReserved, type ApiModel, type EnumDef, type FieldDef, type FieldLabel, type MessageDef, type ServiceDef,
 } from './model';
-import { parse, FIELD_MAX } from './parser';
+import { ENUM_MAX, FIELD_MAX, parse } from './parser';
 import { wellKnownTypes } from './wellKnown';
 
 export type Severity = 'error' | 'warning' | 'information' | 'hint';
@@ -161,7 +161,6 @@ function mib(bytes: number): string {
   return `${Number.isInteger(m) || m >= 10 ? Math.round(m) : m.toFixed(1)} MiB`;
 }
 
-const ENUM_MAX = 2147483647;
 const MAX_IMPORT_DEPTH = 16;
 
 export function bind(ast: ProtoFile, uri: string, resolver?: ImportResolver): BoundFile {
