@@ -3,8 +3,10 @@
 
 import { closeSync, constants, existsSync, fstatSync, openSync, readSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-// The ESM build: the UMD one that `main` names requires its parts at run time, which a bundle cannot follow.
-import { parse, printParseErrorCode, type ParseError } from 'jsonc-parser/lib/esm/main.js';
+import type { ParseError } from 'jsonc-parser/lib/esm/main.js';
+// Loaded only for a broken file: every CLI check would otherwise initialize it. The ESM build: the UMD one
+// that `main` names requires its parts at run time, which a bundle cannot follow.
+const jsonc = (): typeof import('jsonc-parser/lib/esm/main.js') => require('jsonc-parser/lib/esm/main.js');
 import { validateSeverityOverrides, type SeveritySetting } from './check';
 
 export const CONFIG_FILE = '.cri-compat.json';
@@ -71,6 +73,7 @@ function readBounded(path: string, followSymlinks: boolean): string {
 /** " (line L, column C: what is wrong)" for the first error in strict JSON, or "" when none is found. */
 function jsonErrorAt(text: string): string {
   const errors: ParseError[] = [];
+  const { parse, printParseErrorCode } = jsonc();
   parse(text.replace(/^\uFEFF/, ''), errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
   const e = errors[0];
   if (!e) return '';
