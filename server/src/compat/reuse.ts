@@ -67,8 +67,7 @@ export function checkHistoryReuse(current: ApiModel, baseline: ApiModel, history
       if (inBase.has(i, f)) continue;
       uses ??= earlier(history.fieldUses(m.fqn));
       if (!uses.length) break;
-      const shape = { number: f.number, name: f.name, type: f.type };
-      const byNumber = lastUse(sinceReleased(shape, uses, uses.filter((u) => u.number === f.number && (u.name !== f.name || u.type !== f.type))));
+      const byNumber = lastUse(sinceReleased(f, uses, uses.filter((u) => u.number === f.number && (u.name !== f.name || u.type !== f.type))));
       if (byNumber) {
         next ??= nextFreeNumber(m, uses) ?? null;
         add('FIELD_NUMBER_REUSED_HISTORY', {
@@ -80,7 +79,7 @@ export function checkHistoryReuse(current: ApiModel, baseline: ApiModel, history
         });
         continue;
       }
-      const byName = lastUse(sinceReleased(shape, uses, uses.filter((u) => u.name === f.name && u.number !== f.number)));
+      const byName = lastUse(sinceReleased(f, uses, uses.filter((u) => u.name === f.name && u.number !== f.number)));
       if (byName) {
         add('FIELD_NAME_REUSED_HISTORY', {
           range: f.node?.nameRange ?? zero(),
