@@ -986,6 +986,131 @@ describe('quick fixes on small files', () => {
   });
 });
 
+describe('renames, restores and moves that must keep the file valid', () => {
+  const HEADER = 'syntax = "proto3";\npackage demo.v1;\n\n';
+  const titles = (text: string, a: Analysis, f: Finding): string[] => computeFixes(text, a.bound, f).map((x) => x.title);
+
+  test('no restore and no rename to a name the scope has: enum values share their enum\'s scope, fields nested types\'', () => {
+    // A deleted enum value whose name a sibling enum now has (C++ scoping: both would be demo.v1.E_A).
+    const e = baselineOf(`${HEADER}enum E {\n  E_UNKNOWN = 0;\n  E_A = 1;\n}\n`, 'v0.1.0');
+    const deleted = `${HEADER}enum E {\n  E_UNKNOWN = 0;\n}\nenum F {\n  F_UNKNOWN = 0;\n  E_A = 1;\n}\n`;
+    const a = run(deleted, e);
+    assert.deepEqual(titles(deleted, a, the(a.findings, 'ENUM_VALUE_NO_DELETE')), ['Reserve number 1 and name "E_A"', 'Ignore ENUM_VALUE_NO_DELETE here']);
+    // The same name restored by a rename.
+    const renamed = `${HEADER}enum E {\n  E_UNKNOWN = 0;\n  E_B = 1;\n}\nenum F {\n  F_UNKNOWN = 0;\n  E_A = 1;\n}\n`;
+    const b = run(renamed, e);
+    assert.deepEqual(titles(renamed, b, the(b.findings, 'ENUM_VALUE_RENAMED')), ['Ignore ENUM_VALUE_RENAMED here']);
+    // Nested enums: the scope is the message's, with its fields and nested types.
+    const nested = baselineOf(`${HEADER}message M {\n  enum K {\n    K_UNKNOWN = 0;\n    K_A = 1;\n  }\n  K k = 1;\n}\n`, 'v0.1.0');
+    const withField = `${HEADER}message M {\n  enum K {\n    K_UNKNOWN = 0;\n    K_B = 1;\n  }\n  K k = 1;\n  int32 K_A = 2;\n}\n`;
+    const c = run(withField, nested);
+    assert.deepEqual(titles(withField, c, the(c.findings, 'ENUM_VALUE_RENAMED')), ['Ignore ENUM_VALUE_RENAMED here']);
+    // Without the collision the rename is offered.
+    const free = `${HEADER}message M {\n  enum K {\n    K_UNKNOWN = 0;\n    K_B = 1;\n  }\n  K k = 1;\n}\n`;
+    const d = run(free, nested);
+    assert.deepEqual(titles(free, d, the(d.findings, 'ENUM_VALUE_RENAMED')), ['Restore the original name "K_A"', 'Ignore ENUM_VALUE_RENAMED here']);
+
+    // A nested type restored to the name of a field of its message.
+    const o = baselineOf(`${HEADER}message O {\n  message In {\n    int32 x = 1;\n  }\n  In f = 1;\n}\n`, 'v0.1.0');
+    const typeVsField = `${HEADER}message O {\n  message Out {\n    int32 x = 1;\n  }\n  Out f = 1;\n  int32 In = 2;\n}\n`;
+    const g = run(typeVsField, o);
+    assert.deepEqual(titles(typeVsField, g, the(g.findings, 'MESSAGE_RENAMED')), ['Ignore MESSAGE_RENAMED here']);
+    // A field restored, or renamed back, to the name of a nested type of its message.
+    const fb = baselineOf(`${HEADER}message O {\n  int32 a = 1;\n  int32 b = 2;\n}\n`, 'v0.1.0');
+    const fieldDeleted = `${HEADER}message O {\n  message b {\n    int32 x = 1;\n  }\n  int32 a = 1;\n}\n`;
+    const h = run(fieldDeleted, fb);
+    for (const x of h.findings.filter((y) => y.element === 'demo.v1.O.b')) {
+      assert.ok(!titles(fieldDeleted, h, x).some((t) => /^(Restore|Deprecate)/.test(t)), titles(fieldDeleted, h, x).join(', '));
+    }
+    const fieldRenamed = `${HEADER}message O {\n  message b {\n    int32 x = 1;\n  }\n  int32 a = 1;\n  int32 c = 2;\n}\n`;
+    const k = run(fieldRenamed, fb);
+    assert.deepEqual(titles(fieldRenamed, k, the(k.findings, 'FIELD_RENAMED')), ['Ignore FIELD_RENAMED here']);
+    // Every fix offered above leaves the file without a binder error.
+    for (const [text, base] of [[deleted, e], [renamed, e], [withField, nested], [free, nested], [typeVsField, o], [fieldDeleted, fb], [fieldRenamed, fb]] as const) {
+      const x = run(text, base);
+      for (const finding of x.findings) {
+        for (const fix of computeFixes(text, x.bound, finding)) assert.deepEqual(newErrors(x, run(applyEdits(text, fix.edits), base)), [], fix.title);
+      }
+    }
+  });
+
+  test('a type used as a map value is renamed back together with the map', () => {
+    const old = `${HEADER}message Inner {\n  int32 x = 1;\n}\nmessage P {\n  map<string, Inner> m = 1;\n  map<string, demo.v1.Inner> n = 2;\n  Inner i = 3;\n}\n`;
+    const baseline = baselineOf(old, 'v0.1.0');
+    const cur = old.replace(/\bInner\b/g, 'Inner2');
+    const a = run(cur, baseline);
+    const f = the(a.findings, 'MESSAGE_RENAMED');
+    const fix = fixTitled(computeFixes(cur, a.bound, f), 'Restore the original name "Inner"');
+    const { text, analysis } = applyFix(cur, fix, baseline);
+    assert.equal(text, old);
+    assert.deepEqual(analysis.findings.map(key), []);
+    // Whatever range the binder gives the value type (the name, or the whole `map<…>`), the name is found in it.
+    for (const ref of a.bound.references) {
+      if (ref.target !== 'demo.v1.Inner2' || !/^map/.test(cur.split('\n')[ref.range.start.line]!.trim())) continue;
+      const line = cur.split('\n')[ref.range.start.line]!;
+      Object.defineProperty(ref, 'range', { value: { start: { line: ref.range.start.line, character: line.indexOf('map<') }, end: { line: ref.range.start.line, character: line.indexOf('>') + 1 } } });
+    }
+    const wide = fixTitled(computeFixes(cur, a.bound, f), 'Restore the original name "Inner"');
+    assert.equal(applyEdits(cur, wide.edits), old);
+  });
+
+  test('a restored type name is qualified where a nested type of that name would take its references', () => {
+    // T2 goes back to T, but inside P the short name T is now P's nested type (renamed from Q).
+    const old = `${HEADER}message T {\n  int32 x = 1;\n}\nmessage P {\n  message Q {\n    string s = 1;\n  }\n  T t = 1;\n  repeated T ts = 2;\n  map<string, T> m = 3;\n}\n`;
+    const cur = `${HEADER}message T2 {\n  int32 x = 1;\n}\nmessage P {\n  message T {\n    string s = 1;\n  }\n  T2 t = 1;\n  repeated T2 ts = 2;\n  map<string, T2> m = 3;\n}\n`;
+    const a = run(cur, baselineOf(old, 'v0.1.0'));
+    const f = the(a.findings, 'MESSAGE_RENAMED', 'demo.v1.T2');
+    const out = applyEdits(cur, fixTitled(computeFixes(cur, a.bound, f), 'Restore the original name "T"').edits);
+    assert.equal(out, `${HEADER}message T {\n  int32 x = 1;\n}\nmessage P {\n  message T {\n    string s = 1;\n  }\n  v1.T t = 1;\n  repeated v1.T ts = 2;\n  map<string, v1.T> m = 3;\n}\n`);
+    const fields = (text: string): string[] => bind(parse(text), 'x').model.messages.find((m) => m.fqn === 'demo.v1.P')!.fields.map((x) => x.type);
+    assert.deepEqual(fields(out), ['demo.v1.T', 'demo.v1.T', 'map<string,demo.v1.T>']);
+
+    // The other way round: a nested type renamed back to T, where a field of its message meant the outer T by `T`.
+    const old2 = `${HEADER}message T {\n  int32 x = 1;\n}\nmessage P {\n  message T {\n    string s = 1;\n  }\n  .demo.v1.T t = 1;\n  T q = 2;\n}\n`;
+    const cur2 = `${HEADER}message T {\n  int32 x = 1;\n}\nmessage P {\n  message Q2 {\n    string s = 1;\n  }\n  T t = 1;\n  Q2 q = 2;\n}\n`;
+    const c = run(cur2, baselineOf(old2, 'v0.1.0'));
+    const g = the(c.findings, 'MESSAGE_RENAMED', 'demo.v1.P.Q2');
+    const out2 = applyEdits(cur2, fixTitled(computeFixes(cur2, c.bound, g), 'Restore the original name "T"').edits);
+    assert.equal(out2, `${HEADER}message T {\n  int32 x = 1;\n}\nmessage P {\n  message T {\n    string s = 1;\n  }\n  v1.T t = 1;\n  T q = 2;\n}\n`);
+    assert.deepEqual(fields(out2), ['demo.v1.T', 'demo.v1.P.T']);
+  });
+
+  test('"Declare X after Y" moves the baseline\'s first name up, with its comments, in the common layouts', () => {
+    const E = (body: string): string => `${HEADER}enum E {\n  option allow_alias = true;\n${body}}\n`;
+    const cases: [string, string, string, string?][] = [
+      // [name, baseline, current, expected (default: the baseline)]
+      ['proto3: the zero value stays first', E('  E_UNKNOWN = 0;\n  E_DEFAULT = 0;\n  E_A = 1;\n'), E('  E_DEFAULT = 0;\n  E_A = 1;\n  E_UNKNOWN = 0;\n')],
+      ['three names of one number', E('  E_UNKNOWN = 0;\n  E_A = 1;\n  E_B = 1;\n  E_C = 1;\n'), E('  E_UNKNOWN = 0;\n  E_B = 1;\n  E_C = 1;\n  E_A = 1;\n')],
+      ['one-line enum', `${HEADER}enum E { option allow_alias = true; E_UNKNOWN = 0; E_A = 1; E_B = 1; }\n`, `${HEADER}enum E { option allow_alias = true; E_UNKNOWN = 0; E_B = 1; E_A = 1; }\n`],
+      ['a value on a line of its own moves into a one-line layout', `${HEADER}enum E { option allow_alias = true; E_UNKNOWN = 0; E_A = 1; E_B = 1; }\n`, `${HEADER}enum E { option allow_alias = true; E_UNKNOWN = 0; E_B = 1;\n  E_A = 1;\n}\n`,
+        `${HEADER}enum E { option allow_alias = true; E_UNKNOWN = 0; E_A = 1; E_B = 1;\n}\n`],
+      ['the moved value shares its line with `}`', E('  E_UNKNOWN = 0;\n  E_A = 1;\n  E_B = 1;\n  E_C = 2;\n'), E('  E_UNKNOWN = 0;\n  E_B = 1;\n  E_C = 2;\n  E_A = 1; ')],
+      ['a multi-line trailing block comment', E('  E_UNKNOWN = 0;\n  E_A = 1; /* trailing\n  block */\n  E_B = 1;\n'), E('  E_UNKNOWN = 0;\n  E_B = 1;\n  E_A = 1; /* trailing\n  block */\n')],
+      ['the moved value\'s trailing comment on the line below', E('  E_UNKNOWN = 0;\n  E_A = 1;\n  // about A (trailing)\n\n  E_B = 1;\n  E_C = 2;\n'), E('  E_UNKNOWN = 0;\n  E_B = 1;\n  E_A = 1;\n  // about A (trailing)\n\n  E_C = 2;\n')],
+      ['the other value\'s trailing comment on the line below stays with it', E('  E_UNKNOWN = 0;\n  E_A = 1;\n  E_B = 1;\n  // about B (trailing)\n\n  E_C = 2;\n'), E('  E_UNKNOWN = 0;\n  E_B = 1;\n  // about B (trailing)\n\n  E_A = 1;\n  E_C = 2;\n')],
+      ['a trailing comment below the last value', E('  E_UNKNOWN = 0;\n  E_A = 1;\n  // about A (trailing)\n\n  E_B = 1;\n  E_C = 2;\n'), E('  E_UNKNOWN = 0;\n  E_B = 1;\n  E_C = 2;\n  E_A = 1;\n  // about A (trailing)\n')],
+      ['blank lines around the moved value', E('  E_UNKNOWN = 0;\n  // A doc.\n  E_A = 1;\n  E_B = 1;\n\n  E_C = 2;\n'), E('  E_UNKNOWN = 0;\n  E_B = 1;\n\n  // A doc.\n  E_A = 1;\n\n  E_C = 2;\n')],
+    ];
+    for (const [name, old, cur, expected = old] of cases) {
+      const baseline = baselineOf(old, 'v0.1.0');
+      const a = run(cur, baseline);
+      const f = the(a.findings, 'ENUM_VALUE_JSON_NAME_CHANGED');
+      const fix = computeFixes(cur, a.bound, f)[0]!;
+      assert.match(fix.title, /^Declare "\w+" after "\w+"$/, name);
+      const { text, analysis } = applyFix(cur, fix, baseline);
+      assert.equal(text, expected, name);
+      assert.deepEqual(analysis.findings.map(key), [], name);
+      assert.deepEqual(errorsOf(analysis), [], name);
+      assertNoTrailingBlanks(text);
+    }
+    // Where comments could not stay with their values, nothing is offered.
+    const old = E('  E_UNKNOWN = 0;\n  E_A = 1;\n  E_B = 1;\n');
+    const cur = E('  E_UNKNOWN = 0;\n  /* B */ E_B = 1; E_A = 1; // A\n');
+    const a = run(cur, baselineOf(old, 'v0.1.0'));
+    assert.deepEqual(titles(cur, a, the(a.findings, 'ENUM_VALUE_JSON_NAME_CHANGED')).filter((t) => t.startsWith('Declare')), []);
+  });
+});
+
 describe('edit helpers', () => {
   const r = (l1: number, c1: number, l2: number, c2: number): TextEdit['range'] => ({ start: { line: l1, character: c1 }, end: { line: l2, character: c2 } });
 
@@ -1099,6 +1224,21 @@ describe('fix-all and preferred fixes, checked on the text they produce', { skip
     assert.match(text, /\n {2}int32 workdir_policy = 19;\n/);
     // Left: the narrowed type (no automatic fix) and the stubs' TODOs for the user to write.
     assert.deepEqual([...new Set(analysis.findings.map((f) => f.rule))].sort(), ['DOC_STUB_UNFINISHED', 'FIELD_TYPE_CHANGED']);
+  });
+
+  test('two reused numbers of one message get two next free numbers (v0.36.3 PortMapping against the bundled history)', () => {
+    const T = edit(edit(OLD, 'int32 container_port = 2;', 'int64 brand_new_a = 2;'), 'int32 host_port = 3;', 'int64 brand_new_b = 3;');
+    const a = run(T, BUNDLED);
+    const next = (element: string): string[] => computeFixes(T, a.bound, the(a.findings, 'FIELD_NUMBER_REUSED', element)).map((x) => x.title).filter((t) => t.startsWith('Use the next free number'));
+    assert.deepEqual(next('runtime.v1.PortMapping.brand_new_a'), ['Use the next free number 5']);
+    assert.deepEqual(next('runtime.v1.PortMapping.brand_new_b'), ['Use the next free number 6']);
+    const all = fixAll(T, a.bound, a.findings, 'FIELD_NUMBER_REUSED');
+    assert.equal(all.applied, 2);
+    const out = applyEdits(T, all.edits);
+    assert.match(out, /int64 brand_new_a = 5;[^]*int64 brand_new_b = 6;/);
+    const after = run(out, BUNDLED);
+    assert.deepEqual(after.findings.filter((f) => f.rule.startsWith('FIELD_NUMBER_REUSED')).map(key), []);
+    assert.deepEqual(errorsOf(after), []);
   });
 
   test('the preferred fix of a reused number also keeps the old field (deprecated): no error takes its place', () => {

@@ -353,6 +353,49 @@ test('FIELD_NUMBER_REUSED: a baseline number given to another field of another t
   assert.equal(next('reserved 1 to 18999, 20000 to max;'), undefined);
 });
 
+test('FIELD_NUMBER_REUSED: the next free number steps over what the baseline reserved, also when the file dropped it', () => {
+  const next = (oldReserved: string, curReserved: string): unknown => {
+    const old = FOO.replace('message Foo {\n', `message Foo {\n    ${oldReserved}\n`);
+    const cur = FOO.replace('message Foo {\n', curReserved ? `message Foo {\n    ${curReserved}\n` : 'message Foo {\n').replace('string b = 2;', 'int64 c = 2;');
+    return check(old, cur).find((x) => x.rule === 'FIELD_NUMBER_REUSED')?.fixes;
+  };
+  // 3 was reserved in the baseline: renumbering to it would make RESERVED_REMOVED worse.
+  assert.deepEqual(next('reserved 3;', ''), [{ kind: 'renumber', to: 4, label: 'Use the next free number 4' }]);
+  assert.deepEqual(next('reserved 3 to 9;', 'reserved 3;'), [{ kind: 'renumber', to: 10, label: 'Use the next free number 10' }]);
+  // `10 to max` shrunk to `10 to 20`: 21 is the baseline's too; the lowest free number is left.
+  assert.deepEqual(next('reserved 10 to max;', 'reserved 10 to 20;'), [{ kind: 'renumber', to: 3, label: 'Use the next free number 3' }]);
+  assert.equal(next('reserved 3 to max;', 'reserved 3 to 20;'), undefined);
+});
+
+test('FIELD_NUMBER_REUSED: the next free number steps over what any release of the history reserved', () => {
+  const cur = FOO.replace('string b = 2;', 'int64 c = 2;');
+  const uses: NumberUse[] = [
+    { number: 1, name: 'a', type: 'string', firstTag: 'v0.20.0', lastTag: 'v0.36.3' },
+    { number: 2, name: 'b', type: 'string', firstTag: 'v0.20.0', lastTag: 'v0.36.3' },
+  ];
+  // v0.20.0 reserved 3 and 4 (a history with models, as the bundled one); the baseline and the file no longer do.
+  const h: History = { ...history(['v0.20.0', 'v0.36.3'], { 'runtime.v1.Foo': uses }), modelAt: (tag) => (tag === 'v0.20.0' ? model(FOO.replace('message Foo {\n', 'message Foo {\n    reserved 3, 4;\n')) : model(FOO)) };
+  const f = check(FOO, cur, {}, { history: h }).find((x) => x.rule === 'FIELD_NUMBER_REUSED');
+  assert.deepEqual(f?.fixes, [{ kind: 'renumber', to: 5, label: 'Use the next free number 5' }]);
+});
+
+test('FIELD_NUMBER_REUSED: several reused numbers of one message get successive free numbers, in field order', () => {
+  const old = FOO.replace('    string b = 2;\n', '    string b = 2;\n    // c is the third.\n    string c = 3;\n');
+  const cur = old.replace('string b = 2;', 'int64 y = 2;').replace('string c = 3;', 'int64 z = 3;');
+  const fs = check(old, cur).filter((x) => x.rule === 'FIELD_NUMBER_REUSED');
+  assert.deepEqual(fs.map((f) => [f.element, f.fixes]), [
+    ['runtime.v1.Foo.y', [{ kind: 'renumber', to: 4, label: 'Use the next free number 4' }]],
+    ['runtime.v1.Foo.z', [{ kind: 'renumber', to: 5, label: 'Use the next free number 5' }]],
+  ]);
+  // Declared the other way round, z comes first.
+  const swapped = old.replace('    // b is the one that changes.\n    string b = 2;\n    // c is the third.\n    string c = 3;\n', '    // c is the third.\n    int64 z = 3;\n    // b is the one that changes.\n    int64 y = 2;\n');
+  const byElement = new Map(check(old, swapped).filter((x) => x.rule === 'FIELD_NUMBER_REUSED').map((f) => [f.element, f.fixes]));
+  assert.deepEqual([...byElement], [
+    ['runtime.v1.Foo.y', [{ kind: 'renumber', to: 5, label: 'Use the next free number 5' }]],
+    ['runtime.v1.Foo.z', [{ kind: 'renumber', to: 4, label: 'Use the next free number 4' }]],
+  ]);
+});
+
 test('FIELD_MEANING_CHANGED and DOC_MEANING_CHANGED: type and documentation changed together', () => {
   const old = proto(`
 message Foo {
@@ -935,6 +978,28 @@ test('FIELD_NUMBER_REUSED_HISTORY: a number an earlier release used, with a hand
   // Uses that first appear after the release being checked are not "earlier" (history replays).
   assert.deepEqual(check(base, cur, { currentTag: 'v0.19.0' }, { history: HISTORY }), []);
   assert.deepEqual(rules(check(base, cur, { currentTag: 'v0.37.0' }, { history: HISTORY })), ['FIELD_NUMBER_REUSED_HISTORY']);
+});
+
+test('FIELD_NUMBER_REUSED and FIELD_NUMBER_REUSED_HISTORY in one message: one sequence of free numbers, in field order', () => {
+  const base = HIST_OLD.replace('    reserved 3;\n    // a', '    // a');
+  // z reuses the baseline's 1 (a), fresh the history's 3 (legacy); z is declared first.
+  const cur = base.replace('    string a = 1;\n', '    int64 z = 1;\n    // fresh is new.\n    int64 fresh = 3;\n');
+  const fs = check(base, cur, {}, { history: HISTORY }).filter((x) => x.rule.startsWith('FIELD_NUMBER_REUSED'));
+  assert.deepEqual(fs.map((f) => [f.rule, f.element, f.fixes]).sort(), [
+    ['FIELD_NUMBER_REUSED', 'runtime.v1.Foo.z', [{ kind: 'renumber', to: 4, label: 'Use the next free number 4' }]],
+    ['FIELD_NUMBER_REUSED_HISTORY', 'runtime.v1.Foo.fresh', [{ kind: 'renumber', to: 5, label: 'Use the next free number 5' }]],
+  ]);
+  // Two history reuses, declared in the other order than their numbers.
+  const two = base.replace('    string a = 1;\n', '    string a = 1;\n    // fresh is new.\n    int64 fresh = 3;\n    // newer is new.\n    int64 newer = 2;\n');
+  const h = history(['v0.20.0', 'v0.25.0', 'v0.36.3'], { 'runtime.v1.Foo': [
+    { number: 1, name: 'a', type: 'string', firstTag: 'v0.20.0', lastTag: 'v0.36.3' },
+    { number: 2, name: 'gone', type: 'string', firstTag: 'v0.20.0', lastTag: 'v0.25.0' },
+    { number: 3, name: 'legacy', type: 'string', firstTag: 'v0.20.0', lastTag: 'v0.25.0' },
+  ] });
+  assert.deepEqual(check(base, two, {}, { history: h }).map((f) => [f.element, f.fixes?.map((x) => x.kind === 'renumber' && x.to)]), [
+    ['runtime.v1.Foo.fresh', [4]],
+    ['runtime.v1.Foo.newer', [5]],
+  ]);
 });
 
 test('history reuse asks the history nothing while every field and value is in the baseline', () => {

@@ -4,7 +4,7 @@ import type { BoundFile, Severity } from '../proto/binder';
 import type { Baseline } from '../baseline/types';
 import type { Category, Finding } from './finding';
 import { compareModels, type Addition } from './compare';
-import { checkHistoryReuse, nextFreeNumber } from './reuse';
+import { checkHistoryReuse, FreeNumbers, numbersOf, reservedInHistory } from './reuse';
 import { checkDocs } from '../docs/docRules';
 import { applySuppressions, findSuppressions } from './suppress';
 import { getRule, RULES, RULES_BY_ID } from './rules';
@@ -70,22 +70,44 @@ function append<T>(to: T[], xs: readonly T[]): void {
   for (const x of xs) to.push(x);
 }
 
-/** A reused baseline number gets the "next free number" fix (free across the whole history when known). */
+/** The findings that get the "next free number" fix: a number the baseline or an earlier release used. */
+const RENUMBERED = new Set(['FIELD_NUMBER_REUSED', 'FIELD_NUMBER_REUSED_HISTORY']);
+
+/**
+ * A reused number gets the "next free number" fix: free in the current message, in the baseline's (its fields and
+ * reservations) and, with a history, in every release's. Several reuses in one message get successive numbers,
+ * one sequence for both rules, handed out in field order (each fix stays right when the others are applied too).
+ */
 function attachNextFreeNumber(findings: Finding[], bound: BoundFile, baseline: Baseline): void {
-  const nextOf = new Map<string, number | undefined>(); // per message, not per finding
+  const byMessage = new Map<string, Finding[]>();
   for (const f of findings) {
-    if (f.rule !== 'FIELD_NUMBER_REUSED') continue;
+    if (!RENUMBERED.has(f.rule)) continue;
     const msgFqn = f.element.slice(0, f.element.lastIndexOf('.'));
-    if (!nextOf.has(msgFqn)) {
-      const msg = bound.model.messages.find((m) => m.fqn === msgFqn);
-      const baseMsg = baseline.model.messages.find((m) => m.fqn === msgFqn);
-      const uses = baseline.history?.fieldUses(msgFqn) ??
-        (baseMsg?.fields ?? []).map((x) => ({ number: x.number, name: x.name, firstTag: baseline.tag, lastTag: baseline.tag }));
-      nextOf.set(msgFqn, msg && nextFreeNumber(msg, uses));
+    const list = byMessage.get(msgFqn);
+    if (list) list.push(f);
+    else byMessage.set(msgFqn, [f]);
+  }
+  if (!byMessage.size) return;
+  const messages = new Map(bound.model.messages.map((m) => [m.fqn, m]));
+  const baseMessages = new Map(baseline.model.messages.map((m) => [m.fqn, m]));
+  for (const [msgFqn, list] of byMessage) {
+    const msg = messages.get(msgFqn);
+    if (!msg) continue;
+    const baseMsg = baseMessages.get(msgFqn);
+    const history = baseline.history;
+    const taken = numbersOf(msg, history?.fieldUses(msgFqn));
+    if (baseMsg) taken.push(...numbersOf(baseMsg));
+    if (history) taken.push(...reservedInHistory(history, msgFqn));
+    const free = new FreeNumbers(taken);
+    const position = new Map(msg.fields.map((x, i) => [`${msgFqn}.${x.name}`, i]));
+    const at = (f: Finding): number => position.get(f.element) ?? msg.fields.length;
+    const given = new Map<string, number | undefined>(); // one number per field, whatever the number of its findings
+    for (const f of [...list].sort((a, b) => at(a) - at(b))) {
+      if (!given.has(f.element)) given.set(f.element, free.next());
+      const next = given.get(f.element);
+      if (next === undefined) continue;
+      f.fixes = [...(f.fixes ?? []), { kind: 'renumber', to: next, label: `Use the next free number ${next}` }];
     }
-    const next = nextOf.get(msgFqn);
-    if (next === undefined) continue;
-    f.fixes = [...(f.fixes ?? []), { kind: 'renumber', to: next, label: `Use the next free number ${next}` }];
   }
 }
 

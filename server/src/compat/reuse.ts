@@ -60,7 +60,6 @@ export function checkHistoryReuse(current: ApiModel, baseline: ApiModel, history
     const inBase = new InBaseline(base.messages.get(m.fqn)?.fields);
     // Looked up at the first field the baseline lacks: most messages have none, and their history is not needed.
     let uses: NumberUse[] | undefined;
-    let next: number | null | undefined; // one per message (null: none free): per field would be quadratic
     for (let i = 0; i < m.fields.length; i++) {
       const f = m.fields[i]!;
       // What the baseline had at this number or name is the baseline comparison's business.
@@ -69,12 +68,11 @@ export function checkHistoryReuse(current: ApiModel, baseline: ApiModel, history
       if (!uses.length) break;
       const byNumber = lastUse(sinceReleased(f, uses, uses.filter((u) => u.number === f.number && (u.name !== f.name || u.type !== f.type))));
       if (byNumber) {
-        next ??= nextFreeNumber(m, uses) ?? null;
+        // The "next free number" fix comes with the baseline's reuses of the message (check.ts): one sequence for both.
         add('FIELD_NUMBER_REUSED_HISTORY', {
           range: f.node?.numberRange ?? f.node?.nameRange ?? zero(),
           element: `${m.fqn}.${f.name}`,
           message: `field number ${f.number} was used by "${byNumber.name}" (${byNumber.type}) until ${byNumber.lastTag}; "${f.name}" must not reuse it`,
-          fixes: next === null ? [] : [{ kind: 'renumber', to: next, label: `Use the next free number ${next}` }],
           related: [{ message: `${byNumber.firstTag}…${byNumber.lastTag}: ${byNumber.type} ${byNumber.name} = ${byNumber.number}` }],
         });
         continue;
@@ -144,20 +142,83 @@ function releaseOrder(history: History): Map<string, number> {
 }
 
 /**
- * The smallest number above every number the message uses, ever used, or reserves (and outside 19000–19999);
- * when a reservation runs to the end of the range (`reserved 10 to max`), the lowest number that none of them
- * takes. Undefined when there is none. Reserved ranges are stepped over whole: they may span 2^29 numbers.
+ * Field numbers of one message handed out one after the other: each is the smallest number above every number
+ * the message uses, ever used, or reserves, and above those handed out before (outside 19000–19999); when a
+ * reservation runs to the end of the range (`reserved 10 to max`), the lowest number that none of them takes.
+ * Reserved ranges are stepped over whole: they may span 2^29 numbers.
  */
-export function nextFreeNumber(m: MessageDef, uses: NumberUse[]): number | undefined {
-  const taken: [number, number][] = [[19000, 19999], ...m.reservedNumbers];
-  for (const f of m.fields) taken.push([f.number, f.number]);
-  for (const u of uses) taken.push([u.number, u.number]);
-  let max = 0;
-  for (let i = 1; i < taken.length; i++) max = Math.max(max, Math.min(taken[i]![1], FIELD_MAX));
-  taken.sort((x, y) => x[0] - y[0]);
-  const above = firstFree(max + 1, taken);
-  const free = above <= FIELD_MAX ? above : firstFree(1, taken);
-  return free <= FIELD_MAX ? free : undefined;
+export class FreeNumbers {
+  /** Sorted by start. */
+  private readonly taken: [number, number][];
+  private max = 0;
+
+  /** `taken`: inclusive ranges (fields as `[n, n]`), in any order. */
+  constructor(taken: Iterable<readonly [number, number]>) {
+    this.taken = [[19000, 19999]];
+    for (const [a, b] of taken) {
+      this.taken.push([a, b]);
+      this.max = Math.max(this.max, Math.min(b, FIELD_MAX));
+    }
+    this.taken.sort((x, y) => x[0] - y[0]);
+  }
+
+  /** The next free number; undefined when there is none. */
+  next(): number | undefined {
+    const above = firstFree(this.max + 1, this.taken);
+    const free = above <= FIELD_MAX ? above : firstFree(1, this.taken);
+    if (free > FIELD_MAX) return undefined;
+    this.max = Math.max(this.max, free);
+    let k = this.taken.length;
+    while (k > 0 && this.taken[k - 1]![0] > free) k--;
+    this.taken.splice(k, 0, [free, free]);
+    return free;
+  }
+}
+
+/** The numbers a message takes: its fields and reservations, and every number of `uses`. */
+export function numbersOf(m: Pick<MessageDef, 'fields' | 'reservedNumbers'>, uses: readonly NumberUse[] = []): [number, number][] {
+  const out: [number, number][] = [...m.reservedNumbers];
+  for (const f of m.fields) out.push([f.number, f.number]);
+  for (const u of uses) out.push([u.number, u.number]);
+  return out;
+}
+
+/** Histories that can say where an element's state changes without building models (`IndexedHistory`). */
+interface WithStates {
+  releaseStates(path: string): number[];
+}
+
+const historyReservations = new WeakMap<History, Map<string, [number, number][]>>();
+
+/**
+ * The number ranges any release of a history reserved in a message: a number a release reserved was used once
+ * and must not be given out again. One model per state of the message when the history can tell the states
+ * apart, else one per release; empty when the history has no models (`modelAt` answers undefined).
+ */
+export function reservedInHistory(history: History, fqn: string): [number, number][] {
+  let cache = historyReservations.get(history);
+  if (!cache) historyReservations.set(history, (cache = new Map()));
+  const known = cache.get(fqn);
+  if (known) return known;
+  const states = typeof (history as Partial<WithStates>).releaseStates === 'function' ? (history as History & WithStates).releaseStates(fqn) : undefined;
+  const seenStates = new Set<number>();
+  const seen = new Set<string>();
+  const out: [number, number][] = [];
+  history.releases.forEach((r, i) => {
+    const s = states?.[i];
+    if (s !== undefined) {
+      if (s < 0 || seenStates.has(s)) return;
+      seenStates.add(s);
+    }
+    const m = history.modelAt(r.tag)?.messages.find((x) => x.fqn === fqn);
+    for (const [a, b] of m?.reservedNumbers ?? []) {
+      if (seen.has(`${a} ${b}`)) continue;
+      seen.add(`${a} ${b}`);
+      out.push([a, b]);
+    }
+  });
+  cache.set(fqn, out);
+  return out;
 }
 
 /** The first number from `n` on that no range takes (`taken` sorted by start). */

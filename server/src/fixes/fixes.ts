@@ -11,12 +11,12 @@ import { referencesRpc } from '../docs/fingerprint';
 import type {
   EnumNode, EnumValueNode, FieldNode, MessageNode, OneofNode, Position, ProtoFile, Range, ReservedNode, RpcNode, ServiceNode,
 } from '../proto/ast';
-import { comparePositions } from '../proto/ast';
-import { ENUM_MAX, FIELD_MAX } from '../proto/parser';
+import { comparePositions, rangeContains } from '../proto/ast';
+import { ENUM_MAX, FIELD_MAX, parse } from '../proto/parser';
 import type { BoundFile, Declaration } from '../proto/binder';
 import { rpcNames } from '../proto/model';
 import {
-  bodyMembers, elementNamedAt, findAt, findContainer, sameRange, type Container, type Located, type NodeKind,
+  bodyMembers, elementNamedAt, elementsOf, findAt, findContainer, sameRange, type Container, type Located, type NodeKind,
 } from './locate';
 import { checkNonOverlapping, insertAt, linesOf, mergeEditLists, pos, type TextEdit, type TextLines } from './text';
 
@@ -425,6 +425,8 @@ function restoreEdits(L: TextLines, bound: BoundFile, fd: RestoreData, deprecate
   // Something else took the name or number meanwhile: restoring would collide. An alias shares its number by design.
   const members: (FieldNode | EnumValueNode)[] = c.kind === 'message' ? c.fields : c.values;
   if (members.some((m) => m.name === fd.name || (!fd.alias && m.number === fd.number))) return undefined;
+  // A field shares its message's scope with the nested types and oneofs; an enum value the scope around its enum.
+  if (declaredIn(bound, fd.isEnum ? parentPath(fd.container) : fd.container, fd.name)) return undefined;
   let decl = fd.isEnum ? fd.declaration : shortenTypes(fd.declaration, fd.container, bound);
   if (decl === undefined) return undefined; // its type is gone too: restoring would not compile
   if (deprecate) {
@@ -559,8 +561,11 @@ export function shortenTypes(decl: string, scope: string, bound: BoundFile): str
   return missing ? undefined : out;
 }
 
-/** protoc's lookup, as the binder does it: the first component in the innermost scope that has it, then the rest. */
-function resolveType(written: string, scope: string, decls: Map<string, Declaration>): Declaration | undefined {
+/**
+ * protoc's lookup, as the binder does it: the first component in the innermost scope that has it, then the rest.
+ * `decls` answers a full name (a function, so that a rename can be looked up before it is made).
+ */
+function resolveType(written: string, scope: string, decls: { get(fqn: string): Declaration | undefined }): Declaration | undefined {
   if (written.startsWith('.')) return decls.get(written.slice(1));
   const dot = written.indexOf('.');
   const first = dot < 0 ? written : written.slice(0, dot);
@@ -665,58 +670,253 @@ function renameEdits(L: TextLines, bound: BoundFile, finding: Finding, fd: Extra
     edits.push(...unreserve);
   }
   if (loc.kind === 'message' || loc.kind === 'enum') {
-    // Type references follow the declaration back to its old name.
-    const depth = loc.path.split('.').length - 1;
-    for (const ref of bound.references) {
-      if (!ref.target || (ref.target !== loc.path && !ref.target.startsWith(`${loc.path}.`))) continue;
-      if (ref.range.start.line !== ref.range.end.line || L.slice(ref.range) !== ref.written) return undefined;
-      const lead = ref.written.startsWith('.') ? 1 : 0;
-      const wsegs = ref.written.slice(lead).split('.');
+    const refs = referenceEdits(L, bound, loc.path, fd.to);
+    if (!refs) return undefined;
+    edits.push(...refs);
+  }
+  return edits;
+}
+
+/** The path of the scope around an element path (`a.b.C` → `a.b`). */
+function parentPath(path: string): string {
+  return path.slice(0, Math.max(0, path.lastIndexOf('.')));
+}
+
+/**
+ * The edits that make the type references of a file follow a message or enum renamed from `oldPath` to `to`
+ * (in the same scope), undefined when one cannot be made. A reference to the type (or to a type nested in it)
+ * gets the new name in place of the old one, or, when that would resolve to another type from where it is
+ * (a nested type of that name on the way out), the shortest qualified name that resolves to it. A reference to
+ * another type that the new name would shadow is qualified the same way.
+ */
+function referenceEdits(L: TextLines, bound: BoundFile, oldPath: string, to: string): TextEdit[] | undefined {
+  const current = oldPath.slice(oldPath.lastIndexOf('.') + 1);
+  const scope = parentPath(oldPath);
+  const newPath = scope ? `${scope}.${to}` : to;
+  const under = (fqn: string, root: string): boolean => fqn === root || (fqn.length > root.length && fqn.startsWith(root) && fqn.charAt(root.length) === '.');
+  /** A full name after the rename. */
+  const renamed = (fqn: string): string => (under(fqn, oldPath) ? newPath + fqn.slice(oldPath.length) : fqn);
+  // The declarations as they will be: the renamed type and its nested types under the new name, not the old.
+  const after = {
+    get: (fqn: string): Declaration | undefined => {
+      if (under(fqn, newPath)) return bound.declarations.get(oldPath + fqn.slice(newPath.length));
+      return under(fqn, oldPath) ? undefined : bound.declarations.get(fqn);
+    },
+  };
+  const resolvesTo = (written: string, from: string, target: string): boolean => {
+    const d = resolveType(written, from, after);
+    return !!d && renamed(d.fqn) === target;
+  };
+  const edits: TextEdit[] = [];
+  const depth = oldPath.split('.').length - 1;
+  for (const ref of bound.references) {
+    if (!ref.target) continue;
+    const lead = ref.written.startsWith('.') ? 1 : 0;
+    const wsegs = ref.written.slice(lead).split('.');
+    const follows = under(ref.target, oldPath);
+    // Only these can resolve differently after the rename: the others name neither the old nor the new name first.
+    if (!follows && (lead || wsegs[0] !== to)) continue;
+    const span = writtenSpan(L, ref);
+    if (!span) return undefined;
+    const target = renamed(ref.target);
+    const from = renamed(referenceScope(bound, ref.range.start));
+    let written = ref.written;
+    let segment: { at: number; text: string } | undefined;
+    if (follows) {
       const k = depth - (ref.target.split('.').length - wsegs.length);
-      if (k < 0) continue; // written relative to the type itself (e.g. `Inner` inside it)
-      if (wsegs[k] !== current) return undefined;
-      const at = ref.range.start.character + lead + wsegs.slice(0, k).reduce((n, s) => n + s.length + 1, 0);
-      edits.push({ range: { start: pos(ref.range.start.line, at), end: pos(ref.range.start.line, at + current.length) }, newText: fd.to });
+      if (k >= 0) {
+        // written relative to the type itself (e.g. `Inner` inside it) when k < 0
+        if (wsegs[k] !== current) return undefined;
+        const at = span.start + lead + wsegs.slice(0, k).reduce((n, x) => n + x.length + 1, 0);
+        segment = { at, text: to };
+        written = `${ref.written.slice(0, lead)}${[...wsegs.slice(0, k), to, ...wsegs.slice(k + 1)].join('.')}`;
+      }
     }
+    if (resolvesTo(written, from, target)) {
+      if (segment) edits.push({ range: { start: L.positionAt(segment.at), end: L.positionAt(segment.at + current.length) }, newText: segment.text });
+      continue;
+    }
+    const parts = target.split('.');
+    let qualified = `.${target}`;
+    for (let k = 1; k <= parts.length; k++) {
+      const candidate = parts.slice(parts.length - k).join('.');
+      if (resolvesTo(candidate, from, target)) {
+        qualified = candidate;
+        break;
+      }
+    }
+    edits.push({ range: { start: L.positionAt(span.start), end: L.positionAt(span.end) }, newText: qualified });
   }
   return edits;
 }
 
 /**
- * Moves an enum value, with its leading comment, to the line after another one. Only when both have their
- * lines to themselves: the move then cuts and pastes whole lines.
+ * Where a reference's written name is in the text (offsets): its range, or the name inside it (the range may be
+ * wider than the name, e.g. the whole `map<…>` for a map's value type). Undefined when it is not there.
+ */
+function writtenSpan(L: TextLines, ref: { range: Range; written: string }): { start: number; end: number } | undefined {
+  const start = L.offsetAt(ref.range.start);
+  const end = L.offsetAt(ref.range.end);
+  const text = L.text.slice(start, end);
+  if (text === ref.written) return { start, end };
+  // The last occurrence delimited as a name: a map's value type comes after its key.
+  const re = new RegExp(`(?<![\\w.])${ref.written.replace(/[.]/g, '\\.')}(?![\\w.])`, 'g');
+  let found: number | undefined;
+  for (const m of text.matchAll(re)) found = m.index;
+  return found === undefined ? undefined : { start: start + found, end: start + found + ref.written.length };
+}
+
+/** The messages of a file in document order, and each one's entry by node (for its enclosing message). */
+const messageIndexes = new WeakMap<ProtoFile, { messages: Located[]; byNode: Map<object, Located> }>();
+
+/** The scope a type reference at a position is resolved from: the innermost message around it, else the package. */
+function referenceScope(bound: BoundFile, p: Position): string {
+  let index = messageIndexes.get(bound.ast);
+  if (!index) {
+    const messages = elementsOf(bound.ast).filter((e) => e.kind === 'message').sort((a, b) => comparePositions(a.range.start, b.range.start));
+    messageIndexes.set(bound.ast, (index = { messages, byNode: new Map(messages.map((m) => [m.node, m])) }));
+  }
+  const { messages, byNode } = index;
+  // The last message that starts before the position, then out through the messages around it.
+  let lo = 0;
+  let hi = messages.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (comparePositions(messages[mid]!.range.start, p) <= 0) lo = mid + 1;
+    else hi = mid;
+  }
+  for (let m: Located | undefined = messages[lo - 1]; m; m = m.parent && byNode.get(m.parent)) {
+    if (rangeContains(m.range, p)) return m.path;
+  }
+  return bound.model.package;
+}
+
+/**
+ * Makes JSON write a number's name as the baseline does again: the baseline's first name (`fd.after`) moves, with
+ * its comments, up to just before the name now declared first for that number (`fd.name`), which is then declared
+ * after it. Moving that one up, not `fd.name` down, keeps a proto3 enum's first value (0 comes first either way)
+ * and puts the baseline's name first even when more aliases precede it. Whole lines move where both have lines of
+ * their own; a value without comments also moves within a line (`enum E { A = 0; C = 1; B = 1; }`). Nothing is
+ * offered where comments would not stay with their values.
  */
 function declareAfterEdits(L: TextLines, bound: BoundFile, fd: Extract<FixData, { kind: 'declareAfter' }>): TextEdit[] | undefined {
   const c = findContainer(bound.ast, fd.container, true);
   if (c?.kind !== 'enum') return undefined;
-  const moved = c.values.find((v) => v.name === fd.name);
-  const anchor = c.values.find((v) => v.name === fd.after);
-  if (!moved || !anchor || comparePositions(moved.range.start, anchor.range.start) >= 0) return undefined;
-  const ownLines = (v: EnumValueNode): boolean =>
-    L.startsLine(v.range.start) && /^\s*(\/\/.*)?$/.test(L.line(v.range.end.line).slice(v.range.end.character)) && v.range.end.line + 1 < L.lineCount;
-  if (!ownLines(moved) || !ownLines(anchor)) return undefined;
-  const lead = moved.comments.leading?.range.start;
-  const from = pos(lead && L.startsLine(lead) ? lead.line : moved.range.start.line, 0);
-  const to = pos(moved.range.end.line + 1, 0);
-  const block = L.slice({ start: from, end: to });
-  return [{ range: { start: from, end: to }, newText: '' }, insertAt(pos(anchor.range.end.line + 1, 0), block)];
+  const first = c.values.find((v) => v.name === fd.name);
+  const moved = c.values.find((v) => v.name === fd.after);
+  if (!first || !moved || comparePositions(first.range.start, moved.range.start) >= 0) return undefined;
+  const cut = cutValue(L, c, moved);
+  if (!cut) return undefined;
+  // Before `first`, above its leading comment.
+  const lead = first.comments.leading?.range.start;
+  let paste: TextEdit | undefined;
+  if (L.startsLine(lead ?? first.range.start) && L.startsLine(first.range.start)) {
+    const at = pos((lead ?? first.range.start).line, 0);
+    if (cut.lines !== undefined) paste = insertAt(at, cut.lines);
+    else if (cut.inline !== undefined) paste = insertAt(at, `${L.indentOf(first.range.start.line)}${cut.inline}${L.eol}`);
+  } else if (!lead && cut.inline !== undefined) {
+    paste = insertAt(first.range.start, `${cut.inline} `);
+  }
+  if (!paste) return undefined;
+  const edits = [paste, ...cut.remove];
+  return movedCleanly(L, c, edits, moved.name, first.name) ? edits : undefined;
+}
+
+/**
+ * How an enum value can be taken out: `lines`, its whole lines with its leading and trailing comments (and the
+ * blank line that keeps a trailing comment on the line below it its own), or `inline`, the value alone when it
+ * has no comments; `remove`, the edits that take it out.
+ */
+function cutValue(L: TextLines, c: EnumNode, v: EnumValueNode): { lines?: string; inline?: string; remove: TextEdit[] } | undefined {
+  const { leading, trailing } = v.comments;
+  // Without comments, a value on one line can also go in front of another within a line.
+  const inline = leading || trailing || v.range.start.line !== v.range.end.line ? undefined : L.slice(v.range);
+  const start = leading?.range.start ?? v.range.start;
+  const end = trailing && comparePositions(trailing.range.end, v.range.end) > 0 ? trailing.range.end : v.range.end;
+  if (L.startsLine(start) && L.startsLine(v.range.start) && L.endsLine(end) && end.line + 1 < L.lineCount) {
+    const from = pos(start.line, 0);
+    let to = end.line + 1;
+    let lines = L.slice({ start: from, end: pos(to, 0) });
+    const blankAfter = L.isBlank(to) && to + 1 < L.lineCount;
+    if (trailing && trailing.range.start.line > v.range.end.line) {
+      // A comment on the line below is the value's only while a blank line (or `}`) follows it: the blank goes along.
+      if (blankAfter) lines = L.slice({ start: from, end: pos(++to, 0) });
+      else lines += L.eol;
+    } else if (blankAfter && start.line > 0 && L.isBlank(start.line - 1)) {
+      to++; // no two blank lines where it was
+    }
+    return { lines, ...(inline === undefined ? {} : { inline }), remove: [{ range: { start: from, end: pos(to, 0) }, newText: '' }] };
+  }
+  if (inline === undefined) return undefined;
+  const line = L.line(v.range.end.line);
+  const after = /^[ \t]*/.exec(line.slice(v.range.end.character))![0].length;
+  const rest = line.slice(v.range.end.character + after);
+  const behind = pos(v.range.end.line, v.range.end.character + after);
+  // `  B = 1; }`: the `}` keeps its line, at the enum's indentation.
+  if (L.startsLine(v.range.start) && rest.startsWith('}')) return { inline, remove: [{ range: { start: pos(v.range.start.line, 0), end: behind }, newText: L.indentOf(c.range.start.line) }] };
+  // Code follows on the line: the value goes with the blanks after it.
+  if (rest && !rest.startsWith('//') && !rest.startsWith('/*')) return { inline, remove: [{ range: { start: v.range.start, end: behind }, newText: '' }] };
+  if (L.startsLine(v.range.start)) return undefined;
+  // The last on its line: the value goes with the blanks before it.
+  const before = /[ \t]*$/.exec(line.slice(0, v.range.start.character))![0].length;
+  return { inline, remove: [{ range: { start: pos(v.range.start.line, v.range.start.character - before), end: v.range.end }, newText: '' }] };
+}
+
+/**
+ * Whether moving `moved` before `first` does what it should: the enum, parsed again, has its values in the old
+ * order but for `moved`, now right before `first`, and every value keeps its leading and trailing comments.
+ */
+function movedCleanly(L: TextLines, c: EnumNode, edits: TextEdit[], moved: string, first: string): boolean {
+  const from = L.offsetAt(c.range.start);
+  const to = L.offsetAt(c.range.end);
+  const sorted = edits.map((e) => ({ a: L.offsetAt(e.range.start), b: L.offsetAt(e.range.end), t: e.newText })).sort((x, y) => x.a - y.a || x.b - y.b);
+  let text = '';
+  let at = from;
+  for (const e of sorted) {
+    if (e.a < at || e.b > to) return false;
+    text += L.text.slice(at, e.a) + e.t;
+    at = e.b;
+  }
+  text += L.text.slice(at, to);
+  const ast = parse(text);
+  const e = ast.enums[0];
+  if (ast.errors.length || ast.enums.length !== 1 || !e) return false;
+  const names = c.values.map((v) => v.name).filter((n) => n !== moved);
+  names.splice(names.indexOf(first), 0, moved);
+  if (e.values.map((v) => v.name).join(' ') !== names.join(' ')) return false;
+  const comments = (v: EnumValueNode): string => JSON.stringify([v.comments.leading?.text, v.comments.trailing?.text]);
+  const was = new Map(c.values.map((v) => [v.name, comments(v)]));
+  return e.values.every((v) => was.get(v.name) === comments(v));
 }
 
 function nameTaken(bound: BoundFile, loc: Located, name: string): boolean {
-  const p = loc.parent;
   switch (loc.kind) {
-    case 'field':
-      return (p as MessageNode).fields.some((f) => f.name === name);
-    case 'enumValue':
-      return (p as EnumNode).values.some((v) => v.name === name);
     case 'rpc':
-      return (p as ServiceNode).rpcs.some((r) => r.name === name);
-    default: {
-      const scope = loc.path.slice(0, Math.max(0, loc.path.lastIndexOf('.')));
-      const d = bound.declarations.get(scope ? `${scope}.${name}` : name);
-      return !!d && d.kind !== 'package';
-    }
+      return (loc.parent as ServiceNode).rpcs.some((r) => r.name === name);
+    case 'enumValue':
+      // Enum values are siblings of their enum (C++ scoping): `E.E_A` collides with `F.E_A` and with a type `E_A`.
+      return declaredIn(bound, parentPath(parentPath(loc.path)), name);
+    default:
+      return declaredIn(bound, parentPath(loc.path), name);
   }
+}
+
+/**
+ * Whether a name is declared in a scope (a message's path or the package): by a type or service, or, in a message,
+ * by a field or oneof, or by a value of an enum declared in the scope (protobuf gives enum values the scope of
+ * their enum, as C++ does). protoc and buf refuse a name declared twice in one scope.
+ */
+function declaredIn(bound: BoundFile, scope: string, name: string): boolean {
+  const d = bound.declarations.get(scope ? `${scope}.${name}` : name);
+  if (d && d.kind !== 'package') return true;
+  const m = scope === bound.model.package ? undefined : findContainer(bound.ast, scope, false);
+  if (m?.kind === 'message') {
+    return m.fields.some((f) => f.name === name) || m.oneofs.some((o) => o.name === name) || m.messages.some((x) => x.name === name)
+      || m.enums.some((e) => e.name === name || e.values.some((v) => v.name === name));
+  }
+  if (scope !== bound.model.package) return false;
+  return bound.ast.messages.some((x) => x.name === name) || bound.ast.services.some((x) => x.name === name)
+    || bound.ast.enums.some((e) => e.name === name || e.values.some((v) => v.name === name));
 }
 
 // ---- documentation stubs -----------------------------------------------------------------------------
