@@ -1011,7 +1011,7 @@ describe('binder: problems', () => {
     const b = bindText(text);
     assert.deepEqual(b.problems.map((p) => [p.code, p.message, p.range, p.severity]), [
       ['unresolved-type', 'unknown type "Missing"', loc(text, 'Missing'), 'error'],
-      ['unresolved-type', 'unknown type "Gone"', loc(text, 'map<string, Gone>'), 'error'],
+      ['unresolved-type', 'unknown type "Gone"', loc(text, 'Gone'), 'error'],
       ['unresolved-type', 'unknown type ".A.Nope"', loc(text, '.A.Nope'), 'error'],
       ['unresolved-type', 'unknown type "NoReq"', loc(text, 'NoReq'), 'error'],
       ['unresolved-type', 'unknown type "NoRes"', loc(text, 'NoRes'), 'error'],

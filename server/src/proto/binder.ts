@@ -1,8 +1,10 @@
 // Binder: syntax tree → model. Resolves type references the way protoc does (innermost scope first,
 // package prefixes count as scopes), and reports what protoc would reject about names and numbers.
 
-import type {
-  EnumNode, FieldNode, ImportNode, MessageNode, OptionNode, ProtoFile, Range, ReservedNode, RpcNode, ServiceNode,
+import {
+  comparePositions,
+  type EnumNode, type FieldNode, type ImportNode, type MessageNode, type OptionNode, type ProtoFile, type Range, type ReservedNode, type RpcNode,
+  type ServiceNode,
 } from './ast';
 import {
   SCALARS, jsonNameOf, isReserved, type ApiModel, type EnumDef, type FieldDef, type FieldLabel, type MessageDef, type ServiceDef,
@@ -46,8 +48,8 @@ class NodeDeclaration implements Declaration {
 }
 
 /**
- * The type a field refers to, where the field's type is written. Its range is built on the first read and
- * kept: analyses never read it, while a hover checks every reference of the file.
+ * The type a field refers to, where the field's type is written (for `map<K, V>`, where `V` is). Its range is
+ * built on the first read and kept: analyses never read it, while a hover checks every reference of the file.
  */
 class FieldTypeReference implements TypeReference {
   declare target?: string;
@@ -57,7 +59,7 @@ class FieldTypeReference implements TypeReference {
     return this.field.type;
   }
   get range(): Range {
-    return (this.typeRange ??= this.field.typeRange);
+    return (this.typeRange ??= this.field.mapValueRange ?? this.field.typeRange);
   }
 }
 
@@ -178,6 +180,18 @@ class Binder {
    * (see `resolveType`). The full name is kept so that a lookup hashes a string hashed before, not a new one.
    */
   private readonly scopesByName = new Map<string, { scope: string; fqn: string }[]>();
+  /**
+   * The names imported files of the file's own package declare in it besides types (name → what and where):
+   * values of their top-level enums, which protoc declares next to the enum, not in it (C++ scoping), and
+   * top-level extensions. Such a name is taken from every other declaration of the package.
+   */
+  private readonly importedNames = new Map<string, { kind: 'enum value' | 'extension'; uri: string }>();
+  /** Whether an imported file (or a bundled well-known type) declares names in the file's own package. */
+  private importsOwnPackage = false;
+  /** checkScope's table of names, reused from scope to scope. */
+  private readonly scopeNames = new Map<string, object>();
+  /** Declarations already reported as duplicates, so that checkScopes does not report them again. */
+  private readonly reportedDuplicates = new Set<object>();
 
   constructor(private readonly ast: ProtoFile, private readonly uri: string, private readonly resolver?: ImportResolver) {
     this.pkg = ast.package?.name.replace(/^\./, '') ?? '';
@@ -206,6 +220,7 @@ class Binder {
     for (const e of this.ast.enums) model.enums.push(this.enumDef(e, scope));
     for (const s of this.ast.services) model.services.push(this.service(s, scope));
     for (const x of this.ast.extends) this.extend(x.extendee, x.extendeeRange, x.fields, scope);
+    this.checkScopes();
     return { uri: this.uri, ast: this.ast, model, problems: this.problems, references: this.references, declarations: this.declarations };
   }
 
@@ -243,6 +258,7 @@ class Binder {
       if (prev && prev.kind !== 'package' && report) {
         const where = prev.uri === this.uri ? '' : ` (also declared in ${prev.uri ?? 'a bundled file'})`;
         this.problem('duplicate-name', `"${fqn}" is already defined${where}`, node.nameRange, 'error');
+        this.reportedDuplicates.add(node);
         return;
       }
       const d = new NodeDeclaration(fqn, kind, uri, node);
@@ -260,6 +276,16 @@ class Binder {
     for (const m of ast.messages) walkMessage(m, pkg);
     for (const e of ast.enums) if (e.name) declare(pkg, e.name, 'enum', e, e.comments.leading?.text);
     for (const s of ast.services) if (s.name) declare(pkg, s.name, 'service', s, s.comments.leading?.text);
+    if (!report && pkg === this.pkg) {
+      // An imported file of the same package: its names in the package scope (the file being bound checks its
+      // own in checkScopes; the scopes of messages are one file's).
+      this.importsOwnPackage = true;
+      const name = (n: string, kind: 'enum value' | 'extension'): void => {
+        if (n && !this.importedNames.has(n)) this.importedNames.set(n, { kind, uri });
+      };
+      for (const e of ast.enums) if (e.name) for (const v of e.values) name(v.name, 'enum value');
+      for (const x of ast.extends) for (const f of x.fields) name(f.name, 'extension');
+    }
   }
 
   /**
@@ -279,6 +305,7 @@ class Binder {
         if (!direct && imp.modifier !== 'public') continue;
         const wkt = wellKnownTypes(imp.path);
         if (wkt) {
+          if (this.pkg === 'google.protobuf') this.importsOwnPackage = true;
           this.declarePackage('google.protobuf');
           for (const t of wkt) {
             const k = t.fqn.lastIndexOf('.');
@@ -320,6 +347,113 @@ class Binder {
       }
     };
     visit(this.ast, this.uri, 0, undefined);
+  }
+
+  // ---- names in a scope ----------------------------------------------------------------------------
+
+  /**
+   * What protoc reports as "already defined" beyond the duplicates reported with the declarations (types),
+   * the fields of one message and the values of one enum: protoc keeps one table of names per scope, where a
+   * message's fields, oneofs, nested types, extensions and the values of its nested enums all take a name, and
+   * an enum value takes its name in the scope around its enum (C++ scoping: `enum E { A = 0; }` declares `A`
+   * next to `E`, not `E.A`). So a field and a nested type of one message, or two enum values of different
+   * enums of one scope, may not share a name. Reported on the later declaration, as the other duplicates.
+   */
+  private checkScopes(): void {
+    const pkg = this.pkg;
+    // Types and services clash only with one another (see declareFile): the package needs a check when it
+    // has enum values or extensions, or an imported file declares names in it.
+    if (this.ast.enums.length > 0 || this.ast.extends.length > 0 || this.importsOwnPackage) {
+      this.checkScope(pkg, (add) => {
+        for (const m of this.ast.messages) if (m.name) add(m.name, 'message', m, undefined);
+        for (const e of this.ast.enums) if (e.name) addEnum(e, add);
+        for (const s of this.ast.services) if (s.name) add(s.name, 'service', s, undefined);
+        for (const x of this.ast.extends) for (const f of x.fields) if (f.name && f.number !== undefined) add(f.name, 'extension', f, undefined);
+      });
+    }
+    const walk = (m: MessageNode, scope: string): void => {
+      if (!m.name) return;
+      const groups = m.fields.some((f) => f.group);
+      // A message of fields only, the most common, has no names but its fields', which `message` checks.
+      if (m.messages.length === 0 && m.enums.length === 0 && m.oneofs.length === 0 && m.extends.length === 0 && !groups) return;
+      const fqn = join(scope, m.name);
+      this.checkScope(fqn, (add) => {
+        for (const n of m.messages) if (n.name) add(n.name, 'message', n, undefined);
+        for (const e of m.enums) if (e.name) addEnum(e, add);
+        for (const f of m.fields) {
+          if (f.name && f.number !== undefined) add(f.name, 'field', f, m);
+          // A group's message has the group's name; its field, the name in lower case.
+          if (f.group?.name) add(f.group.name, 'message', f.group, f);
+        }
+        for (const o of m.oneofs) if (o.name) add(o.name, 'oneof', o, undefined);
+        for (const x of m.extends) for (const f of x.fields) if (f.name && f.number !== undefined) add(f.name, 'extension', f, undefined);
+      });
+      for (const n of m.messages) walk(n, fqn);
+      if (groups) for (const f of m.fields) if (f.group) walk(f.group, fqn);
+    };
+    for (const m of this.ast.messages) walk(m, pkg);
+  }
+
+  /**
+   * Checks the names one scope declares (`each` lists them; `owner` is a field's message, an enum value's enum,
+   * a group message's field). Nothing is built for a scope whose names are all distinct.
+   */
+  private checkScope(scope: string, each: (add: AddSymbol) => void): void {
+    const seen = this.scopeNames;
+    let clashing: Set<string> | undefined;
+    each((name, _kind, node) => {
+      if (seen.has(name)) (clashing ??= new Set()).add(name);
+      else seen.set(name, node);
+    });
+    seen.clear();
+    // The file's package scope also holds what imported files of the same package declare.
+    const imports = scope === this.pkg && this.importsOwnPackage;
+    if (!clashing && !imports) return;
+    const byName = new Map<string, ScopeSymbol[]>();
+    each((name, kind, node, owner) => {
+      if (clashing?.has(name)) {
+        const list = byName.get(name);
+        const s: ScopeSymbol = { name, kind, node, owner };
+        if (list) list.push(s);
+        else byName.set(name, [s]);
+      }
+      if (imports && !this.reportedDuplicates.has(node)) this.importClash(scope, name, kind, node);
+    });
+    for (const list of byName.values()) {
+      const at = list.map((s) => s.node.nameRange.start);
+      const order = list.map((_, k) => k).sort((a, b) => comparePositions(at[a]!, at[b]!));
+      for (let k = 1; k < order.length; k++) {
+        const s = list[order[k]!]!;
+        if (this.reportedDuplicates.has(s.node)) continue;
+        let first: ScopeSymbol | undefined;
+        for (let j = 0; j < k && !first; j++) if (!reportedElsewhere(list[order[j]!]!, s)) first = list[order[j]!]!;
+        if (!first) continue;
+        const note = s.kind === 'enum value' || first.kind === 'enum value' ? enumValueNote(scope) : '';
+        this.problem('duplicate-name', `"${join(scope, s.name)}" is already defined by ${describe(first)}${note}`, s.node.nameRange, 'error');
+        this.reportedDuplicates.add(s.node);
+      }
+    }
+  }
+
+  /** A name of the file's package scope that an imported file declares too (types vs types: see declareFile). */
+  private importClash(scope: string, name: string, kind: ScopeSymbol['kind'], node: { nameRange: Range }): void {
+    const type = kind === 'message' || kind === 'enum' || kind === 'service';
+    const fqn = join(scope, name);
+    let other: string;
+    let uri: string | undefined;
+    const imported = this.importedNames.get(name);
+    if (imported) {
+      other = `an ${imported.kind}`;
+      uri = imported.uri;
+    } else if (!type) {
+      const d = this.declarations.get(fqn);
+      if (!d || d.kind === 'package' || d.uri === this.uri) return;
+      other = `the ${d.kind} "${d.fqn}"`;
+      uri = d.uri;
+    } else return;
+    const note = kind === 'enum value' || imported?.kind === 'enum value' ? enumValueNote(scope) : '';
+    this.problem('duplicate-name', `"${fqn}" is already defined by ${other} in ${uri ?? 'a bundled file'}${note}`, node.nameRange, 'error');
+    this.reportedDuplicates.add(node);
   }
 
   // ---- resolution ----------------------------------------------------------------------------------
@@ -384,8 +518,10 @@ class Binder {
       if (dupe) this.problem('duplicate-number', `field number ${n} is already used by "${dupe.name}"`, f.numberRange, 'error');
       else byNumber.set(n, f);
       const same = byName.get(f.name);
-      if (same) this.problem('duplicate-name', `field "${f.name}" is already defined in "${m.name}"`, f.nameRange, 'error');
-      else byName.set(f.name, f);
+      if (same) {
+        this.problem('duplicate-name', `field "${f.name}" is already defined in "${m.name}"`, f.nameRange, 'error');
+        this.reportedDuplicates.add(f);
+      } else byName.set(f.name, f);
       if (this.proto3 && !same) {
         const j = byJson.get(field.jsonName);
         if (j) this.problem('duplicate-json-name', `JSON name "${field.jsonName}" of "${f.name}" conflicts with field "${j.name}"`, f.nameRange, 'error');
@@ -461,7 +597,10 @@ class Binder {
       if (prev !== undefined && !allowAlias) {
         this.problem('duplicate-number', `enum value number ${v.number} is already used by "${prev}" (set option allow_alias = true to allow aliases)`, v.numberRange, 'error');
       } else if (prev === undefined) byNumber.set(v.number, v.name);
-      if (names.has(v.name)) this.problem('duplicate-name', `enum value "${v.name}" is already defined`, v.nameRange, 'error');
+      if (names.has(v.name)) {
+        this.problem('duplicate-name', `enum value "${v.name}" is already defined`, v.nameRange, 'error');
+        this.reportedDuplicates.add(v);
+      }
       names.add(v.name);
       if (v.number < -2147483648 || v.number > ENUM_MAX) this.problem('number-out-of-range', `enum value ${v.number} is out of the int32 range`, v.numberRange, 'error');
       if (isReserved(def.reservedNumbers, v.number)) this.problem('uses-reserved', `enum value "${v.name}" uses reserved number ${v.number}`, v.numberRange, 'error');
@@ -514,6 +653,46 @@ class Binder {
 }
 
 type RpcDef = ServiceDef['rpcs'][number];
+
+/** A name declared in a scope (see Binder.checkScopes). */
+interface ScopeSymbol {
+  name: string;
+  kind: 'message' | 'enum' | 'service' | 'field' | 'oneof' | 'extension' | 'enum value';
+  node: { nameRange: Range; name: string };
+  /** A field's message, an enum value's enum, a group message's field. */
+  owner: object | undefined;
+}
+
+type AddSymbol = (name: string, kind: ScopeSymbol['kind'], node: ScopeSymbol['node'], owner: object | undefined) => void;
+
+/** An enum, and its values: they are declared in the enum's scope. */
+function addEnum(e: EnumNode, add: AddSymbol): void {
+  add(e.name, 'enum', e, undefined);
+  for (const v of e.values) if (v.name && v.number !== undefined) add(v.name, 'enum value', v, e);
+}
+
+/**
+ * Two names of a scope whose clash another check reports: two types (declareFile), two fields of a message
+ * (message), two values of an enum (enumDef). Nor does a group's field clash with the group's message: the
+ * field's name is the message's in lower case (the same only for a group named in lower case, which protoc's
+ * parser rejects as such).
+ */
+function reportedElsewhere(a: ScopeSymbol, b: ScopeSymbol): boolean {
+  const type = (s: ScopeSymbol): boolean => s.kind === 'message' || s.kind === 'enum' || s.kind === 'service';
+  if (type(a) && type(b)) return true;
+  if (a.kind === b.kind && (a.kind === 'field' || a.kind === 'enum value') && a.owner === b.owner) return true;
+  const group = (field: ScopeSymbol, message: ScopeSymbol): boolean => field.kind === 'field' && message.kind === 'message' && message.owner === field.node;
+  return group(a, b) || group(b, a);
+}
+
+function describe(s: ScopeSymbol): string {
+  const of = s.kind === 'enum value' || s.kind === 'field' ? ` of "${(s.owner as { name: string }).name}"` : '';
+  return `the ${s.kind} "${s.node.name}"${of}`;
+}
+
+function enumValueNote(scope: string): string {
+  return `; enum values are siblings of their enum (C++ scoping), so their names must be unique ${scope ? `in "${scope}"` : 'at the top level'}`;
+}
 
 function join(scope: string, name: string): string {
   return scope ? `${scope}.${name}` : name;

@@ -41,6 +41,9 @@ export interface FieldOffsets {
   /** -1 without a label. */
   labelStart: number;
   labelEnd: number;
+  /** Only for `map<K, V>` fields: where `V` starts and ends. */
+  valueStart?: number;
+  valueEnd?: number;
 }
 
 export class FieldSyntax extends NamedSyntax implements FieldNode {
@@ -58,6 +61,9 @@ export class FieldSyntax extends NamedSyntax implements FieldNode {
   private readonly numberEnd: number;
   private readonly labelStart: number;
   private readonly labelEnd: number;
+  // Only map fields have them: other fields do not carry the two slots.
+  private declare valueStart?: number;
+  private declare valueEnd?: number;
 
   constructor(
     lines: LineIndex,
@@ -74,6 +80,10 @@ export class FieldSyntax extends NamedSyntax implements FieldNode {
     this.numberEnd = at.numberEnd;
     this.labelStart = at.labelStart;
     this.labelEnd = at.labelEnd;
+    if (at.valueStart !== undefined) {
+      this.valueStart = at.valueStart;
+      this.valueEnd = at.valueEnd;
+    }
   }
 
   get typeRange(): Range {
@@ -84,6 +94,9 @@ export class FieldSyntax extends NamedSyntax implements FieldNode {
   }
   get labelRange(): Range | undefined {
     return this.labelStart < 0 ? undefined : this.lines.range(this.labelStart, this.labelEnd);
+  }
+  get mapValueRange(): Range | undefined {
+    return this.valueStart === undefined ? undefined : this.lines.range(this.valueStart, this.valueEnd!);
   }
 }
 

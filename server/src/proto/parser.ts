@@ -14,7 +14,7 @@ import type {
 } from './ast';
 import { lexer, type Token } from './lexer';
 import { LineIndex } from './lines';
-import { type CommentSyntax, EnumValueSyntax, FieldSyntax, MessageSyntax } from './nodes';
+import { type CommentSyntax, EnumValueSyntax, type FieldOffsets, FieldSyntax, MessageSyntax } from './nodes';
 
 /** Deeper blocks are skipped, not parsed: protoc itself refuses far less (its recursion limit is 100). */
 export const MAX_NESTING = 64;
@@ -576,12 +576,16 @@ class Parser {
     let typeStart: number;
     let typeEnd: number;
     let mapKey: string | undefined;
+    let value: { start: number; end: number } | undefined;
     if (this.is('map') && this.peekIs('<', 1)) {
       typeStart = this.next().start;
       this.next(); // <
       mapKey = this.fullIdent('a map key type')?.name ?? '';
       if (!this.eat(',')) this.expected("','");
-      type = this.fullIdent('a map value type')?.name ?? '';
+      const at = this.cur.start;
+      const v = this.fullIdent('a map value type');
+      type = v?.name ?? '';
+      value = v ?? { start: at, end: at };
       if (!this.eat('>')) this.expected("'>'");
       typeEnd = this.prevTok().end;
       if (label) this.error('map fields cannot have a label', label.range);
@@ -609,10 +613,15 @@ class Parser {
     else this.expected("'='");
     const options = this.optionList();
     this.endStatement();
-    const f = new FieldSyntax(this.lines, name.text, type, options, comments, {
+    const at: FieldOffsets = {
       start: first.start, end: this.prevTok().end, nameStart: name.start, nameEnd: name.end, typeStart, typeEnd,
       numberStart: num.start, numberEnd: num.end, labelStart: label ? label.start : -1, labelEnd: label ? label.end : -1,
-    });
+    };
+    if (value) {
+      at.valueStart = value.start;
+      at.valueEnd = value.end;
+    }
+    const f = new FieldSyntax(this.lines, name.text, type, options, comments, at);
     if (label) f.label = label.text as Label;
     if (mapKey !== undefined) f.mapKey = mapKey;
     if (num.value !== undefined) f.number = num.value;

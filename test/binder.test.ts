@@ -1,0 +1,261 @@
+// Binder tests on crafted inputs: where a map's value type is referenced, and the names protoc keeps in one
+// table per scope (enum values next to their enum, fields next to nested types), which it reports as
+// "already defined" (buf: "declared multiple times"). The protoc verdicts were checked with buf 1.75.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parse } from '../server/src/proto/parser';
+import { bind, type BoundFile, type ImportResolver } from '../server/src/proto/binder';
+import type { Position, Range } from '../server/src/proto/ast';
+import { findDefinition, findReferences } from '../server/src/features/navigation';
+import { computeFixes } from '../server/src/fixes/fixes';
+import { applyEdits } from '../server/src/fixes/text';
+import type { Finding } from '../server/src/compat/finding';
+
+const P = (line: number, character: number): Position => ({ line, character });
+const R = (l1: number, c1: number, l2: number, c2: number): Range => ({ start: P(l1, c1), end: P(l2, c2) });
+const lines = (...ls: string[]): string => ls.join('\n');
+const URI = 'file:///test.proto';
+
+/** Range of `needle` inside the first occurrence of `context` (which holds it; both on one line). */
+function within(text: string, context: string, needle: string = context): Range {
+  const c = text.indexOf(context);
+  if (c < 0) throw new Error(`"${context}" not in text`);
+  const k = context.indexOf(needle);
+  if (k < 0) throw new Error(`"${needle}" not in "${context}"`);
+  const i = c + k;
+  const before = text.slice(0, i).split('\n');
+  const line = before.length - 1;
+  const character = before[line]!.length;
+  return R(line, character, line, character + needle.length);
+}
+
+function bindText(text: string, resolver?: ImportResolver): BoundFile {
+  return bind(parse(text), URI, resolver);
+}
+
+const problems = (b: BoundFile) => b.problems.map((p) => [p.code, p.message, p.range, p.severity]);
+
+describe('binder: map value type references', () => {
+  const text = lines(
+    'syntax = "proto3";',
+    'package p;',
+    'message V {}',
+    'message M {',
+    '  map<string, V> a = 1;',
+    '  map<string, p.V> b = 2;',
+    '  map< string , V > c = 3;',
+    '  map<int32, .p.V> d = 4;',
+    '  map<string,',
+    '      V> e = 5;',
+    '  map<string, Gone> f = 6;',
+    '  V g = 7;',
+    '}',
+  );
+
+  test('the reference covers the value type as written: plain, qualified, with spaces, on its own line', () => {
+    const b = bindText(text);
+    assert.deepEqual(b.references.map((r) => [r.written, r.target, r.range]), [
+      ['V', 'p.V', within(text, 'map<string, V>', 'V')],
+      ['p.V', 'p.V', within(text, 'map<string, p.V>', 'p.V')],
+      ['V', 'p.V', within(text, 'map< string , V >', 'V')],
+      ['.p.V', 'p.V', within(text, 'map<int32, .p.V>', '.p.V')],
+      ['V', 'p.V', within(text, '      V> e', 'V')],
+      ['Gone', undefined, within(text, 'Gone')],
+      ['V', 'p.V', within(text, 'V g', 'V')],
+    ]);
+    // An unknown value type is reported where it is written; the field's type range stays the whole map.
+    assert.deepEqual(problems(b), [['unresolved-type', 'unknown type "Gone"', within(text, 'Gone'), 'error']]);
+    const f = b.ast.messages[1]!.fields[0]!;
+    assert.deepEqual(f.typeRange, within(text, 'map<string, V>'));
+    assert.deepEqual(f.mapValueRange, within(text, 'map<string, V>', 'V'));
+    assert.equal(b.ast.messages[1]!.fields[6]!.mapValueRange, undefined);
+    assert.deepEqual(b.model.messages[1]!.fields.map((x) => x.type).slice(0, 2), ['map<string,p.V>', 'map<string,p.V>']);
+  });
+
+  test('a map missing its value type has an empty value range where the type should be', () => {
+    const t = 'syntax = "proto3";\nmessage M { map<string, > a = 1; }';
+    const f = parse(t).messages[0]!.fields[0]!;
+    assert.equal(f.type, '');
+    assert.deepEqual(f.mapValueRange, within(t, '> a', ''));
+  });
+
+  test('find references and go to definition on a map value type, with and without the text', () => {
+    const b = bindText(text);
+    const decl = { uri: URI, range: within(text, 'message V', 'V') };
+    const refs = [
+      within(text, 'map<string, V>', 'V'), within(text, 'map<string, p.V>', 'p.V'), within(text, 'map< string , V >', 'V'),
+      within(text, 'map<int32, .p.V>', '.p.V'), within(text, '      V> e', 'V'), within(text, 'V g', 'V'),
+    ].map((range) => ({ uri: URI, range }));
+    for (const options of [{}, { text }]) {
+      const onV = within(text, 'map< string , V >', 'V').start;
+      assert.deepEqual(findDefinition(b, onV, options), decl);
+      assert.deepEqual(findReferences(b, onV, { ...options, includeDeclaration: true }), [decl, ...refs]);
+      // The value type on its own line, after the map's first line.
+      assert.deepEqual(findDefinition(b, within(text, '      V> e', 'V').start, options), decl);
+      // `map`, the key type and the brackets are not the value type.
+      for (const at of [within(text, 'map<string, V>', 'map').start, within(text, 'map<string, V>', 'string').start, within(text, 'map< string , V >', ' >').end]) {
+        assert.equal(findDefinition(b, at, options), null, JSON.stringify(at));
+        assert.deepEqual(findReferences(b, at, options), [], JSON.stringify(at));
+      }
+    }
+  });
+
+  test('restoring a renamed message renames its map value references too', () => {
+    const t = lines(
+      'syntax = "proto3";',
+      'package p;',
+      'message Renamed {}',
+      'message M {',
+      '  map<string, Renamed> a = 1;',
+      '  map< int64 , p.Renamed > b = 2;',
+      '  Renamed c = 3;',
+      '}',
+    );
+    const b = bindText(t);
+    const finding: Finding = {
+      rule: 'MESSAGE_RENAMED', category: 'WIRE', severity: 'error', message: 'renamed', range: within(t, 'message Renamed', 'Renamed'),
+      element: 'p.Renamed', fixes: [{ kind: 'rename', to: 'Original' }],
+    };
+    const fix = computeFixes(t, b, finding).find((f) => f.title === 'Restore the original name "Original"');
+    assert.ok(fix, 'the rename fix is offered');
+    assert.equal(applyEdits(t, fix.edits), t.replace(/Renamed/g, 'Original'));
+  });
+});
+
+describe('binder: names in one scope (protoc "already defined")', () => {
+  const NOTE_P = '; enum values are siblings of their enum (C++ scoping), so their names must be unique in "p"';
+
+  test('enum values of two enums of one scope collide: they are declared next to their enum', () => {
+    const text = lines(
+      'syntax = "proto3";',
+      'package p;',
+      'enum E { E_UNKNOWN = 0; E_A = 1; }',
+      'enum F { F_UNKNOWN = 0; E_A = 1; }',
+      'message M {',
+      '  enum G { G0 = 0; X = 1; }',
+      '  enum H { H0 = 0; X = 1; }',
+      '}',
+    );
+    assert.deepEqual(problems(bindText(text)), [
+      ['duplicate-name', `"p.E_A" is already defined by the enum value "E_A" of "E"${NOTE_P}`, within(text, 'F_UNKNOWN = 0; E_A', 'E_A'), 'error'],
+      ['duplicate-name', '"p.M.X" is already defined by the enum value "X" of "G"; enum values are siblings of their enum (C++ scoping), so their names must be unique in "p.M"',
+        within(text, 'H0 = 0; X', 'X'), 'error'],
+    ]);
+    // Without a package, the scope is the top level.
+    const top = 'syntax = "proto3";\nenum E { A = 0; }\nenum F { B = 0; A = 1; }';
+    assert.deepEqual(problems(bindText(top)), [
+      ['duplicate-name', '"A" is already defined by the enum value "A" of "E"; enum values are siblings of their enum (C++ scoping), so their names must be unique at the top level',
+        within(top, 'B = 0; A', 'A'), 'error'],
+    ]);
+  });
+
+  test('an enum value collides with a message, enum, service or field of its scope, whichever comes first', () => {
+    const text = lines(
+      'syntax = "proto3";',
+      'package p;',
+      'message X {}',
+      'enum E { E0 = 0; X = 1; Y = 2; S = 3; E = 4; }',
+      'message Y {}',
+      'service S {}',
+      'message M { enum K { K0 = 0; f = 1; } int32 f = 1; }',
+    );
+    assert.deepEqual(problems(bindText(text)), [
+      ['duplicate-name', `"p.X" is already defined by the message "X"${NOTE_P}`, within(text, 'E0 = 0; X', 'X'), 'error'],
+      ['duplicate-name', `"p.Y" is already defined by the enum value "Y" of "E"${NOTE_P}`, within(text, 'message Y', 'Y'), 'error'],
+      ['duplicate-name', `"p.E" is already defined by the enum "E"${NOTE_P}`, within(text, 'E = 4', 'E'), 'error'],
+      ['duplicate-name', `"p.S" is already defined by the enum value "S" of "E"${NOTE_P}`, within(text, 'service S', 'S'), 'error'],
+      ['duplicate-name', '"p.M.f" is already defined by the enum value "f" of "K"; enum values are siblings of their enum (C++ scoping), so their names must be unique in "p.M"',
+        within(text, 'int32 f', 'f'), 'error'],
+    ]);
+  });
+
+  test('a nested type and a field of one message may not share a name', () => {
+    const text = lines(
+      'syntax = "proto3";',
+      'package p;',
+      'message O { message In {} int32 In = 2; }',
+      'message P { int32 Out = 1; enum Out { O0 = 0; } }',
+    );
+    assert.deepEqual(problems(bindText(text)), [
+      ['duplicate-name', '"p.O.In" is already defined by the message "In"', within(text, 'int32 In', 'In'), 'error'],
+      ['duplicate-name', '"p.P.Out" is already defined by the field "Out" of "P"', within(text, 'enum Out', 'Out'), 'error'],
+    ]);
+  });
+
+  test('oneofs and extensions take a name in their scope too', () => {
+    const text = lines(
+      'syntax = "proto2";',
+      'package p;',
+      'message Foo { extensions 100 to 200; }',
+      'message O {',
+      '  oneof x { int32 a = 1; }',
+      '  optional int32 x = 2;',
+      '  oneof y { int32 y = 3; }',
+      '  extend Foo { optional int32 bar = 100; }',
+      '  optional int32 bar = 4;',
+      '}',
+      'extend Foo { optional int32 O = 101; }',
+    );
+    assert.deepEqual(problems(bindText(text)), [
+      ['duplicate-name', '"p.O" is already defined by the message "O"', within(text, 'int32 O', 'O'), 'error'],
+      ['duplicate-name', '"p.O.x" is already defined by the oneof "x"', within(text, 'int32 x', 'x'), 'error'],
+      ['duplicate-name', '"p.O.y" is already defined by the oneof "y"', within(text, 'int32 y', 'y'), 'error'],
+      ['duplicate-name', '"p.O.bar" is already defined by the extension "bar"', within(text, 'int32 bar = 4', 'bar'), 'error'],
+    ]);
+  });
+
+  test('a declaration is reported once, by the check that covers it', () => {
+    const text = lines(
+      'syntax = "proto3";',
+      'enum Z { V = 0; }',
+      'message V {}',
+      'enum V { V0 = 0; }',
+      'message O { int32 In = 1; message In {} int32 In = 2; }',
+    );
+    assert.deepEqual(problems(bindText(text)), [
+      ['duplicate-name', '"V" is already defined', within(text, 'enum V', 'V'), 'error'],
+      ['duplicate-name', 'field "In" is already defined in "O"', within(text, 'int32 In = 2', 'In'), 'error'],
+      ['duplicate-name', '"V" is already defined by the enum value "V" of "Z"; enum values are siblings of their enum (C++ scoping), so their names must be unique at the top level',
+        within(text, 'message V', 'V'), 'error'],
+      ['duplicate-name', '"O.In" is already defined by the field "In" of "O"', within(text, 'message In', 'In'), 'error'],
+    ]);
+  });
+
+  test('names of the package clash with enum values, extensions and types of an imported file of the same package', () => {
+    const imported = lines(
+      'syntax = "proto2";',
+      'package p;',
+      'enum G { UNKNOWN = 0; }',
+      'message Y { extensions 100 to 200; }',
+      'extend Y { optional int32 ext = 100; }',
+    );
+    const text = lines(
+      'syntax = "proto2";',
+      'package p;',
+      'import "b.proto";',
+      'enum E { E0 = 0; UNKNOWN = 1; Y = 2; }',
+      'message ext {}',
+      'message Other { enum G { UNKNOWN = 0; } }',
+    );
+    const resolver: ImportResolver = { resolve: () => ({ uri: 'file:///b.proto', text: imported }) };
+    assert.deepEqual(problems(bindText(text, resolver)), [
+      ['duplicate-name', '"p.ext" is already defined by an extension in file:///b.proto', within(text, 'message ext', 'ext'), 'error'],
+      ['duplicate-name', `"p.UNKNOWN" is already defined by an enum value in file:///b.proto${NOTE_P}`, within(text, 'UNKNOWN'), 'error'],
+      ['duplicate-name', `"p.Y" is already defined by the message "p.Y" in file:///b.proto${NOTE_P}`, within(text, 'Y = 2', 'Y'), 'error'],
+    ]);
+    // Another package: no clash.
+    assert.deepEqual(problems(bindText(text.replace('package p;', 'package q;'), resolver)), []);
+  });
+
+  test('what protoc accepts: one name in different scopes, a group and its field, a field named like its message', () => {
+    const text = lines(
+      'syntax = "proto2";',
+      'package p;',
+      'enum X { X_UNSPECIFIED = 0; A = 1; }',
+      'message In { optional int32 In = 1; enum E { X = 0; A = 1; } }',
+      'message P { enum E { X = 0; A = 1; } optional int32 P = 1; optional group Result = 2 { optional int32 result = 1; } }',
+      'message Q { oneof choice { int32 one = 1; } message Choice {} optional int32 x_unspecified = 2; }',
+    );
+    assert.deepEqual(problems(bindText(text)), []);
+  });
+});
