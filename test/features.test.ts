@@ -148,9 +148,8 @@ describe('features on a crafted file', () => {
     assert.deepEqual(findDefinition(bound, pos(20, 2)), { uri: URI, range: range(37, 5, 37, 9) });
     assert.deepEqual(findDefinition(bound, pos(20, 6)), { uri: URI, range: range(37, 5, 37, 9) }); // end of the name
     // map value type, with and without the text to narrow the range
-    assert.deepEqual(findDefinition(bound, pos(21, 15), { text: TEXT }), { uri: URI, range: range(37, 5, 37, 9) });
-    assert.equal(findDefinition(bound, pos(21, 6), { text: TEXT }), null); // on `string`
-    assert.equal(findDefinition(bound, pos(21, 6)), null);
+    assert.deepEqual(findDefinition(bound, pos(21, 15)), { uri: URI, range: range(37, 5, 37, 9) });
+    assert.equal(findDefinition(bound, pos(21, 6)), null); // on `string`
     // nested, qualified and rpc references
     assert.deepEqual(findDefinition(bound, pos(24, 5)), { uri: URI, range: range(26, 10, 26, 15) });
     assert.deepEqual(findDefinition(bound, pos(32, 25)), { uri: URI, range: range(26, 10, 26, 15) });
@@ -178,10 +177,9 @@ describe('features on a crafted file', () => {
       { uri: URI, range: range(20, 2, 20, 6) },
       { uri: URI, range: range(21, 14, 21, 18) },
     ];
-    assert.deepEqual(findReferences(bound, pos(37, 6), { includeDeclaration: true, text: TEXT }),
+    assert.deepEqual(findReferences(bound, pos(37, 6), { includeDeclaration: true }),
       [{ uri: URI, range: range(37, 5, 37, 9) }, ...kindRefs]);
-    assert.deepEqual(findReferences(bound, pos(20, 3), { text: TEXT }), kindRefs);
-    // Without the text too: the binder's range of a map value reference is the value type's.
+    // The map's value type, as written, is the reference.
     assert.deepEqual(findReferences(bound, pos(20, 3)), kindRefs);
     assert.deepEqual(findReferences(bound, pos(26, 12)), [
       { uri: URI, range: range(24, 4, 24, 9) },
@@ -197,7 +195,7 @@ describe('features on a crafted file', () => {
       uri: 'file:///ws/x.proto', imports: { resolve: () => ({ uri: URI, text: TEXT }) },
     }).bound;
     assert.deepEqual(other.problems, []);
-    assert.deepEqual(findReferences(bound, pos(37, 6), { text: TEXT, others: [{ bound: other, text: otherText }] }),
+    assert.deepEqual(findReferences(bound, pos(37, 6), { others: [{ bound: other }] }),
       [...kindRefs, { uri: 'file:///ws/x.proto', range: range(3, 12, 3, 24) }]);
     // and from the other file, definition lands in ours
     assert.deepEqual(findDefinition(other, pos(3, 20)), { uri: URI, range: range(37, 5, 37, 9) });
@@ -353,7 +351,7 @@ describe('features on a crafted file', () => {
       for (let ch = 0; ch < 25; ch++) {
         doHover(bound, pos(line, ch));
         findDefinition(bound, pos(line, ch));
-        findReferences(bound, pos(line, ch), { includeDeclaration: true, text });
+        findReferences(bound, pos(line, ch), { includeDeclaration: true });
       }
     }
   });
@@ -422,8 +420,8 @@ describe('features on real CRI api.proto files', { skip: corpusDir ? false : COR
     const { bound } = analyze(text, { uri });
     const decl = span(find('message PodSandboxConfig {', 8), 'PodSandboxConfig'.length);
     const ref = find('PodSandboxConfig config = 1;');
-    assert.deepEqual(findDefinition(bound, ref, { text }), { uri, range: decl });
-    assert.deepEqual(findDefinition(bound, find('rpc Version(VersionRequest)', 12), { text }),
+    assert.deepEqual(findDefinition(bound, ref), { uri, range: decl });
+    assert.deepEqual(findDefinition(bound, find('rpc Version(VersionRequest)', 12)),
       { uri, range: span(find('message VersionRequest {', 8), 'VersionRequest'.length) });
     // references: every line that uses the name as a type
     const usedAt: Range[] = [];
@@ -432,13 +430,13 @@ describe('features on real CRI api.proto files', { skip: corpusDir ? false : COR
       if (m) usedAt.push(span(pos(k, l.indexOf('PodSandboxConfig')), 'PodSandboxConfig'.length));
     });
     assert.ok(usedAt.length >= 2);
-    assert.deepEqual(findReferences(bound, pos(decl.start.line, decl.start.character + 3), { includeDeclaration: true, text }),
+    assert.deepEqual(findReferences(bound, pos(decl.start.line, decl.start.character + 3), { includeDeclaration: true }),
       [{ uri, range: decl }, ...usedAt.map((r) => ({ uri, range: r }))]);
     // hover: kind, name, line and the doc comment above the declaration
     const docLines: string[] = [];
     for (let l = decl.start.line - 1; l >= 0 && /^\s*\/\//.test(lines[l]!); l--) docLines.unshift(lines[l]!.replace(/^\s*\/\/ ?/, ''));
     assert.ok(docLines.length > 0);
-    const hover = doHover(bound, ref, { text });
+    const hover = doHover(bound, ref);
     assert.deepEqual(hover, {
       contents: {
         kind: 'markdown',
@@ -497,7 +495,7 @@ describe('policy hover: a renamed element is not new', () => {
     assert.ok(line >= 0, needle);
     let extra: string | undefined;
     doHover(analysis.bound, pos(line, lines[line]!.indexOf(needle) + offset), {
-      text, extraHover: (e) => (extra = elementPolicyHover(e, analysis.baseline, analysis.bound.model, analysis.findings)),
+      extraHover: (e) => (extra = elementPolicyHover(e, analysis.baseline, analysis.bound.model, analysis.findings)),
     });
     return extra;
   };
@@ -701,7 +699,7 @@ describe('policy hover: who knows an element, from its lineage', { skip: corpusD
     assert.ok(line >= 0, 'v0.25.0 has the field');
     let extra: string | undefined;
     doHover(a.bound, pos(line, lines[line]!.indexOf('pod_sandbox_metadata') + 1), {
-      text, extraHover: (e) => (extra = elementPolicyHover(e, a.baseline, a.bound.model, a.findings)),
+      extraHover: (e) => (extra = elementPolicyHover(e, a.baseline, a.bound.model, a.findings)),
     });
     assert.match(extra!, /- Kubelet 1\.25 knows it and may be paired with runtimes built from cri-api v0\.22–v0\.24, which do not\./);
     assert.doesNotMatch(extra!, /Kubelets 1\.25–1\.27/);

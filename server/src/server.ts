@@ -669,7 +669,7 @@ connection.onDefinition((params) => guarded('definition', null, async () => {
   const { bound } = await analysisOf(doc);
   const settings = await getSettings(doc.uri);
   const resolver = resolverFor(doc.uri, settings);
-  return findDefinition(bound, params.position, { text: doc.getText(), resolveImport: (p, from) => resolver.resolveUri(p, from) });
+  return findDefinition(bound, params.position, { resolveImport: (p, from) => resolver.resolveUri(p, from) });
 }));
 
 connection.onReferences((params, token) => guarded('references', null as Location[] | null, async () => {
@@ -679,19 +679,18 @@ connection.onReferences((params, token) => guarded('references', null as Locatio
   const others: FileContext[] = [];
   for (const d of documents.all()) {
     if (d.uri === doc.uri || token.isCancellationRequested) continue;
-    others.push({ bound: (await analysisOf(d)).bound, text: d.getText() });
+    others.push({ bound: (await analysisOf(d)).bound });
   }
   if (token.isCancellationRequested) return null;
-  return findReferences(bound, params.position, { includeDeclaration: !!params.context?.includeDeclaration, text: doc.getText(), others });
+  return findReferences(bound, params.position, { includeDeclaration: !!params.context?.includeDeclaration, others });
 }));
 
 connection.onHover((params) => guarded('hover', null, async () => {
   const doc = docOf(params);
   if (!doc || !isValidPosition(params.position)) return null;
-  const { text, result } = await snapshotOf(doc);
+  const { result } = await snapshotOf(doc);
   const { bound, baseline } = result;
   const hover = doHover(bound, params.position, {
-    text,
     extraHover: (element) => elementPolicyHover(element, baseline, bound.model, result.findings),
   });
   // A finding's diagnostic under the cursor: its rule's explanation first.
@@ -798,7 +797,7 @@ connection.onRequest(HistoryRequestMethod, (params: HistoryParams) => guarded('c
   const uri = uriOf(params);
   const doc = uri ? documents.get(uri) : undefined;
   if (!doc) return { ok: false, text: 'The document is not open.' };
-  const { text, result } = await snapshotOf(doc);
+  const { result } = await snapshotOf(doc);
   const { bound, baseline } = result;
   let history = baseline?.history;
   if (!history) {
@@ -811,7 +810,7 @@ connection.onRequest(HistoryRequestMethod, (params: HistoryParams) => guarded('c
   }
   let element: string | undefined;
   if (isValidPosition(params.position)) {
-    const t = targetAt(bound, params.position, text);
+    const t = targetAt(bound, params.position);
     if (t?.kind === 'declaration') element = t.element.path;
     else if (t?.kind === 'reference') element = t.reference.target;
     if (!element) {

@@ -607,7 +607,7 @@ export function runCase(text: string, uri: string, baseline: Baseline, rng: Rng,
     };
     for (const p of positionsFor(text, rng, hovers, lastLine)) {
       hoverCount++;
-      doHover(analysis.bound, p, { text, extraHover });
+      doHover(analysis.bound, p, { extraHover });
       doHover(analysis.bound, p);
       if (extraError) throw extraError;
     }

@@ -10,7 +10,6 @@ import { targetAt, type Element, type Target } from './positions';
 import type { Hover } from './types';
 
 export interface HoverOptions {
-  text?: string;
   /**
    * More markdown for an element, appended after a rule. Called with the element path (`runtime.v1.Foo`,
    * `runtime.v1.Foo.bar`, `runtime.v1.Svc.Rpc`, `runtime.v1.Enum.VALUE`); return undefined for nothing.
@@ -20,7 +19,7 @@ export interface HoverOptions {
 
 /** Markdown hover for the position, or null when there is nothing to say. */
 export function doHover(bound: BoundFile, pos: Position, options: HoverOptions = {}): Hover | null {
-  const t = targetAt(bound, pos, options.text);
+  const t = targetAt(bound, pos);
   if (!t) return null;
   const sections = hoverSections(bound, t);
   if (!sections) return null;

@@ -3,17 +3,14 @@
 
 import { comparePositions, type Position } from '../proto/ast';
 import type { BoundFile } from '../proto/binder';
-import { referenceNameRange, targetAt } from './positions';
+import { targetAt } from './positions';
 import type { Location } from './types';
 
-/** A bound file and, when the caller has it, its text (used to narrow `map<K, V>` references to `V`). */
 export interface FileContext {
   bound: BoundFile;
-  text?: string;
 }
 
 export interface DefinitionOptions {
-  text?: string;
   /** Where an import path leads from this file, for Go to Definition on `import "…"`. */
   resolveImport?: (importPath: string, fromUri: string) => string | undefined;
 }
@@ -22,7 +19,7 @@ const FILE_START = { start: { line: 0, character: 0 }, end: { line: 0, character
 
 /** Where the name at the position is declared; null when nothing navigable is there. */
 export function findDefinition(bound: BoundFile, pos: Position, options: DefinitionOptions = {}): Location | null {
-  const t = targetAt(bound, pos, options.text);
+  const t = targetAt(bound, pos);
   if (!t) return null;
   switch (t.kind) {
     case 'reference': {
@@ -41,8 +38,8 @@ export function findDefinition(bound: BoundFile, pos: Position, options: Definit
 }
 
 /** The fully-qualified name of the message, enum or service at the position (reference or declaration). */
-export function typeNameAt(bound: BoundFile, pos: Position, text?: string): string | undefined {
-  const t = targetAt(bound, pos, text);
+export function typeNameAt(bound: BoundFile, pos: Position): string | undefined {
+  const t = targetAt(bound, pos);
   if (t?.kind === 'reference') return t.reference.target;
   if (t?.kind === 'declaration' && (t.element.kind === 'message' || t.element.kind === 'enum' || t.element.kind === 'service')) {
     return t.element.path;
@@ -52,7 +49,6 @@ export function typeNameAt(bound: BoundFile, pos: Position, text?: string): stri
 
 export interface ReferencesOptions {
   includeDeclaration?: boolean;
-  text?: string;
   /** Other files to search (e.g. the other open documents); the file itself is always searched. */
   others?: FileContext[];
 }
@@ -64,13 +60,13 @@ export interface ReferencesOptions {
  * `includeDeclaration` is set, else empty.
  */
 export function findReferences(bound: BoundFile, pos: Position, options: ReferencesOptions = {}): Location[] {
-  const t = targetAt(bound, pos, options.text);
+  const t = targetAt(bound, pos);
   if (!t || t.kind === 'import' || t.kind === 'package') return [];
-  const fqn = typeNameAt(bound, pos, options.text);
+  const fqn = typeNameAt(bound, pos);
   if (fqn === undefined) {
     return t.kind === 'declaration' && options.includeDeclaration ? [{ uri: bound.uri, range: t.element.nameRange }] : [];
   }
-  const files: FileContext[] = [{ bound, ...(options.text !== undefined ? { text: options.text } : {}) }];
+  const files: FileContext[] = [{ bound }];
   for (const o of options.others ?? []) if (o.bound.uri !== bound.uri) files.push(o);
   const refs = referencesTo(files, fqn).sort(compareLocations);
   const d = options.includeDeclaration ? bound.declarations.get(fqn) : undefined;
@@ -89,7 +85,7 @@ export function referencesTo(files: FileContext[], fqn: string): Location[] {
   const out: Location[] = [];
   for (const f of files) {
     for (const ref of f.bound.references) {
-      if (ref.target === fqn) out.push({ uri: f.bound.uri, range: referenceNameRange(ref, f.text) });
+      if (ref.target === fqn) out.push({ uri: f.bound.uri, range: ref.range });
     }
   }
   return out;

@@ -144,43 +144,6 @@ export function findElement(ast: ProtoFile, path: string, kind?: ElementKind): E
   return undefined;
 }
 
-/**
- * The range of the type name inside a reference. The binder records map value types with the range of the
- * whole `map<K, V>`; with the document text this narrows it to `V`.
- */
-export function referenceNameRange(ref: TypeReference, text?: string): Range {
-  const r = ref.range;
-  if (text === undefined || r.start.line !== r.end.line || !ref.written) return r;
-  const line = lineText(text, r.start.line);
-  if (line === undefined) return r;
-  const slice = line.slice(r.start.character, r.end.character);
-  if (slice === ref.written) return r;
-  const k = slice.lastIndexOf(ref.written);
-  if (k < 0) return r;
-  const start = r.start.character + k;
-  return { start: { line: r.start.line, character: start }, end: { line: r.start.line, character: start + ref.written.length } };
-}
-
-/** One line of a text (without its line break), counting lines as LSP does (\n, \r\n, \r). */
-export function lineText(text: string, line: number): string | undefined {
-  let start = 0;
-  for (let l = 0; l < line; l++) {
-    const n = nextLineBreak(text, start);
-    if (n < 0) return undefined;
-    start = n + (text.charCodeAt(n) === 13 && text.charCodeAt(n + 1) === 10 ? 2 : 1);
-  }
-  const end = nextLineBreak(text, start);
-  return text.slice(start, end < 0 ? text.length : end);
-}
-
-function nextLineBreak(text: string, from: number): number {
-  for (let i = from; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 10 || c === 13) return i;
-  }
-  return -1;
-}
-
 export type Target =
   /** On a type reference (field type, map value type, rpc request/response, extendee). */
   | { kind: 'reference'; reference: TypeReference; range: Range }
@@ -192,13 +155,10 @@ export type Target =
   | { kind: 'package'; name: string; range: Range };
 
 /** What a position points at, or undefined (whitespace, keywords, numbers, positions past the end). */
-export function targetAt(bound: BoundFile, pos: Position, text?: string): Target | undefined {
+export function targetAt(bound: BoundFile, pos: Position): Target | undefined {
   if (!isValidPosition(pos)) return undefined;
   for (const ref of bound.references) {
-    if (!rangeContains(ref.range, pos)) continue;
-    const range = referenceNameRange(ref, text);
-    if (text !== undefined && !rangeContains(range, pos)) continue;
-    return { kind: 'reference', reference: ref, range };
+    if (rangeContains(ref.range, pos)) return { kind: 'reference', reference: ref, range: ref.range };
   }
   const chain = elementChainAt(bound.ast, pos);
   for (let k = chain.length - 1; k >= 0; k--) {
