@@ -19,7 +19,8 @@ import { loadBundledHistory } from '../server/src/baseline/historyIndex';
 import type { Baseline } from '../server/src/baseline/types';
 import type { Finding } from '../server/src/compat/finding';
 import { applyEdits, checkNonOverlapping, computeFixes, type TextEdit } from '../server/src/fixes';
-import { codeActions, findingFor, FIX_ALL_ANALYSES, type Snapshot } from '../server/src/lsp/codeActions';
+import { codeActions, findingFor, type Snapshot } from '../server/src/lsp/codeActions';
+import { FIX_ALL_ANALYSES } from '../server/src/lsp/fixAll';
 import { isReserved } from '../server/src/proto/model';
 import { findingToDiagnostic } from '../server/src/lsp/convert';
 

@@ -25,7 +25,8 @@ import {
   applyEdits, checkNonOverlapping, computeFixes, DEPRECATION_NOTE, fixAll, isStale, mergeEditLists,
   type Fix, type TextEdit,
 } from '../server/src/fixes';
-import { codeActions, composeEditRounds, findingFor, type Snapshot } from '../server/src/lsp/codeActions';
+import { codeActions, findingFor, type Snapshot } from '../server/src/lsp/codeActions';
+import { composeEditRounds } from '../server/src/lsp/editRounds';
 import { findingToDiagnostic } from '../server/src/lsp/convert';
 import { isPlaceholderReason } from '../server/src/compat/suppress';
 import { loadBundledHistory } from '../server/src/baseline/historyIndex';
