@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { bind } from '../server/src/proto/binder';
 import { parse } from '../server/src/proto/parser';
 import { loadBundledHistory } from '../server/src/baseline/historyIndex';
-import { elementPolicyHover } from '../server/src/features/policyHover';
+import { elementPolicyHover, findingExplanation } from '../server/src/features/policyHover';
 import { markdownToPlainText } from '../server/src/features/plainText';
 import { FsImportResolver } from '../server/src/lsp/importResolver';
 
@@ -657,6 +657,13 @@ describe('policy hover: skew statements', () => {
       assert.match(h, /^\*\*New since v0\.36\.3\*\*: would ship in Kubernetes 1\.37 \(cri-api v0\.37\.0\)\./, element);
       assert.match(h, re, element);
     }
+  });
+
+  test('a finding explanation names the baseline origin as text: a directory name cannot add an image', () => {
+    const baseline = { tag: 'v0.99.0', source: 'vendor' as const, origin: 'vendored k8s.io/cri-api v0.99.0 (/w/![x](https:/example.invalid/a.png)/vendor)', model: bind(parse(OLD), 'file:///ws/old.proto').model };
+    const f = { rule: 'FIELD_NO_DELETE', category: 'WIRE' as const, severity: 'error' as const, range: range(0, 0, 0, 0), element: 'runtime.v1.Req.a', message: 'm' };
+    const md = findingExplanation(f, baseline);
+    assert.ok(md.includes('Compared with v0.99.0, from vendored k8s.io/cri-api v0.99.0 \\(/w/\\!\\[x\\]\\(https:/example.invalid/a.png\\)/vendor\\).'), md);
   });
 
   test('new elements: the call sequence quoted from the documentation loads no image', () => {

@@ -10,6 +10,7 @@ import { CRI_SKEW_POLICY_URL, CRITEST_VALIDATION_URL } from '../policy/links';
 import { indexModel, rpcNames, type ApiModel } from '../proto/model';
 import { mentionsAny } from '../docs/fingerprint';
 import { docMarkdown } from './hover';
+import { escapeMarkdown } from '../report/markdown';
 
 /** First release of each API major version: elements that old are not subject to skew. */
 const MAJOR_START: Record<string, number> = { 'runtime.v1': 20 };
@@ -276,7 +277,8 @@ export function findingExplanation(f: Finding, baseline: Baseline | undefined): 
   const rule = getRule(f.rule);
   const lines = [`**${rule.id}** · ${rule.category} · ${f.severity}`, '', rule.title + '.', '', rule.explanation];
   for (const r of f.related ?? []) lines.push('', `- ${r.message}`);
-  if (baseline) lines.push('', `Compared with ${describeBaseline(baseline)}.`);
+  // The origin names paths (a vendor/ tree, a clone), whose directory names could be markdown: escaped.
+  if (baseline) lines.push('', `Compared with ${escapeMarkdown(describeBaseline(baseline))}.`);
   lines.push('', `[Why this matters](${rule.link}) · suppress with \`// cri-compat:ignore ${rule.id} <reason>\``);
   return lines.join('\n');
 }
