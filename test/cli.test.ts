@@ -13,6 +13,7 @@ import { Corpus, CORPUS_HELP, findCorpusDir, findRepoRoot } from '../server/src/
 import { RULES } from '../server/src/compat/rules';
 import { Output } from '../server/src/cli/output';
 import { firstInvalidUtf8 } from '../server/src/cli/main';
+import { layerSeverities, type SeveritySetting } from '../server/src/compat/check';
 
 const ROOT = findRepoRoot(__dirname);
 const CLI = join(ROOT, 'dist', 'cli.js');
@@ -490,4 +491,109 @@ test('Output: a descriptor that would block hands the rest to the stream, in ord
   assert.equal(Buffer.concat(received).toString(), lines.map((l) => `${l}\n`).join(''));
   server.close();
   rmSync(dir, { recursive: true, force: true });
+});
+
+test('a checked file swapped for a FIFO after its stat is refused, not waited on (audit t17)', { skip: process.platform === 'win32' ? 'no FIFOs' : !existsSync(CLI) ? 'run node scripts/build.mjs first' : false }, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cri-compat-cli-fifo-'));
+  try {
+    const file = join(dir, 'api.proto');
+    writeFileSync(file, 'syntax = "proto3";\npackage runtime.v1;\nmessage A { string x = 1; }\n');
+    // The race, made certain: loaded before the CLI, this makes the file a FIFO right after a stat of it says
+    // "regular file" (the bundled CLI looks statSync up on node:fs at each call).
+    const preload = join(dir, 'swap.js');
+    writeFileSync(preload, `
+      const fs = require('node:fs');
+      const { execFileSync } = require('node:child_process');
+      const target = process.env.SWAP_TARGET;
+      let stats = Number(process.env.SWAP_ON_STAT);
+      const statSync = fs.statSync;
+      fs.statSync = function (p, ...rest) {
+        const st = statSync.call(this, p, ...rest);
+        if (p === target && --stats === 0) {
+          fs.rmSync(target);
+          execFileSync('mkfifo', [target]);
+        }
+        return st;
+      };
+    `);
+    const first = join(dir, 'old.proto');
+    writeFileSync(first, 'syntax = "proto3";\npackage runtime.v1;\nmessage A { string x = 1; }\n');
+    // pairs stats every file before it reads any, and again just before reading it: the second stat is the one.
+    for (const [args, nth] of [[['parse', file], 1], [['check', '--against', 'v0.33.0', file], 1], [['pairs', first, file], 2]] as [string[], number][]) {
+      rmSync(file, { force: true });
+      writeFileSync(file, 'syntax = "proto3";\npackage runtime.v1;\nmessage A { string x = 1; }\n');
+      const r = spawnSync(process.execPath, ['--require', preload, CLI, ...args], {
+        encoding: 'utf8', timeout: 15_000, env: { ...process.env, XDG_CACHE_HOME: join(dir, 'cache'), SWAP_TARGET: file, SWAP_ON_STAT: String(nth) },
+      });
+      assert.equal(r.signal, null, `cri-compat ${args[0]} was still waiting on the FIFO after 15 s`);
+      assert.equal(r.status, 2, r.stderr);
+      assert.match(r.stderr, /api\.proto: not a regular file/);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('an imported file swapped for a FIFO after it was located is not waited on (audit t17, importResolver)', { skip: process.platform === 'win32' ? 'no FIFOs' : !existsSync(CLI) ? 'run node scripts/build.mjs first' : false }, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cri-compat-cli-import-fifo-'));
+  try {
+    const file = join(dir, 'api.proto');
+    const dep = join(dir, 'dep.proto');
+    writeFileSync(file, 'syntax = "proto3";\npackage runtime.v1;\nimport "dep.proto";\nmessage A { dep.D d = 1; }\n');
+    writeFileSync(dep, 'syntax = "proto3";\npackage dep;\nmessage D {}\n');
+    // The import resolver stats a candidate, then takes its real path, then opens it: the file becomes a FIFO
+    // between the two (the bundled CLI looks realpathSync up on node:fs at each call).
+    const preload = join(dir, 'swap.js');
+    writeFileSync(preload, `
+      const fs = require('node:fs');
+      const { execFileSync } = require('node:child_process');
+      const target = process.env.SWAP_TARGET;
+      const realpathSync = fs.realpathSync;
+      let swapped = false;
+      fs.realpathSync = Object.assign(function (p, ...rest) {
+        const real = realpathSync.call(this, p, ...rest);
+        if (p === target && !swapped) {
+          swapped = true;
+          fs.rmSync(target);
+          execFileSync('mkfifo', [target]);
+        }
+        return real;
+      }, { native: realpathSync.native });
+    `);
+    const r = spawnSync(process.execPath, ['--require', preload, CLI, 'parse', file], {
+      encoding: 'utf8', timeout: 15_000, env: { ...process.env, XDG_CACHE_HOME: join(dir, 'cache'), SWAP_TARGET: dep },
+    });
+    assert.equal(r.signal, null, 'cri-compat parse was still waiting on the imported FIFO after 15 s');
+    assert.ok(r.status === 0 || r.status === 1, `exit ${r.status}: ${r.stderr}`);
+    assert.match(r.stdout, /dep\.proto/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('--severity keys that are Object.prototype members are validated like any other', { skip: existsSync(CLI) ? false : 'run node scripts/build.mjs first' }, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cri-compat-cli-proto-'));
+  try {
+    const file = join(dir, 'api.proto');
+    writeFileSync(file, 'syntax = "proto3";\npackage runtime.v1;\nmessage A { string x = 1; }\n');
+    for (const [entry, messages] of [
+      ['__proto__=banana', [/unknown rule or category "__proto__"/, /"__proto__": severity must be one of error, warning, information, hint, off/]],
+      ['__proto__=off', [/unknown rule or category "__proto__"/]],
+      ['constructor=off', [/unknown rule or category "constructor"/]],
+      ['toString=error', [/unknown rule or category "toString"/]],
+    ] as [string, RegExp[]][]) {
+      const r = spawnSync(process.execPath, [CLI, 'check', '--against', 'v0.33.0', '--severity', entry, file], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, XDG_CACHE_HOME: join(dir, 'cache') } });
+      assert.equal(r.status, 2, `--severity ${entry} was accepted: ${r.stderr}`);
+      for (const m of messages) assert.match(r.stderr, m);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  // Layering keeps every key an entry: a `__proto__` key (JSON.parse makes it an own property) sets no prototype
+  // through which other keys would seem to be set.
+  const upper = JSON.parse('{"__proto__": {"DOCS": "off"}}') as Record<string, SeveritySetting>;
+  const layered = layerSeverities({ WIRE: 'warning' }, upper);
+  assert.equal(layered.DOCS, undefined);
+  assert.equal(layered.WIRE, 'warning');
+  assert.deepEqual(Object.keys(layered).sort(), ['WIRE', '__proto__']);
 });

@@ -1,13 +1,17 @@
 // Baseline sources against hostile content (security audit): a repository whose config would have git run a
-// command through a partial clone's lazy fetch; vendor/ and go.sum planted in a parent directory the project
-// does not own; FIFOs where files are read; api.proto blobs and zip entries over the file-size cap.
+// command through a partial clone's lazy fetch; a git (git.exe, git.com) committed at a clone's root, which a
+// bare program name would start; vendor/ and go.sum planted in a parent directory the project does not own
+// (shared, world-writable, or another user's); FIFOs where files are read; api.proto blobs and zip entries
+// over the file-size cap.
 //
 // Everything is built in a temporary directory, with small proto texts of its own (no corpus needed).
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { chmodSync, closeSync, constants as fsConstants, existsSync, mkdirSync, mkdtempSync, openSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { EventEmitter } from 'node:events';
+import { chmodSync, chownSync, closeSync, constants as fsConstants, existsSync, mkdirSync, mkdtempSync, openSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { PassThrough } from 'node:stream';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { deflateRawSync } from 'node:zlib';
@@ -16,7 +20,9 @@ import { findGitBaseline, readGitRevision } from '../server/src/baseline/gitSour
 import { DEFAULT_MAX_FILE_BYTES, findGoSumHashes, findInModuleCache, findInVendor, readFileWithin } from '../server/src/baseline/goModSource';
 import { crc32, fetchFromProxy, readModuleZip } from '../server/src/baseline/proxySource';
 import { resolveBaseline } from '../server/src/baseline/resolve';
-import { gitArgv, gitEnvironment } from '../server/src/baseline/safeExec';
+import { CatFileBatch, GitError, gitArgv, gitEnvironment, runGit, type ProcessLauncher } from '../server/src/baseline/safeExec';
+// A namespace import for what the fix adds: without it, it is undefined and the tests fail, not the build.
+import * as safeExec from '../server/src/baseline/safeExec';
 import { loadBundledHistory } from '../server/src/baseline/historyIndex';
 import { resolveCliBaseline } from '../server/src/cli/baseline';
 
@@ -167,6 +173,132 @@ describe('git: a hostile partial clone runs no command', () => {
 });
 
 // ---------------------------------------------------------------------------------------------------------
+describe('git: started by an absolute path, never from the repository', () => {
+  const posixOnly = process.platform === 'win32' ? 'POSIX file modes and PATH syntax' : false;
+
+  /** An executable shell script at `path` that creates `marker` when run. */
+  function fakeGit(path: string, marker: string): void {
+    write(path, `#!/bin/sh\ntouch '${marker}'\nexit 1\n`);
+    chmodSync(path, 0o755);
+  }
+
+  /** Runs `fn` with PATH set to `path` and the working directory `cwd`, restoring both after. */
+  async function withPathAndCwd<T>(path: string, cwd: string, fn: () => Promise<T> | T): Promise<T> {
+    const oldPath = process.env.PATH;
+    const oldCwd = process.cwd();
+    process.env.PATH = path;
+    process.chdir(cwd);
+    try {
+      return await fn();
+    } finally {
+      process.chdir(oldCwd);
+      if (oldPath === undefined) delete process.env.PATH;
+      else process.env.PATH = oldPath;
+    }
+  }
+
+  test('findGitExecutable, Windows rules: absolute PATH directories only, PATHEXT order, no .bat/.cmd, never the working directory', () => {
+    assert.equal(typeof safeExec.findGitExecutable, 'function', 'safeExec must export findGitExecutable');
+    const probed: string[] = [];
+    // What exists, as the injected check sees it: a git in the working directory (what `.` and an empty entry
+    // name), behind relative, drive-relative and root-relative entries, a git.bat, and the real ones.
+    const present = new Set([
+      'git.exe', 'git.com', 'bin\\git.exe', 'C:bin\\git.exe', '\\tools\\git.exe',
+      'C:\\Program Files\\Git\\cmd\\git.bat', 'C:\\Program Files\\Git\\cmd\\git.exe', 'D:\\later\\git.com',
+    ]);
+    const lookup = (path: string, pathExt = '.BAT;.CMD;.COM;.EXE') => safeExec.findGitExecutable({
+      platform: 'win32', path, pathExt, isExecutable: (f) => (probed.push(f), present.has(f)),
+    });
+    assert.equal(lookup('.;;bin;C:bin;\\tools;"C:\\Program Files\\Git\\cmd";D:\\later'), 'C:\\Program Files\\Git\\cmd\\git.exe');
+    assert.ok(probed.length > 0);
+    for (const f of probed) assert.match(f, /^[A-Za-z]:\\/, `probed ${f}, which is not an absolute path`);
+    assert.ok(!probed.some((f) => /\.(bat|cmd)$/i.test(f)), `probed ${probed.join(', ')}: a .bat or .cmd cannot be started without a shell`);
+    // PATHEXT's order within a directory (git.com before git.exe, as Windows would), PATH's across directories.
+    present.add('D:\\later\\git.exe');
+    assert.equal(lookup('D:\\later;C:\\Program Files\\Git\\cmd'), 'D:\\later\\git.com');
+    assert.equal(lookup('D:\\later', '.EXE;.COM'), 'D:\\later\\git.exe');
+    present.add('\\\\server\\share\\git.exe');
+    assert.equal(lookup('\\\\server\\share'), '\\\\server\\share\\git.exe');
+    // Only relative entries: no git, although the working directory has one.
+    probed.length = 0;
+    assert.equal(lookup('.;;bin;C:bin;\\tools'), undefined);
+    assert.deepEqual(probed, []);
+  });
+
+  test('findGitExecutable, POSIX rules: skips relative and empty PATH entries, the working directory and non-executables', { skip: posixOnly }, async () => {
+    const base = join(TMP, 'git-lookup');
+    const clone = join(base, 'clone');
+    const marker = join(base, 'pwned');
+    fakeGit(join(clone, 'git'), marker);
+    fakeGit(join(clone, 'rel', 'bin', 'git'), marker);
+    write(join(base, 'noexec', 'git'), '#!/bin/sh\nexit 1\n');
+    chmodSync(join(base, 'noexec', 'git'), 0o644);
+    const absBin = join(base, 'bin');
+    fakeGit(join(absBin, 'git'), marker);
+    await withPathAndCwd('/usr/bin:/bin', clone, () => {
+      assert.equal(safeExec.findGitExecutable({ path: `.::rel/bin:${join(base, 'noexec')}:${absBin}` }), join(absBin, 'git'));
+      assert.equal(safeExec.findGitExecutable({ path: '.::rel/bin:' }), undefined);
+      assert.equal(safeExec.findGitExecutable({ path: '' }), undefined);
+    });
+    assert.ok(!existsSync(marker));
+  });
+
+  test('every git process is started by that absolute path; with none found, git is unavailable and nothing starts', { skip: posixOnly }, async () => {
+    const base = join(TMP, 'git-spawn');
+    const clone = join(base, 'clone');
+    mkdirSync(clone, { recursive: true });
+    fakeGit(join(clone, 'git'), join(base, 'pwned'));
+    const absBin = join(base, 'bin');
+    fakeGit(join(absBin, 'git'), join(base, 'pwned'));
+    // Records what would be started, and answers as a git that printed nothing.
+    const started: string[] = [];
+    const launcher = {
+      execFile: ((file: string, _args: string[], _opts: unknown, cb: (e: Error | null, out: Buffer, err: Buffer) => void) => {
+        started.push(file);
+        setImmediate(() => cb(null, Buffer.alloc(0), Buffer.alloc(0)));
+        return { stdin: new PassThrough() };
+      }) as unknown as ProcessLauncher['execFile'],
+      spawn: ((file: string) => {
+        started.push(file);
+        const child = Object.assign(new EventEmitter(), { stdin: new PassThrough(), stdout: new PassThrough(), stderr: new PassThrough(), exitCode: 0, signalCode: null, kill: () => true });
+        return child;
+      }) as unknown as ProcessLauncher['spawn'],
+    };
+    await withPathAndCwd(`.::rel:${absBin}:/usr/bin:/bin`, clone, async () => {
+      await runGit(clone, ['status'], { launcher });
+      const batch = new CatFileBatch(clone, { launcher });
+      batch.close();
+      assert.deepEqual(started, [join(absBin, 'git'), join(absBin, 'git')]);
+    });
+    started.length = 0;
+    await withPathAndCwd('.::rel', clone, async () => {
+      await assert.rejects(runGit(clone, ['status'], { launcher }), (e: GitError) => e.kind === 'not-installed' && /git is not installed/.test(e.message));
+      const batch = new CatFileBatch(clone, { launcher });
+      await assert.rejects(batch.read('HEAD'), (e: GitError) => e.kind === 'not-installed');
+      batch.close();
+      // A relative gitPath is refused too.
+      await assert.rejects(runGit(clone, ['status'], { launcher, gitPath: 'bin/git' }), (e: GitError) => e.kind === 'not-installed');
+    });
+    assert.deepEqual(started, []);
+    // The PATH git itself gets has no relative entries either (git's own program lookups).
+    await withPathAndCwd(`.::rel:${absBin}:/usr/bin`, clone, () => assert.equal(gitEnvironment().PATH, `${absBin}:/usr/bin`));
+  });
+
+  test('a git at the repository root is not run, even with the working directory on PATH', { skip: posixOnly || noGit }, async () => {
+    const { root, file } = repoWithTag('planted-git', [['v0.30.0', PROTO('v0.30.0')]]);
+    const marker = join(TMP, 'planted-git-pwned');
+    fakeGit(join(root, 'git'), marker);
+    // An empty PATH entry, like `.`, means the working directory: the repository root for every git command.
+    await withPathAndCwd(`:${process.env.PATH ?? '/usr/bin:/bin'}`, TMP, async () => {
+      const g = await findGitBaseline(file, { timeoutMs: 20_000 });
+      assert.ok(!existsSync(marker), `the repository's own git was run (${marker} was created)`);
+      assert.ok(g.ok, !g.ok ? g.reason : '');
+      assert.equal(g.baseline.goTag, 'v0.30.0');
+    });
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------
 describe('vendor/ and go.sum: only the project\'s own', () => {
   const modulesTxt = (v: string) => `# k8s.io/cri-api ${v}\n## explicit; go 1.24.0\nk8s.io/cri-api/pkg/apis/runtime/v1\n`;
   function plantVendor(dir: string, version: string): void {
@@ -241,6 +373,44 @@ describe('vendor/ and go.sum: only the project\'s own', () => {
     assert.ok(!s.ok, `vendor/ in a world-writable directory was used: ${s.ok ? s.origin : ''}`);
     assert.match(s.reason, /writable by every user/);
     assert.equal((await findGoSumHashes(join(sharedDir, 'proj', 'pkg'))).hashes.size, 0);
+  });
+
+  test('the walk stops before a directory owned by another user, such as a group-writable team directory (audit t12c)', {
+    skip: process.platform === 'win32' ? 'POSIX ownership' : process.getuid?.() !== 0 ? 'needs root, to give a directory to another user' : false,
+  }, async () => {
+    // A team directory (mode 2775, owner nobody) holds go.mod, vendor/ and go.sum; the edited file is in a
+    // directory of the current user below it, without a go.mod of its own.
+    const other = 65534;
+    const team = join(TMP, 'planted-e');
+    plantVendor(team, 'v0.99.0');
+    write(join(team, 'go.mod'), 'module example.com/team\n');
+    write(join(team, 'go.sum'), 'k8s.io/cri-api v0.99.0 h1:DDDD=\n');
+    const fileDir = join(team, 'victim', 'pkg');
+    write(join(fileDir, 'api.proto'), PROTO('edited'));
+    execFileSync('chown', ['-R', `${other}:${other}`, join(team, 'vendor'), join(team, 'go.mod'), join(team, 'go.sum')]);
+    chownSync(team, other, other);
+    chmodSync(team, 0o2775);
+
+    const r = await findInVendor(fileDir);
+    assert.ok(!r.ok, `vendor/ of a directory owned by another user was used: ${r.ok ? r.origin : ''}`);
+    assert.match(r.reason, /owned by another user \(uid 65534\)/);
+    assert.equal((await findGoSumHashes(fileDir)).hashes.size, 0, 'the go.sum of a directory owned by another user was used');
+    const res = await resolveBaseline({ filePath: join(fileDir, 'api.proto'), trusted: true, bundled, env: { GOMODCACHE: join(TMP, 'no-modcache') }, homeDir: TMP });
+    assert.equal(res.baseline?.source, 'bundled', JSON.stringify(res.tried));
+
+    // Not group-writable, still another user's: the same.
+    chmodSync(team, 0o755);
+    const r2 = await findInVendor(fileDir);
+    assert.ok(!r2.ok && /owned by another user/.test(r2.reason), JSON.stringify(r2));
+
+    // Back to the current user (and not writable by others): the same tree is the project's and counts.
+    chownSync(team, process.getuid!(), process.getgid!());
+    const own = await findInVendor(fileDir);
+    assert.ok(own.ok, !own.ok ? own.reason : '');
+    assert.equal(own.version, 'v0.99.0');
+    // A group-writable directory of the current user is the user's own too.
+    chmodSync(team, 0o2775);
+    assert.ok((await findInVendor(fileDir)).ok);
   });
 });
 

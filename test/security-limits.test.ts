@@ -2,16 +2,18 @@
 //
 // 1. Imports. One file imported under many names (symlinks `a b c d -> .` make `big.proto`, `a/big.proto`,
 //    `a/b/big.proto`… one file) is read and parsed once, by its real path; one analysis reads at most a total
-//    budget of imports (16 MiB, 256 files), beyond which imports are refused with a reason; parsed imports
+//    budget of imports (4 MiB, 64 files), beyond which imports are refused with a reason; parsed imports
 //    are kept by real path, modification time and size, so that the next analysis reads nothing.
 // 2. Workspace symbols. An indexing pass reads at most 16 MiB in total and files of at most 1 MiB, says what
-//    it left out, and keeps symbol lists (FileSymbols), not syntax trees.
+//    it left out, and keeps symbol lists (FileSymbols), not syntax trees. A file swapped for a FIFO after it
+//    was listed (audit t17) is skipped, not waited on: the pass would otherwise never end.
 //
 // Reads are counted by wrapping node:fs itself (the bundled server code looks its functions up on the module
 // at each call). No timing assertions.
 import { after, before, describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { closeSync, constants as fsConstants, existsSync, mkdirSync, mkdtempSync, openSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -117,8 +119,8 @@ describe('imports: each real file read once, a total budget per analysis', { tim
   let tmp: string;
   let ws: string;
   const FILES = 20;
-  const SIZE = 1_000_000; // 16 of them fit in 16 MiB, the 17th does not
-  const FIT = Math.floor((16 * MiB) / SIZE);
+  const SIZE = 1_000_000; // 4 of them fit in 4 MiB, the 5th does not
+  const FIT = Math.floor((4 * MiB) / SIZE);
   const ALIASES = ['', 'a/', 'a/b/', 'c/d/a/'];
   const big = (i: number): string => `big${String(i).padStart(2, '0')}`;
   let apiText: string;
@@ -161,7 +163,7 @@ describe('imports: each real file read once, a total budget per analysis', { tim
     assert.deepEqual([...refusedFiles].sort(), Array.from({ length: FILES - FIT }, (_, i) => big(FIT + i)));
     assert.equal(imports.length, (FILES - FIT) * ALIASES.length, JSON.stringify(imports.map((p) => p.message)));
     for (const p of imports) {
-      assert.match(p.message, /was refused: reading it \(1\.0 MiB\) would take the imports read for this file past 16 MiB in total, the most read for one analysis; types from it are not checked$/);
+      assert.match(p.message, /was refused: reading it \(1\.0 MiB\) would take the imports read for this file past 4 MiB in total, the most read for one analysis; types from it are not checked$/);
       assert.equal(p.severity, 'warning');
     }
     // Types of the files read resolve; those of refused files do not.
@@ -233,7 +235,7 @@ describe('imports: each real file read once, a total budget per analysis', { tim
       const refused = published.diagnostics.filter((d) => d.code === 'unresolved-import');
       assert.equal(refused.length, (FILES - FIT) * ALIASES.length);
       const text = (d: (typeof refused)[number]): string => (typeof d.message === 'string' ? d.message : d.message.value);
-      assert.ok(refused.every((d) => /would take the imports read for this file past 16 MiB in total/.test(text(d))), refused[0] && text(refused[0]));
+      assert.ok(refused.every((d) => /would take the imports read for this file past 4 MiB in total/.test(text(d))), refused[0] && text(refused[0]));
       const symbols = await editor.conn.sendRequest(DocumentSymbolRequest.type, { textDocument: { uri: apiUri } });
       assert.ok(Array.isArray(symbols) && symbols.length === 1, JSON.stringify(symbols));
       await editor.shutdown();
@@ -338,5 +340,74 @@ describe('workspace symbol indexing: a total budget per pass, symbol lists kept'
         assert.deepEqual(workspaceFilesModule.searchSymbols([symbols, symbols], q, { limit }), getWorkspaceSymbols([{ uri, ast }, { uri, ast }], q, { limit }), `query "${q}", limit ${limit}`);
       }
     }
+  });
+});
+
+describe('workspace symbol indexing: a file swapped for a FIFO is skipped, not waited on (audit t17)', { skip: process.platform === 'win32' ? 'no FIFOs' : false }, () => {
+  let tmp: string;
+  before(() => {
+    tmp = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'cri-compat-limits-fifo-')));
+  });
+  after(() => {
+    if (tmp) rmSync(tmp, { recursive: true, force: true });
+  });
+
+  /** Opens the write end of `fifo` and closes it, so that an open blocked on it (the defect) returns. */
+  function unblock(fifo: string): void {
+    try {
+      closeSync(openSync(fifo, fsConstants.O_WRONLY | fsConstants.O_NONBLOCK));
+    } catch {
+      /* no reader waiting */
+    }
+  }
+
+  async function within<T>(what: string, fifo: string, p: Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`${what} is still waiting on a FIFO after 5 s`)), 5000);
+    });
+    try {
+      return await Promise.race([p, timeout]);
+    } catch (err) {
+      unblock(fifo);
+      throw err;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  test('between the lstat and the open of an indexing pass', async () => {
+    const ws = path.join(tmp, 'ws');
+    mkdirSync(ws);
+    const good = path.join(ws, 'a.proto');
+    const swapped = path.join(ws, 'x.proto');
+    writeFileSync(good, 'syntax = "proto3";\npackage ws;\nmessage Good {}\n');
+    writeFileSync(swapped, 'syntax = "proto3";\npackage ws;\nmessage Swapped {}\n');
+    const files = new WorkspaceProtoFiles();
+    files.setFolders([ws]);
+    assert.deepEqual(await files.files(), [good, swapped]);
+    // The race, made certain: x.proto becomes a FIFO right after the pass has looked at it (a regular file).
+    const savedLstat = nodeFs.promises.lstat;
+    const patch = (value: unknown): void => {
+      Object.defineProperty(nodeFs.promises, 'lstat', { value, configurable: true, writable: true, enumerable: true });
+    };
+    patch(async (...args: Parameters<typeof savedLstat>) => {
+      const st = await savedLstat(...args);
+      if (args[0] === swapped) {
+        rmSync(swapped);
+        execFileSync('mkfifo', [swapped]);
+      }
+      return st;
+    });
+    let index;
+    try {
+      index = await within('the indexing pass', swapped, files.index());
+    } finally {
+      patch(savedLstat);
+    }
+    assert.deepEqual(index.files.map((f) => f.fsPath), [good]);
+    // The reader on its own: a FIFO is refused at once.
+    assert.equal(typeof workspaceFilesModule.readCapped, 'function', 'workspaceFiles must export readCapped');
+    assert.equal(await within('readCapped', swapped, workspaceFilesModule.readCapped(swapped, 1024)), undefined);
   });
 });

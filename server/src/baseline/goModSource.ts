@@ -146,7 +146,8 @@ export function vendoredVersion(modulesTxt: string): { version: string; replacem
 // directories that are not the project's: a vendor/ planted in a shared parent such as /tmp would otherwise
 // choose the baseline. So it ends at the module root (the nearest directory holding go.mod, the only place Go
 // reads vendor/ and go.sum), at the root of the git repository (a `.git` entry), and before any directory that
-// others can write to (the temporary directory, a world-writable directory, the filesystem root); and only
+// others can write to or own (the temporary directory, a world-writable directory, a directory owned by another
+// user than the current one or root, a group-writable one owned by another user, the filesystem root); and only
 // the module root's vendor/ and go.sum are used, or those in the file's own directory.
 
 interface ProjectDir {
@@ -187,10 +188,20 @@ async function notProjectDir(dir: string, shared: Set<string>): Promise<string |
   if (dirname(dir) === dir) return `${dir} is the filesystem root`;
   if (shared.has(dir)) return `${dir} is a shared temporary directory`;
   if (process.platform !== 'win32') {
+    let st;
     try {
-      if ((await fsp.stat(dir)).mode & 0o002) return `${dir} is writable by every user`;
+      st = await fsp.stat(dir);
     } catch {
       return `${dir} cannot be read`;
+    }
+    if (st.mode & 0o002) return `${dir} is writable by every user`;
+    // As git's safe.directory: a directory of another user (root aside) is not the project's, nor is one that a
+    // group may write to and another user owns (a shared team directory, mode 2775): its go.mod and vendor/ are
+    // whatever its owner or any group member put there.
+    const me = process.getuid?.();
+    if (me !== undefined) {
+      if (st.uid !== me && st.uid !== 0) return `${dir} is owned by another user (uid ${st.uid})`;
+      if (st.mode & 0o020 && st.uid !== me) return `${dir} is writable by its group and owned by another user (uid ${st.uid})`;
     }
   }
   return undefined;

@@ -1,12 +1,13 @@
 // Running git on repositories we do not control. A clone's `.git/config` and attributes can name programs
 // (fsmonitor hook, pager, external diff, textconv driver, hooks, GPG); none of them may run. So git is
-// started without a shell, with those settings overridden on the command line (which beats repository
-// config), with no system or global config, in a scrubbed environment, with a timeout and an output cap.
+// started by its absolute path (found in PATH's absolute directories only: never a git.exe in the repository),
+// without a shell, with those settings overridden on the command line (which beats repository config), with
+// no system or global config, in a scrubbed environment, with a timeout and an output cap.
 
 import type { execFile as nodeExecFile, spawn as nodeSpawn, ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { accessSync, constants as fsConstants, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, posix as posixPath, win32 as win32Path } from 'node:path';
 
 /** The two process primitives used here; injected by tests (and by callers that must never spawn). */
 export interface ProcessLauncher {
@@ -24,7 +25,10 @@ export const nodeLauncher: ProcessLauncher = {
 };
 
 export interface GitExecOptions {
-  /** The git executable; default `git` from PATH. */
+  /**
+   * The git executable; default: `git` found in an absolute PATH directory (`findGitExecutable`). An absolute
+   * path is used as it is; a bare name is looked up the same way; a relative path is refused.
+   */
   gitPath?: string;
   /** Per command (for `CatFileBatch`: per object); default 10 s. */
   timeoutMs?: number;
@@ -109,11 +113,110 @@ function emptyHome(): string {
   return gitHome;
 }
 
+// ---- Which git runs. ----
+//
+// A bare program name is looked up by the operating system, and on Windows that lookup tries the child's working
+// directory (here: the repository root) before PATH, and `git.com` before `git.exe`: a git.exe committed at a
+// clone's root would run. So git is resolved once to an absolute path, as VS Code's git extension does, by
+// searching only the absolute directories of PATH (with PATHEXT's executable extensions on Windows), never the
+// working directory nor a relative or empty PATH entry (which means the working directory on POSIX), and every
+// process is started with that path.
+
+/** What `findGitExecutable` looks at; everything defaults to this process's. */
+export interface GitLookup {
+  /** Default `process.env.PATH` (on Windows, environment names are case-insensitive). */
+  path?: string;
+  /** Default `process.env.PATHEXT`; Windows only. */
+  pathExt?: string;
+  /** Default `process.platform`: which PATH syntax, absolute-path rules and file names apply. */
+  platform?: NodeJS.Platform;
+  /** Whether `file` is an executable regular file; injected by tests (e.g. to try Windows rules elsewhere). */
+  isExecutable?: (file: string) => boolean;
+}
+
+/** Extensions a program can be started with without a shell (Node refuses .bat and .cmd without one). */
+const SPAWNABLE_EXTENSIONS = new Set(['.com', '.exe']);
+
+function isExecutableFile(file: string): boolean {
+  try {
+    if (!statSync(file).isFile()) return false;
+    if (process.platform !== 'win32') accessSync(file, fsConstants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Whether `p` names the same place from any working directory. Windows: a drive and a root (`C:\x`) or a UNC
+ * path (`\\server\share`); not `\x` (relative to the current drive) nor `C:x` (relative to that drive's
+ * current directory).
+ */
+function isFullyAbsolute(p: string, platform: NodeJS.Platform): boolean {
+  return platform === 'win32' ? /^(?:[A-Za-z]:[\\/]|[\\/]{2}[^\\/])/.test(p) : posixPath.isAbsolute(p);
+}
+
+/** The absolute PATH directories, in order: relative, empty and drive-relative entries are dropped. */
+export function absolutePathEntries(path: string, platform: NodeJS.Platform = process.platform): string[] {
+  const win = platform === 'win32';
+  const out: string[] = [];
+  for (let entry of path.split(win ? ';' : ':')) {
+    // Windows allows quoted entries ("C:\Program Files\Git\cmd").
+    if (win && entry.length >= 2 && entry.startsWith('"') && entry.endsWith('"')) entry = entry.slice(1, -1);
+    if (entry && isFullyAbsolute(entry, platform)) out.push(entry);
+  }
+  return out;
+}
+
+/**
+ * The absolute path of the first git in an absolute PATH directory (on Windows `git` with each executable
+ * PATHEXT extension, in PATHEXT's order), or undefined when there is none. The working directory is never
+ * searched.
+ */
+export function findGitExecutable(lookup: GitLookup = {}): string | undefined {
+  const platform = lookup.platform ?? process.platform;
+  const win = platform === 'win32';
+  const path = lookup.path ?? process.env.PATH ?? '';
+  const isExecutable = lookup.isExecutable ?? isExecutableFile;
+  const names = win
+    ? (lookup.pathExt ?? process.env.PATHEXT ?? '.COM;.EXE;.BAT;.CMD')
+        .split(';')
+        .map((e) => e.trim().toLowerCase())
+        .filter((e) => SPAWNABLE_EXTENSIONS.has(e))
+        .map((e) => `git${e}`)
+    : ['git'];
+  if (win && names.length === 0) names.push('git.exe');
+  const joinPath = win ? win32Path.join : posixPath.join;
+  for (const dir of absolutePathEntries(path, platform)) {
+    for (const name of names) {
+      const file = joinPath(dir, name);
+      if (isExecutable(file)) return file;
+    }
+  }
+  return undefined;
+}
+
+/** `findGitExecutable()` of this process, found once per PATH (and PATHEXT). */
+let defaultGit: { key: string; file: string | undefined } | undefined;
+
+/** The git to start: `gitPath` when absolute, else a bare name resolved as `findGitExecutable` does; or a GitError. */
+export function resolveGitPath(gitPath?: string): string | GitError {
+  if (gitPath !== undefined && gitPath !== 'git') {
+    if (isFullyAbsolute(gitPath, process.platform)) return gitPath;
+    return new GitError(`git path "${gitPath}" is not absolute; not started`, 'not-installed');
+  }
+  const key = `${process.env.PATH ?? ''}\0${process.env.PATHEXT ?? ''}`;
+  if (!defaultGit || defaultGit.key !== key) defaultGit = { key, file: findGitExecutable() };
+  return defaultGit.file ?? new GitError('git is not installed or not on PATH (no git in an absolute PATH directory)', 'not-installed');
+}
+
 /** The environment git runs in: nothing inherited but PATH (and on Windows what process creation needs). */
 export function gitEnvironment(): NodeJS.ProcessEnv {
   const home = emptyHome();
+  const inherited = process.env.PATH;
   const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    // Only PATH's absolute directories: git's own lookups must not find programs in the repository either.
+    PATH: inherited === undefined ? '/usr/bin:/bin' : absolutePathEntries(inherited).join(process.platform === 'win32' ? ';' : ':'),
     HOME: home,
     XDG_CONFIG_HOME: home,
     GIT_CONFIG_NOSYSTEM: '1',
@@ -165,11 +268,12 @@ function describeSpawnError(err: NodeJS.ErrnoException, gitPath: string): GitErr
  * is missing, times out, writes more than the cap or is aborted.
  */
 export function runGit(cwd: string, args: readonly string[], options: GitExecOptions = {}): Promise<GitResult> {
-  const gitPath = options.gitPath ?? 'git';
   const timeoutMs = options.timeoutMs ?? DEFAULT_GIT_TIMEOUT_MS;
   const maxBuffer = options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES;
   const launcher = options.launcher ?? nodeLauncher;
   if (options.signal?.aborted) return Promise.reject(new GitError('cancelled', 'aborted'));
+  const gitPath = resolveGitPath(options.gitPath);
+  if (gitPath instanceof GitError) return Promise.reject(gitPath);
   return new Promise((resolvePromise, reject) => {
     const child = launcher.execFile(
       gitPath,
@@ -232,7 +336,8 @@ interface Pending {
  * that request only. A timeout, git exiting or `close()` rejects everything outstanding.
  */
 export class CatFileBatch {
-  private readonly child: ChildProcessWithoutNullStreams;
+  /** Undefined when git could not be found: every read rejects with that reason. */
+  private readonly child: ChildProcessWithoutNullStreams | undefined;
   private readonly queue: Pending[] = [];
   private buffer: Buffer = Buffer.alloc(0);
   /** The object being received: its header, and how many bytes are still to come. */
@@ -244,25 +349,31 @@ export class CatFileBatch {
   private stderr = '';
 
   constructor(cwd: string, options: GitExecOptions = {}) {
-    const gitPath = options.gitPath ?? 'git';
     this.timeoutMs = options.timeoutMs ?? DEFAULT_GIT_TIMEOUT_MS;
     this.maxObjectBytes = options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES;
     const launcher = options.launcher ?? nodeLauncher;
-    this.child = launcher.spawn(gitPath, gitArgv(cwd, ['cat-file', '--batch']), {
+    const gitPath = resolveGitPath(options.gitPath);
+    if (gitPath instanceof GitError) {
+      this.child = undefined;
+      this.failure = gitPath;
+      return;
+    }
+    const child = launcher.spawn(gitPath, gitArgv(cwd, ['cat-file', '--batch']), {
       cwd,
       env: gitEnvironment(),
       stdio: ['pipe', 'pipe', 'pipe'],
       shell: false,
       windowsHide: true,
     }) as ChildProcessWithoutNullStreams;
-    this.child.on('error', (err) => this.fail(describeSpawnError(err, gitPath)));
-    this.child.stdin.on('error', () => undefined); // EPIPE after git exits; reported through 'exit'.
-    this.child.stdout.on('data', (chunk: Buffer) => this.onData(chunk));
-    this.child.stderr.on('data', (chunk: Buffer) => {
+    this.child = child;
+    child.on('error', (err) => this.fail(describeSpawnError(err, gitPath)));
+    child.stdin.on('error', () => undefined); // EPIPE after git exits; reported through 'exit'.
+    child.stdout.on('data', (chunk: Buffer) => this.onData(chunk));
+    child.stderr.on('data', (chunk: Buffer) => {
       if (this.stderr.length < 4096) this.stderr += chunk.toString('utf8');
     });
     // 'close', not 'exit': by then everything git wrote has been delivered.
-    this.child.on('close', (code, signal) => {
+    child.on('close', (code, signal) => {
       const why = this.stderr.split('\n').find((l) => l.trim());
       this.fail(new GitError(`git cat-file exited (${signal ?? `code ${code}`})${why ? `: ${why.trim()}` : ''}`, 'failed', this.stderr));
     });
@@ -278,7 +389,7 @@ export class CatFileBatch {
     if (!name || /[\n\r\0]/.test(name)) return Promise.reject(new GitError(`invalid object name ${JSON.stringify(name)}`, 'failed'));
     return new Promise((resolve, reject) => {
       this.queue.push({ name, resolve, reject });
-      this.child.stdin.write(`${name}\n`);
+      this.child!.stdin.write(`${name}\n`);
       this.armTimer();
     });
   }
@@ -301,8 +412,11 @@ export class CatFileBatch {
     if (!this.failure) {
       this.failure = err;
       if (this.timer) clearTimeout(this.timer);
-      this.child.stdin.end();
-      if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
+      const child = this.child;
+      if (child) {
+        child.stdin.end();
+        if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      }
     }
     for (const p of this.queue.splice(0)) p.reject(this.failure);
   }

@@ -1,7 +1,7 @@
 // `cri-compat` command line: the same checks as the editor, for CI. Exit status: 0 nothing at or above
 // --fail-on, 1 there is, 2 bad usage or unreadable/invalid input.
 
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, constants as fsConstants, existsSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { comparePositions } from '../proto/ast';
 import type { Problem, Severity } from '../proto/binder';
@@ -128,9 +128,45 @@ function checkInput(path: string): void {
   if (size > MAX_INPUT_BYTES) throw new UsageError(`${path}: ${size} bytes is larger than the ${MAX_INPUT_BYTES}-byte limit`);
 }
 
+/**
+ * The bytes of a regular file within the size limit. The file may have changed since `checkInput`: the open does
+ * not wait (O_NONBLOCK: a FIFO would block until a writer came), the type and size are checked on the open
+ * descriptor, and at most one byte over the limit is read.
+ */
+function readBytes(path: string): Buffer {
+  let fd: number;
+  try {
+    fd = openSync(path, fsConstants.O_RDONLY | (fsConstants.O_NONBLOCK ?? 0));
+  } catch (e) {
+    throw new UsageError(`${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+  }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) throw new UsageError(`${path}: not a regular file`);
+    if (st.size > MAX_INPUT_BYTES) throw new UsageError(`${path}: ${st.size} bytes is larger than the ${MAX_INPUT_BYTES}-byte limit`);
+    // The size fstat gave, plus one byte to notice a file that grew since; read on in chunks if it did.
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (let want = st.size + 1; ; want = 64 * 1024) {
+      const chunk = Buffer.allocUnsafe(Math.min(want, MAX_INPUT_BYTES + 1 - total));
+      let n = 0;
+      for (let k; n < chunk.length && (k = readSync(fd, chunk, n, chunk.length - n, null)) > 0;) n += k;
+      chunks.push(chunk.subarray(0, n));
+      total += n;
+      if (total > MAX_INPUT_BYTES) throw new UsageError(`${path}: larger than the ${MAX_INPUT_BYTES}-byte limit`);
+      if (n < chunk.length) return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total);
+    }
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    throw new UsageError(`${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 export function readInput(path: string): string {
   checkInput(path);
-  const buf = readFileSync(path);
+  const buf = readBytes(path);
   if (buf.includes(0)) throw new UsageError(`${path}: contains NUL bytes; not a .proto text file`);
   try {
     // Fatal, like protoc and buf: replacing bad bytes with U+FFFD would check another file than the one given.
@@ -280,7 +316,8 @@ function notFullyChecked(file: string, syntaxErrors: number): string {
 
 /** Severities from .cri-compat.json (or --config), with the --severity flags over them (layerSeverities). */
 function severityOverrides(p: Parsed, file: string, io: Io): Record<string, SeveritySetting> {
-  const flags: Record<string, SeveritySetting> = {};
+  // No prototype: `__proto__=…` is an entry like any other, and validated (refused) like one.
+  const flags: Record<string, SeveritySetting> = Object.create(null);
   for (const s of p.flags.get('--severity') ?? []) {
     const m = /^([A-Za-z_]+)=(\w+)$/.exec(s);
     if (!m) throw new UsageError(`--severity takes RULE_OR_CATEGORY=LEVEL, not "${s}"`);

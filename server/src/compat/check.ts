@@ -139,7 +139,8 @@ function patchPolicy(bound: BoundFile, baseline: Baseline, options: CheckOptions
  * category's rules (or `DOC_MISSING: error` in the file would outlive `DOCS: off` in the settings).
  */
 export function layerSeverities(lower: Record<string, SeveritySetting>, upper: Record<string, SeveritySetting>): Record<string, SeveritySetting> {
-  const out = { ...lower };
+  // No prototype: every key is an own entry (a `__proto__` key stays one, it does not set a prototype).
+  const out: Record<string, SeveritySetting> = Object.assign(Object.create(null), lower);
   for (const r of RULES) if (upper[r.category] !== undefined) delete out[r.id];
   return Object.assign(out, upper);
 }

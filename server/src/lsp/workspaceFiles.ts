@@ -336,11 +336,16 @@ function symbolsOfTree(uri: string, ast: ProtoFile): FileSymbols {
   return symbols;
 }
 
-/** A regular file's text, not following a symlink, or undefined when it is larger than `max` (at most max + 1 bytes read). */
-async function readCapped(file: string, max: number): Promise<string | undefined> {
+/**
+ * A regular file's text, not following a symlink, or undefined when it is larger than `max` (at most max + 1 bytes
+ * read) or not a regular file. The file may have been replaced since it was listed: the open does not wait
+ * (O_NONBLOCK: a FIFO would block it until a writer came, and the pass would never end), and the type is
+ * checked on the open handle.
+ */
+export async function readCapped(file: string, max: number): Promise<string | undefined> {
   let h: fs.FileHandle | undefined;
   try {
-    h = await fs.open(file, fsConstants.O_RDONLY | (fsConstants.O_NOFOLLOW ?? 0));
+    h = await fs.open(file, fsConstants.O_RDONLY | (fsConstants.O_NOFOLLOW ?? 0) | (fsConstants.O_NONBLOCK ?? 0));
     const st = await h.stat();
     if (!st.isFile() || st.size > max) return undefined;
     const buf = Buffer.allocUnsafe(Math.min(st.size, max) + 1);
