@@ -8,7 +8,7 @@
 // time and size, so that an edit does not read and parse them again. Only Node's fs/path/url are used, so the
 // CLI shares this class with the server.
 
-import { closeSync, fstatSync, openSync, readSync, realpathSync, statSync, type Stats } from 'node:fs';
+import { closeSync, constants as fsConstants, fstatSync, openSync, readSync, realpathSync, statSync, type Stats } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { ProtoFile } from '../proto/ast';
@@ -22,9 +22,9 @@ export interface FsImportResolverOptions {
   roots: string[];
   /** Files larger than this are not read (default 8 MiB). */
   maxFileSize?: number;
-  /** One analysis reads at most this many bytes of imports in total (default MAX_IMPORT_TOTAL_SIZE, 16 MiB). */
+  /** One analysis reads at most this many bytes of imports in total (default MAX_IMPORT_TOTAL_SIZE, 4 MiB). */
   maxTotalSize?: number;
-  /** One analysis reads at most this many imported files (default MAX_IMPORT_FILES, 256). */
+  /** One analysis reads at most this many imported files (default MAX_IMPORT_FILES, 64). */
   maxFiles?: number;
   /** Also search the importing file's directory (default true). */
   importerDirectory?: boolean;
@@ -185,7 +185,9 @@ export class FsImportResolver implements ImportResolver {
 function readCapped(file: string, located: Stats, max: number): string | undefined {
   let fd: number | undefined;
   try {
-    fd = openSync(file, 'r');
+    // Not waiting (a FIFO swapped in since would block until a writer came), not following a link (`file` is
+    // a real path: a link there now was swapped in); fstat then refuses what is not that regular file.
+    fd = openSync(file, fsConstants.O_RDONLY | (fsConstants.O_NONBLOCK ?? 0) | (fsConstants.O_NOFOLLOW ?? 0));
     const st = fstatSync(fd);
     if (!st.isFile() || st.dev !== located.dev || st.ino !== located.ino || st.size > max) return undefined;
     const buf = Buffer.allocUnsafe(Math.min(st.size, max) + 1);
@@ -251,11 +253,10 @@ export class ParsedImportCache {
 }
 
 /**
- * The parsed imports of recent analyses. A tree takes about 30 times its text in memory, so this keeps 4 MiB of
- * text (the imports of a usual API, many times over), not a whole budget's 16 MiB: beyond it, an edit reads
- * and parses the least recently used imports again, as it did before there was a cache.
+ * The parsed imports of recent analyses, one analysis's budget worth (a tree takes about 30 times its text in
+ * memory): documents that import the same files share them, and an edit reads only what changed.
  */
-export const parsedImports = new ParsedImportCache(4 * 1024 * 1024, 64);
+export const parsedImports = new ParsedImportCache(MAX_IMPORT_TOTAL_SIZE, MAX_IMPORT_FILES);
 
 /** protoc's rule for virtual import paths: relative, `/`-separated, no `.`/`..`/empty segments. */
 export function isSafeImportPath(p: string): boolean {

@@ -107,10 +107,14 @@ export interface ImportResolver {
   newBudget?(rootUri: string): ImportBudget;
 }
 
-/** At most this many bytes of imported files are read for one analysis (all files, direct and public imports). */
-export const MAX_IMPORT_TOTAL_SIZE = 16 * 1024 * 1024;
+/**
+ * At most this many bytes of imported files are read for one analysis (all files, direct and public imports):
+ * far more than an API's imports (descriptor.proto is 40 KB), and what an open document keeps of them (the
+ * declarations) stays in the tens of MB however its imports are made up.
+ */
+export const MAX_IMPORT_TOTAL_SIZE = 4 * 1024 * 1024;
 /** At most this many imported files are read for one analysis. */
-export const MAX_IMPORT_FILES = 256;
+export const MAX_IMPORT_FILES = 64;
 
 /**
  * What one analysis may read of its imports, and the files it has read (by key). The per-file size limit is the
@@ -261,7 +265,9 @@ class Binder {
         this.reportedDuplicates.add(node);
         return;
       }
-      const d = new NodeDeclaration(fqn, kind, uri, node);
+      // An imported file's declaration keeps its range, not its node: the analysis would otherwise keep the
+      // whole syntax tree of every import alive (about 30 times its text) for as long as the document is open.
+      const d: Declaration = report ? new NodeDeclaration(fqn, kind, uri, node) : { fqn, kind, uri, nameRange: node.nameRange };
       if (doc !== undefined) d.doc = doc;
       this.setDeclaration(scope, name, d);
     };
