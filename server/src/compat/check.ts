@@ -4,7 +4,7 @@ import type { BoundFile, Severity } from '../proto/binder';
 import type { Baseline } from '../baseline/types';
 import type { Category, Finding } from './finding';
 import { compareModels, type Addition } from './compare';
-import { checkHistoryReuse, FreeNumbers, numbersOf, reservedInHistory } from './reuse';
+import { checkHistoryReuse, FreeNumbers, numbersOf } from './reuse';
 import { checkDocs } from '../docs/docRules';
 import { applySuppressions, findSuppressions } from './suppress';
 import { getRule, RULES, RULES_BY_ID } from './rules';
@@ -97,7 +97,6 @@ function attachNextFreeNumber(findings: Finding[], bound: BoundFile, baseline: B
     const history = baseline.history;
     const taken = numbersOf(msg, history?.fieldUses(msgFqn));
     if (baseMsg) taken.push(...numbersOf(baseMsg));
-    if (history) taken.push(...reservedInHistory(history, msgFqn));
     const free = new FreeNumbers(taken);
     const position = new Map(msg.fields.map((x, i) => [`${msgFqn}.${x.name}`, i]));
     const at = (f: Finding): number => position.get(f.element) ?? msg.fields.length;

@@ -183,44 +183,6 @@ export function numbersOf(m: Pick<MessageDef, 'fields' | 'reservedNumbers'>, use
   return out;
 }
 
-/** Histories that can say where an element's state changes without building models (`IndexedHistory`). */
-interface WithStates {
-  releaseStates(path: string): number[];
-}
-
-const historyReservations = new WeakMap<History, Map<string, [number, number][]>>();
-
-/**
- * The number ranges any release of a history reserved in a message: a number a release reserved was used once
- * and must not be given out again. One model per state of the message when the history can tell the states
- * apart, else one per release; empty when the history has no models (`modelAt` answers undefined).
- */
-export function reservedInHistory(history: History, fqn: string): [number, number][] {
-  let cache = historyReservations.get(history);
-  if (!cache) historyReservations.set(history, (cache = new Map()));
-  const known = cache.get(fqn);
-  if (known) return known;
-  const states = typeof (history as Partial<WithStates>).releaseStates === 'function' ? (history as History & WithStates).releaseStates(fqn) : undefined;
-  const seenStates = new Set<number>();
-  const seen = new Set<string>();
-  const out: [number, number][] = [];
-  history.releases.forEach((r, i) => {
-    const s = states?.[i];
-    if (s !== undefined) {
-      if (s < 0 || seenStates.has(s)) return;
-      seenStates.add(s);
-    }
-    const m = history.modelAt(r.tag)?.messages.find((x) => x.fqn === fqn);
-    for (const [a, b] of m?.reservedNumbers ?? []) {
-      if (seen.has(`${a} ${b}`)) continue;
-      seen.add(`${a} ${b}`);
-      out.push([a, b]);
-    }
-  });
-  cache.set(fqn, out);
-  return out;
-}
-
 /** The first number from `n` on that no range takes (`taken` sorted by start). */
 function firstFree(n: number, taken: readonly [number, number][]): number {
   for (const [a, b] of taken) {
