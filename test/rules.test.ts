@@ -14,6 +14,8 @@ import { checkCompatibility, validateSeverityOverrides, type CheckOptions } from
 import type { Category, Finding } from '../server/src/compat/finding';
 import { RULES } from '../server/src/compat/rules';
 import type { Baseline, History, NumberUse } from '../server/src/baseline/types';
+import { rangeSubtractor, subtractRanges } from '../server/src/compat/compare';
+import { fingerprintDoc, mentionsAny, referencesRpc } from '../server/src/docs/fingerprint';
 
 const TAG = 'v0.36.3';
 
@@ -1233,4 +1235,175 @@ test('discovery through explicit API and failing fast are two requirements, and 
 
 test('PATCH_RELEASE_API_CHANGE: its explanation counts pre-releases of a patch as patch releases', () => {
   assert.match(ruleById('PATCH_RELEASE_API_CHANGE').explanation, /v0\.N\.M with M > 0, and their pre-releases/);
+});
+
+// ---- lookups that replaced scans: the same answers, ties included ----------------------------------------
+
+test('RPC_NO_DELETE: deleted RPCs of one signature are renamed to the new ones of that signature in order, each taken once', () => {
+  const old = proto(`
+message Q {}
+message R {}
+service S {
+    rpc A(Q) returns (Q);
+    rpc B(Q) returns (Q);
+    rpc C(Q) returns (Q);
+    rpc D(R) returns (R);
+}
+`);
+  const cur = proto(`
+message Q {}
+message R {}
+service S {
+    rpc N1(Q) returns (Q);
+    rpc N2(R) returns (Q);
+    rpc D(R) returns (R);
+    rpc N3(Q) returns (Q);
+}
+`);
+  const fs = check(old, cur).filter((f) => f.rule === 'RPC_NO_DELETE');
+  assert.deepEqual(fs.map((f) => f.message), [
+    'rpc "A" of v0.36.3 was renamed to "N1"; clients calling A get Unimplemented',
+    'rpc "B" of v0.36.3 was renamed to "N3"; clients calling B get Unimplemented',
+    'rpc "C" of v0.36.3 was deleted; kubelets calling it get Unimplemented',
+  ]);
+  assert.deepEqual(fs.map((f) => f.range), [at(cur, 'rpc N1', 'N1'), at(cur, 'rpc N3', 'N3'), at(cur, 'service S', 'S')]);
+  // The RPC left over is new: documented or not, it is an addition (DOC_MISSING names it), the renamed ones are not.
+  assert.deepEqual(check(old, cur).filter((f) => f.rule === 'DOC_MISSING' && f.element.startsWith('runtime.v1.S.')).map((f) => f.element), ['runtime.v1.S.N2']);
+});
+
+test('MESSAGE_RENAMED and SERVICE_NO_DELETE: deleted types or services of one shape all name the first new one of that shape', () => {
+  const old = proto(`
+message K {}
+message A { int32 x = 1; }
+message B { int32 x = 1; }
+message C { int64 y = 1; }
+service S1 { rpc M(K) returns (K); }
+service S2 { rpc M(K) returns (K); }
+`);
+  const cur = proto(`
+message K {}
+message P { int64 y = 1; }
+message N { int32 x = 1; }
+message O { int32 x = 1; }
+service T0 {}
+service T1 { rpc M(K) returns (K); }
+service T2 { rpc M(K) returns (K); }
+`);
+  const fs = check(old, cur);
+  assert.deepEqual(fs.filter((f) => f.rule === 'MESSAGE_RENAMED').map((f) => f.message), [
+    'message "A" of v0.36.3 was renamed to "N"',
+    'message "B" of v0.36.3 was renamed to "N"',
+    'message "C" of v0.36.3 was renamed to "P"',
+  ]);
+  assert.deepEqual(fs.filter((f) => f.rule === 'SERVICE_NO_DELETE').map((f) => f.message), [
+    'service "S1" of v0.36.3 was renamed to "T1"',
+    'service "S2" of v0.36.3 was renamed to "T1"',
+  ]);
+});
+
+test('rangeSubtractor answers as subtractRanges does, for well-formed and reversed ranges alike', () => {
+  let seed = 7;
+  const rand = (n: number): number => {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    return (seed >>> 8) % n;
+  };
+  for (let round = 0; round < 400; round++) {
+    const ranges: [number, number][] = [];
+    const reversed = round % 3 === 0;
+    for (let k = rand(12); k > 0; k--) {
+      const a = rand(60);
+      const b = reversed && rand(4) === 0 ? a - 1 - rand(5) : a + rand(8);
+      ranges.push([a, b]);
+    }
+    const gaps = rangeSubtractor(ranges);
+    for (let q = 0; q < 20; q++) {
+      const a = rand(70);
+      const b = a + rand(30) - 3;
+      assert.deepEqual(gaps([a, b]), subtractRanges([a, b], ranges), JSON.stringify({ ranges, a, b }));
+    }
+  }
+});
+
+test('RESERVED_REMOVED and FIELD_NO_DELETE: many reserved ranges and names looked up, with the lowest user in a gap', () => {
+  const old = proto(`
+message M {
+    reserved ${Array.from({ length: 20 }, (_, k) => `${10 * k + 100} to ${10 * k + 104}`).join(', ')};
+    int32 a = 1;
+    int32 b = 2;
+    int32 c = 3;
+}
+`);
+  // 100-104 now partly used twice (a field at 103 declared before one at 101), 110-114 dropped, the others kept
+  // by ranges cut differently; b deleted with its number reserved among many ranges, c with number and name.
+  const cur = proto(`
+message M {
+    reserved ${Array.from({ length: 18 }, (_, k) => `${10 * k + 120} to ${10 * k + 122}, ${10 * k + 123} to ${10 * k + 124}`).join(', ')}, 2, 3, 50 to 40;
+    reserved "c";
+    int32 a = 1;
+    int32 late = 103;
+    int32 early = 101;
+    int32 other = 102;
+}
+`);
+  const fs = check(old, cur);
+  assert.deepEqual(fs.filter((f) => f.rule === 'RESERVED_REMOVED').map((f) => f.message), [
+    'message "M" no longer reserves numbers 100 to 104 (reserved in v0.36.3); "early" now uses 101',
+    'message "M" no longer reserves numbers 110 to 114 (reserved in v0.36.3)',
+  ]);
+  assert.deepEqual(fs.find((f) => f.message.includes('"early"'))!.range, at(cur, 'int32 early', '101'));
+  assert.deepEqual(fs.filter((f) => f.element === 'runtime.v1.M.b' || f.element === 'runtime.v1.M.c').map((f) => [f.rule, f.element]), [
+    ['FIELD_NO_DELETE_UNLESS_NAME_RESERVED', 'runtime.v1.M.b'],
+    ['FIELD_REMOVED_WITHOUT_DEPRECATION', 'runtime.v1.M.b'],
+    ['FIELD_REMOVED_WITHOUT_DEPRECATION', 'runtime.v1.M.c'],
+  ]);
+});
+
+test('ENUM_VALUE_RENAMED: a dropped alias among many keeps its position relative to the alias left', () => {
+  const old = proto(`
+enum E {
+    option allow_alias = true;
+    Z = 0;
+    P1 = 1;
+    Q1 = 1;
+    Q2 = 2;
+    P2 = 2;
+}
+`);
+  const cur = old.replace('    P1 = 1;\n', '').replace('    P2 = 2;\n', '');
+  const fixes = check(old, cur).filter((f) => f.rule === 'ENUM_VALUE_RENAMED').map((f) => (f.fixes?.[0] as { alias?: { name: string; first: boolean } }).alias);
+  assert.deepEqual(fixes, [{ name: 'Q1', first: true }, { name: 'Q2', first: false }]);
+});
+
+test('DOC_MEANING_CHANGED: members not where they were are matched by name and number', () => {
+  const old = proto(`
+message M {
+    // a must be set.
+    int32 a = 1;
+    // b is in seconds.
+    int32 b = 2;
+}
+`);
+  // A field inserted first: a and b are compared with their own old docs, not with the ones at their positions.
+  const cur = old.replace('message M {\n', 'message M {\n    // z is new.\n    int32 z = 3;\n').replace('b is in seconds', 'b is in bytes');
+  assert.deepEqual(check(old, cur).filter((f) => f.rule === 'DOC_MEANING_CHANGED').map((f) => [f.element, f.message]), [
+    ['runtime.v1.M.b', 'the documentation of "b" changed meaning-bearing words since v0.36.3: removed "seconds"; added "bytes"'],
+  ]);
+});
+
+test('referencesRpc and mentionsAny: a list of names reused across calls, or changed, answers as a fresh one', () => {
+  const names = ['Status', 'CreateContainer', 'Version'];
+  assert.equal(referencesRpc('Runs after Status returns.', names, 'Status'), false);
+  assert.equal(referencesRpc('Runs after Status returns.', names, 'Version'), true);
+  assert.equal(referencesRpc('Like CreateContainer.', new Set(names), 'Version'), true);
+  assert.equal(referencesRpc('Like CreateContainer.', ['CreateContainer'], 'CreateContainer'), false);
+  names.push('Attach');
+  assert.equal(referencesRpc('Call `Attach` first.', names), true);
+  assert.equal(mentionsAny('see Attach, then Exec', names), true);
+  assert.equal(mentionsAny('see Attach, then Exec', names, 'Attach'), false);
+  assert.equal(mentionsAny('see Attach, then Exec', new Set(['Exec']), 'Attach'), true);
+});
+
+test('fingerprintDoc: a word ending in dots and dashes loses them, however long the run', () => {
+  assert.deepEqual(fingerprintDoc('Uses CreateContainer.-. then rfc3339-- in sha256...')?.terms, ['CreateContainer', 'rfc3339', 'sha256', 'then']);
+  assert.deepEqual(fingerprintDoc(`Keeps a${'.-'.repeat(50_000)}b and ScreamingName${'.'.repeat(50_000)}`)?.terms, ['ScreamingName']);
 });

@@ -4,7 +4,9 @@
 // Inputs are mutations of every distinct real api.proto blob of the corpus (tokens and lines deleted,
 // duplicated and swapped; truncation at every 97th byte; invalid UTF-8 and NUL bytes decoded with
 // replacement as the server's stream decoder does; numbers and names replaced), plus extreme inputs: 1 MB
-// identifiers, 10,000-digit numbers, 10,000 levels of nested messages and option aggregates, a 10 MB file.
+// identifiers, 10,000-digit numbers, 10,000 levels of nested messages and option aggregates, a 10 MB file,
+// tens of thousands of RPCs, services, messages or members, and pairs of such files (a baseline file and the
+// file compared with it) where every element is deleted, renamed or moved.
 //
 // Cases are deterministic: case `i` of seed `s` is always the same text, so a failure is reproduced with
 // `FUZZ_SEED=s FUZZ_ONLY=i node out/fuzz/long.js`, and the failing text is also written to a file.
@@ -150,7 +152,7 @@ function caseSeed(seed: number, index: number): number {
 export type CaseSpec =
   | { kind: 'original'; blob: string }
   | { kind: 'truncate'; blob: string; offset: number }
-  | { kind: 'extreme'; name: string; base: 'newest' | 'oldest' }
+  | { kind: 'extreme'; name: string; base: 'newest' | 'oldest' | 'file' }
   | { kind: 'random'; blob: string; seed: number };
 
 export const TRUNCATE_STRIDE = 97;
@@ -197,6 +199,8 @@ export class CaseSource {
     for (const b of this.blobs) plan.push({ kind: 'original', blob: b.sha });
     if (c.extremes === 'all') {
       for (const base of ['newest', 'oldest'] as const) for (const name of Object.keys(EXTREMES)) plan.push({ kind: 'extreme', name, base });
+      // These bring their own baseline: once each.
+      for (const name of Object.keys(EXTREME_PAIRS)) plan.push({ kind: 'extreme', name, base: 'file' });
     } else if (c.extremes === 'core') {
       for (const name of CORE_EXTREMES) plan.push({ kind: 'extreme', name, base: 'newest' });
     }
@@ -216,7 +220,7 @@ export class CaseSource {
   }
 
   /** The case's text and a readable name. */
-  materialize(index: number): { name: string; text: string; pkg: Blob['pkg']; rng: Rng; base?: 'newest' | 'oldest' } {
+  materialize(index: number): { name: string; text: string; pkg: Blob['pkg']; rng: Rng; base?: 'newest' | 'oldest'; baselineText?: string } {
     const spec = this.plan[index]!;
     const rng = new Rng(caseSeed(this.config.seed, 1_000_000 + index));
     switch (spec.kind) {
@@ -228,8 +232,13 @@ export class CaseSource {
         const b = this.blob(spec.blob);
         return { name: `truncate ${b.sha.slice(0, 8)} at byte ${spec.offset}`, text: decode(b.bytes.subarray(0, spec.offset)), pkg: b.pkg, rng };
       }
-      case 'extreme':
+      case 'extreme': {
+        if (spec.base === 'file') {
+          const pair = EXTREME_PAIRS[spec.name]!(this.newestV1, rng);
+          return { name: `extreme ${spec.name} vs its baseline file`, text: pair.current, baselineText: pair.baseline, pkg: 'runtime.v1', rng };
+        }
         return { name: `extreme ${spec.name} vs ${spec.base}`, text: EXTREMES[spec.name]!(this.newestV1, rng), pkg: 'runtime.v1', rng, base: spec.base };
+      }
       case 'random': {
         const b = this.blob(spec.blob);
         const r = new Rng(spec.seed);
@@ -479,6 +488,71 @@ export const EXTREMES: Record<string, (base: string, rng: Rng) => string> = {
   'messages-100k': () => HEADER + Array.from({ length: 100_000 }, (_, k) => `message M${k % 50_000} { M${(k * 7) % 100_000} x = 1; }\n`).join(''),
   'enum-values-100k': () => HEADER + 'enum E {\n' + Array.from({ length: 100_000 }, (_, k) => `  V${k % 70_000} = ${k % 1000};\n`).join('') + '}\n',
   'reserved-100k': () => HEADER + 'message M {\n  reserved ' + Array.from({ length: 100_000 }, (_, k) => `${k * 3 + 1} to ${k * 3 + 2}`).join(', ') + ';\n  string x = 5;\n}\n',
+  // A changed doc of an existing message holding one 1 MB word of dots and dashes (trimming its end was quadratic).
+  'doc-word-1MB-dots': (b) => b.replace('message VersionRequest {', `// a${'.-'.repeat(MB / 2)}b and ${'x'}${'.'.repeat(MB / 4)}\nmessage VersionRequest {`),
+  // New RPCs of an existing service, undocumented: each looked up among all of them (was 59 s at 100k with `check`).
+  'rpcs-50k-undocumented': (b) => b.replace(/service RuntimeService \{\n/, (m) => `${m}${many(50_000, (k) => `  rpc R${k}(VersionRequest) returns (VersionResponse);`)}\n`),
+  // Documented: each doc also checked for a mention of every other RPC (was 279 s at 50k with `check`).
+  'rpcs-50k-documented': (b) => b.replace(/service RuntimeService \{\n/, (m) => `${m}${many(50_000, (k) => `  // d.\n  rpc R${k}(VersionRequest) returns (VersionResponse);`)}\n`),
+  // A new service of many RPCs whose docs name others, or say nothing about the order.
+  'service-50k-rpcs-new': () => `${HEADER}message Q {}\nservice Other {\n${many(50_000, (k) => `  // ${k % 2 ? `Called after R${k - 1}` : 'Runs'}; older runtimes answer Unimplemented.\n  rpc R${k}(Q) returns (Q);`)}\n}\n`,
+};
+
+/** `n` lines made by `line`, joined (no trailing newline). */
+function many(n: number, line: (k: number) => string): string {
+  return Array.from({ length: n }, (_, k) => line(k)).join('\n');
+}
+
+/**
+ * Extreme inputs that come with their own baseline file (`check --against <file>`): what makes them slow is
+ * comparing two large files, e.g. every deleted RPC looked for among every new one.
+ */
+export const EXTREME_PAIRS: Record<string, (base: string, rng: Rng) => { baseline: string; current: string }> = {
+  // Disjoint RPC sets: every baseline RPC deleted, no new one of the same signature (was 180 s at 30k).
+  'rpcs-30k-disjoint-vs-30k': () => ({
+    baseline: `${HEADER}message Q {}\nservice S {\n${many(30_000, (k) => `rpc A${k}(Q) returns (Q);`)}\n}\n`,
+    current: `${HEADER}message Q {}\nmessage R {}\nservice S {\n${many(30_000, (k) => `rpc B${k}(R) returns (R);`)}\n}\n`,
+  }),
+  // Every RPC renamed, all of one signature: each takes the first new one not taken yet (was 3.7 s at 10k).
+  'rpcs-10k-all-renamed': () => ({
+    baseline: `${HEADER}message Q {}\nservice S {\n${many(10_000, (k) => `rpc A${k}(Q) returns (Q);`)}\n}\n`,
+    current: `${HEADER}message Q {}\nservice S {\n${many(10_000, (k) => `// B${k} is called after A${k}. Older runtimes answer Unimplemented.\nrpc B${k}(Q) returns (Q);`)}\n}\n`,
+  }),
+  // Services renamed (and some deleted): each deleted one compared with every new one (was 25 s at 10k).
+  'services-10k-renamed': () => ({
+    baseline: `${HEADER}message Q {}\nmessage R {}\n${many(10_000, (k) => `service S${k} { rpc M${k}(Q) returns (${k % 2 ? 'Q' : 'R'}); }`)}\n`,
+    current: `${HEADER}message Q {}\nmessage R {}\n${many(10_000, (k) => `service T${k} { rpc M${k}(${k % 3 ? 'Q' : 'R'}) returns (${k % 2 ? 'Q' : 'R'}); }`)}\n`,
+  }),
+  // Messages of one size, all with different shapes, all deleted or renamed (was 17 s at 20k).
+  'messages-20k-same-size-renamed': () => ({
+    baseline: `${HEADER}${many(20_000, (k) => `message A${k} { int32 f${k} = 1; }`)}\n`,
+    current: `${HEADER}${many(20_000, (k) => (k % 4 ? `message B${k} { int64 g${k} = 1; }` : `message B${k} { int32 f${k} = 1; }`))}\n`,
+  }),
+  // One member inserted at the top of a large message, enum and service, docs changed: no member is where it was (was 16 s).
+  'members-50k-shifted-docs-changed': () => ({
+    baseline: `${HEADER}message Q {}\nmessage M {\n${many(50_000, (k) => `  // Must be set after F${k}.\n  int32 f${k} = ${k + 1};`)}\n}\n` +
+      `enum E {\n  E_ZERO = 0;\n${many(50_000, (k) => `  // Seconds, V${k}.\n  V${k} = ${k + 1};`)}\n}\n` +
+      `service S {\n${many(20_000, (k) => `  // Called after R${k + 1}.\n  rpc R${k}(Q) returns (Q);`)}\n}\n`,
+    current: `${HEADER}message Q {}\nmessage M {\n  // First.\n  int32 first = 100000;\n${many(50_000, (k) => `  // Should be set before F${k}.\n  int32 f${k} = ${k + 1};`)}\n}\n` +
+      `enum E {\n  E_ZERO = 0;\n  // First.\n  FIRST = 100000;\n${many(50_000, (k) => `  // Bytes, V${k}.\n  V${k} = ${k + 1};`)}\n}\n` +
+      `service S {\n  // First, at any time; older runtimes answer Unimplemented.\n  rpc First(Q) returns (Q);\n${many(20_000, (k) => `  // Called before R${k + 1}.\n  rpc R${k}(Q) returns (Q);`)}\n}\n`,
+  }),
+  // One doc comment naming 50k different elements before and after (was 33 s).
+  'doc-50k-terms-changed': () => ({
+    baseline: `${HEADER}// ${many(50_000, (k) => `OldName${k}Ref`).replace(/\n/g, ' ')}\nmessage M {}\n`,
+    current: `${HEADER}// ${many(50_000, (k) => `NewName${k}Ref`).replace(/\n/g, ' ')}\nmessage M {}\n`,
+  }),
+  // The baseline's ranges all still reserved, by twice as many other ranges (was 149 s: the current ranges
+  // were sorted again for each baseline range).
+  'reserved-50k-ranges-covered-by-100k': () => ({
+    baseline: `${HEADER}message M {\n  reserved ${many(50_000, (k) => `${4 * k + 100_001} to ${4 * k + 100_002}`).replace(/\n/g, ', ')};\n}\n`,
+    current: `${HEADER}message M {\n  reserved ${many(100_000, (k) => `${2 * k + 100_001} to ${2 * k + 100_002}`).replace(/\n/g, ', ')};\n}\n`,
+  }),
+  // Deprecated fields deleted with their numbers and names reserved one by one: each looked up among them.
+  'fields-50k-deleted-numbers-and-names-reserved': () => ({
+    baseline: `${HEADER}message D {\n${many(50_000, (k) => `  int32 d${k} = ${k + 1} [deprecated = true];`)}\n}\n`,
+    current: `${HEADER}message D {\n  reserved ${many(50_000, (k) => `${k + 1}`).replace(/\n/g, ', ')};\n  reserved ${many(50_000, (k) => `"d${k}"`).replace(/\n/g, ', ')};\n}\n`,
+  }),
 };
 
 /** One of each kind of extreme input, for the small run. */
@@ -518,6 +592,12 @@ function makeBaselines(seed: number): Baselines {
       return rng.chance(0.5) ? b.newest : rng.pick(b.all);
     },
   };
+}
+
+/** A baseline read from a file (`check --against <file>`), with the package's release history as the CLI adds it. */
+function fileBaseline(text: string, release: Baseline): Baseline {
+  const model = bind(parse(text), 'file:///fuzz/baseline.proto').model;
+  return { tag: 'baseline.proto', source: 'path', origin: 'file baseline.proto', model, ...(release.history && model.package === release.model.package ? { history: release.history } : {}) };
 }
 
 interface CaseStats {
@@ -662,13 +742,17 @@ export function rerunCommand(config: FuzzConfig, index: number): string {
     `FUZZ_HOVERS=${config.hoversPerCase} FUZZ_ONLY=${index} node out/fuzz/long.js`;
 }
 
-/** Writes the failing input: `<name>.json` (exact, lone surrogates kept) and `<name>.proto` (UTF-8). */
-export function writeReproducer(config: FuzzConfig, index: number, name: string, text: string, detail: object): string {
+/**
+ * Writes the failing input: `<name>.json` (exact, lone surrogates kept) and `<name>.proto` (UTF-8), and for a
+ * case with its own baseline, `<name>.baseline.proto` (`check <name>.proto --against <name>.baseline.proto`).
+ */
+export function writeReproducer(config: FuzzConfig, index: number, name: string, text: string, detail: object, baselineText?: string): string {
   const dir = reproDirOf(config);
   mkdirSync(dir, { recursive: true });
   const base = path.join(dir, `seed-${config.seed}-case-${index}`);
-  writeFileSync(`${base}.json`, JSON.stringify({ seed: config.seed, index, name, ...detail, rerun: rerunCommand(config, index), text }));
+  writeFileSync(`${base}.json`, JSON.stringify({ seed: config.seed, index, name, ...detail, rerun: rerunCommand(config, index), text, ...(baselineText === undefined ? {} : { baselineText }) }));
   writeFileSync(`${base}.proto`, text);
+  if (baselineText !== undefined) writeFileSync(`${base}.baseline.proto`, baselineText);
   return `${base}.proto`;
 }
 
@@ -701,12 +785,15 @@ export function fuzzWorkerMain(): void {
     const spec = src.plan[index]!;
     let name = `case ${index}`;
     let text = '';
+    let baselineText: string | undefined;
     try {
       const c = src.materialize(index);
       name = c.name;
       text = c.text;
+      baselineText = c.baselineText;
       const uri = `file:///fuzz/${index}/api.proto`;
-      const stats = runCase(text, uri, baselines.forPkg(c.pkg, c.rng, c.base), c.rng, config.hoversPerCase);
+      const baseline = c.baselineText === undefined ? baselines.forPkg(c.pkg, c.rng, c.base) : fileBaseline(c.baselineText, baselines.forPkg(c.pkg, c.rng, 'newest'));
+      const stats = runCase(text, uri, baseline, c.rng, config.hoversPerCase);
       result.findings += stats.findings;
       result.fixes += stats.fixes;
       result.hovers += stats.hovers;
@@ -731,7 +818,7 @@ export function fuzzWorkerMain(): void {
         const error = stack.split('\n').slice(0, 8).map((l) => (l.length > 300 ? `${l.slice(0, 300)}… (${l.length} chars)` : l)).join('\n');
         let reproducer: string | undefined;
         try {
-          reproducer = writeReproducer(config, index, name, text, { stage, error });
+          reproducer = writeReproducer(config, index, name, text, { stage, error }, baselineText);
         } catch {
           reproducer = undefined;
         }
@@ -739,6 +826,7 @@ export function fuzzWorkerMain(): void {
       }
     }
     text = '';
+    baselineText = undefined;
     result.cases++;
     result.byKind[spec.kind] = (result.byKind[spec.kind] ?? 0) + 1;
     Atomics.store(shared, 1, Atomics.load(shared, 1) + 1);
@@ -815,7 +903,7 @@ function runWorker(config: FuzzConfig, indices: number[], entry: string, onSnaps
           // Regenerate the case in this thread (it is deterministic) to name it and save it.
           const c = new CaseSource(config).materialize(index);
           name = c.name;
-          reproducer = writeReproducer(config, index, name, c.text, { stage: kind, error });
+          reproducer = writeReproducer(config, index, name, c.text, { stage: kind, error }, c.baselineText);
         } catch {
           /* naming is best effort */
         }

@@ -5,10 +5,11 @@
 //   FUZZ_MAX_MS   a case slower than this is reported (default 5000); FUZZ_HANG_MS hang watchdog (default 120000)
 //   FUZZ_TRUNCATIONS  'all' (default) or a number of sampled offsets;  FUZZ_EXTREMES  all (default) | core | none
 //   FUZZ_HOVERS   hover positions per case (default 20);  FUZZ_MAX_RETAINED_MB  heap growth over the run that fails it (default 128)
+//   FUZZ_LIST=1   print the extreme cases' indices and names (for FUZZ_ONLY) and exit
 // A failure prints the exact command that reruns it (case indices depend on all of these settings).
 // Exit code 1 when any case threw, hung, ran out of heap, or was slower than FUZZ_MAX_MS.
 import { CORPUS_HELP, findCorpusDir, findRepoRoot } from '../../server/src/baseline/corpus';
-import { fuzzWorkerMain, isFuzzWorker, runFuzz, summarize, type FuzzConfig } from './fuzz';
+import { CaseSource, fuzzWorkerMain, isFuzzWorker, runFuzz, summarize, type FuzzConfig } from './fuzz';
 
 /** The checkout: above this bundle, else above the working directory. */
 function repoRoot(): string {
@@ -54,6 +55,13 @@ async function main(): Promise<number> {
     progressMs: 30_000,
     ...(only?.length ? { only } : {}),
   };
+  if (process.env.FUZZ_LIST) {
+    // Extreme cases do not depend on the seed; their indices depend on the corpus and FUZZ_EXTREMES.
+    new CaseSource(config).plan.forEach((c, k) => {
+      if (c.kind === 'extreme') console.log(`${k}\t${c.name} vs ${c.base}`);
+    });
+    return 0;
+  }
   console.log(`fuzz: seed ${seed}, ${config.randomCases} random cases, truncations: ${config.truncations}, extremes: ${config.extremes} (rerun with FUZZ_SEED=${seed})`);
   const result = await runFuzz(config, { onProgress: (l) => console.log(l) });
   console.log(summarize(result));

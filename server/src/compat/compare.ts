@@ -3,7 +3,7 @@
 
 import type { Range } from '../proto/ast';
 import {
-  ModelIndex, indexModel, isReserved, jsonNameOf, type ApiModel, type EnumDef, type EnumValueDef, type FieldDef, type MessageDef, type ServiceDef,
+  ModelIndex, indexModel, jsonNameOf, type ApiModel, type EnumDef, type EnumValueDef, type FieldDef, type MessageDef, type RpcDef, type ServiceDef,
 } from '../proto/model';
 import type { Finding, FixData } from './finding';
 import { compareFieldTypes, type TypeChange } from './wireTypes';
@@ -186,9 +186,22 @@ class Comparer {
       if (list) list.push(c);
       else candidates.set(k, [c]);
     }
+    // Per group, on first use: its first candidate of each shape. A scan of the group per deleted type was
+    // quadratic when many definitions of one size change shape.
+    const byShape = new Map<string, Map<string, string>>();
     const renamedTo = (old: MessageDef | EnumDef): string | undefined => {
       const sig = shape(old);
-      return sig ? candidates.get(groupKey(old))?.find((c) => shape(c) === sig)?.fqn : undefined;
+      if (!sig) return undefined;
+      const k = groupKey(old);
+      let firsts = byShape.get(k);
+      if (!firsts) {
+        byShape.set(k, (firsts = new Map()));
+        for (const c of candidates.get(k) ?? []) {
+          const cs = shape(c);
+          if (cs !== undefined && !firsts.has(cs)) firsts.set(cs, c.fqn);
+        }
+      }
+      return firsts.get(sig);
     };
     const deleted = (old: MessageDef | EnumDef, kind: 'message' | 'enum'): void => {
       // A type nested in a renamed message moved with it (Outer.Inner → Renamed.Inner): the one rename says it.
@@ -235,6 +248,30 @@ class Comparer {
   private renamedField(f: FieldDef): FieldDef {
     const type = this.renamedType(f.type);
     return type === f.type ? f : { ...f, type };
+  }
+
+  /** `encodingSignature`, once per message: many fields can change between the same two large message types. */
+  private readonly encodings = new Map<MessageDef, string>();
+  private encodingOf(m: MessageDef): string {
+    let sig = this.encodings.get(m);
+    if (sig === undefined) this.encodings.set(m, (sig = encodingSignature(m)));
+    return sig;
+  }
+
+  /**
+   * What a current message or enum reserves, looked up instead of scanned: a file can delete many fields of a
+   * message that reserves many numbers. Built once per definition, on first use.
+   */
+  private readonly reservedCache = new Map<MessageDef | EnumDef, { number: (n: number) => boolean; name: (s: string) => boolean }>();
+  private reservedIn(def: MessageDef | EnumDef): { number: (n: number) => boolean; name: (s: string) => boolean } {
+    let r = this.reservedCache.get(def);
+    if (!r) {
+      const numbers = reservedNumberLookup(def.reservedNumbers);
+      let names: Set<string> | undefined;
+      r = { number: numbers, name: (s) => (names ??= new Set(def.reservedNames)).has(s) };
+      this.reservedCache.set(def, r);
+    }
+    return r;
   }
 
   private defRange(fqn: string): Range {
@@ -299,8 +336,8 @@ class Comparer {
 
   private deletedField(old: MessageDef, of: FieldDef, cur: MessageDef, where: Range): void {
     const path = `${old.fqn}.${of.name}`;
-    const numberReserved = isReserved(cur.reservedNumbers, of.number);
-    const nameReserved = cur.reservedNames.includes(of.name);
+    const numberReserved = this.reservedIn(cur).number(of.number);
+    const nameReserved = this.reservedIn(cur).name(of.name);
     const restore: FixData = {
       kind: 'restore', container: cur.fqn, isEnum: false, declaration: declarationOf(of), number: of.number, name: of.name,
       ...(of.doc ? { doc: of.doc } : {}), ...(of.oneof ? { oneof: of.oneof } : {}),
@@ -357,7 +394,7 @@ class Comparer {
     if (of.typeKind === 'message' && nf.typeKind === 'message') {
       const a = this.base.messages.get(of.type);
       const b = this.cur.messages.get(nf.type);
-      if (a && b && sameEncoding(a, b)) return 'compatible';
+      if (a && b && a.fields.length === b.fields.length && this.encodingOf(a) === this.encodingOf(b)) return 'compatible';
     }
     const mapVsEntries = (map: FieldDef, list: FieldDef, entry: MessageDef | undefined): boolean => {
       const m = /^map<([^,]+),(.+)>$/.exec(map.type);
@@ -377,13 +414,18 @@ class Comparer {
     // Ranges are compared as intervals: `reserved 10 to 2000` → `10 to 1500` frees 1501–2000, however large the range.
     const users: readonly { number: number; name: string; node?: { numberRange: Range } | undefined }[] = 'fields' in cur ? cur.fields : cur.values;
     const max = 'fields' in cur ? FIELD_MAX : ENUM_MAX;
+    // The current ranges sorted once, and the users by number, both on first use: per baseline range they
+    // made large messages that reserve many ranges quadratic.
+    let gapsIn: ((range: readonly [number, number]) => [number, number][]) | undefined;
+    let usersInGaps: ((gaps: readonly (readonly [number, number])[]) => typeof users[number] | undefined) | undefined;
     for (const range of old.reservedNumbers) {
-      const gaps = subtractRanges(range, cur.reservedNumbers);
+      const gaps = (gapsIn ??= rangeSubtractor(cur.reservedNumbers))(range);
       if (!gaps.length) continue;
       const [x, y] = gaps[0]!;
       const more = gaps.length > 1 ? ` (and ${gaps.length - 1} more range${gaps.length > 2 ? 's' : ''})` : '';
       const desc = x === y ? `number ${x}` : `numbers ${x} to ${y >= max ? 'max' : y}`;
-      const inGap = users.filter((u) => gaps.some(([a, b]) => u.number >= a && u.number <= b)).sort((a, b) => a.number - b.number)[0];
+      // The user of the lowest number in a gap (the first declared of that number).
+      const inGap = (usersInGaps ??= lowestInRanges(users))(gaps);
       if (!inGap) {
         this.add('RESERVED_REMOVED', where, cur.fqn, `${what} "${cur.name}" no longer reserves ${desc}${more} (reserved in ${this.tag})`,
           [{ kind: 'reserve', message: cur.fqn, isEnum: what === 'enum', numbers: gaps, names: [] }]);
@@ -394,10 +436,11 @@ class Comparer {
           `${what} "${cur.name}" no longer reserves ${desc}${more} (reserved in ${this.tag}); "${inGap.name}" now uses ${uses}`);
       }
     }
+    let userNames: Set<string> | undefined;
     for (const name of old.reservedNames) {
-      if (!cur.reservedNames.includes(name)) {
+      if (!this.reservedIn(cur).name(name)) {
         // A name in use again is a field or value of that name: the binder says so, and reserving would clash.
-        const inUse = users.some((u) => u.name === name);
+        const inUse = (userNames ??= new Set(users.map((u) => u.name))).has(name);
         this.add('RESERVED_REMOVED', where, cur.fqn, `${what} "${cur.name}" no longer reserves the name "${name}" (reserved in ${this.tag})`,
           inUse ? [] : [{ kind: 'reserve', message: cur.fqn, isEnum: what === 'enum', numbers: [], names: [name] }]);
       }
@@ -417,6 +460,17 @@ class Comparer {
     for (const v of cur.values) if (!curByNumber.has(v.number)) curByNumber.set(v.number, v);
     const oldNames = new Set(old.values.map((v) => v.name));
     const oldNumbers = new Set(old.values.map((v) => v.number));
+    // For dropped aliases, built on first use: each baseline name's first position, and the (name, number) pairs.
+    let oldFirstIndex: Map<string, number> | undefined;
+    let oldPairs: Set<string> | undefined;
+    const firstIndexOf = (name: string): number => {
+      if (!oldFirstIndex) {
+        oldFirstIndex = new Map();
+        old.values.forEach((v, i) => { if (!oldFirstIndex!.has(v.name)) oldFirstIndex!.set(v.name, i); });
+      }
+      return oldFirstIndex.get(name) ?? -1;
+    };
+    const hadPair = (name: string, number: number): boolean => (oldPairs ??= new Set(old.values.map((v) => `${v.number} ${v.name}`))).has(`${number} ${name}`);
     for (const ov of old.values) {
       const path = `${old.fqn}.${ov.name}`;
       const byName = curByName.get(ov.name);
@@ -434,10 +488,10 @@ class Comparer {
           `enum value ${ov.number} "${ov.name}" was renamed to "${byNum.name}" (baseline ${this.tag})`, [{ kind: 'rename', to: ov.name }]);
         continue;
       }
-      if (byNum && old.values.some((v) => v.name === byNum.name && v.number === ov.number)) {
+      if (byNum && hadPair(byNum.name, ov.number)) {
         // One name of an alias pair dropped: JSON and Go lose that name although the number stays. The fix puts
         // the name back next to its alias; renaming the alias would only remove the other name.
-        const first = old.values.findIndex((v) => v.name === ov.name) < old.values.findIndex((v) => v.name === byNum.name);
+        const first = firstIndexOf(ov.name) < firstIndexOf(byNum.name);
         this.add('ENUM_VALUE_RENAMED', byNum.node?.nameRange ?? where, path,
           `enum value ${ov.number} "${ov.name}" was removed; only its alias "${byNum.name}" remains (baseline ${this.tag})`, [{
             kind: 'restore', container: cur.fqn, isEnum: true, declaration: `${ov.name} = ${ov.number};`, number: ov.number, name: ov.name,
@@ -446,12 +500,12 @@ class Comparer {
         continue;
       }
       const reserve: FixData = { kind: 'reserve', message: cur.fqn, isEnum: true, numbers: [[ov.number, ov.number]], names: [ov.name] };
-      if (!byNum && !isReserved(cur.reservedNumbers, ov.number)) {
+      if (!byNum && !this.reservedIn(cur).number(ov.number)) {
         this.add('ENUM_VALUE_NO_DELETE', where, path, `enum value "${ov.name}" = ${ov.number} of ${this.tag} was deleted without reserving its number`, [
           reserve,
           { kind: 'restore', container: cur.fqn, isEnum: true, declaration: `${ov.name} = ${ov.number};`, number: ov.number, name: ov.name, ...(ov.doc ? { doc: ov.doc } : {}) },
         ]);
-      } else if (!byNum && !cur.reservedNames.includes(ov.name)) {
+      } else if (!byNum && !this.reservedIn(cur).name(ov.name)) {
         this.add('ENUM_VALUE_NO_DELETE_UNLESS_NAME_RESERVED', where, path,
           `enum value "${ov.name}" = ${ov.number} of ${this.tag} was deleted; its number is reserved but its name is not`, [reserve]);
       }
@@ -484,10 +538,23 @@ class Comparer {
 
   private services(): void {
     const renamedServices = new Set<string>();
+    // New services by their RPCs, built on first use: the first of each signature is what a deleted one was renamed to.
+    let newBySig: Map<string, ServiceDef> | undefined;
+    const renamedService = (os: ServiceDef): ServiceDef | undefined => {
+      if (!newBySig) {
+        newBySig = new Map();
+        for (const s of this.current.services) {
+          if (this.base.services.has(s.fqn) || !s.rpcs.length) continue;
+          const sig = rpcsSignature(s);
+          if (!newBySig.has(sig)) newBySig.set(sig, s);
+        }
+      }
+      return newBySig.get(rpcsSignature(os));
+    };
     for (const os of this.baseline.services) {
       const cs = this.cur.services.get(os.fqn);
       if (!cs) {
-        const renamed = this.current.services.find((s) => !this.base.services.has(s.fqn) && sameRpcs(s, os));
+        const renamed = renamedService(os);
         if (renamed) renamedServices.add(renamed.fqn);
         const gone = renamed ? undefined : this.whereTopLevelWas(os, this.baseline.services);
         this.add('SERVICE_NO_DELETE', renamed?.node?.nameRange ?? gone?.range ?? this.whereDeleted(os.fqn), os.fqn,
@@ -500,11 +567,32 @@ class Comparer {
       const oldNames = new Set(os.rpcs.map((r) => r.name));
       // RPCs reported as renamed (RPC_NO_DELETE): a new method on the wire, but not a new API to document.
       const renamedRpcs = new Set<string>();
+      // New RPCs by request and response type, in declaration order, built on first use; `next` skips those
+      // taken already. What a deleted RPC was renamed to: the first new one of its signature not yet taken
+      // (a scan of the service per deleted RPC was quadratic).
+      let newBySignature: Map<string, Map<string, { rpcs: RpcDef[]; next: number }>> | undefined;
+      const renamedRpc = (request: string, response: string): RpcDef | undefined => {
+        if (!newBySignature) {
+          newBySignature = new Map();
+          for (const r of cs.rpcs) {
+            if (oldNames.has(r.name)) continue;
+            let byResponse = newBySignature.get(r.request);
+            if (!byResponse) newBySignature.set(r.request, (byResponse = new Map()));
+            const same = byResponse.get(r.response);
+            if (same) same.rpcs.push(r);
+            else byResponse.set(r.response, { rpcs: [r], next: 0 });
+          }
+        }
+        const same = newBySignature.get(request)?.get(response);
+        if (!same) return undefined;
+        while (same.next < same.rpcs.length && renamedRpcs.has(same.rpcs[same.next]!.name)) same.next++;
+        return same.rpcs[same.next];
+      };
       for (const or of os.rpcs) {
         const path = `${os.fqn}.${or.name}`;
         const cr = curRpcs.get(or.name);
         if (!cr) {
-          const renamed = cs.rpcs.find((r) => !oldNames.has(r.name) && !renamedRpcs.has(r.name) && r.request === this.renamedType(or.request) && r.response === this.renamedType(or.response));
+          const renamed = renamedRpc(this.renamedType(or.request), this.renamedType(or.response));
           if (renamed) renamedRpcs.add(renamed.name);
           this.add('RPC_NO_DELETE', renamed?.node?.nameRange ?? cs.node?.nameRange ?? ORIGIN, path,
             renamed ? `rpc "${or.name}" of ${this.tag} was renamed to "${renamed.name}"; clients calling ${or.name} get Unimplemented`
@@ -550,11 +638,106 @@ export function subtractRanges([a, b]: readonly [number, number], ranges: readon
   return out;
 }
 
-/** The same field numbers with the same scalar types and labels (nested message types by their last name component). */
-function sameEncoding(a: MessageDef, b: MessageDef): boolean {
-  const sig = (m: MessageDef): string =>
-    m.fields.map((f) => `${f.number}:${f.label ?? ''}:${f.typeKind === 'scalar' ? f.type : f.typeKind === 'enum' ? 'enum' : f.type.slice(f.type.lastIndexOf('.') + 1)}`).sort().join('|');
-  return a.fields.length === b.fields.length && sig(a) === sig(b);
+/**
+ * `subtractRanges` against the same `ranges` for many intervals: the ranges are sorted once. When every range
+ * is well-formed (start <= end), their union is merged once and each interval costs a binary search plus its
+ * gaps; otherwise each interval walks only the ranges that can reach it (as `subtractRanges` does, in its order).
+ */
+export function rangeSubtractor(ranges: readonly (readonly [number, number])[]): (range: readonly [number, number]) => [number, number][] {
+  const sorted = [...ranges].sort((p, q) => p[0] - q[0]);
+  if (sorted.every(([c, d]) => c <= d)) {
+    // Disjoint, non-adjacent, ascending: what the walk of subtractRanges leaves uncovered between them.
+    const starts: number[] = [];
+    const ends: number[] = [];
+    for (const [c, d] of sorted) {
+      if (ends.length && c <= ends[ends.length - 1]! + 1) ends[ends.length - 1] = Math.max(ends[ends.length - 1]!, d);
+      else {
+        starts.push(c);
+        ends.push(d);
+      }
+    }
+    return ([a, b]) => {
+      const out: [number, number][] = [];
+      let from = a;
+      for (let k = firstAtLeast(ends, a); k < ends.length && starts[k]! <= b; k++) {
+        if (starts[k]! > from) out.push([from, starts[k]! - 1]);
+        from = Math.max(from, ends[k]! + 1);
+        if (from > b) return out;
+      }
+      if (from <= b) out.push([from, b]);
+      return out;
+    };
+  }
+  // Ranges before the first whose end (or an earlier one's) reaches `a` end before it: the walk skips them.
+  const reach: number[] = [];
+  for (const [, d] of sorted) reach.push(Math.max(reach.length ? reach[reach.length - 1]! : -Infinity, d));
+  return ([a, b]) => {
+    const out: [number, number][] = [];
+    let from = a;
+    for (let k = firstAtLeast(reach, a); k < sorted.length; k++) {
+      const [c, d] = sorted[k]!;
+      if (c > b) break; // so are all after it
+      if (d < from) continue;
+      if (c > from) out.push([from, c - 1]);
+      from = Math.max(from, d + 1);
+      if (from > b) return out;
+    }
+    if (from <= b) out.push([from, b]);
+    return out;
+  };
+}
+
+/** The first index of an ascending (non-decreasing) list whose value is at least `x`; the length if none. */
+function firstAtLeast(xs: readonly number[], x: number): number {
+  let lo = 0;
+  let hi = xs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (xs[mid]! < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * Whether a number is in any of `ranges`, answered by a binary search: the ranges sorted by start, with the
+ * largest end so far (a number is reserved when the largest end among ranges starting at or below it reaches it).
+ */
+function reservedNumberLookup(ranges: readonly (readonly [number, number])[]): (n: number) => boolean {
+  if (ranges.length <= 8) return (n) => ranges.some(([a, b]) => n >= a && n <= b);
+  const sorted = [...ranges].sort((p, q) => p[0] - q[0]);
+  const starts = sorted.map(([c]) => c);
+  const reach: number[] = [];
+  for (const [, d] of sorted) reach.push(Math.max(reach.length ? reach[reach.length - 1]! : -Infinity, d));
+  return (n) => {
+    const k = firstAtLeast(starts, n + 1) - 1; // the last range starting at or below n
+    return k >= 0 && reach[k]! >= n;
+  };
+}
+
+/**
+ * Of `users`, the one with the lowest number inside any of `ranges`, the first declared among equal numbers
+ * (what filtering them and sorting by number picks); users are sorted by number once.
+ */
+function lowestInRanges<U extends { number: number }>(users: readonly U[]): (ranges: readonly (readonly [number, number])[]) => U | undefined {
+  const sorted = [...users].sort((a, b) => a.number - b.number);
+  const numbers = sorted.map((u) => u.number);
+  return (ranges) => {
+    let best: U | undefined;
+    for (const [a, b] of ranges) {
+      const k = firstAtLeast(numbers, a);
+      if (k < sorted.length && numbers[k]! <= b && (!best || numbers[k]! < best.number)) best = sorted[k];
+    }
+    return best;
+  };
+}
+
+/**
+ * A message's field numbers with their scalar types and labels (nested message types by their last name
+ * component): messages with the same are encoded the same.
+ */
+function encodingSignature(m: MessageDef): string {
+  return m.fields.map((f) => `${f.number}:${f.label ?? ''}:${f.typeKind === 'scalar' ? f.type : f.typeKind === 'enum' ? 'enum' : f.type.slice(f.type.lastIndexOf('.') + 1)}`).sort().join('|');
 }
 
 /** A string that identifies a message's or enum's contents, for rename detection; undefined when empty. */
@@ -567,9 +750,9 @@ function shapeOf(d: MessageDef | EnumDef): string | undefined {
   return parts.length ? parts.sort().join('|') : undefined;
 }
 
-function sameRpcs(a: ServiceDef, b: ServiceDef): boolean {
-  const sig = (s: ServiceDef): string => s.rpcs.map((r) => `${r.name}(${r.request})${r.response}`).sort().join('|');
-  return a.rpcs.length > 0 && sig(a) === sig(b);
+/** A service's RPCs as a comparable string: a renamed service has the same. */
+function rpcsSignature(s: ServiceDef): string {
+  return s.rpcs.map((r) => `${r.name}(${r.request})${r.response}`).sort().join('|');
 }
 
 /** The declaration of a field as it would be written back, for the "restore" fix. */

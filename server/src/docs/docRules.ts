@@ -2,7 +2,7 @@
 // calls them and how an older runtime is detected, and existing docs must not silently change meaning.
 
 import type { Comments, Range } from '../proto/ast';
-import { ModelIndex, indexModel, rpcNames, type ApiModel, type FieldDef } from '../proto/model';
+import { ModelIndex, indexModel, rpcNames, type ApiModel, type FieldDef, type RpcDef } from '../proto/model';
 import type { Addition } from '../compat/compare';
 import type { Finding, FixData } from '../compat/finding';
 import { getRule } from '../compat/rules';
@@ -42,7 +42,15 @@ export function checkDocs(current: ApiModel, baseline: ApiModel, additions: Addi
     if (fixes) f.fixes = fixes;
     out.push(f);
   };
-  const rpcNamesHere = new Set(rpcNames(current));
+  // One set of every RPC name, asked by each new RPC (a copy per RPC was quadratic in a file of many RPCs).
+  const rpcNamesHere: ReadonlySet<string> = new Set(rpcNames(current));
+  // RPCs by name per service, built on first use: a scan of the service per added RPC would be quadratic.
+  const rpcsByName = new Map<string, Map<string, RpcDef>>();
+  const rpcOf = (svcFqn: string, name: string): RpcDef | undefined => {
+    let byName = rpcsByName.get(svcFqn);
+    if (!byName) rpcsByName.set(svcFqn, (byName = firstByKey(cur.services.get(svcFqn)?.rpcs ?? [], (r) => r.name)));
+    return byName.get(name);
+  };
   // Fields by name per message, built on first use: a scan per added field would be quadratic.
   const fieldsByName = new Map<string, Map<string, FieldDef>>();
   const fieldOf = (msgFqn: string, name: string): FieldDef | undefined => {
@@ -88,8 +96,7 @@ export function checkDocs(current: ApiModel, baseline: ApiModel, additions: Addi
         requireDoc('service', a.element, name, a.range, cur.services.get(a.element)?.node);
         break;
       case 'rpc': {
-        const svc = cur.services.get(a.element.slice(0, a.element.lastIndexOf('.')));
-        const rpc = svc?.rpcs.find((r) => r.name === name);
+        const rpc = rpcOf(a.element.slice(0, a.element.lastIndexOf('.')), name);
         const doc = requireDoc('rpc', a.element, name, a.range, rpc?.node);
         if (!doc) break;
         const mentions = referencesRpc(doc, rpcNamesHere, name);
@@ -124,21 +131,28 @@ export function checkDocs(current: ApiModel, baseline: ApiModel, additions: Addi
     const deprecatedNow = !!node && 'options' in node && (node as { options: { name: string; value: string }[] }).options.some((o) => o.name === 'deprecated' && o.value === 'true');
     const after = fingerprintDoc(deprecatedNow ? afterText?.split('\n').filter((l) => !/^\s*Deprecated:/.test(l)).join('\n') : afterText);
     if (!before || !after || !node || before.hash === after.hash) return undefined;
-    const removed = before.terms.filter((t) => !after.terms.includes(t));
-    const added = after.terms.filter((t) => !before.terms.includes(t));
+    // Sets: a long comment can hold many terms.
+    const beforeTerms = new Set(before.terms);
+    const afterTerms = new Set(after.terms);
+    const removed = before.terms.filter((t) => !afterTerms.has(t));
+    const added = after.terms.filter((t) => !beforeTerms.has(t));
     if (!removed.length && !added.length) return undefined;
     const parts = [removed.length ? `removed ${quoteList(removed)}` : '', added.length ? `added ${quoteList(added)}` : ''].filter(Boolean);
     add('DOC_MEANING_CHANGED', node.nameRange, parent === undefined ? name : `${parent}.${name}`, `the documentation of "${name.slice(name.lastIndexOf('.') + 1)}" changed meaning-bearing words since ${baselineName(baseline)}: ${parts.join('; ')}`);
     return after;
   };
+  // The baseline's members are looked up by key only where one is not at the same position as before: a
+  // scan per member would be quadratic in a large message (one field inserted at the top shifts them all).
   for (const m of current.messages) {
     const om = base.messages.get(m.fqn);
     if (!om) continue;
     compareDocs(undefined, m.fqn, om, m.node);
+    let oldByKey: Map<string, FieldDef> | undefined;
     m.fields.forEach((f, i) => {
-      // The baseline field at the same position, usually; else the one with the same number and name.
+      // The baseline field at the same position, usually; else the (first) one with the same number and name.
       const at = om.fields[i];
-      const of = at && at.number === f.number && at.name === f.name ? at : om.fields.find((x) => x.number === f.number && x.name === f.name);
+      const of = at && at.number === f.number && at.name === f.name ? at
+        : (oldByKey ??= firstByKey(om.fields, (x) => `${x.number} ${x.name}`)).get(`${f.number} ${f.name}`);
       if (!of) return;
       const changed = compareDocs(m.fqn, f.name, of, f.node);
       if (changed && shapeChanged(of, f, renamed)) {
@@ -151,8 +165,9 @@ export function checkDocs(current: ApiModel, baseline: ApiModel, additions: Addi
     const oe = base.enums.get(e.fqn);
     if (!oe) continue;
     compareDocs(undefined, e.fqn, oe, e.node);
+    let oldByName: Map<string, (typeof oe.values)[number]> | undefined;
     e.values.forEach((v, i) => {
-      const ov = oe.values[i]?.name === v.name ? oe.values[i] : oe.values.find((x) => x.name === v.name);
+      const ov = oe.values[i]?.name === v.name ? oe.values[i] : (oldByName ??= firstByKey(oe.values, (x) => x.name)).get(v.name);
       if (ov) compareDocs(e.fqn, v.name, ov, v.node);
     });
   }
@@ -160,12 +175,23 @@ export function checkDocs(current: ApiModel, baseline: ApiModel, additions: Addi
     const os = base.services.get(s.fqn);
     if (!os) continue;
     compareDocs(undefined, s.fqn, os, s.node);
+    let oldByName: Map<string, RpcDef> | undefined;
     s.rpcs.forEach((r, i) => {
-      const or = os.rpcs[i]?.name === r.name ? os.rpcs[i] : os.rpcs.find((x) => x.name === r.name);
+      const or = os.rpcs[i]?.name === r.name ? os.rpcs[i] : (oldByName ??= firstByKey(os.rpcs, (x) => x.name)).get(r.name);
       if (or) compareDocs(s.fqn, r.name, or, r.node);
     });
   }
   return out;
+}
+
+/** Each key's first element, as `find` would answer it. */
+function firstByKey<T>(xs: readonly T[], key: (x: T) => string): Map<string, T> {
+  const m = new Map<string, T>();
+  for (const x of xs) {
+    const k = key(x);
+    if (!m.has(k)) m.set(k, x);
+  }
+  return m;
 }
 
 function shapeChanged(a: FieldDef, b: FieldDef, renamed?: ReadonlyMap<string, string>): boolean {

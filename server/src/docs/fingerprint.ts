@@ -22,12 +22,29 @@ export interface DocFingerprint {
 }
 
 /**
+ * `names` as a set: a Set as it is, any other iterable copied once per object. Callers pass the same list of a
+ * file's RPC names for each of its RPCs; copying it per call made checking a file with many RPCs quadratic.
+ * A list is copied again if its length changed (the lists passed are not edited in place otherwise).
+ */
+const nameSets = new WeakMap<object, { size: number; set: ReadonlySet<string> }>();
+function nameSet(names: Iterable<string>): ReadonlySet<string> {
+  if (names instanceof Set) return names as ReadonlySet<string>;
+  const length = Array.isArray(names) ? names.length : -1;
+  const known = nameSets.get(names);
+  if (known && length >= 0 && known.size === length) return known.set;
+  const set = new Set(names);
+  if (length >= 0) nameSets.set(names, { size: length, set });
+  return set;
+}
+
+/**
  * Whether `text` names any of `names` as a whole word (identifiers: letters, digits, `_`). A word set instead
- * of a regular expression per name: names come from the edited file and may be arbitrarily long.
+ * of a regular expression per name: names come from the edited file and may be arbitrarily long. The text's
+ * words are looked up in the names, never the other way round: there may be many names and few words.
  */
 export function mentionsAny(text: string, names: Iterable<string>, except?: string): boolean {
-  const words = new Set(text.split(/[^A-Za-z0-9_]+/));
-  for (const n of names) if (n !== except && words.has(n)) return true;
+  const wanted = nameSet(names);
+  for (const w of text.split(/[^A-Za-z0-9_]+/)) if (w !== except && wanted.has(w)) return true;
   return false;
 }
 
@@ -43,17 +60,18 @@ const ORDER_AFTER = /^\s*(\(|(rpc|rpcs|call|calls|method|request|requests)\b|(is
  * leading label ("Status: alpha.").
  */
 export function referencesRpc(text: string, names: Iterable<string>, except?: string): boolean {
-  const wanted = new Set<string>();
-  for (const n of names) if (n !== except) wanted.add(n);
-  if (!wanted.size) return false;
+  // `names` is every RPC of the file and this is asked for each new one: no copy of it per call.
+  const all = nameSet(names);
+  const wanted = (n: string): boolean => n !== except && all.has(n);
+  if (all.size <= (except !== undefined && all.has(except) ? 1 : 0)) return false;
   const word = /`([A-Za-z0-9_]+)(?:\(\))?`|[A-Za-z0-9_]+/g;
   for (let m = word.exec(text); m; m = word.exec(text)) {
     if (m[1] !== undefined) {
-      if (wanted.has(m[1])) return true;
+      if (wanted(m[1])) return true;
       continue;
     }
     const w = m[0];
-    if (!wanted.has(w)) continue;
+    if (!wanted(w)) continue;
     if (/^[A-Z][a-z0-9]*[A-Z_0-9]/.test(w) || /[_0-9]/.test(w)) return true; // compound: not an English word
     const before = text.slice(Math.max(0, m.index - 40), m.index);
     const after = text.slice(m.index + w.length, m.index + w.length + 40);
@@ -90,7 +108,7 @@ function computeFingerprint(doc: string): DocFingerprint | undefined {
   const terms = new Set<string>();
   // Links are references, not wording: an issue number or a renamed KEP path in a URL changes no meaning.
   for (const m of doc.replace(/\bhttps?:\/\/\S+/g, ' ').matchAll(/[A-Za-z][A-Za-z0-9_.-]*|\d+(?:\.\d+)?/g)) {
-    const w = m[0].replace(/[.-]+$/, '');
+    const w = trimTrailingDotsAndDashes(m[0]);
     const lower = w.toLowerCase();
     if (/^\d/.test(w)) terms.add(w);
     else if (MEANING_WORDS.has(lower)) terms.add(lower);
@@ -98,6 +116,16 @@ function computeFingerprint(doc: string): DocFingerprint | undefined {
     else if (/^[A-Z][a-z0-9]+[A-Z]/.test(w) || /^[A-Z][A-Z0-9]*_[A-Z0-9_]+$/.test(w)) terms.add(w);
   }
   return { hash: fnv1a(normalized), terms: [...terms].sort() };
+}
+
+/**
+ * `w` without the dots and dashes it ends with. Not `replace(/[.-]+$/, '')`: that regular expression tries
+ * every position of a run of dots or dashes inside a word to its end, quadratic in a long one (`a....b`).
+ */
+function trimTrailingDotsAndDashes(w: string): string {
+  let end = w.length;
+  while (end > 0 && (w.charCodeAt(end - 1) === 0x2e || w.charCodeAt(end - 1) === 0x2d)) end--;
+  return end === w.length ? w : w.slice(0, end);
 }
 
 /** FNV-1a 32-bit: tiny, stable across runs, and enough to tell "unchanged" from "changed". */
