@@ -513,10 +513,10 @@ export const EXTREME_PAIRS: Record<string, (base: string, rng: Rng) => { baselin
     baseline: `${HEADER}message Q {}\nservice S {\n${many(30_000, (k) => `rpc A${k}(Q) returns (Q);`)}\n}\n`,
     current: `${HEADER}message Q {}\nmessage R {}\nservice S {\n${many(30_000, (k) => `rpc B${k}(R) returns (R);`)}\n}\n`,
   }),
-  // Every RPC renamed, all of one signature: each takes the first new one not taken yet (was 3.7 s at 10k).
-  'rpcs-10k-all-renamed': () => ({
-    baseline: `${HEADER}message Q {}\nservice S {\n${many(10_000, (k) => `rpc A${k}(Q) returns (Q);`)}\n}\n`,
-    current: `${HEADER}message Q {}\nservice S {\n${many(10_000, (k) => `// B${k} is called after A${k}. Older runtimes answer Unimplemented.\nrpc B${k}(Q) returns (Q);`)}\n}\n`,
+  // Every RPC renamed, all of one signature: each takes the first new one not taken yet (was 9 s at 15k).
+  'rpcs-15k-all-renamed': () => ({
+    baseline: `${HEADER}message Q {}\nservice S {\n${many(15_000, (k) => `rpc A${k}(Q) returns (Q);`)}\n}\n`,
+    current: `${HEADER}message Q {}\nservice S {\n${many(15_000, (k) => `// B${k} is called after A${k}. Older runtimes answer Unimplemented.\nrpc B${k}(Q) returns (Q);`)}\n}\n`,
   }),
   // Services renamed (and some deleted): each deleted one compared with every new one (was 25 s at 10k).
   'services-10k-renamed': () => ({
@@ -528,14 +528,14 @@ export const EXTREME_PAIRS: Record<string, (base: string, rng: Rng) => { baselin
     baseline: `${HEADER}${many(20_000, (k) => `message A${k} { int32 f${k} = 1; }`)}\n`,
     current: `${HEADER}${many(20_000, (k) => (k % 4 ? `message B${k} { int64 g${k} = 1; }` : `message B${k} { int32 f${k} = 1; }`))}\n`,
   }),
-  // One member inserted at the top of a large message, enum and service, docs changed: no member is where it was (was 16 s).
-  'members-50k-shifted-docs-changed': () => ({
-    baseline: `${HEADER}message Q {}\nmessage M {\n${many(50_000, (k) => `  // Must be set after F${k}.\n  int32 f${k} = ${k + 1};`)}\n}\n` +
-      `enum E {\n  E_ZERO = 0;\n${many(50_000, (k) => `  // Seconds, V${k}.\n  V${k} = ${k + 1};`)}\n}\n` +
-      `service S {\n${many(20_000, (k) => `  // Called after R${k + 1}.\n  rpc R${k}(Q) returns (Q);`)}\n}\n`,
-    current: `${HEADER}message Q {}\nmessage M {\n  // First.\n  int32 first = 100000;\n${many(50_000, (k) => `  // Should be set before F${k}.\n  int32 f${k} = ${k + 1};`)}\n}\n` +
-      `enum E {\n  E_ZERO = 0;\n  // First.\n  FIRST = 100000;\n${many(50_000, (k) => `  // Bytes, V${k}.\n  V${k} = ${k + 1};`)}\n}\n` +
-      `service S {\n  // First, at any time; older runtimes answer Unimplemented.\n  rpc First(Q) returns (Q);\n${many(20_000, (k) => `  // Called before R${k + 1}.\n  rpc R${k}(Q) returns (Q);`)}\n}\n`,
+  // One member inserted at the top of a large message, enum and service, docs changed: no member is where it was (was 10 s at 50k).
+  'members-40k-shifted-docs-changed': () => ({
+    baseline: `${HEADER}message Q {}\nmessage M {\n${many(40_000, (k) => `  // Must be set after F${k}.\n  int32 f${k} = ${k + 1};`)}\n}\n` +
+      `enum E {\n  E_ZERO = 0;\n${many(40_000, (k) => `  // Seconds, V${k}.\n  V${k} = ${k + 1};`)}\n}\n` +
+      `service S {\n${many(16_000, (k) => `  // Called after R${k + 1}.\n  rpc R${k}(Q) returns (Q);`)}\n}\n`,
+    current: `${HEADER}message Q {}\nmessage M {\n  // First.\n  int32 first = 100000;\n${many(40_000, (k) => `  // Should be set before F${k}.\n  int32 f${k} = ${k + 1};`)}\n}\n` +
+      `enum E {\n  E_ZERO = 0;\n  // First.\n  FIRST = 100000;\n${many(40_000, (k) => `  // Bytes, V${k}.\n  V${k} = ${k + 1};`)}\n}\n` +
+      `service S {\n  // First, at any time; older runtimes answer Unimplemented.\n  rpc First(Q) returns (Q);\n${many(16_000, (k) => `  // Called before R${k + 1}.\n  rpc R${k}(Q) returns (Q);`)}\n}\n`,
   }),
   // One doc comment naming 50k different elements before and after (was 33 s).
   'doc-50k-terms-changed': () => ({
