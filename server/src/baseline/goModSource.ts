@@ -2,10 +2,11 @@
 // `vendor/` tree. Plain file reads only, never outside the root they were found under, with a size cap.
 
 // fs.promises, not node:fs/promises: Node loads that module (and what it needs) on first use, not at start-up.
-import { constants as fsConstants, promises as fsp } from 'node:fs';
+import { promises as fsp } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { delimiter, dirname, isAbsolute, join, resolve as resolvePath, sep } from 'node:path';
 import { V1_PATH } from './corpus';
+import { readRegularFile } from '../regularFile';
 import { compareTags, releaseOfGoTag } from '../policy/versions';
 
 export const CRI_API_MODULE = 'k8s.io/cri-api';
@@ -62,30 +63,12 @@ export async function readFileWithin(root: string, path: string, maxBytes: numbe
   } catch (err) {
     return { reason: `${path} cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)})` };
   }
-  const flags = fsConstants as { O_NOFOLLOW?: number; O_NONBLOCK?: number };
-  let fh;
-  try {
-    fh = await fsp.open(real, fsConstants.O_RDONLY | (flags.O_NOFOLLOW ?? 0) | (flags.O_NONBLOCK ?? 0));
-  } catch (err) {
-    return { reason: `${path} cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)})` };
-  }
-  try {
-    const st = await fh.stat();
-    if (!st.isFile()) return { reason: `${path} is not a regular file` };
-    if (st.size > maxBytes) return { reason: `${path} is ${st.size} bytes, over the ${maxBytes}-byte cap` };
-    const buf = Buffer.alloc(maxBytes + 1);
-    let n = 0;
-    for (;;) {
-      const { bytesRead } = await fh.read(buf, n, buf.length - n, n);
-      if (bytesRead === 0) break;
-      n += bytesRead;
-      if (n > maxBytes) return { reason: `${path} grew over the ${maxBytes}-byte cap while being read` };
-    }
-    return { text: buf.subarray(0, n).toString('utf8') };
-  } catch (err) {
-    return { reason: `${path} cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)})` };
-  } finally {
-    await fh.close().catch(() => undefined);
+  const r = await readRegularFile(real, { max: maxBytes, followSymlinks: false });
+  if (r.ok) return { text: r.bytes.toString('utf8') };
+  switch (r.why) {
+    case 'too-large': return { reason: r.size !== undefined ? `${path} is ${r.size} bytes, over the ${maxBytes}-byte cap` : `${path} grew over the ${maxBytes}-byte cap while being read` };
+    case 'not-regular': return { reason: `${path} is not a regular file` };
+    default: return { reason: `${path} cannot be read (${r.code})` };
   }
 }
 

@@ -1,7 +1,7 @@
 // `cri-compat` command line: the same checks as the editor, for CI. Exit status: 0 nothing at or above
 // --fail-on, 1 there is, 2 bad usage or unreadable/invalid input.
 
-import { closeSync, constants as fsConstants, existsSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { comparePositions } from '../proto/ast';
 import type { Problem, Severity } from '../proto/binder';
@@ -19,6 +19,7 @@ import { historyQuery } from '../baseline/historyCommand';
 import { loadBundledHistory } from '../baseline/historyIndex';
 import { historyFor, resolveCliBaseline } from './baseline';
 import { loadConfigFile } from '../compat/configFile';
+import { readRegularFileSync } from '../regularFile';
 import { FsImportResolver } from '../lsp/importResolver';
 import { pathToFileURL } from 'node:url';
 
@@ -128,39 +129,14 @@ function checkInput(path: string): void {
   if (size > MAX_INPUT_BYTES) throw new UsageError(`${path}: ${size} bytes is larger than the ${MAX_INPUT_BYTES}-byte limit`);
 }
 
-/**
- * The bytes of a regular file within the size limit. The file may have changed since `checkInput`: the open does
- * not wait (O_NONBLOCK: a FIFO would block until a writer came), the type and size are checked on the open
- * descriptor, and at most one byte over the limit is read.
- */
+/** The bytes of a regular file within the size limit; the file may have changed since `checkInput` (readRegularFileSync). */
 function readBytes(path: string): Buffer {
-  let fd: number;
-  try {
-    fd = openSync(path, fsConstants.O_RDONLY | (fsConstants.O_NONBLOCK ?? 0));
-  } catch (e) {
-    throw new UsageError(`${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
-  }
-  try {
-    const st = fstatSync(fd);
-    if (!st.isFile()) throw new UsageError(`${path}: not a regular file`);
-    if (st.size > MAX_INPUT_BYTES) throw new UsageError(`${path}: ${st.size} bytes is larger than the ${MAX_INPUT_BYTES}-byte limit`);
-    // The size fstat gave, plus one byte to notice a file that grew since; read on in chunks if it did.
-    const chunks: Buffer[] = [];
-    let total = 0;
-    for (let want = st.size + 1; ; want = 64 * 1024) {
-      const chunk = Buffer.allocUnsafe(Math.min(want, MAX_INPUT_BYTES + 1 - total));
-      let n = 0;
-      for (let k; n < chunk.length && (k = readSync(fd, chunk, n, chunk.length - n, null)) > 0;) n += k;
-      chunks.push(chunk.subarray(0, n));
-      total += n;
-      if (total > MAX_INPUT_BYTES) throw new UsageError(`${path}: larger than the ${MAX_INPUT_BYTES}-byte limit`);
-      if (n < chunk.length) return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total);
-    }
-  } catch (e) {
-    if (e instanceof UsageError) throw e;
-    throw new UsageError(`${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
-  } finally {
-    closeSync(fd);
+  const r = readRegularFileSync(path, { max: MAX_INPUT_BYTES });
+  if (r.ok) return r.bytes;
+  switch (r.why) {
+    case 'not-regular': throw new UsageError(`${path}: not a regular file`);
+    case 'too-large': throw new UsageError(`${path}: ${r.size !== undefined ? `${r.size} bytes is ` : ''}larger than the ${MAX_INPUT_BYTES}-byte limit`);
+    default: throw new UsageError(`${path}: cannot read (${r.code})`);
   }
 }
 

@@ -1,13 +1,14 @@
 // `.cri-compat.json`: severity overrides shared by the CLI and the editor, e.g.
 // { "severity": { "DOCS": "information", "FIELD_PRESENCE_CHANGED": "error" } }
 
-import { closeSync, constants, existsSync, fstatSync, openSync, readSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { ParseError } from 'jsonc-parser/lib/esm/main.js';
 // Loaded only for a broken file: every CLI check would otherwise initialize it. The ESM build: the UMD one
 // that `main` names requires its parts at run time, which a bundle cannot follow.
 const jsonc = (): typeof import('jsonc-parser/lib/esm/main.js') => require('jsonc-parser/lib/esm/main.js');
 import { validateSeverityOverrides, type SeveritySetting } from './check';
+import { readRegularFileSync } from '../regularFile';
 
 export const CONFIG_FILE = '.cri-compat.json';
 const MAX_CONFIG_BYTES = 1024 * 1024;
@@ -48,25 +49,13 @@ export function loadConfigFile(explicit: string | undefined, file: string, cwd: 
 }
 
 function readBounded(path: string, followSymlinks: boolean): string {
-  let fd: number;
-  try {
-    // Non-blocking, so that opening a FIFO returns at once and fstat can refuse it.
-    fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (followSymlinks ? 0 : constants.O_NOFOLLOW ?? 0));
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new Error(`${path}: ${code === 'ELOOP' ? 'is a symbolic link, which is not followed' : `cannot be read (${code ?? (e as Error).message})`}`);
-  }
-  try {
-    const st = fstatSync(fd);
-    if (!st.isFile()) throw new Error(`${path}: not a regular file`);
-    if (st.size > MAX_CONFIG_BYTES) throw new Error(`${path}: larger than ${MAX_CONFIG_BYTES} bytes`);
-    const buf = Buffer.alloc(MAX_CONFIG_BYTES + 1);
-    let n = 0;
-    for (let k; n < buf.length && (k = readSync(fd, buf, n, buf.length - n, null)) > 0;) n += k;
-    if (n > MAX_CONFIG_BYTES) throw new Error(`${path}: larger than ${MAX_CONFIG_BYTES} bytes`);
-    return buf.toString('utf8', 0, n);
-  } finally {
-    closeSync(fd);
+  const r = readRegularFileSync(path, { max: MAX_CONFIG_BYTES, followSymlinks });
+  if (r.ok) return r.bytes.toString('utf8');
+  switch (r.why) {
+    case 'symlink': throw new Error(`${path}: is a symbolic link, which is not followed`);
+    case 'not-regular': throw new Error(`${path}: not a regular file`);
+    case 'too-large': throw new Error(`${path}: larger than ${MAX_CONFIG_BYTES} bytes`);
+    default: throw new Error(`${path}: cannot be read (${r.code})`);
   }
 }
 

@@ -8,12 +8,13 @@
 // time and size, so that an edit does not read and parse them again. Only Node's fs/path/url are used, so the
 // CLI shares this class with the server.
 
-import { closeSync, constants as fsConstants, fstatSync, openSync, readSync, realpathSync, statSync, type Stats } from 'node:fs';
+import { realpathSync, statSync, type Stats } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { ProtoFile } from '../proto/ast';
 import { ImportBudget, MAX_IMPORT_FILES, MAX_IMPORT_TOTAL_SIZE, type FoundImport, type ImportResolver, type MissedImport } from '../proto/binder';
 import { parse } from '../proto/parser';
+import { readRegularFileSync } from '../regularFile';
 
 export const DEFAULT_MAX_IMPORT_SIZE = 8 * 1024 * 1024;
 
@@ -179,31 +180,12 @@ export class FsImportResolver implements ImportResolver {
 }
 
 /**
- * Reads a file located before, if it is still that file (same device and inode: not swapped for a symlink
- * out of the roots since) and no larger than `max`; at most `max` bytes are read whatever it grew to.
+ * Reads a file located before, if it is still that file (same device and inode: not swapped for a symlink out
+ * of the roots, or a FIFO, since) and no larger than `max`. `file` is a real path: a link there now was swapped in.
  */
 function readCapped(file: string, located: Stats, max: number): string | undefined {
-  let fd: number | undefined;
-  try {
-    // Not waiting (a FIFO swapped in since would block until a writer came), not following a link (`file` is
-    // a real path: a link there now was swapped in); fstat then refuses what is not that regular file.
-    fd = openSync(file, fsConstants.O_RDONLY | (fsConstants.O_NONBLOCK ?? 0) | (fsConstants.O_NOFOLLOW ?? 0));
-    const st = fstatSync(fd);
-    if (!st.isFile() || st.dev !== located.dev || st.ino !== located.ino || st.size > max) return undefined;
-    const buf = Buffer.allocUnsafe(Math.min(st.size, max) + 1);
-    let n = 0;
-    while (n < buf.length) {
-      const k = readSync(fd, buf, n, buf.length - n, n);
-      if (k === 0) break;
-      n += k;
-    }
-    if (n > max) return undefined; // it grew past the limit while being read
-    return buf.toString('utf8', 0, n);
-  } catch {
-    return undefined;
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
+  const r = readRegularFileSync(file, { max, followSymlinks: false, expect: located });
+  return r.ok ? r.bytes.toString('utf8') : undefined;
 }
 
 /**

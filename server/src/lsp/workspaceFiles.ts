@@ -6,15 +6,17 @@
 // never its syntax tree: trees are 30 times the size of the text, and keeping them for every file of a
 // large workspace ran the server out of memory. Workspace symbols are the only reader of this index.
 
-import { constants as fsConstants, promises as fs, type Stats } from 'node:fs';
+import { promises as fs, type Stats } from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ProtoFile } from '../proto/ast';
 import { parse } from '../proto/parser';
+import { mib } from '../proto/binder';
 import { allElements } from '../features/positions';
 import { getWorkspaceSymbols, matchScore, type WorkspaceSymbolOptions } from '../features/symbols';
 import { SymbolTag, type SymbolInformation, type SymbolKind } from '../features/types';
 import { fsPathOf } from './importResolver';
+import { readRegularFile } from '../regularFile';
 
 /** Files larger than this are not indexed (a CRI api.proto is about 0.2 MiB). */
 export const DEFAULT_MAX_INDEX_FILE_SIZE = 1024 * 1024;
@@ -337,35 +339,10 @@ function symbolsOfTree(uri: string, ast: ProtoFile): FileSymbols {
 }
 
 /**
- * A regular file's text, not following a symlink, or undefined when it is larger than `max` (at most max + 1 bytes
- * read) or not a regular file. The file may have been replaced since it was listed: the open does not wait
- * (O_NONBLOCK: a FIFO would block it until a writer came, and the pass would never end), and the type is
- * checked on the open handle.
+ * A regular file's text, not following a symlink, or undefined when it is larger than `max` or not a regular
+ * file. The file may have been replaced since it was listed (readRegularFile: a FIFO would block the pass).
  */
 export async function readCapped(file: string, max: number): Promise<string | undefined> {
-  let h: fs.FileHandle | undefined;
-  try {
-    h = await fs.open(file, fsConstants.O_RDONLY | (fsConstants.O_NOFOLLOW ?? 0) | (fsConstants.O_NONBLOCK ?? 0));
-    const st = await h.stat();
-    if (!st.isFile() || st.size > max) return undefined;
-    const buf = Buffer.allocUnsafe(Math.min(st.size, max) + 1);
-    let n = 0;
-    while (n < buf.length) {
-      const { bytesRead } = await h.read(buf, n, buf.length - n, n);
-      if (bytesRead === 0) break;
-      n += bytesRead;
-    }
-    return n > max ? undefined : buf.toString('utf8', 0, n);
-  } catch {
-    return undefined;
-  } finally {
-    await h?.close();
-  }
-}
-
-function mib(bytes: number): string {
-  if (bytes < 1024) return `${bytes} bytes`;
-  if (bytes < 0.1 * 1024 * 1024) return `${Math.round(bytes / 1024)} KiB`;
-  const m = bytes / 1024 / 1024;
-  return `${Number.isInteger(m) || m >= 10 ? Math.round(m) : m.toFixed(1)} MiB`;
+  const r = await readRegularFile(file, { max, followSymlinks: false });
+  return r.ok ? r.bytes.toString('utf8') : undefined;
 }

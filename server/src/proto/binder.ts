@@ -160,7 +160,8 @@ export class ImportBudget {
   }
 }
 
-function mib(bytes: number): string {
+/** A size as people read it: bytes, KiB or MiB (one decimal below 10 MiB). */
+export function mib(bytes: number): string {
   if (bytes < 1024) return `${bytes} bytes`;
   if (bytes < 0.1 * 1024 * 1024) return `${Math.round(bytes / 1024)} KiB`;
   const m = bytes / 1024 / 1024;

@@ -1,0 +1,95 @@
+// Reading a file a workspace may have planted: only a regular file, only up to a size, and without waiting.
+// The open does not block (O_NONBLOCK: a FIFO would wait for a writer forever), optionally does not follow a
+// link (O_NOFOLLOW), and the type, size and identity are checked on the open descriptor, so a file swapped
+// between an earlier stat and the open is judged as what was opened. At most `max + 1` bytes are read, so a
+// file that grows while it is read is noticed. Callers word the refusals their own way.
+
+import { closeSync, constants, fstatSync, openSync, promises as fsp, readSync, type Stats } from 'node:fs';
+
+export interface RegularFileOptions {
+  /** Largest size accepted, in bytes. */
+  max: number;
+  /** Default true; false refuses a link in the last component (`why: 'symlink'`). */
+  followSymlinks?: boolean;
+  /** The file must still be this one (from an earlier stat): else `why: 'other-file'`. */
+  expect?: { dev: number; ino: number };
+}
+
+export type RegularFileRead =
+  | { ok: true; bytes: Buffer; stats: Stats }
+  /** `size`: what fstat said, for 'too-large' before reading; absent when the file grew while it was read. */
+  | { ok: false; why: 'symlink' | 'not-regular' | 'too-large' | 'other-file' | 'unreadable'; size?: number; code?: string };
+
+const flags = (follow: boolean): number =>
+  constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (follow ? 0 : constants.O_NOFOLLOW ?? 0);
+
+function openFailure(e: unknown, follow: boolean): RegularFileRead {
+  const code = (e as NodeJS.ErrnoException).code;
+  return { ok: false, why: !follow && code === 'ELOOP' ? 'symlink' : 'unreadable', code: code ?? String(e) };
+}
+
+function refusal(st: Stats, o: RegularFileOptions): RegularFileRead | undefined {
+  if (!st.isFile()) return { ok: false, why: 'not-regular' };
+  if (o.expect && (st.dev !== o.expect.dev || st.ino !== o.expect.ino)) return { ok: false, why: 'other-file' };
+  if (st.size > o.max) return { ok: false, why: 'too-large', size: st.size };
+  return undefined;
+}
+
+/** A full buffer replaced by one twice as large, at most `max + 1` bytes: the file grew since its fstat. */
+function grown(buf: Buffer, max: number): Buffer {
+  const more = Buffer.allocUnsafe(Math.min(buf.length * 2, max + 1));
+  buf.copy(more);
+  return more;
+}
+
+export function readRegularFileSync(path: string, o: RegularFileOptions): RegularFileRead {
+  const follow = o.followSymlinks ?? true;
+  let fd: number;
+  try {
+    fd = openSync(path, flags(follow));
+  } catch (e) {
+    return openFailure(e, follow);
+  }
+  try {
+    const st = fstatSync(fd);
+    const no = refusal(st, o);
+    if (no) return no;
+    let buf: Buffer = Buffer.allocUnsafe(Math.min(st.size, o.max) + 1);
+    let n = 0;
+    for (let k; n <= o.max && (k = readSync(fd, buf, n, buf.length - n, n)) > 0; ) {
+      n += k;
+      if (n === buf.length && n <= o.max) buf = grown(buf, o.max);
+    }
+    return n > o.max ? { ok: false, why: 'too-large' } : { ok: true, bytes: buf.subarray(0, n), stats: st };
+  } catch (e) {
+    return { ok: false, why: 'unreadable', code: (e as NodeJS.ErrnoException).code ?? String(e) };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+export async function readRegularFile(path: string, o: RegularFileOptions): Promise<RegularFileRead> {
+  const follow = o.followSymlinks ?? true;
+  let h: fsp.FileHandle;
+  try {
+    h = await fsp.open(path, flags(follow));
+  } catch (e) {
+    return openFailure(e, follow);
+  }
+  try {
+    const st = await h.stat();
+    const no = refusal(st, o);
+    if (no) return no;
+    let buf: Buffer = Buffer.allocUnsafe(Math.min(st.size, o.max) + 1);
+    let n = 0;
+    for (let k; n <= o.max && (k = (await h.read(buf, n, buf.length - n, n)).bytesRead) > 0; ) {
+      n += k;
+      if (n === buf.length && n <= o.max) buf = grown(buf, o.max);
+    }
+    return n > o.max ? { ok: false, why: 'too-large' } : { ok: true, bytes: buf.subarray(0, n), stats: st };
+  } catch (e) {
+    return { ok: false, why: 'unreadable', code: (e as NodeJS.ErrnoException).code ?? String(e) };
+  } finally {
+    await h.close().catch(() => undefined);
+  }
+}
