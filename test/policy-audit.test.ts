@@ -93,6 +93,14 @@ describe('policy hover: facts against the release history', { skip: corpus ? fal
     // An element that kept its name has no such line.
     assert.doesNotMatch(policyHover(release('v0.37.0-beta.0'), bundledBaseline('v0.36.3'), 'bool pinned', 'bool '.length + 1)!, /On the wire it is older/);
   });
+
+  test('a type changed in patch releases of three minors says so, not only "last changed" in 1.37', () => {
+    // KeyValue.value: string → bytes in v0.34.9, v0.35.6 and v0.36.2 (backports), then in v0.37.0-alpha.1.
+    const h = policyHover(release('v0.37.0-beta.0'), bundledBaseline('v0.36.3'), 'bytes value = 2', 'bytes '.length + 1)!;
+    assert.match(h, /\(last changed in v0\.37\.0-alpha\.1 \(Kubernetes 1\.37\.0-alpha\.1\)\)/);
+    assert.match(h, /- Changed in patch releases v0\.34\.9 \(type string → bytes\), v0\.35\.6 \(type string → bytes\), v0\.36\.2 \(type string → bytes\): the policy wants API changes in v0\.N\.0 releases only\./);
+    assert.doesNotMatch(policyHover(release('v0.37.0-beta.0'), bundledBaseline('v0.36.3'), 'bool pinned', 'bool '.length + 1)!, /patch release/);
+  });
 });
 
 describe('policy hover: elements outside the API and baselines without history', () => {

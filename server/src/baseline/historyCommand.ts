@@ -486,6 +486,13 @@ export function elementLineage(history: History, path: string): ElementLineage |
   };
 }
 
+/** Patch releases that changed an element on their own release line, and what changed (as `history --element` lists them). */
+export function elementPatchChanges(history: History, path: string): { tag: string; what: string }[] {
+  if (!history.element(path)) return [];
+  const timeline = timelineOf(history, path);
+  return patchChanges(history, timeline, lineageOf(history, path, timeline).renames).map((c) => ({ tag: history.releases[c.at]!.tag, what: c.what }));
+}
+
 // ---- element report --------------------------------------------------------------------------------
 
 function resolvePath(history: History, input: string, pkg: string): { path: string; note?: string } | { error: string } {

@@ -1,7 +1,7 @@
 // Hovers that explain the version skew policy: for an element, when it came and who can meet a peer
 // without it; for a finding, the rule's explanation, who breaks, and the link to the policy.
 
-import { elementLineage } from '../baseline/historyCommand';
+import { elementLineage, elementPatchChanges } from '../baseline/historyCommand';
 import type { Baseline, History, HistoryElement } from '../baseline/types';
 import type { Finding } from '../compat/finding';
 import { getRule } from '../compat/rules';
@@ -92,6 +92,11 @@ function historySection(element: string, history: History, pkg: string, current:
   // new), and known only to kubelets of minors that released it (an element removed later is not known to
   // the kubelets after it).
   const lineage = elementLineage(history, element);
+  // "Last changed" follows version order, which mixes release lines: a backport to older minors is not in it.
+  const patches = elementPatchChanges(history, element);
+  if (patches.length) {
+    lines.push(`- Changed in patch release${patches.length === 1 ? '' : 's'} ${patches.map((c) => `${c.tag} (${c.what})`).join(', ')}: the policy wants API changes in v0.N.0 releases only.`);
+  }
   const introduced = lineage?.wireIntroduced ?? h.introduced;
   if (introduced !== h.introduced) {
     // Else the skew below, counted from the number's first release, contradicts "introduced" just above.
