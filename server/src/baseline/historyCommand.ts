@@ -4,14 +4,10 @@
 
 import type { ApiModel, EnumDef, EnumValueDef, FieldDef, MessageDef, RpcDef, ServiceDef } from '../proto/model';
 import { CRI_SKEW_POLICY_URL } from '../policy/links';
-import { SKEW, isPatchRelease, parseAnyTag, releaseLinePredecessor, whoLacks } from '../policy/versions';
+import { SKEW, isPatchRelease, majorVersion, parseAnyTag, releaseLinePredecessor, whoLacks } from '../policy/versions';
 import { declaredOptions, formatOption } from './historyIndex';
 import type { ElementKind, History } from './types';
 
-/** First release of each major API version, where known: elements there are as old as the major version. */
-const MAJOR_START: Record<string, string> = { 'runtime.v1': 'v0.20.0-beta.2' };
-/** Major API versions that are gone, and the Kubernetes minor that removed them (POLICY.md). */
-const MAJOR_REMOVED: Record<string, string> = { 'runtime.v1alpha2': '1.26' };
 
 export interface HistoryQueryResult {
   ok: boolean;
@@ -490,6 +486,13 @@ export function elementLineage(history: History, path: string): ElementLineage |
   };
 }
 
+/** Patch releases that changed an element on their own release line, and what changed (as `history --element` lists them). */
+export function elementPatchChanges(history: History, path: string): { tag: string; what: string }[] {
+  if (!history.element(path)) return [];
+  const timeline = timelineOf(history, path);
+  return patchChanges(history, timeline, lineageOf(history, path, timeline).renames).map((c) => ({ tag: history.releases[c.at]!.tag, what: c.what }));
+}
+
 // ---- element report --------------------------------------------------------------------------------
 
 function resolvePath(history: History, input: string, pkg: string): { path: string; note?: string } | { error: string } {
@@ -592,8 +595,8 @@ function elementReport(history: History, input: string): HistoryQueryResult {
   if (info.docChanged && info.docChanged !== info.introduced) row('doc changed', `${rel(history, info.docChanged)} (doc comment fingerprint)`);
 
   const isPresent = info.present ?? info.lastSeen === newest.tag;
-  const removedWith = MAJOR_REMOVED[pkg];
-  if (isPresent && removedWith) row('last seen', `${rel(history, newest.tag)}, the last release of ${pkg} (removed in Kubernetes ${removedWith})`);
+  const removedWith = majorVersion(pkg)?.removedInMinor;
+  if (isPresent && removedWith !== undefined) row('last seen', `${rel(history, newest.tag)}, the last release of ${pkg} (removed in Kubernetes 1.${removedWith})`);
   else if (isPresent) row('last seen', `still present in the newest release, ${rel(history, newest.tag)}`);
   else {
     const after = releases[(idx.get(info.lastSeen) ?? 0) + 1];
@@ -620,7 +623,7 @@ function elementReport(history: History, input: string): HistoryQueryResult {
     ? `number ${numberOf(lastDef!)} came in ${rel(history, wireIntro)} as ${firstName.slice(firstName.lastIndexOf('.') + 1)}: `
     : '';
   const basis = wireStable !== undefined ? tags[wireStable]! : wireIntro;
-  const start = MAJOR_START[pkg];
+  const start = majorVersion(pkg)?.firstTag;
   const firstMinor = start !== undefined ? parseAnyTag(start)?.minor ?? 0 : 0;
   if (indexStartNote(history, pkg, wireIntro)) {
     row('skew', `not known: it predates ${oldest}, the oldest release in this history.`);
@@ -678,7 +681,7 @@ function elementReport(history: History, input: string): HistoryQueryResult {
 /** Note for elements already in the oldest release of the history (which may not be where they started). */
 function indexStartNote(history: History, pkg: string, introduced: string): string {
   const oldest = history.releases[0]!.tag;
-  return introduced === oldest && MAJOR_START[pkg] !== oldest ? ' (the oldest release in this history; it may be older)' : '';
+  return introduced === oldest && majorVersion(pkg)?.firstTag !== oldest ? ' (the oldest release in this history; it may be older)' : '';
 }
 
 function span2([a, b]: readonly [string, string]): string {

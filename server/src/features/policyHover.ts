@@ -1,26 +1,34 @@
 // Hovers that explain the version skew policy: for an element, when it came and who can meet a peer
 // without it; for a finding, the rule's explanation, who breaks, and the link to the policy.
 
-import { elementLineage } from '../baseline/historyCommand';
-import type { Baseline, History } from '../baseline/types';
+import { elementLineage, elementPatchChanges } from '../baseline/historyCommand';
+import type { Baseline, History, HistoryElement } from '../baseline/types';
 import type { Finding } from '../compat/finding';
 import { getRule } from '../compat/rules';
-import { parseAnyTag, targetMinor, whoLacks, SKEW, type LackingSkew } from '../policy/versions';
+import { compareTags, firstMinorOfMajor, parseAnyTag, shipMinor, targetMinor, whoLacks, SKEW, type LackingSkew } from '../policy/versions';
 import { CRI_SKEW_POLICY_URL, CRITEST_VALIDATION_URL } from '../policy/links';
 import { indexModel, rpcNames, type ApiModel } from '../proto/model';
 import { mentionsAny } from '../docs/fingerprint';
 import { docMarkdown } from './hover';
 import { escapeMarkdown } from '../report/markdown';
 
-/** First release of each API major version: elements that old are not subject to skew. */
-const MAJOR_START: Record<string, number> = { 'runtime.v1': 20 };
-
 export function elementPolicyHover(element: string, baseline: Baseline | undefined, current: ApiModel, findings: readonly Finding[] = []): string | undefined {
   const history = baseline?.history;
   const pkg = current.package;
   const h = history?.element(element);
-  if (h && history) return historySection(element, history, pkg, current, undefined, kindOf(current, element)).join('\n');
+  const gone = h && baseline && goneBefore(h, baseline, element) ? h : undefined;
+  if (h && history && !gone) return historySection(element, history, pkg, current, undefined, kindOf(current, element)).join('\n');
   if (!baseline) return undefined;
+  // Imported and well-known types are not part of this API: nothing of theirs is released or new here.
+  const kind = kindOf(current, element);
+  if (!kind) return undefined;
+  if (pkg !== baseline.model.package) {
+    return [
+      `**Package \`${pkg || '(none)'}\`**: no cri-api release has it (the baseline ${baseline.tag} is \`${baseline.model.package}\`), so this is a new API major version, not a change of one.`,
+      'Kubelets and runtimes only use it once both support it; the version skew window applies within one major version, so the releases of the baseline\'s API do not say who has its elements.',
+      '', `[Version skew policy](${CRI_SKEW_POLICY_URL})`,
+    ].join('\n');
+  }
   // Not in any release under this path. It is new only if the baseline has no element it continues: a field or
   // enum value whose number the baseline already had, or an element whose type was renamed, is not (the
   // report's additions leave them out too).
@@ -33,19 +41,45 @@ export function elementPolicyHover(element: string, baseline: Baseline | undefin
     return lines.join('\n');
   }
   if (inModel(baseline.model, element)) return undefined; // in the baseline, which has no release history
+  const reAdded = gone
+    ? [`**Removed before, added again**: \`${element.slice(element.lastIndexOf('.') + 1)}\` was in ${span(gone.introduced, gone.lastSeen)} and is not in ${baseline.tag}, so to peers it is new again: the history of that name is not this element's.`, '']
+    : [];
   const renamedRpc = renamedOnTheWire(element, current, findings);
-  const next = targetMinor(baseline.tag);
-  if (next === undefined) return [...renamedRpc, `**New since the baseline** ${baseline.tag}: it is not in any release yet.`].join('\n');
+  const next = shipMinor(baseline.tag, history?.releases);
+  if (next === undefined) return [...reAdded, ...renamedRpc, `**New since the baseline** ${baseline.tag}: it is not in any release yet.`].join('\n');
+  // An old baseline picked on purpose: the minors after it that are already out cannot get the change.
+  const planned = targetMinor(baseline.tag)!;
+  const released = planned < next ? ` at the earliest: ${span(`1.${planned}`, `1.${next - 1}`)} ${planned === next - 1 ? 'is' : 'are'} already released` : '';
+  const oldestLacking = Math.max(next - SKEW, firstMinorOfMajor(pkg) ?? 0);
   const lines = [
+    ...reAdded,
     ...renamedRpc,
-    `**New since ${baseline.tag}**: would ship in Kubernetes 1.${next} (cri-api v0.${next}.0).`, '',
-    `- Runtimes built from cri-api v0.${Math.max(next - SKEW, MAJOR_START[pkg] ?? 0)}–v0.${next - 1} will not have it, and kubelets 1.${next}–1.${next + SKEW - 1} can meet them. ${newParentConsequence(element, current, baseline.model) ?? lackingConsequence(kindOf(current, element))}`,
+    `**New since ${baseline.tag}**: would ship in Kubernetes 1.${next} (cri-api v0.${next}.0)${released}.`, '',
+    oldestLacking > next - 1
+      ? `- Kubernetes 1.${next} is the first minor version of ${pkg}, so every stable runtime that speaks ${pkg} will have it.`
+      : `- Runtimes built from cri-api ${span(`v0.${oldestLacking}`, `v0.${next - 1}`)} will not have it, and ${kubeletSpan(next, next - 1 + SKEW)} can meet them. ${newParentConsequence(element, current, baseline) ?? lackingConsequence(kind)}`,
     '- The feature has to degrade gracefully on such runtimes. If it depends on what the runtime can do, the kubelet should learn that through explicit API (what the runtime reports in its status or features, surfaced in the Pod or Node API), not by trial; and while the feature is being adopted, using it against a runtime that lacks it should fail as early as possible.',
     `- Document in the proto what it does, what runtimes may expect, and when the kubelet uses it; add a critest ([cri-tools validation](${CRITEST_VALIDATION_URL})).`,
     ...rpcSequence(element, current),
     '', `[Version skew policy](${CRI_SKEW_POLICY_URL})`,
   ];
   return lines.join('\n');
+}
+
+/**
+ * Whether the history's element under this path was gone before the baseline (a release) and is not in it:
+ * added again, it is new to peers, whatever releases once had that name.
+ */
+function goneBefore(h: HistoryElement, baseline: Baseline, element: string): boolean {
+  return parseAnyTag(baseline.tag) !== undefined && compareTags(h.lastSeen, baseline.tag) < 0 && !inModel(baseline.model, element);
+}
+
+function span(a: string, b: string): string {
+  return a === b ? a : `${a}–${b}`;
+}
+
+function kubeletSpan(min: number, max: number): string {
+  return min === max ? `kubelet 1.${min}` : `kubelets 1.${min}–1.${max}`;
 }
 
 /** The release history of an element: when it came, when it last changed, and who can meet a peer without it. */
@@ -58,18 +92,32 @@ function historySection(element: string, history: History, pkg: string, current:
   // new), and known only to kubelets of minors that released it (an element removed later is not known to
   // the kubelets after it).
   const lineage = elementLineage(history, element);
+  // "Last changed" follows version order, which mixes release lines: a backport to older minors is not in it.
+  const patches = elementPatchChanges(history, element);
+  if (patches.length) {
+    lines.push(`- Changed in patch release${patches.length === 1 ? '' : 's'} ${patches.map((c) => `${c.tag} (${c.what})`).join(', ')}: the policy wants API changes in v0.N.0 releases only.`);
+  }
   const introduced = lineage?.wireIntroduced ?? h.introduced;
+  if (introduced !== h.introduced) {
+    // Else the skew below, counted from the number's first release, contradicts "introduced" just above.
+    const name = element.slice(element.lastIndexOf('.') + 1);
+    const r = lineage?.renames.find((x) => x.to === name);
+    const from = r ? ` (renamed from \`${r.from}\` in ${r.tags[0]}, keeping number ${r.number})` : '';
+    lines.push(`- On the wire it is older${from}: peers exchange it by number since ${release(history, introduced)}, and the skew counts from there.`);
+  }
   // Elements of the oldest indexed release may be older still: no skew statement can be made about them,
   // unless that release is the first of the major version.
   const oldest = history.releases[0]?.tag;
-  const start = MAJOR_START[pkg];
+  const start = firstMinorOfMajor(pkg);
   const inOldest = introduced === oldest;
   const lacks: LackingSkew | undefined = inOldest ? undefined : whoLacks(introduced, start ?? 0);
   if (lacks?.kubelets && lineage?.stableMinors.length) lacks.kubelets.max = Math.min(lacks.kubelets.max, Math.max(...lineage.stableMinors));
   if (lacks?.kubelets && lacks.runtimes) {
     const k = lacks.kubelets;
     const kubelets = k.min === k.max ? `Kubelet 1.${k.min} knows it and may be paired` : `Kubelets 1.${k.min}–1.${k.max} know it and may be paired`;
-    lines.push(`- ${kubelets} with runtimes built from cri-api v0.${lacks.runtimes.min}–v0.${lacks.runtimes.max}${lacks.runtimes.maxPatch !== undefined ? `.${lacks.runtimes.maxPatch}` : ''}, which do not. ${lackingConsequence(kind)}`);
+    const r = lacks.runtimes;
+    const runtimes = r.maxPatch === undefined ? span(`v0.${r.min}`, `v0.${r.max}`) : `${r.min === r.max ? `v0.${r.max}.0` : `v0.${r.min}`}–v0.${r.max}.${r.maxPatch}`;
+    lines.push(`- ${kubelets} with runtimes built from cri-api ${runtimes}, which do not. ${lackingConsequence(kind)}`);
   } else if (inOldest && (start === undefined || parseAnyTag(oldest ?? '')?.minor !== start)) {
     lines.push(`- It is already in ${oldest}, the oldest release in this history, and may be older: which runtimes lack it is not known from this history.`);
   } else {
@@ -103,11 +151,14 @@ function lackingConsequence(kind: DefKind | undefined): string {
  * For a field or enum value whose message or enum is new as well: such a runtime lacks the container, which is
  * what the kubelet meets (a new request message is only sent through a new RPC, which answers Unimplemented).
  */
-function newParentConsequence(element: string, current: ApiModel, baseline: ApiModel): string | undefined {
+function newParentConsequence(element: string, current: ApiModel, baseline: Baseline): string | undefined {
   const kind = kindOf(current, element);
   if (kind !== 'field' && kind !== 'enumValue') return undefined;
   const parent = element.slice(0, element.lastIndexOf('.'));
-  if (inModel(baseline, parent)) return undefined;
+  if (inModel(baseline.model, parent)) return undefined;
+  // Released after an old baseline: the runtimes that lack the new element have its container.
+  const h = baseline.history?.element(parent);
+  if (h && !goneBefore(h, baseline, parent)) return undefined;
   return kind === 'field'
     ? 'Its message is new too, so such a runtime knows neither: fields that carry the message are dropped there, and RPCs that take it answer gRPC `Unimplemented`.'
     : 'Its enum is new too, so such a runtime knows neither: fields of that enum are dropped there.';

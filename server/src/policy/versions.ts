@@ -169,6 +169,22 @@ export function targetMinor(tag: string | ParsedVersion): number | undefined {
 }
 
 /**
+ * The Kubernetes minor that a change on top of `baselineTag` can still ship in, given the releases known: the
+ * `targetMinor` of the baseline, unless later minors already have a stable release (an old baseline picked
+ * on purpose): a change that no release has can only ship in the first minor without one. Undefined when
+ * `baselineTag` is not a version.
+ */
+export function shipMinor(baselineTag: string, releases: readonly { tag: string; prerelease: boolean }[] = []): number | undefined {
+  let next = targetMinor(baselineTag);
+  if (next === undefined) return undefined;
+  for (const r of releases) {
+    const m = r.prerelease ? undefined : parseAnyTag(r.tag)?.minor;
+    if (m !== undefined && m >= next) next = m + 1;
+  }
+  return next;
+}
+
+/**
  * The release a tag was cut after on its own release line, given all tags sorted oldest first:
  * a patch release (`v0.N.M`, M > 0, or its pre-releases) follows the previous tag of minor N; the
  * `.0` line (`v0.N.0-alpha.K` … `v0.N.0`) follows the previous `.0`-line tag. Comparing with this instead
@@ -184,6 +200,34 @@ export function releaseLinePredecessor(sortedTags: readonly string[], index: num
     if (v.patch > 0 ? p.minor === v.minor : p.patch === 0) return i;
   }
   return index > 0 ? index - 1 : undefined;
+}
+
+// ---- API major versions ----------------------------------------------------------------------------
+
+/**
+ * What is known of each CRI API major version (POLICY.md): the first cri-api tag with its `api.proto`
+ * (`runtime.v1` came in v0.20.0-beta.2, next to `runtime.v1alpha2`), and the Kubernetes minor that removed it.
+ * The skew window applies within one major version: a runtime older than the first minor does not speak it.
+ */
+const MAJOR_VERSIONS: Readonly<Record<string, MajorVersion>> = {
+  'runtime.v1': { firstTag: 'v0.20.0-beta.2' },
+  'runtime.v1alpha2': { removedInMinor: 26 },
+};
+
+export interface MajorVersion {
+  firstTag?: string;
+  removedInMinor?: number;
+}
+
+/** What is known of a package's major version; undefined for packages that are not CRI API versions. */
+export function majorVersion(pkg: string): MajorVersion | undefined {
+  return Object.hasOwn(MAJOR_VERSIONS, pkg) ? MAJOR_VERSIONS[pkg] : undefined;
+}
+
+/** The first Kubernetes minor of a major version (20 for `runtime.v1`), where known. */
+export function firstMinorOfMajor(pkg: string): number | undefined {
+  const first = majorVersion(pkg)?.firstTag;
+  return first === undefined ? undefined : parseAnyTag(first)?.minor;
 }
 
 // ---- skew window -----------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ import type { Baseline } from '../baseline/types';
 import type { Problem } from '../proto/binder';
 import { comparePositions, type Range } from '../proto/ast';
 import { RULES_BY_ID } from '../compat/rules';
-import { SKEW, targetMinor } from '../policy/versions';
+import { SKEW, firstMinorOfMajor, shipMinor, targetMinor } from '../policy/versions';
 import { CRI_SKEW_POLICY_URL } from '../policy/links';
 
 export interface ReportInput {
@@ -147,26 +147,37 @@ function problemTable(out: string[], problems: readonly Problem[], where: (r: Ra
 }
 
 /**
- * Kubelet × runtime minors around the release being prepared (`targetMinor` of the baseline: its minor + 1,
- * or its own minor when it is a pre-release of `v0.N.0`). Rows are kubelets 1.K, columns runtimes built from
- * cri-api v0.N. Cells say whether the pair must work and, when there are additions, which side has them.
+ * Kubelet × runtime minors around the release being prepared (`shipMinor` of the baseline: its minor + 1, or
+ * its own minor when it is a pre-release of `v0.N.0`, or later when the history has released those minors).
+ * Rows are kubelets 1.K, columns runtimes built from cri-api v0.N. Cells say whether the pair must work and,
+ * when there are additions, which side has them; minors before the first of the baseline's API major version
+ * do not speak it at all.
  */
 export function skewMatrix(baseline: Baseline | undefined, hasAdditions: boolean): string[] {
-  const next = baseline ? targetMinor(baseline.tag) : undefined;
-  if (next === undefined) return [];
+  const next = baseline ? shipMinor(baseline.tag, baseline.history?.releases) : undefined;
+  if (next === undefined || !baseline) return [];
+  const pkg = baseline.model.package;
+  const first = firstMinorOfMajor(pkg);
+  const speaks = (m: number): boolean => first === undefined || m >= first;
   const minors: number[] = [];
   for (let m = next - SKEW; m <= next + SKEW; m++) minors.push(m);
   const out = ['## Version skew', ''];
-  out.push(`The changes would ship in Kubernetes 1.${next} (cri-api v0.${next}.0). A kubelet must work with runtimes up to ${SKEW} minor versions older or newer ([policy](${CRI_SKEW_POLICY_URL})).`, '');
+  const planned = targetMinor(baseline.tag)!;
+  const released = planned < next ? ` at the earliest (Kubernetes ${planned === next - 1 ? `1.${planned} is` : `1.${planned}–1.${next - 1} are`} already released)` : '';
+  out.push(`The changes would ship in Kubernetes 1.${next} (cri-api v0.${next}.0)${released}. A kubelet must work with runtimes of the same API major version up to ${SKEW} minor versions older or newer ([policy](${CRI_SKEW_POLICY_URL})).`, '');
   out.push('Rows are kubelets (Kubernetes 1.K); columns are runtimes, named by the cri-api version they are built from.', '');
+  const before = minors.some((m) => !speaks(m))
+    ? ` × not a pair of this API: ${escapeMarkdown(pkg)} came in Kubernetes 1.${first}, so one side does not speak it;`
+    : '';
   out.push(hasAdditions
-    ? `Legend: ✓ supported, both sides have the new elements; ◐ supported, the runtime lacks them, so the kubelet must degrade gracefully; ○ supported, the runtime has them but the kubelet does not use them; · supported, neither side has them (both are older than 1.${next}), so nothing changes for the pair; — outside the skew window.`
-    : 'Legend: ✓ supported (no additions since the baseline, so no pair has to degrade); — outside the skew window.', '');
+    ? `Legend: ✓ supported, both sides have the new elements; ◐ supported, the runtime lacks them, so the kubelet must degrade gracefully; ○ supported, the runtime has them but the kubelet does not use them; · supported, neither side has them (both are older than 1.${next}), so nothing changes for the pair;${before} — outside the skew window.`
+    : `Legend: ✓ supported (no additions since the baseline, so no pair has to degrade);${before} — outside the skew window.`, '');
   out.push(`| kubelet \\ runtime | ${minors.map((m) => `cri-api v0.${m}`).join(' | ')} |`);
   out.push(`|---|${minors.map(() => '---').join('|')}|`);
   for (const k of minors) {
     const cells = minors.map((r) => {
       if (Math.abs(k - r) > SKEW) return '—';
+      if (!speaks(k) || !speaks(r)) return '×';
       if (!hasAdditions) return '✓';
       const kubeletHas = k >= next;
       const runtimeHas = r >= next;

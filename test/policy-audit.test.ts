@@ -1,0 +1,140 @@
+// The policy facts hovers and the report state, driven through the real hover on real releases of api.proto
+// (the corpus) with edits, against the bundled release history: elements removed and added again, old
+// baselines, the first minor of runtime.v1, renames that keep the number, imported types, other packages.
+import { describe, test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { Corpus, CORPUS_HELP, V1_PATH, findCorpusDir, findRepoRoot } from '../server/src/baseline/corpus';
+import { loadBundledHistory } from '../server/src/baseline/historyIndex';
+import type { Baseline } from '../server/src/baseline/types';
+import { doHover } from '../server/src/features/hover';
+import { elementPolicyHover } from '../server/src/features/policyHover';
+import { bind } from '../server/src/proto/binder';
+import { parse } from '../server/src/proto/parser';
+import { renderReport, skewMatrix } from '../server/src/report/markdown';
+import { analyze } from '../server/src/service';
+
+const corpusDir = findCorpusDir(findRepoRoot(__dirname));
+const corpus = corpusDir ? new Corpus(corpusDir) : undefined;
+
+function release(tag: string): string {
+  const row = corpus!.rows.find((r) => r.tag === tag && r.path === V1_PATH);
+  assert.ok(row, `${tag} is in the corpus`);
+  return corpus!.text(row.blob);
+}
+
+function bundledBaseline(tag: string): Baseline {
+  const history = loadBundledHistory();
+  const model = history.modelAt(tag);
+  assert.ok(model, `${tag} is in the bundled index`);
+  return { tag, kubernetes: tag.replace(/^v0\./, '1.'), source: 'bundled', origin: 'test', model, history };
+}
+
+/** The policy section of the hover on the first `needle` of `text` (at its `offset`th character). */
+function policyHover(text: string, baseline: Baseline | undefined, needle: string, offset = 1): string | undefined {
+  const a = analyze(text, { uri: 'file:///ws/api.proto', ...(baseline ? { baseline } : {}) });
+  const lines = text.split('\n');
+  const line = lines.findIndex((l) => l.includes(needle));
+  assert.ok(line >= 0, needle);
+  let extra: string | undefined;
+  const hover = doHover(a.bound, { line, character: lines[line]!.indexOf(needle) + offset }, {
+    extraHover: (e) => (extra = elementPolicyHover(e, a.baseline, a.bound.model, a.findings)),
+  });
+  assert.ok(hover, `a hover on ${needle}`);
+  return extra;
+}
+
+/** The newest file of the corpus with one more line after `after`. */
+function withLine(text: string, after: string, line: string): string {
+  assert.ok(text.includes(after), after);
+  return text.replace(after, `${after}\n${line}`);
+}
+
+const CONTAINERS_STATUSES = '    repeated ContainerStatus containers_statuses = 5;';
+
+describe('policy hover: facts against the release history', { skip: corpus ? false : CORPUS_HELP }, () => {
+  test('a field removed in 1.26 and added again is new, not the 1.25 field of that name', () => {
+    // ContainerEventResponse.pod_sandbox_metadata was field 4 in v0.25.0-beta.0 … v0.26.0-alpha.3.
+    const text = withLine(release('v0.37.0-beta.0'), CONTAINERS_STATUSES, '    // The sandbox metadata, again.\n    PodSandboxMetadata pod_sandbox_metadata = 6;');
+    const h = policyHover(text, bundledBaseline('v0.36.3'), 'pod_sandbox_metadata = 6')!;
+    assert.match(h, /^\*\*Removed before, added again\*\*: `pod_sandbox_metadata` was in v0\.25\.0-beta\.0–v0\.26\.0-alpha\.3 and is not in v0\.36\.3/);
+    assert.match(h, /\*\*New since v0\.36\.3\*\*: would ship in Kubernetes 1\.37 \(cri-api v0\.37\.0\)\./);
+    assert.match(h, /- Runtimes built from cri-api v0\.34–v0\.36 will not have it, and kubelets 1\.37–1\.39 can meet them\./);
+    assert.doesNotMatch(h, /Kubelet 1\.25 knows it|Release history/);
+  });
+
+  test('an old baseline: the change ships in the first minor not yet released, whose runtimes have the released messages', () => {
+    const text = withLine(release('v0.37.0-beta.0'), CONTAINERS_STATUSES, '    // A new flag.\n    bool fresh_flag = 6;');
+    const at349 = policyHover(text, bundledBaseline('v0.34.9'), 'fresh_flag')!;
+    assert.match(at349, /^\*\*New since v0\.34\.9\*\*: would ship in Kubernetes 1\.37 \(cri-api v0\.37\.0\) at the earliest: 1\.35–1\.36 are already released\./);
+    assert.match(at349, /- Runtimes built from cri-api v0\.34–v0\.36 will not have it, and kubelets 1\.37–1\.39 can meet them\. Such a runtime drops the field/);
+    assert.match(policyHover(text, bundledBaseline('v0.35.0'), 'fresh_flag')!, /at the earliest: 1\.36 is already released\./);
+    assert.doesNotMatch(policyHover(text, bundledBaseline('v0.36.3'), 'fresh_flag')!, /at the earliest/);
+    // ContainerEventResponse is not in v0.20.0, but every runtime that lacks the new field (v0.34–v0.36) has it.
+    const at20 = policyHover(text, bundledBaseline('v0.20.0'), 'fresh_flag')!;
+    assert.match(at20, /would ship in Kubernetes 1\.37 \(cri-api v0\.37\.0\) at the earliest: 1\.21–1\.36 are already released/);
+    assert.doesNotMatch(at20, /Its message is new too/);
+    assert.match(at20, /Such a runtime drops the field/);
+  });
+
+  test('an old baseline: the report\'s skew matrix is about the minor that can still get the change', () => {
+    const text = withLine(release('v0.37.0-beta.0'), CONTAINERS_STATUSES, '    // A new flag.\n    bool fresh_flag = 6;');
+    const baseline = bundledBaseline('v0.34.9');
+    const a = analyze(text, { uri: 'file:///ws/api.proto', baseline });
+    const md = renderReport({ file: 'api.proto', baseline, findings: a.findings, additions: a.additions, package: a.bound.model.package });
+    assert.match(md, /The changes would ship in Kubernetes 1\.37 \(cri-api v0\.37\.0\) at the earliest \(Kubernetes 1\.35–1\.36 are already released\)\./);
+    assert.match(md, /\| \*\*1\.37\*\* \| ◐ \| ◐ \| ◐ \| ✓ \| ✓ \| ✓ \| ✓ \|/);
+    assert.doesNotMatch(md, /would ship in Kubernetes 1\.35/);
+  });
+
+  test('an enum value renamed in 1.37 says why its skew counts from 1.33', () => {
+    const h = policyHover(release('v0.37.0-beta.0'), bundledBaseline('v0.36.3'), 'SIGNAL_SIGKILL')!;
+    assert.match(h, /- Introduced in v0\.37\.0-alpha\.1 \(Kubernetes 1\.37\.0-alpha\.1\)\.\n- On the wire it is older \(renamed from `SIGKILL` in v0\.37\.0-alpha\.1, keeping number 13\): peers exchange it by number since v0\.33\.0-rc\.0 \(Kubernetes 1\.33\.0-rc\.0\)/);
+    assert.match(h, /Kubelets 1\.33–1\.35 know it and may be paired with runtimes built from cri-api v0\.30–v0\.32/);
+    // An element that kept its name has no such line.
+    assert.doesNotMatch(policyHover(release('v0.37.0-beta.0'), bundledBaseline('v0.36.3'), 'bool pinned', 'bool '.length + 1)!, /On the wire it is older/);
+  });
+
+  test('a type changed in patch releases of three minors says so, not only "last changed" in 1.37', () => {
+    // KeyValue.value: string → bytes in v0.34.9, v0.35.6 and v0.36.2 (backports), then in v0.37.0-alpha.1.
+    const h = policyHover(release('v0.37.0-beta.0'), bundledBaseline('v0.36.3'), 'bytes value = 2', 'bytes '.length + 1)!;
+    assert.match(h, /\(last changed in v0\.37\.0-alpha\.1 \(Kubernetes 1\.37\.0-alpha\.1\)\)/);
+    assert.match(h, /- Changed in patch releases v0\.34\.9 \(type string → bytes\), v0\.35\.6 \(type string → bytes\), v0\.36\.2 \(type string → bytes\): the policy wants API changes in v0\.N\.0 releases only\./);
+    assert.doesNotMatch(policyHover(release('v0.37.0-beta.0'), bundledBaseline('v0.36.3'), 'bool pinned', 'bool '.length + 1)!, /patch release/);
+  });
+});
+
+describe('policy hover: elements outside the API and baselines without history', () => {
+  const OLD = 'syntax = "proto3";\npackage runtime.v1;\nmessage Req { string a = 1; }\n';
+  const fileBaseline = (tag: string): Baseline => ({ tag, source: 'path', origin: 'test', model: bind(parse(OLD), 'file:///ws/old.proto').model });
+
+  test('a well-known type is neither released nor new', () => {
+    const text = 'syntax = "proto3";\npackage runtime.v1;\nimport "google/protobuf/empty.proto";\nmessage Req { string a = 1; google.protobuf.Empty e = 2; }\n';
+    assert.equal(policyHover(text, fileBaseline('v0.36.3'), 'Empty e'), undefined);
+    assert.match(policyHover(text, fileBaseline('v0.36.3'), 'Empty e = 2', 'Empty '.length)!, /^\*\*New since v0\.36\.3\*\*/);
+  });
+
+  test('a file of another package is a new major version: no runtime.v1 skew window', () => {
+    const text = 'syntax = "proto3";\npackage runtime.v2;\nmessage Req { string a = 1; bool b = 2; }\n';
+    const h = policyHover(text, fileBaseline('v0.36.3'), 'Req')!;
+    assert.match(h, /^\*\*Package `runtime\.v2`\*\*: no cri-api release has it \(the baseline v0\.36\.3 is `runtime\.v1`\), so this is a new API major version/);
+    assert.doesNotMatch(h, /would ship|cri-api v0\.34/);
+  });
+
+  test('a baseline in the first minor of runtime.v1: no runtime.v1 runtime lacks the change', () => {
+    const text = 'syntax = "proto3";\npackage runtime.v1;\nmessage Req { string a = 1; bool b = 2; }\n';
+    for (const tag of ['v0.20.0-beta.2', 'v0.20.0-rc.0']) {
+      const h = policyHover(text, fileBaseline(tag), 'bool b', 'bool '.length + 1)!;
+      assert.match(h, /would ship in Kubernetes 1\.20 \(cri-api v0\.20\.0\)\.\n\n- Kubernetes 1\.20 is the first minor version of runtime\.v1, so every stable runtime that speaks runtime\.v1 will have it\./, tag);
+      assert.doesNotMatch(h, /v0\.20–v0\.19/, tag);
+    }
+    assert.match(policyHover(text, fileBaseline('v0.20.0'), 'bool b', 'bool '.length + 1)!, /- Runtimes built from cri-api v0\.20 will not have it, and kubelets 1\.21–1\.23 can meet them\./);
+  });
+
+  test('the skew matrix of an old baseline marks the minors before runtime.v1', () => {
+    const rows = skewMatrix(fileBaseline('v0.21.0'), true);
+    assert.ok(rows.some((r) => r.includes('× not a pair of this API: runtime.v1 came in Kubernetes 1.20')), rows.join('\n'));
+    // Kubelet 1.22 with runtimes v0.19 (no runtime.v1) to v0.25.
+    assert.ok(rows.includes('| **1.22** | × | ◐ | ◐ | ✓ | ✓ | ✓ | ✓ |'), rows.join('\n'));
+    assert.ok(!skewMatrix(fileBaseline('v0.36.3'), true).some((r) => r.includes('×')));
+  });
+});
