@@ -10,7 +10,8 @@ import { declaredPackage } from '../proto/parser';
 import type { Baseline } from '../baseline/types';
 import type { ApiModel } from '../proto/model';
 import { parseAnyTag } from '../policy/versions';
-import { formatGithub, formatJson, formatSarif, formatText, jsonReport, JSON_SCHEMA_VERSION, SEVERITY_ORDER, type JsonReport, type Reportable } from '../report/formats';
+import { formatGithub, formatJson, formatSarif, formatText, jsonReport, JSON_SCHEMA_VERSION, SEVERITY_ORDER, VERSION, type JsonReport, type Reportable, type SarifInvocation } from '../report/formats';
+import { ciLocation } from './location';
 import { renderReport } from '../report/markdown';
 import { describeBaseline } from '../features/policyHover';
 import { RULES } from '../compat/rules';
@@ -182,7 +183,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
   try {
     const p = parseArgs(argv);
     const [command, ...rest] = p.positional;
-    if (on(p, '--version')) { io.out('cri-compat 0.1.0'); return 0; }
+    if (on(p, '--version')) { io.out(`cri-compat ${VERSION}`); return 0; }
     if (on(p, '--help')) { io.out(USAGE); return 0; }
     if (!command) { io.err(USAGE); return 2; }
     const allowed = Object.hasOwn(COMMAND_FLAGS, command) ? COMMAND_FLAGS[command]! : undefined;
@@ -268,12 +269,16 @@ async function check(command: 'check' | 'report', rest: string[], p: Parsed, io:
 
   const analysis = analyze(text, { uri: pathToFileURL(abs).href, imports, severity, ...(baseline ? { baseline } : {}), ...(currentTag ? { currentTag } : {}) });
   const items = reportables(analysis);
+  const syntaxErrors = analysis.bound.ast.errors.length;
 
   if (command === 'report') {
     io.out(renderReport({ file, package: analysis.bound.model.package, findings: analysis.findings, additions: analysis.additions, problems: analysis.bound.problems, host: 'cli', ...(baseline ? { baseline } : {}) }));
   } else if (format === 'json') io.out(formatJson(file, baseline, items));
-  else if (format === 'sarif') io.out(formatSarif(file, items));
-  else if (format === 'github') { const s = formatGithub(file, items); if (s) io.out(s); }
+  else if (format === 'sarif') {
+    const notifications: SarifInvocation['notifications'] = [baseline ? { level: 'note', text: `Baseline: ${describeBaseline(baseline)}` } : { level: 'warning', text: resolved.message ?? 'no baseline' }];
+    if (syntaxErrors) notifications.push({ level: 'error', text: notFullyChecked(file, syntaxErrors) });
+    io.out(formatSarif(ciLocation(abs, io.cwd), items, { executionSuccessful: !syntaxErrors, notifications }));
+  } else if (format === 'github') { const s = formatGithub(githubPath(abs, io.cwd), items); if (s) io.out(s); }
   else {
     if (baseline) io.err(`Baseline: ${describeBaseline(baseline)}`);
     if (items.length) io.out(formatText(file, items));
@@ -281,13 +286,18 @@ async function check(command: 'check' | 'report', rest: string[], p: Parsed, io:
     io.err(`${items.length} finding(s): ${counts}`);
   }
   // Invalid input, whatever --fail-on says: what the parser skipped was compared with nothing.
-  const syntaxErrors = analysis.bound.ast.errors.length;
-  if (syntaxErrors) { io.err(notFullyChecked(file, syntaxErrors)); return 2; }
+  if (syntaxErrors) { io.err(`cri-compat: ${notFullyChecked(file, syntaxErrors)}`); return 2; }
   return fails(items, failOn) ? 1 : 0;
 }
 
+/** An annotation's `file`: relative to the repository root, or absolute (the runner then tries the workspace). */
+function githubPath(abs: string, cwd: string): string {
+  const l = ciLocation(abs, cwd);
+  return l.relative ?? l.absolute;
+}
+
 function notFullyChecked(file: string, syntaxErrors: number): string {
-  return `cri-compat: ${file} has ${syntaxErrors} syntax error(s), so its compatibility was not fully checked`;
+  return `${file} has ${syntaxErrors} syntax error(s), so its compatibility was not fully checked`;
 }
 
 /** Severities from .cri-compat.json (or --config), with the --severity flags over them (layerSeverities). */
@@ -386,7 +396,7 @@ function pairs(rest: string[], p: Parsed, io: Io): number {
         if (items.length) withFindings++;
         shown = true;
         if (format === 'json') json.push({ ...pair, report: jsonReport(input.name, baseline, items) });
-        else if (format === 'github') { if (items.length) io.out(formatGithub(input.name, items)); }
+        else if (format === 'github') { if (items.length) io.out(formatGithub(githubPath(input.path, io.cwd), items)); }
         else if (items.length) io.out(`== ${pair.old} → ${pair.new}: ${items.length} finding(s)\n${formatText(input.name, items)}`);
       }
     }
@@ -395,14 +405,14 @@ function pairs(rest: string[], p: Parsed, io: Io): number {
       notChecked.push(notFullyChecked(input.name, syntax.length));
       // JSON lists every file's, in one place; text and github add those that no pair above showed.
       if (format === 'json') invalid.push({ file: input.name, findings: jsonReport(input.name, undefined, syntax).findings });
-      else if (!shown && format === 'github') io.out(formatGithub(input.name, syntax));
+      else if (!shown && format === 'github') io.out(formatGithub(githubPath(input.path, io.cwd), syntax));
       else if (!shown) io.out(`== ${label(input)}: ${syntax.length} syntax error(s)\n${formatText(input.name, syntax)}`);
     }
     prev = { input, model: analysis.bound.model, syntaxErrors: syntax.length };
   }
   if (format === 'json') io.out(JSON.stringify({ schemaVersion: JSON_SCHEMA_VERSION, pairs: json, syntaxErrors: invalid }, null, 2));
   if (format === 'text') io.err(`${files.length - 1} pair(s), ${withFindings} with findings, ${findings} finding(s)`);
-  for (const m of notChecked) io.err(m);
+  for (const m of notChecked) io.err(`cri-compat: ${m}`);
   return notChecked.length ? 2 : failed ? 1 : 0;
 }
 

@@ -5,9 +5,12 @@ import type { Severity } from '../proto/binder';
 import type { Finding } from '../compat/finding';
 import { RULES, RULES_BY_ID } from '../compat/rules';
 import type { Baseline } from '../baseline/types';
+import { createHash } from 'node:crypto';
+import { pathToFileURL } from 'node:url';
 
 export const JSON_SCHEMA_VERSION = 1;
-const VERSION = '0.1.0';
+/** package.json's version (the build loads JSON as text, so it is repeated here; the CLI test compares them). */
+export const VERSION = '0.1.0';
 
 /** A problem to print: findings plus syntax/binding problems mapped to the same shape. */
 export type Reportable = Pick<Finding, 'rule' | 'severity' | 'message' | 'range'> & Partial<Pick<Finding, 'category' | 'element'>>;
@@ -63,10 +66,53 @@ export function jsonReport(file: string, baseline: Baseline | undefined, items: 
 
 const SARIF_LEVEL: Record<Severity, string> = { error: 'error', warning: 'warning', information: 'note', hint: 'note' };
 
-export function formatSarif(file: string, items: Reportable[]): string {
+/** For syntax and binding problems, which are not rules of their own: protoc reports them too. */
+const PROTOBUF_SPEC_URL = 'https://protobuf.dev/reference/protobuf/proto3-spec/';
+
+/**
+ * Where a CI system finds the checked file: `relative` (`/`-separated) to `root` (the repository's root or
+ * the current directory, see cli/location.ts), or only its absolute path when it is below neither.
+ */
+export interface CiLocation {
+  absolute: string;
+  root?: string;
+  relative?: string;
+}
+
+/** What the run itself has to say: the baseline, no baseline, a file that was not fully checked. */
+export interface SarifInvocation {
+  /** False when the file could not be fully checked (syntax errors): the CLI exits 2. */
+  executionSuccessful: boolean;
+  notifications: { level: 'error' | 'warning' | 'note'; text: string }[];
+}
+
+/**
+ * SARIF 2.1.0, with what GitHub code scanning uses: rule metadata with help links and tags, a URI relative to
+ * the repository root (%SRCROOT%), 1-based UTF-16 columns with an exclusive end, and fingerprints that follow
+ * a finding's element rather than its line.
+ */
+export function formatSarif(location: CiLocation, items: Reportable[], invocation: SarifInvocation): string {
   const ruleIds = [...new Set(items.map((f) => f.rule))];
-  const known = RULES.filter((r) => ruleIds.includes(r.id));
-  const extra = ruleIds.filter((id) => !RULES_BY_ID.has(id));
+  const rules = [
+    ...RULES.filter((r) => ruleIds.includes(r.id)).map((r) => ({
+      id: r.id, name: pascalCase(r.id), shortDescription: { text: r.title }, fullDescription: { text: r.explanation }, helpUri: r.link,
+      help: { text: `${r.explanation}\n\n${r.link}` },
+      defaultConfiguration: { level: SARIF_LEVEL[r.severity] }, properties: { category: r.category, tags: ['cri-compat', r.category] },
+    })),
+    ...ruleIds.filter((id) => !RULES_BY_ID.has(id)).map((id) => {
+      const title = `protobuf: ${id.replace(/-/g, ' ')}`;
+      const text = 'A problem protoc reports too: the file is not valid protobuf, or names something that is not there. What it affects was not compared with the baseline.';
+      return {
+        id, name: pascalCase(`protobuf-${id}`), shortDescription: { text: title }, fullDescription: { text }, helpUri: PROTOBUF_SPEC_URL,
+        help: { text: `${text}\n\n${PROTOBUF_SPEC_URL}` }, properties: { tags: ['cri-compat', 'protobuf'] },
+      };
+    }),
+  ];
+  const ruleIndex = new Map(rules.map((r, i) => [r.id, i]));
+  const artifactLocation = location.relative !== undefined
+    ? { uri: location.relative.split('/').map(encodeURIComponent).join('/'), uriBaseId: '%SRCROOT%' }
+    : { uri: pathToFileURL(location.absolute).href };
+  const seen = new Map<string, number>();
   const sarif = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
@@ -75,48 +121,74 @@ export function formatSarif(file: string, items: Reportable[]): string {
         driver: {
           name: 'cri-compat',
           version: VERSION,
+          semanticVersion: VERSION,
           informationUri: 'https://www.kubernetes.dev/docs/code/cri-api-version-skew-policy/',
-          rules: [
-            ...known.map((r) => ({
-              id: r.id, name: r.id, shortDescription: { text: r.title }, fullDescription: { text: r.explanation }, helpUri: r.link,
-              defaultConfiguration: { level: SARIF_LEVEL[r.severity] }, properties: { category: r.category },
-            })),
-            ...extra.map((id) => ({ id, name: id, shortDescription: { text: `protobuf ${id.replace(/-/g, ' ')}` } })),
-          ],
+          rules,
         },
       },
-      results: items.map((f) => ({
-        ruleId: f.rule,
-        level: SARIF_LEVEL[f.severity],
-        message: { text: f.message },
-        locations: [{
-          physicalLocation: {
-            artifactLocation: { uri: toSarifUri(file) },
-            region: {
-              startLine: f.range.start.line + 1, startColumn: f.range.start.character + 1,
-              endLine: f.range.end.line + 1, endColumn: f.range.end.character + 1,
+      ...(location.root !== undefined ? { originalUriBaseIds: { '%SRCROOT%': { uri: directoryUri(location.root) } } } : {}),
+      invocations: [{
+        executionSuccessful: invocation.executionSuccessful,
+        toolExecutionNotifications: invocation.notifications.map((n) => ({ level: n.level, message: { text: n.text } })),
+      }],
+      results: items.map((f) => {
+        // The element (or, for problems without one, the message) and how many came before with the same:
+        // stable while lines move, and distinct within the run.
+        const key = `${artifactLocation.uri}\0${f.rule}\0${f.element ?? f.message}`;
+        const n = seen.get(key) ?? 0;
+        seen.set(key, n + 1);
+        return {
+          ruleId: f.rule,
+          ruleIndex: ruleIndex.get(f.rule)!,
+          level: SARIF_LEVEL[f.severity],
+          message: { text: f.message },
+          locations: [{
+            physicalLocation: {
+              artifactLocation,
+              region: {
+                startLine: f.range.start.line + 1, startColumn: f.range.start.character + 1,
+                endLine: f.range.end.line + 1, endColumn: f.range.end.character + 1,
+              },
             },
-          },
-        }],
-      })),
+          }],
+          partialFingerprints: { 'criCompatElement/v1': createHash('sha256').update(`${key}\0${n}`).digest('hex') },
+        };
+      }),
       columnKind: 'utf16CodeUnits',
     }],
   };
   return JSON.stringify(sarif, null, 2);
 }
 
-function toSarifUri(file: string): string {
-  return file.split(/[\\/]/).map(encodeURIComponent).join('/');
+/** SARIF's `name` is for people and must differ from the opaque `id`: FIELD_NO_DELETE → FieldNoDelete. */
+function pascalCase(id: string): string {
+  return id.toLowerCase().replace(/(?:^|[_-])([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 }
 
-/** GitHub Actions workflow commands; property values and messages escaped as the runner expects. */
+/** A directory's file: URI, ending in `/` as a base URI must. */
+function directoryUri(dir: string): string {
+  const href = pathToFileURL(dir).href;
+  return href.endsWith('/') ? href : `${href}/`;
+}
+
+/**
+ * GitHub Actions workflow commands; property values and messages escaped as the runner expects. `file` is
+ * where GitHub finds the file (cli/location.ts). The runner drops the columns of a range over several lines
+ * (columns are for one line only), so they are left out there; it makes annotations of the first ten
+ * commands of each kind in a step, and cuts messages at 4,096 characters.
+ */
 export function formatGithub(file: string, items: Reportable[]): string {
   const prop = (s: string): string => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A').replace(/:/g, '%3A').replace(/,/g, '%2C');
-  const data = (s: string): string => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+  // One line, as text output: a terminal control from the file would otherwise reach the job's log.
+  const data = (s: string): string => oneLine(s).replace(/%/g, '%25');
   return items
     .map((f) => {
       const cmd = f.severity === 'error' ? 'error' : f.severity === 'warning' ? 'warning' : 'notice';
-      return `::${cmd} file=${prop(file)},line=${f.range.start.line + 1},col=${f.range.start.character + 1},endLine=${f.range.end.line + 1},endColumn=${f.range.end.character + 1},title=${prop(f.rule)}::${data(f.message)}`;
+      const { start, end } = f.range;
+      const one = start.line === end.line;
+      const col = one ? `,col=${start.character + 1}` : '';
+      const endColumn = one ? `,endColumn=${end.character + 1}` : '';
+      return `::${cmd} file=${prop(file)},line=${start.line + 1}${col},endLine=${end.line + 1}${endColumn},title=${prop(f.rule)}::${data(f.message)}`;
     })
     .join('\n');
 }

@@ -1,0 +1,167 @@
+// The CLI's SARIF and GitHub output as GitHub reads them: paths relative to the repository root (wherever
+// the step ran), what code scanning asks of rules and results, fingerprints that survive moved lines, and
+// annotation properties the runner keeps.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import Ajv from 'ajv';
+import { Corpus, CORPUS_HELP, findCorpusDir, findRepoRoot } from '../server/src/baseline/corpus';
+
+const ROOT = findRepoRoot(__dirname);
+const CLI = join(ROOT, 'dist', 'cli.js');
+const corpusDir = findCorpusDir(ROOT);
+
+let tmp = '';
+let repo = '';
+let old = '';
+
+function cli(args: string[], cwd: string): { code: number | null; out: string; err: string } {
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', timeout: 60_000, env: { ...process.env, XDG_CACHE_HOME: join(tmp, 'cache') } });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+function validSarif(log: unknown): void {
+  const schema = JSON.parse(readFileSync(require.resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json'), 'utf8'));
+  const ajv = new Ajv({ schemaId: 'id', allErrors: true });
+  ajv.addMetaSchema(require('ajv/lib/refs/json-schema-draft-04.json'));
+  assert.ok(ajv.validate(schema, log), ajv.errorsText(ajv.errors));
+}
+
+interface SarifResult {
+  ruleId: string;
+  ruleIndex: number;
+  partialFingerprints: Record<string, string>;
+  locations: { physicalLocation: { artifactLocation: { uri: string; uriBaseId?: string }; region: { startLine: number; startColumn: number; endLine: number; endColumn: number } } }[];
+}
+
+describe('CI output: SARIF and GitHub annotations', { skip: corpusDir ? false : CORPUS_HELP }, () => {
+  let text = '';
+  let sub = '';
+  before(() => {
+    tmp = mkdtempSync(join(tmpdir(), 'cri-compat-ci-'));
+    text = new Corpus(corpusDir!).textOf('v0.36.3')!;
+    old = join(tmp, 'old.proto');
+    writeFileSync(old, text);
+    // A work tree (only `.git` is looked at) with api.proto where kubernetes/kubernetes has it.
+    repo = join(tmp, 'repo');
+    sub = join(repo, 'staging', 'src', 'k8s.io', 'cri-api');
+    mkdirSync(join(repo, '.git'), { recursive: true });
+    mkdirSync(join(sub, 'pkg'), { recursive: true });
+    // A deleted field, and two undocumented fields on a line with a non-BMP character before the second.
+    const changed = text.replace(/\n\s*string version = 1;\n/, '\n')
+      .replace('message VersionResponse {', 'message VersionResponse {\n    string a = 5 [json_name = "é😀x"]; string b = 6;');
+    assert.notEqual(changed, text);
+    writeFileSync(join(sub, 'pkg', 'api.proto'), changed);
+  });
+  after(() => rmSync(tmp, { recursive: true, force: true }));
+
+  test('sarif: relative to the repository root from a subdirectory, with what code scanning needs', () => {
+    const r = cli(['check', '--against', old, '--format', 'sarif', join('pkg', 'api.proto')], sub);
+    assert.equal(r.code, 1, r.err);
+    const log = JSON.parse(r.out);
+    validSarif(log);
+    const run = log.runs[0];
+    assert.deepEqual(run.originalUriBaseIds, { '%SRCROOT%': { uri: `${pathToFileURL(repo).href}/` } });
+    const results = run.results as SarifResult[];
+    for (const x of results) {
+      assert.deepEqual(x.locations[0]!.physicalLocation.artifactLocation, { uri: 'staging/src/k8s.io/cri-api/pkg/api.proto', uriBaseId: '%SRCROOT%' });
+      assert.equal(run.tool.driver.rules[x.ruleIndex].id, x.ruleId);
+    }
+    for (const rule of run.tool.driver.rules) {
+      assert.ok(rule.help?.text && rule.fullDescription?.text && /^https:\/\//.test(rule.helpUri), rule.id);
+      assert.ok(Array.isArray(rule.properties?.tags) && rule.properties.tags.length, rule.id);
+      assert.notEqual(rule.name.toLowerCase(), rule.id.toLowerCase(), 'SARIF: a name differs from the opaque id');
+    }
+    assert.equal(run.tool.driver.version, JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version);
+    assert.equal(cli(['--version'], sub).out.trim(), `cri-compat ${run.tool.driver.version}`);
+    assert.equal(run.invocations[0].executionSuccessful, true);
+    assert.match(run.invocations[0].toolExecutionNotifications[0].message.text, /^Baseline: /);
+    assert.equal(run.columnKind, 'utf16CodeUnits');
+    // Columns count UTF-16 code units (a JavaScript string's indices), 1-based, with an exclusive end: "b"
+    // follows "é😀x", 4 units but 3 code points.
+    const lines = readFileSync(join(sub, 'pkg', 'api.proto'), 'utf8').split('\n');
+    const line = lines.findIndex((l) => l.includes('string b = 6'));
+    const column = lines[line]!.indexOf('string b') + 'string '.length + 1;
+    assert.notEqual(column, [...lines[line]!.slice(0, column - 1)].length + 1);
+    const b = results.find((x) => x.ruleId === 'DOC_MISSING' && x.locations[0]!.physicalLocation.region.startColumn > 20)!;
+    assert.deepEqual(b.locations[0]!.physicalLocation.region, { startLine: line + 1, startColumn: column, endLine: line + 1, endColumn: column + 1 });
+  });
+
+  test('sarif: fingerprints follow the element, not its line, and differ between results', () => {
+    const file = join(sub, 'pkg', 'api.proto');
+    const fingerprints = (): { fp: string[]; lines: number[] } => {
+      const run = JSON.parse(cli(['check', '--against', old, '--format', 'sarif', file], repo).out).runs[0];
+      const results = run.results as SarifResult[];
+      return { fp: results.map((x) => x.partialFingerprints['criCompatElement/v1']!), lines: results.map((x) => x.locations[0]!.physicalLocation.region.startLine) };
+    };
+    const before = fingerprints();
+    assert.equal(new Set(before.fp).size, before.fp.length);
+    const original = readFileSync(file, 'utf8');
+    try {
+      writeFileSync(file, original.replace('syntax = "proto3";', 'syntax = "proto3";\n\n\n'));
+      const moved = fingerprints();
+      assert.deepEqual(moved.fp, before.fp);
+      assert.deepEqual(moved.lines, before.lines.map((l) => l + 3));
+    } finally {
+      writeFileSync(file, original);
+    }
+  });
+
+  test('sarif: a file outside the current directory and every repository is an absolute file: URI', () => {
+    const outside = mkdtempSync(join(tmpdir(), 'cri-compat-ci-outside-'));
+    try {
+      const cwd = join(outside, 'cwd');
+      mkdirSync(cwd);
+      writeFileSync(join(outside, 'api v1 ä.proto'), text.replace('message VersionResponse {', 'message VersionResponse {\n    string b = 6;'));
+      const r = cli(['check', '--against', old, '--format', 'sarif', '../api v1 ä.proto'], cwd);
+      assert.equal(r.code, 0, r.err);
+      const log = JSON.parse(r.out);
+      validSarif(log);
+      assert.equal(log.runs[0].originalUriBaseIds, undefined);
+      assert.deepEqual(log.runs[0].results[0].locations[0].physicalLocation.artifactLocation, { uri: pathToFileURL(join(outside, 'api v1 ä.proto')).href });
+      const gh = cli(['check', '--against', old, '--format', 'github', '../api v1 ä.proto'], cwd);
+      assert.match(gh.out, new RegExp(`^::warning file=${join(outside, 'api v1 ä.proto').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')},line=`));
+    } finally {
+      rmSync(outside, { recursive: true, force: true });
+    }
+  });
+
+  test('sarif: a file with syntax errors is a run that did not succeed, and says why', () => {
+    const file = join(sub, 'pkg', 'broken.proto');
+    writeFileSync(file, `${text}\nmessage X {\n  string a = 1\n  /* unterminated\n`);
+    const r = cli(['check', '--against', old, '--format', 'sarif', file], repo);
+    assert.equal(r.code, 2, r.err);
+    const log = JSON.parse(r.out);
+    validSarif(log);
+    const inv = log.runs[0].invocations[0];
+    assert.equal(inv.executionSuccessful, false);
+    assert.ok(inv.toolExecutionNotifications.some((n: { level: string; message: { text: string } }) => n.level === 'error' && /syntax error\(s\), so its compatibility was not fully checked/.test(n.message.text)));
+    assert.ok(log.runs[0].tool.driver.rules.some((x: { id: string; helpUri: string }) => x.id === 'syntax' && /^https:/.test(x.helpUri)));
+  });
+
+  test('github: file relative to the repository root, columns only on one line, properties escaped', () => {
+    const r = cli(['check', '--against', old, '--format', 'github', join('pkg', 'api.proto')], sub);
+    assert.equal(r.code, 1, r.err);
+    const lines = r.out.trim().split('\n');
+    assert.ok(lines.every((l) => l.includes('::') && l.includes(' file=staging/src/k8s.io/cri-api/pkg/api.proto,line=')), r.out);
+
+    // A range over several lines (an unterminated comment): the runner drops columns there, so none are sent.
+    const odd = join(sub, 'pkg', 'a,b:c%.proto');
+    writeFileSync(odd, `${text}\n/* unterminated\n\n`);
+    const gh = cli(['pairs', '--format', 'github', old, odd], sub);
+    assert.equal(gh.code, 2, gh.err);
+    const multi = gh.out.split('\n').filter((l) => /unterminated block comment/.test(l));
+    assert.ok(multi.length > 0, gh.out);
+    for (const l of multi) {
+      const m = /^::error file=([^,]*),line=(\d+),(.*?)endLine=(\d+)(.*?),title=syntax::/.exec(l);
+      assert.ok(m, l);
+      assert.equal(m[1], 'staging/src/k8s.io/cri-api/pkg/a%2Cb%3Ac%25.proto');
+      assert.ok(Number(m[4]) > Number(m[2]));
+      assert.equal(m[3] + m[5], '', 'no col/endColumn on a range over several lines');
+    }
+  });
+});
