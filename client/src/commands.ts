@@ -72,14 +72,22 @@ function runningClient(deps: CommandDeps): LanguageClient | undefined {
   return undefined;
 }
 
-/** The proto document a command is about: the active proto editor, else the open report's, else the last one. */
-function targetUri(deps: CommandDeps): string | undefined {
+/**
+ * The proto document a command is about: the active proto editor, else the open report's (the palette offers
+ * the commands while the report is active), else the last one; undefined when none of them is open.
+ */
+function documentUri(deps: CommandDeps): string | undefined {
   const active = window.activeTextEditor;
   if (active?.document.languageId === 'proto') return active.document.uri.toString();
   const uri = deps.report.reportUri ?? deps.statusBar.lastProtoUri;
-  if (uri && workspace.textDocuments.some((d) => d.uri.toString() === uri)) return uri;
-  void window.showInformationMessage(`${N}: open a .proto file (the CRI api.proto) first.`);
-  return undefined;
+  return uri && workspace.textDocuments.some((d) => d.uri.toString() === uri) ? uri : undefined;
+}
+
+/** documentUri, or a message that there is none. */
+function targetUri(deps: CommandDeps): string | undefined {
+  const uri = documentUri(deps);
+  if (!uri) void window.showInformationMessage(`${N}: open a .proto file (the CRI api.proto) first.`);
+  return uri;
 }
 
 function errorText(e: unknown): string {
@@ -151,8 +159,8 @@ function baselineValues(scope: Uri | undefined): BaselineValues {
 async function selectBaseline(deps: CommandDeps): Promise<void> {
   const c = runningClient(deps);
   if (!c) return;
-  const active = window.activeTextEditor?.document;
-  const uri = active?.languageId === 'proto' ? active.uri.toString() : deps.statusBar.lastProtoUri;
+  // With no document, the choice is saved for the window (the workspace or user settings).
+  const uri = documentUri(deps);
   let res: BaselinesResult;
   try {
     res = await c.sendRequest<BaselinesResult>(BaselinesRequestMethod, (uri ? { uri } : {}) satisfies BaselinesParams);
@@ -194,7 +202,7 @@ async function selectBaseline(deps: CommandDeps): Promise<void> {
     title: target === 'user'
       ? 'CRI: Select Baseline (no folder is open: saved in your user settings, for every window)'
       : `CRI: Select Baseline (saved in ${where}${workspace.isTrusted ? '' : ', which VS Code ignores until you trust this workspace'})`,
-    placeHolder: current ? `Compared with ${current.tag} (${current.origin}). Pick the release to compare with.` : 'Pick the release to compare with.',
+    placeHolder: current ? `Compared with ${current.tag} from ${current.origin}. Pick the release to compare with.` : 'Pick the release to compare with.',
     matchOnDescription: true,
     matchOnDetail: false,
   });
