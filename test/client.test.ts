@@ -16,9 +16,19 @@ import { exportableMarkdown, mayReveal, revealLinkLine, uriScheme } from '../cli
 import { PRODUCT_NAME, reportCsp, SCROLL_SCRIPT, statusView, webviewHtml, WEBVIEW_CSP } from '../client/src/render';
 import { ROOT } from './lspHarness';
 
+interface SettingSchema {
+  order?: number;
+  description?: string;
+  markdownDescription?: string;
+  enum?: string[];
+  enumDescriptions?: string[];
+  additionalProperties?: SettingSchema;
+  items?: SettingSchema;
+}
+
 const manifest = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
   displayName: string;
-  contributes: { configuration: { title: string } };
+  contributes: { configuration: { title: string; properties: Record<string, SettingSchema> } };
 };
 
 // ---- Export Compatibility Report as Markdown -------------------------------------------------------------
@@ -215,5 +225,36 @@ describe('status bar accessible names and the report page (render.ts)', () => {
     assert.equal(PRODUCT_NAME, manifest.displayName);
     assert.equal(manifest.contributes.configuration.title, manifest.displayName);
     assert.match(statusView(undefined).tooltip, new RegExp(`^${PRODUCT_NAME}: `));
+  });
+});
+
+// ---- the Settings editor ---------------------------------------------------------------------------------
+
+describe('settings as the Settings editor shows them (package.json)', () => {
+  const props = manifest.contributes.configuration.properties;
+
+  test('in the order of the README\'s table, each with a markdown description', () => {
+    // Without `order` the Settings editor sorts them by name, which puts the baseline in the middle.
+    const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    const table = readme.slice(readme.indexOf('## Settings'));
+    const documented = [...table.matchAll(/^\| `(criCompat\.[\w.]+)` \|/gm)].map((m) => m[1]!);
+    assert.deepEqual([...documented].sort(), Object.keys(props).sort(), 'the README lists every setting once');
+    const byOrder = Object.entries(props).sort(([, a], [, b]) => (a.order ?? Infinity) - (b.order ?? Infinity)).map(([k]) => k);
+    assert.deepEqual(byOrder, documented);
+    assert.equal(new Set(Object.values(props).map((p) => p.order)).size, documented.length, 'distinct orders');
+    for (const [key, p] of Object.entries(props)) {
+      assert.ok(p.markdownDescription && p.description === undefined, `${key}: one markdownDescription`);
+    }
+  });
+
+  test('every choice of an enum, also of a map\'s values, is described', () => {
+    const enums = (key: string, s: SettingSchema | undefined): [string, SettingSchema][] =>
+      !s ? [] : [...(s.enum ? [[key, s] as [string, SettingSchema]] : []), ...enums(`${key}{}`, s.additionalProperties), ...enums(`${key}[]`, s.items)];
+    const all = Object.entries(props).flatMap(([k, p]) => enums(k, p));
+    assert.ok(all.some(([k]) => k === 'criCompat.severity{}'), 'the severity levels are an enum');
+    for (const [key, s] of all) {
+      assert.equal(s.enumDescriptions?.length, s.enum!.length, `${key}: one enumDescription per value`);
+      for (const d of s.enumDescriptions!) assert.ok(d.trim().length > 5, `${key}: ${JSON.stringify(d)}`);
+    }
   });
 });
