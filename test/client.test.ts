@@ -199,6 +199,22 @@ describe('status bar accessible names and the report page (render.ts)', () => {
     }
   });
 
+  test('a file baseline is named short in the item and in full in the tooltip', () => {
+    const file = '/home/someone/src/cri-api-release-1.33/pkg/apis/runtime/v1/api.proto';
+    const s = {
+      uri: 'file:///a.proto', breaking: 8, findings: 30, checked: true, resolving: false,
+      baselineTag: file, source: 'path', origin: `file ${file}`,
+    };
+    const v = statusView(s);
+    assert.equal(v.text, '$(shield) CRI …/v1/api.proto · 8 breaking');
+    assert.match(v.ariaLabel, /compared with the file …\/v1\/api\.proto, 8 breaking findings$/);
+    assert.ok(v.tooltip.includes(`compared with ${file}`), v.tooltip);
+    assert.equal(statusView({ ...s, baselineTag: 'C:\\cri\\old\\api.proto', origin: 'file C:\\cri\\old\\api.proto' }).text, '$(shield) CRI …/old/api.proto · 8 breaking');
+    // Tags, also git refs with a slash, are shown as they are.
+    assert.equal(statusView({ ...s, baselineTag: 'v0.33.0', source: 'bundled' }).text, '$(shield) CRI v0.33.0 · 8 breaking');
+    assert.equal(statusView({ ...s, baselineTag: 'origin/release-1.33', source: 'git' }).text, '$(shield) CRI origin/release-1.33 · 8 breaking');
+  });
+
   test('the report page runs only its own script, allowed by a nonce; the rule page runs none', () => {
     const nonce = 'AbCdEfGhIjKlMnOpQrStUv+/';
     const page = webviewHtml('CRI Report: api.proto', '# CRI compatibility report\n\n<script>alert(1)</script>', { nonce, key: 'file:///a"b.proto' });

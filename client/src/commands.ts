@@ -202,7 +202,10 @@ async function selectBaseline(deps: CommandDeps): Promise<void> {
     title: target === 'user'
       ? 'CRI: Select Baseline (no folder is open: saved in your user settings, for every window)'
       : `CRI: Select Baseline (saved in ${where}${workspace.isTrusted ? '' : ', which VS Code ignores until you trust this workspace'})`,
-    placeHolder: current ? `Compared with ${current.tag} from ${current.origin}. Pick the release to compare with.` : 'Pick the release to compare with.',
+    // A file baseline's tag is its path, which its origin ("file /…") names already.
+    placeHolder: current
+      ? `Compared with ${current.source === 'path' ? current.origin : `${current.tag} from ${current.origin}`}. Pick the release to compare with.`
+      : 'Pick the release to compare with.',
     matchOnDescription: true,
     matchOnDetail: false,
   });

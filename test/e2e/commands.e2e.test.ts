@@ -12,6 +12,8 @@ import { TIMEOUTS, e2eAvailable, repoRoot, startEditor, type Editor } from './ha
 
 const TAG = 'v0.36.3';
 const PICKED = 'v0.34.0';
+/** The release of the file picked with "From file…". */
+const OLD_TAG = 'v0.33.0';
 const DIAGNOSTICS_TIMEOUT = 45_000;
 
 const e2eSkip = e2eAvailable();
@@ -61,6 +63,8 @@ describe('real editor: commands in a multi-root window', { skip, timeout: 150_00
       mkdirSync(path.join(dir, f));
       writeFileSync(path.join(dir, f, 'api.proto'), original);
     }
+    mkdirSync(path.join(dir, 'a', 'old'));
+    writeFileSync(path.join(dir, 'a', 'old', 'api.proto'), new Corpus(corpusDir!).textOf(OLD_TAG, V1_PATH)!);
     const wsFile = path.join(dir, 'cri.code-workspace');
     // The folders' baselines are pinned, so that a newer bundled release does not change what is shown.
     writeFileSync(wsFile, JSON.stringify({ folders: [{ path: 'a' }, { path: 'b' }], settings: { 'criCompat.baseline': TAG } }));
@@ -121,6 +125,39 @@ describe('real editor: commands in a multi-root window', { skip, timeout: 150_00
       assert.equal(settingsOf(path.join(dir, 'b')), undefined, 'folder b is left alone');
       // The open report follows the new baseline.
       await reportText(page, new RegExp(`Baseline: ${PICKED.replace(/\./g, '\\.')}`));
+    });
+  });
+
+  it('"From file…" saves a path relative to the folder; the status bar names the file short', async (t) => {
+    await guarded(t, 'select-baseline-file', async () => {
+      const ed = editor!;
+      const page = ed.page;
+      const old = path.join(dir, 'a', 'old', 'api.proto');
+      await ed.openFile('a/api.proto');
+      await ed.runCommand('CRI: Select Baseline…');
+      const widget = page.locator('.quick-input-widget');
+      await widget.locator('.monaco-list-row .label-name', { hasText: 'From file…' }).first().click();
+      // VS Code's own file picker (a quick input in the browser): type the path.
+      await until('the file picker', async () => ((await widget.locator('.quick-input-title').innerText({ timeout: 500 })).includes('Baseline api.proto') ? true : undefined));
+      await widget.locator('.quick-input-box input').fill(old);
+      // It has taken the path when it lists the file's folder.
+      await widget.locator('.monaco-list-row', { hasText: 'api.proto' }).first().waitFor();
+      await widget.getByRole('button', { name: 'Use as Baseline' }).click();
+      await until('criCompat.baseline "./old/api.proto" in folder a', async () => {
+        const s = settingsOf(path.join(dir, 'a')) as Record<string, unknown> | undefined;
+        return s?.['criCompat.baseline'] === './old/api.proto' ? true : undefined;
+      });
+      // The whole absolute path made the item as wide as the status bar.
+      const item = await ed.waitForStatusBarItem(/^CRI …\/old\/api\.proto · \d+ breaking$/, DIAGNOSTICS_TIMEOUT);
+      t.diagnostic(`status bar: ${item}`);
+      await ed.runCommand('CRI: Select Baseline…');
+      const input = widget.locator('.quick-input-box input');
+      const placeholder = await until('the baseline picker', async () => {
+        const p = await input.getAttribute('placeholder', { timeout: 500 });
+        return p?.startsWith('Compared with') ? p : undefined;
+      });
+      assert.equal(placeholder, `Compared with file ${old}. Pick the release to compare with.`);
+      await page.keyboard.press('Escape');
     });
   });
 });
