@@ -10,7 +10,7 @@ import { analyze } from '../server/src/service';
 import { revealPositionUri } from '../server/src/lsp/protocol';
 import { renderReport } from '../server/src/report/markdown';
 import {
-  applicableLevels, baselinePathSetting, describeLevel, effectiveBaseline, planBaselineWrite, targetLevel, type Place,
+  applicableLevels, baselineKind, baselinePathSetting, describeLevel, effectiveBaseline, planBaselineWrite, targetLevel, type Place,
 } from '../client/src/baselineSetting';
 import { exportableMarkdown, mayReveal, revealLinkLine, uriScheme } from '../client/src/links';
 import { PRODUCT_NAME, reportCsp, SCROLL_SCRIPT, statusView, webviewHtml, WEBVIEW_CSP } from '../client/src/render';
@@ -163,6 +163,17 @@ describe('Select Baseline: where the setting is written (baselineSetting.ts)', (
         }
       }
     }
+  });
+
+  test('the picker marks the current value as the server reads it: a release, a file or a git ref', () => {
+    assert.deepEqual(baselineKind('  '), { kind: 'automatic' });
+    assert.deepEqual(baselineKind('v0.33.0'), { kind: 'release', tag: 'v0.33.0' });
+    assert.deepEqual(baselineKind('kubernetes-1.33.0'), { kind: 'release', tag: 'v0.33.0' });
+    for (const file of ['./old/api.proto', '../api.proto', '~/cri/api.proto', '/abs/api', '${workspaceFolder}/a', 'C:\\cri\\api', 'old.proto']) {
+      assert.deepEqual(baselineKind(file), { kind: 'file' }, file);
+    }
+    // Git refs may contain a slash: "From file…" was marked current for origin/release-1.33.
+    for (const ref of ['origin/release-1.33', 'HEAD~1', 'release-1.33', 'v1.33.0']) assert.deepEqual(baselineKind(ref), { kind: 'ref' }, ref);
   });
 
   test('"From file…": relative to the document\'s folder when inside it, else absolute', () => {

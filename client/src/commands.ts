@@ -13,7 +13,7 @@ import {
   type BaselinesParams, type BaselinesResult, type HistoryParams, type HistoryResult, type RuleInfo, type RulesResult,
 } from '../../server/src/lsp/protocol';
 import {
-  baselinePathSetting, describeLevel, effectiveBaseline, planBaselineWrite, targetLevel, type BaselineValues, type Level, type Place,
+  baselineKind, baselinePathSetting, describeLevel, effectiveBaseline, planBaselineWrite, targetLevel, type BaselineValues, type Level, type Place,
 } from './baselineSetting';
 import { exportableMarkdown, mayReveal } from './links';
 import { PRODUCT_NAME } from './render';
@@ -175,24 +175,31 @@ async function selectBaseline(deps: CommandDeps): Promise<void> {
   const where = describeLevel(target, place);
   const currentNote = setAt ? `current setting, in ${describeLevel(setAt, place)}` : 'current setting';
   const current = res.current;
+  const kind = baselineKind(configured);
+  const currentTag = kind.kind === 'release' ? kind.tag : undefined;
+  const listed = currentTag !== undefined && res.releases.some((r) => r.tag === currentTag);
   const items: BaselineItem[] = [
     {
       label: '$(sync) Automatic',
-      description: configured === '' ? currentNote : '',
+      description: kind.kind === 'automatic' ? currentNote : '',
       detail: 'The newest release: git tags of a cri-api or kubernetes clone, else the bundled release index, the Go module cache or vendor/.' +
-        (configured === '' && current ? ` Now: ${current.tag} from ${current.origin}.` : ''),
+        (kind.kind === 'automatic' && current ? ` Now: ${current.tag} from ${current.origin}.` : ''),
       value: '',
     },
     {
       label: '$(file) From file…',
-      description: /[\\/]|\.proto$/.test(configured) ? `${currentNote}: ${configured}` : '',
+      description: kind.kind === 'file' ? `${currentNote}: ${configured}` : '',
       detail: 'Compare with an api.proto file of your choice.',
       fromFile: true,
     },
+    // A git ref, or a tag the bundled index does not list (e.g. from the Go module cache): kept selectable.
+    ...(kind.kind === 'ref' || (currentTag !== undefined && !listed)
+      ? [{ label: `$(git-commit) ${configured}`, description: currentNote, detail: kind.kind === 'ref' ? 'A git ref of the clone holding the file.' : 'A release the bundled index does not list.', value: configured }]
+      : []),
     { label: 'Releases', kind: QuickPickItemKind.Separator },
     ...res.releases.map((r): BaselineItem => ({
       label: r.tag,
-      description: [`Kubernetes ${r.kubernetes}`, r.prerelease ? 'pre-release' : '', r.date ?? '', r.tag === configured ? currentNote : '']
+      description: [`Kubernetes ${r.kubernetes}`, r.prerelease ? 'pre-release' : '', r.date ?? '', r.tag === currentTag ? currentNote : '']
         .filter(Boolean).join(' · '),
       value: r.tag,
     })),
