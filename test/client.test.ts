@@ -10,15 +10,25 @@ import { analyze } from '../server/src/service';
 import { revealPositionUri } from '../server/src/lsp/protocol';
 import { renderReport } from '../server/src/report/markdown';
 import {
-  applicableLevels, baselinePathSetting, describeLevel, effectiveBaseline, planBaselineWrite, targetLevel, type Place,
+  applicableLevels, baselineKind, baselinePathSetting, describeLevel, effectiveBaseline, planBaselineWrite, targetLevel, type Place,
 } from '../client/src/baselineSetting';
 import { exportableMarkdown, mayReveal, revealLinkLine, uriScheme } from '../client/src/links';
 import { PRODUCT_NAME, reportCsp, SCROLL_SCRIPT, statusView, webviewHtml, WEBVIEW_CSP } from '../client/src/render';
 import { ROOT } from './lspHarness';
 
+interface SettingSchema {
+  order?: number;
+  description?: string;
+  markdownDescription?: string;
+  enum?: string[];
+  enumDescriptions?: string[];
+  additionalProperties?: SettingSchema;
+  items?: SettingSchema;
+}
+
 const manifest = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
   displayName: string;
-  contributes: { configuration: { title: string } };
+  contributes: { configuration: { title: string; properties: Record<string, SettingSchema> } };
 };
 
 // ---- Export Compatibility Report as Markdown -------------------------------------------------------------
@@ -155,6 +165,17 @@ describe('Select Baseline: where the setting is written (baselineSetting.ts)', (
     }
   });
 
+  test('the picker marks the current value as the server reads it: a release, a file or a git ref', () => {
+    assert.deepEqual(baselineKind('  '), { kind: 'automatic' });
+    assert.deepEqual(baselineKind('v0.33.0'), { kind: 'release', tag: 'v0.33.0' });
+    assert.deepEqual(baselineKind('kubernetes-1.33.0'), { kind: 'release', tag: 'v0.33.0' });
+    for (const file of ['./old/api.proto', '../api.proto', '~/cri/api.proto', '/abs/api', '${workspaceFolder}/a', 'C:\\cri\\api', 'old.proto']) {
+      assert.deepEqual(baselineKind(file), { kind: 'file' }, file);
+    }
+    // Git refs may contain a slash: "From file…" was marked current for origin/release-1.33.
+    for (const ref of ['origin/release-1.33', 'HEAD~1', 'release-1.33', 'v1.33.0']) assert.deepEqual(baselineKind(ref), { kind: 'ref' }, ref);
+  });
+
   test('"From file…": relative to the document\'s folder when inside it, else absolute', () => {
     assert.equal(baselinePathSetting('/ws/cri-api/old/api.proto', '/ws/cri-api', path.posix), './old/api.proto');
     assert.equal(baselinePathSetting('/ws/cri-api/api.proto', '/ws/cri-api/', path.posix), './api.proto');
@@ -189,6 +210,22 @@ describe('status bar accessible names and the report page (render.ts)', () => {
     }
   });
 
+  test('a file baseline is named short in the item and in full in the tooltip', () => {
+    const file = '/home/someone/src/cri-api-release-1.33/pkg/apis/runtime/v1/api.proto';
+    const s = {
+      uri: 'file:///a.proto', breaking: 8, findings: 30, checked: true, resolving: false,
+      baselineTag: file, source: 'path', origin: `file ${file}`,
+    };
+    const v = statusView(s);
+    assert.equal(v.text, '$(shield) CRI …/v1/api.proto · 8 breaking');
+    assert.match(v.ariaLabel, /compared with the file …\/v1\/api\.proto, 8 breaking findings$/);
+    assert.ok(v.tooltip.includes(`compared with ${file}`), v.tooltip);
+    assert.equal(statusView({ ...s, baselineTag: 'C:\\cri\\old\\api.proto', origin: 'file C:\\cri\\old\\api.proto' }).text, '$(shield) CRI …/old/api.proto · 8 breaking');
+    // Tags, also git refs with a slash, are shown as they are.
+    assert.equal(statusView({ ...s, baselineTag: 'v0.33.0', source: 'bundled' }).text, '$(shield) CRI v0.33.0 · 8 breaking');
+    assert.equal(statusView({ ...s, baselineTag: 'origin/release-1.33', source: 'git' }).text, '$(shield) CRI origin/release-1.33 · 8 breaking');
+  });
+
   test('the report page runs only its own script, allowed by a nonce; the rule page runs none', () => {
     const nonce = 'AbCdEfGhIjKlMnOpQrStUv+/';
     const page = webviewHtml('CRI Report: api.proto', '# CRI compatibility report\n\n<script>alert(1)</script>', { nonce, key: 'file:///a"b.proto' });
@@ -215,5 +252,36 @@ describe('status bar accessible names and the report page (render.ts)', () => {
     assert.equal(PRODUCT_NAME, manifest.displayName);
     assert.equal(manifest.contributes.configuration.title, manifest.displayName);
     assert.match(statusView(undefined).tooltip, new RegExp(`^${PRODUCT_NAME}: `));
+  });
+});
+
+// ---- the Settings editor ---------------------------------------------------------------------------------
+
+describe('settings as the Settings editor shows them (package.json)', () => {
+  const props = manifest.contributes.configuration.properties;
+
+  test('in the order of the README\'s table, each with a markdown description', () => {
+    // Without `order` the Settings editor sorts them by name, which puts the baseline in the middle.
+    const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    const table = readme.slice(readme.indexOf('## Settings'));
+    const documented = [...table.matchAll(/^\| `(criCompat\.[\w.]+)` \|/gm)].map((m) => m[1]!);
+    assert.deepEqual([...documented].sort(), Object.keys(props).sort(), 'the README lists every setting once');
+    const byOrder = Object.entries(props).sort(([, a], [, b]) => (a.order ?? Infinity) - (b.order ?? Infinity)).map(([k]) => k);
+    assert.deepEqual(byOrder, documented);
+    assert.equal(new Set(Object.values(props).map((p) => p.order)).size, documented.length, 'distinct orders');
+    for (const [key, p] of Object.entries(props)) {
+      assert.ok(p.markdownDescription && p.description === undefined, `${key}: one markdownDescription`);
+    }
+  });
+
+  test('every choice of an enum, also of a map\'s values, is described', () => {
+    const enums = (key: string, s: SettingSchema | undefined): [string, SettingSchema][] =>
+      !s ? [] : [...(s.enum ? [[key, s] as [string, SettingSchema]] : []), ...enums(`${key}{}`, s.additionalProperties), ...enums(`${key}[]`, s.items)];
+    const all = Object.entries(props).flatMap(([k, p]) => enums(k, p));
+    assert.ok(all.some(([k]) => k === 'criCompat.severity{}'), 'the severity levels are an enum');
+    for (const [key, s] of all) {
+      assert.equal(s.enumDescriptions?.length, s.enum!.length, `${key}: one enumDescription per value`);
+      for (const d of s.enumDescriptions!) assert.ok(d.trim().length > 5, `${key}: ${JSON.stringify(d)}`);
+    }
   });
 });

@@ -9,6 +9,7 @@
 // it does not see can override the choice.
 
 import * as nodePath from 'node:path';
+import { parseCriApiTag } from '../../server/src/policy/versions';
 
 /** Settings levels, least specific first. */
 export type Level = 'user' | 'workspace' | 'folder';
@@ -104,4 +105,21 @@ export function baselinePathSetting(file: string, folder: string | undefined, pa
   const rel = path.relative(folder, file);
   if (!rel || rel === '..' || rel.startsWith('..' + path.sep) || path.isAbsolute(rel)) return file;
   return './' + rel.split(path.sep).join('/');
+}
+
+/**
+ * What a `criCompat.baseline` value names, read as the server reads it (server/src/baseline/resolve.ts): empty
+ * is automatic; a cri-api tag (`v0.33.0`, or its twin `kubernetes-1.33.0`) a release, by its Go tag; a path
+ * (absolute, `./`, `../`, `~`, `${workspaceFolder}` or ending in `.proto`) a file; anything else a git ref
+ * such as `origin/release-1.33`, which may contain a slash too.
+ */
+export type BaselineKind = { kind: 'automatic' } | { kind: 'release'; tag: string } | { kind: 'file' } | { kind: 'ref' };
+
+export function baselineKind(value: string): BaselineKind {
+  const v = value.trim();
+  if (v === '') return { kind: 'automatic' };
+  const tag = parseCriApiTag(v)?.goTag;
+  if (tag) return { kind: 'release', tag };
+  const pathLike = /^([\\/]|[A-Za-z]:[\\/]|\$\{workspaceFolder\}|(\.{1,2}|~)([\\/]|$))/.test(v) || v.endsWith('.proto');
+  return pathLike ? { kind: 'file' } : { kind: 'ref' };
 }

@@ -13,7 +13,7 @@ import {
   type BaselinesParams, type BaselinesResult, type HistoryParams, type HistoryResult, type RuleInfo, type RulesResult,
 } from '../../server/src/lsp/protocol';
 import {
-  baselinePathSetting, describeLevel, effectiveBaseline, planBaselineWrite, targetLevel, type BaselineValues, type Level, type Place,
+  baselineKind, baselinePathSetting, describeLevel, effectiveBaseline, planBaselineWrite, targetLevel, type BaselineValues, type Level, type Place,
 } from './baselineSetting';
 import { exportableMarkdown, mayReveal } from './links';
 import { PRODUCT_NAME } from './render';
@@ -72,14 +72,22 @@ function runningClient(deps: CommandDeps): LanguageClient | undefined {
   return undefined;
 }
 
-/** The proto document a command is about: the active proto editor, else the open report's, else the last one. */
-function targetUri(deps: CommandDeps): string | undefined {
+/**
+ * The proto document a command is about: the active proto editor, else the open report's (the palette offers
+ * the commands while the report is active), else the last one; undefined when none of them is open.
+ */
+function documentUri(deps: CommandDeps): string | undefined {
   const active = window.activeTextEditor;
   if (active?.document.languageId === 'proto') return active.document.uri.toString();
   const uri = deps.report.reportUri ?? deps.statusBar.lastProtoUri;
-  if (uri && workspace.textDocuments.some((d) => d.uri.toString() === uri)) return uri;
-  void window.showInformationMessage(`${N}: open a .proto file (the CRI api.proto) first.`);
-  return undefined;
+  return uri && workspace.textDocuments.some((d) => d.uri.toString() === uri) ? uri : undefined;
+}
+
+/** documentUri, or a message that there is none. */
+function targetUri(deps: CommandDeps): string | undefined {
+  const uri = documentUri(deps);
+  if (!uri) void window.showInformationMessage(`${N}: open a .proto file (the CRI api.proto) first.`);
+  return uri;
 }
 
 function errorText(e: unknown): string {
@@ -151,8 +159,8 @@ function baselineValues(scope: Uri | undefined): BaselineValues {
 async function selectBaseline(deps: CommandDeps): Promise<void> {
   const c = runningClient(deps);
   if (!c) return;
-  const active = window.activeTextEditor?.document;
-  const uri = active?.languageId === 'proto' ? active.uri.toString() : deps.statusBar.lastProtoUri;
+  // With no document, the choice is saved for the window (the workspace or user settings).
+  const uri = documentUri(deps);
   let res: BaselinesResult;
   try {
     res = await c.sendRequest<BaselinesResult>(BaselinesRequestMethod, (uri ? { uri } : {}) satisfies BaselinesParams);
@@ -167,24 +175,31 @@ async function selectBaseline(deps: CommandDeps): Promise<void> {
   const where = describeLevel(target, place);
   const currentNote = setAt ? `current setting, in ${describeLevel(setAt, place)}` : 'current setting';
   const current = res.current;
+  const kind = baselineKind(configured);
+  const currentTag = kind.kind === 'release' ? kind.tag : undefined;
+  const listed = currentTag !== undefined && res.releases.some((r) => r.tag === currentTag);
   const items: BaselineItem[] = [
     {
       label: '$(sync) Automatic',
-      description: configured === '' ? currentNote : '',
+      description: kind.kind === 'automatic' ? currentNote : '',
       detail: 'The newest release: git tags of a cri-api or kubernetes clone, else the bundled release index, the Go module cache or vendor/.' +
-        (configured === '' && current ? ` Now: ${current.tag} from ${current.origin}.` : ''),
+        (kind.kind === 'automatic' && current ? ` Now: ${current.tag} from ${current.origin}.` : ''),
       value: '',
     },
     {
       label: '$(file) From file…',
-      description: /[\\/]|\.proto$/.test(configured) ? `${currentNote}: ${configured}` : '',
+      description: kind.kind === 'file' ? `${currentNote}: ${configured}` : '',
       detail: 'Compare with an api.proto file of your choice.',
       fromFile: true,
     },
+    // A git ref, or a tag the bundled index does not list (e.g. from the Go module cache): kept selectable.
+    ...(kind.kind === 'ref' || (currentTag !== undefined && !listed)
+      ? [{ label: `$(git-commit) ${configured}`, description: currentNote, detail: kind.kind === 'ref' ? 'A git ref of the clone holding the file.' : 'A release the bundled index does not list.', value: configured }]
+      : []),
     { label: 'Releases', kind: QuickPickItemKind.Separator },
     ...res.releases.map((r): BaselineItem => ({
       label: r.tag,
-      description: [`Kubernetes ${r.kubernetes}`, r.prerelease ? 'pre-release' : '', r.date ?? '', r.tag === configured ? currentNote : '']
+      description: [`Kubernetes ${r.kubernetes}`, r.prerelease ? 'pre-release' : '', r.date ?? '', r.tag === currentTag ? currentNote : '']
         .filter(Boolean).join(' · '),
       value: r.tag,
     })),
@@ -194,7 +209,10 @@ async function selectBaseline(deps: CommandDeps): Promise<void> {
     title: target === 'user'
       ? 'CRI: Select Baseline (no folder is open: saved in your user settings, for every window)'
       : `CRI: Select Baseline (saved in ${where}${workspace.isTrusted ? '' : ', which VS Code ignores until you trust this workspace'})`,
-    placeHolder: current ? `Compared with ${current.tag} (${current.origin}). Pick the release to compare with.` : 'Pick the release to compare with.',
+    // A file baseline's tag is its path, which its origin ("file /…") names already.
+    placeHolder: current
+      ? `Compared with ${current.source === 'path' ? current.origin : `${current.tag} from ${current.origin}`}. Pick the release to compare with.`
+      : 'Pick the release to compare with.',
     matchOnDescription: true,
     matchOnDetail: false,
   });

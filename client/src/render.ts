@@ -305,6 +305,16 @@ export interface StatusView {
   ariaLabel: string;
 }
 
+/**
+ * The baseline as the status bar names it: a release tag as it is; a file baseline (whose tag is its absolute
+ * path) by its last two path segments, so that the item stays short. The tooltip has the whole path.
+ */
+export function baselineName(tag: string, source: string | undefined): string {
+  if (source !== 'path') return tag;
+  const parts = tag.split(/[\\/]+/).filter(Boolean);
+  return parts.length > 2 ? `…/${parts.slice(-2).join('/')}` : tag;
+}
+
 /** What the status bar item says for a document's last status (undefined: not validated yet). */
 export function statusView(s: StatusParams | undefined): StatusView {
   const N = PRODUCT_NAME;
@@ -338,9 +348,10 @@ export function statusView(s: StatusParams | undefined): StatusView {
   if (s.resolving) lines.push('Resolving the baseline again…');
   lines.push('Click for the compatibility report.');
   const breaking = s.breaking === 1 ? '1 breaking finding' : `${s.breaking} breaking findings`;
+  const name = baselineName(s.baselineTag, s.source);
   return {
-    text: `$(shield) CRI ${s.baselineTag} · ${s.breaking} breaking`,
+    text: `$(shield) CRI ${name} · ${s.breaking} breaking`,
     tooltip: lines.join('\n'),
-    ariaLabel: `${N}: compared with ${s.baselineTag}, ${breaking}${s.resolving ? ', resolving the baseline again' : ''}`,
+    ariaLabel: `${N}: compared with ${s.source === 'path' ? `the file ${name}` : name}, ${breaking}${s.resolving ? ', resolving the baseline again' : ''}`,
   };
 }

@@ -106,7 +106,7 @@ export function e2eAvailable(): string | undefined {
 }
 
 export interface StartOptions {
-  /** Absolute path of the folder to open. */
+  /** Absolute path of the folder to open, or of a `.code-workspace` file (a multi-root window). */
   workspace: string;
   /** true: pass --disable-workspace-trust. Default false: the trust prompt / restricted mode applies. */
   trusted?: boolean;
@@ -244,6 +244,9 @@ export async function startEditor(opts: StartOptions): Promise<Editor> {
   installExitHook();
   const root = repoRoot();
   const workspace = path.resolve(opts.workspace);
+  const workspaceFile = workspace.endsWith('.code-workspace');
+  // openFile's paths are relative to the folder, or to the directory of the .code-workspace file.
+  const fileRoot = workspaceFile ? path.dirname(workspace) : workspace;
   const tmpDir = mkdtempSync(path.join(os.tmpdir(), 'cri-compat-e2e-'));
   const dataDir = path.join(tmpDir, 'data');
   const extDir = path.join(tmpDir, 'ext');
@@ -314,7 +317,7 @@ export async function startEditor(opts: StartOptions): Promise<Editor> {
       ];
       const s = spawn(process.execPath, [codeServerEntry(root), ...args], {
         env,
-        cwd: workspace,
+        cwd: fileRoot,
         stdio: ['ignore', 'pipe', 'pipe'],
         detached: true, // own process group, so close() can kill it with its children
       });
@@ -354,7 +357,7 @@ export async function startEditor(opts: StartOptions): Promise<Editor> {
     const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
     const page = await context.newPage();
     page.setDefaultTimeout(TIMEOUTS.ui);
-    const url = `${base}/?folder=${encodeURIComponent(workspace)}`;
+    const url = `${base}/?${workspaceFile ? 'workspace' : 'folder'}=${encodeURIComponent(workspace)}`;
     await page.goto(url, { timeout: TIMEOUTS.workbench });
     await page.locator('.monaco-workbench').first().waitFor({ state: 'visible', timeout: TIMEOUTS.workbench });
 
@@ -399,7 +402,7 @@ export async function startEditor(opts: StartOptions): Promise<Editor> {
         const rel = relPath.split(path.sep).join('/').replace(/^\.\//, '');
         const name = path.posix.basename(rel);
         const dir = path.posix.dirname(rel);
-        const wanted = path.posix.join(workspace.split(path.sep).join('/'), rel);
+        const wanted = path.posix.join(fileRoot.split(path.sep).join('/'), rel);
         // The palette opens with ">"; replacing it by the path turns it into "Go to File".
         await typeInPalette(rel);
         // Rows show the file name (.label-name) and, for files below the root, the folder

@@ -1,0 +1,163 @@
+// Real-editor tests of the "CRI:" commands in a multi-root window (VS Code 1.100.3 in Chromium, harness.ts):
+// the commands the palette offers while the report panel is active act on the report's document.
+// Skips (with the reason) when the e2e tools, the .vsix or the api.proto corpus are missing.
+import { after, before, describe, it, type TestContext } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { Page } from 'playwright-core';
+import { CORPUS_HELP, Corpus, V1_PATH, findCorpusDir } from '../../server/src/baseline/corpus';
+import { TIMEOUTS, e2eAvailable, repoRoot, startEditor, type Editor } from './harness';
+
+const TAG = 'v0.36.3';
+const PICKED = 'v0.34.0';
+/** The release of the file picked with "From file…". */
+const OLD_TAG = 'v0.33.0';
+const DIAGNOSTICS_TIMEOUT = 45_000;
+
+const e2eSkip = e2eAvailable();
+const corpusDir = e2eSkip ? undefined : findCorpusDir(repoRoot());
+const skip: string | false = e2eSkip ?? (corpusDir ? false : CORPUS_HELP);
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = TIMEOUTS.ui): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe().catch(() => undefined);
+    if (v !== undefined) return v;
+    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(200);
+  }
+}
+
+/** The body text of the report webview (the inner frame of the webview's two iframes). */
+async function reportText(page: Page, needle: RegExp): Promise<string> {
+  return until(`the report showing ${needle}`, async () => {
+    for (const frame of page.frames()) {
+      if (frame === page.mainFrame()) continue;
+      const text = await frame.locator('body').innerText({ timeout: 500 }).catch(() => '');
+      if (text.startsWith('CRI compatibility report') && needle.test(text)) return text;
+    }
+    return undefined;
+  });
+}
+
+function settingsOf(folder: string): unknown {
+  const file = path.join(folder, '.vscode', 'settings.json');
+  return existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : undefined;
+}
+
+describe('real editor: commands in a multi-root window', { skip, timeout: 150_000 }, () => {
+  let editor: Editor | undefined;
+  let dir = '';
+
+  before(async () => {
+    const original = new Corpus(corpusDir!).textOf(TAG, V1_PATH);
+    assert.ok(original, `${TAG} ${V1_PATH} is not in the corpus at ${corpusDir}`);
+    dir = mkdtempSync(path.join(os.tmpdir(), 'cri-compat-e2e-multiroot-'));
+    for (const f of ['a', 'b']) {
+      mkdirSync(path.join(dir, f));
+      writeFileSync(path.join(dir, f, 'api.proto'), original);
+    }
+    mkdirSync(path.join(dir, 'a', 'old'));
+    writeFileSync(path.join(dir, 'a', 'old', 'api.proto'), new Corpus(corpusDir!).textOf(OLD_TAG, V1_PATH)!);
+    const wsFile = path.join(dir, 'cri.code-workspace');
+    // The folders' baselines are pinned, so that a newer bundled release does not change what is shown.
+    writeFileSync(wsFile, JSON.stringify({ folders: [{ path: 'a' }, { path: 'b' }], settings: { 'criCompat.baseline': TAG } }));
+    editor = await startEditor({ workspace: wsFile, trusted: true });
+  });
+
+  after(async () => {
+    await editor?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function guarded(t: TestContext, name: string, body: () => Promise<void>): Promise<void> {
+    try {
+      await body();
+    } catch (e) {
+      const shot = path.join(repoRoot(), '.e2e', 'screenshots', `commands-${name}-failure.png`);
+      await editor?.screenshot(shot).catch(() => undefined);
+      t.diagnostic(`screenshot: ${shot}`);
+      throw e;
+    }
+  }
+
+  it('"Select Baseline…" run while the report is active picks the baseline of the report\'s document', async (t) => {
+    await guarded(t, 'select-baseline-from-report', async () => {
+      const ed = editor!;
+      const page = ed.page;
+      await ed.openFile('a/api.proto');
+      await ed.waitForStatusBarItem(`CRI ${TAG} · 0 breaking`, DIAGNOSTICS_TIMEOUT);
+      await ed.runCommand('CRI: Show Compatibility Report');
+      await reportText(page, new RegExp(`Baseline: ${TAG.replace(/\./g, '\\.')}`));
+      // Another proto editor becomes the last one active; then the report of a/api.proto is activated again.
+      await ed.openFile('b/api.proto');
+      await ed.waitForStatusBarItem(`CRI ${TAG} · 0 breaking`, DIAGNOSTICS_TIMEOUT);
+      await page.locator('.tabs-container .tab', { hasText: 'CRI Report: api.proto' }).first().click();
+      await page.locator('.tabs-container .tab.active', { hasText: 'CRI Report: api.proto' }).first().waitFor();
+
+      await ed.runCommand('CRI: Select Baseline…');
+      const widget = page.locator('.quick-input-widget');
+      // The picker opens once the server has listed the releases.
+      const title = await until('the baseline picker', async () => {
+        const text = await widget.locator('.quick-input-title').innerText({ timeout: 500 });
+        return text.includes('Select Baseline') ? text : undefined;
+      });
+      assert.match(title, /saved in the settings of folder "a"/, `the picker is about a/api.proto: ${title}`);
+      const input = widget.locator('.quick-input-box input');
+      const placeholder = (await input.getAttribute('placeholder')) ?? '';
+      assert.match(placeholder, new RegExp(`^Compared with ${TAG.replace(/\./g, '\\.')} from `), placeholder);
+      await input.fill(PICKED);
+      await widget.locator('.monaco-list-row .label-name', { hasText: PICKED }).first().waitFor();
+      await page.keyboard.press('Enter');
+
+      // VS Code may create the file empty first.
+      const a = await until('criCompat.baseline in folder a', async () => {
+        const s = settingsOf(path.join(dir, 'a')) as Record<string, unknown> | undefined;
+        return s && 'criCompat.baseline' in s ? s : undefined;
+      });
+      assert.deepEqual(a, { 'criCompat.baseline': PICKED });
+      assert.equal(settingsOf(path.join(dir, 'b')), undefined, 'folder b is left alone');
+      // The open report follows the new baseline.
+      await reportText(page, new RegExp(`Baseline: ${PICKED.replace(/\./g, '\\.')}`));
+    });
+  });
+
+  it('"From file…" saves a path relative to the folder; the status bar names the file short', async (t) => {
+    await guarded(t, 'select-baseline-file', async () => {
+      const ed = editor!;
+      const page = ed.page;
+      const old = path.join(dir, 'a', 'old', 'api.proto');
+      await ed.openFile('a/api.proto');
+      await ed.runCommand('CRI: Select Baseline…');
+      const widget = page.locator('.quick-input-widget');
+      await widget.locator('.monaco-list-row .label-name', { hasText: 'From file…' }).first().click();
+      // VS Code's own file picker (a quick input in the browser): type the path.
+      await until('the file picker', async () => ((await widget.locator('.quick-input-title').innerText({ timeout: 500 })).includes('Baseline api.proto') ? true : undefined));
+      await widget.locator('.quick-input-box input').fill(old);
+      // It has taken the path when it lists the file's folder.
+      await widget.locator('.monaco-list-row', { hasText: 'api.proto' }).first().waitFor();
+      await widget.getByRole('button', { name: 'Use as Baseline' }).click();
+      await until('criCompat.baseline "./old/api.proto" in folder a', async () => {
+        const s = settingsOf(path.join(dir, 'a')) as Record<string, unknown> | undefined;
+        return s?.['criCompat.baseline'] === './old/api.proto' ? true : undefined;
+      });
+      // The whole absolute path made the item as wide as the status bar.
+      const item = await ed.waitForStatusBarItem(/^CRI …\/old\/api\.proto · \d+ breaking$/, DIAGNOSTICS_TIMEOUT);
+      t.diagnostic(`status bar: ${item}`);
+      await ed.runCommand('CRI: Select Baseline…');
+      const input = widget.locator('.quick-input-box input');
+      const placeholder = await until('the baseline picker', async () => {
+        const p = await input.getAttribute('placeholder', { timeout: 500 });
+        return p?.startsWith('Compared with') ? p : undefined;
+      });
+      assert.equal(placeholder, `Compared with file ${old}. Pick the release to compare with.`);
+      await page.keyboard.press('Escape');
+    });
+  });
+});
