@@ -123,8 +123,10 @@ class Parser {
     return t.kind === 'eof' ? 'end of file' : `'${t.text.length > 40 ? t.text.slice(0, 40) + '…' : t.text}'`;
   }
   private expected(what: string): void {
-    // A token the lexer already rejected is reported for what is wrong with it.
+    // A token the lexer already rejected is reported for what is wrong with it; an unterminated block comment
+    // was reported once already, when the lexer reached the end (fill), and other errors may have come since.
     const lexical = this.cur.kind === 'invalid' || this.cur.kind === 'string' ? this.cur.error : undefined;
+    if (lexical === 'unterminated block comment') return;
     this.error(lexical ?? `expected ${what}, found ${this.describe(this.cur)}`, this.cur.range);
   }
 
