@@ -770,6 +770,9 @@ describe('parser: errors and recovery', () => {
     const g = parse('message A {\n  optional int32 x = 1; /* open');
     assert.deepEqual(g.errors.map((e) => e.message), ['unterminated block comment', "expected '}' before end of file"]);
     assert.deepEqual(g.errors[0]!.range, R(1, 24, 1, 31));
+    // Reported once, also where recovery from another error meets it (here after a missing `;`).
+    const h = parse('message X {\n  string a = 1\n  /* unterminated\n');
+    assert.deepEqual(h.errors.map((e) => e.message), ['unterminated block comment', "expected ';' after '1'", "expected '}' before end of file"]);
   });
 
   test('invalid characters and NUL bytes are reported; the next statements survive', () => {

@@ -740,8 +740,10 @@ function encodingSignature(m: MessageDef): string {
   return m.fields.map((f) => `${f.number}:${f.label ?? ''}:${f.typeKind === 'scalar' ? f.type : f.typeKind === 'enum' ? 'enum' : f.type.slice(f.type.lastIndexOf('.') + 1)}`).sort().join('|');
 }
 
-/** A string that identifies a message's or enum's contents, for rename detection; undefined when empty. */
-/** Fields (or values) as a comparable string; types nested in the definition relative to it, so that a rename keeps them. */
+/**
+ * A message's fields (or an enum's values) as a comparable string, for rename detection; undefined when empty.
+ * Types nested in the definition are written relative to it, so that a rename keeps them.
+ */
 function shapeOf(d: MessageDef | EnumDef): string | undefined {
   const own = `${d.fqn}.`;
   const rel = (t: string): string => t.replace(/^(map<[^,]+,)?(.*?)(>?)$/, (_, map: string | undefined, v: string, end: string) =>

@@ -10,6 +10,9 @@ import type {
 } from './ast';
 import type { LineIndex } from './lines';
 
+/** The empty list most nodes have, shared and frozen (see `add` in parser.ts). */
+export const NONE: never[] = Object.freeze([]) as unknown as never[];
+
 /** Where a node starts and ends, and where its name does. */
 abstract class NamedSyntax {
   constructor(
@@ -127,13 +130,14 @@ export class EnumValueSyntax extends NamedSyntax implements EnumValueNode {
 export class MessageSyntax extends NamedSyntax implements MessageNode {
   readonly kind = 'message';
   readonly fields: FieldNode[] = [];
-  readonly oneofs: OneofNode[] = [];
-  readonly messages: MessageNode[] = [];
-  readonly enums: EnumNode[] = [];
-  readonly extends: ExtendNode[] = [];
-  readonly reserved: ReservedNode[] = [];
-  readonly extensions: ExtensionsNode[] = [];
-  readonly options: OptionNode[] = [];
+  // Most messages have none of these: they share one frozen empty list until the parser adds to them.
+  oneofs: OneofNode[] = NONE;
+  messages: MessageNode[] = NONE;
+  enums: EnumNode[] = NONE;
+  extends: ExtendNode[] = NONE;
+  reserved: ReservedNode[] = NONE;
+  extensions: ExtensionsNode[] = NONE;
+  options: OptionNode[] = NONE;
   // Until close(): empty, at the keyword's start.
   private bodyStart: number;
   private bodyEnd: number;

@@ -14,7 +14,7 @@ import type {
 } from './ast';
 import { lexer, type Token } from './lexer';
 import { LineIndex } from './lines';
-import { type CommentSyntax, EnumValueSyntax, type FieldOffsets, FieldSyntax, MessageSyntax } from './nodes';
+import { type CommentSyntax, EnumValueSyntax, type FieldOffsets, FieldSyntax, MessageSyntax, NONE } from './nodes';
 
 /** Deeper blocks are skipped, not parsed: protoc itself refuses far less (its recursion limit is 100). */
 export const MAX_NESTING = 64;
@@ -123,8 +123,10 @@ class Parser {
     return t.kind === 'eof' ? 'end of file' : `'${t.text.length > 40 ? t.text.slice(0, 40) + '…' : t.text}'`;
   }
   private expected(what: string): void {
-    // A token the lexer already rejected is reported for what is wrong with it.
+    // A token the lexer already rejected is reported for what is wrong with it; an unterminated block comment
+    // was reported once already, when the lexer reached the end (fill), and other errors may have come since.
     const lexical = this.cur.kind === 'invalid' || this.cur.kind === 'string' ? this.cur.error : undefined;
+    if (lexical === 'unterminated block comment') return;
     this.error(lexical ?? `expected ${what}, found ${this.describe(this.cur)}`, this.cur.range);
   }
 
@@ -235,7 +237,7 @@ class Parser {
     const c = this.gap(first);
     // All three properties from the start: adding `leading` or `trailing` later gave every node's comments
     // a second object to hold them.
-    return { leading: c.leading, trailing: undefined, detached: c.detached.length ? [...c.detached] : [] };
+    return { leading: c.leading, trailing: undefined, detached: c.detached.length ? [...c.detached] : NONE };
   }
 
   /** Trailing comment of the element whose last token is the previous one (`;`, or `{` for blocks). */
@@ -436,8 +438,8 @@ class Parser {
 
   /** `[a = 1, (b).c = "x"]` after a field or enum value. */
   private optionList(): OptionNode[] {
+    if (!this.is('[')) return NONE;
     const out: OptionNode[] = [];
-    if (!this.is('[')) return out;
     this.next();
     for (;;) {
       const before = this.p;
@@ -533,16 +535,16 @@ class Parser {
     // Keywords only count as keywords when what follows fits; `message message = 1;` is a field.
     const nextIsIdent = this.peek().kind === 'ident';
     if (!oneof) {
-      if (t.text === 'message' && nextIsIdent) return void msg.messages.push(this.message());
-      if (t.text === 'enum' && nextIsIdent) return void msg.enums.push(this.enumDecl());
-      if (t.text === 'extend' && (nextIsIdent || this.peek().text === '.')) return void msg.extends.push(this.extend());
-      if (t.text === 'oneof' && nextIsIdent) return void msg.oneofs.push(this.oneof(msg));
-      if (t.text === 'reserved' && !this.peekIs('=', 1) && !this.peekIs('=', 2)) return void msg.reserved.push(this.reserved(true));
-      if (t.text === 'extensions' && (this.peek().kind === 'int')) return void msg.extensions.push(this.extensions());
+      if (t.text === 'message' && nextIsIdent) return void (msg.messages = add(msg.messages, this.message()));
+      if (t.text === 'enum' && nextIsIdent) return void (msg.enums = add(msg.enums, this.enumDecl()));
+      if (t.text === 'extend' && (nextIsIdent || this.peek().text === '.')) return void (msg.extends = add(msg.extends, this.extend()));
+      if (t.text === 'oneof' && nextIsIdent) return void (msg.oneofs = add(msg.oneofs, this.oneof(msg)));
+      if (t.text === 'reserved' && !this.peekIs('=', 1) && !this.peekIs('=', 2)) return void (msg.reserved = add(msg.reserved, this.reserved(true)));
+      if (t.text === 'extensions' && (this.peek().kind === 'int')) return void (msg.extensions = add(msg.extensions, this.extensions()));
     }
     if (t.text === 'option' && (nextIsIdent || this.peek().text === '(')) {
       const o = this.option();
-      if (o) (oneof ?? msg).options.push(o);
+      if (o) { const at = oneof ?? msg; at.options = add(at.options, o); }
       return;
     }
     const f = this.field(oneof);
@@ -638,7 +640,7 @@ class Parser {
     if (this.eat('=')) num = this.intLiteral(false);
     else this.expected("'='");
     const options = this.optionList();
-    const body = new MessageSyntax(this.lines, name.text, { leading: undefined, trailing: undefined, detached: [] }, kw.start, name.start, name.end);
+    const body = new MessageSyntax(this.lines, name.text, { leading: undefined, trailing: undefined, detached: NONE }, kw.start, name.start, name.end);
     const inner = this.block(first.character, () => this.messageItem(body), () => true);
     body.close(inner.start, inner.end, this.prevTok().end);
     const f = new FieldSyntax(this.lines, name.text.toLowerCase(), name.text, options, comments, {
@@ -656,7 +658,7 @@ class Parser {
     const kw = this.next();
     const comments = this.commentsFor(kw);
     const name = this.ident('a oneof name');
-    const node: OneofNode = { kind: 'oneof', name: name?.name ?? '', nameRange: name?.range ?? kw.range, fields: [], options: [], range: kw.range, comments };
+    const node: OneofNode = { kind: 'oneof', name: name?.name ?? '', nameRange: name?.range ?? kw.range, fields: [], options: NONE, range: kw.range, comments };
     this.block(kw.character, () => {
       const before = msg.fields.length;
       this.messageItem(msg, node);
@@ -740,7 +742,7 @@ class Parser {
     const comments = this.commentsFor(kw);
     const name = this.ident('an enum name');
     const node: EnumNode = {
-      kind: 'enum', name: name?.name ?? '', nameRange: name?.range ?? kw.range, values: [], reserved: [], options: [],
+      kind: 'enum', name: name?.name ?? '', nameRange: name?.range ?? kw.range, values: [], reserved: NONE, options: NONE,
       range: kw.range, bodyRange: kw.range, comments,
     };
     const body = this.block(kw.character, () => this.enumItem(node), () => false, comments);
@@ -760,11 +762,11 @@ class Parser {
     }
     if (t.text === 'option' && !this.peekIs('=', 1)) {
       const o = this.option();
-      if (o) node.options.push(o);
+      if (o) node.options = add(node.options, o);
       return;
     }
     if (t.text === 'reserved' && !this.peekIs('=', 1)) {
-      node.reserved.push(this.reserved(false));
+      node.reserved = add(node.reserved, this.reserved(false));
       return;
     }
     const comments = this.commentsFor(t);
@@ -785,13 +787,13 @@ class Parser {
     const comments = this.commentsFor(kw);
     const name = this.ident('a service name');
     const node: ServiceNode = {
-      kind: 'service', name: name?.name ?? '', nameRange: name?.range ?? kw.range, rpcs: [], options: [], range: kw.range, bodyRange: kw.range, comments,
+      kind: 'service', name: name?.name ?? '', nameRange: name?.range ?? kw.range, rpcs: [], options: NONE, range: kw.range, bodyRange: kw.range, comments,
     };
     const body = this.block(kw.character, () => {
       if (this.eat(';')) return;
       if (this.is('option')) {
         const o = this.option();
-        if (o) node.options.push(o);
+        if (o) node.options = add(node.options, o);
         return;
       }
       if (this.is('rpc')) {
@@ -836,14 +838,14 @@ class Parser {
     const res = sig();
     const node: RpcNode = {
       kind: 'rpc', name: name.name, nameRange: name.range, requestType: req.type, requestTypeRange: req.range, requestStream: req.stream,
-      responseType: res.type, responseTypeRange: res.range, responseStream: res.stream, options: [], range: kw.range, comments,
+      responseType: res.type, responseTypeRange: res.range, responseStream: res.stream, options: NONE, range: kw.range, comments,
     };
     if (this.is('{')) {
       this.block(kw.character, () => {
         if (this.eat(';')) return;
         if (this.is('option')) {
           const o = this.option();
-          if (o) node.options.push(o);
+          if (o) node.options = add(node.options, o);
           return;
         }
         this.expected("'option' or '}'");
@@ -858,6 +860,13 @@ class Parser {
     node.range = this.rangeFrom(kw.startPos);
     return node;
   }
+}
+
+/** `list` with `x` appended: a new array in place of the shared empty one. */
+function add<T>(list: T[], x: T): T[] {
+  if (list === NONE) return [x];
+  list.push(x);
+  return list;
 }
 
 const TOP_LEVEL = new Set(['message', 'enum', 'service', 'syntax', 'edition', 'package', 'import', 'extend']);
