@@ -149,15 +149,15 @@ describe('CI output: SARIF and GitHub annotations', { skip: corpusDir ? false : 
     const lines = r.out.trim().split('\n');
     assert.ok(lines.every((l) => l.includes('::') && l.includes(' file=staging/src/k8s.io/cri-api/pkg/api.proto,line=')), r.out);
 
-    // A range over several lines (an unterminated comment): the runner drops columns there, so none are sent.
+    // A range over several lines (a reserved range split over two): the runner drops columns there, so none are sent.
     const odd = join(sub, 'pkg', 'a,b:c%.proto');
-    writeFileSync(odd, `${text}\n/* unterminated\n\n`);
+    writeFileSync(odd, `${text}\nmessage Odd {\n  reserved 5 to\n    3;\n}\n`);
     const gh = cli(['pairs', '--format', 'github', old, odd], sub);
-    assert.equal(gh.code, 2, gh.err);
-    const multi = gh.out.split('\n').filter((l) => /unterminated block comment/.test(l));
+    assert.equal(gh.code, 1, gh.err);
+    const multi = gh.out.split('\n').filter((l) => /reserved range 5 to 3/.test(l));
     assert.ok(multi.length > 0, gh.out);
     for (const l of multi) {
-      const m = /^::error file=([^,]*),line=(\d+),(.*?)endLine=(\d+)(.*?),title=syntax::/.exec(l);
+      const m = /^::error file=([^,]*),line=(\d+),(.*?)endLine=(\d+)(.*?),title=invalid-range::/.exec(l);
       assert.ok(m, l);
       assert.equal(m[1], 'staging/src/k8s.io/cri-api/pkg/a%2Cb%3Ac%25.proto');
       assert.ok(Number(m[4]) > Number(m[2]));

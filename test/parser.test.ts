@@ -2,7 +2,7 @@
 // UTF-16 ranges, protoc's comment attachment, every error path and recovery, and type resolution.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { tokenize, type Token } from '../server/src/proto/lexer';
+import { lexer, tokenize, type Token } from '../server/src/proto/lexer';
 import { MAX_NESTING, parse, parseIntLiteral } from '../server/src/proto/parser';
 import { bind, type ImportResolver, type Problem } from '../server/src/proto/binder';
 import type { Comment, Comments, MessageNode, Position, ProtoFile, Range } from '../server/src/proto/ast';
@@ -149,12 +149,16 @@ describe('lexer', () => {
     assert.equal(toks[0]!.pre, undefined);
   });
 
-  test('unterminated block comment becomes a comment and an invalid token up to the end', () => {
-    const toks = tokenize('a /* open\nmore');
-    assert.deepEqual(kinds(toks), [['ident', 'a'], ['invalid', '/* open\nmore'], ['eof', '']]);
-    assert.equal(toks[1]!.error, 'unterminated block comment');
-    assert.deepEqual(toks[1]!.range, R(0, 2, 1, 4));
-    assert.deepEqual(toks[1]!.pre?.map(plain), [{ text: ' open\nmore', range: R(0, 2, 1, 4), block: true }]);
+  test('an unterminated block comment ends with its line, reported, and the next lines are tokens again', () => {
+    const errors: [string, number, number][] = [];
+    const toks: Token[] = [];
+    lexer('a /* open\r\nmore /* x', undefined, (m, s, e) => errors.push([m, s, e]))(toks, Infinity);
+    assert.deepEqual(kinds(toks), [['ident', 'a'], ['ident', 'more'], ['eof', '']]);
+    assert.deepEqual(toks[1]!.pre?.map(plain), [{ text: ' open', range: R(0, 2, 0, 9), block: true }]);
+    assert.deepEqual(toks[2]!.pre?.map(plain), [{ text: ' x', range: R(1, 5, 1, 9), block: true }]);
+    assert.deepEqual(errors, [['unterminated block comment', 2, 9], ['unterminated block comment', 16, 20]]);
+    // `/*/` does not close itself.
+    assert.deepEqual(kinds(tokenize('/*/ a\nb')), [['ident', 'b'], ['eof', '']]);
   });
 
   test('UTF-16 positions after non-ASCII text on the same line', () => {
@@ -763,16 +767,17 @@ describe('parser: errors and recovery', () => {
     assert.deepEqual(f.messages.map((m) => [m.name, m.fields.map((x) => x.name)]), [['A', ['x']], ['B', ['y']]]);
   });
 
-  test('unterminated block comment', () => {
+  test('an unterminated block comment is an error on its line; the declarations after it are kept', () => {
     const f = parse('message A {}\n/* never closed\nmessage B {}');
-    assert.deepEqual(f.errors, [{ message: 'unterminated block comment', range: R(1, 0, 2, 12) }]);
-    assert.deepEqual(f.messages.map((m) => m.name), ['A']);
+    assert.deepEqual(f.errors, [{ message: 'unterminated block comment', range: R(1, 0, 1, 15) }]);
+    assert.deepEqual(f.messages.map((m) => m.name), ['A', 'B']);
     const g = parse('message A {\n  optional int32 x = 1; /* open');
     assert.deepEqual(g.errors.map((e) => e.message), ['unterminated block comment', "expected '}' before end of file"]);
     assert.deepEqual(g.errors[0]!.range, R(1, 24, 1, 31));
     // Reported once, also where recovery from another error meets it (here after a missing `;`).
-    const h = parse('message X {\n  string a = 1\n  /* unterminated\n');
-    assert.deepEqual(h.errors.map((e) => e.message), ['unterminated block comment', "expected ';' after '1'", "expected '}' before end of file"]);
+    const h = parse('message X {\n  string a = 1\n  /* unterminated\n  int32 b = 2;\n}\n');
+    assert.deepEqual(h.errors.map((e) => e.message), ['unterminated block comment', "expected ';' after '1'"]);
+    assert.deepEqual(h.messages[0]!.fields.map((x) => x.name), ['a', 'b']);
   });
 
   test('invalid characters and NUL bytes are reported; the next statements survive', () => {

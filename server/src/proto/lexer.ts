@@ -79,7 +79,12 @@ export function tokenize(text: string): Token[] {
  * them die young instead of all living in one array until the whole file is parsed, which the garbage
  * collector pays for on large files. It records where each line starts in `lines` as it goes.
  */
-export function lexer(text: string, lines = new LineIndex()): (out: Token[], max: number) => boolean {
+export function lexer(
+  text: string,
+  lines = new LineIndex(),
+  /** Errors that are no token: an unterminated block comment (offsets of its start and of its line's end). */
+  onError?: (message: string, start: number, end: number) => void,
+): (out: Token[], max: number) => boolean {
   const n = text.length;
   let i = 0;
   let line = 0;
@@ -124,20 +129,23 @@ export function lexer(text: string, lines = new LineIndex()): (out: Token[], max
         continue;
       }
       if (c === Ch.Slash && text.charCodeAt(i + 1) === Ch.Star) {
+        const close = text.indexOf('*/', i + 2);
+        // An unterminated one ends with its line, as an unterminated string does. protoc takes the rest of the
+        // file, but for an editor that is every declaration below gone, each a deletion, while someone types
+        // `/*` before the `*/`; and the error says all there is to say.
+        let stop = close + 2;
+        if (close < 0) {
+          stop = i + 2;
+          while (stop < n && text.charCodeAt(stop) !== Ch.LF && text.charCodeAt(stop) !== Ch.CR) stop++;
+          onError?.('unterminated block comment', start, stop);
+        }
         i += 2;
-        let closed = false;
-        while (i < n) {
+        while (i < stop) {
           const d = text.charCodeAt(i);
-          if (d === Ch.Star && text.charCodeAt(i + 1) === Ch.Slash) {
-            i += 2;
-            closed = true;
-            break;
-          }
           if (d === Ch.LF || d === Ch.CR) newline();
           else i++;
         }
         (pending ??= []).push(new CommentSyntax(lines, stripBlockComment(text.slice(start, i)), true, start, i, startLine, line));
-        if (!closed) tokens.push(make('invalid', start, i, startLine, startCharacter, 'unterminated block comment'));
         continue;
       }
 

@@ -52,7 +52,7 @@ class Parser {
   private readonly lines = new LineIndex();
 
   constructor(text: string) {
-    this.lex = lexer(text, this.lines);
+    this.lex = lexer(text, this.lines, (message, start, end) => this.error(message, this.lines.range(start, end)));
     this.cur = this.at(0);
   }
 
@@ -67,12 +67,7 @@ class Parser {
   private fill(k: number): Token {
     if (k < this.base) throw new Error(`parser bug: token ${k} was already dropped (the window starts at ${this.base})`);
     const w = this.window;
-    while (k >= this.base + w.length && !this.lexed) {
-      this.lexed = this.lex(w, DROP_BATCH);
-      // An unterminated block comment runs to the end of the file: it can only be the token before `eof`.
-      const t = this.lexed ? w[w.length - 2] : undefined;
-      if (t?.kind === 'invalid' && t.error === 'unterminated block comment') this.error(t.error, t.range);
-    }
+    while (k >= this.base + w.length && !this.lexed) this.lexed = this.lex(w, DROP_BATCH);
     return w[Math.min(k - this.base, w.length - 1)]!;
   }
   private peek(k = 1): Token {
@@ -98,7 +93,7 @@ class Parser {
   private next(): Token {
     const t = this.cur;
     if (t.kind !== 'eof') this.advance();
-    if (t.kind === 'invalid' && t.error !== 'unterminated block comment') this.error(t.error ?? 'unexpected input', t.range);
+    if (t.kind === 'invalid') this.error(t.error ?? 'unexpected input', t.range);
     if (t.kind === 'string' && t.error) this.error(t.error, t.range);
     return t;
   }
@@ -123,10 +118,8 @@ class Parser {
     return t.kind === 'eof' ? 'end of file' : `'${t.text.length > 40 ? t.text.slice(0, 40) + '…' : t.text}'`;
   }
   private expected(what: string): void {
-    // A token the lexer already rejected is reported for what is wrong with it; an unterminated block comment
-    // was reported once already, when the lexer reached the end (fill), and other errors may have come since.
+    // A token the lexer already rejected is reported for what is wrong with it.
     const lexical = this.cur.kind === 'invalid' || this.cur.kind === 'string' ? this.cur.error : undefined;
-    if (lexical === 'unterminated block comment') return;
     this.error(lexical ?? `expected ${what}, found ${this.describe(this.cur)}`, this.cur.range);
   }
 
