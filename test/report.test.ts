@@ -47,6 +47,17 @@ describe('report: syntax and binding problems', () => {
     for (const p of bound.problems) assert.ok(md.includes(`| ${p.range.start.line + 1} | ${p.severity} | ${p.code} |`), `${p.code} listed:\n${md}`);
   });
 
+  test('with a baseline, syntax errors make the report say the file was not fully checked', () => {
+    const baseline = { tag: 'b', source: 'path' as const, origin: 'test', model: bind(parse(text.replace('int32 x = ;', 'int32 x = 1;')), 'file:///b').model };
+    const broken = analyze(text, { uri: 'file:///ws/syn.proto', baseline });
+    const note = /^> The file has 1 syntax error\(s\), so its compatibility was not fully checked/m;
+    assert.match(renderReport({ file: 'syn.proto', baseline, findings: broken.findings, additions: broken.additions, problems: broken.bound.problems }), note);
+    // A binding problem alone (the unknown type) is no reason: the file was read whole.
+    const fixed = analyze(text.replace('int32 x = ;', 'int32 x = 1;'), { uri: 'file:///ws/syn.proto', baseline });
+    assert.ok(fixed.bound.problems.length > 0);
+    assert.doesNotMatch(renderReport({ file: 'syn.proto', baseline, findings: fixed.findings, additions: fixed.additions, problems: fixed.bound.problems }), note);
+  });
+
   test('are sorted, linked like findings, and escaped', () => {
     const problems = [
       { code: 'b', severity: 'error' as const, message: 'second <x>|y\nz', range: range(9) },

@@ -99,6 +99,9 @@ export function renderReport(input: ReportInput): string {
   // Problems are counted first and only when there are any, so a clean file's report reads as before.
   const problemCount = problems.length ? `**${problems.length}** syntax or binding problem(s), ` : '';
   out.push(`${problemCount}**${breaking.length}** breaking finding(s), **${input.findings.length}** finding(s) in all, **${input.additions.length}** addition(s).`, '');
+  // What the parser skipped to recover is missing from the comparison, as `cri-compat check` says too.
+  const syntax = problems.filter((p) => p.code === 'syntax').length;
+  if (syntax && input.baseline) out.push(`> The file has ${syntax} syntax error(s), so its compatibility was not fully checked: what the parser had to skip is missing from the comparison, and may show as deleted. Fix them first.`, '');
 
   if (problems.length) problemTable(out, problems, where);
 
