@@ -9,6 +9,7 @@ import { analyze } from '../server/src/service';
 import { bind } from '../server/src/proto/binder';
 import { parse } from '../server/src/proto/parser';
 import { Corpus, CORPUS_HELP, findCorpusDir, findRepoRoot } from '../server/src/baseline/corpus';
+import { loadBundledHistory } from '../server/src/baseline/historyIndex';
 import { escapeMarkdown, MAX_PROBLEM_ROWS, renderReport } from '../server/src/report/markdown';
 import { formatGithub, formatJson, formatSarif, formatText, type Reportable } from '../server/src/report/formats';
 import { renderMarkdown } from '../client/src/render';
@@ -88,6 +89,31 @@ describe('report: tables in the order of the file', () => {
     assert.ok(md.indexOf('| b |') < md.indexOf('| c |'), 'same line: by character');
     assert.deepEqual(tableLines(md).get('## Additions since the baseline'), [46, 1036]);
     assert.equal(findings[0]!.message, 'a', 'the caller\'s arrays are not reordered');
+  });
+
+  test('with an old baseline, additions later releases have are marked and leave the matrix alone', () => {
+    const history = loadBundledHistory();
+    const text = readFileSync(join(ROOT, 'examples', 'api.proto'), 'utf8');
+    const model = (tag: string) => history.modelAt(tag)!;
+    const skew = (md: string): string => md.slice(md.indexOf('## Version skew'));
+    // Against v0.36.3 the examples' additions are all new: no column, and the matrix has runtimes lacking them.
+    const recent = { tag: 'v0.36.3', source: 'bundled' as const, origin: 'test', model: model('v0.36.3'), history };
+    const a = analyze(text, { uri: 'file:///ws/api.proto', baseline: recent });
+    const mdRecent = renderReport({ file: 'api.proto', baseline: recent, findings: a.findings, additions: a.additions });
+    assert.ok(a.additions.length > 0);
+    assert.doesNotMatch(mdRecent, /Released in/);
+    assert.match(skew(mdRecent), /◐/);
+    // Against v0.30.0 most additions shipped in v0.31–v0.37: each says where, and only the rest count for the matrix.
+    const old = { tag: 'v0.30.0', source: 'bundled' as const, origin: 'test', model: model('v0.30.0'), history };
+    const b = analyze(text, { uri: 'file:///ws/api.proto', baseline: old });
+    const md = renderReport({ file: 'api.proto', baseline: old, findings: b.findings, additions: b.additions });
+    const rows = md.slice(md.indexOf('## Additions since the baseline'), md.indexOf('## Version skew')).split('\n').filter((l) => /^\| \d/.test(l));
+    assert.equal(rows.length, b.additions.length);
+    const released = rows.filter((r) => /\| v0\.3[1-7]\.\d+(-[a-z]+\.\d+)? \|$/.test(r));
+    const notYet = rows.filter((r) => r.endsWith('| not yet |'));
+    assert.equal(released.length + notYet.length, rows.length, rows.join('\n'));
+    assert.ok(released.length > 10 && notYet.length > 0, `${released.length} released, ${notYet.length} not yet`);
+    assert.equal(notYet.length, a.additions.length, 'what is new since v0.36.3 is what no release has');
   });
 
   test('examples/api.proto against v0.36.3', { skip: corpusDir ? false : CORPUS_HELP }, () => {

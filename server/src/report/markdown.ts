@@ -8,7 +8,7 @@ import type { Baseline } from '../baseline/types';
 import type { Problem } from '../proto/binder';
 import { comparePositions, type Range } from '../proto/ast';
 import { RULES_BY_ID } from '../compat/rules';
-import { SKEW, firstMinorOfMajor, shipMinor, targetMinor } from '../policy/versions';
+import { SKEW, compareTags, firstMinorOfMajor, shipMinor, targetMinor } from '../policy/versions';
 import { CRI_SKEW_POLICY_URL } from '../policy/links';
 
 export interface ReportInput {
@@ -120,16 +120,19 @@ export function renderReport(input: ReportInput): string {
   }
 
   out.push('## Additions since the baseline', '');
+  // With an old baseline, later releases may have some of them already: those are not the release's to ship.
+  const releasedIn = (a: Addition): string | undefined => releasedAfter(input.baseline, a.element);
   if (!input.additions.length) out.push('None.', '');
   else {
-    out.push('| Line | Kind | Element |', '|---|---|---|');
+    const anyReleased = input.additions.some((a) => releasedIn(a) !== undefined);
+    out.push(anyReleased ? '| Line | Kind | Element | Released in |' : '| Line | Kind | Element |', anyReleased ? '|---|---|---|---|' : '|---|---|---|');
     for (const a of byPosition(input.additions)) {
-      out.push(`| ${where(a.range)} | ${a.kind} | ${esc(a.element)} |`);
+      out.push(`| ${where(a.range)} | ${a.kind} | ${esc(a.element)} |${anyReleased ? ` ${releasedIn(a) ?? 'not yet'} |` : ''}`);
     }
     out.push('');
   }
 
-  out.push(...skewMatrix(input.baseline, input.additions.length > 0));
+  out.push(...skewMatrix(input.baseline, input.additions.some((a) => releasedIn(a) === undefined)));
   return out.join('\n');
 }
 
@@ -147,6 +150,12 @@ function problemTable(out: string[], problems: readonly Problem[], where: (r: Ra
   const more = problems.length - MAX_PROBLEM_ROWS;
   if (more > 0) out.push('', `… and ${more} more, not listed here (\`cri-compat parse\` lists them all).`);
   out.push('');
+}
+
+/** The release after `baseline` that first had `element`, when the history has it and it was there since. */
+function releasedAfter(baseline: Baseline | undefined, element: string): string | undefined {
+  const h = baseline?.history?.element(element);
+  return h && compareTags(h.introduced, baseline!.tag) > 0 ? h.introduced : undefined;
 }
 
 /**
