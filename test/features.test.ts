@@ -274,6 +274,17 @@ describe('features on a crafted file', () => {
     assert.equal(formatDoc(' See [KEP](https://example.invalid/kep).'), 'See [KEP](https://example.invalid/kep).');
   });
 
+  test('formatDoc: placeholders in angle brackets stay text; code spans, code blocks, autolinks and escapes as written', () => {
+    // `<size>` is an HTML tag to markdown: VS Code drops it from a hover, so it is escaped outside code.
+    assert.equal(formatDoc(' The format <size><unit-prefix>B, as in `hugetlb.<hugepagesize>.limit`.'),
+      'The format \\<size>\\<unit-prefix>B, as in `hugetlb.<hugepagesize>.limit`.');
+    assert.equal(formatDoc(' a `` x ` <b> `` <c> ` unclosed <d>'), 'a `` x ` <b> `` \\<c> ` unclosed \\<d>');
+    assert.equal(formatDoc(' \\<e> \\` <f> ` <g>'), '\\<e> \\` \\<f> ` \\<g>');
+    assert.equal(formatDoc(' <https://example.invalid/x> 1 < 2 <!-- c --> </i>'), '<https://example.invalid/x> 1 < 2 \\<!-- c --> \\</i>');
+    assert.equal(formatDoc(' para\n\n     <code> block\n\n ```\n <in fence>\n ```\n <out>'),
+      'para\n\n    <code> block\n\n```\n<in fence>\n```\n\\<out>');
+  });
+
   test('folding: blocks, comments, imports', () => {
     const bound = crafted();
     assert.deepEqual(getFoldingRanges(bound.ast, TEXT), [
@@ -387,6 +398,14 @@ describe('features on real CRI api.proto files', { skip: corpusDir ? false : COR
     throw new Error(`"${needle}" not found in ${latest?.tag}`);
   };
   const span = (p: Position, len: number): Range => range(p.line, p.character, p.line, p.character + len);
+
+  test('hover: placeholders of a real doc comment are escaped, code spans are not', () => {
+    const { bound } = analyze(text, { uri });
+    const hover = doHover(bound, find('page_size = 1', 8))!.contents.value;
+    assert.match(hover, /the format \\<size>\\<unit-prefix>B \(2MB, 1GB\)/);
+    assert.match(hover, /must match the \\<hugepagesize> of/);
+    assert.match(hover, /`hugetlb\.<hugepagesize>\.limit_in_bytes`/);
+  });
 
   test('binds without problems', () => {
     assert.ok(latest, 'a released v1 tag');

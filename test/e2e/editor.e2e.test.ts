@@ -268,6 +268,13 @@ describe('real editor: diagnostics, quick fix, hovers, report, status bar', { sk
       assert.doesNotMatch(field, /· (WIRE|POLICY) ·/, 'a field without findings shows no rule explanation');
       t.diagnostic(`field hover: ${JSON.stringify(field.slice(0, 200))}`);
 
+      // Placeholders in angle brackets outside code spans are HTML tags to markdown, which VS Code drops.
+      await ed.gotoLine(lineOf(text, 'string page_size = 1;'));
+      const placeholders = await ed.hover('page_size = 1', /The value of PageSize/);
+      assert.match(placeholders, /format <size><unit-prefix>B \(2MB, 1GB\)/, placeholders);
+      assert.match(placeholders, /must match the <hugepagesize> of the corresponding/, placeholders);
+      assert.match(placeholders, /hugetlb\.<hugepagesize>\.limit_in_bytes/, placeholders);
+
       await ed.gotoLine(deletedLine);
       const deleted = await ed.hover('VersionRequest {', 'FIELD_NO_DELETE · WIRE · error');
       assert.match(deleted, /A field was deleted without reserving its number/);

@@ -129,12 +129,91 @@ function code(text: string): string {
 }
 
 /**
- * Comment text as markdown with its image syntax shown as text: the editor would fetch an image's URL as soon
- * as the hover shows, so a file could make it contact any server (in an untrusted workspace too). Links stay;
- * they are only followed when clicked.
+ * Comment text as markdown that shows what was written. Two things CRI comments contain are markup to a
+ * markdown renderer: placeholders such as `<full-path-to-profile>` are HTML tags, which VS Code drops from
+ * hovers (and a client that renders HTML would render), and `![…](…)` is an image, whose URL the editor would
+ * fetch as soon as the hover shows, so a file could make it contact any server. Both are escaped, except in
+ * code spans and code blocks, where markdown shows text as it is and an escape would show too. Links stay;
+ * they are only followed when clicked. Written by hand: markdown libraries render or sanitize, and neither
+ * gives back markdown.
  */
 export function docMarkdown(text: string): string {
-  return text.replace(/!\[/g, '!\\[');
+  const out: string[] = [];
+  let paragraph: string[] = [];
+  const flush = (): void => {
+    if (paragraph.length) out.push(escapeInline(paragraph.join('\n')));
+    paragraph = [];
+  };
+  let fence: string | undefined;
+  let indentedCode = false;
+  for (const line of text.split('\n')) {
+    if (fence !== undefined) {
+      out.push(line);
+      if (line.trimStart().startsWith(fence) && /^ {0,3}[`~]+\s*$/.test(line)) fence = undefined;
+      continue;
+    }
+    const open = /^ {0,3}(`{3,}|~{3,})/.exec(line);
+    if (open) {
+      flush();
+      fence = open[1]!;
+      out.push(line);
+      continue;
+    }
+    if (!line.trim()) {
+      flush();
+      out.push(line);
+      continue;
+    }
+    // Indented by four after a blank line (or more such lines): an indented code block, not a paragraph's line.
+    indentedCode = /^( {4}|\t)/.test(line) && !paragraph.length && (indentedCode || out.length === 0 || !out[out.length - 1]!.trim());
+    if (indentedCode) out.push(line);
+    else paragraph.push(line);
+  }
+  flush();
+  return out.join('\n');
+}
+
+/** One paragraph of docMarkdown: HTML and images escaped outside code spans, escapes already there kept. */
+function escapeInline(text: string): string {
+  // A code span runs from a run of backticks to the next run of as many; without one, the backticks are text.
+  // Each run's closer is found in one pass from the end, so that many unclosed runs stay linear.
+  const runs: { start: number; end: number; closer?: number }[] = [];
+  for (const m of text.matchAll(/`+/g)) runs.push({ start: m.index, end: m.index + m[0].length });
+  const nextOfLength = new Map<number, number>();
+  for (let k = runs.length - 1; k >= 0; k--) {
+    const r = runs[k]!;
+    r.closer = nextOfLength.get(r.end - r.start);
+    nextOfLength.set(r.end - r.start, k);
+  }
+  const autolink = /<[A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]*>/y;
+  let out = '';
+  let k = 0;
+  let i = 0;
+  const take = (end: number, as = text.slice(i, end)): void => {
+    out += as;
+    i = end;
+  };
+  while (i < text.length) {
+    const c = text[i]!;
+    if (c === '`') {
+      while (runs[k]!.end <= i) k++;
+      const r = runs[k]!;
+      // The rest of a run whose first backtick was escaped is text.
+      take(r.start < i || r.closer === undefined ? r.end : runs[r.closer]!.end);
+    } else if (c === '\\' && /[!-/:-@[-`{-~]/.test(text[i + 1] ?? '')) {
+      take(i + 2);
+    } else if (c === '!' && text[i + 1] === '[') {
+      take(i + 2, '!\\[');
+    } else if (c === '<') {
+      autolink.lastIndex = i;
+      const link = autolink.exec(text);
+      if (link) take(i + link[0].length);
+      else take(i + 1, /[A-Za-z/!?]/.test(text[i + 1] ?? '') ? '\\<' : '<');
+    } else {
+      take(i + 1);
+    }
+  }
+  return out;
 }
 
 /** Comment text as markdown (docMarkdown): common indentation removed, blank lines at the ends dropped. */
