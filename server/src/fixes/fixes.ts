@@ -19,6 +19,7 @@ import {
   bodyMembers, elementNamedAt, elementsOf, findAt, findContainer, sameRange, type Container, type Located, type NodeKind,
 } from './locate';
 import { checkNonOverlapping, insertAt, linesOf, mergeEditLists, pos, type TextEdit, type TextLines } from './text';
+import { containerIndex, entriesOf, namesInScope, reservationsOf, rpcNamesIn, type Reservation } from './containers';
 
 /** The title of the fix that suppresses a finding of `rule` on its line (fix-all never picks it). */
 export function suppressionTitle(rule: string): string {
@@ -219,31 +220,16 @@ function spanText([a, b]: [number, number], isEnum: boolean): string {
  * that a range reserves in part come back as the parts it does not: protoc refuses overlapping reservations.
  */
 function unreserved(c: Container, req: ReserveRequest): { numbers: [number, number][]; names: string[] } | undefined {
-  const taken = c.reserved.flatMap((r) => r.ranges).map((r): [number, number] => [r.start, r.end]).sort((x, y) => x[0] - y[0]);
-  const reservedNames = new Set(c.reserved.flatMap((r) => r.names.map((n) => n.name)));
+  const { reservedNumbers, reservedNames } = containerIndex(c);
   const seen = new Set<string>();
   const numbers: [number, number][] = [];
   for (const span of req.numbers) {
     if (seen.has(`${span[0]} ${span[1]}`)) continue;
     seen.add(`${span[0]} ${span[1]}`);
-    numbers.push(...outside(span, taken));
+    numbers.push(...reservedNumbers.outside(span[0], span[1]));
   }
   const names = [...new Set(req.names.filter(Boolean))].filter((n) => !reservedNames.has(n));
   return numbers.length || names.length ? { numbers, names } : undefined;
-}
-
-/** The parts of `[a, b]` that no range of `taken` (sorted by start) covers. */
-function outside([a, b]: [number, number], taken: readonly [number, number][]): [number, number][] {
-  const out: [number, number][] = [];
-  let from = a;
-  for (const [x, y] of taken) {
-    if (y < from || x > b) continue;
-    if (x > from) out.push([from, x - 1]);
-    from = Math.max(from, y + 1);
-    if (from > b) break;
-  }
-  if (from <= b) out.push([from, b]);
-  return out;
 }
 
 /**
@@ -256,13 +242,12 @@ function reserveEdits(L: TextLines, ast: ProtoFile, req: ReserveRequest): TextEd
   if (!c) return undefined;
   const todo = unreserved(c, req);
   if (!todo) return undefined;
-  const numStmt = last(c.reserved.filter((r) => r.ranges.length));
-  const nameStmt = last(c.reserved.filter((r) => r.names.length));
+  const { numberStatement: numStmt, nameStatement: nameStmt } = containerIndex(c);
   const quote = nameStmt ? quoteOf(L, nameStmt) : identifierNames(ast) ? '' : '"';
   const edits: TextEdit[] = [];
   const appends = new Map<string, { at: Position; text: string }>();
   const appendTo = (stmt: ReservedNode, items: string[]): void => {
-    const at = lastEntryEnd(stmt);
+    const at = entriesOf(stmt).lastEnd;
     const key = `${at.line}:${at.character}`;
     const prev = appends.get(key);
     const text = items.map((x) => `, ${x}`).join('');
@@ -291,12 +276,6 @@ function reserveEdits(L: TextLines, ast: ProtoFile, req: ReserveRequest): TextEd
 
 function last<T>(xs: T[]): T | undefined {
   return xs[xs.length - 1];
-}
-
-/** End of the last number range or name of a `reserved` statement: where `, N` goes. */
-function lastEntryEnd(stmt: ReservedNode): Position {
-  const ends = [...stmt.ranges.map((r) => r.range.end), ...stmt.names.map((n) => n.range.end)];
-  return ends.sort(comparePositions)[ends.length - 1]!;
 }
 
 /** The quote an existing names statement uses ('' for editions-style identifiers). */
@@ -334,7 +313,21 @@ interface Body {
   line: number;
 }
 
+/** Bodies are built once per syntax tree: each restore into a container would sort its members again. */
+const bodies = new WeakMap<Container | OneofNode, Body | undefined>();
+
 function bodyOf(c: Container): Body {
+  let b = bodies.get(c);
+  if (!b) bodies.set(c, (b = newBody(c)));
+  return b;
+}
+
+function oneofBodyOf(L: TextLines, o: OneofNode): Body | undefined {
+  if (!bodies.has(o)) bodies.set(o, oneofBody(L, o));
+  return bodies.get(o);
+}
+
+function newBody(c: Container): Body {
   const numbered: Body['numbered'] = c.kind === 'message'
     ? [
         ...c.fields.filter((f) => !f.oneof).map((f) => ({ node: f, number: f.number })),
@@ -361,7 +354,14 @@ function oneofBody(L: TextLines, o: OneofNode): Body | undefined {
 }
 
 /** Indentation of a body's members: the first member that starts a line, else the container's plus two spaces. */
+const bodyIndents = new WeakMap<Body, string>();
 function bodyIndent(L: TextLines, b: Body): string {
+  let indent = bodyIndents.get(b);
+  if (indent === undefined) bodyIndents.set(b, (indent = newBodyIndent(L, b)));
+  return indent;
+}
+
+function newBodyIndent(L: TextLines, b: Body): string {
   const m = b.members.find((x) => L.startsLine(x.range.start));
   if (m) return L.indentOf(m.range.start.line);
   // No members left: a comment inside the body shows the indentation, else the file's own unit.
@@ -372,7 +372,14 @@ function bodyIndent(L: TextLines, b: Body): string {
 }
 
 /** The file's indentation step: the indentation of its first indented line (two spaces if none). */
+const indentUnits = new WeakMap<TextLines, string>();
 function indentUnit(L: TextLines): string {
+  let unit = indentUnits.get(L);
+  if (unit === undefined) indentUnits.set(L, (unit = newIndentUnit(L)));
+  return unit;
+}
+
+function newIndentUnit(L: TextLines): string {
   for (let line = 0; line < L.lineCount; line++) {
     const indent = L.indentOf(line);
     if (indent && /\S/.test(L.line(line))) return indent;
@@ -423,8 +430,8 @@ function restoreEdits(L: TextLines, bound: BoundFile, fd: RestoreData, deprecate
   const c = findContainer(bound.ast, fd.container, fd.isEnum);
   if (!c) return undefined;
   // Something else took the name or number meanwhile: restoring would collide. An alias shares its number by design.
-  const members: (FieldNode | EnumValueNode)[] = c.kind === 'message' ? c.fields : c.values;
-  if (members.some((m) => m.name === fd.name || (!fd.alias && m.number === fd.number))) return undefined;
+  const members = containerIndex(c);
+  if (members.byName.has(fd.name) || (!fd.alias && members.numbers.has(fd.number))) return undefined;
   // A field shares its message's scope with the nested types and oneofs; an enum value the scope around its enum.
   if (declaredIn(bound, fd.isEnum ? parentPath(fd.container) : fd.container, fd.name)) return undefined;
   let decl = fd.isEnum ? fd.declaration : shortenTypes(fd.declaration, fd.container, bound);
@@ -439,7 +446,7 @@ function restoreEdits(L: TextLines, bound: BoundFile, fd: RestoreData, deprecate
     // Back into its oneof: outside it, the field would have left the oneof (a break of its own). When the oneof
     // is gone, nothing restores the field as it was.
     const o = c.kind === 'message' ? c.oneofs.find((x) => x.name === fd.oneof) : undefined;
-    body = o && oneofBody(L, o);
+    body = o && oneofBodyOf(L, o);
     if (!body) return undefined;
   }
   // A reservation of the number or name (a deletion done right, but without deprecation) is taken back.
@@ -466,8 +473,8 @@ function isProto3(bound: BoundFile): boolean {
  */
 function aliasEdits(L: TextLines, c: Container, b: Body, alias: { name: string; first: boolean }, block: string[]): TextEdit[] | undefined {
   if (c.kind !== 'enum') return undefined;
-  const other = c.values.find((v) => v.name === alias.name);
-  const option = c.options.find((o) => o.name === 'allow_alias');
+  const { byName, allowAlias: option } = containerIndex(c);
+  const other = byName.get(alias.name) as EnumValueNode | undefined;
   if (!other || (option && option.value !== 'true')) return undefined;
   const edits: TextEdit[] = option ? [] : [insertAtTop(L, b, ['option allow_alias = true;'])];
   const indent = L.indentOf(other.range.start.line);
@@ -484,7 +491,7 @@ function aliasEdits(L: TextLines, c: Container, b: Body, alias: { name: string; 
 
 /** Inserts lines into a body before the first member with a higher number (`first`: before the first member), else at the end. */
 function insertByNumber(L: TextLines, b: Body, number: number, block: string[], first = false): TextEdit[] {
-  const next = first ? b.numbered[0] : b.numbered.find((m) => m.number !== undefined && m.number > number);
+  const next = first ? b.numbered[0] : firstAbove(b, number);
   if (next) {
     const p = next.node.comments?.leading?.range.start ?? next.node.range.start;
     if (L.startsLine(p) && L.startsLine(next.node.range.start)) {
@@ -510,6 +517,28 @@ function insertByNumber(L: TextLines, b: Body, number: number, block: string[], 
     return [insertAt(close, blankBefore ? `${block[0]} ` : ` ${block[0]}`)];
   }
   return breakBeforeClose(L, b, indent, block);
+}
+
+/**
+ * The first numbered member (in source order) with a number above `number`: the first whose running maximum
+ * of numbers is above it, found by binary search (the running maxima only grow).
+ */
+const runningMaxima = new WeakMap<Body, number[]>();
+function firstAbove(b: Body, number: number): Body['numbered'][number] | undefined {
+  let maxima = runningMaxima.get(b);
+  if (!maxima) {
+    let max = -Infinity;
+    maxima = b.numbered.map((m) => (max = m.number !== undefined && m.number > max ? m.number : max));
+    runningMaxima.set(b, maxima);
+  }
+  let lo = 0;
+  let hi = maxima.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (maxima[mid]! > number) hi = mid;
+    else lo = mid + 1;
+  }
+  return b.numbered[lo];
 }
 
 function minOf(ns: (number | undefined)[]): number | undefined {
@@ -593,9 +622,9 @@ function resolveType(written: string, scope: string, decls: { get(fqn: string): 
  */
 function unreserveEdits(L: TextLines, c: Container, number: number | undefined, name: string): TextEdit[] | undefined {
   const edits: TextEdit[] = [];
-  const removeEntry = (stmt: ReservedNode, entry: { range: { start: Position; end: Position } }): void => {
-    const entries = [...stmt.ranges.map((r) => r.range), ...stmt.names.map((n) => n.range)].sort((a, b) => comparePositions(a.start, b.start));
-    const k = entries.findIndex((r) => sameRange(r, entry.range));
+  const removeEntry = (stmt: ReservedNode, entry: { range: Range }): void => {
+    const { ranges: entries, indexOf } = entriesOf(stmt);
+    const k = indexOf.get(entry)!;
     if (entries.length === 1) {
       edits.push(removeStatement(L, stmt));
     } else if (k < entries.length - 1) {
@@ -604,15 +633,12 @@ function unreserveEdits(L: TextLines, c: Container, number: number | undefined, 
       edits.push({ range: { start: entries[k - 1]!.end, end: entries[k]!.end }, newText: '' });
     }
   };
-  for (const stmt of c.reserved) {
-    const r = number === undefined ? undefined : stmt.ranges.find((x) => number >= x.start && number <= x.end);
-    if (r) {
-      if (r.start !== r.end) return undefined;
-      removeEntry(stmt, r);
-    }
-    const n = stmt.names.find((x) => x.name === name);
-    if (n) removeEntry(stmt, n);
-  }
+  const index = reservationsOf(c);
+  const numbers = number === undefined ? [] : index.holding(number);
+  if (numbers.some((r) => r.wide)) return undefined;
+  // Statement by statement, its number before its name.
+  const hits: Reservation[] = [...numbers, ...index.named(name)].sort((a, b) => a.order - b.order);
+  for (const h of hits) removeEntry(h.stmt, h.entry);
   try {
     checkNonOverlapping(L.text, edits);
   } catch {
@@ -650,9 +676,9 @@ function renumberEdits(L: TextLines, ast: ProtoFile, finding: Finding, fd: Extra
   if (!/^-?\s*(0[xX][0-9a-fA-F]+|\d+)$/.test(L.slice(node.numberRange))) return undefined;
   const parent = loc.parent as Container | undefined;
   if (parent) {
-    const siblings: (FieldNode | EnumValueNode)[] = parent.kind === 'message' ? parent.fields : parent.values;
-    if (siblings.some((s) => s !== node && s.number === fd.to)) return undefined;
-    if (parent.reserved.some((r) => r.ranges.some((x) => fd.to >= x.start && fd.to <= x.end))) return undefined;
+    // The node's own number is not fd.to.
+    const { numbers, reservedNumbers } = containerIndex(parent);
+    if (numbers.has(fd.to) || reservedNumbers.has(fd.to)) return undefined;
   }
   return [{ range: node.numberRange, newText: String(fd.to) }];
 }
@@ -802,8 +828,9 @@ function referenceScope(bound: BoundFile, p: Position): string {
 function declareAfterEdits(L: TextLines, bound: BoundFile, fd: Extract<FixData, { kind: 'declareAfter' }>): TextEdit[] | undefined {
   const c = findContainer(bound.ast, fd.container, true);
   if (c?.kind !== 'enum') return undefined;
-  const first = c.values.find((v) => v.name === fd.name);
-  const moved = c.values.find((v) => v.name === fd.after);
+  const { byName } = containerIndex(c);
+  const first = byName.get(fd.name) as EnumValueNode | undefined;
+  const moved = byName.get(fd.after) as EnumValueNode | undefined;
   if (!first || !moved || comparePositions(first.range.start, moved.range.start) >= 0) return undefined;
   const cut = cutValue(L, c, moved);
   if (!cut) return undefined;
@@ -892,7 +919,7 @@ function movedCleanly(L: TextLines, c: EnumNode, edits: TextEdit[], moved: strin
 function nameTaken(bound: BoundFile, loc: Located, name: string): boolean {
   switch (loc.kind) {
     case 'rpc':
-      return (loc.parent as ServiceNode).rpcs.some((r) => r.name === name);
+      return rpcNamesIn(loc.parent as ServiceNode).has(name);
     case 'enumValue':
       // Enum values are siblings of their enum (C++ scoping): `E.E_A` collides with `F.E_A` and with a type `E_A`.
       return declaredIn(bound, parentPath(parentPath(loc.path)), name);
@@ -909,14 +936,7 @@ function nameTaken(bound: BoundFile, loc: Located, name: string): boolean {
 function declaredIn(bound: BoundFile, scope: string, name: string): boolean {
   const d = bound.declarations.get(scope ? `${scope}.${name}` : name);
   if (d && d.kind !== 'package') return true;
-  const m = scope === bound.model.package ? undefined : findContainer(bound.ast, scope, false);
-  if (m?.kind === 'message') {
-    return m.fields.some((f) => f.name === name) || m.oneofs.some((o) => o.name === name) || m.messages.some((x) => x.name === name)
-      || m.enums.some((e) => e.name === name || e.values.some((v) => v.name === name));
-  }
-  if (scope !== bound.model.package) return false;
-  return bound.ast.messages.some((x) => x.name === name) || bound.ast.services.some((x) => x.name === name)
-    || bound.ast.enums.some((e) => e.name === name || e.values.some((v) => v.name === name));
+  return namesInScope(bound, scope).has(name);
 }
 
 // ---- documentation stubs -----------------------------------------------------------------------------

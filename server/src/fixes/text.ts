@@ -91,6 +91,10 @@ let cached: TextLines | undefined;
 /** `TextLines` of a text, reusing the last one (fix-all computes many fixes against one text). */
 export function linesOf(text: string): TextLines {
   if (cached?.text !== text) cached = new TextLines(text);
+  // An equal text in another string (the same file analyzed again) keeps the lines but now holds this string:
+  // comparing two equal strings reads both to the end, on every call (a 3 MB file, once per finding), while a
+  // string compared with itself is equal at once.
+  else (cached as { text: string }).text = text;
   return cached;
 }
 
@@ -159,8 +163,11 @@ export function isStale(fixVersion: number | null | undefined, currentVersion: n
  */
 export function mergeEditLists(text: string, lists: readonly (readonly TextEdit[])[]): { edits: TextEdit[]; taken: boolean[] } {
   const lines = linesOf(text);
-  /** `parts`: the insertions combined into `edit`, to recognize a duplicate of any of them. */
-  interface Taken { start: number; end: number; edit: TextEdit; parts: string[] }
+  /**
+   * `parts`: the insertions combined into `edit`, to recognize a duplicate of any of them (a set: fix-all
+   * combines tens of thousands at one position on a hostile file, each checked against those before it).
+   */
+  interface Taken { start: number; end: number; edit: TextEdit; parts: Set<string> }
   const taken: Taken[] = [];
   const took: boolean[] = [];
   // Indexes instead of scans, so that fixing every finding of a huge file stays n log n: the edits taken at
@@ -195,9 +202,9 @@ export function mergeEditLists(text: string, lists: readonly (readonly TextEdit[
     const plan: { kind: 'new' | 'combine' | 'dup'; t: Taken; target?: Taken }[] = [];
     let ok = true;
     for (const e of list) {
-      const t: Taken = { start: lines.offsetAt(e.range.start), end: lines.offsetAt(e.range.end), edit: e, parts: [e.newText] };
+      const t: Taken = { start: lines.offsetAt(e.range.start), end: lines.offsetAt(e.range.end), edit: e, parts: new Set([e.newText]) };
       const same = at.get(`${t.start}:${t.end}`);
-      if (same?.some((x) => x.parts.includes(e.newText))) {
+      if (same?.some((x) => x.parts.has(e.newText))) {
         plan.push({ kind: 'dup', t });
         continue;
       }
@@ -226,7 +233,7 @@ export function mergeEditLists(text: string, lists: readonly (readonly TextEdit[
         else spans.splice(lastBelow(spans, (x) => x.start, t.start) + 1, 0, t);
       } else if (p.kind === 'combine') {
         p.target!.edit.newText += p.t.edit.newText;
-        p.target!.parts.push(p.t.edit.newText);
+        p.target!.parts.add(p.t.edit.newText);
       }
     }
   }

@@ -1,0 +1,186 @@
+// What the fixes look up in a message or enum, and in a scope, built once per syntax tree: fixing every
+// finding of a huge file asks the same container again for each finding, and a scan of it per finding was
+// quadratic (25,000 alias restores in one enum, deleted fields of a message with 50,000 reservations, renames
+// of 50,000 services or RPCs).
+
+import type { EnumValueNode, FieldNode, OptionNode, Position, Range, ReservedNode, ServiceNode } from '../proto/ast';
+import { comparePositions } from '../proto/ast';
+import { NumberSpans, type BoundFile } from '../proto/binder';
+import { findContainer, type Container } from './locate';
+
+type Member = FieldNode | EnumValueNode;
+type Entry = { range: Range };
+
+/** One container's members and reservations, indexed. */
+export interface ContainerIndex {
+  /** The first field (enum value) of each name. */
+  byName: Map<string, Member>;
+  /** The numbers of its fields (enum values). */
+  numbers: Set<number>;
+  /** The numbers its `reserved` statements reserve, and the names. */
+  reservedNumbers: NumberSpans;
+  reservedNames: Set<string>;
+  /** The last `reserved` statement of numbers, and of names. */
+  numberStatement?: ReservedNode;
+  nameStatement?: ReservedNode;
+  /** The first `option allow_alias` (enums). */
+  allowAlias?: OptionNode;
+}
+
+const containerIndexes = new WeakMap<Container, ContainerIndex>();
+
+export function containerIndex(c: Container): ContainerIndex {
+  let x = containerIndexes.get(c);
+  if (x) return x;
+  const members: Member[] = c.kind === 'message' ? c.fields : c.values;
+  const byName = new Map<string, Member>();
+  for (const m of members) if (!byName.has(m.name)) byName.set(m.name, m);
+  const numbers = new Set<number>();
+  for (const m of members) if (m.number !== undefined) numbers.add(m.number);
+  const ranges: [number, number][] = [];
+  const reservedNames = new Set<string>();
+  let numberStatement: ReservedNode | undefined;
+  let nameStatement: ReservedNode | undefined;
+  for (const r of c.reserved) {
+    for (const x of r.ranges) ranges.push([x.start, x.end]);
+    for (const n of r.names) reservedNames.add(n.name);
+    if (r.ranges.length) numberStatement = r;
+    if (r.names.length) nameStatement = r;
+  }
+  x = { byName, numbers, reservedNumbers: new NumberSpans(ranges), reservedNames };
+  if (numberStatement) x.numberStatement = numberStatement;
+  if (nameStatement) x.nameStatement = nameStatement;
+  const allowAlias = c.kind === 'enum' ? c.options.find((o) => o.name === 'allow_alias') : undefined;
+  if (allowAlias) x.allowAlias = allowAlias;
+  containerIndexes.set(c, x);
+  return x;
+}
+
+/** The entries of a `reserved` statement (number ranges and names) in source order, and each one's index. */
+export interface StatementEntries {
+  ranges: Range[];
+  indexOf: Map<Entry, number>;
+  /** The end of its last entry: where `, N` goes. */
+  lastEnd: Position;
+}
+
+const statementEntries = new WeakMap<ReservedNode, StatementEntries>();
+
+export function entriesOf(stmt: ReservedNode): StatementEntries {
+  let x = statementEntries.get(stmt);
+  if (!x) {
+    const entries: Entry[] = [...stmt.ranges, ...stmt.names].sort((a, b) => comparePositions(a.range.start, b.range.start));
+    const ends = entries.map((e) => e.range.end).sort(comparePositions);
+    x = { ranges: entries.map((e) => e.range), indexOf: new Map(entries.map((e, k) => [e, k])), lastEnd: ends[ends.length - 1]! };
+    statementEntries.set(stmt, x);
+  }
+  return x;
+}
+
+/**
+ * For taking back reservations: per number, the first range of each statement that holds it, found by binary
+ * search where no two ranges overlap (else by a scan, as before); per name, the first entry of each statement.
+ */
+export interface ReservationsIndex {
+  /** The ranges (of every statement) that hold `n`, the first of each statement, in statement order. */
+  holding(n: number): Reservation[];
+  named(name: string): Reservation[];
+}
+
+/** An entry of a `reserved` statement; `order`: the statement's among the container's. */
+export interface Reservation {
+  stmt: ReservedNode;
+  order: number;
+  entry: Entry;
+  /** For a number range: whether it holds more than one number. */
+  wide?: boolean;
+}
+
+const reservationIndexes = new WeakMap<Container, ReservationsIndex>();
+
+export function reservationsOf(c: Container): ReservationsIndex {
+  let x = reservationIndexes.get(c);
+  if (x) return x;
+  type Held = { stmt: ReservedNode; order: number; range: ReservedNode['ranges'][number] };
+  const held = (h: Held): Reservation => ({ stmt: h.stmt, order: h.order, entry: h.range, wide: h.range.start !== h.range.end });
+  const sorted: Held[] = [];
+  const named = new Map<string, Reservation[]>();
+  c.reserved.forEach((stmt, order) => {
+    for (const range of stmt.ranges) if (range.start <= range.end) sorted.push({ stmt, order, range });
+    for (const entry of stmt.names) {
+      const list = named.get(entry.name);
+      if (!list) named.set(entry.name, [{ stmt, order, entry }]);
+      else if (list[list.length - 1]!.stmt !== stmt) list.push({ stmt, order, entry });
+    }
+  });
+  sorted.sort((a, b) => a.range.start - b.range.start);
+  const disjoint = sorted.every((h, k) => k === 0 || h.range.start > sorted[k - 1]!.range.end);
+  const scan = (n: number): Reservation[] => {
+    const out: Reservation[] = [];
+    c.reserved.forEach((stmt, order) => {
+      const range = stmt.ranges.find((r) => n >= r.start && n <= r.end);
+      if (range) out.push(held({ stmt, order, range }));
+    });
+    return out;
+  };
+  x = {
+    holding(n) {
+      if (!disjoint) return scan(n);
+      // At most one range holds n: the last one that starts at or below it.
+      let lo = 0;
+      let hi = sorted.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (sorted[mid]!.range.start <= n) lo = mid + 1;
+        else hi = mid;
+      }
+      const h = sorted[lo - 1];
+      return h && n <= h.range.end ? [held(h)] : [];
+    },
+    named: (name) => named.get(name) ?? [],
+  };
+  reservationIndexes.set(c, x);
+  return x;
+}
+
+/**
+ * The names declared in a scope (a message's path or the package) besides types and services, which are
+ * declarations: in a message, its fields, oneofs, nested types and the values of its enums (protobuf gives enum
+ * values the scope of their enum, as C++ does); in the package, its top-level types, services and enum values.
+ */
+const scopeNameSets = new WeakMap<BoundFile, Map<string, Set<string>>>();
+
+export function namesInScope(bound: BoundFile, scope: string): ReadonlySet<string> {
+  let byScope = scopeNameSets.get(bound);
+  if (!byScope) scopeNameSets.set(bound, (byScope = new Map()));
+  let names = byScope.get(scope);
+  if (names) return names;
+  names = new Set();
+  const add = (xs: readonly { name: string }[]): void => {
+    for (const x of xs) names!.add(x.name);
+  };
+  const m = scope === bound.model.package ? undefined : findContainer(bound.ast, scope, false);
+  if (m?.kind === 'message') {
+    add(m.fields);
+    add(m.oneofs);
+    add(m.messages);
+    add(m.enums);
+    for (const e of m.enums) add(e.values);
+  } else if (scope === bound.model.package) {
+    add(bound.ast.messages);
+    add(bound.ast.services);
+    add(bound.ast.enums);
+    for (const e of bound.ast.enums) add(e.values);
+  }
+  byScope.set(scope, names);
+  return names;
+}
+
+/** The names of a service's RPCs. */
+const rpcNameSets = new WeakMap<ServiceNode, Set<string>>();
+
+export function rpcNamesIn(s: ServiceNode): ReadonlySet<string> {
+  let names = rpcNameSets.get(s);
+  if (!names) rpcNameSets.set(s, (names = new Set(s.rpcs.map((r) => r.name))));
+  return names;
+}
