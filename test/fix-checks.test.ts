@@ -19,7 +19,7 @@ import { loadBundledHistory } from '../server/src/baseline/historyIndex';
 import type { Baseline } from '../server/src/baseline/types';
 import type { Finding } from '../server/src/compat/finding';
 import { applyEdits, checkNonOverlapping, computeFixes, type TextEdit } from '../server/src/fixes';
-import { codeActions, findingFor, type Snapshot } from '../server/src/lsp/codeActions';
+import { codeActions, findingFor, REQUEST_ANALYSES, type Snapshot } from '../server/src/lsp/codeActions';
 import { FIX_ALL_ANALYSES } from '../server/src/lsp/fixAll';
 import { isReserved } from '../server/src/proto/model';
 import { findingToDiagnostic } from '../server/src/lsp/convert';
@@ -403,5 +403,30 @@ describe('fix checks', () => {
     assert.deepEqual(errors(after), ['FIELD_NUMBER_CHANGED demo.v1.A.a']);
     assert.notEqual(after.findings.find((f) => f.rule === 'FIELD_NUMBER_CHANGED')!.message, before.findings.find((f) => f.rule === 'FIELD_NUMBER_CHANGED')!.message);
     assertNothingAddsErrors(text, against(baseline));
+  });
+
+  test('G: a request with every diagnostic of the file makes a bounded number of analyses; what it could not check is not preferred, and is checked later', { skip: OLD ? false : CORPUS_HELP }, () => {
+    // v0.36.3 with 80 fields deleted: 80 FIELD_NO_DELETE, each with a preferred fix to check.
+    let deleted = 0;
+    const text = OLD.split('\n').filter((l) => !(/^ {4}(repeated )?\w+ \w+ = \d+;$/.test(l) && deleted++ < 80)).join('\n');
+    const reanalyze = against(baselineOf(OLD));
+    const snap = snapshot(text, reanalyze);
+    const ds = snap.analysis.findings.filter((f) => f.rule === 'FIELD_NO_DELETE').map((f) => diagnostic(f));
+    assert.equal(ds.length, 80);
+    let calls = 0;
+    const counted: Analyzer = (t) => {
+      calls++;
+      return reanalyze(t);
+    };
+    const all = codeActions(snap, { diagnostics: ds, only: ['quickfix'], documentChanges: true, reanalyze: counted });
+    assert.ok(calls <= REQUEST_ANALYSES, `${calls} analyses, at most ${REQUEST_ANALYSES}`);
+    const fixed = (d: Diagnostic, as: CodeAction[]) => as.filter((a) => a.diagnostics?.includes(d));
+    for (const d of ds) assert.ok(fixed(d, all).length > 0, `fixes offered for ${d.message}`);
+    const preferred = ds.filter((d) => fixed(d, all).some((a) => a.isPreferred));
+    assert.ok(preferred.length > 0 && preferred.length < ds.length, `${preferred.length} of ${ds.length} checked within the budget`);
+    // The light bulb on one that went unchecked checks it then, with the request's own budget.
+    const last = ds.at(-1)!;
+    assert.ok(!preferred.includes(last));
+    assert.ok(codeActions(snap, { diagnostics: [last], only: ['quickfix'], documentChanges: true, reanalyze }).some((a) => a.isPreferred));
   });
 });

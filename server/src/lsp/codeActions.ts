@@ -14,7 +14,7 @@ import type { Finding } from '../compat/finding';
 import { computeFixes, fixAll, type Fix, type TextEdit } from '../fixes';
 import type { Analysis } from '../service';
 import { SOURCE } from './convert';
-import { compositeTitle, withFollowUps } from './fixChecks';
+import { type Budget, checkEdits, compositeTitle } from './fixChecks';
 import { type Strategy, fixEverything } from './fixChoice';
 import { fixToFixedPoint } from './fixAll';
 
@@ -89,7 +89,7 @@ export function findingFor(analysis: Analysis, d: Diagnostic): Finding | undefin
   if (!d || (d.source !== undefined && d.source !== SOURCE)) return undefined;
   const key = dataOf(d);
   if (key) {
-    const candidates = analysis.findings.filter((f) => f.rule === key.rule && f.element === key.element);
+    const candidates = findingsOf(analysis).get(`${key.rule}\0${key.element}`) ?? [];
     // findingToDiagnostic leaves out `fixes` when there are none.
     const fixes = JSON.stringify(key.fixes ?? []);
     return narrow(candidates, [
@@ -99,9 +99,29 @@ export function findingFor(analysis: Analysis, d: Diagnostic): Finding | undefin
     ])[0];
   }
   if (typeof d.code !== 'string') return undefined;
-  const candidates = analysis.findings.filter((f) => f.rule === d.code && sameRange(d.range, f.range));
+  const candidates = (findingsOf(analysis).get(d.code) ?? []).filter((f) => sameRange(d.range, f.range));
   if (candidates.length <= 1) return candidates[0];
   return candidates.find((f) => f.message === d.message);
+}
+
+/**
+ * An analysis's findings by rule and element, and by rule, built once: a request with every diagnostic of the
+ * file (select all, then the light bulb) looked each one up in all findings.
+ */
+const findingIndexes = new WeakMap<Analysis, Map<string, Finding[]>>();
+function findingsOf(analysis: Analysis): Map<string, Finding[]> {
+  let index = findingIndexes.get(analysis);
+  if (!index) {
+    findingIndexes.set(analysis, (index = new Map()));
+    for (const f of analysis.findings) {
+      for (const key of [`${f.rule}\0${f.element}`, f.rule]) {
+        const list = index.get(key);
+        if (list) list.push(f);
+        else index.set(key, [f]);
+      }
+    }
+  }
+  return index;
 }
 
 function workspaceEdit(snap: Snapshot, edits: readonly TextEdit[], documentChanges: boolean): WorkspaceEdit {
@@ -115,6 +135,9 @@ export function codeActions(snap: Snapshot, q: CodeActionQuery): CodeAction[] {
   const { bound, findings } = snap.analysis;
   const diagnostics = Array.isArray(q.diagnostics) ? q.diagnostics : [];
 
+  // Checking fixes takes analyses of the texts they produce; one request makes at most this many, however many
+  // diagnostics it names. What the budget cannot check is offered without being preferred.
+  const budget: Budget = { left: REQUEST_ANALYSES };
   if (kindRequested(q.only, QUICKFIX_KIND, true)) {
     const seen = new Set<Finding>();
     const offered = new Map<string, CodeAction>();
@@ -126,7 +149,7 @@ export function codeActions(snap: Snapshot, q: CodeActionQuery): CodeAction[] {
       let list = rules.get(f.rule);
       if (!list) rules.set(f.rule, (list = []));
       list.push(d);
-      for (const fix of quickFixes(snap, f, q.reanalyze)) {
+      for (const fix of quickFixes(snap, f, q.reanalyze, budget)) {
         if (!fix.edits.length) continue;
         // Two findings on one element (e.g. FIELD_NO_DELETE and FIELD_REMOVED_WITHOUT_DEPRECATION) offer the
         // same restore: list it once, for both diagnostics.
@@ -146,11 +169,11 @@ export function codeActions(snap: Snapshot, q: CodeActionQuery): CodeAction[] {
     // "Fix all RULE in this file", where the file has more than one finding of the rule; with the fixes of the
     // errors it would cause, and not at all when those remain.
     for (const [rule, ds] of rules) {
-      if (findings.filter((f) => f.rule === rule).length < 2) continue;
+      if ((findingsOf(snap.analysis).get(rule)?.length ?? 0) < 2) continue;
       const all = fixAll(snap.text, bound, findings, rule);
       if (!all.applied || !all.edits.length) continue;
-      const checked = q.reanalyze ? memo(snap, `all ${rule}`, () => checkedEdits(snap, all.edits, q.reanalyze!, 'best')) : { edits: all.edits, followUps: [] };
-      if (!checked) continue;
+      const checked = q.reanalyze ? memo(snap, `all ${rule}`, () => checkedEdits(snap, all.edits, q.reanalyze!, 'best', budget)) : { edits: all.edits, followUps: [] };
+      if (!checked || checked === UNCHECKED) continue;
       out.push({ title: all.title, kind: QUICKFIX_KIND, diagnostics: ds, edit: workspaceEdit(snap, checked.edits, q.documentChanges) });
     }
   }
@@ -209,7 +232,7 @@ export function applyFixArguments(args: unknown): ApplyFixArguments | undefined 
  * the number and name); the fix alone is then no longer offered. When the errors cannot be fixed, no fix is
  * preferred.
  */
-function quickFixes(snap: Snapshot, f: Finding, reanalyze: CodeActionQuery['reanalyze']): Fix[] {
+function quickFixes(snap: Snapshot, f: Finding, reanalyze: CodeActionQuery['reanalyze'], budget: Budget): Fix[] {
   const fixes = computeFixes(snap.text, snap.analysis.bound, f);
   const k = fixes.findIndex((x) => x.isPreferred);
   if (!reanalyze || k < 0) return fixes;
@@ -217,31 +240,43 @@ function quickFixes(snap: Snapshot, f: Finding, reanalyze: CodeActionQuery['rean
   // Everything computeFixes reads of the finding: two findings of one rule, element and range (a deleted
   // `reserved 7, 9 to 11;`) differ only in message and fix data, and must not share a result.
   const key = `fix ${JSON.stringify([f.rule, f.element, f.range, f.message, f.fixes])}`;
-  const best = memo(snap, `${key} best`, () => checkedEdits(snap, preferred.edits, reanalyze, 'best'));
-  if (!best) return fixes.map((x) => (x === preferred ? { ...x, isPreferred: false } : x));
+  const best = memo(snap, `${key} best`, () => checkedEdits(snap, preferred.edits, reanalyze, 'best', budget));
+  if (!best || best === UNCHECKED) return fixes.map((x) => (x === preferred ? { ...x, isPreferred: false } : x));
   if (!best.followUps.length) return fixes;
   const composite: Fix = { ...preferred, title: compositeTitle(preferred.title, best.followUps), edits: best.edits, isPreferred: true };
-  const errorsOnly = memo(snap, `${key} errors`, () => checkedEdits(snap, preferred.edits, reanalyze, 'errors'));
-  const alternative: Fix[] = errorsOnly && JSON.stringify(errorsOnly.edits) !== JSON.stringify(best.edits)
+  const errorsOnly = memo(snap, `${key} errors`, () => checkedEdits(snap, preferred.edits, reanalyze, 'errors', budget));
+  const alternative: Fix[] = errorsOnly && errorsOnly !== UNCHECKED && JSON.stringify(errorsOnly.edits) !== JSON.stringify(best.edits)
     ? [{ ...preferred, title: compositeTitle(preferred.title, errorsOnly.followUps), edits: errorsOnly.edits, isPreferred: false }]
     : [];
   return [composite, ...alternative, ...fixes.filter((x) => x !== preferred)];
 }
 
 
-/** `withFollowUps` for the light bulb: its results are kept per snapshot, without the analyses they produce. */
-function checkedEdits(snap: Snapshot, edits: readonly TextEdit[], reanalyze: (text: string) => Analysis, strategy: Strategy): { edits: TextEdit[]; followUps: Fix[] } | undefined {
-  const c = withFollowUps(snap, edits, reanalyze, strategy);
-  return c && { edits: c.edits, followUps: c.followUps };
+/** At most this many analyses per code action request (see `codeActions`). */
+export const REQUEST_ANALYSES = 32;
+
+/** A check the request's budget could not pay for: neither a pass nor a failure, and not kept. */
+const UNCHECKED = Symbol('unchecked');
+
+/**
+ * `checkEdits` for the light bulb, without the analyses it made (its result is kept per snapshot); undefined
+ * when the edits leave errors, UNCHECKED when the budget ran out first.
+ */
+function checkedEdits(snap: Snapshot, edits: readonly TextEdit[], reanalyze: (text: string) => Analysis, strategy: Strategy, budget: Budget): { edits: TextEdit[]; followUps: Fix[] } | undefined | typeof UNCHECKED {
+  const c = checkEdits(snap, edits, reanalyze, strategy, budget);
+  if (!c) return UNCHECKED;
+  return 'failed' in c ? undefined : { edits: c.edits, followUps: c.followUps };
 }
 
-/** Per snapshot, results computed once: the light bulb asks again for every cursor move. */
+/** Per snapshot, results computed once: the light bulb asks again for every cursor move. UNCHECKED is not kept. */
 const memos = new WeakMap<Analysis, Map<string, unknown>>();
 function memo<T>(snap: Snapshot, key: string, compute: () => T): T {
   let m = memos.get(snap.analysis);
   if (!m) memos.set(snap.analysis, (m = new Map()));
-  if (!m.has(key)) m.set(key, compute());
-  return m.get(key) as T;
+  if (m.has(key)) return m.get(key) as T;
+  const value = compute();
+  if (value !== UNCHECKED) m.set(key, value);
+  return value;
 }
 
 /** Findings whose range contains the position (for hovers). */

@@ -34,7 +34,7 @@ interface FixAllContext {
  * rounds as one edit list against the snapshot's text. Stops early when a round would return to an earlier
  * text (fixes that undo each other), after FIX_ALL_ROUNDS rounds, and when FIX_ALL_ANALYSES analyses are made.
  *
- * Every round is checked as the light bulb checks a preferred fix (`withFollowUps`): it adds no error, so the
+ * Every round is checked as the light bulb checks a preferred fix (`checkEdits`): it adds no error, so the
  * result never has an error the text did not have. A fix the light bulb no longer prefers because it causes an
  * error (restoring a field's number that now goes with an incompatible type) is left out of fix-all too, and
  * the element gets its next fix (`candidatesOf`).

@@ -99,19 +99,10 @@ export interface Budget {
 }
 
 /**
- * `edits` (against `start.text`), extended by the fixes of the errors they cause, until none is left;
- * undefined when errors remain. An error is a finding or binder problem `start` does not have (see
- * `ErrorTally`). A binder problem has no element whose fixes could be added: one caused together with new
- * findings may go with their fixes, one caused alone stays.
- */
-export function withFollowUps(start: State, edits: readonly TextEdit[], reanalyze: (text: string) => Analysis, strategy: Strategy): Checked | undefined {
-  const c = checkEdits(start, edits, reanalyze, strategy);
-  return c && !('failed' in c) ? c : undefined;
-}
-
-/**
- * `withFollowUps`, telling why edits failed (`Failed`); undefined when the budget ran out or there was nothing
- * to check.
+ * `edits` (against `start.text`), extended by the fixes of the errors they cause, until none is left; `Failed`
+ * (with why) when errors remain, undefined when the budget ran out. An error is a finding or binder problem
+ * `start` does not have (see `ErrorTally`). A binder problem has no element whose fixes could be added: one
+ * caused together with new findings may go with their fixes, one caused alone stays.
  */
 export function checkEdits(start: State, edits: readonly TextEdit[], reanalyze: (text: string) => Analysis, strategy: Strategy, budget?: Budget): Checked | Failed | undefined {
   const analyze = (t: string): Analysis | undefined => {
