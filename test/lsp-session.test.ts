@@ -11,11 +11,12 @@ import { pathToFileURL } from 'node:url';
 import {
   CancellationTokenSource, CodeActionRequest, ConfigurationRequest, DefinitionRequest, DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification, DidChangeWorkspaceFoldersNotification, DidOpenTextDocumentNotification, ExitNotification,
-  FileChangeType, HoverRequest, ShutdownRequest, type ConfigurationParams, type Hover,
+  FileChangeType, HoverRequest, InitializeRequest, InitializedNotification, ShutdownRequest,
+  type ConfigurationParams, type Hover, type WorkspaceFolder,
 } from 'vscode-languageserver-protocol/node';
 import { Corpus, CORPUS_HELP, V1_PATH, findCorpusDir } from '../server/src/baseline/corpus';
 import { RulesRequestMethod } from '../server/src/lsp/protocol';
-import { BUILD_HELP, LspEditor, ROOT, SERVER, lineCol, pos } from './lspHarness';
+import { BUILD_HELP, CLIENT_CAPABILITIES, LspEditor, ROOT, SERVER, lineCol, pos } from './lspHarness';
 
 const corpusDir = findCorpusDir(ROOT);
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -195,12 +196,17 @@ describe('language server session', { skip: !existsSync(SERVER) ? BUILD_HELP : c
     });
   });
 
-  test('malformed notifications are ignored: nothing thrown, a document opened without text is validated as empty', async () => {
+  test('malformed params are ignored: a folder without uri, notifications without their fields, a document opened without text (validated as empty)', async () => {
     const folder = path.join(tmp, 'malformed');
     mkdirSync(folder);
     const editor = Editor.start();
     try {
-      await editor.initialize(folder);
+      const folderUri = pathToFileURL(folder).href;
+      await editor.conn.sendRequest(InitializeRequest.type, {
+        processId: null, rootUri: folderUri, capabilities: CLIENT_CAPABILITIES,
+        workspaceFolders: [{} as WorkspaceFolder, { uri: folderUri, name: 'malformed' }],
+      });
+      await editor.conn.sendNotification(InitializedNotification.type, {});
       const send = (method: string, params: unknown): Promise<void> => editor.conn.sendNotification(method, params);
       await send(DidChangeWatchedFilesNotification.method, {});
       await send(DidChangeWatchedFilesNotification.method, { changes: [null, { uri: 42, type: 1 }] });

@@ -296,7 +296,8 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
     relatedInformation: !!caps.textDocument?.publishDiagnostics?.relatedInformation,
     codeDescription: !!caps.textDocument?.publishDiagnostics?.codeDescriptionSupport,
   };
-  folders = params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: path.basename(params.rootUri) }] : []);
+  folders = Array.isArray(params.workspaceFolders) ? params.workspaceFolders.filter(isFolder)
+    : typeof params.rootUri === 'string' && params.rootUri ? [{ uri: params.rootUri, name: path.basename(params.rootUri) }] : [];
   workspaceFiles.setFolders(folderPaths());
 
   const result: InitializeResult = {
@@ -328,8 +329,6 @@ connection.onInitialized(() => {
   }
   if (hasWorkspaceFolderChanges) {
     connection.workspace.onDidChangeWorkspaceFolders((e) => {
-      // Malformed params are a client's bug: what is not a folder is left out, not thrown on.
-      const isFolder = (f: unknown): f is WorkspaceFolder => typeof (f as WorkspaceFolder | null)?.uri === 'string';
       const removed = new Set((Array.isArray(e?.removed) ? e.removed : []).filter(isFolder).map((f) => f.uri));
       folders = [...folders.filter((f) => !removed.has(f.uri)), ...(Array.isArray(e?.added) ? e.added : []).filter(isFolder)];
       workspaceFiles.setFolders(folderPaths());
@@ -348,6 +347,11 @@ connection.onShutdown(() => {
     st.generation++;
   }
 });
+
+/** Malformed params are a client's bug: what is not a folder is left out, not thrown on. */
+function isFolder(f: unknown): f is WorkspaceFolder {
+  return typeof (f as WorkspaceFolder | null)?.uri === 'string';
+}
 
 function folderPaths(): string[] {
   return folders.map((f) => fsPathOf(f.uri)).filter((p): p is string => !!p);
