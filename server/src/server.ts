@@ -6,10 +6,10 @@ import * as path from 'node:path';
 import * as os from 'node:os';
 import * as fs from 'node:fs';
 import {
-  createConnection, DidChangeConfigurationNotification, DidChangeWatchedFilesNotification, MessageType, ProposedFeatures,
-  ShowMessageNotification,
+  createConnection, DidChangeConfigurationNotification, DidChangeWatchedFilesNotification, ErrorCodes, LSPErrorCodes, MessageType, ProposedFeatures,
+  ResponseError, ShowMessageNotification,
   TextDocuments, TextDocumentSyncKind,
-  type ClientCapabilities, type InitializeParams, type InitializeResult, type Location,
+  type CancellationToken, type ClientCapabilities, type InitializeParams, type InitializeResult, type Location,
   type SymbolInformation, type WorkspaceFolder,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -109,7 +109,11 @@ function normalizeSettings(raw: unknown): Settings {
 // ---- connection and state ------------------------------------------------------------------------------
 
 const connection = createConnection(ProposedFeatures.all);
-const documents = new TextDocuments(TextDocument);
+// A didOpen without text (a client's bug) opens an empty document, not one whose every analysis throws.
+const documents = new TextDocuments({
+  create: (uri, languageId, version, text) => TextDocument.create(uri, languageId, version, typeof text === 'string' ? text : ''),
+  update: TextDocument.update,
+});
 
 let hasConfiguration = false;
 let hasDynamicConfigurationRegistration = false;
@@ -141,6 +145,7 @@ interface DocState {
   timer?: ReturnType<typeof setTimeout>;
   /** Bumped by every change and by close: a validation that sees another number was superseded. */
   generation: number;
+  /** `deps`: the files whose change on disk or in the editor may change the analysis (imports and where they were looked for). */
   analysis?: Snapshot & { deps: Set<string>; baseline: Baseline | undefined; severityKey: string };
   /** Is the document a CRI API file (package `runtime.v1`), as of its last analysis? */
   isCri?: boolean;
@@ -267,7 +272,11 @@ function isCriPackage(pkg: string): boolean {
 
 // ---- initialize ----------------------------------------------------------------------------------------
 
+/** Requests are answered only between `initialize` and `shutdown`; the others get the errors LSP names. */
+let lifecycle: 'starting' | 'running' | 'shutDown' = 'starting';
+
 connection.onInitialize((params: InitializeParams): InitializeResult => {
+  lifecycle = 'running';
   const caps: ClientCapabilities = params.capabilities ?? {};
   const init = (params.initializationOptions ?? {}) as CriInitializationOptions;
   trusted = init.trusted === true;
@@ -287,7 +296,8 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
     relatedInformation: !!caps.textDocument?.publishDiagnostics?.relatedInformation,
     codeDescription: !!caps.textDocument?.publishDiagnostics?.codeDescriptionSupport,
   };
-  folders = params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: path.basename(params.rootUri) }] : []);
+  folders = Array.isArray(params.workspaceFolders) ? params.workspaceFolders.filter(isFolder)
+    : typeof params.rootUri === 'string' && params.rootUri ? [{ uri: params.rootUri, name: path.basename(params.rootUri) }] : [];
   workspaceFiles.setFolders(folderPaths());
 
   const result: InitializeResult = {
@@ -319,14 +329,29 @@ connection.onInitialized(() => {
   }
   if (hasWorkspaceFolderChanges) {
     connection.workspace.onDidChangeWorkspaceFolders((e) => {
-      const removed = new Set(e.removed.map((f) => f.uri));
-      folders = [...folders.filter((f) => !removed.has(f.uri)), ...e.added];
+      const removed = new Set((Array.isArray(e?.removed) ? e.removed : []).filter(isFolder).map((f) => f.uri));
+      folders = [...folders.filter((f) => !removed.has(f.uri)), ...(Array.isArray(e?.added) ? e.added : []).filter(isFolder)];
       workspaceFiles.setFolders(folderPaths());
       baselines.invalidate();
       revalidateAll();
     });
   }
 });
+
+connection.onShutdown(() => {
+  lifecycle = 'shutDown';
+  // Nothing is published after shutdown: pending validations are dropped.
+  for (const st of states.values()) {
+    if (st.timer) clearTimeout(st.timer);
+    st.timer = undefined;
+    st.generation++;
+  }
+});
+
+/** Malformed params are a client's bug: what is not a folder is left out, not thrown on. */
+function isFolder(f: unknown): f is WorkspaceFolder {
+  return typeof (f as WorkspaceFolder | null)?.uri === 'string';
+}
 
 function folderPaths(): string[] {
   return folders.map((f) => fsPathOf(f.uri)).filter((p): p is string => !!p);
@@ -455,9 +480,13 @@ function baselineFor(uri: string, settings: Settings): BaselineAnswer {
   });
 }
 
-/** The analysis of the document's current version with its text and version, computed at most once per version. */
-async function snapshotOf(doc: TextDocument): Promise<Snapshot> {
+/**
+ * The analysis of the document's current version with its text and version, computed at most once per version.
+ * `stillWanted` (see wanted) runs once the settings are read, before the analysis: it throws to skip it.
+ */
+async function snapshotOf(doc: TextDocument, stillWanted?: () => void): Promise<Snapshot> {
   const settings = await getSettings(doc.uri);
+  stillWanted?.();
   const st = stateOf(doc.uri);
   // From here on synchronous: the version and the text belong together.
   const version = doc.version;
@@ -487,7 +516,7 @@ async function snapshotOf(doc: TextDocument): Promise<Snapshot> {
   const snap: Snapshot = { version, text, result };
   // The document may have closed while settings were read; only open documents keep state.
   if (documents.get(doc.uri)) {
-    st.analysis = { ...snap, deps: imports.resolved, baseline: answer?.baseline, severityKey };
+    st.analysis = { ...snap, deps: new Set([...imports.resolved, ...imports.lookedAt]), baseline: answer?.baseline, severityKey };
     st.isCri = isCri;
     st.resolving = answer?.resolving ?? false;
     if (answer) st.baselineKey = answer.key;
@@ -497,8 +526,8 @@ async function snapshotOf(doc: TextDocument): Promise<Snapshot> {
 }
 
 /** The analysis of the document's current version. */
-async function analysisOf(doc: TextDocument): Promise<Analysis> {
-  return (await snapshotOf(doc)).result;
+async function analysisOf(doc: TextDocument, stillWanted?: () => void): Promise<Analysis> {
+  return (await snapshotOf(doc, stillWanted)).result;
 }
 
 function baselineInfo(b: Baseline | undefined): BaselineInfo | null {
@@ -528,6 +557,7 @@ function statusOf(uri: string, analysis: Analysis): StatusParams {
 // ---- validation ----------------------------------------------------------------------------------------
 
 function scheduleValidation(doc: TextDocument, immediate = false): void {
+  if (lifecycle === 'shutDown') return;
   const uri = doc.uri;
   const st = stateOf(uri);
   if (st.timer) clearTimeout(st.timer);
@@ -586,7 +616,10 @@ documents.onDidChangeContent((e) => {
 documents.onDidClose((e) => {
   const uri = e.document.uri;
   const st = states.get(uri);
-  if (st?.timer) clearTimeout(st.timer);
+  if (st) {
+    if (st.timer) clearTimeout(st.timer);
+    st.generation++;
+  }
   states.delete(uri);
   documentSettings.delete(uri);
   void connection.sendDiagnostics({ uri, diagnostics: [] });
@@ -594,8 +627,8 @@ documents.onDidClose((e) => {
 });
 
 connection.onDidChangeWatchedFiles((e) => {
-  for (const c of e.changes) {
-    const p = fsPathOf(c.uri);
+  for (const c of Array.isArray(e?.changes) ? e.changes : []) {
+    const p = typeof c?.uri === 'string' ? fsPathOf(c.uri) : undefined;
     if (p && path.basename(p) === CONFIG_FILE) {
       revalidateAll();
       continue;
@@ -615,14 +648,36 @@ connection.onDidChangeWatchedFiles((e) => {
 
 // ---- requests ------------------------------------------------------------------------------------------
 
-/** Runs a handler; a failure is logged and answered with the fallback, never with a dead server. */
+/**
+ * Runs a handler; a failure is logged and answered with the fallback, never with a dead server. The errors
+ * LSP defines (ResponseError: not initialized, shut down, cancelled, content modified) are answered as such.
+ */
 async function guarded<T>(what: string, fallback: T, run: () => Promise<T> | T): Promise<T> {
+  if (lifecycle === 'starting') throw new ResponseError(ErrorCodes.ServerNotInitialized, 'The server has not been initialized.');
+  if (lifecycle === 'shutDown') throw new ResponseError(ErrorCodes.InvalidRequest, 'The server is shutting down.');
   try {
     return await run();
   } catch (e) {
+    if (e instanceof ResponseError) throw e;
     log(`${what} failed`, e);
     return fallback;
   }
+}
+
+/**
+ * A check that a request is still worth answering, run before each analysis and before the answer: a
+ * cancelled request gets RequestCancelled (VS Code cancels hovers while one types, and each would otherwise
+ * analyze the text typed since, skipping the debounce); with `positions`, a request whose document changed
+ * since it was asked gets ContentModified, as its positions were of the older text.
+ */
+function wanted(token: CancellationToken, doc?: TextDocument, positions = false): () => void {
+  const version = doc?.version;
+  return () => {
+    if (token.isCancellationRequested) throw new ResponseError(LSPErrorCodes.RequestCancelled, 'The request was cancelled.');
+    if (positions && doc && (documents.get(doc.uri) !== doc || doc.version !== version)) {
+      throw new ResponseError(LSPErrorCodes.ContentModified, 'The document changed after the request.');
+    }
+  };
 }
 
 function docOf(params: unknown): TextDocument | undefined {
@@ -633,8 +688,7 @@ function docOf(params: unknown): TextDocument | undefined {
 connection.onDocumentSymbol((params, token) => guarded('documentSymbol', null, async () => {
   const doc = docOf(params);
   if (!doc) return null;
-  const { bound } = await analysisOf(doc);
-  if (token.isCancellationRequested) return null;
+  const { bound } = await analysisOf(doc, wanted(token));
   const symbols = getDocumentSymbols(bound.ast);
   return hierarchicalSymbols ? symbols : flattenSymbols(symbols, doc.uri);
 }));
@@ -663,11 +717,13 @@ connection.onWorkspaceSymbol((params, token) => guarded('workspace/symbol', [] a
   return cancelled() ? [] : symbols;
 }));
 
-connection.onDefinition((params) => guarded('definition', null, async () => {
+connection.onDefinition((params, token) => guarded('definition', null, async () => {
   const doc = docOf(params);
   if (!doc || !isValidPosition(params.position)) return null;
-  const { bound } = await analysisOf(doc);
+  const stillWanted = wanted(token, doc, true);
+  const { bound } = await analysisOf(doc, stillWanted);
   const settings = await getSettings(doc.uri);
+  stillWanted();
   const resolver = resolverFor(doc.uri, settings);
   return findDefinition(bound, params.position, { resolveImport: (p, from) => resolver.resolveUri(p, from) });
 }));
@@ -675,20 +731,20 @@ connection.onDefinition((params) => guarded('definition', null, async () => {
 connection.onReferences((params, token) => guarded('references', null as Location[] | null, async () => {
   const doc = docOf(params);
   if (!doc || !isValidPosition(params.position)) return null;
-  const { bound } = await analysisOf(doc);
+  const stillWanted = wanted(token, doc, true);
+  const { bound } = await analysisOf(doc, stillWanted);
   const others: FileContext[] = [];
   for (const d of documents.all()) {
-    if (d.uri === doc.uri || token.isCancellationRequested) continue;
-    others.push({ bound: (await analysisOf(d)).bound });
+    if (d.uri !== doc.uri) others.push({ bound: (await analysisOf(d, stillWanted)).bound });
   }
-  if (token.isCancellationRequested) return null;
+  stillWanted();
   return findReferences(bound, params.position, { includeDeclaration: !!params.context?.includeDeclaration, others });
 }));
 
-connection.onHover((params) => guarded('hover', null, async () => {
+connection.onHover((params, token) => guarded('hover', null, async () => {
   const doc = docOf(params);
   if (!doc || !isValidPosition(params.position)) return null;
-  const { result } = await snapshotOf(doc);
+  const { result } = await snapshotOf(doc, wanted(token, doc, true));
   const { bound, baseline } = result;
   const hover = doHover(bound, params.position, {
     extraHover: (element) => elementPolicyHover(element, baseline, bound.model, result.findings),
@@ -710,13 +766,13 @@ let applyEditSupport = false;
 connection.onCodeAction((params, token) => guarded('codeAction', null, async () => {
   const doc = docOf(params);
   if (!doc) return null;
-  const snap = await snapshotOf(doc);
+  // Refuse stale: the fixes must be for the version the client asked about; else it asks again.
+  const stillWanted = wanted(token, doc, true);
+  const snap = await snapshotOf(doc, stillWanted);
   // Fixes are checked on the text they produce (and fix-all runs to a fixed point): analyzed like the
   // snapshot, with its baseline, the import resolver and the severity settings.
   const settings = await getSettings(doc.uri);
-  if (token.isCancellationRequested) return null;
-  // Refuse stale: the analysis must be of the version the client has now; else it asks again.
-  if (documents.get(doc.uri)?.version !== snap.version) return null;
+  stillWanted();
   const severity = severityFor(doc.uri, settings);
   const baseline = snap.result.baseline;
   let imports: ReturnType<typeof resolverFor> | undefined;
@@ -743,10 +799,10 @@ connection.onExecuteCommand((params) => guarded('executeCommand', null, async ()
   return null;
 }));
 
-connection.onFoldingRanges((params) => guarded('foldingRange', null, async () => {
+connection.onFoldingRanges((params, token) => guarded('foldingRange', null, async () => {
   const doc = docOf(params);
   if (!doc) return null;
-  const { bound } = await analysisOf(doc);
+  const { bound } = await analysisOf(doc, wanted(token));
   return getFoldingRanges(bound.ast, doc.getText(), foldingRangeLimit !== undefined ? { rangeLimit: foldingRangeLimit } : {});
 }));
 
@@ -766,11 +822,11 @@ function displayName(uri: string): string {
   return name.replace(/[<>&"`\r\n]/g, (c) => encodeURIComponent(c));
 }
 
-connection.onRequest(ReportRequestMethod, (params: ReportParams) => guarded('criCompat/report', null as ReportResult, async () => {
+connection.onRequest(ReportRequestMethod, (params: ReportParams, token) => guarded('criCompat/report', null as ReportResult, async () => {
   const uri = uriOf(params);
   const doc = uri ? documents.get(uri) : undefined;
   if (!doc) return null;
-  const { result } = await snapshotOf(doc);
+  const { result } = await snapshotOf(doc, wanted(token));
   return renderReport({
     file: displayName(doc.uri),
     linkTo: (line, character) => revealPositionUri(doc.uri, line, character),
@@ -782,22 +838,22 @@ connection.onRequest(ReportRequestMethod, (params: ReportParams) => guarded('cri
   });
 }));
 
-connection.onRequest(BaselinesRequestMethod, (params: BaselinesParams) => guarded('criCompat/baselines', { releases: [], current: null, resolving: false } as BaselinesResult, async () => {
+connection.onRequest(BaselinesRequestMethod, (params: BaselinesParams, token) => guarded('criCompat/baselines', { releases: [], current: null, resolving: false } as BaselinesResult, async () => {
   const history = bundled();
   const releases = history ? [...history.releases].reverse().map((r) => ({ tag: r.tag, kubernetes: r.kubernetes, prerelease: r.prerelease, ...(r.date ? { date: r.date } : {}) })) : [];
   const uri = uriOf(params);
   let doc = uri ? documents.get(uri) : undefined;
   if (!doc) doc = documents.all().find((d) => states.get(d.uri)?.isCri);
   if (!doc) return { releases, current: null, resolving: baselines.busy };
-  const { result } = await snapshotOf(doc);
+  const { result } = await snapshotOf(doc, wanted(token));
   return { releases, current: baselineInfo(result.baseline), resolving: states.get(doc.uri)?.resolving ?? false };
 }));
 
-connection.onRequest(HistoryRequestMethod, (params: HistoryParams) => guarded('criCompat/history', { ok: false, text: 'The history could not be computed; see the "CRI API Compatibility" output.' } as HistoryResult, async () => {
+connection.onRequest(HistoryRequestMethod, (params: HistoryParams, token) => guarded('criCompat/history', { ok: false, text: 'The history could not be computed; see the "CRI API Compatibility" output.' } as HistoryResult, async () => {
   const uri = uriOf(params);
   const doc = uri ? documents.get(uri) : undefined;
   if (!doc) return { ok: false, text: 'The document is not open.' };
-  const { result } = await snapshotOf(doc);
+  const { result } = await snapshotOf(doc, wanted(token));
   const { bound, baseline } = result;
   let history = baseline?.history;
   if (!history) {
@@ -822,9 +878,9 @@ connection.onRequest(HistoryRequestMethod, (params: HistoryParams) => guarded('c
   return element ? { element, ...answer } : answer;
 }));
 
-connection.onRequest(RulesRequestMethod, (): RulesResult => RULES.map((r) => ({
+connection.onRequest(RulesRequestMethod, () => guarded('criCompat/rules', [] as RulesResult, () => RULES.map((r) => ({
   id: r.id, category: r.category, severity: r.severity, breaking: r.breaking, title: r.title, explanation: r.explanation, link: r.link,
-})));
+}))));
 
 // A bug in a handler must not end the session: log it and keep serving.
 process.on('uncaughtException', (e) => log('uncaught exception', e));

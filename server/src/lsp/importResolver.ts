@@ -53,6 +53,11 @@ export class FsImportResolver implements ImportResolver {
    * imported and, when it differs (a symlink), the real path, which is what file events name.
    */
   readonly resolved = new Set<string>();
+  /**
+   * Every candidate path looked at, also those not on disk: a file created there (or opened in the editor)
+   * changes the answer, a missing import found or a later root's file shadowed.
+   */
+  readonly lookedAt = new Set<string>();
 
   constructor(private readonly options: FsImportResolverOptions) {
     this.roots = uniqueRoots(options.roots);
@@ -100,6 +105,7 @@ export class FsImportResolver implements ImportResolver {
       tried.push(dir);
       const candidate = path.resolve(dir, importPath);
       if (!isInside(candidate, dir)) continue;
+      this.lookedAt.add(candidate);
       const open = this.options.overlay?.(candidate);
       let at: Located | undefined;
       try {
