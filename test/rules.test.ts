@@ -256,8 +256,8 @@ test('FIELD_PRESENCE_CHANGED: implicit → optional', () => {
   });
 });
 
-test('FIELD_ONEOF_CHANGED: out of a oneof, into an existing one, several released fields into a new one', () => {
-  const into = proto(`
+/** FOO with b in a oneof of its own. */
+const FOO_IN_ONEOF = proto(`
 // Foo is a test message.
 message Foo {
     // a is kept.
@@ -268,6 +268,9 @@ message Foo {
     }
 }
 `);
+
+test('FIELD_ONEOF_CHANGED: out of a oneof, into an existing one, several released fields into a new one', () => {
+  const into = FOO_IN_ONEOF;
   const fs = check(into, FOO);
   assert.deepEqual(rules(fs), ['FIELD_ONEOF_CHANGED']);
   expectFinding(fs, {
@@ -291,17 +294,7 @@ message Foo {
 });
 
 test('FIELD_ONEOF_GO_CHANGED: one released field into a new oneof, a oneof renamed: Go code only', () => {
-  const into = proto(`
-// Foo is a test message.
-message Foo {
-    // a is kept.
-    string a = 1;
-    oneof choice {
-        // b is the one that changes.
-        string b = 2;
-    }
-}
-`);
+  const into = FOO_IN_ONEOF;
   const fs = check(FOO, into);
   assert.deepEqual(rules(fs), ['FIELD_ONEOF_GO_CHANGED']);
   expectFinding(fs, {
