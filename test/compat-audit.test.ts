@@ -179,7 +179,10 @@ test('message → bytes, a message moved into another, map → repeated entry me
   const podip = '// PodIP represents an ip of a Pod\nmessage PodIP{\n    // an ip is a string representation of an IPv4 or an IPv6\n    string ip = 1;\n}\n';
   const moved = edit(edit(b, podip, ''), '    repeated PodIP additional_ips  = 2;\n',
     '    repeated PodIP additional_ips  = 2;\n    // PodIP represents an ip of a Pod\n    message PodIP{\n        // an ip is a string representation of an IPv4 or an IPv6\n        string ip = 1;\n    }\n');
-  fs = check(b, moved);
+  // Moved with its name: reported once, as a Go type rename (see the Go and JSON audit tests).
+  assert.deepEqual(rules(check(b, moved)), ['MESSAGE_RENAMED']);
+  // Moved and renamed: another type, encoded the same.
+  fs = check(b, edit(moved.replace('    message PodIP{', '    message Address{'), '    repeated PodIP additional_ips  = 2;', '    repeated Address additional_ips  = 2;'));
   assert.ok(!fs.some((f) => f.rule === 'FIELD_TYPE_INCOMPATIBLE'), JSON.stringify(rules(fs)));
   assert.ok(fs.some((f) => f.rule === 'FIELD_TYPE_CHANGED'));
   fs = check(b, edit(b, '    map<string, string> sysctls = 3;', '    repeated KeyValue sysctls = 3;'));

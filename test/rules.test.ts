@@ -251,13 +251,13 @@ test('FIELD_PRESENCE_CHANGED: implicit → optional', () => {
   const fs = check(FOO, cur);
   assert.deepEqual(rules(fs), ['FIELD_PRESENCE_CHANGED']);
   expectFinding(fs, {
-    rule: 'FIELD_PRESENCE_CHANGED', category: 'GO_SOURCE', severity: 'warning', range: at(cur, 'optional string b', 'optional'), element: 'runtime.v1.Foo.b',
+    rule: 'FIELD_PRESENCE_CHANGED', category: 'GO_SOURCE', severity: 'error', range: at(cur, 'optional string b', 'optional'), element: 'runtime.v1.Foo.b',
     message: 'field "Foo.b" changed from implicit to explicit (optional) presence (baseline v0.36.3)',
   });
 });
 
-test('FIELD_ONEOF_CHANGED: into, between and out of oneofs', () => {
-  const into = proto(`
+/** FOO with b in a oneof of its own. */
+const FOO_IN_ONEOF = proto(`
 // Foo is a test message.
 message Foo {
     // a is kept.
@@ -268,21 +268,54 @@ message Foo {
     }
 }
 `);
-  const fs = check(FOO, into);
+
+test('FIELD_ONEOF_CHANGED: out of a oneof, into an existing one, several released fields into a new one', () => {
+  const into = FOO_IN_ONEOF;
+  const fs = check(into, FOO);
   assert.deepEqual(rules(fs), ['FIELD_ONEOF_CHANGED']);
   expectFinding(fs, {
-    rule: 'FIELD_ONEOF_CHANGED', category: 'WIRE', severity: 'error', range: at(into, 'string b = 2', 'b'), element: 'runtime.v1.Foo.b',
-    message: 'field "Foo.b" moved from no oneof to oneof "choice" (baseline v0.36.3)',
+    rule: 'FIELD_ONEOF_CHANGED', category: 'WIRE', severity: 'error', range: at(FOO, 'string b = 2', 'b'), element: 'runtime.v1.Foo.b',
+    message: 'field "Foo.b" moved from oneof "choice" to no oneof (baseline v0.36.3)',
   });
-  const between = into.replace('oneof choice', 'oneof other');
-  assert.deepEqual(check(into, between).map((f) => f.message), ['field "Foo.b" moved from oneof "choice" to oneof "other" (baseline v0.36.3)']);
-  assert.deepEqual(check(into, FOO).map((f) => f.message), ['field "Foo.b" moved from oneof "choice" to no oneof (baseline v0.36.3)']);
-  // An explicit-presence field moved into a oneof is a oneof change, not also a presence change.
-  const optional = FOO.replace('string b = 2;', 'optional string b = 2;');
-  assert.deepEqual(rules(check(optional, into)), ['FIELD_ONEOF_CHANGED']);
+  // Into a oneof the baseline has: setting b now clears a peer's a.
+  const both = into.replace('    // a is kept.\n    string a = 1;\n', '').replace('    oneof choice {\n', '    oneof choice {\n        // a is kept.\n        string a = 1;\n');
+  assert.deepEqual(check(into, both).map((f) => f.message), ['field "Foo.a" moved from no oneof to oneof "choice" (baseline v0.36.3)']);
+  // Two released fields into one new oneof: a baseline peer may set both.
+  const two = both.replace('oneof choice', 'oneof other');
+  assert.deepEqual(check(FOO, two).map((f) => f.rule), ['FIELD_ONEOF_CHANGED', 'FIELD_ONEOF_CHANGED']);
+  // A oneof renamed while a released field joins it is not only a rename.
+  assert.deepEqual(check(into, two).map((f) => f.message), [
+    'field "Foo.a" moved from no oneof to oneof "other" (baseline v0.36.3)',
+    'field "Foo.b" moved from oneof "choice" to oneof "other" (baseline v0.36.3)',
+  ]);
   // Adding a new, documented field to an existing oneof is not a move.
   const added = into.replace('        string b = 2;\n', '        string b = 2;\n        // c is new.\n        string c = 3;\n');
   assert.deepEqual(check(into, added), []);
+});
+
+test('FIELD_ONEOF_GO_CHANGED: one released field into a new oneof, a oneof renamed: Go code only', () => {
+  const into = FOO_IN_ONEOF;
+  const fs = check(FOO, into);
+  assert.deepEqual(rules(fs), ['FIELD_ONEOF_GO_CHANGED']);
+  expectFinding(fs, {
+    rule: 'FIELD_ONEOF_GO_CHANGED', category: 'GO_SOURCE', severity: 'error', range: at(into, 'string b = 2', 'b'), element: 'runtime.v1.Foo.b',
+    message: 'field "Foo.b" moved into the new oneof "choice" (baseline v0.36.3): the bytes and JSON are unchanged, but Go code that uses the field B directly must go through the oneof Choice and the wrapper Foo_B',
+  });
+  // An explicit-presence field moved into a oneof is a oneof change, not also a presence change.
+  const optional = FOO.replace('string b = 2;', 'optional string b = 2;');
+  assert.deepEqual(rules(check(optional, into)), ['FIELD_ONEOF_GO_CHANGED']);
+  // With a new field beside it in the new oneof: still only one released member.
+  const withNew = into.replace('        string b = 2;\n', '        string b = 2;\n        // c is new.\n        string c = 3;\n');
+  assert.deepEqual(rules(check(FOO, withNew)), ['FIELD_ONEOF_GO_CHANGED']);
+  // Renamed, with its members: one finding on the oneof, whatever the number of members.
+  const pair = withNew;
+  const renamed = pair.replace('oneof choice', 'oneof pick_one');
+  const rfs = check(pair, renamed);
+  assert.deepEqual(rfs.map((f) => [f.rule, f.category, f.severity, f.element, f.message]), [[
+    'FIELD_ONEOF_GO_CHANGED', 'GO_SOURCE', 'error', 'runtime.v1.Foo.pick_one',
+    'oneof "choice" of "Foo" was renamed to "pick_one" (baseline v0.36.3): the bytes and JSON are unchanged, but the Go field Choice and interface isFoo_Choice are now PickOne and isFoo_PickOne',
+  ]]);
+  assert.deepEqual(rfs[0]!.range, at(renamed, 'oneof pick_one', 'pick_one'));
 });
 
 test('FIELD_PACKED_CHANGED: explicit packed = false in proto3; the default depends on the syntax', () => {

@@ -177,7 +177,7 @@ class Comparer {
     };
     const size = (d: MessageDef | EnumDef): number => ('fields' in d ? d.fields.length : d.values.length);
     // New definitions grouped by kind, parent scope and size: the only candidates a deleted one can have been renamed to.
-    const groupKey = (d: MessageDef | EnumDef): string => `${'fields' in d ? 'm' : 'e'}|${d.fqn.slice(0, d.fqn.lastIndexOf('.'))}|${size(d)}`;
+    const groupKey = (d: MessageDef | EnumDef, scope = parentOf(d.fqn)): string => `${'fields' in d ? 'm' : 'e'}|${scope}|${size(d)}`;
     const candidates = new Map<string, (MessageDef | EnumDef)[]>();
     for (const c of [...this.current.messages, ...this.current.enums]) {
       if (this.base.messages.has(c.fqn) || this.base.enums.has(c.fqn)) continue;
@@ -189,10 +189,10 @@ class Comparer {
     // Per group, on first use: its first candidate of each shape. A scan of the group per deleted type was
     // quadratic when many definitions of one size change shape.
     const byShape = new Map<string, Map<string, string>>();
-    const renamedTo = (old: MessageDef | EnumDef): string | undefined => {
+    const renamedTo = (old: MessageDef | EnumDef, scope: string): string | undefined => {
       const sig = shape(old);
       if (!sig) return undefined;
-      const k = groupKey(old);
+      const k = groupKey(old, scope);
       let firsts = byShape.get(k);
       if (!firsts) {
         byShape.set(k, (firsts = new Map()));
@@ -203,9 +203,32 @@ class Comparer {
       }
       return firsts.get(sig);
     };
+    // A type moved to another scope (into a message, out of one) keeps its name and fields: protoc-gen-go names
+    // it after its new scope (Outer_Inner), while the bytes and the JSON stay the same. Built on first use.
+    let byName: Map<string, (MessageDef | EnumDef)[]> | undefined;
+    const nameKey = (d: MessageDef | EnumDef): string => `${'fields' in d ? 'm' : 'e'}|${d.name}|${size(d)}`;
+    const movedTo = (old: MessageDef | EnumDef): string | undefined => {
+      const sig = shape(old);
+      if (!sig) return undefined;
+      if (!byName) {
+        byName = new Map();
+        for (const list of candidates.values()) {
+          for (const c of list) {
+            const k = nameKey(c);
+            const same = byName.get(k);
+            if (same) same.push(c);
+            else byName.set(k, [c]);
+          }
+        }
+      }
+      const same = byName.get(nameKey(old));
+      if (!same) return undefined;
+      const taken = new Set(this.renamed.values());
+      return same.find((c) => !taken.has(c.fqn) && shape(c) === sig)?.fqn;
+    };
     const deleted = (old: MessageDef | EnumDef, kind: 'message' | 'enum'): void => {
       // A type nested in a renamed message moved with it (Outer.Inner → Renamed.Inner): the one rename says it.
-      const parent = old.fqn.slice(0, old.fqn.lastIndexOf('.'));
+      const parent = parentOf(old.fqn);
       const movedParent = this.renamed.get(parent);
       if (movedParent !== undefined) {
         const moved = movedParent + old.fqn.slice(parent.length);
@@ -215,15 +238,27 @@ class Comparer {
           return;
         }
       }
-      const to = renamedTo(old);
-      const gone = to ? undefined : this.whereTopLevelWas(old, kind === 'message' ? this.baseline.messages : this.baseline.enums);
-      const range = to ? this.defRange(to) : gone?.range ?? this.whereDeleted(old.fqn);
-      const was = gone ? ` (it was declared ${gone.where})` : '';
+      // Renamed in its scope, or in the scope its renamed parent has now (Outer.Inner → Renamed.Other).
+      const to = renamedTo(old, movedParent ?? parent);
       if (to) {
         this.renamed.set(old.fqn, to);
-        this.add('MESSAGE_RENAMED', range, to, `${kind} "${old.name}" of ${this.tag} was renamed to "${to.slice(to.lastIndexOf('.') + 1)}"`,
+        this.add('MESSAGE_RENAMED', this.defRange(to), to, `${kind} "${old.name}" of ${this.tag} was renamed to "${to.slice(to.lastIndexOf('.') + 1)}"`,
           [{ kind: 'rename', to: old.name }]);
-      } else if (reachable.has(old.fqn)) {
+        return;
+      }
+      const moved = movedTo(old);
+      if (moved) {
+        // No rename fix: the old name in the new scope would still be another type.
+        this.renamed.set(old.fqn, moved);
+        const local = (fqn: string): string => localName(fqn, this.baseline.package);
+        this.add('MESSAGE_RENAMED', this.defRange(moved), moved,
+          `${kind} "${local(old.fqn)}" of ${this.tag} was moved to "${local(moved)}": the bytes and JSON are unchanged, but its Go type ${goCamelCase(local(old.fqn))} is now ${goCamelCase(local(moved))}`);
+        return;
+      }
+      const gone = this.whereTopLevelWas(old, kind === 'message' ? this.baseline.messages : this.baseline.enums);
+      const range = gone?.range ?? this.whereDeleted(old.fqn);
+      const was = gone ? ` (it was declared ${gone.where})` : '';
+      if (reachable.has(old.fqn)) {
         this.add(kind === 'message' ? 'MESSAGE_NO_DELETE' : 'ENUM_NO_DELETE', range, old.fqn,
           `${kind} "${old.fqn}" of ${this.tag} was deleted${was}, but RPCs of ${this.tag} use it`);
       } else {
@@ -284,7 +319,7 @@ class Comparer {
     const where = cur.node?.nameRange ?? ORIGIN;
     // Most messages keep every field, in order: then each field is compared with its counterpart directly.
     if (sameNumbersAndNames(old.fields, cur.fields)) {
-      for (let i = 0; i < old.fields.length; i++) this.field(old, old.fields[i]!, cur.fields[i]!);
+      for (let i = 0; i < old.fields.length; i++) this.field(old, old.fields[i]!, cur.fields[i]!, cur);
       this.reservations(old, cur, where, 'message');
       return;
     }
@@ -298,7 +333,7 @@ class Comparer {
       const byNum = curByNumber.get(of.number);
       const byName = curByName.get(of.name);
       if (byNum && byNum.name === of.name) {
-        this.field(old, of, byNum);
+        this.field(old, of, byNum, cur);
         continue;
       }
       if (byName) {
@@ -308,7 +343,7 @@ class Comparer {
           [{ kind: 'renumber', to: of.number, label: `Restore the original number ${of.number}` }]);
         // It is still the same field: a type (or label, oneof…) change is a break of its own, and restoring the
         // number alone would leave it.
-        this.field(old, of, byName);
+        this.field(old, of, byName, cur);
         if (!byNum) continue;
       }
       if (byNum) {
@@ -316,7 +351,7 @@ class Comparer {
         const r = byNum.node?.nameRange ?? where;
         if (!byName && change === 'same' && of.label === byNum.label && oldByName.get(byNum.name) === undefined) {
           this.add('FIELD_RENAMED', r, `${cur.fqn}.${byNum.name}`,
-            `field ${of.number} "${of.name}" was renamed to "${byNum.name}" (baseline ${this.tag}); JSON keys and Go names change`,
+            `field ${of.number} "${of.name}" was renamed to "${byNum.name}" (baseline ${this.tag}); ${renameEffects(of, byNum)}`,
             [{ kind: 'rename', to: of.name }]);
         } else {
           this.add('FIELD_NUMBER_REUSED', byNum.node?.numberRange ?? where, `${cur.fqn}.${byNum.name}`,
@@ -356,7 +391,7 @@ class Comparer {
     }
   }
 
-  private field(old: MessageDef, of: FieldDef, nf: FieldDef): void {
+  private field(old: MessageDef, of: FieldDef, nf: FieldDef, cur: MessageDef): void {
     const change = this.typeChange(of, nf);
     // Ranges are read only for a finding: fields build them on request (proto/nodes.ts).
     if (change === 'incompatible') {
@@ -371,16 +406,49 @@ class Comparer {
       this.add('FIELD_PRESENCE_CHANGED', labelRangeOf(nf), fieldPath(old, of),
         `field "${old.name}.${of.name}" changed from ${of.label === 'optional' ? 'explicit (optional)' : 'implicit'} to ${nf.label === 'optional' ? 'explicit (optional)' : 'implicit'} presence (baseline ${this.tag})`);
     }
-    if ((of.oneof ?? '') !== (nf.oneof ?? '')) {
-      const desc = (o?: string): string => (o ? `oneof "${o}"` : 'no oneof');
-      this.add('FIELD_ONEOF_CHANGED', nf.node?.nameRange ?? ORIGIN, fieldPath(old, of), `field "${old.name}.${of.name}" moved from ${desc(of.oneof)} to ${desc(nf.oneof)} (baseline ${this.tag})`);
-    }
+    if ((of.oneof ?? '') !== (nf.oneof ?? '')) this.oneofChange(old, of, nf, cur);
     if (of.jsonName !== nf.jsonName) {
       this.add('FIELD_JSON_NAME_CHANGED', nf.node?.nameRange ?? ORIGIN, fieldPath(old, of), `field "${old.name}.${of.name}" changed its JSON name from "${of.jsonName}" to "${nf.jsonName}" (baseline ${this.tag})`);
     }
     if (of.label === 'repeated' && nf.label === 'repeated' && (of.typeKind === 'scalar' || of.typeKind === 'enum') && change === 'same' && packed(of, this.baseline) !== packed(nf, this.current)) {
       this.add('FIELD_PACKED_CHANGED', nf.node?.nameRange ?? ORIGIN, fieldPath(old, of), `field "${old.name}.${of.name}" changed its packed encoding (baseline ${this.tag})`);
     }
+  }
+
+  /** Oneofs reported as renamed, once each (message fqn + new name). */
+  private readonly renamedOneofs = new Set<string>();
+
+  /**
+   * A field's oneof changed. On the wire and in JSON a oneof member is an ordinary field and oneof names appear
+   * nowhere, so two moves change only the Go code (a oneof is one struct field holding a wrapper per member):
+   * a single released field into a new oneof (binary compatible, protobuf.dev "Updating A Message Type"), and a
+   * oneof renamed with the same released members. Any other move can clear values a peer did not expect to be
+   * exclusive.
+   */
+  private oneofChange(old: MessageDef, of: FieldDef, nf: FieldDef, cur: MessageDef): void {
+    // The numbers of a oneof's members that the baseline has, as a comparable string.
+    const inOld = (n: number): boolean => old.fields.some((f) => f.number === n);
+    const members = (o: string | undefined, m: MessageDef): string =>
+      m.fields.filter((f) => f.oneof === o && inOld(f.number)).map((f) => f.number).sort((a, b) => a - b).join();
+    const newOneof = nf.oneof !== undefined && !old.oneofs.includes(nf.oneof);
+    if (newOneof && of.oneof === undefined && members(nf.oneof, cur) === String(nf.number)) {
+      this.add('FIELD_ONEOF_GO_CHANGED', nf.node?.nameRange ?? ORIGIN, fieldPath(old, of),
+        `field "${old.name}.${of.name}" moved into the new oneof "${nf.oneof}" (baseline ${this.tag}): the bytes and JSON are unchanged, but Go code that uses the field ${goCamelCase(of.name)} directly must go through the oneof ${goCamelCase(nf.oneof!)} and the wrapper ${goCamelCase(localName(cur.fqn, this.current.package))}_${goCamelCase(nf.name)}`);
+      return;
+    }
+    if (newOneof && of.oneof !== undefined && !cur.oneofs.includes(of.oneof)
+      && members(nf.oneof, cur) === members(of.oneof, old)) {
+      const key = `${cur.fqn}.${nf.oneof}`;
+      if (this.renamedOneofs.has(key)) return;
+      this.renamedOneofs.add(key);
+      const node = cur.node?.oneofs.find((o) => o.name === nf.oneof);
+      const m = localName(cur.fqn, this.current.package);
+      this.add('FIELD_ONEOF_GO_CHANGED', node?.nameRange ?? nf.node?.nameRange ?? ORIGIN, key,
+        `oneof "${of.oneof}" of "${old.name}" was renamed to "${nf.oneof}" (baseline ${this.tag}): the bytes and JSON are unchanged, but the Go field ${goCamelCase(of.oneof)} and interface is${goCamelCase(m)}_${goCamelCase(of.oneof)} are now ${goCamelCase(nf.oneof!)} and is${goCamelCase(m)}_${goCamelCase(nf.oneof!)}`);
+      return;
+    }
+    const desc = (o?: string): string => (o ? `oneof "${o}"` : 'no oneof');
+    this.add('FIELD_ONEOF_CHANGED', nf.node?.nameRange ?? ORIGIN, fieldPath(old, of), `field "${old.name}.${of.name}" moved from ${desc(of.oneof)} to ${desc(nf.oneof)} (baseline ${this.tag})`);
   }
 
   /**
@@ -742,14 +810,45 @@ function encodingSignature(m: MessageDef): string {
 
 /**
  * A message's fields (or an enum's values) as a comparable string, for rename detection; undefined when empty.
- * Types nested in the definition are written relative to it, so that a rename keeps them.
+ * Types nested in the definition are written without their names, so that a rename of the definition, and of
+ * the types nested in it too, keeps the shape (the nested types are matched on their own).
  */
 function shapeOf(d: MessageDef | EnumDef): string | undefined {
   const own = `${d.fqn}.`;
   const rel = (t: string): string => t.replace(/^(map<[^,]+,)?(.*?)(>?)$/, (_, map: string | undefined, v: string, end: string) =>
-    `${map ?? ''}${v.startsWith(own) ? `~${v.slice(own.length)}` : v}${end}`);
+    `${map ?? ''}${v.startsWith(own) ? '~' : v}${end}`);
   const parts = 'fields' in d ? d.fields.map((f) => `${f.number}:${f.name}:${rel(f.type)}:${f.label}`) : d.values.map((v) => `${v.number}:${v.name}`);
   return parts.length ? parts.sort().join('|') : undefined;
+}
+
+/** A full name without the package: what protoc-gen-go names Go types after. */
+function localName(fqn: string, pkg: string): string {
+  return pkg && fqn.startsWith(`${pkg}.`) ? fqn.slice(pkg.length + 1) : fqn;
+}
+
+function parentOf(fqn: string): string {
+  return fqn.slice(0, Math.max(0, fqn.lastIndexOf('.')));
+}
+
+/**
+ * protoc-gen-go's Go name for a field (`localhost_ref` → `LocalhostRef`), or for a message or enum given by its
+ * path inside the package (`Outer.Inner` → `Outer_Inner`): strs.GoCamelCase of google.golang.org/protobuf.
+ */
+export function goCamelCase(s: string): string {
+  let out = '';
+  const lower = (c: string | undefined): boolean => c !== undefined && c >= 'a' && c <= 'z';
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i]!;
+    if ((c === '.' || c === '_') && lower(s[i + 1]) && !(c === '_' && (i === 0 || s[i - 1] === '.'))) continue;
+    if (c === '.') out += '_';
+    else if (c === '_') out += i === 0 || s[i - 1] === '.' ? 'X' : '_';
+    else if (c >= '0' && c <= '9') out += c;
+    else {
+      out += lower(c) ? c.toUpperCase() : c;
+      while (lower(s[i + 1])) out += s[++i];
+    }
+  }
+  return out;
 }
 
 /** A service's RPCs as a comparable string: a renamed service has the same. */
@@ -768,6 +867,20 @@ export function declarationOf(f: FieldDef): string {
   if (f.packed !== undefined) opts.push(`packed = ${f.packed}`);
   if (f.deprecated) opts.push('deprecated = true');
   return `${label}${type} ${f.name} = ${f.number}${opts.length ? ` [${opts.join(', ')}]` : ''};`;
+}
+
+/**
+ * What a field rename changes besides the proto name, which JSON parsers accept as a key next to the JSON name
+ * (protobuf.dev JSON mapping): the JSON name written, and the Go field. `foo_bar` → `fooBar` keeps both.
+ */
+function renameEffects(of: FieldDef, nf: FieldDef): string {
+  const go = goCamelCase(of.name) !== goCamelCase(nf.name);
+  if (of.jsonName !== nf.jsonName && go) return 'JSON keys and Go names change';
+  const oldKey = `JSON documents keyed by the old name "${of.name}" no longer parse`;
+  if (of.jsonName !== nf.jsonName) return `JSON keys change; the Go field ${goCamelCase(nf.name)} is the same`;
+  return go
+    ? `${oldKey}, and the Go field ${goCamelCase(of.name)} is now ${goCamelCase(nf.name)} (the JSON name "${nf.jsonName}" is kept)`
+    : `${oldKey} (the JSON name "${nf.jsonName}" and the Go field ${goCamelCase(nf.name)} are the same)`;
 }
 
 /** Built only for a finding: most fields have none. */

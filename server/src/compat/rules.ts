@@ -67,12 +67,18 @@ export const RULES: readonly Rule[] = [
     'into one message, where a scalar set in several elements keeps the last one\'s value; and repeated numeric fields (integers, floats, ' +
     'bools, enums) are packed by default in proto3, which a singular reader cannot take as its value at all. Adding or dropping ' +
     '`required` (proto2) makes one side reject messages that the other sends without the field. The Go type also changes between a value and a slice, and JSON between a value and an array.', LINKS.protoUpdating),
-  rule('FIELD_PRESENCE_CHANGED', 'GO_SOURCE', 'warning', true, 'A field changed between implicit and explicit presence (`optional`)',
+  rule('FIELD_PRESENCE_CHANGED', 'GO_SOURCE', 'error', true, 'A field changed between implicit and explicit presence (`optional`)',
     'The bytes are compatible, but generated Go code changes between a value and a pointer, so containerd, CRI-O and crictl stop compiling ' +
     'against the new k8s.io/cri-api, and code that checked for the zero value now has to check for nil.'),
   rule('FIELD_ONEOF_CHANGED', 'WIRE', 'error', true, 'A field moved into, out of, or between oneofs',
     `${SKEW} Members of a oneof clear each other when parsed. A peer with the other layout can drop values it did not expect to be ` +
     'exclusive, and the generated Go code changes shape completely.', LINKS.protoUpdating),
+  rule('FIELD_ONEOF_GO_CHANGED', 'GO_SOURCE', 'error', true, 'A field moved into a new oneof of its own, or its oneof was renamed',
+    'On the wire and in JSON a oneof member is an ordinary field, and the oneof\'s name appears in neither: moving a single field into ' +
+    'a new oneof is binary compatible, and renaming a oneof changes no bytes. protoc-gen-go, however, generates a oneof as one struct ' +
+    'field named after the oneof, holding an interface (isMessage_Oneof) that a wrapper type per member (Message_Field) implements. ' +
+    'Code in containerd, CRI-O or crictl that sets or reads the field directly, or names the oneof, stops compiling against the new ' +
+    'k8s.io/cri-api. Keep the field outside the oneof, or the oneof\'s name.', LINKS.protoUpdating),
   rule('FIELD_PACKED_CHANGED', 'WIRE', 'warning', true, 'A repeated scalar field changed its packed encoding',
     'Current protobuf parsers accept both packed and unpacked encodings, but older or hand-written parsers may not. Keep the encoding the baseline had.',
     LINKS.protoUpdating),
@@ -107,7 +113,9 @@ export const RULES: readonly Rule[] = [
   // ---- JSON and Go source ----------------------------------------------------------------------------
   rule('FIELD_RENAMED', 'JSON', 'error', true, 'A field kept its number but changed its name',
     'The wire encoding is unchanged, but crictl prints and parses CRI messages as JSON/YAML keyed by field name, and Go code that uses the ' +
-    'generated field stops compiling. Keep the name; if the meaning changed, add a new field.', LINKS.protoJson),
+    'generated field stops compiling. JSON parsers accept the proto field name as a key besides the JSON name, so even a rename that keeps ' +
+    'the JSON name (with json_name, or a change of case only such as foo_bar → fooBar, which also keeps the Go name FooBar) breaks documents ' +
+    'keyed by the old name. Keep the name; if the meaning changed, add a new field.', LINKS.protoJson),
   rule('FIELD_JSON_NAME_CHANGED', 'JSON', 'error', true, 'A field changed its JSON name',
     'Tools that exchange CRI messages as JSON (crictl output, saved configs) use this key; changing it makes old documents lose the value.',
     LINKS.protoJson),
@@ -119,11 +127,12 @@ export const RULES: readonly Rule[] = [
     'baseline does not know the new name, so it rejects the document (crictl output, saved configs). Declare the new alias ' +
     'after the released name.',
     LINKS.protoJson),
-  rule('MESSAGE_RENAMED', 'GO_SOURCE', 'error', true, 'A message or enum was renamed',
+  rule('MESSAGE_RENAMED', 'GO_SOURCE', 'error', true, 'A message or enum was renamed or moved to another scope',
     'Fields travel by number, and gRPC method paths (/runtime.v1.RuntimeService/Version) name only the service and the method, so the ' +
     'kubelet and runtimes keep talking. What breaks is everything that names the type: Go code compiled against k8s.io/cri-api uses the ' +
-    'generated type (and, for an enum, constants prefixed with its name), a `google.protobuf.Any` type URL carries the full message name, ' +
-    'and the JSON form of such an Any names it in "@type". Keep the old name.'),
+    'generated type, named after its scope (a type nested in a message is Outer_Inner), and, for a top-level enum, constants prefixed with ' +
+    'its name (those of an enum nested in a message are prefixed with the message\'s name); a `google.protobuf.Any` type URL carries the ' +
+    'full message name, and the JSON form of such an Any names it in "@type". Keep the old name and place.'),
   rule('TYPE_NO_DELETE', 'GO_SOURCE', 'warning', true, 'A message or enum that no released RPC uses was deleted',
     'No RPC of the baseline reaches it, so the wire is unaffected, but Go programs that use the type stop compiling against the new k8s.io/cri-api.'),
   rule('GO_PACKAGE_CHANGED', 'GO_SOURCE', 'error', true, 'The go_package file option changed or was removed',

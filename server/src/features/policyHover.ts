@@ -200,7 +200,8 @@ function baselineTypePath(fqn: string, baseline: ApiModel, findings: readonly Fi
   const ix = indexModel(baseline);
   if (ix.messages.has(fqn) || ix.enums.has(fqn)) return fqn;
   const renamed = typeRenamedFrom(fqn, findings);
-  if (renamed) return renamed;
+  // Renamed inside a message that was renamed too: the old name is under the parent's baseline path.
+  if (renamed) return ix.messages.has(renamed) || ix.enums.has(renamed) ? renamed : `${baselineTypePath(fqn.slice(0, fqn.lastIndexOf('.')), baseline, findings) ?? ''}${renamed.slice(renamed.lastIndexOf('.'))}`;
   const k = fqn.lastIndexOf('.');
   if (k < 0) return undefined;
   const parent = baselineTypePath(fqn.slice(0, k), baseline, findings);
