@@ -205,26 +205,35 @@ class Comparer {
     };
     // A type moved to another scope (into a message, out of one) keeps its name and fields: protoc-gen-go names
     // it after its new scope (Outer_Inner), while the bytes and the JSON stay the same. Built on first use.
-    let byName: Map<string, (MessageDef | EnumDef)[]> | undefined;
-    const nameKey = (d: MessageDef | EnumDef): string => `${'fields' in d ? 'm' : 'e'}|${d.name}|${size(d)}`;
+    // What types were renamed or moved to, so that no two go to one.
+    const targets = new Set<string>();
+    const markRenamed = (from: string, to: string): void => {
+      this.renamed.set(from, to);
+      targets.add(to);
+    };
+    // Candidates by kind, name and shape, each list taken from the front as types move to them.
+    let twins: Map<string, { list: (MessageDef | EnumDef)[]; next: number }> | undefined;
+    const twinKey = (d: MessageDef | EnumDef, sig: string): string => `${'fields' in d ? 'm' : 'e'}|${d.name}|${sig}`;
     const movedTo = (old: MessageDef | EnumDef): string | undefined => {
       const sig = shape(old);
       if (!sig) return undefined;
-      if (!byName) {
-        byName = new Map();
+      if (!twins) {
+        twins = new Map();
         for (const list of candidates.values()) {
           for (const c of list) {
-            const k = nameKey(c);
-            const same = byName.get(k);
-            if (same) same.push(c);
-            else byName.set(k, [c]);
+            const cs = shape(c);
+            if (cs === undefined) continue;
+            const k = twinKey(c, cs);
+            const same = twins.get(k);
+            if (same) same.list.push(c);
+            else twins.set(k, { list: [c], next: 0 });
           }
         }
       }
-      const same = byName.get(nameKey(old));
+      const same = twins.get(twinKey(old, sig));
       if (!same) return undefined;
-      const taken = new Set(this.renamed.values());
-      return same.find((c) => !taken.has(c.fqn) && shape(c) === sig)?.fqn;
+      while (same.next < same.list.length && targets.has(same.list[same.next]!.fqn)) same.next++;
+      return same.list[same.next]?.fqn;
     };
     const deleted = (old: MessageDef | EnumDef, kind: 'message' | 'enum'): void => {
       // A type nested in a renamed message moved with it (Outer.Inner → Renamed.Inner): the one rename says it.
@@ -234,14 +243,14 @@ class Comparer {
         const moved = movedParent + old.fqn.slice(parent.length);
         const now = kind === 'message' ? this.cur.messages.get(moved) : this.cur.enums.get(moved);
         if (now && !this.base.messages.has(moved) && !this.base.enums.has(moved) && shape(now) === shape(old)) {
-          this.renamed.set(old.fqn, moved);
+          markRenamed(old.fqn, moved);
           return;
         }
       }
       // Renamed in its scope, or in the scope its renamed parent has now (Outer.Inner → Renamed.Other).
       const to = renamedTo(old, movedParent ?? parent);
       if (to) {
-        this.renamed.set(old.fqn, to);
+        markRenamed(old.fqn, to);
         this.add('MESSAGE_RENAMED', this.defRange(to), to, `${kind} "${old.name}" of ${this.tag} was renamed to "${to.slice(to.lastIndexOf('.') + 1)}"`,
           [{ kind: 'rename', to: old.name }]);
         return;
@@ -249,7 +258,7 @@ class Comparer {
       const moved = movedTo(old);
       if (moved) {
         // No rename fix: the old name in the new scope would still be another type.
-        this.renamed.set(old.fqn, moved);
+        markRenamed(old.fqn, moved);
         const local = (fqn: string): string => localName(fqn, this.baseline.package);
         this.add('MESSAGE_RENAMED', this.defRange(moved), moved,
           `${kind} "${local(old.fqn)}" of ${this.tag} was moved to "${local(moved)}": the bytes and JSON are unchanged, but its Go type ${goCamelCase(local(old.fqn))} is now ${goCamelCase(local(moved))}`);
@@ -415,6 +424,29 @@ class Comparer {
     }
   }
 
+  /** Per message (of the baseline or the current model), releasedMembers' answer, computed once. */
+  private readonly oneofMembers = new Map<MessageDef, Map<string, string>>();
+
+  /**
+   * The numbers of each oneof's members (by oneof name, '' for none) that the baseline message `old` has, as a
+   * comparable string: computed once per message, as many fields of one message can change their oneof.
+   */
+  private releasedMembers(old: MessageDef, m: MessageDef): Map<string, string> {
+    let out = this.oneofMembers.get(m);
+    if (!out) {
+      const released = new Set(old.fields.map((f) => f.number));
+      const lists = new Map<string, number[]>();
+      for (const f of m.fields) {
+        if (!released.has(f.number)) continue;
+        const list = lists.get(f.oneof ?? '');
+        if (list) list.push(f.number);
+        else lists.set(f.oneof ?? '', [f.number]);
+      }
+      this.oneofMembers.set(m, (out = new Map([...lists].map(([o, ns]) => [o, ns.sort((a, b) => a - b).join()]))));
+    }
+    return out;
+  }
+
   /** Oneofs reported as renamed, once each (message fqn + new name). */
   private readonly renamedOneofs = new Set<string>();
 
@@ -426,10 +458,7 @@ class Comparer {
    * exclusive.
    */
   private oneofChange(old: MessageDef, of: FieldDef, nf: FieldDef, cur: MessageDef): void {
-    // The numbers of a oneof's members that the baseline has, as a comparable string.
-    const inOld = (n: number): boolean => old.fields.some((f) => f.number === n);
-    const members = (o: string | undefined, m: MessageDef): string =>
-      m.fields.filter((f) => f.oneof === o && inOld(f.number)).map((f) => f.number).sort((a, b) => a - b).join();
+    const members = (o: string | undefined, m: MessageDef): string => this.releasedMembers(old, m).get(o ?? '') ?? '';
     const newOneof = nf.oneof !== undefined && !old.oneofs.includes(nf.oneof);
     if (newOneof && of.oneof === undefined && members(nf.oneof, cur) === String(nf.number)) {
       this.add('FIELD_ONEOF_GO_CHANGED', nf.node?.nameRange ?? ORIGIN, fieldPath(old, of),
