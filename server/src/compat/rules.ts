@@ -160,17 +160,20 @@ export const RULES: readonly Rule[] = [
   // ---- documentation and call sequence ---------------------------------------------------------------
   rule('DOC_MISSING', 'DOCS', 'warning', false, 'A new element has no documentation comment',
     'The skew policy\'s advice on designing new CRI APIs asks that they document in the proto itself what they do and what a runtime ' +
-    'may expect, because runtime authors implement CRI from this file. Write a comment directly above the element.', LINKS.skew),
+    'may expect, because runtime authors implement CRI from this file. Write a comment directly above the element. A comment that is only ' +
+    'a placeholder (TODO, TBD) or restates the name, or an RPC comment copied from another RPC, documents nothing. An RPC\'s request and ' +
+    'response messages need none of their own while every RPC that uses them is documented.', LINKS.skew),
   rule('DOC_STUB_UNFINISHED', 'DOCS', 'information', false, 'A documentation stub still has TODO placeholders',
     'The inserted stub lists what the policy wants documented; replace every TODO with the actual behaviour before the change is released.',
     LINKS.skew),
   rule('RPC_CALL_SEQUENCE_UNDOCUMENTED', 'DOCS', 'warning', false, 'A new RPC does not say when the kubelet calls it',
     'Runtimes may rely on the order of the kubelet\'s calls, so the order is part of the contract. Name the RPCs this one is called before ' +
-    'or after (for example "called after CreateContainer"), or state that it has no ordering constraint.', LINKS.skew),
+    'or after (for example "called after CreateContainer"), say when it is called ("called after the kubelet reconfigures the cgroups", ' +
+    '"once at startup"), or state that it has no ordering constraint.', LINKS.skew),
   rule('RPC_FALLBACK_UNDOCUMENTED', 'DOCS', 'warning', false, 'A new RPC does not say how an older runtime without it is detected',
     `${SKEW} Runtimes up to three minor versions older do not implement a new RPC and answer \`Unimplemented\`. The documentation should ` +
     'say what the kubelet does then, so the feature degrades gracefully: fall back to the old behaviour, or stop the operation at once ' +
-    'with a clear error rather than half doing it. If the feature depends on what the runtime can do, say too which explicit API (the ' +
+    'with a clear error rather than half doing it, or treat the call as best effort. If the feature depends on what the runtime can do, say too which explicit API (the ' +
     'runtime\'s status or features, surfaced in the Pod or Node API) tells the kubelet in advance whether it is supported.', LINKS.devPolicies),
   rule('FIELD_DEGRADATION_UNDOCUMENTED', 'POLICY', 'hint', false, 'A new request field does not say what happens when a runtime ignores it',
     `${SKEW} Older runtimes drop unknown fields without an error, so a kubelet cannot tell that a new request field was ignored. ` +

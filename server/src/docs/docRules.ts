@@ -6,15 +6,25 @@ import { ModelIndex, indexModel, rpcNames, type ApiModel, type FieldDef, type Rp
 import type { Addition } from '../compat/compare';
 import type { Finding, FixData } from '../compat/finding';
 import { getRule } from '../compat/rules';
-import { fingerprintDoc, referencesRpc, type DocFingerprint } from './fingerprint';
-import { SUPPRESSION_MARKER } from '../compat/suppress';
+import { fingerprintDoc, normalizeDoc, referencesRpc, type DocFingerprint } from './fingerprint';
+import { SUPPRESSION_MARKER, isPlaceholderReason } from '../compat/suppress';
 
 /** Documentation that says an RPC has no ordering constraint. */
 export const NO_ORDER = /\b(no|without( any)?) (ordering|order|sequence) (constraint|requirement|dependenc)|\bat any time\b|\bin any order\b|\bindependent(ly)? of (the )?(other )?(calls|rpcs|requests)\b/i;
-/** Documentation that says how an older runtime without an RPC is detected. */
-export const FALLBACK = /\bunimplemented\b|\bnot implemented\b|\bfails? fast\b|\bolder runtimes?\b|\bruntimes? (that|which) (do(es)? not|don't) (support|implement)|\bunsupported\b|\bfalls? back\b|\bfallback\b/i;
-/** Documentation that says what happens when a runtime ignores a field. */
-export const DEGRADES = /\bignor(e|es|ed|ing)\b|\bolder runtimes?\b|\bnot supported\b|\bunsupported\b|\bunset\b|\bnot set\b|\bempty\b|\bdefault\b|\bfalls? back\b|\bdegrad|\bif the runtime\b|\bnil\b/i;
+/**
+ * Documentation that says when the kubelet calls an RPC without naming another one: relative to an event
+ * ("called _after_ the Kubelet reconfigures the cgroups"), or at a point of its life ("after startup").
+ */
+export const CALLED_WHEN = /\b(called|invoked|calls (it|this))\s+(only\s+)?[_*]*(after|before|once|when|whenever|until|during|upon|prior to)(?![A-Za-z])|\b(at|on|after|during) (the |kubelet |node )?(startup|start-up|restart|boot)\b/i;
+/** Documentation that says how an older runtime without an RPC is detected, or that the call may fail harmlessly. */
+export const FALLBACK = /\bunimplemented\b|\bnot implemented\b|\bfails? fast\b|\bolder runtimes?\b|\bruntimes? (that|which) (do(es)? not|don't) (support|implement)|\bunsupported\b|\bfalls? back\b|\bfallback\b|\bbest[- ]effort\b/i;
+/** Documentation that says what happens when a runtime ignores a field, or what a field left out means. */
+export const DEGRADES = /\bignor(e|es|ed|ing)\b|\bolder runtimes?\b|\bnot supported\b|\bunsupported\b|\bunset\b|\bnot (set|specified|provided)\b|\bunspecified\b|\bomitted\b|\bempty\b|\bdefault\b|\bfalls? back\b|\bdegrad|\bif the runtime\b|\bnil\b/i;
+
+/** Whether an RPC's documentation says when the kubelet calls it; `rpcNames`: every RPC of the file. */
+export function statesCallOrder(doc: string, rpcNames: Iterable<string>, name: string): boolean {
+  return NO_ORDER.test(doc) || CALLED_WHEN.test(doc) || referencesRpc(doc, rpcNames, name);
+}
 
 /** A node's documentation as written: its leading comment, else its trailing one. */
 function writtenDoc(node: { comments: Comments }): string | undefined {
@@ -27,6 +37,19 @@ export function docOf(node: { comments: Comments } | undefined, fallback?: strin
   if (raw === undefined) return undefined;
   const kept = raw.includes(SUPPRESSION_MARKER) ? raw.split('\n').filter((l) => !l.includes(SUPPRESSION_MARKER)).join('\n') : raw;
   return kept.trim() || undefined;
+}
+
+/**
+ * What a new element's comment documents: nothing when it is only a placeholder (`TODO`, `FIXME`, `TBD`,
+ * `XXX`, punctuation) or only restates the element's name (`// Stop signal.` above `stop_signal`), which say
+ * nothing a reader of the declaration does not already see.
+ */
+export function ownDoc(node: { comments: Comments } | undefined, name: string): string | undefined {
+  const doc = docOf(node);
+  if (doc === undefined) return undefined;
+  if (isPlaceholderReason(doc)) return undefined;
+  const letters = (s: string): string => s.replace(/[^\p{L}\p{N}]/gu, '').toLowerCase();
+  return letters(doc) === letters(name) ? undefined : doc;
 }
 
 /**
@@ -61,11 +84,50 @@ export function checkDocs(current: ApiModel, baseline: ApiModel, additions: Addi
   // Types reachable from RPC requests: fields added there are sent by the kubelet to runtimes that may not know them.
   const requestSide = cur.reachableFrom(current.services.flatMap((s) => s.rpcs.map((r) => r.request)));
 
-  const requireDoc = (kind: Exclude<Addition['kind'], 'enumValue'>, element: string, name: string, range: Range, node: { comments: Comments } | undefined): string | undefined => {
-    const doc = docOf(node);
+  // An RPC's request and response messages are documented by the RPC's comment (upstream documents none of
+  // its own), so only those of an RPC without documentation need a comment of their own. Built on first use.
+  let documentedByRpcs: Map<string, boolean> | undefined;
+  const isDocumentedByRpcs = (fqn: string): boolean => {
+    if (!documentedByRpcs) {
+      const byType = new Map<string, boolean>();
+      for (const s of current.services) {
+        for (const r of s.rpcs) {
+          const documented = ownDoc(r.node, r.name) !== undefined;
+          for (const t of [r.request, r.response]) byType.set(t, (byType.get(t) ?? true) && documented);
+        }
+      }
+      documentedByRpcs = byType;
+    }
+    return documentedByRpcs.get(fqn) ?? false;
+  };
+
+  // RPC names by their documentation, built on first use.
+  let rpcsByDoc: Map<string, string[]> | undefined;
+  const rpcDocumentedAs = (doc: string, except: string): string | undefined => {
+    if (!rpcsByDoc) {
+      rpcsByDoc = new Map();
+      for (const s of current.services) {
+        for (const r of s.rpcs) {
+          const d = docOf(r.node);
+          if (d === undefined) continue;
+          const key = normalizeDoc(d);
+          const names = rpcsByDoc.get(key);
+          if (names) names.push(r.name);
+          else rpcsByDoc.set(key, [r.name]);
+        }
+      }
+    }
+    return rpcsByDoc.get(normalizeDoc(doc))?.find((n) => n !== except);
+  };
+
+  const requireDoc = (kind: Exclude<Addition['kind'], 'enumValue'>, element: string, name: string, range: Range, node: { comments: Comments } | undefined, documentedElsewhere = false): string | undefined => {
+    const doc = ownDoc(node, name);
     if (doc && /\bTODO:/.test(doc)) add('DOC_STUB_UNFINISHED', range, element, `the documentation of new ${kind === 'rpc' ? 'RPC' : kind} "${name}" still has TODO placeholders`);
     const what = `${kind === 'rpc' ? 'RPC' : kind} "${name}"`;
-    if (!doc) add('DOC_MISSING', range, element, `new ${what} (not in ${baselineName(baseline)}) has no documentation comment`, [{ kind: 'docStub', element: kind, name }]);
+    if (!doc && !documentedElsewhere) {
+      const lacks = docOf(node) === undefined ? 'has no documentation comment' : 'has no documentation: its comment only restates its name or is a placeholder';
+      add('DOC_MISSING', range, element, `new ${what} (not in ${baselineName(baseline)}) ${lacks}`, [{ kind: 'docStub', element: kind, name }]);
+    }
     return doc;
   };
 
@@ -74,7 +136,7 @@ export function checkDocs(current: ApiModel, baseline: ApiModel, additions: Addi
     switch (a.kind) {
       case 'message': {
         const m = cur.messages.get(a.element);
-        requireDoc('message', a.element, name, a.range, m?.node);
+        requireDoc('message', a.element, name, a.range, m?.node, isDocumentedByRpcs(a.element));
         for (const f of m?.fields ?? []) requireDoc('field', `${a.element}.${f.name}`, f.name, f.node?.nameRange ?? a.range, f.node);
         break;
       }
@@ -99,8 +161,14 @@ export function checkDocs(current: ApiModel, baseline: ApiModel, additions: Addi
         const rpc = rpcOf(a.element.slice(0, a.element.lastIndexOf('.')), name);
         const doc = requireDoc('rpc', a.element, name, a.range, rpc?.node);
         if (!doc) break;
-        const mentions = referencesRpc(doc, rpcNamesHere, name);
-        if (!mentions && !NO_ORDER.test(doc)) {
+        // A comment copied from another RPC documents that one, and its name would pass for a call order.
+        const copiedFrom = rpcDocumentedAs(doc, name);
+        if (copiedFrom) {
+          add('DOC_MISSING', a.range, a.element, `new RPC "${name}" (not in ${baselineName(baseline)}) has no documentation of its own: its comment is the one of RPC "${copiedFrom}"`,
+            [{ kind: 'docStub', element: 'rpc', name }]);
+          break;
+        }
+        if (!statesCallOrder(doc, rpcNamesHere, name)) {
           add('RPC_CALL_SEQUENCE_UNDOCUMENTED', a.range, a.element,
             `new RPC "${name}" does not say when the kubelet calls it relative to other RPCs (name one, or say it has no ordering constraint)`,
             [{ kind: 'docStub', element: 'rpc', name }]);

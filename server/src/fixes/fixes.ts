@@ -6,8 +6,7 @@
 
 import type { Finding, FixData } from '../compat/finding';
 import { SUPPRESSION_MARKER, findSuppressions } from '../compat/suppress';
-import { FALLBACK, NO_ORDER, docOf } from '../docs/docRules';
-import { referencesRpc } from '../docs/fingerprint';
+import { FALLBACK, ownDoc, statesCallOrder } from '../docs/docRules';
 import type {
   EnumNode, EnumValueNode, FieldNode, MessageNode, OneofNode, Position, ProtoFile, Range, ReservedNode, RpcNode, ServiceNode,
 } from '../proto/ast';
@@ -959,7 +958,7 @@ function docStubEdits(L: TextLines, bound: BoundFile, finding: Finding, fd: Extr
   const node = loc.node as MessageNode | FieldNode | EnumNode | EnumValueNode | ServiceNode | RpcNode;
   // `//` lines can only go on lines of their own, and would detach a block comment above instead of extending it.
   if (!L.startsLine(node.range.start) || node.comments.leading?.block) return undefined;
-  const lines = stubLines(fd.element, fd.name, docOf(node), fd.element === 'rpc' ? rpcNamesOf(bound) : undefined, suppressedOn(L, loc.nameRange.start.line));
+  const lines = stubLines(fd.element, fd.name, ownDoc(node, fd.name), fd.element === 'rpc' ? rpcNamesOf(bound) : undefined, suppressedOn(L, loc.nameRange.start.line));
   if (!lines.length) return undefined;
   const line = node.range.start.line;
   const indent = L.indentOf(line);
@@ -1009,7 +1008,7 @@ export function stubLines(element: Extract<FixData, { kind: 'docStub' }>['elemen
   const out: string[] = [];
   switch (element) {
     case 'rpc': {
-      const ordered = has && (NO_ORDER.test(doc) || referencesRpc(doc, allRpcNames, name));
+      const ordered = has && statesCallOrder(doc, allRpcNames, name);
       if (!has) out.push(`${name} TODO: what it does and what it returns.`);
       if (!ordered && !suppressed.has('RPC_CALL_SEQUENCE_UNDOCUMENTED')) out.push(`Call order: TODO: the RPCs the kubelet calls before and after ${name}, or state that it has no ordering constraint.`);
       if (!has || !CONTRACT.test(doc)) out.push('Runtime contract: TODO: what the runtime may expect from the kubelet, and what it must guarantee in return.');
