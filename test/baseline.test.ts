@@ -1042,6 +1042,12 @@ describe('baseline', { skip }, () => {
         assertModelIs(g.baseline?.model, 'v0.35.1');
       });
 
+      test('explicit setting: a Kubernetes tag v1.N.M outside a kubernetes clone names the cri-api tag', async () => {
+        const r = await resolveBaseline({ filePath: join(plainDir, 'api.proto'), explicit: 'v1.35.2', trusted: true, bundled: bundled(), env: { GOMODCACHE: emptyModCache } });
+        assert.equal(r.baseline, undefined);
+        assert.match(r.message ?? '', /v1\.35\.2 is a kubernetes\/kubernetes tag: the cri-api release of Kubernetes v1\.35\.2 is v0\.35\.2/);
+      });
+
       test('explicit setting: a tag of the other major API version is named as such', async () => {
         const r = await resolveBaseline({ explicit: 'v0.19.0', filePath: join(criApi, V1_PATH), trusted: false, bundled: fakeBundled('v0.37.0-beta.0'), env: { GOMODCACHE: emptyModCache } });
         assert.equal(r.baseline, undefined);

@@ -8,7 +8,7 @@ import { bind } from '../proto/binder';
 import { parse } from '../proto/parser';
 import type { ApiModel } from '../proto/model';
 import { findGitBaseline, readGitRevision } from './gitSource';
-import { compareTags, newestTag, parseCriApiTag, releaseOfGoTag } from '../policy/versions';
+import { compareTags, newestTag, parseCriApiTag, parseKubernetesTag, releaseOfGoTag } from '../policy/versions';
 import { bundledPackagesWithTag } from './historyIndex';
 import { DEFAULT_MAX_FILE_BYTES, findGoSumHashes, findInModuleCache, findInVendor, readFileWithin } from './goModSource';
 import { fetchFromProxy, type ProxyOptions } from './proxySource';
@@ -237,6 +237,9 @@ async function resolveInner(opts: ResolveOptions): Promise<ResolveResult> {
     }
     const baseline = settle(found);
     if (baseline) return { baseline, tried };
+    // `v1.N.M` is a ref only in a kubernetes/kubernetes clone; elsewhere it was most likely meant as a release.
+    const kube = !tag && /^v1\./.test(explicit) ? parseKubernetesTag(explicit)?.goTag : undefined;
+    if (kube) note('setting', `${explicit} is a kubernetes/kubernetes tag: the cri-api release of Kubernetes ${explicit} is ${kube}`);
     const h = { ...DEFAULT_HINTS, ...opts.hints };
     // The CLI names its flag in both hints: a flag is passed or left out, a setting is set or cleared.
     const cli = h.setting === h.cliFlag;
