@@ -317,7 +317,7 @@ describe('baseline', { skip }, () => {
 
       // Everything this module does, plus commands that would run each program under plain git.
       const found = await findGitBaseline(file);
-      assert.ok(found.ok && found.baseline.goTag === 'v0.35.0');
+      assert.ok(found.ok && found.baseline.goTag === 'v0.36.0');
       const rev = await readGitRevision(file, 'HEAD~1');
       assert.ok(rev.ok && rev.text === text('v0.35.0'));
       const resolved = await resolveBaseline({ filePath: file, trusted: true, env: { GOMODCACHE: emptyModCache } });
@@ -489,11 +489,16 @@ describe('baseline', { skip }, () => {
       }
     });
 
-    test('HEAD exactly at a release tag: the release before it, never the file itself', async () => {
+    test('HEAD exactly at a release tag, file unchanged: the release before it, never the file itself', async () => {
       const r = await findGitBaseline(at('v1.35.1', 'lines-at-patch'));
       assert.ok(r.ok, !r.ok ? r.reason : '');
       assert.equal(r.baseline.gitTag, 'v1.35.0');
       assert.match(r.origin, /\(the release before v1\.35\.1, which HEAD is at\).*detached HEAD/);
+      // Edited in the work tree, the file is no longer the release: the tag is what the edits change.
+      write(join(TMP, 'lines-at-patch', P), `${text('v0.35.1')}\n// edited\n`);
+      const edited = await findGitBaseline(join(TMP, 'lines-at-patch', P));
+      assert.ok(edited.ok && edited.baseline.gitTag === 'v1.35.1', edited.ok ? edited.baseline.gitTag : edited.reason);
+      assert.match(edited.origin, /\(the tag HEAD is at; the file has been edited since\)/);
       const rc = at('v1.36.0-rc.0', 'lines-at-rc');
       const a = await findGitBaseline(rc);
       assert.ok(a.ok && a.baseline.gitTag === 'v1.35.6', a.ok ? a.baseline.gitTag : a.reason);

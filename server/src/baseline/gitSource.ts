@@ -4,7 +4,7 @@
 import { existsSync, realpathSync } from 'node:fs';
 import { join, sep } from 'node:path';
 import { V1_PATH } from './corpus';
-import { DEFAULT_MAX_FILE_BYTES } from './goModSource';
+import { DEFAULT_MAX_FILE_BYTES, readFileWithin } from './goModSource';
 import { CatFileBatch, GitError, gitOk, runGit, type GitExecOptions } from './safeExec';
 import { compareTags, parseGoTag, releaseOfGoTag } from '../policy/versions';
 import type { Release } from './types';
@@ -118,6 +118,19 @@ interface TagInfo {
   commit: string;
 }
 
+/** Whether the work tree's api.proto is byte for byte the file at `gitTag` (unreadable counts as changed). */
+async function unchangedSince(repo: GitRepo, gitTag: string, options: GitSourceOptions): Promise<boolean> {
+  const max = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+  const onDisk = await readFileWithin(repo.root, join(repo.root, ...repo.path.split('/')), max);
+  if (!('text' in onDisk)) return false;
+  const batch = new CatFileBatch(repo.root, blobOptions(options));
+  try {
+    return (await readBlob(batch, `refs/tags/${gitTag}`, repo.path, `tag ${gitTag}`)) === onDisk.text;
+  } finally {
+    batch.close();
+  }
+}
+
 /** `a`, `a, b`, or `a … z (N tags)`, for tags in version order. */
 function tagRange(tags: string[]): string {
   return tags.length <= 2 ? tags.join(', ') : `${tags[0]} … ${tags[tags.length - 1]} (${tags.length} tags on one commit)`;
@@ -179,7 +192,8 @@ async function readBlob(batch: CatFileBatch, rev: string, path: string, what = r
  * allowed). Nearest, not newest: a release branch also descends from the `v1.(N+1).0-alpha.0` tag of its branch
  * point, and may be behind patch tags fetched since, neither of which it is built on. On the development line,
  * past `v…N.0-alpha/beta/rc`, the last release is that of 1.(N-1), which lives on its release branch. When HEAD
- * is itself at a release tag, the file is that release: the baseline is the release before it.
+ * is itself at a release tag and the file is unchanged since, the file is that release: the baseline is the
+ * release before it (else the tag, whose file the edits change).
  */
 export async function findGitBaseline(filePath: string, options: GitSourceOptions = {}): Promise<GitFound | GitMiss> {
   const repo = detectRepo(filePath);
@@ -234,7 +248,8 @@ async function findInRepo(repo: GitRepo, options: GitSourceOptions): Promise<Git
           : `none of the ${all.length} ${tagWord} tags in ${repo.root} is an ancestor of HEAD`,
       };
     }
-    const atHead = nearestCommit === headCommit;
+    // HEAD at a tag: the file is that release unless it was edited since (then the tag is what the edits change).
+    const atHead = nearestCommit === headCommit && (await unchangedSince(repo, nearest.gitTag, options));
     const oldestAtHead = atNearest[atNearest.length - 1]!;
     const within = (t: TagInfo) => (atHead ? compareTags(t.goTag, oldestAtHead.goTag) < 0 : compareTags(t.goTag, nearest.goTag) <= 0);
     const chosen = all.filter((t) => eligible(t) && within(t)).sort(byVersion)[0];
@@ -252,7 +267,7 @@ async function findInRepo(repo: GitRepo, options: GitSourceOptions): Promise<Git
     }
     let how: string;
     if (atHead) how = `the release before ${headTags}, which HEAD is at`;
-    else if (chosen === nearest) how = 'ancestor of HEAD';
+    else if (chosen === nearest) how = nearestCommit === headCommit ? 'the tag HEAD is at; the file has been edited since' : 'ancestor of HEAD';
     else {
       const v = parseGoTag(nearest.goTag)!;
       const skipped = includePre ? '' : ', pre-releases not included';
