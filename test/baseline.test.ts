@@ -19,6 +19,7 @@ import { compareTags, releaseOfGoTag } from '../server/src/policy/versions';
 import { findGoSumHashes, findInModuleCache, findInVendor, moduleCacheRoot, parseGoSum } from '../server/src/baseline/goModSource';
 import { checkModuleZipNames, crc32, fetchFromProxy, hash1, proxyFromEnv, readModuleZip, readZipDirectory, type ProxyOptions } from '../server/src/baseline/proxySource';
 import { resolveBaseline, type BundledIndex } from '../server/src/baseline/resolve';
+import { loadBundledHistory } from '../server/src/baseline/historyIndex';
 import { resolveCliBaseline } from '../server/src/cli/baseline';
 import { bind } from '../server/src/proto/binder';
 import { parse } from '../server/src/proto/parser';
@@ -354,7 +355,8 @@ describe('baseline', { skip }, () => {
       assert.equal(r.baseline.text, text('v0.34.9'));
       assert.equal(r.branch, 'main');
       assert.match(r.origin, /v0\.34\.9 \(ancestor of HEAD\).*kubernetes\/cri-api clone on main/);
-      assert.equal(r.previousPatch, undefined);
+      // HEAD descends from a final 1.34 release, so it is on that release line: patches are held to the policy.
+      assert.equal(r.previousPatch?.goTag, 'v0.34.0');
     });
 
     test('development line: past v0.N.0-alpha, the newest release below N from any branch; pre-releases when allowed', async () => {
@@ -369,11 +371,12 @@ describe('baseline', { skip }, () => {
       assert.equal(pre.baseline.text, text('v0.36.0-alpha.1'));
     });
 
-    test('detached HEAD at an older tag', async () => {
+    test('detached HEAD at an older tag: the file is that release, compared with the one before', async () => {
       const file = worktree(criApi, 'wt-detached', V1_PATH, 'v0.34.0', true);
       const r = await findGitBaseline(file);
       assert.ok(r.ok, !r.ok ? r.reason : '');
-      assert.equal(r.baseline.gitTag, 'v0.34.0');
+      assert.equal(r.baseline.gitTag, 'v0.33.0');
+      assert.match(r.origin, /the release before v0\.34\.0, which HEAD is at/);
       assert.equal(r.branch, undefined);
       assert.match(r.origin, /detached HEAD/);
     });
@@ -440,6 +443,108 @@ describe('baseline', { skip }, () => {
         const r = await readGitRevision(join(criApi, V1_PATH), bad);
         assert.ok(!r.ok, bad);
       }
+    });
+  });
+
+  // -------------------------------------------------------------------------------------------------------
+  // Which release a clone's HEAD stands on, in the layout Kubernetes releases really have: the next minor's
+  // `alpha.0` tag on the branch point (an ancestor of both master and the release branch), patch tags fetched
+  // past a local branch, several tags on one commit, detached and shallow CI checkouts.
+  describe('release lines', () => {
+    let lines: string; // kubernetes/kubernetes layout
+    const P = KUBERNETES_V1_PATH;
+    /** A detached worktree at `rev`, with a work-in-progress commit on top of the corpus file `wipOf`. */
+    const at = (rev: string, name: string, wipOf?: string): string => {
+      const file = worktree(lines, name, P, rev, true);
+      if (wipOf) commitWip(join(TMP, name), P, wipOf);
+      return file;
+    };
+    before(() => {
+      lines = initRepo('lines');
+      commitRelease(lines, P, 'v0.35.0-beta.0', 'v1.35.0-beta.0');
+      commitRelease(lines, P, 'v0.35.0-beta.0', 'v1.36.0-alpha.0');
+      git(lines, 'checkout', '-q', '-b', 'release-1.35');
+      for (const t of ['v0.35.0-rc.0', 'v0.35.0', 'v0.35.1', 'v0.35.2']) commitRelease(lines, P, t, `v1.${t.slice(3)}`);
+      git(lines, 'branch', 'behind');
+      commitRelease(lines, P, 'v0.35.6', 'v1.35.6');
+      git(lines, 'checkout', '-q', 'main');
+      commitRelease(lines, P, 'v0.36.0-beta.0', 'v1.36.0-beta.0');
+      commitRelease(lines, P, 'v0.36.0-beta.0', 'v1.37.0-alpha.0');
+      git(lines, 'checkout', '-q', '-b', 'release-1.36');
+      for (const t of ['v0.36.0-rc.0', 'v0.36.0', 'v0.36.2', 'v0.36.3']) commitRelease(lines, P, t, `v1.${t.slice(3)}`);
+      commitWip(lines, P, 'v0.36.3');
+      git(lines, 'checkout', '-q', 'main');
+      commitRelease(lines, P, 'v0.37.0-beta.0', 'v1.37.0-beta.0');
+      commitWip(lines, P, 'v0.37.0-beta.0');
+    });
+
+    test('a release branch behind patch tags fetched since: its own release, not a later patch nor the next alpha.0', async () => {
+      const file = at('behind', 'lines-behind', 'v0.35.2');
+      for (const includePrereleases of [false, true]) {
+        const r = await findGitBaseline(file, { includePrereleases });
+        assert.ok(r.ok, !r.ok ? r.reason : '');
+        assert.equal(r.baseline.gitTag, 'v1.35.2', `includePrereleases: ${includePrereleases}`);
+        assert.equal(r.baseline.text, text('v0.35.2'));
+        assert.match(r.origin, /v1\.35\.2 \(ancestor of HEAD\)/);
+      }
+    });
+
+    test('HEAD exactly at a release tag, file unchanged: the release before it, never the file itself', async () => {
+      const r = await findGitBaseline(at('v1.35.1', 'lines-at-patch'));
+      assert.ok(r.ok, !r.ok ? r.reason : '');
+      assert.equal(r.baseline.gitTag, 'v1.35.0');
+      assert.match(r.origin, /\(the release before v1\.35\.1, which HEAD is at\).*detached HEAD/);
+      // Edited in the work tree, the file is no longer the release: the tag is what the edits change.
+      write(join(TMP, 'lines-at-patch', P), `${text('v0.35.1')}\n// edited\n`);
+      const edited = await findGitBaseline(join(TMP, 'lines-at-patch', P));
+      assert.ok(edited.ok && edited.baseline.gitTag === 'v1.35.1', edited.ok ? edited.baseline.gitTag : edited.reason);
+      assert.match(edited.origin, /\(the tag HEAD is at; the file has been edited since\)/);
+      const rc = at('v1.36.0-rc.0', 'lines-at-rc');
+      const a = await findGitBaseline(rc);
+      assert.ok(a.ok && a.baseline.gitTag === 'v1.35.6', a.ok ? a.baseline.gitTag : a.reason);
+      const b = await findGitBaseline(rc, { includePrereleases: true });
+      assert.ok(b.ok && b.baseline.gitTag === 'v1.36.0-beta.0', b.ok ? b.baseline.gitTag : b.reason);
+    });
+
+    test('master: the previous minor from its release branch, saying that pre-releases were passed over', async () => {
+      const r = await findGitBaseline(join(lines, P));
+      assert.ok(r.ok && r.baseline.gitTag === 'v1.36.3', r.ok ? r.baseline.gitTag : r.reason);
+      assert.match(r.origin, /before the 1\.37 development line that HEAD is on \(past v1\.37\.0-beta\.0, pre-releases not included\)/);
+      assert.equal(r.previousPatch, undefined);
+    });
+
+    test('a detached checkout of a release branch (as in CI) is on that release line: previous patch and line start', async () => {
+      const r = await findGitBaseline(at('release-1.36', 'lines-ci'));
+      assert.ok(r.ok, !r.ok ? r.reason : '');
+      assert.equal(r.branch, undefined);
+      assert.equal(r.baseline.gitTag, 'v1.36.3');
+      assert.equal(r.previousPatch?.gitTag, 'v1.36.2');
+      assert.equal(r.lineStart?.gitTag, 'v1.36.0');
+    });
+
+    test('cri-api: patch tags that changed nothing share a commit; HEAD there is compared with the line before', async () => {
+      const repo = initRepo('cri-api-shared-commit');
+      commitRelease(repo, V1_PATH, 'v0.32.0', 'v0.32.0', 'kubernetes-1.32.0');
+      commitRelease(repo, V1_PATH, 'v0.33.0', 'v0.33.0-rc.0', 'v0.33.0', 'v0.33.1', 'v0.33.2', 'kubernetes-1.33.2');
+      const r = await findGitBaseline(join(repo, V1_PATH));
+      assert.ok(r.ok, !r.ok ? r.reason : '');
+      assert.equal(r.baseline.gitTag, 'v0.32.0');
+      assert.match(r.origin, /the release before v0\.33\.0-rc\.0 … v0\.33\.2 \(4 tags on one commit\), which HEAD is at/);
+    });
+
+    test('shallow CI clones: at a tag, the index gives the release before it; without tags, the origin says why not git', async () => {
+      const bundled = loadBundledHistory();
+      const atTag = join(TMP, 'lines-shallow-tag');
+      git(TMP, 'clone', '-q', '--depth', '1', '--branch', 'v1.35.2', `file://${lines}`, atTag);
+      const r = await resolveBaseline({ filePath: join(atTag, P), trusted: true, bundled, env: { GOMODCACHE: emptyModCache } });
+      assert.equal(r.baseline?.source, 'bundled');
+      assert.equal(r.baseline?.tag, 'v0.35.1');
+      assert.match(r.baseline!.origin, /newest release before v0\.35\.2: HEAD of .* is at v1\.35\.2, so the file is that release/);
+      const noTags = join(TMP, 'lines-shallow-none');
+      git(TMP, 'clone', '-q', '--depth', '1', '--no-tags', '--branch', 'release-1.36', `file://${lines}`, noTags);
+      const n = await resolveBaseline({ filePath: join(noTags, P), trusted: true, bundled, env: { GOMODCACHE: emptyModCache } });
+      assert.equal(n.baseline?.tag, 'v0.36.3');
+      assert.match(n.baseline!.origin, /newest release; pre-releases not included: v0\.37\.0-beta\.0 is newer; git could not place the file: .*shallow clone without release tags/);
     });
   });
 
@@ -940,6 +1045,12 @@ describe('baseline', { skip }, () => {
         assert.equal(g.baseline?.tag, 'v0.35.1');
         assert.match(g.baseline!.origin, /^git v1\.35\.1 \(\w+\) in .* \(as set: kubernetes-1\.35\.1\)$/);
         assertModelIs(g.baseline?.model, 'v0.35.1');
+      });
+
+      test('explicit setting: a Kubernetes tag v1.N.M outside a kubernetes clone names the cri-api tag', async () => {
+        const r = await resolveBaseline({ filePath: join(plainDir, 'api.proto'), explicit: 'v1.35.2', trusted: true, bundled: bundled(), env: { GOMODCACHE: emptyModCache } });
+        assert.equal(r.baseline, undefined);
+        assert.match(r.message ?? '', /v1\.35\.2 is a kubernetes\/kubernetes tag: the cri-api release of Kubernetes v1\.35\.2 is v0\.35\.2/);
       });
 
       test('explicit setting: a tag of the other major API version is named as such', async () => {

@@ -88,6 +88,10 @@ function repoWithTag(name: string, tags: [string, string | Buffer][]): { root: s
     git(root, 'commit', '-q', '-m', tag);
     git(root, 'tag', tag);
   }
+  // Work past the last tag, so that the last tag is the baseline (a HEAD at a tag is compared with the release before).
+  const last = tags[tags.length - 1]![1];
+  write(file, Buffer.concat([Buffer.from(last), Buffer.from('\n// work in progress\n')]));
+  git(root, 'commit', '-q', '-am', 'work in progress');
   return { root, file };
 }
 

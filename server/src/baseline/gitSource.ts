@@ -4,7 +4,7 @@
 import { existsSync, realpathSync } from 'node:fs';
 import { join, sep } from 'node:path';
 import { V1_PATH } from './corpus';
-import { DEFAULT_MAX_FILE_BYTES } from './goModSource';
+import { DEFAULT_MAX_FILE_BYTES, readFileWithin } from './goModSource';
 import { CatFileBatch, GitError, gitOk, runGit, type GitExecOptions } from './safeExec';
 import { compareTags, parseGoTag, releaseOfGoTag } from '../policy/versions';
 import type { Release } from './types';
@@ -97,12 +97,43 @@ export interface GitFound {
 export interface GitMiss {
   ok: false;
   reason: string;
+  /** The file is in a clone, which could not say which release it is at (a shallow clone without tags, …). */
+  inClone?: boolean;
+  /** Where HEAD stands when the clone knows it but has no tag to read the baseline from (a shallow clone). */
+  position?: GitPosition;
+}
+
+/** The baseline is the newest release up to `goTag` (`inclusive`) or before it; `why` says how git knows. */
+export interface GitPosition {
+  goTag: string;
+  inclusive: boolean;
+  why: string;
 }
 
 interface TagInfo {
   gitTag: string;
   goTag: string;
   release: Release;
+  /** The commit the tag points at (peeled). */
+  commit: string;
+}
+
+/** Whether the work tree's api.proto is byte for byte the file at `gitTag` (unreadable counts as changed). */
+async function unchangedSince(repo: GitRepo, gitTag: string, options: GitSourceOptions): Promise<boolean> {
+  const max = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+  const onDisk = await readFileWithin(repo.root, join(repo.root, ...repo.path.split('/')), max);
+  if (!('text' in onDisk)) return false;
+  const batch = new CatFileBatch(repo.root, blobOptions(options));
+  try {
+    return (await readBlob(batch, `refs/tags/${gitTag}`, repo.path, `tag ${gitTag}`)) === onDisk.text;
+  } finally {
+    batch.close();
+  }
+}
+
+/** `a`, `a, b`, or `a … z (N tags)`, for tags in version order. */
+function tagRange(tags: string[]): string {
+  return tags.length <= 2 ? tags.join(', ') : `${tags[0]} … ${tags[tags.length - 1]} (${tags.length} tags on one commit)`;
 }
 
 function describe(err: unknown): string {
@@ -127,10 +158,19 @@ async function confirmRoot(repo: GitRepo, options: GitExecOptions): Promise<stri
   return same ? undefined : `${repo.root} is inside the git work tree ${top}, not at its root`;
 }
 
-async function listTags(root: string, merged: boolean, options: GitExecOptions): Promise<string[]> {
-  const args = ['for-each-ref', '--format=%(refname)', ...(merged ? ['--merged=HEAD'] : []), 'refs/tags/'];
-  const out = await gitOk(root, args, options);
-  return out.split('\n').filter((l) => l.startsWith('refs/tags/')).map((l) => l.slice('refs/tags/'.length));
+/** Every tag with the commit it points at (annotated tags peeled). */
+async function listTags(root: string, options: GitExecOptions): Promise<{ name: string; commit: string }[]> {
+  const out = await gitOk(root, ['for-each-ref', '--format=%(objectname) %(*objectname) %(refname)', 'refs/tags/'], options);
+  return out.split('\n').flatMap((l) => {
+    const m = /^([0-9a-f]+) ([0-9a-f]*) refs\/tags\/(.+)$/.exec(l);
+    return m ? [{ name: m[3]!, commit: m[2] || m[1]! }] : [];
+  });
+}
+
+/** The tag `git describe` finds for HEAD (the nearest one by history, as Kubernetes' own version stamping). */
+async function nearestTag(root: string, glob: string, options: GitExecOptions): Promise<string | undefined> {
+  const r = await runGit(root, ['describe', '--tags', '--abbrev=0', `--match=${glob}`, 'HEAD'], options);
+  return r.code === 0 ? r.stdout.toString('utf8').trim() || undefined : undefined;
 }
 
 async function readBlob(batch: CatFileBatch, rev: string, path: string, what = rev): Promise<string | undefined> {
@@ -147,9 +187,13 @@ async function readBlob(batch: CatFileBatch, rev: string, path: string, what = r
 }
 
 /**
- * The newest release tag that is an ancestor of HEAD (pre-releases only when allowed). When HEAD is on the
- * development line of 1.N (its newest ancestor tag is `v…N.0-alpha/beta/rc`), releases of older lines live
- * on release branches, not in HEAD's history: then the newest release below 1.N is taken from any branch.
+ * The release HEAD stands on, found as Kubernetes stamps its own builds (`git describe --tags`): the nearest
+ * release tag in HEAD's history, and the newest release up to it from any branch (pre-releases only when
+ * allowed). Nearest, not newest: a release branch also descends from the `v1.(N+1).0-alpha.0` tag of its branch
+ * point, and may be behind patch tags fetched since, neither of which it is built on. On the development line,
+ * past `v…N.0-alpha/beta/rc`, the last release is that of 1.(N-1), which lives on its release branch. When HEAD
+ * is itself at a release tag and the file is unchanged since, the file is that release: the baseline is the
+ * release before it (else the tag, whose file the edits change).
  */
 export async function findGitBaseline(filePath: string, options: GitSourceOptions = {}): Promise<GitFound | GitMiss> {
   const repo = detectRepo(filePath);
@@ -159,23 +203,27 @@ export async function findGitBaseline(filePath: string, options: GitSourceOption
       reason: `the file is not ${V1_PATH} of a kubernetes/cri-api clone nor ${KUBERNETES_V1_PATH} of a kubernetes/kubernetes clone`,
     };
   }
+  const r = await findInRepo(repo, options);
+  return r.ok ? r : { ...r, inClone: true };
+}
+
+async function findInRepo(repo: GitRepo, options: GitSourceOptions): Promise<GitFound | GitMiss> {
   const includePre = options.includePrereleases ?? false;
   try {
     const notRoot = await confirmRoot(repo, options);
     if (notRoot) return { ok: false, reason: notRoot };
     const head = await runGit(repo.root, ['rev-parse', '--verify', '--quiet', 'HEAD^{commit}'], options);
     if (head.code !== 0) return { ok: false, reason: `${repo.root}: HEAD has no commit yet` };
+    const headCommit = head.stdout.toString('utf8').trim();
     const shallow = (await gitOk(repo.root, ['rev-parse', '--is-shallow-repository'], options)).trim() === 'true';
     const branchRes = await runGit(repo.root, ['symbolic-ref', '--quiet', '--short', 'HEAD'], options);
     const branch = branchRes.code === 0 ? branchRes.stdout.toString('utf8').trim() || undefined : undefined;
 
-    const parse = (names: string[]): TagInfo[] =>
-      names.flatMap((gitTag) => {
-        const goTag = goTagOfGitTag(gitTag, repo.layout);
-        const release = goTag && releaseOfGoTag(goTag);
-        return goTag && release ? [{ gitTag, goTag, release }] : [];
-      });
-    const all = parse(await listTags(repo.root, false, options));
+    const all: TagInfo[] = (await listTags(repo.root, options)).flatMap(({ name: gitTag, commit }) => {
+      const goTag = goTagOfGitTag(gitTag, repo.layout);
+      const release = goTag && releaseOfGoTag(goTag);
+      return goTag && release ? [{ gitTag, goTag, release, commit }] : [];
+    });
     const tagWord = repo.layout === 'cri-api' ? 'v0.N.M' : 'v1.N.M';
     if (all.length === 0) {
       return {
@@ -185,30 +233,47 @@ export async function findGitBaseline(filePath: string, options: GitSourceOption
           : `${repo.root} has no ${tagWord} release tags: run \`git fetch --tags\` there, or set the baseline explicitly`,
       };
     }
-    const mergedNames = new Set(await listTags(repo.root, true, options));
     const byVersion = (a: TagInfo, b: TagInfo) => compareTags(b.goTag, a.goTag);
     const eligible = (t: TagInfo) => includePre || !t.release.prerelease;
-    const ancestors = all.filter((t) => mergedNames.has(t.gitTag)).sort(byVersion);
-    let chosen = ancestors.find(eligible);
-    let how = 'ancestor of HEAD';
-    const newestAncestor = ancestors[0];
-    if (newestAncestor?.release.prerelease && !eligible(newestAncestor)) {
-      const dev = parseGoTag(newestAncestor.goTag)!;
-      if (dev.patch === 0) {
-        const older = all.filter((t) => eligible(t) && parseGoTag(t.goTag)!.minor < dev.minor).sort(byVersion)[0];
-        if (older && (!chosen || compareTags(older.goTag, chosen.goTag) > 0)) {
-          chosen = older;
-          how = `newest release before the 1.${dev.minor} development line that HEAD is on (past ${newestAncestor.gitTag})`;
-        }
-      }
-    }
-    if (!chosen) {
+    const nearestName = await nearestTag(repo.root, repo.layout === 'cri-api' ? 'v0.[0-9]*' : 'v1.[0-9]*', options);
+    const nearestCommit = all.find((t) => t.gitTag === nearestName)?.commit;
+    // Twins and patch tags that changed nothing share a commit: the newest of them is where HEAD stands.
+    const atNearest = all.filter((t) => t.commit === nearestCommit).sort(byVersion);
+    const nearest = atNearest[0];
+    if (!nearest) {
       return {
         ok: false,
         reason: shallow
           ? `${repo.root} is a shallow clone: none of its ${all.length} release tags is a known ancestor of HEAD; run \`git fetch --unshallow\` or set the baseline explicitly`
-          : `none of the ${all.length} ${tagWord} tags in ${repo.root} is a ${includePre ? '' : 'released (non-pre-release) '}ancestor of HEAD`,
+          : `none of the ${all.length} ${tagWord} tags in ${repo.root} is an ancestor of HEAD`,
       };
+    }
+    // HEAD at a tag: the file is that release unless it was edited since (then the tag is what the edits change).
+    const atHead = nearestCommit === headCommit && (await unchangedSince(repo, nearest.gitTag, options));
+    const oldestAtHead = atNearest[atNearest.length - 1]!;
+    const within = (t: TagInfo) => (atHead ? compareTags(t.goTag, oldestAtHead.goTag) < 0 : compareTags(t.goTag, nearest.goTag) <= 0);
+    const chosen = all.filter((t) => eligible(t) && within(t)).sort(byVersion)[0];
+    const headTags = atHead ? tagRange(atNearest.map((t) => t.gitTag).reverse()) : '';
+    const position: GitPosition = atHead
+      ? { goTag: oldestAtHead.goTag, inclusive: false, why: `HEAD of ${repo.root} is at ${headTags}, so the file is that release` }
+      : { goTag: nearest.goTag, inclusive: true, why: `HEAD of ${repo.root} descends from ${nearest.gitTag}` };
+    if (!chosen) {
+      const what = includePre ? 'release' : 'release (pre-releases not included)';
+      return {
+        ok: false,
+        reason: `${position.why}, and the clone has no ${what} ${atHead ? 'before it' : 'up to it'}${shallow ? ` (a shallow clone: \`git fetch --tags --unshallow\` there)` : ''}`,
+        position,
+      };
+    }
+    let how: string;
+    if (atHead) how = `the release before ${headTags}, which HEAD is at`;
+    else if (chosen === nearest) how = nearestCommit === headCommit ? 'the tag HEAD is at; the file has been edited since' : 'ancestor of HEAD';
+    else {
+      const v = parseGoTag(nearest.goTag)!;
+      const skipped = includePre ? '' : ', pre-releases not included';
+      how = v.prerelease && v.patch === 0
+        ? `newest release before the 1.${v.minor} development line that HEAD is on (past ${nearest.gitTag}${skipped})`
+        : `newest release up to ${nearest.gitTag}, the nearest tag below HEAD${skipped}`;
     }
 
     const batch = new CatFileBatch(repo.root, blobOptions(options));
@@ -222,10 +287,12 @@ export async function findGitBaseline(filePath: string, options: GitSourceOption
         origin: `git tag ${chosen.gitTag} (${how}) in ${repo.root}, a ${layoutName(repo)} clone${branch ? ` on ${branch}` : ' at a detached HEAD'}`,
         ...(branch ? { branch } : {}),
       };
-      const line = branch ? /^release-1\.(0|[1-9]\d*)$/.exec(branch) : null;
       const base = parseGoTag(chosen.goTag)!;
-      if (line && Number(line[1]) === base.minor && base.patch > 0 && !chosen.release.prerelease) {
-        const sameLine = ancestors.filter((t) => !t.release.prerelease && parseGoTag(t.goTag)!.minor === base.minor);
+      // A final release in HEAD's history means HEAD is on that release line, whatever the branch is called (CI
+      // checks out a detached HEAD); the patch policy applies there.
+      const onLine = !nearest.release.prerelease && parseGoTag(nearest.goTag)!.minor === base.minor;
+      if (onLine && base.patch > 0 && !chosen.release.prerelease) {
+        const sameLine = all.filter((t) => !t.release.prerelease && parseGoTag(t.goTag)!.minor === base.minor).sort(byVersion);
         const first = sameLine.find((t) => parseGoTag(t.goTag)!.patch === 0);
         const prev = sameLine.find((t) => compareTags(t.goTag, chosen!.goTag) < 0);
         for (const [key, t] of [['lineStart', first], ['previousPatch', prev]] as const) {

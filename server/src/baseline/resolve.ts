@@ -8,7 +8,7 @@ import { bind } from '../proto/binder';
 import { parse } from '../proto/parser';
 import type { ApiModel } from '../proto/model';
 import { findGitBaseline, readGitRevision } from './gitSource';
-import { compareTags, newestTag, parseCriApiTag, releaseOfGoTag } from '../policy/versions';
+import { compareTags, newestTag, parseCriApiTag, parseKubernetesTag, releaseOfGoTag } from '../policy/versions';
 import { bundledPackagesWithTag } from './historyIndex';
 import { DEFAULT_MAX_FILE_BYTES, findGoSumHashes, findInModuleCache, findInVendor, readFileWithin } from './goModSource';
 import { fetchFromProxy, type ProxyOptions } from './proxySource';
@@ -237,6 +237,9 @@ async function resolveInner(opts: ResolveOptions): Promise<ResolveResult> {
     }
     const baseline = settle(found);
     if (baseline) return { baseline, tried };
+    // `v1.N.M` is a ref only in a kubernetes/kubernetes clone; elsewhere it was most likely meant as a release.
+    const kube = !tag && /^v1\./.test(explicit) ? parseKubernetesTag(explicit)?.goTag : undefined;
+    if (kube) note('setting', `${explicit} is a kubernetes/kubernetes tag: the cri-api release of Kubernetes ${explicit} is ${kube}`);
     const h = { ...DEFAULT_HINTS, ...opts.hints };
     // The CLI names its flag in both hints: a flag is passed or left out, a setting is set or cleared.
     const cli = h.setting === h.cliFlag;
@@ -250,11 +253,13 @@ async function resolveInner(opts: ResolveOptions): Promise<ResolveResult> {
   }
 
   // 2. Git: the clone the file lives in knows which release it descends from.
+  let gitInClone: string | undefined;
   if (!opts.trusted) note('git', 'skipped: the workspace is not trusted, so git is not run');
   else if (!opts.filePath) note('git', 'skipped: no file to locate a clone from');
   else {
     progress('Looking for cri-api release tags in git…');
     const g = await findGitBaseline(opts.filePath, gitOptions);
+    if (!g.ok && g.inClone) gitInClone = g.reason;
     if (g.ok) {
       const model = modelOf(g.baseline.text, `git:${g.baseline.gitTag}`);
       if (typeof model === 'string') note('git', model);
@@ -270,7 +275,21 @@ async function resolveInner(opts: ResolveOptions): Promise<ResolveResult> {
           ...(g.lineStart && start && typeof start !== 'string' ? { lineStart: { tag: g.lineStart.goTag, model: start } } : {}),
         };
       }
-    } else note('git', g.reason);
+    } else {
+      note('git', g.reason);
+      // Git knows which release the file is at, only not the text: the index has it. The newest release overall
+      // would compare a release branch with later lines, so neither it nor Go's files are used here.
+      const pos = g.position;
+      const fits = pos && opts.bundled?.releases.filter((r) => (includePrereleases || !r.prerelease) && (pos.inclusive ? compareTags(r.tag, pos.goTag) <= 0 : compareTags(r.tag, pos.goTag) < 0));
+      const tag = fits && newestTag(fits.map((r) => r.tag), includePrereleases);
+      if (pos && tag) {
+        const baseline = settle([bundledCandidate(tag, 'bundled', `the bundled release index (newest release ${pos.inclusive ? 'up to' : 'before'} ${pos.goTag}: ${pos.why})`)]);
+        if (baseline) {
+          note('bundled', `${tag}, as placed by git`);
+          return { baseline, tried };
+        }
+      }
+    }
   }
   checkAbort();
 
@@ -281,7 +300,10 @@ async function resolveInner(opts: ResolveOptions): Promise<ResolveResult> {
   else {
     const other = otherPackage(opts);
     note('bundled', other ? `the bundled release index has no releases of package ${other}; newest ${opts.bundled.package} release ${bundledNewest}` : `newest release ${bundledNewest}`);
-    candidates.push(bundledCandidate(bundledNewest, 'bundled', 'the bundled release index (newest release)'));
+    // Said where the baseline is shown: on a release branch the newest release is the wrong one, and only the
+    // list of what was tried would tell that the clone could not say which release the file is at.
+    const why = gitInClone ? `; git could not place the file: ${gitInClone}` : '';
+    candidates.push(bundledCandidate(bundledNewest, 'bundled', `the bundled release index (newest release${skippedPre(opts.bundled.releases.map((r) => r.tag), bundledNewest)}${why})`));
   }
   const newest = () => candidates.map((c) => c.tag).sort((a, b) => compareTags(b, a))[0];
   const consider = (source: BaselineSource, version: string, origin: string, text: string, uri: string) => {
@@ -322,6 +344,12 @@ async function resolveInner(opts: ResolveOptions): Promise<ResolveResult> {
   const baseline = settle(candidates.sort((a, b) => compareTags(b.tag, a.tag)));
   if (baseline) return { baseline, tried };
   return { tried, message: nothingFound(tried, opts) };
+}
+
+/** `, pre-releases not included: v0.37.0-beta.0 is newer` when a newer pre-release was passed over, else ''. */
+function skippedPre(tags: string[], chosen: string): string {
+  const pre = newestTag(tags, true);
+  return pre && compareTags(pre, chosen) > 0 ? `; pre-releases not included: ${pre} is newer` : '';
 }
 
 /** The file's package when the bundled index is known to be of another package, else undefined. */
