@@ -76,4 +76,14 @@ describe('reserved numbers and names, indexed', () => {
     assert.ok(g);
     assert.equal(computeFixes(wide, w.bound, g).find((x) => x.title === 'Restore the field'), undefined);
   });
+
+  test('a number that a wider range of its own statement reserves too is not taken back alone', () => {
+    // `5` comes first in its statement, but `3 to 7` still reserves 5: the restored field would use a reserved number.
+    const base = `${HEADER}message M {\n  int32 a = 5;\n}\n`;
+    const text = `${HEADER}message M {\n  reserved 5, 3 to 7;\n}\n`;
+    const a = analyze(text, { uri: URI, baseline: baselineOf(base) });
+    const f = a.findings.find((x) => x.rule === 'FIELD_REMOVED_WITHOUT_DEPRECATION');
+    assert.ok(f, 'FIELD_REMOVED_WITHOUT_DEPRECATION');
+    assert.equal(computeFixes(text, a.bound, f).find((x) => x.title === 'Restore the field'), undefined);
+  });
 });

@@ -33,6 +33,8 @@ import { Corpus, V1_PATH, V1ALPHA2_PATH } from '../../server/src/baseline/corpus
 import type { Baseline } from '../../server/src/baseline/types';
 import type { Position } from '../../server/src/proto/ast';
 import { applyEdits, computeFixes, fixAll } from '../../server/src/fixes';
+import { codeActions } from '../../server/src/lsp/codeActions';
+import { toDiagnostics } from '../../server/src/lsp/convert';
 
 // ---- configuration and results -------------------------------------------------------------------------
 
@@ -220,7 +222,7 @@ export class CaseSource {
   }
 
   /** The case's text and a readable name. */
-  materialize(index: number): { name: string; text: string; pkg: Blob['pkg']; rng: Rng; base?: 'newest' | 'oldest'; baselineText?: string } {
+  materialize(index: number): { name: string; text: string; pkg: Blob['pkg']; rng: Rng; base?: 'newest' | 'oldest'; baselineText?: string; lightBulb?: boolean } {
     const spec = this.plan[index]!;
     const rng = new Rng(caseSeed(this.config.seed, 1_000_000 + index));
     switch (spec.kind) {
@@ -235,7 +237,7 @@ export class CaseSource {
       case 'extreme': {
         if (spec.base === 'file') {
           const pair = EXTREME_PAIRS[spec.name]!(this.newestV1, rng);
-          return { name: `extreme ${spec.name} vs its baseline file`, text: pair.current, baselineText: pair.baseline, pkg: 'runtime.v1', rng };
+          return { name: `extreme ${spec.name} vs its baseline file`, text: pair.current, baselineText: pair.baseline, pkg: 'runtime.v1', rng, ...(pair.lightBulb ? { lightBulb: true } : {}) };
         }
         return { name: `extreme ${spec.name} vs ${spec.base}`, text: EXTREMES[spec.name]!(this.newestV1, rng), pkg: 'runtime.v1', rng, base: spec.base };
       }
@@ -475,6 +477,8 @@ export const EXTREMES: Record<string, (base: string, rng: Rng) => string> = {
   'comments-between-tokens-100k': (b) => b.replace('message VersionRequest {', 'message ' + '/* c */ '.repeat(100_000) + 'VersionRequest {'),
   'long-doc-comments-1MB': (b) => b.replace(/^(\s*)(message|rpc|enum) /gm, (_m, ws: string, kw: string) => `${ws}// ${'d '.repeat(2048)}\n${ws}${kw} `),
   'unterminated-block-comment-1MB': (b) => b + '\n/*' + ' *\n'.repeat(MB / 3),
+  // Each unterminated `/*` searched the rest of the file for a `*/` (was 39 s).
+  'unterminated-block-comments-100k-lines': (b) => b + '\n' + '/* c\n'.repeat(100_000),
   'long-string-1MB': (b) => b + `\noption (s) = "${'\\x41\\101\\u00e9'.repeat(MB / 14)}";\n`,
   'unterminated-strings-100k-lines': (b) => b + '\n' + '"\n'.repeat(100_000),
   'lines-1M-empty': (b) => '\n'.repeat(MB) + b,
@@ -511,7 +515,7 @@ function many(n: number, line: (k: number) => string): string {
  * Extreme inputs that come with their own baseline file (`check --against <file>`): what makes them slow is
  * comparing two large files, e.g. every deleted RPC looked for among every new one.
  */
-export const EXTREME_PAIRS: Record<string, (base: string, rng: Rng) => { baseline: string; current: string }> = {
+export const EXTREME_PAIRS: Record<string, (base: string, rng: Rng) => { baseline: string; current: string; lightBulb?: boolean }> = {
   // Disjoint RPC sets: every baseline RPC deleted, no new one of the same signature (was 180 s at 30k).
   'rpcs-30k-disjoint-vs-30k': () => ({
     baseline: `${HEADER}message Q {}\nservice S {\n${many(30_000, (k) => `rpc A${k}(Q) returns (Q);`)}\n}\n`,
@@ -585,6 +589,25 @@ export const EXTREME_PAIRS: Record<string, (base: string, rng: Rng) => { baselin
   'fields-20k-into-new-oneofs-types-20k-moved': () => ({
     baseline: `${HEADER}message M {\n${many(20_000, (k) => `  int32 f${k} = ${k + 1};`)}\n}\n${many(20_000, (k) => `message T${k} { int32 a = 1; }`)}\n`,
     current: `${HEADER}message M {\n${many(20_000, (k) => `  oneof o${k} { int32 f${k} = ${k + 1}; }`)}\n${many(20_000, (k) => `  message T${k} { int32 a = 1; }`)}\n}\n`,
+  }),
+  // Every oneof of a message renamed: each field looked for its oneof among all of the message's (was 28 s at 40k).
+  'oneofs-40k-renamed': () => ({
+    baseline: `${HEADER}message M {\n${many(40_000, (k) => `  oneof o${k} { int32 f${k} = ${k + 1}; }`)}\n}\n`,
+    current: `${HEADER}message M {\n${many(40_000, (k) => `  oneof p${k} { int32 f${k} = ${k + 1}; }`)}\n}\n`,
+  }),
+  // Deleted fields whose numbers are reserved, one reservation twice: with overlapping reservations each restore
+  // scanned every statement (fixes and fix-all took 21 s at 20k).
+  'fields-20k-deleted-numbers-reserved-overlapping': () => ({
+    baseline: `${HEADER}message M {\n${many(20_000, (k) => `  int32 f${k} = ${k + 1};`)}\n}\n`,
+    current: `${HEADER}message M {\n${many(20_000, (k) => `  reserved ${k + 1};`)}\n  reserved 1;\n}\n`,
+  }),
+  // The light bulb on the first 1,000 published diagnostics, all of one rule, element and range (reservations
+  // the message dropped): each was compared with every finding of its element, and each fix check counted the
+  // snapshot's errors again, also once the request's analyses were spent (was 19 s at 10k).
+  'reservations-10k-dropped-light-bulb': () => ({
+    baseline: `${HEADER}message M {\n  reserved ${many(10_000, (k) => `${2 * k + 1}`).replace(/\n/g, ', ')};\n}\n`,
+    current: `${HEADER}message M {\n}\n`,
+    lightBulb: true,
   }),
   'fields-30k-renumbered': () => ({
     baseline: `${HEADER}message M {\n${many(30_000, (k) => `  int32 f${k} = ${k + 1};`)}\n}\n`,
@@ -671,7 +694,8 @@ function positionsFor(text: string, rng: Rng, n: number, lastLine: number): Posi
   return out;
 }
 
-export function runCase(text: string, uri: string, baseline: Baseline, rng: Rng, hovers: number): CaseStats {
+/** `lightBulb`: also the code actions for every published diagnostic, with fixes checked by analysis. */
+export function runCase(text: string, uri: string, baseline: Baseline, rng: Rng, hovers: number, lightBulb = false): CaseStats {
   const stageMs: Record<string, number> = {};
   let stage = 'analyze';
   let t0 = performance.now();
@@ -710,6 +734,14 @@ export function runCase(text: string, uri: string, baseline: Baseline, rng: Rng,
     }
     lap('fix-all');
     for (const rule of rules) applyEdits(text, fixAll(text, analysis.bound, analysis.findings, rule).edits);
+    lap('code actions');
+    if (lightBulb) {
+      const diagnostics = toDiagnostics(analysis, uri, { relatedInformation: true, codeDescription: true });
+      const snap = { uri, version: 1, text, analysis };
+      codeActions(snap, { diagnostics, only: ['quickfix'], documentChanges: true, reanalyze: (t) => analyze(t, { uri, baseline }) });
+      // A client without dataSupport: diagnostics come back without `data`.
+      codeActions(snap, { diagnostics: diagnostics.map(({ data: _, ...d }) => d), only: ['quickfix'], documentChanges: true });
+    }
     lap('hover');
     const lastLine = analysis.bound.ast.range.end.line;
     let extraError: unknown;
@@ -830,7 +862,7 @@ export function fuzzWorkerMain(): void {
       baselineText = c.baselineText;
       const uri = `file:///fuzz/${index}/api.proto`;
       const baseline = c.baselineText === undefined ? baselines.forPkg(c.pkg, c.rng, c.base) : fileBaseline(c.baselineText, baselines.forPkg(c.pkg, c.rng, 'newest'));
-      const stats = runCase(text, uri, baseline, c.rng, config.hoversPerCase);
+      const stats = runCase(text, uri, baseline, c.rng, config.hoversPerCase, c.lightBulb);
       result.findings += stats.findings;
       result.fixes += stats.fixes;
       result.hovers += stats.hovers;

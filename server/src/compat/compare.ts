@@ -1,7 +1,7 @@
 // Structural comparison of the current model with the baseline model: wire, JSON and Go-source breaks,
 // and the list of additions (which the documentation rules and the report use).
 
-import type { Range } from '../proto/ast';
+import type { OneofNode, Range } from '../proto/ast';
 import {
   ModelIndex, indexModel, jsonNameOf, type ApiModel, type EnumDef, type EnumValueDef, type FieldDef, type MessageDef, type RpcDef, type ServiceDef,
 } from '../proto/model';
@@ -450,6 +450,25 @@ class Comparer {
   /** Oneofs reported as renamed, once each (message fqn + new name). */
   private readonly renamedOneofs = new Set<string>();
 
+  /** Per message, its oneof names, built once: many fields of one message can change their oneof. */
+  private readonly oneofNames = new Map<MessageDef, Set<string>>();
+  private hasOneof(m: MessageDef, name: string): boolean {
+    let names = this.oneofNames.get(m);
+    if (!names) this.oneofNames.set(m, (names = new Set(m.oneofs)));
+    return names.has(name);
+  }
+
+  /** Per current message, the first oneof declaration of each name, built once (many oneofs can be renamed). */
+  private readonly oneofNodes = new Map<MessageDef, Map<string, OneofNode>>();
+  private oneofNode(m: MessageDef, name: string): OneofNode | undefined {
+    let nodes = this.oneofNodes.get(m);
+    if (!nodes) {
+      this.oneofNodes.set(m, (nodes = new Map()));
+      for (const o of m.node?.oneofs ?? []) if (!nodes.has(o.name)) nodes.set(o.name, o);
+    }
+    return nodes.get(name);
+  }
+
   /**
    * A field's oneof changed. On the wire and in JSON a oneof member is an ordinary field and oneof names appear
    * nowhere, so two moves change only the Go code (a oneof is one struct field holding a wrapper per member):
@@ -459,18 +478,18 @@ class Comparer {
    */
   private oneofChange(old: MessageDef, of: FieldDef, nf: FieldDef, cur: MessageDef): void {
     const members = (o: string | undefined, m: MessageDef): string => this.releasedMembers(old, m).get(o ?? '') ?? '';
-    const newOneof = nf.oneof !== undefined && !old.oneofs.includes(nf.oneof);
+    const newOneof = nf.oneof !== undefined && !this.hasOneof(old, nf.oneof);
     if (newOneof && of.oneof === undefined && members(nf.oneof, cur) === String(nf.number)) {
       this.add('FIELD_ONEOF_GO_CHANGED', nf.node?.nameRange ?? ORIGIN, fieldPath(old, of),
         `field "${old.name}.${of.name}" moved into the new oneof "${nf.oneof}" (baseline ${this.tag}): the bytes and JSON are unchanged, but Go code that uses the field ${goCamelCase(of.name)} directly must go through the oneof ${goCamelCase(nf.oneof!)} and the wrapper ${goCamelCase(localName(cur.fqn, this.current.package))}_${goCamelCase(nf.name)}`);
       return;
     }
-    if (newOneof && of.oneof !== undefined && !cur.oneofs.includes(of.oneof)
+    if (newOneof && of.oneof !== undefined && !this.hasOneof(cur, of.oneof)
       && members(nf.oneof, cur) === members(of.oneof, old)) {
       const key = `${cur.fqn}.${nf.oneof}`;
       if (this.renamedOneofs.has(key)) return;
       this.renamedOneofs.add(key);
-      const node = cur.node?.oneofs.find((o) => o.name === nf.oneof);
+      const node = this.oneofNode(cur, nf.oneof!);
       const m = localName(cur.fqn, this.current.package);
       this.add('FIELD_ONEOF_GO_CHANGED', node?.nameRange ?? nf.node?.nameRange ?? ORIGIN, key,
         `oneof "${of.oneof}" of "${old.name}" was renamed to "${nf.oneof}" (baseline ${this.tag}): the bytes and JSON are unchanged, but the Go field ${goCamelCase(of.oneof)} and interface is${goCamelCase(m)}_${goCamelCase(of.oneof)} are now ${goCamelCase(nf.oneof!)} and is${goCamelCase(m)}_${goCamelCase(nf.oneof!)}`);

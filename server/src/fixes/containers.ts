@@ -78,12 +78,14 @@ export function entriesOf(stmt: ReservedNode): StatementEntries {
 }
 
 /**
- * For taking back reservations: per number, the first range of each statement that holds it, found by binary
- * search where no two ranges overlap (else by a scan, as before); per name, the first entry of each statement.
+ * For taking back reservations: per number, the first single-number entry of each statement that holds it, or
+ * that a range of more than one number holds it (it cannot be taken back alone); per name, the first entry of
+ * each statement. Both are lookups, whatever the ranges: a scan of every statement per number was quadratic
+ * on a hostile file whose reservations overlap.
  */
 export interface ReservationsIndex {
-  /** The ranges (of every statement) that hold `n`, the first of each statement, in statement order. */
-  holding(n: number): Reservation[];
+  /** Undefined when a range of several numbers holds `n`; else the entries `n` (the first of each statement), in statement order. */
+  holding(n: number): Reservation[] | undefined;
   named(name: string): Reservation[];
 }
 
@@ -92,8 +94,6 @@ export interface Reservation {
   stmt: ReservedNode;
   order: number;
   entry: Entry;
-  /** For a number range: whether it holds more than one number. */
-  wide?: boolean;
 }
 
 const reservationIndexes = new WeakMap<Container, ReservationsIndex>();
@@ -101,42 +101,24 @@ const reservationIndexes = new WeakMap<Container, ReservationsIndex>();
 export function reservationsOf(c: Container): ReservationsIndex {
   let x = reservationIndexes.get(c);
   if (x) return x;
-  type Held = { stmt: ReservedNode; order: number; range: ReservedNode['ranges'][number] };
-  const held = (h: Held): Reservation => ({ stmt: h.stmt, order: h.order, entry: h.range, wide: h.range.start !== h.range.end });
-  const sorted: Held[] = [];
+  const wide: [number, number][] = [];
+  const single = new Map<number, Reservation[]>();
   const named = new Map<string, Reservation[]>();
-  c.reserved.forEach((stmt, order) => {
-    for (const range of stmt.ranges) if (range.start <= range.end) sorted.push({ stmt, order, range });
-    for (const entry of stmt.names) {
-      const list = named.get(entry.name);
-      if (!list) named.set(entry.name, [{ stmt, order, entry }]);
-      else if (list[list.length - 1]!.stmt !== stmt) list.push({ stmt, order, entry });
-    }
-  });
-  sorted.sort((a, b) => a.range.start - b.range.start);
-  const disjoint = sorted.every((h, k) => k === 0 || h.range.start > sorted[k - 1]!.range.end);
-  const scan = (n: number): Reservation[] => {
-    const out: Reservation[] = [];
-    c.reserved.forEach((stmt, order) => {
-      const range = stmt.ranges.find((r) => n >= r.start && n <= r.end);
-      if (range) out.push(held({ stmt, order, range }));
-    });
-    return out;
+  const firstOfStatement = <K>(map: Map<K, Reservation[]>, key: K, r: Reservation): void => {
+    const list = map.get(key);
+    if (!list) map.set(key, [r]);
+    else if (list[list.length - 1]!.stmt !== r.stmt) list.push(r);
   };
+  c.reserved.forEach((stmt, order) => {
+    for (const entry of stmt.ranges) {
+      if (entry.start < entry.end) wide.push([entry.start, entry.end]);
+      else if (entry.start === entry.end) firstOfStatement(single, entry.start, { stmt, order, entry });
+    }
+    for (const entry of stmt.names) firstOfStatement(named, entry.name, { stmt, order, entry });
+  });
+  const wideSpans = new NumberSpans(wide);
   x = {
-    holding(n) {
-      if (!disjoint) return scan(n);
-      // At most one range holds n: the last one that starts at or below it.
-      let lo = 0;
-      let hi = sorted.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        if (sorted[mid]!.range.start <= n) lo = mid + 1;
-        else hi = mid;
-      }
-      const h = sorted[lo - 1];
-      return h && n <= h.range.end ? [held(h)] : [];
-    },
+    holding: (n) => (wideSpans.has(n) ? undefined : single.get(n) ?? []),
     named: (name) => named.get(name) ?? [],
   };
   reservationIndexes.set(c, x);

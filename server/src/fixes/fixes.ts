@@ -634,7 +634,7 @@ function unreserveEdits(L: TextLines, c: Container, number: number | undefined, 
   };
   const index = reservationsOf(c);
   const numbers = number === undefined ? [] : index.holding(number);
-  if (numbers.some((r) => r.wide)) return undefined;
+  if (!numbers) return undefined;
   // Statement by statement, its number before its name.
   const hits: Reservation[] = [...numbers, ...index.named(name)].sort((a, b) => a.order - b.order);
   for (const h of hits) removeEntry(h.stmt, h.entry);

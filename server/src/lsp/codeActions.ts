@@ -59,22 +59,6 @@ function dataOf(d: Diagnostic): { rule: string; element: string; fixes?: unknown
   return { rule: data.rule, element: data.element, fixes: data.fixes };
 }
 
-function sameRange(a: Diagnostic['range'] | undefined, b: Finding['range']): boolean {
-  return !!a && !!a.start && !!a.end &&
-    a.start.line === b.start.line && a.start.character === b.start.character && a.end.line === b.end.line && a.end.character === b.end.character;
-}
-
-/** The candidates that pass each test in turn, where a test leaves at least one (tie-breaks, most telling first). */
-function narrow(candidates: readonly Finding[], tests: readonly ((f: Finding) => boolean)[]): readonly Finding[] {
-  let pool = candidates;
-  for (const t of tests) {
-    if (pool.length <= 1) break;
-    const passing = pool.filter(t);
-    if (passing.length) pool = passing;
-  }
-  return pool;
-}
-
 /**
  * The current finding a diagnostic stands for: same rule and element; if several, the one at the same range,
  * then the one with the same fix data, then the one with the same message. Several findings of one rule can
@@ -87,26 +71,30 @@ function narrow(candidates: readonly Finding[], tests: readonly ((f: Finding) =>
  */
 export function findingFor(analysis: Analysis, d: Diagnostic): Finding | undefined {
   if (!d || (d.source !== undefined && d.source !== SOURCE)) return undefined;
+  const index = findingsOf(analysis);
+  const at = rangeKey(d.range);
+  // LSP 3.18 allows markup, which no finding's message is.
+  const message = typeof d.message === 'string' ? d.message : undefined;
   const key = dataOf(d);
   if (key) {
-    const candidates = findingsOf(analysis).get(`${key.rule}\0${key.element}`) ?? [];
-    // findingToDiagnostic leaves out `fixes` when there are none.
-    const fixes = JSON.stringify(key.fixes ?? []);
-    return narrow(candidates, [
-      (f) => sameRange(d.range, f.range),
-      (f) => JSON.stringify(f.fixes ?? []) === fixes,
-      (f) => f.message === d.message,
-    ])[0];
+    const candidates = index.get(`${key.rule}\0${key.element}`);
+    if (!candidates || candidates.length <= 1) return candidates?.[0];
+    return chooserOf(candidates)(at, JSON.stringify(key.fixes ?? []), message);
   }
-  if (typeof d.code !== 'string') return undefined;
-  const candidates = (findingsOf(analysis).get(d.code) ?? []).filter((f) => sameRange(d.range, f.range));
-  if (candidates.length <= 1) return candidates[0];
-  return candidates.find((f) => f.message === d.message);
+  if (typeof d.code !== 'string' || at === undefined) return undefined;
+  const candidates = index.get(`${d.code}\0\0${at}`);
+  if (!candidates || candidates.length <= 1) return candidates?.[0];
+  return chooserOf(candidates)(undefined, undefined, message, true);
+}
+
+function rangeKey(r: Diagnostic['range'] | undefined): string | undefined {
+  const nums = [r?.start?.line, r?.start?.character, r?.end?.line, r?.end?.character];
+  return nums.every((n) => typeof n === 'number') ? nums.join(':') : undefined;
 }
 
 /**
- * An analysis's findings by rule and element, and by rule, built once: a request with every diagnostic of the
- * file (select all, then the light bulb) looked each one up in all findings.
+ * An analysis's findings by rule, by rule and element, and by rule and range, built once: a request with every
+ * diagnostic of the file (select all, then the light bulb) looked each one up in all findings.
  */
 const findingIndexes = new WeakMap<Analysis, Map<string, Finding[]>>();
 function findingsOf(analysis: Analysis): Map<string, Finding[]> {
@@ -114,7 +102,7 @@ function findingsOf(analysis: Analysis): Map<string, Finding[]> {
   if (!index) {
     findingIndexes.set(analysis, (index = new Map()));
     for (const f of analysis.findings) {
-      for (const key of [`${f.rule}\0${f.element}`, f.rule]) {
+      for (const key of [f.rule, `${f.rule}\0${f.element}`, `${f.rule}\0\0${rangeKey(f.range)}`]) {
         const list = index.get(key);
         if (list) list.push(f);
         else index.set(key, [f]);
@@ -122,6 +110,48 @@ function findingsOf(analysis: Analysis): Map<string, Finding[]> {
     }
   }
   return index;
+}
+
+/**
+ * Among candidates, the one at the range, then with the fix data, then with the message, where each test
+ * leaves at least one (tie-breaks, most telling first); the first of those left. `exact`: the message must
+ * match. Each candidate list gets its lookups once: filtering it per diagnostic was quadratic on a hostile
+ * file with thousands of findings of one rule on one element and range (deleted reservations of a message).
+ */
+type Chooser = (range: string | undefined, fixes: string | undefined, message: string | undefined, exact?: boolean) => Finding | undefined;
+const choosers = new WeakMap<readonly Finding[], Chooser>();
+function chooserOf(candidates: readonly Finding[]): Chooser {
+  let choose = choosers.get(candidates);
+  if (choose) return choose;
+  // Values as small ids (the first finding with each), combinations of them ('' where not tested) as keys.
+  const ids = [new Map<string, number>(), new Map<string, number>(), new Map<string, number>()];
+  const idOf = (k: number, v: string | undefined, add: boolean): string | undefined => {
+    if (v === undefined) return undefined;
+    let id = ids[k]!.get(v);
+    if (id === undefined && add) ids[k]!.set(v, (id = ids[k]!.size));
+    return id === undefined ? undefined : String(id);
+  };
+  const first = new Map<string, Finding>();
+  for (const f of candidates) {
+    const values = [idOf(0, rangeKey(f.range), true), idOf(1, JSON.stringify(f.fixes ?? []), true), idOf(2, f.message, true)];
+    for (let mask = 0; mask < 8; mask++) {
+      const key = values.map((v, k) => (mask & (1 << k) ? v : '')).join('/');
+      if (!first.has(key)) first.set(key, f);
+    }
+  }
+  choose = (range, fixes, message, exact) => {
+    const tested = ['', '', ''];
+    [range, fixes, message].forEach((value, k) => {
+      const id = idOf(k, value, false);
+      if (id === undefined) return;
+      const narrowed = tested.map((t, j) => (j === k ? id : t));
+      if (first.has(narrowed.join('/'))) tested[k] = id;
+    });
+    if (exact && tested[2] === '') return undefined;
+    return first.get(tested.join('/'));
+  };
+  choosers.set(candidates, choose);
+  return choose;
 }
 
 function workspaceEdit(snap: Snapshot, edits: readonly TextEdit[], documentChanges: boolean): WorkspaceEdit {

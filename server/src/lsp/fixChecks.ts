@@ -53,8 +53,12 @@ function beyond<T>(before: ReadonlyMap<string, number>, items: readonly T[], key
 const errorFindings = (a: Analysis): Finding[] => a.findings.filter((f) => f.severity === 'error');
 const errorProblems = (a: Analysis): Problem[] => a.bound.problems.filter((p) => p.severity === 'error');
 
+/** Per analysis, once: every fix checked against one snapshot compares with its errors (1,000 diagnostics in a request). */
+const tallies = new WeakMap<Analysis, ErrorTally>();
 function errorTally(a: Analysis): ErrorTally {
-  return { findings: tally(errorFindings(a), findingKey), problems: tally(errorProblems(a), problemKey) };
+  let t = tallies.get(a);
+  if (!t) tallies.set(a, (t = { findings: tally(errorFindings(a), findingKey), problems: tally(errorProblems(a), problemKey) }));
+  return t;
 }
 
 interface NewErrors {
@@ -111,6 +115,8 @@ export function checkEdits(start: State, edits: readonly TextEdit[], reanalyze: 
     budget.left--;
     return reanalyze(t);
   };
+  // Before anything that reads the whole file: the rest of a request's diagnostics find the budget spent.
+  if (budget && budget.left <= 0) return undefined;
   const before = errorTally(start.analysis);
   const rounds: (readonly TextEdit[])[] = [edits];
   const followUps: Fix[] = [];

@@ -93,6 +93,9 @@ export function lexer(
   let pending: CommentSyntax[] | undefined;
   let done = false;
   const hasCR = text.includes('\r');
+  // Where a search for `*/` found none: no later `/*` has one either. Without it, each of many unterminated
+  // `/*` searched to the end of the file (quadratic).
+  let noCloseFrom = Infinity;
 
   // Advances over a newline at i (\n, \r\n or a lone \r, as LSP counts lines).
   const newline = (): void => {
@@ -129,7 +132,8 @@ export function lexer(
         continue;
       }
       if (c === Ch.Slash && text.charCodeAt(i + 1) === Ch.Star) {
-        const close = text.indexOf('*/', i + 2);
+        const close = i + 2 >= noCloseFrom ? -1 : text.indexOf('*/', i + 2);
+        if (close < 0) noCloseFrom = i + 2;
         // An unterminated one ends with its line, as an unterminated string does. protoc takes the rest of the
         // file, but for an editor that is every declaration below gone, each a deletion, while someone types
         // `/*` before the `*/`; and the error says all there is to say.
