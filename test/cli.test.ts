@@ -272,6 +272,12 @@ describe('cri-compat CLI', { skip: corpusDir ? false : CORPUS_HELP }, () => {
       else assert.match(r.out, /^# CRI compatibility report/);
     }
     assert.equal(cli(['parse', syn]).code, 1, 'parse keeps its meaning');
+    // In the order of the file, as check prints: the lexer reports an unterminated comment before the parser
+    // reaches the missing `;` above it.
+    const two = join(tmp, 'two.proto');
+    writeFileSync(two, 'syntax = "proto3";\nmessage A {\n  int32 a = 1\n  /* open\n  int32 b = 2;\n}\n');
+    const lines = cli(['parse', two]).out.trim().split('\n').map((l) => Number(/^[^:]*two\.proto:(\d+):/.exec(l)?.[1]));
+    assert.deepEqual(lines, [3, 4]);
 
     // pairs: the first file's errors, in every format, and exit 2 at the end.
     const gh = cli(['pairs', '--format', 'github', syn, old]);

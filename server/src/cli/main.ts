@@ -207,8 +207,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
       case 'parse': {
         const file = single(rest, 'parse');
         const abs = resolve(io.cwd, file);
-        const { bound } = analyze(readInput(abs), { uri: pathToFileURL(abs).href, imports: importsFor(p, io) });
-        const items = bound.problems.map(reportable);
+        const items = reportables(analyze(readInput(abs), { uri: pathToFileURL(abs).href, imports: importsFor(p, io) }));
         if (items.length) io.out(formatText(file, items));
         return items.some((x) => x.severity === 'error') ? 1 : 0;
       }
