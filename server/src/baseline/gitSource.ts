@@ -1,5 +1,5 @@
 // The baseline from a git clone of kubernetes/cri-api or kubernetes/kubernetes that holds the edited file:
-// the newest release tag that is an ancestor of HEAD, read straight from the object database.
+// the release HEAD stands on (see findGitBaseline), read straight from the object database.
 
 import { existsSync, realpathSync } from 'node:fs';
 import { join, sep } from 'node:path';
@@ -88,9 +88,7 @@ export interface GitFound {
   origin: string;
   /** The checked-out branch; undefined on a detached HEAD. */
   branch?: string;
-  /** On `release-1.N`: `v0.N.0`, when the baseline is a later patch. */
-  lineStart?: GitBlob & { goTag: string };
-  /** On `release-1.N`: the patch release before the baseline (`v0.N.(M-1)` or older). */
+  /** On a release line (a final release of the baseline's minor in HEAD's history): the patch release before the baseline (`v0.N.(M-1)` or older). */
   previousPatch?: GitBlob & { goTag: string };
 }
 
@@ -293,13 +291,9 @@ async function findInRepo(repo: GitRepo, options: GitSourceOptions): Promise<Git
       const onLine = !nearest.release.prerelease && parseGoTag(nearest.goTag)!.minor === base.minor;
       if (onLine && base.patch > 0 && !chosen.release.prerelease) {
         const sameLine = all.filter((t) => !t.release.prerelease && parseGoTag(t.goTag)!.minor === base.minor).sort(byVersion);
-        const first = sameLine.find((t) => parseGoTag(t.goTag)!.patch === 0);
         const prev = sameLine.find((t) => compareTags(t.goTag, chosen!.goTag) < 0);
-        for (const [key, t] of [['lineStart', first], ['previousPatch', prev]] as const) {
-          if (!t) continue;
-          const blob = await readBlob(batch, `refs/tags/${t.gitTag}`, repo.path, `tag ${t.gitTag}`);
-          if (blob !== undefined) found[key] = { gitTag: t.gitTag, goTag: t.goTag, text: blob };
-        }
+        const blob = prev && await readBlob(batch, `refs/tags/${prev.gitTag}`, repo.path, `tag ${prev.gitTag}`);
+        if (prev && blob !== undefined) found.previousPatch = { gitTag: prev.gitTag, goTag: prev.goTag, text: blob };
       }
       return found;
     } finally {

@@ -29,8 +29,6 @@ export interface ResolveResult {
   tried: ResolveAttempt[];
   /** When there is no baseline: one actionable explanation. */
   message?: string;
-  /** On a `release-1.N` branch whose baseline is a later patch: `v0.N.0`, for the patch-release policy. */
-  lineStart?: { tag: string; model: ApiModel };
 }
 
 export interface ResolveOptions {
@@ -268,12 +266,7 @@ async function resolveInner(opts: ResolveOptions): Promise<ResolveResult> {
         const baseline = makeBaseline({ source: 'git', tag: g.baseline.goTag, origin: g.origin }, model, opts.bundled);
         const prev = g.previousPatch && modelOf(g.previousPatch.text, `git:${g.previousPatch.gitTag}`);
         if (g.previousPatch && prev && typeof prev !== 'string') baseline.previousPatch = { tag: g.previousPatch.goTag, model: prev };
-        const start = g.lineStart && modelOf(g.lineStart.text, `git:${g.lineStart.gitTag}`);
-        return {
-          baseline,
-          tried,
-          ...(g.lineStart && start && typeof start !== 'string' ? { lineStart: { tag: g.lineStart.goTag, model: start } } : {}),
-        };
+        return { baseline, tried };
       }
     } else {
       note('git', g.reason);

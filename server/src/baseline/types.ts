@@ -78,6 +78,6 @@ export interface Baseline {
   origin: string;
   model: ApiModel;
   history?: History;
-  /** On a `release-1.N` line: the previous patch tag, for the policy against API changes in patches. */
+  /** On a release line: the previous patch tag, for the policy against API changes in patches. */
   previousPatch?: { tag: string; model: ApiModel };
 }
