@@ -1114,6 +1114,11 @@ describe('language configuration', () => {
     assert.ok(inc.test('  string x = 1 [(a) = {'));
     assert.ok(!inc.test('  rpc X(A) returns (B) {}'));
     assert.ok(!inc.test('// a comment {'));
+    // an aggregate opened on a line that already holds a complete string value still indents the next line
+    assert.ok(inc.test('option (a) = { s: "x"'));
+    assert.ok(inc.test("  string w = 1 [(b) = 'it\\'s {', (c) = {"));
+    assert.ok(!inc.test('option (a) = "{";'));
+    assert.ok(!inc.test('option (a) = { s: "x" };'));
     assert.ok(dec.test('  }'));
     assert.ok(!dec.test('  string s = 1;'));
 
