@@ -648,7 +648,7 @@ describe('crafted snippets', () => {
     expectScope(o, '1', 'meta.aggregate.proto');
     expectScope(o, 'two', 'string.quoted.double.proto');
     expectScope(o, 'nested', 'variable.other.property.proto');
-    expectScope(o, 'ENUM_VAL', 'constant.other.enum-value.proto');
+    expectScope(o, 'ENUM_VAL', 'variable.other.enummember.proto');
     expectScope(o, 'list', 'variable.other.property.proto');
     expectScope(o, '2', 'constant.numeric', { from: o.text.indexOf('list') });
     expectScope(o, '2', 'meta.array.proto', { from: o.text.indexOf('list') });
@@ -664,10 +664,10 @@ describe('crafted snippets', () => {
     assert.equal(lines[6].depthAfter, 1, 'multi-line aggregate option closes');
 
     expectScope(lines[7], 'optimize_for', 'entity.other.attribute-name.option.proto');
-    expectScope(lines[7], 'SPEED', 'constant.other.enum-value.proto');
+    expectScope(lines[7], 'SPEED', 'variable.other.enummember.proto');
     expectScope(lines[8], 'features', 'entity.other.attribute-name.option.proto');
     expectScope(lines[8], 'field_presence', 'entity.other.attribute-name.option.proto');
-    expectScope(lines[8], 'EXPLICIT', 'constant.other.enum-value.proto');
+    expectScope(lines[8], 'EXPLICIT', 'variable.other.enummember.proto');
   });
 
   test('numbers: decimal, hex, octal, float, inf, nan, negative', async () => {
@@ -980,6 +980,102 @@ describe('crafted snippets', () => {
     assert.ok(!hasScope(lines[5].openScopes, 'meta.rpc.proto'), 'rpc body closes');
     assert.equal(lines[6].depthAfter, 1);
   });
+  // While a declaration is being typed its "{" is not there yet: the header must give way to the next
+  // declaration and leave a "}" to the block it belongs to, or the rest of the file is nested one level too deep.
+  test('an unfinished declaration header does not swallow what follows', async () => {
+    const lines = await tok(
+      [
+        'message Outer {',
+        '  message Inner', //   no "{" yet
+        '  string a = 1;',
+        '}',
+        'enum E', //            before a top-level declaration
+        'message After { int32 b = 2; }',
+        'message O2 {',
+        '  oneof choice', //    before "}"
+        '}',
+        'service S',
+        'extend Foo',
+        'message Last',
+        '  // a comment',
+        '{',
+        '  int32 c = 3;',
+        '}',
+      ].join('\n'),
+    );
+    expectScope(lines[1], 'Inner', 'entity.name.type.message.proto');
+    expectScope(lines[2], 'string', 'storage.type.scalar.proto');
+    expectScope(lines[2], 'a', 'variable.other.field.proto', { from: lines[2].text.indexOf('string') + 6 });
+    const nesting = tokenAt(lines[2], 'string').scopes.filter((sc) => sc === 'meta.message.proto').length;
+    assert.equal(nesting, 1, `the field belongs to Outer, not to the unfinished Inner: ${describeLine(lines[2])}`);
+    expectScope(lines[3], '}', 'punctuation.section.block.end.proto');
+    assert.equal(lines[3].depthAfter, 1, 'Outer closes at its own "}"');
+
+    expectScope(lines[4], 'E', 'entity.name.type.enum.proto');
+    expectScope(lines[5], 'message', 'keyword.other.message.proto');
+    expectScope(lines[5], 'After', 'entity.name.type.message.proto');
+    expectNoScope(lines[5], 'After', 'meta.enum.proto');
+    expectScope(lines[5], 'b', 'variable.other.field.proto', { from: lines[5].text.indexOf('int32') + 5 });
+
+    expectScope(lines[7], 'choice', 'variable.other.oneof.proto');
+    expectScope(lines[8], '}', 'punctuation.section.block.end.proto');
+    assert.equal(lines[8].depthAfter, 1, 'O2 closes at its own "}"');
+
+    expectScope(lines[9], 'S', 'entity.name.type.service.proto');
+    expectScope(lines[10], 'extend', 'keyword.other.extend.proto');
+    expectNoScope(lines[10], 'extend', 'meta.service.proto');
+    expectScope(lines[11], 'message', 'keyword.other.message.proto');
+    expectNoScope(lines[11], 'message', 'meta.extend.proto');
+    // a header may still go on over lines, with comments, until its "{"
+    expectScope(lines[12], 'a comment', 'comment.line.double-slash.proto', { exact: false });
+    expectScope(lines[13], '{', 'punctuation.section.block.begin.proto');
+    expectScope(lines[14], 'c', 'variable.other.field.proto', { from: lines[14].text.indexOf('int32') + 5 });
+    expectScope(lines[14], 'c', 'meta.message.proto', { from: lines[14].text.indexOf('int32') + 5 });
+    assert.equal(lines[15].depthAfter, 1, 'file ends at top level');
+  });
+
+  // The directive is what the server reads (compat/suppress.ts): the marker right after a "//", then rule ids
+  // separated by commas; the reason stays comment text.
+  test('cri-compat:ignore suppression comments are highlighted inside the comment', async () => {
+    const lines = await tok(
+      [
+        'message M {',
+        '  // cri-compat:ignore FIELD_TYPE_CHANGED values never exceed 2^31',
+        '  int32 cpu = 7; // cri-compat:ignore FIELD_NO_DELETE, FIELD_RENAMED both intended',
+        '  // see above // cri-compat:ignore RPC_NO_DELETE why',
+        '  // cri-compat:ignore lower_case is a reason, not a rule id',
+        '  // a sentence about cri-compat:ignore FOO is prose',
+        '  /* cri-compat:ignore FOO */',
+        '  option (x) = "// cri-compat:ignore FOO";',
+        '}',
+      ].join('\n'),
+    );
+    const own = lines[1];
+    expectScope(own, '//', 'punctuation.definition.comment.proto');
+    expectScope(own, 'cri-compat:ignore', 'keyword.other.suppression.proto');
+    expectScope(own, 'cri-compat:ignore', 'comment.line.double-slash.proto');
+    expectScope(own, 'FIELD_TYPE_CHANGED', 'variable.other.constant.rule-id.proto');
+    expectScope(own, 'FIELD_TYPE_CHANGED', 'comment.line.double-slash.proto');
+    expectScope(own, ' values never exceed 2^31', 'comment.line.double-slash.proto');
+    expectNoScope(own, ' values never exceed 2^31', 'meta.suppression.proto');
+    assert.ok(!hasScope(own.openScopes, 'comment'), 'the line comment ends with its line');
+
+    const trailing = lines[2];
+    expectScope(trailing, ';', 'punctuation.terminator.proto');
+    expectScope(trailing, 'cri-compat:ignore', 'keyword.other.suppression.proto');
+    expectScope(trailing, 'FIELD_NO_DELETE', 'variable.other.constant.rule-id.proto');
+    expectScope(trailing, ',', 'punctuation.separator.comma.proto', { from: trailing.text.indexOf('//') });
+    expectScope(trailing, 'FIELD_RENAMED', 'variable.other.constant.rule-id.proto');
+    expectNoScope(trailing, 'both intended', 'variable');
+
+    expectScope(lines[3], 'cri-compat:ignore', 'keyword.other.suppression.proto');
+    expectScope(lines[3], 'RPC_NO_DELETE', 'variable.other.constant.rule-id.proto');
+    expectScope(lines[4], 'cri-compat:ignore', 'keyword.other.suppression.proto');
+    expectNoScope(lines[4], 'lower_case', 'variable');
+    for (const l of lines.slice(5, 8)) expectNoScope(l, 'cri-compat:ignore', 'keyword', { exact: false });
+    expectScope(lines[7], '// cri-compat:ignore FOO', 'string.quoted.double.proto');
+    assert.equal(lines[8].depthAfter, 1);
+  });
 });
 
 // ---------------------------------------------------------------------------
@@ -1018,10 +1114,16 @@ describe('language configuration', () => {
     assert.ok(inc.test('  string x = 1 [(a) = {'));
     assert.ok(!inc.test('  rpc X(A) returns (B) {}'));
     assert.ok(!inc.test('// a comment {'));
+    // an aggregate opened on a line that already holds a complete string value still indents the next line
+    assert.ok(inc.test('option (a) = { s: "x"'));
+    assert.ok(inc.test("  string w = 1 [(b) = 'it\\'s {', (c) = {"));
+    assert.ok(!inc.test('option (a) = "{";'));
+    assert.ok(!inc.test('option (a) = { s: "x" };'));
     assert.ok(dec.test('  }'));
     assert.ok(!dec.test('  string s = 1;'));
 
-    const words = 'google.protobuf.Timestamp ts = -12 [default = 0x1F] 1.5e3'.match(new RegExp(cfg.wordPattern, 'g'));
-    assert.deepEqual(words, ['google', 'protobuf', 'Timestamp', 'ts', '-12', 'default', '0x1F', '1.5e3']);
+    const words = 'google.protobuf.Timestamp ts = -12 [default = 0x1F] 1.5e3 1.5e-3 -2E+10 .5e-1f'.match(new RegExp(cfg.wordPattern, 'g'));
+    // a negative exponent belongs to its number (double-click, hover ranges)
+    assert.deepEqual(words, ['google', 'protobuf', 'Timestamp', 'ts', '-12', 'default', '0x1F', '1.5e3', '1.5e-3', '-2E+10', '.5e-1f']);
   });
 });
