@@ -140,8 +140,12 @@ describe('real editor: commands in a multi-root window', { skip, timeout: 150_00
       // VS Code's own file picker (a quick input in the browser): type the path.
       await until('the file picker', async () => ((await widget.locator('.quick-input-title').innerText({ timeout: 500 })).includes('Baseline api.proto') ? true : undefined));
       await widget.locator('.quick-input-box input').fill(old);
-      // It has taken the path when it lists the file's folder.
-      await widget.locator('.monaco-list-row', { hasText: 'api.proto' }).first().waitFor();
+      // It has taken the path when it lists the file's folder, old/: folder a, where the picker opens, lists an
+      // api.proto too (the edited file), so that row alone proves nothing; a's subfolder `old` must be gone.
+      await until('the picker in folder old', async () => {
+        const rows = (await widget.locator('.monaco-list-row .label-name').allInnerTexts()).map((r) => r.trim());
+        return rows.includes('api.proto') && !rows.includes('old') ? true : undefined;
+      });
       await widget.getByRole('button', { name: 'Use as Baseline' }).click();
       await until('criCompat.baseline "./old/api.proto" in folder a', async () => {
         const s = settingsOf(path.join(dir, 'a')) as Record<string, unknown> | undefined;
