@@ -139,7 +139,8 @@ test('the documentation stub of a field whose comment only restates its name add
   const f = check(BASE, b, text).find((x) => x.rule === 'DOC_MISSING')!;
   assert.ok(f);
   const actions = computeFixes(text, bound, f);
-  const stub = actions.find((a) => a.title === 'Insert a documentation stub');
+  // It replaces the comment, which says nothing the name does not.
+  const stub = actions.find((a) => a.title === 'Replace the comment with a documentation stub');
   assert.ok(stub, actions.map((a) => a.title).join(', '));
   assert.match(stub.edits.map((e) => e.newText).join(''), /frob_mode TODO: what it means/);
 });

@@ -257,11 +257,12 @@ class Comparer {
       }
       const moved = movedTo(old);
       if (moved) {
-        // No rename fix: the old name in the new scope would still be another type.
+        // No rename fix: the old name in the new scope would still be another type; the fix moves it back.
         markRenamed(old.fqn, moved);
         const local = (fqn: string): string => localName(fqn, this.baseline.package);
         this.add('MESSAGE_RENAMED', this.defRange(moved), moved,
-          `${kind} "${local(old.fqn)}" of ${this.tag} was moved to "${local(moved)}": the bytes and JSON are unchanged, but its Go type ${goCamelCase(local(old.fqn))} is now ${goCamelCase(local(moved))}`);
+          `${kind} "${local(old.fqn)}" of ${this.tag} was moved to "${local(moved)}": the bytes and JSON are unchanged, but its Go type ${goCamelCase(local(old.fqn))} is now ${goCamelCase(local(moved))}`,
+          [{ kind: 'moveBack', from: old.fqn }]);
         return;
       }
       const gone = this.whereTopLevelWas(old, kind === 'message' ? this.baseline.messages : this.baseline.enums);
@@ -413,7 +414,8 @@ class Comparer {
     } else if (of.label !== nf.label && !of.oneof && !nf.oneof && cardinality(of.label) === 'singular' && of.typeKind !== 'message' && nf.typeKind !== 'message') {
       // Message fields always have explicit presence (and a pointer in Go): `optional` changes nothing for them.
       this.add('FIELD_PRESENCE_CHANGED', labelRangeOf(nf), fieldPath(old, of),
-        `field "${old.name}.${of.name}" changed from ${of.label === 'optional' ? 'explicit (optional)' : 'implicit'} to ${nf.label === 'optional' ? 'explicit (optional)' : 'implicit'} presence (baseline ${this.tag})`);
+        `field "${old.name}.${of.name}" changed from ${of.label === 'optional' ? 'explicit (optional)' : 'implicit'} to ${nf.label === 'optional' ? 'explicit (optional)' : 'implicit'} presence (baseline ${this.tag})`,
+        [{ kind: 'presence', optional: of.label === 'optional' }]);
     }
     if ((of.oneof ?? '') !== (nf.oneof ?? '')) this.oneofChange(old, of, nf, cur);
     if (of.jsonName !== nf.jsonName) {
@@ -481,7 +483,7 @@ class Comparer {
     const newOneof = nf.oneof !== undefined && !this.hasOneof(old, nf.oneof);
     if (newOneof && of.oneof === undefined && members(nf.oneof, cur) === String(nf.number)) {
       this.add('FIELD_ONEOF_GO_CHANGED', nf.node?.nameRange ?? ORIGIN, fieldPath(old, of),
-        `field "${old.name}.${of.name}" moved into the new oneof "${nf.oneof}" (baseline ${this.tag}): the bytes and JSON are unchanged, but Go code that uses the field ${goCamelCase(of.name)} directly must go through the oneof ${goCamelCase(nf.oneof!)} and the wrapper ${goCamelCase(localName(cur.fqn, this.current.package))}_${goCamelCase(nf.name)}`);
+        `field "${old.name}.${of.name}" moved into the new oneof "${nf.oneof}" (baseline ${this.tag}): the bytes and JSON are unchanged, but Go code that uses the field ${goCamelCase(of.name)} directly must go through the oneof ${goCamelCase(nf.oneof!)} and the wrapper ${goCamelCase(localName(cur.fqn, this.current.package))}_${goCamelCase(nf.name)}`, [{ kind: 'leaveOneof' }]);
       return;
     }
     if (newOneof && of.oneof !== undefined && !this.hasOneof(cur, of.oneof)
@@ -492,7 +494,8 @@ class Comparer {
       const node = this.oneofNode(cur, nf.oneof!);
       const m = localName(cur.fqn, this.current.package);
       this.add('FIELD_ONEOF_GO_CHANGED', node?.nameRange ?? nf.node?.nameRange ?? ORIGIN, key,
-        `oneof "${of.oneof}" of "${old.name}" was renamed to "${nf.oneof}" (baseline ${this.tag}): the bytes and JSON are unchanged, but the Go field ${goCamelCase(of.oneof)} and interface is${goCamelCase(m)}_${goCamelCase(of.oneof)} are now ${goCamelCase(nf.oneof!)} and is${goCamelCase(m)}_${goCamelCase(nf.oneof!)}`);
+        `oneof "${of.oneof}" of "${old.name}" was renamed to "${nf.oneof}" (baseline ${this.tag}): the bytes and JSON are unchanged, but the Go field ${goCamelCase(of.oneof)} and interface is${goCamelCase(m)}_${goCamelCase(of.oneof)} are now ${goCamelCase(nf.oneof!)} and is${goCamelCase(m)}_${goCamelCase(nf.oneof!)}`,
+        [{ kind: 'rename', to: of.oneof }]);
       return;
     }
     const desc = (o?: string): string => (o ? `oneof "${o}"` : 'no oneof');
@@ -921,7 +924,7 @@ export function declarationOf(f: FieldDef): string {
  * What a field rename changes besides the proto name, which JSON parsers accept as a key next to the JSON name
  * (protobuf.dev JSON mapping): the JSON name written, and the Go field. `foo_bar` → `fooBar` keeps both.
  */
-function renameEffects(of: FieldDef, nf: FieldDef): string {
+export function renameEffects(of: FieldDef, nf: FieldDef): string {
   const go = goCamelCase(of.name) !== goCamelCase(nf.name);
   if (of.jsonName !== nf.jsonName && go) return 'JSON keys and Go names change';
   const oldKey = `JSON documents keyed by the old name "${of.name}" no longer parse`;

@@ -21,9 +21,20 @@ export type FixData =
       alias?: { name: string; first: boolean };
     }
   | { kind: 'renumber'; to: number; label: string }
+  /** A message, enum, field, enum value, service, RPC or oneof gets its baseline name back, in place. */
   | { kind: 'rename'; to: string }
+  /** A message or enum moved to another scope goes back to where the baseline had it (`from`, its full name there). */
+  | { kind: 'moveBack'; from: ElementPath }
+  /** A field gets its baseline presence back: `optional` added (explicit) or dropped (implicit). */
+  | { kind: 'presence'; optional: boolean }
+  /** A released field moved into a new oneof leaves it again. */
+  | { kind: 'leaveOneof' }
   | { kind: 'declareAfter'; container: ElementPath; name: string; after: string }
-  | { kind: 'docStub'; element: 'rpc' | 'message' | 'field' | 'enum' | 'enumValue' | 'service'; name: string };
+  | {
+      kind: 'docStub'; element: 'rpc' | 'message' | 'field' | 'enum' | 'enumValue' | 'service'; name: string;
+      /** The element's comment documents something else (another RPC's, copied): the stub replaces it. */
+      replace?: true;
+    };
 
 export interface Finding {
   rule: string;

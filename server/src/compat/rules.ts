@@ -12,6 +12,7 @@ const LINKS = {
   devPolicies: CRI_DEV_POLICY_URL,
   protoUpdating: 'https://protobuf.dev/programming-guides/proto3/#updating',
   protoJson: 'https://protobuf.dev/programming-guides/json/',
+  protoPresence: 'https://protobuf.dev/programming-guides/field_presence/',
 } as const;
 
 export interface Rule {
@@ -68,17 +69,20 @@ export const RULES: readonly Rule[] = [
     'bools, enums) are packed by default in proto3, which a singular reader cannot take as its value at all. Adding or dropping ' +
     '`required` (proto2) makes one side reject messages that the other sends without the field. The Go type also changes between a value and a slice, and JSON between a value and an array.', LINKS.protoUpdating),
   rule('FIELD_PRESENCE_CHANGED', 'GO_SOURCE', 'error', true, 'A field changed between implicit and explicit presence (`optional`)',
-    'The bytes are compatible, but generated Go code changes between a value and a pointer, so containerd, CRI-O and crictl stop compiling ' +
-    'against the new k8s.io/cri-api, and code that checked for the zero value now has to check for nil.'),
+    'The bytes parse on both sides, but generated Go code changes between a value and a pointer, so containerd, CRI-O and crictl stop compiling ' +
+    'against the new k8s.io/cri-api, and code that checked for the zero value now has to check for nil. The meaning of a zero value changes ' +
+    'too: a peer with implicit presence never sends one, so a peer that checks presence reads "not set" where zero was meant, and JSON ' +
+    'writes a zero value that was set only with explicit presence. Keep the presence the baseline had.', LINKS.protoPresence),
   rule('FIELD_ONEOF_CHANGED', 'WIRE', 'error', true, 'A field moved into, out of, or between oneofs',
     `${SKEW} Members of a oneof clear each other when parsed. A peer with the other layout can drop values it did not expect to be ` +
     'exclusive, and the generated Go code changes shape completely.', LINKS.protoUpdating),
-  rule('FIELD_ONEOF_GO_CHANGED', 'GO_SOURCE', 'error', true, 'A field moved into a new oneof of its own, or its oneof was renamed',
+  rule('FIELD_ONEOF_GO_CHANGED', 'GO_SOURCE', 'error', true, 'A single released field moved into a new oneof, or a oneof was renamed',
     'On the wire and in JSON a oneof member is an ordinary field, and the oneof\'s name appears in neither: moving a single field into ' +
     'a new oneof is binary compatible, and renaming a oneof changes no bytes. protoc-gen-go, however, generates a oneof as one struct ' +
     'field named after the oneof, holding an interface (isMessage_Oneof) that a wrapper type per member (Message_Field) implements. ' +
     'Code in containerd, CRI-O or crictl that sets or reads the field directly, or names the oneof, stops compiling against the new ' +
-    'k8s.io/cri-api. Keep the field outside the oneof, or the oneof\'s name.', LINKS.protoUpdating),
+    'k8s.io/cri-api. A field without `optional` also gains presence as a oneof member: a zero value that an older peer leaves out reads as ' +
+    'unset. Keep the field outside the oneof, or the oneof\'s name.', LINKS.protoUpdating),
   rule('FIELD_PACKED_CHANGED', 'WIRE', 'warning', true, 'A repeated scalar field changed its packed encoding',
     'Current protobuf parsers accept both packed and unpacked encodings, but older or hand-written parsers may not. Keep the encoding the baseline had.',
     LINKS.protoUpdating),
@@ -158,7 +162,7 @@ export const RULES: readonly Rule[] = [
     'peers inside the skew window cannot know.',
     LINKS.skew),
   // ---- documentation and call sequence ---------------------------------------------------------------
-  rule('DOC_MISSING', 'DOCS', 'warning', false, 'A new element has no documentation comment',
+  rule('DOC_MISSING', 'DOCS', 'warning', false, 'A new element has no documentation of its own',
     'The skew policy\'s advice on designing new CRI APIs asks that they document in the proto itself what they do and what a runtime ' +
     'may expect, because runtime authors implement CRI from this file. Write a comment directly above the element. A comment that is only ' +
     'a placeholder (TODO, TBD) or restates the name, or an RPC comment copied from another RPC, documents nothing. An RPC\'s request and ' +

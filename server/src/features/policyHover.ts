@@ -5,6 +5,7 @@ import { elementLineage, elementPatchChanges } from '../baseline/historyCommand'
 import type { Baseline, History, HistoryElement } from '../baseline/types';
 import type { Finding } from '../compat/finding';
 import { getRule } from '../compat/rules';
+import { goCamelCase, renameEffects } from '../compat/compare';
 import { compareTags, firstMinorOfMajor, parseAnyTag, shipMinor, targetMinor, whoLacks, SKEW, type LackingSkew } from '../policy/versions';
 import { CRI_SKEW_POLICY_URL, CRITEST_VALIDATION_URL } from '../policy/links';
 import { indexModel, rpcNames, type ApiModel } from '../proto/model';
@@ -36,7 +37,7 @@ export function elementPolicyHover(element: string, baseline: Baseline | undefin
   if (old) {
     const lines = [old.note];
     const oh = old.sameElement !== false ? history?.element(old.path) : undefined;
-    if (oh && history) lines.push('', ...historySection(old.path, history, pkg, current, old.path.slice(old.path.lastIndexOf('.') + 1), kindOf(current, element)));
+    if (oh && history) lines.push('', ...historySection(old.path, history, pkg, current, old.asName ?? old.path.slice(old.path.lastIndexOf('.') + 1), kindOf(current, element)));
     else lines.push('', `[Version skew policy](${CRI_SKEW_POLICY_URL})`);
     return lines.join('\n');
   }
@@ -185,12 +186,24 @@ function inModel(model: ApiModel, path: string): boolean {
   return kindOf(model, path) !== undefined;
 }
 
-/** Baseline message/enum fqn of a current one that MESSAGE_RENAMED reports as renamed. */
+/** Baseline message/enum fqn of a current one that MESSAGE_RENAMED reports as renamed or moved. */
 function typeRenamedFrom(fqn: string, findings: readonly Finding[]): string | undefined {
   for (const f of findings) {
     if (f.rule !== 'MESSAGE_RENAMED' || f.element !== fqn) continue;
-    const to = f.fixes?.find((x) => x.kind === 'rename');
-    if (to?.kind === 'rename') return `${fqn.slice(0, fqn.lastIndexOf('.') + 1)}${to.to}`;
+    for (const x of f.fixes ?? []) {
+      if (x.kind === 'rename') return `${fqn.slice(0, fqn.lastIndexOf('.') + 1)}${x.to}`;
+      if (x.kind === 'moveBack') return x.from;
+    }
+  }
+  return undefined;
+}
+
+/** The baseline fqn of a current message or enum that MESSAGE_RENAMED reports as moved to another scope. */
+function typeMovedFrom(fqn: string, findings: readonly Finding[]): string | undefined {
+  for (const f of findings) {
+    if (f.rule !== 'MESSAGE_RENAMED' || f.element !== fqn) continue;
+    const x = f.fixes?.find((d) => d.kind === 'moveBack');
+    if (x?.kind === 'moveBack') return x.from;
   }
   return undefined;
 }
@@ -211,7 +224,7 @@ function baselineTypePath(fqn: string, baseline: ApiModel, findings: readonly Fi
 }
 
 function aroundRenamed(path: string): string {
-  return `**Not new**: it is \`${path}\` of the baseline; only the name of a message or enum around it changed.`;
+  return `**Not new**: it is \`${path}\` of the baseline; only the name or the place of a message or enum around it changed.`;
 }
 
 interface Continued {
@@ -221,6 +234,8 @@ interface Continued {
   note: string;
   /** False when only the number is the same (a reuse): then the baseline element's history is not this one's. */
   sameElement?: boolean;
+  /** The name its release history is shown under, when not the last part of `path`. */
+  asName?: string;
 }
 
 /**
@@ -234,6 +249,16 @@ function continuedFrom(element: string, baseline: ApiModel, current: ApiModel, f
   if (kind === 'message' || kind === 'enum') {
     const old = baselineTypePath(element, baseline, findings);
     if (!old || old === element) return undefined;
+    if (typeMovedFrom(element, findings) === old) {
+      const local = (p: string): string => (p.startsWith(`${current.package}.`) ? p.slice(current.package.length + 1) : p);
+      return {
+        path: old,
+        asName: local(old),
+        note: `**Moved from \`${local(old)}\`**: the baseline's \`${old}\` in another scope, so it is not new. ` +
+          `Its ${kind === 'message' ? 'fields' : 'values'} travel as before on the wire and in JSON; Go code that names the type has to change ` +
+          `(\`${goCamelCase(local(old))}\` is now \`${goCamelCase(local(element))}\`).`,
+      };
+    }
     if (short(old) === short(element)) return { path: old, note: aroundRenamed(old) };
     return {
       path: old,
@@ -268,7 +293,7 @@ function continuedFrom(element: string, baseline: ApiModel, current: ApiModel, f
     return {
       path,
       note: `**Renamed from \`${of.name}\`**: field ${of.number} was \`${of.name}\` in the baseline. Only the name changed, so it is not new: ` +
-        'peers built from earlier releases still exchange it by its number. JSON keys (crictl) and Go names change.',
+        `peers built from earlier releases still exchange it by its number. For crictl and Go: ${escapeMarkdown(renameEffects(of, nf))}.`,
     };
   }
   const nv = indexModel(current).enums.get(parent)?.values.find((v) => v.name === name);

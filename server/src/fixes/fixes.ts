@@ -6,16 +6,16 @@
 
 import type { Finding, FixData } from '../compat/finding';
 import { SUPPRESSION_MARKER, findSuppressions } from '../compat/suppress';
-import { FALLBACK, ownDoc, statesCallOrder } from '../docs/docRules';
+import { FALLBACK, docOf, ownDoc, statesCallOrder } from '../docs/docRules';
 import type {
   EnumNode, EnumValueNode, FieldNode, MessageNode, OneofNode, Position, ProtoFile, Range, ReservedNode, RpcNode, ServiceNode,
 } from '../proto/ast';
 import { comparePositions, rangeContains } from '../proto/ast';
 import { ENUM_MAX, FIELD_MAX, parse } from '../proto/parser';
-import type { BoundFile, Declaration } from '../proto/binder';
+import type { BoundFile, Declaration, TypeReference } from '../proto/binder';
 import { rpcNames } from '../proto/model';
 import {
-  bodyMembers, elementNamedAt, elementsOf, findAt, findContainer, sameRange, type Container, type Located, type NodeKind,
+  bodyMembers, elementNamedAt, elementsOf, fieldLabeledAt, findAt, findContainer, sameRange, type Container, type Located, type NodeKind,
 } from './locate';
 import { checkNonOverlapping, insertAt, linesOf, mergeEditLists, pos, type TextEdit, type TextLines } from './text';
 import { containerIndex, entriesOf, namesInScope, reservationsOf, rpcNamesIn, type Reservation } from './containers';
@@ -165,9 +165,23 @@ function plan(text: string, bound: BoundFile, finding: Finding): Planned[] {
       case 'rename':
         push(`Restore the original name "${fd.to}"`, renameEdits(L, bound, finding, fd));
         break;
-      case 'docStub':
-        push('Insert a documentation stub', docStubEdits(L, bound, finding, fd));
+      case 'moveBack': {
+        const scope = parentPath(fd.from);
+        const where = scope === bound.model.package ? 'the top level' : `"${scope.startsWith(`${bound.model.package}.`) ? scope.slice(bound.model.package.length + 1) : scope}"`;
+        push(`Move the type back to ${where}`, moveBackEdits(L, bound, finding, fd));
         break;
+      }
+      case 'presence':
+        push(fd.optional ? 'Restore "optional" (explicit presence)' : 'Make the field implicit again (no "optional")', presenceEdits(L, bound.ast, finding, fd));
+        break;
+      case 'leaveOneof':
+        push('Move the field out of the oneof', leaveOneofEdits(L, bound.ast, finding));
+        break;
+      case 'docStub': {
+        const edits = docStubEdits(L, bound, finding, fd);
+        push(edits?.replaces ? 'Replace the comment with a documentation stub' : 'Insert a documentation stub', edits?.edits);
+        break;
+      }
       case 'declareAfter':
         push(`Declare "${fd.name}" after "${fd.after}"`, declareAfterEdits(L, bound, fd));
         break;
@@ -685,7 +699,7 @@ function renumberEdits(L: TextLines, ast: ProtoFile, finding: Finding, fd: Extra
 function renameEdits(L: TextLines, bound: BoundFile, finding: Finding, fd: Extract<FixData, { kind: 'rename' }>): TextEdit[] | undefined {
   const current = L.slice(finding.range);
   if (!/^[A-Za-z_]\w*$/.test(current) || current === fd.to || !/^[A-Za-z_]\w*$/.test(fd.to)) return undefined;
-  const loc = elementNamedAt(bound.ast, finding.range, ['message', 'enum', 'field', 'enumValue', 'service', 'rpc']);
+  const loc = elementNamedAt(bound.ast, finding.range, ['message', 'enum', 'field', 'enumValue', 'service', 'rpc', 'oneof']);
   if (!loc || loc.node.name !== current || nameTaken(bound, loc, fd.to)) return undefined;
   const edits: TextEdit[] = [{ range: finding.range, newText: fd.to }];
   if (loc.kind === 'field' || loc.kind === 'enumValue') {
@@ -695,11 +709,129 @@ function renameEdits(L: TextLines, bound: BoundFile, finding: Finding, fd: Extra
     edits.push(...unreserve);
   }
   if (loc.kind === 'message' || loc.kind === 'enum') {
-    const refs = referenceEdits(L, bound, loc.path, fd.to);
+    const scope = parentPath(loc.path);
+    const refs = referenceEdits(L, bound, loc.path, scope ? `${scope}.${fd.to}` : fd.to);
     if (!refs) return undefined;
     edits.push(...refs);
   }
   return edits;
+}
+
+// ---- presence, oneofs, moved types --------------------------------------------------------------------
+
+/** `optional` put back in front of the type, or taken out with the blanks after it. */
+function presenceEdits(L: TextLines, ast: ProtoFile, finding: Finding, fd: Extract<FixData, { kind: 'presence' }>): TextEdit[] | undefined {
+  // The finding is at the field's label when it has one, else at its name.
+  const loc = fd.optional ? elementNamedAt(ast, finding.range, ['field']) : fieldLabeledAt(ast, finding.range);
+  const f = loc?.node as FieldNode | undefined;
+  if (!f) return undefined;
+  if (fd.optional) return f.label === undefined ? [insertAt(f.typeRange.start, 'optional ')] : undefined;
+  if (f.label !== 'optional' || !f.labelRange || f.labelRange.end.line !== f.typeRange.start.line) return undefined;
+  return [{ range: { start: f.labelRange.start, end: f.typeRange.start }, newText: '' }];
+}
+
+/**
+ * The whole lines of a declaration with its leading comment, and a comment trailing it on its last line;
+ * undefined unless it has them to itself.
+ */
+function ownLines(L: TextLines, node: { range: Range; comments: { leading?: { range: Range } } }): { from: number; to: number } | undefined {
+  const start = node.comments.leading?.range.start ?? node.range.start;
+  if (!L.startsLine(start) || !L.startsLine(node.range.start)) return undefined;
+  if (!/^\s*(\/\/.*)?$/.test(L.line(node.range.end.line).slice(node.range.end.character))) return undefined;
+  if (node.range.end.line + 1 >= L.lineCount) return undefined;
+  return { from: start.line, to: node.range.end.line + 1 };
+}
+
+/** Lines with the indentation `to` in place of `from`; undefined when a line that is not blank lacks `from`. */
+function reindented(text: string, from: string, to: string): string | undefined {
+  const lines = text.split(/(?<=\r\n|\n|\r(?!\n))/);
+  const out: string[] = [];
+  for (const l of lines) {
+    if (/^[ \t]*(\r?\n|\r)?$/.test(l)) out.push(l);
+    else if (l.startsWith(from)) out.push(to + l.slice(from.length));
+    else return undefined;
+  }
+  return out.join('');
+}
+
+/**
+ * A released field moved into a new oneof goes back out, right after the oneof, at its indentation; a oneof
+ * left without members (protoc refuses an empty one) is replaced by the field. Only whole lines move.
+ */
+function leaveOneofEdits(L: TextLines, ast: ProtoFile, finding: Finding): TextEdit[] | undefined {
+  const loc = elementNamedAt(ast, finding.range, ['field']);
+  const f = loc?.node as FieldNode | undefined;
+  const m = loc?.parent;
+  if (!f?.oneof || m?.kind !== 'message') return undefined;
+  const o = m.oneofs.find((x) => x.fields.includes(f));
+  const lines = ownLines(L, f);
+  if (!o || !lines || !L.endsLine(o.range.end) || o.range.end.line + 1 >= L.lineCount) return undefined;
+  const block = reindented(L.slice({ start: pos(lines.from, 0), end: pos(lines.to, 0) }), L.indentOf(f.range.start.line), L.indentOf(o.range.start.line));
+  if (block === undefined) return undefined;
+  if (o.fields.length === 1 && !o.options.length) {
+    // Nothing but the field and blank lines between the oneof's braces: the oneof (with its comment) gives way to it.
+    const whole = ownLines(L, o);
+    if (!whole) return undefined;
+    for (let line = o.range.start.line + 1; line < o.range.end.line; line++) {
+      if ((line < lines.from || line >= lines.to) && !L.isBlank(line)) return undefined;
+    }
+    if (!/\{\s*$/.test(L.line(o.range.start.line)) || !L.startsLine(pos(o.range.end.line, o.range.end.character - 1))) return undefined;
+    return [{ range: { start: pos(whole.from, 0), end: pos(whole.to, 0) }, newText: block }];
+  }
+  return [{ range: { start: pos(lines.from, 0), end: pos(lines.to, 0) }, newText: '' }, insertAt(pos(o.range.end.line + 1, 0), block)];
+}
+
+/**
+ * A message or enum moved to another scope goes back to its baseline scope: to the end of that message's body,
+ * or, for the top level, after the top-level message it is in now; with its comments, re-indented, and with
+ * the type references that would resolve differently qualified (also those inside the type, whose scope changes).
+ */
+function moveBackEdits(L: TextLines, bound: BoundFile, finding: Finding, fd: Extract<FixData, { kind: 'moveBack' }>): TextEdit[] | undefined {
+  const loc = elementNamedAt(bound.ast, finding.range, ['message', 'enum']);
+  if (!loc || loc.path !== finding.element) return undefined;
+  const node = loc.node as MessageNode | EnumNode;
+  const scope = parentPath(fd.from);
+  if (fd.from.slice(scope.length + 1) !== node.name || declaredIn(bound, scope, node.name)) return undefined;
+  const lines = ownLines(L, node);
+  if (!lines) return undefined;
+  let at: Position;
+  let indent: string;
+  let before = '';
+  const pkg = bound.model.package;
+  if (scope === pkg) {
+    const top = findContainer(bound.ast, pkg ? `${pkg}.${loc.path.slice(pkg.length + 1).split('.')[0]}` : loc.path.split('.')[0]!, false);
+    if (!top || top === node || !L.endsLine(top.range.end) || top.range.end.line + 1 >= L.lineCount) return undefined;
+    at = pos(top.range.end.line + 1, 0);
+    indent = L.indentOf(top.range.start.line);
+    before = L.eol;
+  } else {
+    const dest = findContainer(bound.ast, scope, false);
+    if (!dest || rangeContains(node.range, dest.range.start)) return undefined;
+    const b = bodyOf(dest);
+    const close = b.bodyRange.end;
+    if (!L.startsLine(close) || close.line <= b.bodyRange.start.line) return undefined;
+    at = pos(close.line, 0);
+    indent = bodyIndent(L, b);
+  }
+  const refs = referenceEdits(L, bound, loc.path, fd.from, node.range);
+  if (!refs) return undefined;
+  // References inside the type move with it: their edits go into the moved text (last first, by offset).
+  const from = L.offsetAt(pos(lines.from, 0));
+  const to = L.offsetAt(pos(lines.to, 0));
+  const inside: { a: number; b: number; text: string }[] = [];
+  const outside: TextEdit[] = [];
+  for (const e of refs) {
+    const a = L.offsetAt(e.range.start);
+    if (a >= from && a < to) inside.push({ a: a - from, b: L.offsetAt(e.range.end) - from, text: e.newText });
+    else outside.push(e);
+  }
+  let moved = L.text.slice(from, to);
+  for (const e of inside.sort((x, y) => y.a - x.a)) moved = moved.slice(0, e.a) + e.text + moved.slice(e.b);
+  const block = reindented(moved, L.indentOf(node.range.start.line), indent);
+  if (block === undefined) return undefined;
+  // No two blank lines where it was.
+  const end = lines.from > 0 && L.isBlank(lines.from - 1) && lines.to < L.lineCount - 1 && L.isBlank(lines.to) ? lines.to + 1 : lines.to;
+  return [...outside, { range: { start: pos(lines.from, 0), end: pos(end, 0) }, newText: '' }, insertAt(at, before + block)];
 }
 
 /** The path of the scope around an element path (`a.b.C` → `a.b`). */
@@ -708,16 +840,17 @@ function parentPath(path: string): string {
 }
 
 /**
- * The edits that make the type references of a file follow a message or enum renamed from `oldPath` to `to`
- * (in the same scope), undefined when one cannot be made. A reference to the type (or to a type nested in it)
- * gets the new name in place of the old one, or, when that would resolve to another type from where it is
- * (a nested type of that name on the way out), the shortest qualified name that resolves to it. A reference to
- * another type that the new name would shadow is qualified the same way.
+ * The edits that make the type references of a file follow a message or enum renamed or moved from `oldPath` to
+ * `newPath`, undefined when one cannot be made. A reference to the type (or to a type nested in it) gets, after a
+ * rename, the new name in place of the old one, or, when that would resolve to another type from where it is (a
+ * nested type of that name on the way out), the shortest qualified name that resolves to it. A reference to
+ * another type that the new name would shadow is qualified the same way, and so, after a move, is a reference
+ * inside the type (`inside`, its range) that its new scope would resolve differently.
  */
-function referenceEdits(L: TextLines, bound: BoundFile, oldPath: string, to: string): TextEdit[] | undefined {
+function referenceEdits(L: TextLines, bound: BoundFile, oldPath: string, newPath: string, inside?: Range): TextEdit[] | undefined {
   const current = oldPath.slice(oldPath.lastIndexOf('.') + 1);
-  const scope = parentPath(oldPath);
-  const newPath = scope ? `${scope}.${to}` : to;
+  const to = newPath.slice(newPath.lastIndexOf('.') + 1);
+  const moved = parentPath(oldPath) !== parentPath(newPath);
   const under = (fqn: string, root: string): boolean => fqn === root || (fqn.length > root.length && fqn.startsWith(root) && fqn.charAt(root.length) === '.');
   /** A full name after the rename. */
   const renamed = (fqn: string): string => (under(fqn, oldPath) ? newPath + fqn.slice(oldPath.length) : fqn);
@@ -734,20 +867,22 @@ function referenceEdits(L: TextLines, bound: BoundFile, oldPath: string, to: str
   };
   const edits: TextEdit[] = [];
   const depth = oldPath.split('.').length - 1;
-  for (const ref of bound.references) {
+  for (const ref of referencesThatMayChange(bound, oldPath, to, moved ? inside : undefined)) {
     if (!ref.target) continue;
     const lead = ref.written.startsWith('.') ? 1 : 0;
     const wsegs = ref.written.slice(lead).split('.');
     const follows = under(ref.target, oldPath);
-    // Only these can resolve differently after the rename: the others name neither the old nor the new name first.
-    if (!follows && (lead || wsegs[0] !== to)) continue;
+    // Only these can resolve differently: the others name neither the old nor the new name first, and, but
+    // after a move, are looked up from the same scopes.
+    const scope = follows || (!lead && wsegs[0] === to) || moved ? referenceScope(bound, ref.range.start) : undefined;
+    if (scope === undefined || (!follows && (lead || wsegs[0] !== to) && !under(scope, oldPath))) continue;
     const span = writtenSpan(L, ref);
     if (!span) return undefined;
     const target = renamed(ref.target);
-    const from = renamed(referenceScope(bound, ref.range.start));
+    const from = renamed(scope);
     let written = ref.written;
     let segment: { at: number; text: string } | undefined;
-    if (follows) {
+    if (follows && !moved) {
       const k = depth - (ref.target.split('.').length - wsegs.length);
       if (k >= 0) {
         // written relative to the type itself (e.g. `Inner` inside it) when k < 0
@@ -773,6 +908,60 @@ function referenceEdits(L: TextLines, bound: BoundFile, oldPath: string, to: str
     edits.push({ range: { start: L.positionAt(span.start), end: L.positionAt(span.end) }, newText: qualified });
   }
   return edits;
+}
+
+/** A file's type references by target, by first written name, and in document order; its types by parent. */
+interface ReferenceIndex {
+  byTarget: Map<string, TypeReference[]>;
+  byFirst: Map<string, TypeReference[]>;
+  ordered: TypeReference[];
+  children: Map<string, string[]>;
+}
+
+const referenceIndexes = new WeakMap<BoundFile, ReferenceIndex>();
+
+function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
+  const list = m.get(k);
+  if (list) list.push(v);
+  else m.set(k, [v]);
+}
+
+/**
+ * The references a rename or move of `oldPath` (to the name `to`) can concern: those to the type or a type nested
+ * in it, those whose written name starts with `to`, and those inside `inside`. Found through an index built once
+ * per file: a scan of every reference for every type fixed made fixing all renamed types of a file quadratic.
+ */
+function referencesThatMayChange(bound: BoundFile, oldPath: string, to: string, inside?: Range): TypeReference[] {
+  let ix = referenceIndexes.get(bound);
+  if (!ix) {
+    ix = { byTarget: new Map(), byFirst: new Map(), ordered: [], children: new Map() };
+    for (const r of bound.references) {
+      if (r.target) push(ix.byTarget, r.target, r);
+      if (!r.written.startsWith('.')) push(ix.byFirst, r.written.split('.', 1)[0]!, r);
+    }
+    ix.ordered = [...bound.references].sort((a, b) => comparePositions(a.range.start, b.range.start));
+    for (const d of bound.declarations.values()) if (d.kind === 'message' || d.kind === 'enum') push(ix.children, parentPath(d.fqn), d.fqn);
+    referenceIndexes.set(bound, ix);
+  }
+  const out = new Set<TypeReference>();
+  for (const stack = [oldPath]; stack.length;) {
+    const p = stack.pop()!;
+    for (const r of ix.byTarget.get(p) ?? []) out.add(r);
+    for (const c of ix.children.get(p) ?? []) stack.push(c);
+  }
+  for (const r of ix.byFirst.get(to) ?? []) out.add(r);
+  if (inside) {
+    const refs = ix.ordered;
+    let lo = 0;
+    let hi = refs.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (comparePositions(refs[mid]!.range.start, inside.start) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let k = lo; k < refs.length && rangeContains(inside, refs[k]!.range.start); k++) out.add(refs[k]!);
+  }
+  return [...out];
 }
 
 /**
@@ -951,20 +1140,31 @@ const STUB_KINDS: Record<Extract<FixData, { kind: 'docStub' }>['element'], NodeK
   rpc: 'rpc', message: 'message', field: 'field', enum: 'enum', enumValue: 'enumValue', service: 'service',
 };
 
-function docStubEdits(L: TextLines, bound: BoundFile, finding: Finding, fd: Extract<FixData, { kind: 'docStub' }>): TextEdit[] | undefined {
+function docStubEdits(L: TextLines, bound: BoundFile, finding: Finding, fd: Extract<FixData, { kind: 'docStub' }>): { edits: TextEdit[]; replaces: boolean } | undefined {
   const kind = STUB_KINDS[fd.element];
   const loc = findAt(bound.ast, finding.range, [kind]);
   if (!loc || loc.node.name !== fd.name) return undefined;
   const node = loc.node as MessageNode | FieldNode | EnumNode | EnumValueNode | ServiceNode | RpcNode;
-  // `//` lines can only go on lines of their own, and would detach a block comment above instead of extending it.
-  if (!L.startsLine(node.range.start) || node.comments.leading?.block) return undefined;
-  const lines = stubLines(fd.element, fd.name, ownDoc(node, fd.name), fd.element === 'rpc' ? rpcNamesOf(bound) : undefined, suppressedOn(L, loc.nameRange.start.line));
-  if (!lines.length) return undefined;
+  if (!L.startsLine(node.range.start)) return undefined;
   const line = node.range.start.line;
   const indent = L.indentOf(line);
+  const suppressed = suppressedOn(L, loc.nameRange.start.line);
+  const rpcs = fd.element === 'rpc' ? rpcNamesOf(bound) : undefined;
+  const stub = (doc: string | undefined): string => stubLines(fd.element, fd.name, doc, rpcs, suppressed).map((l) => `${indent}// ${l}${L.eol}`).join('');
+  // A leading comment that documents nothing (a placeholder, the name restated, another RPC's comment) is
+  // replaced: a stub below it would leave it on top of the documentation. One that holds a suppression stays.
+  const lead = node.comments.leading;
+  const useless = lead && (fd.replace || (ownDoc(node, fd.name) === undefined && docOf(node) !== undefined));
+  if (lead && useless && L.startsLine(lead.range.start) && lead.range.end.line + 1 === line && !lead.text.includes(SUPPRESSION_MARKER)) {
+    const text = stub(undefined);
+    return text ? { edits: [{ range: { start: pos(lead.range.start.line, 0), end: pos(line, 0) }, newText: text }], replaces: true } : undefined;
+  }
+  // `//` lines would detach a block comment above instead of extending it.
+  if (lead?.block) return undefined;
+  const text = stub(ownDoc(node, fd.name));
   // Directly above the element: below its leading comment (which ends on the line above), so the
   // stub extends that comment instead of starting a second one.
-  return [insertAt(pos(line, 0), lines.map((l) => `${indent}// ${l}${L.eol}`).join(''))];
+  return text ? { edits: [insertAt(pos(line, 0), text)], replaces: false } : undefined;
 }
 
 /**

@@ -55,7 +55,7 @@ export function elementsOf(ast: ProtoFile): Located[] {
   return e;
 }
 
-// Elements by where their name (or, for fields and enum values, their number) starts: each finding's
+// Elements by where their name (or, for fields and enum values, their number; for fields, their label) starts: each finding's
 // element is found without scanning the file, so fixing every finding of a huge file stays linear.
 const startIndexes = new WeakMap<ProtoFile, Map<string, Located[]>>();
 const key = (r: Range): string => `${r.start.line}:${r.start.character}`;
@@ -73,6 +73,7 @@ function startIndex(ast: ProtoFile): Map<string, Located[]> {
     for (const e of elementsOf(ast)) {
       add(e.nameRange, e);
       if (e.kind === 'field' || e.kind === 'enumValue') add((e.node as { numberRange?: Range }).numberRange, e);
+      if (e.kind === 'field') add((e.node as FieldNode).labelRange, e);
     }
     startIndexes.set(ast, index);
   }
@@ -83,6 +84,11 @@ function startIndex(ast: ProtoFile): Map<string, Located[]> {
 export function elementNamedAt(ast: ProtoFile, range: Range, kinds: readonly NodeKind[], byNumber = false): Located | undefined {
   return startIndex(ast).get(key(range))?.find((e) => kinds.includes(e.kind)
     && sameRange(byNumber ? (e.node as { numberRange: Range }).numberRange : e.nameRange, range));
+}
+
+/** The field whose label (`optional`, `repeated`) is exactly at `range`. */
+export function fieldLabeledAt(ast: ProtoFile, range: Range): Located | undefined {
+  return startIndex(ast).get(key(range))?.find((e) => e.kind === 'field' && !!(e.node as FieldNode).labelRange && sameRange((e.node as FieldNode).labelRange!, range));
 }
 
 export function sameRange(a: Range, b: Range): boolean {
