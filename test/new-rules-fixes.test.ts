@@ -111,6 +111,14 @@ describe('quick fixes of the new Go-source findings, on v0.36.3', { skip: SKIP }
     assert.ok(kept.after.includes('    oneof v {\n        // A new way, for this test.\n        int64 version_number = 2;\n    }\n    // Version of the kubelet runtime API.\n    string version = 1;\n}\n'), kept.after.slice(kept.after.indexOf('message VersionRequest'), kept.after.indexOf('message VersionResponse')));
   });
 
+  test('a released field moved into a released oneof (FIELD_ONEOF_CHANGED): "Move the field out of the oneof" gives back the release', () => {
+    const released = edit(OLD, VERSION_REQUEST, 'message VersionRequest {\n    // The version, one way.\n    oneof v {\n        // A number.\n        int64 version_number = 2;\n    }\n    // Version of the kubelet runtime API.\n    string version = 1;\n}\n');
+    const into = edit(released, '    }\n    // Version of the kubelet runtime API.\n    string version = 1;\n}\n', '        // Version of the kubelet runtime API.\n        string version = 1;\n    }\n}\n');
+    const fix = preferredFix(into, 'FIELD_ONEOF_CHANGED', baselineOf(released));
+    assert.equal(fix.title, 'Move the field out of the oneof');
+    assert.equal(fix.after, released);
+  });
+
   test('a renamed oneof: its released name is restored', () => {
     const released = edit(OLD, VERSION_REQUEST, IN_ONEOF);
     const renamed = edit(released, 'oneof v {', 'oneof ver {');

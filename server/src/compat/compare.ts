@@ -499,7 +499,9 @@ class Comparer {
       return;
     }
     const desc = (o?: string): string => (o ? `oneof "${o}"` : 'no oneof');
-    this.add('FIELD_ONEOF_CHANGED', nf.node?.nameRange ?? ORIGIN, fieldPath(old, of), `field "${old.name}.${of.name}" moved from ${desc(of.oneof)} to ${desc(nf.oneof)} (baseline ${this.tag})`);
+    // Into a oneof, it can go back out; out of one or between two, where it goes back depends on what else moved.
+    this.add('FIELD_ONEOF_CHANGED', nf.node?.nameRange ?? ORIGIN, fieldPath(old, of), `field "${old.name}.${of.name}" moved from ${desc(of.oneof)} to ${desc(nf.oneof)} (baseline ${this.tag})`,
+      of.oneof === undefined ? [{ kind: 'leaveOneof' }] : undefined);
   }
 
   /**
