@@ -119,6 +119,14 @@ describe('quick fixes of the new Go-source findings, on v0.36.3', { skip: SKIP }
     assert.equal(fix.after, released);
   });
 
+  test('a released oneof member moved out of it (FIELD_ONEOF_CHANGED): "Move the field back into oneof" gives back the release', () => {
+    const released = edit(OLD, VERSION_REQUEST, 'message VersionRequest {\n    // The version, one way.\n    oneof v {\n        // A number.\n        int64 version_number = 2;\n        // Version of the kubelet runtime API.\n        string version = 1;\n    }\n}\n');
+    const out = edit(released, '        // Version of the kubelet runtime API.\n        string version = 1;\n    }\n}\n', '    }\n    // Version of the kubelet runtime API.\n    string version = 1;\n}\n');
+    const fix = preferredFix(out, 'FIELD_ONEOF_CHANGED', baselineOf(released));
+    assert.equal(fix.title, 'Move the field back into oneof "v"');
+    assert.equal(fix.after, released);
+  });
+
   test('a renamed oneof: its released name is restored', () => {
     const released = edit(OLD, VERSION_REQUEST, IN_ONEOF);
     const renamed = edit(released, 'oneof v {', 'oneof ver {');

@@ -609,6 +609,11 @@ export const EXTREME_PAIRS: Record<string, (base: string, rng: Rng) => { baselin
     current: `${HEADER}message M {\n}\n`,
     lightBulb: true,
   }),
+  // Every member but one moved out of a oneof, each with a fix that looks the oneof up by name.
+  'fields-20k-out-of-a-oneof': () => ({
+    baseline: `${HEADER}message M {\n  oneof o {\n${many(20_000, (k) => `    int32 f${k} = ${k + 1};`)}\n  }\n}\n`,
+    current: `${HEADER}message M {\n  oneof o {\n    int32 f0 = 1;\n  }\n${many(19_999, (k) => `  int32 f${k + 1} = ${k + 2};`)}\n}\n`,
+  }),
   'fields-30k-renumbered': () => ({
     baseline: `${HEADER}message M {\n${many(30_000, (k) => `  int32 f${k} = ${k + 1};`)}\n}\n`,
     current: `${HEADER}message M {\n${many(30_000, (k) => `  int32 f${k} = ${30_001 + k};`)}\n}\n`,

@@ -499,9 +499,11 @@ class Comparer {
       return;
     }
     const desc = (o?: string): string => (o ? `oneof "${o}"` : 'no oneof');
-    // Into a oneof, it can go back out; out of one or between two, where it goes back depends on what else moved.
-    this.add('FIELD_ONEOF_CHANGED', nf.node?.nameRange ?? ORIGIN, fieldPath(old, of), `field "${old.name}.${of.name}" moved from ${desc(of.oneof)} to ${desc(nf.oneof)} (baseline ${this.tag})`,
-      of.oneof === undefined ? [{ kind: 'leaveOneof' }] : undefined);
+    // Into a oneof, it can go back out; out of one the message still has, back in. Between two oneofs, where it
+    // belongs depends on what else moved.
+    const back: FixData[] | undefined = of.oneof === undefined ? [{ kind: 'leaveOneof' }]
+      : nf.oneof === undefined && cur.oneofs.includes(of.oneof) ? [{ kind: 'enterOneof', oneof: of.oneof }] : undefined;
+    this.add('FIELD_ONEOF_CHANGED', nf.node?.nameRange ?? ORIGIN, fieldPath(old, of), `field "${old.name}.${of.name}" moved from ${desc(of.oneof)} to ${desc(nf.oneof)} (baseline ${this.tag})`, back);
   }
 
   /**

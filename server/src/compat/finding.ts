@@ -27,8 +27,10 @@ export type FixData =
   | { kind: 'moveBack'; from: ElementPath }
   /** A field gets its baseline presence back: `optional` added (explicit) or dropped (implicit). */
   | { kind: 'presence'; optional: boolean }
-  /** A released field moved into a new oneof leaves it again. */
+  /** A released field moved into a oneof leaves it again. */
   | { kind: 'leaveOneof' }
+  /** A released field moved out of a oneof the message still has goes back into it. */
+  | { kind: 'enterOneof'; oneof: string }
   | { kind: 'declareAfter'; container: ElementPath; name: string; after: string }
   | {
       kind: 'docStub'; element: 'rpc' | 'message' | 'field' | 'enum' | 'enumValue' | 'service'; name: string;

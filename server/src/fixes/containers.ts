@@ -3,7 +3,7 @@
 // quadratic (25,000 alias restores in one enum, deleted fields of a message with 50,000 reservations, renames
 // of 50,000 services or RPCs).
 
-import type { EnumValueNode, FieldNode, OptionNode, Position, Range, ReservedNode, ServiceNode } from '../proto/ast';
+import type { EnumValueNode, FieldNode, MessageNode, OneofNode, OptionNode, Position, Range, ReservedNode, ServiceNode } from '../proto/ast';
 import { comparePositions } from '../proto/ast';
 import { NumberSpans, type BoundFile } from '../proto/binder';
 import { findContainer, type Container } from './locate';
@@ -165,4 +165,25 @@ export function rpcNamesIn(s: ServiceNode): ReadonlySet<string> {
   let names = rpcNameSets.get(s);
   if (!names) rpcNameSets.set(s, (names = new Set(s.rpcs.map((r) => r.name))));
   return names;
+}
+
+/** A message's oneofs by member and by name (the first of a name). */
+export interface OneofIndex {
+  byMember: Map<FieldNode, OneofNode>;
+  byName: Map<string, OneofNode>;
+}
+
+const oneofIndexes = new WeakMap<MessageNode, OneofIndex>();
+
+export function oneofsOf(m: MessageNode): OneofIndex {
+  let x = oneofIndexes.get(m);
+  if (!x) {
+    x = { byMember: new Map(), byName: new Map() };
+    for (const o of m.oneofs) {
+      for (const f of o.fields) x.byMember.set(f, o);
+      if (!x.byName.has(o.name)) x.byName.set(o.name, o);
+    }
+    oneofIndexes.set(m, x);
+  }
+  return x;
 }

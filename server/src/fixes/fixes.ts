@@ -18,7 +18,7 @@ import {
   bodyMembers, elementNamedAt, elementsOf, fieldLabeledAt, findAt, findContainer, sameRange, type Container, type Located, type NodeKind,
 } from './locate';
 import { checkNonOverlapping, insertAt, linesOf, mergeEditLists, pos, type TextEdit, type TextLines } from './text';
-import { containerIndex, entriesOf, namesInScope, reservationsOf, rpcNamesIn, type Reservation } from './containers';
+import { containerIndex, entriesOf, namesInScope, oneofsOf, reservationsOf, rpcNamesIn, type Reservation } from './containers';
 
 /** The title of the fix that suppresses a finding of `rule` on its line (fix-all never picks it). */
 export function suppressionTitle(rule: string): string {
@@ -176,6 +176,9 @@ function plan(text: string, bound: BoundFile, finding: Finding): Planned[] {
         break;
       case 'leaveOneof':
         push('Move the field out of the oneof', leaveOneofEdits(L, bound.ast, finding));
+        break;
+      case 'enterOneof':
+        push(`Move the field back into oneof "${fd.oneof}"`, enterOneofEdits(L, bound.ast, finding, fd));
         break;
       case 'docStub': {
         const edits = docStubEdits(L, bound, finding, fd);
@@ -458,7 +461,7 @@ function restoreEdits(L: TextLines, bound: BoundFile, fd: RestoreData, deprecate
   if (fd.oneof) {
     // Back into its oneof: outside it, the field would have left the oneof (a break of its own). When the oneof
     // is gone, nothing restores the field as it was.
-    const o = c.kind === 'message' ? c.oneofs.find((x) => x.name === fd.oneof) : undefined;
+    const o = c.kind === 'message' ? oneofsOf(c).byName.get(fd.oneof) : undefined;
     body = o && oneofBodyOf(L, o);
     if (!body) return undefined;
   }
@@ -763,7 +766,7 @@ function leaveOneofEdits(L: TextLines, ast: ProtoFile, finding: Finding): TextEd
   const f = loc?.node as FieldNode | undefined;
   const m = loc?.parent;
   if (!f?.oneof || m?.kind !== 'message') return undefined;
-  const o = m.oneofs.find((x) => x.fields.includes(f));
+  const o = oneofsOf(m).byMember.get(f);
   const lines = ownLines(L, f);
   if (!o || !lines || !L.endsLine(o.range.end) || o.range.end.line + 1 >= L.lineCount) return undefined;
   const block = reindented(L.slice({ start: pos(lines.from, 0), end: pos(lines.to, 0) }), L.indentOf(f.range.start.line), L.indentOf(o.range.start.line));
@@ -779,6 +782,24 @@ function leaveOneofEdits(L: TextLines, ast: ProtoFile, finding: Finding): TextEd
     return [{ range: { start: pos(whole.from, 0), end: pos(whole.to, 0) }, newText: block }];
   }
   return [{ range: { start: pos(lines.from, 0), end: pos(lines.to, 0) }, newText: '' }, insertAt(pos(o.range.end.line + 1, 0), block)];
+}
+
+/**
+ * A released field moved out of a oneof goes back in, as its last member, at its members' indentation. Only
+ * whole lines move; a field protoc would refuse in a oneof (a label, a map) is left alone.
+ */
+function enterOneofEdits(L: TextLines, ast: ProtoFile, finding: Finding, fd: Extract<FixData, { kind: 'enterOneof' }>): TextEdit[] | undefined {
+  const loc = elementNamedAt(ast, finding.range, ['field']);
+  const f = loc?.node as FieldNode | undefined;
+  const m = loc?.parent;
+  if (!f || f.oneof || f.label || f.mapKey !== undefined || m?.kind !== 'message') return undefined;
+  const o = oneofsOf(m).byName.get(fd.oneof);
+  const member = o?.fields[0];
+  const lines = ownLines(L, f);
+  if (!o || !member || !lines || !L.startsLine(pos(o.range.end.line, o.range.end.character - 1))) return undefined;
+  const block = reindented(L.slice({ start: pos(lines.from, 0), end: pos(lines.to, 0) }), L.indentOf(f.range.start.line), L.indentOf(member.range.start.line));
+  if (block === undefined) return undefined;
+  return [{ range: { start: pos(lines.from, 0), end: pos(lines.to, 0) }, newText: '' }, insertAt(pos(o.range.end.line, 0), block)];
 }
 
 /**
