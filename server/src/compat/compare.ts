@@ -211,26 +211,38 @@ class Comparer {
       this.renamed.set(from, to);
       targets.add(to);
     };
-    // Candidates by kind, name and shape, each list taken from the front as types move to them.
-    let twins: Map<string, { list: (MessageDef | EnumDef)[]; next: number }> | undefined;
-    const twinKey = (d: MessageDef | EnumDef, sig: string): string => `${'fields' in d ? 'm' : 'e'}|${d.name}|${sig}`;
+    // Candidates by kind, name and size; per such group, on first use, by shape, each list taken from the front as
+    // types move to them. Shapes are computed only for candidates named like a deleted type.
+    let byName: Map<string, (MessageDef | EnumDef)[]> | undefined;
+    const twins = new Map<string, Map<string, { list: (MessageDef | EnumDef)[]; next: number }>>();
+    const nameKey = (d: MessageDef | EnumDef): string => `${'fields' in d ? 'm' : 'e'}|${d.name}|${size(d)}`;
     const movedTo = (old: MessageDef | EnumDef): string | undefined => {
       const sig = shape(old);
       if (!sig) return undefined;
-      if (!twins) {
-        twins = new Map();
+      if (!byName) {
+        byName = new Map();
         for (const list of candidates.values()) {
           for (const c of list) {
-            const cs = shape(c);
-            if (cs === undefined) continue;
-            const k = twinKey(c, cs);
-            const same = twins.get(k);
-            if (same) same.list.push(c);
-            else twins.set(k, { list: [c], next: 0 });
+            const k = nameKey(c);
+            const same = byName.get(k);
+            if (same) same.push(c);
+            else byName.set(k, [c]);
           }
         }
       }
-      const same = twins.get(twinKey(old, sig));
+      const k = nameKey(old);
+      let byShape = twins.get(k);
+      if (!byShape) {
+        twins.set(k, (byShape = new Map()));
+        for (const c of byName.get(k) ?? []) {
+          const cs = shape(c);
+          if (cs === undefined) continue;
+          const same = byShape.get(cs);
+          if (same) same.list.push(c);
+          else byShape.set(cs, { list: [c], next: 0 });
+        }
+      }
+      const same = byShape.get(sig);
       if (!same) return undefined;
       while (same.next < same.list.length && targets.has(same.list[same.next]!.fqn)) same.next++;
       return same.list[same.next]?.fqn;
