@@ -2,7 +2,7 @@
 // history. Works with any `History` (bundled index or built from git tags); uses the optional extras of the
 // bundled one (`package`, `elementPaths`, `newestRelease`) when present.
 
-import type { ApiModel, EnumDef, EnumValueDef, FieldDef, MessageDef, RpcDef, ServiceDef } from '../proto/model';
+import { localName, type ApiModel, type EnumDef, type EnumValueDef, type FieldDef, type MessageDef, type RpcDef, type ServiceDef } from '../proto/model';
 import { CRI_SKEW_POLICY_URL } from '../policy/links';
 import { SKEW, isPatchRelease, majorVersion, parseAnyTag, releaseLinePredecessor, whoLacks } from '../policy/versions';
 import { declaredOptions, formatOption } from './historyIndex';
@@ -394,8 +394,7 @@ function kubelets(min: number, max: number, verb?: [string, string]): string {
 
 /** The Go constant protoc-gen-go makes for an enum value: `Signal_SIGKILL`; nested enums take the message's name. */
 function goEnumConstant(pkg: string, enumFqn: string, value: string): string {
-  const rel = pkg && enumFqn.startsWith(`${pkg}.`) ? enumFqn.slice(pkg.length + 1) : enumFqn;
-  const parts = rel.split('.');
+  const parts = localName(enumFqn, pkg).split('.');
   return `${(parts.length > 1 ? parts.slice(0, -1) : parts).join('_')}_${value}`;
 }
 

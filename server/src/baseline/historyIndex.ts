@@ -20,7 +20,7 @@
 import { fingerprintDoc, type DocFingerprint } from '../docs/fingerprint';
 import { bind } from '../proto/binder';
 import {
-  jsonNameOf, type ApiModel, type EnumDef, type EnumValueDef, type FieldDef, type FieldLabel, type MessageDef, type RpcDef,
+  jsonNameOf, localName, type ApiModel, type EnumDef, type EnumValueDef, type FieldDef, type FieldLabel, type MessageDef, type RpcDef,
   type ServiceDef,
 } from '../proto/model';
 import { parse } from '../proto/parser';
@@ -190,7 +190,7 @@ function docId(docs: Interner, def: { doc?: string; docFingerprint?: DocFingerpr
 
 function flatten(model: ApiModel, strings: Interner, docs: Interner): FlatModel {
   const pkg = model.package;
-  const rel = (fqn: string): string => (pkg && fqn.startsWith(`${pkg}.`) ? fqn.slice(pkg.length + 1) : fqn);
+  const rel = (fqn: string): string => localName(fqn, pkg);
   const s = (x: string): number => strings.id(x);
   const opts = (def: object): number[] => declaredOptions(def).map(s);
   const elements: FlatElement[] = [];

@@ -3,7 +3,7 @@
 
 import type { OneofNode, Range } from '../proto/ast';
 import {
-  ModelIndex, indexModel, jsonNameOf, type ApiModel, type EnumDef, type EnumValueDef, type FieldDef, type MessageDef, type RpcDef, type ServiceDef,
+  ModelIndex, indexModel, jsonNameOf, localName, type ApiModel, type EnumDef, type EnumValueDef, type FieldDef, type MessageDef, type RpcDef, type ServiceDef,
 } from '../proto/model';
 import type { Finding, FixData } from './finding';
 import { compareFieldTypes, type TypeChange } from './wireTypes';
@@ -886,11 +886,6 @@ function shapeOf(d: MessageDef | EnumDef): string | undefined {
     `${map ?? ''}${v.startsWith(own) ? '~' : v}${end}`);
   const parts = 'fields' in d ? d.fields.map((f) => `${f.number}:${f.name}:${rel(f.type)}:${f.label}`) : d.values.map((v) => `${v.number}:${v.name}`);
   return parts.length ? parts.sort().join('|') : undefined;
-}
-
-/** A full name without the package: what protoc-gen-go names Go types after. */
-function localName(fqn: string, pkg: string): string {
-  return pkg && fqn.startsWith(`${pkg}.`) ? fqn.slice(pkg.length + 1) : fqn;
 }
 
 function parentOf(fqn: string): string {

@@ -8,7 +8,7 @@ import { getRule } from '../compat/rules';
 import { goCamelCase, renameEffects } from '../compat/compare';
 import { compareTags, firstMinorOfMajor, parseAnyTag, shipMinor, targetMinor, whoLacks, SKEW, type LackingSkew } from '../policy/versions';
 import { CRI_SKEW_POLICY_URL, CRITEST_VALIDATION_URL } from '../policy/links';
-import { indexModel, rpcNames, type ApiModel } from '../proto/model';
+import { indexModel, localName, rpcNames, type ApiModel } from '../proto/model';
 import { mentionsAny } from '../docs/fingerprint';
 import { docMarkdown } from './hover';
 import { escapeMarkdown } from '../report/markdown';
@@ -250,7 +250,7 @@ function continuedFrom(element: string, baseline: ApiModel, current: ApiModel, f
     const old = baselineTypePath(element, baseline, findings);
     if (!old || old === element) return undefined;
     if (typeMovedFrom(element, findings) === old) {
-      const local = (p: string): string => (p.startsWith(`${current.package}.`) ? p.slice(current.package.length + 1) : p);
+      const local = (p: string): string => localName(p, current.package);
       return {
         path: old,
         asName: local(old),

@@ -13,7 +13,7 @@ import type {
 import { comparePositions, rangeContains } from '../proto/ast';
 import { ENUM_MAX, FIELD_MAX, parse } from '../proto/parser';
 import type { BoundFile, Declaration, TypeReference } from '../proto/binder';
-import { rpcNames } from '../proto/model';
+import { localName, rpcNames } from '../proto/model';
 import {
   bodyMembers, elementNamedAt, elementsOf, fieldLabeledAt, findAt, findContainer, sameRange, type Container, type Located, type NodeKind,
 } from './locate';
@@ -167,7 +167,7 @@ function plan(text: string, bound: BoundFile, finding: Finding): Planned[] {
         break;
       case 'moveBack': {
         const scope = parentPath(fd.from);
-        const where = scope === bound.model.package ? 'the top level' : `"${scope.startsWith(`${bound.model.package}.`) ? scope.slice(bound.model.package.length + 1) : scope}"`;
+        const where = scope === bound.model.package ? 'the top level' : `"${localName(scope, bound.model.package)}"`;
         push(`Move the type back to ${where}`, moveBackEdits(L, bound, finding, fd));
         break;
       }
@@ -820,7 +820,8 @@ function moveBackEdits(L: TextLines, bound: BoundFile, finding: Finding, fd: Ext
   let before = '';
   const pkg = bound.model.package;
   if (scope === pkg) {
-    const top = findContainer(bound.ast, pkg ? `${pkg}.${loc.path.slice(pkg.length + 1).split('.')[0]}` : loc.path.split('.')[0]!, false);
+    const first = localName(loc.path, pkg).split('.')[0]!;
+    const top = findContainer(bound.ast, pkg ? `${pkg}.${first}` : first, false);
     if (!top || top === node || !L.endsLine(top.range.end) || top.range.end.line + 1 >= L.lineCount) return undefined;
     at = pos(top.range.end.line + 1, 0);
     indent = L.indentOf(top.range.start.line);

@@ -160,6 +160,11 @@ export function rpcNames(model: ApiModel): string[] {
   return model.services.flatMap((s) => s.rpcs.map((r) => r.name));
 }
 
+/** A full name without its package (`runtime.v1.Outer.Inner` → `Outer.Inner`): how the file and Go name it. */
+export function localName(fqn: string, pkg: string): string {
+  return pkg && fqn.startsWith(`${pkg}.`) ? fqn.slice(pkg.length + 1) : fqn;
+}
+
 /** protoc's default JSON name: lowerCamelCase of the field name. */
 export function jsonNameOf(name: string): string {
   let i = name.indexOf('_');

@@ -1,7 +1,7 @@
 // Writes a model back as .proto text: names, numbers, types, labels and go_package only (no comments, which
 // the bundled index does not keep). Used for the demo example and to give fixes a declaration to restore.
 
-import type { ApiModel, EnumDef, FieldDef, MessageDef } from './model';
+import { localName, type ApiModel, type EnumDef, type FieldDef, type MessageDef } from './model';
 
 export function printModel(model: ApiModel, header = ''): string {
   const out: string[] = [];
@@ -9,7 +9,7 @@ export function printModel(model: ApiModel, header = ''): string {
   out.push(`syntax = "${model.syntax === 'proto2' ? 'proto2' : 'proto3'}";`, '', `package ${model.package};`, '');
   if (model.goPackage !== undefined) out.push(`option go_package = ${JSON.stringify(model.goPackage)};`, '');
   const pkg = model.package;
-  const short = (t: string): string => (t.startsWith(pkg + '.') ? t.slice(pkg.length + 1) : t);
+  const short = (t: string): string => localName(t, pkg);
   const children = new Map<string, (MessageDef | EnumDef)[]>();
   const top: (MessageDef | EnumDef)[] = [];
   for (const d of [...model.messages, ...model.enums]) {
