@@ -12,7 +12,7 @@ import type { ApiModel } from '../proto/model';
 import { parseAnyTag } from '../policy/versions';
 import { formatGithub, formatJson, formatSarif, formatText, jsonReport, JSON_SCHEMA_VERSION, SEVERITY_ORDER, VERSION, type JsonReport, type Reportable, type SarifInvocation } from '../report/formats';
 import { ciLocation } from './location';
-import { renderReport } from '../report/markdown';
+import { notFullyChecked, renderReport } from '../report/markdown';
 import { describeBaseline } from '../features/policyHover';
 import { RULES } from '../compat/rules';
 import { layerSeverities, validateSeverityOverrides, type SeveritySetting } from '../compat/check';
@@ -293,10 +293,6 @@ async function check(command: 'check' | 'report', rest: string[], p: Parsed, io:
 function githubPath(abs: string, cwd: string): string {
   const l = ciLocation(abs, cwd);
   return l.relative ?? l.absolute;
-}
-
-function notFullyChecked(file: string, syntaxErrors: number): string {
-  return `${file} has ${syntaxErrors} syntax error(s), so its compatibility was not fully checked`;
 }
 
 /** Severities from .cri-compat.json (or --config), with the --severity flags over them (layerSeverities). */

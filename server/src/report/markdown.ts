@@ -61,6 +61,11 @@ function byPosition<T extends { range: Range }>(xs: readonly T[]): T[] {
   return [...xs].sort((a, b) => comparePositions(a.range.start, b.range.start));
 }
 
+/** What the CLI and the report say of a file with syntax errors. */
+export function notFullyChecked(file: string, syntaxErrors: number): string {
+  return `${file} has ${syntaxErrors} syntax error(s), so its compatibility was not fully checked`;
+}
+
 export function renderReport(input: ReportInput): string {
   const out: string[] = [];
   const esc = escapeMarkdown;
@@ -101,7 +106,7 @@ export function renderReport(input: ReportInput): string {
   out.push(`${problemCount}**${breaking.length}** breaking finding(s), **${input.findings.length}** finding(s) in all, **${input.additions.length}** addition(s).`, '');
   // What the parser skipped to recover is missing from the comparison, as `cri-compat check` says too.
   const syntax = problems.filter((p) => p.code === 'syntax').length;
-  if (syntax && input.baseline) out.push(`> The file has ${syntax} syntax error(s), so its compatibility was not fully checked: what the parser had to skip is missing from the comparison, and may show as deleted. Fix them first.`, '');
+  if (syntax && input.baseline) out.push(`> ${notFullyChecked('The file', syntax)}: what the parser had to skip is missing from the comparison, and may show as deleted. Fix them first.`, '');
 
   if (problems.length) problemTable(out, problems, where);
 
