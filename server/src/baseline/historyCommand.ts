@@ -123,8 +123,9 @@ function rel(history: History, tag: string): string {
   return k ? `${tag} (Kubernetes ${k})` : tag;
 }
 
-function span(min: number, max: number, prefix: string): string {
-  return min === max ? `${prefix}${min}` : `${prefix}${min}–${prefix}${max}`;
+/** `span` of two minors with a prefix: `1.22–1.24`, or `1.22`. */
+function minorSpan(min: number, max: number, prefix: string): string {
+  return span(`${prefix}${min}`, `${prefix}${max}`);
 }
 
 function optionsText(def: object): string {
@@ -381,15 +382,16 @@ function minorRanges(minors: readonly number[], prefix: string): string {
   for (let i = 0; i < minors.length; i++) {
     let j = i;
     while (j + 1 < minors.length && minors[j + 1] === minors[j]! + 1) j++;
-    parts.push(span(minors[i]!, minors[j]!, prefix));
+    parts.push(minorSpan(minors[i]!, minors[j]!, prefix));
     i = j;
   }
   return parts.join(', ');
 }
 
-function kubelets(min: number, max: number, verb?: [string, string]): string {
+/** `kubelet 1.N` or `kubelets 1.N–1.M`, with the verb in the matching number. */
+export function kubelets(min: number, max: number, verb?: [string, string]): string {
   const one = min === max;
-  return `${one ? 'kubelet' : 'kubelets'} ${span(min, max, '1.')}${verb ? ` ${one ? verb[0] : verb[1]}` : ''}`;
+  return `${one ? 'kubelet' : 'kubelets'} ${minorSpan(min, max, '1.')}${verb ? ` ${one ? verb[0] : verb[1]}` : ''}`;
 }
 
 /** The Go constant protoc-gen-go makes for an enum value: `Signal_SIGKILL`; nested enums take the message's name. */
@@ -587,7 +589,7 @@ function elementReport(history: History, input: string): HistoryQueryResult {
   if (patches.length) {
     row('in patches', `${patches.length === 1 ? 'one patch release' : `${patches.length} patch releases`} changed it on their own release line (the policy wants API changes in v0.N.0 only):`);
     for (const c of patches) {
-      const earlier = c.earlier ? `; ${span2(c.earlier)} ${c.what === 'added' ? 'lack it' : 'have the earlier form'}` : '';
+      const earlier = c.earlier ? `; ${span(...c.earlier)} ${c.what === 'added' ? 'lack it' : 'have the earlier form'}` : '';
       more(`${rel(history, tags[c.at]!)} — ${c.what}${earlier}`);
     }
   }
@@ -627,7 +629,7 @@ function elementReport(history: History, input: string): HistoryQueryResult {
   if (indexStartNote(history, pkg, wireIntro)) {
     row('skew', `not known: it predates ${oldest}, the oldest release in this history.`);
   } else if (wireStable === undefined) {
-    row('skew', `only pre-releases have had it (${span2([wireIntro, tags[unionLast]!])}): no stable kubelet or runtime has it.`);
+    row('skew', `only pre-releases have had it (${span(wireIntro, tags[unionLast]!)}): no stable kubelet or runtime has it.`);
   } else if (start !== undefined && basis === start) {
     row('skew', `part of ${pkg} since its first release ${start}: every runtime that speaks ${pkg} has it.`);
   } else if (start !== undefined && parseAnyTag(basis)?.minor === firstMinor && parseAnyTag(basis)?.patch === 0) {
@@ -648,10 +650,10 @@ function elementReport(history: History, input: string): HistoryQueryResult {
       if (min <= r.max) {
         parts.push(`cri-api ${r.maxPatch !== undefined
           ? (min === r.max ? `v0.${r.max}.0–v0.${r.max}.${r.maxPatch}` : `v0.${min}–v0.${r.max}.${r.maxPatch}`)
-          : span(min, r.max, 'v0.')}`);
+          : minorSpan(min, r.max, 'v0.')}`);
       }
       if (r.min < firstHistoryMinor) {
-        parts.push(`the CRI API of Kubernetes ${span(r.min, Math.min(r.max, firstHistoryMinor - 1), '1.')} (older than ${oldest}, the first release in this history)`);
+        parts.push(`the CRI API of Kubernetes ${minorSpan(r.min, Math.min(r.max, firstHistoryMinor - 1), '1.')} (older than ${oldest}, the first release in this history)`);
       }
       row('skew', `${asNumber}${kubelets(lack.kubelets.min, kmax, ['knows', 'know'])} it and can be paired with runtimes built on ${parts.join(' or on ')}, which do not.`);
       more(consequence(kind));
@@ -668,7 +670,7 @@ function elementReport(history: History, input: string): HistoryQueryResult {
       else {
         const kmin = had[0]!;
         const kmax = had[had.length - 1]!;
-        row('removal', `runtimes built on cri-api ${span(removedMinor, kmax + SKEW, 'v0.')} lack it but are in the window of ${kubelets(kmin, kmax)}, which had it and may still use it; within one major version that is a breaking change.`);
+        row('removal', `runtimes built on cri-api ${minorSpan(removedMinor, kmax + SKEW, 'v0.')} lack it but are in the window of ${kubelets(kmin, kmax)}, which had it and may still use it; within one major version that is a breaking change.`);
       }
     }
   }
@@ -683,7 +685,8 @@ function indexStartNote(history: History, pkg: string, introduced: string): stri
   return introduced === oldest && majorVersion(pkg)?.firstTag !== oldest ? ' (the oldest release in this history; it may be older)' : '';
 }
 
-function span2([a, b]: readonly [string, string]): string {
+/** `a`, or `a–b` when they differ: a range of releases or versions as the hovers and `history` write it. */
+export function span(a: string, b: string): string {
   return a === b ? a : `${a}–${b}`;
 }
 
@@ -710,7 +713,7 @@ function numberReuse(history: History, path: string, timeline: Timeline, lineage
     const noun = mine.kind === 'field' ? 'field' : 'value';
     const what = `${u.type ? `${u.type} ` : ''}${u.name}`;
     const otherType = mine.kind === 'field' && u.type !== undefined && u.type !== myType ? ' with another type' : '';
-    const when = span2([u.firstTag, u.lastTag]);
+    const when = span(u.firstTag, u.lastTag);
     const firstMine = timeline.findIndex((d) => d !== undefined);
     const lastMine = timeline.length - 1 - [...timeline].reverse().findIndex((d) => d !== undefined);
     const theirFirst = history.releases.findIndex((r) => r.tag === u.firstTag);

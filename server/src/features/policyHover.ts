@@ -1,7 +1,7 @@
 // Hovers that explain the version skew policy: for an element, when it came and who can meet a peer
 // without it; for a finding, the rule's explanation, who breaks, and the link to the policy.
 
-import { elementLineage, elementPatchChanges } from '../baseline/historyCommand';
+import { elementLineage, elementPatchChanges, kubelets, span } from '../baseline/historyCommand';
 import type { Baseline, History, HistoryElement } from '../baseline/types';
 import type { Finding } from '../compat/finding';
 import { getRule } from '../compat/rules';
@@ -58,7 +58,7 @@ export function elementPolicyHover(element: string, baseline: Baseline | undefin
     `**New since ${baseline.tag}**: would ship in Kubernetes 1.${next} (cri-api v0.${next}.0)${released}.`, '',
     oldestLacking > next - 1
       ? `- Kubernetes 1.${next} is the first minor version of ${pkg}, so every stable runtime that speaks ${pkg} will have it.`
-      : `- Runtimes built from cri-api ${span(`v0.${oldestLacking}`, `v0.${next - 1}`)} will not have it, and ${kubeletSpan(next, next - 1 + SKEW)} can meet them. ${newParentConsequence(element, current, baseline) ?? lackingConsequence(kind)}`,
+      : `- Runtimes built from cri-api ${span(`v0.${oldestLacking}`, `v0.${next - 1}`)} will not have it, and ${kubelets(next, next - 1 + SKEW)} can meet them. ${newParentConsequence(element, current, baseline) ?? lackingConsequence(kind)}`,
     '- The feature has to degrade gracefully on such runtimes. If it depends on what the runtime can do, the kubelet should learn that through explicit API (what the runtime reports in its status or features, surfaced in the Pod or Node API), not by trial; and while the feature is being adopted, using it against a runtime that lacks it should fail as early as possible.',
     `- Document in the proto what it does, what runtimes may expect, and when the kubelet uses it; add a critest ([cri-tools validation](${CRITEST_VALIDATION_URL})).`,
     ...rpcSequence(element, current),
@@ -73,14 +73,6 @@ export function elementPolicyHover(element: string, baseline: Baseline | undefin
  */
 function goneBefore(h: HistoryElement, baseline: Baseline, element: string): boolean {
   return parseAnyTag(baseline.tag) !== undefined && compareTags(h.lastSeen, baseline.tag) < 0 && !inModel(baseline.model, element);
-}
-
-function span(a: string, b: string): string {
-  return a === b ? a : `${a}–${b}`;
-}
-
-function kubeletSpan(min: number, max: number): string {
-  return min === max ? `kubelet 1.${min}` : `kubelets 1.${min}–1.${max}`;
 }
 
 /** The release history of an element: when it came, when it last changed, and who can meet a peer without it. */
@@ -115,10 +107,10 @@ function historySection(element: string, history: History, pkg: string, current:
   if (lacks?.kubelets && lineage?.stableMinors.length) lacks.kubelets.max = Math.min(lacks.kubelets.max, Math.max(...lineage.stableMinors));
   if (lacks?.kubelets && lacks.runtimes) {
     const k = lacks.kubelets;
-    const kubelets = k.min === k.max ? `Kubelet 1.${k.min} knows it and may be paired` : `Kubelets 1.${k.min}–1.${k.max} know it and may be paired`;
+    const knowers = k.min === k.max ? `Kubelet 1.${k.min} knows it and may be paired` : `Kubelets 1.${k.min}–1.${k.max} know it and may be paired`;
     const r = lacks.runtimes;
     const runtimes = r.maxPatch === undefined ? span(`v0.${r.min}`, `v0.${r.max}`) : `${r.min === r.max ? `v0.${r.max}.0` : `v0.${r.min}`}–v0.${r.max}.${r.maxPatch}`;
-    lines.push(`- ${kubelets} with runtimes built from cri-api ${runtimes}, which do not. ${lackingConsequence(kind)}`);
+    lines.push(`- ${knowers} with runtimes built from cri-api ${runtimes}, which do not. ${lackingConsequence(kind)}`);
   } else if (inOldest && (start === undefined || parseAnyTag(oldest ?? '')?.minor !== start)) {
     lines.push(`- It is already in ${oldest}, the oldest release in this history, and may be older: which runtimes lack it is not known from this history.`);
   } else {
