@@ -18,6 +18,7 @@ import { analyze } from '../server/src/service';
 import type { Baseline } from '../server/src/baseline/types';
 import { IndexedHistory, bundledHistoryFile, historyFileFromCorpus, loadBundledHistory } from '../server/src/baseline/historyIndex';
 import { Corpus, V1_PATH } from '../server/src/baseline/corpus';
+import { typedArrayScan } from './typedArrayScan';
 
 type Json = Record<string, unknown>;
 
@@ -274,6 +275,8 @@ function cmdScale(o: { corpus: string; factors?: number[]; budgetMs?: number }):
   let perLine1: number | undefined;
   let perLineCpu1: number | undefined;
   let perLineOutsideGc1: number | undefined;
+  let parse1: number | undefined;
+  let scan1: number | undefined;
   for (const factor of factors) {
     const t0 = now();
     const text = scaleProto(s.text, factor);
@@ -306,6 +309,10 @@ function cmdScale(o: { corpus: string; factors?: number[]; budgetMs?: number }):
       if (times.length === 1) runs = Math.max(3, Math.min(1000, Math.floor(budgetMs / Math.max(times[0]!, 0.1))));
     }
     const med = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+    // For scale: parse() alone, and the same file kept in typed arrays (see typedArrayScan.ts), timed alike.
+    const alone = (fn: () => void): number => med(sample(fn, { warmup: 3, minRuns: 3, maxRuns: 1000, budgetMs: budgetMs / 4 })) / lines * 1000;
+    const parseUs = alone(() => parse(text));
+    const scanUs = alone(() => typedArrayScan(text));
     const median = med(times);
     const perLineUs = (median / lines) * 1000;
     const perLineCpuUs = (med(cpuTimes) / lines) * 1000;
@@ -315,10 +322,13 @@ function cmdScale(o: { corpus: string; factors?: number[]; budgetMs?: number }):
     perLine1 ??= perLineUs;
     perLineCpu1 ??= perLineCpuUs;
     perLineOutsideGc1 ??= perLineOutsideGcUs;
+    parse1 ??= parseUs;
+    scan1 ??= scanUs;
     results.push({
       factor, lines, bytes: Buffer.byteLength(text), genMs, times, cpuTimes, gcTimes, medianMs: median,
       perLineUs, ratio: perLineUs / perLine1, perLineCpuUs, cpuRatio: perLineCpuUs / perLineCpu1,
       gcShare, perLineOutsideGcUs, outsideGcRatio: perLineOutsideGcUs / perLineOutsideGc1,
+      parseUs, parseRatio: parseUs / parse1, scanUs, scanRatio: scanUs / scan1,
       problems: check!.bound.problems.length, messages: check!.bound.model.messages.length, enums: check!.bound.model.enums.length,
       findings: check!.findings.length, baselineEdits: base.edits,
     });

@@ -549,6 +549,12 @@ if (want('scale')) {
   for (const r of s.results.slice(1)) {
     add({ id: `6${r.factor === 10 ? 'h' : 'i'}`, figure: `Per-line cost ${r.factor}× / 1×, wall time outside garbage-collection pauses (what the collector adds is the rest)`, value: r.outsideGcRatio, fmt: fmtX, info: true });
   }
+  // What a redesign would change (issue #5): the parse tree as objects against the same file in typed arrays.
+  const perLine = (k) => s.results.map((r) => fmtUs(r[`${k}Us`])).join(' / ');
+  const ratios = (k) => s.results.slice(1).map((r) => fmtX(r[`${k}Ratio`])).join(' / ');
+  add({ id: '6m', figure: 'parse() alone at 1× / 10× / 100×: per line, and per line / 1×', value: s.results[0].parseUs, info: true, fmt: () => `${perLine('parse')}; ${ratios('parse')}` });
+  add({ id: '6n', figure: 'For comparison, not product code: the same files as tokens, declarations and interned names in typed arrays (bench/typedArrayScan.ts, no checks): per line, and per line / 1×',
+    value: s.results[0].scanUs, info: true, fmt: () => `${perLine('scan')}; ${ratios('scan')}` });
   if (BUF) scaleProcesses();
 }
 
