@@ -53,10 +53,14 @@ test('v0.35.6 → v0.36.0: the Stream* RPCs\' request and response messages are 
 });
 
 test('v0.32.0 → v0.33.0: "called _after_ the Kubelet reconfigures" is a call order, "best effort" says a failure is harmless', () => {
+  // Mount.image_sub_path's comment says what a sub path that is set but missing does ("not empty" is the
+  // field set, not left out); nothing of what a runtime of v0.32, which ignores it, does: it mounts the
+  // image's root.
   assert.deepEqual(docFindings('v0.32.0', 'v0.33.0'), [
     'DOC_MISSING IoUsage',
     'DOC_MISSING Signal',
     'FIELD_DEGRADATION_UNDOCUMENTED ContainerConfig.stop_signal',
+    'FIELD_DEGRADATION_UNDOCUMENTED Mount.image_sub_path',
   ]);
 });
 
@@ -69,7 +73,31 @@ test('v0.27.0 → v0.28.0: RuntimeConfig, requested once "after startup", docume
 });
 
 test('v0.30.0 → v0.31.0: "If not specified, Merge is used" says what a runtime that ignores supplemental_groups_policy does', () => {
-  assert.deepEqual(docFindings('v0.30.0', 'v0.31.0'), ['DOC_MISSING ContainerUser', 'DOC_MISSING LinuxContainerUser']);
+  // Mount.image's "unset" is about host_path ("if this field is set, host_path should be unset"): nothing says
+  // what a runtime that ignores the image reference does with a mount that has neither.
+  assert.deepEqual(docFindings('v0.30.0', 'v0.31.0'), ['DOC_MISSING ContainerUser', 'DOC_MISSING LinuxContainerUser', 'FIELD_DEGRADATION_UNDOCUMENTED Mount.image']);
+});
+
+test('the released fields that say what their absence means still do', () => {
+  // Each states it in its own way: "Default: nil", "Default 0 (not specified)", "Default: 0", "If the struct is
+  // nil", "An empty string would select", "nil is just treated as false", "If not specified".
+  const added: [string, string, string[]][] = [
+    ['v0.21.0', 'v0.22.0', ['LinuxContainerResources.unified', 'LinuxContainerResources.memory_swap_limit_in_bytes']],
+    ['v0.23.0', 'v0.24.0', ['WindowsContainerResources.rootfs_size_in_bytes']],
+    ['v0.24.0', 'v0.25.0', ['NamespaceOption.userns_options']],
+    ['v0.28.0', 'v0.29.0', ['ImageSpec.runtime_handler']],
+    ['v0.29.0', 'v0.30.0', ['Mount.recursive_read_only']],
+    ['v0.30.0', 'v0.31.0', ['LinuxSandboxSecurityContext.supplemental_groups_policy', 'LinuxContainerSecurityContext.supplemental_groups_policy']],
+  ];
+  for (const [o, n, fields] of added) {
+    const bound = bind(parse(textOf(n)), 'file:///work/api.proto');
+    const r = checkCompatibility(textOf(n), bound, { tag: o, source: 'path', origin: 'test', model: bind(parse(textOf(o)), 'old.proto').model });
+    const additions = new Set(r.additions.map((a) => a.element.replace(/^runtime\.v1\./, '')));
+    for (const x of fields) {
+      assert.ok(additions.has(x), `${x} is new in ${n}`);
+      assert.ok(!r.findings.some((f) => f.rule === 'FIELD_DEGRADATION_UNDOCUMENTED' && f.element === `runtime.v1.${x}`), `${o} → ${n}: ${x}`);
+    }
+  }
 });
 
 test('v0.29.0 → v0.30.0: "// Runtime handlers." above runtime_handlers only restates its name', () => {
@@ -143,4 +171,81 @@ test('the documentation stub of a field whose comment only restates its name add
   const stub = actions.find((a) => a.title === 'Replace the comment with a documentation stub');
   assert.ok(stub, actions.map((a) => a.title).join(', '));
   assert.match(stub.edits.map((e) => e.newText).join(''), /frob_mode TODO: what it means/);
+});
+
+// ---- FIELD_DEGRADATION_UNDOCUMENTED: words of absence only in a statement about the field left out -------------
+
+test('"default", "empty" or "unset" said of something else is no statement of what the field left out means', () => {
+  for (const doc of ['    // Frob mode of the default container.\n', '    // Frob mode, as an empty list of mounts would have it.\n',
+    '    // Frob mode. If this field is set, then host_path should be unset.\n', '    // Frob mode. Ignored on Windows.\n',
+    '    // Frob mode. If the mode is not empty and unknown, runtimes must fail.\n']) {
+    assert.deepEqual(addField(doc).map((f) => f.rule), ['FIELD_DEGRADATION_UNDOCUMENTED'], doc);
+  }
+  for (const doc of ['    // Frob mode. If unset, the runtime picks one.\n', '    // Frob mode; when empty, nothing is frobbed.\n', '    // Frob mode. Defaults to\n    // "none".\n',
+    '    // Frob mode. "none" is the default.\n', '    // Frob mode. It is ignored by older runtimes.\n', '    // Frob mode. If the runtime does not support it, the pod fails to start.\n',
+    '    // Frob mode. An empty string would select "none".\n', '    // Frob mode. Default: "none".\n']) {
+    assert.deepEqual(addField(doc).map((f) => f.rule), [], doc);
+  }
+});
+
+test('the field stub asks what a comment that only says "empty" and "ignored" of something else leaves open', () => {
+  const b = textOf(BASE);
+  const message = /message ContainerMetadata \{\n[^}]*\}/.exec(b)![0];
+  const text = edit(b, message, edit(message, '\n}', '\n    // Frob mode: an empty list; ignored on Windows.\n    string frob_mode = 3;\n}'));
+  const f = check(BASE, b, text).find((x) => x.rule === 'FIELD_DEGRADATION_UNDOCUMENTED');
+  assert.ok(f);
+  const stub = computeFixes(text, bind(parse(text), 'file:///work/api.proto'), f).find((a) => a.title === 'Insert a documentation stub');
+  assert.ok(stub);
+  const inserted = stub.edits.map((e) => e.newText).join('');
+  assert.match(inserted, /Unset: TODO/);
+  assert.match(inserted, /Older runtimes: TODO/);
+  const after = edit(text, '    string frob_mode = 3;\n', `${inserted}    string frob_mode = 3;\n`);
+  assert.deepEqual(check(BASE, b, after).filter((x) => x.element === f.element).map((x) => x.rule), ['DOC_STUB_UNFINISHED']);
+});
+
+// ---- RPC_CALL_SEQUENCE_UNDOCUMENTED: another RPC named in a statement of order -------------------------------
+
+test('a new RPC that names other RPCs only in passing does not say when it is called', () => {
+  for (const line of ['It drains the sandbox like StopPodSandbox does.', 'It returns the same fields as PodSandboxStatus.', 'See ListContainers for the filter.']) {
+    const { findings } = addRpc(`    // DrainPodSandbox drains the sandbox. ${line}\n    // Older runtimes answer Unimplemented.\n`);
+    assert.deepEqual(rulesOf(findings), ['RPC_CALL_SEQUENCE_UNDOCUMENTED RuntimeService.DrainPodSandbox'], line);
+  }
+  for (const line of ['The kubelet calls it after StopPodSandbox.', 'It must be followed by RemovePodSandbox.', 'RemovePodSandbox is only called after it.',
+    'Only once the kubelet has called StopPodSandbox.', 'It is an alternative to StopPodSandbox.', 'Call order: in response to a PodSandboxStatus that reports it ready.']) {
+    const { findings } = addRpc(`    // DrainPodSandbox drains the sandbox. ${line}\n    // Older runtimes answer Unimplemented.\n`);
+    assert.deepEqual(rulesOf(findings), [], line);
+  }
+});
+
+// ---- DOC_MISSING for a value added to a released enum --------------------------------------------------------
+
+function addValue(doc: string): { text: string; findings: Finding[] } {
+  const b = textOf(BASE);
+  const text = edit(b, '    SCTP = 2;\n}', `    SCTP = 2;\n${doc}\n}`);
+  return { text, findings: check(BASE, b, text).filter((f) => f.element === 'runtime.v1.Protocol.QUIC') };
+}
+
+test('a value added to a released enum must say what it means', () => {
+  const bare = addValue('    QUIC = 3;');
+  assert.deepEqual(bare.findings.map((f) => [f.rule, f.severity, f.message]), [['DOC_MISSING', 'warning', 'new enum value "QUIC" (not in v0.36.3) has no documentation comment']]);
+  assert.deepEqual(addValue('    // QUIC.\n    QUIC = 3;').findings.map((f) => f.rule), ['DOC_MISSING']);
+  assert.deepEqual(addValue('    QUIC = 3; // Datagrams over QUIC (RFC 9000).').findings, []);
+  assert.deepEqual(addValue('    // QUIC TODO: what this value means.\n    QUIC = 3;').findings.map((f) => f.rule), ['DOC_STUB_UNFINISHED']);
+  // The stub fix asks what it means, and answers DOC_MISSING.
+  const f = bare.findings[0]!;
+  const stub = computeFixes(bare.text, bind(parse(bare.text), 'file:///work/api.proto'), f).find((a) => a.title === 'Insert a documentation stub');
+  assert.ok(stub);
+  assert.match(stub.edits.map((e) => e.newText).join(''), /QUIC TODO: what this value means/);
+  const b = textOf(BASE);
+  const after = edit(bare.text, '    QUIC = 3;\n', `${stub.edits.map((e) => e.newText).join('')}    QUIC = 3;\n`);
+  assert.deepEqual(check(BASE, b, after).filter((x) => x.element === f.element).map((x) => x.rule), ['DOC_STUB_UNFINISHED']);
+  // A new alias of a released number shares that value's meaning: nothing new to document.
+  const alias = edit(b, 'enum Protocol {\n', 'enum Protocol {\n    option allow_alias = true;\n').replace('    SCTP = 2;\n}', '    SCTP = 2;\n    STREAM_CONTROL = 2;\n}');
+  assert.deepEqual(check(BASE, b, alias).filter((x) => x.rule === 'DOC_MISSING'), []);
+});
+
+test('the values of a new enum are documented by the enum', () => {
+  const b = textOf(BASE);
+  const text = `${b}\n// FrobLevel says how hard a container is frobbed.\nenum FrobLevel {\n    FROB_NONE = 0;\n    FROB_HARD = 1;\n}\n`;
+  assert.deepEqual(check(BASE, b, text).filter((f) => f.element.startsWith('runtime.v1.FrobLevel')), []);
 });

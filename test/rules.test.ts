@@ -1048,7 +1048,7 @@ test('FIELD_NAME_REUSED_HISTORY: a name an earlier release used with another num
 
 test('ENUM_VALUE_NUMBER_REUSED: an enum number an earlier release used', () => {
   const base = HIST_OLD.replace('    reserved 3;\n    MODE_UNSPECIFIED', '    MODE_UNSPECIFIED');
-  const cur = base.replace('    MODE_UNSPECIFIED = 0;\n', '    MODE_UNSPECIFIED = 0;\n    MODE_NEW = 3;\n');
+  const cur = base.replace('    MODE_UNSPECIFIED = 0;\n', '    MODE_UNSPECIFIED = 0;\n    // MODE_NEW is the new mode.\n    MODE_NEW = 3;\n');
   const fs = check(base, cur, {}, { history: HISTORY });
   assert.deepEqual(rules(fs), ['ENUM_VALUE_NUMBER_REUSED']);
   const f = expectFinding(fs, {
@@ -1191,7 +1191,7 @@ test('non-breaking changes do not fire', () => {
   const cur = SVC
     .replace('// VersionResponse answers Version.', '// VersionResponse is the answer to Version.')
     .replace('    // The runtime version.\n    string version = 1;\n', '    // The runtime version.\n    string version = 1;\n    // The runtime name; empty from older runtimes.\n    string runtime_name = 2;\n')
-    .replace('    MODE_A = 1;\n', '    MODE_A = 1;\n    MODE_B = 2;\n')
+    .replace('    MODE_A = 1;\n', '    MODE_A = 1;\n    // MODE_B is the second mode.\n    MODE_B = 2;\n')
     .replace('message Unused {\n    // A value.\n    string value = 1;\n}', 'message Unused {\n    // A value.\n    string   value =   1 ;\n}\n\n// Added is new and documented.\nmessage Added {\n    // x is documented.\n    string x = 1;\n}');
   assert.deepEqual(check(SVC, cur), []);
   assert.deepEqual(check(SVC, SVC), []);

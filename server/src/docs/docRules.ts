@@ -2,11 +2,11 @@
 // calls them and how an older runtime is detected, and existing docs must not silently change meaning.
 
 import type { Comments, Range } from '../proto/ast';
-import { ModelIndex, indexModel, rpcNames, type ApiModel, type FieldDef, type RpcDef } from '../proto/model';
+import { ModelIndex, indexModel, rpcNames, type ApiModel, type EnumValueDef, type FieldDef, type RpcDef } from '../proto/model';
 import type { Addition } from '../compat/compare';
 import type { Finding, FixData } from '../compat/finding';
 import { getRule } from '../compat/rules';
-import { fingerprintDoc, normalizeDoc, referencesRpc, type DocFingerprint } from './fingerprint';
+import { fingerprintDoc, normalizeDoc, ordersRelativeToRpc, type DocFingerprint } from './fingerprint';
 import { SUPPRESSION_MARKER, isPlaceholderReason } from '../compat/suppress';
 
 /** Documentation that says an RPC has no ordering constraint. */
@@ -18,12 +18,80 @@ export const NO_ORDER = /\b(no|without( any)?) (ordering|order|sequence) (constr
 export const CALLED_WHEN = /\b(called|invoked|calls (it|this))\s+(only\s+)?[_*]*(after|before|once|when|whenever|until|during|upon|prior to)(?![A-Za-z])|\b(at|on|after|during) (the |kubelet |node )?(startup|start-up|restart|boot)\b/i;
 /** Documentation that says how an older runtime without an RPC is detected, or that the call may fail harmlessly. */
 export const FALLBACK = /\bunimplemented\b|\bnot implemented\b|\bfails? fast\b|\bolder runtimes?\b|\bruntimes? (that|which) (do(es)? not|don't) (support|implement)|\bunsupported\b|\bfalls? back\b|\bfallback\b|\bbest[- ]effort\b/i;
-/** Documentation that says what happens when a runtime ignores a field, or what a field left out means. */
-export const DEGRADES = /\bignor(e|es|ed|ing)\b|\bolder runtimes?\b|\bnot supported\b|\bunsupported\b|\bunset\b|\bnot (set|specified|provided)\b|\bunspecified\b|\bomitted\b|\bempty\b|\bdefault\b|\bfalls? back\b|\bdegrad|\bif the runtime\b|\bnil\b/i;
+// What a field's documentation must say for FIELD_DEGRADATION_UNDOCUMENTED, in two parts that the field stub
+// (fixes.ts) asks separately. Words like "empty", "default" or "nil" alone say nothing of it ("the default
+// container", "an empty list of mounts", "host_path should be unset"): they count only in a statement about the
+// field being left out or ignored. For proto3's implicit presence, 0 and false are what an unset field reads as.
+/** Words that say the field is left out; `not empty`, `non-nil` and the like say the opposite. */
+const ABSENT = String.raw`(?:not\s+(?:set|specified|provided|present|given|populated|configured|supplied)|(?<!\bnot\s|\bnon-)(?:unset|unspecified|empty|nil|null|omitted|missing|absent|zero|blank))`;
+/** 0 and false as a field's value ("is 0", "set to false"), not any 0 ("exits with code 0"). */
+const ABSENT_VALUE = String.raw`(?:is|are|be|to|equals?)\s+(?:0|false)`;
+/** Within one clause: no sentence or clause punctuation in between. */
+const CLAUSE_GAP = String.raw`[^,.;:!?]{0,60}?`;
+/**
+ * What the field left out means: a condition on it ("if unset", "when the list is empty", "If not specified",
+ * "If the struct is nil"), the absent value as a subject ("nil is treated as false", "an empty string would
+ * select …", "0 means no limit"), a default ("Default: 0", "defaults to Merge", "Merge is the default", "by
+ * default"), or the stub's "Unset:" answer.
+ */
+const UNSET_MEANING = new RegExp([
+  String.raw`\b(?:if|when|whenever|where|unless)\b${CLAUSE_GAP}\b(?:${ABSENT}|${ABSENT_VALUE})(?![\w-])`,
+  String.raw`\bunless\s+(?:it\s+is\s+|this\s+is\s+)?(?:set|specified|provided|given)\b`,
+  String.raw`(?<![\w-])(?:${ABSENT}|0|false)(?:\s+(?:value|values|string|list|map|field|struct|array|set))?(?:\s+\([^()]{0,40}\))?\s+` +
+    String.raw`(?:(?:is|are|would|will|shall|should|must|can|may)\s+)?(?:(?:just|simply|always|then|also|be)\s+)*` +
+    String.raw`(?:means?|treated|interpreted|handled|taken|select(?:s|ed)?|impl(?:y|ies)|disables?|defaults?|uses?|equivalent|behaves?|indicates?|signals?)\b`,
+  String.raw`\bdefaults?\s*(?::|=|\bto\b|\bis\b|\bare\b|\bvalue\s+is\b)`,
+  String.raw`(?:^|[.;!?]\s+)defaults?\s*(?:\(|\d|"|nil\b|null\b|false\b|true\b|none\b|empty\b)`,
+  String.raw`\b(?:is|are|as)\s+the\s+default(?=\s*(?:[.,;:)]|$))`,
+  String.raw`\bby\s+default\b`,
+  String.raw`(?:^|\n)\s*(?:unset|empty|default)\s*:`,
+].join('|'), 'i');
+/**
+ * What a runtime that does not know or support the field does: older runtimes or kubelets named, a runtime
+ * that does not support it, a condition on support, a fallback or degradation, "ignored" said of a runtime or
+ * of support (not "ignored on Windows" or "ignored if privileged"), or the stub's "Older runtimes:" answer.
+ */
+const IGNORED_BEHAVIOUR = new RegExp([
+  String.raw`\bolder\s+(?:cri\s+)?(?:runtimes?|kubelets?|versions?|releases?|implementations?)\b`,
+  String.raw`\b(?:backwards?|forwards?)[\s-]+compatib`,
+  String.raw`\bpredat(?:e|es|ed|ing)\b`,
+  String.raw`\b(?:runtimes?|implementations?)\s+(?:that|which)\s+(?:do(?:es)?\s+not|don't|doesn't|cannot|can't)\s+(?:support|implement|know|recogni[sz]e|understand|handle)`,
+  String.raw`\b(?:if|when|where)\b${CLAUSE_GAP}\b(?:not\s+supported|unsupported|(?:does\s+not|doesn't|do\s+not|don't|cannot|can't)\s+support)\b`,
+  String.raw`\b(?:runtimes?(?!\s+(?:handlers?|class))|kubelets?)\b[^.;!?]{0,40}\b(?:ignor(?:e|es|ed|ing)|not\s+supported|unsupported)\b`,
+  String.raw`\b(?:ignor(?:e|es|ed|ing)|not\s+supported|unsupported)\b[^.;!?]{0,40}\b(?:runtimes?|kubelets?|support(?:s|ed)?)\b`,
+  String.raw`\bfalls?\s+back\b|\bfallback\b|\bdegrad`,
+  String.raw`(?:^|\n)\s*older\s+runtimes?\s*:`,
+].join('|'), 'i');
+
+const STUB_LABEL = /^(?:unset|empty|default|older\s+runtimes?)\s*:/i;
+
+/**
+ * A comment's lines joined, so that a statement broken over two lines reads as one; a stub's answer ("Unset:
+ * …", "Older runtimes: …") keeps its own line.
+ */
+function joinLines(doc: string): string {
+  return doc.split('\n').map((l, i) => (i === 0 ? '' : STUB_LABEL.test(l.trim()) ? '\n' : ' ') + l.trim()).join('');
+}
+
+/** Whether a field's documentation says what the field left out means (what a runtime that ignores it sees). */
+export function statesUnsetMeaning(doc: string): boolean {
+  return UNSET_MEANING.test(joinLines(doc));
+}
+
+/** Whether a field's documentation says what a runtime that does not know or support it does. */
+export function statesIgnoredBehaviour(doc: string): boolean {
+  return IGNORED_BEHAVIOUR.test(joinLines(doc));
+}
+
+/** Whether a field's documentation says how the feature degrades on a runtime without it: either of the above. */
+export function statesDegradation(doc: string): boolean {
+  const flat = joinLines(doc);
+  return UNSET_MEANING.test(flat) || IGNORED_BEHAVIOUR.test(flat);
+}
 
 /** Whether an RPC's documentation says when the kubelet calls it; `rpcNames`: every RPC of the file. */
 export function statesCallOrder(doc: string, rpcNames: Iterable<string>, name: string): boolean {
-  return NO_ORDER.test(doc) || CALLED_WHEN.test(doc) || referencesRpc(doc, rpcNames, name);
+  return NO_ORDER.test(doc) || CALLED_WHEN.test(doc) || ordersRelativeToRpc(doc, rpcNames, name);
 }
 
 /** A node's documentation as written: its leading comment, else its trailing one. */
@@ -81,6 +149,13 @@ export function checkDocs(current: ApiModel, baseline: ApiModel, additions: Addi
     if (!byName) fieldsByName.set(msgFqn, (byName = new Map((cur.messages.get(msgFqn)?.fields ?? []).map((x) => [x.name, x]))));
     return byName.get(name);
   };
+  // Values by name per enum, built on first use, as fields above.
+  const valuesByName = new Map<string, Map<string, EnumValueDef>>();
+  const enumValueOf = (enumFqn: string, name: string): EnumValueDef | undefined => {
+    let byName = valuesByName.get(enumFqn);
+    if (!byName) valuesByName.set(enumFqn, (byName = firstByKey(cur.enums.get(enumFqn)?.values ?? [], (v) => v.name)));
+    return byName.get(name);
+  };
   // Types reachable from RPC requests: fields added there are sent by the kubelet to runtimes that may not know them.
   const requestSide = cur.reachableFrom(current.services.flatMap((s) => s.rpcs.map((r) => r.request)));
 
@@ -120,10 +195,11 @@ export function checkDocs(current: ApiModel, baseline: ApiModel, additions: Addi
     return rpcsByDoc.get(normalizeDoc(doc))?.find((n) => n !== except);
   };
 
-  const requireDoc = (kind: Exclude<Addition['kind'], 'enumValue'>, element: string, name: string, range: Range, node: { comments: Comments } | undefined, documentedElsewhere = false): string | undefined => {
+  const requireDoc = (kind: Addition['kind'], element: string, name: string, range: Range, node: { comments: Comments } | undefined, documentedElsewhere = false): string | undefined => {
     const doc = ownDoc(node, name);
-    if (doc && /\bTODO:/.test(doc)) add('DOC_STUB_UNFINISHED', range, element, `the documentation of new ${kind === 'rpc' ? 'RPC' : kind} "${name}" still has TODO placeholders`);
-    const what = `${kind === 'rpc' ? 'RPC' : kind} "${name}"`;
+    const label = kind === 'rpc' ? 'RPC' : kind === 'enumValue' ? 'enum value' : kind;
+    if (doc && /\bTODO:/.test(doc)) add('DOC_STUB_UNFINISHED', range, element, `the documentation of new ${label} "${name}" still has TODO placeholders`);
+    const what = `${label} "${name}"`;
     if (!doc && !documentedElsewhere) {
       const lacks = docOf(node) === undefined ? 'has no documentation comment' : 'has no documentation: its comment only restates its name or is a placeholder';
       add('DOC_MISSING', range, element, `new ${what} (not in ${baselineName(baseline)}) ${lacks}`, [{ kind: 'docStub', element: kind, name }]);
@@ -144,7 +220,7 @@ export function checkDocs(current: ApiModel, baseline: ApiModel, additions: Addi
         const msgFqn = a.element.slice(0, a.element.lastIndexOf('.'));
         const f = fieldOf(msgFqn, name);
         const doc = requireDoc('field', a.element, name, a.range, f?.node);
-        if (f && requestSide.has(msgFqn) && (!doc || !DEGRADES.test(doc))) {
+        if (f && requestSide.has(msgFqn) && (!doc || !statesDegradation(doc))) {
           add('FIELD_DEGRADATION_UNDOCUMENTED', a.range, a.element,
             `new request field "${name}" does not say what a runtime that ignores it does (runtimes older than this release drop it silently)`,
             [{ kind: 'docStub', element: 'field', name }]);
@@ -154,6 +230,14 @@ export function checkDocs(current: ApiModel, baseline: ApiModel, additions: Addi
       case 'enum':
         requireDoc('enum', a.element, name, a.range, cur.enums.get(a.element)?.node);
         break;
+      case 'enumValue': {
+        // A value added to a released enum: the enum's comment was written before it and cannot say what it
+        // means, and a runtime has to know what to do when the kubelet sends it. (The values of a new enum
+        // are no additions of their own: the enum's comment, written with them, documents them.)
+        const enumFqn = a.element.slice(0, a.element.lastIndexOf('.'));
+        requireDoc('enumValue', a.element, name, a.range, enumValueOf(enumFqn, name)?.node);
+        break;
+      }
       case 'service':
         requireDoc('service', a.element, name, a.range, cur.services.get(a.element)?.node);
         break;

@@ -53,30 +53,66 @@ const ORDER_BEFORE = /\b(after|before|following|preceding|once|until|prior to|th
 const ORDER_AFTER = /^\s*(\(|(rpc|rpcs|call|calls|method|request|requests)\b|(is|has been|was|were|are|have been)\s+(called|invoked|done|complete|completed|finished|successful)|(returns?|returned|succeeds?|succeeded|completes?|completed|finishes|finished|fails?|failed)\b)/i;
 
 /**
- * Whether `text` refers to one of the RPCs `names` (other than `except`), as a call-sequence statement does.
+ * The places where `text` refers to one of the RPCs `names` (other than `except`): [start, end) of each name.
  * A compound name (CreateContainer, PodSandboxStatus) counts wherever it stands. A one-word name is also an
  * English word (Status, Version, Exec, Attach) and counts only as a reference: in backticks, followed by `(`, or
  * next to a call-order word ("after Status", "the Version RPC", "Attach is called"), never as a sentence's
  * leading label ("Status: alpha.").
  */
-export function referencesRpc(text: string, names: Iterable<string>, except?: string): boolean {
+function* rpcReferences(text: string, names: Iterable<string>, except?: string): Generator<[number, number]> {
   // `names` is every RPC of the file and this is asked for each new one: no copy of it per call.
   const all = nameSet(names);
   const wanted = (n: string): boolean => n !== except && all.has(n);
-  if (all.size <= (except !== undefined && all.has(except) ? 1 : 0)) return false;
+  if (all.size <= (except !== undefined && all.has(except) ? 1 : 0)) return;
   const word = /`([A-Za-z0-9_]+)(?:\(\))?`|[A-Za-z0-9_]+/g;
   for (let m = word.exec(text); m; m = word.exec(text)) {
     if (m[1] !== undefined) {
-      if (wanted(m[1])) return true;
+      if (wanted(m[1])) yield [m.index, m.index + m[0].length];
       continue;
     }
     const w = m[0];
     if (!wanted(w)) continue;
-    if (/^[A-Z][a-z0-9]*[A-Z_0-9]/.test(w) || /[_0-9]/.test(w)) return true; // compound: not an English word
+    const end = m.index + w.length;
+    if (/^[A-Z][a-z0-9]*[A-Z_0-9]/.test(w) || /[_0-9]/.test(w)) { // compound: not an English word
+      yield [m.index, end];
+      continue;
+    }
     const before = text.slice(Math.max(0, m.index - 40), m.index);
-    const after = text.slice(m.index + w.length, m.index + w.length + 40);
+    const after = text.slice(end, end + 40);
     if (/^\s*:/.test(after) && /(^|[.!?:]\s+|\n\s*)$/.test(before)) continue; // "Status: alpha." is a label
-    if (ORDER_BEFORE.test(before) || ORDER_AFTER.test(after)) return true;
+    if (ORDER_BEFORE.test(before) || ORDER_AFTER.test(after)) yield [m.index, end];
+  }
+}
+
+/** Whether `text` refers to one of the RPCs `names` (other than `except`); see rpcReferences. */
+export function referencesRpc(text: string, names: Iterable<string>, except?: string): boolean {
+  return !rpcReferences(text, names, except).next().done;
+}
+
+/**
+ * A word of order a few words before an RPC's name, in the same sentence: "after CreateContainer", "once the
+ * kubelet has called RunPodSandbox", "in response to a ContainerStatus". "Instead of", "in place of" and "an
+ * alternative to" count too: an RPC called in another's place is called where that one would be, so its order
+ * is the other's. Naming an RPC in passing ("like StopPodSandbox", "the same fields as PodSandboxStatus")
+ * says nothing of when this one is called.
+ */
+const ORDER_LEAD = /\b(?:after|before|following|preceding|once|until|till|prior\s+to|then|when|whenever|while|during|upon|between|in\s+response\s+to|instead\s+of|in\s+place\s+of|alternative\s+to|replaces|replacing|replacement\s+for|followed\s+by|preceded\s+by|subsequent\s+to|ahead\s+of|precedes|follows)\b(?:[^A-Za-z0-9_]+[A-Za-z0-9_]+){0,5}?[^A-Za-z0-9_]*$/i;
+/** A word of order a few words after an RPC's name: "StopPodSandbox is called after it", "Call `Version` first". */
+const ORDER_TRAIL = /^[^A-Za-z0-9_]*(?:[A-Za-z0-9_]+[^A-Za-z0-9_]+){0,4}?(?:before|after|first|then|precedes|follows|followed|preceded|beforehand|afterwards?|earlier|prior)\b/i;
+
+/**
+ * Whether `text` places this RPC in the kubelet's sequence of calls relative to one of the RPCs `names` (other
+ * than `except`): a reference to it (see rpcReferences) with a word of order next to it in the same sentence.
+ */
+export function ordersRelativeToRpc(text: string, names: Iterable<string>, except?: string): boolean {
+  for (const [start, end] of rpcReferences(text, names, except)) {
+    // The sentence around the name, at most 80 characters either way: names may be arbitrarily long, and
+    // the words of order that count stand close to the name.
+    const lead = text.slice(Math.max(0, start - 80), start);
+    const cut = Math.max(lead.search(/[.;!?:](?=\s[^.;!?:]*$)/) + 1, 0);
+    const trail = text.slice(end, end + 80);
+    const stop = trail.search(/[.;!?:](\s|$)/);
+    if (ORDER_LEAD.test(lead.slice(cut)) || ORDER_TRAIL.test(stop < 0 ? trail : trail.slice(0, stop))) return true;
   }
   return false;
 }

@@ -6,7 +6,7 @@
 
 import type { Finding, FixData } from '../compat/finding';
 import { SUPPRESSION_MARKER, findSuppressions } from '../compat/suppress';
-import { FALLBACK, docOf, ownDoc, statesCallOrder } from '../docs/docRules';
+import { FALLBACK, docOf, ownDoc, statesCallOrder, statesIgnoredBehaviour, statesUnsetMeaning } from '../docs/docRules';
 import type {
   EnumNode, EnumValueNode, FieldNode, MessageNode, OneofNode, Position, ProtoFile, Range, ReservedNode, RpcNode, ServiceNode,
 } from '../proto/ast';
@@ -1155,8 +1155,6 @@ function declaredIn(bound: BoundFile, scope: string, name: string): boolean {
 // existing comment does not answer yet, and a stub once inserted answers the rule's keyword check.
 const CONTRACT = /\bmust\b|\bguarantee|\bexpects?\b|\bidempotent\b/i;
 const CRITEST = /\bcritest\b|\bcri-tools\b/i;
-const UNSET = /\bunset\b|\bnot set\b|\bempty\b|\bdefault\b|\bnil\b|\bzero\b/i;
-const IGNORED = /\bignor(e|es|ed|ing)\b|\bolder runtimes?\b|\bnot supported\b|\bunsupported\b|\bfalls? back\b|\bdegrad|\bif the runtime\b/i;
 
 const STUB_KINDS: Record<Extract<FixData, { kind: 'docStub' }>['element'], NodeKind> = {
   rpc: 'rpc', message: 'message', field: 'field', enum: 'enum', enumValue: 'enumValue', service: 'service',
@@ -1240,10 +1238,10 @@ export function stubLines(element: Extract<FixData, { kind: 'docStub' }>['elemen
     }
     case 'field': {
       if (!has) out.push(`${name} TODO: what it means, and the format and units of its value.`);
-      // Both the unset and the older-runtime answer say how a runtime degrades (docs/docRules.ts DEGRADES).
+      // Both the unset and the older-runtime answer say how a runtime degrades (docs/docRules.ts statesDegradation).
       const degradation = !suppressed.has('FIELD_DEGRADATION_UNDOCUMENTED');
-      if ((!has || !UNSET.test(doc)) && degradation) out.push(`Unset: TODO: what the runtime does when ${name} is unset or empty.`);
-      if ((!has || !IGNORED.test(doc)) && degradation) out.push(`Older runtimes: TODO: what happens when a runtime that predates ${name} ignores it, and how the kubelet detects support.`);
+      if ((!has || !statesUnsetMeaning(doc)) && degradation) out.push(`Unset: TODO: what the runtime does when ${name} is unset or empty.`);
+      if ((!has || !statesIgnoredBehaviour(doc)) && degradation) out.push(`Older runtimes: TODO: what happens when a runtime that predates ${name} ignores it, and how the kubelet detects support.`);
       break;
     }
     case 'enumValue':
