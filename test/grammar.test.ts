@@ -102,9 +102,15 @@ function tokenize(grammar: vsctm.IGrammar, source: string): Line[] {
       scopes: t.scopes,
     }));
     const depthBefore = state.depth;
-    state = r.ruleStack;
-    const openScopes = grammar.tokenizeLine('', state).tokens[0]?.scopes ?? [];
-    return { index, text, tokens, depthBefore, depthAfter: state.depth, openScopes };
+    const after = (state = r.ruleStack);
+    let openScopes: string[] | undefined;
+    return {
+      index, text, tokens, depthBefore, depthAfter: after.depth,
+      // (computed when asked for: it tokenizes once more)
+      get openScopes() {
+        return (openScopes ??= grammar.tokenizeLine('', after).tokens[0]?.scopes ?? []);
+      },
+    };
   });
 }
 
@@ -123,17 +129,17 @@ function describeLine(line: Line): string {
  * the token must be exactly `needle`; otherwise it must merely contain it.
  */
 function tokenAt(line: Line, needle: string, nth = 0, exact = true, from = 0): Token {
+  // (the messages describe the whole line, so they are built only when a check fails: the corpus tests make
+  // thousands of these checks)
   let at = from - 1;
   for (let i = 0; i <= nth; i++) {
     at = line.text.indexOf(needle, at + 1);
-    assert.ok(at >= 0, `${JSON.stringify(needle)} (#${nth}) not on ${describeLine(line)}`);
+    if (at < 0) assert.fail(`${JSON.stringify(needle)} (#${nth}) not on ${describeLine(line)}`);
   }
   const tok = line.tokens.find((t) => t.start <= at && at < t.end);
-  assert.ok(tok, `no token at column ${at} of ${describeLine(line)}`);
-  if (exact) {
-    assert.equal(tok.text, needle, `${JSON.stringify(needle)} is not a token of its own on ${describeLine(line)}`);
-  } else {
-    assert.ok(tok.end >= at + needle.length, `${JSON.stringify(needle)} is split across tokens on ${describeLine(line)}`);
+  if (!tok) assert.fail(`no token at column ${at} of ${describeLine(line)}`);
+  if (exact ? tok.text !== needle : tok.end < at + needle.length) {
+    assert.fail(`${JSON.stringify(needle)} is ${exact ? 'not a token of its own' : 'split across tokens'} on ${describeLine(line)}`);
   }
   return tok;
 }
@@ -149,18 +155,16 @@ interface Where {
 
 function expectScope(line: Line, needle: string, scope: string, opts: Where = {}): void {
   const tok = tokenAt(line, needle, opts.nth ?? 0, opts.exact ?? true, opts.from ?? 0);
-  assert.ok(
-    hasScope(tok.scopes, scope),
-    `expected ${JSON.stringify(needle)} to have scope ${scope}, got [${tok.scopes.join(' ')}] on ${describeLine(line)}`,
-  );
+  if (!hasScope(tok.scopes, scope)) {
+    assert.fail(`expected ${JSON.stringify(needle)} to have scope ${scope}, got [${tok.scopes.join(' ')}] on ${describeLine(line)}`);
+  }
 }
 
 function expectNoScope(line: Line, needle: string, scope: string, opts: Where = {}): void {
   const tok = tokenAt(line, needle, opts.nth ?? 0, opts.exact ?? false, opts.from ?? 0);
-  assert.ok(
-    !hasScope(tok.scopes, scope),
-    `expected ${JSON.stringify(needle)} NOT to have scope ${scope}, got [${tok.scopes.join(' ')}] on ${describeLine(line)}`,
-  );
+  if (hasScope(tok.scopes, scope)) {
+    assert.fail(`expected ${JSON.stringify(needle)} NOT to have scope ${scope}, got [${tok.scopes.join(' ')}] on ${describeLine(line)}`);
+  }
 }
 
 /** The `nth` line whose text satisfies `pred` (a regexp or exact trimmed text). */
@@ -175,6 +179,84 @@ const SCALARS = new Set([
   'double', 'float', 'int32', 'int64', 'uint32', 'uint64', 'sint32', 'sint64',
   'fixed32', 'fixed64', 'sfixed32', 'sfixed64', 'bool', 'string', 'bytes',
 ]);
+
+/** assert.ok with a message built only when the check fails. */
+function check(ok: boolean, message: () => string): void {
+  if (!ok) assert.fail(message());
+}
+
+/**
+ * Checks the scopes of every one-line field, map field, enum value and rpc, and of every line comment, and
+ * returns how many of each it found.
+ */
+function checkStatementLines(lines: Line[]): { fields: number; maps: number; enumValues: number; rpcs: number; comments: number } {
+  const field = /^\s+(?:(repeated|optional)\s+)?([A-Za-z_][\w.]*)\s+(\w+)\s*=\s*(\d+)\s*(?:\[.*\])?;$/;
+  const mapField = /^\s+map<(\w+), (\w+)> (\w+) = (\d+);$/;
+  const enumValue = /^\s+(\w+)\s*=\s*(\d+);$/;
+  const rpc = /^\s+rpc (\w+)\((stream )?([\w.]+)\) returns \((stream )?([\w.]+)\)/;
+  let fields = 0;
+  let maps = 0;
+  let enumValues = 0;
+  let rpcs = 0;
+  let comments = 0;
+  for (const line of lines) {
+    let m: RegExpExecArray | null;
+    if ((m = field.exec(line.text))) {
+      fields++;
+      const [, label, type, name, num] = m;
+      const typeFrom = label ? line.text.indexOf(label) + label.length : 0;
+      const nameFrom = line.text.indexOf(type, typeFrom) + type.length;
+      const eq = line.text.indexOf('=', nameFrom);
+      if (label) expectScope(line, label, `keyword.other.${label}.proto`);
+      expectScope(line, type, SCALARS.has(type) ? 'storage.type.scalar.proto' : 'entity.name.type.proto', { from: typeFrom });
+      expectScope(line, name, 'variable.other.field.proto', { from: nameFrom });
+      expectScope(line, '=', 'keyword.operator.assignment.proto', { from: eq });
+      expectScope(line, num, 'constant.numeric.integer.decimal.proto', { from: eq });
+      expectScope(line, ';', 'punctuation.terminator.proto', { from: line.text.lastIndexOf(';') });
+      check(hasScope(line.tokens[line.tokens.length - 1].scopes, 'meta.field.proto'), () => describeLine(line));
+    } else if ((m = mapField.exec(line.text))) {
+      maps++;
+      expectScope(line, 'map', 'keyword.other.map.proto');
+      expectScope(line, m[1], SCALARS.has(m[1]) ? 'storage.type.scalar.proto' : 'entity.name.type.proto', { from: line.text.indexOf('<') });
+      expectScope(line, m[2], SCALARS.has(m[2]) ? 'storage.type.scalar.proto' : 'entity.name.type.proto', { from: line.text.indexOf(',') });
+      expectScope(line, m[3], 'variable.other.field.proto', { from: line.text.indexOf('>') });
+      expectScope(line, m[4], 'constant.numeric', { from: line.text.indexOf('=') });
+    } else if ((m = enumValue.exec(line.text))) {
+      enumValues++;
+      expectScope(line, m[1], 'variable.other.enummember.proto');
+      expectScope(line, m[1], 'meta.enum.proto');
+      expectScope(line, m[2], 'constant.numeric', { from: line.text.indexOf('=') });
+    } else if ((m = rpc.exec(line.text))) {
+      rpcs++;
+      expectScope(line, 'rpc', 'keyword.other.rpc.proto');
+      expectScope(line, m[1], 'entity.name.function.rpc.proto');
+      expectScope(line, 'returns', 'keyword.other.returns.proto');
+      if (m[2] || m[4]) expectScope(line, 'stream', 'keyword.other.stream.proto');
+    } else if (/^\s*\/\//.test(line.text)) {
+      comments++;
+      for (const tok of line.tokens) {
+        if (!tok.text.trim()) continue;
+        check(hasScope(tok.scopes, 'comment.line.double-slash.proto'), () => `not a comment: ${describeLine(line)}`);
+        check(!tok.scopes.some((s) => /^(keyword|storage|entity|variable|constant|string)\./.test(s)), () => `code scope in comment: ${describeLine(line)}`);
+      }
+    }
+  }
+  return { fields, maps, enumValues, rpcs, comments };
+}
+
+/** Checks that the tokens cover every line, none is invalid, and every visible character has a scope of its own. */
+function checkTokensSane(lines: Line[]): void {
+  for (const line of lines) {
+    check(line.tokens.length > 0 && line.tokens[line.tokens.length - 1].end === line.text.length, () => `tokens do not cover ${describeLine(line)}`);
+    for (const tok of line.tokens) {
+      check(!hasScope(tok.scopes, 'invalid'), () => `invalid token ${JSON.stringify(tok.text)} on ${describeLine(line)}`);
+      // no visible text may be left with only the root / meta scopes
+      if (tok.text.trim()) {
+        check(tok.scopes.some((s) => s !== 'source.proto' && !s.startsWith('meta.')), () => `unscoped text ${JSON.stringify(tok.text)} on ${describeLine(line)}`);
+      }
+    }
+  }
+}
 
 // ---------------------------------------------------------------------------
 // the real CRI api.proto
@@ -376,62 +458,43 @@ describe(`real CRI api.proto (${CORPUS_TAG} ${CORPUS_PATH})`, { skip: CORPUS_SKI
   });
 
   test('every field, map field, enum value, rpc and comment line is scoped', () => {
-    const field = /^\s+(?:(repeated|optional)\s+)?([A-Za-z_][\w.]*)\s+(\w+)\s*=\s*(\d+)\s*(?:\[.*\])?;$/;
-    const mapField = /^\s+map<(\w+), (\w+)> (\w+) = (\d+);$/;
-    const enumValue = /^\s+(\w+)\s*=\s*(\d+);$/;
-    const rpc = /^\s+rpc (\w+)\((stream )?([\w.]+)\) returns \((stream )?([\w.]+)\)/;
-    let fields = 0;
-    let maps = 0;
-    let enumValues = 0;
-    let rpcs = 0;
-    let comments = 0;
-    for (const line of lines) {
-      let m: RegExpExecArray | null;
-      if ((m = field.exec(line.text))) {
-        fields++;
-        const [, label, type, name, num] = m;
-        const typeFrom = label ? line.text.indexOf(label) + label.length : 0;
-        const nameFrom = line.text.indexOf(type, typeFrom) + type.length;
-        const eq = line.text.indexOf('=', nameFrom);
-        if (label) expectScope(line, label, `keyword.other.${label}.proto`);
-        expectScope(line, type, SCALARS.has(type) ? 'storage.type.scalar.proto' : 'entity.name.type.proto', { from: typeFrom });
-        expectScope(line, name, 'variable.other.field.proto', { from: nameFrom });
-        expectScope(line, '=', 'keyword.operator.assignment.proto', { from: eq });
-        expectScope(line, num, 'constant.numeric.integer.decimal.proto', { from: eq });
-        expectScope(line, ';', 'punctuation.terminator.proto', { from: line.text.lastIndexOf(';') });
-        assert.ok(hasScope(line.tokens[line.tokens.length - 1].scopes, 'meta.field.proto'), describeLine(line));
-      } else if ((m = mapField.exec(line.text))) {
-        maps++;
-        expectScope(line, 'map', 'keyword.other.map.proto');
-        expectScope(line, m[1], SCALARS.has(m[1]) ? 'storage.type.scalar.proto' : 'entity.name.type.proto', { from: line.text.indexOf('<') });
-        expectScope(line, m[2], SCALARS.has(m[2]) ? 'storage.type.scalar.proto' : 'entity.name.type.proto', { from: line.text.indexOf(',') });
-        expectScope(line, m[3], 'variable.other.field.proto', { from: line.text.indexOf('>') });
-        expectScope(line, m[4], 'constant.numeric', { from: line.text.indexOf('=') });
-      } else if ((m = enumValue.exec(line.text))) {
-        enumValues++;
-        expectScope(line, m[1], 'variable.other.enummember.proto');
-        expectScope(line, m[1], 'meta.enum.proto');
-        expectScope(line, m[2], 'constant.numeric', { from: line.text.indexOf('=') });
-      } else if ((m = rpc.exec(line.text))) {
-        rpcs++;
-        expectScope(line, 'rpc', 'keyword.other.rpc.proto');
-        expectScope(line, m[1], 'entity.name.function.rpc.proto');
-        expectScope(line, 'returns', 'keyword.other.returns.proto');
-        if (m[2] || m[4]) expectScope(line, 'stream', 'keyword.other.stream.proto');
-      } else if (/^\s*\/\//.test(line.text)) {
-        comments++;
-        for (const tok of line.tokens) {
-          if (!tok.text.trim()) continue;
-          assert.ok(hasScope(tok.scopes, 'comment.line.double-slash.proto'), `not a comment: ${describeLine(line)}`);
-          assert.ok(!tok.scopes.some((s) => /^(keyword|storage|entity|variable|constant|string)\./.test(s)), `code scope in comment: ${describeLine(line)}`);
-        }
-      }
-    }
+    const { fields, maps, enumValues, rpcs, comments } = checkStatementLines(lines);
     assert.ok(fields > 400, `expected > 400 fields, matched ${fields}`);
     assert.ok(maps > 20, `expected > 20 map fields, matched ${maps}`);
     assert.ok(enumValues > 50, `expected > 50 enum values, matched ${enumValues}`);
     assert.ok(rpcs > 40, `expected > 40 rpcs, matched ${rpcs}`);
     assert.ok(comments > 1000, `expected > 1000 comment lines, matched ${comments}`);
+  });
+});
+
+/** Every distinct api.proto the corpus' tags.tsv lists (one per blob), in the order first listed. */
+function corpusBlobs(): string[] {
+  const tsv = fs.readFileSync(path.join(CORPUS_DIR, 'tags.tsv'), 'utf8');
+  const [header, ...rows] = tsv.split(/\r?\n/).filter((l) => l.length > 0);
+  const iBlob = header.split('\t').indexOf('blob');
+  assert.ok(iBlob >= 0, `unexpected tags.tsv header: ${header}`);
+  return [...new Set(rows.map((r) => r.split('\t')[iBlob]))];
+}
+
+describe('every distinct api.proto of the corpus', { skip: CORPUS_SKIP }, () => {
+  test('each file tokenizes to a sane state, with its declarations at top level and its statements scoped', async () => {
+    const grammar = await loadGrammar();
+    const blobs = corpusBlobs();
+    assert.ok(blobs.length > 50, `expected the corpus' distinct files, got ${blobs.length}`);
+    const decl = /^(message|enum|service) (\w+) ?\{\}?$/;
+    for (const blob of blobs) {
+      const lines = tokenize(grammar, fs.readFileSync(path.join(CORPUS_DIR, 'blobs', `${blob}.proto`), 'utf8'));
+      const last = lines[lines.length - 1];
+      assert.deepEqual(last.openScopes, ['source.proto'], `${blob}: the file ends with open rules`);
+      checkTokensSane(lines);
+      for (const d of lines.filter((l) => decl.test(l.text))) {
+        assert.equal(d.depthBefore, 1, `${blob}: declaration does not start at top level: ${describeLine(d)}`);
+        const [, kind, name] = decl.exec(d.text)!;
+        expectScope(d, name, `entity.name.type.${kind}.proto`);
+      }
+      const counts = checkStatementLines(lines);
+      assert.ok(counts.fields > 100 && counts.rpcs > 10, `${blob}: too few fields or rpcs recognised: ${JSON.stringify(counts)}`);
+    }
   });
 });
 
@@ -1074,6 +1137,337 @@ describe('crafted snippets', () => {
     expectNoScope(lines[4], 'lower_case', 'variable');
     for (const l of lines.slice(5, 8)) expectNoScope(l, 'cri-compat:ignore', 'keyword', { exact: false });
     expectScope(lines[7], '// cri-compat:ignore FOO', 'string.quoted.double.proto');
+    assert.equal(lines[8].depthAfter, 1);
+  });
+});
+
+// ---------------------------------------------------------------------------
+// keywords used as names, and names on the line after their keyword
+
+describe('keywords as type and field names', () => {
+  // protoc and the server's parser read a keyword as a type where what follows fits a field: `message m = 1;`
+  // cannot declare a message, `message.Foo` is a type path, and after a label anything but `group` is a type.
+  test('a field whose type is named like a keyword', async () => {
+    const lines = await tok(
+      [
+        'message A {',
+        '  message message = 1;',
+        '  enum enum = 2;',
+        '  service service = 3;',
+        '  stream stream = 4;',
+        '  returns returns = 5;',
+        '  repeated option opts = 6;',
+        '  option.Sub sub = 7;',
+        '  message.Foo foo = 8;',
+        '  repeated message msgs = 9;',
+        '  reserved r = 10;',
+        '  extensions e = 11;',
+        '  oneof o = 12;',
+        '  extend x = 13;',
+        '  map m = 14;',
+        '  optional rpc.Call call = 15;',
+        '  message Nested {}',
+        '  enum Kind { KIND_UNSPECIFIED = 0; }',
+        '  reserved 20 to max;',
+        '  oneof choice { message picked = 16; }',
+        '}',
+      ].join('\n'),
+    );
+    const kws = ['message', 'enum', 'service', 'stream', 'returns'];
+    kws.forEach((kw, i) => {
+      const l = lines[i + 1];
+      expectScope(l, kw, 'entity.name.type.proto');
+      expectNoScope(l, kw, 'keyword');
+      expectScope(l, kw, 'variable.other.field.proto', { nth: 1 });
+      expectScope(l, String(i + 1), 'constant.numeric.integer.decimal.proto', { from: l.text.indexOf('=') });
+      expectScope(l, kw, 'meta.field.proto');
+      assert.equal(l.depthAfter, lines[0].depthAfter, `the field ends on its line: ${describeLine(l)}`);
+    });
+    expectScope(lines[6], 'repeated', 'keyword.other.repeated.proto');
+    expectScope(lines[6], 'option', 'entity.name.type.proto');
+    expectNoScope(lines[6], 'option', 'meta.option.proto');
+    expectScope(lines[6], 'opts', 'variable.other.field.proto');
+    expectScope(lines[7], 'option.Sub', 'entity.name.type.proto');
+    expectScope(lines[7], 'sub', 'variable.other.field.proto');
+    expectScope(lines[8], 'message.Foo', 'entity.name.type.proto');
+    expectNoScope(lines[8], 'message.Foo', 'keyword');
+    expectScope(lines[9], 'message', 'entity.name.type.proto');
+    expectScope(lines[9], 'msgs', 'variable.other.field.proto');
+    for (const [i, kw] of [[10, 'reserved'], [11, 'extensions'], [12, 'oneof'], [13, 'extend'], [14, 'map']] as const) {
+      expectScope(lines[i], kw, 'entity.name.type.proto');
+      expectNoScope(lines[i], kw, 'keyword');
+      expectScope(lines[i], String(i), 'constant.numeric.integer.decimal.proto', { from: lines[i].text.indexOf('=') });
+    }
+    expectScope(lines[15], 'rpc.Call', 'entity.name.type.proto');
+    expectScope(lines[15], 'call', 'variable.other.field.proto');
+    // the keywords still declare what they declare
+    expectScope(lines[16], 'message', 'keyword.other.message.proto');
+    expectScope(lines[16], 'Nested', 'entity.name.type.message.proto');
+    expectScope(lines[17], 'enum', 'keyword.other.enum.proto');
+    expectScope(lines[17], 'KIND_UNSPECIFIED', 'variable.other.enummember.proto');
+    expectScope(lines[18], 'reserved', 'keyword.other.reserved.proto');
+    expectScope(lines[18], 'max', 'keyword.other.max.proto');
+    expectScope(lines[19], 'oneof', 'keyword.other.oneof.proto');
+    expectScope(lines[19], 'message', 'entity.name.type.proto');
+    expectScope(lines[19], 'picked', 'variable.other.field.proto');
+    expectScope(lines[19], 'picked', 'meta.oneof.proto');
+    assert.equal(lines[20].depthAfter, 1, 'message closes');
+  });
+
+  test('fields, enum values and rpcs named like keywords', async () => {
+    const lines = await tok(
+      [
+        'message A {',
+        '  Foo option = 1;',
+        '  Foo message = 2;',
+        '  int32 reserved = 3;',
+        '  string syntax = 4;',
+        '  bool max = 5;',
+        '  .pkg.Msg import = 6;',
+        '  option deprecated = true;', // `option name = value` is an option, as protoc reads it
+        '}',
+        'enum E {',
+        '  option = 0;',
+        '  reserved = 1;',
+        '  message = 2;',
+        '  option allow_alias = true;',
+        '  reserved 10 to max;',
+        '}',
+        'service S {',
+        '  rpc returns(stream) returns (returns);',
+        '  rpc stream(stream stream) returns (stream message);',
+        '}',
+      ].join('\n'),
+    );
+    for (const [i, name] of [[1, 'option'], [2, 'message'], [3, 'reserved'], [4, 'syntax'], [5, 'max'], [6, 'import']] as const) {
+      expectScope(lines[i], name, 'variable.other.field.proto');
+      expectNoScope(lines[i], name, 'keyword');
+      expectScope(lines[i], String(i), 'constant.numeric.integer.decimal.proto', { from: lines[i].text.indexOf('=') });
+    }
+    expectScope(lines[6], '.pkg.Msg', 'entity.name.type.proto');
+    expectScope(lines[7], 'option', 'keyword.other.option.proto');
+    expectScope(lines[7], 'deprecated', 'entity.other.attribute-name.option.proto');
+
+    for (const [i, name] of [[10, 'option'], [11, 'reserved'], [12, 'message']] as const) {
+      expectScope(lines[i], name, 'variable.other.enummember.proto');
+      expectNoScope(lines[i], name, 'keyword');
+      expectScope(lines[i], String(i - 10), 'constant.numeric.integer.decimal.proto', { from: lines[i].text.indexOf('=') });
+    }
+    expectScope(lines[13], 'option', 'keyword.other.option.proto');
+    expectScope(lines[14], 'reserved', 'keyword.other.reserved.proto');
+    expectScope(lines[14], 'max', 'keyword.other.max.proto');
+
+    const r1 = lines[17];
+    expectScope(r1, 'returns', 'entity.name.function.rpc.proto');
+    expectScope(r1, 'stream', 'entity.name.type.proto'); // `(stream)`: a type named stream
+    expectNoScope(r1, 'stream', 'keyword');
+    expectScope(r1, 'returns', 'keyword.other.returns.proto', { nth: 1 });
+    expectScope(r1, 'returns', 'entity.name.type.proto', { nth: 2 });
+    const r2 = lines[18];
+    expectScope(r2, 'stream', 'entity.name.function.rpc.proto');
+    expectScope(r2, 'stream', 'keyword.other.stream.proto', { nth: 1 });
+    expectScope(r2, 'stream', 'entity.name.type.proto', { nth: 2 });
+    expectScope(r2, 'stream', 'keyword.other.stream.proto', { nth: 3 });
+    expectScope(r2, 'message', 'entity.name.type.proto');
+    assert.equal(lines[19].depthAfter, 1, 'service closes');
+  });
+
+  test('a keyword type after a label alone on its line', async () => {
+    const lines = await tok(['message A {', '  optional', '    message m = 1;', '  repeated', '    enum.Kind kinds = 2;', '}'].join('\n'));
+    expectScope(lines[2], 'message', 'entity.name.type.proto');
+    expectScope(lines[2], 'message', 'meta.field.proto');
+    expectScope(lines[2], 'm', 'variable.other.field.proto', { from: lines[2].text.indexOf('message') + 7 });
+    expectScope(lines[4], 'enum.Kind', 'entity.name.type.proto');
+    expectScope(lines[4], 'kinds', 'variable.other.field.proto');
+    assert.equal(lines[5].depthAfter, 1, 'message closes');
+  });
+});
+
+describe('declaration names on the line after their keyword', () => {
+  test('message, enum, service, rpc, oneof, extend and option', async () => {
+    const lines = await tok(
+      [
+        'message', //                   0
+        '  Foo {',
+        '  oneof // the choice',
+        '    kind {',
+        '    int32 a = 1;',
+        '  }', //                       5
+        '  enum',
+        '    /* the state */ State { STATE_UNSPECIFIED = 0; }',
+        '  option',
+        '    deprecated = true;',
+        '}', //                         10
+        'service',
+        '  Svc {',
+        '  rpc',
+        '   Get (Req)',
+        '   returns (Resp);', //        15
+        '  rpc List(stream',
+        '      Req) returns',
+        '    (stream Resp) {}',
+        '}',
+        'extend', //                    20
+        '  .google.protobuf.FieldOptions { string ext = 50000; }',
+        'option',
+        '  java_package = "x";',
+        'message After { int32 b = 2; }',
+      ].join('\n'),
+    );
+    expectScope(lines[0], 'message', 'keyword.other.message.proto');
+    expectScope(lines[1], 'Foo', 'entity.name.type.message.proto');
+    expectScope(lines[1], '{', 'punctuation.section.block.begin.proto');
+    expectScope(lines[2], 'oneof', 'keyword.other.oneof.proto');
+    expectScope(lines[2], ' the choice', 'comment.line.double-slash.proto');
+    expectScope(lines[3], 'kind', 'variable.other.oneof.proto');
+    expectScope(lines[4], 'a', 'variable.other.field.proto');
+    expectScope(lines[4], 'a', 'meta.oneof.proto');
+    expectScope(lines[7], ' the state ', 'comment.block.proto');
+    expectScope(lines[7], 'State', 'entity.name.type.enum.proto');
+    expectScope(lines[7], 'STATE_UNSPECIFIED', 'variable.other.enummember.proto');
+    expectScope(lines[8], 'option', 'keyword.other.option.proto');
+    expectScope(lines[9], 'deprecated', 'entity.other.attribute-name.option.proto');
+    expectScope(lines[9], 'deprecated', 'meta.option.proto');
+    expectScope(lines[9], 'true', 'constant.language.boolean.true.proto');
+    assert.equal(lines[10].depthAfter, 1, 'Foo closes');
+
+    expectScope(lines[12], 'Svc', 'entity.name.type.service.proto');
+    expectScope(lines[13], 'rpc', 'keyword.other.rpc.proto');
+    expectScope(lines[14], 'Get', 'entity.name.function.rpc.proto');
+    expectScope(lines[14], 'Req', 'entity.name.type.proto');
+    expectScope(lines[15], 'returns', 'keyword.other.returns.proto');
+    expectScope(lines[15], 'Resp', 'entity.name.type.proto');
+    expectScope(lines[15], ';', 'punctuation.terminator.proto');
+    assert.ok(!hasScope(lines[15].openScopes, 'meta.rpc.proto'), 'the rpc ends at its ";"');
+    expectScope(lines[16], 'List', 'entity.name.function.rpc.proto');
+    expectScope(lines[16], 'stream', 'keyword.other.stream.proto'); // its type is on the next line
+    expectScope(lines[17], 'Req', 'entity.name.type.proto');
+    expectScope(lines[17], 'returns', 'keyword.other.returns.proto');
+    expectScope(lines[18], 'stream', 'keyword.other.stream.proto');
+    expectScope(lines[18], 'Resp', 'entity.name.type.proto');
+    assert.equal(lines[19].depthAfter, 1, 'Svc closes');
+
+    expectScope(lines[20], 'extend', 'keyword.other.extend.proto');
+    expectScope(lines[21], '.google.protobuf.FieldOptions', 'entity.name.type.proto');
+    expectScope(lines[21], 'ext', 'variable.other.field.proto');
+    assert.equal(lines[21].depthAfter, 1, 'extend closes');
+    expectScope(lines[23], 'java_package', 'entity.other.attribute-name.option.proto');
+    expectScope(lines[23], 'x', 'string.quoted.double.proto');
+    assert.equal(lines[23].depthAfter, 1, 'the option ends at its ";"');
+    expectScope(lines[24], 'After', 'entity.name.type.message.proto');
+    expectScope(lines[24], 'b', 'variable.other.field.proto', { from: lines[24].text.indexOf('int32') + 5 });
+  });
+
+  test('a keyword waiting for its name gives way to the next declaration', async () => {
+    const lines = await tok(
+      [
+        'message Outer {',
+        '  message', //          no name yet
+        '  int32 a = 1;',
+        '  enum',
+        '  message m = 2;', //  a field of type `message`, not the enum's name
+        '  oneof',
+        '}',
+        'service S {',
+        '  rpc',
+        '  option (o) = 1;',
+        '  rpc',
+        '}',
+        'enum',
+        'message After {}',
+      ].join('\n'),
+    );
+    expectScope(lines[2], 'int32', 'storage.type.scalar.proto');
+    expectScope(lines[2], 'a', 'variable.other.field.proto', { from: lines[2].text.indexOf('int32') + 5 });
+    expectNoScope(lines[2], 'a', 'entity.name', { from: lines[2].text.indexOf('int32') + 5 });
+    assert.equal(lines[2].depthAfter, lines[0].depthAfter, `the field is Outer's: ${describeLine(lines[2])}`);
+    expectScope(lines[4], 'message', 'entity.name.type.proto');
+    const m = lines[4].text.indexOf('message') + 7;
+    expectScope(lines[4], 'm', 'variable.other.field.proto', { from: m });
+    expectNoScope(lines[4], 'm', 'meta.enum.proto', { from: m });
+    expectScope(lines[6], '}', 'punctuation.section.block.end.proto');
+    assert.equal(lines[6].depthAfter, 1, 'Outer closes at its own "}"');
+    expectScope(lines[9], 'option', 'keyword.other.option.proto');
+    expectNoScope(lines[9], 'option', 'meta.rpc.proto');
+    expectNoScope(lines[9], 'option', 'entity.name');
+    assert.equal(lines[11].depthAfter, 1, 'S closes at its own "}"');
+    expectScope(lines[13], 'message', 'keyword.other.message.proto');
+    expectScope(lines[13], 'After', 'entity.name.type.message.proto');
+    expectNoScope(lines[13], 'After', 'meta.enum.proto');
+    assert.equal(lines[13].depthAfter, 1);
+  });
+});
+
+describe('edge syntax from the language specification', () => {
+  test('signed constants, long unicode escapes, concatenated strings, option paths', async () => {
+    const lines = await tok(
+      [
+        'option (a.b).(.c.d).e = +1;',
+        'option (f) = +inf;',
+        'option (g) = { h: +2.5e-3 i: -0x1F j < k: [1, -2] > [ext.l]: "m" };',
+        String.raw`option (s) = "\U0010FFFF \U00110000" 'x' "\x7";`,
+        'import option "opts.proto";',
+      ].join('\n'),
+    );
+    const o = lines[0];
+    expectScope(o, 'a.b', 'entity.other.attribute-name.option.custom.proto');
+    expectScope(o, '.c.d', 'entity.other.attribute-name.option.custom.proto');
+    expectScope(o, 'e', 'entity.other.attribute-name.option.proto', { from: o.text.lastIndexOf(')') });
+    expectScope(o, '+1', 'constant.numeric.integer.decimal.proto');
+    expectScope(lines[1], '+inf', 'constant.numeric.float.infinity.proto');
+    const g = lines[2];
+    expectScope(g, '+2.5e-3', 'constant.numeric.float.proto');
+    expectScope(g, '-0x1F', 'constant.numeric.integer.hexadecimal.proto');
+    expectScope(g, 'k', 'variable.other.property.proto');
+    expectScope(g, '-2', 'constant.numeric.integer.decimal.proto');
+    expectScope(g, '-2', 'meta.array.proto');
+    expectScope(g, 'ext.l', 'variable.other.property.extension.proto');
+    expectScope(g, '>', 'punctuation.definition.aggregate.end.proto');
+    expectScope(g, ';', 'punctuation.terminator.proto');
+    const s = lines[3];
+    expectScope(s, String.raw`\U0010FFFF`, 'constant.character.escape.unicode.proto');
+    // \U takes eight hex digits up to 0010FFFF
+    expectScope(s, String.raw`\U`, 'invalid.illegal.unknown-escape.proto', { nth: 1 });
+    expectScope(s, 'x', 'string.quoted.single.proto', { from: s.text.indexOf("'") });
+    expectScope(s, String.raw`\x7`, 'constant.character.escape.hex.proto');
+    expectScope(lines[4], 'option', 'keyword.other.option.proto');
+    expectScope(lines[4], 'opts.proto', 'string.quoted.double.proto');
+    assert.equal(lines[4].depthAfter, 1);
+  });
+
+  test('map fields, leading-dot types, extension ranges with options, negative enum ranges', async () => {
+    const lines = await tok(
+      [
+        'message M {',
+        '  map<string, .pkg.Value> values = 1;',
+        '  map<',
+        '    int64,',
+        '    pkg.Msg.Nested> nested = 2 [(x) = { y: 1 }];',
+        '  extensions 100 to max [declaration = { number: 100 full_name: ".a.b" type: ".a.C" }];',
+        '}',
+        'enum E { reserved -5 to -1, 3; NEG = -1; }',
+        'service S { rpc R(stream .pkg.Req) returns (.pkg.Resp); }',
+      ].join('\n'),
+    );
+    expectScope(lines[1], '.pkg.Value', 'entity.name.type.proto');
+    expectScope(lines[1], 'values', 'variable.other.field.proto');
+    expectScope(lines[3], 'int64', 'storage.type.scalar.proto');
+    expectScope(lines[4], 'pkg.Msg.Nested', 'entity.name.type.proto');
+    expectScope(lines[4], 'nested', 'variable.other.field.proto');
+    expectScope(lines[4], 'nested', 'meta.field.map.proto');
+    expectScope(lines[4], 'y', 'variable.other.property.proto');
+    const ext = lines[5];
+    expectScope(ext, 'max', 'keyword.other.max.proto');
+    expectScope(ext, 'declaration', 'entity.other.attribute-name.option.proto');
+    expectScope(ext, 'full_name', 'variable.other.property.proto');
+    expectScope(ext, '.a.b', 'string.quoted.double.proto');
+    expectScope(ext, ';', 'punctuation.terminator.proto', { from: ext.text.lastIndexOf(';') });
+    assert.equal(lines[6].depthAfter, 1);
+    expectScope(lines[7], '-5', 'constant.numeric.integer.decimal.proto');
+    expectScope(lines[7], '-1', 'constant.numeric.integer.decimal.proto');
+    expectScope(lines[7], 'NEG', 'variable.other.enummember.proto');
+    expectScope(lines[8], '.pkg.Req', 'entity.name.type.proto');
+    expectScope(lines[8], '.pkg.Resp', 'entity.name.type.proto');
     assert.equal(lines[8].depthAfter, 1);
   });
 });
