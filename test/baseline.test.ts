@@ -14,12 +14,13 @@ import { dirname, join } from 'node:path';
 import { deflateRawSync } from 'node:zlib';
 import { Corpus, CORPUS_HELP, findCorpusDir, V1_PATH, findRepoRoot } from '../server/src/baseline/corpus';
 import { CatFileBatch, GitError, gitArgv, nodeLauncher, runGit, type ProcessLauncher } from '../server/src/baseline/safeExec';
-import { detectRepo, findGitBaseline, KUBERNETES_V1_PATH, readGitRevision } from '../server/src/baseline/gitSource';
+import { detectRepo, findGitBaseline, KUBERNETES_V1_PATH, readGitRevision, releaseLineOf } from '../server/src/baseline/gitSource';
 import { compareTags, releaseOfGoTag } from '../server/src/policy/versions';
 import { findGoSumHashes, findInModuleCache, findInVendor, moduleCacheRoot, parseGoSum } from '../server/src/baseline/goModSource';
 import { checkModuleZipNames, crc32, fetchFromProxy, hash1, proxyFromEnv, readModuleZip, readZipDirectory, type ProxyOptions } from '../server/src/baseline/proxySource';
 import { resolveBaseline, type BundledIndex } from '../server/src/baseline/resolve';
-import { loadBundledHistory } from '../server/src/baseline/historyIndex';
+import { loadBundledHistory, sameModel } from '../server/src/baseline/historyIndex';
+import { BaselineManager, type BaselineHost } from '../server/src/lsp/baselines';
 import { resolveCliBaseline } from '../server/src/cli/baseline';
 import { bind } from '../server/src/proto/binder';
 import { parse } from '../server/src/proto/parser';
@@ -503,6 +504,88 @@ describe('baseline', { skip }, () => {
       assert.ok(b.ok && b.baseline.gitTag === 'v1.36.0-beta.0', b.ok ? b.baseline.gitTag : b.reason);
     });
 
+    test('HEAD exactly at a release tag: the text checked decides, unsaved edits included, not the file on disk', async () => {
+      const file = at('v1.35.1', 'lines-at-patch-unsaved');
+      const edited = `${text('v0.35.1')}\n// an unsaved edit\n`;
+      // On disk the file is the release; the editor's text is not: the edits change v1.35.1.
+      const r = await findGitBaseline(file, { text: edited });
+      assert.ok(r.ok && r.baseline.gitTag === 'v1.35.1', r.ok ? r.baseline.gitTag : r.reason);
+      assert.match(r.origin, /\(the tag HEAD is at; the file has been edited since\)/);
+      assert.deepEqual(r.atTag && { gitTag: r.atTag.gitTag, goTag: r.atTag.goTag, same: r.atTag.same }, { gitTag: 'v1.35.1', goTag: 'v0.35.1', same: false });
+      // CRLF line endings (a Windows checkout, its editor) are still that release's file.
+      const crlf = await findGitBaseline(file, { text: text('v0.35.1').replace(/\n/g, '\r\n') });
+      assert.ok(crlf.ok && crlf.baseline.gitTag === 'v1.35.0', crlf.ok ? crlf.baseline.gitTag : crlf.reason);
+      // resolveBaseline passes the text on, and says how another text would fare without running git again.
+      const bundled = loadBundledHistory();
+      const res = await resolveBaseline({ filePath: file, text: edited, trusted: true, bundled, env: { GOMODCACHE: emptyModCache } });
+      assert.equal(res.baseline?.tag, 'v0.35.1');
+      assert.equal(res.textCheck?.release, 'v0.35.1');
+      assert.equal(res.textCheck?.same, false);
+      assert.equal(res.textCheck?.is(text('v0.35.1')), true);
+      assert.equal(res.textCheck?.is(edited), false);
+      // The CLI checks the text it read (stdin too), not what is on disk.
+      const cli = await resolveCliBaseline({ against: 'auto', file, cwd: TMP, text: edited, includePrereleases: false, network: false, onProgress: () => {} });
+      assert.equal(cli.baseline?.tag, 'v0.35.1');
+      const cliSame = await resolveCliBaseline({ against: 'auto', file, cwd: TMP, text: text('v0.35.1'), includePrereleases: false, network: false, onProgress: () => {} });
+      assert.equal(cliSame.baseline?.tag, 'v0.35.0');
+      // A shallow clone at the tag: its file is that release, for which the clone has no tag before it (the index
+      // has); edited, it is the tag, which the clone has.
+      const atTag = join(TMP, 'lines-shallow-tag-unsaved');
+      git(TMP, 'clone', '-q', '--depth', '1', '--branch', 'v1.35.2', `file://${lines}`, atTag);
+      const sh = await resolveBaseline({ filePath: join(atTag, P), trusted: true, bundled, env: { GOMODCACHE: emptyModCache } });
+      assert.equal(sh.baseline?.tag, 'v0.35.1');
+      assert.equal(sh.textCheck?.same, true);
+      const shEdited = await resolveBaseline({ filePath: join(atTag, P), text: `${text('v0.35.2')}\n// edited\n`, trusted: true, bundled, env: { GOMODCACHE: emptyModCache } });
+      assert.equal(shEdited.baseline?.source, 'git');
+      assert.equal(shEdited.baseline?.tag, 'v0.35.2');
+      assert.equal(shEdited.textCheck?.same, false);
+    });
+
+    test('the language server: an unsaved edit of the tagged file switches the baseline, with one resolution per side', async () => {
+      const file = at('v1.35.1', 'lines-at-patch-lsp');
+      const edited = `${text('v0.35.1')}\n// typed in the editor\n`;
+      let resolutions = 0;
+      const waiting: ((key: string) => void)[] = [];
+      const nextResolved = () => new Promise<string>((r) => waiting.push(r));
+      const bundled = loadBundledHistory();
+      const host: BaselineHost = {
+        trusted: () => true,
+        cacheDir: () => undefined,
+        bundled: () => bundled,
+        info: () => {},
+        error: () => {},
+        progress: async () => ({ report: () => {}, done: () => {} }),
+        warn: () => {},
+        resolved: (key) => waiting.shift()?.(key),
+        resolve: (options) => {
+          resolutions++;
+          return resolveBaseline({ ...options, env: { GOMODCACHE: emptyModCache } });
+        },
+      };
+      const manager = new BaselineManager(host);
+      const req = (t: string) => ({ folderKey: 'folder', filePath: file, explicit: '', includePrereleases: false, networkEnabled: false, text: t });
+      let done = nextResolved();
+      assert.equal(manager.get(req(text('v0.35.1'))).resolving, true);
+      await done;
+      const same = manager.get(req(text('v0.35.1')));
+      assert.equal(same.baseline?.tag, 'v0.35.0');
+      // The edit crosses the line: resolved once more; meanwhile the last good baseline stands.
+      done = nextResolved();
+      const pending = manager.get(req(edited));
+      assert.equal(pending.resolving, true);
+      assert.equal(pending.baseline?.tag, 'v0.35.0');
+      assert.equal(await done, pending.key);
+      const afterEdit = manager.get(req(edited));
+      assert.equal(afterEdit.baseline?.tag, 'v0.35.1');
+      assert.equal(afterEdit.resolving, false);
+      // More typing, and undoing the edit, need no resolution: both sides are known.
+      assert.equal(manager.get(req(`${edited}// more\n`)).baseline?.tag, 'v0.35.1');
+      const undone = manager.get(req(text('v0.35.1')));
+      assert.equal(undone.baseline?.tag, 'v0.35.0');
+      assert.equal(undone.resolving, false);
+      assert.equal(resolutions, 2);
+    });
+
     test('master: the previous minor from its release branch, saying that pre-releases were passed over', async () => {
       const r = await findGitBaseline(join(lines, P));
       assert.ok(r.ok && r.baseline.gitTag === 'v1.36.3', r.ok ? r.baseline.gitTag : r.reason);
@@ -539,8 +622,154 @@ describe('baseline', { skip }, () => {
       const noTags = join(TMP, 'lines-shallow-none');
       git(TMP, 'clone', '-q', '--depth', '1', '--no-tags', '--branch', 'release-1.36', `file://${lines}`, noTags);
       const n = await resolveBaseline({ filePath: join(noTags, P), trusted: true, bundled, env: { GOMODCACHE: emptyModCache } });
-      assert.equal(n.baseline?.tag, 'v0.36.3');
-      assert.match(n.baseline!.origin, /newest release; pre-releases not included: v0\.37\.0-beta\.0 is newer; git could not place the file: .*shallow clone without release tags/);
+      // The branch is release-1.36 and its file is v0.36.3's with a trailing comment, which the index does not
+      // keep: it is that release, compared with the one before (see 'release branches' below).
+      assert.equal(n.baseline?.tag, 'v0.36.2');
+      assert.match(n.baseline!.origin, /the release before v0\.36\.3, the newest of the 1\.36 line, whose file this is: the checked-out branch is release-1\.36, and git could not place the file: .*shallow clone without release tags/);
+      // On master (no release branch) the newest release, saying why git did not place the file.
+      const master = join(TMP, 'lines-shallow-master');
+      git(TMP, 'clone', '-q', '--depth', '1', '--no-tags', '--branch', 'main', `file://${lines}`, master);
+      const m = await resolveBaseline({ filePath: join(master, P), trusted: true, bundled, env: { GOMODCACHE: emptyModCache } });
+      assert.equal(m.baseline?.tag, 'v0.36.3');
+      assert.match(m.baseline!.origin, /newest release; pre-releases not included: v0\.37\.0-beta\.0 is newer; git could not place the file: .*shallow clone without release tags/);
+    });
+  });
+
+  // -------------------------------------------------------------------------------------------------------
+  // A checkout that no tag places (a shallow CI clone without tags), on a release branch: the branch names the
+  // release line, and the bundled index has its releases.
+  describe('release branches that no tag places', () => {
+    const P = KUBERNETES_V1_PATH;
+    let src: string; // kubernetes/kubernetes layout
+    let criSrc: string; // kubernetes/cri-api layout
+    let bundled: BundledIndex;
+    /** The release's file with a message added: an API change the index can see. */
+    const added = (tag: string) => `${text(tag)}\nmessage CriCompatTestAddition {\n  // Added on the branch.\n  string x = 1;\n}\n`;
+    const shallow = (repo: string, name: string, branch: string): string => {
+      const dir = join(TMP, name);
+      git(TMP, 'clone', '-q', '--depth', '1', '--no-tags', '--branch', branch, `file://${repo}`, dir);
+      return dir;
+    };
+    const resolveAt = (file: string, extra: Partial<Parameters<typeof resolveBaseline>[0]> = {}) =>
+      resolveBaseline({ filePath: file, trusted: true, bundled, ...extra, env: { GOMODCACHE: emptyModCache, ...extra.env } });
+    before(() => {
+      bundled = loadBundledHistory();
+      src = initRepo('branches-k8s');
+      commitRelease(src, P, 'v0.36.3', 'v1.36.3');
+      for (const [branch, content] of [['release-1.33', text('v0.33.13')], ['release-1.37', added('v0.36.3')], ['release-1.99', added('v0.36.3')], ['feature', added('v0.33.13')]] as const) {
+        git(src, 'checkout', '-q', '-b', branch, 'main');
+        write(join(src, P), content);
+        git(src, 'commit', '-q', '-am', branch);
+      }
+      git(src, 'checkout', '-q', 'main');
+      criSrc = initRepo('branches-cri-api');
+      commitRelease(criSrc, V1_PATH, 'v0.36.3', 'v0.36.3');
+      git(criSrc, 'checkout', '-q', '-b', 'release-1.33');
+      write(join(criSrc, V1_PATH), added('v0.33.5'));
+      git(criSrc, 'commit', '-q', '-am', 'on release-1.33');
+      git(criSrc, 'checkout', '-q', 'main');
+    });
+
+    test('the newest release of the branch\'s line; its file unchanged, the release before it, with the previous patch', async () => {
+      const dir = shallow(src, 'branch-133', 'release-1.33');
+      const file = join(dir, P);
+      // The file is v0.33.13's: compared with the release before it, as a checkout at an unchanged tag is.
+      const same = await resolveAt(file);
+      assert.equal(same.baseline?.source, 'bundled');
+      assert.equal(same.baseline?.tag, 'v0.33.12');
+      assert.equal(same.baseline?.previousPatch?.tag, 'v0.33.11');
+      assert.match(same.baseline!.origin, /the release before v0\.33\.13, the newest of the 1\.33 line, whose file this is: the checked-out branch is release-1\.33, and git could not place the file: .*shallow clone without release tags/);
+      assert.ok(same.tried.some((t) => t.source === 'bundled' && /v0\.33\.12, as placed by the release branch/.test(t.outcome)));
+      assert.equal(same.textCheck?.release, 'v0.33.13');
+      assert.equal(same.textCheck?.same, true);
+      assert.equal(same.textCheck?.is(added('v0.33.13')), false);
+      // Edited (unsaved, or committed): the newest release of the line, not the newest release (v0.36.3).
+      const unsaved = await resolveAt(file, { text: added('v0.33.13') });
+      assert.equal(unsaved.baseline?.tag, 'v0.33.13');
+      assert.equal(unsaved.baseline?.previousPatch?.tag, 'v0.33.12');
+      assert.match(unsaved.baseline!.origin, /newest release of the 1\.33 line: the checked-out branch is release-1\.33, and git could not place the file/);
+      assert.equal(unsaved.textCheck?.same, false);
+      write(file, added('v0.33.13'));
+      git(dir, 'commit', '-q', '-am', 'a change on the branch');
+      assert.equal((await resolveAt(file)).baseline?.tag, 'v0.33.13');
+      // kubernetes/cri-api has release-1.N branches too.
+      const cri = await resolveAt(join(shallow(criSrc, 'branch-133-cri-api', 'release-1.33'), V1_PATH));
+      assert.equal(cri.baseline?.tag, 'v0.33.13');
+      // A branch that is not a release branch: the newest release, as before.
+      const feature = await resolveAt(join(shallow(src, 'branch-feature', 'feature'), P));
+      assert.equal(feature.baseline?.tag, 'v0.36.3');
+      assert.equal(feature.textCheck, undefined);
+    });
+
+    test('a detached CI checkout: the branch CI builds, from the variables it sets for the repository built', async () => {
+      const dir = shallow(src, 'branch-133-detached', 'release-1.33');
+      write(join(dir, P), added('v0.33.13'));
+      git(dir, 'commit', '-q', '-am', 'the pull request');
+      git(dir, 'checkout', '-q', '--detach');
+      const file = join(dir, P);
+      const pr = await resolveAt(file, { env: { GITHUB_ACTIONS: 'true', GITHUB_BASE_REF: 'release-1.33', GITHUB_HEAD_REF: 'release-1.20', GITHUB_REF_NAME: '7/merge', GITHUB_REF_TYPE: 'branch' } });
+      assert.equal(pr.baseline?.tag, 'v0.33.13');
+      assert.match(pr.baseline!.origin, /HEAD is detached and GitHub Actions builds a pull request into release-1\.33/);
+      const push = await resolveAt(file, { env: { GITHUB_ACTIONS: 'true', GITHUB_BASE_REF: '', GITHUB_REF_TYPE: 'branch', GITHUB_REF_NAME: 'release-1.33' } });
+      assert.equal(push.baseline?.tag, 'v0.33.13');
+      const prow = await resolveAt(file, { env: { PROW_JOB_ID: 'x', PULL_BASE_REF: 'release-1.33' } });
+      assert.equal(prow.baseline?.tag, 'v0.33.13');
+      // Not the branch name a pull request's author chose in their fork; no variable without its CI running.
+      for (const env of [
+        { GITHUB_ACTIONS: 'true', GITHUB_BASE_REF: '', GITHUB_HEAD_REF: 'release-1.33', GITHUB_REF_NAME: '7/merge', GITHUB_REF_TYPE: 'branch' },
+        { GITHUB_BASE_REF: 'release-1.33' },
+        { PULL_BASE_REF: 'release-1.33' },
+      ]) {
+        const r = await resolveAt(file, { env });
+        assert.equal(r.baseline?.tag, 'v0.36.3', JSON.stringify(env));
+      }
+      // Untrusted: no git at all, so no branch, whatever the CI variables say.
+      const { calls, launcher, fetch } = forbidden();
+      const untrusted = await resolveBaseline({ filePath: file, trusted: false, bundled, launcher, fetch, env: { GOMODCACHE: emptyModCache, GITHUB_ACTIONS: 'true', GITHUB_BASE_REF: 'release-1.33' } });
+      assert.equal(untrusted.baseline?.tag, 'v0.36.3');
+      assert.equal(calls.spawn, 0);
+    });
+
+    test('releaseLineOf: the checked-out branch first; CI variables only on a detached HEAD', () => {
+      const gha = { GITHUB_ACTIONS: 'true', GITHUB_BASE_REF: 'release-1.33' };
+      assert.equal(releaseLineOf('release-1.33', {})?.minor, 33);
+      assert.equal(releaseLineOf('main', gha), undefined);
+      assert.equal(releaseLineOf(undefined, gha)?.minor, 33);
+      for (const name of ['release-1.33x', 'release-1.33/x', 'x/release-1.33', 'release-2.1', 'release-1.', 'release-1.1234']) {
+        assert.equal(releaseLineOf(name, {}), undefined, name);
+        assert.equal(releaseLineOf(undefined, { GITHUB_ACTIONS: 'true', GITHUB_BASE_REF: name }), undefined, name);
+      }
+      assert.equal(releaseLineOf(undefined, { GITHUB_ACTIONS: 'true', GITHUB_REF_TYPE: 'tag', GITHUB_REF_NAME: 'release-1.33' }), undefined);
+    });
+
+    test('a line without a release yet: the newest release before it; a line newer than the index: the later sources', async () => {
+      const file37 = join(shallow(src, 'branch-137', 'release-1.37'), P);
+      const r = await resolveAt(file37);
+      assert.equal(r.baseline?.tag, 'v0.36.3');
+      assert.match(r.baseline!.origin, /newest release before the 1\.37 line, which has no release \(pre-releases not included\) in the index: the checked-out branch is release-1\.37/);
+      const pre = await resolveAt(file37, { includePrereleases: true });
+      assert.equal(pre.baseline?.tag, 'v0.37.0-beta.0');
+      assert.match(pre.baseline!.origin, /newest release of the 1\.37 line/);
+      const r99 = await resolveAt(join(shallow(src, 'branch-199', 'release-1.99'), P));
+      assert.equal(r99.baseline?.tag, 'v0.36.3');
+      assert.ok(r99.tried.some((t) => t.source === 'bundled' && /no release of the 1\.99 line/.test(t.outcome)), JSON.stringify(r99.tried));
+    });
+
+    test('sameModel: every released runtime.v1 file is its bundled model, and no other release\'s', () => {
+      const blobs = new Map<string, string>();
+      for (const row of corpus!.goTags()) if (!blobs.has(row.blob)) blobs.set(row.blob, row.tag);
+      const parsed = new Map([...blobs].map(([blob, tag]) => [blob, bind(parse(corpus!.text(blob)), tag).model]));
+      for (const [blob, tag] of blobs) {
+        const indexed = bundled.modelAt(tag);
+        assert.ok(indexed, tag);
+        assert.ok(sameModel(parsed.get(blob)!, indexed), `${tag}: the parsed file is not its bundled model`);
+      }
+      // Consecutive distinct files differ to the index too (some differ only in what it does not keep).
+      const list = [...blobs];
+      let different = 0;
+      for (let i = 1; i < list.length; i++) if (!sameModel(parsed.get(list[i - 1]![0])!, parsed.get(list[i]![0])!)) different++;
+      assert.ok(different >= list.length / 2, `${different} of ${list.length - 1}`);
+      assert.equal(sameModel(bind(parse(added('v0.33.13')), 'x').model, bundled.modelAt('v0.33.13')!), false);
     });
   });
 

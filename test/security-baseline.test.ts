@@ -596,3 +596,48 @@ function zip(files: { name: string; data: Buffer }[]): Buffer {
 before(() => {
   assert.ok(bundled.newestRelease(), 'the bundled release index is needed');
 });
+
+// A clone without tags on a release branch takes the branch's line from the bundled index. The branch name and
+// CI variables come from the workspace and the environment: they are matched against `release-1.N`, never
+// passed to a program nor used as a path, and pick only among the bundled releases.
+describe('release branches without tags: the name only picks among bundled releases', () => {
+  test('a branch name is matched, not used; CI variables need their CI; untrusted runs no git for it', { skip: noGit }, async () => {
+    const bundled = loadBundledHistory();
+    const root = join(TMP, 'branch-names');
+    mkdirSync(root, { recursive: true });
+    git(root, 'init', '-q');
+    const file = join(root, ...V1_PATH.split('/'));
+    write(file, PROTO('on a branch'));
+    git(root, 'add', '-A');
+    git(root, 'commit', '-q', '-m', 'no tags');
+    const env = { GOMODCACHE: join(TMP, 'no-modcache') };
+    const newest = bundled.newestRelease()!.tag;
+    const resolveOn = async (branch: string, extra: NodeJS.ProcessEnv = {}) => {
+      git(root, 'checkout', '-q', '-B', branch);
+      return resolveBaseline({ filePath: file, trusted: true, bundled, env: { ...env, ...extra } });
+    };
+    const line = await resolveOn('release-1.33');
+    assert.equal(line.baseline?.source, 'bundled');
+    assert.equal(line.baseline?.tag, 'v0.33.13');
+    // Look-alikes are no release branch (`$(…)` and `;` are valid in a git branch name).
+    for (const branch of ['release-1.33$(touch_pwned)', 'release-1.33;x', 'x/release-1.33', 'release-1.33.0']) {
+      const r = await resolveOn(branch);
+      assert.equal(r.baseline?.tag, newest, branch);
+    }
+    assert.ok(!existsSync(join(root, 'touch_pwned')));
+    // Detached: the pull request's own branch name (GITHUB_HEAD_REF) is the author's choice and never counts.
+    git(root, 'checkout', '-q', '--detach');
+    const head = await resolveBaseline({ filePath: file, trusted: true, bundled, env: { ...env, GITHUB_ACTIONS: 'true', GITHUB_HEAD_REF: 'release-1.33' } });
+    assert.equal(head.baseline?.tag, newest);
+    // Untrusted: no process at all, so neither the branch nor the CI variables are consulted.
+    const calls = { n: 0 };
+    const refuse = ((..._a: unknown[]) => {
+      calls.n++;
+      throw new Error('no process may be started');
+    }) as never;
+    const launcher: ProcessLauncher = { execFile: refuse, spawn: refuse };
+    const untrusted = await resolveBaseline({ filePath: file, trusted: false, bundled, launcher, env: { ...env, GITHUB_ACTIONS: 'true', GITHUB_BASE_REF: 'release-1.33' } });
+    assert.equal(untrusted.baseline?.tag, newest);
+    assert.equal(calls.n, 0);
+  });
+});

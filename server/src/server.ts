@@ -469,6 +469,7 @@ function baselineFor(uri: string, settings: Settings): BaselineAnswer {
   const file = fsPathOf(uri);
   const folder = containingFolder(uri);
   const folderKey = folder ?? (file ? `dir:${path.dirname(file)}` : '');
+  const doc = documents.get(uri);
   return baselines.get({
     folderKey,
     ...(file ? { filePath: file } : {}),
@@ -477,6 +478,8 @@ function baselineFor(uri: string, settings: Settings): BaselineAnswer {
     explicit: expandWorkspaceFolder(settings.baseline, uri),
     includePrereleases: settings.includePrereleases,
     networkEnabled: settings.network.enable,
+    // Unsaved edits count: whether the document is its release's file decides the baseline (TextCheck).
+    ...(doc ? { text: doc.getText() } : {}),
   });
 }
 

@@ -61,6 +61,16 @@ export interface GitSourceOptions extends GitExecOptions {
   includePrereleases?: boolean;
   /** Cap on an api.proto blob; default `DEFAULT_MAX_FILE_BYTES`, as for every other source. */
   maxFileBytes?: number;
+  /**
+   * The text being checked (in the editor: the document, unsaved edits included). Whether HEAD's release is
+   * the file or what the edits change is decided on it; default the file on disk.
+   */
+  text?: string;
+  /**
+   * The environment CI variables are read from (default `process.env`; never git's own environment), to tell a
+   * detached CI checkout's release branch: see `releaseLineOf`.
+   */
+  ciEnv?: NodeJS.ProcessEnv;
 }
 
 /**
@@ -90,6 +100,22 @@ export interface GitFound {
   branch?: string;
   /** On a release line (a final release of the baseline's minor in HEAD's history): the patch release before the baseline (`v0.N.(M-1)` or older). */
   previousPatch?: GitBlob & { goTag: string };
+  /** HEAD is at a tagged commit: see `AtTag`. */
+  atTag?: AtTag;
+}
+
+/**
+ * HEAD is at a tagged commit, so the baseline depends on the text checked: that release's file (`same`) is
+ * compared with the release before; an edited one with the tag. The tag's text is kept so that a caller that
+ * checks the file again after edits (the editor) can tell which case it is in without running git again.
+ */
+export interface AtTag {
+  gitTag: string;
+  /** The cri-api tag of `gitTag`. */
+  goTag: string;
+  text: string;
+  /** The text checked is the tag's file (line endings aside). */
+  same: boolean;
 }
 
 export interface GitMiss {
@@ -99,6 +125,19 @@ export interface GitMiss {
   inClone?: boolean;
   /** Where HEAD stands when the clone knows it but has no tag to read the baseline from (a shallow clone). */
   position?: GitPosition;
+  /** With `position`, when HEAD is at a tagged commit. */
+  atTag?: AtTag;
+  /**
+   * No tag places HEAD, but its branch is a release branch (`release-1.N`): the release line the file is on,
+   * for a source that knows the releases (the bundled index) to pick from.
+   */
+  line?: ReleaseLine;
+}
+
+/** The release line 1.`minor` (cri-api v0.`minor`.M) a checkout is on, and how that is known. */
+export interface ReleaseLine {
+  minor: number;
+  why: string;
 }
 
 /** The baseline is the newest release up to `goTag` (`inclusive`) or before it; `why` says how git knows. */
@@ -116,17 +155,58 @@ interface TagInfo {
   commit: string;
 }
 
-/** Whether the work tree's api.proto is byte for byte the file at `gitTag` (unreadable counts as changed). */
-async function unchangedSince(repo: GitRepo, gitTag: string, options: GitSourceOptions): Promise<boolean> {
-  const max = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
-  const onDisk = await readFileWithin(repo.root, join(repo.root, ...repo.path.split('/')), max);
-  if (!('text' in onDisk)) return false;
+/**
+ * Whether two api.proto texts are the same file. Line endings do not count: a Windows checkout with
+ * `core.autocrlf` has CRLF in the work tree and in the editor for a blob stored with LF.
+ */
+export function sameFileText(a: string, b: string): boolean {
+  return a === b || a.replace(/\r\n/g, '\n') === b.replace(/\r\n/g, '\n');
+}
+
+/**
+ * The tag's file and whether the text checked is it: `options.text` (the editor's document, unsaved edits
+ * included), else the work tree's file (unreadable counts as changed). Undefined when the tag has no such file.
+ */
+async function atTagOf(repo: GitRepo, { gitTag, goTag }: { gitTag: string; goTag: string }, options: GitSourceOptions): Promise<AtTag | undefined> {
+  let current = options.text;
+  if (current === undefined) {
+    const onDisk = await readFileWithin(repo.root, join(repo.root, ...repo.path.split('/')), options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES);
+    if ('text' in onDisk) current = onDisk.text;
+  }
   const batch = new CatFileBatch(repo.root, blobOptions(options));
   try {
-    return (await readBlob(batch, `refs/tags/${gitTag}`, repo.path, `tag ${gitTag}`)) === onDisk.text;
+    const text = await readBlob(batch, `refs/tags/${gitTag}`, repo.path, `tag ${gitTag}`);
+    return text === undefined ? undefined : { gitTag, goTag, text, same: current !== undefined && sameFileText(current, text) };
   } finally {
     batch.close();
   }
+}
+
+const RELEASE_BRANCH = /^release-1\.(\d{1,3})$/;
+
+/**
+ * The release line of a checkout whose tags cannot place HEAD, from the name of its branch: `release-1.N` is
+ * where both kubernetes/kubernetes and kubernetes/cri-api keep Kubernetes 1.N.x. A checked-out branch is
+ * asked first; only a detached HEAD (how CI checks out a pull request) looks at CI variables, and only at those
+ * the CI system sets from the repository being built: GitHub Actions' GITHUB_BASE_REF (the branch a pull request
+ * is merged into, whose merge commit HEAD is) or, for a push, GITHUB_REF_NAME when GITHUB_REF_TYPE is `branch`;
+ * Prow's PULL_BASE_REF. Never GITHUB_HEAD_REF: that is the branch name the pull request's author chose in their
+ * fork, which says nothing about the line the change goes to. Each only when its CI says it is running
+ * (GITHUB_ACTIONS=true, PROW_JOB_ID), so that a variable left over in a developer's shell does not count.
+ */
+export function releaseLineOf(branch: string | undefined, env: NodeJS.ProcessEnv = process.env): ReleaseLine | undefined {
+  const line = (name: string | undefined, why: string): ReleaseLine | undefined => {
+    const m = name ? RELEASE_BRANCH.exec(name) : null;
+    return m ? { minor: Number(m[1]), why: `${why} ${name}` } : undefined;
+  };
+  if (branch) return line(branch, 'the checked-out branch is');
+  if (env.GITHUB_ACTIONS === 'true') {
+    if (env.GITHUB_BASE_REF) return line(env.GITHUB_BASE_REF, 'HEAD is detached and GitHub Actions builds a pull request into');
+    if (env.GITHUB_REF_TYPE === 'branch') return line(env.GITHUB_REF_NAME, 'HEAD is detached and GitHub Actions builds a push to');
+    return undefined;
+  }
+  if (env.PROW_JOB_ID) return line(env.PULL_BASE_REF, 'HEAD is detached and Prow builds the base branch');
+  return undefined;
 }
 
 /** `a`, `a, b`, or `a … z (N tags)`, for tags in version order. */
@@ -223,12 +303,18 @@ async function findInRepo(repo: GitRepo, options: GitSourceOptions): Promise<Git
       return goTag && release ? [{ gitTag, goTag, release, commit }] : [];
     });
     const tagWord = repo.layout === 'cri-api' ? 'v0.N.M' : 'v1.N.M';
+    // Only asked when no tag places HEAD (the branch's name says less than its history).
+    const lineOf = () => {
+      const line = releaseLineOf(branch, options.ciEnv);
+      return line ? { line } : {};
+    };
     if (all.length === 0) {
       return {
         ok: false,
         reason: shallow
           ? `${repo.root} is a shallow clone without release tags: run \`git fetch --tags --unshallow\` there, or set the baseline explicitly`
           : `${repo.root} has no ${tagWord} release tags: run \`git fetch --tags\` there, or set the baseline explicitly`,
+        ...lineOf(),
       };
     }
     const byVersion = (a: TagInfo, b: TagInfo) => compareTags(b.goTag, a.goTag);
@@ -244,10 +330,12 @@ async function findInRepo(repo: GitRepo, options: GitSourceOptions): Promise<Git
         reason: shallow
           ? `${repo.root} is a shallow clone: none of its ${all.length} release tags is a known ancestor of HEAD; run \`git fetch --unshallow\` or set the baseline explicitly`
           : `none of the ${all.length} ${tagWord} tags in ${repo.root} is an ancestor of HEAD`,
+        ...lineOf(),
       };
     }
     // HEAD at a tag: the file is that release unless it was edited since (then the tag is what the edits change).
-    const atHead = nearestCommit === headCommit && (await unchangedSince(repo, nearest.gitTag, options));
+    const atTag = nearestCommit === headCommit ? await atTagOf(repo, nearest, options) : undefined;
+    const atHead = !!atTag?.same;
     const oldestAtHead = atNearest[atNearest.length - 1]!;
     const within = (t: TagInfo) => (atHead ? compareTags(t.goTag, oldestAtHead.goTag) < 0 : compareTags(t.goTag, nearest.goTag) <= 0);
     const chosen = all.filter((t) => eligible(t) && within(t)).sort(byVersion)[0];
@@ -261,6 +349,7 @@ async function findInRepo(repo: GitRepo, options: GitSourceOptions): Promise<Git
         ok: false,
         reason: `${position.why}, and the clone has no ${what} ${atHead ? 'before it' : 'up to it'}${shallow ? ` (a shallow clone: \`git fetch --tags --unshallow\` there)` : ''}`,
         position,
+        ...(atTag ? { atTag } : {}),
       };
     }
     let how: string;
@@ -284,6 +373,7 @@ async function findInRepo(repo: GitRepo, options: GitSourceOptions): Promise<Git
         baseline: { gitTag: chosen.gitTag, goTag: chosen.goTag, text },
         origin: `git tag ${chosen.gitTag} (${how}) in ${repo.root}, a ${layoutName(repo)} clone${branch ? ` on ${branch}` : ' at a detached HEAD'}`,
         ...(branch ? { branch } : {}),
+        ...(atTag ? { atTag } : {}),
       };
       const base = parseGoTag(chosen.goTag)!;
       // A final release in HEAD's history means HEAD is on that release line, whatever the branch is called (CI

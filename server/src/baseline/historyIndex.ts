@@ -386,6 +386,19 @@ export function encodeHistory(entries: readonly HistoryEntry[]): PackageData {
   };
 }
 
+/**
+ * Whether two models are one release's file as far as the index can tell: the same elements in the same order,
+ * with the same facts, declared options, doc fingerprints (a hash of each normalised doc comment) and go_package.
+ * What the index does not keep (comments attached to nothing, formatting) does not count. Works for parsed
+ * models and for `modelAt` ones alike, because both go through the encoding the index is made of.
+ */
+export function sameModel(a: ApiModel, b: ApiModel): boolean {
+  if (a.package !== b.package || a.syntax !== b.syntax) return false;
+  const release: Release = { tag: 'v0.0.0', kubernetes: '1.0.0', prerelease: false };
+  const enc = (model: ApiModel) => JSON.stringify(encodeHistory([{ release, model }]));
+  return enc(a) === enc(b);
+}
+
 // ---- the History implementation -------------------------------------------------------------------
 
 interface Version {

@@ -7,9 +7,9 @@ import { homedir } from 'node:os';
 import { bind } from '../proto/binder';
 import { parse } from '../proto/parser';
 import type { ApiModel } from '../proto/model';
-import { findGitBaseline, readGitRevision } from './gitSource';
-import { compareTags, newestTag, parseCriApiTag, parseKubernetesTag, releaseOfGoTag } from '../policy/versions';
-import { bundledPackagesWithTag } from './historyIndex';
+import { findGitBaseline, readGitRevision, sameFileText, type AtTag, type GitMiss, type ReleaseLine } from './gitSource';
+import { compareTags, minorOf, newestTag, parseCriApiTag, parseGoTag, parseKubernetesTag, releaseOfGoTag } from '../policy/versions';
+import { bundledPackagesWithTag, sameModel } from './historyIndex';
 import { DEFAULT_MAX_FILE_BYTES, findGoSumHashes, findInModuleCache, findInVendor, readFileWithin } from './goModSource';
 import { fetchFromProxy, type ProxyOptions } from './proxySource';
 import type { GitExecOptions, ProcessLauncher } from './safeExec';
@@ -29,11 +29,31 @@ export interface ResolveResult {
   tried: ResolveAttempt[];
   /** When there is no baseline: one actionable explanation. */
   message?: string;
+  /** Set when the baseline depended on whether the text resolved with is a release's file: see `TextCheck`. */
+  textCheck?: TextCheck;
+}
+
+/**
+ * A release's file is compared with the release before it; the same file edited, with that release. So where
+ * the text checked can be a release's file (HEAD at a tag; a release branch the bundled index places), the
+ * baseline depends on the text. `same` is what the text resolved with was; `is` answers for another text, without
+ * git, so that an editor resolves again only when an edit crosses that line (and back), not on every keystroke.
+ */
+export interface TextCheck {
+  /** The release the text was compared with. */
+  release: string;
+  same: boolean;
+  is(text: string): boolean;
 }
 
 export interface ResolveOptions {
   /** Absolute path of the edited api.proto. */
   filePath?: string;
+  /**
+   * The text being checked (the editor's document with unsaved edits, the CLI's input). Decides whether it is
+   * the release its clone or branch stands on (see `TextCheck`); default: the file on disk.
+   */
+  text?: string;
   /** The baseline setting or `--baseline`: a tag (`v0.33.0`), a git ref, or a file path. */
   explicit?: string;
   /** Relative explicit paths are resolved against this; default the file's directory, else the cwd. */
@@ -146,7 +166,14 @@ async function resolveInner(opts: ResolveOptions): Promise<ResolveResult> {
   const includePrereleases = opts.includePrereleases ?? false;
   const env = opts.env ?? process.env;
   const homeDir = opts.homeDir ?? homedir();
-  const gitOptions = { ...opts.git, includePrereleases, ...(opts.launcher ? { launcher: opts.launcher } : {}), ...(opts.signal ? { signal: opts.signal } : {}) };
+  const gitOptions = {
+    ...opts.git,
+    includePrereleases,
+    ciEnv: env,
+    ...(opts.text !== undefined ? { text: opts.text } : {}),
+    ...(opts.launcher ? { launcher: opts.launcher } : {}),
+    ...(opts.signal ? { signal: opts.signal } : {}),
+  };
   const network = opts.trusted && !!opts.networkEnabled;
   const proxyOptions = async (extra: Partial<ProxyOptions>): Promise<ProxyOptions> => ({
     ...opts.proxy,
@@ -250,6 +277,54 @@ async function resolveInner(opts: ResolveOptions): Promise<ResolveResult> {
     };
   }
 
+  /**
+   * A checkout on release branch 1.N that no tag places (a shallow CI clone): the newest release of that line
+   * in the bundled index, not the newest overall, which is a later line. When the text is that release's file
+   * (as far as the index can tell, see `sameModel`), the release before it, as for HEAD at an unchanged tag.
+   * A line without a release yet (only pre-releases, or pre-releases not included) gets the newest release
+   * before it; a line newer than the index, the later sources.
+   */
+  const lineBaseline = async (g: GitMiss, line: ReleaseLine, bundled: BundledIndex): Promise<ResolveResult | undefined> => {
+    const eligible = bundled.releases.filter((r) => includePrereleases || !r.prerelease).map((r) => r.tag);
+    const placed = `${line.why}, and git could not place the file: ${g.reason}`;
+    const newestOfLine = newestTag(eligible.filter((t) => minorOf(t) === line.minor), includePrereleases);
+    const knownLine = bundled.releases.some((r) => (minorOf(r.tag) ?? -1) >= line.minor);
+    if (!newestOfLine && !knownLine) {
+      note('bundled', `the bundled release index has no release of the 1.${line.minor} line (${line.why}); newer sources are asked`);
+      return undefined;
+    }
+    let tag: string | undefined;
+    let why: string;
+    let textCheck: TextCheck | undefined;
+    if (newestOfLine) {
+      const before = newestTag(eligible.filter((t) => compareTags(t, newestOfLine) < 0), includePrereleases);
+      let same = false;
+      if (before) {
+        const is = sameAsBundled(bundled, newestOfLine);
+        const current = opts.text ?? (opts.filePath ? await readChecked(opts.filePath) : undefined);
+        same = current !== undefined && is(current);
+        textCheck = { release: newestOfLine, same, is };
+      }
+      tag = same ? before! : newestOfLine;
+      why = same ? `the release before ${newestOfLine}, the newest of the 1.${line.minor} line, whose file this is: ${placed}` : `newest release of the 1.${line.minor} line: ${placed}`;
+    } else {
+      tag = newestTag(eligible.filter((t) => (minorOf(t) ?? -1) < line.minor), includePrereleases);
+      why = `newest release before the 1.${line.minor} line, which has no release${includePrereleases ? '' : ' (pre-releases not included)'} in the index: ${placed}`;
+    }
+    if (!tag) return undefined;
+    const baseline = settle([bundledCandidate(tag, 'bundled', `the bundled release index (${why})`)]);
+    if (!baseline) return undefined;
+    // On the release line, as git does with tags: API changes since the previous patch go against the patch policy.
+    const v = parseGoTag(tag);
+    if (v && v.minor === line.minor && v.patch > 0 && !v.prerelease) {
+      const prev = newestTag(bundled.releases.filter((r) => !r.prerelease && minorOf(r.tag) === line.minor && compareTags(r.tag, tag!) < 0).map((r) => r.tag));
+      const model = prev && bundledCandidate(prev, 'bundled', '').model();
+      if (prev && model && typeof model !== 'string') baseline.previousPatch = { tag: prev, model };
+    }
+    note('bundled', `${tag}, as placed by the release branch`);
+    return { baseline, tried, ...(textCheck ? { textCheck } : {}) };
+  };
+
   // 2. Git: the clone the file lives in knows which release it descends from.
   let gitInClone: string | undefined;
   if (!opts.trusted) note('git', 'skipped: the workspace is not trusted, so git is not run');
@@ -258,6 +333,8 @@ async function resolveInner(opts: ResolveOptions): Promise<ResolveResult> {
     progress('Looking for cri-api release tags in git…');
     const g = await findGitBaseline(opts.filePath, gitOptions);
     if (!g.ok && g.inClone) gitInClone = g.reason;
+    const textCheck = g.atTag && tagTextCheck(g.atTag);
+    const withCheck = (r: ResolveResult): ResolveResult => (textCheck ? { ...r, textCheck } : r);
     if (g.ok) {
       const model = modelOf(g.baseline.text, `git:${g.baseline.gitTag}`);
       if (typeof model === 'string') note('git', model);
@@ -266,7 +343,7 @@ async function resolveInner(opts: ResolveOptions): Promise<ResolveResult> {
         const baseline = makeBaseline({ source: 'git', tag: g.baseline.goTag, origin: g.origin }, model, opts.bundled);
         const prev = g.previousPatch && modelOf(g.previousPatch.text, `git:${g.previousPatch.gitTag}`);
         if (g.previousPatch && prev && typeof prev !== 'string') baseline.previousPatch = { tag: g.previousPatch.goTag, model: prev };
-        return { baseline, tried };
+        return withCheck({ baseline, tried });
       }
     } else {
       note('git', g.reason);
@@ -279,8 +356,12 @@ async function resolveInner(opts: ResolveOptions): Promise<ResolveResult> {
         const baseline = settle([bundledCandidate(tag, 'bundled', `the bundled release index (newest release ${pos.inclusive ? 'up to' : 'before'} ${pos.goTag}: ${pos.why})`)]);
         if (baseline) {
           note('bundled', `${tag}, as placed by git`);
-          return { baseline, tried };
+          return withCheck({ baseline, tried });
         }
+      }
+      if (!pos && g.line && opts.bundled) {
+        const byLine = await lineBaseline(g, g.line, opts.bundled);
+        if (byLine) return byLine;
       }
     }
   }
@@ -366,3 +447,30 @@ function nothingFound(tried: ResolveAttempt[], opts: ResolveOptions): string {
   );
 }
 
+
+/** The checked file from disk, for callers that pass no text; never through a symlink out of its directory. */
+async function readChecked(filePath: string): Promise<string | undefined> {
+  const r = await readFileWithin(dirname(filePath), filePath, DEFAULT_MAX_FILE_BYTES);
+  return 'text' in r ? r.text : undefined;
+}
+
+/** `TextCheck.is` for HEAD at a tag: the tag's own file, byte for byte (line endings aside). */
+function tagTextCheck(atTag: AtTag): TextCheck {
+  return { release: atTag.goTag, same: atTag.same, is: (text) => sameFileText(text, atTag.text) };
+}
+
+/**
+ * `TextCheck.is` for a release of the bundled index, which keeps no text: the text's model compared with the
+ * release's (`sameModel`). The last answer is kept: an editor asks again with the same text on every check.
+ */
+function sameAsBundled(bundled: BundledIndex, tag: string): (text: string) => boolean {
+  let last: { text: string; same: boolean } | undefined;
+  return (text) => {
+    if (last?.text !== text) {
+      const release = bundled.modelAt(tag);
+      const model = modelOf(text, 'checked file');
+      last = { text, same: !!release && typeof model !== 'string' && sameModel(model, release) };
+    }
+    return last.same;
+  };
+}

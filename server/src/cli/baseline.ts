@@ -80,6 +80,8 @@ export async function resolveCliBaseline(req: CliBaselineRequest): Promise<CliBa
   // The user ran the command, so the workspace is trusted; the network stays off unless asked for.
   const result = await resolveBaseline({
     filePath: req.file,
+    // The text checked (stdin included), not the file on disk, decides whether it is a tagged release's file.
+    text: req.text,
     ...(req.against !== 'auto' ? { explicit: req.against, baseDir: req.cwd } : {}),
     trusted: true,
     networkEnabled: req.network,

@@ -18,6 +18,11 @@ export interface BaselineRequest {
   explicit: string;
   includePrereleases: boolean;
   networkEnabled: boolean;
+  /**
+   * The document's text, unsaved edits included: a release's file is compared with the release before it, the
+   * same file edited with that release (see `TextCheck`).
+   */
+  text?: string;
 }
 
 export interface BaselineAnswer {
@@ -53,6 +58,8 @@ export interface BaselineHost {
 interface Entry {
   key: string;
   folderKey: string;
+  /** What the resolution was started with; a resolution for the other side of its `textCheck` reuses it. */
+  req: BaselineRequest;
   running: boolean;
   controller: AbortController;
   result?: ResolveResult;
@@ -72,17 +79,31 @@ export class BaselineManager {
   get(req: BaselineRequest): BaselineAnswer {
     const trusted = this.host.trusted();
     const key = JSON.stringify([req.folderKey, req.explicit.trim(), req.includePrereleases, req.networkEnabled, trusted]);
+    let e = this.entry(key, req, trusted);
+    // The baseline depended on whether the text was a release's file, and this text is on the other side (an
+    // edit of the tagged file, or an edit undone): that case is resolved once too, with the same request but
+    // this text. So git runs again only when an edit crosses that line, never per keystroke.
+    const check = !e.running ? e.result?.textCheck : undefined;
+    if (check && req.text !== undefined && check.is(req.text) !== check.same) {
+      e = this.entry(`${key}#${check.same ? 'edited' : 'same'}`, { ...e.req, text: req.text }, trusted);
+    }
+    const answerKey = e.key;
+    if (e.running) {
+      const last = this.lastGood.get(req.folderKey);
+      return last ? { baseline: last, resolving: true, key: answerKey } : { resolving: true, key: answerKey };
+    }
+    return e.result?.baseline ? { baseline: e.result.baseline, resolving: false, key: answerKey } : { resolving: false, key: answerKey };
+  }
+
+  /** The resolution under `key`, started with `req` if there is none. */
+  private entry(key: string, req: BaselineRequest, trusted: boolean): Entry {
     let e = this.entries.get(key);
     if (!e) {
-      e = { key, folderKey: req.folderKey, running: true, controller: new AbortController() };
+      e = { key, folderKey: req.folderKey, req, running: true, controller: new AbortController() };
       this.entries.set(key, e);
       void this.run(e, req, trusted);
     }
-    if (e.running) {
-      const last = this.lastGood.get(req.folderKey);
-      return last ? { baseline: last, resolving: true, key } : { resolving: true, key };
-    }
-    return e.result?.baseline ? { baseline: e.result.baseline, resolving: false, key } : { resolving: false, key };
+    return e;
   }
 
   /** Is any resolution still running? */
@@ -143,6 +164,7 @@ export class BaselineManager {
         onProgress: (m) => progress.report(m),
       };
       if (req.filePath) options.filePath = req.filePath;
+      if (req.text !== undefined) options.text = req.text;
       if (req.baseDir) options.baseDir = req.baseDir;
       if (req.explicit.trim()) options.explicit = req.explicit.trim();
       const cacheDir = this.host.cacheDir();
