@@ -1110,6 +1110,42 @@ describe('renames, restores and moves that must keep the file valid', () => {
     const a = run(cur, baselineOf(old, 'v0.1.0'));
     assert.deepEqual(titles(cur, a, the(a.findings, 'ENUM_VALUE_JSON_NAME_CHANGED')).filter((t) => t.startsWith('Declare')), []);
   });
+
+  test('"Declare X after Y" checks the enum around its edits only, also when the two names are far apart', () => {
+    // The check parses the statements around the cut and around the paste (with one more on either side), not the
+    // whole enum: fixing every swapped alias of a huge enum stayed quadratic otherwise (test/fuzz: enum-6k-aliases-swapped).
+    const E = (body: string): string => `${HEADER}enum E {\n  option allow_alias = true;\n${body}}\n`;
+    const between = '  E_X = 2;\n  E_Y = 3;\n  E_Z = 4;\n  E_W = 5;\n';
+    const oneLine = (values: string): string => `${HEADER}enum E { option allow_alias = true; E_UNKNOWN = 0; ${values} }\n`;
+    const cases: [string, string, string, string][] = [
+      // [name, baseline, current, expected]
+      ['far apart, with comments', E(`  E_UNKNOWN = 0;\n  // A doc.\n  E_A = 1; // a\n  E_B = 1;\n${between}`), E(`  E_UNKNOWN = 0;\n  E_B = 1;\n${between}  // A doc.\n  E_A = 1; // a\n`),
+        E(`  E_UNKNOWN = 0;\n  // A doc.\n  E_A = 1; // a\n  E_B = 1;\n${between}`)],
+      ['far apart in a one-line enum', oneLine('E_A = 1; E_B = 1; E_X = 2; E_Y = 3; E_Z = 4;'), oneLine('E_B = 1; E_X = 2; E_Y = 3; E_Z = 4; E_A = 1;'),
+        oneLine('E_A = 1; E_B = 1; E_X = 2; E_Y = 3; E_Z = 4;')],
+      // The part checked starts at `syntax = 5;`, a value only on the line of `{` (below it, a declaration).
+      ['a part that starts on the line of `{`', `${HEADER}enum E { option allow_alias = true; E_UNKNOWN = 0; syntax = 5; E_C = 6; E_A = 1; E_B = 1;\n${between}}\n`,
+        `${HEADER}enum E { option allow_alias = true; E_UNKNOWN = 0; syntax = 5; E_C = 6; E_B = 1;\n${between}  E_A = 1;\n}\n`,
+        `${HEADER}enum E { option allow_alias = true; E_UNKNOWN = 0; syntax = 5; E_C = 6; E_A = 1; E_B = 1;\n${between}}\n`],
+    ];
+    for (const [name, old, cur, expected] of cases) {
+      const baseline = baselineOf(old, 'v0.1.0');
+      const a = run(cur, baseline);
+      const f = the(a.findings, 'ENUM_VALUE_JSON_NAME_CHANGED');
+      const fix = fixTitled(computeFixes(cur, a.bound, f), 'Declare "E_B" after "E_A"');
+      const { text, analysis } = applyFix(cur, fix, baseline);
+      assert.equal(text, expected, name);
+      assert.deepEqual(analysis.findings.filter((x) => x.rule === 'ENUM_VALUE_JSON_NAME_CHANGED').map(key), [], name);
+      assert.deepEqual(newErrors(a, analysis), [], name);
+      // Fix-all makes the same edits.
+      assert.equal(applyEdits(cur, fixAll(cur, a.bound, a.findings, 'ENUM_VALUE_JSON_NAME_CHANGED').edits), expected, name);
+    }
+    // An enum whose text has an error far from the values is still checked whole: the result would have the error.
+    const old = E(`  E_UNKNOWN = 0;\n  E_A = 1;\n  E_B = 1;\n${between}`);
+    const broken = E(`  E_UNKNOWN = 0;\n  E_B = 1;\n  E_A = 1;\n${between.replace('E_W = 5;', 'E_W = 5')}`);
+    const b = run(broken, baselineOf(old, 'v0.1.0'));
+    assert.deepEqual(titles(broken, b, the(b.findings, 'ENUM_VALUE_JSON_NAME_CHANGED')).filter((t) => t.startsWith('Declare')), []);
+  });
 });
 
 describe('edit helpers', () => {

@@ -1106,11 +1106,25 @@ function cutValue(L: TextLines, c: EnumNode, v: EnumValueNode): { lines?: string
 function movedCleanly(L: TextLines, c: EnumNode, edits: TextEdit[], moved: string, first: string): boolean {
   const from = L.offsetAt(c.range.start);
   const to = L.offsetAt(c.range.end);
-  const sorted = edits.map((e) => ({ a: L.offsetAt(e.range.start), b: L.offsetAt(e.range.end), t: e.newText })).sort((x, y) => x.a - y.a || x.b - y.b);
-  let text = '';
+  const sorted = edits.map((e) => ({ a: L.offsetAt(e.range.start), b: L.offsetAt(e.range.end), t: e.newText, e })).sort((x, y) => x.a - y.a || x.b - y.b);
   let at = from;
   for (const e of sorted) {
     if (e.a < at || e.b > to) return false;
+    at = e.b;
+  }
+  const layout = enumLayout(L, c);
+  if (!layout) return reparsedCleanly(L, c, sorted, moved, first);
+  return windowsOf(L, c, layout, sorted).every((w) => windowCleanly(L, c, layout, w, sorted, moved, first));
+}
+
+type OffsetEdit = { a: number; b: number; t: string; e: TextEdit };
+
+/** The check on the whole enum, edited and parsed again: for enums whose text has errors or repeats a name. */
+function reparsedCleanly(L: TextLines, c: EnumNode, sorted: OffsetEdit[], moved: string, first: string): boolean {
+  const to = L.offsetAt(c.range.end);
+  let text = '';
+  let at = L.offsetAt(c.range.start);
+  for (const e of sorted) {
     text += L.text.slice(at, e.a) + e.t;
     at = e.b;
   }
@@ -1121,11 +1135,157 @@ function movedCleanly(L: TextLines, c: EnumNode, edits: TextEdit[], moved: strin
   const names = c.values.map((v) => v.name).filter((n) => n !== moved);
   names.splice(names.indexOf(first), 0, moved);
   if (e.values.map((v) => v.name).join(' ') !== names.join(' ')) return false;
-  const comments = (v: EnumValueNode): string => JSON.stringify([v.comments.leading?.text, v.comments.trailing?.text]);
-  const was = new Map(c.values.map((v) => [v.name, comments(v)]));
-  return e.values.every((v) => was.get(v.name) === comments(v));
+  const was = new Map(c.values.map((v) => [v.name, valueComments(v)]));
+  return e.values.every((v) => was.get(v.name) === valueComments(v));
 }
 
+function valueComments(v: EnumValueNode): string {
+  return JSON.stringify([v.comments.leading?.text, v.comments.trailing?.text]);
+}
+
+/**
+ * An enum's statements (values, options, reservations) by offset, for checking a move near its edits only:
+ * parsing the whole enum again for every "Declare X after Y" made fixing all swapped aliases of a large enum
+ * quadratic. Undefined where only the whole enum can tell: its text alone has errors, or repeats a value's name.
+ */
+interface EnumLayout {
+  starts: number[];
+  ends: number[];
+  /** The value each statement is, if it is one. */
+  values: (EnumValueNode | undefined)[];
+}
+
+const enumLayouts = new WeakMap<EnumNode, EnumLayout | undefined>();
+
+function enumLayout(L: TextLines, c: EnumNode): EnumLayout | undefined {
+  if (!enumLayouts.has(c)) enumLayouts.set(c, newEnumLayout(L, c));
+  return enumLayouts.get(c);
+}
+
+function newEnumLayout(L: TextLines, c: EnumNode): EnumLayout | undefined {
+  const alone = parse(L.slice(c.range));
+  const e = alone.enums[0];
+  if (alone.errors.length || alone.enums.length !== 1 || !e || e.values.length !== c.values.length) return undefined;
+  // The enum alone reads its values as the file does (comments attach within the enum), so a part of it, parsed
+  // alone, does too.
+  if (new Set(c.values.map((v) => v.name)).size !== c.values.length) return undefined;
+  if (e.values.some((v, k) => v.name !== c.values[k]!.name || valueComments(v) !== valueComments(c.values[k]!))) return undefined;
+  const members = [...c.values, ...c.reserved, ...c.options].sort((x, y) => comparePositions(x.range.start, y.range.start));
+  const isValue = new Set<object>(c.values);
+  return {
+    starts: members.map((m) => L.offsetAt(m.range.start)),
+    ends: members.map((m) => L.offsetAt(m.range.end)),
+    values: members.map((m) => (isValue.has(m) ? (m as EnumValueNode) : undefined)),
+  };
+}
+
+/**
+ * A part of an enum to parse again: statements `left` to `right` (-1 and the statement count: the enum's own
+ * `{` and `}`) and the edits between them.
+ */
+interface EnumWindow {
+  left: number;
+  right: number;
+  edits: OffsetEdit[];
+}
+
+/**
+ * The parts of an enum whose reading an edit can change, merged where they overlap. An edit changes the comments
+ * of the statements it touches and of the statement on either side (a comment attaches by the tokens around it),
+ * and nothing else of an enum without errors: it moves whole tokens, and each statement parses alone. Each part
+ * has one more statement on either side, so that those statements are read with the tokens around them.
+ */
+function windowsOf(L: TextLines, c: EnumNode, layout: EnumLayout, sorted: OffsetEdit[]): EnumWindow[] {
+  const { starts, ends } = layout;
+  const out: EnumWindow[] = [];
+  for (const e of sorted) {
+    const w: EnumWindow = { left: Math.max(-1, countAtMost(ends, e.a) - 2), right: Math.min(starts.length, countBelow(starts, e.b) + 1), edits: [e] };
+    const prev = out[out.length - 1];
+    if (prev && windowStart(L, c, layout, w) < windowEnd(L, c, layout, prev)) {
+      prev.right = Math.max(prev.right, w.right);
+      prev.edits.push(e);
+    } else {
+      out.push(w);
+    }
+  }
+  return out;
+}
+
+function windowStart(L: TextLines, c: EnumNode, layout: EnumLayout, w: EnumWindow): number {
+  return w.left >= 0 ? layout.starts[w.left]! : L.offsetAt(c.range.start);
+}
+
+function windowEnd(L: TextLines, c: EnumNode, layout: EnumLayout, w: EnumWindow): number {
+  return w.right < layout.starts.length ? layout.ends[w.right]! : L.offsetAt(c.range.end);
+}
+
+/** How many of the sorted numbers are at most `x`. */
+function countAtMost(xs: number[], x: number): number {
+  let lo = 0;
+  let hi = xs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (xs[mid]! <= x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** How many of the sorted numbers are below `x`. */
+function countBelow(xs: number[], x: number): number {
+  return countAtMost(xs, x - 1);
+}
+
+/**
+ * `movedCleanly` for one part of an enum: the part, edited, parsed alone (inside `enum E { … }` where it does not
+ * reach the enum's braces), has the values it should, and those between its outer statements their comments.
+ */
+function windowCleanly(L: TextLines, c: EnumNode, layout: EnumLayout, w: EnumWindow, all: OffsetEdit[], moved: string, first: string): boolean {
+  const count = layout.starts.length;
+  const lo = windowStart(L, c, layout, w);
+  const hi = windowEnd(L, c, layout, w);
+  // A statement on the line of `{` stays there (`syntax = 1;` there is a value, on a line below a declaration).
+  let text = w.left < 0 ? '' : `enum E {${onOpenLine(L, c, lo, all) ? ' ' : L.eol}`;
+  let at = lo;
+  for (const e of w.edits) {
+    text += L.text.slice(at, e.a) + e.t;
+    at = e.b;
+  }
+  text += L.text.slice(at, hi) + (w.right < count ? `${L.eol}}` : '');
+  const ast = parse(text);
+  const e = ast.enums[0];
+  if (ast.errors.length || ast.enums.length !== 1 || !e) return false;
+  const names: string[] = [];
+  for (let k = Math.max(0, w.left); k <= Math.min(count - 1, w.right); k++) {
+    const v = layout.values[k];
+    if (v && v.name !== moved) names.push(v.name);
+  }
+  const firstAt = names.indexOf(first);
+  if (firstAt >= 0) names.splice(firstAt, 0, moved);
+  if (e.values.length !== names.length || e.values.some((v, k) => v.name !== names[k])) return false;
+  // The outer statements are read without what precedes (follows) them: their comments are the file's anyway.
+  const from = w.left >= 0 && layout.values[w.left] ? 1 : 0;
+  const to = w.right < count && layout.values[w.right] ? e.values.length - 1 : e.values.length;
+  const { byName } = containerIndex(c);
+  for (let k = from; k < to; k++) {
+    if (valueComments(e.values[k]!) !== valueComments(byName.get(e.values[k]!.name) as EnumValueNode)) return false;
+  }
+  return true;
+}
+
+/** Whether the text at `offset` is, after the edits, on the line of the enum's `{`. */
+function onOpenLine(L: TextLines, c: EnumNode, offset: number, edits: OffsetEdit[]): boolean {
+  let line = L.positionAt(offset).line;
+  for (const e of edits) {
+    if (e.b > offset) break;
+    line += lineBreaks(e.t) - (e.e.range.end.line - e.e.range.start.line);
+  }
+  return line === c.bodyRange.start.line;
+}
+
+function lineBreaks(text: string): number {
+  return text.match(/\r\n|\r|\n/g)?.length ?? 0;
+}
 function nameTaken(bound: BoundFile, loc: Located, name: string): boolean {
   switch (loc.kind) {
     case 'rpc':
