@@ -127,6 +127,28 @@ describe('quick fixes of the new Go-source findings, on v0.36.3', { skip: SKIP }
     assert.equal(fix.after, released);
   });
 
+  test('a released oneof member moved into another oneof (FIELD_ONEOF_CHANGED): "Move the field back into oneof" takes it out of the other', () => {
+    const V = '    oneof v {\n        // A number.\n        int64 version_number = 2;\n        // Version of the kubelet runtime API.\n        string version = 1;\n    }\n';
+    const VERSION = '        // Version of the kubelet runtime API.\n        string version = 1;\n';
+    const W = '    // Another choice.\n    oneof w {\n        // Other.\n        bool other = 3;\n    }\n';
+    const released = edit(OLD, VERSION_REQUEST, `message VersionRequest {\n${V}${W}}\n`);
+    // Into a released oneof that keeps its other member.
+    const between = edit(edit(released, VERSION, ''), '        bool other = 3;\n', `        bool other = 3;\n${VERSION}`);
+    const back = preferredFix(between, 'FIELD_ONEOF_CHANGED', baselineOf(released));
+    assert.equal(back.title, 'Move the field back into oneof "v"');
+    assert.equal(back.after, released);
+    // Into a new oneof of its own: that oneof, left empty, goes too (with its comment and a blank line around it).
+    const onlyV = edit(OLD, VERSION_REQUEST, `message VersionRequest {\n${V}}\n`);
+    const intoNew = edit(edit(onlyV, VERSION, ''), '        int64 version_number = 2;\n    }\n', `        int64 version_number = 2;\n    }\n\n    // New.\n    oneof n {\n${VERSION}    }\n\n`);
+    const gone = preferredFix(intoNew, 'FIELD_ONEOF_CHANGED', baselineOf(onlyV));
+    assert.equal(gone.title, 'Move the field back into oneof "v"');
+    assert.equal(gone.after, onlyV.replace(`${V}}\n`, `${V}\n}\n`));
+    // The oneof it left is gone: nothing says where the field belongs.
+    const vGone = edit(edit(released, V, '    oneof v2 {\n        // A number.\n        int64 version_number = 2;\n    }\n'), '        bool other = 3;\n', `        bool other = 3;\n${VERSION}`);
+    const f = findingOf(run(vGone, baselineOf(released)), 'FIELD_ONEOF_CHANGED', 'runtime.v1.VersionRequest.version');
+    assert.deepEqual(lightBulb(vGone, f, baselineOf(released)).filter((x) => x.title.startsWith('Move')).map((x) => x.title), []);
+  });
+
   test('a renamed oneof: its released name is restored', () => {
     const released = edit(OLD, VERSION_REQUEST, IN_ONEOF);
     const renamed = edit(released, 'oneof v {', 'oneof ver {');

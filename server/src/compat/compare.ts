@@ -511,10 +511,9 @@ class Comparer {
       return;
     }
     const desc = (o?: string): string => (o ? `oneof "${o}"` : 'no oneof');
-    // Into a oneof, it can go back out; out of one the message still has, back in. Between two oneofs, where it
-    // belongs depends on what else moved.
+    // Into a oneof, it can go back out; out of one the message still has, or from it into another, back in.
     const back: FixData[] | undefined = of.oneof === undefined ? [{ kind: 'leaveOneof' }]
-      : nf.oneof === undefined && cur.oneofs.includes(of.oneof) ? [{ kind: 'enterOneof', oneof: of.oneof }] : undefined;
+      : this.hasOneof(cur, of.oneof) ? [{ kind: 'enterOneof', oneof: of.oneof }] : undefined;
     this.add('FIELD_ONEOF_CHANGED', nf.node?.nameRange ?? ORIGIN, fieldPath(old, of), `field "${old.name}.${of.name}" moved from ${desc(of.oneof)} to ${desc(nf.oneof)} (baseline ${this.tag})`, back);
   }
 

@@ -29,7 +29,7 @@ export type FixData =
   | { kind: 'presence'; optional: boolean }
   /** A released field moved into a oneof leaves it again. */
   | { kind: 'leaveOneof' }
-  /** A released field moved out of a oneof the message still has goes back into it. */
+  /** A released field moved out of a oneof the message still has, or from it into another, goes back into it. */
   | { kind: 'enterOneof'; oneof: string }
   | { kind: 'declareAfter'; container: ElementPath; name: string; after: string }
   | {

@@ -772,34 +772,54 @@ function leaveOneofEdits(L: TextLines, ast: ProtoFile, finding: Finding): TextEd
   const block = reindented(L.slice({ start: pos(lines.from, 0), end: pos(lines.to, 0) }), L.indentOf(f.range.start.line), L.indentOf(o.range.start.line));
   if (block === undefined) return undefined;
   if (o.fields.length === 1 && !o.options.length) {
-    // Nothing but the field and blank lines between the oneof's braces: the oneof (with its comment) gives way to it.
-    const whole = ownLines(L, o);
-    if (!whole) return undefined;
-    for (let line = o.range.start.line + 1; line < o.range.end.line; line++) {
-      if ((line < lines.from || line >= lines.to) && !L.isBlank(line)) return undefined;
-    }
-    if (!/\{\s*$/.test(L.line(o.range.start.line)) || !L.startsLine(pos(o.range.end.line, o.range.end.character - 1))) return undefined;
-    return [{ range: { start: pos(whole.from, 0), end: pos(whole.to, 0) }, newText: block }];
+    // The oneof (with its comment) gives way to the field: protoc refuses an empty oneof.
+    const whole = linesOfOnlyMember(L, o, lines);
+    return whole && [{ range: { start: pos(whole.from, 0), end: pos(whole.to, 0) }, newText: block }];
   }
   return [{ range: { start: pos(lines.from, 0), end: pos(lines.to, 0) }, newText: '' }, insertAt(pos(o.range.end.line + 1, 0), block)];
 }
 
 /**
- * A released field moved out of a oneof goes back in, as its last member, at its members' indentation. Only
- * whole lines move; a field protoc would refuse in a oneof (a label, a map) is left alone.
+ * The whole lines of a oneof (with its comment) whose braces hold nothing but its one field's `lines` and blank
+ * lines, each brace ending or starting its line; undefined otherwise.
+ */
+function linesOfOnlyMember(L: TextLines, o: OneofNode, lines: { from: number; to: number }): { from: number; to: number } | undefined {
+  const whole = ownLines(L, o);
+  if (!whole) return undefined;
+  for (let line = o.range.start.line + 1; line < o.range.end.line; line++) {
+    if ((line < lines.from || line >= lines.to) && !L.isBlank(line)) return undefined;
+  }
+  if (!/\{\s*$/.test(L.line(o.range.start.line)) || !L.startsLine(pos(o.range.end.line, o.range.end.character - 1))) return undefined;
+  return whole;
+}
+
+/**
+ * A released field moved out of a oneof, or into another one, goes back in, as its last member, at its members'
+ * indentation. The oneof it leaves goes too (with its comment) when the field was all it held: protoc refuses an
+ * empty oneof. Only whole lines move; a field protoc would refuse in a oneof (a label, a map) is left alone.
  */
 function enterOneofEdits(L: TextLines, ast: ProtoFile, finding: Finding, fd: Extract<FixData, { kind: 'enterOneof' }>): TextEdit[] | undefined {
   const loc = elementNamedAt(ast, finding.range, ['field']);
   const f = loc?.node as FieldNode | undefined;
   const m = loc?.parent;
-  if (!f || f.oneof || f.label || f.mapKey !== undefined || m?.kind !== 'message') return undefined;
+  if (!f || f.label || f.mapKey !== undefined || m?.kind !== 'message') return undefined;
   const o = oneofsOf(m).byName.get(fd.oneof);
   const member = o?.fields[0];
   const lines = ownLines(L, f);
   if (!o || !member || !lines || !L.startsLine(pos(o.range.end.line, o.range.end.character - 1))) return undefined;
+  const now = f.oneof === undefined ? undefined : oneofsOf(m).byMember.get(f);
+  if (f.oneof !== undefined && (!now || now === o)) return undefined;
   const block = reindented(L.slice({ start: pos(lines.from, 0), end: pos(lines.to, 0) }), L.indentOf(f.range.start.line), L.indentOf(member.range.start.line));
   if (block === undefined) return undefined;
-  return [{ range: { start: pos(lines.from, 0), end: pos(lines.to, 0) }, newText: '' }, insertAt(pos(o.range.end.line, 0), block)];
+  const out = now && now.fields.length === 1 && !now.options.length ? withoutBlankAfter(L, linesOfOnlyMember(L, now, lines)) : lines;
+  return out && [{ range: { start: pos(out.from, 0), end: pos(out.to, 0) }, newText: '' }, insertAt(pos(o.range.end.line, 0), block)];
+}
+
+/** Lines to remove, with the blank line after them when one precedes them too: no two blank lines where they were. */
+function withoutBlankAfter(L: TextLines, lines: { from: number; to: number } | undefined): { from: number; to: number } | undefined {
+  if (!lines) return undefined;
+  const blankAround = lines.from > 0 && L.isBlank(lines.from - 1) && lines.to < L.lineCount - 1 && L.isBlank(lines.to);
+  return blankAround ? { from: lines.from, to: lines.to + 1 } : lines;
 }
 
 /**
@@ -851,9 +871,8 @@ function moveBackEdits(L: TextLines, bound: BoundFile, finding: Finding, fd: Ext
   for (const e of inside.sort((x, y) => y.a - x.a)) moved = moved.slice(0, e.a) + e.text + moved.slice(e.b);
   const block = reindented(moved, L.indentOf(node.range.start.line), indent);
   if (block === undefined) return undefined;
-  // No two blank lines where it was.
-  const end = lines.from > 0 && L.isBlank(lines.from - 1) && lines.to < L.lineCount - 1 && L.isBlank(lines.to) ? lines.to + 1 : lines.to;
-  return [...outside, { range: { start: pos(lines.from, 0), end: pos(end, 0) }, newText: '' }, insertAt(at, before + block)];
+  const cut = withoutBlankAfter(L, lines)!;
+  return [...outside, { range: { start: pos(cut.from, 0), end: pos(cut.to, 0) }, newText: '' }, insertAt(at, before + block)];
 }
 
 /** The path of the scope around an element path (`a.b.C` → `a.b`). */
