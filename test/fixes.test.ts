@@ -1055,6 +1055,48 @@ describe('renames, restores and moves that must keep the file valid', () => {
     assert.equal(applyEdits(cur, wide.edits), old);
   });
 
+  test('a moved type goes back where the baseline had it: after the declaration before it, else before the one after it, else at the end', () => {
+    const T = (indent: string): string => `${indent}// T doc.\n${indent}message T {\n${indent}  int32 x = 1;\n${indent}}\n`;
+    const O = (members: string): string => `${HEADER}message O {\n${members}}\n\nmessage P {\n  O.T t = 1;\n}\n`;
+    const old = O(`    int32 a = 1;\n${T('    ')}    // B doc.\n    int32 b = 2;\n`);
+    const baseline = baselineOf(old, 'v0.1.0');
+    // Moved to the top level (two spaces of indentation there), its reference written for the new place.
+    const out = (members: string): string => `${HEADER}message O {\n${members}}\n\n${T('')}\nmessage P {\n  T t = 1;\n}\n`;
+    const moveBack = (cur: string): string => {
+      const a = run(cur, baseline);
+      const fix = fixTitled(computeFixes(cur, a.bound, the(a.findings, 'MESSAGE_RENAMED')), 'Move the type back to "O"');
+      const { text, analysis } = applyFix(cur, fix, baseline);
+      assert.deepEqual(analysis.findings.filter((f) => f.rule === 'MESSAGE_RENAMED').map(key), []);
+      assert.deepEqual(newErrors(a, analysis), []);
+      return text;
+    };
+    // After "a", at the indentation of the members around it.
+    assert.equal(moveBack(out('    int32 a = 1;\n    // B doc.\n    int32 b = 2;\n')), old);
+    // "a" is gone: before "b", above its comment.
+    assert.equal(moveBack(out('    // B doc.\n    int32 b = 2;\n')), O(`${T('    ')}    // B doc.\n    int32 b = 2;\n`));
+    // Both gone: at the end, at the indentation of what the body holds.
+    assert.equal(moveBack(out('    int32 c = 3;\n')), O(`    int32 c = 3;\n${T('    ')}`));
+
+    // At the top level, with blank lines between declarations, as they are written there.
+    const top = (decls: string[]): string => `${HEADER}${decls.join('\n')}`;
+    const A = 'message A {\n  int32 a = 1;\n}\n';
+    const B = (inner: string): string => `message B {\n  int32 b = 1;\n${inner}}\n`;
+    const C = 'message C {\n  int32 c = 1;\n}\n';
+    const released = baselineOf(top([A, T(''), B(''), C]), 'v0.1.0');
+    const back = (cur: string): string => {
+      const a = run(cur, released);
+      const fix = fixTitled(computeFixes(cur, a.bound, the(a.findings, 'MESSAGE_RENAMED')), 'Move the type back to the top level');
+      const { text, analysis } = applyFix(cur, fix, released);
+      assert.deepEqual(analysis.findings.filter((f) => f.rule === 'MESSAGE_RENAMED').map(key), []);
+      return text;
+    };
+    assert.equal(back(top([A, B(T('  ')), C])), top([A, T(''), B(''), C]));
+    // "A" is gone: before "B", the message it was moved into.
+    assert.equal(back(top([B(T('  ')), C])), top([T(''), B(''), C]));
+    // Moved into the last message, "A" and "B" gone: after the message it is in now.
+    assert.equal(back(top([C.replace('}\n', `${T('  ')}}\n`)])), top([C, T('')]));
+  });
+
   test('a restored type name is qualified where a nested type of that name would take its references', () => {
     // T2 goes back to T, but inside P the short name T is now P's nested type (renamed from Q).
     const old = `${HEADER}message T {\n  int32 x = 1;\n}\nmessage P {\n  message Q {\n    string s = 1;\n  }\n  T t = 1;\n  repeated T ts = 2;\n  map<string, T> m = 3;\n}\n`;

@@ -18,7 +18,7 @@ import {
   bodyMembers, elementNamedAt, elementsOf, fieldLabeledAt, findAt, findContainer, sameRange, type Container, type Located, type NodeKind,
 } from './locate';
 import { checkNonOverlapping, insertAt, linesOf, mergeEditLists, pos, type TextEdit, type TextLines } from './text';
-import { containerIndex, entriesOf, namesInScope, oneofsOf, reservationsOf, rpcNamesIn, type Reservation } from './containers';
+import { containerIndex, declarationsIn, entriesOf, namesInScope, oneofsOf, reservationsOf, rpcNamesIn, type Reservation } from './containers';
 
 /** The title of the fix that suppresses a finding of `rule` on its line (fix-all never picks it). */
 export function suppressionTitle(rule: string): string {
@@ -823,9 +823,11 @@ function withoutBlankAfter(L: TextLines, lines: { from: number; to: number } | u
 }
 
 /**
- * A message or enum moved to another scope goes back to its baseline scope: to the end of that message's body,
- * or, for the top level, after the top-level message it is in now; with its comments, re-indented, and with
- * the type references that would resolve differently qualified (also those inside the type, whose scope changes).
+ * A message or enum moved to another scope goes back to its baseline scope, where it was there: after the
+ * declaration the baseline had before it, else before the one it had after it (where the scope still has them),
+ * else at the end of that message's body, or, for the top level, after the top-level message it is in now; with
+ * its comments, re-indented like its new neighbours, and with the type references that would resolve differently
+ * qualified (also those inside the type, whose scope changes).
  */
 function moveBackEdits(L: TextLines, bound: BoundFile, finding: Finding, fd: Extract<FixData, { kind: 'moveBack' }>): TextEdit[] | undefined {
   const loc = elementNamedAt(bound.ast, finding.range, ['message', 'enum']);
@@ -835,26 +837,10 @@ function moveBackEdits(L: TextLines, bound: BoundFile, finding: Finding, fd: Ext
   if (fd.from.slice(scope.length + 1) !== node.name || declaredIn(bound, scope, node.name)) return undefined;
   const lines = ownLines(L, node);
   if (!lines) return undefined;
-  let at: Position;
-  let indent: string;
-  let before = '';
-  const pkg = bound.model.package;
-  if (scope === pkg) {
-    const first = localName(loc.path, pkg).split('.')[0]!;
-    const top = findContainer(bound.ast, pkg ? `${pkg}.${first}` : first, false);
-    if (!top || top === node || !L.endsLine(top.range.end) || top.range.end.line + 1 >= L.lineCount) return undefined;
-    at = pos(top.range.end.line + 1, 0);
-    indent = L.indentOf(top.range.start.line);
-    before = L.eol;
-  } else {
-    const dest = findContainer(bound.ast, scope, false);
-    if (!dest || rangeContains(node.range, dest.range.start)) return undefined;
-    const b = bodyOf(dest);
-    const close = b.bodyRange.end;
-    if (!L.startsLine(close) || close.line <= b.bodyRange.start.line) return undefined;
-    at = pos(close.line, 0);
-    indent = bodyIndent(L, b);
-  }
+  const dest = scope === bound.model.package ? undefined : findContainer(bound.ast, scope, false);
+  if (scope !== bound.model.package && (!dest || rangeContains(node.range, dest.range.start))) return undefined;
+  const spot = besideNeighbour(L, bound, scope, fd) ?? (dest ? atEndOf(L, dest) : afterEnclosingTop(L, bound, loc));
+  if (!spot) return undefined;
   const refs = referenceEdits(L, bound, loc.path, fd.from, node.range);
   if (!refs) return undefined;
   // References inside the type move with it: their edits go into the moved text (last first, by offset).
@@ -869,10 +855,59 @@ function moveBackEdits(L: TextLines, bound: BoundFile, finding: Finding, fd: Ext
   }
   let moved = L.text.slice(from, to);
   for (const e of inside.sort((x, y) => y.a - x.a)) moved = moved.slice(0, e.a) + e.text + moved.slice(e.b);
-  const block = reindented(moved, L.indentOf(node.range.start.line), indent);
+  const block = reindented(moved, L.indentOf(node.range.start.line), spot.indent);
   if (block === undefined) return undefined;
   const cut = withoutBlankAfter(L, lines)!;
-  return [...outside, { range: { start: pos(cut.from, 0), end: pos(cut.to, 0) }, newText: '' }, insertAt(at, before + block)];
+  return [...outside, { range: { start: pos(cut.from, 0), end: pos(cut.to, 0) }, newText: '' }, insertAt(spot.at, spot.wrap(block))];
+}
+
+/** Where a moved type goes back: the line it is inserted at, its indentation, and the blank lines around it. */
+interface Spot {
+  at: Position;
+  indent: string;
+  wrap: (block: string) => string;
+}
+
+/**
+ * After the declaration the baseline had before the type (below its trailing comment), else above the one it had
+ * after it (above its leading comment), at that declaration's indentation; at the top level with a blank line
+ * between them, as top-level declarations are written. Undefined when the scope has neither, or neither has its
+ * lines to itself.
+ */
+function besideNeighbour(L: TextLines, bound: BoundFile, scope: string, fd: Extract<FixData, { kind: 'moveBack' }>): Spot | undefined {
+  const top = scope === bound.model.package;
+  const declared = declarationsIn(bound, scope);
+  const prev = fd.after === undefined ? undefined : declared.get(fd.after);
+  if (prev && L.startsLine(prev.range.start)) {
+    const trailing = prev.comments?.trailing?.range.end;
+    const end = trailing && comparePositions(trailing, prev.range.end) > 0 ? trailing : prev.range.end;
+    if (/^\s*(\/\/.*)?$/.test(L.line(end.line).slice(end.character)) && end.line + 1 < L.lineCount) {
+      return { at: pos(end.line + 1, 0), indent: L.indentOf(prev.range.start.line), wrap: (b) => (top ? L.eol + b : b) };
+    }
+  }
+  const next = fd.before === undefined ? undefined : declared.get(fd.before);
+  const p = next && (next.comments?.leading?.range.start ?? next.range.start);
+  if (next && p && L.startsLine(p) && L.startsLine(next.range.start)) {
+    return { at: pos(p.line, 0), indent: L.indentOf(next.range.start.line), wrap: (b) => (top ? b + L.eol : b) };
+  }
+  return undefined;
+}
+
+/** The end of a message's body, at its members' indentation; undefined when `}` shares its line with code. */
+function atEndOf(L: TextLines, dest: Container): Spot | undefined {
+  const b = bodyOf(dest);
+  const close = b.bodyRange.end;
+  if (!L.startsLine(close) || close.line <= b.bodyRange.start.line) return undefined;
+  return { at: pos(close.line, 0), indent: bodyIndent(L, b), wrap: (x) => x };
+}
+
+/** After the top-level message the type is in now, with a blank line between them. */
+function afterEnclosingTop(L: TextLines, bound: BoundFile, loc: Located): Spot | undefined {
+  const pkg = bound.model.package;
+  const first = localName(loc.path, pkg).split('.')[0]!;
+  const top = findContainer(bound.ast, pkg ? `${pkg}.${first}` : first, false);
+  if (!top || top === loc.node || !L.endsLine(top.range.end) || top.range.end.line + 1 >= L.lineCount) return undefined;
+  return { at: pos(top.range.end.line + 1, 0), indent: L.indentOf(top.range.start.line), wrap: (b) => L.eol + b };
 }
 
 /** The path of the scope around an element path (`a.b.C` → `a.b`). */
