@@ -1055,6 +1055,48 @@ describe('renames, restores and moves that must keep the file valid', () => {
     assert.equal(applyEdits(cur, wide.edits), old);
   });
 
+  test('a moved type goes back where the baseline had it: after the declaration before it, else before the one after it, else at the end', () => {
+    const T = (indent: string): string => `${indent}// T doc.\n${indent}message T {\n${indent}  int32 x = 1;\n${indent}}\n`;
+    const O = (members: string): string => `${HEADER}message O {\n${members}}\n\nmessage P {\n  O.T t = 1;\n}\n`;
+    const old = O(`    int32 a = 1;\n${T('    ')}    // B doc.\n    int32 b = 2;\n`);
+    const baseline = baselineOf(old, 'v0.1.0');
+    // Moved to the top level (two spaces of indentation there), its reference written for the new place.
+    const out = (members: string): string => `${HEADER}message O {\n${members}}\n\n${T('')}\nmessage P {\n  T t = 1;\n}\n`;
+    const moveBack = (cur: string): string => {
+      const a = run(cur, baseline);
+      const fix = fixTitled(computeFixes(cur, a.bound, the(a.findings, 'MESSAGE_RENAMED')), 'Move the type back to "O"');
+      const { text, analysis } = applyFix(cur, fix, baseline);
+      assert.deepEqual(analysis.findings.filter((f) => f.rule === 'MESSAGE_RENAMED').map(key), []);
+      assert.deepEqual(newErrors(a, analysis), []);
+      return text;
+    };
+    // After "a", at the indentation of the members around it.
+    assert.equal(moveBack(out('    int32 a = 1;\n    // B doc.\n    int32 b = 2;\n')), old);
+    // "a" is gone: before "b", above its comment.
+    assert.equal(moveBack(out('    // B doc.\n    int32 b = 2;\n')), O(`${T('    ')}    // B doc.\n    int32 b = 2;\n`));
+    // Both gone: at the end, at the indentation of what the body holds.
+    assert.equal(moveBack(out('    int32 c = 3;\n')), O(`    int32 c = 3;\n${T('    ')}`));
+
+    // At the top level, with blank lines between declarations, as they are written there.
+    const top = (decls: string[]): string => `${HEADER}${decls.join('\n')}`;
+    const A = 'message A {\n  int32 a = 1;\n}\n';
+    const B = (inner: string): string => `message B {\n  int32 b = 1;\n${inner}}\n`;
+    const C = 'message C {\n  int32 c = 1;\n}\n';
+    const released = baselineOf(top([A, T(''), B(''), C]), 'v0.1.0');
+    const back = (cur: string): string => {
+      const a = run(cur, released);
+      const fix = fixTitled(computeFixes(cur, a.bound, the(a.findings, 'MESSAGE_RENAMED')), 'Move the type back to the top level');
+      const { text, analysis } = applyFix(cur, fix, released);
+      assert.deepEqual(analysis.findings.filter((f) => f.rule === 'MESSAGE_RENAMED').map(key), []);
+      return text;
+    };
+    assert.equal(back(top([A, B(T('  ')), C])), top([A, T(''), B(''), C]));
+    // "A" is gone: before "B", the message it was moved into.
+    assert.equal(back(top([B(T('  ')), C])), top([T(''), B(''), C]));
+    // Moved into the last message, "A" and "B" gone: after the message it is in now.
+    assert.equal(back(top([C.replace('}\n', `${T('  ')}}\n`)])), top([C, T('')]));
+  });
+
   test('a restored type name is qualified where a nested type of that name would take its references', () => {
     // T2 goes back to T, but inside P the short name T is now P's nested type (renamed from Q).
     const old = `${HEADER}message T {\n  int32 x = 1;\n}\nmessage P {\n  message Q {\n    string s = 1;\n  }\n  T t = 1;\n  repeated T ts = 2;\n  map<string, T> m = 3;\n}\n`;
@@ -1109,6 +1151,42 @@ describe('renames, restores and moves that must keep the file valid', () => {
     const cur = E('  E_UNKNOWN = 0;\n  /* B */ E_B = 1; E_A = 1; // A\n');
     const a = run(cur, baselineOf(old, 'v0.1.0'));
     assert.deepEqual(titles(cur, a, the(a.findings, 'ENUM_VALUE_JSON_NAME_CHANGED')).filter((t) => t.startsWith('Declare')), []);
+  });
+
+  test('"Declare X after Y" checks the enum around its edits only, also when the two names are far apart', () => {
+    // The check parses the statements around the cut and around the paste (with one more on either side), not the
+    // whole enum: fixing every swapped alias of a huge enum stayed quadratic otherwise (test/fuzz: enum-6k-aliases-swapped).
+    const E = (body: string): string => `${HEADER}enum E {\n  option allow_alias = true;\n${body}}\n`;
+    const between = '  E_X = 2;\n  E_Y = 3;\n  E_Z = 4;\n  E_W = 5;\n';
+    const oneLine = (values: string): string => `${HEADER}enum E { option allow_alias = true; E_UNKNOWN = 0; ${values} }\n`;
+    const cases: [string, string, string, string][] = [
+      // [name, baseline, current, expected]
+      ['far apart, with comments', E(`  E_UNKNOWN = 0;\n  // A doc.\n  E_A = 1; // a\n  E_B = 1;\n${between}`), E(`  E_UNKNOWN = 0;\n  E_B = 1;\n${between}  // A doc.\n  E_A = 1; // a\n`),
+        E(`  E_UNKNOWN = 0;\n  // A doc.\n  E_A = 1; // a\n  E_B = 1;\n${between}`)],
+      ['far apart in a one-line enum', oneLine('E_A = 1; E_B = 1; E_X = 2; E_Y = 3; E_Z = 4;'), oneLine('E_B = 1; E_X = 2; E_Y = 3; E_Z = 4; E_A = 1;'),
+        oneLine('E_A = 1; E_B = 1; E_X = 2; E_Y = 3; E_Z = 4;')],
+      // The part checked starts at `syntax = 5;`, a value only on the line of `{` (below it, a declaration).
+      ['a part that starts on the line of `{`', `${HEADER}enum E { option allow_alias = true; E_UNKNOWN = 0; syntax = 5; E_C = 6; E_A = 1; E_B = 1;\n${between}}\n`,
+        `${HEADER}enum E { option allow_alias = true; E_UNKNOWN = 0; syntax = 5; E_C = 6; E_B = 1;\n${between}  E_A = 1;\n}\n`,
+        `${HEADER}enum E { option allow_alias = true; E_UNKNOWN = 0; syntax = 5; E_C = 6; E_A = 1; E_B = 1;\n${between}}\n`],
+    ];
+    for (const [name, old, cur, expected] of cases) {
+      const baseline = baselineOf(old, 'v0.1.0');
+      const a = run(cur, baseline);
+      const f = the(a.findings, 'ENUM_VALUE_JSON_NAME_CHANGED');
+      const fix = fixTitled(computeFixes(cur, a.bound, f), 'Declare "E_B" after "E_A"');
+      const { text, analysis } = applyFix(cur, fix, baseline);
+      assert.equal(text, expected, name);
+      assert.deepEqual(analysis.findings.filter((x) => x.rule === 'ENUM_VALUE_JSON_NAME_CHANGED').map(key), [], name);
+      assert.deepEqual(newErrors(a, analysis), [], name);
+      // Fix-all makes the same edits.
+      assert.equal(applyEdits(cur, fixAll(cur, a.bound, a.findings, 'ENUM_VALUE_JSON_NAME_CHANGED').edits), expected, name);
+    }
+    // An enum whose text has an error far from the values is still checked whole: the result would have the error.
+    const old = E(`  E_UNKNOWN = 0;\n  E_A = 1;\n  E_B = 1;\n${between}`);
+    const broken = E(`  E_UNKNOWN = 0;\n  E_B = 1;\n  E_A = 1;\n${between.replace('E_W = 5;', 'E_W = 5')}`);
+    const b = run(broken, baselineOf(old, 'v0.1.0'));
+    assert.deepEqual(titles(broken, b, the(b.findings, 'ENUM_VALUE_JSON_NAME_CHANGED')).filter((t) => t.startsWith('Declare')), []);
   });
 });
 

@@ -2,6 +2,7 @@
 // and the list of additions (which the documentation rules and the report use).
 
 import type { OneofNode, Range } from '../proto/ast';
+import { comparePositions } from '../proto/ast';
 import {
   ModelIndex, indexModel, jsonNameOf, localName, type ApiModel, type EnumDef, type EnumValueDef, type FieldDef, type MessageDef, type RpcDef, type ServiceDef,
 } from '../proto/model';
@@ -274,7 +275,7 @@ class Comparer {
         const local = (fqn: string): string => localName(fqn, this.baseline.package);
         this.add('MESSAGE_RENAMED', this.defRange(moved), moved,
           `${kind} "${local(old.fqn)}" of ${this.tag} was moved to "${local(moved)}": the bytes and JSON are unchanged, but its Go type ${goCamelCase(local(old.fqn))} is now ${goCamelCase(local(moved))}`,
-          [{ kind: 'moveBack', from: old.fqn }]);
+          [{ kind: 'moveBack', from: old.fqn, ...this.baselineNeighbours(old, kind) }]);
         return;
       }
       const gone = this.whereTopLevelWas(old, kind === 'message' ? this.baseline.messages : this.baseline.enums);
@@ -484,6 +485,57 @@ class Comparer {
   }
 
   /**
+   * The names declared next to a type in its baseline scope, for moving it back where it was: the one before it and
+   * the one after it. A baseline read from a file has every declaration's position (types, fields, oneofs,
+   * services); a model of the bundled index keeps only the order of the messages and of the enums, so there they
+   * are the nearest messages (enums) of the scope.
+   */
+  private baselineNeighbours(old: MessageDef | EnumDef, kind: 'message' | 'enum'): { after?: string; before?: string } {
+    const order = this.scopeOrder(parentOf(old.fqn), old.node ? undefined : kind);
+    const k = order.at.get(old.name);
+    if (k === undefined) return {};
+    const out: { after?: string; before?: string } = {};
+    if (k > 0) out.after = order.names[k - 1]!;
+    if (k + 1 < order.names.length) out.before = order.names[k + 1]!;
+    return out;
+  }
+
+  /** Per baseline scope, its names in declaration order (of one kind without positions); built on first use. */
+  private readonly scopeOrders = new Map<string, { names: string[]; at: Map<string, number> }>();
+  private baseChildren?: Map<string, { messages: MessageDef[]; enums: EnumDef[] }>;
+
+  private scopeOrder(scope: string, kind?: 'message' | 'enum'): { names: string[]; at: Map<string, number> } {
+    const key = `${kind ?? '*'}|${scope}`;
+    let order = this.scopeOrders.get(key);
+    if (order) return order;
+    if (!this.baseChildren) {
+      this.baseChildren = new Map();
+      const of = (p: string): { messages: MessageDef[]; enums: EnumDef[] } => {
+        let c = this.baseChildren!.get(p);
+        if (!c) this.baseChildren!.set(p, (c = { messages: [], enums: [] }));
+        return c;
+      };
+      for (const m of this.baseline.messages) of(parentOf(m.fqn)).messages.push(m);
+      for (const e of this.baseline.enums) of(parentOf(e.fqn)).enums.push(e);
+    }
+    const children = this.baseChildren.get(scope) ?? { messages: [], enums: [] };
+    let names: string[];
+    if (kind) {
+      names = (kind === 'message' ? children.messages : children.enums).map((d) => d.name);
+    } else {
+      const parent = this.base.messages.get(scope)?.node;
+      const nodes: { name: string; range: Range }[] = parent
+        ? [...parent.fields.filter((f) => f.oneof === undefined), ...parent.oneofs, ...parent.messages, ...parent.enums]
+        : [...children.messages, ...children.enums, ...(scope === this.baseline.package ? this.baseline.services : [])].flatMap((d) => (d.node ? [d.node] : []));
+      names = nodes.sort((a, b) => comparePositions(a.range.start, b.range.start)).map((n) => n.name);
+    }
+    order = { names, at: new Map() };
+    for (let k = names.length - 1; k >= 0; k--) order.at.set(names[k]!, k);
+    this.scopeOrders.set(key, order);
+    return order;
+  }
+
+  /**
    * A field's oneof changed. On the wire and in JSON a oneof member is an ordinary field and oneof names appear
    * nowhere, so two moves change only the Go code (a oneof is one struct field holding a wrapper per member):
    * a single released field into a new oneof (binary compatible, protobuf.dev "Updating A Message Type"), and a
@@ -511,10 +563,9 @@ class Comparer {
       return;
     }
     const desc = (o?: string): string => (o ? `oneof "${o}"` : 'no oneof');
-    // Into a oneof, it can go back out; out of one the message still has, back in. Between two oneofs, where it
-    // belongs depends on what else moved.
+    // Into a oneof, it can go back out; out of one the message still has, or from it into another, back in.
     const back: FixData[] | undefined = of.oneof === undefined ? [{ kind: 'leaveOneof' }]
-      : nf.oneof === undefined && cur.oneofs.includes(of.oneof) ? [{ kind: 'enterOneof', oneof: of.oneof }] : undefined;
+      : this.hasOneof(cur, of.oneof) ? [{ kind: 'enterOneof', oneof: of.oneof }] : undefined;
     this.add('FIELD_ONEOF_CHANGED', nf.node?.nameRange ?? ORIGIN, fieldPath(old, of), `field "${old.name}.${of.name}" moved from ${desc(of.oneof)} to ${desc(nf.oneof)} (baseline ${this.tag})`, back);
   }
 

@@ -23,13 +23,17 @@ export type FixData =
   | { kind: 'renumber'; to: number; label: string }
   /** A message, enum, field, enum value, service, RPC or oneof gets its baseline name back, in place. */
   | { kind: 'rename'; to: string }
-  /** A message or enum moved to another scope goes back to where the baseline had it (`from`, its full name there). */
-  | { kind: 'moveBack'; from: ElementPath }
+  /**
+   * A message or enum moved to another scope goes back to where the baseline had it (`from`, its full name there):
+   * after `after`, else before `before`, the names declared next to it in that scope in the baseline, where the
+   * scope still has them.
+   */
+  | { kind: 'moveBack'; from: ElementPath; after?: string; before?: string }
   /** A field gets its baseline presence back: `optional` added (explicit) or dropped (implicit). */
   | { kind: 'presence'; optional: boolean }
   /** A released field moved into a oneof leaves it again. */
   | { kind: 'leaveOneof' }
-  /** A released field moved out of a oneof the message still has goes back into it. */
+  /** A released field moved out of a oneof the message still has, or from it into another, goes back into it. */
   | { kind: 'enterOneof'; oneof: string }
   | { kind: 'declareAfter'; container: ElementPath; name: string; after: string }
   | {

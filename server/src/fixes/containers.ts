@@ -158,6 +158,33 @@ export function namesInScope(bound: BoundFile, scope: string): ReadonlySet<strin
   return names;
 }
 
+/** A declaration of a scope, with the comments that go with it. */
+export interface Declared {
+  range: Range;
+  comments?: { leading?: { range: Range }; trailing?: { range: Range } };
+}
+
+/**
+ * The declarations written directly in a scope (a message's path or the package), by name, the first of each: in a
+ * message, its fields outside oneofs, its oneofs and nested types; in the package, its top-level types and services.
+ */
+const scopeDeclarations = new WeakMap<BoundFile, Map<string, Map<string, Declared>>>();
+
+export function declarationsIn(bound: BoundFile, scope: string): ReadonlyMap<string, Declared> {
+  let byScope = scopeDeclarations.get(bound);
+  if (!byScope) scopeDeclarations.set(bound, (byScope = new Map()));
+  let declared = byScope.get(scope);
+  if (declared) return declared;
+  declared = new Map();
+  const m = scope === bound.model.package ? undefined : findContainer(bound.ast, scope, false);
+  const all: (Declared & { name: string })[] = m?.kind === 'message'
+    ? [...m.fields.filter((f) => f.oneof === undefined), ...m.oneofs, ...m.messages, ...m.enums]
+    : scope === bound.model.package ? [...bound.ast.messages, ...bound.ast.enums, ...bound.ast.services] : [];
+  for (const d of all) if (!declared.has(d.name)) declared.set(d.name, d);
+  byScope.set(scope, declared);
+  return declared;
+}
+
 /** The names of a service's RPCs. */
 const rpcNameSets = new WeakMap<ServiceNode, Set<string>>();
 

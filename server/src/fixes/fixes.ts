@@ -18,7 +18,7 @@ import {
   bodyMembers, elementNamedAt, elementsOf, fieldLabeledAt, findAt, findContainer, sameRange, type Container, type Located, type NodeKind,
 } from './locate';
 import { checkNonOverlapping, insertAt, linesOf, mergeEditLists, pos, type TextEdit, type TextLines } from './text';
-import { containerIndex, entriesOf, namesInScope, oneofsOf, reservationsOf, rpcNamesIn, type Reservation } from './containers';
+import { containerIndex, declarationsIn, entriesOf, namesInScope, oneofsOf, reservationsOf, rpcNamesIn, type Reservation } from './containers';
 
 /** The title of the fix that suppresses a finding of `rule` on its line (fix-all never picks it). */
 export function suppressionTitle(rule: string): string {
@@ -772,40 +772,62 @@ function leaveOneofEdits(L: TextLines, ast: ProtoFile, finding: Finding): TextEd
   const block = reindented(L.slice({ start: pos(lines.from, 0), end: pos(lines.to, 0) }), L.indentOf(f.range.start.line), L.indentOf(o.range.start.line));
   if (block === undefined) return undefined;
   if (o.fields.length === 1 && !o.options.length) {
-    // Nothing but the field and blank lines between the oneof's braces: the oneof (with its comment) gives way to it.
-    const whole = ownLines(L, o);
-    if (!whole) return undefined;
-    for (let line = o.range.start.line + 1; line < o.range.end.line; line++) {
-      if ((line < lines.from || line >= lines.to) && !L.isBlank(line)) return undefined;
-    }
-    if (!/\{\s*$/.test(L.line(o.range.start.line)) || !L.startsLine(pos(o.range.end.line, o.range.end.character - 1))) return undefined;
-    return [{ range: { start: pos(whole.from, 0), end: pos(whole.to, 0) }, newText: block }];
+    // The oneof (with its comment) gives way to the field: protoc refuses an empty oneof.
+    const whole = linesOfOnlyMember(L, o, lines);
+    return whole && [{ range: { start: pos(whole.from, 0), end: pos(whole.to, 0) }, newText: block }];
   }
   return [{ range: { start: pos(lines.from, 0), end: pos(lines.to, 0) }, newText: '' }, insertAt(pos(o.range.end.line + 1, 0), block)];
 }
 
 /**
- * A released field moved out of a oneof goes back in, as its last member, at its members' indentation. Only
- * whole lines move; a field protoc would refuse in a oneof (a label, a map) is left alone.
+ * The whole lines of a oneof (with its comment) whose braces hold nothing but its one field's `lines` and blank
+ * lines, each brace ending or starting its line; undefined otherwise.
+ */
+function linesOfOnlyMember(L: TextLines, o: OneofNode, lines: { from: number; to: number }): { from: number; to: number } | undefined {
+  const whole = ownLines(L, o);
+  if (!whole) return undefined;
+  for (let line = o.range.start.line + 1; line < o.range.end.line; line++) {
+    if ((line < lines.from || line >= lines.to) && !L.isBlank(line)) return undefined;
+  }
+  if (!/\{\s*$/.test(L.line(o.range.start.line)) || !L.startsLine(pos(o.range.end.line, o.range.end.character - 1))) return undefined;
+  return whole;
+}
+
+/**
+ * A released field moved out of a oneof, or into another one, goes back in, as its last member, at its members'
+ * indentation. The oneof it leaves goes too (with its comment) when the field was all it held: protoc refuses an
+ * empty oneof. Only whole lines move; a field protoc would refuse in a oneof (a label, a map) is left alone.
  */
 function enterOneofEdits(L: TextLines, ast: ProtoFile, finding: Finding, fd: Extract<FixData, { kind: 'enterOneof' }>): TextEdit[] | undefined {
   const loc = elementNamedAt(ast, finding.range, ['field']);
   const f = loc?.node as FieldNode | undefined;
   const m = loc?.parent;
-  if (!f || f.oneof || f.label || f.mapKey !== undefined || m?.kind !== 'message') return undefined;
+  if (!f || f.label || f.mapKey !== undefined || m?.kind !== 'message') return undefined;
   const o = oneofsOf(m).byName.get(fd.oneof);
   const member = o?.fields[0];
   const lines = ownLines(L, f);
   if (!o || !member || !lines || !L.startsLine(pos(o.range.end.line, o.range.end.character - 1))) return undefined;
+  const now = f.oneof === undefined ? undefined : oneofsOf(m).byMember.get(f);
+  if (f.oneof !== undefined && (!now || now === o)) return undefined;
   const block = reindented(L.slice({ start: pos(lines.from, 0), end: pos(lines.to, 0) }), L.indentOf(f.range.start.line), L.indentOf(member.range.start.line));
   if (block === undefined) return undefined;
-  return [{ range: { start: pos(lines.from, 0), end: pos(lines.to, 0) }, newText: '' }, insertAt(pos(o.range.end.line, 0), block)];
+  const out = now && now.fields.length === 1 && !now.options.length ? withoutBlankAfter(L, linesOfOnlyMember(L, now, lines)) : lines;
+  return out && [{ range: { start: pos(out.from, 0), end: pos(out.to, 0) }, newText: '' }, insertAt(pos(o.range.end.line, 0), block)];
+}
+
+/** Lines to remove, with the blank line after them when one precedes them too: no two blank lines where they were. */
+function withoutBlankAfter(L: TextLines, lines: { from: number; to: number } | undefined): { from: number; to: number } | undefined {
+  if (!lines) return undefined;
+  const blankAround = lines.from > 0 && L.isBlank(lines.from - 1) && lines.to < L.lineCount - 1 && L.isBlank(lines.to);
+  return blankAround ? { from: lines.from, to: lines.to + 1 } : lines;
 }
 
 /**
- * A message or enum moved to another scope goes back to its baseline scope: to the end of that message's body,
- * or, for the top level, after the top-level message it is in now; with its comments, re-indented, and with
- * the type references that would resolve differently qualified (also those inside the type, whose scope changes).
+ * A message or enum moved to another scope goes back to its baseline scope, where it was there: after the
+ * declaration the baseline had before it, else before the one it had after it (where the scope still has them),
+ * else at the end of that message's body, or, for the top level, after the top-level message it is in now; with
+ * its comments, re-indented like its new neighbours, and with the type references that would resolve differently
+ * qualified (also those inside the type, whose scope changes).
  */
 function moveBackEdits(L: TextLines, bound: BoundFile, finding: Finding, fd: Extract<FixData, { kind: 'moveBack' }>): TextEdit[] | undefined {
   const loc = elementNamedAt(bound.ast, finding.range, ['message', 'enum']);
@@ -815,26 +837,10 @@ function moveBackEdits(L: TextLines, bound: BoundFile, finding: Finding, fd: Ext
   if (fd.from.slice(scope.length + 1) !== node.name || declaredIn(bound, scope, node.name)) return undefined;
   const lines = ownLines(L, node);
   if (!lines) return undefined;
-  let at: Position;
-  let indent: string;
-  let before = '';
-  const pkg = bound.model.package;
-  if (scope === pkg) {
-    const first = localName(loc.path, pkg).split('.')[0]!;
-    const top = findContainer(bound.ast, pkg ? `${pkg}.${first}` : first, false);
-    if (!top || top === node || !L.endsLine(top.range.end) || top.range.end.line + 1 >= L.lineCount) return undefined;
-    at = pos(top.range.end.line + 1, 0);
-    indent = L.indentOf(top.range.start.line);
-    before = L.eol;
-  } else {
-    const dest = findContainer(bound.ast, scope, false);
-    if (!dest || rangeContains(node.range, dest.range.start)) return undefined;
-    const b = bodyOf(dest);
-    const close = b.bodyRange.end;
-    if (!L.startsLine(close) || close.line <= b.bodyRange.start.line) return undefined;
-    at = pos(close.line, 0);
-    indent = bodyIndent(L, b);
-  }
+  const dest = scope === bound.model.package ? undefined : findContainer(bound.ast, scope, false);
+  if (scope !== bound.model.package && (!dest || rangeContains(node.range, dest.range.start))) return undefined;
+  const spot = besideNeighbour(L, bound, scope, fd) ?? (dest ? atEndOf(L, dest) : afterEnclosingTop(L, bound, loc));
+  if (!spot) return undefined;
   const refs = referenceEdits(L, bound, loc.path, fd.from, node.range);
   if (!refs) return undefined;
   // References inside the type move with it: their edits go into the moved text (last first, by offset).
@@ -849,11 +855,59 @@ function moveBackEdits(L: TextLines, bound: BoundFile, finding: Finding, fd: Ext
   }
   let moved = L.text.slice(from, to);
   for (const e of inside.sort((x, y) => y.a - x.a)) moved = moved.slice(0, e.a) + e.text + moved.slice(e.b);
-  const block = reindented(moved, L.indentOf(node.range.start.line), indent);
+  const block = reindented(moved, L.indentOf(node.range.start.line), spot.indent);
   if (block === undefined) return undefined;
-  // No two blank lines where it was.
-  const end = lines.from > 0 && L.isBlank(lines.from - 1) && lines.to < L.lineCount - 1 && L.isBlank(lines.to) ? lines.to + 1 : lines.to;
-  return [...outside, { range: { start: pos(lines.from, 0), end: pos(end, 0) }, newText: '' }, insertAt(at, before + block)];
+  const cut = withoutBlankAfter(L, lines)!;
+  return [...outside, { range: { start: pos(cut.from, 0), end: pos(cut.to, 0) }, newText: '' }, insertAt(spot.at, spot.wrap(block))];
+}
+
+/** Where a moved type goes back: the line it is inserted at, its indentation, and the blank lines around it. */
+interface Spot {
+  at: Position;
+  indent: string;
+  wrap: (block: string) => string;
+}
+
+/**
+ * After the declaration the baseline had before the type (below its trailing comment), else above the one it had
+ * after it (above its leading comment), at that declaration's indentation; at the top level with a blank line
+ * between them, as top-level declarations are written. Undefined when the scope has neither, or neither has its
+ * lines to itself.
+ */
+function besideNeighbour(L: TextLines, bound: BoundFile, scope: string, fd: Extract<FixData, { kind: 'moveBack' }>): Spot | undefined {
+  const top = scope === bound.model.package;
+  const declared = declarationsIn(bound, scope);
+  const prev = fd.after === undefined ? undefined : declared.get(fd.after);
+  if (prev && L.startsLine(prev.range.start)) {
+    const trailing = prev.comments?.trailing?.range.end;
+    const end = trailing && comparePositions(trailing, prev.range.end) > 0 ? trailing : prev.range.end;
+    if (/^\s*(\/\/.*)?$/.test(L.line(end.line).slice(end.character)) && end.line + 1 < L.lineCount) {
+      return { at: pos(end.line + 1, 0), indent: L.indentOf(prev.range.start.line), wrap: (b) => (top ? L.eol + b : b) };
+    }
+  }
+  const next = fd.before === undefined ? undefined : declared.get(fd.before);
+  const p = next && (next.comments?.leading?.range.start ?? next.range.start);
+  if (next && p && L.startsLine(p) && L.startsLine(next.range.start)) {
+    return { at: pos(p.line, 0), indent: L.indentOf(next.range.start.line), wrap: (b) => (top ? b + L.eol : b) };
+  }
+  return undefined;
+}
+
+/** The end of a message's body, at its members' indentation; undefined when `}` shares its line with code. */
+function atEndOf(L: TextLines, dest: Container): Spot | undefined {
+  const b = bodyOf(dest);
+  const close = b.bodyRange.end;
+  if (!L.startsLine(close) || close.line <= b.bodyRange.start.line) return undefined;
+  return { at: pos(close.line, 0), indent: bodyIndent(L, b), wrap: (x) => x };
+}
+
+/** After the top-level message the type is in now, with a blank line between them. */
+function afterEnclosingTop(L: TextLines, bound: BoundFile, loc: Located): Spot | undefined {
+  const pkg = bound.model.package;
+  const first = localName(loc.path, pkg).split('.')[0]!;
+  const top = findContainer(bound.ast, pkg ? `${pkg}.${first}` : first, false);
+  if (!top || top === loc.node || !L.endsLine(top.range.end) || top.range.end.line + 1 >= L.lineCount) return undefined;
+  return { at: pos(top.range.end.line + 1, 0), indent: L.indentOf(top.range.start.line), wrap: (b) => L.eol + b };
 }
 
 /** The path of the scope around an element path (`a.b.C` → `a.b`). */
@@ -1106,11 +1160,25 @@ function cutValue(L: TextLines, c: EnumNode, v: EnumValueNode): { lines?: string
 function movedCleanly(L: TextLines, c: EnumNode, edits: TextEdit[], moved: string, first: string): boolean {
   const from = L.offsetAt(c.range.start);
   const to = L.offsetAt(c.range.end);
-  const sorted = edits.map((e) => ({ a: L.offsetAt(e.range.start), b: L.offsetAt(e.range.end), t: e.newText })).sort((x, y) => x.a - y.a || x.b - y.b);
-  let text = '';
+  const sorted = edits.map((e) => ({ a: L.offsetAt(e.range.start), b: L.offsetAt(e.range.end), t: e.newText, e })).sort((x, y) => x.a - y.a || x.b - y.b);
   let at = from;
   for (const e of sorted) {
     if (e.a < at || e.b > to) return false;
+    at = e.b;
+  }
+  const layout = enumLayout(L, c);
+  if (!layout) return reparsedCleanly(L, c, sorted, moved, first);
+  return windowsOf(L, c, layout, sorted).every((w) => windowCleanly(L, c, layout, w, sorted, moved, first));
+}
+
+type OffsetEdit = { a: number; b: number; t: string; e: TextEdit };
+
+/** The check on the whole enum, edited and parsed again: for enums whose text has errors or repeats a name. */
+function reparsedCleanly(L: TextLines, c: EnumNode, sorted: OffsetEdit[], moved: string, first: string): boolean {
+  const to = L.offsetAt(c.range.end);
+  let text = '';
+  let at = L.offsetAt(c.range.start);
+  for (const e of sorted) {
     text += L.text.slice(at, e.a) + e.t;
     at = e.b;
   }
@@ -1121,11 +1189,157 @@ function movedCleanly(L: TextLines, c: EnumNode, edits: TextEdit[], moved: strin
   const names = c.values.map((v) => v.name).filter((n) => n !== moved);
   names.splice(names.indexOf(first), 0, moved);
   if (e.values.map((v) => v.name).join(' ') !== names.join(' ')) return false;
-  const comments = (v: EnumValueNode): string => JSON.stringify([v.comments.leading?.text, v.comments.trailing?.text]);
-  const was = new Map(c.values.map((v) => [v.name, comments(v)]));
-  return e.values.every((v) => was.get(v.name) === comments(v));
+  const was = new Map(c.values.map((v) => [v.name, valueComments(v)]));
+  return e.values.every((v) => was.get(v.name) === valueComments(v));
 }
 
+function valueComments(v: EnumValueNode): string {
+  return JSON.stringify([v.comments.leading?.text, v.comments.trailing?.text]);
+}
+
+/**
+ * An enum's statements (values, options, reservations) by offset, for checking a move near its edits only:
+ * parsing the whole enum again for every "Declare X after Y" made fixing all swapped aliases of a large enum
+ * quadratic. Undefined where only the whole enum can tell: its text alone has errors, or repeats a value's name.
+ */
+interface EnumLayout {
+  starts: number[];
+  ends: number[];
+  /** The value each statement is, if it is one. */
+  values: (EnumValueNode | undefined)[];
+}
+
+const enumLayouts = new WeakMap<EnumNode, EnumLayout | undefined>();
+
+function enumLayout(L: TextLines, c: EnumNode): EnumLayout | undefined {
+  if (!enumLayouts.has(c)) enumLayouts.set(c, newEnumLayout(L, c));
+  return enumLayouts.get(c);
+}
+
+function newEnumLayout(L: TextLines, c: EnumNode): EnumLayout | undefined {
+  const alone = parse(L.slice(c.range));
+  const e = alone.enums[0];
+  if (alone.errors.length || alone.enums.length !== 1 || !e || e.values.length !== c.values.length) return undefined;
+  // The enum alone reads its values as the file does (comments attach within the enum), so a part of it, parsed
+  // alone, does too.
+  if (new Set(c.values.map((v) => v.name)).size !== c.values.length) return undefined;
+  if (e.values.some((v, k) => v.name !== c.values[k]!.name || valueComments(v) !== valueComments(c.values[k]!))) return undefined;
+  const members = [...c.values, ...c.reserved, ...c.options].sort((x, y) => comparePositions(x.range.start, y.range.start));
+  const isValue = new Set<object>(c.values);
+  return {
+    starts: members.map((m) => L.offsetAt(m.range.start)),
+    ends: members.map((m) => L.offsetAt(m.range.end)),
+    values: members.map((m) => (isValue.has(m) ? (m as EnumValueNode) : undefined)),
+  };
+}
+
+/**
+ * A part of an enum to parse again: statements `left` to `right` (-1 and the statement count: the enum's own
+ * `{` and `}`) and the edits between them.
+ */
+interface EnumWindow {
+  left: number;
+  right: number;
+  edits: OffsetEdit[];
+}
+
+/**
+ * The parts of an enum whose reading an edit can change, merged where they overlap. An edit changes the comments
+ * of the statements it touches and of the statement on either side (a comment attaches by the tokens around it),
+ * and nothing else of an enum without errors: it moves whole tokens, and each statement parses alone. Each part
+ * has one more statement on either side, so that those statements are read with the tokens around them.
+ */
+function windowsOf(L: TextLines, c: EnumNode, layout: EnumLayout, sorted: OffsetEdit[]): EnumWindow[] {
+  const { starts, ends } = layout;
+  const out: EnumWindow[] = [];
+  for (const e of sorted) {
+    const w: EnumWindow = { left: Math.max(-1, countAtMost(ends, e.a) - 2), right: Math.min(starts.length, countBelow(starts, e.b) + 1), edits: [e] };
+    const prev = out[out.length - 1];
+    if (prev && windowStart(L, c, layout, w) < windowEnd(L, c, layout, prev)) {
+      prev.right = Math.max(prev.right, w.right);
+      prev.edits.push(e);
+    } else {
+      out.push(w);
+    }
+  }
+  return out;
+}
+
+function windowStart(L: TextLines, c: EnumNode, layout: EnumLayout, w: EnumWindow): number {
+  return w.left >= 0 ? layout.starts[w.left]! : L.offsetAt(c.range.start);
+}
+
+function windowEnd(L: TextLines, c: EnumNode, layout: EnumLayout, w: EnumWindow): number {
+  return w.right < layout.starts.length ? layout.ends[w.right]! : L.offsetAt(c.range.end);
+}
+
+/** How many of the sorted numbers are at most `x`. */
+function countAtMost(xs: number[], x: number): number {
+  let lo = 0;
+  let hi = xs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (xs[mid]! <= x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** How many of the sorted numbers are below `x`. */
+function countBelow(xs: number[], x: number): number {
+  return countAtMost(xs, x - 1);
+}
+
+/**
+ * `movedCleanly` for one part of an enum: the part, edited, parsed alone (inside `enum E { … }` where it does not
+ * reach the enum's braces), has the values it should, and those between its outer statements their comments.
+ */
+function windowCleanly(L: TextLines, c: EnumNode, layout: EnumLayout, w: EnumWindow, all: OffsetEdit[], moved: string, first: string): boolean {
+  const count = layout.starts.length;
+  const lo = windowStart(L, c, layout, w);
+  const hi = windowEnd(L, c, layout, w);
+  // A statement on the line of `{` stays there (`syntax = 1;` there is a value, on a line below a declaration).
+  let text = w.left < 0 ? '' : `enum E {${onOpenLine(L, c, lo, all) ? ' ' : L.eol}`;
+  let at = lo;
+  for (const e of w.edits) {
+    text += L.text.slice(at, e.a) + e.t;
+    at = e.b;
+  }
+  text += L.text.slice(at, hi) + (w.right < count ? `${L.eol}}` : '');
+  const ast = parse(text);
+  const e = ast.enums[0];
+  if (ast.errors.length || ast.enums.length !== 1 || !e) return false;
+  const names: string[] = [];
+  for (let k = Math.max(0, w.left); k <= Math.min(count - 1, w.right); k++) {
+    const v = layout.values[k];
+    if (v && v.name !== moved) names.push(v.name);
+  }
+  const firstAt = names.indexOf(first);
+  if (firstAt >= 0) names.splice(firstAt, 0, moved);
+  if (e.values.length !== names.length || e.values.some((v, k) => v.name !== names[k])) return false;
+  // The outer statements are read without what precedes (follows) them: their comments are the file's anyway.
+  const from = w.left >= 0 && layout.values[w.left] ? 1 : 0;
+  const to = w.right < count && layout.values[w.right] ? e.values.length - 1 : e.values.length;
+  const { byName } = containerIndex(c);
+  for (let k = from; k < to; k++) {
+    if (valueComments(e.values[k]!) !== valueComments(byName.get(e.values[k]!.name) as EnumValueNode)) return false;
+  }
+  return true;
+}
+
+/** Whether the text at `offset` is, after the edits, on the line of the enum's `{`. */
+function onOpenLine(L: TextLines, c: EnumNode, offset: number, edits: OffsetEdit[]): boolean {
+  let line = L.positionAt(offset).line;
+  for (const e of edits) {
+    if (e.b > offset) break;
+    line += lineBreaks(e.t) - (e.e.range.end.line - e.e.range.start.line);
+  }
+  return line === c.bodyRange.start.line;
+}
+
+function lineBreaks(text: string): number {
+  return text.match(/\r\n|\r|\n/g)?.length ?? 0;
+}
 function nameTaken(bound: BoundFile, loc: Located, name: string): boolean {
   switch (loc.kind) {
     case 'rpc':
