@@ -8,9 +8,11 @@ import type { BoundFile } from '../server/src/proto/binder';
 import type { Position, Range } from '../server/src/proto/ast';
 import { getDocumentSymbols, getWorkspaceSymbols } from '../server/src/features/symbols';
 import { findDefinition, findReferences } from '../server/src/features/navigation';
-import { doHover, formatDoc } from '../server/src/features/hover';
+import { doHover, fieldDefOf, formatDoc, hoverOf, rpcDefOf } from '../server/src/features/hover';
 import { getFoldingRanges } from '../server/src/features/folding';
-import { elementChainAt, targetAt } from '../server/src/features/positions';
+import { allElements, elementChainAt, fileElements, SpanIndex, targetAt, type Element, type Target } from '../server/src/features/positions';
+import { rangeContains } from '../server/src/proto/ast';
+import type { FieldNode, RpcNode } from '../server/src/proto/ast';
 import { SymbolKind, type DocumentSymbol } from '../server/src/features/types';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -729,5 +731,150 @@ describe('policy hover: who knows an element, from its lineage', { skip: corpusD
     });
     assert.match(extra!, /- Kubelet 1\.25 knows it and may be paired with runtimes built from cri-api v0\.22–v0\.24, which do not\./);
     assert.doesNotMatch(extra!, /Kubelets 1\.25–1\.27/);
+  });
+});
+
+// ---- the position index: the same answers as walking every span ---------------------------------------------
+
+/**
+ * What is at a position, found as before the position index: by walking the references in binding order, each
+ * level of elements in document order, then the imports. The index must give the same answer everywhere.
+ */
+function walkTargetAt(bound: BoundFile, p: Position): Target | undefined {
+  for (const ref of bound.references) if (rangeContains(ref.range, p)) return { kind: 'reference', reference: ref, range: ref.range };
+  const chain: Element[] = [];
+  for (let level = fileElements(bound.ast); ;) {
+    const hit = level.find((e) => rangeContains(e.range, p));
+    if (!hit) break;
+    chain.push(hit);
+    level = hit.children;
+  }
+  for (let k = chain.length - 1; k >= 0; k--) {
+    const e = chain[k]!;
+    if (e.kind !== 'extend' && e.name && rangeContains(e.nameRange, p)) return { kind: 'declaration', element: e, range: e.nameRange };
+  }
+  for (const imp of bound.ast.imports) if (rangeContains(imp.pathRange, p)) return { kind: 'import', node: imp, range: imp.pathRange };
+  const pk = bound.ast.package;
+  if (pk && rangeContains(pk.nameRange, p)) {
+    const offset = pk.nameRange.start.line === p.line ? p.character - pk.nameRange.start.character : pk.name.length;
+    const dot = pk.name.indexOf('.', Math.max(0, offset));
+    return { kind: 'package', name: (dot < 0 ? pk.name : pk.name.slice(0, dot)).replace(/^\./, ''), range: pk.nameRange };
+  }
+  return undefined;
+}
+
+/** Every position of a text, one past the end of each line and one line past the last included. */
+function* everyPosition(text: string): Generator<Position> {
+  const lines = text.split('\n');
+  for (let l = 0; l <= lines.length; l++) for (let c = 0; c <= (lines[l]?.length ?? 0) + 1; c++) yield pos(l, c);
+}
+
+/** Asserts that targetAt, elementChainAt and doHover answer at every position as walking does. */
+function assertSameAsWalking(bound: BoundFile, text: string, label: string): number {
+  const extra = { extraHover: (p: string): string => `extra for ${p}` };
+  let targets = 0;
+  for (const p of everyPosition(text)) {
+    const walked = walkTargetAt(bound, p);
+    const t = targetAt(bound, p);
+    // The same objects, not only equal ones: a hover on a duplicated name shows the first declaration.
+    if (t?.kind === 'reference' || walked?.kind === 'reference') assert.equal(t?.kind === 'reference' && t.reference, walked?.kind === 'reference' && walked.reference, `${label} ${p.line}:${p.character}`);
+    if (t?.kind === 'declaration' || walked?.kind === 'declaration') assert.equal(t?.kind === 'declaration' && t.element, walked?.kind === 'declaration' && walked.element, `${label} ${p.line}:${p.character}`);
+    assert.deepEqual(t, walked, `${label} ${p.line}:${p.character}`);
+    assert.deepEqual(doHover(bound, p, extra), hoverOf(bound, walked, extra), `${label} ${p.line}:${p.character}`);
+    if (t) targets++;
+  }
+  // The definitions hovers show (signatures of fields and RPCs) are the first in model order, as a walk finds.
+  for (const e of allElements(bound.ast)) {
+    if (e.kind === 'field') {
+      const walkedDef = bound.model.messages.flatMap((m) => m.fields).find((d) => d.node === e.node);
+      assert.equal(fieldDefOf(bound.model, e.node as FieldNode), walkedDef, `${label} ${e.path}`);
+    } else if (e.kind === 'rpc') {
+      const walkedDef = bound.model.services.flatMap((s) => s.rpcs).find((d) => d.node === e.node);
+      assert.equal(rpcDefOf(bound.model, e.node as RpcNode), walkedDef, `${label} ${e.path}`);
+    }
+  }
+  return targets;
+}
+
+describe('position index', () => {
+  test('spans: the first in original order that contains a position, also when spans touch, nest or are unsorted', () => {
+    const spans: Range[] = [
+      range(5, 0, 5, 4), range(0, 0, 9, 0), range(5, 4, 5, 8), range(2, 3, 2, 3), range(5, 4, 5, 8), range(7, 2, 6, 0), range(1, 0, 3, 9),
+      range(5, 6, 5, 7), range(8, 0, 8, 1),
+    ];
+    for (const order of [spans, [...spans].reverse(), [...spans].sort((a, b) => a.start.line - b.start.line || a.start.character - b.start.character)]) {
+      const ix = new SpanIndex(order, (r) => r);
+      for (let l = 0; l <= 10; l++) {
+        for (let c = 0; c <= 10; c++) assert.equal(ix.first(pos(l, c)), order.find((r) => rangeContains(r, pos(l, c))), `${l}:${c}`);
+      }
+    }
+    assert.equal(new SpanIndex([], (r: Range) => r).first(pos(0, 0)), undefined);
+  });
+
+  test('a crafted file with touching declarations, maps, oneofs, groups, extensions and nested types', () => {
+    const text = [
+      'syntax = "proto2";',
+      'package p.q;',
+      'import "google/protobuf/any.proto";import "google/protobuf/empty.proto";',
+      'message A{optional B b=1;}message B{map<string,A>m=1;oneof o{A x=2;B y=3;}optional group G=4{optional A a=1;}extensions 100 to 200;}',
+      'extend B{optional A ext=100;}enum E{Z=0;O=1;}service S{rpc R(A)returns(B);rpc T(stream A)returns(stream .p.q.B){}}',
+      'message Outer { message Inner { enum IE { X = 0; } } Inner.IE ie = 1; Outer.Inner inner = 2; }',
+      'message A { optional A again = 1; }',
+      '',
+    ].join('\n');
+    const bound = bind(parse(text), 'file:///ws/crafted.proto');
+    assert.ok(assertSameAsWalking(bound, text, 'crafted') > 100);
+  });
+  test('a hover looks at a few spans and definitions, however many the file has', () => {
+    // Counted, not timed: every read of a span or a definition's node after the first hover built the index.
+    const rpcs = 20_000;
+    const lines = ['syntax = "proto3";', 'package gen.v1;', 'message M { string name = 1; M next = 2; }', 'service S {'];
+    for (let r = 0; r < rpcs; r++) lines.push(`  rpc R${r}(M) returns (M);`);
+    lines.push('}', 'message Last { M m = 1; }', '');
+    const text = lines.join('\n');
+    const bound = bind(parse(text), 'file:///ws/gen.proto');
+    const service = fileElements(bound.ast).find((e) => e.kind === 'service')!;
+    assert.equal(service.children.length, rpcs);
+    let reads = 0;
+    const counted = (objects: object[], prop: string): void => {
+      for (const o of objects) {
+        const value = (o as Record<string, unknown>)[prop];
+        Object.defineProperty(o, prop, { get: () => (reads++, value), configurable: true });
+      }
+    };
+    counted(bound.references, 'range');
+    counted(service.children, 'range');
+    counted(bound.model.messages.flatMap((m) => m.fields), 'node');
+    counted(bound.model.services.flatMap((sv) => sv.rpcs), 'node');
+    const last = lines.length - 4;
+    assert.equal(lines[last], '  rpc R19999(M) returns (M);');
+    const probes: [Position, string][] = [
+      [pos(last, 8), 'rpc gen.v1.S.R19999'], // the last RPC's name
+      [pos(last, 13), 'message gen.v1.M'], // its request type
+      [pos(last + 2, 15), 'message gen.v1.M'], // a reference after all of them
+      [pos(last + 2, 17), 'field gen.v1.Last.m'], // a field after all of them
+    ];
+    for (const [p] of probes) doHover(bound, p); // builds the indexes, once per analysis
+    for (const [p, expected] of probes) {
+      reads = 0;
+      const hover = doHover(bound, p);
+      assert.ok(hover?.contents.value.startsWith(`\`\`\`proto\n${expected}\n`), `${p.line}:${p.character}: ${hover?.contents.value}`);
+      assert.ok(reads <= 4, `${p.line}:${p.character}: ${reads} spans or definitions read`);
+    }
+  });
+});
+
+
+describe('position index on real CRI api.proto files', { skip: corpusDir ? false : CORPUS_HELP }, () => {
+  test('targets and hovers at every position are those a walk finds', () => {
+    const corpus = new Corpus(corpusDir!);
+    const tags = corpus.goTags(V1_PATH);
+    // The newest release, and the oldest runtime.v1 one (fewer RPCs, other comments).
+    for (const blob of new Set([tags.at(-1)!.blob, tags[0]!.blob])) {
+      const text = corpus.text(blob);
+      const { bound } = analyze(text, { uri: 'file:///ws/api.proto' });
+      const targets = assertSameAsWalking(bound, text, blob);
+      assert.ok(targets > 2_000, `${blob}: ${targets} positions point at something`);
+    }
   });
 });

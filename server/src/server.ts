@@ -31,7 +31,7 @@ import { elementChainAt, isValidPosition, targetAt } from './features/positions'
 import type { DocumentSymbol } from './features/types';
 import { declaredPackage, parse } from './proto/parser';
 import { toDiagnostics, type DiagnosticSupport } from './lsp/convert';
-import { FsImportResolver, fsPathOf } from './lsp/importResolver';
+import { FsImportResolver, fileStamp, fsPathOf, isInside } from './lsp/importResolver';
 import { WorkspaceProtoFiles } from './lsp/workspaceFiles';
 import { BaselineManager, type BaselineAnswer, type ProgressHandle } from './lsp/baselines';
 import { APPLY_FIX_COMMAND, applyFixArguments, asCommands, codeActions, findingsAt, FIX_ALL_KIND, QUICKFIX_KIND } from './lsp/codeActions';
@@ -145,8 +145,12 @@ interface DocState {
   timer?: ReturnType<typeof setTimeout>;
   /** Bumped by every change and by close: a validation that sees another number was superseded. */
   generation: number;
-  /** `deps`: the files whose change on disk or in the editor may change the analysis (imports and where they were looked for). */
-  analysis?: Snapshot & { deps: Set<string>; baseline: Baseline | undefined; severityKey: string };
+  /**
+   * `deps`: the files whose change on disk or in the editor may change the analysis (imports and where they
+   * were looked for); `stamps`: what each of them was on disk when looked at (fileStamp), for the changes no
+   * file event reports (see "imports that no file event reports").
+   */
+  analysis?: Snapshot & { deps: Set<string>; stamps: Map<string, string>; baseline: Baseline | undefined; severityKey: string };
   /** Is the document a CRI API file (package `runtime.v1`), as of its last analysis? */
   isCri?: boolean;
   /** The baseline resolution the document's analysis used, and whether it was still running. */
@@ -340,6 +344,8 @@ connection.onInitialized(() => {
 
 connection.onShutdown(() => {
   lifecycle = 'shutDown';
+  if (importPollTimer) clearTimeout(importPollTimer);
+  importPollTimer = undefined;
   // Nothing is published after shutdown: pending validations are dropped.
   for (const st of states.values()) {
     if (st.timer) clearTimeout(st.timer);
@@ -519,11 +525,13 @@ async function snapshotOf(doc: TextDocument, stillWanted?: () => void): Promise<
   const snap: Snapshot = { version, text, result };
   // The document may have closed while settings were read; only open documents keep state.
   if (documents.get(doc.uri)) {
-    st.analysis = { ...snap, deps: new Set([...imports.resolved, ...imports.lookedAt]), baseline: answer?.baseline, severityKey };
+    st.analysis = { ...snap, deps: new Set([...imports.resolved, ...imports.lookedAt, ...imports.stamps.keys()]), stamps: imports.stamps, baseline: answer?.baseline, severityKey };
     st.isCri = isCri;
     st.resolving = answer?.resolving ?? false;
     if (answer) st.baselineKey = answer.key;
     else delete st.baselineKey;
+    staleImporters(doc.uri, imports.stamps);
+    scheduleImportPoll();
   }
   return snap;
 }
@@ -555,6 +563,118 @@ function statusOf(uri: string, analysis: Analysis): StatusParams {
     status.origin = b.origin;
   }
   return status;
+}
+
+// ---- imports that no file event reports ------------------------------------------------------------------
+//
+// The client watches the workspace's .proto files (onInitialized), and didChangeWatchedFiles re-validates
+// their importers. Imports found in criCompat.protoPaths outside the workspace, beside a file opened from
+// outside it, or in a workspace whose client watches nothing, change unseen. Two things notice it, both by
+// comparing what each analysis saw of a path (FsImportResolver.stamps, from lstat) with the disk, never
+// reading more than analyses read: (1) an analysis that sees a path differently from another document's
+// analysis makes that one stale (any workspace); (2) in a trusted workspace, a poll lstat's such paths every
+// IMPORT_POLL_MS, at most MAX_POLLED_IMPORTS of them. A poll rather than fs.watch: it holds no watcher per
+// directory (a hostile file can name hundreds of import folders), survives folders that are deleted and
+// created again, and follows no link (lstat). Untrusted workspaces get no poll, as the server watches nothing
+// there by itself: a change shows there once a file that imports it is analysed again (an edit, a reopen).
+
+/** How often the poll looks at imports no file event reports (ms); the environment may set it, for tests. */
+const IMPORT_POLL_MS = (() => {
+  const v = Number(process.env.CRI_COMPAT_IMPORT_POLL_MS);
+  return Number.isFinite(v) && v > 0 ? Math.min(Math.max(10, Math.round(v)), 600_000) : 2000;
+})();
+/** At most this many paths are polled (each one lstat per IMPORT_POLL_MS); the rest are checked on re-analysis only. */
+const MAX_POLLED_IMPORTS = 512;
+
+let importPollTimer: ReturnType<typeof setTimeout> | undefined;
+let importPollRunning = false;
+
+/** The document's analysis is out of date: drop it and validate again. */
+function reanalyzeLater(doc: TextDocument): void {
+  const st = states.get(doc.uri);
+  if (st) st.analysis = undefined;
+  scheduleValidation(doc);
+}
+
+/**
+ * Another document's analysis saw one of these paths as it is no longer (`stamps` are what an analysis of
+ * `uri` just saw): that document used an older import, or looked for one that is there now.
+ */
+function staleImporters(uri: string, stamps: Map<string, string>): void {
+  if (!stamps.size) return;
+  for (const d of documents.all()) {
+    if (d.uri === uri) continue;
+    const seen = states.get(d.uri)?.analysis?.stamps;
+    if (!seen) continue;
+    for (const [p, stamp] of seen) {
+      const now = stamps.get(p);
+      if (now !== undefined && now !== stamp) {
+        reanalyzeLater(d);
+        break;
+      }
+    }
+  }
+}
+
+/** Is a change of this file reported by the client's file watcher (a .proto file in a workspace folder)? */
+function watchedByClient(p: string, workspaceFolders: string[]): boolean {
+  return hasWatchedFilesRegistration && p.endsWith('.proto') && workspaceFolders.some((f) => isInside(p, f));
+}
+
+/** The paths to poll, each with the open documents whose analyses saw it: at most MAX_POLLED_IMPORTS. */
+function polledImports(): Map<string, TextDocument[]> {
+  const out = new Map<string, TextDocument[]>();
+  const workspaceFolders = folderPaths();
+  const open = new Set<string>();
+  for (const d of documents.all()) {
+    const p = fsPathOf(d.uri);
+    if (p) open.add(p);
+  }
+  let over = 0;
+  for (const d of documents.all()) {
+    for (const p of states.get(d.uri)?.analysis?.stamps.keys() ?? []) {
+      // An open document is read from the editor, whose changes come as didChange.
+      if (open.has(p) || watchedByClient(p, workspaceFolders)) continue;
+      const users = out.get(p);
+      if (users) users.push(d);
+      else if (out.size < MAX_POLLED_IMPORTS) out.set(p, [d]);
+      else over++;
+    }
+  }
+  if (over) logOnce(`Imports outside the workspace: only ${MAX_POLLED_IMPORTS} of the paths the open files import or look for are checked for changes while you do not edit; the others are read again when a file that imports them is edited.`);
+  return out;
+}
+
+function scheduleImportPoll(): void {
+  if (importPollTimer || importPollRunning || !trusted || lifecycle !== 'running') return;
+  importPollTimer = setTimeout(() => {
+    importPollTimer = undefined;
+    void pollImports();
+  }, IMPORT_POLL_MS);
+  // The poll alone does not keep the server running (the connection does).
+  importPollTimer.unref?.();
+}
+
+async function pollImports(): Promise<void> {
+  const polled = polledImports();
+  // Nothing to watch: the next analysis that finds something starts the poll again.
+  if (!polled.size || !trusted || lifecycle !== 'running') return;
+  importPollRunning = true;
+  try {
+    const paths = [...polled.keys()];
+    const now = await Promise.all(paths.map((p) => fs.promises.lstat(p).then(fileStamp, () => fileStamp(undefined))));
+    paths.forEach((p, k) => {
+      for (const d of polled.get(p)!) {
+        const seen = states.get(d.uri)?.analysis?.stamps.get(p);
+        if (seen !== undefined && seen !== now[k]) reanalyzeLater(d);
+      }
+    });
+  } catch (e) {
+    log('checking imports for changes failed', e);
+  } finally {
+    importPollRunning = false;
+    scheduleImportPoll();
+  }
 }
 
 // ---- validation ----------------------------------------------------------------------------------------
@@ -630,6 +750,7 @@ documents.onDidClose((e) => {
 });
 
 connection.onDidChangeWatchedFiles((e) => {
+  const changed = new Set<string>();
   for (const c of Array.isArray(e?.changes) ? e.changes : []) {
     const p = typeof c?.uri === 'string' ? fsPathOf(c.uri) : undefined;
     if (p && path.basename(p) === CONFIG_FILE) {
@@ -637,17 +758,27 @@ connection.onDidChangeWatchedFiles((e) => {
       continue;
     }
     workspaceFiles.invalidate(p);
-    if (p) {
-      for (const d of documents.all()) {
-        const st = states.get(d.uri);
-        if (st?.analysis?.deps.has(p) && !openDocumentAt(p)) {
-          st.analysis = undefined;
-          scheduleValidation(d);
-        }
-      }
-    }
+    if (p) changed.add(path.resolve(p));
+  }
+  if (!changed.size) return;
+  for (const d of documents.all()) {
+    const deps = states.get(d.uri)?.analysis?.deps;
+    if (deps && [...deps].some((dep) => touches(dep, changed))) reanalyzeLater(d);
   }
 });
+
+/**
+ * Does a change of these paths touch an import at `dep`: the file itself (unless the editor has it open: its
+ * text comes from there), or a folder above it — a folder deleted, moved or created is one event, not one per
+ * file in it. Looks up the folders above `dep`, so that a burst of events costs no more per import than one.
+ */
+function touches(dep: string, changed: Set<string>): boolean {
+  if (changed.has(dep) && !openDocumentAt(dep)) return true;
+  for (let dir = path.dirname(dep), prev = dep; dir !== prev; prev = dir, dir = path.dirname(dir)) {
+    if (changed.has(dir)) return true;
+  }
+  return false;
+}
 
 // ---- requests ------------------------------------------------------------------------------------------
 

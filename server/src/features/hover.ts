@@ -5,7 +5,7 @@
 import type { Comments, EnumValueNode, FieldNode, Position, RpcNode } from '../proto/ast';
 import type { BoundFile, Declaration } from '../proto/binder';
 import type { ElementPath } from '../compat/finding';
-import type { FieldDef, RpcDef } from '../proto/model';
+import type { ApiModel, FieldDef, RpcDef } from '../proto/model';
 import { targetAt, type Element, type Target } from './positions';
 import type { Hover } from './types';
 
@@ -19,7 +19,11 @@ export interface HoverOptions {
 
 /** Markdown hover for the position, or null when there is nothing to say. */
 export function doHover(bound: BoundFile, pos: Position, options: HoverOptions = {}): Hover | null {
-  const t = targetAt(bound, pos);
+  return hoverOf(bound, targetAt(bound, pos), options);
+}
+
+/** The hover of what a position points at (targetAt), or null. */
+export function hoverOf(bound: BoundFile, t: Target | undefined, options: HoverOptions = {}): Hover | null {
   if (!t) return null;
   const sections = hoverSections(bound, t);
   if (!sections) return null;
@@ -92,13 +96,38 @@ function fieldSignature(f: FieldNode, def: FieldDef | undefined): string {
 }
 
 function fieldDef(bound: BoundFile, f: FieldNode): FieldDef | undefined {
-  for (const m of bound.model.messages) for (const d of m.fields) if (d.node === f) return d;
-  return undefined;
+  return fieldDefOf(bound.model, f);
 }
 
 function rpcDef(bound: BoundFile, r: RpcNode): RpcDef | undefined {
-  for (const s of bound.model.services) for (const d of s.rpcs) if (d.node === r) return d;
-  return undefined;
+  return rpcDefOf(bound.model, r);
+}
+
+/** The model's definition of a field's syntax node (the first, in model order). */
+export function fieldDefOf(model: ApiModel, f: FieldNode): FieldDef | undefined {
+  return defsOf(model).fields.get(f);
+}
+
+/** The model's definition of an RPC's syntax node (the first, in model order). */
+export function rpcDefOf(model: ApiModel, r: RpcNode): RpcDef | undefined {
+  return defsOf(model).rpcs.get(r);
+}
+
+/**
+ * The model's field and RPC definitions by syntax node, the first for a node as a walk in model order finds
+ * it: built once per model (one per analysis), so that a hover does not walk every field or RPC of the file.
+ */
+const defsByNode = new WeakMap<ApiModel, { fields: Map<FieldNode, FieldDef>; rpcs: Map<RpcNode, RpcDef> }>();
+
+function defsOf(model: ApiModel): { fields: Map<FieldNode, FieldDef>; rpcs: Map<RpcNode, RpcDef> } {
+  let defs = defsByNode.get(model);
+  if (!defs) {
+    defs = { fields: new Map(), rpcs: new Map() };
+    for (const m of model.messages) for (const d of m.fields) if (d.node && !defs.fields.has(d.node)) defs.fields.set(d.node, d);
+    for (const s of model.services) for (const d of s.rpcs) if (d.node && !defs.rpcs.has(d.node)) defs.rpcs.set(d.node, d);
+    defsByNode.set(model, defs);
+  }
+  return defs;
 }
 
 function where(bound: BoundFile, d: Declaration): string {

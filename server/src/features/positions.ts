@@ -131,7 +131,8 @@ export function elementChainAt(ast: ProtoFile, pos: Position): Element[] {
   const chain: Element[] = [];
   let level = fileElements(ast);
   for (;;) {
-    const hit = level.find((e) => rangeContains(e.range, pos));
+    // A level is sorted by start, so its first element containing the position is also the first in order.
+    const hit = spansOf(level, (e) => e.range).first(pos);
     if (!hit) return chain;
     chain.push(hit);
     level = hit.children;
@@ -157,17 +158,15 @@ export type Target =
 /** What a position points at, or undefined (whitespace, keywords, numbers, positions past the end). */
 export function targetAt(bound: BoundFile, pos: Position): Target | undefined {
   if (!isValidPosition(pos)) return undefined;
-  for (const ref of bound.references) {
-    if (rangeContains(ref.range, pos)) return { kind: 'reference', reference: ref, range: ref.range };
-  }
+  const ref = spansOf(bound.references, (r) => r.range).first(pos);
+  if (ref) return { kind: 'reference', reference: ref, range: ref.range };
   const chain = elementChainAt(bound.ast, pos);
   for (let k = chain.length - 1; k >= 0; k--) {
     const e = chain[k]!;
     if (e.kind !== 'extend' && e.name && rangeContains(e.nameRange, pos)) return { kind: 'declaration', element: e, range: e.nameRange };
   }
-  for (const imp of bound.ast.imports) {
-    if (rangeContains(imp.pathRange, pos)) return { kind: 'import', node: imp, range: imp.pathRange };
-  }
+  const imp = spansOf(bound.ast.imports, (i) => i.pathRange).first(pos);
+  if (imp) return { kind: 'import', node: imp, range: imp.pathRange };
   const p = bound.ast.package;
   if (p && rangeContains(p.nameRange, pos)) {
     // `runtime.v1`: the cursor on `runtime` means the package `runtime`.
@@ -177,4 +176,100 @@ export function targetAt(bound: BoundFile, pos: Position): Target | undefined {
     return { kind: 'package', name, range: p.nameRange };
   }
   return undefined;
+}
+
+// ---- the position index --------------------------------------------------------------------------------
+
+/**
+ * Spans (references, imports, the elements of one level) sorted by start, for finding the first of them — in
+ * their original order — that contains a position, as a walk over them in that order would, in O(log n):
+ * a hover on a file of 40,000 RPCs walked every reference and every RPC (5 ms a hover). Built once per array
+ * (see spansOf), that is once per analysis, since every analysis makes new arrays.
+ */
+export class SpanIndex<T> {
+  /** How many items the array had when indexed. */
+  readonly size: number;
+  private readonly items: T[];
+  /** Each sorted item's index in the original array: of several spans that contain a position, the first wins. */
+  private readonly order: Int32Array;
+  /** Start and end of each sorted item as line, character pairs (typed arrays: 80,000 references index in a few ms). */
+  private readonly starts: Float64Array;
+  private readonly ends: Float64Array;
+  /**
+   * The greatest end among the sorted items up to each one: a scan back from the last span starting at or
+   * before a position stops where nothing earlier reaches it. Spans of one kind do not nest (tokens, or
+   * siblings), so the scan looks at one or two; nested spans would still be found, only more slowly.
+   */
+  private readonly maxEnds: Float64Array;
+
+  constructor(source: readonly T[], rangeOf: (t: T) => Range) {
+    const n = (this.size = source.length);
+    const ranges: Range[] = new Array(n);
+    for (let k = 0; k < n; k++) ranges[k] = rangeOf(source[k]!);
+    const byStart = new Int32Array(n);
+    let sorted = true;
+    for (let k = 0; k < n; k++) {
+      byStart[k] = k;
+      if (k > 0 && sorted) sorted = comparePositions(ranges[k - 1]!.start, ranges[k]!.start) <= 0;
+    }
+    // Most arrays are in document order already (element levels always are): sort only those that are not.
+    if (!sorted) byStart.sort((a, b) => comparePositions(ranges[a]!.start, ranges[b]!.start) || a - b);
+    this.order = byStart;
+    this.items = new Array(n);
+    this.starts = new Float64Array(2 * n);
+    this.ends = new Float64Array(2 * n);
+    this.maxEnds = new Float64Array(2 * n);
+    for (let j = 0; j < n; j++) {
+      const k = byStart[j]!;
+      const r = ranges[k]!;
+      this.items[j] = source[k]!;
+      this.starts[2 * j] = r.start.line;
+      this.starts[2 * j + 1] = r.start.character;
+      this.ends[2 * j] = r.end.line;
+      this.ends[2 * j + 1] = r.end.character;
+      const keep = j > 0 && compare(this.maxEnds, j - 1, r.end.line, r.end.character) >= 0;
+      this.maxEnds[2 * j] = keep ? this.maxEnds[2 * j - 2]! : r.end.line;
+      this.maxEnds[2 * j + 1] = keep ? this.maxEnds[2 * j - 1]! : r.end.character;
+    }
+  }
+
+  /** The first item (in the original order) whose range contains `pos` as rangeContains decides, or undefined. */
+  first(pos: Position): T | undefined {
+    // rangeContains(r, p) is start <= p <= end, compared by line, then character.
+    const { line, character } = pos;
+    let lo = 0;
+    let hi = this.size;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (compare(this.starts, mid, line, character) <= 0) lo = mid + 1;
+      else hi = mid;
+    }
+    let best = -1;
+    for (let j = lo - 1; j >= 0 && compare(this.maxEnds, j, line, character) >= 0; j--) {
+      if (compare(this.ends, j, line, character) >= 0 && (best < 0 || this.order[j]! < this.order[best]!)) best = j;
+    }
+    return best < 0 ? undefined : this.items[best];
+  }
+}
+
+/** The position at pair `j` of `pairs` compared with (line, character), as comparePositions. */
+function compare(pairs: Float64Array, j: number, line: number, character: number): number {
+  return pairs[2 * j]! - line || pairs[2 * j + 1]! - character;
+}
+
+const spanIndexes = new WeakMap<readonly object[], SpanIndex<object>>();
+
+/**
+ * The span index of an array, built on first use and kept while the array lives: a syntax tree's and a bound
+ * file's arrays are made once per analysis and not changed after, so the index lives as long as the analysis.
+ * An array that grew since (not done, but cheap to check) gets a new index. Each array is indexed by one kind
+ * of range (references and elements by `range`, imports by `pathRange`).
+ */
+export function spansOf<T extends object>(items: readonly T[], rangeOf: (t: T) => Range): SpanIndex<T> {
+  let ix = spanIndexes.get(items) as SpanIndex<T> | undefined;
+  if (!ix || ix.size !== items.length) {
+    ix = new SpanIndex(items, rangeOf);
+    spanIndexes.set(items, ix as SpanIndex<object>);
+  }
+  return ix;
 }

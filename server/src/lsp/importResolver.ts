@@ -8,7 +8,7 @@
 // time and size, so that an edit does not read and parse them again. Only Node's fs/path/url are used, so the
 // CLI shares this class with the server.
 
-import { realpathSync, statSync, type Stats } from 'node:fs';
+import { lstatSync, realpathSync, statSync, type Stats } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { ProtoFile } from '../proto/ast';
@@ -58,9 +58,21 @@ export class FsImportResolver implements ImportResolver {
    * changes the answer, a missing import found or a later root's file shadowed.
    */
   readonly lookedAt = new Set<string>();
+  /**
+   * What each path of `resolved` and `lookedAt`, and each root that was missing, was when looked at (fileStamp),
+   * taken before it was read: the server compares them with the disk later, to notice changes that no file
+   * event reports (imports from folders outside the workspace). A change between the stamp and the read only
+   * makes it check again.
+   */
+  readonly stamps = new Map<string, string>();
+
+  /** Roots that are not directories now: skipped, but stamped once an import is looked for, so that one created later is noticed. */
+  private readonly missingRoots: string[];
 
   constructor(private readonly options: FsImportResolverOptions) {
     this.roots = uniqueRoots(options.roots);
+    this.missingRoots = [...new Set(options.roots.filter((d) => typeof d === 'string' && path.isAbsolute(d)).map((d) => path.resolve(d)))]
+      .filter((d) => !realOrUndefined(d));
     this.maxFileSize = options.maxFileSize ?? DEFAULT_MAX_IMPORT_SIZE;
   }
 
@@ -101,17 +113,21 @@ export class FsImportResolver implements ImportResolver {
   private *locate(importPath: string, fromUri: string, tried: string[]): Generator<Located> {
     const dirs = this.searchPath(fromUri);
     const allowed = dirs.map((d) => d.real);
+    for (const root of this.missingRoots) this.stamp(root);
     for (const { dir } of dirs) {
       tried.push(dir);
       const candidate = path.resolve(dir, importPath);
       if (!isInside(candidate, dir)) continue;
       this.lookedAt.add(candidate);
+      this.stamp(candidate);
       const open = this.options.overlay?.(candidate);
       let at: Located | undefined;
       try {
         const stats = statSync(candidate);
         if (!stats.isFile()) continue;
         const real = realpathSync(candidate);
+        // The file a link leads to, where it lies inside the roots: its edits do not touch the link.
+        if (real !== candidate && !this.stamps.has(real) && allowed.some((root) => isInside(real, root))) this.stamps.set(real, fileStamp(stats));
         if (!allowed.some((root) => isInside(real, root))) continue; // a symlink pointing out of the roots
         if (!open && stats.size > this.maxFileSize) {
           tried[tried.length - 1] = `${dir} (${importPath} is larger than ${Math.round(this.maxFileSize / 1024 / 1024)} MiB)`;
@@ -179,10 +195,30 @@ export class FsImportResolver implements ImportResolver {
     return at.open?.uri ?? pathToFileURL(at.candidate).href;
   }
 
+  /** Records what is at a path now, without following a link there (its target may lie outside the roots). */
+  private stamp(p: string): void {
+    if (this.stamps.has(p)) return;
+    let st: Stats | undefined;
+    try {
+      st = lstatSync(p);
+    } catch {
+      st = undefined;
+    }
+    this.stamps.set(p, fileStamp(st));
+  }
+
   private markResolved(candidate: string, real: string | undefined): void {
     this.resolved.add(candidate);
     if (real && real !== candidate) this.resolved.add(real);
   }
+}
+
+/**
+ * What is at a path, as a string that changes when the file is edited, replaced, created or deleted (or
+ * becomes a link or a directory): `-` for nothing there. From lstat: a link is stamped, not what it leads to.
+ */
+export function fileStamp(st: Stats | undefined): string {
+  return st ? `${st.mode}:${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}` : '-';
 }
 
 /**

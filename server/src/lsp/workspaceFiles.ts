@@ -217,10 +217,15 @@ export class WorkspaceProtoFiles {
     this.indexed = new Map();
   }
 
-  /** Forget the listing (a .proto file was created or deleted) and, for a path, its symbols. */
+  /**
+   * Forget the listing (a .proto file was created or deleted) and, for a path, its symbols: those of every
+   * file below it when it is a folder (deleting or moving a folder is one event, not one per file).
+   */
   invalidate(fsPath?: string): void {
     this.list = undefined;
-    if (fsPath) this.indexed.delete(fsPath);
+    if (!fsPath || this.indexed.delete(fsPath)) return;
+    const dir = fsPath.endsWith(path.sep) ? fsPath : fsPath + path.sep;
+    for (const p of this.indexed.keys()) if (p.startsWith(dir)) this.indexed.delete(p);
   }
 
   /** Paths of the .proto files under the folders, at most `maxFiles`. */

@@ -1,0 +1,169 @@
+// Imports that change where the client's file watcher does not look, over the BUILT language server
+// (dist/server.js --stdio): files in criCompat.protoPaths outside the workspace, edited, created or deleted on
+// disk with no event at all, and folders of imports deleted or created with one event for the folder. Also
+// what the import resolver records of the paths it looked at. Run `node scripts/build.mjs` first.
+import { after, before, describe, test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { existsSync, mkdirSync, mkdtempSync, realpathSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { DidChangeWatchedFilesNotification, FileChangeType, type PublishDiagnosticsParams } from 'vscode-languageserver-protocol/node';
+import { FsImportResolver } from '../server/src/lsp/importResolver';
+import { BUILD_HELP, LspEditor, SERVER, range } from './lspHarness';
+
+/** The diagnostics as `code@line:character`, for comparing. */
+const codes = (p: PublishDiagnosticsParams): string[] => p.diagnostics.map((d) => `${d.code}@${d.range.start.line}:${d.range.start.character}`);
+
+const IMPORTER = 'syntax = "proto3";\npackage user;\nimport "inc.proto";\nmessage U { inc.Thing t = 1; inc.Later l = 2; }\n';
+const INC = 'syntax = "proto3";\npackage inc;\nmessage Thing {}\n';
+const INC_WITH_LATER = 'syntax = "proto3";\npackage inc;\nmessage Thing {}\nmessage Later {}\n';
+
+describe('imports outside the workspace', { skip: !existsSync(SERVER) ? BUILD_HELP : false, timeout: 60_000 }, () => {
+  let tmp: string;
+  let ws: string;
+  let inc: string;
+  const editors: LspEditor[] = [];
+
+  /** A server with `protoPaths`, trusted or not, polling imports every 20 ms (when trusted). */
+  async function start(trusted: boolean, protoPaths: string[] = []): Promise<LspEditor> {
+    const editor = LspEditor.start({ CRI_COMPAT_IMPORT_POLL_MS: '20' });
+    editors.push(editor);
+    editor.settings = { protoPaths, validation: { debounceMs: 0 } };
+    await editor.initialize(ws, { trusted });
+    return editor;
+  }
+
+  before(() => {
+    tmp = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'cri-compat-imports-')));
+    ws = path.join(tmp, 'ws');
+    inc = path.join(tmp, 'include');
+    mkdirSync(ws);
+    mkdirSync(inc);
+  });
+
+  after(() => {
+    for (const e of editors) e.kill();
+    rmSync(tmp, { recursive: true, force: true });
+  });
+
+  test('trusted: an import edited, created or deleted outside the workspace is noticed without an edit or an event', async () => {
+    const dir = path.join(inc, 'trusted');
+    mkdirSync(dir);
+    writeFileSync(path.join(dir, 'inc.proto'), INC);
+    const editor = await start(true, [dir]);
+    const uri = pathToFileURL(path.join(ws, 'user.proto')).href;
+    await editor.open(uri, IMPORTER);
+    assert.deepEqual(codes(await editor.diagnostics(uri, (d) => d.version === 1)), ['unresolved-type@3:29']);
+
+    // Edited: the missing message appears.
+    let mark = editor.mark();
+    writeFileSync(path.join(dir, 'inc.proto'), INC_WITH_LATER);
+    assert.deepEqual(codes(await editor.diagnostics(uri, () => true, mark)), []);
+
+    // Deleted, with its folder: the import is gone.
+    mark = editor.mark();
+    rmSync(dir, { recursive: true });
+    assert.deepEqual(codes(await editor.diagnostics(uri, () => true, mark)), ['unresolved-import@2:7', 'unresolved-type@3:12', 'unresolved-type@3:29']);
+
+    // Created again: found where it was looked for.
+    mark = editor.mark();
+    mkdirSync(dir);
+    writeFileSync(path.join(dir, 'inc.proto'), INC);
+    assert.deepEqual(codes(await editor.diagnostics(uri, () => true, mark)), ['unresolved-type@3:29']);
+  });
+
+  test('untrusted (no poll): the analysis of one importer that sees an import changed on disk re-validates the others', async () => {
+    const dir = path.join(inc, 'untrusted');
+    mkdirSync(dir);
+    writeFileSync(path.join(dir, 'inc.proto'), INC);
+    const editor = await start(false, [dir]);
+    const a = pathToFileURL(path.join(ws, 'a.proto')).href;
+    const b = pathToFileURL(path.join(ws, 'b.proto')).href;
+    await editor.open(a, IMPORTER);
+    await editor.open(b, IMPORTER);
+    assert.deepEqual(codes(await editor.diagnostics(a, (d) => d.version === 1)), ['unresolved-type@3:29']);
+    assert.deepEqual(codes(await editor.diagnostics(b, (d) => d.version === 1)), ['unresolved-type@3:29']);
+
+    writeFileSync(path.join(dir, 'inc.proto'), INC_WITH_LATER);
+    const mark = editor.mark();
+    // An edit of a that changes nothing but makes it read its imports again.
+    await editor.change(a, 2, [{ range: range(4, 0, 4, 0), text: '\n' }]);
+    assert.deepEqual(codes(await editor.diagnostics(a, (d) => d.version === 2, mark)), []);
+    // b was not edited and no event came: its analysis is stale all the same.
+    assert.deepEqual(codes(await editor.diagnostics(b, () => true, mark)), []);
+  });
+
+  test('a file that looks for more imports than are polled: the first 512 are, and the log says so', async () => {
+    const dir = path.join(inc, 'many');
+    mkdirSync(dir);
+    const editor = await start(true, [dir]);
+    const uri = pathToFileURL(path.join(ws, 'many.proto')).href;
+    const imports = Array.from({ length: 600 }, (_, k) => `import "m${k}.proto";`).join('\n');
+    await editor.open(uri, `syntax = "proto3";\npackage many;\n${imports}\n`);
+    await editor.diagnostics(uri, (d) => d.version === 1);
+    // Waits for the first poll (every 20 ms here), however long it takes; nothing is timed.
+    while (!editor.logs.some((l) => l.includes('only 512 of the paths'))) await new Promise((r) => setTimeout(r, 20));
+    // The polled ones are noticed: the first import appears.
+    const mark = editor.mark();
+    writeFileSync(path.join(dir, 'm0.proto'), 'syntax = "proto3";\npackage m0;\n');
+    const after = await editor.diagnostics(uri, () => true, mark);
+    assert.equal(after.diagnostics.filter((d) => d.code === 'unresolved-import').length, 599);
+  });
+
+  test('a folder of imports deleted or created in the workspace: one event for the folder', async () => {
+    const editor = await start(false);
+    const lib = path.join(ws, 'lib');
+    mkdirSync(lib);
+    writeFileSync(path.join(lib, 'dep.proto'), 'syntax = "proto3";\npackage dep;\nmessage D {}\n');
+    const uri = pathToFileURL(path.join(ws, 'main.proto')).href;
+    await editor.open(uri, 'syntax = "proto3";\npackage main;\nimport "lib/dep.proto";\nimport "later/x.proto";\nmessage M { dep.D d = 1; x.X x = 2; }\n');
+    assert.deepEqual(codes(await editor.diagnostics(uri, (d) => d.version === 1)), ['unresolved-import@3:7', 'unresolved-type@4:25']);
+
+    // Deleted: VS Code reports the folder, not the files in it.
+    let mark = editor.mark();
+    rmSync(lib, { recursive: true });
+    await editor.conn.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: pathToFileURL(lib).href, type: FileChangeType.Deleted }] });
+    assert.deepEqual(codes(await editor.diagnostics(uri, () => true, mark)), ['unresolved-import@2:7', 'unresolved-import@3:7', 'unresolved-type@4:12', 'unresolved-type@4:25']);
+
+    // A folder moved in: one event for it (with a trailing slash, as some clients send folders).
+    mark = editor.mark();
+    const later = path.join(tmp, 'staging');
+    mkdirSync(later);
+    writeFileSync(path.join(later, 'x.proto'), 'syntax = "proto3";\npackage x;\nmessage X {}\n');
+    const moved = path.join(ws, 'later');
+    renameSync(later, moved);
+    await editor.conn.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: `${pathToFileURL(moved).href}/`, type: FileChangeType.Created }] });
+    assert.deepEqual(codes(await editor.diagnostics(uri, () => true, mark)), ['unresolved-import@2:7', 'unresolved-type@4:12']);
+  });
+});
+
+describe('import resolver: what it saw of each path', () => {
+  let tmp: string;
+  before(() => {
+    tmp = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'cri-compat-stamps-')));
+    mkdirSync(path.join(tmp, 'ws', 'real'), { recursive: true });
+    mkdirSync(path.join(tmp, 'paths'));
+    writeFileSync(path.join(tmp, 'ws', 'real', 'a.proto'), 'syntax = "proto3";');
+    writeFileSync(path.join(tmp, 'secret.proto'), 'syntax = "proto3";');
+    symlinkSync(path.join(tmp, 'ws', 'real', 'a.proto'), path.join(tmp, 'ws', 'a.proto'));
+    symlinkSync(path.join(tmp, 'secret.proto'), path.join(tmp, 'ws', 'escape.proto'));
+  });
+  after(() => rmSync(tmp, { recursive: true, force: true }));
+
+  test('every path looked at, found or not, and the file a link inside the roots leads to; never what a link out leads to', () => {
+    const r = new FsImportResolver({ roots: [path.join(tmp, 'ws'), path.join(tmp, 'paths')], importerDirectory: false });
+    const from = pathToFileURL(path.join(tmp, 'ws', 'x.proto')).href;
+    assert.ok('uri' in r.resolve('a.proto', from));
+    assert.ok(!('uri' in r.resolve('escape.proto', from)));
+    assert.ok(!('uri' in r.resolve('missing.proto', from)));
+    assert.deepEqual([...r.stamps.keys()].sort(), [
+      path.join(tmp, 'paths', 'escape.proto'), path.join(tmp, 'paths', 'missing.proto'),
+      path.join(tmp, 'ws', 'a.proto'), path.join(tmp, 'ws', 'escape.proto'), path.join(tmp, 'ws', 'missing.proto'), path.join(tmp, 'ws', 'real', 'a.proto'),
+    ].sort());
+    assert.equal(r.stamps.get(path.join(tmp, 'ws', 'missing.proto')), '-');
+    // The links themselves are stamped (lstat): a link is not the file it leads to.
+    assert.notEqual(r.stamps.get(path.join(tmp, 'ws', 'a.proto')), r.stamps.get(path.join(tmp, 'ws', 'real', 'a.proto')));
+    assert.ok(![...r.stamps.keys()].includes(path.join(tmp, 'secret.proto')));
+  });
+});
