@@ -8,7 +8,7 @@ import { getRule } from '../compat/rules';
 import { goCamelCase, renameEffects } from '../compat/compare';
 import { compareTags, firstMinorOfMajor, parseAnyTag, shipMinor, targetMinor, whoLacks, SKEW, type LackingSkew } from '../policy/versions';
 import { CRI_SKEW_POLICY_URL, CRITEST_VALIDATION_URL } from '../policy/links';
-import { indexModel, localName, rpcNames, type ApiModel } from '../proto/model';
+import { indexModel, localName, type ApiModel } from '../proto/model';
 import { mentionsAny } from '../docs/fingerprint';
 import { docMarkdown } from './hover';
 import { escapeMarkdown } from '../report/markdown';
@@ -306,9 +306,10 @@ function renamedOnTheWire(element: string, current: ApiModel, findings: readonly
   const kind = kindOf(current, element);
   if (kind !== 'rpc' && kind !== 'service') return [];
   const k = element.lastIndexOf('.');
+  const services = indexModel(current).services;
   const node = kind === 'service'
-    ? current.services.find((s) => s.fqn === element)?.node
-    : current.services.find((s) => s.fqn === element.slice(0, k))?.rpcs.find((r) => r.name === element.slice(k + 1))?.node;
+    ? services.get(element)?.node
+    : services.get(element.slice(0, k))?.rpcs.find((r) => r.name === element.slice(k + 1))?.node;
   const at = node?.nameRange.start;
   if (!at) return [];
   for (const f of findings) {
@@ -322,12 +323,12 @@ function renamedOnTheWire(element: string, current: ApiModel, findings: readonly
 
 /** For an RPC: the sentences of its documentation that state the call order. */
 function rpcSequence(element: string, current: ApiModel): string[] {
-  const svc = current.services.find((s) => element.startsWith(`${s.fqn}.`));
-  const rpc = svc?.rpcs.find((r) => `${svc.fqn}.${r.name}` === element);
-  if (!rpc || !svc) return [];
-  const others = rpcNames(current).filter((n) => n !== rpc.name);
+  const k = element.lastIndexOf('.');
+  const ix = indexModel(current);
+  const rpc = ix.services.get(element.slice(0, k))?.rpcs.find((r) => r.name === element.slice(k + 1));
+  if (!rpc) return [];
   const sentences = (rpc.doc ?? '').replace(/\s+/g, ' ').trim().split(/(?<=[.!?])\s+/);
-  const order = sentences.filter((s) => mentionsAny(s, others) || /\b(before|after|first|then|once|order)\b/i.test(s));
+  const order = sentences.filter((s) => mentionsAny(s, ix.rpcNames(), rpc.name) || /\b(before|after|first|then|once|order)\b/i.test(s));
   return ['', order.length ? `**Call sequence** (from its documentation): ${docMarkdown(order.join(' '))}` : '**Call sequence**: not documented. Say when the kubelet calls it relative to other RPCs.'];
 }
 

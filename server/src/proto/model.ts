@@ -111,11 +111,18 @@ export class ModelIndex {
   readonly services = new Map<string, ServiceDef>();
   /** Messages and enums that an RPC reaches through fields, transitively; computed on first use. */
   private reachable?: Set<string>;
+  private rpcNameSet?: ReadonlySet<string>;
 
   constructor(model: ApiModel) {
     for (const m of model.messages) this.messages.set(m.fqn, m);
     for (const e of model.enums) this.enums.set(e.fqn, e);
     for (const s of model.services) this.services.set(s.fqn, s);
+  }
+
+  /** Every RPC name of the file (see rpcNames), as a set built on first use: a hover asks for it every time. */
+  rpcNames(): ReadonlySet<string> {
+    this.rpcNameSet ??= new Set([...this.services.values()].flatMap((s) => s.rpcs.map((r) => r.name)));
+    return this.rpcNameSet;
   }
 
   reachableTypes(): Set<string> {
