@@ -14,7 +14,11 @@ const TAG = 'v0.36.3';
 const PICKED = 'v0.34.0';
 /** The release of the file picked with "From file…". */
 const OLD_TAG = 'v0.33.0';
-const DIAGNOSTICS_TIMEOUT = 45_000;
+/**
+ * What the extension does in its host (analyses, settings it writes): slower than the workbench's own UI on a
+ * loaded machine, where 15 s for a settings write has run out with the load average at 14 on two cores.
+ */
+const EXTENSION_TIMEOUT = 45_000;
 
 const e2eSkip = e2eAvailable();
 const corpusDir = e2eSkip ? undefined : findCorpusDir(repoRoot());
@@ -92,12 +96,12 @@ describe('real editor: commands in a multi-root window', { skip, timeout: 150_00
       const ed = editor!;
       const page = ed.page;
       await ed.openFile('a/api.proto');
-      await ed.waitForStatusBarItem(`CRI ${TAG} · 0 breaking`, DIAGNOSTICS_TIMEOUT);
+      await ed.waitForStatusBarItem(`CRI ${TAG} · 0 breaking`, EXTENSION_TIMEOUT);
       await ed.runCommand('CRI: Show Compatibility Report');
       await reportText(page, new RegExp(`Baseline: ${TAG.replace(/\./g, '\\.')}`));
       // Another proto editor becomes the last one active; then the report of a/api.proto is activated again.
       await ed.openFile('b/api.proto');
-      await ed.waitForStatusBarItem(`CRI ${TAG} · 0 breaking`, DIAGNOSTICS_TIMEOUT);
+      await ed.waitForStatusBarItem(`CRI ${TAG} · 0 breaking`, EXTENSION_TIMEOUT);
       await page.locator('.tabs-container .tab', { hasText: 'CRI Report: api.proto' }).first().click();
       await page.locator('.tabs-container .tab.active', { hasText: 'CRI Report: api.proto' }).first().waitFor();
 
@@ -120,7 +124,7 @@ describe('real editor: commands in a multi-root window', { skip, timeout: 150_00
       const a = await until('criCompat.baseline in folder a', async () => {
         const s = settingsOf(path.join(dir, 'a')) as Record<string, unknown> | undefined;
         return s && 'criCompat.baseline' in s ? s : undefined;
-      });
+      }, EXTENSION_TIMEOUT);
       assert.deepEqual(a, { 'criCompat.baseline': PICKED });
       assert.equal(settingsOf(path.join(dir, 'b')), undefined, 'folder b is left alone');
       // The open report follows the new baseline.
@@ -150,9 +154,9 @@ describe('real editor: commands in a multi-root window', { skip, timeout: 150_00
       await until('criCompat.baseline "./old/api.proto" in folder a', async () => {
         const s = settingsOf(path.join(dir, 'a')) as Record<string, unknown> | undefined;
         return s?.['criCompat.baseline'] === './old/api.proto' ? true : undefined;
-      });
+      }, EXTENSION_TIMEOUT);
       // The whole absolute path made the item as wide as the status bar.
-      const item = await ed.waitForStatusBarItem(/^CRI …\/old\/api\.proto · \d+ breaking$/, DIAGNOSTICS_TIMEOUT);
+      const item = await ed.waitForStatusBarItem(/^CRI …\/old\/api\.proto · \d+ breaking$/, EXTENSION_TIMEOUT);
       t.diagnostic(`status bar: ${item}`);
       await ed.runCommand('CRI: Select Baseline…');
       const input = widget.locator('.quick-input-box input');
