@@ -5,18 +5,17 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { deflateRawSync } from 'node:zlib';
 import { Corpus, CORPUS_HELP, findCorpusDir, V1_PATH, findRepoRoot } from '../server/src/baseline/corpus';
 import { CatFileBatch, GitError, gitArgv, nodeLauncher, runGit, type ProcessLauncher } from '../server/src/baseline/safeExec';
 import { detectRepo, findGitBaseline, KUBERNETES_V1_PATH, readGitRevision, releaseLineOf } from '../server/src/baseline/gitSource';
 import { compareTags, releaseOfGoTag } from '../server/src/policy/versions';
 import { findGoSumHashes, findInModuleCache, findInVendor, moduleCacheRoot, parseGoSum } from '../server/src/baseline/goModSource';
+import { expectedH1, zip } from './moduleZipFixture';
 import { checkModuleZipNames, crc32, fetchFromProxy, hash1, proxyFromEnv, readModuleZip, readZipDirectory, type ProxyOptions } from '../server/src/baseline/proxySource';
 import { resolveBaseline, type BundledIndex } from '../server/src/baseline/resolve';
 import { loadBundledHistory, sameModel } from '../server/src/baseline/historyIndex';
@@ -82,6 +81,15 @@ function git(cwd: string, ...args: string[]): string {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+}
+
+function hasZipTool(): boolean {
+  try {
+    execFileSync('zip', ['-v'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function write(path: string, content: string | Buffer): void {
@@ -850,6 +858,157 @@ describe('baseline', { skip }, () => {
   });
 
   // -------------------------------------------------------------------------------------------------------
+  // What `go mod download` leaves in the module cache when nothing was extracted: cache/download/…/@v/ with
+  // vX.info, vX.mod, vX.zip and vX.ziphash (and a `list`), the zip holding the release's real api.proto.
+  describe('goModSource: module cache zips', () => {
+    const AT = (version: string) => `k8s.io/cri-api@${version}/`;
+    const zipFiles = (version: string, proto: string) => [
+      { name: `${AT(version)}LICENSE`, data: readFileSync(join(corpusDir!, 'LICENSE')), store: true },
+      { name: `${AT(version)}go.mod`, data: Buffer.from('module k8s.io/cri-api\n\ngo 1.24.0\n') },
+      { name: `${AT(version)}${V1_PATH}`, data: Buffer.from(proto) },
+    ];
+    const downloads = (cache: string) => join(cache, 'cache', 'download', 'k8s.io', 'cri-api', '@v');
+    /** Puts `version`'s download in `cache` as Go does; returns the zip's path and hash. */
+    function download(cache: string, version: string, proto = text(version), opts: { ziphash?: string | false } = {}): { file: string; h1: string } {
+      const files = zipFiles(version, proto);
+      const dir = downloads(cache);
+      const h1 = expectedH1(files);
+      write(join(dir, `${version}.info`), JSON.stringify({ Version: version, Time: '2026-07-01T00:00:00Z' }));
+      write(join(dir, `${version}.mod`), 'module k8s.io/cri-api\n\ngo 1.24.0\n');
+      write(join(dir, `${version}.zip`), zip(files));
+      if (opts.ziphash !== false) write(join(dir, `${version}.ziphash`), opts.ziphash ?? h1);
+      return { file: join(dir, `${version}.zip`), h1 };
+    }
+    const WRONG_H1 = 'h1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
+
+    let cache: string;
+    before(() => {
+      cache = join(TMP, 'modcache-zips');
+      for (const v of ['v0.35.0', 'v0.36.3', 'v0.37.0-beta.0']) download(cache, v);
+      write(join(downloads(cache), 'list'), 'v0.35.0\nv0.36.3\nv0.37.0-beta.0\n');
+      // An older release extracted beside them: directories and zips are one list of versions.
+      write(join(cache, 'k8s.io', 'cri-api@v0.36.0', V1_PATH), text('v0.36.0'));
+    });
+
+    test('a release only downloaded is read from its zip: the newest, a pre-release when included, or the one asked for', async () => {
+      const r = await findInModuleCache({ env: { GOMODCACHE: cache } });
+      assert.ok(r.ok, !r.ok ? r.reason : '');
+      assert.equal(r.version, 'v0.36.3');
+      assert.equal(r.text, text('v0.36.3'));
+      assert.equal(r.source, 'gomodcache');
+      assert.equal(r.file, join(downloads(cache), 'v0.36.3.zip'));
+      assert.equal(r.origin, `Go module cache zip: k8s.io/cri-api@v0.36.3 (${join(downloads(cache), 'v0.36.3.zip')})`);
+      assert.equal(r.skipped, undefined);
+      const pre = await findInModuleCache({ env: { GOMODCACHE: cache }, includePrereleases: true });
+      assert.ok(pre.ok && pre.version === 'v0.37.0-beta.0' && pre.text === text('v0.37.0-beta.0'));
+      const exact = await findInModuleCache({ env: { GOMODCACHE: cache }, version: 'v0.35.0' });
+      assert.ok(exact.ok && exact.text === text('v0.35.0') && /^Go module cache zip: /.test(exact.origin));
+      const dir = await findInModuleCache({ env: { GOMODCACHE: cache }, version: 'v0.36.0' });
+      assert.ok(dir.ok && dir.text === text('v0.36.0') && dir.origin === `Go module cache: k8s.io/cri-api@v0.36.0 (${cache})`);
+      const none = await findInModuleCache({ env: { GOMODCACHE: cache }, version: 'v0.34.0' });
+      assert.ok(!none.ok && /no k8s\.io\/cri-api v0\.34\.0 in the Go module cache/.test(none.reason), !none.ok ? none.reason : '');
+      // Only downloads: no k8s.io directory at all.
+      const only = join(TMP, 'modcache-zips-only');
+      download(only, 'v0.36.3');
+      const o = await findInModuleCache({ env: { GOMODCACHE: only } });
+      assert.ok(o.ok && o.version === 'v0.36.3' && o.text === text('v0.36.3'), JSON.stringify(o));
+    });
+
+    test('an extracted directory is preferred to its zip, unless Go had not finished extracting it or it cannot be read', async () => {
+      const both = join(TMP, 'modcache-both');
+      download(both, 'v0.36.3');
+      const extracted = `${text('v0.36.3')}\n// as extracted\n`;
+      write(join(both, 'k8s.io', 'cri-api@v0.36.3', V1_PATH), extracted);
+      const r = await findInModuleCache({ env: { GOMODCACHE: both } });
+      assert.ok(r.ok && r.text === extracted && r.origin === `Go module cache: k8s.io/cri-api@v0.36.3 (${both})`, JSON.stringify(r));
+      // Go marks an extraction in progress with vX.partial and would extract again from the zip.
+      write(join(downloads(both), 'v0.36.3.partial'), '');
+      const partial = await findInModuleCache({ env: { GOMODCACHE: both } });
+      assert.ok(partial.ok && partial.text === text('v0.36.3') && /^Go module cache zip: /.test(partial.origin), JSON.stringify(partial));
+      assert.match(partial.skipped?.join() ?? '', /cri-api@v0\.36\.3 was not completely extracted \(.*v0\.36\.3\.partial exists\)/);
+      rmSync(join(downloads(both), 'v0.36.3.partial'));
+      // A directory whose api.proto is not a readable file: the zip of the same version is read instead.
+      rmSync(join(both, 'k8s.io', 'cri-api@v0.36.3', V1_PATH));
+      mkdirSync(join(both, 'k8s.io', 'cri-api@v0.36.3', V1_PATH));
+      const unreadable = await findInModuleCache({ env: { GOMODCACHE: both } });
+      assert.ok(unreadable.ok && unreadable.text === text('v0.36.3'), JSON.stringify(unreadable));
+      assert.match(unreadable.skipped?.join() ?? '', /api\.proto is not a regular file/);
+    });
+
+    test('go.sum and Go\'s .ziphash hold a cache zip to its hash; a zip failing them is passed over', async () => {
+      const h1 = expectedH1(zipFiles('v0.36.3', text('v0.36.3')));
+      const verified = await findInModuleCache({ env: { GOMODCACHE: cache }, goSum: new Map([['v0.36.3', h1]]) });
+      assert.ok(verified.ok && verified.origin === `Go module cache zip: k8s.io/cri-api@v0.36.3 (${join(downloads(cache), 'v0.36.3.zip')}, h1 verified against go.sum)`, JSON.stringify(verified));
+      const wrong = await findInModuleCache({ env: { GOMODCACHE: cache }, goSum: new Map([['v0.36.3', WRONG_H1]]) });
+      assert.ok(wrong.ok && wrong.version === 'v0.36.0', JSON.stringify(wrong));
+      assert.deepEqual(wrong.skipped, [`${join(downloads(cache), 'v0.36.3.zip')} rejected: its hash ${h1} does not match go.sum (${WRONG_H1})`]);
+      const asked = await findInModuleCache({ env: { GOMODCACHE: cache }, version: 'v0.36.3', goSum: new Map([['v0.36.3', WRONG_H1]]) });
+      assert.ok(!asked.ok && /v0\.36\.3\.zip rejected: its hash h1:\S+ does not match go\.sum/.test(asked.reason), JSON.stringify(asked));
+
+      const tampered = join(TMP, 'modcache-ziphash');
+      download(tampered, 'v0.35.0');
+      download(tampered, 'v0.36.3', text('v0.36.3'), { ziphash: WRONG_H1 });
+      const t = await findInModuleCache({ env: { GOMODCACHE: tampered } });
+      assert.ok(t.ok && t.version === 'v0.35.0', JSON.stringify(t));
+      assert.match(t.skipped?.join() ?? '', /v0\.36\.3\.zip rejected: its hash h1:\S+ does not match .*v0\.36\.3\.ziphash \(h1:A+=\)/);
+      // Without a .ziphash (a cache filled by copying a proxy's files) the zip's own checks are what there is.
+      const bare = join(TMP, 'modcache-no-ziphash');
+      download(bare, 'v0.36.3', text('v0.36.3'), { ziphash: false });
+      const b = await findInModuleCache({ env: { GOMODCACHE: bare } });
+      assert.ok(b.ok && b.text === text('v0.36.3'), JSON.stringify(b));
+    });
+
+    test('a zip written by Info-ZIP (extra fields, data descriptors) reads the same, with the same h1', { skip: hasZipTool() ? false : 'no zip program' }, async () => {
+      const stage = join(TMP, 'infozip-stage');
+      const files = zipFiles('v0.36.3', text('v0.36.3'));
+      for (const f of files) write(join(stage, f.name), f.data);
+      // To stdout, so that zip cannot seek back: sizes and CRCs follow the data, as in the zips Go writes.
+      const buf = execFileSync('zip', ['-q', '-r', '-D', '-', 'k8s.io'], { cwd: stage, maxBuffer: 16 * 1024 * 1024 });
+      assert.ok(readZipDirectory(buf).every((e) => e.flags & 0x8), 'sizes after the data (a data descriptor)');
+      const infozip = join(TMP, 'modcache-infozip');
+      write(join(downloads(infozip), 'v0.36.3.zip'), buf);
+      write(join(downloads(infozip), 'v0.36.3.ziphash'), expectedH1(files));
+      const r = await findInModuleCache({ env: { GOMODCACHE: infozip } });
+      assert.ok(r.ok && r.text === text('v0.36.3'), JSON.stringify(r));
+    });
+
+    test('resolveBaseline takes a newer release from a module cache zip; go.sum only counts in a trusted workspace', async () => {
+      const git = { gitPath: join(TMP, 'no', 'git') };
+      const proj = join(TMP, 'proj-modcache-zip');
+      write(join(proj, 'go.mod'), 'module example.com/proj\n');
+      write(join(proj, 'api.proto'), text('v0.36.3'));
+      const file = join(proj, 'api.proto');
+      const zipOnly = join(TMP, 'modcache-resolve-zip');
+      download(zipOnly, 'v0.36.3');
+      const a = await resolveBaseline({ filePath: file, trusted: false, bundled: fakeBundled('v0.35.7'), env: { GOMODCACHE: zipOnly } });
+      assert.equal(a.baseline?.source, 'gomodcache');
+      assert.equal(a.baseline?.tag, 'v0.36.3');
+      assert.match(a.baseline!.origin, /^Go module cache zip: k8s\.io\/cri-api@v0\.36\.3 \(/);
+      assertModelIs(a.baseline?.model, 'v0.36.3');
+      assert.match(a.tried.find((t) => t.source === 'gomodcache')!.outcome, /found v0\.36\.3, newer than v0\.35\.7/);
+
+      write(join(proj, 'go.sum'), `k8s.io/cri-api v0.36.3 ${WRONG_H1}\nk8s.io/cri-api v0.36.3/go.mod h1:x=\n`);
+      const trusted = await resolveBaseline({ filePath: file, trusted: true, bundled: fakeBundled('v0.35.7'), env: { GOMODCACHE: zipOnly }, git });
+      assert.equal(trusted.baseline?.source, 'bundled');
+      assert.match(trusted.tried.find((t) => t.source === 'gomodcache')!.outcome, /v0\.36\.3\.zip rejected: its hash h1:\S+ does not match go\.sum/);
+      // The workspace's go.sum does not decide for an untrusted workspace: the user's cache is used as it is.
+      const untrusted = await resolveBaseline({ filePath: file, trusted: false, bundled: fakeBundled('v0.35.7'), env: { GOMODCACHE: zipOnly } });
+      assert.equal(untrusted.baseline?.tag, 'v0.36.3');
+      // A newer zip that fails go.sum is said where what was tried is listed, before the older release found.
+      download(zipOnly, 'v0.36.0');
+      const passed = await resolveBaseline({ filePath: file, trusted: true, bundled: fakeBundled('v0.35.7'), env: { GOMODCACHE: zipOnly }, git });
+      assert.equal(passed.baseline?.tag, 'v0.36.0');
+      assert.deepEqual(passed.tried.filter((t) => t.source === 'gomodcache').map((t) => t.outcome.replace(/:.*/s, '')), ['passed over', 'found v0.36.0, newer than v0.35.7']);
+
+      write(join(proj, 'go.sum'), `k8s.io/cri-api v0.36.3 ${expectedH1(zipFiles('v0.36.3', text('v0.36.3')))}\n`);
+      const asSet = await resolveBaseline({ explicit: 'v0.36.3', filePath: file, trusted: true, bundled: fakeBundled('v0.35.7'), env: { GOMODCACHE: zipOnly }, git });
+      assert.equal(asSet.baseline?.source, 'setting');
+      assert.match(asSet.baseline!.origin, /^Go module cache zip: k8s\.io\/cri-api@v0\.36\.3 \(.*v0\.36\.3\.zip, h1 verified against go\.sum\)$/);
+      assertModelIs(asSet.baseline?.model, 'v0.36.3');
+    });
+  });
+
+  // -------------------------------------------------------------------------------------------------------
   describe('proxySource', () => {
     const VERSION = 'v0.36.3';
     const PREFIX = `k8s.io/cri-api@${VERSION}/`;
@@ -858,50 +1017,6 @@ describe('baseline', { skip }, () => {
     let goodZip: Buffer;
     let goodH1: string;
 
-    function zip(files: { name: string; data: Buffer; store?: boolean }[]): Buffer {
-      const locals: Buffer[] = [];
-      const centrals: Buffer[] = [];
-      let offset = 0;
-      for (const f of files) {
-        const name = Buffer.from(f.name, 'utf8');
-        const body = f.store ? f.data : deflateRawSync(f.data);
-        const crc = crc32(f.data);
-        const lh = Buffer.alloc(30);
-        lh.writeUInt32LE(0x04034b50, 0);
-        lh.writeUInt16LE(20, 4);
-        lh.writeUInt16LE(0x0800, 6);
-        lh.writeUInt16LE(f.store ? 0 : 8, 8);
-        lh.writeUInt16LE(0x21, 12);
-        lh.writeUInt32LE(crc, 14);
-        lh.writeUInt32LE(body.length, 18);
-        lh.writeUInt32LE(f.data.length, 22);
-        lh.writeUInt16LE(name.length, 26);
-        const ch = Buffer.alloc(46);
-        ch.writeUInt32LE(0x02014b50, 0);
-        ch.writeUInt16LE(20, 4);
-        ch.writeUInt16LE(20, 6);
-        ch.writeUInt16LE(0x0800, 8);
-        ch.writeUInt16LE(f.store ? 0 : 8, 10);
-        ch.writeUInt16LE(0x21, 14);
-        ch.writeUInt32LE(crc, 16);
-        ch.writeUInt32LE(body.length, 20);
-        ch.writeUInt32LE(f.data.length, 24);
-        ch.writeUInt16LE(name.length, 28);
-        ch.writeUInt32LE(offset, 42);
-        locals.push(lh, name, body);
-        centrals.push(ch, name);
-        offset += lh.length + name.length + body.length;
-      }
-      const cd = Buffer.concat(centrals);
-      const end = Buffer.alloc(22);
-      end.writeUInt32LE(0x06054b50, 0);
-      end.writeUInt16LE(files.length, 8);
-      end.writeUInt16LE(files.length, 10);
-      end.writeUInt32LE(cd.length, 12);
-      end.writeUInt32LE(offset, 16);
-      return Buffer.concat([...locals, cd, end]);
-    }
-
     function moduleFiles(extra: { name: string; data: Buffer }[] = []) {
       return [
         { name: `${PREFIX}LICENSE`, data: readFileSync(join(corpusDir!, 'LICENSE')), store: true },
@@ -909,15 +1024,6 @@ describe('baseline', { skip }, () => {
         { name: `${PREFIX}${V1_PATH}`, data: Buffer.from(text(VERSION)) },
         ...extra,
       ];
-    }
-
-    /** Go's dirhash.Hash1, written out independently of the implementation under test. */
-    function expectedH1(files: { name: string; data: Buffer }[]): string {
-      const summary = [...files]
-        .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
-        .map((f) => `${createHash('sha256').update(f.data).digest('hex')}  ${f.name}\n`)
-        .join('');
-      return `h1:${createHash('sha256').update(summary).digest('base64')}`;
     }
 
     const LIST = 'v0.35.0\nv0.36.3\nv0.37.0-beta.0\n';

@@ -10,15 +10,15 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { EventEmitter } from 'node:events';
-import { chmodSync, chownSync, closeSync, constants as fsConstants, existsSync, mkdirSync, mkdtempSync, openSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, closeSync, constants as fsConstants, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { PassThrough } from 'node:stream';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { deflateRawSync } from 'node:zlib';
-import { V1_PATH } from '../server/src/baseline/corpus';
+import { Corpus, CORPUS_HELP, findCorpusDir, findRepoRoot, V1_PATH } from '../server/src/baseline/corpus';
 import { findGitBaseline, readGitRevision } from '../server/src/baseline/gitSource';
 import { DEFAULT_MAX_FILE_BYTES, findGoSumHashes, findInModuleCache, findInVendor, readFileWithin } from '../server/src/baseline/goModSource';
-import { crc32, fetchFromProxy, readModuleZip } from '../server/src/baseline/proxySource';
+import { fetchFromProxy, readModuleZip } from '../server/src/baseline/proxySource';
+import { expectedH1, zip, type ZipFile } from './moduleZipFixture';
 import { resolveBaseline } from '../server/src/baseline/resolve';
 import { CatFileBatch, GitError, gitArgv, gitEnvironment, runGit, type ProcessLauncher } from '../server/src/baseline/safeExec';
 // A namespace import for what the fix adds: without it, it is undefined and the tests fail, not the build.
@@ -489,6 +489,17 @@ describe('FIFOs are refused, not waited on', () => {
     const mc = await quickly('findInModuleCache', findInModuleCache({ env: { GOMODCACHE: cache } }));
     assert.ok(!mc.ok && /not a regular file/.test(mc.reason), JSON.stringify(mc));
 
+    // A FIFO named as a module cache zip, and one as the .ziphash of a real zip: refused, not waited on.
+    const zips = join(dir, 'zipcache');
+    const atV = join(zips, 'cache', 'download', 'k8s.io', 'cri-api', '@v');
+    mkfifo(join(atV, 'v0.99.0.zip'));
+    const z = await quickly('findInModuleCache (zip)', findInModuleCache({ env: { GOMODCACHE: zips } }));
+    assert.ok(!z.ok && /v0\.99\.0\.zip is not a regular file/.test(z.reason), JSON.stringify(z));
+    write(join(atV, 'v0.98.0.zip'), zip([{ name: `k8s.io/cri-api@v0.98.0/${V1_PATH}`, data: Buffer.from(PROTO('v0.98.0')) }]));
+    mkfifo(join(atV, 'v0.98.0.ziphash'));
+    const zh = await quickly('findInModuleCache (ziphash)', findInModuleCache({ env: { GOMODCACHE: zips }, version: 'v0.98.0' }));
+    assert.ok(!zh.ok && /v0\.98\.0\.ziphash cannot be used \(.*not a regular file\)/.test(zh.reason), JSON.stringify(zh));
+
     const explicit = join(dir, 'baseline.proto');
     mkfifo(explicit);
     const res = await quickly('resolveBaseline (explicit path)', resolveBaseline({ explicit, filePath: join(proj, 'api.proto'), trusted: false, bundled }));
@@ -548,50 +559,119 @@ describe('api.proto over the file-size cap', () => {
   });
 });
 
-/** A zip of deflated entries (as in baseline.test.ts). */
-function zip(files: { name: string; data: Buffer }[]): Buffer {
-  const locals: Buffer[] = [];
-  const centrals: Buffer[] = [];
-  let offset = 0;
-  for (const f of files) {
-    const name = Buffer.from(f.name, 'utf8');
-    const body = deflateRawSync(f.data);
-    const crc = crc32(f.data);
-    const lh = Buffer.alloc(30);
-    lh.writeUInt32LE(0x04034b50, 0);
-    lh.writeUInt16LE(20, 4);
-    lh.writeUInt16LE(0x0800, 6);
-    lh.writeUInt16LE(8, 8);
-    lh.writeUInt16LE(0x21, 12);
-    lh.writeUInt32LE(crc, 14);
-    lh.writeUInt32LE(body.length, 18);
-    lh.writeUInt32LE(f.data.length, 22);
-    lh.writeUInt16LE(name.length, 26);
-    const ch = Buffer.alloc(46);
-    ch.writeUInt32LE(0x02014b50, 0);
-    ch.writeUInt16LE(20, 4);
-    ch.writeUInt16LE(20, 6);
-    ch.writeUInt16LE(0x0800, 8);
-    ch.writeUInt16LE(8, 10);
-    ch.writeUInt16LE(0x21, 14);
-    ch.writeUInt32LE(crc, 16);
-    ch.writeUInt32LE(body.length, 20);
-    ch.writeUInt32LE(f.data.length, 24);
-    ch.writeUInt16LE(name.length, 28);
-    ch.writeUInt32LE(offset, 42);
-    locals.push(lh, name, body);
-    centrals.push(ch, name);
-    offset += lh.length + name.length + body.length;
+// ---------------------------------------------------------------------------------------------------------
+// The module zips Go downloaded into `$GOMODCACHE/cache/download/k8s.io/cri-api/@v/` are read in memory, never
+// extracted: a hostile zip (a cache filled from a mirror, a copied or damaged cache) is rejected as a whole,
+// an older good zip is used instead, and no link leads the reads out of the module cache.
+const corpusDir = findCorpusDir(findRepoRoot(__dirname));
+describe('Go module cache zips: hostile contents and links', { skip: corpusDir ? false : CORPUS_HELP }, () => {
+  const corpus = corpusDir ? new Corpus(corpusDir) : undefined;
+  const real = (tag: string) => corpus!.textOf(tag)!;
+  const AT = 'k8s.io/cri-api@v0.36.3/';
+  const good = (): ZipFile[] => [
+    { name: `${AT}go.mod`, data: Buffer.from('module k8s.io/cri-api\n') },
+    { name: `${AT}${V1_PATH}`, data: Buffer.from(real('v0.36.3')) },
+  ];
+  const atV = (cache: string) => join(cache, 'cache', 'download', 'k8s.io', 'cri-api', '@v');
+  /** A module cache holding a good v0.35.0 download and `v0.36.3.zip` with the given bytes. */
+  function cacheWith(name: string, hostile: Buffer | undefined): string {
+    const cache = join(TMP, 'zipcache', name);
+    const older: ZipFile[] = [{ name: `k8s.io/cri-api@v0.35.0/${V1_PATH}`, data: Buffer.from(real('v0.35.0')) }];
+    write(join(atV(cache), 'v0.35.0.zip'), zip(older));
+    write(join(atV(cache), 'v0.35.0.ziphash'), expectedH1(older));
+    if (hostile) write(join(atV(cache), 'v0.36.3.zip'), hostile);
+    return cache;
   }
-  const cd = Buffer.concat(centrals);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(files.length, 8);
-  end.writeUInt16LE(files.length, 10);
-  end.writeUInt32LE(cd.length, 12);
-  end.writeUInt32LE(offset, 16);
-  return Buffer.concat([...locals, cd, end]);
-}
+  /** The cache's choice: v0.35.0, with why v0.36.3 was passed over. */
+  async function passedOver(cache: string, extra: { zipMaxBytes?: number; unzipMaxBytes?: number } = {}): Promise<string> {
+    const r = await findInModuleCache({ env: { GOMODCACHE: cache }, ...extra });
+    assert.ok(r.ok, !r.ok ? r.reason : '');
+    assert.equal(r.version, 'v0.35.0');
+    assert.equal(r.text, real('v0.35.0'));
+    return r.skipped?.join('; ') ?? '';
+  }
+
+  test('entry names: path traversal, absolute paths and another version\'s files reject the whole zip; nothing is written', async () => {
+    const evil = join(TMP, 'zipcache', 'evil.txt');
+    const slip = cacheWith('slip', zip([...good(), { name: `${AT}../../../../../evil.txt`, data: Buffer.from('pwned') }]));
+    assert.match(await passedOver(slip), /v0\.36\.3\.zip rejected: unsafe entry "k8s\.io\/cri-api@v0\.36\.3\/\.\.\/.*evil\.txt": empty, "\." or "\.\." path segment; the whole zip is rejected/);
+    assert.ok(!existsSync(evil));
+    assert.deepEqual(readdirSync(atV(slip)).sort(), ['v0.35.0.zip', 'v0.35.0.ziphash', 'v0.36.3.zip'], 'nothing extracted beside the zips');
+    const absolute = cacheWith('absolute', zip([...good(), { name: '/etc/evil', data: Buffer.from('x') }]));
+    assert.match(await passedOver(absolute), /unsafe entry "\/etc\/evil": outside the module prefix/);
+    const backslash = cacheWith('backslash', zip([...good(), { name: `${AT}..\\..\\evil.txt`, data: Buffer.from('x') }]));
+    assert.match(await passedOver(backslash), /unsafe entry .*: control character or backslash/);
+    // An older release's zip renamed to a newer version's name does not pass for it.
+    const renamed = cacheWith('renamed', zip([{ name: `k8s.io/cri-api@v0.35.0/${V1_PATH}`, data: Buffer.from(real('v0.35.0')) }]));
+    assert.match(await passedOver(renamed), /unsafe entry "k8s\.io\/cri-api@v0\.35\.0\/.*": outside the module prefix k8s\.io\/cri-api@v0\.36\.3\//);
+  });
+
+  test('sizes: an oversized api.proto entry, a zip expanding past its cap, an entry inflating past its declared size, an oversized zip', async () => {
+    const padded = Buffer.concat([Buffer.from(real('v0.36.3')), Buffer.alloc(DEFAULT_MAX_FILE_BYTES, '// padding padding padding\n')]);
+    const big = zip([{ name: `${AT}${V1_PATH}`, data: padded }]);
+    assert.ok(big.length < DEFAULT_MAX_FILE_BYTES / 10, 'the zip is small: only the entry is big');
+    assert.match(await passedOver(cacheWith('big-entry', big)), new RegExp(`api\\.proto is \\d+ bytes uncompressed, over the ${DEFAULT_MAX_FILE_BYTES}-byte cap`));
+
+    const bomb = zip([...good(), { name: `${AT}zeros`, data: Buffer.alloc(2 * 1024 * 1024) }]);
+    assert.match(await passedOver(cacheWith('expands', bomb), { unzipMaxBytes: 1024 * 1024 }), /zip expands to \d+ bytes, over the 1048576-byte cap/);
+
+    // The central directory says api.proto is 100 bytes; its data inflates to far more, and inflation stops there.
+    const lying = zip(good());
+    const cd = lying.lastIndexOf(Buffer.from(`${AT}${V1_PATH}`)) - 46;
+    assert.equal(lying.readUInt32LE(cd), 0x02014b50);
+    lying.writeUInt32LE(100, cd + 24);
+    assert.match(await passedOver(cacheWith('lying', lying)), /entry "k8s\.io\/cri-api@v0\.36\.3\/pkg\/apis\/runtime\/v1\/api\.proto": cannot inflate/);
+
+    // The good older zip is about 20 KB; this one, 80 KB more.
+    const bulky = zip([...good(), { name: `${AT}blob`, data: Buffer.alloc(80_000, 'x'), store: true }]);
+    assert.match(await passedOver(cacheWith('big-zip', bulky), { zipMaxBytes: 40_000 }), new RegExp(`v0\\.36\\.3\\.zip is ${bulky.length} bytes, over the 40000-byte cap`));
+  });
+
+  test('damage: a bad CRC, a truncated zip, a zip that is no zip', async () => {
+    const stored = zip(good().map((f) => ({ ...f, store: true })));
+    const at = stored.indexOf('service RuntimeService');
+    assert.ok(at > 0);
+    stored[at] ^= 0x20;
+    assert.match(await passedOver(cacheWith('crc', stored)), /entry "k8s\.io\/cri-api@v0\.36\.3\/pkg\/apis\/runtime\/v1\/api\.proto": CRC-32 mismatch \(corrupt zip\)/);
+    const whole = zip(good());
+    assert.match(await passedOver(cacheWith('cut', whole.subarray(0, whole.length >> 1))), /not a zip file, or truncated/);
+    assert.match(await passedOver(cacheWith('html', Buffer.from('<html>rate limited</html>'))), /not a zip file/);
+  });
+
+  test('links: a cache directory, a zip or a .ziphash leading out of the module cache is not followed; a linked GOMODCACHE itself is fine', async () => {
+    const outside = join(TMP, 'zipcache-outside');
+    write(join(outside, 'download', 'k8s.io', 'cri-api', '@v', 'v0.36.3.zip'), zip(good()));
+    write(join(outside, 'v0.36.3.zip'), zip(good()));
+    write(join(outside, 'v0.36.3.ziphash'), expectedH1(good()));
+
+    // `cache` itself is a link out: nothing below it is listed or read.
+    const linkedDir = join(TMP, 'zipcache', 'linked-dir');
+    mkdirSync(linkedDir, { recursive: true });
+    symlinkSync(outside, join(linkedDir, 'cache'));
+    const d = await findInModuleCache({ env: { GOMODCACHE: linkedDir } });
+    assert.ok(!d.ok, JSON.stringify(d));
+    assert.match(d.reason, /@v leads outside .*linked-dir through a symlink; not followed/);
+
+    const linkedZip = cacheWith('linked-zip', undefined);
+    symlinkSync(join(outside, 'v0.36.3.zip'), join(atV(linkedZip), 'v0.36.3.zip'));
+    assert.match(await passedOver(linkedZip), /v0\.36\.3\.zip is a symlink leading outside .*; not followed/);
+
+    const linkedHash = cacheWith('linked-hash', zip(good()));
+    symlinkSync(join(outside, 'v0.36.3.ziphash'), join(atV(linkedHash), 'v0.36.3.ziphash'));
+    assert.match(await passedOver(linkedHash), /v0\.36\.3\.zip rejected: its v0\.36\.3\.ziphash cannot be used \(.*symlink leading outside/);
+
+    const dirZip = cacheWith('dir-zip', undefined);
+    mkdirSync(join(atV(dirZip), 'v0.36.3.zip'));
+    assert.match(await passedOver(dirZip), /v0\.36\.3\.zip is not a regular file/);
+
+    // GOMODCACHE may itself be a link (a cache on another disk): the root is where the link leads.
+    const target = cacheWith('real-root', zip(good()));
+    const viaLink = join(TMP, 'zipcache', 'root-link');
+    symlinkSync(target, viaLink);
+    const r = await findInModuleCache({ env: { GOMODCACHE: viaLink } });
+    assert.ok(r.ok && r.version === 'v0.36.3' && r.text === real('v0.36.3'), JSON.stringify(r));
+  });
+});
 
 before(() => {
   assert.ok(bundled.newestRelease(), 'the bundled release index is needed');

@@ -1,5 +1,6 @@
-// The baseline from Go tooling already on disk: the module cache (`k8s.io/cri-api@vX/…`) and a project's
-// `vendor/` tree. Plain file reads only, never outside the root they were found under, with a size cap.
+// The baseline from Go tooling already on disk: the module cache (`k8s.io/cri-api@vX/…`, else the module zip
+// Go downloaded into `cache/download/…/@v/vX.zip`) and a project's `vendor/` tree. Plain file reads only,
+// never outside the root they were found under, with a size cap; zips are read in memory, never extracted.
 
 // fs.promises, not node:fs/promises: Node loads that module (and what it needs) on first use, not at start-up.
 import { promises as fsp } from 'node:fs';
@@ -7,10 +8,12 @@ import { homedir, tmpdir } from 'node:os';
 import { delimiter, dirname, isAbsolute, join, resolve as resolvePath, sep } from 'node:path';
 import { V1_PATH } from './corpus';
 import { readRegularFile } from '../regularFile';
-import { compareTags, releaseOfGoTag } from '../policy/versions';
+import { compareTags, parseGoTag, releaseOfGoTag } from '../policy/versions';
+import { CRI_API_MODULE, DEFAULT_MAX_FILE_BYTES, DEFAULT_UNZIP_MAX_BYTES, DEFAULT_ZIP_MAX_BYTES, goSumMismatch, readModuleZip, ZipError } from './moduleZip';
 
-export const CRI_API_MODULE = 'k8s.io/cri-api';
-export const DEFAULT_MAX_FILE_BYTES = 4 * 1024 * 1024;
+// Defined in moduleZip.ts, the module both this one and the proxy source import; exported here too, where the
+// other sources have always found them.
+export { CRI_API_MODULE, DEFAULT_MAX_FILE_BYTES };
 const MAX_WALK_UP = 64;
 
 export interface GoModOptions {
@@ -22,15 +25,27 @@ export interface GoModOptions {
   /** Look for exactly this version (an explicit setting) instead of the newest. */
   version?: string;
   maxFileBytes?: number;
+  /**
+   * `k8s.io/cri-api` zip hashes by version, from the project's go.sum: a module cache zip whose hash differs
+   * is not used. Extracted directories are not hashed (Go checked their zip when it extracted them).
+   */
+  goSum?: Map<string, string>;
+  /** Cap on a module cache zip; default `DEFAULT_ZIP_MAX_BYTES`. */
+  zipMaxBytes?: number;
+  /** Cap on everything a module cache zip expands to; default `DEFAULT_UNZIP_MAX_BYTES`. */
+  unzipMaxBytes?: number;
 }
 
 export interface GoModFound {
   ok: true;
   source: 'gomodcache' | 'vendor';
   version: string;
+  /** The file read: api.proto, or the module cache zip holding it. */
   file: string;
   text: string;
   origin: string;
+  /** Why newer versions in the module cache were passed over, when some were. */
+  skipped?: string[];
 }
 
 export interface GoModMiss {
@@ -43,10 +58,10 @@ function within(root: string, p: string): boolean {
 }
 
 /**
- * Reads `path` if it resolves (after symlinks) to a regular file inside `root` and is at most `maxBytes`.
- * Returns a reason instead when it does not.
+ * The bytes of `path` if it resolves (after symlinks) to a regular file inside `root` and is at most
+ * `maxBytes`. Returns a reason instead when it does not.
  */
-export async function readFileWithin(root: string, path: string, maxBytes: number): Promise<{ text: string } | { reason: string }> {
+export async function readBytesWithin(root: string, path: string, maxBytes: number): Promise<{ bytes: Buffer } | { reason: string }> {
   let rootReal: string;
   let real: string;
   try {
@@ -64,11 +79,38 @@ export async function readFileWithin(root: string, path: string, maxBytes: numbe
     return { reason: `${path} cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)})` };
   }
   const r = await readRegularFile(real, { max: maxBytes, followSymlinks: false });
-  if (r.ok) return { text: r.bytes.toString('utf8') };
+  if (r.ok) return { bytes: r.bytes };
   switch (r.why) {
     case 'too-large': return { reason: r.size !== undefined ? `${path} is ${r.size} bytes, over the ${maxBytes}-byte cap` : `${path} grew over the ${maxBytes}-byte cap while being read` };
     case 'not-regular': return { reason: `${path} is not a regular file` };
     default: return { reason: `${path} cannot be read (${r.code})` };
+  }
+}
+
+/** `readBytesWithin` as UTF-8 text. */
+export async function readFileWithin(root: string, path: string, maxBytes: number): Promise<{ text: string } | { reason: string }> {
+  const r = await readBytesWithin(root, path, maxBytes);
+  return 'bytes' in r ? { text: r.bytes.toString('utf8') } : r;
+}
+
+/**
+ * The names in directory `dir` if it resolves (after symlinks) inside `root`; undefined when it does not
+ * exist. A directory that leads out of the root is not listed, so that nothing outside it is read.
+ */
+async function listWithin(root: string, dir: string): Promise<{ names: string[] } | { reason: string } | undefined> {
+  let rootReal: string;
+  let real: string;
+  try {
+    rootReal = await fsp.realpath(root);
+    real = await fsp.realpath(dir);
+  } catch {
+    return undefined;
+  }
+  if (!within(rootReal, real)) return { reason: `${dir} leads outside ${root} through a symlink; not followed` };
+  try {
+    return { names: await fsp.readdir(real) };
+  } catch (err) {
+    return { reason: `${dir} cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)})` };
   }
 }
 
@@ -85,35 +127,108 @@ function wanted(version: string, options: GoModOptions): boolean {
   return !!r && (!r.prerelease || !!options.includePrereleases);
 }
 
-/** The newest `k8s.io/cri-api@v0.N.M` in the module cache that holds a readable v1 api.proto. */
+/** A `v0.N.M[-pre]` version exactly as written (parseGoTag forgives surrounding blanks; a file name must not). */
+function isGoVersion(v: string): boolean {
+  return v.trim() === v && !!parseGoTag(v);
+}
+
+/**
+ * Where Go keeps what it downloaded of k8s.io/cri-api: `cache/download/k8s.io/cri-api/@v/` holds `vX.info`,
+ * `vX.mod`, `vX.zip` and `vX.ziphash` (the zip's `h1:` hash, written once Go has checked it). The module path
+ * needs no case-escaping (`!x` for `X`): it has no upper-case letters.
+ */
+function downloadDir(root: string): string {
+  return join(root, 'cache', 'download', ...CRI_API_MODULE.split('/'), '@v');
+}
+
+/**
+ * api.proto of the module cache's `vX.zip`, read in memory by the zip reader the proxy uses, with the caps, the
+ * name rules and the CRC checks it applies to downloads; its hash is checked against Go's `vX.ziphash` and the
+ * project's go.sum when they have one for the version.
+ */
+async function readCacheZip(root: string, version: string, names: Set<string>, options: GoModOptions): Promise<{ text: string; file: string; verified: boolean } | { reason: string }> {
+  const dir = downloadDir(root);
+  const file = join(dir, `${version}.zip`);
+  const r = await readBytesWithin(root, file, options.zipMaxBytes ?? DEFAULT_ZIP_MAX_BYTES);
+  if ('reason' in r) return r;
+  let got: { text: string; h1: string };
+  try {
+    got = readModuleZip(r.bytes, version, options.unzipMaxBytes ?? DEFAULT_UNZIP_MAX_BYTES, options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES);
+  } catch (err) {
+    // Whatever the bytes make the reader throw, they are one unusable zip, not a failed resolution.
+    return { reason: `${file} rejected: ${err instanceof ZipError ? err.message : `unexpected error: ${(err as Error).message}`}` };
+  }
+  // Go writes the .ziphash after checking the zip against go.sum or the checksum database; a zip that no longer
+  // hashes to it changed since (a corrupt disk, or someone else's hand), and Go would not use it either.
+  if (names.has(`${version}.ziphash`)) {
+    const hashFile = join(dir, `${version}.ziphash`);
+    const h = await readFileWithin(root, hashFile, 1024);
+    if ('reason' in h) return { reason: `${file} rejected: its ${version}.ziphash cannot be used (${h.reason})` };
+    const recorded = h.text.trim();
+    if (recorded.startsWith('h1:') && recorded !== got.h1) return { reason: `${file} rejected: its hash ${got.h1} does not match ${hashFile} (${recorded})` };
+  }
+  const mismatch = goSumMismatch(version, got.h1, options.goSum);
+  if (mismatch) return { reason: `${file} rejected: ${mismatch}` };
+  return { text: got.text, file, verified: options.goSum?.get(version) === got.h1 };
+}
+
+/**
+ * The newest `k8s.io/cri-api@v0.N.M` in the module cache that holds a readable v1 api.proto: its extracted
+ * directory, else (no directory, or one Go had not finished extracting) its downloaded zip. Directories and
+ * zips list the versions together, so that a newer release only downloaded is not passed over for an older
+ * extracted one.
+ */
 export async function findInModuleCache(options: GoModOptions = {}): Promise<GoModFound | GoModMiss> {
   const root = moduleCacheRoot(options.env, options.homeDir);
   const max = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
-  let names: string[];
-  try {
-    names = await fsp.readdir(join(root, 'k8s.io'));
-  } catch {
-    return { ok: false, reason: `no ${CRI_API_MODULE} in the Go module cache ${root}` };
+  const dirList = await listWithin(root, join(root, 'k8s.io'));
+  const zipList = await listWithin(root, downloadDir(root));
+  const refused = [dirList, zipList].flatMap((l) => (l && 'reason' in l ? [l.reason] : []));
+  const dirNames = dirList && 'names' in dirList ? dirList.names : [];
+  const zipNames = new Set(zipList && 'names' in zipList ? zipList.names : []);
+  const extracted = new Set(dirNames.filter((n) => n.startsWith('cri-api@')).map((n) => n.slice('cri-api@'.length)).filter(isGoVersion));
+  const zipped = new Set([...zipNames].filter((n) => n.endsWith('.zip')).map((n) => n.slice(0, -'.zip'.length)).filter(isGoVersion));
+  const more = refused.length ? `: ${refused.join('; ')}` : '';
+  if (!dirList && !zipList) {
+    return { ok: false, reason: `no ${CRI_API_MODULE} in the Go module cache ${root}${more}` };
   }
-  const versions = names
-    .filter((n) => n.startsWith('cri-api@'))
-    .map((n) => n.slice('cri-api@'.length))
-    .filter((v) => releaseOfGoTag(v) && wanted(v, options))
+  const versions = [...new Set([...extracted, ...zipped])]
+    .filter((v) => wanted(v, options))
     .sort((a, b) => compareTags(b, a));
   if (versions.length === 0) {
     const what = options.version ? options.version : options.includePrereleases ? 'version' : 'released version';
-    return { ok: false, reason: `no ${CRI_API_MODULE} ${what} in the Go module cache ${root}` };
+    return { ok: false, reason: `no ${CRI_API_MODULE} ${what} in the Go module cache ${root}${more}` };
   }
   const skipped: string[] = [];
   for (const version of versions) {
-    const file = join(root, 'k8s.io', `cri-api@${version}`, ...V1_PATH.split('/'));
-    const r = await readFileWithin(root, file, max);
-    if ('text' in r) {
-      return { ok: true, source: 'gomodcache', version, file, text: r.text, origin: `Go module cache: ${CRI_API_MODULE}@${version} (${root})` };
+    const moduleDir = join(root, 'k8s.io', `cri-api@${version}`);
+    if (extracted.has(version)) {
+      // Go creates `vX.partial` before extracting and removes it when done; while it exists the directory may
+      // lack files or hold a cut one, and Go itself would extract again from the zip.
+      if (zipNames.has(`${version}.partial`)) {
+        skipped.push(`${moduleDir} was not completely extracted (${join(downloadDir(root), `${version}.partial`)} exists)`);
+      } else {
+        const file = join(moduleDir, ...V1_PATH.split('/'));
+        const r = await readFileWithin(root, file, max);
+        if ('text' in r) {
+          return { ok: true, source: 'gomodcache', version, file, text: r.text, origin: `Go module cache: ${CRI_API_MODULE}@${version} (${root})`, ...(skipped.length ? { skipped } : {}) };
+        }
+        skipped.push(r.reason);
+      }
     }
-    skipped.push(r.reason);
+    if (zipped.has(version)) {
+      const z = await readCacheZip(root, version, zipNames, options);
+      if ('text' in z) {
+        return {
+          ok: true, source: 'gomodcache', version, file: z.file, text: z.text,
+          origin: `Go module cache zip: ${CRI_API_MODULE}@${version} (${z.file}${z.verified ? ', h1 verified against go.sum' : ''})`,
+          ...(skipped.length ? { skipped } : {}),
+        };
+      }
+      skipped.push(z.reason);
+    }
   }
-  return { ok: false, reason: `no usable ${CRI_API_MODULE} in the Go module cache ${root}: ${skipped.join('; ')}` };
+  return { ok: false, reason: `no usable ${CRI_API_MODULE} in the Go module cache ${root}: ${[...skipped, ...refused].join('; ')}` };
 }
 
 /** The `# k8s.io/cri-api vX [=> replacement]` line of a `vendor/modules.txt`. */

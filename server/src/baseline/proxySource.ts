@@ -1,188 +1,29 @@
 // The baseline from a Go module proxy (https://go.dev/ref/mod#goproxy-protocol): `@v/list`, then the
 // module zip of the newest release, of which only `pkg/apis/runtime/v1/api.proto` is read. Responses are
-// size-capped and time-limited, the zip is read by the small reader below (no extraction to disk), its
+// size-capped and time-limited, the zip is read in memory by `moduleZip` (no extraction to disk), its
 // `h1:` hash is checked against go.sum when one is at hand, and the result is cached on disk.
 
 // fs.promises, not node:fs/promises: Node loads that module (and what it needs) on first use, not at start-up.
 import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
-import { V1_PATH } from './corpus';
 import { compareTags, newestTag, releaseOfGoTag } from '../policy/versions';
-import { CRI_API_MODULE, DEFAULT_MAX_FILE_BYTES } from './goModSource';
+import { CRI_API_MODULE, DEFAULT_MAX_FILE_BYTES, DEFAULT_UNZIP_MAX_BYTES, DEFAULT_ZIP_MAX_BYTES, goSumMismatch, readModuleZip, ZipError } from './moduleZip';
 
-// crypto and zlib are required on first use: only the module proxy, which is off by default, needs them, and
-// loading them would cost every CLI run a few milliseconds of start-up.
+// The zip reader lives in moduleZip.ts, which the module cache source shares; it is re-exported here for
+// the callers that know it as the proxy's.
+export { checkModuleZipNames, crc32, DEFAULT_UNZIP_MAX_BYTES, DEFAULT_ZIP_MAX_BYTES, hash1, readModuleZip, readZipDirectory, ZipError, zipEntryData, type ZipEntry } from './moduleZip';
+
+// crypto is required on first use: only the module proxy, which is off by default, needs it here, and loading
+// it would cost every CLI run a few milliseconds of start-up.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const crypto = (): typeof import('node:crypto') => require('node:crypto');
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const zlib = (): typeof import('node:zlib') => require('node:zlib');
 
 export const DEFAULT_PROXY = 'https://proxy.golang.org';
 export const DEFAULT_PROXY_TIMEOUT_MS = 15_000;
 export const DEFAULT_LIST_MAX_BYTES = 1024 * 1024;
-export const DEFAULT_ZIP_MAX_BYTES = 64 * 1024 * 1024;
-export const DEFAULT_UNZIP_MAX_BYTES = 128 * 1024 * 1024;
 export const DEFAULT_LIST_TTL_MS = 6 * 60 * 60 * 1000;
 const MAX_REDIRECTS = 3;
 const MAX_CACHE_ENTRY_BYTES = 8 * 1024 * 1024;
-
-// ---------------------------------------------------------------------------------------------------------
-// Zip reading: central directory, stored and deflated entries, CRC-32 and size checks.
-
-export class ZipError extends Error {
-  override name = 'ZipError';
-}
-
-export interface ZipEntry {
-  name: string;
-  method: number;
-  flags: number;
-  crc: number;
-  compressedSize: number;
-  size: number;
-  localOffset: number;
-}
-
-const CRC_TABLE = (() => {
-  const t = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    t[n] = c >>> 0;
-  }
-  return t;
-})();
-
-export function crc32(buf: Uint8Array): number {
-  let c = 0xffffffff;
-  for (let i = 0; i < buf.length; i++) c = CRC_TABLE[(c ^ buf[i]!) & 0xff]! ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
-
-/** The entries of a zip's central directory. Rejects truncated, multi-disk, ZIP64 and encrypted archives. */
-export function readZipDirectory(buf: Buffer, maxEntries = 10_000): ZipEntry[] {
-  if (buf.length < 22) throw new ZipError(`not a zip file (${buf.length} bytes)`);
-  let eocd = -1;
-  for (let i = buf.length - 22; i >= Math.max(0, buf.length - 22 - 0xffff); i--) {
-    if (buf.readUInt32LE(i) === 0x06054b50 && i + 22 + buf.readUInt16LE(i + 20) === buf.length) {
-      eocd = i;
-      break;
-    }
-  }
-  if (eocd < 0) throw new ZipError('not a zip file, or truncated (no end-of-central-directory record)');
-  const disk = buf.readUInt16LE(eocd + 4);
-  const cdDisk = buf.readUInt16LE(eocd + 6);
-  const count = buf.readUInt16LE(eocd + 10);
-  const cdSize = buf.readUInt32LE(eocd + 12);
-  const cdOffset = buf.readUInt32LE(eocd + 16);
-  if (disk !== 0 || cdDisk !== 0 || buf.readUInt16LE(eocd + 8) !== count) throw new ZipError('multi-disk zip files are not supported');
-  if (count === 0xffff || cdSize === 0xffffffff || cdOffset === 0xffffffff) throw new ZipError('ZIP64 archives are not supported');
-  if (count > maxEntries) throw new ZipError(`zip has ${count} entries, over the cap of ${maxEntries}`);
-  if (cdOffset + cdSize > eocd) throw new ZipError('truncated zip (central directory out of bounds)');
-  const entries: ZipEntry[] = [];
-  let p = cdOffset;
-  for (let i = 0; i < count; i++) {
-    if (p + 46 > cdOffset + cdSize || buf.readUInt32LE(p) !== 0x02014b50) throw new ZipError(`corrupt central directory at entry ${i}`);
-    const flags = buf.readUInt16LE(p + 8);
-    const method = buf.readUInt16LE(p + 10);
-    const crc = buf.readUInt32LE(p + 16);
-    const compressedSize = buf.readUInt32LE(p + 20);
-    const size = buf.readUInt32LE(p + 24);
-    const nameLen = buf.readUInt16LE(p + 28);
-    const extraLen = buf.readUInt16LE(p + 30);
-    const commentLen = buf.readUInt16LE(p + 32);
-    const localOffset = buf.readUInt32LE(p + 42);
-    const end = p + 46 + nameLen + extraLen + commentLen;
-    if (end > cdOffset + cdSize) throw new ZipError(`corrupt central directory at entry ${i}`);
-    const name = buf.subarray(p + 46, p + 46 + nameLen).toString('utf8');
-    if (compressedSize === 0xffffffff || size === 0xffffffff || localOffset === 0xffffffff) throw new ZipError('ZIP64 entries are not supported');
-    if (flags & 0x1) throw new ZipError(`entry ${JSON.stringify(name)} is encrypted`);
-    entries.push({ name, method, flags, crc, compressedSize, size, localOffset });
-    p = end;
-  }
-  return entries;
-}
-
-/** The uncompressed bytes of one entry, checked against its recorded size and CRC-32. */
-export function zipEntryData(buf: Buffer, e: ZipEntry, maxBytes: number): Buffer {
-  const where = JSON.stringify(e.name);
-  if (e.size > maxBytes) throw new ZipError(`entry ${where} is ${e.size} bytes uncompressed, over the ${maxBytes}-byte cap`);
-  const p = e.localOffset;
-  if (p + 30 > buf.length || buf.readUInt32LE(p) !== 0x04034b50) throw new ZipError(`entry ${where}: bad local header (truncated or corrupt zip)`);
-  const start = p + 30 + buf.readUInt16LE(p + 26) + buf.readUInt16LE(p + 28);
-  if (start + e.compressedSize > buf.length) throw new ZipError(`entry ${where}: data runs past the end (truncated zip)`);
-  const raw = buf.subarray(start, start + e.compressedSize);
-  let data: Buffer;
-  if (e.method === 0) {
-    data = raw;
-  } else if (e.method === 8) {
-    try {
-      data = zlib().inflateRawSync(raw, { maxOutputLength: Math.max(1, e.size) });
-    } catch (err) {
-      throw new ZipError(`entry ${where}: cannot inflate (${(err as Error).message})`);
-    }
-  } else {
-    throw new ZipError(`entry ${where}: compression method ${e.method} is not supported`);
-  }
-  if (data.length !== e.size) throw new ZipError(`entry ${where}: ${data.length} bytes, but the directory says ${e.size}`);
-  if (crc32(data) !== e.crc) throw new ZipError(`entry ${where}: CRC-32 mismatch (corrupt zip)`);
-  return data;
-}
-
-/** Module zip rules (a subset of Go's): every name under `<module>@<version>/`, no `.`/`..`/empty segments, no backslashes, no duplicates. */
-export function checkModuleZipNames(entries: ZipEntry[], module: string, version: string): void {
-  const prefix = `${module}@${version}/`;
-  const seen = new Set<string>();
-  for (const e of entries) {
-    const bad = (why: string) => new ZipError(`unsafe entry ${JSON.stringify(e.name)}: ${why}; the whole zip is rejected`);
-    if (/[\0-\x1f\x7f\\]/.test(e.name)) throw bad('control character or backslash');
-    if (!e.name.startsWith(prefix)) throw bad(`outside the module prefix ${prefix}`);
-    const segs = e.name.slice(prefix.length).split('/');
-    if (segs.some((s) => s === '' || s === '.' || s === '..')) throw bad('empty, "." or ".." path segment');
-    const key = e.name.toLowerCase();
-    if (seen.has(key)) throw bad('duplicate name');
-    seen.add(key);
-  }
-}
-
-/** Go's dirhash Hash1 over named file contents: `h1:` + base64(sha256 of "sha256hex  name\n" lines sorted by name). */
-export function hash1(files: { name: string; data: Uint8Array }[]): string {
-  const sorted = [...files].sort((a, b) => Buffer.compare(Buffer.from(a.name, 'utf8'), Buffer.from(b.name, 'utf8')));
-  const summary = crypto().createHash('sha256');
-  for (const f of sorted) {
-    if (f.name.includes('\n')) throw new ZipError('file names with newlines cannot be hashed');
-    summary.update(`${crypto().createHash('sha256').update(f.data).digest('hex')}  ${f.name}\n`);
-  }
-  return `h1:${summary.digest('base64')}`;
-}
-
-/**
- * api.proto of a cri-api module zip, with the zip's `h1:` hash. Throws `ZipError` on anything unexpected.
- * The whole zip may expand to `maxUnzipBytes` (every file is hashed), but api.proto itself is held to
- * `maxFileBytes`, the cap on an api.proto from any source.
- */
-export function readModuleZip(
-  buf: Buffer,
-  version: string,
-  maxUnzipBytes = DEFAULT_UNZIP_MAX_BYTES,
-  maxFileBytes = DEFAULT_MAX_FILE_BYTES,
-): { text: string; h1: string } {
-  const entries = readZipDirectory(buf);
-  checkModuleZipNames(entries, CRI_API_MODULE, version);
-  const total = entries.reduce((n, e) => n + e.size, 0);
-  if (total > maxUnzipBytes) throw new ZipError(`zip expands to ${total} bytes, over the ${maxUnzipBytes}-byte cap`);
-  const want = `${CRI_API_MODULE}@${version}/${V1_PATH}`;
-  const proto = entries.find((e) => e.name === want);
-  if (proto && proto.size > maxFileBytes) throw new ZipError(`${V1_PATH} is ${proto.size} bytes uncompressed, over the ${maxFileBytes}-byte cap`);
-  let text: string | undefined;
-  const files = entries.map((e) => {
-    const data = zipEntryData(buf, e, maxUnzipBytes);
-    if (e.name === want) text = data.toString('utf8');
-    return { name: e.name, data };
-  });
-  if (text === undefined) throw new ZipError(`zip has no ${V1_PATH}`);
-  return { text, h1: hash1(files) };
-}
 
 // ---------------------------------------------------------------------------------------------------------
 // HTTP.
@@ -491,9 +332,8 @@ export async function fetchFromProxy(options: ProxyOptions = {}): Promise<ProxyF
       if (err instanceof ZipError) return fail(`${display(zipUrl)} rejected: ${err.message}`);
       throw err;
     }
-    if (expected && got.h1 !== expected) {
-      return fail(`${display(zipUrl)} rejected: its hash ${got.h1} does not match go.sum (${expected})`);
-    }
+    const mismatch = goSumMismatch(version, got.h1, options.goSum);
+    if (mismatch) return fail(`${display(zipUrl)} rejected: ${mismatch}`);
     if (entryFile) {
       const entry: CachedFile = { v: 1, module: CRI_API_MODULE, version, h1: got.h1, sha256: sha256(got.text), text: got.text };
       await atomicWrite(entryFile, JSON.stringify(entry)).catch(() => notes.push('could not write the cache'));

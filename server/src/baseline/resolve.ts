@@ -186,6 +186,10 @@ async function resolveInner(opts: ResolveOptions): Promise<ResolveResult> {
     goSum: opts.filePath ? (await findGoSumHashes(dirname(opts.filePath))).hashes : new Map(),
     ...extra,
   });
+  // The project's go.sum holds module cache zips to their recorded hashes, in a trusted workspace only: go.sum is
+  // the workspace's content, and could otherwise steer the baseline to an older release by failing the newest.
+  const moduleCacheGoSum = async (): Promise<{ goSum?: Map<string, string> }> =>
+    opts.trusted && opts.filePath ? { goSum: (await findGoSumHashes(dirname(opts.filePath))).hashes } : {};
   const bundledNewest = opts.bundled ? newestTag(opts.bundled.releases.map((r) => r.tag), includePrereleases) : undefined;
   const bundledHas = (tag: string) => !!opts.bundled?.releases.some((r) => r.tag === tag);
   const bundledCandidate = (tag: string, source: BaselineSource, origin: string): Candidate => ({
@@ -232,7 +236,7 @@ async function resolveInner(opts: ResolveOptions): Promise<ResolveResult> {
         if (other) note('setting', `the bundled release index has no releases of package ${other}; using ${tag} of ${opts.bundled!.package}`);
       } else note('setting', notInBundled(tag, opts.bundled));
       if (!found.length) {
-        const mc = await findInModuleCache({ env, homeDir, version: tag });
+        const mc = await findInModuleCache({ env, homeDir, version: tag, ...(await moduleCacheGoSum()) });
         if (mc.ok) found.push(textCandidate('setting', tag, mc.origin + (aka && ` (as set${aka})`), mc.text, mc.file));
         else note('setting', mc.reason);
       }
@@ -391,9 +395,12 @@ async function resolveInner(opts: ResolveOptions): Promise<ResolveResult> {
   };
 
   progress('Looking for k8s.io/cri-api in the Go module cache…');
-  const mc = await findInModuleCache({ env, homeDir, includePrereleases });
-  if (mc.ok) consider('gomodcache', mc.version, mc.origin, mc.text, mc.file);
-  else note('gomodcache', mc.reason);
+  const mc = await findInModuleCache({ env, homeDir, includePrereleases, ...(await moduleCacheGoSum()) });
+  if (mc.ok) {
+    // A newer release passed over (a zip that failed its checks) is said, not silently replaced by an older one.
+    for (const why of mc.skipped ?? []) note('gomodcache', `passed over: ${why}`);
+    consider('gomodcache', mc.version, mc.origin, mc.text, mc.file);
+  } else note('gomodcache', mc.reason);
   // vendor/ is the workspace's own content, found by walking up from the file, possibly past the workspace
   // folder: an untrusted workspace must not choose the release it is compared with. The Go module cache is
   // the user's, outside any workspace.
