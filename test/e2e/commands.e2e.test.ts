@@ -143,18 +143,27 @@ describe('real editor: commands in a multi-root window', { skip, timeout: 150_00
       await widget.locator('.monaco-list-row .label-name', { hasText: 'From file…' }).first().click();
       // VS Code's own file picker (a quick input in the browser): type the path.
       await until('the file picker', async () => ((await widget.locator('.quick-input-title').innerText({ timeout: 500 })).includes('Baseline api.proto') ? true : undefined));
-      await widget.locator('.quick-input-box input').fill(old);
+      const pathBox = widget.locator('.quick-input-box input');
       // It has taken the path when it lists the file's folder, old/: folder a, where the picker opens, lists an
       // api.proto too (the edited file), so that row alone proves nothing; a's subfolder `old` must be gone.
+      // The picker fills its box with the folder it opens in once it has listed it: a path typed before that
+      // is overwritten (seen on a loaded machine), so it is typed again until the box keeps it.
       await until('the picker in folder old', async () => {
+        if ((await pathBox.inputValue({ timeout: 500 })) !== old) {
+          await pathBox.fill(old, { timeout: 500 });
+          return undefined;
+        }
         const rows = (await widget.locator('.monaco-list-row .label-name').allInnerTexts()).map((r) => r.trim());
         return rows.includes('api.proto') && !rows.includes('old') ? true : undefined;
       });
       await widget.getByRole('button', { name: 'Use as Baseline' }).click();
+      let seen: unknown;
       await until('criCompat.baseline "./old/api.proto" in folder a', async () => {
-        const s = settingsOf(path.join(dir, 'a')) as Record<string, unknown> | undefined;
+        const s = (seen = settingsOf(path.join(dir, 'a'))) as Record<string, unknown> | undefined;
         return s?.['criCompat.baseline'] === './old/api.proto' ? true : undefined;
-      }, EXTENSION_TIMEOUT);
+      }, EXTENSION_TIMEOUT).catch((e: Error) => {
+        throw new Error(`${e.message}; folder a's settings: ${JSON.stringify(seen)}`);
+      });
       // The whole absolute path made the item as wide as the status bar.
       const item = await ed.waitForStatusBarItem(/^CRI …\/old\/api\.proto · \d+ breaking$/, EXTENSION_TIMEOUT);
       t.diagnostic(`status bar: ${item}`);
