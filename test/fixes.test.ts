@@ -25,6 +25,7 @@ import {
   applyEdits, checkNonOverlapping, computeFixes, DEPRECATION_NOTE, fixAll, isStale, mergeEditLists,
   type Fix, type TextEdit,
 } from '../server/src/fixes';
+import { TextLines } from '../server/src/fixes/text';
 import { codeActions, findingFor, type Snapshot } from '../server/src/lsp/codeActions';
 import { composeEditRounds } from '../server/src/lsp/editRounds';
 import { findingToDiagnostic } from '../server/src/lsp/convert';
@@ -1212,6 +1213,38 @@ describe('edit helpers', () => {
     ]);
     assert.deepEqual(m.taken, [true, true, false, true]);
     assert.equal(applyEdits(text, m.edits), 'a\nb\none\nTWO\n');
+    // A duplicate of any insertion combined at a position is dropped, the first one's or a later one's.
+    const ins = (line: number, newText: string): TextEdit => ({ range: r(line, 0, line, 0), newText });
+    const d = mergeEditLists(text, [[ins(0, 'a')], [ins(0, 'b')], [ins(0, 'b')], [ins(0, 'a')], [ins(0, 'c'), ins(1, 'x')]]);
+    assert.deepEqual(d.taken, [true, true, true, true, true]);
+    assert.equal(applyEdits(text, d.edits), 'abcone\nxtwo\n');
+  });
+
+  test('TextLines answers as the regular expressions over each line did', () => {
+    // Every string of up to 5 characters over blanks, other characters and line breaks, every line and character
+    // (negative ones count from the line's end, as slice does; lines past the end have nothing).
+    const chars = [' ', '\t', 'a', '\n', '\r', '\u00a0'];
+    const texts = [''];
+    for (let len = 1, last = ['']; len <= 5; len++) {
+      last = last.flatMap((t) => chars.map((c) => t + c));
+      texts.push(...last);
+    }
+    for (const text of texts) {
+      const L = new TextLines(text);
+      const lines = text.split(/\r\n|\r|\n/);
+      assert.deepEqual(L.lineCount, lines.length, JSON.stringify(text));
+      assert.equal(L.eol, /\r\n|\r|\n/.exec(text)?.[0] ?? '\n');
+      for (let line = -1; line <= lines.length; line++) {
+        const content = lines[line] ?? '';
+        assert.equal(L.indentOf(line), /^[ \t]*/.exec(content)![0]);
+        assert.equal(L.isBlank(line), /^[ \t]*$/.test(content));
+        for (let character = -3; character <= content.length + 1; character++) {
+          const p = { line, character };
+          assert.equal(L.startsLine(p), /^[ \t]*$/.test(content.slice(0, character)), `${JSON.stringify(text)} ${line}:${character}`);
+          assert.equal(L.endsLine(p), /^[ \t]*$/.test(content.slice(character)), `${JSON.stringify(text)} ${line}:${character}`);
+        }
+      }
+    }
   });
 
   test('isStale', () => {

@@ -15,7 +15,7 @@ import { ENUM_MAX, FIELD_MAX, parse } from '../proto/parser';
 import type { BoundFile, Declaration, TypeReference } from '../proto/binder';
 import { localName, rpcNames } from '../proto/model';
 import {
-  bodyMembers, elementNamedAt, elementsOf, fieldLabeledAt, findAt, findContainer, sameRange, type Container, type Located, type NodeKind,
+  bodyMembers, elementNamedAt, elementsOf, fieldLabeledAt, findAt, findContainer, type Container, type Located, type NodeKind,
 } from './locate';
 import { checkNonOverlapping, insertAt, linesOf, mergeEditLists, pos, type TextEdit, type TextLines } from './text';
 import { containerIndex, declarationsIn, entriesOf, namesInScope, oneofsOf, reservationsOf, rpcNamesIn, type Reservation } from './containers';
@@ -81,9 +81,12 @@ export function fixAll(text: string, bound: BoundFile, findings: readonly Findin
   const lists: { edits: TextEdit[]; count: number }[] = [];
   const groups = new Map<string, { req: ReserveRequest; count: number; slot: number }>();
   let skipped = 0;
-  for (const f of findings) {
+  // Indexed: called once per rule over every finding of a file, often too few times for V8 to optimize away a
+  // `for…of` iterator's result object per finding.
+  for (let k = 0; k < findings.length; k++) {
+    const f = findings[k]!;
     if (f.rule !== rule) continue;
-    const preferred = plan(text, bound, f).find((p) => p.fix.isPreferred);
+    const preferred = plan(text, bound, f, true)[0];
     if (!preferred) {
       skipped++;
       continue;
@@ -118,11 +121,13 @@ export function fixAll(text: string, bound: BoundFile, findings: readonly Findin
 
 // ---- planning ----------------------------------------------------------------------------------------
 
-function plan(text: string, bound: BoundFile, finding: Finding): Planned[] {
+/** `preferredOnly`: just the preferred fix (or none), without computing the fixes after it or the suppression. */
+function plan(text: string, bound: BoundFile, finding: Finding, preferredOnly = false): Planned[] {
   const L = linesOf(text);
   // Fixes are computed against the exact text the bound file was parsed from; a mismatch means stale input.
-  if (comparePositions(bound.ast.range.end, L.positionAt(text.length)) !== 0) return [];
+  if (!matches(bound.ast, L)) return [];
   const out: Planned[] = [];
+  let checked = 0;
   const name = finding.element.slice(finding.element.lastIndexOf('.') + 1);
   const push = (title: string, edits: TextEdit[] | undefined, reserve?: ReserveRequest, clause = `${title.charAt(0).toLowerCase()}${title.slice(1)} (${name})`): void => {
     if (!edits?.length) return;
@@ -189,28 +194,54 @@ function plan(text: string, bound: BoundFile, finding: Finding): Planned[] {
         push(`Declare "${fd.name}" after "${fd.after}"`, declareAfterEdits(L, bound, fd));
         break;
     }
+    // The preferred fix is the first applicable one of a title not seen before (as below).
+    for (; preferredOnly && checked < out.length; checked++) {
+      const p = out[checked]!;
+      if (out.findIndex((q) => q.fix.title === p.fix.title) < checked || !applicable(L, p.fix)) continue;
+      p.fix.isPreferred = true;
+      return [p];
+    }
   }
+  if (preferredOnly) return [];
   // One fix per title: the same fix data can come twice (e.g. restore for two rules of one deletion).
-  const seen = new Set<string>();
-  const unique = out.filter((p) => !seen.has(p.fix.title) && !!seen.add(p.fix.title));
+  let unique = out;
+  if (out.length > 1) {
+    const seen = new Set<string>();
+    unique = out.filter((p) => !seen.has(p.fix.title) && !!seen.add(p.fix.title));
+  }
   const suppress = suppressEdits(L, finding);
   if (suppress) unique.push({ fix: { title: suppressionTitle(finding.rule), kind: 'quickfix', edits: suppress, rule: finding.rule } });
-  // Never hand out edits that cannot be applied (a bug here must not become a broken document).
-  const valid = unique.filter((p) => {
-    try {
-      checkNonOverlapping(L.text, p.fix.edits);
-      return true;
-    } catch {
-      return false;
-    }
-  });
+  const valid = unique.filter((p) => applicable(L, p.fix));
   // The first real fix is preferred; a suppression never is.
   const first = valid[0];
   if (first && first.fix.edits !== suppress) first.fix.isPreferred = true;
   return valid;
 }
 
+/** Never hand out edits that cannot be applied (a bug here must not become a broken document). */
+function applicable(L: TextLines, fix: Fix): boolean {
+  try {
+    checkNonOverlapping(L.text, fix.edits);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Does the tree end where the text does? Checked once per tree and text (the text of `TextLines` never
+ * changes), not once per finding.
+ */
+const matchedLines = new WeakMap<ProtoFile, TextLines>();
+function matches(ast: ProtoFile, L: TextLines): boolean {
+  if (matchedLines.get(ast) === L) return true;
+  if (comparePositions(ast.range.end, L.positionAt(L.text.length)) !== 0) return false;
+  matchedLines.set(ast, L);
+  return true;
+}
+
 function sortEdits(L: TextLines, edits: TextEdit[]): TextEdit[] {
+  if (edits.length < 2) return edits.slice();
   return edits
     .map((e, k) => ({ e, k, o: L.offsetAt(e.range.start) }))
     .sort((a, b) => a.o - b.o || a.k - b.k)
@@ -738,11 +769,13 @@ function presenceEdits(L: TextLines, ast: ProtoFile, finding: Finding, fd: Extra
  * undefined unless it has them to itself.
  */
 function ownLines(L: TextLines, node: { range: Range; comments: { leading?: { range: Range } } }): { from: number; to: number } | undefined {
-  const start = node.comments.leading?.range.start ?? node.range.start;
-  if (!L.startsLine(start) || !L.startsLine(node.range.start)) return undefined;
-  if (!/^\s*(\/\/.*)?$/.test(L.line(node.range.end.line).slice(node.range.end.character))) return undefined;
-  if (node.range.end.line + 1 >= L.lineCount) return undefined;
-  return { from: start.line, to: node.range.end.line + 1 };
+  // Read once: fields and messages build a new Range on every read.
+  const range = node.range;
+  const start = node.comments.leading?.range.start ?? range.start;
+  if (!L.startsLine(start) || !L.startsLine(range.start)) return undefined;
+  if (!/^\s*(\/\/.*)?$/.test(L.line(range.end.line).slice(range.end.character))) return undefined;
+  if (range.end.line + 1 >= L.lineCount) return undefined;
+  return { from: start.line, to: range.end.line + 1 };
 }
 
 /** Lines with the indentation `to` in place of `from`; undefined when a line that is not blank lacks `from`. */
@@ -765,11 +798,11 @@ function leaveOneofEdits(L: TextLines, ast: ProtoFile, finding: Finding): TextEd
   const loc = elementNamedAt(ast, finding.range, ['field']);
   const f = loc?.node as FieldNode | undefined;
   const m = loc?.parent;
-  if (!f?.oneof || m?.kind !== 'message') return undefined;
+  if (!loc || !f?.oneof || m?.kind !== 'message') return undefined;
   const o = oneofsOf(m).byMember.get(f);
   const lines = ownLines(L, f);
   if (!o || !lines || !L.endsLine(o.range.end) || o.range.end.line + 1 >= L.lineCount) return undefined;
-  const block = reindented(L.slice({ start: pos(lines.from, 0), end: pos(lines.to, 0) }), L.indentOf(f.range.start.line), L.indentOf(o.range.start.line));
+  const block = reindented(L.slice({ start: pos(lines.from, 0), end: pos(lines.to, 0) }), L.indentOf(loc.range.start.line), L.indentOf(o.range.start.line));
   if (block === undefined) return undefined;
   if (o.fields.length === 1 && !o.options.length) {
     // The oneof (with its comment) gives way to the field: protoc refuses an empty oneof.
@@ -802,14 +835,14 @@ function enterOneofEdits(L: TextLines, ast: ProtoFile, finding: Finding, fd: Ext
   const loc = elementNamedAt(ast, finding.range, ['field']);
   const f = loc?.node as FieldNode | undefined;
   const m = loc?.parent;
-  if (!f || f.label || f.mapKey !== undefined || m?.kind !== 'message') return undefined;
+  if (!loc || !f || f.label || f.mapKey !== undefined || m?.kind !== 'message') return undefined;
   const o = oneofsOf(m).byName.get(fd.oneof);
   const member = o?.fields[0];
   const lines = ownLines(L, f);
   if (!o || !member || !lines || !L.startsLine(pos(o.range.end.line, o.range.end.character - 1))) return undefined;
   const now = f.oneof === undefined ? undefined : oneofsOf(m).byMember.get(f);
   if (f.oneof !== undefined && (!now || now === o)) return undefined;
-  const block = reindented(L.slice({ start: pos(lines.from, 0), end: pos(lines.to, 0) }), L.indentOf(f.range.start.line), L.indentOf(member.range.start.line));
+  const block = reindented(L.slice({ start: pos(lines.from, 0), end: pos(lines.to, 0) }), L.indentOf(loc.range.start.line), L.indentOf(member.range.start.line));
   if (block === undefined) return undefined;
   const out = now && now.fields.length === 1 && !now.options.length ? withoutBlankAfter(L, linesOfOnlyMember(L, now, lines)) : lines;
   return out && [{ range: { start: pos(out.from, 0), end: pos(out.to, 0) }, newText: '' }, insertAt(pos(o.range.end.line, 0), block)];
@@ -838,10 +871,10 @@ function moveBackEdits(L: TextLines, bound: BoundFile, finding: Finding, fd: Ext
   const lines = ownLines(L, node);
   if (!lines) return undefined;
   const dest = scope === bound.model.package ? undefined : findContainer(bound.ast, scope, false);
-  if (scope !== bound.model.package && (!dest || rangeContains(node.range, dest.range.start))) return undefined;
+  if (scope !== bound.model.package && (!dest || rangeContains(loc.range, dest.range.start))) return undefined;
   const spot = besideNeighbour(L, bound, scope, fd) ?? (dest ? atEndOf(L, dest) : afterEnclosingTop(L, bound, loc));
   if (!spot) return undefined;
-  const refs = referenceEdits(L, bound, loc.path, fd.from, node.range);
+  const refs = referenceEdits(L, bound, loc.path, fd.from, loc.range);
   if (!refs) return undefined;
   // References inside the type move with it: their edits go into the moved text (last first, by offset).
   const from = L.offsetAt(pos(lines.from, 0));
@@ -855,7 +888,7 @@ function moveBackEdits(L: TextLines, bound: BoundFile, finding: Finding, fd: Ext
   }
   let moved = L.text.slice(from, to);
   for (const e of inside.sort((x, y) => y.a - x.a)) moved = moved.slice(0, e.a) + e.text + moved.slice(e.b);
-  const block = reindented(moved, L.indentOf(node.range.start.line), spot.indent);
+  const block = reindented(moved, L.indentOf(loc.range.start.line), spot.indent);
   if (block === undefined) return undefined;
   const cut = withoutBlankAfter(L, lines)!;
   return [...outside, { range: { start: pos(cut.from, 0), end: pos(cut.to, 0) }, newText: '' }, insertAt(spot.at, spot.wrap(block))];
@@ -906,8 +939,9 @@ function afterEnclosingTop(L: TextLines, bound: BoundFile, loc: Located): Spot |
   const pkg = bound.model.package;
   const first = localName(loc.path, pkg).split('.')[0]!;
   const top = findContainer(bound.ast, pkg ? `${pkg}.${first}` : first, false);
-  if (!top || top === loc.node || !L.endsLine(top.range.end) || top.range.end.line + 1 >= L.lineCount) return undefined;
-  return { at: pos(top.range.end.line + 1, 0), indent: L.indentOf(top.range.start.line), wrap: (b) => L.eol + b };
+  const range = top?.range;
+  if (!top || !range || top === loc.node || !L.endsLine(range.end) || range.end.line + 1 >= L.lineCount) return undefined;
+  return { at: pos(range.end.line + 1, 0), indent: L.indentOf(range.start.line), wrap: (b) => L.eol + b };
 }
 
 /** The path of the scope around an element path (`a.b.C` → `a.b`). */
@@ -1379,8 +1413,9 @@ function docStubEdits(L: TextLines, bound: BoundFile, finding: Finding, fd: Extr
   const loc = findAt(bound.ast, finding.range, [kind]);
   if (!loc || loc.node.name !== fd.name) return undefined;
   const node = loc.node as MessageNode | FieldNode | EnumNode | EnumValueNode | ServiceNode | RpcNode;
-  if (!L.startsLine(node.range.start)) return undefined;
-  const line = node.range.start.line;
+  // The element's range as built once, not the node's (a new Range, two searches of the line starts, per read).
+  if (!L.startsLine(loc.range.start)) return undefined;
+  const line = loc.range.start.line;
   const indent = L.indentOf(line);
   const suppressed = suppressedOn(L, loc.nameRange.start.line);
   const rpcs = fd.element === 'rpc' ? rpcNamesOf(bound) : undefined;
@@ -1428,8 +1463,10 @@ function suppressedOn(L: TextLines, line: number): ReadonlySet<string> {
     }
     suppressionsByText.set(L, byLine);
   }
-  return byLine.get(line) ?? new Set();
+  return byLine.get(line) ?? NO_RULES;
 }
+
+const NO_RULES: ReadonlySet<string> = new Set();
 
 /**
  * The stub lines an element still needs, given its current documentation (undefined: none). A line that would
@@ -1478,8 +1515,9 @@ function suppressEdits(L: TextLines, finding: Finding): TextEdit[] | undefined {
   if (UNSUPPRESSIBLE.has(finding.rule)) return undefined;
   // Anchored at 0:0, the finding has no element (the file's only declaration was deleted): it stays at 0:0, out
   // of reach of a comment above, and moves to the first declaration the file gets.
-  if (sameRange(finding.range, { start: pos(0, 0), end: pos(0, 0) })) return undefined;
-  const line = finding.range.start.line;
+  const { start, end } = finding.range;
+  if (start.line === 0 && start.character === 0 && end.line === 0 && end.character === 0) return undefined;
+  const line = start.line;
   if (line < 0 || line >= L.lineCount) return undefined;
   const text = L.line(line);
   // The suppression applies to the next line holding code; a finding on a comment line cannot be reached.

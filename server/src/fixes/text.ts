@@ -9,8 +9,6 @@ export interface TextEdit {
   newText: string;
 }
 
-const LINE_BREAK = /\r\n|\r|\n/g;
-
 /** Line starts of a text, counted the way LSP and the lexer count lines (`\r\n`, `\n` or a lone `\r`). */
 export class TextLines {
   /** Offset of the first character of each line. */
@@ -22,10 +20,15 @@ export class TextLines {
 
   constructor(readonly text: string) {
     let eol: string | undefined;
-    for (const m of text.matchAll(LINE_BREAK)) {
-      eol ??= m[0];
-      this.ends.push(m.index!);
-      this.starts.push(m.index! + m[0].length);
+    // A scan rather than matchAll: no match object per line.
+    for (let k = 0; k < text.length; k++) {
+      const c = text.charCodeAt(k);
+      if (c !== 10 && c !== 13) continue;
+      const crlf = c === 13 && text.charCodeAt(k + 1) === 10;
+      eol ??= crlf ? '\r\n' : c === 13 ? '\r' : '\n';
+      this.ends.push(k);
+      if (crlf) k++;
+      this.starts.push(k + 1);
     }
     this.ends.push(text.length);
     this.eol = eol ?? '\n';
@@ -66,24 +69,52 @@ export class TextLines {
     return this.text.slice(this.offsetAt(r.start), this.offsetAt(r.end));
   }
 
-  /** Leading whitespace of a line. */
+  // The four below read the text in place: fixing every finding of a huge file asks them hundreds of thousands
+  // of times, and a copy of the line (and a match array) each time was a good part of its garbage.
+
+  /** Leading whitespace (spaces and tabs) of a line. */
   indentOf(line: number): string {
-    return /^[ \t]*/.exec(this.line(line))![0];
+    if (line < 0 || line >= this.starts.length) return '';
+    const start = this.starts[line]!;
+    return this.text.slice(start, this.blankUpTo(start, this.ends[line]!));
   }
 
-  /** Is only whitespace before `p` on its line? */
+  /** Is only whitespace before `p` on its line? (A negative character counts from the line's end, as `slice` does.) */
   startsLine(p: Position): boolean {
-    return /^[ \t]*$/.test(this.line(p.line).slice(0, p.character));
+    if (p.line < 0 || p.line >= this.starts.length) return true;
+    const start = this.starts[p.line]!;
+    const end = start + sliceIndex(p.character, this.ends[p.line]! - start);
+    return this.blankUpTo(start, end) === end;
   }
 
   /** Is only whitespace (or nothing) after `p` on its line? */
   endsLine(p: Position): boolean {
-    return /^[ \t]*$/.test(this.line(p.line).slice(p.character));
+    if (p.line < 0 || p.line >= this.starts.length) return true;
+    const start = this.starts[p.line]!;
+    const end = this.ends[p.line]!;
+    return this.blankUpTo(start + sliceIndex(p.character, end - start), end) === end;
   }
 
   isBlank(line: number): boolean {
-    return /^[ \t]*$/.test(this.line(line));
+    if (line < 0 || line >= this.starts.length) return true;
+    return this.blankUpTo(this.starts[line]!, this.ends[line]!) === this.ends[line]!;
   }
+
+  /** The offset of the first character from `from` on that is not a space or tab, or `to`. */
+  private blankUpTo(from: number, to: number): number {
+    let k = from;
+    while (k < to) {
+      const c = this.text.charCodeAt(k);
+      if (c !== 32 && c !== 9) break;
+      k++;
+    }
+    return k;
+  }
+}
+
+/** Where `slice(k)` of a string of `length` starts (or `slice(0, k)` ends). */
+function sliceIndex(k: number, length: number): number {
+  return k < 0 ? Math.max(length + k, 0) : Math.min(k, length);
 }
 
 let cached: TextLines | undefined;
@@ -120,7 +151,10 @@ function toOffsets(lines: TextLines, edits: readonly TextEdit[]): { start: numbe
 
 /** Throws when two edits overlap. Insertions at one position do not overlap (they apply in list order). */
 export function checkNonOverlapping(text: string, edits: readonly TextEdit[]): void {
-  const sorted = toOffsets(linesOf(text), edits);
+  const lines = linesOf(text);
+  // Most fixes are one edit: nothing to sort (toOffsets below throws for one that ends before it starts).
+  if (edits.length === 1 && lines.offsetAt(edits[0]!.range.start) <= lines.offsetAt(edits[0]!.range.end)) return;
+  const sorted = toOffsets(lines, edits);
   for (let k = 1; k < sorted.length; k++) {
     const a = sorted[k - 1]!;
     const b = sorted[k]!;
@@ -164,17 +198,19 @@ export function isStale(fixVersion: number | null | undefined, currentVersion: n
 export function mergeEditLists(text: string, lists: readonly (readonly TextEdit[])[]): { edits: TextEdit[]; taken: boolean[] } {
   const lines = linesOf(text);
   /**
-   * `parts`: the insertions combined into `edit`, to recognize a duplicate of any of them (a set: fix-all
-   * combines tens of thousands at one position on a hostile file, each checked against those before it).
+   * `first` and `more`: the insertions combined into `edit`, to recognize a duplicate of any of them (a set once
+   * there are several: fix-all combines tens of thousands at one position on a hostile file, each checked
+   * against those before it; most edits are never combined, and a set for each was much of fix-all's garbage).
    */
-  interface Taken { start: number; end: number; edit: TextEdit; parts: Set<string> }
+  interface Taken { start: number; end: number; edit: TextEdit; first: string; more?: Set<string> }
   const taken: Taken[] = [];
   const took: boolean[] = [];
   // Indexes instead of scans, so that fixing every finding of a huge file stays n log n: the edits taken at
-  // each exact position, the replaced spans (disjoint, sorted by start) and the insertion points (sorted).
-  const at = new Map<string, Taken[]>();
+  // each start offset, the replaced spans (disjoint, sorted by start) and the insertion points (sorted).
+  const at = new Map<number, Taken[]>();
   const spans: Taken[] = [];
   const points: number[] = [];
+  const none: Taken[] = [];
   /** Index of the last element whose key is below `v` (-1 if none). */
   const lastBelow = <T>(xs: T[], keyOf: (x: T) => number, v: number): number => {
     let lo = 0;
@@ -186,54 +222,64 @@ export function mergeEditLists(text: string, lists: readonly (readonly TextEdit[
     }
     return lo - 1;
   };
-  const clashes = (t: Taken): boolean => {
-    if (t.start === t.end) {
+  const clashes = (start: number, end: number): boolean => {
+    if (start === end) {
       // An insertion inside a replaced span.
-      const k = lastBelow(spans, (x) => x.start, t.start);
-      return k >= 0 && spans[k]!.end > t.start;
+      const k = lastBelow(spans, (x) => x.start, start);
+      return k >= 0 && spans[k]!.end > start;
     }
-    const k = lastBelow(spans, (x) => x.start, t.end);
-    if (k >= 0 && spans[k]!.end > t.start) return true;
+    const k = lastBelow(spans, (x) => x.start, end);
+    if (k >= 0 && spans[k]!.end > start) return true;
     // An insertion strictly inside this span.
-    const p = lastBelow(points, (x) => x, t.start + 1) + 1;
-    return p < points.length && points[p]! < t.end;
+    const p = lastBelow(points, (x) => x, start + 1) + 1;
+    return p < points.length && points[p]! < end;
   };
   for (const list of lists) {
-    const plan: { kind: 'new' | 'combine' | 'dup'; t: Taken; target?: Taken }[] = [];
+    const plan: { kind: 'new' | 'combine' | 'dup'; start: number; end: number; edit: TextEdit; target?: Taken }[] = [];
     let ok = true;
     for (const e of list) {
-      const t: Taken = { start: lines.offsetAt(e.range.start), end: lines.offsetAt(e.range.end), edit: e, parts: new Set([e.newText]) };
-      const same = at.get(`${t.start}:${t.end}`);
-      if (same?.some((x) => x.parts.has(e.newText))) {
-        plan.push({ kind: 'dup', t });
+      const start = lines.offsetAt(e.range.start);
+      const end = lines.offsetAt(e.range.end);
+      // The first edit taken with the same span, and whether any taken with it already holds this text.
+      let same: Taken | undefined;
+      let dup = false;
+      for (const x of at.get(start) ?? none) {
+        if (x.end !== end) continue;
+        same ??= x;
+        if (x.first === e.newText || x.more?.has(e.newText)) {
+          dup = true;
+          break;
+        }
+      }
+      if (dup) {
+        plan.push({ kind: 'dup', start, end, edit: e });
         continue;
       }
-      const combineWith = t.start === t.end ? same?.[0] : undefined;
-      if (combineWith) {
-        plan.push({ kind: 'combine', t, target: combineWith });
+      if (start === end && same) {
+        plan.push({ kind: 'combine', start, end, edit: e, target: same });
         continue;
       }
-      if (clashes(t)) {
+      if (clashes(start, end)) {
         ok = false;
         break;
       }
-      plan.push({ kind: 'new', t });
+      plan.push({ kind: 'new', start, end, edit: e });
     }
     took.push(ok);
     if (!ok) continue;
     for (const p of plan) {
       if (p.kind === 'new') {
-        const t: Taken = { ...p.t, edit: { range: p.t.edit.range, newText: p.t.edit.newText } };
+        const t: Taken = { start: p.start, end: p.end, edit: { range: p.edit.range, newText: p.edit.newText }, first: p.edit.newText };
         taken.push(t);
-        const k = `${t.start}:${t.end}`;
-        const list = at.get(k);
+        const list = at.get(t.start);
         if (list) list.push(t);
-        else at.set(k, [t]);
+        else at.set(t.start, [t]);
         if (t.start === t.end) points.splice(lastBelow(points, (x) => x, t.start) + 1, 0, t.start);
         else spans.splice(lastBelow(spans, (x) => x.start, t.start) + 1, 0, t);
       } else if (p.kind === 'combine') {
-        p.target!.edit.newText += p.t.edit.newText;
-        p.target!.parts.add(p.t.edit.newText);
+        const target = p.target!;
+        target.edit.newText += p.edit.newText;
+        (target.more ??= new Set()).add(p.edit.newText);
       }
     }
   }

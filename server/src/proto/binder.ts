@@ -513,9 +513,11 @@ class Binder {
     model.messages.push(def);
     this.reserved(m.reserved, def, FIELD_MAX);
 
-    const byNumber = new Map<number, FieldNode>();
-    const byName = new Map<string, FieldNode>();
-    const byJson = new Map<string, FieldNode>();
+    // A message of one field has no duplicates to find: no maps for it (a file of 100,000 such made 300,000).
+    const many = m.fields.length > 1;
+    const byNumber = many ? new Map<number, FieldNode>() : undefined;
+    const byName = many ? new Map<string, FieldNode>() : undefined;
+    const byJson = many ? new Map<string, FieldNode>() : undefined;
     // An index only for many reservations (see RESERVED_SCAN_MAX).
     const spans = def.reservedNumbers.length > RESERVED_SCAN_MAX ? new NumberSpans(def.reservedNumbers) : undefined;
     const reservedNames = def.reservedNames.length > RESERVED_SCAN_MAX ? new Set(def.reservedNames) : undefined;
@@ -524,18 +526,18 @@ class Binder {
       if (!field) continue;
       def.fields.push(field);
       const n = f.number!;
-      const dupe = byNumber.get(n);
+      const dupe = byNumber?.get(n);
       if (dupe) this.problem('duplicate-number', `field number ${n} is already used by "${dupe.name}"`, f.numberRange, 'error');
-      else byNumber.set(n, f);
-      const same = byName.get(f.name);
+      else byNumber?.set(n, f);
+      const same = byName?.get(f.name);
       if (same) {
         this.problem('duplicate-name', `field "${f.name}" is already defined in "${m.name}"`, f.nameRange, 'error');
         this.reportedDuplicates.add(f);
-      } else byName.set(f.name, f);
+      } else byName?.set(f.name, f);
       if (this.proto3 && !same) {
-        const j = byJson.get(field.jsonName);
+        const j = byJson?.get(field.jsonName);
         if (j) this.problem('duplicate-json-name', `JSON name "${field.jsonName}" of "${f.name}" conflicts with field "${j.name}"`, f.nameRange, 'error');
-        else byJson.set(field.jsonName, f);
+        else byJson?.set(field.jsonName, f);
       }
       if (n < 1 || n > FIELD_MAX) this.problem('number-out-of-range', `field number ${n} is out of range (1 to ${FIELD_MAX})`, f.numberRange, 'error');
       else if (n >= 19000 && n <= 19999) this.problem('number-reserved-by-protobuf', `field numbers 19000 to 19999 are reserved for the protobuf implementation`, f.numberRange, 'error');
