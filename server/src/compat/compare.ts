@@ -2,7 +2,7 @@
 // and the list of additions (which the documentation rules and the report use).
 
 import type { OneofNode, Range } from '../proto/ast';
-import { comparePositions } from '../proto/ast';
+import { comparePositions, declaredInMessage } from '../proto/ast';
 import {
   ModelIndex, indexModel, jsonNameOf, localName, type ApiModel, type EnumDef, type EnumValueDef, type FieldDef, type MessageDef, type RpcDef, type ServiceDef,
 } from '../proto/model';
@@ -525,7 +525,7 @@ class Comparer {
     } else {
       const parent = this.base.messages.get(scope)?.node;
       const nodes: { name: string; range: Range }[] = parent
-        ? [...parent.fields.filter((f) => f.oneof === undefined), ...parent.oneofs, ...parent.messages, ...parent.enums]
+        ? declaredInMessage(parent)
         : [...children.messages, ...children.enums, ...(scope === this.baseline.package ? this.baseline.services : [])].flatMap((d) => (d.node ? [d.node] : []));
       names = nodes.sort((a, b) => comparePositions(a.range.start, b.range.start)).map((n) => n.name);
     }

@@ -4,7 +4,7 @@
 // of 50,000 services or RPCs).
 
 import type { EnumValueNode, FieldNode, MessageNode, OneofNode, OptionNode, Position, Range, ReservedNode, ServiceNode } from '../proto/ast';
-import { comparePositions } from '../proto/ast';
+import { comparePositions, declaredInMessage } from '../proto/ast';
 import { NumberSpans, type BoundFile } from '../proto/binder';
 import { findContainer, type Container } from './locate';
 
@@ -178,7 +178,7 @@ export function declarationsIn(bound: BoundFile, scope: string): ReadonlyMap<str
   declared = new Map();
   const m = scope === bound.model.package ? undefined : findContainer(bound.ast, scope, false);
   const all: (Declared & { name: string })[] = m?.kind === 'message'
-    ? [...m.fields.filter((f) => f.oneof === undefined), ...m.oneofs, ...m.messages, ...m.enums]
+    ? declaredInMessage(m)
     : scope === bound.model.package ? [...bound.ast.messages, ...bound.ast.enums, ...bound.ast.services] : [];
   for (const d of all) if (!declared.has(d.name)) declared.set(d.name, d);
   byScope.set(scope, declared);

@@ -197,3 +197,11 @@ export function rangeContains(r: Range, p: Position): boolean {
 export function comparePositions(a: Position, b: Position): number {
   return a.line - b.line || a.character - b.character;
 }
+
+/**
+ * What is declared directly in a message, each with its own line or lines: fields outside oneofs, oneofs, nested
+ * messages and enums (a oneof's fields are declared inside it). Not in source order.
+ */
+export function declaredInMessage(m: MessageNode): (FieldNode | OneofNode | MessageNode | EnumNode)[] {
+  return [...m.fields.filter((f) => f.oneof === undefined), ...m.oneofs, ...m.messages, ...m.enums];
+}
