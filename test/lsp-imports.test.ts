@@ -4,12 +4,13 @@
 // what the import resolver records of the paths it looked at. Run `node scripts/build.mjs` first.
 import { after, before, describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, realpathSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, realpathSync, renameSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DidChangeWatchedFilesNotification, FileChangeType, type PublishDiagnosticsParams } from 'vscode-languageserver-protocol/node';
 import { FsImportResolver } from '../server/src/lsp/importResolver';
+import { analyze } from '../server/src/service';
 import { BUILD_HELP, LspEditor, SERVER, range } from './lspHarness';
 
 /** The diagnostics as `code@line:character`, for comparing. */
@@ -165,5 +166,30 @@ describe('import resolver: what it saw of each path', () => {
     // The links themselves are stamped (lstat): a link is not the file it leads to.
     assert.notEqual(r.stamps.get(path.join(tmp, 'ws', 'a.proto')), r.stamps.get(path.join(tmp, 'ws', 'real', 'a.proto')));
     assert.ok(![...r.stamps.keys()].includes(path.join(tmp, 'secret.proto')));
+  });
+
+  test('an import replaced by one of the same size and modification time: the stamp sees it, and so does the next analysis', () => {
+    const dir = path.join(tmp, 'same-mtime');
+    mkdirSync(dir);
+    const inc = path.join(dir, 'inc.proto');
+    writeFileSync(inc, INC);
+    const when = new Date('2026-01-01T00:00:00Z');
+    utimesSync(inc, when, when);
+    const text = 'syntax = "proto3";\npackage user;\nimport "inc.proto";\nmessage U { inc.Thing t = 1; }\n';
+    const uri = pathToFileURL(path.join(dir, 'user.proto')).href;
+    const run = () => {
+      const imports = new FsImportResolver({ roots: [dir] });
+      return { imports, problems: analyze(text, { uri, imports }).bound.problems.map((p) => p.code) };
+    };
+    const first = run();
+    assert.deepEqual(first.problems, []);
+    // Replaced (as `cp -p`, `rsync -t` or a coarse-grained file system can leave it): Thing renamed, same size and mtime.
+    writeFileSync(inc + '.new', INC.replace('Thing', 'Thinx'));
+    utimesSync(inc + '.new', when, when);
+    renameSync(inc + '.new', inc);
+    assert.equal(statSync(inc).size, Buffer.byteLength(INC));
+    const second = run();
+    assert.notEqual(second.imports.stamps.get(inc), first.imports.stamps.get(inc), 'the stamp tells the change');
+    assert.deepEqual(second.problems, ['unresolved-type']);
   });
 });

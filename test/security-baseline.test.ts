@@ -671,6 +671,19 @@ describe('Go module cache zips: hostile contents and links', { skip: corpusDir ?
     const r = await findInModuleCache({ env: { GOMODCACHE: viaLink } });
     assert.ok(r.ok && r.version === 'v0.36.3' && r.text === real('v0.36.3'), JSON.stringify(r));
   });
+
+  test('a download folder leading out of the cache is said even when an extracted release is found', async () => {
+    const outside = join(TMP, 'zipcache-outside-2');
+    write(join(outside, 'v0.36.3.zip'), zip(good()));
+    const cache = join(TMP, 'zipcache', 'linked-download-extracted');
+    write(join(cache, 'k8s.io', 'cri-api@v0.35.0', ...V1_PATH.split('/')), real('v0.35.0'));
+    mkdirSync(join(atV(cache), '..'), { recursive: true });
+    symlinkSync(outside, atV(cache));
+    const r = await findInModuleCache({ env: { GOMODCACHE: cache } });
+    assert.ok(r.ok && r.version === 'v0.35.0', JSON.stringify(r));
+    // The newer zip behind the link is not read; that the folder was passed over is not silent.
+    assert.match(r.skipped?.join('; ') ?? '', /@v leads outside .*linked-download-extracted through a symlink; not followed/);
+  });
 });
 
 before(() => {

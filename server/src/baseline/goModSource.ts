@@ -199,7 +199,8 @@ export async function findInModuleCache(options: GoModOptions = {}): Promise<GoM
     const what = options.version ? options.version : options.includePrereleases ? 'version' : 'released version';
     return { ok: false, reason: `no ${CRI_API_MODULE} ${what} in the Go module cache ${root}${more}` };
   }
-  const skipped: string[] = [];
+  // A listing refused (a link out of the cache) is said with what is found, as a version passed over is.
+  const skipped: string[] = [...refused];
   for (const version of versions) {
     const moduleDir = join(root, 'k8s.io', `cri-api@${version}`);
     if (extracted.has(version)) {
@@ -228,7 +229,7 @@ export async function findInModuleCache(options: GoModOptions = {}): Promise<GoM
       skipped.push(z.reason);
     }
   }
-  return { ok: false, reason: `no usable ${CRI_API_MODULE} in the Go module cache ${root}: ${[...skipped, ...refused].join('; ')}` };
+  return { ok: false, reason: `no usable ${CRI_API_MODULE} in the Go module cache ${root}: ${skipped.join('; ')}` };
 }
 
 /** The `# k8s.io/cri-api vX [=> replacement]` line of a `vendor/modules.txt`. */

@@ -231,12 +231,13 @@ function readCapped(file: string, located: Stats, max: number): string | undefin
 }
 
 /**
- * Parsed imports by real path, valid while the file's modification time and size are those it was read
- * with; least recently used first out, bounded by their total size and count. Shared by every resolver: the
- * server makes one per analysis.
+ * Parsed imports by real path, valid while the file is the one it was read from (fileStamp: inode, size,
+ * modification and change time, so that a file replaced by one of the same size and mtime, as `cp -p` leaves
+ * it, is read again once its stamp tells the change); least recently used first out, bounded by their total
+ * size and count. Shared by every resolver: the server makes one per analysis.
  */
 export class ParsedImportCache {
-  private readonly entries = new Map<string, { mtimeMs: number; size: number; ast: ProtoFile }>();
+  private readonly entries = new Map<string, { stamp: string; size: number; ast: ProtoFile }>();
   private bytes = 0;
 
   constructor(readonly maxBytes: number, readonly maxFiles: number) {}
@@ -249,7 +250,7 @@ export class ParsedImportCache {
     const e = this.entries.get(real);
     if (!e) return undefined;
     this.delete(real);
-    if (e.mtimeMs !== st.mtimeMs || e.size !== st.size) return undefined;
+    if (e.stamp !== fileStamp(st)) return undefined;
     this.entries.set(real, e); // most recently used
     this.bytes += e.size;
     return e.ast;
@@ -258,7 +259,7 @@ export class ParsedImportCache {
   set(real: string, st: Stats, ast: ProtoFile): void {
     this.delete(real);
     if (st.size > this.maxBytes) return;
-    this.entries.set(real, { mtimeMs: st.mtimeMs, size: st.size, ast });
+    this.entries.set(real, { stamp: fileStamp(st), size: st.size, ast });
     this.bytes += st.size;
     while (this.bytes > this.maxBytes || this.entries.size > this.maxFiles) this.delete(this.entries.keys().next().value!);
   }
