@@ -393,10 +393,13 @@ export function encodeHistory(entries: readonly HistoryEntry[]): PackageData {
  * models and for `modelAt` ones alike, because both go through the encoding the index is made of.
  */
 export function sameModel(a: ApiModel, b: ApiModel): boolean {
-  if (a.package !== b.package || a.syntax !== b.syntax) return false;
+  return modelEncoding(a) === modelEncoding(b);
+}
+
+/** A model as the index stores it, in one string: two models get the same one when the index cannot tell them apart. */
+export function modelEncoding(model: ApiModel): string {
   const release: Release = { tag: 'v0.0.0', kubernetes: '1.0.0', prerelease: false };
-  const enc = (model: ApiModel) => JSON.stringify(encodeHistory([{ release, model }]));
-  return enc(a) === enc(b);
+  return JSON.stringify([model.package, model.syntax, encodeHistory([{ release, model }])]);
 }
 
 // ---- the History implementation -------------------------------------------------------------------

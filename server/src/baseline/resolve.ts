@@ -9,7 +9,7 @@ import { parse } from '../proto/parser';
 import type { ApiModel } from '../proto/model';
 import { findGitBaseline, readGitRevision, sameFileText, type AtTag, type GitMiss, type ReleaseLine } from './gitSource';
 import { compareTags, minorOf, newestTag, parseCriApiTag, parseGoTag, parseKubernetesTag, releaseOfGoTag } from '../policy/versions';
-import { bundledPackagesWithTag, sameModel } from './historyIndex';
+import { bundledPackagesWithTag, modelEncoding } from './historyIndex';
 import { DEFAULT_MAX_FILE_BYTES, findGoSumHashes, findInModuleCache, findInVendor, readFileWithin } from './goModSource';
 import { fetchFromProxy, type ProxyOptions } from './proxySource';
 import type { GitExecOptions, ProcessLauncher } from './safeExec';
@@ -284,7 +284,7 @@ async function resolveInner(opts: ResolveOptions): Promise<ResolveResult> {
   /**
    * A checkout on release branch 1.N that no tag places (a shallow CI clone): the newest release of that line
    * in the bundled index, not the newest overall, which is a later line. When the text is that release's file
-   * (as far as the index can tell, see `sameModel`), the release before it, as for HEAD at an unchanged tag.
+   * (as far as the index can tell, see `modelEncoding`), the release before it, as for HEAD at an unchanged tag.
    * A line without a release yet (only pre-releases, or pre-releases not included) gets the newest release
    * before it; a line newer than the index, the later sources.
    */
@@ -468,15 +468,20 @@ function tagTextCheck(atTag: AtTag): TextCheck {
 
 /**
  * `TextCheck.is` for a release of the bundled index, which keeps no text: the text's model compared with the
- * release's (`sameModel`). The last answer is kept: an editor asks again with the same text on every check.
+ * release's (`modelEncoding`). The last answer is kept: an editor asks again with the same text on every check.
  */
 function sameAsBundled(bundled: BundledIndex, tag: string): (text: string) => boolean {
   let last: { text: string; same: boolean } | undefined;
+  // The release's side once: the text's side is encoded again on each edit of a release branch's file.
+  let release: string | null | undefined;
   return (text) => {
     if (last?.text !== text) {
-      const release = bundled.modelAt(tag);
+      if (release === undefined) {
+        const model = bundled.modelAt(tag);
+        release = model ? modelEncoding(model) : null;
+      }
       const model = modelOf(text, 'checked file');
-      last = { text, same: !!release && typeof model !== 'string' && sameModel(model, release) };
+      last = { text, same: release !== null && typeof model !== 'string' && modelEncoding(model) === release };
     }
     return last.same;
   };
