@@ -915,7 +915,10 @@ function besideNeighbour(L: TextLines, bound: BoundFile, scope: string, fd: Extr
     const trailing = prev.comments?.trailing?.range.end;
     const end = trailing && comparePositions(trailing, prev.range.end) > 0 ? trailing : prev.range.end;
     if (/^\s*(\/\/.*)?$/.test(L.line(end.line).slice(end.character)) && end.line + 1 < L.lineCount) {
-      return { at: pos(end.line + 1, 0), indent: L.indentOf(prev.range.start.line), wrap: (b) => (top ? L.eol + b : b) };
+      // A trailing comment below the declaration trails it only while a blank line follows it (protoc): without
+      // one, it would lead the type put under it.
+      const below = trailing !== undefined && prev.comments!.trailing!.range.start.line > prev.range.end.line;
+      return { at: pos(end.line + 1, 0), indent: L.indentOf(prev.range.start.line), wrap: (b) => (top || below ? L.eol + b : b) };
     }
   }
   const next = fd.before === undefined ? undefined : declared.get(fd.before);
