@@ -81,13 +81,14 @@ export function fixAll(text: string, bound: BoundFile, findings: readonly Findin
   const lists: { edits: TextEdit[]; count: number }[] = [];
   const groups = new Map<string, { req: ReserveRequest; count: number; slot: number }>();
   let skipped = 0;
+  const emptied = new Map<OneofNode, number>();
   // Indexed: called once per rule over every finding of a file, often too few times for V8 to optimize away a
   // `for…of` iterator's result object per finding.
   for (let k = 0; k < findings.length; k++) {
     const f = findings[k]!;
     if (f.rule !== rule) continue;
     const preferred = plan(text, bound, f, true)[0];
-    if (!preferred) {
+    if (!preferred || emptiesOneof(bound, f, preferred.fix, emptied)) {
       skipped++;
       continue;
     }
@@ -117,6 +118,22 @@ export function fixAll(text: string, bound: BoundFile, findings: readonly Findin
   const applied = used.reduce((n, l, k) => n + (merged.taken[k] ? l.count : 0), 0);
   skipped += used.reduce((n, l, k) => n + (merged.taken[k] ? 0 : l.count), 0);
   return { title: `Fix all ${rule} in this file`, kind: 'quickfix', rule, edits: merged.edits, applied, skipped };
+}
+
+/**
+ * Whether a fix that moves a field out of its oneof (into another, or out of any) would, with those fix-all took
+ * before it (`taken`, per oneof), leave the oneof empty: protoc refuses an empty oneof. Each such fix keeps the
+ * oneof's other members; the last one is left for the next round, whose fix takes the oneof with it.
+ */
+function emptiesOneof(bound: BoundFile, finding: Finding, fix: Fix, taken: Map<OneofNode, number>): boolean {
+  if (finding.rule !== 'FIELD_ONEOF_CHANGED' || !fix.title.startsWith('Move the field ')) return false;
+  const loc = elementNamedAt(bound.ast, finding.range, ['field']);
+  const o = loc?.parent?.kind === 'message' ? oneofsOf(loc.parent).byMember.get(loc.node as FieldNode) : undefined;
+  if (!o || o.fields.length < 2) return false;
+  const n = (taken.get(o) ?? 0) + 1;
+  if (n >= o.fields.length) return true;
+  taken.set(o, n);
+  return false;
 }
 
 // ---- planning ----------------------------------------------------------------------------------------
@@ -915,7 +932,10 @@ function besideNeighbour(L: TextLines, bound: BoundFile, scope: string, fd: Extr
     const trailing = prev.comments?.trailing?.range.end;
     const end = trailing && comparePositions(trailing, prev.range.end) > 0 ? trailing : prev.range.end;
     if (/^\s*(\/\/.*)?$/.test(L.line(end.line).slice(end.character)) && end.line + 1 < L.lineCount) {
-      return { at: pos(end.line + 1, 0), indent: L.indentOf(prev.range.start.line), wrap: (b) => (top ? L.eol + b : b) };
+      // A trailing comment below the declaration trails it only while a blank line follows it (protoc): without
+      // one, it would lead the type put under it.
+      const below = trailing !== undefined && prev.comments!.trailing!.range.start.line > prev.range.end.line;
+      return { at: pos(end.line + 1, 0), indent: L.indentOf(prev.range.start.line), wrap: (b) => (top || below ? L.eol + b : b) };
     }
   }
   const next = fd.before === undefined ? undefined : declared.get(fd.before);
