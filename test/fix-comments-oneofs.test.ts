@@ -1,4 +1,5 @@
-// Review of the move-back placement, hovers, doc rules and fix-all: each test failed before its fix.
+// Fixes that move declarations: a moved-back type keeps its neighbours' comments where protoc attaches them, and fix-all of
+// oneof moves never leaves an empty oneof (protoc refuses one).
 import { describe, test } from 'node:test';
 import { strict as assert } from 'node:assert';
 import { parse } from '../server/src/proto/parser';
