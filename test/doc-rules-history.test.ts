@@ -183,7 +183,8 @@ test('"default", "empty" or "unset" said of something else is no statement of wh
   }
   for (const doc of ['    // Frob mode. If unset, the runtime picks one.\n', '    // Frob mode; when empty, nothing is frobbed.\n', '    // Frob mode. Defaults to\n    // "none".\n',
     '    // Frob mode. "none" is the default.\n', '    // Frob mode. It is ignored by older runtimes.\n', '    // Frob mode. If the runtime does not support it, the pod fails to start.\n',
-    '    // Frob mode. An empty string would select "none".\n', '    // Frob mode. Default: "none".\n']) {
+    '    // Frob mode. An empty string would select "none".\n', '    // Frob mode. Default: "none".\n',
+    '    // Frob mode. An empty string denotes the default mode.\n', '    // Frob mode. Zero stands for none.\n']) {
     assert.deepEqual(addField(doc).map((f) => f.rule), [], doc);
   }
 });

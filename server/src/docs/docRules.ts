@@ -39,7 +39,7 @@ const UNSET_MEANING = new RegExp([
   String.raw`\bunless\s+(?:it\s+is\s+|this\s+is\s+)?(?:set|specified|provided|given)\b`,
   String.raw`(?<![\w-])(?:${ABSENT}|0|false)(?:\s+(?:value|values|string|list|map|field|struct|array|set))?(?:\s+\([^()]{0,40}\))?\s+` +
     String.raw`(?:(?:is|are|would|will|shall|should|must|can|may)\s+)?(?:(?:just|simply|always|then|also|be)\s+)*` +
-    String.raw`(?:means?|treated|interpreted|handled|taken|select(?:s|ed)?|impl(?:y|ies)|disables?|defaults?|uses?|equivalent|behaves?|indicates?|signals?)\b`,
+    String.raw`(?:means?|treated|interpreted|handled|taken|select(?:s|ed)?|impl(?:y|ies)|disables?|defaults?|uses?|equivalent|behaves?|indicates?|signals?|denotes?|represents?|stands\s+for)\b`,
   String.raw`\bdefaults?\s*(?::|=|\bto\b|\bis\b|\bare\b|\bvalue\s+is\b)`,
   String.raw`(?:^|[.;!?]\s+)defaults?\s*(?:\(|\d|"|nil\b|null\b|false\b|true\b|none\b|empty\b)`,
   String.raw`\b(?:is|are|as)\s+the\s+default(?=\s*(?:[.,;:)]|$))`,
