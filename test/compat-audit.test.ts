@@ -5,7 +5,6 @@ import * as assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CORPUS_HELP, Corpus, findCorpusDir, findRepoRoot } from '../server/src/baseline/corpus';
 import { checkCompatibility } from '../server/src/compat/check';
 import type { Finding } from '../server/src/compat/finding';
 import { bind } from '../server/src/proto/binder';
@@ -15,23 +14,12 @@ import { resolveCliBaseline } from '../server/src/cli/baseline';
 import { resolveBaseline } from '../server/src/baseline/resolve';
 import { loadBundledHistory } from '../server/src/baseline/historyIndex';
 import { referencesRpc } from '../server/src/docs/fingerprint';
+import { NEEDS_CORPUS, corpusText, replaceOnce } from './corpusText';
 
 const TAG = 'v0.36.3';
-const corpusDir = findCorpusDir(findRepoRoot(__dirname));
-const corpus = corpusDir ? new Corpus(corpusDir) : undefined;
+const base = (): string => corpusText(TAG);
 
-function base(): string {
-  assert.ok(corpus, CORPUS_HELP);
-  const t = corpus.textOf(TAG);
-  assert.ok(t, `the corpus has no ${TAG}`);
-  return t;
-}
-
-/** One exact, unique replacement. */
-function edit(text: string, from: string, to: string): string {
-  assert.equal(text.split(from).length, 2, `expected exactly one ${JSON.stringify(from)}`);
-  return text.replace(from, to);
-}
+const edit = replaceOnce;
 
 function check(oldText: string, newText: string): Finding[] {
   const bound = bind(parse(newText), 'file:///work/api.proto');
@@ -44,7 +32,7 @@ const lineOf = (text: string, needle: string): number => text.split('\n').findIn
 
 // ---- 1. a runtime.* package without releases is compared with runtime.v1 ----------------------------------
 
-test('package runtime.v1 → runtime.v2: the automatic and the tag baseline are runtime.v1 releases, PACKAGE_CHANGED fires', async () => {
+test('package runtime.v1 → runtime.v2: the automatic and the tag baseline are runtime.v1 releases, PACKAGE_CHANGED fires', NEEDS_CORPUS, async () => {
   const text = edit(base(), 'package runtime.v1;', 'package runtime.v2;');
   const dir = mkdtempSync(join(tmpdir(), 'cri-audit-'));
   try {
@@ -85,7 +73,7 @@ test('resolution notes say the index has no releases of the file\'s package, not
 
 // ---- 2. reserved ranges are compared as intervals ----------------------------------------------------------
 
-test('narrowing a large reserved range is RESERVED_REMOVED (10 to 2000 → 10 to 1500; 100 to max → 100 to 5000)', () => {
+test('narrowing a large reserved range is RESERVED_REMOVED (10 to 2000 → 10 to 1500; 100 to max → 100 to 5000)', NEEDS_CORPUS, () => {
   const withRange = (r: string) => edit(base(), '    string runtime_api_version = 4;\n}', `    string runtime_api_version = 4;\n    reserved ${r};\n}`);
   let fs = check(withRange('10 to 2000'), withRange('10 to 1500'));
   assert.deepEqual(rules(fs), ['RESERVED_REMOVED']);
@@ -105,14 +93,14 @@ test('narrowing a large reserved range is RESERVED_REMOVED (10 to 2000 → 10 to
 
 // ---- 4. optional on a message field ------------------------------------------------------------------------
 
-test('`optional` on a proto3 message field changes no presence: no finding', () => {
+test('`optional` on a proto3 message field changes no presence: no finding', NEEDS_CORPUS, () => {
   const b = base();
   assert.deepEqual(check(b, edit(b, '    PodSandboxStatus pod_sandbox_status = 4;', '    optional PodSandboxStatus pod_sandbox_status = 4;')), []);
 });
 
 // ---- 9. packed repeated enums ------------------------------------------------------------------------------
 
-test('FIELD_PACKED_CHANGED covers repeated enum fields', () => {
+test('FIELD_PACKED_CHANGED covers repeated enum fields', NEEDS_CORPUS, () => {
   const old = edit(base(), '    Protocol protocol = 1;\n', '    Protocol protocol = 1;\n    // Protocols.\n    repeated Protocol protocols = 5;\n');
   const fs = check(old, edit(old, 'repeated Protocol protocols = 5;', 'repeated Protocol protocols = 5 [packed = false];'));
   assert.deepEqual(rules(fs), ['FIELD_PACKED_CHANGED']);
@@ -121,7 +109,7 @@ test('FIELD_PACKED_CHANGED covers repeated enum fields', () => {
 
 // ---- 8. where deleted top-level elements were --------------------------------------------------------------
 
-test('a deleted top-level message, service: the finding points where it was and says so', () => {
+test('a deleted top-level message, service: the finding points where it was and says so', NEEDS_CORPUS, () => {
   const b = base();
   const start = b.indexOf('// HugepageLimit corresponds');
   const end = b.indexOf('// SELinuxOption are the labels');
@@ -139,7 +127,7 @@ test('a deleted top-level message, service: the finding points where it was and 
 
 // ---- 6. renames are not new elements for the documentation rules --------------------------------------------
 
-test('renamed message / RPC: only the rename finding, no "new element" documentation findings', () => {
+test('renamed message / RPC: only the rename finding, no "new element" documentation findings', NEEDS_CORPUS, () => {
   const b = base();
   assert.deepEqual(rules(check(b, b.replace(/\bVersionRequest\b/g, 'GetVersionRequest'))), ['MESSAGE_RENAMED']);
   assert.deepEqual(rules(check(b, edit(b, 'rpc ReopenContainerLog(', 'rpc ReopenContainerLogs('))), ['RPC_NO_DELETE']);
@@ -154,7 +142,7 @@ function addRpc(doc: string): string {
   return edit(base() + NEW_MSGS, anchor, `${anchor}\n${doc}    rpc DrainPodSandbox(DrainPodSandboxRequest) returns (DrainPodSandboxResponse) {}\n`);
 }
 
-test('RPC_CALL_SEQUENCE_UNDOCUMENTED: an RPC name used as an English word (Status, Version) is no call-sequence statement', () => {
+test('RPC_CALL_SEQUENCE_UNDOCUMENTED: an RPC name used as an English word (Status, Version) is no call-sequence statement', NEEDS_CORPUS, () => {
   const b = base();
   for (const line of ['Status: alpha. Older runtimes answer Unimplemented.', 'Version 2 of the drain protocol. Older runtimes answer Unimplemented.']) {
     const fs = check(b, addRpc(`    // DrainPodSandbox drains all connections of a pod sandbox.\n    // ${line}\n`));
@@ -172,7 +160,7 @@ test('RPC_CALL_SEQUENCE_UNDOCUMENTED: an RPC name used as an English word (Statu
 
 // ---- 7. wire-compatible type changes ---------------------------------------------------------------------------
 
-test('message → bytes, a message moved into another, map → repeated entry message: FIELD_TYPE_CHANGED, not incompatible', () => {
+test('message → bytes, a message moved into another, map → repeated entry message: FIELD_TYPE_CHANGED, not incompatible', NEEDS_CORPUS, () => {
   const b = base();
   let fs = check(b, edit(b, '    PodSandboxStatus pod_sandbox_status = 4;', '    bytes pod_sandbox_status = 4;'));
   assert.deepEqual(rules(fs), ['FIELD_TYPE_CHANGED']);
@@ -194,7 +182,7 @@ test('message → bytes, a message moved into another, map → repeated entry me
 
 const GO_PACKAGE = 'option go_package = "k8s.io/cri-api/pkg/apis/runtime/v1";';
 
-test('GO_PACKAGE_CHANGED: a new import path is an error on the go_package line, against the file and the bundled release', () => {
+test('GO_PACKAGE_CHANGED: a new import path is an error on the go_package line, against the file and the bundled release', NEEDS_CORPUS, () => {
   const b = base();
   const cur = edit(b, GO_PACKAGE, 'option go_package = "k8s.io/cri-api/v2/pkg/apis/runtime/v1";');
   const line = lineOf(cur, 'option go_package');
@@ -211,7 +199,7 @@ test('GO_PACKAGE_CHANGED: a new import path is an error on the go_package line, 
   }
 });
 
-test('GO_PACKAGE_CHANGED: a ";name" suffix that renames the Go package is a finding; the same option is none', () => {
+test('GO_PACKAGE_CHANGED: a ";name" suffix that renames the Go package is a finding; the same option is none', NEEDS_CORPUS, () => {
   const b = base();
   const cur = edit(b, GO_PACKAGE, 'option go_package = "k8s.io/cri-api/pkg/apis/runtime/v1;runtimev1";');
   const fs = check(b, cur);
@@ -222,7 +210,7 @@ test('GO_PACKAGE_CHANGED: a ";name" suffix that renames the Go package is a find
   assert.deepEqual(check(b, edit(b, GO_PACKAGE, 'option go_package = "k8s.io/cri-api/pkg/apis/runtime/v1;v1";')), []);
 });
 
-test('GO_PACKAGE_CHANGED: against an old bare name ("v1") only the package name counts; adding the option is none, removing it is one', () => {
+test('GO_PACKAGE_CHANGED: against an old bare name ("v1") only the package name counts; adding the option is none, removing it is one', NEEDS_CORPUS, () => {
   const b = base();
   const bare = edit(b, GO_PACKAGE, 'option go_package = "v1";');
   assert.deepEqual(check(bare, b), []);

@@ -4,22 +4,14 @@
 // that owns a request message) and the misses (comments that say nothing), on the corpus files themselves.
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { CORPUS_HELP, Corpus, findCorpusDir, findRepoRoot } from '../server/src/baseline/corpus';
 import { checkCompatibility } from '../server/src/compat/check';
 import type { Finding } from '../server/src/compat/finding';
 import { bind } from '../server/src/proto/binder';
 import { parse } from '../server/src/proto/parser';
 import { computeFixes } from '../server/src/fixes/fixes';
+import { NEEDS_CORPUS, corpusText, replaceOnce } from './corpusText';
 
-const corpusDir = findCorpusDir(findRepoRoot(__dirname));
-const corpus = corpusDir ? new Corpus(corpusDir) : undefined;
-
-function textOf(tag: string): string {
-  assert.ok(corpus, CORPUS_HELP);
-  const t = corpus.textOf(tag);
-  assert.ok(t, `the corpus has no ${tag}`);
-  return t;
-}
+const textOf = corpusText;
 
 const DOCS = new Set(['DOC_MISSING', 'DOC_STUB_UNFINISHED', 'RPC_CALL_SEQUENCE_UNDOCUMENTED', 'RPC_FALLBACK_UNDOCUMENTED', 'FIELD_DEGRADATION_UNDOCUMENTED']);
 
@@ -34,13 +26,9 @@ function docFindings(oldTag: string, newTag: string): string[] {
   return check(oldTag, textOf(oldTag), textOf(newTag)).filter((f) => DOCS.has(f.rule)).map((f) => `${f.rule} ${f.element.replace(/^runtime\.v1\./, '')}`).sort();
 }
 
-/** One exact, unique replacement. */
-function edit(text: string, from: string, to: string): string {
-  assert.equal(text.split(from).length, 2, `expected exactly one ${JSON.stringify(from)}`);
-  return text.replace(from, to);
-}
+const edit = replaceOnce;
 
-test('v0.35.6 → v0.36.0: the Stream* RPCs\' request and response messages are documented by their RPCs', () => {
+test('v0.35.6 → v0.36.0: the Stream* RPCs\' request and response messages are documented by their RPCs', NEEDS_CORPUS, () => {
   // Upstream documents none of its 79 request/response messages; the RPC comment says what they carry.
   // What stays is right: the comments say nothing of what a kubelet does when an older runtime lacks the RPC,
   // and ImageSpec.image_ref nothing of a runtime that ignores it.
@@ -52,7 +40,7 @@ test('v0.35.6 → v0.36.0: the Stream* RPCs\' request and response messages are 
   ]);
 });
 
-test('v0.32.0 → v0.33.0: "called _after_ the Kubelet reconfigures" is a call order, "best effort" says a failure is harmless', () => {
+test('v0.32.0 → v0.33.0: "called _after_ the Kubelet reconfigures" is a call order, "best effort" says a failure is harmless', NEEDS_CORPUS, () => {
   // Mount.image_sub_path's comment says what a sub path that is set but missing does ("not empty" is the
   // field set, not left out); nothing of what a runtime of v0.32, which ignores it, does: it mounts the
   // image's root.
@@ -64,7 +52,7 @@ test('v0.32.0 → v0.33.0: "called _after_ the Kubelet reconfigures" is a call o
   ]);
 });
 
-test('v0.27.0 → v0.28.0: RuntimeConfig, requested once "after startup", documents its call order', () => {
+test('v0.27.0 → v0.28.0: RuntimeConfig, requested once "after startup", documents its call order', NEEDS_CORPUS, () => {
   const fs = docFindings('v0.27.0', 'v0.28.0');
   assert.ok(!fs.includes('RPC_CALL_SEQUENCE_UNDOCUMENTED RuntimeService.RuntimeConfig'), fs.join('\n'));
   // Its comment does not say what the kubelet does with a runtime that lacks it.
@@ -72,13 +60,13 @@ test('v0.27.0 → v0.28.0: RuntimeConfig, requested once "after startup", docume
   assert.ok(!fs.includes('DOC_MISSING RuntimeConfigRequest') && !fs.includes('DOC_MISSING RuntimeConfigResponse'), fs.join('\n'));
 });
 
-test('v0.30.0 → v0.31.0: "If not specified, Merge is used" says what a runtime that ignores supplemental_groups_policy does', () => {
+test('v0.30.0 → v0.31.0: "If not specified, Merge is used" says what a runtime that ignores supplemental_groups_policy does', NEEDS_CORPUS, () => {
   // Mount.image's "unset" is about host_path ("if this field is set, host_path should be unset"): nothing says
   // what a runtime that ignores the image reference does with a mount that has neither.
   assert.deepEqual(docFindings('v0.30.0', 'v0.31.0'), ['DOC_MISSING ContainerUser', 'DOC_MISSING LinuxContainerUser', 'FIELD_DEGRADATION_UNDOCUMENTED Mount.image']);
 });
 
-test('the released fields that say what their absence means still do', () => {
+test('the released fields that say what their absence means still do', NEEDS_CORPUS, () => {
   // Each states it in its own way: "Default: nil", "Default 0 (not specified)", "Default: 0", "If the struct is
   // nil", "An empty string would select", "nil is just treated as false", "If not specified".
   const added: [string, string, string[]][] = [
@@ -100,7 +88,7 @@ test('the released fields that say what their absence means still do', () => {
   }
 });
 
-test('v0.29.0 → v0.30.0: "// Runtime handlers." above runtime_handlers only restates its name', () => {
+test('v0.29.0 → v0.30.0: "// Runtime handlers." above runtime_handlers only restates its name', NEEDS_CORPUS, () => {
   const fs = check('v0.29.0', textOf('v0.29.0'), textOf('v0.30.0')).filter((f) => f.rule === 'DOC_MISSING');
   const f = fs.find((x) => x.element === 'runtime.v1.StatusResponse.runtime_handlers');
   assert.ok(f, fs.map((x) => x.element).join('\n'));
@@ -117,7 +105,7 @@ function addField(doc: string): Finding[] {
   return check(BASE, b, edit(b, message, next)).filter((f) => f.element === 'runtime.v1.ContainerMetadata.frob_mode');
 }
 
-test('a new field whose comment is empty, a placeholder or its name restated has no documentation', () => {
+test('a new field whose comment is empty, a placeholder or its name restated has no documentation', NEEDS_CORPUS, () => {
   for (const doc of ['    //\n', '    // TODO\n', '    // TBD.\n', '    // frob_mode\n', '    // Frob mode.\n', '    // FrobMode\n']) {
     const fs = addField(doc);
     assert.ok(fs.some((f) => f.rule === 'DOC_MISSING'), `${JSON.stringify(doc)}: ${fs.map((f) => f.rule).join(', ')}`);
@@ -135,7 +123,7 @@ function addRpc(doc: string, msgs = NEW_MSGS): { text: string; findings: Finding
 }
 const rulesOf = (fs: Finding[]): string[] => fs.map((f) => `${f.rule} ${f.element.replace(/^runtime\.v1\./, '')}`).sort();
 
-test('a new RPC\'s request and response need no comment of their own only while the RPC has one', () => {
+test('a new RPC\'s request and response need no comment of their own only while the RPC has one', NEEDS_CORPUS, () => {
   const documented = '    // DrainPodSandbox drains the sandbox. Called before StopPodSandbox; older runtimes answer Unimplemented.\n';
   assert.deepEqual(rulesOf(addRpc(documented).findings), []);
   assert.deepEqual(rulesOf(addRpc('').findings), ['DOC_MISSING DrainPodSandboxResponse', 'DOC_MISSING RuntimeService.DrainPodSandbox']);
@@ -145,7 +133,7 @@ test('a new RPC\'s request and response need no comment of their own only while 
   assert.deepEqual(rulesOf(addRpc(documented, stub).findings), ['DOC_STUB_UNFINISHED DrainPodSandboxRequest']);
 });
 
-test('a new RPC whose comment is copied from another RPC has no documentation of its own', () => {
+test('a new RPC whose comment is copied from another RPC has no documentation of its own', NEEDS_CORPUS, () => {
   // The copy names ListContainers, which passed for a call order.
   const copy = '    // ListContainers lists all containers by filters.\n';
   const { text, findings } = addRpc(copy);
@@ -154,12 +142,12 @@ test('a new RPC whose comment is copied from another RPC has no documentation of
   assert.match(findings[0]!.message, /its comment is the one of RPC "ListContainers"/);
 });
 
-test('a new RPC whose comment states no call order, and only the RPCs it is alike to, is still reported', () => {
+test('a new RPC whose comment states no call order, and only the RPCs it is alike to, is still reported', NEEDS_CORPUS, () => {
   const { findings } = addRpc('    // DrainPodSandbox drains the sandbox when the node is busy. Older runtimes answer Unimplemented.\n');
   assert.deepEqual(rulesOf(findings), ['RPC_CALL_SEQUENCE_UNDOCUMENTED RuntimeService.DrainPodSandbox']);
 });
 
-test('the documentation stub of a field whose comment only restates its name adds what it means', () => {
+test('the documentation stub of a field whose comment only restates its name adds what it means', NEEDS_CORPUS, () => {
   const b = textOf(BASE);
   const message = /message ContainerMetadata \{\n[^}]*\}/.exec(b)![0];
   const text = edit(b, message, edit(message, '\n}', '\n    // Frob mode.\n    string frob_mode = 3;\n}'));
@@ -175,7 +163,7 @@ test('the documentation stub of a field whose comment only restates its name add
 
 // ---- FIELD_DEGRADATION_UNDOCUMENTED: words of absence only in a statement about the field left out -------------
 
-test('"default", "empty" or "unset" said of something else is no statement of what the field left out means', () => {
+test('"default", "empty" or "unset" said of something else is no statement of what the field left out means', NEEDS_CORPUS, () => {
   for (const doc of ['    // Frob mode of the default container.\n', '    // Frob mode, as an empty list of mounts would have it.\n',
     '    // Frob mode. If this field is set, then host_path should be unset.\n', '    // Frob mode. Ignored on Windows.\n',
     '    // Frob mode. If the mode is not empty and unknown, runtimes must fail.\n']) {
@@ -189,7 +177,7 @@ test('"default", "empty" or "unset" said of something else is no statement of wh
   }
 });
 
-test('the field stub asks what a comment that only says "empty" and "ignored" of something else leaves open', () => {
+test('the field stub asks what a comment that only says "empty" and "ignored" of something else leaves open', NEEDS_CORPUS, () => {
   const b = textOf(BASE);
   const message = /message ContainerMetadata \{\n[^}]*\}/.exec(b)![0];
   const text = edit(b, message, edit(message, '\n}', '\n    // Frob mode: an empty list; ignored on Windows.\n    string frob_mode = 3;\n}'));
@@ -206,7 +194,7 @@ test('the field stub asks what a comment that only says "empty" and "ignored" of
 
 // ---- RPC_CALL_SEQUENCE_UNDOCUMENTED: another RPC named in a statement of order -------------------------------
 
-test('a new RPC that names other RPCs only in passing does not say when it is called', () => {
+test('a new RPC that names other RPCs only in passing does not say when it is called', NEEDS_CORPUS, () => {
   for (const line of ['It drains the sandbox like StopPodSandbox does.', 'It returns the same fields as PodSandboxStatus.', 'See ListContainers for the filter.']) {
     const { findings } = addRpc(`    // DrainPodSandbox drains the sandbox. ${line}\n    // Older runtimes answer Unimplemented.\n`);
     assert.deepEqual(rulesOf(findings), ['RPC_CALL_SEQUENCE_UNDOCUMENTED RuntimeService.DrainPodSandbox'], line);
@@ -226,7 +214,7 @@ function addValue(doc: string): { text: string; findings: Finding[] } {
   return { text, findings: check(BASE, b, text).filter((f) => f.element === 'runtime.v1.Protocol.QUIC') };
 }
 
-test('a value added to a released enum must say what it means', () => {
+test('a value added to a released enum must say what it means', NEEDS_CORPUS, () => {
   const bare = addValue('    QUIC = 3;');
   assert.deepEqual(bare.findings.map((f) => [f.rule, f.severity, f.message]), [['DOC_MISSING', 'warning', 'new enum value "QUIC" (not in v0.36.3) has no documentation comment']]);
   assert.deepEqual(addValue('    // QUIC.\n    QUIC = 3;').findings.map((f) => f.rule), ['DOC_MISSING']);
@@ -245,7 +233,7 @@ test('a value added to a released enum must say what it means', () => {
   assert.deepEqual(check(BASE, b, alias).filter((x) => x.rule === 'DOC_MISSING'), []);
 });
 
-test('the values of a new enum are documented by the enum', () => {
+test('the values of a new enum are documented by the enum', NEEDS_CORPUS, () => {
   const b = textOf(BASE);
   const text = `${b}\n// FrobLevel says how hard a container is frobbed.\nenum FrobLevel {\n    FROB_NONE = 0;\n    FROB_HARD = 1;\n}\n`;
   assert.deepEqual(check(BASE, b, text).filter((f) => f.element.startsWith('runtime.v1.FrobLevel')), []);

@@ -8,7 +8,6 @@
 // - protobuf.dev "Updating A Message Type": a single field moved into a new oneof is binary compatible.
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { CORPUS_HELP, Corpus, findCorpusDir, findRepoRoot } from '../server/src/baseline/corpus';
 import { checkCompatibility } from '../server/src/compat/check';
 import type { Finding } from '../server/src/compat/finding';
 import { goCamelCase } from '../server/src/compat/compare';
@@ -16,25 +15,14 @@ import { elementPolicyHover } from '../server/src/features/policyHover';
 import { bind } from '../server/src/proto/binder';
 import { parse } from '../server/src/proto/parser';
 import type { Baseline } from '../server/src/baseline/types';
+import { NEEDS_CORPUS, corpusText, replaceOnce } from './corpusText';
 
 const TAG = 'v0.36.3';
-const corpusDir = findCorpusDir(findRepoRoot(__dirname));
-const corpus = corpusDir ? new Corpus(corpusDir) : undefined;
-
-function base(): string {
-  assert.ok(corpus, CORPUS_HELP);
-  const t = corpus.textOf(TAG);
-  assert.ok(t, `the corpus has no ${TAG}`);
-  return t;
-}
+const base = (): string => corpusText(TAG);
 
 /** Exact, unique replacements, in order. */
 function edit(text: string, ...pairs: [string, string][]): string {
-  for (const [from, to] of pairs) {
-    assert.equal(text.split(from).length, 2, `expected exactly one ${JSON.stringify(from)}`);
-    text = text.replace(from, to);
-  }
-  return text;
+  return pairs.reduce((t, [from, to]) => replaceOnce(t, from, to), text);
 }
 
 /** The compatibility findings (not the documentation and policy ones, which new elements bring). */
@@ -60,7 +48,7 @@ test('goCamelCase is protoc-gen-go\'s strs.GoCamelCase', () => {
   assert.equal(goCamelCase('SecurityProfile.ProfileType'), 'SecurityProfile_ProfileType');
 });
 
-test('field renamed by case only (localhost_ref → localhostRef): Go field and JSON name kept, the proto-name key breaks', () => {
+test('field renamed by case only (localhost_ref → localhostRef): Go field and JSON name kept, the proto-name key breaks', NEEDS_CORPUS, () => {
   const b = base();
   const fs = check(b, edit(b, [REF, '    string localhostRef = 2;\n']));
   assert.deepEqual(summary(fs), [['FIELD_RENAMED', 'JSON', 'error', 'runtime.v1.SecurityProfile.localhostRef']]);
@@ -75,14 +63,14 @@ test('field renamed by case only (localhost_ref → localhostRef): Go field and 
   assert.match(check(b, edit(b, [REF, '    string local_ref = 2;\n']))[0]!.message, /; JSON keys and Go names change$/);
 });
 
-test('proto3 optional added or removed: a Go pointer, an error like the other Go-source breaks', () => {
+test('proto3 optional added or removed: a Go pointer, an error like the other Go-source breaks', NEEDS_CORPUS, () => {
   const b = base();
   const opt = edit(b, [REF, '    optional string localhost_ref = 2;\n']);
   assert.deepEqual(summary(check(b, opt)), [['FIELD_PRESENCE_CHANGED', 'GO_SOURCE', 'error', 'runtime.v1.SecurityProfile.localhost_ref']]);
   assert.deepEqual(summary(check(opt, b)), [['FIELD_PRESENCE_CHANGED', 'GO_SOURCE', 'error', 'runtime.v1.SecurityProfile.localhost_ref']]);
 });
 
-test('one field into a new oneof, a oneof renamed: Go source only, not wire', () => {
+test('one field into a new oneof, a oneof renamed: Go source only, not wire', NEEDS_CORPUS, () => {
   const b = base();
   const into = edit(b, [REF, '    oneof ref {\n        string localhost_ref = 2;\n    }\n']);
   const fs = check(b, into);
@@ -96,7 +84,7 @@ test('one field into a new oneof, a oneof renamed: Go source only, not wire', ()
   assert.deepEqual(summary(check(into, b)), [['FIELD_ONEOF_CHANGED', 'WIRE', 'error', 'runtime.v1.SecurityProfile.localhost_ref']]);
 });
 
-test('a type moved into or out of a message: one Go type rename, not a deleted type and changed field types', () => {
+test('a type moved into or out of a message: one Go type rename, not a deleted type and changed field types', NEEDS_CORPUS, () => {
   const b = base();
   const into = edit(b, ['message KeyValue {\n    string key = 1;\n    bytes value = 2;\n}\n', ''],
     ['message ContainerMetadata {\n', 'message ContainerMetadata {\n    message KeyValue {\n        string key = 1;\n        bytes value = 2;\n    }\n'],
@@ -115,7 +103,7 @@ test('a type moved into or out of a message: one Go type rename, not a deleted t
   assert.match(ofs[0]!.message, /its Go type SecurityProfile_ProfileType is now ProfileType$/);
 });
 
-test('a message and the enum nested in it both renamed: two renames, not deletions and type changes', () => {
+test('a message and the enum nested in it both renamed: two renames, not deletions and type changes', NEEDS_CORPUS, () => {
   const b = base();
   const both = b.replace(/\bSecurityProfile\b/g, 'SecProfile').replace(/\bProfileType\b/g, 'Kind');
   const fs = check(b, both);
@@ -158,7 +146,7 @@ const RIGHT: { name: string; edit: (t: string) => string; from?: (t: string) => 
     ['rpc Version(VersionRequest) returns (VersionResponse) {}', 'rpc Version(VersionRequest) returns (VersionResponse) { option deprecated = true; }']), rules: [] },
 ];
 
-test('the Go and JSON verdicts the audit found right', () => {
+test('the Go and JSON verdicts the audit found right', NEEDS_CORPUS, () => {
   const b = base();
   for (const c of RIGHT) {
     const old = c.from ? c.from(b) : b;
@@ -166,7 +154,7 @@ test('the Go and JSON verdicts the audit found right', () => {
   }
 });
 
-test('hover on an enum renamed inside a renamed message names its baseline path', () => {
+test('hover on an enum renamed inside a renamed message names its baseline path', NEEDS_CORPUS, () => {
   const b = base();
   const both = b.replace(/\bSecurityProfile\b/g, 'SecProfile').replace(/\bProfileType\b/g, 'Kind');
   const bound = bind(parse(both), 'file:///work/api.proto');

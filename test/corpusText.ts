@@ -1,0 +1,24 @@
+// A released api.proto from the corpus, for the tests that check single edits of a real file. Where this clone
+// has no corpus (neither CRI_API_CORPUS nor ../shared/cri-api), those tests skip, saying how to get it.
+import * as assert from 'node:assert/strict';
+import { CORPUS_HELP, Corpus, findCorpusDir, findRepoRoot } from '../server/src/baseline/corpus';
+
+const corpusDir = findCorpusDir(findRepoRoot(__dirname));
+const corpus = corpusDir ? new Corpus(corpusDir) : undefined;
+
+/** Test options of a test that reads the corpus: skipped, with how to get it, where there is none. */
+export const NEEDS_CORPUS: { skip?: string } = corpus ? {} : { skip: CORPUS_HELP };
+
+/** The runtime.v1 api.proto of `tag`. */
+export function corpusText(tag: string): string {
+  assert.ok(corpus, CORPUS_HELP);
+  const t = corpus.textOf(tag);
+  assert.ok(t, `the corpus has no ${tag}`);
+  return t;
+}
+
+/** One exact, unique replacement. */
+export function replaceOnce(text: string, from: string, to: string): string {
+  assert.equal(text.split(from).length, 2, `expected exactly one ${JSON.stringify(from)}`);
+  return text.replace(from, to);
+}
