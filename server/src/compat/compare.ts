@@ -10,6 +10,7 @@ import type { Finding, FixData } from './finding';
 import { compareFieldTypes, type TypeChange } from './wireTypes';
 import { getRule } from './rules';
 import { ENUM_MAX, FIELD_MAX } from '../proto/parser';
+import { partitionPoint } from '../binarySearch';
 
 export type AdditionKind = 'message' | 'field' | 'enum' | 'enumValue' | 'service' | 'rpc';
 
@@ -875,14 +876,7 @@ export function rangeSubtractor(ranges: readonly (readonly [number, number])[]):
 
 /** The first index of an ascending (non-decreasing) list whose value is at least `x`; the length if none. */
 function firstAtLeast(xs: readonly number[], x: number): number {
-  let lo = 0;
-  let hi = xs.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (xs[mid]! < x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+  return partitionPoint(xs.length, (i) => xs[i]! < x);
 }
 
 /**

@@ -7,6 +7,7 @@ import {
   type Position, type ProtoFile, type Range, type RpcNode, type ServiceNode,
 } from '../proto/ast';
 import type { BoundFile, TypeReference } from '../proto/binder';
+import { partitionPoint } from '../binarySearch';
 
 export type ElementKind = 'message' | 'field' | 'oneof' | 'enum' | 'enumValue' | 'service' | 'rpc' | 'extend';
 
@@ -237,13 +238,7 @@ export class SpanIndex<T> {
   first(pos: Position): T | undefined {
     // rangeContains(r, p) is start <= p <= end, compared by line, then character.
     const { line, character } = pos;
-    let lo = 0;
-    let hi = this.size;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (compare(this.starts, mid, line, character) <= 0) lo = mid + 1;
-      else hi = mid;
-    }
+    const lo = partitionPoint(this.size, (i) => compare(this.starts, i, line, character) <= 0);
     let best = -1;
     for (let j = lo - 1; j >= 0 && compare(this.maxEnds, j, line, character) >= 0; j--) {
       if (compare(this.ends, j, line, character) >= 0 && (best < 0 || this.order[j]! < this.order[best]!)) best = j;

@@ -19,6 +19,7 @@ import {
 } from './locate';
 import { checkNonOverlapping, insertAt, linesOf, mergeEditLists, pos, type TextEdit, type TextLines } from './text';
 import { containerIndex, declarationsIn, entriesOf, namesInScope, oneofsOf, reservationsOf, rpcNamesIn, type Reservation } from './containers';
+import { partitionPoint } from '../binarySearch';
 
 /** The title of the fix that suppresses a finding of `rule` on its line (fix-all never picks it). */
 export function suppressionTitle(rule: string): string {
@@ -587,22 +588,22 @@ function insertByNumber(L: TextLines, b: Body, number: number, block: string[], 
  * The first numbered member (in source order) with a number above `number`: the first whose running maximum
  * of numbers is above it, found by binary search (the running maxima only grow).
  */
-const runningMaxima = new WeakMap<Body, number[]>();
 function firstAbove(b: Body, number: number): Body['numbered'][number] | undefined {
+  const maxima = runningMaximaOf(b);
+  return b.numbered[partitionPoint(maxima.length, (i) => maxima[i]! <= number)];
+}
+
+/** Per body, the largest number among its numbered members up to each one; built on first use. */
+const runningMaxima = new WeakMap<Body, number[]>();
+
+function runningMaximaOf(b: Body): number[] {
   let maxima = runningMaxima.get(b);
   if (!maxima) {
     let max = -Infinity;
     maxima = b.numbered.map((m) => (max = m.number !== undefined && m.number > max ? m.number : max));
     runningMaxima.set(b, maxima);
   }
-  let lo = 0;
-  let hi = maxima.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (maxima[mid]! > number) hi = mid;
-    else lo = mid + 1;
-  }
-  return b.numbered[lo];
+  return maxima;
 }
 
 function minOf(ns: (number | undefined)[]): number | undefined {
@@ -1082,13 +1083,7 @@ function referencesThatMayChange(bound: BoundFile, oldPath: string, to: string, 
   for (const r of ix.byFirst.get(to) ?? []) out.add(r);
   if (inside) {
     const refs = ix.ordered;
-    let lo = 0;
-    let hi = refs.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (comparePositions(refs[mid]!.range.start, inside.start) < 0) lo = mid + 1;
-      else hi = mid;
-    }
+    const lo = partitionPoint(refs.length, (i) => comparePositions(refs[i]!.range.start, inside.start) < 0);
     for (let k = lo; k < refs.length && rangeContains(inside, refs[k]!.range.start); k++) out.add(refs[k]!);
   }
   return [...out];
@@ -1122,13 +1117,7 @@ function referenceScope(bound: BoundFile, p: Position): string {
   }
   const { messages, byNode } = index;
   // The last message that starts before the position, then out through the messages around it.
-  let lo = 0;
-  let hi = messages.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (comparePositions(messages[mid]!.range.start, p) <= 0) lo = mid + 1;
-    else hi = mid;
-  }
+  const lo = partitionPoint(messages.length, (i) => comparePositions(messages[i]!.range.start, p) <= 0);
   for (let m: Located | undefined = messages[lo - 1]; m; m = m.parent && byNode.get(m.parent)) {
     if (rangeContains(m.range, p)) return m.path;
   }
@@ -1329,14 +1318,7 @@ function windowEnd(L: TextLines, c: EnumNode, layout: EnumLayout, w: EnumWindow)
 
 /** How many of the sorted numbers are at most `x`. */
 function countAtMost(xs: number[], x: number): number {
-  let lo = 0;
-  let hi = xs.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (xs[mid]! <= x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+  return partitionPoint(xs.length, (i) => xs[i]! <= x);
 }
 
 /** How many of the sorted numbers are below `x`. */

@@ -2,6 +2,7 @@
 // applying, checking and merging edit lists. Pure functions; nothing here knows about LSP or VS Code.
 
 import type { Position, Range } from '../proto/ast';
+import { partitionPoint } from '../binarySearch';
 
 /** An LSP-shaped text edit: replace `range` of the text the fix was computed for with `newText`. */
 export interface TextEdit {
@@ -212,16 +213,7 @@ export function mergeEditLists(text: string, lists: readonly (readonly TextEdit[
   const points: number[] = [];
   const none: Taken[] = [];
   /** Index of the last element whose key is below `v` (-1 if none). */
-  const lastBelow = <T>(xs: T[], keyOf: (x: T) => number, v: number): number => {
-    let lo = 0;
-    let hi = xs.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (keyOf(xs[mid]!) < v) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo - 1;
-  };
+  const lastBelow = <T>(xs: T[], keyOf: (x: T) => number, v: number): number => partitionPoint(xs.length, (i) => keyOf(xs[i]!) < v) - 1;
   const clashes = (start: number, end: number): boolean => {
     if (start === end) {
       // An insertion inside a replaced span.

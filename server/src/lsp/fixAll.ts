@@ -11,6 +11,7 @@ import type { Snapshot } from './codeActions';
 import { checkEdits, compositeTitle, type Budget, type Checked, type Failed, type State } from './fixChecks';
 import { byElement, candidatesOf, mergePicks, type Candidate, type Pick } from './fixChoice';
 import { composeEditRounds, composeSpans } from './editRounds';
+import { partitionPoint } from '../binarySearch';
 
 const FIX_ALL_ROUNDS = 4;
 /**
@@ -252,13 +253,7 @@ class Intervals<T> {
       this.sorted = true;
     }
     // Past the last range that starts at or before b, back to the first that could reach a.
-    let lo = 0;
-    let hi = this.items.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (this.items[mid]!.s <= b) lo = mid + 1;
-      else hi = mid;
-    }
+    const lo = partitionPoint(this.items.length, (i) => this.items[i]!.s <= b);
     const out: T[] = [];
     for (let k = lo - 1; k >= 0 && this.items[k]!.s >= a - this.longest; k--) {
       if (this.items[k]!.e >= a) out.push(this.items[k]!.value);
@@ -281,16 +276,7 @@ function origins(text: string, rounds: readonly (readonly TextEdit[])[]): (a: nu
     shift += sp.text.length - (sp.end - sp.start);
   }
   /** The last span whose text starts at or before `p` (-1 if none). */
-  const last = (p: number): number => {
-    let lo = 0;
-    let hi = spans.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (at[mid]! <= p) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo - 1;
-  };
+  const last = (p: number): number => partitionPoint(spans.length, (i) => at[i]! <= p) - 1;
   const map = (p: number, end: boolean): number => {
     const k = last(p);
     if (k < 0) return p;

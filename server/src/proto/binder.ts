@@ -11,6 +11,7 @@ import {
 } from './model';
 import { ENUM_MAX, FIELD_MAX, parse } from './parser';
 import { wellKnownTypes } from './wellKnown';
+import { partitionPoint } from '../binarySearch';
 
 export type Severity = 'error' | 'warning' | 'information' | 'hint';
 
@@ -738,14 +739,7 @@ export class NumberSpans {
 
   /** Index of the last span that starts at or below n (-1 if none). */
   private lastFrom(n: number): number {
-    let lo = 0;
-    let hi = this.starts.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (this.starts[mid]! <= n) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo - 1;
+    return partitionPoint(this.starts.length, (i) => this.starts[i]! <= n) - 1;
   }
 
   has(n: number): boolean {
