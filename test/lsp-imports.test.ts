@@ -20,7 +20,7 @@ const IMPORTER = 'syntax = "proto3";\npackage user;\nimport "inc.proto";\nmessag
 const INC = 'syntax = "proto3";\npackage inc;\nmessage Thing {}\n';
 const INC_WITH_LATER = 'syntax = "proto3";\npackage inc;\nmessage Thing {}\nmessage Later {}\n';
 
-describe('imports outside the workspace', { skip: !existsSync(SERVER) ? BUILD_HELP : false, timeout: 60_000 }, () => {
+describe('imports no file event reports', { skip: !existsSync(SERVER) ? BUILD_HELP : false, timeout: 60_000 }, () => {
   let tmp: string;
   let ws: string;
   let inc: string;
@@ -72,6 +72,21 @@ describe('imports outside the workspace', { skip: !existsSync(SERVER) ? BUILD_HE
     mkdirSync(dir);
     writeFileSync(path.join(dir, 'inc.proto'), INC);
     assert.deepEqual(codes(await editor.diagnostics(uri, () => true, mark)), ['unresolved-type@3:29']);
+  });
+
+  test('trusted: an import in the workspace that changes with no file event (files.watcherExclude) is noticed', async () => {
+    // The client registered its watcher, but VS Code reports nothing below an excluded folder.
+    const dir = path.join(ws, 'node_modules', 'dep');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(path.join(dir, 'inc.proto'), INC);
+    const editor = await start(true);
+    const uri = pathToFileURL(path.join(dir, 'user.proto')).href;
+    await editor.open(uri, IMPORTER);
+    assert.deepEqual(codes(await editor.diagnostics(uri, (d) => d.version === 1)), ['unresolved-type@3:29']);
+
+    const mark = editor.mark();
+    writeFileSync(path.join(dir, 'inc.proto'), INC_WITH_LATER);
+    assert.deepEqual(codes(await editor.diagnostics(uri, () => true, mark)), []);
   });
 
   test('untrusted (no poll): the analysis of one importer that sees an import changed on disk re-validates the others', async () => {

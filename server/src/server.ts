@@ -569,11 +569,15 @@ function statusOf(uri: string, analysis: Analysis): StatusParams {
 //
 // The client watches the workspace's .proto files (onInitialized), and didChangeWatchedFiles re-validates
 // their importers. Imports found in criCompat.protoPaths outside the workspace, beside a file opened from
-// outside it, or in a workspace whose client watches nothing, change unseen. Two things notice it, both by
-// comparing what each analysis saw of a path (FsImportResolver.stamps, from lstat) with the disk, never
-// reading more than analyses read: (1) an analysis that sees a path differently from another document's
-// analysis makes that one stale (any workspace); (2) in a trusted workspace, a poll lstat's such paths every
-// IMPORT_POLL_MS, at most MAX_POLLED_IMPORTS of them. A poll rather than fs.watch: it holds no watcher per
+// outside it, or in a workspace whose client watches nothing, change unseen; so do workspace files that the
+// user's `files.watcherExclude` hides from VS Code's watcher (node_modules/, vendored trees), or that a watcher
+// over its system's limit misses. Two things notice it, both by comparing what each analysis saw of a path
+// (FsImportResolver.stamps, from lstat) with the disk, never reading more than analyses read: (1) an analysis
+// that sees a path differently from another document's analysis makes that one stale (any workspace); (2) in
+// a trusted workspace, a poll lstat's every import path every IMPORT_POLL_MS, at most MAX_POLLED_IMPORTS of
+// them, those no watcher covers first. Polling the watched ones too, rather than reading the client's
+// watcherExclude globs, costs one lstat each and needs no copy of VS Code's glob rules; the event and the poll
+// notice a change alike, and whichever comes second finds the analysis up to date. A poll rather than fs.watch: it holds no watcher per
 // directory (a hostile file can name hundreds of import folders), survives folders that are deleted and
 // created again, and follows no link (lstat). Untrusted workspaces get no poll, as the server watches nothing
 // there by itself: a change shows there once a file that imports it is analysed again (an edit, a reopen).
@@ -621,27 +625,36 @@ function watchedByClient(p: string, workspaceFolders: string[]): boolean {
   return hasWatchedFilesRegistration && p.endsWith('.proto') && workspaceFolders.some((f) => isInside(p, f));
 }
 
-/** The paths to poll, each with the open documents whose analyses saw it: at most MAX_POLLED_IMPORTS. */
+/**
+ * The paths to poll, each with the open documents whose analyses saw it: at most MAX_POLLED_IMPORTS, those
+ * the client's watcher does not cover first.
+ */
 function polledImports(): Map<string, TextDocument[]> {
-  const out = new Map<string, TextDocument[]>();
   const workspaceFolders = folderPaths();
   const open = new Set<string>();
   for (const d of documents.all()) {
     const p = fsPathOf(d.uri);
     if (p) open.add(p);
   }
-  let over = 0;
+  const unwatched = new Map<string, TextDocument[]>();
+  const watched = new Map<string, TextDocument[]>();
   for (const d of documents.all()) {
     for (const p of states.get(d.uri)?.analysis?.stamps.keys() ?? []) {
       // An open document is read from the editor, whose changes come as didChange.
-      if (open.has(p) || watchedByClient(p, workspaceFolders)) continue;
-      const users = out.get(p);
+      if (open.has(p)) continue;
+      const into = watchedByClient(p, workspaceFolders) ? watched : unwatched;
+      const users = into.get(p);
       if (users) users.push(d);
-      else if (out.size < MAX_POLLED_IMPORTS) out.set(p, [d]);
-      else over++;
+      else into.set(p, [d]);
     }
   }
-  if (over) logOnce(`Imports outside the workspace: only ${MAX_POLLED_IMPORTS} of the paths the open files import or look for are checked for changes while you do not edit; the others are read again when a file that imports them is edited.`);
+  const out = new Map<string, TextDocument[]>();
+  for (const entry of [...unwatched, ...watched]) {
+    if (out.size === MAX_POLLED_IMPORTS) break;
+    out.set(...entry);
+  }
+  const over = unwatched.size + watched.size - out.size;
+  if (over) logOnce(`Imports: only ${MAX_POLLED_IMPORTS} of the paths the open files import or look for are checked for changes while you do not edit (those VS Code's file watcher does not cover first); the others are read again when a file that imports them is edited.`);
   return out;
 }
 
