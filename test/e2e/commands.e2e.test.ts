@@ -117,14 +117,19 @@ describe('real editor: commands in a multi-root window', { skip, timeout: 150_00
       const placeholder = (await input.getAttribute('placeholder')) ?? '';
       assert.match(placeholder, new RegExp(`^Compared with ${TAG.replace(/\./g, '\\.')} from `), placeholder);
       await input.fill(PICKED);
-      await widget.locator('.monaco-list-row .label-name', { hasText: PICKED }).first().waitFor();
+      // Enter accepts the focused row. The release is visible in the unfiltered list too, so waiting for it to
+      // be shown is not enough: under load the filter may not have run yet, and "Automatic" would be taken.
+      await widget.locator('.monaco-list-row.focused .label-name', { hasText: PICKED }).first().waitFor();
       await page.keyboard.press('Enter');
 
       // VS Code may create the file empty first.
+      let seen: unknown;
       const a = await until('criCompat.baseline in folder a', async () => {
-        const s = settingsOf(path.join(dir, 'a')) as Record<string, unknown> | undefined;
+        const s = (seen = settingsOf(path.join(dir, 'a'))) as Record<string, unknown> | undefined;
         return s && 'criCompat.baseline' in s ? s : undefined;
-      }, EXTENSION_TIMEOUT);
+      }, EXTENSION_TIMEOUT).catch((e: Error) => {
+        throw new Error(`${e.message}; folder a's settings: ${JSON.stringify(seen)}`);
+      });
       assert.deepEqual(a, { 'criCompat.baseline': PICKED });
       assert.equal(settingsOf(path.join(dir, 'b')), undefined, 'folder b is left alone');
       // The open report follows the new baseline.
