@@ -25,7 +25,7 @@ import {
   type BaselinesResult, type HistoryResult, type ReportResult, type RulesResult,
 } from '../server/src/lsp/protocol';
 import { escapeHtml, renderInline, renderMarkdown, safeHref, statusView, webviewHtml, WEBVIEW_CSP } from '../client/src/render';
-import { BUILD_HELP, LspEditor, PLAIN_CLIENT_CAPABILITIES, ROOT, SERVER, lineCol, pos } from './lspHarness';
+import { BUILD_HELP, LspEditor, PLAIN_CLIENT_CAPABILITIES, ROOT, SERVER, lineCol, pos, range } from './lspHarness';
 
 const corpusDir = findCorpusDir(ROOT);
 
@@ -539,6 +539,27 @@ describe('language server: examples/api.proto with the bundled baseline (markdow
       // The output channel says why a runtime.v1 release is its baseline.
       await logMatching(editor, new RegExp(`^${uri2.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} declares package ${pkg.replace('.', '\\.')}, which no cri-api release has: it is compared with v\\S+ \\(package runtime\\.v1\\), and PACKAGE_CHANGED reports the change of package\\.$`), 0);
     }
+  });
+
+  test('a CRI file whose package statement is deleted gets PACKAGE_CHANGED, as in the CLI; another file without one is not compared', async () => {
+    const line = example.split('\n').indexOf('package runtime.v1;');
+    assert.ok(line > 0);
+    // Deleted while editing: the file was the CRI API a moment ago.
+    const edited = pathToFileURL(path.join(ws, 'nopkg', 'edited.proto')).href;
+    await editor.open(edited, example);
+    await editor.diagnostics(edited, (x) => x.version === 1);
+    await editor.change(edited, 2, [{ range: range(line, 0, line + 1, 0), text: '' }]);
+    const d = (await editor.diagnostics(edited, (x) => x.version === 2)).diagnostics.find((x) => x.code === 'PACKAGE_CHANGED');
+    assert.ok(d, 'PACKAGE_CHANGED after the package statement was deleted');
+    assert.equal(d.severity, 1);
+    // Opened without one: the CRI services say what it is.
+    const opened = pathToFileURL(path.join(ws, 'nopkg', 'opened.proto')).href;
+    await editor.open(opened, example.replace('package runtime.v1;\n', ''));
+    await editor.diagnostics(opened, (x) => x.diagnostics.some((d) => d.code === 'PACKAGE_CHANGED'));
+    // Any other .proto without a package is nobody's CRI API.
+    const plain = pathToFileURL(path.join(ws, 'nopkg', 'plain.proto')).href;
+    await editor.open(plain, 'syntax = "proto3";\nservice Greeter { rpc Hi(A) returns (A); }\nmessage A { int32 a = 1; }\n');
+    assert.deepEqual((await editor.diagnostics(plain, (x) => x.version === 1)).diagnostics.map((x) => x.code), []);
   });
 
   test('an import with ".." is refused as leaving the allowed folders, not "not found"', async () => {

@@ -30,6 +30,7 @@ import { getFoldingRanges } from './features/folding';
 import { elementChainAt, isValidPosition, targetAt } from './features/positions';
 import type { DocumentSymbol } from './features/types';
 import { declaredPackage, parse } from './proto/parser';
+import type { ApiModel } from './proto/model';
 import { toDiagnostics, type DiagnosticSupport } from './lsp/convert';
 import { FsImportResolver, fileStamp, fsPathOf, isInside } from './lsp/importResolver';
 import { WorkspaceProtoFiles } from './lsp/workspaceFiles';
@@ -274,6 +275,19 @@ function isCriPackage(pkg: string): boolean {
   return p.startsWith('runtime.') && p !== 'runtime.v1alpha2';
 }
 
+/** The services only the CRI API declares: a file without a package that declares one is the CRI API. */
+const CRI_SERVICES = new Set(['RuntimeService', 'ImageService']);
+
+/**
+ * Whether the editor compares the file with releases. A file without a package statement is the CRI API when it
+ * was one a moment ago (the statement was deleted, or the whole text: every peer breaks, and PACKAGE_CHANGED
+ * says so, as the CLI does) or declares a CRI service; any other .proto without a package is not compared.
+ */
+function isCriFile(model: ApiModel, wasCri: boolean | undefined): boolean {
+  if (model.package) return isCriPackage(model.package);
+  return wasCri === true || model.services.some((s) => CRI_SERVICES.has(s.name));
+}
+
 // ---- initialize ----------------------------------------------------------------------------------------
 
 /** Requests are answered only between `initialize` and `shutdown`; the others get the errors LSP names. */
@@ -503,7 +517,8 @@ async function snapshotOf(doc: TextDocument, stillWanted?: () => void): Promise<
   const severity = severityFor(doc.uri, settings);
   const severityKey = JSON.stringify(severity);
   // The package statement, read without parsing: a guess, checked after the analysis.
-  let isCri = st.isCri ?? isCriPackage(declaredPackage(text) ?? '');
+  const wasCri = st.isCri;
+  let isCri = wasCri ?? isCriPackage(declaredPackage(text) ?? '');
   let answer = isCri ? baselineFor(doc.uri, settings) : undefined;
   const cached = st.analysis;
   if (cached && cached.version === version && cached.baseline === answer?.baseline && cached.severityKey === severityKey) return cached;
@@ -513,7 +528,7 @@ async function snapshotOf(doc: TextDocument, stillWanted?: () => void): Promise<
   });
   let result = run();
   // The guess from the text was wrong (e.g. the package statement is inside a comment): analyze again.
-  if (isCriPackage(result.bound.model.package) !== isCri) {
+  if (isCriFile(result.bound.model, wasCri) !== isCri) {
     isCri = !isCri;
     answer = isCri ? baselineFor(doc.uri, settings) : undefined;
     result = run();
