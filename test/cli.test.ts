@@ -169,7 +169,19 @@ describe('cri-compat CLI', { skip: corpusDir ? false : CORPUS_HELP }, () => {
     writeFileSync(binary, Buffer.from([0x73, 0x79, 0x6e, 0x00, 0x01]));
     const r = cli(['check', binary]);
     assert.equal(r.code, 2);
-    assert.match(r.err, /NUL bytes/);
+    assert.match(r.err, /NUL bytes; not a \.proto text file/);
+    // UTF-16, as Windows editors save "Unicode" text, with and without a byte order mark: said so.
+    const text = 'syntax = "proto3";\npackage runtime.v1;\n';
+    for (const [name, bytes, endian] of [
+      ['utf16le-bom.proto', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]), 'LE'],
+      ['utf16le.proto', Buffer.from(text, 'utf16le'), 'LE'],
+      ['utf16be-bom.proto', Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(text, 'utf16le').swap16()]), 'BE'],
+    ] as const) {
+      writeFileSync(join(tmp, name), bytes);
+      const u = cli(['check', join(tmp, name)]);
+      assert.equal(u.code, 2, name);
+      assert.match(u.err, new RegExp(`NUL bytes; it looks like UTF-16${endian} text; \\.proto files must be UTF-8`), name);
+    }
   });
 
   test('rules, history and report', () => {

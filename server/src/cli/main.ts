@@ -144,7 +144,7 @@ function readBytes(path: string): Buffer {
 export function readInput(path: string): string {
   checkInput(path);
   const buf = readBytes(path);
-  if (buf.includes(0)) throw new UsageError(`${path}: contains NUL bytes; not a .proto text file`);
+  if (buf.includes(0)) throw new UsageError(`${path}: contains NUL bytes; ${utf16Guess(buf) ?? 'not a .proto text file'}`);
   try {
     // Fatal, like protoc and buf: replacing bad bytes with U+FFFD would check another file than the one given.
     return new TextDecoder('utf-8', { fatal: true }).decode(buf);
@@ -156,6 +156,25 @@ export function readInput(path: string): string {
     const column = buf.toString('utf8', lineStart, at).length + 1;
     throw new UsageError(`${path}:${line}:${column}: invalid UTF-8 (byte 0x${buf[at]!.toString(16).padStart(2, '0')} at offset ${at}); .proto files must be UTF-8`);
   }
+}
+
+/**
+ * What a file with NUL bytes most likely is, when it is text in UTF-16 (Windows editors save it so): a byte order
+ * mark, or ASCII text with every other byte 0. Said so that the user re-saves it as UTF-8 instead of wondering.
+ */
+function utf16Guess(b: Buffer): string | undefined {
+  const bom = b[0] === 0xff && b[1] === 0xfe ? 'LE' : b[0] === 0xfe && b[1] === 0xff ? 'BE' : undefined;
+  const n = Math.min(b.length, 512) & ~1;
+  let even = 0;
+  let odd = 0;
+  for (let i = 0; i < n; i += 2) {
+    if (b[i] === 0) even++;
+    if (b[i + 1] === 0) odd++;
+  }
+  // Without a mark: mostly ASCII, so one byte of each pair is 0 (nearly) always and the other never.
+  const most = 0.9 * (n / 2);
+  const endian = bom ?? (n >= 8 && odd >= most && even === 0 ? 'LE' : n >= 8 && even >= most && odd === 0 ? 'BE' : undefined);
+  return endian && `it looks like UTF-16${endian} text; .proto files must be UTF-8 (save it as UTF-8 and check again)`;
 }
 
 /** Offset of the first byte that does not start a well-formed UTF-8 sequence (Unicode table 3-7); -1 if none. */
