@@ -1398,6 +1398,198 @@ describe('declaration names on the line after their keyword', () => {
   });
 });
 
+// protoc reads tokens, not lines: a type path may break at any of its dots, a group's name may come on a later
+// line, and a comment may stand between any two tokens. Each part keeps the scope it has in a one-line declaration.
+describe('declarations split over lines, and comments between their tokens', () => {
+  test('a type split at a dot across lines is one type', async () => {
+    const lines = await tok(
+      [
+        'message A {',
+        '  repeated runtime.v1.',
+        '    ContainerConfig configs = 1;',
+        '  foo',
+        '    .Bar x = 2;',
+        '  a.b. // c',
+        '    c.',
+        '    d e = 3;',
+        '  repeated',
+        '    runtime.v1.',
+        '    Cfg cfgs = 4;',
+        '  Foo',
+        '    . Baz y = 5;',
+        '  int32 after = 6;',
+        '}',
+      ].join('\n'),
+    );
+    checkTokensSane(lines);
+    const head = lines[1];
+    expectScope(head, 'repeated', 'keyword.other.repeated.proto');
+    expectScope(head, 'repeated', 'meta.field.proto');
+    expectScope(head, 'runtime.v1', 'entity.name.type.proto');
+    expectScope(head, '.', 'entity.name.type.proto', { nth: 1 });
+    assert.ok(hasScope(head.openScopes, 'meta.field.proto'), `the field must go on after ${describeLine(head)}`);
+    expectScope(lines[2], 'ContainerConfig', 'entity.name.type.proto');
+    expectScope(lines[2], 'configs', 'variable.other.field.proto');
+    expectScope(lines[2], '1', 'constant.numeric.integer.decimal.proto');
+    expectScope(lines[2], ';', 'punctuation.terminator.proto');
+    assert.ok(!hasScope(lines[2].openScopes, 'meta.field.proto'), 'the field ends at its ";"');
+
+    // a line that starts with a dot goes on with the type: a field cannot start there
+    expectScope(lines[3], 'foo', 'entity.name.type.proto');
+    expectScope(lines[4], '.', 'entity.name.type.proto');
+    expectScope(lines[4], 'Bar', 'entity.name.type.proto');
+    expectScope(lines[4], 'x', 'variable.other.field.proto');
+
+    expectScope(lines[5], 'a.b', 'entity.name.type.proto');
+    expectScope(lines[5], ' c', 'comment.line.double-slash.proto');
+    expectScope(lines[6], 'c.', 'entity.name.type.proto');
+    expectScope(lines[7], 'd', 'entity.name.type.proto');
+    expectNoScope(lines[7], 'd', 'variable');
+    expectScope(lines[7], 'e', 'variable.other.field.proto');
+
+    expectScope(lines[9], 'runtime.v1', 'entity.name.type.proto');
+    expectScope(lines[10], 'Cfg', 'entity.name.type.proto');
+    expectScope(lines[10], 'cfgs', 'variable.other.field.proto');
+
+    expectScope(lines[12], 'Baz', 'entity.name.type.proto');
+    expectNoScope(lines[12], 'Baz', 'variable');
+    expectScope(lines[12], 'y', 'variable.other.field.proto');
+    expectScope(lines[13], 'after', 'variable.other.field.proto');
+    assert.equal(lines[14].depthAfter, 1, 'message closes');
+  });
+
+  test('a type split at a dot in rpc parameters and after extend', async () => {
+    const lines = await tok(
+      [
+        'service S {',
+        '  rpc List(stream runtime.v1.',
+        '      ListRequest) returns (runtime',
+        '      .v1.ListResponse);',
+        '}',
+        'extend google.protobuf.',
+        '    FieldOptions { string ext = 50000; }',
+      ].join('\n'),
+    );
+    checkTokensSane(lines);
+    expectScope(lines[1], 'stream', 'keyword.other.stream.proto');
+    expectScope(lines[1], 'runtime.v1.', 'entity.name.type.proto');
+    expectScope(lines[2], 'ListRequest', 'entity.name.type.proto');
+    expectScope(lines[2], 'returns', 'keyword.other.returns.proto');
+    expectScope(lines[2], 'runtime', 'entity.name.type.proto');
+    expectScope(lines[3], '.v1.ListResponse', 'entity.name.type.proto');
+    assert.equal(lines[4].depthAfter, 1, 'service closes');
+    expectScope(lines[5], 'google.protobuf', 'entity.name.type.proto');
+    expectScope(lines[5], '.', 'entity.name.type.proto', { nth: 1 });
+    expectScope(lines[6], 'FieldOptions', 'entity.name.type.proto');
+    expectScope(lines[6], 'ext', 'variable.other.field.proto');
+    expectScope(lines[6], 'ext', 'meta.extend.proto');
+    assert.equal(lines[6].depthAfter, 1, 'extend closes');
+  });
+
+  test('a group whose name is on a later line, or after comments', async () => {
+    const lines = await tok(
+      [
+        'message A {',
+        '  optional group',
+        '    Result = 1 {',
+        '    required string url = 2;',
+        '  }',
+        '  repeated group // its name:',
+        '    // on a line of its own',
+        '    Entry',
+        '    = 3 { int32 k = 4; }',
+        '  optional /* c */ group /* c */ Pair = 5 {}',
+        '  optional',
+        '    group Last = 6 {}',
+        '  int32 after = 7;',
+        '}',
+        'message B {}',
+      ].join('\n'),
+    );
+    checkTokensSane(lines);
+    expectScope(lines[1], 'optional', 'keyword.other.optional.proto');
+    expectScope(lines[1], 'group', 'keyword.other.group.proto');
+    expectScope(lines[2], 'Result', 'entity.name.type.group.proto');
+    expectScope(lines[2], '=', 'keyword.operator.assignment.proto');
+    expectScope(lines[2], '1', 'constant.numeric.integer.decimal.proto');
+    expectScope(lines[2], '{', 'punctuation.section.block.begin.proto');
+    expectScope(lines[3], 'url', 'variable.other.field.proto');
+    expectScope(lines[3], 'url', 'meta.group.proto');
+    assert.ok(!hasScope(lines[4].openScopes, 'meta.group.proto'), 'the group closes at its "}"');
+    assert.ok(hasScope(lines[4].openScopes, 'meta.message.proto'), 'the message goes on after the group');
+
+    expectScope(lines[5], 'group', 'keyword.other.group.proto');
+    expectScope(lines[6], ' on a line of its own', 'comment.line.double-slash.proto');
+    expectScope(lines[7], 'Entry', 'entity.name.type.group.proto');
+    expectScope(lines[8], '3', 'constant.numeric.integer.decimal.proto');
+    expectScope(lines[8], 'k', 'variable.other.field.proto');
+    expectScope(lines[8], 'k', 'meta.group.proto');
+
+    expectScope(lines[9], 'optional', 'keyword.other.optional.proto');
+    expectScope(lines[9], ' c ', 'comment.block.proto');
+    expectScope(lines[9], 'group', 'keyword.other.group.proto');
+    expectScope(lines[9], 'Pair', 'entity.name.type.group.proto');
+    expectScope(lines[11], 'group', 'keyword.other.group.proto');
+    expectScope(lines[11], 'Last', 'entity.name.type.group.proto');
+
+    expectScope(lines[12], 'after', 'variable.other.field.proto');
+    expectNoScope(lines[12], 'after', 'meta.group.proto');
+    assert.equal(lines[13].depthAfter, 1, 'the message closes at its own "}"');
+    expectScope(lines[14], 'B', 'entity.name.type.message.proto');
+  });
+
+  test('comments in a package name, a type path, before map\'s "<" and inside an option\'s parentheses', async () => {
+    const lines = await tok(
+      [
+        'package runtime /* c */ . /* c */ v1;',
+        'message A {',
+        '  map /* c */ <string, int32> counts = 1;',
+        '  Foo /* c */ . /* c */ Bar /* c */ y = 2;',
+        '  int32 z = 3 [( /* c */ my.opt /* c */ ).x = true];',
+        '}',
+      ].join('\n'),
+    );
+    checkTokensSane(lines);
+    expectScope(lines[0], 'runtime', 'entity.name.namespace.proto');
+    expectScope(lines[0], '.', 'entity.name.namespace.proto');
+    expectScope(lines[0], 'v1', 'entity.name.namespace.proto');
+    const map = lines[2];
+    expectScope(map, 'map', 'keyword.other.map.proto');
+    expectScope(map, ' c ', 'comment.block.proto');
+    expectScope(map, '<', 'punctuation.definition.typeparameters.begin.proto');
+    expectScope(map, 'string', 'storage.type.scalar.proto');
+    expectScope(map, 'int32', 'storage.type.scalar.proto');
+    expectScope(map, 'counts', 'variable.other.field.proto');
+    expectScope(map, 'counts', 'meta.field.map.proto');
+    const path = lines[3];
+    expectScope(path, 'Foo', 'entity.name.type.proto');
+    expectScope(path, '.', 'entity.name.type.proto');
+    expectScope(path, 'Bar', 'entity.name.type.proto');
+    expectNoScope(path, 'Bar', 'variable');
+    expectScope(path, 'y', 'variable.other.field.proto');
+    const opt = lines[4];
+    expectScope(opt, '(', 'punctuation.definition.option-name.begin.proto');
+    expectScope(opt, ' c ', 'comment.block.proto');
+    expectScope(opt, 'my.opt', 'entity.other.attribute-name.option.custom.proto');
+    expectScope(opt, ')', 'punctuation.definition.option-name.end.proto');
+    expectScope(opt, 'x', 'entity.other.attribute-name.option.proto', { from: opt.text.indexOf(')') });
+    expectScope(opt, 'true', 'constant.language.boolean.true.proto');
+    assert.equal(lines[5].depthAfter, 1, 'message closes');
+  });
+
+  test('a sign apart from its number', async () => {
+    const lines = await tok(['option (a) = - 5;', 'option (b) = -', '  inf;', 'enum E { A = - 1; }'].join('\n'));
+    checkTokensSane(lines);
+    expectScope(lines[0], '-', 'keyword.operator.sign.proto');
+    expectScope(lines[0], '5', 'constant.numeric.integer.decimal.proto');
+    expectScope(lines[1], '-', 'keyword.operator.sign.proto');
+    expectScope(lines[2], 'inf', 'constant.numeric.float.infinity.proto');
+    expectScope(lines[3], '-', 'keyword.operator.sign.proto');
+    expectScope(lines[3], '1', 'constant.numeric.integer.decimal.proto');
+    assert.equal(lines[3].depthAfter, 1);
+  });
+});
+
 describe('edge syntax from the language specification', () => {
   test('signed constants, long unicode escapes, concatenated strings, option paths', async () => {
     const lines = await tok(
