@@ -17,7 +17,7 @@ import { bind } from '../server/src/proto/binder';
 import type { ApiModel } from '../server/src/proto/model';
 import type { History } from '../server/src/baseline/types';
 import { parse } from '../server/src/proto/parser';
-import { goTagToKubernetes, sortTags } from '../server/src/policy/versions';
+import { goTagToKubernetes, parseAnyTag, sortTags } from '../server/src/policy/versions';
 
 const repoRoot = (): string => findRepoRoot(__dirname);
 
@@ -418,6 +418,15 @@ test('buildHistoryFromModels: from a handful of tags, in any order, like git tag
 
 // ---- the report -------------------------------------------------------------------------------------
 
+test('skew of an element still in the newest release counts the kubelets to come, and says they are not released yet', () => {
+  const h = loadBundledHistory();
+  const text = historyReport(h, 'runtime.v1.ImageService.StreamImages');
+  // StreamImages came in 1.36: runtimes v0.33–v0.35 lack it, and kubelets up to 1.38 can meet them.
+  const newestStable = Math.max(...h.releases.filter((r) => !r.prerelease).map((r) => parseAnyTag(r.tag)!.minor));
+  const future = newestStable >= 38 ? '' : newestStable === 37 ? ' (1.38 not released yet)' : ` (1.${newestStable + 1}–1.38 not released yet)`;
+  assert.ok(text.includes(`skew:         kubelets 1.36–1.38 know it${future} and can be paired with runtimes built on cri-api v0.33–v0.35, which do not.`), text);
+});
+
 test('history report for an element: introduced, last changed, last seen, skew', () => {
   const h = loadBundledHistory();
   const cdi = h.element('runtime.v1.ContainerConfig.CDI_devices')!;
@@ -526,6 +535,7 @@ function minorsIn(text: string, re: RegExp): number[] | undefined {
 test('element report: the kubelets said to know an element, or to have had it, had it in a stable release', (t) => {
   if (!corpus) return t.skip(CORPUS_HELP);
   let checked = 0;
+  const newestStable = (pkg: string): number => Math.max(...loadBundledHistory(pkg).releases.filter((r) => !r.prerelease).map((r) => parseAnyTag(r.tag)!.minor));
   for (const { package: pkg, path } of CORPUS_PACKAGES) {
     for (const element of loadBundledHistory(pkg).elementPaths()) {
       const text = reportOf(pkg, element);
@@ -533,7 +543,12 @@ test('element report: the kubelets said to know an element, or to have had it, h
       const have = corpusStableMinors(path, element);
       const knows = minorsIn(text, /skew: +kubelets? 1\.(\d+)(?:–1\.(\d+))? knows? it/);
       const had = minorsIn(text, /window of kubelets? 1\.(\d+)(?:–1\.(\d+))?, which had it/);
-      for (const k of [...(knows ?? []), ...(had ?? [])]) assert.ok(have.has(k), `${element}: the report names kubelet 1.${k}, but no stable 1.${k} release has it\n${text}`);
+      // Kubelets to come are named only while the newest release has it, and only after the newest stable minor.
+      const toCome = minorsIn(text, /know it \(1\.(\d+)(?:–1\.(\d+))? not released yet\)/) ?? [];
+      for (const k of toCome) {
+        assert.ok(k > newestStable(pkg) && /last seen: +still present/.test(text), `${element}: kubelet 1.${k} is said to be unreleased\n${text}`);
+      }
+      for (const k of [...(knows ?? []), ...(had ?? [])]) assert.ok(have.has(k) || toCome.includes(k), `${element}: the report names kubelet 1.${k}, but no stable 1.${k} release has it\n${text}`);
       // Runtimes said to lack it after a removal have no stable release with it.
       const lacking = minorsIn(text, /removal: +runtimes built on cri-api v0\.(\d+)(?:–v0\.(\d+))? lack it/);
       for (const r of lacking ?? []) assert.ok(!have.has(r), `${element}: v0.${r} is said to lack it\n${text}`);

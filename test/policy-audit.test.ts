@@ -86,6 +86,11 @@ describe('policy hover: facts against the release history', { skip: corpus ? fal
     assert.doesNotMatch(md, /would ship in Kubernetes 1\.35/);
   });
 
+  test('an RPC of the newest release: the kubelets to come that will know it are counted, and said to be unreleased', () => {
+    const h = policyHover(release('v0.37.0-beta.0'), bundledBaseline('v0.36.3'), 'rpc StreamImages', 'rpc '.length + 1)!;
+    assert.match(h, /Kubelets 1\.36–1\.38 know it \(1\.37–1\.38 not released yet\) and may be paired with runtimes built from cri-api v0\.33–v0\.35/);
+  });
+
   test('an enum value renamed in 1.37 says why its skew counts from 1.33', () => {
     const h = policyHover(release('v0.37.0-beta.0'), bundledBaseline('v0.36.3'), 'SIGNAL_SIGKILL')!;
     assert.match(h, /- Introduced in v0\.37\.0-alpha\.1 \(Kubernetes 1\.37\.0-alpha\.1\)\.\n- On the wire it is older \(renamed from `SIGKILL` in v0\.37\.0-alpha\.1, keeping number 13\): peers exchange it by number since v0\.33\.0-rc\.0 \(Kubernetes 1\.33\.0-rc\.0\)/);

@@ -4,7 +4,7 @@
 
 import { localName, type ApiModel, type EnumDef, type EnumValueDef, type FieldDef, type MessageDef, type RpcDef, type ServiceDef } from '../proto/model';
 import { CRI_SKEW_POLICY_URL } from '../policy/links';
-import { SKEW, isPatchRelease, majorVersion, parseAnyTag, releaseLinePredecessor, whoLacks } from '../policy/versions';
+import { SKEW, isPatchRelease, knowingKubelets, majorVersion, parseAnyTag, releaseLinePredecessor, whoLacks } from '../policy/versions';
 import { declaredOptions, formatOption } from './historyIndex';
 import type { ElementKind, History } from './types';
 
@@ -389,6 +389,12 @@ function minorRanges(minors: readonly number[], prefix: string): string {
 }
 
 /** `kubelet 1.N` or `kubelets 1.N–1.M`, with the verb in the matching number. */
+/** ` (1.37–1.38 not released yet)` for kubelets of minors to come (`knowingKubelets`), else ''. */
+export function notReleased(k: { max: number; unreleasedFrom?: number }): string {
+  if (k.unreleasedFrom === undefined) return '';
+  return ` (${minorSpan(k.unreleasedFrom, k.max, '1.')} not released yet)`;
+}
+
 export function kubelets(min: number, max: number, verb?: [string, string]): string {
   const one = min === max;
   return `${one ? 'kubelet' : 'kubelets'} ${minorSpan(min, max, '1.')}${verb ? ` ${one ? verb[0] : verb[1]}` : ''}`;
@@ -639,9 +645,9 @@ function elementReport(history: History, input: string): HistoryQueryResult {
     if (!lack.kubelets || !lack.runtimes) {
       row('skew', `no kubelet in the skew window can meet a ${pkg} runtime without it.`);
     } else {
-      // Only kubelets of releases that have it know it (it may be gone again a minor later).
-      let kmax = lack.kubelets.min;
-      while (kmax < lack.kubelets.max && known.includes(kmax + 1)) kmax++;
+      const newestStable = stableMinors(history, () => true).at(-1);
+      // A package that was removed (runtime.v1alpha2) has no kubelets to come, whatever its last release had.
+      const knowing = knowingKubelets(lack.kubelets, known, newestStable, union(releases.length - 1) && majorVersion(pkg)?.removedInMinor === undefined);
       // Runtimes older than the history's first release were not built on a tag of it: name their Kubernetes minors.
       const r = lack.runtimes;
       const firstHistoryMinor = parseAnyTag(oldest)?.minor ?? 0;
@@ -655,7 +661,7 @@ function elementReport(history: History, input: string): HistoryQueryResult {
       if (r.min < firstHistoryMinor) {
         parts.push(`the CRI API of Kubernetes ${minorSpan(r.min, Math.min(r.max, firstHistoryMinor - 1), '1.')} (older than ${oldest}, the first release in this history)`);
       }
-      row('skew', `${asNumber}${kubelets(lack.kubelets.min, kmax, ['knows', 'know'])} it and can be paired with runtimes built on ${parts.join(' or on ')}, which do not.`);
+      row('skew', `${asNumber}${kubelets(knowing.min, knowing.max, ['knows', 'know'])} it${notReleased(knowing)} and can be paired with runtimes built on ${parts.join(' or on ')}, which do not.`);
       more(consequence(kind));
     }
   }

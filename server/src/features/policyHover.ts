@@ -1,12 +1,12 @@
 // Hovers that explain the version skew policy: for an element, when it came and who can meet a peer
 // without it; for a finding, the rule's explanation, who breaks, and the link to the policy.
 
-import { elementLineage, elementPatchChanges, kubelets, span } from '../baseline/historyCommand';
+import { elementLineage, elementPatchChanges, kubelets, notReleased, span } from '../baseline/historyCommand';
 import type { Baseline, History, HistoryElement } from '../baseline/types';
 import type { Finding } from '../compat/finding';
 import { getRule } from '../compat/rules';
 import { goCamelCase, renameEffects } from '../compat/compare';
-import { compareTags, firstMinorOfMajor, parseAnyTag, shipMinor, targetMinor, whoLacks, SKEW, type LackingSkew } from '../policy/versions';
+import { compareTags, firstMinorOfMajor, knowingKubelets, majorVersion, parseAnyTag, shipMinor, targetMinor, whoLacks, SKEW, type LackingSkew } from '../policy/versions';
 import { CRI_SKEW_POLICY_URL, CRITEST_VALIDATION_URL } from '../policy/links';
 import { indexModel, localName, type ApiModel } from '../proto/model';
 import { mentionsAny } from '../docs/fingerprint';
@@ -104,10 +104,11 @@ function historySection(element: string, history: History, pkg: string, current:
   const start = firstMinorOfMajor(pkg);
   const inOldest = introduced === oldest;
   const lacks: LackingSkew | undefined = inOldest ? undefined : whoLacks(introduced, start ?? 0);
-  if (lacks?.kubelets && lineage?.stableMinors.length) lacks.kubelets.max = Math.min(lacks.kubelets.max, Math.max(...lineage.stableMinors));
   if (lacks?.kubelets && lacks.runtimes) {
-    const k = lacks.kubelets;
-    const knowers = k.min === k.max ? `Kubelet 1.${k.min} knows it and may be paired` : `Kubelets 1.${k.min}–1.${k.max} know it and may be paired`;
+    const newestStable = Math.max(...history.releases.filter((r) => !r.prerelease).map((r) => parseAnyTag(r.tag)?.minor ?? -1));
+    const stillReleased = (h.present ?? false) && majorVersion(pkg)?.removedInMinor === undefined;
+    const k = lineage ? knowingKubelets(lacks.kubelets, lineage.stableMinors, newestStable, stillReleased) : lacks.kubelets;
+    const knowers = `${k.min === k.max ? `Kubelet 1.${k.min} knows` : `Kubelets 1.${k.min}–1.${k.max} know`} it${notReleased(k)} and may be paired`;
     const r = lacks.runtimes;
     const runtimes = r.maxPatch === undefined ? span(`v0.${r.min}`, `v0.${r.max}`) : `${r.min === r.max ? `v0.${r.max}.0` : `v0.${r.min}`}–v0.${r.max}.${r.maxPatch}`;
     lines.push(`- ${knowers} with runtimes built from cri-api ${runtimes}, which do not. ${lackingConsequence(kind)}`);

@@ -303,6 +303,19 @@ export function whoLacks(introduced: number | string, firstMinorOfMajor = 0): La
   return result;
 }
 
+/**
+ * The kubelets of `k` (from `whoLacks`) that know an element: those of minors with a stable release that has
+ * it (`withIt`), in a row from `k.min`, so that one removed again is not said to be known after that. While the
+ * newest release still has it (`stillPresent`), the minors after the newest stable one (`newestStable`) count
+ * too: they are not released yet (`unreleasedFrom`), and their kubelets will know it unless it goes first.
+ */
+export function knowingKubelets(k: MinorRange, withIt: readonly number[], newestStable: number | undefined, stillPresent: boolean): MinorRange & { unreleasedFrom?: number } {
+  const future = (m: number): boolean => stillPresent && newestStable !== undefined && m > newestStable;
+  let max = k.min;
+  while (max < k.max && (withIt.includes(max + 1) || future(max + 1))) max++;
+  return future(max) ? { min: k.min, max, unreleasedFrom: Math.max(k.min, newestStable! + 1) } : { min: k.min, max };
+}
+
 export interface RemovalSkew {
   /** Kubelet minors that still know the element and can be paired with a runtime that no longer has it. */
   kubelets: MinorRange;
