@@ -722,6 +722,9 @@ describe('baseline', { skip }, () => {
       assert.equal(push.baseline?.tag, 'v0.33.13');
       const prow = await resolveAt(file, { env: { PROW_JOB_ID: 'x', PULL_BASE_REF: 'release-1.33' } });
       assert.equal(prow.baseline?.tag, 'v0.33.13');
+      const gitlab = await resolveAt(file, { env: { GITLAB_CI: 'true', CI_MERGE_REQUEST_IID: '7', CI_MERGE_REQUEST_TARGET_BRANCH_NAME: 'release-1.33', CI_MERGE_REQUEST_SOURCE_BRANCH_NAME: 'release-1.20' } });
+      assert.equal(gitlab.baseline?.tag, 'v0.33.13');
+      assert.match(gitlab.baseline!.origin, /HEAD is detached and GitLab CI builds a merge request into release-1\.33 \(CI_MERGE_REQUEST_TARGET_BRANCH_NAME\)/);
       // Not the branch name a pull request's author chose in their fork; no variable without its CI running.
       for (const env of [
         { GITHUB_ACTIONS: 'true', GITHUB_BASE_REF: '', GITHUB_HEAD_REF: 'release-1.33', GITHUB_REF_NAME: '7/merge', GITHUB_REF_TYPE: 'branch' },
@@ -748,6 +751,53 @@ describe('baseline', { skip }, () => {
         assert.equal(releaseLineOf(undefined, { GITHUB_ACTIONS: 'true', GITHUB_BASE_REF: name }), undefined, name);
       }
       assert.equal(releaseLineOf(undefined, { GITHUB_ACTIONS: 'true', GITHUB_REF_TYPE: 'tag', GITHUB_REF_NAME: 'release-1.33' }), undefined);
+    });
+
+    test('releaseLineOf on other CI systems: the target of a pull request or the pushed branch, never the branch a pull request comes from', () => {
+      const line = (env: NodeJS.ProcessEnv) => releaseLineOf(undefined, env)?.minor;
+      // Each CI's pull request (or merge request) build, with its source branch named like another release branch.
+      const pullRequests: NodeJS.ProcessEnv[] = [
+        { GITLAB_CI: 'true', CI_MERGE_REQUEST_IID: '7', CI_MERGE_REQUEST_TARGET_BRANCH_NAME: 'release-1.33', CI_MERGE_REQUEST_SOURCE_BRANCH_NAME: 'release-1.20', CI_COMMIT_REF_NAME: 'release-1.20' },
+        { GITLAB_CI: 'true', CI_EXTERNAL_PULL_REQUEST_IID: '7', CI_EXTERNAL_PULL_REQUEST_TARGET_BRANCH_NAME: 'release-1.33', CI_EXTERNAL_PULL_REQUEST_SOURCE_BRANCH_NAME: 'release-1.20', CI_COMMIT_BRANCH: 'release-1.20' },
+        { JENKINS_URL: 'https://ci.example/', CHANGE_ID: '7', CHANGE_TARGET: 'release-1.33', CHANGE_BRANCH: 'release-1.20', BRANCH_NAME: 'PR-7' },
+        { BUILDKITE: 'true', BUILDKITE_PULL_REQUEST: '7', BUILDKITE_PULL_REQUEST_BASE_BRANCH: 'release-1.33', BUILDKITE_BRANCH: 'release-1.20' },
+        { TF_BUILD: 'True', BUILD_REASON: 'PullRequest', SYSTEM_PULLREQUEST_TARGETBRANCH: 'refs/heads/release-1.33', SYSTEM_PULLREQUEST_SOURCEBRANCH: 'refs/heads/release-1.20', BUILD_SOURCEBRANCH: 'refs/pull/7/merge' },
+        { TF_BUILD: 'True', BUILD_REASON: 'PullRequest', SYSTEM_PULLREQUEST_TARGETBRANCH: 'release-1.33', BUILD_SOURCEBRANCH: 'refs/pull/7/merge' },
+      ];
+      for (const env of pullRequests) {
+        assert.equal(line(env), 33, JSON.stringify(env));
+        // Without the target, nothing: never the source branch instead.
+        const noTarget = Object.fromEntries(Object.entries(env).filter(([k]) => !/TARGET|BASE/.test(k)));
+        assert.equal(line(noTarget), undefined, JSON.stringify(noTarget));
+      }
+      // Pushes (branch pipelines): the pushed branch of the repository built.
+      for (const env of [
+        { GITLAB_CI: 'true', CI_COMMIT_BRANCH: 'release-1.33' },
+        { JENKINS_URL: 'https://ci.example/', BRANCH_NAME: 'release-1.33' },
+        { BUILDKITE: 'true', BUILDKITE_PULL_REQUEST: 'false', BUILDKITE_BRANCH: 'release-1.33' },
+        { TF_BUILD: 'True', BUILD_REASON: 'IndividualCI', BUILD_SOURCEBRANCH: 'refs/heads/release-1.33' },
+      ]) assert.equal(line(env), 33, JSON.stringify(env));
+      assert.equal(releaseLineOf(undefined, { TF_BUILD: 'True', BUILD_SOURCEBRANCH: 'refs/heads/release-1.33' })?.why, 'HEAD is detached and Azure Pipelines builds the branch release-1.33 (BUILD_SOURCEBRANCH)');
+      for (const env of [
+        // Tags named like a branch are not branches.
+        { JENKINS_URL: 'https://ci.example/', TAG_NAME: 'release-1.33', BRANCH_NAME: 'release-1.33' },
+        { BUILDKITE: 'true', BUILDKITE_PULL_REQUEST: 'false', BUILDKITE_TAG: 'release-1.33', BUILDKITE_BRANCH: 'release-1.33' },
+        { TF_BUILD: 'True', BUILD_SOURCEBRANCH: 'refs/tags/release-1.33' },
+        { TF_BUILD: 'True', BUILD_SOURCEBRANCH: 'release-1.33' },
+        // Buildkite without BUILDKITE_PULL_REQUEST cannot tell a pull request build from a push.
+        { BUILDKITE: 'true', BUILDKITE_BRANCH: 'release-1.33' },
+        // No variable counts without its CI saying it is running.
+        { CI_MERGE_REQUEST_IID: '7', CI_MERGE_REQUEST_TARGET_BRANCH_NAME: 'release-1.33', CI_COMMIT_BRANCH: 'release-1.33' },
+        { GITLAB_CI: 'false', CI_COMMIT_BRANCH: 'release-1.33' },
+        { CHANGE_TARGET: 'release-1.33', BRANCH_NAME: 'release-1.33' },
+        { BUILDKITE_PULL_REQUEST: 'false', BUILDKITE_BRANCH: 'release-1.33', BUILDKITE_PULL_REQUEST_BASE_BRANCH: 'release-1.33' },
+        { BUILDKITE: 'false', BUILDKITE_PULL_REQUEST: 'false', BUILDKITE_BRANCH: 'release-1.33' },
+        { BUILD_SOURCEBRANCH: 'refs/heads/release-1.33', SYSTEM_PULLREQUEST_TARGETBRANCH: 'release-1.33' },
+        // CircleCI names the pull request's own branch in CIRCLE_BRANCH: not read.
+        { CIRCLECI: 'true', CIRCLE_BRANCH: 'release-1.33' },
+      ]) assert.equal(line(env), undefined, JSON.stringify(env));
+      // A checked-out branch still comes first.
+      assert.equal(releaseLineOf('main', { GITLAB_CI: 'true', CI_COMMIT_BRANCH: 'release-1.33' }), undefined);
     });
 
     test('a line without a release yet: the newest release before it; a line newer than the index: the later sources', async () => {
