@@ -1008,6 +1008,74 @@ describe('baseline', { skip }, () => {
       assert.ok(b.ok && b.text === text('v0.36.3'), JSON.stringify(b));
     });
 
+    test('an extracted directory is held to go.sum\'s h1 as `go mod verify` holds it: every file, none more, no link out', async () => {
+      const verify = join(TMP, 'modcache-verify');
+      const dir = join(verify, 'k8s.io', 'cri-api@v0.36.3');
+      const files = zipFiles('v0.36.3', text('v0.36.3'));
+      /** The module as Go extracts it: the zip's files, named without the `module@version/` prefix. */
+      const extract = () => {
+        rmSync(dir, { recursive: true, force: true });
+        for (const f of files) write(join(verify, ...f.name.split('/')), f.data);
+      };
+      extract();
+      write(join(verify, 'k8s.io', 'cri-api@v0.36.0', V1_PATH), text('v0.36.0'));
+      const goSum = new Map([['v0.36.3', expectedH1(files)]]);
+      const find = (extra: { unzipMaxBytes?: number } = {}) => findInModuleCache({ env: { GOMODCACHE: verify }, goSum, ...extra });
+
+      const ok = await find();
+      assert.ok(ok.ok && ok.version === 'v0.36.3' && ok.text === text('v0.36.3'), JSON.stringify(ok));
+      assert.equal(ok.origin, `Go module cache: k8s.io/cri-api@v0.36.3 (${verify}, h1 verified against go.sum)`);
+      assert.equal(ok.skipped, undefined);
+
+      /** Passed over for the next release, saying why. */
+      const rejected = (r: Awaited<ReturnType<typeof find>>, why: (skipped: string) => boolean) => {
+        assert.ok(r.ok && r.version === 'v0.36.0', JSON.stringify(r));
+        assert.equal(r.skipped?.length, 1, JSON.stringify(r.skipped));
+        assert.ok(why(r.skipped![0]!), r.skipped![0]);
+      };
+      const mismatch = (why: string) => why.startsWith(`${dir} rejected: its hash h1:`) && why.endsWith(` does not match go.sum (${goSum.get('v0.36.3')})`);
+      const matches = (re: RegExp) => (why: string) => re.test(why);
+      // One byte changed, in a file that is not api.proto.
+      const license = join(dir, 'LICENSE');
+      const changed = Buffer.from(files[0]!.data);
+      changed[0] ^= 1;
+      write(license, changed);
+      rejected(await find(), mismatch);
+      // A file more than the module has.
+      extract();
+      write(join(dir, 'pkg', 'extra.go'), 'package extra\n');
+      rejected(await find(), mismatch);
+      // A file replaced by a link out of the directory, even to the same bytes, is not followed.
+      extract();
+      const copy = join(TMP, 'outside-verify', 'LICENSE');
+      write(copy, files[0]!.data);
+      rmSync(license);
+      symlinkSync(copy, license);
+      rejected(await find(), matches(/cri-api@v0\.36\.3 cannot be checked against go\.sum: .*LICENSE is a symlink leading outside .*cri-api@v0\.36\.3; not followed$/));
+      // More than the cap on what a module holds.
+      extract();
+      rejected(await find({ unzipMaxBytes: 1000 }), matches(/cannot be checked against go\.sum: it holds more than 1000 bytes$/));
+
+      // Refused, the directory's zip is the next thing tried, held to go.sum in turn.
+      write(join(dir, 'pkg', 'extra.go'), 'package extra\n');
+      download(verify, 'v0.36.3');
+      const zipped = await find();
+      assert.ok(zipped.ok && zipped.version === 'v0.36.3' && /^Go module cache zip: .*, h1 verified against go\.sum\)$/.test(zipped.origin), JSON.stringify(zipped));
+      assert.ok(zipped.skipped?.length === 1 && mismatch(zipped.skipped[0]!), JSON.stringify(zipped.skipped));
+
+      // go.sum is the workspace's: it holds the directory in a trusted workspace only.
+      rmSync(downloads(verify), { recursive: true });
+      const proj = join(TMP, 'proj-modcache-verify');
+      write(join(proj, 'go.mod'), 'module example.com/proj\n');
+      write(join(proj, 'go.sum'), `k8s.io/cri-api v0.36.3 ${goSum.get('v0.36.3')}\n`);
+      write(join(proj, 'api.proto'), text('v0.36.3'));
+      const resolve = (trusted: boolean) => resolveBaseline({ filePath: join(proj, 'api.proto'), trusted, bundled: fakeBundled('v0.35.7'), env: { GOMODCACHE: verify }, git: { gitPath: join(TMP, 'no', 'git') } });
+      const trusted = await resolve(true);
+      assert.equal(trusted.baseline?.tag, 'v0.36.0');
+      assert.ok(mismatch(trusted.tried.find((t) => t.source === 'gomodcache')!.outcome.replace(/^passed over: /, '')), JSON.stringify(trusted.tried));
+      assert.equal((await resolve(false)).baseline?.tag, 'v0.36.3');
+    });
+
     test('a zip written by Info-ZIP (extra fields, data descriptors) reads the same, with the same h1', { skip: hasZipTool() ? false : 'no zip program' }, async () => {
       const stage = join(TMP, 'infozip-stage');
       const files = zipFiles('v0.36.3', text('v0.36.3'));
