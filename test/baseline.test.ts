@@ -722,6 +722,9 @@ describe('baseline', { skip }, () => {
       assert.equal(push.baseline?.tag, 'v0.33.13');
       const prow = await resolveAt(file, { env: { PROW_JOB_ID: 'x', PULL_BASE_REF: 'release-1.33' } });
       assert.equal(prow.baseline?.tag, 'v0.33.13');
+      const gitlab = await resolveAt(file, { env: { GITLAB_CI: 'true', CI_MERGE_REQUEST_IID: '7', CI_MERGE_REQUEST_TARGET_BRANCH_NAME: 'release-1.33', CI_MERGE_REQUEST_SOURCE_BRANCH_NAME: 'release-1.20' } });
+      assert.equal(gitlab.baseline?.tag, 'v0.33.13');
+      assert.match(gitlab.baseline!.origin, /HEAD is detached and GitLab CI builds a merge request into release-1\.33 \(CI_MERGE_REQUEST_TARGET_BRANCH_NAME\)/);
       // Not the branch name a pull request's author chose in their fork; no variable without its CI running.
       for (const env of [
         { GITHUB_ACTIONS: 'true', GITHUB_BASE_REF: '', GITHUB_HEAD_REF: 'release-1.33', GITHUB_REF_NAME: '7/merge', GITHUB_REF_TYPE: 'branch' },
@@ -748,6 +751,53 @@ describe('baseline', { skip }, () => {
         assert.equal(releaseLineOf(undefined, { GITHUB_ACTIONS: 'true', GITHUB_BASE_REF: name }), undefined, name);
       }
       assert.equal(releaseLineOf(undefined, { GITHUB_ACTIONS: 'true', GITHUB_REF_TYPE: 'tag', GITHUB_REF_NAME: 'release-1.33' }), undefined);
+    });
+
+    test('releaseLineOf on other CI systems: the target of a pull request or the pushed branch, never the branch a pull request comes from', () => {
+      const line = (env: NodeJS.ProcessEnv) => releaseLineOf(undefined, env)?.minor;
+      // Each CI's pull request (or merge request) build, with its source branch named like another release branch.
+      const pullRequests: NodeJS.ProcessEnv[] = [
+        { GITLAB_CI: 'true', CI_MERGE_REQUEST_IID: '7', CI_MERGE_REQUEST_TARGET_BRANCH_NAME: 'release-1.33', CI_MERGE_REQUEST_SOURCE_BRANCH_NAME: 'release-1.20', CI_COMMIT_REF_NAME: 'release-1.20' },
+        { GITLAB_CI: 'true', CI_EXTERNAL_PULL_REQUEST_IID: '7', CI_EXTERNAL_PULL_REQUEST_TARGET_BRANCH_NAME: 'release-1.33', CI_EXTERNAL_PULL_REQUEST_SOURCE_BRANCH_NAME: 'release-1.20', CI_COMMIT_BRANCH: 'release-1.20' },
+        { JENKINS_URL: 'https://ci.example/', CHANGE_ID: '7', CHANGE_TARGET: 'release-1.33', CHANGE_BRANCH: 'release-1.20', BRANCH_NAME: 'PR-7' },
+        { BUILDKITE: 'true', BUILDKITE_PULL_REQUEST: '7', BUILDKITE_PULL_REQUEST_BASE_BRANCH: 'release-1.33', BUILDKITE_BRANCH: 'release-1.20' },
+        { TF_BUILD: 'True', BUILD_REASON: 'PullRequest', SYSTEM_PULLREQUEST_TARGETBRANCH: 'refs/heads/release-1.33', SYSTEM_PULLREQUEST_SOURCEBRANCH: 'refs/heads/release-1.20', BUILD_SOURCEBRANCH: 'refs/pull/7/merge' },
+        { TF_BUILD: 'True', BUILD_REASON: 'PullRequest', SYSTEM_PULLREQUEST_TARGETBRANCH: 'release-1.33', BUILD_SOURCEBRANCH: 'refs/pull/7/merge' },
+      ];
+      for (const env of pullRequests) {
+        assert.equal(line(env), 33, JSON.stringify(env));
+        // Without the target, nothing: never the source branch instead.
+        const noTarget = Object.fromEntries(Object.entries(env).filter(([k]) => !/TARGET|BASE/.test(k)));
+        assert.equal(line(noTarget), undefined, JSON.stringify(noTarget));
+      }
+      // Pushes (branch pipelines): the pushed branch of the repository built.
+      for (const env of [
+        { GITLAB_CI: 'true', CI_COMMIT_BRANCH: 'release-1.33' },
+        { JENKINS_URL: 'https://ci.example/', BRANCH_NAME: 'release-1.33' },
+        { BUILDKITE: 'true', BUILDKITE_PULL_REQUEST: 'false', BUILDKITE_BRANCH: 'release-1.33' },
+        { TF_BUILD: 'True', BUILD_REASON: 'IndividualCI', BUILD_SOURCEBRANCH: 'refs/heads/release-1.33' },
+      ]) assert.equal(line(env), 33, JSON.stringify(env));
+      assert.equal(releaseLineOf(undefined, { TF_BUILD: 'True', BUILD_SOURCEBRANCH: 'refs/heads/release-1.33' })?.why, 'HEAD is detached and Azure Pipelines builds the branch release-1.33 (BUILD_SOURCEBRANCH)');
+      for (const env of [
+        // Tags named like a branch are not branches.
+        { JENKINS_URL: 'https://ci.example/', TAG_NAME: 'release-1.33', BRANCH_NAME: 'release-1.33' },
+        { BUILDKITE: 'true', BUILDKITE_PULL_REQUEST: 'false', BUILDKITE_TAG: 'release-1.33', BUILDKITE_BRANCH: 'release-1.33' },
+        { TF_BUILD: 'True', BUILD_SOURCEBRANCH: 'refs/tags/release-1.33' },
+        { TF_BUILD: 'True', BUILD_SOURCEBRANCH: 'release-1.33' },
+        // Buildkite without BUILDKITE_PULL_REQUEST cannot tell a pull request build from a push.
+        { BUILDKITE: 'true', BUILDKITE_BRANCH: 'release-1.33' },
+        // No variable counts without its CI saying it is running.
+        { CI_MERGE_REQUEST_IID: '7', CI_MERGE_REQUEST_TARGET_BRANCH_NAME: 'release-1.33', CI_COMMIT_BRANCH: 'release-1.33' },
+        { GITLAB_CI: 'false', CI_COMMIT_BRANCH: 'release-1.33' },
+        { CHANGE_TARGET: 'release-1.33', BRANCH_NAME: 'release-1.33' },
+        { BUILDKITE_PULL_REQUEST: 'false', BUILDKITE_BRANCH: 'release-1.33', BUILDKITE_PULL_REQUEST_BASE_BRANCH: 'release-1.33' },
+        { BUILDKITE: 'false', BUILDKITE_PULL_REQUEST: 'false', BUILDKITE_BRANCH: 'release-1.33' },
+        { BUILD_SOURCEBRANCH: 'refs/heads/release-1.33', SYSTEM_PULLREQUEST_TARGETBRANCH: 'release-1.33' },
+        // CircleCI names the pull request's own branch in CIRCLE_BRANCH: not read.
+        { CIRCLECI: 'true', CIRCLE_BRANCH: 'release-1.33' },
+      ]) assert.equal(line(env), undefined, JSON.stringify(env));
+      // A checked-out branch still comes first.
+      assert.equal(releaseLineOf('main', { GITLAB_CI: 'true', CI_COMMIT_BRANCH: 'release-1.33' }), undefined);
     });
 
     test('a line without a release yet: the newest release before it; a line newer than the index: the later sources', async () => {
@@ -956,6 +1006,74 @@ describe('baseline', { skip }, () => {
       download(bare, 'v0.36.3', text('v0.36.3'), { ziphash: false });
       const b = await findInModuleCache({ env: { GOMODCACHE: bare } });
       assert.ok(b.ok && b.text === text('v0.36.3'), JSON.stringify(b));
+    });
+
+    test('an extracted directory is held to go.sum\'s h1 as `go mod verify` holds it: every file, none more, no link out', async () => {
+      const verify = join(TMP, 'modcache-verify');
+      const dir = join(verify, 'k8s.io', 'cri-api@v0.36.3');
+      const files = zipFiles('v0.36.3', text('v0.36.3'));
+      /** The module as Go extracts it: the zip's files, named without the `module@version/` prefix. */
+      const extract = () => {
+        rmSync(dir, { recursive: true, force: true });
+        for (const f of files) write(join(verify, ...f.name.split('/')), f.data);
+      };
+      extract();
+      write(join(verify, 'k8s.io', 'cri-api@v0.36.0', V1_PATH), text('v0.36.0'));
+      const goSum = new Map([['v0.36.3', expectedH1(files)]]);
+      const find = (extra: { unzipMaxBytes?: number } = {}) => findInModuleCache({ env: { GOMODCACHE: verify }, goSum, ...extra });
+
+      const ok = await find();
+      assert.ok(ok.ok && ok.version === 'v0.36.3' && ok.text === text('v0.36.3'), JSON.stringify(ok));
+      assert.equal(ok.origin, `Go module cache: k8s.io/cri-api@v0.36.3 (${verify}, h1 verified against go.sum)`);
+      assert.equal(ok.skipped, undefined);
+
+      /** Passed over for the next release, saying why. */
+      const rejected = (r: Awaited<ReturnType<typeof find>>, why: (skipped: string) => boolean) => {
+        assert.ok(r.ok && r.version === 'v0.36.0', JSON.stringify(r));
+        assert.equal(r.skipped?.length, 1, JSON.stringify(r.skipped));
+        assert.ok(why(r.skipped![0]!), r.skipped![0]);
+      };
+      const mismatch = (why: string) => why.startsWith(`${dir} rejected: its hash h1:`) && why.endsWith(` does not match go.sum (${goSum.get('v0.36.3')})`);
+      const matches = (re: RegExp) => (why: string) => re.test(why);
+      // One byte changed, in a file that is not api.proto.
+      const license = join(dir, 'LICENSE');
+      const changed = Buffer.from(files[0]!.data);
+      changed[0] ^= 1;
+      write(license, changed);
+      rejected(await find(), mismatch);
+      // A file more than the module has.
+      extract();
+      write(join(dir, 'pkg', 'extra.go'), 'package extra\n');
+      rejected(await find(), mismatch);
+      // A file replaced by a link out of the directory, even to the same bytes, is not followed.
+      extract();
+      const copy = join(TMP, 'outside-verify', 'LICENSE');
+      write(copy, files[0]!.data);
+      rmSync(license);
+      symlinkSync(copy, license);
+      rejected(await find(), matches(/cri-api@v0\.36\.3 cannot be checked against go\.sum: .*LICENSE is a symlink leading outside .*cri-api@v0\.36\.3; not followed$/));
+      // More than the cap on what a module holds.
+      extract();
+      rejected(await find({ unzipMaxBytes: 1000 }), matches(/cannot be checked against go\.sum: it holds more than 1000 bytes$/));
+
+      // Refused, the directory's zip is the next thing tried, held to go.sum in turn.
+      write(join(dir, 'pkg', 'extra.go'), 'package extra\n');
+      download(verify, 'v0.36.3');
+      const zipped = await find();
+      assert.ok(zipped.ok && zipped.version === 'v0.36.3' && /^Go module cache zip: .*, h1 verified against go\.sum\)$/.test(zipped.origin), JSON.stringify(zipped));
+      assert.ok(zipped.skipped?.length === 1 && mismatch(zipped.skipped[0]!), JSON.stringify(zipped.skipped));
+
+      // go.sum is the workspace's: it holds the directory in a trusted workspace only.
+      rmSync(downloads(verify), { recursive: true });
+      const proj = join(TMP, 'proj-modcache-verify');
+      write(join(proj, 'go.mod'), 'module example.com/proj\n');
+      write(join(proj, 'go.sum'), `k8s.io/cri-api v0.36.3 ${goSum.get('v0.36.3')}\n`);
+      write(join(proj, 'api.proto'), text('v0.36.3'));
+      const resolve = (trusted: boolean) => resolveBaseline({ filePath: join(proj, 'api.proto'), trusted, bundled: fakeBundled('v0.35.7'), env: { GOMODCACHE: verify }, git: { gitPath: join(TMP, 'no', 'git') } });
+      const trusted = await resolve(true);
+      assert.equal(trusted.baseline?.tag, 'v0.36.0');
+      assert.ok(mismatch(trusted.tried.find((t) => t.source === 'gomodcache')!.outcome.replace(/^passed over: /, '')), JSON.stringify(trusted.tried));
+      assert.equal((await resolve(false)).baseline?.tag, 'v0.36.3');
     });
 
     test('a zip written by Info-ZIP (extra fields, data descriptors) reads the same, with the same h1', { skip: hasZipTool() ? false : 'no zip program' }, async () => {

@@ -488,6 +488,11 @@ describe('FIFOs are refused, not waited on', () => {
     mkfifo(join(cache, 'k8s.io', 'cri-api@v0.99.0', V1_PATH));
     const mc = await quickly('findInModuleCache', findInModuleCache({ env: { GOMODCACHE: cache } }));
     assert.ok(!mc.ok && /not a regular file/.test(mc.reason), JSON.stringify(mc));
+    // Hashed for go.sum, an extracted directory is read whole: a FIFO beside a real api.proto is refused too.
+    write(join(cache, 'k8s.io', 'cri-api@v0.98.0', V1_PATH), PROTO('v0.98.0'));
+    mkfifo(join(cache, 'k8s.io', 'cri-api@v0.98.0', 'LICENSE'));
+    const hashed = await quickly('findInModuleCache (go.sum)', findInModuleCache({ env: { GOMODCACHE: cache }, version: 'v0.98.0', goSum: new Map([['v0.98.0', 'h1:x=']]) }));
+    assert.ok(!hashed.ok && /cannot be checked against go\.sum: .*LICENSE is not a regular file/.test(hashed.reason), JSON.stringify(hashed));
 
     // A FIFO named as a module cache zip, and one as the .ziphash of a real zip: refused, not waited on.
     const zips = join(dir, 'zipcache');

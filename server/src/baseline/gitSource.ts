@@ -184,28 +184,102 @@ async function atTagOf(repo: GitRepo, { gitTag, goTag }: { gitTag: string; goTag
 
 const RELEASE_BRANCH = /^release-1\.(\d{1,3})$/;
 
+/** `refs/heads/X` as X; any other ref (a tag, `refs/pull/1/merge`) is no branch. */
+const headsRef = (ref: string): string | undefined => (ref.startsWith('refs/heads/') ? ref.slice('refs/heads/'.length) : undefined);
+/** X or `refs/heads/X` as X. */
+const branchOrHeadsRef = (name: string): string | undefined => headsRef(name) ?? (name.startsWith('refs/') ? undefined : name);
+
+/**
+ * Where a CI system says which branch of the repository it builds. `running` is how it says it is running at all;
+ * the first rule whose `when` holds decides, and no later one is asked (a pull request build never falls back to
+ * the branch the pull request comes from). `branch` turns the variable's value into a branch name.
+ */
+interface CiBranchSource {
+  ci: string;
+  running: (env: NodeJS.ProcessEnv) => boolean;
+  rules: { when: (env: NodeJS.ProcessEnv) => boolean; variable: string; what: string; branch?: (value: string) => string | undefined }[];
+}
+
+/**
+ * Each CI system's variables for the branch a build goes to, from its own reference: only those it sets from the
+ * repository being built, the target of a pull request or merge request, or the pushed branch when the build is
+ * not a pull request's. Never the pull request's source branch (GITHUB_HEAD_REF, GitLab's
+ * CI_MERGE_REQUEST_SOURCE_BRANCH_NAME, Jenkins' CHANGE_BRANCH, BUILDKITE_BRANCH of a pull request build): its
+ * author chose that name, in their fork, and it says nothing about the line the change goes to. CircleCI is not
+ * here: CIRCLE_BRANCH is the pull request's own branch in a pull request build, and the variables that would tell
+ * such a build apart are not set for every integration (GitHub App, GitLab).
+ */
+const CI_BRANCH_SOURCES: CiBranchSource[] = [
+  {
+    ci: 'GitHub Actions',
+    running: (env) => env.GITHUB_ACTIONS === 'true',
+    rules: [
+      { when: (env) => !!env.GITHUB_BASE_REF, variable: 'GITHUB_BASE_REF', what: 'builds a pull request into' },
+      { when: (env) => env.GITHUB_REF_TYPE === 'branch', variable: 'GITHUB_REF_NAME', what: 'builds a push to' },
+    ],
+  },
+  {
+    ci: 'Prow',
+    running: (env) => !!env.PROW_JOB_ID,
+    rules: [{ when: () => true, variable: 'PULL_BASE_REF', what: 'builds the base branch' }],
+  },
+  {
+    ci: 'GitLab CI',
+    running: (env) => env.GITLAB_CI === 'true',
+    rules: [
+      { when: (env) => !!env.CI_MERGE_REQUEST_IID, variable: 'CI_MERGE_REQUEST_TARGET_BRANCH_NAME', what: 'builds a merge request into' },
+      { when: (env) => !!env.CI_EXTERNAL_PULL_REQUEST_IID, variable: 'CI_EXTERNAL_PULL_REQUEST_TARGET_BRANCH_NAME', what: 'builds a pull request into' },
+      // Set in branch pipelines only (not in merge request or tag pipelines).
+      { when: () => true, variable: 'CI_COMMIT_BRANCH', what: 'builds a push to' },
+    ],
+  },
+  {
+    ci: 'Jenkins',
+    running: (env) => !!env.JENKINS_URL,
+    rules: [
+      { when: (env) => !!env.CHANGE_ID, variable: 'CHANGE_TARGET', what: 'builds a change request into' },
+      { when: (env) => !env.TAG_NAME, variable: 'BRANCH_NAME', what: 'builds the branch' },
+    ],
+  },
+  {
+    ci: 'Buildkite',
+    running: (env) => env.BUILDKITE === 'true',
+    rules: [
+      { when: (env) => !!env.BUILDKITE_PULL_REQUEST && env.BUILDKITE_PULL_REQUEST !== 'false', variable: 'BUILDKITE_PULL_REQUEST_BASE_BRANCH', what: 'builds a pull request into' },
+      { when: (env) => env.BUILDKITE_PULL_REQUEST === 'false' && !env.BUILDKITE_TAG, variable: 'BUILDKITE_BRANCH', what: 'builds the branch' },
+    ],
+  },
+  {
+    ci: 'Azure Pipelines',
+    running: (env) => env.TF_BUILD === 'True',
+    rules: [
+      // `refs/heads/X` for Azure Repos, `X` for GitHub.
+      { when: (env) => env.BUILD_REASON === 'PullRequest', variable: 'SYSTEM_PULLREQUEST_TARGETBRANCH', what: 'builds a pull request into', branch: branchOrHeadsRef },
+      { when: () => true, variable: 'BUILD_SOURCEBRANCH', what: 'builds the branch', branch: headsRef },
+    ],
+  },
+];
+
 /**
  * The release line of a checkout whose tags cannot place HEAD, from the name of its branch: `release-1.N` is
  * where both kubernetes/kubernetes and kubernetes/cri-api keep Kubernetes 1.N.x. A checked-out branch is
- * asked first; only a detached HEAD (how CI checks out a pull request) looks at CI variables, and only at those
- * the CI system sets from the repository being built: GitHub Actions' GITHUB_BASE_REF (the branch a pull request
- * is merged into, whose merge commit HEAD is) or, for a push, GITHUB_REF_NAME when GITHUB_REF_TYPE is `branch`;
- * Prow's PULL_BASE_REF. Never GITHUB_HEAD_REF: that is the branch name the pull request's author chose in their
- * fork, which says nothing about the line the change goes to. Each only when its CI says it is running
- * (GITHUB_ACTIONS=true, PROW_JOB_ID), so that a variable left over in a developer's shell does not count.
+ * asked first; only a detached HEAD (how CI checks out a pull request) looks at CI variables, those of
+ * `CI_BRANCH_SOURCES`, each only when its CI says it is running, so that a variable left over in a developer's
+ * shell does not count. Called only where git may run (a trusted workspace), as the CI variables are.
  */
 export function releaseLineOf(branch: string | undefined, env: NodeJS.ProcessEnv = process.env): ReleaseLine | undefined {
-  const line = (name: string | undefined, why: string): ReleaseLine | undefined => {
+  const line = (name: string | undefined, why: string, from?: string): ReleaseLine | undefined => {
     const m = name ? RELEASE_BRANCH.exec(name) : null;
-    return m ? { minor: Number(m[1]), why: `${why} ${name}` } : undefined;
+    return m ? { minor: Number(m[1]), why: `${why} ${name}${from ? ` (${from})` : ''}` } : undefined;
   };
   if (branch) return line(branch, 'the checked-out branch is');
-  if (env.GITHUB_ACTIONS === 'true') {
-    if (env.GITHUB_BASE_REF) return line(env.GITHUB_BASE_REF, 'HEAD is detached and GitHub Actions builds a pull request into');
-    if (env.GITHUB_REF_TYPE === 'branch') return line(env.GITHUB_REF_NAME, 'HEAD is detached and GitHub Actions builds a push to');
-    return undefined;
+  for (const { ci, running, rules } of CI_BRANCH_SOURCES) {
+    if (!running(env)) continue;
+    const rule = rules.find((r) => r.when(env));
+    const value = rule && env[rule.variable];
+    if (!rule || !value) return undefined;
+    return line(rule.branch ? rule.branch(value) : value, `HEAD is detached and ${ci} ${rule.what}`, rule.variable);
   }
-  if (env.PROW_JOB_ID) return line(env.PULL_BASE_REF, 'HEAD is detached and Prow builds the base branch');
   return undefined;
 }
 

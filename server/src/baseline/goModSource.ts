@@ -9,7 +9,7 @@ import { delimiter, dirname, isAbsolute, join, resolve as resolvePath, sep } fro
 import { V1_PATH } from './corpus';
 import { readRegularFile } from '../regularFile';
 import { compareTags, parseGoTag, releaseOfGoTag } from '../policy/versions';
-import { CRI_API_MODULE, DEFAULT_MAX_FILE_BYTES, DEFAULT_UNZIP_MAX_BYTES, DEFAULT_ZIP_MAX_BYTES, goSumMismatch, readModuleZip, ZipError } from './moduleZip';
+import { CRI_API_MODULE, DEFAULT_MAX_FILE_BYTES, DEFAULT_UNZIP_MAX_BYTES, DEFAULT_ZIP_MAX_BYTES, goSumMismatch, hash1OfDigests, MAX_MODULE_ENTRIES, readModuleZip, sha256Hex, ZipError } from './moduleZip';
 
 // Defined in moduleZip.ts, the module both this one and the proxy source import; exported here too, where the
 // other sources have always found them.
@@ -26,13 +26,13 @@ export interface GoModOptions {
   version?: string;
   maxFileBytes?: number;
   /**
-   * `k8s.io/cri-api` zip hashes by version, from the project's go.sum: a module cache zip whose hash differs
-   * is not used. Extracted directories are not hashed (Go checked their zip when it extracted them).
+   * `k8s.io/cri-api` zip hashes by version, from the project's go.sum: a module cache zip, or an extracted
+   * directory, whose hash differs is not used (a directory is hashed only for a version go.sum has).
    */
   goSum?: Map<string, string>;
   /** Cap on a module cache zip; default `DEFAULT_ZIP_MAX_BYTES`. */
   zipMaxBytes?: number;
-  /** Cap on everything a module cache zip expands to; default `DEFAULT_UNZIP_MAX_BYTES`. */
+  /** Cap on everything a module cache zip expands to, or an extracted directory hashed holds; default `DEFAULT_UNZIP_MAX_BYTES`. */
   unzipMaxBytes?: number;
 }
 
@@ -173,6 +173,66 @@ async function readCacheZip(root: string, version: string, names: Set<string>, o
 }
 
 /**
+ * api.proto of the extracted directory `moduleDir` held to go.sum's `h1:` hash for the version (there must be one), as
+ * `go mod verify` holds it: Go's dirhash Hash1 over every file in it, named `k8s.io/cri-api@vX/…` as in the module zip. The text is
+ * that of the bytes hashed, so that the file cannot change between the check and the read. At most
+ * `MAX_MODULE_ENTRIES` entries and `unzipMaxBytes` in all, as for a zip; a link is followed only to a regular file
+ * inside the directory (Go hashes what a link inside leads to, and extracts none).
+ */
+async function readVerifiedModuleDir(root: string, moduleDir: string, version: string, options: GoModOptions): Promise<{ text: string } | { reason: string }> {
+  const maxBytes = options.unzipMaxBytes ?? DEFAULT_UNZIP_MAX_BYTES;
+  const notChecked = (why: string) => ({ reason: `${moduleDir} cannot be checked against go.sum: ${why}` });
+  const files: { name: string; sha256: string }[] = [];
+  let text: string | undefined;
+  let total = 0;
+  let entries = 0;
+  // Directories to list, relative to moduleDir and `/`-separated; the first is moduleDir itself, which must be
+  // inside the module cache, as everything below it must be inside it.
+  const dirs = [''];
+  for (let i = 0; i < dirs.length; i++) {
+    const rel = dirs[i]!;
+    const dir = join(moduleDir, ...rel.split('/').filter(Boolean));
+    const listed = await listWithin(rel ? moduleDir : root, dir);
+    if (!listed) return notChecked(`${dir} does not exist`);
+    if ('reason' in listed) return notChecked(listed.reason);
+    for (const name of listed.names) {
+      if (++entries > MAX_MODULE_ENTRIES) return notChecked(`it holds more than ${MAX_MODULE_ENTRIES} entries`);
+      const relName = rel ? `${rel}/${name}` : name;
+      const path = join(dir, name);
+      let st;
+      try {
+        st = await fsp.lstat(path);
+      } catch (err) {
+        return notChecked(`${path} cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+      }
+      if (st.isDirectory()) {
+        dirs.push(relName);
+        continue;
+      }
+      if (total + st.size > maxBytes) return notChecked(`it holds more than ${maxBytes} bytes`);
+      const r = await readBytesWithin(moduleDir, path, maxBytes - total);
+      if ('reason' in r) return notChecked(r.reason);
+      total += r.bytes.length;
+      if (relName === V1_PATH) {
+        const max = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+        if (r.bytes.length > max) return { reason: `${path} is ${r.bytes.length} bytes, over the ${max}-byte cap` };
+        text = r.bytes.toString('utf8');
+      }
+      files.push({ name: `${CRI_API_MODULE}@${version}/${relName}`, sha256: sha256Hex(r.bytes) });
+    }
+  }
+  let h1: string;
+  try {
+    h1 = hash1OfDigests(files);
+  } catch (err) {
+    return notChecked((err as Error).message);
+  }
+  const mismatch = goSumMismatch(version, h1, options.goSum);
+  if (mismatch) return { reason: `${moduleDir} rejected: ${mismatch}` };
+  return text === undefined ? { reason: `${moduleDir} has no ${V1_PATH}` } : { text };
+}
+
+/**
  * The newest `k8s.io/cri-api@v0.N.M` in the module cache that holds a readable v1 api.proto: its extracted
  * directory, else (no directory, or one Go had not finished extracting) its downloaded zip. Directories and
  * zips list the versions together, so that a newer release only downloaded is not passed over for an older
@@ -210,9 +270,11 @@ export async function findInModuleCache(options: GoModOptions = {}): Promise<GoM
         skipped.push(`${moduleDir} was not completely extracted (${join(downloadDir(root), `${version}.partial`)} exists)`);
       } else {
         const file = join(moduleDir, ...V1_PATH.split('/'));
-        const r = await readFileWithin(root, file, max);
+        const verify = options.goSum?.has(version);
+        const r = verify ? await readVerifiedModuleDir(root, moduleDir, version, options) : await readFileWithin(root, file, max);
         if ('text' in r) {
-          return { ok: true, source: 'gomodcache', version, file, text: r.text, origin: `Go module cache: ${CRI_API_MODULE}@${version} (${root})`, ...(skipped.length ? { skipped } : {}) };
+          const origin = `Go module cache: ${CRI_API_MODULE}@${version} (${root}${verify ? ', h1 verified against go.sum' : ''})`;
+          return { ok: true, source: 'gomodcache', version, file, text: r.text, origin, ...(skipped.length ? { skipped } : {}) };
         }
         skipped.push(r.reason);
       }

@@ -10,8 +10,10 @@ export const CRI_API_MODULE = 'k8s.io/cri-api';
 export const DEFAULT_MAX_FILE_BYTES = 4 * 1024 * 1024;
 /** The cap on a module zip itself (a cri-api zip is a few hundred KB). */
 export const DEFAULT_ZIP_MAX_BYTES = 64 * 1024 * 1024;
-/** The cap on everything a module zip expands to: every entry is inflated to hash it. */
+/** The cap on everything a module zip expands to (every entry is inflated to hash it), or an extracted module holds. */
 export const DEFAULT_UNZIP_MAX_BYTES = 128 * 1024 * 1024;
+/** The cap on the entries of a module zip, or of an extracted module directory (a cri-api module has about 20). */
+export const MAX_MODULE_ENTRIES = 10_000;
 
 // crypto and zlib are required on first use: only module zips need them, and loading them would cost every
 // CLI run a few milliseconds of start-up.
@@ -51,7 +53,7 @@ export function crc32(buf: Uint8Array): number {
 }
 
 /** The entries of a zip's central directory. Rejects truncated, multi-disk, ZIP64 and encrypted archives. */
-export function readZipDirectory(buf: Buffer, maxEntries = 10_000): ZipEntry[] {
+export function readZipDirectory(buf: Buffer, maxEntries = MAX_MODULE_ENTRIES): ZipEntry[] {
   if (buf.length < 22) throw new ZipError(`not a zip file (${buf.length} bytes)`);
   let eocd = -1;
   for (let i = buf.length - 22; i >= Math.max(0, buf.length - 22 - 0xffff); i--) {
@@ -136,15 +138,27 @@ export function checkModuleZipNames(entries: ZipEntry[], module: string, version
   }
 }
 
-/** Go's dirhash Hash1 over named file contents: `h1:` + base64(sha256 of "sha256hex  name\n" lines sorted by name). */
-export function hash1(files: { name: string; data: Uint8Array }[]): string {
+export function sha256Hex(data: Uint8Array): string {
+  return crypto().createHash('sha256').update(data).digest('hex');
+}
+
+/**
+ * Go's dirhash Hash1 from each file's SHA-256 (hex): `h1:` + base64(sha256 of "sha256hex  name\n" lines sorted by
+ * name). Taking digests, not contents, lets a directory be hashed one file at a time.
+ */
+export function hash1OfDigests(files: { name: string; sha256: string }[]): string {
   const sorted = [...files].sort((a, b) => Buffer.compare(Buffer.from(a.name, 'utf8'), Buffer.from(b.name, 'utf8')));
   const summary = crypto().createHash('sha256');
   for (const f of sorted) {
     if (f.name.includes('\n')) throw new ZipError('file names with newlines cannot be hashed');
-    summary.update(`${crypto().createHash('sha256').update(f.data).digest('hex')}  ${f.name}\n`);
+    summary.update(`${f.sha256}  ${f.name}\n`);
   }
   return `h1:${summary.digest('base64')}`;
+}
+
+/** Go's dirhash Hash1 over named file contents. */
+export function hash1(files: { name: string; data: Uint8Array }[]): string {
+  return hash1OfDigests(files.map((f) => ({ name: f.name, sha256: sha256Hex(f.data) })));
 }
 
 /**
