@@ -13,6 +13,7 @@ import { loadBundledHistory } from '../server/src/baseline/historyIndex';
 import { escapeMarkdown, MAX_PROBLEM_ROWS, renderReport } from '../server/src/report/markdown';
 import { formatGithub, formatJson, formatSarif, formatText, type Reportable } from '../server/src/report/formats';
 import { renderMarkdown } from '../client/src/render';
+import { REVEAL_POSITION_COMMAND, revealPositionLinks } from '../server/src/lsp/protocol';
 import type { Finding } from '../server/src/compat/finding';
 import type { Range } from '../server/src/proto/ast';
 
@@ -237,6 +238,43 @@ describe('report: what ran without a baseline, and files that are not the CRI AP
     // The first ones, in the order of the file.
     assert.equal(rows[0], `| 3 | error | syntax | ${escapeMarkdown(a.bound.problems[0]!.message)} |`);
     assert.match(md, new RegExp(`^… and ${150_000 - MAX_PROBLEM_ROWS} more, not listed here \\(\`cri-compat parse\` lists them all\\)\\.$`, 'm'));
+  });
+});
+
+// ---- the editor's line links -----------------------------------------------------------------------------------
+
+describe("report: the editor's line links (revealPositionLinks)", () => {
+  // URIs that need every kind of encoding: percent signs, the characters encodeURIComponent keeps but a markdown
+  // link target must not have, quotes and backslashes JSON escapes, non-ASCII, a line separator, a lone surrogate.
+  const URIS = ['file:///ws/api.proto', "file:///ws/my%20dir/api(1)'!*~.proto", 'untitled:Untitled-1', 'file:///ws/café/ä "q" \\ \u2028 \ud800.proto'];
+  const history = loadBundledHistory();
+  // An old baseline: more additions, so more rows to link.
+  const baseline = { tag: 'v0.30.0', source: 'bundled' as const, origin: 'test', model: history.modelAt('v0.30.0')!, history };
+  const a = analyze(readFileSync(join(ROOT, 'examples', 'api.proto'), 'utf8'), { uri: URIS[0]!, baseline });
+  const positions = [...a.bound.problems, ...a.findings, ...a.additions].map((x) => x.range.start);
+
+  test('are the command with [uri, line, character] as JSON, URI-encoded, and safe in a markdown link', () => {
+    assert.ok(positions.length > 20, `${positions.length} positions`);
+    for (const uri of URIS) {
+      const link = revealPositionLinks(uri);
+      for (const p of positions) {
+        const args = encodeURIComponent(JSON.stringify([uri, p.line, p.character])).replace(/[()'!*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+        assert.equal(link(p.line, p.character), `command:${REVEAL_POSITION_COMMAND}?${args}`);
+      }
+    }
+  });
+
+  test("encode the document's URI once, not again for each row (a sixth of a large report's time)", () => {
+    const link = revealPositionLinks(URIS[1]!);
+    const encode = globalThis.encodeURIComponent;
+    let calls = 0;
+    globalThis.encodeURIComponent = (s) => { calls++; return encode(s); };
+    try {
+      for (const p of positions) link(p.line, p.character);
+    } finally {
+      globalThis.encodeURIComponent = encode;
+    }
+    assert.equal(calls, 0);
   });
 });
 

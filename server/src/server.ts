@@ -38,7 +38,7 @@ import { BaselineManager, type BaselineAnswer, type ProgressHandle } from './lsp
 import { APPLY_FIX_COMMAND, applyFixArguments, asCommands, codeActions, findingsAt, FIX_ALL_KIND, QUICKFIX_KIND } from './lsp/codeActions';
 import {
   BaselinesRequestMethod, HistoryRequestMethod, ReportRequestMethod, RulesRequestMethod, StatusNotificationMethod,
-  TrustChangedNotificationMethod, revealPositionUri,
+  TrustChangedNotificationMethod, revealPositionLinks,
   type BaselineInfo, type BaselinesParams, type BaselinesResult, type CriInitializationOptions, type HistoryParams,
   type HistoryResult, type ReportParams, type ReportResult, type RulesResult, type StatusParams, type TrustChangedParams,
 } from './lsp/protocol';
@@ -991,7 +991,7 @@ connection.onRequest(ReportRequestMethod, (params: ReportParams, token) => guard
   const { result } = await snapshotOf(doc, wanted(token));
   return renderReport({
     file: displayName(doc.uri),
-    linkTo: (line, character) => revealPositionUri(doc.uri, line, character),
+    linkTo: revealPositionLinks(doc.uri),
     ...(result.baseline ? { baseline: result.baseline } : {}),
     findings: result.findings,
     additions: result.additions,
