@@ -10,7 +10,7 @@ import { bind } from '../server/src/proto/binder';
 import { parse } from '../server/src/proto/parser';
 import { Corpus, CORPUS_HELP, findCorpusDir, findRepoRoot } from '../server/src/baseline/corpus';
 import { loadBundledHistory } from '../server/src/baseline/historyIndex';
-import { escapeMarkdown, MAX_PROBLEM_ROWS, renderReport } from '../server/src/report/markdown';
+import { escapeMarkdown, MAX_TABLE_ROWS, renderReport } from '../server/src/report/markdown';
 import { formatGithub, formatJson, formatSarif, formatText, type Reportable } from '../server/src/report/formats';
 import { renderMarkdown } from '../client/src/render';
 import { REVEAL_POSITION_COMMAND, revealPositionLinks } from '../server/src/lsp/protocol';
@@ -226,7 +226,7 @@ describe('report: what ran without a baseline, and files that are not the CRI AP
     assert.match(cli, /Baseline: none found, .* Pass `--against/);
   });
 
-  test('a file with 150,000 syntax problems: counted, the first MAX_PROBLEM_ROWS listed (found by the long fuzzing run)', () => {
+  test('a file with 150,000 syntax problems: counted, the first MAX_TABLE_ROWS listed (found by the long fuzzing run)', () => {
     // The rows were spread into push(), which overflows the stack with this many arguments.
     const text = 'syntax = "proto3";\npackage runtime.v1;\nmessage M { ' + 'int32 = ; '.repeat(150_000) + '}\n';
     const a = analyze(text, { uri: 'file:///ws/api.proto' });
@@ -234,10 +234,33 @@ describe('report: what ran without a baseline, and files that are not the CRI AP
     const md = renderReport({ file: 'api.proto', findings: a.findings, additions: a.additions, problems: a.bound.problems, package: 'runtime.v1' });
     assert.match(md, /^\*\*150000\*\* syntax or binding problem\(s\), /m);
     const rows = md.split('\n').filter((l) => /^\| 3 \| error \| syntax \|/.test(l));
-    assert.equal(rows.length, MAX_PROBLEM_ROWS);
+    assert.equal(rows.length, MAX_TABLE_ROWS);
     // The first ones, in the order of the file.
     assert.equal(rows[0], `| 3 | error | syntax | ${escapeMarkdown(a.bound.problems[0]!.message)} |`);
-    assert.match(md, new RegExp(`^… and ${150_000 - MAX_PROBLEM_ROWS} more, not listed here \\(\`cri-compat parse\` lists them all\\)\\.$`, 'm'));
+    assert.match(md, new RegExp(`^… and ${150_000 - MAX_TABLE_ROWS} more, not listed here \\(\`cri-compat parse\` lists them all\\)\\.$`, 'm'));
+  });
+
+  test("3,000 new messages: the editor's report lists the first MAX_TABLE_ROWS findings and additions, the CLI's all of them", () => {
+    const history = loadBundledHistory();
+    const baseline = { tag: 'v0.36.3', source: 'bundled' as const, origin: 'test', model: history.modelAt('v0.36.3')!, history };
+    const text = readFileSync(join(ROOT, 'examples', 'api.proto'), 'utf8') + Array.from({ length: 3000 }, (_, k) => `message Extra${k} { int32 x = 1; }\n`).join('');
+    const a = analyze(text, { uri: 'file:///ws/api.proto', baseline });
+    const docs = a.findings.filter((f) => f.category === 'DOCS').length;
+    assert.ok(docs > MAX_TABLE_ROWS && a.additions.length > MAX_TABLE_ROWS, `${docs} doc findings, ${a.additions.length} additions`);
+    const input = { file: 'api.proto', findings: a.findings, additions: a.additions, package: 'runtime.v1', baseline };
+    const editor = renderReport(input);
+    const cli = renderReport({ ...input, host: 'cli' });
+    const rows = (md: string): number => md.split('\n').filter((l) => /^\| \d+ \|/.test(l)).length;
+    const perCategory = new Map<string, number>();
+    for (const f of a.findings) perCategory.set(f.category, (perCategory.get(f.category) ?? 0) + 1);
+    const capped = [...perCategory.values()].reduce((n, c) => n + Math.min(c, MAX_TABLE_ROWS), 0) + Math.min(a.additions.length, MAX_TABLE_ROWS);
+    // The counts on top stay whole; each table stops after its first rows, and says how many more there are.
+    for (const md of [editor, cli]) assert.match(md, new RegExp(`\\*\\*${a.findings.length}\\*\\* finding\\(s\\) in all, \\*\\*${a.additions.length}\\*\\* addition\\(s\\)`));
+    assert.match(editor, new RegExp(`^… and ${docs - MAX_TABLE_ROWS} more, not listed here \\(\`cri-compat report\` lists them all\\)\\.$`, 'm'));
+    assert.match(editor, new RegExp(`^… and ${a.additions.length - MAX_TABLE_ROWS} more, not listed here`, 'm'));
+    assert.equal(rows(editor), capped);
+    assert.doesNotMatch(cli, /not listed here/);
+    assert.equal(rows(cli), a.findings.length + a.additions.length);
   });
 });
 

@@ -110,6 +110,12 @@ export function renderReport(input: ReportInput): string {
 
   if (problems.length) problemTable(out, problems, where);
 
+  // The editor shows the first rows of each table, as many as it shows diagnostics: a hostile or broken file
+  // can have hundreds of thousands, tens of MB of markup that the view renders for seconds and says no more.
+  const rows = input.host === 'cli' ? Infinity : MAX_TABLE_ROWS;
+  const notListed = (total: number): void => {
+    if (total > rows) out.push('', `… and ${total - rows} more, not listed here (\`cri-compat report\` lists them all).`);
+  };
   out.push('## Findings', '');
   if (!input.findings.length) out.push('No findings.', '');
   for (const cat of Object.keys(CATEGORY_TITLES) as Category[]) {
@@ -117,10 +123,11 @@ export function renderReport(input: ReportInput): string {
     if (!fs.length) continue;
     out.push(`### ${CATEGORY_TITLES[cat]}`, '');
     out.push('| Line | Severity | Rule | Finding |', '|---|---|---|---|');
-    for (const f of byPosition(fs)) {
+    for (const f of byPosition(fs).slice(0, rows)) {
       const rule = RULES_BY_ID.get(f.rule);
       out.push(`| ${where(f.range)} | ${f.severity} | [${f.rule}](${rule?.link ?? CRI_SKEW_POLICY_URL}) | ${esc(f.message)} |`);
     }
+    notListed(fs.length);
     out.push('');
   }
 
@@ -131,9 +138,10 @@ export function renderReport(input: ReportInput): string {
   else {
     const anyReleased = input.additions.some((a) => releasedIn(a) !== undefined);
     out.push(anyReleased ? '| Line | Kind | Element | Released in |' : '| Line | Kind | Element |', anyReleased ? '|---|---|---|---|' : '|---|---|---|');
-    for (const a of byPosition(input.additions)) {
+    for (const a of byPosition(input.additions).slice(0, rows)) {
       out.push(`| ${where(a.range)} | ${a.kind} | ${esc(a.element)} |${anyReleased ? ` ${releasedIn(a) ?? 'not yet'} |` : ''}`);
     }
+    notListed(input.additions.length);
     out.push('');
   }
 
@@ -142,17 +150,18 @@ export function renderReport(input: ReportInput): string {
 }
 
 /**
- * The first problems, as many as the editor shows as diagnostics: a text that does not parse can have hundreds
- * of thousands, which say no more than the first ones; `cri-compat parse` lists them all.
+ * The rows of a table: of problems, the first ones, as many as the editor shows as diagnostics (a text that does
+ * not parse can have hundreds of thousands, which say no more than the first ones; `cri-compat parse` lists
+ * them all); of findings and additions, the same in the editor's report only.
  */
-export const MAX_PROBLEM_ROWS = 1000;
+export const MAX_TABLE_ROWS = 1000;
 
 /** Appends the table to `out` (pushed row by row: more rows than a spread's arguments may be). */
 function problemTable(out: string[], problems: readonly Problem[], where: (r: Range) => string): void {
   out.push('## Syntax and binding problems', '');
   out.push('| Line | Severity | Code | Problem |', '|---|---|---|---|');
-  for (const p of problems.slice(0, MAX_PROBLEM_ROWS)) out.push(`| ${where(p.range)} | ${p.severity} | ${escapeMarkdown(p.code)} | ${escapeMarkdown(p.message)} |`);
-  const more = problems.length - MAX_PROBLEM_ROWS;
+  for (const p of problems.slice(0, MAX_TABLE_ROWS)) out.push(`| ${where(p.range)} | ${p.severity} | ${escapeMarkdown(p.code)} | ${escapeMarkdown(p.message)} |`);
+  const more = problems.length - MAX_TABLE_ROWS;
   if (more > 0) out.push('', `… and ${more} more, not listed here (\`cri-compat parse\` lists them all).`);
   out.push('');
 }
