@@ -216,6 +216,32 @@ describe('quick fixes of the new Go-source findings, on v0.36.3', { skip: SKIP }
   });
 });
 
+describe('an enum value moved onto the number of another, on v0.36.3', { skip: SKIP }, () => {
+  // Without allow_alias two names of one number are an error of their own (protoc and protobufjs refuse the file),
+  // not an alias JSON would write: ENUM_VALUE_JSON_NAME_CHANGED and its "Declare … after …" fix are for aliases.
+  const PROTOCOL = 'enum Protocol {\n    TCP = 0;\n';
+  const renumbered = (): string => edit(OLD, PROTOCOL, 'enum Protocol {\n    TCP = 1;\n');
+
+  test('without allow_alias: the changed number and the duplicate, no JSON-name finding; restoring the number gives back the release', () => {
+    const text = renumbered();
+    const a = run(text);
+    assert.deepEqual(a.findings.filter((f) => f.rule === 'ENUM_VALUE_JSON_NAME_CHANGED').map((f) => f.message), []);
+    assert.ok(a.bound.problems.some((p) => p.code === 'duplicate-number' && p.severity === 'error'), 'the binder reports the duplicate number');
+    assert.deepEqual(a.findings.flatMap((f) => lightBulb(text, f, BASE)).map((x) => x.title).filter((t) => t.startsWith('Declare')), []);
+    const fix = preferredFix(text, 'ENUM_VALUE_NUMBER_CHANGED');
+    assert.equal(fix.title, 'Restore the original number 0');
+    assert.equal(fix.after, OLD);
+    assert.equal(fix.afterAll, OLD);
+    assertValidProto(fix.after);
+  });
+
+  test('with allow_alias the same edit makes TCP the name JSON writes for 1: the finding stays', () => {
+    const aliased = edit(renumbered(), 'enum Protocol {\n', 'enum Protocol {\n    option allow_alias = true;\n');
+    const f = findingOf(run(aliased), 'ENUM_VALUE_JSON_NAME_CHANGED');
+    assert.equal(f.element, 'runtime.v1.Protocol.TCP');
+  });
+});
+
 describe('documentation stubs replace comments that document nothing, on v0.36.3', { skip: SKIP }, () => {
   const VERSION_RPC = '    rpc Version(VersionRequest) returns (VersionResponse) {}\n';
   const withRpc = (comment: string): string => edit(OLD, VERSION_RPC, `${VERSION_RPC}${comment}    rpc Version2(VersionRequest) returns (VersionResponse) {}\n`);
