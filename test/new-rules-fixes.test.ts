@@ -19,6 +19,7 @@ import { doHover } from '../server/src/features/hover';
 import { elementPolicyHover, findingExplanation } from '../server/src/features/policyHover';
 import { parse } from '../server/src/proto/parser';
 import { bind } from '../server/src/proto/binder';
+import { assertValidProto } from './validProto';
 
 const REPO_ROOT = findRepoRoot(__dirname);
 const CORPUS_DIR = findCorpusDir(REPO_ROOT);
@@ -59,9 +60,9 @@ function lightBulb(text: string, f: Finding, b: Baseline): CodeAction[] {
 
 /**
  * The preferred quick fix of the one finding of `rule`: its title and the text it produces, checked to add no
- * error; fix-all (as on save) must fix it too, without a new error.
+ * error; fix-all (as on save) must fix it too, without a new error, and its text is `afterAll`.
  */
-function preferredFix(text: string, rule: string, b: Baseline = BASE, element?: string): { title: string; after: string } {
+function preferredFix(text: string, rule: string, b: Baseline = BASE, element?: string): { title: string; after: string; afterAll: string } {
   const a = run(text, b);
   const f = findingOf(a, rule, element);
   const preferred = lightBulb(text, f, b).filter((x) => x.isPreferred);
@@ -72,10 +73,11 @@ function preferredFix(text: string, rule: string, b: Baseline = BASE, element?: 
   const reanalyze = (t: string): Analysis => run(t, b);
   const all = codeActions({ uri: URI, version: 1, text, analysis: a }, { diagnostics: [], only: ['source.fixAll'], documentChanges: true, reanalyze });
   assert.equal(all.length, 1, 'fix-all');
-  const fixedAll = run(applyEdits(text, actionEdits(all[0]!)), b);
+  const afterAll = applyEdits(text, actionEdits(all[0]!));
+  const fixedAll = run(afterAll, b);
   assert.deepEqual(fixedAll.findings.filter((x) => x.rule === rule), [], 'fix-all fixes it');
   assert.deepEqual(errors(fixedAll).filter((e) => !before.includes(e)), [], 'fix-all adds no error');
-  return { title: preferred[0]!.title, after };
+  return { title: preferred[0]!.title, after, afterAll };
 }
 
 /** The hover at a finding's name, as the server composes it (element part only). */
@@ -99,16 +101,31 @@ const PROFILE_TYPE = `    // Available profile types.
 const PROFILE_TYPE_TOP = PROFILE_TYPE.replace(/^ {4}/gm, '');
 
 describe('quick fixes of the new Go-source findings, on v0.36.3', { skip: SKIP }, () => {
-  test('a released field moved into a new oneof: "Move the field out of the oneof" gives back the release', () => {
+  test('a released field moved into a new oneof: "Move the field out of the oneof" gives back the release, with the oneof\'s comment', () => {
     const into = edit(OLD, VERSION_REQUEST, IN_ONEOF);
     const fix = preferredFix(into, 'FIELD_ONEOF_GO_CHANGED');
     assert.equal(fix.title, 'Move the field out of the oneof');
-    assert.equal(fix.after, OLD);
+    // The oneof's comment is not lost: it goes above the field's own, one comment for protoc.
+    assert.equal(fix.after, edit(OLD, VERSION_REQUEST, 'message VersionRequest {\n    // The version, one way.\n    // Version of the kubelet runtime API.\n    string version = 1;\n}\n'));
+    assert.equal(fix.afterAll, fix.after);
+    assert.equal(run(fix.after).bound.model.messages.find((m) => m.name === 'VersionRequest')!.fields[0]!.doc, ' The version, one way.\n Version of the kubelet runtime API.');
     // With a new member besides it, the oneof stays and the released field goes after it.
     const shared = edit(into, '        string version = 1;\n', '        string version = 1;\n        // A new way, for this test.\n        int64 version_number = 2;\n');
     const kept = preferredFix(shared, 'FIELD_ONEOF_GO_CHANGED');
     assert.equal(kept.title, 'Move the field out of the oneof');
     assert.ok(kept.after.includes('    oneof v {\n        // A new way, for this test.\n        int64 version_number = 2;\n    }\n    // Version of the kubelet runtime API.\n    string version = 1;\n}\n'), kept.after.slice(kept.after.indexOf('message VersionRequest'), kept.after.indexOf('message VersionResponse')));
+  });
+
+  test('a released field moved into a new oneof that its documentation now leads: moving it out gives back the release, documentation and all', () => {
+    // The user-tester's edit: the comment above the field now leads the oneof. The fix dropped it with the oneof,
+    // and the result, the field without documentation, checked clean.
+    const into = edit(OLD, '    // ID of the container to stop.\n    string container_id = 1;\n',
+      '    // ID of the container to stop.\n    oneof target {\n        string container_id = 1;\n    }\n');
+    const fix = preferredFix(into, 'FIELD_ONEOF_GO_CHANGED', BASE, 'runtime.v1.StopContainerRequest.container_id');
+    assert.equal(fix.title, 'Move the field out of the oneof');
+    assert.equal(fix.after, OLD);
+    assert.equal(fix.afterAll, OLD);
+    assertValidProto(fix.after);
   });
 
   test('a released field moved into a released oneof (FIELD_ONEOF_CHANGED): "Move the field out of the oneof" gives back the release', () => {
@@ -196,6 +213,32 @@ describe('quick fixes of the new Go-source findings, on v0.36.3', { skip: SKIP }
     assert.ok(fix.after.includes('    repeated KeyValue envs = 6;'));
     // Where it was: after ImageSpec, the message before it in the release (not after ContainerMetadata, where it was moved).
     assert.equal(fix.after, OLD);
+  });
+});
+
+describe('an enum value moved onto the number of another, on v0.36.3', { skip: SKIP }, () => {
+  // Without allow_alias two names of one number are an error of their own (protoc and protobufjs refuse the file),
+  // not an alias JSON would write: ENUM_VALUE_JSON_NAME_CHANGED and its "Declare … after …" fix are for aliases.
+  const PROTOCOL = 'enum Protocol {\n    TCP = 0;\n';
+  const renumbered = (): string => edit(OLD, PROTOCOL, 'enum Protocol {\n    TCP = 1;\n');
+
+  test('without allow_alias: the changed number and the duplicate, no JSON-name finding; restoring the number gives back the release', () => {
+    const text = renumbered();
+    const a = run(text);
+    assert.deepEqual(a.findings.filter((f) => f.rule === 'ENUM_VALUE_JSON_NAME_CHANGED').map((f) => f.message), []);
+    assert.ok(a.bound.problems.some((p) => p.code === 'duplicate-number' && p.severity === 'error'), 'the binder reports the duplicate number');
+    assert.deepEqual(a.findings.flatMap((f) => lightBulb(text, f, BASE)).map((x) => x.title).filter((t) => t.startsWith('Declare')), []);
+    const fix = preferredFix(text, 'ENUM_VALUE_NUMBER_CHANGED');
+    assert.equal(fix.title, 'Restore the original number 0');
+    assert.equal(fix.after, OLD);
+    assert.equal(fix.afterAll, OLD);
+    assertValidProto(fix.after);
+  });
+
+  test('with allow_alias the same edit makes TCP the name JSON writes for 1: the finding stays', () => {
+    const aliased = edit(renumbered(), 'enum Protocol {\n', 'enum Protocol {\n    option allow_alias = true;\n');
+    const f = findingOf(run(aliased), 'ENUM_VALUE_JSON_NAME_CHANGED');
+    assert.equal(f.element, 'runtime.v1.Protocol.TCP');
   });
 });
 

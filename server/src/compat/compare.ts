@@ -2,7 +2,7 @@
 // and the list of additions (which the documentation rules and the report use).
 
 import type { OneofNode, Range } from '../proto/ast';
-import { comparePositions, declaredInMessage } from '../proto/ast';
+import { allowsAliases, comparePositions, declaredInMessage } from '../proto/ast';
 import {
   ModelIndex, indexModel, jsonNameOf, localName, type ApiModel, type EnumDef, type EnumValueDef, type FieldDef, type MessageDef, type RpcDef, type ServiceDef,
 } from '../proto/model';
@@ -706,9 +706,13 @@ class Comparer {
 
   /**
    * JSON and the text format write the name declared first for a number. Only where the baseline's first name is
-   * still there with its number: a removed or renamed one is ENUM_VALUE_RENAMED already.
+   * still there with its number: a removed or renamed one is ENUM_VALUE_RENAMED already. And only where the enum
+   * allows aliases: elsewhere two names of one number are an error of their own (the binder's duplicate number,
+   * which protoc and protobufjs refuse too), and declaring one after the other fixes nothing. A model without
+   * syntax (a release's) passed protoc, so any number it names twice is an alias.
    */
   private firstAliases(old: EnumDef, cur: EnumDef, curByName: Map<string, EnumValueDef>, curByNumber: Map<number, EnumValueDef>): void {
+    if (cur.node && !allowsAliases(cur.node)) return;
     const seen = new Set<number>();
     for (const ov of old.values) {
       if (seen.has(ov.number)) continue;

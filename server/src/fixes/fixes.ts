@@ -8,7 +8,7 @@ import type { Finding, FixData } from '../compat/finding';
 import { SUPPRESSION_MARKER, findSuppressions } from '../compat/suppress';
 import { FALLBACK, docOf, ownDoc, statesCallOrder, statesIgnoredBehaviour, statesUnsetMeaning } from '../docs/docRules';
 import type {
-  EnumNode, EnumValueNode, FieldNode, MessageNode, OneofNode, Position, ProtoFile, Range, ReservedNode, RpcNode, ServiceNode,
+  Comment, EnumNode, EnumValueNode, FieldNode, MessageNode, OneofNode, Position, ProtoFile, Range, ReservedNode, RpcNode, ServiceNode,
 } from '../proto/ast';
 import { comparePositions, rangeContains } from '../proto/ast';
 import { ENUM_MAX, FIELD_MAX, parse } from '../proto/parser';
@@ -810,7 +810,8 @@ function reindented(text: string, from: string, to: string): string | undefined 
 
 /**
  * A released field moved into a new oneof goes back out, right after the oneof, at its indentation; a oneof
- * left without members (protoc refuses an empty one) is replaced by the field. Only whole lines move.
+ * left without members (protoc refuses an empty one) is replaced by the field, which takes the oneof's comments
+ * along. Only whole lines move.
  */
 function leaveOneofEdits(L: TextLines, ast: ProtoFile, finding: Finding): TextEdit[] | undefined {
   const loc = elementNamedAt(ast, finding.range, ['field']);
@@ -823,24 +824,54 @@ function leaveOneofEdits(L: TextLines, ast: ProtoFile, finding: Finding): TextEd
   const block = reindented(L.slice({ start: pos(lines.from, 0), end: pos(lines.to, 0) }), L.indentOf(loc.range.start.line), L.indentOf(o.range.start.line));
   if (block === undefined) return undefined;
   if (o.fields.length === 1 && !o.options.length) {
-    // The oneof (with its comment) gives way to the field: protoc refuses an empty oneof.
-    const whole = linesOfOnlyMember(L, o, lines);
-    return whole && [{ range: { start: pos(whole.from, 0), end: pos(whole.to, 0) }, newText: block }];
+    const dissolved = dissolvedOneof(L, o, f, lines, block);
+    return dissolved && [dissolved];
   }
   return [{ range: { start: pos(lines.from, 0), end: pos(lines.to, 0) }, newText: '' }, insertAt(pos(o.range.end.line + 1, 0), block)];
 }
 
 /**
- * The whole lines of a oneof (with its comment) whose braces hold nothing but its one field's `lines` and blank
- * lines, each brace ending or starting its line; undefined otherwise.
+ * The oneof `o`, whose one member `f` (its `lines`, re-indented as `block`) leaves it, replaced by that member:
+ * protoc refuses an empty oneof. The oneof's comments are often the field's documentation (`// ID of the container
+ * to stop.` above `oneof target {`), so they go above the field, the leading one and then the trailing one (after
+ * `{`), at the oneof's indentation and without blank lines, where protoc attaches them, with the field's own
+ * leading comment below them, to the field as one comment. Undefined where they would not make one comment (a
+ * block comment among others) or other lines are in the way.
  */
-function linesOfOnlyMember(L: TextLines, o: OneofNode, lines: { from: number; to: number }): { from: number; to: number } | undefined {
+function dissolvedOneof(L: TextLines, o: OneofNode, f: FieldNode, lines: { from: number; to: number }, block: string): TextEdit | undefined {
+  const { leading, trailing } = o.comments;
+  const first = o.range.start.line;
+  const whole = linesOfOnlyMember(L, o, lines, trailing);
+  const below = trailing !== undefined && trailing.range.start.line > first;
+  if (!whole || (trailing && !L.endsLine(trailing.range.end)) || (below && !L.startsLine(trailing.range.start))) return undefined;
+  const comments = [leading, trailing, f.comments.leading].filter((c) => c !== undefined);
+  if (comments.length > 1 && comments.some((c) => c.block)) return undefined;
+  const indent = L.indentOf(first);
+  let text = L.slice({ start: pos(whole.from, 0), end: pos(first, 0) });
+  if (below) {
+    const own = L.slice({ start: pos(trailing.range.start.line, 0), end: pos(trailing.range.end.line + 1, 0) });
+    text += reindented(own, L.indentOf(trailing.range.start.line), indent) ?? own;
+  } else if (trailing) {
+    text += `${indent}${L.slice(trailing.range)}${L.eol}`;
+  }
+  return { range: { start: pos(whole.from, 0), end: pos(whole.to, 0) }, newText: text + block };
+}
+
+/**
+ * The whole lines of a oneof (with its comment) whose braces hold nothing but its one field's `lines`, blank
+ * lines and the oneof's `trailing` comment if given, each brace ending or starting its line (`{` but for that
+ * comment); undefined otherwise.
+ */
+function linesOfOnlyMember(L: TextLines, o: OneofNode, lines: { from: number; to: number }, trailing?: Comment): { from: number; to: number } | undefined {
   const whole = ownLines(L, o);
   if (!whole) return undefined;
-  for (let line = o.range.start.line + 1; line < o.range.end.line; line++) {
-    if ((line < lines.from || line >= lines.to) && !L.isBlank(line)) return undefined;
+  const first = o.range.start.line;
+  for (let line = first + 1; line < o.range.end.line; line++) {
+    const inTrailing = trailing !== undefined && line >= trailing.range.start.line && line <= trailing.range.end.line;
+    if ((line < lines.from || line >= lines.to) && !inTrailing && !L.isBlank(line)) return undefined;
   }
-  if (!/\{\s*$/.test(L.line(o.range.start.line)) || !L.startsLine(pos(o.range.end.line, o.range.end.character - 1))) return undefined;
+  const head = trailing?.range.start.line === first ? L.line(first).slice(0, trailing.range.start.character) : L.line(first);
+  if (!/\{\s*$/.test(head) || !L.startsLine(pos(o.range.end.line, o.range.end.character - 1))) return undefined;
   return whole;
 }
 

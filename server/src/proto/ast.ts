@@ -205,3 +205,8 @@ export function comparePositions(a: Position, b: Position): number {
 export function declaredInMessage(m: MessageNode): (FieldNode | OneofNode | MessageNode | EnumNode)[] {
   return [...m.fields.filter((f) => f.oneof === undefined), ...m.oneofs, ...m.messages, ...m.enums];
 }
+
+/** Whether an enum may give one number several names (`option allow_alias = true;`); protoc refuses it otherwise. */
+export function allowsAliases(e: EnumNode): boolean {
+  return e.options.some((o) => o.name === 'allow_alias' && o.value === 'true');
+}

@@ -2,7 +2,7 @@
 // package prefixes count as scopes), and reports what protoc would reject about names and numbers.
 
 import {
-  comparePositions,
+  allowsAliases, comparePositions,
   type EnumNode, type FieldNode, type ImportNode, type MessageNode, type OptionNode, type ProtoFile, type Range, type ReservedNode, type RpcNode,
   type ServiceNode,
 } from './ast';
@@ -600,7 +600,7 @@ class Binder {
     if (e.comments.leading) def.doc = e.comments.leading.text;
     if (isDeprecated(e.options)) def.deprecated = true;
     this.reserved(e.reserved, def, ENUM_MAX);
-    const allowAlias = e.options.some((o) => o.name === 'allow_alias' && o.value === 'true');
+    const allowAlias = allowsAliases(e);
     const byNumber = new Map<number, string>();
     const names = new Set<string>();
     // An index only for many reservations (see RESERVED_SCAN_MAX).
