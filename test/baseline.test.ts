@@ -24,6 +24,9 @@ import { resolveCliBaseline } from '../server/src/cli/baseline';
 import { bind } from '../server/src/proto/binder';
 import { parse } from '../server/src/proto/parser';
 import type { ApiModel } from '../server/src/proto/model';
+import type { Baseline } from '../server/src/baseline/types';
+import { analyze } from '../server/src/service';
+import { renderReport } from '../server/src/report/markdown';
 
 
 const corpusDir = findCorpusDir(findRepoRoot(__dirname));
@@ -206,6 +209,13 @@ function buildKubernetes(): void {
   git(k8s, 'checkout', '-q', 'main');
   commitRelease(k8s, KUBERNETES_V1_PATH, 'v0.36.0-alpha.1', 'v1.36.0-alpha.0');
   commitWip(k8s, KUBERNETES_V1_PATH, 'v0.36.0-alpha.1');
+}
+
+/** A directory outside any clone, module or vendor/ tree, for a file that only the bundled index can place. */
+function plainCopy(): string {
+  const dir = join(TMP, 'plain-copy');
+  mkdirSync(dir, { recursive: true });
+  return dir;
 }
 
 /** A worktree of `repo` at `rev` (a detached HEAD unless `rev` is a branch); returns its api.proto path. */
@@ -577,19 +587,25 @@ describe('baseline', { skip }, () => {
       await done;
       const same = manager.get(req(text('v0.35.1')));
       assert.equal(same.baseline?.tag, 'v0.35.0');
-      // The edit crosses the line: resolved once more; meanwhile the last good baseline stands.
+      assert.equal(same.baseline?.release, 'v0.35.1', 'the unedited file is the release HEAD is at');
+      // The edit crosses the line: resolved once more; meanwhile the last good baseline stands, but not as the
+      // edited text's release: an edited file is no longer that release.
       done = nextResolved();
       const pending = manager.get(req(edited));
       assert.equal(pending.resolving, true);
       assert.equal(pending.baseline?.tag, 'v0.35.0');
+      assert.equal(pending.baseline?.release, undefined);
+      assert.equal(manager.get(req(edited)).baseline, pending.baseline, 'the same stand-in, so that analyses stay cached');
       assert.equal(await done, pending.key);
       const afterEdit = manager.get(req(edited));
       assert.equal(afterEdit.baseline?.tag, 'v0.35.1');
+      assert.equal(afterEdit.baseline?.release, undefined);
       assert.equal(afterEdit.resolving, false);
       // More typing, and undoing the edit, need no resolution: both sides are known.
       assert.equal(manager.get(req(`${edited}// more\n`)).baseline?.tag, 'v0.35.1');
       const undone = manager.get(req(text('v0.35.1')));
       assert.equal(undone.baseline?.tag, 'v0.35.0');
+      assert.equal(undone.baseline?.release, 'v0.35.1');
       assert.equal(undone.resolving, false);
       assert.equal(resolutions, 2);
     });
@@ -690,6 +706,7 @@ describe('baseline', { skip }, () => {
       assert.ok(same.tried.some((t) => t.source === 'bundled' && /v0\.33\.12, as placed by the release branch/.test(t.outcome)));
       assert.equal(same.textCheck?.release, 'v0.33.13');
       assert.equal(same.textCheck?.same, true);
+      assert.equal(same.baseline?.release, 'v0.33.13', 'the checks treat the file as that release');
       assert.equal(same.textCheck?.is(added('v0.33.13')), false);
       // Edited (unsaved, or committed): the newest release of the line, not the newest release (v0.36.3).
       const unsaved = await resolveAt(file, { text: added('v0.33.13') });
@@ -697,6 +714,7 @@ describe('baseline', { skip }, () => {
       assert.equal(unsaved.baseline?.previousPatch?.tag, 'v0.33.12');
       assert.match(unsaved.baseline!.origin, /newest release of the 1\.33 line: the checked-out branch is release-1\.33, and git could not place the file/);
       assert.equal(unsaved.textCheck?.same, false);
+      assert.equal(unsaved.baseline?.release, undefined);
       write(file, added('v0.33.13'));
       git(dir, 'commit', '-q', '-am', 'a change on the branch');
       assert.equal((await resolveAt(file)).baseline?.tag, 'v0.33.13');
@@ -828,6 +846,80 @@ describe('baseline', { skip }, () => {
       for (let i = 1; i < list.length; i++) if (!sameModel(parsed.get(list[i - 1]![0])!, parsed.get(list[i]![0])!)) different++;
       assert.ok(different >= list.length / 2, `${different} of ${list.length - 1}`);
       assert.equal(sameModel(bind(parse(added('v0.33.13')), 'x').model, bundled.modelAt('v0.33.13')!), false);
+    });
+  });
+
+  // -------------------------------------------------------------------------------------------------------
+  // Which release the checked file is: given (--current-tag), or known to resolution (HEAD at an unchanged tag).
+  describe('the release the checked file is', () => {
+    const resolveWith = (filePath: string, extra: Partial<Parameters<typeof resolveBaseline>[0]>) =>
+      resolveBaseline({ filePath, trusted: true, bundled: fakeBundled('v0.35.7'), ...extra, env: { GOMODCACHE: emptyModCache, ...extra.env } });
+
+    test('given: the newest release before it from any source, git not asked, a release at or after it passed over', async () => {
+      const cache = join(TMP, 'current-tag-modcache');
+      write(join(cache, 'k8s.io', 'cri-api@v0.36.0', V1_PATH), text('v0.36.0'));
+      const { calls, launcher, fetch } = forbidden();
+      // In a clone whose tags would place the file, so that git's guess would be another baseline.
+      const file = join(criApi, V1_PATH);
+      const at = (currentTag: string, extra: Partial<Parameters<typeof resolveBaseline>[0]> = {}) =>
+        resolveWith(file, { currentTag, launcher, fetch, ...extra, env: { GOMODCACHE: cache } });
+      const patch = await at('v0.35.7');
+      assert.equal(patch.baseline?.source, 'bundled');
+      assert.equal(patch.baseline?.tag, 'v0.35.6');
+      assertModelIs(patch.baseline?.model, 'v0.35.6');
+      assert.match(patch.baseline!.origin, /newest release before v0\.35\.7, the release the file is/);
+      assert.match(patch.tried.find((t) => t.source === 'git')!.outcome, /^skipped: the file is v0\.35\.7, as given/);
+      assert.match(patch.tried.find((t) => t.source === 'gomodcache')!.outcome, /found v0\.36\.0, passed over: not before v0\.35\.7/);
+      // Newer than the index: the Go module cache's release before it; the file's own release is passed over too.
+      const next = await at('v0.36.1');
+      assert.equal(next.baseline?.source, 'gomodcache');
+      assert.equal(next.baseline?.tag, 'v0.36.0');
+      assert.equal((await at('v0.36.0')).baseline?.tag, 'v0.35.7');
+      // Pre-releases as asked; an explicit baseline still wins.
+      assert.equal((await at('v0.36.0', { bundled: fakeBundled('v0.36.3') })).baseline?.tag, 'v0.35.7');
+      assert.equal((await at('v0.36.0', { bundled: fakeBundled('v0.36.3'), includePrereleases: true })).baseline?.tag, 'v0.36.0-rc.1');
+      assert.equal((await at('v0.35.7', { explicit: 'v0.33.0' })).baseline?.tag, 'v0.33.0');
+      assert.equal(calls.spawn, 0);
+      assert.equal(calls.fetch, 0);
+      // The CLI: either form of the tag; the baseline then says which release the file is, for the checks and the report.
+      const cli = await resolveCliBaseline({ against: 'auto', file: join(plainCopy(), 'api.proto'), cwd: TMP, text: text('v0.35.7'), currentTag: 'kubernetes-1.35.8', includePrereleases: false, network: false, onProgress: () => {} });
+      assert.equal(cli.baseline?.tag, 'v0.35.7');
+      assert.equal(cli.baseline?.release, 'v0.35.8');
+      const cliAgainst = await resolveCliBaseline({ against: 'v0.36.3', file: join(plainCopy(), 'api.proto'), cwd: TMP, text: text('v0.35.7'), currentTag: 'v0.36.4', includePrereleases: false, network: false, onProgress: () => {} });
+      assert.equal(cliAgainst.baseline?.tag, 'v0.36.3');
+      assert.equal(cliAgainst.baseline?.release, 'v0.36.4');
+    });
+
+    test('HEAD at an unchanged release tag: the checks and the report treat the file as that release, as pairs does', async () => {
+      const repo = initRepo('cri-api-at-patch-release');
+      commitRelease(repo, V1_PATH, 'v0.35.0', 'v0.35.0');
+      commitRelease(repo, V1_PATH, 'v0.36.0', 'v0.36.0');
+      commitRelease(repo, V1_PATH, 'v0.36.3', 'v0.36.3');
+      const file = join(repo, V1_PATH);
+      const history = loadBundledHistory();
+      const r = await resolveWith(file, { bundled: history });
+      assert.equal(r.baseline?.source, 'git');
+      assert.equal(r.baseline?.tag, 'v0.36.0');
+      assert.equal(r.baseline?.release, 'v0.36.3');
+      const findings = (baseline: Baseline, currentTag?: string) =>
+        analyze(text('v0.36.3'), { uri: 'file:///api.proto', baseline, ...(currentTag ? { currentTag } : {}) }).findings.map((f) => `${f.rule}: ${f.message}`);
+      // What `pairs v0.36.0=… v0.36.3=…` finds: the older file as the baseline, the newer one's tag named.
+      const pairs = findings({ tag: 'v0.36.0', source: 'path', origin: 'test', model: bind(parse(text('v0.36.0')), 'v0.36.0').model, history }, 'v0.36.3');
+      assert.ok(pairs.some((f) => /^PATCH_RELEASE_API_CHANGE: \d+ API change\(s\) between v0\.36\.0 and the patch release v0\.36\.3;/.test(f)), pairs.join('\n'));
+      assert.deepEqual(findings(r.baseline!), pairs);
+      const a = analyze(text('v0.36.3'), { uri: 'file:///api.proto', baseline: r.baseline! });
+      assert.match(renderReport({ file: 'api.proto', baseline: r.baseline!, findings: a.findings, additions: a.additions }), /would ship in Kubernetes 1\.36\.3 \(cri-api v0\.36\.3\)\./);
+      // Edited, it is no longer that release: compared with the tag, as a change on top of it.
+      const edited = await resolveWith(file, { bundled: history, text: `${text('v0.36.3')}\n// edited\n` });
+      assert.equal(edited.baseline?.tag, 'v0.36.3');
+      assert.equal(edited.baseline?.release, undefined);
+      // A shallow clone at the tag: the index gives the release before it, and the file is still that release.
+      const shallow = join(TMP, 'cri-api-at-patch-release-shallow');
+      git(TMP, 'clone', '-q', '--depth', '1', '--branch', 'v0.36.3', `file://${repo}`, shallow);
+      const sh = await resolveWith(join(shallow, V1_PATH), { bundled: history });
+      assert.equal(sh.baseline?.source, 'bundled');
+      assert.equal(sh.baseline?.tag, 'v0.36.2');
+      assert.equal(sh.baseline?.release, 'v0.36.3');
     });
   });
 

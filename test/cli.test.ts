@@ -211,6 +211,37 @@ describe('cri-compat CLI', { skip: corpusDir ? false : CORPUS_HELP }, () => {
     assert.match(r.err, /Baseline: v0\.\d+\.\d+, from the bundled release index \(newest release(; pre-releases not included: v0\.\d+\.0-\w+\.\d+ is newer)?\)/);
   });
 
+  test('--current-tag: the automatic baseline is the newest release before it, and the changes ship in it', () => {
+    const corpus = new Corpus(corpusDir!);
+    const file = (tag: string): string => {
+      const path = join(tmp, `${tag}.proto`);
+      writeFileSync(path, corpus.textOf(tag)!);
+      return path;
+    };
+    const env = { GOMODCACHE: join(tmp, 'no-modcache') };
+    // A patch release that changed the API (upstream v0.35.6 changed KeyValue.value from string to bytes): the
+    // patch policy against v0.35.5, not v0.36.3's additions reported as deletions.
+    const changed = cli(['check', '--current-tag', 'kubernetes-1.35.6', file('v0.35.6')], ROOT, env);
+    assert.match(changed.err, /^Baseline: v0\.35\.5, from the bundled release index \(newest release before v0\.35\.6, the release the file is\)$/m);
+    assert.match(changed.out, / warning PATCH_RELEASE_API_CHANGE 1 API change\(s\) between v0\.35\.5 and the patch release kubernetes-1\.35\.6;/);
+    assert.match(changed.out, / FIELD_TYPE_CHANGED field "KeyValue\.value" changed type from string to bytes/);
+    assert.doesNotMatch(changed.out, /_NO_DELETE/);
+    // A patch that changed nothing, and one the index does not have yet: no findings, exit 0.
+    for (const [tag, current, baseline] of [['v0.36.0', 'v0.36.1', 'v0.36.0'], ['v0.35.7', 'v0.35.8', 'v0.35.7']]) {
+      const r = cli(['check', '--current-tag', current!, file(tag!)], ROOT, env);
+      assert.equal(r.code, 0, r.out);
+      assert.match(r.err, new RegExp(`^Baseline: ${baseline!.replace(/\./g, '\\.')}, `, 'm'));
+      assert.equal(r.out, '');
+    }
+    // The report: an RPC added in a patch ships in that patch, and the matrix is around its minor.
+    const rpc = join(tmp, 'rpc.proto');
+    writeFileSync(rpc, corpus.textOf('v0.36.3')!.replace('service RuntimeService {\n', 'service RuntimeService {\n    // Ping is new.\n    rpc Ping(VersionRequest) returns (VersionResponse) {}\n'));
+    const report = cli(['report', '--against', 'v0.36.3', '--current-tag', 'v0.36.4', rpc], ROOT, env);
+    assert.match(report.out, /^The changes would ship in Kubernetes 1\.36\.4 \(cri-api v0\.36\.4\)\. /m);
+    assert.match(report.out, /^\| kubelet \\ runtime \| cri-api v0\.33 \|.* \| cri-api v0\.39 \|$/m);
+    assert.match(report.out, /PATCH_RELEASE_API_CHANGE/);
+  });
+
   test('pairs: each file against the one before it, with the same findings as check', () => {
     const checked = JSON.parse(cli(['check', '--against', old, '--format', 'json', edited]).out);
     const r = cli(['pairs', '--format', 'json', old, edited, old]);

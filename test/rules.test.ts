@@ -1001,6 +1001,9 @@ test('FIELD_NUMBER_REUSED_HISTORY: a number an earlier release used, with a hand
   // Uses that first appear after the release being checked are not "earlier" (history replays).
   assert.deepEqual(check(base, cur, { currentTag: 'v0.19.0' }, { history: HISTORY }), []);
   assert.deepEqual(rules(check(base, cur, { currentTag: 'v0.37.0' }, { history: HISTORY })), ['FIELD_NUMBER_REUSED_HISTORY']);
+  // The release the baseline knows the file is bounds the history the same way; a given currentTag wins over it.
+  assert.deepEqual(check(base, cur, {}, { history: HISTORY, release: 'v0.19.0' }), []);
+  assert.deepEqual(rules(check(base, cur, { currentTag: 'v0.37.0' }, { history: HISTORY, release: 'v0.19.0' })), ['FIELD_NUMBER_REUSED_HISTORY']);
 });
 
 test('FIELD_NUMBER_REUSED and FIELD_NUMBER_REUSED_HISTORY in one message: one sequence of free numbers, in field order', () => {
@@ -1084,6 +1087,10 @@ test('PATCH_RELEASE_API_CHANGE: currentTag is a patch of the baseline minor', ()
   // A changed documented meaning is a change of the API contract.
   const doc = FOO.replace('b is the one that changes.', 'b must be set.');
   assert.deepEqual(run('v0.36.3', doc), ['DOC_MEANING_CHANGED', 'PATCH_RELEASE_API_CHANGE']);
+  // The release the baseline knows the file is (HEAD at its tag) counts as currentTag does; a given one wins.
+  const known: Baseline = { ...baseline, release: 'v0.36.3' };
+  assert.equal(checkCompatibility(cur, bound, known).findings.find((f) => f.rule === 'PATCH_RELEASE_API_CHANGE')?.message, '1 API change(s) between v0.36.2 and the patch release v0.36.3; patch releases should not change the API');
+  assert.deepEqual(rules(checkCompatibility(cur, bound, known, { currentTag: 'v0.37.0' }).findings), []);
 });
 
 test('PATCH_RELEASE_API_CHANGE: against the previous patch release of the line', () => {

@@ -63,6 +63,11 @@ export interface ResolveOptions {
   /** Allows the Go module proxy (only when trusted as well). Default false. */
   networkEnabled?: boolean;
   includePrereleases?: boolean;
+  /**
+   * The release the checked file is, as the user said (the CLI's `--current-tag`), a Go tag. The automatic
+   * baseline is then the newest release before it, from any source, and git is not asked to place the file.
+   */
+  currentTag?: string;
   bundled?: BundledIndex;
   /** Where downloads are cached, e.g. ~/.cache/cri-compat. */
   cacheDir?: string;
@@ -318,6 +323,7 @@ async function resolveInner(opts: ResolveOptions): Promise<ResolveResult> {
     if (!tag) return undefined;
     const baseline = settle([bundledCandidate(tag, 'bundled', `the bundled release index (${why})`)]);
     if (!baseline) return undefined;
+    if (textCheck?.same) baseline.release = newestOfLine;
     // On the release line, as git does with tags: API changes since the previous patch go against the patch policy.
     const v = parseGoTag(tag);
     if (v && v.minor === line.minor && v.patch > 0 && !v.prerelease) {
@@ -331,7 +337,9 @@ async function resolveInner(opts: ResolveOptions): Promise<ResolveResult> {
 
   // 2. Git: the clone the file lives in knows which release it descends from.
   let gitInClone: string | undefined;
-  if (!opts.trusted) note('git', 'skipped: the workspace is not trusted, so git is not run');
+  const currentTag = opts.currentTag;
+  if (currentTag) note('git', `skipped: the file is ${currentTag}, as given, so git need not place it`);
+  else if (!opts.trusted) note('git', 'skipped: the workspace is not trusted, so git is not run');
   else if (!opts.filePath) note('git', 'skipped: no file to locate a clone from');
   else {
     progress('Looking for cri-api release tags in git…');
@@ -345,6 +353,8 @@ async function resolveInner(opts: ResolveOptions): Promise<ResolveResult> {
       else {
         note('git', `found ${g.baseline.gitTag}`);
         const baseline = makeBaseline({ source: 'git', tag: g.baseline.goTag, origin: g.origin }, model, opts.bundled);
+        // HEAD at a tag with the tag's text: the file is that release (TextCheck resolves again once it is edited).
+        if (g.atTag?.same) baseline.release = g.atTag.goTag;
         const prev = g.previousPatch && modelOf(g.previousPatch.text, `git:${g.previousPatch.gitTag}`);
         if (g.previousPatch && prev && typeof prev !== 'string') baseline.previousPatch = { tag: g.previousPatch.goTag, model: prev };
         return withCheck({ baseline, tried });
@@ -359,6 +369,7 @@ async function resolveInner(opts: ResolveOptions): Promise<ResolveResult> {
       if (pos && tag) {
         const baseline = settle([bundledCandidate(tag, 'bundled', `the bundled release index (newest release ${pos.inclusive ? 'up to' : 'before'} ${pos.goTag}: ${pos.why})`)]);
         if (baseline) {
+          if (g.atTag?.same) baseline.release = g.atTag.goTag;
           note('bundled', `${tag}, as placed by git`);
           return withCheck({ baseline, tried });
         }
@@ -371,20 +382,29 @@ async function resolveInner(opts: ResolveOptions): Promise<ResolveResult> {
   }
   checkAbort();
 
-  // 3. Bundled index, then anything newer from Go's files on disk, then from the proxy.
+  // 3. Bundled index, then anything newer from Go's files on disk, then from the proxy. A file that is a given
+  // release is compared with the newest release before it: a later one would show its additions as deletions.
+  const before = (tag: string) => !currentTag || compareTags(tag, currentTag) < 0;
+  const beforeWhat = currentTag ? ` before ${currentTag}, the release the file is` : '';
   const candidates: Candidate[] = [];
+  const autoTags = opts.bundled?.releases.map((r) => r.tag).filter(before) ?? [];
+  const autoNewest = currentTag ? newestTag(autoTags, includePrereleases) : bundledNewest;
   if (!opts.bundled) note('bundled', 'no bundled release index available');
-  else if (!bundledNewest) note('bundled', `the bundled release index has no ${includePrereleases ? '' : 'non-pre-release '}tag`);
+  else if (!autoNewest) note('bundled', `the bundled release index has no ${includePrereleases ? '' : 'non-pre-release '}tag${beforeWhat}`);
   else {
     const other = otherPackage(opts);
-    note('bundled', other ? `the bundled release index has no releases of package ${other}; newest ${opts.bundled.package} release ${bundledNewest}` : `newest release ${bundledNewest}`);
+    note('bundled', other ? `the bundled release index has no releases of package ${other}; newest ${opts.bundled.package} release ${autoNewest}${beforeWhat}` : `newest release ${autoNewest}${beforeWhat}`);
     // Said where the baseline is shown: on a release branch the newest release is the wrong one, and only the
     // list of what was tried would tell that the clone could not say which release the file is at.
     const why = gitInClone ? `; git could not place the file: ${gitInClone}` : '';
-    candidates.push(bundledCandidate(bundledNewest, 'bundled', `the bundled release index (newest release${skippedPre(opts.bundled.releases.map((r) => r.tag), bundledNewest)}${why})`));
+    candidates.push(bundledCandidate(autoNewest, 'bundled', `the bundled release index (newest release${beforeWhat}${skippedPre(autoTags, autoNewest)}${why})`));
   }
   const newest = () => candidates.map((c) => c.tag).sort((a, b) => compareTags(b, a))[0];
   const consider = (source: BaselineSource, version: string, origin: string, text: string, uri: string) => {
+    if (!before(version)) {
+      note(source, `found ${version}, passed over: not before ${currentTag}, the release the file is`);
+      return;
+    }
     const best = newest();
     if (best && compareTags(version, best) <= 0) {
       note(source, `found ${version}, not newer than ${best}`);

@@ -80,4 +80,10 @@ export interface Baseline {
   history?: History;
   /** On a release line: the previous patch tag, for the policy against API changes in patches. */
   previousPatch?: { tag: string; model: ApiModel };
+  /**
+   * The release the checked text is (a Go tag), when that is known: what the user said (`--current-tag`), or
+   * what resolution found (HEAD at a tag with the same text; a release branch's newest release, unchanged).
+   * Checks use it as they use `CheckOptions.currentTag`, which wins over it. Only for the text resolved with.
+   */
+  release?: string;
 }

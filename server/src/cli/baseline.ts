@@ -6,10 +6,10 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { bind } from '../proto/binder';
 import { declaredPackage, parse } from '../proto/parser';
-import type { Baseline, History } from '../baseline/types';
+import type { Baseline, History, Release } from '../baseline/types';
 import { deferredBundledHistory } from '../baseline/historyIndex';
 import { EXPECTED_PACKAGE, notInBundled, resolveBaseline } from '../baseline/resolve';
-import { parseCriApiTag } from '../policy/versions';
+import { compareTags, parseAnyTag, parseCriApiTag } from '../policy/versions';
 import { readInput } from './main';
 
 export interface CliBaselineRequest {
@@ -19,6 +19,8 @@ export interface CliBaselineRequest {
   text: string;
   includePrereleases: boolean;
   network: boolean;
+  /** `--current-tag`, either form: the release the file is. */
+  currentTag?: string;
   onProgress(message: string): void;
 }
 
@@ -49,6 +51,13 @@ function criHistory(): History | undefined {
 }
 
 export async function resolveCliBaseline(req: CliBaselineRequest): Promise<CliBaselineResult> {
+  const release = req.currentTag ? parseAnyTag(req.currentTag)?.goTag : undefined;
+  const r = await resolveAgainst(req, release);
+  // What the user said the file is wins over what resolution found (the report ships the changes in it too).
+  return r.baseline && release ? { ...r, baseline: { ...r.baseline, release } } : r;
+}
+
+async function resolveAgainst(req: CliBaselineRequest, release: string | undefined): Promise<CliBaselineResult> {
   // The package statement is all that is needed here; the file itself is parsed once, by the analysis.
   const pkg = declaredPackage(req.text) ?? 'runtime.v1';
   const history = historyFor(pkg);
@@ -70,7 +79,7 @@ export async function resolveCliBaseline(req: CliBaselineRequest): Promise<CliBa
     const tag = parseCriApiTag(req.against)?.goTag;
     // The 48 releases cri-api tagged only `kubernetes-1.N.M` (1.16 and older) are indexed under that name.
     const rel = req.against === 'auto'
-      ? history.newestRelease?.({ includePrereleases: req.includePrereleases })
+      ? newestBefore(history, release, req.includePrereleases)
       : history.releases.find((r) => r.tag === (tag ?? req.against)) ?? history.releases.find((r) => r.tag === req.against);
     const model = rel && history.modelAt(rel.tag);
     if (!rel || !model) return { error: `--against ${req.against}: ${tag ? notInBundled(tag, history) : `no such release of ${pkg} in the bundled index`}` };
@@ -86,6 +95,7 @@ export async function resolveCliBaseline(req: CliBaselineRequest): Promise<CliBa
     trusted: true,
     networkEnabled: req.network,
     includePrereleases: req.includePrereleases,
+    ...(release ? { currentTag: release } : {}),
     // A runtime.* package without releases of its own (a would-be runtime.v2, or a typo of runtime.v1) is compared
     // with the current CRI package, so that the change of package is reported (PACKAGE_CHANGED).
     ...(history ? { bundled: history } : criHistory() ? { bundled: criHistory()!, package: pkg } : {}),
@@ -104,4 +114,15 @@ export async function resolveCliBaseline(req: CliBaselineRequest): Promise<CliBa
   }
   const message = result.message ?? `no baseline found (${result.tried.map((t) => `${t.source}: ${t.outcome}`).join('; ')})`;
   return req.against === 'auto' ? { message } : { error: message };
+}
+
+/** The newest release of the history, or the newest before the file's own release when that is known. */
+function newestBefore(history: History, release: string | undefined, includePrereleases: boolean): Release | undefined {
+  if (!release) return history.newestRelease?.({ includePrereleases });
+  // In version order, oldest first (the `kubernetes-1.N.M` names of old runtime.v1alpha2 releases too).
+  for (let i = history.releases.length - 1; i >= 0; i--) {
+    const r = history.releases[i]!;
+    if ((includePrereleases || !r.prerelease) && compareTags(r.tag, release) < 0) return r;
+  }
+  return undefined;
 }

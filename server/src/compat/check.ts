@@ -15,7 +15,10 @@ export type SeveritySetting = Severity | 'off';
 export interface CheckOptions {
   /** Severity overrides keyed by rule id or category; a rule id wins over its category. */
   severity?: Record<string, SeveritySetting>;
-  /** The release the current file is, when known (CLI history runs): enables the patch-release policy. */
+  /**
+   * The release the current file is, when the caller knows it (`--current-tag`, `pairs TAG=FILE`): enables the
+   * patch-release policy and bounds the history. Wins over the baseline's own `release`.
+   */
   currentTag?: string;
 }
 
@@ -39,16 +42,17 @@ export function checkCompatibility(text: string, bound: BoundFile, baseline: Bas
   // What the patch policy counts: structural changes and changed documented meaning, each once (DOCS findings
   // and history reuse restate additions and must not inflate the count).
   const changed = changedElements(findings, additions);
+  const currentTag = options.currentTag ?? baseline.release;
   if (current.package === baseline.model.package) {
     // Without a known release for the file, the releases after the baseline count too: newer pre-releases
     // of the line being edited, or the releases after the one a maintenance line started from, whose numbers
     // are on nodes already (see checkHistoryReuse for the one exception).
-    if (baseline.history) append(findings, checkHistoryReuse(current, base, baseline.history, options.currentTag, baseline.tag));
+    if (baseline.history) append(findings, checkHistoryReuse(current, base, baseline.history, currentTag, baseline.tag));
     const docs = checkDocs(current, base, additions, renamed, currentIndex);
     for (const f of docs) if (f.rule === 'DOC_MEANING_CHANGED') changed.add(f.element);
     append(findings, docs);
     attachNextFreeNumber(findings, bound, baseline);
-    append(findings, patchPolicy(bound, baseline, options, changed.size));
+    append(findings, patchPolicy(bound, baseline, currentTag, changed.size));
   }
   const kept = applySuppressions(findings, findSuppressions(text));
   return { findings: applySeverities(kept, options.severity), additions };
@@ -111,7 +115,7 @@ function attachNextFreeNumber(findings: Finding[], bound: BoundFile, baseline: B
 }
 
 /** Patch releases should not change the API: against the previous patch tag, or when comparing two tags of one minor. */
-function patchPolicy(bound: BoundFile, baseline: Baseline, options: CheckOptions, changes: number): Finding[] {
+function patchPolicy(bound: BoundFile, baseline: Baseline, currentTag: string | undefined, changes: number): Finding[] {
   const range = bound.ast.package?.range ?? bound.ast.range;
   const rule = getRule('PATCH_RELEASE_API_CHANGE');
   const make = (message: string): Finding => ({ rule: rule.id, category: rule.category, severity: rule.severity, range, element: bound.model.package, message });
@@ -122,12 +126,12 @@ function patchPolicy(bound: BoundFile, baseline: Baseline, options: CheckOptions
     return [];
   }
   // Either form: `pairs kubernetes-1.36.3=a.proto kubernetes-1.36.4=b.proto` and `--current-tag` take both.
-  const cur = options.currentTag ? parseAnyTag(options.currentTag) : undefined;
+  const cur = currentTag ? parseAnyTag(currentTag) : undefined;
   const old = parseAnyTag(baseline.tag);
   // A pre-release of a patch (`v0.N.M-rc.K`, M > 0) is a patch release too, as `isPatchRelease` and the history summary count it.
   if (changes && cur && old && cur.minor === old.minor && isPatchRelease(cur.tag)) {
     const what = cur.prerelease ? 'the patch pre-release' : 'the patch release';
-    return [make(`${changes} API change(s) between ${baseline.tag} and ${what} ${options.currentTag}; patch releases should not change the API`)];
+    return [make(`${changes} API change(s) between ${baseline.tag} and ${what} ${currentTag}; patch releases should not change the API`)];
   }
   return [];
 }

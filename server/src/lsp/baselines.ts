@@ -65,6 +65,22 @@ interface Entry {
   result?: ResolveResult;
 }
 
+/**
+ * Another resolution's baseline, used while this one runs: which release the text is (`release`) was found for
+ * that resolution's text (see `TextCheck`), not this one's. An edit of a release's file is no longer that release.
+ * Memoised, so that a document re-checked meanwhile keeps the same baseline object (its analysis stays cached).
+ */
+const standIns = new WeakMap<Baseline, Baseline>();
+function standIn(b: Baseline | undefined): Baseline | undefined {
+  if (!b?.release) return b;
+  let s = standIns.get(b);
+  if (!s) {
+    const { release: _theirs, ...rest } = b;
+    standIns.set(b, (s = rest));
+  }
+  return s;
+}
+
 export const BASELINE_HINTS = { setting: 'criCompat.baseline', cliFlag: '--against', networkSetting: 'criCompat.network.enable' } as const;
 
 export class BaselineManager {
@@ -89,7 +105,7 @@ export class BaselineManager {
     }
     const answerKey = e.key;
     if (e.running) {
-      const last = this.lastGood.get(req.folderKey);
+      const last = standIn(this.lastGood.get(req.folderKey));
       return last ? { baseline: last, resolving: true, key: answerKey } : { resolving: true, key: answerKey };
     }
     return e.result?.baseline ? { baseline: e.result.baseline, resolving: false, key: answerKey } : { resolving: false, key: answerKey };

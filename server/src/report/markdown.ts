@@ -8,7 +8,7 @@ import type { Baseline } from '../baseline/types';
 import type { Problem } from '../proto/binder';
 import { comparePositions, type Range } from '../proto/ast';
 import { RULES_BY_ID } from '../compat/rules';
-import { SKEW, compareTags, firstMinorOfMajor, shipMinor, targetMinor } from '../policy/versions';
+import { SKEW, compareTags, firstMinorOfMajor, parseAnyTag, shipMinor, targetMinor } from '../policy/versions';
 import { CRI_SKEW_POLICY_URL } from '../policy/links';
 
 export interface ReportInput {
@@ -173,14 +173,16 @@ function releasedAfter(baseline: Baseline | undefined, element: string): string 
 }
 
 /**
- * Kubelet × runtime minors around the release being prepared (`shipMinor` of the baseline: its minor + 1, or
- * its own minor when it is a pre-release of `v0.N.0`, or later when the history has released those minors).
+ * Kubelet × runtime minors around the release being prepared: the file's own release when the baseline knows it
+ * (`Baseline.release`), else `shipMinor` of the baseline (its minor + 1, or its own minor when it is a
+ * pre-release of `v0.N.0`, or later when the history has released those minors).
  * Rows are kubelets 1.K, columns runtimes built from cri-api v0.N. Cells say whether the pair must work and,
  * when there are additions, which side has them; minors before the first of the baseline's API major version
  * do not speak it at all.
  */
 export function skewMatrix(baseline: Baseline | undefined, hasAdditions: boolean): string[] {
-  const next = baseline ? shipMinor(baseline.tag, baseline.history?.releases) : undefined;
+  const own = baseline?.release ? parseAnyTag(baseline.release) : undefined;
+  const next = own ? own.minor : baseline ? shipMinor(baseline.tag, baseline.history?.releases) : undefined;
   if (next === undefined || !baseline) return [];
   const pkg = baseline.model.package;
   const first = firstMinorOfMajor(pkg);
@@ -190,7 +192,8 @@ export function skewMatrix(baseline: Baseline | undefined, hasAdditions: boolean
   const out = ['## Version skew', ''];
   const planned = targetMinor(baseline.tag)!;
   const released = planned < next ? ` at the earliest (Kubernetes ${planned === next - 1 ? `1.${planned} is` : `1.${planned}–1.${next - 1} are`} already released)` : '';
-  out.push(`The changes would ship in Kubernetes 1.${next} (cri-api v0.${next}.0)${released}. A kubelet must work with runtimes of the same API major version up to ${SKEW} minor versions older or newer ([policy](${CRI_SKEW_POLICY_URL})).`, '');
+  const ships = own ? `Kubernetes ${own.kubernetes} (cri-api ${own.goTag})` : `Kubernetes 1.${next} (cri-api v0.${next}.0)${released}`;
+  out.push(`The changes would ship in ${ships}. A kubelet must work with runtimes of the same API major version up to ${SKEW} minor versions older or newer ([policy](${CRI_SKEW_POLICY_URL})).`, '');
   out.push('Rows are kubelets (Kubernetes 1.K); columns are runtimes, named by the cri-api version they are built from.', '');
   const before = minors.some((m) => !speaks(m))
     ? ` × not a pair of this API: ${escapeMarkdown(pkg)} came in Kubernetes 1.${first}, so one side does not speak it;`
