@@ -375,7 +375,7 @@ describe('baseline', { skip }, () => {
       assert.equal(r.branch, 'main');
       assert.match(r.origin, /v0\.34\.9 \(ancestor of HEAD\).*kubernetes\/cri-api clone on main/);
       // HEAD descends from a final 1.34 release, so it is on that release line: patches are held to the policy.
-      assert.equal(r.previousPatch?.goTag, 'v0.34.0');
+      assert.equal(r.releaseLine, 34);
     });
 
     test('development line: past v0.N.0-alpha, the newest release below N from any branch; pre-releases when allowed', async () => {
@@ -400,7 +400,7 @@ describe('baseline', { skip }, () => {
       assert.match(r.origin, /detached HEAD/);
     });
 
-    test('kubernetes clone on release-1.N: v1.N.M ↔ v0.N.M, with v0.N.0 and the previous patch', async () => {
+    test('kubernetes clone on release-1.N: v1.N.M ↔ v0.N.M, on the release line', async () => {
       const file = worktree(k8s, 'wt-release', KUBERNETES_V1_PATH, 'release-1.35');
       assert.equal(detectRepo(file)?.layout, 'kubernetes');
       const r = await findGitBaseline(file);
@@ -409,8 +409,7 @@ describe('baseline', { skip }, () => {
       assert.equal(r.baseline.goTag, 'v0.35.6');
       assert.equal(r.baseline.text, text('v0.35.6'));
       assert.equal(r.branch, 'release-1.35');
-      assert.equal(r.previousPatch?.goTag, 'v0.35.1');
-      assert.equal(r.previousPatch?.gitTag, 'v1.35.1');
+      assert.equal(r.releaseLine, 35);
       assert.match(r.origin, /kubernetes\/kubernetes clone on release-1\.35/);
     });
 
@@ -418,7 +417,7 @@ describe('baseline', { skip }, () => {
       const r = await findGitBaseline(join(k8s, KUBERNETES_V1_PATH));
       assert.ok(r.ok, !r.ok ? r.reason : '');
       assert.equal(r.baseline.goTag, 'v0.35.6');
-      assert.equal(r.previousPatch, undefined);
+      assert.equal(r.releaseLine, undefined);
     });
 
     test('shallow clone without tags falls through with a reason', async () => {
@@ -614,15 +613,15 @@ describe('baseline', { skip }, () => {
       const r = await findGitBaseline(join(lines, P));
       assert.ok(r.ok && r.baseline.gitTag === 'v1.36.3', r.ok ? r.baseline.gitTag : r.reason);
       assert.match(r.origin, /before the 1\.37 development line that HEAD is on \(past v1\.37\.0-beta\.0, pre-releases not included\)/);
-      assert.equal(r.previousPatch, undefined);
+      assert.equal(r.releaseLine, undefined);
     });
 
-    test('a detached checkout of a release branch (as in CI) is on that release line: the previous patch', async () => {
+    test('a detached checkout of a release branch (as in CI) is on that release line', async () => {
       const r = await findGitBaseline(at('release-1.36', 'lines-ci'));
       assert.ok(r.ok, !r.ok ? r.reason : '');
       assert.equal(r.branch, undefined);
       assert.equal(r.baseline.gitTag, 'v1.36.3');
-      assert.equal(r.previousPatch?.gitTag, 'v1.36.2');
+      assert.equal(r.releaseLine, 36);
     });
 
     test('cri-api: patch tags that changed nothing share a commit; HEAD there is compared with the line before', async () => {
@@ -694,14 +693,14 @@ describe('baseline', { skip }, () => {
       git(criSrc, 'checkout', '-q', 'main');
     });
 
-    test('the newest release of the branch\'s line; its file unchanged, the release before it, with the previous patch', async () => {
+    test('the newest release of the branch\'s line; its file unchanged, the release before it, on the release line', async () => {
       const dir = shallow(src, 'branch-133', 'release-1.33');
       const file = join(dir, P);
       // The file is v0.33.13's: compared with the release before it, as a checkout at an unchanged tag is.
       const same = await resolveAt(file);
       assert.equal(same.baseline?.source, 'bundled');
       assert.equal(same.baseline?.tag, 'v0.33.12');
-      assert.equal(same.baseline?.previousPatch?.tag, 'v0.33.11');
+      assert.equal(same.baseline?.releaseLine, 33);
       assert.match(same.baseline!.origin, /the release before v0\.33\.13, the newest of the 1\.33 line, whose file this is: the checked-out branch is release-1\.33, and git could not place the file: .*shallow clone without release tags/);
       assert.ok(same.tried.some((t) => t.source === 'bundled' && /v0\.33\.12, as placed by the release branch/.test(t.outcome)));
       assert.equal(same.textCheck?.release, 'v0.33.13');
@@ -711,7 +710,7 @@ describe('baseline', { skip }, () => {
       // Edited (unsaved, or committed): the newest release of the line, not the newest release (v0.36.3).
       const unsaved = await resolveAt(file, { text: added('v0.33.13') });
       assert.equal(unsaved.baseline?.tag, 'v0.33.13');
-      assert.equal(unsaved.baseline?.previousPatch?.tag, 'v0.33.12');
+      assert.equal(unsaved.baseline?.releaseLine, 33);
       assert.match(unsaved.baseline!.origin, /newest release of the 1\.33 line: the checked-out branch is release-1\.33, and git could not place the file/);
       assert.equal(unsaved.textCheck?.same, false);
       assert.equal(unsaved.baseline?.release, undefined);
@@ -1479,8 +1478,7 @@ describe('baseline', { skip }, () => {
         assert.equal(r.baseline?.tag, 'v0.35.6');
         assert.equal(r.baseline?.kubernetes, '1.35.6');
         assertModelIs(r.baseline?.model, 'v0.35.6');
-        assert.equal(r.baseline?.previousPatch?.tag, 'v0.35.1');
-        assertModelIs(r.baseline?.previousPatch?.model, 'v0.35.1');
+        assert.equal(r.baseline?.releaseLine, 35);
         assert.equal(r.baseline?.history, full);
         assert.deepEqual(r.tried, [{ source: 'git', outcome: 'found v1.35.6' }]);
       });

@@ -1093,20 +1093,27 @@ test('PATCH_RELEASE_API_CHANGE: currentTag is a patch of the baseline minor', ()
   assert.deepEqual(rules(checkCompatibility(cur, bound, known, { currentTag: 'v0.37.0' }).findings), []);
 });
 
-test('PATCH_RELEASE_API_CHANGE: against the previous patch release of the line', () => {
+test('PATCH_RELEASE_API_CHANGE: on a release line, what the file changes against the baseline ships in a patch', () => {
   const cur = FOO.replace('    string b = 2;\n', '    string b = 2;\n    // c is new.\n    string c = 3;\n');
-  const baseline: Baseline = {
-    tag: 'v0.35.0', source: 'git', origin: 'test', model: model(FOO), previousPatch: { tag: 'v0.36.2', model: model(FOO) },
-  };
+  const baseline: Baseline = { tag: 'v0.36.2', source: 'git', origin: 'test', model: model(FOO), releaseLine: 36 };
   const fs = checkCompatibility(cur, bind(parse(cur), 'x'), baseline).findings;
   assert.deepEqual(rules(fs), ['PATCH_RELEASE_API_CHANGE']);
   expectFinding(fs, {
     rule: 'PATCH_RELEASE_API_CHANGE', category: 'POLICY', severity: 'warning', range: at(cur, 'package runtime.v1;', 'package runtime.v1;'), element: 'runtime.v1',
-    message: '1 API change(s) since the previous patch release v0.36.2; patch releases should not change the API',
+    message: '1 API change(s) since v0.36.2 on the 1.36 release line, which ship in a patch release; patch releases should not change the API',
   });
-  const same: Baseline = { ...baseline, previousPatch: { tag: 'v0.36.2', model: model(cur) } };
-  assert.deepEqual(checkCompatibility(cur, bind(parse(cur), 'x'), same).findings, []);
+  // Also past v0.N.0: the next release of the line is a patch too.
+  const first = checkCompatibility(cur, bind(parse(cur), 'x'), { ...baseline, tag: 'v0.36.0' }).findings;
+  assert.match(first.find((f) => f.rule === 'PATCH_RELEASE_API_CHANGE')!.message, /^1 API change\(s\) since v0\.36\.0 on the 1\.36 release line/);
+  // The baseline's own file: nothing changes, nothing is blamed (what earlier patches changed is not this file's doing).
+  assert.deepEqual(checkCompatibility(FOO, bind(parse(FOO), 'x'), baseline).findings, []);
+  // Off a release line, nothing.
+  const { releaseLine: _, ...dev } = baseline;
+  assert.deepEqual(rules(checkCompatibility(cur, bind(parse(cur), 'x'), dev).findings), []);
+  // A known release of the file decides instead: v0.37.0 is no patch release.
+  assert.deepEqual(rules(checkCompatibility(cur, bind(parse(cur), 'x'), baseline, { currentTag: 'v0.37.0' }).findings), []);
 });
+
 
 // ---- suppressions ----------------------------------------------------------------------------------------
 

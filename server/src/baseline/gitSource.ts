@@ -98,8 +98,11 @@ export interface GitFound {
   origin: string;
   /** The checked-out branch; undefined on a detached HEAD. */
   branch?: string;
-  /** On a release line (a final release of the baseline's minor in HEAD's history): the patch release before the baseline (`v0.N.(M-1)` or older). */
-  previousPatch?: GitBlob & { goTag: string };
+  /**
+   * On a release line (a final release of the baseline's minor in HEAD's history): that minor. What the file
+   * changes against the baseline goes out in a patch release of it.
+   */
+  releaseLine?: number;
   /** HEAD is at a tagged commit: see `AtTag`. */
   atTag?: AtTag;
 }
@@ -453,12 +456,7 @@ async function findInRepo(repo: GitRepo, options: GitSourceOptions): Promise<Git
       // A final release in HEAD's history means HEAD is on that release line, whatever the branch is called (CI
       // checks out a detached HEAD); the patch policy applies there.
       const onLine = !nearest.release.prerelease && parseGoTag(nearest.goTag)!.minor === base.minor;
-      if (onLine && base.patch > 0 && !chosen.release.prerelease) {
-        const sameLine = all.filter((t) => !t.release.prerelease && parseGoTag(t.goTag)!.minor === base.minor).sort(byVersion);
-        const prev = sameLine.find((t) => compareTags(t.goTag, chosen!.goTag) < 0);
-        const blob = prev && await readBlob(batch, `refs/tags/${prev.gitTag}`, repo.path, `tag ${prev.gitTag}`);
-        if (prev && blob !== undefined) found.previousPatch = { gitTag: prev.gitTag, goTag: prev.goTag, text: blob };
-      }
+      if (onLine && !chosen.release.prerelease) found.releaseLine = base.minor;
       return found;
     } finally {
       batch.close();

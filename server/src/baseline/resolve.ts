@@ -324,13 +324,9 @@ async function resolveInner(opts: ResolveOptions): Promise<ResolveResult> {
     const baseline = settle([bundledCandidate(tag, 'bundled', `the bundled release index (${why})`)]);
     if (!baseline) return undefined;
     if (textCheck?.same) baseline.release = newestOfLine;
-    // On the release line, as git does with tags: API changes since the previous patch go against the patch policy.
+    // On the release line, as git does with tags: what the file changes ships in a patch release.
     const v = parseGoTag(tag);
-    if (v && v.minor === line.minor && v.patch > 0 && !v.prerelease) {
-      const prev = newestTag(bundled.releases.filter((r) => !r.prerelease && minorOf(r.tag) === line.minor && compareTags(r.tag, tag!) < 0).map((r) => r.tag));
-      const model = prev && bundledCandidate(prev, 'bundled', '').model();
-      if (prev && model && typeof model !== 'string') baseline.previousPatch = { tag: prev, model };
-    }
+    if (v && v.minor === line.minor && !v.prerelease) baseline.releaseLine = line.minor;
     note('bundled', `${tag}, as placed by the release branch`);
     return { baseline, tried, ...(textCheck ? { textCheck } : {}) };
   };
@@ -355,8 +351,7 @@ async function resolveInner(opts: ResolveOptions): Promise<ResolveResult> {
         const baseline = makeBaseline({ source: 'git', tag: g.baseline.goTag, origin: g.origin }, model, opts.bundled);
         // HEAD at a tag with the tag's text: the file is that release (TextCheck resolves again once it is edited).
         if (g.atTag?.same) baseline.release = g.atTag.goTag;
-        const prev = g.previousPatch && modelOf(g.previousPatch.text, `git:${g.previousPatch.gitTag}`);
-        if (g.previousPatch && prev && typeof prev !== 'string') baseline.previousPatch = { tag: g.previousPatch.goTag, model: prev };
+        if (g.releaseLine !== undefined) baseline.releaseLine = g.releaseLine;
         return withCheck({ baseline, tried });
       }
     } else {

@@ -78,8 +78,11 @@ export interface Baseline {
   origin: string;
   model: ApiModel;
   history?: History;
-  /** On a release line: the previous patch tag, for the policy against API changes in patches. */
-  previousPatch?: { tag: string; model: ApiModel };
+  /**
+   * The file is on the release line of this minor, past the baseline, a final release of it (a release branch):
+   * what it changes against the baseline ships in a patch release, which the patch-release policy checks.
+   */
+  releaseLine?: number;
   /**
    * The release the checked text is (a Go tag), when that is known: what the user said (`--current-tag`), or
    * what resolution found (HEAD at a tag with the same text; a release branch's newest release, unchanged).

@@ -114,24 +114,27 @@ function attachNextFreeNumber(findings: Finding[], bound: BoundFile, baseline: B
   }
 }
 
-/** Patch releases should not change the API: against the previous patch tag, or when comparing two tags of one minor. */
+/**
+ * Patch releases should not change the API: when the file is a patch release of the baseline's minor (`currentTag`,
+ * `pairs`, HEAD at the tag), or is on a release line past the baseline (a release branch), whose changes ship in
+ * the next patch.
+ */
 function patchPolicy(bound: BoundFile, baseline: Baseline, currentTag: string | undefined, changes: number): Finding[] {
+  if (!changes) return [];
   const range = bound.ast.package?.range ?? bound.ast.range;
   const rule = getRule('PATCH_RELEASE_API_CHANGE');
   const make = (message: string): Finding => ({ rule: rule.id, category: rule.category, severity: rule.severity, range, element: bound.model.package, message });
-  if (baseline.previousPatch) {
-    const c = compareModels(bound.model, baseline.previousPatch.model, baseline.previousPatch.tag);
-    const n = changedElements(c.findings, c.additions).size;
-    if (n) return [make(`${n} API change(s) since the previous patch release ${baseline.previousPatch.tag}; patch releases should not change the API`)];
-    return [];
-  }
   // Either form: `pairs kubernetes-1.36.3=a.proto kubernetes-1.36.4=b.proto` and `--current-tag` take both.
   const cur = currentTag ? parseAnyTag(currentTag) : undefined;
   const old = parseAnyTag(baseline.tag);
-  // A pre-release of a patch (`v0.N.M-rc.K`, M > 0) is a patch release too, as `isPatchRelease` and the history summary count it.
-  if (changes && cur && old && cur.minor === old.minor && isPatchRelease(cur.tag)) {
+  if (cur) {
+    // A pre-release of a patch (`v0.N.M-rc.K`, M > 0) is a patch release too, as `isPatchRelease` and the history summary count it.
+    if (!old || cur.minor !== old.minor || !isPatchRelease(cur.tag)) return [];
     const what = cur.prerelease ? 'the patch pre-release' : 'the patch release';
     return [make(`${changes} API change(s) between ${baseline.tag} and ${what} ${currentTag}; patch releases should not change the API`)];
+  }
+  if (baseline.releaseLine !== undefined) {
+    return [make(`${changes} API change(s) since ${baseline.tag} on the 1.${baseline.releaseLine} release line, which ship in a patch release; patch releases should not change the API`)];
   }
   return [];
 }
