@@ -283,6 +283,33 @@ describe('language server robustness', { skip: existsSync(SERVER) ? false : BUIL
 
 // ---- diagnostics conversion ------------------------------------------------------------------------------
 
+describe('a relative criCompat.baseline is the workspace folder\'s', { skip: existsSync(SERVER) ? false : BUILD_HELP, timeout: 60_000 }, () => {
+  let editor: LspEditor;
+  let tmp: string;
+
+  after(() => {
+    editor?.kill();
+    if (tmp) rmSync(tmp, { recursive: true, force: true });
+  });
+
+  test('also for an untitled document and a file outside the folder', async () => {
+    tmp = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'cri-compat-relbase-')));
+    const ws = path.join(tmp, 'ws');
+    mkdirSync(ws);
+    mkdirSync(path.join(tmp, 'outside'));
+    const text = 'syntax = "proto3";\npackage runtime.v1;\n// A message.\nmessage A {\n  // A field.\n  int32 a = 1;\n}\n';
+    writeFileSync(path.join(ws, 'old.proto'), text);
+    editor = LspEditor.start();
+    editor.settings = { baseline: './old.proto', validation: { debounceMs: 0 } };
+    await editor.initialize(ws, { trusted: true });
+    for (const uri of [pathToFileURL(path.join(ws, 'inside.proto')).href, 'untitled:Untitled-1', pathToFileURL(path.join(tmp, 'outside', 'api.proto')).href]) {
+      await editor.open(uri, text);
+      const s = await editor.status((p) => p.uri === uri && !p.resolving);
+      assert.equal(s.baselineTag, path.join(ws, 'old.proto'), `${uri}: ${JSON.stringify(s)}`);
+    }
+  });
+});
+
 describe('problems and findings as diagnostics', () => {
   test('codes, severities, links, related information and fix data', () => {
     const r = range(1, 2, 1, 5);

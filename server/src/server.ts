@@ -490,10 +490,13 @@ function baselineFor(uri: string, settings: Settings): BaselineAnswer {
   const folder = containingFolder(uri);
   const folderKey = folder ?? (file ? `dir:${path.dirname(file)}` : '');
   const doc = documents.get(uri);
+  // A relative path is the workspace folder's, as the setting says: for a file outside every folder, an untitled
+  // or a virtual document too, the first folder's, as `${workspaceFolder}` is (folderOf).
+  const baseDir = folderOf(uri);
   return baselines.get({
     folderKey,
     ...(file ? { filePath: file } : {}),
-    ...(folder ? { baseDir: folder } : {}),
+    ...(baseDir ? { baseDir } : {}),
     // A path may start with `${workspaceFolder}`, as in criCompat.protoPaths; tags and git refs never do.
     explicit: expandWorkspaceFolder(settings.baseline, uri),
     includePrereleases: settings.includePrereleases,
