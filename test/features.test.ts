@@ -22,6 +22,8 @@ import { loadBundledHistory } from '../server/src/baseline/historyIndex';
 import { elementPolicyHover, findingExplanation } from '../server/src/features/policyHover';
 import { markdownToPlainText } from '../server/src/features/plainText';
 import { FsImportResolver } from '../server/src/lsp/importResolver';
+import { checkDocs } from '../server/src/docs/docRules';
+import { compareModels } from '../server/src/compat/compare';
 
 const repoRoot = (): string => findRepoRoot(__dirname);
 
@@ -692,6 +694,23 @@ describe('policy hover: skew statements', () => {
     const baseline = { tag: 'v0.36.3', source: 'path' as const, origin: 'test', model: bind(parse(OLD), 'file:///ws/old.proto').model };
     const h = elementPolicyHover('runtime.v1.S.Fresh', baseline, bind(parse(withDoc), 'file:///ws/new.proto').model)!;
     assert.ok(h.includes('**Call sequence** (from its documentation): Fresh is called after Do !\\[t](https://example.invalid/t.png).\n'), h);
+  });
+
+  test('new elements: the hover reads the call sequence as the rule does (emphasis, "first", another RPC without a word of order)', () => {
+    const baseline = { tag: 'v0.36.3', source: 'path' as const, origin: 'test', model: bind(parse(OLD), 'file:///ws/old.proto').model };
+    const hover = (doc: string): string => {
+      const text = NEW.replace('  rpc Fresh(Req) returns (Res) {}', `  // ${doc}\n  rpc Fresh(Req) returns (Res) {}`);
+      const model = bind(parse(text), 'file:///ws/new.proto').model;
+      const h = elementPolicyHover('runtime.v1.S.Fresh', baseline, model)!;
+      // The diagnostic and the hover agree, whichever way.
+      const flagged = checkDocs(model, baseline.model, compareModels(model, baseline.model, 'v0.36.3').additions).some((f) => f.rule === 'RPC_CALL_SEQUENCE_UNDOCUMENTED');
+      assert.equal(flagged, /\*\*Call sequence\*\*: not documented/.test(h), `${doc}\n${h}`);
+      return h;
+    };
+    // Upstream's wording (UpdatePodSandboxResources): markdown emphasis around the word of order.
+    assert.match(hover('Fresh is a new call. This method is called _after_ the Kubelet reconfigures the cgroups.'), /\*\*Call sequence\*\* \(from its documentation\): This method is called \\?_after\\?_ the Kubelet reconfigures the cgroups\./);
+    // Another RPC named without a word of order states no order, for the rule nor for the hover.
+    assert.match(hover('Fresh returns what Do returned.'), /\*\*Call sequence\*\*: not documented/);
   });
 
   test('new elements: a pre-release of a patch ships nothing in its own minor', () => {

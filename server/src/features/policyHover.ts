@@ -9,7 +9,7 @@ import { goCamelCase, renameEffects } from '../compat/compare';
 import { compareTags, firstMinorOfMajor, knowingKubelets, majorVersion, parseAnyTag, shipMinor, targetMinor, whoLacks, SKEW, type LackingSkew } from '../policy/versions';
 import { CRI_SKEW_POLICY_URL, CRITEST_VALIDATION_URL } from '../policy/links';
 import { indexModel, localName, type ApiModel } from '../proto/model';
-import { mentionsAny } from '../docs/fingerprint';
+import { statesCallOrder } from '../docs/docRules';
 import { docMarkdown } from './hover';
 import { escapeMarkdown } from '../report/markdown';
 
@@ -322,15 +322,21 @@ function renamedOnTheWire(element: string, current: ApiModel, findings: readonly
   return [];
 }
 
-/** For an RPC: the sentences of its documentation that state the call order. */
+/**
+ * For an RPC: the sentences of its documentation that state the call order, as RPC_CALL_SEQUENCE_UNDOCUMENTED
+ * reads them (statesCallOrder), so that the hover and the diagnostic never disagree; the whole documentation
+ * where only sentences together state it.
+ */
 function rpcSequence(element: string, current: ApiModel): string[] {
   const k = element.lastIndexOf('.');
   const ix = indexModel(current);
   const rpc = ix.services.get(element.slice(0, k))?.rpcs.find((r) => r.name === element.slice(k + 1));
   if (!rpc) return [];
-  const sentences = (rpc.doc ?? '').replace(/\s+/g, ' ').trim().split(/(?<=[.!?])\s+/);
-  const order = sentences.filter((s) => mentionsAny(s, ix.rpcNames(), rpc.name) || /\b(before|after|first|then|once|order)\b/i.test(s));
-  return ['', order.length ? `**Call sequence** (from its documentation): ${docMarkdown(order.join(' '))}` : '**Call sequence**: not documented. Say when the kubelet calls it relative to other RPCs.'];
+  const doc = (rpc.doc ?? '').replace(/\s+/g, ' ').trim();
+  const states = (text: string): boolean => statesCallOrder(text, ix.rpcNames(), rpc.name);
+  const sentences = doc.split(/(?<=[.!?])\s+/).filter(states);
+  const order = sentences.length ? sentences.join(' ') : states(doc) ? doc : '';
+  return ['', order ? `**Call sequence** (from its documentation): ${docMarkdown(order)}` : '**Call sequence**: not documented. Say when the kubelet calls it relative to other RPCs.'];
 }
 
 function release(history: History, tag: string): string {
