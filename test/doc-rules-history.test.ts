@@ -13,7 +13,7 @@ import { NEEDS_CORPUS, corpusText, replaceOnce } from './corpusText';
 
 const textOf = corpusText;
 
-const DOCS = new Set(['DOC_MISSING', 'DOC_STUB_UNFINISHED', 'RPC_CALL_SEQUENCE_UNDOCUMENTED', 'RPC_FALLBACK_UNDOCUMENTED', 'FIELD_DEGRADATION_UNDOCUMENTED']);
+const DOCS = new Set(['DOC_MISSING', 'DOC_STUB_UNFINISHED', 'RPC_CALL_SEQUENCE_UNDOCUMENTED', 'RPC_FALLBACK_UNDOCUMENTED', 'FIELD_DEGRADATION_UNDOCUMENTED', 'ENUM_VALUE_DEGRADATION_UNDOCUMENTED']);
 
 function check(oldTag: string, oldText: string, newText: string): Finding[] {
   const bound = bind(parse(newText), 'file:///work/api.proto');
@@ -58,6 +58,15 @@ test('v0.27.0 → v0.28.0: RuntimeConfig, requested once "after startup", docume
   // Its comment does not say what the kubelet does with a runtime that lacks it.
   assert.ok(fs.includes('RPC_FALLBACK_UNDOCUMENTED RuntimeService.RuntimeConfig'), fs.join('\n'));
   assert.ok(!fs.includes('DOC_MISSING RuntimeConfigRequest') && !fs.includes('DOC_MISSING RuntimeConfigResponse'), fs.join('\n'));
+});
+
+test('v0.25.0 → v0.26.0: ListMetricDescriptors says when its list is static ("at startup"), not when the kubelet calls it', NEEDS_CORPUS, () => {
+  // "This list should be static at startup" is said of the descriptors, and "the initial ListMetricDescriptors
+  // call" that there is a first call, not when the kubelet makes it (once at its startup, before the first
+  // ListPodSandboxMetrics). ListPodSandboxMetrics itself, "called … after" nothing, was reported before too.
+  const fs = docFindings('v0.25.0', 'v0.26.0');
+  assert.ok(fs.includes('RPC_CALL_SEQUENCE_UNDOCUMENTED RuntimeService.ListMetricDescriptors'), fs.join('\n'));
+  assert.ok(fs.includes('RPC_CALL_SEQUENCE_UNDOCUMENTED RuntimeService.ListPodSandboxMetrics'), fs.join('\n'));
 });
 
 test('v0.30.0 → v0.31.0: "If not specified, Merge is used" says what a runtime that ignores supplemental_groups_policy does', NEEDS_CORPUS, () => {
@@ -177,6 +186,32 @@ test('"default", "empty" or "unset" said of something else is no statement of wh
   }
 });
 
+test('a condition on another field ("if host_path is empty") says nothing of what this field left out means', NEEDS_CORPUS, () => {
+  for (const doc of ['    // Frob mode. If host_path is empty, the image is mounted.\n', '    // Frob mode, used if UID is not set.\n',
+    '    // Frob mode. If the image field below is nil, the host path is frobbed.\n', '    // Frob mode. When `frob_level` is 0, nothing is frobbed.\n',
+    '    // Frob mode. If the pod\'s user namespace is unset, it is frobbed.\n']) {
+    assert.deepEqual(addField(doc).map((f) => f.rule), ['FIELD_DEGRADATION_UNDOCUMENTED'], doc);
+  }
+  // The field itself: without a subject, in other words, by its name in the proto, in JSON or in Go, or by its noun.
+  for (const doc of ['    // Frob mode. If left empty, nothing is frobbed.\n', '    // Frob mode. When it is unset, nothing is frobbed.\n',
+    '    // Frob mode. If this field is explicitly set to 0, nothing is frobbed.\n', '    // Frob mode. If the value is empty, nothing is frobbed.\n',
+    '    // Frob mode. If frob_mode is empty, nothing is frobbed.\n', '    // Frob mode. If `frobMode` is not set, nothing is frobbed.\n',
+    '    // Frob mode. When FrobMode is empty, nothing is frobbed.\n', '    // Frob mode. If the mode is not specified, nothing is frobbed.\n']) {
+    assert.deepEqual(addField(doc).map((f) => f.rule), [], doc);
+  }
+});
+
+test('the field stub asks what the field left out means where the comment\'s condition is on another field', NEEDS_CORPUS, () => {
+  const b = textOf(BASE);
+  const message = /message ContainerMetadata \{\n[^}]*\}/.exec(b)![0];
+  const text = edit(b, message, edit(message, '\n}', '\n    // Frob mode. If host_path is empty, nothing is frobbed.\n    string frob_mode = 3;\n}'));
+  const f = check(BASE, b, text).find((x) => x.rule === 'FIELD_DEGRADATION_UNDOCUMENTED');
+  assert.ok(f);
+  const stub = computeFixes(text, bind(parse(text), 'file:///work/api.proto'), f).find((a) => a.title === 'Insert a documentation stub');
+  assert.ok(stub);
+  assert.match(stub.edits.map((e) => e.newText).join(''), /Unset: TODO: what the runtime does when frob_mode is unset or empty\./);
+});
+
 test('the field stub asks what a comment that only says "empty" and "ignored" of something else leaves open', NEEDS_CORPUS, () => {
   const b = textOf(BASE);
   const message = /message ContainerMetadata \{\n[^}]*\}/.exec(b)![0];
@@ -206,6 +241,20 @@ test('a new RPC that names other RPCs only in passing does not say when it is ca
   }
 });
 
+test('a startup, restart or boot counts as when the RPC is called only where the call is what happens then', NEEDS_CORPUS, () => {
+  for (const line of ['It returns the sandbox\'s status after restart.', 'It drains the sandboxes created at boot.',
+    'The list should be static at startup.', 'At kubelet startup, the sandboxes are drained.', 'The runtime drains the sandbox on restart.']) {
+    const { findings } = addRpc(`    // DrainPodSandbox drains the sandbox. ${line}\n    // Older runtimes answer Unimplemented.\n`);
+    assert.deepEqual(rulesOf(findings), ['RPC_CALL_SEQUENCE_UNDOCUMENTED RuntimeService.DrainPodSandbox'], line);
+  }
+  // RuntimeConfig's own words (v0.28.0) keep counting: "The Kubelet will not re-request … after startup".
+  for (const line of ['The kubelet calls this at startup.', 'Called once at kubelet startup.', 'It is invoked during node boot.',
+    'At kubelet startup, the kubelet calls it.', 'The Kubelet will not re-request it after startup.', 'It is requested on kubelet restart.']) {
+    const { findings } = addRpc(`    // DrainPodSandbox drains the sandbox. ${line}\n    // Older runtimes answer Unimplemented.\n`);
+    assert.deepEqual(rulesOf(findings), [], line);
+  }
+});
+
 // ---- DOC_MISSING for a value added to a released enum --------------------------------------------------------
 
 function addValue(doc: string): { text: string; findings: Finding[] } {
@@ -215,22 +264,54 @@ function addValue(doc: string): { text: string; findings: Finding[] } {
 }
 
 test('a value added to a released enum must say what it means', NEEDS_CORPUS, () => {
+  // Protocol is sent by the kubelet (RunPodSandboxRequest → PortMapping.protocol): what an older runtime does
+  // with the value is asked separately (ENUM_VALUE_DEGRADATION_UNDOCUMENTED, below).
+  const docRules = (fs: Finding[]): string[] => fs.filter((f) => f.rule !== 'ENUM_VALUE_DEGRADATION_UNDOCUMENTED').map((f) => f.rule);
   const bare = addValue('    QUIC = 3;');
-  assert.deepEqual(bare.findings.map((f) => [f.rule, f.severity, f.message]), [['DOC_MISSING', 'warning', 'new enum value "QUIC" (not in v0.36.3) has no documentation comment']]);
-  assert.deepEqual(addValue('    // QUIC.\n    QUIC = 3;').findings.map((f) => f.rule), ['DOC_MISSING']);
-  assert.deepEqual(addValue('    QUIC = 3; // Datagrams over QUIC (RFC 9000).').findings, []);
-  assert.deepEqual(addValue('    // QUIC TODO: what this value means.\n    QUIC = 3;').findings.map((f) => f.rule), ['DOC_STUB_UNFINISHED']);
-  // The stub fix asks what it means, and answers DOC_MISSING.
-  const f = bare.findings[0]!;
+  assert.deepEqual(bare.findings.filter((f) => f.rule === 'DOC_MISSING').map((f) => [f.rule, f.severity, f.message]), [['DOC_MISSING', 'warning', 'new enum value "QUIC" (not in v0.36.3) has no documentation comment']]);
+  assert.deepEqual(docRules(addValue('    // QUIC.\n    QUIC = 3;').findings), ['DOC_MISSING']);
+  assert.deepEqual(docRules(addValue('    QUIC = 3; // Datagrams over QUIC (RFC 9000).').findings), []);
+  assert.deepEqual(docRules(addValue('    // QUIC TODO: what this value means.\n    QUIC = 3;').findings), ['DOC_STUB_UNFINISHED']);
+  // The stub fix asks what it means and what an older runtime does with it, and answers both rules.
+  const f = bare.findings.find((x) => x.rule === 'DOC_MISSING')!;
   const stub = computeFixes(bare.text, bind(parse(bare.text), 'file:///work/api.proto'), f).find((a) => a.title === 'Insert a documentation stub');
   assert.ok(stub);
-  assert.match(stub.edits.map((e) => e.newText).join(''), /QUIC TODO: what this value means/);
+  const inserted = stub.edits.map((e) => e.newText).join('');
+  assert.match(inserted, /QUIC TODO: what this value means/);
+  assert.match(inserted, /Older runtimes: TODO: what a runtime that predates QUIC does when it receives it/);
   const b = textOf(BASE);
-  const after = edit(bare.text, '    QUIC = 3;\n', `${stub.edits.map((e) => e.newText).join('')}    QUIC = 3;\n`);
+  const after = edit(bare.text, '    QUIC = 3;\n', `${inserted}    QUIC = 3;\n`);
   assert.deepEqual(check(BASE, b, after).filter((x) => x.element === f.element).map((x) => x.rule), ['DOC_STUB_UNFINISHED']);
   // A new alias of a released number shares that value's meaning: nothing new to document.
   const alias = edit(b, 'enum Protocol {\n', 'enum Protocol {\n    option allow_alias = true;\n').replace('    SCTP = 2;\n}', '    SCTP = 2;\n    STREAM_CONTROL = 2;\n}');
-  assert.deepEqual(check(BASE, b, alias).filter((x) => x.rule === 'DOC_MISSING'), []);
+  assert.deepEqual(check(BASE, b, alias).filter((x) => x.rule === 'DOC_MISSING' || x.rule === 'ENUM_VALUE_DEGRADATION_UNDOCUMENTED'), []);
+});
+
+// ---- ENUM_VALUE_DEGRADATION_UNDOCUMENTED: a value the kubelet sends to runtimes that may not know it ---------------
+
+test('a value added to an enum that requests carry says what a runtime that does not know it does', NEEDS_CORPUS, () => {
+  const degradation = (doc: string): string[] => addValue(doc).findings.filter((f) => f.rule === 'ENUM_VALUE_DEGRADATION_UNDOCUMENTED').map((f) => f.message);
+  // Saying what it means is not saying what a runtime of v0.36, which reads 3 as an unnamed number, does.
+  assert.deepEqual(degradation('    // Datagrams over QUIC (RFC 9000).\n    QUIC = 3;'),
+    ['new value "QUIC" of a request enum does not say what a runtime that does not know it does (runtimes older than this release read it as an unnamed number)']);
+  assert.equal(degradation('    QUIC = 3;').length, 1);
+  for (const doc of ['    // Datagrams over QUIC. Older runtimes reject the port mapping.\n    QUIC = 3;',
+    '    // Datagrams over QUIC. Runtimes that do not recognise it fall back to UDP.\n    QUIC = 3;',
+    '    // Datagrams over QUIC.\n    // Older runtimes: the kubelet checks the runtime handler\'s features first.\n    QUIC = 3;']) {
+    assert.deepEqual(degradation(doc), [], doc);
+  }
+  // Suppressed on the value, the stub does not ask it (an answer would leave the suppression unused).
+  const suppressed = addValue('    // cri-compat:ignore ENUM_VALUE_DEGRADATION_UNDOCUMENTED only sent to runtimes that report QUIC support\n    QUIC = 3;');
+  const missing = suppressed.findings.find((x) => x.rule === 'DOC_MISSING');
+  assert.ok(missing);
+  const stub = computeFixes(suppressed.text, bind(parse(suppressed.text), 'file:///work/api.proto'), missing).find((a) => a.title === 'Insert a documentation stub');
+  assert.ok(stub);
+  assert.equal(stub.edits.map((e) => e.newText).join(''), '    // QUIC TODO: what this value means.\n');
+  // An enum that only responses carry (RuntimeConfigResponse → LinuxRuntimeConfiguration.cgroup_driver) is
+  // read by the kubelet, not sent to a runtime.
+  const b = textOf(BASE);
+  const text = edit(b, '    CGROUPFS = 1;\n}', '    CGROUPFS = 1;\n    // Cgroup v2 without a manager.\n    UNIFIED = 2;\n}');
+  assert.deepEqual(check(BASE, b, text).filter((f) => f.element.startsWith('runtime.v1.CgroupDriver')), []);
 });
 
 test('the values of a new enum are documented by the enum', NEEDS_CORPUS, () => {

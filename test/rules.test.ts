@@ -944,6 +944,22 @@ test('FIELD_DEGRADATION_UNDOCUMENTED: a new request field that does not say what
   assert.deepEqual(rules(check(SVC, SVC.replace('    bool verbose = 1;\n', '    bool verbose = 1;\n    // Also trace.\n    bool trace = 2;\n'))), ['FIELD_DEGRADATION_UNDOCUMENTED']);
 });
 
+test('ENUM_VALUE_DEGRADATION_UNDOCUMENTED: a value added to an enum the kubelet sends, that does not say what an older runtime does', () => {
+  const cur = SVC.replace('    MODE_A = 1;\n', '    MODE_A = 1;\n    // MODE_B asks for the second mode.\n    MODE_B = 2;\n');
+  const fs = check(SVC, cur);
+  assert.deepEqual(rules(fs), ['ENUM_VALUE_DEGRADATION_UNDOCUMENTED']);
+  const f = expectFinding(fs, {
+    rule: 'ENUM_VALUE_DEGRADATION_UNDOCUMENTED', category: 'POLICY', severity: 'hint', range: at(cur, 'MODE_B = 2', 'MODE_B'), element: 'runtime.v1.Mode.MODE_B',
+    message: 'new value "MODE_B" of a request enum does not say what a runtime that does not know it does (runtimes older than this release read it as an unnamed number)',
+  });
+  assert.deepEqual(f.fixes, [{ kind: 'docStub', element: 'enumValue', name: 'MODE_B' }]);
+  assert.deepEqual(check(SVC, cur.replace('the second mode.', 'the second mode; older runtimes treat it as MODE_A.')), []);
+  // A value of an enum that only responses or no RPC carry is not sent to a runtime.
+  const answered = SVC.replace('    // Whether the runtime is ready.\n    bool ready = 1;\n', '    // Whether the runtime is ready.\n    bool ready = 1;\n    // The mode it runs in.\n    Mode mode = 2;\n')
+    .replace('    // The mode of the caller.\n    Mode mode = 2;\n', '    reserved 2;\n    reserved "mode";\n');
+  assert.deepEqual(rules(check(answered, answered.replace('    MODE_A = 1;\n', '    MODE_A = 1;\n    // MODE_B is the second mode.\n    MODE_B = 2;\n'))), []);
+});
+
 // ---- history reuse -------------------------------------------------------------------------------------
 
 /** A hand-built History: releases oldest first, and the number uses per message/enum. */
@@ -1205,7 +1221,7 @@ test('non-breaking changes do not fire', () => {
   const cur = SVC
     .replace('// VersionResponse answers Version.', '// VersionResponse is the answer to Version.')
     .replace('    // The runtime version.\n    string version = 1;\n', '    // The runtime version.\n    string version = 1;\n    // The runtime name; empty from older runtimes.\n    string runtime_name = 2;\n')
-    .replace('    MODE_A = 1;\n', '    MODE_A = 1;\n    // MODE_B is the second mode.\n    MODE_B = 2;\n')
+    .replace('    MODE_A = 1;\n', '    MODE_A = 1;\n    // MODE_B is the second mode; older runtimes treat it as MODE_A.\n    MODE_B = 2;\n')
     .replace('message Unused {\n    // A value.\n    string value = 1;\n}', 'message Unused {\n    // A value.\n    string   value =   1 ;\n}\n\n// Added is new and documented.\nmessage Added {\n    // x is documented.\n    string x = 1;\n}');
   assert.deepEqual(check(SVC, cur), []);
   assert.deepEqual(check(SVC, SVC), []);

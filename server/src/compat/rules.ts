@@ -185,6 +185,12 @@ export const RULES: readonly Rule[] = [
     'a field of the runtime status or a runtime handler feature, surfaced in the Pod or Node API. Failing fast is a separate matter: while ' +
     'the feature is being adopted, a pod that asks for it on a runtime that lacks it should fail as early as possible instead of running without it.',
     LINKS.devPolicies),
+  rule('ENUM_VALUE_DEGRADATION_UNDOCUMENTED', 'POLICY', 'hint', false, 'A value added to a request enum does not say what a runtime that does not know it does',
+    `${SKEW} proto3 enums are open: a runtime older than the value receives its number without an error and without a ` +
+    'name for it, and does whatever its code does with an unknown value (treat it as the default, reject the request, or ' +
+    'ignore the setting). Document what such a runtime does, and how the kubelet learns whether the runtime supports the ' +
+    'value: through explicit API, such as a field of the runtime status or a runtime handler feature, surfaced in the Pod or Node API.',
+    LINKS.devPolicies),
   rule('DOC_MEANING_CHANGED', 'SEMANTIC', 'warning', true, 'The documentation of an existing element changed words that carry meaning',
     'Changing the expected value format, units, allowed values or call order of an existing element breaks peers even though the bytes ' +
     'still parse, and no wire check can see it. Review whether the change only clarifies, or changes what peers must do.', LINKS.skew),

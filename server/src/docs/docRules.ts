@@ -2,8 +2,8 @@
 // calls them and how an older runtime is detected, and existing docs must not silently change meaning.
 
 import type { Comments, Range } from '../proto/ast';
-import { ModelIndex, indexModel, rpcNames, type ApiModel, type EnumValueDef, type FieldDef, type RpcDef } from '../proto/model';
-import type { Addition } from '../compat/compare';
+import { ModelIndex, indexModel, jsonNameOf, rpcNames, type ApiModel, type EnumValueDef, type FieldDef, type RpcDef } from '../proto/model';
+import { goCamelCase, type Addition } from '../compat/compare';
 import type { Finding, FixData } from '../compat/finding';
 import { getRule } from '../compat/rules';
 import { fingerprintDoc, normalizeDoc, ordersRelativeToRpc, type DocFingerprint } from './fingerprint';
@@ -11,11 +11,27 @@ import { SUPPRESSION_MARKER, isPlaceholderReason } from '../compat/suppress';
 
 /** Documentation that says an RPC has no ordering constraint. */
 export const NO_ORDER = /\b(no|without( any)?) (ordering|order|sequence) (constraint|requirement|dependenc)|\bat any time\b|\bin any order\b|\bindependent(ly)? of (the )?(other )?(calls|rpcs|requests)\b/i;
+/** Within one clause: no sentence or clause punctuation in between. */
+const CLAUSE_GAP = String.raw`[^,.;:!?]{0,60}?`;
+/** A point of the kubelet's or the node's life: "at startup", "after kubelet startup", "during node boot". */
+const LIFE_POINT = String.raw`\b(?:at|on|after|during|upon)\s+(?:the\s+)?(?:kubelet(?:'s)?\s+|node\s+)?(?:startup|start-up|restart|boot)\b`;
+/**
+ * Words that say the RPC is called: passive ("called", "requested"), or with the kubelet as subject ("the kubelet
+ * calls this", "the Kubelet will not re-request …"). A point of life said of something else ("returns the
+ * status after restart", "the sandbox created at boot", "static at startup") is not when the RPC is called.
+ */
+const CALLING = String.raw`(?:\b(?:called|invoked|requested|queried|polled|fetched)\b|\bkubelets?\s+(?:(?:will|would|does|do|only|not|also|first|then|always|never|just)\s+){0,3}(?:re-?)?(?:calls?|invokes?|requests?|quer(?:y|ies)|polls?|fetch(?:es)?)\b|\bcalls\s+(?:it|this)\b)`;
 /**
  * Documentation that says when the kubelet calls an RPC without naming another one: relative to an event
- * ("called _after_ the Kubelet reconfigures the cgroups"), or at a point of its life ("after startup").
+ * ("called _after_ the Kubelet reconfigures the cgroups"), or at a point of its life in the same clause as the
+ * call ("called at startup", "the Kubelet will not re-request it after startup", "at kubelet startup, the
+ * kubelet calls …").
  */
-export const CALLED_WHEN = /\b(called|invoked|calls (it|this))\s+(only\s+)?[_*]*(after|before|once|when|whenever|until|during|upon|prior to)(?![A-Za-z])|\b(at|on|after|during) (the |kubelet |node )?(startup|start-up|restart|boot)\b/i;
+export const CALLED_WHEN = new RegExp([
+  String.raw`\b(?:called|invoked|calls\s+(?:it|this))\s+(?:only\s+)?[_*]*(?:after|before|once|when|whenever|until|during|upon|prior\s+to)(?![A-Za-z])`,
+  String.raw`${CALLING}${CLAUSE_GAP}${LIFE_POINT}`,
+  String.raw`${LIFE_POINT}\s*,?${CLAUSE_GAP}${CALLING}`,
+].join('|'), 'i');
 /** Documentation that says how an older runtime without an RPC is detected, or that the call may fail harmlessly. */
 export const FALLBACK = /\bunimplemented\b|\bnot implemented\b|\bfails? fast\b|\bolder runtimes?\b|\bruntimes? (that|which) (do(es)? not|don't) (support|implement)|\bunsupported\b|\bfalls? back\b|\bfallback\b|\bbest[- ]effort\b/i;
 // What a field's documentation must say for FIELD_DEGRADATION_UNDOCUMENTED, in two parts that the field stub
@@ -26,16 +42,17 @@ export const FALLBACK = /\bunimplemented\b|\bnot implemented\b|\bfails? fast\b|\
 const ABSENT = String.raw`(?:not\s+(?:set|specified|provided|present|given|populated|configured|supplied)|(?<!\bnot\s|\bnon-)(?:unset|unspecified|empty|nil|null|omitted|missing|absent|zero|blank))`;
 /** 0 and false as a field's value ("is 0", "set to false"), not any 0 ("exits with code 0"). */
 const ABSENT_VALUE = String.raw`(?:is|are|be|to|equals?)\s+(?:0|false)`;
-/** Within one clause: no sentence or clause punctuation in between. */
-const CLAUSE_GAP = String.raw`[^,.;:!?]{0,60}?`;
 /**
- * What the field left out means: a condition on it ("if unset", "when the list is empty", "If not specified",
- * "If the struct is nil"), the absent value as a subject ("nil is treated as false", "an empty string would
- * select …", "0 means no limit"), a default ("Default: 0", "defaults to Merge", "Merge is the default", "by
- * default"), or the stub's "Unset:" answer.
+ * A condition on something left out ("if unset", "when the list is empty", "if UID is not set"); group 1 is
+ * what stands between, whose subject says which field the condition is about (see isAboutField).
+ */
+const ABSENT_CONDITION = new RegExp(String.raw`\b(?:if|when|whenever|where|unless)\b(${CLAUSE_GAP})\b(?:${ABSENT}|${ABSENT_VALUE})(?![\w-])`, 'gi');
+/**
+ * What else says what the field left out means: "unless it is set", the absent value as a subject ("nil is
+ * treated as false", "an empty string would select …", "0 means no limit"), a default ("Default: 0", "defaults
+ * to Merge", "Merge is the default", "by default"), or the stub's "Unset:" answer.
  */
 const UNSET_MEANING = new RegExp([
-  String.raw`\b(?:if|when|whenever|where|unless)\b${CLAUSE_GAP}\b(?:${ABSENT}|${ABSENT_VALUE})(?![\w-])`,
   String.raw`\bunless\s+(?:it\s+is\s+|this\s+is\s+)?(?:set|specified|provided|given)\b`,
   String.raw`(?<![\w-])(?:${ABSENT}|0|false)(?:\s+(?:value|values|string|list|map|field|struct|array|set))?(?:\s+\([^()]{0,40}\))?\s+` +
     String.raw`(?:(?:is|are|would|will|shall|should|must|can|may)\s+)?(?:(?:just|simply|always|then|also|be)\s+)*` +
@@ -46,6 +63,42 @@ const UNSET_MEANING = new RegExp([
   String.raw`\bby\s+default\b`,
   String.raw`(?:^|\n)\s*(?:unset|empty|default)\s*:`,
 ].join('|'), 'i');
+/** Words between a condition's "if" and its "unset" that are no subject: "is explicitly set to 0", "is left empty". */
+const CONDITION_VERBS = new Set(['is', 'are', 'was', 'were', 'be', 'been', 'gets', 'get', 'left', 'kept', 'set', 'explicitly', 'also', 'still', 'either', 'remains', 'stays', 'below', 'above']);
+const ARTICLES = new Set(['the', 'this', 'that', 'its']);
+/** Subjects that are the field whatever its name: "if it is unset", "when this field is empty", "if the list is empty". */
+const SELF_SUBJECTS = new Set(['', 'it', 'this', 'field', 'value', 'values', 'list', 'map', 'string', 'struct', 'array', 'slice', 'entry', 'entries', 'number', 'option', 'setting']);
+
+/**
+ * The names a condition may use for field `name`, in lower case: as in the proto, its JSON and Go names, and
+ * its last word, the noun it is named for ("If the CIDR is empty" above pod_cidr).
+ */
+function fieldSubjects(name: string): ReadonlySet<string> {
+  return new Set([name, jsonNameOf(name), goCamelCase(name), name.slice(name.lastIndexOf('_') + 1)].map((n) => n.toLowerCase()));
+}
+
+/**
+ * Whether the words between a condition's keyword and its word of absence make it a condition on this field: no
+ * subject ("If unset"), the field in other words ("it", "this field", "the list"), or its name ("If
+ * `host_path` is empty" above host_path; above another field, that field's emptiness says nothing of this one).
+ */
+function isAboutField(between: string, names: ReadonlySet<string>): boolean {
+  const words = between.toLowerCase().replace(/`/g, ' ').split(/\s+/).filter(Boolean);
+  while (words.length && CONDITION_VERBS.has(words[words.length - 1]!)) words.pop();
+  if (words.length > 1 && ARTICLES.has(words[0]!)) words.shift();
+  if (words.length > 1 && words[words.length - 1] === 'field') words.pop();
+  if (words.length > 1) return false;
+  const subject = words[0] ?? '';
+  return SELF_SUBJECTS.has(subject) || names.has(subject);
+}
+
+/** Whether joined lines say what field `name` left out means (see statesUnsetMeaning). */
+function unsetMeaningIn(flat: string, name: string): boolean {
+  if (UNSET_MEANING.test(flat)) return true;
+  let names: ReadonlySet<string> | undefined;
+  for (const m of flat.matchAll(ABSENT_CONDITION)) if (isAboutField(m[1]!, (names ??= fieldSubjects(name)))) return true;
+  return false;
+}
 /**
  * What a runtime that does not know or support the field does: older runtimes or kubelets named, a runtime
  * that does not support it, a condition on support, a fallback or degradation, "ignored" said of a runtime or
@@ -73,20 +126,20 @@ function joinLines(doc: string): string {
   return doc.split('\n').map((l, i) => (i === 0 ? '' : STUB_LABEL.test(l.trim()) ? '\n' : ' ') + l.trim()).join('');
 }
 
-/** Whether a field's documentation says what the field left out means (what a runtime that ignores it sees). */
-export function statesUnsetMeaning(doc: string): boolean {
-  return UNSET_MEANING.test(joinLines(doc));
+/** Whether the documentation of field `name` says what the field left out means (what a runtime that ignores it sees). */
+export function statesUnsetMeaning(doc: string, name: string): boolean {
+  return unsetMeaningIn(joinLines(doc), name);
 }
 
-/** Whether a field's documentation says what a runtime that does not know or support it does. */
+/** Whether a field's or an enum value's documentation says what a runtime that does not know or support it does. */
 export function statesIgnoredBehaviour(doc: string): boolean {
   return IGNORED_BEHAVIOUR.test(joinLines(doc));
 }
 
-/** Whether a field's documentation says how the feature degrades on a runtime without it: either of the above. */
-export function statesDegradation(doc: string): boolean {
+/** Whether the documentation of field `name` says how the feature degrades on a runtime without it: either of the above. */
+export function statesDegradation(doc: string, name: string): boolean {
   const flat = joinLines(doc);
-  return UNSET_MEANING.test(flat) || IGNORED_BEHAVIOUR.test(flat);
+  return unsetMeaningIn(flat, name) || IGNORED_BEHAVIOUR.test(flat);
 }
 
 /** Whether an RPC's documentation says when the kubelet calls it; `rpcNames`: every RPC of the file. */
@@ -156,7 +209,8 @@ export function checkDocs(current: ApiModel, baseline: ApiModel, additions: Addi
     if (!byName) valuesByName.set(enumFqn, (byName = firstByKey(cur.enums.get(enumFqn)?.values ?? [], (v) => v.name)));
     return byName.get(name);
   };
-  // Types reachable from RPC requests: fields added there are sent by the kubelet to runtimes that may not know them.
+  // Types reachable from RPC requests: fields and enum values added there are sent by the kubelet to runtimes that
+  // may not know them.
   const requestSide = cur.reachableFrom(current.services.flatMap((s) => s.rpcs.map((r) => r.request)));
 
   // An RPC's request and response messages are documented by the RPC's comment (upstream documents none of
@@ -220,7 +274,7 @@ export function checkDocs(current: ApiModel, baseline: ApiModel, additions: Addi
         const msgFqn = a.element.slice(0, a.element.lastIndexOf('.'));
         const f = fieldOf(msgFqn, name);
         const doc = requireDoc('field', a.element, name, a.range, f?.node);
-        if (f && requestSide.has(msgFqn) && (!doc || !statesDegradation(doc))) {
+        if (f && requestSide.has(msgFqn) && (!doc || !statesDegradation(doc, name))) {
           add('FIELD_DEGRADATION_UNDOCUMENTED', a.range, a.element,
             `new request field "${name}" does not say what a runtime that ignores it does (runtimes older than this release drop it silently)`,
             [{ kind: 'docStub', element: 'field', name }]);
@@ -235,7 +289,15 @@ export function checkDocs(current: ApiModel, baseline: ApiModel, additions: Addi
         // means, and a runtime has to know what to do when the kubelet sends it. (The values of a new enum
         // are no additions of their own: the enum's comment, written with them, documents them.)
         const enumFqn = a.element.slice(0, a.element.lastIndexOf('.'));
-        requireDoc('enumValue', a.element, name, a.range, enumValueOf(enumFqn, name)?.node);
+        const doc = requireDoc('enumValue', a.element, name, a.range, enumValueOf(enumFqn, name)?.node);
+        // proto3 enums are open: a runtime older than the value reads the number the kubelet sends as one it has
+        // no name for, and does whatever its code does with an unknown value. Nothing is left out, so only what
+        // such a runtime does (and how the kubelet copes) answers it, not what "unset" means.
+        if (requestSide.has(enumFqn) && (!doc || !statesIgnoredBehaviour(doc))) {
+          add('ENUM_VALUE_DEGRADATION_UNDOCUMENTED', a.range, a.element,
+            `new value "${name}" of a request enum does not say what a runtime that does not know it does (runtimes older than this release read it as an unnamed number)`,
+            [{ kind: 'docStub', element: 'enumValue', name }]);
+        }
         break;
       }
       case 'service':

@@ -1524,12 +1524,15 @@ export function stubLines(element: Extract<FixData, { kind: 'docStub' }>['elemen
       if (!has) out.push(`${name} TODO: what it means, and the format and units of its value.`);
       // Both the unset and the older-runtime answer say how a runtime degrades (docs/docRules.ts statesDegradation).
       const degradation = !suppressed.has('FIELD_DEGRADATION_UNDOCUMENTED');
-      if ((!has || !statesUnsetMeaning(doc)) && degradation) out.push(`Unset: TODO: what the runtime does when ${name} is unset or empty.`);
+      if ((!has || !statesUnsetMeaning(doc, name)) && degradation) out.push(`Unset: TODO: what the runtime does when ${name} is unset or empty.`);
       if ((!has || !statesIgnoredBehaviour(doc)) && degradation) out.push(`Older runtimes: TODO: what happens when a runtime that predates ${name} ignores it, and how the kubelet detects support.`);
       break;
     }
     case 'enumValue':
       if (!has) out.push(`${name} TODO: what this value means.`);
+      if ((!has || !statesIgnoredBehaviour(doc)) && !suppressed.has('ENUM_VALUE_DEGRADATION_UNDOCUMENTED')) {
+        out.push(`Older runtimes: TODO: what a runtime that predates ${name} does when it receives it, and how the kubelet detects support.`);
+      }
       break;
     default:
       if (!has) out.push(`${name} TODO: its purpose.`);
