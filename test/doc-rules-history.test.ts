@@ -319,3 +319,16 @@ test('the values of a new enum are documented by the enum', NEEDS_CORPUS, () => 
   const text = `${b}\n// FrobLevel says how hard a container is frobbed.\nenum FrobLevel {\n    FROB_NONE = 0;\n    FROB_HARD = 1;\n}\n`;
   assert.deepEqual(check(BASE, b, text).filter((f) => f.element.startsWith('runtime.v1.FrobLevel')), []);
 });
+
+test('a released element whose whole comment is deleted: DOC_MEANING_CHANGED, as for a deleted word of it', NEEDS_CORPUS, () => {
+  const old = textOf('v0.36.3');
+  const comment = '    // Timeout in seconds to wait for the container to stop before forcibly\n    // terminating it. Default: 0 (forcibly terminate the container immediately)\n';
+  const meaning = (text: string): string[] => check('v0.36.3', old, text).filter((f) => f.rule === 'DOC_MEANING_CHANGED').map((f) => `${f.element}: ${f.message}`);
+  assert.deepEqual(meaning(edit(old, `${comment}    int64 timeout = 2;`, '    int64 timeout = 2;')), [
+    'runtime.v1.StopContainerRequest.timeout: the documentation of "timeout" was deleted since v0.36.3: removed "0", "before", "default", "seconds"',
+  ]);
+  // One word of it: reported as before.
+  assert.equal(meaning(edit(old, '// Timeout in seconds to wait', '// Timeout to wait')).length, 1);
+  // A comment without words that carry meaning says nothing a reader would miss.
+  assert.deepEqual(meaning(edit(old, '    // ID of the container to stop.\n    string container_id = 1;\n    // Timeout in', '    string container_id = 1;\n    // Timeout in')), []);
+});

@@ -343,8 +343,9 @@ export function checkDocs(current: ApiModel, baseline: ApiModel, additions: Addi
     const before = oldDef.docFingerprint ?? fingerprintDoc(beforeText);
     // A "Deprecated:" note added together with [deprecated = true] is what deprecating asks for, not a change of meaning.
     const deprecatedNow = !!node && 'options' in node && (node as { options: { name: string; value: string }[] }).options.some((o) => o.name === 'deprecated' && o.value === 'true');
-    const after = fingerprintDoc(deprecatedNow ? afterText?.split('\n').filter((l) => !/^\s*Deprecated:/.test(l)).join('\n') : afterText);
-    if (!before || !after || !node || before.hash === after.hash) return undefined;
+    // A comment deleted altogether takes all its meaning-bearing words with it, as deleting one of them does.
+    const after = fingerprintDoc(deprecatedNow ? afterText?.split('\n').filter((l) => !/^\s*Deprecated:/.test(l)).join('\n') : afterText) ?? NO_DOC;
+    if (!before || !node || before.hash === after.hash) return undefined;
     // Sets: a long comment can hold many terms.
     const beforeTerms = new Set(before.terms);
     const afterTerms = new Set(after.terms);
@@ -352,7 +353,8 @@ export function checkDocs(current: ApiModel, baseline: ApiModel, additions: Addi
     const added = after.terms.filter((t) => !beforeTerms.has(t));
     if (!removed.length && !added.length) return undefined;
     const parts = [removed.length ? `removed ${quoteList(removed)}` : '', added.length ? `added ${quoteList(added)}` : ''].filter(Boolean);
-    add('DOC_MEANING_CHANGED', node.nameRange, parent === undefined ? name : `${parent}.${name}`, `the documentation of "${name.slice(name.lastIndexOf('.') + 1)}" changed meaning-bearing words since ${baselineName(baseline)}: ${parts.join('; ')}`);
+    const what = after === NO_DOC ? 'was deleted' : 'changed meaning-bearing words';
+    add('DOC_MEANING_CHANGED', node.nameRange, parent === undefined ? name : `${parent}.${name}`, `the documentation of "${name.slice(name.lastIndexOf('.') + 1)}" ${what} since ${baselineName(baseline)}: ${parts.join('; ')}`);
     return after;
   };
   // The baseline's members are looked up by key only where one is not at the same position as before: a
@@ -397,6 +399,9 @@ export function checkDocs(current: ApiModel, baseline: ApiModel, additions: Addi
   }
   return out;
 }
+
+/** The fingerprint of no documentation: no terms. */
+const NO_DOC: DocFingerprint = { hash: '', terms: [] };
 
 /** Each key's first element, as `find` would answer it. */
 function firstByKey<T>(xs: readonly T[], key: (x: T) => string): Map<string, T> {

@@ -1,5 +1,6 @@
-// Writes a model back as .proto text: names, numbers, types, labels and go_package only (no comments, which
-// the bundled index does not keep). Used for the demo example and to give fixes a declaration to restore.
+// Writes a model back as .proto text: names, numbers, types, labels and go_package, and `doc` where a definition
+// has one (the bundled index keeps none; the demo example sets some). Used for the demo example and to give fixes
+// a declaration to restore.
 
 import { localName, type ApiModel, type EnumDef, type FieldDef, type MessageDef } from './model';
 
@@ -8,6 +9,9 @@ export function printModel(model: ApiModel, header = ''): string {
   if (header) out.push(...header.split('\n').map((l) => `// ${l}`.trimEnd()), '');
   out.push(`syntax = "${model.syntax === 'proto2' ? 'proto2' : 'proto3'}";`, '', `package ${model.package};`, '');
   if (model.goPackage !== undefined) out.push(`option go_package = ${JSON.stringify(model.goPackage)};`, '');
+  const doc = (d: { doc?: string }, pad: string): void => {
+    if (d.doc) out.push(...d.doc.split('\n').map((l) => `${pad}// ${l}`.trimEnd()));
+  };
   const pkg = model.package;
   const short = (t: string): string => localName(t, pkg);
   const children = new Map<string, (MessageDef | EnumDef)[]>();
@@ -18,8 +22,10 @@ export function printModel(model: ApiModel, header = ''): string {
     else children.set(parent, [...(children.get(parent) ?? []), d]);
   }
   for (const s of model.services) {
+    doc(s, '');
     out.push(`service ${s.name} {`);
     for (const r of s.rpcs) {
+      doc(r, '  ');
       out.push(`  rpc ${r.name}(${r.requestStream ? 'stream ' : ''}${short(r.request)}) returns (${r.responseStream ? 'stream ' : ''}${short(r.response)}) {}`);
     }
     out.push('}', '');
@@ -37,10 +43,11 @@ export function printModel(model: ApiModel, header = ''): string {
   };
   const print = (d: MessageDef | EnumDef, depth: number): void => {
     const pad = '  '.repeat(depth);
+    doc(d, pad);
     if ('values' in d) {
       out.push(`${pad}enum ${d.name} {`);
       reserved(d, pad + '  ');
-      for (const v of d.values) out.push(`${pad}  ${v.name} = ${v.number}${v.deprecated ? ' [deprecated = true]' : ''};`);
+      for (const v of d.values) doc(v, `${pad}  `), out.push(`${pad}  ${v.name} = ${v.number}${v.deprecated ? ' [deprecated = true]' : ''};`);
       out.push(`${pad}}`);
       return;
     }
@@ -55,12 +62,17 @@ export function printModel(model: ApiModel, header = ''): string {
           out.push(`${pad}  oneof ${f.oneof} {`, `\u0000${f.oneof}`, `${pad}  }`);
         }
         oneofs.get(f.oneof)!.push(f);
-      } else out.push(`${pad}  ${field(f)}`);
+      } else {
+        doc(f, `${pad}  `);
+        out.push(`${pad}  ${field(f)}`);
+      }
     }
     // Oneof members go where the oneof first appeared.
     for (const [name, fs] of oneofs) {
       const at = out.indexOf(`\u0000${name}`);
-      out.splice(at, 1, ...fs.map((f) => `${pad}    ${field(f)}`));
+      const lines: string[] = [];
+      for (const f of fs) lines.push(...(f.doc ? f.doc.split('\n').map((l) => `${pad}    // ${l}`.trimEnd()) : []), `${pad}    ${field(f)}`);
+      out.splice(at, 1, ...lines);
     }
     out.push(`${pad}}`);
   };
