@@ -1,6 +1,6 @@
 // Writes a model back as .proto text: names, numbers, types, labels and go_package, and `doc` where a definition
-// has one (the bundled index keeps none; the demo example sets some). Used for the demo example and to give fixes
-// a declaration to restore.
+// has one (the bundled index keeps none; the demo example sets some). Used for the demo example
+// (scripts/make-example.ts).
 
 import { localName, type ApiModel, type EnumDef, type FieldDef, type MessageDef } from './model';
 
