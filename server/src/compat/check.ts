@@ -31,7 +31,7 @@ export interface CheckResult {
 export function checkCompatibility(text: string, bound: BoundFile, baseline: Baseline, options: CheckOptions = {}): CheckResult {
   const current = bound.model;
   const base = Object.assign({}, baseline.model, { tag: baseline.tag });
-  const { findings, additions, renamed, currentIndex } = compareModels(current, base, baseline.tag);
+  const { findings, additions, newOnReleasedNumbers, renamed, currentIndex } = compareModels(current, base, baseline.tag);
   // The model has no syntax node for the package statement; the file does.
   const pkg = bound.ast.package?.nameRange;
   if (pkg) {
@@ -48,7 +48,7 @@ export function checkCompatibility(text: string, bound: BoundFile, baseline: Bas
     // of the line being edited, or the releases after the one a maintenance line started from, whose numbers
     // are on nodes already (see checkHistoryReuse for the one exception).
     if (baseline.history) append(findings, checkHistoryReuse(current, base, baseline.history, currentTag, baseline.tag));
-    const docs = checkDocs(current, base, additions, renamed, currentIndex);
+    const docs = checkDocs(current, base, [...additions, ...newOnReleasedNumbers], renamed, currentIndex);
     for (const f of docs) if (f.rule === 'DOC_MEANING_CHANGED') changed.add(f.element);
     append(findings, docs);
     attachNextFreeNumber(findings, bound, baseline);

@@ -18,11 +18,19 @@ export interface Addition {
   kind: AdditionKind;
   element: string;
   range: Range;
+  /** A field that took over a released number (FIELD_NUMBER_REUSED): peers without it misread it, not ignore it. */
+  onReleasedNumber?: true;
 }
 
 export interface Comparison {
   findings: Finding[];
   additions: Addition[];
+  /**
+   * Fields of a name the baseline's message lacks on a number it had (FIELD_NUMBER_REUSED). Not additions: they
+   * continue the number's released field on the wire, as the report and the hover say; but each is a new name
+   * that the documentation rules check as they check additions.
+   */
+  newOnReleasedNumbers: Addition[];
   /** Baseline message/enum → new name, for the types reported as MESSAGE_RENAMED. */
   renamed: Map<string, string>;
   /** Lookups over the current model, for the checks that follow (built once per analysis). */
@@ -38,6 +46,7 @@ export function compareModels(current: ApiModel, baseline: ApiModel, baselineTag
 class Comparer {
   private readonly findings: Finding[] = [];
   private readonly additions: Addition[] = [];
+  private readonly newOnReleasedNumbers: Addition[] = [];
   private readonly cur: ModelIndex;
   private readonly base: ModelIndex;
   /** Baseline message/enum → its new name, for types detected as renamed (MESSAGE_RENAMED). */
@@ -52,25 +61,31 @@ class Comparer {
     if (this.current.package !== this.baseline.package) {
       this.add('PACKAGE_CHANGED', this.packageRange(), this.current.package,
         `package changed from "${this.baseline.package}" to "${this.current.package}" (baseline ${this.tag})`);
-      return { findings: this.findings, additions: this.additions, renamed: this.renamed, currentIndex: this.cur };
+      return this.result();
     }
     this.goPackage();
     const reachable = this.base.reachableTypes();
     this.types(reachable);
     // A renamed type is reported as MESSAGE_RENAMED only: it is not a new element to document.
     const renamedTo = new Set(this.renamed.values());
-    for (const m of this.current.messages) {
-      const old = this.base.messages.get(m.fqn);
-      if (old) this.message(old, m);
-      else if (!renamedTo.has(m.fqn)) this.addition('message', m.fqn, m.node?.nameRange);
+    // A released definition is compared with one current definition of its name, not with each: a second one
+    // is the binder's duplicate-name, and does not delete what the released one still has.
+    for (const [fqn, defs] of groupBy(this.current.messages, (m) => m.fqn)) {
+      const old = this.base.messages.get(fqn);
+      if (old) this.message(old, releasedOf(defs, (m) => sameNumbersAndNames(old.fields, m.fields)));
+      else if (!renamedTo.has(fqn)) for (const m of defs) this.addition('message', fqn, m.node?.nameRange);
     }
-    for (const e of this.current.enums) {
-      const old = this.base.enums.get(e.fqn);
-      if (old) this.enumDef(old, e);
-      else if (!renamedTo.has(e.fqn)) this.addition('enum', e.fqn, e.node?.nameRange);
+    for (const [fqn, defs] of groupBy(this.current.enums, (e) => e.fqn)) {
+      const old = this.base.enums.get(fqn);
+      if (old) this.enumDef(old, releasedOf(defs, (e) => sameNumbersAndNames(old.values, e.values)));
+      else if (!renamedTo.has(fqn)) for (const e of defs) this.addition('enum', fqn, e.node?.nameRange);
     }
     this.services();
-    return { findings: this.findings, additions: this.additions, renamed: this.renamed, currentIndex: this.cur };
+    return this.result();
+  }
+
+  private result(): Comparison {
+    return { findings: this.findings, additions: this.additions, newOnReleasedNumbers: this.newOnReleasedNumbers, renamed: this.renamed, currentIndex: this.cur };
   }
 
   private add(rule: string, range: Range, element: string, message: string, fixes?: FixData[], related?: Finding['related']): void {
@@ -347,20 +362,21 @@ class Comparer {
       this.reservations(old, cur, where, 'message');
       return;
     }
-    const curByNumber = byKey(cur.fields, 'number');
-    const curByName = byKey(cur.fields, 'name');
-    const oldByNumber = byKey(old.fields, 'number');
-    const oldByName = byKey(old.fields, 'name');
+    // Lists, not single fields: two fields of one number (or name) are a binding error the binder reports on the
+    // later one, and keeping only one of them compared a released field that is still there with the other.
+    const curByNumber = groupBy(cur.fields, (f) => f.number);
+    const curByName = groupBy(cur.fields, (f) => f.name);
+    const oldNumbers = new Set(old.fields.map((f) => f.number));
+    const oldNames = new Set(old.fields.map((f) => f.name));
 
     for (const of of old.fields) {
       const path = `${old.fqn}.${of.name}`;
-      const byNum = curByNumber.get(of.number);
-      const byName = curByName.get(of.name);
-      if (byNum && byNum.name === of.name) {
-        this.field(old, of, byNum, cur);
-        continue;
-      }
-      if (byName) {
+      const atNumber = curByNumber.get(of.number) ?? [];
+      const same = atNumber.find((f) => f.name === of.name);
+      const byName = same ?? curByName.get(of.name)?.[0];
+      if (same) {
+        this.field(old, of, same, cur);
+      } else if (byName) {
         // Same name, another number: the number moved.
         const r = byName.node?.numberRange ?? where;
         this.add('FIELD_NUMBER_CHANGED', r, path, `field "${old.name}.${of.name}" changed its number from ${of.number} to ${byName.number} (baseline ${this.tag})`,
@@ -368,27 +384,31 @@ class Comparer {
         // It is still the same field: a type (or label, oneof…) change is a break of its own, and restoring the
         // number alone would leave it.
         this.field(old, of, byName, cur);
-        if (!byNum) continue;
+      } else if (!atNumber.length) {
+        this.deletedField(old, of, cur, where);
+        continue;
       }
-      if (byNum) {
-        const change = this.typeChange(of, byNum);
+      // Any other field on the number: the released field renamed (once, when it is gone), or a reuse.
+      let continued = byName !== undefined;
+      for (const byNum of atNumber) {
+        if (byNum === same) continue;
         const r = byNum.node?.nameRange ?? where;
-        if (!byName && change === 'same' && of.label === byNum.label && oldByName.get(byNum.name) === undefined) {
+        if (!continued && this.typeChange(of, byNum) === 'same' && of.label === byNum.label && !oldNames.has(byNum.name)) {
+          continued = true;
           this.add('FIELD_RENAMED', r, `${cur.fqn}.${byNum.name}`,
             `field ${of.number} "${of.name}" was renamed to "${byNum.name}" (baseline ${this.tag}); ${renameEffects(of, byNum)}`,
             [{ kind: 'rename', to: of.name }]);
-        } else {
-          this.add('FIELD_NUMBER_REUSED', byNum.node?.numberRange ?? where, `${cur.fqn}.${byNum.name}`,
-            `field number ${of.number} belonged to "${of.name}" (${of.type}) in ${this.tag}; "${byNum.name}" (${byNum.type}) now uses it`,
-            [], [{ message: `${this.tag}: ${of.label === 'repeated' ? 'repeated ' : ''}${of.type} ${of.name} = ${of.number}` }]);
+          continue;
         }
-        continue;
+        this.add('FIELD_NUMBER_REUSED', byNum.node?.numberRange ?? where, `${cur.fqn}.${byNum.name}`,
+          `field number ${of.number} belonged to "${of.name}" (${of.type}) in ${this.tag}; "${byNum.name}" (${byNum.type}) now uses it`,
+          [], [{ message: `${this.tag}: ${of.label === 'repeated' ? 'repeated ' : ''}${of.type} ${of.name} = ${of.number}` }]);
+        // A name the baseline's message lacks: new to every peer, it needs documentation like any new field.
+        if (!oldNames.has(byNum.name)) this.newOnReleasedNumbers.push({ kind: 'field', element: `${cur.fqn}.${byNum.name}`, range: byNum.node?.nameRange ?? ORIGIN, onReleasedNumber: true });
       }
-      // Deleted.
-      this.deletedField(old, of, cur, where);
     }
     for (const f of cur.fields) {
-      if (!oldByNumber.has(f.number) && !oldByName.has(f.name)) this.addition('field', `${cur.fqn}.${f.name}`, f.node?.nameRange);
+      if (!oldNumbers.has(f.number) && !oldNames.has(f.name)) this.addition('field', `${cur.fqn}.${f.name}`, f.node?.nameRange);
     }
     this.reservations(old, cur, where, 'message');
   }
@@ -416,7 +436,9 @@ class Comparer {
   }
 
   private field(old: MessageDef, of: FieldDef, nf: FieldDef, cur: MessageDef): void {
-    const change = this.typeChange(of, nf);
+    // A type that does not resolve (a typo mid-edit, a reference to a type renamed without it) is not compared:
+    // what it will be is not known, and the binder's unresolved-type error says what is wrong.
+    const change = nf.typeKind === 'unresolved' ? undefined : this.typeChange(of, nf);
     // Ranges are read only for a finding: fields build them on request (proto/nodes.ts).
     if (change === 'incompatible') {
       this.add('FIELD_TYPE_INCOMPATIBLE', typeRangeOf(nf), fieldPath(old, of), `field "${old.name}.${of.name}" changed type from ${of.type} to ${nf.type}, which is not wire-compatible (baseline ${this.tag})`);
@@ -642,7 +664,8 @@ class Comparer {
       this.reservations(old, cur, where, 'enum');
       return;
     }
-    const curByName = new Map(cur.values.map((v) => [v.name, v]));
+    // Of two values of one name (the binder's duplicate-name), the released one is the one of its number.
+    const curByName = groupBy(cur.values, (v) => v.name);
     const curByNumber = new Map<number, typeof cur.values[number]>();
     for (const v of cur.values) if (!curByNumber.has(v.number)) curByNumber.set(v.number, v);
     const oldNames = new Set(old.values.map((v) => v.name));
@@ -660,7 +683,8 @@ class Comparer {
     const hadPair = (name: string, number: number): boolean => (oldPairs ??= new Set(old.values.map((v) => `${v.number} ${v.name}`))).has(`${number} ${name}`);
     for (const ov of old.values) {
       const path = `${old.fqn}.${ov.name}`;
-      const byName = curByName.get(ov.name);
+      const named = curByName.get(ov.name);
+      const byName = named && releasedOf(named, (v) => v.number === ov.number);
       if (byName) {
         if (byName.number !== ov.number) {
           this.add('ENUM_VALUE_NUMBER_CHANGED', byName.node?.numberRange ?? where, path,
@@ -711,14 +735,14 @@ class Comparer {
    * which protoc and protobufjs refuse too), and declaring one after the other fixes nothing. A model without
    * syntax (a release's) passed protoc, so any number it names twice is an alias.
    */
-  private firstAliases(old: EnumDef, cur: EnumDef, curByName: Map<string, EnumValueDef>, curByNumber: Map<number, EnumValueDef>): void {
+  private firstAliases(old: EnumDef, cur: EnumDef, curByName: Map<string, EnumValueDef[]>, curByNumber: Map<number, EnumValueDef>): void {
     if (cur.node && !allowsAliases(cur.node)) return;
     const seen = new Set<number>();
     for (const ov of old.values) {
       if (seen.has(ov.number)) continue;
       seen.add(ov.number);
       const first = curByNumber.get(ov.number);
-      if (!first || first.name === ov.name || curByName.get(ov.name)?.number !== ov.number) continue;
+      if (!first || first.name === ov.name || !curByName.get(ov.name)?.some((v) => v.number === ov.number)) continue;
       this.add('ENUM_VALUE_JSON_NAME_CHANGED', first.node?.nameRange ?? cur.node?.nameRange ?? ORIGIN, `${cur.fqn}.${first.name}`,
         `JSON now writes enum value ${ov.number} as "${first.name}", declared before "${ov.name}", which ${this.tag} writes and reads; declare "${first.name}" after it`,
         [{ kind: 'declareAfter', container: cur.fqn, name: first.name, after: ov.name }]);
@@ -742,8 +766,10 @@ class Comparer {
       }
       return newBySig.get(rpcsSignature(os));
     };
+    const curServices = groupBy(this.current.services, (s) => s.fqn);
     for (const os of this.baseline.services) {
-      const cs = this.cur.services.get(os.fqn);
+      const same = curServices.get(os.fqn);
+      const cs = same && releasedOf(same, (s) => rpcsSignature(s) === rpcsSignature(os));
       if (!cs) {
         const renamed = renamedService(os);
         if (renamed) renamedServices.add(renamed.fqn);
@@ -754,7 +780,7 @@ class Comparer {
           renamed ? [{ kind: 'rename', to: os.name }] : []);
         continue;
       }
-      const curRpcs = new Map(cs.rpcs.map((r) => [r.name, r]));
+      const curRpcs = groupBy(cs.rpcs, (r) => r.name);
       const oldNames = new Set(os.rpcs.map((r) => r.name));
       // RPCs reported as renamed (RPC_NO_DELETE): a new method on the wire, but not a new API to document.
       const renamedRpcs = new Set<string>();
@@ -781,7 +807,9 @@ class Comparer {
       };
       for (const or of os.rpcs) {
         const path = `${os.fqn}.${or.name}`;
-        const cr = curRpcs.get(or.name);
+        const named = curRpcs.get(or.name);
+        const cr = named && releasedOf(named, (r) => r.request === this.renamedType(or.request) && r.response === this.renamedType(or.response)
+          && r.requestStream === or.requestStream && r.responseStream === or.responseStream);
         if (!cr) {
           const renamed = renamedRpc(this.renamedType(or.request), this.renamedType(or.response));
           if (renamed) renamedRpcs.add(renamed.name);
@@ -1015,9 +1043,24 @@ function sameNumbersAndNames(a: readonly { number: number; name: string }[], b: 
   return true;
 }
 
-function byKey<K extends 'number' | 'name'>(fields: readonly FieldDef[], key: K): Map<FieldDef[K], FieldDef> {
-  const m = new Map<FieldDef[K], FieldDef>();
-  for (const f of fields) m.set(f[key], f);
+/**
+ * Of the current elements of one name, the one the released element of that name is compared with: one that
+ * `unchanged` accepts, else the first declared. Two of one key are a binding error the binder
+ * reports on the later one; the other one, compared too, showed a change of an element that did not change.
+ */
+function releasedOf<T>(list: readonly T[], unchanged: (x: T) => boolean): T {
+  return (list.length > 1 && list.find(unchanged)) || list[0]!;
+}
+
+/** `xs` by `key`, each list in declaration order (never empty). */
+function groupBy<T, K>(xs: readonly T[], key: (x: T) => K): Map<K, T[]> {
+  const m = new Map<K, T[]>();
+  for (const x of xs) {
+    const k = key(x);
+    const list = m.get(k);
+    if (list) list.push(x);
+    else m.set(k, [x]);
+  }
   return m;
 }
 

@@ -274,7 +274,8 @@ export function checkDocs(current: ApiModel, baseline: ApiModel, additions: Addi
         const msgFqn = a.element.slice(0, a.element.lastIndexOf('.'));
         const f = fieldOf(msgFqn, name);
         const doc = requireDoc('field', a.element, name, a.range, f?.node);
-        if (f && requestSide.has(msgFqn) && (!doc || !statesDegradation(doc, name))) {
+        // On a released number an older runtime misreads the field rather than ignoring it: FIELD_NUMBER_REUSED says so.
+        if (f && !a.onReleasedNumber && requestSide.has(msgFqn) && (!doc || !statesDegradation(doc, name))) {
           add('FIELD_DEGRADATION_UNDOCUMENTED', a.range, a.element,
             `new request field "${name}" does not say what a runtime that ignores it does (runtimes older than this release drop it silently)`,
             [{ kind: 'docStub', element: 'field', name }]);

@@ -1,0 +1,130 @@
+// Which current element the comparison takes for a released one, on single edits of the released v0.36.3
+// api.proto (the corpus) that an editor tester found: two elements of one number or name (the binder's
+// duplicate-number and duplicate-name), a type that does not resolve, and a new field on a released number.
+// Each edit is checked against the file and against the bundled release index (what the CLI uses).
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { checkCompatibility, type CheckResult } from '../server/src/compat/check';
+import type { Finding } from '../server/src/compat/finding';
+import { bind } from '../server/src/proto/binder';
+import { parse } from '../server/src/proto/parser';
+import type { Baseline } from '../server/src/baseline/types';
+import { loadBundledHistory } from '../server/src/baseline/historyIndex';
+import { NEEDS_CORPUS, corpusText, replaceOnce } from './corpusText';
+
+const TAG = 'v0.36.3';
+const edit = replaceOnce;
+
+const WORKING_DIR = '    // Current working directory of the command.\n    string working_dir = 5;\n';
+const HOST_IP = '    // Host IP.\n    string host_ip = 4;\n}\n';
+const PROTOCOL = '    SCTP = 2;\n}\n';
+const VERSION_RPC = '    rpc Version(VersionRequest) returns (VersionResponse) {}\n';
+
+/** `text` checked against the corpus file of TAG and against the bundled release index's TAG (with its history). */
+function checkBoth(text: string): { against: string; result: CheckResult; problems: string[] }[] {
+  const bound = bind(parse(text), 'file:///work/api.proto');
+  const problems = bound.problems.map((p) => p.code).sort();
+  const history = loadBundledHistory();
+  const bundledModel = history.modelAt(TAG);
+  assert.ok(bundledModel);
+  const file: Baseline = { tag: TAG, source: 'path', origin: 'test', model: bind(parse(corpusText(TAG)), 'old.proto').model };
+  const bundled: Baseline = { tag: TAG, source: 'bundled', origin: 'bundled release index', model: bundledModel, history };
+  return [
+    { against: 'file', result: checkCompatibility(text, bound, file), problems },
+    { against: 'bundled', result: checkCompatibility(text, bound, bundled), problems },
+  ];
+}
+
+const ruleAndElement = (fs: Finding[]): string[] => fs.map((f) => `${f.rule} ${f.element.replace(/^runtime\.v1\./, '')}`).sort();
+
+/** Asserts the findings (as `RULE element`) and binding problems of `text`, against both baselines. */
+function expectFindings(text: string, findings: string[], problems: string[] = []): void {
+  for (const { against, result, problems: got } of checkBoth(text)) {
+    assert.deepEqual(ruleAndElement(result.findings), findings, against);
+    assert.deepEqual(got, problems, against);
+  }
+}
+
+test('a new field on the number of a released field that is still there: the released field did not change', NEEDS_CORPUS, () => {
+  const b = corpusText(TAG);
+  // Declared after the released field, and before it: FIELD_NUMBER_REUSED on the new one, nothing on working_dir.
+  const after = edit(b, WORKING_DIR, `${WORKING_DIR}    // foo is a test field.\n    int32 foo = 5;\n`);
+  const before = edit(b, WORKING_DIR, `    // foo is a test field.\n    int32 foo = 5;\n${WORKING_DIR}`);
+  for (const text of [after, before]) expectFindings(text, ['FIELD_NUMBER_REUSED ContainerConfig.foo'], ['duplicate-number']);
+  const portMapping = edit(b, HOST_IP, '    // Host IP.\n    string host_ip = 4;\n    // The IP family of host_ip.\n    string host_ip_family = 3;\n}\n');
+  expectFindings(portMapping, ['FIELD_NUMBER_REUSED PortMapping.host_ip_family'], ['duplicate-number']);
+  const reused = checkBoth(portMapping)[0]!.result.findings[0]!;
+  assert.equal(reused.message, 'field number 3 belonged to "host_port" (int32) in v0.36.3; "host_ip_family" (string) now uses it');
+});
+
+test('a second field of a released name: the released one, with its number, is the one compared', NEEDS_CORPUS, () => {
+  const b = corpusText(TAG);
+  expectFindings(edit(b, HOST_IP, '    // Host IP.\n    string host_ip = 4;\n    // Again.\n    string host_port = 9;\n}\n'), [], ['duplicate-name']);
+  // Moved, with a duplicate of the old number: the move is still reported once, and the other field reuses 3.
+  const moved = edit(edit(b, 'int32 host_port = 3;', 'int32 host_port = 9;'), HOST_IP, '    // Host IP.\n    string host_ip = 4;\n    // A new field.\n    int64 spare = 3;\n}\n');
+  expectFindings(moved, ['FIELD_NUMBER_CHANGED PortMapping.host_port', 'FIELD_NUMBER_REUSED PortMapping.spare']);
+});
+
+test('a second enum value of a released name: the released one, with its number, is the one compared', NEEDS_CORPUS, () => {
+  const b = corpusText(TAG);
+  expectFindings(edit(b, PROTOCOL, '    SCTP = 2;\n    UDP = 7;\n}\n'), [], ['duplicate-name']);
+  // Without allow_alias a second name of a number is the binder's error alone.
+  expectFindings(edit(b, PROTOCOL, '    SCTP = 2;\n    // QUIC is a test value.\n    QUIC = 1;\n}\n'), [], ['duplicate-number']);
+});
+
+test('a second RPC of a released name: the released one, with its signature, is the one compared', NEEDS_CORPUS, () => {
+  const b = corpusText(TAG);
+  expectFindings(edit(b, VERSION_RPC, `${VERSION_RPC}    rpc Version(PortMapping) returns (VersionResponse) {}\n`), [], ['duplicate-name']);
+});
+
+test('a second message of a released name, before or after it: the released one is compared, not the new one', NEEDS_CORPUS, () => {
+  const b = corpusText(TAG);
+  const portMapping = '// PortMapping specifies the port mapping configurations of a sandbox.\n';
+  const spare = 'message PortMapping {\n    // x is a test field.\n    int64 x = 1;\n}\n\n';
+  expectFindings(edit(b, portMapping, `${spare}${portMapping}`), [], ['duplicate-name']);
+  expectFindings(edit(b, HOST_IP, `${HOST_IP}\n${spare}`), [], ['duplicate-name']);
+});
+
+test('a second service of a released name: the released one\'s RPCs are not deleted', NEEDS_CORPUS, () => {
+  const b = corpusText(TAG);
+  const imageService = 'service ImageService {\n';
+  const service = edit(b, imageService, `service RuntimeService {\n    rpc Foo(VersionRequest) returns (VersionResponse) {}\n}\n\n${imageService}`);
+  for (const { against, result } of checkBoth(service)) {
+    assert.deepEqual(result.findings.filter((f) => f.rule.startsWith('RPC_') || f.rule.startsWith('SERVICE_')), [], against);
+  }
+});
+
+test('a field type that does not resolve is the binder\'s error only, not also a wire-incompatible type change', NEEDS_CORPUS, () => {
+  const b = corpusText(TAG);
+  // Int64Value renamed without its five references: the rename, and five unresolved references.
+  const unresolved = Array<string>(5).fill('unresolved-type');
+  expectFindings(edit(b, 'message Int64Value {', 'message Int64Val {'), ['MESSAGE_RENAMED Int64Val'], unresolved);
+  // A typo mid-edit.
+  expectFindings(edit(b, 'string working_dir = 5;', 'strin working_dir = 5;'), [], ['unresolved-type']);
+  // Renamed with its references, the rename alone; deleted, the deletion alone (its references do not resolve).
+  expectFindings(b.replace(/\bInt64Value\b/g, 'Int64Val'), ['MESSAGE_RENAMED Int64Val']);
+  const int64Value = /\/\/ Int64Value is the wrapper of int64\.\nmessage Int64Value \{[^}]*\}\n/;
+  assert.match(b, int64Value);
+  expectFindings(b.replace(int64Value, ''), ['MESSAGE_NO_DELETE Int64Value'], unresolved);
+  // A type that resolves is still compared.
+  expectFindings(edit(b, 'Int64Value uid = 5;', 'UInt64Value uid = 5;'), ['FIELD_TYPE_INCOMPATIBLE Image.uid']);
+});
+
+test('DOC_MISSING: a new field on a released number is a new name to document, though not an addition of the report', NEEDS_CORPUS, () => {
+  const b = corpusText(TAG);
+  const undocumented = edit(b, WORKING_DIR, '    int32 foo = 5;\n');
+  // ContainerConfig is sent by the kubelet, but an older runtime misreads foo as working_dir rather than ignoring
+  // it: FIELD_NUMBER_REUSED says so, and FIELD_DEGRADATION_UNDOCUMENTED would say it is dropped.
+  expectFindings(undocumented, ['DOC_MISSING ContainerConfig.foo', 'FIELD_NUMBER_REUSED ContainerConfig.foo']);
+  for (const { against, result } of checkBoth(undocumented)) {
+    const doc = result.findings.find((f) => f.rule === 'DOC_MISSING')!;
+    assert.equal(doc.message, 'new field "foo" (not in v0.36.3) has no documentation comment', against);
+    assert.deepEqual(doc.fixes, [{ kind: 'docStub', element: 'field', name: 'foo' }], against);
+    assert.deepEqual(result.additions, [], against);
+  }
+  // The same when the released field is still there.
+  expectFindings(edit(b, WORKING_DIR, `${WORKING_DIR}    int32 foo = 5;\n`), ['DOC_MISSING ContainerConfig.foo', 'FIELD_NUMBER_REUSED ContainerConfig.foo'], ['duplicate-number']);
+  // Documented, or a rename (same type, the released field gone), it needs no more.
+  expectFindings(edit(b, WORKING_DIR, '    // foo is a test field.\n    int32 foo = 5;\n'), ['FIELD_NUMBER_REUSED ContainerConfig.foo']);
+  expectFindings(edit(b, WORKING_DIR, '    string wd = 5;\n'), ['FIELD_RENAMED ContainerConfig.wd']);
+});
