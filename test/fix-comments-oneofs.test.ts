@@ -9,6 +9,7 @@ import { analyze, type Analysis } from '../server/src/service';
 import type { Baseline } from '../server/src/baseline/types';
 import { applyEdits, computeFixes, fixAll } from '../server/src/fixes';
 import { assertValidProto } from './validProto';
+import { corpusText, NEEDS_CORPUS, replaceOnce } from './corpusText';
 
 const URI = 'file:///work/api.proto';
 const HEADER = 'syntax = "proto3";\npackage demo.v1;\n\n';
@@ -60,6 +61,15 @@ describe('fix-all of fields moved between oneofs', () => {
     const done = rounds(old, cur);
     assert.equal(done[done.length - 1], old);
   });
+  test('out of a one-line oneof they were moved into, on v0.36.3', NEEDS_CORPUS, () => {
+    // The first round takes one field out of the line, the second dissolves the oneof into the other.
+    const old = corpusText('v0.36.3');
+    const cur = replaceOnce(old, '    ContainerMetadata metadata = 1 ;\n    // Image to use.\n    ImageSpec image = 2;\n', '    oneof mi { ContainerMetadata metadata = 1 ; ImageSpec image = 2; }\n');
+    const done = rounds(old, cur);
+    assert.equal(done.length, 2);
+    assertValidProto(done[1]!);
+    assert.deepEqual(run(done[1]!, baselineOf(old)).findings.filter((f) => f.rule.startsWith('FIELD_ONEOF')).map((f) => f.rule), []);
+  });
   test('out of a oneof they were moved into', () => {
     const old = `${HEADER}message M {\n  // X.\n  int32 x = 1;\n  // Y.\n  int32 y = 2;\n}\n`;
     const cur = `${HEADER}message M {\n  // C.\n  oneof c {\n    // X.\n    int32 x = 1;\n    // Y.\n    int32 y = 2;\n  }\n}\n`;
@@ -109,5 +119,104 @@ describe('a oneof dissolved by moving its only field out', () => {
     const f = a.findings.find((x) => x.rule === 'FIELD_ONEOF_GO_CHANGED')!;
     assert.ok(f);
     assert.deepEqual(computeFixes(cur, a.bound, f).map((x) => x.title).filter((t) => t.startsWith('Move')), []);
+  });
+});
+
+describe('a oneof however it is laid out, on v0.36.3\'s ContainerConfig.working_dir', NEEDS_CORPUS, () => {
+  // The fix read only oneofs whose braces end and start their lines: a one-line oneof, a comment after `{` or `}`,
+  // the field on the line of a brace, and a oneof with options were left with "Ignore" alone, and fix-all did
+  // nothing. The field now takes the oneof's place from its pieces, whatever the lines around them.
+  const DOC = '    // Current working directory of the command.\n';
+  const FIELD = `${DOC}    string working_dir = 5;\n`;
+  const release = (): string => corpusText('v0.36.3');
+  // [layout, what replaces the release's field, what the fix must give back: the release, or it with the comment
+  // the edit added, where protoc attaches it to the field]
+  const cases: [string, string, string][] = [
+    ['one line', `${DOC}    oneof wd { string working_dir = 5; }\n`, FIELD],
+    ['the field on the line of `{`', `${DOC}    oneof wd { string working_dir = 5;\n    }\n`, FIELD],
+    ['the field on the line of `}`', `${DOC}    oneof wd {\n        string working_dir = 5; }\n`, FIELD],
+    ['options, which go with the oneof', `${DOC}    oneof wd {\n        option (wd_option) = 1;\n        string working_dir = 5;\n    }\n`, FIELD],
+    ['options, on one line', `${DOC}    oneof wd { option (wd_option) = 1; string working_dir = 5; }\n`, FIELD],
+    ['a comment after `{`', `${DOC}    oneof wd { // Set by the user.\n        string working_dir = 5;\n    }\n`, `${DOC}    // Set by the user.\n    string working_dir = 5;\n`],
+    ['a comment after `}`, which protoc attaches to nothing', `${DOC}    oneof wd {\n        string working_dir = 5;\n    } // Set by the user.\n`, `${DOC}    string working_dir = 5; // Set by the user.\n`],
+    ['one line, with a comment after `}`', `${DOC}    oneof wd { string working_dir = 5; } // Set by the user.\n`, `${DOC}    string working_dir = 5; // Set by the user.\n`],
+  ];
+  for (const crlf of [false, true]) {
+    const eol = (t: string): string => (crlf ? t.replace(/\n/g, '\r\n') : t);
+    for (const [name, layout, expected] of cases) {
+      test(`${name}${crlf ? ', CRLF' : ''}: "Move the field out of the oneof" dissolves it, and fix-all converges`, () => {
+        const b = baselineOf(release());
+        const cur = eol(replaceOnce(release(), FIELD, layout));
+        const a = run(cur, b);
+        const f = a.findings.find((x) => x.rule === 'FIELD_ONEOF_GO_CHANGED');
+        assert.ok(f, a.findings.map((x) => x.rule).join());
+        const fix = computeFixes(cur, a.bound, f).find((x) => x.title === 'Move the field out of the oneof');
+        assert.ok(fix, 'no "Move the field out of the oneof"');
+        const out = applyEdits(cur, fix.edits);
+        assert.equal(out, eol(replaceOnce(release(), FIELD, expected)));
+        assertValidProto(out);
+        const all = applyEdits(cur, fixAll(cur, a.bound, a.findings, 'FIELD_ONEOF_GO_CHANGED').edits);
+        assert.equal(all, out, 'fix-all');
+        const after = run(all, b);
+        assert.deepEqual(after.findings.filter((x) => x.rule.startsWith('FIELD_ONEOF')).map((x) => x.rule), []);
+        assert.deepEqual(fixAll(all, after.bound, after.findings, 'FIELD_ONEOF_GO_CHANGED').edits, [], 'fix-all again changes nothing');
+      });
+    }
+  }
+
+  test('where protoc would not keep the comments, the fix is not offered', () => {
+    const notOffered = [
+      // A block comment among others: protoc would give the line comment above it to the field before.
+      `${DOC}    oneof wd { /* Set by the user. */\n        string working_dir = 5;\n    }\n`,
+      // Two comments on the field's line: protoc attaches neither.
+      `${DOC}    oneof wd {\n        string working_dir = 5; // Own.\n    } // Set by the user.\n`,
+      // A comment protoc attaches to nothing, inside the oneof: where would it go?
+      `${DOC}    oneof wd {\n        // Detached.\n\n        // Own.\n        string working_dir = 5;\n        // Below.\n\n    }\n`,
+    ];
+    for (const layout of notOffered) {
+      const cur = replaceOnce(release(), FIELD, layout);
+      const a = run(cur, baselineOf(release()));
+      const f = a.findings.find((x) => x.rule === 'FIELD_ONEOF_GO_CHANGED');
+      assert.ok(f, layout);
+      assert.deepEqual(computeFixes(cur, a.bound, f).map((x) => x.title).filter((t) => t.startsWith('Move')), [], layout);
+    }
+  });
+
+  // A released field beside a new member: the oneof stays, with its comments, and the field goes after it, at its
+  // indentation, taken out of its line where it shares one.
+  const NEW = '        // Where relative paths start, for this test.\n        string working_path = 100;\n';
+  const kept: [string, string, string][] = [
+    ['a comment after `}`', `${DOC}    oneof wd {\n        string working_dir = 5;\n${NEW}    } // Set by the user.\n`, `${DOC}    oneof wd {\n${NEW}    } // Set by the user.\n    string working_dir = 5;\n`],
+    ['one line', `${DOC}    oneof wd { string working_dir = 5; string working_path = 100; }\n`, `${DOC}    oneof wd { string working_path = 100; }\n    string working_dir = 5;\n`],
+    ['the field on the line of `{`', `${DOC}    oneof wd { string working_dir = 5;\n${NEW}    }\n`, `${DOC}    oneof wd {\n${NEW}    }\n    string working_dir = 5;\n`],
+    ['the field on the line of `}`', `${DOC}    oneof wd {\n${NEW}        string working_dir = 5; }\n`, `${DOC}    oneof wd {\n${NEW}        }\n    string working_dir = 5;\n`],
+  ];
+  for (const [name, layout, expected] of kept) {
+    test(`a oneof that keeps its other member keeps its comments: ${name}`, () => {
+      const cur = replaceOnce(release(), FIELD, layout);
+      const a = run(cur, baselineOf(release()));
+      const f = a.findings.find((x) => x.rule === 'FIELD_ONEOF_GO_CHANGED' && x.element.endsWith('.working_dir'));
+      assert.ok(f, a.findings.map((x) => `${x.rule} ${x.element}`).join());
+      const fix = computeFixes(cur, a.bound, f).find((x) => x.title === 'Move the field out of the oneof');
+      assert.ok(fix, 'no "Move the field out of the oneof"');
+      const out = applyEdits(cur, fix.edits);
+      assert.equal(out, replaceOnce(release(), FIELD, expected));
+      assertValidProto(out);
+    });
+  }
+
+  test('"Move the field back into oneof" takes a one-line oneof the field was all of with it', () => {
+    const released = replaceOnce(release(), FIELD, `${DOC}    oneof wd {\n${NEW}        string working_dir = 5;\n    }\n`);
+    const cur = replaceOnce(released, `${NEW}        string working_dir = 5;\n    }\n`, `${NEW}    }\n    oneof other { string working_dir = 5; }\n`);
+    const b = baselineOf(released);
+    const a = run(cur, b);
+    const f = a.findings.find((x) => x.rule === 'FIELD_ONEOF_CHANGED');
+    assert.ok(f, a.findings.map((x) => x.rule).join());
+    const fix = computeFixes(cur, a.bound, f).find((x) => x.title === 'Move the field back into oneof "wd"');
+    assert.ok(fix, 'no "Move the field back into oneof"');
+    const out = applyEdits(cur, fix.edits);
+    assert.equal(out, released);
+    assertValidProto(out);
+    assert.equal(applyEdits(cur, fixAll(cur, a.bound, a.findings, 'FIELD_ONEOF_CHANGED').edits), released, 'fix-all');
   });
 });

@@ -128,6 +128,16 @@ describe('quick fixes of the new Go-source findings, on v0.36.3', { skip: SKIP }
     assertValidProto(fix.after);
   });
 
+  test('a released field moved into a one-line oneof: the light bulb and fix-all give back the release', () => {
+    // The editor tester's edit: only "Ignore" was offered, and fix-all did nothing.
+    const FIELD = '    // Current working directory of the command.\n    string working_dir = 5;\n';
+    const into = edit(OLD, FIELD, '    // Current working directory of the command.\n    oneof wd { string working_dir = 5; }\n');
+    const fix = preferredFix(into, 'FIELD_ONEOF_GO_CHANGED', BASE, 'runtime.v1.ContainerConfig.working_dir');
+    assert.equal(fix.title, 'Move the field out of the oneof');
+    assert.equal(fix.after, OLD);
+    assert.equal(fix.afterAll, OLD);
+  });
+
   test('a released field moved into a released oneof (FIELD_ONEOF_CHANGED): "Move the field out of the oneof" gives back the release', () => {
     const released = edit(OLD, VERSION_REQUEST, 'message VersionRequest {\n    // The version, one way.\n    oneof v {\n        // A number.\n        int64 version_number = 2;\n    }\n    // Version of the kubelet runtime API.\n    string version = 1;\n}\n');
     const into = edit(released, '    }\n    // Version of the kubelet runtime API.\n    string version = 1;\n}\n', '        // Version of the kubelet runtime API.\n        string version = 1;\n    }\n}\n');

@@ -8,7 +8,7 @@ import type { Finding, FixData } from '../compat/finding';
 import { SUPPRESSION_MARKER, findSuppressions } from '../compat/suppress';
 import { FALLBACK, docOf, ownDoc, statesCallOrder, statesIgnoredBehaviour, statesUnsetMeaning } from '../docs/docRules';
 import type {
-  Comment, EnumNode, EnumValueNode, FieldNode, MessageNode, OneofNode, Position, ProtoFile, Range, ReservedNode, RpcNode, ServiceNode,
+  EnumNode, EnumValueNode, FieldNode, MessageNode, OneofNode, Position, ProtoFile, Range, ReservedNode, RpcNode, ServiceNode,
 } from '../proto/ast';
 import { comparePositions, rangeContains } from '../proto/ast';
 import { ENUM_MAX, FIELD_MAX, parse } from '../proto/parser';
@@ -356,7 +356,7 @@ function identifierNames(ast: ProtoFile): boolean {
 }
 
 /** Start of the line after a statement that has its lines to itself (only a comment may follow it). */
-function lineAfter(L: TextLines, stmt: ReservedNode): Position | undefined {
+function lineAfter(L: TextLines, stmt: { range: Range }): Position | undefined {
   const end = stmt.range.end;
   const rest = L.line(end.line).slice(end.character);
   if (!/^\s*(\/\/.*)?$/.test(rest) || !L.startsLine(stmt.range.start) || end.line + 1 >= L.lineCount) return undefined;
@@ -811,7 +811,8 @@ function reindented(text: string, from: string, to: string): string | undefined 
 /**
  * A released field moved into a new oneof goes back out, right after the oneof, at its indentation; a oneof
  * left without members (protoc refuses an empty one) is replaced by the field, which takes the oneof's comments
- * along. Only whole lines move.
+ * along. However the oneof is laid out (one line, a member on the line of a brace): the field's text is built from
+ * its pieces, not moved as whole lines.
  */
 function leaveOneofEdits(L: TextLines, ast: ProtoFile, finding: Finding): TextEdit[] | undefined {
   const loc = elementNamedAt(ast, finding.range, ['field']);
@@ -819,66 +820,104 @@ function leaveOneofEdits(L: TextLines, ast: ProtoFile, finding: Finding): TextEd
   const m = loc?.parent;
   if (!loc || !f?.oneof || m?.kind !== 'message') return undefined;
   const o = oneofsOf(m).byMember.get(f);
-  const lines = ownLines(L, f);
-  if (!o || !lines || !L.endsLine(o.range.end) || o.range.end.line + 1 >= L.lineCount) return undefined;
-  const block = reindented(L.slice({ start: pos(lines.from, 0), end: pos(lines.to, 0) }), L.indentOf(loc.range.start.line), L.indentOf(o.range.start.line));
-  if (block === undefined) return undefined;
-  if (o.fields.length === 1 && !o.options.length) {
-    const dissolved = dissolvedOneof(L, o, f, lines, block);
+  if (!o) return undefined;
+  if (o.fields.length === 1) {
+    const dissolved = dissolvedOneof(L, o, f);
     return dissolved && [dissolved];
   }
-  return [{ range: { start: pos(lines.from, 0), end: pos(lines.to, 0) }, newText: '' }, insertAt(pos(o.range.end.line + 1, 0), block)];
+  const after = lineAfter(L, o);
+  return after && [{ range: cutOf(L, f), newText: '' }, insertAt(after, fieldText(L, f, L.indentOf(o.range.start.line)) + L.eol)];
 }
 
 /**
- * The oneof `o`, whose one member `f` (its `lines`, re-indented as `block`) leaves it, replaced by that member:
- * protoc refuses an empty oneof. The oneof's comments are often the field's documentation (`// ID of the container
- * to stop.` above `oneof target {`), so they go above the field, the leading one and then the trailing one (after
- * `{`), at the oneof's indentation and without blank lines, where protoc attaches them, with the field's own
- * leading comment below them, to the field as one comment. Undefined where they would not make one comment (a
- * block comment among others) or other lines are in the way.
+ * The oneof `o`, whose one member `f` leaves it, replaced by that member at the oneof's indentation: protoc
+ * refuses an empty oneof. The oneof's comments are often the field's documentation (`// ID of the container to
+ * stop.` above `oneof target {`), so they go above the field, the leading one and then the trailing one (after
+ * `{`), without blank lines, where protoc attaches them, with the field's own leading comment below them, to the
+ * field as one comment; a comment after `}`, which protoc attaches to nothing, is kept as the field's trailing one.
+ * The oneof's options go with it. Undefined where the comments would not make one comment (a block comment among
+ * others) or anything else is in the oneof.
  */
-function dissolvedOneof(L: TextLines, o: OneofNode, f: FieldNode, lines: { from: number; to: number }, block: string): TextEdit | undefined {
+function dissolvedOneof(L: TextLines, o: OneofNode, f: FieldNode): TextEdit | undefined {
   const { leading, trailing } = o.comments;
-  const first = o.range.start.line;
-  const whole = linesOfOnlyMember(L, o, lines, trailing);
-  const below = trailing !== undefined && trailing.range.start.line > first;
-  if (!whole || (trailing && !L.endsLine(trailing.range.end)) || (below && !L.startsLine(trailing.range.start))) return undefined;
+  const whole = onlyMemberLines(L, o, f);
   const comments = [leading, trailing, f.comments.leading].filter((c) => c !== undefined);
-  if (comments.length > 1 && comments.some((c) => c.block)) return undefined;
-  const indent = L.indentOf(first);
-  let text = L.slice({ start: pos(whole.from, 0), end: pos(first, 0) });
-  if (below) {
-    const own = L.slice({ start: pos(trailing.range.start.line, 0), end: pos(trailing.range.end.line + 1, 0) });
-    text += reindented(own, L.indentOf(trailing.range.start.line), indent) ?? own;
-  } else if (trailing) {
-    text += `${indent}${L.slice(trailing.range)}${L.eol}`;
-  }
-  return { range: { start: pos(whole.from, 0), end: pos(whole.to, 0) }, newText: text + block };
+  if (!whole || (comments.length > 1 && comments.some((c) => c.block))) return undefined;
+  const close = o.range.end;
+  const afterClose = L.line(close.line).slice(close.character).trimEnd();
+  // The field's own trailing comment and that one on one line: protoc would take neither.
+  if (afterClose && comparePositions(fieldSpan(f).end, f.range.end) !== 0) return undefined;
+  const indent = L.indentOf(o.range.start.line);
+  let text = L.slice({ start: pos(whole.from, 0), end: pos(o.range.start.line, 0) });
+  if (trailing) text += indentedText(L, trailing.range, indent) + L.eol;
+  text += fieldText(L, f, indent) + afterClose + L.eol;
+  return { range: { start: pos(whole.from, 0), end: pos(whole.to, 0) }, newText: text };
 }
 
 /**
- * The whole lines of a oneof (with its comment) whose braces hold nothing but its one field's `lines`, blank
- * lines and the oneof's `trailing` comment if given, each brace ending or starting its line (`{` but for that
- * comment); undefined otherwise.
+ * The whole lines of a oneof (with its leading comment and a `//` comment after `}`) that holds nothing but its
+ * one member `f` with its comments, the oneof's trailing comment and options, and blanks, however they are laid
+ * out (`oneof c { int32 x = 1; }` too); undefined otherwise.
  */
-function linesOfOnlyMember(L: TextLines, o: OneofNode, lines: { from: number; to: number }, trailing?: Comment): { from: number; to: number } | undefined {
+function onlyMemberLines(L: TextLines, o: OneofNode, f: FieldNode): { from: number; to: number } | undefined {
   const whole = ownLines(L, o);
-  if (!whole) return undefined;
-  const first = o.range.start.line;
-  for (let line = first + 1; line < o.range.end.line; line++) {
-    const inTrailing = trailing !== undefined && line >= trailing.range.start.line && line <= trailing.range.end.line;
-    if ((line < lines.from || line >= lines.to) && !inTrailing && !L.isBlank(line)) return undefined;
+  const body = oneofBodyOf(L, o);
+  if (!whole || !body) return undefined;
+  const parts = [o.comments.trailing?.range, f.comments.leading?.range, fieldSpan(f), ...o.options.map((x) => x.range)]
+    .filter((r) => r !== undefined)
+    .sort((a, b) => comparePositions(a.start, b.start));
+  let at = L.offsetAt(body.bodyRange.start);
+  for (const r of [...parts, { start: body.bodyRange.end, end: body.bodyRange.end }]) {
+    if (/\S/.test(L.text.slice(at, L.offsetAt(r.start)))) return undefined;
+    at = L.offsetAt(r.end);
   }
-  const head = trailing?.range.start.line === first ? L.line(first).slice(0, trailing.range.start.character) : L.line(first);
-  if (!/\{\s*$/.test(head) || !L.startsLine(pos(o.range.end.line, o.range.end.character - 1))) return undefined;
   return whole;
 }
 
 /**
+ * What taking a field out of its body removes: the field with its leading comment and a comment trailing it on its
+ * line, as whole lines where it has them to itself, else with the blanks before it on its line (after it, where it
+ * starts its line), so that what shares its line stays as written (`oneof c { int32 x = 1; int32 y = 2; }`).
+ */
+function cutOf(L: TextLines, f: FieldNode): Range {
+  const start = (f.comments.leading ?? f).range.start;
+  const end = fieldSpan(f).end;
+  const ownStart = L.startsLine(start);
+  if (ownStart && L.endsLine(end)) return { start: pos(start.line, 0), end: pos(end.line + 1, 0) };
+  if (!ownStart) return { start: pos(start.line, L.line(start.line).slice(0, start.character).trimEnd().length), end };
+  const rest = L.line(end.line).slice(end.character);
+  return { start, end: pos(end.line, end.character + rest.length - rest.trimStart().length) };
+}
+
+/** A field with the comment trailing it on its last line, if any (one trailing it below stays where it is). */
+function fieldSpan(f: FieldNode): Range {
+  const range = f.range;
+  const t = f.comments.trailing;
+  return t && t.range.start.line === range.end.line ? { start: range.start, end: t.range.end } : range;
+}
+
+/** A field with its leading comment and a comment trailing it on its line, as lines at `indent` (no line break after the last). */
+function fieldText(L: TextLines, f: FieldNode, indent: string): string {
+  const field = indentedText(L, fieldSpan(f), indent);
+  const leading = f.comments.leading;
+  return leading ? indentedText(L, leading.range, indent) + L.eol + field : field;
+}
+
+/**
+ * The text of `r` at `indent`, its further lines re-indented alike (from the indentation of the line `r` starts
+ * on; kept as they are where they lack it).
+ */
+function indentedText(L: TextLines, r: Range, indent: string): string {
+  const from = L.indentOf(r.start.line);
+  const text = L.slice(r);
+  return reindented(from + text, from, indent) ?? indent + text;
+}
+
+/**
  * A released field moved out of a oneof, or into another one, goes back in, as its last member, at its members'
- * indentation. The oneof it leaves goes too (with its comment) when the field was all it held: protoc refuses an
- * empty oneof. Only whole lines move; a field protoc would refuse in a oneof (a label, a map) is left alone.
+ * indentation. The oneof it leaves goes too (with its comments) when the field was all it held, however that one
+ * is laid out: protoc refuses an empty oneof. Otherwise the field is taken out of its place (see `cutOf`); a field
+ * protoc would refuse in a oneof (a label, a map) is left alone.
  */
 function enterOneofEdits(L: TextLines, ast: ProtoFile, finding: Finding, fd: Extract<FixData, { kind: 'enterOneof' }>): TextEdit[] | undefined {
   const loc = elementNamedAt(ast, finding.range, ['field']);
@@ -887,14 +926,13 @@ function enterOneofEdits(L: TextLines, ast: ProtoFile, finding: Finding, fd: Ext
   if (!loc || !f || f.label || f.mapKey !== undefined || m?.kind !== 'message') return undefined;
   const o = oneofsOf(m).byName.get(fd.oneof);
   const member = o?.fields[0];
-  const lines = ownLines(L, f);
-  if (!o || !member || !lines || !L.startsLine(pos(o.range.end.line, o.range.end.character - 1))) return undefined;
+  if (!o || !member || !L.startsLine(pos(o.range.end.line, o.range.end.character - 1))) return undefined;
   const now = f.oneof === undefined ? undefined : oneofsOf(m).byMember.get(f);
   if (f.oneof !== undefined && (!now || now === o)) return undefined;
-  const block = reindented(L.slice({ start: pos(lines.from, 0), end: pos(lines.to, 0) }), L.indentOf(loc.range.start.line), L.indentOf(member.range.start.line));
-  if (block === undefined) return undefined;
-  const out = now && now.fields.length === 1 && !now.options.length ? withoutBlankAfter(L, linesOfOnlyMember(L, now, lines)) : lines;
-  return out && [{ range: { start: pos(out.from, 0), end: pos(out.to, 0) }, newText: '' }, insertAt(pos(o.range.end.line, 0), block)];
+  const whole = now?.fields.length === 1 ? withoutBlankAfter(L, onlyMemberLines(L, now, f)) : undefined;
+  const out = now?.fields.length === 1 ? whole && { start: pos(whole.from, 0), end: pos(whole.to, 0) } : cutOf(L, f);
+  const block = fieldText(L, f, L.indentOf(member.range.start.line)) + L.eol;
+  return out && [{ range: out, newText: '' }, insertAt(pos(o.range.end.line, 0), block)];
 }
 
 /** Lines to remove, with the blank line after them when one precedes them too: no two blank lines where they were. */
