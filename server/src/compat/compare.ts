@@ -70,15 +70,22 @@ class Comparer {
     const renamedTo = new Set(this.renamed.values());
     // A released definition is compared with one current definition of its name, not with each: a second one
     // is the binder's duplicate-name, and does not delete what the released one still has.
+    // The index the later checks look names up in (the documentation rules) answers with that one too.
     for (const [fqn, defs] of groupBy(this.current.messages, (m) => m.fqn)) {
       const old = this.base.messages.get(fqn);
-      if (old) this.message(old, releasedOf(defs, (m) => sameNumbersAndNames(old.fields, m.fields)));
-      else if (!renamedTo.has(fqn)) for (const m of defs) this.addition('message', fqn, m.node?.nameRange);
+      if (old) {
+        const m = releasedOf(defs, (d) => sameNumbersAndNames(old.fields, d.fields));
+        this.cur.messages.set(fqn, m);
+        this.message(old, m);
+      } else if (!renamedTo.has(fqn)) for (const m of defs) this.addition('message', fqn, m.node?.nameRange);
     }
     for (const [fqn, defs] of groupBy(this.current.enums, (e) => e.fqn)) {
       const old = this.base.enums.get(fqn);
-      if (old) this.enumDef(old, releasedOf(defs, (e) => sameNumbersAndNames(old.values, e.values)));
-      else if (!renamedTo.has(fqn)) for (const e of defs) this.addition('enum', fqn, e.node?.nameRange);
+      if (old) {
+        const e = releasedOf(defs, (d) => sameNumbersAndNames(old.values, d.values));
+        this.cur.enums.set(fqn, e);
+        this.enumDef(old, e);
+      } else if (!renamedTo.has(fqn)) for (const e of defs) this.addition('enum', fqn, e.node?.nameRange);
     }
     this.services();
     return this.result();
@@ -770,6 +777,7 @@ class Comparer {
     for (const os of this.baseline.services) {
       const same = curServices.get(os.fqn);
       const cs = same && releasedOf(same, (s) => rpcsSignature(s) === rpcsSignature(os));
+      if (cs) this.cur.services.set(os.fqn, cs);
       if (!cs) {
         const renamed = renamedService(os);
         if (renamed) renamedServices.add(renamed.fqn);

@@ -360,7 +360,8 @@ export function checkDocs(current: ApiModel, baseline: ApiModel, additions: Addi
   };
   // The baseline's members are looked up by key only where one is not at the same position as before: a
   // scan per member would be quadratic in a large message (one field inserted at the top shifts them all).
-  for (const m of current.messages) {
+  // One definition per name (`cur`: the one the comparison took for the released one): a duplicate is the binder's.
+  for (const m of cur.messages.values()) {
     const om = base.messages.get(m.fqn);
     if (!om) continue;
     compareDocs(undefined, m.fqn, om, m.node);
@@ -378,7 +379,7 @@ export function checkDocs(current: ApiModel, baseline: ApiModel, additions: Addi
       }
     });
   }
-  for (const e of current.enums) {
+  for (const e of cur.enums.values()) {
     const oe = base.enums.get(e.fqn);
     if (!oe) continue;
     compareDocs(undefined, e.fqn, oe, e.node);
@@ -388,7 +389,7 @@ export function checkDocs(current: ApiModel, baseline: ApiModel, additions: Addi
       if (ov) compareDocs(e.fqn, v.name, ov, v.node);
     });
   }
-  for (const s of current.services) {
+  for (const s of cur.services.values()) {
     const os = base.services.get(s.fqn);
     if (!os) continue;
     compareDocs(undefined, s.fqn, os, s.node);
