@@ -92,6 +92,21 @@ describe('cri-compat CLI', { skip: corpusDir ? false : CORPUS_HELP }, () => {
     if (process.platform !== 'win32') attempt(() => spawnSync('mkfifo', [config]), /\.cri-compat\.json: not a regular file/);
     // Invalid JSON is located, not quoted.
     attempt(() => writeFileSync(config, '{\n  "severity": { "DOCS": off }\n}\n'), /\.cri-compat\.json: not valid JSON \(line 2, column 25: InvalidSymbol\)/);
+    // Keys that would write lines of their own (CI workflow commands) or terminal controls: quoted as JSON, each
+    // message one line; a thousand of them are not all listed.
+    const forged = 'x\n::error file=api.proto,line=1::Injected\n::stop-commands::abc\n\u001b]0;PWNED\u0007';
+    const many = Object.fromEntries([[forged, 'off'], ...Array.from({ length: 1000 }, (_, k) => [`K${k}`, 'off'])]);
+    for (const content of [{ severity: many }, { [forged]: 1, ...Object.fromEntries(Array.from({ length: 1000 }, (_, k) => [`k${k}`, 1])) }]) {
+      rmSync(config, { force: true });
+      writeFileSync(config, JSON.stringify(content));
+      const r = cli(['check', '--format', 'github', '--against', old, file]);
+      assert.equal(r.code, 2, r.err);
+      assert.doesNotMatch(r.err, /^::/m);
+      assert.doesNotMatch(r.err, /[\u0000-\u0008\u000b-\u001f\u007f]/);
+      assert.match(r.err, /"x\\n::error file=api\.proto,line=1::Injected\\n::stop-commands::abc\\n\\u001b\]0;PWNED\\u0007"/);
+      assert.match(r.err, /and \d+ more/);
+      assert.ok(r.err.length < 4000, `${r.err.length} characters`);
+    }
     // Named on the command line, a link is the user's choice and is followed.
     rmSync(config);
     writeFileSync(join(dir, 'real.json'), JSON.stringify({ severity: { WIRE: 'off' } }));

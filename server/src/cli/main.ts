@@ -10,7 +10,7 @@ import { declaredPackage } from '../proto/parser';
 import type { Baseline } from '../baseline/types';
 import type { ApiModel } from '../proto/model';
 import { parseAnyTag } from '../policy/versions';
-import { formatGithub, formatJson, formatSarif, formatText, jsonReport, JSON_SCHEMA_VERSION, SEVERITY_ORDER, VERSION, type JsonReport, type Reportable, type SarifInvocation } from '../report/formats';
+import { formatGithub, formatJson, formatSarif, formatText, jsonReport, oneLine, JSON_SCHEMA_VERSION, SEVERITY_ORDER, VERSION, type JsonReport, type Reportable, type SarifInvocation } from '../report/formats';
 import { ciLocation } from './location';
 import { notFullyChecked, renderReport } from '../report/markdown';
 import { describeBaseline } from '../features/policyHover';
@@ -199,13 +199,17 @@ export function firstInvalidUtf8(b: Uint8Array): number {
   return -1;
 }
 
-export async function main(argv: string[], io: Io): Promise<number> {
+export async function main(argv: string[], rawIo: Io): Promise<number> {
+  // Every message on stderr is one line: file names, baseline origins and config contents may be hostile, and a
+  // line break or terminal control in them could forge CI workflow commands (`::error …`) or rewrite the screen.
+  // Only the texts written here, usage and history, have lines of their own.
+  const io: Io = { ...rawIo, err: (s) => rawIo.err(oneLine(s)) };
   try {
     const p = parseArgs(argv);
     const [command, ...rest] = p.positional;
     if (on(p, '--version')) { io.out(`cri-compat ${VERSION}`); return 0; }
     if (on(p, '--help')) { io.out(USAGE); return 0; }
-    if (!command) { io.err(USAGE); return 2; }
+    if (!command) { rawIo.err(USAGE); return 2; }
     const allowed = Object.hasOwn(COMMAND_FLAGS, command) ? COMMAND_FLAGS[command]! : undefined;
     if (!allowed) throw new UsageError(`unknown command "${command}"`);
     for (const flag of p.flags.keys()) {
@@ -221,7 +225,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
         const pkg = one(p, '--package') ?? 'runtime.v1';
         const element = one(p, '--element');
         const result = historyQuery(loadBundledHistory(pkg), element);
-        (result.ok ? io.out : io.err)(result.text);
+        (result.ok ? io.out : rawIo.err)(result.text);
         return result.ok ? 0 : 2;
       }
       case 'parse': {
@@ -241,7 +245,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
     }
   } catch (e) {
     if (e instanceof UsageError) {
-      io.err(`cri-compat: ${e.message}\nRun "cri-compat --help" for usage.`);
+      io.err(`cri-compat: ${e.message}`);
+      io.err('Run "cri-compat --help" for usage.');
       return 2;
     }
     io.err(`cri-compat: ${e instanceof Error ? e.message : String(e)}`);

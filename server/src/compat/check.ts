@@ -162,14 +162,25 @@ export function applySeverities(findings: Finding[], overrides: Record<string, S
   return out;
 }
 
-/** Validates a severity map from settings, a flag or a config file; returns the problems found. */
+/**
+ * Validates a severity map from settings, a flag or a config file; returns the problems found, at most
+ * MAX_PROBLEMS and then how many more. Keys are quoted as JSON, cut short: a config file may be hostile, and its
+ * line breaks or terminal controls must not reach an output or a log as they are.
+ */
 export function validateSeverityOverrides(o: Record<string, unknown>): string[] {
   const categories: Category[] = ['WIRE', 'JSON', 'GO_SOURCE', 'SEMANTIC', 'DOCS', 'POLICY'];
   const levels = ['error', 'warning', 'information', 'hint', 'off'];
   const problems: string[] = [];
   for (const [k, v] of Object.entries(o)) {
-    if (!RULES_BY_ID.has(k) && !categories.includes(k as Category)) problems.push(`unknown rule or category "${k}"`);
-    if (typeof v !== 'string' || !levels.includes(v)) problems.push(`"${k}": severity must be one of ${levels.join(', ')}`);
+    if (!RULES_BY_ID.has(k) && !categories.includes(k as Category)) problems.push(`unknown rule or category ${quoteKey(k)}`);
+    if (typeof v !== 'string' || !levels.includes(v)) problems.push(`${quoteKey(k)}: severity must be one of ${levels.join(', ')}`);
   }
-  return problems;
+  return problems.length > MAX_PROBLEMS ? [...problems.slice(0, MAX_PROBLEMS), `and ${problems.length - MAX_PROBLEMS} more`] : problems;
+}
+
+const MAX_PROBLEMS = 10;
+
+/** A key as JSON (control characters escaped), at most 80 characters of it. */
+export function quoteKey(k: string): string {
+  return JSON.stringify(k.length > 80 ? `${k.slice(0, 80)}…` : k);
 }
