@@ -993,6 +993,16 @@ describe('baseline', { skip }, () => {
       const b = await findInVendor(escaping);
       assert.ok(!b.ok && /symlink leading outside/.test(b.reason));
 
+      // vendor/ itself a link out of the module: its target is not the module's.
+      const linked = join(TMP, 'proj-vendor-link');
+      const elsewhere = join(TMP, 'vendor-elsewhere');
+      write(join(elsewhere, 'modules.txt'), '# k8s.io/cri-api v0.36.2\n');
+      write(join(elsewhere, 'k8s.io', 'cri-api', V1_PATH), text('v0.36.2'));
+      write(join(linked, 'go.mod'), 'module example.com/linked\n');
+      symlinkSync(elsewhere, join(linked, 'vendor'));
+      const c = await findInVendor(linked);
+      assert.ok(!c.ok && /modules\.txt is a symlink leading outside/.test(c.reason), c.ok ? c.origin : c.reason);
+
       const none = await findInVendor(join(TMP, 'loose'));
       assert.ok(!none.ok && /no vendor\/modules\.txt/.test(none.reason));
     });

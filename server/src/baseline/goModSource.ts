@@ -403,8 +403,10 @@ export async function findInVendor(fromDir: string, options: GoModOptions = {}):
   const { dirs, end } = await projectDirs(fromDir);
   for (const { dir, moduleRoot, start } of dirs) {
     if (!moduleRoot && !start) continue;
+    // Read within the module, not within vendor/: a vendor/ that is a link out of the module is the link's target.
     const vendor = join(dir, 'vendor');
-    const mods = await readFileWithin(vendor, join(vendor, 'modules.txt'), max);
+    const mods = await readFileWithin(dir, join(vendor, 'modules.txt'), max);
+    if ('reason' in mods && !mods.reason.endsWith('does not exist')) return { ok: false, reason: mods.reason };
     const v = 'text' in mods ? vendoredVersion(mods.text) : undefined;
     if (v) {
       const where = join(vendor, 'modules.txt');
@@ -416,7 +418,7 @@ export async function findInVendor(fromDir: string, options: GoModOptions = {}):
         return { ok: false, reason: `${where} lists ${CRI_API_MODULE} ${v.version}${options.version ? `, not ${options.version}` : ', a pre-release'}` };
       }
       const file = join(vendor, 'k8s.io', 'cri-api', ...V1_PATH.split('/'));
-      const r = await readFileWithin(vendor, file, max);
+      const r = await readFileWithin(dir, file, max);
       if (!('text' in r)) return { ok: false, reason: r.reason };
       return { ok: true, source: 'vendor', version: v.version, file, text: r.text, origin: `vendored ${CRI_API_MODULE} ${v.version} (${vendor})` };
     }
