@@ -16,6 +16,16 @@ const HEADER = 'syntax = "proto3";\npackage demo.v1;\n\n';
 const baselineOf = (text: string): Baseline => ({ tag: 'v0.1.0', source: 'path', origin: 'test', model: bind(parse(text), 'old').model });
 const run = (text: string, b: Baseline): Analysis => analyze(text, { uri: URI, baseline: b });
 
+/** What "Move the field out of the oneof" makes of `cur` (asserted offered), and what fix-all of the rule makes. */
+function movedOut(cur: string, b: Baseline): { out: string; all: string } {
+  const a = run(cur, b);
+  const f = a.findings.find((x) => x.rule === 'FIELD_ONEOF_GO_CHANGED');
+  assert.ok(f, a.findings.map((x) => x.rule).join());
+  const fix = computeFixes(cur, a.bound, f).find((x) => x.title === 'Move the field out of the oneof');
+  assert.ok(fix, 'no "Move the field out of the oneof"');
+  return { out: applyEdits(cur, fix.edits), all: applyEdits(cur, fixAll(cur, a.bound, a.findings, 'FIELD_ONEOF_GO_CHANGED').edits) };
+}
+
 describe('move the type back', () => {
   test('after a declaration whose trailing comment stands on the next line, the comments stay where they belong', () => {
     const T = '  // T doc.\n  message T {\n    int32 x = 1;\n  }\n';
@@ -97,15 +107,9 @@ describe('a oneof dissolved by moving its only field out', () => {
       test(`${name}${crlf ? ', CRLF' : ''}`, () => {
         const eol = (t: string): string => (crlf ? t.replace(/\n/g, '\r\n') : t);
         const b = baselineOf(old);
-        const cur = eol(M(body));
-        const a = run(cur, b);
-        const f = a.findings.find((x) => x.rule === 'FIELD_ONEOF_GO_CHANGED');
-        assert.ok(f, a.findings.map((x) => x.rule).join());
-        const fix = computeFixes(cur, a.bound, f).find((x) => x.title === 'Move the field out of the oneof');
-        assert.ok(fix, 'no "Move the field out of the oneof"');
-        const out = applyEdits(cur, fix.edits);
+        const { out, all } = movedOut(eol(M(body)), b);
         assert.equal(out, eol(M(expected)));
-        assert.equal(applyEdits(cur, fixAll(cur, a.bound, a.findings, 'FIELD_ONEOF_GO_CHANGED').edits), out, 'fix-all');
+        assert.equal(all, out, 'fix-all');
         assertValidProto(out);
         const after = run(out, b);
         assert.equal(after.bound.model.messages[0]!.fields[0]!.doc?.replace(/\r/g, ''), doc);
@@ -146,16 +150,9 @@ describe('a oneof however it is laid out, on v0.36.3\'s ContainerConfig.working_
     for (const [name, layout, expected] of cases) {
       test(`${name}${crlf ? ', CRLF' : ''}: "Move the field out of the oneof" dissolves it, and fix-all converges`, () => {
         const b = baselineOf(release());
-        const cur = eol(replaceOnce(release(), FIELD, layout));
-        const a = run(cur, b);
-        const f = a.findings.find((x) => x.rule === 'FIELD_ONEOF_GO_CHANGED');
-        assert.ok(f, a.findings.map((x) => x.rule).join());
-        const fix = computeFixes(cur, a.bound, f).find((x) => x.title === 'Move the field out of the oneof');
-        assert.ok(fix, 'no "Move the field out of the oneof"');
-        const out = applyEdits(cur, fix.edits);
+        const { out, all } = movedOut(eol(replaceOnce(release(), FIELD, layout)), b);
         assert.equal(out, eol(replaceOnce(release(), FIELD, expected)));
         assertValidProto(out);
-        const all = applyEdits(cur, fixAll(cur, a.bound, a.findings, 'FIELD_ONEOF_GO_CHANGED').edits);
         assert.equal(all, out, 'fix-all');
         const after = run(all, b);
         assert.deepEqual(after.findings.filter((x) => x.rule.startsWith('FIELD_ONEOF')).map((x) => x.rule), []);
