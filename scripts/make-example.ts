@@ -1,5 +1,6 @@
 // Writes examples/api.proto: the newest release in the bundled index, printed from facts (names, numbers,
-// types; no upstream text), with the kind of edits an author might make by mistake. `npm run demo` checks it.
+// types, and each doc comment's words that carry meaning; no upstream text), with the kind of edits an author
+// might make by mistake. `npm run demo` checks it.
 // Regenerate with: npx esbuild scripts/make-example.ts --bundle --platform=node --outfile=out/make-example.js --loader:.json=text && node out/make-example.js
 
 import { writeFileSync } from 'node:fs';

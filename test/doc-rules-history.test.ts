@@ -322,13 +322,18 @@ test('the values of a new enum are documented by the enum', NEEDS_CORPUS, () => 
 
 test('a released element whose whole comment is deleted: DOC_MEANING_CHANGED, as for a deleted word of it', NEEDS_CORPUS, () => {
   const old = textOf('v0.36.3');
-  const comment = '    // Timeout in seconds to wait for the container to stop before forcibly\n    // terminating it. Default: 0 (forcibly terminate the container immediately)\n';
   const meaning = (text: string): string[] => check('v0.36.3', old, text).filter((f) => f.rule === 'DOC_MEANING_CHANGED').map((f) => `${f.element}: ${f.message}`);
-  assert.deepEqual(meaning(edit(old, `${comment}    int64 timeout = 2;`, '    int64 timeout = 2;')), [
+  // The comments of StopContainerRequest's two fields, found by their declarations (no upstream text here).
+  const m = /(message StopContainerRequest \{\n)((?: {4}\/\/.*\n)+)( {4}string container_id = 1;\n)((?: {4}\/\/.*\n)+)( {4}int64 timeout = 2;)/.exec(old);
+  assert.ok(m, 'StopContainerRequest with documented container_id and timeout');
+  const [whole, head, idDoc, id, timeoutDoc, timeout] = m as unknown as string[];
+  const rewrite = (id2: string, timeout2: string): string => replaceOnce(old, whole!, `${head}${id2}${id}${timeout2}${timeout}`);
+  assert.deepEqual(meaning(rewrite(idDoc!, '')), [
     'runtime.v1.StopContainerRequest.timeout: the documentation of "timeout" was deleted since v0.36.3: removed "0", "before", "default", "seconds"',
   ]);
   // One word of it: reported as before.
-  assert.equal(meaning(edit(old, '// Timeout in seconds to wait', '// Timeout to wait')).length, 1);
-  // A comment without words that carry meaning says nothing a reader would miss.
-  assert.deepEqual(meaning(edit(old, '    // ID of the container to stop.\n    string container_id = 1;\n    // Timeout in', '    string container_id = 1;\n    // Timeout in')), []);
+  assert.equal(meaning(rewrite(idDoc!, timeoutDoc!.replace('seconds ', ''))).length, 1);
+  // A comment without words that carry meaning (container_id's) says nothing a reader would miss.
+  assert.deepEqual(meaning(rewrite('', timeoutDoc!)), []);
 });
+

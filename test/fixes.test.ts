@@ -1324,10 +1324,10 @@ describe('fix-all and preferred fixes, checked on the text they produce', { skip
     ]);
     const { text, analysis } = assertFixAllSettles(T);
     // Where it was, not reserved. The bundled index has no comments to restore: what the deleted one said is
-    // reported as gone, for the user to write again.
+    // reported as gone (only the deprecation note stands there), for the user to write again.
     assert.equal(text, edit(OLD, CONTAINER_PORT, `${NOTE}    int32 container_port = 2 [deprecated = true];\n`));
     assert.deepEqual(analysis.findings.map((f) => `${f.rule} ${f.element}: ${f.message}`), [
-      'DOC_MEANING_CHANGED runtime.v1.PortMapping.container_port: the documentation of "container_port" was deleted since v0.36.3: removed "0", "default", "not"',
+      `DOC_MEANING_CHANGED runtime.v1.PortMapping.container_port: the documentation of "container_port" was replaced by its deprecation note since ${NEWEST}: removed "0", "default", "not"`,
     ]);
   });
 

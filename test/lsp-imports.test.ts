@@ -1,6 +1,7 @@
 // Imports that change where the client's file watcher does not look, over the BUILT language server
-// (dist/server.js --stdio): files in criCompat.protoPaths outside the workspace, edited, created or deleted on
-// disk with no event at all, and folders of imports deleted or created with one event for the folder. Also
+// (dist/server.js --stdio): files in criCompat.protoPaths outside the workspace, and workspace files that
+// files.watcherExclude hides from it, edited, created or deleted on disk with no event at all, and folders of
+// imports deleted or created with one event for the folder. Also
 // what the import resolver records of the paths it looked at. Run `node scripts/build.mjs` first.
 import { after, before, describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';

@@ -406,7 +406,7 @@ export async function findInVendor(fromDir: string, options: GoModOptions = {}):
     // Read within the module, not within vendor/: a vendor/ that is a link out of the module is the link's target.
     const vendor = join(dir, 'vendor');
     const mods = await readFileWithin(dir, join(vendor, 'modules.txt'), max);
-    if ('reason' in mods && !mods.reason.endsWith('does not exist')) return { ok: false, reason: mods.reason };
+    if ('reason' in mods && mods.reason.includes('leading outside')) return { ok: false, reason: mods.reason };
     const v = 'text' in mods ? vendoredVersion(mods.text) : undefined;
     if (v) {
       const where = join(vendor, 'modules.txt');

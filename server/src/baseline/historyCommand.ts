@@ -388,13 +388,18 @@ function minorRanges(minors: readonly number[], prefix: string): string {
   return parts.join(', ');
 }
 
-/** `kubelet 1.N` or `kubelets 1.N–1.M`, with the verb in the matching number. */
 /** ` (1.37–1.38 not released yet)` for kubelets of minors to come (`knowingKubelets`), else ''. */
 export function notReleased(k: { max: number; unreleasedFrom?: number }): string {
   if (k.unreleasedFrom === undefined) return '';
   return ` (${minorSpan(k.unreleasedFrom, k.max, '1.')} not released yet)`;
 }
 
+/** The newest Kubernetes minor with a stable release in the history. */
+export function newestStableMinor(history: History): number | undefined {
+  return stableMinors(history, () => true).at(-1);
+}
+
+/** `kubelet 1.N` or `kubelets 1.N–1.M`, with the verb in the matching number. */
 export function kubelets(min: number, max: number, verb?: [string, string]): string {
   const one = min === max;
   return `${one ? 'kubelet' : 'kubelets'} ${minorSpan(min, max, '1.')}${verb ? ` ${one ? verb[0] : verb[1]}` : ''}`;
@@ -645,9 +650,8 @@ function elementReport(history: History, input: string): HistoryQueryResult {
     if (!lack.kubelets || !lack.runtimes) {
       row('skew', `no kubelet in the skew window can meet a ${pkg} runtime without it.`);
     } else {
-      const newestStable = stableMinors(history, () => true).at(-1);
       // A package that was removed (runtime.v1alpha2) has no kubelets to come, whatever its last release had.
-      const knowing = knowingKubelets(lack.kubelets, known, newestStable, union(releases.length - 1) && majorVersion(pkg)?.removedInMinor === undefined);
+      const knowing = knowingKubelets(lack.kubelets, known, newestStableMinor(history), union(releases.length - 1) && majorVersion(pkg)?.removedInMinor === undefined);
       // Runtimes older than the history's first release were not built on a tag of it: name their Kubernetes minors.
       const r = lack.runtimes;
       const firstHistoryMinor = parseAnyTag(oldest)?.minor ?? 0;

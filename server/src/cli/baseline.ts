@@ -9,7 +9,7 @@ import { declaredPackage, parse } from '../proto/parser';
 import type { Baseline, History, Release } from '../baseline/types';
 import { deferredBundledHistory } from '../baseline/historyIndex';
 import { EXPECTED_PACKAGE, notInBundled, resolveBaseline } from '../baseline/resolve';
-import { compareTags, parseAnyTag, parseCriApiTag } from '../policy/versions';
+import { compareTags, newestTag, parseAnyTag, parseCriApiTag } from '../policy/versions';
 import { readInput } from './main';
 
 export interface CliBaselineRequest {
@@ -119,10 +119,6 @@ async function resolveAgainst(req: CliBaselineRequest, release: string | undefin
 /** The newest release of the history, or the newest before the file's own release when that is known. */
 function newestBefore(history: History, release: string | undefined, includePrereleases: boolean): Release | undefined {
   if (!release) return history.newestRelease?.({ includePrereleases });
-  // In version order, oldest first (the `kubernetes-1.N.M` names of old runtime.v1alpha2 releases too).
-  for (let i = history.releases.length - 1; i >= 0; i--) {
-    const r = history.releases[i]!;
-    if ((includePrereleases || !r.prerelease) && compareTags(r.tag, release) < 0) return r;
-  }
-  return undefined;
+  const tag = newestTag(history.releases.map((r) => r.tag).filter((t) => compareTags(t, release) < 0), includePrereleases);
+  return history.releases.find((r) => r.tag === tag);
 }

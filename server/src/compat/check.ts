@@ -175,10 +175,13 @@ export function validateSeverityOverrides(o: Record<string, unknown>): string[] 
     if (!RULES_BY_ID.has(k) && !categories.includes(k as Category)) problems.push(`unknown rule or category ${quoteKey(k)}`);
     if (typeof v !== 'string' || !levels.includes(v)) problems.push(`${quoteKey(k)}: severity must be one of ${levels.join(', ')}`);
   }
-  return problems.length > MAX_PROBLEMS ? [...problems.slice(0, MAX_PROBLEMS), `and ${problems.length - MAX_PROBLEMS} more`] : problems;
+  return capped(problems);
 }
 
-const MAX_PROBLEMS = 10;
+/** The first ten of a list of problems, then how many more: a hostile config file may have thousands. */
+export function capped(xs: string[]): string[] {
+  return xs.length > 10 ? [...xs.slice(0, 10), `and ${xs.length - 10} more`] : xs;
+}
 
 /** A key as JSON (control characters escaped), at most 80 characters of it. */
 export function quoteKey(k: string): string {

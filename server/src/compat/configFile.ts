@@ -7,7 +7,7 @@ import type { ParseError } from 'jsonc-parser/lib/esm/main.js';
 // Loaded only for a broken file: every CLI check would otherwise initialize it. The ESM build: the UMD one
 // that `main` names requires its parts at run time, which a bundle cannot follow.
 const jsonc = (): typeof import('jsonc-parser/lib/esm/main.js') => require('jsonc-parser/lib/esm/main.js');
-import { quoteKey, validateSeverityOverrides, type SeveritySetting } from './check';
+import { capped, quoteKey, validateSeverityOverrides, type SeveritySetting } from './check';
 import { readRegularFileSync } from '../regularFile';
 
 export const CONFIG_FILE = '.cri-compat.json';
@@ -32,10 +32,7 @@ export function readConfigFile(path: string, options: { followSymlinks?: boolean
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error(`${path}: must be a JSON object, e.g. { "severity": { "DOCS": "information" } }`);
   // A misspelt key ("sevrity") would otherwise drop the whole configuration without a word.
   const unknown = Object.keys(parsed).filter((k) => k !== 'severity');
-  if (unknown.length) {
-    const shown = unknown.slice(0, 10).map(quoteKey).join(', ');
-    throw new Error(`${path}: unknown key(s) ${shown}${unknown.length > 10 ? ` and ${unknown.length - 10} more` : ''}; the only key is "severity"`);
-  }
+  if (unknown.length) throw new Error(`${path}: unknown key(s) ${capped(unknown.map(quoteKey)).join(', ')}; the only key is "severity"`);
   const sev = (parsed as { severity?: unknown }).severity;
   if (sev === undefined) return {};
   if (typeof sev !== 'object' || sev === null || Array.isArray(sev)) throw new Error(`${path}: "severity" must be an object of RULE_OR_CATEGORY: level`);

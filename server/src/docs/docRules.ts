@@ -354,7 +354,8 @@ export function checkDocs(current: ApiModel, baseline: ApiModel, additions: Addi
     const added = after.terms.filter((t) => !beforeTerms.has(t));
     if (!removed.length && !added.length) return undefined;
     const parts = [removed.length ? `removed ${quoteList(removed)}` : '', added.length ? `added ${quoteList(added)}` : ''].filter(Boolean);
-    const what = after === NO_DOC ? 'was deleted' : 'changed meaning-bearing words';
+    // Deprecated, with only the "Deprecated:" note left: the note replaced what the comment said.
+    const what = after !== NO_DOC ? 'changed meaning-bearing words' : afterText === undefined ? 'was deleted' : 'was replaced by its deprecation note';
     add('DOC_MEANING_CHANGED', node.nameRange, parent === undefined ? name : `${parent}.${name}`, `the documentation of "${name.slice(name.lastIndexOf('.') + 1)}" ${what} since ${baselineName(baseline)}: ${parts.join('; ')}`);
     return after;
   };

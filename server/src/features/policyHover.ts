@@ -1,7 +1,7 @@
 // Hovers that explain the version skew policy: for an element, when it came and who can meet a peer
 // without it; for a finding, the rule's explanation, who breaks, and the link to the policy.
 
-import { elementLineage, elementPatchChanges, kubelets, notReleased, span } from '../baseline/historyCommand';
+import { elementLineage, elementPatchChanges, kubelets, newestStableMinor, notReleased, span } from '../baseline/historyCommand';
 import type { Baseline, History, HistoryElement } from '../baseline/types';
 import type { Finding } from '../compat/finding';
 import { getRule } from '../compat/rules';
@@ -105,9 +105,8 @@ function historySection(element: string, history: History, pkg: string, current:
   const inOldest = introduced === oldest;
   const lacks: LackingSkew | undefined = inOldest ? undefined : whoLacks(introduced, start ?? 0);
   if (lacks?.kubelets && lacks.runtimes) {
-    const newestStable = Math.max(...history.releases.filter((r) => !r.prerelease).map((r) => parseAnyTag(r.tag)?.minor ?? -1));
     const stillReleased = (h.present ?? false) && majorVersion(pkg)?.removedInMinor === undefined;
-    const k = lineage ? knowingKubelets(lacks.kubelets, lineage.stableMinors, newestStable, stillReleased) : lacks.kubelets;
+    const k = lineage ? knowingKubelets(lacks.kubelets, lineage.stableMinors, newestStableMinor(history), stillReleased) : lacks.kubelets;
     const knowers = `${k.min === k.max ? `Kubelet 1.${k.min} knows` : `Kubelets 1.${k.min}–1.${k.max} know`} it${notReleased(k)} and may be paired`;
     const r = lacks.runtimes;
     const runtimes = r.maxPatch === undefined ? span(`v0.${r.min}`, `v0.${r.max}`) : `${r.min === r.max ? `v0.${r.max}.0` : `v0.${r.min}`}–v0.${r.max}.${r.maxPatch}`;

@@ -113,10 +113,11 @@ export class ModelIndex {
   private reachable?: Set<string>;
   private rpcNameSet?: ReadonlySet<string>;
 
+  /** A name declared twice (the binder's duplicate-name) is looked up as its first declaration, as protoc reads it. */
   constructor(model: ApiModel) {
-    for (const m of model.messages) this.messages.set(m.fqn, m);
-    for (const e of model.enums) this.enums.set(e.fqn, e);
-    for (const s of model.services) this.services.set(s.fqn, s);
+    for (const m of model.messages) if (!this.messages.has(m.fqn)) this.messages.set(m.fqn, m);
+    for (const e of model.enums) if (!this.enums.has(e.fqn)) this.enums.set(e.fqn, e);
+    for (const s of model.services) if (!this.services.has(s.fqn)) this.services.set(s.fqn, s);
   }
 
   /** Every RPC name of the file (see rpcNames), as a set built on first use: a hover asks for it every time. */

@@ -9,8 +9,9 @@ export function printModel(model: ApiModel, header = ''): string {
   if (header) out.push(...header.split('\n').map((l) => `// ${l}`.trimEnd()), '');
   out.push(`syntax = "${model.syntax === 'proto2' ? 'proto2' : 'proto3'}";`, '', `package ${model.package};`, '');
   if (model.goPackage !== undefined) out.push(`option go_package = ${JSON.stringify(model.goPackage)};`, '');
+  const docLines = (d: { doc?: string }, pad: string): string[] => (d.doc ? d.doc.split('\n').map((l) => `${pad}// ${l}`.trimEnd()) : []);
   const doc = (d: { doc?: string }, pad: string): void => {
-    if (d.doc) out.push(...d.doc.split('\n').map((l) => `${pad}// ${l}`.trimEnd()));
+    out.push(...docLines(d, pad));
   };
   const pkg = model.package;
   const short = (t: string): string => localName(t, pkg);
@@ -71,7 +72,7 @@ export function printModel(model: ApiModel, header = ''): string {
     for (const [name, fs] of oneofs) {
       const at = out.indexOf(`\u0000${name}`);
       const lines: string[] = [];
-      for (const f of fs) lines.push(...(f.doc ? f.doc.split('\n').map((l) => `${pad}    // ${l}`.trimEnd()) : []), `${pad}    ${field(f)}`);
+      for (const f of fs) lines.push(...docLines(f, `${pad}    `), `${pad}    ${field(f)}`);
       out.splice(at, 1, ...lines);
     }
     out.push(`${pad}}`);
