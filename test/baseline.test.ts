@@ -504,6 +504,21 @@ describe('baseline', { skip }, () => {
       }
     });
 
+    test('past a patch and the next patch\'s -rc.0 tag (Kubernetes tags it right after the release): still on the release line', async () => {
+      const repo = initRepo('lines-rc0');
+      commitRelease(repo, P, 'v0.36.0', 'v1.36.0');
+      commitRelease(repo, P, 'v0.36.3', 'v1.36.3');
+      git(repo, 'commit', '-q', '--allow-empty', '-m', 'changelog');
+      git(repo, 'tag', 'v1.36.4-rc.0');
+      commitWip(repo, P, 'v0.36.3');
+      for (const includePrereleases of [false, true]) {
+        const r = await findGitBaseline(join(repo, P), { includePrereleases });
+        assert.ok(r.ok, !r.ok ? r.reason : '');
+        assert.equal(r.baseline.gitTag, includePrereleases ? 'v1.36.4-rc.0' : 'v1.36.3');
+        assert.equal(r.releaseLine, 36, `includePrereleases: ${includePrereleases}`);
+      }
+    });
+
     test('HEAD exactly at a release tag, file unchanged: the release before it, never the file itself', async () => {
       const r = await findGitBaseline(at('v1.35.1', 'lines-at-patch'));
       assert.ok(r.ok, !r.ok ? r.reason : '');

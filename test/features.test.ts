@@ -662,6 +662,18 @@ describe('policy hover: skew statements', () => {
     return elementPolicyHover(element, baseline, bind(parse(NEW), 'file:///ws/new.proto').model)!;
   };
 
+  test('new elements on a release line, or in a known release: they ship in that patch, which earlier patches of its minor lack', () => {
+    const model = bind(parse(NEW), 'file:///ws/new.proto').model;
+    const old = bind(parse(OLD), 'file:///ws/old.proto').model;
+    const line = elementPolicyHover('runtime.v1.S.Fresh', { tag: 'v0.35.7', source: 'git', origin: 'test', model: old, releaseLine: 35 }, model)!;
+    assert.match(line, /\*\*New since v0\.35\.7\*\*: would ship in Kubernetes 1\.35\.8 \(cri-api v0\.35\.8\)\.\n/);
+    assert.match(line, /- Runtimes built from cri-api v0\.32–v0\.35\.7 will not have it, and kubelets 1\.35–1\.38 can meet them\./);
+    const given = elementPolicyHover('runtime.v1.S.Fresh', { tag: 'v0.35.7', source: 'git', origin: 'test', model: old, release: 'v0.35.9' }, model)!;
+    assert.match(given, /would ship in Kubernetes 1\.35\.9 \(cri-api v0\.35\.9\)\./);
+    // Off a release line, the next minor, as before.
+    assert.match(newHover('v0.35.7', 'runtime.v1.S.Fresh'), /would ship in Kubernetes 1\.36 \(cri-api v0\.36\.0\)\.\n\n- Runtimes built from cri-api v0\.33–v0\.35 will not have it, and kubelets 1\.36–1\.38 can meet them\./);
+  });
+
   test('new elements: the consequence per kind', () => {
     const expect: [string, RegExp][] = [
       ['runtime.v1.S.Fresh', /Such a runtime answers the call with gRPC `Unimplemented`/],

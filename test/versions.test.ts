@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import {
   compareTags, goTagToKubernetes, inSkewWindow, isPatchRelease, isPrerelease, kubeletWindowForRuntime, kubernetesRepoTag,
   kubernetesToGoTag, minorOf, parseAnyTag, parseCriApiTag, parseGoTag, parseKubernetesTag, releaseLinePredecessor, removalSkew,
-  runtimeWindowForKubelet, sortTags, targetMinor, whoLacks,
+  runtimeWindowForKubelet, sortTags, targetMinor, whoLacks, shipTarget,
 } from '../server/src/policy/versions';
 import { checkCompatibility } from '../server/src/compat/check';
 import type { Baseline } from '../server/src/baseline/types';
@@ -247,4 +247,17 @@ test('patch-release policy: a pre-release of a patch (v0.N.M-rc.K, M > 0) is a p
     assert.deepEqual(patchFindings(cur, dotZero, tag), [], tag);
   }
   assert.deepEqual(patchFindings(PATCH_BASE, baseline, 'v0.25.5-rc.0'), [], 'no change, no finding');
+});
+
+test('shipTarget: the file\'s own release, else the next patch of its release line, else the next minor', () => {
+  const goTag = (t: ReturnType<typeof shipTarget>) => t && { minor: t.minor, exact: t.exact?.goTag };
+  assert.deepEqual(goTag(shipTarget({ tag: 'v0.35.7', release: 'kubernetes-1.35.9' })), { minor: 35, exact: 'v0.35.9' });
+  assert.deepEqual(goTag(shipTarget({ tag: 'v0.35.7', releaseLine: 35 })), { minor: 35, exact: 'v0.35.8' });
+  assert.deepEqual(goTag(shipTarget({ tag: 'v0.35.0', releaseLine: 35 })), { minor: 35, exact: 'v0.35.1' });
+  // After the next patch's pre-release, that patch.
+  assert.deepEqual(goTag(shipTarget({ tag: 'v0.35.8-rc.0', releaseLine: 35 })), { minor: 35, exact: 'v0.35.8' });
+  // Off the line (or on another line than the baseline's): the next minor, as shipMinor says.
+  assert.deepEqual(goTag(shipTarget({ tag: 'v0.35.7' })), { minor: 36, exact: undefined });
+  assert.deepEqual(goTag(shipTarget({ tag: 'v0.35.7', releaseLine: 36 })), { minor: 36, exact: undefined });
+  assert.deepEqual(goTag(shipTarget({ tag: 'v0.36.0-rc.0' })), { minor: 36, exact: undefined });
 });

@@ -6,7 +6,7 @@ import { join, sep } from 'node:path';
 import { V1_PATH } from './corpus';
 import { DEFAULT_MAX_FILE_BYTES, readFileWithin } from './goModSource';
 import { CatFileBatch, GitError, gitOk, runGit, type GitExecOptions } from './safeExec';
-import { compareTags, parseGoTag, releaseOfGoTag } from '../policy/versions';
+import { compareTags, isPatchRelease, parseGoTag, releaseOfGoTag } from '../policy/versions';
 import type { Release } from './types';
 
 // ---- Repository layouts. ----
@@ -455,8 +455,9 @@ async function findInRepo(repo: GitRepo, options: GitSourceOptions): Promise<Git
       const base = parseGoTag(chosen.goTag)!;
       // A final release in HEAD's history means HEAD is on that release line, whatever the branch is called (CI
       // checks out a detached HEAD); the patch policy applies there.
-      const onLine = !nearest.release.prerelease && parseGoTag(nearest.goTag)!.minor === base.minor;
-      if (onLine && !chosen.release.prerelease) found.releaseLine = base.minor;
+      // A patch's pre-release counts too: Kubernetes tags `v1.N.(M+1)-rc.0` on the branch right after `v1.N.M`.
+      const onLine = (!nearest.release.prerelease || isPatchRelease(nearest.goTag)) && parseGoTag(nearest.goTag)!.minor === base.minor;
+      if (onLine && (!chosen.release.prerelease || isPatchRelease(chosen.goTag))) found.releaseLine = base.minor;
       return found;
     } finally {
       batch.close();

@@ -326,7 +326,7 @@ async function resolveInner(opts: ResolveOptions): Promise<ResolveResult> {
     if (textCheck?.same) baseline.release = newestOfLine;
     // On the release line, as git does with tags: what the file changes ships in a patch release.
     const v = parseGoTag(tag);
-    if (v && v.minor === line.minor && !v.prerelease) baseline.releaseLine = line.minor;
+    if (v && v.minor === line.minor && (v.prerelease === undefined || v.patch > 0)) baseline.releaseLine = line.minor;
     note('bundled', `${tag}, as placed by the release branch`);
     return { baseline, tried, ...(textCheck ? { textCheck } : {}) };
   };

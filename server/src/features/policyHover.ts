@@ -6,7 +6,7 @@ import type { Baseline, History, HistoryElement } from '../baseline/types';
 import type { Finding } from '../compat/finding';
 import { getRule } from '../compat/rules';
 import { goCamelCase, renameEffects } from '../compat/compare';
-import { compareTags, firstMinorOfMajor, knowingKubelets, majorVersion, parseAnyTag, shipMinor, targetMinor, whoLacks, SKEW, type LackingSkew } from '../policy/versions';
+import { compareTags, firstMinorOfMajor, knowingKubelets, majorVersion, parseAnyTag, shipTarget, targetMinor, whoLacks, type LackingSkew } from '../policy/versions';
 import { CRI_SKEW_POLICY_URL, CRITEST_VALIDATION_URL } from '../policy/links';
 import { indexModel, localName, type ApiModel } from '../proto/model';
 import { statesCallOrder } from '../docs/docRules';
@@ -46,19 +46,21 @@ export function elementPolicyHover(element: string, baseline: Baseline | undefin
     ? [`**Removed before, added again**: \`${element.slice(element.lastIndexOf('.') + 1)}\` was in ${span(gone.introduced, gone.lastSeen)} and is not in ${baseline.tag}, so to peers it is new again: the history of that name is not this element's.`, '']
     : [];
   const renamedRpc = renamedOnTheWire(element, current, findings);
-  const next = shipMinor(baseline.tag, history?.releases);
-  if (next === undefined) return [...reAdded, ...renamedRpc, `**New since the baseline** ${baseline.tag}: it is not in any release yet.`].join('\n');
+  const target = shipTarget({ ...baseline, ...(history ? { history } : {}) });
+  if (target === undefined) return [...reAdded, ...renamedRpc, `**New since the baseline** ${baseline.tag}: it is not in any release yet.`].join('\n');
+  const { minor: next, exact } = target;
   // An old baseline picked on purpose: the minors after it that are already out cannot get the change.
   const planned = targetMinor(baseline.tag)!;
-  const released = planned < next ? ` at the earliest: ${span(`1.${planned}`, `1.${next - 1}`)} ${planned === next - 1 ? 'is' : 'are'} already released` : '';
-  const oldestLacking = Math.max(next - SKEW, firstMinorOfMajor(pkg) ?? 0);
+  const released = !exact && planned < next ? ` at the earliest: ${span(`1.${planned}`, `1.${next - 1}`)} ${planned === next - 1 ? 'is' : 'are'} already released` : '';
+  // A patch release (the file's own, or the next of its release line): the earlier patches of its minor lack it too.
+  const lacks = whoLacks(exact?.goTag ?? next, firstMinorOfMajor(pkg) ?? 0);
   const lines = [
     ...reAdded,
     ...renamedRpc,
-    `**New since ${baseline.tag}**: would ship in Kubernetes 1.${next} (cri-api v0.${next}.0)${released}.`, '',
-    oldestLacking > next - 1
+    `**New since ${baseline.tag}**: would ship in Kubernetes ${exact ? `${exact.kubernetes} (cri-api ${exact.goTag})` : `1.${next} (cri-api v0.${next}.0)${released}`}.`, '',
+    !lacks.runtimes || !lacks.kubelets
       ? `- Kubernetes 1.${next} is the first minor version of ${pkg}, so every stable runtime that speaks ${pkg} will have it.`
-      : `- Runtimes built from cri-api ${span(`v0.${oldestLacking}`, `v0.${next - 1}`)} will not have it, and ${kubelets(next, next - 1 + SKEW)} can meet them. ${newParentConsequence(element, current, baseline) ?? lackingConsequence(kind)}`,
+      : `- Runtimes built from cri-api ${runtimeSpan(lacks.runtimes)} will not have it, and ${kubelets(lacks.kubelets.min, lacks.kubelets.max)} can meet them. ${newParentConsequence(element, current, baseline) ?? lackingConsequence(kind)}`,
     '- The feature has to degrade gracefully on such runtimes. If it depends on what the runtime can do, the kubelet should learn that through explicit API (what the runtime reports in its status or features, surfaced in the Pod or Node API), not by trial; and while the feature is being adopted, using it against a runtime that lacks it should fail as early as possible.',
     `- Document in the proto what it does, what runtimes may expect, and when the kubelet uses it; add a critest ([cri-tools validation](${CRITEST_VALIDATION_URL})).`,
     ...rpcSequence(element, current),
@@ -108,9 +110,7 @@ function historySection(element: string, history: History, pkg: string, current:
     const stillReleased = (h.present ?? false) && majorVersion(pkg)?.removedInMinor === undefined;
     const k = lineage ? knowingKubelets(lacks.kubelets, lineage.stableMinors, newestStableMinor(history), stillReleased) : lacks.kubelets;
     const knowers = `${k.min === k.max ? `Kubelet 1.${k.min} knows` : `Kubelets 1.${k.min}–1.${k.max} know`} it${notReleased(k)} and may be paired`;
-    const r = lacks.runtimes;
-    const runtimes = r.maxPatch === undefined ? span(`v0.${r.min}`, `v0.${r.max}`) : `${r.min === r.max ? `v0.${r.max}.0` : `v0.${r.min}`}–v0.${r.max}.${r.maxPatch}`;
-    lines.push(`- ${knowers} with runtimes built from cri-api ${runtimes}, which do not. ${lackingConsequence(kind)}`);
+    lines.push(`- ${knowers} with runtimes built from cri-api ${runtimeSpan(lacks.runtimes)}, which do not. ${lackingConsequence(kind)}`);
   } else if (inOldest && (start === undefined || parseAnyTag(oldest ?? '')?.minor !== start)) {
     lines.push(`- It is already in ${oldest}, the oldest release in this history, and may be older: which runtimes lack it is not known from this history.`);
   } else {
@@ -119,6 +119,11 @@ function historySection(element: string, history: History, pkg: string, current:
   lines.push(...rpcSequence(element, current));
   lines.push('', `[Version skew policy](${CRI_SKEW_POLICY_URL})`);
   return lines;
+}
+
+/** `v0.33–v0.35`, or with the patches of the last minor that lack it too: `v0.33–v0.35.7`, `v0.35.0–v0.35.7`. */
+function runtimeSpan(r: { min: number; max: number; maxPatch?: number }): string {
+  return r.maxPatch === undefined ? span(`v0.${r.min}`, `v0.${r.max}`) : `${r.min === r.max ? `v0.${r.max}.0` : `v0.${r.min}`}–v0.${r.max}.${r.maxPatch}`;
 }
 
 type DefKind = 'message' | 'enum' | 'service' | 'field' | 'enumValue' | 'rpc';

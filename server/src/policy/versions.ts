@@ -185,6 +185,24 @@ export function shipMinor(baselineTag: string, releases: readonly { tag: string;
 }
 
 /**
+ * The release changes made against a baseline ship in: the file's own release when that is known (`release`:
+ * `--current-tag`, HEAD at its tag), the next patch of the line when the file is on a release line past the
+ * baseline (`releaseLine`: after `v0.N.M`, `v0.N.(M+1)`; after a patch's pre-release, that patch), both `exact`;
+ * else the minor `shipMinor` says, whose `.0` release is the first that can have them.
+ */
+export function shipTarget(b: { tag: string; release?: string; releaseLine?: number; history?: { releases: readonly { tag: string; prerelease: boolean }[] } }): { minor: number; exact?: ParsedVersion } | undefined {
+  const own = b.release ? parseAnyTag(b.release) : undefined;
+  if (own) return { minor: own.minor, exact: own };
+  const base = parseGoTag(b.tag);
+  if (b.releaseLine !== undefined && base?.minor === b.releaseLine) {
+    const exact = parseGoTag(`v0.${base.minor}.${base.prerelease !== undefined && base.patch > 0 ? base.patch : base.patch + 1}`)!;
+    return { minor: base.minor, exact };
+  }
+  const minor = shipMinor(b.tag, b.history?.releases);
+  return minor === undefined ? undefined : { minor };
+}
+
+/**
  * The release a tag was cut after on its own release line, given all tags sorted oldest first:
  * a patch release (`v0.N.M`, M > 0, or its pre-releases) follows the previous tag of minor N; the
  * `.0` line (`v0.N.0-alpha.K` … `v0.N.0`) follows the previous `.0`-line tag. Comparing with this instead

@@ -8,7 +8,7 @@ import type { Baseline } from '../baseline/types';
 import type { Problem } from '../proto/binder';
 import { comparePositions, type Range } from '../proto/ast';
 import { RULES_BY_ID } from '../compat/rules';
-import { SKEW, compareTags, firstMinorOfMajor, parseAnyTag, shipMinor, targetMinor } from '../policy/versions';
+import { SKEW, compareTags, firstMinorOfMajor, shipTarget, targetMinor } from '../policy/versions';
 import { CRI_SKEW_POLICY_URL } from '../policy/links';
 
 export interface ReportInput {
@@ -173,17 +173,16 @@ function releasedAfter(baseline: Baseline | undefined, element: string): string 
 }
 
 /**
- * Kubelet × runtime minors around the release being prepared: the file's own release when the baseline knows it
- * (`Baseline.release`), else `shipMinor` of the baseline (its minor + 1, or its own minor when it is a
- * pre-release of `v0.N.0`, or later when the history has released those minors).
+ * Kubelet × runtime minors around the release being prepared (`shipTarget`: the file's own release, the next
+ * patch of its release line, else the next minor without a release).
  * Rows are kubelets 1.K, columns runtimes built from cri-api v0.N. Cells say whether the pair must work and,
  * when there are additions, which side has them; minors before the first of the baseline's API major version
  * do not speak it at all.
  */
 export function skewMatrix(baseline: Baseline | undefined, hasAdditions: boolean): string[] {
-  const own = baseline?.release ? parseAnyTag(baseline.release) : undefined;
-  const next = own ? own.minor : baseline ? shipMinor(baseline.tag, baseline.history?.releases) : undefined;
-  if (next === undefined || !baseline) return [];
+  const target = baseline && shipTarget(baseline);
+  if (!target || !baseline) return [];
+  const { minor: next, exact: own } = target;
   const pkg = baseline.model.package;
   const first = firstMinorOfMajor(pkg);
   const speaks = (m: number): boolean => first === undefined || m >= first;
