@@ -50,6 +50,8 @@ export function checkHistoryReuse(current: ApiModel, baseline: ApiModel, history
   };
   const lastUse = (us: NumberUse[]): NumberUse | undefined =>
     us.reduce<NumberUse | undefined>((best, u) => (!best || (rank(u.lastTag) ?? -1) > (rank(best.lastTag) ?? -1) ? u : best), undefined);
+  // A use that the newest release still has is not over: "until" the newest release would say it was.
+  const period = (u: NumberUse): string => (u.lastTag === history.releases.at(-1)?.tag ? `since ${u.firstTag} (still in ${u.lastTag}, the newest release)` : `until ${u.lastTag}`);
   const base = indexModel(baseline);
   const add = (rule: string, f: Omit<Finding, 'rule' | 'category' | 'severity'>): void => {
     const r = getRule(rule);
@@ -72,7 +74,7 @@ export function checkHistoryReuse(current: ApiModel, baseline: ApiModel, history
         add('FIELD_NUMBER_REUSED_HISTORY', {
           range: f.node?.numberRange ?? f.node?.nameRange ?? zero(),
           element: `${m.fqn}.${f.name}`,
-          message: `field number ${f.number} was used by "${byNumber.name}" (${byNumber.type}) until ${byNumber.lastTag}; "${f.name}" must not reuse it`,
+          message: `field number ${f.number} was used by "${byNumber.name}" (${byNumber.type}) ${period(byNumber)}; "${f.name}" must not reuse it`,
           related: [{ message: `${byNumber.firstTag}…${byNumber.lastTag}: ${byNumber.type} ${byNumber.name} = ${byNumber.number}` }],
         });
         continue;
@@ -82,7 +84,7 @@ export function checkHistoryReuse(current: ApiModel, baseline: ApiModel, history
         add('FIELD_NAME_REUSED_HISTORY', {
           range: f.node?.nameRange ?? zero(),
           element: `${m.fqn}.${f.name}`,
-          message: `field name "${f.name}" was used with number ${byName.number} (${byName.type}) until ${byName.lastTag}; JSON from that release would be read into this field`,
+          message: `field name "${f.name}" was used with number ${byName.number} (${byName.type}) ${period(byName)}; JSON from that release would be read into this field`,
           related: [{ message: `${byName.firstTag}…${byName.lastTag}: ${byName.type} ${byName.name} = ${byName.number}` }],
         });
       }
@@ -102,7 +104,7 @@ export function checkHistoryReuse(current: ApiModel, baseline: ApiModel, history
         add('ENUM_VALUE_NUMBER_REUSED', {
           range: v.node?.numberRange ?? zero(),
           element: `${e.fqn}.${v.name}`,
-          message: `enum number ${v.number} was "${prev.name}" until ${prev.lastTag}; "${v.name}" must not reuse it`,
+          message: `enum number ${v.number} was "${prev.name}" ${period(prev)}; "${v.name}" must not reuse it`,
           related: [{ message: `${prev.firstTag}…${prev.lastTag}: ${prev.name} = ${prev.number}` }],
         });
       }
