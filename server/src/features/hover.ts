@@ -158,13 +158,19 @@ function code(text: string): string {
 }
 
 /**
- * Comment text as markdown that shows what was written. Two things CRI comments contain are markup to a
- * markdown renderer: placeholders such as `<full-path-to-profile>` are HTML tags, which VS Code drops from
+ * Comment text as markdown that shows what was written and loads nothing. What such text contains is markup
+ * to a markdown renderer: placeholders such as `<full-path-to-profile>` are HTML tags, which VS Code drops from
  * hovers (and a client that renders HTML would render), and `![…](…)` is an image, whose URL the editor would
- * fetch as soon as the hover shows, so a file could make it contact any server. Both are escaped, except in
- * code spans and code blocks, where markdown shows text as it is and an escape would show too. Links stay;
- * they are only followed when clicked. Written by hand: markdown libraries render or sanitize, and neither
- * gives back markdown.
+ * fetch as soon as the hover shows, so a file could make it contact any server. Links stay; they are only
+ * followed when clicked. Written by hand: markdown libraries render or sanitize, and neither gives back markdown.
+ *
+ * Safe when in doubt: text is left as written only where a renderer certainly shows it as code, and a backslash
+ * that shows in a rare code block is the price. Code blocks count only at the top level of the text: from a line
+ * that may open a list item or a block quote (inside those, what is code depends on the item's indentation and on
+ * lazy lines) to a blank line and a line that starts in the first column, which closes them, every line is
+ * paragraph text. A paragraph line that looks like a fence is escaped, so that no renderer opens one where this
+ * sees none. The text is a block of its own: it starts after a blank line at the top level of a document, as
+ * hovers place it.
  */
 export function docMarkdown(text: string): string {
   const out: string[] = [];
@@ -173,48 +179,134 @@ export function docMarkdown(text: string): string {
     if (paragraph.length) out.push(escapeInline(paragraph.join('\n')));
     paragraph = [];
   };
-  let fence: string | undefined;
-  let indentedCode = false;
-  for (const line of text.split('\n')) {
-    if (fence !== undefined) {
+  let fence: string | undefined; // the run that opened the fenced code block the lines are in
+  let topLevel = true;
+  // After a blank line or an indented code line (not in a paragraph), a line indented by four is code.
+  let codeMayFollow = true;
+  for (const line of text.replace(/\r\n?/g, '\n').split('\n')) {
+    if (fence) {
       out.push(line);
-      if (line.trimStart().startsWith(fence) && /^ {0,3}[`~]+\s*$/.test(line)) fence = undefined;
+      if (closesFence(line, fence)) fence = undefined;
       continue;
     }
-    const open = /^ {0,3}(`{3,}|~{3,})/.exec(line);
-    if (open) {
-      flush();
-      fence = open[1]!;
-      out.push(line);
-      continue;
-    }
-    if (!line.trim()) {
+    if (/^[ \t]*$/.test(line)) {
       flush();
       out.push(line);
+      codeMayFollow = true;
       continue;
     }
-    // Indented by four after a blank line (or more such lines): an indented code block, not a paragraph's line.
-    indentedCode = /^( {4}|\t)/.test(line) && !paragraph.length && (indentedCode || out.length === 0 || !out[out.length - 1]!.trim());
-    if (indentedCode) out.push(line);
-    else paragraph.push(line);
+    // Outside the top level there is no indented code, so codeMayFollow says that a blank line came before.
+    if (!topLevel && codeMayFollow && !/^[ \t]/.test(line) && !MAY_OPEN_CONTAINER.test(line)) topLevel = true;
+    if (topLevel) {
+      if (codeMayFollow && indentColumns(line) >= 4) {
+        out.push(line);
+        continue;
+      }
+      const open = /^ {0,3}(`{3,}|~{3,})(.*)$/.exec(line);
+      // A backtick fence's info string has no backtick: "```x`" opens no fence, and so is not taken for one.
+      if (open && !(open[1]![0] === '`' && open[2]!.includes('`'))) {
+        flush();
+        fence = open[1]!;
+        out.push(line);
+        codeMayFollow = false;
+        continue;
+      }
+      if (MAY_OPEN_CONTAINER.test(line)) topLevel = false;
+    }
+    codeMayFollow = false;
+    paragraph.push(line.replace(FENCE_IN_PARAGRAPH, '$1\\$2'));
   }
   flush();
+  // A fence left open would turn the rest of the hover (the sections after the comment) into code.
+  if (fence) out.push(fence);
   return out.join('\n');
 }
 
-/** One paragraph of docMarkdown: HTML and images escaped outside code spans, escapes already there kept. */
+/**
+ * Whether a line closes the fence `run` opened: at least as many of the same character. Any indentation, and
+ * backticks or tildes after them, close it here too: when this closes a fence early, the lines after it are only
+ * escaped.
+ */
+function closesFence(line: string, run: string): boolean {
+  const text = line.replace(/^[ \t]+/, '');
+  return text.startsWith(run) && /^[ \t`~]*$/.test(text.slice(run.length));
+}
+
+/**
+ * A line that may open a list item or a block quote, at any indentation (a paragraph's line indented by four
+ * opens neither, but saying so would take exact container rules).
+ */
+const MAY_OPEN_CONTAINER = /^[ \t]*(?:>|[-+*](?:[ \t]|$)|\d{1,9}[.)](?:[ \t]|$))/;
+
+/**
+ * A paragraph line's fence run, after any indentation, block quote marks and list markers (`$1`). Each repetition
+ * takes one mark, so that a line of many does not make the expression backtrack for long.
+ */
+const FENCE_IN_PARAGRAPH = /^((?:[ \t]*(?:>|[-+*]|\d{1,9}[.)]))*[ \t]*)(`{3}|~{3})/;
+
+/** The column the first non-blank character of a line starts at, with markdown's tab stops of four. */
+function indentColumns(line: string): number {
+  let col = 0;
+  for (const c of line) {
+    if (c === ' ') col++;
+    else if (c === '\t') col += 4 - (col % 4);
+    else break;
+  }
+  return col;
+}
+
+/**
+ * Comment text as markdown inside a line of other text, as docMarkdown escapes a paragraph: its line breaks
+ * become spaces, so that nothing in it starts a block (a fence or an indentation mid-line is text).
+ */
+export function docInlineMarkdown(text: string): string {
+  return escapeInline(text.replace(/\r\n?|\n/g, ' '));
+}
+
+/**
+ * Where a paragraph's code spans may not be what a renderer pairs, so that HTML in them is escaped too: spans
+ * are paired line by line (one that crosses a line break is not certain: a heading, a list item or a reference
+ * definition may end the paragraph there), but a renderer reads link destinations, titles and reference labels
+ * (`[`), table cells (`|`), and autolinks and bare URLs it accepts or refuses differently, before the backticks
+ * in them; an escaped backtick starts a run for some renderers and not for others.
+ */
+const CODE_SPANS_IN_DOUBT = /[[|]|\\`|<[^<>\x00-\x20]*`/;
+
+/** Whether a bare URL, which GFM renderers link without `<…>`, reaches a backtick (one test per word: linear). */
+function urlTakesBacktick(text: string): boolean {
+  for (const word of text.split(/[\s<]+/)) {
+    const url = /https?:\/\/|ftp:\/\/|www\./i.exec(word);
+    if (url && word.includes('`', url.index)) return true;
+  }
+  return false;
+}
+
+/**
+ * One paragraph of docMarkdown: HTML escaped outside code spans, and `![` everywhere, code spans included: how
+ * renderers pair backticks differs (VS Code's, for one, reads `~` and backticks as one run of text), and an image
+ * in a code span of a doc comment is worth no risk. Escapes already there are kept.
+ */
 function escapeInline(text: string): string {
+  const withSpans = CODE_SPANS_IN_DOUBT.test(text) || urlTakesBacktick(text) ? undefined : escapeOutside(text, true);
+  return withSpans ?? escapeOutside(text, false)!;
+}
+
+/** escapeInline, with code spans (undefined when one crosses a line break) or with backticks as text. */
+function escapeOutside(text: string, codeSpans: boolean): string | undefined {
   // A code span runs from a run of backticks to the next run of as many; without one, the backticks are text.
   // Each run's closer is found in one pass from the end, so that many unclosed runs stay linear.
   const runs: { start: number; end: number; closer?: number }[] = [];
-  for (const m of text.matchAll(/`+/g)) runs.push({ start: m.index, end: m.index + m[0].length });
+  if (codeSpans) for (const m of text.matchAll(/`+/g)) runs.push({ start: m.index, end: m.index + m[0].length });
   const nextOfLength = new Map<number, number>();
   for (let k = runs.length - 1; k >= 0; k--) {
     const r = runs[k]!;
     r.closer = nextOfLength.get(r.end - r.start);
     nextOfLength.set(r.end - r.start, k);
   }
-  const autolink = /<[A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]*>/y;
+  // What every renderer takes for one: no control character, whitespace, `<` or `>` in it. Which renderers take
+  // one with a backtick in it for one differs, but such text puts the spans in doubt.
+  const autolink = /<[A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s\x00-\x1f\x7f<>]*>/y;
+  const noImage = (s: string): string => s.replaceAll('![', '!\\[');
   let out = '';
   let k = 0;
   let i = 0;
@@ -224,11 +316,13 @@ function escapeInline(text: string): string {
   };
   while (i < text.length) {
     const c = text[i]!;
-    if (c === '`') {
+    if (c === '`' && codeSpans) {
       while (runs[k]!.end <= i) k++;
       const r = runs[k]!;
-      // The rest of a run whose first backtick was escaped is text.
-      take(r.start < i || r.closer === undefined ? r.end : runs[r.closer]!.end);
+      // Never inside a run here: an escaped backtick puts the spans in doubt.
+      const end = r.closer === undefined ? r.end : runs[r.closer]!.end;
+      if (text.slice(i, end).includes('\n')) return undefined;
+      take(end, noImage(text.slice(i, end)));
     } else if (c === '\\' && /[!-/:-@[-`{-~]/.test(text[i + 1] ?? '')) {
       take(i + 2);
     } else if (c === '!' && text[i + 1] === '[') {
@@ -236,7 +330,7 @@ function escapeInline(text: string): string {
     } else if (c === '<') {
       autolink.lastIndex = i;
       const link = autolink.exec(text);
-      if (link) take(i + link[0].length);
+      if (link) take(i + link[0].length, noImage(link[0]));
       else take(i + 1, /[A-Za-z/!?]/.test(text[i + 1] ?? '') ? '\\<' : '<');
     } else {
       take(i + 1);
@@ -247,7 +341,8 @@ function escapeInline(text: string): string {
 
 /** Comment text as markdown (docMarkdown): common indentation removed, blank lines at the ends dropped. */
 export function formatDoc(doc: string): string {
-  const lines = doc.replace(/\r\n?/g, '\n').split('\n').map((l) => l.replace(/\s+$/, ''));
+  // trimEnd, not a regular expression anchored at the end, which takes quadratic time on a long run of spaces.
+  const lines = doc.replace(/\r\n?/g, '\n').split('\n').map((l) => l.trimEnd());
   while (lines.length && !lines[0]) lines.shift();
   while (lines.length && !lines[lines.length - 1]) lines.pop();
   let indent = Infinity;

@@ -10,7 +10,7 @@ import { compareTags, firstMinorOfMajor, knowingKubelets, majorVersion, parseAny
 import { CRI_SKEW_POLICY_URL, CRITEST_VALIDATION_URL } from '../policy/links';
 import { indexModel, localName, type ApiModel } from '../proto/model';
 import { statesCallOrder } from '../docs/docRules';
-import { docMarkdown } from './hover';
+import { docInlineMarkdown } from './hover';
 import { escapeMarkdown } from '../report/markdown';
 
 export function elementPolicyHover(element: string, baseline: Baseline | undefined, current: ApiModel, findings: readonly Finding[] = []): string | undefined {
@@ -340,7 +340,7 @@ function rpcSequence(element: string, current: ApiModel): string[] {
   const states = (text: string): boolean => statesCallOrder(text, ix.rpcNames(), rpc.name);
   const sentences = doc.split(/(?<=[.!?])\s+/).filter(states);
   const order = sentences.length ? sentences.join(' ') : states(doc) ? doc : '';
-  return ['', order ? `**Call sequence** (from its documentation): ${docMarkdown(order)}` : '**Call sequence**: not documented. Say when the kubelet calls it relative to other RPCs.'];
+  return ['', order ? `**Call sequence** (from its documentation): ${docInlineMarkdown(order)}` : '**Call sequence**: not documented. Say when the kubelet calls it relative to other RPCs.'];
 }
 
 function release(history: History, tag: string): string {

@@ -1,0 +1,179 @@
+// Hover markdown from doc comments, rendered as a client renders it: a hostile comment loads nothing (no image,
+// no raw HTML), however it dresses `![…](…)` or `<img>` up as code; upstream's comments show as written.
+//
+// markdown-it renders CommonMark with GFM tables; raw HTML is on, as in a client that renders it (VS Code does
+// not, but an image needs no HTML, and another LSP client may).
+import { describe, test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { analyze } from '../server/src/service';
+import { bind } from '../server/src/proto/binder';
+import { parse } from '../server/src/proto/parser';
+import { allElements } from '../server/src/features/positions';
+import { docInlineMarkdown, docMarkdown, doHover, formatDoc } from '../server/src/features/hover';
+import { elementPolicyHover } from '../server/src/features/policyHover';
+import { Corpus, V1_PATH, findCorpusDir, findRepoRoot } from '../server/src/baseline/corpus';
+import { NEEDS_CORPUS } from './corpusText';
+
+const MarkdownIt = require('markdown-it') as new (options: { html: boolean }) => { render(src: string): string };
+const markdown = new MarkdownIt({ html: true });
+
+/** Tags that markdown itself produces; any other in the output came from the comment as raw HTML. */
+const MARKDOWN_TAGS = new Set(['p', 'a', 'code', 'pre', 'em', 'strong', 'ul', 'ol', 'li', 'blockquote', 'hr', 'br', 's',
+  'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'table', 'thead', 'tbody', 'tr', 'th', 'td']);
+
+/** What in rendered HTML would load or run something: images, and any tag markdown does not produce. */
+function loads(html: string): string[] {
+  const found: string[] = [];
+  for (const m of html.matchAll(/<\/?([A-Za-z][A-Za-z0-9-]*)/g)) {
+    if (!MARKDOWN_TAGS.has(m[1]!.toLowerCase())) found.push(m[0]);
+  }
+  return found;
+}
+
+/** A comment's markdown where a hover puts it: after the declaration and a rule, with a section after it. */
+function inHover(doc: string): string {
+  return `\`\`\`proto\nmessage M\n\`\`\`\n\nDeclared on line 1.\n\n---\n\n${doc}\n\n---\n\nAfter the comment.`;
+}
+
+const EVIL = 'https://evil.example/pixel.png';
+
+/** Comments that dress an image or an HTML tag up as code, or hide it where a renderer reads otherwise. */
+const HOSTILE: Record<string, string> = {
+  'backtick in a backtick fence\'s info string: no fence': `\`\`\`x\`\n![t](${EVIL})\n\`\`\``,
+  'tilde in a tilde fence\'s info string: a fence': `~~~x~\n![t](${EVIL})\n~~~`,
+  'indented by four in a list item: a paragraph': `- item\n\n    ![t](${EVIL})`,
+  'nested lists': `- a\n  - b\n\n        ![t](${EVIL})`,
+  'ordered list': `1. a\n\n    ![t](${EVIL})`,
+  'list item then a fence after a blank line': `- a\n\`\`\`\n\nx\n\`\`\`\n![t](${EVIL})`,
+  'fence in a list item': `- a\n  \`\`\`\n  ![t](${EVIL})\n  \`\`\`\n![u](${EVIL})`,
+  'block quote': `> ![t](${EVIL})`,
+  'fence opened in a block quote': `> \`\`\`\n![t](${EVIL})\n\`\`\``,
+  'indented after a block quote': `> a\n\n    ![t](${EVIL})`,
+  'tab after a list item': `- a\n\n\t![t](${EVIL})`,
+  'tabs for a nested list': `\t- a\n\n\t\t![t](${EVIL})`,
+  'space and tab before a fence': ` \t\`\`\`\n![t](${EVIL})\n\`\`\``,
+  'unclosed fence': `\`\`\`\n![t](${EVIL})`,
+  'closing fence shorter': `\`\`\`\`\ncode\n\`\`\`\n![t](${EVIL})\n\`\`\`\``,
+  'closing fence longer': `\`\`\`\ncode\n\`\`\`\`\`\n![t](${EVIL})`,
+  'closing fence of the other character': `\`\`\`\ncode\n~~~\n![t](${EVIL})\n\`\`\``,
+  'indented continuation of a paragraph': `a\n    ![t](${EVIL})`,
+  'HTML image': `<img src="${EVIL}">`,
+  'HTML image after a code span': `\`x\` <img src="${EVIL}"> and <style>@import url(${EVIL})</style>`,
+  'reference-style image': `![t][r]\n\n[r]: ${EVIL}`,
+  'shortcut reference image': `![r]\n\n[r]: ${EVIL}`,
+  'collapsed reference image': `![r][]\n\n[r]: ${EVIL}`,
+  'entity for the exclamation mark': `&#33;[t](${EVIL}) and !&#91;u](${EVIL})`,
+  'escaped backslash before an image': `\\\\![t](${EVIL})`,
+  'image in a link': `[![t](${EVIL})](https://example.invalid/)`,
+  'code span cut by a heading': `a \`x\n# h ![t](${EVIL}) \``,
+  'code span cut by a list item': `a \`x\n- ![t](${EVIL}) \``,
+  'code span cut by a block quote': `a \`x\n> ![t](${EVIL}) \``,
+  'backtick in a link title': `[a](/u '\`') \` \`![t](${EVIL})\` \` and \` \`<img src="${EVIL}">\` \``,
+  'backtick in a reference label': `[a\`b] \`<img src="${EVIL}">\` x\`\n\n[a\`b]: /u`,
+  'table cells split a code span': `| \`a | <img src="${EVIL}">\` |\n|---|---|`,
+  'backtick in a refused autolink': `<javascript:\`> \`<img src="${EVIL}">\` \``,
+  'escaped backtick before a run': `\\\`\` x \` <img src="${EVIL}"> \` y\``,
+  'image in a refused autolink': `<javascript:![t](${EVIL})>`,
+  'control character in an autolink': `<ab:\x01![t](${EVIL})>`,
+  'no-break space in an autolink': `<ab:x\u00a0\` \`<img src="${EVIL}">\` \`>`,
+  'HTML block start': `<div>\n\n![t](${EVIL})\n\n</div>`,
+  'HTML comment': `<!--\n\n![t](${EVIL})\n\n-->`,
+  'carriage returns as line breaks': `- a\r\r    ![t](${EVIL})`,
+};
+
+describe('hover markdown of hostile comments', () => {
+  for (const [name, doc] of Object.entries(HOSTILE)) {
+    test(`loads nothing: ${name}`, () => {
+      const md = formatDoc(doc);
+      const html = markdown.render(inHover(md));
+      assert.deepEqual(loads(html), [], `${JSON.stringify(md)}\n${html}`);
+      // Nothing of the comment turns the rest of the hover into code, an open fence included.
+      assert.match(html, /<p>After the comment\.<\/p>\n$/, html);
+    });
+  }
+
+  test('docMarkdown as given: a line with only a no-break space is not blank, a carriage return is a line break', () => {
+    for (const text of [`a\n\u00a0\n    ![t](${EVIL})`, `- a\r\n\r\n    ![t](${EVIL})`, `- a\r\r    ![t](${EVIL})`]) {
+      const html = markdown.render(inHover(docMarkdown(text)));
+      assert.deepEqual(loads(html), [], `${JSON.stringify(text)}\n${html}`);
+    }
+  });
+
+  test('code at the top level stays as written: fenced, indented and in spans', () => {
+    const md = formatDoc(' Example:\n\n     <b> ![x](y)\n\n ```\n <in fence> ![x](y)\n ```\n ~~~ x~\n <in tilde fence>\n ~~~\n See `<podUID>`.');
+    assert.equal(md, 'Example:\n\n    <b> ![x](y)\n\n```\n<in fence> ![x](y)\n```\n~~~ x~\n<in tilde fence>\n~~~\nSee `<podUID>`.');
+    // In a list item, what is code depends on the item: escaped, and a fence's run too, so that none opens.
+    assert.equal(formatDoc(' - a\n\n   ```\n   <in fence>\n   ```'), '- a\n\n  \\```\n  \\<in fence>\n  \\```');
+    // A blank line and a line in the first column close the list: code after them is code again.
+    assert.equal(formatDoc(' - a\n\n ```\n <in fence>\n ```'), '- a\n\n```\n<in fence>\n```');
+  });
+
+  test('long runs take linear time: one comment does not stall the server', () => {
+    for (const run of ['\t', ' ', '`', '` ', '- ', '1.', '> ', '<a', 'www.', '![']) {
+      const text = `${run.repeat(100_000 / run.length)}x\n${run}`;
+      const start = performance.now();
+      formatDoc(text);
+      docInlineMarkdown(text);
+      const ms = performance.now() - start;
+      assert.ok(ms < 2000, `${JSON.stringify(run)}: ${ms} ms`);
+    }
+  });
+
+  test('the call sequence quoted in the policy hover loads nothing, wherever the sentence starts', () => {
+    const old = 'syntax = "proto3";\npackage runtime.v1;\nservice S {\n  rpc Do(Req) returns (Res) {}\n}\nmessage Req {}\nmessage Res {}\n';
+    const baseline = { tag: 'v0.36.3', source: 'path' as const, origin: 'test', model: bind(parse(old), 'file:///ws/old.proto').model };
+    for (const doc of [`\`\`\`x ![t](${EVIL}) Fresh is called after Do.`, `    ![t](${EVIL}) Fresh is called after Do.`]) {
+      const text = old.replace('  rpc Do', `  // ${doc}\n  rpc Fresh(Req) returns (Res) {}\n  rpc Do`);
+      const h = elementPolicyHover('runtime.v1.S.Fresh', baseline, bind(parse(text), 'file:///ws/new.proto').model)!;
+      assert.match(h, /\*\*Call sequence\*\* \(from its documentation\): /, h);
+      assert.deepEqual(loads(markdown.render(h)), [], h);
+    }
+  });
+
+  test('a whole hover over LSP positions: the tester\'s two comments', () => {
+    const text = [
+      'syntax = "proto3";', 'package foo.bar;', '// Pixel.', '// ```x`', `// ![t](${EVIL})`, '// ```', 'message Foo {',
+      '  // - item', '  //', `  //     ![t](${EVIL})`, '  string name = 1;', '}', '',
+    ].join('\n');
+    const { bound } = analyze(text, { uri: 'file:///ws/hov.proto' });
+    for (const at of [{ line: 6, character: 9 }, { line: 10, character: 10 }]) {
+      const value = doHover(bound, at)?.contents.value ?? '';
+      assert.match(value, /evil\.example/, value);
+      assert.deepEqual(loads(markdown.render(value)), [], value);
+    }
+  });
+});
+
+describe('hover markdown of upstream comments', NEEDS_CORPUS, () => {
+  test('every doc comment of the newest api.proto shows as written: code unescaped, no escape visible', () => {
+    const corpus = new Corpus(findCorpusDir(findRepoRoot(__dirname))!);
+    const newest = corpus.goTags(V1_PATH).at(-1)!;
+    const docs = new Set<string>();
+    for (const e of allElements(parse(corpus.text(newest.blob)))) {
+      const c = (e.node as { comments?: { leading?: { text: string }; trailing?: { text: string } } }).comments;
+      for (const t of [c?.leading?.text, c?.trailing?.text]) if (t) docs.add(t);
+    }
+    let codeWithMarkup = 0;
+    for (const doc of docs) {
+      const html = markdown.render(inHover(formatDoc(doc)));
+      assert.deepEqual(loads(html), [], doc);
+      const code = [...html.matchAll(/<code>([^]*?)<\/code>/g)].map((m) => decode(m[1]!)).filter((c) => c !== 'message M\n');
+      // Code is shown as written: every code span and block is in the comment as it is (line breaks aside).
+      for (const c of code) assert.ok(doc.replace(/\s+/g, ' ').includes(c.replace(/\s+/g, ' ').trim()), `${c}\n${doc}`);
+      if (code.some((c) => /[<[]/.test(c))) codeWithMarkup++;
+      // Outside code, an escape shows only where the comment wrote one.
+      const shown = decode(html.replace(/<[^>]*>/g, ''));
+      assert.ok(count(shown, '\\') <= count(doc, '\\'), `${shown}\n${doc}`);
+    }
+    // The comments above include code with `<…>` placeholders, which the escaping must leave alone.
+    assert.ok(codeWithMarkup > 0, `no code with < or [ among ${docs.size} comments of ${newest.tag}`);
+  });
+});
+
+function decode(html: string): string {
+  return html.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
+}
+
+function count(text: string, c: string): number {
+  return text.split(c).length - 1;
+}
