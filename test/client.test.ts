@@ -195,7 +195,7 @@ describe('status bar accessible names and the report page (render.ts)', () => {
     const base = { uri: 'file:///a.proto', breaking: 3, findings: 5, checked: true, resolving: false };
     const cases: [Parameters<typeof statusView>[0], RegExp][] = [
       [undefined, /checking/],
-      [{ ...base, baselineTag: null, checked: false }, /not a CRI API file/],
+      [{ ...base, baselineTag: null, checked: false }, /not compared with a release/],
       [{ ...base, baselineTag: null, resolving: true }, /finding the baseline/],
       [{ ...base, baselineTag: null }, /no baseline/],
       [{ ...base, baselineTag: 'v0.36.3', source: 'bundled' }, /compared with v0\.36\.3, 3 breaking findings$/],
@@ -208,6 +208,12 @@ describe('status bar accessible names and the report page (render.ts)', () => {
       assert.doesNotMatch(v.ariaLabel, /\$\(/);
       assert.ok(v.ariaLabel.length > v.text.replace(/\$\([^)]*\)\s*/g, '').length, `${v.ariaLabel} says more than ${v.text}`);
     }
+  });
+
+  test('a file that is not compared: the tooltip says which files are (runtime.v1alpha2 is a CRI API file, only not compared)', () => {
+    const v = statusView({ uri: 'file:///a.proto', baselineTag: null, breaking: 0, findings: 0, checked: false, resolving: false });
+    assert.match(v.tooltip, /not compared with a release: only files of a current CRI API package \(runtime\.v1, or another runtime\.\* to report the change of package\) are/);
+    assert.doesNotMatch(v.tooltip, /not a CRI API file/);
   });
 
   test('a file baseline is named short in the item and in full in the tooltip', () => {

@@ -517,6 +517,15 @@ describe('language server: examples/api.proto with the bundled baseline (markdow
     assert.doesNotMatch(v, /New since|will not have it/);
   });
 
+  test('criCompat/history of an element new in the file: what the hover says of it, not an unknown-path error', async () => {
+    const at = lineCol(example, 'message PauseContainerRequest {', 'message '.length + 2);
+    const h = (await editor.conn.sendRequest(HistoryRequestMethod, { uri, position: at })) as HistoryResult;
+    assert.equal(h.element, 'runtime.v1.PauseContainerRequest');
+    assert.equal(h.ok, true);
+    assert.match(h.text, /^runtime\.v1\.PauseContainerRequest: in no release of runtime\.v1 up to v\S+; new in this file\.\n\nNew since v\S+: would ship in Kubernetes 1\.\d+/);
+    assert.doesNotMatch(h.text, /unknown element|Did you mean/);
+  });
+
   test('criCompat/report of a file of another package: not a CRI API file, no baseline advice', async () => {
     const other = pathToFileURL(path.join(ws, 'other.proto')).href;
     await editor.open(other, 'syntax = "proto3";\npackage other;\nmessage A { int32 a = 1; }\n');

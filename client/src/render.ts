@@ -322,8 +322,9 @@ export function statusView(s: StatusParams | undefined): StatusView {
   if (!s.checked) {
     return {
       text: '$(shield) CRI –',
-      tooltip: `${N}: not a CRI API file (package runtime.v1), so it is not compared with a release. Syntax and binding checks run.`,
-      ariaLabel: `${N}: not a CRI API file, not compared with a release`,
+      // Also runtime.v1alpha2, which Kubernetes removed: the report says which case it is.
+      tooltip: `${N}: not compared with a release: only files of a current CRI API package (runtime.v1, or another runtime.* to report the change of package) are. Syntax and binding checks run.\nClick for the report.`,
+      ariaLabel: `${N}: not compared with a release`,
     };
   }
   if (!s.baselineTag) {

@@ -1039,6 +1039,14 @@ connection.onRequest(HistoryRequestMethod, (params: HistoryParams, token) => gua
       element = chain.at(-1)?.path;
     }
   }
+  // An element no release has (new in this file) is not a mistyped path, as the command line would take it:
+  // what the hover says of it instead, as plain text.
+  if (element && !history.element(element)) {
+    const policy = elementPolicyHover(element, baseline, bound.model, result.findings);
+    const newest = history.releases.at(-1)?.tag;
+    const text = `${element}: in no release of ${history.package ?? bound.model.package}${newest ? ` up to ${newest}` : ''}; new in this file.`;
+    return { element, ok: true, text: policy ? `${text}\n\n${markdownToPlainText(policy)}` : text };
+  }
   const answer = historyQuery(history, element);
   return element ? { element, ...answer } : answer;
 }));
