@@ -286,7 +286,7 @@ describe('features on a crafted file', () => {
     assert.equal(formatDoc(' \\<e> \\` <f> ` <g>'), '\\<e> \\` \\<f> ` \\<g>');
     assert.equal(formatDoc(' <https://example.invalid/x> 1 < 2 <!-- c --> </i>'), '<https://example.invalid/x> 1 < 2 \\<!-- c --> \\</i>');
     assert.equal(formatDoc(' para\n\n     <code> block\n\n ```\n <in fence>\n ```\n <out>'),
-      'para\n\n    <code> block\n\n```\n<in fence>\n```\n\\<out>');
+      'para\n\n~~~\n<code> block\n~~~\n\n~~~\n<in fence>\n~~~\n\\<out>');
   });
 
   test('folding: blocks, comments, imports', () => {

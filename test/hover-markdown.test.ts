@@ -10,7 +10,7 @@ import { bind } from '../server/src/proto/binder';
 import { parse } from '../server/src/proto/parser';
 import { allElements } from '../server/src/features/positions';
 import { docInlineMarkdown, docMarkdown, doHover, formatDoc } from '../server/src/features/hover';
-import { elementPolicyHover } from '../server/src/features/policyHover';
+import { elementPolicyHover, findingExplanation } from '../server/src/features/policyHover';
 import { Corpus, V1_PATH, findCorpusDir, findRepoRoot } from '../server/src/baseline/corpus';
 import { NEEDS_CORPUS } from './corpusText';
 
@@ -58,6 +58,12 @@ const HOSTILE: Record<string, string> = {
   'closing fence of the other character': `\`\`\`\ncode\n~~~\n![t](${EVIL})\n\`\`\``,
   'indented continuation of a paragraph': `a\n    ![t](${EVIL})`,
   'HTML image': `<img src="${EVIL}">`,
+  // Found by a red-team pass: renderers disagree on what closes a fence, so the comment's delimiters are not kept.
+  'a fence closed early by an indented run': `\`\`\`\nx\n    \`\`\`\n\`\`\`\n![t](${EVIL})\n\`\`\``,
+  'a fence closed early by a run after a tab': `\`\`\`\nx\n\t\`\`\`\n\`\`\`\n![t](${EVIL})\n\`\`\``,
+  'a closing run with a tilde after it': `\`\`\`\nx\n\`\`\`~\n\`\`\`\n![t](${EVIL})\n\`\`\``,
+  'a pipe in the opening line: a table to markdown-it': `\`\`\`x |\n---\n![t](${EVIL})\n\`\`\``,
+  'unpaired backtick runs around an HTML tag': `a \`\`\`\` \`\`\`x\` \`\`\` x\`<img src="${EVIL}"> \``,
   'HTML image after a code span': `\`x\` <img src="${EVIL}"> and <style>@import url(${EVIL})</style>`,
   'reference-style image': `![t][r]\n\n[r]: ${EVIL}`,
   'shortcut reference image': `![r]\n\n[r]: ${EVIL}`,
@@ -99,13 +105,16 @@ describe('hover markdown of hostile comments', () => {
     }
   });
 
-  test('code at the top level stays as written: fenced, indented and in spans', () => {
+  test('code at the top level stays as written, between fences of its own: fenced, indented and in spans', () => {
     const md = formatDoc(' Example:\n\n     <b> ![x](y)\n\n ```\n <in fence> ![x](y)\n ```\n ~~~ x~\n <in tilde fence>\n ~~~\n See `<podUID>`.');
-    assert.equal(md, 'Example:\n\n    <b> ![x](y)\n\n```\n<in fence> ![x](y)\n```\n~~~ x~\n<in tilde fence>\n~~~\nSee `<podUID>`.');
+    // Each block between tildes longer than any run in it, with the info string's first word: every renderer
+    // ends it there, whatever it makes of the comment's own delimiters.
+    assert.equal(md, 'Example:\n\n~~~\n<b> ![x](y)\n~~~\n\n~~~\n<in fence> ![x](y)\n~~~\n~~~x\n<in tilde fence>\n~~~\nSee `<podUID>`.');
+    assert.equal(formatDoc(' ```go | x\n a ~~~~ b\n ```'), '~~~~~go\na ~~~~ b\n~~~~~');
     // In a list item, what is code depends on the item: escaped, and a fence's run too, so that none opens.
     assert.equal(formatDoc(' - a\n\n   ```\n   <in fence>\n   ```'), '- a\n\n  \\```\n  \\<in fence>\n  \\```');
     // A blank line and a line in the first column close the list: code after them is code again.
-    assert.equal(formatDoc(' - a\n\n ```\n <in fence>\n ```'), '- a\n\n```\n<in fence>\n```');
+    assert.equal(formatDoc(' - a\n\n ```\n <in fence>\n ```'), '- a\n\n~~~\n<in fence>\n~~~');
   });
 
   test('long runs take linear time: one comment does not stall the server', () => {
@@ -128,6 +137,19 @@ describe('hover markdown of hostile comments', () => {
       assert.match(h, /\*\*Call sequence\*\* \(from its documentation\): /, h);
       assert.deepEqual(loads(markdown.render(h)), [], h);
     }
+  });
+
+  test('a file baseline\'s path is text in the policy hovers: its name cannot add an image', () => {
+    const old = 'syntax = "proto3";\npackage runtime.v1;\nmessage Req {\n  string a = 1;\n}\n';
+    const tag = '/ws/b![t](https:evil.example/p.png).proto';
+    const baseline = { tag, source: 'path' as const, origin: `file ${tag}`, model: bind(parse(old), 'file:///ws/old.proto').model };
+    // A new field's hover names the baseline; so does the related message of a reused number.
+    const added = analyze(old.replace('  string a = 1;', '  string a = 1;\n  // b is new.\n  int64 b = 2;'), { uri: 'file:///ws/new.proto', baseline });
+    const shown = [elementPolicyHover('runtime.v1.Req.b', baseline, added.bound.model, added.findings)!];
+    const reused = analyze(old.replace('  string a = 1;', '  // c is new.\n  int64 c = 1;'), { uri: 'file:///ws/new.proto', baseline });
+    for (const f of reused.findings.filter((x) => x.related?.length)) shown.push(findingExplanation(f, baseline));
+    assert.ok(shown.length >= 2 && shown.every((h) => h.includes('evil.example')), shown.join('\n---\n'));
+    for (const h of shown) assert.deepEqual(loads(markdown.render(h)), [], h);
   });
 
   test('a whole hover over LSP positions: the tester\'s two comments', () => {

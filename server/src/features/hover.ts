@@ -179,18 +179,27 @@ export function docMarkdown(text: string): string {
     if (paragraph.length) out.push(escapeInline(paragraph.join('\n')));
     paragraph = [];
   };
+  // The code block being read: its lines without the comment's delimiters, written out by codeBlock.
+  let code: { lines: string[]; info: string } | undefined;
+  const endCode = (): void => {
+    if (code) out.push(...codeBlock(code.lines, code.info));
+    code = undefined;
+  };
   let fence: string | undefined; // the run that opened the fenced code block the lines are in
   let topLevel = true;
   // After a blank line or an indented code line (not in a paragraph), a line indented by four is code.
   let codeMayFollow = true;
   for (const line of text.replace(/\r\n?/g, '\n').split('\n')) {
     if (fence) {
-      out.push(line);
-      if (closesFence(line, fence)) fence = undefined;
+      if (closesFence(line, fence)) {
+        fence = undefined;
+        endCode();
+      } else code!.lines.push(line);
       continue;
     }
     if (/^[ \t]*$/.test(line)) {
       flush();
+      endCode();
       out.push(line);
       codeMayFollow = true;
       continue;
@@ -199,27 +208,55 @@ export function docMarkdown(text: string): string {
     if (!topLevel && codeMayFollow && !/^[ \t]/.test(line) && !MAY_OPEN_CONTAINER.test(line)) topLevel = true;
     if (topLevel) {
       if (codeMayFollow && indentColumns(line) >= 4) {
-        out.push(line);
+        (code ??= { lines: [], info: '' }).lines.push(dedent4(line));
         continue;
       }
       const open = /^ {0,3}(`{3,}|~{3,})(.*)$/.exec(line);
       // A backtick fence's info string has no backtick: "```x`" opens no fence, and so is not taken for one.
       if (open && !(open[1]![0] === '`' && open[2]!.includes('`'))) {
         flush();
+        endCode();
         fence = open[1]!;
-        out.push(line);
+        code = { lines: [], info: open[2]! };
         codeMayFollow = false;
         continue;
       }
       if (MAY_OPEN_CONTAINER.test(line)) topLevel = false;
     }
+    endCode();
     codeMayFollow = false;
     paragraph.push(line.replace(FENCE_IN_PARAGRAPH, '$1\\$2'));
   }
   flush();
-  // A fence left open would turn the rest of the hover (the sections after the comment) into code.
-  if (fence) out.push(fence);
+  // A fence left open is closed: it would turn the rest of the hover (the sections after the comment) into code.
+  endCode();
   return out.join('\n');
+}
+
+/**
+ * A code block as docMarkdown writes it, not as the comment delimits it: renderers disagree on what closes a fence
+ * (indentation, characters after the run, a table in the opening line), so the comment's own fences could end a
+ * block where this does not see one end and let what follows render. Its own fence of tildes, longer than any run
+ * of tildes or backticks in the lines, ends it for every renderer at its last line; the info string is cut to its
+ * first word of letters, digits and `#+.-`.
+ */
+function codeBlock(lines: readonly string[], info: string): string[] {
+  let longest = 2;
+  for (const l of lines) for (const m of l.matchAll(/~+|`+/g)) longest = Math.max(longest, m[0].length);
+  const fence = '~'.repeat(longest + 1);
+  return [`${fence}${/^[ \t]*([\w#+.-]*)/.exec(info)![1]}`, ...lines, fence];
+}
+
+/** A line of an indented code block without the four columns of indentation that make it one. */
+function dedent4(line: string): string {
+  let col = 0;
+  let i = 0;
+  for (; i < line.length && col < 4; i++) {
+    if (line[i] === ' ') col++;
+    else if (line[i] === '\t') col += 4 - (col % 4);
+    else break;
+  }
+  return ' '.repeat(col - 4) + line.slice(i);
 }
 
 /**
@@ -272,6 +309,17 @@ export function docInlineMarkdown(text: string): string {
  */
 const CODE_SPANS_IN_DOUBT = /[[|]|\\`|<[^<>\x00-\x20]*`/;
 
+/**
+ * Whether some length of backtick run has no partner: renderers pair the other runs differently then (markdown-it's
+ * cache of run positions, for one), so which text is a code span is not certain.
+ */
+function unpairedBackticks(text: string): boolean {
+  const counts = new Map<number, number>();
+  for (const m of text.matchAll(/`+/g)) counts.set(m[0].length, (counts.get(m[0].length) ?? 0) + 1);
+  for (const n of counts.values()) if (n % 2) return true;
+  return false;
+}
+
 /** Whether a bare URL, which GFM renderers link without `<…>`, reaches a backtick (one test per word: linear). */
 function urlTakesBacktick(text: string): boolean {
   for (const word of text.split(/[\s<]+/)) {
@@ -287,7 +335,7 @@ function urlTakesBacktick(text: string): boolean {
  * in a code span of a doc comment is worth no risk. Escapes already there are kept.
  */
 function escapeInline(text: string): string {
-  const withSpans = CODE_SPANS_IN_DOUBT.test(text) || urlTakesBacktick(text) ? undefined : escapeOutside(text, true);
+  const withSpans = CODE_SPANS_IN_DOUBT.test(text) || urlTakesBacktick(text) || unpairedBackticks(text) ? undefined : escapeOutside(text, true);
   return withSpans ?? escapeOutside(text, false)!;
 }
 

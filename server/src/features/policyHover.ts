@@ -25,7 +25,7 @@ export function elementPolicyHover(element: string, baseline: Baseline | undefin
   if (!kind) return undefined;
   if (pkg !== baseline.model.package) {
     return [
-      `**Package \`${pkg || '(none)'}\`**: no cri-api release has it (the baseline ${baseline.tag} is \`${baseline.model.package}\`), so this is a new API major version, not a change of one.`,
+      `**Package \`${pkg || '(none)'}\`**: no cri-api release has it (the baseline ${escapeMarkdown(baseline.tag)} is \`${baseline.model.package}\`), so this is a new API major version, not a change of one.`,
       'Kubelets and runtimes only use it once both support it; the version skew window applies within one major version, so the releases of the baseline\'s API do not say who has its elements.',
       '', `[Version skew policy](${CRI_SKEW_POLICY_URL})`,
     ].join('\n');
@@ -43,11 +43,11 @@ export function elementPolicyHover(element: string, baseline: Baseline | undefin
   }
   if (inModel(baseline.model, element)) return undefined; // in the baseline, which has no release history
   const reAdded = gone
-    ? [`**Removed before, added again**: \`${element.slice(element.lastIndexOf('.') + 1)}\` was in ${span(gone.introduced, gone.lastSeen)} and is not in ${baseline.tag}, so to peers it is new again: the history of that name is not this element's.`, '']
+    ? [`**Removed before, added again**: \`${element.slice(element.lastIndexOf('.') + 1)}\` was in ${span(gone.introduced, gone.lastSeen)} and is not in ${escapeMarkdown(baseline.tag)}, so to peers it is new again: the history of that name is not this element's.`, '']
     : [];
   const renamedRpc = renamedOnTheWire(element, current, findings);
   const target = shipTarget({ ...baseline, ...(history ? { history } : {}) });
-  if (target === undefined) return [...reAdded, ...renamedRpc, `**New since the baseline** ${baseline.tag}: it is not in any release yet.`].join('\n');
+  if (target === undefined) return [...reAdded, ...renamedRpc, `**New since the baseline** ${escapeMarkdown(baseline.tag)}: it is not in any release yet.`].join('\n');
   const { minor: next, exact } = target;
   // An old baseline picked on purpose: the minors after it that are already out cannot get the change.
   const planned = targetMinor(baseline.tag)!;
@@ -57,7 +57,7 @@ export function elementPolicyHover(element: string, baseline: Baseline | undefin
   const lines = [
     ...reAdded,
     ...renamedRpc,
-    `**New since ${baseline.tag}**: would ship in Kubernetes ${exact ? `${exact.kubernetes} (cri-api ${exact.goTag})` : `1.${next} (cri-api v0.${next}.0)${released}`}.`, '',
+    `**New since ${escapeMarkdown(baseline.tag)}**: would ship in Kubernetes ${exact ? `${exact.kubernetes} (cri-api ${exact.goTag})` : `1.${next} (cri-api v0.${next}.0)${released}`}.`, '',
     !lacks.runtimes || !lacks.kubelets
       ? `- Kubernetes 1.${next} is the first minor version of ${pkg}, so every stable runtime that speaks ${pkg} will have it.`
       : `- Runtimes built from cri-api ${runtimeSpan(lacks.runtimes)} will not have it, and ${kubelets(lacks.kubelets.min, lacks.kubelets.max)} can meet them. ${newParentConsequence(element, current, baseline) ?? lackingConsequence(kind)}`,
@@ -357,7 +357,8 @@ export function describeBaseline(b: Baseline): string {
 export function findingExplanation(f: Finding, baseline: Baseline | undefined): string {
   const rule = getRule(f.rule);
   const lines = [`**${rule.id}** · ${rule.category} · ${f.severity}`, '', rule.title + '.', '', rule.explanation];
-  for (const r of f.related ?? []) lines.push('', `- ${r.message}`);
+  // Related messages name the baseline, whose tag is a file's path for a file baseline: text, not markup.
+  for (const r of f.related ?? []) lines.push('', `- ${escapeMarkdown(r.message)}`);
   // The origin names paths (a vendor/ tree, a clone), whose directory names could be markdown: escaped.
   if (baseline) lines.push('', `Compared with ${escapeMarkdown(describeBaseline(baseline))}.`);
   lines.push('', `[Why this matters](${rule.link}) · suppress with \`// cri-compat:ignore ${rule.id} <reason>\``);

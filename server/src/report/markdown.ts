@@ -10,6 +10,7 @@ import { comparePositions, type Range } from '../proto/ast';
 import { RULES_BY_ID } from '../compat/rules';
 import { SKEW, compareTags, firstMinorOfMajor, shipTarget, targetMinor } from '../policy/versions';
 import { CRI_SKEW_POLICY_URL } from '../policy/links';
+import { oneLine } from './formats';
 
 export interface ReportInput {
   file: string;
@@ -74,7 +75,8 @@ export function renderReport(input: ReportInput): string {
     return input.linkTo ? `[${line}](${input.linkTo(r.start.line, r.start.character)})` : `${line}`;
   };
   out.push(`# CRI compatibility report`, '');
-  out.push(`File: \`${input.file.replace(/`/g, "'")}\``, '');
+  // A file name may hold anything, line breaks included, which would end the code span and start markup.
+  out.push(`File: \`${oneLine(input.file).replace(/`/g, "'")}\``, '');
   if (input.baseline) {
     const b = input.baseline;
     out.push(`Baseline: **${esc(b.tag)}**${b.kubernetes ? ` (Kubernetes ${esc(b.kubernetes)})` : ''}, from ${esc(b.origin)}.`, '');
