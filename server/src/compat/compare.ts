@@ -426,7 +426,7 @@ class Comparer {
     const nameReserved = this.reservedIn(cur).name(of.name);
     const restore: FixData = {
       kind: 'restore', container: cur.fqn, isEnum: false, declaration: declarationOf(of), number: of.number, name: of.name,
-      ...(of.doc ? { doc: of.doc } : {}), ...(of.oneof ? { oneof: of.oneof } : {}),
+      ...restoredDoc(of), ...(of.oneof ? { oneof: of.oneof } : {}),
     };
     const reserve: FixData = { kind: 'reserve', message: cur.fqn, isEnum: false, numbers: [[of.number, of.number]], names: [of.name] };
     if (!numberReserved) {
@@ -713,7 +713,7 @@ class Comparer {
         this.add('ENUM_VALUE_RENAMED', byNum.node?.nameRange ?? where, path,
           `enum value ${ov.number} "${ov.name}" was removed; only its alias "${byNum.name}" remains (baseline ${this.tag})`, [{
             kind: 'restore', container: cur.fqn, isEnum: true, declaration: `${ov.name} = ${ov.number};`, number: ov.number, name: ov.name,
-            ...(ov.doc ? { doc: ov.doc } : {}), alias: { name: byNum.name, first },
+            ...restoredDoc(ov), alias: { name: byNum.name, first },
           }]);
         continue;
       }
@@ -721,7 +721,7 @@ class Comparer {
       if (!byNum && !this.reservedIn(cur).number(ov.number)) {
         this.add('ENUM_VALUE_NO_DELETE', where, path, `enum value "${ov.name}" = ${ov.number} of ${this.tag} was deleted without reserving its number`, [
           reserve,
-          { kind: 'restore', container: cur.fqn, isEnum: true, declaration: `${ov.name} = ${ov.number};`, number: ov.number, name: ov.name, ...(ov.doc ? { doc: ov.doc } : {}) },
+          { kind: 'restore', container: cur.fqn, isEnum: true, declaration: `${ov.name} = ${ov.number};`, number: ov.number, name: ov.name, ...restoredDoc(ov) },
         ]);
       } else if (!byNum && !this.reservedIn(cur).name(ov.name)) {
         this.add('ENUM_VALUE_NO_DELETE_UNLESS_NAME_RESERVED', where, path,
@@ -1089,4 +1089,15 @@ export function goPackageParts(value: string): { path?: string; name: string } {
   const path = semi >= 0 ? value.slice(0, semi) : value;
   const name = semi >= 0 ? value.slice(semi + 1) : path.slice(path.lastIndexOf('/') + 1);
   return path.includes('/') ? { path, name } : { name };
+}
+
+/**
+ * The documentation a restore fix puts back: the baseline's text; from the bundled index, which keeps only the
+ * words of it that carry meaning, a reminder that lists them. The restored element then says what it said as far
+ * as DOC_MEANING_CHANGED can tell (no warning a fix made and cannot fix), and the user sees what to write.
+ */
+function restoredDoc(d: { doc?: string; docFingerprint?: { terms: string[] } }): { doc?: string } {
+  if (d.doc) return { doc: d.doc };
+  const terms = d.docFingerprint?.terms ?? [];
+  return terms.length ? { doc: `TODO: document it again; the release said, in the words that carry meaning: ${terms.join(', ')}.` } : {};
 }
