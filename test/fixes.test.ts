@@ -1341,6 +1341,22 @@ describe('fix-all and preferred fixes, checked on the text they produce', { skip
     assert.deepEqual([...new Set(analysis.findings.map((f) => f.rule))].sort(), ['DOC_STUB_UNFINISHED', 'FIELD_TYPE_CHANGED']);
   });
 
+  test('two released fields with their numbers swapped: one fix swaps them back, preferred; no "next free number"', () => {
+    const T = edit(edit(OLD, 'repeated string servers = 1;', 'repeated string servers = 2;'), 'repeated string searches = 2;', 'repeated string searches = 1;');
+    for (const baseline of [BASELINE!, BUNDLED]) {
+      const a = run(T, baseline);
+      const reused = a.findings.filter((f) => f.rule === 'FIELD_NUMBER_REUSED');
+      assert.ok(reused.length, a.findings.map(key).join());
+      for (const f of reused) {
+        assert.deepEqual(computeFixes(T, a.bound, f).map((x) => x.title).filter((t) => t.startsWith('Use the next free number')), [], key(f));
+      }
+      const changed = the(a.findings, 'FIELD_NUMBER_CHANGED', 'runtime.v1.DNSConfig.searches');
+      const swap = fixTitled(computeFixes(T, a.bound, changed), 'Swap the numbers back: "searches" = 2, "servers" = 1');
+      assert.equal(applyEdits(T, swap.edits), OLD, baseline.source);
+      assert.equal(applyEdits(T, fixAllOf(T, baseline)), OLD, baseline.source);
+    }
+  });
+
   test('two reused numbers of one message get two next free numbers (v0.36.3 PortMapping against the bundled history)', () => {
     const T = edit(edit(OLD, 'int32 container_port = 2;', 'int64 brand_new_a = 2;'), 'int32 host_port = 3;', 'int64 brand_new_b = 3;');
     const a = run(T, BUNDLED);

@@ -92,6 +92,9 @@ function attachNextFreeNumber(findings: Finding[], bound: BoundFile, baseline: B
     else byMessage.set(msgFqn, [f]);
   }
   if (!byMessage.size) return;
+  // Two released fields that swapped numbers go back to their own (FIELD_NUMBER_CHANGED's swap): a free number
+  // would move one of them a second time, a break of its own.
+  const swapped = new Set(findings.filter((f) => f.rule === 'FIELD_NUMBER_CHANGED' && f.fixes?.some((x) => x.kind === 'renumber' && x.swap !== undefined)).map((f) => f.element));
   const messages = new Map(bound.model.messages.map((m) => [m.fqn, m]));
   const baseMessages = new Map(baseline.model.messages.map((m) => [m.fqn, m]));
   for (const [msgFqn, list] of byMessage) {
@@ -106,6 +109,7 @@ function attachNextFreeNumber(findings: Finding[], bound: BoundFile, baseline: B
     const at = (f: Finding): number => position.get(f.element) ?? msg.fields.length;
     const given = new Map<string, number | undefined>(); // one number per field, whatever the number of its findings
     for (const f of [...list].sort((a, b) => at(a) - at(b))) {
+      if (swapped.has(f.element)) continue;
       if (!given.has(f.element)) given.set(f.element, free.next());
       const next = given.get(f.element);
       if (next === undefined) continue;

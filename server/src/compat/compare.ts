@@ -386,8 +386,12 @@ class Comparer {
       } else if (byName) {
         // Same name, another number: the number moved.
         const r = byName.node?.numberRange ?? where;
+        // Two released fields that swapped numbers: restoring one number alone collides with the other field.
+        const swapped = atNumber.find((x) => old.fields.some((o) => o.name === x.name && o.number === byName.number));
         this.add('FIELD_NUMBER_CHANGED', r, path, `field "${old.name}.${of.name}" changed its number from ${of.number} to ${byName.number} (baseline ${this.tag})`,
-          [{ kind: 'renumber', to: of.number, label: `Restore the original number ${of.number}` }]);
+          [swapped
+            ? { kind: 'renumber', to: of.number, swap: swapped.name, label: `Swap the numbers back: "${of.name}" = ${of.number}, "${swapped.name}" = ${byName.number}` }
+            : { kind: 'renumber', to: of.number, label: `Restore the original number ${of.number}` }]);
         // It is still the same field: a type (or label, oneof…) change is a break of its own, and restoring the
         // number alone would leave it.
         this.field(old, of, byName, cur);

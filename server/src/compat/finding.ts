@@ -20,7 +20,8 @@ export type FixData =
       /** An enum value removed from an alias pair: the name that remains, and whether the baseline declared this one first. */
       alias?: { name: string; first: boolean };
     }
-  | { kind: 'renumber'; to: number; label: string }
+  /** `swap`: the field now on `to`, which goes to this field's number (two released fields swapped numbers). */
+  | { kind: 'renumber'; to: number; label: string; swap?: string }
   /** A message, enum, field, enum value, service, RPC or oneof gets its baseline name back, in place. */
   | { kind: 'rename'; to: string }
   /**

@@ -740,12 +740,16 @@ function renumberEdits(L: TextLines, ast: ProtoFile, finding: Finding, fd: Extra
   if (node.number === undefined || node.number === fd.to) return undefined;
   if (!/^-?\s*(0[xX][0-9a-fA-F]+|\d+)$/.test(L.slice(node.numberRange))) return undefined;
   const parent = loc.parent as Container | undefined;
+  const edits: TextEdit[] = [{ range: node.numberRange, newText: String(fd.to) }];
   if (parent) {
     // The node's own number is not fd.to.
-    const { numbers, reservedNumbers } = containerIndex(parent);
-    if (numbers.has(fd.to) || reservedNumbers.has(fd.to)) return undefined;
+    const { numbers, reservedNumbers, byName } = containerIndex(parent);
+    if (reservedNumbers.has(fd.to)) return undefined;
+    const other = fd.swap !== undefined ? (byName.get(fd.swap) as FieldNode | EnumValueNode | undefined) : undefined;
+    if (other && other.number === fd.to && /^\d+$/.test(L.slice(other.numberRange))) edits.push({ range: other.numberRange, newText: String(node.number) });
+    else if (numbers.has(fd.to)) return undefined;
   }
-  return [{ range: node.numberRange, newText: String(fd.to) }];
+  return edits;
 }
 
 function renameEdits(L: TextLines, bound: BoundFile, finding: Finding, fd: Extract<FixData, { kind: 'rename' }>): TextEdit[] | undefined {
