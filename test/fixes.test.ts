@@ -1341,6 +1341,17 @@ describe('fix-all and preferred fixes, checked on the text they produce', { skip
     assert.deepEqual([...new Set(analysis.findings.map((f) => f.rule))].sort(), ['DOC_STUB_UNFINISHED', 'FIELD_TYPE_CHANGED']);
   });
 
+  test('a field deleted without its comment: restoring it puts it back under that comment, not with a second copy', () => {
+    const line = /\n( {4}bool selinux_relabel = 4;)\n/.exec(OLD);
+    assert.ok(line, 'Mount.selinux_relabel in the corpus file');
+    const T = OLD.replace(line[0], '\n');
+    const a = run(T);
+    const f = the(a.findings, 'FIELD_NO_DELETE', 'runtime.v1.Mount.selinux_relabel');
+    assert.equal(applyEdits(T, fixTitled(computeFixes(T, a.bound, f), 'Restore the field').edits), OLD);
+    const deprecated = applyEdits(T, fixTitled(computeFixes(T, a.bound, f), 'Deprecate instead of deleting').edits);
+    assert.equal(deprecated, OLD.replace(line[0], `\n${NOTE}    bool selinux_relabel = 4 [deprecated = true];\n`));
+  });
+
   test('two released fields with their numbers swapped: one fix swaps them back, preferred; no "next free number"', () => {
     const T = edit(edit(OLD, 'repeated string servers = 1;', 'repeated string servers = 2;'), 'repeated string searches = 2;', 'repeated string searches = 1;');
     for (const baseline of [BASELINE!, BUNDLED]) {

@@ -8,7 +8,7 @@ import type { Finding, FixData } from '../compat/finding';
 import { SUPPRESSION_MARKER, findSuppressions } from '../compat/suppress';
 import { FALLBACK, docOf, ownDoc, statesCallOrder, statesIgnoredBehaviour, statesUnsetMeaning } from '../docs/docRules';
 import type {
-  EnumNode, EnumValueNode, FieldNode, MessageNode, OneofNode, Position, ProtoFile, Range, ReservedNode, RpcNode, ServiceNode,
+  Comment, EnumNode, EnumValueNode, FieldNode, MessageNode, OneofNode, Position, ProtoFile, Range, ReservedNode, RpcNode, ServiceNode,
 } from '../proto/ast';
 import { comparePositions, rangeContains } from '../proto/ast';
 import { ENUM_MAX, FIELD_MAX, parse } from '../proto/parser';
@@ -517,14 +517,34 @@ function restoreEdits(L: TextLines, bound: BoundFile, fd: RestoreData, deprecate
   // A reservation of the number or name (a deletion done right, but without deprecation) is taken back.
   const unreserve = unreserveEdits(L, c, fd.alias ? undefined : fd.number, fd.name);
   if (!unreserve) return undefined;
-  const block = [...commentLines(fd.doc), ...(deprecate ? [`// ${DEPRECATION_NOTE}`] : []), decl];
+  // The comment the user left behind when deleting the field (it leads the next member's comment now): the field
+  // goes back under it, not with a second copy of it above.
+  const orphan = fd.alias ? undefined : orphanedDoc(L, body, fd.number, fd.doc);
+  const block = [...(orphan ? [] : commentLines(fd.doc)), ...(deprecate ? [`// ${DEPRECATION_NOTE}`] : []), decl];
   if (fd.alias) {
     const edits = aliasEdits(L, c, body, fd.alias, block);
     return edits && [...unreserve, ...edits];
   }
+  if (orphan) return [...unreserve, insertAt(pos(orphan.line, 0), block.map((l) => `${orphan.indent}${l}${L.eol}`).join(''))];
   // The value 0 of a proto3 enum must come first, also before negative values.
   const first = fd.isEnum && fd.number === 0 && isProto3(bound);
   return [...unreserve, ...insertByNumber(L, body, fd.number, block, first)];
+}
+
+/**
+ * Where a deleted member's documentation `doc` still stands: the first lines of the leading comment of the member
+ * it stood above, followed by that member's own lines. The line after it, and the member's indentation.
+ */
+function orphanedDoc(L: TextLines, b: Body, number: number, doc: string | undefined): { line: number; indent: string } | undefined {
+  const next = doc === undefined ? undefined : firstAbove(b, number);
+  const lead = (next?.node as { comments?: { leading?: Comment } } | undefined)?.comments?.leading;
+  if (!next || !lead || lead.block || !L.startsLine(lead.range.start)) return undefined;
+  const want = doc!.split(/\r\n|\r|\n/).map((l) => l.trim());
+  const have = lead.text.split('\n').map((l) => l.trim());
+  // One comment line per line, and more of them than the deleted member's: the member's own comes after.
+  if (have.length !== lead.range.end.line - lead.range.start.line + 1 || have.length <= want.length) return undefined;
+  if (want.some((l, i) => have[i] !== l)) return undefined;
+  return { line: lead.range.start.line + want.length, indent: L.indentOf(next.node.range.start.line) };
 }
 
 function isProto3(bound: BoundFile): boolean {
