@@ -374,7 +374,8 @@ class Comparer {
     const curByNumber = groupBy(cur.fields, (f) => f.number);
     const curByName = groupBy(cur.fields, (f) => f.name);
     const oldNumbers = new Set(old.fields.map((f) => f.number));
-    const oldNames = new Set(old.fields.map((f) => f.name));
+    // A release's names are unique (protoc checked them): each with its number.
+    const oldNumberOf = new Map(old.fields.map((f) => [f.name, f.number]));
 
     for (const of of old.fields) {
       const path = `${old.fqn}.${of.name}`;
@@ -387,7 +388,7 @@ class Comparer {
         // Same name, another number: the number moved.
         const r = byName.node?.numberRange ?? where;
         // Two released fields that swapped numbers: restoring one number alone collides with the other field.
-        const swapped = atNumber.find((x) => old.fields.some((o) => o.name === x.name && o.number === byName.number));
+        const swapped = atNumber.find((x) => oldNumberOf.get(x.name) === byName.number);
         this.add('FIELD_NUMBER_CHANGED', r, path, `field "${old.name}.${of.name}" changed its number from ${of.number} to ${byName.number} (baseline ${this.tag})`,
           [swapped
             ? { kind: 'renumber', to: of.number, swap: swapped.name, label: `Swap the numbers back: "${of.name}" = ${of.number}, "${swapped.name}" = ${byName.number}` }
@@ -404,7 +405,7 @@ class Comparer {
       for (const byNum of atNumber) {
         if (byNum === same) continue;
         const r = byNum.node?.nameRange ?? where;
-        if (!continued && this.typeChange(of, byNum) === 'same' && of.label === byNum.label && !oldNames.has(byNum.name)) {
+        if (!continued && this.typeChange(of, byNum) === 'same' && of.label === byNum.label && !oldNumberOf.has(byNum.name)) {
           continued = true;
           this.add('FIELD_RENAMED', r, `${cur.fqn}.${byNum.name}`,
             `field ${of.number} "${of.name}" was renamed to "${byNum.name}" (baseline ${this.tag}); ${renameEffects(of, byNum)}`,
@@ -415,11 +416,11 @@ class Comparer {
           `field number ${of.number} belonged to "${of.name}" (${of.type}) in ${this.tag}; "${byNum.name}" (${byNum.type}) now uses it`,
           [], [{ message: `${this.tag}: ${of.label === 'repeated' ? 'repeated ' : ''}${of.type} ${of.name} = ${of.number}` }]);
         // A name the baseline's message lacks: new to every peer, it needs documentation like any new field.
-        if (!oldNames.has(byNum.name)) this.newOnReleasedNumbers.push({ kind: 'field', element: `${cur.fqn}.${byNum.name}`, range: byNum.node?.nameRange ?? ORIGIN, onReleasedNumber: true });
+        if (!oldNumberOf.has(byNum.name)) this.newOnReleasedNumbers.push({ kind: 'field', element: `${cur.fqn}.${byNum.name}`, range: byNum.node?.nameRange ?? ORIGIN, onReleasedNumber: true });
       }
     }
     for (const f of cur.fields) {
-      if (!oldNumbers.has(f.number) && !oldNames.has(f.name)) this.addition('field', `${cur.fqn}.${f.name}`, f.node?.nameRange);
+      if (!oldNumbers.has(f.number) && !oldNumberOf.has(f.name)) this.addition('field', `${cur.fqn}.${f.name}`, f.node?.nameRange);
     }
     this.reservations(old, cur, where, 'message');
   }
