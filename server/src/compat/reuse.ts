@@ -152,7 +152,16 @@ function releaseOrder(history: History): Map<string, number> {
 export class FreeNumbers {
   /** Sorted by start. */
   private readonly taken: [number, number][];
-  private max = 0;
+  /** The highest number taken below FIELD_MAX: numbers are handed out above it first, then from 1 up to it. */
+  private readonly max: number = 0;
+  /**
+   * Where the search goes on: each phase hands out increasing numbers, so the ranges before `cursor` (by start)
+   * cannot hold a later one, and each call looks only at the ranges it passes (a scan of all of them per number
+   * was quadratic in a message of many reused numbers).
+   */
+  private from: number;
+  private cursor = 0;
+  private wrapped = false;
 
   /** `taken`: inclusive ranges (fields as `[n, n]`), in any order. */
   constructor(taken: Iterable<readonly [number, number]>) {
@@ -162,18 +171,28 @@ export class FreeNumbers {
       this.max = Math.max(this.max, Math.min(b, FIELD_MAX));
     }
     this.taken.sort((x, y) => x[0] - y[0]);
+    this.from = this.max + 1;
   }
 
   /** The next free number; undefined when there is none. */
   next(): number | undefined {
-    const above = firstFree(this.max + 1, this.taken);
-    const free = above <= FIELD_MAX ? above : firstFree(1, this.taken);
-    if (free > FIELD_MAX) return undefined;
-    this.max = Math.max(this.max, free);
-    let k = this.taken.length;
-    while (k > 0 && this.taken[k - 1]![0] > free) k--;
-    this.taken.splice(k, 0, [free, free]);
-    return free;
+    let n = this.from;
+    for (; this.cursor < this.taken.length && this.taken[this.cursor]![0] <= n; this.cursor++) {
+      const b = this.taken[this.cursor]![1];
+      if (b >= n) n = b + 1;
+    }
+    // Above the highest number taken, every number up to FIELD_MAX has been handed out: from 1, below it.
+    if (!this.wrapped && n > FIELD_MAX) {
+      this.wrapped = true;
+      this.from = 1;
+      this.cursor = 0;
+      return this.next();
+    }
+    // Nothing free: the search stays past the end, so that every later call says so too.
+    this.from = n;
+    if (n > (this.wrapped ? this.max : FIELD_MAX)) return undefined;
+    this.from = n + 1;
+    return n;
   }
 }
 
@@ -183,15 +202,6 @@ export function numbersOf(m: Pick<MessageDef, 'fields' | 'reservedNumbers'>, use
   for (const f of m.fields) out.push([f.number, f.number]);
   for (const u of uses) out.push([u.number, u.number]);
   return out;
-}
-
-/** The first number from `n` on that no range takes (`taken` sorted by start). */
-function firstFree(n: number, taken: readonly [number, number][]): number {
-  for (const [a, b] of taken) {
-    if (a > n) break;
-    if (b >= n) n = b + 1;
-  }
-  return n;
 }
 
 function zero(): Finding['range'] {
