@@ -57,20 +57,25 @@ function within(root: string, p: string): boolean {
   return p === root || p.startsWith(root.endsWith(sep) ? root : root + sep);
 }
 
+/** Where `path` leads after symlinks, if inside `root` (after symlinks too); `outside` if not; undefined if either is missing. */
+async function resolveWithin(root: string, path: string): Promise<{ real: string } | { outside: true } | undefined> {
+  try {
+    const [rootReal, real] = await Promise.all([fsp.realpath(root), fsp.realpath(path)]);
+    return within(rootReal, real) ? { real } : { outside: true };
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * The bytes of `path` if it resolves (after symlinks) to a regular file inside `root` and is at most
  * `maxBytes`. Returns a reason instead when it does not.
  */
 export async function readBytesWithin(root: string, path: string, maxBytes: number): Promise<{ bytes: Buffer } | { reason: string }> {
-  let rootReal: string;
-  let real: string;
-  try {
-    rootReal = await fsp.realpath(root);
-    real = await fsp.realpath(path);
-  } catch {
-    return { reason: `${path} does not exist` };
-  }
-  if (!within(rootReal, real)) return { reason: `${path} is a symlink leading outside ${root}; not followed` };
+  const resolved = await resolveWithin(root, path);
+  if (!resolved) return { reason: `${path} does not exist` };
+  if (!('real' in resolved)) return { reason: `${path} is a symlink leading outside ${root}; not followed` };
+  const { real } = resolved;
   // A FIFO would block the open (and the read) until someone writes to it; a device may do anything on open.
   // So the type is checked before opening, and the open does not wait (O_NONBLOCK) in case it changed since.
   try {
@@ -98,17 +103,11 @@ export async function readFileWithin(root: string, path: string, maxBytes: numbe
  * exist. A directory that leads out of the root is not listed, so that nothing outside it is read.
  */
 async function listWithin(root: string, dir: string): Promise<{ names: string[] } | { reason: string } | undefined> {
-  let rootReal: string;
-  let real: string;
+  const resolved = await resolveWithin(root, dir);
+  if (!resolved) return undefined;
+  if (!('real' in resolved)) return { reason: `${dir} leads outside ${root} through a symlink; not followed` };
   try {
-    rootReal = await fsp.realpath(root);
-    real = await fsp.realpath(dir);
-  } catch {
-    return undefined;
-  }
-  if (!within(rootReal, real)) return { reason: `${dir} leads outside ${root} through a symlink; not followed` };
-  try {
-    return { names: await fsp.readdir(real) };
+    return { names: await fsp.readdir(resolved.real) };
   } catch (err) {
     return { reason: `${dir} cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)})` };
   }
