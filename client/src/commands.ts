@@ -182,7 +182,7 @@ async function selectBaseline(deps: CommandDeps): Promise<void> {
     {
       label: '$(sync) Automatic',
       description: kind.kind === 'automatic' ? currentNote : '',
-      detail: 'The newest release: git tags of a cri-api or kubernetes clone, else the bundled release index, the Go module cache or vendor/.' +
+      detail: 'The release before the file: in a cri-api or kubernetes clone, the tag HEAD stands on; else the newest release of the bundled index, the Go module cache, vendor/ or (with network on) the module proxy.' +
         (kind.kind === 'automatic' && current ? ` Now: ${current.tag} from ${current.origin}.` : ''),
       value: '',
     },
