@@ -14,6 +14,7 @@ import { RULES } from '../server/src/compat/rules';
 import { Output } from '../server/src/cli/output';
 import { firstInvalidUtf8 } from '../server/src/cli/main';
 import { layerSeverities, type SeveritySetting } from '../server/src/compat/check';
+import { atColumn0, newestCorpusText } from './corpusText';
 
 const ROOT = findRepoRoot(__dirname);
 const CLI = join(ROOT, 'dist', 'cli.js');
@@ -125,6 +126,18 @@ describe('cri-compat CLI', { skip: corpusDir ? false : CORPUS_HELP }, () => {
       assert.equal(h.code, 2);
       assert.match(h.err, new RegExp(`the bundled release index has no package "${pkg}" \\(it has runtime\\.v1, runtime\\.v1alpha2\\)`));
     }
+  });
+
+  test('indentation changes nothing: the newest api.proto with no line indented, against itself, finds nothing', () => {
+    const indented = join(tmp, 'indented.proto');
+    const column0 = join(tmp, 'column0.proto');
+    writeFileSync(indented, newestCorpusText());
+    writeFileSync(column0, atColumn0(newestCorpusText()));
+    const parsed = cli(['parse', column0]);
+    assert.deepEqual([parsed.code, parsed.out], [0, '']);
+    const r = cli(['check', '--against', indented, '--format', 'json', '--fail-on', 'hint', column0]);
+    assert.equal(r.code, 0, r.out + r.err);
+    assert.deepEqual(JSON.parse(r.out).findings, []);
   });
 
   test('json: the documented schema', () => {

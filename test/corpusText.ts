@@ -22,3 +22,16 @@ export function replaceOnce(text: string, from: string, to: string): string {
   assert.equal(text.split(from).length, 2, `expected exactly one ${JSON.stringify(from)}`);
   return text.replace(from, to);
 }
+
+/** The runtime.v1 api.proto of the newest `v0.*` tag, pre-releases included. */
+export function newestCorpusText(): string {
+  assert.ok(corpus, CORPUS_HELP);
+  const newest = corpus.goTags().at(-1);
+  assert.ok(newest, 'the corpus has no v0.* tag');
+  return corpus.text(newest.blob);
+}
+
+/** `text` with every line's indentation removed: to protoc, the same file. */
+export function atColumn0(text: string): string {
+  return text.replace(/^[ \t]+/gm, '');
+}

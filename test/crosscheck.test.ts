@@ -11,6 +11,7 @@ import { bind } from '../server/src/proto/binder';
 import type { ApiModel } from '../server/src/proto/model';
 import type { Comment, Comments, EnumNode, MessageNode, Range } from '../server/src/proto/ast';
 import { CORPUS_HELP, Corpus, V1ALPHA2_PATH, V1_PATH, findCorpusDir, findRepoRoot } from '../server/src/baseline/corpus';
+import { atColumn0, newestCorpusText, replaceOnce } from './corpusText';
 
 const repoRoot = (): string => findRepoRoot(__dirname);
 
@@ -154,13 +155,42 @@ if (!corpus) {
     });
   }
 
+  // The parser closes a block whose `}` is missing where a declaration starts at or left of its column; in
+  // balanced text a nested type at column 0 is only not indented, and protoc nests it.
+  test('the newest api.proto with every line at column 0: the same model as indented, and as protobufjs', () => {
+    const indented = newestCorpusText();
+    const text = atColumn0(indented);
+    const model = bind(parse(indented), 'corpus:///indented.proto').model;
+    // Released files nest one type (SecurityProfile.ProfileType); a nested message with a field of it is added.
+    const nested = [...model.messages, ...model.enums].filter((t) => t.fqn.slice(model.package.length + 1).includes('.'));
+    assert.ok(nested.length > 0, 'no nested type to test');
+    const withMessage = replaceOnce(text, '\nmessage SecurityProfile {\n', '\nmessage SecurityProfile {\nmessage Origin {\nProfileType type = 1;\n}\nOrigin origin = 3;\n');
+    const models = [text, withMessage].map((t) => {
+      const ast = parse(t);
+      assert.deepEqual(ast.errors, [], 'syntax errors');
+      const bound = bind(ast, 'corpus:///column0.proto');
+      assert.deepEqual(bound.problems.map((p) => `${p.code}: ${p.message}`), []);
+      const result = protobuf.parse(t, { keepCase: true, alternateCommentMode: true });
+      result.root.resolveAll();
+      const a = ours(bound.model);
+      assert.deepEqual(a, theirs(result.root));
+      return a;
+    });
+    assert.deepEqual(models[0], ours(model));
+    assert.deepEqual(models[1]!.filter((l) => /origin/i.test(l)), [
+      'field runtime.v1.SecurityProfile.Origin.type #0 = 1 singular runtime.v1.SecurityProfile.ProfileType',
+      'field runtime.v1.SecurityProfile.origin #0 = 3 singular runtime.v1.SecurityProfile.Origin',
+      'message runtime.v1.SecurityProfile.Origin',
+    ]);
+  });
+
   // Fields, enum values, messages and comments keep offsets and build their ranges on request
   // (server/src/proto/nodes.ts): check every one of them against the text, with lines split independently
-  // of the lexer, and with the file's line breaks turned into CRLF too.
+  // of the lexer, with the file's line breaks turned into CRLF too, and with no line indented.
   test('every field, enum value, message and comment range selects its own text, in every distinct api.proto', () => {
     let checked = 0;
     for (const blob of blobs) {
-      for (const text of [c.text(blob), c.text(blob).replace(/\n/g, '\r\n')]) {
+      for (const text of [c.text(blob), c.text(blob).replace(/\n/g, '\r\n'), atColumn0(c.text(blob))]) {
         const lines = text.split(/\r\n|\r|\n/);
         const at = (r: Range): string => {
           if (r.start.line === r.end.line) return lines[r.start.line]!.slice(r.start.character, r.end.character);

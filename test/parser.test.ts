@@ -706,6 +706,28 @@ describe('parser: errors and recovery', () => {
     assert.deepEqual(bind(f, 'x').problems.map((p) => p.code), ['syntax']);
   });
 
+  test('a declaration at column 0 in balanced text nests, as protoc reads it; the column closes only unclosed blocks', () => {
+    const outer = lines(
+      'message Outer {',
+      'message Inner { int32 x = 1; }',
+      'enum E { Z = 0; }',
+      'Inner inner = 1;',
+      '}',
+    );
+    const f = ok(outer);
+    assert.deepEqual(f.messages.map((m) => m.name), ['Outer']);
+    assert.deepEqual(msg(f, 'Outer').messages.map((m) => m.name), ['Inner']);
+    assert.deepEqual(msg(f, 'Outer').enums.map((e) => e.name), ['E']);
+    assert.deepEqual(msg(f, 'Outer').fields.map((x) => [x.type, x.name, x.number]), [['Inner', 'inner', 1]]);
+    assert.deepEqual(msg(f, 'Outer').range, R(0, 0, 4, 1));
+    // One `{` without its `}`, above: the first declaration at its column closes it, the later ones nest.
+    const g = parse(lines('message New {', '  int32 a = 1;', outer));
+    assert.deepEqual(g.errors, [{ message: "expected '}'", range: R(1, 14, 1, 14) }]);
+    assert.deepEqual(g.messages.map((m) => [m.name, m.fields.map((x) => x.name)]), [['New', ['a']], ['Outer', ['inner']]]);
+    assert.deepEqual(msg(g, 'Outer').messages.map((m) => m.name), ['Inner']);
+    assert.deepEqual(msg(g, 'Outer').range, R(2, 0, 6, 1));
+  });
+
   test('missing `}` of a nested message: a sibling at its column closes it, deeper ones nest', () => {
     const f = parse(lines(
       'message A {',

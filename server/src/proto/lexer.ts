@@ -74,6 +74,25 @@ export function tokenize(text: string): Token[] {
 }
 
 /**
+ * How many more `{` than `}` the text has, outside strings and comments (negative for more `}`). Lexed in
+ * batches into one reused array, so that no token outlives its batch.
+ */
+export function braceBalance(text: string): number {
+  const next = lexer(text);
+  const batch: Token[] = [];
+  let balance = 0;
+  let done = false;
+  while (!done) {
+    batch.length = 0;
+    done = next(batch, 4096);
+    for (const t of batch) {
+      if (t.kind === 'symbol') balance += t.text === '{' ? 1 : t.text === '}' ? -1 : 0;
+    }
+  }
+  return balance;
+}
+
+/**
  * A tokenizer over `text` that appends the next `max` tokens to `out` per call, and returns whether the last
  * one was `eof` (which carries the trailing comments). The parser takes tokens as it goes, so that most of
  * them die young instead of all living in one array until the whole file is parsed, which the garbage

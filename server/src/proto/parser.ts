@@ -4,15 +4,16 @@
 // for every name, number and type, protoc-style comment attachment, and a tree for broken input (protobufjs
 // throws on the first error). Recovery works at statement and block boundaries: a missing `;` is assumed
 // when the next token is on a later line, a missing `}` when a declaration starts at or left of the
-// enclosing block's column, and anything else skips to the next `;` or `}` of the same depth. Each loop
-// consumes at least one token, and block nesting is capped, so no input makes it loop or overflow the stack.
+// enclosing block's column while the text has a `{` without its `}` (see `block`), and anything else skips
+// to the next `;` or `}` of the same depth. Each loop consumes at least one token, and block nesting is
+// capped, so no input makes it loop or overflow the stack.
 
 import type {
   Comment, Comments, EnumNode, ExtendNode, ExtensionsNode, FieldNode, ImportNode, Label,
   MessageNode, OneofNode, OptionNode, Position, ProtoFile, Range, ReservedNode, RpcNode, ServiceNode,
   SyntaxError,
 } from './ast';
-import { lexer, type Token } from './lexer';
+import { braceBalance, lexer, type Token } from './lexer';
 import { LineIndex } from './lines';
 import { type CommentSyntax, EnumValueSyntax, type FieldOffsets, FieldSyntax, MessageSyntax, NONE } from './nodes';
 
@@ -50,8 +51,13 @@ class Parser {
   private lastGap: { next: Token; comments: ReturnType<typeof collectComments> } | undefined;
   /** Shared by the nodes that keep offsets (nodes.ts). */
   private readonly lines = new LineIndex();
+  /**
+   * The `{` without a `}` that recovery has not yet closed a block for: the text's brace balance, counted
+   * when a block first looks unclosed (a well-indented file never asks, and pays nothing).
+   */
+  private unclosed: number | undefined;
 
-  constructor(text: string) {
+  constructor(private readonly text: string) {
     this.lex = lexer(text, this.lines, (message, start, end) => this.error(message, this.lines.range(start, end)));
     this.cur = this.at(0);
   }
@@ -485,9 +491,13 @@ class Parser {
           return { start: bodyStart, end: t.start };
         }
         // A declaration that cannot appear here, or starts at or left of our keyword's column on a new
-        // line, means our `}` is missing: close the block without consuming it.
-        if (this.startsDeclaration() && (!canNest(t) || t.character <= keywordCol)
-          && t.line > open.line) {
+        // line, means our `}` is missing: close the block without consuming it. The column says so only
+        // while the text has a `{` without its `}`, and for as many blocks as it has: in balanced text every
+        // block has its `}`, and `message Inner` at column 0 inside `Outer` is a nested message that is
+        // merely not indented, as protoc reads it.
+        if (this.startsDeclaration() && t.line > open.line
+          && (!canNest(t) || (t.character <= keywordCol && this.unclosedBraces() > 0))) {
+          this.unclosed = this.unclosedBraces() - 1;
           this.error("expected '}'", { start: this.prevTok().endPos, end: this.prevTok().endPos });
           return { start: bodyStart, end: t.start };
         }
@@ -542,6 +552,10 @@ class Parser {
     }
     const f = this.field(oneof);
     if (f) msg.fields.push(f);
+  }
+
+  private unclosedBraces(): number {
+    return this.unclosed ??= braceBalance(this.text);
   }
 
   /** The current token opens a declaration (`message Foo`, `syntax =`, `import "x"`), not a field named so. */
