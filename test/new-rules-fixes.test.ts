@@ -109,11 +109,11 @@ describe('quick fixes of the new Go-source findings, on v0.36.3', { skip: SKIP }
     assert.equal(fix.after, edit(OLD, VERSION_REQUEST, 'message VersionRequest {\n    // The version, one way.\n    // Version of the kubelet runtime API.\n    string version = 1;\n}\n'));
     assert.equal(fix.afterAll, fix.after);
     assert.equal(run(fix.after).bound.model.messages.find((m) => m.name === 'VersionRequest')!.fields[0]!.doc, ' The version, one way.\n Version of the kubelet runtime API.');
-    // With a new member besides it, the oneof stays and the released field goes after it.
+    // With a new member after it, the oneof stays and the released field goes before it.
     const shared = edit(into, '        string version = 1;\n', '        string version = 1;\n        // A new way, for this test.\n        int64 version_number = 2;\n');
     const kept = preferredFix(shared, 'FIELD_ONEOF_GO_CHANGED');
     assert.equal(kept.title, 'Move the field out of the oneof');
-    assert.ok(kept.after.includes('    oneof v {\n        // A new way, for this test.\n        int64 version_number = 2;\n    }\n    // Version of the kubelet runtime API.\n    string version = 1;\n}\n'), kept.after.slice(kept.after.indexOf('message VersionRequest'), kept.after.indexOf('message VersionResponse')));
+    assert.ok(kept.after.includes('message VersionRequest {\n    // Version of the kubelet runtime API.\n    string version = 1;\n    // The version, one way.\n    oneof v {\n        // A new way, for this test.\n        int64 version_number = 2;\n    }\n}\n'), kept.after.slice(kept.after.indexOf('message VersionRequest'), kept.after.indexOf('message VersionResponse')));
   });
 
   test('a released field moved into a new oneof that its documentation now leads: moving it out gives back the release, documentation and all', () => {

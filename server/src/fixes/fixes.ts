@@ -833,10 +833,13 @@ function reindented(text: string, from: string, to: string): string | undefined 
 }
 
 /**
- * A released field moved into a new oneof goes back out, right after the oneof, at its indentation; a oneof
- * left without members (protoc refuses an empty one) is replaced by the field, which takes the oneof's comments
- * along. However the oneof is laid out (one line, a member on the line of a brace): the field's text is built from
- * its pieces, not moved as whole lines.
+ * A released field moved into a oneof goes back out at the oneof's indentation: right after the oneof when it is
+ * the oneof's last member, else right before it (above its comment); a oneof left without members (protoc refuses
+ * an empty one) is replaced by the field, which takes the oneof's comments along. So fields that leave one after
+ * the other in their source order, or together (fix-all, which leaves a oneof's last member for a round of its
+ * own), come out in that order (after the oneof, each went above the one before it), and a field put into a oneof
+ * at its start or end goes back to that side. However the oneof is laid out (one line, a member on the line of a
+ * brace): the field's text is built from its pieces, not moved as whole lines.
  */
 function leaveOneofEdits(L: TextLines, ast: ProtoFile, finding: Finding): TextEdit[] | undefined {
   const loc = elementNamedAt(ast, finding.range, ['field']);
@@ -849,8 +852,10 @@ function leaveOneofEdits(L: TextLines, ast: ProtoFile, finding: Finding): TextEd
     const dissolved = dissolvedOneof(L, o, f);
     return dissolved && [dissolved];
   }
-  const after = lineAfter(L, o);
-  return after && [{ range: cutOf(L, f), newText: '' }, insertAt(after, fieldText(L, f, L.indentOf(o.range.start.line)) + L.eol)];
+  const lines = o.fields[o.fields.length - 1] === f ? undefined : ownLines(L, o);
+  // Where the oneof's comment shares its line with code, after the oneof: the order is lost, not the fix.
+  const at = lines ? pos(lines.from, 0) : lineAfter(L, o);
+  return at && [{ range: cutOf(L, f), newText: '' }, insertAt(at, fieldText(L, f, L.indentOf(o.range.start.line)) + L.eol)];
 }
 
 /**
