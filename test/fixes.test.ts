@@ -716,7 +716,7 @@ describe('fixes that leave no new error, on the real api.proto', { skip: SKIP },
     const R = edit(OLD, VERSION, VERSION + RPC);
     const b = run(R);
     const g = the(b.findings, 'RPC_CALL_SEQUENCE_UNDOCUMENTED', 'runtime.v1.RuntimeService.Frobulate');
-    const stub = fixTitled(computeFixes(R, b.bound, g), 'Insert a documentation stub');
+    const stub = fixTitled(computeFixes(R, b.bound, g), 'Add the missing documentation to the comment');
     assert.doesNotMatch(stub.edits[0]!.newText, /Older runtimes|Unimplemented|falls back/);
     const r = applyFix(R, stub);
     gone(r.analysis, g);
