@@ -8,7 +8,7 @@ import { checkCompatibility } from '../server/src/compat/check';
 import type { Finding } from '../server/src/compat/finding';
 import { bind } from '../server/src/proto/binder';
 import { parse } from '../server/src/proto/parser';
-import { computeFixes } from '../server/src/fixes/fixes';
+import { applyEdits, computeFixes } from '../server/src/fixes';
 import { NEEDS_CORPUS, corpusText, replaceOnce } from './corpusText';
 
 const textOf = corpusText;
@@ -164,10 +164,11 @@ test('the documentation stub of a field whose comment only restates its name add
   const f = check(BASE, b, text).find((x) => x.rule === 'DOC_MISSING')!;
   assert.ok(f);
   const actions = computeFixes(text, bound, f);
-  // It replaces the comment, which says nothing the name does not.
-  const stub = actions.find((a) => a.title === 'Replace the comment with a documentation stub');
+  // It asks all a stub asks, as the comment says nothing the name does not, and keeps the comment.
+  const stub = actions.find((a) => a.title === 'Add the missing documentation to the comment');
   assert.ok(stub, actions.map((a) => a.title).join(', '));
   assert.match(stub.edits.map((e) => e.newText).join(''), /frob_mode TODO: what it means/);
+  assert.match(applyEdits(text, stub.edits), /\n {4}\/\/ Frob mode\.\n {4}\/\/ frob_mode TODO: what it means/);
 });
 
 // ---- FIELD_DEGRADATION_UNDOCUMENTED: words of absence only in a statement about the field left out -------------
@@ -207,7 +208,7 @@ test('the field stub asks what the field left out means where the comment\'s con
   const text = edit(b, message, edit(message, '\n}', '\n    // Frob mode. If host_path is empty, nothing is frobbed.\n    string frob_mode = 3;\n}'));
   const f = check(BASE, b, text).find((x) => x.rule === 'FIELD_DEGRADATION_UNDOCUMENTED');
   assert.ok(f);
-  const stub = computeFixes(text, bind(parse(text), 'file:///work/api.proto'), f).find((a) => a.title === 'Insert a documentation stub');
+  const stub = computeFixes(text, bind(parse(text), 'file:///work/api.proto'), f).find((a) => a.title === 'Add the missing documentation to the comment');
   assert.ok(stub);
   assert.match(stub.edits.map((e) => e.newText).join(''), /Unset: TODO: what the runtime does when frob_mode is unset or empty\./);
 });
@@ -218,7 +219,7 @@ test('the field stub asks what a comment that only says "empty" and "ignored" of
   const text = edit(b, message, edit(message, '\n}', '\n    // Frob mode: an empty list; ignored on Windows.\n    string frob_mode = 3;\n}'));
   const f = check(BASE, b, text).find((x) => x.rule === 'FIELD_DEGRADATION_UNDOCUMENTED');
   assert.ok(f);
-  const stub = computeFixes(text, bind(parse(text), 'file:///work/api.proto'), f).find((a) => a.title === 'Insert a documentation stub');
+  const stub = computeFixes(text, bind(parse(text), 'file:///work/api.proto'), f).find((a) => a.title === 'Add the missing documentation to the comment');
   assert.ok(stub);
   const inserted = stub.edits.map((e) => e.newText).join('');
   assert.match(inserted, /Unset: TODO/);

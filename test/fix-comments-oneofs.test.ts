@@ -89,6 +89,68 @@ describe('fix-all of fields moved between oneofs', () => {
   });
 });
 
+describe('two released fields moved out of the new oneof they were moved into come out in their source order, on v0.36.3', NEEDS_CORPUS, () => {
+  // Each went right after the oneof, so the second one out went above the first: metadata and image came back as
+  // image, metadata. Now a member goes right before the oneof, but its last member after it, and the last one out
+  // takes the oneof's place.
+  const FIELDS = '    // Metadata of the container. This information will uniquely identify the\n    // container, and the runtime should leverage this to ensure correct\n' +
+    '    // operation. The runtime may also use this information to improve UX, such\n    // as by constructing a readable name.\n' +
+    '    ContainerMetadata metadata = 1 ;\n    // Image to use.\n    ImageSpec image = 2;\n';
+  const NEW = '    // The container\'s name alone, for this test.\n    string name_only = 100;\n';
+  const indented = (t: string): string => t.replace(/^(?=.)/gm, '    ');
+  const old = (): string => corpusText('v0.36.3');
+  /** `old` with the fields in a new oneof, after the members in `extra`. */
+  const wrapped = (extra: string): string => replaceOnce(old(), FIELDS, `    // Metadata or image.\n    oneof mi {\n${indented(FIELDS)}${indented(extra)}    }\n`);
+  /** "Move the field out of the oneof" of each field in turn, in source order unless `names` says otherwise. */
+  const oneByOne = (cur: string, names = ['metadata', 'image']): string => {
+    const b = baselineOf(old());
+    for (const name of names) {
+      const a = run(cur, b);
+      const f = a.findings.find((x) => x.rule.startsWith('FIELD_ONEOF') && x.element === `runtime.v1.ContainerConfig.${name}`);
+      assert.ok(f, a.findings.map((x) => `${x.rule} ${x.element}`).join());
+      const fix = computeFixes(cur, a.bound, f).find((x) => x.title === 'Move the field out of the oneof');
+      assert.ok(fix, name);
+      cur = applyEdits(cur, fix.edits);
+    }
+    return cur;
+  };
+  /** Fix-all of the oneof rules until it changes nothing. */
+  const allRounds = (cur: string): string => {
+    const b = baselineOf(old());
+    for (let k = 0; k < 4; k++) {
+      const a = run(cur, b);
+      const rule = a.findings.some((f) => f.rule === 'FIELD_ONEOF_CHANGED') ? 'FIELD_ONEOF_CHANGED' : 'FIELD_ONEOF_GO_CHANGED';
+      const all = fixAll(cur, a.bound, a.findings, rule);
+      if (!all.edits.length) return cur;
+      cur = applyEdits(cur, all.edits);
+    }
+    assert.fail('fix-all did not settle');
+  };
+  /** The start of ContainerConfig, which the fixes change, to show what differs. */
+  const head = (t: string): string => t.slice(t.indexOf('message ContainerConfig {'), t.indexOf('    // Command to execute'));
+  test('the oneof kept for its new member', () => {
+    const cur = wrapped(NEW);
+    const expected = replaceOnce(old(), FIELDS, `${FIELDS}    // Metadata or image.\n    oneof mi {\n${indented(NEW)}    }\n`);
+    for (const out of [oneByOne(cur), allRounds(cur)]) {
+      assert.equal(head(out), head(expected));
+      assert.equal(out, expected);
+      assertValidProto(out);
+    }
+  });
+  test('the oneof dissolved: the release, but for the oneof\'s comment, which the last field takes', () => {
+    const cur = wrapped('');
+    const expected = replaceOnce(old(), FIELDS, FIELDS.replace('    // Image to use.\n', '    // Metadata or image.\n    // Image to use.\n'));
+    // Image first, then metadata: the oneof's comment stays above metadata, which takes the oneof's place.
+    const reversed = replaceOnce(old(), FIELDS, `    // Metadata or image.\n${FIELDS}`);
+    assert.equal(oneByOne(cur, ['image', 'metadata']), reversed);
+    for (const out of [oneByOne(cur), allRounds(cur)]) {
+      assert.equal(head(out), head(expected));
+      assert.equal(out, expected);
+      assertValidProto(out);
+    }
+  });
+});
+
 describe('a oneof dissolved by moving its only field out', () => {
   // The oneof's comments are often the field's documentation (written above the field, then wrapped in the oneof):
   // they go above the field, without a blank line, so that protoc attaches them and the field's own comment to it.
@@ -179,13 +241,13 @@ describe('a oneof however it is laid out, on v0.36.3\'s ContainerConfig.working_
     }
   });
 
-  // A released field beside a new member: the oneof stays, with its comments, and the field goes after it, at its
-  // indentation, taken out of its line where it shares one.
+  // A released field beside a new member: the oneof stays, with its comments, and the field goes before it (after
+  // it, as its last member), at its indentation, taken out of its line where it shares one.
   const NEW = '        // Where relative paths start, for this test.\n        string working_path = 100;\n';
   const kept: [string, string, string][] = [
-    ['a comment after `}`', `${DOC}    oneof wd {\n        string working_dir = 5;\n${NEW}    } // Set by the user.\n`, `${DOC}    oneof wd {\n${NEW}    } // Set by the user.\n    string working_dir = 5;\n`],
-    ['one line', `${DOC}    oneof wd { string working_dir = 5; string working_path = 100; }\n`, `${DOC}    oneof wd { string working_path = 100; }\n    string working_dir = 5;\n`],
-    ['the field on the line of `{`', `${DOC}    oneof wd { string working_dir = 5;\n${NEW}    }\n`, `${DOC}    oneof wd {\n${NEW}    }\n    string working_dir = 5;\n`],
+    ['a comment after `}`', `${DOC}    oneof wd {\n        string working_dir = 5;\n${NEW}    } // Set by the user.\n`, `    string working_dir = 5;\n${DOC}    oneof wd {\n${NEW}    } // Set by the user.\n`],
+    ['one line', `${DOC}    oneof wd { string working_dir = 5; string working_path = 100; }\n`, `    string working_dir = 5;\n${DOC}    oneof wd { string working_path = 100; }\n`],
+    ['the field on the line of `{`', `${DOC}    oneof wd { string working_dir = 5;\n${NEW}    }\n`, `    string working_dir = 5;\n${DOC}    oneof wd {\n${NEW}    }\n`],
     ['the field on the line of `}`', `${DOC}    oneof wd {\n${NEW}        string working_dir = 5; }\n`, `${DOC}    oneof wd {\n${NEW}        }\n    string working_dir = 5;\n`],
   ];
   for (const [name, layout, expected] of kept) {

@@ -716,7 +716,7 @@ describe('fixes that leave no new error, on the real api.proto', { skip: SKIP },
     const R = edit(OLD, VERSION, VERSION + RPC);
     const b = run(R);
     const g = the(b.findings, 'RPC_CALL_SEQUENCE_UNDOCUMENTED', 'runtime.v1.RuntimeService.Frobulate');
-    const stub = fixTitled(computeFixes(R, b.bound, g), 'Insert a documentation stub');
+    const stub = fixTitled(computeFixes(R, b.bound, g), 'Add the missing documentation to the comment');
     assert.doesNotMatch(stub.edits[0]!.newText, /Older runtimes|Unimplemented|falls back/);
     const r = applyFix(R, stub);
     gone(r.analysis, g);
@@ -1381,6 +1381,29 @@ describe('fix-all and preferred fixes, checked on the text they produce', { skip
     const after = run(out, BUNDLED);
     assert.deepEqual(after.findings.filter((f) => f.rule.startsWith('FIELD_NUMBER_REUSED')).map(key), []);
     assert.deepEqual(errorsOf(after), []);
+  });
+
+  test('a field backported to an older release line with a reused number goes to the number its name has in the releases', () => {
+    // Mount.image_sub_path (10 since v0.33) added to v0.25.16 as 6, which uidMappings took in v0.27: the next free
+    // number, 11, would reuse the name (FIELD_NAME_REUSED_HISTORY); 10 reuses nothing.
+    const v025 = new Corpus(CORPUS_DIR!).textOf('v0.25.16')!;
+    const T = edit(v025, '    MountPropagation propagation = 5;\n}', '    MountPropagation propagation = 5;\n    // Subpath of the image to mount.\n    string image_sub_path = 6;\n}');
+    const base: Baseline = { tag: 'v0.25.16', source: 'bundled', origin: 'test', model: HISTORY.modelAt('v0.25.16')!, history: HISTORY };
+    const reuses = (a: Analysis): string[] => a.findings.filter((f) => /_REUSED/.test(f.rule)).map(key);
+    const a = run(T, base);
+    const f = the(a.findings, 'FIELD_NUMBER_REUSED_HISTORY', 'runtime.v1.Mount.image_sub_path');
+    const preferred = computeFixes(T, a.bound, f).find((x) => x.isPreferred);
+    assert.match(preferred?.title ?? '', /^Use number 10, the number of "image_sub_path" in v0\.33\.0-rc\.0…/);
+    for (const out of [applyEdits(T, preferred!.edits), applyEdits(T, fixAllOf(T, base))]) {
+      assert.match(out, /\n {4}string image_sub_path = 10;\n/);
+      assert.deepEqual(reuses(run(out, base)), []);
+    }
+    // Where the name's number is taken (v0.26.0 put pod_sandbox_status on pod_sandbox_metadata's 4), no number
+    // avoids a reuse: the next free one it is.
+    const v026 = new Corpus(CORPUS_DIR!).textOf('v0.26.0')!;
+    const b = run(v026, { ...base, tag: 'v0.25.16' });
+    const g = the(b.findings, 'FIELD_NUMBER_REUSED', 'runtime.v1.ContainerEventResponse.pod_sandbox_status');
+    assert.deepEqual(computeFixes(v026, b.bound, g).filter((x) => x.isPreferred).map((x) => x.title), ['Use the next free number 6']);
   });
 
   test('the preferred fix of a reused number also keeps the old field (deprecated): no error takes its place', () => {

@@ -109,11 +109,11 @@ describe('quick fixes of the new Go-source findings, on v0.36.3', { skip: SKIP }
     assert.equal(fix.after, edit(OLD, VERSION_REQUEST, 'message VersionRequest {\n    // The version, one way.\n    // Version of the kubelet runtime API.\n    string version = 1;\n}\n'));
     assert.equal(fix.afterAll, fix.after);
     assert.equal(run(fix.after).bound.model.messages.find((m) => m.name === 'VersionRequest')!.fields[0]!.doc, ' The version, one way.\n Version of the kubelet runtime API.');
-    // With a new member besides it, the oneof stays and the released field goes after it.
+    // With a new member after it, the oneof stays and the released field goes before it.
     const shared = edit(into, '        string version = 1;\n', '        string version = 1;\n        // A new way, for this test.\n        int64 version_number = 2;\n');
     const kept = preferredFix(shared, 'FIELD_ONEOF_GO_CHANGED');
     assert.equal(kept.title, 'Move the field out of the oneof');
-    assert.ok(kept.after.includes('    oneof v {\n        // A new way, for this test.\n        int64 version_number = 2;\n    }\n    // Version of the kubelet runtime API.\n    string version = 1;\n}\n'), kept.after.slice(kept.after.indexOf('message VersionRequest'), kept.after.indexOf('message VersionResponse')));
+    assert.ok(kept.after.includes('message VersionRequest {\n    // Version of the kubelet runtime API.\n    string version = 1;\n    // The version, one way.\n    oneof v {\n        // A new way, for this test.\n        int64 version_number = 2;\n    }\n}\n'), kept.after.slice(kept.after.indexOf('message VersionRequest'), kept.after.indexOf('message VersionResponse')));
   });
 
   test('a released field moved into a new oneof that its documentation now leads: moving it out gives back the release, documentation and all', () => {
@@ -252,10 +252,18 @@ describe('an enum value moved onto the number of another, on v0.36.3', { skip: S
   });
 });
 
-describe('documentation stubs replace comments that document nothing, on v0.36.3', { skip: SKIP }, () => {
+describe('documentation stubs keep comments that document nothing and add the whole stub below them, on v0.36.3', { skip: SKIP }, () => {
+  // The stub replaced such a comment, and with it what the author wrote (v0.30.0's "// Runtime handlers." above
+  // StatusResponse.runtime_handlers, checked against v0.29.15).
   const VERSION_RPC = '    rpc Version(VersionRequest) returns (VersionResponse) {}\n';
   const withRpc = (comment: string): string => edit(OLD, VERSION_RPC, `${VERSION_RPC}${comment}    rpc Version2(VersionRequest) returns (VersionResponse) {}\n`);
-  const STUB = '    // Version2 TODO: what it does and what it returns.\n';
+  const STUB = '    // Version2 TODO: what it does and what it returns.\n    // Call order: TODO:';
+  /** What fix-all offers for a text (as on save): [] for nothing. */
+  const fixAllEdits = (text: string): TextEdit[] => {
+    const reanalyze = (t: string): Analysis => run(t);
+    const all = codeActions({ uri: URI, version: 1, text, analysis: reanalyze(text) }, { diagnostics: [], only: ['source.fixAll'], documentChanges: true, reanalyze });
+    return all.length ? actionEdits(all[0]!) : [];
+  };
   for (const [what, comment] of [
     ['a placeholder', '    // TODO\n'],
     ['a comment copied from another RPC', '    // Version returns the runtime name, runtime version, and runtime API version.\n'],
@@ -263,18 +271,30 @@ describe('documentation stubs replace comments that document nothing, on v0.36.3
     test(`an RPC with ${what}`, () => {
       const text = withRpc(comment);
       const fix = preferredFix(text, 'DOC_MISSING', BASE, 'runtime.v1.RuntimeService.Version2');
-      assert.equal(fix.title, 'Replace the comment with a documentation stub');
-      const at = fix.after.indexOf(STUB);
-      assert.ok(at > 0 && fix.after.slice(0, at).endsWith(VERSION_RPC), 'the stub is where the comment was');
-      assert.equal(fix.after.split(comment).length, comment.startsWith('    // Version returns') ? 2 : 1, 'the comment is gone (Version keeps its own)');
+      assert.equal(fix.title, 'Add the missing documentation to the comment');
+      assert.ok(fix.after.includes(`${VERSION_RPC}${comment}${STUB}`), 'the comment stays, the stub below it');
+      assert.equal(fix.afterAll, fix.after);
+      assert.deepEqual(fixAllEdits(fix.afterAll), [], 'a second fix-all adds nothing');
     });
   }
+  test('a block comment, which `//` lines would not extend, is still replaced where it documents nothing', () => {
+    const fix = preferredFix(withRpc('    /* TODO */\n'), 'DOC_MISSING', BASE, 'runtime.v1.RuntimeService.Version2');
+    assert.equal(fix.title, 'Replace the comment with a documentation stub');
+    assert.ok(fix.after.includes(`${VERSION_RPC}${STUB}`));
+  });
   test('a field whose comment restates its name', () => {
     const text = edit(OLD, VERSION_REQUEST, VERSION_REQUEST.replace('}\n', '    // Runtime handlers.\n    repeated string runtime_handlers = 2;\n}\n'));
     const fix = preferredFix(text, 'DOC_MISSING');
-    assert.equal(fix.title, 'Replace the comment with a documentation stub');
-    assert.ok(fix.after.includes('    string version = 1;\n    // runtime_handlers TODO: what it means, and the format and units of its value.\n'));
-    assert.ok(!fix.after.includes('// Runtime handlers.\n    repeated string runtime_handlers = 2;\n}\n\nmessage VersionResponse'));
+    assert.equal(fix.title, 'Add the missing documentation to the comment');
+    assert.ok(fix.after.includes('    string version = 1;\n    // Runtime handlers.\n    // runtime_handlers TODO: what it means, and the format and units of its value.\n'));
+    assert.deepEqual(fixAllEdits(fix.afterAll), [], 'a second fix-all adds nothing');
+  });
+  test('v0.30.0\'s StatusResponse.runtime_handlers against v0.29.15', () => {
+    const v030 = new Corpus(CORPUS_DIR!).textOf('v0.30.0')!;
+    const b: Baseline = { tag: 'v0.29.15', source: 'bundled', origin: 'test', model: history.modelAt('v0.29.15')!, history };
+    const fix = preferredFix(v030, 'DOC_MISSING', b, 'runtime.v1.StatusResponse.runtime_handlers');
+    assert.equal(fix.title, 'Add the missing documentation to the comment');
+    assert.match(fix.after, /\n {4}\/\/ Runtime handlers\.\n {4}\/\/ runtime_handlers TODO: what it means/);
   });
 });
 

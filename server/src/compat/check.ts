@@ -4,7 +4,7 @@ import type { BoundFile, Severity } from '../proto/binder';
 import type { Baseline } from '../baseline/types';
 import type { Category, Finding } from './finding';
 import { compareModels, type Addition } from './compare';
-import { checkHistoryReuse, FreeNumbers, numbersOf } from './reuse';
+import { checkHistoryReuse, formerNumber, FreeNumbers, numbersOf } from './reuse';
 import { checkDocs } from '../docs/docRules';
 import { applySuppressions, findSuppressions } from './suppress';
 import { getRule, RULES, RULES_BY_ID } from './rules';
@@ -81,6 +81,8 @@ const RENUMBERED = new Set(['FIELD_NUMBER_REUSED', 'FIELD_NUMBER_REUSED_HISTORY'
  * A reused number gets the "next free number" fix: free in the current message, in the baseline's (its fields and
  * reservations) and, with a history, in every release's. Several reuses in one message get successive numbers,
  * one sequence for both rules, handed out in field order (each fix stays right when the others are applied too).
+ * A field whose name the releases gave a number of its own gets that number instead, where it is free
+ * (`formerNumber`): any other would leave the name reused (FIELD_NAME_REUSED_HISTORY).
  */
 function attachNextFreeNumber(findings: Finding[], bound: BoundFile, baseline: Baseline): void {
   const byMessage = new Map<string, Finding[]>();
@@ -101,19 +103,30 @@ function attachNextFreeNumber(findings: Finding[], bound: BoundFile, baseline: B
     const msg = messages.get(msgFqn);
     if (!msg) continue;
     const baseMsg = baseMessages.get(msgFqn);
-    const history = baseline.history;
-    const taken = numbersOf(msg, history?.fieldUses(msgFqn));
-    if (baseMsg) taken.push(...numbersOf(baseMsg));
-    const free = new FreeNumbers(taken);
+    const uses = baseline.history?.fieldUses(msgFqn) ?? [];
+    // The file's and the baseline's numbers; the releases' numbers are taken too, for the free ones.
+    const inFiles = numbersOf(msg);
+    if (baseMsg) inFiles.push(...numbersOf(baseMsg));
+    const free = new FreeNumbers([...inFiles, ...uses.map((u) => [u.number, u.number] as const)]);
     const position = new Map(msg.fields.map((x, i) => [`${msgFqn}.${x.name}`, i]));
     const at = (f: Finding): number => position.get(f.element) ?? msg.fields.length;
-    const given = new Map<string, number | undefined>(); // one number per field, whatever the number of its findings
+    // One fix per field, whatever the number of its findings.
+    const given = new Map<string, { to: number; label: string } | undefined>();
+    const numberFor = (f: Finding): { to: number; label: string } | undefined => {
+      const field = msg.fields[at(f)];
+      const former = field && formerNumber(field, uses, inFiles);
+      if (former) {
+        const when = former.firstTag === former.lastTag ? former.firstTag : `${former.firstTag}…${former.lastTag}`;
+        return { to: former.number, label: `Use number ${former.number}, the number of "${field.name}" in ${when}` };
+      }
+      const next = free.next();
+      return next === undefined ? undefined : { to: next, label: `Use the next free number ${next}` };
+    };
     for (const f of [...list].sort((a, b) => at(a) - at(b))) {
       if (swapped.has(f.element)) continue;
-      if (!given.has(f.element)) given.set(f.element, free.next());
-      const next = given.get(f.element);
-      if (next === undefined) continue;
-      f.fixes = [...(f.fixes ?? []), { kind: 'renumber', to: next, label: `Use the next free number ${next}` }];
+      if (!given.has(f.element)) given.set(f.element, numberFor(f));
+      const to = given.get(f.element);
+      if (to) f.fixes = [...(f.fixes ?? []), { kind: 'renumber', ...to }];
     }
   }
 }

@@ -39,8 +39,11 @@ export type FixData =
   | { kind: 'declareAfter'; container: ElementPath; name: string; after: string }
   | {
       kind: 'docStub'; element: 'rpc' | 'message' | 'field' | 'enum' | 'enumValue' | 'service'; name: string;
-      /** The element's comment documents something else (another RPC's, copied): the stub replaces it. */
-      replace?: true;
+      /**
+       * The element's comment documents something else (another RPC's, copied): the stub asks all it asks, as of an
+       * element without a comment (which stays, as the author wrote it).
+       */
+      documentsNothing?: true;
     };
 
 export interface Finding {

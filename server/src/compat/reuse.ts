@@ -196,6 +196,22 @@ export class FreeNumbers {
   }
 }
 
+/**
+ * The number a field's name had in the releases (`uses`, of its message), when moving the field there reuses
+ * nothing: that name never had another number, and that number never had another name or type. Any other number
+ * would reuse the name (FIELD_NAME_REUSED_HISTORY), as a field backported to an older release line with a number
+ * of its own would. Undefined otherwise, or when `taken` (the file's and the baseline's numbers) holds it.
+ */
+export function formerNumber(f: { name: string; type: string }, uses: readonly NumberUse[], taken: readonly (readonly [number, number])[]): { number: number; firstTag: string; lastTag: string } | undefined {
+  const own = uses.filter((u) => u.name === f.name);
+  const n = own[0]?.number;
+  if (n === undefined || own.some((u) => u.number !== n)) return undefined;
+  if (uses.some((u) => u.number === n && (u.name !== f.name || u.type !== f.type))) return undefined;
+  if (taken.some(([a, b]) => a <= n && n <= b)) return undefined;
+  // One number, name and type: one use, from its first release to its last.
+  return { number: n, firstTag: own[0]!.firstTag, lastTag: own[0]!.lastTag };
+}
+
 /** The numbers a message takes: its fields and reservations, and every number of `uses`. */
 export function numbersOf(m: Pick<MessageDef, 'fields' | 'reservedNumbers'>, uses: readonly NumberUse[] = []): [number, number][] {
   const out: [number, number][] = [...m.reservedNumbers];

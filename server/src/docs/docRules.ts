@@ -312,7 +312,7 @@ export function checkDocs(current: ApiModel, baseline: ApiModel, additions: Addi
         const copiedFrom = rpcDocumentedAs(doc, name);
         if (copiedFrom) {
           add('DOC_MISSING', a.range, a.element, `new RPC "${name}" (not in ${baselineName(baseline)}) has no documentation of its own: its comment is the one of RPC "${copiedFrom}"`,
-            [{ kind: 'docStub', element: 'rpc', name, replace: true }]);
+            [{ kind: 'docStub', element: 'rpc', name, documentsNothing: true }]);
           break;
         }
         if (!statesCallOrder(doc, rpcNamesHere, name)) {

@@ -204,8 +204,8 @@ function plan(text: string, bound: BoundFile, finding: Finding, preferredOnly = 
         push(`Move the field back into oneof "${fd.oneof}"`, enterOneofEdits(L, bound.ast, finding, fd));
         break;
       case 'docStub': {
-        const edits = docStubEdits(L, bound, finding, fd);
-        push(edits?.replaces ? 'Replace the comment with a documentation stub' : 'Insert a documentation stub', edits?.edits);
+        const stub = docStubEdits(L, bound, finding, fd);
+        if (stub) push(STUB_TITLES[stub.fix], stub.edits);
         break;
       }
       case 'declareAfter':
@@ -833,10 +833,13 @@ function reindented(text: string, from: string, to: string): string | undefined 
 }
 
 /**
- * A released field moved into a new oneof goes back out, right after the oneof, at its indentation; a oneof
- * left without members (protoc refuses an empty one) is replaced by the field, which takes the oneof's comments
- * along. However the oneof is laid out (one line, a member on the line of a brace): the field's text is built from
- * its pieces, not moved as whole lines.
+ * A released field moved into a oneof goes back out at the oneof's indentation: right after the oneof when it is
+ * the oneof's last member, else right before it (above its comment); a oneof left without members (protoc refuses
+ * an empty one) is replaced by the field, which takes the oneof's comments along. So fields that leave one after
+ * the other in their source order, or together (fix-all, which leaves a oneof's last member for a round of its
+ * own), come out in that order (after the oneof, each went above the one before it), and a field put into a oneof
+ * at its start or end goes back to that side. However the oneof is laid out (one line, a member on the line of a
+ * brace): the field's text is built from its pieces, not moved as whole lines.
  */
 function leaveOneofEdits(L: TextLines, ast: ProtoFile, finding: Finding): TextEdit[] | undefined {
   const loc = elementNamedAt(ast, finding.range, ['field']);
@@ -849,8 +852,10 @@ function leaveOneofEdits(L: TextLines, ast: ProtoFile, finding: Finding): TextEd
     const dissolved = dissolvedOneof(L, o, f);
     return dissolved && [dissolved];
   }
-  const after = lineAfter(L, o);
-  return after && [{ range: cutOf(L, f), newText: '' }, insertAt(after, fieldText(L, f, L.indentOf(o.range.start.line)) + L.eol)];
+  const lines = o.fields[o.fields.length - 1] === f ? undefined : ownLines(L, o);
+  // Where the oneof's comment shares its line with code, after the oneof: the order is lost, not the fix.
+  const at = lines ? pos(lines.from, 0) : lineAfter(L, o);
+  return at && [{ range: cutOf(L, f), newText: '' }, insertAt(at, fieldText(L, f, L.indentOf(o.range.start.line)) + L.eol)];
 }
 
 /**
@@ -1503,7 +1508,14 @@ const STUB_KINDS: Record<Extract<FixData, { kind: 'docStub' }>['element'], NodeK
   rpc: 'rpc', message: 'message', field: 'field', enum: 'enum', enumValue: 'enumValue', service: 'service',
 };
 
-function docStubEdits(L: TextLines, bound: BoundFile, finding: Finding, fd: Extract<FixData, { kind: 'docStub' }>): { edits: TextEdit[]; replaces: boolean } | undefined {
+/** The titles of the documentation stub, by what it does with the element's leading comment. */
+const STUB_TITLES = {
+  insert: 'Insert a documentation stub',
+  extend: 'Add the missing documentation to the comment',
+  replace: 'Replace the comment with a documentation stub',
+};
+
+function docStubEdits(L: TextLines, bound: BoundFile, finding: Finding, fd: Extract<FixData, { kind: 'docStub' }>): { edits: TextEdit[]; fix: keyof typeof STUB_TITLES } | undefined {
   const kind = STUB_KINDS[fd.element];
   const loc = findAt(bound.ast, finding.range, [kind]);
   if (!loc || loc.node.name !== fd.name) return undefined;
@@ -1515,20 +1527,21 @@ function docStubEdits(L: TextLines, bound: BoundFile, finding: Finding, fd: Extr
   const suppressed = suppressedOn(L, loc.nameRange.start.line);
   const rpcs = fd.element === 'rpc' ? rpcNamesOf(bound) : undefined;
   const stub = (doc: string | undefined): string => stubLines(fd.element, fd.name, doc, rpcs, suppressed).map((l) => `${indent}// ${l}${L.eol}`).join('');
-  // A leading comment that documents nothing (a placeholder, the name restated, another RPC's comment) is
-  // replaced: a stub below it would leave it on top of the documentation. One that holds a suppression stays.
+  // A comment that documents nothing (a placeholder, the name restated, another RPC's comment) answers none of
+  // the stub's questions: it gets the whole stub. It stays, as the author wrote it.
+  const doc = fd.documentsNothing ? undefined : ownDoc(node, fd.name);
+  const text = stub(doc);
+  if (!text) return undefined;
   const lead = node.comments.leading;
-  const useless = lead && (fd.replace || (ownDoc(node, fd.name) === undefined && docOf(node) !== undefined));
-  if (lead && useless && L.startsLine(lead.range.start) && lead.range.end.line + 1 === line && !lead.text.includes(SUPPRESSION_MARKER)) {
-    const text = stub(undefined);
-    return text ? { edits: [{ range: { start: pos(lead.range.start.line, 0), end: pos(line, 0) }, newText: text }], replaces: true } : undefined;
+  if (lead?.block) {
+    // `//` lines would detach a block comment above instead of extending it: one that documents nothing, alone on
+    // its lines right above the element, is replaced.
+    if (doc !== undefined || !L.startsLine(lead.range.start) || lead.range.end.line + 1 !== line || lead.text.includes(SUPPRESSION_MARKER)) return undefined;
+    return { edits: [{ range: { start: pos(lead.range.start.line, 0), end: pos(line, 0) }, newText: text }], fix: 'replace' };
   }
-  // `//` lines would detach a block comment above instead of extending it.
-  if (lead?.block) return undefined;
-  const text = stub(ownDoc(node, fd.name));
   // Directly above the element: below its leading comment (which ends on the line above), so the
   // stub extends that comment instead of starting a second one.
-  return text ? { edits: [insertAt(pos(line, 0), text)], replaces: false } : undefined;
+  return { edits: [insertAt(pos(line, 0), text)], fix: lead && docOf(node) !== undefined ? 'extend' : 'insert' };
 }
 
 /**
