@@ -1543,8 +1543,8 @@ describe('code actions of the language server over stdio', { skip: !existsSync(S
     mkdirSync(ws);
     mkdirSync(path.join(tmp, 'gomodcache'));
   });
-  after(() => {
-    for (const e of editors) e.kill();
+  after(async () => {
+    await Promise.all(editors.map((e) => e.close()));
     if (tmp) rmSync(tmp, { recursive: true, force: true });
   });
 

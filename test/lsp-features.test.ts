@@ -106,8 +106,8 @@ describe('language server compatibility features (untrusted, bundled index)', {
     assert.deepEqual(init.capabilities.codeActionProvider, { codeActionKinds: ['quickfix', 'source.fixAll.criCompat'] });
   });
 
-  after(() => {
-    editor?.kill();
+  after(async () => {
+    await editor?.close();
     if (tmp) rmSync(tmp, { recursive: true, force: true });
   });
 
@@ -408,7 +408,7 @@ describe('language server: files that are not the CRI API', { skip: existsSync(S
       }), []);
       assert.equal(await editor.shutdown(), 0);
     } finally {
-      editor.kill();
+      await editor.close();
       rmSync(tmp, { recursive: true, force: true });
     }
   });
@@ -503,8 +503,8 @@ describe('language server: examples/api.proto with the bundled baseline (markdow
     bundledTag = (await editor.status((s) => s.uri === uri && !s.resolving && s.baselineTag !== null)).baselineTag!;
   });
 
-  after(() => {
-    editor?.kill();
+  after(async () => {
+    await editor?.close();
     if (tmp) rmSync(tmp, { recursive: true, force: true });
   });
 
@@ -654,7 +654,7 @@ describe('language server: hovers for a client that shows only plain text', { sk
       assert.match(c.value, /Version skew policy \(https:\/\/www\.kubernetes\.dev\/docs\/code\/cri-api-version-skew-policy\/\)/);
       assert.equal(await editor.shutdown(), 0);
     } finally {
-      editor.kill();
+      await editor.close();
       rmSync(tmp, { recursive: true, force: true });
     }
   });

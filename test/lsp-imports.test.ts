@@ -44,8 +44,8 @@ describe('imports no file event reports', { skip: !existsSync(SERVER) ? BUILD_HE
     mkdirSync(inc);
   });
 
-  after(() => {
-    for (const e of editors) e.kill();
+  after(async () => {
+    await Promise.all(editors.map((e) => e.close()));
     rmSync(tmp, { recursive: true, force: true });
   });
 

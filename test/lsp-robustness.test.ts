@@ -20,7 +20,7 @@ import { Corpus, CORPUS_HELP, V1_PATH, findCorpusDir } from '../server/src/basel
 import { analyze } from '../server/src/service';
 import { mulberry32 } from './fuzz/fuzz';
 import { problemToDiagnostic } from '../server/src/lsp/convert';
-import { BUILD_HELP, LspEditor, ROOT, SERVER } from './lspHarness';
+import { BUILD_HELP, LspEditor, ROOT, SERVER, withTimeout } from './lspHarness';
 
 const corpusDir = findCorpusDir(ROOT);
 const MAX_DIAGNOSTICS = 1000;
@@ -77,14 +77,6 @@ class Client extends LspEditor {
   }
 }
 
-function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout>;
-  return Promise.race([
-    p.finally(() => clearTimeout(timer)),
-    new Promise<T>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms))),
-  ]);
-}
-
 /** Diagnostics as compared: binder problems only (findings carry `data`), import messages name search roots. */
 function comparable(ds: Diagnostic[]): unknown[] {
   return ds.filter((d) => d.data === undefined).map((d) => ({
@@ -117,10 +109,10 @@ describe('language server robustness over stdio', { skip: !existsSync(SERVER) ? 
         await client.conn.sendNotification(ExitNotification.type);
         await withTimeout(client.exited, 5_000, 'exit');
       } catch {
-        client.child.kill();
+        // close() below kills it.
       }
     }
-    client?.conn.dispose();
+    await client?.close();
     if (tmp) rmSync(tmp, { recursive: true, force: true });
   });
 

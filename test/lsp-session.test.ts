@@ -89,8 +89,7 @@ describe('language server session', { skip: !existsSync(SERVER) ? BUILD_HELP : c
       await editor.conn.sendNotification(ExitNotification.type);
       assert.equal(await editor.exited, 0);
     } finally {
-      editor.kill();
-      editor.conn.dispose();
+      await editor.close();
     }
   });
 
@@ -112,9 +111,8 @@ describe('language server session', { skip: !existsSync(SERVER) ? BUILD_HELP : c
       assert.match(JSON.stringify(hover?.contents), /PodSandboxConfig/);
     });
 
-    after(() => {
-      editor?.kill();
-      editor?.conn.dispose();
+    after(async () => {
+      await editor?.close();
     });
 
     /** A configuration change whose settings the client answers only at `releaseConfiguration`. */
@@ -166,9 +164,8 @@ describe('language server session', { skip: !existsSync(SERVER) ? BUILD_HELP : c
       await editor.initialize(folder);
     });
 
-    after(() => {
-      editor?.kill();
-      editor?.conn.dispose();
+    after(async () => {
+      await editor?.close();
     });
 
     const user = (dir: string): string => `syntax = "proto3";\npackage user;\nimport "${dir}/api.proto";\nmessage U { runtime.v1.PodSandboxConfig config = 1; }\n`;
@@ -219,7 +216,7 @@ describe('language server session', { skip: !existsSync(SERVER) ? BUILD_HELP : c
       assert.deepEqual(editor.logs.filter((l) => /failed|TypeError|not iterable/.test(l)), []);
       assert.equal(await editor.shutdown(), 0);
     } finally {
-      editor.kill();
+      await editor.close();
     }
   });
 });

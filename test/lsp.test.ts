@@ -72,7 +72,7 @@ describe('language server over stdio with a real api.proto', { skip: !existsSync
   });
 
   after(async () => {
-    editor?.kill();
+    await editor?.close();
     if (tmp) rmSync(tmp, { recursive: true, force: true });
   });
 
@@ -230,8 +230,8 @@ describe('language server robustness', { skip: existsSync(SERVER) ? false : BUIL
     assert.deepEqual((await editor.diagnostics(uri, (d) => d.version === 1)).diagnostics, []);
   });
 
-  after(() => {
-    editor?.kill();
+  after(async () => {
+    await editor?.close();
     if (tmp) rmSync(tmp, { recursive: true, force: true });
   });
 
@@ -287,8 +287,8 @@ describe('a relative criCompat.baseline is the workspace folder\'s', { skip: exi
   let editor: LspEditor;
   let tmp: string;
 
-  after(() => {
-    editor?.kill();
+  after(async () => {
+    await editor?.close();
     if (tmp) rmSync(tmp, { recursive: true, force: true });
   });
 

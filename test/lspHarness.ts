@@ -2,6 +2,8 @@
 // (diagnostics, progress, status notifications, messages, logs). Not a test file itself; test files import it
 // and esbuild bundles it into each of them.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import * as assert from 'node:assert/strict';
+import { after } from 'node:test';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
@@ -68,6 +70,7 @@ export const CLIENT_CAPABILITIES: ClientCapabilities = {
 interface Waiter<T> {
   match: (p: T) => boolean;
   resolve: (p: T) => void;
+  reject: (e: Error) => void;
 }
 
 /** A stream of notifications that can be waited on. */
@@ -95,9 +98,18 @@ class Recorder<T> {
         if (k >= 0) this.waiters.splice(k, 1);
         reject(new Error(describe()));
       }, timeoutMs);
-      const w: Waiter<T> = { match, resolve: (p) => { clearTimeout(timer); resolve(p); } };
+      const w: Waiter<T> = {
+        match,
+        resolve: (p) => { clearTimeout(timer); resolve(p); },
+        reject: (e) => { clearTimeout(timer); reject(e); },
+      };
       this.waiters.push(w);
     });
+  }
+
+  /** Rejects every wait still pending: nothing more will be recorded. */
+  close(why: string): void {
+    for (const w of this.waiters.splice(0)) w.reject(new Error(why));
   }
 }
 
@@ -116,14 +128,25 @@ export class LspEditor {
   readonly statuses = new Recorder<StatusParams>();
   stderr = '';
   readonly exited: Promise<number | null>;
+  /** Resolves once the server has exited and its pipes have closed. */
+  private readonly ended: Promise<void>;
   /** What `workspace/configuration` answers for the `criCompat` section. */
   settings: Record<string, unknown> = { protoPaths: [], validation: { debounceMs: 10 } };
   configurationRequests = 0;
 
-  constructor(readonly child: ChildProcessWithoutNullStreams) {
+  /** `startedBy` says where the session was started, for the message about a session left running. */
+  constructor(readonly child: ChildProcessWithoutNullStreams, readonly startedBy = '') {
     child.stderr.on('data', (d: Buffer) => (this.stderr += d.toString()));
     this.exited = new Promise((resolve) => child.on('exit', (code) => resolve(code)));
-    this.conn = createProtocolConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
+    this.ended = new Promise((resolve) => child.on('close', () => resolve()));
+    const reader = new StreamMessageReader(child.stdout);
+    // vscode-jsonrpc re-arms its partial-message timer every 10 s for as long as a message stays incomplete, and
+    // neither the pipe closing nor dispose() clears it. Its writer sends a header and its body as two writes, so
+    // a server killed between them left that timer keeping the test process alive for good after its last test
+    // passed. Nothing here listens for partial messages: no timer.
+    reader.partialMessageTimeout = 0;
+    this.conn = createProtocolConnection(reader, new StreamMessageWriter(child.stdin));
+    sessions.add(this);
     this.conn.onRequest(ConfigurationRequest.type, (params) => {
       this.configurationRequests++;
       return params.items.map((i) => (i.section === 'criCompat' ? this.settings : null));
@@ -145,9 +168,19 @@ export class LspEditor {
   }
 
   /** Starts dist/server.js; `env` is added to this process's environment. Subclasses start as themselves. */
-  static start<T extends LspEditor>(this: new (child: ChildProcessWithoutNullStreams) => T, env: Record<string, string> = {}): T {
+  static start<T extends LspEditor>(this: new (child: ChildProcessWithoutNullStreams, startedBy?: string) => T, env: Record<string, string> = {}): T {
     const child = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...env } });
-    return new this(child);
+    const caller: { stack?: string } = {};
+    Error.captureStackTrace(caller, LspEditor.start);
+    return new this(child, caller.stack?.split('\n')[1]?.trim() ?? '');
+  }
+
+  get running(): boolean {
+    return this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  describe(): string {
+    return `server pid ${this.child.pid}${this.startedBy ? ` started ${this.startedBy}` : ''}`;
   }
 
   private context(): string {
@@ -197,11 +230,61 @@ export class LspEditor {
     await this.conn.sendRequest(ShutdownRequest.type);
     await this.conn.sendNotification(ExitNotification.type);
     const code = await this.exited;
-    this.conn.dispose();
+    await this.close();
     return code;
   }
 
-  kill(): void {
-    if (this.child.exitCode === null) this.child.kill();
+  /**
+   * Ends the session for good, in whatever state it is: the server killed if it still runs (SIGKILL if SIGTERM
+   * has not ended it within 5 s), its exit and the end of its pipes awaited (2 s at most: a process it started
+   * may hold them), the pipes destroyed and the connection disposed, so that nothing of the session keeps this
+   * process alive. Waits still pending are rejected. Safe to call again.
+   */
+  async close(): Promise<void> {
+    if (this.running) {
+      this.child.kill();
+      if (!(await settlesWithin(this.exited, 5_000))) {
+        this.child.kill('SIGKILL');
+        await settlesWithin(this.exited, 5_000);
+      }
+    }
+    await settlesWithin(this.ended, 2_000);
+    this.conn.dispose();
+    for (const s of [this.child.stdin, this.child.stdout, this.child.stderr]) s.destroy();
+    for (const r of [this.diagnosticsLog, this.progress, this.statuses]) r.close(`the session was closed${this.context()}`);
+    sessions.delete(this);
   }
 }
+
+/** `p`, or a rejection naming `what` once `ms` have passed; the timer does not outlive the wait. */
+export function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout>;
+  return Promise.race([
+    p.finally(() => clearTimeout(timer)),
+    new Promise<T>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms))),
+  ]);
+}
+
+/** Whether `p` (which never rejects) settles within `ms`. */
+const settlesWithin = (p: Promise<unknown>, ms: number): Promise<boolean> => withTimeout(p, ms, '').then(() => true, () => false);
+
+/** Sessions not closed yet. */
+const sessions = new Set<LspEditor>();
+
+/** How long a test file may live on after its last hook before it is failed instead of left hanging. */
+const EXIT_WATCHDOG_MS = Number(process.env.CRI_COMPAT_TEST_EXIT_WATCHDOG_MS) || 10_000;
+
+// The file's last hook. A session left running fails the file, by name, and is closed. Then, whatever else
+// still keeps this process alive (a timer, a socket, a process) fails it too, with what that is, instead of
+// leaving it hanging after its tests passed: the watchdog is unref'd, so it never keeps the process alive
+// itself and fires only when something else does.
+after(async () => {
+  const left = [...sessions].filter((s) => s.running).map((s) => s.describe());
+  await Promise.all([...sessions].map((s) => s.close()));
+  setTimeout(() => {
+    process.stderr.write(`This test file is still running ${EXIT_WATCHDOG_MS} ms after its last test; it is kept alive by: ` +
+      `${process.getActiveResourcesInfo().join(', ')} (its own stdout and stderr count as PipeWrap or TTYWrap). Failing it.\n`);
+    process.exit(1);
+  }, EXIT_WATCHDOG_MS).unref();
+  assert.deepEqual(left, [], 'language servers left running at the end of the file: close() every session');
+});

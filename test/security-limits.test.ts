@@ -240,7 +240,7 @@ describe('imports: each real file read once, a total budget per analysis', { tim
       assert.ok(Array.isArray(symbols) && symbols.length === 1, JSON.stringify(symbols));
       await editor.shutdown();
     } finally {
-      editor.kill();
+      await editor.close();
     }
   });
 });
