@@ -11,6 +11,8 @@ import { parse } from '../server/src/proto/parser';
 import { Corpus, CORPUS_HELP, findCorpusDir, findRepoRoot } from '../server/src/baseline/corpus';
 import { loadBundledHistory } from '../server/src/baseline/historyIndex';
 import { escapeMarkdown, MAX_TABLE_ROWS, renderReport } from '../server/src/report/markdown';
+import { elementPolicyHover } from '../server/src/features/policyHover';
+import type { Baseline } from '../server/src/baseline/types';
 import { formatGithub, formatJson, formatSarif, formatText, type Reportable } from '../server/src/report/formats';
 import { renderMarkdown } from '../client/src/render';
 import { REVEAL_POSITION_COMMAND, revealPositionLinks } from '../server/src/lsp/protocol';
@@ -339,6 +341,84 @@ describe('report: skew matrix', () => {
     assert.doesNotMatch(legend, /new elements|lacks them|does not use them/);
     assert.match(legend, /no additions since the baseline/);
     for (const row of cells(md).rows.values()) for (const c of row.values()) assert.ok(c === '✓' || c === '—', c);
+  });
+
+  /** The matrix as rows of cells, each row and column by its header (a minor can have two of each). */
+  function table(md: string): { header: string[]; rows: [string, string[]][] } {
+    const lines = md.slice(md.indexOf('## Version skew')).split('\n').filter((l) => l.startsWith('|'));
+    const header = lines[0]!.split('|').slice(2, -1).map((c) => c.trim().replace(/^cri-api /, ''));
+    const rows = lines.slice(2).map((l): [string, string[]] => {
+      const cs = l.split('|').slice(1, -1).map((c) => c.trim());
+      return [cs[0]!.replace(/\*/g, ''), cs.slice(1)];
+    });
+    return { header, rows };
+  }
+
+  /**
+   * The report's matrix against the hover of a new RPC of examples/api.proto: the columns whose runtimes lack
+   * it (◐ or ·) are the runtimes the hover names, the rows with ◐ the kubelets it says can meet them, and no row
+   * or column mixes having and lacking.
+   */
+  function assertMatrixAgreesWithHover(baseline: Baseline): { md: string; hover: string } {
+    const text = readFileSync(join(ROOT, 'examples', 'api.proto'), 'utf8');
+    const a = analyze(text, { uri: 'file:///ws/api.proto', baseline });
+    const rpc = a.additions.find((x) => x.kind === 'rpc');
+    assert.ok(rpc, 'examples/api.proto adds an RPC');
+    const md = renderReport({ file: 'api.proto', baseline, findings: a.findings, additions: a.additions });
+    const hover = elementPolicyHover(rpc.element, baseline, a.bound.model, a.findings)!;
+    const said = /would ship in Kubernetes (\S+) \(cri-api (\S+)\)\.[\s\S]*Runtimes built from cri-api v0\.(\d+)–v0\.(\d+)(?:\.(\d+))? will not have it, and kubelets 1\.(\d+)–1\.(\d+) can meet them/.exec(hover);
+    assert.ok(said, hover);
+    const [, kube, goTag, rMin, rMax, rMaxPatch, kMin, kMax] = said;
+    const minors = (from: string, to: string): number[] => Array.from({ length: Number(to) - Number(from) + 1 }, (_, i) => Number(from) + i);
+    // A patch target: the last lacking minor's lacking patches, and the kubelets of the target's minor that have it.
+    const lacking = minors(rMin!, rMax!).map((n) => (rMaxPatch !== undefined && n === Number(rMax) ? `v0.${n}.0${rMaxPatch === '0' ? '' : `–v0.${n}.${rMaxPatch}`}` : `v0.${n}`));
+    const meeting = minors(kMin!, kMax!).map((k) => (rMaxPatch !== undefined && k === Number(rMax) ? `${kube}+` : `1.${k}`));
+    assert.match(md, new RegExp(`would ship in Kubernetes ${kube!.replace(/\./g, '\\.')} \\(cri-api ${goTag!.replace(/\./g, '\\.')}\\)`));
+    const { header, rows } = table(md);
+    const lacks = new Set(['◐', '·']);
+    const has = new Set(['✓', '○']);
+    assert.deepEqual(header.filter((_, i) => rows.some(([, cs]) => lacks.has(cs[i]!))), lacking, `${hover}\n${md}`);
+    assert.deepEqual(rows.filter(([, cs]) => cs.includes('◐')).map(([k]) => k), meeting, `${hover}\n${md}`);
+    for (const [k, cs] of rows) {
+      const kubeletHas = cs.some((c) => c === '✓' || c === '◐');
+      cs.forEach((c, i) => {
+        assert.ok(!(lacks.has(c) && rows.some(([, o]) => has.has(o[i]!))), `column ${header[i]} mixes runtimes with and without it`);
+        if (has.has(c) || lacks.has(c)) assert.equal(c === '✓' || c === '◐', kubeletHas, `row ${k} mixes kubelets with and without it`);
+      });
+    }
+    return { md, hover };
+  }
+
+  test('changes that ship in a patch release: the earlier patches of its minor have a row and a column of their own, and every cell agrees with the hover', () => {
+    const history = loadBundledHistory();
+    const base = { tag: 'v0.36.3', source: 'bundled' as const, origin: 'test', model: history.modelAt('v0.36.3')!, history };
+    // --current-tag v0.36.4, and a clone on the release line past v0.36.3: both ship in v0.36.4.
+    for (const baseline of [{ ...base, release: 'v0.36.4' }, { ...base, source: 'git' as const, releaseLine: 36 }] as Baseline[]) {
+      const { md } = assertMatrixAgreesWithHover(baseline);
+      const { header, rows } = table(md);
+      assert.deepEqual(header, ['v0.33', 'v0.34', 'v0.35', 'v0.36.0–v0.36.3', 'v0.36.4+', 'v0.37', 'v0.38', 'v0.39']);
+      assert.deepEqual(rows.map(([k]) => k), ['1.33', '1.34', '1.35', '1.36.0–1.36.3', '1.36.4+', '1.37', '1.38', '1.39']);
+      assert.deepEqual(rows[3]![1], ['·', '·', '·', '·', '○', '○', '○', '○'], 'kubelets 1.36.0–1.36.3 do not have them');
+      assert.deepEqual(rows[7]![1], ['—', '—', '—', '◐', '✓', '✓', '✓', '✓'], 'kubelet 1.39 can meet runtimes v0.36.0–v0.36.3');
+      assert.match(md, /^Rows are kubelets .* Kubernetes 1\.36 has two rows and two columns: 1\.36\.0–1\.36\.3 \(cri-api v0\.36\.0–v0\.36\.3\), which lack them, and 1\.36\.4 \(cri-api v0\.36\.4\) and later\.$/m);
+      assert.match(md, /neither side has them \(both are older than 1\.36\.4\)/);
+      // The editor's panel shows the same table as HTML.
+      assert.match(renderMarkdown(md), /cri-api v0\.36\.0–v0\.36\.3<\/th>/);
+    }
+    // The first patch: one earlier patch, named once.
+    const first = assertMatrixAgreesWithHover({ ...base, tag: 'v0.36.0', model: history.modelAt('v0.36.0')!, release: 'v0.36.1' });
+    assert.deepEqual(table(first.md).header.slice(2, 5), ['v0.35', 'v0.36.0', 'v0.36.1+']);
+    assert.deepEqual(table(first.md).rows.map(([k]) => k).slice(2, 5), ['1.35', '1.36.0', '1.36.1+']);
+  });
+
+  test('changes that ship in a .0 release (the next minor, or --current-tag v0.N.0): one row and column per minor, as the hover says', () => {
+    const history = loadBundledHistory();
+    const base = { tag: 'v0.36.3', source: 'bundled' as const, origin: 'test', model: history.modelAt('v0.36.3')!, history };
+    for (const baseline of [base, { ...base, release: 'v0.37.0' }] as Baseline[]) {
+      const { md } = assertMatrixAgreesWithHover(baseline);
+      assert.deepEqual(table(md).header, ['v0.34', 'v0.35', 'v0.36', 'v0.37', 'v0.38', 'v0.39', 'v0.40']);
+      assert.doesNotMatch(md, /two rows and two columns/);
+    }
   });
 
   test('the release being prepared: a pre-release of v0.N.0 targets 1.N; a patch or its pre-release targets 1.(N+1)', () => {

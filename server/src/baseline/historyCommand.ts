@@ -658,9 +658,7 @@ function elementReport(history: History, input: string): HistoryQueryResult {
       const min = Math.max(r.min, firstHistoryMinor);
       const parts: string[] = [];
       if (min <= r.max) {
-        parts.push(`cri-api ${r.maxPatch !== undefined
-          ? (min === r.max ? `v0.${r.max}.0–v0.${r.max}.${r.maxPatch}` : `v0.${min}–v0.${r.max}.${r.maxPatch}`)
-          : minorSpan(min, r.max, 'v0.')}`);
+        parts.push(`cri-api ${runtimeSpan({ ...r, min })}`);
       }
       if (r.min < firstHistoryMinor) {
         parts.push(`the CRI API of Kubernetes ${minorSpan(r.min, Math.min(r.max, firstHistoryMinor - 1), '1.')} (older than ${oldest}, the first release in this history)`);
@@ -698,6 +696,16 @@ function indexStartNote(history: History, pkg: string, introduced: string): stri
 /** `a`, or `a–b` when they differ: a range of releases or versions as the hovers and `history` write it. */
 export function span(a: string, b: string): string {
   return a === b ? a : `${a}–${b}`;
+}
+
+/**
+ * Runtimes that lack an element (`whoLacks().runtimes`), as the hovers, `history` and the report's skew matrix
+ * name them: `v0.33–v0.35`, or with the patches of the last minor that lack it too: `v0.33–v0.35.7`,
+ * `v0.35.0–v0.35.7`, `v0.35.0`.
+ */
+export function runtimeSpan(r: { min: number; max: number; maxPatch?: number }): string {
+  if (r.maxPatch === undefined) return span(`v0.${r.min}`, `v0.${r.max}`);
+  return r.min === r.max ? span(`v0.${r.max}.0`, `v0.${r.max}.${r.maxPatch}`) : `v0.${r.min}–v0.${r.max}.${r.maxPatch}`;
 }
 
 /**

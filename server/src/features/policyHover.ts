@@ -1,7 +1,7 @@
 // Hovers that explain the version skew policy: for an element, when it came and who can meet a peer
 // without it; for a finding, the rule's explanation, who breaks, and the link to the policy.
 
-import { elementLineage, elementPatchChanges, kubelets, newestStableMinor, notReleased, span } from '../baseline/historyCommand';
+import { elementLineage, elementPatchChanges, kubelets, newestStableMinor, notReleased, runtimeSpan, span } from '../baseline/historyCommand';
 import type { Baseline, History, HistoryElement } from '../baseline/types';
 import type { Finding } from '../compat/finding';
 import { getRule } from '../compat/rules';
@@ -119,11 +119,6 @@ function historySection(element: string, history: History, pkg: string, current:
   lines.push(...rpcSequence(element, current));
   lines.push('', `[Version skew policy](${CRI_SKEW_POLICY_URL})`);
   return lines;
-}
-
-/** `v0.33–v0.35`, or with the patches of the last minor that lack it too: `v0.33–v0.35.7`, `v0.35.0–v0.35.7`. */
-function runtimeSpan(r: { min: number; max: number; maxPatch?: number }): string {
-  return r.maxPatch === undefined ? span(`v0.${r.min}`, `v0.${r.max}`) : `${r.min === r.max ? `v0.${r.max}.0` : `v0.${r.min}`}–v0.${r.max}.${r.maxPatch}`;
 }
 
 type DefKind = 'message' | 'enum' | 'service' | 'field' | 'enumValue' | 'rpc';

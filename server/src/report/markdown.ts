@@ -8,7 +8,8 @@ import type { Baseline } from '../baseline/types';
 import type { Problem } from '../proto/binder';
 import { comparePositions, type Range } from '../proto/ast';
 import { RULES_BY_ID } from '../compat/rules';
-import { SKEW, compareTags, firstMinorOfMajor, shipTarget, targetMinor } from '../policy/versions';
+import { SKEW, compareTags, firstMinorOfMajor, shipTarget, targetMinor, whoLacks } from '../policy/versions';
+import { runtimeSpan, span } from '../baseline/historyCommand';
 import { CRI_SKEW_POLICY_URL } from '../policy/links';
 import { oneLine } from './formats';
 
@@ -175,11 +176,25 @@ function releasedAfter(baseline: Baseline | undefined, element: string): string 
 }
 
 /**
+ * A row or column of the skew matrix: a minor, or, when the changes ship in a patch release of it, the part
+ * of it before that patch (`has` false) or from it on.
+ */
+interface SkewSide {
+  minor: number;
+  /** The side has the new elements. */
+  has: boolean;
+  /** The kubelet's row header and the runtime's column header. */
+  kubelet: string;
+  runtime: string;
+}
+
+/**
  * Kubelet × runtime minors around the release being prepared (`shipTarget`: the file's own release, the next
  * patch of its release line, else the next minor without a release).
  * Rows are kubelets 1.K, columns runtimes built from cri-api v0.N. Cells say whether the pair must work and,
  * when there are additions, which side has them; minors before the first of the baseline's API major version
- * do not speak it at all.
+ * do not speak it at all. When the changes ship in a patch v0.N.M (M > 0), the earlier patches of minor N lack
+ * them as the hover says (`whoLacks`), so minor N gets a row and a column for each part.
  */
 export function skewMatrix(baseline: Baseline | undefined, hasAdditions: boolean): string[] {
   const target = baseline && shipTarget(baseline);
@@ -188,35 +203,48 @@ export function skewMatrix(baseline: Baseline | undefined, hasAdditions: boolean
   const pkg = baseline.model.package;
   const first = firstMinorOfMajor(pkg);
   const speaks = (m: number): boolean => first === undefined || m >= first;
-  const minors: number[] = [];
-  for (let m = next - SKEW; m <= next + SKEW; m++) minors.push(m);
+  // Shipped in a patch v0.N.M, the changes are missing in the earlier patches of minor N too (`whoLacks`, as the
+  // hover says): those get a row and a column of their own (without additions no pair differs, so none).
+  const lacking = hasAdditions ? whoLacks(own?.goTag ?? next, first ?? 0).runtimes : undefined;
+  const lackingPatch = lacking?.max === next ? lacking.maxPatch : undefined;
+  const patch = own && lackingPatch !== undefined ? {
+    ship: own,
+    before: { minor: next, has: false, kubelet: span(`1.${next}.0`, `1.${next}.${lackingPatch}`), runtime: runtimeSpan({ min: next, max: next, maxPatch: lackingPatch }) },
+  } : undefined;
+  const sides: SkewSide[] = [];
+  for (let m = next - SKEW; m <= next + SKEW; m++) {
+    if (m === next && patch) sides.push(patch.before, { minor: m, has: true, kubelet: `${patch.ship.kubernetes}+`, runtime: `${patch.ship.goTag}+` });
+    else sides.push({ minor: m, has: m >= next, kubelet: `1.${m}`, runtime: `v0.${m}` });
+  }
   const out = ['## Version skew', ''];
   const planned = targetMinor(baseline.tag)!;
   const released = planned < next ? ` at the earliest (Kubernetes ${planned === next - 1 ? `1.${planned} is` : `1.${planned}–1.${next - 1} are`} already released)` : '';
   const ships = own ? `Kubernetes ${own.kubernetes} (cri-api ${own.goTag})` : `Kubernetes 1.${next} (cri-api v0.${next}.0)${released}`;
   out.push(`The changes would ship in ${ships}. A kubelet must work with runtimes of the same API major version up to ${SKEW} minor versions older or newer ([policy](${CRI_SKEW_POLICY_URL})).`, '');
-  out.push('Rows are kubelets (Kubernetes 1.K); columns are runtimes, named by the cri-api version they are built from.', '');
-  const before = minors.some((m) => !speaks(m))
+  const twoParts = patch
+    ? ` The changes ship in a patch release, so Kubernetes 1.${next} has two rows and two columns: ${patch.before.kubelet} (cri-api ${patch.before.runtime}), which lack them, and ${patch.ship.kubernetes} (cri-api ${patch.ship.goTag}) and later.`
+    : '';
+  out.push(`Rows are kubelets (Kubernetes 1.K); columns are runtimes, named by the cri-api version they are built from.${twoParts}`, '');
+  const before = sides.some((s) => !speaks(s.minor))
     ? ` × not a pair of this API: ${escapeMarkdown(pkg)} came in Kubernetes 1.${first}, so one side does not speak it;`
     : '';
+  const oldest = patch ? patch.ship.kubernetes : `1.${next}`;
   out.push(hasAdditions
-    ? `Legend: ✓ supported, both sides have the new elements; ◐ supported, the runtime lacks them, so the kubelet must degrade gracefully; ○ supported, the runtime has them but the kubelet does not use them; · supported, neither side has them (both are older than 1.${next}), so nothing changes for the pair;${before} — outside the skew window.`
+    ? `Legend: ✓ supported, both sides have the new elements; ◐ supported, the runtime lacks them, so the kubelet must degrade gracefully; ○ supported, the runtime has them but the kubelet does not use them; · supported, neither side has them (both are older than ${oldest}), so nothing changes for the pair;${before} — outside the skew window.`
     : `Legend: ✓ supported (no additions since the baseline, so no pair has to degrade);${before} — outside the skew window.`, '');
-  out.push(`| kubelet \\ runtime | ${minors.map((m) => `cri-api v0.${m}`).join(' | ')} |`);
-  out.push(`|---|${minors.map(() => '---').join('|')}|`);
-  for (const k of minors) {
-    const cells = minors.map((r) => {
-      if (Math.abs(k - r) > SKEW) return '—';
-      if (!speaks(k) || !speaks(r)) return '×';
+  out.push(`| kubelet \\ runtime | ${sides.map((r) => `cri-api ${r.runtime}`).join(' | ')} |`);
+  out.push(`|---|${sides.map(() => '---').join('|')}|`);
+  for (const k of sides) {
+    const cells = sides.map((r) => {
+      if (Math.abs(k.minor - r.minor) > SKEW) return '—';
+      if (!speaks(k.minor) || !speaks(r.minor)) return '×';
       if (!hasAdditions) return '✓';
-      const kubeletHas = k >= next;
-      const runtimeHas = r >= next;
-      if (kubeletHas && runtimeHas) return '✓';
-      if (kubeletHas) return '◐';
-      if (runtimeHas) return '○';
+      if (k.has && r.has) return '✓';
+      if (k.has) return '◐';
+      if (r.has) return '○';
       return '·';
     });
-    out.push(`| **1.${k}** | ${cells.join(' | ')} |`);
+    out.push(`| **${k.kubelet}** | ${cells.join(' | ')} |`);
   }
   out.push('');
   return out;
