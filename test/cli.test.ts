@@ -233,6 +233,23 @@ describe('cri-compat CLI', { skip: corpusDir ? false : CORPUS_HELP }, () => {
     assert.doesNotMatch(cli(['report', '--against', old, edited]).out, /## Version skew/);
   });
 
+  test('check: a new enum value on the number of a released value that moved is a reuse and new, against the file and the tag', () => {
+    const protocol = join(tmp, 'protocol.proto');
+    const text = readFileSync(old, 'utf8');
+    assert.equal(text.split('    SCTP = 2;\n').length, 2);
+    writeFileSync(protocol, text.replace('    SCTP = 2;\n', '    SCTP = 3;\n    QUIC = 2;\n'));
+    for (const against of [old, 'v0.36.3']) {
+      const r = cli(['check', '--against', against, '--format', 'json', protocol]);
+      assert.equal(r.code, 1, r.err);
+      const findings = (JSON.parse(r.out) as { findings: { rule: string; element: string; severity: string }[] }).findings;
+      assert.deepEqual(findings.map((f) => `${f.severity} ${f.rule} ${f.element}`).sort(), [
+        'error ENUM_VALUE_NUMBER_CHANGED runtime.v1.Protocol.SCTP',
+        'error ENUM_VALUE_NUMBER_REUSED runtime.v1.Protocol.QUIC',
+        'warning DOC_MISSING runtime.v1.Protocol.QUIC',
+      ], against);
+    }
+  });
+
   test('auto baseline: the newest release of the bundled index, stated on stderr', () => {
     const r = cli(['check', '--fail-on', 'never', edited]);
     assert.equal(r.code, 0, r.err);

@@ -130,3 +130,50 @@ test('DOC_MISSING: a new field on a released number is a new name to document, t
   expectFindings(edit(b, WORKING_DIR, '    // foo is a test field.\n    int32 foo = 5;\n'), ['FIELD_NUMBER_REUSED ContainerConfig.foo']);
   expectFindings(edit(b, WORKING_DIR, '    string wd = 5;\n'), ['FIELD_RENAMED ContainerConfig.wd']);
 });
+
+test('a new enum value on the number of a released value that moved: ENUM_VALUE_NUMBER_REUSED and DOC_MISSING, as for a field', NEEDS_CORPUS, () => {
+  const b = corpusText(TAG);
+  const undocumented = edit(b, PROTOCOL, '    SCTP = 3;\n    QUIC = 2;\n}\n');
+  // Protocol is sent by the kubelet (PortMapping), but an older runtime reads QUIC as SCTP rather than as an
+  // unnamed number: ENUM_VALUE_NUMBER_REUSED says so, and ENUM_VALUE_DEGRADATION_UNDOCUMENTED would say otherwise.
+  expectFindings(undocumented, ['DOC_MISSING Protocol.QUIC', 'ENUM_VALUE_NUMBER_CHANGED Protocol.SCTP', 'ENUM_VALUE_NUMBER_REUSED Protocol.QUIC']);
+  const quicLine = undocumented.split('\n').findIndex((l) => l === '    QUIC = 2;');
+  for (const { against, result } of checkBoth(undocumented)) {
+    const reused = result.findings.find((f) => f.rule === 'ENUM_VALUE_NUMBER_REUSED')!;
+    assert.equal(reused.message, 'enum number 2 belonged to "SCTP" in v0.36.3 (now 3); "QUIC" now uses it', against);
+    assert.deepEqual(reused.related, [{ message: 'v0.36.3: SCTP = 2' }], against);
+    assert.deepEqual(reused.range.start, { line: quicLine, character: '    QUIC = '.length }, against);
+    const doc = result.findings.find((f) => f.rule === 'DOC_MISSING')!;
+    assert.equal(doc.message, 'new enum value "QUIC" (not in v0.36.3) has no documentation comment', against);
+    assert.deepEqual(doc.fixes, [{ kind: 'docStub', element: 'enumValue', name: 'QUIC' }], against);
+    // Not an addition of the report: on the wire it continues number 2.
+    assert.deepEqual(result.additions, [], against);
+  }
+  // Declared before the moved value, and documented: the reuse alone.
+  expectFindings(edit(b, PROTOCOL, '    // QUIC is a test value.\n    QUIC = 2;\n    SCTP = 3;\n}\n'),
+    ['ENUM_VALUE_NUMBER_CHANGED Protocol.SCTP', 'ENUM_VALUE_NUMBER_REUSED Protocol.QUIC']);
+  // A released name on the number is no new value (two released values swapped): the number changes alone.
+  expectFindings(edit(edit(b, 'UDP = 1;', 'UDP = 2;'), PROTOCOL, '    SCTP = 1;\n}\n'),
+    ['ENUM_VALUE_NUMBER_CHANGED Protocol.SCTP', 'ENUM_VALUE_NUMBER_CHANGED Protocol.UDP']);
+  // Renamed in place (SCTP gone), it is the rename alone, as the 66 Signal values of v0.37.0-alpha.1 are.
+  expectFindings(edit(b, PROTOCOL, '    QUIC = 2;\n}\n'), ['ENUM_VALUE_RENAMED Protocol.QUIC']);
+  // A value on a new number is an addition, documented or not.
+  expectFindings(edit(b, PROTOCOL, '    SCTP = 2;\n    QUIC = 3;\n}\n'), ['DOC_MISSING Protocol.QUIC', 'ENUM_VALUE_DEGRADATION_UNDOCUMENTED Protocol.QUIC']);
+});
+
+test('a new alias of a released number whose first name moved, but another released alias stayed: an alias, no reuse', NEEDS_CORPUS, () => {
+  const aliases = (values: string): string => edit(corpusText(TAG), 'enum Protocol {\n    TCP = 0;\n    UDP = 1;\n    SCTP = 2;\n}\n',
+    `enum Protocol {\n    option allow_alias = true;\n    TCP = 0;\n    UDP = 1;\n${values}}\n`);
+  const old = aliases('    SCTP = 2;\n    STREAM_CONTROL = 2;\n');
+  const check = (text: string): string[] => {
+    const baseline: Baseline = { tag: TAG, source: 'path', origin: 'test', model: bind(parse(old), 'old.proto').model };
+    return ruleAndElement(checkCompatibility(text, bind(parse(text), 'file:///work/api.proto'), baseline).findings);
+  };
+  // STREAM_CONTROL still names 2, so QUIC is a third name of that value.
+  assert.deepEqual(check(aliases('    SCTP = 3;\n    STREAM_CONTROL = 2;\n    QUIC = 2;\n')), ['ENUM_VALUE_NUMBER_CHANGED Protocol.SCTP']);
+  // Both released names moved away from 2: QUIC took it over, reported once, whichever of them is looked at.
+  assert.deepEqual(check(aliases('    SCTP = 3;\n    STREAM_CONTROL = 3;\n    QUIC = 2;\n')),
+    ['DOC_MISSING Protocol.QUIC', 'ENUM_VALUE_NUMBER_CHANGED Protocol.SCTP', 'ENUM_VALUE_NUMBER_CHANGED Protocol.STREAM_CONTROL', 'ENUM_VALUE_NUMBER_REUSED Protocol.QUIC']);
+  // One of them gone: QUIC is its rename, not also a reuse.
+  assert.deepEqual(check(aliases('    QUIC = 2;\n    STREAM_CONTROL = 3;\n')), ['ENUM_VALUE_NUMBER_CHANGED Protocol.STREAM_CONTROL', 'ENUM_VALUE_RENAMED Protocol.QUIC']);
+});

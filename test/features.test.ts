@@ -24,6 +24,7 @@ import { markdownToPlainText } from '../server/src/features/plainText';
 import { FsImportResolver } from '../server/src/lsp/importResolver';
 import { checkDocs } from '../server/src/docs/docRules';
 import { compareModels } from '../server/src/compat/compare';
+import { NEEDS_CORPUS, corpusText, replaceOnce } from './corpusText';
 
 const repoRoot = (): string => findRepoRoot(__dirname);
 
@@ -579,6 +580,49 @@ describe('policy hover: a renamed element is not new', () => {
     assert.equal(policyHover(NEW, a, 'int32 n = 2', 'int32 '.length), undefined);
     assert.equal(policyHover(NEW, a, 'rpc Keep', 'rpc '.length), undefined);
     assert.match(policyHover(NEW, a, 'bool fresh', 'bool '.length)!, /^\*\*New since the baseline\*\* old\.proto/);
+  });
+
+  test('v0.36.3 with a released value or field renumbered and a new one on its number: a reuse, not a rename', NEEDS_CORPUS, () => {
+    const history = loadBundledHistory();
+    const model = history.modelAt('v0.36.3');
+    assert.ok(model, 'v0.36.3 is in the bundled index');
+    const released = corpusText('v0.36.3');
+    for (const baseline of [
+      { tag: 'v0.36.3', kubernetes: '1.36.3', source: 'bundled' as const, origin: 'test', model, history },
+      { tag: 'v0.36.3', source: 'path' as const, origin: 'test', model: bind(parse(released), 'file:///ws/old.proto').model },
+    ]) {
+      const hover = (text: string, needle: string, offset = 1): string => {
+        const a = analyze(text, { uri: 'file:///ws/api.proto', baseline });
+        return policyHover(text, a, needle, offset) ?? '';
+      };
+      // SCTP is still there, on 3: QUIC took its number.
+      const moved = replaceOnce(released, '    SCTP = 2;\n', '    SCTP = 3;\n    QUIC = 2;\n');
+      const quic = hover(moved, 'QUIC = 2');
+      assert.match(quic, /^\*\*Number 2 reused\*\*: it was `SCTP` in the baseline, which is now 3, so the value is not new on the wire: peers built from earlier releases read it as `SCTP`\./, baseline.source);
+      assert.doesNotMatch(quic, /Renamed from|Release history/, baseline.source);
+      // Renamed in place, it still is a rename.
+      assert.match(hover(replaceOnce(released, '    SCTP = 2;\n', '    QUIC = 2;\n'), 'QUIC = 2'), /^\*\*Renamed from `SCTP`\*\*: enum value 2 was `SCTP`/, baseline.source);
+      // The same for a field of the same type: working_dir is still there, on 19.
+      const field = replaceOnce(released, '    string working_dir = 5;\n', '    string working_dir = 19;\n    string workdir = 5;\n');
+      const workdir = hover(field, 'string workdir = 5', 'string '.length + 1);
+      assert.match(workdir, /^\*\*Number 5 reused\*\*: it was `string working_dir` in the baseline/, baseline.source);
+      assert.doesNotMatch(workdir, /Renamed from/, baseline.source);
+      assert.match(hover(replaceOnce(released, '    string working_dir = 5;\n', '    string workdir = 5;\n'), 'string workdir = 5', 'string '.length + 1),
+        /^\*\*Renamed from `working_dir`\*\*: field 5 was `working_dir`/, baseline.source);
+    }
+    // A second name of a released number whose released name stays: an alias, not a rename.
+    const aliases = (values: string): string => replaceOnce(released, 'enum Protocol {\n    TCP = 0;\n    UDP = 1;\n    SCTP = 2;\n}\n',
+      `enum Protocol {\n    option allow_alias = true;\n    TCP = 0;\n    UDP = 1;\n${values}}\n`);
+    const baseline = { tag: 'v0.36.3', source: 'path' as const, origin: 'test', model: bind(parse(aliases('    SCTP = 2;\n')), 'file:///ws/old.proto').model };
+    const text = aliases('    SCTP = 2;\n    STREAM_CONTROL = 2;\n');
+    const alias = policyHover(text, analyze(text, { uri: 'file:///ws/api.proto', baseline }), 'STREAM_CONTROL') ?? '';
+    assert.match(alias, /^\*\*Alias of `SCTP`\*\*: a second name of enum value 2, which keeps its released name `SCTP`, so it is not new/);
+    // Released with two names of 2: one of them staying is enough for an alias, as the comparison takes it.
+    const two = { ...baseline, model: bind(parse(aliases('    SCTP = 2;\n    STREAM_CONTROL = 2;\n')), 'file:///ws/old.proto').model };
+    const hoverOn = (t: string, needle: string): string => policyHover(t, analyze(t, { uri: 'file:///ws/api.proto', baseline: two }), needle) ?? '';
+    assert.match(hoverOn(aliases('    SCTP = 3;\n    STREAM_CONTROL = 2;\n    QUIC = 2;\n'), 'QUIC'), /^\*\*Alias of `STREAM_CONTROL`\*\*/);
+    assert.match(hoverOn(aliases('    SCTP = 3;\n    STREAM_CONTROL = 3;\n    QUIC = 2;\n'), 'QUIC'), /^\*\*Number 2 reused\*\*: it was `SCTP` in the baseline, which is now 3/);
+    assert.match(hoverOn(aliases('    QUIC = 2;\n    STREAM_CONTROL = 3;\n'), 'QUIC'), /^\*\*Renamed from `SCTP`\*\*/);
   });
 });
 

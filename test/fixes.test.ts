@@ -1406,6 +1406,36 @@ describe('fix-all and preferred fixes, checked on the text they produce', { skip
     assert.deepEqual(computeFixes(v026, b.bound, g).filter((x) => x.isPreferred).map((x) => x.title), ['Use the next free number 6']);
   });
 
+  test('a new enum value on the number of a released value that moved gets the next free number, as a field does', () => {
+    const T = edit(OLD, '    SCTP = 2;\n', '    SCTP = 3;\n    QUIC = 2;\n');
+    const PROTOCOL = 'runtime.v1.Protocol';
+    const v0363: Baseline = { tag: TAG, source: 'bundled', origin: 'test', model: HISTORY.modelAt(TAG)!, history: HISTORY };
+    for (const baseline of [BASELINE!, v0363]) {
+      const a = run(T, baseline);
+      const reused = the(a.findings, 'ENUM_VALUE_NUMBER_REUSED', `${PROTOCOL}.QUIC`);
+      // The definition: above every number the enum has, had in the baseline or, with a history, in any release.
+      const taken = [...a.bound.model.enums.find((e) => e.fqn === PROTOCOL)!.values, ...baseline.model.enums.find((e) => e.fqn === PROTOCOL)!.values,
+        ...(baseline.history?.enumValueUses(PROTOCOL) ?? [])].map((v) => v.number);
+      const free = Math.max(...taken) + 1;
+      const renumber = fixTitled(computeFixes(T, a.bound, reused), `Use the next free number ${free}`);
+      const moved = applyEdits(T, renumber.edits);
+      assert.equal(moved, edit(T, 'QUIC = 2;', `QUIC = ${free};`), baseline.source);
+      // With SCTP's number restored too, QUIC is a new value on a new number: only the documentation is left.
+      const back = run(moved, baseline);
+      const restored = applyEdits(moved, fixTitled(computeFixes(moved, back.bound, the(back.findings, 'ENUM_VALUE_NUMBER_CHANGED', `${PROTOCOL}.SCTP`)), 'Restore the original number 2').edits);
+      assert.deepEqual(run(restored, baseline).findings.map((f) => `${f.rule} ${f.element}`).sort(),
+        [`DOC_MISSING ${PROTOCOL}.QUIC`, `ENUM_VALUE_DEGRADATION_UNDOCUMENTED ${PROTOCOL}.QUIC`], baseline.source);
+    }
+    // Enum numbers 19000–19999 are free to use: protobuf keeps them from fields only.
+    const high = edit(T, '    QUIC = 2;\n', '    QUIC = 2;\n    // HIGH is a test value.\n    HIGH = 18999;\n');
+    const h = run(high);
+    fixTitled(computeFixes(high, h.bound, the(h.findings, 'ENUM_VALUE_NUMBER_REUSED', `${PROTOCOL}.QUIC`)), 'Use the next free number 19000');
+    // Fix-all clears the reuse and the renumbering without a new error.
+    const fixed = assertFixAllSettles(T);
+    assert.match(fixed.text, /\n {4}SCTP = 2;\n/);
+    assert.ok(!fixed.analysis.findings.some((f) => f.rule.startsWith('ENUM_VALUE_NUMBER')), fixed.analysis.findings.map(key).join('\n'));
+  });
+
   test('the preferred fix of a reused number also keeps the old field (deprecated): no error takes its place', () => {
     const { snap, reanalyze } = snapshot(EXAMPLE);
     const f = the(snap.analysis.findings, 'FIELD_NUMBER_REUSED', 'runtime.v1.ContainerConfig.workdir_policy');

@@ -2,8 +2,8 @@
 // every range from the start, for each number), and without a scan per number in a message of many reuses.
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { FreeNumbers } from '../server/src/compat/reuse';
-import { FIELD_MAX } from '../server/src/proto/parser';
+import { ENUM_NUMBERS, FIELD_NUMBERS, FreeNumbers } from '../server/src/compat/reuse';
+import { ENUM_MAX, FIELD_MAX } from '../server/src/proto/parser';
 
 /** The definition: above the highest number taken first, then from 1; every number handed out is taken. */
 function reference(taken: [number, number][], count: number): (number | undefined)[] {
@@ -56,4 +56,14 @@ test('FreeNumbers: 50,000 numbers for a message of 50,000 fields, without a scan
   assert.ok(performance.now() - start < 5_000, `${performance.now() - start} ms`);
   assert.equal(got[0], 50_001);
   assert.equal(got.at(-1), 100_000);
+});
+
+test('FreeNumbers for enum values: 19000–19999 are theirs to use, and "to max" runs to the int32 maximum', () => {
+  const fieldNext = new FreeNumbers([[18999, 18999]], FIELD_NUMBERS);
+  assert.equal(fieldNext.next(), 20000);
+  const enumNext = new FreeNumbers([[18999, 18999]], ENUM_NUMBERS);
+  assert.deepEqual([enumNext.next(), enumNext.next()], [19000, 19001]);
+  // A reservation to the field maximum leaves the enum numbers above it free; one to the enum maximum, none above.
+  assert.equal(new FreeNumbers([[0, 2], [5, FIELD_MAX]], ENUM_NUMBERS).next(), FIELD_MAX + 1);
+  assert.equal(new FreeNumbers([[0, 2], [5, ENUM_MAX]], ENUM_NUMBERS).next(), 3);
 });

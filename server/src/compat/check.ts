@@ -4,7 +4,7 @@ import type { BoundFile, Severity } from '../proto/binder';
 import type { Baseline } from '../baseline/types';
 import type { Category, Finding } from './finding';
 import { compareModels, type Addition } from './compare';
-import { checkHistoryReuse, formerNumber, FreeNumbers, numbersOf } from './reuse';
+import { checkHistoryReuse, ENUM_NUMBERS, FIELD_NUMBERS, formerNumber, FreeNumbers, numbersOf } from './reuse';
 import { checkDocs } from '../docs/docRules';
 import { applySuppressions, findSuppressions } from './suppress';
 import { getRule, RULES, RULES_BY_ID } from './rules';
@@ -75,45 +75,51 @@ function append<T>(to: T[], xs: readonly T[]): void {
 }
 
 /** The findings that get the "next free number" fix: a number the baseline or an earlier release used. */
-const RENUMBERED = new Set(['FIELD_NUMBER_REUSED', 'FIELD_NUMBER_REUSED_HISTORY']);
+const RENUMBERED = new Set(['FIELD_NUMBER_REUSED', 'FIELD_NUMBER_REUSED_HISTORY', 'ENUM_VALUE_NUMBER_REUSED']);
 
 /**
- * A reused number gets the "next free number" fix: free in the current message, in the baseline's (its fields and
- * reservations) and, with a history, in every release's. Several reuses in one message get successive numbers,
- * one sequence for both rules, handed out in field order (each fix stays right when the others are applied too).
- * A field whose name the releases gave a number of its own gets that number instead, where it is free
- * (`formerNumber`): any other would leave the name reused (FIELD_NAME_REUSED_HISTORY).
+ * A reused number gets the "next free number" fix: free in the current message (enum), in the baseline's (its
+ * fields or values and reservations) and, with a history, in every release's. Several reuses in one message get
+ * successive numbers, one sequence for all its rules, handed out in declaration order (each fix stays right when
+ * the others are applied too). A field whose name the releases gave a number of its own gets that number instead,
+ * where it is free (`formerNumber`): any other would leave the name reused (FIELD_NAME_REUSED_HISTORY).
  */
 function attachNextFreeNumber(findings: Finding[], bound: BoundFile, baseline: Baseline): void {
-  const byMessage = new Map<string, Finding[]>();
+  const byContainer = new Map<string, Finding[]>();
   for (const f of findings) {
     if (!RENUMBERED.has(f.rule)) continue;
-    const msgFqn = f.element.slice(0, f.element.lastIndexOf('.'));
-    const list = byMessage.get(msgFqn);
+    const fqn = f.element.slice(0, f.element.lastIndexOf('.'));
+    const list = byContainer.get(fqn);
     if (list) list.push(f);
-    else byMessage.set(msgFqn, [f]);
+    else byContainer.set(fqn, [f]);
   }
-  if (!byMessage.size) return;
+  if (!byContainer.size) return;
   // Two released fields that swapped numbers go back to their own (FIELD_NUMBER_CHANGED's swap): a free number
   // would move one of them a second time, a break of its own.
   const swapped = new Set(findings.filter((f) => f.rule === 'FIELD_NUMBER_CHANGED' && f.fixes?.some((x) => x.kind === 'renumber' && x.swap !== undefined)).map((f) => f.element));
   const messages = new Map(bound.model.messages.map((m) => [m.fqn, m]));
   const baseMessages = new Map(baseline.model.messages.map((m) => [m.fqn, m]));
-  for (const [msgFqn, list] of byMessage) {
-    const msg = messages.get(msgFqn);
-    if (!msg) continue;
-    const baseMsg = baseMessages.get(msgFqn);
-    const uses = baseline.history?.fieldUses(msgFqn) ?? [];
+  const enums = new Map(bound.model.enums.map((e) => [e.fqn, e]));
+  const baseEnums = new Map(baseline.model.enums.map((e) => [e.fqn, e]));
+  const history = baseline.history;
+  for (const [fqn, list] of byContainer) {
+    // A reuse finding's element is a field of a message or a value of an enum, never both (one name per scope).
+    const msg = messages.get(fqn);
+    const en = msg ? undefined : enums.get(fqn);
+    if (!msg && !en) continue;
+    const uses = (msg ? history?.fieldUses(fqn) : history?.enumValueUses(fqn)) ?? [];
     // The file's and the baseline's numbers; the releases' numbers are taken too, for the free ones.
-    const inFiles = numbersOf(msg);
-    if (baseMsg) inFiles.push(...numbersOf(baseMsg));
-    const free = new FreeNumbers([...inFiles, ...uses.map((u) => [u.number, u.number] as const)]);
-    const position = new Map(msg.fields.map((x, i) => [`${msgFqn}.${x.name}`, i]));
-    const at = (f: Finding): number => position.get(f.element) ?? msg.fields.length;
-    // One fix per field, whatever the number of its findings.
+    const inFiles = msg ? numbersOf(msg) : numbersOf(en!);
+    const base = msg ? baseMessages.get(fqn) : baseEnums.get(fqn);
+    if (base) inFiles.push(...numbersOf(base));
+    const free = new FreeNumbers([...inFiles, ...uses.map((u) => [u.number, u.number] as const)], msg ? FIELD_NUMBERS : ENUM_NUMBERS);
+    const members: readonly { name: string }[] = msg ? msg.fields : en!.values;
+    const position = new Map(members.map((x, i) => [`${fqn}.${x.name}`, i]));
+    const at = (f: Finding): number => position.get(f.element) ?? members.length;
+    // One fix per field or value, whatever the number of its findings.
     const given = new Map<string, { to: number; label: string } | undefined>();
     const numberFor = (f: Finding): { to: number; label: string } | undefined => {
-      const field = msg.fields[at(f)];
+      const field = msg?.fields[at(f)];
       const former = field && formerNumber(field, uses, inFiles);
       if (former) {
         const when = former.firstTag === former.lastTag ? former.firstTag : `${former.firstTag}…${former.lastTag}`;

@@ -18,7 +18,10 @@ export interface Addition {
   kind: AdditionKind;
   element: string;
   range: Range;
-  /** A field that took over a released number (FIELD_NUMBER_REUSED): peers without it misread it, not ignore it. */
+  /**
+   * A field or enum value that took over a released number (FIELD_NUMBER_REUSED, ENUM_VALUE_NUMBER_REUSED): peers
+   * without it misread it, not ignore it.
+   */
   onReleasedNumber?: true;
 }
 
@@ -26,9 +29,10 @@ export interface Comparison {
   findings: Finding[];
   additions: Addition[];
   /**
-   * Fields of a name the baseline's message lacks on a number it had (FIELD_NUMBER_REUSED). Not additions: they
-   * continue the number's released field on the wire, as the report and the hover say; but each is a new name
-   * that the documentation rules check as they check additions.
+   * Fields of a name the baseline's message lacks on a number it had (FIELD_NUMBER_REUSED), and enum values of a
+   * name the baseline's enum lacks on the number of a released value that moved (ENUM_VALUE_NUMBER_REUSED). Not
+   * additions: they continue the number's released element on the wire, as the report and the hover say; but
+   * each is a new name that the documentation rules check as they check additions.
    */
   newOnReleasedNumbers: Addition[];
   /** Baseline message/enum → new name, for the types reported as MESSAGE_RENAMED. */
@@ -693,6 +697,30 @@ class Comparer {
       return oldFirstIndex.get(name) ?? -1;
     };
     const hadPair = (name: string, number: number): boolean => (oldPairs ??= new Set(old.values.map((v) => `${v.number} ${v.name}`))).has(`${number} ${name}`);
+    // Every value of a number, built on first use: a released value that moved leaves its number to them.
+    let curAllByNumber: Map<number, EnumValueDef[]> | undefined;
+    const reported = new Set<EnumValueDef>();
+    /**
+     * A name the baseline lacks on the number of a released value that moved to another number: peers built
+     * from the baseline read it as that value (FIELD_NUMBER_REUSED for fields). It is no rename, the value is
+     * still there, and it is new to every peer, so the documentation rules check it. Where a released name
+     * still holds the number (an alias of it stayed), the new name is one more alias of that value; where one
+     * is gone, the new name is its rename (ENUM_VALUE_RENAMED).
+     */
+    const reusedNumber = (ov: EnumValueDef, movedTo: number): void => {
+      const atNumber = (curAllByNumber ??= groupBy(cur.values, (v) => v.number)).get(ov.number) ?? [];
+      if (atNumber.some((v) => hadPair(v.name, ov.number))) return;
+      if (old.values.some((o) => o.number === ov.number && !curByName.has(o.name))) return;
+      for (const v of atNumber) {
+        if (oldNames.has(v.name) || reported.has(v)) continue;
+        reported.add(v);
+        const element = `${cur.fqn}.${v.name}`;
+        this.add('ENUM_VALUE_NUMBER_REUSED', v.node?.numberRange ?? where, element,
+          `enum number ${ov.number} belonged to "${ov.name}" in ${this.tag} (now ${movedTo}); "${v.name}" now uses it`,
+          [], [{ message: `${this.tag}: ${ov.name} = ${ov.number}` }]);
+        this.newOnReleasedNumbers.push({ kind: 'enumValue', element, range: v.node?.nameRange ?? ORIGIN, onReleasedNumber: true });
+      }
+    };
     for (const ov of old.values) {
       const path = `${old.fqn}.${ov.name}`;
       const named = curByName.get(ov.name);
@@ -702,6 +730,7 @@ class Comparer {
           this.add('ENUM_VALUE_NUMBER_CHANGED', byName.node?.numberRange ?? where, path,
             `enum value "${ov.name}" changed its number from ${ov.number} to ${byName.number} (baseline ${this.tag})`,
             [{ kind: 'renumber', to: ov.number, label: `Restore the original number ${ov.number}` }]);
+          reusedNumber(ov, byName.number);
         }
         continue;
       }

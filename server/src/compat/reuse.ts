@@ -1,11 +1,11 @@
 // Reuse against the whole release history: numbers and names that any earlier release used in a message
 // or enum and that the current file gives to something else without the baseline having seen it.
 
-import { indexModel, type ApiModel, type MessageDef } from '../proto/model';
+import { indexModel, type ApiModel, type EnumDef, type MessageDef } from '../proto/model';
 import type { History, NumberUse } from '../baseline/types';
 import type { Finding } from './finding';
 import { getRule } from './rules';
-import { FIELD_MAX } from '../proto/parser';
+import { ENUM_MAX, FIELD_MAX } from '../proto/parser';
 import { compareTags, parseAnyTag } from '../policy/versions';
 
 /**
@@ -143,17 +143,25 @@ function releaseOrder(history: History): Map<string, number> {
   return order;
 }
 
+/** The numbers a definition's members may take: 1 to `max`, but those `excluded`. */
+export interface NumberSpace { max: number; excluded: readonly (readonly [number, number])[] }
+/** The numbers a message's fields may take: protobuf keeps 19000–19999 for itself. */
+export const FIELD_NUMBERS: NumberSpace = { max: FIELD_MAX, excluded: [[19000, 19999]] };
+/** An enum's values may take any int32; those handed out are positive, as fields' are. */
+export const ENUM_NUMBERS: NumberSpace = { max: ENUM_MAX, excluded: [] };
+
 /**
- * Field numbers of one message handed out one after the other: each is the smallest number above every number
- * the message uses, ever used, or reserves, and above those handed out before (outside 19000–19999); when a
- * reservation runs to the end of the range (`reserved 10 to max`), the lowest number that none of them takes.
- * Reserved ranges are stepped over whole: they may span 2^29 numbers.
+ * Numbers of one message (or enum) handed out one after the other: each is the smallest number above every number
+ * the message uses, ever used, or reserves, and above those handed out before (outside the numbers `space`
+ * excludes); when a reservation runs to the end of the range (`reserved 10 to max`), the lowest number that none
+ * of them takes. Reserved ranges are stepped over whole: they may span 2^29 numbers.
  */
 export class FreeNumbers {
   /** Sorted by start. */
   private readonly taken: [number, number][];
-  /** The highest number taken below FIELD_MAX: numbers are handed out above it first, then from 1 up to it. */
+  /** The highest number taken below `limit`: numbers are handed out above it first, then from 1 up to it. */
   private readonly max: number = 0;
+  private readonly limit: number;
   /**
    * Where the search goes on: each phase hands out increasing numbers, so the ranges before `cursor` (by start)
    * cannot hold a later one, and each call looks only at the ranges it passes (a scan of all of them per number
@@ -164,11 +172,12 @@ export class FreeNumbers {
   private wrapped = false;
 
   /** `taken`: inclusive ranges (fields as `[n, n]`), in any order. */
-  constructor(taken: Iterable<readonly [number, number]>) {
-    this.taken = [[19000, 19999]];
+  constructor(taken: Iterable<readonly [number, number]>, space: NumberSpace = FIELD_NUMBERS) {
+    this.limit = space.max;
+    this.taken = space.excluded.map(([a, b]): [number, number] => [a, b]);
     for (const [a, b] of taken) {
       this.taken.push([a, b]);
-      this.max = Math.max(this.max, Math.min(b, FIELD_MAX));
+      this.max = Math.max(this.max, Math.min(b, this.limit));
     }
     this.taken.sort((x, y) => x[0] - y[0]);
     this.from = this.max + 1;
@@ -181,8 +190,8 @@ export class FreeNumbers {
       const b = this.taken[this.cursor]![1];
       if (b >= n) n = b + 1;
     }
-    // Above the highest number taken, every number up to FIELD_MAX has been handed out: from 1, below it.
-    if (!this.wrapped && n > FIELD_MAX) {
+    // Above the highest number taken, every number up to the limit has been handed out: from 1, below it.
+    if (!this.wrapped && n > this.limit) {
       this.wrapped = true;
       this.from = 1;
       this.cursor = 0;
@@ -190,7 +199,7 @@ export class FreeNumbers {
     }
     // Nothing free: the search stays past the end, so that every later call says so too.
     this.from = n;
-    if (n > (this.wrapped ? this.max : FIELD_MAX)) return undefined;
+    if (n > (this.wrapped ? this.max : this.limit)) return undefined;
     this.from = n + 1;
     return n;
   }
@@ -212,10 +221,10 @@ export function formerNumber(f: { name: string; type: string }, uses: readonly N
   return { number: n, firstTag: own[0]!.firstTag, lastTag: own[0]!.lastTag };
 }
 
-/** The numbers a message takes: its fields and reservations, and every number of `uses`. */
-export function numbersOf(m: Pick<MessageDef, 'fields' | 'reservedNumbers'>, uses: readonly NumberUse[] = []): [number, number][] {
+/** The numbers a message or enum takes: its fields (values) and reservations, and every number of `uses`. */
+export function numbersOf(m: Pick<MessageDef, 'fields' | 'reservedNumbers'> | Pick<EnumDef, 'values' | 'reservedNumbers'>, uses: readonly NumberUse[] = []): [number, number][] {
   const out: [number, number][] = [...m.reservedNumbers];
-  for (const f of m.fields) out.push([f.number, f.number]);
+  for (const f of 'fields' in m ? m.fields : m.values) out.push([f.number, f.number]);
   for (const u of uses) out.push([u.number, u.number]);
   return out;
 }

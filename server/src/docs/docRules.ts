@@ -293,8 +293,9 @@ export function checkDocs(current: ApiModel, baseline: ApiModel, additions: Addi
         const doc = requireDoc('enumValue', a.element, name, a.range, enumValueOf(enumFqn, name)?.node);
         // proto3 enums are open: a runtime older than the value reads the number the kubelet sends as one it has
         // no name for, and does whatever its code does with an unknown value. Nothing is left out, so only what
-        // such a runtime does (and how the kubelet copes) answers it, not what "unset" means.
-        if (requestSide.has(enumFqn) && (!doc || !statesIgnoredBehaviour(doc))) {
+        // such a runtime does (and how the kubelet copes) answers it, not what "unset" means. On a released number
+        // it reads the released value instead: ENUM_VALUE_NUMBER_REUSED says so, as for fields.
+        if (!a.onReleasedNumber && requestSide.has(enumFqn) && (!doc || !statesIgnoredBehaviour(doc))) {
           add('ENUM_VALUE_DEGRADATION_UNDOCUMENTED', a.range, a.element,
             `new value "${name}" of a request enum does not say what a runtime that does not know it does (runtimes older than this release read it as an unnamed number)`,
             [{ kind: 'docStub', element: 'enumValue', name }]);

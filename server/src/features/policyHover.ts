@@ -266,14 +266,17 @@ function continuedFrom(element: string, baseline: ApiModel, current: ApiModel, f
   if (!oldParent) return undefined;
   const notNew = (path: string): Continued => ({ path, note: aroundRenamed(path) });
   if (kind === 'field') {
-    const nf = indexModel(current).messages.get(parent)?.fields.find((f) => f.name === name);
+    const fields = indexModel(current).messages.get(parent)?.fields;
+    const nf = fields?.find((f) => f.name === name);
     const om = indexModel(baseline).messages.get(oldParent);
-    if (!nf || !om) return undefined;
+    if (!fields || !nf || !om) return undefined;
     if (om.fields.some((f) => f.name === name)) return oldParent === parent ? undefined : notNew(`${oldParent}.${name}`);
     const of = om.fields.find((f) => f.number === nf.number);
     if (!of) return undefined; // a new number and a new name: new
     const path = `${oldParent}.${of.name}`;
-    const renamed = findings.some((f) => f.rule === 'FIELD_RENAMED' && f.element === element) || (of.type === nf.type && of.label === nf.label);
+    // The released field still declared (renumbered) was not renamed: this one took its number.
+    const renamed = !fields.some((f) => f.name === of.name)
+      && (findings.some((f) => f.rule === 'FIELD_RENAMED' && f.element === element) || (of.type === nf.type && of.label === nf.label));
     if (!renamed) {
       return {
         path,
@@ -288,12 +291,37 @@ function continuedFrom(element: string, baseline: ApiModel, current: ApiModel, f
         `peers built from earlier releases still exchange it by its number. For crictl and Go: ${escapeMarkdown(renameEffects(of, nf))}.`,
     };
   }
-  const nv = indexModel(current).enums.get(parent)?.values.find((v) => v.name === name);
+  const values = indexModel(current).enums.get(parent)?.values;
+  const nv = values?.find((v) => v.name === name);
   const oe = indexModel(baseline).enums.get(oldParent);
-  if (!nv || !oe) return undefined;
+  if (!values || !nv || !oe) return undefined;
   if (oe.values.some((v) => v.name === name)) return oldParent === parent ? undefined : notNew(`${oldParent}.${name}`);
-  const ov = oe.values.find((v) => v.number === nv.number);
-  if (!ov) return undefined;
+  // The released names of the number (more than one where the enum allows aliases), as the comparison takes
+  // them: one still on it makes this an alias; all of them on other numbers, a reuse (ENUM_VALUE_NUMBER_REUSED);
+  // else a rename of the first one gone (ENUM_VALUE_RENAMED).
+  const released = oe.values.filter((v) => v.number === nv.number);
+  if (!released.length) return undefined;
+  const now = new Map<string, number>();
+  for (const v of values) if (!now.has(v.name)) now.set(v.name, v.number);
+  const pairs = new Set(values.map((v) => `${v.number} ${v.name}`));
+  const stays = released.find((v) => pairs.has(`${v.number} ${v.name}`));
+  if (stays) {
+    return {
+      path: `${oldParent}.${stays.name}`,
+      note: `**Alias of \`${stays.name}\`**: a second name of enum value ${stays.number}, which keeps its released name \`${stays.name}\`, so it is not new: ` +
+        'peers built from earlier releases exchange it by its number, under that name.',
+    };
+  }
+  const ov = released.find((v) => !now.has(v.name));
+  if (!ov) {
+    const moved = released[0]!;
+    return {
+      path: `${oldParent}.${moved.name}`,
+      sameElement: false,
+      note: `**Number ${moved.number} reused**: it was \`${moved.name}\` in the baseline, which is now ${now.get(moved.name)}, so the value is not new on the wire: ` +
+        `peers built from earlier releases read it as \`${moved.name}\`.`,
+    };
+  }
   return {
     path: `${oldParent}.${ov.name}`,
     note: `**Renamed from \`${ov.name}\`**: enum value ${ov.number} was \`${ov.name}\` in the baseline. Only the name changed, so it is not new: ` +
