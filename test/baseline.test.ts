@@ -390,6 +390,14 @@ describe('baseline', { skip }, () => {
       assert.equal(pre.baseline.text, text('v0.36.0-alpha.1'));
     });
 
+    test('HEAD at a pre-release tag, the file edited: the newest release before its line, and HEAD is said to be at the tag', async () => {
+      const file = worktree(criApi, 'wt-at-alpha', V1_PATH, 'v0.36.0-alpha.1', true);
+      const r = await findGitBaseline(file, { text: `${text('v0.36.0-alpha.1')}\n// an unsaved edit\n` });
+      assert.ok(r.ok, !r.ok ? r.reason : '');
+      assert.equal(r.baseline.goTag, 'v0.35.0');
+      assert.match(r.origin, /before the 1\.36 development line that HEAD is on \(at v0\.36\.0-alpha\.1; the file has been edited since, pre-releases not included\)/);
+    });
+
     test('detached HEAD at an older tag: the file is that release, compared with the one before', async () => {
       const file = worktree(criApi, 'wt-detached', V1_PATH, 'v0.34.0', true);
       const r = await findGitBaseline(file);
