@@ -1436,6 +1436,30 @@ describe('fix-all and preferred fixes, checked on the text they produce', { skip
     assert.ok(!fixed.analysis.findings.some((f) => f.rule.startsWith('ENUM_VALUE_NUMBER')), fixed.analysis.findings.map(key).join('\n'));
   });
 
+  test('a field whose label differs from its name\'s in the releases does not go back to that name\'s number', () => {
+    // ContainerStatus.image_id (string, 17 since v0.30) added to v0.25.16 as repeated, on resources' 16: number 17
+    // would reuse nothing by name and type, but a repeated field on a singular one's number is FIELD_LABEL_CHANGED.
+    const v025 = new Corpus(CORPUS_DIR!).textOf('v0.25.16')!;
+    const T = edit(v025, '    ContainerResources resources = 16;\n', '    // Image IDs, for this test.\n    repeated string image_id = 16;\n');
+    const base: Baseline = { tag: 'v0.25.16', source: 'bundled', origin: 'test', model: HISTORY.modelAt('v0.25.16')!, history: HISTORY };
+    const a = run(T, base);
+    const f = a.findings.find((x) => /_REUSED/.test(x.rule) && x.element === 'runtime.v1.ContainerStatus.image_id');
+    assert.ok(f, a.findings.map(key).join('\n'));
+    const titles = computeFixes(T, a.bound, f).map((x) => x.title);
+    assert.ok(!titles.some((t) => /the number of "image_id"/.test(t)), titles.join('\n'));
+    assert.ok(titles.some((t) => /^Use the next free number \d+/.test(t)), titles.join('\n'));
+  });
+
+  test('a new enum value on released number 0 gets no number to move to: an enum\'s first value must be 0', () => {
+    const T = edit(OLD, '    TCP = 0;\n', '    // QUIC is new.\n    QUIC = 0;\n    TCP = 3;\n');
+    const a = run(T);
+    const reused = the(a.findings, 'ENUM_VALUE_NUMBER_REUSED', 'runtime.v1.Protocol.QUIC');
+    const fixes = computeFixes(T, a.bound, reused);
+    assert.deepEqual(fixes.filter((x) => /number/.test(x.title)).map((x) => x.title), []);
+    // Whatever is preferred, it adds no error of the binder (enum-first-not-zero).
+    for (const x of fixes.filter((x) => x.isPreferred)) assert.deepEqual(run(applyEdits(T, x.edits)).bound.problems.filter((p) => p.severity === 'error').map((p) => p.message), [], x.title);
+  });
+
   test('the preferred fix of a reused number also keeps the old field (deprecated): no error takes its place', () => {
     const { snap, reanalyze } = snapshot(EXAMPLE);
     const f = the(snap.analysis.findings, 'FIELD_NUMBER_REUSED', 'runtime.v1.ContainerConfig.workdir_policy');

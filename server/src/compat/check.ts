@@ -1,10 +1,10 @@
 // Runs every rule family against the baseline, then applies suppressions and severity settings.
 
 import type { BoundFile, Severity } from '../proto/binder';
-import type { Baseline } from '../baseline/types';
+import type { Baseline, History } from '../baseline/types';
 import type { Category, Finding } from './finding';
 import { compareModels, type Addition } from './compare';
-import { checkHistoryReuse, ENUM_NUMBERS, FIELD_NUMBERS, formerNumber, FreeNumbers, numbersOf } from './reuse';
+import { checkHistoryReuse, ENUM_NUMBERS, FIELD_NUMBERS, formerNumbers, FreeNumbers, numbersOf } from './reuse';
 import { checkDocs } from '../docs/docRules';
 import { applySuppressions, findSuppressions } from './suppress';
 import { getRule, RULES, RULES_BY_ID } from './rules';
@@ -82,7 +82,7 @@ const RENUMBERED = new Set(['FIELD_NUMBER_REUSED', 'FIELD_NUMBER_REUSED_HISTORY'
  * fields or values and reservations) and, with a history, in every release's. Several reuses in one message get
  * successive numbers, one sequence for all its rules, handed out in declaration order (each fix stays right when
  * the others are applied too). A field whose name the releases gave a number of its own gets that number instead,
- * where it is free (`formerNumber`): any other would leave the name reused (FIELD_NAME_REUSED_HISTORY).
+ * where it is free (`formerNumbers`): any other would leave the name reused (FIELD_NAME_REUSED_HISTORY).
  */
 function attachNextFreeNumber(findings: Finding[], bound: BoundFile, baseline: Baseline): void {
   const byContainer = new Map<string, Finding[]>();
@@ -118,9 +118,10 @@ function attachNextFreeNumber(findings: Finding[], bound: BoundFile, baseline: B
     const at = (f: Finding): number => position.get(f.element) ?? members.length;
     // One fix per field or value, whatever the number of its findings.
     const given = new Map<string, { to: number; label: string } | undefined>();
+    const formerOf = msg && history && formerNumbers(uses, inFiles, labelsIn(history, fqn));
     const numberFor = (f: Finding): { to: number; label: string } | undefined => {
       const field = msg?.fields[at(f)];
-      const former = field && formerNumber(field, uses, inFiles);
+      const former = field && formerOf?.(field);
       if (former) {
         const when = former.firstTag === former.lastTag ? former.firstTag : `${former.firstTag}…${former.lastTag}`;
         return { to: former.number, label: `Use number ${former.number}, the number of "${field.name}" in ${when}` };
@@ -128,13 +129,28 @@ function attachNextFreeNumber(findings: Finding[], bound: BoundFile, baseline: B
       const next = free.next();
       return next === undefined ? undefined : { to: next, label: `Use the next free number ${next}` };
     };
+    // An enum's value 0 is its default, and in proto3 its first value must be 0: no number to move it to.
+    const isZero = (f: Finding): boolean => !!en && en.values[at(f)]?.number === 0;
     for (const f of [...list].sort((a, b) => at(a) - at(b))) {
-      if (swapped.has(f.element)) continue;
+      if (swapped.has(f.element) || isZero(f)) continue;
       if (!given.has(f.element)) given.set(f.element, numberFor(f));
       const to = given.get(f.element);
       if (to) f.fixes = [...(f.fixes ?? []), { kind: 'renumber', ...to }];
     }
   }
+}
+
+/** A field's label in a release of `history`, by tag and name, for the fields of message `fqn`; each release read once. */
+function labelsIn(history: History, fqn: string): (tag: string, name: string) => string | undefined {
+  const byTag = new Map<string, Map<string, string>>();
+  return (tag, name) => {
+    let labels = byTag.get(tag);
+    if (!labels) {
+      const m = history.modelAt(tag)?.messages.find((x) => x.fqn === fqn);
+      byTag.set(tag, (labels = new Map(m?.fields.map((x) => [x.name, x.label]))));
+    }
+    return labels.get(name);
+  };
 }
 
 /**

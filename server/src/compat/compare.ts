@@ -11,6 +11,7 @@ import { compareFieldTypes, type TypeChange } from './wireTypes';
 import { getRule } from './rules';
 import { ENUM_MAX, FIELD_MAX } from '../proto/parser';
 import { partitionPoint } from '../binarySearch';
+import { groupBy } from '../groupBy';
 
 export type AdditionKind = 'message' | 'field' | 'enum' | 'enumValue' | 'service' | 'rpc';
 
@@ -697,8 +698,10 @@ class Comparer {
       return oldFirstIndex.get(name) ?? -1;
     };
     const hadPair = (name: string, number: number): boolean => (oldPairs ??= new Set(old.values.map((v) => `${v.number} ${v.name}`))).has(`${number} ${name}`);
-    // Every value of a number, built on first use: a released value that moved leaves its number to them.
+    // Every value of a number, in the file and in the baseline, built on first use: a released value that moved
+    // leaves its number to them.
     let curAllByNumber: Map<number, EnumValueDef[]> | undefined;
+    let oldAllByNumber: Map<number, EnumValueDef[]> | undefined;
     const reported = new Set<EnumValueDef>();
     /**
      * A name the baseline lacks on the number of a released value that moved to another number: peers built
@@ -710,7 +713,7 @@ class Comparer {
     const reusedNumber = (ov: EnumValueDef, movedTo: number): void => {
       const atNumber = (curAllByNumber ??= groupBy(cur.values, (v) => v.number)).get(ov.number) ?? [];
       if (atNumber.some((v) => hadPair(v.name, ov.number))) return;
-      if (old.values.some((o) => o.number === ov.number && !curByName.has(o.name))) return;
+      if ((oldAllByNumber ??= groupBy(old.values, (v) => v.number)).get(ov.number)!.some((o) => !curByName.has(o.name))) return;
       for (const v of atNumber) {
         if (oldNames.has(v.name) || reported.has(v)) continue;
         reported.add(v);
@@ -1094,17 +1097,6 @@ function releasedOf<T>(list: readonly T[], unchanged: (x: T) => boolean): T {
   return (list.length > 1 && list.find(unchanged)) || list[0]!;
 }
 
-/** `xs` by `key`, each list in declaration order (never empty). */
-function groupBy<T, K>(xs: readonly T[], key: (x: T) => K): Map<K, T[]> {
-  const m = new Map<K, T[]>();
-  for (const x of xs) {
-    const k = key(x);
-    const list = m.get(k);
-    if (list) list.push(x);
-    else m.set(k, [x]);
-  }
-  return m;
-}
 
 function typeRangeOf(f: FieldDef): Range {
   return f.node?.typeRange ?? f.node?.nameRange ?? ORIGIN;

@@ -7,6 +7,8 @@ import type { Finding } from './finding';
 import { getRule } from './rules';
 import { ENUM_MAX, FIELD_MAX } from '../proto/parser';
 import { compareTags, parseAnyTag } from '../policy/versions';
+import { partitionPoint } from '../binarySearch';
+import { groupBy } from '../groupBy';
 
 /**
  * `currentTag`: the release the current file is, when known (history replays). Uses that first appear in a
@@ -205,20 +207,46 @@ export class FreeNumbers {
   }
 }
 
+/** A released number a field may go back to: its name's one number in the releases, first to last. */
+export interface FormerNumber { number: number; firstTag: string; lastTag: string }
+
 /**
- * The number a field's name had in the releases (`uses`, of its message), when moving the field there reuses
- * nothing: that name never had another number, and that number never had another name or type. Any other number
- * would reuse the name (FIELD_NAME_REUSED_HISTORY), as a field backported to an older release line with a number
- * of its own would. Undefined otherwise, or when `taken` (the file's and the baseline's numbers) holds it.
+ * For the fields of one message (`uses`: its numbers in the releases; `taken`: the file's and the baseline's
+ * numbers and reservations; `labelAt`: a field's label in a release): the number a field's name had in the
+ * releases, when moving the field there reuses nothing: that name never had another number, and that number
+ * never had another name, type or label. Any other number would reuse the name (FIELD_NAME_REUSED_HISTORY), as
+ * a field backported to an older release line with a number of its own would. Undefined otherwise, or when
+ * `taken` holds it. The lookups are built once per message: a message may have thousands of reused numbers.
  */
-export function formerNumber(f: { name: string; type: string }, uses: readonly NumberUse[], taken: readonly (readonly [number, number])[]): { number: number; firstTag: string; lastTag: string } | undefined {
-  const own = uses.filter((u) => u.name === f.name);
-  const n = own[0]?.number;
-  if (n === undefined || own.some((u) => u.number !== n)) return undefined;
-  if (uses.some((u) => u.number === n && (u.name !== f.name || u.type !== f.type))) return undefined;
-  if (taken.some(([a, b]) => a <= n && n <= b)) return undefined;
-  // One number, name and type: one use, from its first release to its last.
-  return { number: n, firstTag: own[0]!.firstTag, lastTag: own[0]!.lastTag };
+export function formerNumbers(
+  uses: readonly NumberUse[], taken: readonly (readonly [number, number])[], labelAt: (tag: string, name: string) => string | undefined,
+): (f: { name: string; type: string; label: string }) => FormerNumber | undefined {
+  const byName = groupBy(uses, (u) => u.name);
+  const byNumber = groupBy(uses, (u) => u.number);
+  const isTaken = inRanges(taken);
+  return (f) => {
+    const own = byName.get(f.name);
+    const use = own?.[0];
+    if (!use || own.some((u) => u.number !== use.number)) return undefined;
+    if (byNumber.get(use.number)!.some((u) => u.name !== f.name || u.type !== f.type)) return undefined;
+    // The index keeps no label with a use: `repeated` on a number that was singular is a break of its own.
+    if (isTaken(use.number) || labelAt(use.firstTag, f.name) !== f.label || labelAt(use.lastTag, f.name) !== f.label) return undefined;
+    return { number: use.number, firstTag: use.firstTag, lastTag: use.lastTag };
+  };
+}
+
+/** Whether a number lies in one of `ranges` (inclusive, in any order, overlapping or not): merged once, then a binary search. */
+function inRanges(ranges: readonly (readonly [number, number])[]): (n: number) => boolean {
+  const merged: [number, number][] = [];
+  for (const [a, b] of [...ranges].sort((x, y) => x[0] - y[0])) {
+    const last = merged[merged.length - 1];
+    if (last && a <= last[1] + 1) last[1] = Math.max(last[1], b);
+    else merged.push([a, b]);
+  }
+  return (n) => {
+    const k = partitionPoint(merged.length, (i) => merged[i]![1] < n);
+    return k < merged.length && merged[k]![0] <= n;
+  };
 }
 
 /** The numbers a message or enum takes: its fields (values) and reservations, and every number of `uses`. */
