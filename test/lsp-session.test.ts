@@ -10,8 +10,8 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
   CancellationTokenSource, CodeActionRequest, ConfigurationRequest, DefinitionRequest, DidChangeConfigurationNotification,
-  DidChangeWatchedFilesNotification, DidChangeWorkspaceFoldersNotification, DidOpenTextDocumentNotification, ExitNotification,
-  FileChangeType, HoverRequest, InitializeRequest, InitializedNotification, ShutdownRequest,
+  DidChangeWatchedFilesNotification, DidChangeWorkspaceFoldersNotification, DidCloseTextDocumentNotification, DidOpenTextDocumentNotification,
+  DocumentSymbolRequest, ExitNotification, FileChangeType, FoldingRangeRequest, HoverRequest, InitializeRequest, InitializedNotification, ShutdownRequest,
   type ConfigurationParams, type Hover, type WorkspaceFolder,
 } from 'vscode-languageserver-protocol/node';
 import { Corpus, CORPUS_HELP, V1_PATH, findCorpusDir } from '../server/src/baseline/corpus';
@@ -190,6 +190,92 @@ describe('language server session', { skip: !existsSync(SERVER) ? BUILD_HELP : c
       const mark = editor.mark();
       await editor.open(pathToFileURL(path.join(folder, 'unsaved', 'api.proto')).href, original);
       assert.deepEqual(codes(await editor.diagnostics(uri, () => true, mark, 10_000)), []);
+    });
+  });
+
+  describe('documents that come and go', () => {
+    let editor: Editor;
+    let folder: string;
+    const DEBOUNCE_MS = 5000;
+
+    before(async () => {
+      folder = path.join(tmp, 'come-and-go');
+      mkdirSync(folder);
+      editor = Editor.start();
+      editor.settings = { protoPaths: [], validation: { debounceMs: DEBOUNCE_MS } };
+      await editor.initialize(folder);
+    });
+
+    after(async () => {
+      await editor?.close();
+    });
+
+    const close = (uri: string): Promise<void> => editor.conn.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri } });
+    /** The next status of `uri` from a finished resolution, with a baseline. */
+    const resolved = (uri: string) => editor.status((s) => s.uri === uri && !s.resolving && s.baselineTag !== null, editor.statuses.all.length, 20_000);
+
+    test('a request overtaken by the close of its document is answered ContentModified, and the document opened again is checked at once', async () => {
+      // A preview tab: opened, asked for its outline and folding ranges, and replaced before the settings come.
+      const uri = pathToFileURL(path.join(folder, 'preview.proto')).href;
+      editor.holdConfiguration();
+      await editor.open(uri, original);
+      const textDocument = { uri };
+      const requests = [
+        Editor.outcome(editor.conn.sendRequest(DocumentSymbolRequest.type, { textDocument })),
+        Editor.outcome(editor.conn.sendRequest(FoldingRangeRequest.type, { textDocument })),
+      ];
+      await close(uri);
+      await editor.roundTrip();
+      editor.releaseConfiguration();
+      assert.deepEqual(await Promise.all(requests), [-32801, -32801]);
+      // Opened again: checked at once, not once the debounce for typing has passed.
+      const mark = editor.mark();
+      const started = Date.now();
+      await editor.open(uri, original, 2);
+      await editor.diagnostics(uri, (d) => d.version === 2, mark, DEBOUNCE_MS * 2);
+      const ms = Date.now() - started;
+      assert.ok(ms < 2000, `the reopened document was checked after ${ms} ms (debounce ${DEBOUNCE_MS} ms)`);
+      await close(uri);
+    });
+
+    test('a directory outside the workspace folders: its baseline is resolved again once all its files were closed; a workspace folder keeps its own', async () => {
+      const outside = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'cri-compat-outside-')));
+      try {
+        const inside = pathToFileURL(path.join(folder, 'api.proto')).href;
+        const there = pathToFileURL(path.join(outside, 'api.proto')).href;
+        const resolutions = (where: string): number => editor.logs.filter((l) => l.startsWith(`Baseline for ${where}:`)).length;
+        for (let round = 1; round <= 2; round++) {
+          let done = resolved(inside);
+          await editor.open(inside, original, round);
+          if (round === 1) await done;
+          else await editor.diagnostics(inside, (d) => d.version === round);
+          done = resolved(there);
+          await editor.open(there, original, round);
+          await done;
+          await close(there);
+          await close(inside);
+          await editor.roundTrip();
+        }
+        assert.equal(resolutions(`dir:${outside}`), 2, 'the closed directory was forgotten, and resolved again');
+        assert.equal(resolutions(folder), 1, 'the workspace folder was resolved once');
+      } finally {
+        rmSync(outside, { recursive: true, force: true });
+      }
+    });
+
+    test('a package that no release has is logged once, not once per document that declares it', async () => {
+      const v2 = original.replace(/^package runtime\.v1;/m, 'package runtime.v2;');
+      assert.notEqual(v2, original);
+      for (let i = 1; i <= 3; i++) {
+        const uri = `untitled:Untitled-${i}`;
+        const done = resolved(uri);
+        await editor.open(uri, v2);
+        await done;
+        await close(uri);
+      }
+      await editor.roundTrip();
+      const said = editor.logs.filter((l) => l.includes('declares package runtime.v2, which no cri-api release has'));
+      assert.equal(said.length, 1, said.join('\n'));
     });
   });
 

@@ -172,11 +172,14 @@ function log(message: string, e?: unknown): void {
   connection.console.error(detail ? `${message}: ${detail}` : message);
 }
 
-/** Things worth saying once per session in the output channel (e.g. the same bad setting). */
+/**
+ * Things worth saying once per session in the output channel (e.g. the same bad setting). `situation` says what
+ * counts as the same, when the message names more (the first file it was seen in, say).
+ */
 const loggedOnce = new Set<string>();
-function logOnce(message: string): void {
-  if (loggedOnce.has(message)) return;
-  loggedOnce.add(message);
+function logOnce(message: string, situation = message): void {
+  if (loggedOnce.has(situation)) return;
+  loggedOnce.add(situation);
   connection.console.warn(message);
 }
 
@@ -351,6 +354,7 @@ connection.onInitialized(() => {
       folders = [...folders.filter((f) => !removed.has(f.uri)), ...(Array.isArray(e?.added) ? e.added : []).filter(isFolder)];
       workspaceFiles.setFolders(folderPaths());
       baselines.invalidate();
+      releaseBaselines();
       revalidateAll();
     });
   }
@@ -481,14 +485,30 @@ function resolverFor(uri: string, settings: Settings): FsImportResolver {
   return new FsImportResolver({ roots: importRoots(uri, settings), overlay: openDocumentAt });
 }
 
+/** What shares a document's baseline resolution: its workspace folder, else its directory, else '' (not a file). */
+function baselineFolderKey(uri: string): string {
+  const folder = containingFolder(uri);
+  if (folder) return folder;
+  const file = fsPathOf(uri);
+  return file ? `dir:${path.dirname(file)}` : '';
+}
+
+/**
+ * Lets the baseline manager forget what only closed documents used: the directory of a file outside the
+ * workspace folders, or untitled documents. The workspace folders keep theirs, so that reopening a file there
+ * asks git nothing again; there are only as many as folders.
+ */
+function releaseBaselines(): void {
+  baselines.release(new Set([...folderPaths(), ...documents.all().map((d) => baselineFolderKey(d.uri))]));
+}
+
 /**
  * The baseline to compare a document with, answered at once from what is resolved: while the folder's
  * resolution runs in the background this is its last good baseline, or none.
  */
 function baselineFor(uri: string, settings: Settings): BaselineAnswer {
   const file = fsPathOf(uri);
-  const folder = containingFolder(uri);
-  const folderKey = folder ?? (file ? `dir:${path.dirname(file)}` : '');
+  const folderKey = baselineFolderKey(uri);
   const doc = documents.get(uri);
   // A relative path is the workspace folder's, as the setting says: for a file outside every folder, an untitled
   // or a virtual document too, the first folder's, as `${workspaceFolder}` is (folderOf).
@@ -509,10 +529,13 @@ function baselineFor(uri: string, settings: Settings): BaselineAnswer {
 /**
  * The analysis of the document's current version with its text and version, computed at most once per version.
  * `stillWanted` (see wanted) runs once the settings are read, before the analysis: it throws to skip it.
+ * A document closed while the settings were read is not analyzed (ContentModified): only open documents have
+ * state, and state made again for a closed one would make its reopening wait for the debounce (onDidChangeContent).
  */
 async function snapshotOf(doc: TextDocument, stillWanted?: () => void): Promise<Snapshot> {
   const settings = await getSettings(doc.uri);
   stillWanted?.();
+  if (documents.get(doc.uri) !== doc) throw new ResponseError(LSPErrorCodes.ContentModified, 'The document was closed after the request.');
   const st = stateOf(doc.uri);
   // From here on synchronous: the version and the text belong together.
   const version = doc.version;
@@ -538,19 +561,18 @@ async function snapshotOf(doc: TextDocument, stillWanted?: () => void): Promise<
   }
   const pkg = result.bound.model.package;
   if (answer?.baseline && pkg !== answer.baseline.model.package) {
-    logOnce(`${doc.uri} declares package ${pkg || '(none)'}, which no cri-api release has: it is compared with ${answer.baseline.tag} (package ${answer.baseline.model.package}), and PACKAGE_CHANGED reports the change of package.`);
+    // Once per package and baseline, not per document: a session may open any number of them.
+    const situation = `${pkg || '(none)'} compared with ${answer.baseline.tag}`;
+    logOnce(`${doc.uri} declares package ${pkg || '(none)'}, which no cri-api release has: it is compared with ${answer.baseline.tag} (package ${answer.baseline.model.package}), and PACKAGE_CHANGED reports the change of package.`, situation);
   }
   const snap: Snapshot = { version, text, result };
-  // The document may have closed while settings were read; only open documents keep state.
-  if (documents.get(doc.uri)) {
-    st.analysis = { ...snap, deps: new Set([...imports.resolved, ...imports.lookedAt, ...imports.stamps.keys()]), stamps: imports.stamps, baseline: answer?.baseline, severityKey };
-    st.isCri = isCri;
-    st.resolving = answer?.resolving ?? false;
-    if (answer) st.baselineKey = answer.key;
-    else delete st.baselineKey;
-    staleImporters(doc.uri, imports.stamps);
-    scheduleImportPoll();
-  }
+  st.analysis = { ...snap, deps: new Set([...imports.resolved, ...imports.lookedAt, ...imports.stamps.keys()]), stamps: imports.stamps, baseline: answer?.baseline, severityKey };
+  st.isCri = isCri;
+  st.resolving = answer?.resolving ?? false;
+  if (answer) st.baselineKey = answer.key;
+  else delete st.baselineKey;
+  staleImporters(doc.uri, imports.stamps);
+  scheduleImportPoll();
   return snap;
 }
 
@@ -738,7 +760,8 @@ async function validate(uri: string, generation: number): Promise<void> {
     await connection.sendDiagnostics({ uri, version: doc.version, diagnostics });
     await connection.sendNotification(StatusNotificationMethod, statusOf(uri, analysis));
   } catch (e) {
-    log(`validating ${uri} failed`, e);
+    // ContentModified: closed while the settings were read (snapshotOf), nothing to publish.
+    if (!(e instanceof ResponseError)) log(`validating ${uri} failed`, e);
   }
 }
 
@@ -776,6 +799,7 @@ documents.onDidClose((e) => {
   }
   states.delete(uri);
   documentSettings.delete(uri);
+  releaseBaselines();
   void connection.sendDiagnostics({ uri, diagnostics: [] });
   revalidateDependents(uri);
 });

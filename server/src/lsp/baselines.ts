@@ -58,8 +58,11 @@ export interface BaselineHost {
 interface Entry {
   key: string;
   folderKey: string;
-  /** What the resolution was started with; a resolution for the other side of its `textCheck` reuses it. */
-  req: BaselineRequest;
+  /**
+   * What the resolution was started with, but the text, which only the running resolution reads (`run` has it):
+   * a resolution for the other side of its `textCheck` reuses it with that side's text.
+   */
+  req: Omit<BaselineRequest, 'text'>;
   running: boolean;
   controller: AbortController;
   result?: ResolveResult;
@@ -115,7 +118,8 @@ export class BaselineManager {
   private entry(key: string, req: BaselineRequest, trusted: boolean): Entry {
     let e = this.entries.get(key);
     if (!e) {
-      e = { key, folderKey: req.folderKey, req, running: true, controller: new AbortController() };
+      const { text: _text, ...kept } = req;
+      e = { key, folderKey: req.folderKey, req: kept, running: true, controller: new AbortController() };
       this.entries.set(key, e);
       void this.run(e, req, trusted);
     }
@@ -133,8 +137,26 @@ export class BaselineManager {
    * aborted. The last good baselines stay, so that documents keep their findings meanwhile.
    */
   invalidate(): void {
-    for (const e of this.entries.values()) if (e.running) e.controller.abort(new Error('superseded'));
-    this.entries.clear();
+    this.forget(() => true);
+  }
+
+  /**
+   * Forgets the resolutions and the last good baselines of the folder keys not `inUse` (the server passes its
+   * workspace folders and those of its open documents). Each directory outside the workspace folders has a key of
+   * its own, so a long session that opens files from many of them would otherwise keep one of each per directory.
+   * Running ones are aborted; a document opened there again is resolved again.
+   */
+  release(inUse: ReadonlySet<string>): void {
+    this.forget((e) => !inUse.has(e.folderKey));
+    for (const folderKey of this.lastGood.keys()) if (!inUse.has(folderKey)) this.lastGood.delete(folderKey);
+  }
+
+  private forget(which: (e: Entry) => boolean): void {
+    for (const [key, e] of this.entries) {
+      if (!which(e)) continue;
+      if (e.running) e.controller.abort(new Error('superseded'));
+      this.entries.delete(key);
+    }
   }
 
   /**
@@ -191,7 +213,7 @@ export class BaselineManager {
     } catch (err) {
       if (e.controller.signal.aborted) {
         progress.done();
-        return; // superseded: a newer resolution owns the folder now
+        return; // superseded (a newer resolution owns the folder now) or released
       }
       this.host.error(`resolving the baseline for ${where} failed`, err);
       result = { tried: [], message: `Resolving the baseline failed: ${err instanceof Error ? err.message : String(err)}` };
