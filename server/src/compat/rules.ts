@@ -154,7 +154,7 @@ export const RULES: readonly Rule[] = [
     LINKS.protoUpdating),
   rule('FIELD_NAME_REUSED_HISTORY', 'JSON', 'warning', true, 'A field name that an earlier release used with another number is used again',
     'JSON and YAML written by tools of that release carry the old field under this key; it would now be read into the new field.', LINKS.protoJson),
-  rule('ENUM_VALUE_NUMBER_REUSED', 'WIRE', 'error', true, 'An enum number of an earlier release now has a different name',
+  rule('ENUM_VALUE_NUMBER_REUSED', 'WIRE', 'error', true, 'An enum number that the baseline or an earlier release gave another value now has a new name',
     `${SKEW} Peers built from the release that used the number mean the old value when they send it.`, LINKS.protoUpdating),
   rule('FIELD_MEANING_CHANGED', 'SEMANTIC', 'warning', true, 'A field kept its number and name but its type or label and its documentation changed',
     'The skew policy\'s advice on designing new CRI APIs allows reusing an existing field only where its logical meaning stays the ' +

@@ -3,10 +3,12 @@
 // Hand-written because an editor needs what no protobuf parser for JavaScript gives: exact UTF-16 ranges
 // for every name, number and type, protoc-style comment attachment, and a tree for broken input (protobufjs
 // throws on the first error). Recovery works at statement and block boundaries: a missing `;` is assumed
-// when the next token is on a later line, a missing `}` when a declaration starts at or left of the
-// enclosing block's column while the text has a `{` without its `}` (see `block`), and anything else skips
-// to the next `;` or `}` of the same depth. Each loop consumes at least one token, and block nesting is
-// capped, so no input makes it loop or overflow the stack.
+// when the next token is on a later line, a missing `}` when a declaration that cannot appear in the block
+// starts, or one starts at or left of the enclosing block's column while the text has a `{` without its `}`
+// (see `block`; the count is the file's, so in a file that is not indented a missing `}` may be placed at the
+// first column-0 declaration rather than where it belongs), and anything else skips to the next `;` or `}` of
+// the same depth. Each loop consumes at least one token, and block nesting is capped, so no input makes it
+// loop or overflow the stack.
 
 import type {
   Comment, Comments, EnumNode, ExtendNode, ExtensionsNode, FieldNode, ImportNode, Label,
