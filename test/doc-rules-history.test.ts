@@ -104,6 +104,15 @@ test('v0.29.0 → v0.30.0: "// Runtime handlers." above runtime_handlers only re
   assert.match(f.message, /only restates its name or is a placeholder/);
 });
 
+test('v0.24.17 → v0.25.0 and v0.26.0: "ID of the container", "Container statuses" restate their fields\' names in other words', NEEDS_CORPUS, () => {
+  // Only the name's own words count: "Sandbox status" above pod_sandbox_status and "Creation timestamp of this
+  // event" above created_at, beside them, do not restate the name.
+  const restated = (o: string, n: string): string[] => check(o, textOf(o), textOf(n))
+    .filter((f) => f.rule === 'DOC_MISSING' && /only restates its name/.test(f.message)).map((f) => f.element.replace(/^runtime\.v1\./, '')).sort();
+  assert.deepEqual(restated('v0.24.17', 'v0.25.0'), ['ContainerEventResponse.container_event_type', 'ContainerEventResponse.container_id']);
+  assert.deepEqual(restated('v0.25.16', 'v0.26.0'), ['ContainerEventResponse.containers_statuses', 'PodSandboxStatusResponse.containers_statuses']);
+});
+
 // ---- recall: comments that document nothing, on the newest release --------------------------------------
 
 const BASE = 'v0.36.3';
@@ -115,7 +124,7 @@ function addField(doc: string): Finding[] {
 }
 
 test('a new field whose comment is empty, a placeholder or its name restated has no documentation', NEEDS_CORPUS, () => {
-  for (const doc of ['    //\n', '    // TODO\n', '    // TBD.\n', '    // frob_mode\n', '    // Frob mode.\n', '    // FrobMode\n']) {
+  for (const doc of ['    //\n', '    // TODO\n', '    // TBD.\n', '    // frob_mode\n', '    // Frob mode.\n', '    // FrobMode\n', '    // Mode of the frob.\n', '    // The frobbing modes.\n']) {
     const fs = addField(doc);
     assert.ok(fs.some((f) => f.rule === 'DOC_MISSING'), `${JSON.stringify(doc)}: ${fs.map((f) => f.rule).join(', ')}`);
   }
@@ -124,10 +133,10 @@ test('a new field whose comment is empty, a placeholder or its name restated has
 });
 
 const NEW_MSGS = '\n// DrainPodSandboxRequest is the request of DrainPodSandbox.\nmessage DrainPodSandboxRequest {\n    // ID of the sandbox.\n    string pod_sandbox_id = 1;\n}\n\nmessage DrainPodSandboxResponse {}\n';
-function addRpc(doc: string, msgs = NEW_MSGS): { text: string; findings: Finding[] } {
+function addRpc(doc: string, msgs = NEW_MSGS, rpc = 'DrainPodSandbox'): { text: string; findings: Finding[] } {
   const b = textOf(BASE);
   const anchor = '    rpc UpdatePodSandboxResources(UpdatePodSandboxResourcesRequest) returns (UpdatePodSandboxResourcesResponse) {}\n';
-  const text = edit(b + msgs, anchor, `${anchor}\n${doc}    rpc DrainPodSandbox(DrainPodSandboxRequest) returns (DrainPodSandboxResponse) {}\n`);
+  const text = edit(b + msgs, anchor, `${anchor}\n${doc}    rpc ${rpc}(${rpc}Request) returns (${rpc}Response) {}\n`);
   return { text, findings: check(BASE, b, text) };
 }
 const rulesOf = (fs: Finding[]): string[] => fs.map((f) => `${f.rule} ${f.element.replace(/^runtime\.v1\./, '')}`).sort();
@@ -140,6 +149,25 @@ test('a new RPC\'s request and response need no comment of their own only while 
   // A stub left in the request's own comment is still unfinished.
   const stub = NEW_MSGS.replace('// DrainPodSandboxRequest is the request of DrainPodSandbox.', '// DrainPodSandboxRequest TODO: its purpose.');
   assert.deepEqual(rulesOf(addRpc(documented, stub).findings), ['DOC_STUB_UNFINISHED DrainPodSandboxRequest']);
+});
+
+test('a new RPC\'s comment that restates its name in another order or inflection documents nothing', NEEDS_CORPUS, () => {
+  // The request and response count as documented through the RPC: a comment that documents nothing leaves
+  // them undocumented too, as no comment does.
+  const msgs = '\nmessage PodSandboxPauseRequest {\n    string pod_sandbox_id = 1;\n}\n\nmessage PodSandboxPauseResponse {}\n';
+  const pause = (doc: string): string[] => rulesOf(addRpc(doc, msgs, 'PodSandboxPause').findings);
+  const undocumented = pause('');
+  assert.ok(undocumented.includes('DOC_MISSING RuntimeService.PodSandboxPause') && undocumented.includes('DOC_MISSING PodSandboxPauseRequest'), undocumented.join('\n'));
+  for (const doc of ['PodSandboxPause.', 'Pod sandbox pause.', 'Pause pod sandbox.', 'Pauses the pod sandbox.', 'Pausing a pod sandbox', 'Pause pod sandboxes']) {
+    const fs = addRpc(`    // ${doc}\n`, msgs, 'PodSandboxPause').findings;
+    assert.deepEqual(rulesOf(fs), undocumented, doc);
+    assert.match(fs.find((f) => f.element === 'runtime.v1.RuntimeService.PodSandboxPause')!.message, /only restates its name or is a placeholder/, doc);
+  }
+  // A word more than the name says something: the RPC is documented (and asked when it is called).
+  for (const doc of ['Pauses the pod sandbox\'s containers.', 'Pauses every pod sandbox.']) {
+    const fs = pause(`    // ${doc}\n`);
+    assert.ok(!fs.includes('DOC_MISSING RuntimeService.PodSandboxPause') && !fs.includes('DOC_MISSING PodSandboxPauseRequest'), `${doc}: ${fs.join(', ')}`);
+  }
 });
 
 test('a new RPC whose comment is copied from another RPC has no documentation of its own', NEEDS_CORPUS, () => {

@@ -714,8 +714,9 @@ message User {
     ['MESSAGE_RENAMED', 'runtime.v1.Renamed', 'message "Outer" of v0.36.3 was renamed to "Renamed"'],
   ]);
   // A renamed type whose shape also changed is a deletion plus an addition.
+  // (The new message's field is new too, and "A value." only restates its name.)
   const reshaped = SVC.replace('message Unused {\n    // A value.\n    string value = 1;', 'message Spare {\n    // A value.\n    int64 value = 1;');
-  assert.deepEqual(rules(check(SVC, reshaped)), ['TYPE_NO_DELETE']);
+  assert.deepEqual(check(SVC, reshaped).map((x) => `${x.rule} ${x.element}`), ['TYPE_NO_DELETE runtime.v1.Unused', 'DOC_MISSING runtime.v1.Spare.value']);
 });
 
 test('RPC_NO_DELETE: deleted RPC, and renamed RPC', () => {

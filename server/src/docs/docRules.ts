@@ -162,15 +162,58 @@ export function docOf(node: { comments: Comments } | undefined, fallback?: strin
 
 /**
  * What a new element's comment documents: nothing when it is only a placeholder (`TODO`, `FIXME`, `TBD`,
- * `XXX`, punctuation) or only restates the element's name (`// Stop signal.` above `stop_signal`), which say
- * nothing a reader of the declaration does not already see.
+ * `XXX`, punctuation) or only restates the element's name (`// Stop signal.` above `stop_signal`, `// Pauses the
+ * pod sandbox.` above `PodSandboxPause`), which say nothing a reader of the declaration does not already see.
  */
 export function ownDoc(node: { comments: Comments } | undefined, name: string): string | undefined {
   const doc = docOf(node);
   if (doc === undefined) return undefined;
-  if (isPlaceholderReason(doc)) return undefined;
+  return isPlaceholderReason(doc) || restatesName(doc, name) ? undefined : doc;
+}
+
+/**
+ * Words a restated name may come with that add nothing to it: "Pauses the pod sandbox." says no more than
+ * `PodSandboxPause`, "ID of the container." no more than `container_id`.
+ */
+const FILLER_WORDS = new Set(['the', 'a', 'an', 'this', 'of', 'for', 'to']);
+
+/**
+ * Whether a comment says nothing but element `name`: its letters (`// PodSandboxPause.`), or its words in any
+ * order and inflection, with articles and the like around them (`// Pauses the pod sandbox.`). A comment with
+ * one word more than the name says something the name does not ("Version of the kubelet runtime API.").
+ */
+export function restatesName(doc: string, name: string): boolean {
   const letters = (s: string): string => s.replace(/[^\p{L}\p{N}]/gu, '').toLowerCase();
-  return letters(doc) === letters(name) ? undefined : doc;
+  if (letters(doc) === letters(name)) return true;
+  const named = wordsOf(name);
+  return named.length > 0 && named.join(' ') === wordsOf(doc).join(' ');
+}
+
+/**
+ * The words of a name or a comment as a sorted multiset: split at punctuation, `_` and camel humps
+ * (`PodSandboxID` is pod, sandbox, id), in lower case, without inflection and without FILLER_WORDS.
+ */
+function wordsOf(text: string): string[] {
+  return text.split(/[^\p{L}\p{N}]+|_/u)
+    .flatMap((w) => w.split(/(?<=\p{Ll})(?=\p{Lu})|(?<=\p{Lu})(?=\p{Lu}\p{Ll})/u))
+    .map((w) => w.toLowerCase())
+    .filter((w) => w && !FILLER_WORDS.has(w))
+    .map(stem)
+    .sort();
+}
+
+/**
+ * A word without a plural or verb ending and a final "e", so that "pauses", "paused", "pausing" and "pause" are
+ * one word, as are "statuses" and "status", "entries" and "entry", "stopped" and "stop". Only ever compared with
+ * words stemmed the same way: a stem need not be a word.
+ */
+function stem(word: string): string {
+  let w = word;
+  if (w.length > 4 && w.endsWith('ies')) w = `${w.slice(0, -3)}y`;
+  else if (/(?:s|x|z|ch|sh)es$/.test(w)) w = w.slice(0, -2);
+  else if (w.length > 3 && w.endsWith('s') && !/(?:ss|us|is)$/.test(w)) w = w.slice(0, -1);
+  if (w.length > 4 && /(?:ing|ed)$/.test(w)) w = w.replace(/(?:ing|ed)$/, '').replace(/([^aeioulsz])\1$/, '$1');
+  return w.endsWith('e') ? w.slice(0, -1) : w;
 }
 
 /**
