@@ -8,7 +8,7 @@ import { checkCompatibility } from '../server/src/compat/check';
 import type { Finding } from '../server/src/compat/finding';
 import { bind } from '../server/src/proto/binder';
 import { parse } from '../server/src/proto/parser';
-import { applyEdits, computeFixes } from '../server/src/fixes';
+import { applyEdits, computeFixes, fixAll } from '../server/src/fixes';
 import { NEEDS_CORPUS, corpusText, replaceOnce } from './corpusText';
 
 const textOf = corpusText;
@@ -341,6 +341,67 @@ test('a value added to an enum that requests carry says what a runtime that does
   const b = textOf(BASE);
   const text = edit(b, '    CGROUPFS = 1;\n}', '    CGROUPFS = 1;\n    // Cgroup v2 without a manager.\n    UNIFIED = 2;\n}');
   assert.deepEqual(check(BASE, b, text).filter((f) => f.element.startsWith('runtime.v1.CgroupDriver')), []);
+});
+
+// ---- documentation stubs ask what the rules check, and a filled-in stub answers them -------------------------
+
+/**
+ * A KEP author's answer to each question of a stub, by its label: a stub filled in mechanically. The first line
+ * ("NAME TODO: …") gets a sentence that says more than the name.
+ */
+const STUB_ANSWERS: [RegExp, string][] = [
+  [/Call order: TODO:.*/, 'Call order: the kubelet calls it after RunPodSandbox.'],
+  [/Runtime contract: TODO:.*/, 'Runtime contract: the runtime must return once every container is frozen.'],
+  [/Older runtimes: TODO: a runtime that does not implement.*/, 'Older runtimes: they answer Unimplemented, and the kubelet fails fast.'],
+  [/Tested by: TODO:.*/, 'Tested by: the critest case "should freeze a sandbox".'],
+  [/Unset: TODO:.*/, 'Unset: the runtime rejects the request.'],
+  [/Older runtimes: TODO:.*/, 'Older runtimes: the kubelet checks the runtime handler\'s features first.'],
+  [/(\w+) TODO:.*/, '$1 selects what the freeze applies to.'],
+];
+
+test('every documentation stub, filled in, answers every rule, and asks what an older runtime does only where one can meet the element', NEEDS_CORPUS, () => {
+  const b = textOf(BASE);
+  // A new RPC with new messages and a new enum; a field added to a request message (ContainerMetadata) and to a
+  // response message (VersionResponse); a value added to a request enum (Protocol) and to a response enum
+  // (ContainerEventType). None documented.
+  let text = b + '\nmessage PodSandboxPauseRequest {\n    string pod_sandbox_id = 1;\n    PauseMode mode = 2;\n}\n\nmessage PodSandboxPauseResponse {}\n\n' +
+    'enum PauseMode {\n    PAUSE_MODE_FREEZE = 0;\n    PAUSE_MODE_STOP = 1;\n}\n';
+  const anchor = '    rpc UpdatePodSandboxResources(UpdatePodSandboxResourcesRequest) returns (UpdatePodSandboxResourcesResponse) {}\n';
+  text = edit(text, anchor, `${anchor}\n    rpc PodSandboxPause(PodSandboxPauseRequest) returns (PodSandboxPauseResponse) {}\n`);
+  const metadata = /message ContainerMetadata \{\n[^}]*\}/.exec(text)![0];
+  text = edit(text, metadata, edit(metadata, '\n}', '\n    string frob_mode = 3;\n}'));
+  text = edit(text, '    string runtime_api_version = 4;\n}', '    string runtime_api_version = 4;\n    string frob_version = 5;\n}');
+  text = edit(text, '    SCTP = 2;\n}', '    SCTP = 2;\n    QUIC = 3;\n}');
+  text = edit(text, '    CONTAINER_DELETED_EVENT = 3;\n}', '    CONTAINER_DELETED_EVENT = 3;\n    CONTAINER_FROZEN_EVENT = 4;\n}');
+  const docFindingsOf = (t: string): string[] => check(BASE, b, t).filter((f) => DOCS.has(f.rule)).map((f) => `${f.rule} ${f.element.replace(/^runtime\.v1\./, '')}`).sort();
+  const fixAllOf = (t: string, rule: string): string => applyEdits(t, fixAll(t, bind(parse(t), 'file:///work/api.proto'), check(BASE, b, t), rule).edits);
+  // The stubs of "Fix all DOC_MISSING", then of what that leaves (the RPC's questions once it has a comment).
+  let stubbed = fixAllOf(text, 'DOC_MISSING');
+  for (const rule of ['RPC_CALL_SEQUENCE_UNDOCUMENTED', 'RPC_FALLBACK_UNDOCUMENTED', 'FIELD_DEGRADATION_UNDOCUMENTED', 'ENUM_VALUE_DEGRADATION_UNDOCUMENTED']) stubbed = fixAllOf(stubbed, rule);
+  const unfinished = docFindingsOf(stubbed);
+  assert.ok(unfinished.length >= 9 && unfinished.every((f) => f.startsWith('DOC_STUB_UNFINISHED ')), unfinished.join('\n'));
+  const filled = stubbed.split('\n').map((l) => {
+    const m = /^(\s*\/\/ )(.*TODO:.*)$/.exec(l);
+    const answer = m && STUB_ANSWERS.find(([q]) => q.test(m[2]!));
+    return m ? `${m[1]}${m[2]!.replace(answer![0], answer![1])}` : l;
+  });
+  assert.ok(!filled.some((l) => l.includes('TODO')));
+  // Filled in, no documentation rule is left on any new element.
+  assert.deepEqual(docFindingsOf(filled.join('\n')), []);
+  // Each answer about older runtimes or the call order is what a rule asks of that element: without it the rule
+  // fires again. (A field's "Unset:" answers FIELD_DEGRADATION_UNDOCUMENTED as well, so it goes with it.)
+  const declared = (from: number): string => /(\w+)\s*(?:=\s*\d+|\()/.exec(filled.slice(from).find((l) => !/^\s*\/\//.test(l))!)![1]!;
+  const asked: string[] = [];
+  filled.forEach((l, i) => {
+    if (!/^\s*\/\/ (?:Older runtimes|Call order):/.test(l)) return;
+    const name = declared(i);
+    const without = filled.filter((x, k) => k !== i && !(k === i - 1 && /^\s*\/\/ Unset:/.test(x))).join('\n');
+    const fired = docFindingsOf(without).filter((f) => f.endsWith(`.${name}`));
+    assert.ok(fired.length, `${l.trim()} above ${name} answers no rule`);
+    asked.push(`${l.trim().slice(3, l.trim().indexOf(':'))} ${name}`);
+  });
+  // A field of a new message, a response field and a response enum's value meet no runtime that predates them.
+  assert.deepEqual(asked.sort(), ['Call order PodSandboxPause', 'Older runtimes PodSandboxPause', 'Older runtimes QUIC', 'Older runtimes frob_mode']);
 });
 
 test('the values of a new enum are documented by the enum', NEEDS_CORPUS, () => {

@@ -292,14 +292,18 @@ export function checkDocs(current: ApiModel, baseline: ApiModel, additions: Addi
     return rpcsByDoc.get(normalizeDoc(doc))?.find((n) => n !== except);
   };
 
-  const requireDoc = (kind: Addition['kind'], element: string, name: string, range: Range, node: { comments: Comments } | undefined, documentedElsewhere = false): string | undefined => {
+  // The stub fix of an element; `reachesOlderRuntimes`: its degradation rule applies (see FixData).
+  const stubFix = (kind: Extract<FixData, { kind: 'docStub' }>['element'], name: string, reachesOlderRuntimes: boolean): FixData[] =>
+    [reachesOlderRuntimes ? { kind: 'docStub', element: kind, name, reachesOlderRuntimes } : { kind: 'docStub', element: kind, name }];
+  const requireDoc = (kind: Addition['kind'], element: string, name: string, range: Range, node: { comments: Comments } | undefined,
+    documentedElsewhere = false, reachesOlderRuntimes = false): string | undefined => {
     const doc = ownDoc(node, name);
     const label = kind === 'rpc' ? 'RPC' : kind === 'enumValue' ? 'enum value' : kind;
     if (doc && /\bTODO:/.test(doc)) add('DOC_STUB_UNFINISHED', range, element, `the documentation of new ${label} "${name}" still has TODO placeholders`);
     const what = `${label} "${name}"`;
     if (!doc && !documentedElsewhere) {
       const lacks = docOf(node) === undefined ? 'has no documentation comment' : 'has no documentation: its comment only restates its name or is a placeholder';
-      add('DOC_MISSING', range, element, `new ${what} (not in ${baselineName(baseline)}) ${lacks}`, [{ kind: 'docStub', element: kind, name }]);
+      add('DOC_MISSING', range, element, `new ${what} (not in ${baselineName(baseline)}) ${lacks}`, stubFix(kind, name, reachesOlderRuntimes));
     }
     return doc;
   };
@@ -316,12 +320,13 @@ export function checkDocs(current: ApiModel, baseline: ApiModel, additions: Addi
       case 'field': {
         const msgFqn = a.element.slice(0, a.element.lastIndexOf('.'));
         const f = fieldOf(msgFqn, name);
-        const doc = requireDoc('field', a.element, name, a.range, f?.node);
         // On a released number an older runtime misreads the field rather than ignoring it: FIELD_NUMBER_REUSED says so.
-        if (f && !a.onReleasedNumber && requestSide.has(msgFqn) && (!doc || !statesDegradation(doc, name))) {
+        const degrades = !!f && !a.onReleasedNumber && requestSide.has(msgFqn);
+        const doc = requireDoc('field', a.element, name, a.range, f?.node, false, degrades);
+        if (degrades && (!doc || !statesDegradation(doc, name))) {
           add('FIELD_DEGRADATION_UNDOCUMENTED', a.range, a.element,
             `new request field "${name}" does not say what a runtime that ignores it does (runtimes older than this release drop it silently)`,
-            [{ kind: 'docStub', element: 'field', name }]);
+            stubFix('field', name, true));
         }
         break;
       }
@@ -333,15 +338,16 @@ export function checkDocs(current: ApiModel, baseline: ApiModel, additions: Addi
         // means, and a runtime has to know what to do when the kubelet sends it. (The values of a new enum
         // are no additions of their own: the enum's comment, written with them, documents them.)
         const enumFqn = a.element.slice(0, a.element.lastIndexOf('.'));
-        const doc = requireDoc('enumValue', a.element, name, a.range, enumValueOf(enumFqn, name)?.node);
         // proto3 enums are open: a runtime older than the value reads the number the kubelet sends as one it has
         // no name for, and does whatever its code does with an unknown value. Nothing is left out, so only what
         // such a runtime does (and how the kubelet copes) answers it, not what "unset" means. On a released number
         // it reads the released value instead: ENUM_VALUE_NUMBER_REUSED says so, as for fields.
-        if (!a.onReleasedNumber && requestSide.has(enumFqn) && (!doc || !statesIgnoredBehaviour(doc))) {
+        const degrades = !a.onReleasedNumber && requestSide.has(enumFqn);
+        const doc = requireDoc('enumValue', a.element, name, a.range, enumValueOf(enumFqn, name)?.node, false, degrades);
+        if (degrades && (!doc || !statesIgnoredBehaviour(doc))) {
           add('ENUM_VALUE_DEGRADATION_UNDOCUMENTED', a.range, a.element,
             `new value "${name}" of a request enum does not say what a runtime that does not know it does (runtimes older than this release read it as an unnamed number)`,
-            [{ kind: 'docStub', element: 'enumValue', name }]);
+            stubFix('enumValue', name, true));
         }
         break;
       }
