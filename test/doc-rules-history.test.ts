@@ -8,7 +8,7 @@ import { checkCompatibility } from '../server/src/compat/check';
 import type { Finding } from '../server/src/compat/finding';
 import { bind } from '../server/src/proto/binder';
 import { parse } from '../server/src/proto/parser';
-import { applyEdits, computeFixes } from '../server/src/fixes';
+import { applyEdits, computeFixes, fixAll } from '../server/src/fixes';
 import { NEEDS_CORPUS, corpusText, replaceOnce } from './corpusText';
 
 const textOf = corpusText;
@@ -104,6 +104,15 @@ test('v0.29.0 → v0.30.0: "// Runtime handlers." above runtime_handlers only re
   assert.match(f.message, /only restates its name or is a placeholder/);
 });
 
+test('v0.24.17 → v0.25.0 and v0.26.0: "ID of the container", "Container statuses" restate their fields\' names in other words', NEEDS_CORPUS, () => {
+  // Only the name's own words count: "Sandbox status" above pod_sandbox_status and "Creation timestamp of this
+  // event" above created_at, beside them, do not restate the name.
+  const restated = (o: string, n: string): string[] => check(o, textOf(o), textOf(n))
+    .filter((f) => f.rule === 'DOC_MISSING' && /only restates its name/.test(f.message)).map((f) => f.element.replace(/^runtime\.v1\./, '')).sort();
+  assert.deepEqual(restated('v0.24.17', 'v0.25.0'), ['ContainerEventResponse.container_event_type', 'ContainerEventResponse.container_id']);
+  assert.deepEqual(restated('v0.25.16', 'v0.26.0'), ['ContainerEventResponse.containers_statuses', 'PodSandboxStatusResponse.containers_statuses']);
+});
+
 // ---- recall: comments that document nothing, on the newest release --------------------------------------
 
 const BASE = 'v0.36.3';
@@ -115,7 +124,7 @@ function addField(doc: string): Finding[] {
 }
 
 test('a new field whose comment is empty, a placeholder or its name restated has no documentation', NEEDS_CORPUS, () => {
-  for (const doc of ['    //\n', '    // TODO\n', '    // TBD.\n', '    // frob_mode\n', '    // Frob mode.\n', '    // FrobMode\n']) {
+  for (const doc of ['    //\n', '    // TODO\n', '    // TBD.\n', '    // frob_mode\n', '    // Frob mode.\n', '    // FrobMode\n', '    // Mode of the frob.\n', '    // The frobbing modes.\n']) {
     const fs = addField(doc);
     assert.ok(fs.some((f) => f.rule === 'DOC_MISSING'), `${JSON.stringify(doc)}: ${fs.map((f) => f.rule).join(', ')}`);
   }
@@ -124,10 +133,10 @@ test('a new field whose comment is empty, a placeholder or its name restated has
 });
 
 const NEW_MSGS = '\n// DrainPodSandboxRequest is the request of DrainPodSandbox.\nmessage DrainPodSandboxRequest {\n    // ID of the sandbox.\n    string pod_sandbox_id = 1;\n}\n\nmessage DrainPodSandboxResponse {}\n';
-function addRpc(doc: string, msgs = NEW_MSGS): { text: string; findings: Finding[] } {
+function addRpc(doc: string, msgs = NEW_MSGS, rpc = 'DrainPodSandbox'): { text: string; findings: Finding[] } {
   const b = textOf(BASE);
   const anchor = '    rpc UpdatePodSandboxResources(UpdatePodSandboxResourcesRequest) returns (UpdatePodSandboxResourcesResponse) {}\n';
-  const text = edit(b + msgs, anchor, `${anchor}\n${doc}    rpc DrainPodSandbox(DrainPodSandboxRequest) returns (DrainPodSandboxResponse) {}\n`);
+  const text = edit(b + msgs, anchor, `${anchor}\n${doc}    rpc ${rpc}(${rpc}Request) returns (${rpc}Response) {}\n`);
   return { text, findings: check(BASE, b, text) };
 }
 const rulesOf = (fs: Finding[]): string[] => fs.map((f) => `${f.rule} ${f.element.replace(/^runtime\.v1\./, '')}`).sort();
@@ -140,6 +149,25 @@ test('a new RPC\'s request and response need no comment of their own only while 
   // A stub left in the request's own comment is still unfinished.
   const stub = NEW_MSGS.replace('// DrainPodSandboxRequest is the request of DrainPodSandbox.', '// DrainPodSandboxRequest TODO: its purpose.');
   assert.deepEqual(rulesOf(addRpc(documented, stub).findings), ['DOC_STUB_UNFINISHED DrainPodSandboxRequest']);
+});
+
+test('a new RPC\'s comment that restates its name in another order or inflection documents nothing', NEEDS_CORPUS, () => {
+  // The request and response count as documented through the RPC: a comment that documents nothing leaves
+  // them undocumented too, as no comment does.
+  const msgs = '\nmessage PodSandboxPauseRequest {\n    string pod_sandbox_id = 1;\n}\n\nmessage PodSandboxPauseResponse {}\n';
+  const pause = (doc: string): string[] => rulesOf(addRpc(doc, msgs, 'PodSandboxPause').findings);
+  const undocumented = pause('');
+  assert.ok(undocumented.includes('DOC_MISSING RuntimeService.PodSandboxPause') && undocumented.includes('DOC_MISSING PodSandboxPauseRequest'), undocumented.join('\n'));
+  for (const doc of ['PodSandboxPause.', 'Pod sandbox pause.', 'Pause pod sandbox.', 'Pauses the pod sandbox.', 'Pausing a pod sandbox', 'Pause pod sandboxes']) {
+    const fs = addRpc(`    // ${doc}\n`, msgs, 'PodSandboxPause').findings;
+    assert.deepEqual(rulesOf(fs), undocumented, doc);
+    assert.match(fs.find((f) => f.element === 'runtime.v1.RuntimeService.PodSandboxPause')!.message, /only restates its name or is a placeholder/, doc);
+  }
+  // A word more than the name says something: the RPC is documented (and asked when it is called).
+  for (const doc of ['Pauses the pod sandbox\'s containers.', 'Pauses every pod sandbox.']) {
+    const fs = pause(`    // ${doc}\n`);
+    assert.ok(!fs.includes('DOC_MISSING RuntimeService.PodSandboxPause') && !fs.includes('DOC_MISSING PodSandboxPauseRequest'), `${doc}: ${fs.join(', ')}`);
+  }
 });
 
 test('a new RPC whose comment is copied from another RPC has no documentation of its own', NEEDS_CORPUS, () => {
@@ -313,6 +341,67 @@ test('a value added to an enum that requests carry says what a runtime that does
   const b = textOf(BASE);
   const text = edit(b, '    CGROUPFS = 1;\n}', '    CGROUPFS = 1;\n    // Cgroup v2 without a manager.\n    UNIFIED = 2;\n}');
   assert.deepEqual(check(BASE, b, text).filter((f) => f.element.startsWith('runtime.v1.CgroupDriver')), []);
+});
+
+// ---- documentation stubs ask what the rules check, and a filled-in stub answers them -------------------------
+
+/**
+ * A KEP author's answer to each question of a stub, by its label: a stub filled in mechanically. The first line
+ * ("NAME TODO: …") gets a sentence that says more than the name.
+ */
+const STUB_ANSWERS: [RegExp, string][] = [
+  [/Call order: TODO:.*/, 'Call order: the kubelet calls it after RunPodSandbox.'],
+  [/Runtime contract: TODO:.*/, 'Runtime contract: the runtime must return once every container is frozen.'],
+  [/Older runtimes: TODO: a runtime that does not implement.*/, 'Older runtimes: they answer Unimplemented, and the kubelet fails fast.'],
+  [/Tested by: TODO:.*/, 'Tested by: the critest case "should freeze a sandbox".'],
+  [/Unset: TODO:.*/, 'Unset: the runtime rejects the request.'],
+  [/Older runtimes: TODO:.*/, 'Older runtimes: the kubelet checks the runtime handler\'s features first.'],
+  [/(\w+) TODO:.*/, '$1 selects what the freeze applies to.'],
+];
+
+test('every documentation stub, filled in, answers every rule, and asks what an older runtime does only where one can meet the element', NEEDS_CORPUS, () => {
+  const b = textOf(BASE);
+  // A new RPC with new messages and a new enum; a field added to a request message (ContainerMetadata) and to a
+  // response message (VersionResponse); a value added to a request enum (Protocol) and to a response enum
+  // (ContainerEventType). None documented.
+  let text = b + '\nmessage PodSandboxPauseRequest {\n    string pod_sandbox_id = 1;\n    PauseMode mode = 2;\n}\n\nmessage PodSandboxPauseResponse {}\n\n' +
+    'enum PauseMode {\n    PAUSE_MODE_FREEZE = 0;\n    PAUSE_MODE_STOP = 1;\n}\n';
+  const anchor = '    rpc UpdatePodSandboxResources(UpdatePodSandboxResourcesRequest) returns (UpdatePodSandboxResourcesResponse) {}\n';
+  text = edit(text, anchor, `${anchor}\n    rpc PodSandboxPause(PodSandboxPauseRequest) returns (PodSandboxPauseResponse) {}\n`);
+  const metadata = /message ContainerMetadata \{\n[^}]*\}/.exec(text)![0];
+  text = edit(text, metadata, edit(metadata, '\n}', '\n    string frob_mode = 3;\n}'));
+  text = edit(text, '    string runtime_api_version = 4;\n}', '    string runtime_api_version = 4;\n    string frob_version = 5;\n}');
+  text = edit(text, '    SCTP = 2;\n}', '    SCTP = 2;\n    QUIC = 3;\n}');
+  text = edit(text, '    CONTAINER_DELETED_EVENT = 3;\n}', '    CONTAINER_DELETED_EVENT = 3;\n    CONTAINER_FROZEN_EVENT = 4;\n}');
+  const docFindingsOf = (t: string): string[] => check(BASE, b, t).filter((f) => DOCS.has(f.rule)).map((f) => `${f.rule} ${f.element.replace(/^runtime\.v1\./, '')}`).sort();
+  const fixAllOf = (t: string, rule: string): string => applyEdits(t, fixAll(t, bind(parse(t), 'file:///work/api.proto'), check(BASE, b, t), rule).edits);
+  // The stubs of "Fix all DOC_MISSING", then of what that leaves (the RPC's questions once it has a comment).
+  let stubbed = fixAllOf(text, 'DOC_MISSING');
+  for (const rule of ['RPC_CALL_SEQUENCE_UNDOCUMENTED', 'RPC_FALLBACK_UNDOCUMENTED', 'FIELD_DEGRADATION_UNDOCUMENTED', 'ENUM_VALUE_DEGRADATION_UNDOCUMENTED']) stubbed = fixAllOf(stubbed, rule);
+  const unfinished = docFindingsOf(stubbed);
+  assert.ok(unfinished.length >= 9 && unfinished.every((f) => f.startsWith('DOC_STUB_UNFINISHED ')), unfinished.join('\n'));
+  const filled = stubbed.split('\n').map((l) => {
+    const m = /^(\s*\/\/ )(.*TODO:.*)$/.exec(l);
+    const answer = m && STUB_ANSWERS.find(([q]) => q.test(m[2]!));
+    return m ? `${m[1]}${m[2]!.replace(answer![0], answer![1])}` : l;
+  });
+  assert.ok(!filled.some((l) => l.includes('TODO')));
+  // Filled in, no documentation rule is left on any new element.
+  assert.deepEqual(docFindingsOf(filled.join('\n')), []);
+  // Each answer about older runtimes or the call order is what a rule asks of that element: without it the rule
+  // fires again. (A field's "Unset:" answers FIELD_DEGRADATION_UNDOCUMENTED as well, so it goes with it.)
+  const declared = (from: number): string => /(\w+)\s*(?:=\s*\d+|\()/.exec(filled.slice(from).find((l) => !/^\s*\/\//.test(l))!)![1]!;
+  const asked: string[] = [];
+  filled.forEach((l, i) => {
+    if (!/^\s*\/\/ (?:Older runtimes|Call order):/.test(l)) return;
+    const name = declared(i);
+    const without = filled.filter((x, k) => k !== i && !(k === i - 1 && /^\s*\/\/ Unset:/.test(x))).join('\n');
+    const fired = docFindingsOf(without).filter((f) => f.endsWith(`.${name}`));
+    assert.ok(fired.length, `${l.trim()} above ${name} answers no rule`);
+    asked.push(`${l.trim().slice(3, l.trim().indexOf(':'))} ${name}`);
+  });
+  // A field of a new message, a response field and a response enum's value meet no runtime that predates them.
+  assert.deepEqual(asked.sort(), ['Call order PodSandboxPause', 'Older runtimes PodSandboxPause', 'Older runtimes QUIC', 'Older runtimes frob_mode']);
 });
 
 test('the values of a new enum are documented by the enum', NEEDS_CORPUS, () => {

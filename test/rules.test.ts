@@ -714,8 +714,9 @@ message User {
     ['MESSAGE_RENAMED', 'runtime.v1.Renamed', 'message "Outer" of v0.36.3 was renamed to "Renamed"'],
   ]);
   // A renamed type whose shape also changed is a deletion plus an addition.
+  // (The new message's field is new too, and "A value." only restates its name.)
   const reshaped = SVC.replace('message Unused {\n    // A value.\n    string value = 1;', 'message Spare {\n    // A value.\n    int64 value = 1;');
-  assert.deepEqual(rules(check(SVC, reshaped)), ['TYPE_NO_DELETE']);
+  assert.deepEqual(check(SVC, reshaped).map((x) => `${x.rule} ${x.element}`), ['TYPE_NO_DELETE runtime.v1.Unused', 'DOC_MISSING runtime.v1.Spare.value']);
 });
 
 test('RPC_NO_DELETE: deleted RPC, and renamed RPC', () => {
@@ -936,7 +937,7 @@ test('FIELD_DEGRADATION_UNDOCUMENTED: a new request field that does not say what
     rule: 'FIELD_DEGRADATION_UNDOCUMENTED', category: 'POLICY', severity: 'hint', range: at(cur, 'bool build', 'build'), element: 'runtime.v1.VersionRequest.build',
     message: 'new request field "build" does not say what a runtime that ignores it does (runtimes older than this release drop it silently)',
   });
-  assert.deepEqual(f.fixes, [{ kind: 'docStub', element: 'field', name: 'build' }]);
+  assert.deepEqual(f.fixes, [{ kind: 'docStub', element: 'field', name: 'build', reachesOlderRuntimes: true }]);
   assert.deepEqual(check(SVC, cur.replace('include build details.', 'include build details. Older runtimes ignore it.')), []);
   // Response-side and unreachable messages are not request fields.
   assert.deepEqual(check(SVC, SVC.replace('    bool ready = 1;\n', '    bool ready = 1;\n    // Build details.\n    string build = 2;\n')), []);
@@ -952,7 +953,7 @@ test('ENUM_VALUE_DEGRADATION_UNDOCUMENTED: a value added to an enum the kubelet 
     rule: 'ENUM_VALUE_DEGRADATION_UNDOCUMENTED', category: 'POLICY', severity: 'hint', range: at(cur, 'MODE_B = 2', 'MODE_B'), element: 'runtime.v1.Mode.MODE_B',
     message: 'new value "MODE_B" of a request enum does not say what a runtime that does not know it does (runtimes older than this release read it as an unnamed number)',
   });
-  assert.deepEqual(f.fixes, [{ kind: 'docStub', element: 'enumValue', name: 'MODE_B' }]);
+  assert.deepEqual(f.fixes, [{ kind: 'docStub', element: 'enumValue', name: 'MODE_B', reachesOlderRuntimes: true }]);
   assert.deepEqual(check(SVC, cur.replace('the second mode.', 'the second mode; older runtimes treat it as MODE_A.')), []);
   // A value of an enum that only responses or no RPC carry is not sent to a runtime.
   const answered = SVC.replace('    // Whether the runtime is ready.\n    bool ready = 1;\n', '    // Whether the runtime is ready.\n    bool ready = 1;\n    // The mode it runs in.\n    Mode mode = 2;\n')

@@ -44,6 +44,13 @@ export type FixData =
        * element without a comment (which stays, as the author wrote it).
        */
       documentsNothing?: true;
+      /**
+       * A runtime older than the element meets it, so the degradation rule applies (FIELD_DEGRADATION_UNDOCUMENTED,
+       * ENUM_VALUE_DEGRADATION_UNDOCUMENTED) and the stub asks what such a runtime does: a field added to a released
+       * message, or a value added to a released enum, that the kubelet sends, not on a released number. A field of a
+       * new message never reaches one (the kubelet's call of a new RPC is answered Unimplemented).
+       */
+      reachesOlderRuntimes?: true;
     };
 
 export interface Finding {

@@ -165,8 +165,9 @@ export const RULES: readonly Rule[] = [
   rule('DOC_MISSING', 'DOCS', 'warning', false, 'A new element has no documentation of its own',
     'The skew policy\'s advice on designing new CRI APIs asks that they document in the proto itself what they do and what a runtime ' +
     'may expect, because runtime authors implement CRI from this file. Write a comment directly above the element. A comment that is only ' +
-    'a placeholder (TODO, TBD) or restates the name, or an RPC comment copied from another RPC, documents nothing. An RPC\'s request and ' +
-    'response messages need none of their own while every RPC that uses them is documented.', LINKS.skew),
+    'a placeholder (TODO, TBD) or restates the name, in any order or inflection ("Pauses the pod sandbox." above PodSandboxPause), or an ' +
+    'RPC comment copied from another RPC, documents nothing. An RPC\'s request and response messages need none of their own while every ' +
+    'RPC that uses them is documented.', LINKS.skew),
   rule('DOC_STUB_UNFINISHED', 'DOCS', 'information', false, 'A documentation stub still has TODO placeholders',
     'The inserted stub lists what the policy wants documented; replace every TODO with the actual behaviour before the change is released.',
     LINKS.skew),

@@ -162,15 +162,58 @@ export function docOf(node: { comments: Comments } | undefined, fallback?: strin
 
 /**
  * What a new element's comment documents: nothing when it is only a placeholder (`TODO`, `FIXME`, `TBD`,
- * `XXX`, punctuation) or only restates the element's name (`// Stop signal.` above `stop_signal`), which say
- * nothing a reader of the declaration does not already see.
+ * `XXX`, punctuation) or only restates the element's name (`// Stop signal.` above `stop_signal`, `// Pauses the
+ * pod sandbox.` above `PodSandboxPause`), which say nothing a reader of the declaration does not already see.
  */
 export function ownDoc(node: { comments: Comments } | undefined, name: string): string | undefined {
   const doc = docOf(node);
   if (doc === undefined) return undefined;
-  if (isPlaceholderReason(doc)) return undefined;
+  return isPlaceholderReason(doc) || restatesName(doc, name) ? undefined : doc;
+}
+
+/**
+ * Words a restated name may come with that add nothing to it: "Pauses the pod sandbox." says no more than
+ * `PodSandboxPause`, "ID of the container." no more than `container_id`.
+ */
+const FILLER_WORDS = new Set(['the', 'a', 'an', 'this', 'of', 'for', 'to']);
+
+/**
+ * Whether a comment says nothing but element `name`: its letters (`// PodSandboxPause.`), or its words in any
+ * order and inflection, with articles and the like around them (`// Pauses the pod sandbox.`). A comment with
+ * one word more than the name says something the name does not ("Version of the kubelet runtime API.").
+ */
+export function restatesName(doc: string, name: string): boolean {
   const letters = (s: string): string => s.replace(/[^\p{L}\p{N}]/gu, '').toLowerCase();
-  return letters(doc) === letters(name) ? undefined : doc;
+  if (letters(doc) === letters(name)) return true;
+  const named = wordsOf(name);
+  return named.length > 0 && named.join(' ') === wordsOf(doc).join(' ');
+}
+
+/**
+ * The words of a name or a comment as a sorted multiset: split at punctuation, `_` and camel humps
+ * (`PodSandboxID` is pod, sandbox, id), in lower case, without inflection and without FILLER_WORDS.
+ */
+function wordsOf(text: string): string[] {
+  return text.split(/[^\p{L}\p{N}]+|_/u)
+    .flatMap((w) => w.split(/(?<=\p{Ll})(?=\p{Lu})|(?<=\p{Lu})(?=\p{Lu}\p{Ll})/u))
+    .map((w) => w.toLowerCase())
+    .filter((w) => w && !FILLER_WORDS.has(w))
+    .map(stem)
+    .sort();
+}
+
+/**
+ * A word without a plural or verb ending and a final "e", so that "pauses", "paused", "pausing" and "pause" are
+ * one word, as are "statuses" and "status", "entries" and "entry", "stopped" and "stop". Only ever compared with
+ * words stemmed the same way: a stem need not be a word.
+ */
+function stem(word: string): string {
+  let w = word;
+  if (w.length > 4 && w.endsWith('ies')) w = `${w.slice(0, -3)}y`;
+  else if (/(?:s|x|z|ch|sh)es$/.test(w)) w = w.slice(0, -2);
+  else if (w.length > 3 && w.endsWith('s') && !/(?:ss|us|is)$/.test(w)) w = w.slice(0, -1);
+  if (w.length > 4 && /(?:ing|ed)$/.test(w)) w = w.replace(/(?:ing|ed)$/, '').replace(/([^aeioulsz])\1$/, '$1');
+  return w.endsWith('e') ? w.slice(0, -1) : w;
 }
 
 /**
@@ -249,14 +292,18 @@ export function checkDocs(current: ApiModel, baseline: ApiModel, additions: Addi
     return rpcsByDoc.get(normalizeDoc(doc))?.find((n) => n !== except);
   };
 
-  const requireDoc = (kind: Addition['kind'], element: string, name: string, range: Range, node: { comments: Comments } | undefined, documentedElsewhere = false): string | undefined => {
+  // The stub fix of an element; `reachesOlderRuntimes`: its degradation rule applies (see FixData).
+  const stubFix = (kind: Extract<FixData, { kind: 'docStub' }>['element'], name: string, reachesOlderRuntimes: boolean): FixData[] =>
+    [reachesOlderRuntimes ? { kind: 'docStub', element: kind, name, reachesOlderRuntimes } : { kind: 'docStub', element: kind, name }];
+  const requireDoc = (kind: Addition['kind'], element: string, name: string, range: Range, node: { comments: Comments } | undefined,
+    documentedElsewhere = false, reachesOlderRuntimes = false): string | undefined => {
     const doc = ownDoc(node, name);
     const label = kind === 'rpc' ? 'RPC' : kind === 'enumValue' ? 'enum value' : kind;
     if (doc && /\bTODO:/.test(doc)) add('DOC_STUB_UNFINISHED', range, element, `the documentation of new ${label} "${name}" still has TODO placeholders`);
     const what = `${label} "${name}"`;
     if (!doc && !documentedElsewhere) {
       const lacks = docOf(node) === undefined ? 'has no documentation comment' : 'has no documentation: its comment only restates its name or is a placeholder';
-      add('DOC_MISSING', range, element, `new ${what} (not in ${baselineName(baseline)}) ${lacks}`, [{ kind: 'docStub', element: kind, name }]);
+      add('DOC_MISSING', range, element, `new ${what} (not in ${baselineName(baseline)}) ${lacks}`, stubFix(kind, name, reachesOlderRuntimes));
     }
     return doc;
   };
@@ -273,12 +320,13 @@ export function checkDocs(current: ApiModel, baseline: ApiModel, additions: Addi
       case 'field': {
         const msgFqn = a.element.slice(0, a.element.lastIndexOf('.'));
         const f = fieldOf(msgFqn, name);
-        const doc = requireDoc('field', a.element, name, a.range, f?.node);
         // On a released number an older runtime misreads the field rather than ignoring it: FIELD_NUMBER_REUSED says so.
-        if (f && !a.onReleasedNumber && requestSide.has(msgFqn) && (!doc || !statesDegradation(doc, name))) {
+        const degrades = !!f && !a.onReleasedNumber && requestSide.has(msgFqn);
+        const doc = requireDoc('field', a.element, name, a.range, f?.node, false, degrades);
+        if (degrades && (!doc || !statesDegradation(doc, name))) {
           add('FIELD_DEGRADATION_UNDOCUMENTED', a.range, a.element,
             `new request field "${name}" does not say what a runtime that ignores it does (runtimes older than this release drop it silently)`,
-            [{ kind: 'docStub', element: 'field', name }]);
+            stubFix('field', name, true));
         }
         break;
       }
@@ -290,15 +338,16 @@ export function checkDocs(current: ApiModel, baseline: ApiModel, additions: Addi
         // means, and a runtime has to know what to do when the kubelet sends it. (The values of a new enum
         // are no additions of their own: the enum's comment, written with them, documents them.)
         const enumFqn = a.element.slice(0, a.element.lastIndexOf('.'));
-        const doc = requireDoc('enumValue', a.element, name, a.range, enumValueOf(enumFqn, name)?.node);
         // proto3 enums are open: a runtime older than the value reads the number the kubelet sends as one it has
         // no name for, and does whatever its code does with an unknown value. Nothing is left out, so only what
         // such a runtime does (and how the kubelet copes) answers it, not what "unset" means. On a released number
         // it reads the released value instead: ENUM_VALUE_NUMBER_REUSED says so, as for fields.
-        if (!a.onReleasedNumber && requestSide.has(enumFqn) && (!doc || !statesIgnoredBehaviour(doc))) {
+        const degrades = !a.onReleasedNumber && requestSide.has(enumFqn);
+        const doc = requireDoc('enumValue', a.element, name, a.range, enumValueOf(enumFqn, name)?.node, false, degrades);
+        if (degrades && (!doc || !statesIgnoredBehaviour(doc))) {
           add('ENUM_VALUE_DEGRADATION_UNDOCUMENTED', a.range, a.element,
             `new value "${name}" of a request enum does not say what a runtime that does not know it does (runtimes older than this release read it as an unnamed number)`,
-            [{ kind: 'docStub', element: 'enumValue', name }]);
+            stubFix('enumValue', name, true));
         }
         break;
       }

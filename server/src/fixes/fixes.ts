@@ -1526,7 +1526,7 @@ function docStubEdits(L: TextLines, bound: BoundFile, finding: Finding, fd: Extr
   const indent = L.indentOf(line);
   const suppressed = suppressedOn(L, loc.nameRange.start.line);
   const rpcs = fd.element === 'rpc' ? rpcNamesOf(bound) : undefined;
-  const stub = (doc: string | undefined): string => stubLines(fd.element, fd.name, doc, rpcs, suppressed).map((l) => `${indent}// ${l}${L.eol}`).join('');
+  const stub = (doc: string | undefined): string => stubLines(fd, doc, rpcs, suppressed).map((l) => `${indent}// ${l}${L.eol}`).join('');
   // A comment that documents nothing (a placeholder, the name restated, another RPC's comment) answers none of
   // the stub's questions: it gets the whole stub. It stays, as the author wrote it.
   const doc = fd.documentsNothing ? undefined : ownDoc(node, fd.name);
@@ -1578,9 +1578,11 @@ const NO_RULES: ReadonlySet<string> = new Set();
 
 /**
  * The stub lines an element still needs, given its current documentation (undefined: none). A line that would
- * answer a rule suppressed on the element is left out: answering it leaves the suppression unused.
+ * answer a rule suppressed on the element is left out: answering it leaves the suppression unused. What an
+ * older runtime does is asked only of an element that one meets (`reachesOlderRuntimes`), as the rules ask it.
  */
-export function stubLines(element: Extract<FixData, { kind: 'docStub' }>['element'], name: string, doc: string | undefined, allRpcNames: readonly string[] = [], suppressed: ReadonlySet<string> = new Set()): string[] {
+function stubLines(fd: Extract<FixData, { kind: 'docStub' }>, doc: string | undefined, allRpcNames: readonly string[] = [], suppressed: ReadonlySet<string> = new Set()): string[] {
+  const { element, name, reachesOlderRuntimes } = fd;
   const has = doc !== undefined;
   // Any line is documentation.
   if (!has && suppressed.has('DOC_MISSING')) return [];
@@ -1597,15 +1599,17 @@ export function stubLines(element: Extract<FixData, { kind: 'docStub' }>['elemen
     }
     case 'field': {
       if (!has) out.push(`${name} TODO: what it means, and the format and units of its value.`);
-      // Both the unset and the older-runtime answer say how a runtime degrades (docs/docRules.ts statesDegradation).
+      // Both the unset and the older-runtime answer say how a runtime degrades (docs/docRules.ts statesDegradation);
+      // what the field left out means is worth saying of any field, but no runtime that predates a field of a new
+      // message (or a response field, which older runtimes never set) ever ignores it.
       const degradation = !suppressed.has('FIELD_DEGRADATION_UNDOCUMENTED');
       if ((!has || !statesUnsetMeaning(doc, name)) && degradation) out.push(`Unset: TODO: what the runtime does when ${name} is unset or empty.`);
-      if ((!has || !statesIgnoredBehaviour(doc)) && degradation) out.push(`Older runtimes: TODO: what happens when a runtime that predates ${name} ignores it, and how the kubelet detects support.`);
+      if ((!has || !statesIgnoredBehaviour(doc)) && degradation && reachesOlderRuntimes) out.push(`Older runtimes: TODO: what happens when a runtime that predates ${name} ignores it, and how the kubelet detects support.`);
       break;
     }
     case 'enumValue':
       if (!has) out.push(`${name} TODO: what this value means.`);
-      if ((!has || !statesIgnoredBehaviour(doc)) && !suppressed.has('ENUM_VALUE_DEGRADATION_UNDOCUMENTED')) {
+      if ((!has || !statesIgnoredBehaviour(doc)) && !suppressed.has('ENUM_VALUE_DEGRADATION_UNDOCUMENTED') && reachesOlderRuntimes) {
         out.push(`Older runtimes: TODO: what a runtime that predates ${name} does when it receives it, and how the kubelet detects support.`);
       }
       break;
