@@ -8,8 +8,7 @@ import type { Baseline } from '../baseline/types';
 import type { Problem } from '../proto/binder';
 import { comparePositions, type Range } from '../proto/ast';
 import { RULES_BY_ID } from '../compat/rules';
-import { SKEW, compareTags, firstMinorOfMajor, shipTarget, targetMinor, whoLacks } from '../policy/versions';
-import { runtimeSpan, span } from '../baseline/historyCommand';
+import { SKEW, compareTags, firstMinorOfMajor, runtimeSpan, shipTarget, span, targetMinor, whoLacks } from '../policy/versions';
 import { CRI_SKEW_POLICY_URL } from '../policy/links';
 import { oneLine } from './formats';
 
