@@ -212,7 +212,7 @@ export function skewMatrix(baseline: Baseline | undefined, hasAdditions: boolean
   } : undefined;
   const sides: SkewSide[] = [];
   for (let m = next - SKEW; m <= next + SKEW; m++) {
-    if (m === next && patch) sides.push(patch.before, { minor: m, has: true, kubelet: `${patch.ship.kubernetes}+`, runtime: `${patch.ship.goTag}+` });
+    if (m === next && patch) sides.push(patch.before, { minor: m, has: true, kubelet: `${patch.ship.kubernetes} and later`, runtime: `${patch.ship.goTag} and later` });
     else sides.push({ minor: m, has: m >= next, kubelet: `1.${m}`, runtime: `v0.${m}` });
   }
   const out = ['## Version skew', ''];
