@@ -2,6 +2,7 @@
 // has no corpus (neither CRI_API_CORPUS nor ../shared/cri-api), those tests skip, saying how to get it.
 import * as assert from 'node:assert/strict';
 import { CORPUS_HELP, Corpus, findCorpusDir, findRepoRoot } from '../server/src/baseline/corpus';
+import { newestTag } from '../server/src/policy/versions';
 
 const corpusDir = findCorpusDir(findRepoRoot(__dirname));
 const corpus = corpusDir ? new Corpus(corpusDir) : undefined;
@@ -23,12 +24,15 @@ export function replaceOnce(text: string, from: string, to: string): string {
   return text.replace(from, to);
 }
 
-/** The runtime.v1 api.proto of the newest `v0.*` tag, pre-releases included. */
+/**
+ * The runtime.v1 api.proto of the newest `v0.*` tag, pre-releases included: the newest by version, whatever
+ * order the corpus's tags.tsv lists them in.
+ */
 export function newestCorpusText(): string {
   assert.ok(corpus, CORPUS_HELP);
-  const newest = corpus.goTags().at(-1);
+  const newest = newestTag(corpus.goTags().map((r) => r.tag), true);
   assert.ok(newest, 'the corpus has no v0.* tag');
-  return corpus.text(newest.blob);
+  return corpusText(newest);
 }
 
 /** `text` with every line's indentation removed: to protoc, the same file. */

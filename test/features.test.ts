@@ -624,6 +624,24 @@ describe('policy hover: a renamed element is not new', () => {
     assert.match(hoverOn(aliases('    SCTP = 3;\n    STREAM_CONTROL = 3;\n    QUIC = 2;\n'), 'QUIC'), /^\*\*Number 2 reused\*\*: it was `SCTP` in the baseline, which is now 3/);
     assert.match(hoverOn(aliases('    QUIC = 2;\n    STREAM_CONTROL = 3;\n'), 'QUIC'), /^\*\*Renamed from `SCTP`\*\*/);
   });
+
+  test('an enum value is what the comparison reports: the first name of a number whose released name is gone is its rename, even beside a released alias', NEEDS_CORPUS, () => {
+    const released = corpusText('v0.36.3');
+    const protocol = (values: string): string => replaceOnce(released, 'enum Protocol {\n    TCP = 0;\n    UDP = 1;\n    SCTP = 2;\n}\n',
+      `enum Protocol {\n    option allow_alias = true;\n    TCP = 0;\n    UDP = 1;\n${values}}\n`);
+    const baseline = { tag: 'v0.36.3', source: 'path' as const, origin: 'test', model: bind(parse(protocol('    SCTP = 2;\n    STREAM_CONTROL = 2;\n')), 'file:///ws/old.proto').model };
+    // SCTP is gone and QUIC, declared first, is what JSON writes for 2: the comparison reports SCTP renamed to it.
+    const first = protocol('    QUIC = 2;\n    STREAM_CONTROL = 2;\n');
+    const a = analyze(first, { uri: 'file:///ws/api.proto', baseline });
+    const renamed = a.findings.find((f) => f.rule === 'ENUM_VALUE_RENAMED' && f.element === 'runtime.v1.Protocol.QUIC');
+    assert.deepEqual(renamed?.fixes, [{ kind: 'rename', to: 'SCTP' }]);
+    assert.match(policyHover(first, a, 'QUIC') ?? '', /^\*\*Renamed from `SCTP`\*\*: enum value 2 was `SCTP`/);
+    // Declared after the released alias, it is one more name of STREAM_CONTROL's value, and no finding is about it.
+    const after = protocol('    STREAM_CONTROL = 2;\n    QUIC = 2;\n');
+    const b = analyze(after, { uri: 'file:///ws/api.proto', baseline });
+    assert.ok(!b.findings.some((f) => f.element === 'runtime.v1.Protocol.QUIC' && /^ENUM_VALUE/.test(f.rule)), JSON.stringify(b.findings.map((f) => f.rule)));
+    assert.match(policyHover(after, b, 'QUIC') ?? '', /^\*\*Alias of `STREAM_CONTROL`\*\*/);
+  });
 });
 
 describe('plain text for clients without markdown', () => {

@@ -308,29 +308,34 @@ describe("report: the editor's line links (revealPositionLinks)", () => {
 describe('report: skew matrix', () => {
   const baseline = (tag: string) => ({ tag, source: 'path' as const, origin: 'test', model: bind(parse('syntax = "proto3";\npackage runtime.v1;\n'), 'b').model });
   const added = [{ kind: 'rpc' as const, element: 'runtime.v1.RuntimeService.Pause', range: range(5) }];
-  /** The matrix as cells by kubelet minor, then by runtime column header. */
-  function cells(md: string): { header: string[]; rows: Map<number, Map<string, string>> } {
+  /**
+   * The matrix as rows of cells, each row by its kubelet header and each column by its runtime header without
+   * "cri-api " (a minor can have two of each), and one cell by both headers.
+   */
+  function table(md: string): { header: string[]; rows: [string, string[]][]; cell: (kubelet: string, runtime: string) => string | undefined } {
     const lines = md.slice(md.indexOf('## Version skew')).split('\n').filter((l) => l.startsWith('|'));
-    const header = lines[0]!.split('|').slice(2, -1).map((c) => c.trim());
-    const rows = new Map<number, Map<string, string>>();
-    for (const l of lines.slice(2)) {
+    const header = lines[0]!.split('|').slice(2, -1).map((c) => c.trim().replace(/^cri-api /, ''));
+    const rows = lines.slice(2).map((l): [string, string[]] => {
       const cs = l.split('|').slice(1, -1).map((c) => c.trim());
-      rows.set(Number(/1\.(\d+)/.exec(cs[0]!)![1]), new Map(header.map((h, i) => [h, cs[i + 1]!])));
-    }
-    return { header, rows };
+      return [cs[0]!.replace(/\*/g, ''), cs.slice(1)];
+    });
+    const cell = (kubelet: string, runtime: string): string | undefined => rows.find(([k]) => k === kubelet)?.[1][header.indexOf(runtime)];
+    return { header, rows, cell };
   }
+  /** The minor of a row or column header: 37 of `1.37` and of `v0.37`. */
+  const minorOf = (h: string): number => Number(/^v?[01]\.(\d+)/.exec(h)![1]);
 
   test('a kubelet and a runtime both older than the release get their own mark, not the "both have them" one', () => {
     const md = renderReport({ file: 'f', findings: [], additions: added, baseline: baseline('v0.36.3') });
-    const { header, rows } = cells(md);
-    assert.deepEqual(header, ['cri-api v0.34', 'cri-api v0.35', 'cri-api v0.36', 'cri-api v0.37', 'cri-api v0.38', 'cri-api v0.39', 'cri-api v0.40']);
-    assert.equal(rows.get(34)!.get('cri-api v0.35'), '·', 'kubelet 1.34 × runtime v0.35: neither has the additions');
-    assert.equal(rows.get(36)!.get('cri-api v0.34'), '·');
-    assert.equal(rows.get(37)!.get('cri-api v0.36'), '◐', 'the runtime lacks them');
-    assert.equal(rows.get(34)!.get('cri-api v0.37'), '○', 'the kubelet does not use them');
-    assert.equal(rows.get(37)!.get('cri-api v0.40'), '✓', 'both have them');
-    assert.equal(rows.get(34)!.get('cri-api v0.38'), '—');
-    for (const [k, row] of rows) for (const [h, c] of row) if (c === '✓') assert.ok(k >= 37 && Number(/v0\.(\d+)/.exec(h)![1]) >= 37, `✓ at 1.${k} × ${h}`);
+    const { header, rows, cell } = table(md);
+    assert.deepEqual(header, ['v0.34', 'v0.35', 'v0.36', 'v0.37', 'v0.38', 'v0.39', 'v0.40']);
+    assert.equal(cell('1.34', 'v0.35'), '·', 'kubelet 1.34 × runtime v0.35: neither has the additions');
+    assert.equal(cell('1.36', 'v0.34'), '·');
+    assert.equal(cell('1.37', 'v0.36'), '◐', 'the runtime lacks them');
+    assert.equal(cell('1.34', 'v0.37'), '○', 'the kubelet does not use them');
+    assert.equal(cell('1.37', 'v0.40'), '✓', 'both have them');
+    assert.equal(cell('1.34', 'v0.38'), '—');
+    for (const [k, cs] of rows) cs.forEach((c, i) => { if (c === '✓') assert.ok(minorOf(k) >= 37 && minorOf(header[i]!) >= 37, `✓ at ${k} × ${header[i]}`); });
     assert.match(md, /^Legend: ✓ supported, both sides have the new elements; .*· supported, neither side has them \(both are older than 1\.37\)/m);
     assert.match(md, /^Rows are kubelets \(Kubernetes 1\.K\); columns are runtimes, named by the cri-api version they are built from\.$/m);
   });
@@ -340,19 +345,8 @@ describe('report: skew matrix', () => {
     const legend = md.split('\n').find((l) => l.startsWith('Legend:'))!;
     assert.doesNotMatch(legend, /new elements|lacks them|does not use them/);
     assert.match(legend, /no additions since the baseline/);
-    for (const row of cells(md).rows.values()) for (const c of row.values()) assert.ok(c === '✓' || c === '—', c);
+    for (const [, cs] of table(md).rows) for (const c of cs) assert.ok(c === '✓' || c === '—', c);
   });
-
-  /** The matrix as rows of cells, each row and column by its header (a minor can have two of each). */
-  function table(md: string): { header: string[]; rows: [string, string[]][] } {
-    const lines = md.slice(md.indexOf('## Version skew')).split('\n').filter((l) => l.startsWith('|'));
-    const header = lines[0]!.split('|').slice(2, -1).map((c) => c.trim().replace(/^cri-api /, ''));
-    const rows = lines.slice(2).map((l): [string, string[]] => {
-      const cs = l.split('|').slice(1, -1).map((c) => c.trim());
-      return [cs[0]!.replace(/\*/g, ''), cs.slice(1)];
-    });
-    return { header, rows };
-  }
 
   /**
    * The report's matrix against the hover of a new RPC of examples/api.proto: the columns whose runtimes lack
@@ -372,7 +366,7 @@ describe('report: skew matrix', () => {
     const minors = (from: string, to: string): number[] => Array.from({ length: Number(to) - Number(from) + 1 }, (_, i) => Number(from) + i);
     // A patch target: the last lacking minor's lacking patches, and the kubelets of the target's minor that have it.
     const lacking = minors(rMin!, rMax!).map((n) => (rMaxPatch !== undefined && n === Number(rMax) ? `v0.${n}.0${rMaxPatch === '0' ? '' : `–v0.${n}.${rMaxPatch}`}` : `v0.${n}`));
-    const meeting = minors(kMin!, kMax!).map((k) => (rMaxPatch !== undefined && k === Number(rMax) ? `${kube}+` : `1.${k}`));
+    const meeting = minors(kMin!, kMax!).map((k) => (rMaxPatch !== undefined && k === Number(rMax) ? `${kube} and later` : `1.${k}`));
     assert.match(md, new RegExp(`would ship in Kubernetes ${kube!.replace(/\./g, '\\.')} \\(cri-api ${goTag!.replace(/\./g, '\\.')}\\)`));
     const { header, rows } = table(md);
     const lacks = new Set(['◐', '·']);
@@ -396,8 +390,8 @@ describe('report: skew matrix', () => {
     for (const baseline of [{ ...base, release: 'v0.36.4' }, { ...base, source: 'git' as const, releaseLine: 36 }] as Baseline[]) {
       const { md } = assertMatrixAgreesWithHover(baseline);
       const { header, rows } = table(md);
-      assert.deepEqual(header, ['v0.33', 'v0.34', 'v0.35', 'v0.36.0–v0.36.3', 'v0.36.4+', 'v0.37', 'v0.38', 'v0.39']);
-      assert.deepEqual(rows.map(([k]) => k), ['1.33', '1.34', '1.35', '1.36.0–1.36.3', '1.36.4+', '1.37', '1.38', '1.39']);
+      assert.deepEqual(header, ['v0.33', 'v0.34', 'v0.35', 'v0.36.0–v0.36.3', 'v0.36.4 and later', 'v0.37', 'v0.38', 'v0.39']);
+      assert.deepEqual(rows.map(([k]) => k), ['1.33', '1.34', '1.35', '1.36.0–1.36.3', '1.36.4 and later', '1.37', '1.38', '1.39']);
       assert.deepEqual(rows[3]![1], ['·', '·', '·', '·', '○', '○', '○', '○'], 'kubelets 1.36.0–1.36.3 do not have them');
       assert.deepEqual(rows[7]![1], ['—', '—', '—', '◐', '✓', '✓', '✓', '✓'], 'kubelet 1.39 can meet runtimes v0.36.0–v0.36.3');
       assert.match(md, /^Rows are kubelets .* Kubernetes 1\.36 has two rows and two columns: 1\.36\.0–1\.36\.3 \(cri-api v0\.36\.0–v0\.36\.3\), which lack them, and 1\.36\.4 \(cri-api v0\.36\.4\) and later\.$/m);
@@ -407,8 +401,12 @@ describe('report: skew matrix', () => {
     }
     // The first patch: one earlier patch, named once.
     const first = assertMatrixAgreesWithHover({ ...base, tag: 'v0.36.0', model: history.modelAt('v0.36.0')!, release: 'v0.36.1' });
-    assert.deepEqual(table(first.md).header.slice(2, 5), ['v0.35', 'v0.36.0', 'v0.36.1+']);
-    assert.deepEqual(table(first.md).rows.map(([k]) => k).slice(2, 5), ['1.35', '1.36.0', '1.36.1+']);
+    assert.deepEqual(table(first.md).header.slice(2, 5), ['v0.35', 'v0.36.0', 'v0.36.1 and later']);
+    assert.deepEqual(table(first.md).rows.map(([k]) => k).slice(2, 5), ['1.35', '1.36.0', '1.36.1 and later']);
+    // A pre-release of the patch: "and later", not a "+", which in a version starts build metadata (v0.36.4-rc.0+).
+    const rc = assertMatrixAgreesWithHover({ ...base, release: 'v0.36.4-rc.0' });
+    assert.deepEqual(table(rc.md).header.slice(3, 5), ['v0.36.0–v0.36.3', 'v0.36.4-rc.0 and later']);
+    assert.deepEqual(table(rc.md).rows.map(([k]) => k).slice(3, 5), ['1.36.0–1.36.3', '1.36.4-rc.0 and later']);
   });
 
   test('changes that ship in a .0 release (the next minor, or --current-tag v0.N.0): one row and column per minor, as the hover says', () => {
@@ -429,6 +427,6 @@ describe('report: skew matrix', () => {
     assert.equal(target('v0.26.0-rc.1'), '1.26 v0.26.0');
     assert.equal(target('v0.26.0-alpha.0'), '1.26 v0.26.0');
     assert.equal(target('v0.26.0'), '1.27 v0.27.0');
-    assert.equal(cells(renderReport({ file: 'f', findings: [], additions: added, baseline: baseline('v0.25.5-rc.0') })).header[0], 'cri-api v0.23');
+    assert.equal(table(renderReport({ file: 'f', findings: [], additions: added, baseline: baseline('v0.25.5-rc.0') })).header[0], 'v0.23');
   });
 });

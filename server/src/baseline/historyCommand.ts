@@ -4,7 +4,7 @@
 
 import { localName, type ApiModel, type EnumDef, type EnumValueDef, type FieldDef, type MessageDef, type RpcDef, type ServiceDef } from '../proto/model';
 import { CRI_SKEW_POLICY_URL } from '../policy/links';
-import { SKEW, isPatchRelease, knowingKubelets, majorVersion, parseAnyTag, releaseLinePredecessor, whoLacks } from '../policy/versions';
+import { SKEW, isPatchRelease, knowingKubelets, majorVersion, parseAnyTag, releaseLinePredecessor, runtimeSpan, span, whoLacks } from '../policy/versions';
 import { declaredOptions, formatOption } from './historyIndex';
 import type { ElementKind, History } from './types';
 
@@ -691,21 +691,6 @@ function elementReport(history: History, input: string): HistoryQueryResult {
 function indexStartNote(history: History, pkg: string, introduced: string): string {
   const oldest = history.releases[0]!.tag;
   return introduced === oldest && majorVersion(pkg)?.firstTag !== oldest ? ' (the oldest release in this history; it may be older)' : '';
-}
-
-/** `a`, or `a–b` when they differ: a range of releases or versions as the hovers and `history` write it. */
-export function span(a: string, b: string): string {
-  return a === b ? a : `${a}–${b}`;
-}
-
-/**
- * Runtimes that lack an element (`whoLacks().runtimes`), as the hovers, `history` and the report's skew matrix
- * name them: `v0.33–v0.35`, or with the patches of the last minor that lack it too: `v0.33–v0.35.7`,
- * `v0.35.0–v0.35.7`, `v0.35.0`.
- */
-export function runtimeSpan(r: { min: number; max: number; maxPatch?: number }): string {
-  if (r.maxPatch === undefined) return span(`v0.${r.min}`, `v0.${r.max}`);
-  return r.min === r.max ? span(`v0.${r.max}.0`, `v0.${r.max}.${r.maxPatch}`) : `v0.${r.min}–v0.${r.max}.${r.maxPatch}`;
 }
 
 /**

@@ -12,6 +12,7 @@ import { getRule } from './rules';
 import { ENUM_MAX, FIELD_MAX } from '../proto/parser';
 import { partitionPoint } from '../binarySearch';
 import { groupBy } from '../groupBy';
+import { enumValueOnReleasedNumber } from './onReleasedNumber';
 
 export type AdditionKind = 'message' | 'field' | 'enum' | 'enumValue' | 'service' | 'rpc';
 
@@ -698,29 +699,24 @@ class Comparer {
       return oldFirstIndex.get(name) ?? -1;
     };
     const hadPair = (name: string, number: number): boolean => (oldPairs ??= new Set(old.values.map((v) => `${v.number} ${v.name}`))).has(`${number} ${name}`);
-    // Every value of a number, in the file and in the baseline, built on first use: a released value that moved
-    // leaves its number to them.
+    const onReleasedNumber = enumValueOnReleasedNumber(old, cur);
     let curAllByNumber: Map<number, EnumValueDef[]> | undefined;
-    let oldAllByNumber: Map<number, EnumValueDef[]> | undefined;
     const reported = new Set<EnumValueDef>();
     /**
-     * A name the baseline lacks on the number of a released value that moved to another number: peers built
-     * from the baseline read it as that value (FIELD_NUMBER_REUSED for fields). It is no rename, the value is
-     * still there, and it is new to every peer, so the documentation rules check it. Where a released name
-     * still holds the number (an alias of it stayed), the new name is one more alias of that value; where one
-     * is gone, the new name is its rename (ENUM_VALUE_RENAMED).
+     * The names the baseline lacks on the number of a released value that moved to another number, where every
+     * released name of it did: peers built from the baseline read each as that value (FIELD_NUMBER_REUSED for
+     * fields). It is no rename, the value is still there, and it is new to every peer, so the documentation
+     * rules check it.
      */
-    const reusedNumber = (ov: EnumValueDef, movedTo: number): void => {
-      const atNumber = (curAllByNumber ??= groupBy(cur.values, (v) => v.number)).get(ov.number) ?? [];
-      if (atNumber.some((v) => hadPair(v.name, ov.number))) return;
-      if ((oldAllByNumber ??= groupBy(old.values, (v) => v.number)).get(ov.number)!.some((o) => !curByName.has(o.name))) return;
-      for (const v of atNumber) {
-        if (oldNames.has(v.name) || reported.has(v)) continue;
+    const reusedNumber = (ov: EnumValueDef): void => {
+      for (const v of (curAllByNumber ??= groupBy(cur.values, (x) => x.number)).get(ov.number) ?? []) {
+        const use = onReleasedNumber(v);
+        if (use?.kind !== 'reused' || reported.has(v)) continue;
         reported.add(v);
         const element = `${cur.fqn}.${v.name}`;
         this.add('ENUM_VALUE_NUMBER_REUSED', v.node?.numberRange ?? where, element,
-          `enum number ${ov.number} belonged to "${ov.name}" in ${this.tag} (now ${movedTo}); "${v.name}" now uses it`,
-          [], [{ message: `${this.tag}: ${ov.name} = ${ov.number}` }]);
+          `enum number ${use.of.number} belonged to "${use.of.name}" in ${this.tag} (now ${use.movedTo}); "${v.name}" now uses it`,
+          [], [{ message: `${this.tag}: ${use.of.name} = ${use.of.number}` }]);
         this.newOnReleasedNumbers.push({ kind: 'enumValue', element, range: v.node?.nameRange ?? ORIGIN, onReleasedNumber: true });
       }
     };
@@ -733,12 +729,12 @@ class Comparer {
           this.add('ENUM_VALUE_NUMBER_CHANGED', byName.node?.numberRange ?? where, path,
             `enum value "${ov.name}" changed its number from ${ov.number} to ${byName.number} (baseline ${this.tag})`,
             [{ kind: 'renumber', to: ov.number, label: `Restore the original number ${ov.number}` }]);
-          reusedNumber(ov, byName.number);
+          reusedNumber(ov);
         }
         continue;
       }
       const byNum = curByNumber.get(ov.number);
-      if (byNum && !oldNames.has(byNum.name)) {
+      if (byNum && onReleasedNumber(byNum)?.kind === 'renamed') {
         this.add('ENUM_VALUE_RENAMED', byNum.node?.nameRange ?? where, `${cur.fqn}.${byNum.name}`,
           `enum value ${ov.number} "${ov.name}" was renamed to "${byNum.name}" (baseline ${this.tag})`, [{ kind: 'rename', to: ov.name }]);
         continue;

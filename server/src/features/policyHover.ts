@@ -1,12 +1,13 @@
 // Hovers that explain the version skew policy: for an element, when it came and who can meet a peer
 // without it; for a finding, the rule's explanation, who breaks, and the link to the policy.
 
-import { elementLineage, elementPatchChanges, kubelets, newestStableMinor, notReleased, runtimeSpan, span } from '../baseline/historyCommand';
+import { elementLineage, elementPatchChanges, kubelets, newestStableMinor, notReleased } from '../baseline/historyCommand';
 import type { Baseline, History, HistoryElement } from '../baseline/types';
 import type { Finding } from '../compat/finding';
 import { getRule } from '../compat/rules';
 import { goCamelCase, renameEffects } from '../compat/compare';
-import { compareTags, firstMinorOfMajor, knowingKubelets, majorVersion, parseAnyTag, shipTarget, targetMinor, whoLacks, type LackingSkew } from '../policy/versions';
+import { enumValueOnReleasedNumber } from '../compat/onReleasedNumber';
+import { compareTags, firstMinorOfMajor, knowingKubelets, majorVersion, parseAnyTag, runtimeSpan, shipTarget, span, targetMinor, whoLacks, type LackingSkew } from '../policy/versions';
 import { CRI_SKEW_POLICY_URL, CRITEST_VALIDATION_URL } from '../policy/links';
 import { indexModel, localName, type ApiModel } from '../proto/model';
 import { statesCallOrder } from '../docs/docRules';
@@ -291,40 +292,32 @@ function continuedFrom(element: string, baseline: ApiModel, current: ApiModel, f
         `peers built from earlier releases still exchange it by its number. For crictl and Go: ${escapeMarkdown(renameEffects(of, nf))}.`,
     };
   }
-  const values = indexModel(current).enums.get(parent)?.values;
-  const nv = values?.find((v) => v.name === name);
+  const ne = indexModel(current).enums.get(parent);
+  const nv = ne?.values.find((v) => v.name === name);
   const oe = indexModel(baseline).enums.get(oldParent);
-  if (!values || !nv || !oe) return undefined;
+  if (!ne || !nv || !oe) return undefined;
   if (oe.values.some((v) => v.name === name)) return oldParent === parent ? undefined : notNew(`${oldParent}.${name}`);
-  // The released names of the number (more than one where the enum allows aliases), as the comparison takes
-  // them: one still on it makes this an alias; all of them on other numbers, a reuse (ENUM_VALUE_NUMBER_REUSED);
-  // else a rename of the first one gone (ENUM_VALUE_RENAMED).
-  const released = oe.values.filter((v) => v.number === nv.number);
-  if (!released.length) return undefined;
-  const now = new Map<string, number>();
-  for (const v of values) if (!now.has(v.name)) now.set(v.name, v.number);
-  const pairs = new Set(values.map((v) => `${v.number} ${v.name}`));
-  const stays = released.find((v) => pairs.has(`${v.number} ${v.name}`));
-  if (stays) {
+  // As the comparison decides it (ENUM_VALUE_RENAMED, ENUM_VALUE_NUMBER_REUSED, or neither for an alias).
+  const use = enumValueOnReleasedNumber(oe, ne)(nv);
+  if (!use) return undefined;
+  if (use.kind === 'alias') {
     return {
-      path: `${oldParent}.${stays.name}`,
-      note: `**Alias of \`${stays.name}\`**: a second name of enum value ${stays.number}, which keeps its released name \`${stays.name}\`, so it is not new: ` +
+      path: `${oldParent}.${use.of.name}`,
+      note: `**Alias of \`${use.of.name}\`**: a second name of enum value ${use.of.number}, which keeps its released name \`${use.of.name}\`, so it is not new: ` +
         'peers built from earlier releases exchange it by its number, under that name.',
     };
   }
-  const ov = released.find((v) => !now.has(v.name));
-  if (!ov) {
-    const moved = released[0]!;
+  if (use.kind === 'reused') {
     return {
-      path: `${oldParent}.${moved.name}`,
+      path: `${oldParent}.${use.of.name}`,
       sameElement: false,
-      note: `**Number ${moved.number} reused**: it was \`${moved.name}\` in the baseline, which is now ${now.get(moved.name)}, so the value is not new on the wire: ` +
-        `peers built from earlier releases read it as \`${moved.name}\`.`,
+      note: `**Number ${use.of.number} reused**: it was \`${use.of.name}\` in the baseline, which is now ${use.movedTo}, so the value is not new on the wire: ` +
+        `peers built from earlier releases read it as \`${use.of.name}\`.`,
     };
   }
   return {
-    path: `${oldParent}.${ov.name}`,
-    note: `**Renamed from \`${ov.name}\`**: enum value ${ov.number} was \`${ov.name}\` in the baseline. Only the name changed, so it is not new: ` +
+    path: `${oldParent}.${use.from.name}`,
+    note: `**Renamed from \`${use.from.name}\`**: enum value ${use.from.number} was \`${use.from.name}\` in the baseline. Only the name changed, so it is not new: ` +
       'peers built from earlier releases still exchange it by its number. Its JSON and Go names change.',
   };
 }

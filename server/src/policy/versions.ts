@@ -321,6 +321,21 @@ export function whoLacks(introduced: number | string, firstMinorOfMajor = 0): La
   return result;
 }
 
+/** `a`, or `a–b` when they differ: a range of releases or versions as the hovers and `history` write it. */
+export function span(a: string, b: string): string {
+  return a === b ? a : `${a}–${b}`;
+}
+
+/**
+ * Runtimes that lack an element (`whoLacks().runtimes`), as the hovers, `history` and the report's skew matrix
+ * name them: `v0.33–v0.35`, or with the patches of the last minor that lack it too: `v0.33–v0.35.7`,
+ * `v0.35.0–v0.35.7`, `v0.35.0`.
+ */
+export function runtimeSpan(r: { min: number; max: number; maxPatch?: number }): string {
+  if (r.maxPatch === undefined) return span(`v0.${r.min}`, `v0.${r.max}`);
+  return r.min === r.max ? span(`v0.${r.max}.0`, `v0.${r.max}.${r.maxPatch}`) : `v0.${r.min}–v0.${r.max}.${r.maxPatch}`;
+}
+
 /**
  * The kubelets of `k` (from `whoLacks`) that know an element: those of minors with a stable release that has
  * it (`withIt`), in a row from `k.min`, so that one removed again is not said to be known after that. While the

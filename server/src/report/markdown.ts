@@ -8,8 +8,7 @@ import type { Baseline } from '../baseline/types';
 import type { Problem } from '../proto/binder';
 import { comparePositions, type Range } from '../proto/ast';
 import { RULES_BY_ID } from '../compat/rules';
-import { SKEW, compareTags, firstMinorOfMajor, shipTarget, targetMinor, whoLacks } from '../policy/versions';
-import { runtimeSpan, span } from '../baseline/historyCommand';
+import { SKEW, compareTags, firstMinorOfMajor, runtimeSpan, shipTarget, span, targetMinor, whoLacks } from '../policy/versions';
 import { CRI_SKEW_POLICY_URL } from '../policy/links';
 import { oneLine } from './formats';
 
@@ -213,7 +212,7 @@ export function skewMatrix(baseline: Baseline | undefined, hasAdditions: boolean
   } : undefined;
   const sides: SkewSide[] = [];
   for (let m = next - SKEW; m <= next + SKEW; m++) {
-    if (m === next && patch) sides.push(patch.before, { minor: m, has: true, kubelet: `${patch.ship.kubernetes}+`, runtime: `${patch.ship.goTag}+` });
+    if (m === next && patch) sides.push(patch.before, { minor: m, has: true, kubelet: `${patch.ship.kubernetes} and later`, runtime: `${patch.ship.goTag} and later` });
     else sides.push({ minor: m, has: m >= next, kubelet: `1.${m}`, runtime: `v0.${m}` });
   }
   const out = ['## Version skew', ''];

@@ -1,0 +1,45 @@
+// What a value of a name the baseline's enum lacks is, when it is declared on a number the baseline had: one
+// decision, which the comparison reports (ENUM_VALUE_RENAMED, ENUM_VALUE_NUMBER_REUSED) and the policy hover
+// explains, so that the two cannot drift apart.
+
+import type { EnumDef, EnumValueDef } from '../proto/model';
+import { groupBy } from '../groupBy';
+
+export type EnumValueOnReleasedNumber =
+  /** A released name of the number is gone and this value took its place: a rename (ENUM_VALUE_RENAMED). */
+  | { kind: 'renamed'; from: EnumValueDef }
+  /** A released name still holds the number: this is one more name of that value. */
+  | { kind: 'alias'; of: EnumValueDef }
+  /**
+   * Every released name of the number is declared on another number now (`movedTo`, of `of`): peers built from
+   * the baseline read this value as `of` (ENUM_VALUE_NUMBER_REUSED). It is new to every peer.
+   */
+  | { kind: 'reused'; of: EnumValueDef; movedTo: number };
+
+/**
+ * For the values of `cur`, the released enum `old`'s value it continues on its number, and how; undefined for a
+ * value of a released name or on a number `old` did not use. The lookups are built once, on first use: the
+ * comparison asks for each value on the number of every released value that moved.
+ */
+export function enumValueOnReleasedNumber(old: EnumDef, cur: EnumDef): (v: EnumValueDef) => EnumValueOnReleasedNumber | undefined {
+  let oldNames: Set<string> | undefined;
+  let oldByNumber: Map<number, EnumValueDef[]> | undefined;
+  let curByNumber: Map<number, EnumValueDef[]> | undefined;
+  let curByName: Map<string, EnumValueDef[]> | undefined;
+  return (v) => {
+    if ((oldNames ??= new Set(old.values.map((o) => o.name))).has(v.name)) return undefined;
+    // More than one where the enum allows aliases, in declaration order.
+    const released = (oldByNumber ??= groupBy(old.values, (o) => o.number)).get(v.number);
+    if (!released) return undefined;
+    const atNumber = (curByNumber ??= groupBy(cur.values, (c) => c.number)).get(v.number)!;
+    const declared = (curByName ??= groupBy(cur.values, (c) => c.name));
+    const gone = released.find((o) => !declared.has(o.name));
+    const stays = released.find((o) => atNumber.some((c) => c.name === o.name));
+    // The value that JSON writes for the number (the first declared) takes a gone name's place, even beside a
+    // released alias that stays; a later one is an alias of what stays.
+    if (gone && (atNumber[0] === v || !stays)) return { kind: 'renamed', from: gone };
+    if (stays) return { kind: 'alias', of: stays };
+    const of = released[0]!;
+    return { kind: 'reused', of, movedTo: declared.get(of.name)![0]!.number };
+  };
+}
