@@ -220,3 +220,22 @@ test('GO_PACKAGE_CHANGED: against an old bare name ("v1") only the package name 
   assert.deepEqual(rules(check(b, none)), ['GO_PACKAGE_CHANGED']);
   assert.deepEqual(check(none, b), []);
 });
+
+// ---- 9. a deleted package statement ----------------------------------------------------------------------------
+
+test('PACKAGE_CHANGED: a deleted package statement is reported at the head of the file; a changed one on the statement', NEEDS_CORPUS, () => {
+  const b = base();
+  const removed = edit(b, 'package runtime.v1;\n', '');
+  const fs = check(b, removed);
+  assert.deepEqual(rules(fs), ['PACKAGE_CHANGED']);
+  assert.equal(fs[0]!.message, `package changed from "runtime.v1" to "" (baseline ${TAG})`);
+  const syntax = lineOf(removed, 'syntax = "proto3";');
+  assert.deepEqual(fs[0]!.range, { start: { line: syntax, character: 0 }, end: { line: syntax, character: 'syntax = "proto3";'.length } });
+  // Without a syntax line either: the first declaration, the go_package option.
+  const bare = edit(removed, 'syntax = "proto3";\n', '');
+  const option = lineOf(bare, 'option go_package');
+  assert.deepEqual(check(b, bare).map((f) => [f.rule, f.range.start.line, f.range.start.character]), [['PACKAGE_CHANGED', option, 0]]);
+  const changed = edit(b, 'package runtime.v1;', 'package runtime.v2;');
+  const pkg = lineOf(changed, 'package runtime.v2;');
+  assert.deepEqual(check(b, changed).map((f) => [f.rule, f.range.start.line, f.range.start.character]), [['PACKAGE_CHANGED', pkg, 'package '.length]]);
+});
