@@ -14,6 +14,7 @@ import { resolveCliBaseline } from '../server/src/cli/baseline';
 import { resolveBaseline } from '../server/src/baseline/resolve';
 import { loadBundledHistory } from '../server/src/baseline/historyIndex';
 import { referencesRpc } from '../server/src/docs/fingerprint';
+import { applyEdits, computeFixes } from '../server/src/fixes';
 import { NEEDS_CORPUS, corpusText, replaceOnce } from './corpusText';
 
 const TAG = 'v0.36.3';
@@ -238,4 +239,65 @@ test('PACKAGE_CHANGED: a deleted package statement is reported at the head of th
   const changed = edit(b, 'package runtime.v1;', 'package runtime.v2;');
   const pkg = lineOf(changed, 'package runtime.v2;');
   assert.deepEqual(check(b, changed).map((f) => [f.rule, f.range.start.line, f.range.start.character]), [['PACKAGE_CHANGED', pkg, 'package '.length]]);
+});
+
+// ---- 10. a renamed empty message, which only the RPC that uses it identifies ------------------------------------
+
+/** `text` checked against the bundled release index's TAG, as the CLI checks it. */
+function checkBundled(text: string): Finding[] {
+  const history = loadBundledHistory();
+  const model = history.modelAt(TAG);
+  assert.ok(model);
+  const baseline: Baseline = { tag: TAG, source: 'bundled', origin: 'bundled release index', model, history };
+  return checkCompatibility(text, bind(parse(text), 'file:///work/api.proto'), baseline).findings;
+}
+
+/** Renames the empty message `from` to `to`, in its declaration and in the RPC that uses it. */
+const renameEmpty = (text: string, rpc: string, from: string, to: string): string =>
+  edit(edit(text, `message ${from} {}`, `message ${to} {}`), rpc, rpc.replace(from, to));
+
+test('an empty request or response message renamed with its RPC: MESSAGE_RENAMED, not a signature change and a deletion', NEEDS_CORPUS, () => {
+  const b = base();
+  const events = renameEmpty(b, 'rpc GetContainerEvents(GetEventsRequest)', 'GetEventsRequest', 'GetContainerEventsRequest');
+  const stop = renameEmpty(b, 'returns (StopPodSandboxResponse)', 'StopPodSandboxResponse', 'PodSandboxStopResponse');
+  for (const [against, fs] of [['file', check(b, events)], ['bundled', checkBundled(events)]] as const) {
+    assert.deepEqual(fs.map((f) => [f.rule, f.category, f.severity, f.element, f.range.start.line, f.range.start.character]),
+      [['MESSAGE_RENAMED', 'GO_SOURCE', 'error', 'runtime.v1.GetContainerEventsRequest', lineOf(events, 'message GetContainerEventsRequest {}'), 'message '.length]], against);
+    assert.equal(fs[0]!.message,
+      `message "GetEventsRequest" of ${TAG} was renamed to "GetContainerEventsRequest": both are empty, and rpc "GetContainerEvents" now takes it as its request`);
+    // Its quick fix renames it back, in the RPC too: the released file again.
+    const fix = computeFixes(events, bind(parse(events), 'file:///work/api.proto'), fs[0]!)[0]!;
+    assert.equal(fix.title, 'Restore the original name "GetEventsRequest"', against);
+    assert.equal(applyEdits(events, fix.edits), b, against);
+  }
+  for (const fs of [check(b, stop), checkBundled(stop)]) {
+    assert.deepEqual(fs.map((f) => f.message),
+      [`message "StopPodSandboxResponse" of ${TAG} was renamed to "PodSandboxStopResponse": both are empty, and rpc "StopPodSandbox" now returns it`]);
+  }
+});
+
+test('an empty message the RPCs do not link to one new empty message is still deleted (RPC_SIGNATURE_CHANGED, MESSAGE_NO_DELETE)', NEEDS_CORPUS, () => {
+  const b = base();
+  // Deleting an RPC leaves its comment above the next one: the documentation findings are not what is tested.
+  const shown = (fs: Finding[]): string[] => fs.filter((f) => f.category !== 'DOCS' && f.category !== 'SEMANTIC').map((f) => `${f.rule} ${f.element.replace(/^runtime\.v1\./, '')}`).sort();
+  // Two released empty responses replaced by one new one: which one it continues, if any, is not known.
+  const merged = edit(edit(edit(edit(b, 'message StopContainerResponse {}', 'message ContainerResponse {}'), 'message RemoveContainerResponse {}\n', ''),
+    'returns (StopContainerResponse)', 'returns (ContainerResponse)'), 'returns (RemoveContainerResponse)', 'returns (ContainerResponse)');
+  const unlinked = ['MESSAGE_NO_DELETE RemoveContainerResponse', 'MESSAGE_NO_DELETE StopContainerResponse',
+    'RPC_SIGNATURE_CHANGED RuntimeService.RemoveContainer', 'RPC_SIGNATURE_CHANGED RuntimeService.StopContainer'];
+  assert.deepEqual(shown(check(b, merged)), unlinked);
+  // The other way round: one released empty response, which two RPCs returned, replaced by two new ones.
+  assert.deepEqual(shown(check(merged, b)), ['MESSAGE_NO_DELETE ContainerResponse', 'RPC_SIGNATURE_CHANGED RuntimeService.RemoveContainer', 'RPC_SIGNATURE_CHANGED RuntimeService.StopContainer']);
+  // Two renamed whose RPCs are gone: nothing links them.
+  const gone = edit(edit(renameEmpty(renameEmpty(b, 'returns (StopContainerResponse)', 'StopContainerResponse', 'StopContainerReply'),
+    'returns (RemoveContainerResponse)', 'RemoveContainerResponse', 'RemoveContainerReply'),
+  '    rpc StopContainer(StopContainerRequest) returns (StopContainerReply) {}\n', ''), '    rpc RemoveContainer(RemoveContainerRequest) returns (RemoveContainerReply) {}\n', '');
+  assert.deepEqual(shown(check(b, gone)), ['MESSAGE_NO_DELETE RemoveContainerResponse', 'MESSAGE_NO_DELETE StopContainerResponse',
+    'RPC_NO_DELETE RuntimeService.RemoveContainer', 'RPC_NO_DELETE RuntimeService.StopContainer']);
+  // A released empty message in its place, or a new one that is not empty: a signature change.
+  const released = edit(edit(b, 'message ImageFsInfoRequest {}\n', ''), 'rpc ImageFsInfo(ImageFsInfoRequest)', 'rpc ImageFsInfo(RuntimeConfigRequest)');
+  assert.deepEqual(shown(check(b, released)), ['MESSAGE_NO_DELETE ImageFsInfoRequest', 'RPC_SIGNATURE_CHANGED ImageService.ImageFsInfo']);
+  const fields = edit(renameEmpty(b, 'rpc GetContainerEvents(GetEventsRequest)', 'GetEventsRequest', 'GetContainerEventsRequest'),
+    'message GetContainerEventsRequest {}', 'message GetContainerEventsRequest {\n    // Only events of this container.\n    string container_id = 1;\n}');
+  assert.deepEqual(shown(check(b, fields)), ['MESSAGE_NO_DELETE GetEventsRequest', 'RPC_SIGNATURE_CHANGED RuntimeService.GetContainerEvents']);
 });

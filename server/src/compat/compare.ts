@@ -297,6 +297,15 @@ class Comparer {
           [{ kind: 'rename', to: old.name }]);
         return;
       }
+      const linked = kind === 'message' && !(old as MessageDef).fields.length ? this.emptyRenamedThroughRpcs(old.fqn, movedParent ?? parent, targets) : undefined;
+      if (linked) {
+        const { to, rpc, side } = linked;
+        markRenamed(old.fqn, to);
+        this.add('MESSAGE_RENAMED', this.defRange(to), to,
+          `message "${old.name}" of ${this.tag} was renamed to "${to.slice(to.lastIndexOf('.') + 1)}": both are empty, and rpc "${rpc}" now ${side === 'request' ? 'takes it as its request' : 'returns it'}`,
+          [{ kind: 'rename', to: old.name }]);
+        return;
+      }
       const moved = movedTo(old);
       if (moved) {
         // No rename fix: the old name in the new scope would still be another type; the fix moves it back.
@@ -322,6 +331,34 @@ class Comparer {
     const gone = this.baseline.messages.filter((m) => !this.cur.messages.has(m.fqn));
     for (const m of gone.length > 1 ? gone.sort((a, b) => depth(a) - depth(b)) : gone) deleted(m, 'message');
     for (const e of this.baseline.enums) if (!this.cur.enums.has(e.fqn)) deleted(e, 'enum');
+  }
+
+  /** Per RPC request and response (`Service.Rpc request`), the message of the baseline and of the current model; built on first use. */
+  private rpcSlots?: { base: Map<string, string>; cur: Map<string, string> };
+
+  /**
+   * What an empty message was renamed to, which no fields can tell: the new empty message of its scope that the
+   * RPCs that took it take in its place. Only when that is unambiguous: every released RPC that used it and is still
+   * there (by service and name) uses the same new message in that place, and every released RPC that uses that
+   * message in a place used the old one there. gRPC sends no type names, so the calls are unchanged.
+   */
+  private emptyRenamedThroughRpcs(old: string, scope: string, taken: ReadonlySet<string>): { to: string; rpc: string; side: 'request' | 'response' } | undefined {
+    const slots = (this.rpcSlots ??= { base: rpcSlotsOf(this.baseline), cur: rpcSlotsOf(this.current) });
+    let to: string | undefined;
+    let via: string | undefined;
+    for (const [slot, type] of slots.base) {
+      if (type !== old) continue;
+      const now = slots.cur.get(slot);
+      if (now === undefined) continue; // the RPC is gone or renamed: it links nothing
+      if (to !== undefined && now !== to) return undefined;
+      to = now;
+      via ??= slot;
+    }
+    const m = to === undefined ? undefined : this.cur.messages.get(to);
+    if (!m || !via || m.fields.length || this.base.messages.has(m.fqn) || this.base.enums.has(m.fqn) || parentOf(m.fqn) !== scope || taken.has(m.fqn)) return undefined;
+    for (const [slot, type] of slots.cur) if (type === to && slots.base.has(slot) && slots.base.get(slot) !== old) return undefined;
+    const [rpc, side] = via.split(' ') as [string, 'request' | 'response'];
+    return { to: m.fqn, rpc: rpc.slice(rpc.lastIndexOf('.') + 1), side };
   }
 
   /** A baseline field's or RPC's type with renamed messages/enums replaced by their new names: a rename alone is reported once, as MESSAGE_RENAMED. */
@@ -1026,6 +1063,18 @@ export function goCamelCase(s: string): string {
     else {
       out += lower(c) ? c.toUpperCase() : c;
       while (lower(s[i + 1])) out += s[++i];
+    }
+  }
+  return out;
+}
+
+/** Each RPC's request and response message, as `Service.Rpc request` → type; the first RPC of a name. */
+function rpcSlotsOf(model: ApiModel): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const s of model.services) {
+    for (const r of s.rpcs) {
+      const key = `${s.fqn}.${r.name}`;
+      if (!out.has(`${key} request`)) out.set(`${key} request`, r.request).set(`${key} response`, r.response);
     }
   }
   return out;
