@@ -14,7 +14,7 @@ import { resolveCliBaseline } from '../server/src/cli/baseline';
 import { resolveBaseline } from '../server/src/baseline/resolve';
 import { loadBundledHistory } from '../server/src/baseline/historyIndex';
 import { referencesRpc } from '../server/src/docs/fingerprint';
-import { applyEdits, computeFixes } from '../server/src/fixes';
+import { DEPRECATION_NOTE, applyEdits, computeFixes } from '../server/src/fixes';
 import { NEEDS_CORPUS, corpusText, replaceOnce } from './corpusText';
 
 const TAG = 'v0.36.3';
@@ -300,4 +300,40 @@ test('an empty message the RPCs do not link to one new empty message is still de
   const fields = edit(renameEmpty(b, 'rpc GetContainerEvents(GetEventsRequest)', 'GetEventsRequest', 'GetContainerEventsRequest'),
     'message GetContainerEventsRequest {}', 'message GetContainerEventsRequest {\n    // Only events of this container.\n    string container_id = 1;\n}');
   assert.deepEqual(shown(check(b, fields)), ['MESSAGE_NO_DELETE GetEventsRequest', 'RPC_SIGNATURE_CHANGED RuntimeService.GetContainerEvents']);
+});
+
+// ---- 11. an enum value deleted with its number and name reserved ---------------------------------------------
+
+const CONTAINER_MODE = '    // A CONTAINER namespace is restricted to a single container.\n    // For example, a container with a PID namespace of CONTAINER expects to\n' +
+  '    // view only the processes in that container.\n    CONTAINER = 1;\n';
+const CONTAINER_RESERVED = '    reserved 1;\n    reserved "CONTAINER";\n';
+
+test('ENUM_VALUE_REMOVED_WITHOUT_DEPRECATION: an enum value deleted with its number and name reserved still removes its Go constant', NEEDS_CORPUS, () => {
+  const b = base();
+  const cur = edit(b, CONTAINER_MODE, CONTAINER_RESERVED);
+  for (const [against, fs] of [['file', check(b, cur)], ['bundled', checkBundled(cur)]] as const) {
+    assert.deepEqual(fs.map((f) => [f.rule, f.category, f.severity, f.element, f.range.start.line]),
+      [['ENUM_VALUE_REMOVED_WITHOUT_DEPRECATION', 'POLICY', 'warning', 'runtime.v1.NamespaceMode.CONTAINER', lineOf(cur, 'enum NamespaceMode {')]], against);
+    assert.equal(fs[0]!.message, `enum value "NamespaceMode.CONTAINER" of ${TAG} was removed without first being deprecated; its Go constant NamespaceMode_CONTAINER is gone`);
+    // As for a field: deprecating it instead is preferred, restoring it is the alternative; both take the reservations back.
+    const bound = bind(parse(cur), 'file:///work/api.proto');
+    const fixes = computeFixes(cur, bound, fs[0]!);
+    assert.deepEqual(fixes.map((f) => f.title), ['Deprecate instead of deleting', 'Restore the enum value', 'Ignore ENUM_VALUE_REMOVED_WITHOUT_DEPRECATION here'], against);
+    const deprecated = applyEdits(cur, fixes[0]!.edits);
+    assert.ok(deprecated.includes(`${against === 'file' ? CONTAINER_MODE.replace(/ {4}CONTAINER.*\n/, '') : ''}    // ${DEPRECATION_NOTE}\n    CONTAINER = 1 [deprecated = true];\n`), against);
+    assert.ok(!deprecated.includes(CONTAINER_RESERVED));
+    assert.deepEqual(check(b, deprecated).filter((f) => f.category !== 'DOCS'), [], against);
+    // The bundled index keeps no doc text: the restored value's comment asks for it again.
+    const restored = applyEdits(cur, fixes[1]!.edits);
+    if (against === 'file') assert.equal(restored, b);
+    else assert.equal(restored, edit(b, CONTAINER_MODE, '    // TODO: document it again; the release said, in the words that carry meaning: only.\n    CONTAINER = 1;\n'));
+  }
+  // Deleted without a reservation: the wire break, and the same policy warning, as FIELD_NO_DELETE and FIELD_REMOVED_WITHOUT_DEPRECATION.
+  assert.deepEqual(rules(check(b, edit(b, CONTAINER_MODE, ''))), ['ENUM_VALUE_NO_DELETE', 'ENUM_VALUE_REMOVED_WITHOUT_DEPRECATION']);
+  // A value of an enum nested in a message: its Go constant takes the message's name.
+  const nested = check(b, edit(b, '        Unconfined = 1;\n', '        reserved 1;\n        reserved "Unconfined";\n'));
+  assert.deepEqual(nested.map((f) => f.message),
+    [`enum value "ProfileType.Unconfined" of ${TAG} was removed without first being deprecated; its Go constant SecurityProfile_Unconfined is gone`]);
+  // Deprecated in the baseline first: removing it is what the deprecation announced.
+  assert.deepEqual(check(edit(b, '    CONTAINER = 1;\n', '    CONTAINER = 1 [deprecated = true];\n'), cur), []);
 });

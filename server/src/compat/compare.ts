@@ -787,22 +787,32 @@ class Comparer {
           }]);
         continue;
       }
-      const reserve: FixData = { kind: 'reserve', message: cur.fqn, isEnum: true, numbers: [[ov.number, ov.number]], names: [ov.name] };
-      if (!byNum && !this.reservedIn(cur).number(ov.number)) {
-        this.add('ENUM_VALUE_NO_DELETE', where, path, `enum value "${ov.name}" = ${ov.number} of ${this.tag} was deleted without reserving its number`, [
-          reserve,
-          { kind: 'restore', container: cur.fqn, isEnum: true, declaration: `${ov.name} = ${ov.number};`, number: ov.number, name: ov.name, ...restoredDoc(ov) },
-        ]);
-      } else if (!byNum && !this.reservedIn(cur).name(ov.name)) {
-        this.add('ENUM_VALUE_NO_DELETE_UNLESS_NAME_RESERVED', where, path,
-          `enum value "${ov.name}" = ${ov.number} of ${this.tag} was deleted; its number is reserved but its name is not`, [reserve]);
-      }
+      if (!byNum) this.deletedEnumValue(old, ov, cur, where);
     }
     this.firstAliases(old, cur, curByName, curByNumber);
     for (const v of cur.values) {
       if (!oldNames.has(v.name) && !oldNumbers.has(v.number)) this.addition('enumValue', `${cur.fqn}.${v.name}`, v.node?.nameRange);
     }
     this.reservations(old, cur, where, 'enum');
+  }
+
+  /** A released enum value whose number no value has now: as `deletedField` for a field. */
+  private deletedEnumValue(old: EnumDef, ov: EnumValueDef, cur: EnumDef, where: Range): void {
+    const path = `${old.fqn}.${ov.name}`;
+    const reserve: FixData = { kind: 'reserve', message: cur.fqn, isEnum: true, numbers: [[ov.number, ov.number]], names: [ov.name] };
+    const restore: FixData = { kind: 'restore', container: cur.fqn, isEnum: true, declaration: `${ov.name} = ${ov.number};`, number: ov.number, name: ov.name, ...restoredDoc(ov) };
+    if (!this.reservedIn(cur).number(ov.number)) {
+      this.add('ENUM_VALUE_NO_DELETE', where, path, `enum value "${ov.name}" = ${ov.number} of ${this.tag} was deleted without reserving its number`, [reserve, restore]);
+    } else if (!this.reservedIn(cur).name(ov.name)) {
+      this.add('ENUM_VALUE_NO_DELETE_UNLESS_NAME_RESERVED', where, path,
+        `enum value "${ov.name}" = ${ov.number} of ${this.tag} was deleted; its number is reserved but its name is not`, [reserve]);
+    }
+    // Reserving the number and the name keeps the wire and JSON safe, not the Go constant that programs use.
+    if (!ov.deprecated) {
+      this.add('ENUM_VALUE_REMOVED_WITHOUT_DEPRECATION', where, path,
+        `enum value "${old.name}.${ov.name}" of ${this.tag} was removed without first being deprecated; its Go constant ${goEnumConstant(this.baseline.package, old.fqn, ov.name)} is gone`,
+        [restore]);
+    }
   }
 
   /**
@@ -1078,6 +1088,12 @@ function rpcSlotsOf(model: ApiModel): Map<string, string> {
     }
   }
   return out;
+}
+
+/** The Go constant protoc-gen-go makes for an enum value: `Signal_SIGKILL`; nested enums take the message's name. */
+export function goEnumConstant(pkg: string, enumFqn: string, value: string): string {
+  const parts = localName(enumFqn, pkg).split('.');
+  return `${goCamelCase((parts.length > 1 ? parts.slice(0, -1) : parts).join('.'))}_${value}`;
 }
 
 /** A service's RPCs as a comparable string: a renamed service has the same. */

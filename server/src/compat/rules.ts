@@ -92,6 +92,12 @@ export const RULES: readonly Rule[] = [
   rule('ENUM_VALUE_NO_DELETE_UNLESS_NAME_RESERVED', 'JSON', 'warning', true, 'An enum value was deleted and its number reserved, but not its name',
     'JSON and YAML carry enum values by name. If the name is free, a later value may take it with another number, and saved JSON from older ' +
     'tools then means something else.', LINKS.protoJson),
+  rule('ENUM_VALUE_REMOVED_WITHOUT_DEPRECATION', 'POLICY', 'warning', true, 'An enum value was removed that the baseline had not deprecated',
+    `${SKEW} Removing an enum value, even with its number and name reserved, removes the Go constant generated for it ` +
+    '(NamespaceMode_CONTAINER for CONTAINER of NamespaceMode), so containerd, CRI-O and crictl code that uses it stops compiling against the ' +
+    'new k8s.io/cri-api, and silently drops a value that older kubelets still send or older runtimes still report: a peer built from this ' +
+    'file receives its number without a name for it. The value should first be marked `[deprecated = true]` with a note on what replaces ' +
+    'it, and only removed once every kubelet and runtime inside the skew window has stopped relying on it.'),
   rule('ENUM_VALUE_NUMBER_CHANGED', 'WIRE', 'error', true, 'An enum value kept its name but changed its number',
     `${SKEW} On the wire an enum value is its number; peers built from the other version interpret the value differently.`, LINKS.protoUpdating),
   rule('MESSAGE_NO_DELETE', 'WIRE', 'error', true, 'A message that released RPCs use was deleted',
