@@ -173,7 +173,8 @@ test('message → bytes, a message moved into another, map → repeated entry me
   // Moved and renamed: another type, encoded the same.
   fs = check(b, edit(moved.replace('    message PodIP{', '    message Address{'), '    repeated PodIP additional_ips  = 2;', '    repeated Address additional_ips  = 2;'));
   assert.ok(!fs.some((f) => f.rule === 'FIELD_TYPE_INCOMPATIBLE'), JSON.stringify(rules(fs)));
-  assert.ok(fs.some((f) => f.rule === 'FIELD_TYPE_CHANGED'));
+  assert.deepEqual(fs.filter((f) => f.rule === 'FIELD_TYPE_CHANGED').map((f) => f.message), [
+    `field "PodSandboxNetworkStatus.additional_ips" changed type from runtime.v1.PodIP to runtime.v1.PodSandboxNetworkStatus.Address; both messages have the same field numbers and types, so the bytes parse as they are, but the Go type changes (baseline ${TAG})`]);
   fs = check(b, edit(b, '    map<string, string> sysctls = 3;', '    repeated KeyValue sysctls = 3;'));
   assert.ok(!fs.some((f) => f.rule === 'FIELD_TYPE_INCOMPATIBLE'), JSON.stringify(rules(fs)));
   assert.ok(fs.some((f) => f.rule === 'FIELD_TYPE_CHANGED' && f.element.endsWith('.sysctls')));
@@ -336,4 +337,35 @@ test('ENUM_VALUE_REMOVED_WITHOUT_DEPRECATION: an enum value deleted with its num
     [`enum value "ProfileType.Unconfined" of ${TAG} was removed without first being deprecated; its Go constant SecurityProfile_Unconfined is gone`]);
   // Deprecated in the baseline first: removing it is what the deprecation announced.
   assert.deepEqual(check(edit(b, '    CONTAINER = 1;\n', '    CONTAINER = 1 [deprecated = true];\n'), cur), []);
+});
+
+// ---- 12. what a wire-compatible type change does ------------------------------------------------------------------
+
+const WORKING_SET = '    UInt64Value working_set_bytes = 2;\n    // Available memory for use. This is defined as the memory limit - workingSetBytes.\n';
+
+test('string ↔ bytes: FIELD_TYPE_CHANGED says that the side reading a string rejects bytes that are not UTF-8', NEEDS_CORPUS, () => {
+  const b = base();
+  const toString = edit(b, '    bytes stdout = 1;', '    string stdout = 1;');
+  for (const fs of [check(b, toString), checkBundled(toString)]) {
+    assert.deepEqual(fs.map((f) => [f.rule, f.category, f.severity, f.message]), [['FIELD_TYPE_CHANGED', 'WIRE', 'error',
+      `field "ExecSyncResponse.stdout" changed type from bytes to string; the encoding is the same, but a peer built from this file rejects a message in which stdout holds bytes that are not valid UTF-8 (proto3 checks a string when parsing it), and JSON and Go types change (baseline ${TAG})`]]);
+  }
+  assert.deepEqual(check(b, edit(b, '    string runtime_name = 2;', '    bytes runtime_name = 2;')).map((f) => f.message), [
+    `field "VersionResponse.runtime_name" changed type from string to bytes; the encoding is the same, but a peer built from ${TAG} rejects a message in which runtime_name holds bytes that are not valid UTF-8 (proto3 checks a string when parsing it), and JSON and Go types change (baseline ${TAG})`]);
+  // Other changes inside one wire group keep their wording.
+  assert.deepEqual(check(b, edit(b, 'int32 exit_code = 7;', 'int64 exit_code = 7;')).map((f) => f.message), [
+    `field "ContainerStatus.exit_code" changed type from int32 to int64; wire-compatible, but values, JSON and Go types change (baseline ${TAG})`]);
+});
+
+test('UInt64Value → Int64Value: FIELD_TYPE_CHANGED, the bytes parse; a message of another encoding is FIELD_TYPE_INCOMPATIBLE', NEEDS_CORPUS, () => {
+  const b = base();
+  const signed = edit(b, WORKING_SET, WORKING_SET.replace('UInt64Value', 'Int64Value'));
+  for (const fs of [check(b, signed), checkBundled(signed)]) {
+    assert.deepEqual(fs.map((f) => [f.rule, f.category, f.severity, f.range.start.line, f.message]), [['FIELD_TYPE_CHANGED', 'WIRE', 'error', lineOf(signed, 'Int64Value working_set_bytes'),
+      `field "MemoryUsage.working_set_bytes" changed type from runtime.v1.UInt64Value to runtime.v1.Int64Value; both messages have the same field numbers and wire encodings, so the bytes parse, but values change as their fields' types do (value = 1: uint64 → int64), and the Go type changes (baseline ${TAG})`]]);
+  }
+  // PodIP's ip = 1 is length-delimited, UInt64Value's value = 1 a varint; KeyValue has two fields.
+  for (const other of ['PodIP', 'KeyValue']) {
+    assert.deepEqual(rules(check(b, edit(b, WORKING_SET, WORKING_SET.replace('UInt64Value', other)))), ['FIELD_TYPE_INCOMPATIBLE'], other);
+  }
 });

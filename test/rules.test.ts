@@ -223,7 +223,7 @@ message Foo {
   const toBytes = old.replace('map<string, string>', 'map<string, bytes>');
   const compatible = check(old, toBytes);
   assert.deepEqual(rules(compatible), ['FIELD_TYPE_CHANGED']);
-  assert.equal(compatible[0]!.message, 'field "Foo.labels" changed type from map<string,string> to map<string,bytes>; wire-compatible, but values, JSON and Go types change (baseline v0.36.3)');
+  assert.equal(compatible[0]!.message, 'field "Foo.labels" changed type from map<string,string> to map<string,bytes>; the encoding is the same, but a peer built from v0.36.3 rejects a message in which labels holds bytes that are not valid UTF-8 (proto3 checks a string when parsing it), and JSON and Go types change (baseline v0.36.3)');
   assert.deepEqual(rules(check(old, old.replace('map<string, string>', 'map<int32, string>'))), ['FIELD_TYPE_INCOMPATIBLE']);
   // A map is not a repeated field for the label rule.
   assert.deepEqual(rules(check(old, old.replace('map<string, string> labels', 'repeated string labels'))), ['FIELD_TYPE_INCOMPATIBLE']);

@@ -7,7 +7,7 @@ import {
   ModelIndex, indexModel, jsonNameOf, localName, type ApiModel, type EnumDef, type EnumValueDef, type FieldDef, type MessageDef, type RpcDef, type ServiceDef,
 } from '../proto/model';
 import type { Finding, FixData } from './finding';
-import { compareFieldTypes, type TypeChange } from './wireTypes';
+import { compareFieldTypes, utf8Checked, type TypeChange } from './wireTypes';
 import { getRule } from './rules';
 import { ENUM_MAX, FIELD_MAX } from '../proto/parser';
 import { partitionPoint } from '../binarySearch';
@@ -498,7 +498,7 @@ class Comparer {
     if (change === 'incompatible') {
       this.add('FIELD_TYPE_INCOMPATIBLE', typeRangeOf(nf), fieldPath(old, of), `field "${old.name}.${of.name}" changed type from ${of.type} to ${nf.type}, which is not wire-compatible (baseline ${this.tag})`);
     } else if (change === 'compatible') {
-      this.add('FIELD_TYPE_CHANGED', typeRangeOf(nf), fieldPath(old, of), `field "${old.name}.${of.name}" changed type from ${of.type} to ${nf.type}; wire-compatible, but values, JSON and Go types change (baseline ${this.tag})`);
+      this.add('FIELD_TYPE_CHANGED', typeRangeOf(nf), fieldPath(old, of), `field "${old.name}.${of.name}" changed type from ${of.type} to ${nf.type}; ${this.compatibleEffect(of, nf)} (baseline ${this.tag})`);
     }
     if (cardinality(of.label) !== cardinality(nf.label) && of.typeKind !== 'map' && nf.typeKind !== 'map') {
       this.add('FIELD_LABEL_CHANGED', labelRangeOf(nf), fieldPath(old, of), `field "${old.name}.${of.name}" changed from ${cardinality(of.label)} to ${cardinality(nf.label)} (baseline ${this.tag})`);
@@ -658,7 +658,7 @@ class Comparer {
     if (of.typeKind === 'message' && nf.typeKind === 'message') {
       const a = this.base.messages.get(of.type);
       const b = this.cur.messages.get(nf.type);
-      if (a && b && a.fields.length === b.fields.length && this.encodingOf(a) === this.encodingOf(b)) return 'compatible';
+      if (a && b && a.fields.length === b.fields.length && (this.encodingOf(a) === this.encodingOf(b) || fieldTypeChanges(a, b))) return 'compatible';
     }
     const mapVsEntries = (map: FieldDef, list: FieldDef, entry: MessageDef | undefined): boolean => {
       const m = /^map<([^,]+),(.+)>$/.exec(map.type);
@@ -672,6 +672,29 @@ class Comparer {
     if (of.typeKind === 'map' && nf.typeKind === 'message' && mapVsEntries(of, nf, this.cur.messages.get(nf.type))) return 'compatible';
     if (nf.typeKind === 'map' && of.typeKind === 'message' && mapVsEntries(nf, of, this.base.messages.get(of.type))) return 'compatible';
     return change;
+  }
+
+  /** What a change `typeChange` finds compatible does, for the FIELD_TYPE_CHANGED message: parsed only where it is. */
+  private compatibleEffect(of: FieldDef, nf: FieldDef): string {
+    // A map's values count as the field's (its keys cannot be bytes). proto2 parsers do not check strings: there
+    // only the JSON and Go types change.
+    const value = (t: string): string => /^map<[^,]+,(.+)>$/.exec(t)?.[1] ?? t;
+    const reads = value(nf.type) === 'string' ? this.current : this.baseline;
+    if (utf8Checked(value(of.type), value(nf.type)) && reads.syntax !== 'proto2') {
+      const reader = reads === this.current ? 'a peer built from this file' : `a peer built from ${this.tag}`;
+      return `the encoding is the same, but ${reader} rejects a message in which ${of.name} holds bytes that are not valid UTF-8 (proto3 checks a string when parsing it), and JSON and Go types change`;
+    }
+    const a = of.typeKind === 'message' ? this.base.messages.get(of.type) : undefined;
+    const b = nf.typeKind === 'message' ? this.cur.messages.get(nf.type) : undefined;
+    const changes = a && b ? fieldTypeChanges(a, b) : undefined;
+    if (!a || !b || !changes) return 'wire-compatible, but values, JSON and Go types change';
+    // JSON parsers take the proto name as a key besides the JSON name: either differing changes documents.
+    const was = new Map(a.fields.map((f) => [f.number, f]));
+    const json = b.fields.some((f) => was.get(f.number)?.name !== f.name || was.get(f.number)?.jsonName !== f.jsonName);
+    const rest = json ? 'JSON and the Go type change' : 'the Go type changes';
+    if (!changes.length) return `both messages have the same field numbers and types, so the bytes parse as they are, but ${rest}`;
+    const list = changes.map(([x, y]) => `${y.name} = ${y.number}: ${x.type} → ${y.type}`).join(', ');
+    return `both messages have the same field numbers and wire encodings, so the bytes parse, but values change as their fields' types do (${list}), and ${rest}`;
   }
 
   private reservations(old: MessageDef | EnumDef, cur: MessageDef | EnumDef, where: Range, what: string): void {
@@ -1037,7 +1060,32 @@ function lowestInRanges<U extends { number: number }>(users: readonly U[]): (ran
  * component): messages with the same are encoded the same.
  */
 function encodingSignature(m: MessageDef): string {
-  return m.fields.map((f) => `${f.number}:${f.label ?? ''}:${f.typeKind === 'scalar' ? f.type : f.typeKind === 'enum' ? 'enum' : f.type.slice(f.type.lastIndexOf('.') + 1)}`).sort().join('|');
+  return m.fields.map(fieldEncoding).sort().join('|');
+}
+
+/** One field's part of `encodingSignature`. */
+function fieldEncoding(f: FieldDef): string {
+  return `${f.number}:${f.label ?? ''}:${f.typeKind === 'scalar' ? f.type : f.typeKind === 'enum' ? 'enum' : f.type.slice(f.type.lastIndexOf('.') + 1)}`;
+}
+
+/**
+ * Where two messages differ only in field types of one wire group (`UInt64Value` → `Int64Value`: value = 1 is a
+ * varint in both), so that the bytes of one parse as the other: the field pairs (baseline, current) that differ,
+ * none when the encodings are the same. Undefined when a field has no counterpart of its number and label, or one
+ * of another encoding (a message field of another name counts as one: its fields are not compared).
+ */
+function fieldTypeChanges(a: MessageDef, b: MessageDef): [FieldDef, FieldDef][] | undefined {
+  if (a.fields.length !== b.fields.length) return undefined;
+  const now = new Map(b.fields.map((f) => [f.number, f]));
+  const out: [FieldDef, FieldDef][] = [];
+  for (const fa of a.fields) {
+    const fb = now.get(fa.number);
+    if (!fb || fa.label !== fb.label) return undefined;
+    if (fieldEncoding(fa) === fieldEncoding(fb)) continue;
+    if (fa.typeKind === 'message' || fb.typeKind === 'message' || compareFieldTypes(fa, fb) !== 'compatible') return undefined;
+    out.push([fa, fb]);
+  }
+  return out;
 }
 
 /**
