@@ -35,10 +35,27 @@ export interface Comparison {
    * each is a new name that the documentation rules check as they check additions.
    */
   newOnReleasedNumbers: Addition[];
+  /** New fields (enum values) on the number a released one still holds (the binder's duplicate-number), for their fix. */
+  duplicates: DuplicateNumber[];
   /** Baseline message/enum → new name, for the types reported as MESSAGE_RENAMED. */
   renamed: Map<string, string>;
   /** Lookups over the current model, for the checks that follow (built once per analysis). */
   currentIndex: ModelIndex;
+}
+
+/**
+ * A field declared on the number that a released field of its message still holds (an enum value, on one a released
+ * value still has, in an enum without aliases): no reuse (the released one did not change), the binder's
+ * duplicate-number error, on whichever of the two is declared later. Its fix moves the new one to a free number
+ * (check.ts), as FIELD_NUMBER_REUSED's does.
+ */
+export interface DuplicateNumber {
+  /** The new field or enum value. */
+  element: string;
+  /** Its number, and the released field's: the binder's error is at one of them. */
+  range: Range;
+  releasedRange: Range;
+  fixes?: FixData[];
 }
 
 const ORIGIN: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
@@ -51,6 +68,7 @@ class Comparer {
   private readonly findings: Finding[] = [];
   private readonly additions: Addition[] = [];
   private readonly newOnReleasedNumbers: Addition[] = [];
+  private readonly duplicates: DuplicateNumber[] = [];
   private readonly cur: ModelIndex;
   private readonly base: ModelIndex;
   /** Baseline message/enum → its new name, for types detected as renamed (MESSAGE_RENAMED). */
@@ -96,7 +114,7 @@ class Comparer {
   }
 
   private result(): Comparison {
-    return { findings: this.findings, additions: this.additions, newOnReleasedNumbers: this.newOnReleasedNumbers, renamed: this.renamed, currentIndex: this.cur };
+    return { findings: this.findings, additions: this.additions, newOnReleasedNumbers: this.newOnReleasedNumbers, duplicates: this.duplicates, renamed: this.renamed, currentIndex: this.cur };
   }
 
   private add(rule: string, range: Range, element: string, message: string, fixes?: FixData[], related?: Finding['related']): void {
@@ -404,10 +422,18 @@ class Comparer {
         this.deletedField(old, of, cur, where);
         continue;
       }
+      // The released field still holds its number: any other field on it is a duplicate (the binder's error), not a
+      // reuse, as an enum's new name beside a released one is not.
+      if (same) {
+        for (const byNum of atNumber) {
+          if (byNum === same || oldNumberOf.has(byNum.name)) continue;
+          this.duplicates.push({ element: `${cur.fqn}.${byNum.name}`, range: byNum.node?.numberRange ?? where, releasedRange: same.node?.numberRange ?? where });
+        }
+        continue;
+      }
       // Any other field on the number: the released field renamed (once, when it is gone), or a reuse.
       let continued = byName !== undefined;
       for (const byNum of atNumber) {
-        if (byNum === same) continue;
         const r = byNum.node?.nameRange ?? where;
         if (!continued && this.typeChange(of, byNum) === 'same' && of.label === byNum.label && !oldNumberOf.has(byNum.name)) {
           continued = true;
@@ -781,6 +807,15 @@ class Comparer {
       } else if (!byNum && !this.reservedIn(cur).name(ov.name)) {
         this.add('ENUM_VALUE_NO_DELETE_UNLESS_NAME_RESERVED', where, path,
           `enum value "${ov.name}" = ${ov.number} of ${this.tag} was deleted; its number is reserved but its name is not`, [reserve]);
+      }
+    }
+    // A new name on the number a released value still has, where the enum allows no aliases: the binder's
+    // duplicate-number, as for a field; its fix moves the new value to a free number.
+    if (cur.node && !allowsAliases(cur.node)) {
+      for (const v of cur.values) {
+        if (oldNames.has(v.name) || !oldNumbers.has(v.number)) continue;
+        const held = (curAllByNumber ??= groupBy(cur.values, (x) => x.number)).get(v.number)!.find((x) => hadPair(x.name, v.number));
+        if (held) this.duplicates.push({ element: `${cur.fqn}.${v.name}`, range: v.node?.numberRange ?? where, releasedRange: held.node?.numberRange ?? where });
       }
     }
     this.firstAliases(old, cur, curByName, curByNumber);

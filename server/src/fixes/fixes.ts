@@ -6,6 +6,7 @@
 
 import type { Finding, FixData } from '../compat/finding';
 import { SUPPRESSION_MARKER, findSuppressions } from '../compat/suppress';
+import { RULES_BY_ID } from '../compat/rules';
 import { FALLBACK, docOf, ownDoc, statesCallOrder, statesIgnoredBehaviour, statesUnsetMeaning } from '../docs/docRules';
 import type {
   Comment, EnumNode, EnumValueNode, FieldNode, MessageNode, OneofNode, Position, ProtoFile, Range, ReservedNode, RpcNode, ServiceNode,
@@ -1648,7 +1649,8 @@ export function stubLines(element: Extract<FixData, { kind: 'docStub' }>['elemen
  * block comment and its element would detach the comment).
  */
 function suppressEdits(L: TextLines, finding: Finding): TextEdit[] | undefined {
-  if (UNSUPPRESSIBLE.has(finding.rule)) return undefined;
+  // Nor can a binder problem (the duplicate-number a renumber fix is for): a comment does not make the file compile.
+  if (UNSUPPRESSIBLE.has(finding.rule) || !RULES_BY_ID.has(finding.rule)) return undefined;
   // Anchored at 0:0, the finding has no element (the file's only declaration was deleted): it stays at 0:0, out
   // of reach of a comment above, and moves to the first declaration the file gets.
   const { start, end } = finding.range;
