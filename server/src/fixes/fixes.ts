@@ -1629,7 +1629,7 @@ function stubLines(fd: Extract<FixData, { kind: 'docStub' }>, doc: string | unde
       // what the field left out means is worth saying of any field, but no runtime that predates a field of a new
       // message (or a response field, which older runtimes never set) ever ignores it.
       const degradation = !suppressed.has('FIELD_DEGRADATION_UNDOCUMENTED');
-      if ((!has || !statesUnsetMeaning(doc, name)) && degradation) out.push(`Unset: TODO: what the runtime does when ${name} is unset or empty.`);
+      if ((!has || !statesUnsetMeaning(doc, name)) && degradation) out.push(`Unset: TODO: what it means when ${name} is unset or empty, and what the receiver (runtime or kubelet) does then.`);
       if ((!has || !statesIgnoredBehaviour(doc)) && degradation && reachesOlderRuntimes) out.push(`Older runtimes: TODO: what happens when a runtime that predates ${name} ignores it, and how the kubelet detects support.`);
       break;
     }
