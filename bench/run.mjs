@@ -549,13 +549,16 @@ if (want('scale')) {
   for (const r of s.results.slice(1)) {
     add({ id: `6${r.factor === 10 ? 'h' : 'i'}`, figure: `Per-line cost ${r.factor}× / 1×, wall time outside garbage-collection pauses (what the collector adds is the rest)`, value: r.outsideGcRatio, fmt: fmtX, info: true });
   }
+  const [, x10, x100] = s.results;
+  add({ id: '6p', figure: 'Per-line cost 100× / 10×, in process, wall time and outside garbage-collection pauses (both sizes past the CPU caches)', value: x100.ratio / x10.ratio, info: true,
+    fmt: () => `${fmtX(x100.ratio / x10.ratio)}; ${fmtX(x100.outsideGcRatio / x10.outsideGcRatio)}` });
   // What a redesign would change (issue #5): the parse tree as objects against the same file in typed arrays.
   const perLine = (k) => s.results.map((r) => fmtUs(r[`${k}Us`])).join(' / ');
   const ratios = (k) => s.results.slice(1).map((r) => fmtX(r[`${k}Ratio`])).join(' / ');
   add({ id: '6m', figure: 'parse() alone at 1× / 10× / 100×: per line, and per line / 1×', value: s.results[0].parseUs, info: true, fmt: () => `${perLine('parse')}; ${ratios('parse')}` });
   add({ id: '6n', figure: 'For comparison, not product code: the same files as tokens, declarations and interned names in typed arrays (bench/typedArrayScan.ts, no checks): per line, and per line / 1×',
     value: s.results[0].scanUs, info: true, fmt: () => `${perLine('scan')}; ${ratios('scan')}` });
-  if (BUF) scaleProcesses();
+  scaleProcesses();
 }
 
 /**
@@ -568,7 +571,7 @@ function scaleProcesses() {
   const dir = join(WORK, 'scale');
   const { lines } = worker('scale-files', { corpus: corpusDir, dir, factors });
   const rounds = { 0: 15, 1: 15, 10: 5, 100: 3 };
-  log(`6. the same files as whole processes, cri-compat check vs buf breaking (${Object.entries(rounds).map(([f, n]) => `${f}×: ${n}`).join(', ')} alternating rounds)`);
+  log(`6. the same files as whole processes, cri-compat check${BUF ? ' vs buf breaking' : ' (buf is not installed)'} (${Object.entries(rounds).map(([f, n]) => `${f}×: ${n}`).join(', ')} alternating rounds)`);
   const t = { ours: {}, buf: {} };
   const check = (ok, r, what) => { if (!ok) throw new Error(`${what} exited ${r.status}: ${r.stderr.slice(-1000)}`); return r.ms; };
   for (const f of [0, ...factors]) {
@@ -578,19 +581,20 @@ function scaleProcesses() {
       ours: () => { const r = timed(process.execPath, [CLI_JS, 'check', '--against', join(x, 'old', 'api.proto'), join(x, 'new', 'api.proto')], { cwd: WORK, env: nodeDefaultEnv }); return check(r.status === 1, r, `cri-compat check x${f}`); },
       buf: () => { const r = timed(BUF, ['breaking', join(x, 'new'), '--against', join(x, 'old')], { cwd: WORK, env: bufEnv }); return check(r.status === 100, r, `buf breaking x${f}`); },
     };
-    if (f === 0) cmds.buf(); // fills buf's cache
+    if (f === 0 && BUF) cmds.buf(); // fills buf's cache
     t.ours[f] = [];
     t.buf[f] = [];
-    for (let i = 0; i < rounds[f]; i++) for (const k of i % 2 ? ['buf', 'ours'] : ['ours', 'buf']) t[k][f].push(cmds[k]());
+    // Without buf (not installed), ours alone (6j).
+    for (let i = 0; i < rounds[f]; i++) for (const k of (i % 2 ? ['buf', 'ours'] : ['ours', 'buf']).filter((k) => BUF || k === 'ours')) t[k][f].push(cmds[k]());
   }
   const perLine = (who, f) => ((median(t[who][f]) - median(t[who][0])) / lines[f]) * 1000;
   results.sections.scaleProcesses = { lines, rounds, times: t };
-  for (const [id, who, name] of [['6j', 'ours', '`cri-compat check`'], ['6k', 'buf', '`buf breaking`']]) {
+  for (const [id, who, name] of [['6j', 'ours', '`cri-compat check`'], ...(BUF ? [['6k', 'buf', '`buf breaking`']] : [])]) {
     add({ id, figure: `${name}, whole process, on the same files at 1× / 10× / 100× (medians${who === 'ours' ? ', Node\'s default environment' : ''}); per line net of a three-line pair's run (${fmtMs(median(t[who][0]))}), and that per-line cost / 1×`,
       value: median(t[who][1]), info: true,
       fmt: () => `${factors.map((f) => fmtMs(median(t[who][f]))).join(' / ')}; ${factors.map((f) => fmtUs(perLine(who, f))).join(' / ')} per line; ${factors.slice(1).map((f) => fmtX(perLine(who, f) / perLine(who, 1))).join(' / ')}` });
   }
-  add({ id: '6l', figure: 'Ratio ours / buf, whole process, at 1× / 10× / 100× (medians)', value: median(t.ours[1]) / median(t.buf[1]), info: true,
+  if (BUF) add({ id: '6l', figure: 'Ratio ours / buf, whole process, at 1× / 10× / 100× (medians)', value: median(t.ours[1]) / median(t.buf[1]), info: true,
     fmt: () => factors.map((f) => fmtX(median(t.ours[f]) / median(t.buf[f]))).join(' / ') });
 }
 

@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { checkCompatibility, type CheckResult } from '../server/src/compat/check';
 import type { Finding } from '../server/src/compat/finding';
+import type { Range } from '../server/src/proto/ast';
 import { bind } from '../server/src/proto/binder';
 import { parse } from '../server/src/proto/parser';
 import type { Baseline } from '../server/src/baseline/types';
@@ -45,16 +46,28 @@ function expectFindings(text: string, findings: string[], problems: string[] = [
   }
 }
 
-test('a new field on the number of a released field that is still there: the released field did not change', NEEDS_CORPUS, () => {
+test('a new field on the number of a released field that is still there: the released field did not change, and nothing is reused', NEEDS_CORPUS, () => {
   const b = corpusText(TAG);
-  // Declared after the released field, and before it: FIELD_NUMBER_REUSED on the new one, nothing on working_dir.
+  // Declared after the released field, and before it: the binder's duplicate-number alone. The number still belongs
+  // to working_dir: FIELD_NUMBER_REUSED ("belonged to … now uses it") would describe a reuse that is not one.
   const after = edit(b, WORKING_DIR, `${WORKING_DIR}    // foo is a test field.\n    int32 foo = 5;\n`);
   const before = edit(b, WORKING_DIR, `    // foo is a test field.\n    int32 foo = 5;\n${WORKING_DIR}`);
-  for (const text of [after, before]) expectFindings(text, ['FIELD_NUMBER_REUSED ContainerConfig.foo'], ['duplicate-number']);
+  for (const text of [after, before]) expectFindings(text, [], ['duplicate-number']);
   const portMapping = edit(b, HOST_IP, '    // Host IP.\n    string host_ip = 4;\n    // The IP family of host_ip.\n    string host_ip_family = 3;\n}\n');
-  expectFindings(portMapping, ['FIELD_NUMBER_REUSED PortMapping.host_ip_family'], ['duplicate-number']);
-  const reused = checkBoth(portMapping)[0]!.result.findings[0]!;
-  assert.equal(reused.message, 'field number 3 belonged to "host_port" (int32) in v0.36.3; "host_ip_family" (string) now uses it');
+  expectFindings(portMapping, [], ['duplicate-number']);
+  // What the duplicate-number's fix needs: the new field, and the numbers of both (the error is at the later one).
+  for (const { against, result } of checkBoth(portMapping)) {
+    const lines = portMapping.split('\n');
+    const numberAt = (decl: string): Range => {
+      const line = lines.indexOf(decl);
+      const character = decl.lastIndexOf('= ') + 2;
+      return { start: { line, character }, end: { line, character: character + 1 } };
+    };
+    assert.deepEqual(result.duplicates, [{
+      element: 'runtime.v1.PortMapping.host_ip_family', range: numberAt('    string host_ip_family = 3;'), releasedRange: numberAt('    int32 host_port = 3;'),
+      fixes: [{ kind: 'renumber', to: 5, label: 'Use the next free number 5' }],
+    }], against);
+  }
 });
 
 test('a second field of a released name: the released one, with its number, is the one compared', NEEDS_CORPUS, () => {
@@ -125,8 +138,9 @@ test('DOC_MISSING: a new field on a released number is a new name to document, t
     assert.deepEqual(doc.fixes, [{ kind: 'docStub', element: 'field', name: 'foo' }], against);
     assert.deepEqual(result.additions, [], against);
   }
-  // The same when the released field is still there.
-  expectFindings(edit(b, WORKING_DIR, `${WORKING_DIR}    int32 foo = 5;\n`), ['DOC_MISSING ContainerConfig.foo', 'FIELD_NUMBER_REUSED ContainerConfig.foo'], ['duplicate-number']);
+  // Not while the released field is still there: the file does not compile (duplicate-number), and the new field
+  // gets its own number, where it is new and DOC_MISSING asks for its documentation.
+  expectFindings(edit(b, WORKING_DIR, `${WORKING_DIR}    int32 foo = 5;\n`), [], ['duplicate-number']);
   // Documented, or a rename (same type, the released field gone), it needs no more.
   expectFindings(edit(b, WORKING_DIR, '    // foo is a test field.\n    int32 foo = 5;\n'), ['FIELD_NUMBER_REUSED ContainerConfig.foo']);
   expectFindings(edit(b, WORKING_DIR, '    string wd = 5;\n'), ['FIELD_RENAMED ContainerConfig.wd']);

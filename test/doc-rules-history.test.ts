@@ -238,7 +238,7 @@ test('the field stub asks what the field left out means where the comment\'s con
   assert.ok(f);
   const stub = computeFixes(text, bind(parse(text), 'file:///work/api.proto'), f).find((a) => a.title === 'Add the missing documentation to the comment');
   assert.ok(stub);
-  assert.match(stub.edits.map((e) => e.newText).join(''), /Unset: TODO: what the runtime does when frob_mode is unset or empty\./);
+  assert.match(stub.edits.map((e) => e.newText).join(''), /Unset: TODO: what it means when frob_mode is unset or empty, and what the receiver \(runtime or kubelet\) does then\./);
 });
 
 test('the field stub asks what a comment that only says "empty" and "ignored" of something else leaves open', NEEDS_CORPUS, () => {

@@ -110,7 +110,8 @@ message Foo {
     message: 'field "Foo.b" = 2 of v0.36.3 was deleted without reserving its number',
   });
   assert.deepEqual(f.fixes?.map((x) => x.kind), ['reserve', 'restore']);
-  assert.deepEqual(f.fixes?.[1], { kind: 'restore', container: 'runtime.v1.Foo', isEnum: false, declaration: 'string b = 2;', number: 2, name: 'b', doc: ' b is the one that changes.' });
+  // `after`: the field the release declared before it, which the file still has; the restore puts it back below.
+  assert.deepEqual(f.fixes?.[1], { kind: 'restore', container: 'runtime.v1.Foo', isEnum: false, declaration: 'string b = 2;', number: 2, name: 'b', doc: ' b is the one that changes.', after: 'a' });
   expectFinding(fs, {
     rule: 'FIELD_REMOVED_WITHOUT_DEPRECATION', category: 'POLICY', severity: 'warning', range: at(cur, 'message Foo', 'Foo'), element: 'runtime.v1.Foo.b',
     message: 'field "Foo.b" of v0.36.3 was removed without first being deprecated',

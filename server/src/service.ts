@@ -6,7 +6,7 @@ import { parse } from './proto/parser';
 import type { Finding } from './compat/finding';
 import type { Baseline } from './baseline/types';
 import { checkCompatibility, type CheckOptions } from './compat/check';
-import type { Addition } from './compat/compare';
+import type { Addition, DuplicateNumber } from './compat/compare';
 
 export interface Analysis {
   bound: BoundFile;
@@ -14,6 +14,8 @@ export interface Analysis {
   findings: Finding[];
   /** Non-breaking additions since the baseline (for the report). */
   additions: Addition[];
+  /** New fields on the number of a released field still there: the fix of the binder's duplicate-number. */
+  duplicates?: DuplicateNumber[];
   baseline?: Baseline;
 }
 
@@ -26,6 +28,6 @@ export interface AnalyzeOptions extends CheckOptions {
 export function analyze(text: string, options: AnalyzeOptions): Analysis {
   const bound = bind(parse(text), options.uri, options.imports);
   if (!options.baseline) return { bound, findings: [], additions: [] };
-  const { findings, additions } = checkCompatibility(text, bound, options.baseline, options);
-  return { bound, findings, additions, baseline: options.baseline };
+  const { findings, additions, duplicates } = checkCompatibility(text, bound, options.baseline, options);
+  return { bound, findings, additions, ...(duplicates.length ? { duplicates } : {}), baseline: options.baseline };
 }

@@ -3,8 +3,8 @@
 import type { BoundFile, Severity } from '../proto/binder';
 import { comparePositions, type ProtoFile, type Range } from '../proto/ast';
 import type { Baseline, History } from '../baseline/types';
-import type { Category, Finding } from './finding';
-import { compareModels, type Addition } from './compare';
+import type { Category, Finding, FixData } from './finding';
+import { compareModels, type Addition, type DuplicateNumber } from './compare';
 import { checkHistoryReuse, ENUM_NUMBERS, FIELD_NUMBERS, formerNumbers, FreeNumbers, numbersOf } from './reuse';
 import { checkDocs } from '../docs/docRules';
 import { applySuppressions, findSuppressions } from './suppress';
@@ -27,12 +27,14 @@ export interface CheckResult {
   findings: Finding[];
   /** Non-breaking additions since the baseline: shown in the report, not as diagnostics. */
   additions: Addition[];
+  /** New fields on the number of a released field still there, with the fix of the binder's duplicate-number. */
+  duplicates: DuplicateNumber[];
 }
 
 export function checkCompatibility(text: string, bound: BoundFile, baseline: Baseline, options: CheckOptions = {}): CheckResult {
   const current = bound.model;
   const base = Object.assign({}, baseline.model, { tag: baseline.tag });
-  const { findings, additions, newOnReleasedNumbers, renamed, currentIndex } = compareModels(current, base, baseline.tag);
+  const { findings, additions, newOnReleasedNumbers, duplicates, renamed, currentIndex } = compareModels(current, base, baseline.tag);
   // The model has no syntax node for the package statement; the file does. A file without one is about the
   // whole file: its head, not the first message, which the comparison would name.
   const pkg = bound.ast.package?.nameRange ?? fileHead(bound.ast);
@@ -51,11 +53,11 @@ export function checkCompatibility(text: string, bound: BoundFile, baseline: Bas
     const docs = checkDocs(current, base, [...additions, ...newOnReleasedNumbers], renamed, currentIndex);
     for (const f of docs) if (f.rule === 'DOC_MEANING_CHANGED') changed.add(f.element);
     append(findings, docs);
-    attachNextFreeNumber(findings, bound, baseline);
+    attachNextFreeNumber([...findings.filter((f) => RENUMBERED.has(f.rule)), ...duplicates], findings, bound, baseline);
     append(findings, patchPolicy(bound, baseline, currentTag, changed.size));
   }
   const kept = applySuppressions(findings, findSuppressions(text));
-  return { findings: applySeverities(kept, options.severity), additions };
+  return { findings: applySeverities(kept, options.severity), additions, duplicates };
 }
 
 /** The `syntax` (or `edition`) statement, else the first declaration, else the start of the file. */
@@ -90,16 +92,16 @@ function append<T>(to: T[], xs: readonly T[]): void {
 const RENUMBERED = new Set(['FIELD_NUMBER_REUSED', 'FIELD_NUMBER_REUSED_HISTORY', 'ENUM_VALUE_NUMBER_REUSED']);
 
 /**
- * A reused number gets the "next free number" fix: free in the current message (enum), in the baseline's (its
- * fields or values and reservations) and, with a history, in every release's. Several reuses in one message get
- * successive numbers, one sequence for all its rules, handed out in declaration order (each fix stays right when
- * the others are applied too). A field whose name the releases gave a number of its own gets that number instead,
- * where it is free (`formerNumbers`): any other would leave the name reused (FIELD_NAME_REUSED_HISTORY).
+ * A reused number (`reused`: findings of RENUMBERED rules, and fields on the number of a released field still there)
+ * gets the "next free number" fix: free in the current message (enum), in the baseline's (its fields or values and
+ * reservations) and, with a history, in every release's. Several reuses in one message get successive numbers, one
+ * sequence for all its rules, handed out in declaration order (each fix stays right when the others are applied
+ * too). A field whose name the releases gave a number of its own gets that number instead, where it is free
+ * (`formerNumbers`): any other would leave the name reused (FIELD_NAME_REUSED_HISTORY).
  */
-function attachNextFreeNumber(findings: Finding[], bound: BoundFile, baseline: Baseline): void {
-  const byContainer = new Map<string, Finding[]>();
-  for (const f of findings) {
-    if (!RENUMBERED.has(f.rule)) continue;
+function attachNextFreeNumber(reused: { element: string; fixes?: FixData[] }[], findings: readonly Finding[], bound: BoundFile, baseline: Baseline): void {
+  const byContainer = new Map<string, { element: string; fixes?: FixData[] }[]>();
+  for (const f of reused) {
     const fqn = f.element.slice(0, f.element.lastIndexOf('.'));
     const list = byContainer.get(fqn);
     if (list) list.push(f);
@@ -127,11 +129,11 @@ function attachNextFreeNumber(findings: Finding[], bound: BoundFile, baseline: B
     const free = new FreeNumbers([...inFiles, ...uses.map((u) => [u.number, u.number] as const)], msg ? FIELD_NUMBERS : ENUM_NUMBERS);
     const members: readonly { name: string }[] = msg ? msg.fields : en!.values;
     const position = new Map(members.map((x, i) => [`${fqn}.${x.name}`, i]));
-    const at = (f: Finding): number => position.get(f.element) ?? members.length;
+    const at = (f: { element: string }): number => position.get(f.element) ?? members.length;
     // One fix per field or value, whatever the number of its findings.
     const given = new Map<string, { to: number; label: string } | undefined>();
     const formerOf = msg && history && formerNumbers(uses, inFiles, labelsIn(history, fqn));
-    const numberFor = (f: Finding): { to: number; label: string } | undefined => {
+    const numberFor = (f: { element: string }): { to: number; label: string } | undefined => {
       const field = msg?.fields[at(f)];
       const former = field && formerOf?.(field);
       if (former) {
@@ -142,7 +144,7 @@ function attachNextFreeNumber(findings: Finding[], bound: BoundFile, baseline: B
       return next === undefined ? undefined : { to: next, label: `Use the next free number ${next}` };
     };
     // An enum's value 0 is its default, and in proto3 its first value must be 0: no number to move it to.
-    const isZero = (f: Finding): boolean => !!en && en.values[at(f)]?.number === 0;
+    const isZero = (f: { element: string }): boolean => !!en && en.values[at(f)]?.number === 0;
     for (const f of [...list].sort((a, b) => at(a) - at(b))) {
       if (swapped.has(f.element) || isZero(f)) continue;
       if (!given.has(f.element)) given.set(f.element, numberFor(f));

@@ -37,10 +37,27 @@ export interface Comparison {
    * each is a new name that the documentation rules check as they check additions.
    */
   newOnReleasedNumbers: Addition[];
+  /** New fields (enum values) on the number a released one still holds (the binder's duplicate-number), for their fix. */
+  duplicates: DuplicateNumber[];
   /** Baseline message/enum → new name, for the types reported as MESSAGE_RENAMED. */
   renamed: Map<string, string>;
   /** Lookups over the current model, for the checks that follow (built once per analysis). */
   currentIndex: ModelIndex;
+}
+
+/**
+ * A field declared on the number that a released field of its message still holds (an enum value, on one a released
+ * value still has, in an enum without aliases): no reuse (the released one did not change), the binder's
+ * duplicate-number error, on whichever of the two is declared later. Its fix moves the new one to a free number
+ * (check.ts), as FIELD_NUMBER_REUSED's does.
+ */
+export interface DuplicateNumber {
+  /** The new field or enum value. */
+  element: string;
+  /** Its number, and the released field's: the binder's error is at one of them. */
+  range: Range;
+  releasedRange: Range;
+  fixes?: FixData[];
 }
 
 const ORIGIN: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
@@ -53,6 +70,7 @@ class Comparer {
   private readonly findings: Finding[] = [];
   private readonly additions: Addition[] = [];
   private readonly newOnReleasedNumbers: Addition[] = [];
+  private readonly duplicates: DuplicateNumber[] = [];
   private readonly cur: ModelIndex;
   private readonly base: ModelIndex;
   /** Baseline message/enum → its new name, for types detected as renamed (MESSAGE_RENAMED). */
@@ -98,7 +116,7 @@ class Comparer {
   }
 
   private result(): Comparison {
-    return { findings: this.findings, additions: this.additions, newOnReleasedNumbers: this.newOnReleasedNumbers, renamed: this.renamed, currentIndex: this.cur };
+    return { findings: this.findings, additions: this.additions, newOnReleasedNumbers: this.newOnReleasedNumbers, duplicates: this.duplicates, renamed: this.renamed, currentIndex: this.cur };
   }
 
   private add(rule: string, range: Range, element: string, message: string, fixes?: FixData[], related?: Finding['related']): void {
@@ -443,10 +461,18 @@ class Comparer {
         this.deletedField(old, of, cur, where);
         continue;
       }
+      // The released field still holds its number: any other field on it is a duplicate (the binder's error), not a
+      // reuse, as an enum's new name beside a released one is not.
+      if (same) {
+        for (const byNum of atNumber) {
+          if (byNum === same || oldNumberOf.has(byNum.name)) continue;
+          this.duplicates.push({ element: `${cur.fqn}.${byNum.name}`, range: byNum.node?.numberRange ?? where, releasedRange: same.node?.numberRange ?? where });
+        }
+        continue;
+      }
       // Any other field on the number: the released field renamed (once, when it is gone), or a reuse.
       let continued = byName !== undefined;
       for (const byNum of atNumber) {
-        if (byNum === same) continue;
         const r = byNum.node?.nameRange ?? where;
         if (!continued && this.typeChange(of, byNum) === 'same' && of.label === byNum.label && !oldNumberOf.has(byNum.name)) {
           continued = true;
@@ -474,7 +500,7 @@ class Comparer {
     const nameReserved = this.reservedIn(cur).name(of.name);
     const restore: FixData = {
       kind: 'restore', container: cur.fqn, isEnum: false, declaration: declarationOf(of), number: of.number, name: of.name,
-      ...restoredDoc(of), ...(of.oneof ? { oneof: of.oneof } : {}),
+      ...restoredDoc(of), ...(of.oneof ? { oneof: of.oneof } : {}), ...this.fieldNeighbours(old, of, cur),
     };
     const reserve: FixData = { kind: 'reserve', message: cur.fqn, isEnum: false, numbers: [[of.number, of.number]], names: [of.name] };
     if (!numberReserved) {
@@ -568,21 +594,44 @@ class Comparer {
    * services); a model of the bundled index keeps only the order of the messages and of the enums, so there they
    * are the nearest messages (enums) of the scope.
    */
-  private baselineNeighbours(old: MessageDef | EnumDef, kind: 'message' | 'enum'): { after?: string; before?: string } {
-    const order = this.scopeOrder(parentOf(old.fqn), old.node ? undefined : kind);
-    const k = order.at.get(old.name);
+  private baselineNeighbours(old: MessageDef | EnumDef, kind: 'message' | 'enum'): Neighbours {
+    return neighboursIn(this.scopeOrder(parentOf(old.fqn), old.node ? undefined : kind), old.name);
+  }
+
+  /**
+   * The members declared next to a released field in its baseline message (in its oneof, for a member of one) that
+   * the current message `cur` still declares, the nearest on each side, for restoring the field where it was:
+   * released fields need not be in number order. From a file: fields, oneofs and nested types; a model of the
+   * bundled index keeps the order of a message's fields, not where its nested types stand among them, so there
+   * they are fields and oneofs. Built once per message (and oneof): a file can delete many fields of one.
+   */
+  private readonly fieldOrders = new Map<string, { order: DeclarationOrder; prev: number[]; next: number[] }>();
+  private fieldNeighbours(old: MessageDef, of: FieldDef, cur: MessageDef): Neighbours {
+    const key = `${old.fqn}|${of.oneof ?? ''}`;
+    let o = this.fieldOrders.get(key);
+    if (!o) {
+      const order = of.oneof === undefined && old.node ? this.scopeOrder(old.fqn) : declarationOrder(fieldOrder(old, of.oneof));
+      const names = order.names;
+      const here = new Set([...cur.fields.map((f) => f.name), ...cur.oneofs, ...(cur.node ? [...cur.node.messages, ...cur.node.enums].map((d) => d.name) : [])]);
+      const prev = new Array<number>(names.length);
+      const next = new Array<number>(names.length);
+      for (let j = 0, k = -1; j < names.length; j++) { prev[j] = k; if (here.has(names[j]!)) k = j; }
+      for (let j = names.length - 1, k = -1; j >= 0; j--) { next[j] = k; if (here.has(names[j]!)) k = j; }
+      this.fieldOrders.set(key, (o = { order, prev, next }));
+    }
+    const k = o.order.at.get(of.name);
     if (k === undefined) return {};
-    const out: { after?: string; before?: string } = {};
-    if (k > 0) out.after = order.names[k - 1]!;
-    if (k + 1 < order.names.length) out.before = order.names[k + 1]!;
+    const out: Neighbours = {};
+    if (o.prev[k]! >= 0) out.after = o.order.names[o.prev[k]!]!;
+    if (o.next[k]! >= 0) out.before = o.order.names[o.next[k]!]!;
     return out;
   }
 
   /** Per baseline scope, its names in declaration order (of one kind without positions); built on first use. */
-  private readonly scopeOrders = new Map<string, { names: string[]; at: Map<string, number> }>();
+  private readonly scopeOrders = new Map<string, DeclarationOrder>();
   private baseChildren?: Map<string, { messages: MessageDef[]; enums: EnumDef[] }>;
 
-  private scopeOrder(scope: string, kind?: 'message' | 'enum'): { names: string[]; at: Map<string, number> } {
+  private scopeOrder(scope: string, kind?: 'message' | 'enum'): DeclarationOrder {
     const key = `${kind ?? '*'}|${scope}`;
     let order = this.scopeOrders.get(key);
     if (order) return order;
@@ -607,9 +656,7 @@ class Comparer {
         : [...children.messages, ...children.enums, ...(scope === this.baseline.package ? this.baseline.services : [])].flatMap((d) => (d.node ? [d.node] : []));
       names = nodes.sort((a, b) => comparePositions(a.range.start, b.range.start)).map((n) => n.name);
     }
-    order = { names, at: new Map() };
-    for (let k = names.length - 1; k >= 0; k--) order.at.set(names[k]!, k);
-    this.scopeOrders.set(key, order);
+    this.scopeOrders.set(key, (order = declarationOrder(names)));
     return order;
   }
 
@@ -811,6 +858,15 @@ class Comparer {
         continue;
       }
       if (!byNum) this.deletedEnumValue(old, ov, cur, where);
+    }
+    // A new name on the number a released value still has, where the enum allows no aliases: the binder's
+    // duplicate-number, as for a field; its fix moves the new value to a free number.
+    if (cur.node && !allowsAliases(cur.node)) {
+      for (const v of cur.values) {
+        if (oldNames.has(v.name) || !oldNumbers.has(v.number)) continue;
+        const held = (curAllByNumber ??= groupBy(cur.values, (x) => x.number)).get(v.number)!.find((x) => hadPair(x.name, v.number));
+        if (held) this.duplicates.push({ element: `${cur.fqn}.${v.name}`, range: v.node?.numberRange ?? where, releasedRange: held.node?.numberRange ?? where });
+      }
     }
     this.firstAliases(old, cur, curByName, curByNumber);
     for (const v of cur.values) {
@@ -1099,6 +1155,43 @@ function shapeOf(d: MessageDef | EnumDef): string | undefined {
     `${map ?? ''}${v.startsWith(own) ? '~' : v}${end}`);
   const parts = 'fields' in d ? d.fields.map((f) => `${f.number}:${f.name}:${rel(f.type)}:${f.label}`) : d.values.map((v) => `${v.number}:${v.name}`);
   return parts.length ? parts.sort().join('|') : undefined;
+}
+
+/** Names in declaration order, and each one's position (the first, for a name declared twice). */
+interface DeclarationOrder {
+  names: string[];
+  at: Map<string, number>;
+}
+
+function declarationOrder(names: string[]): DeclarationOrder {
+  const at = new Map<string, number>();
+  for (let k = names.length - 1; k >= 0; k--) at.set(names[k]!, k);
+  return { names, at };
+}
+
+/**
+ * A baseline message's fields in declaration order, a oneof's members as the oneof's name (`oneof`: that oneof's
+ * members).
+ */
+function fieldOrder(old: MessageDef, oneof: string | undefined): string[] {
+  const names = new Set<string>();
+  for (const f of old.fields) {
+    if (oneof === undefined) names.add(f.oneof ?? f.name);
+    else if (f.oneof === oneof) names.add(f.name);
+  }
+  return [...names];
+}
+
+/** The names declared right before and right after `name`. */
+type Neighbours = { after?: string; before?: string };
+
+function neighboursIn(order: DeclarationOrder, name: string): Neighbours {
+  const k = order.at.get(name);
+  if (k === undefined) return {};
+  const out: Neighbours = {};
+  if (k > 0) out.after = order.names[k - 1]!;
+  if (k + 1 < order.names.length) out.before = order.names[k + 1]!;
+  return out;
 }
 
 function parentOf(fqn: string): string {

@@ -19,6 +19,13 @@ export type FixData =
       oneof?: string;
       /** An enum value removed from an alias pair: the name that remains, and whether the baseline declared this one first. */
       alias?: { name: string; first: boolean };
+      /**
+       * A field: the names the baseline declared before and after it in its body (its oneof's), a field, oneof or
+       * nested type, the nearest that the file still declares. It goes back above the second, else below the first:
+       * released fields need not be in number order.
+       */
+      after?: string;
+      before?: string;
     }
   /** `swap`: the field now on `to`, which goes to this field's number (two released fields swapped numbers). */
   | { kind: 'renumber'; to: number; label: string; swap?: string }

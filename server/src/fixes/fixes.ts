@@ -6,6 +6,7 @@
 
 import type { Finding, FixData } from '../compat/finding';
 import { SUPPRESSION_MARKER, findSuppressions } from '../compat/suppress';
+import { RULES_BY_ID } from '../compat/rules';
 import { FALLBACK, docOf, ownDoc, statesCallOrder, statesIgnoredBehaviour, statesUnsetMeaning } from '../docs/docRules';
 import type {
   Comment, EnumNode, EnumValueNode, FieldNode, MessageNode, OneofNode, Position, ProtoFile, Range, ReservedNode, RpcNode, ServiceNode,
@@ -18,7 +19,7 @@ import {
   bodyMembers, elementNamedAt, elementsOf, fieldLabeledAt, findAt, findContainer, type Container, type Located, type NodeKind,
 } from './locate';
 import { checkNonOverlapping, insertAt, linesOf, mergeEditLists, pos, type TextEdit, type TextLines } from './text';
-import { containerIndex, declarationsIn, entriesOf, namesInScope, oneofsOf, reservationsOf, rpcNamesIn, type Reservation } from './containers';
+import { containerIndex, declarationsIn, entriesOf, namesInScope, oneofsOf, reservationsOf, rpcNamesIn, type Declared, type Reservation } from './containers';
 import { partitionPoint } from '../binarySearch';
 
 /** The title of the fix that suppresses a finding of `rule` on its line (fix-all never picks it). */
@@ -517,34 +518,56 @@ function restoreEdits(L: TextLines, bound: BoundFile, fd: RestoreData, deprecate
   // A reservation of the number or name (a deletion done right, but without deprecation) is taken back.
   const unreserve = unreserveEdits(L, c, fd.alias ? undefined : fd.number, fd.name);
   if (!unreserve) return undefined;
+  // A field goes back between the members the baseline declared around it, where the file still has them.
+  const neighbours = fd.isEnum ? undefined : fd.oneof ? oneofMembers(body) : declarationsIn(bound, fd.container);
+  const prev = fd.after === undefined ? undefined : neighbours?.get(fd.after);
+  const following = fd.before === undefined ? undefined : neighbours?.get(fd.before);
+  const next = following ?? (prev ? undefined : firstAbove(body, fd.number)?.node);
   // The comment the user left behind when deleting the field (it leads the next member's comment now): the field
   // goes back under it, not with a second copy of it above.
-  const orphan = fd.alias ? undefined : orphanedDoc(L, body, fd.number, fd.doc);
+  const orphan = fd.alias ? undefined : orphanedDoc(L, next, fd.doc);
   const block = [...(orphan ? [] : commentLines(fd.doc)), ...(deprecate ? [`// ${DEPRECATION_NOTE}`] : []), decl];
   if (fd.alias) {
     const edits = aliasEdits(L, c, body, fd.alias, block);
     return edits && [...unreserve, ...edits];
   }
   if (orphan) return [...unreserve, insertAt(pos(orphan.line, 0), block.map((l) => `${orphan.indent}${l}${L.eol}`).join(''))];
+  // Above the member that followed it first: what the user left where the field was (the comment of a reservation
+  // that replaced it) stays with it.
+  const spot = (following && beforeDeclaration(L, following, false)) ?? (prev && afterDeclaration(L, prev, false));
+  if (spot) return [...unreserve, insertAt(spot.at, spot.wrap(block.map((l) => `${spot.indent}${l}${L.eol}`).join('')))];
   // The value 0 of a proto3 enum must come first, also before negative values.
   const first = fd.isEnum && fd.number === 0 && isProto3(bound);
   return [...unreserve, ...insertByNumber(L, body, fd.number, block, first)];
 }
 
+/** A oneof's members by name, the first of each; once per body. */
+const oneofMemberMaps = new WeakMap<Body, Map<string, Declared>>();
+function oneofMembers(b: Body): ReadonlyMap<string, Declared> {
+  let m = oneofMemberMaps.get(b);
+  if (!m) {
+    oneofMemberMaps.set(b, (m = new Map()));
+    for (const { node } of b.numbered) {
+      const f = node as FieldNode;
+      if (!m.has(f.name)) m.set(f.name, f);
+    }
+  }
+  return m;
+}
+
 /**
  * Where a deleted member's documentation `doc` still stands: the first lines of the leading comment of the member
- * it stood above, followed by that member's own lines. The line after it, and the member's indentation.
+ * it stood above (`next`), followed by that member's own lines. The line after it, and the member's indentation.
  */
-function orphanedDoc(L: TextLines, b: Body, number: number, doc: string | undefined): { line: number; indent: string } | undefined {
-  const next = doc === undefined ? undefined : firstAbove(b, number);
-  const lead = (next?.node as { comments?: { leading?: Comment } } | undefined)?.comments?.leading;
-  if (!next || !lead || lead.block || !L.startsLine(lead.range.start)) return undefined;
-  const want = doc!.split(/\r\n|\r|\n/).map((l) => l.trim());
+function orphanedDoc(L: TextLines, next: Member | undefined, doc: string | undefined): { line: number; indent: string } | undefined {
+  const lead = (next as { comments?: { leading?: Comment } } | undefined)?.comments?.leading;
+  if (!next || doc === undefined || !lead || lead.block || !L.startsLine(lead.range.start)) return undefined;
+  const want = doc.split(/\r\n|\r|\n/).map((l) => l.trim());
   const have = lead.text.split('\n').map((l) => l.trim());
   // One comment line per line, and more of them than the deleted member's: the member's own comes after.
   if (have.length !== lead.range.end.line - lead.range.start.line + 1 || have.length <= want.length) return undefined;
   if (want.some((l, i) => have[i] !== l)) return undefined;
-  return { line: lead.range.start.line + want.length, indent: L.indentOf(next.node.range.start.line) };
+  return { line: lead.range.start.line + want.length, indent: L.indentOf(next.range.start.line) };
 }
 
 function isProto3(bound: BoundFile): boolean {
@@ -988,7 +1011,8 @@ function moveBackEdits(L: TextLines, bound: BoundFile, finding: Finding, fd: Ext
   if (!lines) return undefined;
   const dest = scope === bound.model.package ? undefined : findContainer(bound.ast, scope, false);
   if (scope !== bound.model.package && (!dest || rangeContains(loc.range, dest.range.start))) return undefined;
-  const spot = besideNeighbour(L, bound, scope, fd) ?? (dest ? atEndOf(L, dest) : afterEnclosingTop(L, bound, loc));
+  const top = scope === bound.model.package;
+  const spot = besideNeighbour(L, declarationsIn(bound, scope), fd, top) ?? (dest ? atEndOf(L, dest) : afterEnclosingTop(L, bound, loc));
   if (!spot) return undefined;
   const refs = referenceEdits(L, bound, loc.path, fd.from, loc.range);
   if (!refs) return undefined;
@@ -1018,31 +1042,33 @@ interface Spot {
 }
 
 /**
- * After the declaration the baseline had before the type (below its trailing comment), else above the one it had
- * after it (above its leading comment), at that declaration's indentation; at the top level with a blank line
- * between them, as top-level declarations are written. Undefined when the scope has neither, or neither has its
- * lines to itself.
+ * Where a moved type goes back to: after the declaration the baseline had before it, else before the one it had
+ * after it, where the scope's declarations (`declared`, by name) still have them; at the top level (`top`) with a
+ * blank line between them, as top-level declarations are written.
  */
-function besideNeighbour(L: TextLines, bound: BoundFile, scope: string, fd: Extract<FixData, { kind: 'moveBack' }>): Spot | undefined {
-  const top = scope === bound.model.package;
-  const declared = declarationsIn(bound, scope);
+function besideNeighbour(L: TextLines, declared: ReadonlyMap<string, Declared>, fd: { after?: string; before?: string }, top: boolean): Spot | undefined {
   const prev = fd.after === undefined ? undefined : declared.get(fd.after);
-  if (prev && L.startsLine(prev.range.start)) {
-    const trailing = prev.comments?.trailing?.range.end;
-    const end = trailing && comparePositions(trailing, prev.range.end) > 0 ? trailing : prev.range.end;
-    if (/^\s*(\/\/.*)?$/.test(L.line(end.line).slice(end.character)) && end.line + 1 < L.lineCount) {
-      // A trailing comment below the declaration trails it only while a blank line follows it (protoc): without
-      // one, it would lead the type put under it.
-      const below = trailing !== undefined && prev.comments!.trailing!.range.start.line > prev.range.end.line;
-      return { at: pos(end.line + 1, 0), indent: L.indentOf(prev.range.start.line), wrap: (b) => (top || below ? L.eol + b : b) };
-    }
-  }
   const next = fd.before === undefined ? undefined : declared.get(fd.before);
-  const p = next && (next.comments?.leading?.range.start ?? next.range.start);
-  if (next && p && L.startsLine(p) && L.startsLine(next.range.start)) {
-    return { at: pos(p.line, 0), indent: L.indentOf(next.range.start.line), wrap: (b) => (top ? b + L.eol : b) };
-  }
-  return undefined;
+  return (prev && afterDeclaration(L, prev, top)) ?? (next && beforeDeclaration(L, next, top));
+}
+
+/** Below a declaration and its trailing comment, at its indentation; undefined unless it has its lines to itself. */
+function afterDeclaration(L: TextLines, prev: Declared, top: boolean): Spot | undefined {
+  if (!L.startsLine(prev.range.start)) return undefined;
+  const trailing = prev.comments?.trailing?.range.end;
+  const end = trailing && comparePositions(trailing, prev.range.end) > 0 ? trailing : prev.range.end;
+  if (!/^\s*(\/\/.*)?$/.test(L.line(end.line).slice(end.character)) || end.line + 1 >= L.lineCount) return undefined;
+  // A trailing comment below the declaration trails it only while a blank line follows it (protoc): without
+  // one, it would lead the type put under it.
+  const below = trailing !== undefined && prev.comments!.trailing!.range.start.line > prev.range.end.line;
+  return { at: pos(end.line + 1, 0), indent: L.indentOf(prev.range.start.line), wrap: (b) => (top || below ? L.eol + b : b) };
+}
+
+/** Above a declaration and its leading comment, at its indentation; undefined unless they start their lines. */
+function beforeDeclaration(L: TextLines, next: Declared, top: boolean): Spot | undefined {
+  const p = next.comments?.leading?.range.start ?? next.range.start;
+  if (!L.startsLine(p) || !L.startsLine(next.range.start)) return undefined;
+  return { at: pos(p.line, 0), indent: L.indentOf(next.range.start.line), wrap: (b) => (top ? b + L.eol : b) };
 }
 
 /** The end of a message's body, at its members' indentation; undefined when `}` shares its line with code. */
@@ -1603,7 +1629,7 @@ function stubLines(fd: Extract<FixData, { kind: 'docStub' }>, doc: string | unde
       // what the field left out means is worth saying of any field, but no runtime that predates a field of a new
       // message (or a response field, which older runtimes never set) ever ignores it.
       const degradation = !suppressed.has('FIELD_DEGRADATION_UNDOCUMENTED');
-      if ((!has || !statesUnsetMeaning(doc, name)) && degradation) out.push(`Unset: TODO: what the runtime does when ${name} is unset or empty.`);
+      if ((!has || !statesUnsetMeaning(doc, name)) && degradation) out.push(`Unset: TODO: what it means when ${name} is unset or empty, and what the receiver (runtime or kubelet) does then.`);
       if ((!has || !statesIgnoredBehaviour(doc)) && degradation && reachesOlderRuntimes) out.push(`Older runtimes: TODO: what happens when a runtime that predates ${name} ignores it, and how the kubelet detects support.`);
       break;
     }
@@ -1627,7 +1653,8 @@ function stubLines(fd: Extract<FixData, { kind: 'docStub' }>, doc: string | unde
  * block comment and its element would detach the comment).
  */
 function suppressEdits(L: TextLines, finding: Finding): TextEdit[] | undefined {
-  if (UNSUPPRESSIBLE.has(finding.rule)) return undefined;
+  // Nor can a binder problem (the duplicate-number a renumber fix is for): a comment does not make the file compile.
+  if (UNSUPPRESSIBLE.has(finding.rule) || !RULES_BY_ID.has(finding.rule)) return undefined;
   // Anchored at 0:0, the finding has no element (the file's only declaration was deleted): it stays at 0:0, out
   // of reach of a comment above, and moves to the first declaration the file gets.
   const { start, end } = finding.range;

@@ -15,7 +15,7 @@ import { computeFixes, fixAll, type Fix, type TextEdit } from '../fixes';
 import type { Analysis } from '../service';
 import { SOURCE } from './convert';
 import { type Budget, checkEdits, compositeTitle } from './fixChecks';
-import { type Strategy, fixEverything } from './fixChoice';
+import { DUPLICATE_NUMBER, type Strategy, duplicateFindings, fixableFindings, fixEverything } from './fixChoice';
 import { fixToFixedPoint } from './fixAll';
 
 export const QUICKFIX_KIND = 'quickfix';
@@ -94,20 +94,27 @@ function rangeKey(r: Diagnostic['range'] | undefined): string | undefined {
 
 /**
  * An analysis's findings by rule, by rule and element, and by rule and range, built once: a request with every
- * diagnostic of the file (select all, then the light bulb) looked each one up in all findings.
+ * diagnostic of the file (select all, then the light bulb) looked each one up in all findings. A new field on the
+ * number of a released field still there is no finding, only the binder's duplicate-number, at whichever of the two
+ * comes later: by that code and either range, it is a finding whose fix moves the new field to a free number.
  */
 const findingIndexes = new WeakMap<Analysis, Map<string, Finding[]>>();
 function findingsOf(analysis: Analysis): Map<string, Finding[]> {
   let index = findingIndexes.get(analysis);
   if (!index) {
+    const add = (key: string, f: Finding): void => {
+      const list = index!.get(key);
+      if (list) list.push(f);
+      else index!.set(key, [f]);
+    };
     findingIndexes.set(analysis, (index = new Map()));
     for (const f of analysis.findings) {
-      for (const key of [f.rule, `${f.rule}\0${f.element}`, `${f.rule}\0\0${rangeKey(f.range)}`]) {
-        const list = index.get(key);
-        if (list) list.push(f);
-        else index.set(key, [f]);
-      }
+      for (const key of [f.rule, `${f.rule}\0${f.element}`, `${f.rule}\0\0${rangeKey(f.range)}`]) add(key, f);
     }
+    const duplicates = duplicateFindings(analysis);
+    (analysis.duplicates ?? []).forEach((d, k) => {
+      for (const r of [d.range, d.releasedRange]) add(`${DUPLICATE_NUMBER}\0\0${rangeKey(r)}`, duplicates[k]!);
+    });
   }
   return index;
 }
@@ -209,7 +216,7 @@ export function codeActions(snap: Snapshot, q: CodeActionQuery): CodeAction[] {
   }
 
   if (kindRequested(q.only, FIX_ALL_KIND, false)) {
-    const edits = q.reanalyze ? memo(snap, 'fix all', () => fixToFixedPoint(snap, q.reanalyze!)) : fixEverything(snap.text, bound, findings);
+    const edits = q.reanalyze ? memo(snap, 'fix all', () => fixToFixedPoint(snap, q.reanalyze!)) : fixEverything(snap.text, bound, fixableFindings(snap.analysis));
     if (edits.length) out.push({ title: 'Fix all CRI compatibility findings', kind: FIX_ALL_KIND, edit: workspaceEdit(snap, edits, q.documentChanges) });
   }
   return out;

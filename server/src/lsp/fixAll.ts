@@ -9,7 +9,7 @@ import { TextLines } from '../fixes/text';
 import type { Analysis } from '../service';
 import type { Snapshot } from './codeActions';
 import { checkEdits, compositeTitle, type Budget, type Checked, type Failed, type State } from './fixChecks';
-import { byElement, candidatesOf, mergePicks, type Candidate, type Pick } from './fixChoice';
+import { byElement, candidatesOf, fixableFindings, mergePicks, type Candidate, type Pick } from './fixChoice';
 import { composeEditRounds, composeSpans } from './editRounds';
 import { partitionPoint } from '../binarySearch';
 
@@ -71,7 +71,7 @@ export function fixToFixedPoint(snap: Snapshot, reanalyze: (text: string) => Ana
 function checkedRound(cur: State, ctx: FixAllContext): Checked | undefined {
   const bound = cur.analysis.bound;
   const options = new Map<string, Candidate[]>();
-  for (const fs of byElement(cur.analysis.findings)) {
+  for (const fs of byElement(fixableFindings(cur.analysis))) {
     const cs = candidatesOf(cur.text, bound, fs).filter((c) => !ctx.bad.has(c.key));
     if (cs.length) options.set(fs[0]!.element, cs);
   }

@@ -22,6 +22,32 @@ export interface Pick {
   finding?: Finding;
 }
 
+/** The binder's code for a number used twice in a message (enum). */
+export const DUPLICATE_NUMBER = 'duplicate-number';
+
+/**
+ * One finding for each new field (enum value) of an analysis on the number a released one still has, in the order
+ * of `duplicates`: no finding, only the binder's duplicate-number, whose fix (the next free number) they carry.
+ * Built once per analysis.
+ */
+const duplicateLists = new WeakMap<Analysis, readonly Finding[]>();
+export function duplicateFindings(a: Analysis): readonly Finding[] {
+  if (!a.duplicates?.length) return [];
+  let out = duplicateLists.get(a);
+  if (!out) {
+    out = a.duplicates.map((d): Finding => ({
+      rule: DUPLICATE_NUMBER, category: 'WIRE', severity: 'error', message: '', range: d.range, element: d.element, ...(d.fixes ? { fixes: d.fixes } : {}),
+    }));
+    duplicateLists.set(a, out);
+  }
+  return out;
+}
+
+/** The findings of an analysis with those of its duplicate numbers: what fix-all fixes. */
+export function fixableFindings(a: Analysis): readonly Finding[] {
+  return a.duplicates?.length ? [...a.findings, ...duplicateFindings(a)] : a.findings;
+}
+
 const RULE_ORDER = new Map(RULES.map((r, k) => [r.id, k]));
 const ruleRank = (rule: string): number => RULE_ORDER.get(rule) ?? RULES.length;
 

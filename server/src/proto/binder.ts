@@ -9,6 +9,7 @@ import {
 import {
   SCALARS, jsonNameOf, isReserved, type ApiModel, type EnumDef, type FieldDef, type FieldLabel, type MessageDef, type ServiceDef,
 } from './model';
+import { EDITION_DEFAULTS, resolveFeatures, type Features } from './features';
 import { ENUM_MAX, FIELD_MAX, parse } from './parser';
 import { wellKnownTypes } from './wellKnown';
 import { partitionPoint } from '../binarySearch';
@@ -181,6 +182,12 @@ class Binder {
   private readonly references: TypeReference[] = [];
   private readonly pkg: string;
   private readonly proto3: boolean;
+  /** The file's features in an editions file; undefined in a proto2 or proto3 file, whose syntax decides. */
+  private readonly fileFeatures: Features | undefined;
+  /** The file's enums that are closed (`features.enum_type = CLOSED`), by full name. */
+  private readonly closedEnums = new Set<string>();
+  /** Enum fields (and extensions) of implicit presence, which protoc refuses for a closed enum: checked once all enums are bound. */
+  private readonly implicitEnumFields: { field: FieldNode; enumFqn: string }[] = [];
   /**
    * Declared names (last component) → the scopes declaring them and the full name, kept with `declarations`
    * (see `resolveType`). The full name is kept so that a lookup hashes a string hashed before, not a new one.
@@ -202,6 +209,7 @@ class Binder {
   constructor(private readonly ast: ProtoFile, private readonly uri: string, private readonly resolver?: ImportResolver) {
     this.pkg = ast.package?.name.replace(/^\./, '') ?? '';
     this.proto3 = ast.syntax?.value === 'proto3';
+    this.fileFeatures = ast.edition ? resolveFeatures(EDITION_DEFAULTS, ast.options) : undefined;
   }
 
   run(): BoundFile {
@@ -222,10 +230,11 @@ class Binder {
       model.goPackageNode = goPackage;
     }
     const scope = this.pkg;
-    for (const m of this.ast.messages) this.message(m, scope, model);
-    for (const e of this.ast.enums) model.enums.push(this.enumDef(e, scope));
+    for (const m of this.ast.messages) this.message(m, scope, model, this.fileFeatures);
+    for (const e of this.ast.enums) model.enums.push(this.enumDef(e, scope, this.fileFeatures));
     for (const s of this.ast.services) model.services.push(this.service(s, scope));
-    for (const x of this.ast.extends) this.extend(x.extendee, x.extendeeRange, x.fields, scope);
+    for (const x of this.ast.extends) this.extend(x.extendee, x.extendeeRange, x.fields, scope, this.fileFeatures);
+    this.checkClosedEnumFields();
     this.checkScopes();
     return { uri: this.uri, ast: this.ast, model, problems: this.problems, references: this.references, declarations: this.declarations };
   }
@@ -505,8 +514,10 @@ class Binder {
 
   // ---- elements ------------------------------------------------------------------------------------
 
-  private message(m: MessageNode, scope: string, model: ApiModel): void {
+  /** `parentFeatures`: the file's or the enclosing message's, in an editions file. */
+  private message(m: MessageNode, scope: string, model: ApiModel, parentFeatures: Features | undefined): void {
     if (!m.name) return;
+    const features = parentFeatures && resolveFeatures(parentFeatures, m.options);
     const fqn = join(scope, m.name);
     const def: MessageDef = { fqn, name: m.name, fields: [], oneofs: m.oneofs.map((o) => o.name), reservedNumbers: [], reservedNames: [], node: m };
     if (m.comments.leading) def.doc = m.comments.leading.text;
@@ -523,7 +534,7 @@ class Binder {
     const spans = def.reservedNumbers.length > RESERVED_SCAN_MAX ? new NumberSpans(def.reservedNumbers) : undefined;
     const reservedNames = def.reservedNames.length > RESERVED_SCAN_MAX ? new Set(def.reservedNames) : undefined;
     for (const f of m.fields) {
-      const field = this.field(f, fqn);
+      const field = this.field(f, fqn, features);
       if (!field) continue;
       def.fields.push(field);
       const n = f.number!;
@@ -545,13 +556,18 @@ class Binder {
       if (spans ? spans.has(n) : isReserved(def.reservedNumbers, n)) this.problem('uses-reserved', `field "${f.name}" uses reserved number ${n}`, f.numberRange, 'error');
       if (reservedNames ? reservedNames.has(f.name) : def.reservedNames.includes(f.name)) this.problem('uses-reserved', `field name "${f.name}" is reserved`, f.nameRange, 'error');
     }
-    for (const n of m.messages) this.message(n, fqn, model);
-    for (const f of m.fields) if (f.group) this.message(f.group, fqn, model);
-    for (const e of m.enums) model.enums.push(this.enumDef(e, fqn));
-    for (const x of m.extends) this.extend(x.extendee, x.extendeeRange, x.fields, fqn);
+    for (const n of m.messages) this.message(n, fqn, model, features);
+    for (const f of m.fields) if (f.group) this.message(f.group, fqn, model, features);
+    for (const e of m.enums) model.enums.push(this.enumDef(e, fqn, features));
+    for (const x of m.extends) this.extend(x.extendee, x.extendeeRange, x.fields, fqn, features);
   }
 
-  private field(f: FieldNode, scope: string): FieldDef | undefined {
+  /**
+   * `scopeFeatures`: the enclosing message's (or, for an extension declared at the top level, the file's), in an
+   * editions file. A oneof's own features are not read: its fields always have presence and are never repeated,
+   * so no feature resolved here applies to them.
+   */
+  private field(f: FieldNode, scope: string, scopeFeatures: Features | undefined): FieldDef | undefined {
     if (f.number === undefined || !f.name) return undefined;
     let type: string;
     let typeKind: FieldDef['typeKind'];
@@ -573,8 +589,10 @@ class Binder {
       type = d ? d.fqn : f.type;
       typeKind = d?.kind === 'message' || d?.kind === 'enum' ? d.kind : 'unresolved';
     }
-    let label: FieldLabel = f.label ?? (this.proto3 || f.oneof ? 'implicit' : 'optional');
+    const features = scopeFeatures && resolveFeatures(scopeFeatures, f.options);
+    let label: FieldLabel = f.label ?? (features ? editionLabel(f, typeKind, features) : this.proto3 || f.oneof ? 'implicit' : 'optional');
     if (f.mapKey !== undefined) label = 'repeated';
+    if (label === 'implicit' && typeKind === 'enum' && !f.oneof && features) this.implicitEnumFields.push({ field: f, enumFqn: type });
     if (f.label === 'required' && this.proto3) this.problem('proto3-required', 'required fields are not allowed in proto3', f.labelRange!, 'error');
     if (!f.label && !this.proto3 && !f.oneof && f.mapKey === undefined && this.ast.syntax) {
       this.problem('proto2-label', `field "${f.name}" needs a label (optional, required or repeated) in proto2`, f.nameRange, 'error');
@@ -586,17 +604,29 @@ class Binder {
     if (isDeprecated(f.options)) def.deprecated = true;
     const packed = f.options.find((o) => o.name === 'packed');
     if (packed) def.packed = packed.value === 'true';
+    // Editions pack by default, as proto3 does (compare's `packed`); EXPANDED is what `[packed = false]` was.
+    else if (features?.repeatedFieldEncoding === 'EXPANDED' && label === 'repeated' && isPackable(typeKind, type)) def.packed = false;
     if (f.comments.leading) def.doc = f.comments.leading.text;
     return def;
   }
 
-  private extend(extendee: string, range: Range, fields: FieldNode[], scope: string): void {
+  private extend(extendee: string, range: Range, fields: FieldNode[], scope: string, scopeFeatures: Features | undefined): void {
     this.typeRef({ written: extendee, range }, scope);
-    for (const f of fields) this.field(f, scope);
+    for (const f of fields) this.field(f, scope, scopeFeatures);
   }
 
-  private enumDef(e: EnumNode, scope: string): EnumDef {
+  /** protoc's rule: a field without presence cannot hold a closed enum's unknown values, nor tell its default from unset. */
+  private checkClosedEnumFields(): void {
+    for (const { field, enumFqn } of this.implicitEnumFields) {
+      if (this.closedEnums.has(enumFqn)) {
+        this.problem('closed-enum-implicit-presence', `closed enum "${enumFqn}" cannot be used in an implicit-presence field`, field.typeRange, 'error');
+      }
+    }
+  }
+
+  private enumDef(e: EnumNode, scope: string, parentFeatures: Features | undefined): EnumDef {
     const def: EnumDef = { fqn: join(scope, e.name), name: e.name, values: [], reservedNumbers: [], reservedNames: [], node: e };
+    if (parentFeatures && resolveFeatures(parentFeatures, e.options).enumType === 'CLOSED') this.closedEnums.add(def.fqn);
     if (e.comments.leading) def.doc = e.comments.leading.text;
     if (isDeprecated(e.options)) def.deprecated = true;
     this.reserved(e.reserved, def, ENUM_MAX);
@@ -760,6 +790,23 @@ export class NumberSpans {
     if (from <= b) out.push([from, b]);
     return out;
   }
+}
+
+/**
+ * The label of a field written without one in an editions file, from its resolved `field_presence`. A oneof's
+ * field and a message field always have presence, whatever the feature says; the model gives them the label
+ * proto3 gives them unlabelled ('implicit'), which the comparison does not read as a lack of presence.
+ */
+function editionLabel(f: FieldNode, typeKind: FieldDef['typeKind'], features: Features): FieldLabel {
+  if (f.oneof) return 'implicit';
+  if (features.fieldPresence === 'LEGACY_REQUIRED') return 'required';
+  if (typeKind === 'message') return 'implicit';
+  return features.fieldPresence === 'IMPLICIT' ? 'implicit' : 'optional';
+}
+
+/** protoc's packable types: every scalar but string and bytes, and enums. */
+function isPackable(typeKind: FieldDef['typeKind'], type: string): boolean {
+  return typeKind === 'enum' || (typeKind === 'scalar' && type !== 'string' && type !== 'bytes');
 }
 
 function join(scope: string, name: string): string {

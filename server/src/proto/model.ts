@@ -9,7 +9,10 @@ export const SCALARS = new Set([
   'sfixed32', 'sfixed64', 'bool', 'string', 'bytes',
 ]);
 
-/** `implicit` is proto3's unlabelled singular field; `optional` there means explicit presence. */
+/**
+ * `implicit` is proto3's unlabelled singular field (in an editions file, one whose `field_presence` resolves to
+ * IMPLICIT); `optional` there means explicit presence.
+ */
 export type FieldLabel = 'implicit' | 'optional' | 'repeated' | 'required';
 
 export interface FieldDef {
@@ -22,7 +25,7 @@ export interface FieldDef {
   oneof?: string;
   jsonName: string;
   deprecated?: boolean;
-  /** Explicit `[packed = …]`; undefined means the syntax default. */
+  /** Explicit `[packed = …]` (in an editions file, `false` where EXPANDED encoding applies); undefined means the syntax default. */
   packed?: boolean;
   doc?: string;
   /** Present in models from the bundled index, which keeps no doc text; computed from `doc` otherwise. */

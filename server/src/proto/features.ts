@@ -1,0 +1,43 @@
+// Edition features (`edition = "2023";`), resolved as protoc resolves them, for what the model holds: a field's
+// presence (its label) and packed encoding, and whether an enum is closed. An editions file has no syntax
+// defaults: proto3's implicit presence is `option features.field_presence = IMPLICIT;`, which is how protobuf's
+// own migration keeps proto3 behaviour, so reading the features is what keeps such a migration from
+// changing every field.
+
+import type { OptionNode } from './ast';
+
+export interface Features {
+  readonly fieldPresence: 'EXPLICIT' | 'IMPLICIT' | 'LEGACY_REQUIRED';
+  readonly repeatedFieldEncoding: 'PACKED' | 'EXPANDED';
+  readonly enumType: 'OPEN' | 'CLOSED';
+}
+
+/** The defaults of editions 2023 and 2024 (they agree on these features). */
+export const EDITION_DEFAULTS: Features = { fieldPresence: 'EXPLICIT', repeatedFieldEncoding: 'PACKED', enumType: 'OPEN' };
+
+/** Each feature's option name, and the values protoc knows for it. */
+const FEATURES = new Map<string, { key: keyof Features; values: readonly string[] }>([
+  ['field_presence', { key: 'fieldPresence', values: ['EXPLICIT', 'IMPLICIT', 'LEGACY_REQUIRED'] }],
+  ['repeated_field_encoding', { key: 'repeatedFieldEncoding', values: ['PACKED', 'EXPANDED'] }],
+  ['enum_type', { key: 'enumType', values: ['OPEN', 'CLOSED'] }],
+]);
+
+/**
+ * The features of an element: its parent's (the file's, the enclosing message's), overridden by what its own
+ * options set, either one at a time (`features.field_presence = IMPLICIT`) or as one aggregate
+ * (`features = { field_presence: IMPLICIT }`). Returns `parent` itself when the options set none of them: most
+ * elements set nothing, and one object per field would be garbage.
+ */
+export function resolveFeatures(parent: Features, options: readonly OptionNode[]): Features {
+  let out: { -readonly [K in keyof Features]: Features[K] } | undefined;
+  const set = (option: string, value: string): void => {
+    const feature = FEATURES.get(option);
+    // An unknown value is protoc's error, not a change of presence or encoding: it is ignored here.
+    if (feature?.values.includes(value)) (out ??= { ...parent })[feature.key] = value as never;
+  };
+  for (const o of options) {
+    if (o.name.startsWith('features.')) set(o.name.slice('features.'.length), o.value);
+    else if (o.name === 'features') for (const m of o.value.matchAll(/\b(\w+)\s*:\s*(\w+)/g)) set(m[1]!, m[2]!);
+  }
+  return out ?? parent;
+}

@@ -1,0 +1,89 @@
+// A new field typed on the number a released field of its message still holds (the KEP author's
+// `bool pause_on_start = 17;` next to v0.36.3's supplemental_groups_policy = 17) is the binder's duplicate-number
+// error, not FIELD_NUMBER_REUSED: the number did not change hands. The duplicate-number diagnostic offers the fix
+// FIELD_NUMBER_REUSED had, the next free number, whichever of the two fields it is on; the same for an enum value
+// on the number of a released value (without allow_alias). Against the release's file and the bundled index.
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import type { TextDocumentEdit } from 'vscode-languageserver-protocol/node';
+import { loadBundledHistory } from '../server/src/baseline/historyIndex';
+import type { Baseline } from '../server/src/baseline/types';
+import { applyEdits, type TextEdit } from '../server/src/fixes';
+import { codeActions } from '../server/src/lsp/codeActions';
+import { problemToDiagnostic } from '../server/src/lsp/convert';
+import { bind } from '../server/src/proto/binder';
+import { parse } from '../server/src/proto/parser';
+import { analyze, type Analysis } from '../server/src/service';
+import { NEEDS_CORPUS, corpusText, replaceOnce } from './corpusText';
+
+const TAG = 'v0.36.3';
+const URI = 'file:///work/api.proto';
+const SECCOMP = '    string seccomp_profile_path = 10 [deprecated=true];\n';
+const POLICY = '    SupplementalGroupsPolicy supplemental_groups_policy = 17;\n';
+const PAUSE = '    // pause_on_start pauses the container before its process starts.\n    bool pause_on_start = 17;\n';
+const SCTP = '    SCTP = 2;\n}\n';
+
+function baselines(): Baseline[] {
+  const history = loadBundledHistory();
+  return [
+    { tag: TAG, source: 'path', origin: 'test', model: bind(parse(corpusText(TAG)), 'old.proto').model },
+    { tag: TAG, source: 'bundled', origin: 'test', model: history.modelAt(TAG)!, history },
+  ];
+}
+
+/** The code actions of the binder's duplicate-number error in `text`, at the declaration `at` (its line). */
+function duplicateNumberActions(text: string, at: string, baseline: Baseline): { analysis: Analysis; titles: string[]; apply: () => string } {
+  const reanalyze = (t: string): Analysis => analyze(t, { uri: URI, baseline });
+  const analysis = reanalyze(text);
+  const line = text.split('\n').indexOf(at);
+  const problems = analysis.bound.problems.filter((p) => p.code === 'duplicate-number');
+  assert.deepEqual(problems.map((p) => p.range.start.line), [line]);
+  const actions = codeActions({ uri: URI, version: 1, text, analysis }, { diagnostics: [problemToDiagnostic(problems[0]!)], documentChanges: true, reanalyze });
+  const preferred = actions.find((a) => a.isPreferred);
+  return {
+    analysis,
+    titles: actions.map((a) => `${a.isPreferred ? '* ' : ''}${a.title}`),
+    apply: () => applyEdits(text, (preferred!.edit!.documentChanges![0] as TextDocumentEdit).edits as TextEdit[]),
+  };
+}
+
+const errorsOf = (a: Analysis): string[] => [
+  ...a.bound.problems.filter((p) => p.severity === 'error').map((p) => p.message),
+  ...a.findings.filter((f) => f.severity === 'error').map((f) => `${f.rule} ${f.element}`),
+];
+
+test('a new field on a released field\'s number: duplicate-number alone, whose fix is the next free number', NEEDS_CORPUS, () => {
+  const b = corpusText(TAG);
+  // After the last field (the error is on the new one), and before the released one (the error is on the released
+  // one, and the fix still moves the new one).
+  const after = replaceOnce(b, SECCOMP, SECCOMP + PAUSE);
+  const before = replaceOnce(b, POLICY, PAUSE + POLICY);
+  for (const baseline of baselines()) {
+    for (const [text, at] of [[after, '    bool pause_on_start = 17;'], [before, POLICY.trimEnd()]] as const) {
+      const what = `${baseline.source}, at ${at.trim()}`;
+      const { analysis, titles, apply } = duplicateNumberActions(text, at, baseline);
+      assert.deepEqual(analysis.findings.filter((f) => f.rule.includes('REUSED')).map((f) => f.message), [], what);
+      // No "Ignore duplicate-number here": a comment does not make the file compile.
+      assert.deepEqual(titles, ['* Use the next free number 18'], what);
+      const fixed = apply();
+      assert.equal(fixed, replaceOnce(text, 'bool pause_on_start = 17;', 'bool pause_on_start = 18;'), what);
+      assert.deepEqual(errorsOf(analyze(fixed, { uri: URI, baseline })), [], what);
+      // Fix-all (on save) moves it too, as it moved a reused number.
+      const reanalyze = (t: string): Analysis => analyze(t, { uri: URI, baseline });
+      const [all] = codeActions({ uri: URI, version: 1, text, analysis }, { diagnostics: [], only: ['source.fixAll'], documentChanges: true, reanalyze });
+      const allFixed = applyEdits(text, (all!.edit!.documentChanges![0] as TextDocumentEdit).edits as TextEdit[]);
+      assert.match(allFixed, /\n {4}bool pause_on_start = 18;\n/, what);
+      assert.deepEqual(errorsOf(analyze(allFixed, { uri: URI, baseline })), [], what);
+    }
+  }
+});
+
+test('a new enum value on a released value\'s number, without allow_alias: duplicate-number alone, with the next free number', NEEDS_CORPUS, () => {
+  const text = replaceOnce(corpusText(TAG), SCTP, '    SCTP = 2;\n    // QUIC is a test value.\n    QUIC = 1;\n}\n');
+  for (const baseline of baselines()) {
+    const { analysis, titles, apply } = duplicateNumberActions(text, '    QUIC = 1;', baseline);
+    assert.deepEqual(analysis.findings.map((f) => f.rule), [], baseline.source);
+    assert.deepEqual(titles, ['* Use the next free number 3'], baseline.source);
+    assert.deepEqual(errorsOf(analyze(apply(), { uri: URI, baseline })), [], baseline.source);
+  }
+});

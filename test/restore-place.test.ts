@@ -1,0 +1,251 @@
+// Fixes that bring back a deleted released field put it where the release declared it, not in number order:
+// released fields need not be in number order (LinuxContainerSecurityContext has no_new_privs = 11 after
+// supplemental_groups_policy = 17). Run over every message of the release history whose fields are out of number
+// order: each field that number order would put elsewhere is deleted (with its comment), then brought back by
+// "Restore the field", "Deprecate instead of deleting", fix-all, and, when a new field took its number, "Use the
+// next free number N and keep … as deprecated". Against the release's file the result is the release, byte for
+// byte; against the bundled release index (no comment text) the field is back at its place.
+import { describe, test } from 'node:test';
+import { strict as assert } from 'node:assert';
+import type { CodeAction, TextDocumentEdit } from 'vscode-languageserver-protocol/node';
+import { Corpus, findCorpusDir, findRepoRoot } from '../server/src/baseline/corpus';
+import { loadBundledHistory } from '../server/src/baseline/historyIndex';
+import type { Baseline } from '../server/src/baseline/types';
+import type { Finding } from '../server/src/compat/finding';
+import { applyEdits, computeFixes, DEPRECATION_NOTE, fixAll, type Fix, type TextEdit } from '../server/src/fixes';
+import { withDeprecated } from '../server/src/fixes/fixes';
+import { linesOf } from '../server/src/fixes/text';
+import { codeActions } from '../server/src/lsp/codeActions';
+import { findingToDiagnostic } from '../server/src/lsp/convert';
+import type { FieldNode, MessageNode } from '../server/src/proto/ast';
+import { bind } from '../server/src/proto/binder';
+import { parse } from '../server/src/proto/parser';
+import { analyze, type Analysis } from '../server/src/service';
+import { NEEDS_CORPUS, corpusText } from './corpusText';
+
+const URI = 'file:///work/api.proto';
+const CORPUS_DIR = findCorpusDir(findRepoRoot(__dirname));
+const history = loadBundledHistory();
+
+/** A released field, out of number order, deleted with its comment: the lines that went, and where. */
+interface Deletion {
+  tag: string;
+  release: string;
+  message: string;
+  field: string;
+  /** The release without the field's lines. */
+  text: string;
+  /** Offset of the deleted lines, in the release and in `text`. */
+  at: number;
+  lines: string;
+  /** Offset of the line with the message's closing brace in `text`. */
+  close: number;
+  deprecated: boolean;
+}
+
+/**
+ * Every field of a message whose released fields are out of number order, where number order would put it elsewhere:
+ * among the message's other fields (not in oneofs), the first whose running maximum of numbers is above its number is
+ * not the one declared after it. Each message body once, in the release that first had it.
+ */
+function deletions(): Deletion[] {
+  const corpus = new Corpus(CORPUS_DIR!);
+  const out: Deletion[] = [];
+  const seenBlobs = new Set<string>();
+  const seenBodies = new Set<string>();
+  for (const row of corpus.goTags()) {
+    if (seenBlobs.has(row.blob)) continue;
+    seenBlobs.add(row.blob);
+    const release = corpus.text(row.blob);
+    const L = linesOf(release);
+    const ast = parse(release);
+    for (const m of ast.messages as MessageNode[]) {
+      const body = L.slice(m.range);
+      if (seenBodies.has(body)) continue;
+      seenBodies.add(body);
+      const fields = m.fields.filter((f) => f.oneof === undefined);
+      fields.forEach((f, i) => {
+        const rest = fields.filter((g) => g !== f);
+        let max = -Infinity;
+        const byNumber = rest.findIndex((g) => (max = Math.max(max, g.number!)) > f.number!);
+        if ((byNumber < 0 ? rest.length : byNumber) === i) return;
+        const d = deletion(row.tag, release, m, f);
+        if (d) out.push(d);
+      });
+    }
+  }
+  return out;
+}
+
+/** The field's whole lines with its `//` comment; undefined where it shares a line or has a comment after it. */
+function deletion(tag: string, release: string, m: MessageNode, f: FieldNode): Deletion | undefined {
+  const L = linesOf(release);
+  const lead = f.comments.leading;
+  if (f.comments.trailing || lead?.block) return undefined;
+  const start = lead?.range.start ?? f.range.start;
+  if (!L.startsLine(start) || !L.startsLine(f.range.start) || !L.endsLine(f.range.end)) return undefined;
+  const at = L.offsetAt({ line: start.line, character: 0 });
+  const end = L.offsetAt({ line: f.range.end.line + 1, character: 0 });
+  const text = release.slice(0, at) + release.slice(end);
+  const closeLine = m.range.end.line - (f.range.end.line + 1 - start.line);
+  const close = linesOf(text).offsetAt({ line: closeLine, character: 0 });
+  const deprecated = f.options.some((o) => o.name === 'deprecated' && o.value === 'true');
+  return { tag, release, message: m.name, field: f.name, text, at, lines: release.slice(at, end), close, deprecated };
+}
+
+/** The lines as the fix writes them: the declaration as the model has it, `[deprecated=true]` spaced. */
+function asWritten(lines: string): string {
+  return lines.replace(/\[deprecated=true\]/g, '[deprecated = true]');
+}
+
+/** The lines with the deprecation note above the declaration (the last line) and `[deprecated = true]` on it. */
+function deprecatedLines(lines: string): string {
+  const all = asWritten(lines).split('\n');
+  const decl = all.at(-2)!;
+  const indent = /^\s*/.exec(decl)![0];
+  return [...all.slice(0, -2), `${indent}// ${DEPRECATION_NOTE}`, indent + withDeprecated(decl.trim())!, ''].join('\n');
+}
+
+const fileBaseline = (d: Deletion): Baseline => ({ tag: d.tag, source: 'path', origin: 'test', model: bind(parse(d.release), 'old.proto').model });
+const bundledBaseline = (d: Deletion): Baseline => ({ tag: d.tag, source: 'bundled', origin: 'test', model: history.modelAt(d.tag)!, history });
+const run = (text: string, baseline: Baseline): Analysis => analyze(text, { uri: URI, baseline });
+
+function findingOf(a: Analysis, rule: string, d: Deletion, field = d.field): Finding {
+  const fs = a.findings.filter((f) => f.rule === rule && f.element === `runtime.v1.${d.message}.${field}`);
+  assert.equal(fs.length, 1, `${d.tag} ${d.message}.${field}: one ${rule}, got ${a.findings.map((f) => `${f.rule} ${f.element}`).join(', ')}`);
+  return fs[0]!;
+}
+
+function fixTitled(fixes: Fix[], title: string | RegExp): Fix {
+  const f = fixes.find((x) => (typeof title === 'string' ? x.title === title : title.test(x.title)));
+  assert.ok(f, `no fix ${String(title)} among ${fixes.map((x) => `"${x.title}"`).join(', ')}`);
+  return f;
+}
+
+/** The edits of a code action, as the server sends them (`documentChanges`). */
+function editsOf(action: CodeAction | undefined): TextEdit[] {
+  const changes = action?.edit?.documentChanges;
+  assert.ok(changes?.length === 1, JSON.stringify(action));
+  return (changes[0] as TextDocumentEdit).edits as TextEdit[];
+}
+
+/** `text` with `inserted` at the offset of the deleted lines. */
+const backAt = (d: Deletion, inserted: string): string => d.text.slice(0, d.at) + inserted + d.text.slice(d.at);
+
+describe('a deleted released field goes back where the release declared it', NEEDS_CORPUS, () => {
+  const all = CORPUS_DIR ? deletions() : [];
+
+  test('the history has such fields, among them the KEP author\'s no_new_privs', () => {
+    assert.ok(all.some((d) => d.message === 'LinuxContainerSecurityContext' && d.field === 'no_new_privs'));
+    assert.ok(all.length >= 10, `${all.length} deletions`);
+    // The case as found: v0.36.3 has it after supplemental_groups_policy = 17, before masked_paths = 13.
+    assert.match(corpusText('v0.36.3'), /supplemental_groups_policy = 17;\n {4}\/\/ no_new_privs [^\n]*\n[^\n]*\n {4}bool no_new_privs = 11;\n[^\n]*\n[^\n]*\n {4}repeated string masked_paths = 13;/);
+  });
+
+  test('against the release\'s file: restore, deprecate and fix-all give back the release, byte for byte', () => {
+    for (const d of all) {
+      const what = `${d.tag} ${d.message}.${d.field}`;
+      const baseline = fileBaseline(d);
+      const a = run(d.text, baseline);
+      const restore = fixTitled(computeFixes(d.text, a.bound, findingOf(a, 'FIELD_NO_DELETE', d)), 'Restore the field');
+      assert.equal(applyEdits(d.text, restore.edits), backAt(d, asWritten(d.lines)), what);
+      if (d.deprecated) continue;
+      const removed = findingOf(a, 'FIELD_REMOVED_WITHOUT_DEPRECATION', d);
+      const deprecate = fixTitled(computeFixes(d.text, a.bound, removed), 'Deprecate instead of deleting');
+      assert.equal(applyEdits(d.text, deprecate.edits), backAt(d, deprecatedLines(d.lines)), what);
+      const fixedAll = fixAll(d.text, a.bound, a.findings, 'FIELD_REMOVED_WITHOUT_DEPRECATION');
+      assert.equal(fixedAll.applied, 1, what);
+      assert.equal(applyEdits(d.text, fixedAll.edits), backAt(d, deprecatedLines(d.lines)), what);
+      // The editor's fix-all (on save), to its fixed point.
+      const reanalyze = (t: string): Analysis => run(t, baseline);
+      const [onSave] = codeActions({ uri: URI, version: 1, text: d.text, analysis: a }, { diagnostics: [], only: ['source.fixAll'], documentChanges: true, reanalyze });
+      assert.equal(applyEdits(d.text, editsOf(onSave)), backAt(d, deprecatedLines(d.lines)), `${what}: fix-all on save`);
+    }
+  });
+
+  test('against the bundled release index, which keeps the order of the fields but no comment text: back at the same place', () => {
+    for (const d of all) {
+      const what = `${d.tag} ${d.message}.${d.field}`;
+      const a = run(d.text, bundledBaseline(d));
+      const fixes = computeFixes(d.text, a.bound, findingOf(a, 'FIELD_NO_DELETE', d));
+      const titles = d.deprecated ? ['Restore the field'] : ['Restore the field', 'Deprecate instead of deleting'];
+      for (const title of titles) {
+        const { edits } = fixTitled(fixes, title);
+        assert.equal(edits.length, 1, what);
+        const inserted = edits[0]!.newText;
+        assert.equal(applyEdits(d.text, edits), backAt(d, inserted), `${what}: ${title}`);
+        // The field's declaration, last; its comment lines (the index's TODO) above it.
+        const decl = asWritten(d.lines).split('\n').at(-2)!;
+        assert.equal(inserted.split('\n').at(-2), title === 'Restore the field' ? decl : deprecatedLines(d.lines).split('\n').at(-2), what);
+      }
+    }
+  });
+
+  test('a new field took the number: "Use the next free number N and keep … as deprecated" puts the released field back at its place', () => {
+    for (const d of all) {
+      if (d.deprecated) continue;
+      const what = `${d.tag} ${d.message}.${d.field}`;
+      const number = /=\s*(\d+)/.exec(d.lines.split('\n').at(-2)!)![1];
+      const added = `    // test_field is a test field.\n    int64 test_field = ${number};\n`;
+      const text = d.text.slice(0, d.close) + added + d.text.slice(d.close);
+      const baseline = fileBaseline(d);
+      const reanalyze = (t: string): Analysis => run(t, baseline);
+      const analysis = reanalyze(text);
+      const reused = findingOf(analysis, 'FIELD_NUMBER_REUSED', d, 'test_field');
+      const actions = codeActions({ uri: URI, version: 1, text, analysis }, {
+        diagnostics: [findingToDiagnostic(reused, URI, { relatedInformation: false, codeDescription: false })], documentChanges: true, reanalyze,
+      });
+      const preferred = actions.find((x) => x.isPreferred);
+      const m = preferred && new RegExp(`^Use the next free number (\\d+) and keep "${d.field}" as deprecated$`).exec(preferred.title);
+      assert.ok(m, `${what}: ${actions.map((x) => x.title).join(', ')}`);
+      const edits = editsOf(preferred);
+      const expected = backAt(d, deprecatedLines(d.lines));
+      const close = d.close + expected.length - d.text.length;
+      assert.equal(applyEdits(text, edits), expected.slice(0, close) + added.replace(`= ${number};`, `= ${m[1]};`) + expected.slice(close), what);
+    }
+  });
+});
+
+describe('the place of a restored field, in small files', () => {
+  const HEADER = 'syntax = "proto3";\npackage demo.v1;\n\n';
+  const baselineOf = (text: string): Baseline => ({ tag: 'v0.1.0', source: 'path', origin: 'test', model: bind(parse(text), 'old.proto').model });
+  const cut = (text: string, ...lines: string[]): string => lines.reduce((t, l) => t.replace(`${l}\n`, ''), text);
+
+  test('two fields deleted together: each goes back next to the nearest member the file still has, restored one by one or all at once', () => {
+    const release = `${HEADER}message A {\n  int32 a = 1;\n  int32 d = 4;\n  // B.\n  int32 b = 2;\n  // C.\n  int32 c = 3;\n}\n`;
+    const baseline = baselineOf(release);
+    const text = cut(release, '  // B.', '  int32 b = 2;', '  // C.', '  int32 c = 3;');
+    // Neither number order (before d) nor the neighbour of c (b, deleted too) says where c goes; d, before b, does.
+    for (const order of [['b', 'c'], ['c', 'b']]) {
+      let t = text;
+      for (const name of order) {
+        const a = run(t, baseline);
+        const f = a.findings.find((x) => x.rule === 'FIELD_NO_DELETE' && x.element === `demo.v1.A.${name}`)!;
+        t = applyEdits(t, fixTitled(computeFixes(t, a.bound, f), 'Restore the field').edits);
+      }
+      assert.equal(t, release, order.join(', '));
+    }
+    const a = run(text, baseline);
+    const all = fixAll(text, a.bound, a.findings, 'FIELD_REMOVED_WITHOUT_DEPRECATION');
+    assert.equal(all.applied, 2);
+    const note = `  // ${DEPRECATION_NOTE}\n`;
+    assert.equal(applyEdits(text, all.edits),
+      `${HEADER}message A {\n  int32 a = 1;\n  int32 d = 4;\n  // B.\n${note}  int32 b = 2 [deprecated = true];\n  // C.\n${note}  int32 c = 3 [deprecated = true];\n}\n`);
+  });
+
+  test('a oneof member goes back to its place in the oneof', () => {
+    const release = `${HEADER}message A {\n  oneof o {\n    // Y.\n    int32 y = 3;\n    int32 x = 2;\n  }\n}\n`;
+    const text = cut(release, '    // Y.', '    int32 y = 3;');
+    const a = run(text, baselineOf(release));
+    const f = a.findings.find((x) => x.rule === 'FIELD_NO_DELETE')!;
+    assert.equal(applyEdits(text, fixTitled(computeFixes(text, a.bound, f), 'Restore the field').edits), release);
+  });
+
+  test('from a file, a nested type is a neighbour too', () => {
+    const release = `${HEADER}message A {\n  int32 c = 3;\n  message Inner {\n    int32 z = 1;\n  }\n  // B.\n  int32 b = 2;\n}\n`;
+    const text = cut(release, '  // B.', '  int32 b = 2;');
+    const a = run(text, baselineOf(release));
+    const f = a.findings.find((x) => x.rule === 'FIELD_NO_DELETE')!;
+    assert.equal(applyEdits(text, fixTitled(computeFixes(text, a.bound, f), 'Restore the field').edits), release);
+  });
+});
