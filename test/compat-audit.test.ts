@@ -14,6 +14,7 @@ import { resolveCliBaseline } from '../server/src/cli/baseline';
 import { resolveBaseline } from '../server/src/baseline/resolve';
 import { loadBundledHistory } from '../server/src/baseline/historyIndex';
 import { referencesRpc } from '../server/src/docs/fingerprint';
+import { DEPRECATION_NOTE, applyEdits, computeFixes } from '../server/src/fixes';
 import { NEEDS_CORPUS, corpusText, replaceOnce } from './corpusText';
 
 const TAG = 'v0.36.3';
@@ -172,7 +173,8 @@ test('message → bytes, a message moved into another, map → repeated entry me
   // Moved and renamed: another type, encoded the same.
   fs = check(b, edit(moved.replace('    message PodIP{', '    message Address{'), '    repeated PodIP additional_ips  = 2;', '    repeated Address additional_ips  = 2;'));
   assert.ok(!fs.some((f) => f.rule === 'FIELD_TYPE_INCOMPATIBLE'), JSON.stringify(rules(fs)));
-  assert.ok(fs.some((f) => f.rule === 'FIELD_TYPE_CHANGED'));
+  assert.deepEqual(fs.filter((f) => f.rule === 'FIELD_TYPE_CHANGED').map((f) => f.message), [
+    `field "PodSandboxNetworkStatus.additional_ips" changed type from runtime.v1.PodIP to runtime.v1.PodSandboxNetworkStatus.Address; both messages have the same field numbers and types, so the bytes parse as they are, but the Go type changes (baseline ${TAG})`]);
   fs = check(b, edit(b, '    map<string, string> sysctls = 3;', '    repeated KeyValue sysctls = 3;'));
   assert.ok(!fs.some((f) => f.rule === 'FIELD_TYPE_INCOMPATIBLE'), JSON.stringify(rules(fs)));
   assert.ok(fs.some((f) => f.rule === 'FIELD_TYPE_CHANGED' && f.element.endsWith('.sysctls')));
@@ -219,4 +221,151 @@ test('GO_PACKAGE_CHANGED: against an old bare name ("v1") only the package name 
   const none = edit(b, `${GO_PACKAGE}\n`, '');
   assert.deepEqual(rules(check(b, none)), ['GO_PACKAGE_CHANGED']);
   assert.deepEqual(check(none, b), []);
+});
+
+// ---- 9. a deleted package statement ----------------------------------------------------------------------------
+
+test('PACKAGE_CHANGED: a deleted package statement is reported at the head of the file; a changed one on the statement', NEEDS_CORPUS, () => {
+  const b = base();
+  const removed = edit(b, 'package runtime.v1;\n', '');
+  const fs = check(b, removed);
+  assert.deepEqual(rules(fs), ['PACKAGE_CHANGED']);
+  assert.equal(fs[0]!.message, `package changed from "runtime.v1" to "" (baseline ${TAG})`);
+  const syntax = lineOf(removed, 'syntax = "proto3";');
+  assert.deepEqual(fs[0]!.range, { start: { line: syntax, character: 0 }, end: { line: syntax, character: 'syntax = "proto3";'.length } });
+  // Without a syntax line either: the first declaration, the go_package option.
+  const bare = edit(removed, 'syntax = "proto3";\n', '');
+  const option = lineOf(bare, 'option go_package');
+  assert.deepEqual(check(b, bare).map((f) => [f.rule, f.range.start.line, f.range.start.character]), [['PACKAGE_CHANGED', option, 0]]);
+  const changed = edit(b, 'package runtime.v1;', 'package runtime.v2;');
+  const pkg = lineOf(changed, 'package runtime.v2;');
+  assert.deepEqual(check(b, changed).map((f) => [f.rule, f.range.start.line, f.range.start.character]), [['PACKAGE_CHANGED', pkg, 'package '.length]]);
+});
+
+// ---- 10. a renamed empty message, which only the RPC that uses it identifies ------------------------------------
+
+/** `text` checked against the bundled release index's TAG, as the CLI checks it. */
+function checkBundled(text: string): Finding[] {
+  const history = loadBundledHistory();
+  const model = history.modelAt(TAG);
+  assert.ok(model);
+  const baseline: Baseline = { tag: TAG, source: 'bundled', origin: 'bundled release index', model, history };
+  return checkCompatibility(text, bind(parse(text), 'file:///work/api.proto'), baseline).findings;
+}
+
+/** Renames the empty message `from` to `to`, in its declaration and in the RPC that uses it. */
+const renameEmpty = (text: string, rpc: string, from: string, to: string): string =>
+  edit(edit(text, `message ${from} {}`, `message ${to} {}`), rpc, rpc.replace(from, to));
+
+test('an empty request or response message renamed with its RPC: MESSAGE_RENAMED, not a signature change and a deletion', NEEDS_CORPUS, () => {
+  const b = base();
+  const events = renameEmpty(b, 'rpc GetContainerEvents(GetEventsRequest)', 'GetEventsRequest', 'GetContainerEventsRequest');
+  const stop = renameEmpty(b, 'returns (StopPodSandboxResponse)', 'StopPodSandboxResponse', 'PodSandboxStopResponse');
+  for (const [against, fs] of [['file', check(b, events)], ['bundled', checkBundled(events)]] as const) {
+    assert.deepEqual(fs.map((f) => [f.rule, f.category, f.severity, f.element, f.range.start.line, f.range.start.character]),
+      [['MESSAGE_RENAMED', 'GO_SOURCE', 'error', 'runtime.v1.GetContainerEventsRequest', lineOf(events, 'message GetContainerEventsRequest {}'), 'message '.length]], against);
+    assert.equal(fs[0]!.message,
+      `message "GetEventsRequest" of ${TAG} was renamed to "GetContainerEventsRequest": both are empty, and rpc "GetContainerEvents" now takes it as its request`);
+    // Its quick fix renames it back, in the RPC too: the released file again.
+    const fix = computeFixes(events, bind(parse(events), 'file:///work/api.proto'), fs[0]!)[0]!;
+    assert.equal(fix.title, 'Restore the original name "GetEventsRequest"', against);
+    assert.equal(applyEdits(events, fix.edits), b, against);
+  }
+  for (const fs of [check(b, stop), checkBundled(stop)]) {
+    assert.deepEqual(fs.map((f) => f.message),
+      [`message "StopPodSandboxResponse" of ${TAG} was renamed to "PodSandboxStopResponse": both are empty, and rpc "StopPodSandbox" now returns it`]);
+  }
+});
+
+test('an empty message the RPCs do not link to one new empty message is still deleted (RPC_SIGNATURE_CHANGED, MESSAGE_NO_DELETE)', NEEDS_CORPUS, () => {
+  const b = base();
+  // Deleting an RPC leaves its comment above the next one: the documentation findings are not what is tested.
+  const shown = (fs: Finding[]): string[] => fs.filter((f) => f.category !== 'DOCS' && f.category !== 'SEMANTIC').map((f) => `${f.rule} ${f.element.replace(/^runtime\.v1\./, '')}`).sort();
+  // Two released empty responses replaced by one new one: which one it continues, if any, is not known.
+  const merged = edit(edit(edit(edit(b, 'message StopContainerResponse {}', 'message ContainerResponse {}'), 'message RemoveContainerResponse {}\n', ''),
+    'returns (StopContainerResponse)', 'returns (ContainerResponse)'), 'returns (RemoveContainerResponse)', 'returns (ContainerResponse)');
+  const unlinked = ['MESSAGE_NO_DELETE RemoveContainerResponse', 'MESSAGE_NO_DELETE StopContainerResponse',
+    'RPC_SIGNATURE_CHANGED RuntimeService.RemoveContainer', 'RPC_SIGNATURE_CHANGED RuntimeService.StopContainer'];
+  assert.deepEqual(shown(check(b, merged)), unlinked);
+  // The other way round: one released empty response, which two RPCs returned, replaced by two new ones.
+  assert.deepEqual(shown(check(merged, b)), ['MESSAGE_NO_DELETE ContainerResponse', 'RPC_SIGNATURE_CHANGED RuntimeService.RemoveContainer', 'RPC_SIGNATURE_CHANGED RuntimeService.StopContainer']);
+  // Two renamed whose RPCs are gone: nothing links them.
+  const gone = edit(edit(renameEmpty(renameEmpty(b, 'returns (StopContainerResponse)', 'StopContainerResponse', 'StopContainerReply'),
+    'returns (RemoveContainerResponse)', 'RemoveContainerResponse', 'RemoveContainerReply'),
+  '    rpc StopContainer(StopContainerRequest) returns (StopContainerReply) {}\n', ''), '    rpc RemoveContainer(RemoveContainerRequest) returns (RemoveContainerReply) {}\n', '');
+  assert.deepEqual(shown(check(b, gone)), ['MESSAGE_NO_DELETE RemoveContainerResponse', 'MESSAGE_NO_DELETE StopContainerResponse',
+    'RPC_NO_DELETE RuntimeService.RemoveContainer', 'RPC_NO_DELETE RuntimeService.StopContainer']);
+  // A released empty message in its place, or a new one that is not empty: a signature change.
+  const released = edit(edit(b, 'message ImageFsInfoRequest {}\n', ''), 'rpc ImageFsInfo(ImageFsInfoRequest)', 'rpc ImageFsInfo(RuntimeConfigRequest)');
+  assert.deepEqual(shown(check(b, released)), ['MESSAGE_NO_DELETE ImageFsInfoRequest', 'RPC_SIGNATURE_CHANGED ImageService.ImageFsInfo']);
+  const fields = edit(renameEmpty(b, 'rpc GetContainerEvents(GetEventsRequest)', 'GetEventsRequest', 'GetContainerEventsRequest'),
+    'message GetContainerEventsRequest {}', 'message GetContainerEventsRequest {\n    // Only events of this container.\n    string container_id = 1;\n}');
+  assert.deepEqual(shown(check(b, fields)), ['MESSAGE_NO_DELETE GetEventsRequest', 'RPC_SIGNATURE_CHANGED RuntimeService.GetContainerEvents']);
+});
+
+// ---- 11. an enum value deleted with its number and name reserved ---------------------------------------------
+
+const CONTAINER_MODE = '    // A CONTAINER namespace is restricted to a single container.\n    // For example, a container with a PID namespace of CONTAINER expects to\n' +
+  '    // view only the processes in that container.\n    CONTAINER = 1;\n';
+const CONTAINER_RESERVED = '    reserved 1;\n    reserved "CONTAINER";\n';
+
+test('ENUM_VALUE_REMOVED_WITHOUT_DEPRECATION: an enum value deleted with its number and name reserved still removes its Go constant', NEEDS_CORPUS, () => {
+  const b = base();
+  const cur = edit(b, CONTAINER_MODE, CONTAINER_RESERVED);
+  for (const [against, fs] of [['file', check(b, cur)], ['bundled', checkBundled(cur)]] as const) {
+    assert.deepEqual(fs.map((f) => [f.rule, f.category, f.severity, f.element, f.range.start.line]),
+      [['ENUM_VALUE_REMOVED_WITHOUT_DEPRECATION', 'POLICY', 'warning', 'runtime.v1.NamespaceMode.CONTAINER', lineOf(cur, 'enum NamespaceMode {')]], against);
+    assert.equal(fs[0]!.message, `enum value "NamespaceMode.CONTAINER" of ${TAG} was removed without first being deprecated; its Go constant NamespaceMode_CONTAINER is gone`);
+    // As for a field: deprecating it instead is preferred, restoring it is the alternative; both take the reservations back.
+    const bound = bind(parse(cur), 'file:///work/api.proto');
+    const fixes = computeFixes(cur, bound, fs[0]!);
+    assert.deepEqual(fixes.map((f) => f.title), ['Deprecate instead of deleting', 'Restore the enum value', 'Ignore ENUM_VALUE_REMOVED_WITHOUT_DEPRECATION here'], against);
+    const deprecated = applyEdits(cur, fixes[0]!.edits);
+    assert.ok(deprecated.includes(`${against === 'file' ? CONTAINER_MODE.replace(/ {4}CONTAINER.*\n/, '') : ''}    // ${DEPRECATION_NOTE}\n    CONTAINER = 1 [deprecated = true];\n`), against);
+    assert.ok(!deprecated.includes(CONTAINER_RESERVED));
+    assert.deepEqual(check(b, deprecated).filter((f) => f.category !== 'DOCS'), [], against);
+    // The bundled index keeps no doc text: the restored value's comment asks for it again.
+    const restored = applyEdits(cur, fixes[1]!.edits);
+    if (against === 'file') assert.equal(restored, b);
+    else assert.equal(restored, edit(b, CONTAINER_MODE, '    // TODO: document it again; the release said, in the words that carry meaning: only.\n    CONTAINER = 1;\n'));
+  }
+  // Deleted without a reservation: the wire break, and the same policy warning, as FIELD_NO_DELETE and FIELD_REMOVED_WITHOUT_DEPRECATION.
+  assert.deepEqual(rules(check(b, edit(b, CONTAINER_MODE, ''))), ['ENUM_VALUE_NO_DELETE', 'ENUM_VALUE_REMOVED_WITHOUT_DEPRECATION']);
+  // A value of an enum nested in a message: its Go constant takes the message's name.
+  const nested = check(b, edit(b, '        Unconfined = 1;\n', '        reserved 1;\n        reserved "Unconfined";\n'));
+  assert.deepEqual(nested.map((f) => f.message),
+    [`enum value "ProfileType.Unconfined" of ${TAG} was removed without first being deprecated; its Go constant SecurityProfile_Unconfined is gone`]);
+  // Deprecated in the baseline first: removing it is what the deprecation announced.
+  assert.deepEqual(check(edit(b, '    CONTAINER = 1;\n', '    CONTAINER = 1 [deprecated = true];\n'), cur), []);
+});
+
+// ---- 12. what a wire-compatible type change does ------------------------------------------------------------------
+
+const WORKING_SET = '    UInt64Value working_set_bytes = 2;\n    // Available memory for use. This is defined as the memory limit - workingSetBytes.\n';
+
+test('string ↔ bytes: FIELD_TYPE_CHANGED says that the side reading a string rejects bytes that are not UTF-8', NEEDS_CORPUS, () => {
+  const b = base();
+  const toString = edit(b, '    bytes stdout = 1;', '    string stdout = 1;');
+  for (const fs of [check(b, toString), checkBundled(toString)]) {
+    assert.deepEqual(fs.map((f) => [f.rule, f.category, f.severity, f.message]), [['FIELD_TYPE_CHANGED', 'WIRE', 'error',
+      `field "ExecSyncResponse.stdout" changed type from bytes to string; the encoding is the same, but a peer built from this file rejects a message in which stdout holds bytes that are not valid UTF-8 (proto3 checks a string when parsing it), and JSON and Go types change (baseline ${TAG})`]]);
+  }
+  assert.deepEqual(check(b, edit(b, '    string runtime_name = 2;', '    bytes runtime_name = 2;')).map((f) => f.message), [
+    `field "VersionResponse.runtime_name" changed type from string to bytes; the encoding is the same, but a peer built from ${TAG} rejects a message in which runtime_name holds bytes that are not valid UTF-8 (proto3 checks a string when parsing it), and JSON and Go types change (baseline ${TAG})`]);
+  // Other changes inside one wire group keep their wording.
+  assert.deepEqual(check(b, edit(b, 'int32 exit_code = 7;', 'int64 exit_code = 7;')).map((f) => f.message), [
+    `field "ContainerStatus.exit_code" changed type from int32 to int64; wire-compatible, but values, JSON and Go types change (baseline ${TAG})`]);
+});
+
+test('UInt64Value → Int64Value: FIELD_TYPE_CHANGED, the bytes parse; a message of another encoding is FIELD_TYPE_INCOMPATIBLE', NEEDS_CORPUS, () => {
+  const b = base();
+  const signed = edit(b, WORKING_SET, WORKING_SET.replace('UInt64Value', 'Int64Value'));
+  for (const fs of [check(b, signed), checkBundled(signed)]) {
+    assert.deepEqual(fs.map((f) => [f.rule, f.category, f.severity, f.range.start.line, f.message]), [['FIELD_TYPE_CHANGED', 'WIRE', 'error', lineOf(signed, 'Int64Value working_set_bytes'),
+      `field "MemoryUsage.working_set_bytes" changed type from runtime.v1.UInt64Value to runtime.v1.Int64Value; both messages have the same field numbers and wire encodings, so the bytes parse, but values change as their fields' types do (value = 1: uint64 → int64), and the Go type changes (baseline ${TAG})`]]);
+  }
+  // PodIP's ip = 1 is length-delimited, UInt64Value's value = 1 a varint; KeyValue has two fields.
+  for (const other of ['PodIP', 'KeyValue']) {
+    assert.deepEqual(rules(check(b, edit(b, WORKING_SET, WORKING_SET.replace('UInt64Value', other)))), ['FIELD_TYPE_INCOMPATIBLE'], other);
+  }
 });

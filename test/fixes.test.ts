@@ -450,7 +450,7 @@ describe('quick fixes on the real api.proto', { skip: SKIP }, () => {
 
     test('reserve, in the enum body', () => {
       const fixes = computeFixes(DEL, a.bound, f);
-      assert.deepEqual(fixes.map((x) => x.title), ['Reserve number 2 and name "PROPAGATION_BIDIRECTIONAL"', 'Restore the enum value', 'Ignore ENUM_VALUE_NO_DELETE here']);
+      assert.deepEqual(fixes.map((x) => x.title), ['Reserve number 2 and name "PROPAGATION_BIDIRECTIONAL"', 'Restore the enum value', 'Deprecate instead of deleting', 'Ignore ENUM_VALUE_NO_DELETE here']);
       const { text, analysis } = applyFix(DEL, fixes[0]!);
       assert.equal(text, edit(DEL, 'enum MountPropagation {\n', 'enum MountPropagation {\n    reserved 2;\n    reserved "PROPAGATION_BIDIRECTIONAL";\n'));
       gone(analysis, f);
@@ -461,6 +461,18 @@ describe('quick fixes on the real api.proto', { skip: SKIP }, () => {
       const { text, analysis } = applyFix(DEL, fixTitled(computeFixes(DEL, a.bound, f), 'Restore the enum value'));
       assert.equal(text, OLD);
       assert.deepEqual(analysis.findings.map(key), []);
+    });
+
+    test('deprecate restores the value with [deprecated = true] and a note, as for a field', () => {
+      const noDeprecation = the(a.findings, 'ENUM_VALUE_REMOVED_WITHOUT_DEPRECATION', 'runtime.v1.MountPropagation.PROPAGATION_BIDIRECTIONAL');
+      const fixes = computeFixes(DEL, a.bound, noDeprecation);
+      assert.deepEqual(fixes.map((x) => x.title), ['Deprecate instead of deleting', 'Restore the enum value', 'Ignore ENUM_VALUE_REMOVED_WITHOUT_DEPRECATION here']);
+      assert.equal(fixes[0]!.isPreferred, true);
+      const { text, analysis } = applyFix(DEL, fixes[0]!);
+      assert.equal(text, edit(OLD, VALUE, VALUE.replace('    PROPAGATION_BIDIRECTIONAL = 2;\n', `${NOTE}    PROPAGATION_BIDIRECTIONAL = 2 [deprecated = true];\n`)));
+      gone(analysis, f);
+      gone(analysis, noDeprecation);
+      assert.deepEqual(errorsOf(analysis), []);
     });
 
     test('suppressions', () => assertSuppressionsWork(DEL));
@@ -670,7 +682,7 @@ describe('fixes that leave no new error, on the real api.proto', { skip: SKIP },
     assert.ok(errorsOf(a).some((e) => /first value of a proto3 enum must be 0/.test(e)), errorsOf(a).join('; '));
     const f = the(a.findings, 'ENUM_VALUE_NO_DELETE', 'runtime.v1.Protocol.TCP');
     const fixes = computeFixes(DEL, a.bound, f);
-    assert.deepEqual(fixes.map((x) => x.title), ['Restore the enum value', 'Ignore ENUM_VALUE_NO_DELETE here']);
+    assert.deepEqual(fixes.map((x) => x.title), ['Restore the enum value', 'Deprecate instead of deleting', 'Ignore ENUM_VALUE_NO_DELETE here']);
     assert.equal(fixes[0]!.isPreferred, true);
     const { text, analysis } = applyFix(DEL, fixes[0]!);
     assert.equal(text, OLD);

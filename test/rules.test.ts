@@ -224,7 +224,7 @@ message Foo {
   const toBytes = old.replace('map<string, string>', 'map<string, bytes>');
   const compatible = check(old, toBytes);
   assert.deepEqual(rules(compatible), ['FIELD_TYPE_CHANGED']);
-  assert.equal(compatible[0]!.message, 'field "Foo.labels" changed type from map<string,string> to map<string,bytes>; wire-compatible, but values, JSON and Go types change (baseline v0.36.3)');
+  assert.equal(compatible[0]!.message, 'field "Foo.labels" changed type from map<string,string> to map<string,bytes>; the encoding is the same, but a peer built from v0.36.3 rejects a message in which labels holds bytes that are not valid UTF-8 (proto3 checks a string when parsing it), and JSON and Go types change (baseline v0.36.3)');
   assert.deepEqual(rules(check(old, old.replace('map<string, string>', 'map<int32, string>'))), ['FIELD_TYPE_INCOMPATIBLE']);
   // A map is not a repeated field for the label rule.
   assert.deepEqual(rules(check(old, old.replace('map<string, string> labels', 'repeated string labels'))), ['FIELD_TYPE_INCOMPATIBLE']);
@@ -487,23 +487,34 @@ enum Mode {
 }
 `);
 
-test('ENUM_VALUE_NO_DELETE: value deleted without reserving its number; reserving the number is enough', () => {
+test('ENUM_VALUE_NO_DELETE and ENUM_VALUE_REMOVED_WITHOUT_DEPRECATION: value deleted without reserving its number', () => {
   const cur = ENUM.replace('    MODE_B = 2;\n', '');
   const fs = check(ENUM, cur);
-  assert.deepEqual(rules(fs), ['ENUM_VALUE_NO_DELETE']);
+  assert.deepEqual(rules(fs), ['ENUM_VALUE_NO_DELETE', 'ENUM_VALUE_REMOVED_WITHOUT_DEPRECATION']);
   const f = expectFinding(fs, {
     rule: 'ENUM_VALUE_NO_DELETE', category: 'WIRE', severity: 'error', range: at(cur, 'enum Mode', 'Mode'), element: 'runtime.v1.Mode.MODE_B',
     message: 'enum value "MODE_B" = 2 of v0.36.3 was deleted without reserving its number',
   });
   assert.deepEqual(f.fixes?.map((x) => x.kind), ['reserve', 'restore']);
-  // Reserving number and name is enough.
-  assert.deepEqual(check(ENUM, ENUM.replace('    MODE_B = 2;\n', '    reserved 2;\n    reserved "MODE_B";\n')), []);
+  const p = expectFinding(fs, {
+    rule: 'ENUM_VALUE_REMOVED_WITHOUT_DEPRECATION', category: 'POLICY', severity: 'warning', range: at(cur, 'enum Mode', 'Mode'), element: 'runtime.v1.Mode.MODE_B',
+    message: 'enum value "Mode.MODE_B" of v0.36.3 was removed without first being deprecated; its Go constant Mode_MODE_B is gone',
+  });
+  assert.deepEqual(p.fixes, [{ kind: 'restore', container: 'runtime.v1.Mode', isEnum: true, declaration: 'MODE_B = 2;', number: 2, name: 'MODE_B' }]);
 });
 
-test('ENUM_VALUE_NO_DELETE_UNLESS_NAME_RESERVED: number reserved, name not', () => {
+test('deleted enum value with number and name reserved: only the deprecation policy fires; a deprecated one, nothing', () => {
+  const cur = ENUM.replace('    MODE_B = 2;\n', '    reserved 2;\n    reserved "MODE_B";\n');
+  assert.deepEqual(rules(check(ENUM, cur)), ['ENUM_VALUE_REMOVED_WITHOUT_DEPRECATION']);
+  const deprecated = ENUM.replace('MODE_B = 2;', 'MODE_B = 2 [deprecated = true];');
+  assert.deepEqual(check(deprecated, cur), []);
+  assert.deepEqual(rules(check(deprecated, ENUM.replace('    MODE_B = 2;\n', ''))), ['ENUM_VALUE_NO_DELETE']);
+});
+
+test('ENUM_VALUE_NO_DELETE_UNLESS_NAME_RESERVED: number reserved, name not: the JSON and POLICY variants', () => {
   const cur = ENUM.replace('    MODE_B = 2;\n', '    reserved 2;\n');
   const fs = check(ENUM, cur);
-  assert.deepEqual(rules(fs), ['ENUM_VALUE_NO_DELETE_UNLESS_NAME_RESERVED']);
+  assert.deepEqual(rules(fs), ['ENUM_VALUE_NO_DELETE_UNLESS_NAME_RESERVED', 'ENUM_VALUE_REMOVED_WITHOUT_DEPRECATION']);
   const f = expectFinding(fs, {
     rule: 'ENUM_VALUE_NO_DELETE_UNLESS_NAME_RESERVED', category: 'JSON', severity: 'warning', range: at(cur, 'enum Mode', 'Mode'), element: 'runtime.v1.Mode.MODE_B',
     message: 'enum value "MODE_B" = 2 of v0.36.3 was deleted; its number is reserved but its name is not',

@@ -2,10 +2,11 @@
 // history. Works with any `History` (bundled index or built from git tags); uses the optional extras of the
 // bundled one (`package`, `elementPaths`, `newestRelease`) when present.
 
-import { localName, type ApiModel, type EnumDef, type EnumValueDef, type FieldDef, type MessageDef, type RpcDef, type ServiceDef } from '../proto/model';
+import { type ApiModel, type EnumDef, type EnumValueDef, type FieldDef, type MessageDef, type RpcDef, type ServiceDef } from '../proto/model';
 import { CRI_SKEW_POLICY_URL } from '../policy/links';
 import { SKEW, isPatchRelease, knowingKubelets, majorVersion, parseAnyTag, releaseLinePredecessor, runtimeSpan, span, whoLacks } from '../policy/versions';
 import { declaredOptions, formatOption } from './historyIndex';
+import { goEnumConstant } from '../compat/compare';
 import type { ElementKind, History } from './types';
 
 
@@ -403,12 +404,6 @@ export function newestStableMinor(history: History): number | undefined {
 export function kubelets(min: number, max: number, verb?: [string, string]): string {
   const one = min === max;
   return `${one ? 'kubelet' : 'kubelets'} ${minorSpan(min, max, '1.')}${verb ? ` ${one ? verb[0] : verb[1]}` : ''}`;
-}
-
-/** The Go constant protoc-gen-go makes for an enum value: `Signal_SIGKILL`; nested enums take the message's name. */
-function goEnumConstant(pkg: string, enumFqn: string, value: string): string {
-  const parts = localName(enumFqn, pkg).split('.');
-  return `${(parts.length > 1 ? parts.slice(0, -1) : parts).join('_')}_${value}`;
 }
 
 /** What a rename means to each kind of peer (POLICY: wire, JSON, Go source). */

@@ -1,6 +1,7 @@
 // Runs every rule family against the baseline, then applies suppressions and severity settings.
 
 import type { BoundFile, Severity } from '../proto/binder';
+import { comparePositions, type ProtoFile, type Range } from '../proto/ast';
 import type { Baseline, History } from '../baseline/types';
 import type { Category, Finding, FixData } from './finding';
 import { compareModels, type Addition, type DuplicateNumber } from './compare';
@@ -34,12 +35,11 @@ export function checkCompatibility(text: string, bound: BoundFile, baseline: Bas
   const current = bound.model;
   const base = Object.assign({}, baseline.model, { tag: baseline.tag });
   const { findings, additions, newOnReleasedNumbers, duplicates, renamed, currentIndex } = compareModels(current, base, baseline.tag);
-  // The model has no syntax node for the package statement; the file does.
-  const pkg = bound.ast.package?.nameRange;
-  if (pkg) {
-    for (const f of findings) {
-      if (f.rule === 'PACKAGE_CHANGED' || (f.rule === 'GO_PACKAGE_CHANGED' && !current.goPackageNode)) f.range = pkg;
-    }
+  // The model has no syntax node for the package statement; the file does. A file without one is about the
+  // whole file: its head, not the first message, which the comparison would name.
+  const pkg = bound.ast.package?.nameRange ?? fileHead(bound.ast);
+  for (const f of findings) {
+    if (f.rule === 'PACKAGE_CHANGED' || (f.rule === 'GO_PACKAGE_CHANGED' && !current.goPackageNode)) f.range = pkg;
   }
   // What the patch policy counts: structural changes and changed documented meaning, each once (DOCS findings
   // and history reuse restate additions and must not inflate the count).
@@ -58,6 +58,18 @@ export function checkCompatibility(text: string, bound: BoundFile, baseline: Bas
   }
   const kept = applySuppressions(findings, findSuppressions(text));
   return { findings: applySeverities(kept, options.severity), additions, duplicates };
+}
+
+/** The `syntax` (or `edition`) statement, else the first declaration, else the start of the file. */
+function fileHead(ast: ProtoFile): Range {
+  const head = ast.syntax ?? ast.edition;
+  if (head) return head.range;
+  let first: Range | undefined;
+  for (const list of [ast.imports, ast.options, ast.messages, ast.enums, ast.services, ast.extends]) {
+    const r = list[0]?.range;
+    if (r && (!first || comparePositions(r.start, first.start) < 0)) first = r;
+  }
+  return first ?? { start: ast.range.start, end: ast.range.start };
 }
 
 /**

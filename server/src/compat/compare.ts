@@ -7,7 +7,7 @@ import {
   ModelIndex, indexModel, jsonNameOf, localName, type ApiModel, type EnumDef, type EnumValueDef, type FieldDef, type MessageDef, type RpcDef, type ServiceDef,
 } from '../proto/model';
 import type { Finding, FixData } from './finding';
-import { compareFieldTypes, type TypeChange } from './wireTypes';
+import { compareFieldTypes, utf8Checked, type TypeChange } from './wireTypes';
 import { getRule } from './rules';
 import { ENUM_MAX, FIELD_MAX } from '../proto/parser';
 import { partitionPoint } from '../binarySearch';
@@ -315,6 +315,15 @@ class Comparer {
           [{ kind: 'rename', to: old.name }]);
         return;
       }
+      const linked = kind === 'message' && !(old as MessageDef).fields.length ? this.emptyRenamedThroughRpcs(old.fqn, movedParent ?? parent, targets) : undefined;
+      if (linked) {
+        const { to, rpc, side } = linked;
+        markRenamed(old.fqn, to);
+        this.add('MESSAGE_RENAMED', this.defRange(to), to,
+          `message "${old.name}" of ${this.tag} was renamed to "${to.slice(to.lastIndexOf('.') + 1)}": both are empty, and rpc "${rpc}" now ${side === 'request' ? 'takes it as its request' : 'returns it'}`,
+          [{ kind: 'rename', to: old.name }]);
+        return;
+      }
       const moved = movedTo(old);
       if (moved) {
         // No rename fix: the old name in the new scope would still be another type; the fix moves it back.
@@ -340,6 +349,34 @@ class Comparer {
     const gone = this.baseline.messages.filter((m) => !this.cur.messages.has(m.fqn));
     for (const m of gone.length > 1 ? gone.sort((a, b) => depth(a) - depth(b)) : gone) deleted(m, 'message');
     for (const e of this.baseline.enums) if (!this.cur.enums.has(e.fqn)) deleted(e, 'enum');
+  }
+
+  /** Per RPC request and response (`Service.Rpc request`), the message of the baseline and of the current model; built on first use. */
+  private rpcSlots?: { base: Map<string, string>; cur: Map<string, string> };
+
+  /**
+   * What an empty message was renamed to, which no fields can tell: the new empty message of its scope that the
+   * RPCs that took it take in its place. Only when that is unambiguous: every released RPC that used it and is still
+   * there (by service and name) uses the same new message in that place, and every released RPC that uses that
+   * message in a place used the old one there. gRPC sends no type names, so the calls are unchanged.
+   */
+  private emptyRenamedThroughRpcs(old: string, scope: string, taken: ReadonlySet<string>): { to: string; rpc: string; side: 'request' | 'response' } | undefined {
+    const slots = (this.rpcSlots ??= { base: rpcSlotsOf(this.baseline), cur: rpcSlotsOf(this.current) });
+    let to: string | undefined;
+    let via: string | undefined;
+    for (const [slot, type] of slots.base) {
+      if (type !== old) continue;
+      const now = slots.cur.get(slot);
+      if (now === undefined) continue; // the RPC is gone or renamed: it links nothing
+      if (to !== undefined && now !== to) return undefined;
+      to = now;
+      via ??= slot;
+    }
+    const m = to === undefined ? undefined : this.cur.messages.get(to);
+    if (!m || !via || m.fields.length || this.base.messages.has(m.fqn) || this.base.enums.has(m.fqn) || parentOf(m.fqn) !== scope || taken.has(m.fqn)) return undefined;
+    for (const [slot, type] of slots.cur) if (type === to && slots.base.has(slot) && slots.base.get(slot) !== old) return undefined;
+    const [rpc, side] = via.split(' ') as [string, 'request' | 'response'];
+    return { to: m.fqn, rpc: rpc.slice(rpc.lastIndexOf('.') + 1), side };
   }
 
   /** A baseline field's or RPC's type with renamed messages/enums replaced by their new names: a rename alone is reported once, as MESSAGE_RENAMED. */
@@ -487,7 +524,7 @@ class Comparer {
     if (change === 'incompatible') {
       this.add('FIELD_TYPE_INCOMPATIBLE', typeRangeOf(nf), fieldPath(old, of), `field "${old.name}.${of.name}" changed type from ${of.type} to ${nf.type}, which is not wire-compatible (baseline ${this.tag})`);
     } else if (change === 'compatible') {
-      this.add('FIELD_TYPE_CHANGED', typeRangeOf(nf), fieldPath(old, of), `field "${old.name}.${of.name}" changed type from ${of.type} to ${nf.type}; wire-compatible, but values, JSON and Go types change (baseline ${this.tag})`);
+      this.add('FIELD_TYPE_CHANGED', typeRangeOf(nf), fieldPath(old, of), `field "${old.name}.${of.name}" changed type from ${of.type} to ${nf.type}; ${this.compatibleEffect(of, nf)} (baseline ${this.tag})`);
     }
     if (cardinality(of.label) !== cardinality(nf.label) && of.typeKind !== 'map' && nf.typeKind !== 'map') {
       this.add('FIELD_LABEL_CHANGED', labelRangeOf(nf), fieldPath(old, of), `field "${old.name}.${of.name}" changed from ${cardinality(of.label)} to ${cardinality(nf.label)} (baseline ${this.tag})`);
@@ -668,7 +705,7 @@ class Comparer {
     if (of.typeKind === 'message' && nf.typeKind === 'message') {
       const a = this.base.messages.get(of.type);
       const b = this.cur.messages.get(nf.type);
-      if (a && b && a.fields.length === b.fields.length && this.encodingOf(a) === this.encodingOf(b)) return 'compatible';
+      if (a && b && a.fields.length === b.fields.length && (this.encodingOf(a) === this.encodingOf(b) || fieldTypeChanges(a, b))) return 'compatible';
     }
     const mapVsEntries = (map: FieldDef, list: FieldDef, entry: MessageDef | undefined): boolean => {
       const m = /^map<([^,]+),(.+)>$/.exec(map.type);
@@ -682,6 +719,29 @@ class Comparer {
     if (of.typeKind === 'map' && nf.typeKind === 'message' && mapVsEntries(of, nf, this.cur.messages.get(nf.type))) return 'compatible';
     if (nf.typeKind === 'map' && of.typeKind === 'message' && mapVsEntries(nf, of, this.base.messages.get(of.type))) return 'compatible';
     return change;
+  }
+
+  /** What a change `typeChange` finds compatible does, for the FIELD_TYPE_CHANGED message: parsed only where it is. */
+  private compatibleEffect(of: FieldDef, nf: FieldDef): string {
+    // A map's values count as the field's (its keys cannot be bytes). proto2 parsers do not check strings: there
+    // only the JSON and Go types change.
+    const value = (t: string): string => /^map<[^,]+,(.+)>$/.exec(t)?.[1] ?? t;
+    const reads = value(nf.type) === 'string' ? this.current : this.baseline;
+    if (utf8Checked(value(of.type), value(nf.type)) && reads.syntax !== 'proto2') {
+      const reader = reads === this.current ? 'a peer built from this file' : `a peer built from ${this.tag}`;
+      return `the encoding is the same, but ${reader} rejects a message in which ${of.name} holds bytes that are not valid UTF-8 (proto3 checks a string when parsing it), and JSON and Go types change`;
+    }
+    const a = of.typeKind === 'message' ? this.base.messages.get(of.type) : undefined;
+    const b = nf.typeKind === 'message' ? this.cur.messages.get(nf.type) : undefined;
+    const changes = a && b ? fieldTypeChanges(a, b) : undefined;
+    if (!a || !b || !changes) return 'wire-compatible, but values, JSON and Go types change';
+    // JSON parsers take the proto name as a key besides the JSON name: either differing changes documents.
+    const was = new Map(a.fields.map((f) => [f.number, f]));
+    const json = b.fields.some((f) => was.get(f.number)?.name !== f.name || was.get(f.number)?.jsonName !== f.jsonName);
+    const rest = json ? 'JSON and the Go type change' : 'the Go type changes';
+    if (!changes.length) return `both messages have the same field numbers and types, so the bytes parse as they are, but ${rest}`;
+    const list = changes.map(([x, y]) => `${y.name} = ${y.number}: ${x.type} → ${y.type}`).join(', ');
+    return `both messages have the same field numbers and wire encodings, so the bytes parse, but values change as their fields' types do (${list}), and ${rest}`;
   }
 
   private reservations(old: MessageDef | EnumDef, cur: MessageDef | EnumDef, where: Range, what: string): void {
@@ -797,16 +857,7 @@ class Comparer {
           }]);
         continue;
       }
-      const reserve: FixData = { kind: 'reserve', message: cur.fqn, isEnum: true, numbers: [[ov.number, ov.number]], names: [ov.name] };
-      if (!byNum && !this.reservedIn(cur).number(ov.number)) {
-        this.add('ENUM_VALUE_NO_DELETE', where, path, `enum value "${ov.name}" = ${ov.number} of ${this.tag} was deleted without reserving its number`, [
-          reserve,
-          { kind: 'restore', container: cur.fqn, isEnum: true, declaration: `${ov.name} = ${ov.number};`, number: ov.number, name: ov.name, ...restoredDoc(ov) },
-        ]);
-      } else if (!byNum && !this.reservedIn(cur).name(ov.name)) {
-        this.add('ENUM_VALUE_NO_DELETE_UNLESS_NAME_RESERVED', where, path,
-          `enum value "${ov.name}" = ${ov.number} of ${this.tag} was deleted; its number is reserved but its name is not`, [reserve]);
-      }
+      if (!byNum) this.deletedEnumValue(old, ov, cur, where);
     }
     // A new name on the number a released value still has, where the enum allows no aliases: the binder's
     // duplicate-number, as for a field; its fix moves the new value to a free number.
@@ -822,6 +873,25 @@ class Comparer {
       if (!oldNames.has(v.name) && !oldNumbers.has(v.number)) this.addition('enumValue', `${cur.fqn}.${v.name}`, v.node?.nameRange);
     }
     this.reservations(old, cur, where, 'enum');
+  }
+
+  /** A released enum value whose number no value has now: as `deletedField` for a field. */
+  private deletedEnumValue(old: EnumDef, ov: EnumValueDef, cur: EnumDef, where: Range): void {
+    const path = `${old.fqn}.${ov.name}`;
+    const reserve: FixData = { kind: 'reserve', message: cur.fqn, isEnum: true, numbers: [[ov.number, ov.number]], names: [ov.name] };
+    const restore: FixData = { kind: 'restore', container: cur.fqn, isEnum: true, declaration: `${ov.name} = ${ov.number};`, number: ov.number, name: ov.name, ...restoredDoc(ov) };
+    if (!this.reservedIn(cur).number(ov.number)) {
+      this.add('ENUM_VALUE_NO_DELETE', where, path, `enum value "${ov.name}" = ${ov.number} of ${this.tag} was deleted without reserving its number`, [reserve, restore]);
+    } else if (!this.reservedIn(cur).name(ov.name)) {
+      this.add('ENUM_VALUE_NO_DELETE_UNLESS_NAME_RESERVED', where, path,
+        `enum value "${ov.name}" = ${ov.number} of ${this.tag} was deleted; its number is reserved but its name is not`, [reserve]);
+    }
+    // Reserving the number and the name keeps the wire and JSON safe, not the Go constant that programs use.
+    if (!ov.deprecated) {
+      this.add('ENUM_VALUE_REMOVED_WITHOUT_DEPRECATION', where, path,
+        `enum value "${old.name}.${ov.name}" of ${this.tag} was removed without first being deprecated; its Go constant ${goEnumConstant(this.baseline.package, old.fqn, ov.name)} is gone`,
+        [restore]);
+    }
   }
 
   /**
@@ -1046,7 +1116,32 @@ function lowestInRanges<U extends { number: number }>(users: readonly U[]): (ran
  * component): messages with the same are encoded the same.
  */
 function encodingSignature(m: MessageDef): string {
-  return m.fields.map((f) => `${f.number}:${f.label ?? ''}:${f.typeKind === 'scalar' ? f.type : f.typeKind === 'enum' ? 'enum' : f.type.slice(f.type.lastIndexOf('.') + 1)}`).sort().join('|');
+  return m.fields.map(fieldEncoding).sort().join('|');
+}
+
+/** One field's part of `encodingSignature`. */
+function fieldEncoding(f: FieldDef): string {
+  return `${f.number}:${f.label ?? ''}:${f.typeKind === 'scalar' ? f.type : f.typeKind === 'enum' ? 'enum' : f.type.slice(f.type.lastIndexOf('.') + 1)}`;
+}
+
+/**
+ * Where two messages differ only in field types of one wire group (`UInt64Value` → `Int64Value`: value = 1 is a
+ * varint in both), so that the bytes of one parse as the other: the field pairs (baseline, current) that differ,
+ * none when the encodings are the same. Undefined when a field has no counterpart of its number and label, or one
+ * of another encoding (a message field of another name counts as one: its fields are not compared).
+ */
+function fieldTypeChanges(a: MessageDef, b: MessageDef): [FieldDef, FieldDef][] | undefined {
+  if (a.fields.length !== b.fields.length) return undefined;
+  const now = new Map(b.fields.map((f) => [f.number, f]));
+  const out: [FieldDef, FieldDef][] = [];
+  for (const fa of a.fields) {
+    const fb = now.get(fa.number);
+    if (!fb || fa.label !== fb.label) return undefined;
+    if (fieldEncoding(fa) === fieldEncoding(fb)) continue;
+    if (fa.typeKind === 'message' || fb.typeKind === 'message' || compareFieldTypes(fa, fb) !== 'compatible') return undefined;
+    out.push([fa, fb]);
+  }
+  return out;
 }
 
 /**
@@ -1122,6 +1217,24 @@ export function goCamelCase(s: string): string {
     }
   }
   return out;
+}
+
+/** Each RPC's request and response message, as `Service.Rpc request` → type; the first RPC of a name. */
+function rpcSlotsOf(model: ApiModel): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const s of model.services) {
+    for (const r of s.rpcs) {
+      const key = `${s.fqn}.${r.name}`;
+      if (!out.has(`${key} request`)) out.set(`${key} request`, r.request).set(`${key} response`, r.response);
+    }
+  }
+  return out;
+}
+
+/** The Go constant protoc-gen-go makes for an enum value: `Signal_SIGKILL`; nested enums take the message's name. */
+export function goEnumConstant(pkg: string, enumFqn: string, value: string): string {
+  const parts = localName(enumFqn, pkg).split('.');
+  return `${goCamelCase((parts.length > 1 ? parts.slice(0, -1) : parts).join('.'))}_${value}`;
 }
 
 /** A service's RPCs as a comparable string: a renamed service has the same. */

@@ -60,7 +60,11 @@ export const RULES: readonly Rule[] = [
     'message or reads garbage. Add a new field with a new number instead and deprecate the old one.', LINKS.protoUpdating),
   rule('FIELD_TYPE_CHANGED', 'WIRE', 'error', true, 'A field changed to a wire-compatible type that changes its values',
     `${SKEW} The bytes still parse, but values are truncated, sign-reinterpreted or re-encoded (for example an int64 at or above 2^31 read as int32), ` +
-    'JSON output changes (64-bit integers are strings in JSON), and Go code compiled against k8s.io/cri-api no longer builds.', LINKS.protoUpdating),
+    'JSON output changes (64-bit integers are strings in JSON), and Go code compiled against k8s.io/cri-api no longer builds. The same holds for ' +
+    'a message field whose new message type has the same field numbers, with types of the same encodings (UInt64Value → Int64Value: a ' +
+    'value at or above 2^63 changes sign). string and bytes share an encoding, but a proto3 parser rejects a string that is not valid ' +
+    'UTF-8, so the peer that reads the field as a string fails on a message that carries other bytes: protobuf calls the two compatible ' +
+    'only while the bytes are valid UTF-8.', LINKS.protoUpdating),
   rule('FIELD_LABEL_CHANGED', 'WIRE', 'error', true, 'A field changed between singular and repeated (or required)',
     `${SKEW} A reader that expects a repeated field copes with a singular writer: it takes the single value as a list of one, and ` +
     'protobuf parsers accept repeated scalars both packed and unpacked. The reader that expects a single value is the one that loses data ' +
@@ -92,6 +96,12 @@ export const RULES: readonly Rule[] = [
   rule('ENUM_VALUE_NO_DELETE_UNLESS_NAME_RESERVED', 'JSON', 'warning', true, 'An enum value was deleted and its number reserved, but not its name',
     'JSON and YAML carry enum values by name. If the name is free, a later value may take it with another number, and saved JSON from older ' +
     'tools then means something else.', LINKS.protoJson),
+  rule('ENUM_VALUE_REMOVED_WITHOUT_DEPRECATION', 'POLICY', 'warning', true, 'An enum value was removed that the baseline had not deprecated',
+    `${SKEW} Removing an enum value, even with its number and name reserved, removes the Go constant generated for it ` +
+    '(NamespaceMode_CONTAINER for CONTAINER of NamespaceMode), so containerd, CRI-O and crictl code that uses it stops compiling against the ' +
+    'new k8s.io/cri-api, and silently drops a value that older kubelets still send or older runtimes still report: a peer built from this ' +
+    'file receives its number without a name for it. The value should first be marked `[deprecated = true]` with a note on what replaces ' +
+    'it, and only removed once every kubelet and runtime inside the skew window has stopped relying on it.'),
   rule('ENUM_VALUE_NUMBER_CHANGED', 'WIRE', 'error', true, 'An enum value kept its name but changed its number',
     `${SKEW} On the wire an enum value is its number; peers built from the other version interpret the value differently.`, LINKS.protoUpdating),
   rule('MESSAGE_NO_DELETE', 'WIRE', 'error', true, 'A message that released RPCs use was deleted',

@@ -171,10 +171,10 @@ function plan(text: string, bound: BoundFile, finding: Finding, preferredOnly = 
         const title = fd.alias ? 'Restore the alias' : fd.isEnum ? 'Restore the enum value' : 'Restore the field';
         const restore = (): void => push(title, restoreEdits(L, bound, fd, false), undefined, `restore "${name}"`);
         const deprecate = (): void => {
-          if (!fd.isEnum) push('Deprecate instead of deleting', restoreEdits(L, bound, fd, true), undefined, `keep "${name}" as deprecated`);
+          if (!fd.alias) push('Deprecate instead of deleting', restoreEdits(L, bound, fd, true), undefined, `keep "${name}" as deprecated`);
         };
-        // Removal without deprecation asks for exactly the deprecated field back.
-        if (finding.rule === 'FIELD_REMOVED_WITHOUT_DEPRECATION') {
+        // Removal without deprecation asks for exactly the deprecated field (or value) back.
+        if (finding.rule === 'FIELD_REMOVED_WITHOUT_DEPRECATION' || finding.rule === 'ENUM_VALUE_REMOVED_WITHOUT_DEPRECATION') {
           deprecate();
           restore();
         } else {
