@@ -9,6 +9,7 @@ import type { Baseline } from '../server/src/baseline/types';
 import { bind, type BoundFile } from '../server/src/proto/binder';
 import type { ApiModel, FieldDef, MessageDef } from '../server/src/proto/model';
 import { parse } from '../server/src/proto/parser';
+import { computeFixes } from '../server/src/fixes';
 import { NEEDS_CORPUS, corpusText, replaceOnce } from './corpusText';
 
 const TAG = 'v0.36.3';
@@ -118,4 +119,21 @@ test('a closed enum in an implicit-presence field is a binding error, as protoc 
   const extension = replaceOnce(replaceOnce(nestedClosed, 'message VersionRequest {\n', 'message VersionRequest {\n    extensions 100 to 199;\n'),
     'message VersionResponse {\n', 'extend VersionRequest {\n    SecurityProfile.ProfileType profile = 100;\n}\n\nmessage VersionResponse {\n');
   assert.deepEqual(problems(extension), [...error, ...error]);
+});
+
+test('in an editions file the presence fix does not write the label `optional`, which editions refuse', NEEDS_CORPUS, () => {
+  // Released with explicit presence (`optional`), migrated with file-level IMPLICIT: the field lost its presence.
+  const withOptional = replaceOnce(corpusText(TAG), 'message VersionRequest {\n    // Version of the kubelet runtime API.\n    string version = 1;', 'message VersionRequest {\n    // Version of the kubelet runtime API.\n    optional string version = 1;');
+  const baseline: Baseline = { tag: TAG, source: 'path', origin: 'test', model: bind(parse(withOptional), 'file:///old/api.proto').model };
+  const text = migrated(['option features.field_presence = IMPLICIT;']);
+  const b = bound(text);
+  const f = checkCompatibility(text, b, baseline).findings.find((x) => x.rule === 'FIELD_PRESENCE_CHANGED' && x.element === 'runtime.v1.VersionRequest.version');
+  assert.ok(f, 'the presence change is reported');
+  const titles = computeFixes(text, b, f).map((x) => x.title);
+  assert.ok(!titles.some((t) => /optional/.test(t)), titles.join('\n'));
+  // The same change in a proto3 file gets it.
+  const proto3 = corpusText(TAG);
+  const p = bound(proto3);
+  const g = checkCompatibility(proto3, p, baseline).findings.find((x) => x.rule === 'FIELD_PRESENCE_CHANGED' && x.element === 'runtime.v1.VersionRequest.version')!;
+  assert.ok(computeFixes(proto3, p, g).some((x) => /Restore "optional"/.test(x.title)));
 });

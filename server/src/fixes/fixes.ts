@@ -823,7 +823,8 @@ function presenceEdits(L: TextLines, ast: ProtoFile, finding: Finding, fd: Extra
   // The finding is at the field's label when it has one, else at its name.
   const loc = fd.optional ? elementNamedAt(ast, finding.range, ['field']) : fieldLabeledAt(ast, finding.range);
   const f = loc?.node as FieldNode | undefined;
-  if (!f) return undefined;
+  // An editions file says presence with `features.field_presence`, where the label `optional` is an error.
+  if (!f || ast.edition) return undefined;
   if (fd.optional) return f.label === undefined ? [insertAt(f.typeRange.start, 'optional ')] : undefined;
   if (f.label !== 'optional' || !f.labelRange || f.labelRange.end.line !== f.typeRange.start.line) return undefined;
   return [{ range: { start: f.labelRange.start, end: f.typeRange.start }, newText: '' }];
