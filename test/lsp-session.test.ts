@@ -11,7 +11,7 @@ import { pathToFileURL } from 'node:url';
 import {
   CancellationTokenSource, CodeActionRequest, ConfigurationRequest, DefinitionRequest, DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification, DidChangeWorkspaceFoldersNotification, DidCloseTextDocumentNotification, DidOpenTextDocumentNotification,
-  DocumentSymbolRequest, ExitNotification, FileChangeType, FoldingRangeRequest, HoverRequest, InitializeRequest, InitializedNotification, ShutdownRequest,
+  DocumentSymbolRequest, ExitNotification, FileChangeType, FoldingRangeRequest, HoverRequest, InitializeRequest, InitializedNotification, ReferencesRequest, ShutdownRequest,
   type ConfigurationParams, type Hover, type WorkspaceFolder,
 } from 'vscode-languageserver-protocol/node';
 import { Corpus, CORPUS_HELP, V1_PATH, findCorpusDir } from '../server/src/baseline/corpus';
@@ -261,6 +261,26 @@ describe('language server session', { skip: !existsSync(SERVER) ? BUILD_HELP : c
       } finally {
         rmSync(outside, { recursive: true, force: true });
       }
+    });
+
+    test('find references still answers when another open document is closed while its settings are read', async () => {
+      const a = pathToFileURL(path.join(folder, 'refs-a.proto')).href;
+      const b = pathToFileURL(path.join(folder, 'refs-b.proto')).href;
+      const done = resolved(a);
+      await editor.open(a, original);
+      await done;
+      // b is opened while the client holds its settings back; a's request then waits for b's analysis.
+      editor.holdConfiguration();
+      await editor.open(b, original);
+      const refs = editor.conn.sendRequest(ReferencesRequest.type, { textDocument: { uri: a }, position: lineCol(original, 'message VersionRequest', 8), context: { includeDeclaration: true } });
+      await editor.roundTrip();
+      await close(b);
+      await editor.roundTrip();
+      editor.releaseConfiguration();
+      const found = await refs;
+      assert.ok(found && found.length >= 2, JSON.stringify(found));
+      assert.ok(found.every((l) => l.uri === a), 'only the document that is still open');
+      await close(a);
     });
 
     test('a package that no release has is logged once, not once per document that declares it', async () => {

@@ -924,7 +924,13 @@ connection.onReferences((params, token) => guarded('references', null as Locatio
   const { bound } = await analysisOf(doc, stillWanted);
   const others: FileContext[] = [];
   for (const d of documents.all()) {
-    if (d.uri !== doc.uri) others.push({ bound: (await analysisOf(d, stillWanted)).bound });
+    if (d.uri === doc.uri) continue;
+    // Another document closed (or edited) meanwhile is left out, not a reason to fail this request.
+    const other = await analysisOf(d, stillWanted).catch((err: unknown) => {
+      if (err instanceof ResponseError && err.code === LSPErrorCodes.ContentModified) return undefined;
+      throw err;
+    });
+    if (other) others.push({ bound: other.bound });
   }
   stillWanted();
   return findReferences(bound, params.position, { includeDeclaration: !!params.context?.includeDeclaration, others });
