@@ -527,6 +527,17 @@ describe('baseline', { skip }, () => {
       }
     });
 
+    test('HEAD at a patch pre-release tag, the file edited: said to be at that tag, not below HEAD', async () => {
+      const repo = initRepo('lines-at-rc0');
+      commitRelease(repo, P, 'v0.36.0', 'v1.36.0');
+      commitRelease(repo, P, 'v0.36.3', 'v1.36.3');
+      git(repo, 'commit', '-q', '--allow-empty', '-m', 'changelog');
+      git(repo, 'tag', 'v1.36.4-rc.0');
+      const r = await findGitBaseline(join(repo, P), { text: `${text('v0.36.3')}\n// an unsaved edit\n` });
+      assert.ok(r.ok && r.baseline.gitTag === 'v1.36.3', r.ok ? r.baseline.gitTag : r.reason);
+      assert.match(r.origin, /newest release up to v1\.36\.4-rc\.0, the tag HEAD is at; the file has been edited since, pre-releases not included/);
+    });
+
     test('HEAD exactly at a release tag, file unchanged: the release before it, never the file itself', async () => {
       const r = await findGitBaseline(at('v1.35.1', 'lines-at-patch'));
       assert.ok(r.ok, !r.ok ? r.reason : '');

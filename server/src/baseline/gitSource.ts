@@ -436,10 +436,10 @@ async function findInRepo(repo: GitRepo, options: GitSourceOptions): Promise<Git
       const v = parseGoTag(nearest.goTag)!;
       const skipped = includePre ? '' : ', pre-releases not included';
       // HEAD here is at that pre-release (the file edited since) or past it.
-      const where = nearestCommit === headCommit ? `at ${nearest.gitTag}; the file has been edited since` : `past ${nearest.gitTag}`;
+      const at = nearestCommit === headCommit;
       how = v.prerelease && v.patch === 0
-        ? `newest release before the 1.${v.minor} development line that HEAD is on (${where}${skipped})`
-        : `newest release up to ${nearest.gitTag}, the nearest tag below HEAD${skipped}`;
+        ? `newest release before the 1.${v.minor} development line that HEAD is on (${at ? `at ${nearest.gitTag}; the file has been edited since` : `past ${nearest.gitTag}`}${skipped})`
+        : `newest release up to ${nearest.gitTag}, ${at ? 'the tag HEAD is at; the file has been edited since' : 'the nearest tag below HEAD'}${skipped}`;
     }
 
     const batch = new CatFileBatch(repo.root, blobOptions(options));
