@@ -7,7 +7,8 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { loadBundledHistory } from '../server/src/baseline/historyIndex';
 import { resolveBaseline } from '../server/src/baseline/resolve';
-import { BaselineManager, type BaselineHost, type BaselineRequest } from '../server/src/lsp/baselines';
+import { BaselineManager, type BaselineRequest } from '../server/src/lsp/baselines';
+import { testHost } from './baselineHost';
 import { NEEDS_CORPUS, newestCorpusText } from './corpusText';
 
 /** A manager whose resolutions are real, recording the signal of each (nothing else: not its text) and awaiting each to finish. */
@@ -15,20 +16,15 @@ function managerFor(): { manager: BaselineManager; started: (AbortSignal | undef
   const bundled = loadBundledHistory();
   const started: (AbortSignal | undefined)[] = [];
   const waiting: ((key: string) => void)[] = [];
-  const host: BaselineHost = {
-    trusted: () => false,
-    cacheDir: () => undefined,
-    bundled: () => bundled,
-    info: () => {},
-    error: () => {},
-    progress: async () => ({ report: () => {}, done: () => {} }),
-    warn: () => {},
+  const host = testHost({
+    trusted: false,
+    bundled,
     resolved: (key) => waiting.shift()?.(key),
     resolve: (options) => {
       started.push(options.signal);
       return resolveBaseline(options);
     },
-  };
+  });
   return { manager: new BaselineManager(host), started, resolved: () => new Promise<string>((r) => waiting.push(r)) };
 }
 

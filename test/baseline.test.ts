@@ -19,7 +19,8 @@ import { expectedH1, zip } from './moduleZipFixture';
 import { checkModuleZipNames, crc32, fetchFromProxy, hash1, proxyFromEnv, readModuleZip, readZipDirectory, type ProxyOptions } from '../server/src/baseline/proxySource';
 import { resolveBaseline, type BundledIndex } from '../server/src/baseline/resolve';
 import { loadBundledHistory, sameModel } from '../server/src/baseline/historyIndex';
-import { BaselineManager, type BaselineHost } from '../server/src/lsp/baselines';
+import { BaselineManager } from '../server/src/lsp/baselines';
+import { testHost } from './baselineHost';
 import { resolveCliBaseline } from '../server/src/cli/baseline';
 import { bind } from '../server/src/proto/binder';
 import { parse } from '../server/src/proto/parser';
@@ -599,20 +600,15 @@ describe('baseline', { skip }, () => {
       const waiting: ((key: string) => void)[] = [];
       const nextResolved = () => new Promise<string>((r) => waiting.push(r));
       const bundled = loadBundledHistory();
-      const host: BaselineHost = {
-        trusted: () => true,
-        cacheDir: () => undefined,
-        bundled: () => bundled,
-        info: () => {},
-        error: () => {},
-        progress: async () => ({ report: () => {}, done: () => {} }),
-        warn: () => {},
+      const host = testHost({
+        trusted: true,
+        bundled,
         resolved: (key) => waiting.shift()?.(key),
         resolve: (options) => {
           resolutions++;
           return resolveBaseline({ ...options, env: { GOMODCACHE: emptyModCache } });
         },
-      };
+      });
       const manager = new BaselineManager(host);
       const req = (t: string) => ({ folderKey: 'folder', filePath: file, explicit: '', includePrereleases: false, networkEnabled: false, text: t });
       let done = nextResolved();
