@@ -137,3 +137,16 @@ test('in an editions file the presence fix does not write the label `optional`, 
   const g = checkCompatibility(proto3, p, baseline).findings.find((x) => x.rule === 'FIELD_PRESENCE_CHANGED' && x.element === 'runtime.v1.VersionRequest.version')!;
   assert.ok(computeFixes(proto3, p, g).some((x) => /Restore "optional"/.test(x.title)));
 });
+
+test('an editions file: the labels optional and required are errors, and an open enum must start at 0, as protoc says', NEEDS_CORPUS, () => {
+  const codes = (text: string): string[] => bound(text).problems.map((p) => p.code);
+  const text = migrated(['option features.field_presence = IMPLICIT;']);
+  assert.deepEqual(codes(replaceOnce(text, '    string runtime_name = 2;', '    optional string runtime_name = 2;')), ['editions-label']);
+  assert.deepEqual(codes(replaceOnce(text, '    string runtime_name = 2;', '    required string runtime_name = 2;')), ['editions-label']);
+  assert.deepEqual(codes(replaceOnce(text, '    string runtime_name = 2;', '    repeated string runtime_name = 2;')), []);
+  // Protocol's first value, TCP = 0, moved last: an open enum (the 2023 default) needs 0 first; a closed one not.
+  // (Explicit presence, the 2023 default, so that a closed Protocol may stay in PortMapping.protocol.)
+  const reordered = replaceOnce(migrated(), '    TCP = 0;\n    UDP = 1;\n    SCTP = 2;\n', '    UDP = 1;\n    SCTP = 2;\n    TCP = 0;\n');
+  assert.deepEqual(codes(reordered), ['enum-first-not-zero']);
+  assert.deepEqual(codes(replaceOnce(reordered, 'enum Protocol {\n', 'enum Protocol {\n    option features.enum_type = CLOSED;\n')), []);
+});

@@ -594,6 +594,10 @@ class Binder {
     if (f.mapKey !== undefined) label = 'repeated';
     if (label === 'implicit' && typeKind === 'enum' && !f.oneof && features) this.implicitEnumFields.push({ field: f, enumFqn: type });
     if (f.label === 'required' && this.proto3) this.problem('proto3-required', 'required fields are not allowed in proto3', f.labelRange!, 'error');
+    // Editions say presence with a feature, as protoc insists.
+    if (features && (f.label === 'optional' || f.label === 'required')) {
+      this.problem('editions-label', `the label "${f.label}" is not allowed in an editions file: use features.field_presence (${f.label === 'optional' ? 'EXPLICIT' : 'LEGACY_REQUIRED'})`, f.labelRange!, 'error');
+    }
     if (!f.label && !this.proto3 && !f.oneof && f.mapKey === undefined && this.ast.syntax) {
       this.problem('proto2-label', `field "${f.name}" needs a label (optional, required or repeated) in proto2`, f.nameRange, 'error');
     }
@@ -626,7 +630,8 @@ class Binder {
 
   private enumDef(e: EnumNode, scope: string, parentFeatures: Features | undefined): EnumDef {
     const def: EnumDef = { fqn: join(scope, e.name), name: e.name, values: [], reservedNumbers: [], reservedNames: [], node: e };
-    if (parentFeatures && resolveFeatures(parentFeatures, e.options).enumType === 'CLOSED') this.closedEnums.add(def.fqn);
+    const closed = !!parentFeatures && resolveFeatures(parentFeatures, e.options).enumType === 'CLOSED';
+    if (closed) this.closedEnums.add(def.fqn);
     if (e.comments.leading) def.doc = e.comments.leading.text;
     if (isDeprecated(e.options)) def.deprecated = true;
     this.reserved(e.reserved, def, ENUM_MAX);
@@ -653,8 +658,9 @@ class Binder {
       if (reservedNames ? reservedNames.has(v.name) : def.reservedNames.includes(v.name)) this.problem('uses-reserved', `enum value name "${v.name}" is reserved`, v.nameRange, 'error');
     }
     const first = e.values[0];
-    if (this.proto3 && first && first.number !== undefined && first.number !== 0) {
-      this.problem('enum-first-not-zero', `the first value of a proto3 enum must be 0, so that it can be the default`, first.numberRange, 'error');
+    // An open enum (proto3's, and an editions file's unless `enum_type = CLOSED`) defaults to its first value.
+    if ((this.proto3 || (parentFeatures && !closed)) && first && first.number !== undefined && first.number !== 0) {
+      this.problem('enum-first-not-zero', `the first value of ${this.proto3 ? 'a proto3' : 'an open'} enum must be 0, so that it can be the default`, first.numberRange, 'error');
     }
     if (e.values.length === 0 && e.name) this.problem('enum-empty', `enum "${e.name}" must have at least one value`, e.nameRange, 'error');
     return def;
