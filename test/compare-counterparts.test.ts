@@ -65,7 +65,7 @@ test('a new field on the number of a released field that is still there: the rel
     };
     assert.deepEqual(result.duplicates, [{
       element: 'runtime.v1.PortMapping.host_ip_family', range: numberAt('    string host_ip_family = 3;'), releasedRange: numberAt('    int32 host_port = 3;'),
-      fixes: [{ kind: 'renumber', to: 5, label: 'Use the next free number 5' }],
+      fixes: [{ kind: 'renumber', to: 5, label: 'Give "host_ip_family" the next free number 5' }],
     }], against);
   }
 });

@@ -9,9 +9,10 @@ import type { TextDocumentEdit } from 'vscode-languageserver-protocol/node';
 import { loadBundledHistory } from '../server/src/baseline/historyIndex';
 import type { Baseline } from '../server/src/baseline/types';
 import { applyEdits, type TextEdit } from '../server/src/fixes';
+import { elementPolicyHover } from '../server/src/features/policyHover';
 import { codeActions } from '../server/src/lsp/codeActions';
 import { problemToDiagnostic } from '../server/src/lsp/convert';
-import { bind } from '../server/src/proto/binder';
+import { DUPLICATE_NUMBER, bind } from '../server/src/proto/binder';
 import { parse } from '../server/src/proto/parser';
 import { analyze, type Analysis } from '../server/src/service';
 import { NEEDS_CORPUS, corpusText, replaceOnce } from './corpusText';
@@ -31,19 +32,19 @@ function baselines(): Baseline[] {
   ];
 }
 
-/** The code actions of the binder's duplicate-number error in `text`, at the declaration `at` (its line). */
+/** The code actions of the binder's duplicate-number error in `text` at the declaration `at` (its line). */
 function duplicateNumberActions(text: string, at: string, baseline: Baseline): { analysis: Analysis; titles: string[]; apply: () => string } {
   const reanalyze = (t: string): Analysis => analyze(t, { uri: URI, baseline });
   const analysis = reanalyze(text);
   const line = text.split('\n').indexOf(at);
-  const problems = analysis.bound.problems.filter((p) => p.code === 'duplicate-number');
-  assert.deepEqual(problems.map((p) => p.range.start.line), [line]);
-  const actions = codeActions({ uri: URI, version: 1, text, analysis }, { diagnostics: [problemToDiagnostic(problems[0]!)], documentChanges: true, reanalyze });
-  const preferred = actions.find((a) => a.isPreferred);
+  const problem = analysis.bound.problems.find((p) => p.code === DUPLICATE_NUMBER && p.range.start.line === line);
+  assert.ok(problem, `a duplicate-number on ${at}`);
+  const actions = codeActions({ uri: URI, version: 1, text, analysis }, { diagnostics: [problemToDiagnostic(problem)], documentChanges: true, reanalyze });
   return {
     analysis,
     titles: actions.map((a) => `${a.isPreferred ? '* ' : ''}${a.title}`),
-    apply: () => applyEdits(text, (preferred!.edit!.documentChanges![0] as TextDocumentEdit).edits as TextEdit[]),
+    // The first action: the only one in these tests.
+    apply: () => applyEdits(text, (actions[0]!.edit!.documentChanges![0] as TextDocumentEdit).edits as TextEdit[]),
   };
 }
 
@@ -64,7 +65,8 @@ test('a new field on a released field\'s number: duplicate-number alone, whose f
       const { analysis, titles, apply } = duplicateNumberActions(text, at, baseline);
       assert.deepEqual(analysis.findings.filter((f) => f.rule.includes('REUSED')).map((f) => f.message), [], what);
       // No "Ignore duplicate-number here": a comment does not make the file compile.
-      assert.deepEqual(titles, ['* Use the next free number 18'], what);
+      // Named: on the released field's line, the fix edits another.
+      assert.deepEqual(titles, ['* Give "pause_on_start" the next free number 18'], what);
       const fixed = apply();
       assert.equal(fixed, replaceOnce(text, 'bool pause_on_start = 17;', 'bool pause_on_start = 18;'), what);
       assert.deepEqual(errorsOf(analyze(fixed, { uri: URI, baseline })), [], what);
@@ -83,7 +85,42 @@ test('a new enum value on a released value\'s number, without allow_alias: dupli
   for (const baseline of baselines()) {
     const { analysis, titles, apply } = duplicateNumberActions(text, '    QUIC = 1;', baseline);
     assert.deepEqual(analysis.findings.map((f) => f.rule), [], baseline.source);
-    assert.deepEqual(titles, ['* Use the next free number 3'], baseline.source);
+    assert.deepEqual(titles, ['* Give "QUIC" the next free number 3'], baseline.source);
     assert.deepEqual(errorsOf(analyze(apply(), { uri: URI, baseline })), [], baseline.source);
+  }
+});
+
+test('two new fields on a released field\'s number: the released field\'s error moves the one it names, each other error its own', NEEDS_CORPUS, () => {
+  const AFTER = '    // pause_after_start is a test field.\n    bool pause_after_start = 17;\n';
+  const text = replaceOnce(replaceOnce(corpusText(TAG), POLICY, PAUSE + POLICY), SECCOMP, SECCOMP + AFTER);
+  for (const baseline of baselines()) {
+    const released = duplicateNumberActions(text, POLICY.trimEnd(), baseline);
+    // Whether it is preferred is not the point here: the fix check counts the other new field's error, which then
+    // names supplemental_groups_policy instead of pause_on_start, as a new one.
+    assert.deepEqual(released.titles.map((t) => t.replace(/^\* /, '')), ['Give "pause_on_start" the next free number 18'], baseline.source);
+    assert.equal(released.apply(), replaceOnce(text, 'bool pause_on_start = 17;', 'bool pause_on_start = 18;'), baseline.source);
+    const later = duplicateNumberActions(text, '    bool pause_after_start = 17;', baseline);
+    assert.deepEqual(later.titles, ['* Give "pause_after_start" the next free number 19'], baseline.source);
+  }
+});
+
+test('the hover of a new field or enum value on a released one\'s number: a duplicate number, neither a reuse nor an alias', NEEDS_CORPUS, () => {
+  const b = corpusText(TAG);
+  const QUIC = '    // QUIC is a test value.\n    QUIC = 2;\n';
+  const cases: [string, string, RegExp][] = [
+    [replaceOnce(b, SECCOMP, SECCOMP + PAUSE), 'pause_on_start', /^\*\*Duplicate number\*\*: `supplemental_groups_policy` still has 17, so the file does not compile/],
+    [replaceOnce(b, POLICY, PAUSE + POLICY), 'pause_on_start', /^\*\*Duplicate number\*\*: `supplemental_groups_policy` still has 17, so the file does not compile/],
+    [replaceOnce(b, SCTP, `    SCTP = 2;\n${QUIC}}\n`), 'QUIC', /^\*\*Duplicate number\*\*: `SCTP` still has 2, and the enum does not allow aliases, so the file does not compile/],
+    [replaceOnce(b, SCTP, `${QUIC}    SCTP = 2;\n}\n`), 'QUIC', /^\*\*Duplicate number\*\*: `SCTP` still has 2, and the enum does not allow aliases, so the file does not compile/],
+  ];
+  for (const baseline of baselines()) {
+    for (const [text, name, expected] of cases) {
+      const a = analyze(text, { uri: URI, baseline });
+      const [d] = (a.duplicates ?? []).filter((x) => x.element.endsWith(`.${name}`));
+      assert.ok(d, `${name} is a duplicate`);
+      const hover = elementPolicyHover(d.element, a.baseline, a.bound.model, a.findings) ?? '';
+      assert.match(hover, expected, `${baseline.source}: ${hover}`);
+      assert.doesNotMatch(hover, /reused|Alias of|New since/, baseline.source);
+    }
   }
 });

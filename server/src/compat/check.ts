@@ -53,7 +53,7 @@ export function checkCompatibility(text: string, bound: BoundFile, baseline: Bas
     const docs = checkDocs(current, base, [...additions, ...newOnReleasedNumbers], renamed, currentIndex);
     for (const f of docs) if (f.rule === 'DOC_MEANING_CHANGED') changed.add(f.element);
     append(findings, docs);
-    attachNextFreeNumber([...findings.filter((f) => RENUMBERED.has(f.rule)), ...duplicates], findings, bound, baseline);
+    attachNextFreeNumber(findings.filter((f) => RENUMBERED.has(f.rule)), duplicates, findings, bound, baseline);
     append(findings, patchPolicy(bound, baseline, currentTag, changed.size));
   }
   const kept = applySuppressions(findings, findSuppressions(text));
@@ -92,16 +92,19 @@ function append<T>(to: T[], xs: readonly T[]): void {
 const RENUMBERED = new Set(['FIELD_NUMBER_REUSED', 'FIELD_NUMBER_REUSED_HISTORY', 'ENUM_VALUE_NUMBER_REUSED']);
 
 /**
- * A reused number (`reused`: findings of RENUMBERED rules, and fields on the number of a released field still there)
- * gets the "next free number" fix: free in the current message (enum), in the baseline's (its fields or values and
- * reservations) and, with a history, in every release's. Several reuses in one message get successive numbers, one
+ * A reused number (`reused`: findings of RENUMBERED rules; `duplicates`: new fields on the number of a released field
+ * still there, whose fix names the field it moves) gets the "next free number" fix: free in the current message
+ * (enum), in the baseline's (its fields or values and reservations) and, with a history, in every release's. Several reuses in one message get successive numbers, one
  * sequence for all its rules, handed out in declaration order (each fix stays right when the others are applied
  * too). A field whose name the releases gave a number of its own gets that number instead, where it is free
  * (`formerNumbers`): any other would leave the name reused (FIELD_NAME_REUSED_HISTORY).
  */
-function attachNextFreeNumber(reused: { element: string; fixes?: FixData[] }[], findings: readonly Finding[], bound: BoundFile, baseline: Baseline): void {
+function attachNextFreeNumber(
+  reused: { element: string; fixes?: FixData[] }[], duplicates: DuplicateNumber[], findings: readonly Finding[], bound: BoundFile, baseline: Baseline,
+): void {
+  const duplicated = new Set(duplicates.map((d) => d.element));
   const byContainer = new Map<string, { element: string; fixes?: FixData[] }[]>();
-  for (const f of reused) {
+  for (const f of [...reused, ...duplicates]) {
     const fqn = f.element.slice(0, f.element.lastIndexOf('.'));
     const list = byContainer.get(fqn);
     if (list) list.push(f);
@@ -141,7 +144,10 @@ function attachNextFreeNumber(reused: { element: string; fixes?: FixData[] }[], 
         return { to: former.number, label: `Use number ${former.number}, the number of "${field.name}" in ${when}` };
       }
       const next = free.next();
-      return next === undefined ? undefined : { to: next, label: `Use the next free number ${next}` };
+      if (next === undefined) return undefined;
+      // The binder's error may be on the released field's line, declared after this one: the title says what moves.
+      if (!duplicated.has(f.element)) return { to: next, label: `Use the next free number ${next}` };
+      return { to: next, label: `Give "${f.element.slice(f.element.lastIndexOf('.') + 1)}" the next free number ${next}` };
     };
     // An enum's value 0 is its default, and in proto3 its first value must be 0: no number to move it to.
     const isZero = (f: { element: string }): boolean => !!en && en.values[at(f)]?.number === 0;

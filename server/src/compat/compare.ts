@@ -2,7 +2,7 @@
 // and the list of additions (which the documentation rules and the report use).
 
 import type { OneofNode, Range } from '../proto/ast';
-import { allowsAliases, comparePositions, declaredInMessage } from '../proto/ast';
+import { comparePositions, declaredInMessage } from '../proto/ast';
 import {
   ModelIndex, indexModel, jsonNameOf, localName, type ApiModel, type EnumDef, type EnumValueDef, type FieldDef, type MessageDef, type RpcDef, type ServiceDef,
 } from '../proto/model';
@@ -12,7 +12,7 @@ import { getRule } from './rules';
 import { ENUM_MAX, FIELD_MAX } from '../proto/parser';
 import { partitionPoint } from '../binarySearch';
 import { groupBy } from '../groupBy';
-import { enumValueOnReleasedNumber } from './onReleasedNumber';
+import { aliasesAllowed, enumValueOnReleasedNumber } from './onReleasedNumber';
 
 export type AdditionKind = 'message' | 'field' | 'enum' | 'enumValue' | 'service' | 'rpc';
 
@@ -861,7 +861,7 @@ class Comparer {
     }
     // A new name on the number a released value still has, where the enum allows no aliases: the binder's
     // duplicate-number, as for a field; its fix moves the new value to a free number.
-    if (cur.node && !allowsAliases(cur.node)) {
+    if (!aliasesAllowed(cur)) {
       for (const v of cur.values) {
         if (oldNames.has(v.name) || !oldNumbers.has(v.number)) continue;
         const held = (curAllByNumber ??= groupBy(cur.values, (x) => x.number)).get(v.number)!.find((x) => hadPair(x.name, v.number));
@@ -898,11 +898,10 @@ class Comparer {
    * JSON and the text format write the name declared first for a number. Only where the baseline's first name is
    * still there with its number: a removed or renamed one is ENUM_VALUE_RENAMED already. And only where the enum
    * allows aliases: elsewhere two names of one number are an error of their own (the binder's duplicate number,
-   * which protoc and protobufjs refuse too), and declaring one after the other fixes nothing. A model without
-   * syntax (a release's) passed protoc, so any number it names twice is an alias.
+   * which protoc and protobufjs refuse too), and declaring one after the other fixes nothing.
    */
   private firstAliases(old: EnumDef, cur: EnumDef, curByName: Map<string, EnumValueDef[]>, curByNumber: Map<number, EnumValueDef>): void {
-    if (cur.node && !allowsAliases(cur.node)) return;
+    if (!aliasesAllowed(cur)) return;
     const seen = new Set<number>();
     for (const ov of old.values) {
       if (seen.has(ov.number)) continue;

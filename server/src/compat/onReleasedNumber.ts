@@ -1,7 +1,8 @@
 // What a value of a name the baseline's enum lacks is, when it is declared on a number the baseline had: one
-// decision, which the comparison reports (ENUM_VALUE_RENAMED, ENUM_VALUE_NUMBER_REUSED) and the policy hover
-// explains, so that the two cannot drift apart.
+// decision, which the comparison reports (ENUM_VALUE_RENAMED, ENUM_VALUE_NUMBER_REUSED, the binder's
+// duplicate-number) and the policy hover explains, so that the two cannot drift apart.
 
+import { allowsAliases } from '../proto/ast';
 import type { EnumDef, EnumValueDef } from '../proto/model';
 import { groupBy } from '../groupBy';
 
@@ -11,17 +12,42 @@ export type EnumValueOnReleasedNumber =
   /** A released name still holds the number: this is one more name of that value. */
   | { kind: 'alias'; of: EnumValueDef }
   /**
+   * A released name still holds the number, in an enum without `allow_alias`: no second name but the binder's
+   * duplicate-number, which protoc refuses too.
+   */
+  | { kind: 'duplicate'; of: EnumValueDef }
+  /**
    * Every released name of the number is declared on another number now (`movedTo`, of `of`): peers built from
    * the baseline read this value as `of` (ENUM_VALUE_NUMBER_REUSED). It is new to every peer.
    */
   | { kind: 'reused'; of: EnumValueDef; movedTo: number };
 
 /**
+ * Whether an enum may give one number several names. A model without syntax (a release's) passed protoc, so any
+ * number it names twice is an alias.
+ */
+export function aliasesAllowed(e: EnumDef): boolean {
+  return !e.node || allowsAliases(e.node);
+}
+
+/**
  * For the values of `cur`, the released enum `old`'s value it continues on its number, and how; undefined for a
- * value of a released name or on a number `old` did not use. The lookups are built once, on first use: the
- * comparison asks for each value on the number of every released value that moved.
+ * value of a released name or on a number `old` did not use.
  */
 export function enumValueOnReleasedNumber(old: EnumDef, cur: EnumDef): (v: EnumValueDef) => EnumValueOnReleasedNumber | undefined {
+  const use = onReleasedNumber(old, cur);
+  if (aliasesAllowed(cur)) return use;
+  return (v) => {
+    const u = use(v);
+    return u?.kind === 'alias' ? { kind: 'duplicate', of: u.of } : u;
+  };
+}
+
+/**
+ * `enumValueOnReleasedNumber` as if the enum allowed aliases. The lookups are built once, on first use: the
+ * comparison asks for each value on the number of every released value that moved.
+ */
+function onReleasedNumber(old: EnumDef, cur: EnumDef): (v: EnumValueDef) => EnumValueOnReleasedNumber | undefined {
   let oldNames: Set<string> | undefined;
   let oldByNumber: Map<number, EnumValueDef[]> | undefined;
   let curByNumber: Map<number, EnumValueDef[]> | undefined;

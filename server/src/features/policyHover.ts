@@ -275,6 +275,8 @@ function continuedFrom(element: string, baseline: ApiModel, current: ApiModel, f
     const of = om.fields.find((f) => f.number === nf.number);
     if (!of) return undefined; // a new number and a new name: new
     const path = `${oldParent}.${of.name}`;
+    // As the comparison decides it: the released field still holds the number, so nothing changed hands.
+    if (fields.some((f) => f.name === of.name && f.number === of.number)) return { path, sameElement: false, note: duplicateNumberNote(of, 'field') };
     // The released field still declared (renumbered) was not renamed: this one took its number.
     const renamed = !fields.some((f) => f.name === of.name)
       && (findings.some((f) => f.rule === 'FIELD_RENAMED' && f.element === element) || (of.type === nf.type && of.label === nf.label));
@@ -307,6 +309,7 @@ function continuedFrom(element: string, baseline: ApiModel, current: ApiModel, f
         'peers built from earlier releases exchange it by its number, under that name.',
     };
   }
+  if (use.kind === 'duplicate') return { path: `${oldParent}.${use.of.name}`, sameElement: false, note: duplicateNumberNote(use.of, 'value') };
   if (use.kind === 'reused') {
     return {
       path: `${oldParent}.${use.of.name}`,
@@ -320,6 +323,16 @@ function continuedFrom(element: string, baseline: ApiModel, current: ApiModel, f
     note: `**Renamed from \`${use.from.name}\`**: enum value ${use.from.number} was \`${use.from.name}\` in the baseline. Only the name changed, so it is not new: ` +
       'peers built from earlier releases still exchange it by its number. Its JSON and Go names change.',
   };
+}
+
+/**
+ * A new field (enum value, in an enum without aliases) on the number a released one still has: not a reuse, which
+ * peers would misread, but the binder's duplicate-number, which protoc refuses too.
+ */
+function duplicateNumberNote(held: { name: string; number: number }, what: 'field' | 'value'): string {
+  const noAlias = what === 'value' ? ', and the enum does not allow aliases' : '';
+  return `**Duplicate number**: \`${held.name}\` still has ${held.number}${noAlias}, so the file does not compile (protoc refuses it too); ` +
+    `give this ${what} a free number.`;
 }
 
 /** For an RPC or service renamed since the baseline: to gRPC, a new name is a new method. */

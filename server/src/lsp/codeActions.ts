@@ -10,12 +10,13 @@
 
 import type { CodeAction, Command, Diagnostic, TextEdit as LspTextEdit, WorkspaceEdit } from 'vscode-languageserver';
 import { rangeContains } from '../proto/ast';
+import { DUPLICATE_NUMBER, duplicateNumberHolder } from '../proto/binder';
 import type { Finding } from '../compat/finding';
 import { computeFixes, fixAll, type Fix, type TextEdit } from '../fixes';
 import type { Analysis } from '../service';
 import { SOURCE } from './convert';
 import { type Budget, checkEdits, compositeTitle } from './fixChecks';
-import { DUPLICATE_NUMBER, type Strategy, duplicateFindings, fixableFindings, fixEverything } from './fixChoice';
+import { type Strategy, duplicateFindings, fixableFindings, fixEverything } from './fixChoice';
 import { fixToFixedPoint } from './fixAll';
 
 export const QUICKFIX_KIND = 'quickfix';
@@ -84,7 +85,18 @@ export function findingFor(analysis: Analysis, d: Diagnostic): Finding | undefin
   if (typeof d.code !== 'string' || at === undefined) return undefined;
   const candidates = index.get(`${d.code}\0\0${at}`);
   if (!candidates || candidates.length <= 1) return candidates?.[0];
+  if (d.code === DUPLICATE_NUMBER) return duplicateAt(candidates, message);
   return chooserOf(candidates)(undefined, undefined, message, true);
+}
+
+/**
+ * Of the new fields on one released field's number, the one its duplicate-number diagnostic is about: the field the
+ * binder names as holding the number (declared before the released field). The others' diagnostics are at their own
+ * numbers; a diagnostic naming none of them (a released field renumbered onto the number) has no such fix.
+ */
+function duplicateAt(candidates: readonly Finding[], message: string | undefined): Finding | undefined {
+  const holder = message === undefined ? undefined : duplicateNumberHolder(message);
+  return holder === undefined ? undefined : candidates.find((f) => f.element.endsWith(`.${holder}`));
 }
 
 function rangeKey(r: Diagnostic['range'] | undefined): string | undefined {

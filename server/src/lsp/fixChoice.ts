@@ -5,6 +5,7 @@
 import type { Finding } from '../compat/finding';
 import { RULES } from '../compat/rules';
 import { computeFixes, fixAll, mergeEditLists, suppressionTitle, type Fix, type TextEdit } from '../fixes';
+import { DUPLICATE_NUMBER } from '../proto/binder';
 import type { Analysis } from '../service';
 
 /**
@@ -21,9 +22,6 @@ export interface Pick {
   /** A finding whose preferred fix is `fix` (so that fix-all can merge reservations), if any. */
   finding?: Finding;
 }
-
-/** The binder's code for a number used twice in a message (enum). */
-export const DUPLICATE_NUMBER = 'duplicate-number';
 
 /**
  * One finding for each new field (enum value) of an analysis on the number a released one still has, in the order

@@ -16,6 +16,17 @@ import { partitionPoint } from '../binarySearch';
 
 export type Severity = 'error' | 'warning' | 'information' | 'hint';
 
+/** The code of a number used twice in a message, or in an enum without `allow_alias`. */
+export const DUPLICATE_NUMBER = 'duplicate-number';
+
+/**
+ * The name that a duplicate-number message says holds the number (the first declared with it), read back from a
+ * diagnostic, which carries only its message: here, beside the messages it reads.
+ */
+export function duplicateNumberHolder(message: string): string | undefined {
+  return / is already used by "([^"]+)"/.exec(message)?.[1];
+}
+
 export interface Problem {
   /** Stable code, e.g. `syntax`, `unresolved-type`, `duplicate-number`. */
   code: string;
@@ -539,7 +550,7 @@ class Binder {
       def.fields.push(field);
       const n = f.number!;
       const dupe = byNumber?.get(n);
-      if (dupe) this.problem('duplicate-number', `field number ${n} is already used by "${dupe.name}"`, f.numberRange, 'error');
+      if (dupe) this.problem(DUPLICATE_NUMBER, `field number ${n} is already used by "${dupe.name}"`, f.numberRange, 'error');
       else byNumber?.set(n, f);
       const same = byName?.get(f.name);
       if (same) {
@@ -646,7 +657,7 @@ class Binder {
       def.values.push({ name: v.name, number: v.number, node: v, ...(v.comments.leading ? { doc: v.comments.leading.text } : {}), ...(isDeprecated(v.options) ? { deprecated: true } : {}) });
       const prev = byNumber.get(v.number);
       if (prev !== undefined && !allowAlias) {
-        this.problem('duplicate-number', `enum value number ${v.number} is already used by "${prev}" (set option allow_alias = true to allow aliases)`, v.numberRange, 'error');
+        this.problem(DUPLICATE_NUMBER, `enum value number ${v.number} is already used by "${prev}" (set option allow_alias = true to allow aliases)`, v.numberRange, 'error');
       } else if (prev === undefined) byNumber.set(v.number, v.name);
       if (names.has(v.name)) {
         this.problem('duplicate-name', `enum value "${v.name}" is already defined`, v.nameRange, 'error');
