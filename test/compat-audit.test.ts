@@ -303,6 +303,16 @@ test('an empty message the RPCs do not link to one new empty message is still de
   assert.deepEqual(shown(check(b, fields)), ['MESSAGE_NO_DELETE GetEventsRequest', 'RPC_SIGNATURE_CHANGED RuntimeService.GetContainerEvents']);
 });
 
+test('many empty messages renamed with their RPCs: each one MESSAGE_RENAMED (the RPCs are indexed once, not scanned per message)', NEEDS_CORPUS, () => {
+  const n = 4000;
+  const service = (req: string): string => `service Bulk {\n${Array.from({ length: n }, (_, i) => `    rpc R${i}(${req}${i}) returns (VersionResponse) {}\n`).join('')}}\n` +
+    Array.from({ length: n }, (_, i) => `message ${req}${i} {}\n`).join('');
+  const old = `${base()}${service('Req')}`;
+  const fs = check(old, `${base()}${service('NewReq')}`);
+  assert.deepEqual(rules(fs), Array<string>(n).fill('MESSAGE_RENAMED'));
+  assert.equal(fs[n - 1]!.message, `message "Req${n - 1}" of ${TAG} was renamed to "NewReq${n - 1}": both are empty, and rpc "R${n - 1}" now takes it as its request`);
+});
+
 // ---- 11. an enum value deleted with its number and name reserved ---------------------------------------------
 
 const CONTAINER_MODE = '    // A CONTAINER namespace is restricted to a single container.\n    // For example, a container with a PID namespace of CONTAINER expects to\n' +

@@ -351,8 +351,11 @@ class Comparer {
     for (const e of this.baseline.enums) if (!this.cur.enums.has(e.fqn)) deleted(e, 'enum');
   }
 
-  /** Per RPC request and response (`Service.Rpc request`), the message of the baseline and of the current model; built on first use. */
-  private rpcSlots?: { base: Map<string, string>; cur: Map<string, string> };
+  /**
+   * Per RPC request and response (`Service.Rpc request`), the message of the baseline and of the current model, and
+   * each model's slots by message (a scan of every slot per deleted empty message was quadratic); built on first use.
+   */
+  private rpcSlots?: { base: RpcSlots; cur: RpcSlots };
 
   /**
    * What an empty message was renamed to, which no fields can tell: the new empty message of its scope that the
@@ -364,9 +367,8 @@ class Comparer {
     const slots = (this.rpcSlots ??= { base: rpcSlotsOf(this.baseline), cur: rpcSlotsOf(this.current) });
     let to: string | undefined;
     let via: string | undefined;
-    for (const [slot, type] of slots.base) {
-      if (type !== old) continue;
-      const now = slots.cur.get(slot);
+    for (const [slot] of slots.base.byType.get(old) ?? []) {
+      const now = slots.cur.type.get(slot);
       if (now === undefined) continue; // the RPC is gone or renamed: it links nothing
       if (to !== undefined && now !== to) return undefined;
       to = now;
@@ -374,7 +376,10 @@ class Comparer {
     }
     const m = to === undefined ? undefined : this.cur.messages.get(to);
     if (!m || !via || m.fields.length || this.base.messages.has(m.fqn) || this.base.enums.has(m.fqn) || parentOf(m.fqn) !== scope || taken.has(m.fqn)) return undefined;
-    for (const [slot, type] of slots.cur) if (type === to && slots.base.has(slot) && slots.base.get(slot) !== old) return undefined;
+    for (const [slot] of slots.cur.byType.get(m.fqn) ?? []) {
+      const was = slots.base.type.get(slot);
+      if (was !== undefined && was !== old) return undefined;
+    }
     const [rpc, side] = via.split(' ') as [string, 'request' | 'response'];
     return { to: m.fqn, rpc: rpc.slice(rpc.lastIndexOf('.') + 1), side };
   }
@@ -808,7 +813,9 @@ class Comparer {
     const hadPair = (name: string, number: number): boolean => (oldPairs ??= new Set(old.values.map((v) => `${v.number} ${v.name}`))).has(`${number} ${name}`);
     const onReleasedNumber = enumValueOnReleasedNumber(old, cur);
     let curAllByNumber: Map<number, EnumValueDef[]> | undefined;
-    const reported = new Set<EnumValueDef>();
+    // Numbers whose values were looked at: what they are depends on the number alone, and many released aliases
+    // of one number can move.
+    const reportedNumbers = new Set<number>();
     /**
      * The names the baseline lacks on the number of a released value that moved to another number, where every
      * released name of it did: peers built from the baseline read each as that value (FIELD_NUMBER_REUSED for
@@ -816,10 +823,11 @@ class Comparer {
      * rules check it.
      */
     const reusedNumber = (ov: EnumValueDef): void => {
+      if (reportedNumbers.has(ov.number)) return;
+      reportedNumbers.add(ov.number);
       for (const v of (curAllByNumber ??= groupBy(cur.values, (x) => x.number)).get(ov.number) ?? []) {
         const use = onReleasedNumber(v);
-        if (use?.kind !== 'reused' || reported.has(v)) continue;
-        reported.add(v);
+        if (use?.kind !== 'reused') continue;
         const element = `${cur.fqn}.${v.name}`;
         this.add('ENUM_VALUE_NUMBER_REUSED', v.node?.numberRange ?? where, element,
           `enum number ${use.of.number} belonged to "${use.of.name}" in ${this.tag} (now ${use.movedTo}); "${v.name}" now uses it`,
@@ -1219,16 +1227,23 @@ export function goCamelCase(s: string): string {
   return out;
 }
 
-/** Each RPC's request and response message, as `Service.Rpc request` → type; the first RPC of a name. */
-function rpcSlotsOf(model: ApiModel): Map<string, string> {
-  const out = new Map<string, string>();
+/** A model's RPC requests and responses: each slot's message, and each message's slots in declaration order. */
+interface RpcSlots {
+  /** `Service.Rpc request` (`… response`) → message; the first RPC of a name. */
+  type: Map<string, string>;
+  /** Message → its slots, as [slot, message] pairs of `type`. */
+  byType: Map<string, [string, string][]>;
+}
+
+function rpcSlotsOf(model: ApiModel): RpcSlots {
+  const type = new Map<string, string>();
   for (const s of model.services) {
     for (const r of s.rpcs) {
       const key = `${s.fqn}.${r.name}`;
-      if (!out.has(`${key} request`)) out.set(`${key} request`, r.request).set(`${key} response`, r.response);
+      if (!type.has(`${key} request`)) type.set(`${key} request`, r.request).set(`${key} response`, r.response);
     }
   }
-  return out;
+  return { type, byType: groupBy([...type], ([, t]) => t) };
 }
 
 /** The Go constant protoc-gen-go makes for an enum value: `Signal_SIGKILL`; nested enums take the message's name. */
