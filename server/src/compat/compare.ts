@@ -728,14 +728,19 @@ class Comparer {
 
   /** What a change `typeChange` finds compatible does, for the FIELD_TYPE_CHANGED message: parsed only where it is. */
   private compatibleEffect(of: FieldDef, nf: FieldDef): string {
-    // A map's values count as the field's (its keys cannot be bytes). proto2 parsers do not check strings: there
-    // only the JSON and Go types change.
+    // A map's values count as the field's (its keys cannot be bytes).
     const value = (t: string): string => /^map<[^,]+,(.+)>$/.exec(t)?.[1] ?? t;
-    const reads = value(nf.type) === 'string' ? this.current : this.baseline;
-    if (utf8Checked(value(of.type), value(nf.type)) && reads.syntax !== 'proto2') {
-      const reader = reads === this.current ? 'a peer built from this file' : `a peer built from ${this.tag}`;
-      return `the encoding is the same, but ${reader} rejects a message in which ${of.name} holds bytes that are not valid UTF-8 (proto3 checks a string when parsing it), and JSON and Go types change`;
-    }
+    // Per side that rejects bytes that are not UTF-8, the fields (of the pairs, baseline → current) it checks.
+    const rejects = (pairs: [FieldDef, FieldDef][]): string[] => {
+      const checked = pairs.flatMap(([x, y]) => {
+        const reader = this.utf8Reader(value(x.type), value(y.type));
+        return reader ? [{ reader, name: y.name }] : [];
+      });
+      return [...groupBy(checked, (c) => c.reader)].map(([reader, cs]) =>
+        `${reader} rejects a message in which ${cs.map((c) => c.name).join(' or ')} holds bytes that are not valid UTF-8`);
+    };
+    const own = rejects([[of, nf]]);
+    if (own.length) return `the encoding is the same, but ${own[0]} (proto3 checks a string when parsing it), and JSON and Go types change`;
     const a = of.typeKind === 'message' ? this.base.messages.get(of.type) : undefined;
     const b = nf.typeKind === 'message' ? this.cur.messages.get(nf.type) : undefined;
     const changes = a && b ? fieldTypeChanges(a, b) : undefined;
@@ -746,7 +751,22 @@ class Comparer {
     const rest = json ? 'JSON and the Go type change' : 'the Go type changes';
     if (!changes.length) return `both messages have the same field numbers and types, so the bytes parse as they are, but ${rest}`;
     const list = changes.map(([x, y]) => `${y.name} = ${y.number}: ${x.type} → ${y.type}`).join(', ');
+    // A field of them that changed between string and bytes parses only while its bytes are UTF-8, as one of the
+    // field's own type does.
+    const inner = rejects(changes);
+    if (inner.length) return `both messages have the same field numbers and wire encodings, but ${inner.join(', and ')} (proto3 checks a string when parsing it); values change as their fields' types do (${list}), and ${rest}`;
     return `both messages have the same field numbers and wire encodings, so the bytes parse, but values change as their fields' types do (${list}), and ${rest}`;
+  }
+
+  /**
+   * Who rejects bytes that are not UTF-8 after a change of a type from `was` to `now`: for string ↔ bytes, a peer
+   * of the side that reads a string, unless that side is proto2 (its parsers do not check strings).
+   */
+  private utf8Reader(was: string, now: string): string | undefined {
+    if (!utf8Checked(was, now)) return undefined;
+    const reads = now === 'string' ? this.current : this.baseline;
+    if (reads.syntax === 'proto2') return undefined;
+    return reads === this.current ? 'a peer built from this file' : `a peer built from ${this.tag}`;
   }
 
   private reservations(old: MessageDef | EnumDef, cur: MessageDef | EnumDef, where: Range, what: string): void {
