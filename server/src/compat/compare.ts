@@ -909,10 +909,10 @@ class Comparer {
     const reserve: FixData = { kind: 'reserve', message: cur.fqn, isEnum: true, numbers: [[ov.number, ov.number]], names: [ov.name] };
     const restore: FixData = { kind: 'restore', container: cur.fqn, isEnum: true, declaration: `${ov.name} = ${ov.number};`, number: ov.number, name: ov.name, ...restoredDoc(ov) };
     if (!this.reservedIn(cur).number(ov.number)) {
-      this.add('ENUM_VALUE_NO_DELETE', where, path, `enum value "${ov.name}" = ${ov.number} of ${this.tag} was deleted without reserving its number`, [reserve, restore]);
+      this.add('ENUM_VALUE_NO_DELETE', where, path, `enum value "${old.name}.${ov.name}" = ${ov.number} of ${this.tag} was deleted without reserving its number`, [reserve, restore]);
     } else if (!this.reservedIn(cur).name(ov.name)) {
       this.add('ENUM_VALUE_NO_DELETE_UNLESS_NAME_RESERVED', where, path,
-        `enum value "${ov.name}" = ${ov.number} of ${this.tag} was deleted; its number is reserved but its name is not`, [reserve]);
+        `enum value "${old.name}.${ov.name}" = ${ov.number} of ${this.tag} was deleted; its number is reserved but its name is not`, [reserve]);
     }
     // Reserving the number and the name keeps the wire and JSON safe, not the Go constant that programs use.
     if (!ov.deprecated) {
