@@ -13,6 +13,7 @@ import { ENUM_MAX, FIELD_MAX } from '../proto/parser';
 import { partitionPoint } from '../binarySearch';
 import { groupBy } from '../groupBy';
 import { enumValueOnReleasedNumber } from './onReleasedNumber';
+import { goCamelCase, goEnumConstant } from '../proto/goNames';
 
 export type AdditionKind = 'message' | 'field' | 'enum' | 'enumValue' | 'service' | 'rpc';
 
@@ -1226,27 +1227,6 @@ function parentOf(fqn: string): string {
   return fqn.slice(0, Math.max(0, fqn.lastIndexOf('.')));
 }
 
-/**
- * protoc-gen-go's Go name for a field (`localhost_ref` → `LocalhostRef`), or for a message or enum given by its
- * path inside the package (`Outer.Inner` → `Outer_Inner`): strs.GoCamelCase of google.golang.org/protobuf.
- */
-export function goCamelCase(s: string): string {
-  let out = '';
-  const lower = (c: string | undefined): boolean => c !== undefined && c >= 'a' && c <= 'z';
-  for (let i = 0; i < s.length; i++) {
-    const c = s[i]!;
-    if ((c === '.' || c === '_') && lower(s[i + 1]) && !(c === '_' && (i === 0 || s[i - 1] === '.'))) continue;
-    if (c === '.') out += '_';
-    else if (c === '_') out += i === 0 || s[i - 1] === '.' ? 'X' : '_';
-    else if (c >= '0' && c <= '9') out += c;
-    else {
-      out += lower(c) ? c.toUpperCase() : c;
-      while (lower(s[i + 1])) out += s[++i];
-    }
-  }
-  return out;
-}
-
 /** A model's RPC requests and responses: each slot's message, and each message's slots in declaration order. */
 interface RpcSlots {
   /** `Service.Rpc request` (`… response`) → message; the first RPC of a name. */
@@ -1264,12 +1244,6 @@ function rpcSlotsOf(model: ApiModel): RpcSlots {
     }
   }
   return { type, byType: groupBy([...type], ([, t]) => t) };
-}
-
-/** The Go constant protoc-gen-go makes for an enum value: `Signal_SIGKILL`; nested enums take the message's name. */
-export function goEnumConstant(pkg: string, enumFqn: string, value: string): string {
-  const parts = localName(enumFqn, pkg).split('.');
-  return `${goCamelCase((parts.length > 1 ? parts.slice(0, -1) : parts).join('.'))}_${value}`;
 }
 
 /** A service's RPCs as a comparable string: a renamed service has the same. */
