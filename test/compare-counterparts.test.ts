@@ -192,3 +192,29 @@ test('a new alias of a released number whose first name moved, but another relea
   // One of them gone: QUIC is its rename, not also a reuse.
   assert.deepEqual(check(aliases('    QUIC = 2;\n    STREAM_CONTROL = 3;\n')), ['ENUM_VALUE_NUMBER_CHANGED Protocol.STREAM_CONTROL', 'ENUM_VALUE_RENAMED Protocol.QUIC']);
 });
+
+test('many aliases of one released number, renamed or moved: each rename and each reuse, found in one pass per number', NEEDS_CORPUS, () => {
+  // What each value on a number continues depends on the number alone; asked again per value and per released
+  // alias, an enum with thousands of names on one number took minutes (this test runs in well under a second).
+  const n = 2000;
+  const names = (prefix: string, number: number, doc = ''): string => Array.from({ length: n }, (_, i) => `${doc}    ${prefix}_${i} = ${number};\n`).join('');
+  const aliases = (values: string): string => edit(corpusText(TAG), 'enum Protocol {\n    TCP = 0;\n    UDP = 1;\n    SCTP = 2;\n}\n',
+    `enum Protocol {\n    option allow_alias = true;\n    TCP = 0;\n    UDP = 1;\n${values}}\n`);
+  const old = aliases(names('SCTP', 2));
+  const baseline: Baseline = { tag: TAG, source: 'path', origin: 'test', model: bind(parse(old), 'old.proto').model };
+  const check = (text: string): Finding[] => checkCompatibility(text, bind(parse(text), 'file:///work/api.proto'), baseline).findings;
+  const count = (fs: Finding[]): Record<string, number> => {
+    const out: Record<string, number> = {};
+    for (const f of fs) out[f.rule] = (out[f.rule] ?? 0) + 1;
+    return out;
+  };
+  // Every released name gone, new ones in their place: JSON writes the first new name for 2, so each is its rename.
+  const renamed = check(aliases(names('QUIC', 2)));
+  assert.deepEqual(count(renamed), { ENUM_VALUE_RENAMED: n });
+  assert.equal(renamed[n - 1]!.message, `enum value 2 "SCTP_${n - 1}" was renamed to "QUIC_0" (baseline ${TAG})`);
+  // Every released name moved to 3, new ones on 2: each new one is a reuse, reported once.
+  const moved = check(aliases(`${names('SCTP', 3)}${names('QUIC', 2, '    // A test value.\n')}`));
+  assert.deepEqual(count(moved), { ENUM_VALUE_NUMBER_CHANGED: n, ENUM_VALUE_NUMBER_REUSED: n });
+  assert.deepEqual(new Set(moved.filter((f) => f.rule === 'ENUM_VALUE_NUMBER_REUSED').map((f) => f.element)).size, n);
+  assert.equal(moved.find((f) => f.element === `runtime.v1.Protocol.QUIC_${n - 1}`)!.message, `enum number 2 belonged to "SCTP_0" in ${TAG} (now 3); "QUIC_${n - 1}" now uses it`);
+});

@@ -303,6 +303,16 @@ test('an empty message the RPCs do not link to one new empty message is still de
   assert.deepEqual(shown(check(b, fields)), ['MESSAGE_NO_DELETE GetEventsRequest', 'RPC_SIGNATURE_CHANGED RuntimeService.GetContainerEvents']);
 });
 
+test('many empty messages renamed with their RPCs: each one MESSAGE_RENAMED (the RPCs are indexed once, not scanned per message)', NEEDS_CORPUS, () => {
+  const n = 4000;
+  const service = (req: string): string => `service Bulk {\n${Array.from({ length: n }, (_, i) => `    rpc R${i}(${req}${i}) returns (VersionResponse) {}\n`).join('')}}\n` +
+    Array.from({ length: n }, (_, i) => `message ${req}${i} {}\n`).join('');
+  const old = `${base()}${service('Req')}`;
+  const fs = check(old, `${base()}${service('NewReq')}`);
+  assert.deepEqual(rules(fs), Array<string>(n).fill('MESSAGE_RENAMED'));
+  assert.equal(fs[n - 1]!.message, `message "Req${n - 1}" of ${TAG} was renamed to "NewReq${n - 1}": both are empty, and rpc "R${n - 1}" now takes it as its request`);
+});
+
 // ---- 11. an enum value deleted with its number and name reserved ---------------------------------------------
 
 const CONTAINER_MODE = '    // A CONTAINER namespace is restricted to a single container.\n    // For example, a container with a PID namespace of CONTAINER expects to\n' +
@@ -355,6 +365,19 @@ test('string ↔ bytes: FIELD_TYPE_CHANGED says that the side reading a string r
   // Other changes inside one wire group keep their wording.
   assert.deepEqual(check(b, edit(b, 'int32 exit_code = 7;', 'int64 exit_code = 7;')).map((f) => f.message), [
     `field "ContainerStatus.exit_code" changed type from int32 to int64; wire-compatible, but values, JSON and Go types change (baseline ${TAG})`]);
+});
+
+test('a message type changed to one whose field changed between string and bytes: the side reading a string rejects bytes that are not UTF-8', NEEDS_CORPUS, () => {
+  const b = base();
+  // PodIP { string ip = 1; } → PodIPBytes { bytes ip = 1; }: the same wire encoding, but not the same parse.
+  const asBytes = edit(edit(b, '    string ip = 1;\n}\n', '    string ip = 1;\n}\n// PodIPBytes is an ip of a Pod as bytes.\nmessage PodIPBytes {\n    // The ip.\n    bytes ip = 1;\n}\n'),
+    'repeated PodIP additional_ips', 'repeated PodIPBytes additional_ips');
+  const typeChanges = (fs: Finding[]): string[] => fs.filter((f) => f.rule === 'FIELD_TYPE_CHANGED').map((f) => f.message);
+  assert.deepEqual(typeChanges(check(b, asBytes)), [
+    `field "PodSandboxNetworkStatus.additional_ips" changed type from runtime.v1.PodIP to runtime.v1.PodIPBytes; both messages have the same field numbers and wire encodings, but a peer built from ${TAG} rejects a message in which ip holds bytes that are not valid UTF-8 (proto3 checks a string when parsing it); values change as their fields' types do (ip = 1: string → bytes), and the Go type changes (baseline ${TAG})`]);
+  // The other way, the peer built from the edited file is the one that checks.
+  assert.deepEqual(typeChanges(check(asBytes, b)), [
+    `field "PodSandboxNetworkStatus.additional_ips" changed type from runtime.v1.PodIPBytes to runtime.v1.PodIP; both messages have the same field numbers and wire encodings, but a peer built from this file rejects a message in which ip holds bytes that are not valid UTF-8 (proto3 checks a string when parsing it); values change as their fields' types do (ip = 1: bytes → string), and the Go type changes (baseline ${TAG})`]);
 });
 
 test('UInt64Value → Int64Value: FIELD_TYPE_CHANGED, the bytes parse; a message of another encoding is FIELD_TYPE_INCOMPATIBLE', NEEDS_CORPUS, () => {

@@ -10,7 +10,7 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { checkCompatibility } from '../server/src/compat/check';
 import type { Finding } from '../server/src/compat/finding';
-import { goCamelCase } from '../server/src/compat/compare';
+import { goCamelCase } from '../server/src/proto/goNames';
 import { elementPolicyHover } from '../server/src/features/policyHover';
 import { bind } from '../server/src/proto/binder';
 import { parse } from '../server/src/proto/parser';

@@ -493,7 +493,7 @@ test('ENUM_VALUE_NO_DELETE and ENUM_VALUE_REMOVED_WITHOUT_DEPRECATION: value del
   assert.deepEqual(rules(fs), ['ENUM_VALUE_NO_DELETE', 'ENUM_VALUE_REMOVED_WITHOUT_DEPRECATION']);
   const f = expectFinding(fs, {
     rule: 'ENUM_VALUE_NO_DELETE', category: 'WIRE', severity: 'error', range: at(cur, 'enum Mode', 'Mode'), element: 'runtime.v1.Mode.MODE_B',
-    message: 'enum value "MODE_B" = 2 of v0.36.3 was deleted without reserving its number',
+    message: 'enum value "Mode.MODE_B" = 2 of v0.36.3 was deleted without reserving its number',
   });
   assert.deepEqual(f.fixes?.map((x) => x.kind), ['reserve', 'restore']);
   const p = expectFinding(fs, {
@@ -517,7 +517,7 @@ test('ENUM_VALUE_NO_DELETE_UNLESS_NAME_RESERVED: number reserved, name not: the 
   assert.deepEqual(rules(fs), ['ENUM_VALUE_NO_DELETE_UNLESS_NAME_RESERVED', 'ENUM_VALUE_REMOVED_WITHOUT_DEPRECATION']);
   const f = expectFinding(fs, {
     rule: 'ENUM_VALUE_NO_DELETE_UNLESS_NAME_RESERVED', category: 'JSON', severity: 'warning', range: at(cur, 'enum Mode', 'Mode'), element: 'runtime.v1.Mode.MODE_B',
-    message: 'enum value "MODE_B" = 2 of v0.36.3 was deleted; its number is reserved but its name is not',
+    message: 'enum value "Mode.MODE_B" = 2 of v0.36.3 was deleted; its number is reserved but its name is not',
   });
   assert.deepEqual(f.fixes?.map((x) => x.kind), ['reserve']);
 });

@@ -6,7 +6,7 @@ import { type ApiModel, type EnumDef, type EnumValueDef, type FieldDef, type Mes
 import { CRI_SKEW_POLICY_URL } from '../policy/links';
 import { SKEW, isPatchRelease, knowingKubelets, majorVersion, parseAnyTag, releaseLinePredecessor, runtimeSpan, span, whoLacks } from '../policy/versions';
 import { declaredOptions, formatOption } from './historyIndex';
-import { goEnumConstant } from '../compat/compare';
+import { goEnumConstant } from '../proto/goNames';
 import type { ElementKind, History } from './types';
 
 

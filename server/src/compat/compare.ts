@@ -13,6 +13,7 @@ import { ENUM_MAX, FIELD_MAX } from '../proto/parser';
 import { partitionPoint } from '../binarySearch';
 import { groupBy } from '../groupBy';
 import { aliasesAllowed, enumValueOnReleasedNumber } from './onReleasedNumber';
+import { goCamelCase, goEnumConstant } from '../proto/goNames';
 
 export type AdditionKind = 'message' | 'field' | 'enum' | 'enumValue' | 'service' | 'rpc';
 
@@ -351,8 +352,11 @@ class Comparer {
     for (const e of this.baseline.enums) if (!this.cur.enums.has(e.fqn)) deleted(e, 'enum');
   }
 
-  /** Per RPC request and response (`Service.Rpc request`), the message of the baseline and of the current model; built on first use. */
-  private rpcSlots?: { base: Map<string, string>; cur: Map<string, string> };
+  /**
+   * Per RPC request and response (`Service.Rpc request`), the message of the baseline and of the current model, and
+   * each model's slots by message (a scan of every slot per deleted empty message was quadratic); built on first use.
+   */
+  private rpcSlots?: { base: RpcSlots; cur: RpcSlots };
 
   /**
    * What an empty message was renamed to, which no fields can tell: the new empty message of its scope that the
@@ -364,9 +368,8 @@ class Comparer {
     const slots = (this.rpcSlots ??= { base: rpcSlotsOf(this.baseline), cur: rpcSlotsOf(this.current) });
     let to: string | undefined;
     let via: string | undefined;
-    for (const [slot, type] of slots.base) {
-      if (type !== old) continue;
-      const now = slots.cur.get(slot);
+    for (const [slot] of slots.base.byType.get(old) ?? []) {
+      const now = slots.cur.type.get(slot);
       if (now === undefined) continue; // the RPC is gone or renamed: it links nothing
       if (to !== undefined && now !== to) return undefined;
       to = now;
@@ -374,7 +377,10 @@ class Comparer {
     }
     const m = to === undefined ? undefined : this.cur.messages.get(to);
     if (!m || !via || m.fields.length || this.base.messages.has(m.fqn) || this.base.enums.has(m.fqn) || parentOf(m.fqn) !== scope || taken.has(m.fqn)) return undefined;
-    for (const [slot, type] of slots.cur) if (type === to && slots.base.has(slot) && slots.base.get(slot) !== old) return undefined;
+    for (const [slot] of slots.cur.byType.get(m.fqn) ?? []) {
+      const was = slots.base.type.get(slot);
+      if (was !== undefined && was !== old) return undefined;
+    }
     const [rpc, side] = via.split(' ') as [string, 'request' | 'response'];
     return { to: m.fqn, rpc: rpc.slice(rpc.lastIndexOf('.') + 1), side };
   }
@@ -723,14 +729,19 @@ class Comparer {
 
   /** What a change `typeChange` finds compatible does, for the FIELD_TYPE_CHANGED message: parsed only where it is. */
   private compatibleEffect(of: FieldDef, nf: FieldDef): string {
-    // A map's values count as the field's (its keys cannot be bytes). proto2 parsers do not check strings: there
-    // only the JSON and Go types change.
+    // A map's values count as the field's (its keys cannot be bytes).
     const value = (t: string): string => /^map<[^,]+,(.+)>$/.exec(t)?.[1] ?? t;
-    const reads = value(nf.type) === 'string' ? this.current : this.baseline;
-    if (utf8Checked(value(of.type), value(nf.type)) && reads.syntax !== 'proto2') {
-      const reader = reads === this.current ? 'a peer built from this file' : `a peer built from ${this.tag}`;
-      return `the encoding is the same, but ${reader} rejects a message in which ${of.name} holds bytes that are not valid UTF-8 (proto3 checks a string when parsing it), and JSON and Go types change`;
-    }
+    // Per side that rejects bytes that are not UTF-8, the fields (of the pairs, baseline → current) it checks.
+    const rejects = (pairs: [FieldDef, FieldDef][]): string[] => {
+      const checked = pairs.flatMap(([x, y]) => {
+        const reader = this.utf8Reader(value(x.type), value(y.type));
+        return reader ? [{ reader, name: y.name }] : [];
+      });
+      return [...groupBy(checked, (c) => c.reader)].map(([reader, cs]) =>
+        `${reader} rejects a message in which ${cs.map((c) => c.name).join(' or ')} holds bytes that are not valid UTF-8`);
+    };
+    const own = rejects([[of, nf]]);
+    if (own.length) return `the encoding is the same, but ${own[0]} (proto3 checks a string when parsing it), and JSON and Go types change`;
     const a = of.typeKind === 'message' ? this.base.messages.get(of.type) : undefined;
     const b = nf.typeKind === 'message' ? this.cur.messages.get(nf.type) : undefined;
     const changes = a && b ? fieldTypeChanges(a, b) : undefined;
@@ -741,7 +752,22 @@ class Comparer {
     const rest = json ? 'JSON and the Go type change' : 'the Go type changes';
     if (!changes.length) return `both messages have the same field numbers and types, so the bytes parse as they are, but ${rest}`;
     const list = changes.map(([x, y]) => `${y.name} = ${y.number}: ${x.type} → ${y.type}`).join(', ');
+    // A field of them that changed between string and bytes parses only while its bytes are UTF-8, as one of the
+    // field's own type does.
+    const inner = rejects(changes);
+    if (inner.length) return `both messages have the same field numbers and wire encodings, but ${inner.join(', and ')} (proto3 checks a string when parsing it); values change as their fields' types do (${list}), and ${rest}`;
     return `both messages have the same field numbers and wire encodings, so the bytes parse, but values change as their fields' types do (${list}), and ${rest}`;
+  }
+
+  /**
+   * Who rejects bytes that are not UTF-8 after a change of a type from `was` to `now`: for string ↔ bytes, a peer
+   * of the side that reads a string, unless that side is proto2 (its parsers do not check strings).
+   */
+  private utf8Reader(was: string, now: string): string | undefined {
+    if (!utf8Checked(was, now)) return undefined;
+    const reads = now === 'string' ? this.current : this.baseline;
+    if (reads.syntax === 'proto2') return undefined;
+    return reads === this.current ? 'a peer built from this file' : `a peer built from ${this.tag}`;
   }
 
   private reservations(old: MessageDef | EnumDef, cur: MessageDef | EnumDef, where: Range, what: string): void {
@@ -808,7 +834,9 @@ class Comparer {
     const hadPair = (name: string, number: number): boolean => (oldPairs ??= new Set(old.values.map((v) => `${v.number} ${v.name}`))).has(`${number} ${name}`);
     const onReleasedNumber = enumValueOnReleasedNumber(old, cur);
     let curAllByNumber: Map<number, EnumValueDef[]> | undefined;
-    const reported = new Set<EnumValueDef>();
+    // Numbers whose values were looked at: what they are depends on the number alone, and many released aliases
+    // of one number can move.
+    const reportedNumbers = new Set<number>();
     /**
      * The names the baseline lacks on the number of a released value that moved to another number, where every
      * released name of it did: peers built from the baseline read each as that value (FIELD_NUMBER_REUSED for
@@ -816,10 +844,11 @@ class Comparer {
      * rules check it.
      */
     const reusedNumber = (ov: EnumValueDef): void => {
+      if (reportedNumbers.has(ov.number)) return;
+      reportedNumbers.add(ov.number);
       for (const v of (curAllByNumber ??= groupBy(cur.values, (x) => x.number)).get(ov.number) ?? []) {
         const use = onReleasedNumber(v);
-        if (use?.kind !== 'reused' || reported.has(v)) continue;
-        reported.add(v);
+        if (use?.kind !== 'reused') continue;
         const element = `${cur.fqn}.${v.name}`;
         this.add('ENUM_VALUE_NUMBER_REUSED', v.node?.numberRange ?? where, element,
           `enum number ${use.of.number} belonged to "${use.of.name}" in ${this.tag} (now ${use.movedTo}); "${v.name}" now uses it`,
@@ -881,10 +910,10 @@ class Comparer {
     const reserve: FixData = { kind: 'reserve', message: cur.fqn, isEnum: true, numbers: [[ov.number, ov.number]], names: [ov.name] };
     const restore: FixData = { kind: 'restore', container: cur.fqn, isEnum: true, declaration: `${ov.name} = ${ov.number};`, number: ov.number, name: ov.name, ...restoredDoc(ov) };
     if (!this.reservedIn(cur).number(ov.number)) {
-      this.add('ENUM_VALUE_NO_DELETE', where, path, `enum value "${ov.name}" = ${ov.number} of ${this.tag} was deleted without reserving its number`, [reserve, restore]);
+      this.add('ENUM_VALUE_NO_DELETE', where, path, `enum value "${old.name}.${ov.name}" = ${ov.number} of ${this.tag} was deleted without reserving its number`, [reserve, restore]);
     } else if (!this.reservedIn(cur).name(ov.name)) {
       this.add('ENUM_VALUE_NO_DELETE_UNLESS_NAME_RESERVED', where, path,
-        `enum value "${ov.name}" = ${ov.number} of ${this.tag} was deleted; its number is reserved but its name is not`, [reserve]);
+        `enum value "${old.name}.${ov.name}" = ${ov.number} of ${this.tag} was deleted; its number is reserved but its name is not`, [reserve]);
     }
     // Reserving the number and the name keeps the wire and JSON safe, not the Go constant that programs use.
     if (!ov.deprecated) {
@@ -1197,43 +1226,23 @@ function parentOf(fqn: string): string {
   return fqn.slice(0, Math.max(0, fqn.lastIndexOf('.')));
 }
 
-/**
- * protoc-gen-go's Go name for a field (`localhost_ref` → `LocalhostRef`), or for a message or enum given by its
- * path inside the package (`Outer.Inner` → `Outer_Inner`): strs.GoCamelCase of google.golang.org/protobuf.
- */
-export function goCamelCase(s: string): string {
-  let out = '';
-  const lower = (c: string | undefined): boolean => c !== undefined && c >= 'a' && c <= 'z';
-  for (let i = 0; i < s.length; i++) {
-    const c = s[i]!;
-    if ((c === '.' || c === '_') && lower(s[i + 1]) && !(c === '_' && (i === 0 || s[i - 1] === '.'))) continue;
-    if (c === '.') out += '_';
-    else if (c === '_') out += i === 0 || s[i - 1] === '.' ? 'X' : '_';
-    else if (c >= '0' && c <= '9') out += c;
-    else {
-      out += lower(c) ? c.toUpperCase() : c;
-      while (lower(s[i + 1])) out += s[++i];
-    }
-  }
-  return out;
+/** A model's RPC requests and responses: each slot's message, and each message's slots in declaration order. */
+interface RpcSlots {
+  /** `Service.Rpc request` (`… response`) → message; the first RPC of a name. */
+  type: Map<string, string>;
+  /** Message → its slots, as [slot, message] pairs of `type`. */
+  byType: Map<string, [string, string][]>;
 }
 
-/** Each RPC's request and response message, as `Service.Rpc request` → type; the first RPC of a name. */
-function rpcSlotsOf(model: ApiModel): Map<string, string> {
-  const out = new Map<string, string>();
+function rpcSlotsOf(model: ApiModel): RpcSlots {
+  const type = new Map<string, string>();
   for (const s of model.services) {
     for (const r of s.rpcs) {
       const key = `${s.fqn}.${r.name}`;
-      if (!out.has(`${key} request`)) out.set(`${key} request`, r.request).set(`${key} response`, r.response);
+      if (!type.has(`${key} request`)) type.set(`${key} request`, r.request).set(`${key} response`, r.response);
     }
   }
-  return out;
-}
-
-/** The Go constant protoc-gen-go makes for an enum value: `Signal_SIGKILL`; nested enums take the message's name. */
-export function goEnumConstant(pkg: string, enumFqn: string, value: string): string {
-  const parts = localName(enumFqn, pkg).split('.');
-  return `${goCamelCase((parts.length > 1 ? parts.slice(0, -1) : parts).join('.'))}_${value}`;
+  return { type, byType: groupBy([...type], ([, t]) => t) };
 }
 
 /** A service's RPCs as a comparable string: a renamed service has the same. */

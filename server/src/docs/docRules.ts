@@ -3,7 +3,8 @@
 
 import type { Comments, Range } from '../proto/ast';
 import { ModelIndex, indexModel, jsonNameOf, rpcNames, type ApiModel, type EnumValueDef, type FieldDef, type RpcDef } from '../proto/model';
-import { goCamelCase, type Addition } from '../compat/compare';
+import type { Addition } from '../compat/compare';
+import { goCamelCase } from '../proto/goNames';
 import type { Finding, FixData } from '../compat/finding';
 import { getRule } from '../compat/rules';
 import { fingerprintDoc, normalizeDoc, ordersRelativeToRpc, type DocFingerprint } from './fingerprint';

@@ -5,7 +5,8 @@ import { elementLineage, elementPatchChanges, kubelets, newestStableMinor, notRe
 import type { Baseline, History, HistoryElement } from '../baseline/types';
 import type { Finding } from '../compat/finding';
 import { getRule } from '../compat/rules';
-import { goCamelCase, renameEffects } from '../compat/compare';
+import { renameEffects } from '../compat/compare';
+import { goCamelCase } from '../proto/goNames';
 import { enumValueOnReleasedNumber } from '../compat/onReleasedNumber';
 import { compareTags, firstMinorOfMajor, knowingKubelets, majorVersion, parseAnyTag, runtimeSpan, shipTarget, span, targetMinor, whoLacks, type LackingSkew } from '../policy/versions';
 import { CRI_SKEW_POLICY_URL, CRITEST_VALIDATION_URL } from '../policy/links';
