@@ -513,12 +513,18 @@ describe('baseline', { skip }, () => {
       }
     });
 
-    test('past a patch and the next patch\'s -rc.0 tag (Kubernetes tags it right after the release): still on the release line', async () => {
-      const repo = initRepo('lines-rc0');
+    /** A kubernetes clone at the next patch's `-rc.0` tag, which Kubernetes tags right after a patch (v1.36.3). */
+    const patchThenRc0 = (name: string): string => {
+      const repo = initRepo(name);
       commitRelease(repo, P, 'v0.36.0', 'v1.36.0');
       commitRelease(repo, P, 'v0.36.3', 'v1.36.3');
       git(repo, 'commit', '-q', '--allow-empty', '-m', 'changelog');
       git(repo, 'tag', 'v1.36.4-rc.0');
+      return repo;
+    };
+
+    test('past a patch and the next patch\'s -rc.0 tag (Kubernetes tags it right after the release): still on the release line', async () => {
+      const repo = patchThenRc0('lines-rc0');
       commitWip(repo, P, 'v0.36.3');
       for (const includePrereleases of [false, true]) {
         const r = await findGitBaseline(join(repo, P), { includePrereleases });
@@ -529,11 +535,7 @@ describe('baseline', { skip }, () => {
     });
 
     test('HEAD at a patch pre-release tag, the file edited: said to be at that tag, not below HEAD', async () => {
-      const repo = initRepo('lines-at-rc0');
-      commitRelease(repo, P, 'v0.36.0', 'v1.36.0');
-      commitRelease(repo, P, 'v0.36.3', 'v1.36.3');
-      git(repo, 'commit', '-q', '--allow-empty', '-m', 'changelog');
-      git(repo, 'tag', 'v1.36.4-rc.0');
+      const repo = patchThenRc0('lines-at-rc0');
       const r = await findGitBaseline(join(repo, P), { text: `${text('v0.36.3')}\n// an unsaved edit\n` });
       assert.ok(r.ok && r.baseline.gitTag === 'v1.36.3', r.ok ? r.baseline.gitTag : r.reason);
       assert.match(r.origin, /newest release up to v1\.36\.4-rc\.0, the tag HEAD is at; the file has been edited since, pre-releases not included/);
