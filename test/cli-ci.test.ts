@@ -165,3 +165,26 @@ describe('CI output: SARIF and GitHub annotations', { skip: corpusDir ? false : 
     }
   });
 });
+
+describe('CI logs', { skip: corpusDir ? false : CORPUS_HELP }, () => {
+  let dir = '';
+  let text = '';
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'cri-compat-ci-logs-'));
+    tmp = dir;
+    text = new Corpus(corpusDir!).textOf('v0.36.3')!;
+    old = join(dir, 'old.proto');
+    writeFileSync(old, text);
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  test('every format names the baseline on stderr: a CI log says what the file was compared with', () => {
+    const file = join(dir, 'api.proto');
+    writeFileSync(file, text.replace(/\n\s*string version = 1;\n/, '\n'));
+    for (const format of ['text', 'json', 'sarif', 'github']) {
+      const r = cli(['check', '--against', old, '--format', format, file], dir);
+      assert.equal(r.code, 1, r.err);
+      assert.match(r.err, /^Baseline: .*old\.proto, from file .*old\.proto$/m, format);
+    }
+  });
+});
