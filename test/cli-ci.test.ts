@@ -20,7 +20,8 @@ let repo = '';
 let old = '';
 
 function cli(args: string[], cwd: string): { code: number | null; out: string; err: string } {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', timeout: 60_000, env: { ...process.env, XDG_CACHE_HOME: join(tmp, 'cache') } });
+  // A run at code scanning's limits prints tens of megabytes of SARIF: more than spawnSync's default 1 MiB.
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', timeout: 60_000, maxBuffer: 256 * 1024 * 1024, env: { ...process.env, XDG_CACHE_HOME: join(tmp, 'cache') } });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
@@ -163,5 +164,52 @@ describe('CI output: SARIF and GitHub annotations', { skip: corpusDir ? false : 
       assert.ok(Number(m[4]) > Number(m[2]));
       assert.equal(m[3] + m[5], '', 'no col/endColumn on a range over several lines');
     }
+  });
+});
+
+describe('CI logs and code scanning limits', { skip: corpusDir ? false : CORPUS_HELP }, () => {
+  let dir = '';
+  let text = '';
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'cri-compat-ci-logs-'));
+    tmp = dir;
+    text = new Corpus(corpusDir!).textOf('v0.36.3')!;
+    old = join(dir, 'old.proto');
+    writeFileSync(old, text);
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  test('every format names the baseline on stderr: a CI log says what the file was compared with', () => {
+    const file = join(dir, 'api.proto');
+    writeFileSync(file, text.replace(/\n\s*string version = 1;\n/, '\n'));
+    for (const format of ['text', 'json', 'sarif', 'github']) {
+      const r = cli(['check', '--against', old, '--format', format, file], dir);
+      assert.equal(r.code, 1, r.err);
+      assert.match(r.err, /^Baseline: .*old\.proto, from file .*old\.proto$/m, format);
+    }
+  });
+
+  test('sarif: no more results than code scanning accepts in a run, the most severe kept, and says so', () => {
+    // More undocumented fields (warnings) than GitHub takes, in a message before a deleted field (an error):
+    // the error comes last in the file, and must not be what is left out.
+    const fields = Array.from({ length: 25_001 }, (_, i) => `  string f${i} = ${20_000 + i};`).join('\n');
+    const file = join(dir, 'many.proto');
+    writeFileSync(file, text.replace('service RuntimeService {', `// Many fields.\nmessage Many {\n${fields}\n}\n\nservice RuntimeService {`).replace(/\n\s*string version = 1;\n/, '\n'));
+    const r = cli(['check', '--against', old, '--format', 'sarif', file], dir);
+    assert.equal(r.code, 1, r.err);
+    const log = JSON.parse(r.out);
+    validSarif(log);
+    const run = log.runs[0];
+    const results = run.results as (SarifResult & { level: string })[];
+    assert.equal(results.length, 25_000);
+    assert.ok(results.some((x) => x.ruleId === 'FIELD_NO_DELETE' && x.level === 'error'), 'the error is kept');
+    // Still in the order of the file, and each result's rule is where its ruleIndex says.
+    const lines = results.map((x) => x.locations[0]!.physicalLocation.region.startLine);
+    assert.deepEqual(lines, [...lines].sort((a, b) => a - b));
+    for (const x of results) assert.equal(run.tool.driver.rules[x.ruleIndex].id, x.ruleId);
+    const all = (JSON.parse(cli(['check', '--against', old, '--format', 'json', file], dir).out) as { findings: unknown[] }).findings.length;
+    assert.ok(all > 25_000, `${all}`);
+    assert.ok(run.invocations[0].toolExecutionNotifications.some((n: { level: string; message: { text: string } }) =>
+      n.level === 'warning' && n.message.text.startsWith(`${all - 25_000} of ${all} results were left out`)), JSON.stringify(run.invocations[0]));
   });
 });

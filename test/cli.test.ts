@@ -212,6 +212,27 @@ describe('cri-compat CLI', { skip: corpusDir ? false : CORPUS_HELP }, () => {
     }
   });
 
+  test('an input that cannot be used says what to do about it, not "--help"; bad usage points to --help', () => {
+    const latin1 = join(tmp, 'latin1-baseline.proto');
+    writeFileSync(latin1, Buffer.from('syntax = "proto3";\n// caf\xe9\n', 'latin1'));
+    for (const [args, message] of [
+      [['check', join(tmp, 'missing.proto')], /^cri-compat: .*missing\.proto: cannot read \(ENOENT\)$/],
+      [['check', tmp], /: not a regular file$/],
+      [['check', '--against', 'v0.99.0', edited], /Pass --against a cri-api release tag/],
+      // A baseline file is named as the baseline: the checked file may have the same name.
+      [['check', '--against', tmp, edited], new RegExp(`^cri-compat: --against ${tmp.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: .*: not a regular file$`)],
+      [['check', '--against', latin1, edited], /^cri-compat: --against .*latin1-baseline\.proto: .*invalid UTF-8/],
+    ] as [string[], RegExp][]) {
+      const r = cli(args);
+      assert.equal(r.code, 2, `${args.join(' ')}: ${r.err}`);
+      assert.match(r.err.trim(), message);
+      assert.doesNotMatch(r.err, /--help/, args.join(' '));
+    }
+    const usage = cli(['check', '--format', 'xml', edited]);
+    assert.equal(usage.code, 2);
+    assert.match(usage.err, /^Run "cri-compat --help" for usage\.$/m);
+  });
+
   test('rules, history and report', () => {
     const rules = cli(['rules']);
     assert.equal(rules.code, 0);

@@ -64,7 +64,14 @@ async function resolveAgainst(req: CliBaselineRequest, release: string | undefin
   const path = resolve(req.cwd, req.against);
   if (req.against !== 'auto' && existsSync(path)) {
     // A file works for any package (e.g. runtime.v1alpha2), unlike the automatic sources.
-    const ast = parse(readInput(path));
+    let baselineText: string;
+    try {
+      baselineText = readInput(path);
+    } catch (e) {
+      // Said as the baseline's: the checked file may have the same name (`--against base/api.proto api.proto`).
+      return { error: `--against ${req.against}: ${(e as Error).message}` };
+    }
+    const ast = parse(baselineText);
     if (ast.errors.length) return { error: `baseline ${req.against} has ${ast.errors.length} syntax error(s); the first: line ${ast.errors[0]!.range.start.line + 1}: ${ast.errors[0]!.message}` };
     const model = bind(ast, path).model;
     return { baseline: { tag: req.against, source: 'path', origin: `file ${req.against}`, model, ...(history && model.package === pkg ? { history } : {}) } };

@@ -60,6 +60,12 @@ Boolean options also take =true or =false. A checked file with syntax errors exi
 const FAIL_ON = ['error', 'warning', 'information', 'hint', 'never'];
 
 class UsageError extends Error {}
+/**
+ * An input that cannot be used: a file that is missing, unreadable, too large or not UTF-8 text, or a baseline
+ * that does not exist. Exit 2 like bad usage, but without "Run --help": the command line was right, and the
+ * message says what to do instead.
+ */
+class InputError extends Error {}
 
 interface Parsed {
   positional: string[];
@@ -122,13 +128,13 @@ function checkInput(path: string): void {
   let size: number;
   try {
     const st = statSync(path);
-    if (!st.isFile()) throw new UsageError(`${path}: not a regular file`);
+    if (!st.isFile()) throw new InputError(`${path}: not a regular file`);
     size = st.size;
   } catch (e) {
-    if (e instanceof UsageError) throw e;
-    throw new UsageError(`${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+    if (e instanceof InputError) throw e;
+    throw new InputError(`${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
   }
-  if (size > MAX_INPUT_BYTES) throw new UsageError(`${path}: ${size} bytes is larger than the ${MAX_INPUT_BYTES}-byte limit`);
+  if (size > MAX_INPUT_BYTES) throw new InputError(`${path}: ${size} bytes is larger than the ${MAX_INPUT_BYTES}-byte limit`);
 }
 
 /** The bytes of a regular file within the size limit; the file may have changed since `checkInput` (readRegularFileSync). */
@@ -136,16 +142,16 @@ function readBytes(path: string): Buffer {
   const r = readRegularFileSync(path, { max: MAX_INPUT_BYTES });
   if (r.ok) return r.bytes;
   switch (r.why) {
-    case 'not-regular': throw new UsageError(`${path}: not a regular file`);
-    case 'too-large': throw new UsageError(`${path}: ${r.size !== undefined ? `${r.size} bytes is ` : ''}larger than the ${MAX_INPUT_BYTES}-byte limit`);
-    default: throw new UsageError(`${path}: cannot read (${r.code})`);
+    case 'not-regular': throw new InputError(`${path}: not a regular file`);
+    case 'too-large': throw new InputError(`${path}: ${r.size !== undefined ? `${r.size} bytes is ` : ''}larger than the ${MAX_INPUT_BYTES}-byte limit`);
+    default: throw new InputError(`${path}: cannot read (${r.code})`);
   }
 }
 
 export function readInput(path: string): string {
   checkInput(path);
   const buf = readBytes(path);
-  if (buf.includes(0)) throw new UsageError(`${path}: contains NUL bytes; ${utf16Guess(buf) ?? 'not a .proto text file'}`);
+  if (buf.includes(0)) throw new InputError(`${path}: contains NUL bytes; ${utf16Guess(buf) ?? 'not a .proto text file'}`);
   try {
     // Fatal, like protoc and buf: replacing bad bytes with U+FFFD would check another file than the one given.
     return new TextDecoder('utf-8', { fatal: true }).decode(buf);
@@ -155,7 +161,7 @@ export function readInput(path: string): string {
     const line = buf.subarray(0, lineStart).filter((b) => b === 0x0a).length + 1;
     // The column counts UTF-16 code units, as the findings' columns do; the line up to `at` is valid UTF-8.
     const column = buf.toString('utf8', lineStart, at).length + 1;
-    throw new UsageError(`${path}:${line}:${column}: invalid UTF-8 (byte 0x${buf[at]!.toString(16).padStart(2, '0')} at offset ${at}); .proto files must be UTF-8`);
+    throw new InputError(`${path}:${line}:${column}: invalid UTF-8 (byte 0x${buf[at]!.toString(16).padStart(2, '0')} at offset ${at}); .proto files must be UTF-8`);
   }
 }
 
@@ -288,9 +294,12 @@ async function check(command: 'check' | 'report', rest: string[], p: Parsed, io:
     ...(currentTag ? { currentTag } : {}),
     onProgress: (m) => { if (format === 'text') io.err(m); },
   });
-  if (resolved.error) throw new UsageError(resolved.error);
+  if (resolved.error) throw new InputError(resolved.error);
   const baseline: Baseline | undefined = resolved.baseline;
-  if (!baseline && resolved.message) io.err(`cri-compat: ${resolved.message}`);
+  // In every format: a CI log must say what the file was compared with, and why (a shallow clone without tags
+  // falls back to the newest bundled release, which makes a maintenance branch's file look broken).
+  if (baseline) io.err(`Baseline: ${describeBaseline(baseline)}`);
+  else if (resolved.message) io.err(`cri-compat: ${resolved.message}`);
 
   const analysis = analyze(text, { uri: pathToFileURL(abs).href, imports, severity, ...(baseline ? { baseline } : {}), ...(currentTag ? { currentTag } : {}) });
   const items = reportables(analysis);
@@ -305,7 +314,6 @@ async function check(command: 'check' | 'report', rest: string[], p: Parsed, io:
     io.out(formatSarif(ciLocation(abs, io.cwd), items, { executionSuccessful: !syntaxErrors, notifications }));
   } else if (format === 'github') { const s = formatGithub(githubPath(abs, io.cwd), items); if (s) io.out(s); }
   else {
-    if (baseline) io.err(`Baseline: ${describeBaseline(baseline)}`);
     if (items.length) io.out(formatText(file, items));
     const counts = countBy(items);
     io.err(`${items.length} finding(s): ${counts}`);

@@ -93,7 +93,13 @@ export interface SarifInvocation {
  * the repository root (%SRCROOT%), 1-based UTF-16 columns with an exclusive end, and fingerprints that follow
  * a finding's element rather than its line.
  */
-export function formatSarif(location: CiLocation, items: Reportable[], invocation: SarifInvocation): string {
+export function formatSarif(location: CiLocation, all: Reportable[], invocation: SarifInvocation): string {
+  const items = sarifResultsWithinLimit(all);
+  const leftOut = all.length - items.length;
+  const notifications = leftOut === 0 ? invocation.notifications : [...invocation.notifications, {
+    level: 'warning' as const,
+    text: `${leftOut} of ${all.length} results were left out, the least severe first: GitHub code scanning rejects a run with more than ${MAX_SARIF_RESULTS.toLocaleString('en-US')} results (the text and JSON formats list them all)`,
+  }];
   const ruleIds = [...new Set(items.map((f) => f.rule))];
   const rules = [
     ...RULES.filter((r) => ruleIds.includes(r.id)).map((r) => ({
@@ -131,7 +137,7 @@ export function formatSarif(location: CiLocation, items: Reportable[], invocatio
       ...(location.root !== undefined ? { originalUriBaseIds: { '%SRCROOT%': { uri: directoryUri(location.root) } } } : {}),
       invocations: [{
         executionSuccessful: invocation.executionSuccessful,
-        toolExecutionNotifications: invocation.notifications.map((n) => ({ level: n.level, message: { text: n.text } })),
+        toolExecutionNotifications: notifications.map((n) => ({ level: n.level, message: { text: n.text } })),
       }],
       results: items.map((f) => {
         // The element (or, for problems without one, the message) and how many came before with the same:
@@ -160,6 +166,20 @@ export function formatSarif(location: CiLocation, items: Reportable[], invocatio
     }],
   };
   return JSON.stringify(sarif, null, 2);
+}
+
+/**
+ * GitHub code scanning rejects a whole upload with more results in a run than this (and shows the 5,000 most
+ * severe of those it takes).
+ */
+export const MAX_SARIF_RESULTS = 25_000;
+
+/** At most MAX_SARIF_RESULTS of `items`, the most severe, in their order. */
+function sarifResultsWithinLimit(items: Reportable[]): Reportable[] {
+  if (items.length <= MAX_SARIF_RESULTS) return items;
+  // sort() is stable: among equally severe results, those earlier in the file are kept.
+  const kept = new Set([...items].sort((a, b) => SEVERITY_ORDER[b.severity] - SEVERITY_ORDER[a.severity]).slice(0, MAX_SARIF_RESULTS));
+  return items.filter((f) => kept.has(f));
 }
 
 /** SARIF's `name` is for people and must differ from the opaque `id`: FIELD_NO_DELETE → FieldNoDelete. */
