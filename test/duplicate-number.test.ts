@@ -125,7 +125,7 @@ test('the hover of a new field or enum value on a released one\'s number: a dupl
   }
 });
 
-test('a released alias pair whose enum dropped allow_alias, one name gone and a new one declared first: a duplicate of the name that stays, and the gone one removed', NEEDS_CORPUS, () => {
+test('a released alias pair whose enum dropped allow_alias: one name per number, so a new name beside the one that stays, or beside the first new one, is a duplicate, not a rename', NEEDS_CORPUS, () => {
   const PROTOCOL = 'enum Protocol {\n    TCP = 0;\n    UDP = 1;\n    SCTP = 2;\n}\n';
   const protocol = (head: string, values: string): string => replaceOnce(corpusText(TAG), PROTOCOL, `enum Protocol {\n${head}    TCP = 0;\n    UDP = 1;\n${values}}\n`);
   const baseline: Baseline = {
@@ -149,4 +149,15 @@ test('a released alias pair whose enum dropped allow_alias, one name gone and a 
     const hover = elementPolicyHover('runtime.v1.Protocol.QUIC', analysis.baseline, analysis.bound.model, analysis.findings) ?? '';
     assert.match(hover, /^\*\*Duplicate number\*\*: `STREAM_CONTROL` still has 2, and the enum does not allow aliases, so the file does not compile/, values);
   }
+  // Both names gone, two new ones: only the first can be the number's name, so it alone is a rename; the second
+  // duplicates it, and STREAM_CONTROL is removed beside it.
+  const text = protocol('', `${QUIC}    // STREAM is a test value.\n    STREAM = 2;\n`);
+  const { analysis, titles } = duplicateNumberActions(text, '    STREAM = 2;', baseline);
+  assert.deepEqual(analysis.findings.map((f) => `${f.rule} ${f.element}: ${f.message}`), [
+    `ENUM_VALUE_RENAMED runtime.v1.Protocol.QUIC: enum value 2 "SCTP" was renamed to "QUIC" (baseline ${TAG})`,
+    `ENUM_VALUE_RENAMED runtime.v1.Protocol.STREAM_CONTROL: enum value 2 "STREAM_CONTROL" was removed; only its alias "QUIC" remains (baseline ${TAG})`,
+  ]);
+  assert.deepEqual(titles, ['* Give "STREAM" the next free number 3']);
+  const hover = elementPolicyHover('runtime.v1.Protocol.STREAM', analysis.baseline, analysis.bound.model, analysis.findings) ?? '';
+  assert.match(hover, /^\*\*Duplicate number\*\*: `QUIC` still has 2, and the enum does not allow aliases, so the file does not compile/);
 });

@@ -90,8 +90,9 @@ export function releasedEnumNumbers(old: EnumDef, cur: EnumDef): ReleasedEnumNum
       const newNames = atNumber.filter((c) => !known.has(c.name));
       // Beside a released name that keeps the number, only the name JSON writes for it (the first declared) takes a
       // gone name's place, and only where the enum allows aliases (elsewhere the two are a duplicate number); with
-      // none left, the new names take the gone ones' places one to one, in declaration order.
-      const successors = !stays ? newNames : aliases && newNames[0] === atNumber[0] ? newNames.slice(0, 1) : [];
+      // none left, the new names take the gone ones' places one to one, in declaration order, or only the first
+      // where the enum allows no second name.
+      const successors = stays ? (aliases && newNames[0] === atNumber[0] ? newNames.slice(0, 1) : []) : aliases ? newNames : newNames.slice(0, 1);
       const gone = released.filter((o) => !declared.has(o.name));
       const renamedFrom = new Map<EnumValueDef, EnumValueDef>();
       const renamedTo = new Map<EnumValueDef, EnumValueDef>();
