@@ -11,6 +11,7 @@ import { bind } from '../server/src/proto/binder';
 import { parse } from '../server/src/proto/parser';
 import type { Baseline } from '../server/src/baseline/types';
 import { loadBundledHistory } from '../server/src/baseline/historyIndex';
+import { elementPolicyHover } from '../server/src/features/policyHover';
 import { NEEDS_CORPUS, corpusText, replaceOnce } from './corpusText';
 
 const TAG = 'v0.36.3';
@@ -208,13 +209,50 @@ test('many aliases of one released number, renamed or moved: each rename and eac
     for (const f of fs) out[f.rule] = (out[f.rule] ?? 0) + 1;
     return out;
   };
-  // Every released name gone, new ones in their place: JSON writes the first new name for 2, so each is its rename.
+  // Every released name gone, new ones in their place: each new name is the rename of one released name, in
+  // declaration order.
   const renamed = check(aliases(names('QUIC', 2)));
   assert.deepEqual(count(renamed), { ENUM_VALUE_RENAMED: n });
-  assert.equal(renamed[n - 1]!.message, `enum value 2 "SCTP_${n - 1}" was renamed to "QUIC_0" (baseline ${TAG})`);
+  assert.equal(new Set(renamed.map((f) => f.element)).size, n);
+  assert.equal(renamed[n - 1]!.message, `enum value 2 "SCTP_${n - 1}" was renamed to "QUIC_${n - 1}" (baseline ${TAG})`);
+  assert.equal(renamed[n - 1]!.element, `runtime.v1.Protocol.QUIC_${n - 1}`);
   // Every released name moved to 3, new ones on 2: each new one is a reuse, reported once.
   const moved = check(aliases(`${names('SCTP', 3)}${names('QUIC', 2, '    // A test value.\n')}`));
   assert.deepEqual(count(moved), { ENUM_VALUE_NUMBER_CHANGED: n, ENUM_VALUE_NUMBER_REUSED: n });
   assert.deepEqual(new Set(moved.filter((f) => f.rule === 'ENUM_VALUE_NUMBER_REUSED').map((f) => f.element)).size, n);
   assert.equal(moved.find((f) => f.element === `runtime.v1.Protocol.QUIC_${n - 1}`)!.message, `enum number 2 belonged to "SCTP_0" in ${TAG} (now 3); "QUIC_${n - 1}" now uses it`);
+});
+
+test('several aliases of one released number renamed at once: each gone name is paired with one new name, in declaration order', NEEDS_CORPUS, () => {
+  const aliases = (values: string): string => edit(corpusText(TAG), 'enum Protocol {\n    TCP = 0;\n    UDP = 1;\n    SCTP = 2;\n}\n',
+    `enum Protocol {\n    option allow_alias = true;\n    TCP = 0;\n    UDP = 1;\n${values}}\n`);
+  const baseline: Baseline = { tag: TAG, source: 'path', origin: 'test', model: bind(parse(aliases('    SCTP = 2;\n    STREAM_CONTROL = 2;\n')), 'old.proto').model };
+  const value = (name: string): string => `    // ${name} is a test value.\n    ${name} = 2;\n`;
+  const check = (values: string): { findings: string[]; hover: (name: string) => string } => {
+    const text = aliases(values);
+    const bound = bind(parse(text), 'file:///work/api.proto');
+    const { findings } = checkCompatibility(text, bound, baseline);
+    return {
+      findings: findings.map((f) => `${f.rule} ${f.element.replace(/^runtime\.v1\./, '')}: ${f.message} ${JSON.stringify(f.fixes)}`).sort(),
+      hover: (name) => elementPolicyHover(`runtime.v1.Protocol.${name}`, baseline, bound.model, findings) ?? '',
+    };
+  };
+  const renamedTo = (from: string, to: string): string =>
+    `ENUM_VALUE_RENAMED Protocol.${to}: enum value 2 "${from}" was renamed to "${to}" (baseline ${TAG}) ${JSON.stringify([{ kind: 'rename', to: from }])}`;
+  // As many new names as gone ones: SCTP → QUIC, STREAM_CONTROL → STREAM, in the comparison and in the hover.
+  const two = check(value('QUIC') + value('STREAM'));
+  assert.deepEqual(two.findings, [renamedTo('SCTP', 'QUIC'), renamedTo('STREAM_CONTROL', 'STREAM')]);
+  assert.match(two.hover('QUIC'), /^\*\*Renamed from `SCTP`\*\*: enum value 2 was `SCTP` in the baseline/);
+  assert.match(two.hover('STREAM'), /^\*\*Renamed from `STREAM_CONTROL`\*\*: enum value 2 was `STREAM_CONTROL` in the baseline/);
+  // One more new name: a further name of the renamed value, which peers know by its number (no finding of its own).
+  const three = check(value('QUIC') + value('STREAM') + value('SCTP_NEXT'));
+  assert.deepEqual(three.findings, two.findings);
+  assert.match(three.hover('SCTP_NEXT'), /^\*\*Alias of `QUIC`\*\*: one more name of enum value 2, which was `SCTP` in the baseline and is `QUIC` now, so it is not new/);
+  // One new name for two gone ones: SCTP's rename, and STREAM_CONTROL removed beside it, with the fix restoring it.
+  const one = check(value('QUIC'));
+  const restore = [{ kind: 'restore', container: 'runtime.v1.Protocol', isEnum: true, declaration: 'STREAM_CONTROL = 2;', number: 2, name: 'STREAM_CONTROL', alias: { name: 'QUIC', first: false } }];
+  assert.deepEqual(one.findings, [
+    renamedTo('SCTP', 'QUIC'),
+    `ENUM_VALUE_RENAMED Protocol.STREAM_CONTROL: enum value 2 "STREAM_CONTROL" was removed; only its alias "QUIC" remains (baseline ${TAG}) ${JSON.stringify(restore)}`,
+  ]);
 });

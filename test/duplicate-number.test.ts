@@ -124,3 +124,40 @@ test('the hover of a new field or enum value on a released one\'s number: a dupl
     }
   }
 });
+
+test('a released alias pair whose enum dropped allow_alias: one name per number, so a new name beside the one that stays, or beside the first new one, is a duplicate, not a rename', NEEDS_CORPUS, () => {
+  const PROTOCOL = 'enum Protocol {\n    TCP = 0;\n    UDP = 1;\n    SCTP = 2;\n}\n';
+  const protocol = (head: string, values: string): string => replaceOnce(corpusText(TAG), PROTOCOL, `enum Protocol {\n${head}    TCP = 0;\n    UDP = 1;\n${values}}\n`);
+  const baseline: Baseline = {
+    tag: TAG, source: 'path', origin: 'test', model: bind(parse(protocol('    option allow_alias = true;\n', '    SCTP = 2;\n    STREAM_CONTROL = 2;\n')), 'old.proto').model,
+  };
+  const QUIC = '    // QUIC is a test value.\n    QUIC = 2;\n';
+  const STREAM_CONTROL = '    STREAM_CONTROL = 2;\n';
+  // Without allow_alias, STREAM_CONTROL still holds 2 and QUIC is a second name the file may not give it, declared
+  // before it or after it: the binder's duplicate-number, whose fix moves QUIC; not SCTP renamed to QUIC, which
+  // would also have QUIC take a number it cannot have. SCTP is a name removed beside the alias that keeps 2.
+  for (const [values, errorAt] of [[QUIC + STREAM_CONTROL, STREAM_CONTROL], [STREAM_CONTROL + QUIC, '    QUIC = 2;\n']] as const) {
+    const text = protocol('', values);
+    const { analysis, titles } = duplicateNumberActions(text, errorAt.trimEnd(), baseline);
+    assert.deepEqual(analysis.findings.map((f) => `${f.rule} ${f.element}: ${f.message}`), [
+      `ENUM_VALUE_RENAMED runtime.v1.Protocol.SCTP: enum value 2 "SCTP" was removed; only its alias "STREAM_CONTROL" remains (baseline ${TAG})`,
+    ], values);
+    const lineOf = (decl: string): number => text.split('\n').indexOf(decl);
+    assert.deepEqual((analysis.duplicates ?? []).map((d) => [d.element, d.range.start.line, d.releasedRange.start.line]),
+      [['runtime.v1.Protocol.QUIC', lineOf('    QUIC = 2;'), lineOf(STREAM_CONTROL.trimEnd())]], values);
+    assert.deepEqual(titles, ['* Give "QUIC" the next free number 3'], values);
+    const hover = elementPolicyHover('runtime.v1.Protocol.QUIC', analysis.baseline, analysis.bound.model, analysis.findings) ?? '';
+    assert.match(hover, /^\*\*Duplicate number\*\*: `STREAM_CONTROL` still has 2, and the enum does not allow aliases, so the file does not compile/, values);
+  }
+  // Both names gone, two new ones: only the first can be the number's name, so it alone is a rename; the second
+  // duplicates it, and STREAM_CONTROL is removed beside it.
+  const text = protocol('', `${QUIC}    // STREAM is a test value.\n    STREAM = 2;\n`);
+  const { analysis, titles } = duplicateNumberActions(text, '    STREAM = 2;', baseline);
+  assert.deepEqual(analysis.findings.map((f) => `${f.rule} ${f.element}: ${f.message}`), [
+    `ENUM_VALUE_RENAMED runtime.v1.Protocol.QUIC: enum value 2 "SCTP" was renamed to "QUIC" (baseline ${TAG})`,
+    `ENUM_VALUE_RENAMED runtime.v1.Protocol.STREAM_CONTROL: enum value 2 "STREAM_CONTROL" was removed; only its alias "QUIC" remains (baseline ${TAG})`,
+  ]);
+  assert.deepEqual(titles, ['* Give "STREAM" the next free number 3']);
+  const hover = elementPolicyHover('runtime.v1.Protocol.STREAM', analysis.baseline, analysis.bound.model, analysis.findings) ?? '';
+  assert.match(hover, /^\*\*Duplicate number\*\*: `QUIC` still has 2, and the enum does not allow aliases, so the file does not compile/);
+});

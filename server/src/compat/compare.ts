@@ -12,7 +12,7 @@ import { getRule } from './rules';
 import { ENUM_MAX, FIELD_MAX } from '../proto/parser';
 import { partitionPoint } from '../binarySearch';
 import { groupBy } from '../groupBy';
-import { aliasesAllowed, enumValueOnReleasedNumber } from './onReleasedNumber';
+import { aliasesAllowed, releasedEnumNumbers, releasedFieldHolding } from './onReleasedNumber';
 import { goCamelCase, goEnumConstant } from '../proto/goNames';
 
 export type AdditionKind = 'message' | 'field' | 'enum' | 'enumValue' | 'service' | 'rpc';
@@ -443,6 +443,7 @@ class Comparer {
     const oldNumbers = new Set(old.fields.map((f) => f.number));
     // A release's names are unique (protoc checked them): each with its number.
     const oldNumberOf = new Map(old.fields.map((f) => [f.name, f.number]));
+    const heldBy = releasedFieldHolding(old, cur);
 
     for (const of of old.fields) {
       const path = `${old.fqn}.${of.name}`;
@@ -471,8 +472,8 @@ class Comparer {
       // reuse, as an enum's new name beside a released one is not.
       if (same) {
         for (const byNum of atNumber) {
-          if (byNum === same || oldNumberOf.has(byNum.name)) continue;
-          this.duplicates.push({ element: `${cur.fqn}.${byNum.name}`, range: byNum.node?.numberRange ?? where, releasedRange: same.node?.numberRange ?? where });
+          const held = heldBy(byNum);
+          if (held) this.duplicates.push({ element: `${cur.fqn}.${byNum.name}`, range: byNum.node?.numberRange ?? where, releasedRange: held.node?.numberRange ?? where });
         }
         continue;
       }
@@ -821,9 +822,8 @@ class Comparer {
     for (const v of cur.values) if (!curByNumber.has(v.number)) curByNumber.set(v.number, v);
     const oldNames = new Set(old.values.map((v) => v.name));
     const oldNumbers = new Set(old.values.map((v) => v.number));
-    // For dropped aliases, built on first use: each baseline name's first position, and the (name, number) pairs.
+    // For dropped aliases, built on first use: each baseline name's first position.
     let oldFirstIndex: Map<string, number> | undefined;
-    let oldPairs: Set<string> | undefined;
     const firstIndexOf = (name: string): number => {
       if (!oldFirstIndex) {
         oldFirstIndex = new Map();
@@ -831,8 +831,7 @@ class Comparer {
       }
       return oldFirstIndex.get(name) ?? -1;
     };
-    const hadPair = (name: string, number: number): boolean => (oldPairs ??= new Set(old.values.map((v) => `${v.number} ${v.name}`))).has(`${number} ${name}`);
-    const onReleasedNumber = enumValueOnReleasedNumber(old, cur);
+    const releasedNumbers = releasedEnumNumbers(old, cur);
     let curAllByNumber: Map<number, EnumValueDef[]> | undefined;
     // Numbers whose values were looked at: what they are depends on the number alone, and many released aliases
     // of one number can move.
@@ -847,7 +846,7 @@ class Comparer {
       if (reportedNumbers.has(ov.number)) return;
       reportedNumbers.add(ov.number);
       for (const v of (curAllByNumber ??= groupBy(cur.values, (x) => x.number)).get(ov.number) ?? []) {
-        const use = onReleasedNumber(v);
+        const use = releasedNumbers.valueOn(v);
         if (use?.kind !== 'reused') continue;
         const element = `${cur.fqn}.${v.name}`;
         this.add('ENUM_VALUE_NUMBER_REUSED', v.node?.numberRange ?? where, element,
@@ -869,32 +868,33 @@ class Comparer {
         }
         continue;
       }
-      const byNum = curByNumber.get(ov.number);
-      if (byNum && onReleasedNumber(byNum)?.kind === 'renamed') {
-        this.add('ENUM_VALUE_RENAMED', byNum.node?.nameRange ?? where, `${cur.fqn}.${byNum.name}`,
-          `enum value ${ov.number} "${ov.name}" was renamed to "${byNum.name}" (baseline ${this.tag})`, [{ kind: 'rename', to: ov.name }]);
+      const gone = releasedNumbers.gone(ov);
+      if (gone?.kind === 'renamed') {
+        const { to } = gone;
+        this.add('ENUM_VALUE_RENAMED', to.node?.nameRange ?? where, `${cur.fqn}.${to.name}`,
+          `enum value ${ov.number} "${ov.name}" was renamed to "${to.name}" (baseline ${this.tag})`, [{ kind: 'rename', to: ov.name }]);
         continue;
       }
-      if (byNum && hadPair(byNum.name, ov.number)) {
+      if (gone?.kind === 'removed') {
         // One name of an alias pair dropped: JSON and Go lose that name although the number stays. The fix puts
         // the name back next to its alias; renaming the alias would only remove the other name.
-        const first = firstIndexOf(ov.name) < firstIndexOf(byNum.name);
-        this.add('ENUM_VALUE_RENAMED', byNum.node?.nameRange ?? where, path,
-          `enum value ${ov.number} "${ov.name}" was removed; only its alias "${byNum.name}" remains (baseline ${this.tag})`, [{
+        const { alias } = gone;
+        const first = firstIndexOf(ov.name) < firstIndexOf(alias.name);
+        this.add('ENUM_VALUE_RENAMED', alias.node?.nameRange ?? where, path,
+          `enum value ${ov.number} "${ov.name}" was removed; only its alias "${alias.name}" remains (baseline ${this.tag})`, [{
             kind: 'restore', container: cur.fqn, isEnum: true, declaration: `${ov.name} = ${ov.number};`, number: ov.number, name: ov.name,
-            ...restoredDoc(ov), alias: { name: byNum.name, first },
+            ...restoredDoc(ov), alias: { name: alias.name, first },
           }]);
         continue;
       }
-      if (!byNum) this.deletedEnumValue(old, ov, cur, where);
+      if (!curByNumber.has(ov.number)) this.deletedEnumValue(old, ov, cur, where);
     }
     // A new name on the number a released value still has, where the enum allows no aliases: the binder's
     // duplicate-number, as for a field; its fix moves the new value to a free number.
     if (!aliasesAllowed(cur)) {
       for (const v of cur.values) {
-        if (oldNames.has(v.name) || !oldNumbers.has(v.number)) continue;
-        const held = (curAllByNumber ??= groupBy(cur.values, (x) => x.number)).get(v.number)!.find((x) => hadPair(x.name, v.number));
-        if (held) this.duplicates.push({ element: `${cur.fqn}.${v.name}`, range: v.node?.numberRange ?? where, releasedRange: held.node?.numberRange ?? where });
+        const use = releasedNumbers.valueOn(v);
+        if (use?.kind === 'duplicate') this.duplicates.push({ element: `${cur.fqn}.${v.name}`, range: v.node?.numberRange ?? where, releasedRange: use.of.node?.numberRange ?? where });
       }
     }
     this.firstAliases(old, cur, curByName, curByNumber);

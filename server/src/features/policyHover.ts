@@ -7,7 +7,7 @@ import type { Finding } from '../compat/finding';
 import { getRule } from '../compat/rules';
 import { renameEffects } from '../compat/compare';
 import { goCamelCase } from '../proto/goNames';
-import { enumValueOnReleasedNumber } from '../compat/onReleasedNumber';
+import { releasedEnumNumbers, releasedFieldHolding } from '../compat/onReleasedNumber';
 import { compareTags, firstMinorOfMajor, knowingKubelets, majorVersion, parseAnyTag, runtimeSpan, shipTarget, span, targetMinor, whoLacks, type LackingSkew } from '../policy/versions';
 import { CRI_SKEW_POLICY_URL, CRITEST_VALIDATION_URL } from '../policy/links';
 import { indexModel, localName, type ApiModel } from '../proto/model';
@@ -268,16 +268,18 @@ function continuedFrom(element: string, baseline: ApiModel, current: ApiModel, f
   if (!oldParent) return undefined;
   const notNew = (path: string): Continued => ({ path, note: aroundRenamed(path) });
   if (kind === 'field') {
-    const fields = indexModel(current).messages.get(parent)?.fields;
-    const nf = fields?.find((f) => f.name === name);
+    const nm = indexModel(current).messages.get(parent);
+    const nf = nm?.fields.find((f) => f.name === name);
     const om = indexModel(baseline).messages.get(oldParent);
-    if (!fields || !nf || !om) return undefined;
+    if (!nm || !nf || !om) return undefined;
+    const fields = nm.fields;
     if (om.fields.some((f) => f.name === name)) return oldParent === parent ? undefined : notNew(`${oldParent}.${name}`);
     const of = om.fields.find((f) => f.number === nf.number);
     if (!of) return undefined; // a new number and a new name: new
     const path = `${oldParent}.${of.name}`;
     // As the comparison decides it: the released field still holds the number, so nothing changed hands.
-    if (fields.some((f) => f.name === of.name && f.number === of.number)) return { path, sameElement: false, note: duplicateNumberNote(of, 'field') };
+    const held = releasedFieldHolding(om, nm)(nf);
+    if (held) return { path, sameElement: false, note: duplicateNumberNote(held, 'field') };
     // The released field still declared (renumbered) was not renamed: this one took its number.
     const renamed = !fields.some((f) => f.name === of.name)
       && (findings.some((f) => f.rule === 'FIELD_RENAMED' && f.element === element) || (of.type === nf.type && of.label === nf.label));
@@ -301,8 +303,15 @@ function continuedFrom(element: string, baseline: ApiModel, current: ApiModel, f
   if (!ne || !nv || !oe) return undefined;
   if (oe.values.some((v) => v.name === name)) return oldParent === parent ? undefined : notNew(`${oldParent}.${name}`);
   // As the comparison decides it (ENUM_VALUE_RENAMED, ENUM_VALUE_NUMBER_REUSED, or neither for an alias).
-  const use = enumValueOnReleasedNumber(oe, ne)(nv);
+  const use = releasedEnumNumbers(oe, ne).valueOn(nv);
   if (!use) return undefined;
+  if (use.kind === 'alias' && use.renamedTo) {
+    return {
+      path: `${oldParent}.${use.of.name}`,
+      note: `**Alias of \`${use.renamedTo.name}\`**: one more name of enum value ${use.of.number}, which was \`${use.of.name}\` in the baseline and is \`${use.renamedTo.name}\` now, so it is not new: ` +
+        `peers built from earlier releases exchange it by its number, under the name \`${use.of.name}\`.`,
+    };
+  }
   if (use.kind === 'alias') {
     return {
       path: `${oldParent}.${use.of.name}`,
