@@ -165,10 +165,11 @@ function swappedEnumDeletions(): Deletion[] {
       const body = linesOf(release).slice(e.range);
       if (values.length < 3 || seenBodies.has(body)) continue;
       seenBodies.add(body);
-      const [a, b] = values.slice(-2).map((v) => valueLines(release, v));
-      if (!a || !b || a.end !== b.start) continue;
-      const swapped = release.slice(0, a.start) + release.slice(b.start, b.end) + release.slice(a.start, a.end) + release.slice(b.end);
       const path = e.path.slice('runtime.v1.'.length);
+      // The two values' lines, as a deletion of each from the release would take them.
+      const [a, b] = values.slice(-2).map((v) => deletion(row.tag, release, path, e, v, asValueWritten));
+      if (!a || !b || a.at + a.lines.length !== b.at) continue;
+      const swapped = release.slice(0, a.at) + b.lines + a.lines + release.slice(b.at + b.lines.length);
       const en = elementsOf(parse(swapped)).find((x) => x.kind === 'enum' && x.path === e.path)!;
       for (const v of (en.node as EnumNode).values.slice(-2)) {
         const d = deletion(row.tag, swapped, path, en, v, asValueWritten);
@@ -177,15 +178,6 @@ function swappedEnumDeletions(): Deletion[] {
     }
   }
   return out;
-}
-
-/** The offsets of an enum value's whole lines with its `//` comment; undefined where it shares a line or has a comment after it. */
-function valueLines(release: string, v: EnumValueNode): { start: number; end: number } | undefined {
-  const L = linesOf(release);
-  const lead = v.comments.leading;
-  const start = lead?.range.start ?? v.range.start;
-  if (v.comments.trailing || lead?.block || !L.startsLine(start) || !L.startsLine(v.range.start) || !L.endsLine(v.range.end)) return undefined;
-  return { start: L.offsetAt({ line: start.line, character: 0 }), end: L.offsetAt({ line: v.range.end.line + 1, character: 0 }) };
 }
 
 /** An enum value's lines as the fix writes them: the declaration as the model has it, `NODE = 2;` (the release aligns `NODE      = 2;`). */
