@@ -90,17 +90,43 @@ test('a new enum value on a released value\'s number, without allow_alias: dupli
   }
 });
 
-test('two new fields on a released field\'s number: the released field\'s error moves the one it names, each other error its own', NEEDS_CORPUS, () => {
+test('two new fields on a released field\'s number: the released field\'s error moves the one it names, preferred; each other error its own', NEEDS_CORPUS, () => {
   const AFTER = '    // pause_after_start is a test field.\n    bool pause_after_start = 17;\n';
   const text = replaceOnce(replaceOnce(corpusText(TAG), POLICY, PAUSE + POLICY), SECCOMP, SECCOMP + AFTER);
+  const duplicates = (a: Analysis): string[] => a.bound.problems.filter((p) => p.code === DUPLICATE_NUMBER)
+    .map((p) => `${text.split('\n')[p.range.start.line]!.trim()} ${p.message}`);
   for (const baseline of baselines()) {
     const released = duplicateNumberActions(text, POLICY.trimEnd(), baseline);
-    // Whether it is preferred is not the point here: the fix check counts the other new field's error, which then
-    // names supplemental_groups_policy instead of pause_on_start, as a new one.
-    assert.deepEqual(released.titles.map((t) => t.replace(/^\* /, '')), ['Give "pause_on_start" the next free number 18'], baseline.source);
-    assert.equal(released.apply(), replaceOnce(text, 'bool pause_on_start = 17;', 'bool pause_on_start = 18;'), baseline.source);
+    assert.deepEqual(duplicates(released.analysis), [
+      'SupplementalGroupsPolicy supplemental_groups_policy = 17; field number 17 is already used by "pause_on_start"',
+      'bool pause_after_start = 17; field number 17 is already used by "pause_on_start"',
+    ], baseline.source);
+    // Preferred: what is left is pause_after_start's error, which was there before and now names the released field
+    // (the fix check compares a binder error by the field it is on, not by the other field it names).
+    assert.deepEqual(released.titles, ['* Give "pause_on_start" the next free number 18'], baseline.source);
+    const fixed = released.apply();
+    assert.equal(fixed, replaceOnce(text, 'bool pause_on_start = 17;', 'bool pause_on_start = 18;'), baseline.source);
+    const after = analyze(fixed, { uri: URI, baseline });
+    assert.deepEqual(duplicates(after), ['bool pause_after_start = 17; field number 17 is already used by "supplemental_groups_policy"'], baseline.source);
+    assert.deepEqual(errorsOf(after), [duplicates(after)[0]!.replace(/^.*; /, '')], baseline.source);
     const later = duplicateNumberActions(text, '    bool pause_after_start = 17;', baseline);
     assert.deepEqual(later.titles, ['* Give "pause_after_start" the next free number 19'], baseline.source);
+    // Fix-all (on save) moves both (what else it writes is other rules' fixes).
+    const reanalyze = (t: string): Analysis => analyze(t, { uri: URI, baseline });
+    const [all] = codeActions({ uri: URI, version: 1, text, analysis: released.analysis }, { diagnostics: [], only: ['source.fixAll'], documentChanges: true, reanalyze });
+    const allFixed = applyEdits(text, (all!.edit!.documentChanges![0] as TextDocumentEdit).edits as TextEdit[]);
+    assert.match(allFixed, /\n {4}bool pause_on_start = 18;\n[^]*\n {4}bool pause_after_start = 19;\n/, baseline.source);
+    assert.deepEqual(errorsOf(reanalyze(allFixed)), [], baseline.source);
+  }
+});
+
+test('two new enum values on a released value\'s number, without allow_alias: the released value\'s error moves the one it names, preferred', NEEDS_CORPUS, () => {
+  const text = replaceOnce(corpusText(TAG), SCTP, '    // QUIC is a test value.\n    QUIC = 2;\n    SCTP = 2;\n    // HTTP3 is a test value.\n    HTTP3 = 2;\n}\n');
+  for (const baseline of baselines()) {
+    const released = duplicateNumberActions(text, '    SCTP = 2;', baseline);
+    assert.deepEqual(released.titles, ['* Give "QUIC" the next free number 3'], baseline.source);
+    assert.deepEqual(errorsOf(analyze(released.apply(), { uri: URI, baseline })),
+      ['enum value number 2 is already used by "SCTP" (set option allow_alias = true to allow aliases)'], baseline.source);
   }
 });
 

@@ -1,9 +1,10 @@
 // Tests of how the language server checks the fixes it offers (server/src/lsp/codeActions.ts): a preferred
 // quick fix and "fix all" (source.fixAll.criCompat) must not leave the file with an error it did not have,
-// neither a compatibility finding nor a binder problem, nor a worse error of the same rule and element; each
-// diagnostic gets the fixes of its own finding, also where two findings share rule, element and range; fix-all
-// falls back to an element's next fix when its best one fails, retries in the next round a fix that failed only
-// together with another, and makes a bounded number of analyses.
+// neither a compatibility finding nor a binder problem, nor a worse error of the same rule and element (a binder
+// error that only names another field than before is the same one); each diagnostic gets the fixes of its own
+// finding, also where two findings share rule, element and range; fix-all falls back to an element's next fix when
+// its best one fails, retries in the next round a fix that failed only together with another, and makes a bounded
+// number of analyses.
 //
 // Bundled by esbuild into out/test/fix-checks.test.js and run with `node --test`; the real-data test needs the
 // corpus (CRI_API_CORPUS, see findCorpusDir) and skips with CORPUS_HELP without it.
@@ -21,8 +22,9 @@ import type { Finding } from '../server/src/compat/finding';
 import { applyEdits, checkNonOverlapping, computeFixes, type TextEdit } from '../server/src/fixes';
 import { codeActions, findingFor, REQUEST_ANALYSES, type Snapshot } from '../server/src/lsp/codeActions';
 import { FIX_ALL_ANALYSES } from '../server/src/lsp/fixAll';
+import { checkEdits } from '../server/src/lsp/fixChecks';
 import { isReserved } from '../server/src/proto/model';
-import { findingToDiagnostic } from '../server/src/lsp/convert';
+import { findingToDiagnostic, problemToDiagnostic } from '../server/src/lsp/convert';
 
 // ---------------------------------------------------------------------------
 // helpers (as in fixes.test.ts)
@@ -403,6 +405,31 @@ describe('fix checks', () => {
     assert.deepEqual(errors(after), ['FIELD_NUMBER_CHANGED demo.v1.A.a']);
     assert.notEqual(after.findings.find((f) => f.rule === 'FIELD_NUMBER_CHANGED')!.message, before.findings.find((f) => f.rule === 'FIELD_NUMBER_CHANGED')!.message);
     assertNothingAddsErrors(text, against(baseline));
+  });
+
+  test('F: a binder error that only names another field is not a new one (two new fields on a released field\'s number, the first moved away)', () => {
+    const baseline = baselineOf(`${HEADER}// A doc.\nmessage A {\n  // a doc\n  int32 a = 1;\n}\n`, 'v0.1.0');
+    const text = `${HEADER}// A doc.\nmessage A {\n  // x doc\n  int32 x = 1;\n  // a doc\n  int32 a = 1;\n  // y doc\n  int32 y = 1;\n}\n`;
+    const reanalyze = against(baseline);
+    const before = reanalyze(text);
+    const onLine = (a: Analysis, t: string): string[] => a.bound.problems.filter((p) => p.severity === 'error').map((p) => `${t.split('\n')[p.range.start.line]!.trim()} ${p.message}`);
+    assert.deepEqual(onLine(before, text), ['int32 a = 1; field number 1 is already used by "x"', 'int32 y = 1; field number 1 is already used by "x"']);
+    const onReleased = before.bound.problems.find((p) => p.range.start.line === text.split('\n').indexOf('  int32 a = 1;'))!;
+    const actions = codeActions(snapshot(text, reanalyze), { diagnostics: [problemToDiagnostic(onReleased)], only: ['quickfix'], documentChanges: true, reanalyze });
+    assert.deepEqual(actions.map((a) => `${a.isPreferred ? '* ' : ''}${a.title}`), ['* Give "x" the next free number 2']);
+    const out = applied(text, actionEdits(actions[0]!));
+    // y's error is still there and names "a" now: the same error of y.
+    assert.deepEqual(onLine(reanalyze(out), out), ['int32 y = 1; field number 1 is already used by "a"']);
+    const checked = checkEdits({ text, analysis: before }, actionEdits(actions[0]!), reanalyze, 'best');
+    assert.ok(checked && !('failed' in checked), 'no new error');
+    // The same error of another field is a new one: x moved away and z put on the number.
+    const two = edit(text, '  // y doc\n  int32 y = 1;\n', '');
+    const z = [...actionEdits(actions[0]!), { range: { start: { line: 9, character: 0 }, end: { line: 9, character: 0 } }, newText: '  // z doc\n  int32 z = 1;\n' }];
+    assert.equal(applied(two, z), edit(edit(two, 'int32 x = 1;', 'int32 x = 2;'), '}\n', '  // z doc\n  int32 z = 1;\n}\n'));
+    const failed = checkEdits({ text: two, analysis: reanalyze(two) }, z, reanalyze, 'best');
+    assert.ok(failed && 'failed' in failed, 'a new error');
+    assert.deepEqual(onLine(failed.analysis, failed.text), ['int32 z = 1; field number 1 is already used by "a"']);
+    assert.deepEqual(failed.added.problems.map((p) => p.message), ['field number 1 is already used by "a"']);
   });
 
   test('G: a request with every diagnostic of the file makes a bounded number of analyses; what it could not check is not preferred, and is checked later', { skip: OLD ? false : CORPUS_HELP }, () => {

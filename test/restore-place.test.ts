@@ -4,7 +4,9 @@
 // order: each field that number order would put elsewhere is deleted (with its comment), then brought back by
 // "Restore the field", "Deprecate instead of deleting", fix-all, and, when a new field took its number, "Use the
 // next free number N and keep … as deprecated". Against the release's file the result is the release, byte for
-// byte; against the bundled release index (no comment text) the field is back at its place.
+// byte; against the bundled release index (no comment text) the field is back at its place. The same for enum
+// values, which no release declares out of number order: the history's enums, each with its last two values
+// swapped, give back the swapped file.
 import { describe, test } from 'node:test';
 import { strict as assert } from 'node:assert';
 import type { CodeAction, TextDocumentEdit } from 'vscode-languageserver-protocol/node';
@@ -14,10 +16,11 @@ import type { Baseline } from '../server/src/baseline/types';
 import type { Finding } from '../server/src/compat/finding';
 import { applyEdits, computeFixes, DEPRECATION_NOTE, fixAll, type Fix, type TextEdit } from '../server/src/fixes';
 import { withDeprecated } from '../server/src/fixes/fixes';
+import { elementsOf } from '../server/src/fixes/locate';
 import { linesOf } from '../server/src/fixes/text';
 import { codeActions } from '../server/src/lsp/codeActions';
 import { findingToDiagnostic } from '../server/src/lsp/convert';
-import type { FieldNode, MessageNode } from '../server/src/proto/ast';
+import type { EnumNode, EnumValueNode, FieldNode, MessageNode, Range } from '../server/src/proto/ast';
 import { bind } from '../server/src/proto/binder';
 import { parse } from '../server/src/proto/parser';
 import { analyze, type Analysis } from '../server/src/service';
@@ -27,10 +30,11 @@ const URI = 'file:///work/api.proto';
 const CORPUS_DIR = findCorpusDir(findRepoRoot(__dirname));
 const history = loadBundledHistory();
 
-/** A released field, out of number order, deleted with its comment: the lines that went, and where. */
+/** A released field (enum value), out of number order, deleted with its comment: the lines that went, and where. */
 interface Deletion {
   tag: string;
   release: string;
+  /** The message's (enum's) path in the package: `SecurityProfile.ProfileType`. */
   message: string;
   field: string;
   /** The release without the field's lines. */
@@ -38,6 +42,8 @@ interface Deletion {
   /** Offset of the deleted lines, in the release and in `text`. */
   at: number;
   lines: string;
+  /** The lines as the fix writes them: the declaration as the model has it, `[deprecated = true]` spaced. */
+  written: string;
   /** Offset of the line with the message's closing brace in `text`. */
   close: number;
   deprecated: boolean;
@@ -69,7 +75,7 @@ function deletions(): Deletion[] {
         let max = -Infinity;
         const byNumber = rest.findIndex((g) => (max = Math.max(max, g.number!)) > f.number!);
         if ((byNumber < 0 ? rest.length : byNumber) === i) return;
-        const d = deletion(row.tag, release, m, f);
+        const d = deletion(row.tag, release, m.name, m, f, asWritten);
         if (d) out.push(d);
       });
     }
@@ -77,8 +83,13 @@ function deletions(): Deletion[] {
   return out;
 }
 
-/** The field's whole lines with its `//` comment; undefined where it shares a line or has a comment after it. */
-function deletion(tag: string, release: string, m: MessageNode, f: FieldNode): Deletion | undefined {
+/**
+ * The field's (value's) whole lines with its `//` comment; undefined where it shares a line or has a comment after it.
+ * `written`: the lines as the fix writes them.
+ */
+function deletion(
+  tag: string, release: string, path: string, m: { range: Range }, f: FieldNode | EnumValueNode, written: (lines: string) => string,
+): Deletion | undefined {
   const L = linesOf(release);
   const lead = f.comments.leading;
   if (f.comments.trailing || lead?.block) return undefined;
@@ -90,7 +101,8 @@ function deletion(tag: string, release: string, m: MessageNode, f: FieldNode): D
   const closeLine = m.range.end.line - (f.range.end.line + 1 - start.line);
   const close = linesOf(text).offsetAt({ line: closeLine, character: 0 });
   const deprecated = f.options.some((o) => o.name === 'deprecated' && o.value === 'true');
-  return { tag, release, message: m.name, field: f.name, text, at, lines: release.slice(at, end), close, deprecated };
+  const lines = release.slice(at, end);
+  return { tag, release, message: path, field: f.name, text, at, lines, written: written(lines), close, deprecated };
 }
 
 /** The lines as the fix writes them: the declaration as the model has it, `[deprecated=true]` spaced. */
@@ -98,9 +110,9 @@ function asWritten(lines: string): string {
   return lines.replace(/\[deprecated=true\]/g, '[deprecated = true]');
 }
 
-/** The lines with the deprecation note above the declaration (the last line) and `[deprecated = true]` on it. */
-function deprecatedLines(lines: string): string {
-  const all = asWritten(lines).split('\n');
+/** The lines as written, with the deprecation note above the declaration (the last line) and `[deprecated = true]` on it. */
+function deprecatedLines(written: string): string {
+  const all = written.split('\n');
   const decl = all.at(-2)!;
   const indent = /^\s*/.exec(decl)![0];
   return [...all.slice(0, -2), `${indent}// ${DEPRECATION_NOTE}`, indent + withDeprecated(decl.trim())!, ''].join('\n');
@@ -132,6 +144,72 @@ function editsOf(action: CodeAction | undefined): TextEdit[] {
 /** `text` with `inserted` at the offset of the deleted lines. */
 const backAt = (d: Deletion, inserted: string): string => d.text.slice(0, d.at) + inserted + d.text.slice(d.at);
 
+/**
+ * No release declares an enum's values out of number order. So each enum with three values or more (each body once, in
+ * the release that first had it) gets its last two values swapped in a copy of the release, which is then the
+ * baseline: number order puts each of the two elsewhere. Value 0 stays first, as proto3 wants. Not where anything (a
+ * blank line) stands between the two: restoring adds no blank line.
+ */
+function swappedEnumDeletions(): Deletion[] {
+  const corpus = new Corpus(CORPUS_DIR!);
+  const out: Deletion[] = [];
+  const seenBlobs = new Set<string>();
+  const seenBodies = new Set<string>();
+  for (const row of corpus.goTags()) {
+    if (seenBlobs.has(row.blob)) continue;
+    seenBlobs.add(row.blob);
+    const release = corpus.text(row.blob);
+    for (const e of elementsOf(parse(release))) {
+      if (e.kind !== 'enum') continue;
+      const values = (e.node as EnumNode).values;
+      const body = linesOf(release).slice(e.range);
+      if (values.length < 3 || seenBodies.has(body)) continue;
+      seenBodies.add(body);
+      const path = e.path.slice('runtime.v1.'.length);
+      // The two values' lines, as a deletion of each from the release would take them.
+      const [a, b] = values.slice(-2).map((v) => deletion(row.tag, release, path, e, v, asValueWritten));
+      if (!a || !b || a.at + a.lines.length !== b.at) continue;
+      const swapped = release.slice(0, a.at) + b.lines + a.lines + release.slice(b.at + b.lines.length);
+      const en = elementsOf(parse(swapped)).find((x) => x.kind === 'enum' && x.path === e.path)!;
+      for (const v of (en.node as EnumNode).values.slice(-2)) {
+        const d = deletion(row.tag, swapped, path, en, v, asValueWritten);
+        if (d) out.push(d);
+      }
+    }
+  }
+  return out;
+}
+
+/** An enum value's lines as the fix writes them: the declaration as the model has it, `NODE = 2;` (the release aligns `NODE      = 2;`). */
+function asValueWritten(lines: string): string {
+  return lines.replace(/^([ \t]*)(\w+)\s*=\s*(-?\d+)\s*;[ \t]*\n$/m, '$1$2 = $3;\n');
+}
+
+/** The rules of a deleted field (enum value), and the title of its plain restore. */
+interface DeletionRules { noDelete: string; removed: string; restore: string }
+const FIELD_RULES: DeletionRules = { noDelete: 'FIELD_NO_DELETE', removed: 'FIELD_REMOVED_WITHOUT_DEPRECATION', restore: 'Restore the field' };
+const VALUE_RULES: DeletionRules = { noDelete: 'ENUM_VALUE_NO_DELETE', removed: 'ENUM_VALUE_REMOVED_WITHOUT_DEPRECATION', restore: 'Restore the enum value' };
+
+/** Against the release's file, restore, deprecate, fix-all of the rule and fix-all on save give back the release, byte for byte. */
+function restoresFromFile(d: Deletion, rules: DeletionRules): void {
+  const what = `${d.tag} ${d.message}.${d.field}`;
+  const baseline = fileBaseline(d);
+  const a = run(d.text, baseline);
+  const restore = fixTitled(computeFixes(d.text, a.bound, findingOf(a, rules.noDelete, d)), rules.restore);
+  assert.equal(applyEdits(d.text, restore.edits), backAt(d, d.written), what);
+  if (d.deprecated) return;
+  const removed = findingOf(a, rules.removed, d);
+  const deprecate = fixTitled(computeFixes(d.text, a.bound, removed), 'Deprecate instead of deleting');
+  assert.equal(applyEdits(d.text, deprecate.edits), backAt(d, deprecatedLines(d.written)), what);
+  const fixedAll = fixAll(d.text, a.bound, a.findings, rules.removed);
+  assert.equal(fixedAll.applied, 1, what);
+  assert.equal(applyEdits(d.text, fixedAll.edits), backAt(d, deprecatedLines(d.written)), what);
+  // The editor's fix-all (on save), to its fixed point.
+  const reanalyze = (t: string): Analysis => run(t, baseline);
+  const [onSave] = codeActions({ uri: URI, version: 1, text: d.text, analysis: a }, { diagnostics: [], only: ['source.fixAll'], documentChanges: true, reanalyze });
+  assert.equal(applyEdits(d.text, editsOf(onSave)), backAt(d, deprecatedLines(d.written)), `${what}: fix-all on save`);
+}
+
 describe('a deleted released field goes back where the release declared it', NEEDS_CORPUS, () => {
   const all = CORPUS_DIR ? deletions() : [];
 
@@ -143,24 +221,7 @@ describe('a deleted released field goes back where the release declared it', NEE
   });
 
   test('against the release\'s file: restore, deprecate and fix-all give back the release, byte for byte', () => {
-    for (const d of all) {
-      const what = `${d.tag} ${d.message}.${d.field}`;
-      const baseline = fileBaseline(d);
-      const a = run(d.text, baseline);
-      const restore = fixTitled(computeFixes(d.text, a.bound, findingOf(a, 'FIELD_NO_DELETE', d)), 'Restore the field');
-      assert.equal(applyEdits(d.text, restore.edits), backAt(d, asWritten(d.lines)), what);
-      if (d.deprecated) continue;
-      const removed = findingOf(a, 'FIELD_REMOVED_WITHOUT_DEPRECATION', d);
-      const deprecate = fixTitled(computeFixes(d.text, a.bound, removed), 'Deprecate instead of deleting');
-      assert.equal(applyEdits(d.text, deprecate.edits), backAt(d, deprecatedLines(d.lines)), what);
-      const fixedAll = fixAll(d.text, a.bound, a.findings, 'FIELD_REMOVED_WITHOUT_DEPRECATION');
-      assert.equal(fixedAll.applied, 1, what);
-      assert.equal(applyEdits(d.text, fixedAll.edits), backAt(d, deprecatedLines(d.lines)), what);
-      // The editor's fix-all (on save), to its fixed point.
-      const reanalyze = (t: string): Analysis => run(t, baseline);
-      const [onSave] = codeActions({ uri: URI, version: 1, text: d.text, analysis: a }, { diagnostics: [], only: ['source.fixAll'], documentChanges: true, reanalyze });
-      assert.equal(applyEdits(d.text, editsOf(onSave)), backAt(d, deprecatedLines(d.lines)), `${what}: fix-all on save`);
-    }
+    for (const d of all) restoresFromFile(d, FIELD_RULES);
   });
 
   test('against the bundled release index, which keeps the order of the fields but no comment text: back at the same place', () => {
@@ -175,8 +236,8 @@ describe('a deleted released field goes back where the release declared it', NEE
         const inserted = edits[0]!.newText;
         assert.equal(applyEdits(d.text, edits), backAt(d, inserted), `${what}: ${title}`);
         // The field's declaration, last; its comment lines (the index's TODO) above it.
-        const decl = asWritten(d.lines).split('\n').at(-2)!;
-        assert.equal(inserted.split('\n').at(-2), title === 'Restore the field' ? decl : deprecatedLines(d.lines).split('\n').at(-2), what);
+        const decl = d.written.split('\n').at(-2)!;
+        assert.equal(inserted.split('\n').at(-2), title === 'Restore the field' ? decl : deprecatedLines(d.written).split('\n').at(-2), what);
       }
     }
   });
@@ -199,10 +260,25 @@ describe('a deleted released field goes back where the release declared it', NEE
       const m = preferred && new RegExp(`^Use the next free number (\\d+) and keep "${d.field}" as deprecated$`).exec(preferred.title);
       assert.ok(m, `${what}: ${actions.map((x) => x.title).join(', ')}`);
       const edits = editsOf(preferred);
-      const expected = backAt(d, deprecatedLines(d.lines));
+      const expected = backAt(d, deprecatedLines(d.written));
       const close = d.close + expected.length - d.text.length;
       assert.equal(applyEdits(text, edits), expected.slice(0, close) + added.replace(`= ${number};`, `= ${m[1]};`) + expected.slice(close), what);
     }
+  });
+});
+
+describe('a deleted released enum value goes back where the release declared it', NEEDS_CORPUS, () => {
+  const all = CORPUS_DIR ? swappedEnumDeletions() : [];
+
+  test('the history has enums to swap, with and without comments, top-level and nested', () => {
+    assert.ok(all.length >= 10, `${all.length} deletions`);
+    assert.ok(all.some((d) => d.message === 'NamespaceMode' && d.field === 'TARGET' && d.lines.includes('//')), 'NamespaceMode.TARGET with its comment');
+    assert.ok(all.some((d) => d.message === 'Protocol' && d.field === 'SCTP' && !d.lines.includes('//')), 'Protocol.SCTP');
+    assert.ok(all.some((d) => d.message === 'SecurityProfile.ProfileType'), 'a nested enum');
+  });
+
+  test('against the release\'s file: restore, deprecate and fix-all give back the release, byte for byte', () => {
+    for (const d of all) restoresFromFile(d, VALUE_RULES);
   });
 });
 
@@ -239,6 +315,22 @@ describe('the place of a restored field, in small files', () => {
     const a = run(text, baselineOf(release));
     const f = a.findings.find((x) => x.rule === 'FIELD_NO_DELETE')!;
     assert.equal(applyEdits(text, fixTitled(computeFixes(text, a.bound, f), 'Restore the field').edits), release);
+  });
+
+  test('the value 0 of a proto3 enum goes back first, also where the file now declares a value before the one that followed it', () => {
+    const release = `${HEADER}enum E {\n  A = 0;\n  B = 1;\n}\n`;
+    const text = `${HEADER}enum E {\n  // N.\n  N = 2;\n  B = 1;\n}\n`;
+    const a = run(text, baselineOf(release));
+    const f = a.findings.find((x) => x.rule === 'ENUM_VALUE_NO_DELETE')!;
+    assert.equal(applyEdits(text, fixTitled(computeFixes(text, a.bound, f), 'Restore the enum value').edits), `${HEADER}enum E {\n  A = 0;\n  // N.\n  N = 2;\n  B = 1;\n}\n`);
+  });
+
+  test('an enum\'s last value goes back below the value the release declared before it, above a reservation the file added after it', () => {
+    const release = `${HEADER}enum E {\n  A = 0;\n  // B.\n  B = 1;\n}\n`;
+    const text = `${HEADER}enum E {\n  A = 0;\n  reserved 7;\n}\n`;
+    const a = run(text, baselineOf(release));
+    const f = a.findings.find((x) => x.rule === 'ENUM_VALUE_NO_DELETE')!;
+    assert.equal(applyEdits(text, fixTitled(computeFixes(text, a.bound, f), 'Restore the enum value').edits), `${HEADER}enum E {\n  A = 0;\n  // B.\n  B = 1;\n  reserved 7;\n}\n`);
   });
 
   test('from a file, a nested type is a neighbour too', () => {

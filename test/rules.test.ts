@@ -500,7 +500,8 @@ test('ENUM_VALUE_NO_DELETE and ENUM_VALUE_REMOVED_WITHOUT_DEPRECATION: value del
     rule: 'ENUM_VALUE_REMOVED_WITHOUT_DEPRECATION', category: 'POLICY', severity: 'warning', range: at(cur, 'enum Mode', 'Mode'), element: 'runtime.v1.Mode.MODE_B',
     message: 'enum value "Mode.MODE_B" of v0.36.3 was removed without first being deprecated; its Go constant Mode_MODE_B is gone',
   });
-  assert.deepEqual(p.fixes, [{ kind: 'restore', container: 'runtime.v1.Mode', isEnum: true, declaration: 'MODE_B = 2;', number: 2, name: 'MODE_B' }]);
+  // `after`: the value the release declared before it, which the file still has; the restore puts it back below.
+  assert.deepEqual(p.fixes, [{ kind: 'restore', container: 'runtime.v1.Mode', isEnum: true, declaration: 'MODE_B = 2;', number: 2, name: 'MODE_B', after: 'MODE_A' }]);
 });
 
 test('deleted enum value with number and name reserved: only the deprecation policy fires; a deprecated one, nothing', () => {

@@ -610,23 +610,40 @@ class Comparer {
    * the current message `cur` still declares, the nearest on each side, for restoring the field where it was:
    * released fields need not be in number order. From a file: fields, oneofs and nested types; a model of the
    * bundled index keeps the order of a message's fields, not where its nested types stand among them, so there
-   * they are fields and oneofs. Built once per message (and oneof): a file can delete many fields of one.
+   * they are fields and oneofs.
    */
-  private readonly fieldOrders = new Map<string, { order: DeclarationOrder; prev: number[]; next: number[] }>();
   private fieldNeighbours(old: MessageDef, of: FieldDef, cur: MessageDef): Neighbours {
-    const key = `${old.fqn}|${of.oneof ?? ''}`;
-    let o = this.fieldOrders.get(key);
+    return this.neighboursHere(`${old.fqn}|${of.oneof ?? ''}`, of.name, () => ({
+      order: of.oneof === undefined && old.node ? this.scopeOrder(old.fqn) : declarationOrder(fieldOrder(old, of.oneof)),
+      here: new Set([...cur.fields.map((f) => f.name), ...cur.oneofs, ...(cur.node ? [...cur.node.messages, ...cur.node.enums].map((d) => d.name) : [])]),
+    }));
+  }
+
+  /** The same for a released enum value: the values declared next to it that the current enum still declares. */
+  private enumValueNeighbours(old: EnumDef, ov: EnumValueDef, cur: EnumDef): Neighbours {
+    return this.neighboursHere(`enum ${old.fqn}`, ov.name, () => ({
+      order: declarationOrder(old.values.map((v) => v.name)),
+      here: new Set(cur.values.map((v) => v.name)),
+    }));
+  }
+
+  /**
+   * The names declared next to `name` in a baseline body (`order`) that the current one still declares (`here`),
+   * the nearest on each side. Built once per body (`key`): a file can delete many members of one.
+   */
+  private readonly memberOrders = new Map<string, { order: DeclarationOrder; prev: number[]; next: number[] }>();
+  private neighboursHere(key: string, name: string, body: () => { order: DeclarationOrder; here: ReadonlySet<string> }): Neighbours {
+    let o = this.memberOrders.get(key);
     if (!o) {
-      const order = of.oneof === undefined && old.node ? this.scopeOrder(old.fqn) : declarationOrder(fieldOrder(old, of.oneof));
+      const { order, here } = body();
       const names = order.names;
-      const here = new Set([...cur.fields.map((f) => f.name), ...cur.oneofs, ...(cur.node ? [...cur.node.messages, ...cur.node.enums].map((d) => d.name) : [])]);
       const prev = new Array<number>(names.length);
       const next = new Array<number>(names.length);
       for (let j = 0, k = -1; j < names.length; j++) { prev[j] = k; if (here.has(names[j]!)) k = j; }
       for (let j = names.length - 1, k = -1; j >= 0; j--) { next[j] = k; if (here.has(names[j]!)) k = j; }
-      this.fieldOrders.set(key, (o = { order, prev, next }));
+      this.memberOrders.set(key, (o = { order, prev, next }));
     }
-    const k = o.order.at.get(of.name);
+    const k = o.order.at.get(name);
     if (k === undefined) return {};
     const out: Neighbours = {};
     if (o.prev[k]! >= 0) out.after = o.order.names[o.prev[k]!]!;
@@ -908,7 +925,10 @@ class Comparer {
   private deletedEnumValue(old: EnumDef, ov: EnumValueDef, cur: EnumDef, where: Range): void {
     const path = `${old.fqn}.${ov.name}`;
     const reserve: FixData = { kind: 'reserve', message: cur.fqn, isEnum: true, numbers: [[ov.number, ov.number]], names: [ov.name] };
-    const restore: FixData = { kind: 'restore', container: cur.fqn, isEnum: true, declaration: `${ov.name} = ${ov.number};`, number: ov.number, name: ov.name, ...restoredDoc(ov) };
+    const restore: FixData = {
+      kind: 'restore', container: cur.fqn, isEnum: true, declaration: `${ov.name} = ${ov.number};`, number: ov.number, name: ov.name,
+      ...restoredDoc(ov), ...this.enumValueNeighbours(old, ov, cur),
+    };
     if (!this.reservedIn(cur).number(ov.number)) {
       this.add('ENUM_VALUE_NO_DELETE', where, path, `enum value "${old.name}.${ov.name}" = ${ov.number} of ${this.tag} was deleted without reserving its number`, [reserve, restore]);
     } else if (!this.reservedIn(cur).name(ov.name)) {

@@ -20,9 +20,9 @@ export type FixData =
       /** An enum value removed from an alias pair: the name that remains, and whether the baseline declared this one first. */
       alias?: { name: string; first: boolean };
       /**
-       * A field: the names the baseline declared before and after it in its body (its oneof's), a field, oneof or
-       * nested type, the nearest that the file still declares. It goes back above the second, else below the first:
-       * released fields need not be in number order.
+       * The names the baseline declared before and after it in its body, the nearest that the file still declares: for
+       * a field, a field, oneof or nested type (in its oneof, a member of it); for an enum value, a value. It goes back
+       * above the second, else below the first: released fields and values need not be in number order.
        */
       after?: string;
       before?: string;

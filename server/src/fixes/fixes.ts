@@ -518,8 +518,10 @@ function restoreEdits(L: TextLines, bound: BoundFile, fd: RestoreData, deprecate
   // A reservation of the number or name (a deletion done right, but without deprecation) is taken back.
   const unreserve = unreserveEdits(L, c, fd.alias ? undefined : fd.number, fd.name);
   if (!unreserve) return undefined;
-  // A field goes back between the members the baseline declared around it, where the file still has them.
-  const neighbours = fd.isEnum ? undefined : fd.oneof ? oneofMembers(body) : declarationsIn(bound, fd.container);
+  // The value 0 of a proto3 enum must come first, also before negative values (and before values added since).
+  const first = fd.isEnum && fd.number === 0 && isProto3(bound);
+  // A field or value goes back between the members the baseline declared around it, where the file still has them.
+  const neighbours = first ? undefined : fd.isEnum || fd.oneof ? numberedByName(body) : declarationsIn(bound, fd.container);
   const prev = fd.after === undefined ? undefined : neighbours?.get(fd.after);
   const following = fd.before === undefined ? undefined : neighbours?.get(fd.before);
   const next = following ?? (prev ? undefined : firstAbove(body, fd.number)?.node);
@@ -536,20 +538,18 @@ function restoreEdits(L: TextLines, bound: BoundFile, fd: RestoreData, deprecate
   // that replaced it) stays with it.
   const spot = (following && beforeDeclaration(L, following, false)) ?? (prev && afterDeclaration(L, prev, false));
   if (spot) return [...unreserve, insertAt(spot.at, spot.wrap(block.map((l) => `${spot.indent}${l}${L.eol}`).join('')))];
-  // The value 0 of a proto3 enum must come first, also before negative values.
-  const first = fd.isEnum && fd.number === 0 && isProto3(bound);
   return [...unreserve, ...insertByNumber(L, body, fd.number, block, first)];
 }
 
-/** A oneof's members by name, the first of each; once per body. */
-const oneofMemberMaps = new WeakMap<Body, Map<string, Declared>>();
-function oneofMembers(b: Body): ReadonlyMap<string, Declared> {
-  let m = oneofMemberMaps.get(b);
+/** The numbered members of a oneof's or an enum's body by name (its fields, its values), the first of each; once per body. */
+const numberedMaps = new WeakMap<Body, Map<string, Declared>>();
+function numberedByName(b: Body): ReadonlyMap<string, Declared> {
+  let m = numberedMaps.get(b);
   if (!m) {
-    oneofMemberMaps.set(b, (m = new Map()));
+    numberedMaps.set(b, (m = new Map()));
     for (const { node } of b.numbered) {
-      const f = node as FieldNode;
-      if (!m.has(f.name)) m.set(f.name, f);
+      const x = node as FieldNode | EnumValueNode;
+      if (!m.has(x.name)) m.set(x.name, x);
     }
   }
   return m;

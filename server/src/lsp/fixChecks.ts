@@ -4,6 +4,7 @@
 
 import type { Finding } from '../compat/finding';
 import { applyEdits, type Fix, type TextEdit } from '../fixes';
+import { elementNamedAt, type NodeKind } from '../fixes/locate';
 import type { Problem } from '../proto/binder';
 import type { Analysis } from '../service';
 import { chooseFixes, type Strategy } from './fixChoice';
@@ -11,16 +12,23 @@ import { composeEditRounds } from './editRounds';
 
 /**
  * The errors of an analysis, as counts: error-level findings per rule, element and what they say, and
- * error-level binder problems per code and message. Binder problems count too: a fix that makes the file
- * invalid (a name that is reserved, a JSON name that clashes, a duplicate number) is worse than the finding it
- * clears, even when no finding says so. Neither key has a range, as an edit above an error moves it without
- * changing it.
+ * error-level binder problems per code, element and what they say. Binder problems count too: a fix that makes
+ * the file invalid (a name that is reserved, a JSON name that clashes, a duplicate number) is worse than the
+ * finding it clears, even when no finding says so. Neither key has a range, as an edit above an error moves it
+ * without changing it.
  *
- * Rule and element alone are not enough: a fix can turn an error of an element into a worse one of the same
- * rule and element ("no longer reserves number 3" into "…; "c" now uses it"). What a finding says is its
+ * Rule and element alone are not enough for a finding: a fix can turn an error of an element into a worse one of
+ * the same rule and element ("no longer reserves number 3" into "…; "c" now uses it"). What a finding says is its
  * message with the numbers left out (a fix that renumbers a field changes "changed its number from 1 to 5"
  * without making it another error, and so does the next free number a fix takes) and the kinds of its fixes (a
  * finding whose fixes disappear, as that one's "reserve" does, is worse even when its message were the same).
+ *
+ * A binder problem has no element of its own: it is on the field, enum value or declaration whose name or number
+ * is its range, if any. What one on an element says leaves out the names it quotes too: they name the other party
+ * (a duplicate number names the field declared first with it), and a fix that moves that one away leaves the same
+ * error of the element naming the next ("already used by "pause_on_start"" becomes "… by
+ * "supplemental_groups_policy"" for the second of two new fields on a released field's number). Off any element
+ * (a syntax error, a type reference, one without a range) the message, names and all, is what there is.
  */
 interface ErrorTally {
   findings: Map<string, number>;
@@ -30,11 +38,26 @@ interface ErrorTally {
 const withoutNumbers = (message: string): string => message.replace(/\d+/g, '#');
 const findingKey = (f: Finding): string =>
   `${f.rule}\u0000${f.element}\u0000${withoutNumbers(f.message)}\u0000${(f.fixes ?? []).map((x) => x.kind).join(',')}`;
-const problemKey = (p: Problem): string => `${p.code}\u0000${withoutNumbers(p.message)}`;
+
+const ELEMENT_KINDS: readonly NodeKind[] = ['message', 'field', 'oneof', 'enum', 'enumValue', 'service', 'rpc'];
+const NUMBERED_KINDS: readonly NodeKind[] = ['field', 'enumValue'];
+
+/** The key of a binder problem of an analysis (see `ErrorTally`). */
+function problemKeyIn(a: Analysis): (p: Problem) => string {
+  const ast = a.bound.ast;
+  return (p) => {
+    const on = elementNamedAt(ast, p.range, ELEMENT_KINDS) ?? elementNamedAt(ast, p.range, NUMBERED_KINDS, true);
+    if (!on) return `${p.code}\u0000\u0000${withoutNumbers(p.message)}`;
+    return `${p.code}\u0000${on.kind} ${on.path}\u0000${withoutNumbers(p.message).replace(/"[^"]*"/g, '"…"')}`;
+  };
+}
 
 function tally<T>(items: readonly T[], key: (x: T) => string): Map<string, number> {
   const m = new Map<string, number>();
-  for (const x of items) m.set(key(x), (m.get(key(x)) ?? 0) + 1);
+  for (const x of items) {
+    const k = key(x);
+    m.set(k, (m.get(k) ?? 0) + 1);
+  }
   return m;
 }
 
@@ -43,8 +66,9 @@ function beyond<T>(before: ReadonlyMap<string, number>, items: readonly T[], key
   const left = new Map(before);
   const out: T[] = [];
   for (const x of items) {
-    const n = left.get(key(x)) ?? 0;
-    if (n > 0) left.set(key(x), n - 1);
+    const k = key(x);
+    const n = left.get(k) ?? 0;
+    if (n > 0) left.set(k, n - 1);
     else out.push(x);
   }
   return out;
@@ -57,7 +81,7 @@ const errorProblems = (a: Analysis): Problem[] => a.bound.problems.filter((p) =>
 const tallies = new WeakMap<Analysis, ErrorTally>();
 function errorTally(a: Analysis): ErrorTally {
   let t = tallies.get(a);
-  if (!t) tallies.set(a, (t = { findings: tally(errorFindings(a), findingKey), problems: tally(errorProblems(a), problemKey) }));
+  if (!t) tallies.set(a, (t = { findings: tally(errorFindings(a), findingKey), problems: tally(errorProblems(a), problemKeyIn(a)) }));
   return t;
 }
 
@@ -68,7 +92,7 @@ interface NewErrors {
 
 /** Errors of `after` that `before` does not have. */
 function newErrors(before: ErrorTally, after: Analysis): NewErrors {
-  return { findings: beyond(before.findings, errorFindings(after), findingKey), problems: beyond(before.problems, errorProblems(after), problemKey) };
+  return { findings: beyond(before.findings, errorFindings(after), findingKey), problems: beyond(before.problems, errorProblems(after), problemKeyIn(after)) };
 }
 
 const FOLLOW_UP_ROUNDS = 2;
