@@ -9,7 +9,9 @@ import type { Baseline } from '../server/src/baseline/types';
 import { bind, type BoundFile } from '../server/src/proto/binder';
 import type { ApiModel, FieldDef, MessageDef } from '../server/src/proto/model';
 import { parse } from '../server/src/proto/parser';
-import { computeFixes } from '../server/src/fixes';
+import { applyEdits, computeFixes } from '../server/src/fixes';
+import { insertAt } from '../server/src/fixes/text';
+import { assertValidProto } from './validProto';
 import { NEEDS_CORPUS, corpusText, replaceOnce } from './corpusText';
 
 const TAG = 'v0.36.3';
@@ -149,4 +151,102 @@ test('an editions file: the labels optional and required are errors, and an open
   const reordered = replaceOnce(migrated(), '    TCP = 0;\n    UDP = 1;\n    SCTP = 2;\n', '    UDP = 1;\n    SCTP = 2;\n    TCP = 0;\n');
   assert.deepEqual(codes(reordered), ['enum-first-not-zero']);
   assert.deepEqual(codes(replaceOnce(reordered, 'enum Protocol {\n', 'enum Protocol {\n    option features.enum_type = CLOSED;\n')), []);
+});
+
+/** `text` with the preferred fix titled `title` of the finding `rule` on `element` applied, against `baseline`. */
+function fixed(text: string, baseline: Baseline, rule: string, element: string, title: string): string {
+  const b = bound(text);
+  const f = checkCompatibility(text, b, baseline).findings.find((x) => x.rule === rule && x.element === `runtime.v1.${element}`);
+  assert.ok(f, `${rule} ${element} is reported`);
+  const fix = computeFixes(text, b, f).find((x) => x.title === title);
+  assert.ok(fix, `"${title}" is offered`);
+  return applyEdits(text, fix.edits);
+}
+
+/** v0.36.3 with `from` replaced by `to`, as the baseline a restore fix writes back from. */
+function releasedWith(from: string, to: string): Baseline {
+  return { tag: TAG, source: 'path', origin: 'test', model: bind(parse(replaceOnce(corpusText(TAG), from, to)), 'file:///old/api.proto').model };
+}
+
+/** Asserts that a fixed file binds without problems and has no findings left against `baseline`. */
+function assertRestored(text: string, baseline: Baseline): void {
+  const b = bound(text);
+  assert.deepEqual(b.problems.map((p) => `${p.code} ${p.message}`), []);
+  assert.deepEqual(checkCompatibility(text, b, baseline).findings.map((f) => `${f.rule} ${f.element}`), []);
+}
+
+const PORT = '    // Port to forward.\n    repeated int32 port = 2;\n';
+/** VersionRequest.version, deleted with its comment, leaves `message VersionRequest {` and its brace. */
+const VERSION = 'message VersionRequest {\n    // Version of the kubelet runtime API.\n    string version = 1;\n';
+const IMPLICIT = 'option features.field_presence = IMPLICIT;';
+
+test('a restored field says its released encoding and presence with features in an editions file, never packed or optional', NEEDS_CORPUS, () => {
+  // Released with [packed = false]; deleted from the editions file: back with EXPANDED encoding.
+  const unpacked = releasedWith('repeated int32 port = 2;', 'repeated int32 port = 2 [packed = false];');
+  const deleted = replaceOnce(migrated([IMPLICIT]), PORT, '');
+  for (const title of ['Restore the field', 'Deprecate instead of deleting']) {
+    const restored = fixed(deleted, unpacked, 'FIELD_NO_DELETE', 'PortForwardRequest.port', title);
+    assert.match(restored, /repeated int32 port = 2 \[features\.repeated_field_encoding = EXPANDED(, deprecated = true)?\];/);
+    assertRestored(restored, unpacked);
+    assertValidProto(restored, title);
+  }
+  // Released packed (proto3's default) into a file that expands by default: PACKED on the field.
+  const expanded = replaceOnce(migrated([IMPLICIT, 'option features.repeated_field_encoding = EXPANDED;']), PORT, '');
+  const packed: Baseline = { tag: TAG, source: 'path', origin: 'test', model: released() };
+  const repacked = fixed(expanded, packed, 'FIELD_NO_DELETE', 'PortForwardRequest.port', 'Restore the field');
+  assert.match(repacked, /repeated int32 port = 2 \[features\.repeated_field_encoding = PACKED\];/);
+  // The rest of the file keeps its file-level EXPANDED: only the released packed fields differ, as before the fix.
+  assert.ok(!checkCompatibility(repacked, bound(repacked), packed).findings.some((f) => f.element.endsWith('.port')));
+
+  // Released with explicit presence, into a file of implicit presence: EXPLICIT on the field, no `optional`.
+  const explicit = releasedWith('    string version = 1;\n}\n\nmessage VersionResponse', '    optional string version = 1;\n}\n\nmessage VersionResponse');
+  const noVersion = replaceOnce(migrated([IMPLICIT]), VERSION, 'message VersionRequest {\n');
+  const withPresence = fixed(noVersion, explicit, 'FIELD_NO_DELETE', 'VersionRequest.version', 'Restore the field');
+  assert.match(withPresence, /\n {4}string version = 1 \[features\.field_presence = EXPLICIT\];/);
+  assertRestored(withPresence, explicit);
+  // Released implicit (proto3), into a file of explicit presence (the 2023 default): IMPLICIT on the field.
+  const implicitBack = fixed(replaceOnce(migrated(), VERSION, 'message VersionRequest {\n'),
+    { tag: TAG, source: 'path', origin: 'test', model: released() }, 'FIELD_NO_DELETE', 'VersionRequest.version', 'Restore the field');
+  assert.match(implicitBack, /\n {4}string version = 1 \[features\.field_presence = IMPLICIT\];/);
+});
+
+/** v0.36.3 as a proto2 file: `optional` on every field that proto2 needs a label on. */
+function asProto2(text = corpusText(TAG)): string {
+  const fields = bound(text).model.messages.flatMap((m) => m.fields.map((f) => f.node!));
+  const unlabelled = fields.filter((f) => f.label === undefined && !f.oneof && f.mapKey === undefined);
+  return applyEdits(replaceOnce(text, 'syntax = "proto3";', 'syntax = "proto2";'), unlabelled.map((f) => insertAt(f.typeRange.start, 'optional ')));
+}
+
+test('a field released in a proto2 file keeps its encoding and required-ness where the file can say them', NEEDS_CORPUS, () => {
+  const proto2 = (text: string): Baseline => ({ tag: TAG, source: 'path', origin: 'test', model: bind(parse(text), 'file:///old/api.proto').model });
+  assert.deepEqual(bound(asProto2()).problems.map((p) => p.code), []);
+  // proto2 does not pack by default: into proto3 (which does) with [packed = false], into editions with EXPANDED.
+  const unpacked = proto2(asProto2());
+  const onPort = (text: string): string[] => checkCompatibility(text, bound(text), unpacked).findings.filter((f) => f.element.endsWith('.port')).map((f) => f.rule);
+  const intoProto3 = fixed(replaceOnce(corpusText(TAG), PORT, ''), unpacked, 'FIELD_NO_DELETE', 'PortForwardRequest.port', 'Restore the field');
+  assert.match(intoProto3, /\n {4}repeated int32 port = 2 \[packed = false\];/);
+  assert.deepEqual(onPort(intoProto3), []);
+  const intoEditions = fixed(replaceOnce(migrated([IMPLICIT]), PORT, ''), unpacked, 'FIELD_NO_DELETE', 'PortForwardRequest.port', 'Restore the field');
+  assert.match(intoEditions, /\n {4}repeated int32 port = 2 \[features\.repeated_field_encoding = EXPANDED\];/);
+  assert.deepEqual(onPort(intoEditions), []);
+  assert.deepEqual(bound(intoEditions).problems, []);
+
+  // A required field: LEGACY_REQUIRED in editions; proto3 has no required, so no restore there (reserving stays).
+  const required = proto2(replaceOnce(asProto2(), 'API.\n    optional string version = 1;\n}\n\nmessage VersionResponse', 'API.\n    required string version = 1;\n}\n\nmessage VersionResponse'));
+  const editionsBack = fixed(replaceOnce(migrated([IMPLICIT]), VERSION, 'message VersionRequest {\n'), required, 'FIELD_NO_DELETE', 'VersionRequest.version', 'Restore the field');
+  assert.match(editionsBack, /\n {4}string version = 1 \[features\.field_presence = LEGACY_REQUIRED\];/);
+  assert.deepEqual(bound(editionsBack).problems, []);
+  assert.ok(!checkCompatibility(editionsBack, bound(editionsBack), required).findings.some((f) => f.element === 'runtime.v1.VersionRequest.version'));
+  const proto3 = replaceOnce(corpusText(TAG), VERSION, 'message VersionRequest {\n');
+  const p = bound(proto3);
+  const deleted = checkCompatibility(proto3, p, required).findings.filter((f) => f.element === 'runtime.v1.VersionRequest.version');
+  assert.deepEqual(deleted.map((f) => f.rule), ['FIELD_NO_DELETE', 'FIELD_REMOVED_WITHOUT_DEPRECATION']);
+  const titles = deleted.flatMap((f) => computeFixes(proto3, p, f).map((x) => x.title));
+  assert.ok(titles.some((t) => t.startsWith('Reserve')) && !titles.some((t) => /Restore|Deprecate/.test(t)), titles.join('\n'));
+});
+
+test('the option packed is a binding error in an editions file, as protoc says', NEEDS_CORPUS, () => {
+  const codes = (text: string): string[] => bound(text).problems.map((p) => p.code);
+  assert.deepEqual(codes(replaceOnce(migrated([IMPLICIT]), 'repeated int32 port = 2;', 'repeated int32 port = 2 [packed = false];')), ['editions-packed']);
+  assert.deepEqual(codes(replaceOnce(corpusText(TAG), 'repeated int32 port = 2;', 'repeated int32 port = 2 [packed = false];')), []);
 });

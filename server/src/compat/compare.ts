@@ -4,9 +4,10 @@
 import type { OneofNode, Range } from '../proto/ast';
 import { comparePositions, declaredInMessage } from '../proto/ast';
 import {
-  ModelIndex, indexModel, jsonNameOf, localName, type ApiModel, type EnumDef, type EnumValueDef, type FieldDef, type MessageDef, type RpcDef, type ServiceDef,
+  ModelIndex, indexModel, isPackable, jsonNameOf, localName, type ApiModel, type EnumDef, type EnumValueDef, type FieldDef, type MessageDef, type RpcDef, type ServiceDef,
 } from '../proto/model';
 import type { Finding, FixData } from './finding';
+import { EDITION_DEFAULTS, type Features } from '../proto/features';
 import { compareFieldTypes, utf8Checked, type TypeChange } from './wireTypes';
 import { getRule } from './rules';
 import { ENUM_MAX, FIELD_MAX } from '../proto/parser';
@@ -504,21 +505,22 @@ class Comparer {
     const path = `${old.fqn}.${of.name}`;
     const numberReserved = this.reservedIn(cur).number(of.number);
     const nameReserved = this.reservedIn(cur).name(of.name);
-    const restore: FixData = {
-      kind: 'restore', container: cur.fqn, isEnum: false, declaration: declarationOf(of), number: of.number, name: of.name,
+    const declaration = declarationOf(of, this.baseline.syntax, this.current, cur.features);
+    const restore: FixData[] = declaration === undefined ? [] : [{
+      kind: 'restore', container: cur.fqn, isEnum: false, declaration, number: of.number, name: of.name,
       ...restoredDoc(of), ...(of.oneof ? { oneof: of.oneof } : {}), ...this.fieldNeighbours(old, of, cur),
-    };
+    }];
     const reserve: FixData = { kind: 'reserve', message: cur.fqn, isEnum: false, numbers: [[of.number, of.number]], names: [of.name] };
     if (!numberReserved) {
       this.add('FIELD_NO_DELETE', where, path, `field "${old.name}.${of.name}" = ${of.number} of ${this.tag} was deleted without reserving its number`,
-        [reserve, restore]);
+        [reserve, ...restore]);
     } else if (!nameReserved) {
       this.add('FIELD_NO_DELETE_UNLESS_NAME_RESERVED', where, path,
         `field "${old.name}.${of.name}" = ${of.number} of ${this.tag} was deleted; its number is reserved but its name is not`, [reserve]);
     }
     if (!of.deprecated) {
       this.add('FIELD_REMOVED_WITHOUT_DEPRECATION', where, path,
-        `field "${old.name}.${of.name}" of ${this.tag} was removed without first being deprecated`, [restore]);
+        `field "${old.name}.${of.name}" of ${this.tag} was removed without first being deprecated`, restore);
     }
   }
 
@@ -1250,17 +1252,51 @@ function rpcsSignature(s: ServiceDef): string {
   return s.rpcs.map((r) => `${r.name}(${r.request})${r.response}`).sort().join('|');
 }
 
-/** The declaration of a field as it would be written back, for the "restore" fix. */
-export function declarationOf(f: FieldDef): string {
-  const label = f.label === 'repeated' && f.typeKind !== 'map' ? 'repeated ' : f.label === 'optional' || f.label === 'required' ? `${f.label} ` : '';
-  const type = f.typeKind === 'map' ? f.type.replace(',', ', ') : f.type;
+/**
+ * The declaration of a released field as it would be written back, for the "restore" fix, in what the file it goes
+ * into (`into`: its syntax, and in an editions file the features of the message it goes into) accepts, with the
+ * released presence and encoding: an editions file refuses the labels `optional` and `required` and the option
+ * `packed`, and says them with features; a proto2 file packs only where asked. Undefined where the file cannot say
+ * what the release did (required in proto3, implicit presence in proto2): a restore there would be a change of its own.
+ */
+export function declarationOf(f: FieldDef, from: ApiModel['syntax'], into: Pick<ApiModel, 'syntax'>, features?: Features): string | undefined {
+  const singular = f.label !== 'repeated' && f.typeKind !== 'map';
+  let label = f.label === 'repeated' && f.typeKind !== 'map' ? 'repeated ' : f.label === 'optional' || f.label === 'required' ? `${f.label} ` : '';
   const opts: string[] = [];
+  const editions = into.syntax === 'editions';
+  if (editions) {
+    label = f.label === 'repeated' && f.typeKind !== 'map' ? 'repeated ' : '';
+    const presence = singular && !f.oneof ? presenceFeature(f, features?.fieldPresence ?? EDITION_DEFAULTS.fieldPresence) : undefined;
+    if (presence) opts.push(`features.field_presence = ${presence}`);
+  } else if (f.label === 'required' && into.syntax === 'proto3') return undefined;
+  else if (into.syntax === 'proto2' && singular && !f.oneof && f.label === 'implicit') {
+    // A message field has presence either way; a scalar or enum without it has no proto2 spelling.
+    if (f.typeKind !== 'message') return undefined;
+    label = 'optional ';
+  }
+  const type = f.typeKind === 'map' ? f.type.replace(',', ', ') : f.type;
   // The options the rules compare: leaving them out would turn the restore into a JSON name or encoding change.
   // The model always holds a JSON name; only one that differs from the default was written.
   if (f.jsonName !== jsonNameOf(f.name)) opts.push(`json_name = "${f.jsonName.replace(/[\\"]/g, '\\$&')}"`);
-  if (f.packed !== undefined) opts.push(`packed = ${f.packed}`);
+  if (f.label === 'repeated' && isPackable(f.typeKind, f.type)) {
+    const packed = f.packed ?? from !== 'proto2';
+    if (editions) {
+      if (packed !== ((features ?? EDITION_DEFAULTS).repeatedFieldEncoding === 'PACKED')) opts.push(`features.repeated_field_encoding = ${packed ? 'PACKED' : 'EXPANDED'}`);
+    } else if (f.packed !== undefined || packed !== (into.syntax !== 'proto2')) opts.push(`packed = ${packed}`);
+  } else if (f.packed !== undefined && !editions) opts.push(`packed = ${f.packed}`);
   if (f.deprecated) opts.push('deprecated = true');
   return `${label}${type} ${f.name} = ${f.number}${opts.length ? ` [${opts.join(', ')}]` : ''};`;
+}
+
+/**
+ * The `features.field_presence` a singular field outside a oneof needs in an editions file to have its released
+ * presence, where it differs from the presence it inherits (`inherited`). A message field has presence either way
+ * (the rules compare only required-ness for it); implicit presence is what proto3 gives an unlabelled scalar or enum.
+ */
+function presenceFeature(f: FieldDef, inherited: Features['fieldPresence']): Features['fieldPresence'] | undefined {
+  const wanted = f.label === 'required' ? 'LEGACY_REQUIRED' : f.label === 'optional' || f.typeKind === 'message' ? 'EXPLICIT' : 'IMPLICIT';
+  if (f.typeKind === 'message' && wanted !== 'LEGACY_REQUIRED' && inherited !== 'LEGACY_REQUIRED') return undefined;
+  return wanted === inherited ? undefined : wanted;
 }
 
 /**

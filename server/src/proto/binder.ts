@@ -7,7 +7,7 @@ import {
   type ServiceNode,
 } from './ast';
 import {
-  SCALARS, jsonNameOf, isReserved, type ApiModel, type EnumDef, type FieldDef, type FieldLabel, type MessageDef, type ServiceDef,
+  SCALARS, isPackable, jsonNameOf, isReserved, type ApiModel, type EnumDef, type FieldDef, type FieldLabel, type MessageDef, type ServiceDef,
 } from './model';
 import { EDITION_DEFAULTS, resolveFeatures, type Features } from './features';
 import { ENUM_MAX, FIELD_MAX, parse } from './parser';
@@ -533,6 +533,7 @@ class Binder {
     const def: MessageDef = { fqn, name: m.name, fields: [], oneofs: m.oneofs.map((o) => o.name), reservedNumbers: [], reservedNames: [], node: m };
     if (m.comments.leading) def.doc = m.comments.leading.text;
     if (isDeprecated(m.options)) def.deprecated = true;
+    if (features) def.features = features;
     model.messages.push(def);
     this.reserved(m.reserved, def, FIELD_MAX);
 
@@ -618,6 +619,8 @@ class Binder {
     if (json) def.jsonName = unquote(json.value);
     if (isDeprecated(f.options)) def.deprecated = true;
     const packed = f.options.find((o) => o.name === 'packed');
+    // As protoc says ("Field option packed is not allowed in edition 2023"); the encoding is still read from it.
+    if (packed && features) this.problem('editions-packed', 'the option "packed" is not allowed in an editions file: use features.repeated_field_encoding (EXPANDED or PACKED)', packed.nameRange, 'error');
     if (packed) def.packed = packed.value === 'true';
     // Editions pack by default, as proto3 does (compare's `packed`); EXPANDED is what `[packed = false]` was.
     else if (features?.repeatedFieldEncoding === 'EXPANDED' && label === 'repeated' && isPackable(typeKind, type)) def.packed = false;
@@ -819,11 +822,6 @@ function editionLabel(f: FieldNode, typeKind: FieldDef['typeKind'], features: Fe
   if (features.fieldPresence === 'LEGACY_REQUIRED') return 'required';
   if (typeKind === 'message') return 'implicit';
   return features.fieldPresence === 'IMPLICIT' ? 'implicit' : 'optional';
-}
-
-/** protoc's packable types: every scalar but string and bytes, and enums. */
-function isPackable(typeKind: FieldDef['typeKind'], type: string): boolean {
-  return typeKind === 'enum' || (typeKind === 'scalar' && type !== 'string' && type !== 'bytes');
 }
 
 function join(scope: string, name: string): string {

@@ -2,6 +2,7 @@
 // parsed file (with syntax nodes and ranges) and from the bundled release index (without them).
 
 import type { DocFingerprint } from '../docs/fingerprint';
+import type { Features } from './features';
 import type { EnumNode, EnumValueNode, FieldNode, MessageNode, OptionNode, Range, RpcNode, ServiceNode } from './ast';
 
 export const SCALARS = new Set([
@@ -14,6 +15,11 @@ export const SCALARS = new Set([
  * IMPLICIT); `optional` there means explicit presence.
  */
 export type FieldLabel = 'implicit' | 'optional' | 'repeated' | 'required';
+
+/** protoc's packable types: every scalar but string and bytes, and enums. */
+export function isPackable(typeKind: FieldDef['typeKind'], type: string): boolean {
+  return typeKind === 'enum' || (typeKind === 'scalar' && type !== 'string' && type !== 'bytes');
+}
 
 export interface FieldDef {
   name: string;
@@ -41,6 +47,11 @@ export interface MessageDef {
   reservedNumbers: [number, number][];
   reservedNames: string[];
   deprecated?: boolean;
+  /**
+   * In an editions file, the features its fields inherit (the file's, overridden by the enclosing messages' and
+   * its own): what a field restored into it must override to keep its released presence and encoding.
+   */
+  features?: Features;
   doc?: string;
   /** Present in models from the bundled index, which keeps no doc text; computed from `doc` otherwise. */
   docFingerprint?: DocFingerprint;
