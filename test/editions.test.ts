@@ -250,3 +250,36 @@ test('the option packed is a binding error in an editions file, as protoc says',
   assert.deepEqual(codes(replaceOnce(migrated([IMPLICIT]), 'repeated int32 port = 2;', 'repeated int32 port = 2 [packed = false];')), ['editions-packed']);
   assert.deepEqual(codes(replaceOnce(corpusText(TAG), 'repeated int32 port = 2;', 'repeated int32 port = 2 [packed = false];')), []);
 });
+
+test('string ↔ bytes: a string whose utf8_validation resolves to NONE (file, message or field) rejects nothing', NEEDS_CORPUS, () => {
+  const baseline: Baseline = { tag: TAG, source: 'path', origin: 'test', model: released() };
+  /** The FIELD_TYPE_CHANGED message of `text` against `against`, without its element and baseline. */
+  const said = (text: string, against = baseline): string[] => {
+    const b = bound(text);
+    assert.deepEqual(b.problems, []);
+    return checkCompatibility(text, b, against).findings.map((f) => `${f.rule} ${f.category} ${f.severity} ${f.message.replace(/^field "[^"]+" changed type from \S+ to \S+; | \(baseline [^)]+\)$/g, '')}`);
+  };
+  const toString = (fileOptions: string[]): string => replaceOnce(migrated([IMPLICIT, ...fileOptions]), '    bytes stdout = 1;', '    string stdout = 1;');
+  // VERIFY (the 2023 default): the peer built from this file reads a string and checks it.
+  const checked = ['FIELD_TYPE_CHANGED WIRE error the encoding is the same, but a peer built from this file rejects a message in which stdout holds bytes that are not valid UTF-8 (an editions file checks a string when parsing it, unless features.utf8_validation = NONE), and JSON and Go types change'];
+  assert.deepEqual(said(toString([])), checked);
+  assert.deepEqual(said(toString(['option features.utf8_validation = VERIFY;'])), checked);
+  // NONE: nobody rejects the bytes; values, JSON and Go types still change, a WIRE error as before.
+  const unchecked = ['FIELD_TYPE_CHANGED WIRE error wire-compatible, but values, JSON and Go types change'];
+  assert.deepEqual(said(toString(['option features.utf8_validation = NONE;'])), unchecked);
+  assert.deepEqual(said(toString(['option features = { field_presence: IMPLICIT, utf8_validation: NONE };'])), unchecked);
+  assert.deepEqual(said(replaceOnce(toString([]), 'message ExecSyncResponse {\n', 'message ExecSyncResponse {\n    option features.utf8_validation = NONE;\n')), unchecked);
+  assert.deepEqual(said(replaceOnce(toString([]), '    string stdout = 1;', '    string stdout = 1 [features.utf8_validation = NONE];')), unchecked);
+  // The field overrides the file, either way.
+  assert.deepEqual(said(replaceOnce(toString(['option features.utf8_validation = NONE;']), '    string stdout = 1;', '    string stdout = 1 [features.utf8_validation = VERIFY];')), checked);
+
+  // string → bytes: the released side reads the string; released from an editions file with NONE, it checks nothing.
+  const released2023 = (fileOptions: string[]): Baseline => ({ tag: TAG, source: 'path', origin: 'test', model: bound(migrated([IMPLICIT, ...fileOptions])).model });
+  const toBytes = replaceOnce(migrated([IMPLICIT]), '    string runtime_name = 2;', '    bytes runtime_name = 2;');
+  assert.deepEqual(said(toBytes, released2023([])), [`FIELD_TYPE_CHANGED WIRE error the encoding is the same, but a peer built from ${TAG} rejects a message in which runtime_name holds bytes that are not valid UTF-8 (an editions file checks a string when parsing it, unless features.utf8_validation = NONE), and JSON and Go types change`]);
+  assert.deepEqual(said(toBytes, released2023(['option features.utf8_validation = NONE;'])), unchecked);
+  // A map's string values, as a string field's.
+  const mapToBytes = replaceOnce(migrated([IMPLICIT]), 'map<string, string> annotations = 10;', 'map<string, bytes> annotations = 10;');
+  assert.match(said(mapToBytes, released2023([]))[0]!, /rejects a message in which annotations holds bytes/);
+  assert.deepEqual(said(mapToBytes, released2023(['option features.utf8_validation = NONE;'])), unchecked);
+});

@@ -731,19 +731,23 @@ class Comparer {
 
   /** What a change `typeChange` finds compatible does, for the FIELD_TYPE_CHANGED message: parsed only where it is. */
   private compatibleEffect(of: FieldDef, nf: FieldDef): string {
-    // A map's values count as the field's (its keys cannot be bytes).
-    const value = (t: string): string => /^map<[^,]+,(.+)>$/.exec(t)?.[1] ?? t;
-    // Per side that rejects bytes that are not UTF-8, the fields (of the pairs, baseline → current) it checks.
-    const rejects = (pairs: [FieldDef, FieldDef][]): string[] => {
+    // Per side that rejects bytes that are not UTF-8, the fields (of the pairs, baseline → current) it checks, and
+    // why those sides check (their syntaxes); undefined when neither side checks.
+    const rejects = (pairs: [FieldDef, FieldDef][]): string | undefined => {
       const checked = pairs.flatMap(([x, y]) => {
-        const reader = this.utf8Reader(value(x.type), value(y.type));
-        return reader ? [{ reader, name: y.name }] : [];
+        const reader = this.utf8Reader(x, y);
+        return reader ? [{ ...reader, name: y.name }] : [];
       });
-      return [...groupBy(checked, (c) => c.reader)].map(([reader, cs]) =>
-        `${reader} rejects a message in which ${cs.map((c) => c.name).join(' or ')} holds bytes that are not valid UTF-8`);
+      if (!checked.length) return undefined;
+      const syntaxes = new Set(checked.map((c) => c.syntax));
+      const why = syntaxes.has('editions')
+        ? `${syntaxes.has('proto3') ? 'proto3 and editions check' : 'an editions file checks'} a string when parsing it, unless features.utf8_validation = NONE`
+        : 'proto3 checks a string when parsing it';
+      return `${[...groupBy(checked, (c) => c.reader)].map(([reader, cs]) =>
+        `${reader} rejects a message in which ${cs.map((c) => c.name).join(' or ')} holds bytes that are not valid UTF-8`).join(', and ')} (${why})`;
     };
     const own = rejects([[of, nf]]);
-    if (own.length) return `the encoding is the same, but ${own[0]} (proto3 checks a string when parsing it), and JSON and Go types change`;
+    if (own) return `the encoding is the same, but ${own}, and JSON and Go types change`;
     const a = of.typeKind === 'message' ? this.base.messages.get(of.type) : undefined;
     const b = nf.typeKind === 'message' ? this.cur.messages.get(nf.type) : undefined;
     const changes = a && b ? fieldTypeChanges(a, b) : undefined;
@@ -757,19 +761,21 @@ class Comparer {
     // A field of them that changed between string and bytes parses only while its bytes are UTF-8, as one of the
     // field's own type does.
     const inner = rejects(changes);
-    if (inner.length) return `both messages have the same field numbers and wire encodings, but ${inner.join(', and ')} (proto3 checks a string when parsing it); values change as their fields' types do (${list}), and ${rest}`;
+    if (inner) return `both messages have the same field numbers and wire encodings, but ${inner}; values change as their fields' types do (${list}), and ${rest}`;
     return `both messages have the same field numbers and wire encodings, so the bytes parse, but values change as their fields' types do (${list}), and ${rest}`;
   }
 
   /**
-   * Who rejects bytes that are not UTF-8 after a change of a type from `was` to `now`: for string ↔ bytes, a peer
-   * of the side that reads a string, unless that side is proto2 (its parsers do not check strings).
+   * Who rejects bytes that are not UTF-8 after a change of a field's type from `was` to `now`: for string ↔ bytes
+   * (also as a map's values; its keys cannot be bytes), a peer of the side that reads a string, unless that side
+   * does not check strings: proto2, or an editions file where `features.utf8_validation` resolves to NONE.
    */
-  private utf8Reader(was: string, now: string): string | undefined {
-    if (!utf8Checked(was, now)) return undefined;
-    const reads = now === 'string' ? this.current : this.baseline;
-    if (reads.syntax === 'proto2') return undefined;
-    return reads === this.current ? 'a peer built from this file' : `a peer built from ${this.tag}`;
+  private utf8Reader(was: FieldDef, now: FieldDef): { reader: string; syntax: ApiModel['syntax'] } | undefined {
+    const value = (t: string): string => /^map<[^,]+,(.+)>$/.exec(t)?.[1] ?? t;
+    if (!utf8Checked(value(was.type), value(now.type))) return undefined;
+    const [reads, field] = value(now.type) === 'string' ? [this.current, now] : [this.baseline, was];
+    if (reads.syntax === 'proto2' || field.utf8Unchecked) return undefined;
+    return { reader: reads === this.current ? 'a peer built from this file' : `a peer built from ${this.tag}`, syntax: reads.syntax };
   }
 
   private reservations(old: MessageDef | EnumDef, cur: MessageDef | EnumDef, where: Range, what: string): void {

@@ -618,6 +618,7 @@ class Binder {
     const json = f.options.find((o) => o.name === 'json_name');
     if (json) def.jsonName = unquote(json.value);
     if (isDeprecated(f.options)) def.deprecated = true;
+    if (features?.utf8Validation === 'NONE' && (type === 'string' || (typeKind === 'map' && /[<,]string[,>]/.test(type)))) def.utf8Unchecked = true;
     const packed = f.options.find((o) => o.name === 'packed');
     // As protoc says ("Field option packed is not allowed in edition 2023"); the encoding is still read from it.
     if (packed && features) this.problem('editions-packed', 'the option "packed" is not allowed in an editions file: use features.repeated_field_encoding (EXPANDED or PACKED)', packed.nameRange, 'error');

@@ -31,6 +31,11 @@ export interface FieldDef {
   oneof?: string;
   jsonName: string;
   deprecated?: boolean;
+  /**
+   * A field that holds strings (a string, or a map with string keys or values) in an editions file whose
+   * `features.utf8_validation` resolves to NONE: its parsers do not check that they are UTF-8.
+   */
+  utf8Unchecked?: true;
   /** Explicit `[packed = …]` (in an editions file, `false` where EXPANDED encoding applies); undefined means the syntax default. */
   packed?: boolean;
   doc?: string;
