@@ -11,6 +11,11 @@ import type { ApiModel, FieldDef, MessageDef } from '../server/src/proto/model';
 import { parse } from '../server/src/proto/parser';
 import { applyEdits, computeFixes } from '../server/src/fixes';
 import { insertAt } from '../server/src/fixes/text';
+import { FsImportResolver } from '../server/src/lsp/importResolver';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { assertValidProto } from './validProto';
 import { NEEDS_CORPUS, corpusText, replaceOnce } from './corpusText';
 
@@ -282,4 +287,46 @@ test('string ↔ bytes: a string whose utf8_validation resolves to NONE (file, m
   const mapToBytes = replaceOnce(migrated([IMPLICIT]), 'map<string, string> annotations = 10;', 'map<string, bytes> annotations = 10;');
   assert.match(said(mapToBytes, released2023([]))[0]!, /rejects a message in which annotations holds bytes/);
   assert.deepEqual(said(mapToBytes, released2023(['option features.utf8_validation = NONE;'])), unchecked);
+});
+
+test('a closed enum from an imported proto2 or editions file: an error in a proto3 file, and in an implicit-presence field', NEEDS_CORPUS, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cri-compat-closed-enums-'));
+  try {
+    writeFileSync(join(dir, 'legacy.proto'), 'syntax = "proto2";\npackage dep;\nenum Legacy {\n  A = 1;\n  B = 2;\n}\n');
+    // Closed by the file's feature (also the nested enum), but for the enum that opens itself. (buf agrees on all below.)
+    writeFileSync(join(dir, 'ed.proto'), 'edition = "2023";\npackage dep;\noption features.enum_type = CLOSED;\nenum Closed {\n  X = 1;\n}\n' +
+      'enum Open {\n  option features.enum_type = OPEN;\n  Y = 0;\n}\nmessage Holder {\n  enum Inner {\n    Z = 1;\n  }\n}\n');
+    const resolver = new FsImportResolver({ roots: [dir] });
+    const uri = pathToFileURL(join(dir, 'api.proto')).href;
+    /** The closed-enum problems of `text`, bound with its imports, as `code type`. */
+    const problems = (text: string): string[] => bind(parse(text), uri, resolver).problems.map((p) => `${p.code} ${/closed enum "([^"]+)"/.exec(p.message)?.[1] ?? p.message}`);
+    const importing = (text: string): string => replaceOnce(text, GO_PACKAGE, `${GO_PACKAGE}import "legacy.proto";\nimport "ed.proto";\n`);
+    const protocol = (text: string, type: string): string => replaceOnce(text, '    Protocol protocol = 1;', `    ${type} protocol = 1;`);
+
+    // proto3 (the released file): every closed enum is an error, whatever the label; an open one is not.
+    const proto3 = importing(corpusText(TAG));
+    assert.deepEqual(problems(proto3), []);
+    for (const type of ['dep.Legacy', 'dep.Closed', 'dep.Holder.Inner', 'repeated dep.Legacy', 'optional dep.Closed']) {
+      const enumName = type.replace(/^\w+ /, '');
+      assert.deepEqual(problems(protocol(proto3, type)), [`closed-enum-in-proto3 ${enumName}`], type);
+    }
+    assert.deepEqual(problems(protocol(proto3, 'dep.Open')), []);
+    const message = bind(parse(protocol(proto3, 'dep.Legacy')), uri, resolver).problems[0]!.message;
+    assert.match(message, /closed enum "dep\.Legacy" \(declared in file:.*legacy\.proto\) cannot be used in a proto3 file/);
+
+    // Editions with implicit presence: only a field of implicit presence.
+    const editions = importing(migrated([IMPLICIT]));
+    assert.deepEqual(problems(protocol(editions, 'dep.Legacy')), ['closed-enum-implicit-presence dep.Legacy']);
+    assert.deepEqual(problems(protocol(editions, 'dep.Holder.Inner')), ['closed-enum-implicit-presence dep.Holder.Inner']);
+    assert.deepEqual(problems(protocol(editions, 'dep.Closed')), ['closed-enum-implicit-presence dep.Closed']);
+    assert.deepEqual(problems(protocol(editions, 'repeated dep.Closed')), []);
+    assert.deepEqual(problems(protocol(editions, 'dep.Open')), []);
+    assert.deepEqual(problems(replaceOnce(protocol(editions, 'dep.Legacy'), 'protocol = 1;', 'protocol = 1 [features.field_presence = EXPLICIT];')), []);
+
+    // An import that is not found says only that: whether its enums are closed is not known.
+    rmSync(join(dir, 'legacy.proto'));
+    assert.deepEqual(bind(parse(protocol(proto3, 'dep.Legacy')), uri, new FsImportResolver({ roots: [dir] })).problems.map((p) => p.code), ['unresolved-import', 'unresolved-type']);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
