@@ -311,6 +311,9 @@ test('a closed enum from an imported proto2 or editions file: an error in a prot
       assert.deepEqual(problems(protocol(proto3, type)), [`closed-enum-in-proto3 ${enumName}`], type);
     }
     assert.deepEqual(problems(protocol(proto3, 'dep.Open')), []);
+    // Also as a map's values.
+    assert.deepEqual(problems(protocol(proto3, 'map<string, dep.Legacy>')), ['closed-enum-in-proto3 dep.Legacy']);
+    assert.deepEqual(problems(protocol(proto3, 'map<string, dep.Open>')), []);
     const message = bind(parse(protocol(proto3, 'dep.Legacy')), uri, resolver).problems[0]!.message;
     assert.match(message, /closed enum "dep\.Legacy" \(declared in file:.*legacy\.proto\) cannot be used in a proto3 file/);
 

@@ -594,8 +594,10 @@ class Binder {
       if (!SCALARS.has(f.mapKey) || f.mapKey === 'double' || f.mapKey === 'float' || f.mapKey === 'bytes') {
         this.problem('invalid-map-key', `map key type must be an integer type, bool or string, not "${f.mapKey}"`, f.typeRange, 'error');
       }
-      const value = SCALARS.has(f.type) ? f.type : this.typeRef(new FieldTypeReference(f), scope)?.fqn ?? f.type;
-      type = `map<${f.mapKey},${value}>`;
+      const value = SCALARS.has(f.type) ? undefined : this.typeRef(new FieldTypeReference(f), scope);
+      // A map's entry message is of the file's syntax: in proto3, its value may not be a closed enum either.
+      if (value?.kind === 'enum' && this.proto3) this.openEnumFields.push({ field: f, enumFqn: value.fqn });
+      type = `map<${f.mapKey},${value?.fqn ?? f.type}>`;
       typeKind = 'map';
     } else if (SCALARS.has(f.type)) {
       type = f.type;
