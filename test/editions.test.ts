@@ -9,7 +9,14 @@ import type { Baseline } from '../server/src/baseline/types';
 import { bind, type BoundFile } from '../server/src/proto/binder';
 import type { ApiModel, FieldDef, MessageDef } from '../server/src/proto/model';
 import { parse } from '../server/src/proto/parser';
-import { computeFixes } from '../server/src/fixes';
+import { applyEdits, computeFixes } from '../server/src/fixes';
+import { insertAt } from '../server/src/fixes/text';
+import { FsImportResolver } from '../server/src/lsp/importResolver';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { assertValidProto } from './validProto';
 import { NEEDS_CORPUS, corpusText, replaceOnce } from './corpusText';
 
 const TAG = 'v0.36.3';
@@ -149,4 +156,180 @@ test('an editions file: the labels optional and required are errors, and an open
   const reordered = replaceOnce(migrated(), '    TCP = 0;\n    UDP = 1;\n    SCTP = 2;\n', '    UDP = 1;\n    SCTP = 2;\n    TCP = 0;\n');
   assert.deepEqual(codes(reordered), ['enum-first-not-zero']);
   assert.deepEqual(codes(replaceOnce(reordered, 'enum Protocol {\n', 'enum Protocol {\n    option features.enum_type = CLOSED;\n')), []);
+});
+
+/** `text` with the preferred fix titled `title` of the finding `rule` on `element` applied, against `baseline`. */
+function fixed(text: string, baseline: Baseline, rule: string, element: string, title: string): string {
+  const b = bound(text);
+  const f = checkCompatibility(text, b, baseline).findings.find((x) => x.rule === rule && x.element === `runtime.v1.${element}`);
+  assert.ok(f, `${rule} ${element} is reported`);
+  const fix = computeFixes(text, b, f).find((x) => x.title === title);
+  assert.ok(fix, `"${title}" is offered`);
+  return applyEdits(text, fix.edits);
+}
+
+/** v0.36.3 with `from` replaced by `to`, as the baseline a restore fix writes back from. */
+function releasedWith(from: string, to: string): Baseline {
+  return { tag: TAG, source: 'path', origin: 'test', model: bind(parse(replaceOnce(corpusText(TAG), from, to)), 'file:///old/api.proto').model };
+}
+
+/** Asserts that a fixed file binds without problems and has no findings left against `baseline`. */
+function assertRestored(text: string, baseline: Baseline): void {
+  const b = bound(text);
+  assert.deepEqual(b.problems.map((p) => `${p.code} ${p.message}`), []);
+  assert.deepEqual(checkCompatibility(text, b, baseline).findings.map((f) => `${f.rule} ${f.element}`), []);
+}
+
+const PORT = '    // Port to forward.\n    repeated int32 port = 2;\n';
+/** VersionRequest.version, deleted with its comment, leaves `message VersionRequest {` and its brace. */
+const VERSION = 'message VersionRequest {\n    // Version of the kubelet runtime API.\n    string version = 1;\n';
+const IMPLICIT = 'option features.field_presence = IMPLICIT;';
+
+test('a restored field says its released encoding and presence with features in an editions file, never packed or optional', NEEDS_CORPUS, () => {
+  // Released with [packed = false]; deleted from the editions file: back with EXPANDED encoding.
+  const unpacked = releasedWith('repeated int32 port = 2;', 'repeated int32 port = 2 [packed = false];');
+  const deleted = replaceOnce(migrated([IMPLICIT]), PORT, '');
+  for (const title of ['Restore the field', 'Deprecate instead of deleting']) {
+    const restored = fixed(deleted, unpacked, 'FIELD_NO_DELETE', 'PortForwardRequest.port', title);
+    assert.match(restored, /repeated int32 port = 2 \[features\.repeated_field_encoding = EXPANDED(, deprecated = true)?\];/);
+    assertRestored(restored, unpacked);
+    assertValidProto(restored, title);
+  }
+  // Released packed (proto3's default) into a file that expands by default: PACKED on the field.
+  const expanded = replaceOnce(migrated([IMPLICIT, 'option features.repeated_field_encoding = EXPANDED;']), PORT, '');
+  const packed: Baseline = { tag: TAG, source: 'path', origin: 'test', model: released() };
+  const repacked = fixed(expanded, packed, 'FIELD_NO_DELETE', 'PortForwardRequest.port', 'Restore the field');
+  assert.match(repacked, /repeated int32 port = 2 \[features\.repeated_field_encoding = PACKED\];/);
+  // The rest of the file keeps its file-level EXPANDED: only the released packed fields differ, as before the fix.
+  assert.ok(!checkCompatibility(repacked, bound(repacked), packed).findings.some((f) => f.element.endsWith('.port')));
+
+  // Released with explicit presence, into a file of implicit presence: EXPLICIT on the field, no `optional`.
+  const explicit = releasedWith('    string version = 1;\n}\n\nmessage VersionResponse', '    optional string version = 1;\n}\n\nmessage VersionResponse');
+  const noVersion = replaceOnce(migrated([IMPLICIT]), VERSION, 'message VersionRequest {\n');
+  const withPresence = fixed(noVersion, explicit, 'FIELD_NO_DELETE', 'VersionRequest.version', 'Restore the field');
+  assert.match(withPresence, /\n {4}string version = 1 \[features\.field_presence = EXPLICIT\];/);
+  assertRestored(withPresence, explicit);
+  // Released implicit (proto3), into a file of explicit presence (the 2023 default): IMPLICIT on the field.
+  const implicitBack = fixed(replaceOnce(migrated(), VERSION, 'message VersionRequest {\n'),
+    { tag: TAG, source: 'path', origin: 'test', model: released() }, 'FIELD_NO_DELETE', 'VersionRequest.version', 'Restore the field');
+  assert.match(implicitBack, /\n {4}string version = 1 \[features\.field_presence = IMPLICIT\];/);
+});
+
+/** v0.36.3 as a proto2 file: `optional` on every field that proto2 needs a label on. */
+function asProto2(text = corpusText(TAG)): string {
+  const fields = bound(text).model.messages.flatMap((m) => m.fields.map((f) => f.node!));
+  const unlabelled = fields.filter((f) => f.label === undefined && !f.oneof && f.mapKey === undefined);
+  return applyEdits(replaceOnce(text, 'syntax = "proto3";', 'syntax = "proto2";'), unlabelled.map((f) => insertAt(f.typeRange.start, 'optional ')));
+}
+
+test('a field released in a proto2 file keeps its encoding and required-ness where the file can say them', NEEDS_CORPUS, () => {
+  const proto2 = (text: string): Baseline => ({ tag: TAG, source: 'path', origin: 'test', model: bind(parse(text), 'file:///old/api.proto').model });
+  assert.deepEqual(bound(asProto2()).problems.map((p) => p.code), []);
+  // proto2 does not pack by default: into proto3 (which does) with [packed = false], into editions with EXPANDED.
+  const unpacked = proto2(asProto2());
+  const onPort = (text: string): string[] => checkCompatibility(text, bound(text), unpacked).findings.filter((f) => f.element.endsWith('.port')).map((f) => f.rule);
+  const intoProto3 = fixed(replaceOnce(corpusText(TAG), PORT, ''), unpacked, 'FIELD_NO_DELETE', 'PortForwardRequest.port', 'Restore the field');
+  assert.match(intoProto3, /\n {4}repeated int32 port = 2 \[packed = false\];/);
+  assert.deepEqual(onPort(intoProto3), []);
+  const intoEditions = fixed(replaceOnce(migrated([IMPLICIT]), PORT, ''), unpacked, 'FIELD_NO_DELETE', 'PortForwardRequest.port', 'Restore the field');
+  assert.match(intoEditions, /\n {4}repeated int32 port = 2 \[features\.repeated_field_encoding = EXPANDED\];/);
+  assert.deepEqual(onPort(intoEditions), []);
+  assert.deepEqual(bound(intoEditions).problems, []);
+
+  // A required field: LEGACY_REQUIRED in editions; proto3 has no required, so no restore there (reserving stays).
+  const required = proto2(replaceOnce(asProto2(), 'API.\n    optional string version = 1;\n}\n\nmessage VersionResponse', 'API.\n    required string version = 1;\n}\n\nmessage VersionResponse'));
+  const editionsBack = fixed(replaceOnce(migrated([IMPLICIT]), VERSION, 'message VersionRequest {\n'), required, 'FIELD_NO_DELETE', 'VersionRequest.version', 'Restore the field');
+  assert.match(editionsBack, /\n {4}string version = 1 \[features\.field_presence = LEGACY_REQUIRED\];/);
+  assert.deepEqual(bound(editionsBack).problems, []);
+  assert.ok(!checkCompatibility(editionsBack, bound(editionsBack), required).findings.some((f) => f.element === 'runtime.v1.VersionRequest.version'));
+  const proto3 = replaceOnce(corpusText(TAG), VERSION, 'message VersionRequest {\n');
+  const p = bound(proto3);
+  const deleted = checkCompatibility(proto3, p, required).findings.filter((f) => f.element === 'runtime.v1.VersionRequest.version');
+  assert.deepEqual(deleted.map((f) => f.rule), ['FIELD_NO_DELETE', 'FIELD_REMOVED_WITHOUT_DEPRECATION']);
+  const titles = deleted.flatMap((f) => computeFixes(proto3, p, f).map((x) => x.title));
+  assert.ok(titles.some((t) => t.startsWith('Reserve')) && !titles.some((t) => /Restore|Deprecate/.test(t)), titles.join('\n'));
+});
+
+test('the option packed is a binding error in an editions file, as protoc says', NEEDS_CORPUS, () => {
+  const codes = (text: string): string[] => bound(text).problems.map((p) => p.code);
+  assert.deepEqual(codes(replaceOnce(migrated([IMPLICIT]), 'repeated int32 port = 2;', 'repeated int32 port = 2 [packed = false];')), ['editions-packed']);
+  assert.deepEqual(codes(replaceOnce(corpusText(TAG), 'repeated int32 port = 2;', 'repeated int32 port = 2 [packed = false];')), []);
+});
+
+test('string ↔ bytes: a string whose utf8_validation resolves to NONE (file, message or field) rejects nothing', NEEDS_CORPUS, () => {
+  const baseline: Baseline = { tag: TAG, source: 'path', origin: 'test', model: released() };
+  /** The FIELD_TYPE_CHANGED message of `text` against `against`, without its element and baseline. */
+  const said = (text: string, against = baseline): string[] => {
+    const b = bound(text);
+    assert.deepEqual(b.problems, []);
+    return checkCompatibility(text, b, against).findings.map((f) => `${f.rule} ${f.category} ${f.severity} ${f.message.replace(/^field "[^"]+" changed type from \S+ to \S+; | \(baseline [^)]+\)$/g, '')}`);
+  };
+  const toString = (fileOptions: string[]): string => replaceOnce(migrated([IMPLICIT, ...fileOptions]), '    bytes stdout = 1;', '    string stdout = 1;');
+  // VERIFY (the 2023 default): the peer built from this file reads a string and checks it.
+  const checked = ['FIELD_TYPE_CHANGED WIRE error the encoding is the same, but a peer built from this file rejects a message in which stdout holds bytes that are not valid UTF-8 (an editions file checks a string when parsing it, unless features.utf8_validation = NONE), and JSON and Go types change'];
+  assert.deepEqual(said(toString([])), checked);
+  assert.deepEqual(said(toString(['option features.utf8_validation = VERIFY;'])), checked);
+  // NONE: nobody rejects the bytes; values, JSON and Go types still change, a WIRE error as before.
+  const unchecked = ['FIELD_TYPE_CHANGED WIRE error wire-compatible, but values, JSON and Go types change'];
+  assert.deepEqual(said(toString(['option features.utf8_validation = NONE;'])), unchecked);
+  assert.deepEqual(said(toString(['option features = { field_presence: IMPLICIT, utf8_validation: NONE };'])), unchecked);
+  assert.deepEqual(said(replaceOnce(toString([]), 'message ExecSyncResponse {\n', 'message ExecSyncResponse {\n    option features.utf8_validation = NONE;\n')), unchecked);
+  assert.deepEqual(said(replaceOnce(toString([]), '    string stdout = 1;', '    string stdout = 1 [features.utf8_validation = NONE];')), unchecked);
+  // The field overrides the file, either way.
+  assert.deepEqual(said(replaceOnce(toString(['option features.utf8_validation = NONE;']), '    string stdout = 1;', '    string stdout = 1 [features.utf8_validation = VERIFY];')), checked);
+
+  // string → bytes: the released side reads the string; released from an editions file with NONE, it checks nothing.
+  const released2023 = (fileOptions: string[]): Baseline => ({ tag: TAG, source: 'path', origin: 'test', model: bound(migrated([IMPLICIT, ...fileOptions])).model });
+  const toBytes = replaceOnce(migrated([IMPLICIT]), '    string runtime_name = 2;', '    bytes runtime_name = 2;');
+  assert.deepEqual(said(toBytes, released2023([])), [`FIELD_TYPE_CHANGED WIRE error the encoding is the same, but a peer built from ${TAG} rejects a message in which runtime_name holds bytes that are not valid UTF-8 (an editions file checks a string when parsing it, unless features.utf8_validation = NONE), and JSON and Go types change`]);
+  assert.deepEqual(said(toBytes, released2023(['option features.utf8_validation = NONE;'])), unchecked);
+  // A map's string values, as a string field's.
+  const mapToBytes = replaceOnce(migrated([IMPLICIT]), 'map<string, string> annotations = 10;', 'map<string, bytes> annotations = 10;');
+  assert.match(said(mapToBytes, released2023([]))[0]!, /rejects a message in which annotations holds bytes/);
+  assert.deepEqual(said(mapToBytes, released2023(['option features.utf8_validation = NONE;'])), unchecked);
+});
+
+test('a closed enum from an imported proto2 or editions file: an error in a proto3 file, and in an implicit-presence field', NEEDS_CORPUS, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cri-compat-closed-enums-'));
+  try {
+    writeFileSync(join(dir, 'legacy.proto'), 'syntax = "proto2";\npackage dep;\nenum Legacy {\n  A = 1;\n  B = 2;\n}\n');
+    // Closed by the file's feature (also the nested enum), but for the enum that opens itself. (buf agrees on all below.)
+    writeFileSync(join(dir, 'ed.proto'), 'edition = "2023";\npackage dep;\noption features.enum_type = CLOSED;\nenum Closed {\n  X = 1;\n}\n' +
+      'enum Open {\n  option features.enum_type = OPEN;\n  Y = 0;\n}\nmessage Holder {\n  enum Inner {\n    Z = 1;\n  }\n}\n');
+    const resolver = new FsImportResolver({ roots: [dir] });
+    const uri = pathToFileURL(join(dir, 'api.proto')).href;
+    /** The closed-enum problems of `text`, bound with its imports, as `code type`. */
+    const problems = (text: string): string[] => bind(parse(text), uri, resolver).problems.map((p) => `${p.code} ${/closed enum "([^"]+)"/.exec(p.message)?.[1] ?? p.message}`);
+    const importing = (text: string): string => replaceOnce(text, GO_PACKAGE, `${GO_PACKAGE}import "legacy.proto";\nimport "ed.proto";\n`);
+    const protocol = (text: string, type: string): string => replaceOnce(text, '    Protocol protocol = 1;', `    ${type} protocol = 1;`);
+
+    // proto3 (the released file): every closed enum is an error, whatever the label; an open one is not.
+    const proto3 = importing(corpusText(TAG));
+    assert.deepEqual(problems(proto3), []);
+    for (const type of ['dep.Legacy', 'dep.Closed', 'dep.Holder.Inner', 'repeated dep.Legacy', 'optional dep.Closed']) {
+      const enumName = type.replace(/^\w+ /, '');
+      assert.deepEqual(problems(protocol(proto3, type)), [`closed-enum-in-proto3 ${enumName}`], type);
+    }
+    assert.deepEqual(problems(protocol(proto3, 'dep.Open')), []);
+    // Also as a map's values.
+    assert.deepEqual(problems(protocol(proto3, 'map<string, dep.Legacy>')), ['closed-enum-in-proto3 dep.Legacy']);
+    assert.deepEqual(problems(protocol(proto3, 'map<string, dep.Open>')), []);
+    const message = bind(parse(protocol(proto3, 'dep.Legacy')), uri, resolver).problems[0]!.message;
+    assert.match(message, /closed enum "dep\.Legacy" \(declared in file:.*legacy\.proto\) cannot be used in a proto3 file/);
+
+    // Editions with implicit presence: only a field of implicit presence.
+    const editions = importing(migrated([IMPLICIT]));
+    assert.deepEqual(problems(protocol(editions, 'dep.Legacy')), ['closed-enum-implicit-presence dep.Legacy']);
+    assert.deepEqual(problems(protocol(editions, 'dep.Holder.Inner')), ['closed-enum-implicit-presence dep.Holder.Inner']);
+    assert.deepEqual(problems(protocol(editions, 'dep.Closed')), ['closed-enum-implicit-presence dep.Closed']);
+    assert.deepEqual(problems(protocol(editions, 'repeated dep.Closed')), []);
+    assert.deepEqual(problems(protocol(editions, 'dep.Open')), []);
+    assert.deepEqual(problems(replaceOnce(protocol(editions, 'dep.Legacy'), 'protocol = 1;', 'protocol = 1 [features.field_presence = EXPLICIT];')), []);
+
+    // An import that is not found says only that: whether its enums are closed is not known.
+    rmSync(join(dir, 'legacy.proto'));
+    assert.deepEqual(bind(parse(protocol(proto3, 'dep.Legacy')), uri, new FsImportResolver({ roots: [dir] })).problems.map((p) => p.code), ['unresolved-import', 'unresolved-type']);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

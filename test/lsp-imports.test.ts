@@ -153,6 +153,24 @@ describe('imports no file event reports', { skip: !existsSync(SERVER) ? BUILD_HE
     await editor.conn.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: `${pathToFileURL(moved).href}/`, type: FileChangeType.Created }] });
     assert.deepEqual(codes(await editor.diagnostics(uri, () => true, mark)), ['unresolved-import@2:7', 'unresolved-type@4:12']);
   });
+
+  test('a closed enum from an import (every proto2 enum is closed) is an error in a proto3 file, until the import opens it', async () => {
+    const dir = path.join(ws, 'closed');
+    mkdirSync(dir);
+    writeFileSync(path.join(dir, 'legacy.proto'), 'syntax = "proto2";\npackage legacy;\nenum Mode {\n  ON = 1;\n}\n');
+    const editor = await start(true);
+    const uri = pathToFileURL(path.join(dir, 'user.proto')).href;
+    await editor.open(uri, 'syntax = "proto3";\npackage user;\nimport "legacy.proto";\nmessage U { legacy.Mode mode = 1; }\n');
+    const first = await editor.diagnostics(uri, (d) => d.version === 1);
+    assert.deepEqual(codes(first), ['closed-enum-in-proto3@3:12']);
+    const message = first.diagnostics[0]!.message;
+    assert.match(typeof message === 'string' ? message : message.value, /closed enum "legacy\.Mode" \(declared in file:.*legacy\.proto\) cannot be used in a proto3 file/);
+
+    // The import becomes proto3 on disk (its enums open, the first value 0): noticed without an edit.
+    const mark = editor.mark();
+    writeFileSync(path.join(dir, 'legacy.proto'), 'syntax = "proto3";\npackage legacy;\nenum Mode {\n  OFF = 0;\n  ON = 1;\n}\n');
+    assert.deepEqual(codes(await editor.diagnostics(uri, () => true, mark)), []);
+  });
 });
 
 describe('import resolver: what it saw of each path', () => {

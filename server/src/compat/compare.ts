@@ -4,9 +4,10 @@
 import type { OneofNode, Range } from '../proto/ast';
 import { comparePositions, declaredInMessage } from '../proto/ast';
 import {
-  ModelIndex, indexModel, jsonNameOf, localName, type ApiModel, type EnumDef, type EnumValueDef, type FieldDef, type MessageDef, type RpcDef, type ServiceDef,
+  ModelIndex, indexModel, isPackable, jsonNameOf, localName, type ApiModel, type EnumDef, type EnumValueDef, type FieldDef, type MessageDef, type RpcDef, type ServiceDef,
 } from '../proto/model';
 import type { Finding, FixData } from './finding';
+import { EDITION_DEFAULTS, type Features } from '../proto/features';
 import { compareFieldTypes, utf8Checked, type TypeChange } from './wireTypes';
 import { getRule } from './rules';
 import { ENUM_MAX, FIELD_MAX } from '../proto/parser';
@@ -505,21 +506,22 @@ class Comparer {
     const path = `${old.fqn}.${of.name}`;
     const numberReserved = this.reservedIn(cur).number(of.number);
     const nameReserved = this.reservedIn(cur).name(of.name);
-    const restore: FixData = {
-      kind: 'restore', container: cur.fqn, isEnum: false, declaration: declarationOf(of), number: of.number, name: of.name,
+    const declaration = declarationOf(of, this.baseline.syntax, this.current, cur.features);
+    const restore: FixData[] = declaration === undefined ? [] : [{
+      kind: 'restore', container: cur.fqn, isEnum: false, declaration, number: of.number, name: of.name,
       ...restoredDoc(of), ...(of.oneof ? { oneof: of.oneof } : {}), ...this.fieldNeighbours(old, of, cur),
-    };
+    }];
     const reserve: FixData = { kind: 'reserve', message: cur.fqn, isEnum: false, numbers: [[of.number, of.number]], names: [of.name] };
     if (!numberReserved) {
       this.add('FIELD_NO_DELETE', where, path, `field "${old.name}.${of.name}" = ${of.number} of ${this.tag} was deleted without reserving its number`,
-        [reserve, restore]);
+        [reserve, ...restore]);
     } else if (!nameReserved) {
       this.add('FIELD_NO_DELETE_UNLESS_NAME_RESERVED', where, path,
         `field "${old.name}.${of.name}" = ${of.number} of ${this.tag} was deleted; its number is reserved but its name is not`, [reserve]);
     }
     if (!of.deprecated) {
       this.add('FIELD_REMOVED_WITHOUT_DEPRECATION', where, path,
-        `field "${old.name}.${of.name}" of ${this.tag} was removed without first being deprecated`, [restore]);
+        `field "${old.name}.${of.name}" of ${this.tag} was removed without first being deprecated`, restore);
     }
   }
 
@@ -747,19 +749,23 @@ class Comparer {
 
   /** What a change `typeChange` finds compatible does, for the FIELD_TYPE_CHANGED message: parsed only where it is. */
   private compatibleEffect(of: FieldDef, nf: FieldDef): string {
-    // A map's values count as the field's (its keys cannot be bytes).
-    const value = (t: string): string => /^map<[^,]+,(.+)>$/.exec(t)?.[1] ?? t;
-    // Per side that rejects bytes that are not UTF-8, the fields (of the pairs, baseline → current) it checks.
-    const rejects = (pairs: [FieldDef, FieldDef][]): string[] => {
+    // Per side that rejects bytes that are not UTF-8, the fields (of the pairs, baseline → current) it checks, and
+    // why those sides check (their syntaxes); undefined when neither side checks.
+    const rejects = (pairs: [FieldDef, FieldDef][]): string | undefined => {
       const checked = pairs.flatMap(([x, y]) => {
-        const reader = this.utf8Reader(value(x.type), value(y.type));
-        return reader ? [{ reader, name: y.name }] : [];
+        const reader = this.utf8Reader(x, y);
+        return reader ? [{ ...reader, name: y.name }] : [];
       });
-      return [...groupBy(checked, (c) => c.reader)].map(([reader, cs]) =>
-        `${reader} rejects a message in which ${cs.map((c) => c.name).join(' or ')} holds bytes that are not valid UTF-8`);
+      if (!checked.length) return undefined;
+      const syntaxes = new Set(checked.map((c) => c.syntax));
+      const why = syntaxes.has('editions')
+        ? `${syntaxes.has('proto3') ? 'proto3 and editions check' : 'an editions file checks'} a string when parsing it, unless features.utf8_validation = NONE`
+        : 'proto3 checks a string when parsing it';
+      return `${[...groupBy(checked, (c) => c.reader)].map(([reader, cs]) =>
+        `${reader} rejects a message in which ${cs.map((c) => c.name).join(' or ')} holds bytes that are not valid UTF-8`).join(', and ')} (${why})`;
     };
     const own = rejects([[of, nf]]);
-    if (own.length) return `the encoding is the same, but ${own[0]} (proto3 checks a string when parsing it), and JSON and Go types change`;
+    if (own) return `the encoding is the same, but ${own}, and JSON and Go types change`;
     const a = of.typeKind === 'message' ? this.base.messages.get(of.type) : undefined;
     const b = nf.typeKind === 'message' ? this.cur.messages.get(nf.type) : undefined;
     const changes = a && b ? fieldTypeChanges(a, b) : undefined;
@@ -773,19 +779,21 @@ class Comparer {
     // A field of them that changed between string and bytes parses only while its bytes are UTF-8, as one of the
     // field's own type does.
     const inner = rejects(changes);
-    if (inner.length) return `both messages have the same field numbers and wire encodings, but ${inner.join(', and ')} (proto3 checks a string when parsing it); values change as their fields' types do (${list}), and ${rest}`;
+    if (inner) return `both messages have the same field numbers and wire encodings, but ${inner}; values change as their fields' types do (${list}), and ${rest}`;
     return `both messages have the same field numbers and wire encodings, so the bytes parse, but values change as their fields' types do (${list}), and ${rest}`;
   }
 
   /**
-   * Who rejects bytes that are not UTF-8 after a change of a type from `was` to `now`: for string ↔ bytes, a peer
-   * of the side that reads a string, unless that side is proto2 (its parsers do not check strings).
+   * Who rejects bytes that are not UTF-8 after a change of a field's type from `was` to `now`: for string ↔ bytes
+   * (also as a map's values; its keys cannot be bytes), a peer of the side that reads a string, unless that side
+   * does not check strings: proto2, or an editions file where `features.utf8_validation` resolves to NONE.
    */
-  private utf8Reader(was: string, now: string): string | undefined {
-    if (!utf8Checked(was, now)) return undefined;
-    const reads = now === 'string' ? this.current : this.baseline;
-    if (reads.syntax === 'proto2') return undefined;
-    return reads === this.current ? 'a peer built from this file' : `a peer built from ${this.tag}`;
+  private utf8Reader(was: FieldDef, now: FieldDef): { reader: string; syntax: ApiModel['syntax'] } | undefined {
+    const value = (t: string): string => /^map<[^,]+,(.+)>$/.exec(t)?.[1] ?? t;
+    if (!utf8Checked(value(was.type), value(now.type))) return undefined;
+    const [reads, field] = value(now.type) === 'string' ? [this.current, now] : [this.baseline, was];
+    if (reads.syntax === 'proto2' || field.utf8Unchecked) return undefined;
+    return { reader: reads === this.current ? 'a peer built from this file' : `a peer built from ${this.tag}`, syntax: reads.syntax };
   }
 
   private reservations(old: MessageDef | EnumDef, cur: MessageDef | EnumDef, where: Range, what: string): void {
@@ -1270,17 +1278,51 @@ function rpcsSignature(s: ServiceDef): string {
   return s.rpcs.map((r) => `${r.name}(${r.request})${r.response}`).sort().join('|');
 }
 
-/** The declaration of a field as it would be written back, for the "restore" fix. */
-export function declarationOf(f: FieldDef): string {
-  const label = f.label === 'repeated' && f.typeKind !== 'map' ? 'repeated ' : f.label === 'optional' || f.label === 'required' ? `${f.label} ` : '';
-  const type = f.typeKind === 'map' ? f.type.replace(',', ', ') : f.type;
+/**
+ * The declaration of a released field as it would be written back, for the "restore" fix, in what the file it goes
+ * into (`into`: its syntax, and in an editions file the features of the message it goes into) accepts, with the
+ * released presence and encoding: an editions file refuses the labels `optional` and `required` and the option
+ * `packed`, and says them with features; a proto2 file packs only where asked. Undefined where the file cannot say
+ * what the release did (required in proto3, implicit presence in proto2): a restore there would be a change of its own.
+ */
+export function declarationOf(f: FieldDef, from: ApiModel['syntax'], into: Pick<ApiModel, 'syntax'>, features?: Features): string | undefined {
+  const singular = f.label !== 'repeated' && f.typeKind !== 'map';
+  let label = f.label === 'repeated' && f.typeKind !== 'map' ? 'repeated ' : f.label === 'optional' || f.label === 'required' ? `${f.label} ` : '';
   const opts: string[] = [];
+  const editions = into.syntax === 'editions';
+  if (editions) {
+    label = f.label === 'repeated' && f.typeKind !== 'map' ? 'repeated ' : '';
+    const presence = singular && !f.oneof ? presenceFeature(f, features?.fieldPresence ?? EDITION_DEFAULTS.fieldPresence) : undefined;
+    if (presence) opts.push(`features.field_presence = ${presence}`);
+  } else if (f.label === 'required' && into.syntax === 'proto3') return undefined;
+  else if (into.syntax === 'proto2' && singular && !f.oneof && f.label === 'implicit') {
+    // A message field has presence either way; a scalar or enum without it has no proto2 spelling.
+    if (f.typeKind !== 'message') return undefined;
+    label = 'optional ';
+  }
+  const type = f.typeKind === 'map' ? f.type.replace(',', ', ') : f.type;
   // The options the rules compare: leaving them out would turn the restore into a JSON name or encoding change.
   // The model always holds a JSON name; only one that differs from the default was written.
   if (f.jsonName !== jsonNameOf(f.name)) opts.push(`json_name = "${f.jsonName.replace(/[\\"]/g, '\\$&')}"`);
-  if (f.packed !== undefined) opts.push(`packed = ${f.packed}`);
+  if (f.label === 'repeated' && isPackable(f.typeKind, f.type)) {
+    const packed = f.packed ?? from !== 'proto2';
+    if (editions) {
+      if (packed !== ((features ?? EDITION_DEFAULTS).repeatedFieldEncoding === 'PACKED')) opts.push(`features.repeated_field_encoding = ${packed ? 'PACKED' : 'EXPANDED'}`);
+    } else if (f.packed !== undefined || packed !== (into.syntax !== 'proto2')) opts.push(`packed = ${packed}`);
+  } else if (f.packed !== undefined && !editions) opts.push(`packed = ${f.packed}`);
   if (f.deprecated) opts.push('deprecated = true');
   return `${label}${type} ${f.name} = ${f.number}${opts.length ? ` [${opts.join(', ')}]` : ''};`;
+}
+
+/**
+ * The `features.field_presence` a singular field outside a oneof needs in an editions file to have its released
+ * presence, where it differs from the presence it inherits (`inherited`). A message field has presence either way
+ * (the rules compare only required-ness for it); implicit presence is what proto3 gives an unlabelled scalar or enum.
+ */
+function presenceFeature(f: FieldDef, inherited: Features['fieldPresence']): Features['fieldPresence'] | undefined {
+  const wanted = f.label === 'required' ? 'LEGACY_REQUIRED' : f.label === 'optional' || f.typeKind === 'message' ? 'EXPLICIT' : 'IMPLICIT';
+  if (f.typeKind === 'message' && wanted !== 'LEGACY_REQUIRED' && inherited !== 'LEGACY_REQUIRED') return undefined;
+  return wanted === inherited ? undefined : wanted;
 }
 
 /**

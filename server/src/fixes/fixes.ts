@@ -681,7 +681,10 @@ export function withDeprecated(decl: string): string | undefined {
  */
 export function shortenTypes(decl: string, scope: string, bound: BoundFile): string | undefined {
   let missing = false;
-  const out = decl.replace(/(?<![\w.])\.?[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+/g, (written) => {
+  // Only the type, before the options: `features.field_presence` there is an option's name, not a type.
+  const options = decl.indexOf('[');
+  const head = options < 0 ? decl : decl.slice(0, options);
+  const out = head.replace(/(?<![\w.])\.?[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+/g, (written) => {
     const fqn = written.replace(/^\./, '');
     const d = bound.declarations.get(fqn);
     if (!d || (d.kind !== 'message' && d.kind !== 'enum')) {
@@ -695,7 +698,7 @@ export function shortenTypes(decl: string, scope: string, bound: BoundFile): str
     }
     return `.${fqn}`;
   });
-  return missing ? undefined : out;
+  return missing ? undefined : out + decl.slice(head.length);
 }
 
 /**

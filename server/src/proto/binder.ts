@@ -7,7 +7,7 @@ import {
   type ServiceNode,
 } from './ast';
 import {
-  SCALARS, jsonNameOf, isReserved, type ApiModel, type EnumDef, type FieldDef, type FieldLabel, type MessageDef, type ServiceDef,
+  SCALARS, isPackable, jsonNameOf, isReserved, type ApiModel, type EnumDef, type FieldDef, type FieldLabel, type MessageDef, type ServiceDef,
 } from './model';
 import { EDITION_DEFAULTS, resolveFeatures, type Features } from './features';
 import { ENUM_MAX, FIELD_MAX, parse } from './parser';
@@ -195,10 +195,16 @@ class Binder {
   private readonly proto3: boolean;
   /** The file's features in an editions file; undefined in a proto2 or proto3 file, whose syntax decides. */
   private readonly fileFeatures: Features | undefined;
-  /** The file's enums that are closed (`features.enum_type = CLOSED`), by full name. */
+  /**
+   * The enums that are closed, by full name: the file's (`features.enum_type = CLOSED`) and its imports' (every
+   * enum of a proto2 file, and those an editions file closes).
+   */
   private readonly closedEnums = new Set<string>();
-  /** Enum fields (and extensions) of implicit presence, which protoc refuses for a closed enum: checked once all enums are bound. */
-  private readonly implicitEnumFields: { field: FieldNode; enumFqn: string }[] = [];
+  /**
+   * Enum fields (and extensions) that protoc refuses for a closed enum, checked once all enums are bound: in an
+   * editions file those of implicit presence, in a proto3 file all of them.
+   */
+  private readonly openEnumFields: { field: FieldNode; enumFqn: string }[] = [];
   /**
    * Declared names (last component) → the scopes declaring them and the full name, kept with `declarations`
    * (see `resolveType`). The full name is kept so that a lookup hashes a string hashed before, not a new one.
@@ -371,6 +377,7 @@ class Binder {
         const sub = found.ast ?? parse(found.text!);
         this.declarePackage(sub.package?.name.replace(/^\./, '') ?? '', found.uri);
         this.declareFile(sub, found.uri, false);
+        this.declareClosedEnums(sub);
         visit(sub, found.uri, depth + 1, root ?? imp);
       }
     };
@@ -533,6 +540,7 @@ class Binder {
     const def: MessageDef = { fqn, name: m.name, fields: [], oneofs: m.oneofs.map((o) => o.name), reservedNumbers: [], reservedNames: [], node: m };
     if (m.comments.leading) def.doc = m.comments.leading.text;
     if (isDeprecated(m.options)) def.deprecated = true;
+    if (features) def.features = features;
     model.messages.push(def);
     this.reserved(m.reserved, def, FIELD_MAX);
 
@@ -586,8 +594,10 @@ class Binder {
       if (!SCALARS.has(f.mapKey) || f.mapKey === 'double' || f.mapKey === 'float' || f.mapKey === 'bytes') {
         this.problem('invalid-map-key', `map key type must be an integer type, bool or string, not "${f.mapKey}"`, f.typeRange, 'error');
       }
-      const value = SCALARS.has(f.type) ? f.type : this.typeRef(new FieldTypeReference(f), scope)?.fqn ?? f.type;
-      type = `map<${f.mapKey},${value}>`;
+      const value = SCALARS.has(f.type) ? undefined : this.typeRef(new FieldTypeReference(f), scope);
+      // A map's entry message is of the file's syntax: in proto3, its value may not be a closed enum either.
+      if (value?.kind === 'enum' && this.proto3) this.openEnumFields.push({ field: f, enumFqn: value.fqn });
+      type = `map<${f.mapKey},${value?.fqn ?? f.type}>`;
       typeKind = 'map';
     } else if (SCALARS.has(f.type)) {
       type = f.type;
@@ -603,7 +613,7 @@ class Binder {
     const features = scopeFeatures && resolveFeatures(scopeFeatures, f.options);
     let label: FieldLabel = f.label ?? (features ? editionLabel(f, typeKind, features) : this.proto3 || f.oneof ? 'implicit' : 'optional');
     if (f.mapKey !== undefined) label = 'repeated';
-    if (label === 'implicit' && typeKind === 'enum' && !f.oneof && features) this.implicitEnumFields.push({ field: f, enumFqn: type });
+    if (typeKind === 'enum' && (this.proto3 || (label === 'implicit' && !f.oneof && features))) this.openEnumFields.push({ field: f, enumFqn: type });
     if (f.label === 'required' && this.proto3) this.problem('proto3-required', 'required fields are not allowed in proto3', f.labelRange!, 'error');
     // Editions say presence with a feature, as protoc insists.
     if (features && (f.label === 'optional' || f.label === 'required')) {
@@ -617,7 +627,10 @@ class Binder {
     const json = f.options.find((o) => o.name === 'json_name');
     if (json) def.jsonName = unquote(json.value);
     if (isDeprecated(f.options)) def.deprecated = true;
+    if (features?.utf8Validation === 'NONE' && (type === 'string' || (typeKind === 'map' && /[<,]string[,>]/.test(type)))) def.utf8Unchecked = true;
     const packed = f.options.find((o) => o.name === 'packed');
+    // As protoc says ("Field option packed is not allowed in edition 2023"); the encoding is still read from it.
+    if (packed && features) this.problem('editions-packed', 'the option "packed" is not allowed in an editions file: use features.repeated_field_encoding (EXPANDED or PACKED)', packed.nameRange, 'error');
     if (packed) def.packed = packed.value === 'true';
     // Editions pack by default, as proto3 does (compare's `packed`); EXPANDED is what `[packed = false]` was.
     else if (features?.repeatedFieldEncoding === 'EXPANDED' && label === 'repeated' && isPackable(typeKind, type)) def.packed = false;
@@ -630,13 +643,33 @@ class Binder {
     for (const f of fields) this.field(f, scope, scopeFeatures);
   }
 
-  /** protoc's rule: a field without presence cannot hold a closed enum's unknown values, nor tell its default from unset. */
+  /**
+   * protoc's rule: a field without presence cannot hold a closed enum's unknown values, nor tell its default from
+   * unset; a proto3 file takes no closed enum at all (only an imported one can be: its own are open).
+   */
   private checkClosedEnumFields(): void {
-    for (const { field, enumFqn } of this.implicitEnumFields) {
-      if (this.closedEnums.has(enumFqn)) {
-        this.problem('closed-enum-implicit-presence', `closed enum "${enumFqn}" cannot be used in an implicit-presence field`, field.typeRange, 'error');
-      }
+    for (const { field, enumFqn } of this.openEnumFields) {
+      if (!this.closedEnums.has(enumFqn)) continue;
+      const d = this.declarations.get(enumFqn);
+      const from = d?.uri && d.uri !== this.uri ? ` (declared in ${d.uri})` : '';
+      if (this.proto3) this.problem('closed-enum-in-proto3', `closed enum "${enumFqn}"${from} cannot be used in a proto3 file: only open enums can`, field.typeRange, 'error');
+      else this.problem('closed-enum-implicit-presence', `closed enum "${enumFqn}"${from} cannot be used in an implicit-presence field`, field.typeRange, 'error');
     }
+  }
+
+  /** The closed enums of an imported file: all of a proto2 file's, an editions file's that resolve to CLOSED. */
+  private declareClosedEnums(ast: ProtoFile): void {
+    if (ast.syntax?.value === 'proto3') return;
+    const editions = ast.edition ? resolveFeatures(EDITION_DEFAULTS, ast.options) : undefined;
+    const walk = (enums: EnumNode[], messages: MessageNode[], scope: string, features: Features | undefined): void => {
+      for (const e of enums) if (e.name && (!features || resolveFeatures(features, e.options).enumType === 'CLOSED')) this.closedEnums.add(join(scope, e.name));
+      for (const m of messages) {
+        if (!m.name) continue;
+        const inner = features && resolveFeatures(features, m.options);
+        walk(m.enums, [...m.messages, ...m.fields.flatMap((f) => (f.group ? [f.group] : []))], join(scope, m.name), inner);
+      }
+    };
+    walk(ast.enums, ast.messages, ast.package?.name.replace(/^\./, '') ?? '', editions);
   }
 
   private enumDef(e: EnumNode, scope: string, parentFeatures: Features | undefined): EnumDef {
@@ -819,11 +852,6 @@ function editionLabel(f: FieldNode, typeKind: FieldDef['typeKind'], features: Fe
   if (features.fieldPresence === 'LEGACY_REQUIRED') return 'required';
   if (typeKind === 'message') return 'implicit';
   return features.fieldPresence === 'IMPLICIT' ? 'implicit' : 'optional';
-}
-
-/** protoc's packable types: every scalar but string and bytes, and enums. */
-function isPackable(typeKind: FieldDef['typeKind'], type: string): boolean {
-  return typeKind === 'enum' || (typeKind === 'scalar' && type !== 'string' && type !== 'bytes');
 }
 
 function join(scope: string, name: string): string {

@@ -1,5 +1,5 @@
 // Edition features (`edition = "2023";`), resolved as protoc resolves them, for what the model holds: a field's
-// presence (its label) and packed encoding, and whether an enum is closed. An editions file has no syntax
+// presence (its label), packed encoding and UTF-8 validation of strings, and whether an enum is closed. An editions file has no syntax
 // defaults: proto3's implicit presence is `option features.field_presence = IMPLICIT;`, which is how protobuf's
 // own migration keeps proto3 behaviour, so reading the features is what keeps such a migration from
 // changing every field.
@@ -10,16 +10,19 @@ export interface Features {
   readonly fieldPresence: 'EXPLICIT' | 'IMPLICIT' | 'LEGACY_REQUIRED';
   readonly repeatedFieldEncoding: 'PACKED' | 'EXPANDED';
   readonly enumType: 'OPEN' | 'CLOSED';
+  /** NONE: a string field's parsers take any bytes, as proto2's do (protobuf.dev, "Feature Settings for Editions"). */
+  readonly utf8Validation: 'VERIFY' | 'NONE';
 }
 
 /** The defaults of editions 2023 and 2024 (they agree on these features). */
-export const EDITION_DEFAULTS: Features = { fieldPresence: 'EXPLICIT', repeatedFieldEncoding: 'PACKED', enumType: 'OPEN' };
+export const EDITION_DEFAULTS: Features = { fieldPresence: 'EXPLICIT', repeatedFieldEncoding: 'PACKED', enumType: 'OPEN', utf8Validation: 'VERIFY' };
 
 /** Each feature's option name, and the values protoc knows for it. */
 const FEATURES = new Map<string, { key: keyof Features; values: readonly string[] }>([
   ['field_presence', { key: 'fieldPresence', values: ['EXPLICIT', 'IMPLICIT', 'LEGACY_REQUIRED'] }],
   ['repeated_field_encoding', { key: 'repeatedFieldEncoding', values: ['PACKED', 'EXPANDED'] }],
   ['enum_type', { key: 'enumType', values: ['OPEN', 'CLOSED'] }],
+  ['utf8_validation', { key: 'utf8Validation', values: ['VERIFY', 'NONE'] }],
 ]);
 
 /**

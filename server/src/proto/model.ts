@@ -2,6 +2,7 @@
 // parsed file (with syntax nodes and ranges) and from the bundled release index (without them).
 
 import type { DocFingerprint } from '../docs/fingerprint';
+import type { Features } from './features';
 import type { EnumNode, EnumValueNode, FieldNode, MessageNode, OptionNode, Range, RpcNode, ServiceNode } from './ast';
 
 export const SCALARS = new Set([
@@ -15,6 +16,11 @@ export const SCALARS = new Set([
  */
 export type FieldLabel = 'implicit' | 'optional' | 'repeated' | 'required';
 
+/** protoc's packable types: every scalar but string and bytes, and enums. */
+export function isPackable(typeKind: FieldDef['typeKind'], type: string): boolean {
+  return typeKind === 'enum' || (typeKind === 'scalar' && type !== 'string' && type !== 'bytes');
+}
+
 export interface FieldDef {
   name: string;
   number: number;
@@ -25,6 +31,11 @@ export interface FieldDef {
   oneof?: string;
   jsonName: string;
   deprecated?: boolean;
+  /**
+   * A field that holds strings (a string, or a map with string keys or values) in an editions file whose
+   * `features.utf8_validation` resolves to NONE: its parsers do not check that they are UTF-8.
+   */
+  utf8Unchecked?: true;
   /** Explicit `[packed = …]` (in an editions file, `false` where EXPANDED encoding applies); undefined means the syntax default. */
   packed?: boolean;
   doc?: string;
@@ -41,6 +52,11 @@ export interface MessageDef {
   reservedNumbers: [number, number][];
   reservedNames: string[];
   deprecated?: boolean;
+  /**
+   * In an editions file, the features its fields inherit (the file's, overridden by the enclosing messages' and
+   * its own): what a field restored into it must override to keep its released presence and encoding.
+   */
+  features?: Features;
   doc?: string;
   /** Present in models from the bundled index, which keeps no doc text; computed from `doc` otherwise. */
   docFingerprint?: DocFingerprint;
