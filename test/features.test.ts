@@ -625,6 +625,23 @@ describe('policy hover: a renamed element is not new', () => {
     assert.match(hoverOn(aliases('    QUIC = 2;\n    STREAM_CONTROL = 3;\n'), 'QUIC'), /^\*\*Renamed from `SCTP`\*\*/);
   });
 
+  test('a released field this file changes: its hover names the change, which the release history alone calls "unchanged"', NEEDS_CORPUS, () => {
+    const history = loadBundledHistory();
+    const model = history.modelAt('v0.36.3');
+    assert.ok(model, 'v0.36.3 is in the bundled index');
+    const baseline = { tag: 'v0.36.3', kubernetes: '1.36.3', source: 'bundled' as const, origin: 'test', model, history };
+    const released = corpusText('v0.36.3');
+    const text = replaceOnce(released, '    int64 oom_score_adj = 5;\n', '    int32 oom_score_adj = 5;\n');
+    const a = analyze(text, { uri: 'file:///ws/api.proto', baseline });
+    assert.ok(a.findings.some((f) => f.rule === 'FIELD_TYPE_CHANGED' && f.element === 'runtime.v1.LinuxContainerResources.oom_score_adj'));
+    // On the name, away from the squiggle on the type.
+    const hover = policyHover(text, a, 'oom_score_adj = 5') ?? '';
+    assert.match(hover, /^\*\*Changed since v0\.36\.3\*\* \(not in a release yet\):\n\n- field .*oom\\_score\\_adj.* changed type from int64 to int32;.* \(`FIELD_TYPE_CHANGED`\)\n/);
+    assert.match(hover, /\*\*Release history\*\* \(unchanged since introduced\)/);
+    // A field the file leaves alone shows the history only.
+    assert.match(policyHover(text, a, 'cpu_period = 1') ?? '', /^\*\*Release history\*\*/);
+  });
+
   test('an enum value is what the comparison reports: the first name of a number whose released name is gone is its rename, even beside a released alias', NEEDS_CORPUS, () => {
     const released = corpusText('v0.36.3');
     const protocol = (values: string): string => replaceOnce(released, 'enum Protocol {\n    TCP = 0;\n    UDP = 1;\n    SCTP = 2;\n}\n',
@@ -695,7 +712,8 @@ describe('policy hover: skew statements', () => {
     const rpc = hover('runtime.v1.RuntimeService.RuntimeConfig');
     assert.match(rpc, /Kubelets 1\.28–1\.30 know it and may be paired with runtimes built from cri-api v0\.25–v0\.27, which do not\. Such a runtime answers the call with gRPC `Unimplemented`/);
     assert.doesNotMatch(rpc, /unset|drop/);
-    assert.match(hover('runtime.v1.CgroupDriver.SYSTEMD'), /which do not\. Such a runtime does not recognise the number: it arrives there as an unknown enum value/);
+    // CgroupDriver only travels in replies (RuntimeConfig): the kubelet never sends it, so nothing arrives unrecognised.
+    assert.match(hover('runtime.v1.CgroupDriver.SYSTEMD'), /which do not\. Such a runtime never sends the value in its replies, so the kubelet has to cope without it\./);
     assert.match(hover('runtime.v1.SwapUsage'), /which do not\. Such a runtime has no use for the message/);
     const fields = model.messages.flatMap((m) => m.fields.map((f) => `${m.fqn}.${f.name}`));
     const field = fields.find((p) => { const e = history.element(p); return e && /^v0\.(2[6-9]|3\d)\./.test(e.introduced); });
@@ -756,7 +774,28 @@ describe('policy hover: skew statements', () => {
       const h = newHover('v0.36.3', element);
       assert.match(h, /^\*\*New since v0\.36\.3\*\*: would ship in Kubernetes 1\.37 \(cri-api v0\.37\.0\)\./, element);
       assert.match(h, re, element);
+      // It gives the dev policy's advice (degrade gracefully, explicit API, critest), so it links that page too.
+      assert.ok(h.includes('[Feature development and container runtimes](https://www.kubernetes.dev/docs/code/cri-api-dev-policies/)'), element);
     }
+  });
+
+  test('a value added to a released enum: which way the enum travels decides who meets it unknown', NEEDS_CORPUS, () => {
+    const history = loadBundledHistory();
+    const model = history.modelAt('v0.36.3');
+    assert.ok(model, 'v0.36.3 is in the bundled index');
+    const baseline = { tag: 'v0.36.3', kubernetes: '1.36.3', source: 'bundled' as const, origin: 'test', model, history };
+    const released = corpusText('v0.36.3');
+    const hoverOf = (text: string, element: string): string => elementPolicyHover(element, baseline, bind(parse(text), 'file:///ws/api.proto').model) ?? '';
+    // ContainerEventType only travels in replies (GetContainerEvents): newer runtimes send it to older kubelets.
+    const event = hoverOf(replaceOnce(released, '    CONTAINER_DELETED_EVENT = 3;\n', '    CONTAINER_DELETED_EVENT = 3;\n    CONTAINER_PAUSED_EVENT = 4;\n'),
+      'runtime.v1.ContainerEventType.CONTAINER_PAUSED_EVENT');
+    assert.match(event, /will not have it, and kubelets 1\.37–1\.39 can meet them\. Such a runtime never sends the value in its replies, so the kubelet has to cope without it\.\n/);
+    assert.match(event, /^- Kubelets 1\.34–1\.36 will not have it either, and can meet runtimes that do: the enum reaches the kubelet in replies, so such a runtime can send it to a kubelet that reads it as an unknown enum value\./m);
+    assert.doesNotMatch(event, /when the kubelet sends it/);
+    // Protocol only travels in requests (PodSandboxConfig): a runtime never sends it to a kubelet.
+    const protocol = hoverOf(replaceOnce(released, '    SCTP = 2;\n', '    SCTP = 2;\n    QUIC = 3;\n'), 'runtime.v1.Protocol.QUIC');
+    assert.match(protocol, /Such a runtime does not recognise the number: it arrives there as an unknown enum value when the kubelet sends it/);
+    assert.doesNotMatch(protocol, /will not have it either/);
   });
 
   test('a finding explanation names the baseline origin as text: a directory name cannot add an image', () => {

@@ -707,6 +707,32 @@ describe('fixes that leave no new error, on the real api.proto', { skip: SKIP },
     assert.equal(actions.find((x) => x.isPreferred)?.title, 'Restore the original number 1');
   });
 
+  test('a field whose scalar type changed gets its released type back (preferred), compatible or not', () => {
+    for (const [from, to, rule] of [
+      ['    int64 oom_score_adj = 5;\n', '    int32 oom_score_adj = 5;\n', 'FIELD_TYPE_CHANGED'],
+      ['    string cpuset_cpus = 6;\n', '    int64 cpuset_cpus = 6;\n', 'FIELD_TYPE_INCOMPATIBLE'],
+    ] as const) {
+      const T = edit(OLD, from, to);
+      const a = run(T);
+      const changed = the(a.findings, rule);
+      const fix = fixTitled(computeFixes(T, a.bound, changed), `Restore the released type "${from.trim().split(' ')[0]}"`);
+      const { text, analysis } = applyFix(T, fix);
+      assert.equal(text, OLD, rule);
+      assert.deepEqual(analysis.findings.map(key), [], rule);
+      const { snap, reanalyze } = snapshot(T, BASELINE!);
+      const actions = codeActions(snap, { diagnostics: [findingToDiagnostic(changed, URI, { relatedInformation: false, codeDescription: false })], documentChanges: true, reanalyze });
+      assert.equal(actions.find((x) => x.isPreferred)?.title, fix.title, rule);
+    }
+    // A map's value type: the finding is on the value, which a whole-type fix must not replace.
+    const M = edit(OLD, '    map<string, string> unified = 9;\n', '    map<string, bytes> unified = 9;\n');
+    const m = run(M);
+    const onMap = m.findings.filter((x) => x.element === 'runtime.v1.LinuxContainerResources.unified');
+    assert.ok(onMap.length > 0, 'the map value change is reported');
+    for (const f of onMap) {
+      assert.ok(!computeFixes(M, m.bound, f).some((x) => x.title.startsWith('Restore the released type')), key(f));
+    }
+  });
+
   test('a documentation stub leaves out the lines that answer a rule suppressed on the element', () => {
     const IMAGE_SUB_PATH = '    string image_sub_path = 10;\n';
     const SUPPRESSED = '    // cri-compat:ignore FIELD_DEGRADATION_UNDOCUMENTED only the kubelet\'s own tests set it\n    string frob_mode = 11;\n';
@@ -1348,9 +1374,11 @@ describe('fix-all and preferred fixes, checked on the text they produce', { skip
     const { text, analysis } = assertFixAllSettles(EXAMPLE);
     assert.match(text, /\n {2}string working_dir = 5 \[deprecated = true\];\n/);
     assert.match(text, /\n {2}int32 workdir_policy = 19;\n/);
-    // Left: the narrowed type (no automatic fix) and the stubs' TODOs for the user to write. (working_dir's
-    // comment, which the bundled index cannot give back, has no words that carry meaning.)
-    assert.deepEqual([...new Set(analysis.findings.map((f) => f.rule))].sort(), ['DOC_STUB_UNFINISHED', 'FIELD_TYPE_CHANGED']);
+    // The narrowed type gets its released scalar type back, as the renamed field its name.
+    assert.match(text, /\n {2}int64 cpu_period = 1;\n/);
+    // Left: the stubs' TODOs for the user to write. (working_dir's comment, which the bundled index cannot give
+    // back, has no words that carry meaning.)
+    assert.deepEqual([...new Set(analysis.findings.map((f) => f.rule))].sort(), ['DOC_STUB_UNFINISHED']);
   });
 
   test('a field deleted without its comment: restoring it puts it back under that comment, not with a second copy', () => {

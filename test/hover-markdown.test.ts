@@ -166,6 +166,24 @@ describe('hover markdown of hostile comments', () => {
   });
 });
 
+describe('hover markdown of documentation stubs', () => {
+  test('each answer of a filled-in stub shows on its own line; a sentence broken over lines still reads as one', () => {
+    const doc = [
+      ' WatchPodSandboxResources streams the resources applied to a pod sandbox',
+      ' each time they change.',
+      ' Call order: the kubelet calls it after RunPodSandbox succeeded.',
+      ' Runtime contract: the runtime sends one response per change.',
+      ' Older runtimes: a runtime that does not implement it answers Unimplemented;',
+      ' the kubelet then polls PodSandboxStatus.',
+      ' Tested by: critest "runtime should support WatchPodSandboxResources".',
+    ].join('\n');
+    const paragraphs = [...markdown.render(formatDoc(doc)).matchAll(/<p>([^]*?)<\/p>/g)].map((m) => m[1]!.replace(/\s+/g, ' '));
+    assert.deepEqual(paragraphs.map((p) => p.split(/[ :]/)[0]), ['WatchPodSandboxResources', 'Call', 'Runtime', 'Older', 'Tested']);
+    assert.equal(paragraphs[0], 'WatchPodSandboxResources streams the resources applied to a pod sandbox each time they change.');
+    assert.equal(paragraphs[3], 'Older runtimes: a runtime that does not implement it answers Unimplemented; the kubelet then polls PodSandboxStatus.');
+  });
+});
+
 describe('hover markdown of upstream comments', NEEDS_CORPUS, () => {
   test('every doc comment of the newest api.proto shows as written: code unescaped, no escape visible', () => {
     const corpus = new Corpus(findCorpusDir(findRepoRoot(__dirname))!);

@@ -530,10 +530,12 @@ class Comparer {
     // what it will be is not known, and the binder's unresolved-type error says what is wrong.
     const change = nf.typeKind === 'unresolved' ? undefined : this.typeChange(of, nf);
     // Ranges are read only for a finding: fields build them on request (proto/nodes.ts).
+    // A scalar is written the same in any scope; a map's finding is on its value type only, so neither side is one.
+    const retype: FixData[] | undefined = of.typeKind === 'scalar' && nf.typeKind !== 'map' ? [{ kind: 'retype', to: of.type }] : undefined;
     if (change === 'incompatible') {
-      this.add('FIELD_TYPE_INCOMPATIBLE', typeRangeOf(nf), fieldPath(old, of), `field "${old.name}.${of.name}" changed type from ${of.type} to ${nf.type}, which is not wire-compatible (baseline ${this.tag})`);
+      this.add('FIELD_TYPE_INCOMPATIBLE', typeRangeOf(nf), fieldPath(old, of), `field "${old.name}.${of.name}" changed type from ${of.type} to ${nf.type}, which is not wire-compatible (baseline ${this.tag})`, retype);
     } else if (change === 'compatible') {
-      this.add('FIELD_TYPE_CHANGED', typeRangeOf(nf), fieldPath(old, of), `field "${old.name}.${of.name}" changed type from ${of.type} to ${nf.type}; ${this.compatibleEffect(of, nf)} (baseline ${this.tag})`);
+      this.add('FIELD_TYPE_CHANGED', typeRangeOf(nf), fieldPath(old, of), `field "${old.name}.${of.name}" changed type from ${of.type} to ${nf.type}; ${this.compatibleEffect(of, nf)} (baseline ${this.tag})`, retype);
     }
     if (cardinality(of.label) !== cardinality(nf.label) && of.typeKind !== 'map' && nf.typeKind !== 'map') {
       this.add('FIELD_LABEL_CHANGED', labelRangeOf(nf), fieldPath(old, of), `field "${old.name}.${of.name}" changed from ${cardinality(of.label)} to ${cardinality(nf.label)} (baseline ${this.tag})`);

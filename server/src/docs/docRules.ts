@@ -120,6 +120,12 @@ const IGNORED_BEHAVIOUR = new RegExp([
 const STUB_LABEL = /^(?:unset|empty|default|older\s+runtimes?)\s*:/i;
 
 /**
+ * The labels that start a line of a documentation stub (the docStub fix), each line answering one rule: the
+ * hover shows each on a line of its own, as the stub and its author wrote them.
+ */
+export const STUB_LINE_LABEL = /^(?:call\s+order|runtime\s+contract|tested\s+by|unset|empty|default|older\s+runtimes?)\s*:/i;
+
+/**
  * A comment's lines joined, so that a statement broken over two lines reads as one; a stub's answer ("Unset:
  * …", "Older runtimes: …") keeps its own line.
  */

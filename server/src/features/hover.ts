@@ -8,6 +8,7 @@ import type { ElementPath } from '../compat/finding';
 import type { ApiModel, FieldDef, RpcDef } from '../proto/model';
 import { targetAt, type Element, type Target } from './positions';
 import type { Hover } from './types';
+import { STUB_LINE_LABEL } from '../docs/docRules';
 
 export interface HoverOptions {
   /**
@@ -225,6 +226,11 @@ export function docMarkdown(text: string): string {
     }
     endCode();
     codeMayFollow = false;
+    // A stub's answers ("Call order: …", "Older runtimes: …") would run together in one paragraph otherwise.
+    if (topLevel && paragraph.length && STUB_LINE_LABEL.test(line.trim())) {
+      flush();
+      out.push('');
+    }
     paragraph.push(line.replace(FENCE_IN_PARAGRAPH, '$1\\$2'));
   }
   flush();

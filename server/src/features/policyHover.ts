@@ -9,7 +9,7 @@ import { renameEffects } from '../compat/compare';
 import { goCamelCase } from '../proto/goNames';
 import { releasedEnumNumbers, releasedFieldHolding } from '../compat/onReleasedNumber';
 import { compareTags, firstMinorOfMajor, knowingKubelets, majorVersion, parseAnyTag, runtimeSpan, shipTarget, span, targetMinor, whoLacks, type LackingSkew } from '../policy/versions';
-import { CRI_SKEW_POLICY_URL, CRITEST_VALIDATION_URL } from '../policy/links';
+import { CRI_DEV_POLICY_URL, CRI_SKEW_POLICY_URL, CRITEST_VALIDATION_URL } from '../policy/links';
 import { indexModel, localName, type ApiModel } from '../proto/model';
 import { statesCallOrder } from '../docs/docRules';
 import { docInlineMarkdown } from './hover';
@@ -20,7 +20,9 @@ export function elementPolicyHover(element: string, baseline: Baseline | undefin
   const pkg = current.package;
   const h = history?.element(element);
   const gone = h && baseline && goneBefore(h, baseline, element) ? h : undefined;
-  if (h && history && !gone) return historySection(element, history, pkg, current, undefined, kindOf(current, element)).join('\n');
+  if (h && history && baseline && !gone) {
+    return [...changedSince(element, baseline, findings), ...historySection(element, history, pkg, current, undefined, kindOf(current, element))].join('\n');
+  }
   if (!baseline) return undefined;
   // Imported and well-known types are not part of this API: nothing of theirs is released or new here.
   const kind = kindOf(current, element);
@@ -62,13 +64,28 @@ export function elementPolicyHover(element: string, baseline: Baseline | undefin
     `**New since ${escapeMarkdown(baseline.tag)}**: would ship in Kubernetes ${exact ? `${exact.kubernetes} (cri-api ${exact.goTag})` : `1.${next} (cri-api v0.${next}.0)${released}`}.`, '',
     !lacks.runtimes || !lacks.kubelets
       ? `- Kubernetes 1.${next} is the first minor version of ${pkg}, so every stable runtime that speaks ${pkg} will have it.`
-      : `- Runtimes built from cri-api ${runtimeSpan(lacks.runtimes)} will not have it, and ${kubelets(lacks.kubelets.min, lacks.kubelets.max)} can meet them. ${newParentConsequence(element, current, baseline) ?? lackingConsequence(kind)}`,
+      : `- Runtimes built from cri-api ${runtimeSpan(lacks.runtimes)} will not have it, and ${kubelets(lacks.kubelets.min, lacks.kubelets.max)} can meet them. ${newParentConsequence(element, current, baseline) ?? lackingConsequence(kind, kind === 'enumValue' ? enumSides(current, element) : undefined)}`,
+    ...sentToOlderKubelets(element, kind, current, baseline, lacks),
     '- The feature has to degrade gracefully on such runtimes. If it depends on what the runtime can do, the kubelet should learn that through explicit API (what the runtime reports in its status or features, surfaced in the Pod or Node API), not by trial; and while the feature is being adopted, using it against a runtime that lacks it should fail as early as possible.',
     `- Document in the proto what it does, what runtimes may expect, and when the kubelet uses it; add a critest ([cri-tools validation](${CRITEST_VALIDATION_URL})).`,
     ...rpcSequence(element, current),
-    '', `[Version skew policy](${CRI_SKEW_POLICY_URL})`,
+    // The advice above (degrade, discover, fail early, document, critest) is the dev policy's, not the skew policy's.
+    '', `[Version skew policy](${CRI_SKEW_POLICY_URL}) · [Feature development and container runtimes](${CRI_DEV_POLICY_URL})`,
   ];
   return lines.join('\n');
+}
+
+/**
+ * A released element that the file changes: the release history below says "unchanged" of the releases only,
+ * and a finding's squiggle (a type, a label) may not be where the mouse is, so the hover names the findings too.
+ */
+function changedSince(element: string, baseline: Baseline, findings: readonly Finding[]): string[] {
+  const own = findings.filter((f) => f.element === element);
+  if (own.length === 0) return [];
+  return [
+    `**Changed since ${escapeMarkdown(baseline.tag)}** (not in a release yet):`, '',
+    ...own.map((f) => `- ${escapeMarkdown(f.message)} (\`${f.rule}\`)`), '',
+  ];
 }
 
 /**
@@ -112,7 +129,7 @@ function historySection(element: string, history: History, pkg: string, current:
     const stillReleased = (h.present ?? false) && majorVersion(pkg)?.removedInMinor === undefined;
     const k = lineage ? knowingKubelets(lacks.kubelets, lineage.stableMinors, newestStableMinor(history), stillReleased) : lacks.kubelets;
     const knowers = `${k.min === k.max ? `Kubelet 1.${k.min} knows` : `Kubelets 1.${k.min}–1.${k.max} know`} it${notReleased(k)} and may be paired`;
-    lines.push(`- ${knowers} with runtimes built from cri-api ${runtimeSpan(lacks.runtimes)}, which do not. ${lackingConsequence(kind)}`);
+    lines.push(`- ${knowers} with runtimes built from cri-api ${runtimeSpan(lacks.runtimes)}, which do not. ${lackingConsequence(kind, kind === 'enumValue' ? enumSides(current, element) : undefined)}`);
   } else if (inOldest && (start === undefined || parseAnyTag(oldest ?? '')?.minor !== start)) {
     lines.push(`- It is already in ${oldest}, the oldest release in this history, and may be older: which runtimes lack it is not known from this history.`);
   } else {
@@ -125,12 +142,24 @@ function historySection(element: string, history: History, pkg: string, current:
 
 type DefKind = 'message' | 'enum' | 'service' | 'field' | 'enumValue' | 'rpc';
 
+/** Which way the enum of an enum value travels: in requests (kubelet to runtime), in responses, or both. */
+function enumSides(current: ApiModel, value: string): { request: boolean; response: boolean } {
+  const ix = indexModel(current);
+  const reach = (side: 'request' | 'response'): Set<string> => ix.reachableFrom(current.services.flatMap((s) => s.rpcs.map((r) => r[side])));
+  const parent = value.slice(0, value.lastIndexOf('.'));
+  return { request: reach('request').has(parent), response: reach('response').has(parent) };
+}
+
 /**
  * What a runtime that lacks an element does when a newer kubelet uses it, per kind of element (the same
  * statements as `cri-compat history`): unknown fields are dropped, unknown RPCs and services answer gRPC
- * Unimplemented, unknown enum numbers arrive unrecognised.
+ * Unimplemented, unknown enum numbers arrive unrecognised. `sides`: for an enum value, which way its enum travels;
+ * one only in responses is never sent by the kubelet, so only its absence from the runtime's replies matters.
  */
-function lackingConsequence(kind: DefKind | undefined): string {
+function lackingConsequence(kind: DefKind | undefined, sides?: { request: boolean; response: boolean }): string {
+  if (kind === 'enumValue' && sides?.response && !sides.request) {
+    return 'Such a runtime never sends the value in its replies, so the kubelet has to cope without it.';
+  }
   switch (kind) {
     case 'field': return 'Such a runtime drops the field when the kubelet sets it and never fills it in its replies, so the kubelet has to cope with it being unset.';
     case 'rpc': return 'Such a runtime answers the call with gRPC `Unimplemented`, which the kubelet has to take as "feature not available".';
@@ -140,6 +169,22 @@ function lackingConsequence(kind: DefKind | undefined): string {
     case 'message': return 'Such a runtime has no use for the message: fields that carry it are dropped there, and RPCs that take it answer gRPC `Unimplemented`.';
     default: return 'Such a runtime does not know it, so the feature has to degrade gracefully.';
   }
+}
+
+/**
+ * A value added to a released enum that runtimes send (one an RPC's response reaches): the other side of the skew.
+ * Kubelets older than it meet runtimes that have it, and such a runtime's reply can carry it to them.
+ */
+function sentToOlderKubelets(element: string, kind: DefKind | undefined, current: ApiModel, baseline: Baseline, lacks: LackingSkew): string[] {
+  const parent = element.slice(0, element.lastIndexOf('.'));
+  if (kind !== 'enumValue' || !lacks.runtimes || !inModel(baseline.model, parent) || !enumSides(current, element).response) return [];
+  // The kubelets that lack it are those of the runtimes that lack it; every one of them can meet a runtime that has it.
+  const { min, max, maxPatch } = lacks.runtimes;
+  const older = `${span(`1.${min}`, `1.${max}`)}${maxPatch === undefined ? '' : ` (up to 1.${max}.${maxPatch})`}`;
+  return [
+    `- ${min === max && maxPatch === undefined ? 'Kubelet' : 'Kubelets'} ${older} will not have it either, and can meet runtimes that do: the enum reaches the kubelet in replies, ` +
+      'so such a runtime can send it to a kubelet that reads it as an unknown enum value. Document what the runtime sends to a kubelet that does not know the value.',
+  ];
 }
 
 /**

@@ -195,6 +195,9 @@ function plan(text: string, bound: BoundFile, finding: Finding, preferredOnly = 
         push(`Move the type back to ${where}`, moveBackEdits(L, bound, finding, fd));
         break;
       }
+      case 'retype':
+        push(`Restore the released type "${fd.to}"`, retypeEdits(L, bound.ast, finding, fd));
+        break;
       case 'presence':
         push(fd.optional ? 'Restore "optional" (explicit presence)' : 'Make the field implicit again (no "optional")', presenceEdits(L, bound.ast, finding, fd));
         break;
@@ -820,6 +823,15 @@ function renameEdits(L: TextLines, bound: BoundFile, finding: Finding, fd: Extra
 }
 
 // ---- presence, oneofs, moved types --------------------------------------------------------------------
+
+/** The released scalar type written over the field's type, which is where the finding is. */
+function retypeEdits(L: TextLines, ast: ProtoFile, finding: Finding, fd: Extract<FixData, { kind: 'retype' }>): TextEdit[] | undefined {
+  const f = findAt(ast, finding.range, ['field'])?.node as FieldNode | undefined;
+  // Stale or unexpected input (a map's value type, a range that is not the type): no fix rather than a wrong one.
+  if (!f || f.mapKey !== undefined || comparePositions(f.typeRange.start, finding.range.start) !== 0
+    || comparePositions(f.typeRange.end, finding.range.end) !== 0) return undefined;
+  return [{ range: finding.range, newText: fd.to }];
+}
 
 /** `optional` put back in front of the type, or taken out with the blanks after it. */
 function presenceEdits(L: TextLines, ast: ProtoFile, finding: Finding, fd: Extract<FixData, { kind: 'presence' }>): TextEdit[] | undefined {
