@@ -215,6 +215,10 @@ async function selectBaseline(deps: CommandDeps): Promise<void> {
       : 'Pick the release to compare with.',
     matchOnDescription: true,
     matchOnDetail: false,
+    // Run from the palette while the report is active, the picker opens just as VS Code hands the focus back to
+    // the report's webview, which takes it a moment later (a delayed focus, microsoft/vscode#75209): a picker
+    // that closed on focus loss would vanish as it opened. Kept open, it also lets one read the report meanwhile.
+    ignoreFocusOut: true,
   });
   if (!pick) return;
   let value = pick.value;
