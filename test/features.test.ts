@@ -19,6 +19,7 @@ import { join } from 'node:path';
 import { bind } from '../server/src/proto/binder';
 import { parse } from '../server/src/proto/parser';
 import { loadBundledHistory } from '../server/src/baseline/historyIndex';
+import { historyQuery } from '../server/src/baseline/historyCommand';
 import { elementPolicyHover, findingExplanation } from '../server/src/features/policyHover';
 import { markdownToPlainText } from '../server/src/features/plainText';
 import { FsImportResolver } from '../server/src/lsp/importResolver';
@@ -720,6 +721,19 @@ describe('policy hover: skew statements', () => {
     assert.ok(field, 'a field added after 1.25');
     assert.match(hover(field), /which do not\. Such a runtime drops the field when the kubelet sets it and never fills it in its replies/);
     for (const p of ['runtime.v1.RuntimeService.RuntimeConfig', 'runtime.v1.CgroupDriver.SYSTEMD', 'runtime.v1.SwapUsage', field]) assert.ok(!hover(p).includes(FIELD_LINE), p);
+  });
+
+  test('`cri-compat history` says what a runtime without the element does as the hover does, enum direction included', () => {
+    const history = loadBundledHistory();
+    const model = history.modelAt('v0.36.3')!;
+    const baseline = { tag: 'v0.36.3', kubernetes: '1.36.3', source: 'bundled' as const, origin: 'test', model, history };
+    // An RPC, a reply-only enum's value, a message, and a field: each came after runtime.v1's first release.
+    for (const path of ['runtime.v1.RuntimeService.RuntimeConfig', 'runtime.v1.CgroupDriver.SYSTEMD', 'runtime.v1.SwapUsage', 'runtime.v1.ContainerEventResponse.pod_sandbox_status']) {
+      const said = /which do not\. (Such a runtime [^\n]*?\.)$/m.exec(elementPolicyHover(path, baseline, model)!)?.[1];
+      assert.ok(said, `the hover of ${path} says what such a runtime does`);
+      const cli = historyQuery(history, path).text;
+      assert.ok(cli.includes(said.replace(/`/g, '')), `${path}: the history says "${said}":\n${cli}`);
+    }
   });
 
   test('release history: an element as old as runtime.v1 is in every runtime.v1 runtime; the sentence makes no other claim', () => {

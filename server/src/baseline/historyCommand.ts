@@ -4,6 +4,7 @@
 
 import { type ApiModel, type EnumDef, type EnumValueDef, type FieldDef, type MessageDef, type RpcDef, type ServiceDef } from '../proto/model';
 import { CRI_SKEW_POLICY_URL } from '../policy/links';
+import { enumSides, lackingConsequence } from '../policy/lacking';
 import { SKEW, isPatchRelease, knowingKubelets, majorVersion, parseAnyTag, releaseLinePredecessor, runtimeSpan, span, whoLacks } from '../policy/versions';
 import { declaredOptions, formatOption } from './historyIndex';
 import { goEnumConstant } from '../proto/goNames';
@@ -659,7 +660,9 @@ function elementReport(history: History, input: string): HistoryQueryResult {
         parts.push(`the CRI API of Kubernetes ${minorSpan(r.min, Math.min(r.max, firstHistoryMinor - 1), '1.')} (older than ${oldest}, the first release in this history)`);
       }
       row('skew', `${asNumber}${kubelets(knowing.min, knowing.max, ['knows', 'know'])} it${notReleased(knowing)} and can be paired with runtimes built on ${parts.join(' or on ')}, which do not.`);
-      more(consequence(kind));
+      // Which way an enum travels, as the newest release that has the value declares its RPCs.
+      const model = kind === 'enumValue' ? history.modelAt(info.lastSeen) : undefined;
+      more(lackingConsequence(kind, model ? enumSides(model, path) : undefined));
     }
   }
   if (!union(releases.length - 1)) {
@@ -738,18 +741,6 @@ function numberReuse(history: History, path: string, timeline: Timeline, lineage
     out.push(text);
   }
   return out;
-}
-
-function consequence(kind: string): string {
-  switch (kind) {
-    case 'field': return 'Such a runtime drops the field when the kubelet sets it and never fills it in its replies, so the kubelet has to cope with it being unset.';
-    case 'rpc': return 'Such a runtime answers the call with gRPC Unimplemented; the kubelet has to treat that as "feature not available".';
-    case 'enumValue': return 'Such a runtime does not recognise the number: it sees an unknown enum value when the kubelet sends it, and never sends it back.';
-    case 'message': return 'Such a runtime has no use for the message: fields and RPCs that carry it are ignored or unimplemented there.';
-    case 'enum': return 'Such a runtime does not know the enum: fields of this type are ignored there.';
-    case 'service': return 'Such a runtime does not serve it: every call answers gRPC Unimplemented.';
-    default: return 'Such a runtime does not know it, so the feature has to degrade gracefully.';
-  }
 }
 
 /** Levenshtein distance, two rows. */

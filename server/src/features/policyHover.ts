@@ -9,6 +9,7 @@ import { renameEffects } from '../compat/compare';
 import { goCamelCase } from '../proto/goNames';
 import { releasedEnumNumbers, releasedFieldHolding } from '../compat/onReleasedNumber';
 import { compareTags, firstMinorOfMajor, knowingKubelets, majorVersion, parseAnyTag, runtimeSpan, shipTarget, span, targetMinor, whoLacks, type LackingSkew } from '../policy/versions';
+import { enumSides, lackingConsequence, type ElementKindName } from '../policy/lacking';
 import { CRI_DEV_POLICY_URL, CRI_SKEW_POLICY_URL, CRITEST_VALIDATION_URL } from '../policy/links';
 import { indexModel, localName, type ApiModel } from '../proto/model';
 import { statesCallOrder } from '../docs/docRules';
@@ -64,7 +65,7 @@ export function elementPolicyHover(element: string, baseline: Baseline | undefin
     `**New since ${escapeMarkdown(baseline.tag)}**: would ship in Kubernetes ${exact ? `${exact.kubernetes} (cri-api ${exact.goTag})` : `1.${next} (cri-api v0.${next}.0)${released}`}.`, '',
     !lacks.runtimes || !lacks.kubelets
       ? `- Kubernetes 1.${next} is the first minor version of ${pkg}, so every stable runtime that speaks ${pkg} will have it.`
-      : `- Runtimes built from cri-api ${runtimeSpan(lacks.runtimes)} will not have it, and ${kubelets(lacks.kubelets.min, lacks.kubelets.max)} can meet them. ${newParentConsequence(element, current, baseline) ?? lackingConsequence(kind, kind === 'enumValue' ? enumSides(current, element) : undefined)}`,
+      : `- Runtimes built from cri-api ${runtimeSpan(lacks.runtimes)} will not have it, and ${kubelets(lacks.kubelets.min, lacks.kubelets.max)} can meet them. ${newParentConsequence(element, current, baseline) ?? consequence(kind, current, element)}`,
     ...sentToOlderKubelets(element, kind, current, baseline, lacks),
     '- The feature has to degrade gracefully on such runtimes. If it depends on what the runtime can do, the kubelet should learn that through explicit API (what the runtime reports in its status or features, surfaced in the Pod or Node API), not by trial; and while the feature is being adopted, using it against a runtime that lacks it should fail as early as possible.',
     `- Document in the proto what it does, what runtimes may expect, and when the kubelet uses it; add a critest ([cri-tools validation](${CRITEST_VALIDATION_URL})).`,
@@ -129,7 +130,7 @@ function historySection(element: string, history: History, pkg: string, current:
     const stillReleased = (h.present ?? false) && majorVersion(pkg)?.removedInMinor === undefined;
     const k = lineage ? knowingKubelets(lacks.kubelets, lineage.stableMinors, newestStableMinor(history), stillReleased) : lacks.kubelets;
     const knowers = `${k.min === k.max ? `Kubelet 1.${k.min} knows` : `Kubelets 1.${k.min}–1.${k.max} know`} it${notReleased(k)} and may be paired`;
-    lines.push(`- ${knowers} with runtimes built from cri-api ${runtimeSpan(lacks.runtimes)}, which do not. ${lackingConsequence(kind, kind === 'enumValue' ? enumSides(current, element) : undefined)}`);
+    lines.push(`- ${knowers} with runtimes built from cri-api ${runtimeSpan(lacks.runtimes)}, which do not. ${consequence(kind, current, element)}`);
   } else if (inOldest && (start === undefined || parseAnyTag(oldest ?? '')?.minor !== start)) {
     lines.push(`- It is already in ${oldest}, the oldest release in this history, and may be older: which runtimes lack it is not known from this history.`);
   } else {
@@ -140,35 +141,11 @@ function historySection(element: string, history: History, pkg: string, current:
   return lines;
 }
 
-type DefKind = 'message' | 'enum' | 'service' | 'field' | 'enumValue' | 'rpc';
+type DefKind = ElementKindName;
 
-/** Which way the enum of an enum value travels: in requests (kubelet to runtime), in responses, or both. */
-function enumSides(current: ApiModel, value: string): { request: boolean; response: boolean } {
-  const ix = indexModel(current);
-  const reach = (side: 'request' | 'response'): Set<string> => ix.reachableFrom(current.services.flatMap((s) => s.rpcs.map((r) => r[side])));
-  const parent = value.slice(0, value.lastIndexOf('.'));
-  return { request: reach('request').has(parent), response: reach('response').has(parent) };
-}
-
-/**
- * What a runtime that lacks an element does when a newer kubelet uses it, per kind of element (the same
- * statements as `cri-compat history`): unknown fields are dropped, unknown RPCs and services answer gRPC
- * Unimplemented, unknown enum numbers arrive unrecognised. `sides`: for an enum value, which way its enum travels;
- * one only in responses is never sent by the kubelet, so only its absence from the runtime's replies matters.
- */
-function lackingConsequence(kind: DefKind | undefined, sides?: { request: boolean; response: boolean }): string {
-  if (kind === 'enumValue' && sides?.response && !sides.request) {
-    return 'Such a runtime never sends the value in its replies, so the kubelet has to cope without it.';
-  }
-  switch (kind) {
-    case 'field': return 'Such a runtime drops the field when the kubelet sets it and never fills it in its replies, so the kubelet has to cope with it being unset.';
-    case 'rpc': return 'Such a runtime answers the call with gRPC `Unimplemented`, which the kubelet has to take as "feature not available".';
-    case 'service': return 'Such a runtime does not serve it: every call to it is answered with gRPC `Unimplemented`.';
-    case 'enumValue': return 'Such a runtime does not recognise the number: it arrives there as an unknown enum value when the kubelet sends it, and the runtime never sends it back.';
-    case 'enum': return 'Such a runtime does not know the enum: fields of this type are dropped there.';
-    case 'message': return 'Such a runtime has no use for the message: fields that carry it are dropped there, and RPCs that take it answer gRPC `Unimplemented`.';
-    default: return 'Such a runtime does not know it, so the feature has to degrade gracefully.';
-  }
+/** What a runtime that lacks the element does (policy/lacking.ts), with protocol names as code. */
+function consequence(kind: DefKind | undefined, current: ApiModel, element: string): string {
+  return lackingConsequence(kind, kind === 'enumValue' ? enumSides(current, element) : undefined, (c) => `\`${c}\``);
 }
 
 /**

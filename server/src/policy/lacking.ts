@@ -1,0 +1,41 @@
+// What a runtime that lacks an element does when it meets a kubelet that has it, per kind of element: one
+// statement each, which the policy hover and `cri-compat history` both give, so the two cannot disagree.
+
+import { indexModel, type ApiModel } from '../proto/model';
+
+export type ElementKindName = 'message' | 'enum' | 'service' | 'field' | 'enumValue' | 'rpc';
+
+/** Which way an enum travels between kubelet and runtime: in requests, in responses, or both. */
+export interface EnumSides {
+  request: boolean;
+  response: boolean;
+}
+
+/** Which way the enum of the enum value `value` (its full path) travels in `model`'s RPCs. */
+export function enumSides(model: ApiModel, value: string): EnumSides {
+  const ix = indexModel(model);
+  const reach = (side: 'request' | 'response'): Set<string> => ix.reachableFrom(model.services.flatMap((s) => s.rpcs.map((r) => r[side])));
+  const parent = value.slice(0, value.lastIndexOf('.'));
+  return { request: reach('request').has(parent), response: reach('response').has(parent) };
+}
+
+/**
+ * Unknown fields are dropped, unknown RPCs and services answer gRPC Unimplemented, unknown enum numbers arrive
+ * unrecognised. `sides`, for an enum value: an enum that travels only in responses is never sent by the kubelet,
+ * so only the value's absence from the runtime's replies matters. `code` formats a name of the protocol
+ * (`Unimplemented`) as the output shows code.
+ */
+export function lackingConsequence(kind: string | undefined, sides?: EnumSides, code: (s: string) => string = (s) => s): string {
+  if (kind === 'enumValue' && sides?.response && !sides.request) {
+    return 'Such a runtime never sends the value in its replies, so the kubelet has to cope without it.';
+  }
+  switch (kind) {
+    case 'field': return 'Such a runtime drops the field when the kubelet sets it and never fills it in its replies, so the kubelet has to cope with it being unset.';
+    case 'rpc': return `Such a runtime answers the call with gRPC ${code('Unimplemented')}, which the kubelet has to take as "feature not available".`;
+    case 'service': return `Such a runtime does not serve it: every call to it is answered with gRPC ${code('Unimplemented')}.`;
+    case 'enumValue': return 'Such a runtime does not recognise the number: it arrives there as an unknown enum value when the kubelet sends it, and the runtime never sends it back.';
+    case 'enum': return 'Such a runtime does not know the enum: fields of this type are dropped there.';
+    case 'message': return `Such a runtime has no use for the message: fields that carry it are dropped there, and RPCs that take it answer gRPC ${code('Unimplemented')}.`;
+    default: return 'Such a runtime does not know it, so the feature has to degrade gracefully.';
+  }
+}
