@@ -286,7 +286,9 @@ async function explainRule(deps: CommandDeps, ruleId: string | undefined): Promi
   if (!rule) {
     const pick = await window.showQuickPick(
       rules.map((r) => ({ label: r.id, description: `${r.category} · ${r.severity}`, detail: r.title, rule: r })),
-      { title: 'CRI: Explain Rule', placeHolder: 'Pick a rule to read why it exists', matchOnDescription: true, matchOnDetail: true },
+      // Kept open when the focus moves, as Select Baseline's picker is: run from the palette while the report or the
+      // rule panel is active, the webview takes the focus back just after the picker opens.
+      { title: 'CRI: Explain Rule', placeHolder: 'Pick a rule to read why it exists', matchOnDescription: true, matchOnDetail: true, ignoreFocusOut: true },
     );
     rule = pick?.rule;
   }
