@@ -912,7 +912,16 @@ class Comparer {
           }]);
         continue;
       }
-      if (!curByNumber.has(ov.number)) this.deletedEnumValue(old, ov, cur, where);
+      if (!curByNumber.has(ov.number)) {
+        this.deletedEnumValue(old, ov, cur, where);
+        continue;
+      }
+      // Neither renamed nor beside an alias: only released values of other numbers are on it, moved there. A peer
+      // built from the baseline sends this value's number and means it (FIELD_NUMBER_REUSED for a field).
+      for (const v of (curAllByNumber ??= groupBy(cur.values, (x) => x.number)).get(ov.number)!) {
+        this.add('ENUM_VALUE_NUMBER_REUSED', v.node?.numberRange ?? where, `${cur.fqn}.${v.name}`,
+          `enum number ${ov.number} belonged to "${ov.name}" in ${this.tag}; "${v.name}" now uses it`, [], [{ message: `${this.tag}: ${ov.name} = ${ov.number}` }]);
+      }
     }
     // A new name on the number a released value still has, where the enum allows no aliases: the binder's
     // duplicate-number, as for a field; its fix moves the new value to a free number.
