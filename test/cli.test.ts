@@ -222,6 +222,8 @@ describe('cri-compat CLI', { skip: corpusDir ? false : CORPUS_HELP }, () => {
       // A baseline file is named as the baseline: the checked file may have the same name.
       [['check', '--against', tmp, edited], new RegExp(`^cri-compat: --against ${tmp.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: .*: not a regular file$`)],
       [['check', '--against', latin1, edited], /^cri-compat: --against .*latin1-baseline\.proto: .*invalid UTF-8/],
+      // An import directory that is not there is a missing input too: the option was given right.
+      [['check', '--proto-path', join(tmp, 'no-such-dir'), edited], /^cri-compat: --proto-path .*no-such-dir: not a directory$/],
     ] as [string[], RegExp][]) {
       const r = cli(args);
       assert.equal(r.code, 2, `${args.join(' ')}: ${r.err}`);
@@ -483,7 +485,6 @@ describe('cri-compat CLI', { skip: corpusDir ? false : CORPUS_HELP }, () => {
       [['check', '--format=--fail-on', edited], /--format must be one of/],
       [['check', '--current-tag', 'bogus', edited], /--current-tag must be a release tag/],
       [['check', '--current-tag', 'v0.36', edited], /--current-tag must be a release tag/],
-      [['check', '--proto-path', join(tmp, 'nonexistent'), edited], /--proto-path .*nonexistent: not a directory/],
       [['parse', '--proto-path', old, edited], /--proto-path .*old\.proto: not a directory/],
       [['check', '--config', array, edited], /array\.json: must be a JSON object/],
       [['check', '--config', misspelt, edited], /misspelt\.json: unknown key\(s\) "sevrity"/],

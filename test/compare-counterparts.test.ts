@@ -256,3 +256,21 @@ test('several aliases of one released number renamed at once: each gone name is 
     `ENUM_VALUE_RENAMED Protocol.STREAM_CONTROL: enum value 2 "STREAM_CONTROL" was removed; only its alias "QUIC" remains (baseline ${TAG}) ${JSON.stringify(restore)}`,
   ]);
 });
+
+test('a deleted enum value whose number another released value moved to: a reuse, as for a field', NEEDS_CORPUS, () => {
+  // UDP = 1 deleted, SCTP moved from 2 onto 1: a peer built from the release sends UDP as 1, which is read as SCTP.
+  const enumText = edit(corpusText(TAG), '    UDP = 1;\n    SCTP = 2;\n', '    SCTP = 1;\n');
+  // The same edit of two fields: PortMapping's host_port = 3 deleted, host_ip moved from 4 onto 3.
+  const fieldText = edit(corpusText(TAG), '    int32 host_port = 3;\n    // Host IP.\n    string host_ip = 4;\n', '    // Host IP.\n    string host_ip = 3;\n');
+  for (const { against, result } of checkBoth(enumText)) {
+    const fs = result.findings.filter((f) => f.element.startsWith('runtime.v1.Protocol.'));
+    assert.deepEqual(ruleAndElement(fs), ['ENUM_VALUE_NUMBER_CHANGED Protocol.SCTP', 'ENUM_VALUE_NUMBER_REUSED Protocol.SCTP'], against);
+    const reused = fs.find((f) => f.rule === 'ENUM_VALUE_NUMBER_REUSED')!;
+    assert.equal(reused.message, `enum number 1 belonged to "UDP" in ${TAG}; "SCTP" now uses it`, against);
+    assert.deepEqual(reused.related, [{ message: `${TAG}: UDP = 1` }], against);
+  }
+  for (const { against, result } of checkBoth(fieldText)) {
+    const fs = result.findings.filter((f) => f.element.startsWith('runtime.v1.PortMapping.'));
+    assert.deepEqual(ruleAndElement(fs), ['FIELD_NUMBER_CHANGED PortMapping.host_ip', 'FIELD_NUMBER_REUSED PortMapping.host_ip'], against);
+  }
+});

@@ -333,3 +333,27 @@ test('a closed enum from an imported proto2 or editions file: an error in a prot
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a deleted value 0 of an open editions enum goes back first, as in proto3; of a closed one, where the release had it', NEEDS_CORPUS, () => {
+  // TCP = 0 deleted and a new value declared first: above UDP (its released neighbour) the enum would still start
+  // with QUIC = 3, which an open enum (the 2023 default) refuses.
+  const released: Baseline = { tag: TAG, source: 'path', origin: 'test', model: bind(parse(corpusText(TAG)), 'file:///old/api.proto').model };
+  const open = replaceOnce(migrated(), '    TCP = 0;\n    UDP = 1;\n', '    QUIC = 3;\n    UDP = 1;\n');
+  assert.deepEqual(bound(open).problems.map((p) => p.code), ['enum-first-not-zero']);
+  for (const title of ['Restore the enum value', 'Deprecate instead of deleting']) {
+    const restored = fixed(open, released, 'ENUM_VALUE_NO_DELETE', 'Protocol.TCP', title);
+    assert.match(restored, /enum Protocol \{\n( {4}\/\/ Deprecated: .*\n)? {4}TCP = 0( \[deprecated = true\])?;\n {4}QUIC = 3;\n {4}UDP = 1;\n/, title);
+    assert.deepEqual(bound(restored).problems.map((p) => p.code), [], title);
+  }
+  // Reserving 0 instead would leave the enum without its default: not offered (for a closed enum it is).
+  const titles = (text: string): string[] => {
+    const b = bound(text);
+    const f = checkCompatibility(text, b, released).findings.find((x) => x.rule === 'ENUM_VALUE_NO_DELETE' && x.element === 'runtime.v1.Protocol.TCP')!;
+    return computeFixes(text, b, f).map((x) => x.title);
+  };
+  assert.ok(!titles(open).some((t) => t.startsWith('Reserve')), titles(open).join('\n'));
+  // A closed enum may start anywhere: TCP goes back above UDP, where the release declared it.
+  const closed = replaceOnce(open, 'enum Protocol {\n', 'enum Protocol {\n    option features.enum_type = CLOSED;\n');
+  assert.ok(titles(closed).some((t) => t.startsWith('Reserve')), titles(closed).join('\n'));
+  assert.match(fixed(closed, released, 'ENUM_VALUE_NO_DELETE', 'Protocol.TCP', 'Restore the enum value'), /\n {4}QUIC = 3;\n {4}TCP = 0;\n {4}UDP = 1;\n/);
+});

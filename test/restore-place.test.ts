@@ -49,20 +49,26 @@ interface Deletion {
   deprecated: boolean;
 }
 
+/** Each release of the corpus once (releases can share a file), with the first tag that has it, in tag order. */
+function* distinctReleases(): Generator<{ tag: string; release: string }> {
+  const corpus = new Corpus(CORPUS_DIR!);
+  const seen = new Set<string>();
+  for (const row of corpus.goTags()) {
+    if (seen.has(row.blob)) continue;
+    seen.add(row.blob);
+    yield { tag: row.tag, release: corpus.text(row.blob) };
+  }
+}
+
 /**
  * Every field of a message whose released fields are out of number order, where number order would put it elsewhere:
  * among the message's other fields (not in oneofs), the first whose running maximum of numbers is above its number is
  * not the one declared after it. Each message body once, in the release that first had it.
  */
 function deletions(): Deletion[] {
-  const corpus = new Corpus(CORPUS_DIR!);
   const out: Deletion[] = [];
-  const seenBlobs = new Set<string>();
   const seenBodies = new Set<string>();
-  for (const row of corpus.goTags()) {
-    if (seenBlobs.has(row.blob)) continue;
-    seenBlobs.add(row.blob);
-    const release = corpus.text(row.blob);
+  for (const { tag, release } of distinctReleases()) {
     const L = linesOf(release);
     const ast = parse(release);
     for (const m of ast.messages as MessageNode[]) {
@@ -75,7 +81,7 @@ function deletions(): Deletion[] {
         let max = -Infinity;
         const byNumber = rest.findIndex((g) => (max = Math.max(max, g.number!)) > f.number!);
         if ((byNumber < 0 ? rest.length : byNumber) === i) return;
-        const d = deletion(row.tag, release, m.name, m, f, asWritten);
+        const d = deletion(tag, release, m.name, m, f, asWritten);
         if (d) out.push(d);
       });
     }
@@ -151,14 +157,9 @@ const backAt = (d: Deletion, inserted: string): string => d.text.slice(0, d.at) 
  * blank line) stands between the two: restoring adds no blank line.
  */
 function swappedEnumDeletions(): Deletion[] {
-  const corpus = new Corpus(CORPUS_DIR!);
   const out: Deletion[] = [];
-  const seenBlobs = new Set<string>();
   const seenBodies = new Set<string>();
-  for (const row of corpus.goTags()) {
-    if (seenBlobs.has(row.blob)) continue;
-    seenBlobs.add(row.blob);
-    const release = corpus.text(row.blob);
+  for (const { tag, release } of distinctReleases()) {
     for (const e of elementsOf(parse(release))) {
       if (e.kind !== 'enum') continue;
       const values = (e.node as EnumNode).values;
@@ -167,12 +168,12 @@ function swappedEnumDeletions(): Deletion[] {
       seenBodies.add(body);
       const path = e.path.slice('runtime.v1.'.length);
       // The two values' lines, as a deletion of each from the release would take them.
-      const [a, b] = values.slice(-2).map((v) => deletion(row.tag, release, path, e, v, asValueWritten));
+      const [a, b] = values.slice(-2).map((v) => deletion(tag, release, path, e, v, asValueWritten));
       if (!a || !b || a.at + a.lines.length !== b.at) continue;
       const swapped = release.slice(0, a.at) + b.lines + a.lines + release.slice(b.at + b.lines.length);
       const en = elementsOf(parse(swapped)).find((x) => x.kind === 'enum' && x.path === e.path)!;
       for (const v of (en.node as EnumNode).values.slice(-2)) {
-        const d = deletion(row.tag, swapped, path, en, v, asValueWritten);
+        const d = deletion(tag, swapped, path, en, v, asValueWritten);
         if (d) out.push(d);
       }
     }

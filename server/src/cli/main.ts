@@ -61,8 +61,8 @@ const FAIL_ON = ['error', 'warning', 'information', 'hint', 'never'];
 
 class UsageError extends Error {}
 /**
- * An input that cannot be used: a file that is missing, unreadable, too large or not UTF-8 text, or a baseline
- * that does not exist. Exit 2 like bad usage, but without "Run --help": the command line was right, and the
+ * An input that cannot be used: a file that is missing, unreadable, too large or not UTF-8 text, an import
+ * directory (--proto-path) that is not there, or a baseline that does not exist. Exit 2 like bad usage, but without "Run --help": the command line was right, and the
  * message says what to do instead.
  */
 class InputError extends Error {}
@@ -266,7 +266,7 @@ function importsFor(p: Parsed, io: Io): FsImportResolver {
     // A mistyped path would otherwise only show up as unresolved imports, or not at all.
     let isDir = false;
     try { isDir = statSync(dir).isDirectory(); } catch { /* reported below */ }
-    if (!isDir) throw new UsageError(`--proto-path ${d}: not a directory`);
+    if (!isDir) throw new InputError(`--proto-path ${d}: not a directory`);
     return dir;
   });
   return new FsImportResolver({ roots });

@@ -549,7 +549,7 @@ class Comparer {
     if (of.jsonName !== nf.jsonName) {
       this.add('FIELD_JSON_NAME_CHANGED', nf.node?.nameRange ?? ORIGIN, fieldPath(old, of), `field "${old.name}.${of.name}" changed its JSON name from "${of.jsonName}" to "${nf.jsonName}" (baseline ${this.tag})`);
     }
-    if (of.label === 'repeated' && nf.label === 'repeated' && (of.typeKind === 'scalar' || of.typeKind === 'enum') && change === 'same' && packed(of, this.baseline) !== packed(nf, this.current)) {
+    if (of.label === 'repeated' && nf.label === 'repeated' && (of.typeKind === 'scalar' || of.typeKind === 'enum') && change === 'same' && packed(of, this.baseline.syntax) !== packed(nf, this.current.syntax)) {
       this.add('FIELD_PACKED_CHANGED', nf.node?.nameRange ?? ORIGIN, fieldPath(old, of), `field "${old.name}.${of.name}" changed its packed encoding (baseline ${this.tag})`);
     }
   }
@@ -914,7 +914,16 @@ class Comparer {
           }]);
         continue;
       }
-      if (!curByNumber.has(ov.number)) this.deletedEnumValue(old, ov, cur, where);
+      if (!curByNumber.has(ov.number)) {
+        this.deletedEnumValue(old, ov, cur, where);
+        continue;
+      }
+      // Neither renamed nor beside an alias: only released values of other numbers are on it, moved there. A peer
+      // built from the baseline sends this value's number and means it (FIELD_NUMBER_REUSED for a field).
+      for (const v of (curAllByNumber ??= groupBy(cur.values, (x) => x.number)).get(ov.number)!) {
+        this.add('ENUM_VALUE_NUMBER_REUSED', v.node?.numberRange ?? where, `${cur.fqn}.${v.name}`,
+          `enum number ${ov.number} belonged to "${ov.name}" in ${this.tag}; "${v.name}" now uses it`, [], [{ message: `${this.tag}: ${ov.name} = ${ov.number}` }]);
+      }
     }
     // A new name on the number a released value still has, where the enum allows no aliases: the binder's
     // duplicate-number, as for a field; its fix moves the new value to a free number.
@@ -1307,10 +1316,10 @@ export function declarationOf(f: FieldDef, from: ApiModel['syntax'], into: Pick<
   // The model always holds a JSON name; only one that differs from the default was written.
   if (f.jsonName !== jsonNameOf(f.name)) opts.push(`json_name = "${f.jsonName.replace(/[\\"]/g, '\\$&')}"`);
   if (f.label === 'repeated' && isPackable(f.typeKind, f.type)) {
-    const packed = f.packed ?? from !== 'proto2';
+    const released = packed(f, from);
     if (editions) {
-      if (packed !== ((features ?? EDITION_DEFAULTS).repeatedFieldEncoding === 'PACKED')) opts.push(`features.repeated_field_encoding = ${packed ? 'PACKED' : 'EXPANDED'}`);
-    } else if (f.packed !== undefined || packed !== (into.syntax !== 'proto2')) opts.push(`packed = ${packed}`);
+      if (released !== ((features ?? EDITION_DEFAULTS).repeatedFieldEncoding === 'PACKED')) opts.push(`features.repeated_field_encoding = ${released ? 'PACKED' : 'EXPANDED'}`);
+    } else if (f.packed !== undefined || released !== (into.syntax !== 'proto2')) opts.push(`packed = ${released}`);
   } else if (f.packed !== undefined && !editions) opts.push(`packed = ${f.packed}`);
   if (f.deprecated) opts.push('deprecated = true');
   return `${label}${type} ${f.name} = ${f.number}${opts.length ? ` [${opts.join(', ')}]` : ''};`;
@@ -1351,8 +1360,8 @@ function cardinality(l: FieldDef['label']): string {
 }
 
 /** Unset means the syntax default: packed in proto3 (and editions), unpacked in proto2. */
-function packed(f: FieldDef, m: ApiModel): boolean {
-  return f.packed ?? m.syntax !== 'proto2';
+function packed(f: FieldDef, syntax: ApiModel['syntax']): boolean {
+  return f.packed ?? syntax !== 'proto2';
 }
 
 /** The same numbers with the same names, in the same order (fields or enum values). */

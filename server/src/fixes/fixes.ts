@@ -14,7 +14,7 @@ import type {
 import { comparePositions, rangeContains } from '../proto/ast';
 import { ENUM_MAX, FIELD_MAX, parse } from '../proto/parser';
 import type { BoundFile, Declaration, TypeReference } from '../proto/binder';
-import { localName, rpcNames } from '../proto/model';
+import { indexModel, localName, rpcNames } from '../proto/model';
 import {
   bodyMembers, elementNamedAt, elementsOf, fieldLabeledAt, findAt, findContainer, type Container, type Located, type NodeKind,
 } from './locate';
@@ -160,8 +160,8 @@ function plan(text: string, bound: BoundFile, finding: Finding, preferredOnly = 
         const req: ReserveRequest = { container: fd.message, isEnum: fd.isEnum, numbers: fd.numbers, names: fd.names };
         const c = findContainer(bound.ast, fd.message, fd.isEnum);
         const todo = c ? unreserved(c, req) : undefined;
-        // A proto3 enum's first value must be 0: reserving 0 is a compile error, only restoring the value fixes it.
-        if (todo && !(fd.isEnum && todo.numbers.some(([a, b]) => a <= 0 && b >= 0) && isProto3(bound))) {
+        // An open enum's first value must be 0: reserving 0 is a compile error, only restoring the value fixes it.
+        if (todo && !(fd.isEnum && todo.numbers.some(([a, b]) => a <= 0 && b >= 0) && isOpenEnum(bound, fd.message))) {
           const title = reserveTitle(todo.numbers, todo.names, fd.isEnum);
           push(title, reserveEdits(L, bound.ast, req), req, `r${title.slice(1)}`);
         }
@@ -521,8 +521,8 @@ function restoreEdits(L: TextLines, bound: BoundFile, fd: RestoreData, deprecate
   // A reservation of the number or name (a deletion done right, but without deprecation) is taken back.
   const unreserve = unreserveEdits(L, c, fd.alias ? undefined : fd.number, fd.name);
   if (!unreserve) return undefined;
-  // The value 0 of a proto3 enum must come first, also before negative values (and before values added since).
-  const first = fd.isEnum && fd.number === 0 && isProto3(bound);
+  // The value 0 of an open enum must come first, also before negative values (and before values added since).
+  const first = fd.isEnum && fd.number === 0 && isOpenEnum(bound, fd.container);
   // A field or value goes back between the members the baseline declared around it, where the file still has them.
   const neighbours = first ? undefined : fd.isEnum || fd.oneof ? numberedByName(body) : declarationsIn(bound, fd.container);
   const prev = fd.after === undefined ? undefined : neighbours?.get(fd.after);
@@ -573,8 +573,13 @@ function orphanedDoc(L: TextLines, next: Member | undefined, doc: string | undef
   return { line: lead.range.start.line + want.length, indent: L.indentOf(next.range.start.line) };
 }
 
-function isProto3(bound: BoundFile): boolean {
-  return bound.ast.syntax?.value === 'proto3';
+/**
+ * Whether the file's enum `fqn` is open, so that its first value must be 0 (the default): a proto3 file's, and an
+ * editions file's unless `features.enum_type` closes it; a proto2 file's are closed.
+ */
+function isOpenEnum(bound: BoundFile, fqn: string): boolean {
+  if (bound.ast.syntax?.value === 'proto3') return true;
+  return bound.ast.edition !== undefined && !indexModel(bound.model).enums.get(fqn)?.closed;
 }
 
 /**

@@ -675,7 +675,10 @@ class Binder {
   private enumDef(e: EnumNode, scope: string, parentFeatures: Features | undefined): EnumDef {
     const def: EnumDef = { fqn: join(scope, e.name), name: e.name, values: [], reservedNumbers: [], reservedNames: [], node: e };
     const closed = !!parentFeatures && resolveFeatures(parentFeatures, e.options).enumType === 'CLOSED';
-    if (closed) this.closedEnums.add(def.fqn);
+    if (closed) {
+      this.closedEnums.add(def.fqn);
+      def.closed = true;
+    }
     if (e.comments.leading) def.doc = e.comments.leading.text;
     if (isDeprecated(e.options)) def.deprecated = true;
     this.reserved(e.reserved, def, ENUM_MAX);

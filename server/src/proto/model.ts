@@ -80,6 +80,11 @@ export interface EnumDef {
   reservedNumbers: [number, number][];
   reservedNames: string[];
   deprecated?: boolean;
+  /**
+   * An editions file's enum that `features.enum_type = CLOSED` closes: it need not start at 0. (A proto2 file's enums
+   * are all closed, a proto3 file's all open: their syntax says it.)
+   */
+  closed?: true;
   doc?: string;
   /** Present in models from the bundled index, which keeps no doc text; computed from `doc` otherwise. */
   docFingerprint?: DocFingerprint;
