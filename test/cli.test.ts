@@ -357,6 +357,15 @@ describe('cri-compat CLI', { skip: corpusDir ? false : CORPUS_HELP }, () => {
     }
   });
 
+  test('`help` prints the usage as --help does, exit 0', () => {
+    const usage = cli(['--help']);
+    for (const args of [['help'], ['help', 'check']]) {
+      const r = cli(args);
+      assert.equal(r.code, 0, `${args.join(' ')}: ${r.err}`);
+      assert.equal(r.out, usage.out);
+    }
+  });
+
   test('boolean options: no value, =true or =false, and false is off', () => {
     for (const bad of ['--network=maybe', '--include-prereleases=no', '--help=1']) {
       const r = cli(['check', bad, edited]);

@@ -54,7 +54,7 @@ Commands:
   history [--element <path>] [--package runtime.v1]   Release history from the bundled index
   rules                          List every rule with category, default severity and summary
   parse <file.proto>             Report syntax and binding problems only (exit 1 on an error); --proto-path as check
-  --help, --version
+  help, --help, --version
 Boolean options also take =true or =false. A checked file with syntax errors exits 2 after its output.`;
 
 const FAIL_ON = ['error', 'warning', 'information', 'hint', 'never'];
@@ -214,7 +214,8 @@ export async function main(argv: string[], rawIo: Io): Promise<number> {
     const p = parseArgs(argv);
     const [command, ...rest] = p.positional;
     if (on(p, '--version')) { io.out(`cri-compat ${VERSION}`); return 0; }
-    if (on(p, '--help')) { io.out(USAGE); return 0; }
+    // `help` too, as git and npm take it: the usage, whatever follows.
+    if (on(p, '--help') || command === 'help') { io.out(USAGE); return 0; }
     if (!command) { rawIo.err(USAGE); return 2; }
     const allowed = Object.hasOwn(COMMAND_FLAGS, command) ? COMMAND_FLAGS[command]! : undefined;
     if (!allowed) throw new UsageError(`unknown command "${command}"`);
