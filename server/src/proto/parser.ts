@@ -128,7 +128,17 @@ class Parser {
   private expected(what: string): void {
     // A token the lexer already rejected is reported for what is wrong with it.
     const lexical = this.cur.kind === 'invalid' || this.cur.kind === 'string' ? this.cur.error : undefined;
-    this.error(lexical ?? `expected ${what}, found ${this.describe(this.cur)}`, this.cur.range);
+    this.error(lexical ?? `expected ${what}, found ${this.describe(this.cur)}`, this.rangeOf(this.cur));
+  }
+  /**
+   * Where an error at `t` is shown. The end of a file that ends with a line break is on a line past its last one,
+   * which a CI annotation cannot point at and an editor shows on an empty line: such an error is shown at the end of
+   * the last token instead.
+   */
+  private rangeOf(t: Token): Range {
+    const prev = t.index > 0 ? this.at(t.index - 1) : undefined;
+    if (t.kind !== 'eof' || !prev || t.line === prev.endLine) return t.range;
+    return { start: prev.endPos, end: prev.endPos };
   }
 
   /** Expects `;`. When it is missing and the next token starts a later line, the `;` is assumed. */
@@ -485,7 +495,7 @@ class Parser {
       for (;;) {
         const t = this.cur;
         if (t.kind === 'eof') {
-          this.error("expected '}' before end of file", t.range);
+          this.error("expected '}' before end of file", this.rangeOf(t));
           return { start: bodyStart, end: t.start };
         }
         if (this.is('}')) {
