@@ -46,6 +46,8 @@ export type FixData =
   /** A released field moved out of a oneof the message still has, or from it into another, goes back into it. */
   | { kind: 'enterOneof'; oneof: string }
   | { kind: 'declareAfter'; container: ElementPath; name: string; after: string }
+  /** A type reference that names nothing (the binder's unresolved-type) gets an empty top-level message of that name. */
+  | { kind: 'declareMessage'; name: string }
   | {
       kind: 'docStub'; element: 'rpc' | 'message' | 'field' | 'enum' | 'enumValue' | 'service'; name: string;
       /**

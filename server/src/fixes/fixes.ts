@@ -21,6 +21,7 @@ import {
 import { checkNonOverlapping, insertAt, linesOf, mergeEditLists, pos, type TextEdit, type TextLines } from './text';
 import { containerIndex, declarationsIn, entriesOf, namesInScope, oneofsOf, reservationsOf, rpcNamesIn, type Declared, type Reservation } from './containers';
 import { partitionPoint } from '../binarySearch';
+import { declareMessageEdits } from './declare';
 
 /** The title of the fix that suppresses a finding of `rule` on its line (fix-all never picks it). */
 export function suppressionTitle(rule: string): string {
@@ -214,6 +215,10 @@ function plan(text: string, bound: BoundFile, finding: Finding, preferredOnly = 
       }
       case 'declareAfter':
         push(`Declare "${fd.name}" after "${fd.after}"`, declareAfterEdits(L, bound, fd));
+        break;
+      case 'declareMessage':
+        // The documentation stub of a new message, as the doc-stub fix writes it.
+        push(`Declare message "${fd.name}"`, declareMessageEdits(L, bound, finding.range, fd.name, stubLines({ kind: 'docStub', element: 'message', name: fd.name }, undefined)));
         break;
     }
     // The preferred fix is the first applicable one of a title not seen before (as below).

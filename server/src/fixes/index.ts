@@ -2,3 +2,4 @@
 
 export { computeFixes, fixAll, suppressionTitle, DEPRECATION_NOTE, SUPPRESSION_REASON_PLACEHOLDER, type Fix, type FixAllResult } from './fixes';
 export { applyEdits, checkNonOverlapping, isStale, mergeEditLists, type TextEdit } from './text';
+export { undeclaredFindings } from './declare';

@@ -12,7 +12,7 @@ import type { CodeAction, Command, Diagnostic, TextEdit as LspTextEdit, Workspac
 import { rangeContains } from '../proto/ast';
 import { DUPLICATE_NUMBER, duplicateNumberHolder } from '../proto/binder';
 import type { Finding } from '../compat/finding';
-import { computeFixes, fixAll, type Fix, type TextEdit } from '../fixes';
+import { computeFixes, fixAll, undeclaredFindings, type Fix, type TextEdit } from '../fixes';
 import type { Analysis } from '../service';
 import { SOURCE } from './convert';
 import { type Budget, checkEdits, compositeTitle } from './fixChecks';
@@ -108,7 +108,8 @@ function rangeKey(r: Diagnostic['range'] | undefined): string | undefined {
  * An analysis's findings by rule, by rule and element, and by rule and range, built once: a request with every
  * diagnostic of the file (select all, then the light bulb) looked each one up in all findings. A new field on the
  * number of a released field still there is no finding, only the binder's duplicate-number, at whichever of the two
- * comes later: by that code and either range, it is a finding whose fix moves the new field to a free number.
+ * comes later: by that code and either range, it is a finding whose fix moves the new field to a free number. An
+ * unknown type (the binder's unresolved-type) is, by its range, a finding whose fix declares the message.
  */
 const findingIndexes = new WeakMap<Analysis, Map<string, Finding[]>>();
 function findingsOf(analysis: Analysis): Map<string, Finding[]> {
@@ -127,6 +128,7 @@ function findingsOf(analysis: Analysis): Map<string, Finding[]> {
     (analysis.duplicates ?? []).forEach((d, k) => {
       for (const r of [d.range, d.releasedRange]) add(`${DUPLICATE_NUMBER}\0\0${rangeKey(r)}`, duplicates[k]!);
     });
+    for (const f of undeclaredFindings(analysis.bound)) add(`${f.rule}\0\0${rangeKey(f.range)}`, f);
   }
   return index;
 }

@@ -4,7 +4,7 @@
 
 import type { Finding } from '../compat/finding';
 import { RULES } from '../compat/rules';
-import { computeFixes, fixAll, mergeEditLists, suppressionTitle, type Fix, type TextEdit } from '../fixes';
+import { computeFixes, fixAll, mergeEditLists, suppressionTitle, undeclaredFindings, type Fix, type TextEdit } from '../fixes';
 import { DUPLICATE_NUMBER } from '../proto/binder';
 import type { Analysis } from '../service';
 
@@ -41,9 +41,10 @@ export function duplicateFindings(a: Analysis): readonly Finding[] {
   return out;
 }
 
-/** The findings of an analysis with those of its duplicate numbers: what fix-all fixes. */
+/** The findings of an analysis with those of its duplicate numbers and undeclared types: what fix-all fixes. */
 export function fixableFindings(a: Analysis): readonly Finding[] {
-  return a.duplicates?.length ? [...a.findings, ...duplicateFindings(a)] : a.findings;
+  const undeclared = undeclaredFindings(a.bound);
+  return a.duplicates?.length || undeclared.length ? [...a.findings, ...duplicateFindings(a), ...undeclared] : a.findings;
 }
 
 const RULE_ORDER = new Map(RULES.map((r, k) => [r.id, k]));

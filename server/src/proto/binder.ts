@@ -16,6 +16,9 @@ import { partitionPoint } from '../binarySearch';
 
 export type Severity = 'error' | 'warning' | 'information' | 'hint';
 
+/** The code of a type reference that names nothing declared (or imported). */
+export const UNRESOLVED_TYPE = 'unresolved-type';
+
 /** The code of a number used twice in a message, or in an enum without `allow_alias`. */
 export const DUPLICATE_NUMBER = 'duplicate-number';
 
@@ -526,7 +529,7 @@ class Binder {
     const d = this.resolveType(ref.written, scope);
     if (d) ref.target = d.fqn;
     this.references.push(ref);
-    if (!d) this.problem('unresolved-type', `unknown type "${ref.written}"`, ref.range, 'error');
+    if (!d) this.problem(UNRESOLVED_TYPE, `unknown type "${ref.written}"`, ref.range, 'error');
     return d;
   }
 

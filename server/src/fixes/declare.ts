@@ -1,0 +1,138 @@
+// "Declare message X" for a type reference that names nothing (the binder's unresolved-type): a KEP author writes
+// the new RPC (or field) first and its messages next. The message goes where upstream cri-api put the messages of
+// each new RPC (StreamPodSandboxes' after ListPodSandboxResponse, UpdatePodSandboxResources' at the end): at the
+// top level, right after the messages of the RPC before it; a field's type right after the top-level message
+// that holds the field. Pure text edits, as every fix.
+
+import type { Finding } from '../compat/finding';
+import type { MessageNode, Position, Range } from '../proto/ast';
+import { UNRESOLVED_TYPE, type BoundFile } from '../proto/binder';
+import { SCALARS } from '../proto/model';
+import { namesInScope } from './containers';
+import { insertAt, pos, type TextEdit, type TextLines } from './text';
+
+/**
+ * Words of the proto grammar: a message so named is legal to protoc in places, but never what a reference that
+ * names nothing meant.
+ */
+const KEYWORDS = new Set([
+  'syntax', 'edition', 'import', 'package', 'option', 'message', 'enum', 'service', 'rpc', 'returns', 'stream', 'map', 'oneof',
+  'reserved', 'extensions', 'extend', 'optional', 'repeated', 'required', 'group', 'to', 'max', 'true', 'false', 'inf', 'nan',
+  'weak', 'public',
+]);
+
+/**
+ * Where a type is referenced, with the name written there: an RPC's request or response (the RPC's index in its
+ * service), or a field's type (a map's value type).
+ */
+type Site = { written: string } & (
+  | { kind: 'rpc'; anchors: readonly (MessageNode | undefined)[]; index: number; response: boolean; request?: MessageNode }
+  | { kind: 'field'; top: MessageNode });
+
+const rangeKey = (r: Range): string => `${r.start.line}:${r.start.character}:${r.end.line}:${r.end.character}`;
+
+/**
+ * The sites of a file's type references, by range, built once per bound file (a hostile file may have thousands of
+ * unresolved references). For each service, `anchors[k]`: the message the messages of RPC k + 1 go after: RPC k's
+ * response where it is a top-level message of this file (upstream declares it after the request), else its
+ * request, else `anchors[k - 1]`.
+ */
+const siteIndexes = new WeakMap<BoundFile, Map<string, Site>>();
+function sitesOf(bound: BoundFile): Map<string, Site> {
+  let sites = siteIndexes.get(bound);
+  if (sites) return sites;
+  siteIndexes.set(bound, (sites = new Map()));
+  const { ast } = bound;
+  const targets = new Map(bound.references.filter((r) => r.target).map((r) => [rangeKey(r.range), r.target!]));
+  const pkg = bound.model.package;
+  const tops = new Map(ast.messages.map((m) => [pkg ? `${pkg}.${m.name}` : m.name, m]));
+  const localAt = (r: Range): MessageNode | undefined => {
+    const t = targets.get(rangeKey(r));
+    return t === undefined ? undefined : tops.get(t);
+  };
+  for (const s of ast.services) {
+    const anchors: (MessageNode | undefined)[] = [];
+    s.rpcs.forEach((rpc, k) => {
+      const request = localAt(rpc.requestTypeRange);
+      sites!.set(rangeKey(rpc.requestTypeRange), { written: rpc.requestType, kind: 'rpc', anchors, index: k, response: false });
+      sites!.set(rangeKey(rpc.responseTypeRange), { written: rpc.responseType, kind: 'rpc', anchors, index: k, response: true, ...(request ? { request } : {}) });
+      anchors.push(localAt(rpc.responseTypeRange) ?? request ?? anchors[k - 1]);
+    });
+  }
+  const fieldsOf = (m: MessageNode, top: MessageNode): void => {
+    for (const f of m.fields) sites!.set(rangeKey(f.mapValueRange ?? f.typeRange), { written: f.type, kind: 'field', top });
+    for (const n of m.messages) fieldsOf(n, top);
+  };
+  for (const m of ast.messages) fieldsOf(m, m);
+  return sites;
+}
+
+/** A name a new top-level message can take: an identifier, not a scalar or keyword, free in the package. */
+function declarable(bound: BoundFile, name: string): boolean {
+  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) && !SCALARS.has(name) && !KEYWORDS.has(name) && !namesInScope(bound, bound.model.package).has(name);
+}
+
+/** The site of an unresolved reference at `range` whose name a message can take, where it is an RPC's or a field's. */
+function undeclaredAt(bound: BoundFile, range: Range): Site | undefined {
+  const site = sitesOf(bound).get(rangeKey(range));
+  return site && declarable(bound, site.written) ? site : undefined;
+}
+
+/**
+ * One finding per unresolved type reference whose fix is to declare the message: what fix-all and the light bulb
+ * fix, as they fix the binder's duplicate-number. Its element is the message it would declare, so that fix-all
+ * declares a name referenced twice once. Built once per bound file.
+ */
+const undeclaredLists = new WeakMap<BoundFile, readonly Finding[]>();
+export function undeclaredFindings(bound: BoundFile): readonly Finding[] {
+  let out = undeclaredLists.get(bound);
+  if (out) return out;
+  const list: Finding[] = [];
+  const pkg = bound.model.package;
+  for (const p of bound.problems) {
+    if (p.code !== UNRESOLVED_TYPE) continue;
+    const name = undeclaredAt(bound, p.range)?.written;
+    if (name === undefined) continue;
+    list.push({
+      rule: UNRESOLVED_TYPE, category: 'WIRE', severity: 'error', message: p.message, range: p.range,
+      element: pkg ? `${pkg}.${name}` : name, fixes: [{ kind: 'declareMessage', name }],
+    });
+  }
+  undeclaredLists.set(bound, (out = list));
+  return out;
+}
+
+/**
+ * `message <name> {}` with its documentation (`doc`, comment lines without `//`), after the message its site
+ * points at (see the file comment), else at the end of the file; at that message's indentation, a blank line
+ * before it.
+ */
+export function declareMessageEdits(L: TextLines, bound: BoundFile, range: Range, name: string, doc: readonly string[]): TextEdit[] | undefined {
+  const site = undeclaredAt(bound, range);
+  if (!site || site.written !== name || L.slice(range) !== name) return undefined;
+  const anchor = site.kind === 'field' ? site.top : (site.response ? site.request : undefined) ?? site.anchors[site.index - 1];
+  const indent = anchor ? L.indentOf(anchor.range.start.line) : '';
+  const lines = [...doc.map((l) => `${indent}// ${l}`), `${indent}message ${name} {}`];
+  const at = anchor && after(L, anchor);
+  if (at) {
+    // The anchor's line ends the file without a line break: none after the new message either.
+    if (at.line + 1 >= L.lineCount) return [insertAt(at, ['', '', ...lines].join(L.eol))];
+    return [insertAt(pos(at.line + 1, 0), ['', ...lines, ''].join(L.eol))];
+  }
+  return endOfFile(L, lines);
+}
+
+/** The end of a message and its comment on the same line, where nothing else follows on that line. */
+function after(L: TextLines, m: MessageNode): Position | undefined {
+  const trailing = m.comments.trailing;
+  const end = trailing && trailing.range.start.line === m.range.end.line ? trailing.range.end : m.range.end;
+  return L.endsLine(end) ? pos(end.line, L.line(end.line).length) : undefined;
+}
+
+function endOfFile(L: TextLines, lines: readonly string[]): TextEdit[] {
+  const last = L.lineCount - 1;
+  if (!L.isBlank(last)) return [insertAt(pos(last, L.line(last).length), ['', '', ...lines].join(L.eol))];
+  // After a blank line (or at the start of an empty file) no other is needed.
+  const blankBefore = last === 0 || L.isBlank(last - 1);
+  return [insertAt(pos(last, L.line(last).length), [...(blankBefore ? [] : ['']), ...lines, ''].join(L.eol))];
+}
