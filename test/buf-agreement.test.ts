@@ -99,6 +99,12 @@ function deleteMessage(text: string, name: string): string {
   return lines.join('\n');
 }
 
+/** The file as `edition = "2023"` with proto3's implicit presence, which alone changes nothing (test/editions.test.ts). */
+function asEditions(text: string): string {
+  const goPackage = 'option go_package = "k8s.io/cri-api/pkg/apis/runtime/v1";\n';
+  return edit(edit(text, 'syntax = "proto3";', 'edition = "2023";'), goPackage, `${goPackage}option features.field_presence = IMPLICIT;\n`);
+}
+
 const EDITS: { name: string; apply: (t: string) => string }[] = [
   { name: 'delete-field', apply: (t) => edit(t, '    // Name of the container runtime.\n    string runtime_name = 2;\n', '') },
   { name: 'delete-field-reserve-number', apply: (t) => edit(t, '    // Name of the container runtime.\n    string runtime_name = 2;\n', '    reserved 2;\n') },
@@ -122,6 +128,13 @@ const EDITS: { name: string; apply: (t: string) => string }[] = [
   { name: 'rename-message', apply: (t) => t.replaceAll('VersionResponse', 'RuntimeVersionResponse') },
   { name: 'change-package', apply: (t) => edit(t, 'package runtime.v1;', 'package runtime.v2;') },
   { name: 'json-name', apply: (t) => edit(t, 'string runtime_name = 2;', 'string runtime_name = 2 [json_name = "name"];') },
+  { name: 'editions-utf8-none', apply: (t) => edit(asEditions(t), 'string runtime_name = 2;', 'string runtime_name = 2 [features.utf8_validation = NONE];') },
+  {
+    name: 'editions-closed-enum',
+    // Explicit presence on the field that holds it: an implicit-presence field cannot hold a closed enum.
+    apply: (t) => edit(edit(asEditions(t), 'enum Protocol {\n', 'enum Protocol {\n    option features.enum_type = CLOSED;\n'),
+      'Protocol protocol = 1;', 'Protocol protocol = 1 [features.field_presence = EXPLICIT];'),
+  },
 ];
 
 function cases(c: Corpus): Case[] {

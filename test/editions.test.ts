@@ -239,7 +239,8 @@ test('a field released in a proto2 file keeps its encoding and required-ness whe
   // A required field: LEGACY_REQUIRED in editions; proto3 has no required, so no restore there (reserving stays).
   const required = proto2(replaceOnce(asProto2(), 'API.\n    optional string version = 1;\n}\n\nmessage VersionResponse', 'API.\n    required string version = 1;\n}\n\nmessage VersionResponse'));
   const editionsBack = fixed(replaceOnce(migrated([IMPLICIT]), VERSION, 'message VersionRequest {\n'), required, 'FIELD_NO_DELETE', 'VersionRequest.version', 'Restore the field');
-  assert.match(editionsBack, /\n {4}string version = 1 \[features\.field_presence = LEGACY_REQUIRED\];/);
+  // proto2 checks no string: NONE comes back with it.
+  assert.match(editionsBack, /\n {4}string version = 1 \[features\.field_presence = LEGACY_REQUIRED, features\.utf8_validation = NONE\];/);
   assert.deepEqual(bound(editionsBack).problems, []);
   assert.ok(!checkCompatibility(editionsBack, bound(editionsBack), required).findings.some((f) => f.element === 'runtime.v1.VersionRequest.version'));
   const proto3 = replaceOnce(corpusText(TAG), VERSION, 'message VersionRequest {\n');
@@ -262,7 +263,7 @@ test('string ↔ bytes: a string whose utf8_validation resolves to NONE (file, m
   const said = (text: string, against = baseline): string[] => {
     const b = bound(text);
     assert.deepEqual(b.problems, []);
-    return checkCompatibility(text, b, against).findings.map((f) => `${f.rule} ${f.category} ${f.severity} ${f.message.replace(/^field "[^"]+" changed type from \S+ to \S+; | \(baseline [^)]+\)$/g, '')}`);
+    return checkCompatibility(text, b, against).findings.filter((f) => f.rule === 'FIELD_TYPE_CHANGED').map((f) => `${f.rule} ${f.category} ${f.severity} ${f.message.replace(/^field "[^"]+" changed type from \S+ to \S+; | \(baseline [^)]+\)$/g, '')}`);
   };
   const toString = (fileOptions: string[]): string => replaceOnce(migrated([IMPLICIT, ...fileOptions]), '    bytes stdout = 1;', '    string stdout = 1;');
   // VERIFY (the 2023 default): the peer built from this file reads a string and checks it.
@@ -356,4 +357,93 @@ test('a deleted value 0 of an open editions enum goes back first, as in proto3; 
   const closed = replaceOnce(open, 'enum Protocol {\n', 'enum Protocol {\n    option features.enum_type = CLOSED;\n');
   assert.ok(titles(closed).some((t) => t.startsWith('Reserve')), titles(closed).join('\n'));
   assert.match(fixed(closed, released, 'ENUM_VALUE_NO_DELETE', 'Protocol.TCP', 'Restore the enum value'), /\n {4}QUIC = 3;\n {4}TCP = 0;\n {4}UDP = 1;\n/);
+});
+
+/** A baseline bound from `text` (an editions or proto2 variant of v0.36.3), as if released as v0.36.3. */
+const releasedAs = (text: string): Baseline => ({ tag: TAG, source: 'path', origin: 'test', model: bind(parse(text), 'file:///old/api.proto').model });
+
+/** `RULE Message.field` of the findings of `rule` of `text` against `baseline`. */
+function findingsOf(rule: string, text: string, baseline: Baseline = releasedAs(corpusText(TAG))): string[] {
+  const b = bound(text);
+  assert.deepEqual(b.problems.map((p) => `${p.code} ${p.message}`), []);
+  return checkCompatibility(text, b, baseline).findings.filter((f) => f.rule === rule).map((f) => `${f.rule} ${f.element.replace(/^runtime\.v1\./, '')}`).sort();
+}
+
+/** Released fields that hold strings: string fields, and maps with string keys or values. */
+const stringField = (f: FieldDef): boolean => f.type === 'string' || (f.typeKind === 'map' && f.type.includes('string'));
+
+test('FIELD_UTF8_VALIDATION_CHANGED: a string field whose utf8_validation resolves to NONE on one side only (file, message or field)', NEEDS_CORPUS, () => {
+  const RULE = 'FIELD_UTF8_VALIDATION_CHANGED';
+  const none = 'option features.utf8_validation = NONE;';
+  assert.deepEqual(findingsOf(RULE, migrated([IMPLICIT])), [], 'VERIFY, the 2023 default, is what proto3 does');
+  const every = fieldsWhere(RULE, stringField);
+  assert.ok(every.length > 100 && every.includes(`${RULE} PodSandboxConfig.labels`), 'v0.36.3 has many string fields and string maps');
+  assert.deepEqual(findingsOf(RULE, migrated([IMPLICIT, none])), every);
+  assert.deepEqual(findingsOf(RULE, migrated(['option features = { field_presence: IMPLICIT, utf8_validation: NONE };'])), every);
+  // On one message, and on one field; a field's VERIFY overrides its message's NONE.
+  const onMessage = replaceOnce(migrated([IMPLICIT]), 'message VersionResponse {\n', `message VersionResponse {\n    ${none}\n`);
+  const versionResponse = fieldsWhere(RULE, (f, m) => stringField(f) && m.name === 'VersionResponse');
+  assert.equal(versionResponse.length, 4);
+  assert.deepEqual(findingsOf(RULE, onMessage), versionResponse);
+  assert.deepEqual(findingsOf(RULE, replaceOnce(onMessage, 'string runtime_name = 2;', 'string runtime_name = 2 [features.utf8_validation = VERIFY];')),
+    versionResponse.filter((f) => !f.endsWith('.runtime_name')));
+  const onField = replaceOnce(migrated([IMPLICIT]), 'string runtime_name = 2;', 'string runtime_name = 2 [features.utf8_validation = NONE];');
+  assert.deepEqual(findingsOf(RULE, onField), [`${RULE} VersionResponse.runtime_name`]);
+
+  // The message names the field, both sides and the one that rejects; the other way round from an editions release.
+  const message = (text: string, baseline?: Baseline): string[] => {
+    const b = bound(text);
+    return checkCompatibility(text, b, baseline ?? releasedAs(corpusText(TAG))).findings.filter((f) => f.rule === RULE).map((f) => `${f.category} ${f.severity} ${f.message}`);
+  };
+  assert.deepEqual(message(onField), [`WIRE error field "VersionResponse.runtime_name" changed its UTF-8 validation from VERIFY to NONE: a peer built from ${TAG} rejects a message in which runtime_name holds bytes that are not valid UTF-8, which one built from this file may send (baseline ${TAG})`]);
+  assert.deepEqual(message(corpusText(TAG), releasedAs(onField)), [`WIRE error field "VersionResponse.runtime_name" changed its UTF-8 validation from NONE to VERIFY: a peer built from this file rejects a message in which runtime_name holds bytes that are not valid UTF-8, which one built from ${TAG} may send (baseline ${TAG})`]);
+  // proto2 checks no string: a proto2 release read by a proto3 or editions file, and back into proto2 from NONE.
+  assert.deepEqual(findingsOf(RULE, corpusText(TAG), releasedAs(asProto2())), every);
+  assert.deepEqual(findingsOf(RULE, migrated([IMPLICIT, none]), releasedAs(asProto2())), []);
+  assert.deepEqual(findingsOf(RULE, asProto2(), releasedAs(migrated([IMPLICIT, none]))), []);
+  // A change between string and bytes stays FIELD_TYPE_CHANGED alone, which says who checks UTF-8.
+  assert.deepEqual(findingsOf(RULE, replaceOnce(onField, 'string runtime_name = 2 [', 'bytes runtime_name = 2 [')), []);
+});
+
+test('a restored string field says its released UTF-8 validation in an editions file where it differs from its message', NEEDS_CORPUS, () => {
+  // Released NONE (on the field) into a file that verifies: NONE on the field, and no finding left.
+  const releasedNone = releasedAs(replaceOnce(migrated([IMPLICIT]), VERSION, VERSION.replace('version = 1;', 'version = 1 [features.utf8_validation = NONE];')));
+  const noVersion = replaceOnce(migrated([IMPLICIT]), VERSION, 'message VersionRequest {\n');
+  for (const title of ['Restore the field', 'Deprecate instead of deleting']) {
+    const restored = fixed(noVersion, releasedNone, 'FIELD_NO_DELETE', 'VersionRequest.version', title);
+    assert.match(restored, /\n {4}string version = 1 \[features\.utf8_validation = NONE(, deprecated = true)?\];/, title);
+    if (title === 'Restore the field') assertRestored(restored, releasedNone);
+    assertValidProto(restored, title);
+  }
+  // Released NONE by proto2, into a message that already says NONE: nothing to add.
+  const proto2 = releasedAs(asProto2());
+  const intoNone = replaceOnce(migrated([IMPLICIT]), VERSION, `message VersionRequest {\n    option features.utf8_validation = NONE;\n`);
+  assert.match(fixed(intoNone, proto2, 'FIELD_NO_DELETE', 'VersionRequest.version', 'Restore the field'), /\n {4}string version = 1;\n/);
+  // Released VERIFY (proto3) into a message that says NONE: VERIFY on the field.
+  const verifyBack = fixed(intoNone, releasedAs(corpusText(TAG)), 'FIELD_NO_DELETE', 'VersionRequest.version', 'Restore the field');
+  assert.match(verifyBack, /\n {4}string version = 1 \[features\.utf8_validation = VERIFY\];/);
+  assertRestored(verifyBack, releasedAs(corpusText(TAG)));
+});
+
+test('ENUM_OPEN_CLOSED_CHANGED: an enum that features.enum_type (or proto2) closes on one side only', NEEDS_CORPUS, () => {
+  const RULE = 'ENUM_OPEN_CLOSED_CHANGED';
+  const closed = 'option features.enum_type = CLOSED;';
+  const every = released().enums.map((e) => `${RULE} ${e.fqn.replace(/^runtime\.v1\./, '')}`).sort();
+  assert.ok(every.length > 10 && every.includes(`${RULE} SecurityProfile.ProfileType`), 'v0.36.3 has top-level and nested enums');
+  // Explicit presence (the 2023 default), which may hold a closed enum.
+  assert.deepEqual(findingsOf(RULE, migrated()), [], 'OPEN, the 2023 default, is what proto3 does');
+  assert.deepEqual(findingsOf(RULE, migrated([closed])), every);
+  // One enum opened again under the file's CLOSED; one closed through its message; one on its own.
+  assert.deepEqual(findingsOf(RULE, replaceOnce(migrated([closed]), 'enum Protocol {\n', 'enum Protocol {\n    option features.enum_type = OPEN;\n')),
+    every.filter((e) => e !== `${RULE} Protocol`));
+  assert.deepEqual(findingsOf(RULE, replaceOnce(migrated(), 'message SecurityProfile {\n', `message SecurityProfile {\n    ${closed}\n`)), [`${RULE} SecurityProfile.ProfileType`]);
+  const protocolClosed = replaceOnce(migrated(), 'enum Protocol {\n', `enum Protocol {\n    ${closed}\n`);
+  assert.deepEqual(findingsOf(RULE, protocolClosed), [`${RULE} Protocol`]);
+
+  const message = (text: string, baseline: Baseline): string[] => checkCompatibility(text, bound(text), baseline).findings.filter((f) => f.rule === RULE).map((f) => `${f.category} ${f.severity} ${f.message}`);
+  assert.deepEqual(message(protocolClosed, releasedAs(corpusText(TAG))), [`WIRE error enum "Protocol" changed from open to closed: a peer built from this file sets a number it does not know aside as an unknown field, where one built from ${TAG} keeps it in the field (baseline ${TAG})`]);
+  assert.deepEqual(message(corpusText(TAG), releasedAs(protocolClosed)), [`WIRE error enum "Protocol" changed from closed to open: a peer built from ${TAG} sets a number it does not know aside as an unknown field, where one built from this file keeps it in the field (baseline ${TAG})`]);
+  // proto2's enums are closed: against proto3 every enum changes, against editions that close them none does.
+  assert.deepEqual(findingsOf(RULE, corpusText(TAG), releasedAs(asProto2())), every);
+  assert.deepEqual(findingsOf(RULE, migrated([closed]), releasedAs(asProto2())), []);
 });

@@ -344,6 +344,46 @@ message Foo {
   assert.deepEqual(rules(check(p2, p2.replace('ids = 1;', 'ids = 1 [packed = true];'))), ['FIELD_PACKED_CHANGED']);
 });
 
+test('FIELD_UTF8_VALIDATION_CHANGED: a string field that an editions file stops checking (proto3 checks, proto2 does not)', () => {
+  // proto3's implicit presence kept, so that only the validation differs.
+  const editions = (body: string): string => `edition = "2023";\n\npackage runtime.v1;\noption features.field_presence = IMPLICIT;\n\n${body.replace(/^\n/, '')}`;
+  const cur = editions('// Foo is a test message.\nmessage Foo {\n    // a is kept.\n    string a = 1;\n    // b is the one that changes.\n    string b = 2 [features.utf8_validation = NONE];\n}\n');
+  const fs = check(FOO, cur);
+  assert.deepEqual(rules(fs), ['FIELD_UTF8_VALIDATION_CHANGED']);
+  expectFinding(fs, {
+    rule: 'FIELD_UTF8_VALIDATION_CHANGED', category: 'WIRE', severity: 'error', range: at(cur, 'string b = 2', 'b'), element: 'runtime.v1.Foo.b',
+    message: 'field "Foo.b" changed its UTF-8 validation from VERIFY to NONE: a peer built from v0.36.3 rejects a message in which b holds bytes that are not valid UTF-8, which one built from this file may send (baseline v0.36.3)',
+  });
+  assert.deepEqual(check(FOO, cur.replace(' [features.utf8_validation = NONE]', '')), []);
+  // proto2 checks no string: against a proto2 release, NONE on both fields (and their presence kept) changes nothing.
+  const p2 = FOO.replace('syntax = "proto3";', 'syntax = "proto2";').replace(/    string/g, '    optional string');
+  assert.deepEqual(check(p2, cur.replace('string a = 1;', 'string a = 1 [features.field_presence = EXPLICIT, features.utf8_validation = NONE];')
+    .replace('string b = 2 [', 'string b = 2 [features.field_presence = EXPLICIT, ')), []);
+});
+
+test('ENUM_OPEN_CLOSED_CHANGED: an enum that features.enum_type closes, or a proto2 one that proto3 opens', () => {
+  const old = proto(`
+// Kind is a test enum.
+enum Kind {
+    // A is the default.
+    A = 0;
+    // B is another.
+    B = 1;
+}
+`);
+  const cur = old.replace('syntax = "proto3";', 'edition = "2023";').replace('enum Kind {\n', 'enum Kind {\n    option features.enum_type = CLOSED;\n');
+  const fs = check(old, cur);
+  assert.deepEqual(rules(fs), ['ENUM_OPEN_CLOSED_CHANGED']);
+  expectFinding(fs, {
+    rule: 'ENUM_OPEN_CLOSED_CHANGED', category: 'WIRE', severity: 'error', range: at(cur, 'enum Kind', 'Kind'), element: 'runtime.v1.Kind',
+    message: 'enum "Kind" changed from open to closed: a peer built from this file sets a number it does not know aside as an unknown field, where one built from v0.36.3 keeps it in the field (baseline v0.36.3)',
+  });
+  assert.deepEqual(check(old, cur.replace('CLOSED', 'OPEN')), []);
+  const p2 = old.replace('syntax = "proto3";', 'syntax = "proto2";');
+  assert.deepEqual(rules(check(p2, old)), ['ENUM_OPEN_CLOSED_CHANGED']);
+  assert.deepEqual(check(p2, cur), []);
+});
+
 test('FIELD_RENAMED: same number and type, new name', () => {
   const cur = FOO.replace('string b = 2;', 'string beta = 2;');
   const fs = check(FOO, cur);

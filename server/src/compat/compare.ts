@@ -4,7 +4,7 @@
 import type { OneofNode, Range } from '../proto/ast';
 import { comparePositions, declaredInMessage } from '../proto/ast';
 import {
-  ModelIndex, indexModel, isPackable, jsonNameOf, localName, type ApiModel, type EnumDef, type EnumValueDef, type FieldDef, type MessageDef, type RpcDef, type ServiceDef,
+  ModelIndex, holdsStrings, indexModel, isClosedEnum, isPackable, jsonNameOf, localName, utf8Verified, type ApiModel, type EnumDef, type EnumValueDef, type FieldDef, type MessageDef, type RpcDef, type ServiceDef,
 } from '../proto/model';
 import type { Finding, FixData } from './finding';
 import { EDITION_DEFAULTS, type Features } from '../proto/features';
@@ -552,6 +552,15 @@ class Comparer {
     if (of.label === 'repeated' && nf.label === 'repeated' && (of.typeKind === 'scalar' || of.typeKind === 'enum') && change === 'same' && packed(of, this.baseline.syntax) !== packed(nf, this.current.syntax)) {
       this.add('FIELD_PACKED_CHANGED', nf.node?.nameRange ?? ORIGIN, fieldPath(old, of), `field "${old.name}.${of.name}" changed its packed encoding (baseline ${this.tag})`);
     }
+    // A type change between string and bytes is FIELD_TYPE_CHANGED, which says who checks UTF-8 there.
+    if (change === 'same' && holdsStrings(nf)) {
+      const was = utf8Verified(of, this.baseline.syntax);
+      if (was !== utf8Verified(nf, this.current.syntax)) {
+        const [verifier, sender] = was ? [`a peer built from ${this.tag}`, 'one built from this file'] : ['a peer built from this file', `one built from ${this.tag}`];
+        this.add('FIELD_UTF8_VALIDATION_CHANGED', nf.node?.nameRange ?? ORIGIN, fieldPath(old, of),
+          `field "${old.name}.${of.name}" changed its UTF-8 validation from ${was ? 'VERIFY to NONE' : 'NONE to VERIFY'}: ${verifier} rejects a message in which ${of.name} holds bytes that are not valid UTF-8, which ${sender} may send (baseline ${this.tag})`);
+      }
+    }
   }
 
   /** Per message (of the baseline or the current model), releasedMembers' answer, computed once. */
@@ -794,7 +803,7 @@ class Comparer {
     const value = (t: string): string => /^map<[^,]+,(.+)>$/.exec(t)?.[1] ?? t;
     if (!utf8Checked(value(was.type), value(now.type))) return undefined;
     const [reads, field] = value(now.type) === 'string' ? [this.current, now] : [this.baseline, was];
-    if (reads.syntax === 'proto2' || field.utf8Unchecked) return undefined;
+    if (!utf8Verified(field, reads.syntax)) return undefined;
     return { reader: reads === this.current ? 'a peer built from this file' : `a peer built from ${this.tag}`, syntax: reads.syntax };
   }
 
@@ -839,6 +848,12 @@ class Comparer {
 
   private enumDef(old: EnumDef, cur: EnumDef): void {
     const where = cur.node?.nameRange ?? ORIGIN;
+    const wasClosed = isClosedEnum(old, this.baseline.syntax);
+    if (wasClosed !== isClosedEnum(cur, this.current.syntax)) {
+      const [closed, open] = wasClosed ? [this.tag, 'this file'] : ['this file', this.tag];
+      this.add('ENUM_OPEN_CLOSED_CHANGED', where, cur.fqn,
+        `enum "${cur.name}" changed from ${wasClosed ? 'closed to open' : 'open to closed'}: a peer built from ${closed} sets a number it does not know aside as an unknown field, where one built from ${open} keeps it in the field (baseline ${this.tag})`);
+    }
     if (sameNumbersAndNames(old.values, cur.values)) {
       this.reservations(old, cur, where, 'enum');
       return;
@@ -1292,8 +1307,8 @@ function rpcsSignature(s: ServiceDef): string {
 /**
  * The declaration of a released field as it would be written back, for the "restore" fix, in what the file it goes
  * into (`into`: its syntax, and in an editions file the features of the message it goes into) accepts, with the
- * released presence and encoding: an editions file refuses the labels `optional` and `required` and the option
- * `packed`, and says them with features; a proto2 file packs only where asked. Undefined where the file cannot say
+ * released presence, encoding and UTF-8 validation: an editions file refuses the labels `optional` and `required` and
+ * the option `packed`, and says them with features (and a string's validation, which proto2 and proto3 imply); a proto2 file packs only where asked. Undefined where the file cannot say
  * what the release did (required in proto3, implicit presence in proto2): a restore there would be a change of its own.
  */
 export function declarationOf(f: FieldDef, from: ApiModel['syntax'], into: Pick<ApiModel, 'syntax'>, features?: Features): string | undefined {
@@ -1321,6 +1336,10 @@ export function declarationOf(f: FieldDef, from: ApiModel['syntax'], into: Pick<
       if (released !== ((features ?? EDITION_DEFAULTS).repeatedFieldEncoding === 'PACKED')) opts.push(`features.repeated_field_encoding = ${released ? 'PACKED' : 'EXPANDED'}`);
     } else if (f.packed !== undefined || released !== (into.syntax !== 'proto2')) opts.push(`packed = ${released}`);
   } else if (f.packed !== undefined && !editions) opts.push(`packed = ${f.packed}`);
+  if (editions && holdsStrings(f)) {
+    const released = utf8Verified(f, from);
+    if (released !== ((features ?? EDITION_DEFAULTS).utf8Validation === 'VERIFY')) opts.push(`features.utf8_validation = ${released ? 'VERIFY' : 'NONE'}`);
+  }
   if (f.deprecated) opts.push('deprecated = true');
   return `${label}${type} ${f.name} = ${f.number}${opts.length ? ` [${opts.join(', ')}]` : ''};`;
 }

@@ -90,6 +90,19 @@ export const RULES: readonly Rule[] = [
   rule('FIELD_PACKED_CHANGED', 'WIRE', 'warning', true, 'A repeated scalar field changed its packed encoding',
     'Current protobuf parsers accept both packed and unpacked encodings, but older or hand-written parsers may not. Keep the encoding the baseline had.',
     LINKS.protoUpdating),
+  rule('FIELD_UTF8_VALIDATION_CHANGED', 'WIRE', 'error', true, 'A string field changed between checking UTF-8 (VERIFY) and not (NONE)',
+    `${SKEW} A parser that verifies strings fails on the whole message when a string field holds bytes that are not valid UTF-8; ` +
+    'one that does not takes them as they are. proto3 verifies, proto2 does not, and an editions file verifies unless ' +
+    '`features.utf8_validation = NONE` applies to the field (set on the file, its message or the field). When the two versions ' +
+    'disagree, the side that does not verify may send a value, such as a path or a label copied from elsewhere, that the side that ' +
+    'verifies rejects, and the RPC fails instead of carrying it. Keep the validation the baseline had.', LINKS.protoUpdating),
+  rule('ENUM_OPEN_CLOSED_CHANGED', 'WIRE', 'error', true, 'An enum changed between open and closed',
+    `${SKEW} The two kinds treat a number they have no value for differently. An open enum (proto3's, and an editions file's by default) ` +
+    'keeps it in the field, where code can see it and pass it on. A closed enum (proto2\'s, and an editions file\'s with ' +
+    '`features.enum_type = CLOSED`) moves it into the message\'s unknown fields: the field reads as unset (or its default), and a ' +
+    'repeated field loses the element. A value added in a later version is such a number for every peer built before it, so after ' +
+    'the change a peer of one version sees an unknown value where a peer of the other sees nothing. Keep the enum as open or closed as the baseline had it.',
+    LINKS.protoUpdating),
   rule('ENUM_VALUE_NO_DELETE', 'WIRE', 'error', true, 'An enum value was deleted without reserving its number',
     `${SKEW} Peers built from the baseline still send this number. Without a reservation a later value can take it and change what old peers mean.`,
     LINKS.protoUpdating),

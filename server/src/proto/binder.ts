@@ -7,7 +7,7 @@ import {
   type ServiceNode,
 } from './ast';
 import {
-  SCALARS, isPackable, jsonNameOf, isReserved, type ApiModel, type EnumDef, type FieldDef, type FieldLabel, type MessageDef, type ServiceDef,
+  SCALARS, holdsStrings, isPackable, jsonNameOf, isReserved, type ApiModel, type EnumDef, type FieldDef, type FieldLabel, type MessageDef, type ServiceDef,
 } from './model';
 import { EDITION_DEFAULTS, resolveFeatures, type Features } from './features';
 import { ENUM_MAX, FIELD_MAX, parse } from './parser';
@@ -630,7 +630,7 @@ class Binder {
     const json = f.options.find((o) => o.name === 'json_name');
     if (json) def.jsonName = unquote(json.value);
     if (isDeprecated(f.options)) def.deprecated = true;
-    if (features?.utf8Validation === 'NONE' && (type === 'string' || (typeKind === 'map' && /[<,]string[,>]/.test(type)))) def.utf8Unchecked = true;
+    if (features?.utf8Validation === 'NONE' && holdsStrings(def)) def.utf8Unchecked = true;
     const packed = f.options.find((o) => o.name === 'packed');
     // As protoc says ("Field option packed is not allowed in edition 2023"); the encoding is still read from it.
     if (packed && features) this.problem('editions-packed', 'the option "packed" is not allowed in an editions file: use features.repeated_field_encoding (EXPANDED or PACKED)', packed.nameRange, 'error');

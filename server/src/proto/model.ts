@@ -21,6 +21,24 @@ export function isPackable(typeKind: FieldDef['typeKind'], type: string): boolea
   return typeKind === 'enum' || (typeKind === 'scalar' && type !== 'string' && type !== 'bytes');
 }
 
+/** A field that holds strings: a string, or a map with string keys or values (`map<K,V>`, as FieldDef.type writes it). */
+export function holdsStrings(f: Pick<FieldDef, 'type' | 'typeKind'>): boolean {
+  return f.type === 'string' || (f.typeKind === 'map' && /[<,]string[,>]/.test(f.type));
+}
+
+/**
+ * Whether the parsers of a field that holds strings reject bytes that are not UTF-8: proto3's do, proto2's never, an
+ * editions file's unless `features.utf8_validation` resolves to NONE (FieldDef.utf8Unchecked).
+ */
+export function utf8Verified(f: Pick<FieldDef, 'utf8Unchecked'>, syntax: ApiModel['syntax']): boolean {
+  return syntax !== 'proto2' && !f.utf8Unchecked;
+}
+
+/** Whether an enum is closed: all of a proto2 file's are, none of a proto3 file's, an editions file's as EnumDef.closed says. */
+export function isClosedEnum(e: Pick<EnumDef, 'closed'>, syntax: ApiModel['syntax']): boolean {
+  return syntax === 'proto2' || !!e.closed;
+}
+
 export interface FieldDef {
   name: string;
   number: number;
