@@ -1308,8 +1308,9 @@ function rpcsSignature(s: ServiceDef): string {
  * The declaration of a released field as it would be written back, for the "restore" fix, in what the file it goes
  * into (`into`: its syntax, and in an editions file the features of the message it goes into) accepts, with the
  * released presence, encoding and UTF-8 validation: an editions file refuses the labels `optional` and `required` and
- * the option `packed`, and says them with features (and a string's validation, which proto2 and proto3 imply); a proto2 file packs only where asked. Undefined where the file cannot say
- * what the release did (required in proto3, implicit presence in proto2): a restore there would be a change of its own.
+ * the option `packed`, and says them with features (and a string's validation, which proto2 and proto3 imply); a
+ * proto2 file packs only where asked. Undefined where the file cannot say what the release did (required in proto3,
+ * implicit presence in proto2): a restore there would be a change of its own.
  */
 export function declarationOf(f: FieldDef, from: ApiModel['syntax'], into: Pick<ApiModel, 'syntax'>, features?: Features): string | undefined {
   const singular = f.label !== 'repeated' && f.typeKind !== 'map';
