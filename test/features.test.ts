@@ -1027,3 +1027,51 @@ describe('position index on real CRI api.proto files', { skip: corpusDir ? false
     }
   });
 });
+
+describe('policy hover: an RPC\'s call sequence is said once', NEEDS_CORPUS, () => {
+  const history = loadBundledHistory();
+  const baseline = { tag: 'v0.36.3', kubernetes: '1.36.3', source: 'bundled' as const, origin: 'test', model: history.modelAt('v0.36.3')!, history };
+  /** The hover of an RPC's name, as the server composes it: the declaration with its doc, then the policy hover. */
+  const rpcHover = (text: string, rpc: string): string => {
+    const bound = bind(parse(text), 'file:///ws/api.proto');
+    const e = [...allElements(bound.ast)].find((x) => x.kind === 'rpc' && x.name === rpc);
+    assert.ok(e, rpc);
+    const extraHover = (element: string, shownDoc: string | undefined): string | undefined => elementPolicyHover(element, baseline, bound.model, [], shownDoc);
+    return doHover(bound, e.nameRange.start, { extraHover })!.contents.value;
+  };
+  const count = (text: string, part: string): number => text.split(part).length - 1;
+
+  test('a released RPC: the documentation above states the call sequence, which the policy hover does not quote again', () => {
+    const released = corpusText('v0.36.3');
+    const rpcs = [...allElements(parse(released))].filter((e) => e.kind === 'rpc');
+    assert.ok(rpcs.length > 30, `${rpcs.length} RPCs`);
+    const stated: string[] = [];
+    for (const r of rpcs) {
+      const h = rpcHover(released, r.name);
+      assert.doesNotMatch(h, /\*\*Call sequence\*\* \(from its documentation\)/, h);
+      if (h.includes('**Call sequence**: stated in its documentation, above.')) stated.push(r.name);
+    }
+    assert.ok(stated.includes('UpdatePodSandboxResources'), stated.join(', '));
+    assert.equal(count(rpcHover(released, 'UpdatePodSandboxResources'), 'Kubelet reconfigures the pod-level cgroups.'), 1);
+  });
+
+  test('a new RPC whose documentation labels its call order: "Call order:" once, in the documentation', () => {
+    const doc = [
+      '    // ReloadPodSandbox reloads the configuration of a running pod sandbox.',
+      '    // Call order: the kubelet calls it after RunPodSandbox and before CreateContainer.',
+      '    // Runtimes that do not implement it return Unimplemented, and the kubelet recreates the sandbox instead.',
+    ].join('\n');
+    const text = replaceOnce(corpusText('v0.36.3'), '    // UpdatePodSandboxResources synchronously',
+      `${doc}\n    rpc ReloadPodSandbox(UpdatePodSandboxResourcesRequest) returns (UpdatePodSandboxResourcesResponse) {}\n\n    // UpdatePodSandboxResources synchronously`);
+    const h = rpcHover(text, 'ReloadPodSandbox');
+    assert.equal(count(h, 'Call order:'), 1, h);
+    assert.match(h, /\*\*Call sequence\*\*: stated in its documentation, above\.\n/);
+    // The policy hover alone, with no documentation shown above it, still quotes the sentence.
+    const alone = elementPolicyHover('runtime.v1.RuntimeService.ReloadPodSandbox', baseline, bind(parse(text), 'file:///ws/api.proto').model)!;
+    assert.match(alone, /\*\*Call sequence\*\* \(from its documentation\): Call order: the kubelet calls it after RunPodSandbox and before CreateContainer\.\n/);
+    // Where the documentation shown says only part of it, the rest.
+    const part = elementPolicyHover('runtime.v1.RuntimeService.ReloadPodSandbox', baseline, bind(parse(text.replace('before CreateContainer.', 'before CreateContainer. Called after PodSandboxStatus.')), 'file:///ws/api.proto').model, [],
+      'Call order: the kubelet calls it after RunPodSandbox and before CreateContainer.')!;
+    assert.match(part, /\*\*Call sequence\*\* \(from its documentation\): Called after PodSandboxStatus\.\n/);
+  });
+});

@@ -24,6 +24,7 @@ import type { EnumNode, EnumValueNode, FieldNode, MessageNode, Range } from '../
 import { bind } from '../server/src/proto/binder';
 import { parse } from '../server/src/proto/parser';
 import { analyze, type Analysis } from '../server/src/service';
+import { newestTag } from '../server/src/policy/versions';
 import { NEEDS_CORPUS, corpusText } from './corpusText';
 
 const URI = 'file:///work/api.proto';
@@ -111,9 +112,18 @@ function deletion(
   return { tag, release, message: path, field: f.name, text, at, lines, written: written(lines), close, deprecated };
 }
 
-/** The lines as the fix writes them: the declaration as the model has it, `[deprecated=true]` spaced. */
+/**
+ * The lines as the fix writes them: the declaration (the last line) as the model has it, one space between words,
+ * `[deprecated=true]` and `map<string,string>` spaced, none before `;` (v0.37 has `metadata = 1 ;` and
+ * `additional_ips  = 2;`).
+ */
 function asWritten(lines: string): string {
-  return lines.replace(/\[deprecated=true\]/g, '[deprecated = true]');
+  const all = lines.split('\n');
+  const decl = all.at(-2)!;
+  const indent = /^\s*/.exec(decl)![0];
+  const written = decl.trim().replace(/\s+/g, ' ').replace(/\[deprecated=true\]/g, '[deprecated = true]')
+    .replace(/\bmap<([\w.]+),(?=\S)/g, 'map<$1, ').replace(/ ;$/, ';');
+  return [...all.slice(0, -2), indent + written, ''].join('\n');
 }
 
 /** The lines as written, with the deprecation note above the declaration (the last line) and `[deprecated = true]` on it. */
@@ -340,5 +350,106 @@ describe('the place of a restored field, in small files', () => {
     const a = run(text, baselineOf(release));
     const f = a.findings.find((x) => x.rule === 'FIELD_NO_DELETE')!;
     assert.equal(applyEdits(text, fixTitled(computeFixes(text, a.bound, f), 'Restore the field').edits), release);
+  });
+});
+
+/**
+ * A released field (enum value) of the newest release whose declaration alone was deleted: its comment stays and now
+ * leads the next member's, or, before a blank line or `}`, trails the member above it (or the body's `{`).
+ */
+interface LineDeletion {
+  what: string;
+  message: string;
+  field: string;
+  isEnum: boolean;
+  deprecated: boolean;
+  /** The release without the declaration's line. */
+  text: string;
+  /** The release with the declaration as the fix writes it, and with it deprecated (the note above it). */
+  restored: string;
+  deprecatedText: string;
+}
+
+function declarationLineDeletions(tag: string, release: string): LineDeletion[] {
+  const out: LineDeletion[] = [];
+  const L = linesOf(release);
+  for (const e of elementsOf(parse(release))) {
+    if (e.kind !== 'message' && e.kind !== 'enum') continue;
+    const path = e.path.slice('runtime.v1.'.length);
+    const members: (FieldNode | EnumValueNode)[] = e.kind === 'enum' ? (e.node as EnumNode).values : (e.node as MessageNode).fields;
+    for (const f of members) {
+      if (!f.comments.leading?.text.trim()) continue;
+      const isEnum = e.kind === 'enum';
+      const d = deletion(tag, release, path, e, f, isEnum ? asValueWritten : asWritten);
+      // Restore writes the options the rules compare, not `debug_redact`, which changes only Go's printing.
+      if (!d || /debug_redact/.test(d.lines)) continue;
+      const declAt = L.offsetAt({ line: f.range.start.line, character: 0 });
+      const end = d.at + d.lines.length;
+      const text = release.slice(0, declAt) + release.slice(end);
+      const around = (lines: string): string => release.slice(0, d.at) + lines + release.slice(end);
+      out.push({
+        what: `${tag} ${path}.${f.name}`, message: path, field: f.name, isEnum, deprecated: d.deprecated, text,
+        restored: around(d.written), deprecatedText: around(deprecatedLines(d.written)),
+      });
+    }
+  }
+  return out;
+}
+
+/** `actual` is `expected`; where not, the message shows the first lines that differ (the files are 85 KB long). */
+function sameText(actual: string, expected: string, what: string): void {
+  if (actual === expected) return;
+  const a = actual.split('\n');
+  const e = expected.split('\n');
+  const i = a.findIndex((l, k) => l !== e[k]);
+  assert.fail(`${what}: line ${i + 1}:\n${a.slice(i, i + 4).join('\n')}\ninstead of\n${e.slice(i, i + 4).join('\n')}`);
+}
+
+describe('a released field or enum value whose declaration alone was deleted goes back under its comment', NEEDS_CORPUS, () => {
+  const corpus = CORPUS_DIR ? new Corpus(CORPUS_DIR) : undefined;
+  const tag = corpus && newestTag(corpus.goTags().map((r) => r.tag), true)!;
+  const newest = tag ? { tag, release: corpusText(tag) } : undefined;
+  const all = newest ? declarationLineDeletions(newest.tag, newest.release) : [];
+  const baselines = newest && {
+    file: { tag: newest.tag, source: 'path', origin: 'test', model: bind(parse(newest.release), 'old.proto').model } satisfies Baseline,
+    bundled: { tag: newest.tag, source: 'bundled', origin: 'test', model: history.modelAt(newest.tag)!, history } satisfies Baseline,
+  };
+
+  test('the newest release has such fields and values, among them the KEP author\'s cpuset_mems', () => {
+    assert.ok(all.some((d) => d.message === 'LinuxContainerResources' && d.field === 'cpuset_mems'));
+    assert.ok(all.filter((d) => !d.isEnum).length >= 100, `${all.length} deletions`);
+    assert.ok(all.filter((d) => d.isEnum).length >= 10, `${all.length} deletions`);
+  });
+
+  for (const source of ['file', 'bundled'] as const) {
+    test(`against the release's ${source === 'file' ? 'file (doc text)' : 'bundled index (doc fingerprint only)'}: restore and deprecate give back the release, byte for byte`, () => {
+      const fixedAllIn = new Set<string>();
+      for (const d of all) {
+        const baseline = baselines![source];
+        const rules = d.isEnum ? VALUE_RULES : FIELD_RULES;
+        const a = run(d.text, baseline);
+        const element = { tag: newest!.tag, message: d.message, field: d.field } as Deletion;
+        const fixes = computeFixes(d.text, a.bound, findingOf(a, rules.noDelete, element));
+        sameText(applyEdits(d.text, fixTitled(fixes, rules.restore).edits), d.restored, `${d.what}: ${rules.restore}`);
+        if (d.deprecated) continue;
+        sameText(applyEdits(d.text, fixTitled(fixes, 'Deprecate instead of deleting').edits), d.deprecatedText, `${d.what}: deprecate`);
+        // Fix-all takes the same path: one member of each message and enum is enough to show it.
+        if (fixedAllIn.has(d.message)) continue;
+        fixedAllIn.add(d.message);
+        const fixedAll = fixAll(d.text, a.bound, a.findings, rules.removed);
+        assert.equal(fixedAll.applied, 1, d.what);
+        sameText(applyEdits(d.text, fixedAll.edits), d.deprecatedText, `${d.what}: fix-all`);
+      }
+    });
+  }
+
+  test('fix-all on save gives back the release, deprecated, for the KEP author\'s cpuset_mems', () => {
+    for (const d of all.filter((x) => x.field === 'cpuset_mems')) {
+      for (const baseline of Object.values(baselines!)) {
+        const reanalyze = (t: string): Analysis => run(t, baseline);
+        const [onSave] = codeActions({ uri: URI, version: 1, text: d.text, analysis: reanalyze(d.text) }, { diagnostics: [], only: ['source.fixAll'], documentChanges: true, reanalyze });
+        sameText(applyEdits(d.text, editsOf(onSave)), d.deprecatedText, `${d.what} against the ${baseline.source} baseline: fix-all on save`);
+      }
+    }
   });
 });

@@ -15,7 +15,8 @@ import type { Category, Finding } from '../server/src/compat/finding';
 import { RULES } from '../server/src/compat/rules';
 import type { Baseline, History, NumberUse } from '../server/src/baseline/types';
 import { rangeSubtractor, subtractRanges } from '../server/src/compat/compare';
-import { fingerprintDoc, mentionsAny, referencesRpc } from '../server/src/docs/fingerprint';
+import { NEEDS_CORPUS, corpusText } from './corpusText';
+import { fingerprintDoc, leadingRunHashes, mentionsAny, referencesRpc } from '../server/src/docs/fingerprint';
 
 const TAG = 'v0.36.3';
 
@@ -111,7 +112,9 @@ message Foo {
   });
   assert.deepEqual(f.fixes?.map((x) => x.kind), ['reserve', 'restore']);
   // `after`: the field the release declared before it, which the file still has; the restore puts it back below.
-  assert.deepEqual(f.fixes?.[1], { kind: 'restore', container: 'runtime.v1.Foo', isEnum: false, declaration: 'string b = 2;', number: 2, name: 'b', doc: ' b is the one that changes.', after: 'a' });
+  // `docHash`: how the restore knows the released comment where only the declaration was deleted.
+  const doc = ' b is the one that changes.';
+  assert.deepEqual(f.fixes?.[1], { kind: 'restore', container: 'runtime.v1.Foo', isEnum: false, declaration: 'string b = 2;', number: 2, name: 'b', doc, docHash: fingerprintDoc(doc)!.hash, after: 'a' });
   expectFinding(fs, {
     rule: 'FIELD_REMOVED_WITHOUT_DEPRECATION', category: 'POLICY', severity: 'warning', range: at(cur, 'message Foo', 'Foo'), element: 'runtime.v1.Foo.b',
     message: 'field "Foo.b" of v0.36.3 was removed without first being deprecated',
@@ -1518,6 +1521,15 @@ test('referencesRpc and mentionsAny: a list of names reused across calls, or cha
   assert.equal(mentionsAny('see Attach, then Exec', names), true);
   assert.equal(mentionsAny('see Attach, then Exec', names, 'Attach'), false);
   assert.equal(mentionsAny('see Attach, then Exec', new Set(['Exec']), 'Attach'), true);
+});
+
+test('leadingRunHashes: each leading run of a real comment\'s lines has the hash fingerprintDoc gives those lines alone', NEEDS_CORPUS, () => {
+  const comments = [...corpusText('v0.36.3').matchAll(/(?:^[ \t]*\/\/.*\n)+/gm)].map((m) => m[0].split('\n').slice(0, -1).map((l) => l.replace(/^\s*\/\//, '')));
+  assert.ok(comments.length > 300, `${comments.length} comments`);
+  for (const lines of [...comments, ['', '  ', ' Text  after   blanks '], ['   ']]) {
+    const runs = leadingRunHashes(lines);
+    lines.forEach((_, i) => assert.equal(runs[i], fingerprintDoc(lines.slice(0, i + 1).join('\n'))?.hash, JSON.stringify(lines.slice(0, i + 1))));
+  }
 });
 
 test('fingerprintDoc: a word ending in dots and dashes loses them, however long the run', () => {

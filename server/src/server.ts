@@ -942,7 +942,7 @@ connection.onHover((params, token) => guarded('hover', null, async () => {
   const { result } = await snapshotOf(doc, wanted(token, doc, true));
   const { bound, baseline } = result;
   const hover = doHover(bound, params.position, {
-    extraHover: (element) => elementPolicyHover(element, baseline, bound.model, result.findings),
+    extraHover: (element, shownDoc) => elementPolicyHover(element, baseline, bound.model, result.findings, shownDoc),
   });
   // A finding's diagnostic under the cursor: its rule's explanation first.
   const at = findingsAt(result, params.position);

@@ -15,6 +15,7 @@ import { partitionPoint } from '../binarySearch';
 import { groupBy } from '../groupBy';
 import { aliasesAllowed, releasedEnumNumbers, releasedFieldHolding } from './onReleasedNumber';
 import { goCamelCase, goEnumConstant } from '../proto/goNames';
+import { fingerprintDoc, type DocFingerprint } from '../docs/fingerprint';
 
 export type AdditionKind = 'message' | 'field' | 'enum' | 'enumValue' | 'service' | 'rpc';
 
@@ -1424,9 +1425,13 @@ export function goPackageParts(value: string): { path?: string; name: string } {
  * The documentation a restore fix puts back: the baseline's text; from the bundled index, which keeps only the
  * words of it that carry meaning, a reminder that lists them. The restored element then says what it said as far
  * as DOC_MEANING_CHANGED can tell (no warning a fix made and cannot fix), and the user sees what to write.
+ * And the released text's hash, which both baselines have: the fix finds by it the released comment where a deletion
+ * of the declaration alone left it, above the next member, and puts the element back under it instead.
  */
-function restoredDoc(d: { doc?: string; docFingerprint?: { terms: string[] } }): { doc?: string } {
-  if (d.doc) return { doc: d.doc };
+function restoredDoc(d: { doc?: string; docFingerprint?: DocFingerprint }): { doc?: string; docHash?: string } {
+  const hash = (d.docFingerprint ?? fingerprintDoc(d.doc))?.hash;
+  const withHash = hash ? { docHash: hash } : {};
+  if (d.doc) return { doc: d.doc, ...withHash };
   const terms = d.docFingerprint?.terms ?? [];
-  return terms.length ? { doc: `TODO: document it again; the release said, in the words that carry meaning: ${terms.join(', ')}.` } : {};
+  return terms.length ? { doc: `TODO: document it again; the release said, in the words that carry meaning: ${terms.join(', ')}.`, ...withHash } : withHash;
 }

@@ -15,6 +15,8 @@ export type FixData =
   | { kind: 'reserve'; message: ElementPath; isEnum: boolean; numbers: [number, number][]; names: string[] }
   | {
       kind: 'restore'; container: ElementPath; isEnum: boolean; declaration: string; doc?: string; number: number; name: string;
+      /** The fingerprint hash of the released documentation (see docs/fingerprint.ts): from the bundled index too, which keeps no text. */
+      docHash?: string;
       /** The oneof the field belongs to: it is restored into it (and not at all when the oneof is gone). */
       oneof?: string;
       /** An enum value removed from an alias pair: the name that remains, and whether the baseline declared this one first. */

@@ -166,12 +166,41 @@ function trimTrailingDotsAndDashes(w: string): string {
 
 /** FNV-1a 32-bit: tiny, stable across runs, and enough to tell "unchanged" from "changed". */
 export function fnv1a(s: string): string {
-  let h = 0x811c9dc5;
+  return hexOf(fnv1aFrom(FNV_OFFSET, s));
+}
+
+const FNV_OFFSET = 0x811c9dc5;
+
+/** The FNV-1a state `h` continued over `s`: a hash built a piece at a time. */
+function fnv1aFrom(h: number, s: string): number {
   for (let i = 0; i < s.length; i++) {
     h ^= s.charCodeAt(i);
     h = Math.imul(h, 0x01000193);
   }
+  return h;
+}
+
+function hexOf(h: number): string {
   return (h >>> 0).toString(16).padStart(8, '0');
+}
+
+/**
+ * The fingerprint hash of each leading run of a comment's `lines` (the first line, the first two, …), as fingerprintDoc
+ * gives it for those lines alone; undefined for a run with no text. In one pass: a comment can be long, and asking for
+ * every run's hash separately would read it once per line. Normalizing joins lines with one space, so each line's
+ * normalized words continue the hash of the lines before it.
+ */
+export function leadingRunHashes(lines: readonly string[]): (string | undefined)[] {
+  let h = FNV_OFFSET;
+  let empty = true;
+  return lines.map((line) => {
+    const n = normalizeDoc(line);
+    if (n) {
+      h = fnv1aFrom(empty ? h : fnv1aFrom(h, ' '), n);
+      empty = false;
+    }
+    return empty ? undefined : hexOf(h);
+  });
 }
 
 /** A flat copy of a string that shares no memory with the string it was sliced from. */

@@ -13,9 +13,10 @@ import { STUB_LINE_LABEL } from '../docs/docRules';
 export interface HoverOptions {
   /**
    * More markdown for an element, appended after a rule. Called with the element path (`runtime.v1.Foo`,
-   * `runtime.v1.Foo.bar`, `runtime.v1.Svc.Rpc`, `runtime.v1.Enum.VALUE`); return undefined for nothing.
+   * `runtime.v1.Foo.bar`, `runtime.v1.Svc.Rpc`, `runtime.v1.Enum.VALUE`) and the doc comment the hover shows above
+   * it (so that it need not repeat it); return undefined for nothing.
    */
-  extraHover?: (element: ElementPath) => string | undefined;
+  extraHover?: (element: ElementPath, shownDoc: string | undefined) => string | undefined;
 }
 
 /** Markdown hover for the position, or null when there is nothing to say. */
@@ -26,13 +27,14 @@ export function doHover(bound: BoundFile, pos: Position, options: HoverOptions =
 /** The hover of what a position points at (targetAt), or null. */
 export function hoverOf(bound: BoundFile, t: Target | undefined, options: HoverOptions = {}): Hover | null {
   if (!t) return null;
-  const sections = hoverSections(bound, t);
+  const shown: { doc?: string } = {};
+  const sections = hoverSections(bound, t, shown);
   if (!sections) return null;
   const path = t.kind === 'reference' ? t.reference.target : t.kind === 'declaration' ? t.element.path : undefined;
   if (path !== undefined && options.extraHover) {
     let extra: string | undefined;
     try {
-      extra = options.extraHover(path);
+      extra = options.extraHover(path, shown.doc);
     } catch {
       extra = undefined; // an extension must not take the basic hover down
     }
@@ -41,17 +43,19 @@ export function hoverOf(bound: BoundFile, t: Target | undefined, options: HoverO
   return { contents: { kind: 'markdown', value: sections.join('\n\n---\n\n') }, range: t.range };
 }
 
-function hoverSections(bound: BoundFile, t: Target): string[] | undefined {
+/** The hover's sections; `shown.doc` gets the doc comment they show. */
+function hoverSections(bound: BoundFile, t: Target, shown: { doc?: string }): string[] | undefined {
   switch (t.kind) {
     case 'reference': {
       const ref = t.reference;
       if (ref.target === undefined) return [`Unknown type \`${ref.written}\`: it is not declared in this file or its imports.`];
       const d = bound.declarations.get(ref.target);
       if (!d) return [code(ref.target)];
+      shown.doc = d.doc;
       return withDoc([code(`${d.kind} ${d.fqn}`), where(bound, d)], d.doc);
     }
     case 'declaration':
-      return declarationHover(bound, t.element);
+      return declarationHover(bound, t.element, shown);
     case 'import':
       return [`Import of ${codeSpan(t.node.path)}${t.node.modifier ? ` (${t.node.modifier})` : ''}.`];
     case 'package':
@@ -59,7 +63,7 @@ function hoverSections(bound: BoundFile, t: Target): string[] | undefined {
   }
 }
 
-function declarationHover(bound: BoundFile, e: Element): string[] {
+function declarationHover(bound: BoundFile, e: Element, shown: { doc?: string }): string[] {
   const lines = [`${e.kind === 'enumValue' ? 'enum value' : e.kind} ${e.path}`];
   switch (e.kind) {
     case 'field': {
@@ -84,6 +88,7 @@ function declarationHover(bound: BoundFile, e: Element): string[] {
   }
   const comments = (e.node as { comments?: Comments }).comments;
   const doc = comments?.leading?.text ?? comments?.trailing?.text;
+  shown.doc = doc;
   return withDoc([code(lines.join('\n')), `Declared on line ${e.nameRange.start.line + 1}.`], doc);
 }
 

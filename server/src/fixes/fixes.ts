@@ -8,6 +8,7 @@ import type { Finding, FixData } from '../compat/finding';
 import { SUPPRESSION_MARKER, findSuppressions } from '../compat/suppress';
 import { RULES_BY_ID } from '../compat/rules';
 import { FALLBACK, docOf, ownDoc, statesCallOrder, statesIgnoredBehaviour, statesUnsetMeaning } from '../docs/docRules';
+import { leadingRunHashes } from '../docs/fingerprint';
 import type {
   Comment, EnumNode, EnumValueNode, FieldNode, MessageNode, OneofNode, Position, ProtoFile, Range, ReservedNode, RpcNode, ServiceNode,
 } from '../proto/ast';
@@ -516,12 +517,15 @@ function restoreEdits(L: TextLines, bound: BoundFile, fd: RestoreData, deprecate
     decl = d;
   }
   let body: Body | undefined = bodyOf(c);
+  // What opens the body: a comment on the lines after its `{` trails it.
+  let opener: Container | OneofNode = c;
   if (fd.oneof) {
     // Back into its oneof: outside it, the field would have left the oneof (a break of its own). When the oneof
     // is gone, nothing restores the field as it was.
     const o = c.kind === 'message' ? oneofsOf(c).byName.get(fd.oneof) : undefined;
     body = o && oneofBodyOf(L, o);
-    if (!body) return undefined;
+    if (!o || !body) return undefined;
+    opener = o;
   }
   // A reservation of the number or name (a deletion done right, but without deprecation) is taken back.
   const unreserve = unreserveEdits(L, c, fd.alias ? undefined : fd.number, fd.name);
@@ -533,9 +537,13 @@ function restoreEdits(L: TextLines, bound: BoundFile, fd: RestoreData, deprecate
   const prev = fd.after === undefined ? undefined : neighbours?.get(fd.after);
   const following = fd.before === undefined ? undefined : neighbours?.get(fd.before);
   const next = following ?? (prev ? undefined : firstAbove(body, fd.number)?.node);
-  // The comment the user left behind when deleting the field (it leads the next member's comment now): the field
-  // goes back under it, not with a second copy of it above.
-  const orphan = fd.alias ? undefined : orphanedDoc(L, next, fd.doc);
+  // The comment the user left behind when deleting only the declaration: the field goes back under it, not with a
+  // second copy of it (or the index's TODO) above.
+  const orphan = fd.alias ? undefined : orphanedDoc(L, fd.docHash, {
+    trailing: prev ? trailingBelow(prev) : fd.after === undefined ? opener.comments.trailing : undefined,
+    next, follows: fd.before !== undefined && (next as { name?: string } | undefined)?.name === fd.before,
+    closing: next ? undefined : commentAboveClose(L, body),
+  });
   const block = [...(orphan ? [] : commentLines(fd.doc)), ...(deprecate ? [`// ${DEPRECATION_NOTE}`] : []), decl];
   if (fd.alias) {
     const edits = aliasEdits(L, c, body, fd.alias, block);
@@ -563,19 +571,68 @@ function numberedByName(b: Body): ReadonlyMap<string, Declared> {
   return m;
 }
 
+/** A comment's `//` lines: the first line's number and each line's text. */
+interface CommentRun { line: number; lines: string[] }
+
 /**
- * Where a deleted member's documentation `doc` still stands: the first lines of the leading comment of the member
- * it stood above (`next`), followed by that member's own lines. The line after it, and the member's indentation.
+ * Where a deleted member's documentation still stands, known by its fingerprint hash `docHash` (which the bundled index
+ * has too, without the text), where protoc now attaches it:
+ * - the first lines of the leading comment of the member it stood above (`next`), followed by that member's own
+ *   lines; the whole comment only above the member the release declared after it (`follows`): above another, a
+ *   comment equal to the deleted one's is that member's own;
+ * - where a blank line or `}` followed the deleted member: the comment `trailing` what stood above it (the member
+ *   before it, or the `{` that opens the body), or, where that one has a comment on its own line, the comment
+ *   detached above the next member; after the body's last member, the comment right above `}` (`closing`).
+ * The line after the comment, and its indentation.
  */
-function orphanedDoc(L: TextLines, next: Member | undefined, doc: string | undefined): { line: number; indent: string } | undefined {
-  const lead = (next as { comments?: { leading?: Comment } } | undefined)?.comments?.leading;
-  if (!next || doc === undefined || !lead || lead.block || !L.startsLine(lead.range.start)) return undefined;
-  const want = doc.split(/\r\n|\r|\n/).map((l) => l.trim());
-  const have = lead.text.split('\n').map((l) => l.trim());
-  // One comment line per line, and more of them than the deleted member's: the member's own comes after.
-  if (have.length !== lead.range.end.line - lead.range.start.line + 1 || have.length <= want.length) return undefined;
-  if (want.some((l, i) => have[i] !== l)) return undefined;
-  return { line: lead.range.start.line + want.length, indent: L.indentOf(next.range.start.line) };
+function orphanedDoc(
+  L: TextLines, docHash: string | undefined, around: { trailing?: Comment; next?: Member; follows: boolean; closing?: CommentRun },
+): { line: number; indent: string } | undefined {
+  if (docHash === undefined) return undefined;
+  const { trailing, next, follows, closing } = around;
+  const after = (c: CommentRun, lines: number): { line: number; indent: string } => ({ line: c.line + lines, indent: L.indentOf(c.line) });
+  const nextComments = (next as { comments?: { leading?: Comment; detached?: Comment[] } } | undefined)?.comments;
+  const lead = commentRunOf(L, nextComments?.leading);
+  if (lead) {
+    const n = leadingRunHashes(lead.lines).findIndex((h, i) => h === docHash && (follows || i < lead.lines.length - 1));
+    if (n >= 0) return after(lead, n + 1);
+  }
+  for (const c of [commentRunOf(L, trailing), commentRunOf(L, nextComments?.detached?.at(-1)), closing]) {
+    if (c && leadingRunHashes(c.lines).at(-1) === docHash) return after(c, c.lines.length);
+  }
+  return undefined;
+}
+
+/** A `//` comment that starts its line, one comment line per line (so that a run of them ends on a line). */
+function commentRunOf(L: TextLines, c: Comment | undefined): CommentRun | undefined {
+  if (!c || c.block || !L.startsLine(c.range.start)) return undefined;
+  const lines = c.text.split('\n');
+  return lines.length === c.range.end.line - c.range.start.line + 1 ? { line: c.range.start.line, lines } : undefined;
+}
+
+/**
+ * The `//` lines right above a body's `}` on its own line, below its last member: a comment protoc attaches to no
+ * declaration (after a blank line), so the syntax tree does not keep it.
+ */
+function commentAboveClose(L: TextLines, b: Body): CommentRun | undefined {
+  const close = b.bodyRange.end;
+  if (!L.startsLine(close)) return undefined;
+  const below = last(b.members)?.range.end.line ?? b.bodyRange.start.line;
+  let line = close.line;
+  while (line - 1 > below && /^\s*\/\//.test(L.line(line - 1))) line--;
+  if (line === close.line) return undefined;
+  const lines: string[] = [];
+  for (let k = line; k < close.line; k++) lines.push(L.line(k).replace(/^\s*\/\//, ''));
+  return { line, lines };
+}
+
+/**
+ * The comment trailing a member on the lines below it. A message's, enum's or oneof's trailing comment follows its
+ * `{`, inside it: none below it.
+ */
+function trailingBelow(m: Declared): Comment | undefined {
+  const t = (m.comments as { trailing?: Comment } | undefined)?.trailing;
+  return t && t.range.start.line > m.range.end.line ? t : undefined;
 }
 
 /**
