@@ -447,3 +447,23 @@ test('ENUM_OPEN_CLOSED_CHANGED: an enum that features.enum_type (or proto2) clos
   assert.deepEqual(findingsOf(RULE, corpusText(TAG), releasedAs(asProto2())), every);
   assert.deepEqual(findingsOf(RULE, migrated([closed]), releasedAs(asProto2())), []);
 });
+
+test('a released string field is not restored into proto2 or proto3 where that file cannot say its released UTF-8 validation', NEEDS_CORPUS, () => {
+  // proto3 cannot turn validation off and proto2 cannot turn it on: a restore there would be a
+  // FIELD_UTF8_VALIDATION_CHANGED of its own, so reserving (and the suppression) is what is left.
+  const offered = (text: string, baseline: Baseline): string[] => {
+    const b = bound(text);
+    const deleted = checkCompatibility(text, b, baseline).findings.filter((f) => f.element === 'runtime.v1.VersionRequest.version');
+    assert.ok(deleted.some((f) => f.rule === 'FIELD_NO_DELETE'));
+    return deleted.flatMap((f) => computeFixes(text, b, f).map((x) => x.title));
+  };
+  const noRestore = (titles: string[]): boolean => titles.some((t) => t.startsWith('Reserve')) && !titles.some((t) => /Restore|Deprecate/.test(t));
+  const intoProto3 = offered(replaceOnce(corpusText(TAG), VERSION, 'message VersionRequest {\n'), releasedAs(asProto2()));
+  assert.ok(noRestore(intoProto3), intoProto3.join('\n'));
+  const intoProto2 = offered(replaceOnce(asProto2(), 'API.\n    optional string version = 1;\n}\n\nmessage VersionResponse', 'API.\n}\n\nmessage VersionResponse'), releasedAs(corpusText(TAG)));
+  assert.ok(noRestore(intoProto2), intoProto2.join('\n'));
+  // A released bytes field has no validation to lose: it still comes back into proto3.
+  const bytesReleased = releasedAs(replaceOnce(asProto2(), 'API.\n    optional string version = 1;\n}\n\nmessage VersionResponse', 'API.\n    optional bytes version = 1;\n}\n\nmessage VersionResponse'));
+  const back = fixed(replaceOnce(corpusText(TAG), VERSION, 'message VersionRequest {\n'), bytesReleased, 'FIELD_NO_DELETE', 'VersionRequest.version', 'Restore the field');
+  assert.match(back, /\n {4}optional bytes version = 1;/);
+});
