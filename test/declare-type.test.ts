@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CodeActionRequest, type CodeAction, type TextDocumentEdit } from 'vscode-languageserver-protocol/node';
 import type { Baseline } from '../server/src/baseline/types';
-import { applyEdits, type TextEdit } from '../server/src/fixes';
+import { applyEdits, computeFixes, undeclaredFindings, type TextEdit } from '../server/src/fixes';
 import { codeActions } from '../server/src/lsp/codeActions';
 import { problemToDiagnostic } from '../server/src/lsp/convert';
 import { UNRESOLVED_TYPE, bind } from '../server/src/proto/binder';
@@ -175,4 +175,16 @@ test('the language server offers "Declare message" on an unknown type', {
     await editor.close();
     rmSync(tmp, { recursive: true, force: true });
   }
+});
+
+test('a field of a proto2 group (a nested message of its own) gets "Declare message" after its top-level message', () => {
+  const text = 'syntax = "proto2";\npackage runtime.v1;\n\nmessage Outer {\n    optional group Settings = 1 {\n        optional Knob knob = 2;\n    }\n}\n';
+  const b = bind(parse(text), URI);
+  const found = undeclaredFindings(b);
+  assert.deepEqual(found.map((f) => f.element), ['runtime.v1.Knob']);
+  const fix = computeFixes(text, b, found[0]!).find((x) => x.title === 'Declare message "Knob"');
+  assert.ok(fix, 'Declare message "Knob" is offered');
+  const declared = applyEdits(text, fix.edits);
+  assert.deepEqual(messageOrder(declared), ['Outer', 'Knob']);
+  assertValidProto(declared);
 });

@@ -72,18 +72,34 @@ test('field-level field_presence = IMPLICIT keeps that field as it was', NEEDS_C
   assert.equal(fieldsWhere('FIELD_PRESENCE_CHANGED', hasPresenceChoice).length - expected.length, 2, 'VersionRequest.version and VersionResponse.version');
 });
 
-test('message-level features apply to its fields and nested messages, and a field or message below overrides them', NEEDS_CORPUS, () => {
-  // VersionResponse keeps implicit presence; every other message's fields gain explicit presence.
-  const messageLevel = replaceOnce(migrated(), 'message VersionResponse {\n', 'message VersionResponse {\n    option features.field_presence = IMPLICIT;\n');
-  assert.deepEqual(findings(messageLevel), fieldsWhere('FIELD_PRESENCE_CHANGED', (f, m) => hasPresenceChoice(f) && m.name !== 'VersionResponse'));
-  // The other way round: the file's IMPLICIT, overridden by one message.
-  const overridden = replaceOnce(migrated(['option features.field_presence = IMPLICIT;']), 'message VersionResponse {\n',
-    'message VersionResponse {\n    option features.field_presence = EXPLICIT;\n');
-  assert.deepEqual(findings(overridden), fieldsWhere('FIELD_PRESENCE_CHANGED', (f, m) => hasPresenceChoice(f) && m.name === 'VersionResponse'));
+test('a feature set on a message or oneof (or enum_type on a field, a field feature on an enum) is a binding error, as protoc says', NEEDS_CORPUS, () => {
+  // protoc: "unsupported option target"; only the file and the feature's own element (a field, an enum) take it.
+  const problems = (text: string): string[] => bound(text).problems.map((p) => `${p.code} ${p.message}`);
+  const onMessage = (option: string): string => replaceOnce(migrated([IMPLICIT]), 'message VersionResponse {\n', `message VersionResponse {\n    ${option}\n`);
+  const onAMessage = (feature: string, own: string): string => `feature-target features.${feature} cannot be set on a message: protoc takes it on the file or ${own}`;
+  assert.deepEqual(problems(onMessage('option features.field_presence = EXPLICIT;')), [onAMessage('field_presence', 'a field')]);
+  assert.deepEqual(problems(onMessage('option features.utf8_validation = NONE;')), [onAMessage('utf8_validation', 'a field')]);
+  assert.deepEqual(problems(onMessage('option features.repeated_field_encoding = EXPANDED;')), [onAMessage('repeated_field_encoding', 'a field')]);
+  assert.deepEqual(problems(onMessage('option features.enum_type = CLOSED;')), [onAMessage('enum_type', 'an enum')]);
+  assert.deepEqual(problems(onMessage('option features = { utf8_validation: NONE, enum_type: CLOSED };')), [onAMessage('utf8_validation', 'a field'), onAMessage('enum_type', 'an enum')]);
+  // In a oneof, on a field, on an enum (here the nested SecurityProfile.ProfileType).
+  const oneof = onMessage('oneof choice {\n        option features.utf8_validation = NONE;\n        string chosen = 100;\n    }');
+  assert.deepEqual(problems(oneof), ['feature-target features.utf8_validation cannot be set on a oneof: protoc takes it on the file or a field']);
+  assert.deepEqual(problems(replaceOnce(migrated([IMPLICIT]), 'string runtime_name = 2;', 'string runtime_name = 2 [features.enum_type = OPEN];')),
+    ['feature-target features.enum_type cannot be set on a field: protoc takes it on the file or an enum']);
+  assert.deepEqual(problems(replaceOnce(migrated([IMPLICIT]), 'enum ProfileType {\n', 'enum ProfileType {\n        option features.utf8_validation = NONE;\n')),
+    ['feature-target features.utf8_validation cannot be set on an enum: protoc takes it on the file or a field']);
+  // Where protoc takes them: none.
+  assert.deepEqual(problems(replaceOnce(replaceOnce(migrated([IMPLICIT, 'option features.utf8_validation = NONE;', 'option features.enum_type = CLOSED;', 'option features.repeated_field_encoding = EXPANDED;']),
+    'string runtime_name = 2;', 'string runtime_name = 2 [features.utf8_validation = VERIFY, features.field_presence = EXPLICIT];'),
+  'enum ProfileType {\n', 'enum ProfileType {\n        option features.enum_type = OPEN;\n')).filter((p) => p.startsWith('feature-target')), []);
+});
 
-  const nested = replaceOnce(messageLevel, '    string runtime_api_version = 4;\n', '    string runtime_api_version = 4;\n' +
+test('a field feature set on the file applies to the fields of nested messages, and a field overrides it', NEEDS_CORPUS, () => {
+  const nested = replaceOnce(migrated([IMPLICIT]), '    string runtime_api_version = 4;\n', '    string runtime_api_version = 4;\n' +
     '    message Inner {\n        string inherited = 1;\n        int32 own = 2 [features.field_presence = EXPLICIT];\n' +
-    '        message Deeper {\n            option features.field_presence = EXPLICIT;\n            string reset = 1;\n            repeated int32 list = 2;\n            Inner message_field = 3;\n        }\n    }\n');
+    '        message Deeper {\n            string reset = 1 [features.field_presence = EXPLICIT];\n            repeated int32 list = 2;\n            Inner message_field = 3;\n        }\n    }\n');
+  assert.deepEqual(bound(nested).problems, []);
   const labels = new Map(bound(nested).model.messages.flatMap((m) => m.fields.map((f) => [`${m.name}.${f.name}`, f.label])));
   assert.deepEqual(
     ['Inner.inherited', 'Inner.own', 'Deeper.reset', 'Deeper.list', 'Deeper.message_field'].map((n) => labels.get(n)),
@@ -113,9 +129,9 @@ test('a closed enum in an implicit-presence field is a binding error, as protoc 
   assert.ok(implicitEnumFields.length > 10);
   assert.deepEqual(problems(migrated(['option features.field_presence = IMPLICIT;', 'option features.enum_type = CLOSED;'])),
     implicitEnumFields.map((f) => `closed-enum-implicit-presence closed enum "${f.type}" cannot be used in an implicit-presence field`));
-  // Only where the enum is closed (here through its message) and the field has implicit presence.
-  const nestedClosed = replaceOnce(migrated(['option features.field_presence = IMPLICIT;']), 'message SecurityProfile {\n',
-    'message SecurityProfile {\n    option features.enum_type = CLOSED;\n');
+  // Only where the enum is closed (here the nested one itself) and the field has implicit presence.
+  const nestedClosed = replaceOnce(migrated(['option features.field_presence = IMPLICIT;']), 'enum ProfileType {\n',
+    'enum ProfileType {\n        option features.enum_type = CLOSED;\n');
   const onProfileType = implicitEnumFields.filter((f) => f.type === 'runtime.v1.SecurityProfile.ProfileType');
   assert.equal(onProfileType.length, 1);
   const error = ['closed-enum-implicit-presence closed enum "runtime.v1.SecurityProfile.ProfileType" cannot be used in an implicit-presence field'];
@@ -257,7 +273,7 @@ test('the option packed is a binding error in an editions file, as protoc says',
   assert.deepEqual(codes(replaceOnce(corpusText(TAG), 'repeated int32 port = 2;', 'repeated int32 port = 2 [packed = false];')), []);
 });
 
-test('string ↔ bytes: a string whose utf8_validation resolves to NONE (file, message or field) rejects nothing', NEEDS_CORPUS, () => {
+test('string ↔ bytes: a string whose utf8_validation resolves to NONE (file or field) rejects nothing', NEEDS_CORPUS, () => {
   const baseline: Baseline = { tag: TAG, source: 'path', origin: 'test', model: released() };
   /** The FIELD_TYPE_CHANGED message of `text` against `against`, without its element and baseline. */
   const said = (text: string, against = baseline): string[] => {
@@ -274,7 +290,6 @@ test('string ↔ bytes: a string whose utf8_validation resolves to NONE (file, m
   const unchecked = ['FIELD_TYPE_CHANGED WIRE error wire-compatible, but values, JSON and Go types change'];
   assert.deepEqual(said(toString(['option features.utf8_validation = NONE;'])), unchecked);
   assert.deepEqual(said(toString(['option features = { field_presence: IMPLICIT, utf8_validation: NONE };'])), unchecked);
-  assert.deepEqual(said(replaceOnce(toString([]), 'message ExecSyncResponse {\n', 'message ExecSyncResponse {\n    option features.utf8_validation = NONE;\n')), unchecked);
   assert.deepEqual(said(replaceOnce(toString([]), '    string stdout = 1;', '    string stdout = 1 [features.utf8_validation = NONE];')), unchecked);
   // The field overrides the file, either way.
   assert.deepEqual(said(replaceOnce(toString(['option features.utf8_validation = NONE;']), '    string stdout = 1;', '    string stdout = 1 [features.utf8_validation = VERIFY];')), checked);
@@ -372,7 +387,7 @@ function findingsOf(rule: string, text: string, baseline: Baseline = releasedAs(
 /** Released fields that hold strings: string fields, and maps with string keys or values. */
 const stringField = (f: FieldDef): boolean => f.type === 'string' || (f.typeKind === 'map' && f.type.includes('string'));
 
-test('FIELD_UTF8_VALIDATION_CHANGED: a string field whose utf8_validation resolves to NONE on one side only (file, message or field)', NEEDS_CORPUS, () => {
+test('FIELD_UTF8_VALIDATION_CHANGED: a string field whose utf8_validation resolves to NONE on one side only (file or field)', NEEDS_CORPUS, () => {
   const RULE = 'FIELD_UTF8_VALIDATION_CHANGED';
   const none = 'option features.utf8_validation = NONE;';
   assert.deepEqual(findingsOf(RULE, migrated([IMPLICIT])), [], 'VERIFY, the 2023 default, is what proto3 does');
@@ -380,13 +395,9 @@ test('FIELD_UTF8_VALIDATION_CHANGED: a string field whose utf8_validation resolv
   assert.ok(every.length > 100 && every.includes(`${RULE} PodSandboxConfig.labels`), 'v0.36.3 has many string fields and string maps');
   assert.deepEqual(findingsOf(RULE, migrated([IMPLICIT, none])), every);
   assert.deepEqual(findingsOf(RULE, migrated(['option features = { field_presence: IMPLICIT, utf8_validation: NONE };'])), every);
-  // On one message, and on one field; a field's VERIFY overrides its message's NONE.
-  const onMessage = replaceOnce(migrated([IMPLICIT]), 'message VersionResponse {\n', `message VersionResponse {\n    ${none}\n`);
-  const versionResponse = fieldsWhere(RULE, (f, m) => stringField(f) && m.name === 'VersionResponse');
-  assert.equal(versionResponse.length, 4);
-  assert.deepEqual(findingsOf(RULE, onMessage), versionResponse);
-  assert.deepEqual(findingsOf(RULE, replaceOnce(onMessage, 'string runtime_name = 2;', 'string runtime_name = 2 [features.utf8_validation = VERIFY];')),
-    versionResponse.filter((f) => !f.endsWith('.runtime_name')));
+  // On one field; a field's VERIFY overrides the file's NONE (protoc takes the feature on no message).
+  assert.deepEqual(findingsOf(RULE, replaceOnce(migrated([IMPLICIT, none]), 'string runtime_name = 2;', 'string runtime_name = 2 [features.utf8_validation = VERIFY];')),
+    every.filter((f) => f !== `${RULE} VersionResponse.runtime_name`));
   const onField = replaceOnce(migrated([IMPLICIT]), 'string runtime_name = 2;', 'string runtime_name = 2 [features.utf8_validation = NONE];');
   assert.deepEqual(findingsOf(RULE, onField), [`${RULE} VersionResponse.runtime_name`]);
 
@@ -405,7 +416,7 @@ test('FIELD_UTF8_VALIDATION_CHANGED: a string field whose utf8_validation resolv
   assert.deepEqual(findingsOf(RULE, replaceOnce(onField, 'string runtime_name = 2 [', 'bytes runtime_name = 2 [')), []);
 });
 
-test('a restored string field says its released UTF-8 validation in an editions file where it differs from its message', NEEDS_CORPUS, () => {
+test('a restored string field says its released UTF-8 validation in an editions file where it differs from the file', NEEDS_CORPUS, () => {
   // Released NONE (on the field) into a file that verifies: NONE on the field, and no finding left.
   const releasedNone = releasedAs(replaceOnce(migrated([IMPLICIT]), VERSION, VERSION.replace('version = 1;', 'version = 1 [features.utf8_validation = NONE];')));
   const noVersion = replaceOnce(migrated([IMPLICIT]), VERSION, 'message VersionRequest {\n');
@@ -415,14 +426,16 @@ test('a restored string field says its released UTF-8 validation in an editions 
     if (title === 'Restore the field') assertRestored(restored, releasedNone);
     assertValidProto(restored, title);
   }
-  // Released NONE by proto2, into a message that already says NONE: nothing to add.
+  // Released NONE by proto2, into a file that already says NONE: nothing to add.
   const proto2 = releasedAs(asProto2());
-  const intoNone = replaceOnce(migrated([IMPLICIT]), VERSION, `message VersionRequest {\n    option features.utf8_validation = NONE;\n`);
+  const intoNone = replaceOnce(migrated([IMPLICIT, 'option features.utf8_validation = NONE;']), VERSION, 'message VersionRequest {\n');
   assert.match(fixed(intoNone, proto2, 'FIELD_NO_DELETE', 'VersionRequest.version', 'Restore the field'), /\n {4}string version = 1;\n/);
-  // Released VERIFY (proto3) into a message that says NONE: VERIFY on the field.
+  // Released VERIFY (proto3) into a file that says NONE: VERIFY on the field.
   const verifyBack = fixed(intoNone, releasedAs(corpusText(TAG)), 'FIELD_NO_DELETE', 'VersionRequest.version', 'Restore the field');
   assert.match(verifyBack, /\n {4}string version = 1 \[features\.utf8_validation = VERIFY\];/);
-  assertRestored(verifyBack, releasedAs(corpusText(TAG)));
+  // The file's NONE changes every other string field; the restored one is as released.
+  assert.deepEqual(bound(verifyBack).problems, []);
+  assert.deepEqual(checkCompatibility(verifyBack, bound(verifyBack), releasedAs(corpusText(TAG))).findings.filter((f) => f.element === 'runtime.v1.VersionRequest.version'), []);
 });
 
 test('ENUM_OPEN_CLOSED_CHANGED: an enum that features.enum_type (or proto2) closes on one side only', NEEDS_CORPUS, () => {
@@ -433,10 +446,11 @@ test('ENUM_OPEN_CLOSED_CHANGED: an enum that features.enum_type (or proto2) clos
   // Explicit presence (the 2023 default), which may hold a closed enum.
   assert.deepEqual(findingsOf(RULE, migrated()), [], 'OPEN, the 2023 default, is what proto3 does');
   assert.deepEqual(findingsOf(RULE, migrated([closed])), every);
-  // One enum opened again under the file's CLOSED; one closed through its message; one on its own.
+  // One enum opened again under the file's CLOSED; a nested one and a top-level one closed on their own (protoc
+  // takes the feature on no message).
   assert.deepEqual(findingsOf(RULE, replaceOnce(migrated([closed]), 'enum Protocol {\n', 'enum Protocol {\n    option features.enum_type = OPEN;\n')),
     every.filter((e) => e !== `${RULE} Protocol`));
-  assert.deepEqual(findingsOf(RULE, replaceOnce(migrated(), 'message SecurityProfile {\n', `message SecurityProfile {\n    ${closed}\n`)), [`${RULE} SecurityProfile.ProfileType`]);
+  assert.deepEqual(findingsOf(RULE, replaceOnce(migrated(), 'enum ProfileType {\n', `enum ProfileType {\n        ${closed}\n`)), [`${RULE} SecurityProfile.ProfileType`]);
   const protocolClosed = replaceOnce(migrated(), 'enum Protocol {\n', `enum Protocol {\n    ${closed}\n`);
   assert.deepEqual(findingsOf(RULE, protocolClosed), [`${RULE} Protocol`]);
 
@@ -446,4 +460,24 @@ test('ENUM_OPEN_CLOSED_CHANGED: an enum that features.enum_type (or proto2) clos
   // proto2's enums are closed: against proto3 every enum changes, against editions that close them none does.
   assert.deepEqual(findingsOf(RULE, corpusText(TAG), releasedAs(asProto2())), every);
   assert.deepEqual(findingsOf(RULE, migrated([closed]), releasedAs(asProto2())), []);
+});
+
+test('a released string field is not restored into proto2 or proto3 where that file cannot say its released UTF-8 validation', NEEDS_CORPUS, () => {
+  // proto3 cannot turn validation off and proto2 cannot turn it on: a restore there would be a
+  // FIELD_UTF8_VALIDATION_CHANGED of its own, so reserving (and the suppression) is what is left.
+  const offered = (text: string, baseline: Baseline): string[] => {
+    const b = bound(text);
+    const deleted = checkCompatibility(text, b, baseline).findings.filter((f) => f.element === 'runtime.v1.VersionRequest.version');
+    assert.ok(deleted.some((f) => f.rule === 'FIELD_NO_DELETE'));
+    return deleted.flatMap((f) => computeFixes(text, b, f).map((x) => x.title));
+  };
+  const noRestore = (titles: string[]): boolean => titles.some((t) => t.startsWith('Reserve')) && !titles.some((t) => /Restore|Deprecate/.test(t));
+  const intoProto3 = offered(replaceOnce(corpusText(TAG), VERSION, 'message VersionRequest {\n'), releasedAs(asProto2()));
+  assert.ok(noRestore(intoProto3), intoProto3.join('\n'));
+  const intoProto2 = offered(replaceOnce(asProto2(), 'API.\n    optional string version = 1;\n}\n\nmessage VersionResponse', 'API.\n}\n\nmessage VersionResponse'), releasedAs(corpusText(TAG)));
+  assert.ok(noRestore(intoProto2), intoProto2.join('\n'));
+  // A released bytes field has no validation to lose: it still comes back into proto3.
+  const bytesReleased = releasedAs(replaceOnce(asProto2(), 'API.\n    optional string version = 1;\n}\n\nmessage VersionResponse', 'API.\n    optional bytes version = 1;\n}\n\nmessage VersionResponse'));
+  const back = fixed(replaceOnce(corpusText(TAG), VERSION, 'message VersionRequest {\n'), bytesReleased, 'FIELD_NO_DELETE', 'VersionRequest.version', 'Restore the field');
+  assert.match(back, /\n {4}optional bytes version = 1;/);
 });

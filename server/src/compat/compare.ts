@@ -1311,7 +1311,7 @@ function rpcsSignature(s: ServiceDef): string {
  * released presence, encoding and UTF-8 validation: an editions file refuses the labels `optional` and `required` and
  * the option `packed`, and says them with features (and a string's validation, which proto2 and proto3 imply); a
  * proto2 file packs only where asked. Undefined where the file cannot say what the release did (required in proto3,
- * implicit presence in proto2): a restore there would be a change of its own.
+ * implicit presence in proto2, a string's validation in either): a restore there would be a change of its own.
  */
 export function declarationOf(f: FieldDef, from: ApiModel['syntax'], into: Pick<ApiModel, 'syntax'>, features?: Features): string | undefined {
   const singular = f.label !== 'repeated' && f.typeKind !== 'map';
@@ -1323,6 +1323,8 @@ export function declarationOf(f: FieldDef, from: ApiModel['syntax'], into: Pick<
     const presence = singular && !f.oneof ? presenceFeature(f, features?.fieldPresence ?? EDITION_DEFAULTS.fieldPresence) : undefined;
     if (presence) opts.push(`features.field_presence = ${presence}`);
   } else if (f.label === 'required' && into.syntax === 'proto3') return undefined;
+  // proto3 always verifies UTF-8 and proto2 never does: the restore would be FIELD_UTF8_VALIDATION_CHANGED.
+  else if (holdsStrings(f) && utf8Verified(f, from) !== (into.syntax === 'proto3')) return undefined;
   else if (into.syntax === 'proto2' && singular && !f.oneof && f.label === 'implicit') {
     // A message field has presence either way; a scalar or enum without it has no proto2 spelling.
     if (f.typeKind !== 'message') return undefined;

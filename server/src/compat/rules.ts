@@ -93,7 +93,7 @@ export const RULES: readonly Rule[] = [
   rule('FIELD_UTF8_VALIDATION_CHANGED', 'WIRE', 'error', true, 'A string field changed between checking UTF-8 (VERIFY) and not (NONE)',
     `${SKEW} A parser that verifies strings fails on the whole message when a string field holds bytes that are not valid UTF-8; ` +
     'one that does not takes them as they are. proto3 verifies, proto2 does not, and an editions file verifies unless ' +
-    '`features.utf8_validation = NONE` applies to the field (set on the file, its message or the field). When the two versions ' +
+    '`features.utf8_validation = NONE` applies to the field (set on the file or the field). When the two versions ' +
     'disagree, the side that does not verify may send a value, such as a path or a label copied from elsewhere, that the side that ' +
     'verifies rejects, and the RPC fails instead of carrying it. Keep the validation the baseline had.', LINKS.protoUpdating),
   rule('ENUM_OPEN_CLOSED_CHANGED', 'WIRE', 'error', true, 'An enum changed between open and closed',

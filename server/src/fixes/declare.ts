@@ -60,7 +60,11 @@ function sitesOf(bound: BoundFile): Map<string, Site> {
     });
   }
   const fieldsOf = (m: MessageNode, top: MessageNode): void => {
-    for (const f of m.fields) sites!.set(rangeKey(f.mapValueRange ?? f.typeRange), { written: f.type, kind: 'field', top });
+    for (const f of m.fields) {
+      sites!.set(rangeKey(f.mapValueRange ?? f.typeRange), { written: f.type, kind: 'field', top });
+      // A group's body is a message of its own, which m.messages does not list.
+      if (f.group) fieldsOf(f.group, top);
+    }
     for (const n of m.messages) fieldsOf(n, top);
   };
   for (const m of ast.messages) fieldsOf(m, m);

@@ -9,7 +9,7 @@ import {
 import {
   SCALARS, holdsStrings, isPackable, jsonNameOf, isReserved, type ApiModel, type EnumDef, type FieldDef, type FieldLabel, type MessageDef, type ServiceDef,
 } from './model';
-import { EDITION_DEFAULTS, resolveFeatures, type Features } from './features';
+import { EDITION_DEFAULTS, misplacedFeatures, resolveFeatures, type FeatureTarget, type Features } from './features';
 import { ENUM_MAX, FIELD_MAX, parse } from './parser';
 import { wellKnownTypes } from './wellKnown';
 import { partitionPoint } from '../binarySearch';
@@ -257,6 +257,16 @@ class Binder {
     this.checkClosedEnumFields();
     this.checkScopes();
     return { uri: this.uri, ast: this.ast, model, problems: this.problems, references: this.references, declarations: this.declarations };
+  }
+
+  /**
+   * As protoc says ("unsupported option target"): a feature set where protoc refuses it, such as utf8_validation on a
+   * message. Resolution still reads it, as it reads the option packed in an editions file.
+   */
+  private misplacedFeatures(options: readonly OptionNode[], target: FeatureTarget): void {
+    for (const { feature, option } of misplacedFeatures(options, target)) {
+      this.problem('feature-target', `features.${feature} cannot be set on ${target === 'enum' ? 'an enum' : `a ${target}`}: protoc takes it on the file or ${feature === 'enum_type' ? 'an enum' : 'a field'}`, option.nameRange, 'error');
+    }
   }
 
   private problem(code: string, message: string, range: Range, severity: Severity): void {
@@ -539,6 +549,10 @@ class Binder {
   private message(m: MessageNode, scope: string, model: ApiModel, parentFeatures: Features | undefined): void {
     if (!m.name) return;
     const features = parentFeatures && resolveFeatures(parentFeatures, m.options);
+    if (features) {
+      this.misplacedFeatures(m.options, 'message');
+      for (const o of m.oneofs) this.misplacedFeatures(o.options, 'oneof');
+    }
     const fqn = join(scope, m.name);
     const def: MessageDef = { fqn, name: m.name, fields: [], oneofs: m.oneofs.map((o) => o.name), reservedNumbers: [], reservedNames: [], node: m };
     if (m.comments.leading) def.doc = m.comments.leading.text;
@@ -614,6 +628,7 @@ class Binder {
       typeKind = d?.kind === 'message' || d?.kind === 'enum' ? d.kind : 'unresolved';
     }
     const features = scopeFeatures && resolveFeatures(scopeFeatures, f.options);
+    if (features) this.misplacedFeatures(f.options, 'field');
     let label: FieldLabel = f.label ?? (features ? editionLabel(f, typeKind, features) : this.proto3 || f.oneof ? 'implicit' : 'optional');
     if (f.mapKey !== undefined) label = 'repeated';
     if (typeKind === 'enum' && (this.proto3 || (label === 'implicit' && !f.oneof && features))) this.openEnumFields.push({ field: f, enumFqn: type });
@@ -678,6 +693,7 @@ class Binder {
   private enumDef(e: EnumNode, scope: string, parentFeatures: Features | undefined): EnumDef {
     const def: EnumDef = { fqn: join(scope, e.name), name: e.name, values: [], reservedNumbers: [], reservedNames: [], node: e };
     const closed = !!parentFeatures && resolveFeatures(parentFeatures, e.options).enumType === 'CLOSED';
+    if (parentFeatures) this.misplacedFeatures(e.options, 'enum');
     if (closed) {
       this.closedEnums.add(def.fqn);
       def.closed = true;

@@ -17,18 +17,45 @@ export interface Features {
 /** The defaults of editions 2023 and 2024 (they agree on these features). */
 export const EDITION_DEFAULTS: Features = { fieldPresence: 'EXPLICIT', repeatedFieldEncoding: 'PACKED', enumType: 'OPEN', utf8Validation: 'VERIFY' };
 
-/** Each feature's option name, and the values protoc knows for it. */
-const FEATURES = new Map<string, { key: keyof Features; values: readonly string[] }>([
-  ['field_presence', { key: 'fieldPresence', values: ['EXPLICIT', 'IMPLICIT', 'LEGACY_REQUIRED'] }],
-  ['repeated_field_encoding', { key: 'repeatedFieldEncoding', values: ['PACKED', 'EXPANDED'] }],
-  ['enum_type', { key: 'enumType', values: ['OPEN', 'CLOSED'] }],
-  ['utf8_validation', { key: 'utf8Validation', values: ['VERIFY', 'NONE'] }],
+/** An element other than the file that may carry options with features. */
+export type FeatureTarget = 'message' | 'oneof' | 'field' | 'enum';
+
+/**
+ * Each feature's option name, the values protoc knows for it, and the one element besides the file that may set it
+ * (its `targets` in descriptor.proto): protoc refuses the others ("unsupported option target"), so a message or a
+ * oneof never sets any of these for its fields, nor for its enums.
+ */
+const FEATURES = new Map<string, { key: keyof Features; values: readonly string[]; target: FeatureTarget }>([
+  ['field_presence', { key: 'fieldPresence', values: ['EXPLICIT', 'IMPLICIT', 'LEGACY_REQUIRED'], target: 'field' }],
+  ['repeated_field_encoding', { key: 'repeatedFieldEncoding', values: ['PACKED', 'EXPANDED'], target: 'field' }],
+  ['enum_type', { key: 'enumType', values: ['OPEN', 'CLOSED'], target: 'enum' }],
+  ['utf8_validation', { key: 'utf8Validation', values: ['VERIFY', 'NONE'], target: 'field' }],
 ]);
+
+/** The features of FEATURES that `options` of a `target` set although protoc refuses them there, with the option. */
+export function misplacedFeatures(options: readonly OptionNode[], target: FeatureTarget): { feature: string; option: OptionNode }[] {
+  const out: { feature: string; option: OptionNode }[] = [];
+  forEachFeature(options, (feature, _value, option) => {
+    const known = FEATURES.get(feature);
+    if (known && known.target !== target) out.push({ feature, option });
+  });
+  return out;
+}
+
+/**
+ * Calls `each` for every feature `options` set, one at a time (`features.field_presence = IMPLICIT`) or in one
+ * aggregate (`features = { field_presence: IMPLICIT }`); a callback, as most elements set none and are many.
+ */
+function forEachFeature(options: readonly OptionNode[], each: (feature: string, value: string, option: OptionNode) => void): void {
+  for (const o of options) {
+    if (o.name.startsWith('features.')) each(o.name.slice('features.'.length), o.value, o);
+    else if (o.name === 'features') for (const m of o.value.matchAll(/\b(\w+)\s*:\s*(\w+)/g)) each(m[1]!, m[2]!, o);
+  }
+}
 
 /**
  * The features of an element: its parent's (the file's, the enclosing message's), overridden by what its own
- * options set, either one at a time (`features.field_presence = IMPLICIT`) or as one aggregate
- * (`features = { field_presence: IMPLICIT }`). Returns `parent` itself when the options set none of them: most
+ * options set. Returns `parent` itself when the options set none of them: most
  * elements set nothing, and one object per field would be garbage.
  */
 export function resolveFeatures(parent: Features, options: readonly OptionNode[]): Features {
@@ -38,9 +65,6 @@ export function resolveFeatures(parent: Features, options: readonly OptionNode[]
     // An unknown value is protoc's error, not a change of presence or encoding: it is ignored here.
     if (feature?.values.includes(value)) (out ??= { ...parent })[feature.key] = value as never;
   };
-  for (const o of options) {
-    if (o.name.startsWith('features.')) set(o.name.slice('features.'.length), o.value);
-    else if (o.name === 'features') for (const m of o.value.matchAll(/\b(\w+)\s*:\s*(\w+)/g)) set(m[1]!, m[2]!);
-  }
+  forEachFeature(options, set);
   return out ?? parent;
 }
