@@ -381,8 +381,8 @@ function declarationLineDeletions(tag: string, release: string): LineDeletion[] 
       if (!f.comments.leading?.text.trim()) continue;
       const isEnum = e.kind === 'enum';
       const d = deletion(tag, release, path, e, f, isEnum ? asValueWritten : asWritten);
-      // Restore writes the options the rules compare, not `debug_redact`, which changes only Go's printing.
-      if (!d || /debug_redact/.test(d.lines)) continue;
+      // Also those with `[debug_redact = true]`: the restore writes the options no rule compares too.
+      if (!d) continue;
       const declAt = L.offsetAt({ line: f.range.start.line, character: 0 });
       const end = d.at + d.lines.length;
       const text = release.slice(0, declAt) + release.slice(end);

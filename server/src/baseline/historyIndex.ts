@@ -24,6 +24,9 @@ import {
   type ServiceDef,
 } from '../proto/model';
 import { parse } from '../proto/parser';
+import { declaredOptions, keepOptions } from '../proto/declaredOptions';
+
+export { declaredOptions, formatOption } from '../proto/declaredOptions';
 import { compareTags, kubernetesToGoTag, parseAnyTag } from '../policy/versions';
 import { V1ALPHA2_PATH, V1_PATH, type Corpus } from './corpus';
 import type { ElementKind, History, HistoryElement, NumberUse, Release } from './types';
@@ -104,52 +107,6 @@ const F_DEPRECATED = 1, F_PACKED_SET = 2, F_PACKED = 4;
 
 function isDefault(v: Fact, d: Fact): boolean {
   return Array.isArray(v) ? v.length === 0 : v === d;
-}
-
-// ---- declared options ------------------------------------------------------------------------------
-
-/** Options other facts already hold: `deprecated` everywhere, `json_name` and `packed` on fields. */
-const MODELLED_OPTIONS = new Set(['deprecated', 'json_name', 'packed']);
-
-type OptionCarrier = { node?: { options?: readonly { name: string; value: string }[] } };
-
-/** Options of definitions that have no syntax node: models rebuilt from an index, and detached ones. */
-const optionsWithoutNode = new WeakMap<object, string[]>();
-
-function hash8(s: string): string {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193) >>> 0;
-  return h.toString(16).padStart(8, '0');
-}
-
-/**
- * The options declared on a definition that the model has no property for, as sorted `name=value` strings
- * (`debug_redact=true`). Values with white space or longer than 60 characters (aggregates) are kept as a
- * fingerprint `#hash`: the index holds no proto text. Works for parsed models (from the syntax node) and for
- * models from a history (`modelAt`), so both encode the same.
- */
-export function declaredOptions(def: object): string[] {
-  const known = optionsWithoutNode.get(def);
-  if (known) return known;
-  const opts = (def as OptionCarrier).node?.options;
-  if (!opts?.length) return [];
-  const out: string[] = [];
-  for (const o of opts) {
-    if (MODELLED_OPTIONS.has(o.name)) continue;
-    const v = o.value.trim();
-    out.push(`${o.name}=${/\s/.test(v) || v.length > 60 ? `#${hash8(v)}` : v}`);
-  }
-  return out.sort();
-}
-
-/** `debug_redact=true` → `debug_redact = true`, for reports. */
-export function formatOption(option: string): string {
-  const k = option.indexOf('=');
-  return k < 0 ? option : `${option.slice(0, k)} = ${option.slice(k + 1)}`;
-}
-
-function keepOptions(def: object, options: string[]): void {
-  if (options.length) optionsWithoutNode.set(def, options);
 }
 
 // ---- encoding --------------------------------------------------------------------------------------

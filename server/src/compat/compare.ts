@@ -15,6 +15,7 @@ import { partitionPoint } from '../binarySearch';
 import { groupBy } from '../groupBy';
 import { aliasesAllowed, releasedEnumNumbers, releasedFieldHolding } from './onReleasedNumber';
 import { goCamelCase, goEnumConstant } from '../proto/goNames';
+import { declaredOptions, formatOption } from '../proto/declaredOptions';
 import { fingerprintDoc, type DocFingerprint } from '../docs/fingerprint';
 
 export type AdditionKind = 'message' | 'field' | 'enum' | 'enumValue' | 'service' | 'rpc';
@@ -1344,6 +1345,10 @@ export function declarationOf(f: FieldDef, from: ApiModel['syntax'], into: Pick<
     const released = utf8Verified(f, from);
     if (released !== ((features ?? EDITION_DEFAULTS).utf8Validation === 'VERIFY')) opts.push(`features.utf8_validation = ${released ? 'VERIFY' : 'NONE'}`);
   }
+  // The options no rule compares, such as `debug_redact = true` (without it, Go's generated code prints a secret):
+  // the restore gives back the release, not only what the rules would notice. Features are written above, as the
+  // file accepts them; an aggregate value the index keeps only as a hash cannot be written back.
+  for (const o of declaredOptions(f)) if (!o.startsWith('features.') && !o.includes('=#')) opts.push(formatOption(o));
   if (f.deprecated) opts.push('deprecated = true');
   return `${label}${type} ${f.name} = ${f.number}${opts.length ? ` [${opts.join(', ')}]` : ''};`;
 }

@@ -1,0 +1,47 @@
+// The options declared on a definition that the model has no property for (`[debug_redact = true]`): the history
+// reports a change of them, and a restore fix writes them back. Kept aside for definitions without a syntax node
+// (models rebuilt from the release index), so both kinds of model answer alike.
+
+/** Options other facts already hold: `deprecated` everywhere, `json_name` and `packed` on fields. */
+const MODELLED_OPTIONS = new Set(['deprecated', 'json_name', 'packed']);
+
+type OptionCarrier = { node?: { options?: readonly { name: string; value: string }[] } };
+
+/** Options of definitions that have no syntax node: models rebuilt from an index, and detached ones. */
+const optionsWithoutNode = new WeakMap<object, string[]>();
+
+function hash8(s: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193) >>> 0;
+  return h.toString(16).padStart(8, '0');
+}
+
+/**
+ * The options declared on a definition that the model has no property for, as sorted `name=value` strings
+ * (`debug_redact=true`). Values with white space or longer than 60 characters (aggregates) are kept as a
+ * fingerprint `#hash`: the index holds no proto text. Works for parsed models (from the syntax node) and for
+ * models from a history (`modelAt`), so both encode the same.
+ */
+export function declaredOptions(def: object): string[] {
+  const known = optionsWithoutNode.get(def);
+  if (known) return known;
+  const opts = (def as OptionCarrier).node?.options;
+  if (!opts?.length) return [];
+  const out: string[] = [];
+  for (const o of opts) {
+    if (MODELLED_OPTIONS.has(o.name)) continue;
+    const v = o.value.trim();
+    out.push(`${o.name}=${/\s/.test(v) || v.length > 60 ? `#${hash8(v)}` : v}`);
+  }
+  return out.sort();
+}
+
+/** `debug_redact=true` → `debug_redact = true`, for reports. */
+export function formatOption(option: string): string {
+  const k = option.indexOf('=');
+  return k < 0 ? option : `${option.slice(0, k)} = ${option.slice(k + 1)}`;
+}
+
+export function keepOptions(def: object, options: string[]): void {
+  if (options.length) optionsWithoutNode.set(def, options);
+}
