@@ -500,3 +500,20 @@ test('a released string type is not restored where the file checks UTF-8 otherwi
   const group = replaceOnce(asProto2(), 'optional int32 container_port = 2;', 'optional group Container_port = 2 { optional int32 p = 1; }');
   assert.ok(!titles(group, released, 'PortMapping.container_port').some((t) => t.startsWith('Restore the released type')));
 });
+
+test('a released type is not written back under options that protoc refuses on it: a default, utf8_validation off a string', NEEDS_CORPUS, () => {
+  const retypes = (text: string, element: string): boolean => {
+    const b = bound(text);
+    const changed = checkCompatibility(text, b, releasedAs(corpusText(TAG))).findings.filter((f) => f.element === `runtime.v1.${element}` && /^FIELD_TYPE_/.test(f.rule));
+    assert.ok(changed.length > 0, `${element}: the type change is reported`);
+    return changed.some((f) => computeFixes(text, b, f).some((x) => x.title.startsWith('Restore the released type')));
+  };
+  // buf: "expected `string`, found scalar type `int32`" for the feature, "mismatched types" for the default.
+  const utf8 = replaceOnce(migrated(), 'int32 container_port = 2;', 'string container_port = 2 [features.utf8_validation = NONE];');
+  assert.ok(!retypes(utf8, 'PortMapping.container_port'));
+  const aggregate = replaceOnce(migrated(), 'int32 container_port = 2;', 'string container_port = 2 [features = { utf8_validation: NONE }];');
+  assert.ok(!retypes(aggregate, 'PortMapping.container_port'));
+  assert.ok(!retypes(replaceOnce(asProto2(), 'optional int32 container_port = 2;', 'optional string container_port = 2 [default = "80"];'), 'PortMapping.container_port'));
+  // Without them the released type comes back.
+  assert.ok(retypes(replaceOnce(migrated(), 'int32 container_port = 2;', 'string container_port = 2;'), 'PortMapping.container_port'));
+});

@@ -7,7 +7,7 @@ import {
   ModelIndex, holdsStrings, indexModel, isClosedEnum, isPackable, jsonNameOf, localName, utf8Verified, type ApiModel, type EnumDef, type EnumValueDef, type FieldDef, type MessageDef, type RpcDef, type ServiceDef,
 } from '../proto/model';
 import type { Finding, FixData } from './finding';
-import { EDITION_DEFAULTS, type Features } from '../proto/features';
+import { EDITION_DEFAULTS, setsFeature, type Features } from '../proto/features';
 import { compareFieldTypes, utf8Checked, type TypeChange } from './wireTypes';
 import { getRule } from './rules';
 import { ENUM_MAX, FIELD_MAX } from '../proto/parser';
@@ -534,9 +534,12 @@ class Comparer {
     // A scalar is written the same in any scope; a map's finding is on its value type only, so neither side is one.
     // A group's type is its name and body: writing a scalar over the name makes no field. A string written back
     // where the file checks UTF-8 otherwise than the release did (proto2, or NONE in an editions file) would trade
-    // the type change for FIELD_UTF8_VALIDATION_CHANGED, as a restore would (declarationOf).
+    // the type change for FIELD_UTF8_VALIDATION_CHANGED, as a restore would (declarationOf). Options that only
+    // fit the new type stay behind the fix: a `default` (its value may not be one of the released type's) and
+    // utf8_validation off a string are what protoc and buf refuse.
     const retype: FixData[] | undefined = of.typeKind === 'scalar' && nf.typeKind !== 'map' && !nf.node?.group
       && (of.type !== 'string' || utf8Verified(of, this.baseline.syntax) === this.verifiesStrings(cur))
+      && !nf.node?.options.some((o) => o.name === 'default') && (of.type === 'string' || !setsFeature(nf.node?.options ?? [], 'utf8_validation'))
       ? [{ kind: 'retype', to: of.type }] : undefined;
     if (change === 'incompatible') {
       this.add('FIELD_TYPE_INCOMPATIBLE', typeRangeOf(nf), fieldPath(old, of), `field "${old.name}.${of.name}" changed type from ${of.type} to ${nf.type}, which is not wire-compatible (baseline ${this.tag})`, retype);
