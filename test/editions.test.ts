@@ -481,3 +481,39 @@ test('a released string field is not restored into proto2 or proto3 where that f
   const back = fixed(replaceOnce(corpusText(TAG), VERSION, 'message VersionRequest {\n'), bytesReleased, 'FIELD_NO_DELETE', 'VersionRequest.version', 'Restore the field');
   assert.match(back, /\n {4}optional bytes version = 1;/);
 });
+
+test('a released string type is not restored where the file checks UTF-8 otherwise; a proto2 group gets no retype', NEEDS_CORPUS, () => {
+  // The retype would trade FIELD_TYPE_CHANGED for FIELD_UTF8_VALIDATION_CHANGED, as a restore there would.
+  const titles = (text: string, baseline: Baseline, element: string): string[] => {
+    const b = bound(text);
+    const changed = checkCompatibility(text, b, baseline).findings.filter((f) => f.element === `runtime.v1.${element}` && /^FIELD_TYPE_/.test(f.rule));
+    assert.ok(changed.length > 0, `${element}: the type change is reported`);
+    return changed.flatMap((f) => computeFixes(text, b, f).map((x) => x.title));
+  };
+  const released = releasedAs(corpusText(TAG));
+  const bytesIn = (text: string, label: string): string => replaceOnce(text, `API.\n    ${label}string version = 1;\n}`, `API.\n    ${label}bytes version = 1;\n}`);
+  assert.ok(!titles(bytesIn(asProto2(), 'optional '), released, 'VersionRequest.version').some((t) => t.startsWith('Restore the released type')));
+  assert.ok(!titles(bytesIn(migrated(['option features.utf8_validation = NONE;']), ''), released, 'VersionRequest.version').some((t) => t.startsWith('Restore the released type')));
+  // Where the file checks UTF-8 as the release did, the string comes back.
+  assert.equal(fixed(bytesIn(migrated(), ''), released, 'FIELD_TYPE_CHANGED', 'VersionRequest.version', 'Restore the released type "string"'), migrated());
+  // A group in place of a released int32: a scalar written over the group's name would make no field.
+  const group = replaceOnce(asProto2(), 'optional int32 container_port = 2;', 'optional group Container_port = 2 { optional int32 p = 1; }');
+  assert.ok(!titles(group, released, 'PortMapping.container_port').some((t) => t.startsWith('Restore the released type')));
+});
+
+test('a released type is not written back under options that protoc refuses on it: a default, utf8_validation off a string', NEEDS_CORPUS, () => {
+  const retypes = (text: string, element: string): boolean => {
+    const b = bound(text);
+    const changed = checkCompatibility(text, b, releasedAs(corpusText(TAG))).findings.filter((f) => f.element === `runtime.v1.${element}` && /^FIELD_TYPE_/.test(f.rule));
+    assert.ok(changed.length > 0, `${element}: the type change is reported`);
+    return changed.some((f) => computeFixes(text, b, f).some((x) => x.title.startsWith('Restore the released type')));
+  };
+  // buf: "expected `string`, found scalar type `int32`" for the feature, "mismatched types" for the default.
+  const utf8 = replaceOnce(migrated(), 'int32 container_port = 2;', 'string container_port = 2 [features.utf8_validation = NONE];');
+  assert.ok(!retypes(utf8, 'PortMapping.container_port'));
+  const aggregate = replaceOnce(migrated(), 'int32 container_port = 2;', 'string container_port = 2 [features = { utf8_validation: NONE }];');
+  assert.ok(!retypes(aggregate, 'PortMapping.container_port'));
+  assert.ok(!retypes(replaceOnce(asProto2(), 'optional int32 container_port = 2;', 'optional string container_port = 2 [default = "80"];'), 'PortMapping.container_port'));
+  // Without them the released type comes back.
+  assert.ok(retypes(replaceOnce(migrated(), 'int32 container_port = 2;', 'string container_port = 2;'), 'PortMapping.container_port'));
+});

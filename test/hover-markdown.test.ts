@@ -184,6 +184,18 @@ describe('hover markdown of documentation stubs', () => {
   });
 });
 
+describe('hover markdown of documentation stubs below a list', () => {
+  test('a stub written below a comment that ends in a list is not part of its last item', () => {
+    const doc = [' The seccomp profile of the container:', ' * unconfined: no sandboxing', ' * localhost/<path>: the profile installed on the node.',
+      '   <path> is the full path of the profile.', ' Older runtimes: a runtime that predates it runs the container unconfined.', ' Tested by: critest "seccomp".'].join('\n');
+    const html = markdown.render(formatDoc(doc));
+    const items = [...html.matchAll(/<li>([^]*?)<\/li>/g)].map((m) => m[1]!.replace(/\s+/g, ' '));
+    assert.deepEqual(items, ['unconfined: no sandboxing', 'localhost/&lt;path&gt;: the profile installed on the node. &lt;path&gt; is the full path of the profile.']);
+    const after = [...html.slice(html.indexOf('</ul>')).matchAll(/<p>([^]*?)<\/p>/g)].map((m) => m[1]);
+    assert.deepEqual(after, ['Older runtimes: a runtime that predates it runs the container unconfined.', 'Tested by: critest &quot;seccomp&quot;.']);
+  });
+});
+
 describe('hover markdown of upstream comments', NEEDS_CORPUS, () => {
   test('every doc comment of the newest api.proto shows as written: code unescaped, no escape visible', () => {
     const corpus = new Corpus(findCorpusDir(findRepoRoot(__dirname))!);

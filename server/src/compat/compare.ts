@@ -7,7 +7,7 @@ import {
   ModelIndex, holdsStrings, indexModel, isClosedEnum, isPackable, jsonNameOf, localName, utf8Verified, type ApiModel, type EnumDef, type EnumValueDef, type FieldDef, type MessageDef, type RpcDef, type ServiceDef,
 } from '../proto/model';
 import type { Finding, FixData } from './finding';
-import { EDITION_DEFAULTS, type Features } from '../proto/features';
+import { EDITION_DEFAULTS, setsFeature, type Features } from '../proto/features';
 import { compareFieldTypes, utf8Checked, type TypeChange } from './wireTypes';
 import { getRule } from './rules';
 import { ENUM_MAX, FIELD_MAX } from '../proto/parser';
@@ -533,7 +533,15 @@ class Comparer {
     const change = nf.typeKind === 'unresolved' ? undefined : this.typeChange(of, nf);
     // Ranges are read only for a finding: fields build them on request (proto/nodes.ts).
     // A scalar is written the same in any scope; a map's finding is on its value type only, so neither side is one.
-    const retype: FixData[] | undefined = of.typeKind === 'scalar' && nf.typeKind !== 'map' ? [{ kind: 'retype', to: of.type }] : undefined;
+    // A group's type is its name and body: writing a scalar over the name makes no field. A string written back
+    // where the file checks UTF-8 otherwise than the release did (proto2, or NONE in an editions file) would trade
+    // the type change for FIELD_UTF8_VALIDATION_CHANGED, as a restore would (declarationOf). Options that only
+    // fit the new type stay behind the fix: a `default` (its value may not be one of the released type's) and
+    // utf8_validation off a string are what protoc and buf refuse.
+    const retype: FixData[] | undefined = of.typeKind === 'scalar' && nf.typeKind !== 'map' && !nf.node?.group
+      && (of.type !== 'string' || utf8Verified(of, this.baseline.syntax) === this.verifiesStrings(cur))
+      && !nf.node?.options.some((o) => o.name === 'default') && (of.type === 'string' || !setsFeature(nf.node?.options ?? [], 'utf8_validation'))
+      ? [{ kind: 'retype', to: of.type }] : undefined;
     if (change === 'incompatible') {
       this.add('FIELD_TYPE_INCOMPATIBLE', typeRangeOf(nf), fieldPath(old, of), `field "${old.name}.${of.name}" changed type from ${of.type} to ${nf.type}, which is not wire-compatible (baseline ${this.tag})`, retype);
     } else if (change === 'compatible') {
@@ -563,6 +571,11 @@ class Comparer {
           `field "${old.name}.${of.name}" changed its UTF-8 validation from ${was ? 'VERIFY to NONE' : 'NONE to VERIFY'}: ${verifier} rejects a message in which ${of.name} holds bytes that are not valid UTF-8, which ${sender} may send (baseline ${this.tag})`);
       }
     }
+  }
+
+  /** Whether a string field declared without options in the current message `m` would have its UTF-8 checked. */
+  private verifiesStrings(m: MessageDef): boolean {
+    return this.current.syntax === 'editions' ? (m.features ?? EDITION_DEFAULTS).utf8Validation === 'VERIFY' : utf8Verified({}, this.current.syntax);
   }
 
   /** Per message (of the baseline or the current model), releasedMembers' answer, computed once. */

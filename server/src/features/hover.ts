@@ -231,10 +231,13 @@ export function docMarkdown(text: string): string {
     }
     endCode();
     codeMayFollow = false;
-    // A stub's answers ("Call order: …", "Older runtimes: …") would run together in one paragraph otherwise.
-    if (topLevel && paragraph.length && STUB_LINE_LABEL.test(line.trim())) {
+    // A stub's answers ("Call order: …", "Older runtimes: …") would run together in one paragraph otherwise; the
+    // stub goes right below the comment, so below one that ends in a list or quote they would be lazy lines of
+    // its last item. One in the first column leaves that: the blank line ends the list, as the stub meant.
+    if (paragraph.length && STUB_LINE_LABEL.test(line.trim()) && (topLevel || !/^[ \t]/.test(line))) {
       flush();
       out.push('');
+      topLevel = true;
     }
     paragraph.push(line.replace(FENCE_IN_PARAGRAPH, '$1\\$2'));
   }

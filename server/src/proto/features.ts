@@ -42,6 +42,13 @@ export function misplacedFeatures(options: readonly OptionNode[], target: Featur
   return out;
 }
 
+/** Whether `options` set `feature` (`utf8_validation`), one at a time or in an aggregate. */
+export function setsFeature(options: readonly OptionNode[], feature: string): boolean {
+  let found = false;
+  forEachFeature(options, (f) => { found ||= f === feature; });
+  return found;
+}
+
 /**
  * Calls `each` for every feature `options` set, one at a time (`features.field_presence = IMPLICIT`) or in one
  * aggregate (`features = { field_presence: IMPLICIT }`); a callback, as most elements set none and are many.
