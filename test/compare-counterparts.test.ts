@@ -274,3 +274,11 @@ test('a deleted enum value whose number another released value moved to: a reuse
     assert.deepEqual(ruleAndElement(fs), ['FIELD_NUMBER_CHANGED PortMapping.host_ip', 'FIELD_NUMBER_REUSED PortMapping.host_ip'], against);
   }
 });
+
+test('a scalar field turned into a map is a type change, not a presence change "from implicit to implicit"', NEEDS_CORPUS, () => {
+  const text = edit(corpusText(TAG), 'message VersionRequest {\n    // Version of the kubelet runtime API.\n    string version = 1;\n', 'message VersionRequest {\n    // Version of the kubelet runtime API.\n    map<string, string> version = 1;\n');
+  for (const { against, result } of checkBoth(text)) {
+    const own = result.findings.filter((f) => f.element === 'runtime.v1.VersionRequest.version');
+    assert.deepEqual(own.map((f) => f.rule), ['FIELD_TYPE_INCOMPATIBLE'], `${against}: ${own.map((f) => f.message).join('; ')}`);
+  }
+});

@@ -549,8 +549,10 @@ class Comparer {
     }
     if (cardinality(of.label) !== cardinality(nf.label) && of.typeKind !== 'map' && nf.typeKind !== 'map') {
       this.add('FIELD_LABEL_CHANGED', labelRangeOf(nf), fieldPath(old, of), `field "${old.name}.${of.name}" changed from ${cardinality(of.label)} to ${cardinality(nf.label)} (baseline ${this.tag})`);
-    } else if (of.label !== nf.label && !of.oneof && !nf.oneof && cardinality(of.label) === 'singular' && of.typeKind !== 'message' && nf.typeKind !== 'message') {
-      // Message fields always have explicit presence (and a pointer in Go): `optional` changes nothing for them.
+    } else if (of.label !== nf.label && !of.oneof && !nf.oneof && cardinality(of.label) === 'singular' && of.typeKind !== 'message' && nf.typeKind !== 'message'
+      && of.typeKind !== 'map' && nf.typeKind !== 'map') {
+      // Message fields always have explicit presence (and a pointer in Go): `optional` changes nothing for them. A
+      // field that became a map (or was one) changed type, which FIELD_TYPE_INCOMPATIBLE says; presence is not at issue.
       this.add('FIELD_PRESENCE_CHANGED', labelRangeOf(nf), fieldPath(old, of),
         `field "${old.name}.${of.name}" changed from ${of.label === 'optional' ? 'explicit (optional)' : 'implicit'} to ${nf.label === 'optional' ? 'explicit (optional)' : 'implicit'} presence (baseline ${this.tag})`,
         [{ kind: 'presence', optional: of.label === 'optional' }]);

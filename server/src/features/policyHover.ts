@@ -101,7 +101,7 @@ function goneBefore(h: HistoryElement, baseline: Baseline, element: string): boo
 }
 
 /** The release history of an element: when it came, when it last changed, and who can meet a peer without it. */
-function historySection(element: string, history: History, pkg: string, current: ApiModel, asName?: string, kind?: DefKind, shownDoc?: string): string[] {
+function historySection(element: string, history: History, pkg: string, current: ApiModel, asName?: string, kind?: ElementKindName, shownDoc?: string): string[] {
   const h = history.element(element)!;
   const changed = h.introduced === h.lastChanged ? 'unchanged since introduced' : `last changed in ${release(history, h.lastChanged)}`;
   const lines = [`**Release history**${asName ? ` of \`${asName}\`` : ''} (${changed})`, ''];
@@ -144,10 +144,8 @@ function historySection(element: string, history: History, pkg: string, current:
   return lines;
 }
 
-type DefKind = ElementKindName;
-
 /** What a runtime that lacks the element does (policy/lacking.ts), with protocol names as code. */
-function consequence(kind: DefKind | undefined, current: ApiModel, element: string): string {
+function consequence(kind: ElementKindName | undefined, current: ApiModel, element: string): string {
   return lackingConsequence(kind, kind === 'enumValue' ? enumSides(current, element) : undefined, (c) => `\`${c}\``);
 }
 
@@ -155,7 +153,7 @@ function consequence(kind: DefKind | undefined, current: ApiModel, element: stri
  * A value added to a released enum that runtimes send (one an RPC's response reaches): the other side of the skew.
  * Kubelets older than it meet runtimes that have it, and such a runtime's reply can carry it to them.
  */
-function sentToOlderKubelets(element: string, kind: DefKind | undefined, current: ApiModel, baseline: Baseline, lacks: LackingSkew): string[] {
+function sentToOlderKubelets(element: string, kind: ElementKindName | undefined, current: ApiModel, baseline: Baseline, lacks: LackingSkew): string[] {
   const parent = element.slice(0, element.lastIndexOf('.'));
   if (kind !== 'enumValue' || !lacks.runtimes || !inModel(baseline.model, parent) || !enumSides(current, element).response) return [];
   // The kubelets that lack it are those of the runtimes that lack it; every one of them can meet a runtime that has it.
@@ -185,7 +183,7 @@ function newParentConsequence(element: string, current: ApiModel, baseline: Base
 }
 
 /** The kind of an element of the model, found by its path. */
-function kindOf(model: ApiModel, path: string): DefKind | undefined {
+function kindOf(model: ApiModel, path: string): ElementKindName | undefined {
   // Through the model's index: a hover on a file of 100,000 messages asks this several times.
   const ix = indexModel(model);
   if (ix.messages.has(path)) return 'message';
