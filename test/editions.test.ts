@@ -517,3 +517,11 @@ test('a released type is not written back under options that protoc refuses on i
   // Without them the released type comes back.
   assert.ok(retypes(replaceOnce(migrated(), 'int32 container_port = 2;', 'string container_port = 2;'), 'PortMapping.container_port'));
 });
+
+test('FIELD_PACKED_CHANGED against a proto2 release: only fields protoc can pack, not repeated strings or bytes', NEEDS_CORPUS, () => {
+  // proto2 packs nothing by default, proto3 every packable repeated field; a string or bytes field is never packed.
+  const packable = (f: FieldDef): boolean => f.label === 'repeated' && (f.typeKind === 'enum' || (f.typeKind === 'scalar' && f.type !== 'string' && f.type !== 'bytes'));
+  const expected = fieldsWhere('FIELD_PACKED_CHANGED', packable);
+  assert.ok(released().messages.some((m) => m.fields.some((f) => f.label === 'repeated' && f.type === 'string')), 'v0.36.3 has repeated string fields');
+  assert.deepEqual(findingsOf('FIELD_PACKED_CHANGED', corpusText(TAG), releasedAs(asProto2())), expected);
+});

@@ -561,7 +561,7 @@ class Comparer {
     if (of.jsonName !== nf.jsonName) {
       this.add('FIELD_JSON_NAME_CHANGED', nf.node?.nameRange ?? ORIGIN, fieldPath(old, of), `field "${old.name}.${of.name}" changed its JSON name from "${of.jsonName}" to "${nf.jsonName}" (baseline ${this.tag})`);
     }
-    if (of.label === 'repeated' && nf.label === 'repeated' && (of.typeKind === 'scalar' || of.typeKind === 'enum') && change === 'same' && packed(of, this.baseline.syntax) !== packed(nf, this.current.syntax)) {
+    if (of.label === 'repeated' && nf.label === 'repeated' && isPackable(of.typeKind, of.type) && change === 'same' && packed(of, this.baseline.syntax) !== packed(nf, this.current.syntax)) {
       this.add('FIELD_PACKED_CHANGED', nf.node?.nameRange ?? ORIGIN, fieldPath(old, of), `field "${old.name}.${of.name}" changed its packed encoding (baseline ${this.tag})`);
     }
     // A type change between string and bytes is FIELD_TYPE_CHANGED, which says who checks UTF-8 there.
