@@ -117,13 +117,15 @@ const IGNORED_BEHAVIOUR = new RegExp([
   String.raw`(?:^|\n)\s*older\s+runtimes?\s*:`,
 ].join('|'), 'i');
 
-const STUB_LABEL = /^(?:unset|empty|default|older\s+runtimes?)\s*:/i;
+/** The stub's answers that the rules above look for at the start of a line (`(?:^|\n)\s*unset\s*:`). */
+const LINE_ANSWERS = String.raw`unset|empty|default|older\s+runtimes?`;
+const STUB_LABEL = new RegExp(String.raw`^(?:${LINE_ANSWERS})\s*:`, 'i');
 
 /**
  * The labels that start a line of a documentation stub (the docStub fix), each line answering one rule: the
  * hover shows each on a line of its own, as the stub and its author wrote them.
  */
-export const STUB_LINE_LABEL = /^(?:call\s+order|runtime\s+contract|tested\s+by|unset|empty|default|older\s+runtimes?)\s*:/i;
+export const STUB_LINE_LABEL = new RegExp(String.raw`^(?:call\s+order|runtime\s+contract|tested\s+by|${LINE_ANSWERS})\s*:`, 'i');
 
 /**
  * A comment's lines joined, so that a statement broken over two lines reads as one; a stub's answer ("Unset:

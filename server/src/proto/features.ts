@@ -1,7 +1,7 @@
 // Edition features (`edition = "2023";`), resolved as protoc resolves them, for what the model holds: a field's
-// presence (its label), packed encoding and UTF-8 validation of strings, and whether an enum is closed. An editions file has no syntax
-// defaults: proto3's implicit presence is `option features.field_presence = IMPLICIT;`, which is how protobuf's
-// own migration keeps proto3 behaviour, so reading the features is what keeps such a migration from
+// presence (its label), packed encoding and UTF-8 validation of strings, and whether an enum is closed. An editions
+// file has no syntax defaults: proto3's implicit presence is `option features.field_presence = IMPLICIT;`, which is
+// how protobuf's own migration keeps proto3 behaviour, so reading the features is what keeps such a migration from
 // changing every field.
 
 import type { OptionNode } from './ast';

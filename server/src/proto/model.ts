@@ -71,8 +71,9 @@ export interface MessageDef {
   reservedNames: string[];
   deprecated?: boolean;
   /**
-   * In an editions file, the features its fields inherit (the file's, overridden by the enclosing messages' and
-   * its own): what a field restored into it must override to keep its released presence and encoding.
+   * In an editions file, the features its fields inherit (the file's; protoc refuses them on a message, which the
+   * binder reports as feature-target but still reads): what a field restored into it must override to keep its
+   * released presence, encoding and UTF-8 validation.
    */
   features?: Features;
   doc?: string;
