@@ -25,8 +25,8 @@ const KEYWORDS = new Set([
 ]);
 
 /**
- * Where a type is referenced, with the name written there and the scope it is resolved from: an RPC's request or response (the RPC's index in its
- * service), or a field's type (a map's value type).
+ * Where a type is referenced, with the name written there and the scope it is resolved from: an RPC's request or
+ * response (the RPC's index in its service), or a field's type (a map's value type).
  */
 type Site = { written: string; scope: string } & (
   | { kind: 'rpc'; anchors: readonly (MessageNode | undefined)[]; index: number; response: boolean; request?: MessageNode }
@@ -126,12 +126,17 @@ function resolve(bound: BoundFile, written: string, scope: string, extra?: strin
   let index = scopeIndexes.get(bound);
   if (!index) {
     scopeIndexes.set(bound, (index = new Map()));
-    for (const fqn of bound.declarations.keys()) push(index, fqn);
+    for (const fqn of bound.declarations.keys()) {
+      const [s, name] = split(fqn);
+      const list = index.get(name);
+      if (list) list.push(s);
+      else index.set(name, [s]);
+    }
   }
   const dot = written.indexOf('.');
   const first = dot < 0 ? written : written.slice(0, dot);
   const scopes = [...(index.get(first) ?? [])];
-  if (extra !== undefined && extra.slice(extra.lastIndexOf('.') + 1) === first) scopes.push(extra.slice(0, Math.max(0, extra.lastIndexOf('.'))));
+  if (extra !== undefined && split(extra)[1] === first) scopes.push(split(extra)[0]);
   for (const s of scopes.filter((x) => encloses(x, scope)).sort((a, b) => b.length - a.length)) {
     const d = get(join(s, first))!;
     if (dot < 0) {
@@ -145,13 +150,10 @@ function resolve(bound: BoundFile, written: string, scope: string, extra?: strin
   return undefined;
 }
 
-function push(index: Map<string, string[]>, fqn: string): void {
+/** A full name's scope and last component. */
+function split(fqn: string): [string, string] {
   const k = fqn.lastIndexOf('.');
-  const name = fqn.slice(k + 1);
-  const scope = k < 0 ? '' : fqn.slice(0, k);
-  const list = index.get(name);
-  if (list) list.push(scope);
-  else index.set(name, [scope]);
+  return [fqn.slice(0, Math.max(k, 0)), fqn.slice(k + 1)];
 }
 
 const join = (scope: string, name: string): string => (scope ? `${scope}.${name}` : name);

@@ -392,7 +392,7 @@ class Binder {
         }
         budget.charge(key!, found.size ?? found.text?.length ?? 0);
         budget.add(found.uri);
-        if (!this.importNames.has(found.uri)) this.importNames.set(found.uri, root ? `"${imp.path}", which "${root.path}" imports publicly` : `"${imp.path}"`);
+        this.importNames.set(found.uri, root ? `"${imp.path}", which "${root.path}" imports publicly` : `"${imp.path}"`);
         const sub = found.ast ?? parse(found.text!);
         this.declarePackage(sub.package?.name.replace(/^\./, '') ?? '', found.uri);
         this.declareFile(sub, found.uri, false);
