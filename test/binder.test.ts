@@ -239,9 +239,9 @@ describe('binder: names in one scope (protoc "already defined")', () => {
     );
     const resolver: ImportResolver = { resolve: () => ({ uri: 'file:///b.proto', text: imported }) };
     assert.deepEqual(problems(bindText(text, resolver)), [
-      ['duplicate-name', '"p.ext" is already defined by an extension in file:///b.proto', within(text, 'message ext', 'ext'), 'error'],
-      ['duplicate-name', `"p.UNKNOWN" is already defined by an enum value in file:///b.proto${NOTE_P}`, within(text, 'UNKNOWN'), 'error'],
-      ['duplicate-name', `"p.Y" is already defined by the message "p.Y" in file:///b.proto${NOTE_P}`, within(text, 'Y = 2', 'Y'), 'error'],
+      ['duplicate-name', '"p.ext" is already defined by an extension in "b.proto"', within(text, 'message ext', 'ext'), 'error'],
+      ['duplicate-name', `"p.UNKNOWN" is already defined by an enum value in "b.proto"${NOTE_P}`, within(text, 'UNKNOWN'), 'error'],
+      ['duplicate-name', `"p.Y" is already defined by the message "p.Y" in "b.proto"${NOTE_P}`, within(text, 'Y = 2', 'Y'), 'error'],
     ]);
     // Another package: no clash.
     assert.deepEqual(problems(bindText(text.replace('package p;', 'package q;'), resolver)), []);

@@ -147,13 +147,61 @@ test('a new field of an undeclared type: declared once after its top-level messa
   assert.deepEqual(errorsOf(session(all, released).analysis), []);
 });
 
+/** Applies the one "Declare message" fix offered on `name` and checks that re-analysis drops that error and adds none. */
+function declareOne(text: string, released: string, name: string, title: string): string {
+  const { actions, analysis } = fixesFor(text, released, name);
+  assert.deepEqual(actions.map((a) => `${a.isPreferred ? '* ' : ''}${a.title}`), [`* ${title}`], name);
+  const next = applyEdits(text, editsOf(actions[0]!));
+  const after = session(next, released).analysis;
+  assert.ok(!unresolved(after).includes(`unknown type "${name}"`), `${name} resolves`);
+  assert.deepEqual(errorsOf(after), errorsOf(analysis).filter((e) => e !== `unknown type "${name}"`), 'one error fewer, none new');
+  return next;
+}
+
+test('a dotted name with the file\'s own package (relative or absolute) declares the message at the top level', NEEDS_CORPUS, () => {
+  const released = newestCorpusText();
+  let text = replaceOnce(released, UPDATE_RPC, `${UPDATE_RPC}    rpc Other(runtime.v1.OtherRequest) returns (.runtime.v1.OtherResponse) {}\n`);
+  text = declareOne(text, released, '.runtime.v1.OtherResponse', 'Declare message "OtherResponse"');
+  text = declareOne(text, released, 'runtime.v1.OtherRequest', 'Declare message "OtherRequest"');
+  const tail = 'message UpdatePodSandboxResourcesResponse {}\n\n// OtherRequest TODO: its purpose.\nmessage OtherRequest {}\n\n// OtherResponse TODO: its purpose.\nmessage OtherResponse {}\n';
+  assert.ok(text.endsWith(tail), text.slice(-300));
+  assertValidProto(text);
+  // Fix all declares a message named both ways once.
+  const both = replaceOnce(released, UPDATE_RPC, `${UPDATE_RPC}    rpc Other(runtime.v1.OtherRequest) returns (OtherResponse) {}\n    rpc Again(OtherRequest) returns (.runtime.v1.OtherResponse) {}\n`);
+  const all = fixAll(both, released);
+  assert.ok(all.endsWith(tail), all.slice(-300));
+  assert.deepEqual(errorsOf(session(all, released).analysis), []);
+});
+
+test('"Outer.Inner" with Outer a message of the file: Inner declared at the end of Outer\'s body, Outer found as protoc finds it', NEEDS_CORPUS, () => {
+  const released = newestCorpusText();
+  const version = 'message VersionRequest {\n    // Version of the kubelet runtime API.\n    string version = 1;\n}\n';
+  // From another top-level message: the top-level VersionRequest.
+  let text = replaceOnce(released, 'message VersionResponse {\n', 'message VersionResponse {\n    VersionRequest.Details details = 5;\n');
+  text = declareOne(text, released, 'VersionRequest.Details', 'Declare message "VersionRequest.Details"');
+  assert.ok(text.includes(`${version.slice(0, -2)}\n    // Details TODO: its purpose.\n    message Details {}\n}\n`), text.slice(text.indexOf('message VersionRequest'), text.indexOf('message VersionResponse')));
+  assertValidProto(text);
+
+  // From inside SecurityProfile, which declares a VersionRequest of its own: that one, the innermost, as protoc resolves it.
+  const profile = 'message SecurityProfile {\n';
+  text = replaceOnce(released, profile, `${profile}    message VersionRequest {}\n    VersionRequest.Missing missing = 3;\n`);
+  text = declareOne(text, released, 'VersionRequest.Missing', 'Declare message "SecurityProfile.VersionRequest.Missing"');
+  assert.ok(text.includes(`${profile}    message VersionRequest {\n        // Missing TODO: its purpose.\n        message Missing {}\n    }\n`), text.slice(text.indexOf(profile), text.indexOf(profile) + 200));
+  assert.ok(text.includes(version), 'the top-level VersionRequest unchanged');
+  assertValidProto(text);
+});
+
 test('no declaration for a dotted name, one taken in the package, or a keyword', NEEDS_CORPUS, () => {
   const released = newestCorpusText();
-  // The last: a name the package already uses for something else (an enum value).
-  for (const type of ['foo.Bar', 'VersionRequest.Missing', 'reserved', 'max', 'SYSTEMD']) {
+  // Another package, an unknown outer name, an enum (top-level, nested) as the outer name, a name its message has
+  // (a field). The last three: a name the package already uses for something else (an enum value), keywords.
+  for (const type of ['foo.Bar', 'runtime.v2.Bar', 'Nope.Missing', 'Protocol.Missing', 'SecurityProfile.ProfileType.Missing', 'VersionRequest.version', 'reserved', 'max', 'SYSTEMD']) {
     const text = replaceOnce(released, UPDATE_RPC, `${UPDATE_RPC}    rpc Other(${type}) returns (VersionResponse) {}\n`);
     assert.deepEqual(fixesFor(text, released, type).actions.map((a) => a.title), [], type);
   }
+  // Inner declared in Outer would not be what "Outer.Inner" names from inside Outer: protoc finds the new Outer.Outer first.
+  const text = replaceOnce(released, 'message VersionRequest {\n', 'message VersionRequest {\n    VersionRequest.VersionRequest again = 2;\n');
+  assert.deepEqual(fixesFor(text, released, 'VersionRequest.VersionRequest').actions.map((a) => a.title), []);
 });
 
 test('the language server offers "Declare message" on an unknown type', {

@@ -330,8 +330,13 @@ test('a closed enum from an imported proto2 or editions file: an error in a prot
     // Also as a map's values.
     assert.deepEqual(problems(protocol(proto3, 'map<string, dep.Legacy>')), ['closed-enum-in-proto3 dep.Legacy']);
     assert.deepEqual(problems(protocol(proto3, 'map<string, dep.Open>')), []);
+    // The file named by its path as the import statement writes it (not the file's URI), as the import's own problems do.
     const message = bind(parse(protocol(proto3, 'dep.Legacy')), uri, resolver).problems[0]!.message;
-    assert.match(message, /closed enum "dep\.Legacy" \(declared in file:.*legacy\.proto\) cannot be used in a proto3 file/);
+    assert.equal(message, 'closed enum "dep.Legacy" (declared in "legacy.proto") cannot be used in a proto3 file: only open enums can');
+    writeFileSync(join(dir, 'wrap.proto'), 'syntax = "proto2";\npackage wrap;\nimport public "legacy.proto";\n');
+    const wrapped = replaceOnce(protocol(corpusText(TAG), 'dep.Legacy'), GO_PACKAGE, `${GO_PACKAGE}import "wrap.proto";\n`);
+    assert.deepEqual(bind(parse(wrapped), uri, resolver).problems.map((p) => p.message),
+      ['closed enum "dep.Legacy" (declared in "legacy.proto", which "wrap.proto" imports publicly) cannot be used in a proto3 file: only open enums can']);
 
     // Editions with implicit presence: only a field of implicit presence.
     const editions = importing(migrated([IMPLICIT]));

@@ -18,7 +18,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bind } from '../server/src/proto/binder';
 import { parse } from '../server/src/proto/parser';
-import { loadBundledHistory } from '../server/src/baseline/historyIndex';
+import { buildHistoryFromModels, loadBundledHistory } from '../server/src/baseline/historyIndex';
 import { historyQuery } from '../server/src/baseline/historyCommand';
 import { elementPolicyHover, findingExplanation } from '../server/src/features/policyHover';
 import { markdownToPlainText } from '../server/src/features/plainText';
@@ -778,7 +778,8 @@ describe('policy hover: skew statements', () => {
       ['runtime.v1.T.Go', /Such a runtime answers the call with gRPC `Unimplemented`/],
       ['runtime.v1.Req.flag', /Such a runtime drops the field when the kubelet sets it/],
       ['runtime.v1.Extra', /Such a runtime has no use for the message/],
-      ['runtime.v1.E.E_B', /Such a runtime does not recognise the number: it arrives there as an unknown enum value/],
+      // No RPC carries E (Req and Res have no field of it).
+      ['runtime.v1.E.E_B', /No RPC's request or reply reaches the enum, so the value travels in no call today\. If one ever carries it, such a runtime will take the number for an unknown enum value/],
       ['runtime.v1.F', /Such a runtime does not know the enum/],
       // In a new message or enum, what such a runtime lacks is the container.
       ['runtime.v1.Extra.x', /Its message is new too, so such a runtime knows neither: fields that carry the message are dropped there, and RPCs that take it answer gRPC `Unimplemented`\./],
@@ -810,6 +811,27 @@ describe('policy hover: skew statements', () => {
     const protocol = hoverOf(replaceOnce(released, '    SCTP = 2;\n', '    SCTP = 2;\n    QUIC = 3;\n'), 'runtime.v1.Protocol.QUIC');
     assert.match(protocol, /Such a runtime does not recognise the number: it arrives there as an unknown enum value when the kubelet sends it/);
     assert.doesNotMatch(protocol, /will not have it either/);
+  });
+
+  test('a value of an enum no RPC carries: it travels in no call, in the hover and in `cri-compat history` alike', NEEDS_CORPUS, () => {
+    // Every enum of every api.proto in the corpus travels in some RPC: the case is v0.35.0 and v0.36.0 with an
+    // enum no message uses, which v0.36.0 gives a second value.
+    const unused = (text: string, values: string): string => `${text}\nenum UnusedMode {\n    UNUSED_NONE = 0;\n${values}}\n`;
+    const old = bind(parse(unused(corpusText('v0.35.0'), '')), 'v0.35.0').model;
+    // And QUIC for Protocol, which travels in requests.
+    const model = bind(parse(unused(replaceOnce(corpusText('v0.36.0'), '    SCTP = 2;\n', '    SCTP = 2;\n    QUIC = 3;\n'), '    UNUSED_MORE = 1;\n')), 'v0.36.0').model;
+    const NOWHERE = / (No RPC's request or reply reaches the enum, so the value travels in no call today\. If one ever carries it, such a runtime will take the number for an unknown enum value when the kubelet sends it, and will never send it back\.)$/m;
+    const hover = elementPolicyHover('runtime.v1.UnusedMode.UNUSED_MORE', { tag: 'v0.35.0', source: 'path', origin: 'test', model: old }, model)!;
+    const said = NOWHERE.exec(hover)?.[1];
+    assert.ok(said, hover);
+    assert.doesNotMatch(hover, /will not have it either|it arrives there/);
+    const history = buildHistoryFromModels([
+      { release: { tag: 'v0.35.0', kubernetes: '1.35.0', prerelease: false }, model: old },
+      { release: { tag: 'v0.36.0', kubernetes: '1.36.0', prerelease: false }, model },
+    ]);
+    const cli = historyQuery(history, 'runtime.v1.UnusedMode.UNUSED_MORE').text;
+    assert.ok(cli.includes(said), cli);
+    assert.match(historyQuery(history, 'runtime.v1.Protocol.QUIC').text, /Such a runtime does not recognise the number: it arrives there as an unknown enum value when the kubelet sends it/);
   });
 
   test('a finding explanation names the baseline origin as text: a directory name cannot add an image', () => {

@@ -1119,9 +1119,9 @@ describe('binder: problems', () => {
       ['dep.D', 'message'], ['dep.D.In', 'message'], ['dep.DE', 'enum'], ['pub.sub.P', 'message'], ['priv.Q', 'unresolved'],
     ]);
     assert.equal(b.declarations.get('dep.D')?.uri, 'file:///inc/dep.proto');
-    // Duplicates with an imported file are reported with the other file's name.
+    // Duplicates with an imported file are reported with the other file's import path, as written.
     assert.deepEqual(bindText('syntax = "proto3";\npackage dep;\nimport "dep.proto";\nmessage D {}', resolver).problems.map((p) => p.message), [
-      '"dep.D" is already defined (also declared in file:///inc/dep.proto)',
+      '"dep.D" is already defined (also declared in "dep.proto")',
     ]);
   });
 });

@@ -48,7 +48,10 @@ export type FixData =
   /** A released field moved out of a oneof the message still has, or from it into another, goes back into it. */
   | { kind: 'enterOneof'; oneof: string }
   | { kind: 'declareAfter'; container: ElementPath; name: string; after: string }
-  /** A type reference that names nothing (the binder's unresolved-type) gets an empty top-level message of that name. */
+  /**
+   * A type reference that names nothing (the binder's unresolved-type) gets an empty message: `name` is its path in
+   * the package, `Foo` at the top level or `Outer.Inner` in a message of the file (fixes/declare.ts).
+   */
   | { kind: 'declareMessage'; name: string }
   | {
       kind: 'docStub'; element: 'rpc' | 'message' | 'field' | 'enum' | 'enumValue' | 'service'; name: string;

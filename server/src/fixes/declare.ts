@@ -2,13 +2,16 @@
 // the new RPC (or field) first and its messages next. The message goes where upstream cri-api put the messages of
 // each new RPC (StreamPodSandboxes' after ListPodSandboxResponse, UpdatePodSandboxResources' at the end): at the
 // top level, right after the messages of the RPC before it; a field's type right after the top-level message
-// that holds the field. Pure text edits, as every fix.
+// that holds the field. A dotted name is declared only where its meaning is plain: with the file's own package
+// in front (`runtime.v1.Foo`), at the top level as `Foo`; as `Outer.Inner` with Outer a message of this file, in
+// Outer. Pure text edits, as every fix.
 
 import type { Finding } from '../compat/finding';
 import type { MessageNode, Position, Range } from '../proto/ast';
-import { UNRESOLVED_TYPE, type BoundFile } from '../proto/binder';
-import { SCALARS } from '../proto/model';
+import { UNRESOLVED_TYPE, type BoundFile, type Declaration } from '../proto/binder';
+import { SCALARS, localName } from '../proto/model';
 import { namesInScope } from './containers';
+import { findContainer } from './locate';
 import { insertAt, pos, type TextEdit, type TextLines } from './text';
 
 /**
@@ -22,10 +25,10 @@ const KEYWORDS = new Set([
 ]);
 
 /**
- * Where a type is referenced, with the name written there: an RPC's request or response (the RPC's index in its
- * service), or a field's type (a map's value type).
+ * Where a type is referenced, with the name written there and the scope it is resolved from: an RPC's request or
+ * response (the RPC's index in its service), or a field's type (a map's value type).
  */
-type Site = { written: string } & (
+type Site = { written: string; scope: string } & (
   | { kind: 'rpc'; anchors: readonly (MessageNode | undefined)[]; index: number; response: boolean; request?: MessageNode }
   | { kind: 'field'; top: MessageNode });
 
@@ -54,33 +57,107 @@ function sitesOf(bound: BoundFile): Map<string, Site> {
     const anchors: (MessageNode | undefined)[] = [];
     s.rpcs.forEach((rpc, k) => {
       const request = localAt(rpc.requestTypeRange);
-      sites!.set(rangeKey(rpc.requestTypeRange), { written: rpc.requestType, kind: 'rpc', anchors, index: k, response: false });
-      sites!.set(rangeKey(rpc.responseTypeRange), { written: rpc.responseType, kind: 'rpc', anchors, index: k, response: true, ...(request ? { request } : {}) });
+      sites!.set(rangeKey(rpc.requestTypeRange), { written: rpc.requestType, scope: pkg, kind: 'rpc', anchors, index: k, response: false });
+      sites!.set(rangeKey(rpc.responseTypeRange), { written: rpc.responseType, scope: pkg, kind: 'rpc', anchors, index: k, response: true, ...(request ? { request } : {}) });
       anchors.push(localAt(rpc.responseTypeRange) ?? request ?? anchors[k - 1]);
     });
   }
-  const fieldsOf = (m: MessageNode, top: MessageNode): void => {
+  const fieldsOf = (m: MessageNode, top: MessageNode, scope: string): void => {
     for (const f of m.fields) {
-      sites!.set(rangeKey(f.mapValueRange ?? f.typeRange), { written: f.type, kind: 'field', top });
+      sites!.set(rangeKey(f.mapValueRange ?? f.typeRange), { written: f.type, scope, kind: 'field', top });
       // A group's body is a message of its own, which m.messages does not list.
-      if (f.group) fieldsOf(f.group, top);
+      if (f.group) fieldsOf(f.group, top, join(scope, f.group.name));
     }
-    for (const n of m.messages) fieldsOf(n, top);
+    for (const n of m.messages) fieldsOf(n, top, join(scope, n.name));
   };
-  for (const m of ast.messages) fieldsOf(m, m);
+  for (const m of ast.messages) fieldsOf(m, m, join(pkg, m.name));
   return sites;
 }
 
-/** A name a new top-level message can take: an identifier, not a scalar or keyword, free in the package. */
-function declarable(bound: BoundFile, name: string): boolean {
-  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) && !SCALARS.has(name) && !KEYWORDS.has(name) && !namesInScope(bound, bound.model.package).has(name);
+/** What an unresolved reference would declare: `name` in the package or, with `outer`, in that message of the file. */
+interface Undeclared {
+  site: Site;
+  name: string;
+  outer?: MessageNode;
+  /** Its full name. */
+  fqn: string;
 }
 
-/** The site of an unresolved reference at `range` whose name a message can take, where it is an RPC's or a field's. */
-function undeclaredAt(bound: BoundFile, range: Range): Site | undefined {
+/**
+ * What the unresolved reference at `range` (an RPC's or a field's) would declare: the last component of the
+ * written name, in the scope the rest names (the package where nothing is in front). Only an identifier that is
+ * not a scalar or keyword, free in that scope, and only where the written name would then name it.
+ */
+function undeclaredAt(bound: BoundFile, range: Range): Undeclared | undefined {
   const site = sitesOf(bound).get(rangeKey(range));
-  return site && declarable(bound, site.written) ? site : undefined;
+  if (!site) return undefined;
+  const pkg = bound.model.package;
+  const dot = site.written.lastIndexOf('.');
+  const name = site.written.slice(dot + 1);
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name) || SCALARS.has(name) || KEYWORDS.has(name)) return undefined;
+  const into: Found | undefined = dot < 0 ? { fqn: pkg, kind: 'package' } : resolve(bound, site.written.slice(0, dot), site.scope);
+  let outer: MessageNode | undefined;
+  if (into?.kind === 'message' && into.uri === bound.uri) {
+    const c = findContainer(bound.ast, into.fqn, false);
+    if (c?.kind !== 'message') return undefined;
+    outer = c;
+  } else if (into?.kind !== 'package' || into.fqn !== pkg) {
+    return undefined;
+  }
+  if (namesInScope(bound, into.fqn).has(name)) return undefined;
+  const fqn = join(into.fqn, name);
+  if (resolve(bound, site.written, site.scope, fqn)?.fqn !== fqn) return undefined;
+  return { site, name, fqn, ...(outer ? { outer } : {}) };
 }
+
+type Found = Pick<Declaration, 'fqn' | 'kind' | 'uri'>;
+
+/** Declared names (last component) → the scopes declaring them, once per bound file. */
+const scopeIndexes = new WeakMap<BoundFile, Map<string, string[]>>();
+
+/**
+ * protoc's lookup as the binder does it, with the message `extra` declared too: the first component in the
+ * innermost scope that has it, then the rest. Only the scopes that declare the first component are tried (as in
+ * the binder: probing every enclosing scope is quadratic in the length of a hostile package name).
+ */
+function resolve(bound: BoundFile, written: string, scope: string, extra?: string): Found | undefined {
+  const get = (fqn: string): Found | undefined => (fqn === extra ? { fqn, kind: 'message' } : bound.declarations.get(fqn));
+  if (written.startsWith('.')) return get(written.slice(1));
+  let index = scopeIndexes.get(bound);
+  if (!index) {
+    scopeIndexes.set(bound, (index = new Map()));
+    for (const fqn of bound.declarations.keys()) {
+      const [s, name] = split(fqn);
+      const list = index.get(name);
+      if (list) list.push(s);
+      else index.set(name, [s]);
+    }
+  }
+  const dot = written.indexOf('.');
+  const first = dot < 0 ? written : written.slice(0, dot);
+  const scopes = [...(index.get(first) ?? [])];
+  if (extra !== undefined && split(extra)[1] === first) scopes.push(split(extra)[0]);
+  for (const s of scopes.filter((x) => encloses(x, scope)).sort((a, b) => b.length - a.length)) {
+    const d = get(join(s, first))!;
+    if (dot < 0) {
+      if (d.kind !== 'package') return d;
+      continue;
+    }
+    const full = get(join(s, written));
+    if (full) return full;
+    if (d.kind === 'message' || d.kind === 'package') return undefined;
+  }
+  return undefined;
+}
+
+/** A full name's scope and last component. */
+function split(fqn: string): [string, string] {
+  const k = fqn.lastIndexOf('.');
+  return [fqn.slice(0, Math.max(k, 0)), fqn.slice(k + 1)];
+}
+
+const join = (scope: string, name: string): string => (scope ? `${scope}.${name}` : name);
+const encloses = (outer: string, inner: string): boolean => outer === '' || inner === outer || inner.startsWith(`${outer}.`);
 
 /**
  * One finding per unresolved type reference whose fix is to declare the message: what fix-all and the light bulb
@@ -95,11 +172,11 @@ export function undeclaredFindings(bound: BoundFile): readonly Finding[] {
   const pkg = bound.model.package;
   for (const p of bound.problems) {
     if (p.code !== UNRESOLVED_TYPE) continue;
-    const name = undeclaredAt(bound, p.range)?.written;
-    if (name === undefined) continue;
+    const u = undeclaredAt(bound, p.range);
+    if (!u) continue;
     list.push({
       rule: UNRESOLVED_TYPE, category: 'WIRE', severity: 'error', message: p.message, range: p.range,
-      element: pkg ? `${pkg}.${name}` : name, fixes: [{ kind: 'declareMessage', name }],
+      element: u.fqn, fixes: [{ kind: 'declareMessage', name: localName(u.fqn, pkg) }],
     });
   }
   undeclaredLists.set(bound, (out = list));
@@ -107,16 +184,22 @@ export function undeclaredFindings(bound: BoundFile): readonly Finding[] {
 }
 
 /**
- * `message <name> {}` with its documentation (`doc`, comment lines without `//`), after the message its site
- * points at (see the file comment), else at the end of the file; at that message's indentation, a blank line
- * before it.
+ * `message <name> {}` with its documentation (`doc`, comment lines without `//`); `name` is the path in the
+ * package (`Outer.Inner`). In a message, by `intoBody` (at the end of its body); at the top level after the
+ * message its site points at (see the file comment), else at the end of the file, at that message's indentation
+ * with a blank line before it.
  */
-export function declareMessageEdits(L: TextLines, bound: BoundFile, range: Range, name: string, doc: readonly string[]): TextEdit[] | undefined {
-  const site = undeclaredAt(bound, range);
-  if (!site || site.written !== name || L.slice(range) !== name) return undefined;
+export function declareMessageEdits(
+  L: TextLines, bound: BoundFile, range: Range, name: string, doc: readonly string[],
+  intoBody: (outer: MessageNode, lines: string[]) => TextEdit[] | undefined,
+): TextEdit[] | undefined {
+  const u = undeclaredAt(bound, range);
+  if (!u || localName(u.fqn, bound.model.package) !== name || L.slice(range) !== u.site.written) return undefined;
+  const { site } = u;
+  if (u.outer) return intoBody(u.outer, [...doc.map((l) => `// ${l}`), `message ${u.name} {}`]);
   const anchor = site.kind === 'field' ? site.top : (site.response ? site.request : undefined) ?? site.anchors[site.index - 1];
   const indent = anchor ? L.indentOf(anchor.range.start.line) : '';
-  const lines = [...doc.map((l) => `${indent}// ${l}`), `${indent}message ${name} {}`];
+  const lines = [...doc.map((l) => `${indent}// ${l}`), `${indent}message ${u.name} {}`];
   const at = anchor && after(L, anchor);
   if (at) {
     // The anchor's line ends the file without a line break: none after the new message either.

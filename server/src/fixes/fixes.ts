@@ -217,10 +217,12 @@ function plan(text: string, bound: BoundFile, finding: Finding, preferredOnly = 
       case 'declareAfter':
         push(`Declare "${fd.name}" after "${fd.after}"`, declareAfterEdits(L, bound, fd));
         break;
-      case 'declareMessage':
+      case 'declareMessage': {
         // The documentation stub of a new message, as the doc-stub fix writes it.
-        push(`Declare message "${fd.name}"`, declareMessageEdits(L, bound, finding.range, fd.name, stubLines({ kind: 'docStub', element: 'message', name: fd.name }, undefined)));
+        const doc = stubLines({ kind: 'docStub', element: 'message', name: fd.name.slice(fd.name.lastIndexOf('.') + 1) }, undefined);
+        push(`Declare message "${fd.name}"`, declareMessageEdits(L, bound, finding.range, fd.name, doc, (outer, lines) => appendToBody(L, outer, lines)));
         break;
+      }
     }
     // The preferred fix is the first applicable one of a title not seen before (as below).
     for (; preferredOnly && checked < out.length; checked++) {
@@ -495,6 +497,16 @@ function breakBeforeClose(L: TextLines, b: Body, indent: string, lines: string[]
     edits.unshift({ range: { start: open, end: pos(open.line, open.character + after) }, newText: L.eol + indent });
   }
   return edits;
+}
+
+/** Lines at the end of a message's body, at its members' indentation; after a member, a blank line before them. */
+function appendToBody(L: TextLines, c: MessageNode, lines: string[]): TextEdit[] {
+  const b = bodyOf(c);
+  const indent = bodyIndent(L, b);
+  const close = b.bodyRange.end;
+  if (!L.startsLine(close) || close.line === b.bodyRange.start.line) return breakBeforeClose(L, b, indent, lines);
+  const blank = b.members.length > 0 && !L.isBlank(close.line - 1) ? L.eol : '';
+  return [insertAt(pos(close.line, 0), blank + lines.map((l) => `${indent}${l}${L.eol}`).join(''))];
 }
 
 // ---- restore / deprecate -----------------------------------------------------------------------------

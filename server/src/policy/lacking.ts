@@ -22,12 +22,15 @@ export function enumSides(model: ApiModel, value: string): EnumSides {
 /**
  * Unknown fields are dropped, unknown RPCs and services answer gRPC Unimplemented, unknown enum numbers arrive
  * unrecognised. `sides`, for an enum value: an enum that travels only in responses is never sent by the kubelet,
- * so only the value's absence from the runtime's replies matters. `code` formats a name of the protocol
- * (`Unimplemented`) as the output shows code.
+ * so only the value's absence from the runtime's replies matters; one that no RPC carries meets no runtime yet.
+ * `code` formats a name of the protocol (`Unimplemented`) as the output shows code.
  */
 export function lackingConsequence(kind: string | undefined, sides?: EnumSides, code: (s: string) => string = (s) => s): string {
   if (kind === 'enumValue' && sides?.response && !sides.request) {
     return 'Such a runtime never sends the value in its replies, so the kubelet has to cope without it.';
+  }
+  if (kind === 'enumValue' && sides && !sides.request && !sides.response) {
+    return 'No RPC\'s request or reply reaches the enum, so the value travels in no call today. If one ever carries it, such a runtime will take the number for an unknown enum value when the kubelet sends it, and will never send it back.';
   }
   switch (kind) {
     case 'field': return 'Such a runtime drops the field when the kubelet sets it and never fills it in its replies, so the kubelet has to cope with it being unset.';

@@ -219,6 +219,11 @@ class Binder {
    * top-level extensions. Such a name is taken from every other declaration of the package.
    */
   private readonly importedNames = new Map<string, { kind: 'enum value' | 'extension'; uri: string }>();
+  /**
+   * Imported files (by URI) as problems name them: the path the import statement wrote, and for a public import
+   * behind a direct one, the direct one too. Users know their files by the paths they import, not by URIs.
+   */
+  private readonly importNames = new Map<string, string>();
   /** Whether an imported file (or a bundled well-known type) declares names in the file's own package. */
   private importsOwnPackage = false;
   /** checkScope's table of names, reused from scope to scope. */
@@ -301,7 +306,7 @@ class Binder {
       const fqn = join(scope, name);
       const prev = this.declarations.get(fqn);
       if (prev && prev.kind !== 'package' && report) {
-        const where = prev.uri === this.uri ? '' : ` (also declared in ${prev.uri ?? 'a bundled file'})`;
+        const where = prev.uri === this.uri ? '' : ` (also declared in ${this.fileName(prev.uri)})`;
         this.problem('duplicate-name', `"${fqn}" is already defined${where}`, node.nameRange, 'error');
         this.reportedDuplicates.add(node);
         return;
@@ -387,6 +392,7 @@ class Binder {
         }
         budget.charge(key!, found.size ?? found.text?.length ?? 0);
         budget.add(found.uri);
+        this.importNames.set(found.uri, root ? `"${imp.path}", which "${root.path}" imports publicly` : `"${imp.path}"`);
         const sub = found.ast ?? parse(found.text!);
         this.declarePackage(sub.package?.name.replace(/^\./, '') ?? '', found.uri);
         this.declareFile(sub, found.uri, false);
@@ -395,6 +401,11 @@ class Binder {
       }
     };
     visit(this.ast, this.uri, 0, undefined);
+  }
+
+  /** An imported file as problems name it (see importNames). */
+  private fileName(uri: string | undefined): string {
+    return (uri && this.importNames.get(uri)) ?? uri ?? 'a bundled file';
   }
 
   // ---- names in a scope ----------------------------------------------------------------------------
@@ -500,7 +511,7 @@ class Binder {
       uri = d.uri;
     } else return;
     const note = kind === 'enum value' || imported?.kind === 'enum value' ? enumValueNote(scope) : '';
-    this.problem('duplicate-name', `"${fqn}" is already defined by ${other} in ${uri ?? 'a bundled file'}${note}`, node.nameRange, 'error');
+    this.problem('duplicate-name', `"${fqn}" is already defined by ${other} in ${this.fileName(uri)}${note}`, node.nameRange, 'error');
     this.reportedDuplicates.add(node);
   }
 
@@ -669,7 +680,7 @@ class Binder {
     for (const { field, enumFqn } of this.openEnumFields) {
       if (!this.closedEnums.has(enumFqn)) continue;
       const d = this.declarations.get(enumFqn);
-      const from = d?.uri && d.uri !== this.uri ? ` (declared in ${d.uri})` : '';
+      const from = d?.uri && d.uri !== this.uri ? ` (declared in ${this.fileName(d.uri)})` : '';
       if (this.proto3) this.problem('closed-enum-in-proto3', `closed enum "${enumFqn}"${from} cannot be used in a proto3 file: only open enums can`, field.typeRange, 'error');
       else this.problem('closed-enum-implicit-presence', `closed enum "${enumFqn}"${from} cannot be used in an implicit-presence field`, field.typeRange, 'error');
     }
