@@ -525,3 +525,36 @@ test('FIELD_PACKED_CHANGED against a proto2 release: only fields protoc can pack
   assert.ok(released().messages.some((m) => m.fields.some((f) => f.label === 'repeated' && f.type === 'string')), 'v0.36.3 has repeated string fields');
   assert.deepEqual(findingsOf('FIELD_PACKED_CHANGED', corpusText(TAG), releasedAs(asProto2())), expected);
 });
+
+/** `RULE element` of every finding of `text` against `baseline`. */
+function findingKeys(text: string, baseline: Baseline): string[] {
+  return checkCompatibility(text, bound(text), baseline).findings.map((f) => `${f.rule} ${f.element.replace(/^runtime\.v1\./, '')}`).sort();
+}
+
+/**
+ * `text` with the fix `title` of the finding `rule` on `element` applied, asserting that the result is a valid file
+ * whose findings are those of `text` but the fixed one: the fix clears its finding and causes none.
+ */
+function fixedAlone(text: string, baseline: Baseline, rule: string, element: string, title: string): string {
+  const out = fixed(text, baseline, rule, element, title);
+  assertValidProto(out, title);
+  assert.deepEqual(findingKeys(out, baseline), findingKeys(text, baseline).filter((k) => k !== `${rule} ${element}`), title);
+  return out;
+}
+
+test('the released type restored into a repeated field keeps the released packed encoding in proto2, proto3 and editions', NEEDS_CORPUS, () => {
+  const RULE = 'FIELD_TYPE_CHANGED';
+  const TITLE = 'Restore the released type "int32"';
+  const int64 = (text: string, label = 'repeated', options = ''): string => replaceOnce(text, 'repeated int32 port = 2;', `${label} int64 port = 2${options};`);
+  // Released packed (proto3), into proto2, which packs only where asked.
+  const proto3 = releasedAs(corpusText(TAG));
+  assert.match(fixedAlone(int64(asProto2()), proto3, RULE, 'PortForwardRequest.port', TITLE), /\n {4}repeated int32 port = 2 \[packed = true\];\n/);
+  // An unpacked int64 of a proto2 file: the value of its option turns.
+  assert.match(fixedAlone(int64(asProto2(), 'repeated', ' [packed = false]'), proto3, RULE, 'PortForwardRequest.port', TITLE), /\n {4}repeated int32 port = 2 \[packed = true\];\n/);
+  // Released unpacked (proto2), into proto3 and editions, which pack by default.
+  const proto2 = releasedAs(asProto2());
+  assert.match(fixedAlone(int64(corpusText(TAG)), proto2, RULE, 'PortForwardRequest.port', TITLE), /\n {4}repeated int32 port = 2 \[packed = false\];\n/);
+  assert.match(fixedAlone(int64(migrated([IMPLICIT])), proto2, RULE, 'PortForwardRequest.port', TITLE), /\n {4}repeated int32 port = 2 \[features\.repeated_field_encoding = EXPANDED\];\n/);
+  // Where the encoding already is the released one, only the type changes.
+  assert.equal(fixedAlone(int64(corpusText(TAG)), proto3, RULE, 'PortForwardRequest.port', TITLE), corpusText(TAG));
+});

@@ -7,7 +7,7 @@ import {
   ModelIndex, holdsStrings, indexModel, isClosedEnum, isPackable, jsonNameOf, localName, utf8Verified, type ApiModel, type EnumDef, type EnumValueDef, type FieldDef, type MessageDef, type RpcDef, type ServiceDef,
 } from '../proto/model';
 import type { Finding, FixData } from './finding';
-import { EDITION_DEFAULTS, setsFeature, type Features } from '../proto/features';
+import { EDITION_DEFAULTS, resolveFeatures, setsFeature, type Features } from '../proto/features';
 import { compareFieldTypes, utf8Checked, type TypeChange } from './wireTypes';
 import { getRule } from './rules';
 import { ENUM_MAX, FIELD_MAX } from '../proto/parser';
@@ -538,10 +538,10 @@ class Comparer {
     // the type change for FIELD_UTF8_VALIDATION_CHANGED, as a restore would (declarationOf). Options that only
     // fit the new type stay behind the fix: a `default` (its value may not be one of the released type's) and
     // utf8_validation off a string are what protoc and buf refuse.
-    const retype: FixData[] | undefined = of.typeKind === 'scalar' && nf.typeKind !== 'map' && !nf.node?.group
+    const retype: FixData[] | undefined = (change === 'incompatible' || change === 'compatible') && of.typeKind === 'scalar' && nf.typeKind !== 'map' && !nf.node?.group
       && (of.type !== 'string' || utf8Verified(of, this.baseline.syntax) === this.verifiesStrings(cur))
       && !nf.node?.options.some((o) => o.name === 'default') && (of.type === 'string' || !setsFeature(nf.node?.options ?? [], 'utf8_validation'))
-      ? [{ kind: 'retype', to: of.type }] : undefined;
+      ? [{ kind: 'retype', to: of.type, ...this.encodingAfterRetype(of, nf, cur) }] : undefined;
     if (change === 'incompatible') {
       this.add('FIELD_TYPE_INCOMPATIBLE', typeRangeOf(nf), fieldPath(old, of), `field "${old.name}.${of.name}" changed type from ${of.type} to ${nf.type}, which is not wire-compatible (baseline ${this.tag})`, retype);
     } else if (change === 'compatible') {
@@ -573,6 +573,21 @@ class Comparer {
           `field "${old.name}.${of.name}" changed its UTF-8 validation from ${was ? 'VERIFY to NONE' : 'NONE to VERIFY'}: ${verifier} rejects a message in which ${of.name} holds bytes that are not valid UTF-8, which ${sender} may send (baseline ${this.tag})`);
       }
     }
+  }
+
+  /**
+   * The released encoding of a repeated field whose released scalar type the retype fix writes back, where the
+   * field would not have it with the type alone (a proto2 file packs only where asked, proto3 and editions pack by
+   * default): without it, the fix would trade the type change for FIELD_PACKED_CHANGED.
+   */
+  private encodingAfterRetype(of: FieldDef, nf: FieldDef, cur: MessageDef): { packed?: boolean } {
+    if (of.label !== 'repeated' || nf.label !== 'repeated' || !isPackable(of.typeKind, of.type)) return {};
+    const released = packed(of, this.baseline.syntax);
+    // The field's own encoding is read whatever its type now is: in an editions file, the feature it resolves to.
+    const after = this.current.syntax === 'editions'
+      ? resolveFeatures(cur.features ?? EDITION_DEFAULTS, nf.node?.options ?? []).repeatedFieldEncoding === 'PACKED'
+      : packed(nf, this.current.syntax);
+    return released === after ? {} : { packed: released };
   }
 
   /** Whether a string field declared without options in the current message `m` would have its UTF-8 checked. */

@@ -23,6 +23,8 @@ import { checkNonOverlapping, insertAt, linesOf, mergeEditLists, pos, type TextE
 import { containerIndex, declarationsIn, entriesOf, namesInScope, oneofsOf, reservationsOf, rpcNamesIn, type Declared, type Reservation } from './containers';
 import { partitionPoint } from '../binarySearch';
 import { declareMessageEdits } from './declare';
+import { addFieldOption, dropFieldOption, featureEdits, setFieldOption, type FixedFeature } from './options';
+import { EDITION_DEFAULTS, resolveFeatures, type Features } from '../proto/features';
 
 /** The title of the fix that suppresses a finding of `rule` on its line (fix-all never picks it). */
 export function suppressionTitle(rule: string): string {
@@ -198,7 +200,7 @@ function plan(text: string, bound: BoundFile, finding: Finding, preferredOnly = 
         break;
       }
       case 'retype':
-        push(`Restore the released type "${fd.to}"`, retypeEdits(L, bound.ast, finding, fd));
+        push(`Restore the released type "${fd.to}"`, retypeEdits(L, bound, finding, fd));
         break;
       case 'presence':
         push(fd.optional ? 'Restore "optional" (explicit presence)' : 'Make the field implicit again (no "optional")', presenceEdits(L, bound.ast, finding, fd));
@@ -891,13 +893,35 @@ function renameEdits(L: TextLines, bound: BoundFile, finding: Finding, fd: Extra
 
 // ---- presence, oneofs, moved types --------------------------------------------------------------------
 
-/** The released scalar type written over the field's type, which is where the finding is. */
-function retypeEdits(L: TextLines, ast: ProtoFile, finding: Finding, fd: Extract<FixData, { kind: 'retype' }>): TextEdit[] | undefined {
-  const f = findAt(ast, finding.range, ['field'])?.node as FieldNode | undefined;
+/**
+ * The released scalar type written over the field's type, which is where the finding is, and the released encoding
+ * where the field would not have it with the type alone: `packed`, or in an editions file the feature.
+ */
+function retypeEdits(L: TextLines, bound: BoundFile, finding: Finding, fd: Extract<FixData, { kind: 'retype' }>): TextEdit[] | undefined {
+  const loc = findAt(bound.ast, finding.range, ['field']);
+  const f = loc?.node as FieldNode | undefined;
   // Stale or unexpected input (a map's value type, a range that is not the type): no fix rather than a wrong one.
-  if (!f || f.mapKey !== undefined || comparePositions(f.typeRange.start, finding.range.start) !== 0
+  if (!loc || !f || f.mapKey !== undefined || comparePositions(f.typeRange.start, finding.range.start) !== 0
     || comparePositions(f.typeRange.end, finding.range.end) !== 0) return undefined;
-  return [{ range: finding.range, newText: fd.to }];
+  const type: TextEdit = { range: finding.range, newText: fd.to };
+  if (fd.packed === undefined) return [type];
+  const encoding = bound.ast.edition
+    ? fieldFeatureEdits(L, bound, loc, 'repeated_field_encoding', fd.packed ? 'PACKED' : 'EXPANDED')
+    : setFieldOption(f, 'packed', String(fd.packed));
+  return encoding && [type, ...encoding];
+}
+
+// ---- features ------------------------------------------------------------------------------------------
+
+/** The features a field of the message `scope`, or an enum declared in `scope` (a message, or the package), inherits. */
+function inheritedFeatures(bound: BoundFile, scope: string): Features {
+  return indexModel(bound.model).messages.get(scope)?.features ?? resolveFeatures(EDITION_DEFAULTS, bound.ast.options);
+}
+
+/** An editions file's field `loc` made to resolve `feature` to `value`, by the smallest edit of its options. */
+function fieldFeatureEdits(L: TextLines, bound: BoundFile, loc: Located, feature: FixedFeature, value: string): TextEdit[] | undefined {
+  const f = loc.node as FieldNode;
+  return featureEdits(f.options, inheritedFeatures(bound, parentPath(loc.path)), feature, value, (own) => dropFieldOption(L, f, own), (o) => addFieldOption(f, o));
 }
 
 /** `optional` put back in front of the type, or taken out with the blanks after it. */
