@@ -570,7 +570,8 @@ class Comparer {
       if (was !== utf8Verified(nf, this.current.syntax)) {
         const [verifier, sender] = was ? [`a peer built from ${this.tag}`, 'one built from this file'] : ['a peer built from this file', `one built from ${this.tag}`];
         this.add('FIELD_UTF8_VALIDATION_CHANGED', nf.node?.nameRange ?? ORIGIN, fieldPath(old, of),
-          `field "${old.name}.${of.name}" changed its UTF-8 validation from ${was ? 'VERIFY to NONE' : 'NONE to VERIFY'}: ${verifier} rejects a message in which ${of.name} holds bytes that are not valid UTF-8, which ${sender} may send (baseline ${this.tag})`);
+          `field "${old.name}.${of.name}" changed its UTF-8 validation from ${was ? 'VERIFY to NONE' : 'NONE to VERIFY'}: ${verifier} rejects a message in which ${of.name} holds bytes that are not valid UTF-8, which ${sender} may send (baseline ${this.tag})`,
+          this.current.syntax === 'editions' ? [{ kind: 'feature', feature: 'utf8_validation', value: was ? 'VERIFY' : 'NONE' }] : undefined);
       }
     }
   }
@@ -884,7 +885,8 @@ class Comparer {
     if (wasClosed !== isClosedEnum(cur, this.current.syntax)) {
       const [closed, open] = wasClosed ? [this.tag, 'this file'] : ['this file', this.tag];
       this.add('ENUM_OPEN_CLOSED_CHANGED', where, cur.fqn,
-        `enum "${cur.name}" changed from ${wasClosed ? 'closed to open' : 'open to closed'}: a peer built from ${closed} sets a number it does not know aside as an unknown field, where one built from ${open} keeps it in the field (baseline ${this.tag})`);
+        `enum "${cur.name}" changed from ${wasClosed ? 'closed to open' : 'open to closed'}: a peer built from ${closed} sets a number it does not know aside as an unknown field, where one built from ${open} keeps it in the field (baseline ${this.tag})`,
+        this.current.syntax === 'editions' ? [{ kind: 'feature', feature: 'enum_type', value: wasClosed ? 'CLOSED' : 'OPEN' }] : undefined);
     }
     if (sameNumbersAndNames(old.values, cur.values)) {
       this.reservations(old, cur, where, 'enum');

@@ -10,7 +10,7 @@ import { RULES_BY_ID } from '../compat/rules';
 import { FALLBACK, docOf, ownDoc, statesCallOrder, statesIgnoredBehaviour, statesUnsetMeaning } from '../docs/docRules';
 import { leadingRunHashes } from '../docs/fingerprint';
 import type {
-  Comment, EnumNode, EnumValueNode, FieldNode, MessageNode, OneofNode, Position, ProtoFile, Range, ReservedNode, RpcNode, ServiceNode,
+  Comment, EnumNode, EnumValueNode, FieldNode, MessageNode, OneofNode, OptionNode, Position, ProtoFile, Range, ReservedNode, RpcNode, ServiceNode,
 } from '../proto/ast';
 import { comparePositions, rangeContains } from '../proto/ast';
 import { ENUM_MAX, FIELD_MAX, parse } from '../proto/parser';
@@ -201,6 +201,10 @@ function plan(text: string, bound: BoundFile, finding: Finding, preferredOnly = 
       }
       case 'retype':
         push(`Restore the released type "${fd.to}"`, retypeEdits(L, bound, finding, fd));
+        break;
+      case 'feature':
+        push(fd.feature === 'enum_type' ? `Make the enum ${fd.value === 'OPEN' ? 'open' : 'closed'} again` : 'Restore the released UTF-8 validation',
+          fd.feature === 'enum_type' ? enumTypeEdits(L, bound, finding, fd.value) : utf8Edits(L, bound, finding, fd.value));
         break;
       case 'presence':
         push(fd.optional ? 'Restore "optional" (explicit presence)' : 'Make the field implicit again (no "optional")', presenceEdits(L, bound.ast, finding, fd));
@@ -922,6 +926,36 @@ function inheritedFeatures(bound: BoundFile, scope: string): Features {
 function fieldFeatureEdits(L: TextLines, bound: BoundFile, loc: Located, feature: FixedFeature, value: string): TextEdit[] | undefined {
   const f = loc.node as FieldNode;
   return featureEdits(f.options, inheritedFeatures(bound, parentPath(loc.path)), feature, value, (own) => dropFieldOption(L, f, own), (o) => addFieldOption(f, o));
+}
+
+/** The released UTF-8 validation on the field of the finding, in an editions file (proto2 and proto3 imply theirs). */
+function utf8Edits(L: TextLines, bound: BoundFile, finding: Finding, value: string): TextEdit[] | undefined {
+  const loc = elementNamedAt(bound.ast, finding.range, ['field']);
+  return loc && bound.ast.edition ? fieldFeatureEdits(L, bound, loc, 'utf8_validation', value) : undefined;
+}
+
+/**
+ * The released enum type on the enum of the finding, in an editions file: on the enum (protoc takes the feature on
+ * the file or an enum), so that the other enums keep theirs. Not where that does not compile: an open enum's first
+ * value must be 0, and no field of implicit presence may hold a closed enum.
+ */
+function enumTypeEdits(L: TextLines, bound: BoundFile, finding: Finding, value: string): TextEdit[] | undefined {
+  const loc = elementNamedAt(bound.ast, finding.range, ['enum']);
+  const e = loc?.node as EnumNode | undefined;
+  if (!loc || !e || !bound.ast.edition) return undefined;
+  if (value === 'OPEN' ? e.values[0]?.number !== 0 : heldWithoutPresence(bound, loc.path)) return undefined;
+  // The statement goes with its line; one with a comment above (which would document the first value) is turned.
+  const dropLine = (own: OptionNode): TextEdit[] | undefined => {
+    const line = own.range.start.line;
+    if (!/^\s*option\s+features\.enum_type\s*=\s*\w+\s*;\s*$/.test(L.line(line)) || /^\s*(\/\/|\*)/.test(L.line(line - 1))) return undefined;
+    return [{ range: { start: pos(line, 0), end: pos(line + 1, 0) }, newText: '' }];
+  };
+  return featureEdits(e.options, inheritedFeatures(bound, parentPath(loc.path)), 'enum_type', value, dropLine, (o) => [insertAtTop(L, bodyOf(e), [`option ${o};`])]);
+}
+
+/** Whether a field of implicit presence holds the enum `fqn`, which protoc refuses for a closed enum. */
+function heldWithoutPresence(bound: BoundFile, fqn: string): boolean {
+  return bound.model.messages.some((m) => m.fields.some((f) => f.typeKind === 'enum' && f.type === fqn && f.label === 'implicit' && !f.oneof));
 }
 
 /** `optional` put back in front of the type, or taken out with the blanks after it. */
