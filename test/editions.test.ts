@@ -591,6 +591,9 @@ test('ENUM_OPEN_CLOSED_CHANGED: the released enum type comes back on the enum of
   const fileClosed = migrated([closed]);
   assert.match(fixedAlone(fileClosed, proto3, RULE, 'Protocol', 'Make the enum open again'), /\nenum Protocol \{\n {4}option features\.enum_type = OPEN;\n {4}TCP = 0;\n/);
   assert.match(fixedAlone(fileClosed, proto3, RULE, 'SecurityProfile.ProfileType', 'Make the enum open again'), /\n {4}enum ProfileType \{\n {8}option features\.enum_type = OPEN;\n/);
+  // An own CLOSED with a comment above stays and turns: without it, the comment would document TCP.
+  const commented = replaceOnce(migrated(), 'enum Protocol {\n', `enum Protocol {\n    // Closed for now.\n    ${closed}\n`);
+  assert.match(fixedAlone(commented, proto3, RULE, 'Protocol', 'Make the enum open again'), /\n {4}\/\/ Closed for now\.\n {4}option features\.enum_type = OPEN;\n {4}TCP = 0;\n/);
   // Released closed, into an open file: CLOSED on the enum.
   assert.match(fixedAlone(migrated(), releasedAs(protocolClosed), RULE, 'Protocol', 'Make the enum closed again'), /\nenum Protocol \{\n {4}option features\.enum_type = CLOSED;\n {4}TCP = 0;\n/);
   // An open enum must start at 0: with TCP = 0 moved last, opening it is a compile error, so nothing is offered.
@@ -616,6 +619,8 @@ test('the released type restored into a repeated field keeps the released packed
   const proto2 = releasedAs(asProto2());
   assert.match(fixedAlone(int64(corpusText(TAG)), proto2, RULE, 'PortForwardRequest.port', TITLE), /\n {4}repeated int32 port = 2 \[packed = false\];\n/);
   assert.match(fixedAlone(int64(migrated([IMPLICIT])), proto2, RULE, 'PortForwardRequest.port', TITLE), /\n {4}repeated int32 port = 2 \[features\.repeated_field_encoding = EXPANDED\];\n/);
+  // An editions field's own EXPANDED under a file that packs, released packed: the override goes.
+  assert.equal(fixedAlone(int64(migrated([IMPLICIT]), 'repeated', ' [features.repeated_field_encoding = EXPANDED]'), proto3, RULE, 'PortForwardRequest.port', TITLE), migrated([IMPLICIT]));
   // Where the encoding already is the released one, only the type changes.
   assert.equal(fixedAlone(int64(corpusText(TAG)), proto3, RULE, 'PortForwardRequest.port', TITLE), corpusText(TAG));
 });
