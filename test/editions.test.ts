@@ -501,7 +501,7 @@ test('a released string type is not restored where the file checks UTF-8 otherwi
   assert.ok(!titles(group, released, 'PortMapping.container_port').some((t) => t.startsWith('Restore the released type')));
 });
 
-test('a released type is not written back under options that protoc refuses on it: a default, utf8_validation off a string', NEEDS_CORPUS, () => {
+test('a released type is not written back under options that protoc refuses on it: a default, utf8_validation off a string, packing on a string', NEEDS_CORPUS, () => {
   const retypes = (text: string, element: string): boolean => {
     const b = bound(text);
     const changed = checkCompatibility(text, b, releasedAs(corpusText(TAG))).findings.filter((f) => f.element === `runtime.v1.${element}` && /^FIELD_TYPE_/.test(f.rule));
@@ -516,6 +516,13 @@ test('a released type is not written back under options that protoc refuses on i
   assert.ok(!retypes(replaceOnce(asProto2(), 'optional int32 container_port = 2;', 'optional string container_port = 2 [default = "80"];'), 'PortMapping.container_port'));
   // Without them the released type comes back.
   assert.ok(retypes(replaceOnce(migrated(), 'int32 container_port = 2;', 'string container_port = 2;'), 'PortMapping.container_port'));
+  // A string is never packed: buf says "expected packable type, found scalar type `string`" for `[packed = true]` on
+  // one, and for a field's own PACKED; `[packed = false]` and EXPANDED it takes.
+  const servers = (text: string, options: string): string => replaceOnce(text, 'repeated string servers = 1;', `repeated int64 servers = 1${options};`);
+  assert.ok(!retypes(servers(corpusText(TAG), ' [packed = true]'), 'DNSConfig.servers'));
+  assert.ok(!retypes(servers(migrated(), ' [features.repeated_field_encoding = PACKED]'), 'DNSConfig.servers'));
+  assert.ok(retypes(servers(corpusText(TAG), ' [packed = false]'), 'DNSConfig.servers'));
+  assert.ok(retypes(servers(migrated(), ' [features.repeated_field_encoding = EXPANDED]'), 'DNSConfig.servers'));
 });
 
 test('FIELD_PACKED_CHANGED against a proto2 release: only fields protoc can pack, not repeated strings or bytes', NEEDS_CORPUS, () => {

@@ -536,11 +536,12 @@ class Comparer {
     // A group's type is its name and body: writing a scalar over the name makes no field. A string written back
     // where the file checks UTF-8 otherwise than the release did (proto2, or NONE in an editions file) would trade
     // the type change for FIELD_UTF8_VALIDATION_CHANGED, as a restore would (declarationOf). Options that only
-    // fit the new type stay behind the fix: a `default` (its value may not be one of the released type's) and
-    // utf8_validation off a string are what protoc and buf refuse.
+    // fit the new type stay behind the fix: a `default` (its value may not be one of the released type's),
+    // utf8_validation off a string and packing on a string or bytes are what protoc and buf refuse.
     const retype: FixData[] | undefined = (change === 'incompatible' || change === 'compatible') && of.typeKind === 'scalar' && nf.typeKind !== 'map' && !nf.node?.group
       && (of.type !== 'string' || utf8Verified(of, this.baseline.syntax) === this.verifiesStrings(cur))
       && !nf.node?.options.some((o) => o.name === 'default') && (of.type === 'string' || !setsFeature(nf.node?.options ?? [], 'utf8_validation'))
+      && (isPackable(of.typeKind, of.type) || !nf.node?.options.some((o) => (o.name === 'packed' && o.value === 'true') || (o.name === 'features.repeated_field_encoding' && o.value === 'PACKED')))
       ? [{ kind: 'retype', to: of.type, ...this.encodingAfterRetype(of, nf, cur) }] : undefined;
     if (change === 'incompatible') {
       this.add('FIELD_TYPE_INCOMPATIBLE', typeRangeOf(nf), fieldPath(old, of), `field "${old.name}.${of.name}" changed type from ${of.type} to ${nf.type}, which is not wire-compatible (baseline ${this.tag})`, retype);
