@@ -506,7 +506,7 @@ test('a released string type is not restored where the file checks UTF-8 otherwi
   assert.ok(!titles(group, released, 'PortMapping.container_port').some((t) => t.startsWith('Restore the released type')));
 });
 
-test('a released type is not written back under options that protoc refuses on it: a default, utf8_validation off a string', NEEDS_CORPUS, () => {
+test('a released type is not written back under options that protoc refuses on it: a default, utf8_validation off a string, packing on a string', NEEDS_CORPUS, () => {
   const retypes = (text: string, element: string): boolean => {
     const b = bound(text);
     const changed = checkCompatibility(text, b, releasedAs(corpusText(TAG))).findings.filter((f) => f.element === `runtime.v1.${element}` && /^FIELD_TYPE_/.test(f.rule));
@@ -521,6 +521,13 @@ test('a released type is not written back under options that protoc refuses on i
   assert.ok(!retypes(replaceOnce(asProto2(), 'optional int32 container_port = 2;', 'optional string container_port = 2 [default = "80"];'), 'PortMapping.container_port'));
   // Without them the released type comes back.
   assert.ok(retypes(replaceOnce(migrated(), 'int32 container_port = 2;', 'string container_port = 2;'), 'PortMapping.container_port'));
+  // A string is never packed: buf says "expected packable type, found scalar type `string`" for `[packed = true]` on
+  // one, and for a field's own PACKED; `[packed = false]` and EXPANDED it takes.
+  const servers = (text: string, options: string): string => replaceOnce(text, 'repeated string servers = 1;', `repeated int64 servers = 1${options};`);
+  assert.ok(!retypes(servers(corpusText(TAG), ' [packed = true]'), 'DNSConfig.servers'));
+  assert.ok(!retypes(servers(migrated(), ' [features.repeated_field_encoding = PACKED]'), 'DNSConfig.servers'));
+  assert.ok(retypes(servers(corpusText(TAG), ' [packed = false]'), 'DNSConfig.servers'));
+  assert.ok(retypes(servers(migrated(), ' [features.repeated_field_encoding = EXPANDED]'), 'DNSConfig.servers'));
 });
 
 test('FIELD_PACKED_CHANGED against a proto2 release: only fields protoc can pack, not repeated strings or bytes', NEEDS_CORPUS, () => {
@@ -529,4 +536,103 @@ test('FIELD_PACKED_CHANGED against a proto2 release: only fields protoc can pack
   const expected = fieldsWhere('FIELD_PACKED_CHANGED', packable);
   assert.ok(released().messages.some((m) => m.fields.some((f) => f.label === 'repeated' && f.type === 'string')), 'v0.36.3 has repeated string fields');
   assert.deepEqual(findingsOf('FIELD_PACKED_CHANGED', corpusText(TAG), releasedAs(asProto2())), expected);
+});
+
+/** `RULE element` of every finding of `text` against `baseline`. */
+function findingKeys(text: string, baseline: Baseline): string[] {
+  return checkCompatibility(text, bound(text), baseline).findings.map((f) => `${f.rule} ${f.element.replace(/^runtime\.v1\./, '')}`).sort();
+}
+
+/**
+ * `text` with the fix `title` of the finding `rule` on `element` applied, asserting that the result is a valid file
+ * whose findings are those of `text` but the fixed one: the fix clears its finding and causes none.
+ */
+function fixedAlone(text: string, baseline: Baseline, rule: string, element: string, title: string): string {
+  const out = fixed(text, baseline, rule, element, title);
+  assertValidProto(out, title);
+  assert.deepEqual(findingKeys(out, baseline), findingKeys(text, baseline).filter((k) => k !== `${rule} ${element}`), title);
+  return out;
+}
+
+/** The titles of the fixes of the finding `rule` on `element` (which must be reported), the suppression left out. */
+function fixTitles(text: string, baseline: Baseline, rule: string, element: string): string[] {
+  const b = bound(text);
+  const f = checkCompatibility(text, b, baseline).findings.find((x) => x.rule === rule && x.element === `runtime.v1.${element}`);
+  assert.ok(f, `${rule} ${element} is reported`);
+  return computeFixes(text, b, f).map((x) => x.title).filter((t) => !t.startsWith('Ignore '));
+}
+
+test('FIELD_UTF8_VALIDATION_CHANGED: the released validation comes back where an editions file can say it, by the smallest edit', NEEDS_CORPUS, () => {
+  const RULE = 'FIELD_UTF8_VALIDATION_CHANGED';
+  const TITLE = 'Restore the released UTF-8 validation';
+  const none = 'option features.utf8_validation = NONE;';
+  const proto3 = releasedAs(corpusText(TAG));
+  // A field's own NONE under a file that verifies: the override goes, and the file is as migrated.
+  const onField = replaceOnce(migrated([IMPLICIT]), 'string runtime_name = 2;', 'string runtime_name = 2 [features.utf8_validation = NONE];');
+  assert.equal(fixedAlone(onField, proto3, RULE, 'VersionResponse.runtime_name', TITLE), migrated([IMPLICIT]));
+  // Next to another option, only the override goes.
+  const withRedact = replaceOnce(migrated([IMPLICIT]), 'string password = 2 [debug_redact = true];', 'string password = 2 [debug_redact = true, features.utf8_validation = NONE];');
+  assert.equal(fixedAlone(withRedact, proto3, RULE, 'AuthConfig.password', TITLE), migrated([IMPLICIT]));
+  // Under the file's NONE: VERIFY on the field, alone or after its options; the other fields keep their findings.
+  const fileNone = migrated([IMPLICIT, none]);
+  assert.match(fixedAlone(fileNone, proto3, RULE, 'VersionResponse.runtime_name', TITLE), /\n {4}string runtime_name = 2 \[features\.utf8_validation = VERIFY\];\n/);
+  assert.match(fixedAlone(fileNone, proto3, RULE, 'AuthConfig.password', TITLE), /\n {4}string password = 2 \[debug_redact = true, features\.utf8_validation = VERIFY\];\n/);
+  // A field's own NONE under the file's NONE: its value turns.
+  const bothNone = replaceOnce(fileNone, 'string runtime_name = 2;', 'string runtime_name = 2 [features.utf8_validation = NONE];');
+  assert.match(fixedAlone(bothNone, proto3, RULE, 'VersionResponse.runtime_name', TITLE), /\n {4}string runtime_name = 2 \[features\.utf8_validation = VERIFY\];\n/);
+  // Released by proto2 (NONE) into a file that verifies: NONE on the field, also on a map of strings.
+  const proto2 = releasedAs(asProto2());
+  assert.match(fixedAlone(migrated([IMPLICIT]), proto2, RULE, 'VersionResponse.runtime_name', TITLE), /\n {4}string runtime_name = 2 \[features\.utf8_validation = NONE\];\n/);
+  assert.match(fixedAlone(migrated([IMPLICIT]), proto2, RULE, 'PodSandboxConfig.labels', TITLE), /\n {4}map<string, string> labels = 6 \[features\.utf8_validation = NONE\];\n/);
+  // proto3 always verifies and proto2 never does: nothing to write there.
+  assert.deepEqual(fixTitles(corpusText(TAG), releasedAs(onField), RULE, 'VersionResponse.runtime_name'), []);
+  assert.deepEqual(fixTitles(asProto2(), proto3, RULE, 'VersionResponse.runtime_name'), []);
+  // An aggregate `features = { … }` on the field is not rewritten: a second features option would be protoc's error.
+  const aggregate = replaceOnce(migrated([IMPLICIT]), 'string runtime_name = 2;', 'string runtime_name = 2 [features = { utf8_validation: NONE }];');
+  assert.deepEqual(fixTitles(aggregate, proto3, RULE, 'VersionResponse.runtime_name'), []);
+});
+
+test('ENUM_OPEN_CLOSED_CHANGED: the released enum type comes back on the enum of an editions file, where the file takes it', NEEDS_CORPUS, () => {
+  const RULE = 'ENUM_OPEN_CLOSED_CHANGED';
+  const closed = 'option features.enum_type = CLOSED;';
+  const proto3 = releasedAs(corpusText(TAG));
+  // The enum's own CLOSED under a file that leaves enums open: the statement goes, and the file is as migrated.
+  const protocolClosed = replaceOnce(migrated(), 'enum Protocol {\n', `enum Protocol {\n    ${closed}\n`);
+  assert.equal(fixedAlone(protocolClosed, proto3, RULE, 'Protocol', 'Make the enum open again'), migrated());
+  // Under the file's CLOSED: OPEN on the enum (protoc takes enum_type on the file or an enum only), a nested one too.
+  const fileClosed = migrated([closed]);
+  assert.match(fixedAlone(fileClosed, proto3, RULE, 'Protocol', 'Make the enum open again'), /\nenum Protocol \{\n {4}option features\.enum_type = OPEN;\n {4}TCP = 0;\n/);
+  assert.match(fixedAlone(fileClosed, proto3, RULE, 'SecurityProfile.ProfileType', 'Make the enum open again'), /\n {4}enum ProfileType \{\n {8}option features\.enum_type = OPEN;\n/);
+  // An own CLOSED with a comment above stays and turns: without it, the comment would document TCP.
+  const commented = replaceOnce(migrated(), 'enum Protocol {\n', `enum Protocol {\n    // Closed for now.\n    ${closed}\n`);
+  assert.match(fixedAlone(commented, proto3, RULE, 'Protocol', 'Make the enum open again'), /\n {4}\/\/ Closed for now\.\n {4}option features\.enum_type = OPEN;\n {4}TCP = 0;\n/);
+  // Released closed, into an open file: CLOSED on the enum.
+  assert.match(fixedAlone(migrated(), releasedAs(protocolClosed), RULE, 'Protocol', 'Make the enum closed again'), /\nenum Protocol \{\n {4}option features\.enum_type = CLOSED;\n {4}TCP = 0;\n/);
+  // An open enum must start at 0: with TCP = 0 moved last, opening it is a compile error, so nothing is offered.
+  const reordered = replaceOnce(protocolClosed, '    TCP = 0;\n    UDP = 1;\n    SCTP = 2;\n', '    UDP = 1;\n    SCTP = 2;\n    TCP = 0;\n');
+  assert.deepEqual(fixTitles(reordered, proto3, RULE, 'Protocol'), []);
+  // A closed enum in a field of implicit presence is a compile error (PortMapping.protocol): nothing either.
+  assert.deepEqual(fixTitles(migrated([IMPLICIT]), releasedAs(protocolClosed), RULE, 'Protocol'), []);
+  // proto3 has only open enums and proto2 only closed ones.
+  assert.deepEqual(fixTitles(corpusText(TAG), releasedAs(protocolClosed), RULE, 'Protocol'), []);
+  assert.deepEqual(fixTitles(asProto2(), proto3, RULE, 'Protocol'), []);
+});
+
+test('the released type restored into a repeated field keeps the released packed encoding in proto2, proto3 and editions', NEEDS_CORPUS, () => {
+  const RULE = 'FIELD_TYPE_CHANGED';
+  const TITLE = 'Restore the released type "int32"';
+  const int64 = (text: string, label = 'repeated', options = ''): string => replaceOnce(text, 'repeated int32 port = 2;', `${label} int64 port = 2${options};`);
+  // Released packed (proto3), into proto2, which packs only where asked.
+  const proto3 = releasedAs(corpusText(TAG));
+  assert.match(fixedAlone(int64(asProto2()), proto3, RULE, 'PortForwardRequest.port', TITLE), /\n {4}repeated int32 port = 2 \[packed = true\];\n/);
+  // An unpacked int64 of a proto2 file: the value of its option turns.
+  assert.match(fixedAlone(int64(asProto2(), 'repeated', ' [packed = false]'), proto3, RULE, 'PortForwardRequest.port', TITLE), /\n {4}repeated int32 port = 2 \[packed = true\];\n/);
+  // Released unpacked (proto2), into proto3 and editions, which pack by default.
+  const proto2 = releasedAs(asProto2());
+  assert.match(fixedAlone(int64(corpusText(TAG)), proto2, RULE, 'PortForwardRequest.port', TITLE), /\n {4}repeated int32 port = 2 \[packed = false\];\n/);
+  assert.match(fixedAlone(int64(migrated([IMPLICIT])), proto2, RULE, 'PortForwardRequest.port', TITLE), /\n {4}repeated int32 port = 2 \[features\.repeated_field_encoding = EXPANDED\];\n/);
+  // An editions field's own EXPANDED under a file that packs, released packed: the override goes.
+  assert.equal(fixedAlone(int64(migrated([IMPLICIT]), 'repeated', ' [features.repeated_field_encoding = EXPANDED]'), proto3, RULE, 'PortForwardRequest.port', TITLE), migrated([IMPLICIT]));
+  // Where the encoding already is the released one, only the type changes.
+  assert.equal(fixedAlone(int64(corpusText(TAG)), proto3, RULE, 'PortForwardRequest.port', TITLE), corpusText(TAG));
 });

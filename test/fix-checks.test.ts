@@ -456,4 +456,24 @@ describe('fix checks', () => {
     assert.ok(!preferred.includes(last));
     assert.ok(codeActions(snap, { diagnostics: [last], only: ['quickfix'], documentChanges: true, reanalyze }).some((a) => a.isPreferred));
   });
+  test('H: fix-all gives an editions file back the released enum types and UTF-8 validation, as the light bulb does, with no finding left', { skip: OLD ? false : CORPUS_HELP }, () => {
+    // v0.36.3 migrated to edition 2023 keeping proto3's presence, but with enums closed and strings unchecked.
+    const goPackage = 'option go_package = "k8s.io/cri-api/pkg/apis/runtime/v1";\n';
+    const text = edit(edit(OLD, 'syntax = "proto3";', 'edition = "2023";'), goPackage,
+      `${goPackage}option features.field_presence = IMPLICIT;\noption features.enum_type = CLOSED;\noption features.utf8_validation = NONE;\n`);
+    const reanalyze = against(baselineOf(OLD));
+    const before = reanalyze(text);
+    const rules = new Set(before.findings.map((f) => f.rule));
+    assert.deepEqual([...rules].sort(), ['ENUM_OPEN_CLOSED_CHANGED', 'FIELD_UTF8_VALIDATION_CHANGED']);
+    // Closed, the enums of fields of implicit presence are binder errors too: opening them clears those.
+    assert.ok(before.bound.problems.some((p) => p.code === 'closed-enum-implicit-presence'));
+    // Each finding's preferred fix is the restore, which the light bulb offers as preferred.
+    for (const f of before.findings.slice(0, 3).concat(before.findings.filter((x) => x.rule === 'ENUM_OPEN_CLOSED_CHANGED').slice(0, 3))) {
+      const preferred = quickFixes(text, reanalyze, [diagnostic(f)]).filter((a) => a.isPreferred).map((a) => a.title);
+      assert.deepEqual(preferred, [f.rule === 'ENUM_OPEN_CLOSED_CHANGED' ? 'Make the enum open again' : 'Restore the released UTF-8 validation'], `${f.rule} ${f.element}`);
+    }
+    const after = reanalyze(applied(text, fixAllOf(text, reanalyze)));
+    assert.deepEqual(after.bound.problems.map((p) => `${p.code} ${p.message}`), []);
+    assert.deepEqual(after.findings.map((f) => `${f.rule} ${f.element}`), []);
+  });
 });

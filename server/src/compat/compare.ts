@@ -7,7 +7,7 @@ import {
   ModelIndex, holdsStrings, indexModel, isClosedEnum, isPackable, jsonNameOf, localName, utf8Verified, type ApiModel, type EnumDef, type EnumValueDef, type FieldDef, type MessageDef, type RpcDef, type ServiceDef,
 } from '../proto/model';
 import type { Finding, FixData } from './finding';
-import { EDITION_DEFAULTS, setsFeature, type Features } from '../proto/features';
+import { EDITION_DEFAULTS, resolveFeatures, setsFeature, type Features } from '../proto/features';
 import { compareFieldTypes, utf8Checked, type TypeChange } from './wireTypes';
 import { getRule } from './rules';
 import { ENUM_MAX, FIELD_MAX } from '../proto/parser';
@@ -536,12 +536,13 @@ class Comparer {
     // A group's type is its name and body: writing a scalar over the name makes no field. A string written back
     // where the file checks UTF-8 otherwise than the release did (proto2, or NONE in an editions file) would trade
     // the type change for FIELD_UTF8_VALIDATION_CHANGED, as a restore would (declarationOf). Options that only
-    // fit the new type stay behind the fix: a `default` (its value may not be one of the released type's) and
-    // utf8_validation off a string are what protoc and buf refuse.
-    const retype: FixData[] | undefined = of.typeKind === 'scalar' && nf.typeKind !== 'map' && !nf.node?.group
+    // fit the new type stay behind the fix: a `default` (its value may not be one of the released type's),
+    // utf8_validation off a string and packing on a string or bytes are what protoc and buf refuse.
+    const retype: FixData[] | undefined = (change === 'incompatible' || change === 'compatible') && of.typeKind === 'scalar' && nf.typeKind !== 'map' && !nf.node?.group
       && (of.type !== 'string' || utf8Verified(of, this.baseline.syntax) === this.verifiesStrings(cur))
       && !nf.node?.options.some((o) => o.name === 'default') && (of.type === 'string' || !setsFeature(nf.node?.options ?? [], 'utf8_validation'))
-      ? [{ kind: 'retype', to: of.type }] : undefined;
+      && (isPackable(of.typeKind, of.type) || !nf.node?.options.some((o) => (o.name === 'packed' && o.value === 'true') || (o.name === 'features.repeated_field_encoding' && o.value === 'PACKED')))
+      ? [{ kind: 'retype', to: of.type, ...this.encodingAfterRetype(of, nf, cur) }] : undefined;
     if (change === 'incompatible') {
       this.add('FIELD_TYPE_INCOMPATIBLE', typeRangeOf(nf), fieldPath(old, of), `field "${old.name}.${of.name}" changed type from ${of.type} to ${nf.type}, which is not wire-compatible (baseline ${this.tag})`, retype);
     } else if (change === 'compatible') {
@@ -570,9 +571,25 @@ class Comparer {
       if (was !== utf8Verified(nf, this.current.syntax)) {
         const [verifier, sender] = was ? [`a peer built from ${this.tag}`, 'one built from this file'] : ['a peer built from this file', `one built from ${this.tag}`];
         this.add('FIELD_UTF8_VALIDATION_CHANGED', nf.node?.nameRange ?? ORIGIN, fieldPath(old, of),
-          `field "${old.name}.${of.name}" changed its UTF-8 validation from ${was ? 'VERIFY to NONE' : 'NONE to VERIFY'}: ${verifier} rejects a message in which ${of.name} holds bytes that are not valid UTF-8, which ${sender} may send (baseline ${this.tag})`);
+          `field "${old.name}.${of.name}" changed its UTF-8 validation from ${was ? 'VERIFY to NONE' : 'NONE to VERIFY'}: ${verifier} rejects a message in which ${of.name} holds bytes that are not valid UTF-8, which ${sender} may send (baseline ${this.tag})`,
+          this.current.syntax === 'editions' ? [{ kind: 'feature', feature: 'utf8_validation', value: was ? 'VERIFY' : 'NONE' }] : undefined);
       }
     }
+  }
+
+  /**
+   * The released encoding of a repeated field whose released scalar type the retype fix writes back, where the
+   * field would not have it with the type alone (a proto2 file packs only where asked, proto3 and editions pack by
+   * default): without it, the fix would trade the type change for FIELD_PACKED_CHANGED.
+   */
+  private encodingAfterRetype(of: FieldDef, nf: FieldDef, cur: MessageDef): { packed?: boolean } {
+    if (of.label !== 'repeated' || nf.label !== 'repeated' || !isPackable(of.typeKind, of.type)) return {};
+    const released = packed(of, this.baseline.syntax);
+    // The field's own encoding is read whatever its type now is: in an editions file, the feature it resolves to.
+    const after = this.current.syntax === 'editions'
+      ? resolveFeatures(cur.features ?? EDITION_DEFAULTS, nf.node?.options ?? []).repeatedFieldEncoding === 'PACKED'
+      : packed(nf, this.current.syntax);
+    return released === after ? {} : { packed: released };
   }
 
   /** Whether a string field declared without options in the current message `m` would have its UTF-8 checked. */
@@ -869,7 +886,8 @@ class Comparer {
     if (wasClosed !== isClosedEnum(cur, this.current.syntax)) {
       const [closed, open] = wasClosed ? [this.tag, 'this file'] : ['this file', this.tag];
       this.add('ENUM_OPEN_CLOSED_CHANGED', where, cur.fqn,
-        `enum "${cur.name}" changed from ${wasClosed ? 'closed to open' : 'open to closed'}: a peer built from ${closed} sets a number it does not know aside as an unknown field, where one built from ${open} keeps it in the field (baseline ${this.tag})`);
+        `enum "${cur.name}" changed from ${wasClosed ? 'closed to open' : 'open to closed'}: a peer built from ${closed} sets a number it does not know aside as an unknown field, where one built from ${open} keeps it in the field (baseline ${this.tag})`,
+        this.current.syntax === 'editions' ? [{ kind: 'feature', feature: 'enum_type', value: wasClosed ? 'CLOSED' : 'OPEN' }] : undefined);
     }
     if (sameNumbersAndNames(old.values, cur.values)) {
       this.reservations(old, cur, where, 'enum');

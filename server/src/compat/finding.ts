@@ -39,8 +39,16 @@ export type FixData =
    * scope still has them.
    */
   | { kind: 'moveBack'; from: ElementPath; after?: string; before?: string }
-  /** A field gets its baseline scalar type back, written in place of its type. */
-  | { kind: 'retype'; to: string }
+  /**
+   * A field gets its baseline scalar type back, written in place of its type; `packed`: the released encoding of a
+   * repeated field, written too where the field would not have it with the type alone.
+   */
+  | { kind: 'retype'; to: string; packed?: boolean }
+  /**
+   * An editions file's field or enum gets the released value of a feature back: its own setting dropped where what it
+   * inherits is that value, else the feature set on it. (proto2 and proto3 cannot say these otherwise than they do.)
+   */
+  | { kind: 'feature'; feature: 'utf8_validation' | 'enum_type'; value: 'VERIFY' | 'NONE' | 'OPEN' | 'CLOSED' }
   /** A field gets its baseline presence back: `optional` added (explicit) or dropped (implicit). */
   | { kind: 'presence'; optional: boolean }
   /** A released field moved into a oneof leaves it again. */

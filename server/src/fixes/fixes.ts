@@ -10,7 +10,7 @@ import { RULES_BY_ID } from '../compat/rules';
 import { FALLBACK, docOf, ownDoc, statesCallOrder, statesIgnoredBehaviour, statesUnsetMeaning } from '../docs/docRules';
 import { leadingRunHashes } from '../docs/fingerprint';
 import type {
-  Comment, EnumNode, EnumValueNode, FieldNode, MessageNode, OneofNode, Position, ProtoFile, Range, ReservedNode, RpcNode, ServiceNode,
+  Comment, EnumNode, EnumValueNode, FieldNode, MessageNode, OneofNode, OptionNode, Position, ProtoFile, Range, ReservedNode, RpcNode, ServiceNode,
 } from '../proto/ast';
 import { comparePositions, rangeContains } from '../proto/ast';
 import { ENUM_MAX, FIELD_MAX, parse } from '../proto/parser';
@@ -23,6 +23,8 @@ import { checkNonOverlapping, insertAt, linesOf, mergeEditLists, pos, type TextE
 import { containerIndex, declarationsIn, entriesOf, namesInScope, oneofsOf, reservationsOf, rpcNamesIn, type Declared, type Reservation } from './containers';
 import { partitionPoint } from '../binarySearch';
 import { declareMessageEdits } from './declare';
+import { addFieldOption, dropFieldOption, featureEdits, setFieldOption, type FixedFeature } from './options';
+import { EDITION_DEFAULTS, resolveFeatures, type Features } from '../proto/features';
 
 /** The title of the fix that suppresses a finding of `rule` on its line (fix-all never picks it). */
 export function suppressionTitle(rule: string): string {
@@ -198,7 +200,11 @@ function plan(text: string, bound: BoundFile, finding: Finding, preferredOnly = 
         break;
       }
       case 'retype':
-        push(`Restore the released type "${fd.to}"`, retypeEdits(L, bound.ast, finding, fd));
+        push(`Restore the released type "${fd.to}"`, retypeEdits(L, bound, finding, fd));
+        break;
+      case 'feature':
+        push(fd.feature === 'enum_type' ? `Make the enum ${fd.value === 'OPEN' ? 'open' : 'closed'} again` : 'Restore the released UTF-8 validation',
+          fd.feature === 'enum_type' ? enumTypeEdits(L, bound, finding, fd.value) : utf8Edits(L, bound, finding, fd.value));
         break;
       case 'presence':
         push(fd.optional ? 'Restore "optional" (explicit presence)' : 'Make the field implicit again (no "optional")', presenceEdits(L, bound.ast, finding, fd));
@@ -903,13 +909,65 @@ function renameEdits(L: TextLines, bound: BoundFile, finding: Finding, fd: Extra
 
 // ---- presence, oneofs, moved types --------------------------------------------------------------------
 
-/** The released scalar type written over the field's type, which is where the finding is. */
-function retypeEdits(L: TextLines, ast: ProtoFile, finding: Finding, fd: Extract<FixData, { kind: 'retype' }>): TextEdit[] | undefined {
-  const f = findAt(ast, finding.range, ['field'])?.node as FieldNode | undefined;
+/**
+ * The released scalar type written over the field's type, which is where the finding is, and the released encoding
+ * where the field would not have it with the type alone: `packed`, or in an editions file the feature.
+ */
+function retypeEdits(L: TextLines, bound: BoundFile, finding: Finding, fd: Extract<FixData, { kind: 'retype' }>): TextEdit[] | undefined {
+  const loc = findAt(bound.ast, finding.range, ['field']);
+  const f = loc?.node as FieldNode | undefined;
   // Stale or unexpected input (a map's value type, a range that is not the type): no fix rather than a wrong one.
-  if (!f || f.mapKey !== undefined || comparePositions(f.typeRange.start, finding.range.start) !== 0
+  if (!loc || !f || f.mapKey !== undefined || comparePositions(f.typeRange.start, finding.range.start) !== 0
     || comparePositions(f.typeRange.end, finding.range.end) !== 0) return undefined;
-  return [{ range: finding.range, newText: fd.to }];
+  const type: TextEdit = { range: finding.range, newText: fd.to };
+  if (fd.packed === undefined) return [type];
+  const encoding = bound.ast.edition
+    ? fieldFeatureEdits(L, bound, loc, 'repeated_field_encoding', fd.packed ? 'PACKED' : 'EXPANDED')
+    : setFieldOption(f, 'packed', String(fd.packed));
+  return encoding && [type, ...encoding];
+}
+
+// ---- features ------------------------------------------------------------------------------------------
+
+/** The features a field of the message `scope`, or an enum declared in `scope` (a message, or the package), inherits. */
+function inheritedFeatures(bound: BoundFile, scope: string): Features {
+  return indexModel(bound.model).messages.get(scope)?.features ?? resolveFeatures(EDITION_DEFAULTS, bound.ast.options);
+}
+
+/** An editions file's field `loc` made to resolve `feature` to `value`, by the smallest edit of its options. */
+function fieldFeatureEdits(L: TextLines, bound: BoundFile, loc: Located, feature: FixedFeature, value: string): TextEdit[] | undefined {
+  const f = loc.node as FieldNode;
+  return featureEdits(f.options, inheritedFeatures(bound, parentPath(loc.path)), feature, value, (own) => dropFieldOption(L, f, own), (o) => addFieldOption(f, o));
+}
+
+/** The released UTF-8 validation on the field of the finding, in an editions file (proto2 and proto3 imply theirs). */
+function utf8Edits(L: TextLines, bound: BoundFile, finding: Finding, value: string): TextEdit[] | undefined {
+  const loc = elementNamedAt(bound.ast, finding.range, ['field']);
+  return loc && bound.ast.edition ? fieldFeatureEdits(L, bound, loc, 'utf8_validation', value) : undefined;
+}
+
+/**
+ * The released enum type on the enum of the finding, in an editions file: on the enum (protoc takes the feature on
+ * the file or an enum), so that the other enums keep theirs. Not where that does not compile: an open enum's first
+ * value must be 0, and no field of implicit presence may hold a closed enum.
+ */
+function enumTypeEdits(L: TextLines, bound: BoundFile, finding: Finding, value: string): TextEdit[] | undefined {
+  const loc = elementNamedAt(bound.ast, finding.range, ['enum']);
+  const e = loc?.node as EnumNode | undefined;
+  if (!loc || !e || !bound.ast.edition) return undefined;
+  if (value === 'OPEN' ? e.values[0]?.number !== 0 : heldWithoutPresence(bound, loc.path)) return undefined;
+  // The statement goes with its line; one with a comment above (which would document the first value) is turned.
+  const dropLine = (own: OptionNode): TextEdit[] | undefined => {
+    const line = own.range.start.line;
+    if (!/^\s*option\s+features\.enum_type\s*=\s*\w+\s*;\s*$/.test(L.line(line)) || /^\s*(\/\/|\*)/.test(L.line(line - 1))) return undefined;
+    return [{ range: { start: pos(line, 0), end: pos(line + 1, 0) }, newText: '' }];
+  };
+  return featureEdits(e.options, inheritedFeatures(bound, parentPath(loc.path)), 'enum_type', value, dropLine, (o) => [insertAtTop(L, bodyOf(e), [`option ${o};`])]);
+}
+
+/** Whether a field of implicit presence holds the enum `fqn`, which protoc refuses for a closed enum. */
+function heldWithoutPresence(bound: BoundFile, fqn: string): boolean {
+  return bound.model.messages.some((m) => m.fields.some((f) => f.typeKind === 'enum' && f.type === fqn && f.label === 'implicit' && !f.oneof));
 }
 
 /** `optional` put back in front of the type, or taken out with the blanks after it. */
