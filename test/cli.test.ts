@@ -344,11 +344,19 @@ describe('cri-compat CLI', { skip: corpusDir ? false : CORPUS_HELP }, () => {
     assert.match(sj.pairs[0].skipped, /package runtime\.v1alpha2 → runtime\.v1: a different API/);
     assert.deepEqual(sj.pairs[1].report.findings, checked.findings);
 
+    const latin1 = join(tmp, 'latin1.proto');
+    writeFileSync(latin1, Buffer.concat([Buffer.from('// caf'), Buffer.from([0xe9]), Buffer.from('\n'), Buffer.from(readFileSync(old))]));
+    const nul = join(tmp, 'nul.proto');
+    writeFileSync(nul, Buffer.concat([readFileSync(old), Buffer.from([0])]));
     for (const [args, message] of [
       [['pairs', old], /pairs takes two or more \.proto files/],
       [['pairs', '--against', old, old, edited], /pairs does not take --against/],
       [['pairs', '--format', 'sarif', old, edited], /--format must be one of text, json, github/],
       [['pairs', old, edited, join(tmp, 'missing.proto')], /missing\.proto: cannot read \(ENOENT\)/],
+      // Read before the first pair is printed: a CI log must not hold half of a run that then exits 2.
+      [['pairs', old, edited, latin1], /latin1\.proto:1:7: invalid UTF-8/],
+      [['pairs', old, edited, nul], /nul\.proto: contains NUL bytes/],
+      [['pairs', '--format', 'github', old, edited, latin1], /latin1\.proto:1:7: invalid UTF-8/],
     ] as const) {
       const bad = cli([...args]);
       assert.equal(bad.code, 2, bad.err);

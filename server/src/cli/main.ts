@@ -387,8 +387,9 @@ function pairs(rest: string[], p: Parsed, io: Io): number {
   const format = one(p, '--format', ['text', 'json', 'github']) ?? 'text';
   const failOn = one(p, '--fail-on', FAIL_ON) ?? 'error';
   const files = rest.map((a) => pairsInput(a, io.cwd));
-  // A missing file is reported before any pair is: not after half of the output.
-  for (const f of files) checkInput(f.path);
+  // A file that is missing or not UTF-8 text is reported before any pair is: not after half of the output.
+  // Each is read again below, so that a run over every release holds one text at a time, not all of them.
+  for (const f of files) readInput(f.path);
   const severity = severityOverrides(p, files[0]!.path, io);
   const imports = importsFor(p, io);
   const label = (f: PairsInput): string => f.tag ?? f.name;
