@@ -279,6 +279,18 @@ describe('cri-compat CLI', { skip: corpusDir ? false : CORPUS_HELP }, () => {
     assert.match(r.err, /Baseline: v0\.\d+\.\d+, from the bundled release index \(newest release(; pre-releases not included: v0\.\d+\.0-\w+\.\d+ is newer)?\)/);
   });
 
+  test('auto baseline of a runtime.v1alpha2 file: the newest v1alpha2 release, described as chosen, not "as set: auto"', () => {
+    const corpus = new Corpus(corpusDir!);
+    const file = join(tmp, 'v1alpha2-v0.25.0.proto');
+    writeFileSync(file, corpus.textOf('v0.25.0', 'pkg/apis/runtime/v1alpha2/api.proto')!);
+    const auto = cli(['check', '--format', 'json', file]);
+    assert.equal(auto.code, 0, auto.err);
+    assert.deepEqual(JSON.parse(auto.out).baseline, { tag: 'v0.25.16', kubernetes: '1.25.16', source: 'bundled', origin: 'the bundled release index (newest runtime.v1alpha2 release)' });
+    assert.match(cli(['check', '--current-tag', 'v0.25.0', file]).err, /^Baseline: v0\.24\.17, from the bundled release index \(newest runtime\.v1alpha2 release before v0\.25\.0, the release the file is\)$/m);
+    // A tag given in the other form still says which one was asked for.
+    assert.match(cli(['check', '--against', 'kubernetes-1.24.0', file]).err, /^Baseline: v0\.24\.0, from the bundled release index \(as set: kubernetes-1\.24\.0\)$/m);
+  });
+
   test('--current-tag: the automatic baseline is the newest release before it, and the changes ship in it', () => {
     const corpus = new Corpus(corpusDir!);
     const file = (tag: string): string => {

@@ -90,7 +90,9 @@ async function resolveAgainst(req: CliBaselineRequest, release: string | undefin
       : history.releases.find((r) => r.tag === (tag ?? req.against)) ?? history.releases.find((r) => r.tag === req.against);
     const model = rel && history.modelAt(rel.tag);
     if (!rel || !model) return { error: `--against ${req.against}: ${tag ? notInBundled(tag, history) : `no such release of ${pkg} in the bundled index`}` };
-    const origin = `the bundled release index${rel.tag !== req.against ? ` (as set: ${req.against})` : ''}`;
+    const why = req.against === 'auto' ? `newest ${pkg} release${release ? ` before ${release}, the release the file is` : ''}`
+      : rel.tag !== req.against ? `as set: ${req.against}` : undefined;
+    const origin = `the bundled release index${why ? ` (${why})` : ''}`;
     return { baseline: { tag: rel.tag, kubernetes: rel.kubernetes, source: 'bundled', origin, model, history } };
   }
   // The user ran the command, so the workspace is trusted; the network stays off unless asked for.
