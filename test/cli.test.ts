@@ -517,6 +517,12 @@ describe('cri-compat CLI', { skip: corpusDir ? false : CORPUS_HELP }, () => {
       [['parse', '--proto-path', old, edited], /--proto-path .*old\.proto: not a directory/],
       [['check', '--config', array, edited], /array\.json: must be a JSON object/],
       [['check', '--config', misspelt, edited], /misspelt\.json: unknown key\(s\) "sevrity"/],
+      // An empty value, as a CI variable that is not set gives (`--config "$CONFIG"`): said, not taken for no option
+      // (the default config file instead of the one meant) or for the current directory.
+      [['check', '--config', '', edited], /--config needs a value, not an empty string/],
+      [['check', '--config=', edited], /--config needs a value, not an empty string/],
+      [['check', '--against', '', edited], /--against needs a value, not an empty string/],
+      [['parse', '--proto-path', '', edited], /--proto-path needs a value, not an empty string/],
     ] as [string[], RegExp][]) {
       const r = cli(args);
       assert.equal(r.code, 2, `${args.join(' ')}: ${r.err}`);

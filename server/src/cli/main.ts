@@ -105,6 +105,8 @@ function parseArgs(args: string[]): Parsed {
       const value = eq > 0 ? a.slice(eq + 1) : args[++i];
       // `--format --fail-on never`: the value is missing, not "--fail-on" (`--x=--y` still passes one).
       if (value === undefined || (eq < 0 && value.startsWith('--'))) throw new UsageError(`${name} needs a value`);
+      // What an unset CI variable gives (`--config "$CONFIG"`): not the default config, nor the current directory.
+      if (value === '') throw new UsageError(`${name} needs a value, not an empty string`);
       flags.set(name, [...(flags.get(name) ?? []), value]);
     } else positional.push(a);
   }
