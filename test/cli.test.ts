@@ -256,6 +256,23 @@ describe('cri-compat CLI', { skip: corpusDir ? false : CORPUS_HELP }, () => {
     assert.doesNotMatch(cli(['report', '--against', old, edited]).out, /## Version skew/);
   });
 
+  test('check: an RPC whose message was deleted did not change its signature: unresolved-type and MESSAGE_NO_DELETE say it', () => {
+    const text = readFileSync(old, 'utf8');
+    const deleted = text.replace(/\nmessage VersionRequest \{[^}]*\}\n/, '\n').replace(/\nmessage VersionResponse \{[^}]*\}\n/, '\n');
+    assert.notEqual(deleted, text);
+    const file = join(tmp, 'deleted-messages.proto');
+    writeFileSync(file, deleted);
+    const r = cli(['check', '--against', old, '--format', 'json', file]);
+    assert.equal(r.code, 1, r.err);
+    const rules = JSON.parse(r.out).findings.map((f: { rule: string; message: string }) => `${f.rule} ${f.message.replace(/ of .*/, '')}`);
+    // Not also "rpc Version changed its request from runtime.v1.VersionRequest to VersionRequest": it names the same type.
+    assert.deepEqual(rules, ['unresolved-type unknown type "VersionRequest"', 'unresolved-type unknown type "VersionResponse"',
+      'MESSAGE_NO_DELETE message "runtime.v1.VersionRequest"', 'MESSAGE_NO_DELETE message "runtime.v1.VersionResponse"']);
+    // A type that resolves to another message is still a signature change.
+    writeFileSync(file, text.replace('rpc Version(VersionRequest)', 'rpc Version(StatusRequest)'));
+    assert.match(cli(['check', '--against', old, file]).out, /RPC_SIGNATURE_CHANGED rpc "Version" changed its request from runtime\.v1\.VersionRequest to runtime\.v1\.StatusRequest/);
+  });
+
   test('check: a new enum value on the number of a released value that moved is a reuse and new, against the file and the tag', () => {
     const protocol = join(tmp, 'protocol.proto');
     const text = readFileSync(old, 'utf8');
