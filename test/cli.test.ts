@@ -540,6 +540,9 @@ describe('cri-compat CLI', { skip: corpusDir ? false : CORPUS_HELP }, () => {
       [['check', '--config=', edited], /--config needs a value, not an empty string/],
       [['check', '--against', '', edited], /--against needs a value, not an empty string/],
       [['parse', '--proto-path', '', edited], /--proto-path needs a value, not an empty string/],
+      // A short option is none of ours, not a file: `check -f json api.proto` is not "takes exactly one .proto file".
+      [['check', '-f', 'json', edited], /unknown option -f/],
+      [['-h'], /unknown option -h/],
     ] as [string[], RegExp][]) {
       const r = cli(args);
       assert.equal(r.code, 2, `${args.join(' ')}: ${r.err}`);

@@ -108,6 +108,9 @@ function parseArgs(args: string[]): Parsed {
       // What an unset CI variable gives (`--config "$CONFIG"`): not the default config, nor the current directory.
       if (value === '') throw new UsageError(`${name} needs a value, not an empty string`);
       flags.set(name, [...(flags.get(name) ?? []), value]);
+    } else if (a.length > 1 && a.startsWith('-')) {
+      // `-f json` would otherwise be two file names; a file whose name starts with `-` goes after `--`.
+      throw new UsageError(`unknown option ${a}`);
     } else positional.push(a);
   }
   return { positional, flags };
