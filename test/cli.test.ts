@@ -296,6 +296,23 @@ describe('cri-compat CLI', { skip: corpusDir ? false : CORPUS_HELP }, () => {
     assert.match(r.err, /Baseline: v0\.\d+\.\d+, from the bundled release index \(newest release(; pre-releases not included: v0\.\d+\.0-\w+\.\d+ is newer)?\)/);
   });
 
+  test('--network: a Go module proxy that does not answer is said in the baseline\'s origin, not passed over in silence', async () => {
+    // Loopback only: a port that was free a moment ago refuses the connection.
+    const server = createServer().listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const port = (server.address() as { port: number }).port;
+    server.close();
+    await once(server, 'close');
+    const env = { GOPROXY: `http://127.0.0.1:${port}`, GOMODCACHE: join(tmp, 'no-modcache') };
+    const r = cli(['check', '--network', '--format', 'json', '--fail-on', 'never', edited], ROOT, env);
+    assert.equal(r.code, 0, r.err);
+    const origin = JSON.parse(r.out).baseline.origin as string;
+    assert.match(origin, /^the bundled release index \(newest release.*\); not from the Go module proxy: .*127\.0\.0\.1/, origin);
+    assert.match(r.err, /^Baseline: v0\.\d+\.\d+, from the bundled release index .*; not from the Go module proxy: /m);
+    // Without --network the proxy is not asked, and nothing is said about it.
+    assert.doesNotMatch(cli(['check', '--fail-on', 'never', edited], ROOT, env).err, /proxy/);
+  });
+
   test('auto baseline of a runtime.v1alpha2 file: the newest v1alpha2 release, described as chosen, not "as set: auto"', () => {
     const corpus = new Corpus(corpusDir!);
     const file = join(tmp, 'v1alpha2-v0.25.0.proto');
