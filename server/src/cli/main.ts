@@ -133,6 +133,8 @@ function checkInput(path: string): void {
   let size: number;
   try {
     const st = statSync(path);
+    // A pipe is not read (it could wait forever); `git show ref:api.proto | … /dev/stdin` and `<(…)` give one.
+    if (st.isFIFO() || st.isSocket()) throw new InputError(`${path}: not a regular file but a pipe; save its text to a file and pass that`);
     if (!st.isFile()) throw new InputError(`${path}: not a regular file`);
     size = st.size;
   } catch (e) {
