@@ -397,6 +397,10 @@ describe('cri-compat CLI', { skip: corpusDir ? false : CORPUS_HELP }, () => {
     const sj = JSON.parse(skipped.out);
     assert.match(sj.pairs[0].skipped, /package runtime\.v1alpha2 → runtime\.v1: a different API/);
     assert.deepEqual(sj.pairs[1].report.findings, checked.findings);
+    // GitHub's log says so too: annotations alone would not show that a pair was not compared.
+    const ghSkipped = cli(['pairs', '--format', 'github', '--fail-on', 'never', alpha, old, edited]);
+    assert.match(ghSkipped.err, /^.*v1alpha2\.proto → .*old\.proto: skipped \(package runtime\.v1alpha2 → runtime\.v1: a different API/m);
+    assert.match(ghSkipped.out, /^::error file=/m);
 
     const latin1 = join(tmp, 'latin1.proto');
     writeFileSync(latin1, Buffer.concat([Buffer.from('// caf'), Buffer.from([0xe9]), Buffer.from('\n'), Buffer.from(readFileSync(old))]));
