@@ -415,6 +415,8 @@ describe('cri-compat CLI', { skip: corpusDir ? false : CORPUS_HELP }, () => {
       [['pairs', old, edited, latin1], /latin1\.proto:1:7: invalid UTF-8/],
       [['pairs', old, edited, nul], /nul\.proto: contains NUL bytes/],
       [['pairs', '--format', 'github', old, edited, latin1], /latin1\.proto:1:7: invalid UTF-8/],
+      // A label that is not a release tag, in front of a file that is there: said, not "main=…: cannot read (ENOENT)".
+      [['pairs', `main=${old}`, edited], /"main" in "main=.*old\.proto" is not a release tag: TAG=FILE takes v0\.N\.M, kubernetes-1\.N\.M or 1\.N\.M/],
     ] as const) {
       const bad = cli([...args]);
       assert.equal(bad.code, 2, bad.err);

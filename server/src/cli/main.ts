@@ -376,8 +376,11 @@ interface PairsInput {
 /** `TAG=FILE` when TAG is a release tag and the argument is not itself a file; otherwise a plain path. */
 function pairsInput(arg: string, cwd: string): PairsInput {
   const eq = arg.indexOf('=');
-  if (eq > 0 && parseAnyTag(arg.slice(0, eq)) && !existsSync(resolve(cwd, arg))) {
-    return { name: arg.slice(eq + 1), path: resolve(cwd, arg.slice(eq + 1)), tag: arg.slice(0, eq) };
+  if (eq > 0 && !existsSync(resolve(cwd, arg))) {
+    const [tag, name] = [arg.slice(0, eq), arg.slice(eq + 1)];
+    if (parseAnyTag(tag)) return { name, path: resolve(cwd, name), tag };
+    // A branch name as a label (`main=old.proto`): said, rather than "main=old.proto: cannot read".
+    if (existsSync(resolve(cwd, name))) throw new UsageError(`"${tag}" in "${arg}" is not a release tag: TAG=FILE takes v0.N.M, kubernetes-1.N.M or 1.N.M`);
   }
   return { name: arg, path: resolve(cwd, arg) };
 }
