@@ -387,7 +387,7 @@ function pairsInput(arg: string, cwd: string): PairsInput {
 
 /**
  * `pairs`: every file against the one before it, as `check --against` would, in one process. Each file is
- * read, parsed and bound once: its model is the next pair's baseline. A pair whose files declare different
+ * parsed and bound once: its model is the next pair's baseline. A pair whose files declare different
  * packages (runtime.v1alpha2 → runtime.v1) is a new API, not a change of one, and is skipped with a note.
  * Every file's syntax errors are reported, also where no pair shows them (the first file, the new file of a
  * skipped pair), and make the run exit 2 at the end.
