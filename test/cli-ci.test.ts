@@ -4,7 +4,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -129,6 +129,22 @@ describe('CI output: SARIF and GitHub annotations', { skip: corpusDir ? false : 
     } finally {
       rmSync(outside, { recursive: true, force: true });
     }
+  });
+
+  test('a file reached through a link is named by its path in the work tree: kubernetes\' vendor/k8s.io/cri-api', () => {
+    // kubernetes/kubernetes links vendor/k8s.io/cri-api to staging/src/k8s.io/cri-api: GitHub shows the change,
+    // and can annotate it, only under staging.
+    const vendor = join(repo, 'vendor', 'k8s.io');
+    mkdirSync(vendor, { recursive: true });
+    symlinkSync(join('..', '..', 'staging', 'src', 'k8s.io', 'cri-api'), join(vendor, 'cri-api'));
+    const linked = join('vendor', 'k8s.io', 'cri-api', 'pkg', 'api.proto');
+    const sarif = cli(['check', '--against', old, '--format', 'sarif', linked], repo);
+    assert.equal(sarif.code, 1, sarif.err);
+    const results = JSON.parse(sarif.out).runs[0].results as SarifResult[];
+    assert.ok(results.length > 0);
+    for (const x of results) assert.deepEqual(x.locations[0]!.physicalLocation.artifactLocation, { uri: 'staging/src/k8s.io/cri-api/pkg/api.proto', uriBaseId: '%SRCROOT%' });
+    const gh = cli(['check', '--against', old, '--format', 'github', linked], repo);
+    assert.ok(gh.out.trim().split('\n').every((l) => l.includes(' file=staging/src/k8s.io/cri-api/pkg/api.proto,line=')), gh.out);
   });
 
   test('sarif: a file with syntax errors is a run that did not succeed, and says why', () => {

@@ -230,6 +230,14 @@ describe('cri-compat CLI', { skip: corpusDir ? false : CORPUS_HELP }, () => {
       assert.match(r.err.trim(), message);
       assert.doesNotMatch(r.err, /--help/, args.join(' '));
     }
+    // A pipe (`git show main:api.proto | cri-compat check --against /dev/stdin …`, or `<(…)`) is not read: it
+    // says what to do instead, not only what it is not.
+    for (const args of process.platform === 'win32' ? [] : [['check', '/dev/stdin'], ['check', '--against', '/dev/stdin', edited]]) {
+      const piped = spawnSync(process.execPath, [CLI, ...args], { input: readFileSync(old), encoding: 'utf8', env: { ...process.env, XDG_CACHE_HOME: join(tmp, 'cache') } });
+      assert.equal(piped.status, 2, piped.stderr);
+      assert.match(piped.stderr, /\/dev\/stdin: not a regular file but a pipe; save its text to a file and pass that\n/);
+      assert.equal(piped.stdout, '');
+    }
     const usage = cli(['check', '--format', 'xml', edited]);
     assert.equal(usage.code, 2);
     assert.match(usage.err, /^Run "cri-compat --help" for usage\.$/m);
@@ -256,6 +264,23 @@ describe('cri-compat CLI', { skip: corpusDir ? false : CORPUS_HELP }, () => {
     assert.doesNotMatch(cli(['report', '--against', old, edited]).out, /## Version skew/);
   });
 
+  test('check: an RPC whose message was deleted did not change its signature: unresolved-type and MESSAGE_NO_DELETE say it', () => {
+    const text = readFileSync(old, 'utf8');
+    const deleted = text.replace(/\nmessage VersionRequest \{[^}]*\}\n/, '\n').replace(/\nmessage VersionResponse \{[^}]*\}\n/, '\n');
+    assert.notEqual(deleted, text);
+    const file = join(tmp, 'deleted-messages.proto');
+    writeFileSync(file, deleted);
+    const r = cli(['check', '--against', old, '--format', 'json', file]);
+    assert.equal(r.code, 1, r.err);
+    const rules = JSON.parse(r.out).findings.map((f: { rule: string; message: string }) => `${f.rule} ${f.message.replace(/ of .*/, '')}`);
+    // Not also "rpc Version changed its request from runtime.v1.VersionRequest to VersionRequest": it names the same type.
+    assert.deepEqual(rules, ['unresolved-type unknown type "VersionRequest"', 'unresolved-type unknown type "VersionResponse"',
+      'MESSAGE_NO_DELETE message "runtime.v1.VersionRequest"', 'MESSAGE_NO_DELETE message "runtime.v1.VersionResponse"']);
+    // A type that resolves to another message is still a signature change.
+    writeFileSync(file, text.replace('rpc Version(VersionRequest)', 'rpc Version(StatusRequest)'));
+    assert.match(cli(['check', '--against', old, file]).out, /RPC_SIGNATURE_CHANGED rpc "Version" changed its request from runtime\.v1\.VersionRequest to runtime\.v1\.StatusRequest/);
+  });
+
   test('check: a new enum value on the number of a released value that moved is a reuse and new, against the file and the tag', () => {
     const protocol = join(tmp, 'protocol.proto');
     const text = readFileSync(old, 'utf8');
@@ -277,6 +302,35 @@ describe('cri-compat CLI', { skip: corpusDir ? false : CORPUS_HELP }, () => {
     const r = cli(['check', '--fail-on', 'never', edited]);
     assert.equal(r.code, 0, r.err);
     assert.match(r.err, /Baseline: v0\.\d+\.\d+, from the bundled release index \(newest release(; pre-releases not included: v0\.\d+\.0-\w+\.\d+ is newer)?\)/);
+  });
+
+  test('--network: a Go module proxy that does not answer is said in the baseline\'s origin, not passed over in silence', async () => {
+    // Loopback only: a port that was free a moment ago refuses the connection.
+    const server = createServer().listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const port = (server.address() as { port: number }).port;
+    server.close();
+    await once(server, 'close');
+    const env = { GOPROXY: `http://127.0.0.1:${port}`, GOMODCACHE: join(tmp, 'no-modcache') };
+    const r = cli(['check', '--network', '--format', 'json', '--fail-on', 'never', edited], ROOT, env);
+    assert.equal(r.code, 0, r.err);
+    const origin = JSON.parse(r.out).baseline.origin as string;
+    assert.match(origin, /^the bundled release index \(newest release.*\); not from the Go module proxy: .*127\.0\.0\.1/, origin);
+    assert.match(r.err, /^Baseline: v0\.\d+\.\d+, from the bundled release index .*; not from the Go module proxy: /m);
+    // Without --network the proxy is not asked, and nothing is said about it.
+    assert.doesNotMatch(cli(['check', '--fail-on', 'never', edited], ROOT, env).err, /proxy/);
+  });
+
+  test('auto baseline of a runtime.v1alpha2 file: the newest v1alpha2 release, described as chosen, not "as set: auto"', () => {
+    const corpus = new Corpus(corpusDir!);
+    const file = join(tmp, 'v1alpha2-v0.25.0.proto');
+    writeFileSync(file, corpus.textOf('v0.25.0', 'pkg/apis/runtime/v1alpha2/api.proto')!);
+    const auto = cli(['check', '--format', 'json', file]);
+    assert.equal(auto.code, 0, auto.err);
+    assert.deepEqual(JSON.parse(auto.out).baseline, { tag: 'v0.25.16', kubernetes: '1.25.16', source: 'bundled', origin: 'the bundled release index (newest runtime.v1alpha2 release)' });
+    assert.match(cli(['check', '--current-tag', 'v0.25.0', file]).err, /^Baseline: v0\.24\.17, from the bundled release index \(newest runtime\.v1alpha2 release before v0\.25\.0, the release the file is\)$/m);
+    // A tag given in the other form still says which one was asked for.
+    assert.match(cli(['check', '--against', 'kubernetes-1.24.0', file]).err, /^Baseline: v0\.24\.0, from the bundled release index \(as set: kubernetes-1\.24\.0\)$/m);
   });
 
   test('--current-tag: the automatic baseline is the newest release before it, and the changes ship in it', () => {
@@ -343,12 +397,26 @@ describe('cri-compat CLI', { skip: corpusDir ? false : CORPUS_HELP }, () => {
     const sj = JSON.parse(skipped.out);
     assert.match(sj.pairs[0].skipped, /package runtime\.v1alpha2 → runtime\.v1: a different API/);
     assert.deepEqual(sj.pairs[1].report.findings, checked.findings);
+    // GitHub's log says so too: annotations alone would not show that a pair was not compared.
+    const ghSkipped = cli(['pairs', '--format', 'github', '--fail-on', 'never', alpha, old, edited]);
+    assert.match(ghSkipped.err, /^.*v1alpha2\.proto → .*old\.proto: skipped \(package runtime\.v1alpha2 → runtime\.v1: a different API/m);
+    assert.match(ghSkipped.out, /^::error file=/m);
 
+    const latin1 = join(tmp, 'latin1.proto');
+    writeFileSync(latin1, Buffer.concat([Buffer.from('// caf'), Buffer.from([0xe9]), Buffer.from('\n'), Buffer.from(readFileSync(old))]));
+    const nul = join(tmp, 'nul.proto');
+    writeFileSync(nul, Buffer.concat([readFileSync(old), Buffer.from([0])]));
     for (const [args, message] of [
       [['pairs', old], /pairs takes two or more \.proto files/],
       [['pairs', '--against', old, old, edited], /pairs does not take --against/],
       [['pairs', '--format', 'sarif', old, edited], /--format must be one of text, json, github/],
       [['pairs', old, edited, join(tmp, 'missing.proto')], /missing\.proto: cannot read \(ENOENT\)/],
+      // Read before the first pair is printed: a CI log must not hold half of a run that then exits 2.
+      [['pairs', old, edited, latin1], /latin1\.proto:1:7: invalid UTF-8/],
+      [['pairs', old, edited, nul], /nul\.proto: contains NUL bytes/],
+      [['pairs', '--format', 'github', old, edited, latin1], /latin1\.proto:1:7: invalid UTF-8/],
+      // A label that is not a release tag, in front of a file that is there: said, not "main=…: cannot read (ENOENT)".
+      [['pairs', `main=${old}`, edited], /"main" in "main=.*old\.proto" is not a release tag: TAG=FILE takes v0\.N\.M, kubernetes-1\.N\.M or 1\.N\.M/],
     ] as const) {
       const bad = cli([...args]);
       assert.equal(bad.code, 2, bad.err);
@@ -497,6 +565,15 @@ describe('cri-compat CLI', { skip: corpusDir ? false : CORPUS_HELP }, () => {
       [['parse', '--proto-path', old, edited], /--proto-path .*old\.proto: not a directory/],
       [['check', '--config', array, edited], /array\.json: must be a JSON object/],
       [['check', '--config', misspelt, edited], /misspelt\.json: unknown key\(s\) "sevrity"/],
+      // An empty value, as a CI variable that is not set gives (`--config "$CONFIG"`): said, not taken for no option
+      // (the default config file instead of the one meant) or for the current directory.
+      [['check', '--config', '', edited], /--config needs a value, not an empty string/],
+      [['check', '--config=', edited], /--config needs a value, not an empty string/],
+      [['check', '--against', '', edited], /--against needs a value, not an empty string/],
+      [['parse', '--proto-path', '', edited], /--proto-path needs a value, not an empty string/],
+      // A short option is none of ours, not a file: `check -f json api.proto` is not "takes exactly one .proto file".
+      [['check', '-f', 'json', edited], /unknown option -f/],
+      [['-h'], /unknown option -h/],
     ] as [string[], RegExp][]) {
       const r = cli(args);
       assert.equal(r.code, 2, `${args.join(' ')}: ${r.err}`);

@@ -8,7 +8,7 @@ import { bind } from '../proto/binder';
 import { declaredPackage, parse } from '../proto/parser';
 import type { Baseline, History, Release } from '../baseline/types';
 import { deferredBundledHistory } from '../baseline/historyIndex';
-import { EXPECTED_PACKAGE, notInBundled, resolveBaseline } from '../baseline/resolve';
+import { EXPECTED_PACKAGE, notInBundled, resolveBaseline, type ResolveAttempt } from '../baseline/resolve';
 import { compareTags, newestTag, parseAnyTag, parseCriApiTag } from '../policy/versions';
 import { readInput } from './main';
 
@@ -90,7 +90,9 @@ async function resolveAgainst(req: CliBaselineRequest, release: string | undefin
       : history.releases.find((r) => r.tag === (tag ?? req.against)) ?? history.releases.find((r) => r.tag === req.against);
     const model = rel && history.modelAt(rel.tag);
     if (!rel || !model) return { error: `--against ${req.against}: ${tag ? notInBundled(tag, history) : `no such release of ${pkg} in the bundled index`}` };
-    const origin = `the bundled release index${rel.tag !== req.against ? ` (as set: ${req.against})` : ''}`;
+    const why = req.against === 'auto' ? `newest ${pkg} release${release ? ` before ${release}, the release the file is` : ''}`
+      : rel.tag !== req.against ? `as set: ${req.against}` : undefined;
+    const origin = `the bundled release index${why ? ` (${why})` : ''}`;
     return { baseline: { tag: rel.tag, kubernetes: rel.kubernetes, source: 'bundled', origin, model, history } };
   }
   // The user ran the command, so the workspace is trusted; the network stays off unless asked for.
@@ -111,7 +113,7 @@ async function resolveAgainst(req: CliBaselineRequest, release: string | undefin
     hints: { setting: '--against', cliFlag: '--against', networkSetting: '--network' },
   });
   if (result.baseline) {
-    const b = result.baseline;
+    const b = req.network ? withProxyMiss(result.baseline, result.tried) : result.baseline;
     if (!history) {
       // runtime.v1's history says nothing about the file's own package (a would-be runtime.v2).
       const { history: _other, ...own } = b;
@@ -121,6 +123,15 @@ async function resolveAgainst(req: CliBaselineRequest, release: string | undefin
   }
   const message = result.message ?? `no baseline found (${result.tried.map((t) => `${t.source}: ${t.outcome}`).join('; ')})`;
   return req.against === 'auto' ? { message } : { error: message };
+}
+
+/**
+ * With --network, a baseline that did not come from the Go module proxy says why (not reachable, nothing newer):
+ * a CI job that asked for the newest release must not be compared with an older one without a word.
+ */
+function withProxyMiss(b: Baseline, tried: ResolveAttempt[]): Baseline {
+  const proxy = b.source === 'proxy' ? undefined : tried.find((t) => t.source === 'proxy');
+  return proxy ? { ...b, origin: `${b.origin}; not from the Go module proxy: ${proxy.outcome}` } : b;
 }
 
 /** The newest release of the history, or the newest before the file's own release when that is known. */

@@ -2,18 +2,21 @@
 // SARIF result's `uri`, against the root of the repository, whatever directory the step ran in
 // (`working-directory:`); a path relative to the current directory would point at another file there.
 
-import { existsSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep, isAbsolute } from 'node:path';
 import type { CiLocation } from '../report/formats';
 
 /**
  * The file relative to the nearest directory above it that holds `.git` (a work tree's root; only looked
- * at, no git is run), else to `cwd`; a file below neither is named by its absolute path.
+ * at, no git is run), else to `cwd`; a file below neither is named by its absolute path. Links are resolved
+ * first: GitHub knows a file by where the work tree holds it, so kubernetes' `vendor/k8s.io/cri-api/…` (a link
+ * to `staging/src/k8s.io/cri-api`) is annotated under staging, where the pull request changes it.
  */
 export function ciLocation(file: string, cwd: string): CiLocation {
   const absolute = resolve(cwd, file);
-  const root = repositoryRoot(dirname(absolute)) ?? cwd;
-  const rel = relative(root, absolute);
+  const real = realPath(absolute);
+  const root = repositoryRoot(dirname(real)) ?? realPath(cwd);
+  const rel = relative(root, real);
   if (rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) return { absolute };
   return { absolute, root, relative: rel.split(sep).join('/') };
 }
@@ -22,5 +25,13 @@ function repositoryRoot(dir: string): string | undefined {
   for (let d = dir; ; d = dirname(d)) {
     if (existsSync(join(d, '.git'))) return d;
     if (dirname(d) === d) return undefined;
+  }
+}
+
+function realPath(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
   }
 }

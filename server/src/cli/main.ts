@@ -105,7 +105,12 @@ function parseArgs(args: string[]): Parsed {
       const value = eq > 0 ? a.slice(eq + 1) : args[++i];
       // `--format --fail-on never`: the value is missing, not "--fail-on" (`--x=--y` still passes one).
       if (value === undefined || (eq < 0 && value.startsWith('--'))) throw new UsageError(`${name} needs a value`);
+      // What an unset CI variable gives (`--config "$CONFIG"`): not the default config, nor the current directory.
+      if (value === '') throw new UsageError(`${name} needs a value, not an empty string`);
       flags.set(name, [...(flags.get(name) ?? []), value]);
+    } else if (a.length > 1 && a.startsWith('-')) {
+      // `-f json` would otherwise be two file names; a file whose name starts with `-` goes after `--`.
+      throw new UsageError(`unknown option ${a}`);
     } else positional.push(a);
   }
   return { positional, flags };
@@ -128,6 +133,8 @@ function checkInput(path: string): void {
   let size: number;
   try {
     const st = statSync(path);
+    // A pipe is not read (it could wait forever); `git show ref:api.proto | … /dev/stdin` and `<(…)` give one.
+    if (st.isFIFO() || st.isSocket()) throw new InputError(`${path}: not a regular file but a pipe; save its text to a file and pass that`);
     if (!st.isFile()) throw new InputError(`${path}: not a regular file`);
     size = st.size;
   } catch (e) {
@@ -369,15 +376,18 @@ interface PairsInput {
 /** `TAG=FILE` when TAG is a release tag and the argument is not itself a file; otherwise a plain path. */
 function pairsInput(arg: string, cwd: string): PairsInput {
   const eq = arg.indexOf('=');
-  if (eq > 0 && parseAnyTag(arg.slice(0, eq)) && !existsSync(resolve(cwd, arg))) {
-    return { name: arg.slice(eq + 1), path: resolve(cwd, arg.slice(eq + 1)), tag: arg.slice(0, eq) };
+  if (eq > 0 && !existsSync(resolve(cwd, arg))) {
+    const [tag, name] = [arg.slice(0, eq), arg.slice(eq + 1)];
+    if (parseAnyTag(tag)) return { name, path: resolve(cwd, name), tag };
+    // A branch name as a label (`main=old.proto`): said, rather than "main=old.proto: cannot read".
+    if (existsSync(resolve(cwd, name))) throw new UsageError(`"${tag}" in "${arg}" is not a release tag: TAG=FILE takes v0.N.M, kubernetes-1.N.M or 1.N.M`);
   }
   return { name: arg, path: resolve(cwd, arg) };
 }
 
 /**
  * `pairs`: every file against the one before it, as `check --against` would, in one process. Each file is
- * read, parsed and bound once: its model is the next pair's baseline. A pair whose files declare different
+ * parsed and bound once: its model is the next pair's baseline. A pair whose files declare different
  * packages (runtime.v1alpha2 → runtime.v1) is a new API, not a change of one, and is skipped with a note.
  * Every file's syntax errors are reported, also where no pair shows them (the first file, the new file of a
  * skipped pair), and make the run exit 2 at the end.
@@ -387,8 +397,9 @@ function pairs(rest: string[], p: Parsed, io: Io): number {
   const format = one(p, '--format', ['text', 'json', 'github']) ?? 'text';
   const failOn = one(p, '--fail-on', FAIL_ON) ?? 'error';
   const files = rest.map((a) => pairsInput(a, io.cwd));
-  // A missing file is reported before any pair is: not after half of the output.
-  for (const f of files) checkInput(f.path);
+  // A file that is missing or not UTF-8 text is reported before any pair is: not after half of the output.
+  // Each is read again below, so that a run over every release holds one text at a time, not all of them.
+  for (const f of files) readInput(f.path);
   const severity = severityOverrides(p, files[0]!.path, io);
   const imports = importsFor(p, io);
   const label = (f: PairsInput): string => f.tag ?? f.name;
@@ -418,7 +429,8 @@ function pairs(rest: string[], p: Parsed, io: Io): number {
       const pair = { old: label(prev.input), new: label(input) };
       if (skipped) {
         json.push({ ...pair, skipped });
-        if (format === 'text') io.err(`${pair.old} → ${pair.new}: skipped (${skipped})`);
+        // JSON says it in `skipped`; annotations alone would not show that a pair was not compared.
+        if (format !== 'json') io.err(`${pair.old} → ${pair.new}: skipped (${skipped})`);
       } else {
         const items = reportables(analysis);
         failed ||= fails(items, failOn);

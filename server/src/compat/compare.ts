@@ -1103,10 +1103,11 @@ class Comparer {
             renamed ? [{ kind: 'rename', to: or.name }] : []);
           continue;
         }
-        if (cr.request !== this.renamedType(or.request)) {
+        // A type that does not resolve is not compared, as a field's is not (field()): the binder's error says it.
+        if (cr.request !== this.renamedType(or.request) && !cr.unresolved?.request) {
           this.add('RPC_SIGNATURE_CHANGED', cr.node?.requestTypeRange ?? ORIGIN, path, `rpc "${or.name}" changed its request from ${or.request} to ${cr.request} (baseline ${this.tag})`);
         }
-        if (cr.response !== this.renamedType(or.response)) {
+        if (cr.response !== this.renamedType(or.response) && !cr.unresolved?.response) {
           this.add('RPC_SIGNATURE_CHANGED', cr.node?.responseTypeRange ?? ORIGIN, path, `rpc "${or.name}" changed its response from ${or.response} to ${cr.response} (baseline ${this.tag})`);
         }
         if (cr.requestStream !== or.requestStream || cr.responseStream !== or.responseStream) {

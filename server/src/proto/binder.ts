@@ -756,15 +756,18 @@ class Binder {
   }
 
   private rpc(r: RpcNode, scope: string): RpcDef {
-    const side = (written: string, range: Range): string => {
+    const unresolved: NonNullable<RpcDef['unresolved']> = {};
+    const side = (written: string, range: Range, which: 'request' | 'response'): string => {
       const d = this.typeRef({ written, range }, scope);
       if (d && d.kind !== 'message') this.problem('not-a-message', `rpc ${r.name} needs a message type, but "${written}" is a ${d.kind}`, range, 'error');
+      if (!d && written) unresolved[which] = true;
       return d?.fqn ?? written;
     };
     const def: RpcDef = {
-      name: r.name, request: side(r.requestType, r.requestTypeRange), response: side(r.responseType, r.responseTypeRange),
+      name: r.name, request: side(r.requestType, r.requestTypeRange, 'request'), response: side(r.responseType, r.responseTypeRange, 'response'),
       requestStream: r.requestStream, responseStream: r.responseStream, node: r,
     };
+    if (unresolved.request || unresolved.response) def.unresolved = unresolved;
     if (r.comments.leading) def.doc = r.comments.leading.text;
     if (isDeprecated(r.options)) def.deprecated = true;
     return def;

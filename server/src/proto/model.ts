@@ -116,6 +116,8 @@ export interface RpcDef {
   response: string;
   requestStream: boolean;
   responseStream: boolean;
+  /** The sides whose type did not resolve: `request`/`response` then hold the type as written. */
+  unresolved?: { request?: true; response?: true };
   deprecated?: boolean;
   doc?: string;
   /** Present in models from the bundled index, which keeps no doc text; computed from `doc` otherwise. */
