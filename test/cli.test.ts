@@ -253,7 +253,14 @@ describe('cri-compat CLI', { skip: corpusDir ? false : CORPUS_HELP }, () => {
     const h = cli(['history', '--element', 'runtime.v1.ContainerConfig.CDI_devices']);
     assert.equal(h.code, 0, h.err);
     assert.match(h.out, /introduced: +v0\.27\.0-alpha\.3/);
-    assert.equal(cli(['history', '--element', 'runtime.v1.NoSuchThing']).code, 2);
+    // An unknown element is an error like every other: on stderr, with the tool's prefix (not "error:").
+    const unknown = cli(['history', '--element', 'runtime.v1.NoSuchThing']);
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.err, /^cri-compat: unknown element "runtime\.v1\.NoSuchThing"/);
+    // A fully qualified name as protoc writes it, with the leading dot.
+    const dotted = cli(['history', '--element', '.runtime.v1.ContainerConfig.CDI_devices']);
+    assert.equal(dotted.code, 0, dotted.err);
+    assert.equal(dotted.out, h.out);
     // Against a tag the report has the skew matrix; a file baseline has no release to place it in.
     const report = cli(['report', '--against', 'v0.36.3', edited]);
     assert.equal(report.code, 1, report.err);

@@ -454,11 +454,11 @@ test('history report: unknown elements get an error with suggestions', () => {
   const h = loadBundledHistory();
   const r = historyQuery(h, 'runtime.v1.ContainerConfig.cdi_device');
   assert.equal(r.ok, false);
-  assert.match(r.text, /^error: unknown element "runtime\.v1\.ContainerConfig\.cdi_device" in runtime\.v1/);
+  assert.match(r.text, /^unknown element "runtime\.v1\.ContainerConfig\.cdi_device" in runtime\.v1/);
   assert.match(r.text, /Did you mean "runtime\.v1\.ContainerConfig\.CDI_devices"\?/);
   assert.match(historyReport(h, 'runtime.v1.RuntimeService.UpdatePodSandboxResource'), /Did you mean "runtime\.v1\.RuntimeService\.UpdatePodSandboxResources"/);
   assert.match(historyReport(h, 'runtime.v1alpha2.PodSandboxConfig'), /names package runtime\.v1alpha2; this history covers runtime\.v1\)\. Did you mean "runtime\.v1\.PodSandboxConfig"\?/);
-  assert.match(historyReport(h, 'zzzzzzzz'), /^error: unknown element "zzzzzzzz"/);
+  assert.match(historyReport(h, 'zzzzzzzz'), /^unknown element "zzzzzzzz"/);
 });
 
 test('history summary: releases and per-release counts', () => {

@@ -16,16 +16,17 @@ export interface HistoryQueryResult {
   text: string;
 }
 
-/** The report for `cri-compat history`; unknown elements give a text starting with `error:`. */
+/** The report for `cri-compat history`; for an unknown element, what is wrong (each front end marks it as an error its way). */
 export function historyReport(history: History, elementPath?: string): string {
   return historyQuery(history, elementPath).text;
 }
 
 /** Like `historyReport`, with success as a flag (for exit codes). */
 export function historyQuery(history: History, elementPath?: string): HistoryQueryResult {
-  if (!history.releases.length) return { ok: false, text: 'error: the release history is empty' };
+  if (!history.releases.length) return { ok: false, text: 'the release history is empty' };
   if (elementPath === undefined || elementPath.trim() === '') return { ok: true, text: summary(history) };
-  return elementReport(history, elementPath.trim());
+  // `.runtime.v1.Foo` is how protoc writes a full name.
+  return elementReport(history, elementPath.trim().replace(/^\./, ''));
 }
 
 // ---- model lookups ---------------------------------------------------------------------------------
@@ -516,7 +517,7 @@ function resolvePath(history: History, input: string, pkg: string): { path: stri
   const range0 = `${history.releases[0]!.tag} .. ${history.releases[history.releases.length - 1]!.tag}`;
   if (otherPkg && otherPkg !== pkg && pkg) {
     const same = `${pkg}${input.slice(otherPkg.length)}`;
-    if (history.element(same)) return { error: `error: unknown element "${input}" in ${pkg} (releases ${range0})${pkgNote}. Did you mean "${same}"?` };
+    if (history.element(same)) return { error: `unknown element "${input}" in ${pkg} (releases ${range0})${pkgNote}. Did you mean "${same}"?` };
   }
   // Suggestions: close spellings of the whole path, else elements whose last name contains the input's.
   const target = candidates[candidates.length - 1]!.toLowerCase();
@@ -530,7 +531,7 @@ function resolvePath(history: History, input: string, pkg: string): { path: stri
   if (!suggestions.length && leaf.length >= 3) {
     suggestions = paths.filter((p) => p.slice(p.lastIndexOf('.') + 1).toLowerCase().includes(leaf)).sort((a, b) => a.length - b.length || a.localeCompare(b)).slice(0, 3);
   }
-  let error = `error: unknown element "${input}" in ${pkg || 'this history'} (releases ${range0})${pkgNote}.`;
+  let error = `unknown element "${input}" in ${pkg || 'this history'} (releases ${range0})${pkgNote}.`;
   if (suggestions.length) error += ` Did you mean ${suggestions.map((s) => `"${s}"`).join(' or ')}?`;
   else error += ' Element paths look like runtime.v1.ContainerConfig (message, enum, service), runtime.v1.ContainerConfig.linux (field), runtime.v1.Protocol.TCP (enum value) or runtime.v1.RuntimeService.ListPodSandbox (RPC).';
   return { error };

@@ -239,7 +239,8 @@ export async function main(argv: string[], rawIo: Io): Promise<number> {
         const pkg = one(p, '--package') ?? 'runtime.v1';
         const element = one(p, '--element');
         const result = historyQuery(loadBundledHistory(pkg), element);
-        (result.ok ? io.out : rawIo.err)(result.text);
+        if (result.ok) io.out(result.text);
+        else rawIo.err(`cri-compat: ${result.text}`);
         return result.ok ? 0 : 2;
       }
       case 'parse': {
