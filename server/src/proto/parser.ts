@@ -150,10 +150,15 @@ class Parser {
     this.skipStatement();
   }
 
-  /** Skips to just after the next `;` or to the next `}` of the current depth; skips nested blocks whole. */
+  /**
+   * Skips to just after the next `;` or to the next `}` of the current depth; skips nested blocks whole. Stops
+   * before a declaration that starts a later line: the broken statement is one being typed, not that one.
+   */
   private skipStatement(): void {
     let depth = 0;
+    const line = this.cur.line;
     while (this.cur.kind !== 'eof') {
+      if (depth === 0 && this.cur.line > line && (this.startsDeclaration() || (this.is('rpc') && this.peek().kind === 'ident'))) return;
       if (this.is('{')) depth++;
       else if (this.is('}')) {
         if (depth === 0) return;
@@ -178,6 +183,17 @@ class Parser {
     const bad = this.next();
     if (this.cur.line > bad.endLine || this.startsDeclaration()) return;
     this.skipStatement();
+  }
+
+  /**
+   * A declaration being typed (`string` or `rpc` alone on its line) would take the next line's first word for its
+   * name, and the rest of that line's declaration with it, which a compatibility check then reports deleted:
+   * a name on a later line that `follow` does not come after is the next declaration's. Reports the name missing.
+   */
+  private startsNextLine(prev: Token, follow: string): boolean {
+    if (this.cur.kind !== 'ident' || this.cur.line <= prev.endLine || this.peekIs(follow, 1)) return false;
+    this.error(`expected a name after ${this.describe(prev)}`, { start: prev.endPos, end: prev.endPos });
+    return true;
   }
 
   private ident(what: string): { name: string; range: Range } | undefined {
@@ -337,12 +353,16 @@ class Parser {
         if (o) file.options.push(o);
         return;
       }
-      case 'message':
-        file.messages.push(this.message());
+      case 'message': {
+        const m = this.message();
+        if (m) file.messages.push(m);
         return;
-      case 'enum':
-        file.enums.push(this.enumDecl());
+      }
+      case 'enum': {
+        const e = this.enumDecl();
+        if (e) file.enums.push(e);
         return;
+      }
       case 'service':
         file.services.push(this.service());
         return;
@@ -525,9 +545,10 @@ class Parser {
     }
   }
 
-  private message(): MessageNode {
+  private message(): MessageNode | undefined {
     const kw = this.next();
     const comments = this.commentsFor(kw);
+    if (this.startsNextLine(kw, '{')) return undefined;
     // Without a name, the name's range is the keyword's.
     const name = this.cur.kind === 'ident' ? this.next() : (this.expected('a message name'), kw);
     const msg = new MessageSyntax(this.lines, name === kw ? '' : name.text, comments, kw.start, name.start, name.end);
@@ -550,8 +571,16 @@ class Parser {
     // Keywords only count as keywords when what follows fits; `message message = 1;` is a field.
     const nextIsIdent = this.peek().kind === 'ident';
     if (!oneof) {
-      if (t.text === 'message' && nextIsIdent) return void (msg.messages = add(msg.messages, this.message()));
-      if (t.text === 'enum' && nextIsIdent) return void (msg.enums = add(msg.enums, this.enumDecl()));
+      if (t.text === 'message' && nextIsIdent) {
+        const m = this.message();
+        if (m) msg.messages = add(msg.messages, m);
+        return;
+      }
+      if (t.text === 'enum' && nextIsIdent) {
+        const e = this.enumDecl();
+        if (e) msg.enums = add(msg.enums, e);
+        return;
+      }
       if (t.text === 'extend' && (nextIsIdent || this.peek().text === '.')) return void (msg.extends = add(msg.extends, this.extend()));
       if (t.text === 'oneof' && nextIsIdent) return void (msg.oneofs = add(msg.oneofs, this.oneof(msg)));
       if (t.text === 'reserved' && !this.peekIs('=', 1) && !this.peekIs('=', 2)) return void (msg.reserved = add(msg.reserved, this.reserved(true)));
@@ -622,6 +651,7 @@ class Parser {
       typeStart = tn.start;
       typeEnd = tn.end;
     }
+    if (this.startsNextLine(this.prevTok(), '=')) return undefined;
     if (this.cur.kind !== 'ident') {
       this.expected('a field name');
       this.skipStatement();
@@ -756,9 +786,10 @@ class Parser {
     return node;
   }
 
-  private enumDecl(): EnumNode {
+  private enumDecl(): EnumNode | undefined {
     const kw = this.next();
     const comments = this.commentsFor(kw);
+    if (this.startsNextLine(kw, '{')) return undefined;
     const name = this.ident('an enum name');
     const node: EnumNode = {
       kind: 'enum', name: name?.name ?? '', nameRange: name?.range ?? kw.range, values: [], reserved: NONE, options: NONE,
@@ -821,8 +852,7 @@ class Parser {
         return;
       }
       this.expected("'rpc' or 'option'");
-      this.next();
-      this.skipStatement();
+      this.skipUnexpected();
     }, () => false, comments);
     node.bodyRange = this.span(body.start, body.end);
     node.range = this.rangeFrom(kw.startPos);
@@ -832,6 +862,7 @@ class Parser {
   private rpc(): RpcNode | undefined {
     const kw = this.next();
     const comments = this.commentsFor(kw);
+    if (this.startsNextLine(kw, '(')) return undefined;
     const name = this.ident('an rpc name');
     if (!name) {
       this.skipStatement();
