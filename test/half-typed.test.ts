@@ -13,6 +13,7 @@ import { NEEDS_CORPUS, newestCorpusText, replaceOnce } from './corpusText';
 const VERSION_RPC = '    rpc Version(VersionRequest) returns (VersionResponse) {}\n';
 const VERSION_REQUEST = 'message VersionRequest {\n';
 const VERSION_RESPONSE = '\nmessage VersionResponse {';
+const UDP = '    UDP = 1;\n';
 
 /** Where the author types, and what they have typed so far: each a line of its own before a released declaration. */
 const HALF_TYPED: [anchor: string, typed: string][] = [
@@ -25,6 +26,11 @@ const HALF_TYPED: [anchor: string, typed: string][] = [
   [VERSION_REQUEST, '    repeated string'],
   [VERSION_REQUEST, '    map<>'],
   [VERSION_REQUEST, '    message'],
+  [VERSION_REQUEST, '    oneof'],
+  [VERSION_REQUEST, '    option'],
+  [VERSION_REQUEST, '    option deprecated ='],
+  [VERSION_REQUEST, '    reserved 7,'],
+  [UDP, '    reserved'],
   [VERSION_RESPONSE, 'message'],
   [VERSION_RESPONSE, 'enum'],
 ];

@@ -188,11 +188,11 @@ class Parser {
   /**
    * A declaration being typed (`string` or `rpc` alone on its line) would take the next line's first word for its
    * name, and the rest of that line's declaration with it, which a compatibility check then reports deleted:
-   * a name on a later line that `follow` does not come after is the next declaration's. Reports the name missing.
+   * a word on a later line that none of `follows` comes after is the next declaration's. Reports `what` missing.
    */
-  private startsNextLine(prev: Token, follow: string): boolean {
-    if (this.cur.kind !== 'ident' || this.cur.line <= prev.endLine || this.peekIs(follow, 1)) return false;
-    this.error(`expected a name after ${this.describe(prev)}`, { start: prev.endPos, end: prev.endPos });
+  private startsNextLine(prev: Token, follows: readonly string[], what = 'a name'): boolean {
+    if (this.cur.kind !== 'ident' || this.cur.line <= prev.endLine || follows.some((f) => this.peekIs(f, 1))) return false;
+    this.error(`expected ${what} after ${this.describe(prev)}`, { start: prev.endPos, end: prev.endPos });
     return true;
   }
 
@@ -380,7 +380,8 @@ class Parser {
   /** `option name = value;` */
   private option(): OptionNode | undefined {
     const start = this.cur.startPos;
-    this.next(); // option
+    const kw = this.next();
+    if (this.startsNextLine(kw, ['=', '.'], 'an option name')) return undefined;
     const o = this.optionBody();
     this.endStatement();
     if (o) o.range = this.rangeFrom(start);
@@ -415,6 +416,7 @@ class Parser {
       this.expected("'='");
       return undefined;
     }
+    if (this.startsNextLine(this.prevTok(), [';', ',', ']'], 'a value')) return undefined;
     const value = this.optionValue();
     return { kind: 'option', name, nameRange, value: value.text, valueRange: value.range, range: { start: nameStart, end: value.range.end } };
   }
@@ -548,7 +550,7 @@ class Parser {
   private message(): MessageNode | undefined {
     const kw = this.next();
     const comments = this.commentsFor(kw);
-    if (this.startsNextLine(kw, '{')) return undefined;
+    if (this.startsNextLine(kw, ['{'])) return undefined;
     // Without a name, the name's range is the keyword's.
     const name = this.cur.kind === 'ident' ? this.next() : (this.expected('a message name'), kw);
     const msg = new MessageSyntax(this.lines, name === kw ? '' : name.text, comments, kw.start, name.start, name.end);
@@ -582,7 +584,11 @@ class Parser {
         return;
       }
       if (t.text === 'extend' && (nextIsIdent || this.peek().text === '.')) return void (msg.extends = add(msg.extends, this.extend()));
-      if (t.text === 'oneof' && nextIsIdent) return void (msg.oneofs = add(msg.oneofs, this.oneof(msg)));
+      if (t.text === 'oneof' && nextIsIdent) {
+        const o = this.oneof(msg);
+        if (o) msg.oneofs = add(msg.oneofs, o);
+        return;
+      }
       if (t.text === 'reserved' && !this.peekIs('=', 1) && !this.peekIs('=', 2)) return void (msg.reserved = add(msg.reserved, this.reserved(true)));
       if (t.text === 'extensions' && (this.peek().kind === 'int')) return void (msg.extensions = add(msg.extensions, this.extensions()));
     }
@@ -651,7 +657,7 @@ class Parser {
       typeStart = tn.start;
       typeEnd = tn.end;
     }
-    if (this.startsNextLine(this.prevTok(), '=')) return undefined;
+    if (this.startsNextLine(this.prevTok(), ['='])) return undefined;
     if (this.cur.kind !== 'ident') {
       this.expected('a field name');
       this.skipStatement();
@@ -703,9 +709,10 @@ class Parser {
     return f;
   }
 
-  private oneof(msg: MessageNode): OneofNode {
+  private oneof(msg: MessageNode): OneofNode | undefined {
     const kw = this.next();
     const comments = this.commentsFor(kw);
+    if (this.startsNextLine(kw, ['{'])) return undefined;
     const name = this.ident('a oneof name');
     const node: OneofNode = { kind: 'oneof', name: name?.name ?? '', nameRange: name?.range ?? kw.range, fields: [], options: NONE, range: kw.range, comments };
     this.block(kw.character, () => {
@@ -721,6 +728,7 @@ class Parser {
     const kw = this.next();
     const node: ReservedNode = { kind: 'reserved', ranges: [], names: [], range: kw.range, comments: this.commentsFor(kw) };
     for (;;) {
+      if (this.startsNextLine(this.prevTok(), [',', ';'], 'a number or name')) break;
       if (this.cur.kind === 'string') {
         const s = this.next();
         node.names.push({ name: s.value ?? '', range: s.range });
@@ -789,7 +797,7 @@ class Parser {
   private enumDecl(): EnumNode | undefined {
     const kw = this.next();
     const comments = this.commentsFor(kw);
-    if (this.startsNextLine(kw, '{')) return undefined;
+    if (this.startsNextLine(kw, ['{'])) return undefined;
     const name = this.ident('an enum name');
     const node: EnumNode = {
       kind: 'enum', name: name?.name ?? '', nameRange: name?.range ?? kw.range, values: [], reserved: NONE, options: NONE,
@@ -862,7 +870,7 @@ class Parser {
   private rpc(): RpcNode | undefined {
     const kw = this.next();
     const comments = this.commentsFor(kw);
-    if (this.startsNextLine(kw, '(')) return undefined;
+    if (this.startsNextLine(kw, ['('])) return undefined;
     const name = this.ident('an rpc name');
     if (!name) {
       this.skipStatement();
