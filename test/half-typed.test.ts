@@ -30,7 +30,9 @@ const HALF_TYPED: [anchor: string, typed: string][] = [
   [VERSION_REQUEST, '    option'],
   [VERSION_REQUEST, '    option deprecated ='],
   [VERSION_REQUEST, '    reserved 7,'],
+  [VERSION_REQUEST, '    reserved 2 t'],
   [UDP, '    reserved'],
+  [UDP, '    reserved 9 t'],
   [VERSION_RESPONSE, 'message'],
   [VERSION_RESPONSE, 'enum'],
 ];

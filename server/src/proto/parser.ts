@@ -152,13 +152,14 @@ class Parser {
 
   /**
    * Skips to just after the next `;` or to the next `}` of the current depth; skips nested blocks whole. Stops
-   * before a declaration that starts a later line: the broken statement is one being typed, not that one.
+   * before a declaration that starts a later line: the broken statement is one being typed (`reserved 2 t`), not
+   * that one.
    */
   private skipStatement(): void {
     let depth = 0;
     const line = this.cur.line;
     while (this.cur.kind !== 'eof') {
-      if (depth === 0 && this.cur.line > line && (this.startsDeclaration() || (this.is('rpc') && this.peek().kind === 'ident'))) return;
+      if (depth === 0 && this.cur.line > line && this.startsLineDeclaration()) return;
       if (this.is('{')) depth++;
       else if (this.is('}')) {
         if (depth === 0) return;
@@ -613,6 +614,20 @@ class Parser {
     if (t.text === 'syntax' || t.text === 'edition') return n.text === '=';
     if (t.text === 'import') return n.kind === 'string' || n.text === 'public' || n.text === 'weak';
     return n.kind === 'ident' || n.text === '.';
+  }
+
+  /**
+   * The current token starts its line and a declaration: a message, enum, service or rpc, a field with a simple
+   * type (`string name =`, `repeated string name =`, `map<`) or an enum value (`NAME = 2`).
+   */
+  private startsLineDeclaration(): boolean {
+    const t = this.cur;
+    if (t.kind !== 'ident' || t.line === this.prevTok().endLine) return false;
+    if (this.startsDeclaration() || (t.text === 'rpc' && this.peek().kind === 'ident')) return true;
+    const k = LABELS.has(t.text) && this.peek().kind === 'ident' ? 1 : 0;
+    if (this.peek(k).text === 'map' && this.peekIs('<', k + 1)) return true;
+    if (this.peekIs('=', 1)) return this.peek(2).kind === 'int' || this.peekIs('-', 2);
+    return this.peek(k).kind === 'ident' && this.peek(k + 1).kind === 'ident' && this.peekIs('=', k + 2);
   }
 
   private peekIs(text: string, k: number): boolean {
