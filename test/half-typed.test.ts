@@ -21,6 +21,8 @@ const HALF_TYPED: [anchor: string, typed: string][] = [
   [VERSION_RPC, '    /'],
   [VERSION_RPC, '    rpc'],
   [VERSION_RPC, '    rpc GetFoo(GetFooRequest) r'],
+  [VERSION_RPC, '    rpc GetFoo(GetFooRequest) returns (GetFooResponse) {'],
+  [VERSION_RPC, '    rpc GetFoo(GetFooRequest) returns (GetFooResponse) { o'],
   [VERSION_REQUEST, '    s'],
   [VERSION_REQUEST, '    string'],
   [VERSION_REQUEST, '    repeated string'],

@@ -497,9 +497,12 @@ class Parser {
    * Parses `{ ... }` calling `item` for each statement. Returns the body's offsets: right after `{` and
    * right before `}` (or where they should be). `keywordCol` is the column of the keyword that opened the
    * block, for the missing-`}` heuristic. `comments` gets the trailing comment, which protoc takes after
-   * the `{`.
+   * the `{`. `endsAt`: what, besides a top-level declaration, cannot be in the block and so ends it (an rpc in
+   * an rpc's).
    */
-  private block(keywordCol: number, item: () => void, canNest: (t: Token) => boolean, comments?: Comments): { start: number; end: number } {
+  private block(
+    keywordCol: number, item: () => void, canNest: (t: Token) => boolean, comments?: Comments, endsAt?: () => boolean,
+  ): { start: number; end: number } {
     const open = this.cur;
     if (!this.eat('{')) {
       this.expected("'{'");
@@ -530,7 +533,7 @@ class Parser {
         // while the text has a `{` without its `}`, and for as many blocks as it has: in balanced text every
         // block has its `}`, and `message Inner` at column 0 inside `Outer` is a nested message that is
         // merely not indented, as protoc reads it.
-        if (this.startsDeclaration() && t.line > open.line
+        if ((this.startsDeclaration() || endsAt?.()) && t.line > open.line
           && (!canNest(t) || (t.character <= keywordCol && this.unclosedBraces() > 0))) {
           this.unclosed = this.unclosedBraces() - 1;
           this.error("expected '}'", { start: this.prevTok().endPos, end: this.prevTok().endPos });
@@ -616,6 +619,11 @@ class Parser {
     return n.kind === 'ident' || n.text === '.';
   }
 
+  /** `rpc Name`: it also ends an rpc's options block whose `}` is not typed yet. */
+  private startsRpc(): boolean {
+    return this.is('rpc') && this.peek().kind === 'ident';
+  }
+
   /**
    * The current token starts its line and a declaration: a message, enum, service or rpc, a field with a simple
    * type (`string name =`, `repeated string name =`, `map<`) or an enum value (`NAME = 2`).
@@ -623,7 +631,7 @@ class Parser {
   private startsLineDeclaration(): boolean {
     const t = this.cur;
     if (t.kind !== 'ident' || t.line === this.prevTok().endLine) return false;
-    if (this.startsDeclaration() || (t.text === 'rpc' && this.peek().kind === 'ident')) return true;
+    if (this.startsDeclaration() || this.startsRpc()) return true;
     const k = LABELS.has(t.text) && this.peek().kind === 'ident' ? 1 : 0;
     if (this.peek(k).text === 'map' && this.peekIs('<', k + 1)) return true;
     if (this.peekIs('=', 1)) return this.peek(2).kind === 'int' || this.peekIs('-', 2);
@@ -922,9 +930,8 @@ class Parser {
           return;
         }
         this.expected("'option' or '}'");
-        this.next();
-        this.skipStatement();
-      }, () => false, comments);
+        this.skipUnexpected();
+      }, () => false, comments, () => this.startsRpc());
       this.eat(';');
     } else {
       this.endStatement();
