@@ -71,3 +71,26 @@ test('a half-typed declaration is a syntax error and reports no released declara
   assert.deepEqual(lost, [], 'released declarations lost');
   assert.deepEqual(findings, [], 'findings on released declarations');
 });
+
+/** Half-typed lines that a released declaration follows, each lacking what comes next. */
+const UNFINISHED: [anchor: string, typed: string][] = [
+  [VERSION_RPC, '    rpc G'],
+  [VERSION_RPC, '    rpc GetFoo(GetFooRequest)'],
+  [VERSION_REQUEST, '    string foo'],
+  [VERSION_REQUEST, '    string foo ='],
+  [UDP, '    FOO'],
+  [UDP, '    FOO ='],
+];
+
+test('what a half-typed line lacks is reported at its end, not on the released declaration below it', NEEDS_CORPUS, () => {
+  const released = newestCorpusText();
+  const misplaced: string[] = [];
+  for (const [anchor, typed] of UNFINISHED) {
+    const text = replaceOnce(released, anchor, `${anchor}${typed}\n`);
+    const line = text.slice(0, text.indexOf(anchor) + anchor.length).split('\n').length - 1;
+    const errors = parse(text).errors;
+    assert.notDeepEqual(errors, [], `${JSON.stringify(typed)}: a syntax error`);
+    for (const e of errors) if (e.range.start.line !== line) misplaced.push(`${typed.trim()}: line ${e.range.start.line + 1}: ${e.message}`);
+  }
+  assert.deepEqual(misplaced, []);
+});

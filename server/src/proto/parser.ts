@@ -128,6 +128,12 @@ class Parser {
   private expected(what: string): void {
     // A token the lexer already rejected is reported for what is wrong with it.
     const lexical = this.cur.kind === 'invalid' || this.cur.kind === 'string' ? this.cur.error : undefined;
+    const prev = this.p > 0 ? this.prevTok() : undefined;
+    // What a line lacks at its end is shown there, not on the next line's declaration, which is fine.
+    if (!lexical && prev && this.cur.kind !== 'eof' && this.cur.line > prev.endLine) {
+      this.error(`expected ${what} after ${this.describe(prev)}`, { start: prev.endPos, end: prev.endPos });
+      return;
+    }
     this.error(lexical ?? `expected ${what}, found ${this.describe(this.cur)}`, this.rangeOf(this.cur));
   }
   /**
