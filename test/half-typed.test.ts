@@ -35,6 +35,7 @@ const HALF_TYPED: [anchor: string, typed: string][] = [
   [VERSION_REQUEST, '    reserved 2 t'],
   [UDP, '    reserved'],
   [UDP, '    reserved 9 t'],
+  [UDP, '    /'],
   [VERSION_RESPONSE, 'message'],
   [VERSION_RESPONSE, 'enum'],
 ];
@@ -72,14 +73,16 @@ test('a half-typed declaration is a syntax error and reports no released declara
   assert.deepEqual(findings, [], 'findings on released declarations');
 });
 
-/** Half-typed lines that a released declaration follows, each lacking what comes next. */
+/** Half-typed lines that a released declaration follows: a stray word, or one lacking what comes next. */
 const UNFINISHED: [anchor: string, typed: string][] = [
+  [VERSION_RPC, '    r'],
   [VERSION_RPC, '    rpc G'],
   [VERSION_RPC, '    rpc GetFoo(GetFooRequest)'],
   [VERSION_REQUEST, '    string foo'],
   [VERSION_REQUEST, '    string foo ='],
   [UDP, '    FOO'],
   [UDP, '    FOO ='],
+  [UDP, '    /'],
 ];
 
 test('what a half-typed line lacks is reported at its end, not on the released declaration below it', NEEDS_CORPUS, () => {

@@ -125,12 +125,16 @@ class Parser {
   private describe(t: Token): string {
     return t.kind === 'eof' ? 'end of file' : `'${t.text.length > 40 ? t.text.slice(0, 40) + '…' : t.text}'`;
   }
-  private expected(what: string): void {
+  /**
+   * Reports that `what` was expected at the current token. Inside a statement, what a line lacks at its end is shown
+   * there, not on the next line's declaration, which is fine; `atToken`: the token starts a statement and is
+   * itself what is wrong.
+   */
+  private expected(what: string, atToken = false): void {
     // A token the lexer already rejected is reported for what is wrong with it.
     const lexical = this.cur.kind === 'invalid' || this.cur.kind === 'string' ? this.cur.error : undefined;
     const prev = this.p > 0 ? this.prevTok() : undefined;
-    // What a line lacks at its end is shown there, not on the next line's declaration, which is fine.
-    if (!lexical && prev && this.cur.kind !== 'eof' && this.cur.line > prev.endLine) {
+    if (!atToken && !lexical && prev && this.cur.kind !== 'eof' && this.cur.line > prev.endLine) {
       this.error(`expected ${what} after ${this.describe(prev)}`, { start: prev.endPos, end: prev.endPos });
       return;
     }
@@ -295,7 +299,7 @@ class Parser {
       const before = this.p;
       this.topLevel(file);
       if (this.p === before) {
-        this.expected('a declaration');
+        this.expected('a declaration', true);
         this.next();
       }
     }
@@ -377,7 +381,7 @@ class Parser {
         file.extends.push(this.extend());
         return;
       default:
-        this.expected("'message', 'enum', 'service', 'import', 'package', 'option' or 'syntax'");
+        this.expected("'message', 'enum', 'service', 'import', 'package', 'option' or 'syntax'", true);
         this.skipUnexpected();
     }
   }
@@ -548,7 +552,7 @@ class Parser {
         const before = this.p;
         item();
         if (this.p === before) {
-          this.expected('a declaration');
+          this.expected('a declaration', true);
           this.next();
         }
       }
@@ -576,7 +580,7 @@ class Parser {
       return;
     }
     if (t.kind !== 'ident' && !(this.is('.') && this.peek().kind === 'ident')) {
-      this.expected('a field or declaration');
+      this.expected('a field or declaration', true);
       this.skipUnexpected();
       return;
     }
@@ -842,9 +846,8 @@ class Parser {
     const t = this.cur;
     if (this.eat(';')) return;
     if (t.kind !== 'ident') {
-      this.expected('an enum value');
-      this.next();
-      this.skipStatement();
+      this.expected('an enum value', true);
+      this.skipUnexpected();
       return;
     }
     if (t.text === 'option' && !this.peekIs('=', 1)) {
@@ -888,7 +891,7 @@ class Parser {
         if (r) node.rpcs.push(r);
         return;
       }
-      this.expected("'rpc' or 'option'");
+      this.expected("'rpc' or 'option'", true);
       this.skipUnexpected();
     }, () => false, comments);
     node.bodyRange = this.span(body.start, body.end);
@@ -935,7 +938,7 @@ class Parser {
           if (o) node.options = add(node.options, o);
           return;
         }
-        this.expected("'option' or '}'");
+        this.expected("'option' or '}'", true);
         this.skipUnexpected();
       }, () => false, comments, () => this.startsRpc());
       this.eat(';');
