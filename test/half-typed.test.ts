@@ -38,6 +38,8 @@ const HALF_TYPED: [anchor: string, typed: string][] = [
   [UDP, '    /'],
   [VERSION_RESPONSE, 'message'],
   [VERSION_RESPONSE, 'enum'],
+  [VERSION_RESPONSE, 'service'],
+  [VERSION_RESPONSE, 'extend'],
 ];
 
 /** Every released declaration by its full name. */

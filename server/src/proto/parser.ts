@@ -364,22 +364,14 @@ class Parser {
         if (o) file.options.push(o);
         return;
       }
-      case 'message': {
-        const m = this.message();
-        if (m) file.messages.push(m);
-        return;
-      }
-      case 'enum': {
-        const e = this.enumDecl();
-        if (e) file.enums.push(e);
-        return;
-      }
+      case 'message':
+        return pushDefined(file.messages, this.message());
+      case 'enum':
+        return pushDefined(file.enums, this.enumDecl());
       case 'service':
-        file.services.push(this.service());
-        return;
+        return pushDefined(file.services, this.service());
       case 'extend':
-        file.extends.push(this.extend());
-        return;
+        return pushDefined(file.extends, this.extend());
       default:
         this.expected("'message', 'enum', 'service', 'import', 'package', 'option' or 'syntax'", true);
         this.skipUnexpected();
@@ -597,7 +589,11 @@ class Parser {
         if (e) msg.enums = add(msg.enums, e);
         return;
       }
-      if (t.text === 'extend' && (nextIsIdent || this.peek().text === '.')) return void (msg.extends = add(msg.extends, this.extend()));
+      if (t.text === 'extend' && (nextIsIdent || this.peek().text === '.')) {
+        const e = this.extend();
+        if (e) msg.extends = add(msg.extends, e);
+        return;
+      }
       if (t.text === 'oneof' && nextIsIdent) {
         const o = this.oneof(msg);
         if (o) msg.oneofs = add(msg.oneofs, o);
@@ -813,9 +809,10 @@ class Parser {
     return node;
   }
 
-  private extend(): ExtendNode {
+  private extend(): ExtendNode | undefined {
     const kw = this.next();
     const comments = this.commentsFor(kw);
+    if (this.startsNextLine(kw, ['{', '.'])) return undefined;
     const ext = this.fullIdent('a message name to extend');
     const node: ExtendNode = { kind: 'extend', extendee: ext?.name ?? '', extendeeRange: ext ? this.span(ext.start, ext.end) : kw.range, fields: [], range: kw.range, comments };
     this.block(kw.character, () => {
@@ -872,9 +869,10 @@ class Parser {
     node.values.push(v);
   }
 
-  private service(): ServiceNode {
+  private service(): ServiceNode | undefined {
     const kw = this.next();
     const comments = this.commentsFor(kw);
+    if (this.startsNextLine(kw, ['{'])) return undefined;
     const name = this.ident('a service name');
     const node: ServiceNode = {
       kind: 'service', name: name?.name ?? '', nameRange: name?.range ?? kw.range, rpcs: [], options: NONE, range: kw.range, bodyRange: kw.range, comments,
@@ -949,6 +947,11 @@ class Parser {
     node.range = this.rangeFrom(kw.startPos);
     return node;
   }
+}
+
+/** Appends `x` unless a half-typed declaration gave none. */
+function pushDefined<T>(list: T[], x: T | undefined): void {
+  if (x) list.push(x);
 }
 
 /** `list` with `x` appended: a new array in place of the shared empty one. */
