@@ -125,9 +125,19 @@ class Parser {
   private describe(t: Token): string {
     return t.kind === 'eof' ? 'end of file' : `'${t.text.length > 40 ? t.text.slice(0, 40) + '…' : t.text}'`;
   }
-  private expected(what: string): void {
+  /**
+   * Reports that `what` was expected at the current token. Inside a statement, what a line lacks at its end is shown
+   * there, not on the next line's declaration, which is fine; `atToken`: the token starts a statement and is
+   * itself what is wrong.
+   */
+  private expected(what: string, atToken = false): void {
     // A token the lexer already rejected is reported for what is wrong with it.
     const lexical = this.cur.kind === 'invalid' || this.cur.kind === 'string' ? this.cur.error : undefined;
+    const prev = this.p > 0 ? this.prevTok() : undefined;
+    if (!atToken && !lexical && prev && this.cur.kind !== 'eof' && this.cur.line > prev.endLine) {
+      this.error(`expected ${what} after ${this.describe(prev)}`, { start: prev.endPos, end: prev.endPos });
+      return;
+    }
     this.error(lexical ?? `expected ${what}, found ${this.describe(this.cur)}`, this.rangeOf(this.cur));
   }
   /**
@@ -150,10 +160,16 @@ class Parser {
     this.skipStatement();
   }
 
-  /** Skips to just after the next `;` or to the next `}` of the current depth; skips nested blocks whole. */
+  /**
+   * Skips to just after the next `;` or to the next `}` of the current depth; skips nested blocks whole. Stops
+   * before a declaration that starts a later line: the broken statement is one being typed (`reserved 2 t`), not
+   * that one.
+   */
   private skipStatement(): void {
     let depth = 0;
+    const line = this.cur.line;
     while (this.cur.kind !== 'eof') {
+      if (depth === 0 && this.cur.line > line && this.startsLineDeclaration()) return;
       if (this.is('{')) depth++;
       else if (this.is('}')) {
         if (depth === 0) return;
@@ -178,6 +194,17 @@ class Parser {
     const bad = this.next();
     if (this.cur.line > bad.endLine || this.startsDeclaration()) return;
     this.skipStatement();
+  }
+
+  /**
+   * A declaration being typed (`string` or `rpc` alone on its line) would take the next line's first word for its
+   * name, and the rest of that line's declaration with it, which a compatibility check then reports deleted:
+   * a word on a later line that none of `follows` comes after is the next declaration's. Reports `what` missing.
+   */
+  private startsNextLine(prev: Token, follows: readonly string[], what = 'a name'): boolean {
+    if (this.cur.kind !== 'ident' || this.cur.line <= prev.endLine || follows.some((f) => this.peekIs(f, 1))) return false;
+    this.error(`expected ${what} after ${this.describe(prev)}`, { start: prev.endPos, end: prev.endPos });
+    return true;
   }
 
   private ident(what: string): { name: string; range: Range } | undefined {
@@ -272,7 +299,7 @@ class Parser {
       const before = this.p;
       this.topLevel(file);
       if (this.p === before) {
-        this.expected('a declaration');
+        this.expected('a declaration', true);
         this.next();
       }
     }
@@ -338,19 +365,15 @@ class Parser {
         return;
       }
       case 'message':
-        file.messages.push(this.message());
-        return;
+        return pushDefined(file.messages, this.message());
       case 'enum':
-        file.enums.push(this.enumDecl());
-        return;
+        return pushDefined(file.enums, this.enumDecl());
       case 'service':
-        file.services.push(this.service());
-        return;
+        return pushDefined(file.services, this.service());
       case 'extend':
-        file.extends.push(this.extend());
-        return;
+        return pushDefined(file.extends, this.extend());
       default:
-        this.expected("'message', 'enum', 'service', 'import', 'package', 'option' or 'syntax'");
+        this.expected("'message', 'enum', 'service', 'import', 'package', 'option' or 'syntax'", true);
         this.skipUnexpected();
     }
   }
@@ -360,7 +383,8 @@ class Parser {
   /** `option name = value;` */
   private option(): OptionNode | undefined {
     const start = this.cur.startPos;
-    this.next(); // option
+    const kw = this.next();
+    if (this.startsNextLine(kw, ['=', '.'], 'an option name')) return undefined;
     const o = this.optionBody();
     this.endStatement();
     if (o) o.range = this.rangeFrom(start);
@@ -395,6 +419,7 @@ class Parser {
       this.expected("'='");
       return undefined;
     }
+    if (this.startsNextLine(this.prevTok(), [';', ',', ']'], 'a value')) return undefined;
     const value = this.optionValue();
     return { kind: 'option', name, nameRange, value: value.text, valueRange: value.range, range: { start: nameStart, end: value.range.end } };
   }
@@ -474,9 +499,12 @@ class Parser {
    * Parses `{ ... }` calling `item` for each statement. Returns the body's offsets: right after `{` and
    * right before `}` (or where they should be). `keywordCol` is the column of the keyword that opened the
    * block, for the missing-`}` heuristic. `comments` gets the trailing comment, which protoc takes after
-   * the `{`.
+   * the `{`. `endsAt`: what, besides a top-level declaration, cannot be in the block and so ends it (an rpc in
+   * an rpc's).
    */
-  private block(keywordCol: number, item: () => void, canNest: (t: Token) => boolean, comments?: Comments): { start: number; end: number } {
+  private block(
+    keywordCol: number, item: () => void, canNest: (t: Token) => boolean, comments?: Comments, endsAt?: () => boolean,
+  ): { start: number; end: number } {
     const open = this.cur;
     if (!this.eat('{')) {
       this.expected("'{'");
@@ -507,7 +535,7 @@ class Parser {
         // while the text has a `{` without its `}`, and for as many blocks as it has: in balanced text every
         // block has its `}`, and `message Inner` at column 0 inside `Outer` is a nested message that is
         // merely not indented, as protoc reads it.
-        if (this.startsDeclaration() && t.line > open.line
+        if ((this.startsDeclaration() || endsAt?.()) && t.line > open.line
           && (!canNest(t) || (t.character <= keywordCol && this.unclosedBraces() > 0))) {
           this.unclosed = this.unclosedBraces() - 1;
           this.error("expected '}'", { start: this.prevTok().endPos, end: this.prevTok().endPos });
@@ -516,7 +544,7 @@ class Parser {
         const before = this.p;
         item();
         if (this.p === before) {
-          this.expected('a declaration');
+          this.expected('a declaration', true);
           this.next();
         }
       }
@@ -525,9 +553,10 @@ class Parser {
     }
   }
 
-  private message(): MessageNode {
+  private message(): MessageNode | undefined {
     const kw = this.next();
     const comments = this.commentsFor(kw);
+    if (this.startsNextLine(kw, ['{'])) return undefined;
     // Without a name, the name's range is the keyword's.
     const name = this.cur.kind === 'ident' ? this.next() : (this.expected('a message name'), kw);
     const msg = new MessageSyntax(this.lines, name === kw ? '' : name.text, comments, kw.start, name.start, name.end);
@@ -543,17 +572,33 @@ class Parser {
       return;
     }
     if (t.kind !== 'ident' && !(this.is('.') && this.peek().kind === 'ident')) {
-      this.expected('a field or declaration');
+      this.expected('a field or declaration', true);
       this.skipUnexpected();
       return;
     }
     // Keywords only count as keywords when what follows fits; `message message = 1;` is a field.
     const nextIsIdent = this.peek().kind === 'ident';
     if (!oneof) {
-      if (t.text === 'message' && nextIsIdent) return void (msg.messages = add(msg.messages, this.message()));
-      if (t.text === 'enum' && nextIsIdent) return void (msg.enums = add(msg.enums, this.enumDecl()));
-      if (t.text === 'extend' && (nextIsIdent || this.peek().text === '.')) return void (msg.extends = add(msg.extends, this.extend()));
-      if (t.text === 'oneof' && nextIsIdent) return void (msg.oneofs = add(msg.oneofs, this.oneof(msg)));
+      if (t.text === 'message' && nextIsIdent) {
+        const m = this.message();
+        if (m) msg.messages = add(msg.messages, m);
+        return;
+      }
+      if (t.text === 'enum' && nextIsIdent) {
+        const e = this.enumDecl();
+        if (e) msg.enums = add(msg.enums, e);
+        return;
+      }
+      if (t.text === 'extend' && (nextIsIdent || this.peek().text === '.')) {
+        const e = this.extend();
+        if (e) msg.extends = add(msg.extends, e);
+        return;
+      }
+      if (t.text === 'oneof' && nextIsIdent) {
+        const o = this.oneof(msg);
+        if (o) msg.oneofs = add(msg.oneofs, o);
+        return;
+      }
       if (t.text === 'reserved' && !this.peekIs('=', 1) && !this.peekIs('=', 2)) return void (msg.reserved = add(msg.reserved, this.reserved(true)));
       if (t.text === 'extensions' && (this.peek().kind === 'int')) return void (msg.extensions = add(msg.extensions, this.extensions()));
     }
@@ -578,6 +623,25 @@ class Parser {
     if (t.text === 'syntax' || t.text === 'edition') return n.text === '=';
     if (t.text === 'import') return n.kind === 'string' || n.text === 'public' || n.text === 'weak';
     return n.kind === 'ident' || n.text === '.';
+  }
+
+  /** `rpc Name`: it also ends an rpc's options block whose `}` is not typed yet. */
+  private startsRpc(): boolean {
+    return this.is('rpc') && this.peek().kind === 'ident';
+  }
+
+  /**
+   * The current token starts its line and a declaration: a message, enum, service or rpc, a field with a simple
+   * type (`string name =`, `repeated string name =`, `map<`) or an enum value (`NAME = 2`).
+   */
+  private startsLineDeclaration(): boolean {
+    const t = this.cur;
+    if (t.kind !== 'ident' || t.line === this.prevTok().endLine) return false;
+    if (this.startsDeclaration() || this.startsRpc()) return true;
+    const k = LABELS.has(t.text) && this.peek().kind === 'ident' ? 1 : 0;
+    if (this.peek(k).text === 'map' && this.peekIs('<', k + 1)) return true;
+    if (this.peekIs('=', 1)) return this.peek(2).kind === 'int' || this.peekIs('-', 2);
+    return this.peek(k).kind === 'ident' && this.peek(k + 1).kind === 'ident' && this.peekIs('=', k + 2);
   }
 
   private peekIs(text: string, k: number): boolean {
@@ -622,6 +686,7 @@ class Parser {
       typeStart = tn.start;
       typeEnd = tn.end;
     }
+    if (this.startsNextLine(this.prevTok(), ['='])) return undefined;
     if (this.cur.kind !== 'ident') {
       this.expected('a field name');
       this.skipStatement();
@@ -673,9 +738,10 @@ class Parser {
     return f;
   }
 
-  private oneof(msg: MessageNode): OneofNode {
+  private oneof(msg: MessageNode): OneofNode | undefined {
     const kw = this.next();
     const comments = this.commentsFor(kw);
+    if (this.startsNextLine(kw, ['{'])) return undefined;
     const name = this.ident('a oneof name');
     const node: OneofNode = { kind: 'oneof', name: name?.name ?? '', nameRange: name?.range ?? kw.range, fields: [], options: NONE, range: kw.range, comments };
     this.block(kw.character, () => {
@@ -691,6 +757,7 @@ class Parser {
     const kw = this.next();
     const node: ReservedNode = { kind: 'reserved', ranges: [], names: [], range: kw.range, comments: this.commentsFor(kw) };
     for (;;) {
+      if (this.startsNextLine(this.prevTok(), [',', ';'], 'a number or name')) break;
       if (this.cur.kind === 'string') {
         const s = this.next();
         node.names.push({ name: s.value ?? '', range: s.range });
@@ -742,9 +809,10 @@ class Parser {
     return node;
   }
 
-  private extend(): ExtendNode {
+  private extend(): ExtendNode | undefined {
     const kw = this.next();
     const comments = this.commentsFor(kw);
+    if (this.startsNextLine(kw, ['{', '.'])) return undefined;
     const ext = this.fullIdent('a message name to extend');
     const node: ExtendNode = { kind: 'extend', extendee: ext?.name ?? '', extendeeRange: ext ? this.span(ext.start, ext.end) : kw.range, fields: [], range: kw.range, comments };
     this.block(kw.character, () => {
@@ -756,9 +824,10 @@ class Parser {
     return node;
   }
 
-  private enumDecl(): EnumNode {
+  private enumDecl(): EnumNode | undefined {
     const kw = this.next();
     const comments = this.commentsFor(kw);
+    if (this.startsNextLine(kw, ['{'])) return undefined;
     const name = this.ident('an enum name');
     const node: EnumNode = {
       kind: 'enum', name: name?.name ?? '', nameRange: name?.range ?? kw.range, values: [], reserved: NONE, options: NONE,
@@ -774,9 +843,8 @@ class Parser {
     const t = this.cur;
     if (this.eat(';')) return;
     if (t.kind !== 'ident') {
-      this.expected('an enum value');
-      this.next();
-      this.skipStatement();
+      this.expected('an enum value', true);
+      this.skipUnexpected();
       return;
     }
     if (t.text === 'option' && !this.peekIs('=', 1)) {
@@ -801,9 +869,10 @@ class Parser {
     node.values.push(v);
   }
 
-  private service(): ServiceNode {
+  private service(): ServiceNode | undefined {
     const kw = this.next();
     const comments = this.commentsFor(kw);
+    if (this.startsNextLine(kw, ['{'])) return undefined;
     const name = this.ident('a service name');
     const node: ServiceNode = {
       kind: 'service', name: name?.name ?? '', nameRange: name?.range ?? kw.range, rpcs: [], options: NONE, range: kw.range, bodyRange: kw.range, comments,
@@ -820,9 +889,8 @@ class Parser {
         if (r) node.rpcs.push(r);
         return;
       }
-      this.expected("'rpc' or 'option'");
-      this.next();
-      this.skipStatement();
+      this.expected("'rpc' or 'option'", true);
+      this.skipUnexpected();
     }, () => false, comments);
     node.bodyRange = this.span(body.start, body.end);
     node.range = this.rangeFrom(kw.startPos);
@@ -832,6 +900,7 @@ class Parser {
   private rpc(): RpcNode | undefined {
     const kw = this.next();
     const comments = this.commentsFor(kw);
+    if (this.startsNextLine(kw, ['('])) return undefined;
     const name = this.ident('an rpc name');
     if (!name) {
       this.skipStatement();
@@ -867,10 +936,9 @@ class Parser {
           if (o) node.options = add(node.options, o);
           return;
         }
-        this.expected("'option' or '}'");
-        this.next();
-        this.skipStatement();
-      }, () => false, comments);
+        this.expected("'option' or '}'", true);
+        this.skipUnexpected();
+      }, () => false, comments, () => this.startsRpc());
       this.eat(';');
     } else {
       this.endStatement();
@@ -879,6 +947,11 @@ class Parser {
     node.range = this.rangeFrom(kw.startPos);
     return node;
   }
+}
+
+/** Appends `x` unless a half-typed declaration gave none. */
+function pushDefined<T>(list: T[], x: T | undefined): void {
+  if (x) list.push(x);
 }
 
 /** `list` with `x` appended: a new array in place of the shared empty one. */

@@ -1,0 +1,101 @@
+// A declaration half typed into a released api.proto (a word alone on its line, a type without its name) is a
+// syntax error, and only that: the parser must not take the next line's declaration into it, or the check
+// reports that released declaration deleted (RPC_NO_DELETE, FIELD_NO_DELETE, MESSAGE_NO_DELETE) at every keystroke.
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { bind } from '../server/src/proto/binder';
+import { parse } from '../server/src/proto/parser';
+import type { ApiModel } from '../server/src/proto/model';
+import type { Baseline } from '../server/src/baseline/types';
+import { analyze } from '../server/src/service';
+import { NEEDS_CORPUS, newestCorpusText, replaceOnce } from './corpusText';
+
+const VERSION_RPC = '    rpc Version(VersionRequest) returns (VersionResponse) {}\n';
+const VERSION_REQUEST = 'message VersionRequest {\n';
+const VERSION_RESPONSE = '\nmessage VersionResponse {';
+const UDP = '    UDP = 1;\n';
+
+/** Where the author types, and what they have typed so far: each a line of its own before a released declaration. */
+const HALF_TYPED: [anchor: string, typed: string][] = [
+  [VERSION_RPC, '    r'],
+  [VERSION_RPC, '    /'],
+  [VERSION_RPC, '    rpc'],
+  [VERSION_RPC, '    rpc GetFoo(GetFooRequest) r'],
+  [VERSION_RPC, '    rpc GetFoo(GetFooRequest) returns (GetFooResponse) {'],
+  [VERSION_RPC, '    rpc GetFoo(GetFooRequest) returns (GetFooResponse) { o'],
+  [VERSION_REQUEST, '    s'],
+  [VERSION_REQUEST, '    string'],
+  [VERSION_REQUEST, '    repeated string'],
+  [VERSION_REQUEST, '    map<>'],
+  [VERSION_REQUEST, '    message'],
+  [VERSION_REQUEST, '    oneof'],
+  [VERSION_REQUEST, '    option'],
+  [VERSION_REQUEST, '    option deprecated ='],
+  [VERSION_REQUEST, '    reserved 7,'],
+  [VERSION_REQUEST, '    reserved 2 t'],
+  [UDP, '    reserved'],
+  [UDP, '    reserved 9 t'],
+  [UDP, '    /'],
+  [VERSION_RESPONSE, 'message'],
+  [VERSION_RESPONSE, 'enum'],
+  [VERSION_RESPONSE, 'service'],
+  [VERSION_RESPONSE, 'extend'],
+];
+
+/** Every released declaration by its full name. */
+function declarations(model: ApiModel): Set<string> {
+  const out = new Set<string>();
+  for (const m of model.messages) {
+    out.add(m.fqn);
+    for (const f of m.fields) out.add(`${m.fqn}.${f.name}`);
+  }
+  for (const e of model.enums) {
+    out.add(e.fqn);
+    for (const v of e.values) out.add(`${e.fqn}.${v.name}`);
+  }
+  for (const s of model.services) for (const r of s.rpcs) out.add(`${s.fqn}.${r.name}`);
+  return out;
+}
+
+test('a half-typed declaration is a syntax error and reports no released declaration deleted or changed', NEEDS_CORPUS, () => {
+  const released = newestCorpusText();
+  const baseline: Baseline = { tag: 'v0.0.0-test', source: 'path', origin: 'test', model: bind(parse(released), 'released.proto').model };
+  const releasedNames = declarations(baseline.model);
+  const lost: string[] = [];
+  const findings: string[] = [];
+  for (const [anchor, typed] of HALF_TYPED) {
+    const text = replaceOnce(released, anchor, anchor.startsWith('\n') ? `\n${typed}\n${anchor}` : `${anchor}${typed}\n`);
+    const a = analyze(text, { uri: 'file:///work/api.proto', baseline });
+    assert.notDeepEqual(a.bound.ast.errors, [], `${JSON.stringify(typed)}: a syntax error`);
+    const kept = declarations(a.bound.model);
+    for (const n of releasedNames) if (!kept.has(n)) lost.push(`${typed.trim()}: ${n}`);
+    for (const f of a.findings) if (releasedNames.has(f.element)) findings.push(`${typed.trim()}: ${f.rule} ${f.element}`);
+  }
+  assert.deepEqual(lost, [], 'released declarations lost');
+  assert.deepEqual(findings, [], 'findings on released declarations');
+});
+
+/** Half-typed lines that a released declaration follows: a stray word, or one lacking what comes next. */
+const UNFINISHED: [anchor: string, typed: string][] = [
+  [VERSION_RPC, '    r'],
+  [VERSION_RPC, '    rpc G'],
+  [VERSION_RPC, '    rpc GetFoo(GetFooRequest)'],
+  [VERSION_REQUEST, '    string foo'],
+  [VERSION_REQUEST, '    string foo ='],
+  [UDP, '    FOO'],
+  [UDP, '    FOO ='],
+  [UDP, '    /'],
+];
+
+test('what a half-typed line lacks is reported at its end, not on the released declaration below it', NEEDS_CORPUS, () => {
+  const released = newestCorpusText();
+  const misplaced: string[] = [];
+  for (const [anchor, typed] of UNFINISHED) {
+    const text = replaceOnce(released, anchor, `${anchor}${typed}\n`);
+    const line = text.slice(0, text.indexOf(anchor) + anchor.length).split('\n').length - 1;
+    const errors = parse(text).errors;
+    assert.notDeepEqual(errors, [], `${JSON.stringify(typed)}: a syntax error`);
+    for (const e of errors) if (e.range.start.line !== line) misplaced.push(`${typed.trim()}: line ${e.range.start.line + 1}: ${e.message}`);
+  }
+  assert.deepEqual(misplaced, []);
+});
