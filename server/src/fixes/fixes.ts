@@ -15,6 +15,7 @@ import type {
 import { comparePositions, rangeContains } from '../proto/ast';
 import { ENUM_MAX, FIELD_MAX, parse } from '../proto/parser';
 import type { BoundFile, Declaration, TypeReference } from '../proto/binder';
+import { lookup, type Scoped } from '../proto/lookup';
 import { indexModel, localName, rpcNames } from '../proto/model';
 import {
   bodyMembers, elementNamedAt, elementsOf, fieldLabeledAt, findAt, findContainer, type Container, type Located, type NodeKind,
@@ -776,37 +777,11 @@ export function shortenTypes(decl: string, scope: string, bound: BoundFile): str
     const parts = fqn.split('.');
     for (let k = 1; k <= parts.length; k++) {
       const candidate = parts.slice(parts.length - k).join('.');
-      if (resolveType(candidate, scope, bound.declarations)?.fqn === fqn) return candidate;
+      if (lookup(candidate, scope, bound.names, bound.declarations)?.fqn === fqn) return candidate;
     }
     return `.${fqn}`;
   });
   return missing ? undefined : out + decl.slice(head.length);
-}
-
-/**
- * protoc's lookup, as the binder does it: the first component in the innermost scope that has it, then the rest.
- * `decls` answers a full name (a function, so that a rename can be looked up before it is made).
- */
-function resolveType(written: string, scope: string, decls: { get(fqn: string): Declaration | undefined }): Declaration | undefined {
-  if (written.startsWith('.')) return decls.get(written.slice(1));
-  const dot = written.indexOf('.');
-  const first = dot < 0 ? written : written.slice(0, dot);
-  let s = scope;
-  for (;;) {
-    const d = decls.get(s ? `${s}.${first}` : first);
-    if (d) {
-      if (dot < 0) {
-        if (d.kind !== 'package') return d;
-      } else {
-        const full = decls.get(s ? `${s}.${written}` : written);
-        if (full) return full;
-        if (d.kind === 'message' || d.kind === 'package') return undefined;
-      }
-    }
-    if (!s) return undefined;
-    const k = s.lastIndexOf('.');
-    s = k < 0 ? '' : s.slice(0, k);
-  }
 }
 
 /**
@@ -1211,8 +1186,15 @@ function referenceEdits(L: TextLines, bound: BoundFile, oldPath: string, newPath
       return under(fqn, oldPath) ? undefined : bound.declarations.get(fqn);
     },
   };
+  const namesAfter = {
+    get: (name: string): Scoped[] => {
+      const out = (bound.names.get(name) ?? []).flatMap((p) => (p.fqn === oldPath ? [] : [{ scope: renamed(p.scope), fqn: renamed(p.fqn) }]));
+      if (name === to) out.push({ scope: parentPath(newPath), fqn: newPath });
+      return out;
+    },
+  };
   const resolvesTo = (written: string, from: string, target: string): boolean => {
-    const d = resolveType(written, from, after);
+    const d = lookup(written, from, namesAfter, after);
     return !!d && renamed(d.fqn) === target;
   };
   const edits: TextEdit[] = [];

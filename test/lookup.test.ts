@@ -1,0 +1,144 @@
+// protoc's name lookup (server/src/proto/lookup.ts), shared by the binder and the fixes that write type names
+// (restore shortens a type, rename and move requalify references, declare checks what a name would name).
+//
+// 1. Hostile files: the fixes once probed every enclosing scope, building and hashing a scope-long key at each,
+//    which is quadratic in the length of the package name: restoring one deleted field in a file with a package
+//    of thousands of components hung. The keys the lookups hash are counted (characters handed to
+//    `declarations.get`), not timed: they must stay linear in the file.
+// 2. Equivalence: on every corpus api.proto, the shared lookup resolves each type reference as the binder did,
+//    and as probing every enclosing scope does, and so does each shorter name that shortenTypes tries.
+import { describe, test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { parse } from '../server/src/proto/parser';
+import { bind, type BoundFile, type Declaration } from '../server/src/proto/binder';
+import { analyze } from '../server/src/service';
+import { applyEdits, computeFixes } from '../server/src/fixes';
+import { lookup } from '../server/src/proto/lookup';
+import { SCALARS } from '../server/src/proto/model';
+import { CORPUS_HELP, Corpus, findCorpusDir, findRepoRoot } from '../server/src/baseline/corpus';
+
+const URI = 'file:///work/hostile.proto';
+
+/**
+ * Runs `run` with the characters of every key `bound.declarations.get` is asked for counted: the work of a lookup,
+ * which a key built per enclosing scope makes quadratic in the depth of the scope.
+ */
+function countingKeys<T>(bound: BoundFile, run: () => T): { result: T; chars: number } {
+  const decls = bound.declarations;
+  const get = decls.get.bind(decls);
+  let chars = 0;
+  decls.get = (fqn: string): Declaration | undefined => {
+    chars += fqn.length;
+    return get(fqn);
+  };
+  try {
+    return { result: run(), chars };
+  } finally {
+    delete (decls as { get?: unknown }).get;
+  }
+}
+
+/** A few keys as long as the package, not one per enclosing scope: the file's length times a constant. */
+function linear(chars: number, text: string): void {
+  assert.ok(chars <= 10 * text.length, `the lookups hashed ${chars} characters for a file of ${text.length}`);
+}
+
+describe('hostile files: lookups stay linear in the file', () => {
+  // A package of 4000 components and a field of a type from outside it: each shorter name tried ("Empty",
+  // "protobuf.Empty") is declared in no scope around the field.
+  const pkg = `${'a.'.repeat(4000)}v1`;
+  const file = (field: string): string =>
+    `syntax = "proto3";\npackage ${pkg};\nimport "google/protobuf/empty.proto";\nmessage M {\n${field}  string s = 2;\n}\n`;
+
+  test('restoring a deleted field whose type is a message from outside the package', () => {
+    const field = '  google.protobuf.Empty e = 1;\n';
+    const before = file(field);
+    const now = file('');
+    const baseline = { tag: 'old', source: 'path' as const, origin: 'test', model: bind(parse(before), 'old').model };
+    const a = analyze(now, { uri: URI, baseline });
+    const finding = a.findings.find((f) => f.rule === 'FIELD_NO_DELETE');
+    assert.ok(finding, 'the deleted field is reported');
+    const { result: fixes, chars } = countingKeys(a.bound, () => computeFixes(now, a.bound, finding));
+    const restore = fixes.find((f) => f.title === 'Restore the field');
+    assert.ok(restore, 'restore is offered');
+    assert.equal(applyEdits(now, restore.edits), before);
+    linear(chars, now);
+  });
+
+  test('restoring the name of a renamed message, which a reference must then be requalified around', () => {
+    // Once named `google`, the message would shadow the package google for `google.protobuf.Empty` in M: the
+    // reference is requalified, after trying each shorter name.
+    const field = '  google.protobuf.Empty e = 1;\n';
+    const before = `${file(field)}message google { string x = 1; }\n`;
+    const now = `${file(field)}message Goog { string x = 1; }\n`;
+    const baseline = { tag: 'old', source: 'path' as const, origin: 'test', model: bind(parse(before), 'old').model };
+    const a = analyze(now, { uri: URI, baseline });
+    const finding = a.findings.find((f) => f.rule === 'MESSAGE_RENAMED');
+    assert.ok(finding, 'the rename is reported');
+    const { result: fixes, chars } = countingKeys(a.bound, () => computeFixes(now, a.bound, finding));
+    const restore = fixes.find((f) => f.title === 'Restore the original name "google"');
+    assert.ok(restore, 'restoring the name is offered');
+    assert.equal(applyEdits(now, restore.edits), before.replace(' google.protobuf.Empty', ' .google.protobuf.Empty'));
+    linear(chars, now);
+  });
+});
+
+/** protoc's lookup as the fixes did it: every enclosing scope probed, innermost first (the reference here). */
+function probeEveryScope(written: string, scope: string, bound: BoundFile): Declaration | undefined {
+  if (written.startsWith('.')) return bound.declarations.get(written.slice(1));
+  const dot = written.indexOf('.');
+  const first = dot < 0 ? written : written.slice(0, dot);
+  for (let s: string | undefined = scope; s !== undefined; s = s ? s.slice(0, Math.max(s.lastIndexOf('.'), 0)) : undefined) {
+    const d = bound.declarations.get(s ? `${s}.${first}` : first);
+    if (!d) continue;
+    if (dot < 0) {
+      if (d.kind !== 'package') return d;
+      continue;
+    }
+    const full = bound.declarations.get(s ? `${s}.${written}` : written);
+    if (full) return full;
+    if (d.kind === 'message' || d.kind === 'package') return undefined;
+  }
+  return undefined;
+}
+
+const corpusDir = findCorpusDir(findRepoRoot(__dirname));
+
+describe('the shared lookup on every corpus api.proto', { skip: corpusDir ? false : CORPUS_HELP }, () => {
+  test('each type reference as the binder resolved it; each shorter name as probing every scope', () => {
+    const corpus = new Corpus(corpusDir!);
+    let references = 0;
+    for (const blob of corpus.blobs()) {
+      const bound = bind(parse(corpus.text(blob)), blob);
+      const shared = (written: string, scope: string): string | undefined =>
+        lookup(written, scope, bound.names, bound.declarations)?.fqn;
+      /** `written` from `scope` resolved to `target` by the binder (undefined: it resolved to nothing). */
+      const check = (written: string, scope: string, target: string | undefined): void => {
+        references++;
+        assert.equal(shared(written, scope), target, `${blob}: "${written}" from ${scope}`);
+        // The names shortenTypes tries: each suffix of the target.
+        const parts = target?.split('.') ?? [];
+        for (let k = 1; k <= parts.length; k++) {
+          const suffix = parts.slice(-k).join('.');
+          assert.equal(shared(suffix, scope), probeEveryScope(suffix, scope, bound)?.fqn, `${blob}: "${suffix}" from ${scope}`);
+        }
+      };
+      const { model } = bound;
+      for (const m of model.messages) {
+        for (const f of m.fields) {
+          const written = f.node!.type;
+          if (SCALARS.has(written)) continue;
+          const target = f.typeKind === 'map' ? /^map<[^,]*,(.*)>$/.exec(f.type)![1] : f.typeKind === 'unresolved' ? undefined : f.type;
+          check(written, m.fqn, target);
+        }
+      }
+      for (const s of model.services) {
+        for (const r of s.rpcs) {
+          check(r.node!.requestType, model.package, r.request);
+          check(r.node!.responseType, model.package, r.response);
+        }
+      }
+    }
+    assert.ok(references > 10_000, `${references} references checked`);
+  });
+});
