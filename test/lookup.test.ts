@@ -4,16 +4,19 @@
 // 1. Hostile files: the fixes once probed every enclosing scope, building and hashing a scope-long key at each,
 //    which is quadratic in the length of the package name: restoring one deleted field in a file with a package
 //    of thousands of components hung. The keys the lookups hash are counted (characters handed to
-//    `declarations.get`), not timed: they must stay linear in the file.
+//    `declarations.get`), not timed: they must stay linear in the file. The binder looked only at the scopes
+//    that declare a name, but at all of them, sorted, for each reference: a name that each component of a long
+//    package declares hung it. The places of a name a lookup reads are counted: a few, however long the package.
 // 2. Equivalence: on every corpus api.proto, the shared lookup resolves each type reference as the binder did,
-//    and as probing every enclosing scope does, and so does each shorter name that shortenTypes tries.
+//    and as probing every enclosing scope does, and so does each shorter name that shortenTypes tries; on a file
+//    made of shadowed names, every name from every scope as probing every scope does.
 import { describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { parse } from '../server/src/proto/parser';
 import { bind, type BoundFile, type Declaration } from '../server/src/proto/binder';
 import { analyze } from '../server/src/service';
 import { applyEdits, computeFixes } from '../server/src/fixes';
-import { lookup } from '../server/src/proto/lookup';
+import { lookup, type Scoped } from '../server/src/proto/lookup';
 import { SCALARS } from '../server/src/proto/model';
 import { CORPUS_HELP, Corpus, findCorpusDir, findRepoRoot } from '../server/src/baseline/corpus';
 
@@ -83,6 +86,33 @@ describe('hostile files: lookups stay linear in the file', () => {
   });
 });
 
+describe('hostile files: the binder looks at the innermost places of a name only', () => {
+  test('a name that each component of a long package declares', () => {
+    // `a` is declared in 4000 scopes (a, a.a, a.a.a…): a reference `a.Missing` looked through all of them, and
+    // sorted them, for each reference, and so did a reference `a`, which no package can answer.
+    const pkg = `${'a.'.repeat(4000)}v1`;
+    const fields = ['a.Missing', 'a', 'v1.M', 'M', `.${pkg}.M`];
+    const text = `syntax = "proto3";\npackage ${pkg};\nmessage M {\n${fields.map((t, k) => `  ${t} f${k} = ${k + 1};\n`).join('')}}\n`;
+    const bound = bind(parse(text), URI);
+    assert.deepEqual(bound.problems.map((p) => p.message), ['unknown type "a.Missing"', 'unknown type "a"']);
+    assert.deepEqual(bound.references.map((r) => r.target), [undefined, undefined, `${pkg}.M`, `${pkg}.M`, `${pkg}.M`]);
+    // The binder's lookups again, from its index, with the places they read counted.
+    let read = 0;
+    const counted = (list: readonly Scoped[]): readonly Scoped[] => new Proxy(list, {
+      get: (target, key, receiver) => {
+        if (typeof key === 'string' && /^\d+$/.test(key)) read++;
+        return Reflect.get(target, key, receiver) as unknown;
+      },
+    });
+    const names = { get: (name: string) => { const list = bound.names.get(name); return list && counted(list); } };
+    for (const [k, written] of fields.entries()) {
+      read = 0;
+      assert.equal(lookup(written, `${pkg}.M`, names, bound.declarations)?.fqn, bound.references[k]!.target, written);
+      assert.ok(read <= 10, `"${written}": ${read} places read`);
+    }
+  });
+});
+
 /** protoc's lookup as the fixes did it: every enclosing scope probed, innermost first (the reference here). */
 function probeEveryScope(written: string, scope: string, bound: BoundFile): Declaration | undefined {
   if (written.startsWith('.')) return bound.declarations.get(written.slice(1));
@@ -140,5 +170,38 @@ describe('the shared lookup on every corpus api.proto', { skip: corpusDir ? fals
       }
     }
     assert.ok(references > 10_000, `${references} references checked`);
+  });
+});
+
+describe('the shared lookup on a file made of shadowed names', () => {
+  test('every name, from every scope, as probing every scope', () => {
+    // Messages named as the package's components, as google and protobuf, and an import of package `x` whose
+    // message `y` takes the place of the package component x.y.
+    const imports: Record<string, string> = { 'other.proto': 'syntax = "proto3";\npackage x;\nmessage y { message z {} }\nmessage Q {}\n' };
+    const text = [
+      'syntax = "proto3";', 'package x.y.z;', 'import "other.proto";', 'import "google/protobuf/empty.proto";',
+      'message y { message z { message M {} } enum E { E0 = 0; } }', 'message z { message y {} message x {} }',
+      'message google { message protobuf {} }', 'message M { message x { message y {} } message N { message y {} } }',
+      'enum Q { Q0 = 0; }', 'service S {}', '',
+    ].join('\n');
+    const bound = bind(parse(text), URI, { resolve: (path) => (path in imports ? { uri: `file:///${path}`, text: imports[path]! } : { tried: [] }) });
+    assert.equal(bound.declarations.get('x.y')?.kind, 'message', 'the import\'s message in place of the package component');
+    const fqns = [...bound.declarations.keys()];
+    const scopes = ['', ...fqns.filter((f) => ['package', 'message'].includes(bound.declarations.get(f)!.kind))];
+    const written = new Set<string>();
+    for (const f of fqns) {
+      const parts = f.split('.');
+      for (let k = 1; k <= parts.length; k++) written.add(parts.slice(-k).join('.'));
+      written.add(`.${f}`);
+    }
+    let found = 0;
+    for (const scope of scopes) {
+      for (const w of written) {
+        const expected = probeEveryScope(w, scope, bound)?.fqn;
+        if (expected !== undefined) found++;
+        assert.equal(lookup(w, scope, bound.names, bound.declarations)?.fqn, expected, `"${w}" from "${scope}"`);
+      }
+    }
+    assert.ok(found > 500, `${found} names resolved`);
   });
 });

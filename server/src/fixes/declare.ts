@@ -9,7 +9,7 @@
 import type { Finding } from '../compat/finding';
 import type { MessageNode, Position, Range } from '../proto/ast';
 import { UNRESOLVED_TYPE, type BoundFile, type Declaration } from '../proto/binder';
-import { join, lookup, type Scoped } from '../proto/lookup';
+import { innermostFirst, join, lookup, type Scoped } from '../proto/lookup';
 import { SCALARS, localName } from '../proto/model';
 import { namesInScope } from './containers';
 import { findContainer } from './locate';
@@ -118,7 +118,7 @@ function resolve(bound: BoundFile, written: string, scope: string, extra?: strin
   if (extra === undefined) return lookup(written, scope, bound.names, bound.declarations);
   const k = extra.lastIndexOf('.');
   const added: Scoped = { scope: extra.slice(0, Math.max(k, 0)), fqn: extra };
-  const names = { get: (name: string) => (name === extra.slice(k + 1) ? [...(bound.names.get(name) ?? []), added] : bound.names.get(name)) };
+  const names = { get: (name: string) => (name === extra.slice(k + 1) ? [...(bound.names.get(name) ?? []), added].sort(innermostFirst) : bound.names.get(name)) };
   const declarations = { get: (fqn: string): Found | undefined => (fqn === extra ? { fqn, kind: 'message' } : bound.declarations.get(fqn)) };
   return lookup(written, scope, names, declarations);
 }

@@ -15,7 +15,7 @@ import type {
 import { comparePositions, rangeContains } from '../proto/ast';
 import { ENUM_MAX, FIELD_MAX, parse } from '../proto/parser';
 import type { BoundFile, Declaration, TypeReference } from '../proto/binder';
-import { lookup, type Scoped } from '../proto/lookup';
+import { innermostFirst, lookup, type Scoped } from '../proto/lookup';
 import { indexModel, localName, rpcNames } from '../proto/model';
 import {
   bodyMembers, elementNamedAt, elementsOf, fieldLabeledAt, findAt, findContainer, type Container, type Located, type NodeKind,
@@ -1186,11 +1186,13 @@ function referenceEdits(L: TextLines, bound: BoundFile, oldPath: string, newPath
       return under(fqn, oldPath) ? undefined : bound.declarations.get(fqn);
     },
   };
+  // And where each name will be declared. A package's components (`.name`, see NameIndex) stay where they are.
   const namesAfter = {
-    get: (name: string): Scoped[] => {
+    get: (name: string): readonly Scoped[] | undefined => {
+      if (name.startsWith('.')) return bound.names.get(name);
       const out = (bound.names.get(name) ?? []).flatMap((p) => (p.fqn === oldPath ? [] : [{ scope: renamed(p.scope), fqn: renamed(p.fqn) }]));
       if (name === to) out.push({ scope: parentPath(newPath), fqn: newPath });
-      return out;
+      return out.sort(innermostFirst);
     },
   };
   const resolvesTo = (written: string, from: string, target: string): boolean => {

@@ -12,7 +12,7 @@ import {
 import { EDITION_DEFAULTS, misplacedFeatures, resolveFeatures, type FeatureTarget, type Features } from './features';
 import { ENUM_MAX, FIELD_MAX, parse } from './parser';
 import { wellKnownTypes } from './wellKnown';
-import { addToIndex, join, lookup, type NameIndex } from './lookup';
+import { addToIndex, join, lookup, sortIndex, type NameIndex } from './lookup';
 import { partitionPoint } from '../binarySearch';
 
 export type Severity = 'error' | 'warning' | 'information' | 'hint';
@@ -242,6 +242,7 @@ class Binder {
     this.declarePackage(this.pkg, this.uri);
     this.loadImports();
     this.declareFile(this.ast, this.uri, true);
+    sortIndex(this.names, this.declarations);
     const model: ApiModel = {
       package: this.pkg,
       syntax: this.ast.edition ? 'editions' : this.proto3 ? 'proto3' : 'proto2',
