@@ -774,14 +774,26 @@ export function shortenTypes(decl: string, scope: string, bound: BoundFile): str
       missing = true;
       return written;
     }
-    const parts = fqn.split('.');
-    for (let k = 1; k <= parts.length; k++) {
-      const candidate = parts.slice(parts.length - k).join('.');
-      if (lookup(candidate, scope, bound.names, bound.declarations)?.fqn === fqn) return candidate;
-    }
-    return `.${fqn}`;
+    return shortestName(fqn, (candidate) => lookup(candidate, scope, bound.names, bound.declarations)?.fqn === fqn);
   });
   return missing ? undefined : out + decl.slice(head.length);
+}
+
+/** The most components `shortestName` tries before it writes a full name: more than any real name needs. */
+const MAX_SHORT_NAME = 16;
+
+/**
+ * The shortest name of `fqn` (its last components) that `resolves`, else the full name with a leading dot. Each
+ * try looks up a name as long as the ones before: trying every length of a name whose package has thousands of
+ * components, shadowed on the way (a nested message named as a component), was quadratic.
+ */
+function shortestName(fqn: string, resolves: (candidate: string) => boolean): string {
+  const parts = fqn.split('.');
+  for (let k = 1; k <= Math.min(parts.length, MAX_SHORT_NAME); k++) {
+    const candidate = parts.slice(parts.length - k).join('.');
+    if (resolves(candidate)) return candidate;
+  }
+  return `.${fqn}`;
 }
 
 /**
@@ -1230,15 +1242,7 @@ function referenceEdits(L: TextLines, bound: BoundFile, oldPath: string, newPath
       if (segment) edits.push({ range: { start: L.positionAt(segment.at), end: L.positionAt(segment.at + current.length) }, newText: segment.text });
       continue;
     }
-    const parts = target.split('.');
-    let qualified = `.${target}`;
-    for (let k = 1; k <= parts.length; k++) {
-      const candidate = parts.slice(parts.length - k).join('.');
-      if (resolvesTo(candidate, from, target)) {
-        qualified = candidate;
-        break;
-      }
-    }
+    const qualified = shortestName(target, (candidate) => resolvesTo(candidate, from, target));
     edits.push({ range: { start: L.positionAt(span.start), end: L.positionAt(span.end) }, newText: qualified });
   }
   return edits;
