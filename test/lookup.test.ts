@@ -50,6 +50,18 @@ function linear(chars: number, text: string): void {
   assert.ok(chars <= 100 * text.length, `the lookups hashed ${chars} characters for a file of ${text.length}`);
 }
 
+/** What the fix titled `title` of the `rule` finding of `now` (against `before`) makes of it, and the characters hashed computing the fixes. */
+function fixed(before: string, now: string, rule: string, title: string): { text: string; chars: number } {
+  const baseline = { tag: 'old', source: 'path' as const, origin: 'test', model: bind(parse(before), 'old').model };
+  const a = analyze(now, { uri: URI, baseline });
+  const finding = a.findings.find((f) => f.rule === rule);
+  assert.ok(finding, `${rule} is reported`);
+  const { result: fixes, chars } = countingKeys(a.bound, () => computeFixes(now, a.bound, finding));
+  const fix = fixes.find((f) => f.title === title);
+  assert.ok(fix, `"${title}" is offered`);
+  return { text: applyEdits(now, fix.edits), chars };
+}
+
 describe('hostile files: lookups stay linear in the file', () => {
   // A package of 4000 components and a field of a type from outside it: each shorter name tried ("Empty",
   // "protobuf.Empty") is declared in no scope around the field.
@@ -61,14 +73,8 @@ describe('hostile files: lookups stay linear in the file', () => {
     const field = '  google.protobuf.Empty e = 1;\n';
     const before = file(field);
     const now = file('');
-    const baseline = { tag: 'old', source: 'path' as const, origin: 'test', model: bind(parse(before), 'old').model };
-    const a = analyze(now, { uri: URI, baseline });
-    const finding = a.findings.find((f) => f.rule === 'FIELD_NO_DELETE');
-    assert.ok(finding, 'the deleted field is reported');
-    const { result: fixes, chars } = countingKeys(a.bound, () => computeFixes(now, a.bound, finding));
-    const restore = fixes.find((f) => f.title === 'Restore the field');
-    assert.ok(restore, 'restore is offered');
-    assert.equal(applyEdits(now, restore.edits), before);
+    const { text, chars } = fixed(before, now, 'FIELD_NO_DELETE', 'Restore the field');
+    assert.equal(text, before);
     linear(chars, now);
   });
 
@@ -78,14 +84,8 @@ describe('hostile files: lookups stay linear in the file', () => {
     const field = '  google.protobuf.Empty e = 1;\n';
     const before = `${file(field)}message google { string x = 1; }\n`;
     const now = `${file(field)}message Goog { string x = 1; }\n`;
-    const baseline = { tag: 'old', source: 'path' as const, origin: 'test', model: bind(parse(before), 'old').model };
-    const a = analyze(now, { uri: URI, baseline });
-    const finding = a.findings.find((f) => f.rule === 'MESSAGE_RENAMED');
-    assert.ok(finding, 'the rename is reported');
-    const { result: fixes, chars } = countingKeys(a.bound, () => computeFixes(now, a.bound, finding));
-    const restore = fixes.find((f) => f.title === 'Restore the original name "google"');
-    assert.ok(restore, 'restoring the name is offered');
-    assert.equal(applyEdits(now, restore.edits), before.replace(' google.protobuf.Empty', ' .google.protobuf.Empty'));
+    const { text, chars } = fixed(before, now, 'MESSAGE_RENAMED', 'Restore the original name "google"');
+    assert.equal(text, before.replace(' google.protobuf.Empty', ' .google.protobuf.Empty'));
     linear(chars, now);
   });
 
@@ -96,14 +96,8 @@ describe('hostile files: lookups stay linear in the file', () => {
     const shadowed = (f: string): string => `syntax = "proto3";\npackage ${pkg};\nmessage T {}\nmessage M {\n  message T {}\n  message v1 {}\n  message a {}\n${f}}\n`;
     const before = shadowed(field);
     const now = shadowed('');
-    const baseline = { tag: 'old', source: 'path' as const, origin: 'test', model: bind(parse(before), 'old').model };
-    const a = analyze(now, { uri: URI, baseline });
-    const finding = a.findings.find((f) => f.rule === 'FIELD_NO_DELETE');
-    assert.ok(finding, 'the deleted field is reported');
-    const { result: fixes, chars } = countingKeys(a.bound, () => computeFixes(now, a.bound, finding));
-    const restore = fixes.find((f) => f.title === 'Restore the field');
-    assert.ok(restore, 'restore is offered');
-    assert.equal(applyEdits(now, restore.edits), before);
+    const { text, chars } = fixed(before, now, 'FIELD_NO_DELETE', 'Restore the field');
+    assert.equal(text, before);
     linear(chars, now);
   });
 });
