@@ -9,6 +9,7 @@
 import type { Finding } from '../compat/finding';
 import type { MessageNode, Position, Range } from '../proto/ast';
 import { UNRESOLVED_TYPE, type BoundFile, type Declaration } from '../proto/binder';
+import { innermostFirst, join, lookup, type Scoped } from '../proto/lookup';
 import { SCALARS, localName } from '../proto/model';
 import { namesInScope } from './containers';
 import { findContainer } from './locate';
@@ -112,52 +113,15 @@ function undeclaredAt(bound: BoundFile, range: Range): Undeclared | undefined {
 
 type Found = Pick<Declaration, 'fqn' | 'kind' | 'uri'>;
 
-/** Declared names (last component) → the scopes declaring them, once per bound file. */
-const scopeIndexes = new WeakMap<BoundFile, Map<string, string[]>>();
-
-/**
- * protoc's lookup as the binder does it, with the message `extra` declared too: the first component in the
- * innermost scope that has it, then the rest. Only the scopes that declare the first component are tried (as in
- * the binder: probing every enclosing scope is quadratic in the length of a hostile package name).
- */
+/** protoc's lookup (see lookup.ts), with the message `extra` declared too. */
 function resolve(bound: BoundFile, written: string, scope: string, extra?: string): Found | undefined {
-  const get = (fqn: string): Found | undefined => (fqn === extra ? { fqn, kind: 'message' } : bound.declarations.get(fqn));
-  if (written.startsWith('.')) return get(written.slice(1));
-  let index = scopeIndexes.get(bound);
-  if (!index) {
-    scopeIndexes.set(bound, (index = new Map()));
-    for (const fqn of bound.declarations.keys()) {
-      const [s, name] = split(fqn);
-      const list = index.get(name);
-      if (list) list.push(s);
-      else index.set(name, [s]);
-    }
-  }
-  const dot = written.indexOf('.');
-  const first = dot < 0 ? written : written.slice(0, dot);
-  const scopes = [...(index.get(first) ?? [])];
-  if (extra !== undefined && split(extra)[1] === first) scopes.push(split(extra)[0]);
-  for (const s of scopes.filter((x) => encloses(x, scope)).sort((a, b) => b.length - a.length)) {
-    const d = get(join(s, first))!;
-    if (dot < 0) {
-      if (d.kind !== 'package') return d;
-      continue;
-    }
-    const full = get(join(s, written));
-    if (full) return full;
-    if (d.kind === 'message' || d.kind === 'package') return undefined;
-  }
-  return undefined;
+  if (extra === undefined) return lookup(written, scope, bound.names, bound.declarations);
+  const k = extra.lastIndexOf('.');
+  const added: Scoped = { scope: extra.slice(0, Math.max(k, 0)), fqn: extra };
+  const names = { get: (name: string) => (name === extra.slice(k + 1) ? [...(bound.names.get(name) ?? []), added].sort(innermostFirst) : bound.names.get(name)) };
+  const declarations = { get: (fqn: string): Found | undefined => (fqn === extra ? { fqn, kind: 'message' } : bound.declarations.get(fqn)) };
+  return lookup(written, scope, names, declarations);
 }
-
-/** A full name's scope and last component. */
-function split(fqn: string): [string, string] {
-  const k = fqn.lastIndexOf('.');
-  return [fqn.slice(0, Math.max(k, 0)), fqn.slice(k + 1)];
-}
-
-const join = (scope: string, name: string): string => (scope ? `${scope}.${name}` : name);
-const encloses = (outer: string, inner: string): boolean => outer === '' || inner === outer || inner.startsWith(`${outer}.`);
 
 /**
  * One finding per unresolved type reference whose fix is to declare the message: what fix-all and the light bulb

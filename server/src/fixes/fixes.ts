@@ -15,6 +15,7 @@ import type {
 import { comparePositions, rangeContains } from '../proto/ast';
 import { ENUM_MAX, FIELD_MAX, parse } from '../proto/parser';
 import type { BoundFile, Declaration, TypeReference } from '../proto/binder';
+import { innermostFirst, lookup, type Scoped } from '../proto/lookup';
 import { indexModel, localName, rpcNames } from '../proto/model';
 import {
   bodyMembers, elementNamedAt, elementsOf, fieldLabeledAt, findAt, findContainer, type Container, type Located, type NodeKind,
@@ -779,40 +780,26 @@ export function shortenTypes(decl: string, scope: string, bound: BoundFile): str
       missing = true;
       return written;
     }
-    const parts = fqn.split('.');
-    for (let k = 1; k <= parts.length; k++) {
-      const candidate = parts.slice(parts.length - k).join('.');
-      if (resolveType(candidate, scope, bound.declarations)?.fqn === fqn) return candidate;
-    }
-    return `.${fqn}`;
+    return shortestName(fqn, (candidate) => lookup(candidate, scope, bound.names, bound.declarations)?.fqn === fqn);
   });
   return missing ? undefined : out + decl.slice(head.length);
 }
 
+/** The most components `shortestName` tries before it writes a full name: more than any real name needs. */
+const MAX_SHORT_NAME = 16;
+
 /**
- * protoc's lookup, as the binder does it: the first component in the innermost scope that has it, then the rest.
- * `decls` answers a full name (a function, so that a rename can be looked up before it is made).
+ * The shortest name of `fqn` (its last components) that `resolves`, else the full name with a leading dot. Each
+ * try looks up a name as long as the ones before: trying every length of a name whose package has thousands of
+ * components, shadowed on the way (a nested message named as a component), was quadratic.
  */
-function resolveType(written: string, scope: string, decls: { get(fqn: string): Declaration | undefined }): Declaration | undefined {
-  if (written.startsWith('.')) return decls.get(written.slice(1));
-  const dot = written.indexOf('.');
-  const first = dot < 0 ? written : written.slice(0, dot);
-  let s = scope;
-  for (;;) {
-    const d = decls.get(s ? `${s}.${first}` : first);
-    if (d) {
-      if (dot < 0) {
-        if (d.kind !== 'package') return d;
-      } else {
-        const full = decls.get(s ? `${s}.${written}` : written);
-        if (full) return full;
-        if (d.kind === 'message' || d.kind === 'package') return undefined;
-      }
-    }
-    if (!s) return undefined;
-    const k = s.lastIndexOf('.');
-    s = k < 0 ? '' : s.slice(0, k);
+function shortestName(fqn: string, resolves: (candidate: string) => boolean): string {
+  const parts = fqn.split('.');
+  for (let k = 1; k <= Math.min(parts.length, MAX_SHORT_NAME); k++) {
+    const candidate = parts.slice(parts.length - k).join('.');
+    if (resolves(candidate)) return candidate;
   }
+  return `.${fqn}`;
 }
 
 /**
@@ -1269,8 +1256,17 @@ function referenceEdits(L: TextLines, bound: BoundFile, oldPath: string, newPath
       return under(fqn, oldPath) ? undefined : bound.declarations.get(fqn);
     },
   };
+  // And where each name will be declared. A package's components (`.name`, see NameIndex) stay where they are.
+  const namesAfter = {
+    get: (name: string): readonly Scoped[] | undefined => {
+      if (name.startsWith('.')) return bound.names.get(name);
+      const out = (bound.names.get(name) ?? []).flatMap((p) => (p.fqn === oldPath ? [] : [{ scope: renamed(p.scope), fqn: renamed(p.fqn) }]));
+      if (name === to) out.push({ scope: parentPath(newPath), fqn: newPath });
+      return out.sort(innermostFirst);
+    },
+  };
   const resolvesTo = (written: string, from: string, target: string): boolean => {
-    const d = resolveType(written, from, after);
+    const d = lookup(written, from, namesAfter, after);
     return !!d && renamed(d.fqn) === target;
   };
   const edits: TextEdit[] = [];
@@ -1304,15 +1300,7 @@ function referenceEdits(L: TextLines, bound: BoundFile, oldPath: string, newPath
       if (segment) edits.push({ range: { start: L.positionAt(segment.at), end: L.positionAt(segment.at + current.length) }, newText: segment.text });
       continue;
     }
-    const parts = target.split('.');
-    let qualified = `.${target}`;
-    for (let k = 1; k <= parts.length; k++) {
-      const candidate = parts.slice(parts.length - k).join('.');
-      if (resolvesTo(candidate, from, target)) {
-        qualified = candidate;
-        break;
-      }
-    }
+    const qualified = shortestName(target, (candidate) => resolvesTo(candidate, from, target));
     edits.push({ range: { start: L.positionAt(span.start), end: L.positionAt(span.end) }, newText: qualified });
   }
   return edits;

@@ -12,6 +12,7 @@ import {
 import { EDITION_DEFAULTS, misplacedFeatures, resolveFeatures, type FeatureTarget, type Features } from './features';
 import { ENUM_MAX, FIELD_MAX, parse } from './parser';
 import { wellKnownTypes } from './wellKnown';
+import { addToIndex, join, lookup, sortIndex, type NameIndex } from './lookup';
 import { partitionPoint } from '../binarySearch';
 
 export type Severity = 'error' | 'warning' | 'information' | 'hint';
@@ -86,6 +87,8 @@ export interface BoundFile {
   problems: Problem[];
   references: TypeReference[];
   declarations: Map<string, Declaration>;
+  /** Where each name of `declarations` is declared: for lookups (see lookup.ts). */
+  names: NameIndex;
 }
 
 /** An import found by a resolver. */
@@ -208,11 +211,8 @@ class Binder {
    * editions file those of implicit presence, in a proto3 file all of them.
    */
   private readonly openEnumFields: { field: FieldNode; enumFqn: string }[] = [];
-  /**
-   * Declared names (last component) → the scopes declaring them and the full name, kept with `declarations`
-   * (see `resolveType`). The full name is kept so that a lookup hashes a string hashed before, not a new one.
-   */
-  private readonly scopesByName = new Map<string, { scope: string; fqn: string }[]>();
+  /** Where each name is declared, kept with `declarations` (see `resolveType`). */
+  private readonly names: NameIndex = new Map();
   /**
    * The names imported files of the file's own package declare in it besides types (name → what and where):
    * values of their top-level enums, which protoc declares next to the enum, not in it (C++ scoping), and
@@ -242,6 +242,7 @@ class Binder {
     this.declarePackage(this.pkg, this.uri);
     this.loadImports();
     this.declareFile(this.ast, this.uri, true);
+    sortIndex(this.names, this.declarations);
     const model: ApiModel = {
       package: this.pkg,
       syntax: this.ast.edition ? 'editions' : this.proto3 ? 'proto3' : 'proto2',
@@ -261,7 +262,7 @@ class Binder {
     for (const x of this.ast.extends) this.extend(x.extendee, x.extendeeRange, x.fields, scope, this.fileFeatures);
     this.checkClosedEnumFields();
     this.checkScopes();
-    return { uri: this.uri, ast: this.ast, model, problems: this.problems, references: this.references, declarations: this.declarations };
+    return { uri: this.uri, ast: this.ast, model, problems: this.problems, references: this.references, declarations: this.declarations, names: this.names };
   }
 
   /**
@@ -282,11 +283,7 @@ class Binder {
 
   /** Adds or replaces a declaration; `scope` and `name` are the parts of its `fqn`. */
   private setDeclaration(scope: string, name: string, d: Declaration): void {
-    if (!this.declarations.has(d.fqn)) {
-      const scopes = this.scopesByName.get(name);
-      if (scopes) scopes.push({ scope, fqn: d.fqn });
-      else this.scopesByName.set(name, [{ scope, fqn: d.fqn }]);
-    }
+    if (!this.declarations.has(d.fqn)) addToIndex(this.names, scope, name, d.fqn);
     this.declarations.set(d.fqn, d);
   }
 
@@ -517,32 +514,9 @@ class Binder {
 
   // ---- resolution ----------------------------------------------------------------------------------
 
-  /** protoc's lookup: find the first name component in the innermost scope that has it, then the rest. */
+  /** protoc's lookup (see lookup.ts). */
   resolveType(written: string, scope: string): Declaration | undefined {
-    if (written.startsWith('.')) return this.declarations.get(written.slice(1));
-    const dot = written.indexOf('.');
-    const first = dot < 0 ? written : written.slice(0, dot);
-    // Only the enclosing scopes that declare the first component can match, innermost first. (Probing every
-    // enclosing scope builds and hashes a scope-long key per level: quadratic in the length of the package
-    // name for every unresolved reference, which hung the binder on long package names.)
-    const candidates = this.scopesByName.get(first);
-    if (!candidates) return undefined;
-    // Usually one scope declares the name: no array to build then.
-    const scopes = candidates.length === 1
-      ? (encloses(candidates[0]!.scope, scope) ? candidates : [])
-      : candidates.filter((c) => encloses(c.scope, scope)).sort((a, b) => b.scope.length - a.scope.length);
-    for (const { scope: s, fqn } of scopes) {
-      const d = this.declarations.get(fqn)!;
-      if (dot < 0) {
-        if (d.kind !== 'package') return d;
-      } else {
-        const full = this.declarations.get(join(s, written));
-        if (full) return full;
-        // protoc stops at the first scope that has the first component, unless it is not a container.
-        if (d.kind === 'message' || d.kind === 'package') return undefined;
-      }
-    }
-    return undefined;
+    return lookup(written, scope, this.names, this.declarations);
   }
 
   private typeRef(ref: TypeReference, scope: string): Declaration | undefined {
@@ -888,15 +862,6 @@ function editionLabel(f: FieldNode, typeKind: FieldDef['typeKind'], features: Fe
   if (features.fieldPresence === 'LEGACY_REQUIRED') return 'required';
   if (typeKind === 'message') return 'implicit';
   return features.fieldPresence === 'IMPLICIT' ? 'implicit' : 'optional';
-}
-
-function join(scope: string, name: string): string {
-  return scope ? `${scope}.${name}` : name;
-}
-
-/** `outer` is `inner` or a scope around it ('' encloses everything). */
-function encloses(outer: string, inner: string): boolean {
-  return outer === '' || outer === inner || (inner.length > outer.length && inner.charCodeAt(outer.length) === 46 && inner.startsWith(outer));
 }
 
 function isDeprecated(options: OptionNode[]): boolean {
