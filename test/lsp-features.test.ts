@@ -526,6 +526,17 @@ describe('language server: examples/api.proto with the bundled baseline (markdow
     assert.doesNotMatch(h.text, /unknown element|Did you mean/);
   });
 
+  test('criCompat/history of a field renamed in the file: the released field under its released name, not "new"', async () => {
+    const at = lineCol(example, 'string host_name = 2;', 'string '.length + 2);
+    const h = (await editor.conn.sendRequest(HistoryRequestMethod, { uri, position: at })) as HistoryResult;
+    assert.equal(h.element, 'runtime.v1.PodSandboxConfig.host_name');
+    assert.equal(h.ok, true);
+    assert.match(h.text, /^runtime\.v1\.PodSandboxConfig\.host_name: Renamed from hostname: field 2 was hostname in the baseline\./);
+    // The released name's own history, as `cri-compat history --element` gives it.
+    assert.match(h.text, /\n\nruntime\.v1\.PodSandboxConfig\.hostname {2}\(field 2 of runtime\.v1\.PodSandboxConfig: string, JSON "hostname"\)\n {2}introduced: {3}v0\.20\.0/);
+    assert.doesNotMatch(h.text, /new in this file|in no release/);
+  });
+
   test('criCompat/report of a file of another package: not a CRI API file, no baseline advice', async () => {
     const other = pathToFileURL(path.join(ws, 'other.proto')).href;
     await editor.open(other, 'syntax = "proto3";\npackage other;\nmessage A { int32 a = 1; }\n');

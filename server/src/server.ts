@@ -20,7 +20,7 @@ import { historyQuery } from './baseline/historyCommand';
 import { layerSeverities, validateSeverityOverrides, type SeveritySetting } from './compat/check';
 import { CONFIG_FILE, readConfigFile } from './compat/configFile';
 import { RULES, RULES_BY_ID } from './compat/rules';
-import { elementPolicyHover, findingExplanation } from './features/policyHover';
+import { elementPolicyHover, findingExplanation, releasedCounterpart } from './features/policyHover';
 import { renderReport } from './report/markdown';
 import { getDocumentSymbols } from './features/symbols';
 import { findDefinition, findReferences, type FileContext } from './features/navigation';
@@ -1069,9 +1069,15 @@ connection.onRequest(HistoryRequestMethod, (params: HistoryParams, token) => gua
       element = chain.at(-1)?.path;
     }
   }
-  // An element no release has (new in this file) is not a mistyped path, as the command line would take it:
-  // what the hover says of it instead, as plain text.
+  // An element no release has under this path: one renamed in this file has the released element's history;
+  // another (new in this file) is not a mistyped path, as the command line would take it: what the hover says
+  // of it instead, as plain text.
   if (element && !history.element(element)) {
+    const released = baseline && releasedCounterpart(element, baseline, history, bound.model, result.findings);
+    if (released) {
+      const answer = historyQuery(history, released.path);
+      return { element, ok: answer.ok, text: `${element}: ${markdownToPlainText(released.note)}\n\n${answer.text}` };
+    }
     const policy = elementPolicyHover(element, baseline, bound.model, result.findings);
     const newest = history.releases.at(-1)?.tag;
     const text = `${element}: in no release of ${history.package ?? bound.model.package}${newest ? ` up to ${newest}` : ''}; new in this file.`;

@@ -82,6 +82,18 @@ export function elementPolicyHover(
 }
 
 /**
+ * The released element that one missing from the release history continues under another path (a field renamed
+ * in the file, keeping its number; a renamed or moved type), with the hover's sentence saying so: its history is
+ * the released element's. None where only a number is shared (a reuse) or the history lacks it.
+ */
+export function releasedCounterpart(
+  element: string, baseline: Baseline, history: History, current: ApiModel, findings: readonly Finding[],
+): { path: string; note: string } | undefined {
+  const old = continuedFrom(element, baseline.model, current, findings);
+  return old && old.sameElement !== false && history.element(old.path) ? { path: old.path, note: old.note } : undefined;
+}
+
+/**
  * A released element that the file changes: the release history below says "unchanged" of the releases only,
  * and a finding's squiggle (a type, a label) may not be where the mouse is, so the hover names the findings too.
  */
