@@ -4,7 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { closeSync, copyFileSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -121,11 +121,27 @@ describe('cri-compat CLI', { skip: corpusDir ? false : CORPUS_HELP }, () => {
       writeFileSync(file, `syntax = "proto3";\npackage ${pkg};\nmessage A { string x = 1; }\n`);
       const r = cli(['check', file]);
       assert.equal(r.code, 0, r.err);
-      assert.match(r.err, new RegExp(`package "${pkg}" is not a CRI API package`));
+      assert.match(r.err, new RegExp(`${pkg}\\.proto is not the CRI API: its package is ${pkg}, not runtime\\.v1, so it is not compared`));
       const h = cli(['history', '--package', pkg]);
       assert.equal(h.code, 2);
       assert.match(h.err, new RegExp(`the bundled release index has no package "${pkg}" \\(it has runtime\\.v1, runtime\\.v1alpha2\\)`));
     }
+  });
+
+  test('a second file of runtime.v1 that is not the CRI API is not compared with a release', () => {
+    const extra = join(tmp, 'extra.proto');
+    writeFileSync(extra, 'syntax = "proto3";\npackage runtime.v1;\nmessage Extra {\n  string id = 1;\n}\n');
+    const r = cli(['check', '--format', 'json', extra]);
+    assert.equal(r.code, 0, r.err);
+    assert.deepEqual(JSON.parse(r.out).findings, []);
+    assert.match(r.err, /extra\.proto is not the CRI API: it declares neither RuntimeService nor ImageService and is not named api\.proto, so it is not compared with cri-api releases; pass --against <file> to compare it with another proto file/);
+    // Named api.proto, a runtime.v1 file is the CRI API even without its services (deleting them breaks peers).
+    const api = join(tmp, 'nosvc', 'api.proto');
+    mkdirSync(join(tmp, 'nosvc'), { recursive: true });
+    writeFileSync(api, readFileSync(extra, 'utf8'));
+    const deleted = cli(['check', '--format', 'json', api]);
+    assert.equal(deleted.code, 1, deleted.err);
+    assert.ok(JSON.parse(deleted.out).findings.some((f: { rule: string }) => f.rule === 'SERVICE_NO_DELETE'));
   });
 
   test('indentation changes nothing: the newest api.proto with no line indented, against itself, finds nothing', () => {

@@ -212,7 +212,7 @@ describe('status bar accessible names and the report page (render.ts)', () => {
 
   test('a file that is not compared: the tooltip says which files are (runtime.v1alpha2 is a CRI API file, only not compared)', () => {
     const v = statusView({ uri: 'file:///a.proto', baselineTag: null, breaking: 0, findings: 0, checked: false, resolving: false });
-    assert.match(v.tooltip, /not compared with a release: only files of a current CRI API package \(runtime\.v1, or another runtime\.\* to report the change of package\) are/);
+    assert.match(v.tooltip, /not compared with a release: only the CRI API is, a file of runtime\.v1 \(or another runtime\.\* package, to report the change of package\) that declares RuntimeService or ImageService or is named api\.proto\./);
     assert.doesNotMatch(v.tooltip, /not a CRI API file/);
   });
 

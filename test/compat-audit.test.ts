@@ -52,9 +52,9 @@ test('package runtime.v1 → runtime.v2: the automatic and the tag baseline are 
     const other = edit(base(), 'package runtime.v1;', 'package foo.bar;');
     const r = await resolveCliBaseline({ against: 'auto', file: join(dir, 'api.proto'), cwd: dir, text: other, includePrereleases: false, network: false, onProgress: () => {} });
     assert.equal(r.baseline, undefined);
-    assert.match(r.message!, /package "foo\.bar" is not a CRI API package/);
+    assert.match(r.message!, /api\.proto is not the CRI API: its package is foo\.bar, not runtime\.v1, so it is not compared with cri-api releases/);
     const e = await resolveCliBaseline({ against: TAG, file: join(dir, 'api.proto'), cwd: dir, text: other, includePrereleases: false, network: false, onProgress: () => {} });
-    assert.match(e.error!, /not a CRI API package/);
+    assert.match(e.error!, /not the CRI API/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -1077,6 +1077,18 @@ describe('policy hover: an RPC\'s call sequence is said once', NEEDS_CORPUS, () 
     assert.equal(count(rpcHover(released, 'UpdatePodSandboxResources'), 'Kubelet reconfigures the pod-level cgroups.'), 1);
   });
 
+  test('a released RPC whose documentation gives no call order: no advice to document it, which only new RPCs get', () => {
+    const released = corpusText('v0.36.3');
+    const rpcs = [...allElements(parse(released))].filter((e) => e.kind === 'rpc');
+    const silent: string[] = [];
+    for (const r of rpcs) {
+      const h = rpcHover(released, r.name);
+      assert.doesNotMatch(h, /\*\*Call sequence\*\*: not documented|Say when the kubelet calls it/, `${r.name}: ${h}`);
+      if (!h.includes('**Call sequence**')) silent.push(r.name);
+    }
+    assert.ok(silent.includes('RunPodSandbox'), silent.join(', '));
+  });
+
   test('a new RPC whose documentation labels its call order: "Call order:" once, in the documentation', () => {
     const doc = [
       '    // ReloadPodSandbox reloads the configuration of a running pod sandbox.',

@@ -412,6 +412,29 @@ describe('language server: files that are not the CRI API', { skip: existsSync(S
       rmSync(tmp, { recursive: true, force: true });
     }
   });
+
+  test('a second file of runtime.v1 beside api.proto, declaring neither CRI service: no release findings, and the report says why', async () => {
+    const tmp = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'cri-compat-features-')));
+    const editor = LspEditor.start();
+    try {
+      await editor.initialize(tmp, { trusted: false });
+      const uri = pathToFileURL(path.join(tmp, 'extra.proto')).href;
+      await editor.open(uri, 'syntax = "proto3";\n\npackage runtime.v1;\n\n// Extra is not part of the CRI API.\nmessage Extra {\n  // ID of the thing.\n  string id = 1;\n}\n');
+      // Once no baseline is being looked for: compared with a release, every released element would be deleted.
+      const s = await editor.status((x) => x.uri === uri && !x.resolving);
+      assert.deepEqual(s, { uri, baselineTag: null, breaking: 0, findings: 0, checked: false, resolving: false });
+      assert.deepEqual(editor.progressTokens, []);
+      const published = editor.mark();
+      await editor.change(uri, 2, [{ range: range(7, 0, 7, 0), text: '  // Its name.\n  string name = 2;\n' }]);
+      assert.deepEqual(codes((await editor.diagnostics(uri, (p) => p.version === 2, published)).diagnostics), []);
+      const md = (await editor.conn.sendRequest(ReportRequestMethod, { uri })) as ReportResult;
+      assert.match(md!, /^Not a CRI API file: it declares neither `RuntimeService` nor `ImageService` and is not named `api\.proto`\. No baseline applies and no compatibility checks apply/m);
+      assert.equal(await editor.shutdown(), 0);
+    } finally {
+      await editor.close();
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  });
 });
 
 // ---- the client's renderer -------------------------------------------------------------------------------
@@ -524,6 +547,17 @@ describe('language server: examples/api.proto with the bundled baseline (markdow
     assert.equal(h.ok, true);
     assert.match(h.text, /^runtime\.v1\.PauseContainerRequest: in no release of runtime\.v1 up to v\S+; new in this file\.\n\nNew since v\S+: would ship in Kubernetes 1\.\d+/);
     assert.doesNotMatch(h.text, /unknown element|Did you mean/);
+  });
+
+  test('criCompat/history of a field renamed in the file: the released field under its released name, not "new"', async () => {
+    const at = lineCol(example, 'string host_name = 2;', 'string '.length + 2);
+    const h = (await editor.conn.sendRequest(HistoryRequestMethod, { uri, position: at })) as HistoryResult;
+    assert.equal(h.element, 'runtime.v1.PodSandboxConfig.host_name');
+    assert.equal(h.ok, true);
+    assert.match(h.text, /^runtime\.v1\.PodSandboxConfig\.host_name: Renamed from hostname: field 2 was hostname in the baseline\./);
+    // The released name's own history, as `cri-compat history --element` gives it.
+    assert.match(h.text, /\n\nruntime\.v1\.PodSandboxConfig\.hostname {2}\(field 2 of runtime\.v1\.PodSandboxConfig: string, JSON "hostname"\)\n {2}introduced: {3}v0\.20\.0/);
+    assert.doesNotMatch(h.text, /new in this file|in no release/);
   });
 
   test('criCompat/report of a file of another package: not a CRI API file, no baseline advice', async () => {

@@ -297,7 +297,8 @@ describe('a relative criCompat.baseline is the workspace folder\'s', { skip: exi
     const ws = path.join(tmp, 'ws');
     mkdirSync(ws);
     mkdirSync(path.join(tmp, 'outside'));
-    const text = 'syntax = "proto3";\npackage runtime.v1;\n// A message.\nmessage A {\n  // A field.\n  int32 a = 1;\n}\n';
+    // The CRI API (it declares RuntimeService), whatever the document's name: only it is compared.
+    const text = 'syntax = "proto3";\npackage runtime.v1;\n// The service.\nservice RuntimeService {}\n// A message.\nmessage A {\n  // A field.\n  int32 a = 1;\n}\n';
     writeFileSync(path.join(ws, 'old.proto'), text);
     editor = LspEditor.start();
     editor.settings = { baseline: './old.proto', validation: { debounceMs: 0 } };

@@ -18,6 +18,7 @@ import { renderMarkdown } from '../client/src/render';
 import { REVEAL_POSITION_COMMAND, revealPositionLinks } from '../server/src/lsp/protocol';
 import type { Finding } from '../server/src/compat/finding';
 import type { Range } from '../server/src/proto/ast';
+import { notCriApi } from '../server/src/compat/criFile';
 
 const ROOT = findRepoRoot(__dirname);
 const corpusDir = findCorpusDir(ROOT);
@@ -208,15 +209,15 @@ describe('report: what ran without a baseline, and files that are not the CRI AP
     const text = 'syntax = "proto3";\npackage other;\nmessage A { Missing m = 1; }\n';
     const a = analyze(text, { uri: 'file:///ws/other.proto' });
     for (const host of ['editor', 'cli'] as const) {
-      const md = renderReport({ file: 'other.proto', findings: a.findings, additions: a.additions, problems: a.bound.problems, host, package: a.bound.model.package });
+      const md = renderReport({ file: 'other.proto', findings: a.findings, additions: a.additions, problems: a.bound.problems, host, package: a.bound.model.package, notCriApi: notCriApi(a.bound.model, 'other.proto')! });
       assert.match(md, /^Not a CRI API file: its package is `other`, not `runtime\.v1`\. No baseline applies and no compatibility checks apply; only syntax and binding were checked\.$/m);
       assert.doesNotMatch(md, /Baseline: none found|criCompat\.baseline|--against|Select Baseline|## Findings|## Additions/);
       // Its own problems are still listed.
       assert.match(md, /^\*\*1\*\* syntax or binding problem\(s\)\.$/m);
       assert.match(md, /\| 3 \| error \| unresolved-type \|/);
     }
-    const none = renderReport({ file: 'x.proto', findings: [], additions: [], package: '' });
-    assert.match(none, /^Not a CRI API file: it declares no package, not `runtime\.v1`\./m);
+    const none = renderReport({ file: 'x.proto', findings: [], additions: [], package: '', notCriApi: notCriApi({ package: '', services: [] }, 'x.proto')! });
+    assert.match(none, /^Not a CRI API file: it declares no package, and neither `RuntimeService` nor `ImageService`\./m);
     assert.match(none, /^No syntax or binding problems\.$/m);
   });
 

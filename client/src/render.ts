@@ -323,7 +323,7 @@ export function statusView(s: StatusParams | undefined): StatusView {
     return {
       text: '$(shield) CRI –',
       // Also runtime.v1alpha2, which Kubernetes removed: the report says which case it is.
-      tooltip: `${N}: not compared with a release: only files of a current CRI API package (runtime.v1, or another runtime.* to report the change of package) are. Syntax and binding checks run.\nClick for the report.`,
+      tooltip: `${N}: not compared with a release: only the CRI API is, a file of runtime.v1 (or another runtime.* package, to report the change of package) that declares RuntimeService or ImageService or is named api.proto. Syntax and binding checks run.\nClick for the report.`,
       ariaLabel: `${N}: not compared with a release`,
     };
   }

@@ -20,7 +20,8 @@ import { historyQuery } from './baseline/historyCommand';
 import { layerSeverities, validateSeverityOverrides, type SeveritySetting } from './compat/check';
 import { CONFIG_FILE, readConfigFile } from './compat/configFile';
 import { RULES, RULES_BY_ID } from './compat/rules';
-import { elementPolicyHover, findingExplanation } from './features/policyHover';
+import { elementPolicyHover, findingExplanation, releasedCounterpart } from './features/policyHover';
+import { notCriApi } from './compat/criFile';
 import { renderReport } from './report/markdown';
 import { getDocumentSymbols } from './features/symbols';
 import { findDefinition, findReferences, type FileContext } from './features/navigation';
@@ -29,7 +30,7 @@ import { markdownToPlainText } from './features/plainText';
 import { getFoldingRanges } from './features/folding';
 import { elementChainAt, isValidPosition, targetAt } from './features/positions';
 import type { DocumentSymbol } from './features/types';
-import { declaredPackage, parse } from './proto/parser';
+import { parse } from './proto/parser';
 import type { ApiModel } from './proto/model';
 import { toDiagnostics, type DiagnosticSupport } from './lsp/convert';
 import { FsImportResolver, fileStamp, fsPathOf, isInside } from './lsp/importResolver';
@@ -278,17 +279,14 @@ function isCriPackage(pkg: string): boolean {
   return p.startsWith('runtime.') && p !== 'runtime.v1alpha2';
 }
 
-/** The services only the CRI API declares: a file without a package that declares one is the CRI API. */
-const CRI_SERVICES = new Set(['RuntimeService', 'ImageService']);
-
 /**
- * Whether the editor compares the file with releases. A file without a package statement is the CRI API when it
- * was one a moment ago (the statement was deleted, or the whole text: every peer breaks, and PACKAGE_CHANGED
- * says so, as the CLI does) or declares a CRI service; any other .proto without a package is not compared.
+ * Whether the editor compares the file with releases: the CRI API (notCriApi, as the CLI decides) of a current
+ * package. A file of a `runtime.*` package or of none that was the CRI API a moment ago stays so while edited
+ * (its package statement or services deleted, or the whole text: every peer breaks, and the findings say so).
  */
-function isCriFile(model: ApiModel, wasCri: boolean | undefined): boolean {
-  if (model.package) return isCriPackage(model.package);
-  return wasCri === true || model.services.some((s) => CRI_SERVICES.has(s.name));
+function isCriFile(model: ApiModel, uri: string, wasCri: boolean | undefined): boolean {
+  if (model.package && !isCriPackage(model.package)) return false;
+  return wasCri === true || notCriApi(model, uri) === undefined;
 }
 
 // ---- initialize ----------------------------------------------------------------------------------------
@@ -542,9 +540,10 @@ async function snapshotOf(doc: TextDocument, stillWanted?: () => void): Promise<
   const text = doc.getText();
   const severity = severityFor(doc.uri, settings);
   const severityKey = JSON.stringify(severity);
-  // The package statement, read without parsing: a guess, checked after the analysis.
+  // What the file was at its last analysis: a guess, checked after this one. A file opened is first analyzed
+  // without a baseline, so that one that is not the CRI API starts no baseline resolution.
   const wasCri = st.isCri;
-  let isCri = wasCri ?? isCriPackage(declaredPackage(text) ?? '');
+  let isCri = wasCri ?? false;
   let answer = isCri ? baselineFor(doc.uri, settings) : undefined;
   const cached = st.analysis;
   if (cached && cached.version === version && cached.baseline === answer?.baseline && cached.severityKey === severityKey) return cached;
@@ -553,8 +552,8 @@ async function snapshotOf(doc: TextDocument, stillWanted?: () => void): Promise<
     uri: doc.uri, imports, severity, ...(answer?.baseline ? { baseline: answer.baseline } : {}),
   });
   let result = run();
-  // The guess from the text was wrong (e.g. the package statement is inside a comment): analyze again.
-  if (isCriFile(result.bound.model, wasCri) !== isCri) {
+  // The guess was wrong (just opened, or the package or a CRI service changed): analyze again.
+  if (isCriFile(result.bound.model, doc.uri, wasCri) !== isCri) {
     isCri = !isCri;
     answer = isCri ? baselineFor(doc.uri, settings) : undefined;
     result = run();
@@ -1022,6 +1021,8 @@ connection.onRequest(ReportRequestMethod, (params: ReportParams, token) => guard
   const doc = uri ? documents.get(uri) : undefined;
   if (!doc) return null;
   const { result } = await snapshotOf(doc, wanted(token));
+  // A file the editor compares (one that was the CRI API while edited too) is not said to be another.
+  const notCri = states.get(doc.uri)?.isCri ? undefined : notCriApi(result.bound.model, doc.uri);
   return renderReport({
     file: displayName(doc.uri),
     linkTo: revealPositionLinks(doc.uri),
@@ -1030,6 +1031,7 @@ connection.onRequest(ReportRequestMethod, (params: ReportParams, token) => guard
     additions: result.additions,
     problems: result.bound.problems,
     package: result.bound.model.package,
+    ...(notCri ? { notCriApi: notCri } : {}),
   });
 }));
 
@@ -1069,9 +1071,15 @@ connection.onRequest(HistoryRequestMethod, (params: HistoryParams, token) => gua
       element = chain.at(-1)?.path;
     }
   }
-  // An element no release has (new in this file) is not a mistyped path, as the command line would take it:
-  // what the hover says of it instead, as plain text.
+  // An element no release has under this path: one renamed in this file has the released element's history;
+  // another (new in this file) is not a mistyped path, as the command line would take it: what the hover says
+  // of it instead, as plain text.
   if (element && !history.element(element)) {
+    const released = baseline && releasedCounterpart(element, baseline, history, bound.model, result.findings);
+    if (released) {
+      const answer = historyQuery(history, released.path);
+      return { element, ok: answer.ok, text: `${element}: ${markdownToPlainText(released.note)}\n\n${answer.text}` };
+    }
     const policy = elementPolicyHover(element, baseline, bound.model, result.findings);
     const newest = history.releases.at(-1)?.tag;
     const text = `${element}: in no release of ${history.package ?? bound.model.package}${newest ? ` up to ${newest}` : ''}; new in this file.`;

@@ -3,12 +3,13 @@
 
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { bind } from '../proto/binder';
 import { declaredPackage, parse } from '../proto/parser';
 import type { Baseline, History, Release } from '../baseline/types';
 import { deferredBundledHistory } from '../baseline/historyIndex';
 import { EXPECTED_PACKAGE, notInBundled, resolveBaseline, type ResolveAttempt } from '../baseline/resolve';
+import { notCriApi } from '../compat/criFile';
 import { compareTags, newestTag, parseAnyTag, parseCriApiTag } from '../policy/versions';
 import { readInput } from './main';
 
@@ -41,11 +42,6 @@ export function historyFor(pkg: string): History | undefined {
   }
 }
 
-/** The CRI API and would-be versions or misspellings of it; v1alpha2 has a bundled history of its own. */
-export function isCriPackage(pkg: string): boolean {
-  return /^runtime\./.test(pkg.replace(/^\./, ''));
-}
-
 function criHistory(): History | undefined {
   return historyFor(EXPECTED_PACKAGE);
 }
@@ -58,7 +54,7 @@ export async function resolveCliBaseline(req: CliBaselineRequest): Promise<CliBa
 }
 
 async function resolveAgainst(req: CliBaselineRequest, release: string | undefined): Promise<CliBaselineResult> {
-  // The package statement is all that is needed here; the file itself is parsed once, by the analysis.
+  // The package statement, read without parsing, picks the release history.
   const pkg = declaredPackage(req.text) ?? 'runtime.v1';
   const history = historyFor(pkg);
   const path = resolve(req.cwd, req.against);
@@ -76,9 +72,12 @@ async function resolveAgainst(req: CliBaselineRequest, release: string | undefin
     const model = bind(ast, path).model;
     return { baseline: { tag: req.against, source: 'path', origin: `file ${req.against}`, model, ...(history && model.package === pkg ? { history } : {}) } };
   }
-  if (!history && !isCriPackage(pkg)) {
-    // Another API altogether: no cri-api release is a baseline of it, and comparing would only say "package changed".
-    const why = `package "${pkg}" is not a CRI API package (runtime.*), so it is not compared with cri-api releases`;
+  // Parsed here for its services; the analysis parses it again (a few milliseconds).
+  const notCri = notCriApi(bind(parse(req.text), req.file).model, req.file);
+  if (notCri) {
+    // Another API, or another file beside it: no cri-api release is a baseline of it, and comparing would report
+    // the change of package or every released element deleted.
+    const why = `${basename(req.file)} is not the CRI API: ${notCri.replace(/`/g, '')}, so it is not compared with cri-api releases`;
     return req.against === 'auto' ? { message: `${why}; pass --against <file> to compare it with another proto file` } : { error: `--against ${req.against}: ${why}; only a file can be its baseline` };
   }
   if (pkg !== 'runtime.v1' && history) {

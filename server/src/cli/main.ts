@@ -14,6 +14,7 @@ import { formatGithub, formatJson, formatSarif, formatText, jsonReport, oneLine,
 import { ciLocation } from './location';
 import { notFullyChecked, renderReport } from '../report/markdown';
 import { describeBaseline } from '../features/policyHover';
+import { notCriApi } from '../compat/criFile';
 import { RULES } from '../compat/rules';
 import { layerSeverities, validateSeverityOverrides, type SeveritySetting } from '../compat/check';
 import { historyQuery } from '../baseline/historyCommand';
@@ -315,7 +316,8 @@ async function check(command: 'check' | 'report', rest: string[], p: Parsed, io:
   const syntaxErrors = analysis.bound.ast.errors.length;
 
   if (command === 'report') {
-    io.out(renderReport({ file, package: analysis.bound.model.package, findings: analysis.findings, additions: analysis.additions, problems: analysis.bound.problems, host: 'cli', ...(baseline ? { baseline } : {}) }));
+    const notCri = notCriApi(analysis.bound.model, abs);
+    io.out(renderReport({ file, package: analysis.bound.model.package, ...(notCri ? { notCriApi: notCri } : {}), findings: analysis.findings, additions: analysis.additions, problems: analysis.bound.problems, host: 'cli', ...(baseline ? { baseline } : {}) }));
   } else if (format === 'json') io.out(formatJson(file, baseline, items));
   else if (format === 'sarif') {
     const notifications: SarifInvocation['notifications'] = [baseline ? { level: 'note', text: `Baseline: ${describeBaseline(baseline)}` } : { level: 'warning', text: resolved.message ?? 'no baseline' }];

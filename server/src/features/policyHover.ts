@@ -25,7 +25,9 @@ export function elementPolicyHover(
   const h = history?.element(element);
   const gone = h && baseline && goneBefore(h, baseline, element) ? h : undefined;
   if (h && history && baseline && !gone) {
-    return [...changedSince(element, baseline, findings), ...historySection(element, history, pkg, current, undefined, kindOf(current, element), shownDoc)].join('\n');
+    // One the baseline lacks (an older baseline than its release) is an addition the DOC rules check.
+    const added = !inModel(baseline.model, element);
+    return [...changedSince(element, baseline, findings), ...historySection(element, history, pkg, current, undefined, kindOf(current, element), shownDoc, added)].join('\n');
   }
   if (!baseline) return undefined;
   // Imported and well-known types are not part of this API: nothing of theirs is released or new here.
@@ -72,11 +74,23 @@ export function elementPolicyHover(
     ...sentToOlderKubelets(element, kind, current, baseline, lacks),
     '- The feature has to degrade gracefully on such runtimes. If it depends on what the runtime can do, the kubelet should learn that through explicit API (what the runtime reports in its status or features, surfaced in the Pod or Node API), not by trial; and while the feature is being adopted, using it against a runtime that lacks it should fail as early as possible.',
     `- Document in the proto what it does, what runtimes may expect, and when the kubelet uses it; add a critest ([cri-tools validation](${CRITEST_VALIDATION_URL})).`,
-    ...rpcSequence(element, current, shownDoc),
+    ...rpcSequence(element, current, shownDoc, true),
     // The advice above (degrade, discover, fail early, document, critest) is the dev policy's, not the skew policy's.
     '', `[Version skew policy](${CRI_SKEW_POLICY_URL}) · [Feature development and container runtimes](${CRI_DEV_POLICY_URL})`,
   ];
   return lines.join('\n');
+}
+
+/**
+ * The released element that one missing from the release history continues under another path (a field renamed
+ * in the file, keeping its number; a renamed or moved type), with the hover's sentence saying so: its history is
+ * the released element's. None where only a number is shared (a reuse) or the history lacks it.
+ */
+export function releasedCounterpart(
+  element: string, baseline: Baseline, history: History, current: ApiModel, findings: readonly Finding[],
+): { path: string; note: string } | undefined {
+  const old = continuedFrom(element, baseline.model, current, findings);
+  return old && old.sameElement !== false && history.element(old.path) ? { path: old.path, note: old.note } : undefined;
 }
 
 /**
@@ -101,7 +115,7 @@ function goneBefore(h: HistoryElement, baseline: Baseline, element: string): boo
 }
 
 /** The release history of an element: when it came, when it last changed, and who can meet a peer without it. */
-function historySection(element: string, history: History, pkg: string, current: ApiModel, asName?: string, kind?: ElementKindName, shownDoc?: string): string[] {
+function historySection(element: string, history: History, pkg: string, current: ApiModel, asName?: string, kind?: ElementKindName, shownDoc?: string, added = false): string[] {
   const h = history.element(element)!;
   const changed = h.introduced === h.lastChanged ? 'unchanged since introduced' : `last changed in ${release(history, h.lastChanged)}`;
   const lines = [`**Release history**${asName ? ` of \`${asName}\`` : ''} (${changed})`, ''];
@@ -139,7 +153,7 @@ function historySection(element: string, history: History, pkg: string, current:
   } else {
     lines.push(`- It came with the first minor version of ${pkg}${start !== undefined ? ` (1.${start})` : ''}, so every runtime that speaks ${pkg} has it.`);
   }
-  lines.push(...rpcSequence(element, current, shownDoc));
+  lines.push(...rpcSequence(element, current, shownDoc, added));
   lines.push('', `[Version skew policy](${CRI_SKEW_POLICY_URL})`);
   return lines;
 }
@@ -392,9 +406,10 @@ function renamedOnTheWire(element: string, current: ApiModel, findings: readonly
  * For an RPC: the sentences of its documentation that state the call order, as RPC_CALL_SEQUENCE_UNDOCUMENTED
  * reads them (statesCallOrder), so that the hover and the diagnostic never disagree; the whole documentation
  * where only sentences together state it. Not those the hover shows already (`shownDoc`, above): quoted again,
- * they read as a second statement ("Call sequence: Call order: …").
+ * they read as a second statement ("Call sequence: Call order: …"). Only for an RPC the DOC rules check (`added`:
+ * not in the baseline) does a missing order call for documenting it; of a released one the policy asks nothing.
  */
-function rpcSequence(element: string, current: ApiModel, shownDoc?: string): string[] {
+function rpcSequence(element: string, current: ApiModel, shownDoc: string | undefined, added: boolean): string[] {
   const k = element.lastIndexOf('.');
   const ix = indexModel(current);
   const rpc = ix.services.get(element.slice(0, k))?.rpcs.find((r) => r.name === element.slice(k + 1));
@@ -403,7 +418,7 @@ function rpcSequence(element: string, current: ApiModel, shownDoc?: string): str
   const states = (text: string): boolean => statesCallOrder(text, ix.rpcNames(), rpc.name);
   const sentences = doc.split(/(?<=[.!?])\s+/).filter(states);
   const order = sentences.length ? sentences.join(' ') : states(doc) ? doc : '';
-  if (!order) return ['', '**Call sequence**: not documented. Say when the kubelet calls it relative to other RPCs.'];
+  if (!order) return added ? ['', '**Call sequence**: not documented. Say when the kubelet calls it relative to other RPCs.'] : [];
   const shown = shownDoc === undefined ? '' : shownDoc.replace(/\s+/g, ' ');
   const unshown = (sentences.length ? sentences : [order]).filter((x) => !shown.includes(x));
   if (!unshown.length) return ['', '**Call sequence**: stated in its documentation, above.'];

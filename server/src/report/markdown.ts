@@ -23,16 +23,13 @@ export interface ReportInput {
   problems?: readonly Problem[];
   /** Where the report is shown, for the advice when no baseline is found; default `editor`. */
   host?: 'editor' | 'cli';
-  /**
-   * The file's package (`bound.model.package`). Without a baseline, a package that is not a CRI API package
-   * makes the report say that no compatibility checks apply, instead of asking for a baseline.
-   */
+  /** The file's package (`bound.model.package`). */
   package?: string;
-}
-
-/** CRI API packages: `runtime.v1`, the removed `runtime.v1alpha2`, and would-be successors (`runtime.v2`). */
-export function isCriApiPackage(pkg: string): boolean {
-  return /^runtime\.v\d+\w*$/.test(pkg.replace(/^\./, ''));
+  /**
+   * Why the file is not the CRI API (compat/criFile.ts: notCriApi): without a baseline, the report then says that
+   * no compatibility checks apply, instead of asking for a baseline.
+   */
+  notCriApi?: string;
 }
 
 const CATEGORY_TITLES: Record<Category, string> = {
@@ -82,12 +79,11 @@ export function renderReport(input: ReportInput): string {
     out.push(`Baseline: **${esc(b.tag)}**${b.kubernetes ? ` (Kubernetes ${esc(b.kubernetes)})` : ''}, from ${esc(b.origin)}.`, '');
   }
   const pkg = input.package?.replace(/^\./, '');
-  // Without a baseline nothing but parsing and binding runs (service.ts: analyze); a file of another package
-  // has no release to be compared with at all.
-  const notCri = !input.baseline && pkg !== undefined && !isCriApiPackage(pkg);
+  // Without a baseline nothing but parsing and binding runs (service.ts: analyze); a file that is not the CRI
+  // API has no release to be compared with at all.
+  const notCri = !input.baseline && input.notCriApi !== undefined;
   if (notCri) {
-    const declared = pkg ? `its package is \`${pkg.replace(/`/g, "'")}\`` : 'it declares no package';
-    out.push(`Not a CRI API file: ${declared}, not \`runtime.v1\`. No baseline applies and no compatibility checks apply; only syntax and binding were checked.`, '');
+    out.push(`Not a CRI API file: ${input.notCriApi}. No baseline applies and no compatibility checks apply; only syntax and binding were checked.`, '');
   } else if (!input.baseline) {
     const advice = input.host === 'cli' ? 'Pass `--against <tag|path>`.' : 'Set `criCompat.baseline` or run "CRI: Select Baseline…".';
     // The editor compares only current API versions; `cri-compat check` takes runtime.v1alpha2's releases too.
