@@ -13,7 +13,7 @@ import {
   type SymbolInformation, type WorkspaceFolder,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { analyze, type Analysis } from './service';
+import { analyze, analyzeBound, type Analysis } from './service';
 import type { Baseline } from './baseline/types';
 import { loadBundledHistory, type IndexedHistory } from './baseline/historyIndex';
 import { historyQuery } from './baseline/historyCommand';
@@ -31,6 +31,7 @@ import { getFoldingRanges } from './features/folding';
 import { elementChainAt, isValidPosition, targetAt } from './features/positions';
 import type { DocumentSymbol } from './features/types';
 import { parse } from './proto/parser';
+import { bind } from './proto/binder';
 import type { ApiModel } from './proto/model';
 import { toDiagnostics, type DiagnosticSupport } from './lsp/convert';
 import { FsImportResolver, fileStamp, fsPathOf, isInside } from './lsp/importResolver';
@@ -548,11 +549,10 @@ async function snapshotOf(doc: TextDocument, stillWanted?: () => void): Promise<
   const cached = st.analysis;
   if (cached && cached.version === version && cached.baseline === answer?.baseline && cached.severityKey === severityKey) return cached;
   const imports = resolverFor(doc.uri, settings);
-  const run = (): Analysis => analyze(text, {
-    uri: doc.uri, imports, severity, ...(answer?.baseline ? { baseline: answer.baseline } : {}),
-  });
+  const bound = bind(parse(text), doc.uri, imports);
+  const run = (): Analysis => analyzeBound(text, bound, { severity, ...(answer?.baseline ? { baseline: answer.baseline } : {}) });
   let result = run();
-  // The guess was wrong (just opened, or the package or a CRI service changed): analyze again.
+  // The guess was wrong (just opened, or the package or a CRI service changed): check again, with the other baseline.
   if (isCriFile(result.bound.model, doc.uri, wasCri) !== isCri) {
     isCri = !isCri;
     answer = isCri ? baselineFor(doc.uri, settings) : undefined;

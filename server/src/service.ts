@@ -26,7 +26,14 @@ export interface AnalyzeOptions extends CheckOptions {
 }
 
 export function analyze(text: string, options: AnalyzeOptions): Analysis {
-  const bound = bind(parse(text), options.uri, options.imports);
+  return analyzeBound(text, bind(parse(text), options.uri, options.imports), options);
+}
+
+/**
+ * The checks of `text` once bound: for a caller that decides on the baseline by what the file declares (the
+ * editor compares only the CRI API), and so would otherwise parse and bind it twice.
+ */
+export function analyzeBound(text: string, bound: BoundFile, options: CheckOptions & { baseline?: Baseline }): Analysis {
   if (!options.baseline) return { bound, findings: [], additions: [] };
   const { findings, additions, duplicates } = checkCompatibility(text, bound, options.baseline, options);
   return { bound, findings, additions, ...(duplicates.length ? { duplicates } : {}), baseline: options.baseline };

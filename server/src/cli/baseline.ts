@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { bind } from '../proto/binder';
+import type { ApiModel } from '../proto/model';
 import { declaredPackage, parse } from '../proto/parser';
 import type { Baseline, History, Release } from '../baseline/types';
 import { deferredBundledHistory } from '../baseline/historyIndex';
@@ -18,6 +19,11 @@ export interface CliBaselineRequest {
   file: string;
   cwd: string;
   text: string;
+  /**
+   * The file's model, when the caller has bound it (else it is bound here): whether it is the CRI API, by what it
+   * declares, decides whether a release is its baseline.
+   */
+  model?: Pick<ApiModel, 'package' | 'services'>;
   includePrereleases: boolean;
   network: boolean;
   /** `--current-tag`, either form: the release the file is. */
@@ -72,8 +78,7 @@ async function resolveAgainst(req: CliBaselineRequest, release: string | undefin
     const model = bind(ast, path).model;
     return { baseline: { tag: req.against, source: 'path', origin: `file ${req.against}`, model, ...(history && model.package === pkg ? { history } : {}) } };
   }
-  // Parsed here for its services; the analysis parses it again (a few milliseconds).
-  const notCri = notCriApi(bind(parse(req.text), req.file).model, req.file);
+  const notCri = notCriApi(req.model ?? bind(parse(req.text), req.file).model, req.file);
   if (notCri) {
     // Another API, or another file beside it: no cri-api release is a baseline of it, and comparing would report
     // the change of package or every released element deleted.

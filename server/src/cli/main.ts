@@ -5,8 +5,9 @@ import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { comparePositions } from '../proto/ast';
 import type { Problem, Severity } from '../proto/binder';
-import { analyze, type Analysis } from '../service';
-import { declaredPackage } from '../proto/parser';
+import { analyze, analyzeBound, type Analysis } from '../service';
+import { declaredPackage, parse } from '../proto/parser';
+import { bind } from '../proto/binder';
 import type { Baseline } from '../baseline/types';
 import type { ApiModel } from '../proto/model';
 import { parseAnyTag } from '../policy/versions';
@@ -298,8 +299,10 @@ async function check(command: 'check' | 'report', rest: string[], p: Parsed, io:
   const text = readInput(abs);
   const severity = severityOverrides(p, abs, io);
 
+  // Bound once, before the baseline is chosen: what the file declares decides whether a release is its baseline.
+  const bound = bind(parse(text), pathToFileURL(abs).href, imports);
   const resolved = await resolveCliBaseline({
-    against: one(p, '--against') ?? 'auto', file: abs, cwd: io.cwd, text,
+    against: one(p, '--against') ?? 'auto', file: abs, cwd: io.cwd, text, model: bound.model,
     includePrereleases: on(p, '--include-prereleases'), network: on(p, '--network'),
     ...(currentTag ? { currentTag } : {}),
     onProgress: (m) => { if (format === 'text') io.err(m); },
@@ -311,7 +314,7 @@ async function check(command: 'check' | 'report', rest: string[], p: Parsed, io:
   if (baseline) io.err(`Baseline: ${describeBaseline(baseline)}`);
   else if (resolved.message) io.err(`cri-compat: ${resolved.message}`);
 
-  const analysis = analyze(text, { uri: pathToFileURL(abs).href, imports, severity, ...(baseline ? { baseline } : {}), ...(currentTag ? { currentTag } : {}) });
+  const analysis = analyzeBound(text, bound, { severity, ...(baseline ? { baseline } : {}), ...(currentTag ? { currentTag } : {}) });
   const items = reportables(analysis);
   const syntaxErrors = analysis.bound.ast.errors.length;
 
