@@ -273,6 +273,47 @@ test('the option packed is a binding error in an editions file, as protoc says',
   assert.deepEqual(codes(replaceOnce(corpusText(TAG), 'repeated int32 port = 2;', 'repeated int32 port = 2 [packed = false];')), []);
 });
 
+/** `code line:start-end` of each problem of `text`. */
+function problemSpots(text: string): string[] {
+  return bound(text).problems.map((p) => `${p.code} ${p.range.start.line}:${p.range.start.character}-${p.range.end.character}`);
+}
+
+/** `code line:start-end` of `needle` inside `context`, which occurs once in `text`: where a problem is expected. */
+function spot(code: string, text: string, context: string, needle: string): string {
+  assert.equal(text.split(context).length, 2, `expected exactly one ${JSON.stringify(context)}`);
+  const before = text.slice(0, text.indexOf(context) + context.indexOf(needle)).split('\n');
+  const at = before[before.length - 1]!.length;
+  return `${code} ${before.length - 1}:${at}-${at + needle.length}`;
+}
+
+test('[packed = true], or the field\'s own repeated_field_encoding, where protoc packs nothing is a binding error, as protoc and buf say', NEEDS_CORPUS, () => {
+  const withOptions = (text: string, field: string, options: string): string => replaceOnce(text, `${field};`, `${field} [${options}];`);
+  /** The not-packable error expected at `option` when `field` takes `options`. */
+  const refused = (text: string, field: string, options: string, option: string): void => {
+    const edited = withOptions(text, field, options);
+    assert.deepEqual(problemSpots(edited), [spot('not-packable', edited, `${field} [${options}]`, option)], `${field} [${options}]`);
+  };
+  const accepted = (text: string, field: string, options: string): void => assert.deepEqual(problemSpots(withOptions(text, field, options)), [], `${field} [${options}]`);
+  // proto3 and proto2: strings, bytes, messages and maps are not packed, nor is a field that is not repeated.
+  for (const text of [corpusText(TAG), asProto2()]) {
+    refused(text, 'repeated string servers = 1', 'packed = true', 'packed');
+    refused(text, 'repeated Mount mounts = 7', 'packed = true', 'packed');
+    refused(text, 'map<string, string> labels = 6', 'packed = true', 'packed');
+    refused(text, `${text.includes('syntax = "proto2";') ? 'optional ' : ''}int64 timeout = 2`, 'deprecated = true, packed = true', 'packed');
+    // false asks for what these fields get anyway; true on a repeated number is what packing is for.
+    accepted(text, 'repeated string servers = 1', 'packed = false');
+    accepted(text, 'repeated int32 port = 2', 'packed = true');
+  }
+  // Editions: PACKED on a field that cannot be packed, and any encoding on a field that is not repeated.
+  const editions = migrated([IMPLICIT]);
+  refused(editions, 'repeated string servers = 1', 'features.repeated_field_encoding = PACKED', 'features.repeated_field_encoding');
+  refused(editions, 'repeated string servers = 1', 'features = { repeated_field_encoding: PACKED }', 'features');
+  refused(editions, 'repeated Mount mounts = 7', 'features.repeated_field_encoding = PACKED', 'features.repeated_field_encoding');
+  refused(editions, 'int64 timeout = 2', 'features.repeated_field_encoding = EXPANDED', 'features.repeated_field_encoding');
+  accepted(editions, 'repeated string servers = 1', 'features.repeated_field_encoding = EXPANDED');
+  accepted(editions, 'repeated int32 port = 2', 'features.repeated_field_encoding = PACKED');
+});
+
 test('string ↔ bytes: a string whose utf8_validation resolves to NONE (file or field) rejects nothing', NEEDS_CORPUS, () => {
   const baseline: Baseline = { tag: TAG, source: 'path', origin: 'test', model: released() };
   /** The FIELD_TYPE_CHANGED message of `text` against `against`, without its element and baseline. */

@@ -9,7 +9,7 @@ import {
 import {
   SCALARS, holdsStrings, isPackable, jsonNameOf, isReserved, type ApiModel, type EnumDef, type FieldDef, type FieldLabel, type MessageDef, type ServiceDef,
 } from './model';
-import { EDITION_DEFAULTS, misplacedFeatures, resolveFeatures, type FeatureTarget, type Features } from './features';
+import { EDITION_DEFAULTS, misplacedFeatures, ownFeature, resolveFeatures, type FeatureTarget, type Features } from './features';
 import { ENUM_MAX, FIELD_MAX, parse } from './parser';
 import { wellKnownTypes } from './wellKnown';
 import { partitionPoint } from '../binarySearch';
@@ -660,11 +660,31 @@ class Binder {
     const packed = f.options.find((o) => o.name === 'packed');
     // As protoc says ("Field option packed is not allowed in edition 2023"); the encoding is still read from it.
     if (packed && features) this.problem('editions-packed', 'the option "packed" is not allowed in an editions file: use features.repeated_field_encoding (EXPANDED or PACKED)', packed.nameRange, 'error');
+    if (typeKind !== 'unresolved') this.checkPacking(f, label === 'repeated' && isPackable(typeKind, type), packed, features);
     if (packed) def.packed = packed.value === 'true';
     // Editions pack by default, as proto3 does (compare's `packed`); EXPANDED is what `[packed = false]` was.
     else if (features?.repeatedFieldEncoding === 'EXPANDED' && label === 'repeated' && isPackable(typeKind, type)) def.packed = false;
     if (f.comments.leading) def.doc = f.comments.leading.text;
     return def;
+  }
+
+  /**
+   * protoc packs only repeated fields of scalar numbers, bools and enums: it refuses `[packed = true]` elsewhere
+   * (false changes nothing), and a field's own repeated_field_encoding on a field that is not repeated, or PACKED on
+   * one that cannot be packed.
+   */
+  private checkPacking(f: FieldNode, packable: boolean, packed: OptionNode | undefined, features: Features | undefined): void {
+    const what = f.mapKey !== undefined ? 'a map' : f.label === 'repeated' ? `a repeated ${f.type}` : 'a field that is not repeated';
+    if (packed?.value === 'true' && !features && !packable) {
+      this.problem('not-packable', `[packed = true] is not allowed on ${what}: only repeated fields of numbers, bools and enums are packed`, packed.nameRange, 'error');
+    }
+    const own = features && ownFeature(f.options, 'repeated_field_encoding');
+    if (!own) return;
+    if (f.label !== 'repeated' && f.mapKey === undefined) {
+      this.problem('not-packable', `features.repeated_field_encoding is not allowed on ${what}: only a repeated field has an encoding`, own.option.nameRange, 'error');
+    } else if (own.value === 'PACKED' && !packable) {
+      this.problem('not-packable', `features.repeated_field_encoding = PACKED is not allowed on ${what}: only repeated fields of numbers, bools and enums are packed`, own.option.nameRange, 'error');
+    }
   }
 
   private extend(extendee: string, range: Range, fields: FieldNode[], scope: string, scopeFeatures: Features | undefined): void {
