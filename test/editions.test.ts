@@ -654,6 +654,13 @@ test('ENUM_OPEN_CLOSED_CHANGED: the released enum type comes back on the enum of
   assert.deepEqual(fixTitles(reordered, proto3, RULE, 'Protocol'), []);
   // A closed enum in a field of implicit presence is a compile error (PortMapping.protocol): nothing either.
   assert.deepEqual(fixTitles(migrated([IMPLICIT]), releasedAs(protocolClosed), RULE, 'Protocol'), []);
+  // Nor in an extension of implicit presence (the file's, where it is declared at the top level), with the field explicit.
+  const explicitField = replaceOnce(migrated([IMPLICIT]), 'Protocol protocol = 1;', 'Protocol protocol = 1 [features.field_presence = EXPLICIT];');
+  assert.deepEqual(fixTitles(explicitField, releasedAs(protocolClosed), RULE, 'Protocol'), ['Make the enum closed again']);
+  const extension = replaceOnce(replaceOnce(explicitField, 'message VersionRequest {\n', 'message VersionRequest {\n    extensions 100 to 199;\n'),
+    'message VersionResponse {\n', 'extend VersionRequest {\n    Protocol protocol = 100;\n}\n\nmessage VersionResponse {\n');
+  assert.deepEqual(bound(extension).problems, []);
+  assert.deepEqual(fixTitles(extension, releasedAs(protocolClosed), RULE, 'Protocol'), []);
   // proto3 has only open enums and proto2 only closed ones.
   assert.deepEqual(fixTitles(corpusText(TAG), releasedAs(protocolClosed), RULE, 'Protocol'), []);
   assert.deepEqual(fixTitles(asProto2(), proto3, RULE, 'Protocol'), []);

@@ -86,6 +86,11 @@ export interface BoundFile {
   problems: Problem[];
   references: TypeReference[];
   declarations: Map<string, Declaration>;
+  /**
+   * The enums that a field of this file needs open, extensions included (the model has no extensions): in proto3
+   * every enum field's (and map value's), in an editions file those of implicit presence. Closing one is protoc's error.
+   */
+  needOpen: ReadonlySet<string>;
 }
 
 /** An import found by a resolver. */
@@ -261,7 +266,8 @@ class Binder {
     for (const x of this.ast.extends) this.extend(x.extendee, x.extendeeRange, x.fields, scope, this.fileFeatures);
     this.checkClosedEnumFields();
     this.checkScopes();
-    return { uri: this.uri, ast: this.ast, model, problems: this.problems, references: this.references, declarations: this.declarations };
+    const needOpen = new Set(this.openEnumFields.map((f) => f.enumFqn));
+    return { uri: this.uri, ast: this.ast, model, problems: this.problems, references: this.references, declarations: this.declarations, needOpen };
   }
 
   /**
