@@ -238,6 +238,37 @@ function asProto2(text = corpusText(TAG)): string {
   return applyEdits(replaceOnce(text, 'syntax = "proto3";', 'syntax = "proto2";'), unlabelled.map((f) => insertAt(f.typeRange.start, 'optional ')));
 }
 
+test('a default where protoc takes none, or not of the field\'s type, is a binding error, as protoc says', NEEDS_CORPUS, () => {
+  /** The spots of the problems of `text` with `options` on `field`, and those expected at `needles` (in the options). */
+  const check = (text: string, field: string, options: string, needles: string[]): void => {
+    const edited = replaceOnce(text, `${field};`, `${field} [${options}];`);
+    assert.deepEqual(problemSpots(edited), needles.map((n) => spot('invalid-default', edited, `${field} [${options}]`, n)), `${field} [${options}]`);
+  };
+  // proto3 has no defaults at all.
+  check(corpusText(TAG), 'int64 timeout = 2', 'default = 5', ['default']);
+  check(corpusText(TAG), 'Protocol protocol = 1', 'deprecated = true, default = UDP', ['default']);
+  // proto2: not on a repeated, map or message field; and of the field's type and range.
+  const proto2 = asProto2();
+  check(proto2, 'optional int64 timeout = 2', 'default = -9223372036854775808', []);
+  check(proto2, 'optional int64 timeout = 2', 'default = 0x7fffffffffffffff', []);
+  check(proto2, 'optional int64 timeout = 2', 'default = 9223372036854775808', ['9223372036854775808']);
+  check(proto2, 'optional int64 timeout = 2', 'default = "5"', ['"5"']);
+  check(proto2, 'optional int64 timeout = 2', 'default = 1.5', ['1.5']);
+  check(proto2, 'optional bool readonly = 3', 'default = true', []);
+  check(proto2, 'optional bool readonly = 3', 'default = 1', ['1']);
+  check(proto2, 'optional Protocol protocol = 1', 'default = UDP', []);
+  check(proto2, 'optional Protocol protocol = 1', 'default = 1', ['1']);
+  check(proto2, 'optional string runtime_name = 2', 'default = "runc"', []);
+  check(proto2, 'optional string runtime_name = 2', 'default = runc', ['runc']);
+  check(proto2, 'repeated string servers = 1', 'default = "x"', ['default']);
+  check(proto2, 'map<string, string> labels = 6', 'default = "x"', ['default']);
+  check(proto2, 'optional PodSandboxMetadata metadata = 1', 'default = 1', ['default']);
+  // Editions: not on a field of implicit presence (protoc: "Implicit presence fields can't specify defaults").
+  check(migrated(), 'int64 timeout = 2', 'default = 5', []);
+  check(migrated([IMPLICIT]), 'int64 timeout = 2', 'default = 5', ['default']);
+  check(migrated([IMPLICIT]), 'int64 timeout = 2', 'features.field_presence = EXPLICIT, default = 5', []);
+});
+
 test('a field released in a proto2 file keeps its encoding and required-ness where the file can say them', NEEDS_CORPUS, () => {
   const proto2 = (text: string): Baseline => ({ tag: TAG, source: 'path', origin: 'test', model: bind(parse(text), 'file:///old/api.proto').model });
   assert.deepEqual(bound(asProto2()).problems.map((p) => p.code), []);
@@ -278,10 +309,10 @@ function problemSpots(text: string): string[] {
   return bound(text).problems.map((p) => `${p.code} ${p.range.start.line}:${p.range.start.character}-${p.range.end.character}`);
 }
 
-/** `code line:start-end` of `needle` inside `context`, which occurs once in `text`: where a problem is expected. */
+/** `code line:start-end` of the last `needle` in `context`, which occurs once in `text`: where a problem is expected. */
 function spot(code: string, text: string, context: string, needle: string): string {
   assert.equal(text.split(context).length, 2, `expected exactly one ${JSON.stringify(context)}`);
-  const before = text.slice(0, text.indexOf(context) + context.indexOf(needle)).split('\n');
+  const before = text.slice(0, text.indexOf(context) + context.lastIndexOf(needle)).split('\n');
   const at = before[before.length - 1]!.length;
   return `${code} ${before.length - 1}:${at}-${at + needle.length}`;
 }

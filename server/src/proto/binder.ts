@@ -10,6 +10,7 @@ import {
   SCALARS, holdsStrings, isPackable, jsonNameOf, isReserved, type ApiModel, type EnumDef, type FieldDef, type FieldLabel, type MessageDef, type ServiceDef,
 } from './model';
 import { EDITION_DEFAULTS, misplacedFeatures, ownFeature, resolveFeatures, type FeatureTarget, type Features } from './features';
+import { defaultValueProblem } from './defaults';
 import { ENUM_MAX, FIELD_MAX, parse } from './parser';
 import { wellKnownTypes } from './wellKnown';
 import { partitionPoint } from '../binarySearch';
@@ -666,12 +667,30 @@ class Binder {
     const packed = f.options.find((o) => o.name === 'packed');
     // As protoc says ("Field option packed is not allowed in edition 2023"); the encoding is still read from it.
     if (packed && features) this.problem('editions-packed', 'the option "packed" is not allowed in an editions file: use features.repeated_field_encoding (EXPANDED or PACKED)', packed.nameRange, 'error');
+    this.checkDefault(f, def, features);
     if (typeKind !== 'unresolved') this.checkPacking(f, label === 'repeated' && isPackable(typeKind, type), packed, features);
     if (packed) def.packed = packed.value === 'true';
     // Editions pack by default, as proto3 does (compare's `packed`); EXPANDED is what `[packed = false]` was.
     else if (features?.repeatedFieldEncoding === 'EXPANDED' && label === 'repeated' && isPackable(typeKind, type)) def.packed = false;
     if (f.comments.leading) def.doc = f.comments.leading.text;
     return def;
+  }
+
+  /** protoc takes a default only on a singular scalar or enum field that has presence, and only of the field's type. */
+  private checkDefault(f: FieldNode, def: FieldDef, features: Features | undefined): void {
+    const option = f.options.find((o) => o.name === 'default');
+    if (!option) return;
+    const refused = this.proto3 ? 'a proto3 file'
+      : def.label === 'repeated' ? 'a repeated field'
+      : def.typeKind === 'message' ? 'a message field'
+      : features?.fieldPresence === 'IMPLICIT' && def.label === 'implicit' && !f.oneof ? 'a field of implicit presence'
+      : undefined;
+    if (refused) {
+      this.problem('invalid-default', `a default value is not allowed on ${refused}: ${this.proto3 ? 'proto3 fields default to zero' : 'protoc refuses it'}`, option.nameRange, 'error');
+      return;
+    }
+    const wrong = defaultValueProblem(def.type, def.typeKind, option.value);
+    if (wrong) this.problem('invalid-default', wrong, option.valueRange, 'error');
   }
 
   /**
