@@ -269,6 +269,30 @@ test('a default where protoc takes none, or not of the field\'s type, is a bindi
   check(migrated([IMPLICIT]), 'int64 timeout = 2', 'features.field_presence = EXPLICIT, default = 5', []);
 });
 
+test('reserved and extension ranges out of bounds or overlapping, a name reserved twice, and extension ranges in proto3 are binding errors, as protoc says', NEEDS_CORPUS, () => {
+  /** The spots of the problems of `text` with `statement` first in VersionRequest (or `scope`), and those expected (`needles` in it). */
+  const check = (text: string, statement: string, needles: [code: string, needle: string][], scope = 'message VersionRequest {\n'): void => {
+    const edited = replaceOnce(text, scope, `${scope}    ${statement}\n`);
+    assert.deepEqual(problemSpots(edited), needles.map(([code, n]) => spot(code, edited, statement, n)), statement);
+  };
+  const proto3 = corpusText(TAG);
+  check(proto3, 'reserved 0;', [['number-out-of-range', '0']]);
+  check(proto3, 'reserved 10 to 536870912;', [['number-out-of-range', '10 to 536870912']]);
+  check(proto3, 'reserved 10 to max;', []);
+  check(proto3, 'reserved 10 to 20, 20;', [['overlapping-ranges', '20']]);
+  check(proto3, 'reserved 10 to 20, 30, 15 to 16;', [['overlapping-ranges', '15 to 16']]);
+  check(proto3, 'reserved "gone", "gone";', [['duplicate-name', '"gone"']]);
+  check(proto3, 'reserved 10 to 20, 15;', [['overlapping-ranges', '15']], 'enum Protocol {\n');
+  check(proto3, 'reserved -5 to -1;', [], 'enum Protocol {\n');
+  check(proto3, 'extensions 100 to 199;', [['proto3-extensions', 'extensions 100 to 199;']]);
+  // proto2: an extension range may not hold a field's number, nor meet a reserved range.
+  const proto2 = asProto2();
+  check(proto2, 'extensions 100 to max;', []);
+  check(proto2, 'extensions 100 to 199;\n    reserved 150;', [['overlapping-ranges', '150']]);
+  const holding = replaceOnce(proto2, 'message VersionRequest {\n', 'message VersionRequest {\n    extensions 1 to 10;\n');
+  assert.deepEqual(problemSpots(holding), [spot('uses-reserved', holding, 'extensions 1 to 10;\n    // Version of the kubelet runtime API.\n    optional string version = 1;', '1')]);
+});
+
 test('a field released in a proto2 file keeps its encoding and required-ness where the file can say them', NEEDS_CORPUS, () => {
   const proto2 = (text: string): Baseline => ({ tag: TAG, source: 'path', origin: 'test', model: bind(parse(text), 'file:///old/api.proto').model });
   assert.deepEqual(bound(asProto2()).problems.map((p) => p.code), []);

@@ -3,7 +3,7 @@
 
 import {
   allowsAliases, comparePositions,
-  type EnumNode, type FieldNode, type ImportNode, type MessageNode, type OptionNode, type ProtoFile, type Range, type ReservedNode, type RpcNode,
+  type EnumNode, type ExtensionsNode, type FieldNode, type ImportNode, type MessageNode, type OptionNode, type ProtoFile, type Range, type ReservedNode, type RpcNode,
   type ServiceNode,
 } from './ast';
 import {
@@ -577,7 +577,10 @@ class Binder {
     if (isDeprecated(m.options)) def.deprecated = true;
     if (features) def.features = features;
     model.messages.push(def);
-    this.reserved(m.reserved, def, FIELD_MAX);
+    // protoc: "Extension ranges are not allowed in proto3" (extensions there declare options only).
+    if (this.proto3) for (const e of m.extensions) this.problem('proto3-extensions', 'extension ranges are not allowed in proto3', e.range, 'error');
+    this.reserved(m.reserved, def, 1, FIELD_MAX, m.extensions);
+    const extensionRanges = m.extensions.flatMap((e) => e.ranges.map((x): [number, number] => [x.start, x.end]));
 
     // A message of one field has no duplicates to find: no maps for it (a file of 100,000 such made 300,000).
     const many = m.fields.length > 1;
@@ -608,6 +611,7 @@ class Binder {
       if (n < 1 || n > FIELD_MAX) this.problem('number-out-of-range', `field number ${n} is out of range (1 to ${FIELD_MAX})`, f.numberRange, 'error');
       else if (n >= 19000 && n <= 19999) this.problem('number-reserved-by-protobuf', `field numbers 19000 to 19999 are reserved for the protobuf implementation`, f.numberRange, 'error');
       if (spans ? spans.has(n) : isReserved(def.reservedNumbers, n)) this.problem('uses-reserved', `field "${f.name}" uses reserved number ${n}`, f.numberRange, 'error');
+      if (extensionRanges.length > 0 && isReserved(extensionRanges, n)) this.problem('uses-reserved', `field "${f.name}" uses number ${n}, which an extension range holds`, f.numberRange, 'error');
       if (reservedNames ? reservedNames.has(f.name) : def.reservedNames.includes(f.name)) this.problem('uses-reserved', `field name "${f.name}" is reserved`, f.nameRange, 'error');
     }
     for (const n of m.messages) this.message(n, fqn, model, features);
@@ -756,7 +760,7 @@ class Binder {
     }
     if (e.comments.leading) def.doc = e.comments.leading.text;
     if (isDeprecated(e.options)) def.deprecated = true;
-    this.reserved(e.reserved, def, ENUM_MAX);
+    this.reserved(e.reserved, def, -2147483648, ENUM_MAX);
     const allowAlias = allowsAliases(e);
     const byNumber = new Map<number, string>();
     const names = new Set<string>();
@@ -815,18 +819,46 @@ class Binder {
     return def;
   }
 
-  private reserved(nodes: ReservedNode[], def: { reservedNumbers: [number, number][]; reservedNames: string[] }, max: number): void {
+  /**
+   * A message's or enum's reservations, and a message's extension ranges (`extensions`), as protoc takes them: each
+   * range in bounds and starting before it ends, no number in two of them, no name reserved twice.
+   */
+  private reserved(nodes: ReservedNode[], def: { reservedNumbers: [number, number][]; reservedNames: string[] }, min: number, max: number, extensions: ExtensionsNode[] = []): void {
+    const spans: Span[] = [];
+    const names = new Set<string>();
+    const add = (what: Span['what'], x: NumberRange): void => {
+      const end = Math.min(x.end, max);
+      if (x.end < x.start) this.problem('invalid-range', `${what} ${x.start} to ${x.end} ends before it starts`, x.range, 'error');
+      else if (x.start < min || (x.end > max && x.end !== Infinity)) this.problem('number-out-of-range', `${what} ${x.start} to ${x.end} is out of range (${min} to ${max})`, x.range, 'error');
+      else spans.push({ start: x.start, end, range: x.range, what });
+      if (what === 'reserved range') def.reservedNumbers.push([x.start, end]);
+    };
     for (const r of nodes) {
-      for (const x of r.ranges) {
-        if (x.end < x.start) this.problem('invalid-range', `reserved range ${x.start} to ${x.end} ends before it starts`, x.range, 'error');
-        def.reservedNumbers.push([x.start, Math.min(x.end, max)]);
+      for (const x of r.ranges) add('reserved range', x);
+      for (const n of r.names) {
+        if (names.has(n.name)) this.problem('duplicate-name', `the name "${n.name}" is reserved twice`, n.range, 'error');
+        names.add(n.name);
+        def.reservedNames.push(n.name);
       }
-      for (const n of r.names) def.reservedNames.push(n.name);
+    }
+    for (const e of extensions) for (const x of e.ranges) add('extension range', x);
+    spans.sort((a, b) => a.start - b.start);
+    let last: Span | undefined;
+    for (const x of spans) {
+      if (last && x.start <= last.end) this.problem('overlapping-ranges', `${x.what} ${x.start} to ${x.end} overlaps ${last.what} ${last.start} to ${last.end}`, x.range, 'error');
+      if (!last || x.end > last.end) last = x;
     }
   }
 }
 
 type RpcDef = ServiceDef['rpcs'][number];
+
+type NumberRange = ReservedNode['ranges'][number];
+
+/** A reserved or extension range, for the check that no two overlap. */
+interface Span extends NumberRange {
+  what: 'reserved range' | 'extension range';
+}
 
 /** A name declared in a scope (see Binder.checkScopes). */
 interface ScopeSymbol {
