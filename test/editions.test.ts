@@ -270,11 +270,8 @@ test('a default where protoc takes none, or not of the field\'s type, is a bindi
 });
 
 test('reserved and extension ranges out of bounds or overlapping, a name reserved twice, and extension ranges in proto3 are binding errors, as protoc says', NEEDS_CORPUS, () => {
-  /** The spots of the problems of `text` with `statement` first in VersionRequest (or `scope`), and those expected (`needles` in it). */
-  const check = (text: string, statement: string, needles: [code: string, needle: string][], scope = 'message VersionRequest {\n'): void => {
-    const edited = replaceOnce(text, scope, `${scope}    ${statement}\n`);
-    assert.deepEqual(problemSpots(edited), needles.map(([code, n]) => spot(code, edited, statement, n)), statement);
-  };
+  const check = (text: string, statement: string, expected: [string, string][], scope = 'message VersionRequest {\n'): void =>
+    assertInserted(text, scope, `    ${statement}`, expected);
   const proto3 = corpusText(TAG);
   check(proto3, 'reserved 0;', [['number-out-of-range', '0']]);
   check(proto3, 'reserved 10 to 536870912;', [['number-out-of-range', '10 to 536870912']]);
@@ -291,6 +288,39 @@ test('reserved and extension ranges out of bounds or overlapping, a name reserve
   check(proto2, 'extensions 100 to 199;\n    reserved 150;', [['overlapping-ranges', '150']]);
   const holding = replaceOnce(proto2, 'message VersionRequest {\n', 'message VersionRequest {\n    extensions 1 to 10;\n');
   assert.deepEqual(problemSpots(holding), [spot('uses-reserved', holding, 'extensions 1 to 10;\n    // Version of the kubelet runtime API.\n    optional string version = 1;', '1')]);
+});
+
+test('JSON names that clash, as protoc refuses them in proto3 and editions, and in proto2 where a json_name is set', NEEDS_CORPUS, () => {
+  const AFTER = 'string runtime_api_version = 4;\n';
+  const clash: [string, string][] = [['duplicate-json-name', 'runtimeName']];
+  assertInserted(asProto2(), AFTER, '    optional string runtimeName = 5;', []);
+  assertInserted(asProto2(), AFTER, '    optional string other = 5 [json_name = "runtimeName"];', [['duplicate-json-name', 'other']]);
+  assertInserted(migrated(), AFTER, '    string runtimeName = 5;', clash);
+  assertInserted(migrated(['option features.json_format = LEGACY_BEST_EFFORT;']), AFTER, '    string runtimeName = 5;', []);
+  assertInserted(corpusText(TAG), AFTER, '    string runtimeName = 5;', clash);
+});
+
+test('an empty oneof, a map in a oneof, and allow_alias without an alias are binding errors, as protoc says', NEEDS_CORPUS, () => {
+  for (const text of [corpusText(TAG), asProto2(), migrated()]) {
+    assertInserted(text, 'message VersionRequest {\n', '    oneof choice {\n    }', [['oneof-empty', 'choice']]);
+    assertInserted(text, 'message VersionRequest {\n', '    oneof choice {\n        map<string, string> tags = 9;\n    }', [['map-in-oneof', 'map<string, string>']]);
+    assertInserted(text, 'message VersionRequest {\n', '    oneof choice {\n        string tag = 9;\n    }', []);
+    assertInserted(text, 'enum Protocol {\n', '    option allow_alias = true;', [['unused-allow-alias', 'allow_alias']]);
+    assertInserted(text, 'enum Protocol {\n', '    option allow_alias = true;\n    TCP_TOO = 0;', []);
+  }
+});
+
+test('an extension that is a map, required, sets json_name or (editions) its own presence is a binding error, as protoc says', NEEDS_CORPUS, () => {
+  const withRange = (text: string): string => replaceOnce(text, 'message VersionRequest {\n', 'message VersionRequest {\n    extensions 100 to 199;\n');
+  const extend = (text: string, field: string, expected: [string, string][]): void =>
+    assertInserted(withRange(text), 'option go_package = "k8s.io/cri-api/pkg/apis/runtime/v1";\n', `extend VersionRequest {\n    ${field}\n}`, expected);
+  const proto2 = asProto2();
+  extend(proto2, 'optional string tag = 100;', []);
+  extend(proto2, 'map<string, string> tags = 100;', [['invalid-extension', 'map<string, string>']]);
+  extend(proto2, 'required string tag = 100;', [['invalid-extension', 'required']]);
+  extend(proto2, 'optional string tag = 100 [json_name = "t"];', [['invalid-extension', 'json_name']]);
+  extend(migrated(), 'string tag = 100;', []);
+  extend(migrated(), 'string tag = 100 [features.field_presence = EXPLICIT];', [['invalid-extension', 'features.field_presence']]);
 });
 
 test('a field released in a proto2 file keeps its encoding and required-ness where the file can say them', NEEDS_CORPUS, () => {
@@ -339,6 +369,12 @@ function spot(code: string, text: string, context: string, needle: string): stri
   const before = text.slice(0, text.indexOf(context) + context.lastIndexOf(needle)).split('\n');
   const at = before[before.length - 1]!.length;
   return `${code} ${before.length - 1}:${at}-${at + needle.length}`;
+}
+
+/** Asserts the problems of `text` with `statement` inserted after `scope`: `expected` ([code, last needle in statement]). */
+function assertInserted(text: string, scope: string, statement: string, expected: [code: string, needle: string][]): void {
+  const edited = replaceOnce(text, scope, `${scope}${statement}\n`);
+  assert.deepEqual(problemSpots(edited), expected.map(([code, n]) => spot(code, edited, statement, n)), statement);
 }
 
 test('[packed = true], or the field\'s own repeated_field_encoding, where protoc packs nothing is a binding error, as protoc and buf say', NEEDS_CORPUS, () => {

@@ -214,6 +214,8 @@ class Binder {
    * editions file those of implicit presence, in a proto3 file all of them.
    */
   private readonly openEnumFields: { field: FieldNode; enumFqn: string }[] = [];
+  /** An editions file in which JSON names may clash (see setsLegacyJson). */
+  private legacyJson = false;
   /**
    * Declared names (last component) → the scopes declaring them and the full name, kept with `declarations`
    * (see `resolveType`). The full name is kept so that a lookup hashes a string hashed before, not a new one.
@@ -260,6 +262,7 @@ class Binder {
       model.goPackage = stringValue(goPackage.value);
       model.goPackageNode = goPackage;
     }
+    this.legacyJson = !!this.fileFeatures && setsLegacyJson(this.ast);
     const scope = this.pkg;
     for (const m of this.ast.messages) this.message(m, scope, model, this.fileFeatures);
     for (const e of this.ast.enums) model.enums.push(this.enumDef(e, scope, this.fileFeatures));
@@ -603,16 +606,22 @@ class Binder {
         this.problem('duplicate-name', `field "${f.name}" is already defined in "${m.name}"`, f.nameRange, 'error');
         this.reportedDuplicates.add(f);
       } else byName?.set(f.name, f);
-      if (this.proto3 && !same) {
+      if (!same) {
         const j = byJson?.get(field.jsonName);
-        if (j) this.problem('duplicate-json-name', `JSON name "${field.jsonName}" of "${f.name}" conflicts with field "${j.name}"`, f.nameRange, 'error');
-        else byJson?.set(field.jsonName, f);
+        // proto3 and editions (unless json_format = LEGACY_BEST_EFFORT) refuse any clash; proto2 one with a json_name.
+        const refused = j && (this.proto3 || (features && !this.legacyJson) || hasJsonName(f) || hasJsonName(j));
+        if (refused) this.problem('duplicate-json-name', `JSON name "${field.jsonName}" of "${f.name}" conflicts with field "${j.name}"`, f.nameRange, 'error');
+        else if (!j) byJson?.set(field.jsonName, f);
       }
       if (n < 1 || n > FIELD_MAX) this.problem('number-out-of-range', `field number ${n} is out of range (1 to ${FIELD_MAX})`, f.numberRange, 'error');
       else if (n >= 19000 && n <= 19999) this.problem('number-reserved-by-protobuf', `field numbers 19000 to 19999 are reserved for the protobuf implementation`, f.numberRange, 'error');
       if (spans ? spans.has(n) : isReserved(def.reservedNumbers, n)) this.problem('uses-reserved', `field "${f.name}" uses reserved number ${n}`, f.numberRange, 'error');
       if (extensionRanges.length > 0 && isReserved(extensionRanges, n)) this.problem('uses-reserved', `field "${f.name}" uses number ${n}, which an extension range holds`, f.numberRange, 'error');
       if (reservedNames ? reservedNames.has(f.name) : def.reservedNames.includes(f.name)) this.problem('uses-reserved', `field name "${f.name}" is reserved`, f.nameRange, 'error');
+    }
+    for (const o of m.oneofs) {
+      if (o.fields.length === 0) this.problem('oneof-empty', `oneof "${o.name}" must have at least one field`, o.nameRange, 'error');
+      for (const f of o.fields) if (f.mapKey !== undefined) this.problem('map-in-oneof', `map field "${f.name}" is not allowed in a oneof`, f.typeRange, 'error');
     }
     for (const n of m.messages) this.message(n, fqn, model, features);
     for (const f of m.fields) if (f.group) this.message(f.group, fqn, model, features);
@@ -716,9 +725,18 @@ class Binder {
     }
   }
 
+  /** protoc's rules for extensions: no map, no json_name, never required, and (editions) no presence of their own. */
   private extend(extendee: string, range: Range, fields: FieldNode[], scope: string, scopeFeatures: Features | undefined): void {
     this.typeRef({ written: extendee, range }, scope);
-    for (const f of fields) this.field(f, scope, scopeFeatures);
+    for (const f of fields) {
+      this.field(f, scope, scopeFeatures);
+      if (f.mapKey !== undefined) this.problem('invalid-extension', `extension "${f.name}" cannot be a map`, f.typeRange, 'error');
+      if (f.label === 'required') this.problem('invalid-extension', `extension "${f.name}" cannot be required`, f.labelRange!, 'error');
+      const json = f.options.find((o) => o.name === 'json_name');
+      if (json) this.problem('invalid-extension', `extension "${f.name}" cannot set json_name`, json.nameRange, 'error');
+      const presence = scopeFeatures && ownFeature(f.options, 'field_presence');
+      if (presence) this.problem('invalid-extension', `extension "${f.name}" cannot set features.field_presence: an extension always has presence, and cannot be required`, presence.option.nameRange, 'error');
+    }
   }
 
   /**
@@ -783,6 +801,9 @@ class Binder {
       if (spans ? spans.has(v.number) : isReserved(def.reservedNumbers, v.number)) this.problem('uses-reserved', `enum value "${v.name}" uses reserved number ${v.number}`, v.numberRange, 'error');
       if (reservedNames ? reservedNames.has(v.name) : def.reservedNames.includes(v.name)) this.problem('uses-reserved', `enum value name "${v.name}" is reserved`, v.nameRange, 'error');
     }
+    // protoc: "declares 'option allow_alias = true;', but does not use any aliases".
+    const allowing = allowAlias && byNumber.size === e.values.filter((v) => v.number !== undefined).length ? e.options.find((o) => o.name === 'allow_alias') : undefined;
+    if (allowing) this.problem('unused-allow-alias', `enum "${e.name}" allows aliases but has none: remove option allow_alias`, allowing.nameRange, 'error');
     const first = e.values[0];
     // An open enum (proto3's, and an editions file's unless `enum_type = CLOSED`) defaults to its first value.
     if ((this.proto3 || (parentFeatures && !closed)) && first && first.number !== undefined && first.number !== 0) {
@@ -971,6 +992,17 @@ function join(scope: string, name: string): string {
 /** `outer` is `inner` or a scope around it ('' encloses everything). */
 function encloses(outer: string, inner: string): boolean {
   return outer === '' || outer === inner || (inner.length > outer.length && inner.charCodeAt(outer.length) === 46 && inner.startsWith(outer));
+}
+
+function hasJsonName(f: FieldNode): boolean {
+  return f.options.some((o) => o.name === 'json_name');
+}
+
+/** Whether the file or a message sets features.json_format = LEGACY_BEST_EFFORT, which lets JSON names clash. */
+function setsLegacyJson(ast: ProtoFile): boolean {
+  const legacy = (options: readonly OptionNode[]): boolean => ownFeature(options, 'json_format')?.value === 'LEGACY_BEST_EFFORT';
+  const inMessages = (ms: MessageNode[]): boolean => ms.some((m) => legacy(m.options) || inMessages(m.messages));
+  return legacy(ast.options) || inMessages(ast.messages);
 }
 
 function isDeprecated(options: OptionNode[]): boolean {
