@@ -238,12 +238,29 @@ function asProto2(text = corpusText(TAG)): string {
   return applyEdits(replaceOnce(text, 'syntax = "proto3";', 'syntax = "proto2";'), unlabelled.map((f) => insertAt(f.typeRange.start, 'optional ')));
 }
 
+test('a field feature on a field it cannot apply to, LEGACY_REQUIRED as the file\'s default, and features outside editions are binding errors, as protoc says', NEEDS_CORPUS, () => {
+  const on = (field: string, options: string, option?: string): void => assertWithOptions(migrated(), field, options, option ? [['feature-target', option]] : []);
+  on('repeated string servers = 1', 'features.field_presence = EXPLICIT', 'features.field_presence');
+  on('map<string, string> labels = 6', 'features.field_presence = EXPLICIT', 'features.field_presence');
+  on('PodSandboxMetadata metadata = 1', 'features.field_presence = IMPLICIT', 'features.field_presence');
+  on('PodSandboxMetadata metadata = 1', 'features.field_presence = EXPLICIT');
+  on('int64 timeout = 2', 'features.utf8_validation = NONE', 'features.utf8_validation');
+  on('string runtime_name = 2', 'features.utf8_validation = NONE');
+  on('bytes stdout = 1', 'features.utf8_validation = NONE', 'features.utf8_validation');
+  on('map<string, string> labels = 6', 'features.utf8_validation = NONE');
+  on('map<string, string> labels = 6', 'features.message_encoding = DELIMITED', 'features.message_encoding');
+  on('int64 timeout = 2', 'features.message_encoding = DELIMITED', 'features.message_encoding');
+  on('PodSandboxMetadata metadata = 1', 'features.message_encoding = DELIMITED');
+  assertInserted(migrated(), 'message VersionRequest {\n', '    oneof choice {\n        string tag = 9 [features.field_presence = EXPLICIT];\n    }', [['feature-target', 'features.field_presence']]);
+  assertInserted(migrated(), GO_PACKAGE, 'option features.field_presence = LEGACY_REQUIRED;', [['feature-target', 'features.field_presence']]);
+  // proto2 and proto3 have no features.
+  assertInserted(corpusText(TAG), GO_PACKAGE, 'option features.field_presence = IMPLICIT;', [['features-outside-editions', 'features.field_presence']]);
+  assertWithOptions(asProto2(), 'optional string runtime_name = 2', 'features = { utf8_validation: NONE }', [['features-outside-editions', 'features']]);
+});
+
 test('a default where protoc takes none, or not of the field\'s type, is a binding error, as protoc says', NEEDS_CORPUS, () => {
-  /** The spots of the problems of `text` with `options` on `field`, and those expected at `needles` (in the options). */
-  const check = (text: string, field: string, options: string, needles: string[]): void => {
-    const edited = replaceOnce(text, `${field};`, `${field} [${options}];`);
-    assert.deepEqual(problemSpots(edited), needles.map((n) => spot('invalid-default', edited, `${field} [${options}]`, n)), `${field} [${options}]`);
-  };
+  const check = (text: string, field: string, options: string, needles: string[]): void =>
+    assertWithOptions(text, field, options, needles.map((n) => ['invalid-default', n]));
   // proto3 has no defaults at all.
   check(corpusText(TAG), 'int64 timeout = 2', 'default = 5', ['default']);
   check(corpusText(TAG), 'Protocol protocol = 1', 'deprecated = true, default = UDP', ['default']);
@@ -371,6 +388,12 @@ function spot(code: string, text: string, context: string, needle: string): stri
   return `${code} ${before.length - 1}:${at}-${at + needle.length}`;
 }
 
+/** Asserts the problems of `text` with `options` on `field`: `expected` ([code, last needle in the options]). */
+function assertWithOptions(text: string, field: string, options: string, expected: [code: string, needle: string][]): void {
+  const edited = replaceOnce(text, `${field};`, `${field} [${options}];`);
+  assert.deepEqual(problemSpots(edited), expected.map(([code, n]) => spot(code, edited, `${field} [${options}]`, n)), `${field} [${options}]`);
+}
+
 /** Asserts the problems of `text` with `statement` inserted after `scope`: `expected` ([code, last needle in statement]). */
 function assertInserted(text: string, scope: string, statement: string, expected: [code: string, needle: string][]): void {
   const edited = replaceOnce(text, scope, `${scope}${statement}\n`);
@@ -378,13 +401,8 @@ function assertInserted(text: string, scope: string, statement: string, expected
 }
 
 test('[packed = true], or the field\'s own repeated_field_encoding, where protoc packs nothing is a binding error, as protoc and buf say', NEEDS_CORPUS, () => {
-  const withOptions = (text: string, field: string, options: string): string => replaceOnce(text, `${field};`, `${field} [${options}];`);
-  /** The not-packable error expected at `option` when `field` takes `options`. */
-  const refused = (text: string, field: string, options: string, option: string): void => {
-    const edited = withOptions(text, field, options);
-    assert.deepEqual(problemSpots(edited), [spot('not-packable', edited, `${field} [${options}]`, option)], `${field} [${options}]`);
-  };
-  const accepted = (text: string, field: string, options: string): void => assert.deepEqual(problemSpots(withOptions(text, field, options)), [], `${field} [${options}]`);
+  const refused = (text: string, field: string, options: string, option: string): void => assertWithOptions(text, field, options, [['not-packable', option]]);
+  const accepted = (text: string, field: string, options: string): void => assertWithOptions(text, field, options, []);
   // proto3 and proto2: strings, bytes, messages and maps are not packed, nor is a field that is not repeated.
   for (const text of [corpusText(TAG), asProto2()]) {
     refused(text, 'repeated string servers = 1', 'packed = true', 'packed');
@@ -549,8 +567,10 @@ test('FIELD_UTF8_VALIDATION_CHANGED: a string field whose utf8_validation resolv
   assert.deepEqual(findingsOf(RULE, corpusText(TAG), releasedAs(asProto2())), every);
   assert.deepEqual(findingsOf(RULE, migrated([IMPLICIT, none]), releasedAs(asProto2())), []);
   assert.deepEqual(findingsOf(RULE, asProto2(), releasedAs(migrated([IMPLICIT, none]))), []);
-  // A change between string and bytes stays FIELD_TYPE_CHANGED alone, which says who checks UTF-8.
-  assert.deepEqual(findingsOf(RULE, replaceOnce(onField, 'string runtime_name = 2 [', 'bytes runtime_name = 2 [')), []);
+  // A change between string and bytes stays FIELD_TYPE_CHANGED alone, which says who checks UTF-8 (a bytes field
+  // takes no utf8_validation: protoc refuses it).
+  assert.deepEqual(findingsOf(RULE, replaceOnce(onField, 'string runtime_name = 2 [features.utf8_validation = NONE]', 'bytes runtime_name = 2')), []);
+  assert.deepEqual(findingsOf(RULE, corpusText(TAG), releasedAs(replaceOnce(onField, 'string runtime_name = 2 [features.utf8_validation = NONE]', 'bytes runtime_name = 2'))), []);
 });
 
 test('a restored string field says its released UTF-8 validation in an editions file where it differs from the file', NEEDS_CORPUS, () => {

@@ -263,6 +263,12 @@ class Binder {
       model.goPackageNode = goPackage;
     }
     this.legacyJson = !!this.fileFeatures && setsLegacyJson(this.ast);
+    if (this.fileFeatures) {
+      const required = ownFeature(this.ast.options, 'field_presence');
+      if (required?.value === 'LEGACY_REQUIRED') this.problem('feature-target', 'features.field_presence = LEGACY_REQUIRED cannot be the file\'s default: set it on the fields that are required', required.option.nameRange, 'error');
+    } else {
+      for (const o of optionsOf(this.ast)) if (o.name === 'features' || o.name.startsWith('features.')) this.problem('features-outside-editions', `features are set only in an editions file (edition = "2023"), not in ${this.proto3 ? 'proto3' : 'proto2'}`, o.nameRange, 'error');
+    }
     const scope = this.pkg;
     for (const m of this.ast.messages) this.message(m, scope, model, this.fileFeatures);
     for (const e of this.ast.enums) model.enums.push(this.enumDef(e, scope, this.fileFeatures));
@@ -659,7 +665,10 @@ class Binder {
       typeKind = d?.kind === 'message' || d?.kind === 'enum' ? d.kind : 'unresolved';
     }
     const features = scopeFeatures && resolveFeatures(scopeFeatures, f.options);
-    if (features) this.misplacedFeatures(f.options, 'field');
+    if (features) {
+      this.misplacedFeatures(f.options, 'field');
+      this.checkFieldFeatures(f, typeKind, type);
+    }
     let label: FieldLabel = f.label ?? (features ? editionLabel(f, typeKind, features) : this.proto3 || f.oneof ? 'implicit' : 'optional');
     if (f.mapKey !== undefined) label = 'repeated';
     if (typeKind === 'enum' && (this.proto3 || (label === 'implicit' && !f.oneof && features))) this.openEnumFields.push({ field: f, enumFqn: type });
@@ -687,6 +696,26 @@ class Binder {
     else if (features?.repeatedFieldEncoding === 'EXPANDED' && label === 'repeated' && isPackable(typeKind, type)) def.packed = false;
     if (f.comments.leading) def.doc = f.comments.leading.text;
     return def;
+  }
+
+  /**
+   * The field features protoc refuses on a field that they cannot apply to: presence on a oneof's field or a repeated
+   * one, implicit presence on a message field, UTF-8 validation on a field that holds no strings, and a message
+   * encoding on a field that is not a message (a map included).
+   */
+  private checkFieldFeatures(f: FieldNode, typeKind: FieldDef['typeKind'], type: string): void {
+    const refuse = (option: OptionNode, message: string): void => this.problem('feature-target', message, option.nameRange, 'error');
+    const presence = ownFeature(f.options, 'field_presence');
+    if (presence) {
+      if (f.oneof) refuse(presence.option, 'a oneof\'s field cannot set features.field_presence: it always has presence');
+      else if (f.label === 'repeated' || f.mapKey !== undefined) refuse(presence.option, 'a repeated field cannot set features.field_presence');
+      else if (typeKind === 'message' && presence.value === 'IMPLICIT') refuse(presence.option, 'a message field cannot have implicit presence');
+    }
+    if (typeKind === 'unresolved') return;
+    const utf8 = ownFeature(f.options, 'utf8_validation');
+    if (utf8 && !holdsStrings({ type, typeKind })) refuse(utf8.option, `only a string field (or a map with strings) can set features.utf8_validation, not a ${typeKind === 'scalar' ? type : typeKind} field`);
+    const encoding = ownFeature(f.options, 'message_encoding');
+    if (encoding && typeKind !== 'message') refuse(encoding.option, `only a message field can set features.message_encoding, not a ${typeKind === 'scalar' ? type : typeKind} field`);
   }
 
   /** protoc takes a default only on a singular scalar or enum field that has presence, and only of the field's type. */
@@ -992,6 +1021,38 @@ function join(scope: string, name: string): string {
 /** `outer` is `inner` or a scope around it ('' encloses everything). */
 function encloses(outer: string, inner: string): boolean {
   return outer === '' || outer === inner || (inner.length > outer.length && inner.charCodeAt(outer.length) === 46 && inner.startsWith(outer));
+}
+
+/** Every option of the file and of what it declares, for checks that look at them all alike. */
+function* optionsOf(ast: ProtoFile): Generator<OptionNode> {
+  yield* ast.options;
+  const fields = function* (fs: FieldNode[]): Generator<OptionNode> {
+    for (const f of fs) {
+      yield* f.options;
+      if (f.group) yield* message(f.group);
+    }
+  };
+  const enums = function* (es: EnumNode[]): Generator<OptionNode> {
+    for (const e of es) {
+      yield* e.options;
+      for (const v of e.values) yield* v.options;
+    }
+  };
+  const message = function* (m: MessageNode): Generator<OptionNode> {
+    yield* m.options;
+    yield* fields(m.fields);
+    for (const o of m.oneofs) yield* o.options;
+    yield* enums(m.enums);
+    for (const x of m.extends) yield* fields(x.fields);
+    for (const n of m.messages) yield* message(n);
+  };
+  for (const m of ast.messages) yield* message(m);
+  yield* enums(ast.enums);
+  for (const x of ast.extends) yield* fields(x.fields);
+  for (const sv of ast.services) {
+    yield* sv.options;
+    for (const r of sv.rpcs) yield* r.options;
+  }
 }
 
 function hasJsonName(f: FieldNode): boolean {
