@@ -327,10 +327,10 @@ test('an empty oneof, a map in a oneof, and allow_alias without an alias are bin
   }
 });
 
-test('an extension that is a map, required, sets json_name or (editions) its own presence is a binding error, as protoc says', NEEDS_CORPUS, () => {
+test('an extension that is a map, required, sets json_name or (editions) its own presence, of a number outside the ranges or taken, or of what protoc does not extend is a binding error, as protoc says', NEEDS_CORPUS, () => {
   const withRange = (text: string): string => replaceOnce(text, 'message VersionRequest {\n', 'message VersionRequest {\n    extensions 100 to 199;\n');
   const extend = (text: string, field: string, expected: [string, string][]): void =>
-    assertInserted(withRange(text), 'option go_package = "k8s.io/cri-api/pkg/apis/runtime/v1";\n', `extend VersionRequest {\n    ${field}\n}`, expected);
+    assertInserted(withRange(text), GO_PACKAGE, `extend VersionRequest {\n    ${field}\n}`, expected);
   const proto2 = asProto2();
   extend(proto2, 'optional string tag = 100;', []);
   extend(proto2, 'map<string, string> tags = 100;', [['invalid-extension', 'map<string, string>']]);
@@ -338,6 +338,21 @@ test('an extension that is a map, required, sets json_name or (editions) its own
   extend(proto2, 'optional string tag = 100 [json_name = "t"];', [['invalid-extension', 'json_name']]);
   extend(migrated(), 'string tag = 100;', []);
   extend(migrated(), 'string tag = 100 [features.field_presence = EXPLICIT];', [['invalid-extension', 'features.field_presence']]);
+  // Its number is in an extension range of the extendee, and one extension's only.
+  extend(proto2, 'optional string tag = 200;', [['invalid-extension', '200']]);
+  extend(proto2, 'optional string tag = 100;\n    optional string other = 100;', [['duplicate-number', '100']]);
+  extend(migrated(), 'string tag = 199;\n    string other = 100;', []);
+  // Only a message is extended, and in proto3 only an options message of descriptor.proto.
+  assertInserted(proto2, GO_PACKAGE, 'extend Protocol {\n    optional string tag = 100;\n}', [['not-a-message', 'Protocol']]);
+  assertInserted(corpusText(TAG), GO_PACKAGE, 'extend VersionRequest {\n    string tag = 100;\n}', [['invalid-extension', 'VersionRequest']]);
+});
+
+test('a group outside proto2, or named in lower case, is a binding error, as protoc says', NEEDS_CORPUS, () => {
+  const AT = 'message VersionRequest {\n';
+  assertInserted(asProto2(), AT, '    optional group Extra = 9 {\n    }', []);
+  assertInserted(asProto2(), AT, '    optional group extra = 9 {\n    }', [['group-name', 'extra']]);
+  assertInserted(corpusText(TAG), AT, '    optional group Extra = 9 {\n    }', [['group-not-allowed', 'Extra']]);
+  assertInserted(migrated(), AT, '    group Extra = 9 {\n    }', [['group-not-allowed', 'Extra']]);
 });
 
 test('a field released in a proto2 file keeps its encoding and required-ness where the file can say them', NEEDS_CORPUS, () => {

@@ -214,6 +214,9 @@ class Binder {
    * editions file those of implicit presence, in a proto3 file all of them.
    */
   private readonly openEnumFields: { field: FieldNode; enumFqn: string }[] = [];
+  /** The extension fields of this file by extendee, and the extension ranges of its messages, checked once all are bound. */
+  private readonly extensionsOf = new Map<string, FieldNode[]>();
+  private readonly extensionRangesOf = new Map<string, [number, number][]>();
   /** An editions file in which JSON names may clash (see setsLegacyJson). */
   private legacyJson = false;
   /**
@@ -275,6 +278,7 @@ class Binder {
     for (const s of this.ast.services) model.services.push(this.service(s, scope));
     for (const x of this.ast.extends) this.extend(x.extendee, x.extendeeRange, x.fields, scope, this.fileFeatures);
     this.checkClosedEnumFields();
+    this.checkExtensionNumbers();
     this.checkScopes();
     const needOpen = new Set(this.openEnumFields.map((f) => f.enumFqn));
     return { uri: this.uri, ast: this.ast, model, problems: this.problems, references: this.references, declarations: this.declarations, needOpen };
@@ -590,6 +594,7 @@ class Binder {
     if (this.proto3) for (const e of m.extensions) this.problem('proto3-extensions', 'extension ranges are not allowed in proto3', e.range, 'error');
     this.reserved(m.reserved, def, 1, FIELD_MAX, m.extensions);
     const extensionRanges = m.extensions.flatMap((e) => e.ranges.map((x): [number, number] => [x.start, x.end]));
+    this.extensionRangesOf.set(fqn, extensionRanges);
 
     // A message of one field has no duplicates to find: no maps for it (a file of 100,000 such made 300,000).
     const many = m.fields.length > 1;
@@ -671,6 +676,9 @@ class Binder {
     }
     let label: FieldLabel = f.label ?? (features ? editionLabel(f, typeKind, features) : this.proto3 || f.oneof ? 'implicit' : 'optional');
     if (f.mapKey !== undefined) label = 'repeated';
+    if (f.group && (this.proto3 || features)) {
+      this.problem('group-not-allowed', `groups are not allowed in ${features ? 'an editions file: declare a message and a field of it with features.message_encoding = DELIMITED' : 'proto3: declare a message and a field of it'}`, f.typeRange, 'error');
+    } else if (f.group && !/^[A-Z]/.test(f.type)) this.problem('group-name', `the name of group "${f.type}" must start with a capital letter`, f.typeRange, 'error');
     if (typeKind === 'enum' && (this.proto3 || (label === 'implicit' && !f.oneof && features))) this.openEnumFields.push({ field: f, enumFqn: type });
     if (f.label === 'required' && this.proto3) this.problem('proto3-required', 'required fields are not allowed in proto3', f.labelRange!, 'error');
     // Editions say presence with a feature, as protoc insists.
@@ -756,7 +764,15 @@ class Binder {
 
   /** protoc's rules for extensions: no map, no json_name, never required, and (editions) no presence of their own. */
   private extend(extendee: string, range: Range, fields: FieldNode[], scope: string, scopeFeatures: Features | undefined): void {
-    this.typeRef({ written: extendee, range }, scope);
+    const d = this.typeRef({ written: extendee, range }, scope);
+    if (d && d.kind !== 'message') this.problem('not-a-message', `"${extendee}" is a ${d.kind}: only a message can be extended`, range, 'error');
+    // protoc: "Extensions in proto3 are only allowed for defining options."
+    else if (d && this.proto3 && !/^google\.protobuf\.\w+Options$/.test(d.fqn)) this.problem('invalid-extension', `a proto3 file extends only the options messages of descriptor.proto, not "${d.fqn}"`, range, 'error');
+    else if (d) {
+      const known = this.extensionsOf.get(d.fqn);
+      if (known) known.push(...fields);
+      else this.extensionsOf.set(d.fqn, [...fields]);
+    }
     for (const f of fields) {
       this.field(f, scope, scopeFeatures);
       if (f.mapKey !== undefined) this.problem('invalid-extension', `extension "${f.name}" cannot be a map`, f.typeRange, 'error');
@@ -779,6 +795,24 @@ class Binder {
       const from = d?.uri && d.uri !== this.uri ? ` (declared in ${this.fileName(d.uri)})` : '';
       if (this.proto3) this.problem('closed-enum-in-proto3', `closed enum "${enumFqn}"${from} cannot be used in a proto3 file: only open enums can`, field.typeRange, 'error');
       else this.problem('closed-enum-implicit-presence', `closed enum "${enumFqn}"${from} cannot be used in an implicit-presence field`, field.typeRange, 'error');
+    }
+  }
+
+  /**
+   * An extension's number is one the extendee sets aside for extensions (known for a message of this file only), and
+   * this file gives it to one extension of that message.
+   */
+  private checkExtensionNumbers(): void {
+    for (const [extendee, fields] of this.extensionsOf) {
+      const ranges = this.extensionRangesOf.get(extendee);
+      const byNumber = new Map<number, string>();
+      for (const f of fields) {
+        if (f.number === undefined) continue;
+        if (ranges && !isReserved(ranges, f.number)) this.problem('invalid-extension', `extension number ${f.number} is not in an extension range of "${extendee}"`, f.numberRange, 'error');
+        const holder = byNumber.get(f.number);
+        if (holder) this.problem(DUPLICATE_NUMBER, `extension number ${f.number} of "${extendee}" is already used by "${holder}"`, f.numberRange, 'error');
+        else byNumber.set(f.number, f.name);
+      }
     }
   }
 
