@@ -258,6 +258,23 @@ test('a field feature on a field it cannot apply to, LEGACY_REQUIRED as the file
   assertWithOptions(asProto2(), 'optional string runtime_name = 2', 'features = { utf8_validation: NONE }', [['features-outside-editions', 'features']]);
 });
 
+test('a field option that descriptor.proto lacks, set twice, of the wrong type, or on a field it does not apply to is a binding error, as protoc says', NEEDS_CORPUS, () => {
+  for (const text of [corpusText(TAG), migrated()]) {
+    const on = (field: string, options: string, expected: [string, string][]): void => assertWithOptions(text, field, options, expected);
+    on('int64 timeout = 2', 'jstype = JS_STRING', []);
+    on('string runtime_name = 2', 'jstype = JS_STRING', [['option-target', 'jstype']]);
+    on('string runtime_name = 2', 'jstype = JS_NORMAL', []);
+    on('int64 timeout = 2', 'lazy = true', [['option-target', 'lazy']]);
+    on('PodSandboxMetadata metadata = 1', 'lazy = true', []);
+    on('int64 timeout = 2', 'deprecated = 1', [['invalid-option-value', '1']]);
+    on('int64 timeout = 2', 'deprecated = "yes"', [['invalid-option-value', '"yes"']]);
+    on('int64 timeout = 2', 'json_name = 5', [['invalid-option-value', '5']]);
+    on('int64 timeout = 2', 'deprecated = true, deprecated = false', [['duplicate-option', 'deprecated']]);
+    on('int64 timeout = 2', 'depracated = true', [['unknown-option', 'depracated']]);
+    on('int64 timeout = 2', 'deprecated = true, debug_redact = true, json_name = "t"', []);
+  }
+});
+
 test('a default where protoc takes none, or not of the field\'s type, is a binding error, as protoc says', NEEDS_CORPUS, () => {
   const check = (text: string, field: string, options: string, needles: string[]): void =>
     assertWithOptions(text, field, options, needles.map((n) => ['invalid-default', n]));

@@ -11,6 +11,7 @@ import {
 } from './model';
 import { EDITION_DEFAULTS, misplacedFeatures, ownFeature, resolveFeatures, type FeatureTarget, type Features } from './features';
 import { defaultValueProblem } from './defaults';
+import { fieldOptionProblems } from './fieldOptions';
 import { ENUM_MAX, FIELD_MAX, parse } from './parser';
 import { wellKnownTypes } from './wellKnown';
 import { partitionPoint } from '../binarySearch';
@@ -698,6 +699,7 @@ class Binder {
     // As protoc says ("Field option packed is not allowed in edition 2023"); the encoding is still read from it.
     if (packed && features) this.problem('editions-packed', 'the option "packed" is not allowed in an editions file: use features.repeated_field_encoding (EXPANDED or PACKED)', packed.nameRange, 'error');
     this.checkDefault(f, def, features);
+    for (const p of fieldOptionProblems(f, typeKind, type)) this.problem(p.code, p.message, p.range, 'error');
     if (typeKind !== 'unresolved') this.checkPacking(f, label === 'repeated' && isPackable(typeKind, type), packed, features);
     if (packed) def.packed = packed.value === 'true';
     // Editions pack by default, as proto3 does (compare's `packed`); EXPANDED is what `[packed = false]` was.
