@@ -271,7 +271,9 @@ class Binder {
       const required = ownFeature(this.ast.options, 'field_presence');
       if (required?.value === 'LEGACY_REQUIRED') this.problem('feature-target', 'features.field_presence = LEGACY_REQUIRED cannot be the file\'s default: set it on the fields that are required', required.option.nameRange, 'error');
     } else {
-      for (const o of optionsOf(this.ast)) if (o.name === 'features' || o.name.startsWith('features.')) this.problem('features-outside-editions', `features are set only in an editions file (edition = "2023"), not in ${this.proto3 ? 'proto3' : 'proto2'}`, o.nameRange, 'error');
+      forEachOption(this.ast, (o) => {
+        if (o.name === 'features' || o.name.startsWith('features.')) this.problem('features-outside-editions', `features are set only in an editions file (edition = "2023"), not in ${this.proto3 ? 'proto3' : 'proto2'}`, o.nameRange, 'error');
+      });
     }
     const scope = this.pkg;
     for (const m of this.ast.messages) this.message(m, scope, model, this.fileFeatures);
@@ -764,7 +766,10 @@ class Binder {
     }
   }
 
-  /** protoc's rules for extensions: no map, no json_name, never required, and (editions) no presence of their own. */
+  /**
+   * protoc's rules for extensions: of a message (in proto3 an options message only), no map, no json_name, never
+   * required, and (editions) no presence of their own.
+   */
   private extend(extendee: string, range: Range, fields: FieldNode[], scope: string, scopeFeatures: Features | undefined): void {
     const d = this.typeRef({ written: extendee, range }, scope);
     if (d && d.kind !== 'message') this.problem('not-a-message', `"${extendee}" is a ${d.kind}: only a message can be extended`, range, 'error');
@@ -1059,35 +1064,36 @@ function encloses(outer: string, inner: string): boolean {
   return outer === '' || outer === inner || (inner.length > outer.length && inner.charCodeAt(outer.length) === 46 && inner.startsWith(outer));
 }
 
-/** Every option of the file and of what it declares, for checks that look at them all alike. */
-function* optionsOf(ast: ProtoFile): Generator<OptionNode> {
-  yield* ast.options;
-  const fields = function* (fs: FieldNode[]): Generator<OptionNode> {
+/** Calls `each` for every option of the file and of what it declares; a callback, as a file has many of them. */
+function forEachOption(ast: ProtoFile, each: (o: OptionNode) => void): void {
+  const all = (options: readonly OptionNode[]): void => options.forEach(each);
+  const fields = (fs: readonly FieldNode[]): void => {
     for (const f of fs) {
-      yield* f.options;
-      if (f.group) yield* message(f.group);
+      all(f.options);
+      if (f.group) message(f.group);
     }
   };
-  const enums = function* (es: EnumNode[]): Generator<OptionNode> {
+  const enums = (es: readonly EnumNode[]): void => {
     for (const e of es) {
-      yield* e.options;
-      for (const v of e.values) yield* v.options;
+      all(e.options);
+      for (const v of e.values) all(v.options);
     }
   };
-  const message = function* (m: MessageNode): Generator<OptionNode> {
-    yield* m.options;
-    yield* fields(m.fields);
-    for (const o of m.oneofs) yield* o.options;
-    yield* enums(m.enums);
-    for (const x of m.extends) yield* fields(x.fields);
-    for (const n of m.messages) yield* message(n);
+  const message = (m: MessageNode): void => {
+    all(m.options);
+    fields(m.fields);
+    for (const o of m.oneofs) all(o.options);
+    enums(m.enums);
+    for (const x of m.extends) fields(x.fields);
+    for (const n of m.messages) message(n);
   };
-  for (const m of ast.messages) yield* message(m);
-  yield* enums(ast.enums);
-  for (const x of ast.extends) yield* fields(x.fields);
+  all(ast.options);
+  for (const m of ast.messages) message(m);
+  enums(ast.enums);
+  for (const x of ast.extends) fields(x.fields);
   for (const sv of ast.services) {
-    yield* sv.options;
-    for (const r of sv.rpcs) yield* r.options;
+    all(sv.options);
+    for (const r of sv.rpcs) all(r.options);
   }
 }
 
