@@ -303,7 +303,7 @@ test('a default where protoc takes none, or not of the field\'s type, is a bindi
   check(migrated([IMPLICIT]), 'int64 timeout = 2', 'features.field_presence = EXPLICIT, default = 5', []);
 });
 
-test('reserved and extension ranges out of bounds or overlapping, a name reserved twice, and extension ranges in proto3 are binding errors, as protoc says', NEEDS_CORPUS, () => {
+test('reserved and extension ranges out of bounds or overlapping, a name reserved twice or in the wrong form, an unknown edition, and extension ranges in proto3 are errors, as protoc says', NEEDS_CORPUS, () => {
   const check = (text: string, statement: string, expected: [string, string][], scope = 'message VersionRequest {\n'): void =>
     assertInserted(text, scope, `    ${statement}`, expected);
   const proto3 = corpusText(TAG);
@@ -313,6 +313,12 @@ test('reserved and extension ranges out of bounds or overlapping, a name reserve
   check(proto3, 'reserved 10 to 20, 20;', [['overlapping-ranges', '20']]);
   check(proto3, 'reserved 10 to 20, 30, 15 to 16;', [['overlapping-ranges', '15 to 16']]);
   check(proto3, 'reserved "gone", "gone";', [['duplicate-name', '"gone"']]);
+  // A name is a string in proto2 and proto3, an identifier in editions; an edition is one protoc knows.
+  check(proto3, 'reserved gone;', [['reserved-name-form', 'gone']]);
+  check(migrated(), 'reserved gone;', []);
+  check(migrated(), 'reserved "gone";', [['reserved-name-form', '"gone"']]);
+  check(replaceOnce(migrated(), 'edition = "2023";', 'edition = "2024";'), 'reserved gone;', []);
+  assert.deepEqual(problemSpots(replaceOnce(migrated(), 'edition = "2023";', 'edition = "2099";')), [spot('syntax', replaceOnce(migrated(), 'edition = "2023";', 'edition = "2099";'), 'edition = "2099";', '"2099"')]);
   check(proto3, 'reserved 10 to 20, 15;', [['overlapping-ranges', '15']], 'enum Protocol {\n');
   check(proto3, 'reserved -5 to -1;', [], 'enum Protocol {\n');
   check(proto3, 'extensions 100 to 199;', [['proto3-extensions', 'extensions 100 to 199;']]);

@@ -927,6 +927,11 @@ class Binder {
     for (const r of nodes) {
       for (const x of r.ranges) add('reserved range', x);
       for (const n of r.names) {
+        // An identifier's range is its name; a string's has its quotes too. protoc takes one form per syntax.
+        const quoted = n.range.end.character - n.range.start.character !== n.name.length;
+        if (this.fileFeatures ? quoted : !quoted) {
+          this.problem('reserved-name-form', this.fileFeatures ? `a reserved name is an identifier in an editions file: ${n.name}, not "${n.name}"` : `a reserved name is a string in ${this.proto3 ? 'proto3' : 'proto2'}: "${n.name}"`, n.range, 'error');
+        }
         if (names.has(n.name)) this.problem('duplicate-name', `the name "${n.name}" is reserved twice`, n.range, 'error');
         names.add(n.name);
         def.reservedNames.push(n.name);
