@@ -238,6 +238,146 @@ function asProto2(text = corpusText(TAG)): string {
   return applyEdits(replaceOnce(text, 'syntax = "proto3";', 'syntax = "proto2";'), unlabelled.map((f) => insertAt(f.typeRange.start, 'optional ')));
 }
 
+test('a field feature on a field it cannot apply to, LEGACY_REQUIRED as the file\'s default, and features outside editions are binding errors, as protoc says', NEEDS_CORPUS, () => {
+  const on = (field: string, options: string, option?: string): void => assertWithOptions(migrated(), field, options, option ? [['feature-target', option]] : []);
+  on('repeated string servers = 1', 'features.field_presence = EXPLICIT', 'features.field_presence');
+  on('map<string, string> labels = 6', 'features.field_presence = EXPLICIT', 'features.field_presence');
+  on('PodSandboxMetadata metadata = 1', 'features.field_presence = IMPLICIT', 'features.field_presence');
+  on('PodSandboxMetadata metadata = 1', 'features.field_presence = EXPLICIT');
+  on('int64 timeout = 2', 'features.utf8_validation = NONE', 'features.utf8_validation');
+  on('string runtime_name = 2', 'features.utf8_validation = NONE');
+  on('bytes stdout = 1', 'features.utf8_validation = NONE', 'features.utf8_validation');
+  on('map<string, string> labels = 6', 'features.utf8_validation = NONE');
+  on('map<string, string> labels = 6', 'features.message_encoding = DELIMITED', 'features.message_encoding');
+  on('int64 timeout = 2', 'features.message_encoding = DELIMITED', 'features.message_encoding');
+  on('PodSandboxMetadata metadata = 1', 'features.message_encoding = DELIMITED');
+  assertInserted(migrated(), 'message VersionRequest {\n', '    oneof choice {\n        string tag = 9 [features.field_presence = EXPLICIT];\n    }', [['feature-target', 'features.field_presence']]);
+  assertInserted(migrated(), GO_PACKAGE, 'option features.field_presence = LEGACY_REQUIRED;', [['feature-target', 'features.field_presence']]);
+  // proto2 and proto3 have no features.
+  assertInserted(corpusText(TAG), GO_PACKAGE, 'option features.field_presence = IMPLICIT;', [['features-outside-editions', 'features.field_presence']]);
+  assertWithOptions(asProto2(), 'optional string runtime_name = 2', 'features = { utf8_validation: NONE }', [['features-outside-editions', 'features']]);
+});
+
+test('a field option that descriptor.proto lacks, set twice, of the wrong type, or on a field it does not apply to is a binding error, as protoc says', NEEDS_CORPUS, () => {
+  for (const text of [corpusText(TAG), migrated()]) {
+    const on = (field: string, options: string, expected: [string, string][]): void => assertWithOptions(text, field, options, expected);
+    on('int64 timeout = 2', 'jstype = JS_STRING', []);
+    on('string runtime_name = 2', 'jstype = JS_STRING', [['option-target', 'jstype']]);
+    on('string runtime_name = 2', 'jstype = JS_NORMAL', []);
+    on('int64 timeout = 2', 'lazy = true', [['option-target', 'lazy']]);
+    on('PodSandboxMetadata metadata = 1', 'lazy = true', []);
+    on('int64 timeout = 2', 'deprecated = 1', [['invalid-option-value', '1']]);
+    on('int64 timeout = 2', 'deprecated = "yes"', [['invalid-option-value', '"yes"']]);
+    on('int64 timeout = 2', 'json_name = 5', [['invalid-option-value', '5']]);
+    on('int64 timeout = 2', 'deprecated = true, deprecated = false', [['duplicate-option', 'deprecated']]);
+    on('int64 timeout = 2', 'depracated = true', [['unknown-option', 'depracated']]);
+    on('int64 timeout = 2', 'deprecated = true, debug_redact = true, json_name = "t"', []);
+  }
+});
+
+test('a default where protoc takes none, or not of the field\'s type, is a binding error, as protoc says', NEEDS_CORPUS, () => {
+  const check = (text: string, field: string, options: string, needles: string[]): void =>
+    assertWithOptions(text, field, options, needles.map((n) => ['invalid-default', n]));
+  // proto3 has no defaults at all.
+  check(corpusText(TAG), 'int64 timeout = 2', 'default = 5', ['default']);
+  check(corpusText(TAG), 'Protocol protocol = 1', 'deprecated = true, default = UDP', ['default']);
+  // proto2: not on a repeated, map or message field; and of the field's type and range.
+  const proto2 = asProto2();
+  check(proto2, 'optional int64 timeout = 2', 'default = -9223372036854775808', []);
+  check(proto2, 'optional int64 timeout = 2', 'default = 0x7fffffffffffffff', []);
+  check(proto2, 'optional int64 timeout = 2', 'default = 9223372036854775808', ['9223372036854775808']);
+  check(proto2, 'optional int64 timeout = 2', 'default = "5"', ['"5"']);
+  check(proto2, 'optional int64 timeout = 2', 'default = 1.5', ['1.5']);
+  check(proto2, 'optional bool readonly = 3', 'default = true', []);
+  check(proto2, 'optional bool readonly = 3', 'default = 1', ['1']);
+  check(proto2, 'optional Protocol protocol = 1', 'default = UDP', []);
+  check(proto2, 'optional Protocol protocol = 1', 'default = 1', ['1']);
+  check(proto2, 'optional string runtime_name = 2', 'default = "runc"', []);
+  check(proto2, 'optional string runtime_name = 2', 'default = runc', ['runc']);
+  check(proto2, 'repeated string servers = 1', 'default = "x"', ['default']);
+  check(proto2, 'map<string, string> labels = 6', 'default = "x"', ['default']);
+  check(proto2, 'optional PodSandboxMetadata metadata = 1', 'default = 1', ['default']);
+  // Editions: not on a field of implicit presence (protoc: "Implicit presence fields can't specify defaults").
+  check(migrated(), 'int64 timeout = 2', 'default = 5', []);
+  check(migrated([IMPLICIT]), 'int64 timeout = 2', 'default = 5', ['default']);
+  check(migrated([IMPLICIT]), 'int64 timeout = 2', 'features.field_presence = EXPLICIT, default = 5', []);
+});
+
+test('reserved and extension ranges out of bounds or overlapping, a name reserved twice or in the wrong form, an unknown edition, and extension ranges in proto3 are errors, as protoc says', NEEDS_CORPUS, () => {
+  const check = (text: string, statement: string, expected: [string, string][], scope = 'message VersionRequest {\n'): void =>
+    assertInserted(text, scope, `    ${statement}`, expected);
+  const proto3 = corpusText(TAG);
+  check(proto3, 'reserved 0;', [['number-out-of-range', '0']]);
+  check(proto3, 'reserved 10 to 536870912;', [['number-out-of-range', '10 to 536870912']]);
+  check(proto3, 'reserved 10 to max;', []);
+  check(proto3, 'reserved 10 to 20, 20;', [['overlapping-ranges', '20']]);
+  check(proto3, 'reserved 10 to 20, 30, 15 to 16;', [['overlapping-ranges', '15 to 16']]);
+  check(proto3, 'reserved "gone", "gone";', [['duplicate-name', '"gone"']]);
+  // A name is a string in proto2 and proto3, an identifier in editions; an edition is one protoc knows.
+  check(proto3, 'reserved gone;', [['reserved-name-form', 'gone']]);
+  check(migrated(), 'reserved gone;', []);
+  check(migrated(), 'reserved "gone";', [['reserved-name-form', '"gone"']]);
+  check(replaceOnce(migrated(), 'edition = "2023";', 'edition = "2024";'), 'reserved gone;', []);
+  assert.deepEqual(problemSpots(replaceOnce(migrated(), 'edition = "2023";', 'edition = "2099";')), [spot('syntax', replaceOnce(migrated(), 'edition = "2023";', 'edition = "2099";'), 'edition = "2099";', '"2099"')]);
+  check(proto3, 'reserved 10 to 20, 15;', [['overlapping-ranges', '15']], 'enum Protocol {\n');
+  check(proto3, 'reserved -5 to -1;', [], 'enum Protocol {\n');
+  check(proto3, 'extensions 100 to 199;', [['proto3-extensions', 'extensions 100 to 199;']]);
+  // proto2: an extension range may not hold a field's number, nor meet a reserved range.
+  const proto2 = asProto2();
+  check(proto2, 'extensions 100 to max;', []);
+  check(proto2, 'extensions 100 to 199;\n    reserved 150;', [['overlapping-ranges', '150']]);
+  const holding = replaceOnce(proto2, 'message VersionRequest {\n', 'message VersionRequest {\n    extensions 1 to 10;\n');
+  assert.deepEqual(problemSpots(holding), [spot('uses-reserved', holding, 'extensions 1 to 10;\n    // Version of the kubelet runtime API.\n    optional string version = 1;', '1')]);
+});
+
+test('JSON names that clash, as protoc refuses them in proto3 and editions, and in proto2 where a json_name is set', NEEDS_CORPUS, () => {
+  const AFTER = 'string runtime_api_version = 4;\n';
+  const clash: [string, string][] = [['duplicate-json-name', 'runtimeName']];
+  assertInserted(asProto2(), AFTER, '    optional string runtimeName = 5;', []);
+  assertInserted(asProto2(), AFTER, '    optional string other = 5 [json_name = "runtimeName"];', [['duplicate-json-name', 'other']]);
+  assertInserted(migrated(), AFTER, '    string runtimeName = 5;', clash);
+  assertInserted(migrated(['option features.json_format = LEGACY_BEST_EFFORT;']), AFTER, '    string runtimeName = 5;', []);
+  assertInserted(corpusText(TAG), AFTER, '    string runtimeName = 5;', clash);
+});
+
+test('an empty oneof, a map in a oneof, and allow_alias without an alias are binding errors, as protoc says', NEEDS_CORPUS, () => {
+  for (const text of [corpusText(TAG), asProto2(), migrated()]) {
+    assertInserted(text, 'message VersionRequest {\n', '    oneof choice {\n    }', [['oneof-empty', 'choice']]);
+    assertInserted(text, 'message VersionRequest {\n', '    oneof choice {\n        map<string, string> tags = 9;\n    }', [['map-in-oneof', 'map<string, string>']]);
+    assertInserted(text, 'message VersionRequest {\n', '    oneof choice {\n        string tag = 9;\n    }', []);
+    assertInserted(text, 'enum Protocol {\n', '    option allow_alias = true;', [['unused-allow-alias', 'allow_alias']]);
+    assertInserted(text, 'enum Protocol {\n', '    option allow_alias = true;\n    TCP_TOO = 0;', []);
+  }
+});
+
+test('an extension that is a map, required, sets json_name or (editions) its own presence, of a number outside the ranges or taken, or of what protoc does not extend is a binding error, as protoc says', NEEDS_CORPUS, () => {
+  const withRange = (text: string): string => replaceOnce(text, 'message VersionRequest {\n', 'message VersionRequest {\n    extensions 100 to 199;\n');
+  const extend = (text: string, field: string, expected: [string, string][]): void =>
+    assertInserted(withRange(text), GO_PACKAGE, `extend VersionRequest {\n    ${field}\n}`, expected);
+  const proto2 = asProto2();
+  extend(proto2, 'optional string tag = 100;', []);
+  extend(proto2, 'map<string, string> tags = 100;', [['invalid-extension', 'map<string, string>']]);
+  extend(proto2, 'required string tag = 100;', [['invalid-extension', 'required']]);
+  extend(proto2, 'optional string tag = 100 [json_name = "t"];', [['invalid-extension', 'json_name']]);
+  extend(migrated(), 'string tag = 100;', []);
+  extend(migrated(), 'string tag = 100 [features.field_presence = EXPLICIT];', [['invalid-extension', 'features.field_presence']]);
+  // Its number is in an extension range of the extendee, and one extension's only.
+  extend(proto2, 'optional string tag = 200;', [['invalid-extension', '200']]);
+  extend(proto2, 'optional string tag = 100;\n    optional string other = 100;', [['duplicate-number', '100']]);
+  extend(migrated(), 'string tag = 199;\n    string other = 100;', []);
+  // Only a message is extended, and in proto3 only an options message of descriptor.proto.
+  assertInserted(proto2, GO_PACKAGE, 'extend Protocol {\n    optional string tag = 100;\n}', [['not-a-message', 'Protocol']]);
+  assertInserted(corpusText(TAG), GO_PACKAGE, 'extend VersionRequest {\n    string tag = 100;\n}', [['invalid-extension', 'VersionRequest']]);
+});
+
+test('a group outside proto2, or named in lower case, is a binding error, as protoc says', NEEDS_CORPUS, () => {
+  const AT = 'message VersionRequest {\n';
+  assertInserted(asProto2(), AT, '    optional group Extra = 9 {\n    }', []);
+  assertInserted(asProto2(), AT, '    optional group extra = 9 {\n    }', [['group-name', 'extra']]);
+  assertInserted(corpusText(TAG), AT, '    optional group Extra = 9 {\n    }', [['group-not-allowed', 'Extra']]);
+  assertInserted(migrated(), AT, '    group Extra = 9 {\n    }', [['group-not-allowed', 'Extra']]);
+});
+
 test('a field released in a proto2 file keeps its encoding and required-ness where the file can say them', NEEDS_CORPUS, () => {
   const proto2 = (text: string): Baseline => ({ tag: TAG, source: 'path', origin: 'test', model: bind(parse(text), 'file:///old/api.proto').model });
   assert.deepEqual(bound(asProto2()).problems.map((p) => p.code), []);
@@ -271,6 +411,54 @@ test('the option packed is a binding error in an editions file, as protoc says',
   const codes = (text: string): string[] => bound(text).problems.map((p) => p.code);
   assert.deepEqual(codes(replaceOnce(migrated([IMPLICIT]), 'repeated int32 port = 2;', 'repeated int32 port = 2 [packed = false];')), ['editions-packed']);
   assert.deepEqual(codes(replaceOnce(corpusText(TAG), 'repeated int32 port = 2;', 'repeated int32 port = 2 [packed = false];')), []);
+});
+
+/** `code line:start-end` of each problem of `text`. */
+function problemSpots(text: string): string[] {
+  return bound(text).problems.map((p) => `${p.code} ${p.range.start.line}:${p.range.start.character}-${p.range.end.character}`);
+}
+
+/** `code line:start-end` of the last `needle` in `context`, which occurs once in `text`: where a problem is expected. */
+function spot(code: string, text: string, context: string, needle: string): string {
+  assert.equal(text.split(context).length, 2, `expected exactly one ${JSON.stringify(context)}`);
+  const before = text.slice(0, text.indexOf(context) + context.lastIndexOf(needle)).split('\n');
+  const at = before[before.length - 1]!.length;
+  return `${code} ${before.length - 1}:${at}-${at + needle.length}`;
+}
+
+/** Asserts the problems of `text` with `options` on `field`: `expected` ([code, last needle in the options]). */
+function assertWithOptions(text: string, field: string, options: string, expected: [code: string, needle: string][]): void {
+  const edited = replaceOnce(text, `${field};`, `${field} [${options}];`);
+  assert.deepEqual(problemSpots(edited), expected.map(([code, n]) => spot(code, edited, `${field} [${options}]`, n)), `${field} [${options}]`);
+}
+
+/** Asserts the problems of `text` with `statement` inserted after `scope`: `expected` ([code, last needle in statement]). */
+function assertInserted(text: string, scope: string, statement: string, expected: [code: string, needle: string][]): void {
+  const edited = replaceOnce(text, scope, `${scope}${statement}\n`);
+  assert.deepEqual(problemSpots(edited), expected.map(([code, n]) => spot(code, edited, statement, n)), statement);
+}
+
+test('[packed = true], or the field\'s own repeated_field_encoding, where protoc packs nothing is a binding error, as protoc and buf say', NEEDS_CORPUS, () => {
+  const refused = (text: string, field: string, options: string, option: string): void => assertWithOptions(text, field, options, [['not-packable', option]]);
+  const accepted = (text: string, field: string, options: string): void => assertWithOptions(text, field, options, []);
+  // proto3 and proto2: strings, bytes, messages and maps are not packed, nor is a field that is not repeated.
+  for (const text of [corpusText(TAG), asProto2()]) {
+    refused(text, 'repeated string servers = 1', 'packed = true', 'packed');
+    refused(text, 'repeated Mount mounts = 7', 'packed = true', 'packed');
+    refused(text, 'map<string, string> labels = 6', 'packed = true', 'packed');
+    refused(text, `${text.includes('syntax = "proto2";') ? 'optional ' : ''}int64 timeout = 2`, 'deprecated = true, packed = true', 'packed');
+    // false asks for what these fields get anyway; true on a repeated number is what packing is for.
+    accepted(text, 'repeated string servers = 1', 'packed = false');
+    accepted(text, 'repeated int32 port = 2', 'packed = true');
+  }
+  // Editions: PACKED on a field that cannot be packed, and any encoding on a field that is not repeated.
+  const editions = migrated([IMPLICIT]);
+  refused(editions, 'repeated string servers = 1', 'features.repeated_field_encoding = PACKED', 'features.repeated_field_encoding');
+  refused(editions, 'repeated string servers = 1', 'features = { repeated_field_encoding: PACKED }', 'features');
+  refused(editions, 'repeated Mount mounts = 7', 'features.repeated_field_encoding = PACKED', 'features.repeated_field_encoding');
+  refused(editions, 'int64 timeout = 2', 'features.repeated_field_encoding = EXPANDED', 'features.repeated_field_encoding');
+  accepted(editions, 'repeated string servers = 1', 'features.repeated_field_encoding = EXPANDED');
+  accepted(editions, 'repeated int32 port = 2', 'features.repeated_field_encoding = PACKED');
 });
 
 test('string ↔ bytes: a string whose utf8_validation resolves to NONE (file or field) rejects nothing', NEEDS_CORPUS, () => {
@@ -417,8 +605,10 @@ test('FIELD_UTF8_VALIDATION_CHANGED: a string field whose utf8_validation resolv
   assert.deepEqual(findingsOf(RULE, corpusText(TAG), releasedAs(asProto2())), every);
   assert.deepEqual(findingsOf(RULE, migrated([IMPLICIT, none]), releasedAs(asProto2())), []);
   assert.deepEqual(findingsOf(RULE, asProto2(), releasedAs(migrated([IMPLICIT, none]))), []);
-  // A change between string and bytes stays FIELD_TYPE_CHANGED alone, which says who checks UTF-8.
-  assert.deepEqual(findingsOf(RULE, replaceOnce(onField, 'string runtime_name = 2 [', 'bytes runtime_name = 2 [')), []);
+  // A change between string and bytes stays FIELD_TYPE_CHANGED alone, which says who checks UTF-8 (a bytes field
+  // takes no utf8_validation: protoc refuses it).
+  assert.deepEqual(findingsOf(RULE, replaceOnce(onField, 'string runtime_name = 2 [features.utf8_validation = NONE]', 'bytes runtime_name = 2')), []);
+  assert.deepEqual(findingsOf(RULE, corpusText(TAG), releasedAs(replaceOnce(onField, 'string runtime_name = 2 [features.utf8_validation = NONE]', 'bytes runtime_name = 2'))), []);
 });
 
 test('a restored string field says its released UTF-8 validation in an editions file where it differs from the file', NEEDS_CORPUS, () => {
@@ -613,6 +803,13 @@ test('ENUM_OPEN_CLOSED_CHANGED: the released enum type comes back on the enum of
   assert.deepEqual(fixTitles(reordered, proto3, RULE, 'Protocol'), []);
   // A closed enum in a field of implicit presence is a compile error (PortMapping.protocol): nothing either.
   assert.deepEqual(fixTitles(migrated([IMPLICIT]), releasedAs(protocolClosed), RULE, 'Protocol'), []);
+  // Nor in an extension of implicit presence (the file's, where it is declared at the top level), with the field explicit.
+  const explicitField = replaceOnce(migrated([IMPLICIT]), 'Protocol protocol = 1;', 'Protocol protocol = 1 [features.field_presence = EXPLICIT];');
+  assert.deepEqual(fixTitles(explicitField, releasedAs(protocolClosed), RULE, 'Protocol'), ['Make the enum closed again']);
+  const extension = replaceOnce(replaceOnce(explicitField, 'message VersionRequest {\n', 'message VersionRequest {\n    extensions 100 to 199;\n'),
+    'message VersionResponse {\n', 'extend VersionRequest {\n    Protocol protocol = 100;\n}\n\nmessage VersionResponse {\n');
+  assert.deepEqual(bound(extension).problems, []);
+  assert.deepEqual(fixTitles(extension, releasedAs(protocolClosed), RULE, 'Protocol'), []);
   // proto3 has only open enums and proto2 only closed ones.
   assert.deepEqual(fixTitles(corpusText(TAG), releasedAs(protocolClosed), RULE, 'Protocol'), []);
   assert.deepEqual(fixTitles(asProto2(), proto3, RULE, 'Protocol'), []);

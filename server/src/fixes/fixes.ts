@@ -942,7 +942,7 @@ function enumTypeEdits(L: TextLines, bound: BoundFile, finding: Finding, value: 
   const loc = elementNamedAt(bound.ast, finding.range, ['enum']);
   const e = loc?.node as EnumNode | undefined;
   if (!loc || !e || !bound.ast.edition) return undefined;
-  if (value === 'OPEN' ? e.values[0]?.number !== 0 : heldWithoutPresence(bound, loc.path)) return undefined;
+  if (value === 'OPEN' ? e.values[0]?.number !== 0 : bound.needOpen.has(loc.path)) return undefined;
   // The statement goes with its line; one with a comment above (which would document the first value) is turned.
   const dropLine = (own: OptionNode): TextEdit[] | undefined => {
     const line = own.range.start.line;
@@ -950,11 +950,6 @@ function enumTypeEdits(L: TextLines, bound: BoundFile, finding: Finding, value: 
     return [{ range: { start: pos(line, 0), end: pos(line + 1, 0) }, newText: '' }];
   };
   return featureEdits(e.options, inheritedFeatures(bound, parentPath(loc.path)), 'enum_type', value, dropLine, (o) => [insertAtTop(L, bodyOf(e), [`option ${o};`])]);
-}
-
-/** Whether a field of implicit presence holds the enum `fqn`, which protoc refuses for a closed enum. */
-function heldWithoutPresence(bound: BoundFile, fqn: string): boolean {
-  return bound.model.messages.some((m) => m.fields.some((f) => f.typeKind === 'enum' && f.type === fqn && f.label === 'implicit' && !f.oneof));
 }
 
 /** `optional` put back in front of the type, or taken out with the blanks after it. */

@@ -3,13 +3,15 @@
 
 import {
   allowsAliases, comparePositions,
-  type EnumNode, type FieldNode, type ImportNode, type MessageNode, type OptionNode, type ProtoFile, type Range, type ReservedNode, type RpcNode,
+  type EnumNode, type ExtensionsNode, type FieldNode, type ImportNode, type MessageNode, type OptionNode, type ProtoFile, type Range, type ReservedNode, type RpcNode,
   type ServiceNode,
 } from './ast';
 import {
   SCALARS, holdsStrings, isPackable, jsonNameOf, isReserved, type ApiModel, type EnumDef, type FieldDef, type FieldLabel, type MessageDef, type ServiceDef,
 } from './model';
-import { EDITION_DEFAULTS, misplacedFeatures, resolveFeatures, type FeatureTarget, type Features } from './features';
+import { EDITION_DEFAULTS, misplacedFeatures, ownFeature, resolveFeatures, type FeatureTarget, type Features } from './features';
+import { defaultValueProblem } from './defaults';
+import { fieldOptionProblems } from './fieldOptions';
 import { ENUM_MAX, FIELD_MAX, parse } from './parser';
 import { wellKnownTypes } from './wellKnown';
 import { addToIndex, join, lookup, sortIndex, type NameIndex } from './lookup';
@@ -89,6 +91,11 @@ export interface BoundFile {
   declarations: Map<string, Declaration>;
   /** Where each name of `declarations` is declared: for lookups (see lookup.ts). */
   names: NameIndex;
+  /**
+   * The enums that a field of this file needs open, extensions included (the model has no extensions): in proto3
+   * every enum field's (and map value's), in an editions file those of implicit presence. Closing one is protoc's error.
+   */
+  needOpen: ReadonlySet<string>;
 }
 
 /** An import found by a resolver. */
@@ -213,6 +220,11 @@ class Binder {
   private readonly openEnumFields: { field: FieldNode; enumFqn: string }[] = [];
   /** Where each name is declared, kept with `declarations` (see `resolveType`). */
   private readonly names: NameIndex = new Map();
+  /** The extension fields of this file by extendee, and the extension ranges of its messages, checked once all are bound. */
+  private readonly extensionsOf = new Map<string, FieldNode[]>();
+  private readonly extensionRangesOf = new Map<string, [number, number][]>();
+  /** An editions file in which JSON names may clash (see setsLegacyJson). */
+  private legacyJson = false;
   /**
    * The names imported files of the file's own package declare in it besides types (name → what and where):
    * values of their top-level enums, which protoc declares next to the enum, not in it (C++ scoping), and
@@ -255,14 +267,27 @@ class Binder {
       model.goPackage = stringValue(goPackage.value);
       model.goPackageNode = goPackage;
     }
+    this.legacyJson = !!this.fileFeatures && setsLegacyJson(this.ast);
+    if (this.fileFeatures) {
+      const required = ownFeature(this.ast.options, 'field_presence');
+      if (required?.value === 'LEGACY_REQUIRED') this.problem('feature-target', 'features.field_presence = LEGACY_REQUIRED cannot be the file\'s default: set it on the fields that are required', required.option.nameRange, 'error');
+    } else {
+      forEachOption(this.ast, (o) => {
+        if (o.name === 'features' || o.name.startsWith('features.')) this.problem('features-outside-editions', `features are set only in an editions file (edition = "2023"), not in ${this.proto3 ? 'proto3' : 'proto2'}`, o.nameRange, 'error');
+      });
+    }
     const scope = this.pkg;
     for (const m of this.ast.messages) this.message(m, scope, model, this.fileFeatures);
     for (const e of this.ast.enums) model.enums.push(this.enumDef(e, scope, this.fileFeatures));
     for (const s of this.ast.services) model.services.push(this.service(s, scope));
     for (const x of this.ast.extends) this.extend(x.extendee, x.extendeeRange, x.fields, scope, this.fileFeatures);
     this.checkClosedEnumFields();
+    this.checkExtensionNumbers();
     this.checkScopes();
-    return { uri: this.uri, ast: this.ast, model, problems: this.problems, references: this.references, declarations: this.declarations, names: this.names };
+    const needOpen = new Set(this.openEnumFields.map((f) => f.enumFqn));
+    return {
+      uri: this.uri, ast: this.ast, model, problems: this.problems, references: this.references, declarations: this.declarations, names: this.names, needOpen,
+    };
   }
 
   /**
@@ -544,7 +569,11 @@ class Binder {
     if (isDeprecated(m.options)) def.deprecated = true;
     if (features) def.features = features;
     model.messages.push(def);
-    this.reserved(m.reserved, def, FIELD_MAX);
+    // protoc: "Extension ranges are not allowed in proto3" (extensions there declare options only).
+    if (this.proto3) for (const e of m.extensions) this.problem('proto3-extensions', 'extension ranges are not allowed in proto3', e.range, 'error');
+    this.reserved(m.reserved, def, 1, FIELD_MAX, m.extensions);
+    const extensionRanges = m.extensions.flatMap((e) => e.ranges.map((x): [number, number] => [x.start, x.end]));
+    this.extensionRangesOf.set(fqn, extensionRanges);
 
     // A message of one field has no duplicates to find: no maps for it (a file of 100,000 such made 300,000).
     const many = m.fields.length > 1;
@@ -567,15 +596,22 @@ class Binder {
         this.problem('duplicate-name', `field "${f.name}" is already defined in "${m.name}"`, f.nameRange, 'error');
         this.reportedDuplicates.add(f);
       } else byName?.set(f.name, f);
-      if (this.proto3 && !same) {
+      if (!same) {
         const j = byJson?.get(field.jsonName);
-        if (j) this.problem('duplicate-json-name', `JSON name "${field.jsonName}" of "${f.name}" conflicts with field "${j.name}"`, f.nameRange, 'error');
-        else byJson?.set(field.jsonName, f);
+        // proto3 and editions (unless json_format = LEGACY_BEST_EFFORT) refuse any clash; proto2 one with a json_name.
+        const refused = j && (this.proto3 || (features && !this.legacyJson) || hasJsonName(f) || hasJsonName(j));
+        if (refused) this.problem('duplicate-json-name', `JSON name "${field.jsonName}" of "${f.name}" conflicts with field "${j.name}"`, f.nameRange, 'error');
+        else if (!j) byJson?.set(field.jsonName, f);
       }
       if (n < 1 || n > FIELD_MAX) this.problem('number-out-of-range', `field number ${n} is out of range (1 to ${FIELD_MAX})`, f.numberRange, 'error');
       else if (n >= 19000 && n <= 19999) this.problem('number-reserved-by-protobuf', `field numbers 19000 to 19999 are reserved for the protobuf implementation`, f.numberRange, 'error');
       if (spans ? spans.has(n) : isReserved(def.reservedNumbers, n)) this.problem('uses-reserved', `field "${f.name}" uses reserved number ${n}`, f.numberRange, 'error');
+      if (extensionRanges.length > 0 && isReserved(extensionRanges, n)) this.problem('uses-reserved', `field "${f.name}" uses number ${n}, which an extension range holds`, f.numberRange, 'error');
       if (reservedNames ? reservedNames.has(f.name) : def.reservedNames.includes(f.name)) this.problem('uses-reserved', `field name "${f.name}" is reserved`, f.nameRange, 'error');
+    }
+    for (const o of m.oneofs) {
+      if (o.fields.length === 0) this.problem('oneof-empty', `oneof "${o.name}" must have at least one field`, o.nameRange, 'error');
+      for (const f of o.fields) if (f.mapKey !== undefined) this.problem('map-in-oneof', `map field "${f.name}" is not allowed in a oneof`, f.typeRange, 'error');
     }
     for (const n of m.messages) this.message(n, fqn, model, features);
     for (const f of m.fields) if (f.group) this.message(f.group, fqn, model, features);
@@ -613,9 +649,15 @@ class Binder {
       typeKind = d?.kind === 'message' || d?.kind === 'enum' ? d.kind : 'unresolved';
     }
     const features = scopeFeatures && resolveFeatures(scopeFeatures, f.options);
-    if (features) this.misplacedFeatures(f.options, 'field');
+    if (features) {
+      this.misplacedFeatures(f.options, 'field');
+      this.checkFieldFeatures(f, typeKind, type);
+    }
     let label: FieldLabel = f.label ?? (features ? editionLabel(f, typeKind, features) : this.proto3 || f.oneof ? 'implicit' : 'optional');
     if (f.mapKey !== undefined) label = 'repeated';
+    if (f.group && (this.proto3 || features)) {
+      this.problem('group-not-allowed', `groups are not allowed in ${features ? 'an editions file: declare a message and a field of it with features.message_encoding = DELIMITED' : 'proto3: declare a message and a field of it'}`, f.typeRange, 'error');
+    } else if (f.group && !/^[A-Z]/.test(f.type)) this.problem('group-name', `the name of group "${f.type}" must start with a capital letter`, f.typeRange, 'error');
     if (typeKind === 'enum' && (this.proto3 || (label === 'implicit' && !f.oneof && features))) this.openEnumFields.push({ field: f, enumFqn: type });
     if (f.label === 'required' && this.proto3) this.problem('proto3-required', 'required fields are not allowed in proto3', f.labelRange!, 'error');
     // Editions say presence with a feature, as protoc insists.
@@ -634,6 +676,9 @@ class Binder {
     const packed = f.options.find((o) => o.name === 'packed');
     // As protoc says ("Field option packed is not allowed in edition 2023"); the encoding is still read from it.
     if (packed && features) this.problem('editions-packed', 'the option "packed" is not allowed in an editions file: use features.repeated_field_encoding (EXPANDED or PACKED)', packed.nameRange, 'error');
+    this.checkDefault(f, def, features);
+    for (const p of fieldOptionProblems(f, typeKind, type)) this.problem(p.code, p.message, p.range, 'error');
+    if (typeKind !== 'unresolved') this.checkPacking(f, label === 'repeated' && isPackable(typeKind, type), packed, features);
     if (packed) def.packed = packed.value === 'true';
     // Editions pack by default, as proto3 does (compare's `packed`); EXPANDED is what `[packed = false]` was.
     else if (features?.repeatedFieldEncoding === 'EXPANDED' && label === 'repeated' && isPackable(typeKind, type)) def.packed = false;
@@ -641,9 +686,85 @@ class Binder {
     return def;
   }
 
+  /**
+   * The field features protoc refuses on a field that they cannot apply to: presence on a oneof's field or a repeated
+   * one, implicit presence on a message field, UTF-8 validation on a field that holds no strings, and a message
+   * encoding on a field that is not a message (a map included).
+   */
+  private checkFieldFeatures(f: FieldNode, typeKind: FieldDef['typeKind'], type: string): void {
+    const refuse = (option: OptionNode, message: string): void => this.problem('feature-target', message, option.nameRange, 'error');
+    const presence = ownFeature(f.options, 'field_presence');
+    if (presence) {
+      if (f.oneof) refuse(presence.option, 'a oneof\'s field cannot set features.field_presence: it always has presence');
+      else if (f.label === 'repeated' || f.mapKey !== undefined) refuse(presence.option, 'a repeated field cannot set features.field_presence');
+      else if (typeKind === 'message' && presence.value === 'IMPLICIT') refuse(presence.option, 'a message field cannot have implicit presence');
+    }
+    if (typeKind === 'unresolved') return;
+    const utf8 = ownFeature(f.options, 'utf8_validation');
+    if (utf8 && !holdsStrings({ type, typeKind })) refuse(utf8.option, `only a string field (or a map with strings) can set features.utf8_validation, not a ${typeKind === 'scalar' ? type : typeKind} field`);
+    const encoding = ownFeature(f.options, 'message_encoding');
+    if (encoding && typeKind !== 'message') refuse(encoding.option, `only a message field can set features.message_encoding, not a ${typeKind === 'scalar' ? type : typeKind} field`);
+  }
+
+  /** protoc takes a default only on a singular scalar or enum field that has presence, and only of the field's type. */
+  private checkDefault(f: FieldNode, def: FieldDef, features: Features | undefined): void {
+    const option = f.options.find((o) => o.name === 'default');
+    if (!option) return;
+    const refused = this.proto3 ? 'a proto3 file'
+      : def.label === 'repeated' ? 'a repeated field'
+      : def.typeKind === 'message' ? 'a message field'
+      : features?.fieldPresence === 'IMPLICIT' && def.label === 'implicit' && !f.oneof ? 'a field of implicit presence'
+      : undefined;
+    if (refused) {
+      this.problem('invalid-default', `a default value is not allowed on ${refused}: ${this.proto3 ? 'proto3 fields default to zero' : 'protoc refuses it'}`, option.nameRange, 'error');
+      return;
+    }
+    const wrong = defaultValueProblem(def.type, def.typeKind, option.value);
+    if (wrong) this.problem('invalid-default', wrong, option.valueRange, 'error');
+  }
+
+  /**
+   * protoc packs only repeated fields of scalar numbers, bools and enums: it refuses `[packed = true]` elsewhere
+   * (false changes nothing), and a field's own repeated_field_encoding on a field that is not repeated, or PACKED on
+   * one that cannot be packed.
+   */
+  private checkPacking(f: FieldNode, packable: boolean, packed: OptionNode | undefined, features: Features | undefined): void {
+    const what = f.mapKey !== undefined ? 'a map' : f.label === 'repeated' ? `a repeated ${f.type}` : 'a field that is not repeated';
+    if (packed?.value === 'true' && !features && !packable) {
+      this.problem('not-packable', `[packed = true] is not allowed on ${what}: only repeated fields of numbers, bools and enums are packed`, packed.nameRange, 'error');
+    }
+    const own = features && ownFeature(f.options, 'repeated_field_encoding');
+    if (!own) return;
+    if (f.label !== 'repeated' && f.mapKey === undefined) {
+      this.problem('not-packable', `features.repeated_field_encoding is not allowed on ${what}: only a repeated field has an encoding`, own.option.nameRange, 'error');
+    } else if (own.value === 'PACKED' && !packable) {
+      this.problem('not-packable', `features.repeated_field_encoding = PACKED is not allowed on ${what}: only repeated fields of numbers, bools and enums are packed`, own.option.nameRange, 'error');
+    }
+  }
+
+  /**
+   * protoc's rules for extensions: of a message (in proto3 an options message only), no map, no json_name, never
+   * required, and (editions) no presence of their own.
+   */
   private extend(extendee: string, range: Range, fields: FieldNode[], scope: string, scopeFeatures: Features | undefined): void {
-    this.typeRef({ written: extendee, range }, scope);
-    for (const f of fields) this.field(f, scope, scopeFeatures);
+    const d = this.typeRef({ written: extendee, range }, scope);
+    if (d && d.kind !== 'message') this.problem('not-a-message', `"${extendee}" is a ${d.kind}: only a message can be extended`, range, 'error');
+    // protoc: "Extensions in proto3 are only allowed for defining options."
+    else if (d && this.proto3 && !/^google\.protobuf\.\w+Options$/.test(d.fqn)) this.problem('invalid-extension', `a proto3 file extends only the options messages of descriptor.proto, not "${d.fqn}"`, range, 'error');
+    else if (d) {
+      const known = this.extensionsOf.get(d.fqn);
+      if (known) known.push(...fields);
+      else this.extensionsOf.set(d.fqn, [...fields]);
+    }
+    for (const f of fields) {
+      this.field(f, scope, scopeFeatures);
+      if (f.mapKey !== undefined) this.problem('invalid-extension', `extension "${f.name}" cannot be a map`, f.typeRange, 'error');
+      if (f.label === 'required') this.problem('invalid-extension', `extension "${f.name}" cannot be required`, f.labelRange!, 'error');
+      const json = f.options.find((o) => o.name === 'json_name');
+      if (json) this.problem('invalid-extension', `extension "${f.name}" cannot set json_name`, json.nameRange, 'error');
+      const presence = scopeFeatures && ownFeature(f.options, 'field_presence');
+      if (presence) this.problem('invalid-extension', `extension "${f.name}" cannot set features.field_presence: an extension always has presence, and cannot be required`, presence.option.nameRange, 'error');
+    }
   }
 
   /**
@@ -657,6 +778,24 @@ class Binder {
       const from = d?.uri && d.uri !== this.uri ? ` (declared in ${this.fileName(d.uri)})` : '';
       if (this.proto3) this.problem('closed-enum-in-proto3', `closed enum "${enumFqn}"${from} cannot be used in a proto3 file: only open enums can`, field.typeRange, 'error');
       else this.problem('closed-enum-implicit-presence', `closed enum "${enumFqn}"${from} cannot be used in an implicit-presence field`, field.typeRange, 'error');
+    }
+  }
+
+  /**
+   * An extension's number is one the extendee sets aside for extensions (known for a message of this file only), and
+   * this file gives it to one extension of that message.
+   */
+  private checkExtensionNumbers(): void {
+    for (const [extendee, fields] of this.extensionsOf) {
+      const ranges = this.extensionRangesOf.get(extendee);
+      const byNumber = new Map<number, string>();
+      for (const f of fields) {
+        if (f.number === undefined) continue;
+        if (ranges && !isReserved(ranges, f.number)) this.problem('invalid-extension', `extension number ${f.number} is not in an extension range of "${extendee}"`, f.numberRange, 'error');
+        const holder = byNumber.get(f.number);
+        if (holder) this.problem(DUPLICATE_NUMBER, `extension number ${f.number} of "${extendee}" is already used by "${holder}"`, f.numberRange, 'error');
+        else byNumber.set(f.number, f.name);
+      }
     }
   }
 
@@ -685,7 +824,7 @@ class Binder {
     }
     if (e.comments.leading) def.doc = e.comments.leading.text;
     if (isDeprecated(e.options)) def.deprecated = true;
-    this.reserved(e.reserved, def, ENUM_MAX);
+    this.reserved(e.reserved, def, -2147483648, ENUM_MAX);
     const allowAlias = allowsAliases(e);
     const byNumber = new Map<number, string>();
     const names = new Set<string>();
@@ -708,6 +847,9 @@ class Binder {
       if (spans ? spans.has(v.number) : isReserved(def.reservedNumbers, v.number)) this.problem('uses-reserved', `enum value "${v.name}" uses reserved number ${v.number}`, v.numberRange, 'error');
       if (reservedNames ? reservedNames.has(v.name) : def.reservedNames.includes(v.name)) this.problem('uses-reserved', `enum value name "${v.name}" is reserved`, v.nameRange, 'error');
     }
+    // protoc: "declares 'option allow_alias = true;', but does not use any aliases".
+    const allowing = allowAlias && byNumber.size === e.values.filter((v) => v.number !== undefined).length ? e.options.find((o) => o.name === 'allow_alias') : undefined;
+    if (allowing) this.problem('unused-allow-alias', `enum "${e.name}" allows aliases but has none: remove option allow_alias`, allowing.nameRange, 'error');
     const first = e.values[0];
     // An open enum (proto3's, and an editions file's unless `enum_type = CLOSED`) defaults to its first value.
     if ((this.proto3 || (parentFeatures && !closed)) && first && first.number !== undefined && first.number !== 0) {
@@ -747,18 +889,51 @@ class Binder {
     return def;
   }
 
-  private reserved(nodes: ReservedNode[], def: { reservedNumbers: [number, number][]; reservedNames: string[] }, max: number): void {
+  /**
+   * A message's or enum's reservations, and a message's extension ranges (`extensions`), as protoc takes them: each
+   * range in bounds and starting before it ends, no number in two of them, no name reserved twice.
+   */
+  private reserved(nodes: ReservedNode[], def: { reservedNumbers: [number, number][]; reservedNames: string[] }, min: number, max: number, extensions: ExtensionsNode[] = []): void {
+    const spans: Span[] = [];
+    const names = new Set<string>();
+    const add = (what: Span['what'], x: NumberRange): void => {
+      const end = Math.min(x.end, max);
+      if (x.end < x.start) this.problem('invalid-range', `${what} ${x.start} to ${x.end} ends before it starts`, x.range, 'error');
+      else if (x.start < min || (x.end > max && x.end !== Infinity)) this.problem('number-out-of-range', `${what} ${x.start} to ${x.end} is out of range (${min} to ${max})`, x.range, 'error');
+      else spans.push({ start: x.start, end, range: x.range, what });
+      if (what === 'reserved range') def.reservedNumbers.push([x.start, end]);
+    };
     for (const r of nodes) {
-      for (const x of r.ranges) {
-        if (x.end < x.start) this.problem('invalid-range', `reserved range ${x.start} to ${x.end} ends before it starts`, x.range, 'error');
-        def.reservedNumbers.push([x.start, Math.min(x.end, max)]);
+      for (const x of r.ranges) add('reserved range', x);
+      for (const n of r.names) {
+        // An identifier's range is its name; a string's has its quotes too. protoc takes one form per syntax.
+        const quoted = n.range.end.character - n.range.start.character !== n.name.length;
+        if (this.fileFeatures ? quoted : !quoted) {
+          this.problem('reserved-name-form', this.fileFeatures ? `a reserved name is an identifier in an editions file: ${n.name}, not "${n.name}"` : `a reserved name is a string in ${this.proto3 ? 'proto3' : 'proto2'}: "${n.name}"`, n.range, 'error');
+        }
+        if (names.has(n.name)) this.problem('duplicate-name', `the name "${n.name}" is reserved twice`, n.range, 'error');
+        names.add(n.name);
+        def.reservedNames.push(n.name);
       }
-      for (const n of r.names) def.reservedNames.push(n.name);
+    }
+    for (const e of extensions) for (const x of e.ranges) add('extension range', x);
+    spans.sort((a, b) => a.start - b.start);
+    let last: Span | undefined;
+    for (const x of spans) {
+      if (last && x.start <= last.end) this.problem('overlapping-ranges', `${x.what} ${x.start} to ${x.end} overlaps ${last.what} ${last.start} to ${last.end}`, x.range, 'error');
+      if (!last || x.end > last.end) last = x;
     }
   }
 }
 
 type RpcDef = ServiceDef['rpcs'][number];
+
+type NumberRange = ReservedNode['ranges'][number];
+
+/** A reserved or extension range, for the check that no two overlap. */
+interface Span extends NumberRange {
+  what: 'reserved range' | 'extension range';
+}
 
 /** A name declared in a scope (see Binder.checkScopes). */
 interface ScopeSymbol {
@@ -862,6 +1037,50 @@ function editionLabel(f: FieldNode, typeKind: FieldDef['typeKind'], features: Fe
   if (features.fieldPresence === 'LEGACY_REQUIRED') return 'required';
   if (typeKind === 'message') return 'implicit';
   return features.fieldPresence === 'IMPLICIT' ? 'implicit' : 'optional';
+}
+
+/** Calls `each` for every option of the file and of what it declares; a callback, as a file has many of them. */
+function forEachOption(ast: ProtoFile, each: (o: OptionNode) => void): void {
+  const all = (options: readonly OptionNode[]): void => options.forEach(each);
+  const fields = (fs: readonly FieldNode[]): void => {
+    for (const f of fs) {
+      all(f.options);
+      if (f.group) message(f.group);
+    }
+  };
+  const enums = (es: readonly EnumNode[]): void => {
+    for (const e of es) {
+      all(e.options);
+      for (const v of e.values) all(v.options);
+    }
+  };
+  const message = (m: MessageNode): void => {
+    all(m.options);
+    fields(m.fields);
+    for (const o of m.oneofs) all(o.options);
+    enums(m.enums);
+    for (const x of m.extends) fields(x.fields);
+    for (const n of m.messages) message(n);
+  };
+  all(ast.options);
+  for (const m of ast.messages) message(m);
+  enums(ast.enums);
+  for (const x of ast.extends) fields(x.fields);
+  for (const sv of ast.services) {
+    all(sv.options);
+    for (const r of sv.rpcs) all(r.options);
+  }
+}
+
+function hasJsonName(f: FieldNode): boolean {
+  return f.options.some((o) => o.name === 'json_name');
+}
+
+/** Whether the file or a message sets features.json_format = LEGACY_BEST_EFFORT, which lets JSON names clash. */
+function setsLegacyJson(ast: ProtoFile): boolean {
+  const legacy = (options: readonly OptionNode[]): boolean => ownFeature(options, 'json_format')?.value === 'LEGACY_BEST_EFFORT';
+  const inMessages = (ms: MessageNode[]): boolean => ms.some((m) => legacy(m.options) || inMessages(m.messages));
+  return legacy(ast.options) || inMessages(ast.messages);
 }
 
 function isDeprecated(options: OptionNode[]): boolean {

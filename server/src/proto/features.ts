@@ -49,6 +49,13 @@ export function setsFeature(options: readonly OptionNode[], feature: string): bo
   return found;
 }
 
+/** The option by which `options` set `feature` themselves, with the value it gives; undefined where they do not. */
+export function ownFeature(options: readonly OptionNode[], feature: string): { value: string; option: OptionNode } | undefined {
+  let found: { value: string; option: OptionNode } | undefined;
+  forEachFeature(options, (f, value, option) => { if (f === feature) found = { value, option }; });
+  return found;
+}
+
 /**
  * Calls `each` for every feature `options` set, one at a time (`features.field_presence = IMPLICIT`) or in one
  * aggregate (`features = { field_presence: IMPLICIT }`); a callback, as most elements set none and are many.

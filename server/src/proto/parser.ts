@@ -331,6 +331,7 @@ class Parser {
           }
         } else {
           file.edition = node;
+          if (v.kind === 'string' && node.value !== '2023' && node.value !== '2024') this.error(`unknown edition "${node.value}" (expected "2023" or "2024")`, v.range);
         }
         return;
       }
