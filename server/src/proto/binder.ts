@@ -222,7 +222,9 @@ class Binder {
   private readonly names: NameIndex = new Map();
   /** The extension fields of this file by extendee, and the extension ranges of its messages, checked once all are bound. */
   private readonly extensionsOf = new Map<string, FieldNode[]>();
-  private readonly extensionRangesOf = new Map<string, [number, number][]>();
+  private readonly extensionRangesOf = new Map<string, readonly [number, number][]>();
+  /** A message's fields by number, name and JSON name, while its fields are bound (see message). */
+  private readonly fieldIndex = { byNumber: new Map<number, FieldNode>(), byName: new Map<string, FieldNode>(), byJson: new Map<string, FieldNode>() };
   /** An editions file in which JSON names may clash (see setsLegacyJson). */
   private legacyJson = false;
   /**
@@ -572,14 +574,18 @@ class Binder {
     // protoc: "Extension ranges are not allowed in proto3" (extensions there declare options only).
     if (this.proto3) for (const e of m.extensions) this.problem('proto3-extensions', 'extension ranges are not allowed in proto3', e.range, 'error');
     this.reserved(m.reserved, def, 1, FIELD_MAX, m.extensions);
-    const extensionRanges = m.extensions.flatMap((e) => e.ranges.map((x): [number, number] => [x.start, x.end]));
+    const extensionRanges = m.extensions.length ? m.extensions.flatMap((e) => e.ranges.map((x): [number, number] => [x.start, x.end])) : NO_RANGES;
     this.extensionRangesOf.set(fqn, extensionRanges);
 
-    // A message of one field has no duplicates to find: no maps for it (a file of 100,000 such made 300,000).
+    // A message of one field has no duplicates to find. The maps are the binder's, emptied for each message: its
+    // fields are done before a nested message is bound (a file of 100,000 messages made 300,000 of them).
     const many = m.fields.length > 1;
-    const byNumber = many ? new Map<number, FieldNode>() : undefined;
-    const byName = many ? new Map<string, FieldNode>() : undefined;
-    const byJson = many ? new Map<string, FieldNode>() : undefined;
+    const { byNumber, byName, byJson } = many ? this.fieldIndex : NO_FIELD_INDEX;
+    if (many) {
+      byNumber!.clear();
+      byName!.clear();
+      byJson!.clear();
+    }
     // An index only for many reservations (see RESERVED_SCAN_MAX).
     const spans = def.reservedNumbers.length > RESERVED_SCAN_MAX ? new NumberSpans(def.reservedNumbers) : undefined;
     const reservedNames = def.reservedNames.length > RESERVED_SCAN_MAX ? new Set(def.reservedNames) : undefined;
@@ -676,9 +682,12 @@ class Binder {
     const packed = f.options.find((o) => o.name === 'packed');
     // As protoc says ("Field option packed is not allowed in edition 2023"); the encoding is still read from it.
     if (packed && features) this.problem('editions-packed', 'the option "packed" is not allowed in an editions file: use features.repeated_field_encoding (EXPANDED or PACKED)', packed.nameRange, 'error');
-    this.checkDefault(f, def, features);
-    for (const p of fieldOptionProblems(f, typeKind, type)) this.problem(p.code, p.message, p.range, 'error');
-    if (typeKind !== 'unresolved') this.checkPacking(f, label === 'repeated' && isPackable(typeKind, type), packed, features);
+    // Most fields have no options (they share one empty list): nothing to check then, on every keystroke.
+    if (f.options.length) {
+      this.checkDefault(f, def, features);
+      for (const p of fieldOptionProblems(f, typeKind, type)) this.problem(p.code, p.message, p.range, 'error');
+      if (typeKind !== 'unresolved') this.checkPacking(f, label === 'repeated' && isPackable(typeKind, type), packed, features);
+    }
     if (packed) def.packed = packed.value === 'true';
     // Editions pack by default, as proto3 does (compare's `packed`); EXPANDED is what `[packed = false]` was.
     else if (features?.repeatedFieldEncoding === 'EXPANDED' && label === 'repeated' && isPackable(typeKind, type)) def.packed = false;
@@ -729,16 +738,16 @@ class Binder {
    * one that cannot be packed.
    */
   private checkPacking(f: FieldNode, packable: boolean, packed: OptionNode | undefined, features: Features | undefined): void {
-    const what = f.mapKey !== undefined ? 'a map' : f.label === 'repeated' ? `a repeated ${f.type}` : 'a field that is not repeated';
+    const what = (): string => (f.mapKey !== undefined ? 'a map' : f.label === 'repeated' ? `a repeated ${f.type}` : 'a field that is not repeated');
     if (packed?.value === 'true' && !features && !packable) {
-      this.problem('not-packable', `[packed = true] is not allowed on ${what}: only repeated fields of numbers, bools and enums are packed`, packed.nameRange, 'error');
+      this.problem('not-packable', `[packed = true] is not allowed on ${what()}: only repeated fields of numbers, bools and enums are packed`, packed.nameRange, 'error');
     }
     const own = features && ownFeature(f.options, 'repeated_field_encoding');
     if (!own) return;
     if (f.label !== 'repeated' && f.mapKey === undefined) {
-      this.problem('not-packable', `features.repeated_field_encoding is not allowed on ${what}: only a repeated field has an encoding`, own.option.nameRange, 'error');
+      this.problem('not-packable', `features.repeated_field_encoding is not allowed on ${what()}: only a repeated field has an encoding`, own.option.nameRange, 'error');
     } else if (own.value === 'PACKED' && !packable) {
-      this.problem('not-packable', `features.repeated_field_encoding = PACKED is not allowed on ${what}: only repeated fields of numbers, bools and enums are packed`, own.option.nameRange, 'error');
+      this.problem('not-packable', `features.repeated_field_encoding = PACKED is not allowed on ${what()}: only repeated fields of numbers, bools and enums are packed`, own.option.nameRange, 'error');
     }
   }
 
@@ -894,6 +903,7 @@ class Binder {
    * range in bounds and starting before it ends, no number in two of them, no name reserved twice.
    */
   private reserved(nodes: ReservedNode[], def: { reservedNumbers: [number, number][]; reservedNames: string[] }, min: number, max: number, extensions: ExtensionsNode[] = []): void {
+    if (!nodes.length && !extensions.length) return;
     const spans: Span[] = [];
     const names = new Set<string>();
     const add = (what: Span['what'], x: NumberRange): void => {
@@ -929,6 +939,12 @@ class Binder {
 type RpcDef = ServiceDef['rpcs'][number];
 
 type NumberRange = ReservedNode['ranges'][number];
+
+/** A message of one field has no index of its fields. */
+const NO_FIELD_INDEX: { byNumber?: Map<number, FieldNode>; byName?: Map<string, FieldNode>; byJson?: Map<string, FieldNode> } = {};
+
+/** What most messages have of extension ranges: none, shared. */
+const NO_RANGES: readonly [number, number][] = Object.freeze([]) as readonly [number, number][];
 
 /** A reserved or extension range, for the check that no two overlap. */
 interface Span extends NumberRange {

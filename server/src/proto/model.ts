@@ -240,6 +240,6 @@ export function rangeOf(def: { node?: { nameRange: Range } }): Range | undefined
   return def.node?.nameRange;
 }
 
-export function isReserved(ranges: [number, number][], n: number): boolean {
+export function isReserved(ranges: readonly [number, number][], n: number): boolean {
   return ranges.some(([a, b]) => n >= a && n <= b);
 }
