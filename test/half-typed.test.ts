@@ -99,3 +99,45 @@ test('what a half-typed line lacks is reported at its end, not on the released d
   }
   assert.deepEqual(misplaced, []);
 });
+
+/** A file's syntax tree without where things are written (ranges, comments): what the layout must not change. */
+function shape(text: string): unknown {
+  const drop = (k: string): boolean => /(range|start|end)$/i.test(k) || k === 'lines' || k === 'comments';
+  return JSON.parse(JSON.stringify(parse(text), (k, v: unknown) => (drop(k) ? undefined : v)));
+}
+
+test('declarations written across lines parse as on one line: the half-typed heuristics leave valid layouts alone', () => {
+  const multiLine = [
+    'syntax = "proto3";',
+    'package ml;',
+    'message A {',
+    '  string', '    name = 1;',
+    '  map<string,', '      string>', '    labels = 2;',
+    '  repeated', '    int32 ids = 3;',
+    '  int64 big = 4', '    [deprecated = true,', '     json_name = "bigg"];',
+    '  reserved 10,', '    11, 12', '    to 14;',
+    '  reserved "x",', '    "y";',
+    '  oneof', '    choice {', '    string c1 = 5;', '  }',
+    '  optional', '  string o = 6;',
+    '  string /* c */ cm /* d */ = /* e */ 7 /* f */;',
+    '  string', '  // a comment between type and name', '  after_comment = 8;',
+    '  A', '  self = 9;',
+    '  ml.A', '  qual = 15;',
+    '  .ml.A', '  full = 16;',
+    '}',
+    'enum E {', '  Z', '    = 0;', '  ONE =', '    1;', '  reserved 5,', '    6;', '  TWO', '  = 2 [deprecated = true];', '}',
+    'service S {',
+    '  rpc', '    Get(A) returns (A);',
+    '  rpc Put', '    (A) returns (A);',
+    '  rpc List(A)', '    returns (stream A);',
+    '  rpc Watch(A) returns (A) {', '    option deprecated = true;', '  }',
+    '  rpc', '  Del(A)', '  returns', '  (A)', '  {}',
+    '}',
+    'message', '  B {', '  int32 x = 1;', '}',
+    'enum', '  F { F0 = 0; }',
+    'service', '  T { rpc X(A) returns (A); }',
+  ].join('\n');
+  const oneLine = multiLine.replace(/\/\/[^\n]*/g, '').replace(/\/\*.*?\*\//g, '').replace(/\s*\n\s*/g, ' ');
+  assert.deepEqual(parse(multiLine).errors, []);
+  assert.deepEqual(shape(multiLine), shape(oneLine));
+});
