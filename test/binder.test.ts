@@ -308,6 +308,7 @@ describe('binder: valid files at the edges of the checks protoc makes', () => {
       '}',
       'enum E { NEG = -1; POS = 1; reserved -5 to -2, 2147483647; reserved "GONE"; }',
       'extend M { optional int32 ext = 102; optional int32 top = 536870911; }',
+      'extend M { repeated group Extg = 103 { optional int32 q = 1; } }',
       'extend google.protobuf.FieldOptions { optional string my_opt = 50000; }',
       'message N { message O { oneof o { int32 a = 1; string b = 2; } } map<string, E> m = 1; optional int32 x = 2 [(my_opt) = "hi"]; }',
       'message MS { option message_set_wire_format = true; extensions 4 to max; }',
