@@ -50,7 +50,8 @@ export function fieldOptionProblems(f: FieldNode, typeKind: FieldDef['typeKind']
 }
 
 function targetProblems(o: OptionNode, typeKind: FieldDef['typeKind'], type: string): OptionProblem[] {
-  if ((o.name === 'lazy' || o.name === 'unverified_lazy') && o.value === 'true' && typeKind !== 'message') {
+  // A map is a repeated message field (its entries) to protoc, which takes lazy on it.
+  if ((o.name === 'lazy' || o.name === 'unverified_lazy') && o.value === 'true' && typeKind !== 'message' && typeKind !== 'map') {
     return [{ code: 'option-target', message: `[${o.name} = true] applies to a message field only`, range: o.nameRange }];
   }
   // JS_NORMAL, the default, is taken anywhere (protoc: "Illegal jstype for ... field" for the others).
