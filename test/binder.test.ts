@@ -316,6 +316,7 @@ describe('binder: valid files at the edges of the checks protoc makes', () => {
       'extend google.protobuf.FieldOptions { optional string my_opt = 50000; }',
       'message N { message O { oneof o { int32 a = 1; string b = 2; } } map<string, E> m = 1; optional int32 x = 2 [(my_opt) = "hi"]; }',
       'message MS { option message_set_wire_format = true; extensions 4 to max; }',
+      'message MS2 { option message_set_wire_format = true; extensions 4 to 2147483646; }',
       'extend MS { optional M big = 2000000000; }',
     )],
     ['proto3: custom options, aliases, negative values, reserved to max, presence, packed, jstype', lines(

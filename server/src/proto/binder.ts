@@ -579,7 +579,9 @@ class Binder {
     model.messages.push(def);
     // protoc: "Extension ranges are not allowed in proto3" (extensions there declare options only).
     if (this.proto3) for (const e of m.extensions) this.problem('proto3-extensions', 'extension ranges are not allowed in proto3', e.range, 'error');
-    this.reserved(m.reserved, def, 1, FIELD_MAX, m.extensions);
+    // A message set's extensions take any positive int32 (protoc's kint32max), its fields and reservations do not.
+    const messageSet = m.options.some((o) => o.name === 'message_set_wire_format' && o.value === 'true');
+    this.reserved(m.reserved, def, 1, FIELD_MAX, m.extensions, messageSet ? ENUM_MAX : FIELD_MAX);
     const extensionRanges = m.extensions.length ? m.extensions.flatMap((e) => e.ranges.map((x): [number, number] => [x.start, x.end])) : NO_RANGES;
     this.extensionRangesOf.set(fqn, extensionRanges);
 
@@ -909,11 +911,15 @@ class Binder {
    * A message's or enum's reservations, and a message's extension ranges (`extensions`), as protoc takes them: each
    * range in bounds and starting before it ends, no number in two of them, no name reserved twice.
    */
-  private reserved(nodes: ReservedNode[], def: { reservedNumbers: [number, number][]; reservedNames: string[] }, min: number, max: number, extensions: ExtensionsNode[] = []): void {
+  private reserved(
+    nodes: ReservedNode[], def: { reservedNumbers: [number, number][]; reservedNames: string[] }, min: number, reservedMax: number,
+    extensions: ExtensionsNode[] = [], extensionMax = reservedMax,
+  ): void {
     if (!nodes.length && !extensions.length) return;
     const spans: Span[] = [];
     const names = new Set<string>();
     const add = (what: Span['what'], x: NumberRange): void => {
+      const max = what === 'extension range' ? extensionMax : reservedMax;
       const end = Math.min(x.end, max);
       if (x.end < x.start) this.problem('invalid-range', `${what} ${x.start} to ${x.end} ends before it starts`, x.range, 'error');
       else if (x.start < min || (x.end > max && x.end !== Infinity)) this.problem('number-out-of-range', `${what} ${x.start} to ${x.end} is out of range (${min} to ${max})`, x.range, 'error');
