@@ -308,6 +308,7 @@ class Parser {
   }
 
   private topLevel(file: ProtoFile): void {
+    this.skipVisibility();
     const t = this.cur;
     const start = t.startPos;
     switch (t.kind === 'ident' ? t.text : t.text === ';' ? ';' : '') {
@@ -567,6 +568,7 @@ class Parser {
   }
 
   private messageItem(msg: MessageNode, oneof?: OneofNode): void {
+    if (!oneof) this.skipVisibility();
     const t = this.cur;
     if (this.is(';')) {
       this.next();
@@ -624,6 +626,16 @@ class Parser {
     if (t.text === 'syntax' || t.text === 'edition') return n.text === '=';
     if (t.text === 'import') return n.kind === 'string' || n.text === 'public' || n.text === 'weak';
     return n.kind === 'ident' || n.text === '.';
+  }
+
+  /**
+   * Edition 2024's `export` or `local` before `message Name` or `enum Name`: passed over, as what the check compares
+   * does not depend on whether another file may import the name.
+   */
+  private skipVisibility(): void {
+    if ((this.is('export') || this.is('local')) && (this.peek().text === 'message' || this.peek().text === 'enum') && this.peek(2).kind === 'ident') {
+      this.next();
+    }
   }
 
   /** `rpc Name`: it also ends an rpc's options block whose `}` is not typed yet. */
