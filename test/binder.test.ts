@@ -399,3 +399,17 @@ describe('binder: valid files at the edges of the checks protoc makes', () => {
     });
   }
 });
+
+test('the documentation of an exported or local message or enum (edition 2024) is the comment above its modifier', () => {
+  const b = bindText(lines(
+    'edition = "2024";',
+    'package t24;',
+    '// Foo is exported.',
+    'export message Foo {',
+    '  // Bar is local.',
+    '  local enum Bar { B0 = 0; }',
+    '}',
+  ));
+  assert.deepEqual(b.model.messages.map((m) => [m.name, m.doc]), [['Foo', ' Foo is exported.']]);
+  assert.deepEqual(b.model.enums.map((e) => [e.name, e.doc]), [['Bar', ' Bar is local.']]);
+});

@@ -557,7 +557,7 @@ class Parser {
 
   private message(): MessageNode | undefined {
     const kw = this.next();
-    const comments = this.commentsFor(kw);
+    const comments = this.commentsFor(this.withVisibility(kw));
     if (this.startsNextLine(kw, ['{'])) return undefined;
     // Without a name, the name's range is the keyword's.
     const name = this.cur.kind === 'ident' ? this.next() : (this.expected('a message name'), kw);
@@ -636,6 +636,12 @@ class Parser {
     if ((this.is('export') || this.is('local')) && (this.peek().text === 'message' || this.peek().text === 'enum') && this.peek(2).kind === 'ident') {
       this.next();
     }
+  }
+
+  /** The `export` or `local` that skipVisibility passed over before keyword `kw`, else `kw`: the comments go above it. */
+  private withVisibility(kw: Token): Token {
+    const before = kw.index > 0 ? this.at(kw.index - 1) : undefined;
+    return before?.kind === 'ident' && (before.text === 'export' || before.text === 'local') ? before : kw;
   }
 
   /** `rpc Name`: it also ends an rpc's options block whose `}` is not typed yet. */
@@ -839,7 +845,7 @@ class Parser {
 
   private enumDecl(): EnumNode | undefined {
     const kw = this.next();
-    const comments = this.commentsFor(kw);
+    const comments = this.commentsFor(this.withVisibility(kw));
     if (this.startsNextLine(kw, ['{'])) return undefined;
     const name = this.ident('an enum name');
     const node: EnumNode = {
