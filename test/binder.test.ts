@@ -384,9 +384,10 @@ describe('binder: valid files at the edges of the checks protoc makes', () => {
       'enum Closed { option features = { enum_type: CLOSED }; CA = 1; }',
       'message Q { Closed e = 1 [features.field_presence = EXPLICIT]; }',
     )],
-    ['edition 2024: a message or enum exported or kept local to its file', lines(
+    ['edition 2024: a message or enum exported or kept local to its file, an import for options only', lines(
       'edition = "2024";',
       'package t24;',
+      'import option "google/protobuf/descriptor.proto";',
       'export message Foo { local message Bar {} local enum K { K0 = 0; } Bar bar = 1; K k = 2; }',
       'local enum E { E0 = 0; }',
       'message UsesE { E e = 1; Foo.Bar b = 2; }',

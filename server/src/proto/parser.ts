@@ -350,6 +350,8 @@ class Parser {
         this.next();
         let modifier: ImportNode['modifier'];
         if (this.is('public') || this.is('weak')) modifier = this.next().text as ImportNode['modifier'];
+        // Edition 2024's import of a file for its custom options only: read as a plain import.
+        else if (this.is('option') && this.peek().kind === 'string') this.next();
         const s = this.cur;
         if (s.kind === 'string') this.next();
         else this.expected('an import path string');
