@@ -214,3 +214,62 @@ test('keywords as names and text-format option values written across lines parse
   assert.deepEqual(parse(multiLine).errors, []);
   assert.deepEqual(shape(multiLine), shape(oneLine));
 });
+
+test('proto2 groups, extensions, keywords and every token of an rpc on lines of their own parse as on one line', () => {
+  const multiLine = [
+    'syntax = "proto2";',
+    'package ml2;',
+    'message T { optional int32 a = 1; extensions 100 to 200; }',
+    'message A {',
+    '  repeated',
+    '    .ml2.T list = 1;',
+    '  optional group',
+    '    Grp = 2 { optional int32 x = 1; }',
+    '  oneof',
+    '  pick',
+    '  {',
+    '    int32 p1 = 3;',
+    '  }',
+    '  extensions',
+    '    1000 to 2000;',
+    '  reserved',
+    '    "foo";',
+    '  option',
+    '    deprecated = true;',
+    '  map',
+    '    <string, T> m = 4;',
+    '}',
+    'extend',
+    '  T',
+    '{',
+    '  optional int32 ext = 100;',
+    '}',
+    'enum E',
+    '{',
+    '  option',
+    '    allow_alias = true;',
+    '  E0 = 0;',
+    '  E1',
+    '    = 0;',
+    '}',
+    'service S',
+    '{',
+    '  option',
+    '    deprecated = true;',
+    '  rpc',
+    '    Get',
+    '    (',
+    '    A',
+    '    )',
+    '    returns',
+    '    (',
+    '    stream',
+    '    A',
+    '    )',
+    '    ;',
+    '}',
+  ].join('\n');
+  const oneLine = multiLine.replace(/\s*\n\s*/g, ' ');
+  assert.deepEqual(parse(multiLine).errors, []);
+  assert.deepEqual(shape(multiLine), shape(oneLine));
+});
