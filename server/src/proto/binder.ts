@@ -3,7 +3,7 @@
 
 import {
   allowsAliases, comparePositions,
-  type EnumNode, type ExtensionsNode, type FieldNode, type ImportNode, type MessageNode, type OptionNode, type ProtoFile, type Range, type ReservedNode, type RpcNode,
+  type EnumNode, type ExtendNode, type ExtensionsNode, type FieldNode, type ImportNode, type MessageNode, type OptionNode, type ProtoFile, type Range, type ReservedNode, type RpcNode,
   type ServiceNode,
 } from './ast';
 import {
@@ -282,7 +282,7 @@ class Binder {
     for (const m of this.ast.messages) this.message(m, scope, model, this.fileFeatures);
     for (const e of this.ast.enums) model.enums.push(this.enumDef(e, scope, this.fileFeatures));
     for (const s of this.ast.services) model.services.push(this.service(s, scope));
-    for (const x of this.ast.extends) this.extend(x.extendee, x.extendeeRange, x.fields, scope, this.fileFeatures);
+    for (const x of this.ast.extends) this.extend(x.extendee, x.extendeeRange, x.fields, scope, model, this.fileFeatures);
     this.checkClosedEnumFields();
     this.checkExtensionNumbers();
     this.checkScopes();
@@ -347,9 +347,15 @@ class Binder {
       declare(scope, m.name, 'message', m, m.comments.leading?.text);
       for (const n of m.messages) walkMessage(n, fqn);
       for (const f of m.fields) if (f.group) walkMessage(f.group, fqn);
+      extensionGroups(m.extends, fqn);
       for (const e of m.enums) if (e.name) declare(fqn, e.name, 'enum', e, e.comments.leading?.text);
     };
+    // A group in an `extend` declares its message where the `extend` is, not in the extended message.
+    const extensionGroups = (extendBlocks: readonly ExtendNode[], scope: string): void => {
+      for (const x of extendBlocks) for (const f of x.fields) if (f.group) walkMessage(f.group, scope);
+    };
     for (const m of ast.messages) walkMessage(m, pkg);
+    extensionGroups(ast.extends, pkg);
     for (const e of ast.enums) if (e.name) declare(pkg, e.name, 'enum', e, e.comments.leading?.text);
     for (const s of ast.services) if (s.name) declare(pkg, s.name, 'service', s, s.comments.leading?.text);
     if (!report && pkg === this.pkg) {
@@ -573,7 +579,9 @@ class Binder {
     model.messages.push(def);
     // protoc: "Extension ranges are not allowed in proto3" (extensions there declare options only).
     if (this.proto3) for (const e of m.extensions) this.problem('proto3-extensions', 'extension ranges are not allowed in proto3', e.range, 'error');
-    this.reserved(m.reserved, def, 1, FIELD_MAX, m.extensions);
+    // A message set's extensions take any positive int32 (protoc's kint32max), its fields and reservations do not.
+    const messageSet = m.options.some((o) => o.name === 'message_set_wire_format' && o.value === 'true');
+    this.reserved(m.reserved, def, 1, FIELD_MAX, m.extensions, messageSet ? ENUM_MAX : FIELD_MAX);
     const extensionRanges = m.extensions.length ? m.extensions.flatMap((e) => e.ranges.map((x): [number, number] => [x.start, x.end])) : NO_RANGES;
     this.extensionRangesOf.set(fqn, extensionRanges);
 
@@ -622,7 +630,7 @@ class Binder {
     for (const n of m.messages) this.message(n, fqn, model, features);
     for (const f of m.fields) if (f.group) this.message(f.group, fqn, model, features);
     for (const e of m.enums) model.enums.push(this.enumDef(e, fqn, features));
-    for (const x of m.extends) this.extend(x.extendee, x.extendeeRange, x.fields, fqn, features);
+    for (const x of m.extends) this.extend(x.extendee, x.extendeeRange, x.fields, fqn, model, features);
   }
 
   /**
@@ -755,7 +763,7 @@ class Binder {
    * protoc's rules for extensions: of a message (in proto3 an options message only), no map, no json_name, never
    * required, and (editions) no presence of their own.
    */
-  private extend(extendee: string, range: Range, fields: FieldNode[], scope: string, scopeFeatures: Features | undefined): void {
+  private extend(extendee: string, range: Range, fields: FieldNode[], scope: string, model: ApiModel, scopeFeatures: Features | undefined): void {
     const d = this.typeRef({ written: extendee, range }, scope);
     if (d && d.kind !== 'message') this.problem('not-a-message', `"${extendee}" is a ${d.kind}: only a message can be extended`, range, 'error');
     // protoc: "Extensions in proto3 are only allowed for defining options."
@@ -767,6 +775,7 @@ class Binder {
     }
     for (const f of fields) {
       this.field(f, scope, scopeFeatures);
+      if (f.group) this.message(f.group, scope, model, scopeFeatures);
       if (f.mapKey !== undefined) this.problem('invalid-extension', `extension "${f.name}" cannot be a map`, f.typeRange, 'error');
       if (f.label === 'required') this.problem('invalid-extension', `extension "${f.name}" cannot be required`, f.labelRange!, 'error');
       const json = f.options.find((o) => o.name === 'json_name');
@@ -902,11 +911,15 @@ class Binder {
    * A message's or enum's reservations, and a message's extension ranges (`extensions`), as protoc takes them: each
    * range in bounds and starting before it ends, no number in two of them, no name reserved twice.
    */
-  private reserved(nodes: ReservedNode[], def: { reservedNumbers: [number, number][]; reservedNames: string[] }, min: number, max: number, extensions: ExtensionsNode[] = []): void {
+  private reserved(
+    nodes: ReservedNode[], def: { reservedNumbers: [number, number][]; reservedNames: string[] }, min: number, reservedMax: number,
+    extensions: ExtensionsNode[] = [], extensionMax = reservedMax,
+  ): void {
     if (!nodes.length && !extensions.length) return;
     const spans: Span[] = [];
     const names = new Set<string>();
     const add = (what: Span['what'], x: NumberRange): void => {
+      const max = what === 'extension range' ? extensionMax : reservedMax;
       const end = Math.min(x.end, max);
       if (x.end < x.start) this.problem('invalid-range', `${what} ${x.start} to ${x.end} ends before it starts`, x.range, 'error');
       else if (x.start < min || (x.end > max && x.end !== Infinity)) this.problem('number-out-of-range', `${what} ${x.start} to ${x.end} is out of range (${min} to ${max})`, x.range, 'error');

@@ -1,5 +1,6 @@
 // The options of descriptor.proto's FieldOptions (and protoc's `default` and `json_name`) as protoc checks them on
-// a field: a name it knows, set once, a value of the option's type, and lazy and jstype only where they apply.
+// a field: a name it knows, set once (unless repeated), a value of the option's type, and lazy and jstype only
+// where they apply.
 // Custom options (`(name)`) and features are checked elsewhere, or not at all.
 
 import type { FieldNode, OptionNode, Range } from './ast';
@@ -18,6 +19,9 @@ const FIELD_OPTIONS = new Map<string, readonly string[] | undefined>([
 
 const INT64S = new Set(['int64', 'uint64', 'sint64', 'fixed64', 'sfixed64']);
 
+/** The repeated fields of FieldOptions: each setting adds an element, so protoc takes them more than once. */
+const REPEATED = new Set(['targets', 'edition_defaults', 'uninterpreted_option']);
+
 export interface OptionProblem {
   code: 'unknown-option' | 'duplicate-option' | 'invalid-option-value' | 'option-target';
   message: string;
@@ -35,7 +39,7 @@ export function fieldOptionProblems(f: FieldNode, typeKind: FieldDef['typeKind']
       out.push({ code: 'unknown-option', message: `"${o.name}" is not a field option of descriptor.proto`, range: o.nameRange });
       continue;
     }
-    if (seen.has(o.name)) out.push({ code: 'duplicate-option', message: `the option "${o.name}" is set twice`, range: o.nameRange });
+    if (seen.has(o.name) && !REPEATED.has(o.name)) out.push({ code: 'duplicate-option', message: `the option "${o.name}" is set twice`, range: o.nameRange });
     seen.add(o.name);
     const values = FIELD_OPTIONS.get(o.name);
     if (values && !values.includes(o.value)) out.push({ code: 'invalid-option-value', message: `"${o.name}" takes ${values.join(', ')}, not ${o.value}`, range: o.valueRange });
@@ -46,7 +50,8 @@ export function fieldOptionProblems(f: FieldNode, typeKind: FieldDef['typeKind']
 }
 
 function targetProblems(o: OptionNode, typeKind: FieldDef['typeKind'], type: string): OptionProblem[] {
-  if ((o.name === 'lazy' || o.name === 'unverified_lazy') && o.value === 'true' && typeKind !== 'message') {
+  // A map is a repeated message field (its entries) to protoc, which takes lazy on it.
+  if ((o.name === 'lazy' || o.name === 'unverified_lazy') && o.value === 'true' && typeKind !== 'message' && typeKind !== 'map') {
     return [{ code: 'option-target', message: `[${o.name} = true] applies to a message field only`, range: o.nameRange }];
   }
   // JS_NORMAL, the default, is taken anywhere (protoc: "Illegal jstype for ... field" for the others).

@@ -308,6 +308,7 @@ class Parser {
   }
 
   private topLevel(file: ProtoFile): void {
+    this.skipVisibility();
     const t = this.cur;
     const start = t.startPos;
     switch (t.kind === 'ident' ? t.text : t.text === ';' ? ';' : '') {
@@ -349,6 +350,8 @@ class Parser {
         this.next();
         let modifier: ImportNode['modifier'];
         if (this.is('public') || this.is('weak')) modifier = this.next().text as ImportNode['modifier'];
+        // Edition 2024's import of a file for its custom options only: read as a plain import.
+        else if (this.is('option') && this.peek().kind === 'string') this.next();
         const s = this.cur;
         if (s.kind === 'string') this.next();
         else this.expected('an import path string');
@@ -556,7 +559,7 @@ class Parser {
 
   private message(): MessageNode | undefined {
     const kw = this.next();
-    const comments = this.commentsFor(kw);
+    const comments = this.commentsFor(this.withVisibility(kw));
     if (this.startsNextLine(kw, ['{'])) return undefined;
     // Without a name, the name's range is the keyword's.
     const name = this.cur.kind === 'ident' ? this.next() : (this.expected('a message name'), kw);
@@ -567,6 +570,7 @@ class Parser {
   }
 
   private messageItem(msg: MessageNode, oneof?: OneofNode): void {
+    if (!oneof) this.skipVisibility();
     const t = this.cur;
     if (this.is(';')) {
       this.next();
@@ -624,6 +628,22 @@ class Parser {
     if (t.text === 'syntax' || t.text === 'edition') return n.text === '=';
     if (t.text === 'import') return n.kind === 'string' || n.text === 'public' || n.text === 'weak';
     return n.kind === 'ident' || n.text === '.';
+  }
+
+  /**
+   * Edition 2024's `export` or `local` before `message Name` or `enum Name`: passed over, as what the check compares
+   * does not depend on whether another file may import the name.
+   */
+  private skipVisibility(): void {
+    if ((this.is('export') || this.is('local')) && (this.peek().text === 'message' || this.peek().text === 'enum') && this.peek(2).kind === 'ident') {
+      this.next();
+    }
+  }
+
+  /** The `export` or `local` that skipVisibility passed over before keyword `kw`, else `kw`: the comments go above it. */
+  private withVisibility(kw: Token): Token {
+    const before = kw.index > 0 ? this.at(kw.index - 1) : undefined;
+    return before?.kind === 'ident' && (before.text === 'export' || before.text === 'local') ? before : kw;
   }
 
   /** `rpc Name`: it also ends an rpc's options block whose `}` is not typed yet. */
@@ -827,7 +847,7 @@ class Parser {
 
   private enumDecl(): EnumNode | undefined {
     const kw = this.next();
-    const comments = this.commentsFor(kw);
+    const comments = this.commentsFor(this.withVisibility(kw));
     if (this.startsNextLine(kw, ['{'])) return undefined;
     const name = this.ident('an enum name');
     const node: EnumNode = {
