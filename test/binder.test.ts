@@ -384,6 +384,16 @@ describe('binder: valid files at the edges of the checks protoc makes', () => {
       'enum Closed { option features = { enum_type: CLOSED }; CA = 1; }',
       'message Q { Closed e = 1 [features.field_presence = EXPLICIT]; }',
     )],
+    // protoc and buf: an extension has presence, so the file's IMPLICIT default does not refuse its default.
+    ['edition 2023, implicit presence by default: an extension with a default', lines(
+      'edition = "2023";',
+      'package tx;',
+      'option features.field_presence = IMPLICIT;',
+      'message Base { extensions 100 to 200; }',
+      'extend Base {',
+      '  int32 with_default = 100 [default = 5];',
+      '}',
+    )],
     ['edition 2024: a message or enum exported or kept local to its file, an import for options only', lines(
       'edition = "2024";',
       'package t24;',

@@ -638,7 +638,7 @@ class Binder {
    * editions file. A oneof's own features are not read: its fields always have presence and are never repeated,
    * so no feature resolved here applies to them.
    */
-  private field(f: FieldNode, scope: string, scopeFeatures: Features | undefined): FieldDef | undefined {
+  private field(f: FieldNode, scope: string, scopeFeatures: Features | undefined, extension = false): FieldDef | undefined {
     if (f.number === undefined || !f.name) return undefined;
     let type: string;
     let typeKind: FieldDef['typeKind'];
@@ -692,7 +692,7 @@ class Binder {
     if (packed && features) this.problem('editions-packed', 'the option "packed" is not allowed in an editions file: use features.repeated_field_encoding (EXPANDED or PACKED)', packed.nameRange, 'error');
     // Most fields have no options (they share one empty list): nothing to check then, on every keystroke.
     if (f.options.length) {
-      this.checkDefault(f, def, features);
+      this.checkDefault(f, def, features, extension);
       for (const p of fieldOptionProblems(f, typeKind, type)) this.problem(p.code, p.message, p.range, 'error');
       if (typeKind !== 'unresolved') this.checkPacking(f, label === 'repeated' && isPackable(typeKind, type), packed, features);
     }
@@ -724,13 +724,14 @@ class Binder {
   }
 
   /** protoc takes a default only on a singular scalar or enum field that has presence, and only of the field's type. */
-  private checkDefault(f: FieldNode, def: FieldDef, features: Features | undefined): void {
+  private checkDefault(f: FieldNode, def: FieldDef, features: Features | undefined, extension: boolean): void {
     const option = f.options.find((o) => o.name === 'default');
     if (!option) return;
     const refused = this.proto3 ? 'a proto3 file'
       : def.label === 'repeated' ? 'a repeated field'
       : def.typeKind === 'message' ? 'a message field'
-      : features?.fieldPresence === 'IMPLICIT' && def.label === 'implicit' && !f.oneof ? 'a field of implicit presence'
+      // An extension has presence whatever the file's default (protoc's has_presence(); buf takes its default too).
+      : features?.fieldPresence === 'IMPLICIT' && def.label === 'implicit' && !f.oneof && !extension ? 'a field of implicit presence'
       : undefined;
     if (refused) {
       this.problem('invalid-default', `a default value is not allowed on ${refused}: ${this.proto3 ? 'proto3 fields default to zero' : 'protoc refuses it'}`, option.nameRange, 'error');
@@ -774,7 +775,7 @@ class Binder {
       else this.extensionsOf.set(d.fqn, [...fields]);
     }
     for (const f of fields) {
-      this.field(f, scope, scopeFeatures);
+      this.field(f, scope, scopeFeatures, true);
       if (f.group) this.message(f.group, scope, model, scopeFeatures);
       if (f.mapKey !== undefined) this.problem('invalid-extension', `extension "${f.name}" cannot be a map`, f.typeRange, 'error');
       if (f.label === 'required') this.problem('invalid-extension', `extension "${f.name}" cannot be required`, f.labelRange!, 'error');
