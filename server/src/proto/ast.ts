@@ -183,6 +183,8 @@ export interface ProtoFile {
   services: ServiceNode[];
   extends: ExtendNode[];
   errors: SyntaxError[];
+  /** Whether an option anywhere in the file sets features (`features.x = …`, `features = {…}`): so that a proto2 or proto3 file, which may not, is not searched for one. */
+  setsFeatures?: true;
   /** Range of the whole text. */
   range: Range;
 }

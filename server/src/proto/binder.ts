@@ -273,7 +273,7 @@ class Binder {
     if (this.fileFeatures) {
       const required = ownFeature(this.ast.options, 'field_presence');
       if (required?.value === 'LEGACY_REQUIRED') this.problem('feature-target', 'features.field_presence = LEGACY_REQUIRED cannot be the file\'s default: set it on the fields that are required', required.option.nameRange, 'error');
-    } else {
+    } else if (this.ast.setsFeatures) {
       forEachOption(this.ast, (o) => {
         if (o.name === 'features' || o.name.startsWith('features.')) this.problem('features-outside-editions', `features are set only in an editions file (edition = "2023"), not in ${this.proto3 ? 'proto3' : 'proto2'}`, o.nameRange, 'error');
       });
@@ -580,10 +580,10 @@ class Binder {
     // protoc: "Extension ranges are not allowed in proto3" (extensions there declare options only).
     if (this.proto3) for (const e of m.extensions) this.problem('proto3-extensions', 'extension ranges are not allowed in proto3', e.range, 'error');
     // A message set's extensions take any positive int32 (protoc's kint32max), its fields and reservations do not.
-    const messageSet = m.options.some((o) => o.name === 'message_set_wire_format' && o.value === 'true');
+    const messageSet = m.options.length > 0 && m.options.some((o) => o.name === 'message_set_wire_format' && o.value === 'true');
     this.reserved(m.reserved, def, 1, FIELD_MAX, m.extensions, messageSet ? ENUM_MAX : FIELD_MAX);
     const extensionRanges = m.extensions.length ? m.extensions.flatMap((e) => e.ranges.map((x): [number, number] => [x.start, x.end])) : NO_RANGES;
-    this.extensionRangesOf.set(fqn, extensionRanges);
+    if (extensionRanges.length) this.extensionRangesOf.set(fqn, extensionRanges);
 
     // A message of one field has no duplicates to find. The maps are the binder's, emptied for each message: its
     // fields are done before a nested message is bound (a file of 100,000 messages made 300,000 of them).
@@ -806,7 +806,8 @@ class Binder {
    */
   private checkExtensionNumbers(): void {
     for (const [extendee, fields] of this.extensionsOf) {
-      const ranges = this.extensionRangesOf.get(extendee);
+      // Known for a message of this file only: one without extension ranges takes no extension.
+      const ranges = this.extensionRangesOf.get(extendee) ?? (this.declarations.get(extendee)?.uri === this.uri ? NO_RANGES : undefined);
       const byNumber = new Map<number, string>();
       for (const f of fields) {
         if (f.number === undefined) continue;
@@ -1071,7 +1072,10 @@ function editionLabel(f: FieldNode, typeKind: FieldDef['typeKind'], features: Fe
 
 /** Calls `each` for every option of the file and of what it declares; a callback, as a file has many of them. */
 function forEachOption(ast: ProtoFile, each: (o: OptionNode) => void): void {
-  const all = (options: readonly OptionNode[]): void => options.forEach(each);
+  // A loop, not forEach: most lists are the shared empty one, and this runs on every keystroke.
+  const all = (options: readonly OptionNode[]): void => {
+    for (let i = 0; i < options.length; i++) each(options[i]!);
+  };
   const fields = (fs: readonly FieldNode[]): void => {
     for (const f of fs) {
       all(f.options);

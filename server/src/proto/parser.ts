@@ -49,6 +49,8 @@ class Parser {
   /** Token `p`. */
   private cur: Token;
   private readonly errors: SyntaxError[] = [];
+  /** An option that sets features was read (ProtoFile.setsFeatures). */
+  private setsFeatures = false;
   private depth = 0;
   private lastGap: { next: Token; comments: ReturnType<typeof collectComments> } | undefined;
   /** Shared by the nodes that keep offsets (nodes.ts). */
@@ -304,6 +306,7 @@ class Parser {
       }
     }
     file.range.end = this.cur.endPos;
+    if (this.setsFeatures) file.setsFeatures = true;
     return file;
   }
 
@@ -419,6 +422,7 @@ class Parser {
       break;
     }
     const nameRange = this.rangeFrom(nameStart);
+    if (name === 'features' || name.startsWith('features.')) this.setsFeatures = true;
     if (!this.eat('=')) {
       this.expected("'='");
       return undefined;
