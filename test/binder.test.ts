@@ -424,3 +424,15 @@ test('the documentation of an exported or local message or enum (edition 2024) i
   assert.deepEqual(b.model.messages.map((m) => [m.name, m.doc]), [['Foo', ' Foo is exported.']]);
   assert.deepEqual(b.model.enums.map((e) => [e.name, e.doc]), [['Bar', ' Bar is local.']]);
 });
+
+test('[lazy = true] on a group is a binding error: protoc takes it on a message field only, and a group is not one', () => {
+  const b = bindText(lines(
+    'syntax = "proto2";',
+    'package t;',
+    'message M {',
+    '  optional group Result = 1 [lazy = true] { optional string url = 2; }',
+    '  optional M sub = 3 [lazy = true];',
+    '}',
+  ));
+  assert.deepEqual(b.problems.map((p) => [p.code, p.range.start.line]), [['option-target', 3]]);
+});

@@ -44,14 +44,14 @@ export function fieldOptionProblems(f: FieldNode, typeKind: FieldDef['typeKind']
     const values = FIELD_OPTIONS.get(o.name);
     if (values && !values.includes(o.value)) out.push({ code: 'invalid-option-value', message: `"${o.name}" takes ${values.join(', ')}, not ${o.value}`, range: o.valueRange });
     if (o.name === 'json_name' && !/^["']/.test(o.value)) out.push({ code: 'invalid-option-value', message: `"json_name" takes a string, not ${o.value}`, range: o.valueRange });
-    if (typeKind !== 'unresolved') out.push(...targetProblems(o, typeKind, type));
+    if (typeKind !== 'unresolved') out.push(...targetProblems(o, typeKind, type, f.group !== undefined));
   }
   return out;
 }
 
-function targetProblems(o: OptionNode, typeKind: FieldDef['typeKind'], type: string): OptionProblem[] {
-  // A map is a repeated message field (its entries) to protoc, which takes lazy on it.
-  if ((o.name === 'lazy' || o.name === 'unverified_lazy') && o.value === 'true' && typeKind !== 'message' && typeKind !== 'map') {
+function targetProblems(o: OptionNode, typeKind: FieldDef['typeKind'], type: string, group: boolean): OptionProblem[] {
+  // A map is a repeated message field (its entries) to protoc, which takes lazy on it; a group is of another type.
+  if ((o.name === 'lazy' || o.name === 'unverified_lazy') && o.value === 'true' && ((typeKind !== 'message' && typeKind !== 'map') || group)) {
     return [{ code: 'option-target', message: `[${o.name} = true] applies to a message field only`, range: o.nameRange }];
   }
   // JS_NORMAL, the default, is taken anywhere (protoc: "Illegal jstype for ... field" for the others).
