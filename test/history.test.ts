@@ -7,10 +7,11 @@ import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { CORPUS_HELP, Corpus, V1ALPHA2_PATH, V1_PATH, findCorpusDir, findRepoRoot } from '../server/src/baseline/corpus';
 import {
-  CORPUS_PACKAGES, IndexedHistory, buildHistoryFromModels, bundledHistoryFile, declaredOptions, deferredBundledHistory, hasBundledHistory, historyFileFromCorpus,
+  CORPUS_PACKAGES, IndexedHistory, buildHistoryFromModels, bundledHistoryFile, deferredBundledHistory, hasBundledHistory, historyFileFromCorpus,
   loadBundledHistory,
   mergeOrders, serializeHistoryFile,
 } from '../server/src/baseline/historyIndex';
+import { declaredOptions } from '../server/src/proto/declaredOptions';
 import { elementLineage, historyQuery, historyReport } from '../server/src/baseline/historyCommand';
 import { fingerprintDoc } from '../server/src/docs/fingerprint';
 import { bind } from '../server/src/proto/binder';

@@ -6,7 +6,7 @@ import { type ApiModel, type EnumDef, type EnumValueDef, type FieldDef, type Mes
 import { CRI_SKEW_POLICY_URL } from '../policy/links';
 import { enumSides, lackingConsequence } from '../policy/lacking';
 import { SKEW, isPatchRelease, knowingKubelets, majorVersion, parseAnyTag, releaseLinePredecessor, runtimeSpan, span, whoLacks } from '../policy/versions';
-import { declaredOptions, formatOption } from './historyIndex';
+import { declaredOptions, formatOption } from '../proto/declaredOptions';
 import { goEnumConstant } from '../proto/goNames';
 import type { ElementKind, History } from './types';
 

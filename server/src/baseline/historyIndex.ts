@@ -25,8 +25,6 @@ import {
 } from '../proto/model';
 import { parse } from '../proto/parser';
 import { declaredOptions, keepOptions } from '../proto/declaredOptions';
-
-export { declaredOptions, formatOption } from '../proto/declaredOptions';
 import { compareTags, kubernetesToGoTag, parseAnyTag } from '../policy/versions';
 import { V1ALPHA2_PATH, V1_PATH, type Corpus } from './corpus';
 import type { ElementKind, History, HistoryElement, NumberUse, Release } from './types';

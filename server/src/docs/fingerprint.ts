@@ -2,6 +2,8 @@
 // obligations, call order and the names of other elements. The bundled release index stores only this
 // (a hash plus the term set), never upstream text, and the SEMANTIC rule compares term sets.
 
+import { FNV_OFFSET, fnv1a, fnv1aFrom, hexOf } from '../fnv1a';
+
 const MEANING_WORDS = new Set([
   // obligations
   'must', 'should', 'may', 'required', 'optional', 'never', 'always', 'only', 'not', 'deprecated', 'ignored', 'ignore',
@@ -162,26 +164,6 @@ function trimTrailingDotsAndDashes(w: string): string {
   let end = w.length;
   while (end > 0 && (w.charCodeAt(end - 1) === 0x2e || w.charCodeAt(end - 1) === 0x2d)) end--;
   return end === w.length ? w : w.slice(0, end);
-}
-
-/** FNV-1a 32-bit: tiny, stable across runs, and enough to tell "unchanged" from "changed". */
-export function fnv1a(s: string): string {
-  return hexOf(fnv1aFrom(FNV_OFFSET, s));
-}
-
-const FNV_OFFSET = 0x811c9dc5;
-
-/** The FNV-1a state `h` continued over `s`: a hash built a piece at a time. */
-function fnv1aFrom(h: number, s: string): number {
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h;
-}
-
-function hexOf(h: number): string {
-  return (h >>> 0).toString(16).padStart(8, '0');
 }
 
 /**

@@ -3,12 +3,11 @@
 // number), or an option taken out with its separator. The rest of the declaration stays as written.
 
 import type { FieldNode, OptionNode } from '../proto/ast';
-import type { Features } from '../proto/features';
+import { featureValue, type Features } from '../proto/features';
 import { insertAt, type TextEdit, type TextLines } from './text';
 
-/** The features these fixes write, by option name (`features.` left out), and where the model keeps each. */
-const FEATURE_KEYS = { utf8_validation: 'utf8Validation', repeated_field_encoding: 'repeatedFieldEncoding', enum_type: 'enumType' } as const;
-export type FixedFeature = keyof typeof FEATURE_KEYS;
+/** The features these fixes write, by option name (`features.` left out). */
+export type FixedFeature = 'utf8_validation' | 'repeated_field_encoding' | 'enum_type';
 
 /**
  * Edits that make an element whose options are `options` resolve `feature` to `value`, inheriting `inherited`:
@@ -24,7 +23,7 @@ export function featureEdits(
   const own = options.find((o) => o.name === `features.${feature}`);
   if (!own) return add(`features.${feature} = ${value}`);
   const turn: TextEdit[] = [{ range: own.valueRange, newText: value }];
-  return inherited[FEATURE_KEYS[feature]] === value ? drop(own) ?? turn : turn;
+  return featureValue(inherited, feature) === value ? drop(own) ?? turn : turn;
 }
 
 /** Edits that give field `f` the option `name = value`: the value of its own turned, else the option added. */

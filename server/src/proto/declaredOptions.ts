@@ -2,6 +2,8 @@
 // reports a change of them, and a restore fix writes them back. Kept aside for definitions without a syntax node
 // (models rebuilt from the release index), so both kinds of model answer alike.
 
+import { fnv1a } from '../fnv1a';
+
 /** Options other facts already hold: `deprecated` everywhere, `json_name` and `packed` on fields. */
 const MODELLED_OPTIONS = new Set(['deprecated', 'json_name', 'packed']);
 
@@ -9,12 +11,6 @@ type OptionCarrier = { node?: { options?: readonly { name: string; value: string
 
 /** Options of definitions that have no syntax node: models rebuilt from an index, and detached ones. */
 const optionsWithoutNode = new WeakMap<object, string[]>();
-
-function hash8(s: string): string {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193) >>> 0;
-  return h.toString(16).padStart(8, '0');
-}
 
 /**
  * The options declared on a definition that the model has no property for, as sorted `name=value` strings
@@ -31,7 +27,7 @@ export function declaredOptions(def: object): string[] {
   for (const o of opts) {
     if (MODELLED_OPTIONS.has(o.name)) continue;
     const v = o.value.trim();
-    out.push(`${o.name}=${/\s/.test(v) || v.length > 60 ? `#${hash8(v)}` : v}`);
+    out.push(`${o.name}=${/\s/.test(v) || v.length > 60 ? `#${fnv1a(v)}` : v}`);
   }
   return out.sort();
 }

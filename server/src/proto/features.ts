@@ -44,9 +44,13 @@ export function misplacedFeatures(options: readonly OptionNode[], target: Featur
 
 /** Whether `options` set `feature` (`utf8_validation`), one at a time or in an aggregate. */
 export function setsFeature(options: readonly OptionNode[], feature: string): boolean {
-  let found = false;
-  forEachFeature(options, (f) => { found ||= f === feature; });
-  return found;
+  return ownFeature(options, feature) !== undefined;
+}
+
+/** The value `features` resolve `feature` (its option name, `utf8_validation`) to; undefined for a feature not modelled. */
+export function featureValue(features: Features, feature: string): string | undefined {
+  const known = FEATURES.get(feature);
+  return known && features[known.key];
 }
 
 /** The option by which `options` set `feature` themselves, with the value it gives; undefined where they do not. */
