@@ -263,7 +263,7 @@ export function checkDocs(current: ApiModel, baseline: ApiModel, additions: Addi
   };
   // Types reachable from RPC requests: fields and enum values added there are sent by the kubelet to runtimes that
   // may not know them.
-  const requestSide = cur.reachableFrom(current.services.flatMap((s) => s.rpcs.map((r) => r.request)));
+  const requestSide = cur.reachableFromSide('request');
 
   // An RPC's request and response messages are documented by the RPC's comment (upstream documents none of
   // its own), so only those of an RPC without documentation need a comment of their own. Built on first use.

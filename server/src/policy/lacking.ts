@@ -14,9 +14,8 @@ export interface EnumSides {
 /** Which way the enum of the enum value `value` (its full path) travels in `model`'s RPCs. */
 export function enumSides(model: ApiModel, value: string): EnumSides {
   const ix = indexModel(model);
-  const reach = (side: 'request' | 'response'): Set<string> => ix.reachableFrom(model.services.flatMap((s) => s.rpcs.map((r) => r[side])));
   const parent = value.slice(0, value.lastIndexOf('.'));
-  return { request: reach('request').has(parent), response: reach('response').has(parent) };
+  return { request: ix.reachableFromSide('request').has(parent), response: ix.reachableFromSide('response').has(parent) };
 }
 
 /**

@@ -156,10 +156,12 @@ export class ModelIndex {
   readonly services = new Map<string, ServiceDef>();
   /** Messages and enums that an RPC reaches through fields, transitively; computed on first use. */
   private reachable?: Set<string>;
+  /** The same from the RPCs' requests, and from their responses, of every service declared; computed on first use. */
+  private readonly reachableBySide: { request?: ReadonlySet<string>; response?: ReadonlySet<string> } = {};
   private rpcNameSet?: ReadonlySet<string>;
 
   /** A name declared twice (the binder's duplicate-name) is looked up as its first declaration, as protoc reads it. */
-  constructor(model: ApiModel) {
+  constructor(private readonly model: ApiModel) {
     for (const m of model.messages) if (!this.messages.has(m.fqn)) this.messages.set(m.fqn, m);
     for (const e of model.enums) if (!this.enums.has(e.fqn)) this.enums.set(e.fqn, e);
     for (const s of model.services) if (!this.services.has(s.fqn)) this.services.set(s.fqn, s);
@@ -178,6 +180,11 @@ export class ModelIndex {
       this.reachable = this.reachableFrom(roots);
     }
     return this.reachable;
+  }
+
+  /** What the RPCs' requests (the kubelet sends them) or responses (runtimes send them) reach through fields. */
+  reachableFromSide(side: 'request' | 'response'): ReadonlySet<string> {
+    return (this.reachableBySide[side] ??= this.reachableFrom(this.model.services.flatMap((s) => s.rpcs.map((r) => r[side]))));
   }
 
   /** The given types and the messages and enums they reach through fields, transitively. */
