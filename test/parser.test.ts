@@ -124,6 +124,20 @@ describe('lexer', () => {
     assert.equal(tokenize('"abc')[0]!.error, 'unterminated string');
   });
 
+  test('a backslash at the end of a line ends an unterminated string there; the next line is counted', () => {
+    // The escape took the line break with it, uncounted: every position below it was one line off.
+    for (const eol of ['\n', '\r\n', '\r']) {
+      const toks = tokenize(`x = "a\\${eol}b";${eol}y`);
+      assert.deepEqual(kinds(toks), [['ident', 'x'], ['symbol', '='], ['string', '"a\\'], ['ident', 'b'], ['string', '";'], ['ident', 'y'], ['eof', '']], JSON.stringify(eol));
+      assert.equal(toks[2]!.error, 'unterminated string');
+      assert.deepEqual(toks[2]!.range, R(0, 4, 0, 7));
+      assert.deepEqual(toks[3]!.range, R(1, 0, 1, 1));
+      assert.deepEqual(toks[5]!.range, R(2, 0, 2, 1));
+    }
+    const file = parse('syntax = "proto3";\noption go_package = "a\\\nb";\nmessage M {\n  int32 x = 1;\n}\n');
+    assert.deepEqual(file.messages[0]!.nameRange, R(3, 8, 3, 9));
+  });
+
   test('invalid characters, NUL bytes and surrogate pairs', () => {
     const toks = tokenize('a @ \0 😀 1foo #');
     assert.deepEqual(kinds(toks), [['ident', 'a'], ['invalid', '@'], ['invalid', '\0'], ['invalid', '😀'], ['invalid', '1foo'], ['invalid', '#'], ['eof', '']]);

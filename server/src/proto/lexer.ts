@@ -256,6 +256,11 @@ export function lexer(
       if (d === Ch.LF || d === Ch.CR) break;
       if (d === Ch.Backslash) {
         const e = text[i + 1];
+        // A line break cannot be escaped: the string ends with its line, and the break is left to be counted.
+        if (e === '\n' || e === '\r') {
+          i++;
+          break;
+        }
         i += 2;
         switch (e) {
           case 'n': out += '\n'; break;
