@@ -716,6 +716,9 @@ test('a released type is not written back under options that protoc refuses on i
   const servers = (text: string, options: string): string => replaceOnce(text, 'repeated string servers = 1;', `repeated int64 servers = 1${options};`);
   assert.ok(!retypes(servers(corpusText(TAG), ' [packed = true]'), 'DNSConfig.servers'));
   assert.ok(!retypes(servers(migrated(), ' [features.repeated_field_encoding = PACKED]'), 'DNSConfig.servers'));
+  // The same encoding set in an aggregate (buf: the same error).
+  assert.ok(!retypes(servers(migrated(), ' [features = { repeated_field_encoding: PACKED }]'), 'DNSConfig.servers'));
+  assert.ok(retypes(servers(migrated(), ' [features = { repeated_field_encoding: EXPANDED }]'), 'DNSConfig.servers'));
   assert.ok(retypes(servers(corpusText(TAG), ' [packed = false]'), 'DNSConfig.servers'));
   assert.ok(retypes(servers(migrated(), ' [features.repeated_field_encoding = EXPANDED]'), 'DNSConfig.servers'));
 });

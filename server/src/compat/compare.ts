@@ -1,13 +1,13 @@
 // Structural comparison of the current model with the baseline model: wire, JSON and Go-source breaks,
 // and the list of additions (which the documentation rules and the report use).
 
-import type { OneofNode, Range } from '../proto/ast';
+import type { OneofNode, OptionNode, Range } from '../proto/ast';
 import { comparePositions, declaredInMessage } from '../proto/ast';
 import {
   ModelIndex, holdsStrings, indexModel, isClosedEnum, isPackable, jsonNameOf, localName, utf8Verified, type ApiModel, type EnumDef, type EnumValueDef, type FieldDef, type MessageDef, type RpcDef, type ServiceDef,
 } from '../proto/model';
 import type { Finding, FixData } from './finding';
-import { EDITION_DEFAULTS, resolveFeatures, setsFeature, type Features } from '../proto/features';
+import { EDITION_DEFAULTS, ownFeature, resolveFeatures, setsFeature, type Features } from '../proto/features';
 import { compareFieldTypes, utf8Checked, type TypeChange } from './wireTypes';
 import { getRule } from './rules';
 import { ENUM_MAX, FIELD_MAX } from '../proto/parser';
@@ -541,7 +541,7 @@ class Comparer {
     const retype: FixData[] | undefined = (change === 'incompatible' || change === 'compatible') && of.typeKind === 'scalar' && nf.typeKind !== 'map' && !nf.node?.group
       && (of.type !== 'string' || utf8Verified(of, this.baseline.syntax) === this.verifiesStrings(cur))
       && !nf.node?.options.some((o) => o.name === 'default') && (of.type === 'string' || !setsFeature(nf.node?.options ?? [], 'utf8_validation'))
-      && (isPackable(of.typeKind, of.type) || !nf.node?.options.some((o) => (o.name === 'packed' && o.value === 'true') || (o.name === 'features.repeated_field_encoding' && o.value === 'PACKED')))
+      && (isPackable(of.typeKind, of.type) || !packsItself(nf.node?.options ?? []))
       ? [{ kind: 'retype', to: of.type, ...this.encodingAfterRetype(of, nf, cur) }] : undefined;
     if (change === 'incompatible') {
       this.add('FIELD_TYPE_INCOMPATIBLE', typeRangeOf(nf), fieldPath(old, of), `field "${old.name}.${of.name}" changed type from ${of.type} to ${nf.type}, which is not wire-compatible (baseline ${this.tag})`, retype);
@@ -1419,6 +1419,11 @@ function fieldPath(m: MessageDef, f: FieldDef): string {
 
 function cardinality(l: FieldDef['label']): string {
   return l === 'repeated' ? 'repeated' : l === 'required' ? 'required' : 'singular';
+}
+
+/** Whether a field's own options ask for packing: `[packed = true]`, or PACKED as a feature, alone or in an aggregate. */
+function packsItself(options: readonly OptionNode[]): boolean {
+  return options.some((o) => o.name === 'packed' && o.value === 'true') || ownFeature(options, 'repeated_field_encoding')?.value === 'PACKED';
 }
 
 /** Unset means the syntax default: packed in proto3 (and editions), unpacked in proto2. */
