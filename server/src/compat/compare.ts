@@ -15,7 +15,7 @@ import { partitionPoint } from '../binarySearch';
 import { groupBy } from '../groupBy';
 import { aliasesAllowed, releasedEnumNumbers, releasedFieldHolding } from './onReleasedNumber';
 import { goCamelCase, goEnumConstant } from '../proto/goNames';
-import { declaredOptions, formatOption } from '../proto/declaredOptions';
+import { restorableOptions } from '../proto/declaredOptions';
 import { fingerprintDoc, type DocFingerprint } from '../docs/fingerprint';
 
 export type AdditionKind = 'message' | 'field' | 'enum' | 'enumValue' | 'service' | 'rpc';
@@ -959,7 +959,7 @@ class Comparer {
         const first = firstIndexOf(ov.name) < firstIndexOf(alias.name);
         this.add('ENUM_VALUE_RENAMED', alias.node?.nameRange ?? where, path,
           `enum value ${ov.number} "${ov.name}" was removed; only its alias "${alias.name}" remains (baseline ${this.tag})`, [{
-            kind: 'restore', container: cur.fqn, isEnum: true, declaration: `${ov.name} = ${ov.number};`, number: ov.number, name: ov.name,
+            kind: 'restore', container: cur.fqn, isEnum: true, declaration: valueDeclaration(ov), number: ov.number, name: ov.name,
             ...restoredDoc(ov), alias: { name: alias.name, first },
           }]);
         continue;
@@ -995,7 +995,7 @@ class Comparer {
     const path = `${old.fqn}.${ov.name}`;
     const reserve: FixData = { kind: 'reserve', message: cur.fqn, isEnum: true, numbers: [[ov.number, ov.number]], names: [ov.name] };
     const restore: FixData = {
-      kind: 'restore', container: cur.fqn, isEnum: true, declaration: `${ov.name} = ${ov.number};`, number: ov.number, name: ov.name,
+      kind: 'restore', container: cur.fqn, isEnum: true, declaration: valueDeclaration(ov), number: ov.number, name: ov.name,
       ...restoredDoc(ov), ...this.enumValueNeighbours(old, ov, cur),
     };
     if (!this.reservedIn(cur).number(ov.number)) {
@@ -1382,9 +1382,18 @@ export function declarationOf(f: FieldDef, from: ApiModel['syntax'], into: Pick<
   // The options no rule compares, such as `debug_redact = true` (without it, Go's generated code prints a secret):
   // the restore gives back the release, not only what the rules would notice. Features are written above, as the
   // file accepts them; an aggregate value the index keeps only as a hash cannot be written back.
-  for (const o of declaredOptions(f)) if (!o.startsWith('features.') && !o.includes('=#')) opts.push(formatOption(o));
-  if (f.deprecated) opts.push('deprecated = true');
-  return `${label}${type} ${f.name} = ${f.number}${opts.length ? ` [${opts.join(', ')}]` : ''};`;
+  return `${label}${type} ${f.name} = ${f.number}${optionList([...opts, ...restorableOptions(f)], f)};`;
+}
+
+/** A released enum value as the restore writes it back, with its options. */
+function valueDeclaration(v: EnumValueDef): string {
+  return `${v.name} = ${v.number}${optionList(restorableOptions(v), v)};`;
+}
+
+/** ` [a, b, deprecated = true]` of a restored declaration; empty without options. */
+function optionList(opts: string[], def: { deprecated?: boolean }): string {
+  const all = def.deprecated ? [...opts, 'deprecated = true'] : opts;
+  return all.length ? ` [${all.join(', ')}]` : '';
 }
 
 /**

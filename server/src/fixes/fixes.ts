@@ -751,14 +751,15 @@ function commentLines(doc: string | undefined): string[] {
 
 /** `[deprecated = true]` added to (or merged into) a declaration; undefined when it already has it. */
 export function withDeprecated(decl: string): string | undefined {
-  const m = /\[([^\]]*)\]\s*;\s*$/.exec(decl);
+  // From the first `[` (a name, type or number has none) to the last `]`: an aggregate value may hold brackets.
+  const m = /^([^[]*)\[(.*)\]\s*;\s*$/s.exec(decl);
   if (m) {
-    const opts = m[1]!;
+    const opts = m[2]!;
     if (/\bdeprecated\s*=\s*true\b/.test(opts)) return undefined;
     const merged = /\bdeprecated\s*=\s*false\b/.test(opts)
       ? opts.replace(/\bdeprecated\s*=\s*false\b/, 'deprecated = true')
       : `${opts.trim()}${opts.trim() ? ', ' : ''}deprecated = true`;
-    return `${decl.slice(0, m.index)}[${merged}];`;
+    return `${m[1]}[${merged}];`;
   }
   return decl.replace(/\s*;\s*$/, ' [deprecated = true];');
 }
