@@ -1253,12 +1253,19 @@ function referenceEdits(L: TextLines, bound: BoundFile, oldPath: string, newPath
     },
   };
   // And where each name will be declared. A package's components (`.name`, see NameIndex) stay where they are.
+  // Each name's places are built once: a lookup per reference, each copying the places of a name that thousands
+  // of messages declare, was quadratic.
+  const placesAfter = new Map<string, readonly Scoped[]>();
   const namesAfter = {
     get: (name: string): readonly Scoped[] | undefined => {
       if (name.startsWith('.')) return bound.names.get(name);
-      const out = (bound.names.get(name) ?? []).flatMap((p) => (p.fqn === oldPath ? [] : [{ scope: renamed(p.scope), fqn: renamed(p.fqn) }]));
-      if (name === to) out.push({ scope: parentPath(newPath), fqn: newPath });
-      return out.sort(innermostFirst);
+      let out = placesAfter.get(name);
+      if (!out) {
+        const places = (bound.names.get(name) ?? []).flatMap((p) => (p.fqn === oldPath ? [] : [{ scope: renamed(p.scope), fqn: renamed(p.fqn) }]));
+        if (name === to) places.push({ scope: parentPath(newPath), fqn: newPath });
+        placesAfter.set(name, out = places.sort(innermostFirst));
+      }
+      return out;
     },
   };
   const resolvesTo = (written: string, from: string, target: string): boolean => {
