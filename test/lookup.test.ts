@@ -8,6 +8,8 @@
 //    that declare a name, but at all of them, sorted, for each reference: a name that each component of a long
 //    package declares hung it. The places of a name a lookup reads are counted: a few, however long the package.
 //    A rename looked each reference up as the file will be, copying the places of its name for each: counted too.
+//    And the binder read, for each reference, every place of its name as long as its scope or shorter: thousands
+//    of messages that each declare and use a nested `Inner` made binding quadratic.
 // 2. Equivalence: on every corpus api.proto, the shared lookup resolves each type reference as the binder did,
 //    and as probing every enclosing scope does, and so does each shorter name that shortenTypes tries; on a file
 //    made of shadowed names, every name from every scope as probing every scope does.
@@ -161,6 +163,20 @@ describe('hostile files: the binder looks at the innermost places of a name only
       assert.equal(result?.fqn, bound.references[k]!.target, written);
       assert.ok(read <= 10, `"${written}": ${read} places read`);
     }
+  });
+
+  test('a name that thousands of messages declare, each referring to its own', () => {
+    // Each Mk's `Inner` is one place of the name `Inner`, all of one length: each reference looked at the places
+    // before its own, half of them on average.
+    const n = 3000;
+    const name = (k: number): string => `M${String(k).padStart(5, '0')}`;
+    const text = `syntax = "proto3";\npackage demo.v1;\n${Array.from({ length: n }, (_, k) => `message ${name(k)} {\n  message Inner {}\n  Inner x = 1;\n}\n`).join('')}`;
+    const bound = bind(parse(text), URI);
+    assert.deepEqual(bound.problems, []);
+    const { result, read } = countingPlaces(bound.names, () => Array.from({ length: n }, (_, k) => lookup('Inner', `demo.v1.${name(k)}`, bound.names, bound.declarations)?.fqn));
+    assert.deepEqual(result, bound.references.map((r) => r.target));
+    assert.deepEqual(result.slice(0, 2), ['demo.v1.M00000.Inner', 'demo.v1.M00001.Inner']);
+    assert.ok(read <= 8 * n * Math.log2(n), `${read} places read for ${n} references`);
   });
 });
 
