@@ -840,6 +840,9 @@ test('the released type restored into a repeated field keeps the released packed
   assert.match(fixedAlone(int64(migrated([IMPLICIT])), proto2, RULE, 'PortForwardRequest.port', TITLE), /\n {4}repeated int32 port = 2 \[features\.repeated_field_encoding = EXPANDED\];\n/);
   // An editions field's own EXPANDED under a file that packs, released packed: the override goes.
   assert.equal(fixedAlone(int64(migrated([IMPLICIT]), 'repeated', ' [features.repeated_field_encoding = EXPANDED]'), proto3, RULE, 'PortForwardRequest.port', TITLE), migrated([IMPLICIT]));
+  // In an aggregate, it turns there.
+  assert.match(fixedAlone(int64(migrated([IMPLICIT]), 'repeated', ' [features = { repeated_field_encoding: EXPANDED }]'), proto3, RULE, 'PortForwardRequest.port', TITLE),
+    /\n {4}repeated int32 port = 2 \[features = \{ repeated_field_encoding: PACKED \}\];\n/);
   // Where the encoding already is the released one, only the type changes.
   assert.equal(fixedAlone(int64(corpusText(TAG)), proto3, RULE, 'PortForwardRequest.port', TITLE), corpusText(TAG));
 });

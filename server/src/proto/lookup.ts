@@ -1,5 +1,7 @@
 // protoc's lookup of a relative type name, shared by the binder and the fixes that write or check type names.
 
+import { partitionPoint } from '../binarySearch';
+
 /** Where a name is declared: the scope, and the full name (kept so that a lookup hashes a string hashed before). */
 export interface Scoped {
   scope: string;
@@ -103,37 +105,23 @@ function enclosing(places: readonly Scoped[], from: number, scope: string): numb
   for (let i = from; i < places.length;) {
     const length = places[i]!.scope.length;
     const end = endOfLength(places, i, length);
-    // A scope encloses this one where it is '' or this one up to a dot (or the whole of it).
+    // A scope encloses this one where it is '', this one, or this one up to a dot.
     if (length <= scope.length && (length === 0 || length === scope.length || scope.charCodeAt(length) === 46)) {
       const prefix = scope.slice(0, length);
-      let lo = i;
-      for (let hi = end; lo < hi;) {
-        const mid = (lo + hi) >>> 1;
-        if (places[mid]!.scope < prefix) lo = mid + 1;
-        else hi = mid;
-      }
-      if (lo < end && places[lo]!.scope === prefix) return lo;
+      const k = i + partitionPoint(end - i, (n) => places[i + n]!.scope < prefix);
+      if (k < end && places[k]!.scope === prefix) return k;
     }
     i = end;
   }
   return places.length;
 }
 
-/** The end of the places of `length` that start at `i`: by doubling steps, then halving, as most are one or a few. */
+/** The end of the places of `length` from `i` on: by doubling steps, then by halves, as most names have a few. */
 function endOfLength(places: readonly Scoped[], i: number, length: number): number {
-  let lo = i;
-  let hi = i + 1;
-  for (let step = 1; hi < places.length && places[hi]!.scope.length === length; step *= 2) {
-    lo = hi;
-    hi = lo + step * 2;
-  }
-  hi = Math.min(hi, places.length);
-  while (hi - lo > 1) {
-    const mid = (lo + hi) >>> 1;
-    if (places[mid]!.scope.length === length) lo = mid;
-    else hi = mid;
-  }
-  return hi;
+  let last = i;
+  let step = 1;
+  for (; last + step < places.length && places[last + step]!.scope.length === length; step *= 2) last += step;
+  return last + 1 + partitionPoint(Math.min(step, places.length - last) - 1, (n) => places[last + 1 + n]!.scope.length === length);
 }
 
 export function join(scope: string, name: string): string {
