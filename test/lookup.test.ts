@@ -19,6 +19,7 @@ import { parse } from '../server/src/proto/parser';
 import { bind, type BoundFile, type Declaration } from '../server/src/proto/binder';
 import { analyze } from '../server/src/service';
 import { applyEdits, computeFixes } from '../server/src/fixes';
+import { undeclaredFindings } from '../server/src/fixes/declare';
 import { lookup, type NameIndex, type Scoped } from '../server/src/proto/lookup';
 import { SCALARS } from '../server/src/proto/model';
 import { CORPUS_HELP, Corpus, findCorpusDir, findRepoRoot } from '../server/src/baseline/corpus';
@@ -125,7 +126,7 @@ describe('hostile files: lookups stay linear in the file', () => {
   });
 });
 
-describe('hostile files: a rename reads each name\'s places once', () => {
+describe('hostile files: the fixes read each name\'s places once', () => {
   test('restoring a message\'s name that thousands of nested messages declare, each referenced where it is', () => {
     // Renamed back to `Inner`, the message is one more place of a name that each Mk declares for its field: each
     // reference is looked up as the file will be, and the places of `Inner` were copied (and sorted) for each.
@@ -143,6 +144,19 @@ describe('hostile files: a rename reads each name\'s places once', () => {
     assert.ok(fix, 'the rename is offered');
     // Each Mk's `Inner x` still names its own nested message: no reference is rewritten.
     assert.equal(applyEdits(now, fix.edits), before);
+    assert.ok(read <= 10 * n, `${read} places read for ${n} references`);
+  });
+
+  test('declaring a message that thousands of references lack, of a name that thousands of messages declare', () => {
+    // Each Nk refers to an `X` that only the Mk declare: *Declare message "X"* is offered for each reference, and
+    // each was looked up as if X were declared, with the places of `X` copied (and sorted) for each.
+    const n = 1500;
+    const name = (k: number): string => String(k).padStart(5, '0');
+    const text = `syntax = "proto3";\npackage demo.v1;\n${Array.from({ length: n }, (_, k) => `message M${name(k)} { message X {} }\nmessage N${name(k)} { X x = 1; }\n`).join('')}`;
+    const bound = bind(parse(text), URI);
+    const { result, read } = countingPlaces(bound.names, () => undeclaredFindings(bound));
+    assert.equal(result.length, n);
+    assert.ok(result.every((f) => f.element === 'demo.v1.X'));
     assert.ok(read <= 10 * n, `${read} places read for ${n} references`);
   });
 });
