@@ -356,6 +356,33 @@ describe('cri-compat CLI', { skip: corpusDir ? false : CORPUS_HELP }, () => {
     assert.match(cli(['check', '--against', 'kubernetes-1.24.0', file]).err, /^Baseline: v0\.24\.0, from the bundled release index \(as set: kubernetes-1\.24\.0\)$/m);
   });
 
+  test('the package statement as protoc reads it chooses the baseline: not one in a comment, nor one with a comment in it', () => {
+    const corpus = new Corpus(corpusDir!);
+    const baselineOf = (name: string, text: string): { tag: string; origin: string } => {
+      const file = join(tmp, name);
+      writeFileSync(file, text);
+      const r = cli(['check', '--format', 'json', '--fail-on', 'never', file]);
+      assert.equal(r.code, 0, r.err);
+      return JSON.parse(r.out).baseline;
+    };
+    const alpha = corpus.textOf('v0.25.0', 'pkg/apis/runtime/v1alpha2/api.proto')!;
+    const newestAlpha = 'the bundled release index (newest runtime.v1alpha2 release)';
+    for (const written of ['package /* the old API */ runtime.v1alpha2;', 'package\n    runtime.v1alpha2;']) {
+      const b = baselineOf('alpha-written.proto', alpha.replace('package runtime.v1alpha2;', written));
+      assert.deepEqual([b.tag, b.origin], ['v0.25.16', newestAlpha], written);
+    }
+    // runtime.v1 with an old package statement commented out above the real one: a runtime.v1 release.
+    const commentedOut = baselineOf('v1-commented.proto', `/*\npackage runtime.v1alpha2;\n*/\n${readFileSync(old, 'utf8')}`);
+    assert.notEqual(commentedOut.origin, newestAlpha);
+    assert.match(commentedOut.tag, /^v0\.(3\d|[4-9]\d)\./);
+    // pairs: the same package, written with a comment in it, is the same API.
+    const commented = join(tmp, 'commented-package.proto');
+    writeFileSync(commented, readFileSync(old, 'utf8').replace('package runtime.v1;', 'package /* CRI */ runtime.v1;'));
+    const pairs = JSON.parse(cli(['pairs', '--format', 'json', '--fail-on', 'never', old, commented]).out);
+    assert.equal(pairs.pairs[0].skipped, undefined, pairs.pairs[0].skipped);
+    assert.deepEqual(pairs.pairs[0].report.findings, []);
+  });
+
   test('--current-tag: the automatic baseline is the newest release before it, and the changes ship in it', () => {
     const corpus = new Corpus(corpusDir!);
     const file = (tag: string): string => {

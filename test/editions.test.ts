@@ -716,6 +716,9 @@ test('a released type is not written back under options that protoc refuses on i
   const servers = (text: string, options: string): string => replaceOnce(text, 'repeated string servers = 1;', `repeated int64 servers = 1${options};`);
   assert.ok(!retypes(servers(corpusText(TAG), ' [packed = true]'), 'DNSConfig.servers'));
   assert.ok(!retypes(servers(migrated(), ' [features.repeated_field_encoding = PACKED]'), 'DNSConfig.servers'));
+  // The same encoding set in an aggregate (buf: the same error).
+  assert.ok(!retypes(servers(migrated(), ' [features = { repeated_field_encoding: PACKED }]'), 'DNSConfig.servers'));
+  assert.ok(retypes(servers(migrated(), ' [features = { repeated_field_encoding: EXPANDED }]'), 'DNSConfig.servers'));
   assert.ok(retypes(servers(corpusText(TAG), ' [packed = false]'), 'DNSConfig.servers'));
   assert.ok(retypes(servers(migrated(), ' [features.repeated_field_encoding = EXPANDED]'), 'DNSConfig.servers'));
 });
@@ -777,9 +780,13 @@ test('FIELD_UTF8_VALIDATION_CHANGED: the released validation comes back where an
   // proto3 always verifies and proto2 never does: nothing to write there.
   assert.deepEqual(fixTitles(corpusText(TAG), releasedAs(onField), RULE, 'VersionResponse.runtime_name'), []);
   assert.deepEqual(fixTitles(asProto2(), proto3, RULE, 'VersionResponse.runtime_name'), []);
-  // An aggregate `features = { … }` on the field is not rewritten: a second features option would be protoc's error.
+  // The field's own setting in an aggregate `features = { … }` turns there: a second features option next to it
+  // would be protoc's error ("set multiple times").
   const aggregate = replaceOnce(migrated([IMPLICIT]), 'string runtime_name = 2;', 'string runtime_name = 2 [features = { utf8_validation: NONE }];');
-  assert.deepEqual(fixTitles(aggregate, proto3, RULE, 'VersionResponse.runtime_name'), []);
+  assert.match(fixedAlone(aggregate, proto3, RULE, 'VersionResponse.runtime_name', TITLE), /\n {4}string runtime_name = 2 \[features = \{ utf8_validation: VERIFY \}\];\n/);
+  // An aggregate of other features only: nothing is added beside it.
+  const otherAggregate = replaceOnce(fileNone, 'string runtime_name = 2;', 'string runtime_name = 2 [features = { field_presence: IMPLICIT }];');
+  assert.deepEqual(fixTitles(otherAggregate, proto3, RULE, 'VersionResponse.runtime_name'), []);
 });
 
 test('ENUM_OPEN_CLOSED_CHANGED: the released enum type comes back on the enum of an editions file, where the file takes it', NEEDS_CORPUS, () => {
@@ -796,6 +803,9 @@ test('ENUM_OPEN_CLOSED_CHANGED: the released enum type comes back on the enum of
   // An own CLOSED with a comment above stays and turns: without it, the comment would document TCP.
   const commented = replaceOnce(migrated(), 'enum Protocol {\n', `enum Protocol {\n    // Closed for now.\n    ${closed}\n`);
   assert.match(fixedAlone(commented, proto3, RULE, 'Protocol', 'Make the enum open again'), /\n {4}\/\/ Closed for now\.\n {4}option features\.enum_type = OPEN;\n {4}TCP = 0;\n/);
+  // The enum's own CLOSED in an aggregate turns there.
+  const aggregate = replaceOnce(migrated(), 'enum Protocol {\n', 'enum Protocol {\n    option features = { enum_type: CLOSED };\n');
+  assert.match(fixedAlone(aggregate, proto3, RULE, 'Protocol', 'Make the enum open again'), /\nenum Protocol \{\n {4}option features = \{ enum_type: OPEN \};\n {4}TCP = 0;\n/);
   // Released closed, into an open file: CLOSED on the enum.
   assert.match(fixedAlone(migrated(), releasedAs(protocolClosed), RULE, 'Protocol', 'Make the enum closed again'), /\nenum Protocol \{\n {4}option features\.enum_type = CLOSED;\n {4}TCP = 0;\n/);
   // An open enum must start at 0: with TCP = 0 moved last, opening it is a compile error, so nothing is offered.
@@ -830,6 +840,9 @@ test('the released type restored into a repeated field keeps the released packed
   assert.match(fixedAlone(int64(migrated([IMPLICIT])), proto2, RULE, 'PortForwardRequest.port', TITLE), /\n {4}repeated int32 port = 2 \[features\.repeated_field_encoding = EXPANDED\];\n/);
   // An editions field's own EXPANDED under a file that packs, released packed: the override goes.
   assert.equal(fixedAlone(int64(migrated([IMPLICIT]), 'repeated', ' [features.repeated_field_encoding = EXPANDED]'), proto3, RULE, 'PortForwardRequest.port', TITLE), migrated([IMPLICIT]));
+  // In an aggregate, it turns there.
+  assert.match(fixedAlone(int64(migrated([IMPLICIT]), 'repeated', ' [features = { repeated_field_encoding: EXPANDED }]'), proto3, RULE, 'PortForwardRequest.port', TITLE),
+    /\n {4}repeated int32 port = 2 \[features = \{ repeated_field_encoding: PACKED \}\];\n/);
   // Where the encoding already is the released one, only the type changes.
   assert.equal(fixedAlone(int64(corpusText(TAG)), proto3, RULE, 'PortForwardRequest.port', TITLE), corpusText(TAG));
 });

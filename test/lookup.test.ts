@@ -7,6 +7,9 @@
 //    `declarations.get`), not timed: they must stay linear in the file. The binder looked only at the scopes
 //    that declare a name, but at all of them, sorted, for each reference: a name that each component of a long
 //    package declares hung it. The places of a name a lookup reads are counted: a few, however long the package.
+//    A rename looked each reference up as the file will be, copying the places of its name for each: counted too.
+//    And the binder read, for each reference, every place of its name as long as its scope or shorter: thousands
+//    of messages that each declare and use a nested `Inner` made binding quadratic.
 // 2. Equivalence: on every corpus api.proto, the shared lookup resolves each type reference as the binder did,
 //    and as probing every enclosing scope does, and so does each shorter name that shortenTypes tries; on a file
 //    made of shadowed names, every name from every scope as probing every scope does.
@@ -16,7 +19,8 @@ import { parse } from '../server/src/proto/parser';
 import { bind, type BoundFile, type Declaration } from '../server/src/proto/binder';
 import { analyze } from '../server/src/service';
 import { applyEdits, computeFixes } from '../server/src/fixes';
-import { lookup, type Scoped } from '../server/src/proto/lookup';
+import { undeclaredFindings } from '../server/src/fixes/declare';
+import { lookup, type NameIndex, type Scoped } from '../server/src/proto/lookup';
 import { SCALARS } from '../server/src/proto/model';
 import { CORPUS_HELP, Corpus, findCorpusDir, findRepoRoot } from '../server/src/baseline/corpus';
 
@@ -38,6 +42,26 @@ function countingKeys<T>(bound: BoundFile, run: () => T): { result: T; chars: nu
     return { result: run(), chars };
   } finally {
     delete (decls as { get?: unknown }).get;
+  }
+}
+
+/** Runs `run` with the places of a name that `names` hands out counted as they are read. */
+function countingPlaces<T>(names: NameIndex, run: () => T): { result: T; read: number } {
+  const get = names.get.bind(names);
+  let read = 0;
+  names.get = (name: string): Scoped[] | undefined => {
+    const list = get(name);
+    return list && new Proxy(list, {
+      get: (target, key, receiver) => {
+        if (typeof key === 'string' && /^\d+$/.test(key)) read++;
+        return Reflect.get(target, key, receiver) as unknown;
+      },
+    });
+  };
+  try {
+    return { result: run(), read };
+  } finally {
+    delete (names as { get?: unknown }).get;
   }
 }
 
@@ -102,6 +126,41 @@ describe('hostile files: lookups stay linear in the file', () => {
   });
 });
 
+describe('hostile files: the fixes read each name\'s places once', () => {
+  test('restoring a message\'s name that thousands of nested messages declare, each referenced where it is', () => {
+    // Renamed back to `Inner`, the message is one more place of a name that each Mk declares for its field: each
+    // reference is looked up as the file will be, and the places of `Inner` were copied (and sorted) for each.
+    const n = 1500;
+    const nested = Array.from({ length: n }, (_, k) => `message M${String(k).padStart(5, '0')} {\n  message Inner {}\n  Inner x = 1;\n}\n`).join('');
+    const file = (name: string): string => `syntax = "proto3";\npackage demo.v1;\nmessage ${name} { int32 a = 1; }\nservice S { rpc Get(${name}) returns (${name}); }\n${nested}`;
+    const before = file('Inner');
+    const now = file('Outer');
+    const baseline = { tag: 'old', source: 'path' as const, origin: 'test', model: bind(parse(before), 'old').model };
+    const a = analyze(now, { uri: URI, baseline });
+    const finding = a.findings.find((f) => f.rule === 'MESSAGE_RENAMED');
+    assert.ok(finding, 'MESSAGE_RENAMED is reported');
+    const { result: fixes, read } = countingPlaces(a.bound.names, () => computeFixes(now, a.bound, finding));
+    const fix = fixes.find((f) => f.title === 'Restore the original name "Inner"');
+    assert.ok(fix, 'the rename is offered');
+    // Each Mk's `Inner x` still names its own nested message: no reference is rewritten.
+    assert.equal(applyEdits(now, fix.edits), before);
+    assert.ok(read <= 10 * n, `${read} places read for ${n} references`);
+  });
+
+  test('declaring a message that thousands of references lack, of a name that thousands of messages declare', () => {
+    // Each Nk refers to an `X` that only the Mk declare: *Declare message "X"* is offered for each reference, and
+    // each was looked up as if X were declared, with the places of `X` copied (and sorted) for each.
+    const n = 1500;
+    const name = (k: number): string => String(k).padStart(5, '0');
+    const text = `syntax = "proto3";\npackage demo.v1;\n${Array.from({ length: n }, (_, k) => `message M${name(k)} { message X {} }\nmessage N${name(k)} { X x = 1; }\n`).join('')}`;
+    const bound = bind(parse(text), URI);
+    const { result, read } = countingPlaces(bound.names, () => undeclaredFindings(bound));
+    assert.equal(result.length, n);
+    assert.ok(result.every((f) => f.element === 'demo.v1.X'));
+    assert.ok(read <= 10 * n, `${read} places read for ${n} references`);
+  });
+});
+
 describe('hostile files: the binder looks at the innermost places of a name only', () => {
   test('a name that each component of a long package declares', () => {
     // `a` is declared in 4000 scopes (a, a.a, a.a.a…): a reference `a.Missing` looked through all of them, and
@@ -113,19 +172,25 @@ describe('hostile files: the binder looks at the innermost places of a name only
     assert.deepEqual(bound.problems.map((p) => p.message), ['unknown type "a.Missing"', 'unknown type "a"']);
     assert.deepEqual(bound.references.map((r) => r.target), [undefined, undefined, `${pkg}.M`, `${pkg}.M`, `${pkg}.M`]);
     // The binder's lookups again, from its index, with the places they read counted.
-    let read = 0;
-    const counted = (list: readonly Scoped[]): readonly Scoped[] => new Proxy(list, {
-      get: (target, key, receiver) => {
-        if (typeof key === 'string' && /^\d+$/.test(key)) read++;
-        return Reflect.get(target, key, receiver) as unknown;
-      },
-    });
-    const names = { get: (name: string) => { const list = bound.names.get(name); return list && counted(list); } };
     for (const [k, written] of fields.entries()) {
-      read = 0;
-      assert.equal(lookup(written, `${pkg}.M`, names, bound.declarations)?.fqn, bound.references[k]!.target, written);
+      const { result, read } = countingPlaces(bound.names, () => lookup(written, `${pkg}.M`, bound.names, bound.declarations));
+      assert.equal(result?.fqn, bound.references[k]!.target, written);
       assert.ok(read <= 10, `"${written}": ${read} places read`);
     }
+  });
+
+  test('a name that thousands of messages declare, each referring to its own', () => {
+    // Each Mk's `Inner` is one place of the name `Inner`, all of one length: each reference looked at the places
+    // before its own, half of them on average.
+    const n = 3000;
+    const name = (k: number): string => `M${String(k).padStart(5, '0')}`;
+    const text = `syntax = "proto3";\npackage demo.v1;\n${Array.from({ length: n }, (_, k) => `message ${name(k)} {\n  message Inner {}\n  Inner x = 1;\n}\n`).join('')}`;
+    const bound = bind(parse(text), URI);
+    assert.deepEqual(bound.problems, []);
+    const { result, read } = countingPlaces(bound.names, () => Array.from({ length: n }, (_, k) => lookup('Inner', `demo.v1.${name(k)}`, bound.names, bound.declarations)?.fqn));
+    assert.deepEqual(result, bound.references.map((r) => r.target));
+    assert.deepEqual(result.slice(0, 2), ['demo.v1.M00000.Inner', 'demo.v1.M00001.Inner']);
+    assert.ok(read <= 8 * n * Math.log2(n), `${read} places read for ${n} references`);
   });
 });
 

@@ -344,6 +344,19 @@ describe('the place of a restored field, in small files', () => {
     assert.equal(applyEdits(text, fixTitled(computeFixes(text, a.bound, f), 'Restore the enum value').edits), `${HEADER}enum E {\n  A = 0;\n  // B.\n  B = 1;\n  reserved 7;\n}\n`);
   });
 
+  test('a restore writes the released options as the release wrote them: aggregates, values with spaces, on fields and enum values', () => {
+    const B = '  string b = 2 [(demo.rules) = { min_len: 1 max_len: 64 in: ["a", "b"] }, debug_redact = true, (demo.note) = "two words"];';
+    const V = '  V_B = 1 [(demo.label) = { text: "b" }, deprecated = true];';
+    const release = `${HEADER}message A {\n  int32 a = 1;\n  // B.\n${B}\n}\n\nenum V {\n  V_A = 0;\n  // V_B.\n${V}\n}\n`;
+    const text = cut(release, B, V);
+    const a = run(text, baselineOf(release));
+    assert.deepEqual(a.bound.problems.map((p) => p.message), []);
+    const fixOf = (rule: string, title: string): string => applyEdits(text, fixTitled(computeFixes(text, a.bound, a.findings.find((x) => x.rule === rule)!), title).edits);
+    assert.equal(fixOf('FIELD_NO_DELETE', 'Restore the field'), cut(release, V));
+    assert.equal(fixOf('FIELD_NO_DELETE', 'Deprecate instead of deleting'), cut(release, V).replace(B, B.replace('"two words"]', '"two words", deprecated = true]')).replace('  // B.\n', `  // B.\n  // ${DEPRECATION_NOTE}\n`));
+    assert.equal(fixOf('ENUM_VALUE_NO_DELETE', 'Restore the enum value'), cut(release, B));
+  });
+
   test('from a file, a nested type is a neighbour too', () => {
     const release = `${HEADER}message A {\n  int32 c = 3;\n  message Inner {\n    int32 z = 1;\n  }\n  // B.\n  int32 b = 2;\n}\n`;
     const text = cut(release, '  // B.', '  int32 b = 2;');

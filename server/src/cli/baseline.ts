@@ -6,7 +6,7 @@ import { homedir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { bind } from '../proto/binder';
 import type { ApiModel } from '../proto/model';
-import { declaredPackage, parse } from '../proto/parser';
+import { parse } from '../proto/parser';
 import type { Baseline, History, Release } from '../baseline/types';
 import { deferredBundledHistory } from '../baseline/historyIndex';
 import { EXPECTED_PACKAGE, notInBundled, resolveBaseline, type ResolveAttempt } from '../baseline/resolve';
@@ -60,8 +60,10 @@ export async function resolveCliBaseline(req: CliBaselineRequest): Promise<CliBa
 }
 
 async function resolveAgainst(req: CliBaselineRequest, release: string | undefined): Promise<CliBaselineResult> {
-  // The package statement, read without parsing, picks the release history.
-  const pkg = declaredPackage(req.text) ?? 'runtime.v1';
+  // The package statement, as the parser reads it (a comment in it or above it is no package), picks the release
+  // history.
+  const current = req.model ?? bind(parse(req.text), req.file).model;
+  const pkg = current.package || 'runtime.v1';
   const history = historyFor(pkg);
   const path = resolve(req.cwd, req.against);
   if (req.against !== 'auto' && existsSync(path)) {
@@ -78,7 +80,7 @@ async function resolveAgainst(req: CliBaselineRequest, release: string | undefin
     const model = bind(ast, path).model;
     return { baseline: { tag: req.against, source: 'path', origin: `file ${req.against}`, model, ...(history && model.package === pkg ? { history } : {}) } };
   }
-  const notCri = notCriApi(req.model ?? bind(parse(req.text), req.file).model, req.file);
+  const notCri = notCriApi(current, req.file);
   if (notCri) {
     // Another API, or another file beside it: no cri-api release is a baseline of it, and comparing would report
     // the change of package or every released element deleted.

@@ -6,7 +6,7 @@ import { resolve } from 'node:path';
 import { comparePositions } from '../proto/ast';
 import type { Problem, Severity } from '../proto/binder';
 import { analyze, analyzeBound, type Analysis } from '../service';
-import { declaredPackage, parse } from '../proto/parser';
+import { parse } from '../proto/parser';
 import { bind } from '../proto/binder';
 import type { Baseline } from '../baseline/types';
 import type { ApiModel } from '../proto/model';
@@ -422,14 +422,16 @@ function pairs(rest: string[], p: Parsed, io: Io): number {
     const uri = pathToFileURL(input.path).href;
     let baseline: Baseline | undefined;
     let skipped: string | undefined;
+    // Bound before the pair is compared: its package, as the parser reads it, says whether the pair is one API.
+    const bound = bind(parse(text), uri, imports);
     if (prev) {
-      const pkg = declaredPackage(text) ?? '';
+      const pkg = bound.model.package;
       const history = historyFor(pkg);
       if (prev.syntaxErrors) skipped = `${label(prev.input)} has ${prev.syntaxErrors} syntax error(s)`;
       else if (prev.model.package !== pkg) skipped = `package ${prev.model.package || '(none)'} → ${pkg || '(none)'}: a different API, not a change of one`;
       else baseline = { tag: label(prev.input), source: 'path', origin: `file ${prev.input.name}`, model: prev.model, ...(history ? { history } : {}) };
     }
-    const analysis = analyze(text, { uri, imports, severity, ...(baseline ? { baseline } : {}), ...(input.tag ? { currentTag: input.tag } : {}) });
+    const analysis = analyzeBound(text, bound, { severity, ...(baseline ? { baseline } : {}), ...(input.tag ? { currentTag: input.tag } : {}) });
     let shown = false;
     if (prev) {
       const pair = { old: label(prev.input), new: label(input) };

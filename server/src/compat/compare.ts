@@ -1,13 +1,13 @@
 // Structural comparison of the current model with the baseline model: wire, JSON and Go-source breaks,
 // and the list of additions (which the documentation rules and the report use).
 
-import type { OneofNode, Range } from '../proto/ast';
+import type { OneofNode, OptionNode, Range } from '../proto/ast';
 import { comparePositions, declaredInMessage } from '../proto/ast';
 import {
   ModelIndex, holdsStrings, indexModel, isClosedEnum, isPackable, jsonNameOf, localName, utf8Verified, type ApiModel, type EnumDef, type EnumValueDef, type FieldDef, type MessageDef, type RpcDef, type ServiceDef,
 } from '../proto/model';
 import type { Finding, FixData } from './finding';
-import { EDITION_DEFAULTS, resolveFeatures, setsFeature, type Features } from '../proto/features';
+import { EDITION_DEFAULTS, ownFeature, resolveFeatures, setsFeature, type Features } from '../proto/features';
 import { compareFieldTypes, utf8Checked, type TypeChange } from './wireTypes';
 import { getRule } from './rules';
 import { ENUM_MAX, FIELD_MAX } from '../proto/parser';
@@ -15,7 +15,7 @@ import { partitionPoint } from '../binarySearch';
 import { groupBy } from '../groupBy';
 import { aliasesAllowed, releasedEnumNumbers, releasedFieldHolding } from './onReleasedNumber';
 import { goCamelCase, goEnumConstant } from '../proto/goNames';
-import { declaredOptions, formatOption } from '../proto/declaredOptions';
+import { restorableOptions } from '../proto/declaredOptions';
 import { fingerprintDoc, type DocFingerprint } from '../docs/fingerprint';
 
 export type AdditionKind = 'message' | 'field' | 'enum' | 'enumValue' | 'service' | 'rpc';
@@ -541,7 +541,7 @@ class Comparer {
     const retype: FixData[] | undefined = (change === 'incompatible' || change === 'compatible') && of.typeKind === 'scalar' && nf.typeKind !== 'map' && !nf.node?.group
       && (of.type !== 'string' || utf8Verified(of, this.baseline.syntax) === this.verifiesStrings(cur))
       && !nf.node?.options.some((o) => o.name === 'default') && (of.type === 'string' || !setsFeature(nf.node?.options ?? [], 'utf8_validation'))
-      && (isPackable(of.typeKind, of.type) || !nf.node?.options.some((o) => (o.name === 'packed' && o.value === 'true') || (o.name === 'features.repeated_field_encoding' && o.value === 'PACKED')))
+      && (isPackable(of.typeKind, of.type) || !packsItself(nf.node?.options ?? []))
       ? [{ kind: 'retype', to: of.type, ...this.encodingAfterRetype(of, nf, cur) }] : undefined;
     if (change === 'incompatible') {
       this.add('FIELD_TYPE_INCOMPATIBLE', typeRangeOf(nf), fieldPath(old, of), `field "${old.name}.${of.name}" changed type from ${of.type} to ${nf.type}, which is not wire-compatible (baseline ${this.tag})`, retype);
@@ -959,7 +959,7 @@ class Comparer {
         const first = firstIndexOf(ov.name) < firstIndexOf(alias.name);
         this.add('ENUM_VALUE_RENAMED', alias.node?.nameRange ?? where, path,
           `enum value ${ov.number} "${ov.name}" was removed; only its alias "${alias.name}" remains (baseline ${this.tag})`, [{
-            kind: 'restore', container: cur.fqn, isEnum: true, declaration: `${ov.name} = ${ov.number};`, number: ov.number, name: ov.name,
+            kind: 'restore', container: cur.fqn, isEnum: true, declaration: valueDeclaration(ov), number: ov.number, name: ov.name,
             ...restoredDoc(ov), alias: { name: alias.name, first },
           }]);
         continue;
@@ -995,7 +995,7 @@ class Comparer {
     const path = `${old.fqn}.${ov.name}`;
     const reserve: FixData = { kind: 'reserve', message: cur.fqn, isEnum: true, numbers: [[ov.number, ov.number]], names: [ov.name] };
     const restore: FixData = {
-      kind: 'restore', container: cur.fqn, isEnum: true, declaration: `${ov.name} = ${ov.number};`, number: ov.number, name: ov.name,
+      kind: 'restore', container: cur.fqn, isEnum: true, declaration: valueDeclaration(ov), number: ov.number, name: ov.name,
       ...restoredDoc(ov), ...this.enumValueNeighbours(old, ov, cur),
     };
     if (!this.reservedIn(cur).number(ov.number)) {
@@ -1382,9 +1382,18 @@ export function declarationOf(f: FieldDef, from: ApiModel['syntax'], into: Pick<
   // The options no rule compares, such as `debug_redact = true` (without it, Go's generated code prints a secret):
   // the restore gives back the release, not only what the rules would notice. Features are written above, as the
   // file accepts them; an aggregate value the index keeps only as a hash cannot be written back.
-  for (const o of declaredOptions(f)) if (!o.startsWith('features.') && !o.includes('=#')) opts.push(formatOption(o));
-  if (f.deprecated) opts.push('deprecated = true');
-  return `${label}${type} ${f.name} = ${f.number}${opts.length ? ` [${opts.join(', ')}]` : ''};`;
+  return `${label}${type} ${f.name} = ${f.number}${optionList([...opts, ...restorableOptions(f)], f)};`;
+}
+
+/** A released enum value as the restore writes it back, with its options. */
+function valueDeclaration(v: EnumValueDef): string {
+  return `${v.name} = ${v.number}${optionList(restorableOptions(v), v)};`;
+}
+
+/** ` [a, b, deprecated = true]` of a restored declaration; empty without options. */
+function optionList(opts: string[], def: { deprecated?: boolean }): string {
+  const all = def.deprecated ? [...opts, 'deprecated = true'] : opts;
+  return all.length ? ` [${all.join(', ')}]` : '';
 }
 
 /**
@@ -1419,6 +1428,11 @@ function fieldPath(m: MessageDef, f: FieldDef): string {
 
 function cardinality(l: FieldDef['label']): string {
   return l === 'repeated' ? 'repeated' : l === 'required' ? 'required' : 'singular';
+}
+
+/** Whether a field's own options ask for packing: `[packed = true]`, or PACKED as a feature, alone or in an aggregate. */
+function packsItself(options: readonly OptionNode[]): boolean {
+  return options.some((o) => o.name === 'packed' && o.value === 'true') || ownFeature(options, 'repeated_field_encoding')?.value === 'PACKED';
 }
 
 /** Unset means the syntax default: packed in proto3 (and editions), unpacked in proto2. */

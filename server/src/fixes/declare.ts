@@ -113,12 +113,23 @@ function undeclaredAt(bound: BoundFile, range: Range): Undeclared | undefined {
 
 type Found = Pick<Declaration, 'fqn' | 'kind' | 'uri'>;
 
+/**
+ * Per bound file and message that a fix would declare, the places of its name with it among them: built once, as
+ * every reference that lacks it asks (copied for each, they made the findings quadratic in a file where thousands
+ * of messages declare the name and thousands of others refer to it).
+ */
+const placesWith = new WeakMap<BoundFile, Map<string, readonly Scoped[]>>();
+
 /** protoc's lookup (see lookup.ts), with the message `extra` declared too. */
 function resolve(bound: BoundFile, written: string, scope: string, extra?: string): Found | undefined {
   if (extra === undefined) return lookup(written, scope, bound.names, bound.declarations);
   const k = extra.lastIndexOf('.');
-  const added: Scoped = { scope: extra.slice(0, Math.max(k, 0)), fqn: extra };
-  const names = { get: (name: string) => (name === extra.slice(k + 1) ? [...(bound.names.get(name) ?? []), added].sort(innermostFirst) : bound.names.get(name)) };
+  const name = extra.slice(k + 1);
+  let cache = placesWith.get(bound);
+  if (!cache) placesWith.set(bound, (cache = new Map()));
+  let places = cache.get(extra);
+  if (!places) cache.set(extra, (places = [...(bound.names.get(name) ?? []), { scope: extra.slice(0, Math.max(k, 0)), fqn: extra }].sort(innermostFirst)));
+  const names = { get: (n: string) => (n === name ? places : bound.names.get(n)) };
   const declarations = { get: (fqn: string): Found | undefined => (fqn === extra ? { fqn, kind: 'message' } : bound.declarations.get(fqn)) };
   return lookup(written, scope, names, declarations);
 }

@@ -751,14 +751,15 @@ function commentLines(doc: string | undefined): string[] {
 
 /** `[deprecated = true]` added to (or merged into) a declaration; undefined when it already has it. */
 export function withDeprecated(decl: string): string | undefined {
-  const m = /\[([^\]]*)\]\s*;\s*$/.exec(decl);
+  // From the first `[` (a name, type or number has none) to the last `]`: an aggregate value may hold brackets.
+  const m = /^([^[]*)\[(.*)\]\s*;\s*$/s.exec(decl);
   if (m) {
-    const opts = m[1]!;
+    const opts = m[2]!;
     if (/\bdeprecated\s*=\s*true\b/.test(opts)) return undefined;
     const merged = /\bdeprecated\s*=\s*false\b/.test(opts)
       ? opts.replace(/\bdeprecated\s*=\s*false\b/, 'deprecated = true')
       : `${opts.trim()}${opts.trim() ? ', ' : ''}deprecated = true`;
-    return `${decl.slice(0, m.index)}[${merged}];`;
+    return `${m[1]}[${merged}];`;
   }
   return decl.replace(/\s*;\s*$/, ' [deprecated = true];');
 }
@@ -924,7 +925,7 @@ function inheritedFeatures(bound: BoundFile, scope: string): Features {
 /** An editions file's field `loc` made to resolve `feature` to `value`, by the smallest edit of its options. */
 function fieldFeatureEdits(L: TextLines, bound: BoundFile, loc: Located, feature: FixedFeature, value: string): TextEdit[] | undefined {
   const f = loc.node as FieldNode;
-  return featureEdits(f.options, inheritedFeatures(bound, parentPath(loc.path)), feature, value, (own) => dropFieldOption(L, f, own), (o) => addFieldOption(f, o));
+  return featureEdits(L, f.options, inheritedFeatures(bound, parentPath(loc.path)), feature, value, (own) => dropFieldOption(L, f, own), (o) => addFieldOption(f, o));
 }
 
 /** The released UTF-8 validation on the field of the finding, in an editions file (proto2 and proto3 imply theirs). */
@@ -949,7 +950,7 @@ function enumTypeEdits(L: TextLines, bound: BoundFile, finding: Finding, value: 
     if (!/^\s*option\s+features\.enum_type\s*=\s*\w+\s*;\s*$/.test(L.line(line)) || /^\s*(\/\/|\*)/.test(L.line(line - 1))) return undefined;
     return [{ range: { start: pos(line, 0), end: pos(line + 1, 0) }, newText: '' }];
   };
-  return featureEdits(e.options, inheritedFeatures(bound, parentPath(loc.path)), 'enum_type', value, dropLine, (o) => [insertAtTop(L, bodyOf(e), [`option ${o};`])]);
+  return featureEdits(L, e.options, inheritedFeatures(bound, parentPath(loc.path)), 'enum_type', value, dropLine, (o) => [insertAtTop(L, bodyOf(e), [`option ${o};`])]);
 }
 
 /** `optional` put back in front of the type, or taken out with the blanks after it. */
@@ -1252,12 +1253,19 @@ function referenceEdits(L: TextLines, bound: BoundFile, oldPath: string, newPath
     },
   };
   // And where each name will be declared. A package's components (`.name`, see NameIndex) stay where they are.
+  // Each name's places are built once: a lookup per reference, each copying the places of a name that thousands
+  // of messages declare, was quadratic.
+  const placesAfter = new Map<string, readonly Scoped[]>();
   const namesAfter = {
     get: (name: string): readonly Scoped[] | undefined => {
       if (name.startsWith('.')) return bound.names.get(name);
-      const out = (bound.names.get(name) ?? []).flatMap((p) => (p.fqn === oldPath ? [] : [{ scope: renamed(p.scope), fqn: renamed(p.fqn) }]));
-      if (name === to) out.push({ scope: parentPath(newPath), fqn: newPath });
-      return out.sort(innermostFirst);
+      let out = placesAfter.get(name);
+      if (!out) {
+        const places = (bound.names.get(name) ?? []).flatMap((p) => (p.fqn === oldPath ? [] : [{ scope: renamed(p.scope), fqn: renamed(p.fqn) }]));
+        if (name === to) places.push({ scope: parentPath(newPath), fqn: newPath });
+        placesAfter.set(name, out = places.sort(innermostFirst));
+      }
+      return out;
     },
   };
   const resolvesTo = (written: string, from: string, target: string): boolean => {

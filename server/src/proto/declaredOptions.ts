@@ -32,6 +32,19 @@ export function declaredOptions(def: object): string[] {
   return out.sort();
 }
 
+/**
+ * The options of `declaredOptions` as a restore writes them back (`debug_redact = true`), features left out (the
+ * restore says them as the file it goes into accepts them): with the released text of each value, aggregates
+ * (`{ a: 1 }`) included, where the definition has its syntax node, in the release's order; from the index, whose
+ * long or spaced values are hashes, only the others.
+ */
+export function restorableOptions(def: object): string[] {
+  const opts = (def as OptionCarrier).node?.options;
+  const all = opts ? opts.filter((o) => !MODELLED_OPTIONS.has(o.name)).map((o) => `${o.name} = ${o.value.trim()}`)
+    : declaredOptions(def).filter((o) => !o.includes('=#')).map(formatOption);
+  return all.filter((o) => !/^features\b/.test(o));
+}
+
 /** `debug_redact=true` → `debug_redact = true`, for reports. */
 export function formatOption(option: string): string {
   const k = option.indexOf('=');

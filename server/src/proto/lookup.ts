@@ -1,5 +1,7 @@
 // protoc's lookup of a relative type name, shared by the binder and the fixes that write or check type names.
 
+import { partitionPoint } from '../binarySearch';
+
 /** Where a name is declared: the scope, and the full name (kept so that a lookup hashes a string hashed before). */
 export interface Scoped {
   scope: string;
@@ -8,7 +10,8 @@ export interface Scoped {
 
 /**
  * Declared names (last component) → where they are declared, innermost first: by the length of the scope, longest
- * first (see `sortIndex`), so that a lookup stops at the first scope around it that declares the name. A package's
+ * first, then by the scope's text (see `innermostFirst`), so that a lookup stops at the first scope around it that
+ * declares the name, and finds among the places of one length the only one that can enclose it. A package's
  * components are apart, under `.name`: a one-component name never names a package, and a package of thousands of
  * components declares its names in as many scopes, which such a lookup would otherwise look through each time.
  */
@@ -42,13 +45,19 @@ export function lookup<D extends { kind: string }>(
   const first = dot < 0 ? written : written.slice(0, dot);
   const types = names.get(first) ?? NONE;
   const packages = dot < 0 ? NONE : names.get(`.${first}`) ?? NONE;
-  // Both innermost first: merged, innermost first.
-  for (let i = 0, j = 0; i < types.length || j < packages.length;) {
-    const { scope: s, fqn } = j === packages.length || (i < types.length && types[i]!.scope.length >= packages[j]!.scope.length) ? types[i++]! : packages[j++]!;
-    // A scope longer than this one cannot enclose it: no string compared.
-    if (s.length > scope.length) continue;
+  // Both innermost first, and of them only the places around the scope: merged, innermost first.
+  for (let i = enclosing(types, 0, scope), j = enclosing(packages, 0, scope); i < types.length || j < packages.length;) {
+    let place: Scoped;
+    if (j === packages.length || (i < types.length && types[i]!.scope.length >= packages[j]!.scope.length)) {
+      place = types[i]!;
+      i = enclosing(types, i + 1, scope);
+    } else {
+      place = packages[j]!;
+      j = enclosing(packages, j + 1, scope);
+    }
+    const { scope: s, fqn } = place;
     const d = declarations.get(fqn);
-    if (!d || !encloses(s, scope)) continue;
+    if (!d) continue;
     if (dot < 0) return d;
     const full = declarations.get(join(s, written));
     if (full) return full;
@@ -81,16 +90,40 @@ export function sortIndex(index: NameIndex, declarations: Answers<{ kind: string
   }
 }
 
-/** The order of a name's places (Array.prototype.sort). */
+/** The order of a name's places (Array.prototype.sort): longest scope first, those of one length by their text. */
 export function innermostFirst(a: Scoped, b: Scoped): number {
-  return b.scope.length - a.scope.length;
+  return b.scope.length - a.scope.length || (a.scope < b.scope ? -1 : a.scope > b.scope ? 1 : 0);
+}
+
+/**
+ * The first of `places` (in `innermostFirst` order) from `from` on whose scope encloses `scope`, else their number.
+ * Of the places of one length, only the one whose scope is the scope's beginning of that length can: it is found by
+ * binary search, and the others are passed over a length at a time. Looking at each was quadratic in a file where
+ * thousands of messages declare one name (a nested `Inner`) and each refers to its own.
+ */
+function enclosing(places: readonly Scoped[], from: number, scope: string): number {
+  for (let i = from; i < places.length;) {
+    const length = places[i]!.scope.length;
+    const end = endOfLength(places, i, length);
+    // A scope encloses this one where it is '', this one, or this one up to a dot.
+    if (length <= scope.length && (length === 0 || length === scope.length || scope.charCodeAt(length) === 46)) {
+      const prefix = scope.slice(0, length);
+      const k = i + partitionPoint(end - i, (n) => places[i + n]!.scope < prefix);
+      if (k < end && places[k]!.scope === prefix) return k;
+    }
+    i = end;
+  }
+  return places.length;
+}
+
+/** The end of the places of `length` from `i` on: by doubling steps, then by halves, as most names have a few. */
+function endOfLength(places: readonly Scoped[], i: number, length: number): number {
+  let last = i;
+  let step = 1;
+  for (; last + step < places.length && places[last + step]!.scope.length === length; step *= 2) last += step;
+  return last + 1 + partitionPoint(Math.min(step, places.length - last) - 1, (n) => places[last + 1 + n]!.scope.length === length);
 }
 
 export function join(scope: string, name: string): string {
   return scope ? `${scope}.${name}` : name;
-}
-
-/** `outer` is `inner` or a scope around it ('' encloses everything). */
-function encloses(outer: string, inner: string): boolean {
-  return outer === '' || outer === inner || (inner.length > outer.length && inner.charCodeAt(outer.length) === 46 && inner.startsWith(outer));
 }

@@ -32,11 +32,6 @@ export function parse(text: string): ProtoFile {
   return new Parser(text).parseFile();
 }
 
-/** The package a file declares, read without parsing it (without a leading dot); undefined without one. */
-export function declaredPackage(text: string): string | undefined {
-  return /^[ \t]*package[ \t]+\.?([\w.]+)[ \t]*;/m.exec(text)?.[1];
-}
-
 class Parser {
   private readonly lex: (out: Token[], max: number) => boolean;
   /** The lexer has delivered `eof`. */
