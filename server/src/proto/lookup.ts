@@ -101,15 +101,23 @@ export function innermostFirst(a: Scoped, b: Scoped): number {
  * binary search, and the others are passed over a length at a time. Looking at each was quadratic in a file where
  * thousands of messages declare one name (a nested `Inner`) and each refers to its own.
  */
+/** Places of one length read one by one rather than searched: a search costs a string and a closure per lookup. */
+const FEW = 4;
+
 function enclosing(places: readonly Scoped[], from: number, scope: string): number {
   for (let i = from; i < places.length;) {
     const length = places[i]!.scope.length;
-    const end = endOfLength(places, i, length);
+    // Most names have one place of a length: no search for its end.
+    const end = i + 1 < places.length && places[i + 1]!.scope.length === length ? endOfLength(places, i, length) : i + 1;
     // A scope encloses this one where it is '', this one, or this one up to a dot.
     if (length <= scope.length && (length === 0 || length === scope.length || scope.charCodeAt(length) === 46)) {
-      const prefix = scope.slice(0, length);
-      const k = i + partitionPoint(end - i, (n) => places[i + n]!.scope < prefix);
-      if (k < end && places[k]!.scope === prefix) return k;
+      if (end - i <= FEW) {
+        for (let k = i; k < end; k++) if (scope.startsWith(places[k]!.scope)) return k;
+      } else {
+        const prefix = scope.slice(0, length);
+        const k = i + partitionPoint(end - i, (n) => places[i + n]!.scope < prefix);
+        if (k < end && places[k]!.scope === prefix) return k;
+      }
     }
     i = end;
   }
