@@ -24,6 +24,8 @@ export interface GoModOptions {
   includePrereleases?: boolean;
   /** Look for exactly this version (an explicit setting) instead of the newest. */
   version?: string;
+  /** Only versions before this one (the release the checked file is): the newest of them, not the newest. */
+  before?: string;
   maxFileBytes?: number;
   /**
    * `k8s.io/cri-api` zip hashes by version, from the project's go.sum: a module cache zip, or an extracted
@@ -45,12 +47,20 @@ export interface GoModFound {
   text: string;
   origin: string;
   /** Why newer versions in the module cache were passed over, when some were. */
-  skipped?: string[];
+  skipped?: Skipped[];
 }
 
 export interface GoModMiss {
   ok: false;
   reason: string;
+  /** The versions of the module cache that could not be used, and why. */
+  skipped?: Skipped[];
+}
+
+/** A version of the module cache passed over; no version for a directory that could not be listed. */
+export interface Skipped {
+  version?: string;
+  why: string;
 }
 
 function within(root: string, p: string): boolean {
@@ -122,6 +132,7 @@ export function moduleCacheRoot(env: NodeJS.ProcessEnv = process.env, homeDir: s
 
 function wanted(version: string, options: GoModOptions): boolean {
   if (options.version) return version === options.version;
+  if (options.before && compareTags(version, options.before) >= 0) return false;
   const r = releaseOfGoTag(version);
   return !!r && (!r.prerelease || !!options.includePrereleases);
 }
@@ -255,18 +266,18 @@ export async function findInModuleCache(options: GoModOptions = {}): Promise<GoM
     .filter((v) => wanted(v, options))
     .sort((a, b) => compareTags(b, a));
   if (versions.length === 0) {
-    const what = options.version ? options.version : options.includePrereleases ? 'version' : 'released version';
+    const what = (options.version ?? (options.includePrereleases ? 'version' : 'released version')) + (options.before ? ` before ${options.before}` : '');
     return { ok: false, reason: `no ${CRI_API_MODULE} ${what} in the Go module cache ${root}${more}` };
   }
   // A listing refused (a link out of the cache) is said with what is found, as a version passed over is.
-  const skipped: string[] = [...refused];
+  const skipped: Skipped[] = refused.map((why) => ({ why }));
   for (const version of versions) {
     const moduleDir = join(root, 'k8s.io', `cri-api@${version}`);
     if (extracted.has(version)) {
       // Go creates `vX.partial` before extracting and removes it when done; while it exists the directory may
       // lack files or hold a cut one, and Go itself would extract again from the zip.
       if (zipNames.has(`${version}.partial`)) {
-        skipped.push(`${moduleDir} was not completely extracted (${join(downloadDir(root), `${version}.partial`)} exists)`);
+        skipped.push({ version, why: `${moduleDir} was not completely extracted (${join(downloadDir(root), `${version}.partial`)} exists)` });
       } else {
         const file = join(moduleDir, ...V1_PATH.split('/'));
         const verify = options.goSum?.has(version);
@@ -275,7 +286,7 @@ export async function findInModuleCache(options: GoModOptions = {}): Promise<GoM
           const origin = `Go module cache: ${CRI_API_MODULE}@${version} (${root}${verify ? ', h1 verified against go.sum' : ''})`;
           return { ok: true, source: 'gomodcache', version, file, text: r.text, origin, ...(skipped.length ? { skipped } : {}) };
         }
-        skipped.push(r.reason);
+        skipped.push({ version, why: r.reason });
       }
     }
     if (zipped.has(version)) {
@@ -287,10 +298,10 @@ export async function findInModuleCache(options: GoModOptions = {}): Promise<GoM
           ...(skipped.length ? { skipped } : {}),
         };
       }
-      skipped.push(z.reason);
+      skipped.push({ version, why: z.reason });
     }
   }
-  return { ok: false, reason: `no usable ${CRI_API_MODULE} in the Go module cache ${root}: ${skipped.join('; ')}` };
+  return { ok: false, reason: `no usable ${CRI_API_MODULE} in the Go module cache ${root}: ${skipped.map((s) => s.why).join('; ')}`, skipped };
 }
 
 /** The `# k8s.io/cri-api vX [=> replacement]` line of a `vendor/modules.txt`. */

@@ -410,10 +410,10 @@ async function resolveInner(opts: ResolveOptions): Promise<ResolveResult> {
   };
 
   progress('Looking for k8s.io/cri-api in the Go module cache…');
-  const mc = await findInModuleCache({ env, homeDir, includePrereleases, ...(await moduleCacheGoSum()) });
+  const mc = await findInModuleCache({ env, homeDir, includePrereleases, ...(currentTag ? { before: currentTag } : {}), ...(await moduleCacheGoSum()) });
   if (mc.ok) {
     // A newer release passed over (a zip that failed its checks) is said, not silently replaced by an older one.
-    for (const why of mc.skipped ?? []) note('gomodcache', `passed over: ${why}`);
+    for (const s of mc.skipped ?? []) note('gomodcache', `passed over: ${s.why}`);
     consider('gomodcache', mc.version, mc.origin, mc.text, mc.file);
   } else note('gomodcache', mc.reason);
   // vendor/ is the workspace's own content, found by walking up from the file, possibly past the workspace
@@ -438,8 +438,12 @@ async function resolveInner(opts: ResolveOptions): Promise<ResolveResult> {
   checkAbort();
 
   const baseline = settle(candidates.sort((a, b) => compareTags(b.tag, a.tag)));
-  if (baseline) return { baseline, tried };
-  return { tried, message: nothingFound(tried, opts) };
+  if (!baseline) return { tried, message: nothingFound(tried, opts) };
+  // Said where the baseline is shown, not only in the list of what was tried: a CI log that names an older
+  // release than the module cache holds must say why (a download cut short leaves a truncated or empty zip).
+  const unusable = (mc.skipped ?? []).filter((s) => s.version && compareTags(s.version, baseline.tag) > 0);
+  if (unusable.length) baseline.origin += `; newer in the Go module cache but not usable: ${unusable.map((s) => s.why).join('; ')}`;
+  return { baseline, tried };
 }
 
 /** `, pre-releases not included: v0.37.0-beta.0 is newer` when a newer pre-release was passed over, else ''. */

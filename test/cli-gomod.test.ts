@@ -1,0 +1,112 @@
+// The baseline from Go's files as a container runtime's CI and a maintainer's offline machine have them: the
+// module cache (with what an interrupted download leaves in it), a vendor/ tree, go.mod's replace directives and
+// `go env -w`. The built CLI is run as CI runs it, on real releases of the corpus made into module cache entries.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { Corpus, CORPUS_HELP, findCorpusDir, findRepoRoot, V1_PATH } from '../server/src/baseline/corpus';
+import { expectedH1, zip } from './moduleZipFixture';
+
+const ROOT = findRepoRoot(__dirname);
+const CLI = join(ROOT, 'dist', 'cli.js');
+const corpusDir = findCorpusDir(ROOT);
+
+// The newest release of the corpus (and so of the bundled index) is v0.36.3; its newest pre-release is
+// v0.37.0-beta.0. Releases after them are played by the beta's file, as the Go module cache would hold them.
+const NEWER = 'v0.37.0-beta.0';
+
+let tmp = '';
+let home = '';
+let corpus: Corpus;
+
+function write(path: string, content: string | Buffer): void {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, content);
+}
+
+/** The CLI with none of this machine's Go settings: only those given, and a home of its own. */
+function cli(args: string[], cwd: string, env: Record<string, string> = {}): { code: number | null; out: string; err: string } {
+  const base = { ...process.env };
+  for (const k of ['GOMODCACHE', 'GOPATH', 'GOENV', 'GOFLAGS', 'XDG_CONFIG_HOME']) delete base[k];
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', timeout: 60_000, env: { ...base, HOME: home, XDG_CACHE_HOME: join(tmp, 'cache'), ...env } });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+function baselineLine(err: string): string {
+  return err.split('\n').find((l) => l.startsWith('Baseline: ')) ?? `(no Baseline line in: ${err})`;
+}
+
+const downloads = (cache: string) => join(cache, 'cache', 'download', 'k8s.io', 'cri-api', '@v');
+
+/** `version` as `go mod download` leaves it in `cache`: the zip, its .info, .mod and .ziphash. */
+function download(cache: string, version: string, proto: string): string {
+  const at = `k8s.io/cri-api@${version}/`;
+  const files = [
+    { name: `${at}go.mod`, data: Buffer.from('module k8s.io/cri-api\n\ngo 1.24.0\n') },
+    { name: `${at}${V1_PATH}`, data: Buffer.from(proto) },
+  ];
+  const dir = downloads(cache);
+  write(join(dir, `${version}.info`), JSON.stringify({ Version: version, Time: '2026-07-01T00:00:00Z' }));
+  write(join(dir, `${version}.mod`), 'module k8s.io/cri-api\n\ngo 1.24.0\n');
+  write(join(dir, `${version}.zip`), zip(files));
+  write(join(dir, `${version}.ziphash`), expectedH1(files));
+  return join(dir, `${version}.zip`);
+}
+
+/** A checked api.proto in a directory of its own, outside any clone or module. */
+function plainFile(name: string, text: string): string {
+  const file = join(tmp, name, 'api.proto');
+  write(file, text);
+  return file;
+}
+
+describe('the baseline from Go modules, vendor trees and go env', { skip: corpusDir ? false : CORPUS_HELP }, () => {
+  before(() => {
+    tmp = mkdtempSync(join(tmpdir(), 'cri-compat-gomod-'));
+    home = join(tmp, 'home');
+    mkdirSync(home);
+    corpus = new Corpus(corpusDir!);
+  });
+  after(() => rmSync(tmp, { recursive: true, force: true }));
+
+  test('newer releases that an interrupted download left unusable are named on the Baseline line, not passed over in silence', () => {
+    const proto = corpus.textOf(NEWER)!;
+    const cache = join(tmp, 'modcache-broken');
+    download(cache, 'v0.37.0', proto);
+    // Cut short, emptied, and an error page where the zip should be; an older empty zip says nothing here.
+    const cut = download(cache, 'v0.37.1', proto);
+    write(cut, zip([{ name: `k8s.io/cri-api@v0.37.1/${V1_PATH}`, data: Buffer.from(proto) }]).subarray(0, 3000));
+    write(download(cache, 'v0.37.2', proto), '');
+    write(download(cache, 'v0.37.3', proto), '<html>502 Bad Gateway</html>\n');
+    write(download(cache, 'v0.35.0', corpus.textOf('v0.35.0')!), '');
+    const file = plainFile('broken', proto);
+    const r = cli(['check', '--format', 'json', file], tmp, { GOMODCACHE: cache });
+    assert.equal(r.code, 0, r.err);
+    const line = baselineLine(r.err);
+    assert.match(line, /^Baseline: v0\.37\.0, from Go module cache zip: k8s\.io\/cri-api@v0\.37\.0 /);
+    assert.match(line, /v0\.37\.3\.zip rejected: not a zip file/);
+    assert.match(line, /v0\.37\.2\.zip rejected: not a zip file \(0 bytes\)/);
+    assert.match(line, /v0\.37\.1\.zip rejected: not a zip file, or truncated/);
+    assert.doesNotMatch(line, /v0\.35\.0/);
+    assert.equal(JSON.parse(r.out).baseline.origin, line.replace(/^Baseline: v0\.37\.0, from /, ''));
+
+    // Nothing usable newer than the bundled index: its newest release, saying what the module cache had.
+    const onlyBroken = join(tmp, 'modcache-only-broken');
+    write(download(onlyBroken, 'v0.37.1', proto), '');
+    const b = cli(['check', file], tmp, { GOMODCACHE: onlyBroken });
+    assert.match(baselineLine(b.err), /^Baseline: v0\.36\.3, from the bundled release index \(newest release.*\).*v0\.37\.1\.zip rejected: not a zip file \(0 bytes\)/);
+  });
+
+  test('--current-tag: the newest release before it in the module cache, not only the newest release there', () => {
+    const proto = corpus.textOf(NEWER)!;
+    const cache = join(tmp, 'modcache-two-patches');
+    download(cache, 'v0.37.0', proto);
+    download(cache, 'v0.37.1', proto);
+    const r = cli(['check', '--current-tag', 'v0.37.1', plainFile('current-tag', proto)], tmp, { GOMODCACHE: cache });
+    assert.equal(r.code, 0, r.err);
+    assert.match(baselineLine(r.err), /^Baseline: v0\.37\.0, from Go module cache zip: k8s\.io\/cri-api@v0\.37\.0 /);
+  });
+});
