@@ -109,4 +109,46 @@ describe('the baseline from Go modules, vendor trees and go env', { skip: corpus
     assert.equal(r.code, 0, r.err);
     assert.match(baselineLine(r.err), /^Baseline: v0\.37\.0, from Go module cache zip: k8s\.io\/cri-api@v0\.37\.0 /);
   });
+
+  /** A runtime's Go module that vendors k8s.io/cri-api as modules.txt records it, with api.proto beside go.mod. */
+  function runtimeModule(name: string, goMod: string, modulesTxt: string, vendored: string): string {
+    const dir = join(tmp, name);
+    write(join(dir, 'go.mod'), goMod);
+    write(join(dir, 'vendor', 'modules.txt'), modulesTxt);
+    write(join(dir, 'vendor', 'k8s.io', 'cri-api', V1_PATH), vendored);
+    write(join(dir, 'api.proto'), vendored);
+    return join(dir, 'api.proto');
+  }
+
+  test('vendor/: a replace by a release of k8s.io/cri-api itself is that release; a fork or a local path is not', () => {
+    const proto = corpus.textOf(NEWER)!;
+    // As projects that build against k8s.io/kubernetes pin its staging modules: require v0.0.0, replace by a release.
+    const pinned = runtimeModule(
+      'runtime-pinned',
+      'module example.com/runtime\n\ngo 1.24\n\nrequire k8s.io/cri-api v0.0.0\n\nreplace k8s.io/cri-api => k8s.io/cri-api v0.37.0\n',
+      '# k8s.io/cri-api v0.0.0 => k8s.io/cri-api v0.37.0\n## explicit; go 1.24\nk8s.io/cri-api/pkg/apis/runtime/v1\n# k8s.io/cri-api => k8s.io/cri-api v0.37.0\n',
+      proto,
+    );
+    const env = { GOMODCACHE: join(tmp, 'no-modcache'), GOFLAGS: '-mod=vendor' };
+    const r = cli(['check', pinned], tmp, env);
+    assert.equal(r.code, 0, r.err);
+    assert.match(baselineLine(r.err), /^Baseline: v0\.37\.0, from vendored k8s\.io\/cri-api v0\.37\.0 \(/);
+    for (const [name, target] of [['runtime-fork', 'github.com/example/cri-api v0.37.0'], ['runtime-local', '../cri-api']]) {
+      const f = runtimeModule(name, `module example.com/runtime\n\ngo 1.24\n\nrequire k8s.io/cri-api v0.36.0\n\nreplace k8s.io/cri-api => ${target}\n`, `# k8s.io/cri-api v0.36.0 => ${target}\n## explicit; go 1.24\n`, proto);
+      assert.match(baselineLine(cli(['check', f], tmp, env).err), /^Baseline: v0\.36\.3, from the bundled release index/, name);
+    }
+  });
+
+  test('--against a release that only the vendor/ tree has (GOFLAGS=-mod=vendor, no module cache): the vendored copy', () => {
+    const proto = corpus.textOf(NEWER)!;
+    const file = runtimeModule('runtime-vendored', 'module example.com/runtime\n\ngo 1.24\n\nrequire k8s.io/cri-api v0.37.0\n', '# k8s.io/cri-api v0.37.0\n## explicit; go 1.24\nk8s.io/cri-api/pkg/apis/runtime/v1\n', proto);
+    const env = { GOMODCACHE: join(tmp, 'no-modcache'), GOFLAGS: '-mod=vendor' };
+    const r = cli(['check', '--against', 'v0.37.0', file], tmp, env);
+    assert.equal(r.code, 0, r.err);
+    assert.match(baselineLine(r.err), /^Baseline: v0\.37\.0, from vendored k8s\.io\/cri-api v0\.37\.0 \(/);
+    // Another release than the vendored one is bad input, and the message says what vendor/ holds.
+    const other = cli(['check', '--against', 'v0.37.1', file], tmp, env);
+    assert.equal(other.code, 2);
+    assert.match(other.err, /^cri-compat: The baseline "v0\.37\.1" \(--against\) could not be used: .*vendor\/modules\.txt lists k8s\.io\/cri-api v0\.37\.0, not v0\.37\.1/m);
+  });
 });

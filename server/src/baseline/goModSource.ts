@@ -420,17 +420,21 @@ export async function findInVendor(fromDir: string, options: GoModOptions = {}):
     const v = 'text' in mods ? vendoredVersion(mods.text) : undefined;
     if (v) {
       const where = join(vendor, 'modules.txt');
-      if (v.replacement) {
+      // `replace k8s.io/cri-api => k8s.io/cri-api vX`, as builds against k8s.io/kubernetes pin its staging modules
+      // (required as v0.0.0), vendors release vX itself; a fork's module or a local directory is no release.
+      const pinned = v.replacement?.startsWith(`${CRI_API_MODULE} `) ? v.replacement.slice(CRI_API_MODULE.length + 1) : undefined;
+      if (v.replacement && !pinned) {
         return { ok: false, reason: `${where} replaces ${CRI_API_MODULE} with ${v.replacement}; the vendored copy is not a released version` };
       }
-      if (!releaseOfGoTag(v.version)) return { ok: false, reason: `${where} lists ${CRI_API_MODULE} ${v.version || '(no version)'}, not a v0.N.M release` };
-      if (!wanted(v.version, options)) {
-        return { ok: false, reason: `${where} lists ${CRI_API_MODULE} ${v.version}${options.version ? `, not ${options.version}` : ', a pre-release'}` };
+      const version = pinned ?? v.version;
+      if (!releaseOfGoTag(version)) return { ok: false, reason: `${where} lists ${CRI_API_MODULE} ${version || '(no version)'}, not a v0.N.M release` };
+      if (!wanted(version, options)) {
+        return { ok: false, reason: `${where} lists ${CRI_API_MODULE} ${version}${options.version ? `, not ${options.version}` : ', a pre-release'}` };
       }
       const file = join(vendor, 'k8s.io', 'cri-api', ...V1_PATH.split('/'));
       const r = await readFileWithin(dir, file, max);
       if (!('text' in r)) return { ok: false, reason: r.reason };
-      return { ok: true, source: 'vendor', version: v.version, file, text: r.text, origin: `vendored ${CRI_API_MODULE} ${v.version} (${vendor})` };
+      return { ok: true, source: 'vendor', version, file, text: r.text, origin: `vendored ${CRI_API_MODULE} ${version} (${vendor})` };
     }
   }
   return { ok: false, reason: `no vendor/modules.txt listing ${CRI_API_MODULE} in the module of ${fromDir} (${end})` };

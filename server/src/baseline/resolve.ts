@@ -245,6 +245,13 @@ async function resolveInner(opts: ResolveOptions): Promise<ResolveResult> {
         if (mc.ok) found.push(textCandidate('setting', tag, mc.origin + (aka && ` (as set${aka})`), mc.text, mc.file));
         else note('setting', mc.reason);
       }
+      // The workspace's own vendor/ (trusted only, as for the automatic baseline): with -mod=vendor and no module
+      // cache, the release it vendors is nowhere else on disk.
+      if (!found.length && opts.trusted && opts.filePath) {
+        const vd = await findInVendor(dirname(opts.filePath), { version: tag });
+        if (vd.ok) found.push(textCandidate('setting', tag, vd.origin + (aka && ` (as set${aka})`), vd.text, vd.file));
+        else note('setting', vd.reason);
+      }
     } else {
       const p = resolvePath(opts.baseDir ?? (opts.filePath ? dirname(opts.filePath) : process.cwd()), explicit.replace(/^~(?=$|[\\/])/, homeDir));
       const r = await readFileWithin(parsePath(p).root, p, DEFAULT_MAX_FILE_BYTES);
