@@ -151,4 +151,23 @@ describe('the baseline from Go modules, vendor trees and go env', { skip: corpus
     assert.equal(other.code, 2);
     assert.match(other.err, /^cri-compat: The baseline "v0\.37\.1" \(--against\) could not be used: .*vendor\/modules\.txt lists k8s\.io\/cri-api v0\.37\.0, not v0\.37\.1/m);
   });
+
+  test('a module cache moved with `go env -w GOMODCACHE=…` (or GOPATH) is found as go finds it; the environment wins', () => {
+    const proto = corpus.textOf(NEWER)!;
+    const cache = join(tmp, 'modcache-go-env');
+    download(cache, 'v0.37.0', proto);
+    const file = plainFile('go-env', proto);
+    // `go env -w` writes os.UserConfigDir()/go/env: $XDG_CONFIG_HOME/go/env, else ~/.config/go/env.
+    const config = join(tmp, 'config');
+    write(join(config, 'go', 'env'), `GOTOOLCHAIN=local\nGOMODCACHE=${cache}\n`);
+    const fromFile = /^Baseline: v0\.37\.0, from Go module cache zip: /;
+    assert.match(baselineLine(cli(['check', file], tmp, { XDG_CONFIG_HOME: config }).err), fromFile);
+    const gopath = join(tmp, 'gopath');
+    download(join(gopath, 'pkg', 'mod'), 'v0.37.1', proto);
+    write(join(tmp, 'goenv-file'), `GOPATH=${gopath}\n`);
+    assert.match(baselineLine(cli(['check', file], tmp, { GOENV: join(tmp, 'goenv-file') }).err), /^Baseline: v0\.37\.1, from Go module cache zip: /);
+    // GOENV=off reads no file; a variable set in the environment wins over the file.
+    assert.match(baselineLine(cli(['check', file], tmp, { XDG_CONFIG_HOME: config, GOENV: 'off' }).err), /^Baseline: v0\.36\.3, from the bundled/);
+    assert.match(baselineLine(cli(['check', file], tmp, { XDG_CONFIG_HOME: config, GOMODCACHE: join(tmp, 'no-modcache') }).err), /^Baseline: v0\.36\.3, from the bundled/);
+  });
 });

@@ -130,6 +130,35 @@ export function moduleCacheRoot(env: NodeJS.ProcessEnv = process.env, homeDir: s
   return join(gopath ?? join(homeDir, 'go'), 'pkg', 'mod');
 }
 
+/** Where `go env -w` writes: `$GOENV` (`off`: nowhere), else os.UserConfigDir() + `/go/env`, as Go finds them. */
+function goEnvFile(env: NodeJS.ProcessEnv, homeDir: string): string | undefined {
+  if (env.GOENV) return env.GOENV === 'off' ? undefined : env.GOENV;
+  if (process.platform === 'win32') return env.APPDATA ? join(env.APPDATA, 'go', 'env') : undefined;
+  if (process.platform === 'darwin') return join(homeDir, 'Library', 'Application Support', 'go', 'env');
+  // Go refuses a relative XDG_CONFIG_HOME (no config directory at all), rather than using ~/.config.
+  if (env.XDG_CONFIG_HOME) return isAbsolute(env.XDG_CONFIG_HOME) ? join(env.XDG_CONFIG_HOME, 'go', 'env') : undefined;
+  return join(homeDir, '.config', 'go', 'env');
+}
+
+/**
+ * GOMODCACHE and GOPATH as the go command takes them: from the environment when set there, else from the values
+ * `go env -w` saved in the user's go env file (a maintainer who moved the module cache so finds it here too).
+ * The file is the user's, not the workspace's; read capped, regular files only.
+ */
+async function withGoEnvFile(env: NodeJS.ProcessEnv, homeDir: string): Promise<NodeJS.ProcessEnv> {
+  if (env.GOMODCACHE) return env;
+  const file = goEnvFile(env, homeDir);
+  const r = file ? await readRegularFile(file, { max: 64 * 1024 }) : undefined;
+  if (!r?.ok) return env;
+  const saved: NodeJS.ProcessEnv = {};
+  // As Go reads it: KEY=VALUE lines, the value verbatim; anything else is ignored.
+  for (const line of r.bytes.toString('utf8').split('\n')) {
+    const m = /^(GOMODCACHE|GOPATH)=(.*)$/.exec(line);
+    if (m) saved[m[1]!] = m[2];
+  }
+  return { ...env, GOMODCACHE: saved.GOMODCACHE, GOPATH: env.GOPATH || saved.GOPATH };
+}
+
 function wanted(version: string, options: GoModOptions): boolean {
   if (options.version) return version === options.version;
   if (options.before && compareTags(version, options.before) >= 0) return false;
@@ -249,7 +278,8 @@ async function readVerifiedModuleDir(root: string, moduleDir: string, version: s
  * extracted one.
  */
 export async function findInModuleCache(options: GoModOptions = {}): Promise<GoModFound | GoModMiss> {
-  const root = moduleCacheRoot(options.env, options.homeDir);
+  const homeDir = options.homeDir ?? homedir();
+  const root = moduleCacheRoot(await withGoEnvFile(options.env ?? process.env, homeDir), homeDir);
   const max = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   const dirList = await listWithin(root, join(root, 'k8s.io'));
   const zipList = await listWithin(root, downloadDir(root));
