@@ -169,5 +169,9 @@ describe('the baseline from Go modules, vendor trees and go env', { skip: corpus
     // GOENV=off reads no file; a variable set in the environment wins over the file.
     assert.match(baselineLine(cli(['check', file], tmp, { XDG_CONFIG_HOME: config, GOENV: 'off' }).err), /^Baseline: v0\.36\.3, from the bundled/);
     assert.match(baselineLine(cli(['check', file], tmp, { XDG_CONFIG_HOME: config, GOMODCACHE: join(tmp, 'no-modcache') }).err), /^Baseline: v0\.36\.3, from the bundled/);
+    // The proxy saved there is the one --network asks (here none: `off`), not proxy.golang.org.
+    write(join(tmp, 'goenv-proxy'), 'GOPROXY=off\n');
+    const offline = cli(['check', '--network', file], tmp, { GOENV: join(tmp, 'goenv-proxy'), GOMODCACHE: join(tmp, 'no-modcache') });
+    assert.match(baselineLine(offline.err), /^Baseline: v0\.36\.3, from the bundled release index .*; not from the Go module proxy: GOPROXY=off$/);
   });
 });

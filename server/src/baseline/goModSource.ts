@@ -141,22 +141,23 @@ function goEnvFile(env: NodeJS.ProcessEnv, homeDir: string): string | undefined 
 }
 
 /**
- * GOMODCACHE and GOPATH as the go command takes them: from the environment when set there, else from the values
- * `go env -w` saved in the user's go env file (a maintainer who moved the module cache so finds it here too).
- * The file is the user's, not the workspace's; read capped, regular files only.
+ * The environment with what `go env -w` saved in the user's go env file for the variables that choose where Go's
+ * files are (GOMODCACHE, GOPATH) and which proxy to ask (GOPROXY), where the environment does not set them: the
+ * go command reads them so, and a maintainer who moved the module cache expects it found. The file is the user's,
+ * not the workspace's; read capped, a regular file only.
  */
-async function withGoEnvFile(env: NodeJS.ProcessEnv, homeDir: string): Promise<NodeJS.ProcessEnv> {
-  if (env.GOMODCACHE) return env;
+export async function withGoEnvFile(env: NodeJS.ProcessEnv, homeDir: string = homedir()): Promise<NodeJS.ProcessEnv> {
+  if (env.GOMODCACHE && env.GOPATH && env.GOPROXY) return env;
   const file = goEnvFile(env, homeDir);
   const r = file ? await readRegularFile(file, { max: 64 * 1024 }) : undefined;
   if (!r?.ok) return env;
-  const saved: NodeJS.ProcessEnv = {};
-  // As Go reads it: KEY=VALUE lines, the value verbatim; anything else is ignored.
+  const out = { ...env };
+  // As Go reads it: KEY=VALUE lines, the value verbatim, a later line winning; anything else is ignored.
   for (const line of r.bytes.toString('utf8').split('\n')) {
-    const m = /^(GOMODCACHE|GOPATH)=(.*)$/.exec(line);
-    if (m) saved[m[1]!] = m[2];
+    const m = /^(GOMODCACHE|GOPATH|GOPROXY)=(.*)$/.exec(line);
+    if (m && !env[m[1]!]) out[m[1]!] = m[2];
   }
-  return { ...env, GOMODCACHE: saved.GOMODCACHE, GOPATH: env.GOPATH || saved.GOPATH };
+  return out;
 }
 
 function wanted(version: string, options: GoModOptions): boolean {
@@ -278,8 +279,7 @@ async function readVerifiedModuleDir(root: string, moduleDir: string, version: s
  * extracted one.
  */
 export async function findInModuleCache(options: GoModOptions = {}): Promise<GoModFound | GoModMiss> {
-  const homeDir = options.homeDir ?? homedir();
-  const root = moduleCacheRoot(await withGoEnvFile(options.env ?? process.env, homeDir), homeDir);
+  const root = moduleCacheRoot(options.env, options.homeDir);
   const max = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   const dirList = await listWithin(root, join(root, 'k8s.io'));
   const zipList = await listWithin(root, downloadDir(root));

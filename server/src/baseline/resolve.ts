@@ -10,7 +10,7 @@ import type { ApiModel } from '../proto/model';
 import { findGitBaseline, readGitRevision, sameFileText, type AtTag, type GitMiss, type ReleaseLine } from './gitSource';
 import { compareTags, minorOf, newestTag, parseCriApiTag, parseGoTag, parseKubernetesTag, releaseOfGoTag } from '../policy/versions';
 import { bundledPackagesWithTag, modelEncoding } from './historyIndex';
-import { DEFAULT_MAX_FILE_BYTES, findGoSumHashes, findInModuleCache, findInVendor, readFileWithin } from './goModSource';
+import { DEFAULT_MAX_FILE_BYTES, findGoSumHashes, findInModuleCache, findInVendor, readFileWithin, withGoEnvFile } from './goModSource';
 import { fetchFromProxy, type ProxyOptions } from './proxySource';
 import type { GitExecOptions, ProcessLauncher } from './safeExec';
 import type { Baseline, BaselineSource, History } from './types';
@@ -169,8 +169,8 @@ async function resolveInner(opts: ResolveOptions): Promise<ResolveResult> {
   const progress = (m: string) => opts.onProgress?.(m);
   const checkAbort = () => opts.signal?.throwIfAborted();
   const includePrereleases = opts.includePrereleases ?? false;
-  const env = opts.env ?? process.env;
   const homeDir = opts.homeDir ?? homedir();
+  const env = await withGoEnvFile(opts.env ?? process.env, homeDir);
   const gitOptions = {
     ...opts.git,
     includePrereleases,
