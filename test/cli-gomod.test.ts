@@ -3,7 +3,9 @@
 // `go env -w`. The built CLI is run as CI runs it, on real releases of the corpus made into module cache entries.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { createServer } from 'node:http';
+import { once } from 'node:events';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -33,6 +35,18 @@ function cli(args: string[], cwd: string, env: Record<string, string> = {}): { c
   for (const k of ['GOMODCACHE', 'GOPATH', 'GOENV', 'GOFLAGS', 'XDG_CONFIG_HOME']) delete base[k];
   const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', timeout: 60_000, env: { ...base, HOME: home, XDG_CACHE_HOME: join(tmp, 'cache'), ...env } });
   return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+/** `cli`, without blocking this process: for a test that serves the module proxy the CLI asks. */
+async function cliAsync(args: string[], cwd: string, env: Record<string, string> = {}): Promise<{ code: number | null; err: string }> {
+  const base = { ...process.env };
+  for (const k of ['GOMODCACHE', 'GOPATH', 'GOENV', 'GOFLAGS', 'XDG_CONFIG_HOME']) delete base[k];
+  const child = spawn(process.execPath, [CLI, ...args], { cwd, env: { ...base, HOME: home, XDG_CACHE_HOME: join(tmp, 'cache'), ...env } });
+  let err = '';
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
+  child.stdout.resume();
+  const [code] = (await once(child, 'close')) as [number | null];
+  return { code, err };
 }
 
 function baselineLine(err: string): string {
@@ -106,8 +120,31 @@ describe('the baseline from Go modules, vendor trees and go env', { skip: corpus
     download(cache, 'v0.37.0', proto);
     download(cache, 'v0.37.1', proto);
     const r = cli(['check', '--current-tag', 'v0.37.1', plainFile('current-tag', proto)], tmp, { GOMODCACHE: cache });
-    assert.equal(r.code, 0, r.err);
     assert.match(baselineLine(r.err), /^Baseline: v0\.37\.0, from Go module cache zip: k8s\.io\/cri-api@v0\.37\.0 /);
+    assert.equal(r.code, 0, r.err);
+  });
+
+  test('--current-tag --network: the module proxy\'s newest release before it, not its newest release', async () => {
+    const proto = corpus.textOf(NEWER)!;
+    const at = 'k8s.io/cri-api@v0.37.0/';
+    const body = zip([{ name: `${at}go.mod`, data: Buffer.from('module k8s.io/cri-api\n') }, { name: `${at}${V1_PATH}`, data: Buffer.from(proto) }]);
+    const asked: string[] = [];
+    const server = createServer((req, res) => {
+      asked.push(req.url ?? '');
+      if (req.url === '/k8s.io/cri-api/@v/list') res.end('v0.37.0\nv0.37.1\nv0.37.2\n');
+      else if (req.url === '/k8s.io/cri-api/@v/v0.37.0.zip') res.end(body);
+      else res.writeHead(404).end();
+    }).listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    try {
+      const env = { GOPROXY: `http://127.0.0.1:${(server.address() as { port: number }).port}`, GOMODCACHE: join(tmp, 'no-modcache') };
+      const r = await cliAsync(['check', '--network', '--current-tag', 'v0.37.1', plainFile('proxy-current-tag', proto)], tmp, env);
+      assert.match(baselineLine(r.err), /^Baseline: v0\.37\.0, from k8s\.io\/cri-api@v0\.37\.0 from http:\/\/127\.0\.0\.1:\d+/);
+      assert.equal(r.code, 0, r.err);
+      assert.deepEqual(asked, ['/k8s.io/cri-api/@v/list', '/k8s.io/cri-api/@v/v0.37.0.zip']);
+    } finally {
+      server.close();
+    }
   });
 
   /** A runtime's Go module that vendors k8s.io/cri-api as modules.txt records it, with api.proto beside go.mod. */
@@ -131,8 +168,8 @@ describe('the baseline from Go modules, vendor trees and go env', { skip: corpus
     );
     const env = { GOMODCACHE: join(tmp, 'no-modcache'), GOFLAGS: '-mod=vendor' };
     const r = cli(['check', pinned], tmp, env);
-    assert.equal(r.code, 0, r.err);
     assert.match(baselineLine(r.err), /^Baseline: v0\.37\.0, from vendored k8s\.io\/cri-api v0\.37\.0 \(/);
+    assert.equal(r.code, 0, r.err);
     for (const [name, target] of [['runtime-fork', 'github.com/example/cri-api v0.37.0'], ['runtime-local', '../cri-api']]) {
       const f = runtimeModule(name, `module example.com/runtime\n\ngo 1.24\n\nrequire k8s.io/cri-api v0.36.0\n\nreplace k8s.io/cri-api => ${target}\n`, `# k8s.io/cri-api v0.36.0 => ${target}\n## explicit; go 1.24\n`, proto);
       assert.match(baselineLine(cli(['check', f], tmp, env).err), /^Baseline: v0\.36\.3, from the bundled release index/, name);
@@ -144,8 +181,8 @@ describe('the baseline from Go modules, vendor trees and go env', { skip: corpus
     const file = runtimeModule('runtime-vendored', 'module example.com/runtime\n\ngo 1.24\n\nrequire k8s.io/cri-api v0.37.0\n', '# k8s.io/cri-api v0.37.0\n## explicit; go 1.24\nk8s.io/cri-api/pkg/apis/runtime/v1\n', proto);
     const env = { GOMODCACHE: join(tmp, 'no-modcache'), GOFLAGS: '-mod=vendor' };
     const r = cli(['check', '--against', 'v0.37.0', file], tmp, env);
-    assert.equal(r.code, 0, r.err);
     assert.match(baselineLine(r.err), /^Baseline: v0\.37\.0, from vendored k8s\.io\/cri-api v0\.37\.0 \(/);
+    assert.equal(r.code, 0, r.err);
     // Another release than the vendored one is bad input, and the message says what vendor/ holds.
     const other = cli(['check', '--against', 'v0.37.1', file], tmp, env);
     assert.equal(other.code, 2);

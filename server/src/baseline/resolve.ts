@@ -438,7 +438,7 @@ async function resolveInner(opts: ResolveOptions): Promise<ResolveResult> {
   else if (!opts.networkEnabled) note('proxy', 'skipped: network use is disabled');
   else {
     const best = newest();
-    const px = await fetchFromProxy(await proxyOptions(best ? { newerThan: best } : {}));
+    const px = await fetchFromProxy(await proxyOptions({ ...(best ? { newerThan: best } : {}), ...(currentTag ? { before: currentTag } : {}) }));
     if (px.ok) consider('proxy', px.version, px.origin, px.text, px.origin);
     else note('proxy', px.reason);
   }
