@@ -189,7 +189,7 @@ describe('the baseline from Go modules, vendor trees and go env', { skip: corpus
     assert.match(other.err, /^cri-compat: The baseline "v0\.37\.1" \(--against\) could not be used: .*vendor\/modules\.txt lists k8s\.io\/cri-api v0\.37\.0, not v0\.37\.1/m);
   });
 
-  test('a module cache moved with `go env -w GOMODCACHE=…` (or GOPATH) is found as go finds it; the environment wins', () => {
+  test('GOMODCACHE, GOPATH and GOPROXY saved with `go env -w` count as the go command counts them; the environment wins', () => {
     const proto = corpus.textOf(NEWER)!;
     const cache = join(tmp, 'modcache-go-env');
     download(cache, 'v0.37.0', proto);
