@@ -123,11 +123,17 @@ async function listWithin(root: string, dir: string): Promise<{ names: string[] 
   }
 }
 
-/** `$GOMODCACHE`, else the first `$GOPATH` entry + `/pkg/mod`, else `~/go/pkg/mod` (what `go env GOMODCACHE` says). */
-export function moduleCacheRoot(env: NodeJS.ProcessEnv = process.env, homeDir: string = homedir()): string {
-  if (env.GOMODCACHE && isAbsolute(env.GOMODCACHE)) return env.GOMODCACHE;
-  const gopath = (env.GOPATH ?? '').split(delimiter).find((p) => p && isAbsolute(p));
-  return join(gopath ?? join(homeDir, 'go'), 'pkg', 'mod');
+/**
+ * `$GOMODCACHE`, else the first `$GOPATH` entry + `/pkg/mod`, else `~/go/pkg/mod` (what `go env GOMODCACHE` says).
+ * Where the go command refuses the setting (not an absolute path), why: there is no module cache then, and
+ * another directory, such as the default, is not the one meant.
+ */
+export function moduleCacheRoot(env: NodeJS.ProcessEnv = process.env, homeDir: string = homedir()): string | { reason: string } {
+  const refused = (what: string) => ({ reason: `${what} is not an absolute path, which the go command refuses` });
+  if (env.GOMODCACHE) return isAbsolute(env.GOMODCACHE) ? env.GOMODCACHE : refused(`GOMODCACHE=${env.GOMODCACHE}`);
+  if (!env.GOPATH) return join(homeDir, 'go', 'pkg', 'mod');
+  const first = env.GOPATH.split(delimiter)[0]!;
+  return isAbsolute(first) ? join(first, 'pkg', 'mod') : refused(`the first GOPATH entry ${first || '(empty)'}`);
 }
 
 /** Where `go env -w` writes: `$GOENV` (`off`: nowhere), else os.UserConfigDir() + `/go/env`, as Go finds them. */
@@ -280,6 +286,7 @@ async function readVerifiedModuleDir(root: string, moduleDir: string, version: s
  */
 export async function findInModuleCache(options: GoModOptions = {}): Promise<GoModFound | GoModMiss> {
   const root = moduleCacheRoot(options.env, options.homeDir);
+  if (typeof root !== 'string') return { ok: false, reason: `no Go module cache: ${root.reason}` };
   const max = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   const dirList = await listWithin(root, join(root, 'k8s.io'));
   const zipList = await listWithin(root, downloadDir(root));
