@@ -176,6 +176,15 @@ describe('the baseline from Go modules, vendor trees and go env', { skip: corpus
     }
   });
 
+  test('vendor/: a newer release that modules.txt lists but whose api.proto is not there is named on the Baseline line', () => {
+    const proto = corpus.textOf(NEWER)!;
+    // `go mod vendor` copies only the packages the module imports: here none of runtime/v1.
+    const file = runtimeModule('runtime-no-v1', 'module example.com/runtime\n\ngo 1.24\n\nrequire k8s.io/cri-api v0.37.0\n', '# k8s.io/cri-api v0.37.0\n## explicit; go 1.24\nk8s.io/cri-api/pkg/errors\n', proto);
+    rmSync(join(dirname(file), 'vendor', 'k8s.io', 'cri-api', 'pkg', 'apis'), { recursive: true });
+    const r = cli(['check', file], tmp, { GOMODCACHE: join(tmp, 'no-modcache') });
+    assert.match(baselineLine(r.err), /^Baseline: v0\.36\.3, from the bundled release index \(.*\); a newer release found was not usable: vendored k8s\.io\/cri-api v0\.37\.0: .*api\.proto does not exist$/);
+  });
+
   test('--against a release that only the vendor/ tree has (GOFLAGS=-mod=vendor, no module cache): the vendored copy', () => {
     const proto = corpus.textOf(NEWER)!;
     const file = runtimeModule('runtime-vendored', 'module example.com/runtime\n\ngo 1.24\n\nrequire k8s.io/cri-api v0.37.0\n', '# k8s.io/cri-api v0.37.0\n## explicit; go 1.24\nk8s.io/cri-api/pkg/apis/runtime/v1\n', proto);

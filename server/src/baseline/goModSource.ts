@@ -53,11 +53,11 @@ export interface GoModFound {
 export interface GoModMiss {
   ok: false;
   reason: string;
-  /** The versions of the module cache that could not be used, and why. */
+  /** The versions found (in the module cache, or vendored) that could not be used, and why. */
   skipped?: Skipped[];
 }
 
-/** A version of the module cache passed over; no version for a directory that could not be listed. */
+/** A version passed over; no version for a module cache directory that could not be listed. */
 export interface Skipped {
   version?: string;
   why: string;
@@ -470,7 +470,7 @@ export async function findInVendor(fromDir: string, options: GoModOptions = {}):
       }
       const file = join(vendor, 'k8s.io', 'cri-api', ...V1_PATH.split('/'));
       const r = await readFileWithin(dir, file, max);
-      if (!('text' in r)) return { ok: false, reason: r.reason };
+      if (!('text' in r)) return { ok: false, reason: r.reason, skipped: [{ version, why: `vendored ${CRI_API_MODULE} ${version}: ${r.reason}` }] };
       return { ok: true, source: 'vendor', version, file, text: r.text, origin: `vendored ${CRI_API_MODULE} ${version} (${vendor})` };
     }
   }

@@ -10,7 +10,7 @@ import type { ApiModel } from '../proto/model';
 import { findGitBaseline, readGitRevision, sameFileText, type AtTag, type GitMiss, type ReleaseLine } from './gitSource';
 import { compareTags, minorOf, newestTag, parseCriApiTag, parseGoTag, parseKubernetesTag, releaseOfGoTag } from '../policy/versions';
 import { bundledPackagesWithTag, modelEncoding } from './historyIndex';
-import { DEFAULT_MAX_FILE_BYTES, findGoSumHashes, findInModuleCache, findInVendor, readFileWithin, withGoEnvFile } from './goModSource';
+import { DEFAULT_MAX_FILE_BYTES, findGoSumHashes, findInModuleCache, findInVendor, readFileWithin, withGoEnvFile, type Skipped } from './goModSource';
 import { fetchFromProxy, type ProxyOptions } from './proxySource';
 import type { GitExecOptions, ProcessLauncher } from './safeExec';
 import type { Baseline, BaselineSource, History } from './types';
@@ -416,6 +416,8 @@ async function resolveInner(opts: ResolveOptions): Promise<ResolveResult> {
     candidates.push(textCandidate(source, version, origin, text, uri));
   };
 
+  // Releases found newer than the baseline may not be usable: said where the baseline is shown (see below).
+  const unusable: Skipped[] = [];
   progress('Looking for k8s.io/cri-api in the Go module cache…');
   const mc = await findInModuleCache({ env, homeDir, includePrereleases, ...(currentTag ? { before: currentTag } : {}), ...(await moduleCacheGoSum()) });
   if (mc.ok) {
@@ -423,6 +425,7 @@ async function resolveInner(opts: ResolveOptions): Promise<ResolveResult> {
     for (const s of mc.skipped ?? []) note('gomodcache', `passed over: ${s.why}`);
     consider('gomodcache', mc.version, mc.origin, mc.text, mc.file);
   } else note('gomodcache', mc.reason);
+  unusable.push(...(mc.skipped ?? []));
   // vendor/ is the workspace's own content, found by walking up from the file, possibly past the workspace
   // folder: an untrusted workspace must not choose the release it is compared with. The Go module cache is
   // the user's, outside any workspace.
@@ -430,7 +433,10 @@ async function resolveInner(opts: ResolveOptions): Promise<ResolveResult> {
   else if (opts.filePath) {
     const vd = await findInVendor(dirname(opts.filePath), { includePrereleases });
     if (vd.ok) consider('vendor', vd.version, vd.origin, vd.text, vd.file);
-    else note('vendor', vd.reason);
+    else {
+      note('vendor', vd.reason);
+      unusable.push(...(vd.skipped ?? []));
+    }
   }
   checkAbort();
 
@@ -447,9 +453,9 @@ async function resolveInner(opts: ResolveOptions): Promise<ResolveResult> {
   const baseline = settle(candidates.sort((a, b) => compareTags(b.tag, a.tag)));
   if (!baseline) return { tried, message: nothingFound(tried, opts) };
   // Said where the baseline is shown, not only in the list of what was tried: a CI log that names an older
-  // release than the module cache holds must say why (a download cut short leaves a truncated or empty zip).
-  const unusable = (mc.skipped ?? []).filter((s) => s.version && compareTags(s.version, baseline.tag) > 0);
-  if (unusable.length) baseline.origin += `; newer in the Go module cache but not usable: ${unusable.map((s) => s.why).join('; ')}`;
+  // release than the module cache or vendor/ holds must say why (a download cut short leaves a truncated or empty zip).
+  const newer = unusable.filter((s) => s.version && compareTags(s.version, baseline.tag) > 0);
+  if (newer.length) baseline.origin += `; a newer release found was not usable: ${newer.map((s) => s.why).join('; ')}`;
   return { baseline, tried };
 }
 
