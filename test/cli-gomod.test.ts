@@ -29,19 +29,21 @@ function write(path: string, content: string | Buffer): void {
   writeFileSync(path, content);
 }
 
-/** The CLI with none of this machine's Go settings: only those given, and a home of its own. */
-function cli(args: string[], cwd: string, env: Record<string, string> = {}): { code: number | null; out: string; err: string } {
+/** None of this machine's Go settings: only those given, and a home of its own. */
+function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
   const base = { ...process.env };
-  for (const k of ['GOMODCACHE', 'GOPATH', 'GOENV', 'GOFLAGS', 'XDG_CONFIG_HOME']) delete base[k];
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', timeout: 60_000, env: { ...base, HOME: home, XDG_CACHE_HOME: join(tmp, 'cache'), ...env } });
+  for (const k of ['GOMODCACHE', 'GOPATH', 'GOPROXY', 'GOENV', 'GOFLAGS', 'XDG_CONFIG_HOME']) delete base[k];
+  return { ...base, HOME: home, XDG_CACHE_HOME: join(tmp, 'cache'), ...env };
+}
+
+function cli(args: string[], cwd: string, env: Record<string, string> = {}): { code: number | null; out: string; err: string } {
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', timeout: 60_000, env: childEnv(env) });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
 /** `cli`, without blocking this process: for a test that serves the module proxy the CLI asks. */
 async function cliAsync(args: string[], cwd: string, env: Record<string, string> = {}): Promise<{ code: number | null; err: string }> {
-  const base = { ...process.env };
-  for (const k of ['GOMODCACHE', 'GOPATH', 'GOENV', 'GOFLAGS', 'XDG_CONFIG_HOME']) delete base[k];
-  const child = spawn(process.execPath, [CLI, ...args], { cwd, env: { ...base, HOME: home, XDG_CACHE_HOME: join(tmp, 'cache'), ...env } });
+  const child = spawn(process.execPath, [CLI, ...args], { cwd, env: childEnv(env) });
   let err = '';
   child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
   child.stdout.resume();
@@ -202,15 +204,19 @@ describe('the baseline from Go modules, vendor trees and go env', { skip: corpus
     const proto = corpus.textOf(NEWER)!;
     // The default module cache holds a newer release, which a relative setting must not lead to.
     download(join(home, 'go', 'pkg', 'mod'), 'v0.37.0', proto);
-    const file = plainFile('relative-gomodcache', proto);
-    assert.match(baselineLine(cli(['check', file], tmp).err), /^Baseline: v0\.37\.0, from Go module cache zip: /);
-    for (const env of [{ GOMODCACHE: 'gomod' }, { GOPATH: 'go' }] as Record<string, string>[]) {
-      assert.match(baselineLine(cli(['check', file], tmp, env).err), /^Baseline: v0\.36\.3, from the bundled release index/, JSON.stringify(env));
-      const asked = cli(['check', '--against', 'v0.37.0', file], tmp, env);
-      assert.equal(asked.code, 2);
-      assert.match(asked.err, /could not be used: .*no Go module cache: (GOMODCACHE=gomod|the first GOPATH entry go) is not an absolute path, which the go command refuses/);
+    try {
+      const file = plainFile('relative-gomodcache', proto);
+      assert.match(baselineLine(cli(['check', file], tmp).err), /^Baseline: v0\.37\.0, from Go module cache zip: /);
+      for (const env of [{ GOMODCACHE: 'gomod' }, { GOPATH: 'go' }] as Record<string, string>[]) {
+        assert.match(baselineLine(cli(['check', file], tmp, env).err), /^Baseline: v0\.36\.3, from the bundled release index/, JSON.stringify(env));
+        const asked = cli(['check', '--against', 'v0.37.0', file], tmp, env);
+        assert.equal(asked.code, 2);
+        assert.match(asked.err, /could not be used: .*no Go module cache: (GOMODCACHE=gomod|the first GOPATH entry go) is not an absolute path, which the go command refuses/);
+      }
+    } finally {
+      // The other tests' home has no module cache.
+      rmSync(join(home, 'go'), { recursive: true });
     }
-    rmSync(join(home, 'go'), { recursive: true });
   });
 
   test('GOMODCACHE, GOPATH and GOPROXY saved with `go env -w` count as the go command counts them; the environment wins', () => {

@@ -433,10 +433,8 @@ async function resolveInner(opts: ResolveOptions): Promise<ResolveResult> {
   else if (opts.filePath) {
     const vd = await findInVendor(dirname(opts.filePath), { includePrereleases });
     if (vd.ok) consider('vendor', vd.version, vd.origin, vd.text, vd.file);
-    else {
-      note('vendor', vd.reason);
-      unusable.push(...(vd.skipped ?? []));
-    }
+    else note('vendor', vd.reason);
+    unusable.push(...(vd.skipped ?? []));
   }
   checkAbort();
 
