@@ -900,7 +900,7 @@ describe('baseline', { skip }, () => {
       assertModelIs(patch.baseline?.model, 'v0.35.6');
       assert.match(patch.baseline!.origin, /newest release before v0\.35\.7, the release the file is/);
       assert.match(patch.tried.find((t) => t.source === 'git')!.outcome, /^skipped: the file is v0\.35\.7, as given/);
-      assert.match(patch.tried.find((t) => t.source === 'gomodcache')!.outcome, /found v0\.36\.0, passed over: not before v0\.35\.7/);
+      assert.match(patch.tried.find((t) => t.source === 'gomodcache')!.outcome, /no k8s\.io\/cri-api released version before v0\.35\.7 in the Go module cache/);
       // Newer than the index: the Go module cache's release before it; the file's own release is passed over too.
       const next = await at('v0.36.1');
       assert.equal(next.baseline?.source, 'gomodcache');
@@ -1108,14 +1108,14 @@ describe('baseline', { skip }, () => {
       write(join(downloads(both), 'v0.36.3.partial'), '');
       const partial = await findInModuleCache({ env: { GOMODCACHE: both } });
       assert.ok(partial.ok && partial.text === text('v0.36.3') && /^Go module cache zip: /.test(partial.origin), JSON.stringify(partial));
-      assert.match(partial.skipped?.join() ?? '', /cri-api@v0\.36\.3 was not completely extracted \(.*v0\.36\.3\.partial exists\)/);
+      assert.match(partial.skipped?.map((s) => s.why).join() ?? '', /cri-api@v0\.36\.3 was not completely extracted \(.*v0\.36\.3\.partial exists\)/);
       rmSync(join(downloads(both), 'v0.36.3.partial'));
       // A directory whose api.proto is not a readable file: the zip of the same version is read instead.
       rmSync(join(both, 'k8s.io', 'cri-api@v0.36.3', V1_PATH));
       mkdirSync(join(both, 'k8s.io', 'cri-api@v0.36.3', V1_PATH));
       const unreadable = await findInModuleCache({ env: { GOMODCACHE: both } });
       assert.ok(unreadable.ok && unreadable.text === text('v0.36.3'), JSON.stringify(unreadable));
-      assert.match(unreadable.skipped?.join() ?? '', /api\.proto is not a regular file/);
+      assert.match(unreadable.skipped?.map((s) => s.why).join() ?? '', /api\.proto is not a regular file/);
     });
 
     test('go.sum and Go\'s .ziphash hold a cache zip to its hash; a zip failing them is passed over', async () => {
@@ -1124,7 +1124,7 @@ describe('baseline', { skip }, () => {
       assert.ok(verified.ok && verified.origin === `Go module cache zip: k8s.io/cri-api@v0.36.3 (${join(downloads(cache), 'v0.36.3.zip')}, h1 verified against go.sum)`, JSON.stringify(verified));
       const wrong = await findInModuleCache({ env: { GOMODCACHE: cache }, goSum: new Map([['v0.36.3', WRONG_H1]]) });
       assert.ok(wrong.ok && wrong.version === 'v0.36.0', JSON.stringify(wrong));
-      assert.deepEqual(wrong.skipped, [`${join(downloads(cache), 'v0.36.3.zip')} rejected: its hash ${h1} does not match go.sum (${WRONG_H1})`]);
+      assert.deepEqual(wrong.skipped, [{ version: 'v0.36.3', why: `${join(downloads(cache), 'v0.36.3.zip')} rejected: its hash ${h1} does not match go.sum (${WRONG_H1})` }]);
       const asked = await findInModuleCache({ env: { GOMODCACHE: cache }, version: 'v0.36.3', goSum: new Map([['v0.36.3', WRONG_H1]]) });
       assert.ok(!asked.ok && /v0\.36\.3\.zip rejected: its hash h1:\S+ does not match go\.sum/.test(asked.reason), JSON.stringify(asked));
 
@@ -1133,7 +1133,7 @@ describe('baseline', { skip }, () => {
       download(tampered, 'v0.36.3', text('v0.36.3'), { ziphash: WRONG_H1 });
       const t = await findInModuleCache({ env: { GOMODCACHE: tampered } });
       assert.ok(t.ok && t.version === 'v0.35.0', JSON.stringify(t));
-      assert.match(t.skipped?.join() ?? '', /v0\.36\.3\.zip rejected: its hash h1:\S+ does not match .*v0\.36\.3\.ziphash \(h1:A+=\)/);
+      assert.match(t.skipped?.map((s) => s.why).join() ?? '', /v0\.36\.3\.zip rejected: its hash h1:\S+ does not match .*v0\.36\.3\.ziphash \(h1:A+=\)/);
       // Without a .ziphash (a cache filled by copying a proxy's files) the zip's own checks are what there is.
       const bare = join(TMP, 'modcache-no-ziphash');
       download(bare, 'v0.36.3', text('v0.36.3'), { ziphash: false });
@@ -1164,7 +1164,7 @@ describe('baseline', { skip }, () => {
       const rejected = (r: Awaited<ReturnType<typeof find>>, why: (skipped: string) => boolean) => {
         assert.ok(r.ok && r.version === 'v0.36.0', JSON.stringify(r));
         assert.equal(r.skipped?.length, 1, JSON.stringify(r.skipped));
-        assert.ok(why(r.skipped![0]!), r.skipped![0]);
+        assert.ok(why(r.skipped![0]!.why), r.skipped![0]!.why);
       };
       const mismatch = (why: string) => why.startsWith(`${dir} rejected: its hash h1:`) && why.endsWith(` does not match go.sum (${goSum.get('v0.36.3')})`);
       const matches = (re: RegExp) => (why: string) => re.test(why);
@@ -1194,7 +1194,7 @@ describe('baseline', { skip }, () => {
       download(verify, 'v0.36.3');
       const zipped = await find();
       assert.ok(zipped.ok && zipped.version === 'v0.36.3' && /^Go module cache zip: .*, h1 verified against go\.sum\)$/.test(zipped.origin), JSON.stringify(zipped));
-      assert.ok(zipped.skipped?.length === 1 && mismatch(zipped.skipped[0]!), JSON.stringify(zipped.skipped));
+      assert.ok(zipped.skipped?.length === 1 && mismatch(zipped.skipped[0]!.why), JSON.stringify(zipped.skipped));
 
       // go.sum is the workspace's: it holds the directory in a trusted workspace only.
       rmSync(downloads(verify), { recursive: true });

@@ -24,6 +24,8 @@ export interface GoModOptions {
   includePrereleases?: boolean;
   /** Look for exactly this version (an explicit setting) instead of the newest. */
   version?: string;
+  /** Only versions before this one (the release the checked file is): the newest of them, not the newest. */
+  before?: string;
   maxFileBytes?: number;
   /**
    * `k8s.io/cri-api` zip hashes by version, from the project's go.sum: a module cache zip, or an extracted
@@ -45,12 +47,20 @@ export interface GoModFound {
   text: string;
   origin: string;
   /** Why newer versions in the module cache were passed over, when some were. */
-  skipped?: string[];
+  skipped?: Skipped[];
 }
 
 export interface GoModMiss {
   ok: false;
   reason: string;
+  /** The versions found (in the module cache, or vendored) that could not be used, and why. */
+  skipped?: Skipped[];
+}
+
+/** A version passed over; no version for a module cache directory that could not be listed. */
+export interface Skipped {
+  version?: string;
+  why: string;
 }
 
 function within(root: string, p: string): boolean {
@@ -113,15 +123,52 @@ async function listWithin(root: string, dir: string): Promise<{ names: string[] 
   }
 }
 
-/** `$GOMODCACHE`, else the first `$GOPATH` entry + `/pkg/mod`, else `~/go/pkg/mod` (what `go env GOMODCACHE` says). */
-export function moduleCacheRoot(env: NodeJS.ProcessEnv = process.env, homeDir: string = homedir()): string {
-  if (env.GOMODCACHE && isAbsolute(env.GOMODCACHE)) return env.GOMODCACHE;
-  const gopath = (env.GOPATH ?? '').split(delimiter).find((p) => p && isAbsolute(p));
-  return join(gopath ?? join(homeDir, 'go'), 'pkg', 'mod');
+/**
+ * `$GOMODCACHE`, else the first `$GOPATH` entry + `/pkg/mod`, else `~/go/pkg/mod` (what `go env GOMODCACHE` says).
+ * Where the go command refuses the setting (not an absolute path), why: there is no module cache then, and
+ * another directory, such as the default, is not the one meant.
+ */
+export function moduleCacheRoot(env: NodeJS.ProcessEnv = process.env, homeDir: string = homedir()): string | { reason: string } {
+  const refused = (what: string) => ({ reason: `${what} is not an absolute path, which the go command refuses` });
+  if (env.GOMODCACHE) return isAbsolute(env.GOMODCACHE) ? env.GOMODCACHE : refused(`GOMODCACHE=${env.GOMODCACHE}`);
+  if (!env.GOPATH) return join(homeDir, 'go', 'pkg', 'mod');
+  const first = env.GOPATH.split(delimiter)[0]!;
+  return isAbsolute(first) ? join(first, 'pkg', 'mod') : refused(`the first GOPATH entry ${first || '(empty)'}`);
+}
+
+/** Where `go env -w` writes: `$GOENV` (`off`: nowhere), else os.UserConfigDir() + `/go/env`, as Go finds them. */
+function goEnvFile(env: NodeJS.ProcessEnv, homeDir: string): string | undefined {
+  if (env.GOENV) return env.GOENV === 'off' ? undefined : env.GOENV;
+  if (process.platform === 'win32') return env.APPDATA ? join(env.APPDATA, 'go', 'env') : undefined;
+  if (process.platform === 'darwin') return join(homeDir, 'Library', 'Application Support', 'go', 'env');
+  // Go refuses a relative XDG_CONFIG_HOME (no config directory at all), rather than using ~/.config.
+  if (env.XDG_CONFIG_HOME) return isAbsolute(env.XDG_CONFIG_HOME) ? join(env.XDG_CONFIG_HOME, 'go', 'env') : undefined;
+  return join(homeDir, '.config', 'go', 'env');
+}
+
+/**
+ * The environment with what `go env -w` saved in the user's go env file for the variables that choose where Go's
+ * files are (GOMODCACHE, GOPATH) and which proxy to ask (GOPROXY), where the environment does not set them: the
+ * go command reads them so, and a maintainer who moved the module cache expects it found. The file is the user's,
+ * not the workspace's; read capped, a regular file only.
+ */
+export async function withGoEnvFile(env: NodeJS.ProcessEnv, homeDir: string = homedir()): Promise<NodeJS.ProcessEnv> {
+  if (env.GOMODCACHE && env.GOPATH && env.GOPROXY) return env;
+  const file = goEnvFile(env, homeDir);
+  const r = file ? await readRegularFile(file, { max: 64 * 1024 }) : undefined;
+  if (!r?.ok) return env;
+  const out = { ...env };
+  // As Go reads it: KEY=VALUE lines, the value verbatim, a later line winning; anything else is ignored.
+  for (const line of r.bytes.toString('utf8').split('\n')) {
+    const m = /^(GOMODCACHE|GOPATH|GOPROXY)=(.*)$/.exec(line);
+    if (m && !env[m[1]!]) out[m[1]!] = m[2];
+  }
+  return out;
 }
 
 function wanted(version: string, options: GoModOptions): boolean {
   if (options.version) return version === options.version;
+  if (options.before && compareTags(version, options.before) >= 0) return false;
   const r = releaseOfGoTag(version);
   return !!r && (!r.prerelease || !!options.includePrereleases);
 }
@@ -239,6 +286,7 @@ async function readVerifiedModuleDir(root: string, moduleDir: string, version: s
  */
 export async function findInModuleCache(options: GoModOptions = {}): Promise<GoModFound | GoModMiss> {
   const root = moduleCacheRoot(options.env, options.homeDir);
+  if (typeof root !== 'string') return { ok: false, reason: `no Go module cache: ${root.reason}` };
   const max = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   const dirList = await listWithin(root, join(root, 'k8s.io'));
   const zipList = await listWithin(root, downloadDir(root));
@@ -255,18 +303,18 @@ export async function findInModuleCache(options: GoModOptions = {}): Promise<GoM
     .filter((v) => wanted(v, options))
     .sort((a, b) => compareTags(b, a));
   if (versions.length === 0) {
-    const what = options.version ? options.version : options.includePrereleases ? 'version' : 'released version';
+    const what = (options.version ?? (options.includePrereleases ? 'version' : 'released version')) + (options.before ? ` before ${options.before}` : '');
     return { ok: false, reason: `no ${CRI_API_MODULE} ${what} in the Go module cache ${root}${more}` };
   }
   // A listing refused (a link out of the cache) is said with what is found, as a version passed over is.
-  const skipped: string[] = [...refused];
+  const skipped: Skipped[] = refused.map((why) => ({ why }));
   for (const version of versions) {
     const moduleDir = join(root, 'k8s.io', `cri-api@${version}`);
     if (extracted.has(version)) {
       // Go creates `vX.partial` before extracting and removes it when done; while it exists the directory may
       // lack files or hold a cut one, and Go itself would extract again from the zip.
       if (zipNames.has(`${version}.partial`)) {
-        skipped.push(`${moduleDir} was not completely extracted (${join(downloadDir(root), `${version}.partial`)} exists)`);
+        skipped.push({ version, why: `${moduleDir} was not completely extracted (${join(downloadDir(root), `${version}.partial`)} exists)` });
       } else {
         const file = join(moduleDir, ...V1_PATH.split('/'));
         const verify = options.goSum?.has(version);
@@ -275,7 +323,7 @@ export async function findInModuleCache(options: GoModOptions = {}): Promise<GoM
           const origin = `Go module cache: ${CRI_API_MODULE}@${version} (${root}${verify ? ', h1 verified against go.sum' : ''})`;
           return { ok: true, source: 'gomodcache', version, file, text: r.text, origin, ...(skipped.length ? { skipped } : {}) };
         }
-        skipped.push(r.reason);
+        skipped.push({ version, why: r.reason });
       }
     }
     if (zipped.has(version)) {
@@ -287,10 +335,10 @@ export async function findInModuleCache(options: GoModOptions = {}): Promise<GoM
           ...(skipped.length ? { skipped } : {}),
         };
       }
-      skipped.push(z.reason);
+      skipped.push({ version, why: z.reason });
     }
   }
-  return { ok: false, reason: `no usable ${CRI_API_MODULE} in the Go module cache ${root}: ${skipped.join('; ')}` };
+  return { ok: false, reason: `no usable ${CRI_API_MODULE} in the Go module cache ${root}: ${skipped.map((s) => s.why).join('; ')}`, skipped };
 }
 
 /** The `# k8s.io/cri-api vX [=> replacement]` line of a `vendor/modules.txt`. */
@@ -409,17 +457,21 @@ export async function findInVendor(fromDir: string, options: GoModOptions = {}):
     const v = 'text' in mods ? vendoredVersion(mods.text) : undefined;
     if (v) {
       const where = join(vendor, 'modules.txt');
-      if (v.replacement) {
+      // `replace k8s.io/cri-api => k8s.io/cri-api vX`, as builds against k8s.io/kubernetes pin its staging modules
+      // (required as v0.0.0), vendors release vX itself; a fork's module or a local directory is no release.
+      const pinned = v.replacement?.startsWith(`${CRI_API_MODULE} `) ? v.replacement.slice(CRI_API_MODULE.length + 1) : undefined;
+      if (v.replacement && !pinned) {
         return { ok: false, reason: `${where} replaces ${CRI_API_MODULE} with ${v.replacement}; the vendored copy is not a released version` };
       }
-      if (!releaseOfGoTag(v.version)) return { ok: false, reason: `${where} lists ${CRI_API_MODULE} ${v.version || '(no version)'}, not a v0.N.M release` };
-      if (!wanted(v.version, options)) {
-        return { ok: false, reason: `${where} lists ${CRI_API_MODULE} ${v.version}${options.version ? `, not ${options.version}` : ', a pre-release'}` };
+      const version = pinned ?? v.version;
+      if (!releaseOfGoTag(version)) return { ok: false, reason: `${where} lists ${CRI_API_MODULE} ${version || '(no version)'}, not a v0.N.M release` };
+      if (!wanted(version, options)) {
+        return { ok: false, reason: `${where} lists ${CRI_API_MODULE} ${version}${options.version ? `, not ${options.version}` : ', a pre-release'}` };
       }
       const file = join(vendor, 'k8s.io', 'cri-api', ...V1_PATH.split('/'));
       const r = await readFileWithin(dir, file, max);
-      if (!('text' in r)) return { ok: false, reason: r.reason };
-      return { ok: true, source: 'vendor', version: v.version, file, text: r.text, origin: `vendored ${CRI_API_MODULE} ${v.version} (${vendor})` };
+      if (!('text' in r)) return { ok: false, reason: r.reason, skipped: [{ version, why: `vendored ${CRI_API_MODULE} ${version}: ${r.reason}` }] };
+      return { ok: true, source: 'vendor', version, file, text: r.text, origin: `vendored ${CRI_API_MODULE} ${version} (${vendor})` };
     }
   }
   return { ok: false, reason: `no vendor/modules.txt listing ${CRI_API_MODULE} in the module of ${fromDir} (${end})` };

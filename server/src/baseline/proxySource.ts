@@ -235,6 +235,8 @@ export interface ProxyOptions {
   version?: string;
   /** Only a version newer than this one is of interest. */
   newerThan?: string;
+  /** Only versions before this one (the release the checked file is): the newest of them, not the newest. */
+  before?: string;
   /** `k8s.io/cri-api` zip hashes by version, from go.sum. */
   goSum?: Map<string, string>;
   signal?: AbortSignal;
@@ -299,8 +301,9 @@ export async function fetchFromProxy(options: ProxyOptions = {}): Promise<ProxyF
           notes.push(`${err.message}; used the cached version list from ${new Date(cached.fetchedAt).toISOString()}`);
         }
       }
-      version = newestTag(versions, options.includePrereleases);
-      if (!version) return fail(`${display(base)} lists no released ${CRI_API_MODULE} version`);
+      const before = options.before;
+      version = newestTag(before ? versions.filter((v) => compareTags(v, before) < 0) : versions, options.includePrereleases);
+      if (!version) return fail(`${display(base)} lists no released ${CRI_API_MODULE} version${before ? ` before ${before}` : ''}`);
     }
     if (options.newerThan && compareTags(version, options.newerThan) <= 0) {
       return fail(`${display(base)} has nothing newer than ${options.newerThan} (newest: ${version})`);

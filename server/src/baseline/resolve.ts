@@ -10,7 +10,7 @@ import type { ApiModel } from '../proto/model';
 import { findGitBaseline, readGitRevision, sameFileText, type AtTag, type GitMiss, type ReleaseLine } from './gitSource';
 import { compareTags, minorOf, newestTag, parseCriApiTag, parseGoTag, parseKubernetesTag, releaseOfGoTag } from '../policy/versions';
 import { bundledPackagesWithTag, modelEncoding } from './historyIndex';
-import { DEFAULT_MAX_FILE_BYTES, findGoSumHashes, findInModuleCache, findInVendor, readFileWithin } from './goModSource';
+import { DEFAULT_MAX_FILE_BYTES, findGoSumHashes, findInModuleCache, findInVendor, readFileWithin, withGoEnvFile, type Skipped } from './goModSource';
 import { fetchFromProxy, type ProxyOptions } from './proxySource';
 import type { GitExecOptions, ProcessLauncher } from './safeExec';
 import type { Baseline, BaselineSource, History } from './types';
@@ -169,8 +169,8 @@ async function resolveInner(opts: ResolveOptions): Promise<ResolveResult> {
   const progress = (m: string) => opts.onProgress?.(m);
   const checkAbort = () => opts.signal?.throwIfAborted();
   const includePrereleases = opts.includePrereleases ?? false;
-  const env = opts.env ?? process.env;
   const homeDir = opts.homeDir ?? homedir();
+  const env = await withGoEnvFile(opts.env ?? process.env, homeDir);
   const gitOptions = {
     ...opts.git,
     includePrereleases,
@@ -244,6 +244,13 @@ async function resolveInner(opts: ResolveOptions): Promise<ResolveResult> {
         const mc = await findInModuleCache({ env, homeDir, version: tag, ...(await moduleCacheGoSum()) });
         if (mc.ok) found.push(textCandidate('setting', tag, mc.origin + (aka && ` (as set${aka})`), mc.text, mc.file));
         else note('setting', mc.reason);
+      }
+      // The workspace's own vendor/ (trusted only, as for the automatic baseline): with -mod=vendor and no module
+      // cache, the release it vendors is nowhere else on disk.
+      if (!found.length && opts.trusted && opts.filePath) {
+        const vd = await findInVendor(dirname(opts.filePath), { version: tag });
+        if (vd.ok) found.push(textCandidate('setting', tag, vd.origin + (aka && ` (as set${aka})`), vd.text, vd.file));
+        else note('setting', vd.reason);
       }
     } else {
       const p = resolvePath(opts.baseDir ?? (opts.filePath ? dirname(opts.filePath) : process.cwd()), explicit.replace(/^~(?=$|[\\/])/, homeDir));
@@ -409,13 +416,16 @@ async function resolveInner(opts: ResolveOptions): Promise<ResolveResult> {
     candidates.push(textCandidate(source, version, origin, text, uri));
   };
 
+  // Releases found newer than the baseline may not be usable: said where the baseline is shown (see below).
+  const unusable: Skipped[] = [];
   progress('Looking for k8s.io/cri-api in the Go module cache…');
-  const mc = await findInModuleCache({ env, homeDir, includePrereleases, ...(await moduleCacheGoSum()) });
+  const mc = await findInModuleCache({ env, homeDir, includePrereleases, ...(currentTag ? { before: currentTag } : {}), ...(await moduleCacheGoSum()) });
   if (mc.ok) {
     // A newer release passed over (a zip that failed its checks) is said, not silently replaced by an older one.
-    for (const why of mc.skipped ?? []) note('gomodcache', `passed over: ${why}`);
+    for (const s of mc.skipped ?? []) note('gomodcache', `passed over: ${s.why}`);
     consider('gomodcache', mc.version, mc.origin, mc.text, mc.file);
   } else note('gomodcache', mc.reason);
+  unusable.push(...(mc.skipped ?? []));
   // vendor/ is the workspace's own content, found by walking up from the file, possibly past the workspace
   // folder: an untrusted workspace must not choose the release it is compared with. The Go module cache is
   // the user's, outside any workspace.
@@ -424,6 +434,7 @@ async function resolveInner(opts: ResolveOptions): Promise<ResolveResult> {
     const vd = await findInVendor(dirname(opts.filePath), { includePrereleases });
     if (vd.ok) consider('vendor', vd.version, vd.origin, vd.text, vd.file);
     else note('vendor', vd.reason);
+    unusable.push(...(vd.skipped ?? []));
   }
   checkAbort();
 
@@ -431,15 +442,19 @@ async function resolveInner(opts: ResolveOptions): Promise<ResolveResult> {
   else if (!opts.networkEnabled) note('proxy', 'skipped: network use is disabled');
   else {
     const best = newest();
-    const px = await fetchFromProxy(await proxyOptions(best ? { newerThan: best } : {}));
+    const px = await fetchFromProxy(await proxyOptions({ ...(best ? { newerThan: best } : {}), ...(currentTag ? { before: currentTag } : {}) }));
     if (px.ok) consider('proxy', px.version, px.origin, px.text, px.origin);
     else note('proxy', px.reason);
   }
   checkAbort();
 
   const baseline = settle(candidates.sort((a, b) => compareTags(b.tag, a.tag)));
-  if (baseline) return { baseline, tried };
-  return { tried, message: nothingFound(tried, opts) };
+  if (!baseline) return { tried, message: nothingFound(tried, opts) };
+  // Said where the baseline is shown, not only in the list of what was tried: a CI log that names an older
+  // release than the module cache or vendor/ holds must say why (a download cut short leaves a truncated or empty zip).
+  const newer = unusable.filter((s) => s.version && compareTags(s.version, baseline.tag) > 0);
+  if (newer.length) baseline.origin += `; a newer release found was not usable: ${newer.map((s) => s.why).join('; ')}`;
+  return { baseline, tried };
 }
 
 /** `, pre-releases not included: v0.37.0-beta.0 is newer` when a newer pre-release was passed over, else ''. */
