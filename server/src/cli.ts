@@ -33,6 +33,9 @@ const CACHE_HEADER = 'cri-compat V8 code cache 1\n';
 const V8_FLAGS = '--interrupt-budget=1000000';
 
 export function loadCli(dir: string = __dirname, useCache = true): LoadedCli {
+  // Node's built-in modules carry a code cache made without these flags: one first required after they are set is
+  // compiled from its source. Every CLI run needs node:os, so it is loaded before.
+  require('node:os');
   setFlagsFromString(V8_FLAGS);
   const file = join(dir, 'cli-main.js');
   let source: Buffer;
