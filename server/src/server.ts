@@ -620,6 +620,7 @@ function statusOf(uri: string, analysis: Analysis): StatusParams {
 // directory (a hostile file can name hundreds of import folders), survives folders that are deleted and
 // created again, and follows no link (lstat). Untrusted workspaces get no poll, as the server watches nothing
 // there by itself: a change shows there once a file that imports it is analysed again (an edit, a reopen).
+// The same poll asks the baseline manager whether HEAD moved in a clone a baseline came from (BaselineManager.headsMoved).
 
 /** How often the poll looks at imports no file event reports (ms); the environment may set it, for tests. */
 const IMPORT_POLL_MS = (() => {
@@ -708,9 +709,11 @@ function scheduleImportPoll(): void {
 }
 
 async function pollImports(): Promise<void> {
+  // A checkout that leaves the open file as it was sends no change, but may change its baseline.
+  if (baselines.headsMoved()) revalidateAll();
   const polled = polledImports();
   // Nothing to watch: the next analysis that finds something starts the poll again.
-  if (!polled.size || !trusted || lifecycle !== 'running') return;
+  if ((!polled.size && !baselines.watchesGit) || !trusted || lifecycle !== 'running') return;
   importPollRunning = true;
   try {
     const paths = [...polled.keys()];

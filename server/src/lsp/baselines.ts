@@ -4,6 +4,7 @@
 // No LSP types here: the server passes in how to log, report progress and show a message.
 
 import { resolveBaseline, type BundledIndex, type ResolveOptions, type ResolveResult } from '../baseline/resolve';
+import { detectRepo, headState } from '../baseline/gitSource';
 import type { Baseline } from '../baseline/types';
 
 /** What a document's baseline depends on. */
@@ -66,6 +67,8 @@ interface Entry {
   running: boolean;
   controller: AbortController;
   result?: ResolveResult;
+  /** The git clone holding the file, and its `headState` when the resolution started. */
+  head?: { root: string; state: string };
 }
 
 /**
@@ -117,13 +120,44 @@ export class BaselineManager {
   /** The resolution under `key`, started with `req` if there is none. */
   private entry(key: string, req: BaselineRequest, trusted: boolean): Entry {
     let e = this.entries.get(key);
+    if (e && this.headMoved(e)) {
+      this.forget((x) => x.folderKey === req.folderKey);
+      e = undefined;
+    }
     if (!e) {
       const { text: _text, ...kept } = req;
       e = { key, folderKey: req.folderKey, req: kept, running: true, controller: new AbortController() };
+      // Read before git runs, so that a move while it runs is seen too. Git runs only in trusted workspaces.
+      const repo = trusted && req.filePath ? detectRepo(req.filePath) : undefined;
+      if (repo) e.head = { root: repo.root, state: headState(repo.root) };
       this.entries.set(key, e);
       void this.run(e, req, trusted);
     }
     return e;
+  }
+
+  /**
+   * HEAD moved (a checkout, a commit, a tag fetched) since git answered this resolution: every resolution of the
+   * folder is out of date, also those for the other side of a text check, which an edit or undo would switch to.
+   */
+  private headMoved(e: Entry): boolean {
+    return !!e.head && !e.running && headState(e.head.root) !== e.head.state;
+  }
+
+  /** Does a resolution depend on where HEAD stands in a clone (see `headsMoved`)? */
+  get watchesGit(): boolean {
+    for (const e of this.entries.values()) if (e.head) return true;
+    return false;
+  }
+
+  /**
+   * Forgets the resolutions of the folders whose clone's HEAD moved, which `get` notices only when a document is
+   * checked again: after a checkout that leaves the file as it was, nothing else asks. True if there were any.
+   */
+  headsMoved(): boolean {
+    const moved = new Set([...this.entries.values()].filter((e) => this.headMoved(e)).map((e) => e.folderKey));
+    this.forget((e) => moved.has(e.folderKey));
+    return moved.size > 0;
   }
 
   /** Is any resolution still running? */
