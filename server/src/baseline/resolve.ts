@@ -2,7 +2,8 @@
 // explicit setting → git (trusted only) → bundled index → Go module cache / vendor (only if newer) →
 // module proxy (trusted and network enabled only). Every step is recorded, so that a miss explains itself.
 
-import { parse as parsePath, dirname, isAbsolute, resolve as resolvePath } from 'node:path';
+import { realpath } from 'node:fs/promises';
+import { parse as parsePath, dirname, isAbsolute, join, resolve as resolvePath, sep } from 'node:path';
 import { homedir } from 'node:os';
 import { bind } from '../proto/binder';
 import { parse } from '../proto/parser';
@@ -10,7 +11,8 @@ import type { ApiModel } from '../proto/model';
 import { findGitBaseline, readGitRevision, sameFileText, type AtTag, type GitMiss, type ReleaseLine } from './gitSource';
 import { compareTags, minorOf, newestTag, parseCriApiTag, parseGoTag, parseKubernetesTag, releaseOfGoTag } from '../policy/versions';
 import { bundledPackagesWithTag, modelEncoding } from './historyIndex';
-import { DEFAULT_MAX_FILE_BYTES, findGoSumHashes, findInModuleCache, findInVendor, readFileWithin } from './goModSource';
+import { V1_PATH } from './corpus';
+import { CRI_API_MODULE, DEFAULT_MAX_FILE_BYTES, findGoSumHashes, findInModuleCache, findInVendor, readFileWithin } from './goModSource';
 import { fetchFromProxy, type ProxyOptions } from './proxySource';
 import type { GitExecOptions, ProcessLauncher } from './safeExec';
 import type { Baseline, BaselineSource, History } from './types';
@@ -377,6 +379,30 @@ async function resolveInner(opts: ResolveOptions): Promise<ResolveResult> {
   }
   checkAbort();
 
+  // 2b. The vendored copy itself (a container runtime's `vendor/k8s.io/cri-api/…/api.proto`) is the release its
+  // modules.txt names, which the module compiles against. Compared with a later release, every later addition
+  // would be reported deleted; so, as a clone's file at its tag: with the release before it while it is that
+  // release's file, with that release once edited.
+  if (!currentTag && opts.trusted && opts.filePath && opts.bundled) {
+    const vendored = await vendoredRelease(opts.filePath, opts.bundled);
+    if (vendored) {
+      const { version, modulesTxt } = vendored;
+      const is = sameAsBundled(opts.bundled, version);
+      const current = opts.text ?? await readChecked(opts.filePath);
+      const same = current !== undefined && is(current);
+      const before = (r: { tag: string; prerelease: boolean }) => (includePrereleases || !r.prerelease) && compareTags(r.tag, version) < 0;
+      const tag = same ? newestTag(opts.bundled.releases.filter(before).map((r) => r.tag), includePrereleases) : version;
+      const says = `${modulesTxt} says this vendored file is ${version}`;
+      const baseline = tag && settle([bundledCandidate(tag, 'bundled', same ? `the bundled release index (the release before ${version}: ${says})` : `the bundled release index (${says}; it has been edited since)`)]);
+      if (baseline) {
+        if (same) baseline.release = version;
+        note('vendor', `the file is the vendored ${CRI_API_MODULE} ${version}`);
+        return { baseline, tried, textCheck: { release: version, same, is } };
+      }
+    }
+  }
+  checkAbort();
+
   // 3. Bundled index, then anything newer from Go's files on disk, then from the proxy. A file that is a given
   // release is compared with the newest release before it: a later one would show its additions as deletions.
   const before = (tag: string) => !currentTag || compareTags(tag, currentTag) < 0;
@@ -469,6 +495,19 @@ function nothingFound(tried: ResolveAttempt[], opts: ResolveOptions): string {
   );
 }
 
+
+/**
+ * The release of the bundled index that the file is, when it is the vendored copy of its Go module
+ * (`vendor/k8s.io/cri-api/…/api.proto` beside the go.mod whose `vendor/modules.txt` lists that version).
+ */
+async function vendoredRelease(filePath: string, bundled: BundledIndex): Promise<{ version: string; modulesTxt: string } | undefined> {
+  const vd = await findInVendor(dirname(filePath), { includePrereleases: true });
+  if (!vd.ok || !bundled.releases.some((r) => r.tag === vd.version)) return undefined;
+  const real = await realpath(filePath).catch(() => undefined);
+  const inVendor = join(CRI_API_MODULE, V1_PATH);
+  if (real !== vd.file || !vd.file.endsWith(sep + inVendor)) return undefined;
+  return { version: vd.version, modulesTxt: join(vd.file.slice(0, -inVendor.length), 'modules.txt') };
+}
 
 /** The checked file from disk, for callers that pass no text; never through a symlink out of its directory. */
 async function readChecked(filePath: string): Promise<string | undefined> {
