@@ -43,3 +43,23 @@ test('the vendored api.proto is the vendored release: compared with the release 
     await ed.close();
   }
 });
+
+test('another api.proto in the same folder is not taken for the vendored release', { ...NEEDS_CORPUS, ...(existsSync(SERVER) ? {} : { skip: BUILD_HELP }), timeout: 60_000 }, async () => {
+  const vendored = pathToFileURL(path.join(root, 'vendor', 'k8s.io', 'cri-api', V1_PATH)).href;
+  mkdirSync(path.join(root, 'api'), { recursive: true });
+  const own = pathToFileURL(path.join(root, 'api', 'api.proto')).href;
+  writeFileSync(new URL(own), corpusText('v0.36.0'));
+  const ed = LspEditor.start();
+  try {
+    await ed.initialize(root, { trusted: true });
+    await ed.open(vendored, corpusText('v0.35.1'));
+    assert.equal((await ed.status((p) => p.uri === vendored && p.checked && !p.resolving)).baselineTag, 'v0.35.0');
+    await ed.open(own, corpusText('v0.36.0'));
+    const status = await ed.status((p) => p.uri === own && p.checked && !p.resolving);
+    assert.doesNotMatch(status.origin ?? '', /vendored/);
+    assert.notEqual(status.baselineTag, 'v0.35.1');
+  } finally {
+    await ed.close();
+  }
+});
+

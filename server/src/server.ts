@@ -495,7 +495,7 @@ function baselineFolderKey(uri: string): string {
 /**
  * Lets the baseline manager forget what only closed documents used: the directory of a file outside the
  * workspace folders, or untitled documents. The workspace folders keep theirs, so that reopening a file there
- * asks git nothing again; there are only as many as folders.
+ * asks git nothing again; there are as many as CRI files opened there.
  */
 function releaseBaselines(): void {
   baselines.release(new Set([...folderPaths(), ...documents.all().map((d) => baselineFolderKey(d.uri))]));

@@ -1,4 +1,4 @@
-// Baseline resolution for the language server: one background resolution per workspace folder and setting
+// Baseline resolution for the language server: one background resolution per file, workspace folder and setting
 // combination, never awaited by validation. Until a resolution finishes, documents are checked with the
 // folder's last good baseline (or none); when it finishes, the server is told to check them again.
 // No LSP types here: the server passes in how to log, report progress and show a message.
@@ -100,7 +100,8 @@ export class BaselineManager {
   /** The baseline for a document right now; starts a resolution when none ran for this combination. */
   get(req: BaselineRequest): BaselineAnswer {
     const trusted = this.host.trusted();
-    const key = JSON.stringify([req.folderKey, req.explicit.trim(), req.includePrereleases, req.networkEnabled, trusted]);
+    // Per file too: the clone or Go module that holds it (git, vendor/) places two files of one folder apart.
+    const key = JSON.stringify([req.folderKey, req.filePath ?? '', req.explicit.trim(), req.includePrereleases, req.networkEnabled, trusted]);
     let e = this.entry(key, req, trusted);
     // The baseline depended on whether the text was a release's file, and this text is on the other side (an
     // edit of the tagged file, or an edit undone): that case is resolved once too, with the same request but
