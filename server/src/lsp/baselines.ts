@@ -222,7 +222,8 @@ export class BaselineManager {
   }
 
   private async run(e: Entry, req: BaselineRequest, trusted: boolean): Promise<void> {
-    const where = req.folderKey || 'documents outside any folder';
+    // The file: two files of one folder may have different baselines.
+    const where = req.filePath ?? (req.folderKey || 'documents outside any folder');
     const progress = this.startProgress();
     // Let the validation that asked finish (and publish) before the synchronous part of resolution runs.
     await new Promise<void>((resolve) => setImmediate(resolve));
