@@ -661,6 +661,22 @@ describe('language server: examples/api.proto with the bundled baseline (markdow
     await editor.conn.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
   });
 
+  test('criCompat.baseline: a bad value set again after a good one is said again', async () => {
+    const configure = async (baseline: string, found: boolean): Promise<string[]> => {
+      const messages = editor.messages.length;
+      const since = editor.statuses.all.length;
+      editor.settings = { ...BASE_SETTINGS, baseline };
+      await editor.conn.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
+      await editor.status((x) => x.uri === uri && !x.resolving && (x.baselineTag !== null) === found, since);
+      return editor.messages.slice(messages).map((m) => m.message);
+    };
+    const missing = /The baseline "\.\/missing\.proto" \(criCompat\.baseline \/ --against\) could not be used: .*missing\.proto does not exist/;
+    assert.match((await configure('./missing.proto', false)).join('\n'), missing);
+    assert.deepEqual(await configure('', true), []);
+    assert.match((await configure('./missing.proto', false)).join('\n'), missing);
+    await configure('', true);
+  });
+
   test('criCompat.baseline: ${workspaceFolder} is expanded as in criCompat.protoPaths', async () => {
     const old = path.join(ws, 'sub', 'old.proto');
     writeFileSync(old, example);

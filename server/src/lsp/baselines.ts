@@ -48,7 +48,7 @@ export interface BaselineHost {
   error(message: string, e?: unknown): void;
   /** Starts a work-done progress; resolves to a no-op handle when the client has none. */
   progress(title: string): Promise<ProgressHandle>;
-  /** Shows a warning to the user. The manager calls it once per distinct message. */
+  /** Shows a warning to the user. The manager calls it once per folder and message, again after a baseline was found there. */
   warn(message: string): void;
   /** A resolution finished (with or without a baseline): check the documents that use `key` again. */
   resolved(key: string): void;
@@ -93,7 +93,11 @@ export class BaselineManager {
   private readonly entries = new Map<string, Entry>();
   /** Per folder: the last baseline a resolution found, used while a new resolution runs. */
   private readonly lastGood = new Map<string, Baseline>();
-  private readonly shown = new Set<string>();
+  /**
+   * Per folder: the warning shown for it, not shown again while it stays the same (a change of another setting)
+   * until a resolution there finds a baseline: the same bad value set again after a good one is said again.
+   */
+  private readonly shown = new Map<string, string>();
 
   constructor(private readonly host: BaselineHost) {}
 
@@ -184,6 +188,7 @@ export class BaselineManager {
   release(inUse: ReadonlySet<string>): void {
     this.forget((e) => !inUse.has(e.folderKey));
     for (const folderKey of this.lastGood.keys()) if (!inUse.has(folderKey)) this.lastGood.delete(folderKey);
+    for (const folderKey of this.shown.keys()) if (!inUse.has(folderKey)) this.shown.delete(folderKey);
   }
 
   private forget(which: (e: Entry) => boolean): void {
@@ -261,13 +266,14 @@ export class BaselineManager {
     const tried = result.tried.map((t) => `  - ${t.source}: ${t.outcome}`).join('\n');
     if (result.baseline) {
       this.lastGood.set(e.folderKey, result.baseline);
+      this.shown.delete(e.folderKey);
       const b = result.baseline;
       this.host.info(`Baseline for ${where}: ${b.tag}${b.kubernetes ? ` (Kubernetes ${b.kubernetes})` : ''} from ${b.origin} [${b.source}]${trusted ? '' : ' (untrusted workspace: no git, no network)'}.${tried ? `\nTried:\n${tried}` : ''}`);
     } else {
       this.host.info(`No baseline for ${where}.${tried ? `\nTried:\n${tried}` : ''}`);
       const message = result.message ?? 'No baseline release to compare api.proto against.';
-      if (!this.shown.has(message)) {
-        this.shown.add(message);
+      if (this.shown.get(e.folderKey) !== message) {
+        this.shown.set(e.folderKey, message);
         this.host.warn(`CRI API Compatibility: ${message} Syntax and binding checks still run.`);
       }
     }
