@@ -63,3 +63,22 @@ test('another api.proto in the same folder is not taken for the vendored release
   }
 });
 
+test('the vendored api.proto opened after another file of its folder: never checked against the baseline of that file meanwhile', { ...NEEDS_CORPUS, ...(existsSync(SERVER) ? {} : { skip: BUILD_HELP }), timeout: 60_000 }, async () => {
+  const vendored = pathToFileURL(path.join(root, 'vendor', 'k8s.io', 'cri-api', V1_PATH)).href;
+  mkdirSync(path.join(root, 'api'), { recursive: true });
+  const own = pathToFileURL(path.join(root, 'api', 'api.proto')).href;
+  writeFileSync(new URL(own), corpusText('v0.36.0'));
+  const ed = LspEditor.start();
+  try {
+    await ed.initialize(root, { trusted: true });
+    await ed.open(own, corpusText('v0.36.0'));
+    await ed.status((p) => p.uri === own && p.checked && !p.resolving);
+    await ed.open(vendored, corpusText('v0.35.1'));
+    await ed.status((p) => p.uri === vendored && p.checked && !p.resolving);
+    const published = ed.diagnosticsLog.all.filter((p) => p.uri === vendored).flatMap((p) => p.diagnostics.map((d) => String(d.code)));
+    assert.deepEqual(published.filter((c) => /NO_DELETE/.test(c)), []);
+  } finally {
+    await ed.close();
+  }
+});
+

@@ -1,6 +1,6 @@
 // Baseline resolution for the language server: one background resolution per file, workspace folder and setting
 // combination, never awaited by validation. Until a resolution finishes, documents are checked with the
-// folder's last good baseline (or none); when it finishes, the server is told to check them again.
+// file's last good baseline (or none); when it finishes, the server is told to check them again.
 // No LSP types here: the server passes in how to log, report progress and show a message.
 
 import { resolveBaseline, type BundledIndex, type ResolveOptions, type ResolveResult } from '../baseline/resolve';
@@ -87,12 +87,15 @@ function standIn(b: Baseline | undefined): Baseline | undefined {
   return s;
 }
 
+/** Whose last good baseline stands in while a resolution runs: the file's own, not another file's of its folder. */
+const fileKey = (req: Pick<BaselineRequest, 'folderKey' | 'filePath'>): string => JSON.stringify([req.folderKey, req.filePath ?? '']);
+
 export const BASELINE_HINTS = { setting: 'criCompat.baseline', cliFlag: '--against', networkSetting: 'criCompat.network.enable' } as const;
 
 export class BaselineManager {
   private readonly entries = new Map<string, Entry>();
-  /** Per folder: the last baseline a resolution found, used while a new resolution runs. */
-  private readonly lastGood = new Map<string, Baseline>();
+  /** Per file (see fileKey): the last baseline a resolution found, used while a new resolution runs. */
+  private readonly lastGood = new Map<string, { folderKey: string; baseline: Baseline }>();
   /**
    * Per folder: the warning shown for it, not shown again while it stays the same (a change of another setting)
    * until a resolution there finds a baseline: the same bad value set again after a good one is said again.
@@ -116,7 +119,7 @@ export class BaselineManager {
     }
     const answerKey = e.key;
     if (e.running) {
-      const last = standIn(this.lastGood.get(req.folderKey));
+      const last = standIn(this.lastGood.get(fileKey(req))?.baseline);
       return last ? { baseline: last, resolving: true, key: answerKey } : { resolving: true, key: answerKey };
     }
     return e.result?.baseline ? { baseline: e.result.baseline, resolving: false, key: answerKey } : { resolving: false, key: answerKey };
@@ -187,7 +190,7 @@ export class BaselineManager {
    */
   release(inUse: ReadonlySet<string>): void {
     this.forget((e) => !inUse.has(e.folderKey));
-    for (const folderKey of this.lastGood.keys()) if (!inUse.has(folderKey)) this.lastGood.delete(folderKey);
+    for (const [k, { folderKey }] of this.lastGood) if (!inUse.has(folderKey)) this.lastGood.delete(k);
     for (const folderKey of this.shown.keys()) if (!inUse.has(folderKey)) this.shown.delete(folderKey);
   }
 
@@ -265,7 +268,7 @@ export class BaselineManager {
     e.running = false;
     const tried = result.tried.map((t) => `  - ${t.source}: ${t.outcome}`).join('\n');
     if (result.baseline) {
-      this.lastGood.set(e.folderKey, result.baseline);
+      this.lastGood.set(fileKey(e.req), { folderKey: e.folderKey, baseline: result.baseline });
       this.shown.delete(e.folderKey);
       const b = result.baseline;
       this.host.info(`Baseline for ${where}: ${b.tag}${b.kubernetes ? ` (Kubernetes ${b.kubernetes})` : ''} from ${b.origin} [${b.source}]${trusted ? '' : ' (untrusted workspace: no git, no network)'}.${tried ? `\nTried:\n${tried}` : ''}`);
