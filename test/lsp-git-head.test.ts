@@ -69,9 +69,13 @@ test('HEAD checked out at another tag while the file is open: the baseline follo
     git(root, 'checkout', '-q', 'v0.36.0');
     assert.equal((await show(edited)).tag, 'v0.36.0');
     git(root, 'checkout', '-q', 'v0.35.0');
+    const mark = ed.mark();
     const reloaded = await show(v35);
     assert.notEqual(reloaded.tag, 'v0.36.0');
     assert.match(reloaded.origin, /HEAD of .* is at v0\.35\.0, so the file is that release/);
+    // Not even while git is asked again: what v0.36.0 added is never reported deleted.
+    const published = ed.diagnosticsLog.all.slice(mark).filter((p) => p.uri === uri).flatMap((p) => p.diagnostics.map((d) => String(d.code)));
+    assert.deepEqual(published.filter((c) => /NO_DELETE/.test(c)), []);
   } finally {
     await ed.close();
   }

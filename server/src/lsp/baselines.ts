@@ -129,7 +129,7 @@ export class BaselineManager {
   private entry(key: string, req: BaselineRequest, trusted: boolean): Entry {
     let e = this.entries.get(key);
     if (e && this.headMoved(e)) {
-      this.forget((x) => x.folderKey === req.folderKey);
+      this.forgetFolder(req.folderKey);
       e = undefined;
     }
     if (!e) {
@@ -164,8 +164,18 @@ export class BaselineManager {
    */
   headsMoved(): boolean {
     const moved = new Set([...this.entries.values()].filter((e) => this.headMoved(e)).map((e) => e.folderKey));
-    this.forget((e) => moved.has(e.folderKey));
+    for (const folderKey of moved) this.forgetFolder(folderKey);
     return moved.size > 0;
+  }
+
+  /**
+   * Forgets the resolutions of a folder whose clone's HEAD moved, and its last good baselines: they are known to
+   * be wrong now (the tag HEAD was at), and a file checked against one while git is asked again would show
+   * what that tag added as deleted.
+   */
+  private forgetFolder(folderKey: string): void {
+    this.forget((e) => e.folderKey === folderKey);
+    for (const [k, last] of this.lastGood) if (last.folderKey === folderKey) this.lastGood.delete(k);
   }
 
   /** Is any resolution still running? */
