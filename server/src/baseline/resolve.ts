@@ -3,7 +3,7 @@
 // module proxy (trusted and network enabled only). Every step is recorded, so that a miss explains itself.
 
 import { realpath } from 'node:fs/promises';
-import { parse as parsePath, dirname, isAbsolute, join, resolve as resolvePath, sep } from 'node:path';
+import { parse as parsePath, dirname, isAbsolute, join, resolve as resolvePath } from 'node:path';
 import { homedir } from 'node:os';
 import { bind } from '../proto/binder';
 import { parse } from '../proto/parser';
@@ -390,8 +390,8 @@ async function resolveInner(opts: ResolveOptions): Promise<ResolveResult> {
       const is = sameAsBundled(opts.bundled, version);
       const current = opts.text ?? await readChecked(opts.filePath);
       const same = current !== undefined && is(current);
-      const before = (r: { tag: string; prerelease: boolean }) => (includePrereleases || !r.prerelease) && compareTags(r.tag, version) < 0;
-      const tag = same ? newestTag(opts.bundled.releases.filter(before).map((r) => r.tag), includePrereleases) : version;
+      const older = (r: { tag: string; prerelease: boolean }) => (includePrereleases || !r.prerelease) && compareTags(r.tag, version) < 0;
+      const tag = same ? newestTag(opts.bundled.releases.filter(older).map((r) => r.tag), includePrereleases) : version;
       const says = `${modulesTxt} says this vendored file is ${version}`;
       const baseline = tag && settle([bundledCandidate(tag, 'bundled', same ? `the bundled release index (the release before ${version}: ${says})` : `the bundled release index (${says}; it has been edited since)`)]);
       if (baseline) {
@@ -503,10 +503,9 @@ function nothingFound(tried: ResolveAttempt[], opts: ResolveOptions): string {
 async function vendoredRelease(filePath: string, bundled: BundledIndex): Promise<{ version: string; modulesTxt: string } | undefined> {
   const vd = await findInVendor(dirname(filePath), { includePrereleases: true });
   if (!vd.ok || !bundled.releases.some((r) => r.tag === vd.version)) return undefined;
-  const real = await realpath(filePath).catch(() => undefined);
-  const inVendor = join(CRI_API_MODULE, V1_PATH);
-  if (real !== vd.file || !vd.file.endsWith(sep + inVendor)) return undefined;
-  return { version: vd.version, modulesTxt: join(vd.file.slice(0, -inVendor.length), 'modules.txt') };
+  if ((await realpath(filePath).catch(() => undefined)) !== vd.file) return undefined;
+  // vd.file is vendor/k8s.io/cri-api/pkg/apis/runtime/v1/api.proto.
+  return { version: vd.version, modulesTxt: join(vd.file.slice(0, -join(CRI_API_MODULE, V1_PATH).length), 'modules.txt') };
 }
 
 /** The checked file from disk, for callers that pass no text; never through a symlink out of its directory. */
