@@ -82,3 +82,21 @@ test('the vendored api.proto opened after another file of its folder: never chec
   }
 });
 
+test('the api.proto of the Go module cache is the release its directory names, in an untrusted workspace too', { ...NEEDS_CORPUS, ...(existsSync(SERVER) ? {} : { skip: BUILD_HELP }), timeout: 60_000 }, async () => {
+  const cache = path.join(root, 'gomodcache');
+  const file = path.join(cache, 'k8s.io', 'cri-api@v0.35.1', V1_PATH);
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, corpusText('v0.35.1'));
+  const uri = pathToFileURL(file).href;
+  const ed = LspEditor.start({ GOMODCACHE: cache });
+  try {
+    await ed.initialize(root, { trusted: false });
+    await ed.open(uri, corpusText('v0.35.1'));
+    const opened = await ed.status((p) => p.uri === uri && p.checked && !p.resolving);
+    assert.deepEqual([opened.baselineTag, opened.breaking, opened.origin],
+      ['v0.35.0', 0, `the bundled release index (the release before v0.35.1: the Go module cache ${cache} holds this file as k8s.io/cri-api v0.35.1)`]);
+  } finally {
+    await ed.close();
+  }
+});
+
