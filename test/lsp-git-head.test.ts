@@ -9,6 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { V1_PATH } from '../server/src/baseline/corpus';
+import { headState } from '../server/src/baseline/gitSource';
 import { BUILD_HELP, LspEditor, SERVER } from './lspHarness';
 import { NEEDS_CORPUS, corpusText } from './corpusText';
 
@@ -99,3 +100,24 @@ test('HEAD checked out at a tag whose file is the same: no change comes from the
     await ed.close();
   }
 });
+
+test('headState of a linked worktree (a .git file) follows its own checkout and the tags of the common directory', NEEDS_CORPUS, () => {
+  git(root, 'checkout', '-q', 'v0.36.0');
+  const linked = `${root}-linked`;
+  git(root, 'worktree', 'add', '-q', '--detach', linked, 'v0.35.0');
+  try {
+    const main = headState(root);
+    const before = headState(linked);
+    git(linked, 'checkout', '-q', 'v0.36.1');
+    const moved = headState(linked);
+    assert.notEqual(moved, before);
+    assert.equal(headState(root), main, 'the main work tree did not move');
+    git(root, 'tag', 'v0.36.2');
+    assert.notEqual(headState(linked), moved, 'a new tag is seen from the linked worktree');
+    assert.equal(headState(linked), headState(linked), 'nothing moved: the same state');
+  } finally {
+    git(root, 'tag', '-d', 'v0.36.2');
+    git(root, 'worktree', 'remove', '--force', linked);
+  }
+});
+
