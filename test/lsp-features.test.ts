@@ -646,6 +646,37 @@ describe('language server: examples/api.proto with the bundled baseline (markdow
     await editor.conn.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
   });
 
+  test('criCompat.*: a value of the wrong type is logged with what is used instead, not dropped silently', async () => {
+    const since = editor.logs.length;
+    editor.settings = { protoPaths: '/some/dir', validation: { debounceMs: '300' }, baseline: 35, includePrereleases: 'true', network: { enable: 1 } };
+    await editor.conn.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
+    for (const expected of [
+      /^criCompat\.protoPaths must be an array of directory paths, not "\/some\/dir"; it is ignored$/,
+      /^criCompat\.validation\.debounceMs must be a whole number of milliseconds from 0 to 10000, not "300"; 150 is used$/,
+      /^criCompat\.baseline must be a string \(a cri-api tag, a git ref or the path of an api\.proto\), not 35; the baseline is chosen automatically$/,
+      /^criCompat\.includePrereleases must be true or false, not "true"; false is used$/,
+      /^criCompat\.network\.enable must be true or false, not 1; false is used$/,
+    ]) await logMatching(editor, expected, since);
+    editor.settings = { ...BASE_SETTINGS };
+    await editor.conn.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
+  });
+
+  test('criCompat.baseline: a bad value set again after a good one is said again', async () => {
+    const configure = async (baseline: string, found: boolean): Promise<string[]> => {
+      const messages = editor.messages.length;
+      const since = editor.statuses.all.length;
+      editor.settings = { ...BASE_SETTINGS, baseline };
+      await editor.conn.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
+      await editor.status((x) => x.uri === uri && !x.resolving && (x.baselineTag !== null) === found, since);
+      return editor.messages.slice(messages).map((m) => m.message);
+    };
+    const missing = /The baseline "\.\/missing\.proto" \(criCompat\.baseline \/ --against\) could not be used: .*missing\.proto does not exist/;
+    assert.match((await configure('./missing.proto', false)).join('\n'), missing);
+    assert.deepEqual(await configure('', true), []);
+    assert.match((await configure('./missing.proto', false)).join('\n'), missing);
+    await configure('', true);
+  });
+
   test('criCompat.baseline: ${workspaceFolder} is expanded as in criCompat.protoPaths', async () => {
     const old = path.join(ws, 'sub', 'old.proto');
     writeFileSync(old, example);

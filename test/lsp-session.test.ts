@@ -256,8 +256,8 @@ describe('language server session', { skip: !existsSync(SERVER) ? BUILD_HELP : c
           await close(inside);
           await editor.roundTrip();
         }
-        assert.equal(resolutions(`dir:${outside}`), 2, 'the closed directory was forgotten, and resolved again');
-        assert.equal(resolutions(folder), 1, 'the workspace folder was resolved once');
+        assert.equal(resolutions(path.join(outside, 'api.proto')), 2, 'the closed directory was forgotten, and resolved again');
+        assert.equal(resolutions(path.join(folder, 'api.proto')), 1, 'the workspace folder kept the resolution');
       } finally {
         rmSync(outside, { recursive: true, force: true });
       }

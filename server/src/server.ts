@@ -56,13 +56,13 @@ interface Settings {
   includePrereleases: boolean;
   /** The valid entries of `criCompat.severity`. */
   severity: Record<string, SeveritySetting>;
-  /** What was wrong with `criCompat.severity`, as complete messages naming the bad entries (see logSeverityProblems). */
-  severityProblems: string[];
+  /** What is wrong with the values as set, as complete messages naming them and what is used instead (see logSettingProblems). */
+  problems: string[];
   network: { enable: boolean };
 }
 
 const DEFAULT_SETTINGS: Settings = {
-  protoPaths: [], validation: { debounceMs: 150 }, baseline: '', includePrereleases: false, severity: {}, severityProblems: [], network: { enable: false },
+  protoPaths: [], validation: { debounceMs: 150 }, baseline: '', includePrereleases: false, severity: {}, problems: [], network: { enable: false },
 };
 const MAX_DIAGNOSTICS = 1000;
 const MAX_WORKSPACE_SYMBOLS = 500;
@@ -83,20 +83,30 @@ function normalizeSettings(raw: unknown): Settings {
     protoPaths?: unknown; validation?: { debounceMs?: unknown }; baseline?: unknown; includePrereleases?: unknown; severity?: unknown;
     network?: { enable?: unknown };
   };
+  const problems: string[] = [];
+  // A value of the wrong type is said, with what is used instead: never a silent fallback.
+  const given = (v: unknown): boolean => v !== undefined && v !== null;
+  const bad = (name: string, want: string, v: unknown, instead: string) => problems.push(`criCompat.${name} must be ${want}, not ${settingValue(v)}; ${instead}`);
+  if (given(r.protoPaths) && !(Array.isArray(r.protoPaths) && r.protoPaths.every((p) => typeof p === 'string'))) {
+    bad('protoPaths', 'an array of directory paths', r.protoPaths, Array.isArray(r.protoPaths) ? 'the entries that are not strings are ignored' : 'it is ignored');
+  }
   const protoPaths = Array.isArray(r.protoPaths) ? r.protoPaths.filter((p): p is string => typeof p === 'string' && p.trim() !== '') : [];
   const ms = r.validation?.debounceMs;
   const debounceMs = typeof ms === 'number' && Number.isFinite(ms) ? Math.min(Math.max(0, Math.round(ms)), 10_000) : DEFAULT_SETTINGS.validation.debounceMs;
+  if (given(ms) && (typeof ms !== 'number' || debounceMs !== ms)) bad('validation.debounceMs', 'a whole number of milliseconds from 0 to 10000', ms, `${debounceMs} is used`);
+  if (given(r.baseline) && typeof r.baseline !== 'string') bad('baseline', 'a string (a cri-api tag, a git ref or the path of an api.proto)', r.baseline, 'the baseline is chosen automatically');
+  if (given(r.includePrereleases) && typeof r.includePrereleases !== 'boolean') bad('includePrereleases', 'true or false', r.includePrereleases, 'false is used');
+  if (given(r.network?.enable) && typeof r.network?.enable !== 'boolean') bad('network.enable', 'true or false', r.network?.enable, 'false is used');
   const severity: Record<string, SeveritySetting> = {};
-  const severityProblems: string[] = [];
   if (r.severity && typeof r.severity === 'object' && !Array.isArray(r.severity)) {
     for (const [k, v] of Object.entries(r.severity as Record<string, unknown>)) {
-      const problems = validateSeverityOverrides({ [k]: v });
+      const found = validateSeverityOverrides({ [k]: v });
       // Each message names the entry as set, so that a new bad value for the same key is a new message.
-      if (problems.length) severityProblems.push(...problems.map((p) => `criCompat.severity: ${p}; the entry ${JSON.stringify(k)}: ${settingValue(v)} is ignored`));
+      if (found.length) problems.push(...found.map((p) => `criCompat.severity: ${p}; the entry ${JSON.stringify(k)}: ${settingValue(v)} is ignored`));
       else severity[k] = v as SeveritySetting;
     }
-  } else if (r.severity !== undefined && r.severity !== null) {
-    severityProblems.push(`criCompat.severity must be an object of rule id or category → "error" | "warning" | "information" | "hint" | "off", not ${settingValue(r.severity)}; it is ignored`);
+  } else if (given(r.severity)) {
+    problems.push(`criCompat.severity must be an object of rule id or category → "error" | "warning" | "information" | "hint" | "off", not ${settingValue(r.severity)}; it is ignored`);
   }
   return {
     protoPaths,
@@ -104,7 +114,7 @@ function normalizeSettings(raw: unknown): Settings {
     baseline: typeof r.baseline === 'string' ? r.baseline.trim() : '',
     includePrereleases: r.includePrereleases === true,
     severity,
-    severityProblems,
+    problems,
     network: { enable: r.network?.enable === true },
   };
 }
@@ -383,14 +393,14 @@ function folderPaths(): string[] {
 // ---- settings ------------------------------------------------------------------------------------------
 
 /**
- * Bad `criCompat.severity` entries, each logged once per configuration: every document reads the settings,
+ * Bad `criCompat.*` values, each logged once per configuration: every document reads the settings,
  * but a message says what is wrong only once; after a configuration change each bad entry is said again.
  */
-const loggedSeverityProblems = new Set<string>();
-function logSeverityProblems(settings: Settings): void {
-  for (const p of settings.severityProblems) {
-    if (loggedSeverityProblems.has(p)) continue;
-    loggedSeverityProblems.add(p);
+const loggedSettingProblems = new Set<string>();
+function logSettingProblems(settings: Settings): void {
+  for (const p of settings.problems) {
+    if (loggedSettingProblems.has(p)) continue;
+    loggedSettingProblems.add(p);
     connection.console.warn(p);
   }
 }
@@ -405,7 +415,7 @@ function getSettings(uri: string): Promise<Settings> {
         return DEFAULT_SETTINGS;
       })
       .then((settings) => {
-        logSeverityProblems(settings);
+        logSettingProblems(settings);
         return settings;
       });
     documentSettings.set(uri, s);
@@ -415,11 +425,11 @@ function getSettings(uri: string): Promise<Settings> {
 
 connection.onDidChangeConfiguration((change) => {
   // A new configuration: its bad entries are reported again, even those an earlier one had too.
-  loggedSeverityProblems.clear();
+  loggedSettingProblems.clear();
   if (hasConfiguration) documentSettings.clear();
   else {
     globalSettings = normalizeSettings((change.settings as { criCompat?: unknown } | undefined)?.criCompat);
-    logSeverityProblems(globalSettings);
+    logSettingProblems(globalSettings);
   }
   // Resolve again: a setting may point somewhere new, or the module cache may hold a release by now.
   baselines.invalidate();
@@ -495,7 +505,7 @@ function baselineFolderKey(uri: string): string {
 /**
  * Lets the baseline manager forget what only closed documents used: the directory of a file outside the
  * workspace folders, or untitled documents. The workspace folders keep theirs, so that reopening a file there
- * asks git nothing again; there are only as many as folders.
+ * asks git nothing again; there are as many as CRI files opened there.
  */
 function releaseBaselines(): void {
   baselines.release(new Set([...folderPaths(), ...documents.all().map((d) => baselineFolderKey(d.uri))]));
@@ -620,6 +630,7 @@ function statusOf(uri: string, analysis: Analysis): StatusParams {
 // directory (a hostile file can name hundreds of import folders), survives folders that are deleted and
 // created again, and follows no link (lstat). Untrusted workspaces get no poll, as the server watches nothing
 // there by itself: a change shows there once a file that imports it is analysed again (an edit, a reopen).
+// The same poll asks the baseline manager whether HEAD moved in a clone a baseline came from (BaselineManager.headsMoved).
 
 /** How often the poll looks at imports no file event reports (ms); the environment may set it, for tests. */
 const IMPORT_POLL_MS = (() => {
@@ -708,9 +719,11 @@ function scheduleImportPoll(): void {
 }
 
 async function pollImports(): Promise<void> {
+  // A checkout that leaves the open file as it was sends no change, but may change its baseline.
+  if (baselines.headsMoved()) revalidateAll();
   const polled = polledImports();
   // Nothing to watch: the next analysis that finds something starts the poll again.
-  if (!polled.size || !trusted || lifecycle !== 'running') return;
+  if ((!polled.size && !baselines.watchesGit) || !trusted || lifecycle !== 'running') return;
   importPollRunning = true;
   try {
     const paths = [...polled.keys()];

@@ -1,8 +1,8 @@
 // The baseline from a git clone of kubernetes/cri-api or kubernetes/kubernetes that holds the edited file:
 // the release HEAD stands on (see findGitBaseline), read straight from the object database.
 
-import { existsSync, realpathSync } from 'node:fs';
-import { join, sep } from 'node:path';
+import { existsSync, lstatSync, readFileSync, realpathSync } from 'node:fs';
+import { join, resolve, sep } from 'node:path';
 import { V1_PATH } from './corpus';
 import { DEFAULT_MAX_FILE_BYTES, readFileWithin } from './goModSource';
 import { CatFileBatch, GitError, gitOk, runGit, type GitExecOptions } from './safeExec';
@@ -41,6 +41,41 @@ export function detectRepo(filePath: string): GitRepo | undefined {
     if (existsSync(join(root, '.git'))) return { root, layout, path };
   }
   return undefined;
+}
+
+/**
+ * Where HEAD stands and which tags there are, as files of the clone at `root` show it, read without running git:
+ * HEAD, the branch it names, packed-refs and the tags directory. A checkout, commit, reset or tag changes it, so
+ * an editor that keeps a baseline git found while the file stays open can tell that git would answer otherwise.
+ * Only ever compared with itself; '' where the clone cannot be read.
+ */
+export function headState(root: string): string {
+  const read = (p: string): string => {
+    try {
+      return readFileSync(p, 'utf8').slice(0, 4096);
+    } catch {
+      return '';
+    }
+  };
+  const stat = (p: string): string => {
+    try {
+      const s = lstatSync(p);
+      return `${s.mtimeMs}:${s.size}:${s.ino}`;
+    } catch {
+      return '';
+    }
+  };
+  const dotGit = join(root, '.git');
+  // A linked worktree or submodule has a `.git` file naming its git directory, whose refs may be in a common one.
+  const link = /^gitdir: (.+)$/m.exec(read(dotGit))?.[1]?.trim();
+  const gitDir = link ? resolve(root, link) : dotGit;
+  const common = read(join(gitDir, 'commondir')).trim();
+  const refsDir = common ? resolve(gitDir, common) : gitDir;
+  const head = read(join(gitDir, 'HEAD'));
+  const ref = /^ref: (refs\/\S+)/.exec(head)?.[1];
+  // Only a ref inside the git directory is read.
+  const branch = ref && !ref.split('/').includes('..') ? read(join(refsDir, ref)) : '';
+  return [head, branch, stat(join(refsDir, 'packed-refs')), stat(join(refsDir, 'refs', 'tags'))].join('\0');
 }
 
 /** A git tag of the layout (`v0.N.M` in cri-api, `v1.N.M` in kubernetes) as its cri-api tag. */

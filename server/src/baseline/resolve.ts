@@ -2,7 +2,8 @@
 // explicit setting → git (trusted only) → bundled index → Go module cache / vendor (only if newer) →
 // module proxy (trusted and network enabled only). Every step is recorded, so that a miss explains itself.
 
-import { parse as parsePath, dirname, isAbsolute, resolve as resolvePath } from 'node:path';
+import { realpath } from 'node:fs/promises';
+import { parse as parsePath, dirname, isAbsolute, join, relative, resolve as resolvePath, sep } from 'node:path';
 import { homedir } from 'node:os';
 import { bind } from '../proto/binder';
 import { parse } from '../proto/parser';
@@ -10,7 +11,8 @@ import type { ApiModel } from '../proto/model';
 import { findGitBaseline, readGitRevision, sameFileText, type AtTag, type GitMiss, type ReleaseLine } from './gitSource';
 import { compareTags, minorOf, newestTag, parseCriApiTag, parseGoTag, parseKubernetesTag, releaseOfGoTag } from '../policy/versions';
 import { bundledPackagesWithTag, modelEncoding } from './historyIndex';
-import { DEFAULT_MAX_FILE_BYTES, findGoSumHashes, findInModuleCache, findInVendor, readFileWithin, withGoEnvFile, type Skipped } from './goModSource';
+import { V1_PATH } from './corpus';
+import { CRI_API_MODULE, DEFAULT_MAX_FILE_BYTES, findGoSumHashes, findInModuleCache, findInVendor, moduleCacheRoot, readFileWithin, withGoEnvFile, type Skipped } from './goModSource';
 import { fetchFromProxy, type ProxyOptions } from './proxySource';
 import type { GitExecOptions, ProcessLauncher } from './safeExec';
 import type { Baseline, BaselineSource, History } from './types';
@@ -384,6 +386,30 @@ async function resolveInner(opts: ResolveOptions): Promise<ResolveResult> {
   }
   checkAbort();
 
+  // 2b. Go's own copy of a release: the vendored file of a Go module (a container runtime's
+  // `vendor/k8s.io/cri-api/…/api.proto`, in a trusted workspace) or the file in the Go module cache
+  // (`k8s.io/cri-api@v0.35.1/…`). It is the release its module says, which nobody edits there. Compared with a later
+  // release, every later addition would be reported deleted; so, as a clone's file at its tag: with the release
+  // before it while it is that release's file, with that release once edited.
+  if (!currentTag && opts.filePath && opts.bundled) {
+    const own = await goCopyRelease(opts.filePath, opts.bundled, opts.trusted, env, homeDir);
+    if (own) {
+      const { version, says } = own;
+      const is = sameAsBundled(opts.bundled, version);
+      const current = opts.text ?? await readChecked(opts.filePath);
+      const same = current !== undefined && is(current);
+      const older = (r: { tag: string; prerelease: boolean }) => (includePrereleases || !r.prerelease) && compareTags(r.tag, version) < 0;
+      const tag = same ? newestTag(opts.bundled.releases.filter(older).map((r) => r.tag), includePrereleases) : version;
+      const baseline = tag && settle([bundledCandidate(tag, 'bundled', same ? `the bundled release index (the release before ${version}: ${says})` : `the bundled release index (${says}; it has been edited since)`)]);
+      if (baseline) {
+        if (same) baseline.release = version;
+        note(own.source, `the file is ${CRI_API_MODULE} ${version}`);
+        return { baseline, tried, textCheck: { release: version, same, is } };
+      }
+    }
+  }
+  checkAbort();
+
   // 3. Bundled index, then anything newer from Go's files on disk, then from the proxy. A file that is a given
   // release is compared with the newest release before it: a later one would show its additions as deletions.
   const before = (tag: string) => !currentTag || compareTags(tag, currentTag) < 0;
@@ -484,6 +510,31 @@ function nothingFound(tried: ResolveAttempt[], opts: ResolveOptions): string {
   );
 }
 
+
+/**
+ * The release of the bundled index that the file is, when it is Go's copy of it: the vendored file of its Go module
+ * (`vendor/k8s.io/cri-api/…/api.proto` beside the go.mod whose `vendor/modules.txt` lists that version; the
+ * workspace's own content, so in a trusted workspace only), or the file in the Go module cache, which is the user's.
+ */
+async function goCopyRelease(filePath: string, bundled: BundledIndex, trusted: boolean, env: NodeJS.ProcessEnv, homeDir: string):
+  Promise<{ version: string; says: string; source: BaselineSource } | undefined> {
+  const real = await realpath(filePath).catch(() => undefined);
+  if (!real) return undefined;
+  const root = moduleCacheRoot(env, homeDir);
+  const cache = typeof root === 'string' ? await realpath(root).catch(() => undefined) : undefined;
+  // <cache>/k8s.io/cri-api@v0.35.1/pkg/apis/runtime/v1/api.proto
+  const [host, module, ...rest] = cache ? relative(cache, real).split(sep) : [];
+  const cached = host === 'k8s.io' && module?.startsWith('cri-api@') && rest.join('/') === V1_PATH ? module.slice('cri-api@'.length) : undefined;
+  if (cached && releaseOfGoTag(cached) && bundled.releases.some((r) => r.tag === cached)) {
+    return { version: cached, says: `the Go module cache ${cache} holds this file as ${CRI_API_MODULE} ${cached}`, source: 'gomodcache' };
+  }
+  if (!trusted) return undefined;
+  const vd = await findInVendor(dirname(filePath), { includePrereleases: true });
+  if (!vd.ok || real !== vd.file || !bundled.releases.some((r) => r.tag === vd.version)) return undefined;
+  // vd.file is vendor/k8s.io/cri-api/pkg/apis/runtime/v1/api.proto.
+  const modulesTxt = join(vd.file.slice(0, -join(CRI_API_MODULE, V1_PATH).length), 'modules.txt');
+  return { version: vd.version, says: `${modulesTxt} says this vendored file is ${vd.version}`, source: 'vendor' };
+}
 
 /** The checked file from disk, for callers that pass no text; never through a symlink out of its directory. */
 async function readChecked(filePath: string): Promise<string | undefined> {

@@ -1,9 +1,10 @@
-// Baseline resolution for the language server: one background resolution per workspace folder and setting
+// Baseline resolution for the language server: one background resolution per file, workspace folder and setting
 // combination, never awaited by validation. Until a resolution finishes, documents are checked with the
-// folder's last good baseline (or none); when it finishes, the server is told to check them again.
+// file's last good baseline (or none); when it finishes, the server is told to check them again.
 // No LSP types here: the server passes in how to log, report progress and show a message.
 
 import { resolveBaseline, type BundledIndex, type ResolveOptions, type ResolveResult } from '../baseline/resolve';
+import { detectRepo, headState } from '../baseline/gitSource';
 import type { Baseline } from '../baseline/types';
 
 /** What a document's baseline depends on. */
@@ -47,7 +48,7 @@ export interface BaselineHost {
   error(message: string, e?: unknown): void;
   /** Starts a work-done progress; resolves to a no-op handle when the client has none. */
   progress(title: string): Promise<ProgressHandle>;
-  /** Shows a warning to the user. The manager calls it once per distinct message. */
+  /** Shows a warning to the user. The manager calls it once per folder and message, again after a baseline was found there. */
   warn(message: string): void;
   /** A resolution finished (with or without a baseline): check the documents that use `key` again. */
   resolved(key: string): void;
@@ -66,6 +67,8 @@ interface Entry {
   running: boolean;
   controller: AbortController;
   result?: ResolveResult;
+  /** The git clone holding the file, and its `headState` when the resolution started. */
+  head?: { root: string; state: string };
 }
 
 /**
@@ -84,20 +87,28 @@ function standIn(b: Baseline | undefined): Baseline | undefined {
   return s;
 }
 
+/** Whose last good baseline stands in while a resolution runs: the file's own, not another file's of its folder. */
+const fileKey = (req: Pick<BaselineRequest, 'folderKey' | 'filePath'>): string => JSON.stringify([req.folderKey, req.filePath ?? '']);
+
 export const BASELINE_HINTS = { setting: 'criCompat.baseline', cliFlag: '--against', networkSetting: 'criCompat.network.enable' } as const;
 
 export class BaselineManager {
   private readonly entries = new Map<string, Entry>();
-  /** Per folder: the last baseline a resolution found, used while a new resolution runs. */
-  private readonly lastGood = new Map<string, Baseline>();
-  private readonly shown = new Set<string>();
+  /** Per file (see fileKey): the last baseline a resolution found, used while a new resolution runs. */
+  private readonly lastGood = new Map<string, { folderKey: string; baseline: Baseline }>();
+  /**
+   * Per folder: the warning shown for it, not shown again while it stays the same (a change of another setting)
+   * until a resolution there finds a baseline: the same bad value set again after a good one is said again.
+   */
+  private readonly shown = new Map<string, string>();
 
   constructor(private readonly host: BaselineHost) {}
 
   /** The baseline for a document right now; starts a resolution when none ran for this combination. */
   get(req: BaselineRequest): BaselineAnswer {
     const trusted = this.host.trusted();
-    const key = JSON.stringify([req.folderKey, req.explicit.trim(), req.includePrereleases, req.networkEnabled, trusted]);
+    // Per file too: the clone or Go module that holds it (git, vendor/) places two files of one folder apart.
+    const key = JSON.stringify([req.folderKey, req.filePath ?? '', req.explicit.trim(), req.includePrereleases, req.networkEnabled, trusted]);
     let e = this.entry(key, req, trusted);
     // The baseline depended on whether the text was a release's file, and this text is on the other side (an
     // edit of the tagged file, or an edit undone): that case is resolved once too, with the same request but
@@ -108,7 +119,7 @@ export class BaselineManager {
     }
     const answerKey = e.key;
     if (e.running) {
-      const last = standIn(this.lastGood.get(req.folderKey));
+      const last = standIn(this.lastGood.get(fileKey(req))?.baseline);
       return last ? { baseline: last, resolving: true, key: answerKey } : { resolving: true, key: answerKey };
     }
     return e.result?.baseline ? { baseline: e.result.baseline, resolving: false, key: answerKey } : { resolving: false, key: answerKey };
@@ -117,13 +128,54 @@ export class BaselineManager {
   /** The resolution under `key`, started with `req` if there is none. */
   private entry(key: string, req: BaselineRequest, trusted: boolean): Entry {
     let e = this.entries.get(key);
+    if (e && this.headMoved(e)) {
+      this.forgetFolder(req.folderKey);
+      e = undefined;
+    }
     if (!e) {
       const { text: _text, ...kept } = req;
       e = { key, folderKey: req.folderKey, req: kept, running: true, controller: new AbortController() };
+      // Read before git runs, so that a move while it runs is seen too. Git runs only in trusted workspaces.
+      const repo = trusted && req.filePath ? detectRepo(req.filePath) : undefined;
+      if (repo) e.head = { root: repo.root, state: headState(repo.root) };
       this.entries.set(key, e);
       void this.run(e, req, trusted);
     }
     return e;
+  }
+
+  /**
+   * HEAD moved (a checkout, a commit, a tag fetched) since git answered this resolution: every resolution of the
+   * folder is out of date, also those for the other side of a text check, which an edit or undo would switch to.
+   */
+  private headMoved(e: Entry): boolean {
+    return !!e.head && !e.running && headState(e.head.root) !== e.head.state;
+  }
+
+  /** Does a resolution depend on where HEAD stands in a clone (see `headsMoved`)? */
+  get watchesGit(): boolean {
+    for (const e of this.entries.values()) if (e.head) return true;
+    return false;
+  }
+
+  /**
+   * Forgets the resolutions of the folders whose clone's HEAD moved, which `get` notices only when a document is
+   * checked again: after a checkout that leaves the file as it was, nothing else asks. True if there were any.
+   */
+  headsMoved(): boolean {
+    const moved = new Set([...this.entries.values()].filter((e) => this.headMoved(e)).map((e) => e.folderKey));
+    for (const folderKey of moved) this.forgetFolder(folderKey);
+    return moved.size > 0;
+  }
+
+  /**
+   * Forgets the resolutions of a folder whose clone's HEAD moved, and its last good baselines: they are known to
+   * be wrong now (the tag HEAD was at), and a file checked against one while git is asked again would show
+   * what that tag added as deleted.
+   */
+  private forgetFolder(folderKey: string): void {
+    this.forget((e) => e.folderKey === folderKey);
+    for (const [k, last] of this.lastGood) if (last.folderKey === folderKey) this.lastGood.delete(k);
   }
 
   /** Is any resolution still running? */
@@ -148,7 +200,8 @@ export class BaselineManager {
    */
   release(inUse: ReadonlySet<string>): void {
     this.forget((e) => !inUse.has(e.folderKey));
-    for (const folderKey of this.lastGood.keys()) if (!inUse.has(folderKey)) this.lastGood.delete(folderKey);
+    for (const [k, { folderKey }] of this.lastGood) if (!inUse.has(folderKey)) this.lastGood.delete(k);
+    for (const folderKey of this.shown.keys()) if (!inUse.has(folderKey)) this.shown.delete(folderKey);
   }
 
   private forget(which: (e: Entry) => boolean): void {
@@ -187,7 +240,8 @@ export class BaselineManager {
   }
 
   private async run(e: Entry, req: BaselineRequest, trusted: boolean): Promise<void> {
-    const where = req.folderKey || 'documents outside any folder';
+    // The file: two files of one folder may have different baselines.
+    const where = req.filePath ?? (req.folderKey || 'documents outside any folder');
     const progress = this.startProgress();
     // Let the validation that asked finish (and publish) before the synchronous part of resolution runs.
     await new Promise<void>((resolve) => setImmediate(resolve));
@@ -224,14 +278,15 @@ export class BaselineManager {
     e.running = false;
     const tried = result.tried.map((t) => `  - ${t.source}: ${t.outcome}`).join('\n');
     if (result.baseline) {
-      this.lastGood.set(e.folderKey, result.baseline);
+      this.lastGood.set(fileKey(e.req), { folderKey: e.folderKey, baseline: result.baseline });
+      this.shown.delete(e.folderKey);
       const b = result.baseline;
       this.host.info(`Baseline for ${where}: ${b.tag}${b.kubernetes ? ` (Kubernetes ${b.kubernetes})` : ''} from ${b.origin} [${b.source}]${trusted ? '' : ' (untrusted workspace: no git, no network)'}.${tried ? `\nTried:\n${tried}` : ''}`);
     } else {
       this.host.info(`No baseline for ${where}.${tried ? `\nTried:\n${tried}` : ''}`);
       const message = result.message ?? 'No baseline release to compare api.proto against.';
-      if (!this.shown.has(message)) {
-        this.shown.add(message);
+      if (this.shown.get(e.folderKey) !== message) {
+        this.shown.set(e.folderKey, message);
         this.host.warn(`CRI API Compatibility: ${message} Syntax and binding checks still run.`);
       }
     }

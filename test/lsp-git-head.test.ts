@@ -1,0 +1,123 @@
+// The BUILT language server (dist/server.js --stdio) on the api.proto of a kubernetes/cri-api clone while git
+// moves HEAD under the open file: the baseline git found is resolved again, with or without unsaved edits.
+// Run `node scripts/build.mjs` first; the clone is made of two corpus releases, tagged as upstream tags them.
+import { after, before, test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { V1_PATH } from '../server/src/baseline/corpus';
+import { headState } from '../server/src/baseline/gitSource';
+import { BUILD_HELP, LspEditor, SERVER } from './lspHarness';
+import { NEEDS_CORPUS, corpusText } from './corpusText';
+
+const git = (cwd: string, ...args: string[]): string =>
+  execFileSync('git', ['-c', 'user.email=t@example.invalid', '-c', 'user.name=t', '-c', 'commit.gpgsign=false', ...args], { cwd, encoding: 'utf8' });
+
+let root: string;
+before(() => {
+  if (NEEDS_CORPUS.skip) return;
+  root = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'cri-compat-head-')));
+  const file = path.join(root, V1_PATH);
+  mkdirSync(path.dirname(file), { recursive: true });
+  git(root, 'init', '-q');
+  for (const tag of ['v0.35.0', 'v0.36.0']) {
+    writeFileSync(file, corpusText(tag));
+    git(root, 'add', '.');
+    git(root, 'commit', '-qm', tag);
+    git(root, 'tag', tag);
+  }
+  // A patch release whose api.proto is v0.36.0's, as most patch releases' is.
+  git(root, 'commit', '-q', '--allow-empty', '-m', 'v0.36.1');
+  git(root, 'tag', 'v0.36.1');
+});
+after(() => {
+  if (root) rmSync(root, { recursive: true, force: true });
+});
+
+test('HEAD checked out at another tag while the file is open: the baseline follows, saved or edited', { ...NEEDS_CORPUS, ...(existsSync(SERVER) ? {} : { skip: BUILD_HELP }), timeout: 60_000 }, async () => {
+  git(root, 'checkout', '-q', 'v0.36.0');
+  const uri = pathToFileURL(path.join(root, V1_PATH)).href;
+  const ed = LspEditor.start();
+  try {
+    await ed.initialize(root, { trusted: true });
+    let version = 1;
+    const show = async (text: string): Promise<{ tag: string | null; origin: string }> => {
+      const since = ed.statuses.all.length;
+      if (version === 1) await ed.open(uri, text);
+      else await ed.change(uri, version, [{ text }]);
+      version++;
+      const s = await ed.status((p) => p.uri === uri && p.checked && !p.resolving, since);
+      return { tag: s.baselineTag, origin: s.origin ?? '' };
+    };
+    const v36 = corpusText('v0.36.0');
+    const v35 = corpusText('v0.35.0');
+    assert.deepEqual(await show(v36), { tag: 'v0.35.0', origin: `git tag v0.35.0 (the release before v0.36.0, which HEAD is at) in ${root}, a kubernetes/cri-api clone at a detached HEAD` });
+    const edited = `${v36}\n// an edit\n`;
+    assert.equal((await show(edited)).tag, 'v0.36.0');
+
+    // The edit unsaved, git checks out v0.35.0 (the editor keeps the edited text): compared with HEAD's tag now.
+    git(root, 'checkout', '-q', 'v0.35.0');
+    const typed = `${v36}\n// an edit, and more\n`;
+    const dirty = await show(typed);
+    assert.equal(dirty.tag, 'v0.35.0');
+    assert.match(dirty.origin, /the tag HEAD is at; the file has been edited since/);
+
+    // Saved and checked out again: the editor reloads the file, which is v0.35.0's, the release HEAD is at. The
+    // baseline is a release before it, never v0.36.0, against which v0.35.0 has deleted what v0.36.0 added.
+    git(root, 'checkout', '-q', 'v0.36.0');
+    assert.equal((await show(edited)).tag, 'v0.36.0');
+    git(root, 'checkout', '-q', 'v0.35.0');
+    const mark = ed.mark();
+    const reloaded = await show(v35);
+    assert.notEqual(reloaded.tag, 'v0.36.0');
+    assert.match(reloaded.origin, /HEAD of .* is at v0\.35\.0, so the file is that release/);
+    // Not even while git is asked again: what v0.36.0 added is never reported deleted.
+    const published = ed.diagnosticsLog.all.slice(mark).filter((p) => p.uri === uri).flatMap((p) => p.diagnostics.map((d) => String(d.code)));
+    assert.deepEqual(published.filter((c) => /NO_DELETE/.test(c)), []);
+  } finally {
+    await ed.close();
+  }
+});
+
+test('HEAD checked out at a tag whose file is the same: no change comes from the editor, the baseline still follows', { ...NEEDS_CORPUS, ...(existsSync(SERVER) ? {} : { skip: BUILD_HELP }), timeout: 60_000 }, async () => {
+  git(root, 'checkout', '-q', 'v0.36.0');
+  const uri = pathToFileURL(path.join(root, V1_PATH)).href;
+  const ed = LspEditor.start({ CRI_COMPAT_IMPORT_POLL_MS: '50' });
+  try {
+    await ed.initialize(root, { trusted: true });
+    await ed.open(uri, corpusText('v0.36.0'));
+    assert.equal((await ed.status((p) => p.uri === uri && p.checked && !p.resolving)).baselineTag, 'v0.35.0');
+    const since = ed.statuses.all.length;
+    git(root, 'checkout', '-q', 'v0.36.1');
+    // The file is v0.36.1 now, and so compared with the release before it.
+    const moved = await ed.status((p) => p.uri === uri && p.checked && !p.resolving && p.baselineTag !== 'v0.35.0', since, 10_000);
+    assert.equal(moved.baselineTag, 'v0.36.0');
+    assert.match(moved.origin ?? '', /the release before v0\.36\.1, which HEAD is at/);
+  } finally {
+    await ed.close();
+  }
+});
+
+test('headState of a linked worktree (a .git file) follows its own checkout and the tags of the common directory', NEEDS_CORPUS, () => {
+  git(root, 'checkout', '-q', 'v0.36.0');
+  const linked = `${root}-linked`;
+  git(root, 'worktree', 'add', '-q', '--detach', linked, 'v0.35.0');
+  try {
+    const main = headState(root);
+    const before = headState(linked);
+    git(linked, 'checkout', '-q', 'v0.36.1');
+    const moved = headState(linked);
+    assert.notEqual(moved, before);
+    assert.equal(headState(root), main, 'the main work tree did not move');
+    git(root, 'tag', 'v0.36.2');
+    assert.notEqual(headState(linked), moved, 'a new tag is seen from the linked worktree');
+    assert.equal(headState(linked), headState(linked), 'nothing moved: the same state');
+  } finally {
+    git(root, 'tag', '-d', 'v0.36.2');
+    git(root, 'worktree', 'remove', '--force', linked);
+  }
+});
+
