@@ -7,7 +7,7 @@ import { promises as fsp } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { delimiter, dirname, isAbsolute, join, resolve as resolvePath, sep } from 'node:path';
 import { V1_PATH } from './corpus';
-import { readRegularFile } from '../regularFile';
+import { readRegularFile, readRegularFileSync } from '../regularFile';
 import { compareTags, parseGoTag, releaseOfGoTag } from '../policy/versions';
 import { CRI_API_MODULE, DEFAULT_MAX_FILE_BYTES, DEFAULT_UNZIP_MAX_BYTES, DEFAULT_ZIP_MAX_BYTES, goSumMismatch, hash1OfDigests, MAX_MODULE_ENTRIES, readModuleZip, sha256Hex, ZipError } from './moduleZip';
 
@@ -152,10 +152,10 @@ function goEnvFile(env: NodeJS.ProcessEnv, homeDir: string): string | undefined 
  * go command reads them so, and a maintainer who moved the module cache expects it found. The file is the user's,
  * not the workspace's; read capped, a regular file only.
  */
-export async function withGoEnvFile(env: NodeJS.ProcessEnv, homeDir: string = homedir()): Promise<NodeJS.ProcessEnv> {
+export function withGoEnvFile(env: NodeJS.ProcessEnv, homeDir: string = homedir()): NodeJS.ProcessEnv {
   if (env.GOMODCACHE && env.GOPATH && env.GOPROXY) return env;
   const file = goEnvFile(env, homeDir);
-  const r = file ? await readRegularFile(file, { max: 64 * 1024 }) : undefined;
+  const r = file ? readRegularFileSync(file, { max: 64 * 1024 }) : undefined;
   if (!r?.ok) return env;
   const out = { ...env };
   // As Go reads it: KEY=VALUE lines, the value verbatim, a later line winning; anything else is ignored.

@@ -2,7 +2,8 @@
 // explicit setting → git (trusted only) → bundled index → Go module cache / vendor (only if newer) →
 // module proxy (trusted and network enabled only). Every step is recorded, so that a miss explains itself.
 
-import { realpath } from 'node:fs/promises';
+// fs.promises, read where used: node:fs/promises loaded with the bundle costs every CLI run (test/cli-startup.test.ts).
+import { promises as fsp } from 'node:fs';
 import { parse as parsePath, dirname, isAbsolute, join, relative, resolve as resolvePath, sep } from 'node:path';
 import { homedir } from 'node:os';
 import { bind } from '../proto/binder';
@@ -172,7 +173,9 @@ async function resolveInner(opts: ResolveOptions): Promise<ResolveResult> {
   const checkAbort = () => opts.signal?.throwIfAborted();
   const includePrereleases = opts.includePrereleases ?? false;
   const homeDir = opts.homeDir ?? homedir();
-  const env = await withGoEnvFile(opts.env ?? process.env, homeDir);
+  // Read synchronously: a small file, and every CLI run that resolves a baseline would otherwise load fs.promises
+  // (test/cli-startup.test.ts).
+  const env = withGoEnvFile(opts.env ?? process.env, homeDir);
   const gitOptions = {
     ...opts.git,
     includePrereleases,
@@ -518,10 +521,10 @@ function nothingFound(tried: ResolveAttempt[], opts: ResolveOptions): string {
  */
 async function goCopyRelease(filePath: string, bundled: BundledIndex, trusted: boolean, env: NodeJS.ProcessEnv, homeDir: string):
   Promise<{ version: string; says: string; source: BaselineSource } | undefined> {
-  const real = await realpath(filePath).catch(() => undefined);
+  const real = await fsp.realpath(filePath).catch(() => undefined);
   if (!real) return undefined;
   const root = moduleCacheRoot(env, homeDir);
-  const cache = typeof root === 'string' ? await realpath(root).catch(() => undefined) : undefined;
+  const cache = typeof root === 'string' ? await fsp.realpath(root).catch(() => undefined) : undefined;
   // <cache>/k8s.io/cri-api@v0.35.1/pkg/apis/runtime/v1/api.proto
   const [host, module, ...rest] = cache ? relative(cache, real).split(sep) : [];
   const cached = host === 'k8s.io' && module?.startsWith('cri-api@') && rest.join('/') === V1_PATH ? module.slice('cri-api@'.length) : undefined;
