@@ -538,13 +538,7 @@ class Parser {
           this.next();
           return { start: bodyStart, end: t.start };
         }
-        // A declaration that cannot appear here, or starts at or left of our keyword's column on a new
-        // line, means our `}` is missing: close the block without consuming it. The column says so only
-        // while the text has a `{` without its `}`, and for as many blocks as it has: in balanced text every
-        // block has its `}`, and `message Inner` at column 0 inside `Outer` is a nested message that is
-        // merely not indented, as protoc reads it.
-        if ((this.startsDeclaration() || endsAt?.()) && t.line > open.line
-          && (!canNest(t) || (t.character <= keywordCol && this.unclosedBraces() > 0))) {
+        if (t.line > open.line && this.endsBlock(t, keywordCol, canNest, endsAt)) {
           this.unclosed = this.unclosedBraces() - 1;
           this.error("expected '}'", { start: this.prevTok().endPos, end: this.prevTok().endPos });
           return { start: bodyStart, end: t.start };
@@ -620,6 +614,20 @@ class Parser {
     if (f) msg.fields.push(f);
   }
 
+  /**
+   * Whether `t`, which starts a line of the block, shows that the block's `}` is missing: a declaration that cannot
+   * appear in it, or a declaration or field at or left of its keyword's column. Only while the text has a `{`
+   * without its `}`, and for as many blocks as it has: in balanced text every block has its `}`, so that
+   * `message Inner` at column 0 inside `Outer` is a nested message that is merely not indented, as protoc reads it,
+   * and a declaration that cannot be in the block is an error in it, not the block's end (which would take every
+   * declaration after it out of the block). A keyword alone on its line (`message` being typed) declares nothing yet.
+   */
+  private endsBlock(t: Token, keywordCol: number, canNest: (t: Token) => boolean, endsAt?: () => boolean): boolean {
+    const declares = (this.startsDeclaration() && this.peek().line === t.line) || endsAt?.() === true;
+    if (!declares && !(t.character <= keywordCol && this.startsLineDeclaration())) return false;
+    return this.unclosedBraces() > 0 && (t.character <= keywordCol || !canNest(t));
+  }
+
   private unclosedBraces(): number {
     return this.unclosed ??= braceBalance(this.text);
   }
@@ -681,6 +689,11 @@ class Parser {
     if (LABELS.has(first.text) && (this.peek().kind === 'ident' || this.peek().text === '.') && !this.peekIs('=', 2)) {
       label = this.next();
       if (oneof) this.error(`fields in a oneof cannot have a label ('${label.text}')`, label.range);
+      // `repeated` being typed above the next message (`message Foo {`, not a field `message foo = 1`).
+      if (this.cur.line > label.endLine && this.startsDeclaration() && !this.peekIs('=', 2)) {
+        this.expected('a field type');
+        return undefined;
+      }
     }
     let type: string;
     let typeStart: number;
@@ -941,6 +954,11 @@ class Parser {
       if (this.is('stream') && (this.peek().kind === 'ident' || this.peek().text === '.')) {
         this.next();
         stream = true;
+      }
+      // `returns (` being typed: the next line's rpc is not its type.
+      if (this.cur.line > this.prevTok().endLine && this.startsLineDeclaration()) {
+        this.expected('a message type');
+        return { type: '', range: at, stream };
       }
       const t = this.fullIdent('a message type');
       if (!this.eat(')')) this.expected("')'");
