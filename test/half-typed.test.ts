@@ -45,6 +45,8 @@ const HALF_TYPED: [anchor: string, typed: string][] = [
   [VERSION_RESPONSE, 'enum'],
   [VERSION_RESPONSE, 'service'],
   [VERSION_RESPONSE, 'extend'],
+  [VERSION_RESPONSE, 'option (gogoproto.'],
+  [VERSION_RESPONSE, 'option java_package.'],
   // A block whose `}` is not typed yet, and what is typed on its last line so far.
   [VERSION_RESPONSE, 'message New {\n    repeated'],
   [VERSION_RESPONSE, 'message New {\n    string a = 1;\n    optional'],
@@ -88,6 +90,34 @@ test('a half-typed declaration is a syntax error and reports no released declara
   assert.deepEqual(valid, [], 'no syntax error');
   assert.deepEqual(lost, [], 'released declarations lost');
   assert.deepEqual(findings, [], 'findings on released declarations');
+});
+
+/** A released declaration's line half-way through a rewrite in place: the line, and what it is so far. */
+const REWRITTEN: [line: string, now: string][] = [
+  ['    string username = 1;', '    string username = 1 [debug_'],
+  ['    string username = 1;', '    string username = 1 [debug_redact ='],
+  ['    string username = 1;', '     username = 1;'],
+  ['    string username = 1;', '    string  = 1;'],
+  ['    string username = 1;', '    s'],
+  ['    UDP = 1;', '     = 1;'],
+  ['    rpc Version(VersionRequest) returns (VersionResponse) {}', '    rpc (VersionRequest) returns (VersionResponse) {}'],
+];
+
+test('a released declaration rewritten in place takes no other with it, and none is reported deleted meanwhile', NEEDS_CORPUS, () => {
+  const released = newestCorpusText();
+  const baseline: Baseline = { tag: 'v0.0.0-test', source: 'path', origin: 'test', model: bind(parse(released), 'released.proto').model };
+  const lost: string[] = [];
+  const deleted: string[] = [];
+  for (const [line, now] of REWRITTEN) {
+    const a = analyze(replaceOnce(released, line, now), { uri: 'file:///work/api.proto', baseline });
+    assert.notDeepEqual(a.bound.ast.errors, [], `${JSON.stringify(now)}: a syntax error`);
+    const rewritten = declarations(bind(parse(replaceOnce(released, line, '')), 'without.proto').model);
+    const kept = declarations(a.bound.model);
+    for (const n of rewritten) if (!kept.has(n)) lost.push(`${now.trim()}: ${n}`);
+    for (const f of a.findings) if (/DELETE|REMOVED/.test(f.rule)) deleted.push(`${now.trim()}: ${f.rule} ${f.element}`);
+  }
+  assert.deepEqual(lost, [], 'released declarations lost besides the one rewritten');
+  assert.deepEqual(deleted, [], 'released declarations reported deleted');
 });
 
 /** Half-typed lines that a released declaration follows: a stray word, or one lacking what comes next. */

@@ -3,11 +3,11 @@
 // Hand-written because an editor needs what no protobuf parser for JavaScript gives: exact UTF-16 ranges
 // for every name, number and type, protoc-style comment attachment, and a tree for broken input (protobufjs
 // throws on the first error). Recovery works at statement and block boundaries: a missing `;` is assumed
-// when the next token is on a later line, a missing `}` when a declaration that cannot appear in the block
-// starts, or one starts at or left of the enclosing block's column while the text has a `{` without its `}`
-// (see `block`; the count is the file's, so in a file that is not indented a missing `}` may be placed at the
-// first column-0 declaration rather than where it belongs), and anything else skips to the next `;` or `}` of
-// the same depth. Each loop consumes at least one token, and block nesting is capped, so no input makes it
+// when the next token is on a later line, a missing `}` while the text has a `{` without its `}` where a
+// declaration that cannot appear in the block starts, or a declaration or field starts at or left of the
+// enclosing block's column (see `endsBlock`; the count is the file's, so in a file that is not indented a missing
+// `}` may be placed at the first column-0 declaration rather than where it belongs), and anything else skips to
+// the next `;` or `}` of the same depth, or to a declaration that starts a later line. Each loop consumes at least one token, and block nesting is capped, so no input makes it
 // loop or overflow the stack.
 
 import type {
@@ -231,7 +231,8 @@ class Parser {
       return undefined;
     }
     name += this.next().text;
-    while (this.is('.') && this.peek().kind === 'ident') {
+    // `(gogoproto.` being typed above `service Foo {` does not name the option `gogoproto.service`.
+    while (this.is('.') && this.peek().kind === 'ident' && !(this.peek().line > this.cur.line && this.declaresAt(1))) {
       this.next();
       name += '.' + this.next().text;
     }
@@ -417,6 +418,10 @@ class Parser {
       if (this.is('.')) {
         this.next();
         name += '.';
+        if (this.cur.line > this.prevTok().endLine && this.declaresAt()) {
+          this.expected('an option name');
+          return undefined;
+        }
         continue;
       }
       break;
@@ -492,8 +497,9 @@ class Parser {
       if (this.eat(',')) continue;
       if (this.eat(']')) break;
       this.expected("',' or ']'");
-      // Skip to `]` on this statement, but never past `;` or `}`.
-      while (this.cur.kind !== 'eof' && !this.is(']') && !this.is(';') && !this.is('}')) this.next();
+      // Skip to `]` on this statement, but never past `;` or `}`, nor into the next line's declaration (`[debug_`
+      // being typed).
+      while (this.cur.kind !== 'eof' && !this.is(']') && !this.is(';') && !this.is('}') && !this.startsLineDeclaration()) this.next();
       this.eat(']');
       if (this.p === before) this.next();
       break;
@@ -633,10 +639,10 @@ class Parser {
   }
 
   /** The current token opens a declaration (`message Foo`, `syntax =`, `import "x"`), not a field named so. */
-  private startsDeclaration(): boolean {
-    const t = this.cur;
+  private startsDeclaration(k = 0): boolean {
+    const t = this.peek(k);
     if (t.kind !== 'ident' || !TOP_LEVEL.has(t.text)) return false;
-    const n = this.peek();
+    const n = this.peek(k + 1);
     if (t.text === 'syntax' || t.text === 'edition') return n.text === '=';
     if (t.text === 'import') return n.kind === 'string' || n.text === 'public' || n.text === 'weak';
     return n.kind === 'ident' || n.text === '.';
@@ -659,8 +665,18 @@ class Parser {
   }
 
   /** `rpc Name`: it also ends an rpc's options block whose `}` is not typed yet. */
-  private startsRpc(): boolean {
-    return this.is('rpc') && this.peek().kind === 'ident';
+  private startsRpc(k = 0): boolean {
+    const t = this.peek(k);
+    return t.kind === 'ident' && t.text === 'rpc' && this.peek(k + 1).kind === 'ident';
+  }
+
+  /**
+   * Token `k` from the current one starts a declaration with its name on its line (`message Foo`, `rpc Foo`), not a
+   * field named so (`message foo = 1`): where a line being typed ends, and the next line's declaration begins.
+   */
+  private declaresAt(k = 0): boolean {
+    const t = this.peek(k);
+    return (this.startsDeclaration(k) || this.startsRpc(k)) && this.peek(k + 1).line === t.line && !this.peekIs('=', k + 2);
   }
 
   /**
@@ -689,8 +705,8 @@ class Parser {
     if (LABELS.has(first.text) && (this.peek().kind === 'ident' || this.peek().text === '.') && !this.peekIs('=', 2)) {
       label = this.next();
       if (oneof) this.error(`fields in a oneof cannot have a label ('${label.text}')`, label.range);
-      // `repeated` being typed above the next message (`message Foo {`, not a field `message foo = 1`).
-      if (this.cur.line > label.endLine && this.startsDeclaration() && !this.peekIs('=', 2)) {
+      // `repeated` being typed above the next message.
+      if (this.cur.line > label.endLine && this.declaresAt()) {
         this.expected('a field type');
         return undefined;
       }
