@@ -46,6 +46,7 @@ const HALF_TYPED: [anchor: string, typed: string][] = [
   [VERSION_RESPONSE, 'service'],
   [VERSION_RESPONSE, 'extend'],
   [VERSION_RESPONSE, 'option (gogoproto.'],
+  [VERSION_RESPONSE, 'option ('],
   [VERSION_RESPONSE, 'option java_package.'],
   // A block whose `}` is not typed yet, and what is typed on its last line so far.
   [VERSION_RESPONSE, 'message New {\n    repeated'],

@@ -406,6 +406,10 @@ class Parser {
     for (;;) {
       if (this.is('(')) {
         this.next();
+        if (this.nextLineDeclares()) {
+          this.expected('an option name');
+          return undefined;
+        }
         const inner = this.fullIdent('an option name');
         if (!this.eat(')')) this.expected("')'");
         name += `(${inner?.name ?? ''})`;
@@ -418,7 +422,7 @@ class Parser {
       if (this.is('.')) {
         this.next();
         name += '.';
-        if (this.cur.line > this.prevTok().endLine && this.declaresAt()) {
+        if (this.nextLineDeclares()) {
           this.expected('an option name');
           return undefined;
         }
@@ -693,6 +697,11 @@ class Parser {
     return this.peek(k).kind === 'ident' && this.peek(k + 1).kind === 'ident' && this.peekIs('=', k + 2);
   }
 
+  /** The current token starts a later line than the previous one's end, and a declaration there (`declaresAt`). */
+  private nextLineDeclares(): boolean {
+    return this.cur.line > this.prevTok().endLine && this.declaresAt();
+  }
+
   private peekIs(text: string, k: number): boolean {
     const t = this.peek(k);
     return t.kind === 'symbol' && t.text === text;
@@ -706,7 +715,7 @@ class Parser {
       label = this.next();
       if (oneof) this.error(`fields in a oneof cannot have a label ('${label.text}')`, label.range);
       // `repeated` being typed above the next message.
-      if (this.cur.line > label.endLine && this.declaresAt()) {
+      if (this.nextLineDeclares()) {
         this.expected('a field type');
         return undefined;
       }
