@@ -38,6 +38,7 @@ const HALF_TYPED: [anchor: string, typed: string][] = [
   [VERSION_REQUEST, '    option deprecated ='],
   [VERSION_REQUEST, '    reserved 7,'],
   [VERSION_REQUEST, '    reserved 2 t'],
+  [VERSION_REQUEST, '    option ('],
   [UDP, '    reserved'],
   [UDP, '    reserved 9 t'],
   [UDP, '    /'],

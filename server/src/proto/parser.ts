@@ -406,7 +406,8 @@ class Parser {
     for (;;) {
       if (this.is('(')) {
         this.next();
-        if (this.nextLineDeclares()) {
+        // A field too: `(` needs its `)` before any `=`.
+        if (this.nextLineDeclares() || this.startsLineDeclaration()) {
           this.expected('an option name');
           return undefined;
         }
