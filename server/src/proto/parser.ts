@@ -7,8 +7,8 @@
 // declaration that cannot appear in the block starts, or a declaration or field starts at or left of the
 // enclosing block's column (see `endsBlock`; the count is the file's, so in a file that is not indented a missing
 // `}` may be placed at the first column-0 declaration rather than where it belongs), and anything else skips to
-// the next `;` or `}` of the same depth, or to a declaration that starts a later line. Each loop consumes at least one token, and block nesting is capped, so no input makes it
-// loop or overflow the stack.
+// the next `;` or `}` of the same depth, or to a declaration that starts a later line. Each loop consumes at
+// least one token, and block nesting is capped, so no input makes it loop or overflow the stack.
 
 import type {
   Comment, Comments, EnumNode, ExtendNode, ExtensionsNode, FieldNode, ImportNode, Label,
@@ -406,8 +406,8 @@ class Parser {
     for (;;) {
       if (this.is('(')) {
         this.next();
-        // A field too: `(` needs its `)` before any `=`.
-        if (this.nextLineDeclares() || this.startsLineDeclaration()) {
+        // `option (` being typed above a declaration or a field: `(` needs its `)` before any `=`.
+        if (this.startsLineDeclaration()) {
           this.expected('an option name');
           return undefined;
         }
@@ -982,7 +982,7 @@ class Parser {
         stream = true;
       }
       // `returns (` being typed: the next line's rpc is not its type.
-      if (this.cur.line > this.prevTok().endLine && this.startsLineDeclaration()) {
+      if (this.startsLineDeclaration()) {
         this.expected('a message type');
         return { type: '', range: at, stream };
       }
