@@ -23,6 +23,11 @@ const HALF_TYPED: [anchor: string, typed: string][] = [
   [VERSION_RPC, '    rpc GetFoo(GetFooRequest) r'],
   [VERSION_RPC, '    rpc GetFoo(GetFooRequest) returns (GetFooResponse) {'],
   [VERSION_RPC, '    rpc GetFoo(GetFooRequest) returns (GetFooResponse) { o'],
+  [VERSION_RPC, '    rpc GetFoo('],
+  [VERSION_RPC, '    rpc GetFoo(GetFooRequest) returns ('],
+  [VERSION_RPC, '    rpc GetFoo(GetFooRequest) returns (stream'],
+  [VERSION_RPC, '    message'],
+  [VERSION_RPC, '    enum'],
   [VERSION_REQUEST, '    s'],
   [VERSION_REQUEST, '    string'],
   [VERSION_REQUEST, '    repeated string'],
@@ -33,6 +38,7 @@ const HALF_TYPED: [anchor: string, typed: string][] = [
   [VERSION_REQUEST, '    option deprecated ='],
   [VERSION_REQUEST, '    reserved 7,'],
   [VERSION_REQUEST, '    reserved 2 t'],
+  [VERSION_REQUEST, '    option ('],
   [UDP, '    reserved'],
   [UDP, '    reserved 9 t'],
   [UDP, '    /'],
@@ -40,6 +46,17 @@ const HALF_TYPED: [anchor: string, typed: string][] = [
   [VERSION_RESPONSE, 'enum'],
   [VERSION_RESPONSE, 'service'],
   [VERSION_RESPONSE, 'extend'],
+  [VERSION_RESPONSE, 'option (gogoproto.'],
+  [VERSION_RESPONSE, 'option ('],
+  [VERSION_RESPONSE, 'option java_package.'],
+  // A block whose `}` is not typed yet, and what is typed on its last line so far.
+  [VERSION_RESPONSE, 'message New {\n    repeated'],
+  [VERSION_RESPONSE, 'message New {\n    string a = 1;\n    optional'],
+  [VERSION_RESPONSE, 'message New {\n    string a = 1;'],
+  [VERSION_RESPONSE, 'enum New {\n    NEW_UNSPECIFIED = 0;'],
+  [VERSION_REQUEST, '    message Inner {'],
+  [VERSION_REQUEST, '    enum Inner {\n        INNER_UNSPECIFIED = 0;'],
+  [VERSION_REQUEST, '    oneof choice {\n        string a = 9;'],
 ];
 
 /** Every released declaration by its full name. */
@@ -63,16 +80,46 @@ test('a half-typed declaration is a syntax error and reports no released declara
   const releasedNames = declarations(baseline.model);
   const lost: string[] = [];
   const findings: string[] = [];
+  const valid: string[] = [];
   for (const [anchor, typed] of HALF_TYPED) {
     const text = replaceOnce(released, anchor, anchor.startsWith('\n') ? `\n${typed}\n${anchor}` : `${anchor}${typed}\n`);
     const a = analyze(text, { uri: 'file:///work/api.proto', baseline });
-    assert.notDeepEqual(a.bound.ast.errors, [], `${JSON.stringify(typed)}: a syntax error`);
+    if (!a.bound.ast.errors.length) valid.push(typed);
     const kept = declarations(a.bound.model);
     for (const n of releasedNames) if (!kept.has(n)) lost.push(`${typed.trim()}: ${n}`);
     for (const f of a.findings) if (releasedNames.has(f.element)) findings.push(`${typed.trim()}: ${f.rule} ${f.element}`);
   }
+  assert.deepEqual(valid, [], 'no syntax error');
   assert.deepEqual(lost, [], 'released declarations lost');
   assert.deepEqual(findings, [], 'findings on released declarations');
+});
+
+/** A released declaration's line half-way through a rewrite in place: the line, and what it is so far. */
+const REWRITTEN: [line: string, now: string][] = [
+  ['    string username = 1;', '    string username = 1 [debug_'],
+  ['    string username = 1;', '    string username = 1 [debug_redact ='],
+  ['    string username = 1;', '     username = 1;'],
+  ['    string username = 1;', '    string  = 1;'],
+  ['    string username = 1;', '    s'],
+  ['    UDP = 1;', '     = 1;'],
+  ['    rpc Version(VersionRequest) returns (VersionResponse) {}', '    rpc (VersionRequest) returns (VersionResponse) {}'],
+];
+
+test('a released declaration rewritten in place takes no other with it, and none is reported deleted meanwhile', NEEDS_CORPUS, () => {
+  const released = newestCorpusText();
+  const baseline: Baseline = { tag: 'v0.0.0-test', source: 'path', origin: 'test', model: bind(parse(released), 'released.proto').model };
+  const lost: string[] = [];
+  const deleted: string[] = [];
+  for (const [line, now] of REWRITTEN) {
+    const a = analyze(replaceOnce(released, line, now), { uri: 'file:///work/api.proto', baseline });
+    assert.notDeepEqual(a.bound.ast.errors, [], `${JSON.stringify(now)}: a syntax error`);
+    const rewritten = declarations(bind(parse(replaceOnce(released, line, '')), 'without.proto').model);
+    const kept = declarations(a.bound.model);
+    for (const n of rewritten) if (!kept.has(n)) lost.push(`${now.trim()}: ${n}`);
+    for (const f of a.findings) if (/DELETE|REMOVED/.test(f.rule)) deleted.push(`${now.trim()}: ${f.rule} ${f.element}`);
+  }
+  assert.deepEqual(lost, [], 'released declarations lost besides the one rewritten');
+  assert.deepEqual(deleted, [], 'released declarations reported deleted');
 });
 
 /** Half-typed lines that a released declaration follows: a stray word, or one lacking what comes next. */

@@ -7,6 +7,7 @@ import type { Category, Finding, FixData } from './finding';
 import { compareModels, type Addition, type DuplicateNumber } from './compare';
 import { checkHistoryReuse, ENUM_NUMBERS, FIELD_NUMBERS, formerNumbers, FreeNumbers, numbersOf } from './reuse';
 import { checkDocs } from '../docs/docRules';
+import type { ModelIndex } from '../proto/model';
 import { applySuppressions, findSuppressions } from './suppress';
 import { getRule, RULES, RULES_BY_ID } from './rules';
 import { isPatchRelease, parseAnyTag } from '../policy/versions';
@@ -34,7 +35,9 @@ export interface CheckResult {
 export function checkCompatibility(text: string, bound: BoundFile, baseline: Baseline, options: CheckOptions = {}): CheckResult {
   const current = bound.model;
   const base = Object.assign({}, baseline.model, { tag: baseline.tag });
-  const { findings, additions, newOnReleasedNumbers, duplicates, renamed, currentIndex } = compareModels(current, base, baseline.tag);
+  const compared = compareModels(current, base, baseline.tag);
+  const { additions, newOnReleasedNumbers, duplicates, renamed, currentIndex } = compared;
+  const findings = bound.ast.errors.length ? withoutUnsettledDeletions(compared.findings, bound.ast, currentIndex) : compared.findings;
   // The model has no syntax node for the package statement; the file does. A file without one is about the
   // whole file: its head, not the first message, which the comparison would name.
   const pkg = bound.ast.package?.nameRange ?? fileHead(bound.ast);
@@ -58,6 +61,31 @@ export function checkCompatibility(text: string, bound: BoundFile, baseline: Bas
   }
   const kept = applySuppressions(findings, findSuppressions(text));
   return { findings: applySeverities(kept, options.severity), additions, duplicates };
+}
+
+/** A released field, enum value or rpc gone from its message, enum or service. */
+const MEMBER_DELETIONS = new Set([
+  'FIELD_NO_DELETE', 'FIELD_NO_DELETE_UNLESS_NAME_RESERVED', 'FIELD_REMOVED_WITHOUT_DEPRECATION',
+  'ENUM_VALUE_NO_DELETE', 'ENUM_VALUE_NO_DELETE_UNLESS_NAME_RESERVED', 'ENUM_VALUE_REMOVED_WITHOUT_DEPRECATION', 'RPC_NO_DELETE',
+]);
+
+/**
+ * `findings` without the deletions of members whose message, enum or service has a syntax error: the member is
+ * likely the line being typed (`string` retyped as `bytes` is ` value = 2;` for a moment), which the parser could
+ * not read, not a member deleted. Its deletion shows once the block parses; the syntax error shows meanwhile.
+ */
+function withoutUnsettledDeletions(findings: Finding[], ast: ProtoFile, index: ModelIndex): Finding[] {
+  const broken = new Map<string, boolean>();
+  const unsettled = (container: string): boolean => {
+    let b = broken.get(container);
+    if (b === undefined) {
+      const range = (index.messages.get(container) ?? index.enums.get(container) ?? index.services.get(container))?.node?.range;
+      b = !!range && ast.errors.some((e) => comparePositions(e.range.start, range.start) >= 0 && comparePositions(e.range.start, range.end) <= 0);
+      broken.set(container, b);
+    }
+    return b;
+  };
+  return findings.filter((f) => !MEMBER_DELETIONS.has(f.rule) || !unsettled(f.element.slice(0, f.element.lastIndexOf('.'))));
 }
 
 /** The `syntax` (or `edition`) statement, else the first declaration, else the start of the file. */

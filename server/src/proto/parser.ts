@@ -3,12 +3,12 @@
 // Hand-written because an editor needs what no protobuf parser for JavaScript gives: exact UTF-16 ranges
 // for every name, number and type, protoc-style comment attachment, and a tree for broken input (protobufjs
 // throws on the first error). Recovery works at statement and block boundaries: a missing `;` is assumed
-// when the next token is on a later line, a missing `}` when a declaration that cannot appear in the block
-// starts, or one starts at or left of the enclosing block's column while the text has a `{` without its `}`
-// (see `block`; the count is the file's, so in a file that is not indented a missing `}` may be placed at the
-// first column-0 declaration rather than where it belongs), and anything else skips to the next `;` or `}` of
-// the same depth. Each loop consumes at least one token, and block nesting is capped, so no input makes it
-// loop or overflow the stack.
+// when the next token is on a later line, a missing `}` while the text has a `{` without its `}` where a
+// declaration that cannot appear in the block starts, or a declaration or field starts at or left of the
+// enclosing block's column (see `endsBlock`; the count is the file's, so in a file that is not indented a missing
+// `}` may be placed at the first column-0 declaration rather than where it belongs), and anything else skips to
+// the next `;` or `}` of the same depth, or to a declaration that starts a later line. Each loop consumes at
+// least one token, and block nesting is capped, so no input makes it loop or overflow the stack.
 
 import type {
   Comment, Comments, EnumNode, ExtendNode, ExtensionsNode, FieldNode, ImportNode, Label,
@@ -234,7 +234,8 @@ class Parser {
       return undefined;
     }
     name += this.next().text;
-    while (this.is('.') && this.peek().kind === 'ident') {
+    // `(gogoproto.` being typed above `service Foo {` does not name the option `gogoproto.service`.
+    while (this.is('.') && this.peek().kind === 'ident' && !(this.peek().line > this.cur.line && this.declaresAt(1))) {
       this.next();
       name += '.' + this.next().text;
     }
@@ -410,6 +411,11 @@ class Parser {
     for (;;) {
       if (this.is('(')) {
         this.next();
+        // `option (` being typed above a declaration or a field: `(` needs its `)` before any `=`.
+        if (this.startsLineDeclaration()) {
+          this.expected('an option name');
+          return undefined;
+        }
         const inner = this.fullIdent('an option name');
         if (!this.eat(')')) this.expected("')'");
         name += `(${inner?.name ?? ''})`;
@@ -422,6 +428,10 @@ class Parser {
       if (this.is('.')) {
         this.next();
         name += '.';
+        if (this.nextLineDeclares()) {
+          this.expected('an option name');
+          return undefined;
+        }
         continue;
       }
       break;
@@ -497,8 +507,9 @@ class Parser {
       if (this.eat(',')) continue;
       if (this.eat(']')) break;
       this.expected("',' or ']'");
-      // Skip to `]` on this statement, but never past `;` or `}`.
-      while (this.cur.kind !== 'eof' && !this.is(']') && !this.is(';') && !this.is('}')) this.next();
+      // Skip to `]` on this statement, but never past `;` or `}`, nor into the next line's declaration (`[debug_`
+      // being typed).
+      while (this.cur.kind !== 'eof' && !this.is(']') && !this.is(';') && !this.is('}') && !this.startsLineDeclaration()) this.next();
       this.eat(']');
       if (this.p === before) this.next();
       break;
@@ -543,13 +554,7 @@ class Parser {
           this.next();
           return { start: bodyStart, end: t.start };
         }
-        // A declaration that cannot appear here, or starts at or left of our keyword's column on a new
-        // line, means our `}` is missing: close the block without consuming it. The column says so only
-        // while the text has a `{` without its `}`, and for as many blocks as it has: in balanced text every
-        // block has its `}`, and `message Inner` at column 0 inside `Outer` is a nested message that is
-        // merely not indented, as protoc reads it.
-        if ((this.startsDeclaration() || endsAt?.()) && t.line > open.line
-          && (!canNest(t) || (t.character <= keywordCol && this.unclosedBraces() > 0))) {
+        if (t.line > open.line && this.endsBlock(t, keywordCol, canNest, endsAt)) {
           this.unclosed = this.unclosedBraces() - 1;
           this.error("expected '}'", { start: this.prevTok().endPos, end: this.prevTok().endPos });
           return { start: bodyStart, end: t.start };
@@ -625,15 +630,29 @@ class Parser {
     if (f) msg.fields.push(f);
   }
 
+  /**
+   * Whether `t`, which starts a line of the block, shows that the block's `}` is missing: a declaration that cannot
+   * appear in it, or a declaration or field at or left of its keyword's column. Only while the text has a `{`
+   * without its `}`, and for as many blocks as it has: in balanced text every block has its `}`, so that
+   * `message Inner` at column 0 inside `Outer` is a nested message that is merely not indented, as protoc reads it,
+   * and a declaration that cannot be in the block is an error in it, not the block's end (which would take every
+   * declaration after it out of the block). A keyword alone on its line (`message` being typed) declares nothing yet.
+   */
+  private endsBlock(t: Token, keywordCol: number, canNest: (t: Token) => boolean, endsAt?: () => boolean): boolean {
+    const declares = (this.startsDeclaration() && this.peek().line === t.line) || endsAt?.() === true;
+    if (!declares && !(t.character <= keywordCol && this.startsLineDeclaration())) return false;
+    return this.unclosedBraces() > 0 && (t.character <= keywordCol || !canNest(t));
+  }
+
   private unclosedBraces(): number {
     return this.unclosed ??= braceBalance(this.text);
   }
 
   /** The current token opens a declaration (`message Foo`, `syntax =`, `import "x"`), not a field named so. */
-  private startsDeclaration(): boolean {
-    const t = this.cur;
+  private startsDeclaration(k = 0): boolean {
+    const t = this.peek(k);
     if (t.kind !== 'ident' || !TOP_LEVEL.has(t.text)) return false;
-    const n = this.peek();
+    const n = this.peek(k + 1);
     if (t.text === 'syntax' || t.text === 'edition') return n.text === '=';
     if (t.text === 'import') return n.kind === 'string' || n.text === 'public' || n.text === 'weak';
     return n.kind === 'ident' || n.text === '.';
@@ -656,8 +675,18 @@ class Parser {
   }
 
   /** `rpc Name`: it also ends an rpc's options block whose `}` is not typed yet. */
-  private startsRpc(): boolean {
-    return this.is('rpc') && this.peek().kind === 'ident';
+  private startsRpc(k = 0): boolean {
+    const t = this.peek(k);
+    return t.kind === 'ident' && t.text === 'rpc' && this.peek(k + 1).kind === 'ident';
+  }
+
+  /**
+   * Token `k` from the current one starts a declaration with its name on its line (`message Foo`, `rpc Foo`), not a
+   * field named so (`message foo = 1`): where a line being typed ends, and the next line's declaration begins.
+   */
+  private declaresAt(k = 0): boolean {
+    const t = this.peek(k);
+    return (this.startsDeclaration(k) || this.startsRpc(k)) && this.peek(k + 1).line === t.line && !this.peekIs('=', k + 2);
   }
 
   /**
@@ -674,6 +703,11 @@ class Parser {
     return this.peek(k).kind === 'ident' && this.peek(k + 1).kind === 'ident' && this.peekIs('=', k + 2);
   }
 
+  /** The current token starts a later line than the previous one's end, and a declaration there (`declaresAt`). */
+  private nextLineDeclares(): boolean {
+    return this.cur.line > this.prevTok().endLine && this.declaresAt();
+  }
+
   private peekIs(text: string, k: number): boolean {
     const t = this.peek(k);
     return t.kind === 'symbol' && t.text === text;
@@ -686,6 +720,11 @@ class Parser {
     if (LABELS.has(first.text) && (this.peek().kind === 'ident' || this.peek().text === '.') && !this.peekIs('=', 2)) {
       label = this.next();
       if (oneof) this.error(`fields in a oneof cannot have a label ('${label.text}')`, label.range);
+      // `repeated` being typed above the next message.
+      if (this.nextLineDeclares()) {
+        this.expected('a field type');
+        return undefined;
+      }
     }
     let type: string;
     let typeStart: number;
@@ -946,6 +985,11 @@ class Parser {
       if (this.is('stream') && (this.peek().kind === 'ident' || this.peek().text === '.')) {
         this.next();
         stream = true;
+      }
+      // `returns (` being typed: the next line's rpc is not its type.
+      if (this.startsLineDeclaration()) {
+        this.expected('a message type');
+        return { type: '', range: at, stream };
       }
       const t = this.fullIdent('a message type');
       if (!this.eat(')')) this.expected("')'");

@@ -1,0 +1,38 @@
+// Replays every change between consecutive cri-api releases keystroke by keystroke (test/typingReplay.ts) and
+// prints the diagnostics shown away from the cursor that neither end of the change shows. The test samples
+// keystrokes; this runs them all: `npm run replay-typing [-- OLD=NEW ... --every K]`.
+import { CORPUS_HELP, Corpus, findCorpusDir, findRepoRoot } from '../server/src/baseline/corpus';
+import { TYPED_RELEASES, replay, sampled } from '../test/typingReplay';
+
+const dir = findCorpusDir(findRepoRoot(process.cwd()));
+if (!dir) throw new Error(CORPUS_HELP);
+const corpus = new Corpus(dir);
+const args = process.argv.slice(2);
+const everyAt = args.indexOf('--every');
+const every = everyAt >= 0 ? Number(args.splice(everyAt, 2)[1]) : 1;
+const pairs = args.length ? args.map((a) => a.split('=') as [string, string]) : TYPED_RELEASES;
+let hunks = 0;
+let keystrokes = 0;
+let transients = 0;
+let documented = 0;
+for (const [from, to] of pairs) {
+  const r = replay(corpus.textOf(from)!, corpus.textOf(to)!, every > 1 ? (k, n) => sampled(k, n, every) : undefined);
+  hunks += r.hunks;
+  keystrokes += r.keystrokes;
+  transients += r.transients.length;
+  documented += r.documented.length;
+  console.log(`${from} → ${to}: ${r.hunks} hunks, ${r.keystrokes} keystrokes, ${r.transients.length} transient far-away diagnostics`
+    + ` (and ${r.documented.length} on the declaration a comment being typed documents)`);
+  // One line per hunk and diagnostic: the first keystroke that shows it, and at how many it is shown.
+  const seen = new Map<string, { first: (typeof r.transients)[number]; count: number }>();
+  for (const t of r.transients) {
+    const k = `${t.hunk} ${t.key}`;
+    const s = seen.get(k);
+    if (s) s.count++;
+    else seen.set(k, { first: t, count: 1 });
+  }
+  for (const { first: t, count } of seen.values()) {
+    console.log(`  hunk ${t.hunk} keystroke ${t.keystroke} (editing lines ${t.editing}) ×${count}: line ${t.line}: ${t.key}`);
+  }
+}
+console.log(`total: ${hunks} hunks, ${keystrokes} keystrokes, ${transients} transient far-away diagnostics (and ${documented} on the declaration a comment being typed documents)`);

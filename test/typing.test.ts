@@ -1,0 +1,22 @@
+// The changes between consecutive cri-api releases, typed into the older file keystroke by keystroke (sampled:
+// scripts/replay-typing.ts replays every one): nothing may show away from the lines being typed that neither the
+// file before nor the file after the change shows, such as a released rpc reported deleted because the rpc being
+// typed took it in. See test/typingReplay.ts for how a change is typed.
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { NEEDS_CORPUS, corpusText } from './corpusText';
+import { TYPED_RELEASES, replay, sampled } from './typingReplay';
+
+test('typing each release\'s changes into the release before shows nothing transient away from the cursor', NEEDS_CORPUS, () => {
+  let hunks = 0;
+  let keystrokes = 0;
+  const transients: string[] = [];
+  for (const [from, to] of TYPED_RELEASES) {
+    const r = replay(corpusText(from), corpusText(to), (k, n) => sampled(k, n, 50));
+    hunks += r.hunks;
+    keystrokes += r.keystrokes;
+    for (const t of r.transients) transients.push(`${from} → ${to} hunk ${t.hunk} keystroke ${t.keystroke} (editing lines ${t.editing}): line ${t.line}: ${t.key}`);
+  }
+  assert.ok(hunks >= 60 && keystrokes >= 1000, `${hunks} hunks, ${keystrokes} keystrokes replayed`);
+  assert.deepEqual(transients, []);
+});
