@@ -705,7 +705,7 @@ class Parser {
 
   /** The current token starts a later line than the previous one's end, and a declaration there (`declaresAt`). */
   private nextLineDeclares(): boolean {
-    return this.cur.line > this.prevTok().endLine && this.declaresAt();
+    return this.cur.line > this.prevTok().line && this.declaresAt();
   }
 
   private peekIs(text: string, k: number): boolean {
