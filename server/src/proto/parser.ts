@@ -641,7 +641,8 @@ class Parser {
   private endsBlock(t: Token, keywordCol: number, canNest: (t: Token) => boolean, endsAt?: () => boolean): boolean {
     const declares = (this.startsDeclaration() && this.peek().line === t.line) || endsAt?.() === true;
     if (!declares && !(t.character <= keywordCol && this.startsLineDeclaration())) return false;
-    return this.unclosedBraces() > 0 && (t.character <= keywordCol || !canNest(t));
+    // The brace count last: it lexes the whole text, which a well-formed file never needs.
+    return (t.character <= keywordCol || !canNest(t)) && this.unclosedBraces() > 0;
   }
 
   private unclosedBraces(): number {
