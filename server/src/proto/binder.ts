@@ -227,6 +227,8 @@ class Binder {
   private readonly extensionRangesOf = new Map<string, readonly [number, number][]>();
   /** A message's fields by number, name and JSON name, while its fields are bound (see message). */
   private readonly fieldIndex = { byNumber: new Map<number, FieldNode>(), byName: new Map<string, FieldNode>(), byJson: new Map<string, FieldNode>() };
+  /** The extensions imported files declare (their extendee as written, in their scope): numbers, not nodes (see declareFile). */
+  private readonly importedExtensions: { extendee: string; scope: string; uri: string; numbers: { number: number; name: string }[] }[] = [];
   /** This file's message sets (`option message_set_wire_format = true;`), by full name: their extensions are messages. */
   private readonly messageSets = new Set<string>();
   /** An editions file in which JSON names may clash (see setsLegacyJson). */
@@ -378,7 +380,13 @@ class Binder {
     };
     // A group in an `extend` declares its message where the `extend` is, not in the extended message.
     const extensionGroups = (extendBlocks: readonly ExtendNode[], scope: string): void => {
-      for (const x of extendBlocks) for (const f of x.fields) if (f.group) walkMessage(f.group, scope);
+      for (const x of extendBlocks) {
+        for (const f of x.fields) if (f.group) walkMessage(f.group, scope);
+        if (!report) {
+          const numbers = x.fields.flatMap((f) => (f.number === undefined ? [] : [{ number: f.number, name: f.name }]));
+          if (numbers.length) this.importedExtensions.push({ extendee: x.extendee, scope, uri, numbers });
+        }
+      }
     };
     for (const m of ast.messages) walkMessage(m, pkg);
     extensionGroups(ast.extends, pkg);
@@ -853,6 +861,7 @@ class Binder {
    * gives to another extension of it.)
    */
   private checkExtensionNumbers(): void {
+    const imported = this.importedExtensionNumbers();
     for (const [extendee, fields] of this.extensionsOf) {
       // Known for a message of a parsed file, this one or an import (one without extension ranges takes no extension),
       // and for descriptor.proto's options, which are bundled; not for another bundled message.
@@ -865,8 +874,25 @@ class Binder {
         const holder = byNumber.get(f.number);
         if (holder) this.problem(DUPLICATE_NUMBER, `extension number ${f.number} of "${extendee}" is already used by "${holder}"`, f.numberRange, 'error');
         else byNumber.set(f.number, f.name);
+        const other = imported?.get(extendee)?.get(f.number);
+        // protoc warns (and buf refuses): two extensions of one number cannot be loaded together.
+        if (other) this.problem(DUPLICATE_NUMBER, `extension number ${f.number} of "${extendee}" is already used by "${other.name}" in ${this.fileName(other.uri)}`, f.numberRange, 'warning');
       }
     }
+  }
+
+  /** The numbers imported files give to extensions, by extendee; undefined when this file extends nothing or they declare none. */
+  private importedExtensionNumbers(): Map<string, Map<number, { name: string; uri: string }>> | undefined {
+    if (!this.importedExtensions.length || !this.extensionsOf.size) return undefined;
+    const out = new Map<string, Map<number, { name: string; uri: string }>>();
+    for (const { extendee, scope, uri, numbers } of this.importedExtensions) {
+      const d = this.resolveType(extendee, scope);
+      if (!d || !this.extensionsOf.has(d.fqn)) continue;
+      let byNumber = out.get(d.fqn);
+      if (!byNumber) out.set(d.fqn, (byNumber = new Map()));
+      for (const { number, name } of numbers) if (!byNumber.has(number)) byNumber.set(number, { name, uri });
+    }
+    return out;
   }
 
   /** The closed enums of an imported file: all of a proto2 file's, an editions file's that resolve to CLOSED. */
