@@ -365,6 +365,17 @@ test('a message set with fields, an extension of one that is not a singular mess
   assertInserted(corpusText(TAG), GO_PACKAGE, 'message MSet { option message_set_wire_format = false; }', []);
 });
 
+test('JSON names clash in an editions message unless its own json_format (or the one it inherits) is LEGACY_BEST_EFFORT, as protoc and buf say', NEEDS_CORPUS, () => {
+  const FIELD = 'message VersionRequest {\n    // Version of the kubelet runtime API.\n    string version = 1;\n';
+  const LEGACY = 'option features.json_format = LEGACY_BEST_EFFORT;';
+  // Another message's LEGACY_BEST_EFFORT is not this one's, nor is the file's where the message sets ALLOW.
+  assertInserted(`${migrated()}message Legacy { ${LEGACY} }\n`, FIELD, 'string version_ = 2;', [['duplicate-json-name', 'version_']]);
+  assertInserted(migrated([LEGACY]), FIELD, 'option features.json_format = ALLOW; string version_ = 2;', [['duplicate-json-name', 'version_']]);
+  // At the edge: the file's, or the message's own.
+  assertInserted(migrated([LEGACY]), FIELD, 'string version_ = 2;', []);
+  assertInserted(migrated(), FIELD, `${LEGACY} string version_ = 2;`, []);
+});
+
 test('a default where protoc takes none, or not of the field\'s type, is a binding error, as protoc says', NEEDS_CORPUS, () => {
   const check = (text: string, field: string, options: string, needles: string[]): void =>
     assertWithOptions(text, field, options, needles.map((n) => ['invalid-default', n]));

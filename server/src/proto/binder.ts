@@ -231,8 +231,6 @@ class Binder {
   private readonly importedExtensions: { extendee: string; scope: string; uri: string; numbers: { number: number; name: string }[] }[] = [];
   /** This file's message sets (`option message_set_wire_format = true;`), by full name: their extensions are messages. */
   private readonly messageSets = new Set<string>();
-  /** An editions file in which JSON names may clash (see setsLegacyJson). */
-  private legacyJson = false;
   /**
    * The names imported files of the file's own package declare in it besides types (name → what and where):
    * values of their top-level enums, which protoc declares next to the enum, not in it (C++ scoping), and
@@ -275,7 +273,6 @@ class Binder {
       model.goPackage = stringValue(goPackage.value);
       model.goPackageNode = goPackage;
     }
-    this.legacyJson = !!this.fileFeatures && setsLegacyJson(this.ast);
     if (this.fileFeatures) {
       this.misplacedFeatures(this.ast.options, undefined);
       const required = ownFeature(this.ast.options, 'field_presence');
@@ -652,7 +649,7 @@ class Binder {
       if (!same) {
         const j = byJson?.get(field.jsonName);
         // proto3 and editions (unless json_format = LEGACY_BEST_EFFORT) refuse any clash; proto2 one with a json_name.
-        const refused = j && (this.proto3 || (features && !this.legacyJson) || hasJsonName(f) || hasJsonName(j));
+        const refused = j && (this.proto3 || (features && features.jsonFormat !== 'LEGACY_BEST_EFFORT') || hasJsonName(f) || hasJsonName(j));
         if (refused) this.problem('duplicate-json-name', `JSON name "${field.jsonName}" of "${f.name}" conflicts with field "${j.name}"`, f.nameRange, 'error');
         else if (!j) byJson?.set(field.jsonName, f);
       }
@@ -947,7 +944,7 @@ class Binder {
       if (spans ? spans.has(v.number) : isReserved(def.reservedNumbers, v.number)) this.problem('uses-reserved', `enum value "${v.name}" uses reserved number ${v.number}`, v.numberRange, 'error');
       if (reservedNames ? reservedNames.has(v.name) : def.reservedNames.includes(v.name)) this.problem('uses-reserved', `enum value name "${v.name}" is reserved`, v.nameRange, 'error');
     }
-    // buf's rule, as protoc warns of clashing JSON names: proto2 (whose json_format is LEGACY_BEST_EFFORT) takes them.
+    // Where the enum's json_format is ALLOW, as buf says (proto2's is LEGACY_BEST_EFFORT); see checkStrippedNames.
     if ((this.proto3 || features?.jsonFormat === 'ALLOW') && e.values.length > 1) this.checkStrippedNames(e);
     // protoc: "declares 'option allow_alias = true;', but does not use any aliases".
     const allowing = allowAlias && byNumber.size === e.values.filter((v) => v.number !== undefined).length ? e.options.find((o) => o.name === 'allow_alias') : undefined;
@@ -964,7 +961,9 @@ class Binder {
   /**
    * protoc's rule that an enum's value names stay distinct with the enum's name stripped from their front and case
    * ignored (`PROTOCOL_TCP` and `TCP` of `Protocol` are both `Tcp`), so that generators may name values so; aliases
-   * (the same number) may clash. An error in proto3 and editions, unless features.json_format = LEGACY_BEST_EFFORT.
+   * (the same number) may clash. Reported where buf refuses it: proto3, and editions unless the enum's json_format is
+   * LEGACY_BEST_EFFORT. (protoc's descriptor.cc refuses it there too, and in proto2 unless the enum sets
+   * deprecated_legacy_json_field_conflicts: buf builds those files, so they get nothing.)
    */
   private checkStrippedNames(e: EnumNode): void {
     const prefix = e.name.replace(/_/g, '').toLowerCase();
@@ -1250,13 +1249,6 @@ function isMessageSet(m: MessageNode): boolean {
 
 function hasJsonName(f: FieldNode): boolean {
   return f.options.some((o) => o.name === 'json_name');
-}
-
-/** Whether the file or a message sets features.json_format = LEGACY_BEST_EFFORT, which lets JSON names clash. */
-function setsLegacyJson(ast: ProtoFile): boolean {
-  const legacy = (options: readonly OptionNode[]): boolean => ownFeature(options, 'json_format')?.value === 'LEGACY_BEST_EFFORT';
-  const inMessages = (ms: MessageNode[]): boolean => ms.some((m) => legacy(m.options) || inMessages(m.messages));
-  return legacy(ast.options) || inMessages(ast.messages);
 }
 
 function isDeprecated(options: OptionNode[]): boolean {

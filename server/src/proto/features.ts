@@ -12,7 +12,7 @@ export interface Features {
   readonly enumType: 'OPEN' | 'CLOSED';
   /** NONE: a string field's parsers take any bytes, as proto2's do (protobuf.dev, "Feature Settings for Editions"). */
   readonly utf8Validation: 'VERIFY' | 'NONE';
-  /** LEGACY_BEST_EFFORT: names that clash in JSON are taken (see Binder.checkStrippedNames). */
+  /** LEGACY_BEST_EFFORT: field names, and enum value names, that clash in JSON are taken (see the binder). */
   readonly jsonFormat: 'ALLOW' | 'LEGACY_BEST_EFFORT';
 }
 
