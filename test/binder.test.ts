@@ -436,3 +436,26 @@ test('[lazy = true] on a group is a binding error: protoc takes it on a message 
   ));
   assert.deepEqual(b.problems.map((p) => [p.code, p.range.start.line]), [['option-target', 3]]);
 });
+
+test('an extension number outside the extension ranges of an imported message, or below 1000 for an options message of descriptor.proto, is a binding error, and one an imported extension has a warning, as protoc says', () => {
+  const imported = lines('syntax = "proto2";', 'package dep;', 'message Ext { extensions 100 to 200; }', 'message None {}', 'extend Ext { optional int32 taken = 150; }');
+  const resolver: ImportResolver = { resolve: () => ({ uri: 'file:///dep.proto', text: imported }) };
+  const text = lines(
+    'syntax = "proto2";',
+    'package p;',
+    'import "dep.proto";',
+    'import "google/protobuf/descriptor.proto";',
+    'extend dep.Ext { optional int32 out = 300; optional int32 in = 120; }',
+    'extend dep.None { optional int32 none = 5; }',
+    'extend google.protobuf.FileOptions { optional int32 low = 50; optional int32 high = 50000; }',
+    // protoc only warns of a number another file gives to an extension of the same message (buf refuses it).
+    'extend dep.Ext { optional int32 again = 150; }',
+  );
+  const message = (n: number, m: string): string => `extension number ${n} is not in an extension range of "${m}"`;
+  assert.deepEqual(problems(bindText(text, resolver)), [
+    ['invalid-extension', message(300, 'dep.Ext'), within(text, 'out = 300', '300'), 'error'],
+    ['duplicate-number', 'extension number 150 of "dep.Ext" is already used by "taken" in "dep.proto"', within(text, 'again = 150', '150'), 'warning'],
+    ['invalid-extension', message(5, 'dep.None'), within(text, 'none = 5', '5'), 'error'],
+    ['invalid-extension', message(50, 'google.protobuf.FileOptions'), within(text, 'low = 50', '50'), 'error'],
+  ]);
+});

@@ -275,6 +275,107 @@ test('a field option that descriptor.proto lacks, set twice, of the wrong type, 
   }
 });
 
+test('an option of a file, message, oneof, enum, enum value, service or method that its descriptor.proto message lacks, set twice or of the wrong type is a binding error, as protoc says', NEEDS_CORPUS, () => {
+  const oneof = (text: string): string => replaceOnce(text, 'message VersionRequest {\n', 'message VersionRequest {\n    oneof v {\n        string other = 9;\n    }\n');
+  for (const text of [corpusText(TAG), asProto2(), migrated()]) {
+    const at = (scope: string, statement: string, expected: [string, string][], base = text): void => assertInserted(base, scope, statement, expected);
+    at(GO_PACKAGE, 'option foo = 1;', [['unknown-option', 'foo']]);
+    at(GO_PACKAGE, 'option java_package = 1;', [['invalid-option-value', '1']]);
+    at(GO_PACKAGE, 'option optimize_for = FAST;', [['invalid-option-value', 'FAST']]);
+    at(GO_PACKAGE, 'option go_package = "x";', [['duplicate-option', 'go_package']]);
+    at('message VersionRequest {\n', 'option packed = true;', [['unknown-option', 'packed']]);
+    at('message VersionRequest {\n', 'option map_entry = false;', [['unknown-option', 'map_entry']]);
+    at('message VersionRequest {\n', 'option deprecated = true; option deprecated = true;', [['duplicate-option', 'deprecated']]);
+    at('oneof v {\n', 'option deprecated = true;', [['unknown-option', 'deprecated']], oneof(text));
+    at('oneof v {\n', 'option uninterpreted_option = {};', [['unknown-option', 'uninterpreted_option']], oneof(text));
+    at('enum Protocol {\n', 'option foo = true;', [['unknown-option', 'foo']]);
+    at('enum Protocol {\n', 'option allow_alias = 1;', [['invalid-option-value', '1']]);
+    at('service RuntimeService {\n', 'option idempotency_level = IDEMPOTENT;', [['unknown-option', 'idempotency_level']]);
+    assertWithOptions(text, '    TCP = 0', 'foo = true', [['unknown-option', 'foo']]);
+    assertWithOptions(text, '    TCP = 0', 'debug_redact = 1', [['invalid-option-value', '1']]);
+    const rpc = (options: string): string => replaceOnce(text, 'returns (VersionResponse) {}', `returns (VersionResponse) { ${options} }`);
+    assert.deepEqual(problemSpots(rpc('option idempotency_level = FOO;')), [spot('invalid-option-value', rpc('option idempotency_level = FOO;'), 'option idempotency_level = FOO;', 'FOO')]);
+    assert.deepEqual(problemSpots(rpc('option foo = true;')), [spot('unknown-option', rpc('option foo = true;'), 'option foo = true;', 'foo')]);
+    // At the edge: what descriptor.proto has, of the right type, buf builds.
+    at(GO_PACKAGE, 'option java_package = "a" "b"; option optimize_for = LITE_RUNTIME; option cc_enable_arenas = true; option php_namespace = "x";', []);
+    at('message VersionRequest {\n', 'option no_standard_descriptor_accessor = true; option deprecated_legacy_json_field_conflicts = true;', []);
+    at('enum Protocol {\n', 'option deprecated = false; option deprecated_legacy_json_field_conflicts = true;', []);
+    at('service RuntimeService {\n', 'option deprecated = true;', []);
+    assertWithOptions(text, '    TCP = 0', 'deprecated = true, debug_redact = true', []);
+    assert.deepEqual(problemSpots(rpc('option idempotency_level = NO_SIDE_EFFECTS; option deprecated = false;')), []);
+    assert.deepEqual(problemSpots(oneof(text)), []);
+  }
+  // Editions validate UTF-8 with a feature, as protoc says.
+  assertInserted(migrated(), GO_PACKAGE, 'option java_string_check_utf8 = true;', [['editions-option', 'java_string_check_utf8']]);
+  assertInserted(corpusText(TAG), GO_PACKAGE, 'option java_string_check_utf8 = true;', []);
+});
+
+test('a feature on an element it does not target (an enum value, json_format on a field), one FeatureSet lacks, or a value it lacks is a binding error, as protoc and buf say', NEEDS_CORPUS, () => {
+  const text = migrated();
+  assertWithOptions(text, '    TCP = 0', 'features.enum_type = OPEN', [['feature-target', 'features.enum_type']]);
+  assertWithOptions(text, '    TCP = 0', 'features.field_presence = IMPLICIT', [['feature-target', 'features.field_presence']]);
+  assertWithOptions(text, '    Protocol protocol = 1', 'features.json_format = ALLOW', [['feature-target', 'features.json_format']]);
+  assertInserted(text, 'message VersionRequest {\n', 'option features.message_encoding = DELIMITED;', [['feature-target', 'features.message_encoding']]);
+  assertInserted(text, 'enum Protocol {\n', 'option features.message_encoding = DELIMITED;', [['feature-target', 'features.message_encoding']]);
+  assertInserted(text, GO_PACKAGE, 'option features.foo = 1;', [['unknown-option', 'features.foo']]);
+  assertInserted(text, GO_PACKAGE, 'option features.field_presence = FOO;', [['invalid-option-value', 'FOO']]);
+  // At the edge: json_format on a message, an enum and the file; buf takes features on a service and an RPC.
+  assertInserted(text, 'message VersionRequest {\n', 'option features.json_format = LEGACY_BEST_EFFORT;', []);
+  assertInserted(text, 'enum Protocol {\n', 'option features.json_format = ALLOW;', []);
+  assertInserted(text, GO_PACKAGE, 'option features.json_format = ALLOW;', []);
+  assertInserted(text, 'service RuntimeService {\n', 'option features.json_format = ALLOW;', []);
+  assertWithOptions(text, '    TCP = 0', 'deprecated = false', []);
+});
+
+test('an enum default that names no value of the field\'s enum is a binding error, as protoc says', NEEDS_CORPUS, () => {
+  for (const [text, field] of [[asProto2(), '    optional Protocol protocol = 1'], [migrated(), '    Protocol protocol = 1']] as const) {
+    assertWithOptions(text, field, 'default = NOPE', [['invalid-default', 'NOPE']]);
+    // A value of another enum of the file is no value of this one.
+    assertWithOptions(text, field, 'default = SYSTEMD', [['invalid-default', 'SYSTEMD']]);
+    assertWithOptions(text, field, 'default = SCTP', []);
+  }
+});
+
+test('enum value names that clash with the enum\'s name stripped and case ignored are a binding error in proto3 and editions, as protoc and buf say', NEEDS_CORPUS, () => {
+  const END = '    SCTP = 2;\n';
+  for (const text of [corpusText(TAG), migrated()]) {
+    assertInserted(text, END, 'PROTOCOL_TCP = 3;', [['enum-value-clash', 'PROTOCOL_TCP']]);
+    assertInserted(text, END, 'tcp = 3;', [['enum-value-clash', 'tcp']]);
+    assertInserted(text, END, 'Protocol_udp = 4;', [['enum-value-clash', 'Protocol_udp']]);
+    // At the edge: another name once stripped (T_CP is TCp, not Tcp), the enum's name itself, an alias.
+    assertInserted(text, END, 'T_CP = 3; PROTOCOL = 4; PROTOCOL_X = 5;', []);
+    assertInserted(replaceOnce(text, 'enum Protocol {\n', 'enum Protocol {\noption allow_alias = true;\n'), END, 'PROTOCOL_TCP = 0;', []);
+  }
+  // proto2, and an editions enum of LEGACY_BEST_EFFORT JSON (proto2's default), take them.
+  assertInserted(asProto2(), END, 'PROTOCOL_TCP = 3;', []);
+  assertInserted(replaceOnce(migrated(), 'enum Protocol {\n', 'enum Protocol {\noption features.json_format = LEGACY_BEST_EFFORT;\n'), END, 'PROTOCOL_TCP = 3;', []);
+});
+
+test('a message set with fields, an extension of one that is not a singular message, and a message set in proto3 are binding errors, as protoc says', NEEDS_CORPUS, () => {
+  const SET = 'message MSet { option message_set_wire_format = true; extensions 4 to max; }';
+  const p2 = asProto2();
+  assertInserted(p2, GO_PACKAGE, 'message MSet { option message_set_wire_format = true; optional int32 only_field = 1; extensions 4 to max; }', [['message-set', 'only_field']]);
+  assertInserted(p2, GO_PACKAGE, `${SET} extend MSet { optional int32 x = 5; }`, [['message-set', 'int32']]);
+  assertInserted(p2, GO_PACKAGE, `${SET} extend MSet { repeated VersionRequest x = 5; }`, [['message-set', 'VersionRequest']]);
+  assertInserted(migrated(), GO_PACKAGE, `${SET} extend MSet { int32 x = 5; }`, [['message-set', 'int32']]);
+  assertInserted(corpusText(TAG), GO_PACKAGE, 'message MSet { option message_set_wire_format = true; }', [['message-set', 'MSet']]);
+  // At the edge: extensions only, each a singular message; a message set that is not one (false).
+  assertInserted(p2, GO_PACKAGE, `${SET} extend MSet { optional VersionRequest x = 5; }`, []);
+  assertInserted(migrated(), GO_PACKAGE, `${SET} message Holder { extend MSet { Holder h = 10; } }`, []);
+  assertInserted(corpusText(TAG), GO_PACKAGE, 'message MSet { option message_set_wire_format = false; }', []);
+});
+
+test('JSON names clash in an editions message unless its own json_format (or the one it inherits) is LEGACY_BEST_EFFORT, as protoc and buf say', NEEDS_CORPUS, () => {
+  const FIELD = 'message VersionRequest {\n    // Version of the kubelet runtime API.\n    string version = 1;\n';
+  const LEGACY = 'option features.json_format = LEGACY_BEST_EFFORT;';
+  // Another message's LEGACY_BEST_EFFORT is not this one's, nor is the file's where the message sets ALLOW.
+  assertInserted(`${migrated()}message Legacy { ${LEGACY} }\n`, FIELD, 'string version_ = 2;', [['duplicate-json-name', 'version_']]);
+  assertInserted(migrated([LEGACY]), FIELD, 'option features.json_format = ALLOW; string version_ = 2;', [['duplicate-json-name', 'version_']]);
+  // At the edge: the file's, or the message's own.
+  assertInserted(migrated([LEGACY]), FIELD, 'string version_ = 2;', []);
+  assertInserted(migrated(), FIELD, `${LEGACY} string version_ = 2;`, []);
+});
+
 test('a default where protoc takes none, or not of the field\'s type, is a binding error, as protoc says', NEEDS_CORPUS, () => {
   const check = (text: string, field: string, options: string, needles: string[]): void =>
     assertWithOptions(text, field, options, needles.map((n) => ['invalid-default', n]));

@@ -9,9 +9,9 @@ import {
 import {
   SCALARS, holdsStrings, isPackable, jsonNameOf, isReserved, type ApiModel, type EnumDef, type FieldDef, type FieldLabel, type MessageDef, type ServiceDef,
 } from './model';
-import { EDITION_DEFAULTS, misplacedFeatures, ownFeature, resolveFeatures, type FeatureTarget, type Features } from './features';
+import { EDITION_DEFAULTS, misplacedFeatures, ownFeature, resolveFeatures, unknownFeatures, type FeatureTarget, type Features } from './features';
 import { defaultValueProblem } from './defaults';
-import { fieldOptionProblems } from './fieldOptions';
+import { fieldOptionProblems, optionProblems, type OptionsOf } from './options';
 import { ENUM_MAX, FIELD_MAX, parse } from './parser';
 import { wellKnownTypes } from './wellKnown';
 import { addToIndex, join, lookup, sortIndex, type NameIndex } from './lookup';
@@ -218,6 +218,8 @@ class Binder {
    * editions file those of implicit presence, in a proto3 file all of them.
    */
   private readonly openEnumFields: { field: FieldNode; enumFqn: string }[] = [];
+  /** The defaults of enum fields (identifiers), checked once all enums are bound: each must name a value of its enum. */
+  private readonly enumDefaults: { option: OptionNode; enumFqn: string }[] = [];
   /** Where each name is declared, kept with `declarations` (see `resolveType`). */
   private readonly names: NameIndex = new Map();
   /** The extension fields of this file by extendee, and the extension ranges of its messages, checked once all are bound. */
@@ -225,8 +227,10 @@ class Binder {
   private readonly extensionRangesOf = new Map<string, readonly [number, number][]>();
   /** A message's fields by number, name and JSON name, while its fields are bound (see message). */
   private readonly fieldIndex = { byNumber: new Map<number, FieldNode>(), byName: new Map<string, FieldNode>(), byJson: new Map<string, FieldNode>() };
-  /** An editions file in which JSON names may clash (see setsLegacyJson). */
-  private legacyJson = false;
+  /** The extensions imported files declare (their extendee as written, in their scope): numbers, not nodes (see declareFile). */
+  private readonly importedExtensions: { extendee: string; scope: string; uri: string; numbers: { number: number; name: string }[] }[] = [];
+  /** This file's message sets (`option message_set_wire_format = true;`), by full name: their extensions are messages. */
+  private readonly messageSets = new Set<string>();
   /**
    * The names imported files of the file's own package declare in it besides types (name → what and where):
    * values of their top-level enums, which protoc declares next to the enum, not in it (C++ scoping), and
@@ -269,8 +273,8 @@ class Binder {
       model.goPackage = stringValue(goPackage.value);
       model.goPackageNode = goPackage;
     }
-    this.legacyJson = !!this.fileFeatures && setsLegacyJson(this.ast);
     if (this.fileFeatures) {
+      this.misplacedFeatures(this.ast.options, undefined);
       const required = ownFeature(this.ast.options, 'field_presence');
       if (required?.value === 'LEGACY_REQUIRED') this.problem('feature-target', 'features.field_presence = LEGACY_REQUIRED cannot be the file\'s default: set it on the fields that are required', required.option.nameRange, 'error');
     } else if (this.ast.setsFeatures) {
@@ -278,12 +282,17 @@ class Binder {
         if (o.name === 'features' || o.name.startsWith('features.')) this.problem('features-outside-editions', `features are set only in an editions file (edition = "2023"), not in ${this.proto3 ? 'proto3' : 'proto2'}`, o.nameRange, 'error');
       });
     }
+    this.checkOptions(this.ast.options, 'file');
+    // As protoc says: editions validate UTF-8 with a feature (Java's own, (pb.java).utf8_validation).
+    const utf8 = this.fileFeatures && this.ast.options.find((o) => o.name === 'java_string_check_utf8');
+    if (utf8) this.problem('editions-option', 'the option "java_string_check_utf8" is not allowed in an editions file: use the feature (pb.java).utf8_validation', utf8.nameRange, 'error');
     const scope = this.pkg;
     for (const m of this.ast.messages) this.message(m, scope, model, this.fileFeatures);
     for (const e of this.ast.enums) model.enums.push(this.enumDef(e, scope, this.fileFeatures));
     for (const s of this.ast.services) model.services.push(this.service(s, scope));
     for (const x of this.ast.extends) this.extend(x.extendee, x.extendeeRange, x.fields, scope, model, this.fileFeatures);
     this.checkClosedEnumFields();
+    this.checkEnumDefaults(model);
     this.checkExtensionNumbers();
     this.checkScopes();
     const needOpen = new Set(this.openEnumFields.map((f) => f.enumFqn));
@@ -294,12 +303,25 @@ class Binder {
 
   /**
    * As protoc says ("unsupported option target"): a feature set where protoc refuses it, such as utf8_validation on a
-   * message. Resolution still reads it, as it reads the option packed in an editions file.
+   * message. Resolution still reads it, as it reads the option packed in an editions file. Features FeatureSet lacks
+   * are refused everywhere; `target` undefined (the file, a service, a method) checks only that.
    */
-  private misplacedFeatures(options: readonly OptionNode[], target: FeatureTarget): void {
-    for (const { feature, option } of misplacedFeatures(options, target)) {
-      this.problem('feature-target', `features.${feature} cannot be set on ${target === 'enum' ? 'an enum' : `a ${target}`}: protoc takes it on the file or ${feature === 'enum_type' ? 'an enum' : 'a field'}`, option.nameRange, 'error');
+  private misplacedFeatures(options: readonly OptionNode[], target: FeatureTarget | undefined): void {
+    if (!options.length) return;
+    if (target) {
+      for (const { feature, option, targets } of misplacedFeatures(options, target)) {
+        this.problem('feature-target', `features.${feature} cannot be set on ${article(target)}: protoc takes it on the file or ${targets.map(article).join(' or ')}`, option.nameRange, 'error');
+      }
     }
+    for (const { option, unknownValue } of unknownFeatures(options)) {
+      if (unknownValue) this.problem('invalid-option-value', `${option.name} takes no value ${option.value}`, option.valueRange, 'error');
+      else this.problem('unknown-option', `"${option.name.slice('features.'.length)}" is not a feature of google.protobuf.FeatureSet`, option.nameRange, 'error');
+    }
+  }
+
+  /** What protoc refuses in the options of an element (see options.ts); most elements have none. */
+  private checkOptions(options: readonly OptionNode[], kind: OptionsOf): void {
+    if (options.length) for (const p of optionProblems(options, kind)) this.problem(p.code, p.message, p.range, 'error');
   }
 
   private problem(code: string, message: string, range: Range, severity: Severity): void {
@@ -345,6 +367,9 @@ class Binder {
       if (!m.name) return;
       const fqn = join(scope, m.name);
       declare(scope, m.name, 'message', m, m.comments.leading?.text);
+      if (report && isMessageSet(m)) this.messageSets.add(fqn);
+      // An imported message's extension ranges, for the numbers of this file's extensions of it (its own: see message).
+      if (!report && m.extensions.length) this.extensionRangesOf.set(fqn, extensionRanges(m));
       for (const n of m.messages) walkMessage(n, fqn);
       for (const f of m.fields) if (f.group) walkMessage(f.group, fqn);
       extensionGroups(m.extends, fqn);
@@ -352,7 +377,13 @@ class Binder {
     };
     // A group in an `extend` declares its message where the `extend` is, not in the extended message.
     const extensionGroups = (extendBlocks: readonly ExtendNode[], scope: string): void => {
-      for (const x of extendBlocks) for (const f of x.fields) if (f.group) walkMessage(f.group, scope);
+      for (const x of extendBlocks) {
+        for (const f of x.fields) if (f.group) walkMessage(f.group, scope);
+        if (!report) {
+          const numbers = x.fields.flatMap((f) => (f.number === undefined ? [] : [{ number: f.number, name: f.name }]));
+          if (numbers.length) this.importedExtensions.push({ extendee: x.extendee, scope, uri, numbers });
+        }
+      }
     };
     for (const m of ast.messages) walkMessage(m, pkg);
     extensionGroups(ast.extends, pkg);
@@ -576,14 +607,19 @@ class Binder {
     if (m.comments.leading) def.doc = m.comments.leading.text;
     if (isDeprecated(m.options)) def.deprecated = true;
     if (features) def.features = features;
+    this.checkOptions(m.options, 'message');
+    for (const o of m.oneofs) this.checkOptions(o.options, 'oneof');
     model.messages.push(def);
     // protoc: "Extension ranges are not allowed in proto3" (extensions there declare options only).
     if (this.proto3) for (const e of m.extensions) this.problem('proto3-extensions', 'extension ranges are not allowed in proto3', e.range, 'error');
     // A message set's extensions take any positive int32 (protoc's kint32max), its fields and reservations do not.
-    const messageSet = m.options.length > 0 && m.options.some((o) => o.name === 'message_set_wire_format' && o.value === 'true');
+    const messageSet = isMessageSet(m);
+    // protoc: "MessageSet is not supported in proto3", and "MessageSets cannot have fields, only extensions".
+    if (messageSet && this.proto3) this.problem('message-set', 'a message set (message_set_wire_format) is not allowed in proto3', m.nameRange, 'error');
+    else if (messageSet) for (const f of m.fields) this.problem('message-set', `message set "${m.name}" cannot have fields, only extensions: "${f.name}"`, f.nameRange, 'error');
     this.reserved(m.reserved, def, 1, FIELD_MAX, m.extensions, messageSet ? ENUM_MAX : FIELD_MAX);
-    const extensionRanges = m.extensions.length ? m.extensions.flatMap((e) => e.ranges.map((x): [number, number] => [x.start, x.end])) : NO_RANGES;
-    if (extensionRanges.length) this.extensionRangesOf.set(fqn, extensionRanges);
+    const ranges = extensionRanges(m);
+    if (ranges.length) this.extensionRangesOf.set(fqn, ranges);
 
     // A message of one field has no duplicates to find. The maps are the binder's, emptied for each message: its
     // fields are done before a nested message is bound (a file of 100,000 messages made 300,000 of them).
@@ -613,14 +649,14 @@ class Binder {
       if (!same) {
         const j = byJson?.get(field.jsonName);
         // proto3 and editions (unless json_format = LEGACY_BEST_EFFORT) refuse any clash; proto2 one with a json_name.
-        const refused = j && (this.proto3 || (features && !this.legacyJson) || hasJsonName(f) || hasJsonName(j));
+        const refused = j && (this.proto3 || (features && features.jsonFormat !== 'LEGACY_BEST_EFFORT') || hasJsonName(f) || hasJsonName(j));
         if (refused) this.problem('duplicate-json-name', `JSON name "${field.jsonName}" of "${f.name}" conflicts with field "${j.name}"`, f.nameRange, 'error');
         else if (!j) byJson?.set(field.jsonName, f);
       }
       if (n < 1 || n > FIELD_MAX) this.problem('number-out-of-range', `field number ${n} is out of range (1 to ${FIELD_MAX})`, f.numberRange, 'error');
       else if (n >= 19000 && n <= 19999) this.problem('number-reserved-by-protobuf', `field numbers 19000 to 19999 are reserved for the protobuf implementation`, f.numberRange, 'error');
       if (spans ? spans.has(n) : isReserved(def.reservedNumbers, n)) this.problem('uses-reserved', `field "${f.name}" uses reserved number ${n}`, f.numberRange, 'error');
-      if (extensionRanges.length > 0 && isReserved(extensionRanges, n)) this.problem('uses-reserved', `field "${f.name}" uses number ${n}, which an extension range holds`, f.numberRange, 'error');
+      if (ranges.length > 0 && isReserved(ranges, n)) this.problem('uses-reserved', `field "${f.name}" uses number ${n}, which an extension range holds`, f.numberRange, 'error');
       if (reservedNames ? reservedNames.has(f.name) : def.reservedNames.includes(f.name)) this.problem('uses-reserved', `field name "${f.name}" is reserved`, f.nameRange, 'error');
     }
     for (const o of m.oneofs) {
@@ -739,6 +775,7 @@ class Binder {
     }
     const wrong = defaultValueProblem(def.type, def.typeKind, option.value);
     if (wrong) this.problem('invalid-default', wrong, option.valueRange, 'error');
+    else if (def.typeKind === 'enum') this.enumDefaults.push({ option, enumFqn: def.type });
   }
 
   /**
@@ -775,7 +812,11 @@ class Binder {
       else this.extensionsOf.set(d.fqn, [...fields]);
     }
     for (const f of fields) {
-      this.field(f, scope, scopeFeatures, true);
+      const def = this.field(f, scope, scopeFeatures, true);
+      // protoc: "Extensions of MessageSets must be optional messages" (a group is not a message field).
+      if (def && d && this.messageSets.has(d.fqn) && (def.typeKind !== 'message' || def.label === 'repeated' || f.group)) {
+        this.problem('message-set', `an extension of message set "${d.fqn}" must be a singular message field`, f.typeRange, 'error');
+      }
       if (f.group) this.message(f.group, scope, model, scopeFeatures);
       if (f.mapKey !== undefined) this.problem('invalid-extension', `extension "${f.name}" cannot be a map`, f.typeRange, 'error');
       if (f.label === 'required') this.problem('invalid-extension', `extension "${f.name}" cannot be required`, f.labelRange!, 'error');
@@ -800,14 +841,29 @@ class Binder {
     }
   }
 
+  /** protoc: "Enum type X has no value named Y", for an enum of this file (an imported one's values are not kept). */
+  private checkEnumDefaults(model: ApiModel): void {
+    if (!this.enumDefaults.length) return;
+    const enums = new Map(model.enums.map((e) => [e.fqn, e]));
+    for (const { option, enumFqn } of this.enumDefaults) {
+      const e = enums.get(enumFqn);
+      const name = option.value.trim();
+      if (e && !e.values.some((v) => v.name === name)) this.problem('invalid-default', `enum "${enumFqn}" has no value named ${name}`, option.valueRange, 'error');
+    }
+  }
+
   /**
-   * An extension's number is one the extendee sets aside for extensions (known for a message of this file only), and
-   * this file gives it to one extension of that message.
+   * An extension's number is one the extendee sets aside for extensions (protoc: "does not declare N as an extension
+   * number"), and this file gives it to one extension of that message. (protoc only warns of a number an imported file
+   * gives to another extension of it.)
    */
   private checkExtensionNumbers(): void {
+    const imported = this.importedExtensionNumbers();
     for (const [extendee, fields] of this.extensionsOf) {
-      // Known for a message of this file only: one without extension ranges takes no extension.
-      const ranges = this.extensionRangesOf.get(extendee) ?? (this.declarations.get(extendee)?.uri === this.uri ? NO_RANGES : undefined);
+      // Known for a message of a parsed file, this one or an import (one without extension ranges takes no extension),
+      // and for descriptor.proto's options, which are bundled; not for another bundled message.
+      const parsed = this.declarations.get(extendee)?.uri !== undefined;
+      const ranges = this.extensionRangesOf.get(extendee) ?? (parsed ? NO_RANGES : DESCRIPTOR_OPTIONS.test(extendee) ? OPTIONS_RANGES : undefined);
       const byNumber = new Map<number, string>();
       for (const f of fields) {
         if (f.number === undefined) continue;
@@ -815,8 +871,25 @@ class Binder {
         const holder = byNumber.get(f.number);
         if (holder) this.problem(DUPLICATE_NUMBER, `extension number ${f.number} of "${extendee}" is already used by "${holder}"`, f.numberRange, 'error');
         else byNumber.set(f.number, f.name);
+        const other = imported?.get(extendee)?.get(f.number);
+        // protoc warns (and buf refuses): two extensions of one number cannot be loaded together.
+        if (other) this.problem(DUPLICATE_NUMBER, `extension number ${f.number} of "${extendee}" is already used by "${other.name}" in ${this.fileName(other.uri)}`, f.numberRange, 'warning');
       }
     }
+  }
+
+  /** The numbers imported files give to extensions, by extendee; undefined when this file extends nothing or they declare none. */
+  private importedExtensionNumbers(): Map<string, Map<number, { name: string; uri: string }>> | undefined {
+    if (!this.importedExtensions.length || !this.extensionsOf.size) return undefined;
+    const out = new Map<string, Map<number, { name: string; uri: string }>>();
+    for (const { extendee, scope, uri, numbers } of this.importedExtensions) {
+      const d = this.resolveType(extendee, scope);
+      if (!d || !this.extensionsOf.has(d.fqn)) continue;
+      let byNumber = out.get(d.fqn);
+      if (!byNumber) out.set(d.fqn, (byNumber = new Map()));
+      for (const { number, name } of numbers) if (!byNumber.has(number)) byNumber.set(number, { name, uri });
+    }
+    return out;
   }
 
   /** The closed enums of an imported file: all of a proto2 file's, an editions file's that resolve to CLOSED. */
@@ -836,7 +909,8 @@ class Binder {
 
   private enumDef(e: EnumNode, scope: string, parentFeatures: Features | undefined): EnumDef {
     const def: EnumDef = { fqn: join(scope, e.name), name: e.name, values: [], reservedNumbers: [], reservedNames: [], node: e };
-    const closed = !!parentFeatures && resolveFeatures(parentFeatures, e.options).enumType === 'CLOSED';
+    const features = parentFeatures && resolveFeatures(parentFeatures, e.options);
+    const closed = features?.enumType === 'CLOSED';
     if (parentFeatures) this.misplacedFeatures(e.options, 'enum');
     if (closed) {
       this.closedEnums.add(def.fqn);
@@ -844,6 +918,7 @@ class Binder {
     }
     if (e.comments.leading) def.doc = e.comments.leading.text;
     if (isDeprecated(e.options)) def.deprecated = true;
+    this.checkOptions(e.options, 'enum');
     this.reserved(e.reserved, def, -2147483648, ENUM_MAX);
     const allowAlias = allowsAliases(e);
     const byNumber = new Map<number, string>();
@@ -853,6 +928,8 @@ class Binder {
     const reservedNames = def.reservedNames.length > RESERVED_SCAN_MAX ? new Set(def.reservedNames) : undefined;
     for (const v of e.values) {
       if (v.number === undefined) continue;
+      this.checkOptions(v.options, 'enum value');
+      if (parentFeatures) this.misplacedFeatures(v.options, 'enum value');
       def.values.push({ name: v.name, number: v.number, node: v, ...(v.comments.leading ? { doc: v.comments.leading.text } : {}), ...(isDeprecated(v.options) ? { deprecated: true } : {}) });
       const prev = byNumber.get(v.number);
       if (prev !== undefined && !allowAlias) {
@@ -867,6 +944,8 @@ class Binder {
       if (spans ? spans.has(v.number) : isReserved(def.reservedNumbers, v.number)) this.problem('uses-reserved', `enum value "${v.name}" uses reserved number ${v.number}`, v.numberRange, 'error');
       if (reservedNames ? reservedNames.has(v.name) : def.reservedNames.includes(v.name)) this.problem('uses-reserved', `enum value name "${v.name}" is reserved`, v.nameRange, 'error');
     }
+    // Where the enum's json_format is ALLOW, as buf says (proto2's is LEGACY_BEST_EFFORT); see checkStrippedNames.
+    if ((this.proto3 || features?.jsonFormat === 'ALLOW') && e.values.length > 1) this.checkStrippedNames(e);
     // protoc: "declares 'option allow_alias = true;', but does not use any aliases".
     const allowing = allowAlias && byNumber.size === e.values.filter((v) => v.number !== undefined).length ? e.options.find((o) => o.name === 'allow_alias') : undefined;
     if (allowing) this.problem('unused-allow-alias', `enum "${e.name}" allows aliases but has none: remove option allow_alias`, allowing.nameRange, 'error');
@@ -879,9 +958,32 @@ class Binder {
     return def;
   }
 
+  /**
+   * protoc's rule that an enum's value names stay distinct with the enum's name stripped from their front and case
+   * ignored (`PROTOCOL_TCP` and `TCP` of `Protocol` are both `Tcp`), so that generators may name values so; aliases
+   * (the same number) may clash. Reported where buf refuses it: proto3, and editions unless the enum's json_format is
+   * LEGACY_BEST_EFFORT. (protoc's descriptor.cc refuses it there too, and in proto2 unless the enum sets
+   * deprecated_legacy_json_field_conflicts: buf builds those files, so they get nothing.)
+   */
+  private checkStrippedNames(e: EnumNode): void {
+    const prefix = e.name.replace(/_/g, '').toLowerCase();
+    const seen = new Map<string, EnumNode['values'][number]>();
+    for (const v of e.values) {
+      if (v.number === undefined || !v.name) continue;
+      const key = pascalCase(stripPrefix(v.name, prefix));
+      const first = seen.get(key);
+      if (!first) seen.set(key, v);
+      else if (first.name !== v.name && first.number !== v.number) {
+        this.problem('enum-value-clash', `enum value "${v.name}" clashes with "${first.name}": both are ${key} with the enum's name "${e.name}" stripped and case ignored, as generated code names them (an alias would take the same number)`, v.nameRange, 'error');
+      }
+    }
+  }
+
   private service(s: ServiceNode, scope: string): ServiceDef {
     const def: ServiceDef = { fqn: join(scope, s.name), name: s.name, rpcs: [], node: s };
     if (s.comments.leading) def.doc = s.comments.leading.text;
+    this.checkOptions(s.options, 'service');
+    if (this.fileFeatures) this.misplacedFeatures(s.options, undefined);
     const names = new Set<string>();
     for (const r of s.rpcs) {
       def.rpcs.push(this.rpc(r, scope));
@@ -906,6 +1008,8 @@ class Binder {
     if (unresolved.request || unresolved.response) def.unresolved = unresolved;
     if (r.comments.leading) def.doc = r.comments.leading.text;
     if (isDeprecated(r.options)) def.deprecated = true;
+    this.checkOptions(r.options, 'method');
+    if (this.fileFeatures) this.misplacedFeatures(r.options, undefined);
     return def;
   }
 
@@ -953,6 +1057,30 @@ class Binder {
 
 type RpcDef = ServiceDef['rpcs'][number];
 
+/** protoc's PrefixRemover: `name` without `prefix` (lower case, no underscores) at its front, underscores and case ignored. */
+function stripPrefix(name: string, prefix: string): string {
+  let i = 0;
+  let j = 0;
+  for (; i < name.length && j < prefix.length; i++) {
+    if (name[i] === '_') continue;
+    if (name[i]!.toLowerCase() !== prefix[j++]) return name;
+  }
+  if (j < prefix.length) return name;
+  while (i < name.length && name[i] === '_') i++;
+  // Never the empty name: the value is the enum's name itself.
+  return i === name.length ? name : name.slice(i);
+}
+
+/** protoc's EnumValueToPascalCase: `FOO_BAR` and `foo_bar` are `FooBar`. */
+function pascalCase(name: string): string {
+  return name.toLowerCase().replace(/(?:^|_+)([a-z0-9]?)/g, (_m, c: string) => c.toUpperCase());
+}
+
+/** An element as a sentence names it: "an enum", "a field". */
+function article(target: FeatureTarget): string {
+  return `${target.startsWith('enum') ? 'an' : 'a'} ${target}`;
+}
+
 type NumberRange = ReservedNode['ranges'][number];
 
 /** A message of one field has no index of its fields. */
@@ -960,6 +1088,15 @@ const NO_FIELD_INDEX: { byNumber?: Map<number, FieldNode>; byName?: Map<string, 
 
 /** What most messages have of extension ranges: none, shared. */
 const NO_RANGES: readonly [number, number][] = Object.freeze([]) as readonly [number, number][];
+
+/** descriptor.proto's options messages (FileOptions, …), and their extension range (`extensions 1000 to max;`). */
+const DESCRIPTOR_OPTIONS = /^google\.protobuf\.\w+Options$/;
+const OPTIONS_RANGES: readonly [number, number][] = [[1000, FIELD_MAX]];
+
+/** A message's extension ranges, inclusive (`max` is Infinity). */
+function extensionRanges(m: MessageNode): readonly [number, number][] {
+  return m.extensions.length ? m.extensions.flatMap((e) => e.ranges.map((x): [number, number] => [x.start, x.end])) : NO_RANGES;
+}
 
 /** A reserved or extension range, for the check that no two overlap. */
 interface Span extends NumberRange {
@@ -1106,15 +1243,12 @@ function forEachOption(ast: ProtoFile, each: (o: OptionNode) => void): void {
   }
 }
 
-function hasJsonName(f: FieldNode): boolean {
-  return f.options.some((o) => o.name === 'json_name');
+function isMessageSet(m: MessageNode): boolean {
+  return m.options.length > 0 && m.options.some((o) => o.name === 'message_set_wire_format' && o.value === 'true');
 }
 
-/** Whether the file or a message sets features.json_format = LEGACY_BEST_EFFORT, which lets JSON names clash. */
-function setsLegacyJson(ast: ProtoFile): boolean {
-  const legacy = (options: readonly OptionNode[]): boolean => ownFeature(options, 'json_format')?.value === 'LEGACY_BEST_EFFORT';
-  const inMessages = (ms: MessageNode[]): boolean => ms.some((m) => legacy(m.options) || inMessages(m.messages));
-  return legacy(ast.options) || inMessages(ast.messages);
+function hasJsonName(f: FieldNode): boolean {
+  return f.options.some((o) => o.name === 'json_name');
 }
 
 function isDeprecated(options: OptionNode[]): boolean {

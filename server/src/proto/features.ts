@@ -12,33 +12,67 @@ export interface Features {
   readonly enumType: 'OPEN' | 'CLOSED';
   /** NONE: a string field's parsers take any bytes, as proto2's do (protobuf.dev, "Feature Settings for Editions"). */
   readonly utf8Validation: 'VERIFY' | 'NONE';
+  /** LEGACY_BEST_EFFORT: field names, and enum value names, that clash in JSON are taken (see the binder). */
+  readonly jsonFormat: 'ALLOW' | 'LEGACY_BEST_EFFORT';
 }
 
 /** The defaults of editions 2023 and 2024 (they agree on these features). */
-export const EDITION_DEFAULTS: Features = { fieldPresence: 'EXPLICIT', repeatedFieldEncoding: 'PACKED', enumType: 'OPEN', utf8Validation: 'VERIFY' };
+export const EDITION_DEFAULTS: Features = { fieldPresence: 'EXPLICIT', repeatedFieldEncoding: 'PACKED', enumType: 'OPEN', utf8Validation: 'VERIFY', jsonFormat: 'ALLOW' };
 
 /** An element other than the file that may carry options with features. */
-export type FeatureTarget = 'message' | 'oneof' | 'field' | 'enum';
+export type FeatureTarget = 'message' | 'oneof' | 'field' | 'enum' | 'enum value';
 
 /**
- * Each feature's option name, the values protoc knows for it, and the one element besides the file that may set it
- * (its `targets` in descriptor.proto): protoc refuses the others ("unsupported option target"), so a message or a
- * oneof never sets any of these for its fields, nor for its enums.
+ * Each feature of FeatureSet in descriptor.proto: its key in Features where the model reads it, the values protoc
+ * knows for it, and the elements besides the file that may set it (its `targets`): protoc refuses the others
+ * ("unsupported option target"), so a message or a oneof never sets a field's features for its fields, and no
+ * feature of edition 2023 is set on a oneof or an enum value. (buf takes them on a service and a method, where they
+ * are not checked.)
  */
-const FEATURES = new Map<string, { key: keyof Features; values: readonly string[]; target: FeatureTarget }>([
-  ['field_presence', { key: 'fieldPresence', values: ['EXPLICIT', 'IMPLICIT', 'LEGACY_REQUIRED'], target: 'field' }],
-  ['repeated_field_encoding', { key: 'repeatedFieldEncoding', values: ['PACKED', 'EXPANDED'], target: 'field' }],
-  ['enum_type', { key: 'enumType', values: ['OPEN', 'CLOSED'], target: 'enum' }],
-  ['utf8_validation', { key: 'utf8Validation', values: ['VERIFY', 'NONE'], target: 'field' }],
+const FEATURES = new Map<string, { key?: keyof Features; values: readonly string[]; targets: readonly FeatureTarget[] }>([
+  ['field_presence', { key: 'fieldPresence', values: ['EXPLICIT', 'IMPLICIT', 'LEGACY_REQUIRED'], targets: ['field'] }],
+  ['repeated_field_encoding', { key: 'repeatedFieldEncoding', values: ['PACKED', 'EXPANDED'], targets: ['field'] }],
+  ['enum_type', { key: 'enumType', values: ['OPEN', 'CLOSED'], targets: ['enum'] }],
+  ['utf8_validation', { key: 'utf8Validation', values: ['VERIFY', 'NONE'], targets: ['field'] }],
+  ['message_encoding', { values: ['LENGTH_PREFIXED', 'DELIMITED'], targets: ['field'] }],
+  ['json_format', { key: 'jsonFormat', values: ['ALLOW', 'LEGACY_BEST_EFFORT'], targets: ['message', 'enum'] }],
 ]);
 
+/** Edition 2024's features, which target every element: what protoc refuses of them is not checked here. */
+const FEATURES_2024 = new Set(['enforce_naming_style', 'default_symbol_visibility']);
+
+/** A feature set where protoc refuses it, with the elements that take it besides the file. */
+export interface MisplacedFeature {
+  feature: string;
+  option: OptionNode;
+  targets: readonly FeatureTarget[];
+}
+
 /** The features of FEATURES that `options` of a `target` set although protoc refuses them there, with the option. */
-export function misplacedFeatures(options: readonly OptionNode[], target: FeatureTarget): { feature: string; option: OptionNode }[] {
-  const out: { feature: string; option: OptionNode }[] = [];
+export function misplacedFeatures(options: readonly OptionNode[], target: FeatureTarget): MisplacedFeature[] {
+  const out: MisplacedFeature[] = [];
   forEachFeature(options, (feature, _value, option) => {
     const known = FEATURES.get(feature);
-    if (known && known.target !== target) out.push({ feature, option });
+    if (known && !known.targets.includes(target)) out.push({ feature, option, targets: known.targets });
   });
+  return out;
+}
+
+/**
+ * Features set one at a time (`features.foo = X`) that FeatureSet lacks, or with a value it does not know: protoc's
+ * errors. An aggregate (`features = { … }`) is not read here: its text may hold a language's features too.
+ */
+export function unknownFeatures(options: readonly OptionNode[]): { option: OptionNode; unknownValue: boolean }[] {
+  const out: { option: OptionNode; unknownValue: boolean }[] = [];
+  for (const o of options) {
+    if (!o.name.startsWith('features.')) continue;
+    const feature = o.name.slice('features.'.length);
+    // A language's features (`features.(pb.cpp).legacy_closed_enum`) are extensions of FeatureSet.
+    if (feature.startsWith('(') || FEATURES_2024.has(feature)) continue;
+    const known = FEATURES.get(feature);
+    if (!known) out.push({ option: o, unknownValue: false });
+    else if (!known.values.includes(o.value)) out.push({ option: o, unknownValue: true });
+  }
   return out;
 }
 
@@ -49,8 +83,8 @@ export function setsFeature(options: readonly OptionNode[], feature: string): bo
 
 /** The value `features` resolve `feature` (its option name, `utf8_validation`) to; undefined for a feature not modelled. */
 export function featureValue(features: Features, feature: string): string | undefined {
-  const known = FEATURES.get(feature);
-  return known && features[known.key];
+  const key = FEATURES.get(feature)?.key;
+  return key && features[key];
 }
 
 /** The option by which `options` set `feature` themselves, with the value it gives; undefined where they do not. */
@@ -81,7 +115,7 @@ export function resolveFeatures(parent: Features, options: readonly OptionNode[]
   const set = (option: string, value: string): void => {
     const feature = FEATURES.get(option);
     // An unknown value is protoc's error, not a change of presence or encoding: it is ignored here.
-    if (feature?.values.includes(value)) (out ??= { ...parent })[feature.key] = value as never;
+    if (feature?.key && feature.values.includes(value)) (out ??= { ...parent })[feature.key] = value as never;
   };
   forEachFeature(options, set);
   return out ?? parent;

@@ -1,0 +1,107 @@
+// The options of descriptor.proto's *Options messages (and protoc's `default` and `json_name` on a field) as protoc
+// checks them: a name the element's *Options message has, set once (unless repeated), a value of the option's type,
+// and on a field, lazy and jstype only where they apply. One table for every kind of element: protoc reads them all
+// the same way ("cannot find message field `foo` in `google.protobuf.MessageOptions`", buf says).
+// Custom options (`(name)`) and features are checked elsewhere, or not at all.
+
+import type { FieldNode, OptionNode, Range } from './ast';
+import type { FieldDef } from './model';
+
+/** The elements that take options, each with its descriptor.proto message. */
+export type OptionsOf = 'file' | 'message' | 'field' | 'oneof' | 'enum' | 'enum value' | 'service' | 'method';
+
+/** An option's values: the names of an enum or bool, 'string', or undefined where any value is left to protoc. */
+type Values = readonly string[] | 'string' | undefined;
+
+const BOOL = ['true', 'false'];
+
+/** What every *Options message has. */
+const COMMON: [string, Values][] = [['features', undefined], ['uninterpreted_option', undefined]];
+
+const OPTIONS: Record<OptionsOf, { message: string; options: Map<string, Values> }> = {
+  file: of('FileOptions', [
+    ['java_package', 'string'], ['java_outer_classname', 'string'], ['java_multiple_files', BOOL], ['java_generate_equals_and_hash', BOOL],
+    ['java_string_check_utf8', BOOL], ['optimize_for', ['SPEED', 'CODE_SIZE', 'LITE_RUNTIME']], ['go_package', 'string'],
+    ['cc_generic_services', BOOL], ['java_generic_services', BOOL], ['py_generic_services', BOOL], ['deprecated', BOOL],
+    ['cc_enable_arenas', BOOL], ['objc_class_prefix', 'string'], ['csharp_namespace', 'string'], ['swift_prefix', 'string'],
+    ['php_class_prefix', 'string'], ['php_namespace', 'string'], ['php_metadata_namespace', 'string'], ['ruby_package', 'string'],
+  ]),
+  message: of('MessageOptions', [
+    ['message_set_wire_format', BOOL], ['no_standard_descriptor_accessor', BOOL], ['deprecated', BOOL], ['map_entry', BOOL],
+    ['deprecated_legacy_json_field_conflicts', BOOL],
+  ]),
+  field: of('FieldOptions', [
+    ['ctype', ['STRING', 'CORD', 'STRING_PIECE']], ['packed', BOOL], ['jstype', ['JS_NORMAL', 'JS_STRING', 'JS_NUMBER']],
+    ['lazy', BOOL], ['unverified_lazy', BOOL], ['deprecated', BOOL], ['weak', BOOL], ['debug_redact', BOOL],
+    ['retention', ['RETENTION_UNKNOWN', 'RETENTION_RUNTIME', 'RETENTION_SOURCE']], ['targets', undefined],
+    ['edition_defaults', undefined], ['feature_support', undefined], ['default', undefined], ['json_name', 'string'],
+  ]),
+  oneof: of('OneofOptions', []),
+  enum: of('EnumOptions', [['allow_alias', BOOL], ['deprecated', BOOL], ['deprecated_legacy_json_field_conflicts', BOOL]]),
+  'enum value': of('EnumValueOptions', [['deprecated', BOOL], ['debug_redact', BOOL], ['feature_support', undefined]]),
+  service: of('ServiceOptions', [['deprecated', BOOL]]),
+  method: of('MethodOptions', [['deprecated', BOOL], ['idempotency_level', ['IDEMPOTENCY_UNKNOWN', 'NO_SIDE_EFFECTS', 'IDEMPOTENT']]]),
+};
+
+function of(message: string, options: [string, Values][]): { message: string; options: Map<string, Values> } {
+  return { message: `google.protobuf.${message}`, options: new Map([...options, ...COMMON]) };
+}
+
+/** The repeated fields of the *Options messages: each setting adds an element, so protoc takes them more than once. */
+const REPEATED = new Set(['targets', 'edition_defaults', 'uninterpreted_option']);
+
+const INT64S = new Set(['int64', 'uint64', 'sint64', 'fixed64', 'sfixed64']);
+
+export interface OptionProblem {
+  code: 'unknown-option' | 'duplicate-option' | 'invalid-option-value' | 'option-target';
+  message: string;
+  range: Range;
+}
+
+/** What protoc refuses in the options of an element of kind `kind` (nothing for a field's targets: see fieldOptionProblems). */
+export function optionProblems(options: readonly OptionNode[], kind: OptionsOf): OptionProblem[] {
+  const out: OptionProblem[] = [];
+  const { message, options: known } = OPTIONS[kind];
+  const seen = new Set<string>();
+  for (const o of options) {
+    // A custom option, or a part of one or of features (`(x).y`, `features.z`): not this table's.
+    if (o.name.startsWith('(') || o.name.includes('.')) continue;
+    if (!known.has(o.name)) {
+      out.push({ code: 'unknown-option', message: `"${o.name}" is not an option of ${message} (descriptor.proto), nor a custom option in parentheses`, range: o.nameRange });
+      continue;
+    }
+    // protoc sets these itself (for options it cannot interpret yet, for a map's entry message); written, refused.
+    if (o.name === 'uninterpreted_option' || o.name === 'map_entry') {
+      out.push({ code: 'unknown-option', message: `"${o.name}" cannot be set explicitly${o.name === 'map_entry' ? ': declare a map<K, V> field' : ''}`, range: o.nameRange });
+      continue;
+    }
+    if (seen.has(o.name) && !REPEATED.has(o.name)) out.push({ code: 'duplicate-option', message: `the option "${o.name}" is set twice`, range: o.nameRange });
+    seen.add(o.name);
+    const values = known.get(o.name);
+    if (values === 'string') {
+      if (!/^["']/.test(o.value)) out.push({ code: 'invalid-option-value', message: `"${o.name}" takes a string, not ${o.value}`, range: o.valueRange });
+    } else if (values && !values.includes(o.value)) {
+      out.push({ code: 'invalid-option-value', message: `"${o.name}" takes ${values.join(', ')}, not ${o.value}`, range: o.valueRange });
+    }
+  }
+  return out;
+}
+
+/** What protoc refuses in the options of field `f` of `typeKind` and `type`. */
+export function fieldOptionProblems(f: FieldNode, typeKind: FieldDef['typeKind'], type: string): OptionProblem[] {
+  const out = optionProblems(f.options, 'field');
+  if (typeKind !== 'unresolved') for (const o of f.options) out.push(...targetProblems(o, typeKind, type, f.group !== undefined));
+  return out;
+}
+
+function targetProblems(o: OptionNode, typeKind: FieldDef['typeKind'], type: string, group: boolean): OptionProblem[] {
+  // A map is a repeated message field (its entries) to protoc, which takes lazy on it; a group is of another type.
+  if ((o.name === 'lazy' || o.name === 'unverified_lazy') && o.value === 'true' && ((typeKind !== 'message' && typeKind !== 'map') || group)) {
+    return [{ code: 'option-target', message: `[${o.name} = true] applies to a message field only`, range: o.nameRange }];
+  }
+  // JS_NORMAL, the default, is taken anywhere (protoc: "Illegal jstype for ... field" for the others).
+  if (o.name === 'jstype' && o.value !== 'JS_NORMAL' && !(typeKind === 'scalar' && INT64S.has(type))) {
+    return [{ code: 'option-target', message: `jstype = ${o.value} applies to int64, uint64, sint64, fixed64 and sfixed64 fields only`, range: o.nameRange }];
+  }
+  return [];
+}
