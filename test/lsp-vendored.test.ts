@@ -11,6 +11,8 @@ import { V1_PATH } from '../server/src/baseline/corpus';
 import { BUILD_HELP, LspEditor, SERVER } from './lspHarness';
 import { NEEDS_CORPUS, corpusText, replaceOnce } from './corpusText';
 
+const NEEDS_SERVER = { ...NEEDS_CORPUS, ...(existsSync(SERVER) ? {} : { skip: BUILD_HELP }), timeout: 60_000 };
+
 let root: string;
 before(() => {
   if (NEEDS_CORPUS.skip) return;
@@ -24,7 +26,15 @@ after(() => {
   if (root) rmSync(root, { recursive: true, force: true });
 });
 
-test('the vendored api.proto is the vendored release: compared with the release before it, and with that release once edited', { ...NEEDS_CORPUS, ...(existsSync(SERVER) ? {} : { skip: BUILD_HELP }), timeout: 60_000 }, async () => {
+/** The vendored file, and the workspace's own api/api.proto (a later release), written to disk. */
+function vendoredAndOwn(): { vendored: string; own: string } {
+  mkdirSync(path.join(root, 'api'), { recursive: true });
+  const own = pathToFileURL(path.join(root, 'api', 'api.proto')).href;
+  writeFileSync(new URL(own), corpusText('v0.36.0'));
+  return { vendored: pathToFileURL(path.join(root, 'vendor', 'k8s.io', 'cri-api', V1_PATH)).href, own };
+}
+
+test('the vendored api.proto is the vendored release: compared with the release before it, and with that release once edited', NEEDS_SERVER, async () => {
   const uri = pathToFileURL(path.join(root, 'vendor', 'k8s.io', 'cri-api', V1_PATH)).href;
   const ed = LspEditor.start();
   try {
@@ -44,11 +54,8 @@ test('the vendored api.proto is the vendored release: compared with the release 
   }
 });
 
-test('another api.proto in the same folder is not taken for the vendored release', { ...NEEDS_CORPUS, ...(existsSync(SERVER) ? {} : { skip: BUILD_HELP }), timeout: 60_000 }, async () => {
-  const vendored = pathToFileURL(path.join(root, 'vendor', 'k8s.io', 'cri-api', V1_PATH)).href;
-  mkdirSync(path.join(root, 'api'), { recursive: true });
-  const own = pathToFileURL(path.join(root, 'api', 'api.proto')).href;
-  writeFileSync(new URL(own), corpusText('v0.36.0'));
+test('another api.proto in the same folder is not taken for the vendored release', NEEDS_SERVER, async () => {
+  const { vendored, own } = vendoredAndOwn();
   const ed = LspEditor.start();
   try {
     await ed.initialize(root, { trusted: true });
@@ -63,11 +70,8 @@ test('another api.proto in the same folder is not taken for the vendored release
   }
 });
 
-test('the vendored api.proto opened after another file of its folder: never checked against the baseline of that file meanwhile', { ...NEEDS_CORPUS, ...(existsSync(SERVER) ? {} : { skip: BUILD_HELP }), timeout: 60_000 }, async () => {
-  const vendored = pathToFileURL(path.join(root, 'vendor', 'k8s.io', 'cri-api', V1_PATH)).href;
-  mkdirSync(path.join(root, 'api'), { recursive: true });
-  const own = pathToFileURL(path.join(root, 'api', 'api.proto')).href;
-  writeFileSync(new URL(own), corpusText('v0.36.0'));
+test('the vendored api.proto opened after another file of its folder: never checked against the baseline of that file meanwhile', NEEDS_SERVER, async () => {
+  const { vendored, own } = vendoredAndOwn();
   const ed = LspEditor.start();
   try {
     await ed.initialize(root, { trusted: true });
@@ -82,7 +86,7 @@ test('the vendored api.proto opened after another file of its folder: never chec
   }
 });
 
-test('the api.proto of the Go module cache is the release its directory names, in an untrusted workspace too', { ...NEEDS_CORPUS, ...(existsSync(SERVER) ? {} : { skip: BUILD_HELP }), timeout: 60_000 }, async () => {
+test('the api.proto of the Go module cache is the release its directory names, in an untrusted workspace too', NEEDS_SERVER, async () => {
   const cache = path.join(root, 'gomodcache');
   const file = path.join(cache, 'k8s.io', 'cri-api@v0.35.1', V1_PATH);
   mkdirSync(path.dirname(file), { recursive: true });
