@@ -402,8 +402,8 @@ async function resolveInner(opts: ResolveOptions): Promise<ResolveResult> {
       const is = sameAsBundled(opts.bundled, version);
       const current = opts.text ?? await readChecked(opts.filePath);
       const same = current !== undefined && is(current);
-      const older = (r: { tag: string; prerelease: boolean }) => (includePrereleases || !r.prerelease) && compareTags(r.tag, version) < 0;
-      const tag = same ? newestTag(opts.bundled.releases.filter(older).map((r) => r.tag), includePrereleases) : version;
+      // newestTag leaves pre-releases out unless they are included.
+      const tag = same ? newestTag(opts.bundled.releases.map((r) => r.tag).filter((t) => compareTags(t, version) < 0), includePrereleases) : version;
       const baseline = tag && settle([bundledCandidate(tag, 'bundled', same ? `the bundled release index (the release before ${version}: ${says})` : `the bundled release index (${says}; it has been edited since)`)]);
       if (baseline) {
         if (same) baseline.release = version;
