@@ -101,8 +101,8 @@ const FEW = 4;
 /**
  * The first of `places` (in `innermostFirst` order) from `from` on whose scope encloses `scope`, else their number.
  * Of the places of one length, only the one whose scope is the scope's beginning of that length can: it is found by
- * binary search where there are more than FEW, and the others are passed over a length at a time. Looking at each was quadratic in a file where
- * thousands of messages declare one name (a nested `Inner`) and each refers to its own.
+ * binary search where there are more than FEW, and the others are passed over a length at a time. Looking at each
+ * was quadratic in a file where thousands of messages declare one name (a nested `Inner`) and each refers to its own.
  */
 function enclosing(places: readonly Scoped[], from: number, scope: string): number {
   for (let i = from; i < places.length;) {
