@@ -57,13 +57,18 @@ function baselineLine(err: string): string {
 
 const downloads = (cache: string) => join(cache, 'cache', 'download', 'k8s.io', 'cri-api', '@v');
 
-/** `version` as `go mod download` leaves it in `cache`: the zip, its .info, .mod and .ziphash. */
-function download(cache: string, version: string, proto: string): string {
+/** The files of k8s.io/cri-api `version`'s module zip, with `proto` as its api.proto. */
+function moduleFiles(version: string, proto: string): { name: string; data: Buffer }[] {
   const at = `k8s.io/cri-api@${version}/`;
-  const files = [
+  return [
     { name: `${at}go.mod`, data: Buffer.from('module k8s.io/cri-api\n\ngo 1.24.0\n') },
     { name: `${at}${V1_PATH}`, data: Buffer.from(proto) },
   ];
+}
+
+/** `version` as `go mod download` leaves it in `cache`: the zip, its .info, .mod and .ziphash. */
+function download(cache: string, version: string, proto: string): string {
+  const files = moduleFiles(version, proto);
   const dir = downloads(cache);
   write(join(dir, `${version}.info`), JSON.stringify({ Version: version, Time: '2026-07-01T00:00:00Z' }));
   write(join(dir, `${version}.mod`), 'module k8s.io/cri-api\n\ngo 1.24.0\n');
@@ -94,7 +99,7 @@ describe('the baseline from Go modules, vendor trees and go env', { skip: corpus
     download(cache, 'v0.37.0', proto);
     // Cut short, emptied, and an error page where the zip should be; an older empty zip says nothing here.
     const cut = download(cache, 'v0.37.1', proto);
-    write(cut, zip([{ name: `k8s.io/cri-api@v0.37.1/${V1_PATH}`, data: Buffer.from(proto) }]).subarray(0, 3000));
+    write(cut, zip(moduleFiles('v0.37.1', proto)).subarray(0, 3000));
     write(download(cache, 'v0.37.2', proto), '');
     write(download(cache, 'v0.37.3', proto), '<html>502 Bad Gateway</html>\n');
     write(download(cache, 'v0.35.0', corpus.textOf('v0.35.0')!), '');
@@ -128,8 +133,7 @@ describe('the baseline from Go modules, vendor trees and go env', { skip: corpus
 
   test('--current-tag --network: the module proxy\'s newest release before it, not its newest release', async () => {
     const proto = corpus.textOf(NEWER)!;
-    const at = 'k8s.io/cri-api@v0.37.0/';
-    const body = zip([{ name: `${at}go.mod`, data: Buffer.from('module k8s.io/cri-api\n') }, { name: `${at}${V1_PATH}`, data: Buffer.from(proto) }]);
+    const body = zip(moduleFiles('v0.37.0', proto));
     const asked: string[] = [];
     const server = createServer((req, res) => {
       asked.push(req.url ?? '');

@@ -126,12 +126,20 @@ describe('hostile files: lookups stay linear in the file', () => {
   });
 });
 
+/** `M00000` … : the k-th of thousands of numbered messages. */
+const numbered = (k: number): string => `M${String(k).padStart(5, '0')}`;
+
+/** `n` messages that each declare a nested `Inner` and use it: `n` places of the name `Inner`, all of one length. */
+function nestedInners(n: number): string {
+  return Array.from({ length: n }, (_, k) => `message ${numbered(k)} {\n  message Inner {}\n  Inner x = 1;\n}\n`).join('');
+}
+
 describe('hostile files: the fixes read each name\'s places once', () => {
   test('restoring a message\'s name that thousands of nested messages declare, each referenced where it is', () => {
     // Renamed back to `Inner`, the message is one more place of a name that each Mk declares for its field: each
     // reference is looked up as the file will be, and the places of `Inner` were copied (and sorted) for each.
     const n = 1500;
-    const nested = Array.from({ length: n }, (_, k) => `message M${String(k).padStart(5, '0')} {\n  message Inner {}\n  Inner x = 1;\n}\n`).join('');
+    const nested = nestedInners(n);
     const file = (name: string): string => `syntax = "proto3";\npackage demo.v1;\nmessage ${name} { int32 a = 1; }\nservice S { rpc Get(${name}) returns (${name}); }\n${nested}`;
     const before = file('Inner');
     const now = file('Outer');
@@ -183,11 +191,10 @@ describe('hostile files: the binder looks at the innermost places of a name only
     // Each Mk's `Inner` is one place of the name `Inner`, all of one length: each reference looked at the places
     // before its own, half of them on average.
     const n = 3000;
-    const name = (k: number): string => `M${String(k).padStart(5, '0')}`;
-    const text = `syntax = "proto3";\npackage demo.v1;\n${Array.from({ length: n }, (_, k) => `message ${name(k)} {\n  message Inner {}\n  Inner x = 1;\n}\n`).join('')}`;
+    const text = `syntax = "proto3";\npackage demo.v1;\n${nestedInners(n)}`;
     const bound = bind(parse(text), URI);
     assert.deepEqual(bound.problems, []);
-    const { result, read } = countingPlaces(bound.names, () => Array.from({ length: n }, (_, k) => lookup('Inner', `demo.v1.${name(k)}`, bound.names, bound.declarations)?.fqn));
+    const { result, read } = countingPlaces(bound.names, () => Array.from({ length: n }, (_, k) => lookup('Inner', `demo.v1.${numbered(k)}`, bound.names, bound.declarations)?.fqn));
     assert.deepEqual(result, bound.references.map((r) => r.target));
     assert.deepEqual(result.slice(0, 2), ['demo.v1.M00000.Inner', 'demo.v1.M00001.Inner']);
     assert.ok(read <= 8 * n * Math.log2(n), `${read} places read for ${n} references`);

@@ -4,13 +4,13 @@
 import { after, before, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { V1_PATH } from '../server/src/baseline/corpus';
 import { headState } from '../server/src/baseline/gitSource';
-import { BUILD_HELP, LspEditor, SERVER } from './lspHarness';
+import { LspEditor, NEEDS_SERVER } from './lspHarness';
 import { NEEDS_CORPUS, corpusText } from './corpusText';
 
 const git = (cwd: string, ...args: string[]): string =>
@@ -37,7 +37,7 @@ after(() => {
   if (root) rmSync(root, { recursive: true, force: true });
 });
 
-test('HEAD checked out at another tag while the file is open: the baseline follows, saved or edited', { ...NEEDS_CORPUS, ...(existsSync(SERVER) ? {} : { skip: BUILD_HELP }), timeout: 60_000 }, async () => {
+test('HEAD checked out at another tag while the file is open: the baseline follows, saved or edited', { ...NEEDS_CORPUS, ...NEEDS_SERVER, timeout: 60_000 }, async () => {
   git(root, 'checkout', '-q', 'v0.36.0');
   const uri = pathToFileURL(path.join(root, V1_PATH)).href;
   const ed = LspEditor.start();
@@ -49,7 +49,7 @@ test('HEAD checked out at another tag while the file is open: the baseline follo
       if (version === 1) await ed.open(uri, text);
       else await ed.change(uri, version, [{ text }]);
       version++;
-      const s = await ed.status((p) => p.uri === uri && p.checked && !p.resolving, since);
+      const s = await ed.checked(uri, since);
       return { tag: s.baselineTag, origin: s.origin ?? '' };
     };
     const v36 = corpusText('v0.36.0');
@@ -82,14 +82,14 @@ test('HEAD checked out at another tag while the file is open: the baseline follo
   }
 });
 
-test('HEAD checked out at a tag whose file is the same: no change comes from the editor, the baseline still follows', { ...NEEDS_CORPUS, ...(existsSync(SERVER) ? {} : { skip: BUILD_HELP }), timeout: 60_000 }, async () => {
+test('HEAD checked out at a tag whose file is the same: no change comes from the editor, the baseline still follows', { ...NEEDS_CORPUS, ...NEEDS_SERVER, timeout: 60_000 }, async () => {
   git(root, 'checkout', '-q', 'v0.36.0');
   const uri = pathToFileURL(path.join(root, V1_PATH)).href;
   const ed = LspEditor.start({ CRI_COMPAT_IMPORT_POLL_MS: '50' });
   try {
     await ed.initialize(root, { trusted: true });
     await ed.open(uri, corpusText('v0.36.0'));
-    assert.equal((await ed.status((p) => p.uri === uri && p.checked && !p.resolving)).baselineTag, 'v0.35.0');
+    assert.equal((await ed.checked(uri)).baselineTag, 'v0.35.0');
     const since = ed.statuses.all.length;
     git(root, 'checkout', '-q', 'v0.36.1');
     // The file is v0.36.1 now, and so compared with the release before it.

@@ -3,13 +3,15 @@
 // Run `node scripts/build.mjs` first; the vendored file is a corpus release.
 import { after, before, test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { V1_PATH } from '../server/src/baseline/corpus';
-import { BUILD_HELP, LspEditor, SERVER } from './lspHarness';
+import { LspEditor, NEEDS_SERVER } from './lspHarness';
 import { NEEDS_CORPUS, corpusText, replaceOnce } from './corpusText';
+
+const OPTIONS = { ...NEEDS_CORPUS, ...NEEDS_SERVER, timeout: 60_000 };
 
 let root: string;
 before(() => {
@@ -24,19 +26,27 @@ after(() => {
   if (root) rmSync(root, { recursive: true, force: true });
 });
 
-test('the vendored api.proto is the vendored release: compared with the release before it, and with that release once edited', { ...NEEDS_CORPUS, ...(existsSync(SERVER) ? {} : { skip: BUILD_HELP }), timeout: 60_000 }, async () => {
+/** The vendored file, and the workspace's own api/api.proto (a later release), written to disk. */
+function vendoredAndOwn(): { vendored: string; own: string } {
+  mkdirSync(path.join(root, 'api'), { recursive: true });
+  const own = pathToFileURL(path.join(root, 'api', 'api.proto')).href;
+  writeFileSync(new URL(own), corpusText('v0.36.0'));
+  return { vendored: pathToFileURL(path.join(root, 'vendor', 'k8s.io', 'cri-api', V1_PATH)).href, own };
+}
+
+test('the vendored api.proto is the vendored release: compared with the release before it, and with that release once edited', OPTIONS, async () => {
   const uri = pathToFileURL(path.join(root, 'vendor', 'k8s.io', 'cri-api', V1_PATH)).href;
   const ed = LspEditor.start();
   try {
     await ed.initialize(root, { trusted: true });
     await ed.open(uri, corpusText('v0.35.1'));
-    const opened = await ed.status((p) => p.uri === uri && p.checked && !p.resolving);
+    const opened = await ed.checked(uri);
     // Not the newest release, against which every later addition would be an error in a file nobody edits here.
     assert.deepEqual([opened.baselineTag, opened.breaking, opened.origin],
       ['v0.35.0', 0, `the bundled release index (the release before v0.35.1: ${path.join(root, 'vendor', 'modules.txt')} says this vendored file is v0.35.1)`]);
     const since = ed.statuses.all.length;
     await ed.change(uri, 2, [{ text: replaceOnce(corpusText('v0.35.1'), 'string image_ref = 5;', 'int64 image_ref = 5;') }]);
-    const edited = await ed.status((p) => p.uri === uri && p.checked && !p.resolving, since);
+    const edited = await ed.checked(uri, since);
     assert.equal(edited.baselineTag, 'v0.35.1');
     assert.equal(edited.breaking, 1);
   } finally {
@@ -44,18 +54,15 @@ test('the vendored api.proto is the vendored release: compared with the release 
   }
 });
 
-test('another api.proto in the same folder is not taken for the vendored release', { ...NEEDS_CORPUS, ...(existsSync(SERVER) ? {} : { skip: BUILD_HELP }), timeout: 60_000 }, async () => {
-  const vendored = pathToFileURL(path.join(root, 'vendor', 'k8s.io', 'cri-api', V1_PATH)).href;
-  mkdirSync(path.join(root, 'api'), { recursive: true });
-  const own = pathToFileURL(path.join(root, 'api', 'api.proto')).href;
-  writeFileSync(new URL(own), corpusText('v0.36.0'));
+test('another api.proto in the same folder is not taken for the vendored release', OPTIONS, async () => {
+  const { vendored, own } = vendoredAndOwn();
   const ed = LspEditor.start();
   try {
     await ed.initialize(root, { trusted: true });
     await ed.open(vendored, corpusText('v0.35.1'));
-    assert.equal((await ed.status((p) => p.uri === vendored && p.checked && !p.resolving)).baselineTag, 'v0.35.0');
+    assert.equal((await ed.checked(vendored)).baselineTag, 'v0.35.0');
     await ed.open(own, corpusText('v0.36.0'));
-    const status = await ed.status((p) => p.uri === own && p.checked && !p.resolving);
+    const status = await ed.checked(own);
     assert.doesNotMatch(status.origin ?? '', /vendored/);
     assert.notEqual(status.baselineTag, 'v0.35.1');
   } finally {
@@ -63,18 +70,15 @@ test('another api.proto in the same folder is not taken for the vendored release
   }
 });
 
-test('the vendored api.proto opened after another file of its folder: never checked against the baseline of that file meanwhile', { ...NEEDS_CORPUS, ...(existsSync(SERVER) ? {} : { skip: BUILD_HELP }), timeout: 60_000 }, async () => {
-  const vendored = pathToFileURL(path.join(root, 'vendor', 'k8s.io', 'cri-api', V1_PATH)).href;
-  mkdirSync(path.join(root, 'api'), { recursive: true });
-  const own = pathToFileURL(path.join(root, 'api', 'api.proto')).href;
-  writeFileSync(new URL(own), corpusText('v0.36.0'));
+test('the vendored api.proto opened after another file of its folder: never checked against the baseline of that file meanwhile', OPTIONS, async () => {
+  const { vendored, own } = vendoredAndOwn();
   const ed = LspEditor.start();
   try {
     await ed.initialize(root, { trusted: true });
     await ed.open(own, corpusText('v0.36.0'));
-    await ed.status((p) => p.uri === own && p.checked && !p.resolving);
+    await ed.checked(own);
     await ed.open(vendored, corpusText('v0.35.1'));
-    await ed.status((p) => p.uri === vendored && p.checked && !p.resolving);
+    await ed.checked(vendored);
     const published = ed.diagnosticsLog.all.filter((p) => p.uri === vendored).flatMap((p) => p.diagnostics.map((d) => String(d.code)));
     assert.deepEqual(published.filter((c) => /NO_DELETE/.test(c)), []);
   } finally {
@@ -82,7 +86,7 @@ test('the vendored api.proto opened after another file of its folder: never chec
   }
 });
 
-test('the api.proto of the Go module cache is the release its directory names, in an untrusted workspace too', { ...NEEDS_CORPUS, ...(existsSync(SERVER) ? {} : { skip: BUILD_HELP }), timeout: 60_000 }, async () => {
+test('the api.proto of the Go module cache is the release its directory names, in an untrusted workspace too', OPTIONS, async () => {
   const cache = path.join(root, 'gomodcache');
   const file = path.join(cache, 'k8s.io', 'cri-api@v0.35.1', V1_PATH);
   mkdirSync(path.dirname(file), { recursive: true });
@@ -92,7 +96,7 @@ test('the api.proto of the Go module cache is the release its directory names, i
   try {
     await ed.initialize(root, { trusted: false });
     await ed.open(uri, corpusText('v0.35.1'));
-    const opened = await ed.status((p) => p.uri === uri && p.checked && !p.resolving);
+    const opened = await ed.checked(uri);
     assert.deepEqual([opened.baselineTag, opened.breaking, opened.origin],
       ['v0.35.0', 0, `the bundled release index (the release before v0.35.1: the Go module cache ${cache} holds this file as k8s.io/cri-api v0.35.1)`]);
   } finally {

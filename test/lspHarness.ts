@@ -4,6 +4,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import * as assert from 'node:assert/strict';
 import { after } from 'node:test';
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
@@ -24,6 +25,8 @@ export function repoRoot(): string {
 export const ROOT = repoRoot();
 export const SERVER = path.join(ROOT, 'dist', 'server.js');
 export const BUILD_HELP = 'dist/server.js is missing: run `node scripts/build.mjs` first';
+/** A test's options that skip it where the server is not built (spread with the others). */
+export const NEEDS_SERVER = existsSync(SERVER) ? {} : { skip: BUILD_HELP };
 
 export const pos = (line: number, character: number): Position => ({ line, character });
 export const range = (sl: number, sc: number, el: number, ec: number): Range => ({ start: pos(sl, sc), end: pos(el, ec) });
@@ -199,6 +202,11 @@ export class LspEditor {
 
   status(match: (p: StatusParams) => boolean, since = 0, timeoutMs = 30_000): Promise<StatusParams> {
     return this.statuses.next(match, since, timeoutMs, () => `no matching criCompat/status within ${timeoutMs} ms; got ${JSON.stringify(this.statuses.all.slice(-3))}${this.context()}`);
+  }
+
+  /** The first status from `since` on of `uri` checked with its baseline resolved. */
+  checked(uri: string, since = 0): Promise<StatusParams> {
+    return this.status((p) => p.uri === uri && p.checked && !p.resolving, since);
   }
 
   progressEvent(match: (p: ProgressEvent) => boolean, since = 0, timeoutMs = 30_000): Promise<ProgressEvent> {

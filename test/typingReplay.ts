@@ -19,14 +19,14 @@ export const TYPED_RELEASES: [from: string, to: string][] = [
 ];
 
 /** Lines `oldStart` … `oldStart + removed.length - 1` of the old text become `added`. */
-export interface Hunk {
+interface Hunk {
   oldStart: number;
   removed: string[];
   added: string[];
 }
 
 /** The line diff of `a` and `b` (longest common subsequence), as hunks of consecutive changed lines. */
-export function lineDiff(a: readonly string[], b: readonly string[]): Hunk[] {
+function lineDiff(a: readonly string[], b: readonly string[]): Hunk[] {
   let pre = 0;
   while (pre < a.length && pre < b.length && a[pre] === b[pre]) pre++;
   let suf = 0;
@@ -78,7 +78,7 @@ export interface Keystroke {
  * their old and new text (without what both start and end with) is deleted one character at a time from its end,
  * and the new text typed in its place.
  */
-export function* keystrokes(old: string, hunk: Hunk): Generator<Keystroke> {
+function* keystrokes(old: string, hunk: Hunk): Generator<Keystroke> {
   if (hunk.removed.length > 1 && hunk.removed.length === hunk.added.length) {
     // As many lines as before: each rewritten in place, one after the other.
     let text = old;
@@ -124,13 +124,14 @@ export function* keystrokes(old: string, hunk: Hunk): Generator<Keystroke> {
   for (let k = 1; k <= typing.length; k++) yield state(typing.slice(0, k), k === typing.length || typing[k] === '\n');
 }
 
-/** What the editor shows for `text` against `baseline`: syntax and binding problems and findings. */
-export interface Shown {
+/** A diagnostic as the replay compares them: by what it says (see shown), at its 0-based line. */
+interface Shown {
   key: string;
   line: number;
 }
 
-export function shown(text: string, baseline: Baseline): Shown[] {
+/** What the editor shows for `text` against `baseline`: syntax and binding problems and findings. */
+function shown(text: string, baseline: Baseline): Shown[] {
   const a = analyze(text, { uri: 'file:///work/api.proto', baseline });
   const out: Shown[] = [];
   for (const p of a.bound.problems) out.push({ key: `${p.code}: ${p.message}`, line: p.range.start.line });

@@ -238,6 +238,7 @@ async function resolveInner(opts: ResolveOptions): Promise<ResolveResult> {
     const tag = parseCriApiTag(explicit)?.goTag;
     // Said where the baseline is described, so that the Go tag shown is recognisably the one asked for.
     const aka = tag && tag !== explicit ? `: ${explicit}` : '';
+    const asSet = (origin: string): string => origin + (aka && ` (as set${aka})`);
     const pathLike = isAbsolute(explicit) || /^(\.{1,2}|~)([\\/]|$)/.test(explicit) || explicit.endsWith('.proto');
     if (tag) {
       if (bundledHas(tag)) {
@@ -247,14 +248,14 @@ async function resolveInner(opts: ResolveOptions): Promise<ResolveResult> {
       } else note('setting', notInBundled(tag, opts.bundled));
       if (!found.length) {
         const mc = await findInModuleCache({ env, homeDir, version: tag, ...(await moduleCacheGoSum()) });
-        if (mc.ok) found.push(textCandidate('setting', tag, mc.origin + (aka && ` (as set${aka})`), mc.text, mc.file));
+        if (mc.ok) found.push(textCandidate('setting', tag, asSet(mc.origin), mc.text, mc.file));
         else note('setting', mc.reason);
       }
       // The workspace's own vendor/ (trusted only, as for the automatic baseline): with -mod=vendor and no module
       // cache, the release it vendors is nowhere else on disk.
       if (!found.length && opts.trusted && opts.filePath) {
         const vd = await findInVendor(dirname(opts.filePath), { version: tag });
-        if (vd.ok) found.push(textCandidate('setting', tag, vd.origin + (aka && ` (as set${aka})`), vd.text, vd.file));
+        if (vd.ok) found.push(textCandidate('setting', tag, asSet(vd.origin), vd.text, vd.file));
         else note('setting', vd.reason);
       }
     } else {
@@ -271,14 +272,14 @@ async function resolveInner(opts: ResolveOptions): Promise<ResolveResult> {
         checkAbort();
         progress(`Reading ${explicit} from git…`);
         const g = await readGitRevision(opts.filePath, tag ?? explicit, gitOptions);
-        if (g.ok) found.push(textCandidate('setting', g.goTag ?? explicit, g.origin + (aka && ` (as set${aka})`), g.text, `git:${g.gitTag}`));
+        if (g.ok) found.push(textCandidate('setting', g.goTag ?? explicit, asSet(g.origin), g.text, `git:${g.gitTag}`));
         else note('setting', tag ? g.reason : `"${explicit}" is not a file; in git: ${g.reason}`);
       }
     }
     if (!found.length && tag && network) {
       checkAbort();
       const px = await fetchFromProxy(await proxyOptions({ version: tag }));
-      if (px.ok) found.push(textCandidate('setting', tag, px.origin + (aka && ` (as set${aka})`), px.text, px.origin));
+      if (px.ok) found.push(textCandidate('setting', tag, asSet(px.origin), px.text, px.origin));
       else note('setting', px.reason);
     }
     const baseline = settle(found);
@@ -401,8 +402,8 @@ async function resolveInner(opts: ResolveOptions): Promise<ResolveResult> {
       const is = sameAsBundled(opts.bundled, version);
       const current = opts.text ?? await readChecked(opts.filePath);
       const same = current !== undefined && is(current);
-      const older = (r: { tag: string; prerelease: boolean }) => (includePrereleases || !r.prerelease) && compareTags(r.tag, version) < 0;
-      const tag = same ? newestTag(opts.bundled.releases.filter(older).map((r) => r.tag), includePrereleases) : version;
+      // newestTag leaves pre-releases out unless they are included.
+      const tag = same ? newestTag(opts.bundled.releases.map((r) => r.tag).filter((t) => compareTags(t, version) < 0), includePrereleases) : version;
       const baseline = tag && settle([bundledCandidate(tag, 'bundled', same ? `the bundled release index (the release before ${version}: ${says})` : `the bundled release index (${says}; it has been edited since)`)]);
       if (baseline) {
         if (same) baseline.release = version;
@@ -528,7 +529,7 @@ async function goCopyRelease(filePath: string, bundled: BundledIndex, trusted: b
   // <cache>/k8s.io/cri-api@v0.35.1/pkg/apis/runtime/v1/api.proto
   const [host, module, ...rest] = cache ? relative(cache, real).split(sep) : [];
   const cached = host === 'k8s.io' && module?.startsWith('cri-api@') && rest.join('/') === V1_PATH ? module.slice('cri-api@'.length) : undefined;
-  if (cached && releaseOfGoTag(cached) && bundled.releases.some((r) => r.tag === cached)) {
+  if (cached && bundled.releases.some((r) => r.tag === cached)) {
     return { version: cached, says: `the Go module cache ${cache} holds this file as ${CRI_API_MODULE} ${cached}`, source: 'gomodcache' };
   }
   if (!trusted) return undefined;

@@ -71,7 +71,7 @@ IDENT_PART[Ch.Under] = 1;
  * characters runs in V8's interpreter for all of a CLI check (callgrind: a fifth of the lexer's instructions).
  */
 const IDENT_REST = /[A-Za-z0-9_]*/y;
-/** What an ASCII character starts, looked up for the same reason; 0 (undefined past ASCII) for anything else. */
+/** What an ASCII character starts, looked up in a table as IDENT_PART is; 0 (undefined past ASCII) for anything else. */
 const enum Starts { Other = 0, Ident = 1, Digit = 2, Symbol = 3 }
 // Filled by ranges rather than a loop over 128 characters, which every CLI run would interpret at load.
 const STARTS = new Uint8Array(128).fill(Starts.Digit, Ch.D0, Ch.D9 + 1).fill(Starts.Ident, Ch.A, Ch.Z + 1).fill(Starts.Ident, Ch.a, Ch.z + 1);

@@ -95,15 +95,15 @@ export function innermostFirst(a: Scoped, b: Scoped): number {
   return b.scope.length - a.scope.length || (a.scope < b.scope ? -1 : a.scope > b.scope ? 1 : 0);
 }
 
-/**
- * The first of `places` (in `innermostFirst` order) from `from` on whose scope encloses `scope`, else their number.
- * Of the places of one length, only the one whose scope is the scope's beginning of that length can: it is found by
- * binary search, and the others are passed over a length at a time. Looking at each was quadratic in a file where
- * thousands of messages declare one name (a nested `Inner`) and each refers to its own.
- */
 /** Places of one length read one by one rather than searched: a search costs a string and a closure per lookup. */
 const FEW = 4;
 
+/**
+ * The first of `places` (in `innermostFirst` order) from `from` on whose scope encloses `scope`, else their number.
+ * Of the places of one length, only the one whose scope is the scope's beginning of that length can: it is found by
+ * binary search where there are more than FEW, and the others are passed over a length at a time. Looking at each
+ * was quadratic in a file where thousands of messages declare one name (a nested `Inner`) and each refers to its own.
+ */
 function enclosing(places: readonly Scoped[], from: number, scope: string): number {
   for (let i = from; i < places.length;) {
     const length = places[i]!.scope.length;

@@ -649,7 +649,7 @@ class Parser {
     return this.unclosed ??= braceBalance(this.text);
   }
 
-  /** The current token opens a declaration (`message Foo`, `syntax =`, `import "x"`), not a field named so. */
+  /** Token `k` from the current one opens a declaration (`message Foo`, `syntax =`, `import "x"`), not a field named so. */
   private startsDeclaration(k = 0): boolean {
     const t = this.peek(k);
     if (t.kind !== 'ident' || !TOP_LEVEL.has(t.text)) return false;
