@@ -168,15 +168,22 @@ class Parser {
   /**
    * Skips to just after the next `;` or to the next `}` of the current depth; skips nested blocks whole. Stops
    * before a declaration that starts a later line: the broken statement is one being typed (`reserved 2 t`), not
-   * that one.
+   * that one. `strayBrace`: a `{` that ends its line may be one being typed (see `strayBrace`), not a block's.
    */
-  private skipStatement(): void {
+  private skipStatement(strayBrace = true): void {
     let depth = 0;
     const line = this.cur.line;
     while (this.cur.kind !== 'eof') {
       if (depth === 0 && this.cur.line > line && this.startsLineDeclaration()) return;
-      if (this.is('{')) depth++;
-      else if (this.is('}')) {
+      if (this.is('{')) {
+        if (depth === 0 && strayBrace && this.peek().line > this.cur.line) {
+          this.advance();
+          if (this.strayBrace()) return;
+          depth = 1;
+          continue;
+        }
+        depth++;
+      } else if (this.is('}')) {
         if (depth === 0) return;
         depth--;
         if (depth === 0) {
@@ -189,6 +196,18 @@ class Parser {
       }
       this.advance();
     }
+  }
+
+  /**
+   * The `{` just skipped ends a broken statement's line (`string Foo {`, `rpc Foo {` in a message) and opens no block:
+   * the next line declares a member of the enclosing block, and the text has a `{` without its `}`, this one. Skipped
+   * as a block's, it would take the declarations up to the enclosing block's `}` with it, which a check then reports
+   * deleted. In balanced text (`mesage Foo { ... }`, a typo) the block is skipped whole.
+   */
+  private strayBrace(): boolean {
+    if (!this.startsLineDeclaration() || this.unclosedBraces() <= 0) return false;
+    this.unclosed = this.unclosedBraces() - 1;
+    return true;
   }
 
   /**
@@ -539,7 +558,7 @@ class Parser {
     if (this.depth >= MAX_NESTING) {
       this.error(`nesting deeper than ${MAX_NESTING} levels is not supported; block skipped`, open.range);
       this.cur = this.at(--this.p); // back onto `{` so skipStatement skips the whole block
-      this.skipStatement();
+      this.skipStatement(false);
       return { start: bodyStart, end: this.prevTok().start };
     }
     this.depth++;
