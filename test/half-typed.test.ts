@@ -95,6 +95,8 @@ test('a half-typed declaration is a syntax error and reports no released declara
 });
 
 const VERSION_RESPONSE_BODY = 'message VersionResponse {\n';
+/** Typed after it, the rpc's `{}` holds what is typed. */
+const VERSION_RPC_BODY = '    rpc Version(VersionRequest) returns (VersionResponse) {';
 
 /**
  * A `{` typed at the end of a line that opens no block there, before released members of the enclosing block: typed
@@ -112,6 +114,12 @@ const STRAY_BRACE: [anchor: string, typed: string][] = [
   [UDP, '    option Foo {'],
   [VERSION_RPC, '    option Foo {'],
   [VERSION_RPC, '    string Foo {'],
+  // A declaration that cannot be in the block, its body not typed yet: an error in the block, not the block's end.
+  [VERSION_RPC, '    message Foo {'],
+  [VERSION_RPC, '    enum Foo {'],
+  [VERSION_RESPONSE_BODY, '    service Foo {'],
+  [UDP, '    message Foo {'],
+  [VERSION_RPC_BODY, '\n        message Foo {\n        option deprecated = true;\n    '],
 ];
 
 test('a `{` typed where it opens no block is an error on its line and takes no released declaration after it', NEEDS_CORPUS, () => {
@@ -121,7 +129,7 @@ test('a `{` typed where it opens no block is an error on its line and takes no r
   const misplaced: string[] = [];
   for (const [anchor, typed] of STRAY_BRACE) {
     const text = replaceOnce(released, anchor, `${anchor}${typed}\n`);
-    const line = text.slice(0, text.indexOf(anchor) + anchor.length).split('\n').length - 1;
+    const line = text.slice(0, text.indexOf(anchor) + anchor.length + typed.indexOf('{')).split('\n').length - 1;
     const ast = parse(text);
     assert.notDeepEqual(ast.errors, [], `${JSON.stringify(typed)}: a syntax error`);
     for (const e of ast.errors) if (e.range.start.line !== line) misplaced.push(`${typed.trim()}: line ${e.range.start.line + 1}: ${e.message}`);

@@ -7,7 +7,8 @@
 // declaration that cannot appear in the block starts, or a declaration or field starts at or left of the
 // enclosing block's column (see `endsBlock`; the count is the file's, so in a file that is not indented a missing
 // `}` may be placed at the first column-0 declaration rather than where it belongs), and anything else skips to
-// the next `;` or `}` of the same depth, or to a declaration that starts a later line. Each loop consumes at
+// the next `;` or `}` of the same depth, or to a declaration that starts a later line (a `{` ending the broken line
+// is then the one without its `}`, not a block to skip). Each loop consumes at
 // least one token, and block nesting is capped, so no input makes it loop or overflow the stack.
 
 import type {
@@ -660,8 +661,21 @@ class Parser {
   private endsBlock(t: Token, keywordCol: number, canNest: (t: Token) => boolean, endsAt?: () => boolean): boolean {
     const declares = (this.startsDeclaration() && this.peek().line === t.line) || endsAt?.() === true;
     if (!declares && !(t.character <= keywordCol && this.startsLineDeclaration())) return false;
+    if (t.character > keywordCol && (canNest(t) || this.typedInto(t))) return false;
     // The brace count last: it lexes the whole text, which a well-formed file never needs.
-    return (t.character <= keywordCol || !canNest(t)) && this.unclosedBraces() > 0;
+    return this.unclosedBraces() > 0;
+  }
+
+  /**
+   * `t`, a declaration that cannot be in the block but is indented into it (`message Foo {` in a service or an enum),
+   * is being typed there, not where the block ends: its `{` ends its line and the next line declares something at or
+   * left of its column, so nothing is typed into it yet. Ending the block there would take the declarations after it
+   * out of the block; in it, the `{` is a stray one (`strayBrace`).
+   */
+  private typedInto(t: Token): boolean {
+    const open = this.peek(2);
+    const next = this.peek(3);
+    return open.text === '{' && next.line > open.line && next.character <= t.character && this.startsLineDeclaration(3);
   }
 
   private unclosedBraces(): number {
@@ -710,16 +724,16 @@ class Parser {
   }
 
   /**
-   * The current token starts its line and a declaration: a message, enum, service or rpc, a field with a simple
-   * type (`string name =`, `repeated string name =`, `map<`) or an enum value (`NAME = 2`).
+   * Token `at` from the current one starts its line and a declaration: a message, enum, service or rpc, a field with
+   * a simple type (`string name =`, `repeated string name =`, `map<`) or an enum value (`NAME = 2`).
    */
-  private startsLineDeclaration(): boolean {
-    const t = this.cur;
-    if (t.kind !== 'ident' || t.line === this.prevTok().line) return false;
-    if (this.startsDeclaration() || this.startsRpc()) return true;
-    const k = LABELS.has(t.text) && this.peek().kind === 'ident' ? 1 : 0;
+  private startsLineDeclaration(at = 0): boolean {
+    const t = this.peek(at);
+    if (t.kind !== 'ident' || t.line === this.at(Math.max(this.p + at - 1, 0)).line) return false;
+    if (this.startsDeclaration(at) || this.startsRpc(at)) return true;
+    const k = at + (LABELS.has(t.text) && this.peek(at + 1).kind === 'ident' ? 1 : 0);
     if (this.peek(k).text === 'map' && this.peekIs('<', k + 1)) return true;
-    if (this.peekIs('=', 1)) return this.peek(2).kind === 'int' || this.peekIs('-', 2);
+    if (this.peekIs('=', at + 1)) return this.peek(at + 2).kind === 'int' || this.peekIs('-', at + 2);
     return this.peek(k).kind === 'ident' && this.peek(k + 1).kind === 'ident' && this.peekIs('=', k + 2);
   }
 
