@@ -140,6 +140,21 @@ test('a `{` typed where it opens no block is an error on its line and takes no r
   assert.deepEqual(misplaced, [], 'errors away from the typed line');
 });
 
+test('a second `package` typed into the file is an error and renames no released declaration', NEEDS_CORPUS, () => {
+  const released = newestCorpusText();
+  const releasedNames = declarations(bind(parse(released), 'released.proto').model);
+  const lost: string[] = [];
+  const after = '    string runtime_api_version = 4;\n}\n';
+  // At the top level, and in a message whose `}` is not typed yet, which it ends.
+  for (const typed of ['package x;', 'message New {\n    package x;']) {
+    const ast = parse(replaceOnce(released, after, `${after}${typed}\n`));
+    assert.ok(ast.errors.some((e) => e.message === 'duplicate package statement'), `${JSON.stringify(typed)}: ${JSON.stringify(ast.errors)}`);
+    const kept = declarations(bind(ast, 'typed.proto').model);
+    lost.push(...[...releasedNames].filter((n) => !kept.has(n)).map((n) => `${typed.trim()}: ${n}`));
+  }
+  assert.deepEqual(lost, []);
+});
+
 /** A released declaration's line half-way through a rewrite in place: the line, and what it is so far. */
 const REWRITTEN: [line: string, now: string][] = [
   ['    string username = 1;', '    string username = 1 [debug_'],

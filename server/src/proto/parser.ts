@@ -369,10 +369,10 @@ class Parser {
         this.next();
         const name = this.fullIdent('a package name');
         this.endStatement();
-        if (name) {
-          if (file.package) this.error('duplicate package statement', this.rangeFrom(start));
-          file.package = { name: name.name, nameRange: this.span(name.start, name.end), range: this.rangeFrom(start) };
-        }
+        // The first one stays: a second typed anywhere in the file would rename every declaration in it meanwhile
+        // (protoc keeps the last, but refuses the file either way).
+        if (name && file.package) this.error('duplicate package statement', this.rangeFrom(start));
+        else if (name) file.package = { name: name.name, nameRange: this.span(name.start, name.end), range: this.rangeFrom(start) };
         return;
       }
       case 'import': {
