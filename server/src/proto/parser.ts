@@ -8,8 +8,8 @@
 // enclosing block's column (see `endsBlock`; the count is the file's, so in a file that is not indented a missing
 // `}` may be placed at the first column-0 declaration rather than where it belongs), and anything else skips to
 // the next `;` or `}` of the same depth, or to a declaration that starts a later line (a `{` ending the broken line
-// is then the one without its `}`, not a block to skip). Each loop consumes at
-// least one token, and block nesting is capped, so no input makes it loop or overflow the stack.
+// is then the one without its `}`, not a block to skip). Each loop consumes at least one token, and block nesting
+// is capped, so no input makes it loop or overflow the stack.
 
 import type {
   Comment, Comments, EnumNode, ExtendNode, ExtensionsNode, FieldNode, ImportNode, Label,
@@ -169,15 +169,16 @@ class Parser {
   /**
    * Skips to just after the next `;` or to the next `}` of the current depth; skips nested blocks whole. Stops
    * before a declaration that starts a later line: the broken statement is one being typed (`reserved 2 t`), not
-   * that one. `strayBrace`: a `{` that ends its line may be one being typed (see `strayBrace`), not a block's.
+   * that one. Unless `wholeBlocks` (a block nested too deep), a `{` that ends its line may be a stray one
+   * (`strayBrace`).
    */
-  private skipStatement(strayBrace = true): void {
+  private skipStatement(wholeBlocks = false): void {
     let depth = 0;
     const line = this.cur.line;
     while (this.cur.kind !== 'eof') {
       if (depth === 0 && this.cur.line > line && this.startsLineDeclaration()) return;
       if (this.is('{')) {
-        if (depth === 0 && strayBrace && this.peek().line > this.cur.line) {
+        if (depth === 0 && !wholeBlocks && this.peek().line > this.cur.line) {
           this.advance();
           if (this.strayBrace()) return;
           depth = 1;
@@ -559,7 +560,7 @@ class Parser {
     if (this.depth >= MAX_NESTING) {
       this.error(`nesting deeper than ${MAX_NESTING} levels is not supported; block skipped`, open.range);
       this.cur = this.at(--this.p); // back onto `{` so skipStatement skips the whole block
-      this.skipStatement(false);
+      this.skipStatement(true);
       return { start: bodyStart, end: this.prevTok().start };
     }
     this.depth++;
