@@ -94,6 +94,67 @@ test('a half-typed declaration is a syntax error and reports no released declara
   assert.deepEqual(findings, [], 'findings on released declarations');
 });
 
+const VERSION_RESPONSE_BODY = 'message VersionResponse {\n';
+/** Typed after it, the rpc's `{}` holds what is typed. */
+const VERSION_RPC_BODY = '    rpc Version(VersionRequest) returns (VersionResponse) {';
+
+/**
+ * A `{` typed at the end of a line that opens no block there, before released members of the enclosing block: typed
+ * so far, the text has a `{` without its `}`.
+ */
+const STRAY_BRACE: [anchor: string, typed: string][] = [
+  [VERSION_RESPONSE_BODY, '    string Foo {'],
+  [VERSION_RESPONSE_BODY, '    option Foo {'],
+  [VERSION_RESPONSE_BODY, '    rpc Foo {'],
+  [VERSION_RESPONSE_BODY, '    Foo {'],
+  [VERSION_RESPONSE_BODY, '    string foo = 5 {'],
+  [UDP, '    FOO {'],
+  [UDP, '    FOO = 3 {'],
+  [UDP, '    rpc Foo {'],
+  [UDP, '    option Foo {'],
+  [VERSION_RPC, '    option Foo {'],
+  [VERSION_RPC, '    string Foo {'],
+  // A declaration that cannot be in the block, its body not typed yet: an error in the block, not the block's end.
+  [VERSION_RPC, '    message Foo {'],
+  [VERSION_RPC, '    enum Foo {'],
+  [VERSION_RESPONSE_BODY, '    service Foo {'],
+  [UDP, '    message Foo {'],
+  [VERSION_RPC_BODY, '\n        message Foo {\n        option deprecated = true;\n    '],
+];
+
+test('a `{` typed where it opens no block is an error on its line and takes no released declaration after it', NEEDS_CORPUS, () => {
+  const released = newestCorpusText();
+  const releasedNames = declarations(bind(parse(released), 'released.proto').model);
+  const lost: string[] = [];
+  const misplaced: string[] = [];
+  for (const [anchor, typed] of STRAY_BRACE) {
+    const text = replaceOnce(released, anchor, `${anchor}${typed}\n`);
+    const line = text.slice(0, text.indexOf(anchor) + anchor.length + typed.indexOf('{')).split('\n').length - 1;
+    const ast = parse(text);
+    assert.notDeepEqual(ast.errors, [], `${JSON.stringify(typed)}: a syntax error`);
+    for (const e of ast.errors) if (e.range.start.line !== line) misplaced.push(`${typed.trim()}: line ${e.range.start.line + 1}: ${e.message}`);
+    const kept = declarations(bind(ast, 'typed.proto').model);
+    for (const n of releasedNames) if (!kept.has(n)) lost.push(`${typed.trim()}: ${n}`);
+  }
+  assert.deepEqual(lost, [], 'released declarations lost');
+  assert.deepEqual(misplaced, [], 'errors away from the typed line');
+});
+
+test('a second `package` typed into the file is an error and renames no released declaration', NEEDS_CORPUS, () => {
+  const released = newestCorpusText();
+  const releasedNames = declarations(bind(parse(released), 'released.proto').model);
+  const lost: string[] = [];
+  const after = '    string runtime_api_version = 4;\n}\n';
+  // At the top level, and in a message whose `}` is not typed yet, which it ends.
+  for (const typed of ['package x;', 'message New {\n    package x;']) {
+    const ast = parse(replaceOnce(released, after, `${after}${typed}\n`));
+    assert.ok(ast.errors.some((e) => e.message === 'duplicate package statement'), `${JSON.stringify(typed)}: ${JSON.stringify(ast.errors)}`);
+    const kept = declarations(bind(ast, 'typed.proto').model);
+    lost.push(...[...releasedNames].filter((n) => !kept.has(n)).map((n) => `${typed.trim()}: ${n}`));
+  }
+  assert.deepEqual(lost, []);
+});
+
 /** A released declaration's line half-way through a rewrite in place: the line, and what it is so far. */
 const REWRITTEN: [line: string, now: string][] = [
   ['    string username = 1;', '    string username = 1 [debug_'],

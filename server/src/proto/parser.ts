@@ -7,8 +7,9 @@
 // declaration that cannot appear in the block starts, or a declaration or field starts at or left of the
 // enclosing block's column (see `endsBlock`; the count is the file's, so in a file that is not indented a missing
 // `}` may be placed at the first column-0 declaration rather than where it belongs), and anything else skips to
-// the next `;` or `}` of the same depth, or to a declaration that starts a later line. Each loop consumes at
-// least one token, and block nesting is capped, so no input makes it loop or overflow the stack.
+// the next `;` or `}` of the same depth, or to a declaration that starts a later line (a `{` ending the broken line
+// is then the one without its `}`, not a block to skip). Each loop consumes at least one token, and block nesting
+// is capped, so no input makes it loop or overflow the stack.
 
 import type {
   Comment, Comments, EnumNode, ExtendNode, ExtensionsNode, FieldNode, ImportNode, Label,
@@ -168,15 +169,23 @@ class Parser {
   /**
    * Skips to just after the next `;` or to the next `}` of the current depth; skips nested blocks whole. Stops
    * before a declaration that starts a later line: the broken statement is one being typed (`reserved 2 t`), not
-   * that one.
+   * that one. Unless `wholeBlocks` (a block nested too deep), a `{` that ends its line may be a stray one
+   * (`strayBrace`).
    */
-  private skipStatement(): void {
+  private skipStatement(wholeBlocks = false): void {
     let depth = 0;
     const line = this.cur.line;
     while (this.cur.kind !== 'eof') {
       if (depth === 0 && this.cur.line > line && this.startsLineDeclaration()) return;
-      if (this.is('{')) depth++;
-      else if (this.is('}')) {
+      if (this.is('{')) {
+        if (depth === 0 && !wholeBlocks && this.peek().line > this.cur.line) {
+          this.advance();
+          if (this.strayBrace()) return;
+          depth = 1;
+          continue;
+        }
+        depth++;
+      } else if (this.is('}')) {
         if (depth === 0) return;
         depth--;
         if (depth === 0) {
@@ -189,6 +198,18 @@ class Parser {
       }
       this.advance();
     }
+  }
+
+  /**
+   * The `{` just skipped ends a broken statement's line (`string Foo {`, `rpc Foo {` in a message) and opens no block:
+   * the next line declares a member of the enclosing block, and the text has a `{` without its `}`, this one. Skipped
+   * as a block's, it would take the declarations up to the enclosing block's `}` with it, which a check then reports
+   * deleted. In balanced text (`mesage Foo { ... }`, a typo) the block is skipped whole.
+   */
+  private strayBrace(): boolean {
+    if (!this.startsLineDeclaration() || this.unclosedBraces() <= 0) return false;
+    this.unclosed = this.unclosedBraces() - 1;
+    return true;
   }
 
   /**
@@ -349,10 +370,10 @@ class Parser {
         this.next();
         const name = this.fullIdent('a package name');
         this.endStatement();
-        if (name) {
-          if (file.package) this.error('duplicate package statement', this.rangeFrom(start));
-          file.package = { name: name.name, nameRange: this.span(name.start, name.end), range: this.rangeFrom(start) };
-        }
+        // The first one stays: a second typed anywhere in the file would rename every declaration in it meanwhile
+        // (protoc keeps the last, but refuses the file either way).
+        if (name && file.package) this.error('duplicate package statement', this.rangeFrom(start));
+        else if (name) file.package = { name: name.name, nameRange: this.span(name.start, name.end), range: this.rangeFrom(start) };
         return;
       }
       case 'import': {
@@ -539,7 +560,7 @@ class Parser {
     if (this.depth >= MAX_NESTING) {
       this.error(`nesting deeper than ${MAX_NESTING} levels is not supported; block skipped`, open.range);
       this.cur = this.at(--this.p); // back onto `{` so skipStatement skips the whole block
-      this.skipStatement();
+      this.skipStatement(true);
       return { start: bodyStart, end: this.prevTok().start };
     }
     this.depth++;
@@ -641,8 +662,21 @@ class Parser {
   private endsBlock(t: Token, keywordCol: number, canNest: (t: Token) => boolean, endsAt?: () => boolean): boolean {
     const declares = (this.startsDeclaration() && this.peek().line === t.line) || endsAt?.() === true;
     if (!declares && !(t.character <= keywordCol && this.startsLineDeclaration())) return false;
+    if (t.character > keywordCol && (canNest(t) || this.typedInto(t))) return false;
     // The brace count last: it lexes the whole text, which a well-formed file never needs.
-    return (t.character <= keywordCol || !canNest(t)) && this.unclosedBraces() > 0;
+    return this.unclosedBraces() > 0;
+  }
+
+  /**
+   * `t`, a declaration that cannot be in the block but is indented into it (`message Foo {` in a service or an enum),
+   * is being typed there, not where the block ends: its `{` ends its line and the next line declares something at or
+   * left of its column, so nothing is typed into it yet. Ending the block there would take the declarations after it
+   * out of the block; in it, the `{` is a stray one (`strayBrace`).
+   */
+  private typedInto(t: Token): boolean {
+    const open = this.peek(2);
+    const next = this.peek(3);
+    return open.text === '{' && next.line > open.line && next.character <= t.character && this.startsLineDeclaration(3);
   }
 
   private unclosedBraces(): number {
@@ -691,16 +725,16 @@ class Parser {
   }
 
   /**
-   * The current token starts its line and a declaration: a message, enum, service or rpc, a field with a simple
-   * type (`string name =`, `repeated string name =`, `map<`) or an enum value (`NAME = 2`).
+   * Token `at` from the current one starts its line and a declaration: a message, enum, service or rpc, a field with
+   * a simple type (`string name =`, `repeated string name =`, `map<`) or an enum value (`NAME = 2`).
    */
-  private startsLineDeclaration(): boolean {
-    const t = this.cur;
-    if (t.kind !== 'ident' || t.line === this.prevTok().line) return false;
-    if (this.startsDeclaration() || this.startsRpc()) return true;
-    const k = LABELS.has(t.text) && this.peek().kind === 'ident' ? 1 : 0;
+  private startsLineDeclaration(at = 0): boolean {
+    const t = this.peek(at);
+    if (t.kind !== 'ident' || t.line === this.at(Math.max(this.p + at - 1, 0)).line) return false;
+    if (this.startsDeclaration(at) || this.startsRpc(at)) return true;
+    const k = at + (LABELS.has(t.text) && this.peek(at + 1).kind === 'ident' ? 1 : 0);
     if (this.peek(k).text === 'map' && this.peekIs('<', k + 1)) return true;
-    if (this.peekIs('=', 1)) return this.peek(2).kind === 'int' || this.peekIs('-', 2);
+    if (this.peekIs('=', at + 1)) return this.peek(at + 2).kind === 'int' || this.peekIs('-', at + 2);
     return this.peek(k).kind === 'ident' && this.peek(k + 1).kind === 'ident' && this.peekIs('=', k + 2);
   }
 
