@@ -95,6 +95,23 @@ test('a feature set on a message or oneof (or enum_type on a field, a field feat
   'enum ProfileType {\n', 'enum ProfileType {\n        option features.enum_type = OPEN;\n')).filter((p) => p.startsWith('feature-target')), []);
 });
 
+test('an aggregate\'s nested language features (`[pb.java] { utf8_validation: … }`) are not FeatureSet\'s', NEEDS_CORPUS, () => {
+  // buf builds all of these: pb.JavaFeatures has a utf8_validation of its own (DEFAULT, VERIFY), which buf does not
+  // read as FeatureSet's, in either text form (`[ext] { … }`, `[ext]: { … }`).
+  const JAVA = 'import "google/protobuf/java_features.proto";';
+  const errors = (text: string): string[] => bound(text).problems.filter((p) => p.severity === 'error').map((p) => `${p.code} ${p.message}`);
+  const onPort = (options: string): string => replaceOnce(migrated([JAVA, IMPLICIT]), 'int32 container_port = 2;', `int32 container_port = 2 [${options}];`);
+  assert.deepEqual(errors(onPort('features = { [pb.java] { utf8_validation: DEFAULT } }')), []);
+  assert.deepEqual(errors(onPort('features = { [pb.java]: { utf8_validation: VERIFY }, field_presence: EXPLICIT }')), []);
+  // The field's own setting beside it is still read (buf: "expected `string`, found scalar type `int32`").
+  assert.deepEqual(errors(onPort('features = { [pb.java] { utf8_validation: DEFAULT }, utf8_validation: NONE }')),
+    ['feature-target only a string field (or a map with strings) can set features.utf8_validation, not a int32 field']);
+  // The file's NONE stays NONE after a nested VERIFY: every string field is unchecked.
+  const file = migrated([JAVA, 'option features = { field_presence: IMPLICIT, utf8_validation: NONE, [pb.java] { utf8_validation: VERIFY } };']);
+  const runtimeName = bound(file).model.messages.find((m) => m.name === 'VersionResponse')!.fields.find((f) => f.name === 'runtime_name')!;
+  assert.equal(runtimeName.utf8Unchecked, true);
+});
+
 test('a field feature set on the file applies to the fields of nested messages, and a field overrides it', NEEDS_CORPUS, () => {
   const nested = replaceOnce(migrated([IMPLICIT]), '    string runtime_api_version = 4;\n', '    string runtime_api_version = 4;\n' +
     '    message Inner {\n        string inherited = 1;\n        int32 own = 2 [features.field_presence = EXPLICIT];\n' +
@@ -885,6 +902,10 @@ test('FIELD_UTF8_VALIDATION_CHANGED: the released validation comes back where an
   // would be protoc's error ("set multiple times").
   const aggregate = replaceOnce(migrated([IMPLICIT]), 'string runtime_name = 2;', 'string runtime_name = 2 [features = { utf8_validation: NONE }];');
   assert.match(fixedAlone(aggregate, proto3, RULE, 'VersionResponse.runtime_name', TITLE), /\n {4}string runtime_name = 2 \[features = \{ utf8_validation: VERIFY \}\];\n/);
+  // Its own setting, not pb.java's after it.
+  const withJava = replaceOnce(migrated([IMPLICIT]), 'string runtime_name = 2;', 'string runtime_name = 2 [features = { utf8_validation: NONE, [pb.java] { utf8_validation: DEFAULT } }];');
+  assert.match(fixedAlone(withJava, proto3, RULE, 'VersionResponse.runtime_name', TITLE),
+    /\n {4}string runtime_name = 2 \[features = \{ utf8_validation: VERIFY, \[pb\.java\] \{ utf8_validation: DEFAULT \} \}\];\n/);
   // An aggregate of other features only: nothing is added beside it.
   const otherAggregate = replaceOnce(fileNone, 'string runtime_name = 2;', 'string runtime_name = 2 [features = { field_presence: IMPLICIT }];');
   assert.deepEqual(fixTitles(otherAggregate, proto3, RULE, 'VersionResponse.runtime_name'), []);
