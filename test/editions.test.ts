@@ -112,6 +112,16 @@ test('an aggregate\'s nested language features (`[pb.java] { utf8_validation: â€
   assert.equal(runtimeName.utf8Unchecked, true);
 });
 
+test('the languages\' features files that buf bundles (java, cpp, go) are imported with no include path', NEEDS_CORPUS, () => {
+  const imports = ['java', 'cpp', 'go'].map((l) => `import "google/protobuf/${l}_features.proto";`);
+  const problems = (text: string): string[] => bound(text).problems.map((p) => `${p.code} ${p.message}`);
+  assert.deepEqual(problems(migrated([...imports, IMPLICIT, 'option features.(pb.java).utf8_validation = VERIFY;'])), []);
+  // Their types, nested ones included, resolve in package pb (buf builds this), and only those.
+  const typed = (type: string): string => replaceOnce(migrated([...imports, IMPLICIT]), 'string runtime_name = 2;', `${type} runtime_name = 2;`);
+  assert.deepEqual(problems(typed('pb.GoFeatures.OptimizeModeFeature.OptimizeMode')), []);
+  assert.deepEqual(problems(typed('pb.CppFeatures.Nope')), ['unresolved-type unknown type "pb.CppFeatures.Nope"']);
+});
+
 test('a field feature set on the file applies to the fields of nested messages, and a field overrides it', NEEDS_CORPUS, () => {
   const nested = replaceOnce(migrated([IMPLICIT]), '    string runtime_api_version = 4;\n', '    string runtime_api_version = 4;\n' +
     '    message Inner {\n        string inherited = 1;\n        int32 own = 2 [features.field_presence = EXPLICIT];\n' +
