@@ -120,6 +120,9 @@ test('the languages\' features files that buf bundles (java, cpp, go) are import
   const typed = (type: string): string => replaceOnce(migrated([...imports, IMPLICIT]), 'string runtime_name = 2;', `${type} runtime_name = 2;`);
   assert.deepEqual(problems(typed('pb.GoFeatures.OptimizeModeFeature.OptimizeMode')), []);
   assert.deepEqual(problems(typed('pb.CppFeatures.Nope')), ['unresolved-type unknown type "pb.CppFeatures.Nope"']);
+  // A path that names a property of every object is no bundled file (it threw "map is not a function").
+  assert.deepEqual(problems(migrated(['import "constructor";', IMPLICIT])),
+    ['unresolved-import import "constructor" was not found (no import paths are configured); types from it are not checked']);
 });
 
 test('a field feature set on the file applies to the fields of nested messages, and a field overrides it', NEEDS_CORPUS, () => {

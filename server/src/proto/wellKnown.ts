@@ -41,13 +41,17 @@ export interface WellKnownType {
   kind: 'message' | 'enum';
 }
 
+/** By import path: a Map, as a path such as "constructor" is a property of every object. */
+const BUNDLED = new Map<string, { pkg: string; names: string[] }>([
+  ...Object.entries(WKT).map(([path, names]) => [path, { pkg: 'google.protobuf', names }] as const),
+  ...Object.entries(LANGUAGE_FEATURES).map(([path, names]) => [path, { pkg: 'pb', names }] as const),
+]);
+
 /** The package and types of a bundled import; undefined for any other path. */
 export function wellKnownTypes(importPath: string): { pkg: string; types: WellKnownType[] } | undefined {
-  const pkg = WKT[importPath] ? 'google.protobuf' : LANGUAGE_FEATURES[importPath] ? 'pb' : undefined;
-  const names = WKT[importPath] ?? LANGUAGE_FEATURES[importPath];
-  if (!pkg || !names) return undefined;
-  return {
-    pkg,
-    types: names.map((n) => (n.startsWith('enum:') ? { fqn: `${pkg}.${n.slice(5)}`, kind: 'enum' as const } : { fqn: `${pkg}.${n}`, kind: 'message' as const })),
+  const bundled = BUNDLED.get(importPath);
+  return bundled && {
+    pkg: bundled.pkg,
+    types: bundled.names.map((n) => (n.startsWith('enum:') ? { fqn: `${bundled.pkg}.${n.slice(5)}`, kind: 'enum' as const } : { fqn: `${bundled.pkg}.${n}`, kind: 'message' as const })),
   };
 }
