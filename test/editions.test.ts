@@ -112,6 +112,18 @@ test('an aggregate\'s nested language features (`[pb.java] { utf8_validation: �
   assert.equal(runtimeName.utf8Unchecked, true);
 });
 
+test('features set whole after being set in parts is set twice, as buf says; whole before parts is merged', NEEDS_CORPUS, () => {
+  const errors = (text: string): string[] => bound(text).problems.filter((p) => p.severity === 'error').map((p) => `${p.code} ${p.message}`);
+  const twice = ['duplicate-option the option "features" is set twice: whole here, in parts (features.…) before'];
+  // buf: "option `features` set multiple times", on the file, a field, and after a language's part.
+  assert.deepEqual(errors(migrated([IMPLICIT, 'option features = { utf8_validation: NONE };'])), twice);
+  assert.deepEqual(errors(migrated(['import "google/protobuf/java_features.proto";', 'option features.(pb.java).utf8_validation = VERIFY;', 'option features = { field_presence: IMPLICIT };'])), twice);
+  assert.deepEqual(errors(replaceOnce(migrated([IMPLICIT]), 'string runtime_name = 2;', 'string runtime_name = 2 [features.utf8_validation = VERIFY, features = { field_presence: EXPLICIT }];')), twice);
+  // buf builds these.
+  assert.deepEqual(errors(migrated(['option features = { utf8_validation: NONE };', IMPLICIT])), []);
+  assert.deepEqual(errors(replaceOnce(migrated([IMPLICIT]), 'string runtime_name = 2;', 'string runtime_name = 2 [features = { field_presence: EXPLICIT }, features.utf8_validation = VERIFY];')), []);
+});
+
 test('the languages\' features files that buf bundles (java, cpp, go) are imported with no include path', NEEDS_CORPUS, () => {
   const imports = ['java', 'cpp', 'go'].map((l) => `import "google/protobuf/${l}_features.proto";`);
   const problems = (text: string): string[] => bound(text).problems.map((p) => `${p.code} ${p.message}`);
@@ -608,7 +620,8 @@ test('string ↔ bytes: a string whose utf8_validation resolves to NONE (file or
   // NONE: nobody rejects the bytes; values, JSON and Go types still change, a WIRE error as before.
   const unchecked = ['FIELD_TYPE_CHANGED WIRE error wire-compatible, but values, JSON and Go types change'];
   assert.deepEqual(said(toString(['option features.utf8_validation = NONE;'])), unchecked);
-  assert.deepEqual(said(toString(['option features = { field_presence: IMPLICIT, utf8_validation: NONE };'])), unchecked);
+  // Whole, without IMPLICIT set in parts before it (buf: "set multiple times").
+  assert.deepEqual(said(replaceOnce(migrated(['option features = { field_presence: IMPLICIT, utf8_validation: NONE };']), '    bytes stdout = 1;', '    string stdout = 1;')), unchecked);
   assert.deepEqual(said(replaceOnce(toString([]), '    string stdout = 1;', '    string stdout = 1 [features.utf8_validation = NONE];')), unchecked);
   // The field overrides the file, either way.
   assert.deepEqual(said(replaceOnce(toString(['option features.utf8_validation = NONE;']), '    string stdout = 1;', '    string stdout = 1 [features.utf8_validation = VERIFY];')), checked);
