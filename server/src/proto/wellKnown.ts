@@ -24,7 +24,7 @@ const WKT: Record<string, string[]> = {
 
 /**
  * The languages' features of editions (`[pb.java] { … }`, `features.(pb.cpp).string_type`), in package pb: buf
- * bundles these three (protoc the C++ and Java ones), so a file that sets them imports them with no include path.
+ * bundles these three, so a file that sets them imports them with no include path.
  */
 const LANGUAGE_FEATURES: Record<string, string[]> = {
   'google/protobuf/cpp_features.proto': ['CppFeatures', 'enum:CppFeatures.StringType', 'enum:CppFeatures.RepeatedType'],
