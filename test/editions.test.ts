@@ -95,6 +95,48 @@ test('a feature set on a message or oneof (or enum_type on a field, a field feat
   'enum ProfileType {\n', 'enum ProfileType {\n        option features.enum_type = OPEN;\n')).filter((p) => p.startsWith('feature-target')), []);
 });
 
+test('an aggregate\'s nested language features (`[pb.java] { utf8_validation: … }`) are not FeatureSet\'s', NEEDS_CORPUS, () => {
+  // buf builds all of these: pb.JavaFeatures has a utf8_validation of its own (DEFAULT, VERIFY), which buf does not
+  // read as FeatureSet's, in either text form (`[ext] { … }`, `[ext]: { … }`).
+  const JAVA = 'import "google/protobuf/java_features.proto";';
+  const errors = (text: string): string[] => bound(text).problems.filter((p) => p.severity === 'error').map((p) => `${p.code} ${p.message}`);
+  const onPort = (options: string): string => replaceOnce(migrated([JAVA, IMPLICIT]), 'int32 container_port = 2;', `int32 container_port = 2 [${options}];`);
+  assert.deepEqual(errors(onPort('features = { [pb.java] { utf8_validation: DEFAULT } }')), []);
+  assert.deepEqual(errors(onPort('features = { [pb.java]: { utf8_validation: VERIFY }, field_presence: EXPLICIT }')), []);
+  // The field's own setting beside it is still read (buf: "expected `string`, found scalar type `int32`").
+  assert.deepEqual(errors(onPort('features = { [pb.java] { utf8_validation: DEFAULT }, utf8_validation: NONE }')),
+    ['feature-target only a string field (or a map with strings) can set features.utf8_validation, not a int32 field']);
+  // The file's NONE stays NONE after a nested VERIFY: every string field is unchecked.
+  const file = migrated([JAVA, 'option features = { field_presence: IMPLICIT, utf8_validation: NONE, [pb.java] { utf8_validation: VERIFY } };']);
+  const runtimeName = bound(file).model.messages.find((m) => m.name === 'VersionResponse')!.fields.find((f) => f.name === 'runtime_name')!;
+  assert.equal(runtimeName.utf8Unchecked, true);
+});
+
+test('features set whole after being set in parts is set twice, as buf says; whole before parts is merged', NEEDS_CORPUS, () => {
+  const errors = (text: string): string[] => bound(text).problems.filter((p) => p.severity === 'error').map((p) => `${p.code} ${p.message}`);
+  const twice = ['duplicate-option the option "features" is set twice: whole here, in parts (features.…) before'];
+  // buf: "option `features` set multiple times", on the file, a field, and after a language's part.
+  assert.deepEqual(errors(migrated([IMPLICIT, 'option features = { utf8_validation: NONE };'])), twice);
+  assert.deepEqual(errors(migrated(['import "google/protobuf/java_features.proto";', 'option features.(pb.java).utf8_validation = VERIFY;', 'option features = { field_presence: IMPLICIT };'])), twice);
+  assert.deepEqual(errors(replaceOnce(migrated([IMPLICIT]), 'string runtime_name = 2;', 'string runtime_name = 2 [features.utf8_validation = VERIFY, features = { field_presence: EXPLICIT }];')), twice);
+  // buf builds these.
+  assert.deepEqual(errors(migrated(['option features = { utf8_validation: NONE };', IMPLICIT])), []);
+  assert.deepEqual(errors(replaceOnce(migrated([IMPLICIT]), 'string runtime_name = 2;', 'string runtime_name = 2 [features = { field_presence: EXPLICIT }, features.utf8_validation = VERIFY];')), []);
+});
+
+test('the languages\' features files that buf bundles (java, cpp, go) are imported with no include path', NEEDS_CORPUS, () => {
+  const imports = ['java', 'cpp', 'go'].map((l) => `import "google/protobuf/${l}_features.proto";`);
+  const problems = (text: string): string[] => bound(text).problems.map((p) => `${p.code} ${p.message}`);
+  assert.deepEqual(problems(migrated([...imports, IMPLICIT, 'option features.(pb.java).utf8_validation = VERIFY;'])), []);
+  // Their types, nested ones included, resolve in package pb (buf builds this), and only those.
+  const typed = (type: string): string => replaceOnce(migrated([...imports, IMPLICIT]), 'string runtime_name = 2;', `${type} runtime_name = 2;`);
+  assert.deepEqual(problems(typed('pb.GoFeatures.OptimizeModeFeature.OptimizeMode')), []);
+  assert.deepEqual(problems(typed('pb.CppFeatures.Nope')), ['unresolved-type unknown type "pb.CppFeatures.Nope"']);
+  // A path that names a property of every object is no bundled file (it threw "map is not a function").
+  assert.deepEqual(problems(migrated(['import "constructor";', IMPLICIT])),
+    ['unresolved-import import "constructor" was not found (no import paths are configured); types from it are not checked']);
+});
+
 test('a field feature set on the file applies to the fields of nested messages, and a field overrides it', NEEDS_CORPUS, () => {
   const nested = replaceOnce(migrated([IMPLICIT]), '    string runtime_api_version = 4;\n', '    string runtime_api_version = 4;\n' +
     '    message Inner {\n        string inherited = 1;\n        int32 own = 2 [features.field_presence = EXPLICIT];\n' +
@@ -578,7 +620,8 @@ test('string ↔ bytes: a string whose utf8_validation resolves to NONE (file or
   // NONE: nobody rejects the bytes; values, JSON and Go types still change, a WIRE error as before.
   const unchecked = ['FIELD_TYPE_CHANGED WIRE error wire-compatible, but values, JSON and Go types change'];
   assert.deepEqual(said(toString(['option features.utf8_validation = NONE;'])), unchecked);
-  assert.deepEqual(said(toString(['option features = { field_presence: IMPLICIT, utf8_validation: NONE };'])), unchecked);
+  // Whole, without IMPLICIT set in parts before it (buf: "set multiple times").
+  assert.deepEqual(said(replaceOnce(migrated(['option features = { field_presence: IMPLICIT, utf8_validation: NONE };']), '    bytes stdout = 1;', '    string stdout = 1;')), unchecked);
   assert.deepEqual(said(replaceOnce(toString([]), '    string stdout = 1;', '    string stdout = 1 [features.utf8_validation = NONE];')), unchecked);
   // The field overrides the file, either way.
   assert.deepEqual(said(replaceOnce(toString(['option features.utf8_validation = NONE;']), '    string stdout = 1;', '    string stdout = 1 [features.utf8_validation = VERIFY];')), checked);
@@ -885,6 +928,10 @@ test('FIELD_UTF8_VALIDATION_CHANGED: the released validation comes back where an
   // would be protoc's error ("set multiple times").
   const aggregate = replaceOnce(migrated([IMPLICIT]), 'string runtime_name = 2;', 'string runtime_name = 2 [features = { utf8_validation: NONE }];');
   assert.match(fixedAlone(aggregate, proto3, RULE, 'VersionResponse.runtime_name', TITLE), /\n {4}string runtime_name = 2 \[features = \{ utf8_validation: VERIFY \}\];\n/);
+  // Its own setting, not pb.java's after it.
+  const withJava = replaceOnce(migrated([IMPLICIT]), 'string runtime_name = 2;', 'string runtime_name = 2 [features = { utf8_validation: NONE, [pb.java] { utf8_validation: DEFAULT } }];');
+  assert.match(fixedAlone(withJava, proto3, RULE, 'VersionResponse.runtime_name', TITLE),
+    /\n {4}string runtime_name = 2 \[features = \{ utf8_validation: VERIFY, \[pb\.java\] \{ utf8_validation: DEFAULT \} \}\];\n/);
   // An aggregate of other features only: nothing is added beside it.
   const otherAggregate = replaceOnce(fileNone, 'string runtime_name = 2;', 'string runtime_name = 2 [features = { field_presence: IMPLICIT }];');
   assert.deepEqual(fixTitles(otherAggregate, proto3, RULE, 'VersionResponse.runtime_name'), []);

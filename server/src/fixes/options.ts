@@ -3,7 +3,7 @@
 // number), or an option taken out with its separator. The rest of the declaration stays as written.
 
 import type { FieldNode, OptionNode } from '../proto/ast';
-import { featureValue, ownFeature, type Features } from '../proto/features';
+import { featureValue, ownFeature, topLevelOf, type Features } from '../proto/features';
 import { insertAt, type TextEdit, type TextLines } from './text';
 
 /** The features these fixes write, by option name (`features.` left out). */
@@ -33,9 +33,9 @@ export function featureEdits(
 function turnInAggregate(L: TextLines, o: OptionNode, feature: FixedFeature, value: string): TextEdit[] | undefined {
   const from = L.offsetAt(o.valueRange.start);
   const named = new RegExp(`\\b${feature}\\s*:\\s*(\\w+)`, 'g');
-  const inSource = [...L.text.slice(from, L.offsetAt(o.valueRange.end)).matchAll(named)];
+  const inSource = [...topLevelOf(L.text.slice(from, L.offsetAt(o.valueRange.end))).matchAll(named)];
   const last = inSource[inSource.length - 1];
-  if (!last || inSource.length !== [...o.value.matchAll(named)].length) return undefined;
+  if (!last || inSource.length !== [...topLevelOf(o.value).matchAll(named)].length) return undefined;
   const at = from + last.index + last[0].length - last[1]!.length;
   return [{ range: { start: L.positionAt(at), end: L.positionAt(at + last[1]!.length) }, newText: value }];
 }

@@ -418,9 +418,9 @@ class Binder {
         if (!direct && imp.modifier !== 'public') continue;
         const wkt = wellKnownTypes(imp.path);
         if (wkt) {
-          if (this.pkg === 'google.protobuf') this.importsOwnPackage = true;
-          this.declarePackage('google.protobuf');
-          for (const t of wkt) {
+          if (this.pkg === wkt.pkg) this.importsOwnPackage = true;
+          this.declarePackage(wkt.pkg);
+          for (const t of wkt.types) {
             const k = t.fqn.lastIndexOf('.');
             if (!this.declarations.has(t.fqn)) this.setDeclaration(t.fqn.slice(0, k), t.fqn.slice(k + 1), { fqn: t.fqn, kind: t.kind });
           }

@@ -101,8 +101,28 @@ export function ownFeature(options: readonly OptionNode[], feature: string): { v
 function forEachFeature(options: readonly OptionNode[], each: (feature: string, value: string, option: OptionNode) => void): void {
   for (const o of options) {
     if (o.name.startsWith('features.')) each(o.name.slice('features.'.length), o.value, o);
-    else if (o.name === 'features') for (const m of o.value.matchAll(/\b(\w+)\s*:\s*(\w+)/g)) each(m[1]!, m[2]!, o);
+    else if (o.name === 'features') for (const m of topLevelOf(o.value).matchAll(/\b(\w+)\s*:\s*(\w+)/g)) each(m[1]!, m[2]!, o);
   }
+}
+
+/**
+ * The text of an aggregate (`{ … }`) with its braces and every group nested in it (`[pb.java] { … }`, a message
+ * value, a string) turned to as many `;`: what is left are its own `key: value` settings, at their offsets. A
+ * language's features (`[pb.java] { utf8_validation: DEFAULT }`) are not FeatureSet's: buf reads them as
+ * pb.JavaFeatures.
+ */
+export function topLevelOf(aggregate: string): string {
+  const blank = (s: string): string => ';'.repeat(s.length);
+  let text = aggregate.replace(/"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'/g, blank);
+  const open = text.search(/\S/);
+  const close = text.trimEnd().length - 1;
+  if (open >= 0 && '{<'.includes(text[open]!) && close > open) text = text.slice(0, open) + ';' + text.slice(open + 1, close) + ';' + text.slice(close + 1);
+  // Innermost groups first, until none is left.
+  for (let before = ''; before !== text;) {
+    before = text;
+    text = text.replace(/[{[<][^{}[\]<>]*[}\]>]/g, blank);
+  }
+  return text;
 }
 
 /**

@@ -64,6 +64,8 @@ export function optionProblems(options: readonly OptionNode[], kind: OptionsOf):
   const { message, options: known } = OPTIONS[kind];
   const seen = new Set<string>();
   for (const o of options) {
+    // `features = { … }` after `features.x = …` sets it again (buf: "set multiple times"; before them, it is merged).
+    if (o.name.startsWith('features.')) seen.add('features.');
     // A custom option, or a part of one or of features (`(x).y`, `features.z`): not this table's.
     if (o.name.startsWith('(') || o.name.includes('.')) continue;
     if (!known.has(o.name)) {
@@ -76,6 +78,7 @@ export function optionProblems(options: readonly OptionNode[], kind: OptionsOf):
       continue;
     }
     if (seen.has(o.name) && !REPEATED.has(o.name)) out.push({ code: 'duplicate-option', message: `the option "${o.name}" is set twice`, range: o.nameRange });
+    else if (o.name === 'features' && seen.has('features.')) out.push({ code: 'duplicate-option', message: 'the option "features" is set twice: whole here, in parts (features.…) before', range: o.nameRange });
     seen.add(o.name);
     const values = known.get(o.name);
     if (values === 'string') {

@@ -22,14 +22,36 @@ const WKT: Record<string, string[]> = {
   ],
 };
 
+/**
+ * The languages' features of editions (`[pb.java] { … }`, `features.(pb.cpp).string_type`), in package pb: buf
+ * bundles these three, so a file that sets them imports them with no include path.
+ */
+const LANGUAGE_FEATURES: Record<string, string[]> = {
+  'google/protobuf/cpp_features.proto': ['CppFeatures', 'enum:CppFeatures.StringType', 'enum:CppFeatures.RepeatedType'],
+  'google/protobuf/java_features.proto': [
+    'JavaFeatures', 'JavaFeatures.NestInFileClassFeature', 'enum:JavaFeatures.NestInFileClassFeature.NestInFileClass', 'enum:JavaFeatures.Utf8Validation',
+  ],
+  'google/protobuf/go_features.proto': [
+    'GoFeatures', 'GoFeatures.OptimizeModeFeature', 'enum:GoFeatures.OptimizeModeFeature.OptimizeMode', 'enum:GoFeatures.APILevel', 'enum:GoFeatures.StripEnumPrefix',
+  ],
+};
+
 export interface WellKnownType {
   fqn: string;
   kind: 'message' | 'enum';
 }
 
-export function wellKnownTypes(importPath: string): WellKnownType[] | undefined {
-  const names = WKT[importPath];
-  return names?.map((n) =>
-    n.startsWith('enum:') ? { fqn: `google.protobuf.${n.slice(5)}`, kind: 'enum' as const } : { fqn: `google.protobuf.${n}`, kind: 'message' as const },
-  );
+/** By import path: a Map, as a path such as "constructor" is a property of every object. */
+const BUNDLED = new Map<string, { pkg: string; names: string[] }>([
+  ...Object.entries(WKT).map(([path, names]) => [path, { pkg: 'google.protobuf', names }] as const),
+  ...Object.entries(LANGUAGE_FEATURES).map(([path, names]) => [path, { pkg: 'pb', names }] as const),
+]);
+
+/** The package and types of a bundled import; undefined for any other path. */
+export function wellKnownTypes(importPath: string): { pkg: string; types: WellKnownType[] } | undefined {
+  const bundled = BUNDLED.get(importPath);
+  return bundled && {
+    pkg: bundled.pkg,
+    types: bundled.names.map((n) => (n.startsWith('enum:') ? { fqn: `${bundled.pkg}.${n.slice(5)}`, kind: 'enum' as const } : { fqn: `${bundled.pkg}.${n}`, kind: 'message' as const })),
+  };
 }
