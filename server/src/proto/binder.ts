@@ -754,9 +754,9 @@ class Binder {
     }
     if (typeKind === 'unresolved') return;
     const utf8 = ownFeature(f.options, 'utf8_validation');
-    if (utf8 && !holdsStrings({ type, typeKind })) refuse(utf8.option, `only a string field (or a map with strings) can set features.utf8_validation, not a ${typeKind === 'scalar' ? type : typeKind} field`);
+    if (utf8 && !holdsStrings({ type, typeKind })) refuse(utf8.option, `only a string field (or a map with strings) can set features.utf8_validation, not ${aFieldOf(type, typeKind)}`);
     const encoding = ownFeature(f.options, 'message_encoding');
-    if (encoding && typeKind !== 'message') refuse(encoding.option, `only a message field can set features.message_encoding, not a ${typeKind === 'scalar' ? type : typeKind} field`);
+    if (encoding && typeKind !== 'message') refuse(encoding.option, `only a message field can set features.message_encoding, not ${aFieldOf(type, typeKind)}`);
   }
 
   /** protoc takes a default only on a singular scalar or enum field that has presence, and only of the field's type. */
@@ -1264,4 +1264,10 @@ function stringValue(v: string): string {
 function unquote(v: string): string {
   const m = /^(["'])(.*)\1$/s.exec(v);
   return m ? m[2]! : v;
+}
+
+/** "an int32 field", "a message field": what a feature's error says the field is. */
+function aFieldOf(type: string, typeKind: string): string {
+  const what = typeKind === 'scalar' ? type : typeKind;
+  return `${/^[aeiou]/.test(what) ? 'an' : 'a'} ${what} field`;
 }
