@@ -106,6 +106,8 @@ test('an aggregate\'s nested language features (`[pb.java] { utf8_validation: â€
   // The field's own setting beside it is still read (buf: "expected `string`, found scalar type `int32`").
   assert.deepEqual(errors(onPort('features = { [pb.java] { utf8_validation: DEFAULT }, utf8_validation: NONE }')),
     ['feature-target only a string field (or a map with strings) can set features.utf8_validation, not an int32 field']);
+  const onMask = replaceOnce(migrated([IMPLICIT]), 'uint64 cpu_mask = 1;', 'uint64 cpu_mask = 1 [features.utf8_validation = NONE];');
+  assert.deepEqual(errors(onMask), ['feature-target only a string field (or a map with strings) can set features.utf8_validation, not a uint64 field']);
   // The file's NONE stays NONE after a nested VERIFY: every string field is unchecked.
   const file = migrated([JAVA, 'option features = { field_presence: IMPLICIT, utf8_validation: NONE, [pb.java] { utf8_validation: VERIFY } };']);
   const runtimeName = bound(file).model.messages.find((m) => m.name === 'VersionResponse')!.fields.find((f) => f.name === 'runtime_name')!;

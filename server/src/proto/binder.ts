@@ -310,7 +310,7 @@ class Binder {
     if (!options.length) return;
     if (target) {
       for (const { feature, option, targets } of misplacedFeatures(options, target)) {
-        this.problem('feature-target', `features.${feature} cannot be set on ${article(target)}: protoc takes it on the file or ${targets.map(article).join(' or ')}`, option.nameRange, 'error');
+        this.problem('feature-target', `features.${feature} cannot be set on ${withArticle(target)}: protoc takes it on the file or ${targets.map(withArticle).join(' or ')}`, option.nameRange, 'error');
       }
     }
     for (const { option, unknownValue } of unknownFeatures(options)) {
@@ -754,9 +754,9 @@ class Binder {
     }
     if (typeKind === 'unresolved') return;
     const utf8 = ownFeature(f.options, 'utf8_validation');
-    if (utf8 && !holdsStrings({ type, typeKind })) refuse(utf8.option, `only a string field (or a map with strings) can set features.utf8_validation, not ${aFieldOf(type, typeKind)}`);
+    if (utf8 && !holdsStrings({ type, typeKind })) refuse(utf8.option, `only a string field (or a map with strings) can set features.utf8_validation, not ${withArticle(typeKind === 'scalar' ? type : typeKind)} field`);
     const encoding = ownFeature(f.options, 'message_encoding');
-    if (encoding && typeKind !== 'message') refuse(encoding.option, `only a message field can set features.message_encoding, not ${aFieldOf(type, typeKind)}`);
+    if (encoding && typeKind !== 'message') refuse(encoding.option, `only a message field can set features.message_encoding, not ${withArticle(typeKind === 'scalar' ? type : typeKind)} field`);
   }
 
   /** protoc takes a default only on a singular scalar or enum field that has presence, and only of the field's type. */
@@ -805,7 +805,7 @@ class Binder {
     const d = this.typeRef({ written: extendee, range }, scope);
     if (d && d.kind !== 'message') this.problem('not-a-message', `"${extendee}" is a ${d.kind}: only a message can be extended`, range, 'error');
     // protoc: "Extensions in proto3 are only allowed for defining options."
-    else if (d && this.proto3 && !/^google\.protobuf\.\w+Options$/.test(d.fqn)) this.problem('invalid-extension', `a proto3 file extends only the options messages of descriptor.proto, not "${d.fqn}"`, range, 'error');
+    else if (d && this.proto3 && !DESCRIPTOR_OPTIONS.test(d.fqn)) this.problem('invalid-extension', `a proto3 file extends only the options messages of descriptor.proto, not "${d.fqn}"`, range, 'error');
     else if (d) {
       const known = this.extensionsOf.get(d.fqn);
       if (known) known.push(...fields);
@@ -1076,9 +1076,9 @@ function pascalCase(name: string): string {
   return name.toLowerCase().replace(/(?:^|_+)([a-z0-9]?)/g, (_m, c: string) => c.toUpperCase());
 }
 
-/** An element as a sentence names it: "an enum", "a field". */
-function article(target: FeatureTarget): string {
-  return `${target.startsWith('enum') ? 'an' : 'a'} ${target}`;
+/** A word as a sentence names it: "an enum", "an int32", "a field", "a oneof", "a uint32" (said with a consonant). */
+function withArticle(word: string): string {
+  return `${/^[aei]/.test(word) ? 'an' : 'a'} ${word}`;
 }
 
 type NumberRange = ReservedNode['ranges'][number];
@@ -1264,10 +1264,4 @@ function stringValue(v: string): string {
 function unquote(v: string): string {
   const m = /^(["'])(.*)\1$/s.exec(v);
   return m ? m[2]! : v;
-}
-
-/** "an int32 field", "a message field": what a feature's error says the field is. */
-function aFieldOf(type: string, typeKind: string): string {
-  const what = typeKind === 'scalar' ? type : typeKind;
-  return `${/^[aeiou]/.test(what) ? 'an' : 'a'} ${what} field`;
 }
