@@ -619,32 +619,17 @@ class Parser {
     // Keywords only count as keywords when what follows fits; `message message = 1;` is a field.
     const nextIsIdent = this.peek().kind === 'ident';
     if (!oneof) {
-      if (t.text === 'message' && nextIsIdent) {
-        const m = this.message();
-        if (m) msg.messages = add(msg.messages, m);
-        return;
-      }
-      if (t.text === 'enum' && nextIsIdent) {
-        const e = this.enumDecl();
-        if (e) msg.enums = add(msg.enums, e);
-        return;
-      }
-      if (t.text === 'extend' && (nextIsIdent || this.peek().text === '.')) {
-        const e = this.extend();
-        if (e) msg.extends = add(msg.extends, e);
-        return;
-      }
-      if (t.text === 'oneof' && nextIsIdent) {
-        const o = this.oneof(msg);
-        if (o) msg.oneofs = add(msg.oneofs, o);
-        return;
-      }
+      if (t.text === 'message' && nextIsIdent) return void (msg.messages = add(msg.messages, this.message()));
+      if (t.text === 'enum' && nextIsIdent) return void (msg.enums = add(msg.enums, this.enumDecl()));
+      if (t.text === 'extend' && (nextIsIdent || this.peek().text === '.')) return void (msg.extends = add(msg.extends, this.extend()));
+      if (t.text === 'oneof' && nextIsIdent) return void (msg.oneofs = add(msg.oneofs, this.oneof(msg)));
       if (t.text === 'reserved' && !this.peekIs('=', 1) && !this.peekIs('=', 2)) return void (msg.reserved = add(msg.reserved, this.reserved(true)));
       if (t.text === 'extensions' && (this.peek().kind === 'int')) return void (msg.extensions = add(msg.extensions, this.extensions()));
     }
     if (t.text === 'option' && (nextIsIdent || this.peek().text === '(')) {
       const o = this.option();
-      if (o) { const at = oneof ?? msg; at.options = add(at.options, o); }
+      const at = oneof ?? msg;
+      at.options = add(at.options, o);
       return;
     }
     const f = this.field(oneof);
@@ -953,7 +938,7 @@ class Parser {
     }
     if (t.text === 'option' && !this.peekIs('=', 1)) {
       const o = this.option();
-      if (o) node.options = add(node.options, o);
+      node.options = add(node.options, o);
       return;
     }
     if (t.text === 'reserved' && !this.peekIs('=', 1)) {
@@ -985,7 +970,7 @@ class Parser {
       if (this.eat(';')) return;
       if (this.is('option')) {
         const o = this.option();
-        if (o) node.options = add(node.options, o);
+        node.options = add(node.options, o);
         return;
       }
       if (this.is('rpc')) {
@@ -1042,7 +1027,7 @@ class Parser {
         if (this.eat(';')) return;
         if (this.is('option')) {
           const o = this.option();
-          if (o) node.options = add(node.options, o);
+          node.options = add(node.options, o);
           return;
         }
         this.expected("'option' or '}'", true);
@@ -1063,8 +1048,9 @@ function pushDefined<T>(list: T[], x: T | undefined): void {
   if (x) list.push(x);
 }
 
-/** `list` with `x` appended: a new array in place of the shared empty one. */
-function add<T>(list: T[], x: T): T[] {
+/** `list` with `x` appended: a new array in place of the shared empty one; `list` itself where a half-typed declaration gave none. */
+function add<T>(list: T[], x: T | undefined): T[] {
+  if (x === undefined) return list;
   if (list === NONE) return [x];
   list.push(x);
   return list;
