@@ -31,12 +31,29 @@ export interface LoadedCli {
 const CACHE_HEADER = 'cri-compat V8 code cache 1\n';
 /** Part of the code cache's check: the build sets them too, before it compiles the CLI and saves the cache. */
 const V8_FLAGS = '--interrupt-budget=1000000';
+/**
+ * The same flags at V8's defaults, by V8 version (`node --v8-options`). Node's built-in modules carry a code cache
+ * made with the defaults, and V8 rejects a cache made under other flags: a built-in first required while V8_FLAGS
+ * are set is compiled from its source (node:child_process, which a lookup in git loads: 20 million instructions).
+ * So the CLI's requires run with the defaults back. A V8 not listed here only compiles those modules from source.
+ */
+export const V8_DEFAULTS: Readonly<Record<string, string>> = { '11.3': '--interrupt-budget=67584' };
 
 export function loadCli(dir: string = __dirname, useCache = true): LoadedCli {
-  // Node's built-in modules carry a code cache made without these flags: one first required after they are set is
-  // compiled from its source. Every CLI run needs node:os, so it is loaded before.
-  require('node:os');
   setFlagsFromString(V8_FLAGS);
+  const defaults = V8_DEFAULTS[process.versions.v8.split('.', 2).join('.')];
+  // Each flag change costs V8 a parse and a hash of every flag, and the bundle requires the same few modules ~30 times.
+  const required = new Set<string>();
+  const requireBuiltin = (id: string): unknown => {
+    if (!defaults || required.has(id)) return require(id);
+    required.add(id);
+    setFlagsFromString(defaults);
+    try {
+      return require(id);
+    } finally {
+      setFlagsFromString(V8_FLAGS);
+    }
+  };
   const file = join(dir, 'cli-main.js');
   let source: Buffer;
   try {
@@ -50,8 +67,8 @@ export function loadCli(dir: string = __dirname, useCache = true): LoadedCli {
     ...(cachedData ? { cachedData } : {}),
   });
   const module = { exports: {} as CliModule };
-  // The bundle requires nothing but Node's built-in modules, so this module's require serves it.
-  script.runInThisContext()(module.exports, require, module, file, dir);
+  // The bundle requires nothing but Node's built-in modules.
+  script.runInThisContext()(module.exports, requireBuiltin, module, file, dir);
   return { cli: module.exports, script, source, cacheUsed: cachedData !== undefined && !script.cachedDataRejected };
 }
 
