@@ -7,6 +7,7 @@
 //   history-build  historyFileFromCorpus() from scratch: first call in this process, then warm repeats
 //   history-load   loadBundledHistory() as the first call in this process; RSS around it; re-instantiation from JSON
 //   scale          analyze() cost per line at 1×, 10× and 100× the size of api.proto
+//   scale-runs     analyze() of one of those files a given number of times, for instruction counts under callgrind
 //   scale-files    writes those files and their baselines as buf modules, for the whole-process runs
 
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -267,9 +268,18 @@ export function editedBaseline(text: string, n: number): { text: string; edits: 
   return { text: lines.join('\n'), edits };
 }
 
+/** api.proto × `factor` and its baseline (6 edits, with the release history), as analyze() takes them. */
+function scaled(s: Subject, factor: number) {
+  const text = scaleProto(s.text, factor);
+  const base = editedBaseline(text, 6);
+  const history = s.baseline.history;
+  const model = bind(parse(base.text), 'file:///bench/baseline.proto').model;
+  const baseline: Baseline = { tag: `x${factor}-baseline`, source: 'path', origin: 'generated', model, ...(history ? { history } : {}) };
+  return { text, base, uri: `file:///bench/api-x${factor}.proto`, baseline, lines: text.split('\n').length };
+}
+
 function cmdScale(o: { corpus: string; factors?: number[]; budgetMs?: number }): Json {
   const s = newestV1(o.corpus);
-  const history = s.baseline.history;
   const factors = o.factors ?? [1, 10, 100];
   const results: Json[] = [];
   let perLine1: number | undefined;
@@ -279,13 +289,8 @@ function cmdScale(o: { corpus: string; factors?: number[]; budgetMs?: number }):
   let scan1: number | undefined;
   for (const factor of factors) {
     const t0 = now();
-    const text = scaleProto(s.text, factor);
-    const base = editedBaseline(text, 6);
-    const uri = `file:///bench/api-x${factor}.proto`;
-    const baseModel = bind(parse(base.text), 'file:///bench/baseline.proto').model;
-    const baseline: Baseline = { tag: `x${factor}-baseline`, source: 'path', origin: 'generated', model: baseModel, ...(history ? { history } : {}) };
+    const { text, base, uri, baseline, lines } = scaled(s, factor);
     const genMs = now() - t0;
-    const lines = text.split('\n').length;
     // Untimed warm-up at every size until the JIT is warm: 30 runs, or 1 s, whichever comes first (one run
     // warms it at 100×). With fewer, 1× would be timed half-cold and look slower per line than it is.
     let check: ReturnType<typeof analyze> | undefined;
@@ -337,6 +342,16 @@ function cmdScale(o: { corpus: string; factors?: number[]; budgetMs?: number }):
 }
 
 /**
+ * For run.mjs's instruction counts (callgrind): `warmup` analyze() calls of api.proto × `factor`, then `runs` more.
+ * Two processes that differ only in `runs` differ by the instructions of those runs, at the JIT's steady state.
+ */
+function cmdScaleRuns(o: { corpus: string; factor?: number; warmup?: number; runs?: number }): Json {
+  const { text, uri, baseline, lines } = scaled(newestV1(o.corpus), o.factor ?? 1);
+  for (let k = 0; k < (o.warmup ?? 0) + (o.runs ?? 0); k++) analyze(text, { uri, baseline });
+  return { lines };
+}
+
+/**
  * The files of the whole-process scaling runs (run.mjs, section 6): for each factor, `x<factor>/new` and
  * `x<factor>/old`, each a buf module (buf.yaml v2) holding api.proto, the scaled file and its edited baseline
  * as `cmdScale` checks them. Plus `x0`: a three-line pair with one breaking change, whose run is what a
@@ -369,7 +384,7 @@ function cmdScaleFiles(o: { corpus: string; dir?: string; factors?: number[] }):
 const [command, arg] = process.argv.slice(2);
 const options = (arg ? JSON.parse(arg) : {}) as Json & { corpus: string };
 const commands: Record<string, (o: typeof options) => Json> = {
-  warm: cmdWarm, profile: cmdProfile, 'history-build': cmdHistoryBuild, 'history-load': cmdHistoryLoad, scale: cmdScale, 'scale-files': cmdScaleFiles,
+  warm: cmdWarm, profile: cmdProfile, 'history-build': cmdHistoryBuild, 'history-load': cmdHistoryLoad, scale: cmdScale, 'scale-runs': cmdScaleRuns, 'scale-files': cmdScaleFiles,
 };
 const fn = command ? commands[command] : undefined;
 if (!fn) {

@@ -558,7 +558,50 @@ if (want('scale')) {
   add({ id: '6m', figure: 'parse() alone at 1× / 10× / 100×: per line, and per line / 1×', value: s.results[0].parseUs, info: true, fmt: () => `${perLine('parse')}; ${ratios('parse')}` });
   add({ id: '6n', figure: 'For comparison, not product code: the same files as tokens, declarations and interned names in typed arrays (bench/typedArrayScan.ts, no checks): per line, and per line / 1×',
     value: s.results[0].scanUs, info: true, fmt: () => `${perLine('scan')}; ${ratios('scan')}` });
+  await scaleInstructions();
   scaleProcesses();
+}
+
+/**
+ * The work per line apart from the memory it runs on: instructions of analyze() at each size, counted by callgrind
+ * (valgrind), which counts the same on a busy machine and whatever the caches do. Per factor, two processes that
+ * warm up alike and then differ only in the number of runs; their difference, per run and line. Without valgrind
+ * (`apt-get install valgrind`) this is skipped.
+ */
+async function scaleInstructions() {
+  if (spawnSync('valgrind', ['--version']).error) {
+    log('6. instruction counts skipped: valgrind is not installed (apt-get install valgrind)');
+    return;
+  }
+  // Warm-up and runs sized to about a second of analyze() at each factor (valgrind is ~50× slower).
+  const plan = [{ factor: 1, warmup: 30, runs: 100 }, { factor: 10, warmup: 5, runs: 10 }, { factor: 100, warmup: 1, runs: 1 }];
+  log('6. instructions per line under callgrind (1×, 10×, 100×; two processes per size, run side by side)');
+  const counted = (factor, warmup, runs) => new Promise((done, reject) => {
+    const out = join(WORK, `callgrind.${factor}.${runs}.out`);
+    const p = spawn('valgrind', ['--tool=callgrind', '--smc-check=all-non-file', `--callgrind-out-file=${out}`, process.execPath, '--max-old-space-size=4096', BENCH_JS, 'scale-runs',
+      JSON.stringify({ corpus: corpusDir, factor, warmup, runs })], { cwd: WORK, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    p.stdout.on('data', (d) => { stdout += d; });
+    p.stderr.on('data', (d) => { stderr = (stderr + d).slice(-4000); });
+    p.on('error', reject);
+    p.on('close', (code) => {
+      if (code !== 0) return reject(new Error(`callgrind scale-runs x${factor} exited ${code}: ${stderr}`));
+      const summary = /^summary: (\d+)$/m.exec(readFileSync(out, 'utf8'));
+      rmSync(out, { force: true });
+      if (!summary) return reject(new Error(`no summary in ${out}`));
+      done({ instructions: Number(summary[1]), lines: JSON.parse(stdout.trim().split('\n').pop()).lines });
+    });
+  });
+  const sizes = [];
+  for (const { factor, warmup, runs } of plan) {
+    const [a, b] = await Promise.all([counted(factor, warmup, runs), counted(factor, warmup, 2 * runs)]);
+    sizes.push({ factor, lines: a.lines, runs, perLine: (b.instructions - a.instructions) / runs / a.lines });
+  }
+  results.sections.scaleInstructions = sizes;
+  add({ id: '6q', figure: 'analyze() instructions per line at 1× / 10× / 100× (callgrind: all threads, garbage collection included; not skewed by other processes or the caches), and per line / 1× (linear = 1)',
+    value: sizes[0].perLine, info: true,
+    fmt: () => `${sizes.map((x) => x.perLine.toFixed(0)).join(' / ')}; ${sizes.slice(1).map((x) => fmtX(x.perLine / sizes[0].perLine)).join(' / ')}` });
 }
 
 /**
