@@ -4,7 +4,8 @@
 //
 // Corpus: CRI_API_CORPUS or ../shared/cri-api (see server/src/baseline/corpus.ts). `--check` compares
 // instead of writing and exits 1 when the committed file is stale. The index holds facts only (names,
-// numbers, types, tag intervals, doc fingerprints): no comment text and no proto text.
+// numbers, types, tag intervals, doc fingerprints, the values of declared options): no comment text and no
+// declarations.
 
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';

@@ -7,11 +7,17 @@
 // byte; against the bundled release index (no comment text) the field is back at its place. The same for enum
 // values, which no release declares out of number order: the history's enums, each with its last two values
 // swapped, give back the swapped file.
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { strict as assert } from 'node:assert';
 import type { CodeAction, TextDocumentEdit } from 'vscode-languageserver-protocol/node';
-import { Corpus, findCorpusDir, findRepoRoot } from '../server/src/baseline/corpus';
-import { loadBundledHistory } from '../server/src/baseline/historyIndex';
+import { Corpus, V1_PATH, findCorpusDir, findRepoRoot } from '../server/src/baseline/corpus';
+import {
+  IndexedHistory, historyFileFromCorpus, loadBundledHistory, serializeHistoryFile, type HistoryFile,
+} from '../server/src/baseline/historyIndex';
 import type { Baseline } from '../server/src/baseline/types';
 import type { Finding } from '../server/src/compat/finding';
 import { applyEdits, computeFixes, DEPRECATION_NOTE, fixAll, type Fix, type TextEdit } from '../server/src/fixes';
@@ -25,7 +31,7 @@ import { bind } from '../server/src/proto/binder';
 import { parse } from '../server/src/proto/parser';
 import { analyze, type Analysis } from '../server/src/service';
 import { newestTag } from '../server/src/policy/versions';
-import { NEEDS_CORPUS, corpusText } from './corpusText';
+import { NEEDS_CORPUS, corpusText, replaceOnce } from './corpusText';
 
 const URI = 'file:///work/api.proto';
 const CORPUS_DIR = findCorpusDir(findRepoRoot(__dirname));
@@ -464,5 +470,50 @@ describe('a released field or enum value whose declaration alone was deleted goe
         sameText(applyEdits(d.text, editsOf(onSave)), d.deprecatedText, `${d.what} against the ${baseline.source} baseline: fix-all on save`);
       }
     }
+  });
+});
+
+describe('against the bundled index, a restore writes back option values that are aggregates, have spaces or are long', NEEDS_CORPUS, () => {
+  // No release of cri-api declares such an option on an element yet (only `debug_redact = true`), so the newest
+  // release gets some, and its index is built as scripts/build-history.ts builds the bundled one: from a corpus
+  // directory, serialised and read back. The options are in sorted order, the index's (it compares option sets).
+  const tag = CORPUS_DIR ? newestTag(new Corpus(CORPUS_DIR).goTags().map((r) => r.tag), true)! : '';
+  const PASSWORD = '    string password = 2 [debug_redact = true];\n';
+  const OPTIONS = '(demo.note) = "two words", (demo.pattern) = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$", '
+    + '(demo.rules) = { min_len: 1 max_len: 64 in: ["a", "b"] }, debug_redact = true';
+  const WITH_OPTIONS = `    string password = 2 [${OPTIONS}];\n`;
+  const UDP = '    UDP = 1;\n';
+  const UDP_WITH_OPTIONS = '    UDP = 1 [(demo.label) = { text: "udp" }];\n';
+
+  function indexOf(release: string): Baseline {
+    const dir = mkdtempSync(join(tmpdir(), 'cri-compat-index-'));
+    try {
+      const blob = createHash('sha1').update(`blob ${Buffer.byteLength(release)}\0`).update(release).digest('hex');
+      mkdirSync(join(dir, 'blobs'));
+      writeFileSync(join(dir, 'blobs', `${blob}.proto`), release);
+      writeFileSync(join(dir, 'tags.tsv'), `tag\tpath\tblob\tcommit_date\tprerelease\n${tag}\t${V1_PATH}\t${blob}\t2026-01-01\tno\n`);
+      const file = JSON.parse(serializeHistoryFile(historyFileFromCorpus(new Corpus(dir)))) as HistoryFile;
+      const h = new IndexedHistory(file.packages['runtime.v1']!);
+      return { tag, source: 'bundled', origin: 'test', model: h.modelAt(tag)!, history: h };
+    } finally {
+      rmSync(dir, { recursive: true });
+    }
+  }
+
+  test('restore and deprecate give back the release, byte for byte', () => {
+    const release = replaceOnce(replaceOnce(corpusText(tag), PASSWORD, WITH_OPTIONS), UDP, UDP_WITH_OPTIONS);
+    const baseline = indexOf(release);
+    const fixOf = (text: string, rule: string, element: string, title: string): string => {
+      const a = run(text, baseline);
+      assert.deepEqual(a.bound.problems.map((p) => p.message), []);
+      const f = a.findings.find((x) => x.rule === rule && x.element === `runtime.v1.${element}`);
+      assert.ok(f, `${rule} ${element}`);
+      return applyEdits(text, fixTitled(computeFixes(text, a.bound, f), title).edits);
+    };
+    const noPassword = replaceOnce(release, WITH_OPTIONS, '');
+    sameText(fixOf(noPassword, 'FIELD_NO_DELETE', 'AuthConfig.password', 'Restore the field'), release, 'Restore the field');
+    sameText(fixOf(noPassword, 'FIELD_REMOVED_WITHOUT_DEPRECATION', 'AuthConfig.password', 'Deprecate instead of deleting'),
+      replaceOnce(release, WITH_OPTIONS, `    // ${DEPRECATION_NOTE}\n    string password = 2 [${OPTIONS}, deprecated = true];\n`), 'Deprecate instead of deleting');
+    sameText(fixOf(replaceOnce(release, UDP_WITH_OPTIONS, ''), 'ENUM_VALUE_NO_DELETE', 'Protocol.UDP', 'Restore the enum value'), release, 'Restore the enum value');
   });
 });

@@ -29,8 +29,11 @@ import { compareTags, kubernetesToGoTag, parseAnyTag } from '../policy/versions'
 import { V1ALPHA2_PATH, V1_PATH, type Corpus } from './corpus';
 import type { ElementKind, History, HistoryElement, NumberUse, Release } from './types';
 
-/** 2: every kind's fact tuple ends with its declared options (after the doc fingerprint). */
-export const HISTORY_FORMAT = 2;
+/**
+ * 2: every kind's fact tuple ends with its declared options (after the doc fingerprint). 3: those options keep each
+ * value's text; 2 kept aggregates, values with spaces and long ones as a hash, which a restore cannot write back.
+ */
+export const HISTORY_FORMAT = 3;
 
 /** One package's history, as stored in history.json. */
 export interface PackageData {
@@ -81,7 +84,8 @@ const MESSAGE = 0, FIELD = 1, ENUM = 2, VALUE = 3, SERVICE = 4, RPC = 5;
  * Fact tuples per kind, with their defaults (trailing defaults are not stored). The doc fingerprint
  * (index into `docs`, -1 for none) comes next to last; everything else is the element's shape. The last
  * fact is the declared options the other facts do not already hold (e.g. `[debug_redact = true]`, which
- * changes generated Go code), as string indices of `name=value`, sorted; usually empty, so not stored.
+ * changes generated Go code), as string indices of `name=value` with the value's text, sorted; usually empty, so
+ * not stored.
  *   message: [oneofs[], reservedNumbers (flat start,end pairs), reservedNames[], deprecated, doc, options[]]
  *   field:   [number, type, typeKind, label, oneof, jsonName (-1 = default), flags, doc, options[]]
  *   enum:    [reservedNumbers, reservedNames[], deprecated, doc, options[]]

@@ -1381,7 +1381,7 @@ export function declarationOf(f: FieldDef, from: ApiModel['syntax'], into: Pick<
   }
   // The options no rule compares, such as `debug_redact = true` (without it, Go's generated code prints a secret):
   // the restore gives back the release, not only what the rules would notice. Features are written above, as the
-  // file accepts them; an aggregate value the index keeps only as a hash cannot be written back.
+  // file accepts them.
   return `${label}${type} ${f.name} = ${f.number}${optionList([...opts, ...restorableOptions(f)], f)};`;
 }
 

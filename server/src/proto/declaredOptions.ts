@@ -2,8 +2,6 @@
 // reports a change of them, and a restore fix writes them back. Kept aside for definitions without a syntax node
 // (models rebuilt from the release index), so both kinds of model answer alike.
 
-import { fnv1a } from '../fnv1a';
-
 /** Options other facts already hold: `deprecated` everywhere, `json_name` and `packed` on fields. */
 const MODELLED_OPTIONS = new Set(['deprecated', 'json_name', 'packed']);
 
@@ -14,9 +12,9 @@ const optionsWithoutNode = new WeakMap<object, string[]>();
 
 /**
  * The options declared on a definition that the model has no property for, as sorted `name=value` strings
- * (`debug_redact=true`). Values with white space or longer than 60 characters (aggregates) are kept as a
- * fingerprint `#hash`: the index holds no proto text. Works for parsed models (from the syntax node) and for
- * models from a history (`modelAt`), so both encode the same.
+ * (`debug_redact=true`), each value as the parser read it (its tokens one space apart), aggregates (`{ a: 1 }`)
+ * included: a restore from the index writes them back, and they are few (no release has one but `debug_redact`).
+ * Works for parsed models (from the syntax node) and for models from a history (`modelAt`), so both encode the same.
  */
 export function declaredOptions(def: object): string[] {
   const known = optionsWithoutNode.get(def);
@@ -26,22 +24,20 @@ export function declaredOptions(def: object): string[] {
   const out: string[] = [];
   for (const o of opts) {
     if (MODELLED_OPTIONS.has(o.name)) continue;
-    const v = o.value.trim();
-    out.push(`${o.name}=${/\s/.test(v) || v.length > 60 ? `#${fnv1a(v)}` : v}`);
+    out.push(`${o.name}=${o.value.trim()}`);
   }
   return out.sort();
 }
 
 /**
- * The options of `declaredOptions` as a restore writes them back (`debug_redact = true`), features left out (the
- * restore says them as the file it goes into accepts them): with the released text of each value, aggregates
- * (`{ a: 1 }`) included, where the definition has its syntax node, in the release's order; from the index, whose
- * long or spaced values are hashes, only the others.
+ * The options of `declaredOptions` as a restore writes them back (`debug_redact = true`), with the released text of
+ * each value, features left out (the restore says them as the file it goes into accepts them): in the release's
+ * order where the definition has its syntax node, sorted from the index.
  */
 export function restorableOptions(def: object): string[] {
   const opts = (def as OptionCarrier).node?.options;
   const all = opts ? opts.filter((o) => !MODELLED_OPTIONS.has(o.name)).map((o) => `${o.name} = ${o.value.trim()}`)
-    : declaredOptions(def).filter((o) => !o.includes('=#')).map(formatOption);
+    : declaredOptions(def).map(formatOption);
   return all.filter((o) => !/^features\b/.test(o));
 }
 
