@@ -395,7 +395,7 @@ test('enum value names that clash with the enum\'s name stripped and case ignore
   assertInserted(replaceOnce(migrated(), 'enum Protocol {\n', 'enum Protocol {\noption features.json_format = LEGACY_BEST_EFFORT;\n'), END, 'PROTOCOL_TCP = 3;', []);
 });
 
-test('a message set with fields, an extension of one that is not a singular message, and a message set in proto3 are binding errors, as protoc says', NEEDS_CORPUS, () => {
+test('a message set with fields or without extension ranges, an extension of one that is not a singular message, and a message set in proto3 are binding errors, as protoc and buf say', NEEDS_CORPUS, () => {
   const SET = 'message MSet { option message_set_wire_format = true; extensions 4 to max; }';
   const p2 = asProto2();
   assertInserted(p2, GO_PACKAGE, 'message MSet { option message_set_wire_format = true; optional int32 only_field = 1; extensions 4 to max; }', [['message-set', 'only_field']]);
@@ -403,6 +403,10 @@ test('a message set with fields, an extension of one that is not a singular mess
   assertInserted(p2, GO_PACKAGE, `${SET} extend MSet { repeated VersionRequest x = 5; }`, [['message-set', 'VersionRequest']]);
   assertInserted(migrated(), GO_PACKAGE, `${SET} extend MSet { int32 x = 5; }`, [['message-set', 'int32']]);
   assertInserted(corpusText(TAG), GO_PACKAGE, 'message MSet { option message_set_wire_format = true; }', [['message-set', 'MSet']]);
+  // Without extension ranges it holds nothing (buf: "message set type … declares no extension ranges"), reserved numbers or not.
+  assertInserted(p2, GO_PACKAGE, 'message MSet { option message_set_wire_format = true; }', [['message-set', 'message_set_wire_format']]);
+  assertInserted(p2, GO_PACKAGE, 'message MSet { option message_set_wire_format = true; reserved 5; }', [['message-set', 'message_set_wire_format']]);
+  assertInserted(migrated(), GO_PACKAGE, 'message Outer { message MSet { option message_set_wire_format = true; } }', [['message-set', 'message_set_wire_format']]);
   // At the edge: extensions only, each a singular message; a message set that is not one (false).
   assertInserted(p2, GO_PACKAGE, `${SET} extend MSet { optional VersionRequest x = 5; }`, []);
   assertInserted(migrated(), GO_PACKAGE, `${SET} message Holder { extend MSet { Holder h = 10; } }`, []);

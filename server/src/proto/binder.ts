@@ -229,8 +229,8 @@ class Binder {
   private readonly fieldIndex = { byNumber: new Map<number, FieldNode>(), byName: new Map<string, FieldNode>(), byJson: new Map<string, FieldNode>() };
   /** The extensions imported files declare (their extendee as written, in their scope): numbers, not nodes (see declareFile). */
   private readonly importedExtensions: { extendee: string; scope: string; uri: string; numbers: { number: number; name: string }[] }[] = [];
-  /** This file's message sets (`option message_set_wire_format = true;`), by full name: their extensions are messages. */
-  private readonly messageSets = new Set<string>();
+  /** This file's message sets, by full name, with their `option message_set_wire_format = true;`: their extensions are messages. */
+  private readonly messageSets = new Map<string, OptionNode>();
   /**
    * The names imported files of the file's own package declare in it besides types (name → what and where):
    * values of their top-level enums, which protoc declares next to the enum, not in it (C++ scoping), and
@@ -367,7 +367,8 @@ class Binder {
       if (!m.name) return;
       const fqn = join(scope, m.name);
       declare(scope, m.name, 'message', m, m.comments.leading?.text);
-      if (report && isMessageSet(m)) this.messageSets.add(fqn);
+      const messageSet = report ? messageSetOption(m) : undefined;
+      if (messageSet) this.messageSets.set(fqn, messageSet);
       // An imported message's extension ranges, for the numbers of this file's extensions of it (its own: see message).
       if (!report && m.extensions.length) this.extensionRangesOf.set(fqn, extensionRanges(m));
       for (const n of m.messages) walkMessage(n, fqn);
@@ -613,10 +614,16 @@ class Binder {
     // protoc: "Extension ranges are not allowed in proto3" (extensions there declare options only).
     if (this.proto3) for (const e of m.extensions) this.problem('proto3-extensions', 'extension ranges are not allowed in proto3', e.range, 'error');
     // A message set's extensions take any positive int32 (protoc's kint32max), its fields and reservations do not.
-    const messageSet = isMessageSet(m);
-    // protoc: "MessageSet is not supported in proto3", and "MessageSets cannot have fields, only extensions".
+    // The option found when the message was declared (another message declared with its name has its own options).
+    const found = this.messageSets.get(fqn);
+    const messageSet = found && m.options.includes(found) ? found : undefined;
+    // protoc: "MessageSet is not supported in proto3", and "MessageSets cannot have fields, only extensions"; buf
+    // refuses one without extension ranges, which could hold nothing.
     if (messageSet && this.proto3) this.problem('message-set', 'a message set (message_set_wire_format) is not allowed in proto3', m.nameRange, 'error');
-    else if (messageSet) for (const f of m.fields) this.problem('message-set', `message set "${m.name}" cannot have fields, only extensions: "${f.name}"`, f.nameRange, 'error');
+    else if (messageSet) {
+      for (const f of m.fields) this.problem('message-set', `message set "${m.name}" cannot have fields, only extensions: "${f.name}"`, f.nameRange, 'error');
+      if (!m.extensions.length) this.problem('message-set', `message set "${m.name}" declares no extension ranges: it holds extensions only`, messageSet.nameRange, 'error');
+    }
     this.reserved(m.reserved, def, 1, FIELD_MAX, m.extensions, messageSet ? ENUM_MAX : FIELD_MAX);
     const ranges = extensionRanges(m);
     if (ranges.length) this.extensionRangesOf.set(fqn, ranges);
@@ -1243,8 +1250,9 @@ function forEachOption(ast: ProtoFile, each: (o: OptionNode) => void): void {
   }
 }
 
-function isMessageSet(m: MessageNode): boolean {
-  return m.options.length > 0 && m.options.some((o) => o.name === 'message_set_wire_format' && o.value === 'true');
+/** The option that makes `m` a message set; undefined for any other message. */
+function messageSetOption(m: MessageNode): OptionNode | undefined {
+  return m.options.length > 0 ? m.options.find((o) => o.name === 'message_set_wire_format' && o.value === 'true') : undefined;
 }
 
 function hasJsonName(f: FieldNode): boolean {
