@@ -13,7 +13,7 @@ import { EDITION_DEFAULTS, misplacedFeatures, ownFeature, resolveFeatures, unkno
 import { defaultValueProblem } from './defaults';
 import { fieldOptionProblems, optionProblems, type OptionsOf } from './options';
 import { ENUM_MAX, FIELD_MAX, parse } from './parser';
-import { wellKnownTypes } from './wellKnown';
+import { wellKnownTypes, type FeatureTargetName } from './wellKnown';
 import { addToIndex, join, lookup, sortIndex, type NameIndex } from './lookup';
 import { partitionPoint } from '../binarySearch';
 
@@ -274,7 +274,7 @@ class Binder {
       model.goPackageNode = goPackage;
     }
     if (this.fileFeatures) {
-      this.misplacedFeatures(this.ast.options, undefined);
+      this.misplacedFeatures(this.ast.options, 'file');
       const required = ownFeature(this.ast.options, 'field_presence');
       if (required?.value === 'LEGACY_REQUIRED') this.problem('feature-target', 'features.field_presence = LEGACY_REQUIRED cannot be the file\'s default: set it on the fields that are required', required.option.nameRange, 'error');
     } else if (this.ast.setsFeatures) {
@@ -303,19 +303,20 @@ class Binder {
 
   /**
    * As protoc says ("unsupported option target"): a feature set where protoc refuses it, such as utf8_validation on a
-   * message. Resolution still reads it, as it reads the option packed in an editions file. Features FeatureSet lacks
-   * are refused everywhere; `target` undefined (the file, a service, a method) checks only that.
+   * message, or a language's nest_in_file_class on the file. Resolution still reads it, as it reads the option packed
+   * in an editions file. Features their feature set lacks are refused everywhere; `target` undefined (a service, a
+   * method, whose features buf does not check) checks only that.
    */
   private misplacedFeatures(options: readonly OptionNode[], target: FeatureTarget | undefined): void {
     if (!options.length) return;
     if (target) {
-      for (const { feature, option, targets } of misplacedFeatures(options, target)) {
-        this.problem('feature-target', `features.${feature} cannot be set on ${withArticle(target)}: protoc takes it on the file or ${targets.map(withArticle).join(' or ')}`, option.nameRange, 'error');
+      for (const { feature, range, targets } of misplacedFeatures(options, target)) {
+        this.problem('feature-target', `features.${feature} cannot be set on ${onElement(target)}: protoc takes it on ${targets.map(onElement).join(' or ')}`, range, 'error');
       }
     }
-    for (const { option, unknownValue } of unknownFeatures(options)) {
-      if (unknownValue) this.problem('invalid-option-value', `${option.name} takes no value ${option.value}`, option.valueRange, 'error');
-      else this.problem('unknown-option', `"${option.name.slice('features.'.length)}" is not a feature of google.protobuf.FeatureSet`, option.nameRange, 'error');
+    for (const { option, range, unknownValue, feature, of } of unknownFeatures(options)) {
+      if (unknownValue) this.problem('invalid-option-value', `${option.name} takes no value ${option.value}`, range, 'error');
+      else this.problem('unknown-option', `"${feature}" is not a feature of ${of}`, range, 'error');
     }
   }
 
@@ -1081,6 +1082,11 @@ function stripPrefix(name: string, prefix: string): string {
 /** protoc's EnumValueToPascalCase: `FOO_BAR` and `foo_bar` are `FooBar`. */
 function pascalCase(name: string): string {
   return name.toLowerCase().replace(/(?:^|_+)([a-z0-9]?)/g, (_m, c: string) => c.toUpperCase());
+}
+
+/** An element a feature is set on, as a sentence names it: "the file", "a message", "an enum value". */
+function onElement(target: FeatureTargetName): string {
+  return target === 'file' ? 'the file' : withArticle(target);
 }
 
 /** A word as a sentence names it: "an enum", "an int32", "a field", "a oneof", "a uint32" (said with a consonant). */
