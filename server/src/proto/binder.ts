@@ -12,6 +12,7 @@ import {
 import { EDITION_DEFAULTS, misplacedFeatures, ownFeature, resolveFeatures, unknownFeatures, type FeatureTarget, type Features } from './features';
 import { defaultValueProblem } from './defaults';
 import { fieldOptionProblems, optionProblems, type OptionsOf } from './options';
+import { aggregateProblems, type PendingAggregate } from './aggregateOptions';
 import { ENUM_MAX, FIELD_MAX, parse } from './parser';
 import { wellKnownTypes, type FeatureTargetName } from './wellKnown';
 import { addToIndex, join, lookup, sortIndex, type NameIndex } from './lookup';
@@ -244,6 +245,8 @@ class Binder {
   private readonly importNames = new Map<string, string>();
   /** Whether an imported file (or a bundled well-known type) declares names in the file's own package. */
   private importsOwnPackage = false;
+  /** Custom options with an aggregate value, checked once every extension is bound (see aggregateOptions.ts). */
+  private readonly aggregates: PendingAggregate[] = [];
   /** checkScope's table of names, reused from scope to scope. */
   private readonly scopeNames = new Map<string, object>();
   /** Declarations already reported as duplicates, so that checkScopes does not report them again. */
@@ -282,7 +285,7 @@ class Binder {
         if (o.name === 'features' || o.name.startsWith('features.')) this.problem('features-outside-editions', `features are set only in an editions file (edition = "2023"), not in ${this.proto3 ? 'proto3' : 'proto2'}`, o.nameRange, 'error');
       });
     }
-    this.checkOptions(this.ast.options, 'file');
+    this.checkOptions(this.ast.options, 'file', this.pkg);
     // As protoc says: editions validate UTF-8 with a feature (Java's own, (pb.java).utf8_validation).
     const utf8 = this.fileFeatures && this.ast.options.find((o) => o.name === 'java_string_check_utf8');
     if (utf8) this.problem('editions-option', 'the option "java_string_check_utf8" is not allowed in an editions file: use the feature (pb.java).utf8_validation', utf8.nameRange, 'error');
@@ -294,6 +297,7 @@ class Binder {
     this.checkClosedEnumFields();
     this.checkEnumDefaults(model);
     this.checkExtensionNumbers();
+    this.checkAggregates();
     this.checkScopes();
     const needOpen = new Set(this.openEnumFields.map((f) => f.enumFqn));
     return {
@@ -320,9 +324,35 @@ class Binder {
     }
   }
 
-  /** What protoc refuses in the options of an element (see options.ts); most elements have none. */
-  private checkOptions(options: readonly OptionNode[], kind: OptionsOf): void {
-    if (options.length) for (const p of optionProblems(options, kind)) this.problem(p.code, p.message, p.range, 'error');
+  /**
+   * What protoc refuses in the options of an element (see options.ts), its name looked up from `scope`; most elements
+   * have none.
+   */
+  private checkOptions(options: readonly OptionNode[], kind: OptionsOf, scope: string): void {
+    if (!options.length) return;
+    for (const p of optionProblems(options, kind)) this.problem(p.code, p.message, p.range, 'error');
+    this.keepAggregates(options, scope);
+  }
+
+  /** The custom options of `options` with an aggregate value, for checkAggregates. */
+  private keepAggregates(options: readonly OptionNode[], scope: string): void {
+    for (const option of options) if (option.valueTokens && option.name.startsWith('(')) this.aggregates.push({ option, scope });
+  }
+
+  /** The keys of custom options' aggregate values, each a field or an extension of its message (see aggregateOptions.ts). */
+  private checkAggregates(): void {
+    if (!this.aggregates.length) return;
+    // An extension the file does not declare may be an import's, or one of an import that is not found.
+    let elsewhere: Set<string> | undefined;
+    const declaredElsewhere = (fqn: string): boolean => {
+      elsewhere ??= new Set(this.importedExtensions.flatMap((x) => x.numbers.map((n) => join(x.scope, n.name))));
+      return elsewhere.has(fqn) || this.problems.some((p) => p.code === 'unresolved-import');
+    };
+    const resolveMessage = (written: string, scope: string): string | undefined => {
+      const d = SCALARS.has(written) ? undefined : this.resolveType(written, scope);
+      return d?.kind === 'message' ? d.fqn : undefined;
+    };
+    for (const p of aggregateProblems(this.aggregates, this.ast, this.pkg, { resolveMessage, declaredElsewhere })) this.problem('unknown-option', p.message, p.range, 'error');
   }
 
   private problem(code: string, message: string, range: Range, severity: Severity): void {
@@ -609,8 +639,8 @@ class Binder {
     if (m.comments.leading) def.doc = m.comments.leading.text;
     if (isDeprecated(m.options)) def.deprecated = true;
     if (features) def.features = features;
-    this.checkOptions(m.options, 'message');
-    for (const o of m.oneofs) this.checkOptions(o.options, 'oneof');
+    this.checkOptions(m.options, 'message', fqn);
+    for (const o of m.oneofs) this.checkOptions(o.options, 'oneof', fqn);
     model.messages.push(def);
     // protoc: "Extension ranges are not allowed in proto3" (extensions there declare options only).
     if (this.proto3) for (const e of m.extensions) this.problem('proto3-extensions', 'extension ranges are not allowed in proto3', e.range, 'error');
@@ -738,6 +768,7 @@ class Binder {
     if (f.options.length) {
       this.checkDefault(f, def, features, extension);
       for (const p of fieldOptionProblems(f, typeKind, type)) this.problem(p.code, p.message, p.range, 'error');
+      this.keepAggregates(f.options, scope);
       if (typeKind !== 'unresolved') this.checkPacking(f, label === 'repeated' && isPackable(typeKind, type), packed, features);
     }
     if (packed) def.packed = packed.value === 'true';
@@ -926,7 +957,7 @@ class Binder {
     }
     if (e.comments.leading) def.doc = e.comments.leading.text;
     if (isDeprecated(e.options)) def.deprecated = true;
-    this.checkOptions(e.options, 'enum');
+    this.checkOptions(e.options, 'enum', def.fqn);
     this.reserved(e.reserved, def, -2147483648, ENUM_MAX);
     const allowAlias = allowsAliases(e);
     const byNumber = new Map<number, string>();
@@ -936,7 +967,7 @@ class Binder {
     const reservedNames = def.reservedNames.length > RESERVED_SCAN_MAX ? new Set(def.reservedNames) : undefined;
     for (const v of e.values) {
       if (v.number === undefined) continue;
-      this.checkOptions(v.options, 'enum value');
+      this.checkOptions(v.options, 'enum value', def.fqn);
       if (parentFeatures) this.misplacedFeatures(v.options, 'enum value');
       def.values.push({ name: v.name, number: v.number, node: v, ...(v.comments.leading ? { doc: v.comments.leading.text } : {}), ...(isDeprecated(v.options) ? { deprecated: true } : {}) });
       const prev = byNumber.get(v.number);
@@ -990,7 +1021,7 @@ class Binder {
   private service(s: ServiceNode, scope: string): ServiceDef {
     const def: ServiceDef = { fqn: join(scope, s.name), name: s.name, rpcs: [], node: s };
     if (s.comments.leading) def.doc = s.comments.leading.text;
-    this.checkOptions(s.options, 'service');
+    this.checkOptions(s.options, 'service', def.fqn);
     if (this.fileFeatures) this.misplacedFeatures(s.options, undefined);
     const names = new Set<string>();
     for (const r of s.rpcs) {
@@ -1016,7 +1047,7 @@ class Binder {
     if (unresolved.request || unresolved.response) def.unresolved = unresolved;
     if (r.comments.leading) def.doc = r.comments.leading.text;
     if (isDeprecated(r.options)) def.deprecated = true;
-    this.checkOptions(r.options, 'method');
+    this.checkOptions(r.options, 'method', scope);
     if (this.fileFeatures) this.misplacedFeatures(r.options, undefined);
     return def;
   }

@@ -68,6 +68,19 @@ export const LANGUAGE_FEATURE_SETS: ReadonlyMap<string, { message: string; featu
   }],
 ]);
 
+/**
+ * The fields of the well-known messages whose fields are all scalars, by full name: what an aggregate option value of
+ * such a type may set (`option (timeout) = { seconds: 5 };`).
+ */
+export const WELL_KNOWN_FIELDS: ReadonlyMap<string, readonly string[]> = new Map<string, readonly string[]>([
+  ...['Duration', 'Timestamp'].map((n): [string, string[]] => [`google.protobuf.${n}`, ['seconds', 'nanos']]),
+  ...WKT['google/protobuf/wrappers.proto']!.map((n): [string, string[]] => [`google.protobuf.${n}`, ['value']]),
+  ['google.protobuf.Empty', []],
+  ['google.protobuf.FieldMask', ['paths']],
+  ['google.protobuf.Any', ['type_url', 'value']],
+  ['google.protobuf.SourceContext', ['file_name']],
+]);
+
 export interface WellKnownType {
   fqn: string;
   kind: 'message' | 'enum';
