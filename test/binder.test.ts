@@ -526,6 +526,25 @@ describe('binder: the keys of a custom option\'s aggregate value', () => {
     ]);
   });
 
+  test('so is one of descriptor.proto\'s options of a message type, edition_defaults and feature_support', () => {
+    const descriptorOptions = lines(
+      'syntax = "proto2";',
+      'package d;',
+      'message M {',
+      '  optional int32 z2 = 47 [edition_defaults = { edition: EDITION_PROTO2, valu: "1" }];',
+      '  optional int32 z3 = 48 [feature_support = { edition_introduced: EDITION_2023, edition_gone: EDITION_2024 }];',
+      '  optional int32 z4 = 49 [feature_support = { edition_introduced: EDITION_2023, deprecation_warning: "x", edition_deprecated: EDITION_2023, edition_removed: EDITION_2024, removal_error: "y" }];',
+      '}',
+      'enum E { A = 0 [feature_support = { edition_introducd: EDITION_2023 }]; }',
+    );
+    const noField = (type: string, key: string) => ['unknown-option', `message type "google.protobuf.FieldOptions.${type}" has no field named "${key}"`, within(descriptorOptions, key), 'error'];
+    assert.deepEqual(problems(bindText(descriptorOptions)), [
+      noField('EditionDefault', 'valu'),
+      noField('FeatureSupport', 'edition_gone'),
+      noField('FeatureSupport', 'edition_introducd'),
+    ]);
+  });
+
   test('an option whose type this file does not declare, or an extension an import may declare, is not checked', () => {
     const imported = lines(
       'syntax = "proto2";',
