@@ -18,28 +18,41 @@ export interface AggregateEntry {
   readonly messages: readonly (readonly AggregateEntry[])[];
 }
 
+/**
+ * An aggregate value's tokens, with where each is written, kept by the parser beside the option (not in it: the
+ * syntax tree says what is written, not where each token of a value is).
+ */
+const tokensOf = new WeakMap<OptionNode, readonly Token[]>();
 const parsed = new WeakMap<OptionNode, readonly AggregateEntry[] | null>();
+
+export function keepAggregateTokens(o: OptionNode, tokens: readonly Token[]): void {
+  tokensOf.set(o, tokens);
+}
 
 /**
  * The entries of an aggregate option value; undefined for another value, and for one that protoc's text format
  * does not parse (that is not what is checked here). Read once per option: features are read many times.
  */
 export function aggregateOf(o: OptionNode): readonly AggregateEntry[] | undefined {
-  if (!o.valueTokens && !o.value.startsWith('{')) return undefined;
+  if (!o.value.startsWith('{')) return undefined;
   let entries = parsed.get(o);
   if (entries === undefined) {
     // An option built without the parser has no tokens: its keys are found, at positions in its value's text.
-    entries = new Reader(o.valueTokens ?? tokenize(o.value)).aggregate();
+    entries = new Reader(tokensOf.get(o) ?? tokenize(o.value)).aggregate();
     parsed.set(o, entries);
   }
   return entries ?? undefined;
 }
 
-/** Thrown where the text is not an aggregate protoc parses. */
+/** Thrown where the text is not an aggregate protoc parses, or nests deeper than MAX_DEPTH. */
 const NOT_TEXT_FORMAT = new Error('not text format');
+
+/** protoc's text format parser's recursion limit: deeper is refused, and this reader recurses too. */
+const MAX_DEPTH = 100;
 
 class Reader {
   private k = 0;
+  private depth = 0;
   constructor(private readonly tokens: readonly Token[]) {}
 
   aggregate(): readonly AggregateEntry[] | null {
@@ -73,11 +86,13 @@ class Reader {
 
   /** Entries up to `close` (`}` or `>`), which is consumed; `,` or `;` may follow each. */
   private message(close: string): AggregateEntry[] {
+    if (++this.depth > MAX_DEPTH) throw NOT_TEXT_FORMAT;
     const out: AggregateEntry[] = [];
     while (!this.eat(close)) {
       out.push(this.entry());
       if (!this.eat(',')) this.eat(';');
     }
+    this.depth--;
     return out;
   }
 

@@ -3,8 +3,6 @@
 // The parser builds fields, enum values, messages and comments as classes that keep offsets (nodes.ts): each
 // read of one of their ranges returns a new Range, so ranges are neither compared by identity nor changed.
 
-import type { Token } from './lexer';
-
 export interface Position {
   line: number;
   character: number;
@@ -47,8 +45,6 @@ export interface OptionNode {
   /** Source text of the value; aggregate values keep their braces. */
   value: string;
   valueRange: Range;
-  /** An aggregate value's tokens, with where each is written (see aggregate.ts); only a parsed option has them. */
-  valueTokens?: readonly Token[];
   range: Range;
 }
 

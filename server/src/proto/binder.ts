@@ -336,7 +336,7 @@ class Binder {
 
   /** The custom options of `options` with an aggregate value, for checkAggregates. */
   private keepAggregates(options: readonly OptionNode[], scope: string): void {
-    for (const option of options) if (option.valueTokens && option.name.startsWith('(')) this.aggregates.push({ option, scope });
+    for (const option of options) if (option.name.startsWith('(') && option.value.startsWith('{')) this.aggregates.push({ option, scope });
   }
 
   /** The keys of custom options' aggregate values, each a field or an extension of its message (see aggregateOptions.ts). */

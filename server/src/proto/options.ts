@@ -91,11 +91,11 @@ export function optionProblems(options: readonly OptionNode[], kind: OptionsOf):
     else if (o.name === 'features' && seen.has('features.')) out.push({ code: 'duplicate-option', message: 'the option "features" is set twice: whole here, in parts (features.…) before', range: o.nameRange });
     seen.add(o.name);
     const values = known.get(o.name);
-    const message = MESSAGE_VALUED.get(o.name);
-    if (message) {
+    const valueType = MESSAGE_VALUED.get(o.name);
+    if (valueType) {
       // protoc: "Message type "…EditionDefault" has no field named "valu"" (an aggregate's key; see aggregate.ts).
       for (const e of aggregateOf(o) ?? []) {
-        if (e.extension || !message.fields.includes(e.name)) out.push({ code: 'unknown-option', message: `message type "${message.type}" has no field named "${e.name}"`, range: e.range });
+        if (e.extension || !valueType.fields.includes(e.name)) out.push({ code: 'unknown-option', message: `message type "${valueType.type}" has no field named "${e.name}"`, range: e.range });
       }
     } else if (values === 'string') {
       if (!/^["']/.test(o.value)) out.push({ code: 'invalid-option-value', message: `"${o.name}" takes a string, not ${o.value}`, range: o.valueRange });

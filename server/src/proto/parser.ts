@@ -17,6 +17,7 @@ import type {
   SyntaxError,
 } from './ast';
 import { braceBalance, lexer, type Token } from './lexer';
+import { keepAggregateTokens } from './aggregate';
 import { LineIndex } from './lines';
 import { type CommentSyntax, EnumValueSyntax, type FieldOffsets, FieldSyntax, MessageSyntax, NONE } from './nodes';
 
@@ -466,7 +467,7 @@ class Parser {
     if (this.startsNextLine(this.prevTok(), [';', ',', ']'], 'a value')) return undefined;
     const value = this.optionValue();
     const o: OptionNode = { kind: 'option', name, nameRange, value: value.text, valueRange: value.range, range: { start: nameStart, end: value.range.end } };
-    if (value.tokens) o.valueTokens = value.tokens;
+    if (value.tokens) keepAggregateTokens(o, value.tokens);
     return o;
   }
 
