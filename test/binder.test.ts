@@ -567,13 +567,10 @@ describe('binder: the keys of a custom option\'s aggregate value', () => {
       'extend google.protobuf.MessageOptions { Limits limits = 50000; google.protobuf.Duration timeout = 50001; }\n',
     ));
     const MESSAGE = 'message VersionRequest {\n';
-    const spots = (option: string): [string, string, Range][] => {
-      const edited = replaceOnce(declared, MESSAGE, `${MESSAGE}    ${option}\n`);
-      return bindText(edited).problems.map((p) => [p.code, p.message, p.range]);
-    };
+    const withOption = (option: string): string => replaceOnce(declared, MESSAGE, `${MESSAGE}    ${option}\n`);
+    const spots = (option: string): [string, string, Range][] => bindText(withOption(option)).problems.map((p) => [p.code, p.message, p.range]);
     const refused = (option: string, type: string, key: string): void => {
-      const edited = replaceOnce(declared, MESSAGE, `${MESSAGE}    ${option}\n`);
-      assert.deepEqual(spots(option), [['unknown-option', `message type "${type}" has no field named "${key}"`, within(edited, `    ${option}`, key)]], option);
+      assert.deepEqual(spots(option), [['unknown-option', `message type "${type}" has no field named "${key}"`, within(withOption(option), `    ${option}`, key)]], option);
     };
     refused('option (limits) = { maximum: 1 };', 'runtime.v1.Limits', 'maximum');
     refused('option (runtime.v1.limits) = { inner { inner { nope: 1 } } };', 'runtime.v1.Limits', 'nope');

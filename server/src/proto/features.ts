@@ -57,7 +57,7 @@ export interface MisplacedFeature {
  */
 export function misplacedFeatures(options: readonly OptionNode[], target: FeatureTarget): MisplacedFeature[] {
   const out: MisplacedFeature[] = [];
-  forEachFeature(options, (feature, _value, option, range) => {
+  forEachFeature(options, (feature, _value, _option, range) => {
     const known = FEATURES.get(feature);
     if (known) {
       if (target !== 'file' && !known.targets.includes(target)) out.push({ feature, range, targets: ['file', ...known.targets] });
@@ -75,6 +75,8 @@ function languageFeature(feature: string): { set: string; name: string } | undef
   const m = /^\(\.?([\w.]+)\)\.(\w+)$/.exec(feature);
   return m ? { set: m[1]!, name: m[2]! } : undefined;
 }
+
+const FEATURE_SET = 'google.protobuf.FeatureSet';
 
 /** A feature that its feature set lacks (or a value FeatureSet's does not know): protoc's error. */
 export interface UnknownFeature {
@@ -95,7 +97,6 @@ export interface UnknownFeature {
  */
 export function unknownFeatures(options: readonly OptionNode[]): UnknownFeature[] {
   const out: UnknownFeature[] = [];
-  const FEATURE_SET = 'google.protobuf.FeatureSet';
   for (const o of options) {
     if (o.name === 'features') {
       for (const e of aggregateOf(o) ?? []) {
