@@ -10,6 +10,7 @@ import { findDefinition, findReferences } from '../server/src/features/navigatio
 import { computeFixes } from '../server/src/fixes/fixes';
 import { applyEdits } from '../server/src/fixes/text';
 import type { Finding } from '../server/src/compat/finding';
+import { NEEDS_CORPUS, corpusText, replaceOnce } from './corpusText';
 
 const P = (line: number, character: number): Position => ({ line, character });
 const R = (l1: number, c1: number, l2: number, c2: number): Range => ({ start: P(l1, c1), end: P(l2, c2) });
@@ -402,6 +403,23 @@ describe('binder: valid files at the edges of the checks protoc makes', () => {
       'local enum E { E0 = 0; }',
       'message UsesE { E e = 1; Foo.Bar b = 2; }',
     )],
+    ['proto2: custom options with aggregate values, every key a field or an extension of its message', lines(
+      'syntax = "proto2";',
+      'package agg;',
+      'import "google/protobuf/descriptor.proto";',
+      'import "google/protobuf/any.proto";',
+      'message Opt { optional int32 a = 1; optional Opt inner = 2; optional group Grp = 3 { optional int32 x = 1; } oneof o { string c = 4; } extensions 100 to 200; }',
+      'message Scoped { extend Opt { optional Opt scoped = 101; } }',
+      'extend Opt { optional int32 top = 100; }',
+      'extend google.protobuf.MessageOptions { optional Opt opt = 50000; repeated Opt opts = 50001; optional google.protobuf.Any any = 50002; }',
+      'extend google.protobuf.FieldOptions { optional Opt field_opt = 50000; }',
+      'message M {',
+      '  option (opt) = { a: 1 c: "x" grp { x: 1 } [agg.top]: 2 [agg.Scoped.scoped] { inner { [agg.top]: 3 } } };',
+      '  option (opts) = { a: 1 }; option (opts) = { inner: { a: 2 }; };',
+      '  option (any) = { [type.googleapis.com/agg.Opt] { a: 1 } };',
+      '  message Inner { option (agg.opt) = { inner < a: 1 > }; optional int32 f = 1 [(field_opt) = { a: 1 }, (.agg.field_opt).inner = { a: 2 }]; }',
+      '}',
+    )],
   ];
   for (const [what, text] of valid) {
     test(what, () => {
@@ -458,4 +476,108 @@ test('an extension number outside the extension ranges of an imported message, o
     ['invalid-extension', message(5, 'dep.None'), within(text, 'none = 5', '5'), 'error'],
     ['invalid-extension', message(50, 'google.protobuf.FileOptions'), within(text, 'low = 50', '50'), 'error'],
   ]);
+});
+
+// protoc: "Message type "agg.Opt" has no field named "b"" (buf: "cannot resolve message field name for `agg.Opt`"), at
+// the key, where the option's type is a message of the file: in nested values, lists, a map's entries, an extension's
+// value, a path into the option (`(opt).inner`), and a small well-known type. Checked with buf 1.75, key for key.
+describe('binder: the keys of a custom option\'s aggregate value', () => {
+  const text = lines(
+    'syntax = "proto2";',
+    'package agg;',
+    'import "google/protobuf/descriptor.proto";',
+    'import "google/protobuf/duration.proto";',
+    'message Opt { optional int32 a = 1; optional Inner inner = 2; repeated Inner list = 3; map<string, Inner> m = 4; optional group Grp = 5 { optional int32 x = 1; } extensions 100 to 200; }',
+    'message Inner { optional string s = 1; extensions 100 to 200; }',
+    'extend Inner { optional int32 other = 100; }',
+    'message Scoped { extend Opt { optional Inner scoped_ext = 101; } }',
+    'extend google.protobuf.MessageOptions { optional Opt opt = 50000; repeated Opt opts = 50001; }',
+    'extend google.protobuf.FieldOptions { optional google.protobuf.Duration dur = 50002; }',
+    'message M1 { option (opt) = { no_such_field: 1 }; }',
+    'message M2 { option (opt) = { inner { nope: "x" } }; }',
+    'message M3 { option (opt) = { list: [{ s: "a" }, { zz: "b" }] }; }',
+    'message M4 { option (opt) = { m { key: "k" value { q: 1 } } }; }',
+    'message M5 { option (opt) = { m: [{ key: "a" value { s: "b" } }, { key: "c" valu { s: "d" } }] }; }',
+    'message M6 { option (opt) = { [agg.nope]: 1 }; }',
+    'message M7 { option (opt) = { [agg.other]: 1 }; }',
+    'message M8 { option (opt) = { [agg.Scoped.scoped_ext] { t: "x" } }; }',
+    'message M9 { option (opt) = { grp { y: 1 } }; }',
+    'message M10 { option (opts) = { a: 1 }; option (opts) = { b: 1 }; }',
+    'message M11 { option (opt).inner = { bad: 1 }; }',
+    'message M12 { optional int32 f = 1 [(dur) = { seconds: 1, nanoz: 1 }]; }',
+  );
+
+  test('an unknown key is unknown-option on the key, naming the message it is not a field of', () => {
+    const unknown = (message: string, context: string, key: string) => ['unknown-option', message, within(text, context, key), 'error'];
+    const noField = (type: string, key: string, context: string) => unknown(`message type "${type}" has no field named "${key}"`, context, key);
+    assert.deepEqual(problems(bindText(text)), [
+      noField('agg.Opt', 'no_such_field', '{ no_such_field: 1 }'),
+      noField('agg.Inner', 'nope', '{ nope: "x" }'),
+      noField('agg.Inner', 'zz', '{ zz: "b" }'),
+      noField('agg.Inner', 'q', '{ q: 1 }'),
+      noField('agg.Opt.MEntry', 'valu', 'valu { s: "d" }'),
+      unknown('message type "agg.Opt" has no extension named "agg.nope"', '[agg.nope]: 1', '[agg.nope]'),
+      unknown('"agg.other" is an extension of "agg.Inner", not of "agg.Opt"', '[agg.other]: 1', '[agg.other]'),
+      noField('agg.Inner', 't', '{ t: "x" }'),
+      noField('agg.Opt.Grp', 'y', '{ y: 1 }'),
+      noField('agg.Opt', 'b', '{ b: 1 }'),
+      noField('agg.Inner', 'bad', '{ bad: 1 }'),
+      noField('google.protobuf.Duration', 'nanoz', 'nanoz: 1'),
+    ]);
+  });
+
+  test('so is one of descriptor.proto\'s options of a message type, edition_defaults and feature_support', () => {
+    const descriptorOptions = lines(
+      'syntax = "proto2";',
+      'package d;',
+      'message M {',
+      '  optional int32 z2 = 47 [edition_defaults = { edition: EDITION_PROTO2, valu: "1" }];',
+      '  optional int32 z3 = 48 [feature_support = { edition_introduced: EDITION_2023, edition_gone: EDITION_2024 }];',
+      '  optional int32 z4 = 49 [feature_support = { edition_introduced: EDITION_2023, deprecation_warning: "x", edition_deprecated: EDITION_2023, edition_removed: EDITION_2024, removal_error: "y" }];',
+      '}',
+      'enum E { A = 0 [feature_support = { edition_introducd: EDITION_2023 }]; }',
+    );
+    const noField = (type: string, key: string) => ['unknown-option', `message type "google.protobuf.FieldOptions.${type}" has no field named "${key}"`, within(descriptorOptions, key), 'error'];
+    assert.deepEqual(problems(bindText(descriptorOptions)), [
+      noField('EditionDefault', 'valu'),
+      noField('FeatureSupport', 'edition_gone'),
+      noField('FeatureSupport', 'edition_introducd'),
+    ]);
+  });
+
+  test('an option whose type this file does not declare, or an extension an import may declare, is not checked', () => {
+    const imported = lines(
+      'syntax = "proto2";',
+      'package agg;',
+      'import "other.proto";',
+      'import "google/protobuf/descriptor.proto";',
+      'message Opt { optional int32 a = 1; extensions 100 to 200; }',
+      'extend google.protobuf.MessageOptions { optional Opt opt = 50000; }',
+      'message M { option (other.opt) = { anything: 1 }; option (opt) = { [other.ext]: 1 }; }',
+    );
+    assert.deepEqual(bindText(imported).problems.map((p) => p.code), ['unresolved-import']);
+  });
+
+  test('on a released api.proto with options of its own: what buf refuses, and what it builds', NEEDS_CORPUS, () => {
+    const GO_PACKAGE = 'option go_package = "k8s.io/cri-api/pkg/apis/runtime/v1";\n';
+    const declared = replaceOnce(corpusText('v0.36.3'), GO_PACKAGE, GO_PACKAGE + lines(
+      'import "google/protobuf/descriptor.proto";',
+      'import "google/protobuf/duration.proto";',
+      'message Limits { int64 max = 1; Limits inner = 2; repeated Limits list = 3; map<string, Limits> by_name = 4; }',
+      'extend google.protobuf.MessageOptions { Limits limits = 50000; google.protobuf.Duration timeout = 50001; }\n',
+    ));
+    const MESSAGE = 'message VersionRequest {\n';
+    const withOption = (option: string): string => replaceOnce(declared, MESSAGE, `${MESSAGE}    ${option}\n`);
+    const spots = (option: string): [string, string, Range][] => bindText(withOption(option)).problems.map((p) => [p.code, p.message, p.range]);
+    const refused = (option: string, type: string, key: string): void => {
+      assert.deepEqual(spots(option), [['unknown-option', `message type "${type}" has no field named "${key}"`, within(withOption(option), `    ${option}`, key)]], option);
+    };
+    refused('option (limits) = { maximum: 1 };', 'runtime.v1.Limits', 'maximum');
+    refused('option (runtime.v1.limits) = { inner { inner { nope: 1 } } };', 'runtime.v1.Limits', 'nope');
+    refused('option (limits) = { by_name { ky: "a" } };', 'runtime.v1.Limits.ByNameEntry', 'ky');
+    refused('option (.runtime.v1.timeout) = { secs: 1 };', 'google.protobuf.Duration', 'secs');
+    assert.deepEqual(spots('option (limits) = {\n        max: 1, inner { max: 2 }\n        list: [{ max: 3 }, { inner { max: 4 } }];\n        by_name { key: "a" value { max: 5 } }\n    };'), []);
+    assert.deepEqual(spots('option (timeout) = { seconds: 1 nanos: 2 };'), []);
+    assert.deepEqual(spots('option (limits).inner = { max: 1 };'), []);
+  });
 });

@@ -139,6 +139,48 @@ test('the languages\' features files that buf bundles (java, cpp, go) are import
     ['unresolved-import import "constructor" was not found (no import paths are configured); types from it are not checked']);
 });
 
+test('a language\'s feature set on an element its targets do not name is a binding error, as buf says ("unsupported option target")', NEEDS_CORPUS, () => {
+  // The targets are those java_features.proto, cpp_features.proto and go_features.proto declare.
+  const LANGUAGES = ['java', 'cpp', 'go'].map((l) => `import "google/protobuf/${l}_features.proto";`);
+  const text = migrated([...LANGUAGES, IMPLICIT]);
+  const MESSAGE = 'message VersionResponse {\n';
+  assertInserted(text, MESSAGE, 'option features.(pb.java).utf8_validation = VERIFY;', [['feature-target', 'features.(pb.java).utf8_validation']]);
+  assertInserted(text, MESSAGE, 'option features = { [pb.java] { utf8_validation: VERIFY } };', [['feature-target', 'utf8_validation']]);
+  assertWithOptions(text, 'string runtime_name = 2', 'features.(pb.go).api_level = API_OPEN', [['feature-target', 'features.(pb.go).api_level']]);
+  assertWithOptions(text, '    TCP = 0', 'features.(pb.cpp).string_type = VIEW', [['feature-target', 'features.(pb.cpp).string_type']]);
+  assertInserted(text, 'enum Protocol {\n', 'option features.(pb.cpp).string_type = VIEW;', [['feature-target', 'features.(pb.cpp).string_type']]);
+  // The file is a target too, which one of edition 2024's does not name.
+  const onFile = migrated([...LANGUAGES, IMPLICIT, 'option features.(pb.java).nest_in_file_class = YES;'], '2024');
+  assert.deepEqual(bound(onFile).problems.map((p) => `${p.code} ${p.message}`),
+    ['feature-target features.(pb.java).nest_in_file_class cannot be set on the file: protoc takes it on a message or an enum or a service']);
+  assert.deepEqual(bound(replaceOnce(text, MESSAGE, `${MESSAGE}option features.(pb.go).api_level = API_OPEN;\n`)).problems, []);
+  assert.deepEqual(bound(replaceOnce(text, 'string runtime_name = 2;', 'string runtime_name = 2 [features.(pb.go).api_level = API_OPEN];')).problems.map((p) => p.message),
+    ['features.(pb.go).api_level cannot be set on a field: protoc takes it on the file or a message']);
+  // At the edge, as buf builds them: each where its targets name the element, a service (buf checks none there).
+  assertWithOptions(text, 'string runtime_name = 2', 'features = { [pb.java]: { legacy_closed_enum: true } }, features.(pb.cpp).string_type = VIEW', []);
+  assertInserted(text, MESSAGE, 'option features = { [pb.go] { api_level: API_OPEN } };', []);
+  assertInserted(text, 'enum Protocol {\n', 'option features.(pb.go).legacy_unmarshal_json_enum = true;', []);
+  assertInserted(text, 'service RuntimeService {\n', 'option features.(pb.cpp).string_type = VIEW;', []);
+  const in2024 = migrated([...LANGUAGES, IMPLICIT, 'option features.(pb.go).api_level = API_OPEN;'], '2024');
+  assertInserted(in2024, MESSAGE, 'option features.(pb.java).nest_in_file_class = YES;', []);
+  assertWithOptions(in2024, '    TCP = 0', 'features.(pb.go).strip_enum_prefix = STRIP_ENUM_PREFIX_KEEP', []);
+});
+
+test('a feature its feature set lacks is a binding error, set one at a time or in an aggregate, as buf says', NEEDS_CORPUS, () => {
+  const text = migrated(['import "google/protobuf/java_features.proto";', IMPLICIT]);
+  const FIELD = 'string runtime_name = 2';
+  // buf: "cannot resolve message field name for `google.protobuf.FeatureSet`" (or `pb.JavaFeatures`), on the key.
+  assertWithOptions(text, FIELD, 'features = { nope: EXPLICIT }', [['unknown-option', 'nope']]);
+  assertWithOptions(text, FIELD, 'features = { field_presence: EXPLICIT, [pb.java] { nope: true } }', [['unknown-option', 'nope']]);
+  assertWithOptions(text, FIELD, 'features = { [pb.nope] { legacy_closed_enum: true } }', [['unknown-option', '[pb.nope]']]);
+  // buf: "cannot find message field `nope` in `pb.JavaFeatures`".
+  assertWithOptions(text, FIELD, 'features.(pb.java).nope = true', [['unknown-option', 'features.(pb.java).nope']]);
+  assert.deepEqual(bound(replaceOnce(text, `${FIELD};`, `${FIELD} [features = { [pb.java] { nope: true } }];`)).problems.map((p) => p.message),
+    ['"nope" is not a feature of pb.JavaFeatures']);
+  // At the edge: every key a feature of its set, over lines, with `;` and `,` between them.
+  assertWithOptions(text, FIELD, 'features = {\n        utf8_validation: NONE;\n        [pb.java]: { legacy_closed_enum: true, utf8_validation: DEFAULT }\n    }', []);
+});
+
 test('a field feature set on the file applies to the fields of nested messages, and a field overrides it', NEEDS_CORPUS, () => {
   const nested = replaceOnce(migrated([IMPLICIT]), '    string runtime_api_version = 4;\n', '    string runtime_api_version = 4;\n' +
     '    message Inner {\n        string inherited = 1;\n        int32 own = 2 [features.field_presence = EXPLICIT];\n' +
@@ -395,7 +437,7 @@ test('enum value names that clash with the enum\'s name stripped and case ignore
   assertInserted(replaceOnce(migrated(), 'enum Protocol {\n', 'enum Protocol {\noption features.json_format = LEGACY_BEST_EFFORT;\n'), END, 'PROTOCOL_TCP = 3;', []);
 });
 
-test('a message set with fields, an extension of one that is not a singular message, and a message set in proto3 are binding errors, as protoc says', NEEDS_CORPUS, () => {
+test('a message set with fields or without extension ranges, an extension of one that is not a singular message, and a message set in proto3 are binding errors, as protoc and buf say', NEEDS_CORPUS, () => {
   const SET = 'message MSet { option message_set_wire_format = true; extensions 4 to max; }';
   const p2 = asProto2();
   assertInserted(p2, GO_PACKAGE, 'message MSet { option message_set_wire_format = true; optional int32 only_field = 1; extensions 4 to max; }', [['message-set', 'only_field']]);
@@ -403,6 +445,10 @@ test('a message set with fields, an extension of one that is not a singular mess
   assertInserted(p2, GO_PACKAGE, `${SET} extend MSet { repeated VersionRequest x = 5; }`, [['message-set', 'VersionRequest']]);
   assertInserted(migrated(), GO_PACKAGE, `${SET} extend MSet { int32 x = 5; }`, [['message-set', 'int32']]);
   assertInserted(corpusText(TAG), GO_PACKAGE, 'message MSet { option message_set_wire_format = true; }', [['message-set', 'MSet']]);
+  // Without extension ranges it holds nothing (buf: "message set type … declares no extension ranges"), reserved numbers or not.
+  assertInserted(p2, GO_PACKAGE, 'message MSet { option message_set_wire_format = true; }', [['message-set', 'message_set_wire_format']]);
+  assertInserted(p2, GO_PACKAGE, 'message MSet { option message_set_wire_format = true; reserved 5; }', [['message-set', 'message_set_wire_format']]);
+  assertInserted(migrated(), GO_PACKAGE, 'message Outer { message MSet { option message_set_wire_format = true; } }', [['message-set', 'message_set_wire_format']]);
   // At the edge: extensions only, each a singular message; a message set that is not one (false).
   assertInserted(p2, GO_PACKAGE, `${SET} extend MSet { optional VersionRequest x = 5; }`, []);
   assertInserted(migrated(), GO_PACKAGE, `${SET} message Holder { extend MSet { Holder h = 10; } }`, []);

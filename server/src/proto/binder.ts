@@ -12,8 +12,9 @@ import {
 import { EDITION_DEFAULTS, misplacedFeatures, ownFeature, resolveFeatures, unknownFeatures, type FeatureTarget, type Features } from './features';
 import { defaultValueProblem } from './defaults';
 import { fieldOptionProblems, optionProblems, type OptionsOf } from './options';
+import { aggregateProblems, type PendingAggregate } from './aggregateOptions';
 import { ENUM_MAX, FIELD_MAX, parse } from './parser';
-import { wellKnownTypes } from './wellKnown';
+import { wellKnownTypes, type FeatureTargetName } from './wellKnown';
 import { addToIndex, join, lookup, sortIndex, type NameIndex } from './lookup';
 import { partitionPoint } from '../binarySearch';
 
@@ -229,8 +230,8 @@ class Binder {
   private readonly fieldIndex = { byNumber: new Map<number, FieldNode>(), byName: new Map<string, FieldNode>(), byJson: new Map<string, FieldNode>() };
   /** The extensions imported files declare (their extendee as written, in their scope): numbers, not nodes (see declareFile). */
   private readonly importedExtensions: { extendee: string; scope: string; uri: string; numbers: { number: number; name: string }[] }[] = [];
-  /** This file's message sets (`option message_set_wire_format = true;`), by full name: their extensions are messages. */
-  private readonly messageSets = new Set<string>();
+  /** This file's message sets, by full name, with their `option message_set_wire_format = true;`: their extensions are messages. */
+  private readonly messageSets = new Map<string, OptionNode>();
   /**
    * The names imported files of the file's own package declare in it besides types (name → what and where):
    * values of their top-level enums, which protoc declares next to the enum, not in it (C++ scoping), and
@@ -244,6 +245,8 @@ class Binder {
   private readonly importNames = new Map<string, string>();
   /** Whether an imported file (or a bundled well-known type) declares names in the file's own package. */
   private importsOwnPackage = false;
+  /** Custom options with an aggregate value, checked once every extension is bound (see aggregateOptions.ts). */
+  private readonly aggregates: PendingAggregate[] = [];
   /** checkScope's table of names, reused from scope to scope. */
   private readonly scopeNames = new Map<string, object>();
   /** Declarations already reported as duplicates, so that checkScopes does not report them again. */
@@ -274,7 +277,7 @@ class Binder {
       model.goPackageNode = goPackage;
     }
     if (this.fileFeatures) {
-      this.misplacedFeatures(this.ast.options, undefined);
+      this.misplacedFeatures(this.ast.options, 'file');
       const required = ownFeature(this.ast.options, 'field_presence');
       if (required?.value === 'LEGACY_REQUIRED') this.problem('feature-target', 'features.field_presence = LEGACY_REQUIRED cannot be the file\'s default: set it on the fields that are required', required.option.nameRange, 'error');
     } else if (this.ast.setsFeatures) {
@@ -282,7 +285,7 @@ class Binder {
         if (o.name === 'features' || o.name.startsWith('features.')) this.problem('features-outside-editions', `features are set only in an editions file (edition = "2023"), not in ${this.proto3 ? 'proto3' : 'proto2'}`, o.nameRange, 'error');
       });
     }
-    this.checkOptions(this.ast.options, 'file');
+    this.checkOptions(this.ast.options, 'file', this.pkg);
     // As protoc says: editions validate UTF-8 with a feature (Java's own, (pb.java).utf8_validation).
     const utf8 = this.fileFeatures && this.ast.options.find((o) => o.name === 'java_string_check_utf8');
     if (utf8) this.problem('editions-option', 'the option "java_string_check_utf8" is not allowed in an editions file: use the feature (pb.java).utf8_validation', utf8.nameRange, 'error');
@@ -294,6 +297,7 @@ class Binder {
     this.checkClosedEnumFields();
     this.checkEnumDefaults(model);
     this.checkExtensionNumbers();
+    this.checkAggregates();
     this.checkScopes();
     const needOpen = new Set(this.openEnumFields.map((f) => f.enumFqn));
     return {
@@ -303,25 +307,52 @@ class Binder {
 
   /**
    * As protoc says ("unsupported option target"): a feature set where protoc refuses it, such as utf8_validation on a
-   * message. Resolution still reads it, as it reads the option packed in an editions file. Features FeatureSet lacks
-   * are refused everywhere; `target` undefined (the file, a service, a method) checks only that.
+   * message, or a language's nest_in_file_class on the file. Resolution still reads it, as it reads the option packed
+   * in an editions file. Features their feature set lacks are refused everywhere; `target` undefined (a service, a
+   * method, whose features buf does not check) checks only that.
    */
   private misplacedFeatures(options: readonly OptionNode[], target: FeatureTarget | undefined): void {
     if (!options.length) return;
     if (target) {
-      for (const { feature, option, targets } of misplacedFeatures(options, target)) {
-        this.problem('feature-target', `features.${feature} cannot be set on ${withArticle(target)}: protoc takes it on the file or ${targets.map(withArticle).join(' or ')}`, option.nameRange, 'error');
+      for (const { feature, range, targets } of misplacedFeatures(options, target)) {
+        this.problem('feature-target', `features.${feature} cannot be set on ${onElement(target)}: protoc takes it on ${targets.map(onElement).join(' or ')}`, range, 'error');
       }
     }
-    for (const { option, unknownValue } of unknownFeatures(options)) {
-      if (unknownValue) this.problem('invalid-option-value', `${option.name} takes no value ${option.value}`, option.valueRange, 'error');
-      else this.problem('unknown-option', `"${option.name.slice('features.'.length)}" is not a feature of google.protobuf.FeatureSet`, option.nameRange, 'error');
+    for (const { option, range, unknownValue, feature, of } of unknownFeatures(options)) {
+      if (unknownValue) this.problem('invalid-option-value', `${option.name} takes no value ${option.value}`, range, 'error');
+      else this.problem('unknown-option', `"${feature}" is not a feature of ${of}`, range, 'error');
     }
   }
 
-  /** What protoc refuses in the options of an element (see options.ts); most elements have none. */
-  private checkOptions(options: readonly OptionNode[], kind: OptionsOf): void {
-    if (options.length) for (const p of optionProblems(options, kind)) this.problem(p.code, p.message, p.range, 'error');
+  /**
+   * What protoc refuses in the options of an element (see options.ts), its name looked up from `scope`; most elements
+   * have none.
+   */
+  private checkOptions(options: readonly OptionNode[], kind: OptionsOf, scope: string): void {
+    if (!options.length) return;
+    for (const p of optionProblems(options, kind)) this.problem(p.code, p.message, p.range, 'error');
+    this.keepAggregates(options, scope);
+  }
+
+  /** The custom options of `options` with an aggregate value, for checkAggregates. */
+  private keepAggregates(options: readonly OptionNode[], scope: string): void {
+    for (const option of options) if (option.name.startsWith('(') && option.value.startsWith('{')) this.aggregates.push({ option, scope });
+  }
+
+  /** The keys of custom options' aggregate values, each a field or an extension of its message (see aggregateOptions.ts). */
+  private checkAggregates(): void {
+    if (!this.aggregates.length) return;
+    // An extension the file does not declare may be an import's, or one of an import that is not found.
+    let elsewhere: Set<string> | undefined;
+    const declaredElsewhere = (fqn: string): boolean => {
+      elsewhere ??= new Set(this.importedExtensions.flatMap((x) => x.numbers.map((n) => join(x.scope, n.name))));
+      return elsewhere.has(fqn) || this.problems.some((p) => p.code === 'unresolved-import');
+    };
+    const resolveMessage = (written: string, scope: string): string | undefined => {
+      const d = SCALARS.has(written) ? undefined : this.resolveType(written, scope);
+      return d?.kind === 'message' ? d.fqn : undefined;
+    };
+    for (const p of aggregateProblems(this.aggregates, this.ast, this.pkg, { resolveMessage, declaredElsewhere })) this.problem('unknown-option', p.message, p.range, 'error');
   }
 
   private problem(code: string, message: string, range: Range, severity: Severity): void {
@@ -367,7 +398,8 @@ class Binder {
       if (!m.name) return;
       const fqn = join(scope, m.name);
       declare(scope, m.name, 'message', m, m.comments.leading?.text);
-      if (report && isMessageSet(m)) this.messageSets.add(fqn);
+      const messageSet = report ? messageSetOption(m) : undefined;
+      if (messageSet) this.messageSets.set(fqn, messageSet);
       // An imported message's extension ranges, for the numbers of this file's extensions of it (its own: see message).
       if (!report && m.extensions.length) this.extensionRangesOf.set(fqn, extensionRanges(m));
       for (const n of m.messages) walkMessage(n, fqn);
@@ -607,16 +639,22 @@ class Binder {
     if (m.comments.leading) def.doc = m.comments.leading.text;
     if (isDeprecated(m.options)) def.deprecated = true;
     if (features) def.features = features;
-    this.checkOptions(m.options, 'message');
-    for (const o of m.oneofs) this.checkOptions(o.options, 'oneof');
+    this.checkOptions(m.options, 'message', fqn);
+    for (const o of m.oneofs) this.checkOptions(o.options, 'oneof', fqn);
     model.messages.push(def);
     // protoc: "Extension ranges are not allowed in proto3" (extensions there declare options only).
     if (this.proto3) for (const e of m.extensions) this.problem('proto3-extensions', 'extension ranges are not allowed in proto3', e.range, 'error');
     // A message set's extensions take any positive int32 (protoc's kint32max), its fields and reservations do not.
-    const messageSet = isMessageSet(m);
-    // protoc: "MessageSet is not supported in proto3", and "MessageSets cannot have fields, only extensions".
+    // The option found when the message was declared (another message declared with its name has its own options).
+    const found = this.messageSets.get(fqn);
+    const messageSet = found && m.options.includes(found) ? found : undefined;
+    // protoc: "MessageSet is not supported in proto3", and "MessageSets cannot have fields, only extensions"; buf
+    // refuses one without extension ranges, which could hold nothing.
     if (messageSet && this.proto3) this.problem('message-set', 'a message set (message_set_wire_format) is not allowed in proto3', m.nameRange, 'error');
-    else if (messageSet) for (const f of m.fields) this.problem('message-set', `message set "${m.name}" cannot have fields, only extensions: "${f.name}"`, f.nameRange, 'error');
+    else if (messageSet) {
+      for (const f of m.fields) this.problem('message-set', `message set "${m.name}" cannot have fields, only extensions: "${f.name}"`, f.nameRange, 'error');
+      if (!m.extensions.length) this.problem('message-set', `message set "${m.name}" declares no extension ranges: it holds extensions only`, messageSet.nameRange, 'error');
+    }
     this.reserved(m.reserved, def, 1, FIELD_MAX, m.extensions, messageSet ? ENUM_MAX : FIELD_MAX);
     const ranges = extensionRanges(m);
     if (ranges.length) this.extensionRangesOf.set(fqn, ranges);
@@ -730,6 +768,7 @@ class Binder {
     if (f.options.length) {
       this.checkDefault(f, def, features, extension);
       for (const p of fieldOptionProblems(f, typeKind, type)) this.problem(p.code, p.message, p.range, 'error');
+      this.keepAggregates(f.options, scope);
       if (typeKind !== 'unresolved') this.checkPacking(f, label === 'repeated' && isPackable(typeKind, type), packed, features);
     }
     if (packed) def.packed = packed.value === 'true';
@@ -918,7 +957,7 @@ class Binder {
     }
     if (e.comments.leading) def.doc = e.comments.leading.text;
     if (isDeprecated(e.options)) def.deprecated = true;
-    this.checkOptions(e.options, 'enum');
+    this.checkOptions(e.options, 'enum', def.fqn);
     this.reserved(e.reserved, def, -2147483648, ENUM_MAX);
     const allowAlias = allowsAliases(e);
     const byNumber = new Map<number, string>();
@@ -928,7 +967,7 @@ class Binder {
     const reservedNames = def.reservedNames.length > RESERVED_SCAN_MAX ? new Set(def.reservedNames) : undefined;
     for (const v of e.values) {
       if (v.number === undefined) continue;
-      this.checkOptions(v.options, 'enum value');
+      this.checkOptions(v.options, 'enum value', def.fqn);
       if (parentFeatures) this.misplacedFeatures(v.options, 'enum value');
       def.values.push({ name: v.name, number: v.number, node: v, ...(v.comments.leading ? { doc: v.comments.leading.text } : {}), ...(isDeprecated(v.options) ? { deprecated: true } : {}) });
       const prev = byNumber.get(v.number);
@@ -982,7 +1021,7 @@ class Binder {
   private service(s: ServiceNode, scope: string): ServiceDef {
     const def: ServiceDef = { fqn: join(scope, s.name), name: s.name, rpcs: [], node: s };
     if (s.comments.leading) def.doc = s.comments.leading.text;
-    this.checkOptions(s.options, 'service');
+    this.checkOptions(s.options, 'service', def.fqn);
     if (this.fileFeatures) this.misplacedFeatures(s.options, undefined);
     const names = new Set<string>();
     for (const r of s.rpcs) {
@@ -1008,7 +1047,7 @@ class Binder {
     if (unresolved.request || unresolved.response) def.unresolved = unresolved;
     if (r.comments.leading) def.doc = r.comments.leading.text;
     if (isDeprecated(r.options)) def.deprecated = true;
-    this.checkOptions(r.options, 'method');
+    this.checkOptions(r.options, 'method', scope);
     if (this.fileFeatures) this.misplacedFeatures(r.options, undefined);
     return def;
   }
@@ -1074,6 +1113,11 @@ function stripPrefix(name: string, prefix: string): string {
 /** protoc's EnumValueToPascalCase: `FOO_BAR` and `foo_bar` are `FooBar`. */
 function pascalCase(name: string): string {
   return name.toLowerCase().replace(/(?:^|_+)([a-z0-9]?)/g, (_m, c: string) => c.toUpperCase());
+}
+
+/** An element a feature is set on, as a sentence names it: "the file", "a message", "an enum value". */
+function onElement(target: FeatureTargetName): string {
+  return target === 'file' ? 'the file' : withArticle(target);
 }
 
 /** A word as a sentence names it: "an enum", "an int32", "a field", "a oneof", "a uint32" (said with a consonant). */
@@ -1243,8 +1287,9 @@ function forEachOption(ast: ProtoFile, each: (o: OptionNode) => void): void {
   }
 }
 
-function isMessageSet(m: MessageNode): boolean {
-  return m.options.length > 0 && m.options.some((o) => o.name === 'message_set_wire_format' && o.value === 'true');
+/** The option that makes `m` a message set; undefined for any other message. */
+function messageSetOption(m: MessageNode): OptionNode | undefined {
+  return m.options.length > 0 ? m.options.find((o) => o.name === 'message_set_wire_format' && o.value === 'true') : undefined;
 }
 
 function hasJsonName(f: FieldNode): boolean {

@@ -4,7 +4,9 @@
 // how protobuf's own migration keeps proto3 behaviour, so reading the features is what keeps such a migration from
 // changing every field.
 
-import type { OptionNode } from './ast';
+import type { OptionNode, Range } from './ast';
+import { aggregateOf } from './aggregate';
+import { LANGUAGE_FEATURE_SETS, type FeatureTargetName } from './wellKnown';
 
 export interface Features {
   readonly fieldPresence: 'EXPLICIT' | 'IMPLICIT' | 'LEGACY_REQUIRED';
@@ -19,8 +21,8 @@ export interface Features {
 /** The defaults of editions 2023 and 2024 (they agree on these features). */
 export const EDITION_DEFAULTS: Features = { fieldPresence: 'EXPLICIT', repeatedFieldEncoding: 'PACKED', enumType: 'OPEN', utf8Validation: 'VERIFY', jsonFormat: 'ALLOW' };
 
-/** An element other than the file that may carry options with features. */
-export type FeatureTarget = 'message' | 'oneof' | 'field' | 'enum' | 'enum value';
+/** An element whose features protoc checks against their targets (not a service's or a method's, nor does buf). */
+export type FeatureTarget = Exclude<FeatureTargetName, 'service'>;
 
 /**
  * Each feature of FeatureSet in descriptor.proto: its key in Features where the model reads it, the values protoc
@@ -29,7 +31,7 @@ export type FeatureTarget = 'message' | 'oneof' | 'field' | 'enum' | 'enum value
  * feature of edition 2023 is set on a oneof or an enum value. (buf takes them on a service and a method, where they
  * are not checked.)
  */
-const FEATURES = new Map<string, { key?: keyof Features; values: readonly string[]; targets: readonly FeatureTarget[] }>([
+const FEATURES = new Map<string, { key?: keyof Features; values: readonly string[]; targets: readonly FeatureTargetName[] }>([
   ['field_presence', { key: 'fieldPresence', values: ['EXPLICIT', 'IMPLICIT', 'LEGACY_REQUIRED'], targets: ['field'] }],
   ['repeated_field_encoding', { key: 'repeatedFieldEncoding', values: ['PACKED', 'EXPANDED'], targets: ['field'] }],
   ['enum_type', { key: 'enumType', values: ['OPEN', 'CLOSED'], targets: ['enum'] }],
@@ -41,37 +43,92 @@ const FEATURES = new Map<string, { key?: keyof Features; values: readonly string
 /** Edition 2024's features, which target every element: what protoc refuses of them is not checked here. */
 const FEATURES_2024 = new Set(['enforce_naming_style', 'default_symbol_visibility']);
 
-/** A feature set where protoc refuses it, with the elements that take it besides the file. */
+/** A feature set where protoc refuses it (`feature` as after `features.`: `(pb.java).utf8_validation`), with the elements that take it. */
 export interface MisplacedFeature {
   feature: string;
-  option: OptionNode;
-  targets: readonly FeatureTarget[];
+  /** The option's name, or in an aggregate the feature's key. */
+  range: Range;
+  targets: readonly FeatureTargetName[];
 }
 
-/** The features of FEATURES that `options` of a `target` set although protoc refuses them there, with the option. */
+/**
+ * The features of FeatureSet, and of the languages' feature sets (see wellKnown.ts), that `options` of a `target` set
+ * although protoc refuses them there. FeatureSet's all take the file.
+ */
 export function misplacedFeatures(options: readonly OptionNode[], target: FeatureTarget): MisplacedFeature[] {
   const out: MisplacedFeature[] = [];
-  forEachFeature(options, (feature, _value, option) => {
+  forEachFeature(options, (feature, _value, _option, range) => {
     const known = FEATURES.get(feature);
-    if (known && !known.targets.includes(target)) out.push({ feature, option, targets: known.targets });
+    if (known) {
+      if (target !== 'file' && !known.targets.includes(target)) out.push({ feature, range, targets: ['file', ...known.targets] });
+      return;
+    }
+    const language = languageFeature(feature);
+    const targets = language && LANGUAGE_FEATURE_SETS.get(language.set)?.features.get(language.name);
+    if (targets && !targets.includes(target)) out.push({ feature, range, targets });
   });
   return out;
 }
 
+/** `(pb.java).utf8_validation` as the extension and the feature; undefined for a feature of FeatureSet. */
+function languageFeature(feature: string): { set: string; name: string } | undefined {
+  const m = /^\(\.?([\w.]+)\)\.(\w+)$/.exec(feature);
+  return m ? { set: m[1]!, name: m[2]! } : undefined;
+}
+
+const FEATURE_SET = 'google.protobuf.FeatureSet';
+
+/** A feature that its feature set lacks (or a value FeatureSet's does not know): protoc's error. */
+export interface UnknownFeature {
+  option: OptionNode;
+  /** The option's name (its value for an unknown value), or in an aggregate the key. */
+  range: Range;
+  unknownValue: boolean;
+  /** As written after `features.`, or the key in an aggregate. */
+  feature: string;
+  /** The feature set's message: google.protobuf.FeatureSet, pb.JavaFeatures, … */
+  of: string;
+}
+
 /**
- * Features set one at a time (`features.foo = X`) that FeatureSet lacks, or with a value it does not know: protoc's
- * errors. An aggregate (`features = { … }`) is not read here: its text may hold a language's features too.
+ * Features that their feature set lacks, set one at a time (`features.foo = X`, `features.(pb.java).foo = X`) or in an
+ * aggregate (`features = { foo: X, [pb.java] { foo: X } }`), and values FeatureSet's features do not know, set one at
+ * a time: protoc's errors. Only the languages' feature sets that buf bundles are known, of the extensions of FeatureSet.
  */
-export function unknownFeatures(options: readonly OptionNode[]): { option: OptionNode; unknownValue: boolean }[] {
-  const out: { option: OptionNode; unknownValue: boolean }[] = [];
+export function unknownFeatures(options: readonly OptionNode[]): UnknownFeature[] {
+  const out: UnknownFeature[] = [];
   for (const o of options) {
+    if (o.name === 'features') {
+      for (const e of aggregateOf(o) ?? []) {
+        if (!e.extension) {
+          if (!FEATURES.has(e.name) && !FEATURES_2024.has(e.name)) out.push({ option: o, range: e.range, unknownValue: false, feature: e.name, of: FEATURE_SET });
+          continue;
+        }
+        const set = LANGUAGE_FEATURE_SETS.get(e.name);
+        // Another extension of FeatureSet may be declared by a file of features of its own; only `pb`'s are bundled.
+        if (!set) {
+          if (e.name.startsWith('pb.')) out.push({ option: o, range: e.range, unknownValue: false, feature: `[${e.name}]`, of: FEATURE_SET });
+          continue;
+        }
+        for (const m of e.messages) {
+          for (const f of m) if (!f.extension && !set.features.has(f.name)) out.push({ option: o, range: f.range, unknownValue: false, feature: f.name, of: set.message });
+        }
+      }
+      continue;
+    }
     if (!o.name.startsWith('features.')) continue;
     const feature = o.name.slice('features.'.length);
-    // A language's features (`features.(pb.cpp).legacy_closed_enum`) are extensions of FeatureSet.
+    const language = languageFeature(feature);
+    if (language) {
+      // A language's features (`features.(pb.cpp).legacy_closed_enum`) are extensions of FeatureSet.
+      const set = LANGUAGE_FEATURE_SETS.get(language.set);
+      if (set && !set.features.has(language.name)) out.push({ option: o, range: o.nameRange, unknownValue: false, feature: language.name, of: set.message });
+      continue;
+    }
     if (feature.startsWith('(') || FEATURES_2024.has(feature)) continue;
     const known = FEATURES.get(feature);
-    if (!known) out.push({ option: o, unknownValue: false });
-    else if (!known.values.includes(o.value)) out.push({ option: o, unknownValue: true });
+    if (!known) out.push({ option: o, range: o.nameRange, unknownValue: false, feature, of: FEATURE_SET });
+    else if (!known.values.includes(o.value)) out.push({ option: o, range: o.valueRange, unknownValue: true, feature, of: FEATURE_SET });
   }
   return out;
 }
@@ -96,12 +153,19 @@ export function ownFeature(options: readonly OptionNode[], feature: string): { v
 
 /**
  * Calls `each` for every feature `options` set, one at a time (`features.field_presence = IMPLICIT`) or in one
- * aggregate (`features = { field_presence: IMPLICIT }`); a callback, as most elements set none and are many.
+ * aggregate (`features = { field_presence: IMPLICIT }`), with where it is set (the option's name, an aggregate's key);
+ * a callback, as most elements set none and are many. A language's are named as one at a time
+ * (`(pb.java).utf8_validation`): in an aggregate, `[pb.java] { utf8_validation: DEFAULT }` is pb.JavaFeatures'.
  */
-function forEachFeature(options: readonly OptionNode[], each: (feature: string, value: string, option: OptionNode) => void): void {
+function forEachFeature(options: readonly OptionNode[], each: (feature: string, value: string, option: OptionNode, range: Range) => void): void {
   for (const o of options) {
-    if (o.name.startsWith('features.')) each(o.name.slice('features.'.length), o.value, o);
-    else if (o.name === 'features') for (const m of topLevelOf(o.value).matchAll(/\b(\w+)\s*:\s*(\w+)/g)) each(m[1]!, m[2]!, o);
+    if (o.name.startsWith('features.')) each(o.name.slice('features.'.length), o.value, o, o.nameRange);
+    else if (o.name === 'features') {
+      for (const e of aggregateOf(o) ?? []) {
+        if (e.scalar !== undefined && !e.extension) each(e.name, e.scalar, o, e.range);
+        else if (e.extension) for (const m of e.messages) for (const f of m) if (f.scalar !== undefined && !f.extension) each(`(${e.name}).${f.name}`, f.scalar, o, f.range);
+      }
+    }
   }
 }
 

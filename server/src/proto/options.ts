@@ -5,6 +5,7 @@
 // Custom options (`(name)`) and features are checked elsewhere, or not at all.
 
 import type { FieldNode, OptionNode, Range } from './ast';
+import { aggregateOf } from './aggregate';
 import type { FieldDef } from './model';
 
 /** The elements that take options, each with its descriptor.proto message. */
@@ -47,6 +48,15 @@ function of(message: string, options: [string, Values][]): { message: string; op
   return { message: `google.protobuf.${message}`, options: new Map([...options, ...COMMON]) };
 }
 
+/** The options whose value is one of descriptor.proto's messages of scalar fields, with its name and its fields. */
+const MESSAGE_VALUED = new Map<string, { type: string; fields: readonly string[] }>([
+  ['edition_defaults', { type: 'google.protobuf.FieldOptions.EditionDefault', fields: ['edition', 'value'] }],
+  ['feature_support', {
+    type: 'google.protobuf.FieldOptions.FeatureSupport',
+    fields: ['edition_introduced', 'edition_deprecated', 'deprecation_warning', 'edition_removed', 'removal_error'],
+  }],
+]);
+
 /** The repeated fields of the *Options messages: each setting adds an element, so protoc takes them more than once. */
 const REPEATED = new Set(['targets', 'edition_defaults', 'uninterpreted_option']);
 
@@ -81,7 +91,13 @@ export function optionProblems(options: readonly OptionNode[], kind: OptionsOf):
     else if (o.name === 'features' && seen.has('features.')) out.push({ code: 'duplicate-option', message: 'the option "features" is set twice: whole here, in parts (features.…) before', range: o.nameRange });
     seen.add(o.name);
     const values = known.get(o.name);
-    if (values === 'string') {
+    const valueType = MESSAGE_VALUED.get(o.name);
+    if (valueType) {
+      // protoc: "Message type "…EditionDefault" has no field named "valu"" (an aggregate's key; see aggregate.ts).
+      for (const e of aggregateOf(o) ?? []) {
+        if (e.extension || !valueType.fields.includes(e.name)) out.push({ code: 'unknown-option', message: `message type "${valueType.type}" has no field named "${e.name}"`, range: e.range });
+      }
+    } else if (values === 'string') {
       if (!/^["']/.test(o.value)) out.push({ code: 'invalid-option-value', message: `"${o.name}" takes a string, not ${o.value}`, range: o.valueRange });
     } else if (values && !values.includes(o.value)) {
       out.push({ code: 'invalid-option-value', message: `"${o.name}" takes ${values.join(', ')}, not ${o.value}`, range: o.valueRange });

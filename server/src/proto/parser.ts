@@ -17,6 +17,7 @@ import type {
   SyntaxError,
 } from './ast';
 import { braceBalance, lexer, type Token } from './lexer';
+import { keepAggregateTokens } from './aggregate';
 import { LineIndex } from './lines';
 import { type CommentSyntax, EnumValueSyntax, type FieldOffsets, FieldSyntax, MessageSyntax, NONE } from './nodes';
 
@@ -465,10 +466,12 @@ class Parser {
     }
     if (this.startsNextLine(this.prevTok(), [';', ',', ']'], 'a value')) return undefined;
     const value = this.optionValue();
-    return { kind: 'option', name, nameRange, value: value.text, valueRange: value.range, range: { start: nameStart, end: value.range.end } };
+    const o: OptionNode = { kind: 'option', name, nameRange, value: value.text, valueRange: value.range, range: { start: nameStart, end: value.range.end } };
+    if (value.tokens) keepAggregateTokens(o, value.tokens);
+    return o;
   }
 
-  private optionValue(): { text: string; range: Range } {
+  private optionValue(): { text: string; range: Range; tokens?: Token[] } {
     const start = this.cur;
     const pinned = this.pinned;
     this.pinned = Math.min(pinned, start.index);
@@ -479,8 +482,9 @@ class Parser {
     }
   }
 
-  private optionValueFrom(start: Token): { text: string; range: Range } {
-    if (this.is('{')) {
+  private optionValueFrom(start: Token): { text: string; range: Range; tokens?: Token[] } {
+    const aggregate = this.is('{');
+    if (aggregate) {
       // Aggregate (text-format) value: kept as source text, braces balanced iteratively.
       let depth = 0;
       do {
@@ -504,7 +508,11 @@ class Parser {
       return { text: '', range: { start: start.startPos, end: start.startPos } };
     }
     const end = this.prevTok();
-    return { text: this.textBetween(start, end), range: { start: start.startPos, end: end.endPos } };
+    const value = { text: this.textBetween(start, end), range: { start: start.startPos, end: end.endPos } };
+    if (!aggregate) return value;
+    const tokens: Token[] = [];
+    for (let k = start.index; k <= end.index; k++) tokens.push(this.at(k));
+    return { ...value, tokens };
   }
 
   private textBetween(a: Token, b: Token): string {

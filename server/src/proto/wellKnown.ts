@@ -36,6 +36,51 @@ const LANGUAGE_FEATURES: Record<string, string[]> = {
   ],
 };
 
+/** An element that may carry a feature (descriptor.proto's FieldOptions.OptionTargetType, TARGET_TYPE_ left off). */
+export type FeatureTargetName = 'file' | 'message' | 'field' | 'oneof' | 'enum' | 'enum value' | 'service';
+
+/**
+ * The features each of those files declares, by the extension of FeatureSet that holds them (`pb.java`): its message,
+ * and each feature with the elements it may be set on (its `targets`). buf reads these from the files it bundles, which
+ * are not on disk and which this repository may not copy: the facts are theirs, as buf 1.75 bundles them.
+ */
+export const LANGUAGE_FEATURE_SETS: ReadonlyMap<string, { message: string; features: ReadonlyMap<string, readonly FeatureTargetName[]> }> = new Map([
+  ['pb.cpp', {
+    message: 'pb.CppFeatures',
+    features: new Map<string, FeatureTargetName[]>([
+      ['legacy_closed_enum', ['file', 'field']], ['string_type', ['file', 'field']], ['enum_name_uses_string_view', ['file', 'enum']],
+      ['repeated_type', ['file', 'field']],
+    ]),
+  }],
+  ['pb.java', {
+    message: 'pb.JavaFeatures',
+    features: new Map<string, FeatureTargetName[]>([
+      ['legacy_closed_enum', ['file', 'field']], ['utf8_validation', ['file', 'field']], ['large_enum', ['file', 'enum']],
+      ['use_old_outer_classname_default', ['file']], ['nest_in_file_class', ['message', 'enum', 'service']],
+    ]),
+  }],
+  ['pb.go', {
+    message: 'pb.GoFeatures',
+    features: new Map<string, FeatureTargetName[]>([
+      ['legacy_unmarshal_json_enum', ['file', 'enum']], ['api_level', ['file', 'message']], ['strip_enum_prefix', ['file', 'enum', 'enum value']],
+      ['optimize_mode', ['file', 'message']],
+    ]),
+  }],
+]);
+
+/**
+ * The fields of the well-known messages whose fields are all scalars, by full name: what an aggregate option value of
+ * such a type may set (`option (timeout) = { seconds: 5 };`).
+ */
+export const WELL_KNOWN_FIELDS: ReadonlyMap<string, readonly string[]> = new Map<string, readonly string[]>([
+  ...['Duration', 'Timestamp'].map((n): [string, string[]] => [`google.protobuf.${n}`, ['seconds', 'nanos']]),
+  ...WKT['google/protobuf/wrappers.proto']!.map((n): [string, string[]] => [`google.protobuf.${n}`, ['value']]),
+  ['google.protobuf.Empty', []],
+  ['google.protobuf.FieldMask', ['paths']],
+  ['google.protobuf.Any', ['type_url', 'value']],
+  ['google.protobuf.SourceContext', ['file_name']],
+]);
+
 export interface WellKnownType {
   fqn: string;
   kind: 'message' | 'enum';

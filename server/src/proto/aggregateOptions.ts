@@ -1,0 +1,168 @@
+// Custom options with an aggregate value (`option (my.opt) = { a: 1, inner { s: "x" } };`) checked as protoc checks
+// them: every key a field of the message it is in ("Message type "my.Opt" has no field named "b"", buf: "cannot
+// resolve message field name"), or an extension of that message (`[my.ext]`). Known where the option's type, and
+// each message a key leads into, is a message of this file or a small well-known type whose fields are bundled;
+// a message of an imported file is not read (the binder keeps only its name).
+
+import type { FieldNode, MessageNode, OptionNode, ProtoFile, Range } from './ast';
+import { aggregateOf, type AggregateEntry } from './aggregate';
+import { join } from './lookup';
+import { WELL_KNOWN_FIELDS } from './wellKnown';
+
+/** An option to check, with the scope its name is looked up from (the element's). */
+export interface PendingAggregate {
+  option: OptionNode;
+  scope: string;
+}
+
+export interface AggregateProblem {
+  message: string;
+  range: Range;
+}
+
+/** What the binder answers: a type name's full name as protoc resolves it, and whether an import may declare an extension. */
+export interface AggregateContext {
+  resolveMessage(written: string, scope: string): string | undefined;
+  /** Whether an extension of this full name may be declared outside this file (an import declares it, or one is not found). */
+  declaredElsewhere(fqn: string): boolean;
+}
+
+interface Extension {
+  field: FieldNode;
+  /** Where it is declared: its type is resolved from there. */
+  scope: string;
+  /** The message it extends, resolved; undefined where it is not found. */
+  extendee: string | undefined;
+}
+
+/** The problems of `pending`, all options of one file; its messages and extensions are indexed only here. */
+export function aggregateProblems(pending: readonly PendingAggregate[], ast: ProtoFile, pkg: string, context: AggregateContext): AggregateProblem[] {
+  return new Checker(ast, pkg, context).run(pending);
+}
+
+class Checker {
+  private readonly messages = new Map<string, MessageNode>();
+  private readonly extensions = new Map<string, Extension>();
+  private readonly out: AggregateProblem[] = [];
+
+  constructor(ast: ProtoFile, pkg: string, private readonly context: AggregateContext) {
+    const extensions = (fields: readonly FieldNode[], extendee: string, scope: string): void => {
+      for (const f of fields) if (f.name) this.extensions.set(join(scope, f.name), { field: f, scope, extendee: context.resolveMessage(extendee, scope) });
+    };
+    const walk = (m: MessageNode, scope: string): void => {
+      if (!m.name) return;
+      const fqn = join(scope, m.name);
+      this.messages.set(fqn, m);
+      for (const n of m.messages) walk(n, fqn);
+      for (const f of m.fields) if (f.group) walk(f.group, fqn);
+      for (const x of m.extends) {
+        extensions(x.fields, x.extendee, fqn);
+        for (const f of x.fields) if (f.group) walk(f.group, fqn);
+      }
+    };
+    for (const m of ast.messages) walk(m, pkg);
+    for (const x of ast.extends) {
+      extensions(x.fields, x.extendee, pkg);
+      for (const f of x.fields) if (f.group) walk(f.group, pkg);
+    }
+  }
+
+  run(pending: readonly PendingAggregate[]): AggregateProblem[] {
+    for (const { option, scope } of pending) {
+      const entries = aggregateOf(option);
+      const type = entries && this.optionType(option.name, scope);
+      if (type) this.entries(entries, type);
+    }
+    return this.out;
+  }
+
+  /** The message type of `(ext).a.b` looked up from `scope`, where this file declares the extension; else undefined. */
+  private optionType(name: string, scope: string): string | undefined {
+    const m = /^\((\.?[\w.]+)\)((?:\.\w+)*)$/.exec(name);
+    if (!m) return undefined;
+    const ext = this.extensionFrom(m[1]!, scope);
+    let type = ext && this.context.resolveMessage(ext.field.type, ext.scope);
+    for (const part of m[2] ? m[2].slice(1).split('.') : []) {
+      const field = type !== undefined ? this.messages.get(type)?.fields.find((f) => f.name === part) : undefined;
+      type = field && this.fieldType(field, type!);
+    }
+    return type;
+  }
+
+  /** protoc's lookup of an extension's name: in `scope`, then in each scope around it; `.a.b` is full. */
+  private extensionFrom(written: string, scope: string): Extension | undefined {
+    if (written.startsWith('.')) return this.extensions.get(written.slice(1));
+    for (let s = scope; ; s = s.slice(0, Math.max(s.lastIndexOf('.'), 0))) {
+      const found = this.extensions.get(join(s, written));
+      if (found || !s) return found;
+    }
+  }
+
+  /** The message type of field `f` of message `owner` (a map's: its values'); undefined for a scalar or an enum. */
+  private fieldType(f: FieldNode, owner: string): string | undefined {
+    if (f.group) return join(owner, f.group.name);
+    return this.context.resolveMessage(f.type, owner);
+  }
+
+  /** Checks the keys of one message value of type `type` (a full name). */
+  private entries(entries: readonly AggregateEntry[], type: string): void {
+    const m = this.messages.get(type);
+    const wellKnown = m ? undefined : WELL_KNOWN_FIELDS.get(type);
+    if (!m && !wellKnown) return;
+    for (const e of entries) {
+      if (e.extension) {
+        this.extensionEntry(e, type);
+        continue;
+      }
+      if (wellKnown) {
+        if (!wellKnown.includes(e.name)) this.unknownField(e, type);
+        continue;
+      }
+      // protoc's text format names a group by its field (`grp`) or, as in the .proto file, by its type (`Grp`).
+      const f = m!.fields.find((x) => x.name === e.name || (x.group !== undefined && x.group.name === e.name));
+      if (!f) this.unknownField(e, type);
+      else if (e.messages.length && f.mapKey !== undefined) this.mapEntries(e, f, type);
+      else if (e.messages.length) {
+        const inner = this.fieldType(f, type);
+        if (inner) for (const value of e.messages) this.entries(value, inner);
+      }
+    }
+  }
+
+  /** A map's entries are messages of two fields, `key` and `value`. */
+  private mapEntries(e: AggregateEntry, f: FieldNode, owner: string): void {
+    // protoc names a map's entry message for its field: `labels` → LabelsEntry.
+    const entryType = join(owner, `${f.name.replace(/(?:^|_)([a-z])/g, (_m, c: string) => c.toUpperCase()).replace(/_/g, '')}Entry`);
+    const values = this.context.resolveMessage(f.type, owner);
+    for (const entry of e.messages) {
+      for (const k of entry) {
+        if (k.extension || (k.name !== 'key' && k.name !== 'value')) this.unknownField(k, entryType);
+        else if (k.name === 'value' && values) for (const value of k.messages) this.entries(value, values);
+      }
+    }
+  }
+
+  private extensionEntry(e: AggregateEntry, type: string): void {
+    // An Any's `[type.googleapis.com/pkg.Msg]` names a type, not an extension.
+    if (e.name.includes('/')) return;
+    const ext = this.extensions.get(e.name);
+    if (!ext) {
+      if (!this.context.declaredElsewhere(e.name)) this.problem(`message type "${type}" has no extension named "${e.name}"`, e.range);
+      return;
+    }
+    if (ext.extendee !== undefined && ext.extendee !== type) {
+      this.problem(`"${e.name}" is an extension of "${ext.extendee}", not of "${type}"`, e.range);
+      return;
+    }
+    const inner = this.fieldType(ext.field, ext.scope);
+    if (inner) for (const value of e.messages) this.entries(value, inner);
+  }
+
+  private unknownField(e: AggregateEntry, type: string): void {
+    this.problem(`message type "${type}" has no field named "${e.name}"`, e.range);
+  }
+
+  private problem(message: string, range: Range): void {
+    this.out.push({ message, range });
+  }
+}
