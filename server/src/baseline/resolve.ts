@@ -10,7 +10,7 @@ import { bind } from '../proto/binder';
 import { parse } from '../proto/parser';
 import type { ApiModel } from '../proto/model';
 import { findGitBaseline, readGitRevision, sameFileText, type AtTag, type GitMiss, type ReleaseLine } from './gitSource';
-import { compareTags, minorOf, newestTag, parseCriApiTag, parseGoTag, parseKubernetesTag, releaseOfGoTag } from '../policy/versions';
+import { compareTags, minorOf, newestTag, parseAnyTag, parseCriApiTag, parseGoTag, parseKubernetesTag, parseReleaseLine, releaseOfGoTag } from '../policy/versions';
 import { bundledPackagesWithTag, modelEncoding } from './historyIndex';
 import { V1_PATH } from './corpus';
 import { CRI_API_MODULE, DEFAULT_MAX_FILE_BYTES, findGoSumHashes, findInModuleCache, findInVendor, moduleCacheRoot, readFileWithin, withGoEnvFile, type Skipped } from './goModSource';
@@ -133,6 +133,26 @@ function makeBaseline(c: Pick<Candidate, 'source' | 'tag' | 'origin'>, model: Ap
     model,
     ...(isFullHistory(bundled) ? { history: bundled } : {}),
   };
+}
+
+/**
+ * For a release line given where a release is meant (`v0.36`, `kubernetes-1.36`), a sentence naming the releases
+ * of the bundled index it may have meant: its first and its newest (pre-releases only when the line has nothing
+ * else), in the form given. Only suggested: a baseline is one release, and which one is the user's to say.
+ */
+export function nearReleases(given: string, bundled: BundledIndex | undefined): string | undefined {
+  const line = parseReleaseLine(given);
+  if (!line || !bundled) return undefined;
+  const ofLine = bundled.releases.filter((r) => minorOf(r.tag) === line.minor).sort((a, b) => compareTags(a.tag, b.tag));
+  const pick = ofLine.some((r) => !r.prerelease) ? ofLine.filter((r) => !r.prerelease) : ofLine;
+  const what = `"${given}" names a release line, not a release`;
+  if (!pick.length) {
+    const newest = newestTag(bundled.releases.map((r) => r.tag));
+    return `${what}, and the bundled release index has no release of 1.${line.minor}${newest ? ` (its newest is ${newest})` : ''}.`;
+  }
+  // As indexed (the oldest releases have only their `kubernetes-1.N.M` tag), or in the form given.
+  const named = [...new Set([pick[0]!.tag, pick.at(-1)!.tag])].map((t) => (line.kubernetesForm ? `kubernetes-${parseAnyTag(t)!.kubernetes}` : t));
+  return `${what}: did you mean ${named.join(' or ')}${pick[0]!.prerelease ? ' (it has only pre-releases)' : ''}?`;
 }
 
 /**
@@ -285,8 +305,9 @@ async function resolveInner(opts: ResolveOptions): Promise<ResolveResult> {
     const baseline = settle(found);
     if (baseline) return { baseline, tried };
     // `v1.N.M` is a ref only in a kubernetes/kubernetes clone; elsewhere it was most likely meant as a release.
-    const kube = !tag && /^v1\./.test(explicit) ? parseKubernetesTag(explicit)?.goTag : undefined;
-    if (kube) note('setting', `${explicit} is a kubernetes/kubernetes tag: the cri-api release of Kubernetes ${explicit} is ${kube}`);
+    const kube = !tag && /^v?1\./.test(explicit) ? parseKubernetesTag(explicit)?.goTag : undefined;
+    if (kube) note('setting', `${explicit} is a ${explicit.startsWith('v') ? 'kubernetes/kubernetes tag' : 'Kubernetes version'}: the cri-api release of Kubernetes ${explicit} is ${kube}`);
+    const near = tag ? undefined : nearReleases(explicit, opts.bundled);
     const h = { ...DEFAULT_HINTS, ...opts.hints };
     // The CLI names its flag in both hints: a flag is passed or left out, a setting is set or cleared.
     const cli = h.setting === h.cliFlag;
@@ -294,6 +315,7 @@ async function resolveInner(opts: ResolveOptions): Promise<ResolveResult> {
       tried,
       message:
         `The baseline "${explicit}" (${cli ? h.setting : `${h.setting} / ${h.cliFlag}`}) could not be used: ${tried.map((t) => t.outcome).join('; ')}. ` +
+        (near ? `${near} ` : '') +
         `${cli ? `Pass ${h.cliFlag}` : 'Set it to'} a cri-api release tag such as ${bundledNewest ?? 'v0.36.3'}, a git ref of the clone holding api.proto, ` +
         `or the path of an api.proto file; or ${cli ? `leave ${h.cliFlag} out` : 'clear it'} to pick the last release automatically.`,
     };

@@ -90,6 +90,15 @@ export function parseCriApiTag(tag: string): ParsedVersion | undefined {
   return parseGoTag(tag) ?? (tag.trim().startsWith('kubernetes-') ? parseKubernetesTag(tag) : undefined);
 }
 
+/**
+ * A release line written where a release is meant: `v0.36`, `0.36`, `1.36`, `v1.36` or `kubernetes-1.36` (also
+ * with `.x`). `kubernetes` when written as cri-api's `kubernetes-` tags are, so that suggestions keep that form.
+ */
+export function parseReleaseLine(text: string): { minor: number; kubernetesForm: boolean } | undefined {
+  const m = /^(kubernetes-1|v?[01])\.(0|[1-9]\d*)(?:\.x)?$/.exec(text.trim());
+  return m ? { minor: Number(m[2]), kubernetesForm: m[1] === 'kubernetes-1' } : undefined;
+}
+
 /** `v0.36.3` → `1.36.3`; also accepts Kubernetes forms (normalised). Undefined when not a version tag. */
 export function goTagToKubernetes(tag: string): string | undefined {
   return parseAnyTag(tag)?.kubernetes;
