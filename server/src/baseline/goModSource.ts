@@ -8,7 +8,7 @@ import { homedir, tmpdir } from 'node:os';
 import { delimiter, dirname, isAbsolute, join, resolve as resolvePath, sep } from 'node:path';
 import { V1_PATH } from './corpus';
 import { readRegularFile, readRegularFileSync } from '../regularFile';
-import { compareTags, parseGoTag, releaseOfGoTag } from '../policy/versions';
+import { compareTags, parseGoTag, parsePseudoVersion, releaseOfGoTag } from '../policy/versions';
 import { CRI_API_MODULE, DEFAULT_MAX_FILE_BYTES, DEFAULT_UNZIP_MAX_BYTES, DEFAULT_ZIP_MAX_BYTES, goSumMismatch, hash1OfDigests, MAX_MODULE_ENTRIES, readModuleZip, sha256Hex, ZipError } from './moduleZip';
 
 // Defined in moduleZip.ts, the module both this one and the proxy source import; exported here too, where the
@@ -24,6 +24,8 @@ export interface GoModOptions {
   includePrereleases?: boolean;
   /** Look for exactly this version (an explicit setting) instead of the newest. */
   version?: string;
+  /** vendor/: a pseudo-version (a commit) too, for the vendored file itself, which is that commit's. */
+  commits?: boolean;
   /** Only versions before this one (the release the checked file is): the newest of them, not the newest. */
   before?: string;
   maxFileBytes?: number;
@@ -293,8 +295,10 @@ export async function findInModuleCache(options: GoModOptions = {}): Promise<GoM
   const refused = [dirList, zipList].flatMap((l) => (l && 'reason' in l ? [l.reason] : []));
   const dirNames = dirList && 'names' in dirList ? dirList.names : [];
   const zipNames = new Set(zipList && 'names' in zipList ? zipList.names : []);
-  const extracted = new Set(dirNames.filter((n) => n.startsWith('cri-api@')).map((n) => n.slice('cri-api@'.length)).filter(isGoVersion));
-  const zipped = new Set([...zipNames].filter((n) => n.endsWith('.zip')).map((n) => n.slice(0, -'.zip'.length)).filter(isGoVersion));
+  // A pseudo-version (a commit) only when asked for by name: it is no release.
+  const named = (v: string) => isGoVersion(v) || (v === options.version && !!parsePseudoVersion(v));
+  const extracted = new Set(dirNames.filter((n) => n.startsWith('cri-api@')).map((n) => n.slice('cri-api@'.length)).filter(named));
+  const zipped = new Set([...zipNames].filter((n) => n.endsWith('.zip')).map((n) => n.slice(0, -'.zip'.length)).filter(named));
   const more = refused.length ? `: ${refused.join('; ')}` : '';
   if (!dirList && !zipList) {
     return { ok: false, reason: `no ${CRI_API_MODULE} in the Go module cache ${root}${more}` };
@@ -464,8 +468,10 @@ export async function findInVendor(fromDir: string, options: GoModOptions = {}):
         return { ok: false, reason: `${where} replaces ${CRI_API_MODULE} with ${v.replacement}; the vendored copy is not a released version` };
       }
       const version = pinned ?? v.version;
-      if (!releaseOfGoTag(version)) return { ok: false, reason: `${where} lists ${CRI_API_MODULE} ${version || '(no version)'}, not a v0.N.M release` };
-      if (!wanted(version, options)) {
+      // A commit (`go get k8s.io/cri-api@<commit>`) only when asked for: it is no release.
+      const commit = (version === options.version || !!options.commits) && !!parsePseudoVersion(version);
+      if (!commit && !releaseOfGoTag(version)) return { ok: false, reason: `${where} lists ${CRI_API_MODULE} ${version || '(no version)'}, not a v0.N.M release` };
+      if (!commit && !wanted(version, options)) {
         return { ok: false, reason: `${where} lists ${CRI_API_MODULE} ${version}${options.version ? `, not ${options.version}` : ', a pre-release'}` };
       }
       const file = join(vendor, 'k8s.io', 'cri-api', ...V1_PATH.split('/'));

@@ -10,7 +10,7 @@ import { bind } from '../proto/binder';
 import { parse } from '../proto/parser';
 import type { ApiModel } from '../proto/model';
 import { findGitBaseline, readGitRevision, sameFileText, type AtTag, type GitMiss, type ReleaseLine } from './gitSource';
-import { compareTags, minorOf, newestTag, parseAnyTag, parseCriApiTag, parseGoTag, parseKubernetesTag, parseReleaseLine, releaseOfGoTag } from '../policy/versions';
+import { compareTags, minorOf, newestTag, parseAnyTag, parseCriApiTag, parseGoTag, parseKubernetesTag, parsePseudoVersion, parseReleaseLine, releaseOfGoTag } from '../policy/versions';
 import { bundledPackagesWithTag, modelEncoding } from './historyIndex';
 import { V1_PATH } from './corpus';
 import { CRI_API_MODULE, DEFAULT_MAX_FILE_BYTES, findGoSumHashes, findInModuleCache, findInVendor, moduleCacheRoot, readFileWithin, withGoEnvFile, type Skipped } from './goModSource';
@@ -133,6 +133,14 @@ function makeBaseline(c: Pick<Candidate, 'source' | 'tag' | 'origin'>, model: Ap
     model,
     ...(isFullHistory(bundled) ? { history: bundled } : {}),
   };
+}
+
+/** Where a pseudo-version that no source has can be read from, and the release it follows, if that is meant. */
+function notARelease(given: string, pseudo: { commit: string; date: string; base?: string }): string {
+  const base = pseudo.base ? `; the release it follows is ${pseudo.base}, which lacks what the commits after it changed` : '';
+  return `"${given}" is a Go pseudo-version: commit ${pseudo.commit} of ${pseudo.date}, not a release${base}. ` +
+    `To compare with the commit, check api.proto in a kubernetes/cri-api clone that has it (in a trusted workspace), ` +
+    `or run \`go mod download ${CRI_API_MODULE}@${given}\` to put it in the Go module cache.`;
 }
 
 /**
@@ -260,22 +268,26 @@ async function resolveInner(opts: ResolveOptions): Promise<ResolveResult> {
     const aka = tag && tag !== explicit ? `: ${explicit}` : '';
     const asSet = (origin: string): string => origin + (aka && ` (as set${aka})`);
     const pathLike = isAbsolute(explicit) || /^(\.{1,2}|~)([\\/]|$)/.test(explicit) || explicit.endsWith('.proto');
-    if (tag) {
-      if (bundledHas(tag)) {
+    // A commit, as go.mod names one after `go get k8s.io/cri-api@<commit>`: Go's copy of it under that name, else
+    // git, by its hash. Never the release it follows, which lacks what the commit changed.
+    const pseudo = tag ? undefined : parsePseudoVersion(explicit);
+    const version = tag ?? (pseudo && explicit);
+    if (version) {
+      if (tag && bundledHas(tag)) {
         found.push(bundledCandidate(tag, 'setting', `the bundled release index (as set${aka})`));
         const other = otherPackage(opts);
         if (other) note('setting', `the bundled release index has no releases of package ${other}; using ${tag} of ${opts.bundled!.package}`);
-      } else note('setting', notInBundled(tag, opts.bundled));
+      } else if (tag) note('setting', notInBundled(tag, opts.bundled));
       if (!found.length) {
-        const mc = await findInModuleCache({ env, homeDir, version: tag, ...(await moduleCacheGoSum()) });
-        if (mc.ok) found.push(textCandidate('setting', tag, asSet(mc.origin), mc.text, mc.file));
+        const mc = await findInModuleCache({ env, homeDir, version, ...(await moduleCacheGoSum()) });
+        if (mc.ok) found.push(textCandidate('setting', version, asSet(mc.origin), mc.text, mc.file));
         else note('setting', mc.reason);
       }
       // The workspace's own vendor/ (trusted only, as for the automatic baseline): with -mod=vendor and no module
       // cache, the release it vendors is nowhere else on disk.
       if (!found.length && opts.trusted && opts.filePath) {
-        const vd = await findInVendor(dirname(opts.filePath), { version: tag });
-        if (vd.ok) found.push(textCandidate('setting', tag, asSet(vd.origin), vd.text, vd.file));
+        const vd = await findInVendor(dirname(opts.filePath), { version });
+        if (vd.ok) found.push(textCandidate('setting', version, asSet(vd.origin), vd.text, vd.file));
         else note('setting', vd.reason);
       }
     } else {
@@ -285,15 +297,15 @@ async function resolveInner(opts: ResolveOptions): Promise<ResolveResult> {
       else if (pathLike) note('setting', r.reason);
     }
     if (!found.length && !pathLike) {
-      const notFile = tag ? '' : 'is not a file and ';
+      const notFile = version ? '' : 'is not a file and ';
       if (!opts.filePath) note('setting', `"${explicit}" ${notFile}was not looked up in git: no file to locate a clone from`);
       else if (!opts.trusted) note('setting', `"${explicit}" ${notFile}was not looked up in git: the workspace is not trusted`);
       else {
         checkAbort();
         progress(`Reading ${explicit} from git…`);
-        const g = await readGitRevision(opts.filePath, tag ?? explicit, gitOptions);
-        if (g.ok) found.push(textCandidate('setting', g.goTag ?? explicit, asSet(g.origin), g.text, `git:${g.gitTag}`));
-        else note('setting', tag ? g.reason : `"${explicit}" is not a file; in git: ${g.reason}`);
+        const g = await readGitRevision(opts.filePath, pseudo?.commit ?? tag ?? explicit, gitOptions);
+        if (g.ok) found.push(textCandidate('setting', g.goTag ?? explicit, pseudo ? `${g.origin}, the commit of ${explicit}` : asSet(g.origin), g.text, `git:${g.gitTag}`));
+        else note('setting', tag ? g.reason : pseudo ? `its commit ${pseudo.commit}, in git: ${g.reason}` : `"${explicit}" is not a file; in git: ${g.reason}`);
       }
     }
     if (!found.length && tag && network) {
@@ -305,10 +317,10 @@ async function resolveInner(opts: ResolveOptions): Promise<ResolveResult> {
     const baseline = settle(found);
     if (baseline) return { baseline, tried };
     // `v1.N.M` is a ref only in a kubernetes/kubernetes clone; elsewhere it was most likely meant as a release.
+    const h = { ...DEFAULT_HINTS, ...opts.hints };
     const kube = !tag && /^v?1\./.test(explicit) ? parseKubernetesTag(explicit)?.goTag : undefined;
     if (kube) note('setting', `${explicit} is a ${explicit.startsWith('v') ? 'kubernetes/kubernetes tag' : 'Kubernetes version'}: the cri-api release of Kubernetes ${explicit} is ${kube}`);
-    const near = tag ? undefined : nearReleases(explicit, opts.bundled);
-    const h = { ...DEFAULT_HINTS, ...opts.hints };
+    const near = tag ? undefined : pseudo ? notARelease(explicit, pseudo) : nearReleases(explicit, opts.bundled);
     // The CLI names its flag in both hints: a flag is passed or left out, a setting is set or cleared.
     const cli = h.setting === h.cliFlag;
     return {
@@ -419,7 +431,14 @@ async function resolveInner(opts: ResolveOptions): Promise<ResolveResult> {
   // before it while it is that release's file, with that release once edited.
   if (!currentTag && opts.filePath && opts.bundled) {
     const own = await goCopyRelease(opts.filePath, opts.bundled, opts.trusted, env, homeDir);
-    if (own) {
+    if (own?.commit) {
+      // A commit after a release (a pseudo-version) is no release's file, edited or not: compared with the release.
+      const baseline = settle([bundledCandidate(own.version, 'bundled', `the bundled release index (the release ${own.commit} follows: ${own.says})`)]);
+      if (baseline) {
+        note(own.source, `the file is ${CRI_API_MODULE} ${own.commit}, a commit after ${own.version}`);
+        return { baseline, tried };
+      }
+    } else if (own) {
       const { version, says } = own;
       const is = sameAsBundled(opts.bundled, version);
       const current = opts.text ?? await readChecked(opts.filePath);
@@ -543,23 +562,29 @@ function nothingFound(tried: ResolveAttempt[], opts: ResolveOptions): string {
  * workspace's own content, so in a trusted workspace only), or the file in the Go module cache, which is the user's.
  */
 async function goCopyRelease(filePath: string, bundled: BundledIndex, trusted: boolean, env: NodeJS.ProcessEnv, homeDir: string):
-  Promise<{ version: string; says: string; source: BaselineSource } | undefined> {
+  Promise<{ version: string; says: string; source: BaselineSource; commit?: string } | undefined> {
   const real = await fsp.realpath(filePath).catch(() => undefined);
   if (!real) return undefined;
   const root = moduleCacheRoot(env, homeDir);
   const cache = typeof root === 'string' ? await fsp.realpath(root).catch(() => undefined) : undefined;
   // <cache>/k8s.io/cri-api@v0.35.1/pkg/apis/runtime/v1/api.proto
   const [host, module, ...rest] = cache ? relative(cache, real).split(sep) : [];
+  // A release of the index, or a commit (pseudo-version) after one: the file is compared with that release.
+  const placed = (v: string): { version: string; commit?: string } | undefined => {
+    if (bundled.releases.some((r) => r.tag === v)) return { version: v };
+    const base = parsePseudoVersion(v)?.base;
+    return base && bundled.releases.some((r) => r.tag === base) ? { version: base, commit: v } : undefined;
+  };
   const cached = host === 'k8s.io' && module?.startsWith('cri-api@') && rest.join('/') === V1_PATH ? module.slice('cri-api@'.length) : undefined;
-  if (cached && bundled.releases.some((r) => r.tag === cached)) {
-    return { version: cached, says: `the Go module cache ${cache} holds this file as ${CRI_API_MODULE} ${cached}`, source: 'gomodcache' };
-  }
+  const inCache = cached && placed(cached);
+  if (inCache) return { ...inCache, says: `the Go module cache ${cache} holds this file as ${CRI_API_MODULE} ${cached}`, source: 'gomodcache' };
   if (!trusted) return undefined;
-  const vd = await findInVendor(dirname(filePath), { includePrereleases: true });
-  if (!vd.ok || real !== vd.file || !bundled.releases.some((r) => r.tag === vd.version)) return undefined;
+  const vd = await findInVendor(dirname(filePath), { includePrereleases: true, commits: true });
+  const vendored = vd.ok && real === vd.file ? placed(vd.version) : undefined;
+  if (!vd.ok || !vendored) return undefined;
   // vd.file is vendor/k8s.io/cri-api/pkg/apis/runtime/v1/api.proto.
   const modulesTxt = join(vd.file.slice(0, -join(CRI_API_MODULE, V1_PATH).length), 'modules.txt');
-  return { version: vd.version, says: `${modulesTxt} says this vendored file is ${vd.version}`, source: 'vendor' };
+  return { ...vendored, says: `${modulesTxt} says this vendored file is ${vd.version}`, source: 'vendor' };
 }
 
 /** The checked file from disk, for callers that pass no text; never through a symlink out of its directory. */
