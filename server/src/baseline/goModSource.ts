@@ -421,9 +421,10 @@ async function notProjectDir(dir: string, shared: Set<string>): Promise<string |
 
 /**
  * The directories from `fromDir` (after symlinks) up to the module root or the repository root, whichever
- * comes first, stopping before a shared directory. `end` says where and why the walk ended.
+ * comes first, stopping before a shared directory. `end` says where and why the walk ended. `workspace` is the
+ * nearest directory with a go.work, as Go finds it, looked for on up to the repository root under the same rules.
  */
-async function projectDirs(fromDir: string): Promise<{ dirs: ProjectDir[]; end: string }> {
+async function projectDirs(fromDir: string): Promise<{ dirs: ProjectDir[]; end: string; workspace?: string }> {
   let dir: string;
   try {
     dir = await fsp.realpath(fromDir);
@@ -432,32 +433,74 @@ async function projectDirs(fromDir: string): Promise<{ dirs: ProjectDir[]; end: 
   }
   const shared = await sharedRoots();
   const dirs: ProjectDir[] = [];
+  let workspace: string | undefined;
+  // Set at the module root: the walk goes on above it only for a go.work.
+  let end: string | undefined;
+  const done = (why: string) => ({ dirs, end: end ?? why, ...(workspace ? { workspace } : {}) });
   for (let i = 0; i < MAX_WALK_UP; i++) {
     const stop = await notProjectDir(dir, shared);
-    if (stop) return { dirs, end: `stopped before ${stop}` };
-    const moduleRoot = await exists(join(dir, 'go.mod'));
-    dirs.push({ dir, moduleRoot, start: i === 0 });
-    if (moduleRoot) return { dirs, end: `stopped at the module root ${dir}` };
-    if (await exists(join(dir, '.git'))) return { dirs, end: `stopped at the repository root ${dir}` };
+    if (stop) return done(`stopped before ${stop}`);
+    if (!workspace && await exists(join(dir, 'go.work'))) workspace = dir;
+    if (end === undefined) {
+      const moduleRoot = await exists(join(dir, 'go.mod'));
+      dirs.push({ dir, moduleRoot, start: i === 0 });
+      if (moduleRoot) end = `stopped at the module root ${dir}`;
+    }
+    if (end !== undefined && workspace) return done('');
+    if (await exists(join(dir, '.git'))) return done(`stopped at the repository root ${dir}`);
     dir = dirname(dir);
   }
-  return { dirs, end: `stopped after ${MAX_WALK_UP} directories` };
+  return done(`stopped after ${MAX_WALK_UP} directories`);
 }
 
 /**
- * `vendor/k8s.io/cri-api/…/api.proto` of the module the file belongs to — `vendor/` beside the nearest go.mod
- * at or above `fromDir`, or in `fromDir` itself — when its `vendor/modules.txt` lists k8s.io/cri-api, with
- * the version recorded there. Never from above the module or repository root, nor from a shared directory.
+ * The directories in a go.work's `use` directives, resolved against `root`, its directory. Comments and quotes
+ * as Go writes them; anything else on a line is taken as a path, which can only fail to match.
+ */
+export function workspaceUses(goWork: string, root: string): string[] {
+  const uses: string[] = [];
+  let block = false;
+  for (const raw of goWork.split('\n')) {
+    const line = raw.replace(/\/\/.*$/, '').trim();
+    const m = block ? undefined : /^use\s+(.+)$/.exec(line);
+    if (block && line === ')') block = false;
+    else if (block && line) uses.push(line);
+    else if (m?.[1] === '(') block = true;
+    else if (m) uses.push(m[1]!);
+  }
+  return uses.map((u) => resolvePath(root, u.replace(/^"(.*)"$|^`(.*)`$/, '$1$2')));
+}
+
+/**
+ * The `vendor/` Go reads for a file's module: a `go work vendor` tree (its modules.txt opens with `## workspace`)
+ * beside the go.work that uses the module (or, for a file in no module, above it), which Go then reads instead
+ * of the module's own; else `vendor/` beside the nearest go.mod at or above `fromDir`, or in `fromDir` itself.
+ */
+async function vendorDirs(fromDir: string): Promise<{ dirs: { dir: string; workspace: boolean }[]; end: string }> {
+  const { dirs, end, workspace } = await projectDirs(fromDir);
+  const own = dirs.filter((d) => d.moduleRoot || d.start).map((d) => ({ dir: d.dir, workspace: false }));
+  if (!workspace) return { dirs: own, end };
+  const module = dirs.find((d) => d.moduleRoot)?.dir;
+  const goWork = await readFileWithin(workspace, join(workspace, 'go.work'), 64 * 1024);
+  const uses = 'text' in goWork && (module === undefined || workspaceUses(goWork.text, workspace).includes(module));
+  return { dirs: uses ? [{ dir: workspace, workspace: true }, ...own] : own, end };
+}
+
+/**
+ * `vendor/k8s.io/cri-api/…/api.proto` of the module the file belongs to (see `vendorDirs`) when its
+ * `vendor/modules.txt` lists k8s.io/cri-api, with the version recorded there. Never from above the repository
+ * root, nor from a shared directory.
  */
 export async function findInVendor(fromDir: string, options: GoModOptions = {}): Promise<GoModFound | GoModMiss> {
   const max = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
-  const { dirs, end } = await projectDirs(fromDir);
-  for (const { dir, moduleRoot, start } of dirs) {
-    if (!moduleRoot && !start) continue;
+  const { dirs, end } = await vendorDirs(fromDir);
+  for (const { dir, workspace } of dirs) {
     // Read within the module, not within vendor/: a vendor/ that is a link out of the module is the link's target.
     const vendor = join(dir, 'vendor');
     const mods = await readFileWithin(dir, join(vendor, 'modules.txt'), max);
     if ('reason' in mods && mods.reason.includes('leading outside')) return { ok: false, reason: mods.reason };
+    // Go takes a vendor/ beside go.work for the workspace's only when `go work vendor` made it.
+    if (workspace && !('text' in mods && /^## workspace$/m.test(mods.text))) continue;
     const v = 'text' in mods ? vendoredVersion(mods.text) : undefined;
     if (v) {
       const where = join(vendor, 'modules.txt');
