@@ -446,7 +446,7 @@ async function projectDirs(fromDir: string): Promise<{ dirs: ProjectDir[]; end: 
       dirs.push({ dir, moduleRoot, start: i === 0 });
       if (moduleRoot) end = `stopped at the module root ${dir}`;
     }
-    if (end !== undefined && workspace) return done('');
+    if (end !== undefined && workspace) break;
     if (await exists(join(dir, '.git'))) return done(`stopped at the repository root ${dir}`);
     dir = dirname(dir);
   }

@@ -316,8 +316,8 @@ async function resolveInner(opts: ResolveOptions): Promise<ResolveResult> {
     }
     const baseline = settle(found);
     if (baseline) return { baseline, tried };
-    // `v1.N.M` is a ref only in a kubernetes/kubernetes clone; elsewhere it was most likely meant as a release.
     const h = { ...DEFAULT_HINTS, ...opts.hints };
+    // `v1.N.M` is a ref only in a kubernetes/kubernetes clone; elsewhere it was most likely meant as a release.
     const kube = !tag && /^v?1\./.test(explicit) ? parseKubernetesTag(explicit)?.goTag : undefined;
     if (kube) note('setting', `${explicit} is a ${explicit.startsWith('v') ? 'kubernetes/kubernetes tag' : 'Kubernetes version'}: the cri-api release of Kubernetes ${explicit} is ${kube}`);
     const near = tag ? undefined : pseudo ? notARelease(explicit, pseudo) : nearReleases(explicit, opts.bundled);
