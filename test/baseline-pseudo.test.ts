@@ -5,6 +5,8 @@
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:http';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -16,6 +18,7 @@ import { bind } from '../server/src/proto/binder';
 import { parse } from '../server/src/proto/parser';
 import type { ApiModel } from '../server/src/proto/model';
 import { corpusText, NEEDS_CORPUS } from './corpusText';
+import { zip } from './moduleZipFixture';
 
 const CLI = join(findRepoRoot(__dirname), 'dist', 'cli.js');
 const TMP = mkdtempSync(join(tmpdir(), 'cri-compat-pseudo-'));
@@ -76,12 +79,42 @@ describe('a pseudo-version as the baseline', NEEDS_CORPUS, () => {
     assert.match(r.stderr, /^0 finding\(s\)/m);
   });
 
+  test('with the network enabled: the module proxy\'s zip of that version', async () => {
+    const pseudo = 'v0.35.1-0.20250901000000-abcdef123456';
+    const at = `k8s.io/cri-api@${pseudo}/`;
+    const body = zip([
+      { name: `${at}go.mod`, data: Buffer.from('module k8s.io/cri-api\n\ngo 1.24.0\n') },
+      { name: `${at}${V1_PATH}`, data: Buffer.from(corpusText('v0.36.0')) },
+    ]);
+    const asked: string[] = [];
+    const server = createServer((req, res) => {
+      asked.push(req.url ?? '');
+      if (req.url === `/k8s.io/cri-api/@v/${pseudo}.zip`) res.end(body);
+      else res.writeHead(404).end();
+    }).listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    try {
+      const file = join(TMP, 'proxied', 'api.proto');
+      write(file, corpusText('v0.36.0'));
+      const r = await resolveBaseline({
+        explicit: pseudo, filePath: file, trusted: true, networkEnabled: true, bundled: loadBundledHistory(), cacheDir: join(TMP, 'proxy-cache'),
+        env: { ...NO_CACHE, GOPROXY: `http://127.0.0.1:${(server.address() as { port: number }).port}` },
+      });
+      assert.equal(r.baseline?.source, 'setting', r.message);
+      assert.match(r.baseline.origin, new RegExp(`^k8s\\.io/cri-api@${pseudo} from http://127\\.0\\.0\\.1:\\d+`));
+      assertModelOf(r.baseline.model, 'v0.36.0');
+      assert.deepEqual(asked, [`/k8s.io/cri-api/@v/${pseudo}.zip`]);
+    } finally {
+      server.close();
+    }
+  });
+
   test('nowhere to read it from: refused, naming its commit, the release it follows and how to get it', async () => {
     const file = join(TMP, 'elsewhere', 'api.proto');
     write(file, corpusText('v0.36.0'));
     const r = await resolveBaseline({ explicit: 'v0.36.1-0.20240101000000-abcdef123456', filePath: file, trusted: false, bundled: loadBundledHistory(), env: NO_CACHE });
     assert.equal(r.baseline, undefined);
-    assert.match(r.message!, /"v0\.36\.1-0\.20240101000000-abcdef123456" is a Go pseudo-version: commit abcdef123456 of 2024-01-01, not a release; the release it follows is v0\.36\.0, which lacks what the commits after it changed\. To compare with the commit, .*`go mod download k8s\.io\/cri-api@v0\.36\.1-0\.20240101000000-abcdef123456`/);
+    assert.match(r.message!, /"v0\.36\.1-0\.20240101000000-abcdef123456" is a Go pseudo-version: commit abcdef123456 of 2024-01-01, not a release; the release it follows is v0\.36\.0, which lacks what the commits after it changed\. To compare with the commit, .*`go mod download k8s\.io\/cri-api@v0\.36\.1-0\.20240101000000-abcdef123456` to put it in the Go module cache, or enable criCompat\.network\.enable to fetch it from the Go module proxy\./);
     const bare = await resolveBaseline({ explicit: 'v0.0.0-20240101000000-abcdef123456', filePath: file, trusted: false, bundled: loadBundledHistory(), env: NO_CACHE });
     assert.match(bare.message!, /is a Go pseudo-version: commit abcdef123456 of 2024-01-01, not a release\. To compare/);
   });

@@ -136,11 +136,12 @@ function makeBaseline(c: Pick<Candidate, 'source' | 'tag' | 'origin'>, model: Ap
 }
 
 /** Where a pseudo-version that no source has can be read from, and the release it follows, if that is meant. */
-function notARelease(given: string, pseudo: { commit: string; date: string; base?: string }): string {
+function notARelease(given: string, pseudo: { commit: string; date: string; base?: string }, networkSetting?: string): string {
   const base = pseudo.base ? `; the release it follows is ${pseudo.base}, which lacks what the commits after it changed` : '';
   return `"${given}" is a Go pseudo-version: commit ${pseudo.commit} of ${pseudo.date}, not a release${base}. ` +
     `To compare with the commit, check api.proto in a kubernetes/cri-api clone that has it (in a trusted workspace), ` +
-    `or run \`go mod download ${CRI_API_MODULE}@${given}\` to put it in the Go module cache.`;
+    `or run \`go mod download ${CRI_API_MODULE}@${given}\` to put it in the Go module cache` +
+    `${networkSetting ? `, or enable ${networkSetting} to fetch it from the Go module proxy` : ''}.`;
 }
 
 /**
@@ -308,10 +309,10 @@ async function resolveInner(opts: ResolveOptions): Promise<ResolveResult> {
         else note('setting', tag ? g.reason : pseudo ? `its commit ${pseudo.commit}, in git: ${g.reason}` : `"${explicit}" is not a file; in git: ${g.reason}`);
       }
     }
-    if (!found.length && tag && network) {
+    if (!found.length && version && network) {
       checkAbort();
-      const px = await fetchFromProxy(await proxyOptions({ version: tag }));
-      if (px.ok) found.push(textCandidate('setting', tag, asSet(px.origin), px.text, px.origin));
+      const px = await fetchFromProxy(await proxyOptions({ version }));
+      if (px.ok) found.push(textCandidate('setting', version, asSet(px.origin), px.text, px.origin));
       else note('setting', px.reason);
     }
     const baseline = settle(found);
@@ -320,7 +321,7 @@ async function resolveInner(opts: ResolveOptions): Promise<ResolveResult> {
     // `v1.N.M` is a ref only in a kubernetes/kubernetes clone; elsewhere it was most likely meant as a release.
     const kube = !tag && /^v?1\./.test(explicit) ? parseKubernetesTag(explicit)?.goTag : undefined;
     if (kube) note('setting', `${explicit} is a ${explicit.startsWith('v') ? 'kubernetes/kubernetes tag' : 'Kubernetes version'}: the cri-api release of Kubernetes ${explicit} is ${kube}`);
-    const near = tag ? undefined : pseudo ? notARelease(explicit, pseudo) : nearReleases(explicit, opts.bundled);
+    const near = tag ? undefined : pseudo ? notARelease(explicit, pseudo, opts.networkEnabled ? undefined : h.networkSetting) : nearReleases(explicit, opts.bundled);
     // The CLI names its flag in both hints: a flag is passed or left out, a setting is set or cleared.
     const cli = h.setting === h.cliFlag;
     return {
