@@ -54,6 +54,13 @@ describe('a release line given as the baseline', NEEDS_CORPUS, () => {
     const r = spawnSync(process.execPath, [CLI, 'check', '--against', 'v0.36', v1], { encoding: 'utf8', env: { ...process.env, GOMODCACHE: join(TMP, 'no-cache') } });
     assert.equal(r.status, 2, r.stderr);
     assert.match(r.stderr, /did you mean v0\.36\.0 or v0\.36\.3\? Pass --against/);
+    // The release a file is, said as a line: the same suggestion.
+    const current = spawnSync(process.execPath, [CLI, 'check', '--current-tag', 'kubernetes-1.36', v1], { encoding: 'utf8' });
+    assert.equal(current.status, 2, current.stderr);
+    assert.match(current.stderr, /--current-tag must be a release tag .*, not "kubernetes-1\.36"\. "kubernetes-1\.36" names a release line, not a release: did you mean kubernetes-1\.36\.0 or kubernetes-1\.36\.3\?/);
+    const pairs = spawnSync(process.execPath, [CLI, 'pairs', `v0.36=${v1}`, v1], { encoding: 'utf8' });
+    assert.equal(pairs.status, 2, pairs.stderr);
+    assert.match(pairs.stderr, /"v0\.36" in ".*" is not a release tag: .*\. "v0\.36" names a release line, not a release: did you mean v0\.36\.0 or v0\.36\.3\?/);
     const v1alpha2 = join(TMP, 'v1alpha2.proto');
     writeFileSync(v1alpha2, new Corpus(corpusDir).textOf('v0.20.0', V1ALPHA2_PATH)!);
     const old = spawnSync(process.execPath, [CLI, 'check', '--against', 'v0.18', v1alpha2], { encoding: 'utf8' });
