@@ -13,12 +13,13 @@ import { loadBundledHistory } from '../server/src/baseline/historyIndex';
 import { resolveBaseline } from '../server/src/baseline/resolve';
 import { compareTags, newestTag } from '../server/src/policy/versions';
 import { corpusText, NEEDS_CORPUS } from './corpusText';
+import { expectedH1, zip } from './moduleZipFixture';
 
 const TMP = mkdtempSync(join(tmpdir(), 'cri-compat-gowork-'));
 after(() => rmSync(TMP, { recursive: true, force: true }));
 const NO_CACHE = { GOMODCACHE: join(TMP, 'no-modcache') };
 
-function write(path: string, text: string): void {
+function write(path: string, text: string | Buffer): void {
   mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, text);
 }
@@ -77,5 +78,29 @@ describe('a go work vendor tree', NEEDS_CORPUS, () => {
     const plain = workspace('ws-plain', 'use ./runtime', WORKSPACE_TXT('v0.37.0').replace('## workspace\n', ''), corpusText('v0.37.0-beta.0'));
     const b = await findInVendor(join(plain, 'runtime'));
     assert.ok(!b.ok, JSON.stringify(b));
+  });
+
+  test('its go.work.sum holds the module cache to its hashes, as the module\'s go.sum does', async () => {
+    // v0.37.0 only downloaded into the module cache, newer than the bundled index.
+    const at = 'k8s.io/cri-api@v0.37.0/';
+    const files = [
+      { name: `${at}go.mod`, data: Buffer.from('module k8s.io/cri-api\n\ngo 1.24.0\n') },
+      { name: `${at}${V1_PATH}`, data: Buffer.from(corpusText('v0.37.0-beta.0')) },
+    ];
+    const cache = join(TMP, 'sum-modcache');
+    write(join(cache, 'cache', 'download', 'k8s.io', 'cri-api', '@v', 'v0.37.0.zip'), zip(files));
+    const root = workspace('ws-sum', 'use ./runtime', '## workspace\n', '');
+    const file = join(root, 'runtime', 'api.proto');
+    write(file, corpusText('v0.36.3'));
+    const resolveWith = async (h1: string) => {
+      write(join(root, 'go.work.sum'), `k8s.io/cri-api v0.37.0 ${h1}\nk8s.io/cri-api v0.37.0/go.mod h1:x=\n`);
+      return resolveBaseline({ filePath: file, trusted: true, bundled: loadBundledHistory(), env: { GOMODCACHE: cache } });
+    };
+    const good = await resolveWith(expectedH1(files));
+    assert.equal(good.baseline?.tag, 'v0.37.0', good.baseline?.origin);
+    assert.match(good.baseline.origin, /h1 verified against go\.sum/);
+    const bad = await resolveWith('h1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=');
+    assert.equal(bad.baseline?.tag, 'v0.36.3', bad.baseline?.origin);
+    assert.match(bad.baseline.origin, /a newer release found was not usable: .*v0\.37\.0\.zip rejected: its hash h1:\S+ does not match go\.sum \(h1:AAAA/);
   });
 });

@@ -476,14 +476,14 @@ export function workspaceUses(goWork: string, root: string): string[] {
  * beside the go.work that uses the module (or, for a file in no module, above it), which Go then reads instead
  * of the module's own; else `vendor/` beside the nearest go.mod at or above `fromDir`, or in `fromDir` itself.
  */
-async function vendorDirs(fromDir: string): Promise<{ dirs: { dir: string; workspace: boolean }[]; end: string }> {
+async function vendorDirs(fromDir: string): Promise<{ dirs: { dir: string; workspace: boolean }[]; end: string; workspace?: string }> {
   const { dirs, end, workspace } = await projectDirs(fromDir);
   const own = dirs.filter((d) => d.moduleRoot || d.start).map((d) => ({ dir: d.dir, workspace: false }));
   if (!workspace) return { dirs: own, end };
   const module = dirs.find((d) => d.moduleRoot)?.dir;
   const goWork = await readFileWithin(workspace, join(workspace, 'go.work'), 64 * 1024);
   const uses = 'text' in goWork && (module === undefined || workspaceUses(goWork.text, workspace).includes(module));
-  return { dirs: uses ? [{ dir: workspace, workspace: true }, ...own] : own, end };
+  return uses ? { dirs: [{ dir: workspace, workspace: true }, ...own], end, workspace } : { dirs: own, end };
 }
 
 /**
@@ -528,17 +528,25 @@ export async function findInVendor(fromDir: string, options: GoModOptions = {}):
 
 /**
  * The `k8s.io/cri-api <version> h1:…` zip hashes of the go.sum of the module the file belongs to (beside the
- * nearest go.mod at or above `fromDir`, or in `fromDir` itself); the same walk as `findInVendor`.
+ * nearest go.mod at or above `fromDir`, or in `fromDir` itself), and of the go.work.sum of the workspace that uses
+ * it, where Go keeps those of workspace mode; the same walk as `findInVendor`.
  */
 export async function findGoSumHashes(fromDir: string, maxBytes = DEFAULT_MAX_FILE_BYTES): Promise<{ file?: string; hashes: Map<string, string> }> {
-  const { dirs } = await projectDirs(fromDir);
-  for (const { dir, moduleRoot, start } of dirs) {
-    if (!moduleRoot && !start) continue;
+  const { dirs, workspace } = await vendorDirs(fromDir);
+  const found: { file?: string; hashes: Map<string, string> } = { hashes: new Map() };
+  for (const { dir } of dirs.filter((d) => !d.workspace)) {
     const file = join(dir, 'go.sum');
     const r = await readFileWithin(dir, file, maxBytes);
-    if ('text' in r) return { file, hashes: parseGoSum(r.text) };
+    if (!('text' in r)) continue;
+    found.file = file;
+    found.hashes = parseGoSum(r.text);
+    break;
   }
-  return { hashes: new Map() };
+  const work = workspace && await readFileWithin(workspace, join(workspace, 'go.work.sum'), maxBytes);
+  if (work && 'text' in work) {
+    for (const [version, h1] of parseGoSum(work.text)) if (!found.hashes.has(version)) found.hashes.set(version, h1);
+  }
+  return found;
 }
 
 export function parseGoSum(text: string, module = CRI_API_MODULE): Map<string, string> {
