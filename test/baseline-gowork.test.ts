@@ -56,6 +56,10 @@ describe('a go work vendor tree', NEEDS_CORPUS, () => {
     assert.equal(auto.baseline.source, 'vendor');
     const set = await resolveBaseline({ explicit: 'v0.37.0', filePath: file, trusted: true, bundled: loadBundledHistory(), env: NO_CACHE });
     assert.match(set.baseline?.origin ?? set.message!, /^vendored k8s\.io\/cri-api v0\.37\.0 \(/);
+    // GOWORK=off turns workspace mode off: Go reads the module's own vendor/ then, and here there is none.
+    const off = await resolveBaseline({ filePath: file, trusted: true, bundled: loadBundledHistory(), env: { ...NO_CACHE, GOWORK: 'off' } });
+    assert.equal(off.baseline?.source, 'bundled', off.baseline?.origin);
+    assert.ok(!(await findInVendor(dirname(file), { env: { GOWORK: 'off' } })).ok);
     // The workspace's content: an untrusted workspace does not choose its baseline.
     const untrusted = await resolveBaseline({ filePath: file, trusted: false, bundled: loadBundledHistory(), env: NO_CACHE });
     assert.equal(untrusted.baseline?.source, 'bundled');

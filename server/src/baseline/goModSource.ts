@@ -17,7 +17,7 @@ export { CRI_API_MODULE, DEFAULT_MAX_FILE_BYTES };
 const MAX_WALK_UP = 64;
 
 export interface GoModOptions {
-  /** Environment for GOMODCACHE / GOPATH; default `process.env`. */
+  /** Environment for GOMODCACHE / GOPATH, and GOWORK (`off`: no workspace vendor/); default `process.env`. */
   env?: NodeJS.ProcessEnv;
   /** Default `os.homedir()`, for `~/go/pkg/mod`. */
   homeDir?: string;
@@ -474,12 +474,13 @@ export function workspaceUses(goWork: string, root: string): string[] {
 /**
  * The `vendor/` Go reads for a file's module: a `go work vendor` tree (its modules.txt opens with `## workspace`)
  * beside the go.work that uses the module (or, for a file in no module, above it), which Go then reads instead
- * of the module's own; else `vendor/` beside the nearest go.mod at or above `fromDir`, or in `fromDir` itself.
+ * of the module's own (not with `GOWORK=off`, which turns workspace mode off); else `vendor/` beside the nearest
+ * go.mod at or above `fromDir`, or in `fromDir` itself.
  */
-async function vendorDirs(fromDir: string): Promise<{ dirs: { dir: string; workspace: boolean }[]; end: string; workspace?: string }> {
+async function vendorDirs(fromDir: string, env: NodeJS.ProcessEnv): Promise<{ dirs: { dir: string; workspace: boolean }[]; end: string; workspace?: string }> {
   const { dirs, end, workspace } = await projectDirs(fromDir);
   const own = dirs.filter((d) => d.moduleRoot || d.start).map((d) => ({ dir: d.dir, workspace: false }));
-  if (!workspace) return { dirs: own, end };
+  if (!workspace || env.GOWORK === 'off') return { dirs: own, end };
   const module = dirs.find((d) => d.moduleRoot)?.dir;
   const goWork = await readFileWithin(workspace, join(workspace, 'go.work'), 64 * 1024);
   const uses = 'text' in goWork && (module === undefined || workspaceUses(goWork.text, workspace).includes(module));
@@ -493,7 +494,7 @@ async function vendorDirs(fromDir: string): Promise<{ dirs: { dir: string; works
  */
 export async function findInVendor(fromDir: string, options: GoModOptions = {}): Promise<GoModFound | GoModMiss> {
   const max = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
-  const { dirs, end } = await vendorDirs(fromDir);
+  const { dirs, end } = await vendorDirs(fromDir, options.env ?? process.env);
   for (const { dir, workspace } of dirs) {
     // Read within the module, not within vendor/: a vendor/ that is a link out of the module is the link's target.
     const vendor = join(dir, 'vendor');
@@ -531,8 +532,8 @@ export async function findInVendor(fromDir: string, options: GoModOptions = {}):
  * nearest go.mod at or above `fromDir`, or in `fromDir` itself), and of the go.work.sum of the workspace that uses
  * it, where Go keeps those of workspace mode; the same walk as `findInVendor`.
  */
-export async function findGoSumHashes(fromDir: string, maxBytes = DEFAULT_MAX_FILE_BYTES): Promise<{ file?: string; hashes: Map<string, string> }> {
-  const { dirs, workspace } = await vendorDirs(fromDir);
+export async function findGoSumHashes(fromDir: string, env: NodeJS.ProcessEnv = process.env, maxBytes = DEFAULT_MAX_FILE_BYTES): Promise<{ file?: string; hashes: Map<string, string> }> {
+  const { dirs, workspace } = await vendorDirs(fromDir, env);
   const found: { file?: string; hashes: Map<string, string> } = { hashes: new Map() };
   for (const { dir } of dirs.filter((d) => !d.workspace)) {
     const file = join(dir, 'go.sum');

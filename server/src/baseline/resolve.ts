@@ -222,13 +222,13 @@ async function resolveInner(opts: ResolveOptions): Promise<ResolveResult> {
     ...(opts.cacheDir ? { cacheDir: opts.cacheDir } : {}),
     ...(opts.signal ? { signal: opts.signal } : {}),
     ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
-    goSum: opts.filePath ? (await findGoSumHashes(dirname(opts.filePath))).hashes : new Map(),
+    goSum: opts.filePath ? (await findGoSumHashes(dirname(opts.filePath), env)).hashes : new Map(),
     ...extra,
   });
   // The project's go.sum holds module cache zips to their recorded hashes, in a trusted workspace only: go.sum is
   // the workspace's content, and could otherwise steer the baseline to an older release by failing the newest.
   const moduleCacheGoSum = async (): Promise<{ goSum?: Map<string, string> }> =>
-    opts.trusted && opts.filePath ? { goSum: (await findGoSumHashes(dirname(opts.filePath))).hashes } : {};
+    opts.trusted && opts.filePath ? { goSum: (await findGoSumHashes(dirname(opts.filePath), env)).hashes } : {};
   const bundledNewest = opts.bundled ? newestTag(opts.bundled.releases.map((r) => r.tag), includePrereleases) : undefined;
   const bundledHas = (tag: string) => !!opts.bundled?.releases.some((r) => r.tag === tag);
   const bundledCandidate = (tag: string, source: BaselineSource, origin: string): Candidate => ({
@@ -287,7 +287,7 @@ async function resolveInner(opts: ResolveOptions): Promise<ResolveResult> {
       // The workspace's own vendor/ (trusted only, as for the automatic baseline): with -mod=vendor and no module
       // cache, the release it vendors is nowhere else on disk.
       if (!found.length && opts.trusted && opts.filePath) {
-        const vd = await findInVendor(dirname(opts.filePath), { version });
+        const vd = await findInVendor(dirname(opts.filePath), { version, env });
         if (vd.ok) found.push(textCandidate('setting', version, asSet(vd.origin), vd.text, vd.file));
         else note('setting', vd.reason);
       }
@@ -503,7 +503,7 @@ async function resolveInner(opts: ResolveOptions): Promise<ResolveResult> {
   // the user's, outside any workspace.
   if (!opts.trusted) note('vendor', 'skipped: the workspace is not trusted, so its vendor/ tree is not read');
   else if (opts.filePath) {
-    const vd = await findInVendor(dirname(opts.filePath), { includePrereleases });
+    const vd = await findInVendor(dirname(opts.filePath), { includePrereleases, env });
     if (vd.ok) consider('vendor', vd.version, vd.origin, vd.text, vd.file);
     else note('vendor', vd.reason);
     unusable.push(...(vd.skipped ?? []));
@@ -580,7 +580,7 @@ async function goCopyRelease(filePath: string, bundled: BundledIndex, trusted: b
   const inCache = cached && placed(cached);
   if (inCache) return { ...inCache, says: `the Go module cache ${cache} holds this file as ${CRI_API_MODULE} ${cached}`, source: 'gomodcache' };
   if (!trusted) return undefined;
-  const vd = await findInVendor(dirname(filePath), { includePrereleases: true, commits: true });
+  const vd = await findInVendor(dirname(filePath), { includePrereleases: true, commits: true, env });
   const vendored = vd.ok && real === vd.file ? placed(vd.version) : undefined;
   if (!vd.ok || !vendored) return undefined;
   // vd.file is vendor/k8s.io/cri-api/pkg/apis/runtime/v1/api.proto.
