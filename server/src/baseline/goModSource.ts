@@ -8,7 +8,7 @@ import { homedir, tmpdir } from 'node:os';
 import { delimiter, dirname, isAbsolute, join, resolve as resolvePath, sep } from 'node:path';
 import { V1_PATH } from './corpus';
 import { readRegularFile, readRegularFileSync } from '../regularFile';
-import { compareTags, parseGoTag, releaseOfGoTag } from '../policy/versions';
+import { compareTags, parseGoTag, parsePseudoVersion, releaseOfGoTag } from '../policy/versions';
 import { CRI_API_MODULE, DEFAULT_MAX_FILE_BYTES, DEFAULT_UNZIP_MAX_BYTES, DEFAULT_ZIP_MAX_BYTES, goSumMismatch, hash1OfDigests, MAX_MODULE_ENTRIES, readModuleZip, sha256Hex, ZipError } from './moduleZip';
 
 // Defined in moduleZip.ts, the module both this one and the proxy source import; exported here too, where the
@@ -17,13 +17,15 @@ export { CRI_API_MODULE, DEFAULT_MAX_FILE_BYTES };
 const MAX_WALK_UP = 64;
 
 export interface GoModOptions {
-  /** Environment for GOMODCACHE / GOPATH; default `process.env`. */
+  /** Environment for GOMODCACHE / GOPATH, and GOWORK (`off`: no workspace vendor/); default `process.env`. */
   env?: NodeJS.ProcessEnv;
   /** Default `os.homedir()`, for `~/go/pkg/mod`. */
   homeDir?: string;
   includePrereleases?: boolean;
   /** Look for exactly this version (an explicit setting) instead of the newest. */
   version?: string;
+  /** vendor/: a pseudo-version (a commit) too, for the vendored file itself, which is that commit's. */
+  commits?: boolean;
   /** Only versions before this one (the release the checked file is): the newest of them, not the newest. */
   before?: string;
   maxFileBytes?: number;
@@ -293,8 +295,10 @@ export async function findInModuleCache(options: GoModOptions = {}): Promise<GoM
   const refused = [dirList, zipList].flatMap((l) => (l && 'reason' in l ? [l.reason] : []));
   const dirNames = dirList && 'names' in dirList ? dirList.names : [];
   const zipNames = new Set(zipList && 'names' in zipList ? zipList.names : []);
-  const extracted = new Set(dirNames.filter((n) => n.startsWith('cri-api@')).map((n) => n.slice('cri-api@'.length)).filter(isGoVersion));
-  const zipped = new Set([...zipNames].filter((n) => n.endsWith('.zip')).map((n) => n.slice(0, -'.zip'.length)).filter(isGoVersion));
+  // A pseudo-version (a commit) only when asked for by name: it is no release.
+  const named = (v: string) => isGoVersion(v) || (v === options.version && !!parsePseudoVersion(v));
+  const extracted = new Set(dirNames.filter((n) => n.startsWith('cri-api@')).map((n) => n.slice('cri-api@'.length)).filter(named));
+  const zipped = new Set([...zipNames].filter((n) => n.endsWith('.zip')).map((n) => n.slice(0, -'.zip'.length)).filter(named));
   const more = refused.length ? `: ${refused.join('; ')}` : '';
   if (!dirList && !zipList) {
     return { ok: false, reason: `no ${CRI_API_MODULE} in the Go module cache ${root}${more}` };
@@ -417,9 +421,10 @@ async function notProjectDir(dir: string, shared: Set<string>): Promise<string |
 
 /**
  * The directories from `fromDir` (after symlinks) up to the module root or the repository root, whichever
- * comes first, stopping before a shared directory. `end` says where and why the walk ended.
+ * comes first, stopping before a shared directory. `end` says where and why the walk ended. `workspace` is the
+ * nearest directory with a go.work, as Go finds it, looked for on up to the repository root under the same rules.
  */
-async function projectDirs(fromDir: string): Promise<{ dirs: ProjectDir[]; end: string }> {
+async function projectDirs(fromDir: string): Promise<{ dirs: ProjectDir[]; end: string; workspace?: string }> {
   let dir: string;
   try {
     dir = await fsp.realpath(fromDir);
@@ -428,32 +433,75 @@ async function projectDirs(fromDir: string): Promise<{ dirs: ProjectDir[]; end: 
   }
   const shared = await sharedRoots();
   const dirs: ProjectDir[] = [];
+  let workspace: string | undefined;
+  // Set at the module root: the walk goes on above it only for a go.work.
+  let end: string | undefined;
+  const done = (why: string) => ({ dirs, end: end ?? why, ...(workspace ? { workspace } : {}) });
   for (let i = 0; i < MAX_WALK_UP; i++) {
     const stop = await notProjectDir(dir, shared);
-    if (stop) return { dirs, end: `stopped before ${stop}` };
-    const moduleRoot = await exists(join(dir, 'go.mod'));
-    dirs.push({ dir, moduleRoot, start: i === 0 });
-    if (moduleRoot) return { dirs, end: `stopped at the module root ${dir}` };
-    if (await exists(join(dir, '.git'))) return { dirs, end: `stopped at the repository root ${dir}` };
+    if (stop) return done(`stopped before ${stop}`);
+    if (!workspace && await exists(join(dir, 'go.work'))) workspace = dir;
+    if (end === undefined) {
+      const moduleRoot = await exists(join(dir, 'go.mod'));
+      dirs.push({ dir, moduleRoot, start: i === 0 });
+      if (moduleRoot) end = `stopped at the module root ${dir}`;
+    }
+    if (end !== undefined && workspace) break;
+    if (await exists(join(dir, '.git'))) return done(`stopped at the repository root ${dir}`);
     dir = dirname(dir);
   }
-  return { dirs, end: `stopped after ${MAX_WALK_UP} directories` };
+  return done(`stopped after ${MAX_WALK_UP} directories`);
 }
 
 /**
- * `vendor/k8s.io/cri-api/…/api.proto` of the module the file belongs to — `vendor/` beside the nearest go.mod
- * at or above `fromDir`, or in `fromDir` itself — when its `vendor/modules.txt` lists k8s.io/cri-api, with
- * the version recorded there. Never from above the module or repository root, nor from a shared directory.
+ * The directories in a go.work's `use` directives, resolved against `root`, its directory. Comments and quotes
+ * as Go writes them; anything else on a line is taken as a path, which can only fail to match.
+ */
+export function workspaceUses(goWork: string, root: string): string[] {
+  const uses: string[] = [];
+  let block = false;
+  for (const raw of goWork.split('\n')) {
+    const line = raw.replace(/\/\/.*$/, '').trim();
+    const m = block ? undefined : /^use\s+(.+)$/.exec(line);
+    if (block && line === ')') block = false;
+    else if (block && line) uses.push(line);
+    else if (m?.[1] === '(') block = true;
+    else if (m) uses.push(m[1]!);
+  }
+  return uses.map((u) => resolvePath(root, u.replace(/^"(.*)"$|^`(.*)`$/, '$1$2')));
+}
+
+/**
+ * The `vendor/` Go reads for a file's module: a `go work vendor` tree (its modules.txt opens with `## workspace`)
+ * beside the go.work that uses the module (or, for a file in no module, above it), which Go then reads instead
+ * of the module's own (not with `GOWORK=off`, which turns workspace mode off); else `vendor/` beside the nearest
+ * go.mod at or above `fromDir`, or in `fromDir` itself.
+ */
+async function vendorDirs(fromDir: string, env: NodeJS.ProcessEnv): Promise<{ dirs: { dir: string; workspace: boolean }[]; end: string; workspace?: string }> {
+  const { dirs, end, workspace } = await projectDirs(fromDir);
+  const own = dirs.filter((d) => d.moduleRoot || d.start).map((d) => ({ dir: d.dir, workspace: false }));
+  if (!workspace || env.GOWORK === 'off') return { dirs: own, end };
+  const module = dirs.find((d) => d.moduleRoot)?.dir;
+  const goWork = await readFileWithin(workspace, join(workspace, 'go.work'), 64 * 1024);
+  const uses = 'text' in goWork && (module === undefined || workspaceUses(goWork.text, workspace).includes(module));
+  return uses ? { dirs: [{ dir: workspace, workspace: true }, ...own], end, workspace } : { dirs: own, end };
+}
+
+/**
+ * `vendor/k8s.io/cri-api/…/api.proto` of the module the file belongs to (see `vendorDirs`) when its
+ * `vendor/modules.txt` lists k8s.io/cri-api, with the version recorded there. Never from above the repository
+ * root, nor from a shared directory.
  */
 export async function findInVendor(fromDir: string, options: GoModOptions = {}): Promise<GoModFound | GoModMiss> {
   const max = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
-  const { dirs, end } = await projectDirs(fromDir);
-  for (const { dir, moduleRoot, start } of dirs) {
-    if (!moduleRoot && !start) continue;
+  const { dirs, end } = await vendorDirs(fromDir, options.env ?? process.env);
+  for (const { dir, workspace } of dirs) {
     // Read within the module, not within vendor/: a vendor/ that is a link out of the module is the link's target.
     const vendor = join(dir, 'vendor');
     const mods = await readFileWithin(dir, join(vendor, 'modules.txt'), max);
     if ('reason' in mods && mods.reason.includes('leading outside')) return { ok: false, reason: mods.reason };
+    // Go takes a vendor/ beside go.work for the workspace's only when `go work vendor` made it.
+    if (workspace && !('text' in mods && /^## workspace$/m.test(mods.text))) continue;
     const v = 'text' in mods ? vendoredVersion(mods.text) : undefined;
     if (v) {
       const where = join(vendor, 'modules.txt');
@@ -464,8 +512,10 @@ export async function findInVendor(fromDir: string, options: GoModOptions = {}):
         return { ok: false, reason: `${where} replaces ${CRI_API_MODULE} with ${v.replacement}; the vendored copy is not a released version` };
       }
       const version = pinned ?? v.version;
-      if (!releaseOfGoTag(version)) return { ok: false, reason: `${where} lists ${CRI_API_MODULE} ${version || '(no version)'}, not a v0.N.M release` };
-      if (!wanted(version, options)) {
+      // A commit (`go get k8s.io/cri-api@<commit>`) only when asked for: it is no release.
+      const commit = (version === options.version || !!options.commits) && !!parsePseudoVersion(version);
+      if (!commit && !releaseOfGoTag(version)) return { ok: false, reason: `${where} lists ${CRI_API_MODULE} ${version || '(no version)'}, not a v0.N.M release` };
+      if (!commit && !wanted(version, options)) {
         return { ok: false, reason: `${where} lists ${CRI_API_MODULE} ${version}${options.version ? `, not ${options.version}` : ', a pre-release'}` };
       }
       const file = join(vendor, 'k8s.io', 'cri-api', ...V1_PATH.split('/'));
@@ -479,17 +529,25 @@ export async function findInVendor(fromDir: string, options: GoModOptions = {}):
 
 /**
  * The `k8s.io/cri-api <version> h1:…` zip hashes of the go.sum of the module the file belongs to (beside the
- * nearest go.mod at or above `fromDir`, or in `fromDir` itself); the same walk as `findInVendor`.
+ * nearest go.mod at or above `fromDir`, or in `fromDir` itself), and of the go.work.sum of the workspace that uses
+ * it, where Go keeps those of workspace mode; the same walk as `findInVendor`.
  */
-export async function findGoSumHashes(fromDir: string, maxBytes = DEFAULT_MAX_FILE_BYTES): Promise<{ file?: string; hashes: Map<string, string> }> {
-  const { dirs } = await projectDirs(fromDir);
-  for (const { dir, moduleRoot, start } of dirs) {
-    if (!moduleRoot && !start) continue;
+export async function findGoSumHashes(fromDir: string, env: NodeJS.ProcessEnv = process.env, maxBytes = DEFAULT_MAX_FILE_BYTES): Promise<{ file?: string; hashes: Map<string, string> }> {
+  const { dirs, workspace } = await vendorDirs(fromDir, env);
+  const found: { file?: string; hashes: Map<string, string> } = { hashes: new Map() };
+  for (const { dir } of dirs.filter((d) => !d.workspace)) {
     const file = join(dir, 'go.sum');
     const r = await readFileWithin(dir, file, maxBytes);
-    if ('text' in r) return { file, hashes: parseGoSum(r.text) };
+    if (!('text' in r)) continue;
+    found.file = file;
+    found.hashes = parseGoSum(r.text);
+    break;
   }
-  return { hashes: new Map() };
+  const work = workspace && await readFileWithin(workspace, join(workspace, 'go.work.sum'), maxBytes);
+  if (work && 'text' in work) {
+    for (const [version, h1] of parseGoSum(work.text)) if (!found.hashes.has(version)) found.hashes.set(version, h1);
+  }
+  return found;
 }
 
 export function parseGoSum(text: string, module = CRI_API_MODULE): Map<string, string> {

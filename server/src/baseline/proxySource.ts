@@ -6,7 +6,7 @@
 // fs.promises, not node:fs/promises: Node loads that module (and what it needs) on first use, not at start-up.
 import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
-import { compareTags, newestTag, releaseOfGoTag } from '../policy/versions';
+import { compareTags, newestTag, parsePseudoVersion, releaseOfGoTag } from '../policy/versions';
 import { CRI_API_MODULE, DEFAULT_MAX_FILE_BYTES, DEFAULT_UNZIP_MAX_BYTES, DEFAULT_ZIP_MAX_BYTES, goSumMismatch, readModuleZip, ZipError } from './moduleZip';
 
 // The zip reader lives in moduleZip.ts, which the module cache source shares; it is re-exported here for
@@ -278,7 +278,8 @@ export async function fetchFromProxy(options: ProxyOptions = {}): Promise<ProxyF
   try {
     // 1. Which version.
     let version = options.version;
-    if (version !== undefined && !releaseOfGoTag(version)) return fail(`"${version}" is not a v0.N.M version`);
+    // A pseudo-version (a commit) is served as a release is, and only ever asked for by name.
+    if (version !== undefined && !releaseOfGoTag(version) && !parsePseudoVersion(version)) return fail(`"${version}" is neither a v0.N.M version nor a pseudo-version`);
     if (version === undefined) {
       const listFile = cacheRoot && join(cacheRoot, 'list.json');
       const cached = listFile ? await readCache(listFile) : undefined;

@@ -10,7 +10,7 @@ import { bind } from '../proto/binder';
 import { parse } from '../proto/parser';
 import type { ApiModel } from '../proto/model';
 import { findGitBaseline, readGitRevision, sameFileText, type AtTag, type GitMiss, type ReleaseLine } from './gitSource';
-import { compareTags, minorOf, newestTag, parseCriApiTag, parseGoTag, parseKubernetesTag, releaseOfGoTag } from '../policy/versions';
+import { compareTags, minorOf, newestTag, parseAnyTag, parseCriApiTag, parseGoTag, parseKubernetesTag, parsePseudoVersion, parseReleaseLine, releaseOfGoTag } from '../policy/versions';
 import { bundledPackagesWithTag, modelEncoding } from './historyIndex';
 import { V1_PATH } from './corpus';
 import { CRI_API_MODULE, DEFAULT_MAX_FILE_BYTES, findGoSumHashes, findInModuleCache, findInVendor, moduleCacheRoot, readFileWithin, withGoEnvFile, type Skipped } from './goModSource';
@@ -135,6 +135,35 @@ function makeBaseline(c: Pick<Candidate, 'source' | 'tag' | 'origin'>, model: Ap
   };
 }
 
+/** Where a pseudo-version that no source has can be read from, and the release it follows, if that is meant. */
+function notARelease(given: string, pseudo: { commit: string; date: string; base?: string }, networkSetting?: string): string {
+  const base = pseudo.base ? `; the release it follows is ${pseudo.base}, which lacks what the commits after it changed` : '';
+  return `"${given}" is a Go pseudo-version: commit ${pseudo.commit} of ${pseudo.date}, not a release${base}. ` +
+    `To compare with the commit, check api.proto in a kubernetes/cri-api clone that has it (in a trusted workspace), ` +
+    `or run \`go mod download ${CRI_API_MODULE}@${given}\` to put it in the Go module cache` +
+    `${networkSetting ? `, or enable ${networkSetting} to fetch it from the Go module proxy` : ''}.`;
+}
+
+/**
+ * For a release line given where a release is meant (`v0.36`, `kubernetes-1.36`), a sentence naming the releases
+ * of the bundled index it may have meant: its first and its newest (pre-releases only when the line has nothing
+ * else), in the form given. Only suggested: a baseline is one release, and which one is the user's to say.
+ */
+export function nearReleases(given: string, bundled: BundledIndex | undefined): string | undefined {
+  const line = parseReleaseLine(given);
+  if (!line || !bundled) return undefined;
+  const ofLine = bundled.releases.filter((r) => minorOf(r.tag) === line.minor).sort((a, b) => compareTags(a.tag, b.tag));
+  const pick = ofLine.some((r) => !r.prerelease) ? ofLine.filter((r) => !r.prerelease) : ofLine;
+  const what = `"${given}" names a release line, not a release`;
+  if (!pick.length) {
+    const newest = newestTag(bundled.releases.map((r) => r.tag));
+    return `${what}, and the bundled release index has no release of 1.${line.minor}${newest ? ` (its newest is ${newest})` : ''}.`;
+  }
+  // As indexed (the oldest releases have only their `kubernetes-1.N.M` tag), or in the form given.
+  const named = [...new Set([pick[0]!.tag, pick.at(-1)!.tag])].map((t) => (line.kubernetesForm ? `kubernetes-${parseAnyTag(t)!.kubernetes}` : t));
+  return `${what}: did you mean ${named.join(' or ')}${pick[0]!.prerelease ? ' (it has only pre-releases)' : ''}?`;
+}
+
 /**
  * Why the bundled index gives no `tag` for the file's package: a tag of the other major API version
  * (v0.19.0 has only runtime.v1alpha2) is in the index, just not for this package. Names the newest release
@@ -193,13 +222,13 @@ async function resolveInner(opts: ResolveOptions): Promise<ResolveResult> {
     ...(opts.cacheDir ? { cacheDir: opts.cacheDir } : {}),
     ...(opts.signal ? { signal: opts.signal } : {}),
     ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
-    goSum: opts.filePath ? (await findGoSumHashes(dirname(opts.filePath))).hashes : new Map(),
+    goSum: opts.filePath ? (await findGoSumHashes(dirname(opts.filePath), env)).hashes : new Map(),
     ...extra,
   });
   // The project's go.sum holds module cache zips to their recorded hashes, in a trusted workspace only: go.sum is
   // the workspace's content, and could otherwise steer the baseline to an older release by failing the newest.
   const moduleCacheGoSum = async (): Promise<{ goSum?: Map<string, string> }> =>
-    opts.trusted && opts.filePath ? { goSum: (await findGoSumHashes(dirname(opts.filePath))).hashes } : {};
+    opts.trusted && opts.filePath ? { goSum: (await findGoSumHashes(dirname(opts.filePath), env)).hashes } : {};
   const bundledNewest = opts.bundled ? newestTag(opts.bundled.releases.map((r) => r.tag), includePrereleases) : undefined;
   const bundledHas = (tag: string) => !!opts.bundled?.releases.some((r) => r.tag === tag);
   const bundledCandidate = (tag: string, source: BaselineSource, origin: string): Candidate => ({
@@ -240,22 +269,26 @@ async function resolveInner(opts: ResolveOptions): Promise<ResolveResult> {
     const aka = tag && tag !== explicit ? `: ${explicit}` : '';
     const asSet = (origin: string): string => origin + (aka && ` (as set${aka})`);
     const pathLike = isAbsolute(explicit) || /^(\.{1,2}|~)([\\/]|$)/.test(explicit) || explicit.endsWith('.proto');
-    if (tag) {
-      if (bundledHas(tag)) {
+    // A commit, as go.mod names one after `go get k8s.io/cri-api@<commit>`: Go's copy of it under that name, else
+    // git, by its hash. Never the release it follows, which lacks what the commit changed.
+    const pseudo = tag ? undefined : parsePseudoVersion(explicit);
+    const version = tag ?? (pseudo && explicit);
+    if (version) {
+      if (tag && bundledHas(tag)) {
         found.push(bundledCandidate(tag, 'setting', `the bundled release index (as set${aka})`));
         const other = otherPackage(opts);
         if (other) note('setting', `the bundled release index has no releases of package ${other}; using ${tag} of ${opts.bundled!.package}`);
-      } else note('setting', notInBundled(tag, opts.bundled));
+      } else if (tag) note('setting', notInBundled(tag, opts.bundled));
       if (!found.length) {
-        const mc = await findInModuleCache({ env, homeDir, version: tag, ...(await moduleCacheGoSum()) });
-        if (mc.ok) found.push(textCandidate('setting', tag, asSet(mc.origin), mc.text, mc.file));
+        const mc = await findInModuleCache({ env, homeDir, version, ...(await moduleCacheGoSum()) });
+        if (mc.ok) found.push(textCandidate('setting', version, asSet(mc.origin), mc.text, mc.file));
         else note('setting', mc.reason);
       }
       // The workspace's own vendor/ (trusted only, as for the automatic baseline): with -mod=vendor and no module
       // cache, the release it vendors is nowhere else on disk.
       if (!found.length && opts.trusted && opts.filePath) {
-        const vd = await findInVendor(dirname(opts.filePath), { version: tag });
-        if (vd.ok) found.push(textCandidate('setting', tag, asSet(vd.origin), vd.text, vd.file));
+        const vd = await findInVendor(dirname(opts.filePath), { version, env });
+        if (vd.ok) found.push(textCandidate('setting', version, asSet(vd.origin), vd.text, vd.file));
         else note('setting', vd.reason);
       }
     } else {
@@ -265,35 +298,37 @@ async function resolveInner(opts: ResolveOptions): Promise<ResolveResult> {
       else if (pathLike) note('setting', r.reason);
     }
     if (!found.length && !pathLike) {
-      const notFile = tag ? '' : 'is not a file and ';
+      const notFile = version ? '' : 'is not a file and ';
       if (!opts.filePath) note('setting', `"${explicit}" ${notFile}was not looked up in git: no file to locate a clone from`);
       else if (!opts.trusted) note('setting', `"${explicit}" ${notFile}was not looked up in git: the workspace is not trusted`);
       else {
         checkAbort();
         progress(`Reading ${explicit} from git…`);
-        const g = await readGitRevision(opts.filePath, tag ?? explicit, gitOptions);
-        if (g.ok) found.push(textCandidate('setting', g.goTag ?? explicit, asSet(g.origin), g.text, `git:${g.gitTag}`));
-        else note('setting', tag ? g.reason : `"${explicit}" is not a file; in git: ${g.reason}`);
+        const g = await readGitRevision(opts.filePath, pseudo?.commit ?? tag ?? explicit, gitOptions);
+        if (g.ok) found.push(textCandidate('setting', g.goTag ?? explicit, pseudo ? `${g.origin}, the commit of ${explicit}` : asSet(g.origin), g.text, `git:${g.gitTag}`));
+        else note('setting', tag ? g.reason : pseudo ? `its commit ${pseudo.commit}, in git: ${g.reason}` : `"${explicit}" is not a file; in git: ${g.reason}`);
       }
     }
-    if (!found.length && tag && network) {
+    if (!found.length && version && network) {
       checkAbort();
-      const px = await fetchFromProxy(await proxyOptions({ version: tag }));
-      if (px.ok) found.push(textCandidate('setting', tag, asSet(px.origin), px.text, px.origin));
+      const px = await fetchFromProxy(await proxyOptions({ version }));
+      if (px.ok) found.push(textCandidate('setting', version, asSet(px.origin), px.text, px.origin));
       else note('setting', px.reason);
     }
     const baseline = settle(found);
     if (baseline) return { baseline, tried };
-    // `v1.N.M` is a ref only in a kubernetes/kubernetes clone; elsewhere it was most likely meant as a release.
-    const kube = !tag && /^v1\./.test(explicit) ? parseKubernetesTag(explicit)?.goTag : undefined;
-    if (kube) note('setting', `${explicit} is a kubernetes/kubernetes tag: the cri-api release of Kubernetes ${explicit} is ${kube}`);
     const h = { ...DEFAULT_HINTS, ...opts.hints };
+    // `v1.N.M` is a ref only in a kubernetes/kubernetes clone; elsewhere it was most likely meant as a release.
+    const kube = !tag && /^v?1\./.test(explicit) ? parseKubernetesTag(explicit)?.goTag : undefined;
+    if (kube) note('setting', `${explicit} is a ${explicit.startsWith('v') ? 'kubernetes/kubernetes tag' : 'Kubernetes version'}: the cri-api release of Kubernetes ${explicit} is ${kube}`);
+    const near = tag ? undefined : pseudo ? notARelease(explicit, pseudo, opts.networkEnabled ? undefined : h.networkSetting) : nearReleases(explicit, opts.bundled);
     // The CLI names its flag in both hints: a flag is passed or left out, a setting is set or cleared.
     const cli = h.setting === h.cliFlag;
     return {
       tried,
       message:
         `The baseline "${explicit}" (${cli ? h.setting : `${h.setting} / ${h.cliFlag}`}) could not be used: ${tried.map((t) => t.outcome).join('; ')}. ` +
+        (near ? `${near} ` : '') +
         `${cli ? `Pass ${h.cliFlag}` : 'Set it to'} a cri-api release tag such as ${bundledNewest ?? 'v0.36.3'}, a git ref of the clone holding api.proto, ` +
         `or the path of an api.proto file; or ${cli ? `leave ${h.cliFlag} out` : 'clear it'} to pick the last release automatically.`,
     };
@@ -397,7 +432,14 @@ async function resolveInner(opts: ResolveOptions): Promise<ResolveResult> {
   // before it while it is that release's file, with that release once edited.
   if (!currentTag && opts.filePath && opts.bundled) {
     const own = await goCopyRelease(opts.filePath, opts.bundled, opts.trusted, env, homeDir);
-    if (own) {
+    if (own?.commit) {
+      // A commit after a release (a pseudo-version) is no release's file, edited or not: compared with the release.
+      const baseline = settle([bundledCandidate(own.version, 'bundled', `the bundled release index (the release ${own.commit} follows: ${own.says})`)]);
+      if (baseline) {
+        note(own.source, `the file is ${CRI_API_MODULE} ${own.commit}, a commit after ${own.version}`);
+        return { baseline, tried };
+      }
+    } else if (own) {
       const { version, says } = own;
       const is = sameAsBundled(opts.bundled, version);
       const current = opts.text ?? await readChecked(opts.filePath);
@@ -461,7 +503,7 @@ async function resolveInner(opts: ResolveOptions): Promise<ResolveResult> {
   // the user's, outside any workspace.
   if (!opts.trusted) note('vendor', 'skipped: the workspace is not trusted, so its vendor/ tree is not read');
   else if (opts.filePath) {
-    const vd = await findInVendor(dirname(opts.filePath), { includePrereleases });
+    const vd = await findInVendor(dirname(opts.filePath), { includePrereleases, env });
     if (vd.ok) consider('vendor', vd.version, vd.origin, vd.text, vd.file);
     else note('vendor', vd.reason);
     unusable.push(...(vd.skipped ?? []));
@@ -521,23 +563,29 @@ function nothingFound(tried: ResolveAttempt[], opts: ResolveOptions): string {
  * workspace's own content, so in a trusted workspace only), or the file in the Go module cache, which is the user's.
  */
 async function goCopyRelease(filePath: string, bundled: BundledIndex, trusted: boolean, env: NodeJS.ProcessEnv, homeDir: string):
-  Promise<{ version: string; says: string; source: BaselineSource } | undefined> {
+  Promise<{ version: string; says: string; source: BaselineSource; commit?: string } | undefined> {
   const real = await fsp.realpath(filePath).catch(() => undefined);
   if (!real) return undefined;
   const root = moduleCacheRoot(env, homeDir);
   const cache = typeof root === 'string' ? await fsp.realpath(root).catch(() => undefined) : undefined;
   // <cache>/k8s.io/cri-api@v0.35.1/pkg/apis/runtime/v1/api.proto
   const [host, module, ...rest] = cache ? relative(cache, real).split(sep) : [];
+  // A release of the index, or a commit (pseudo-version) after one: the file is compared with that release.
+  const placed = (v: string): { version: string; commit?: string } | undefined => {
+    if (bundled.releases.some((r) => r.tag === v)) return { version: v };
+    const base = parsePseudoVersion(v)?.base;
+    return base && bundled.releases.some((r) => r.tag === base) ? { version: base, commit: v } : undefined;
+  };
   const cached = host === 'k8s.io' && module?.startsWith('cri-api@') && rest.join('/') === V1_PATH ? module.slice('cri-api@'.length) : undefined;
-  if (cached && bundled.releases.some((r) => r.tag === cached)) {
-    return { version: cached, says: `the Go module cache ${cache} holds this file as ${CRI_API_MODULE} ${cached}`, source: 'gomodcache' };
-  }
+  const inCache = cached && placed(cached);
+  if (inCache) return { ...inCache, says: `the Go module cache ${cache} holds this file as ${CRI_API_MODULE} ${cached}`, source: 'gomodcache' };
   if (!trusted) return undefined;
-  const vd = await findInVendor(dirname(filePath), { includePrereleases: true });
-  if (!vd.ok || real !== vd.file || !bundled.releases.some((r) => r.tag === vd.version)) return undefined;
+  const vd = await findInVendor(dirname(filePath), { includePrereleases: true, commits: true, env });
+  const vendored = vd.ok && real === vd.file ? placed(vd.version) : undefined;
+  if (!vd.ok || !vendored) return undefined;
   // vd.file is vendor/k8s.io/cri-api/pkg/apis/runtime/v1/api.proto.
   const modulesTxt = join(vd.file.slice(0, -join(CRI_API_MODULE, V1_PATH).length), 'modules.txt');
-  return { version: vd.version, says: `${modulesTxt} says this vendored file is ${vd.version}`, source: 'vendor' };
+  return { ...vendored, says: `${modulesTxt} says this vendored file is ${vd.version}`, source: 'vendor' };
 }
 
 /** The checked file from disk, for callers that pass no text; never through a symlink out of its directory. */

@@ -9,7 +9,7 @@ import type { ApiModel } from '../proto/model';
 import { parse } from '../proto/parser';
 import type { Baseline, History, Release } from '../baseline/types';
 import { deferredBundledHistory } from '../baseline/historyIndex';
-import { EXPECTED_PACKAGE, notInBundled, resolveBaseline, type ResolveAttempt } from '../baseline/resolve';
+import { EXPECTED_PACKAGE, nearReleases, notInBundled, resolveBaseline, type ResolveAttempt } from '../baseline/resolve';
 import { notCriApi } from '../compat/criFile';
 import { compareTags, newestTag, parseAnyTag, parseCriApiTag } from '../policy/versions';
 import { readInput } from './main';
@@ -95,7 +95,10 @@ async function resolveAgainst(req: CliBaselineRequest, release: string | undefin
       ? newestBefore(history, release, req.includePrereleases)
       : history.releases.find((r) => r.tag === (tag ?? req.against)) ?? history.releases.find((r) => r.tag === req.against);
     const model = rel && history.modelAt(rel.tag);
-    if (!rel || !model) return { error: `--against ${req.against}: ${tag ? notInBundled(tag, history) : `no such release of ${pkg} in the bundled index`}` };
+    if (!rel || !model) {
+      const near = tag ? undefined : nearReleases(req.against, history);
+      return { error: `--against ${req.against}: ${tag ? notInBundled(tag, history) : `no such release of ${pkg} in the bundled index${near ? `. ${near}` : ''}`}` };
+    }
     const why = req.against === 'auto' ? `newest ${pkg} release${release ? ` before ${release}, the release the file is` : ''}`
       : rel.tag !== req.against ? `as set: ${req.against}` : undefined;
     const origin = `the bundled release index${why ? ` (${why})` : ''}`;

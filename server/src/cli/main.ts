@@ -21,6 +21,7 @@ import { layerSeverities, validateSeverityOverrides, type SeveritySetting } from
 import { historyQuery } from '../baseline/historyCommand';
 import { loadBundledHistory } from '../baseline/historyIndex';
 import { historyFor, resolveCliBaseline } from './baseline';
+import { EXPECTED_PACKAGE, nearReleases } from '../baseline/resolve';
 import { loadConfigFile } from '../compat/configFile';
 import { readRegularFileSync } from '../regularFile';
 import { FsImportResolver } from '../lsp/importResolver';
@@ -294,7 +295,10 @@ async function check(command: 'check' | 'report', rest: string[], p: Parsed, io:
   const format = one(p, '--format', ['text', 'json', 'sarif', 'github']) ?? 'text';
   const failOn = one(p, '--fail-on', FAIL_ON) ?? 'error';
   const currentTag = one(p, '--current-tag');
-  if (currentTag !== undefined && !parseAnyTag(currentTag)) throw new UsageError(`--current-tag must be a release tag such as v0.36.3 or kubernetes-1.36.3, not "${currentTag}"`);
+  if (currentTag !== undefined && !parseAnyTag(currentTag)) {
+    const near = nearReleases(currentTag, historyFor(EXPECTED_PACKAGE));
+    throw new UsageError(`--current-tag must be a release tag such as v0.36.3 or kubernetes-1.36.3, not "${currentTag}"${near ? `. ${near}` : ''}`);
+  }
   const imports = importsFor(p, io);
   const text = readInput(abs);
   const severity = severityOverrides(p, abs, io);
@@ -386,7 +390,10 @@ function pairsInput(arg: string, cwd: string): PairsInput {
     const [tag, name] = [arg.slice(0, eq), arg.slice(eq + 1)];
     if (parseAnyTag(tag)) return { name, path: resolve(cwd, name), tag };
     // A branch name as a label (`main=old.proto`): said, rather than "main=old.proto: cannot read".
-    if (existsSync(resolve(cwd, name))) throw new UsageError(`"${tag}" in "${arg}" is not a release tag: TAG=FILE takes v0.N.M, kubernetes-1.N.M or 1.N.M`);
+    if (existsSync(resolve(cwd, name))) {
+      const near = nearReleases(tag, historyFor(EXPECTED_PACKAGE));
+      throw new UsageError(`"${tag}" in "${arg}" is not a release tag: TAG=FILE takes v0.N.M, kubernetes-1.N.M or 1.N.M${near ? `. ${near}` : ''}`);
+    }
   }
   return { name: arg, path: resolve(cwd, arg) };
 }

@@ -90,6 +90,31 @@ export function parseCriApiTag(tag: string): ParsedVersion | undefined {
   return parseGoTag(tag) ?? (tag.trim().startsWith('kubernetes-') ? parseKubernetesTag(tag) : undefined);
 }
 
+/**
+ * A release line written where a release is meant: `v0.36`, `0.36`, `1.36`, `v1.36` or `kubernetes-1.36` (also
+ * with `.x`). `kubernetes` when written as cri-api's `kubernetes-` tags are, so that suggestions keep that form.
+ */
+export function parseReleaseLine(text: string): { minor: number; kubernetesForm: boolean } | undefined {
+  const m = /^(kubernetes-1|v?[01])\.(0|[1-9]\d*)(?:\.x)?$/.exec(text.trim());
+  return m ? { minor: Number(m[2]), kubernetesForm: m[1] === 'kubernetes-1' } : undefined;
+}
+
+/**
+ * A Go pseudo-version of k8s.io/cri-api, as go.mod holds it after `go get k8s.io/cri-api@<commit>`: a commit, not a
+ * release. `commit` is the hash prefix it names, `date` its commit date, and `base` the release Go found before it
+ * (`v0.36.1-0.…` follows v0.36.0, `v0.37.0-alpha.0.0.…` follows v0.37.0-alpha.0; `v0.0.0-…` none).
+ */
+export function parsePseudoVersion(version: string): { commit: string; date: string; base?: string } | undefined {
+  const m = /^v0\.(0|[1-9]\d*)\.(0|[1-9]\d*)-(?:(?:([0-9A-Za-z.-]+)\.)?(0\.))?(\d{14})-([0-9a-f]{12})$/.exec(version);
+  if (!m) return undefined;
+  const [, minor, patch, pre, zero, time, commit] = m;
+  let base: string | undefined;
+  if (pre) base = parseGoTag(`v0.${minor}.${patch}-${pre}`)?.goTag;
+  else if (zero) base = Number(patch) > 0 ? `v0.${minor}.${Number(patch) - 1}` : undefined;
+  else if (minor !== '0' || patch !== '0') return undefined;
+  return { commit: commit!, date: `${time!.slice(0, 4)}-${time!.slice(4, 6)}-${time!.slice(6, 8)}`, ...(base ? { base } : {}) };
+}
+
 /** `v0.36.3` → `1.36.3`; also accepts Kubernetes forms (normalised). Undefined when not a version tag. */
 export function goTagToKubernetes(tag: string): string | undefined {
   return parseAnyTag(tag)?.kubernetes;

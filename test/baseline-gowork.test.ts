@@ -1,0 +1,110 @@
+// A `go work vendor` tree: the vendor/ beside go.work, whose modules.txt opens with `## workspace`, is what Go reads
+// for every module the go.work uses (their own vendor/ is not read in workspace mode). It is read as a `go mod
+// vendor` tree is: for the automatic baseline, for a release set as the baseline, and as the release its vendored
+// api.proto is. Real releases of the corpus play the vendored copies.
+import { after, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { V1_PATH } from '../server/src/baseline/corpus';
+import { findInVendor, workspaceUses } from '../server/src/baseline/goModSource';
+import { loadBundledHistory } from '../server/src/baseline/historyIndex';
+import { resolveBaseline } from '../server/src/baseline/resolve';
+import { compareTags, newestTag } from '../server/src/policy/versions';
+import { corpusText, NEEDS_CORPUS } from './corpusText';
+import { expectedH1, zip } from './moduleZipFixture';
+
+const TMP = mkdtempSync(join(tmpdir(), 'cri-compat-gowork-'));
+after(() => rmSync(TMP, { recursive: true, force: true }));
+const NO_CACHE = { GOMODCACHE: join(TMP, 'no-modcache') };
+
+function write(path: string, text: string | Buffer): void {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, text);
+}
+
+/** A workspace of two modules, `runtime` and `tools`, whose go.work uses `uses`, vendored by `go work vendor`. */
+function workspace(name: string, uses: string, modulesTxt: string, vendored: string): string {
+  const root = join(TMP, name);
+  write(join(root, 'go.work'), `go 1.24\n\n${uses}\n`);
+  for (const m of ['runtime', 'tools']) write(join(root, m, 'go.mod'), `module example.com/${m}\n\ngo 1.24\n\nrequire k8s.io/cri-api v0.37.0\n`);
+  write(join(root, 'vendor', 'modules.txt'), modulesTxt);
+  write(join(root, 'vendor', 'k8s.io', 'cri-api', V1_PATH), vendored);
+  return root;
+}
+
+const WORKSPACE_TXT = (version: string) => `## workspace\n# k8s.io/cri-api ${version}\n## explicit; go 1.24\nk8s.io/cri-api/pkg/apis/runtime/v1\n`;
+
+test('workspaceUses: single and block directives, comments and quotes, resolved against the go.work directory', () => {
+  const text = 'go 1.24\n\nuse ./a // the first\nuse (\n\t./b\n\t"./c d"\n\t// ./commented\n)\nreplace x => ./y\n';
+  assert.deepEqual(workspaceUses(text, '/w'), ['/w/a', '/w/b', '/w/c d']);
+});
+
+describe('a go work vendor tree', NEEDS_CORPUS, () => {
+  test('is the vendored release of every module the go.work uses, for the automatic baseline and a tag set', async () => {
+    // A release newer than the bundled index, which only the workspace's vendor/ has.
+    const root = workspace('ws', 'use (\n\t./runtime\n\t./tools\n)', WORKSPACE_TXT('v0.37.0'), corpusText('v0.37.0-beta.0'));
+    const file = join(root, 'runtime', 'api', 'api.proto');
+    write(file, corpusText('v0.37.0-beta.0'));
+    const found = await findInVendor(dirname(file));
+    assert.ok(found.ok, !found.ok ? found.reason : '');
+    assert.equal(found.version, 'v0.37.0');
+    assert.equal(found.file, join(root, 'vendor', 'k8s.io', 'cri-api', V1_PATH));
+    const auto = await resolveBaseline({ filePath: file, trusted: true, bundled: loadBundledHistory(), env: NO_CACHE });
+    assert.equal(auto.baseline?.tag, 'v0.37.0', auto.baseline?.origin);
+    assert.equal(auto.baseline.source, 'vendor');
+    const set = await resolveBaseline({ explicit: 'v0.37.0', filePath: file, trusted: true, bundled: loadBundledHistory(), env: NO_CACHE });
+    assert.match(set.baseline?.origin ?? set.message!, /^vendored k8s\.io\/cri-api v0\.37\.0 \(/);
+    // GOWORK=off turns workspace mode off: Go reads the module's own vendor/ then, and here there is none.
+    const off = await resolveBaseline({ filePath: file, trusted: true, bundled: loadBundledHistory(), env: { ...NO_CACHE, GOWORK: 'off' } });
+    assert.equal(off.baseline?.source, 'bundled', off.baseline?.origin);
+    assert.ok(!(await findInVendor(dirname(file), { env: { GOWORK: 'off' } })).ok);
+    // The workspace's content: an untrusted workspace does not choose its baseline.
+    const untrusted = await resolveBaseline({ filePath: file, trusted: false, bundled: loadBundledHistory(), env: NO_CACHE });
+    assert.equal(untrusted.baseline?.source, 'bundled');
+  });
+
+  test('its vendored api.proto is that release: compared with the release before it', async () => {
+    const root = workspace('ws-open', 'use ./runtime', WORKSPACE_TXT('v0.35.0'), corpusText('v0.35.0'));
+    const r = await resolveBaseline({ filePath: join(root, 'vendor', 'k8s.io', 'cri-api', V1_PATH), trusted: true, bundled: loadBundledHistory(), env: NO_CACHE });
+    const before = newestTag(loadBundledHistory().releases.map((x) => x.tag).filter((t) => compareTags(t, 'v0.35.0') < 0));
+    assert.ok(r.baseline, r.message);
+    assert.equal(r.baseline.tag, before, r.baseline.origin);
+    assert.equal(r.baseline.release, 'v0.35.0');
+    assert.match(r.baseline.origin, /vendor\/modules\.txt says this vendored file is v0\.35\.0/);
+  });
+
+  test('not for a module the go.work does not use, nor a vendor/ beside go.work that go work vendor did not make', async () => {
+    const unused = workspace('ws-unused', 'use ./tools', WORKSPACE_TXT('v0.37.0'), corpusText('v0.37.0-beta.0'));
+    const a = await findInVendor(join(unused, 'runtime'));
+    assert.ok(!a.ok && /no vendor\/modules\.txt listing k8s\.io\/cri-api/.test(a.reason), JSON.stringify(a));
+    const plain = workspace('ws-plain', 'use ./runtime', WORKSPACE_TXT('v0.37.0').replace('## workspace\n', ''), corpusText('v0.37.0-beta.0'));
+    const b = await findInVendor(join(plain, 'runtime'));
+    assert.ok(!b.ok, JSON.stringify(b));
+  });
+
+  test('its go.work.sum holds the module cache to its hashes, as the module\'s go.sum does', async () => {
+    // v0.37.0 only downloaded into the module cache, newer than the bundled index.
+    const at = 'k8s.io/cri-api@v0.37.0/';
+    const files = [
+      { name: `${at}go.mod`, data: Buffer.from('module k8s.io/cri-api\n\ngo 1.24.0\n') },
+      { name: `${at}${V1_PATH}`, data: Buffer.from(corpusText('v0.37.0-beta.0')) },
+    ];
+    const cache = join(TMP, 'sum-modcache');
+    write(join(cache, 'cache', 'download', 'k8s.io', 'cri-api', '@v', 'v0.37.0.zip'), zip(files));
+    const root = workspace('ws-sum', 'use ./runtime', '## workspace\n', '');
+    const file = join(root, 'runtime', 'api.proto');
+    write(file, corpusText('v0.36.3'));
+    const resolveWith = async (h1: string) => {
+      write(join(root, 'go.work.sum'), `k8s.io/cri-api v0.37.0 ${h1}\nk8s.io/cri-api v0.37.0/go.mod h1:x=\n`);
+      return resolveBaseline({ filePath: file, trusted: true, bundled: loadBundledHistory(), env: { GOMODCACHE: cache } });
+    };
+    const good = await resolveWith(expectedH1(files));
+    assert.equal(good.baseline?.tag, 'v0.37.0', good.baseline?.origin);
+    assert.match(good.baseline.origin, /h1 verified against go\.sum/);
+    const bad = await resolveWith('h1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=');
+    assert.equal(bad.baseline?.tag, 'v0.36.3', bad.baseline?.origin);
+    assert.match(bad.baseline.origin, /a newer release found was not usable: .*v0\.37\.0\.zip rejected: its hash h1:\S+ does not match go\.sum \(h1:AAAA/);
+  });
+});
