@@ -573,9 +573,11 @@ async function scaleInstructions() {
     log('6. instruction counts skipped: valgrind is not installed (apt-get install valgrind)');
     return;
   }
-  // Warm-up and runs sized to about a second of analyze() at each factor (valgrind is ~50× slower).
+  // Runs of a fraction of a second of analyze() at each factor: valgrind is ~50× slower, and 100× takes minutes.
   const plan = [{ factor: 1, warmup: 30, runs: 100 }, { factor: 10, warmup: 5, runs: 10 }, { factor: 100, warmup: 1, runs: 1 }];
   log('6. instructions per line under callgrind (1×, 10×, 100×; two processes per size, run side by side)');
+  // V8's garbage collector among callgrind's function names (node's symbols): scavenges, marking, sweeping, compaction.
+  const GC_FUNCTION = /Scaveng|Marking|MarkCompact|Sweep|Evacuat|heap::|Heap::|RememberedSet|SlotSet|FreeList|MinorMC|Pretenuring|IterateAndScavenge|MemoryChunk|LargeObjectSpace|PagedSpace|NewSpace|Worklist|GCTracer|Compactor|cppgc/;
   const counted = (factor, warmup, runs) => new Promise((done, reject) => {
     const out = join(WORK, `callgrind.${factor}.${runs}.out`);
     const p = spawn('valgrind', ['--tool=callgrind', '--smc-check=all-non-file', `--callgrind-out-file=${out}`, process.execPath, '--max-old-space-size=4096', BENCH_JS, 'scale-runs',
@@ -588,20 +590,26 @@ async function scaleInstructions() {
     p.on('close', (code) => {
       if (code !== 0) return reject(new Error(`callgrind scale-runs x${factor} exited ${code}: ${stderr}`));
       const summary = /^summary: (\d+)$/m.exec(readFileSync(out, 'utf8'));
+      const perFunction = spawnSync('callgrind_annotate', ['--threshold=100', out], { encoding: 'utf8', maxBuffer: 256 * 2 ** 20 }).stdout ?? '';
       rmSync(out, { force: true });
       if (!summary) return reject(new Error(`no summary in ${out}`));
-      done({ instructions: Number(summary[1]), lines: JSON.parse(stdout.trim().split('\n').pop()).lines });
+      let gc = 0;
+      for (const m of perFunction.matchAll(/^\s*([\d,]+) \(\s*[\d.]+%\)\s+(.*)$/gm)) if (GC_FUNCTION.test(m[2])) gc += Number(m[1].replaceAll(',', ''));
+      done({ instructions: Number(summary[1]), gc, lines: JSON.parse(stdout.trim().split('\n').pop()).lines });
     });
   });
   const sizes = [];
   for (const { factor, warmup, runs } of plan) {
     const [a, b] = await Promise.all([counted(factor, warmup, runs), counted(factor, warmup, 2 * runs)]);
-    sizes.push({ factor, lines: a.lines, runs, perLine: (b.instructions - a.instructions) / runs / a.lines });
+    const perLine = (n) => n / runs / a.lines;
+    sizes.push({ factor, lines: a.lines, runs, perLine: perLine(b.instructions - a.instructions), gcPerLine: perLine(b.gc - a.gc) });
   }
   results.sections.scaleInstructions = sizes;
-  add({ id: '6q', figure: 'analyze() instructions per line at 1× / 10× / 100× (callgrind: all threads, garbage collection included; not skewed by other processes or the caches), and per line / 1× (linear = 1)',
-    value: sizes[0].perLine, info: true,
-    fmt: () => `${sizes.map((x) => x.perLine.toFixed(0)).join(' / ')}; ${sizes.slice(1).map((x) => fmtX(x.perLine / sizes[0].perLine)).join(' / ')}` });
+  add({ id: '6q', figure: 'analyze() instructions per line at 1× / 10× / 100× (callgrind: all threads; not skewed by other processes or the caches), and per line / 1× (linear = 1)',
+    value: sizes[0].perLine, info: true, fmt: () => `${sizes.map((x) => x.perLine.toFixed(0)).join(' / ')}; ${sizes.slice(1).map((x) => fmtX(x.perLine / sizes[0].perLine)).join(' / ')}` });
+  add({ id: '6r', figure: '… of which V8\'s garbage collector (by function name) per line; and the rest per line / 1×',
+    value: sizes[0].gcPerLine, info: true,
+    fmt: () => `${sizes.map((x) => x.gcPerLine.toFixed(0)).join(' / ')}; rest ${sizes.map((x) => (x.perLine - x.gcPerLine).toFixed(0)).join(' / ')}, ${sizes.slice(1).map((x) => fmtX((x.perLine - x.gcPerLine) / (sizes[0].perLine - sizes[0].gcPerLine))).join(' / ')}` });
 }
 
 /**
