@@ -120,6 +120,15 @@ const STRAY_BRACE: [anchor: string, typed: string][] = [
   [VERSION_RESPONSE_BODY, '    service Foo {'],
   [UDP, '    message Foo {'],
   [VERSION_RPC_BODY, '\n        message Foo {\n        option deprecated = true;\n    '],
+  // Below it, a member typed next that is no field of a simple type: the `{` is still the stray one.
+  [VERSION_RESPONSE_BODY, '    string Foo {\n    reserved 9;'],
+  [VERSION_RESPONSE_BODY, '    string Foo {\n    reserved "foo", "bar";'],
+  [VERSION_RESPONSE_BODY, '    string Foo {\n    oneof x {\n        string a = 9;\n    }'],
+  [VERSION_RESPONSE_BODY, '    string Foo {\n    .runtime.v1.VersionRequest bar = 9;'],
+  [VERSION_RESPONSE_BODY, '    string Foo {\n    runtime.v1.VersionRequest bar = 9;'],
+  [VERSION_RESPONSE_BODY, '    string Foo {\n    repeated .runtime.v1.VersionRequest bar = 9;'],
+  [UDP, '    FOO {\n    reserved 9;'],
+  [UDP, '    FOO {\n    reserved "FOO";'],
 ];
 
 test('a `{` typed where it opens no block is an error on its line and takes no released declaration after it', NEEDS_CORPUS, () => {

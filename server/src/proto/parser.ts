@@ -710,17 +710,30 @@ class Parser {
   }
 
   /**
-   * Token `at` from the current one starts its line and a declaration: a message, enum, service or rpc, a field with
-   * a simple type (`string name =`, `repeated string name =`, `map<`) or an enum value (`NAME = 2`).
+   * Token `at` from the current one starts its line and a declaration: a message, enum, service, rpc or oneof, a
+   * reserved number or name, a field (`string name =`, `repeated .a.B name =`, `map<`) or an enum value (`NAME = 2`).
    */
   private startsLineDeclaration(at = 0): boolean {
     const t = this.peek(at);
-    if (t.kind !== 'ident' || t.line === this.at(Math.max(this.p + at - 1, 0)).line) return false;
+    if ((t.kind !== 'ident' && !this.peekIs('.', at)) || t.line === this.at(Math.max(this.p + at - 1, 0)).line) return false;
     if (this.startsDeclaration(at) || this.startsRpc(at)) return true;
-    const k = at + (LABELS.has(t.text) && this.peek(at + 1).kind === 'ident' ? 1 : 0);
+    const n = this.peek(at + 1);
+    if (t.text === 'oneof' && n.kind === 'ident' && this.peekIs('{', at + 2)) return true;
+    if (t.text === 'reserved' && (n.kind === 'int' || n.kind === 'string')) return true;
+    const k = at + (LABELS.has(t.text) && (n.kind === 'ident' || this.peekIs('.', at + 1)) ? 1 : 0);
     if (this.peek(k).text === 'map' && this.peekIs('<', k + 1)) return true;
     if (this.peekIs('=', at + 1)) return this.peek(at + 2).kind === 'int' || this.peekIs('-', at + 2);
-    return this.peek(k).kind === 'ident' && this.peek(k + 1).kind === 'ident' && this.peekIs('=', k + 2);
+    const type = this.pastName(k);
+    return type > k && this.peek(type).kind === 'ident' && this.peekIs('=', type + 1);
+  }
+
+  /** The token after the name (`a`, `a.b.C`, `.a.b.C`) that token `k` from the current one starts; `k` where none does. */
+  private pastName(k: number): number {
+    const first = this.peekIs('.', k) ? k + 1 : k;
+    if (this.peek(first).kind !== 'ident') return k;
+    let j = first + 1;
+    while (this.peekIs('.', j) && this.peek(j + 1).kind === 'ident') j += 2;
+    return j;
   }
 
   /** The current token starts a later line than the previous one's end, and a declaration there (`declaresAt`). */
