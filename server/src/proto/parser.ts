@@ -242,25 +242,38 @@ class Parser {
     return undefined;
   }
 
-  /** `.a.b.C` or `a.b` as one name, and the offsets where it starts and ends. */
+  /**
+   * `.a.b.C` or `a.b` as one name, and the offsets where it starts and ends. A name typed up to a `.` (`extend a.`,
+   * `(gogoproto.`) ends there when the next line starts a declaration or a field: that line's first word is not the
+   * rest of the name, and taking it would take the line's declaration with it.
+   */
   private fullIdent(what: string): { name: string; start: number; end: number } | undefined {
     const start = this.cur.start;
     let name = '';
     if (this.is('.')) {
       this.next();
       name = '.';
+      if (this.cutAtDot(what)) return { name, start, end: this.prevTok().end };
     }
     if (this.cur.kind !== 'ident') {
       this.expected(what);
       return undefined;
     }
     name += this.next().text;
-    // `(gogoproto.` being typed above `service Foo {` does not name the option `gogoproto.service`.
-    while (this.is('.') && this.peek().kind === 'ident' && !(this.peek().line > this.cur.line && this.declaresAt(1))) {
+    while (this.is('.') && this.peek().kind === 'ident') {
       this.next();
-      name += '.' + this.next().text;
+      name += '.';
+      if (this.cutAtDot(what)) break;
+      name += this.next().text;
     }
     return { name, start, end: this.prevTok().end };
+  }
+
+  /** The `.` just read ends a name being typed: the current token starts a later line's declaration (fullIdent). */
+  private cutAtDot(what: string): boolean {
+    if (!this.startsLineDeclaration()) return false;
+    this.expected(what);
+    return true;
   }
 
   /** A number, and the offsets where it starts and ends (where it should be, when it is missing). */
@@ -659,9 +672,10 @@ class Parser {
    * out of the block; in it, the `{` is a stray one (`strayBrace`).
    */
   private typedInto(t: Token): boolean {
-    const open = this.peek(2);
-    const next = this.peek(3);
-    return open.text === '{' && next.line > open.line && next.character <= t.character && this.startsLineDeclaration(3);
+    const at = this.pastName(1);
+    const open = this.peek(at);
+    const next = this.peek(at + 1);
+    return open.text === '{' && next.line > open.line && next.character <= t.character && this.startsLineDeclaration(at + 1);
   }
 
   private unclosedBraces(): number {
