@@ -4,7 +4,7 @@
 // `npm run replay-typing [-- OLD=NEW ... --every K]` (with releases named, only those).
 import { CORPUS_HELP, Corpus, findCorpusDir, findRepoRoot } from '../server/src/baseline/corpus';
 import { newestTag } from '../server/src/policy/versions';
-import { TYPED_DECLARATIONS, TYPED_RELEASES, replay, sampled } from '../test/typingReplay';
+import { TYPED_DECLARATIONS, TYPED_RELEASES, replay, sampled, typedLabel } from '../test/typingReplay';
 
 const dir = findCorpusDir(findRepoRoot(process.cwd()));
 if (!dir) throw new Error(CORPUS_HELP);
@@ -17,7 +17,7 @@ const changes: [label: string, old: string, next: string][] = pairs.map(([from, 
 if (!args.length) {
   const newest = newestTag(corpus.goTags().map((r) => r.tag), true)!;
   const text = corpus.textOf(newest)!;
-  for (const [anchor, typed] of TYPED_DECLARATIONS) changes.push([`${newest} + ${typed.split('\n')[0]!.trim()} after ${anchor.trim().split('(')[0]}`, text, text.replace(anchor, anchor + typed)]);
+  for (const d of TYPED_DECLARATIONS) changes.push([`${newest} + ${typedLabel(d)}`, text, text.replace(d[0], d[0] + d[1])]);
 }
 let hunks = 0;
 let keystrokes = 0;

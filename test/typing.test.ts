@@ -2,12 +2,11 @@
 // scripts/replay-typing.ts replays every one): nothing may show away from the lines being typed that neither the
 // file before nor the file after the change shows, such as a released rpc reported deleted because the rpc being
 // typed took it in. The same holds at every keystroke of a few declarations typed into the newest release
-// (TYPED_DECLARATIONS).
-// See test/typingReplay.ts for how a change is typed.
+// (TYPED_DECLARATIONS). See test/typingReplay.ts for how a change is typed.
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { NEEDS_CORPUS, corpusText, newestCorpusText, replaceOnce } from './corpusText';
-import { TYPED_DECLARATIONS, TYPED_RELEASES, replay, sampled } from './typingReplay';
+import { TYPED_DECLARATIONS, TYPED_RELEASES, replay, sampled, typedLabel } from './typingReplay';
 
 test('typing each release\'s changes into the release before shows nothing transient away from the cursor', NEEDS_CORPUS, () => {
   let hunks = 0;
@@ -26,9 +25,9 @@ test('typing each release\'s changes into the release before shows nothing trans
 test('typing an extend of a dotted name into the newest release shows nothing transient away from the cursor', NEEDS_CORPUS, () => {
   const released = newestCorpusText();
   const transients: string[] = [];
-  for (const [anchor, typed] of TYPED_DECLARATIONS) {
-    const r = replay(released, replaceOnce(released, anchor, anchor + typed));
-    for (const t of r.transients) transients.push(`${typed.split('\n')[0]!.trim()} after ${anchor.trim().split('(')[0]}: keystroke ${t.keystroke} (editing lines ${t.editing}): line ${t.line}: ${t.key}`);
+  for (const d of TYPED_DECLARATIONS) {
+    const r = replay(released, replaceOnce(released, d[0], d[0] + d[1]));
+    for (const t of r.transients) transients.push(`${typedLabel(d)}: keystroke ${t.keystroke} (editing lines ${t.editing}): line ${t.line}: ${t.key}`);
   }
   assert.deepEqual(transients, []);
 });

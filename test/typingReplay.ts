@@ -29,6 +29,11 @@ export const TYPED_DECLARATIONS: [anchor: string, typed: string][] = [
   ['    rpc Version(VersionRequest) returns (VersionResponse) {}\n', '    extend a.b {\n    }\n'],
 ];
 
+/** A TYPED_DECLARATIONS entry as a report names it: its first line, and where it is typed. */
+export function typedLabel([anchor, typed]: readonly [string, string]): string {
+  return `${typed.split('\n')[0]!.trim()} after ${anchor.trim().split('(')[0]}`;
+}
+
 /** Lines `oldStart` … `oldStart + removed.length - 1` of the old text become `added`. */
 interface Hunk {
   oldStart: number;
