@@ -1,8 +1,10 @@
-// Replays every change between consecutive cri-api releases keystroke by keystroke (test/typingReplay.ts) and
-// prints the diagnostics shown away from the cursor that neither end of the change shows. The test samples
-// keystrokes; this runs them all: `npm run replay-typing [-- OLD=NEW ... --every K]`.
+// Replays every change between consecutive cri-api releases keystroke by keystroke (test/typingReplay.ts), then the
+// declarations of TYPED_DECLARATIONS typed into the newest release, and prints the diagnostics shown away from the
+// cursor that neither end of the change shows. The test samples the releases' keystrokes; this runs them all:
+// `npm run replay-typing [-- OLD=NEW ... --every K]` (with releases named, only those).
 import { CORPUS_HELP, Corpus, findCorpusDir, findRepoRoot } from '../server/src/baseline/corpus';
-import { TYPED_RELEASES, replay, sampled } from '../test/typingReplay';
+import { newestTag } from '../server/src/policy/versions';
+import { TYPED_DECLARATIONS, TYPED_RELEASES, replay, sampled, typedLabel } from '../test/typingReplay';
 
 const dir = findCorpusDir(findRepoRoot(process.cwd()));
 if (!dir) throw new Error(CORPUS_HELP);
@@ -11,17 +13,23 @@ const args = process.argv.slice(2);
 const everyAt = args.indexOf('--every');
 const every = everyAt >= 0 ? Number(args.splice(everyAt, 2)[1]) : 1;
 const pairs = args.length ? args.map((a) => a.split('=') as [string, string]) : TYPED_RELEASES;
+const changes: [label: string, old: string, next: string][] = pairs.map(([from, to]) => [`${from} → ${to}`, corpus.textOf(from)!, corpus.textOf(to)!]);
+if (!args.length) {
+  const newest = newestTag(corpus.goTags().map((r) => r.tag), true)!;
+  const text = corpus.textOf(newest)!;
+  for (const d of TYPED_DECLARATIONS) changes.push([`${newest} + ${typedLabel(d)}`, text, text.replace(d[0], d[0] + d[1])]);
+}
 let hunks = 0;
 let keystrokes = 0;
 let transients = 0;
 let documented = 0;
-for (const [from, to] of pairs) {
-  const r = replay(corpus.textOf(from)!, corpus.textOf(to)!, every > 1 ? (k, n) => sampled(k, n, every) : undefined);
+for (const [label, old, next] of changes) {
+  const r = replay(old, next, every > 1 ? (k, n) => sampled(k, n, every) : undefined);
   hunks += r.hunks;
   keystrokes += r.keystrokes;
   transients += r.transients.length;
   documented += r.documented.length;
-  console.log(`${from} → ${to}: ${r.hunks} hunks, ${r.keystrokes} keystrokes, ${r.transients.length} transient far-away diagnostics`
+  console.log(`${label}: ${r.hunks} hunks, ${r.keystrokes} keystrokes, ${r.transients.length} transient far-away diagnostics`
     + ` (and ${r.documented.length} on the declaration a comment being typed documents)`);
   // One line per hunk and diagnostic: the first keystroke that shows it, and at how many it is shown.
   const seen = new Map<string, { first: (typeof r.transients)[number]; count: number }>();

@@ -39,6 +39,8 @@ const HALF_TYPED: [anchor: string, typed: string][] = [
   [VERSION_REQUEST, '    reserved 7,'],
   [VERSION_REQUEST, '    reserved 2 t'],
   [VERSION_REQUEST, '    option ('],
+  [VERSION_REQUEST, '    .runtime.'],
+  [VERSION_REQUEST, '    repeated .runtime.v1.'],
   [UDP, '    reserved'],
   [UDP, '    reserved 9 t'],
   [UDP, '    /'],
@@ -120,6 +122,15 @@ const STRAY_BRACE: [anchor: string, typed: string][] = [
   [VERSION_RESPONSE_BODY, '    service Foo {'],
   [UDP, '    message Foo {'],
   [VERSION_RPC_BODY, '\n        message Foo {\n        option deprecated = true;\n    '],
+  // Below it, a member typed next that is no field of a simple type: the `{` is still the stray one.
+  [VERSION_RESPONSE_BODY, '    string Foo {\n    reserved 9;'],
+  [VERSION_RESPONSE_BODY, '    string Foo {\n    reserved "foo", "bar";'],
+  [VERSION_RESPONSE_BODY, '    string Foo {\n    oneof x {\n        string a = 9;\n    }'],
+  [VERSION_RESPONSE_BODY, '    string Foo {\n    .runtime.v1.VersionRequest bar = 9;'],
+  [VERSION_RESPONSE_BODY, '    string Foo {\n    runtime.v1.VersionRequest bar = 9;'],
+  [VERSION_RESPONSE_BODY, '    string Foo {\n    repeated .runtime.v1.VersionRequest bar = 9;'],
+  [UDP, '    FOO {\n    reserved 9;'],
+  [UDP, '    FOO {\n    reserved "FOO";'],
 ];
 
 test('a `{` typed where it opens no block is an error on its line and takes no released declaration after it', NEEDS_CORPUS, () => {
@@ -135,6 +146,32 @@ test('a `{` typed where it opens no block is an error on its line and takes no r
     for (const e of ast.errors) if (e.range.start.line !== line) misplaced.push(`${typed.trim()}: line ${e.range.start.line + 1}: ${e.message}`);
     const kept = declarations(bind(ast, 'typed.proto').model);
     for (const n of releasedNames) if (!kept.has(n)) lost.push(`${typed.trim()}: ${n}`);
+  }
+  assert.deepEqual(lost, [], 'released declarations lost');
+  assert.deepEqual(misplaced, [], 'errors away from the typed line');
+});
+
+/** An extend typed on a line of its own, to a dotted name: into messages, where it may be, and a service and an enum. */
+const EXTEND_TYPED = ['    extend a.b {', '    extend .runtime.v1.VersionResponse {'];
+const EXTEND_AT = [VERSION_REQUEST, VERSION_RESPONSE_BODY, VERSION_RPC, UDP];
+
+test('an extend typed keystroke by keystroke is an error on its line and takes no released declaration after it', NEEDS_CORPUS, () => {
+  const released = newestCorpusText();
+  const releasedNames = declarations(bind(parse(released), 'released.proto').model);
+  const lost: string[] = [];
+  const misplaced: string[] = [];
+  for (const anchor of EXTEND_AT) {
+    for (const full of EXTEND_TYPED) {
+      for (let k = '    extend '.length; k <= full.length; k++) {
+        const typed = full.slice(0, k);
+        const text = replaceOnce(released, anchor, `${anchor}${typed}\n`);
+        const line = text.slice(0, text.indexOf(anchor) + anchor.length).split('\n').length - 1;
+        const ast = parse(text);
+        for (const e of ast.errors) if (e.range.start.line !== line) misplaced.push(`${typed.trim()} after ${anchor.trim()}: line ${e.range.start.line + 1}: ${e.message}`);
+        const kept = declarations(bind(ast, 'typed.proto').model);
+        for (const n of releasedNames) if (!kept.has(n)) lost.push(`${typed.trim()} after ${anchor.trim()}: ${n}`);
+      }
+    }
   }
   assert.deepEqual(lost, [], 'released declarations lost');
   assert.deepEqual(misplaced, [], 'errors away from the typed line');

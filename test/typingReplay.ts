@@ -18,6 +18,22 @@ export const TYPED_RELEASES: [from: string, to: string][] = [
   ['v0.36.0', 'v0.37.0-beta.0'],
 ];
 
+/**
+ * Declarations typed into the newest release, each on new lines after `anchor`, whose keystrokes once took released
+ * declarations: `extend a.` read the next line's field type as the rest of its name, and `extend a.b {` in a service
+ * ended the service there.
+ */
+export const TYPED_DECLARATIONS: [anchor: string, typed: string][] = [
+  ['message VersionRequest {\n', '    extend a.b {\n        string foo = 100;\n    }\n'],
+  ['message VersionResponse {\n', '    extend .runtime.v1.VersionRequest {\n        string foo = 100;\n    }\n'],
+  ['    rpc Version(VersionRequest) returns (VersionResponse) {}\n', '    extend a.b {\n    }\n'],
+];
+
+/** A TYPED_DECLARATIONS entry as a report names it: its first line, and where it is typed. */
+export function typedLabel([anchor, typed]: readonly [string, string]): string {
+  return `${typed.split('\n')[0]!.trim()} after ${anchor.trim().split('(')[0]}`;
+}
+
 /** Lines `oldStart` … `oldStart + removed.length - 1` of the old text become `added`. */
 interface Hunk {
   oldStart: number;

@@ -243,25 +243,38 @@ class Parser {
     return undefined;
   }
 
-  /** `.a.b.C` or `a.b` as one name, and the offsets where it starts and ends. */
+  /**
+   * `.a.b.C` or `a.b` as one name, and the offsets where it starts and ends. A name typed up to a `.` (`extend a.`,
+   * `(gogoproto.`) ends there when the next line starts a declaration or a field: that line's first word is not the
+   * rest of the name, and taking it would take the line's declaration with it.
+   */
   private fullIdent(what: string): { name: string; start: number; end: number } | undefined {
     const start = this.cur.start;
     let name = '';
     if (this.is('.')) {
       this.next();
       name = '.';
+      if (this.cutAtDot(what)) return { name, start, end: this.prevTok().end };
     }
     if (this.cur.kind !== 'ident') {
       this.expected(what);
       return undefined;
     }
     name += this.next().text;
-    // `(gogoproto.` being typed above `service Foo {` does not name the option `gogoproto.service`.
-    while (this.is('.') && this.peek().kind === 'ident' && !(this.peek().line > this.cur.line && this.declaresAt(1))) {
+    while (this.is('.') && this.peek().kind === 'ident') {
       this.next();
-      name += '.' + this.next().text;
+      name += '.';
+      if (this.cutAtDot(what)) break;
+      name += this.next().text;
     }
     return { name, start, end: this.prevTok().end };
+  }
+
+  /** The `.` just read ends a name being typed: the current token starts a later line's declaration (fullIdent). */
+  private cutAtDot(what: string): boolean {
+    if (!this.startsLineDeclaration()) return false;
+    this.expected(what);
+    return true;
   }
 
   /** A number, and the offsets where it starts and ends (where it should be, when it is missing). */
@@ -667,9 +680,10 @@ class Parser {
    * out of the block; in it, the `{` is a stray one (`strayBrace`).
    */
   private typedInto(t: Token): boolean {
-    const open = this.peek(2);
-    const next = this.peek(3);
-    return open.text === '{' && next.line > open.line && next.character <= t.character && this.startsLineDeclaration(3);
+    const at = this.pastName(1);
+    const open = this.peek(at);
+    const next = this.peek(at + 1);
+    return open.text === '{' && next.line > open.line && next.character <= t.character && this.startsLineDeclaration(at + 1);
   }
 
   private unclosedBraces(): number {
@@ -718,17 +732,30 @@ class Parser {
   }
 
   /**
-   * Token `at` from the current one starts its line and a declaration: a message, enum, service or rpc, a field with
-   * a simple type (`string name =`, `repeated string name =`, `map<`) or an enum value (`NAME = 2`).
+   * Token `at` from the current one starts its line and a declaration: a message, enum, service, rpc or oneof, a
+   * reserved number or name, a field (`string name =`, `repeated .a.B name =`, `map<`) or an enum value (`NAME = 2`).
    */
   private startsLineDeclaration(at = 0): boolean {
     const t = this.peek(at);
-    if (t.kind !== 'ident' || t.line === this.at(Math.max(this.p + at - 1, 0)).line) return false;
+    if ((t.kind !== 'ident' && !this.peekIs('.', at)) || t.line === this.at(Math.max(this.p + at - 1, 0)).line) return false;
     if (this.startsDeclaration(at) || this.startsRpc(at)) return true;
-    const k = at + (LABELS.has(t.text) && this.peek(at + 1).kind === 'ident' ? 1 : 0);
+    const n = this.peek(at + 1);
+    if (t.text === 'oneof' && n.kind === 'ident' && this.peekIs('{', at + 2)) return true;
+    if (t.text === 'reserved' && (n.kind === 'int' || n.kind === 'string')) return true;
+    const k = at + (LABELS.has(t.text) && (n.kind === 'ident' || this.peekIs('.', at + 1)) ? 1 : 0);
     if (this.peek(k).text === 'map' && this.peekIs('<', k + 1)) return true;
     if (this.peekIs('=', at + 1)) return this.peek(at + 2).kind === 'int' || this.peekIs('-', at + 2);
-    return this.peek(k).kind === 'ident' && this.peek(k + 1).kind === 'ident' && this.peekIs('=', k + 2);
+    const type = this.pastName(k);
+    return type > k && this.peek(type).kind === 'ident' && this.peekIs('=', type + 1);
+  }
+
+  /** The token after the name (`a`, `a.b.C`, `.a.b.C`) that token `k` from the current one starts; `k` where none does. */
+  private pastName(k: number): number {
+    const first = this.peekIs('.', k) ? k + 1 : k;
+    if (this.peek(first).kind !== 'ident') return k;
+    let j = first + 1;
+    while (this.peekIs('.', j) && this.peek(j + 1).kind === 'ident') j += 2;
+    return j;
   }
 
   /** The current token starts a later line than the previous one's end, and a declaration there (`declaresAt`). */
