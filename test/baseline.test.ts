@@ -1124,7 +1124,7 @@ describe('baseline', { skip }, () => {
       assert.ok(verified.ok && verified.origin === `Go module cache zip: k8s.io/cri-api@v0.36.3 (${join(downloads(cache), 'v0.36.3.zip')}, h1 verified against go.sum)`, JSON.stringify(verified));
       const wrong = await findInModuleCache({ env: { GOMODCACHE: cache }, goSum: new Map([['v0.36.3', WRONG_H1]]) });
       assert.ok(wrong.ok && wrong.version === 'v0.36.0', JSON.stringify(wrong));
-      assert.deepEqual(wrong.skipped, [{ version: 'v0.36.3', why: `${join(downloads(cache), 'v0.36.3.zip')} rejected: its hash ${h1} does not match go.sum (${WRONG_H1})` }]);
+      assert.deepEqual(wrong.skipped, [{ version: 'v0.36.3', why: `${join(downloads(cache), 'v0.36.3.zip')} rejected: its hash ${h1} does not match the workspace's go.sum or go.work.sum (${WRONG_H1})` }]);
       const asked = await findInModuleCache({ env: { GOMODCACHE: cache }, version: 'v0.36.3', goSum: new Map([['v0.36.3', WRONG_H1]]) });
       assert.ok(!asked.ok && /v0\.36\.3\.zip rejected: its hash h1:\S+ does not match go\.sum/.test(asked.reason), JSON.stringify(asked));
 
@@ -1166,7 +1166,7 @@ describe('baseline', { skip }, () => {
         assert.equal(r.skipped?.length, 1, JSON.stringify(r.skipped));
         assert.ok(why(r.skipped![0]!.why), r.skipped![0]!.why);
       };
-      const mismatch = (why: string) => why.startsWith(`${dir} rejected: its hash h1:`) && why.endsWith(` does not match go.sum (${goSum.get('v0.36.3')})`);
+      const mismatch = (why: string) => why.startsWith(`${dir} rejected: its hash h1:`) && why.endsWith(` does not match the workspace's go.sum or go.work.sum (${goSum.get('v0.36.3')})`);
       const matches = (re: RegExp) => (why: string) => re.test(why);
       // One byte changed, in a file that is not api.proto.
       const license = join(dir, 'LICENSE');

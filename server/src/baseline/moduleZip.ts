@@ -199,5 +199,6 @@ export function readModuleZip(
  */
 export function goSumMismatch(version: string, h1: string, goSum: Map<string, string> | undefined): string | undefined {
   const expected = goSum?.get(version);
-  return expected && h1 !== expected ? `its hash ${h1} does not match go.sum (${expected})` : undefined;
+  // The hashes are go.sum's, or for a version it lacks, those of the go.work.sum of the workspace (findGoSumHashes).
+  return expected && h1 !== expected ? `its hash ${h1} does not match the workspace's go.sum or go.work.sum (${expected})` : undefined;
 }
