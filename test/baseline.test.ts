@@ -1126,7 +1126,7 @@ describe('baseline', { skip }, () => {
       assert.ok(wrong.ok && wrong.version === 'v0.36.0', JSON.stringify(wrong));
       assert.deepEqual(wrong.skipped, [{ version: 'v0.36.3', why: `${join(downloads(cache), 'v0.36.3.zip')} rejected: its hash ${h1} does not match the workspace's go.sum or go.work.sum (${WRONG_H1})` }]);
       const asked = await findInModuleCache({ env: { GOMODCACHE: cache }, version: 'v0.36.3', goSum: new Map([['v0.36.3', WRONG_H1]]) });
-      assert.ok(!asked.ok && /v0\.36\.3\.zip rejected: its hash h1:\S+ does not match go\.sum/.test(asked.reason), JSON.stringify(asked));
+      assert.ok(!asked.ok && /v0\.36\.3\.zip rejected: its hash h1:\S+ does not match the workspace's go\.sum or go\.work\.sum/.test(asked.reason), JSON.stringify(asked));
 
       const tampered = join(TMP, 'modcache-ziphash');
       download(tampered, 'v0.35.0');
@@ -1241,7 +1241,7 @@ describe('baseline', { skip }, () => {
       write(join(proj, 'go.sum'), `k8s.io/cri-api v0.36.3 ${WRONG_H1}\nk8s.io/cri-api v0.36.3/go.mod h1:x=\n`);
       const trusted = await resolveBaseline({ filePath: file, trusted: true, bundled: fakeBundled('v0.35.7'), env: { GOMODCACHE: zipOnly }, git });
       assert.equal(trusted.baseline?.source, 'bundled');
-      assert.match(trusted.tried.find((t) => t.source === 'gomodcache')!.outcome, /v0\.36\.3\.zip rejected: its hash h1:\S+ does not match go\.sum/);
+      assert.match(trusted.tried.find((t) => t.source === 'gomodcache')!.outcome, /v0\.36\.3\.zip rejected: its hash h1:\S+ does not match the workspace's go\.sum or go\.work\.sum/);
       // The workspace's go.sum does not decide for an untrusted workspace: the user's cache is used as it is.
       const untrusted = await resolveBaseline({ filePath: file, trusted: false, bundled: fakeBundled('v0.35.7'), env: { GOMODCACHE: zipOnly } });
       assert.equal(untrusted.baseline?.tag, 'v0.36.3');
@@ -1440,7 +1440,7 @@ describe('baseline', { skip }, () => {
         ['endless', {}, /exceeded the 1048576-byte cap; download stopped/],
         ['slip', {}, /rejected: unsafe entry "k8s\.io\/cri-api@v0\.36\.3\/\.\.\/.*evil\.txt": empty, "\." or "\.\." path segment; the whole zip is rejected/],
         ['absolute', {}, /unsafe entry "\/etc\/evil"/],
-        ['badhash', { goSum: new Map([[VERSION, 'h1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=']]) }, /does not match go\.sum/],
+        ['badhash', { goSum: new Map([[VERSION, 'h1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=']]) }, /does not match the workspace's go\.sum or go\.work\.sum/],
         ['garbage', {}, /rejected: not a zip file.*; 3 unusable line\(s\) in the version list ignored/],
         ['nolist', {}, /lists no v0\.N\.M versions/],
         ['missing', {}, /does not serve k8s\.io\/cri-api \(HTTP 404\)/],
