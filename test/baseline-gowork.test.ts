@@ -168,3 +168,35 @@ describe('GOWORK naming a go.work', NEEDS_CORPUS, () => {
     assert.ok(!r.ok && /symlink leading outside/.test(r.reason), JSON.stringify(r));
   });
 });
+
+describe('in workspace mode, the module\'s own vendor/', NEEDS_CORPUS, () => {
+  test('is not read, as Go does not read it: the workspace\'s vendor/ or the module cache is, and the Baseline line says why', async () => {
+    // The go.work uses the module; no `go work vendor` tree beside it, the module vendored v0.37.0 itself.
+    const root = workspace('ws-own', 'use ./runtime', '# example.com/other v1.0.0\n', '');
+    write(join(root, 'runtime', 'vendor', 'modules.txt'), '# k8s.io/cri-api v0.37.0\n## explicit; go 1.24\nk8s.io/cri-api/pkg/apis/runtime/v1\n');
+    write(join(root, 'runtime', 'vendor', 'k8s.io', 'cri-api', V1_PATH), corpusText('v0.37.0-beta.0'));
+    const file = join(root, 'runtime', 'api.proto');
+    write(file, corpusText('v0.36.3'));
+    const why = /runtime\/vendor \(k8s\.io\/cri-api v0\.37\.0\) not read: \S+\/go\.work uses the module, and in workspace mode Go reads the workspace's vendor\/ or the module cache, not the module's own/;
+    const found = await findInVendor(dirname(file));
+    assert.ok(!found.ok && why.test(found.reason), JSON.stringify(found));
+    const auto = await resolveBaseline({ filePath: file, trusted: true, bundled: loadBundledHistory(), env: NO_CACHE });
+    assert.equal(auto.baseline?.source, 'bundled', auto.baseline?.origin);
+    assert.match(auto.baseline.origin, /a newer release found was not usable: /);
+    assert.match(auto.baseline.origin, why);
+    // A release set as the baseline is not read from it either.
+    const set = await resolveBaseline({ explicit: 'v0.37.0', filePath: file, trusted: true, bundled: loadBundledHistory(), env: NO_CACHE });
+    assert.ok(!set.baseline, set.baseline?.origin);
+    assert.match(set.message ?? '', why);
+    // Workspace mode off: Go reads the module's vendor/, and so does the resolution.
+    const off = await resolveBaseline({ filePath: file, trusted: true, bundled: loadBundledHistory(), env: { ...NO_CACHE, GOWORK: 'off' } });
+    assert.equal(off.baseline?.tag, 'v0.37.0', off.baseline?.origin);
+    assert.equal(off.baseline.source, 'vendor');
+    // With a `go work vendor` tree, that is read, and the module's own vendor/ is said to be passed over.
+    write(join(root, 'vendor', 'modules.txt'), WORKSPACE_TXT('v0.36.0'));
+    write(join(root, 'vendor', 'k8s.io', 'cri-api', V1_PATH), corpusText('v0.36.0'));
+    const ws = await findInVendor(dirname(file));
+    assert.equal(ws.ok && ws.version, 'v0.36.0');
+    assert.ok(ws.skipped?.some((s) => s.version === 'v0.37.0' && why.test(s.why)), JSON.stringify(ws));
+  });
+});

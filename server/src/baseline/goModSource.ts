@@ -518,15 +518,32 @@ async function goLayout(fromDir: string, env: NodeJS.ProcessEnv): Promise<{ own:
 }
 
 /**
- * The `vendor/` Go reads for a file's module: a `go work vendor` tree (its modules.txt opens with `## workspace`)
- * beside the go.work that uses the module (or, for a file in no module, above it), which Go then reads instead
- * of the module's own (not with `GOWORK=off`, which turns workspace mode off); else `vendor/` beside the nearest
- * go.mod at or above `fromDir`, or in `fromDir` itself.
+ * The `vendor/` Go reads for a file's module: in workspace mode (a go.work that uses the module, or, for a file in
+ * no module, above it), only a `go work vendor` tree beside the go.work (its modules.txt opens with `## workspace`),
+ * never the module's own, which is `ignored` then; else `vendor/` beside the nearest go.mod at or above `fromDir`, or
+ * in `fromDir` itself.
  */
-async function vendorDirs(fromDir: string, env: NodeJS.ProcessEnv): Promise<{ dirs: { dir: string; workspace: boolean }[]; end: string; refused?: string }> {
+async function vendorDirs(fromDir: string, env: NodeJS.ProcessEnv): Promise<{ dirs: { dir: string; workspace: boolean }[]; end: string; refused?: string; ignored?: { dirs: string[]; goWork: string } }> {
   const { own, end, workspace, refused } = await goLayout(fromDir, env);
-  const dirs = own.map((dir) => ({ dir, workspace: false }));
-  return workspace ? { dirs: [{ dir: workspace.dir, workspace: true }, ...dirs], end } : { dirs, end, ...(refused ? { refused } : {}) };
+  if (workspace) return { dirs: [{ dir: workspace.dir, workspace: true }], end, ignored: { dirs: own, goWork: workspace.file } };
+  return { dirs: own.map((dir) => ({ dir, workspace: false })), end, ...(refused ? { refused } : {}) };
+}
+
+/**
+ * The module's own vendor/ that Go does not read in workspace mode, when its modules.txt lists k8s.io/cri-api: said
+ * where the baseline is described, since that copy is what one would expect to be read.
+ */
+async function ignoredVendors(ignored: { dirs: string[]; goWork: string } | undefined, max: number): Promise<Skipped[]> {
+  const out: Skipped[] = [];
+  for (const dir of ignored?.dirs ?? []) {
+    const vendor = join(dir, 'vendor');
+    const mods = await readFileWithin(dir, join(vendor, 'modules.txt'), max);
+    const v = 'text' in mods ? vendoredVersion(mods.text) : undefined;
+    if (!v) continue;
+    const why = `${vendor} (${CRI_API_MODULE} ${v.version || '(no version)'}) not read: ${ignored!.goWork} uses the module, and in workspace mode Go reads the workspace's vendor/ or the module cache, not the module's own`;
+    out.push({ ...(releaseOfGoTag(v.version) ? { version: v.version } : {}), why });
+  }
+  return out;
 }
 
 /**
@@ -536,8 +553,10 @@ async function vendorDirs(fromDir: string, env: NodeJS.ProcessEnv): Promise<{ di
  */
 export async function findInVendor(fromDir: string, options: GoModOptions = {}): Promise<GoModFound | GoModMiss> {
   const max = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
-  const { dirs, end, refused } = await vendorDirs(fromDir, options.env ?? process.env);
+  const { dirs, end, refused, ignored } = await vendorDirs(fromDir, options.env ?? process.env);
   if (refused) return { ok: false, reason: refused };
+  const notRead = await ignoredVendors(ignored, max);
+  const also = notRead.length ? { skipped: notRead } : {};
   for (const { dir, workspace } of dirs) {
     // Read within the module, not within vendor/: a vendor/ that is a link out of the module is the link's target.
     const vendor = join(dir, 'vendor');
@@ -552,22 +571,23 @@ export async function findInVendor(fromDir: string, options: GoModOptions = {}):
       // (required as v0.0.0), vendors release vX itself; a fork's module or a local directory is no release.
       const pinned = v.replacement?.startsWith(`${CRI_API_MODULE} `) ? v.replacement.slice(CRI_API_MODULE.length + 1) : undefined;
       if (v.replacement && !pinned) {
-        return { ok: false, reason: `${where} replaces ${CRI_API_MODULE} with ${v.replacement}; the vendored copy is not a released version` };
+        return { ok: false, reason: `${where} replaces ${CRI_API_MODULE} with ${v.replacement}; the vendored copy is not a released version`, ...also };
       }
       const version = pinned ?? v.version;
       // A commit (`go get k8s.io/cri-api@<commit>`) only when asked for: it is no release.
       const commit = (version === options.version || !!options.commits) && !!parsePseudoVersion(version);
-      if (!commit && !releaseOfGoTag(version)) return { ok: false, reason: `${where} lists ${CRI_API_MODULE} ${version || '(no version)'}, not a v0.N.M release` };
+      if (!commit && !releaseOfGoTag(version)) return { ok: false, reason: `${where} lists ${CRI_API_MODULE} ${version || '(no version)'}, not a v0.N.M release`, ...also };
       if (!commit && !wanted(version, options)) {
-        return { ok: false, reason: `${where} lists ${CRI_API_MODULE} ${version}${options.version ? `, not ${options.version}` : ', a pre-release'}` };
+        return { ok: false, reason: `${where} lists ${CRI_API_MODULE} ${version}${options.version ? `, not ${options.version}` : ', a pre-release'}`, ...also };
       }
       const file = join(vendor, 'k8s.io', 'cri-api', ...V1_PATH.split('/'));
       const r = await readFileWithin(dir, file, max);
-      if (!('text' in r)) return { ok: false, reason: r.reason, skipped: [{ version, why: `vendored ${CRI_API_MODULE} ${version}: ${r.reason}` }] };
-      return { ok: true, source: 'vendor', version, file, text: r.text, origin: `vendored ${CRI_API_MODULE} ${version} (${vendor})` };
+      if (!('text' in r)) return { ok: false, reason: r.reason, skipped: [{ version, why: `vendored ${CRI_API_MODULE} ${version}: ${r.reason}` }, ...notRead] };
+      return { ok: true, source: 'vendor', version, file, text: r.text, origin: `vendored ${CRI_API_MODULE} ${version} (${vendor})`, ...also };
     }
   }
-  return { ok: false, reason: `no vendor/modules.txt listing ${CRI_API_MODULE} in the module of ${fromDir} (${end})` };
+  const searched = ignored ? `the go work vendor tree of ${ignored.goWork}` : `the module of ${fromDir} (${end})`;
+  return { ok: false, reason: [`no vendor/modules.txt listing ${CRI_API_MODULE} in ${searched}`, ...notRead.map((s) => s.why)].join('; '), ...also };
 }
 
 /**

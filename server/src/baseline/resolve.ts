@@ -504,8 +504,10 @@ async function resolveInner(opts: ResolveOptions): Promise<ResolveResult> {
   if (!opts.trusted) note('vendor', 'skipped: the workspace is not trusted, so its vendor/ tree is not read');
   else if (opts.filePath) {
     const vd = await findInVendor(dirname(opts.filePath), { includePrereleases, env });
-    if (vd.ok) consider('vendor', vd.version, vd.origin, vd.text, vd.file);
-    else note('vendor', vd.reason);
+    if (vd.ok) {
+      for (const s of vd.skipped ?? []) note('vendor', `passed over: ${s.why}`);
+      consider('vendor', vd.version, vd.origin, vd.text, vd.file);
+    } else note('vendor', vd.reason);
     unusable.push(...(vd.skipped ?? []));
   }
   checkAbort();
