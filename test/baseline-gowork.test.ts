@@ -198,5 +198,11 @@ describe('in workspace mode, the module\'s own vendor/', NEEDS_CORPUS, () => {
     const ws = await findInVendor(dirname(file));
     assert.equal(ws.ok && ws.version, 'v0.36.0');
     assert.ok(ws.skipped?.some((s) => s.version === 'v0.37.0' && why.test(s.why)), JSON.stringify(ws));
+    // Opened, the module's vendored api.proto is still the release its own modules.txt names.
+    write(join(root, 'runtime', 'vendor', 'modules.txt'), '# k8s.io/cri-api v0.35.0\n## explicit; go 1.24\nk8s.io/cri-api/pkg/apis/runtime/v1\n');
+    write(join(root, 'runtime', 'vendor', 'k8s.io', 'cri-api', V1_PATH), corpusText('v0.35.0'));
+    const opened = await resolveBaseline({ filePath: join(root, 'runtime', 'vendor', 'k8s.io', 'cri-api', V1_PATH), trusted: true, bundled: loadBundledHistory(), env: NO_CACHE });
+    assert.equal(opened.baseline?.release, 'v0.35.0', opened.baseline?.origin);
+    assert.match(opened.baseline.origin, /runtime\/vendor\/modules\.txt says this vendored file is v0\.35\.0/);
   });
 });
