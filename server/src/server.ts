@@ -820,6 +820,7 @@ documents.onDidClose((e) => {
 
 connection.onDidChangeWatchedFiles((e) => {
   const changed = new Set<string>();
+  let goFiles = false;
   for (const c of Array.isArray(e?.changes) ? e.changes : []) {
     const p = typeof c?.uri === 'string' ? fsPathOf(c.uri) : undefined;
     if (p && path.basename(p) === CONFIG_FILE) {
@@ -827,13 +828,14 @@ connection.onDidChangeWatchedFiles((e) => {
       continue;
     }
     if (p && isGoModuleFile(p)) {
-      // As a move of HEAD: the baseline may now be another release (`go get`, `go mod vendor`, a go.work edited).
-      if (trusted && baselines.goFilesChanged()) revalidateAll();
+      goFiles = true;
       continue;
     }
     workspaceFiles.invalidate(p);
     if (p) changed.add(path.resolve(p));
   }
+  // As a move of HEAD: the baseline may now be another release (`go get`, `go mod vendor`, a go.work edited).
+  if (goFiles && trusted && baselines.goFilesChanged()) revalidateAll();
   if (!changed.size) return;
   for (const d of documents.all()) {
     const deps = states.get(d.uri)?.analysis?.deps;
