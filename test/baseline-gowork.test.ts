@@ -4,11 +4,11 @@
 // api.proto is. Real releases of the corpus play the vendored copies.
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { V1_PATH } from '../server/src/baseline/corpus';
-import { findInVendor, workspaceUses } from '../server/src/baseline/goModSource';
+import { findGoSumHashes, findInVendor, workspaceUses } from '../server/src/baseline/goModSource';
 import { loadBundledHistory } from '../server/src/baseline/historyIndex';
 import { resolveBaseline } from '../server/src/baseline/resolve';
 import { compareTags, newestTag } from '../server/src/policy/versions';
@@ -106,5 +106,103 @@ describe('a go work vendor tree', NEEDS_CORPUS, () => {
     const bad = await resolveWith('h1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=');
     assert.equal(bad.baseline?.tag, 'v0.36.3', bad.baseline?.origin);
     assert.match(bad.baseline.origin, /a newer release found was not usable: .*v0\.37\.0\.zip rejected: its hash h1:\S+ does not match the workspace's go\.sum or go\.work\.sum \(h1:AAAA/);
+  });
+});
+
+describe('GOWORK naming a go.work', NEEDS_CORPUS, () => {
+  /** Modules `runtime` and `tools` with no go.work above them, and `alt/dev.work`, vendored by `go work vendor`. */
+  function named(name: string, uses: string, version: string): { root: string; work: string; file: string } {
+    const root = join(TMP, name);
+    for (const m of ['runtime', 'tools']) write(join(root, m, 'go.mod'), `module example.com/${m}\n\ngo 1.24\n\nrequire k8s.io/cri-api ${version}\n`);
+    const work = join(root, 'alt', 'dev.work');
+    write(work, `go 1.24\n\n${uses}\n`);
+    write(join(root, 'alt', 'vendor', 'modules.txt'), WORKSPACE_TXT(version));
+    write(join(root, 'alt', 'vendor', 'k8s.io', 'cri-api', V1_PATH), corpusText('v0.37.0-beta.0'));
+    const file = join(root, 'runtime', 'api.proto');
+    write(file, corpusText('v0.36.3'));
+    return { root, work, file };
+  }
+
+  test('is the workspace Go uses, found nowhere by the walk: its vendor/ and its .sum file are read', async () => {
+    const { root, work, file } = named('gowork-env', 'use ../runtime', 'v0.37.0');
+    assert.ok(!(await findInVendor(dirname(file), { env: {} })).ok, 'no go.work above the module');
+    const found = await findInVendor(dirname(file), { env: { GOWORK: work } });
+    assert.ok(found.ok, !found.ok ? found.reason : '');
+    assert.equal(found.version, 'v0.37.0');
+    assert.equal(found.file, join(root, 'alt', 'vendor', 'k8s.io', 'cri-api', V1_PATH));
+    const auto = await resolveBaseline({ filePath: file, trusted: true, bundled: loadBundledHistory(), env: { ...NO_CACHE, GOWORK: work } });
+    assert.equal(auto.baseline?.tag, 'v0.37.0', auto.baseline?.origin);
+    // Go's go.work.sum of `dev.work` is `dev.work.sum`.
+    write(`${work}.sum`, 'k8s.io/cri-api v0.37.0 h1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n');
+    assert.equal((await findGoSumHashes(dirname(file), { GOWORK: work })).hashes.get('v0.37.0'), 'h1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=');
+    assert.equal((await findGoSumHashes(dirname(file), {})).hashes.size, 0);
+  });
+
+  test('wins over the go.work the walk finds; not one that does not use the module; not a relative path, which Go refuses', async () => {
+    const { root, work, file } = named('gowork-wins', 'use ../runtime', 'v0.37.0');
+    write(join(root, 'go.work'), 'go 1.24\n\nuse ./runtime\n');
+    write(join(root, 'vendor', 'modules.txt'), WORKSPACE_TXT('v0.36.0'));
+    write(join(root, 'vendor', 'k8s.io', 'cri-api', V1_PATH), corpusText('v0.36.0'));
+    assert.equal((await findInVendor(dirname(file), { env: {} }) as { version?: string }).version, 'v0.36.0');
+    assert.equal((await findInVendor(dirname(file), { env: { GOWORK: 'auto' } }) as { version?: string }).version, 'v0.36.0');
+    assert.equal((await findInVendor(dirname(file), { env: { GOWORK: work } }) as { version?: string }).version, 'v0.37.0');
+    const other = await findInVendor(join(root, 'tools'), { env: { GOWORK: work } });
+    assert.ok(!other.ok, JSON.stringify(other));
+    const relative = await findInVendor(dirname(file), { env: { GOWORK: 'alt/dev.work' } });
+    assert.ok(!relative.ok && /GOWORK=alt\/dev\.work is not an absolute path, which the go command refuses/.test(relative.reason), JSON.stringify(relative));
+  });
+
+  test('under the walk\'s rules: not in a directory every user may write to, not through a link out of its directory', { skip: process.platform === 'win32' }, async () => {
+    const { root, work, file } = named('gowork-rules', 'use ../runtime', 'v0.37.0');
+    chmodSync(join(root, 'alt'), 0o777);
+    try {
+      const r = await findInVendor(dirname(file), { env: { GOWORK: work } });
+      assert.ok(!r.ok && /GOWORK=.* not read: .*alt is writable by every user/.test(r.reason), JSON.stringify(r));
+    } finally {
+      chmodSync(join(root, 'alt'), 0o755);
+    }
+    const link = join(root, 'linked', 'go.work');
+    mkdirSync(dirname(link), { recursive: true });
+    symlinkSync(work, link);
+    const r = await findInVendor(dirname(file), { env: { GOWORK: link } });
+    assert.ok(!r.ok && /symlink leading outside/.test(r.reason), JSON.stringify(r));
+  });
+});
+
+describe('in workspace mode, the module\'s own vendor/', NEEDS_CORPUS, () => {
+  test('is not read, as Go does not read it: the workspace\'s vendor/ or the module cache is, and the Baseline line says why', async () => {
+    // The go.work uses the module; no `go work vendor` tree beside it, the module vendored v0.37.0 itself.
+    const root = workspace('ws-own', 'use ./runtime', '# example.com/other v1.0.0\n', '');
+    write(join(root, 'runtime', 'vendor', 'modules.txt'), '# k8s.io/cri-api v0.37.0\n## explicit; go 1.24\nk8s.io/cri-api/pkg/apis/runtime/v1\n');
+    write(join(root, 'runtime', 'vendor', 'k8s.io', 'cri-api', V1_PATH), corpusText('v0.37.0-beta.0'));
+    const file = join(root, 'runtime', 'api.proto');
+    write(file, corpusText('v0.36.3'));
+    const why = /runtime\/vendor \(k8s\.io\/cri-api v0\.37\.0\) not read: \S+\/go\.work uses the module, and in workspace mode Go reads the workspace's vendor\/ or the module cache, not the module's own/;
+    const found = await findInVendor(dirname(file));
+    assert.ok(!found.ok && why.test(found.reason), JSON.stringify(found));
+    const auto = await resolveBaseline({ filePath: file, trusted: true, bundled: loadBundledHistory(), env: NO_CACHE });
+    assert.equal(auto.baseline?.source, 'bundled', auto.baseline?.origin);
+    assert.match(auto.baseline.origin, /a newer release found was not usable: /);
+    assert.match(auto.baseline.origin, why);
+    // A release set as the baseline is not read from it either.
+    const set = await resolveBaseline({ explicit: 'v0.37.0', filePath: file, trusted: true, bundled: loadBundledHistory(), env: NO_CACHE });
+    assert.ok(!set.baseline, set.baseline?.origin);
+    assert.match(set.message ?? '', why);
+    // Workspace mode off: Go reads the module's vendor/, and so does the resolution.
+    const off = await resolveBaseline({ filePath: file, trusted: true, bundled: loadBundledHistory(), env: { ...NO_CACHE, GOWORK: 'off' } });
+    assert.equal(off.baseline?.tag, 'v0.37.0', off.baseline?.origin);
+    assert.equal(off.baseline.source, 'vendor');
+    // With a `go work vendor` tree, that is read, and the module's own vendor/ is said to be passed over.
+    write(join(root, 'vendor', 'modules.txt'), WORKSPACE_TXT('v0.36.0'));
+    write(join(root, 'vendor', 'k8s.io', 'cri-api', V1_PATH), corpusText('v0.36.0'));
+    const ws = await findInVendor(dirname(file));
+    assert.equal(ws.ok && ws.version, 'v0.36.0');
+    assert.ok(ws.skipped?.some((s) => s.version === 'v0.37.0' && why.test(s.why)), JSON.stringify(ws));
+    // Opened, the module's vendored api.proto is still the release its own modules.txt names.
+    write(join(root, 'runtime', 'vendor', 'modules.txt'), '# k8s.io/cri-api v0.35.0\n## explicit; go 1.24\nk8s.io/cri-api/pkg/apis/runtime/v1\n');
+    write(join(root, 'runtime', 'vendor', 'k8s.io', 'cri-api', V1_PATH), corpusText('v0.35.0'));
+    const opened = await resolveBaseline({ filePath: join(root, 'runtime', 'vendor', 'k8s.io', 'cri-api', V1_PATH), trusted: true, bundled: loadBundledHistory(), env: NO_CACHE });
+    assert.equal(opened.baseline?.release, 'v0.35.0', opened.baseline?.origin);
+    assert.match(opened.baseline.origin, /runtime\/vendor\/modules\.txt says this vendored file is v0\.35\.0/);
   });
 });

@@ -13,7 +13,7 @@ import {
   InitializeRequest, InitializedNotification, LogMessageNotification, PublishDiagnosticsNotification, RegistrationRequest,
   ShowMessageNotification, ShutdownRequest, WorkDoneProgressCreateRequest,
   type ClientCapabilities, type InitializeResult, type ProtocolConnection, type PublishDiagnosticsParams, type Position, type Range,
-  type TextDocumentContentChangeEvent, type ShowMessageParams,
+  type TextDocumentContentChangeEvent, type ShowMessageParams, type Registration,
 } from 'vscode-languageserver-protocol/node';
 import type { StatusParams } from '../server/src/lsp/protocol';
 import { findRepoRoot } from '../server/src/baseline/corpus';
@@ -126,6 +126,8 @@ export class LspEditor {
   readonly logs: string[] = [];
   readonly messages: ShowMessageParams[] = [];
   readonly progressTokens: (string | number)[] = [];
+  /** What the server registered for (`client/registerCapability`). */
+  readonly registrations: Registration[] = [];
   readonly diagnosticsLog = new Recorder<PublishDiagnosticsParams>();
   readonly progress = new Recorder<ProgressEvent>();
   readonly statuses = new Recorder<StatusParams>();
@@ -154,7 +156,9 @@ export class LspEditor {
       this.configurationRequests++;
       return params.items.map((i) => (i.section === 'criCompat' ? this.settings : null));
     });
-    this.conn.onRequest(RegistrationRequest.type, () => undefined);
+    this.conn.onRequest(RegistrationRequest.type, (p) => {
+      this.registrations.push(...p.registrations);
+    });
     this.conn.onRequest(WorkDoneProgressCreateRequest.type, (p) => {
       this.progressTokens.push(p.token);
     });

@@ -36,7 +36,7 @@ import type { ApiModel } from './proto/model';
 import { toDiagnostics, type DiagnosticSupport } from './lsp/convert';
 import { FsImportResolver, fileStamp, fsPathOf, isInside } from './lsp/importResolver';
 import { WorkspaceProtoFiles } from './lsp/workspaceFiles';
-import { BaselineManager, type BaselineAnswer, type ProgressHandle } from './lsp/baselines';
+import { BaselineManager, GO_MODULE_FILES, isGoModuleFile, type BaselineAnswer, type ProgressHandle } from './lsp/baselines';
 import { APPLY_FIX_COMMAND, applyFixArguments, asCommands, codeActions, findingsAt, FIX_ALL_KIND, QUICKFIX_KIND } from './lsp/codeActions';
 import {
   BaselinesRequestMethod, HistoryRequestMethod, ReportRequestMethod, RulesRequestMethod, StatusNotificationMethod,
@@ -354,7 +354,9 @@ connection.onInitialized(() => {
     void connection.client.register(DidChangeConfigurationNotification.type, { section: 'criCompat' }).catch((e) => log('registering for configuration changes failed', e));
   }
   if (hasWatchedFilesRegistration) {
-    void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.proto' }, { globPattern: `**/${CONFIG_FILE}` }] })
+    // The Go files baseline resolution reads: a change resolves it again. It reads them in a trusted workspace only,
+    // so their events are ignored in an untrusted one (trust may come later: they are watched all the same).
+    void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.proto' }, { globPattern: `**/${CONFIG_FILE}` }, ...GO_MODULE_FILES.map((globPattern) => ({ globPattern }))] })
       .catch((e) => log('registering the .proto file watcher failed', e));
   }
   if (hasWorkspaceFolderChanges) {
@@ -818,15 +820,22 @@ documents.onDidClose((e) => {
 
 connection.onDidChangeWatchedFiles((e) => {
   const changed = new Set<string>();
+  let goFiles = false;
   for (const c of Array.isArray(e?.changes) ? e.changes : []) {
     const p = typeof c?.uri === 'string' ? fsPathOf(c.uri) : undefined;
     if (p && path.basename(p) === CONFIG_FILE) {
       revalidateAll();
       continue;
     }
+    if (p && isGoModuleFile(p)) {
+      goFiles = true;
+      continue;
+    }
     workspaceFiles.invalidate(p);
     if (p) changed.add(path.resolve(p));
   }
+  // As a move of HEAD: the baseline may now be another release (`go get`, `go mod vendor`, a go.work edited).
+  if (goFiles && trusted && baselines.goFilesChanged()) revalidateAll();
   if (!changed.size) return;
   for (const d of documents.all()) {
     const deps = states.get(d.uri)?.analysis?.deps;

@@ -5,7 +5,7 @@
 // fs.promises, not node:fs/promises: Node loads that module (and what it needs) on first use, not at start-up.
 import { promises as fsp } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
-import { delimiter, dirname, isAbsolute, join, resolve as resolvePath, sep } from 'node:path';
+import { basename, delimiter, dirname, isAbsolute, join, resolve as resolvePath, sep } from 'node:path';
 import { V1_PATH } from './corpus';
 import { readRegularFile, readRegularFileSync } from '../regularFile';
 import { compareTags, parseGoTag, parsePseudoVersion, releaseOfGoTag } from '../policy/versions';
@@ -17,7 +17,7 @@ export { CRI_API_MODULE, DEFAULT_MAX_FILE_BYTES };
 const MAX_WALK_UP = 64;
 
 export interface GoModOptions {
-  /** Environment for GOMODCACHE / GOPATH, and GOWORK (`off`: no workspace vendor/); default `process.env`. */
+  /** Environment for GOMODCACHE / GOPATH, and GOWORK (the go.work to use, or `off`: none); default `process.env`. */
   env?: NodeJS.ProcessEnv;
   /** Default `os.homedir()`, for `~/go/pkg/mod`. */
   homeDir?: string;
@@ -471,20 +471,79 @@ export function workspaceUses(goWork: string, root: string): string[] {
   return uses.map((u) => resolvePath(root, u.replace(/^"(.*)"$|^`(.*)`$/, '$1$2')));
 }
 
+/** The go.work Go uses (`$GOWORK`, else the nearest found walking up) when it uses the file's module: workspace mode. */
+interface GoWorkspace {
+  /** The go.work file; its go.work.sum is this + `.sum`, as Go names it (`dev.work` → `dev.work.sum`). */
+  file: string;
+  /** Its directory, where `go work vendor` puts vendor/; nothing is read from outside it. */
+  dir: string;
+}
+
 /**
- * The `vendor/` Go reads for a file's module: a `go work vendor` tree (its modules.txt opens with `## workspace`)
- * beside the go.work that uses the module (or, for a file in no module, above it), which Go then reads instead
- * of the module's own (not with `GOWORK=off`, which turns workspace mode off); else `vendor/` beside the nearest
- * go.mod at or above `fromDir`, or in `fromDir` itself.
+ * Where Go finds a file's module's Go files: `own`, the module root (or the file's directory, for a file in no
+ * module), whose vendor/ and go.sum are the module's; `workspace`, the go.work Go uses when it uses the module.
+ * The go.work is `$GOWORK` when it names one (Go refuses a relative path, `refused` then says so, as it refuses
+ * to run), none with `GOWORK=off`, else the one the walk found (`GOWORK` empty or `auto`). A `$GOWORK` elsewhere is
+ * read as a walked one is: not from a shared directory or one of another user, and not through a link out of its
+ * directory.
  */
-async function vendorDirs(fromDir: string, env: NodeJS.ProcessEnv): Promise<{ dirs: { dir: string; workspace: boolean }[]; end: string; workspace?: string }> {
-  const { dirs, end, workspace } = await projectDirs(fromDir);
-  const own = dirs.filter((d) => d.moduleRoot || d.start).map((d) => ({ dir: d.dir, workspace: false }));
-  if (!workspace || env.GOWORK === 'off') return { dirs: own, end };
+async function goLayout(fromDir: string, env: NodeJS.ProcessEnv): Promise<{ own: string[]; end: string; workspace?: GoWorkspace; refused?: string }> {
+  const { dirs, end, workspace: walked } = await projectDirs(fromDir);
+  const own = dirs.filter((d) => d.moduleRoot || d.start).map((d) => d.dir);
+  const gowork = env.GOWORK ?? '';
+  if (gowork === 'off') return { own, end };
+  let file: string;
+  if (gowork === '' || gowork === 'auto') {
+    if (!walked) return { own, end };
+    file = join(walked, 'go.work');
+  } else if (!isAbsolute(gowork)) {
+    return { own, end, refused: `GOWORK=${gowork} is not an absolute path, which the go command refuses` };
+  } else {
+    let real: string;
+    try {
+      real = await fsp.realpath(dirname(gowork));
+    } catch {
+      return { own, end, refused: `GOWORK=${gowork}: ${dirname(gowork)} does not exist` };
+    }
+    const stop = await notProjectDir(real, await sharedRoots());
+    if (stop) return { own, end, refused: `GOWORK=${gowork} not read: ${stop}` };
+    file = join(real, basename(gowork));
+  }
+  const dir = dirname(file);
   const module = dirs.find((d) => d.moduleRoot)?.dir;
-  const goWork = await readFileWithin(workspace, join(workspace, 'go.work'), 64 * 1024);
-  const uses = 'text' in goWork && (module === undefined || workspaceUses(goWork.text, workspace).includes(module));
-  return uses ? { dirs: [{ dir: workspace, workspace: true }, ...own], end, workspace } : { dirs: own, end };
+  const goWork = await readFileWithin(dir, file, 64 * 1024);
+  if (!('text' in goWork)) return { own, end, ...(gowork ? { refused: `GOWORK=${gowork}: ${goWork.reason}` } : {}) };
+  const uses = module === undefined || workspaceUses(goWork.text, dir).includes(module);
+  return uses ? { own, end, workspace: { file, dir } } : { own, end };
+}
+
+/**
+ * The `vendor/` Go reads for a file's module: in workspace mode (a go.work that uses the module, or, for a file in
+ * no module, above it), only a `go work vendor` tree beside the go.work (its modules.txt opens with `## workspace`),
+ * never the module's own, which is `ignored` then; else `vendor/` beside the nearest go.mod at or above `fromDir`, or
+ * in `fromDir` itself.
+ */
+async function vendorDirs(fromDir: string, env: NodeJS.ProcessEnv): Promise<{ dirs: { dir: string; workspace: boolean }[]; end: string; refused?: string; ignored?: { dirs: string[]; goWork: string } }> {
+  const { own, end, workspace, refused } = await goLayout(fromDir, env);
+  if (workspace) return { dirs: [{ dir: workspace.dir, workspace: true }], end, ignored: { dirs: own, goWork: workspace.file } };
+  return { dirs: own.map((dir) => ({ dir, workspace: false })), end, ...(refused ? { refused } : {}) };
+}
+
+/**
+ * The module's own vendor/ that Go does not read in workspace mode, when its modules.txt lists k8s.io/cri-api: said
+ * where the baseline is described, since that copy is what one would expect to be read.
+ */
+async function ignoredVendors(ignored: { dirs: string[]; goWork: string } | undefined, max: number): Promise<Skipped[]> {
+  const out: Skipped[] = [];
+  for (const dir of ignored?.dirs ?? []) {
+    const vendor = join(dir, 'vendor');
+    const mods = await readFileWithin(dir, join(vendor, 'modules.txt'), max);
+    const v = 'text' in mods ? vendoredVersion(mods.text) : undefined;
+    if (!v) continue;
+    const why = `${vendor} (${CRI_API_MODULE} ${v.version || '(no version)'}) not read: ${ignored!.goWork} uses the module, and in workspace mode Go reads the workspace's vendor/ or the module cache, not the module's own`;
+    out.push({ ...(releaseOfGoTag(v.version) ? { version: v.version } : {}), why });
+  }
+  return out;
 }
 
 /**
@@ -494,7 +553,10 @@ async function vendorDirs(fromDir: string, env: NodeJS.ProcessEnv): Promise<{ di
  */
 export async function findInVendor(fromDir: string, options: GoModOptions = {}): Promise<GoModFound | GoModMiss> {
   const max = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
-  const { dirs, end } = await vendorDirs(fromDir, options.env ?? process.env);
+  const { dirs, end, refused, ignored } = await vendorDirs(fromDir, options.env ?? process.env);
+  if (refused) return { ok: false, reason: refused };
+  const notRead = await ignoredVendors(ignored, max);
+  const also = notRead.length ? { skipped: notRead } : {};
   for (const { dir, workspace } of dirs) {
     // Read within the module, not within vendor/: a vendor/ that is a link out of the module is the link's target.
     const vendor = join(dir, 'vendor');
@@ -509,22 +571,23 @@ export async function findInVendor(fromDir: string, options: GoModOptions = {}):
       // (required as v0.0.0), vendors release vX itself; a fork's module or a local directory is no release.
       const pinned = v.replacement?.startsWith(`${CRI_API_MODULE} `) ? v.replacement.slice(CRI_API_MODULE.length + 1) : undefined;
       if (v.replacement && !pinned) {
-        return { ok: false, reason: `${where} replaces ${CRI_API_MODULE} with ${v.replacement}; the vendored copy is not a released version` };
+        return { ok: false, reason: `${where} replaces ${CRI_API_MODULE} with ${v.replacement}; the vendored copy is not a released version`, ...also };
       }
       const version = pinned ?? v.version;
       // A commit (`go get k8s.io/cri-api@<commit>`) only when asked for: it is no release.
       const commit = (version === options.version || !!options.commits) && !!parsePseudoVersion(version);
-      if (!commit && !releaseOfGoTag(version)) return { ok: false, reason: `${where} lists ${CRI_API_MODULE} ${version || '(no version)'}, not a v0.N.M release` };
+      if (!commit && !releaseOfGoTag(version)) return { ok: false, reason: `${where} lists ${CRI_API_MODULE} ${version || '(no version)'}, not a v0.N.M release`, ...also };
       if (!commit && !wanted(version, options)) {
-        return { ok: false, reason: `${where} lists ${CRI_API_MODULE} ${version}${options.version ? `, not ${options.version}` : ', a pre-release'}` };
+        return { ok: false, reason: `${where} lists ${CRI_API_MODULE} ${version}${options.version ? `, not ${options.version}` : ', a pre-release'}`, ...also };
       }
       const file = join(vendor, 'k8s.io', 'cri-api', ...V1_PATH.split('/'));
       const r = await readFileWithin(dir, file, max);
-      if (!('text' in r)) return { ok: false, reason: r.reason, skipped: [{ version, why: `vendored ${CRI_API_MODULE} ${version}: ${r.reason}` }] };
-      return { ok: true, source: 'vendor', version, file, text: r.text, origin: `vendored ${CRI_API_MODULE} ${version} (${vendor})` };
+      if (!('text' in r)) return { ok: false, reason: r.reason, skipped: [{ version, why: `vendored ${CRI_API_MODULE} ${version}: ${r.reason}` }, ...notRead] };
+      return { ok: true, source: 'vendor', version, file, text: r.text, origin: `vendored ${CRI_API_MODULE} ${version} (${vendor})`, ...also };
     }
   }
-  return { ok: false, reason: `no vendor/modules.txt listing ${CRI_API_MODULE} in the module of ${fromDir} (${end})` };
+  const searched = ignored ? `the go work vendor tree of ${ignored.goWork}` : `the module of ${fromDir} (${end})`;
+  return { ok: false, reason: [`no vendor/modules.txt listing ${CRI_API_MODULE} in ${searched}`, ...notRead.map((s) => s.why)].join('; '), ...also };
 }
 
 /**
@@ -533,9 +596,9 @@ export async function findInVendor(fromDir: string, options: GoModOptions = {}):
  * it, where Go keeps those of workspace mode; the same walk as `findInVendor`.
  */
 export async function findGoSumHashes(fromDir: string, env: NodeJS.ProcessEnv = process.env, maxBytes = DEFAULT_MAX_FILE_BYTES): Promise<{ file?: string; hashes: Map<string, string> }> {
-  const { dirs, workspace } = await vendorDirs(fromDir, env);
+  const { own, workspace } = await goLayout(fromDir, env);
   const found: { file?: string; hashes: Map<string, string> } = { hashes: new Map() };
-  for (const { dir } of dirs.filter((d) => !d.workspace)) {
+  for (const dir of own) {
     const file = join(dir, 'go.sum');
     const r = await readFileWithin(dir, file, maxBytes);
     if (!('text' in r)) continue;
@@ -543,7 +606,7 @@ export async function findGoSumHashes(fromDir: string, env: NodeJS.ProcessEnv = 
     found.hashes = parseGoSum(r.text);
     break;
   }
-  const work = workspace && await readFileWithin(workspace, join(workspace, 'go.work.sum'), maxBytes);
+  const work = workspace && await readFileWithin(workspace.dir, `${workspace.file}.sum`, maxBytes);
   if (work && 'text' in work) {
     for (const [version, h1] of parseGoSum(work.text)) if (!found.hashes.has(version)) found.hashes.set(version, h1);
   }

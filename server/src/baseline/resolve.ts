@@ -504,8 +504,10 @@ async function resolveInner(opts: ResolveOptions): Promise<ResolveResult> {
   if (!opts.trusted) note('vendor', 'skipped: the workspace is not trusted, so its vendor/ tree is not read');
   else if (opts.filePath) {
     const vd = await findInVendor(dirname(opts.filePath), { includePrereleases, env });
-    if (vd.ok) consider('vendor', vd.version, vd.origin, vd.text, vd.file);
-    else note('vendor', vd.reason);
+    if (vd.ok) {
+      for (const s of vd.skipped ?? []) note('vendor', `passed over: ${s.why}`);
+      consider('vendor', vd.version, vd.origin, vd.text, vd.file);
+    } else note('vendor', vd.reason);
     unusable.push(...(vd.skipped ?? []));
   }
   checkAbort();
@@ -580,12 +582,17 @@ async function goCopyRelease(filePath: string, bundled: BundledIndex, trusted: b
   const inCache = cached && placed(cached);
   if (inCache) return { ...inCache, says: `the Go module cache ${cache} holds this file as ${CRI_API_MODULE} ${cached}`, source: 'gomodcache' };
   if (!trusted) return undefined;
-  const vd = await findInVendor(dirname(filePath), { includePrereleases: true, commits: true, env });
-  const vendored = vd.ok && real === vd.file ? placed(vd.version) : undefined;
-  if (!vd.ok || !vendored) return undefined;
-  // vd.file is vendor/k8s.io/cri-api/pkg/apis/runtime/v1/api.proto.
-  const modulesTxt = join(vd.file.slice(0, -join(CRI_API_MODULE, V1_PATH).length), 'modules.txt');
-  return { ...vendored, says: `${modulesTxt} says this vendored file is ${vd.version}`, source: 'vendor' };
+  // A module's own vendored file is the release its modules.txt names also in workspace mode, where Go reads
+  // another vendor/ (GOWORK=off: the module's).
+  for (const e of [env, { ...env, GOWORK: 'off' }]) {
+    const vd = await findInVendor(dirname(filePath), { includePrereleases: true, commits: true, env: e });
+    const vendored = vd.ok && real === vd.file ? placed(vd.version) : undefined;
+    if (!vd.ok || !vendored) continue;
+    // vd.file is vendor/k8s.io/cri-api/pkg/apis/runtime/v1/api.proto.
+    const modulesTxt = join(vd.file.slice(0, -join(CRI_API_MODULE, V1_PATH).length), 'modules.txt');
+    return { ...vendored, says: `${modulesTxt} says this vendored file is ${vd.version}`, source: 'vendor' };
+  }
+  return undefined;
 }
 
 /** The checked file from disk, for callers that pass no text; never through a symlink out of its directory. */

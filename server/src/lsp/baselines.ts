@@ -178,6 +178,18 @@ export class BaselineManager {
     for (const [k, last] of this.lastGood) if (last.folderKey === folderKey) this.lastGood.delete(k);
   }
 
+  /**
+   * Forgets the resolutions made for a file (those that may have read its Go module's or workspace's go.mod, go.sum,
+   * go.work, go.work.sum or vendor/modules.txt, one of which changed): Go's copy of the release may be another now.
+   * Every file's, not those below the changed file only: a go.work may use modules outside its directory, and `$GOWORK`
+   * name one anywhere. The last good baselines stay meanwhile, as for a change of settings. True if there were any.
+   */
+  goFilesChanged(): boolean {
+    let any = false;
+    this.forget((e) => (e.req.filePath ? (any = true) : false));
+    return any;
+  }
+
   /** Is any resolution still running? */
   get busy(): boolean {
     for (const e of this.entries.values()) if (e.running) return true;
@@ -292,4 +304,13 @@ export class BaselineManager {
     }
     this.host.resolved(e.key);
   }
+}
+
+/** Globs of the Go files baseline resolution reads from a module or workspace (`go.work` may be any `*.work`, by `$GOWORK`). */
+export const GO_MODULE_FILES = ['**/go.mod', '**/go.sum', '**/*.work', '**/*.work.sum', '**/vendor/modules.txt'];
+
+/** Is this one of the GO_MODULE_FILES (see `goFilesChanged`)? */
+export function isGoModuleFile(p: string): boolean {
+  const name = p.split(/[\\/]/).pop() ?? '';
+  return name === 'go.mod' || name === 'go.sum' || name.endsWith('.work') || name.endsWith('.work.sum') || /[\\/]vendor[\\/]modules\.txt$/.test(p);
 }

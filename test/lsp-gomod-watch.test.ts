@@ -1,0 +1,65 @@
+// The BUILT language server (dist/server.js --stdio) on a .proto of a Go module while the module's Go files change
+// under it: `go mod vendor` writing vendor/modules.txt, or go.work edited, resolves the baseline again, as a move of
+// HEAD does, through the file events the server registers for. Run `node scripts/build.mjs` first.
+import { after, before, test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { DidChangeWatchedFilesNotification, FileChangeType, type DidChangeWatchedFilesRegistrationOptions } from 'vscode-languageserver-protocol';
+import { V1_PATH } from '../server/src/baseline/corpus';
+import { loadBundledHistory } from '../server/src/baseline/historyIndex';
+import { newestTag } from '../server/src/policy/versions';
+import { LspEditor, NEEDS_SERVER } from './lspHarness';
+import { NEEDS_CORPUS, corpusText } from './corpusText';
+
+let root: string;
+before(() => {
+  root = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'cri-compat-gowatch-')));
+});
+after(() => {
+  if (root) rmSync(root, { recursive: true, force: true });
+});
+
+function write(p: string, text: string): void {
+  mkdirSync(path.dirname(p), { recursive: true });
+  writeFileSync(p, text);
+}
+
+test('vendor/modules.txt and go.work written while the file is open: the baseline is resolved again', { ...NEEDS_CORPUS, ...NEEDS_SERVER, timeout: 60_000 }, async () => {
+  const mod = path.join(root, 'runtime');
+  write(path.join(mod, 'go.mod'), 'module example.com/runtime\n\ngo 1.24\n\nrequire k8s.io/cri-api v0.37.0\n');
+  const file = path.join(mod, 'api', 'api.proto');
+  write(file, corpusText('v0.36.3'));
+  const uri = pathToFileURL(file).href;
+  const bundledNewest = newestTag(loadBundledHistory().releases.map((r) => r.tag));
+  const ed = LspEditor.start({ GOMODCACHE: path.join(root, 'no-modcache'), GOWORK: '', CRI_COMPAT_IMPORT_POLL_MS: '50' });
+  try {
+    await ed.initialize(root, { trusted: true });
+    await ed.open(uri, corpusText('v0.36.3'));
+    assert.equal((await ed.checked(uri)).baselineTag, bundledNewest);
+    const globs = ed.registrations.filter((r) => r.method === DidChangeWatchedFilesNotification.method)
+      .flatMap((r) => (r.registerOptions as DidChangeWatchedFilesRegistrationOptions).watchers.map((w) => w.globPattern));
+    for (const g of ['**/go.mod', '**/go.sum', '**/*.work', '**/*.work.sum', '**/vendor/modules.txt']) assert.ok(globs.includes(g), `${g} in ${JSON.stringify(globs)}`);
+    const changed = (p: string, type: FileChangeType = FileChangeType.Changed) =>
+      ed.conn.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: pathToFileURL(p).href, type }] });
+
+    // `go mod vendor` of a release newer than the bundled index: the editor's file is as it was.
+    write(path.join(mod, 'vendor', 'k8s.io', 'cri-api', V1_PATH), corpusText('v0.37.0-beta.0'));
+    write(path.join(mod, 'vendor', 'modules.txt'), '# k8s.io/cri-api v0.37.0\n## explicit; go 1.24\nk8s.io/cri-api/pkg/apis/runtime/v1\n');
+    let since = ed.statuses.all.length;
+    await changed(path.join(mod, 'vendor', 'modules.txt'), FileChangeType.Created);
+    const vendored = await ed.status((p) => p.uri === uri && p.checked && !p.resolving && p.baselineTag === 'v0.37.0', since, 10_000);
+    assert.match(vendored.origin ?? '', /^vendored k8s\.io\/cri-api v0\.37\.0/);
+
+    // A go.work that uses the module: Go reads no module vendor/ in workspace mode, and neither does the resolution.
+    write(path.join(root, 'go.work'), 'go 1.24\n\nuse ./runtime\n');
+    since = ed.statuses.all.length;
+    await changed(path.join(root, 'go.work'), FileChangeType.Created);
+    const workspace = await ed.status((p) => p.uri === uri && p.checked && !p.resolving && p.baselineTag === bundledNewest, since, 10_000);
+    assert.match(workspace.origin ?? '', /not read: .*go\.work uses the module/);
+  } finally {
+    await ed.close();
+  }
+});
