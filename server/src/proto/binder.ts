@@ -12,7 +12,7 @@ import {
 import { EDITION_DEFAULTS, misplacedFeatures, ownFeature, resolveFeatures, unknownFeatures, type FeatureTarget, type Features } from './features';
 import { defaultValueProblem } from './defaults';
 import { fieldOptionProblems, optionProblems, type OptionsOf } from './options';
-import { aggregateProblems, type PendingAggregate } from './aggregateOptions';
+import { customOptionProblems, type PendingOption } from './aggregateOptions';
 import { ENUM_MAX, FIELD_MAX, parse } from './parser';
 import { wellKnownTypes, type FeatureTargetName } from './wellKnown';
 import { addToIndex, join, lookup, sortIndex, type NameIndex } from './lookup';
@@ -245,8 +245,8 @@ class Binder {
   private readonly importNames = new Map<string, string>();
   /** Whether an imported file (or a bundled well-known type) declares names in the file's own package. */
   private importsOwnPackage = false;
-  /** Custom options with an aggregate value, checked once every extension is bound (see aggregateOptions.ts). */
-  private readonly aggregates: PendingAggregate[] = [];
+  /** Custom options with an aggregate value or a path, checked once every extension is bound (see aggregateOptions.ts). */
+  private readonly customOptions: PendingOption[] = [];
   /** checkScope's table of names, reused from scope to scope. */
   private readonly scopeNames = new Map<string, object>();
   /** Declarations already reported as duplicates, so that checkScopes does not report them again. */
@@ -297,7 +297,7 @@ class Binder {
     this.checkClosedEnumFields();
     this.checkEnumDefaults(model);
     this.checkExtensionNumbers();
-    this.checkAggregates();
+    this.checkCustomOptions();
     this.checkScopes();
     const needOpen = new Set(this.openEnumFields.map((f) => f.enumFqn));
     return {
@@ -331,28 +331,33 @@ class Binder {
   private checkOptions(options: readonly OptionNode[], kind: OptionsOf, scope: string): void {
     if (!options.length) return;
     for (const p of optionProblems(options, kind)) this.problem(p.code, p.message, p.range, 'error');
-    this.keepAggregates(options, scope);
+    this.keepCustomOptions(options, scope);
   }
 
-  /** The custom options of `options` with an aggregate value, for checkAggregates. */
-  private keepAggregates(options: readonly OptionNode[], scope: string): void {
-    for (const option of options) if (option.name.startsWith('(') && option.value.startsWith('{')) this.aggregates.push({ option, scope });
+  /** The custom options of `options` with an aggregate value (`(x) = { … }`) or a path (`(x).y`), for checkCustomOptions. */
+  private keepCustomOptions(options: readonly OptionNode[], scope: string): void {
+    for (const option of options) {
+      if (option.name.startsWith('(') && (option.value.startsWith('{') || !option.name.endsWith(')'))) this.customOptions.push({ option, scope });
+    }
   }
 
-  /** The keys of custom options' aggregate values, each a field or an extension of its message (see aggregateOptions.ts). */
-  private checkAggregates(): void {
-    if (!this.aggregates.length) return;
+  /**
+   * The keys of custom options' aggregate values, and the parts of their paths, each a field or an extension of its
+   * message (see aggregateOptions.ts).
+   */
+  private checkCustomOptions(): void {
+    if (!this.customOptions.length) return;
     // An extension the file does not declare may be an import's, or one of an import that is not found.
     let elsewhere: Set<string> | undefined;
     const declaredElsewhere = (fqn: string): boolean => {
       elsewhere ??= new Set(this.importedExtensions.flatMap((x) => x.numbers.map((n) => join(x.scope, n.name))));
       return elsewhere.has(fqn) || this.problems.some((p) => p.code === 'unresolved-import');
     };
-    const resolveMessage = (written: string, scope: string): string | undefined => {
+    const resolveType = (written: string, scope: string): { kind: 'message' | 'enum'; fqn: string } | undefined => {
       const d = SCALARS.has(written) ? undefined : this.resolveType(written, scope);
-      return d?.kind === 'message' ? d.fqn : undefined;
+      return d?.kind === 'message' || d?.kind === 'enum' ? { kind: d.kind, fqn: d.fqn } : undefined;
     };
-    for (const p of aggregateProblems(this.aggregates, this.ast, this.pkg, { resolveMessage, declaredElsewhere })) this.problem('unknown-option', p.message, p.range, 'error');
+    for (const p of customOptionProblems(this.customOptions, this.ast, this.pkg, { resolveType, declaredElsewhere })) this.problem('unknown-option', p.message, p.range, 'error');
   }
 
   private problem(code: string, message: string, range: Range, severity: Severity): void {
@@ -768,7 +773,7 @@ class Binder {
     if (f.options.length) {
       this.checkDefault(f, def, features, extension);
       for (const p of fieldOptionProblems(f, typeKind, type)) this.problem(p.code, p.message, p.range, 'error');
-      this.keepAggregates(f.options, scope);
+      this.keepCustomOptions(f.options, scope);
       if (typeKind !== 'unresolved') this.checkPacking(f, label === 'repeated' && isPackable(typeKind, type), packed, features);
     }
     if (packed) def.packed = packed.value === 'true';
