@@ -9,12 +9,12 @@ import {
 import {
   SCALARS, holdsStrings, isPackable, jsonNameOf, isReserved, type ApiModel, type EnumDef, type FieldDef, type FieldLabel, type MessageDef, type ServiceDef,
 } from './model';
-import { EDITION_DEFAULTS, misplacedFeatures, ownFeature, resolveFeatures, unknownFeatures, type FeatureTarget, type Features } from './features';
+import { EDITION_DEFAULTS, featuresOutsideEdition, misplacedFeatures, ownFeature, resolveFeatures, unknownFeatures, type FeatureTarget, type Features } from './features';
 import { defaultValueProblem } from './defaults';
 import { fieldOptionProblems, optionProblems, type OptionsOf } from './options';
 import { customOptionProblems, type PendingOption } from './aggregateOptions';
 import { ENUM_MAX, FIELD_MAX, parse } from './parser';
-import { wellKnownTypes, type FeatureTargetName } from './wellKnown';
+import { wellKnownTypes, type FeatureSupport, type FeatureTargetName } from './wellKnown';
 import { addToIndex, join, lookup, sortIndex, type NameIndex } from './lookup';
 import { partitionPoint } from '../binarySearch';
 
@@ -308,11 +308,15 @@ class Binder {
   /**
    * As protoc says ("unsupported option target"): a feature set where protoc refuses it, such as utf8_validation on a
    * message, or a language's nest_in_file_class on the file. Resolution still reads it, as it reads the option packed
-   * in an editions file. Features their feature set lacks are refused everywhere; `target` undefined (a service, a
-   * method, whose features buf does not check) checks only that.
+   * in an editions file. Features their feature set lacks, and those the file's edition does not take, are refused
+   * everywhere; `target` undefined (a service, a method, whose targets buf does not check) checks only those.
    */
   private misplacedFeatures(options: readonly OptionNode[], target: FeatureTarget | undefined): void {
     if (!options.length) return;
+    const edition = Number(this.ast.edition?.value);
+    for (const { feature, range, support } of featuresOutsideEdition(options, edition)) {
+      this.problem('feature-edition', `features.${feature} is not supported in edition ${edition}: ${editionsOf(support)}`, range, 'error');
+    }
     if (target) {
       for (const { feature, range, targets } of misplacedFeatures(options, target)) {
         this.problem('feature-target', `features.${feature} cannot be set on ${onElement(target)}: protoc takes it on ${targets.map(onElement).join(' or ')}`, range, 'error');
@@ -1118,6 +1122,13 @@ function stripPrefix(name: string, prefix: string): string {
 /** protoc's EnumValueToPascalCase: `FOO_BAR` and `foo_bar` are `FooBar`. */
 function pascalCase(name: string): string {
   return name.toLowerCase().replace(/(?:^|_+)([a-z0-9]?)/g, (_m, c: string) => c.toUpperCase());
+}
+
+/** Which editions take a feature, for one that the file's edition does not take. */
+function editionsOf(support: FeatureSupport): string {
+  if (support.removed !== undefined && support.removed <= support.introduced) return `no edition takes it (edition ${support.removed} introduced and removed it)`;
+  if (support.introduced === Infinity) return 'no edition takes it yet (only the unstable one)';
+  return support.removed === undefined ? `edition ${support.introduced} introduced it` : `edition ${support.removed} removed it`;
 }
 
 /** An element a feature is set on, as a sentence names it: "the file", "a message", "an enum value". */
