@@ -75,7 +75,7 @@ class Checker {
   run(pending: readonly PendingOption[]): AggregateProblem[] {
     for (const { option, scope } of pending) {
       const type = this.optionType(option, scope);
-      const entries = type && aggregateOf(option);
+      const entries = type === undefined ? undefined : aggregateOf(option);
       if (entries) this.entries(entries, type!);
     }
     return this.out;
@@ -91,24 +91,30 @@ class Checker {
    * problems of its path; else undefined.
    */
   private optionType(option: OptionNode, scope: string): string | undefined {
-    const m = /^\((\.?[\w.]+)\)(\.)?/.exec(option.name);
-    const ext = m ? this.extensionFrom(m[1]!, scope) : undefined;
-    if (!ext) return undefined;
+    const name = /^\((\.?[\w.]+)\)(\.)?/.exec(option.name);
+    const ext = name ? this.extensionFrom(name[1]!, scope) : undefined;
+    if (!name || !ext) return undefined;
     let field = ext.field;
     let owner = ext.scope;
-    if (!m![2]) return this.fieldType(field, owner);
+    if (!name[2]) return this.fieldType(field, owner);
     const parts = optionPath(option);
     if (!parts) return undefined;
-    let written = `(${m![1]})`;
+    let written = `(${name[1]})`;
     for (const [k, part] of parts.entries()) {
       const type = this.through(field, owner, written, part);
       if (type === undefined) return undefined;
-      const wellKnown = WELL_KNOWN_FIELDS.get(type);
-      const next = this.messages.get(type)?.fields.find((f) => f.name === part.name);
-      if (!next && (this.messages.has(type) || (wellKnown && !wellKnown.includes(part.name)))) this.problem(`message type "${type}" has no field named "${part.name}"`, part.range);
-      // A small well-known type's fields are all scalars.
-      else if (wellKnown && k + 1 < parts.length) this.refuse(`${written}.${part.name}`, 'a scalar', parts[k + 1]!);
-      if (!next) return undefined;
+      const m = this.messages.get(type);
+      const wellKnown = m ? undefined : WELL_KNOWN_FIELDS.get(type);
+      const next = m?.fields.find((f) => f.name === part.name);
+      if (m ? !next : wellKnown && !wellKnown.includes(part.name)) {
+        this.problem(`message type "${type}" has no field named "${part.name}"`, part.range);
+        return undefined;
+      }
+      if (!next) {
+        // A small well-known type's fields are all scalars; of an imported message, nothing is known.
+        if (wellKnown && k + 1 < parts.length) this.refuse(`${written}.${part.name}`, 'a scalar', parts[k + 1]!);
+        return undefined;
+      }
       field = next;
       owner = type;
       written += `.${part.name}`;

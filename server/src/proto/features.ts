@@ -40,7 +40,7 @@ const FEATURES = new Map<string, FeatureSupport & { key?: keyof Features; values
   ['json_format', { key: 'jsonFormat', values: ['ALLOW', 'LEGACY_BEST_EFFORT'], targets: ['message', 'enum'], introduced: 2023 }],
 ]);
 
-/** Edition 2024's features, which target every element: what protoc refuses of them is not checked here, but their edition. */
+/** Edition 2024's features: only the edition that takes them is checked here, not their targets nor their values. */
 const FEATURES_2024 = new Map<string, FeatureSupport>([['enforce_naming_style', { introduced: 2024 }], ['default_symbol_visibility', { introduced: 2024 }]]);
 
 /** A feature set where protoc refuses it (`feature` as after `features.`: `(pb.java).utf8_validation`), with the elements that take it. */
