@@ -581,3 +581,86 @@ describe('binder: the keys of a custom option\'s aggregate value', () => {
     assert.deepEqual(spots('option (limits).inner = { max: 1 };'), []);
   });
 });
+
+// protoc: "Option field "(opt).nope" is not a field or extension of message "Opt"", "Option "(opt).count.x" is an
+// atomic type, not a message"; buf: "cannot find message field `nope` in `my.Opt`" at the `.` before the name, and
+// "expected singular message, found scalar type `int32`" (enum type, repeated) at the name that follows. Checked with
+// buf 1.75, line and column for each.
+describe('binder: the path of a custom option into its value', () => {
+  const text = lines(
+    'syntax = "proto2";',
+    'package my;',
+    'import "google/protobuf/descriptor.proto";',
+    'import "google/protobuf/duration.proto";',
+    'enum Kind { K0 = 0; }',
+    'message Opt {',
+    '  optional Kind kind = 1;',
+    '  optional group Grp = 2 { optional int32 x = 1; }',
+    '  optional google.protobuf.Duration d = 3;',
+    '  optional int32 count = 4;',
+    '  optional Opt inner = 5;',
+    '  repeated Opt rep = 6;',
+    '  map<string, Opt> m = 7;',
+    '}',
+    'extend google.protobuf.MessageOptions {',
+    '  optional Opt opt = 50000;',
+    '  optional google.protobuf.Duration dur = 50001;',
+    '  optional Kind k = 50002;',
+    '}',
+    'message A { option (my.opt).nope = 1; }',
+    'message B { option (my.opt) . inner .  nope = 1; }',
+    'message C { option (opt).count.x = 1; }',
+    'message D { option (opt).kind.x = 1; }',
+    'message E { option (k).x = 1; }',
+    'message F { option (opt).rep.count = 1; }',
+    'message G { option (opt).m.key = "a"; }',
+    'message H { option (opt).Grp.x = 1; option (opt).grp.y = 1; }',
+    'message I { option (dur).nope = 1; option (opt).d.seconds.x = 1; }',
+    'message J { optional int32 f = 1 [(opt).inner.inner.nope = 1]; }',
+  );
+
+  test('a part that is no field of its message, or that follows one that is no singular message, is unknown-option where buf says', () => {
+    const at = (message: string, context: string, needle: string) => ['unknown-option', message, within(text, context, needle), 'error'];
+    const noField = (type: string, context: string, needle: string, key: string) => at(`message type "${type}" has no field named "${key}"`, context, needle);
+    const cannotFollow = (written: string, what: string, context: string, key: string, hint = '') =>
+      at(`"${written}" is ${what}, not a singular message: "${key}" cannot follow it${hint}`, context, key);
+    assert.deepEqual(problems(bindText(text)), [
+      noField('my.Opt', '(my.opt).nope', '.nope', 'nope'),
+      noField('my.Opt', '. inner .  nope', '.  nope', 'nope'),
+      cannotFollow('(opt).count', 'a scalar (int32)', '(opt).count.x', 'x'),
+      cannotFollow('(opt).kind', 'an enum (my.Kind)', '(opt).kind.x', 'x'),
+      cannotFollow('(k)', 'an enum (my.Kind)', '(k).x', 'x'),
+      cannotFollow('(opt).rep', 'repeated', '(opt).rep.count', 'count', ' (set its messages with an aggregate value: (opt).rep = { count: … })'),
+      cannotFollow('(opt).m', 'repeated', '(opt).m.key', 'key', ' (set its messages with an aggregate value: (opt).m = { key: … })'),
+      noField('my.Opt', '(opt).Grp.x', '.Grp', 'Grp'),
+      noField('my.Opt.Grp', '(opt).grp.y', '.y', 'y'),
+      noField('google.protobuf.Duration', '(dur).nope', '.nope', 'nope'),
+      cannotFollow('(opt).d.seconds', 'a scalar', '(opt).d.seconds.x', 'x'),
+      noField('my.Opt', '(opt).inner.inner.nope', '.nope', 'nope'),
+    ]);
+  });
+
+  test('a path through singular messages, groups and well-known types is error-free, as buf builds it', () => {
+    const valid = lines(
+      text.slice(0, text.indexOf('message A {')),
+      'message Z { option (opt).inner.inner.count = 1; option (opt).grp.x = 2; option (opt).d.seconds = 1; option (dur).nanos = 1;',
+      '  option (opt).rep = { count: 1 }; option (opt).kind = K0; option (.my.opt).inner.d = { seconds: 1 }; }',
+    );
+    assert.deepEqual(problems(bindText(valid)), []);
+  });
+
+  test('on a released api.proto with an option of its own', NEEDS_CORPUS, () => {
+    const GO_PACKAGE = 'option go_package = "k8s.io/cri-api/pkg/apis/runtime/v1";\n';
+    const declared = replaceOnce(corpusText('v0.36.3'), GO_PACKAGE, GO_PACKAGE + lines(
+      'import "google/protobuf/descriptor.proto";',
+      'message Limits { int64 max = 1; Limits inner = 2; }',
+      'extend google.protobuf.FieldOptions { Limits limits = 50000; }\n',
+    ));
+    const FIELD = 'message VersionRequest {\n    // Version of the kubelet runtime API.\n    string version = 1;';
+    const withOption = (option: string): string => replaceOnce(declared, FIELD, FIELD.replace(';', ` [${option}];`));
+    const spots = (option: string): [string, string, Range][] => bindText(withOption(option)).problems.map((p) => [p.code, p.message, p.range]);
+    assert.deepEqual(spots('(limits).inner.maximum = 1'), [['unknown-option', 'message type "runtime.v1.Limits" has no field named "maximum"', within(withOption('(limits).inner.maximum = 1'), '.maximum')]]);
+    assert.deepEqual(spots('(limits).max.value = 1'), [['unknown-option', '"(limits).max" is a scalar (int64), not a singular message: "value" cannot follow it', within(withOption('(limits).max.value = 1'), 'value = 1', 'value')]]);
+    assert.deepEqual(spots('(limits).inner.max = 1, (runtime.v1.limits).max = 2'), []);
+  });
+});

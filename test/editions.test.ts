@@ -166,6 +166,55 @@ test('a language\'s feature set on an element its targets do not name is a bindi
   assertWithOptions(in2024, '    TCP = 0', 'features.(pb.go).strip_enum_prefix = STRIP_ENUM_PREFIX_KEEP', []);
 });
 
+// buf 1.75: "`large_enum` is not supported in Edition 2023", where the feature is set (the option's name, an aggregate's
+// key), on every element a feature may be set on, a service and a method too; checked with buf, line and column.
+test('a feature the file\'s edition does not take is a binding error (feature-edition), as buf says', NEEDS_CORPUS, () => {
+  const LANGUAGES = ['java', 'cpp', 'go'].map((l) => `import "google/protobuf/${l}_features.proto";`);
+  const in2023 = migrated([...LANGUAGES, IMPLICIT]);
+  // Edition 2024 checks names by STYLE2024 by default, which CRI's do not all follow (`uidMappings`, `Merge`): buf
+  // builds the file with the legacy style only.
+  const in2024 = migrated([...LANGUAGES, IMPLICIT, 'option features.enforce_naming_style = STYLE_LEGACY;'], '2024');
+  const MESSAGE = 'message VersionResponse {\n';
+  const edition = (needle: string): [string, string] => ['feature-edition', needle];
+  // Edition 2024's own, FeatureSet's and the languages', in edition 2023.
+  assertInserted(in2023, GO_PACKAGE, 'option features.enforce_naming_style = STYLE2024;', [edition('features.enforce_naming_style')]);
+  assertInserted(in2023, GO_PACKAGE, 'option features = { default_symbol_visibility: EXPORT_ALL };', [edition('default_symbol_visibility')]);
+  assertInserted(in2023, MESSAGE, 'option features.(pb.java).nest_in_file_class = YES;', [edition('features.(pb.java).nest_in_file_class')]);
+  assertInserted(in2023, 'enum Protocol {\n', 'option features = { [pb.java] { large_enum: true } };', [edition('large_enum')]);
+  assertWithOptions(in2023, '    TCP = 0', 'features.(pb.go).strip_enum_prefix = STRIP_ENUM_PREFIX_KEEP', [edition('features.(pb.go).strip_enum_prefix')]);
+  assertInserted(in2023, 'service RuntimeService {\n', 'option features.enforce_naming_style = STYLE2024;', [edition('features.enforce_naming_style')]);
+  // Both where the element is no target either, as buf says both.
+  assertInserted(in2023, GO_PACKAGE, 'option features.(pb.java).nest_in_file_class = YES;', [edition('features.(pb.java).nest_in_file_class'), ['feature-target', 'features.(pb.java).nest_in_file_class']]);
+  // One that no edition takes: removed in the edition that introduced it, or introduced in the unstable one.
+  assertInserted(in2024, GO_PACKAGE, 'option features.(pb.java).use_old_outer_classname_default = true;', [edition('features.(pb.java).use_old_outer_classname_default')]);
+  assertWithOptions(in2024, 'repeated string servers = 1', 'features.(pb.cpp).repeated_type = PROXY', [edition('features.(pb.cpp).repeated_type')]);
+  const messages = (text: string): string[] => bound(text).problems.map((p) => p.message);
+  assert.deepEqual(messages(replaceOnce(in2023, GO_PACKAGE, `${GO_PACKAGE}option features.(pb.go).optimize_mode = SPEED;\n`)),
+    ['features.(pb.go).optimize_mode is not supported in edition 2023: edition 2024 introduced it']);
+  assert.deepEqual(messages(replaceOnce(in2024, GO_PACKAGE, `${GO_PACKAGE}option features.(pb.java).use_old_outer_classname_default = true;\n`)),
+    ['features.(pb.java).use_old_outer_classname_default is not supported in edition 2024: no edition takes it (edition 2024 introduced and removed it)']);
+  assert.deepEqual(messages(replaceOnce(in2023, 'string runtime_name = 2;', 'string runtime_name = 2 [features.(pb.cpp).repeated_type = PROXY];')),
+    ['features.(pb.cpp).repeated_type is not supported in edition 2023: no edition takes it yet (only the unstable one)']);
+  // At the edge, as buf builds them: edition 2023's features in both editions, edition 2024's in 2024.
+  // An aggregate before the features set one at a time, which buf merges into it.
+  const languages2023 = '[pb.cpp] { legacy_closed_enum: false, string_type: STRING } [pb.java] { legacy_closed_enum: false, utf8_validation: DEFAULT }';
+  const languages2024 = '[pb.cpp] { enum_name_uses_string_view: true } [pb.java] { large_enum: false } [pb.go] { strip_enum_prefix: STRIP_ENUM_PREFIX_KEEP optimize_mode: SPEED }';
+  const features2023 = [
+    'option features.enum_type = OPEN;', 'option features.repeated_field_encoding = PACKED;', 'option features.utf8_validation = VERIFY;',
+    'option features.message_encoding = LENGTH_PREFIXED;', 'option features.json_format = ALLOW;',
+    'option features.(pb.go).legacy_unmarshal_json_enum = false;', 'option features.(pb.go).api_level = API_OPEN;',
+  ];
+  const features2024 = ['option features.default_symbol_visibility = EXPORT_ALL;'];
+  for (const [text, options] of [
+    [in2023, [`option features = { ${languages2023} };`, ...features2023]],
+    [in2024, [`option features = { ${languages2023} ${languages2024} };`, ...features2023, ...features2024]],
+  ] as const) {
+    assert.deepEqual(messages(replaceOnce(text, GO_PACKAGE, `${GO_PACKAGE}${options.join('\n')}\n`)), []);
+  }
+  assertInserted(in2024, MESSAGE, 'option features.(pb.java).nest_in_file_class = YES;', []);
+  assertWithOptions(in2024, '    TCP = 0', 'features.(pb.go).strip_enum_prefix = STRIP_ENUM_PREFIX_KEEP', []);
+});
+
 test('a feature its feature set lacks is a binding error, set one at a time or in an aggregate, as buf says', NEEDS_CORPUS, () => {
   const text = migrated(['import "google/protobuf/java_features.proto";', IMPLICIT]);
   const FIELD = 'string runtime_name = 2';

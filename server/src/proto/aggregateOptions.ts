@@ -1,16 +1,20 @@
-// Custom options with an aggregate value (`option (my.opt) = { a: 1, inner { s: "x" } };`) checked as protoc checks
-// them: every key a field of the message it is in ("Message type "my.Opt" has no field named "b"", buf: "cannot
-// resolve message field name"), or an extension of that message (`[my.ext]`). Known where the option's type, and
-// each message a key leads into, is a message of this file or a small well-known type whose fields are bundled;
-// a message of an imported file is not read (the binder keeps only its name).
+// Custom options checked as protoc checks them. An aggregate value (`option (my.opt) = { a: 1, inner { s: "x" } };`):
+// every key a field of the message it is in ("Message type "my.Opt" has no field named "b"", buf: "cannot resolve
+// message field name"), or an extension of that message (`[my.ext]`). A path into the option
+// (`option (my.opt).inner.s = "x";`): every part a field of the message before it (buf: "cannot find message field"),
+// and every part but the last a singular message to go into (buf: "expected singular message"). Known where the
+// option's type, and each message a key or a part leads into, is a message of this file or a small well-known type
+// whose fields are bundled; a message of an imported file is not read (the binder keeps only its name).
 
 import type { FieldNode, MessageNode, OptionNode, ProtoFile, Range } from './ast';
 import { aggregateOf, type AggregateEntry } from './aggregate';
 import { join } from './lookup';
+import { SCALARS } from './model';
+import { optionPath, type OptionPathPart } from './optionPath';
 import { WELL_KNOWN_FIELDS } from './wellKnown';
 
-/** An option to check, with the scope its name is looked up from (the element's). */
-export interface PendingAggregate {
+/** A custom option to check, with the scope its name is looked up from (the element's). */
+export interface PendingOption {
   option: OptionNode;
   scope: string;
 }
@@ -20,9 +24,10 @@ export interface AggregateProblem {
   range: Range;
 }
 
-/** What the binder answers: a type name's full name as protoc resolves it, and whether an import may declare an extension. */
+/** What the binder answers: a type name as protoc resolves it, and whether an import may declare an extension. */
 export interface AggregateContext {
-  resolveMessage(written: string, scope: string): string | undefined;
+  /** A message's or an enum's full name; undefined for a scalar, or a name that is not found. */
+  resolveType(written: string, scope: string): { kind: 'message' | 'enum'; fqn: string } | undefined;
   /** Whether an extension of this full name may be declared outside this file (an import declares it, or one is not found). */
   declaredElsewhere(fqn: string): boolean;
 }
@@ -36,7 +41,7 @@ interface Extension {
 }
 
 /** The problems of `pending`, all options of one file; its messages and extensions are indexed only here. */
-export function aggregateProblems(pending: readonly PendingAggregate[], ast: ProtoFile, pkg: string, context: AggregateContext): AggregateProblem[] {
+export function customOptionProblems(pending: readonly PendingOption[], ast: ProtoFile, pkg: string, context: AggregateContext): AggregateProblem[] {
   return new Checker(ast, pkg, context).run(pending);
 }
 
@@ -47,7 +52,7 @@ class Checker {
 
   constructor(ast: ProtoFile, pkg: string, private readonly context: AggregateContext) {
     const extensions = (fields: readonly FieldNode[], extendee: string, scope: string): void => {
-      for (const f of fields) if (f.name) this.extensions.set(join(scope, f.name), { field: f, scope, extendee: context.resolveMessage(extendee, scope) });
+      for (const f of fields) if (f.name) this.extensions.set(join(scope, f.name), { field: f, scope, extendee: this.message(extendee, scope) });
     };
     const walk = (m: MessageNode, scope: string): void => {
       if (!m.name) return;
@@ -67,26 +72,73 @@ class Checker {
     }
   }
 
-  run(pending: readonly PendingAggregate[]): AggregateProblem[] {
+  run(pending: readonly PendingOption[]): AggregateProblem[] {
     for (const { option, scope } of pending) {
-      const entries = aggregateOf(option);
-      const type = entries && this.optionType(option.name, scope);
-      if (type) this.entries(entries, type);
+      const type = this.optionType(option, scope);
+      const entries = type === undefined ? undefined : aggregateOf(option);
+      if (entries) this.entries(entries, type!);
     }
     return this.out;
   }
 
-  /** The message type of `(ext).a.b` looked up from `scope`, where this file declares the extension; else undefined. */
-  private optionType(name: string, scope: string): string | undefined {
-    const m = /^\((\.?[\w.]+)\)((?:\.\w+)*)$/.exec(name);
-    if (!m) return undefined;
-    const ext = this.extensionFrom(m[1]!, scope);
-    let type = ext && this.context.resolveMessage(ext.field.type, ext.scope);
-    for (const part of m[2] ? m[2].slice(1).split('.') : []) {
-      const field = type !== undefined ? this.messages.get(type)?.fields.find((f) => f.name === part) : undefined;
-      type = field && this.fieldType(field, type!);
+  private message(written: string, scope: string): string | undefined {
+    const t = this.context.resolveType(written, scope);
+    return t?.kind === 'message' ? t.fqn : undefined;
+  }
+
+  /**
+   * The message type of `(ext).a.b` looked up from `scope`, where this file declares the extension, with the
+   * problems of its path; else undefined.
+   */
+  private optionType(option: OptionNode, scope: string): string | undefined {
+    const name = /^\((\.?[\w.]+)\)(\.)?/.exec(option.name);
+    const ext = name ? this.extensionFrom(name[1]!, scope) : undefined;
+    if (!name || !ext) return undefined;
+    let field = ext.field;
+    let owner = ext.scope;
+    if (!name[2]) return this.fieldType(field, owner);
+    const parts = optionPath(option);
+    if (!parts) return undefined;
+    let written = `(${name[1]})`;
+    for (const [k, part] of parts.entries()) {
+      const type = this.through(field, owner, written, part);
+      if (type === undefined) return undefined;
+      const m = this.messages.get(type);
+      const wellKnown = m ? undefined : WELL_KNOWN_FIELDS.get(type);
+      const next = m?.fields.find((f) => f.name === part.name);
+      if (m ? !next : wellKnown && !wellKnown.includes(part.name)) {
+        this.problem(`message type "${type}" has no field named "${part.name}"`, part.range);
+        return undefined;
+      }
+      if (!next) {
+        // A small well-known type's fields are all scalars; of an imported message, nothing is known.
+        if (wellKnown && k + 1 < parts.length) this.refuse(`${written}.${part.name}`, 'a scalar', parts[k + 1]!);
+        return undefined;
+      }
+      field = next;
+      owner = type;
+      written += `.${part.name}`;
     }
-    return type;
+    return this.fieldType(field, owner);
+  }
+
+  /**
+   * The message type of field `f` of `owner`, which the path goes into with `part`; undefined, with the problem,
+   * where a path cannot go into it, and where its type is not known.
+   */
+  private through(f: FieldNode, owner: string, written: string, part: OptionPathPart): string | undefined {
+    if (f.label === 'repeated' || f.mapKey !== undefined) return this.refuse(written, 'repeated', part, ` (set its messages with an aggregate value: ${written} = { ${part.name}: … })`);
+    if (f.group) return join(owner, f.group.name);
+    if (SCALARS.has(f.type)) return this.refuse(written, `a scalar (${f.type})`, part);
+    const t = this.context.resolveType(f.type, owner);
+    if (t?.kind === 'enum') return this.refuse(written, `an enum (${t.fqn})`, part);
+    return t?.fqn;
+  }
+
+  /** `part` follows `written`, which is `what`: protoc goes into a singular message only. */
+  private refuse(written: string, what: string, part: OptionPathPart, hint = ''): undefined {
+    this.problem(`"${written}" is ${what}, not a singular message: "${part.name}" cannot follow it${hint}`, part.nameRange);
+    return undefined;
   }
 
   /** protoc's lookup of an extension's name: in `scope`, then in each scope around it; `.a.b` is full. */
@@ -101,7 +153,7 @@ class Checker {
   /** The message type of field `f` of message `owner` (a map's: its values'); undefined for a scalar or an enum. */
   private fieldType(f: FieldNode, owner: string): string | undefined {
     if (f.group) return join(owner, f.group.name);
-    return this.context.resolveMessage(f.type, owner);
+    return this.message(f.type, owner);
   }
 
   /** Checks the keys of one message value of type `type` (a full name). */
@@ -133,7 +185,7 @@ class Checker {
   private mapEntries(e: AggregateEntry, f: FieldNode, owner: string): void {
     // protoc names a map's entry message for its field: `labels` → LabelsEntry.
     const entryType = join(owner, `${f.name.replace(/(?:^|_)([a-z])/g, (_m, c: string) => c.toUpperCase()).replace(/_/g, '')}Entry`);
-    const values = this.context.resolveMessage(f.type, owner);
+    const values = this.message(f.type, owner);
     for (const entry of e.messages) {
       for (const k of entry) {
         if (k.extension || (k.name !== 'key' && k.name !== 'value')) this.unknownField(k, entryType);

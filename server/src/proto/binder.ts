@@ -9,12 +9,12 @@ import {
 import {
   SCALARS, holdsStrings, isPackable, jsonNameOf, isReserved, type ApiModel, type EnumDef, type FieldDef, type FieldLabel, type MessageDef, type ServiceDef,
 } from './model';
-import { EDITION_DEFAULTS, misplacedFeatures, ownFeature, resolveFeatures, unknownFeatures, type FeatureTarget, type Features } from './features';
+import { EDITION_DEFAULTS, featuresOutsideEdition, misplacedFeatures, ownFeature, resolveFeatures, unknownFeatures, type FeatureTarget, type Features } from './features';
 import { defaultValueProblem } from './defaults';
 import { fieldOptionProblems, optionProblems, type OptionsOf } from './options';
-import { aggregateProblems, type PendingAggregate } from './aggregateOptions';
+import { customOptionProblems, type PendingOption } from './aggregateOptions';
 import { ENUM_MAX, FIELD_MAX, parse } from './parser';
-import { wellKnownTypes, type FeatureTargetName } from './wellKnown';
+import { wellKnownTypes, type FeatureSupport, type FeatureTargetName } from './wellKnown';
 import { addToIndex, join, lookup, sortIndex, type NameIndex } from './lookup';
 import { partitionPoint } from '../binarySearch';
 
@@ -245,8 +245,8 @@ class Binder {
   private readonly importNames = new Map<string, string>();
   /** Whether an imported file (or a bundled well-known type) declares names in the file's own package. */
   private importsOwnPackage = false;
-  /** Custom options with an aggregate value, checked once every extension is bound (see aggregateOptions.ts). */
-  private readonly aggregates: PendingAggregate[] = [];
+  /** Custom options with an aggregate value or a path, checked once every extension is bound (see aggregateOptions.ts). */
+  private readonly customOptions: PendingOption[] = [];
   /** checkScope's table of names, reused from scope to scope. */
   private readonly scopeNames = new Map<string, object>();
   /** Declarations already reported as duplicates, so that checkScopes does not report them again. */
@@ -297,7 +297,7 @@ class Binder {
     this.checkClosedEnumFields();
     this.checkEnumDefaults(model);
     this.checkExtensionNumbers();
-    this.checkAggregates();
+    this.checkCustomOptions();
     this.checkScopes();
     const needOpen = new Set(this.openEnumFields.map((f) => f.enumFqn));
     return {
@@ -308,11 +308,15 @@ class Binder {
   /**
    * As protoc says ("unsupported option target"): a feature set where protoc refuses it, such as utf8_validation on a
    * message, or a language's nest_in_file_class on the file. Resolution still reads it, as it reads the option packed
-   * in an editions file. Features their feature set lacks are refused everywhere; `target` undefined (a service, a
-   * method, whose features buf does not check) checks only that.
+   * in an editions file. Features their feature set lacks, and those the file's edition does not take, are refused
+   * everywhere; `target` undefined (a service, a method, whose targets buf does not check) checks only those.
    */
   private misplacedFeatures(options: readonly OptionNode[], target: FeatureTarget | undefined): void {
     if (!options.length) return;
+    const edition = Number(this.ast.edition?.value);
+    for (const { feature, range, support } of featuresOutsideEdition(options, edition)) {
+      this.problem('feature-edition', `features.${feature} is not supported in edition ${edition}: ${editionsOf(support)}`, range, 'error');
+    }
     if (target) {
       for (const { feature, range, targets } of misplacedFeatures(options, target)) {
         this.problem('feature-target', `features.${feature} cannot be set on ${onElement(target)}: protoc takes it on ${targets.map(onElement).join(' or ')}`, range, 'error');
@@ -331,28 +335,33 @@ class Binder {
   private checkOptions(options: readonly OptionNode[], kind: OptionsOf, scope: string): void {
     if (!options.length) return;
     for (const p of optionProblems(options, kind)) this.problem(p.code, p.message, p.range, 'error');
-    this.keepAggregates(options, scope);
+    this.keepCustomOptions(options, scope);
   }
 
-  /** The custom options of `options` with an aggregate value, for checkAggregates. */
-  private keepAggregates(options: readonly OptionNode[], scope: string): void {
-    for (const option of options) if (option.name.startsWith('(') && option.value.startsWith('{')) this.aggregates.push({ option, scope });
+  /** The custom options of `options` with an aggregate value (`(x) = { … }`) or a path (`(x).y`), for checkCustomOptions. */
+  private keepCustomOptions(options: readonly OptionNode[], scope: string): void {
+    for (const option of options) {
+      if (option.name.startsWith('(') && (option.value.startsWith('{') || !option.name.endsWith(')'))) this.customOptions.push({ option, scope });
+    }
   }
 
-  /** The keys of custom options' aggregate values, each a field or an extension of its message (see aggregateOptions.ts). */
-  private checkAggregates(): void {
-    if (!this.aggregates.length) return;
+  /**
+   * The keys of custom options' aggregate values, and the parts of their paths, each a field or an extension of its
+   * message (see aggregateOptions.ts).
+   */
+  private checkCustomOptions(): void {
+    if (!this.customOptions.length) return;
     // An extension the file does not declare may be an import's, or one of an import that is not found.
     let elsewhere: Set<string> | undefined;
     const declaredElsewhere = (fqn: string): boolean => {
       elsewhere ??= new Set(this.importedExtensions.flatMap((x) => x.numbers.map((n) => join(x.scope, n.name))));
       return elsewhere.has(fqn) || this.problems.some((p) => p.code === 'unresolved-import');
     };
-    const resolveMessage = (written: string, scope: string): string | undefined => {
+    const resolveType = (written: string, scope: string): { kind: 'message' | 'enum'; fqn: string } | undefined => {
       const d = SCALARS.has(written) ? undefined : this.resolveType(written, scope);
-      return d?.kind === 'message' ? d.fqn : undefined;
+      return d?.kind === 'message' || d?.kind === 'enum' ? { kind: d.kind, fqn: d.fqn } : undefined;
     };
-    for (const p of aggregateProblems(this.aggregates, this.ast, this.pkg, { resolveMessage, declaredElsewhere })) this.problem('unknown-option', p.message, p.range, 'error');
+    for (const p of customOptionProblems(this.customOptions, this.ast, this.pkg, { resolveType, declaredElsewhere })) this.problem('unknown-option', p.message, p.range, 'error');
   }
 
   private problem(code: string, message: string, range: Range, severity: Severity): void {
@@ -768,7 +777,7 @@ class Binder {
     if (f.options.length) {
       this.checkDefault(f, def, features, extension);
       for (const p of fieldOptionProblems(f, typeKind, type)) this.problem(p.code, p.message, p.range, 'error');
-      this.keepAggregates(f.options, scope);
+      this.keepCustomOptions(f.options, scope);
       if (typeKind !== 'unresolved') this.checkPacking(f, label === 'repeated' && isPackable(typeKind, type), packed, features);
     }
     if (packed) def.packed = packed.value === 'true';
@@ -1113,6 +1122,13 @@ function stripPrefix(name: string, prefix: string): string {
 /** protoc's EnumValueToPascalCase: `FOO_BAR` and `foo_bar` are `FooBar`. */
 function pascalCase(name: string): string {
   return name.toLowerCase().replace(/(?:^|_+)([a-z0-9]?)/g, (_m, c: string) => c.toUpperCase());
+}
+
+/** Which editions take a feature, for one that the file's edition does not take. */
+function editionsOf(support: FeatureSupport): string {
+  if (support.removed !== undefined && support.removed <= support.introduced) return `no edition takes it (edition ${support.removed} introduced and removed it)`;
+  if (support.introduced === Infinity) return 'no edition takes it yet (only the unstable one)';
+  return support.removed === undefined ? `edition ${support.introduced} introduced it` : `edition ${support.removed} removed it`;
 }
 
 /** An element a feature is set on, as a sentence names it: "the file", "a message", "an enum value". */

@@ -6,7 +6,7 @@
 
 import type { OptionNode, Range } from './ast';
 import { aggregateOf } from './aggregate';
-import { LANGUAGE_FEATURE_SETS, type FeatureTargetName } from './wellKnown';
+import { LANGUAGE_FEATURE_SETS, type FeatureSupport, type FeatureTargetName } from './wellKnown';
 
 export interface Features {
   readonly fieldPresence: 'EXPLICIT' | 'IMPLICIT' | 'LEGACY_REQUIRED';
@@ -26,22 +26,22 @@ export type FeatureTarget = Exclude<FeatureTargetName, 'service'>;
 
 /**
  * Each feature of FeatureSet in descriptor.proto: its key in Features where the model reads it, the values protoc
- * knows for it, and the elements besides the file that may set it (its `targets`): protoc refuses the others
- * ("unsupported option target"), so a message or a oneof never sets a field's features for its fields, and no
- * feature of edition 2023 is set on a oneof or an enum value. (buf takes them on a service and a method, where they
- * are not checked.)
+ * knows for it, the elements besides the file that may set it (its `targets`), and the first edition that takes it
+ * (its `feature_support`; none is removed yet): protoc refuses the others ("unsupported option target"), so a message
+ * or a oneof never sets a field's features for its fields, and no feature of edition 2023 is set on a oneof or an enum
+ * value. (buf takes them on a service and a method, where they are not checked.)
  */
-const FEATURES = new Map<string, { key?: keyof Features; values: readonly string[]; targets: readonly FeatureTargetName[] }>([
-  ['field_presence', { key: 'fieldPresence', values: ['EXPLICIT', 'IMPLICIT', 'LEGACY_REQUIRED'], targets: ['field'] }],
-  ['repeated_field_encoding', { key: 'repeatedFieldEncoding', values: ['PACKED', 'EXPANDED'], targets: ['field'] }],
-  ['enum_type', { key: 'enumType', values: ['OPEN', 'CLOSED'], targets: ['enum'] }],
-  ['utf8_validation', { key: 'utf8Validation', values: ['VERIFY', 'NONE'], targets: ['field'] }],
-  ['message_encoding', { values: ['LENGTH_PREFIXED', 'DELIMITED'], targets: ['field'] }],
-  ['json_format', { key: 'jsonFormat', values: ['ALLOW', 'LEGACY_BEST_EFFORT'], targets: ['message', 'enum'] }],
+const FEATURES = new Map<string, FeatureSupport & { key?: keyof Features; values: readonly string[]; targets: readonly FeatureTargetName[] }>([
+  ['field_presence', { key: 'fieldPresence', values: ['EXPLICIT', 'IMPLICIT', 'LEGACY_REQUIRED'], targets: ['field'], introduced: 2023 }],
+  ['repeated_field_encoding', { key: 'repeatedFieldEncoding', values: ['PACKED', 'EXPANDED'], targets: ['field'], introduced: 2023 }],
+  ['enum_type', { key: 'enumType', values: ['OPEN', 'CLOSED'], targets: ['enum'], introduced: 2023 }],
+  ['utf8_validation', { key: 'utf8Validation', values: ['VERIFY', 'NONE'], targets: ['field'], introduced: 2023 }],
+  ['message_encoding', { values: ['LENGTH_PREFIXED', 'DELIMITED'], targets: ['field'], introduced: 2023 }],
+  ['json_format', { key: 'jsonFormat', values: ['ALLOW', 'LEGACY_BEST_EFFORT'], targets: ['message', 'enum'], introduced: 2023 }],
 ]);
 
-/** Edition 2024's features, which target every element: what protoc refuses of them is not checked here. */
-const FEATURES_2024 = new Set(['enforce_naming_style', 'default_symbol_visibility']);
+/** Edition 2024's features: only the edition that takes them is checked here, not their targets nor their values. */
+const FEATURES_2024 = new Map<string, FeatureSupport>([['enforce_naming_style', { introduced: 2024 }], ['default_symbol_visibility', { introduced: 2024 }]]);
 
 /** A feature set where protoc refuses it (`feature` as after `features.`: `(pb.java).utf8_validation`), with the elements that take it. */
 export interface MisplacedFeature {
@@ -64,8 +64,30 @@ export function misplacedFeatures(options: readonly OptionNode[], target: Featur
       return;
     }
     const language = languageFeature(feature);
-    const targets = language && LANGUAGE_FEATURE_SETS.get(language.set)?.features.get(language.name);
+    const targets = language && LANGUAGE_FEATURE_SETS.get(language.set)?.features.get(language.name)?.targets;
     if (targets && !targets.includes(target)) out.push({ feature, range, targets });
+  });
+  return out;
+}
+
+/** A feature that the file's edition does not take, with the editions that do. */
+export interface FeatureOutsideEdition {
+  feature: string;
+  /** The option's name, or in an aggregate the feature's key. */
+  range: Range;
+  support: FeatureSupport;
+}
+
+/**
+ * The features of FeatureSet, and of the languages' feature sets, that `options` set although `edition` (2023) does
+ * not take them: introduced in a later edition, or removed (protoc and buf: "is not supported in Edition 2023").
+ */
+export function featuresOutsideEdition(options: readonly OptionNode[], edition: number): FeatureOutsideEdition[] {
+  const out: FeatureOutsideEdition[] = [];
+  forEachFeature(options, (feature, _value, _option, range) => {
+    const language = languageFeature(feature);
+    const support = language ? LANGUAGE_FEATURE_SETS.get(language.set)?.features.get(language.name) : FEATURES.get(feature) ?? FEATURES_2024.get(feature);
+    if (support && (edition < support.introduced || edition >= (support.removed ?? Infinity))) out.push({ feature, range, support });
   });
   return out;
 }

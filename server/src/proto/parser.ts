@@ -18,6 +18,7 @@ import type {
 } from './ast';
 import { braceBalance, lexer, type Token } from './lexer';
 import { keepAggregateTokens } from './aggregate';
+import { keepOptionPathTokens } from './optionPath';
 import { LineIndex } from './lines';
 import { type CommentSyntax, EnumValueSyntax, type FieldOffsets, FieldSyntax, MessageSyntax, NONE } from './nodes';
 
@@ -443,8 +444,11 @@ class Parser {
   private optionBody(): OptionNode | undefined {
     const nameStart = this.cur.startPos;
     let name = '';
+    // After a custom option's `(ext)`, the tokens of its path (`.inner.count`), checked where written (optionPath.ts).
+    let path: Token[] | undefined;
     for (;;) {
       if (this.is('(')) {
+        path?.push(this.cur);
         this.next();
         // `option (` being typed above a declaration or a field: `(` needs its `)` before any `=`.
         if (this.startsLineDeclaration()) {
@@ -455,12 +459,14 @@ class Parser {
         if (!this.eat(')')) this.expected("')'");
         name += `(${inner?.name ?? ''})`;
       } else if (this.cur.kind === 'ident') {
+        path?.push(this.cur);
         name += this.next().text;
       } else {
         this.expected('an option name');
         return undefined;
       }
       if (this.is('.')) {
+        if (name.startsWith('(')) (path ??= []).push(this.cur);
         this.next();
         name += '.';
         if (this.nextLineDeclares()) {
@@ -481,6 +487,7 @@ class Parser {
     const value = this.optionValue();
     const o: OptionNode = { kind: 'option', name, nameRange, value: value.text, valueRange: value.range, range: { start: nameStart, end: value.range.end } };
     if (value.tokens) keepAggregateTokens(o, value.tokens);
+    if (path) keepOptionPathTokens(o, path);
     return o;
   }
 

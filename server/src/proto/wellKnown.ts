@@ -40,30 +40,48 @@ const LANGUAGE_FEATURES: Record<string, string[]> = {
 export type FeatureTargetName = 'file' | 'message' | 'field' | 'oneof' | 'enum' | 'enum value' | 'service';
 
 /**
- * The features each of those files declares, by the extension of FeatureSet that holds them (`pb.java`): its message,
- * and each feature with the elements it may be set on (its `targets`). buf reads these from the files it bundles, which
- * are not on disk and which this repository may not copy: the facts are theirs, as buf 1.75 bundles them.
+ * descriptor.proto's `feature_support` of a feature: the first edition that takes it and, where one does, the first that
+ * no longer does (protoc and buf: "`large_enum` is not supported in Edition 2023"). Infinity is EDITION_UNSTABLE, which
+ * no released edition is.
  */
-export const LANGUAGE_FEATURE_SETS: ReadonlyMap<string, { message: string; features: ReadonlyMap<string, readonly FeatureTargetName[]> }> = new Map([
+export interface FeatureSupport {
+  readonly introduced: number;
+  readonly removed?: number;
+}
+
+/** A language's feature: the elements it may be set on (its `targets`), and the editions that take it. */
+export interface LanguageFeature extends FeatureSupport {
+  readonly targets: readonly FeatureTargetName[];
+}
+
+/**
+ * The features each of those files declares, by the extension of FeatureSet that holds them (`pb.java`): its message,
+ * and each feature with its targets and support. buf reads these from the files it bundles, which are not on disk and
+ * which this repository may not copy: the facts are theirs, as buf 1.75 bundles them.
+ */
+export const LANGUAGE_FEATURE_SETS: ReadonlyMap<string, { message: string; features: ReadonlyMap<string, LanguageFeature> }> = new Map([
   ['pb.cpp', {
     message: 'pb.CppFeatures',
-    features: new Map<string, FeatureTargetName[]>([
-      ['legacy_closed_enum', ['file', 'field']], ['string_type', ['file', 'field']], ['enum_name_uses_string_view', ['file', 'enum']],
-      ['repeated_type', ['file', 'field']],
+    features: new Map<string, LanguageFeature>([
+      ['legacy_closed_enum', { targets: ['file', 'field'], introduced: 2023 }], ['string_type', { targets: ['file', 'field'], introduced: 2023 }],
+      ['enum_name_uses_string_view', { targets: ['file', 'enum'], introduced: 2024 }], ['repeated_type', { targets: ['file', 'field'], introduced: Infinity }],
     ]),
   }],
   ['pb.java', {
     message: 'pb.JavaFeatures',
-    features: new Map<string, FeatureTargetName[]>([
-      ['legacy_closed_enum', ['file', 'field']], ['utf8_validation', ['file', 'field']], ['large_enum', ['file', 'enum']],
-      ['use_old_outer_classname_default', ['file']], ['nest_in_file_class', ['message', 'enum', 'service']],
+    features: new Map<string, LanguageFeature>([
+      ['legacy_closed_enum', { targets: ['file', 'field'], introduced: 2023 }], ['utf8_validation', { targets: ['file', 'field'], introduced: 2023 }],
+      ['large_enum', { targets: ['file', 'enum'], introduced: 2024 }],
+      // Read by protoc for the outer class name's default; no edition lets a file set it.
+      ['use_old_outer_classname_default', { targets: ['file'], introduced: 2024, removed: 2024 }],
+      ['nest_in_file_class', { targets: ['message', 'enum', 'service'], introduced: 2024 }],
     ]),
   }],
   ['pb.go', {
     message: 'pb.GoFeatures',
-    features: new Map<string, FeatureTargetName[]>([
-      ['legacy_unmarshal_json_enum', ['file', 'enum']], ['api_level', ['file', 'message']], ['strip_enum_prefix', ['file', 'enum', 'enum value']],
-      ['optimize_mode', ['file', 'message']],
+    features: new Map<string, LanguageFeature>([
+      ['legacy_unmarshal_json_enum', { targets: ['file', 'enum'], introduced: 2023 }], ['api_level', { targets: ['file', 'message'], introduced: 2023 }],
+      ['strip_enum_prefix', { targets: ['file', 'enum', 'enum value'], introduced: 2024 }], ['optimize_mode', { targets: ['file', 'message'], introduced: 2024 }],
     ]),
   }],
 ]);
