@@ -177,6 +177,54 @@ test('an extend typed keystroke by keystroke is an error on its line and takes n
   assert.deepEqual(misplaced, [], 'errors away from the typed line');
 });
 
+const RUNTIME_SERVICE = 'service RuntimeService {\n';
+
+/**
+ * `typed` on lines of their own after `anchor` (before it, where `anchor` starts with a line break), parsed: the
+ * released declarations it takes, and the syntax errors it shows away from its own lines.
+ */
+function typedIn(released: string, releasedNames: Set<string>, [anchor, typed]: [string, string]): { lost: string[]; misplaced: string[] } {
+  const before = anchor.startsWith('\n');
+  const text = replaceOnce(released, anchor, before ? `\n${typed}\n${anchor}` : `${anchor}${typed}\n`);
+  const first = released.slice(0, released.indexOf(anchor) + (before ? 1 : anchor.length)).split('\n').length - 1;
+  const last = first + typed.split('\n').length - 1;
+  const ast = parse(text);
+  const label = typed.trim().split('\n')[0];
+  assert.notDeepEqual(ast.errors, [], `${JSON.stringify(typed)}: a syntax error`);
+  const misplaced = ast.errors.filter((e) => e.range.start.line < first || e.range.start.line > last).map((e) => `${label}: line ${e.range.start.line + 1}: ${e.message}`);
+  const kept = declarations(bind(ast, 'typed.proto').model);
+  return { lost: [...releasedNames].filter((n) => !kept.has(n)).map((n) => `${label}: ${n}`), misplaced };
+}
+
+/** An aggregate option value whose `}` is not typed yet, and what is typed in it so far. */
+const UNCLOSED_AGGREGATE: [anchor: string, typed: string][] = [
+  [RUNTIME_SERVICE, '    option (x) = {'],
+  [RUNTIME_SERVICE, '    option (x) = {\n        a: 1'],
+  [RUNTIME_SERVICE, '    option (x) = {\n        a {\n            b: 1'],
+  [VERSION_RPC, '    rpc GetFoo(GetFooRequest) returns (GetFooResponse) {\n        option (x) = {'],
+  [VERSION_RESPONSE_BODY, '    option (x) = {'],
+  [VERSION_RESPONSE_BODY, '    option (x) = { a: 1'],
+  [VERSION_RESPONSE_BODY, '    string foo = 9 [(x) = {'],
+  [VERSION_RESPONSE_BODY, '    string foo = 9 [(x) = {\n        a: 1'],
+  [UDP, '    FOO = 3 [(x) = {'],
+  [UDP, '    option (x) = {'],
+  [VERSION_RESPONSE, 'option (x) = {'],
+];
+
+test('an aggregate option value typed without its `}` ends before the next declaration, with an error on its lines', NEEDS_CORPUS, () => {
+  const released = newestCorpusText();
+  const releasedNames = declarations(bind(parse(released), 'released.proto').model);
+  const lost: string[] = [];
+  const misplaced: string[] = [];
+  for (const c of UNCLOSED_AGGREGATE) {
+    const r = typedIn(released, releasedNames, c);
+    lost.push(...r.lost);
+    misplaced.push(...r.misplaced);
+  }
+  assert.deepEqual(lost, [], 'released declarations lost');
+  assert.deepEqual(misplaced, [], 'errors away from the typed lines');
+});
+
 test('a second `package` typed into the file is an error and renames no released declaration', NEEDS_CORPUS, () => {
   const released = newestCorpusText();
   const releasedNames = declarations(bind(parse(released), 'released.proto').model);

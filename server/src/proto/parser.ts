@@ -6,7 +6,8 @@
 // when the next token is on a later line, a missing `}` while the text has a `{` without its `}` where a
 // declaration that cannot appear in the block starts, or a declaration or field starts at or left of the
 // enclosing block's column (see `endsBlock`; the count is the file's, so in a file that is not indented a missing
-// `}` may be placed at the first column-0 declaration rather than where it belongs), and anything else skips to
+// `}` may be placed at the first column-0 declaration rather than where it belongs; an aggregate option value's
+// missing `}` likewise, see `endsAggregate`), and anything else skips to
 // the next `;` or `}` of the same depth, or to a declaration that starts a later line (a `{` ending the broken line
 // is then the one without its `}`, not a block to skip). Each loop consumes at least one token, and block nesting
 // is capped, so no input makes it loop or overflow the stack.
@@ -29,6 +30,7 @@ const DROP_BATCH = 256;
 const FIELD_MAX = 536870911;
 const LABELS = new Set(['optional', 'repeated', 'required']);
 const enum Digit { D0 = 48, D9 = 57 }
+const TAB = 9;
 
 export function parse(text: string): ProtoFile {
   return new Parser(text).parseFile();
@@ -433,14 +435,14 @@ class Parser {
     const start = this.cur.startPos;
     const kw = this.next();
     if (this.startsNextLine(kw, ['=', '.'], 'an option name')) return undefined;
-    const o = this.optionBody();
+    const o = this.optionBody(kw);
     this.endStatement();
     if (o) o.range = this.rangeFrom(start);
     return o;
   }
 
-  /** `name = value` as in statements and in `[...]` lists. */
-  private optionBody(): OptionNode | undefined {
+  /** `name = value` as in statements and in `[...]` lists; `statement`: the first token of the statement it is in. */
+  private optionBody(statement: Token): OptionNode | undefined {
     const nameStart = this.cur.startPos;
     let name = '';
     for (;;) {
@@ -478,24 +480,24 @@ class Parser {
       return undefined;
     }
     if (this.startsNextLine(this.prevTok(), [';', ',', ']'], 'a value')) return undefined;
-    const value = this.optionValue();
+    const value = this.optionValue(statement);
     const o: OptionNode = { kind: 'option', name, nameRange, value: value.text, valueRange: value.range, range: { start: nameStart, end: value.range.end } };
     if (value.tokens) keepAggregateTokens(o, value.tokens);
     return o;
   }
 
-  private optionValue(): { text: string; range: Range; tokens?: Token[] } {
+  private optionValue(statement: Token): { text: string; range: Range; tokens?: Token[] } {
     const start = this.cur;
     const pinned = this.pinned;
     this.pinned = Math.min(pinned, start.index);
     try {
-      return this.optionValueFrom(start);
+      return this.optionValueFrom(start, statement);
     } finally {
       this.pinned = pinned;
     }
   }
 
-  private optionValueFrom(start: Token): { text: string; range: Range; tokens?: Token[] } {
+  private optionValueFrom(start: Token, statement: Token): { text: string; range: Range; tokens?: Token[] } {
     const aggregate = this.is('{');
     if (aggregate) {
       // Aggregate (text-format) value: kept as source text, braces balanced iteratively.
@@ -504,8 +506,9 @@ class Parser {
         if (this.is('{')) depth++;
         else if (this.is('}')) depth--;
         this.next();
-      } while (depth > 0 && this.cur.kind !== 'eof');
-      if (depth > 0) this.expected("'}'");
+      } while (depth > 0 && this.cur.kind !== 'eof' && !this.endsAggregate(statement, depth));
+      if (depth > 0 && this.cur.kind === 'eof') this.expected("'}'");
+      else if (depth > 0) this.error("expected '}' to end this option value", start.range);
     } else if (this.cur.kind === 'string') {
       while (this.cur.kind === 'string') this.next(); // adjacent strings concatenate
     } else if (this.is('-') || this.is('+')) {
@@ -537,14 +540,26 @@ class Parser {
     return s;
   }
 
-  /** `[a = 1, (b).c = "x"]` after a field or enum value. */
-  private optionList(): OptionNode[] {
+  /**
+   * The current token ends an aggregate value whose `}` is not typed yet (`option (x) = {` above the next rpc), with
+   * `depth` of its `{` open: it starts a line and a declaration at or left of the option's `statement`, which no
+   * text-format key does (`name: value`, `name {`), and the text has at least as many `{` without their `}`. Taken
+   * into the value, the declarations up to the enclosing block's `}` would look deleted.
+   */
+  private endsAggregate(statement: Token, depth: number): boolean {
+    if (!this.startsLineDeclaration() || !this.atOrLeftOf(this.cur, statement) || this.unclosedBraces() < depth) return false;
+    this.unclosed = this.unclosedBraces() - depth;
+    return true;
+  }
+
+  /** `[a = 1, (b).c = "x"]` after a field or enum value that starts with `statement`. */
+  private optionList(statement: Token): OptionNode[] {
     if (!this.is('[')) return NONE;
     const out: OptionNode[] = [];
     this.next();
     for (;;) {
       const before = this.p;
-      const o = this.optionBody();
+      const o = this.optionBody(statement);
       if (o) out.push(o);
       if (this.eat(',')) continue;
       if (this.eat(']')) break;
@@ -690,6 +705,22 @@ class Parser {
     return this.unclosed ??= braceBalance(this.text);
   }
 
+  /** Token `t` starts at or left of where token `than` does (see `column`). */
+  private atOrLeftOf(t: Token, than: Token): boolean {
+    return this.column(t) <= this.column(than);
+  }
+
+  /**
+   * Where token `t` starts on its line as protoc counts columns: a tab advances to the next multiple of 8. A file
+   * may indent comments or members with tabs and others with spaces (ExecSyncResponse in cri-api), and a column
+   * counted in characters would put a tab-indented line left of one indented by four spaces.
+   */
+  private column(t: Token): number {
+    let col = 0;
+    for (let k = t.start - t.character; k < t.start; k++) col = this.text.charCodeAt(k) === TAB ? col + 8 - (col % 8) : col + 1;
+    return col;
+  }
+
   /** Token `k` from the current one opens a declaration (`message Foo`, `syntax =`, `import "x"`), not a field named so. */
   private startsDeclaration(k = 0): boolean {
     const t = this.peek(k);
@@ -821,7 +852,7 @@ class Parser {
     let num: { value?: number; start: number; end: number } = { start: name.end, end: name.end };
     if (this.eat('=')) num = this.intLiteral(false);
     else this.expected("'='");
-    const options = this.optionList();
+    const options = this.optionList(first);
     this.endStatement();
     const at: FieldOffsets = {
       start: first.start, end: this.prevTok().end, nameStart: name.start, nameEnd: name.end, typeStart, typeEnd,
@@ -847,7 +878,7 @@ class Parser {
     let num: { value?: number; start: number; end: number } = { start: name.start, end: name.end };
     if (this.eat('=')) num = this.intLiteral(false);
     else this.expected("'='");
-    const options = this.optionList();
+    const options = this.optionList(first);
     const body = new MessageSyntax(this.lines, name.text, { leading: undefined, trailing: undefined, detached: NONE }, kw.start, name.start, name.end);
     const inner = this.block(first.character, () => this.messageItem(body), () => true);
     body.close(inner.start, inner.end, this.prevTok().end);
@@ -927,7 +958,7 @@ class Parser {
       if (!r) break;
       node.ranges.push(r);
     } while (this.eat(','));
-    this.optionList();
+    this.optionList(kw);
     this.endStatement();
     node.range = this.rangeFrom(kw.startPos);
     return node;
@@ -985,7 +1016,7 @@ class Parser {
     let num: { value?: number; start: number; end: number } = { start: t.end, end: t.end };
     if (this.eat('=')) num = this.intLiteral(true);
     else this.expected("'='");
-    const options = this.optionList();
+    const options = this.optionList(t);
     this.endStatement();
     const v = new EnumValueSyntax(this.lines, t.text, options, comments, t.start, this.prevTok().end, t.end, num.start, num.end);
     if (num.value !== undefined) v.number = num.value;
