@@ -225,6 +225,33 @@ test('an aggregate option value typed without its `}` ends before the next decla
   assert.deepEqual(misplaced, [], 'errors away from the typed lines');
 });
 
+/** A `{` typed in the middle of a line where it opens no block, and what follows it on that line so far. */
+const MID_LINE_BRACE: [anchor: string, typed: string][] = [
+  [VERSION_RPC, '    oneof x { string a = 1;'],
+  [RUNTIME_SERVICE, '    oneof x { string a = 1;'],
+  [VERSION_RPC, '    oneof x { string a = 1; message B {'],
+  [VERSION_RPC, '    message Foo { string a = 1;'],
+  [VERSION_RPC, '    enum Foo { FOO_UNSPECIFIED = 0;'],
+  [UDP, '    oneof x { string a = 1;'],
+  [UDP, '    FOO { BAR = 1;'],
+  [UDP, '    message Foo { string a = 1;'],
+  [VERSION_RESPONSE_BODY, '    string Foo { string a = 1;'],
+];
+
+test('a `{` typed in the middle of a line where it opens no block takes no released declaration after it', NEEDS_CORPUS, () => {
+  const released = newestCorpusText();
+  const releasedNames = declarations(bind(parse(released), 'released.proto').model);
+  const lost: string[] = [];
+  const misplaced: string[] = [];
+  for (const c of MID_LINE_BRACE) {
+    const r = typedIn(released, releasedNames, c);
+    lost.push(...r.lost);
+    misplaced.push(...r.misplaced);
+  }
+  assert.deepEqual(lost, [], 'released declarations lost');
+  assert.deepEqual(misplaced, [], 'errors away from the typed lines');
+});
+
 test('a second `package` typed into the file is an error and renames no released declaration', NEEDS_CORPUS, () => {
   const released = newestCorpusText();
   const releasedNames = declarations(bind(parse(released), 'released.proto').model);

@@ -8,8 +8,8 @@
 // enclosing block's column (see `endsBlock`; the count is the file's, so in a file that is not indented a missing
 // `}` may be placed at the first column-0 declaration rather than where it belongs; an aggregate option value's
 // missing `}` likewise, see `endsAggregate`), and anything else skips to
-// the next `;` or `}` of the same depth, or to a declaration that starts a later line (a `{` ending the broken line
-// is then the one without its `}`, not a block to skip). Each loop consumes at least one token, and block nesting
+// the next `;` or `}` of the same depth, or to a declaration that starts a later line (the broken line's `{`, at its
+// end or before what is typed after it there, is then the one without its `}`, not a block to skip). Each loop consumes at least one token, and block nesting
 // is capped, so no input makes it loop or overflow the stack.
 
 import type {
@@ -31,6 +31,8 @@ const FIELD_MAX = 536870911;
 const LABELS = new Set(['optional', 'repeated', 'required']);
 const enum Digit { D0 = 48, D9 = 57 }
 const TAB = 9;
+/** How many tokens after a `{` typedInto reads for the end of its line. */
+const LINE_LOOKAHEAD = 64;
 
 export function parse(text: string): ProtoFile {
   return new Parser(text).parseFile();
@@ -172,21 +174,22 @@ class Parser {
   /**
    * Skips to just after the next `;` or to the next `}` of the current depth; skips nested blocks whole. Stops
    * before a declaration that starts a later line: the broken statement is one being typed (`reserved 2 t`), not
-   * that one. Unless `wholeBlocks` (a block nested too deep), a `{` that ends its line may be a stray one
-   * (`strayBrace`).
+   * that one. Unless `wholeBlocks` (a block nested too deep), the statement's first `{` may be a stray one, at the
+   * end of its line or before what is typed after it there (`strayBrace`).
    */
   private skipStatement(wholeBlocks = false): void {
     let depth = 0;
     const line = this.cur.line;
+    // The line of the statement's first `{`, until the next line shows whether it is a stray one.
+    let braceLine = -1;
     while (this.cur.kind !== 'eof') {
       if (depth === 0 && this.cur.line > line && this.startsLineDeclaration()) return;
+      if (braceLine >= 0 && this.cur.line > braceLine) {
+        if (this.strayBrace(depth)) return;
+        braceLine = -1;
+      }
       if (this.is('{')) {
-        if (depth === 0 && !wholeBlocks && this.peek().line > this.cur.line) {
-          this.advance();
-          if (this.strayBrace()) return;
-          depth = 1;
-          continue;
-        }
+        if (depth === 0 && !wholeBlocks) braceLine = this.cur.line;
         depth++;
       } else if (this.is('}')) {
         if (depth === 0) return;
@@ -204,14 +207,15 @@ class Parser {
   }
 
   /**
-   * The `{` just skipped ends a broken statement's line (`string Foo {`, `rpc Foo {` in a message) and opens no block:
-   * the next line declares a member of the enclosing block, and the text has a `{` without its `}`, this one. Skipped
-   * as a block's, it would take the declarations up to the enclosing block's `}` with it, which a check then reports
+   * The `{` of a broken statement's line (`string Foo {`, `rpc Foo {` in a message, `oneof x { string a = 1;` in a
+   * service), with `depth` of the line's `{` still open, opens no block: the current token, the next line's first,
+   * declares a member of the enclosing block, and the text has at least as many `{` without their `}`. Skipped as a
+   * block's, it would take the declarations up to the enclosing block's `}` with it, which a check then reports
    * deleted. In balanced text (`mesage Foo { ... }`, a typo) the block is skipped whole.
    */
-  private strayBrace(): boolean {
-    if (!this.startsLineDeclaration() || this.unclosedBraces() <= 0) return false;
-    this.unclosed = this.unclosedBraces() - 1;
+  private strayBrace(depth: number): boolean {
+    if (!this.startsLineDeclaration() || this.unclosedBraces() < depth) return false;
+    this.unclosed = this.unclosedBraces() - depth;
     return true;
   }
 
@@ -690,15 +694,24 @@ class Parser {
 
   /**
    * `t`, a declaration that cannot be in the block but is indented into it (`message Foo {` in a service or an enum),
-   * is being typed there, not where the block ends: its `{` ends its line and the next line declares something at or
-   * left of its column, so nothing is typed into it yet. Ending the block there would take the declarations after it
-   * out of the block; in it, the `{` is a stray one (`strayBrace`).
+   * is being typed there, not where the block ends: its `{` is still open at the end of its line (`message Foo {`,
+   * `message Foo { string a = 1;`), and the next line declares something at or left of its column. Ending the block
+   * there would take the declarations after it out of the block; in it, the `{` is a stray one (`strayBrace`).
    */
   private typedInto(t: Token): boolean {
     const at = this.pastName(1);
     const open = this.peek(at);
-    const next = this.peek(at + 1);
-    return open.text === '{' && next.line > open.line && next.character <= t.character && this.startsLineDeclaration(at + 1);
+    if (open.text !== '{') return false;
+    let depth = 1;
+    let k = at + 1;
+    for (let u = this.peek(k); u.line === open.line && u.kind !== 'eof'; u = this.peek(++k)) {
+      depth += u.text === '{' ? 1 : u.text === '}' ? -1 : 0;
+      // A block closed on its line (`message Foo {}`) is not being typed. A line that long is none either, and the
+      // bound keeps a file on one line from being read ahead again at every declaration in it.
+      if (depth === 0 || k > at + LINE_LOOKAHEAD) return false;
+    }
+    const next = this.peek(k);
+    return next.line > open.line && next.character <= t.character && this.startsLineDeclaration(k);
   }
 
   private unclosedBraces(): number {
