@@ -252,6 +252,37 @@ test('a `{` typed in the middle of a line where it opens no block takes no relea
   assert.deepEqual(misplaced, [], 'errors away from the typed lines');
 });
 
+/**
+ * A declaration typed with a tab where the lines around it are indented with spaces, or the other way round: the
+ * newest release indents ExecSyncResponse's comments with a tab and its fields with four spaces, and PsiStats' fields
+ * with a tab.
+ */
+const TAB_INDENTED: [anchor: string, typed: string][] = [
+  ['message ExecSyncResponse {\n', '\tmessage Foo {'],
+  ['message ExecSyncResponse {\n', '\tenum Foo {'],
+  ['message ExecSyncResponse {\n', '\tmessage Foo {\n\t\tstring a = 1;'],
+  ['message ExecSyncResponse {\n', '\toneof x {\n\t\tstring a = 9;'],
+  ['message PsiStats {\n', '    message Foo {'],
+  ['message PsiStats {\n', '\tmessage Foo {'],
+  [RUNTIME_SERVICE, '\tmessage Foo {'],
+  [RUNTIME_SERVICE, '\toption (x) = {'],
+  [UDP, '\tmessage Foo {'],
+];
+
+test('a declaration typed with a tab among lines indented with spaces takes no released declaration after it', NEEDS_CORPUS, () => {
+  const released = newestCorpusText();
+  const releasedNames = declarations(bind(parse(released), 'released.proto').model);
+  const lost: string[] = [];
+  const misplaced: string[] = [];
+  for (const c of TAB_INDENTED) {
+    const r = typedIn(released, releasedNames, c);
+    lost.push(...r.lost);
+    misplaced.push(...r.misplaced);
+  }
+  assert.deepEqual(lost, [], 'released declarations lost');
+  assert.deepEqual(misplaced, [], 'errors away from the typed lines');
+});
+
 test('a second `package` typed into the file is an error and renames no released declaration', NEEDS_CORPUS, () => {
   const released = newestCorpusText();
   const releasedNames = declarations(bind(parse(released), 'released.proto').model);

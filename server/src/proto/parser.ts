@@ -2,15 +2,15 @@
 //
 // Hand-written because an editor needs what no protobuf parser for JavaScript gives: exact UTF-16 ranges
 // for every name, number and type, protoc-style comment attachment, and a tree for broken input (protobufjs
-// throws on the first error). Recovery works at statement and block boundaries: a missing `;` is assumed
-// when the next token is on a later line, a missing `}` while the text has a `{` without its `}` where a
-// declaration that cannot appear in the block starts, or a declaration or field starts at or left of the
-// enclosing block's column (see `endsBlock`; the count is the file's, so in a file that is not indented a missing
-// `}` may be placed at the first column-0 declaration rather than where it belongs; an aggregate option value's
-// missing `}` likewise, see `endsAggregate`), and anything else skips to
-// the next `;` or `}` of the same depth, or to a declaration that starts a later line (the broken line's `{`, at its
-// end or before what is typed after it there, is then the one without its `}`, not a block to skip). Each loop consumes at least one token, and block nesting
-// is capped, so no input makes it loop or overflow the stack.
+// throws on the first error). Recovery works at statement and block boundaries: a missing `;` is assumed when the
+// next token is on a later line, a missing `}` while the text has a `{` without its `}` where a declaration that
+// cannot appear in the block starts, or a declaration or field starts at or left of the enclosing block's column (see
+// `endsBlock`, and `column` for tabs; the count is the file's, so in a file that is not indented a missing `}` may be
+// placed at the first column-0 declaration rather than where it belongs; an aggregate option value's missing `}`
+// likewise, see `endsAggregate`), and anything else skips to the next `;` or `}` of the same depth, or to a
+// declaration that starts a later line (the broken line's `{`, at its end or before what is typed after it there, is
+// then the one without its `}`, not a block to skip). Each loop consumes at least one token, and block nesting is
+// capped, so no input makes it loop or overflow the stack.
 
 import type {
   Comment, Comments, EnumNode, ExtendNode, ExtensionsNode, FieldNode, ImportNode, Label,
@@ -31,6 +31,8 @@ const FIELD_MAX = 536870911;
 const LABELS = new Set(['optional', 'repeated', 'required']);
 const enum Digit { D0 = 48, D9 = 57 }
 const TAB = 9;
+/** Tab stops for the columns that recovery compares (see `column`). */
+const TAB_WIDTH = 4;
 /** How many tokens after a `{` typedInto reads for the end of its line. */
 const LINE_LOOKAHEAD = 64;
 
@@ -551,7 +553,7 @@ class Parser {
    * into the value, the declarations up to the enclosing block's `}` would look deleted.
    */
   private endsAggregate(statement: Token, depth: number): boolean {
-    if (!this.startsLineDeclaration() || !this.atOrLeftOf(this.cur, statement) || this.unclosedBraces() < depth) return false;
+    if (!this.startsLineDeclaration() || !this.atOrLeftOf(this.cur, this.column(statement)) || this.unclosedBraces() < depth) return false;
     this.unclosed = this.unclosedBraces() - depth;
     return true;
   }
@@ -582,15 +584,16 @@ class Parser {
 
   /**
    * Parses `{ ... }` calling `item` for each statement. Returns the body's offsets: right after `{` and
-   * right before `}` (or where they should be). `keywordCol` is the column of the keyword that opened the
-   * block, for the missing-`}` heuristic. `comments` gets the trailing comment, which protoc takes after
+   * right before `}` (or where they should be). `keyword` opened the block: its column is for the missing-`}`
+   * heuristic. `comments` gets the trailing comment, which protoc takes after
    * the `{`. `endsAt`: what, besides a top-level declaration, cannot be in the block and so ends it (an rpc in
    * an rpc's).
    */
   private block(
-    keywordCol: number, item: () => void, canNest: (t: Token) => boolean, comments?: Comments, endsAt?: () => boolean,
+    keyword: Token, item: () => void, canNest: (t: Token) => boolean, comments?: Comments, endsAt?: () => boolean,
   ): { start: number; end: number } {
     const open = this.cur;
+    const keywordCol = this.column(keyword);
     if (!this.eat('{')) {
       this.expected("'{'");
       return { start: open.start, end: open.start };
@@ -639,7 +642,7 @@ class Parser {
     // Without a name, the name's range is the keyword's.
     const name = this.cur.kind === 'ident' ? this.next() : (this.expected('a message name'), kw);
     const msg = new MessageSyntax(this.lines, name === kw ? '' : name.text, comments, kw.start, name.start, name.end);
-    const body = this.block(kw.character, () => this.messageItem(msg), (t) => t.text !== 'service' && t.text !== 'syntax' && t.text !== 'package' && t.text !== 'import', comments);
+    const body = this.block(kw, () => this.messageItem(msg), (t) => t.text !== 'service' && t.text !== 'syntax' && t.text !== 'package' && t.text !== 'import', comments);
     msg.close(body.start, body.end, this.prevTok().end);
     return msg;
   }
@@ -686,8 +689,9 @@ class Parser {
    */
   private endsBlock(t: Token, keywordCol: number, canNest: (t: Token) => boolean, endsAt?: () => boolean): boolean {
     const declares = (this.startsDeclaration() && this.peek().line === t.line) || endsAt?.() === true;
-    if (!declares && !(t.character <= keywordCol && this.startsLineDeclaration())) return false;
-    if (t.character > keywordCol && (canNest(t) || this.typedInto(t))) return false;
+    const left = this.atOrLeftOf(t, keywordCol);
+    if (!declares && !(left && this.startsLineDeclaration())) return false;
+    if (!left && (canNest(t) || this.typedInto(t))) return false;
     // The brace count last: it lexes the whole text, which a well-formed file never needs.
     return this.unclosedBraces() > 0;
   }
@@ -711,26 +715,30 @@ class Parser {
       if (depth === 0 || k > at + LINE_LOOKAHEAD) return false;
     }
     const next = this.peek(k);
-    return next.line > open.line && next.character <= t.character && this.startsLineDeclaration(k);
+    return next.line > open.line && this.atOrLeftOf(next, this.column(t)) && this.startsLineDeclaration(k);
   }
 
   private unclosedBraces(): number {
     return this.unclosed ??= braceBalance(this.text);
   }
 
-  /** Token `t` starts at or left of where token `than` does (see `column`). */
-  private atOrLeftOf(t: Token, than: Token): boolean {
-    return this.column(t) <= this.column(than);
+  /** Token `t` starts at or left of column `col` (see `column`). */
+  private atOrLeftOf(t: Token, col: number): boolean {
+    // No character is narrower than a column: most lines of a block are answered without reading their indentation.
+    return t.character <= col && this.column(t) <= col;
   }
 
   /**
-   * Where token `t` starts on its line as protoc counts columns: a tab advances to the next multiple of 8. A file
-   * may indent comments or members with tabs and others with spaces (ExecSyncResponse in cri-api), and a column
-   * counted in characters would put a tab-indented line left of one indented by four spaces.
+   * The column where token `t` starts on its line, a tab advancing to the next multiple of 4. Recovery compares
+   * columns of lines indented with tabs and with spaces: a tab counted as one character puts `\tmessage Foo {`
+   * left of the fields indented by four spaces after it (ExecSyncResponse in cri-api indents its comments with a
+   * tab). Tab stops of 4, as VS Code sets them by default, also fit the files: cri-api indents a level by four spaces
+   * and, where it uses a tab (PsiStats' fields), by one tab, so a tab-indented line is at the level of one indented
+   * by four spaces, not to the right of it as with protoc's count of 8.
    */
   private column(t: Token): number {
     let col = 0;
-    for (let k = t.start - t.character; k < t.start; k++) col = this.text.charCodeAt(k) === TAB ? col + 8 - (col % 8) : col + 1;
+    for (let k = t.start - t.character; k < t.start; k++) col = this.text.charCodeAt(k) === TAB ? col + TAB_WIDTH - (col % TAB_WIDTH) : col + 1;
     return col;
   }
 
@@ -893,7 +901,7 @@ class Parser {
     else this.expected("'='");
     const options = this.optionList(first);
     const body = new MessageSyntax(this.lines, name.text, { leading: undefined, trailing: undefined, detached: NONE }, kw.start, name.start, name.end);
-    const inner = this.block(first.character, () => this.messageItem(body), () => true);
+    const inner = this.block(first, () => this.messageItem(body), () => true);
     body.close(inner.start, inner.end, this.prevTok().end);
     const f = new FieldSyntax(this.lines, name.text.toLowerCase(), name.text, options, comments, {
       start: first.start, end: this.prevTok().end, nameStart: name.start, nameEnd: name.end, typeStart: name.start, typeEnd: name.end,
@@ -912,7 +920,7 @@ class Parser {
     if (this.startsNextLine(kw, ['{'])) return undefined;
     const name = this.ident('a oneof name');
     const node: OneofNode = { kind: 'oneof', name: name?.name ?? '', nameRange: name?.range ?? kw.range, fields: [], options: NONE, range: kw.range, comments };
-    this.block(kw.character, () => {
+    this.block(kw, () => {
       const before = msg.fields.length;
       this.messageItem(msg, node);
       for (let k = before; k < msg.fields.length; k++) node.fields.push(msg.fields[k]!);
@@ -983,7 +991,7 @@ class Parser {
     if (this.startsNextLine(kw, ['{', '.'])) return undefined;
     const ext = this.fullIdent('a message name to extend');
     const node: ExtendNode = { kind: 'extend', extendee: ext?.name ?? '', extendeeRange: ext ? this.span(ext.start, ext.end) : kw.range, fields: [], range: kw.range, comments };
-    this.block(kw.character, () => {
+    this.block(kw, () => {
       if (this.eat(';')) return;
       const f = this.field();
       if (f) node.fields.push(f);
@@ -1001,7 +1009,7 @@ class Parser {
       kind: 'enum', name: name?.name ?? '', nameRange: name?.range ?? kw.range, values: [], reserved: NONE, options: NONE,
       range: kw.range, bodyRange: kw.range, comments,
     };
-    const body = this.block(kw.character, () => this.enumItem(node), () => false, comments);
+    const body = this.block(kw, () => this.enumItem(node), () => false, comments);
     node.bodyRange = this.span(body.start, body.end);
     node.range = this.rangeFrom(kw.startPos);
     return node;
@@ -1045,7 +1053,7 @@ class Parser {
     const node: ServiceNode = {
       kind: 'service', name: name?.name ?? '', nameRange: name?.range ?? kw.range, rpcs: [], options: NONE, range: kw.range, bodyRange: kw.range, comments,
     };
-    const body = this.block(kw.character, () => {
+    const body = this.block(kw, () => {
       if (this.eat(';')) return;
       if (this.is('option')) {
         const o = this.option();
@@ -1102,7 +1110,7 @@ class Parser {
       responseType: res.type, responseTypeRange: res.range, responseStream: res.stream, options: NONE, range: kw.range, comments,
     };
     if (this.is('{')) {
-      this.block(kw.character, () => {
+      this.block(kw, () => {
         if (this.eat(';')) return;
         if (this.is('option')) {
           const o = this.option();
