@@ -30,6 +30,8 @@ export const TYPED_DECLARATIONS: [anchor: string, typed: string][] = [
   ['message VersionResponse {\n', '    extend .runtime.v1.VersionRequest {\n        string foo = 100;\n    }\n'],
   ['    rpc Version(VersionRequest) returns (VersionResponse) {}\n', '    extend a.b {\n    }\n'],
   ['service RuntimeService {\n', '    option (x) = {\n        a: 1\n    };\n'],
+  ['message VersionResponse {\n', '    string foo = 9 [(x) = {\n        a: 1\n    }];\n'],
+  ['    UDP = 1;\n', '    FOO = 3 [deprecated = true];\n'],
   ['    rpc Version(VersionRequest) returns (VersionResponse) {}\n', '    oneof x { string a = 1; }\n'],
   ['    rpc Version(VersionRequest) returns (VersionResponse) {}\n', '    message Foo { string a = 1; }\n'],
   ['    UDP = 1;\n', '    oneof x { string a = 1; }\n'],

@@ -565,6 +565,11 @@ class Parser {
     this.next();
     for (;;) {
       const before = this.p;
+      // `[` or `,` typed at the end of a line: the next line's declaration is no option of the list.
+      if (this.startsLineDeclaration() && !this.optionOnItsLine()) {
+        this.expected('an option name');
+        break;
+      }
       const o = this.optionBody(statement);
       if (o) out.push(o);
       if (this.eat(',')) continue;
@@ -578,6 +583,16 @@ class Parser {
       break;
     }
     return out;
+  }
+
+  /**
+   * The current line, which reads like an enum value (`default = 5`), is an option of the list written on a line of its
+   * own: its value is followed by `,` or `]`, where an enum value's is followed by `;` or `[`.
+   */
+  private optionOnItsLine(): boolean {
+    if (!this.peekIs('=', 1)) return false;
+    const after = this.peekIs('-', 2) ? 4 : 3;
+    return !this.peekIs(';', after) && !this.peekIs('[', after);
   }
 
   // ---- blocks --------------------------------------------------------------------------------------
