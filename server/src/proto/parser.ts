@@ -553,7 +553,8 @@ class Parser {
    * into the value, the declarations up to the enclosing block's `}` would look deleted.
    */
   private endsAggregate(statement: Token, depth: number): boolean {
-    if (!this.startsLineDeclaration() || !this.atOrLeftOf(this.cur, this.column(statement)) || this.unclosedBraces() < depth) return false;
+    if (!this.startsLineDeclaration() || !this.atOrLeftOf(this.cur, this.column(statement))) return false;
+    if (this.unclosedBraces() < depth) return false;
     this.unclosed = this.unclosedBraces() - depth;
     return true;
   }
@@ -600,15 +601,13 @@ class Parser {
   /**
    * Parses `{ ... }` calling `item` for each statement. Returns the body's offsets: right after `{` and
    * right before `}` (or where they should be). `keyword` opened the block: its column is for the missing-`}`
-   * heuristic. `comments` gets the trailing comment, which protoc takes after
-   * the `{`. `endsAt`: what, besides a top-level declaration, cannot be in the block and so ends it (an rpc in
-   * an rpc's).
+   * heuristic. `comments` gets the trailing comment, which protoc takes after the `{`. `endsAt`: what, besides a
+   * top-level declaration, cannot be in the block and so ends it (an rpc in an rpc's).
    */
   private block(
     keyword: Token, item: () => void, canNest: (t: Token) => boolean, comments?: Comments, endsAt?: () => boolean,
   ): { start: number; end: number } {
     const open = this.cur;
-    const keywordCol = this.column(keyword);
     if (!this.eat('{')) {
       this.expected("'{'");
       return { start: open.start, end: open.start };
@@ -621,6 +620,7 @@ class Parser {
       this.skipStatement(true);
       return { start: bodyStart, end: this.prevTok().start };
     }
+    const keywordCol = this.column(keyword);
     this.depth++;
     try {
       for (;;) {
