@@ -41,9 +41,13 @@ const HALF_TYPED: [anchor: string, typed: string][] = [
   [VERSION_REQUEST, '    option ('],
   [VERSION_REQUEST, '    .runtime.'],
   [VERSION_REQUEST, '    repeated .runtime.v1.'],
+  [VERSION_REQUEST, '    string foo = 9 ['],
+  [VERSION_REQUEST, '    string foo = 9 [deprecated = true,'],
   [UDP, '    reserved'],
   [UDP, '    reserved 9 t'],
   [UDP, '    /'],
+  [UDP, '    FOO = 3 ['],
+  [UDP, '    FOO = 3 [deprecated = true,'],
   [VERSION_RESPONSE, 'message'],
   [VERSION_RESPONSE, 'enum'],
   [VERSION_RESPONSE, 'service'],
@@ -177,6 +181,112 @@ test('an extend typed keystroke by keystroke is an error on its line and takes n
   assert.deepEqual(misplaced, [], 'errors away from the typed line');
 });
 
+const RUNTIME_SERVICE = 'service RuntimeService {\n';
+
+/**
+ * `typed` on lines of their own after `anchor` (before it, where `anchor` starts with a line break), parsed: the
+ * released declarations it takes, and the syntax errors it shows away from its own lines.
+ */
+function typedIn(released: string, releasedNames: Set<string>, [anchor, typed]: [string, string]): { lost: string[]; misplaced: string[] } {
+  const before = anchor.startsWith('\n');
+  const text = replaceOnce(released, anchor, before ? `\n${typed}\n${anchor}` : `${anchor}${typed}\n`);
+  const first = released.slice(0, released.indexOf(anchor) + (before ? 1 : anchor.length)).split('\n').length - 1;
+  const last = first + typed.split('\n').length - 1;
+  const ast = parse(text);
+  const label = typed.trim().split('\n')[0];
+  assert.notDeepEqual(ast.errors, [], `${JSON.stringify(typed)}: a syntax error`);
+  const misplaced = ast.errors.filter((e) => e.range.start.line < first || e.range.start.line > last).map((e) => `${label}: line ${e.range.start.line + 1}: ${e.message}`);
+  const kept = declarations(bind(ast, 'typed.proto').model);
+  return { lost: [...releasedNames].filter((n) => !kept.has(n)).map((n) => `${label}: ${n}`), misplaced };
+}
+
+/** An aggregate option value whose `}` is not typed yet, and what is typed in it so far. */
+const UNCLOSED_AGGREGATE: [anchor: string, typed: string][] = [
+  [RUNTIME_SERVICE, '    option (x) = {'],
+  [RUNTIME_SERVICE, '    option (x) = {\n        a: 1'],
+  [RUNTIME_SERVICE, '    option (x) = {\n        a {\n            b: 1'],
+  [VERSION_RPC, '    rpc GetFoo(GetFooRequest) returns (GetFooResponse) {\n        option (x) = {'],
+  [VERSION_RESPONSE_BODY, '    option (x) = {'],
+  [VERSION_RESPONSE_BODY, '    option (x) = { a: 1'],
+  [VERSION_RESPONSE_BODY, '    string foo = 9 [(x) = {'],
+  [VERSION_RESPONSE_BODY, '    string foo = 9 [(x) = {\n        a: 1'],
+  [UDP, '    FOO = 3 [(x) = {'],
+  [UDP, '    option (x) = {'],
+  [VERSION_RESPONSE, 'option (x) = {'],
+];
+
+test('an aggregate option value typed without its `}` ends before the next declaration, with an error on its lines', NEEDS_CORPUS, () => {
+  const released = newestCorpusText();
+  const releasedNames = declarations(bind(parse(released), 'released.proto').model);
+  const lost: string[] = [];
+  const misplaced: string[] = [];
+  for (const c of UNCLOSED_AGGREGATE) {
+    const r = typedIn(released, releasedNames, c);
+    lost.push(...r.lost);
+    misplaced.push(...r.misplaced);
+  }
+  assert.deepEqual(lost, [], 'released declarations lost');
+  assert.deepEqual(misplaced, [], 'errors away from the typed lines');
+});
+
+/** A `{` typed in the middle of a line where it opens no block, and what follows it on that line so far. */
+const MID_LINE_BRACE: [anchor: string, typed: string][] = [
+  [VERSION_RPC, '    oneof x { string a = 1;'],
+  [RUNTIME_SERVICE, '    oneof x { string a = 1;'],
+  [VERSION_RPC, '    oneof x { string a = 1; message B {'],
+  [VERSION_RPC, '    message Foo { string a = 1;'],
+  [VERSION_RPC, '    enum Foo { FOO_UNSPECIFIED = 0;'],
+  [UDP, '    oneof x { string a = 1;'],
+  [UDP, '    FOO { BAR = 1;'],
+  [UDP, '    message Foo { string a = 1;'],
+  [VERSION_RESPONSE_BODY, '    string Foo { string a = 1;'],
+];
+
+test('a `{` typed in the middle of a line where it opens no block takes no released declaration after it', NEEDS_CORPUS, () => {
+  const released = newestCorpusText();
+  const releasedNames = declarations(bind(parse(released), 'released.proto').model);
+  const lost: string[] = [];
+  const misplaced: string[] = [];
+  for (const c of MID_LINE_BRACE) {
+    const r = typedIn(released, releasedNames, c);
+    lost.push(...r.lost);
+    misplaced.push(...r.misplaced);
+  }
+  assert.deepEqual(lost, [], 'released declarations lost');
+  assert.deepEqual(misplaced, [], 'errors away from the typed lines');
+});
+
+/**
+ * A declaration typed with a tab where the lines around it are indented with spaces, or the other way round: the
+ * newest release indents ExecSyncResponse's comments with a tab and its fields with four spaces, and PsiStats' fields
+ * with a tab.
+ */
+const TAB_INDENTED: [anchor: string, typed: string][] = [
+  ['message ExecSyncResponse {\n', '\tmessage Foo {'],
+  ['message ExecSyncResponse {\n', '\tenum Foo {'],
+  ['message ExecSyncResponse {\n', '\tmessage Foo {\n\t\tstring a = 1;'],
+  ['message ExecSyncResponse {\n', '\toneof x {\n\t\tstring a = 9;'],
+  ['message PsiStats {\n', '    message Foo {'],
+  ['message PsiStats {\n', '\tmessage Foo {'],
+  [RUNTIME_SERVICE, '\tmessage Foo {'],
+  [RUNTIME_SERVICE, '\toption (x) = {'],
+  [UDP, '\tmessage Foo {'],
+];
+
+test('a declaration typed with a tab among lines indented with spaces takes no released declaration after it', NEEDS_CORPUS, () => {
+  const released = newestCorpusText();
+  const releasedNames = declarations(bind(parse(released), 'released.proto').model);
+  const lost: string[] = [];
+  const misplaced: string[] = [];
+  for (const c of TAB_INDENTED) {
+    const r = typedIn(released, releasedNames, c);
+    lost.push(...r.lost);
+    misplaced.push(...r.misplaced);
+  }
+  assert.deepEqual(lost, [], 'released declarations lost');
+  assert.deepEqual(misplaced, [], 'errors away from the typed lines');
+});
+
 test('a second `package` typed into the file is an error and renames no released declaration', NEEDS_CORPUS, () => {
   const released = newestCorpusText();
   const releasedNames = declarations(bind(parse(released), 'released.proto').model);
@@ -230,6 +340,8 @@ const UNFINISHED: [anchor: string, typed: string][] = [
   [UDP, '    FOO'],
   [UDP, '    FOO ='],
   [UDP, '    /'],
+  [VERSION_REQUEST, '    string foo = 9 ['],
+  [UDP, '    FOO = 3 ['],
 ];
 
 test('what a half-typed line lacks is reported at its end, not on the released declaration below it', NEEDS_CORPUS, () => {
@@ -383,6 +495,12 @@ test('proto2 groups, extensions, keywords and every token of an rpc on lines of 
     '    deprecated = true;',
     '  map',
     '    <string, T> m = 4;',
+    '  optional int32 d = 5 [',
+    '    default = 5',
+    '  ];',
+    '  optional int32 e = 6 [',
+    '    default = -5,',
+    '    deprecated = true];',
     '}',
     'extend',
     '  T',

@@ -22,7 +22,7 @@ test('typing each release\'s changes into the release before shows nothing trans
   assert.deepEqual(transients, []);
 });
 
-test('typing an extend of a dotted name into the newest release shows nothing transient away from the cursor', NEEDS_CORPUS, () => {
+test('typing declarations into the newest release shows nothing transient away from the cursor', NEEDS_CORPUS, () => {
   const released = newestCorpusText();
   const transients: string[] = [];
   for (const d of TYPED_DECLARATIONS) {

@@ -20,13 +20,22 @@ export const TYPED_RELEASES: [from: string, to: string][] = [
 
 /**
  * Declarations typed into the newest release, each on new lines after `anchor`, whose keystrokes once took released
- * declarations: `extend a.` read the next line's field type as the rest of its name, and `extend a.b {` in a service
- * ended the service there.
+ * declarations: `extend a.` read the next line's field type as the rest of its name, `extend a.b {` in a service
+ * ended the service there, `option (x) = {` took every rpc after it into its value, and `oneof x { string a = 1;` in
+ * a service or an enum was skipped as a block up to the service's or enum's `}`; `\tmessage Foo {` took the fields
+ * indented by four spaces after it, a tab counted as one column.
  */
 export const TYPED_DECLARATIONS: [anchor: string, typed: string][] = [
   ['message VersionRequest {\n', '    extend a.b {\n        string foo = 100;\n    }\n'],
   ['message VersionResponse {\n', '    extend .runtime.v1.VersionRequest {\n        string foo = 100;\n    }\n'],
   ['    rpc Version(VersionRequest) returns (VersionResponse) {}\n', '    extend a.b {\n    }\n'],
+  ['service RuntimeService {\n', '    option (x) = {\n        a: 1\n    };\n'],
+  ['message VersionResponse {\n', '    string foo = 9 [(x) = {\n        a: 1\n    }];\n'],
+  ['    UDP = 1;\n', '    FOO = 3 [deprecated = true];\n'],
+  ['    rpc Version(VersionRequest) returns (VersionResponse) {}\n', '    oneof x { string a = 1; }\n'],
+  ['    rpc Version(VersionRequest) returns (VersionResponse) {}\n', '    message Foo { string a = 1; }\n'],
+  ['    UDP = 1;\n', '    oneof x { string a = 1; }\n'],
+  ['message ExecSyncResponse {\n', '\tmessage Foo {\n\t\tstring a = 1;\n\t}\n'],
 ];
 
 /** A TYPED_DECLARATIONS entry as a report names it: its first line, and where it is typed. */

@@ -2,14 +2,15 @@
 //
 // Hand-written because an editor needs what no protobuf parser for JavaScript gives: exact UTF-16 ranges
 // for every name, number and type, protoc-style comment attachment, and a tree for broken input (protobufjs
-// throws on the first error). Recovery works at statement and block boundaries: a missing `;` is assumed
-// when the next token is on a later line, a missing `}` while the text has a `{` without its `}` where a
-// declaration that cannot appear in the block starts, or a declaration or field starts at or left of the
-// enclosing block's column (see `endsBlock`; the count is the file's, so in a file that is not indented a missing
-// `}` may be placed at the first column-0 declaration rather than where it belongs), and anything else skips to
-// the next `;` or `}` of the same depth, or to a declaration that starts a later line (a `{` ending the broken line
-// is then the one without its `}`, not a block to skip). Each loop consumes at least one token, and block nesting
-// is capped, so no input makes it loop or overflow the stack.
+// throws on the first error). Recovery works at statement and block boundaries: a missing `;` is assumed when the
+// next token is on a later line, a missing `}` while the text has a `{` without its `}` where a declaration that
+// cannot appear in the block starts, or a declaration or field starts at or left of the enclosing block's column (see
+// `endsBlock`, and `column` for tabs; the count is the file's, so in a file that is not indented a missing `}` may be
+// placed at the first column-0 declaration rather than where it belongs; an aggregate option value's missing `}`
+// likewise, see `endsAggregate`), and anything else skips to the next `;` or `}` of the same depth, or to a
+// declaration that starts a later line (the broken line's `{`, at its end or before what is typed after it there, is
+// then the one without its `}`, not a block to skip). Each loop consumes at least one token, and block nesting is
+// capped, so no input makes it loop or overflow the stack.
 
 import type {
   Comment, Comments, EnumNode, ExtendNode, ExtensionsNode, FieldNode, ImportNode, Label,
@@ -30,6 +31,11 @@ const DROP_BATCH = 256;
 const FIELD_MAX = 536870911;
 const LABELS = new Set(['optional', 'repeated', 'required']);
 const enum Digit { D0 = 48, D9 = 57 }
+const TAB = 9;
+/** Tab stops for the columns that recovery compares (see `column`). */
+const TAB_WIDTH = 4;
+/** How many tokens after a `{` typedInto reads for the end of its line. */
+const LINE_LOOKAHEAD = 64;
 
 export function parse(text: string): ProtoFile {
   return new Parser(text).parseFile();
@@ -171,21 +177,22 @@ class Parser {
   /**
    * Skips to just after the next `;` or to the next `}` of the current depth; skips nested blocks whole. Stops
    * before a declaration that starts a later line: the broken statement is one being typed (`reserved 2 t`), not
-   * that one. Unless `wholeBlocks` (a block nested too deep), a `{` that ends its line may be a stray one
-   * (`strayBrace`).
+   * that one. Unless `wholeBlocks` (a block nested too deep), the statement's first `{` may be a stray one, at the
+   * end of its line or before what is typed after it there (`strayBrace`).
    */
   private skipStatement(wholeBlocks = false): void {
     let depth = 0;
     const line = this.cur.line;
+    // The line of the statement's first `{`, until the next line shows whether it is a stray one.
+    let braceLine = -1;
     while (this.cur.kind !== 'eof') {
       if (depth === 0 && this.cur.line > line && this.startsLineDeclaration()) return;
+      if (braceLine >= 0 && this.cur.line > braceLine) {
+        if (this.strayBrace(depth)) return;
+        braceLine = -1;
+      }
       if (this.is('{')) {
-        if (depth === 0 && !wholeBlocks && this.peek().line > this.cur.line) {
-          this.advance();
-          if (this.strayBrace()) return;
-          depth = 1;
-          continue;
-        }
+        if (depth === 0 && !wholeBlocks) braceLine = this.cur.line;
         depth++;
       } else if (this.is('}')) {
         if (depth === 0) return;
@@ -203,14 +210,15 @@ class Parser {
   }
 
   /**
-   * The `{` just skipped ends a broken statement's line (`string Foo {`, `rpc Foo {` in a message) and opens no block:
-   * the next line declares a member of the enclosing block, and the text has a `{` without its `}`, this one. Skipped
-   * as a block's, it would take the declarations up to the enclosing block's `}` with it, which a check then reports
+   * The `{` of a broken statement's line (`string Foo {`, `rpc Foo {` in a message, `oneof x { string a = 1;` in a
+   * service), with `depth` of the line's `{` still open, opens no block: the current token, the next line's first,
+   * declares a member of the enclosing block, and the text has at least as many `{` without their `}`. Skipped as a
+   * block's, it would take the declarations up to the enclosing block's `}` with it, which a check then reports
    * deleted. In balanced text (`mesage Foo { ... }`, a typo) the block is skipped whole.
    */
-  private strayBrace(): boolean {
-    if (!this.startsLineDeclaration() || this.unclosedBraces() <= 0) return false;
-    this.unclosed = this.unclosedBraces() - 1;
+  private strayBrace(depth: number): boolean {
+    if (!this.startsLineDeclaration() || this.unclosedBraces() < depth) return false;
+    this.unclosed = this.unclosedBraces() - depth;
     return true;
   }
 
@@ -434,14 +442,14 @@ class Parser {
     const start = this.cur.startPos;
     const kw = this.next();
     if (this.startsNextLine(kw, ['=', '.'], 'an option name')) return undefined;
-    const o = this.optionBody();
+    const o = this.optionBody(kw);
     this.endStatement();
     if (o) o.range = this.rangeFrom(start);
     return o;
   }
 
-  /** `name = value` as in statements and in `[...]` lists. */
-  private optionBody(): OptionNode | undefined {
+  /** `name = value` as in statements and in `[...]` lists; `statement`: the first token of the statement it is in. */
+  private optionBody(statement: Token): OptionNode | undefined {
     const nameStart = this.cur.startPos;
     let name = '';
     // After a custom option's `(ext)`, the tokens of its path (`.inner.count`), checked where written (optionPath.ts).
@@ -484,25 +492,25 @@ class Parser {
       return undefined;
     }
     if (this.startsNextLine(this.prevTok(), [';', ',', ']'], 'a value')) return undefined;
-    const value = this.optionValue();
+    const value = this.optionValue(statement);
     const o: OptionNode = { kind: 'option', name, nameRange, value: value.text, valueRange: value.range, range: { start: nameStart, end: value.range.end } };
     if (value.tokens) keepAggregateTokens(o, value.tokens);
     if (path) keepOptionPathTokens(o, path);
     return o;
   }
 
-  private optionValue(): { text: string; range: Range; tokens?: Token[] } {
+  private optionValue(statement: Token): { text: string; range: Range; tokens?: Token[] } {
     const start = this.cur;
     const pinned = this.pinned;
     this.pinned = Math.min(pinned, start.index);
     try {
-      return this.optionValueFrom(start);
+      return this.optionValueFrom(start, statement);
     } finally {
       this.pinned = pinned;
     }
   }
 
-  private optionValueFrom(start: Token): { text: string; range: Range; tokens?: Token[] } {
+  private optionValueFrom(start: Token, statement: Token): { text: string; range: Range; tokens?: Token[] } {
     const aggregate = this.is('{');
     if (aggregate) {
       // Aggregate (text-format) value: kept as source text, braces balanced iteratively.
@@ -511,8 +519,9 @@ class Parser {
         if (this.is('{')) depth++;
         else if (this.is('}')) depth--;
         this.next();
-      } while (depth > 0 && this.cur.kind !== 'eof');
-      if (depth > 0) this.expected("'}'");
+      } while (depth > 0 && this.cur.kind !== 'eof' && !this.endsAggregate(statement, depth));
+      if (depth > 0 && this.cur.kind === 'eof') this.expected("'}'");
+      else if (depth > 0) this.error("expected '}' to end this option value", start.range);
     } else if (this.cur.kind === 'string') {
       while (this.cur.kind === 'string') this.next(); // adjacent strings concatenate
     } else if (this.is('-') || this.is('+')) {
@@ -544,14 +553,32 @@ class Parser {
     return s;
   }
 
-  /** `[a = 1, (b).c = "x"]` after a field or enum value. */
-  private optionList(): OptionNode[] {
+  /**
+   * The current token ends an aggregate value whose `}` is not typed yet (`option (x) = {` above the next rpc), with
+   * `depth` of its `{` open: it starts a line and a declaration at or left of the option's `statement`, which no
+   * text-format key does (`name: value`, `name {`), and the text has at least as many `{` without their `}`. Taken
+   * into the value, the declarations up to the enclosing block's `}` would look deleted.
+   */
+  private endsAggregate(statement: Token, depth: number): boolean {
+    if (!this.startsLineDeclaration() || !this.atOrLeftOf(this.cur, this.column(statement))) return false;
+    if (this.unclosedBraces() < depth) return false;
+    this.unclosed = this.unclosedBraces() - depth;
+    return true;
+  }
+
+  /** `[a = 1, (b).c = "x"]` after a field or enum value that starts with `statement`. */
+  private optionList(statement: Token): OptionNode[] {
     if (!this.is('[')) return NONE;
     const out: OptionNode[] = [];
     this.next();
     for (;;) {
       const before = this.p;
-      const o = this.optionBody();
+      // `[` or `,` typed at the end of a line: the next line's declaration is no option of the list.
+      if (this.startsLineDeclaration() && !this.optionOnItsLine()) {
+        this.expected('an option name');
+        break;
+      }
+      const o = this.optionBody(statement);
       if (o) out.push(o);
       if (this.eat(',')) continue;
       if (this.eat(']')) break;
@@ -566,17 +593,26 @@ class Parser {
     return out;
   }
 
+  /**
+   * The current line, which reads like an enum value (`default = 5`), is an option of the list written on a line of its
+   * own: its value is followed by `,` or `]`, where an enum value's is followed by `;` or `[`.
+   */
+  private optionOnItsLine(): boolean {
+    if (!this.peekIs('=', 1)) return false;
+    const after = this.peekIs('-', 2) ? 4 : 3;
+    return !this.peekIs(';', after) && !this.peekIs('[', after);
+  }
+
   // ---- blocks --------------------------------------------------------------------------------------
 
   /**
    * Parses `{ ... }` calling `item` for each statement. Returns the body's offsets: right after `{` and
-   * right before `}` (or where they should be). `keywordCol` is the column of the keyword that opened the
-   * block, for the missing-`}` heuristic. `comments` gets the trailing comment, which protoc takes after
-   * the `{`. `endsAt`: what, besides a top-level declaration, cannot be in the block and so ends it (an rpc in
-   * an rpc's).
+   * right before `}` (or where they should be). `keyword` opened the block: its column is for the missing-`}`
+   * heuristic. `comments` gets the trailing comment, which protoc takes after the `{`. `endsAt`: what, besides a
+   * top-level declaration, cannot be in the block and so ends it (an rpc in an rpc's).
    */
   private block(
-    keywordCol: number, item: () => void, canNest: (t: Token) => boolean, comments?: Comments, endsAt?: () => boolean,
+    keyword: Token, item: () => void, canNest: (t: Token) => boolean, comments?: Comments, endsAt?: () => boolean,
   ): { start: number; end: number } {
     const open = this.cur;
     if (!this.eat('{')) {
@@ -591,6 +627,7 @@ class Parser {
       this.skipStatement(true);
       return { start: bodyStart, end: this.prevTok().start };
     }
+    const keywordCol = this.column(keyword);
     this.depth++;
     try {
       for (;;) {
@@ -627,7 +664,7 @@ class Parser {
     // Without a name, the name's range is the keyword's.
     const name = this.cur.kind === 'ident' ? this.next() : (this.expected('a message name'), kw);
     const msg = new MessageSyntax(this.lines, name === kw ? '' : name.text, comments, kw.start, name.start, name.end);
-    const body = this.block(kw.character, () => this.messageItem(msg), (t) => t.text !== 'service' && t.text !== 'syntax' && t.text !== 'package' && t.text !== 'import', comments);
+    const body = this.block(kw, () => this.messageItem(msg), (t) => t.text !== 'service' && t.text !== 'syntax' && t.text !== 'package' && t.text !== 'import', comments);
     msg.close(body.start, body.end, this.prevTok().end);
     return msg;
   }
@@ -674,27 +711,57 @@ class Parser {
    */
   private endsBlock(t: Token, keywordCol: number, canNest: (t: Token) => boolean, endsAt?: () => boolean): boolean {
     const declares = (this.startsDeclaration() && this.peek().line === t.line) || endsAt?.() === true;
-    if (!declares && !(t.character <= keywordCol && this.startsLineDeclaration())) return false;
-    if (t.character > keywordCol && (canNest(t) || this.typedInto(t))) return false;
+    const left = this.atOrLeftOf(t, keywordCol);
+    if (!declares && !(left && this.startsLineDeclaration())) return false;
+    if (!left && (canNest(t) || this.typedInto(t))) return false;
     // The brace count last: it lexes the whole text, which a well-formed file never needs.
     return this.unclosedBraces() > 0;
   }
 
   /**
    * `t`, a declaration that cannot be in the block but is indented into it (`message Foo {` in a service or an enum),
-   * is being typed there, not where the block ends: its `{` ends its line and the next line declares something at or
-   * left of its column, so nothing is typed into it yet. Ending the block there would take the declarations after it
-   * out of the block; in it, the `{` is a stray one (`strayBrace`).
+   * is being typed there, not where the block ends: its `{` is still open at the end of its line (`message Foo {`,
+   * `message Foo { string a = 1;`), and the next line declares something at or left of its column. Ending the block
+   * there would take the declarations after it out of the block; in it, the `{` is a stray one (`strayBrace`).
    */
   private typedInto(t: Token): boolean {
     const at = this.pastName(1);
     const open = this.peek(at);
-    const next = this.peek(at + 1);
-    return open.text === '{' && next.line > open.line && next.character <= t.character && this.startsLineDeclaration(at + 1);
+    if (open.text !== '{') return false;
+    let depth = 1;
+    let k = at + 1;
+    for (let u = this.peek(k); u.line === open.line && u.kind !== 'eof'; u = this.peek(++k)) {
+      depth += u.text === '{' ? 1 : u.text === '}' ? -1 : 0;
+      // A block closed on its line (`message Foo {}`) is not being typed. A line that long is none either, and the
+      // bound keeps a file on one line from being read ahead again at every declaration in it.
+      if (depth === 0 || k > at + LINE_LOOKAHEAD) return false;
+    }
+    const next = this.peek(k);
+    return next.line > open.line && this.atOrLeftOf(next, this.column(t)) && this.startsLineDeclaration(k);
   }
 
   private unclosedBraces(): number {
     return this.unclosed ??= braceBalance(this.text);
+  }
+
+  /** Token `t` starts at or left of column `col` (see `column`). */
+  private atOrLeftOf(t: Token, col: number): boolean {
+    // No character is narrower than a column: most lines of a block are answered without reading their indentation.
+    return t.character <= col && this.column(t) <= col;
+  }
+
+  /**
+   * The column where token `t` starts on its line, a tab advancing to the next multiple of 4. Recovery compares
+   * columns of lines indented with tabs and with spaces: a tab counted as one character puts `\tmessage Foo {`
+   * left of the fields indented by four spaces after it (ExecSyncResponse in cri-api indents its comments with a
+   * tab). Tab stops of 4, as VS Code sets them by default, also fit the files: cri-api indents a level by four spaces
+   * and, where it uses a tab (PsiStats' fields), by one tab, so a tab-indented line is at the level of one indented
+   * by four spaces, not to the right of it as with protoc's count of 8.
+   */
+  private column(t: Token): number {
+    let col = 0;
+    for (let k = t.start - t.character; k < t.start; k++) col = this.text.charCodeAt(k) === TAB ? col + TAB_WIDTH - (col % TAB_WIDTH) : col + 1;
+    return col;
   }
 
   /** Token `k` from the current one opens a declaration (`message Foo`, `syntax =`, `import "x"`), not a field named so. */
@@ -828,7 +895,7 @@ class Parser {
     let num: { value?: number; start: number; end: number } = { start: name.end, end: name.end };
     if (this.eat('=')) num = this.intLiteral(false);
     else this.expected("'='");
-    const options = this.optionList();
+    const options = this.optionList(first);
     this.endStatement();
     const at: FieldOffsets = {
       start: first.start, end: this.prevTok().end, nameStart: name.start, nameEnd: name.end, typeStart, typeEnd,
@@ -854,9 +921,9 @@ class Parser {
     let num: { value?: number; start: number; end: number } = { start: name.start, end: name.end };
     if (this.eat('=')) num = this.intLiteral(false);
     else this.expected("'='");
-    const options = this.optionList();
+    const options = this.optionList(first);
     const body = new MessageSyntax(this.lines, name.text, { leading: undefined, trailing: undefined, detached: NONE }, kw.start, name.start, name.end);
-    const inner = this.block(first.character, () => this.messageItem(body), () => true);
+    const inner = this.block(first, () => this.messageItem(body), () => true);
     body.close(inner.start, inner.end, this.prevTok().end);
     const f = new FieldSyntax(this.lines, name.text.toLowerCase(), name.text, options, comments, {
       start: first.start, end: this.prevTok().end, nameStart: name.start, nameEnd: name.end, typeStart: name.start, typeEnd: name.end,
@@ -875,7 +942,7 @@ class Parser {
     if (this.startsNextLine(kw, ['{'])) return undefined;
     const name = this.ident('a oneof name');
     const node: OneofNode = { kind: 'oneof', name: name?.name ?? '', nameRange: name?.range ?? kw.range, fields: [], options: NONE, range: kw.range, comments };
-    this.block(kw.character, () => {
+    this.block(kw, () => {
       const before = msg.fields.length;
       this.messageItem(msg, node);
       for (let k = before; k < msg.fields.length; k++) node.fields.push(msg.fields[k]!);
@@ -934,7 +1001,7 @@ class Parser {
       if (!r) break;
       node.ranges.push(r);
     } while (this.eat(','));
-    this.optionList();
+    this.optionList(kw);
     this.endStatement();
     node.range = this.rangeFrom(kw.startPos);
     return node;
@@ -946,7 +1013,7 @@ class Parser {
     if (this.startsNextLine(kw, ['{', '.'])) return undefined;
     const ext = this.fullIdent('a message name to extend');
     const node: ExtendNode = { kind: 'extend', extendee: ext?.name ?? '', extendeeRange: ext ? this.span(ext.start, ext.end) : kw.range, fields: [], range: kw.range, comments };
-    this.block(kw.character, () => {
+    this.block(kw, () => {
       if (this.eat(';')) return;
       const f = this.field();
       if (f) node.fields.push(f);
@@ -964,7 +1031,7 @@ class Parser {
       kind: 'enum', name: name?.name ?? '', nameRange: name?.range ?? kw.range, values: [], reserved: NONE, options: NONE,
       range: kw.range, bodyRange: kw.range, comments,
     };
-    const body = this.block(kw.character, () => this.enumItem(node), () => false, comments);
+    const body = this.block(kw, () => this.enumItem(node), () => false, comments);
     node.bodyRange = this.span(body.start, body.end);
     node.range = this.rangeFrom(kw.startPos);
     return node;
@@ -992,7 +1059,7 @@ class Parser {
     let num: { value?: number; start: number; end: number } = { start: t.end, end: t.end };
     if (this.eat('=')) num = this.intLiteral(true);
     else this.expected("'='");
-    const options = this.optionList();
+    const options = this.optionList(t);
     this.endStatement();
     const v = new EnumValueSyntax(this.lines, t.text, options, comments, t.start, this.prevTok().end, t.end, num.start, num.end);
     if (num.value !== undefined) v.number = num.value;
@@ -1008,7 +1075,7 @@ class Parser {
     const node: ServiceNode = {
       kind: 'service', name: name?.name ?? '', nameRange: name?.range ?? kw.range, rpcs: [], options: NONE, range: kw.range, bodyRange: kw.range, comments,
     };
-    const body = this.block(kw.character, () => {
+    const body = this.block(kw, () => {
       if (this.eat(';')) return;
       if (this.is('option')) {
         const o = this.option();
@@ -1065,7 +1132,7 @@ class Parser {
       responseType: res.type, responseTypeRange: res.range, responseStream: res.stream, options: NONE, range: kw.range, comments,
     };
     if (this.is('{')) {
-      this.block(kw.character, () => {
+      this.block(kw, () => {
         if (this.eat(';')) return;
         if (this.is('option')) {
           const o = this.option();
