@@ -576,8 +576,11 @@ async function scaleInstructions() {
   // Runs of a fraction of a second of analyze() at each factor: valgrind is ~50× slower, and 100× takes minutes.
   const plan = [{ factor: 1, warmup: 30, runs: 100 }, { factor: 10, warmup: 5, runs: 10 }, { factor: 100, warmup: 1, runs: 1 }];
   log('6. instructions per line under callgrind (1×, 10×, 100×; two processes per size, run side by side)');
-  // V8's garbage collector among callgrind's function names (node's symbols): scavenges, marking, sweeping, compaction.
+  // V8's garbage collector among callgrind's function names (node's symbols): scavenges, marking, sweeping, compaction;
+  // and its optimizing compilers, which at 100× still compile and deoptimize during the counted run (a JIT warm-up
+  // that one or two runs do not finish, not work per line).
   const GC_FUNCTION = /Scaveng|Marking|MarkCompact|Sweep|Evacuat|heap::|Heap::|RememberedSet|SlotSet|FreeList|MinorMC|Pretenuring|IterateAndScavenge|MemoryChunk|LargeObjectSpace|PagedSpace|NewSpace|Worklist|GCTracer|Compactor|cppgc/;
+  const COMPILER_FUNCTION = /compiler::|maglev::|turboshaft|Turbofan|OptimizedCompilationJob|Deoptimiz|Zone::|ZoneList/;
   const counted = (factor, warmup, runs) => new Promise((done, reject) => {
     const out = join(WORK, `callgrind.${factor}.${runs}.out`);
     const p = spawn('valgrind', ['--tool=callgrind', '--smc-check=all-non-file', `--callgrind-out-file=${out}`, process.execPath, '--max-old-space-size=4096', BENCH_JS, 'scale-runs',
@@ -594,22 +597,31 @@ async function scaleInstructions() {
       rmSync(out, { force: true });
       if (!summary) return reject(new Error(`no summary in ${out}`));
       let gc = 0;
-      for (const m of perFunction.matchAll(/^\s*([\d,]+) \(\s*[\d.]+%\)\s+(.*)$/gm)) if (GC_FUNCTION.test(m[2])) gc += Number(m[1].replaceAll(',', ''));
-      done({ instructions: Number(summary[1]), gc, lines: JSON.parse(stdout.trim().split('\n').pop()).lines });
+      let compiler = 0;
+      for (const m of perFunction.matchAll(/^\s*([\d,]+) \(\s*[\d.]+%\)\s+(.*)$/gm)) {
+        const n = Number(m[1].replaceAll(',', ''));
+        if (GC_FUNCTION.test(m[2])) gc += n;
+        else if (COMPILER_FUNCTION.test(m[2])) compiler += n;
+      }
+      done({ instructions: Number(summary[1]), gc, compiler, lines: JSON.parse(stdout.trim().split('\n').pop()).lines });
     });
   });
   const sizes = [];
   for (const { factor, warmup, runs } of plan) {
     const [a, b] = await Promise.all([counted(factor, warmup, runs), counted(factor, warmup, 2 * runs)]);
     const perLine = (n) => n / runs / a.lines;
-    sizes.push({ factor, lines: a.lines, runs, perLine: perLine(b.instructions - a.instructions), gcPerLine: perLine(b.gc - a.gc) });
+    const total = perLine(b.instructions - a.instructions);
+    const gc = perLine(b.gc - a.gc);
+    const compiler = perLine(b.compiler - a.compiler);
+    sizes.push({ factor, lines: a.lines, runs, perLine: total, gcPerLine: gc, compilerPerLine: compiler, restPerLine: total - gc - compiler });
   }
   results.sections.scaleInstructions = sizes;
   add({ id: '6q', figure: 'analyze() instructions per line at 1× / 10× / 100× (callgrind: all threads; not skewed by other processes or the caches), and per line / 1× (linear = 1)',
     value: sizes[0].perLine, info: true, fmt: () => `${sizes.map((x) => x.perLine.toFixed(0)).join(' / ')}; ${sizes.slice(1).map((x) => fmtX(x.perLine / sizes[0].perLine)).join(' / ')}` });
-  add({ id: '6r', figure: '… of which V8\'s garbage collector (by function name) per line; and the rest per line / 1×',
+  const each = (k) => sizes.map((x) => x[k].toFixed(0)).join(' / ');
+  add({ id: '6r', figure: '… of which V8\'s garbage collector, and its optimizing compiler (by function name), per line; the rest, the program\'s own work, per line and per line / 1×',
     value: sizes[0].gcPerLine, info: true,
-    fmt: () => `${sizes.map((x) => x.gcPerLine.toFixed(0)).join(' / ')}; rest ${sizes.map((x) => (x.perLine - x.gcPerLine).toFixed(0)).join(' / ')}, ${sizes.slice(1).map((x) => fmtX((x.perLine - x.gcPerLine) / (sizes[0].perLine - sizes[0].gcPerLine))).join(' / ')}` });
+    fmt: () => `collector ${each('gcPerLine')}; compiler ${each('compilerPerLine')}; rest ${each('restPerLine')}, ${sizes.slice(1).map((x) => fmtX(x.restPerLine / sizes[0].restPerLine)).join(' / ')}` });
 }
 
 /**
