@@ -144,11 +144,11 @@ test('a language\'s feature set on an element its targets do not name is a bindi
   const LANGUAGES = ['java', 'cpp', 'go'].map((l) => `import "google/protobuf/${l}_features.proto";`);
   const text = migrated([...LANGUAGES, IMPLICIT]);
   const MESSAGE = 'message VersionResponse {\n';
-  assertInserted(text, MESSAGE, 'option features.(pb.java).utf8_validation = VERIFY;', [['feature-target', 'features.(pb.java).utf8_validation']]);
+  assertInserted(text, MESSAGE, 'option features.(pb.java).utf8_validation = VERIFY;', [['feature-target', 'utf8_validation']]);
   assertInserted(text, MESSAGE, 'option features = { [pb.java] { utf8_validation: VERIFY } };', [['feature-target', 'utf8_validation']]);
-  assertWithOptions(text, 'string runtime_name = 2', 'features.(pb.go).api_level = API_OPEN', [['feature-target', 'features.(pb.go).api_level']]);
-  assertWithOptions(text, '    TCP = 0', 'features.(pb.cpp).string_type = VIEW', [['feature-target', 'features.(pb.cpp).string_type']]);
-  assertInserted(text, 'enum Protocol {\n', 'option features.(pb.cpp).string_type = VIEW;', [['feature-target', 'features.(pb.cpp).string_type']]);
+  assertWithOptions(text, 'string runtime_name = 2', 'features.(pb.go).api_level = API_OPEN', [['feature-target', 'api_level']]);
+  assertWithOptions(text, '    TCP = 0', 'features.(pb.cpp).string_type = VIEW', [['feature-target', 'string_type']]);
+  assertInserted(text, 'enum Protocol {\n', 'option features.(pb.cpp).string_type = VIEW;', [['feature-target', 'string_type']]);
   // The file is a target too, which one of edition 2024's does not name.
   const onFile = migrated([...LANGUAGES, IMPLICIT, 'option features.(pb.java).nest_in_file_class = YES;'], '2024');
   assert.deepEqual(bound(onFile).problems.map((p) => `${p.code} ${p.message}`),
@@ -184,7 +184,7 @@ test('a feature the file\'s edition does not take is a binding error (feature-ed
   assertWithOptions(in2023, '    TCP = 0', 'features.(pb.go).strip_enum_prefix = STRIP_ENUM_PREFIX_KEEP', [edition('features.(pb.go).strip_enum_prefix')]);
   assertInserted(in2023, 'service RuntimeService {\n', 'option features.enforce_naming_style = STYLE2024;', [edition('features.enforce_naming_style')]);
   // Both where the element is no target either, as buf says both.
-  assertInserted(in2023, GO_PACKAGE, 'option features.(pb.java).nest_in_file_class = YES;', [edition('features.(pb.java).nest_in_file_class'), ['feature-target', 'features.(pb.java).nest_in_file_class']]);
+  assertInserted(in2023, GO_PACKAGE, 'option features.(pb.java).nest_in_file_class = YES;', [edition('features.(pb.java).nest_in_file_class'), ['feature-target', 'nest_in_file_class']]);
   // One that no edition takes: removed in the edition that introduced it, or introduced in the unstable one.
   assertInserted(in2024, GO_PACKAGE, 'option features.(pb.java).use_old_outer_classname_default = true;', [edition('features.(pb.java).use_old_outer_classname_default')]);
   assertWithOptions(in2024, 'repeated string servers = 1', 'features.(pb.cpp).repeated_type = PROXY', [edition('features.(pb.cpp).repeated_type')]);
@@ -447,11 +447,11 @@ test('an option of a file, message, oneof, enum, enum value, service or method t
 
 test('a feature on an element it does not target (an enum value, json_format on a field), one FeatureSet lacks, or a value it lacks is a binding error, as protoc and buf say', NEEDS_CORPUS, () => {
   const text = migrated();
-  assertWithOptions(text, '    TCP = 0', 'features.enum_type = OPEN', [['feature-target', 'features.enum_type']]);
-  assertWithOptions(text, '    TCP = 0', 'features.field_presence = IMPLICIT', [['feature-target', 'features.field_presence']]);
-  assertWithOptions(text, '    Protocol protocol = 1', 'features.json_format = ALLOW', [['feature-target', 'features.json_format']]);
-  assertInserted(text, 'message VersionRequest {\n', 'option features.message_encoding = DELIMITED;', [['feature-target', 'features.message_encoding']]);
-  assertInserted(text, 'enum Protocol {\n', 'option features.message_encoding = DELIMITED;', [['feature-target', 'features.message_encoding']]);
+  assertWithOptions(text, '    TCP = 0', 'features.enum_type = OPEN', [['feature-target', 'enum_type']]);
+  assertWithOptions(text, '    TCP = 0', 'features.field_presence = IMPLICIT', [['feature-target', 'field_presence']]);
+  assertWithOptions(text, '    Protocol protocol = 1', 'features.json_format = ALLOW', [['feature-target', 'json_format']]);
+  assertInserted(text, 'message VersionRequest {\n', 'option features.message_encoding = DELIMITED;', [['feature-target', 'message_encoding']]);
+  assertInserted(text, 'enum Protocol {\n', 'option features.message_encoding = DELIMITED;', [['feature-target', 'message_encoding']]);
   assertInserted(text, GO_PACKAGE, 'option features.foo = 1;', [['unknown-option', 'features.foo']]);
   assertInserted(text, GO_PACKAGE, 'option features.field_presence = FOO;', [['invalid-option-value', 'FOO']]);
   // At the edge: json_format on a message, an enum and the file; buf takes features on a service and an RPC.

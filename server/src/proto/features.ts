@@ -46,7 +46,7 @@ const FEATURES_2024 = new Map<string, FeatureSupport>([['enforce_naming_style', 
 /** A feature set where protoc refuses it (`feature` as after `features.`: `(pb.java).utf8_validation`), with the elements that take it. */
 export interface MisplacedFeature {
   feature: string;
-  /** The option's name, or in an aggregate the feature's key. */
+  /** The feature's own name, its last part (`utf8_validation` of `features.(pb.java).utf8_validation`), as buf marks it. */
   range: Range;
   targets: readonly FeatureTargetName[];
 }
@@ -57,15 +57,18 @@ export interface MisplacedFeature {
  */
 export function misplacedFeatures(options: readonly OptionNode[], target: FeatureTarget): MisplacedFeature[] {
   const out: MisplacedFeature[] = [];
-  forEachFeature(options, (feature, _value, _option, range) => {
+  forEachFeature(options, (feature, _value, option, range) => {
+    // An option's name ends with the feature's name (an aggregate's key is that name already): tokens do not span lines.
+    const name = feature.slice(feature.lastIndexOf('.') + 1);
+    const at = range === option.nameRange ? { start: { line: range.end.line, character: range.end.character - name.length }, end: range.end } : range;
     const known = FEATURES.get(feature);
     if (known) {
-      if (target !== 'file' && !known.targets.includes(target)) out.push({ feature, range, targets: ['file', ...known.targets] });
+      if (target !== 'file' && !known.targets.includes(target)) out.push({ feature, range: at, targets: ['file', ...known.targets] });
       return;
     }
     const language = languageFeature(feature);
     const targets = language && LANGUAGE_FEATURE_SETS.get(language.set)?.features.get(language.name)?.targets;
-    if (targets && !targets.includes(target)) out.push({ feature, range, targets });
+    if (targets && !targets.includes(target)) out.push({ feature, range: at, targets });
   });
   return out;
 }
