@@ -1,4 +1,5 @@
-// Custom options checked as protoc checks them. An aggregate value (`option (my.opt) = { a: 1, inner { s: "x" } };`):
+// Custom options checked as protoc checks them. The option itself: an extension that this file or an import declares
+// (protoc: "Option "(x)" unknown", buf: "cannot find `x` in this scope"). An aggregate value (`option (my.opt) = { a: 1, inner { s: "x" } };`):
 // every key a field of the message it is in ("Message type "my.Opt" has no field named "b"", buf: "cannot resolve
 // message field name"), or an extension of that message (`[my.ext]`). A path into the option
 // (`option (my.opt).inner.s = "x";`): every part a field of the message before it (buf: "cannot find message field"),
@@ -93,6 +94,12 @@ class Checker {
   private optionType(option: OptionNode, scope: string): string | undefined {
     const name = /^\((\.?[\w.]+)\)(\.)?/.exec(option.name);
     const ext = name ? this.extensionFrom(name[1]!, scope) : undefined;
+    if (name && !ext && !this.scopesOf(name[1]!, scope).some((fqn) => this.context.declaredElsewhere(fqn))) {
+      // The name inside `(…)`, where buf marks it; written without spaces, as nearly always.
+      const start = { line: option.nameRange.start.line, character: option.nameRange.start.character + 1 };
+      this.problem(`option "(${name[1]})" is unknown: no extension of that name is declared in this file or its imports`,
+        { start, end: { line: start.line, character: start.character + name[1]!.length } });
+    }
     if (!name || !ext) return undefined;
     let field = ext.field;
     let owner = ext.scope;
@@ -143,10 +150,20 @@ class Checker {
 
   /** protoc's lookup of an extension's name: in `scope`, then in each scope around it; `.a.b` is full. */
   private extensionFrom(written: string, scope: string): Extension | undefined {
-    if (written.startsWith('.')) return this.extensions.get(written.slice(1));
+    for (const fqn of this.scopesOf(written, scope)) {
+      const found = this.extensions.get(fqn);
+      if (found) return found;
+    }
+    return undefined;
+  }
+
+  /** The full names `written` may mean from `scope`, innermost first. */
+  private scopesOf(written: string, scope: string): string[] {
+    if (written.startsWith('.')) return [written.slice(1)];
+    const out: string[] = [];
     for (let s = scope; ; s = s.slice(0, Math.max(s.lastIndexOf('.'), 0))) {
-      const found = this.extensions.get(join(s, written));
-      if (found || !s) return found;
+      out.push(join(s, written));
+      if (!s) return out;
     }
   }
 

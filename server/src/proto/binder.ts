@@ -338,16 +338,14 @@ class Binder {
     this.keepCustomOptions(options, scope);
   }
 
-  /** The custom options of `options` with an aggregate value (`(x) = { … }`) or a path (`(x).y`), for checkCustomOptions. */
+  /** The custom options of `options` (`(x) = …`), for checkCustomOptions. */
   private keepCustomOptions(options: readonly OptionNode[], scope: string): void {
-    for (const option of options) {
-      if (option.name.startsWith('(') && (option.value.startsWith('{') || !option.name.endsWith(')'))) this.customOptions.push({ option, scope });
-    }
+    for (const option of options) if (option.name.startsWith('(')) this.customOptions.push({ option, scope });
   }
 
   /**
-   * The keys of custom options' aggregate values, and the parts of their paths, each a field or an extension of its
-   * message (see aggregateOptions.ts).
+   * Custom options: each an extension the file or an import declares, the keys of their aggregate values and the
+   * parts of their paths each a field or an extension of its message (see aggregateOptions.ts).
    */
   private checkCustomOptions(): void {
     if (!this.customOptions.length) return;
