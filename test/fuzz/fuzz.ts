@@ -632,6 +632,8 @@ export const CORE_EXTREMES = [
   'identifier-1MB-message-everywhere', 'identifier-1MB-unresolved-type', 'number-10k-digits-field', 'number-10k-digits-enum',
   'nested-messages-10k', 'nested-messages-10k-one-line', 'nested-aggregate-10k-file-option', 'nested-aggregate-10k-field-option',
   'nested-aggregate-10k-unclosed', 'nested-brackets-10k', 'long-package-16k-components-unresolved', 'invalid-utf8-1MB', 'nul-1MB', 'file-10MB',
+  // A custom option's path once flattened the name being built at each of its parts: minutes for this one.
+  'dotted-name-1MB-option',
 ];
 
 // ---- running one case ------------------------------------------------------------------------------------------

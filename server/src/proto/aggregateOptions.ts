@@ -97,7 +97,8 @@ class Checker {
     if (name && !ext && !this.scopesOf(name[1]!, scope).some((fqn) => this.context.declaredElsewhere(fqn))) {
       // The name inside `(…)`, where buf marks it; written without spaces, as nearly always.
       const start = { line: option.nameRange.start.line, character: option.nameRange.start.character + 1 };
-      this.problem(`option "(${name[1]})" is unknown: no extension of that name is declared in this file or its imports`,
+      const shown = name[1]!.length > 80 ? `${name[1]!.slice(0, 80)}…` : name[1];
+      this.problem(`option "(${shown})" is unknown: no extension of that name is declared in this file or its imports`,
         { start, end: { line: start.line, character: start.character + name[1]!.length } });
     }
     if (!name || !ext) return undefined;

@@ -454,6 +454,8 @@ class Parser {
     let name = '';
     // After a custom option's `(ext)`, the tokens of its path (`.inner.count`), checked where written (optionPath.ts).
     let path: Token[] | undefined;
+    // Asked once: `name` is built by concatenation, and asking it each time would flatten it each time (quadratic).
+    const custom = this.is('(');
     for (;;) {
       if (this.is('(')) {
         path?.push(this.cur);
@@ -474,7 +476,7 @@ class Parser {
         return undefined;
       }
       if (this.is('.')) {
-        if (name.startsWith('(')) (path ??= []).push(this.cur);
+        if (custom) (path ??= []).push(this.cur);
         this.next();
         name += '.';
         if (this.nextLineDeclares()) {
