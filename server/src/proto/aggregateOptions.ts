@@ -52,8 +52,9 @@ class Checker {
   private readonly out: AggregateProblem[] = [];
 
   constructor(ast: ProtoFile, pkg: string, private readonly context: AggregateContext) {
-    const extensions = (fields: readonly FieldNode[], extendee: string, scope: string): void => {
-      for (const f of fields) if (f.name) this.extensions.set(join(scope, f.name), { field: f, scope, extendee: this.message(extendee, scope) });
+    const extensions = (fields: readonly FieldNode[], written: string, scope: string): void => {
+      const extendee = this.message(written, scope);
+      for (const f of fields) if (f.name) this.extensions.set(join(scope, f.name), { field: f, scope, extendee });
     };
     const walk = (m: MessageNode, scope: string): void => {
       if (!m.name) return;
@@ -93,15 +94,20 @@ class Checker {
    */
   private optionType(option: OptionNode, scope: string): string | undefined {
     const name = /^\((\.?[\w.]+)\)(\.)?/.exec(option.name);
-    const ext = name ? this.extensionFrom(name[1]!, scope) : undefined;
-    if (name && !ext && !this.scopesOf(name[1]!, scope).some((fqn) => this.context.declaredElsewhere(fqn))) {
-      // The name inside `(…)`, where buf marks it; written without spaces, as nearly always.
-      const start = { line: option.nameRange.start.line, character: option.nameRange.start.character + 1 };
-      const shown = name[1]!.length > 80 ? `${name[1]!.slice(0, 80)}…` : name[1];
-      this.problem(`option "(${shown})" is unknown: no extension of that name is declared in this file or its imports`,
-        { start, end: { line: start.line, character: start.character + name[1]!.length } });
+    if (!name) return undefined;
+    // protoc's lookup of the extension's name: in `scope`, then in each scope around it.
+    const candidates = this.scopesOf(name[1]!, scope);
+    const ext = candidates.map((fqn) => this.extensions.get(fqn)).find((x) => x !== undefined);
+    if (!ext) {
+      if (!candidates.some((fqn) => this.context.declaredElsewhere(fqn))) {
+        // The name inside `(…)`, where buf marks it; written without spaces, as nearly always.
+        const start = { line: option.nameRange.start.line, character: option.nameRange.start.character + 1 };
+        const shown = name[1]!.length > 80 ? `${name[1]!.slice(0, 80)}…` : name[1];
+        this.problem(`option "(${shown})" is unknown: no extension of that name is declared in this file or its imports`,
+          { start, end: { line: start.line, character: start.character + name[1]!.length } });
+      }
+      return undefined;
     }
-    if (!name || !ext) return undefined;
     let field = ext.field;
     let owner = ext.scope;
     if (!name[2]) return this.fieldType(field, owner);
@@ -149,16 +155,7 @@ class Checker {
     return undefined;
   }
 
-  /** protoc's lookup of an extension's name: in `scope`, then in each scope around it; `.a.b` is full. */
-  private extensionFrom(written: string, scope: string): Extension | undefined {
-    for (const fqn of this.scopesOf(written, scope)) {
-      const found = this.extensions.get(fqn);
-      if (found) return found;
-    }
-    return undefined;
-  }
-
-  /** The full names `written` may mean from `scope`, innermost first. */
+  /** The full names `written` may mean from `scope`, innermost first; `.a.b` is full. */
   private scopesOf(written: string, scope: string): string[] {
     if (written.startsWith('.')) return [written.slice(1)];
     const out: string[] = [];

@@ -351,9 +351,11 @@ class Binder {
     if (!this.customOptions.length) return;
     // An extension the file does not declare may be an import's, or one of an import that is not found.
     let elsewhere: Set<string> | undefined;
+    let importMissing: boolean | undefined;
     const declaredElsewhere = (fqn: string): boolean => {
       elsewhere ??= new Set(this.importedExtensions.flatMap((x) => x.numbers.map((n) => join(x.scope, n.name))));
-      return elsewhere.has(fqn) || this.problems.some((p) => p.code === 'unresolved-import');
+      importMissing ??= this.problems.some((p) => p.code === 'unresolved-import');
+      return elsewhere.has(fqn) || importMissing;
     };
     const resolveType = (written: string, scope: string): { kind: 'message' | 'enum'; fqn: string } | undefined => {
       const d = SCALARS.has(written) ? undefined : this.resolveType(written, scope);
