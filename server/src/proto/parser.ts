@@ -217,9 +217,7 @@ class Parser {
    * deleted. In balanced text (`mesage Foo { ... }`, a typo) the block is skipped whole.
    */
   private strayBrace(depth: number): boolean {
-    if (!this.startsLineDeclaration() || this.unclosedBraces() < depth) return false;
-    this.unclosed = this.unclosedBraces() - depth;
-    return true;
+    return this.startsLineDeclaration() && this.closeUnclosed(depth);
   }
 
   /**
@@ -562,10 +560,7 @@ class Parser {
    * into the value, the declarations up to the enclosing block's `}` would look deleted.
    */
   private endsAggregate(statement: Token, depth: number): boolean {
-    if (!this.startsLineDeclaration() || !this.atOrLeftOf(this.cur, this.column(statement))) return false;
-    if (this.unclosedBraces() < depth) return false;
-    this.unclosed = this.unclosedBraces() - depth;
-    return true;
+    return this.startsLineDeclaration() && this.atOrLeftOf(this.cur, this.column(statement)) && this.closeUnclosed(depth);
   }
 
   /** `[a = 1, (b).c = "x"]` after a field or enum value that starts with `statement`. */
@@ -643,7 +638,6 @@ class Parser {
           return { start: bodyStart, end: t.start };
         }
         if (t.line > open.line && this.endsBlock(t, keywordCol, canNest, endsAt)) {
-          this.unclosed = this.unclosedBraces() - 1;
           this.error("expected '}'", { start: this.prevTok().endPos, end: this.prevTok().endPos });
           return { start: bodyStart, end: t.start };
         }
@@ -710,6 +704,7 @@ class Parser {
    * `message Inner` at column 0 inside `Outer` is a nested message that is merely not indented, as protoc reads it,
    * and a declaration that cannot be in the block is an error in it, not the block's end (which would take every
    * declaration after it out of the block). A keyword alone on its line (`message` being typed) declares nothing yet.
+   * The block's `{` is then taken as the one without its `}` (closeUnclosed).
    */
   private endsBlock(t: Token, keywordCol: number, canNest: (t: Token) => boolean, endsAt?: () => boolean): boolean {
     const declares = (this.startsDeclaration() && this.peek().line === t.line) || endsAt?.() === true;
@@ -717,7 +712,7 @@ class Parser {
     if (!declares && !(left && this.startsLineDeclaration())) return false;
     if (!left && (canNest(t) || this.typedInto(t))) return false;
     // The brace count last: it lexes the whole text, which a well-formed file never needs.
-    return this.unclosedBraces() > 0;
+    return this.closeUnclosed(1);
   }
 
   /**
@@ -744,6 +739,16 @@ class Parser {
 
   private unclosedBraces(): number {
     return this.unclosed ??= braceBalance(this.text);
+  }
+
+  /**
+   * Whether the text has `depth` `{` without their `}` that recovery has not yet closed a block for; if so, they are
+   * taken as the ones a block, a stray `{` or an aggregate value here ends without (see `unclosed`).
+   */
+  private closeUnclosed(depth: number): boolean {
+    if (this.unclosedBraces() < depth) return false;
+    this.unclosed = this.unclosedBraces() - depth;
+    return true;
   }
 
   /** Token `t` starts at or left of column `col` (see `column`). */
