@@ -1029,6 +1029,10 @@ test('FIELD_UTF8_VALIDATION_CHANGED: the released validation comes back where an
   const withJava = replaceOnce(migrated([IMPLICIT]), 'string runtime_name = 2;', 'string runtime_name = 2 [features = { utf8_validation: NONE, [pb.java] { utf8_validation: DEFAULT } }];');
   assert.match(fixedAlone(withJava, proto3, RULE, 'VersionResponse.runtime_name', TITLE),
     /\n {4}string runtime_name = 2 \[features = \{ utf8_validation: VERIFY, \[pb\.java\] \{ utf8_validation: DEFAULT \} \}\];\n/);
+  // The value as the parser read it, not a comment in the braces that names the feature too.
+  const commented = replaceOnce(migrated([IMPLICIT]), 'string runtime_name = 2;', 'string runtime_name = 2 [features = { /* utf8_validation: VERIFY */ utf8_validation: NONE }];');
+  assert.match(fixedAlone(commented, proto3, RULE, 'VersionResponse.runtime_name', TITLE),
+    /\n {4}string runtime_name = 2 \[features = \{ \/\* utf8_validation: VERIFY \*\/ utf8_validation: VERIFY \}\];\n/);
   // An aggregate of other features only: nothing is added beside it.
   const otherAggregate = replaceOnce(fileNone, 'string runtime_name = 2;', 'string runtime_name = 2 [features = { field_presence: IMPLICIT }];');
   assert.deepEqual(fixTitles(otherAggregate, proto3, RULE, 'VersionResponse.runtime_name'), []);

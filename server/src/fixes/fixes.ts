@@ -925,7 +925,7 @@ function inheritedFeatures(bound: BoundFile, scope: string): Features {
 /** An editions file's field `loc` made to resolve `feature` to `value`, by the smallest edit of its options. */
 function fieldFeatureEdits(L: TextLines, bound: BoundFile, loc: Located, feature: FixedFeature, value: string): TextEdit[] | undefined {
   const f = loc.node as FieldNode;
-  return featureEdits(L, f.options, inheritedFeatures(bound, parentPath(loc.path)), feature, value, (own) => dropFieldOption(L, f, own), (o) => addFieldOption(f, o));
+  return featureEdits(f.options, inheritedFeatures(bound, parentPath(loc.path)), feature, value, (own) => dropFieldOption(L, f, own), (o) => addFieldOption(f, o));
 }
 
 /** The released UTF-8 validation on the field of the finding, in an editions file (proto2 and proto3 imply theirs). */
@@ -950,7 +950,7 @@ function enumTypeEdits(L: TextLines, bound: BoundFile, finding: Finding, value: 
     if (!/^\s*option\s+features\.enum_type\s*=\s*\w+\s*;\s*$/.test(L.line(line)) || /^\s*(\/\/|\*)/.test(L.line(line - 1))) return undefined;
     return [{ range: { start: pos(line, 0), end: pos(line + 1, 0) }, newText: '' }];
   };
-  return featureEdits(L, e.options, inheritedFeatures(bound, parentPath(loc.path)), 'enum_type', value, dropLine, (o) => [insertAtTop(L, bodyOf(e), [`option ${o};`])]);
+  return featureEdits(e.options, inheritedFeatures(bound, parentPath(loc.path)), 'enum_type', value, dropLine, (o) => [insertAtTop(L, bodyOf(e), [`option ${o};`])]);
 }
 
 /** `optional` put back in front of the type, or taken out with the blanks after it. */

@@ -3,7 +3,7 @@
 // number), or an option taken out with its separator. The rest of the declaration stays as written.
 
 import type { FieldNode, OptionNode } from '../proto/ast';
-import { featureValue, ownFeature, topLevelOf, type Features } from '../proto/features';
+import { featureValue, ownFeature, type Features } from '../proto/features';
 import { insertAt, type TextEdit, type TextLines } from './text';
 
 /** The features these fixes write, by option name (`features.` left out). */
@@ -12,32 +12,19 @@ export type FixedFeature = 'utf8_validation' | 'repeated_field_encoding' | 'enum
 /**
  * Edits that make an element whose options are `options` resolve `feature` to `value`, inheriting `inherited`:
  * its own setting dropped where what it inherits is that value (by `drop`), else turned, else added (by `add`).
- * A setting in an aggregate (`features = { … }`) is turned there. Undefined where an aggregate sets other features
- * only: protoc refuses a second `features` option before it, and the aggregate's text is not rewritten.
+ * A setting in an aggregate (`features = { … }`) is turned there, where its value is written. Undefined where an
+ * aggregate sets other features only: protoc refuses a second `features` option before it, and the aggregate's text
+ * is not rewritten.
  */
 export function featureEdits(
-  L: TextLines, options: readonly OptionNode[], inherited: Features, feature: FixedFeature, value: string,
+  options: readonly OptionNode[], inherited: Features, feature: FixedFeature, value: string,
   drop: (own: OptionNode) => TextEdit[] | undefined, add: (option: string) => TextEdit[] | undefined,
 ): TextEdit[] | undefined {
   const own = ownFeature(options, feature);
   if (!own) return options.some((o) => o.name === 'features') ? undefined : add(`features.${feature} = ${value}`);
-  if (own.option.name === 'features') return turnInAggregate(L, own.option, feature, value);
-  const turn: TextEdit[] = [{ range: own.option.valueRange, newText: value }];
+  const turn: TextEdit[] = [{ range: own.valueRange, newText: value }];
+  if (own.option.name === 'features') return turn;
   return featureValue(inherited, feature) === value ? drop(own.option) ?? turn : turn;
-}
-
-/**
- * The value of `feature` in the aggregate option `o` turned to `value`; undefined where the source names the feature
- * more often than the value ownFeature read does (a comment in the braces): nothing is guessed.
- */
-function turnInAggregate(L: TextLines, o: OptionNode, feature: FixedFeature, value: string): TextEdit[] | undefined {
-  const from = L.offsetAt(o.valueRange.start);
-  const named = new RegExp(`\\b${feature}\\s*:\\s*(\\w+)`, 'g');
-  const inSource = [...topLevelOf(L.text.slice(from, L.offsetAt(o.valueRange.end))).matchAll(named)];
-  const last = inSource[inSource.length - 1];
-  if (!last || inSource.length !== [...topLevelOf(o.value).matchAll(named)].length) return undefined;
-  const at = from + last.index + last[0].length - last[1]!.length;
-  return [{ range: { start: L.positionAt(at), end: L.positionAt(at + last[1]!.length) }, newText: value }];
 }
 
 /** Edits that give field `f` the option `name = value`: the value of its own turned, else the option added. */

@@ -14,6 +14,8 @@ export interface AggregateEntry {
   readonly range: Range;
   /** A scalar value as written (`IMPLICIT`, `"x"`, `-1`); undefined for a message or a list. */
   readonly scalar?: string;
+  /** Where that scalar value is written. */
+  readonly valueRange?: Range;
   /** The entries of each message of the value: one for `k { … }`, one for each message of a list `k: [{ … }, { … }]`. */
   readonly messages: readonly (readonly AggregateEntry[])[];
 }
@@ -120,21 +122,27 @@ class Reader {
         else this.scalar();
         this.eat(',');
       }
-    } else return { name, extension, range, scalar: this.scalar(), messages };
+    } else {
+      const { text, range: valueRange } = this.scalar();
+      return { name, extension, range, scalar: text, valueRange, messages };
+    }
     return { name, extension, range, messages };
   }
 
-  /** A number (signed or not), an identifier, or adjacent strings. */
-  private scalar(): string {
+  /** A number (signed or not), an identifier, or adjacent strings, and where it is written. */
+  private scalar(): { text: string; range: Range } {
+    const first = this.cur;
     let text = '';
     if (this.is('-') || this.is('+')) text = this.next().text;
-    const t = this.next();
+    let t = this.next();
     if (t.kind === 'string') {
       text = t.text;
-      while (this.cur?.kind === 'string') text += ` ${this.next().text}`;
-      return text;
-    }
-    if (t.kind !== 'ident' && t.kind !== 'int' && t.kind !== 'float') throw NOT_TEXT_FORMAT;
-    return text + t.text;
+      while (this.cur?.kind === 'string') {
+        t = this.next();
+        text += ` ${t.text}`;
+      }
+    } else if (t.kind === 'ident' || t.kind === 'int' || t.kind === 'float') text += t.text;
+    else throw NOT_TEXT_FORMAT;
+    return { text, range: { start: first!.startPos, end: t.endPos } };
   }
 }

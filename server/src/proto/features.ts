@@ -169,10 +169,13 @@ export function featureValue(features: Features, feature: string): string | unde
   return key && features[key];
 }
 
-/** The option by which `options` set `feature` themselves, with the value it gives; undefined where they do not. */
-export function ownFeature(options: readonly OptionNode[], feature: string): { value: string; option: OptionNode } | undefined {
-  let found: { value: string; option: OptionNode } | undefined;
-  forEachFeature(options, (f, value, option) => { if (f === feature) found = { value, option }; });
+/**
+ * The option by which `options` set `feature` themselves, with the value it gives and where that value is written (in
+ * an aggregate, the feature's own); undefined where they do not.
+ */
+export function ownFeature(options: readonly OptionNode[], feature: string): { value: string; option: OptionNode; valueRange: Range } | undefined {
+  let found: { value: string; option: OptionNode; valueRange: Range } | undefined;
+  forEachFeature(options, (f, value, option, _range, valueRange) => { if (f === feature) found = { value, option, valueRange }; });
   return found;
 }
 
@@ -182,36 +185,16 @@ export function ownFeature(options: readonly OptionNode[], feature: string): { v
  * a callback, as most elements set none and are many. A language's are named as one at a time
  * (`(pb.java).utf8_validation`): in an aggregate, `[pb.java] { utf8_validation: DEFAULT }` is pb.JavaFeatures'.
  */
-function forEachFeature(options: readonly OptionNode[], each: (feature: string, value: string, option: OptionNode, range: Range) => void): void {
+function forEachFeature(options: readonly OptionNode[], each: (feature: string, value: string, option: OptionNode, range: Range, valueRange: Range) => void): void {
   for (const o of options) {
-    if (o.name.startsWith('features.')) each(o.name.slice('features.'.length), o.value, o, o.nameRange);
+    if (o.name.startsWith('features.')) each(o.name.slice('features.'.length), o.value, o, o.nameRange, o.valueRange);
     else if (o.name === 'features') {
       for (const e of aggregateOf(o) ?? []) {
-        if (e.scalar !== undefined && !e.extension) each(e.name, e.scalar, o, e.range);
-        else if (e.extension) for (const m of e.messages) for (const f of m) if (f.scalar !== undefined && !f.extension) each(`(${e.name}).${f.name}`, f.scalar, o, f.range);
+        if (e.scalar !== undefined && !e.extension) each(e.name, e.scalar, o, e.range, e.valueRange!);
+        else if (e.extension) for (const m of e.messages) for (const f of m) if (f.scalar !== undefined && !f.extension) each(`(${e.name}).${f.name}`, f.scalar, o, f.range, f.valueRange!);
       }
     }
   }
-}
-
-/**
- * The text of an aggregate (`{ … }`) with its braces and every group nested in it (`[pb.java] { … }`, a message
- * value, a string) turned to as many `;`: what is left are its own `key: value` settings, at their offsets. A
- * language's features (`[pb.java] { utf8_validation: DEFAULT }`) are not FeatureSet's: buf reads them as
- * pb.JavaFeatures.
- */
-export function topLevelOf(aggregate: string): string {
-  const blank = (s: string): string => ';'.repeat(s.length);
-  let text = aggregate.replace(/"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'/g, blank);
-  const open = text.search(/\S/);
-  const close = text.trimEnd().length - 1;
-  if (open >= 0 && '{<'.includes(text[open]!) && close > open) text = text.slice(0, open) + ';' + text.slice(open + 1, close) + ';' + text.slice(close + 1);
-  // Innermost groups first, until none is left.
-  for (let before = ''; before !== text;) {
-    before = text;
-    text = text.replace(/[{[<][^{}[\]<>]*[}\]>]/g, blank);
-  }
-  return text;
 }
 
 /**
