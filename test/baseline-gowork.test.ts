@@ -152,6 +152,24 @@ describe('GOWORK naming a go.work', NEEDS_CORPUS, () => {
     assert.ok(!relative.ok && /GOWORK=alt\/dev\.work is not an absolute path, which the go command refuses/.test(relative.reason), JSON.stringify(relative));
   });
 
+  test('not a file whose name does not end in .work, which Go does not take for one, nor a relative path: the Baseline line says why', async () => {
+    const { root, file } = named('gowork-suffix', 'use ../runtime', 'v0.37.0');
+    // The same go.work, vendor/ beside it, under a name Go does not take for a workspace file.
+    const plain = join(root, 'alt', 'dev');
+    write(plain, 'go 1.24\n\nuse ../runtime\n');
+    write(`${plain}.sum`, 'k8s.io/cri-api v0.37.0 h1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n');
+    const why = /GOWORK=\S+\/alt\/dev does not end in \.work: Go takes only a \.work file for the workspace/;
+    const r = await findInVendor(dirname(file), { env: { GOWORK: plain } });
+    assert.ok(!r.ok && why.test(r.reason), r.ok ? `read ${r.origin}` : r.reason);
+    assert.equal((await findGoSumHashes(dirname(file), { GOWORK: plain })).hashes.size, 0);
+    const auto = await resolveBaseline({ filePath: file, trusted: true, bundled: loadBundledHistory(), env: { ...NO_CACHE, GOWORK: plain } });
+    assert.equal(auto.baseline?.source, 'bundled', auto.baseline?.origin);
+    assert.match(auto.baseline.origin, new RegExp(`; ${why.source}`));
+    // A relative path, which Go refuses too, is said there as well.
+    const relative = await resolveBaseline({ filePath: file, trusted: true, bundled: loadBundledHistory(), env: { ...NO_CACHE, GOWORK: 'alt/dev.work' } });
+    assert.match(relative.baseline?.origin ?? '', /; GOWORK=alt\/dev\.work is not an absolute path, which the go command refuses/);
+  });
+
   test('under the walk\'s rules: not in a directory every user may write to, not through a link out of its directory', { skip: process.platform === 'win32' }, async () => {
     const { root, work, file } = named('gowork-rules', 'use ../runtime', 'v0.37.0');
     chmodSync(join(root, 'alt'), 0o777);

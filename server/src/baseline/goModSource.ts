@@ -57,6 +57,11 @@ export interface GoModMiss {
   reason: string;
   /** The versions found (in the module cache, or vendored) that could not be used, and why. */
   skipped?: Skipped[];
+  /**
+   * Set when `$GOWORK` names a go.work that is not read (one the go command refuses, or one outside the rules):
+   * said with the baseline, since Go itself would not run with it and what was compared depends on it.
+   */
+  goWorkRefused?: true;
 }
 
 /** A version passed over; no version for a module cache directory that could not be listed. */
@@ -482,8 +487,8 @@ interface GoWorkspace {
 /**
  * Where Go finds a file's module's Go files: `own`, the module root (or the file's directory, for a file in no
  * module), whose vendor/ and go.sum are the module's; `workspace`, the go.work Go uses when it uses the module.
- * The go.work is `$GOWORK` when it names one (Go refuses a relative path, `refused` then says so, as it refuses
- * to run), none with `GOWORK=off`, else the one the walk found (`GOWORK` empty or `auto`). A `$GOWORK` elsewhere is
+ * The go.work is `$GOWORK` when it names one (Go refuses a relative path or a name not ending in `.work`: `refused`
+ * then says so, as it refuses to run), none with `GOWORK=off`, else the one the walk found (`GOWORK` empty or `auto`). A `$GOWORK` elsewhere is
  * read as a walked one is: not from a shared directory or one of another user, and not through a link out of its
  * directory.
  */
@@ -498,6 +503,10 @@ async function goLayout(fromDir: string, env: NodeJS.ProcessEnv): Promise<{ own:
     file = join(walked, 'go.work');
   } else if (!isAbsolute(gowork)) {
     return { own, end, refused: `GOWORK=${gowork} is not an absolute path, which the go command refuses` };
+  } else if (!gowork.endsWith('.work')) {
+    // Go's modules reference: a GOWORK that is not an existing file ending in .work is an error. Read as a go.work,
+    // its `.sum` and vendor/ would choose the baseline from files Go never takes for a workspace's.
+    return { own, end, refused: `GOWORK=${gowork} does not end in .work: Go takes only a .work file for the workspace (any other value is an error, says its modules reference)` };
   } else {
     let real: string;
     try {
@@ -554,7 +563,7 @@ async function ignoredVendors(ignored: { dirs: string[]; goWork: string } | unde
 export async function findInVendor(fromDir: string, options: GoModOptions = {}): Promise<GoModFound | GoModMiss> {
   const max = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   const { dirs, end, refused, ignored } = await vendorDirs(fromDir, options.env ?? process.env);
-  if (refused) return { ok: false, reason: refused };
+  if (refused) return { ok: false, reason: refused, goWorkRefused: true };
   const notRead = await ignoredVendors(ignored, max);
   const also = notRead.length ? { skipped: notRead } : {};
   for (const { dir, workspace } of dirs) {

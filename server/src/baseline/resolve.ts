@@ -490,6 +490,8 @@ async function resolveInner(opts: ResolveOptions): Promise<ResolveResult> {
 
   // Releases found newer than the baseline may not be usable: said where the baseline is shown (see below).
   const unusable: Skipped[] = [];
+  // A `$GOWORK` Go would refuse to run with: said where the baseline is shown, which would differ if it were fixed.
+  let goWorkRefused: string | undefined;
   progress('Looking for k8s.io/cri-api in the Go module cache…');
   const mc = await findInModuleCache({ env, homeDir, includePrereleases, ...(currentTag ? { before: currentTag } : {}), ...(await moduleCacheGoSum()) });
   if (mc.ok) {
@@ -507,7 +509,10 @@ async function resolveInner(opts: ResolveOptions): Promise<ResolveResult> {
     if (vd.ok) {
       for (const s of vd.skipped ?? []) note('vendor', `passed over: ${s.why}`);
       consider('vendor', vd.version, vd.origin, vd.text, vd.file);
-    } else note('vendor', vd.reason);
+    } else {
+      note('vendor', vd.reason);
+      if (vd.goWorkRefused) goWorkRefused = vd.reason;
+    }
     unusable.push(...(vd.skipped ?? []));
   }
   checkAbort();
@@ -528,6 +533,7 @@ async function resolveInner(opts: ResolveOptions): Promise<ResolveResult> {
   // release than the module cache or vendor/ holds must say why (a download cut short leaves a truncated or empty zip).
   const newer = unusable.filter((s) => s.version && compareTags(s.version, baseline.tag) > 0);
   if (newer.length) baseline.origin += `; a newer release found was not usable: ${newer.map((s) => s.why).join('; ')}`;
+  if (goWorkRefused) baseline.origin += `; ${goWorkRefused}`;
   return { baseline, tried };
 }
 
