@@ -482,6 +482,8 @@ interface GoWorkspace {
   file: string;
   /** Its directory, where `go work vendor` puts vendor/; nothing is read from outside it. */
   dir: string;
+  /** The module directories of its `use` lines. */
+  uses: string[];
 }
 
 /**
@@ -522,8 +524,8 @@ async function goLayout(fromDir: string, env: NodeJS.ProcessEnv): Promise<{ own:
   const module = dirs.find((d) => d.moduleRoot)?.dir;
   const goWork = await readFileWithin(dir, file, 64 * 1024);
   if (!('text' in goWork)) return { own, end, ...(gowork ? { refused: `GOWORK=${gowork}: ${goWork.reason}` } : {}) };
-  const uses = module === undefined || workspaceUses(goWork.text, dir).includes(module);
-  return uses ? { own, end, workspace: { file, dir } } : { own, end };
+  const uses = workspaceUses(goWork.text, dir);
+  return module === undefined || uses.includes(module) ? { own, end, workspace: { file, dir, uses } } : { own, end };
 }
 
 /**
@@ -599,26 +601,39 @@ export async function findInVendor(fromDir: string, options: GoModOptions = {}):
   return { ok: false, reason: [`no vendor/modules.txt listing ${CRI_API_MODULE} in ${searched}`, ...notRead.map((s) => s.why)].join('; '), ...also };
 }
 
+/** At most this many `use` modules of a go.work have their go.sum read (a go.work of 64 KiB may list thousands). */
+const MAX_WORKSPACE_GO_SUMS = 64;
+
 /**
  * The `k8s.io/cri-api <version> h1:…` zip hashes of the go.sum of the module the file belongs to (beside the
- * nearest go.mod at or above `fromDir`, or in `fromDir` itself), and of the go.work.sum of the workspace that uses
- * it, where Go keeps those of workspace mode; the same walk as `findInVendor`.
+ * nearest go.mod at or above `fromDir`, or in `fromDir` itself), then, in workspace mode, where Go checks them all:
+ * the go.sum of the other modules the go.work uses and its go.work.sum; the same walk as `findInVendor`. A hash
+ * read first wins. A used module's go.sum is read only below the go.work's directory and under the walk's rules:
+ * not in a shared directory or one of another user, not through a link out of that directory.
  */
 export async function findGoSumHashes(fromDir: string, env: NodeJS.ProcessEnv = process.env, maxBytes = DEFAULT_MAX_FILE_BYTES): Promise<{ file?: string; hashes: Map<string, string> }> {
   const { own, workspace } = await goLayout(fromDir, env);
   const found: { file?: string; hashes: Map<string, string> } = { hashes: new Map() };
+  const add = (text: string) => {
+    for (const [version, h1] of parseGoSum(text)) if (!found.hashes.has(version)) found.hashes.set(version, h1);
+  };
   for (const dir of own) {
     const file = join(dir, 'go.sum');
     const r = await readFileWithin(dir, file, maxBytes);
     if (!('text' in r)) continue;
     found.file = file;
-    found.hashes = parseGoSum(r.text);
+    add(r.text);
     break;
   }
-  const work = workspace && await readFileWithin(workspace.dir, `${workspace.file}.sum`, maxBytes);
-  if (work && 'text' in work) {
-    for (const [version, h1] of parseGoSum(work.text)) if (!found.hashes.has(version)) found.hashes.set(version, h1);
+  if (!workspace) return found;
+  const shared = await sharedRoots();
+  for (const dir of workspace.uses.filter((d) => within(workspace.dir, d)).slice(0, MAX_WORKSPACE_GO_SUMS)) {
+    if (await notProjectDir(dir, shared)) continue;
+    const r = await readFileWithin(workspace.dir, join(dir, 'go.sum'), maxBytes);
+    if ('text' in r) add(r.text);
   }
+  const work = await readFileWithin(workspace.dir, `${workspace.file}.sum`, maxBytes);
+  if ('text' in work) add(work.text);
   return found;
 }
 
