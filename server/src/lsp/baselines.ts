@@ -306,11 +306,14 @@ export class BaselineManager {
   }
 }
 
-/** Globs of the Go files baseline resolution reads from a module or workspace (`go.work` may be any `*.work`, by `$GOWORK`). */
-export const GO_MODULE_FILES = ['**/go.mod', '**/go.sum', '**/*.work', '**/*.work.sum', '**/vendor/modules.txt'];
+/**
+ * Globs of the Go files baseline resolution reads from a module or workspace (`go.work` may be any `*.work`, by
+ * `$GOWORK`), and `vendor/` itself: a folder deleted is one event for the folder, none for the modules.txt in it.
+ */
+export const GO_MODULE_FILES = ['**/go.mod', '**/go.sum', '**/*.work', '**/*.work.sum', '**/vendor/modules.txt', '**/vendor'];
 
 /** Is this one of the GO_MODULE_FILES (see `goFilesChanged`)? */
 export function isGoModuleFile(p: string): boolean {
   const name = p.split(/[\\/]/).pop() ?? '';
-  return name === 'go.mod' || name === 'go.sum' || name.endsWith('.work') || name.endsWith('.work.sum') || /[\\/]vendor[\\/]modules\.txt$/.test(p);
+  return name === 'go.mod' || name === 'go.sum' || name.endsWith('.work') || name.endsWith('.work.sum') || name === 'vendor' || /[\\/]vendor[\\/]modules\.txt$/.test(p);
 }
