@@ -760,7 +760,8 @@ async function pollImports(): Promise<void> {
   }
   const polled = polledImports();
   // Nothing to watch: the next analysis that finds something starts the poll again.
-  if ((!polled.size && !baselines.watchesGit && goWork === undefined) || !trusted || lifecycle !== 'running') return;
+  const watchesGoWork = goWork !== undefined && baselines.readsGoFiles;
+  if ((!polled.size && !baselines.watchesGit && !watchesGoWork) || !trusted || lifecycle !== 'running') return;
   importPollRunning = true;
   try {
     const paths = [...polled.keys()];

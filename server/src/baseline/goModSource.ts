@@ -490,9 +490,9 @@ interface GoWorkspace {
  * Where Go finds a file's module's Go files: `own`, the module root (or the file's directory, for a file in no
  * module), whose vendor/ and go.sum are the module's; `workspace`, the go.work Go uses when it uses the module.
  * The go.work is `$GOWORK` when it names one (Go refuses a relative path or a name not ending in `.work`: `refused`
- * then says so, as it refuses to run), none with `GOWORK=off`, else the one the walk found (`GOWORK` empty or `auto`). A `$GOWORK` elsewhere is
- * read as a walked one is: not from a shared directory or one of another user, and not through a link out of its
- * directory.
+ * then says so, as it refuses to run), none with `GOWORK=off`, else the one the walk found (`GOWORK` empty or
+ * `auto`). A `$GOWORK` elsewhere is read as a walked one is: not from a shared directory or one of another user, and
+ * not through a link out of its directory.
  */
 async function goLayout(fromDir: string, env: NodeJS.ProcessEnv): Promise<{ own: string[]; end: string; workspace?: GoWorkspace; refused?: string }> {
   const { dirs, end, workspace: walked } = await projectDirs(fromDir);

@@ -443,7 +443,7 @@ async function resolveInner(opts: ResolveOptions): Promise<ResolveResult> {
         return {
           tried,
           message: `${CRI_API_MODULE} ${own.commit} is ${untagged}, older than every release of the bundled index (the first, ${first.tag}, ` +
-            `was made on ${first.date}): nothing released to compare it with (${own.says}). Set ${{ ...DEFAULT_HINTS, ...opts.hints }.setting} to compare it with a release.`,
+            `was made on ${first.date}): nothing released to compare it with (${own.says}). Set ${opts.hints?.setting ?? DEFAULT_HINTS.setting} to compare it with a release.`,
         };
       }
       const follows = own.untagged ? `the newest release made by ${own.untagged.date}, the date of ${own.commit}, a commit no release tag precedes` : `the release ${own.commit} follows`;
