@@ -107,6 +107,39 @@ describe('a go work vendor tree', NEEDS_CORPUS, () => {
     assert.equal(bad.baseline?.tag, 'v0.36.3', bad.baseline?.origin);
     assert.match(bad.baseline.origin, /a newer release found was not usable: .*v0\.37\.0\.zip rejected: its hash h1:\S+ does not match the workspace's go\.sum or go\.work\.sum \(h1:AAAA/);
   });
+
+  test('the go.sum of every module it uses holds the module cache to its hashes, as Go checks them all; not one outside the workspace', async () => {
+    const at = 'k8s.io/cri-api@v0.37.0/';
+    const files = [
+      { name: `${at}go.mod`, data: Buffer.from('module k8s.io/cri-api\n\ngo 1.24.0\n') },
+      { name: `${at}${V1_PATH}`, data: Buffer.from(corpusText('v0.37.0-beta.0')) },
+    ];
+    const cache = join(TMP, 'uses-modcache');
+    write(join(cache, 'cache', 'download', 'k8s.io', 'cri-api', '@v', 'v0.37.0.zip'), zip(files));
+    // The checked module has no go.sum; tools, which the go.work uses too, lists the version.
+    const root = workspace('ws-uses', 'use (\n\t./runtime\n\t./tools\n\t../ws-uses-outside\n)', '## workspace\n', '');
+    const file = join(root, 'runtime', 'api.proto');
+    write(file, corpusText('v0.36.3'));
+    const bad = 'h1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
+    const resolveWith = async (h1: string) => {
+      write(join(root, 'tools', 'go.sum'), `k8s.io/cri-api v0.37.0 ${h1}\nk8s.io/cri-api v0.37.0/go.mod h1:x=\n`);
+      return resolveBaseline({ filePath: file, trusted: true, bundled: loadBundledHistory(), env: { GOMODCACHE: cache } });
+    };
+    const good = await resolveWith(expectedH1(files));
+    assert.equal(good.baseline?.tag, 'v0.37.0', good.baseline?.origin);
+    assert.match(good.baseline.origin, /h1 verified against go\.sum/);
+    const failed = await resolveWith(bad);
+    assert.equal(failed.baseline?.tag, 'v0.36.3', failed.baseline?.origin);
+    assert.match(failed.baseline.origin, /v0\.37\.0\.zip rejected: its hash h1:\S+ does not match the workspace's go\.sum or go\.work\.sum \(h1:AAAA/);
+    // Under the rules of the others: not a module above the workspace's directory, not a go.sum that links out of it.
+    rmSync(join(root, 'tools', 'go.sum'));
+    write(join(TMP, 'ws-uses-outside', 'go.mod'), 'module example.com/outside\n');
+    write(join(TMP, 'ws-uses-outside', 'go.sum'), `k8s.io/cri-api v0.37.0 ${bad}\n`);
+    symlinkSync(join(TMP, 'ws-uses-outside', 'go.sum'), join(root, 'tools', 'go.sum'));
+    assert.equal((await findGoSumHashes(dirname(file))).hashes.size, 0);
+    write(join(root, 'runtime', 'go.sum'), `k8s.io/cri-api v0.37.0 ${bad}\n`);
+    assert.equal((await findGoSumHashes(dirname(file))).hashes.get('v0.37.0'), bad, 'the module\'s own go.sum, as before');
+  });
 });
 
 describe('GOWORK naming a go.work', NEEDS_CORPUS, () => {
@@ -150,6 +183,24 @@ describe('GOWORK naming a go.work', NEEDS_CORPUS, () => {
     assert.ok(!other.ok, JSON.stringify(other));
     const relative = await findInVendor(dirname(file), { env: { GOWORK: 'alt/dev.work' } });
     assert.ok(!relative.ok && /GOWORK=alt\/dev\.work is not an absolute path, which the go command refuses/.test(relative.reason), JSON.stringify(relative));
+  });
+
+  test('not a file whose name does not end in .work, which Go does not take for one, nor a relative path: the Baseline line says why', async () => {
+    const { root, file } = named('gowork-suffix', 'use ../runtime', 'v0.37.0');
+    // The same go.work, vendor/ beside it, under a name Go does not take for a workspace file.
+    const plain = join(root, 'alt', 'dev');
+    write(plain, 'go 1.24\n\nuse ../runtime\n');
+    write(`${plain}.sum`, 'k8s.io/cri-api v0.37.0 h1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n');
+    const why = /GOWORK=\S+\/alt\/dev does not end in \.work: Go takes only a \.work file for the workspace/;
+    const r = await findInVendor(dirname(file), { env: { GOWORK: plain } });
+    assert.ok(!r.ok && why.test(r.reason), r.ok ? `read ${r.origin}` : r.reason);
+    assert.equal((await findGoSumHashes(dirname(file), { GOWORK: plain })).hashes.size, 0);
+    const auto = await resolveBaseline({ filePath: file, trusted: true, bundled: loadBundledHistory(), env: { ...NO_CACHE, GOWORK: plain } });
+    assert.equal(auto.baseline?.source, 'bundled', auto.baseline?.origin);
+    assert.match(auto.baseline.origin, new RegExp(`; ${why.source}`));
+    // A relative path, which Go refuses too, is said there as well.
+    const relative = await resolveBaseline({ filePath: file, trusted: true, bundled: loadBundledHistory(), env: { ...NO_CACHE, GOWORK: 'alt/dev.work' } });
+    assert.match(relative.baseline?.origin ?? '', /; GOWORK=alt\/dev\.work is not an absolute path, which the go command refuses/);
   });
 
   test('under the walk\'s rules: not in a directory every user may write to, not through a link out of its directory', { skip: process.platform === 'win32' }, async () => {

@@ -139,6 +139,28 @@ describe('Go\'s copy of a commit opened', NEEDS_CORPUS, () => {
     assert.notEqual(untrusted.baseline?.tag, 'v0.35.0');
   });
 
+  test('of v0.0.0-…, a commit no release tag precedes: compared with the newest release made by its date, not the newest', async () => {
+    // Releases of the index made on or before 2025-09-01 end at v0.34.6 (v0.33.11 and later patches of 1.33 were made after).
+    const untagged = 'v0.0.0-20250901000000-abcdef123456';
+    const cache = join(TMP, 'modcache-untagged');
+    const file = join(cache, 'k8s.io', `cri-api@${untagged}`, V1_PATH);
+    write(file, corpusText('v0.34.0'));
+    const r = await resolveBaseline({ filePath: file, trusted: false, bundled: loadBundledHistory(), env: { GOMODCACHE: cache } });
+    assert.equal(r.baseline?.tag, 'v0.34.6', r.baseline?.origin);
+    assert.match(r.baseline.origin, new RegExp(`the newest release made by 2025-09-01, the date of ${untagged}, a commit no release tag precedes: the Go module cache .* holds this file as k8s\\.io/cri-api ${untagged}`));
+    assert.equal(r.baseline.release, undefined, 'a commit is no release');
+    // Vendored, of a commit older than every release of the index: nothing released to compare it with, said so.
+    const older = 'v0.0.0-20190101000000-abcdef123456';
+    const mod = join(TMP, 'runtime-untagged');
+    write(join(mod, 'go.mod'), `module example.com/runtime\n\ngo 1.24\n\nrequire k8s.io/cri-api ${older}\n`);
+    write(join(mod, 'vendor', 'modules.txt'), `# k8s.io/cri-api ${older}\n## explicit; go 1.24\nk8s.io/cri-api/pkg/apis/runtime/v1\n`);
+    const vendored = join(mod, 'vendor', 'k8s.io', 'cri-api', V1_PATH);
+    write(vendored, corpusText('v0.34.0'));
+    const none = await resolveBaseline({ filePath: vendored, trusted: true, bundled: loadBundledHistory(), env: NO_CACHE });
+    assert.equal(none.baseline, undefined, none.baseline?.origin);
+    assert.match(none.message ?? '', new RegExp(`k8s\\.io/cri-api ${older} is a commit of 2019-01-01 that no release tag precedes, older than every release of the bundled index \\(the first, v0\\.\\S+, was made on 20\\d\\d-\\d\\d-\\d\\d\\): nothing released to compare it with`));
+  });
+
   test('in the module cache: the same', async () => {
     const cache = join(TMP, 'modcache-open');
     const file = join(cache, 'k8s.io', `cri-api@${pseudo}`, V1_PATH);

@@ -63,3 +63,56 @@ test('vendor/modules.txt and go.work written while the file is open: the baselin
     await ed.close();
   }
 });
+
+test('vendor/ deleted whole, which the editor reports as one event for the folder: the baseline is resolved again', { ...NEEDS_CORPUS, ...NEEDS_SERVER, timeout: 60_000 }, async () => {
+  const mod = path.join(root, 'vendoring');
+  write(path.join(mod, 'go.mod'), 'module example.com/vendoring\n\ngo 1.24\n\nrequire k8s.io/cri-api v0.37.0\n');
+  write(path.join(mod, 'vendor', 'k8s.io', 'cri-api', V1_PATH), corpusText('v0.37.0-beta.0'));
+  write(path.join(mod, 'vendor', 'modules.txt'), '# k8s.io/cri-api v0.37.0\n## explicit; go 1.24\nk8s.io/cri-api/pkg/apis/runtime/v1\n');
+  const file = path.join(mod, 'api.proto');
+  write(file, corpusText('v0.36.3'));
+  const uri = pathToFileURL(file).href;
+  const ed = LspEditor.start({ GOMODCACHE: path.join(root, 'no-modcache'), GOWORK: 'off', CRI_COMPAT_IMPORT_POLL_MS: '50' });
+  try {
+    await ed.initialize(mod, { trusted: true });
+    await ed.open(uri, corpusText('v0.36.3'));
+    assert.equal((await ed.checked(uri)).baselineTag, 'v0.37.0');
+    const globs = ed.registrations.filter((r) => r.method === DidChangeWatchedFilesNotification.method)
+      .flatMap((r) => (r.registerOptions as DidChangeWatchedFilesRegistrationOptions).watchers.map((w) => w.globPattern));
+    assert.ok(globs.includes('**/vendor'), JSON.stringify(globs));
+    rmSync(path.join(mod, 'vendor'), { recursive: true });
+    const since = ed.statuses.all.length;
+    await ed.conn.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: pathToFileURL(path.join(mod, 'vendor')).href, type: FileChangeType.Deleted }] });
+    const bundledNewest = newestTag(loadBundledHistory().releases.map((r) => r.tag));
+    await ed.status((p) => p.uri === uri && p.checked && !p.resolving && p.baselineTag === bundledNewest, since, 10_000);
+  } finally {
+    await ed.close();
+  }
+});
+
+test('the go.work $GOWORK names outside the workspace folders, which the editor does not watch, changed: the baseline is resolved again', { ...NEEDS_CORPUS, ...NEEDS_SERVER, timeout: 60_000 }, async () => {
+  const folder = path.join(root, 'folder');
+  const mod = path.join(folder, 'runtime');
+  write(path.join(mod, 'go.mod'), 'module example.com/runtime\n\ngo 1.24\n\nrequire k8s.io/cri-api v0.37.0\n');
+  const file = path.join(mod, 'api.proto');
+  write(file, corpusText('v0.36.3'));
+  // `go work vendor` beside a go.work outside the folder opened.
+  const work = path.join(root, 'elsewhere', 'dev.work');
+  write(work, 'go 1.24\n\nuse ../folder/runtime\n');
+  write(path.join(root, 'elsewhere', 'vendor', 'modules.txt'), '## workspace\n# k8s.io/cri-api v0.37.0\n## explicit; go 1.24\nk8s.io/cri-api/pkg/apis/runtime/v1\n');
+  write(path.join(root, 'elsewhere', 'vendor', 'k8s.io', 'cri-api', V1_PATH), corpusText('v0.37.0-beta.0'));
+  const uri = pathToFileURL(file).href;
+  const ed = LspEditor.start({ GOMODCACHE: path.join(root, 'no-modcache'), GOWORK: work, CRI_COMPAT_IMPORT_POLL_MS: '50' });
+  try {
+    await ed.initialize(folder, { trusted: true });
+    await ed.open(uri, corpusText('v0.36.3'));
+    assert.equal((await ed.checked(uri)).baselineTag, 'v0.37.0');
+    // The go.work no longer uses the module; no file event comes.
+    write(work, 'go 1.24\n\nuse ../folder/tools\n');
+    const since = ed.statuses.all.length;
+    const bundledNewest = newestTag(loadBundledHistory().releases.map((r) => r.tag));
+    await ed.status((p) => p.uri === uri && p.checked && !p.resolving && p.baselineTag === bundledNewest, since, 10_000);
+  } finally {
+    await ed.close();
+  }
+});

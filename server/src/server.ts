@@ -645,6 +645,34 @@ const MAX_POLLED_IMPORTS = 512;
 let importPollTimer: ReturnType<typeof setTimeout> | undefined;
 let importPollRunning = false;
 
+// The client watches the Go files of the workspace folders (GO_MODULE_FILES), not the go.work `$GOWORK` may name
+// anywhere else: the same poll lstat's it, its .sum and the modules.txt of the `go work vendor` tree beside it, and
+// resolves the baselines again when one changed, as a file event of the folders would.
+
+/** Their stamps when last looked at; undefined until the poll starts. */
+let goWorkSeen: string | undefined;
+
+/** The `$GOWORK` files no file event reports (outside the workspace folders, or a client that watches nothing). */
+function unwatchedGoWorkFiles(): string[] {
+  const gowork = process.env.GOWORK ?? '';
+  // Resolution reads no other (goModSource's goLayout): nothing to watch.
+  if (!path.isAbsolute(gowork) || !gowork.endsWith('.work')) return [];
+  if (hasWatchedFilesRegistration && folderPaths().some((f) => isInside(gowork, f))) return [];
+  return [gowork, `${gowork}.sum`, path.join(path.dirname(gowork), 'vendor', 'modules.txt')];
+}
+
+function goWorkStamp(): string | undefined {
+  const files = unwatchedGoWorkFiles();
+  if (!files.length) return undefined;
+  return files.map((f) => {
+    try {
+      return fileStamp(fs.lstatSync(f));
+    } catch {
+      return fileStamp(undefined);
+    }
+  }).join(' ');
+}
+
 /** The document's analysis is out of date: drop it and validate again. */
 function reanalyzeLater(doc: TextDocument): void {
   const st = states.get(doc.uri);
@@ -712,6 +740,8 @@ function polledImports(): Map<string, TextDocument[]> {
 
 function scheduleImportPoll(): void {
   if (importPollTimer || importPollRunning || !trusted || lifecycle !== 'running') return;
+  // What the first poll compares with, taken before the resolution this analysis started reads them.
+  goWorkSeen ??= goWorkStamp();
   importPollTimer = setTimeout(() => {
     importPollTimer = undefined;
     void pollImports();
@@ -723,9 +753,15 @@ function scheduleImportPoll(): void {
 async function pollImports(): Promise<void> {
   // A checkout that leaves the open file as it was sends no change, but may change its baseline.
   if (baselines.headsMoved()) revalidateAll();
+  const goWork = trusted ? goWorkStamp() : undefined;
+  if (goWork !== goWorkSeen) {
+    if (goWorkSeen !== undefined && goWork !== undefined && baselines.goFilesChanged()) revalidateAll();
+    goWorkSeen = goWork;
+  }
   const polled = polledImports();
   // Nothing to watch: the next analysis that finds something starts the poll again.
-  if ((!polled.size && !baselines.watchesGit) || !trusted || lifecycle !== 'running') return;
+  const watchesGoWork = goWork !== undefined && baselines.readsGoFiles;
+  if ((!polled.size && !baselines.watchesGit && !watchesGoWork) || !trusted || lifecycle !== 'running') return;
   importPollRunning = true;
   try {
     const paths = [...polled.keys()];
@@ -829,7 +865,8 @@ connection.onDidChangeWatchedFiles((e) => {
     }
     if (p && isGoModuleFile(p)) {
       goFiles = true;
-      continue;
+      // A vendor/ folder deleted or created may hold imports too.
+      if (path.basename(p) !== 'vendor') continue;
     }
     workspaceFiles.invalidate(p);
     if (p) changed.add(path.resolve(p));

@@ -57,6 +57,11 @@ export interface GoModMiss {
   reason: string;
   /** The versions found (in the module cache, or vendored) that could not be used, and why. */
   skipped?: Skipped[];
+  /**
+   * Set when `$GOWORK` names a go.work that is not read (one the go command refuses, or one outside the rules):
+   * said with the baseline, since Go itself would not run with it and what was compared depends on it.
+   */
+  goWorkRefused?: true;
 }
 
 /** A version passed over; no version for a module cache directory that could not be listed. */
@@ -477,15 +482,17 @@ interface GoWorkspace {
   file: string;
   /** Its directory, where `go work vendor` puts vendor/; nothing is read from outside it. */
   dir: string;
+  /** The module directories of its `use` lines. */
+  uses: string[];
 }
 
 /**
  * Where Go finds a file's module's Go files: `own`, the module root (or the file's directory, for a file in no
  * module), whose vendor/ and go.sum are the module's; `workspace`, the go.work Go uses when it uses the module.
- * The go.work is `$GOWORK` when it names one (Go refuses a relative path, `refused` then says so, as it refuses
- * to run), none with `GOWORK=off`, else the one the walk found (`GOWORK` empty or `auto`). A `$GOWORK` elsewhere is
- * read as a walked one is: not from a shared directory or one of another user, and not through a link out of its
- * directory.
+ * The go.work is `$GOWORK` when it names one (Go refuses a relative path or a name not ending in `.work`: `refused`
+ * then says so, as it refuses to run), none with `GOWORK=off`, else the one the walk found (`GOWORK` empty or
+ * `auto`). A `$GOWORK` elsewhere is read as a walked one is: not from a shared directory or one of another user, and
+ * not through a link out of its directory.
  */
 async function goLayout(fromDir: string, env: NodeJS.ProcessEnv): Promise<{ own: string[]; end: string; workspace?: GoWorkspace; refused?: string }> {
   const { dirs, end, workspace: walked } = await projectDirs(fromDir);
@@ -498,6 +505,10 @@ async function goLayout(fromDir: string, env: NodeJS.ProcessEnv): Promise<{ own:
     file = join(walked, 'go.work');
   } else if (!isAbsolute(gowork)) {
     return { own, end, refused: `GOWORK=${gowork} is not an absolute path, which the go command refuses` };
+  } else if (!gowork.endsWith('.work')) {
+    // Go's modules reference: a GOWORK that is not an existing file ending in .work is an error. Read as a go.work,
+    // its `.sum` and vendor/ would choose the baseline from files Go never takes for a workspace's.
+    return { own, end, refused: `GOWORK=${gowork} does not end in .work: Go takes only a .work file for the workspace (any other value is an error, says its modules reference)` };
   } else {
     let real: string;
     try {
@@ -513,8 +524,8 @@ async function goLayout(fromDir: string, env: NodeJS.ProcessEnv): Promise<{ own:
   const module = dirs.find((d) => d.moduleRoot)?.dir;
   const goWork = await readFileWithin(dir, file, 64 * 1024);
   if (!('text' in goWork)) return { own, end, ...(gowork ? { refused: `GOWORK=${gowork}: ${goWork.reason}` } : {}) };
-  const uses = module === undefined || workspaceUses(goWork.text, dir).includes(module);
-  return uses ? { own, end, workspace: { file, dir } } : { own, end };
+  const uses = workspaceUses(goWork.text, dir);
+  return module === undefined || uses.includes(module) ? { own, end, workspace: { file, dir, uses } } : { own, end };
 }
 
 /**
@@ -554,7 +565,7 @@ async function ignoredVendors(ignored: { dirs: string[]; goWork: string } | unde
 export async function findInVendor(fromDir: string, options: GoModOptions = {}): Promise<GoModFound | GoModMiss> {
   const max = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   const { dirs, end, refused, ignored } = await vendorDirs(fromDir, options.env ?? process.env);
-  if (refused) return { ok: false, reason: refused };
+  if (refused) return { ok: false, reason: refused, goWorkRefused: true };
   const notRead = await ignoredVendors(ignored, max);
   const also = notRead.length ? { skipped: notRead } : {};
   for (const { dir, workspace } of dirs) {
@@ -590,26 +601,39 @@ export async function findInVendor(fromDir: string, options: GoModOptions = {}):
   return { ok: false, reason: [`no vendor/modules.txt listing ${CRI_API_MODULE} in ${searched}`, ...notRead.map((s) => s.why)].join('; '), ...also };
 }
 
+/** At most this many `use` modules of a go.work have their go.sum read (a go.work of 64 KiB may list thousands). */
+const MAX_WORKSPACE_GO_SUMS = 64;
+
 /**
  * The `k8s.io/cri-api <version> h1:…` zip hashes of the go.sum of the module the file belongs to (beside the
- * nearest go.mod at or above `fromDir`, or in `fromDir` itself), and of the go.work.sum of the workspace that uses
- * it, where Go keeps those of workspace mode; the same walk as `findInVendor`.
+ * nearest go.mod at or above `fromDir`, or in `fromDir` itself), then, in workspace mode, where Go checks them all:
+ * the go.sum of the other modules the go.work uses and its go.work.sum; the same walk as `findInVendor`. A hash
+ * read first wins. A used module's go.sum is read only below the go.work's directory and under the walk's rules:
+ * not in a shared directory or one of another user, not through a link out of that directory.
  */
 export async function findGoSumHashes(fromDir: string, env: NodeJS.ProcessEnv = process.env, maxBytes = DEFAULT_MAX_FILE_BYTES): Promise<{ file?: string; hashes: Map<string, string> }> {
   const { own, workspace } = await goLayout(fromDir, env);
   const found: { file?: string; hashes: Map<string, string> } = { hashes: new Map() };
+  const add = (text: string) => {
+    for (const [version, h1] of parseGoSum(text)) if (!found.hashes.has(version)) found.hashes.set(version, h1);
+  };
   for (const dir of own) {
     const file = join(dir, 'go.sum');
     const r = await readFileWithin(dir, file, maxBytes);
     if (!('text' in r)) continue;
     found.file = file;
-    found.hashes = parseGoSum(r.text);
+    add(r.text);
     break;
   }
-  const work = workspace && await readFileWithin(workspace.dir, `${workspace.file}.sum`, maxBytes);
-  if (work && 'text' in work) {
-    for (const [version, h1] of parseGoSum(work.text)) if (!found.hashes.has(version)) found.hashes.set(version, h1);
+  if (!workspace) return found;
+  const shared = await sharedRoots();
+  for (const dir of workspace.uses.filter((d) => within(workspace.dir, d)).slice(0, MAX_WORKSPACE_GO_SUMS)) {
+    if (await notProjectDir(dir, shared)) continue;
+    const r = await readFileWithin(workspace.dir, join(dir, 'go.sum'), maxBytes);
+    if ('text' in r) add(r.text);
   }
+  const work = await readFileWithin(workspace.dir, `${workspace.file}.sum`, maxBytes);
+  if ('text' in work) add(work.text);
   return found;
 }
 

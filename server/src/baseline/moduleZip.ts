@@ -199,6 +199,6 @@ export function readModuleZip(
  */
 export function goSumMismatch(version: string, h1: string, goSum: Map<string, string> | undefined): string | undefined {
   const expected = goSum?.get(version);
-  // The hashes are go.sum's, or for a version it lacks, those of the go.work.sum of the workspace (findGoSumHashes).
+  // The hashes are go.sum's, or for a version it lacks, those of the workspace's other modules or go.work.sum (findGoSumHashes).
   return expected && h1 !== expected ? `its hash ${h1} does not match the workspace's go.sum or go.work.sum (${expected})` : undefined;
 }

@@ -431,15 +431,28 @@ async function resolveInner(opts: ResolveOptions): Promise<ResolveResult> {
   // release, every later addition would be reported deleted; so, as a clone's file at its tag: with the release
   // before it while it is that release's file, with that release once edited.
   if (!currentTag && opts.filePath && opts.bundled) {
-    const own = await goCopyRelease(opts.filePath, opts.bundled, opts.trusted, env, homeDir);
+    const own = await goCopyRelease(opts.filePath, opts.bundled, opts.trusted, env, homeDir, includePrereleases);
     if (own?.commit) {
-      // A commit after a release (a pseudo-version) is no release's file, edited or not: compared with the release.
-      const baseline = settle([bundledCandidate(own.version, 'bundled', `the bundled release index (the release ${own.commit} follows: ${own.says})`)]);
+      // A commit (a pseudo-version) is no release's file, edited or not: compared with the release it follows. Go
+      // gives `v0.0.0-…` to a commit no release tag precedes: what was released by its date is what it can break,
+      // and a later release would show what that one added as deleted.
+      const untagged = own.untagged && `a commit of ${own.untagged.date} that no release tag precedes`;
+      if (!own.version) {
+        const first = opts.bundled.releases.filter((r) => r.date).sort((a, b) => a.date!.localeCompare(b.date!))[0]!;
+        note(own.source, `the file is ${CRI_API_MODULE} ${own.commit}, ${untagged}, before every release`);
+        return {
+          tried,
+          message: `${CRI_API_MODULE} ${own.commit} is ${untagged}, older than every release of the bundled index (the first, ${first.tag}, ` +
+            `was made on ${first.date}): nothing released to compare it with (${own.says}). Set ${opts.hints?.setting ?? DEFAULT_HINTS.setting} to compare it with a release.`,
+        };
+      }
+      const follows = own.untagged ? `the newest release made by ${own.untagged.date}, the date of ${own.commit}, a commit no release tag precedes` : `the release ${own.commit} follows`;
+      const baseline = settle([bundledCandidate(own.version, 'bundled', `the bundled release index (${follows}: ${own.says})`)]);
       if (baseline) {
-        note(own.source, `the file is ${CRI_API_MODULE} ${own.commit}, a commit after ${own.version}`);
+        note(own.source, `the file is ${CRI_API_MODULE} ${own.commit}, ${untagged ?? `a commit after ${own.version}`}`);
         return { baseline, tried };
       }
-    } else if (own) {
+    } else if (own?.version) {
       const { version, says } = own;
       const is = sameAsBundled(opts.bundled, version);
       const current = opts.text ?? await readChecked(opts.filePath);
@@ -490,6 +503,8 @@ async function resolveInner(opts: ResolveOptions): Promise<ResolveResult> {
 
   // Releases found newer than the baseline may not be usable: said where the baseline is shown (see below).
   const unusable: Skipped[] = [];
+  // A `$GOWORK` Go would refuse to run with: said where the baseline is shown, which would differ if it were fixed.
+  let goWorkRefused: string | undefined;
   progress('Looking for k8s.io/cri-api in the Go module cache…');
   const mc = await findInModuleCache({ env, homeDir, includePrereleases, ...(currentTag ? { before: currentTag } : {}), ...(await moduleCacheGoSum()) });
   if (mc.ok) {
@@ -507,7 +522,10 @@ async function resolveInner(opts: ResolveOptions): Promise<ResolveResult> {
     if (vd.ok) {
       for (const s of vd.skipped ?? []) note('vendor', `passed over: ${s.why}`);
       consider('vendor', vd.version, vd.origin, vd.text, vd.file);
-    } else note('vendor', vd.reason);
+    } else {
+      note('vendor', vd.reason);
+      if (vd.goWorkRefused) goWorkRefused = vd.reason;
+    }
     unusable.push(...(vd.skipped ?? []));
   }
   checkAbort();
@@ -528,6 +546,7 @@ async function resolveInner(opts: ResolveOptions): Promise<ResolveResult> {
   // release than the module cache or vendor/ holds must say why (a download cut short leaves a truncated or empty zip).
   const newer = unusable.filter((s) => s.version && compareTags(s.version, baseline.tag) > 0);
   if (newer.length) baseline.origin += `; a newer release found was not usable: ${newer.map((s) => s.why).join('; ')}`;
+  if (goWorkRefused) baseline.origin += `; ${goWorkRefused}`;
   return { baseline, tried };
 }
 
@@ -564,19 +583,24 @@ function nothingFound(tried: ResolveAttempt[], opts: ResolveOptions): string {
  * (`vendor/k8s.io/cri-api/…/api.proto` beside the go.mod whose `vendor/modules.txt` lists that version; the
  * workspace's own content, so in a trusted workspace only), or the file in the Go module cache, which is the user's.
  */
-async function goCopyRelease(filePath: string, bundled: BundledIndex, trusted: boolean, env: NodeJS.ProcessEnv, homeDir: string):
-  Promise<{ version: string; says: string; source: BaselineSource; commit?: string } | undefined> {
+async function goCopyRelease(filePath: string, bundled: BundledIndex, trusted: boolean, env: NodeJS.ProcessEnv, homeDir: string, includePrereleases: boolean):
+  Promise<{ version?: string; says: string; source: BaselineSource; commit?: string; untagged?: { date: string } } | undefined> {
   const real = await fsp.realpath(filePath).catch(() => undefined);
   if (!real) return undefined;
   const root = moduleCacheRoot(env, homeDir);
   const cache = typeof root === 'string' ? await fsp.realpath(root).catch(() => undefined) : undefined;
   // <cache>/k8s.io/cri-api@v0.35.1/pkg/apis/runtime/v1/api.proto
   const [host, module, ...rest] = cache ? relative(cache, real).split(sep) : [];
-  // A release of the index, or a commit (pseudo-version) after one: the file is compared with that release.
-  const placed = (v: string): { version: string; commit?: string } | undefined => {
+  // A release of the index, or a commit (pseudo-version) after one: the file is compared with that release. A
+  // `v0.0.0-…` commit, which no release tag precedes, with the newest release made by its date (none: before them all).
+  const placed = (v: string): { version?: string; commit?: string; untagged?: { date: string } } | undefined => {
     if (bundled.releases.some((r) => r.tag === v)) return { version: v };
-    const base = parsePseudoVersion(v)?.base;
-    return base && bundled.releases.some((r) => r.tag === base) ? { version: base, commit: v } : undefined;
+    const pseudo = parsePseudoVersion(v);
+    if (pseudo?.base) return bundled.releases.some((r) => r.tag === pseudo.base) ? { version: pseudo.base, commit: v } : undefined;
+    const dated = bundled.releases.filter((r) => r.date && (includePrereleases || !r.prerelease));
+    if (!pseudo || !dated.length) return undefined;
+    const version = newestTag(dated.filter((r) => r.date! <= pseudo.date).map((r) => r.tag), includePrereleases);
+    return { ...(version ? { version } : {}), commit: v, untagged: { date: pseudo.date } };
   };
   const cached = host === 'k8s.io' && module?.startsWith('cri-api@') && rest.join('/') === V1_PATH ? module.slice('cri-api@'.length) : undefined;
   const inCache = cached && placed(cached);

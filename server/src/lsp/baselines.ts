@@ -158,6 +158,12 @@ export class BaselineManager {
     return false;
   }
 
+  /** Does a resolution depend on a file's Go module or workspace (see `goFilesChanged`)? */
+  get readsGoFiles(): boolean {
+    for (const e of this.entries.values()) if (e.req.filePath) return true;
+    return false;
+  }
+
   /**
    * Forgets the resolutions of the folders whose clone's HEAD moved, which `get` notices only when a document is
    * checked again: after a checkout that leaves the file as it was, nothing else asks. True if there were any.
@@ -306,11 +312,14 @@ export class BaselineManager {
   }
 }
 
-/** Globs of the Go files baseline resolution reads from a module or workspace (`go.work` may be any `*.work`, by `$GOWORK`). */
-export const GO_MODULE_FILES = ['**/go.mod', '**/go.sum', '**/*.work', '**/*.work.sum', '**/vendor/modules.txt'];
+/**
+ * Globs of the Go files baseline resolution reads from a module or workspace (`go.work` may be any `*.work`, by
+ * `$GOWORK`), and `vendor/` itself: a folder deleted is one event for the folder, none for the modules.txt in it.
+ */
+export const GO_MODULE_FILES = ['**/go.mod', '**/go.sum', '**/*.work', '**/*.work.sum', '**/vendor/modules.txt', '**/vendor'];
 
 /** Is this one of the GO_MODULE_FILES (see `goFilesChanged`)? */
 export function isGoModuleFile(p: string): boolean {
   const name = p.split(/[\\/]/).pop() ?? '';
-  return name === 'go.mod' || name === 'go.sum' || name.endsWith('.work') || name.endsWith('.work.sum') || /[\\/]vendor[\\/]modules\.txt$/.test(p);
+  return name === 'go.mod' || name === 'go.sum' || name.endsWith('.work') || name.endsWith('.work.sum') || name === 'vendor' || /[\\/]vendor[\\/]modules\.txt$/.test(p);
 }
