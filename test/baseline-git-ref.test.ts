@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { V1_PATH } from '../server/src/baseline/corpus';
 import { movingRef, refState } from '../server/src/baseline/gitSource';
 import { resolveBaseline } from '../server/src/baseline/resolve';
-import { BaselineManager } from '../server/src/lsp/baselines';
+import { BaselineManager, type BaselineRequest } from '../server/src/lsp/baselines';
 import { testHost } from './baselineHost';
 import { NEEDS_CORPUS, corpusText } from './corpusText';
 
@@ -73,16 +73,20 @@ test('a branch, a remote-tracking branch only in packed-refs and a symbolic ref 
 test('what does not move is not watched: a tag (also one a branch of the same name is behind), an object id, an expression, no ref', NEEDS_CORPUS, () => {
   const head = git(root, 'rev-parse', 'HEAD');
   git(root, 'branch', 'v0.35.0', 'HEAD');
+  // A branch named as an object id: git still takes the name as the object.
+  git(root, 'update-ref', `refs/heads/${head}`, 'v0.35.0^{commit}');
   try {
     // git resolves a short name to refs/tags/ before refs/heads/.
     assert.equal(git(root, '-c', 'core.warnAmbiguousRefs=false', 'rev-parse', 'v0.35.0'), git(root, 'rev-parse', 'refs/tags/v0.35.0'));
     assert.notEqual(git(root, 'rev-parse', 'refs/tags/v0.35.0'), head);
+    assert.equal(git(root, '-c', 'core.warnAmbiguousRefs=false', 'rev-parse', head), head);
     for (const name of ['v0.36.0', 'refs/tags/v0.36.0', 'v0.35.0', head, head.slice(0, 12), 'main~1', 'main^', 'main@{1}', '@', 'no-such-branch', '../main', '-main']) {
       assert.equal(movingRef(root, name), undefined, name);
     }
     assert.ok(movingRef(root, 'main'), 'the branch itself is watched');
   } finally {
     git(root, 'branch', '-D', 'v0.35.0');
+    git(root, 'update-ref', '-d', `refs/heads/${head}`);
   }
 });
 
@@ -103,28 +107,37 @@ test('a linked worktree (a .git file) watches the branches of the common directo
   }
 });
 
-test('the manager resolves a branch setting again when the branch moves, not when a file of its name was the baseline', NEEDS_CORPUS, async () => {
+test('the manager resolves a branch setting again when the branch moves, not when a file of its name was the baseline, nor untrusted', NEEDS_CORPUS, async () => {
   git(root, 'checkout', '-q', 'main');
   git(root, 'branch', '-f', 'line', 'v0.35.0');
   const waiting: (() => void)[] = [];
-  const manager = new BaselineManager(testHost({ trusted: true, bundled: undefined, resolved: () => waiting.shift()?.(), resolve: resolveBaseline }));
-  const resolved = async (baseDir: string) => {
+  const managerFor = (trusted: boolean) => new BaselineManager(testHost({ trusted, bundled: undefined, resolved: () => waiting.shift()?.(), resolve: resolveBaseline }));
+  const request = (baseDir: string): BaselineRequest => ({ folderKey: baseDir, filePath: file, baseDir, explicit: 'line', includePrereleases: false, networkEnabled: false });
+  const resolved = async (manager: BaselineManager, baseDir: string) => {
     const done = new Promise<void>((r) => waiting.push(r));
-    manager.get({ folderKey: baseDir, filePath: file, baseDir, explicit: 'line', includePrereleases: false, networkEnabled: false });
+    manager.get(request(baseDir));
     await done;
-    return manager.get({ folderKey: baseDir, filePath: file, baseDir, explicit: 'line', includePrereleases: false, networkEnabled: false }).baseline;
+    return manager.get(request(baseDir)).baseline;
   };
   const withFile = mkdtempSync(path.join(os.tmpdir(), 'cri-compat-ref-dir-'));
   writeFileSync(path.join(withFile, 'line'), corpusText('v0.36.0'));
   try {
-    assert.equal((await resolved(root))?.source, 'setting');
-    assert.equal((await resolved(withFile))?.source, 'path');
+    const manager = managerFor(true);
+    assert.equal((await resolved(manager, root))?.source, 'setting');
+    assert.equal((await resolved(manager, withFile))?.source, 'path');
     git(root, 'update-ref', 'refs/heads/line', 'v0.36.0^{commit}');
     assert.equal(manager.headsMoved(), true);
     // Forgotten: only the resolution that read the branch.
-    assert.equal(manager.get({ folderKey: root, filePath: file, baseDir: root, explicit: 'line', includePrereleases: false, networkEnabled: false }).resolving, true);
-    assert.equal(manager.get({ folderKey: withFile, filePath: file, baseDir: withFile, explicit: 'line', includePrereleases: false, networkEnabled: false }).resolving, false);
+    assert.equal(manager.get(request(root)).resolving, true);
+    assert.equal(manager.get(request(withFile)).resolving, false);
     manager.invalidate();
+
+    // Untrusted, git is never run (the setting is a user's: the workspace's is ignored there): nothing to watch.
+    const untrusted = managerFor(false);
+    assert.equal(await resolved(untrusted, root), undefined);
+    git(root, 'update-ref', 'refs/heads/line', 'v0.35.0^{commit}');
+    assert.equal(untrusted.headsMoved(), false);
+    assert.equal(untrusted.watchesGit, false);
   } finally {
     rmSync(withFile, { recursive: true, force: true });
     git(root, 'branch', '-D', 'line');
