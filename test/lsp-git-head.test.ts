@@ -1,5 +1,6 @@
 // The BUILT language server (dist/server.js --stdio) on the api.proto of a kubernetes/cri-api clone while git
-// moves HEAD under the open file: the baseline git found is resolved again, with or without unsaved edits.
+// moves HEAD, or the branch the baseline setting names, under the open file: the baseline git found is resolved
+// again, with or without unsaved edits.
 // Run `node scripts/build.mjs` first; the clone is made of two corpus releases, tagged as upstream tags them.
 import { after, before, test } from 'node:test';
 import * as assert from 'node:assert/strict';
@@ -121,3 +122,37 @@ test('headState of a linked worktree (a .git file) follows its own checkout and 
   }
 });
 
+
+test('a baseline set to a branch HEAD is not on: a commit on that branch in another worktree resolves it again', { ...NEEDS_CORPUS, ...NEEDS_SERVER, timeout: 60_000 }, async () => {
+  git(root, 'checkout', '-q', 'v0.36.0');
+  git(root, 'branch', '-f', 'line', 'v0.35.0');
+  const linked = `${root}-line`;
+  git(root, 'worktree', 'add', '-q', linked, 'line');
+  const uri = pathToFileURL(path.join(root, V1_PATH)).href;
+  const ed = LspEditor.start({ CRI_COMPAT_IMPORT_POLL_MS: '50' });
+  ed.settings = { ...ed.settings, baseline: 'line' };
+  const codes = (p: { diagnostics: { code?: unknown }[] }): string[] => p.diagnostics.map((d) => String(d.code));
+  try {
+    await ed.initialize(root, { trusted: true });
+    await ed.open(uri, corpusText('v0.36.0'));
+    const first = await ed.checked(uri);
+    const atV35 = git(root, 'rev-parse', 'v0.35.0^{commit}').slice(0, 12);
+    assert.match(first.origin ?? '', new RegExp(`^git line \\(${atV35}\\)`));
+    // v0.36.0's file against v0.35.0's: the RPCs v0.36.0 added say nothing of older runtimes.
+    assert.ok(codes(await ed.diagnostics(uri, (p) => p.diagnostics.length > 0)).includes('RPC_FALLBACK_UNDOCUMENTED'));
+
+    // HEAD stays where it is; the branch the baseline names moves to a commit whose file is the open one.
+    const since = ed.statuses.all.length;
+    const mark = ed.mark();
+    writeFileSync(path.join(linked, V1_PATH), corpusText('v0.36.0'));
+    git(linked, 'commit', '-qam', 'line moves to v0.36.0');
+    const atLine = git(root, 'rev-parse', 'line').slice(0, 12);
+    const moved = await ed.status((p) => p.uri === uri && p.checked && !p.resolving && p.origin !== first.origin, since, 10_000);
+    assert.match(moved.origin ?? '', new RegExp(`^git line \\(${atLine}\\)`));
+    assert.deepEqual(codes(await ed.diagnostics(uri, (p) => !codes(p).includes('RPC_FALLBACK_UNDOCUMENTED'), mark, 10_000)), []);
+  } finally {
+    await ed.close();
+    git(root, 'worktree', 'remove', '--force', linked);
+    git(root, 'branch', '-D', 'line');
+  }
+});

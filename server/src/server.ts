@@ -632,7 +632,8 @@ function statusOf(uri: string, analysis: Analysis): StatusParams {
 // directory (a hostile file can name hundreds of import folders), survives folders that are deleted and
 // created again, and follows no link (lstat). Untrusted workspaces get no poll, as the server watches nothing
 // there by itself: a change shows there once a file that imports it is analysed again (an edit, a reopen).
-// The same poll asks the baseline manager whether HEAD moved in a clone a baseline came from (BaselineManager.headsMoved).
+// The same poll asks the baseline manager whether HEAD, or the branch the baseline setting names, moved in a clone a
+// baseline came from (BaselineManager.headsMoved).
 
 /** How often the poll looks at imports no file event reports (ms); the environment may set it, for tests. */
 const IMPORT_POLL_MS = (() => {

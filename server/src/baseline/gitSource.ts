@@ -1,7 +1,7 @@
 // The baseline from a git clone of kubernetes/cri-api or kubernetes/kubernetes that holds the edited file:
 // the release HEAD stands on (see findGitBaseline), read straight from the object database.
 
-import { existsSync, lstatSync, readFileSync, realpathSync } from 'node:fs';
+import { existsSync, lstatSync, readFileSync, realpathSync, type Stats } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
 import { V1_PATH } from './corpus';
 import { DEFAULT_MAX_FILE_BYTES, readFileWithin } from './goModSource';
@@ -43,6 +43,42 @@ export function detectRepo(filePath: string): GitRepo | undefined {
   return undefined;
 }
 
+/** The start of a small file (a ref, HEAD, a `.git` file), '' where it cannot be read. */
+function readSmall(p: string): string {
+  try {
+    return readFileSync(p, 'utf8').slice(0, 4096);
+  } catch {
+    return '';
+  }
+}
+
+/** A file's metadata, no link followed; undefined where there is none. */
+function lstatOf(p: string): Stats | undefined {
+  try {
+    return lstatSync(p);
+  } catch {
+    return undefined;
+  }
+}
+
+/** A file's metadata as a string that changes when git rewrites it (lock file, then rename); '' where there is none. */
+function stamp(p: string): string {
+  const s = lstatOf(p);
+  return s ? `${s.mtimeMs}:${s.size}:${s.ino}` : '';
+}
+
+/**
+ * The git directory of the work tree at `root` and the one holding its shared refs: a linked worktree or submodule
+ * has a `.git` file naming its git directory, whose `commondir` names the directory of the refs all worktrees share.
+ */
+function gitDirs(root: string): { gitDir: string; commonDir: string } {
+  const dotGit = join(root, '.git');
+  const link = /^gitdir: (.+)$/m.exec(readSmall(dotGit))?.[1]?.trim();
+  const gitDir = link ? resolve(root, link) : dotGit;
+  const common = readSmall(join(gitDir, 'commondir')).trim();
+  return { gitDir, commonDir: common ? resolve(gitDir, common) : gitDir };
+}
+
 /**
  * Where HEAD stands and which tags there are, as files of the clone at `root` show it, read without running git:
  * HEAD, the branch it names, packed-refs and the tags directory. A checkout, commit, reset or tag changes it, so
@@ -50,32 +86,79 @@ export function detectRepo(filePath: string): GitRepo | undefined {
  * Only ever compared with itself; '' where the clone cannot be read.
  */
 export function headState(root: string): string {
-  const read = (p: string): string => {
-    try {
-      return readFileSync(p, 'utf8').slice(0, 4096);
-    } catch {
-      return '';
-    }
-  };
-  const stat = (p: string): string => {
-    try {
-      const s = lstatSync(p);
-      return `${s.mtimeMs}:${s.size}:${s.ino}`;
-    } catch {
-      return '';
-    }
-  };
-  const dotGit = join(root, '.git');
-  // A linked worktree or submodule has a `.git` file naming its git directory, whose refs may be in a common one.
-  const link = /^gitdir: (.+)$/m.exec(read(dotGit))?.[1]?.trim();
-  const gitDir = link ? resolve(root, link) : dotGit;
-  const common = read(join(gitDir, 'commondir')).trim();
-  const refsDir = common ? resolve(gitDir, common) : gitDir;
-  const head = read(join(gitDir, 'HEAD'));
+  const { gitDir, commonDir } = gitDirs(root);
+  const head = readSmall(join(gitDir, 'HEAD'));
   const ref = /^ref: (refs\/\S+)/.exec(head)?.[1];
   // Only a ref inside the git directory is read.
-  const branch = ref && !ref.split('/').includes('..') ? read(join(refsDir, ref)) : '';
-  return [head, branch, stat(join(refsDir, 'packed-refs')), stat(join(refsDir, 'refs', 'tags'))].join('\0');
+  const branch = ref && !ref.split('/').includes('..') ? readSmall(join(commonDir, ref)) : '';
+  return [head, branch, stamp(join(commonDir, 'packed-refs')), stamp(join(commonDir, 'refs', 'tags'))].join('\0');
+}
+
+/**
+ * A name `git check-ref-format --allow-onelevel` accepts (no `..`, `@{`, `~^:?*[\\`, space or control character,
+ * no component starting with `.` or ending with `.lock`), not `@` and not an option: anything else given as a
+ * revision (`main~1`, `main@{1}`) is an expression, not a ref.
+ */
+const REF_NAME = /^(?![-./])(?!.*(?:\.\.|@\{|\/\/|\/\.|\.lock(?:\/|$)))[^\0-\x20\x7f~^:?*[\\]+(?<![/.])$/;
+/** A full object id: git takes it as that object, whatever refs there are. */
+const OBJECT_ID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/i;
+/** Refs each worktree has its own of (in its git directory); the others are in the common directory. */
+const PER_WORKTREE = /^(?:[^/]+$|refs\/(?:bisect|worktree|rewritten)\/)/;
+
+/**
+ * The ref files whose metadata say whether `name`, a revision given as the baseline, now names another commit:
+ * those git looks at, in its order (gitrevisions: `$GIT_DIR/<name>` for a name such as `FETCH_HEAD` or one
+ * starting with `refs/`, then `refs/<name>`, `refs/tags/<name>`, `refs/heads/<name>`, `refs/remotes/<name>` and
+ * `refs/remotes/<name>/HEAD`, each a loose file or a line of packed-refs), up to the one it resolves to (one before
+ * it that is created would win), and the ref that one names when it is symbolic (`origin` as `refs/remotes/origin/HEAD`).
+ * Undefined for what does not move: a tag (the first match is under `refs/tags/`), an object id, a revision that is
+ * no ref name (`main~1`), or one no ref has (an abbreviated object id). Read without running git: at most the
+ * matched ref file and packed-refs, once, when that ref is packed; the caller then compares `refState` of the files.
+ */
+export function movingRef(root: string, name: string): string[] | undefined {
+  if (name === '@' || !REF_NAME.test(name) || OBJECT_ID.test(name)) return undefined;
+  const { gitDir, commonDir } = gitDirs(root);
+  const fileOf = (ref: string): string => join(PER_WORKTREE.test(ref) ? gitDir : commonDir, ...ref.split('/'));
+  let packed: Set<string> | undefined;
+  const isPacked = (ref: string): boolean => {
+    packed ??= new Set(readPackedRefs(join(commonDir, 'packed-refs')));
+    return packed.has(ref);
+  };
+  const refs = [
+    ...(/^[A-Z_]+$/.test(name) || name.startsWith('refs/') ? [name] : []),
+    `refs/${name}`, `refs/tags/${name}`, `refs/heads/${name}`, `refs/remotes/${name}`, `refs/remotes/${name}/HEAD`,
+  ];
+  const files: string[] = [];
+  for (const ref of refs) {
+    const file = fileOf(ref);
+    files.push(file);
+    const loose = lstatOf(file);
+    // A directory (`refs/remotes/origin` for `origin`) is no ref.
+    const isLoose = !!loose && (loose.isFile() || loose.isSymbolicLink());
+    if (!isLoose && !isPacked(ref)) continue;
+    if (ref.startsWith('refs/tags/')) return undefined;
+    // A link is not followed: only a regular file is read.
+    const target = loose?.isFile() ? /^ref: (refs\/\S+)/.exec(readSmall(file))?.[1] : undefined;
+    if (target && REF_NAME.test(target)) files.push(fileOf(target));
+    return files;
+  }
+  return undefined;
+}
+
+/** The refs packed-refs lists (at most 64 MiB of it is read: what a clone of kubernetes/kubernetes has is far less). */
+function readPackedRefs(p: string): string[] {
+  const s = lstatOf(p);
+  if (!s?.isFile() || s.size > 64 * 1024 * 1024) return [];
+  try {
+    return [...readFileSync(p, 'utf8').matchAll(/^[0-9a-f]{40,64} (refs\/\S+)$/gm)].map((m) => m[1]!);
+  } catch {
+    return [];
+  }
+}
+
+/** The state of the files `movingRef` returned: only ever compared with itself. */
+export function refState(files: readonly string[]): string {
+  return files.map(stamp).join('\0');
 }
 
 /** A git tag of the layout (`v0.N.M` in cri-api, `v1.N.M` in kubernetes) as its cri-api tag. */

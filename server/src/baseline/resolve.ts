@@ -34,6 +34,11 @@ export interface ResolveResult {
   message?: string;
   /** Set when the baseline depended on whether the text resolved with is a release's file: see `TextCheck`. */
   textCheck?: TextCheck;
+  /**
+   * The setting was read from git as this revision (see `settingRevision`): a branch may move while the file is
+   * open, and an editor that keeps the baseline watches it (`movingRef`).
+   */
+  gitRef?: string;
 }
 
 /**
@@ -97,6 +102,19 @@ export interface ResolveOptions {
 }
 
 export const EXPECTED_PACKAGE = 'runtime.v1';
+
+/** A setting that is a path by its form (absolute, `./`, `../`, `~/`, a `.proto` file) is never looked up in git. */
+const isPathLike = (s: string): boolean => isAbsolute(s) || /^(\.{1,2}|~)([\\/]|$)/.test(s) || s.endsWith('.proto');
+
+/**
+ * The git revision a baseline setting names when it is neither a release (`v0.35.0`, `kubernetes-1.35.0`), a Go
+ * pseudo-version nor a path by its form: a branch, a tag or a commit of the clone, read from git when no file has its
+ * name (a path wins).
+ */
+export function settingRevision(explicit: string): string | undefined {
+  const s = explicit.trim();
+  return s && !parseCriApiTag(s) && !parsePseudoVersion(s) && !isPathLike(s) ? s : undefined;
+}
 
 const DEFAULT_HINTS = { setting: 'criCompat.baseline', cliFlag: '--against', networkSetting: 'criCompat.network.enable' };
 
@@ -263,12 +281,13 @@ async function resolveInner(opts: ResolveOptions): Promise<ResolveResult> {
   const explicit = opts.explicit?.trim();
   if (explicit) {
     const found: Candidate[] = [];
+    let gitRef: string | undefined;
     // `kubernetes-1.N.M` is the same cri-api commit as `v0.N.M`: every source is asked for the Go tag.
     const tag = parseCriApiTag(explicit)?.goTag;
     // Said where the baseline is described, so that the Go tag shown is recognisably the one asked for.
     const aka = tag && tag !== explicit ? `: ${explicit}` : '';
     const asSet = (origin: string): string => origin + (aka && ` (as set${aka})`);
-    const pathLike = isAbsolute(explicit) || /^(\.{1,2}|~)([\\/]|$)/.test(explicit) || explicit.endsWith('.proto');
+    const pathLike = isPathLike(explicit);
     // A commit, as go.mod names one after `go get k8s.io/cri-api@<commit>`: Go's copy of it under that name, else
     // git, by its hash. Never the release it follows, which lacks what the commit changed.
     const pseudo = tag ? undefined : parsePseudoVersion(explicit);
@@ -305,8 +324,10 @@ async function resolveInner(opts: ResolveOptions): Promise<ResolveResult> {
         checkAbort();
         progress(`Reading ${explicit} from git…`);
         const g = await readGitRevision(opts.filePath, pseudo?.commit ?? tag ?? explicit, gitOptions);
-        if (g.ok) found.push(textCandidate('setting', g.goTag ?? explicit, pseudo ? `${g.origin}, the commit of ${explicit}` : asSet(g.origin), g.text, `git:${g.gitTag}`));
-        else note('setting', tag ? g.reason : pseudo ? `its commit ${pseudo.commit}, in git: ${g.reason}` : `"${explicit}" is not a file; in git: ${g.reason}`);
+        if (g.ok) {
+          found.push(textCandidate('setting', g.goTag ?? explicit, pseudo ? `${g.origin}, the commit of ${explicit}` : asSet(g.origin), g.text, `git:${g.gitTag}`));
+          gitRef = settingRevision(explicit);
+        } else note('setting', tag ? g.reason : pseudo ? `its commit ${pseudo.commit}, in git: ${g.reason}` : `"${explicit}" is not a file; in git: ${g.reason}`);
       }
     }
     if (!found.length && version && network) {
@@ -316,7 +337,8 @@ async function resolveInner(opts: ResolveOptions): Promise<ResolveResult> {
       else note('setting', px.reason);
     }
     const baseline = settle(found);
-    if (baseline) return { baseline, tried };
+    const ref = gitRef ? { gitRef } : {};
+    if (baseline) return { baseline, tried, ...ref };
     const h = { ...DEFAULT_HINTS, ...opts.hints };
     // `v1.N.M` is a ref only in a kubernetes/kubernetes clone; elsewhere it was most likely meant as a release.
     const kube = !tag && /^v?1\./.test(explicit) ? parseKubernetesTag(explicit)?.goTag : undefined;
@@ -326,6 +348,7 @@ async function resolveInner(opts: ResolveOptions): Promise<ResolveResult> {
     const cli = h.setting === h.cliFlag;
     return {
       tried,
+      ...ref,
       message:
         `The baseline "${explicit}" (${cli ? h.setting : `${h.setting} / ${h.cliFlag}`}) could not be used: ${tried.map((t) => t.outcome).join('; ')}. ` +
         (near ? `${near} ` : '') +

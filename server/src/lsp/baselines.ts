@@ -3,8 +3,8 @@
 // file's last good baseline (or none); when it finishes, the server is told to check them again.
 // No LSP types here: the server passes in how to log, report progress and show a message.
 
-import { resolveBaseline, type BundledIndex, type ResolveOptions, type ResolveResult } from '../baseline/resolve';
-import { detectRepo, headState } from '../baseline/gitSource';
+import { resolveBaseline, settingRevision, type BundledIndex, type ResolveOptions, type ResolveResult } from '../baseline/resolve';
+import { detectRepo, headState, movingRef, refState } from '../baseline/gitSource';
 import type { Baseline } from '../baseline/types';
 
 /** What a document's baseline depends on. */
@@ -67,8 +67,11 @@ interface Entry {
   running: boolean;
   controller: AbortController;
   result?: ResolveResult;
-  /** The git clone holding the file, and its `headState` when the resolution started. */
-  head?: { root: string; state: string };
+  /**
+   * The git clone holding the file, and its `headState` when the resolution started; with `ref`, the files of the
+   * branch the setting names (see `movingRef`) and their `refState` then.
+   */
+  head?: { root: string; state: string; ref?: { files: string[]; state: string } };
 }
 
 /**
@@ -137,7 +140,11 @@ export class BaselineManager {
       e = { key, folderKey: req.folderKey, req: kept, running: true, controller: new AbortController() };
       // Read before git runs, so that a move while it runs is seen too. Git runs only in trusted workspaces.
       const repo = trusted && req.filePath ? detectRepo(req.filePath) : undefined;
-      if (repo) e.head = { root: repo.root, state: headState(repo.root) };
+      if (repo) {
+        const rev = settingRevision(req.explicit);
+        const files = rev ? movingRef(repo.root, rev) : undefined;
+        e.head = { root: repo.root, state: headState(repo.root), ...(files ? { ref: { files, state: refState(files) } } : {}) };
+      }
       this.entries.set(key, e);
       void this.run(e, req, trusted);
     }
@@ -145,11 +152,14 @@ export class BaselineManager {
   }
 
   /**
-   * HEAD moved (a checkout, a commit, a tag fetched) since git answered this resolution: every resolution of the
-   * folder is out of date, also those for the other side of a text check, which an edit or undo would switch to.
+   * HEAD moved (a checkout, a commit, a tag fetched), or the branch the setting names did (a fetch, a commit in
+   * another worktree), since git answered this resolution: every resolution of the folder is out of date, also
+   * those for the other side of a text check, which an edit or undo would switch to.
    */
   private headMoved(e: Entry): boolean {
-    return !!e.head && !e.running && headState(e.head.root) !== e.head.state;
+    if (!e.head || e.running) return false;
+    const { root, state, ref } = e.head;
+    return headState(root) !== state || (!!ref && refState(ref.files) !== ref.state);
   }
 
   /** Does a resolution depend on where HEAD stands in a clone (see `headsMoved`)? */
@@ -294,6 +304,8 @@ export class BaselineManager {
     if (this.entries.get(e.key) !== e) return; // superseded while running
     e.result = result;
     e.running = false;
+    // Not read from git as a ref (a file of that name won, or the setting failed before git): nothing to watch.
+    if (!result.gitRef) delete e.head?.ref;
     const tried = result.tried.map((t) => `  - ${t.source}: ${t.outcome}`).join('\n');
     if (result.baseline) {
       this.lastGood.set(fileKey(e.req), { folderKey: e.folderKey, baseline: result.baseline });

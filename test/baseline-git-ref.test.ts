@@ -1,0 +1,146 @@
+// A baseline setting that names a git ref of the clone holding api.proto: which refs move (movingRef, read without
+// running git, as git resolves a short name), and the language server's baseline manager resolving again when the
+// branch moves, not when a file of the setting's name was the baseline. The clone is made of two corpus releases.
+import { after, before, test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { V1_PATH } from '../server/src/baseline/corpus';
+import { movingRef, refState } from '../server/src/baseline/gitSource';
+import { resolveBaseline } from '../server/src/baseline/resolve';
+import { BaselineManager, type BaselineRequest } from '../server/src/lsp/baselines';
+import { testHost } from './baselineHost';
+import { NEEDS_CORPUS, corpusText } from './corpusText';
+
+const git = (cwd: string, ...args: string[]): string =>
+  execFileSync('git', ['-c', 'user.email=t@example.invalid', '-c', 'user.name=t', '-c', 'commit.gpgsign=false', ...args], { cwd, encoding: 'utf8' }).trim();
+
+let root: string;
+let file: string;
+before(() => {
+  if (NEEDS_CORPUS.skip) return;
+  root = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'cri-compat-ref-')));
+  file = path.join(root, V1_PATH);
+  mkdirSync(path.dirname(file), { recursive: true });
+  git(root, 'init', '-q', '-b', 'main');
+  for (const tag of ['v0.35.0', 'v0.36.0']) {
+    writeFileSync(file, corpusText(tag));
+    git(root, 'add', '.');
+    git(root, 'commit', '-qm', tag);
+    git(root, 'tag', tag);
+  }
+});
+after(() => {
+  if (root) rmSync(root, { recursive: true, force: true });
+});
+
+/** Whether the state of what `movingRef` watches in the work tree at `where` changes while `move` runs. */
+function moves(name: string, move: () => void, where = root): boolean {
+  const files = movingRef(where, name);
+  assert.ok(files, `${name} is watched`);
+  const before = refState(files);
+  move();
+  return refState(files) !== before;
+}
+
+test('a branch, a remote-tracking branch only in packed-refs and a symbolic ref are watched; a fetch or a commit moves them', NEEDS_CORPUS, () => {
+  const v35 = git(root, 'rev-parse', 'v0.35.0^{commit}');
+  const v36 = git(root, 'rev-parse', 'v0.36.0^{commit}');
+  git(root, 'branch', '-f', 'line', v35);
+  git(root, 'update-ref', 'refs/remotes/origin/main', v35);
+  git(root, 'symbolic-ref', 'refs/remotes/origin/HEAD', 'refs/remotes/origin/main');
+  git(root, 'symbolic-ref', 'refs/heads/current', 'refs/heads/line');
+  // As a fresh clone has them: every ref packed, no loose file.
+  git(root, 'pack-refs', '--all');
+  try {
+    assert.equal(moves('line', () => git(root, 'update-ref', 'refs/heads/line', v36)), true);
+    // A fetch writes the remote-tracking branch as a loose ref.
+    assert.equal(moves('origin/main', () => git(root, 'update-ref', 'refs/remotes/origin/main', v36)), true);
+    assert.equal(moves('refs/remotes/origin/main', () => git(root, 'update-ref', 'refs/remotes/origin/main', v35)), true);
+    // `origin` is refs/remotes/origin/HEAD, which names origin/main: the fetch moves what it names.
+    assert.equal(moves('origin', () => git(root, 'update-ref', 'refs/remotes/origin/main', v36)), true);
+    // A branch that is another's alias (how `master` is kept for `main`): a commit moves the one it names.
+    assert.equal(moves('current', () => git(root, 'update-ref', 'refs/heads/line', v35)), true);
+  } finally {
+    git(root, 'symbolic-ref', '--delete', 'refs/heads/current');
+    git(root, 'branch', '-D', 'line');
+    git(root, 'symbolic-ref', '--delete', 'refs/remotes/origin/HEAD');
+    git(root, 'update-ref', '-d', 'refs/remotes/origin/main');
+  }
+});
+
+test('what does not move is not watched: a tag (also one a branch of the same name is behind), an object id, an expression, no ref', NEEDS_CORPUS, () => {
+  const head = git(root, 'rev-parse', 'HEAD');
+  git(root, 'branch', 'v0.35.0', 'HEAD');
+  // A branch named as an object id: git still takes the name as the object.
+  git(root, 'update-ref', `refs/heads/${head}`, 'v0.35.0^{commit}');
+  try {
+    // git resolves a short name to refs/tags/ before refs/heads/.
+    assert.equal(git(root, '-c', 'core.warnAmbiguousRefs=false', 'rev-parse', 'v0.35.0'), git(root, 'rev-parse', 'refs/tags/v0.35.0'));
+    assert.notEqual(git(root, 'rev-parse', 'refs/tags/v0.35.0'), head);
+    assert.equal(git(root, '-c', 'core.warnAmbiguousRefs=false', 'rev-parse', head), head);
+    for (const name of ['v0.36.0', 'refs/tags/v0.36.0', 'v0.35.0', head, head.slice(0, 12), 'main~1', 'main^', 'main@{1}', '@', 'no-such-branch', '../main', '-main']) {
+      assert.equal(movingRef(root, name), undefined, name);
+    }
+    assert.ok(movingRef(root, 'main'), 'the branch itself is watched');
+  } finally {
+    git(root, 'branch', '-D', 'v0.35.0');
+    git(root, 'update-ref', '-d', `refs/heads/${head}`);
+  }
+});
+
+test('a linked worktree (a .git file) watches the branches of the common directory, and its own HEAD', NEEDS_CORPUS, () => {
+  git(root, 'branch', '-f', 'line', 'v0.35.0');
+  const linked = `${root}-linked`;
+  git(root, 'worktree', 'add', '-q', '--detach', linked, 'v0.35.0');
+  try {
+    assert.equal(moves('line', () => git(root, 'update-ref', 'refs/heads/line', 'v0.36.0^{commit}'), linked), true);
+    const own = movingRef(linked, 'HEAD');
+    assert.ok(own);
+    const before = refState(own);
+    assert.equal(moves('HEAD', () => git(linked, 'checkout', '-q', '--detach', 'v0.36.0')), false, 'the main work tree watches its own HEAD');
+    assert.notEqual(refState(own), before);
+  } finally {
+    git(root, 'worktree', 'remove', '--force', linked);
+    git(root, 'branch', '-D', 'line');
+  }
+});
+
+test('the manager resolves a branch setting again when the branch moves, not when a file of its name was the baseline, nor untrusted', NEEDS_CORPUS, async () => {
+  git(root, 'checkout', '-q', 'main');
+  git(root, 'branch', '-f', 'line', 'v0.35.0');
+  const waiting: (() => void)[] = [];
+  const managerFor = (trusted: boolean) => new BaselineManager(testHost({ trusted, bundled: undefined, resolved: () => waiting.shift()?.(), resolve: resolveBaseline }));
+  const request = (baseDir: string): BaselineRequest => ({ folderKey: baseDir, filePath: file, baseDir, explicit: 'line', includePrereleases: false, networkEnabled: false });
+  const resolved = async (manager: BaselineManager, baseDir: string) => {
+    const done = new Promise<void>((r) => waiting.push(r));
+    manager.get(request(baseDir));
+    await done;
+    return manager.get(request(baseDir)).baseline;
+  };
+  const withFile = mkdtempSync(path.join(os.tmpdir(), 'cri-compat-ref-dir-'));
+  writeFileSync(path.join(withFile, 'line'), corpusText('v0.36.0'));
+  try {
+    const manager = managerFor(true);
+    assert.equal((await resolved(manager, root))?.source, 'setting');
+    assert.equal((await resolved(manager, withFile))?.source, 'path');
+    git(root, 'update-ref', 'refs/heads/line', 'v0.36.0^{commit}');
+    assert.equal(manager.headsMoved(), true);
+    // Forgotten: only the resolution that read the branch.
+    assert.equal(manager.get(request(root)).resolving, true);
+    assert.equal(manager.get(request(withFile)).resolving, false);
+    manager.invalidate();
+
+    // Untrusted, git is never run (the setting is a user's: the workspace's is ignored there): nothing to watch.
+    const untrusted = managerFor(false);
+    assert.equal(await resolved(untrusted, root), undefined);
+    git(root, 'update-ref', 'refs/heads/line', 'v0.35.0^{commit}');
+    assert.equal(untrusted.headsMoved(), false);
+    assert.equal(untrusted.watchesGit, false);
+  } finally {
+    rmSync(withFile, { recursive: true, force: true });
+    git(root, 'branch', '-D', 'line');
+  }
+});
