@@ -215,6 +215,33 @@ test('a feature the file\'s edition does not take is a binding error (feature-ed
   assertWithOptions(in2024, '    TCP = 0', 'features.(pb.go).strip_enum_prefix = STRIP_ENUM_PREFIX_KEEP', []);
 });
 
+/** v0.36.3 in edition 2024, named by its legacy style (CRI's names do not all follow STYLE2024), proto3's presence kept. */
+function in2024(fileOptions: string[] = []): string {
+  return migrated([IMPLICIT, 'option features.enforce_naming_style = STYLE_LEGACY;', ...fileOptions], '2024');
+}
+
+// buf 1.75: "unsupported option target for `default_symbol_visibility`" on the feature's own name on any element but
+// the file (a service and a method, which buf does not check, take it); "cannot find `NOPE` in this scope" and "must
+// resolve to a known value" on a value of none of its names. Checked with buf, line and column.
+test('edition 2024\'s default_symbol_visibility is set on the file only, to one of its four values, as buf says', NEEDS_CORPUS, () => {
+  const text = in2024();
+  const MESSAGE = 'message VersionResponse {\n';
+  const target: [string, string] = ['feature-target', 'default_symbol_visibility'];
+  assertInserted(text, MESSAGE, 'option features.default_symbol_visibility = EXPORT_ALL;', [target]);
+  assertInserted(text, MESSAGE, 'oneof choice { option features.default_symbol_visibility = EXPORT_ALL; int32 pick = 9; }', [target]);
+  assertInserted(text, 'enum Protocol {\n', 'option features = { default_symbol_visibility: LOCAL_ALL };', [target]);
+  assertWithOptions(text, 'string runtime_name = 2', 'features.default_symbol_visibility = STRICT', [target]);
+  assertWithOptions(text, '    TCP = 0', 'features.default_symbol_visibility = EXPORT_TOP_LEVEL', [target]);
+  assert.deepEqual(bound(replaceOnce(text, MESSAGE, `${MESSAGE}option features.default_symbol_visibility = EXPORT_ALL;\n`)).problems.map((p) => p.message),
+    ['features.default_symbol_visibility cannot be set on a message: protoc takes it on the file']);
+  assertInserted(text, GO_PACKAGE, 'option features.default_symbol_visibility = NOPE;', [['invalid-option-value', 'NOPE']]);
+  assertInserted(text, GO_PACKAGE, 'option features.default_symbol_visibility = DEFAULT_SYMBOL_VISIBILITY_UNKNOWN;', [['invalid-option-value', 'DEFAULT_SYMBOL_VISIBILITY_UNKNOWN']]);
+  // At the edge: each value on the file, and on a service and a method.
+  for (const value of ['EXPORT_ALL', 'EXPORT_TOP_LEVEL', 'LOCAL_ALL', 'STRICT']) assertInserted(text, GO_PACKAGE, `option features.default_symbol_visibility = ${value};`, []);
+  assertInserted(text, 'service RuntimeService {\n', 'option features.default_symbol_visibility = STRICT;', []);
+  assertInserted(text, '    rpc Version(VersionRequest) returns (VersionResponse) {', 'option features.default_symbol_visibility = STRICT;', []);
+});
+
 test('a feature its feature set lacks is a binding error, set one at a time or in an aggregate, as buf says', NEEDS_CORPUS, () => {
   const text = migrated(['import "google/protobuf/java_features.proto";', IMPLICIT]);
   const FIELD = 'string runtime_name = 2';

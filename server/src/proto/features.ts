@@ -26,22 +26,24 @@ export type FeatureTarget = Exclude<FeatureTargetName, 'service'>;
 
 /**
  * Each feature of FeatureSet in descriptor.proto: its key in Features where the model reads it, the values protoc
- * knows for it, the elements besides the file that may set it (its `targets`), and the first edition that takes it
- * (its `feature_support`; none is removed yet): protoc refuses the others ("unsupported option target"), so a message
- * or a oneof never sets a field's features for its fields, and no feature of edition 2023 is set on a oneof or an enum
- * value. (buf takes them on a service and a method, where they are not checked.)
+ * knows for it, the elements that may set it (its `targets`), and the first edition that takes it (its
+ * `feature_support`; none is removed yet): protoc refuses the others ("unsupported option target"), so a message or a
+ * oneof never sets a field's features for its fields, no feature of edition 2023 is set on a oneof or an enum value,
+ * and `default_symbol_visibility`, which says what other files may import, only on the file. (buf takes them on a
+ * service and a method, where they are not checked.)
  */
 const FEATURES = new Map<string, FeatureSupport & { key?: keyof Features; values: readonly string[]; targets: readonly FeatureTargetName[] }>([
-  ['field_presence', { key: 'fieldPresence', values: ['EXPLICIT', 'IMPLICIT', 'LEGACY_REQUIRED'], targets: ['field'], introduced: 2023 }],
-  ['repeated_field_encoding', { key: 'repeatedFieldEncoding', values: ['PACKED', 'EXPANDED'], targets: ['field'], introduced: 2023 }],
-  ['enum_type', { key: 'enumType', values: ['OPEN', 'CLOSED'], targets: ['enum'], introduced: 2023 }],
-  ['utf8_validation', { key: 'utf8Validation', values: ['VERIFY', 'NONE'], targets: ['field'], introduced: 2023 }],
-  ['message_encoding', { values: ['LENGTH_PREFIXED', 'DELIMITED'], targets: ['field'], introduced: 2023 }],
-  ['json_format', { key: 'jsonFormat', values: ['ALLOW', 'LEGACY_BEST_EFFORT'], targets: ['message', 'enum'], introduced: 2023 }],
+  ['field_presence', { key: 'fieldPresence', values: ['EXPLICIT', 'IMPLICIT', 'LEGACY_REQUIRED'], targets: ['file', 'field'], introduced: 2023 }],
+  ['repeated_field_encoding', { key: 'repeatedFieldEncoding', values: ['PACKED', 'EXPANDED'], targets: ['file', 'field'], introduced: 2023 }],
+  ['enum_type', { key: 'enumType', values: ['OPEN', 'CLOSED'], targets: ['file', 'enum'], introduced: 2023 }],
+  ['utf8_validation', { key: 'utf8Validation', values: ['VERIFY', 'NONE'], targets: ['file', 'field'], introduced: 2023 }],
+  ['message_encoding', { values: ['LENGTH_PREFIXED', 'DELIMITED'], targets: ['file', 'field'], introduced: 2023 }],
+  ['json_format', { key: 'jsonFormat', values: ['ALLOW', 'LEGACY_BEST_EFFORT'], targets: ['file', 'message', 'enum'], introduced: 2023 }],
+  ['default_symbol_visibility', { values: ['EXPORT_ALL', 'EXPORT_TOP_LEVEL', 'LOCAL_ALL', 'STRICT'], targets: ['file'], introduced: 2024 }],
 ]);
 
-/** Edition 2024's features: only the edition that takes them is checked here, not their targets nor their values. */
-const FEATURES_2024 = new Map<string, FeatureSupport>([['enforce_naming_style', { introduced: 2024 }], ['default_symbol_visibility', { introduced: 2024 }]]);
+/** Edition 2024's other feature: only the edition that takes it is checked here, not its targets nor its values. */
+const FEATURES_2024 = new Map<string, FeatureSupport>([['enforce_naming_style', { introduced: 2024 }]]);
 
 /** A feature set where protoc refuses it (`feature` as after `features.`: `(pb.java).utf8_validation`), with the elements that take it. */
 export interface MisplacedFeature {
@@ -53,7 +55,7 @@ export interface MisplacedFeature {
 
 /**
  * The features of FeatureSet, and of the languages' feature sets (see wellKnown.ts), that `options` of a `target` set
- * although protoc refuses them there. FeatureSet's all take the file.
+ * although protoc refuses them there.
  */
 export function misplacedFeatures(options: readonly OptionNode[], target: FeatureTarget): MisplacedFeature[] {
   const out: MisplacedFeature[] = [];
@@ -63,7 +65,7 @@ export function misplacedFeatures(options: readonly OptionNode[], target: Featur
     const at = range === option.nameRange ? { start: { line: range.end.line, character: range.end.character - name.length }, end: range.end } : range;
     const known = FEATURES.get(feature);
     if (known) {
-      if (target !== 'file' && !known.targets.includes(target)) out.push({ feature, range: at, targets: ['file', ...known.targets] });
+      if (!known.targets.includes(target)) out.push({ feature, range: at, targets: known.targets });
       return;
     }
     const language = languageFeature(feature);
