@@ -242,6 +242,61 @@ test('edition 2024\'s default_symbol_visibility is set on the file only, to one 
   assertInserted(text, '    rpc Version(VersionRequest) returns (VersionResponse) {', 'option features.default_symbol_visibility = STRICT;', []);
 });
 
+// buf 1.75, line and column: "`export` is not supported in Edition 2023" (or "proto3") on the word; under STRICT,
+// "nested message type marked as exported", "message type `runtime.v1.X` does not reserve all field numbers" and
+// "expected exactly one reserved range" on `export`; "found unexported message type `dep.Loc`" on the type written.
+test('edition 2024\'s export and local are checked as buf checks them: the edition, STRICT\'s nested exports, the types of another file', NEEDS_CORPUS, () => {
+  const REQUEST = 'message VersionRequest {';
+  const PROFILE = '    enum ProfileType {';
+  for (const [text, file] of [[corpusText(TAG), 'proto3'], [migrated([IMPLICIT]), 'edition 2023']] as const) {
+    const edited = replaceOnce(replaceOnce(text, REQUEST, `local ${REQUEST}`), PROFILE, '    export enum ProfileType {');
+    assert.deepEqual(problemSpots(edited), [spot('visibility', edited, `local ${REQUEST}`, 'local'), spot('visibility', edited, 'export enum', 'export')]);
+    assert.deepEqual(bound(edited).problems.map((p) => p.message), [`"local" is allowed from edition 2024 on, not in ${file}`, `"export" is allowed from edition 2024 on, not in ${file}`]);
+  }
+  const visibility: [string, string] = ['visibility', 'export'];
+  const strict = in2024(['option features.default_symbol_visibility = STRICT;']);
+  const exportedProfile = replaceOnce(strict, PROFILE, '    export enum ProfileType {');
+  assert.deepEqual(problemSpots(exportedProfile), [spot('visibility', exportedProfile, 'export enum', 'export')]);
+  assert.deepEqual(bound(exportedProfile).problems.map((p) => p.message),
+    ['nested enum "ProfileType" cannot be exported under default_symbol_visibility = STRICT: "SecurityProfile" does not reserve every field number (reserved 1 to max)']);
+  assertInserted(strict, 'message VersionResponse {\n', 'export message Nested {}', [visibility]);
+  assertInserted(strict, GO_PACKAGE, 'message Names { reserved 1 to 100; export enum Kind { KIND_UNSPECIFIED = 0; } }', [visibility]);
+  assertInserted(strict, GO_PACKAGE, 'message Names { reserved 1 to 10; reserved 11 to max; export enum Kind { KIND_UNSPECIFIED = 0; } }', [visibility]);
+  assertInserted(strict, GO_PACKAGE, 'message Names { message Inner { reserved 1 to max; export enum Kind { KIND_UNSPECIFIED = 0; } } }', [visibility]);
+  // At the edge: the message that only names enums (to max or its number), `local` anywhere, and the other defaults.
+  assertInserted(strict, GO_PACKAGE, 'message Names { reserved 1 to max; export enum Kind { KIND_UNSPECIFIED = 0; } local message Inner {} }', []);
+  assertInserted(strict, GO_PACKAGE, 'message Names { reserved 1 to 536870911; export enum Kind { KIND_UNSPECIFIED = 0; } }', []);
+  assert.deepEqual(problemSpots(replaceOnce(strict, REQUEST, `local ${REQUEST}`)), []);
+  for (const options of [[], ['option features.default_symbol_visibility = LOCAL_ALL;']]) {
+    assertInserted(in2024(options), 'message VersionResponse {\n', 'export message Nested {}', []);
+  }
+
+  // Another file's types: top-level ones are exported by default, nested ones are not; `export` and `local` say otherwise.
+  const dir = mkdtempSync(join(tmpdir(), 'cri-visibility-'));
+  try {
+    const resolver = new FsImportResolver({ roots: [dir] });
+    const uri = pathToFileURL(join(dir, 'api.proto')).href;
+    const spots = (text: string): string[] => bind(parse(text), uri, resolver).problems.map((p) => `${p.code} ${p.range.start.line}:${p.range.start.character}-${p.range.end.character}`);
+    const importing = in2024(['import "dep.proto";']);
+    const typed = (edits: [from: string, to: string][]): string => edits.reduce((t, [from, to]) => replaceOnce(t, from, to), importing);
+    writeFileSync(join(dir, 'dep.proto'), 'edition = "2024";\npackage dep;\nmessage Top {\n  message Nested {}\n  export message Exported {}\n  enum Kind {\n    KIND_UNSPECIFIED = 0;\n  }\n}\nlocal message Loc {}\n');
+    const refused = typed([['    Protocol protocol = 1;', '    dep.Loc protocol = 1;'], ['    int32 container_port = 2;', '    dep.Top.Kind container_port = 2;'],
+      ['    int32 host_port = 3;', '    dep.Top.Nested host_port = 3;'], ['rpc Version(VersionRequest)', 'rpc Version(dep.Loc)']]);
+    assert.deepEqual(spots(refused), [
+      spot('not-exported', refused, 'dep.Loc protocol', 'dep.Loc'), spot('not-exported', refused, 'dep.Top.Kind container_port', 'dep.Top.Kind'),
+      spot('not-exported', refused, 'dep.Top.Nested host_port', 'dep.Top.Nested'), spot('not-exported', refused, 'rpc Version(dep.Loc)', 'dep.Loc'),
+    ]);
+    assert.equal(bind(parse(refused), uri, resolver).problems[0]!.message, 'message "dep.Loc" is not exported by "dep.proto": another file cannot use it');
+    const exported = typed([['    Protocol protocol = 1;', '    dep.Top protocol = 1;'], ['    int32 host_port = 3;', '    dep.Top.Exported host_port = 3;']]);
+    assert.deepEqual(spots(exported), []);
+    // Before edition 2024, a file exports every type.
+    writeFileSync(join(dir, 'dep.proto'), 'edition = "2023";\npackage dep;\nmessage Top {\n  message Nested {}\n}\n');
+    assert.deepEqual(spots(typed([['    int32 host_port = 3;', '    dep.Top.Nested host_port = 3;']])), []);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('a feature its feature set lacks is a binding error, set one at a time or in an aggregate, as buf says', NEEDS_CORPUS, () => {
   const text = migrated(['import "google/protobuf/java_features.proto";', IMPLICIT]);
   const FIELD = 'string runtime_name = 2';
