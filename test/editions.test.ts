@@ -242,6 +242,23 @@ test('edition 2024\'s default_symbol_visibility is set on the file only, to one 
   assertInserted(text, '    rpc Version(VersionRequest) returns (VersionResponse) {', 'option features.default_symbol_visibility = STRICT;', []);
 });
 
+// buf 1.75: its targets are every element, so it is nowhere "unsupported option target"; "cannot find `NOPE` in this
+// scope" and "must resolve to a known value" on a value of none of its names.
+test('edition 2024\'s enforce_naming_style is taken on every element, with one of its three values, as buf says', NEEDS_CORPUS, () => {
+  const text = in2024();
+  const MESSAGE = 'message VersionResponse {\n';
+  assertInserted(text, MESSAGE, 'option features.enforce_naming_style = NOPE;', [['invalid-option-value', 'NOPE']]);
+  assertInserted(text, MESSAGE, 'option features.enforce_naming_style = ENFORCE_NAMING_STYLE_UNKNOWN;', [['invalid-option-value', 'ENFORCE_NAMING_STYLE_UNKNOWN']]);
+  // At the edge: each value (STYLE2026, edition 2026's default, buf takes in 2024), and every element.
+  for (const value of ['STYLE2024', 'STYLE_LEGACY', 'STYLE2026']) assertInserted(text, MESSAGE, `option features.enforce_naming_style = ${value};`, []);
+  assertInserted(text, MESSAGE, 'oneof choice { option features = { enforce_naming_style: STYLE_LEGACY }; int32 pick = 9; }', []);
+  assertInserted(text, 'enum Protocol {\n', 'option features.enforce_naming_style = STYLE_LEGACY;', []);
+  assertWithOptions(text, 'string runtime_name = 2', 'features.enforce_naming_style = STYLE_LEGACY', []);
+  assertWithOptions(text, '    TCP = 0', 'features.enforce_naming_style = STYLE_LEGACY', []);
+  assertInserted(text, 'service RuntimeService {\n', 'option features.enforce_naming_style = STYLE_LEGACY;', []);
+  assertInserted(text, '    rpc Version(VersionRequest) returns (VersionResponse) {', 'option features.enforce_naming_style = STYLE_LEGACY;', []);
+});
+
 // buf 1.75, line and column: "`export` is not supported in Edition 2023" (or "proto3") on the word; under STRICT,
 // "nested message type marked as exported", "message type `runtime.v1.X` does not reserve all field numbers" and
 // "expected exactly one reserved range" on `export`; "found unexported message type `dep.Loc`" on the type written.

@@ -40,10 +40,9 @@ const FEATURES = new Map<string, FeatureSupport & { key?: keyof Features; values
   ['message_encoding', { values: ['LENGTH_PREFIXED', 'DELIMITED'], targets: ['file', 'field'], introduced: 2023 }],
   ['json_format', { key: 'jsonFormat', values: ['ALLOW', 'LEGACY_BEST_EFFORT'], targets: ['file', 'message', 'enum'], introduced: 2023 }],
   ['default_symbol_visibility', { values: ['EXPORT_ALL', 'EXPORT_TOP_LEVEL', 'LOCAL_ALL', 'STRICT'], targets: ['file'], introduced: 2024 }],
+  // STYLE2026, edition 2026's default, buf 1.75 takes in edition 2024 too.
+  ['enforce_naming_style', { values: ['STYLE2024', 'STYLE_LEGACY', 'STYLE2026'], targets: ['file', 'message', 'field', 'oneof', 'enum', 'enum value'], introduced: 2024 }],
 ]);
-
-/** Edition 2024's other feature: only the edition that takes it is checked here, not its targets nor its values. */
-const FEATURES_2024 = new Map<string, FeatureSupport>([['enforce_naming_style', { introduced: 2024 }]]);
 
 /** A feature set where protoc refuses it (`feature` as after `features.`: `(pb.java).utf8_validation`), with the elements that take it. */
 export interface MisplacedFeature {
@@ -91,7 +90,7 @@ export function featuresOutsideEdition(options: readonly OptionNode[], edition: 
   const out: FeatureOutsideEdition[] = [];
   forEachFeature(options, (feature, _value, _option, range) => {
     const language = languageFeature(feature);
-    const support = language ? LANGUAGE_FEATURE_SETS.get(language.set)?.features.get(language.name) : FEATURES.get(feature) ?? FEATURES_2024.get(feature);
+    const support = language ? LANGUAGE_FEATURE_SETS.get(language.set)?.features.get(language.name) : FEATURES.get(feature);
     if (support && (edition < support.introduced || edition >= (support.removed ?? Infinity))) out.push({ feature, range, support });
   });
   return out;
@@ -128,7 +127,7 @@ export function unknownFeatures(options: readonly OptionNode[]): UnknownFeature[
     if (o.name === 'features') {
       for (const e of aggregateOf(o) ?? []) {
         if (!e.extension) {
-          if (!FEATURES.has(e.name) && !FEATURES_2024.has(e.name)) out.push({ option: o, range: e.range, unknownValue: false, feature: e.name, of: FEATURE_SET });
+          if (!FEATURES.has(e.name)) out.push({ option: o, range: e.range, unknownValue: false, feature: e.name, of: FEATURE_SET });
           continue;
         }
         const set = LANGUAGE_FEATURE_SETS.get(e.name);
@@ -152,7 +151,7 @@ export function unknownFeatures(options: readonly OptionNode[]): UnknownFeature[
       if (set && !set.features.has(language.name)) out.push({ option: o, range: o.nameRange, unknownValue: false, feature: language.name, of: set.message });
       continue;
     }
-    if (feature.startsWith('(') || FEATURES_2024.has(feature)) continue;
+    if (feature.startsWith('(')) continue;
     const known = FEATURES.get(feature);
     if (!known) out.push({ option: o, range: o.nameRange, unknownValue: false, feature, of: FEATURE_SET });
     else if (!known.values.includes(o.value)) out.push({ option: o, range: o.valueRange, unknownValue: true, feature, of: FEATURE_SET });
