@@ -52,9 +52,10 @@ const hasPresenceChoice = (f: FieldDef): boolean => f.label === 'implicit' && !f
 
 test('a proto3 → edition 2023 migration with file-level field_presence = IMPLICIT changes nothing', NEEDS_CORPUS, () => {
   assert.deepEqual(findings(migrated(['option features.field_presence = IMPLICIT;'])), []);
-  // The same feature set as an aggregate, and in edition 2024 (same defaults for these features).
+  // The same feature set as an aggregate, and in edition 2024 (same defaults for these features; CRI's names need the
+  // legacy style there).
   assert.deepEqual(findings(migrated(['option features = { field_presence: IMPLICIT };'])), []);
-  assert.deepEqual(findings(migrated(['option features.field_presence = IMPLICIT;'], '2024')), []);
+  assert.deepEqual(findings(migrated(['option features.field_presence = IMPLICIT;', 'option features.enforce_naming_style = STYLE_LEGACY;'], '2024')), []);
 });
 
 test('without IMPLICIT, every field whose presence proto3 left implicit gains explicit presence', NEEDS_CORPUS, () => {
@@ -150,7 +151,7 @@ test('a language\'s feature set on an element its targets do not name is a bindi
   assertWithOptions(text, '    TCP = 0', 'features.(pb.cpp).string_type = VIEW', [['feature-target', 'string_type']]);
   assertInserted(text, 'enum Protocol {\n', 'option features.(pb.cpp).string_type = VIEW;', [['feature-target', 'string_type']]);
   // The file is a target too, which one of edition 2024's does not name.
-  const onFile = migrated([...LANGUAGES, IMPLICIT, 'option features.(pb.java).nest_in_file_class = YES;'], '2024');
+  const onFile = migrated([...LANGUAGES, IMPLICIT, 'option features.enforce_naming_style = STYLE_LEGACY;', 'option features.(pb.java).nest_in_file_class = YES;'], '2024');
   assert.deepEqual(bound(onFile).problems.map((p) => `${p.code} ${p.message}`),
     ['feature-target features.(pb.java).nest_in_file_class cannot be set on the file: protoc takes it on a message or an enum or a service']);
   assert.deepEqual(bound(replaceOnce(text, MESSAGE, `${MESSAGE}option features.(pb.go).api_level = API_OPEN;\n`)).problems, []);
@@ -161,7 +162,7 @@ test('a language\'s feature set on an element its targets do not name is a bindi
   assertInserted(text, MESSAGE, 'option features = { [pb.go] { api_level: API_OPEN } };', []);
   assertInserted(text, 'enum Protocol {\n', 'option features.(pb.go).legacy_unmarshal_json_enum = true;', []);
   assertInserted(text, 'service RuntimeService {\n', 'option features.(pb.cpp).string_type = VIEW;', []);
-  const in2024 = migrated([...LANGUAGES, IMPLICIT, 'option features.(pb.go).api_level = API_OPEN;'], '2024');
+  const in2024 = migrated([...LANGUAGES, IMPLICIT, 'option features.enforce_naming_style = STYLE_LEGACY;', 'option features.(pb.go).api_level = API_OPEN;'], '2024');
   assertInserted(in2024, MESSAGE, 'option features.(pb.java).nest_in_file_class = YES;', []);
   assertWithOptions(in2024, '    TCP = 0', 'features.(pb.go).strip_enum_prefix = STRIP_ENUM_PREFIX_KEEP', []);
 });
@@ -257,6 +258,41 @@ test('edition 2024\'s enforce_naming_style is taken on every element, with one o
   assertWithOptions(text, '    TCP = 0', 'features.enforce_naming_style = STYLE_LEGACY', []);
   assertInserted(text, 'service RuntimeService {\n', 'option features.enforce_naming_style = STYLE_LEGACY;', []);
   assertInserted(text, '    rpc Version(VersionRequest) returns (VersionResponse) {', 'option features.enforce_naming_style = STYLE_LEGACY;', []);
+});
+
+// buf 1.75 enforces STYLE2024, edition 2024's default: "field name should be snake_case", "enum value name should be
+// SCREAMING_SNAKE_CASE", …, on the name, each by the style its own element resolves to. Checked with buf, line and column.
+test('edition 2024 checks names by its naming style, STYLE2024, as buf does, where the element\'s own style is not STYLE_LEGACY', NEEDS_CORPUS, () => {
+  /** The naming-style problems of `text` as buf prints them (line:column, one-based, in order), with the name. */
+  const named = (text: string): string[] => bound(text).problems.filter((p) => p.code === 'naming-style')
+    .sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character).map((p) => {
+      const line = text.split('\n')[p.range.start.line]!;
+      return `${p.range.start.line + 1}:${p.range.start.character + 1} ${line.slice(p.range.start.character, p.range.end.character)}`;
+    });
+  // The released names STYLE2024 refuses, where buf 1.75 reports them; STYLE2026 (edition 2026's default) as STYLE2024.
+  const refused = [
+    '333:24 uidMappings', '335:24 gidMappings', '444:5 Merge', '448:5 Strict', '507:9 RuntimeDefault', '509:9 Unconfined', '511:9 Localhost',
+    '1293:24 CDI_devices', '2037:10 Full', '2039:10 Some', '2046:9 Total', '2048:9 Avg10', '2050:9 Avg60', '2052:9 Avg300',
+  ];
+  assert.deepEqual(named(migrated([IMPLICIT], '2024')), refused);
+  assert.deepEqual(named(migrated([IMPLICIT, 'option features.enforce_naming_style = STYLE2026;'], '2024')), refused.map((r) => r.replace(/^\d+/, (n) => `${Number(n) + 1}`)));
+  assert.deepEqual(named(replaceOnce(migrated([IMPLICIT], '2024'), 'package runtime.v1;', 'package runtime.V1;')), ['20:9 runtime.V1', ...refused]);
+  assert.equal(bound(migrated([IMPLICIT], '2024')).problems[0]!.message,
+    'field "uidMappings" is not snake_case, as edition 2024\'s naming style (features.enforce_naming_style = STYLE2024) requires');
+  // In a file of the legacy style, elements that set STYLE2024 themselves, and what inherits it from them.
+  const REQUEST = 'message VersionRequest {';
+  const declarations = [
+    'message Names { option features.enforce_naming_style = STYLE2024; int32 badName = 1; oneof Pick { int32 x = 2; } oneof Legacy { option features.enforce_naming_style = STYLE_LEGACY; int32 InOneof = 3; } }',
+    'enum colour { option features.enforce_naming_style = STYLE2024; red = 0; }',
+    'service my_service { option features.enforce_naming_style = STYLE2024; rpc get_version(VersionRequest) returns (VersionResponse); }',
+    'message Host { option features.enforce_naming_style = STYLE2024; extensions 100 to 200; extend Host { int32 Bad_ext = 100; } }',
+  ];
+  assert.deepEqual(named(replaceOnce(in2024(), REQUEST, `${declarations.join('\n')}\n${REQUEST}`)),
+    ['251:73 badName', '251:92 Pick', '252:6 colour', '252:65 red', '253:9 my_service', '253:76 get_version', '254:109 Bad_ext']);
+  // At the edge: STYLE2024's names, the legacy style on the element itself, and edition 2023, which checks none.
+  assert.deepEqual(named(replaceOnce(in2024(), REQUEST, 'message XMLNames2 { int32 a1_b = 1; int32 x = 2; }\nenum Kind { KIND_1A = 0; }\n' + REQUEST)), []);
+  assert.deepEqual(named(replaceOnce(migrated([IMPLICIT], '2024'), '    repeated IDMapping uidMappings = 6;', '    repeated IDMapping uidMappings = 6 [features.enforce_naming_style = STYLE_LEGACY];')), refused.slice(1));
+  assert.deepEqual(named(replaceOnce(migrated([IMPLICIT]), REQUEST, `message foo_bar { int32 Bad = 1; }\n${REQUEST}`)), []);
 });
 
 // buf 1.75, line and column: "`export` is not supported in Edition 2023" (or "proto3") on the word; under STRICT,
@@ -656,7 +692,7 @@ test('reserved and extension ranges out of bounds or overlapping, a name reserve
   check(proto3, 'reserved gone;', [['reserved-name-form', 'gone']]);
   check(migrated(), 'reserved gone;', []);
   check(migrated(), 'reserved "gone";', [['reserved-name-form', '"gone"']]);
-  check(replaceOnce(migrated(), 'edition = "2023";', 'edition = "2024";'), 'reserved gone;', []);
+  check(migrated(['option features.enforce_naming_style = STYLE_LEGACY;'], '2024'), 'reserved gone;', []);
   assert.deepEqual(problemSpots(replaceOnce(migrated(), 'edition = "2023";', 'edition = "2099";')), [spot('syntax', replaceOnce(migrated(), 'edition = "2023";', 'edition = "2099";'), 'edition = "2099";', '"2099"')]);
   check(proto3, 'reserved 10 to 20, 15;', [['overlapping-ranges', '15']], 'enum Protocol {\n');
   check(proto3, 'reserved -5 to -1;', [], 'enum Protocol {\n');

@@ -17,6 +17,7 @@ import { ENUM_MAX, FIELD_MAX, parse } from './parser';
 import { wellKnownTypes, type FeatureSupport, type FeatureTargetName } from './wellKnown';
 import { addToIndex, join, lookup, sortIndex, type NameIndex } from './lookup';
 import { defaultVisibility, isExported, visibilityProblems } from './visibility';
+import { namingStyleProblems } from './namingStyle';
 import { partitionPoint } from '../binarySearch';
 
 export type Severity = 'error' | 'warning' | 'information' | 'hint';
@@ -290,6 +291,7 @@ class Binder {
     }
     this.checkOptions(this.ast.options, 'file', this.pkg);
     for (const p of visibilityProblems(this.ast)) this.problem('visibility', p.message, p.range, 'error');
+    for (const p of namingStyleProblems(this.ast)) this.problem('naming-style', p.message, p.range, 'error');
     // As protoc says: editions validate UTF-8 with a feature (Java's own, (pb.java).utf8_validation).
     const utf8 = this.fileFeatures && this.ast.options.find((o) => o.name === 'java_string_check_utf8');
     if (utf8) this.problem('editions-option', 'the option "java_string_check_utf8" is not allowed in an editions file: use the feature (pb.java).utf8_validation', utf8.nameRange, 'error');
