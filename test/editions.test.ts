@@ -260,6 +260,26 @@ test('edition 2024\'s enforce_naming_style is taken on every element, with one o
   assertInserted(text, '    rpc Version(VersionRequest) returns (VersionResponse) {', 'option features.enforce_naming_style = STYLE_LEGACY;', []);
 });
 
+// buf 1.75's descriptor.proto declares enforce_proto_limits, introduced in edition 2026 and set on a message, a field, a
+// oneof or an enum: "`enforce_proto_limits` is not supported in Edition 2024" where it is set (the option's name, an
+// aggregate's key), on the file and an enum value also "unsupported option target" on the feature's name.
+test('enforce_proto_limits is edition 2026\'s, which no edition this file may have takes, as buf says', NEEDS_CORPUS, () => {
+  const edition = (needle: string): [string, string] => ['feature-edition', needle];
+  const target: [string, string] = ['feature-target', 'enforce_proto_limits'];
+  const SET = 'option features.enforce_proto_limits = LEGACY_NO_EXPLICIT_LIMITS;';
+  for (const text of [in2024(), migrated([IMPLICIT])]) {
+    assertInserted(text, 'message VersionResponse {\n', SET, [edition('features.enforce_proto_limits')]);
+    assertWithOptions(text, 'string runtime_name = 2', 'features = { enforce_proto_limits: PROTO_LIMITS2026 }', [edition('enforce_proto_limits')]);
+    assertInserted(text, 'service RuntimeService {\n', SET, [edition('features.enforce_proto_limits')]);
+    assertInserted(text, GO_PACKAGE, SET, [edition('features.enforce_proto_limits'), target]);
+  }
+  assertWithOptions(in2024(), '    TCP = 0', 'features.enforce_proto_limits = PROTO_LIMITS2026', [edition('features.enforce_proto_limits'), target]);
+  assert.deepEqual(bound(replaceOnce(in2024(), GO_PACKAGE, `${GO_PACKAGE}${SET}\n`)).problems.map((p) => p.message), [
+    'features.enforce_proto_limits is not supported in edition 2024: edition 2026 introduced it',
+    'features.enforce_proto_limits cannot be set on the file: protoc takes it on a message or a field or a oneof or an enum',
+  ]);
+});
+
 // buf 1.75 enforces STYLE2024, edition 2024's default: "field name should be snake_case", "enum value name should be
 // SCREAMING_SNAKE_CASE", …, on the name, each by the style its own element resolves to. Checked with buf, line and column.
 test('edition 2024 checks names by its naming style, STYLE2024, as buf does, where the element\'s own style is not STYLE_LEGACY', NEEDS_CORPUS, () => {

@@ -42,6 +42,8 @@ const FEATURES = new Map<string, FeatureSupport & { key?: keyof Features; values
   ['default_symbol_visibility', { values: ['EXPORT_ALL', 'EXPORT_TOP_LEVEL', 'LOCAL_ALL', 'STRICT'], targets: ['file'], introduced: 2024 }],
   // STYLE2026, edition 2026's default, buf 1.75 takes in edition 2024 too.
   ['enforce_naming_style', { values: ['STYLE2024', 'STYLE_LEGACY', 'STYLE2026'], targets: ['file', 'message', 'field', 'oneof', 'enum', 'enum value'], introduced: 2024 }],
+  // Edition 2026's, which the parser does not take yet: in any edition it has, the feature is refused for its edition.
+  ['enforce_proto_limits', { values: ['LEGACY_NO_EXPLICIT_LIMITS', 'PROTO_LIMITS2026'], targets: ['message', 'field', 'oneof', 'enum'], introduced: 2026 }],
 ]);
 
 /** A feature set where protoc refuses it (`feature` as after `features.`: `(pb.java).utf8_validation`), with the elements that take it. */
