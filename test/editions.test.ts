@@ -237,6 +237,12 @@ test('edition 2024\'s default_symbol_visibility is set on the file only, to one 
     ['features.default_symbol_visibility cannot be set on a message: protoc takes it on the file']);
   assertInserted(text, GO_PACKAGE, 'option features.default_symbol_visibility = NOPE;', [['invalid-option-value', 'NOPE']]);
   assertInserted(text, GO_PACKAGE, 'option features.default_symbol_visibility = DEFAULT_SYMBOL_VISIBILITY_UNKNOWN;', [['invalid-option-value', 'DEFAULT_SYMBOL_VISIBILITY_UNKNOWN']]);
+  // In an aggregate too ("cannot find `NOPE` in this scope" on the value), as a feature of edition 2023's is.
+  const aggregate = migrated(['option features = { field_presence: IMPLICIT, enforce_naming_style: STYLE_LEGACY, default_symbol_visibility: NOPE };'], '2024');
+  assert.deepEqual(problemSpots(aggregate), [spot('invalid-option-value', aggregate, 'default_symbol_visibility: NOPE', 'NOPE')]);
+  assert.deepEqual(bound(aggregate).problems.map((p) => p.message), ['features.default_symbol_visibility takes no value NOPE']);
+  assertInserted(text, MESSAGE, 'option features = { enforce_naming_style: NOPE };', [['invalid-option-value', 'NOPE']]);
+  assertWithOptions(text, 'string runtime_name = 2', 'features = { utf8_validation: NOPE, field_presence: IMPLICIT }', [['invalid-option-value', 'NOPE']]);
   // At the edge: each value on the file, and on a service and a method.
   for (const value of ['EXPORT_ALL', 'EXPORT_TOP_LEVEL', 'LOCAL_ALL', 'STRICT']) assertInserted(text, GO_PACKAGE, `option features.default_symbol_visibility = ${value};`, []);
   assertInserted(text, 'service RuntimeService {\n', 'option features.default_symbol_visibility = STRICT;', []);

@@ -108,10 +108,10 @@ const FEATURE_SET = 'google.protobuf.FeatureSet';
 
 /** A feature that its feature set lacks (or a value FeatureSet's does not know): protoc's error. */
 export interface UnknownFeature {
-  option: OptionNode;
-  /** The option's name (its value for an unknown value), or in an aggregate the key. */
+  /** The option's name, or in an aggregate the key; the value for an unknown value. */
   range: Range;
-  unknownValue: boolean;
+  /** The value set, where the feature knows no such value. */
+  unknownValue?: string;
   /** As written after `features.`, or the key in an aggregate. */
   feature: string;
   /** The feature set's message: google.protobuf.FeatureSet, pb.JavaFeatures, … */
@@ -120,8 +120,8 @@ export interface UnknownFeature {
 
 /**
  * Features that their feature set lacks, set one at a time (`features.foo = X`, `features.(pb.java).foo = X`) or in an
- * aggregate (`features = { foo: X, [pb.java] { foo: X } }`), and values FeatureSet's features do not know, set one at
- * a time: protoc's errors. Only the languages' feature sets that buf bundles are known, of the extensions of FeatureSet.
+ * aggregate (`features = { foo: X, [pb.java] { foo: X } }`), and values FeatureSet's features do not know: protoc's
+ * errors. Only the languages' feature sets that buf bundles are known, of the extensions of FeatureSet.
  */
 export function unknownFeatures(options: readonly OptionNode[]): UnknownFeature[] {
   const out: UnknownFeature[] = [];
@@ -129,17 +129,22 @@ export function unknownFeatures(options: readonly OptionNode[]): UnknownFeature[
     if (o.name === 'features') {
       for (const e of aggregateOf(o) ?? []) {
         if (!e.extension) {
-          if (!FEATURES.has(e.name)) out.push({ option: o, range: e.range, unknownValue: false, feature: e.name, of: FEATURE_SET });
+          const known = FEATURES.get(e.name);
+          if (!known) out.push({ range: e.range, feature: e.name, of: FEATURE_SET });
+          // A name only: buf takes an enum value's number there too, and refuses a string for its type.
+          else if (e.scalar !== undefined && /^[A-Za-z_]\w*$/.test(e.scalar) && !known.values.includes(e.scalar)) {
+            out.push({ range: e.valueRange!, unknownValue: e.scalar, feature: e.name, of: FEATURE_SET });
+          }
           continue;
         }
         const set = LANGUAGE_FEATURE_SETS.get(e.name);
         // Another extension of FeatureSet may be declared by a file of features of its own; only `pb`'s are bundled.
         if (!set) {
-          if (e.name.startsWith('pb.')) out.push({ option: o, range: e.range, unknownValue: false, feature: `[${e.name}]`, of: FEATURE_SET });
+          if (e.name.startsWith('pb.')) out.push({ range: e.range, feature: `[${e.name}]`, of: FEATURE_SET });
           continue;
         }
         for (const m of e.messages) {
-          for (const f of m) if (!f.extension && !set.features.has(f.name)) out.push({ option: o, range: f.range, unknownValue: false, feature: f.name, of: set.message });
+          for (const f of m) if (!f.extension && !set.features.has(f.name)) out.push({ range: f.range, feature: f.name, of: set.message });
         }
       }
       continue;
@@ -150,13 +155,13 @@ export function unknownFeatures(options: readonly OptionNode[]): UnknownFeature[
     if (language) {
       // A language's features (`features.(pb.cpp).legacy_closed_enum`) are extensions of FeatureSet.
       const set = LANGUAGE_FEATURE_SETS.get(language.set);
-      if (set && !set.features.has(language.name)) out.push({ option: o, range: o.nameRange, unknownValue: false, feature: language.name, of: set.message });
+      if (set && !set.features.has(language.name)) out.push({ range: o.nameRange, feature: language.name, of: set.message });
       continue;
     }
     if (feature.startsWith('(')) continue;
     const known = FEATURES.get(feature);
-    if (!known) out.push({ option: o, range: o.nameRange, unknownValue: false, feature, of: FEATURE_SET });
-    else if (!known.values.includes(o.value)) out.push({ option: o, range: o.valueRange, unknownValue: true, feature, of: FEATURE_SET });
+    if (!known) out.push({ range: o.nameRange, feature, of: FEATURE_SET });
+    else if (!known.values.includes(o.value)) out.push({ range: o.valueRange, unknownValue: o.value, feature, of: FEATURE_SET });
   }
   return out;
 }
