@@ -177,6 +177,12 @@ export function featureValue(features: Features, feature: string): string | unde
   return key && features[key];
 }
 
+/** The value `options` themselves set `feature` to, where the feature knows it: an unknown one is protoc's error, and sets nothing. */
+export function ownKnownValue(options: readonly OptionNode[], feature: string): string | undefined {
+  const value = ownFeature(options, feature)?.value;
+  return value !== undefined && FEATURES.get(feature)?.values.includes(value) ? value : undefined;
+}
+
 /**
  * The option by which `options` set `feature` themselves, with the value it gives and where that value is written (in
  * an aggregate, the feature's own); undefined where they do not.

@@ -5,7 +5,7 @@
 // buf 1.75 checks STYLE2026 as STYLE2024; STYLE_LEGACY, and a file before edition 2024, checks no name.
 
 import type { EnumNode, FieldNode, MessageNode, OptionNode, ProtoFile, Range } from './ast';
-import { ownFeature } from './features';
+import { ownKnownValue } from './features';
 
 type Case = 'snake_case' | 'PascalCase' | 'SCREAMING_SNAKE_CASE';
 
@@ -18,12 +18,15 @@ export function namingStyleProblems(ast: ProtoFile): { message: string; range: R
   const out: { message: string; range: Range }[] = [];
   // Not in an edition the parser does not know (a syntax error), whose defaults are not known either.
   if (ast.edition?.value !== '2024') return out;
+  const refuse = (what: string, name: string, range: Range, wanted: Case): void => {
+    out.push({ message: `${what} "${name}" is not ${wanted}, as edition 2024's naming style (features.enforce_naming_style = STYLE2024) requires`, range });
+  };
   const check = (checked: boolean, what: string, name: string, range: Range, wanted: Case): void => {
-    if (checked && name && !CASES[wanted].test(name)) out.push({ message: `${what} "${name}" is not ${wanted}, as edition 2024's naming style (features.enforce_naming_style = STYLE2024) requires`, range });
+    if (checked && name && !CASES[wanted].test(name)) refuse(what, name, range, wanted);
   };
   const file = styleOf(true, ast.options);
-  if (ast.package && !ast.package.name.replace(/^\./, '').split('.').every((part) => SNAKE.test(part))) {
-    check(file, 'package', ast.package.name, ast.package.nameRange, 'snake_case');
+  if (file && ast.package && !ast.package.name.replace(/^\./, '').split('.').every((part) => SNAKE.test(part))) {
+    refuse('package', ast.package.name, ast.package.nameRange, 'snake_case');
   }
   const field = (f: FieldNode, parent: boolean, what = 'field'): void => check(styleOf(parent, f.options), what, f.name, f.nameRange, 'snake_case');
   const enumDecl = (e: EnumNode, parent: boolean): void => {
@@ -57,7 +60,6 @@ export function namingStyleProblems(ast: ProtoFile): { message: string; range: R
 
 /** Whether an element whose parent's style checks names (`parent`) checks its own, by what its `options` set. */
 function styleOf(parent: boolean, options: readonly OptionNode[]): boolean {
-  if (!options.length) return parent;
-  const value = ownFeature(options, 'enforce_naming_style')?.value;
-  return value === 'STYLE_LEGACY' ? false : value === 'STYLE2024' || value === 'STYLE2026' ? true : parent;
+  const value = options.length ? ownKnownValue(options, 'enforce_naming_style') : undefined;
+  return value === undefined ? parent : value !== 'STYLE_LEGACY';
 }

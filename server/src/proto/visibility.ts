@@ -4,17 +4,15 @@
 // an enum in a top-level message that reserves every field number (a message that only names its enums).
 
 import type { EnumNode, MessageNode, ProtoFile, Range } from './ast';
-import { ownFeature } from './features';
+import { ownKnownValue } from './features';
 import { FIELD_MAX } from './parser';
 
 type DefaultVisibility = 'EXPORT_ALL' | 'EXPORT_TOP_LEVEL' | 'LOCAL_ALL' | 'STRICT';
-const DEFAULTS: readonly string[] = ['EXPORT_ALL', 'EXPORT_TOP_LEVEL', 'LOCAL_ALL', 'STRICT'];
 
 /** The file's own default_symbol_visibility, else its edition's: EXPORT_TOP_LEVEL from 2024 on, before it every type is exported. */
 export function defaultVisibility(ast: ProtoFile): DefaultVisibility {
   if (!(Number(ast.edition?.value) >= 2024)) return 'EXPORT_ALL';
-  const own = ownFeature(ast.options, 'default_symbol_visibility')?.value;
-  return own && DEFAULTS.includes(own) ? own as DefaultVisibility : 'EXPORT_TOP_LEVEL';
+  return (ownKnownValue(ast.options, 'default_symbol_visibility') as DefaultVisibility | undefined) ?? 'EXPORT_TOP_LEVEL';
 }
 
 /** Whether another file may use `node`, a type declared at the top level or in a message of a file whose default is `byDefault`. */
