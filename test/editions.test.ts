@@ -52,9 +52,10 @@ const hasPresenceChoice = (f: FieldDef): boolean => f.label === 'implicit' && !f
 
 test('a proto3 → edition 2023 migration with file-level field_presence = IMPLICIT changes nothing', NEEDS_CORPUS, () => {
   assert.deepEqual(findings(migrated(['option features.field_presence = IMPLICIT;'])), []);
-  // The same feature set as an aggregate, and in edition 2024 (same defaults for these features).
+  // The same feature set as an aggregate, and in edition 2024 (same defaults for these features; CRI's names need the
+  // legacy style there).
   assert.deepEqual(findings(migrated(['option features = { field_presence: IMPLICIT };'])), []);
-  assert.deepEqual(findings(migrated(['option features.field_presence = IMPLICIT;'], '2024')), []);
+  assert.deepEqual(findings(migrated(['option features.field_presence = IMPLICIT;', 'option features.enforce_naming_style = STYLE_LEGACY;'], '2024')), []);
 });
 
 test('without IMPLICIT, every field whose presence proto3 left implicit gains explicit presence', NEEDS_CORPUS, () => {
@@ -150,7 +151,7 @@ test('a language\'s feature set on an element its targets do not name is a bindi
   assertWithOptions(text, '    TCP = 0', 'features.(pb.cpp).string_type = VIEW', [['feature-target', 'string_type']]);
   assertInserted(text, 'enum Protocol {\n', 'option features.(pb.cpp).string_type = VIEW;', [['feature-target', 'string_type']]);
   // The file is a target too, which one of edition 2024's does not name.
-  const onFile = migrated([...LANGUAGES, IMPLICIT, 'option features.(pb.java).nest_in_file_class = YES;'], '2024');
+  const onFile = migrated([...LANGUAGES, IMPLICIT, 'option features.enforce_naming_style = STYLE_LEGACY;', 'option features.(pb.java).nest_in_file_class = YES;'], '2024');
   assert.deepEqual(bound(onFile).problems.map((p) => `${p.code} ${p.message}`),
     ['feature-target features.(pb.java).nest_in_file_class cannot be set on the file: protoc takes it on a message or an enum or a service']);
   assert.deepEqual(bound(replaceOnce(text, MESSAGE, `${MESSAGE}option features.(pb.go).api_level = API_OPEN;\n`)).problems, []);
@@ -161,7 +162,7 @@ test('a language\'s feature set on an element its targets do not name is a bindi
   assertInserted(text, MESSAGE, 'option features = { [pb.go] { api_level: API_OPEN } };', []);
   assertInserted(text, 'enum Protocol {\n', 'option features.(pb.go).legacy_unmarshal_json_enum = true;', []);
   assertInserted(text, 'service RuntimeService {\n', 'option features.(pb.cpp).string_type = VIEW;', []);
-  const in2024 = migrated([...LANGUAGES, IMPLICIT, 'option features.(pb.go).api_level = API_OPEN;'], '2024');
+  const in2024 = migrated([...LANGUAGES, IMPLICIT, 'option features.enforce_naming_style = STYLE_LEGACY;', 'option features.(pb.go).api_level = API_OPEN;'], '2024');
   assertInserted(in2024, MESSAGE, 'option features.(pb.java).nest_in_file_class = YES;', []);
   assertWithOptions(in2024, '    TCP = 0', 'features.(pb.go).strip_enum_prefix = STRIP_ENUM_PREFIX_KEEP', []);
 });
@@ -213,6 +214,166 @@ test('a feature the file\'s edition does not take is a binding error (feature-ed
   }
   assertInserted(in2024, MESSAGE, 'option features.(pb.java).nest_in_file_class = YES;', []);
   assertWithOptions(in2024, '    TCP = 0', 'features.(pb.go).strip_enum_prefix = STRIP_ENUM_PREFIX_KEEP', []);
+});
+
+/** v0.36.3 in edition 2024, named by its legacy style (CRI's names do not all follow STYLE2024), proto3's presence kept. */
+function in2024(fileOptions: string[] = []): string {
+  return migrated([IMPLICIT, 'option features.enforce_naming_style = STYLE_LEGACY;', ...fileOptions], '2024');
+}
+
+// buf 1.75: "unsupported option target for `default_symbol_visibility`" on the feature's own name on any element but
+// the file (a service and a method, which buf does not check, take it); "cannot find `NOPE` in this scope" and "must
+// resolve to a known value" on a value of none of its names. Checked with buf, line and column.
+test('edition 2024\'s default_symbol_visibility is set on the file only, to one of its four values, as buf says', NEEDS_CORPUS, () => {
+  const text = in2024();
+  const MESSAGE = 'message VersionResponse {\n';
+  const target: [string, string] = ['feature-target', 'default_symbol_visibility'];
+  assertInserted(text, MESSAGE, 'option features.default_symbol_visibility = EXPORT_ALL;', [target]);
+  assertInserted(text, MESSAGE, 'oneof choice { option features.default_symbol_visibility = EXPORT_ALL; int32 pick = 9; }', [target]);
+  assertInserted(text, 'enum Protocol {\n', 'option features = { default_symbol_visibility: LOCAL_ALL };', [target]);
+  assertWithOptions(text, 'string runtime_name = 2', 'features.default_symbol_visibility = STRICT', [target]);
+  assertWithOptions(text, '    TCP = 0', 'features.default_symbol_visibility = EXPORT_TOP_LEVEL', [target]);
+  assert.deepEqual(bound(replaceOnce(text, MESSAGE, `${MESSAGE}option features.default_symbol_visibility = EXPORT_ALL;\n`)).problems.map((p) => p.message),
+    ['features.default_symbol_visibility cannot be set on a message: protoc takes it on the file']);
+  assertInserted(text, GO_PACKAGE, 'option features.default_symbol_visibility = NOPE;', [['invalid-option-value', 'NOPE']]);
+  assertInserted(text, GO_PACKAGE, 'option features.default_symbol_visibility = DEFAULT_SYMBOL_VISIBILITY_UNKNOWN;', [['invalid-option-value', 'DEFAULT_SYMBOL_VISIBILITY_UNKNOWN']]);
+  // In an aggregate too ("cannot find `NOPE` in this scope" on the value), as a feature of edition 2023's is.
+  const aggregate = migrated(['option features = { field_presence: IMPLICIT, enforce_naming_style: STYLE_LEGACY, default_symbol_visibility: NOPE };'], '2024');
+  assert.deepEqual(problemSpots(aggregate), [spot('invalid-option-value', aggregate, 'default_symbol_visibility: NOPE', 'NOPE')]);
+  assert.deepEqual(bound(aggregate).problems.map((p) => p.message), ['features.default_symbol_visibility takes no value NOPE']);
+  assertInserted(text, MESSAGE, 'option features = { enforce_naming_style: NOPE };', [['invalid-option-value', 'NOPE']]);
+  assertWithOptions(text, 'string runtime_name = 2', 'features = { utf8_validation: NOPE, field_presence: IMPLICIT }', [['invalid-option-value', 'NOPE']]);
+  // At the edge: each value on the file, and on a service and a method.
+  for (const value of ['EXPORT_ALL', 'EXPORT_TOP_LEVEL', 'LOCAL_ALL', 'STRICT']) assertInserted(text, GO_PACKAGE, `option features.default_symbol_visibility = ${value};`, []);
+  assertInserted(text, 'service RuntimeService {\n', 'option features.default_symbol_visibility = STRICT;', []);
+  assertInserted(text, '    rpc Version(VersionRequest) returns (VersionResponse) {', 'option features.default_symbol_visibility = STRICT;', []);
+});
+
+// buf 1.75: its targets are every element, so it is nowhere "unsupported option target"; "cannot find `NOPE` in this
+// scope" and "must resolve to a known value" on a value of none of its names.
+test('edition 2024\'s enforce_naming_style is taken on every element, with one of its three values, as buf says', NEEDS_CORPUS, () => {
+  const text = in2024();
+  const MESSAGE = 'message VersionResponse {\n';
+  assertInserted(text, MESSAGE, 'option features.enforce_naming_style = NOPE;', [['invalid-option-value', 'NOPE']]);
+  assertInserted(text, MESSAGE, 'option features.enforce_naming_style = ENFORCE_NAMING_STYLE_UNKNOWN;', [['invalid-option-value', 'ENFORCE_NAMING_STYLE_UNKNOWN']]);
+  // At the edge: each value (STYLE2026, edition 2026's default, buf takes in 2024), and every element.
+  for (const value of ['STYLE2024', 'STYLE_LEGACY', 'STYLE2026']) assertInserted(text, MESSAGE, `option features.enforce_naming_style = ${value};`, []);
+  assertInserted(text, MESSAGE, 'oneof choice { option features = { enforce_naming_style: STYLE_LEGACY }; int32 pick = 9; }', []);
+  assertInserted(text, 'enum Protocol {\n', 'option features.enforce_naming_style = STYLE_LEGACY;', []);
+  assertWithOptions(text, 'string runtime_name = 2', 'features.enforce_naming_style = STYLE_LEGACY', []);
+  assertWithOptions(text, '    TCP = 0', 'features.enforce_naming_style = STYLE_LEGACY', []);
+  assertInserted(text, 'service RuntimeService {\n', 'option features.enforce_naming_style = STYLE_LEGACY;', []);
+  assertInserted(text, '    rpc Version(VersionRequest) returns (VersionResponse) {', 'option features.enforce_naming_style = STYLE_LEGACY;', []);
+});
+
+// buf 1.75's descriptor.proto declares enforce_proto_limits, introduced in edition 2026 and set on a message, a field, a
+// oneof or an enum: "`enforce_proto_limits` is not supported in Edition 2024" where it is set (the option's name, an
+// aggregate's key), on the file and an enum value also "unsupported option target" on the feature's name.
+test('enforce_proto_limits is edition 2026\'s, which no edition this file may have takes, as buf says', NEEDS_CORPUS, () => {
+  const edition = (needle: string): [string, string] => ['feature-edition', needle];
+  const target: [string, string] = ['feature-target', 'enforce_proto_limits'];
+  const SET = 'option features.enforce_proto_limits = LEGACY_NO_EXPLICIT_LIMITS;';
+  for (const text of [in2024(), migrated([IMPLICIT])]) {
+    assertInserted(text, 'message VersionResponse {\n', SET, [edition('features.enforce_proto_limits')]);
+    assertWithOptions(text, 'string runtime_name = 2', 'features = { enforce_proto_limits: PROTO_LIMITS2026 }', [edition('enforce_proto_limits')]);
+    assertInserted(text, 'service RuntimeService {\n', SET, [edition('features.enforce_proto_limits')]);
+    assertInserted(text, GO_PACKAGE, SET, [edition('features.enforce_proto_limits'), target]);
+  }
+  assertWithOptions(in2024(), '    TCP = 0', 'features.enforce_proto_limits = PROTO_LIMITS2026', [edition('features.enforce_proto_limits'), target]);
+  assert.deepEqual(bound(replaceOnce(in2024(), GO_PACKAGE, `${GO_PACKAGE}${SET}\n`)).problems.map((p) => p.message), [
+    'features.enforce_proto_limits is not supported in edition 2024: edition 2026 introduced it',
+    'features.enforce_proto_limits cannot be set on the file: protoc takes it on a message or a field or a oneof or an enum',
+  ]);
+});
+
+// buf 1.75 enforces STYLE2024, edition 2024's default: "field name should be snake_case", "enum value name should be
+// SCREAMING_SNAKE_CASE", …, on the name, each by the style its own element resolves to. Checked with buf, line and column.
+test('edition 2024 checks names by its naming style, STYLE2024, as buf does, where the element\'s own style is not STYLE_LEGACY', NEEDS_CORPUS, () => {
+  /** The naming-style problems of `text` as buf prints them (line:column, one-based, in order), with the name. */
+  const named = (text: string): string[] => bound(text).problems.filter((p) => p.code === 'naming-style')
+    .sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character).map((p) => {
+      const line = text.split('\n')[p.range.start.line]!;
+      return `${p.range.start.line + 1}:${p.range.start.character + 1} ${line.slice(p.range.start.character, p.range.end.character)}`;
+    });
+  // The released names STYLE2024 refuses, where buf 1.75 reports them; STYLE2026 (edition 2026's default) as STYLE2024.
+  const refused = [
+    '333:24 uidMappings', '335:24 gidMappings', '444:5 Merge', '448:5 Strict', '507:9 RuntimeDefault', '509:9 Unconfined', '511:9 Localhost',
+    '1293:24 CDI_devices', '2037:10 Full', '2039:10 Some', '2046:9 Total', '2048:9 Avg10', '2050:9 Avg60', '2052:9 Avg300',
+  ];
+  assert.deepEqual(named(migrated([IMPLICIT], '2024')), refused);
+  assert.deepEqual(named(migrated([IMPLICIT, 'option features.enforce_naming_style = STYLE2026;'], '2024')), refused.map((r) => r.replace(/^\d+/, (n) => `${Number(n) + 1}`)));
+  assert.deepEqual(named(replaceOnce(migrated([IMPLICIT], '2024'), 'package runtime.v1;', 'package runtime.V1;')), ['20:9 runtime.V1', ...refused]);
+  assert.equal(bound(migrated([IMPLICIT], '2024')).problems[0]!.message,
+    'field "uidMappings" is not snake_case, as edition 2024\'s naming style (features.enforce_naming_style = STYLE2024) requires');
+  // In a file of the legacy style, elements that set STYLE2024 themselves, and what inherits it from them.
+  const REQUEST = 'message VersionRequest {';
+  const declarations = [
+    'message Names { option features.enforce_naming_style = STYLE2024; int32 badName = 1; oneof Pick { int32 x = 2; } oneof Legacy { option features.enforce_naming_style = STYLE_LEGACY; int32 InOneof = 3; } }',
+    'enum colour { option features.enforce_naming_style = STYLE2024; red = 0; }',
+    'service my_service { option features.enforce_naming_style = STYLE2024; rpc get_version(VersionRequest) returns (VersionResponse); }',
+    'message Host { option features.enforce_naming_style = STYLE2024; extensions 100 to 200; extend Host { int32 Bad_ext = 100; } }',
+  ];
+  assert.deepEqual(named(replaceOnce(in2024(), REQUEST, `${declarations.join('\n')}\n${REQUEST}`)),
+    ['251:73 badName', '251:92 Pick', '252:6 colour', '252:65 red', '253:9 my_service', '253:76 get_version', '254:109 Bad_ext']);
+  // At the edge: STYLE2024's names, the legacy style on the element itself, and edition 2023, which checks none.
+  assert.deepEqual(named(replaceOnce(in2024(), REQUEST, 'message XMLNames2 { int32 a1_b = 1; int32 x = 2; }\nenum Kind { KIND_1A = 0; }\n' + REQUEST)), []);
+  assert.deepEqual(named(replaceOnce(migrated([IMPLICIT], '2024'), '    repeated IDMapping uidMappings = 6;', '    repeated IDMapping uidMappings = 6 [features.enforce_naming_style = STYLE_LEGACY];')), refused.slice(1));
+  assert.deepEqual(named(replaceOnce(migrated([IMPLICIT]), REQUEST, `message foo_bar { int32 Bad = 1; }\n${REQUEST}`)), []);
+});
+
+// buf 1.75, line and column: "`export` is not supported in Edition 2023" (or "proto3") on the word; under STRICT,
+// "nested message type marked as exported", "message type `runtime.v1.X` does not reserve all field numbers" and
+// "expected exactly one reserved range" on `export`; "found unexported message type `dep.Loc`" on the type written.
+test('edition 2024\'s export and local are checked as buf checks them: the edition, STRICT\'s nested exports, the types of another file', NEEDS_CORPUS, () => {
+  const REQUEST = 'message VersionRequest {';
+  const PROFILE = '    enum ProfileType {';
+  for (const [text, file] of [[corpusText(TAG), 'proto3'], [migrated([IMPLICIT]), 'edition 2023']] as const) {
+    const edited = replaceOnce(replaceOnce(text, REQUEST, `local ${REQUEST}`), PROFILE, '    export enum ProfileType {');
+    assert.deepEqual(problemSpots(edited), [spot('visibility', edited, `local ${REQUEST}`, 'local'), spot('visibility', edited, 'export enum', 'export')]);
+    assert.deepEqual(bound(edited).problems.map((p) => p.message), [`"local" is allowed from edition 2024 on, not in ${file}`, `"export" is allowed from edition 2024 on, not in ${file}`]);
+  }
+  const visibility: [string, string] = ['visibility', 'export'];
+  const strict = in2024(['option features.default_symbol_visibility = STRICT;']);
+  const exportedProfile = replaceOnce(strict, PROFILE, '    export enum ProfileType {');
+  assert.deepEqual(problemSpots(exportedProfile), [spot('visibility', exportedProfile, 'export enum', 'export')]);
+  assert.deepEqual(bound(exportedProfile).problems.map((p) => p.message),
+    ['nested enum "ProfileType" cannot be exported under default_symbol_visibility = STRICT: "SecurityProfile" does not reserve every field number (reserved 1 to max)']);
+  assertInserted(strict, 'message VersionResponse {\n', 'export message Nested {}', [visibility]);
+  assertInserted(strict, GO_PACKAGE, 'message Names { reserved 1 to 100; export enum Kind { KIND_UNSPECIFIED = 0; } }', [visibility]);
+  assertInserted(strict, GO_PACKAGE, 'message Names { reserved 1 to 10; reserved 11 to max; export enum Kind { KIND_UNSPECIFIED = 0; } }', [visibility]);
+  assertInserted(strict, GO_PACKAGE, 'message Names { message Inner { reserved 1 to max; export enum Kind { KIND_UNSPECIFIED = 0; } } }', [visibility]);
+  // At the edge: the message that only names enums (to max or its number), `local` anywhere, and the other defaults.
+  assertInserted(strict, GO_PACKAGE, 'message Names { reserved 1 to max; export enum Kind { KIND_UNSPECIFIED = 0; } local message Inner {} }', []);
+  assertInserted(strict, GO_PACKAGE, 'message Names { reserved 1 to 536870911; export enum Kind { KIND_UNSPECIFIED = 0; } }', []);
+  assert.deepEqual(problemSpots(replaceOnce(strict, REQUEST, `local ${REQUEST}`)), []);
+  for (const options of [[], ['option features.default_symbol_visibility = LOCAL_ALL;']]) {
+    assertInserted(in2024(options), 'message VersionResponse {\n', 'export message Nested {}', []);
+  }
+
+  // Another file's types: top-level ones are exported by default, nested ones are not; `export` and `local` say otherwise.
+  const dir = mkdtempSync(join(tmpdir(), 'cri-visibility-'));
+  try {
+    const resolver = new FsImportResolver({ roots: [dir] });
+    const uri = pathToFileURL(join(dir, 'api.proto')).href;
+    const spots = (text: string): string[] => bind(parse(text), uri, resolver).problems.map((p) => `${p.code} ${p.range.start.line}:${p.range.start.character}-${p.range.end.character}`);
+    const importing = in2024(['import "dep.proto";']);
+    const typed = (edits: [from: string, to: string][]): string => edits.reduce((t, [from, to]) => replaceOnce(t, from, to), importing);
+    writeFileSync(join(dir, 'dep.proto'), 'edition = "2024";\npackage dep;\nmessage Top {\n  message Nested {}\n  export message Exported {}\n  enum Kind {\n    KIND_UNSPECIFIED = 0;\n  }\n}\nlocal message Loc {}\n');
+    const refused = typed([['    Protocol protocol = 1;', '    dep.Loc protocol = 1;'], ['    int32 container_port = 2;', '    dep.Top.Kind container_port = 2;'],
+      ['    int32 host_port = 3;', '    dep.Top.Nested host_port = 3;'], ['rpc Version(VersionRequest)', 'rpc Version(dep.Loc)']]);
+    assert.deepEqual(spots(refused), [
+      spot('not-exported', refused, 'dep.Loc protocol', 'dep.Loc'), spot('not-exported', refused, 'dep.Top.Kind container_port', 'dep.Top.Kind'),
+      spot('not-exported', refused, 'dep.Top.Nested host_port', 'dep.Top.Nested'), spot('not-exported', refused, 'rpc Version(dep.Loc)', 'dep.Loc'),
+    ]);
+    assert.equal(bind(parse(refused), uri, resolver).problems[0]!.message, 'message "dep.Loc" is not exported by "dep.proto": another file cannot use it');
+    const exported = typed([['    Protocol protocol = 1;', '    dep.Top protocol = 1;'], ['    int32 host_port = 3;', '    dep.Top.Exported host_port = 3;']]);
+    assert.deepEqual(spots(exported), []);
+    // Before edition 2024, a file exports every type.
+    writeFileSync(join(dir, 'dep.proto'), 'edition = "2023";\npackage dep;\nmessage Top {\n  message Nested {}\n}\n');
+    assert.deepEqual(spots(typed([['    int32 host_port = 3;', '    dep.Top.Nested host_port = 3;']])), []);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('a feature its feature set lacks is a binding error, set one at a time or in an aggregate, as buf says', NEEDS_CORPUS, () => {
@@ -557,7 +718,7 @@ test('reserved and extension ranges out of bounds or overlapping, a name reserve
   check(proto3, 'reserved gone;', [['reserved-name-form', 'gone']]);
   check(migrated(), 'reserved gone;', []);
   check(migrated(), 'reserved "gone";', [['reserved-name-form', '"gone"']]);
-  check(replaceOnce(migrated(), 'edition = "2023";', 'edition = "2024";'), 'reserved gone;', []);
+  check(migrated(['option features.enforce_naming_style = STYLE_LEGACY;'], '2024'), 'reserved gone;', []);
   assert.deepEqual(problemSpots(replaceOnce(migrated(), 'edition = "2023";', 'edition = "2099";')), [spot('syntax', replaceOnce(migrated(), 'edition = "2023";', 'edition = "2099";'), 'edition = "2099";', '"2099"')]);
   check(proto3, 'reserved 10 to 20, 15;', [['overlapping-ranges', '15']], 'enum Protocol {\n');
   check(proto3, 'reserved -5 to -1;', [], 'enum Protocol {\n');

@@ -96,6 +96,12 @@ export interface OneofNode extends Named {
   comments: Comments;
 }
 
+/** Edition 2024's `export` or `local` before a message or an enum: whether another file may use it (see visibility.ts). */
+export interface Visibility {
+  keyword: 'export' | 'local';
+  range: Range;
+}
+
 export interface MessageNode extends Named {
   kind: 'message';
   /** All fields in declaration order, including those inside oneofs. */
@@ -111,6 +117,7 @@ export interface MessageNode extends Named {
   /** Position right after `{` and right before `}` (for edits that insert into the body). */
   bodyRange: Range;
   comments: Comments;
+  visibility?: Visibility;
 }
 
 export interface EnumValueNode extends Named {
@@ -130,6 +137,7 @@ export interface EnumNode extends Named {
   range: Range;
   bodyRange: Range;
   comments: Comments;
+  visibility?: Visibility;
 }
 
 export interface RpcNode extends Named {

@@ -16,6 +16,8 @@ import { customOptionProblems, type PendingOption } from './aggregateOptions';
 import { ENUM_MAX, FIELD_MAX, parse } from './parser';
 import { wellKnownTypes, type FeatureSupport, type FeatureTargetName } from './wellKnown';
 import { addToIndex, join, lookup, sortIndex, type NameIndex } from './lookup';
+import { defaultVisibility, isExported, visibilityProblems } from './visibility';
+import { namingStyleProblems } from './namingStyle';
 import { partitionPoint } from '../binarySearch';
 
 export type Severity = 'error' | 'warning' | 'information' | 'hint';
@@ -49,6 +51,8 @@ export interface Declaration {
   uri?: string;
   nameRange?: Range;
   doc?: string;
+  /** A type of an imported file that the file does not export (see visibility.ts): this file may not use it. */
+  local?: true;
 }
 
 export interface TypeReference {
@@ -286,6 +290,8 @@ class Binder {
       });
     }
     this.checkOptions(this.ast.options, 'file', this.pkg);
+    for (const p of visibilityProblems(this.ast)) this.problem('visibility', p.message, p.range, 'error');
+    for (const p of namingStyleProblems(this.ast)) this.problem('naming-style', p.message, p.range, 'error');
     // As protoc says: editions validate UTF-8 with a feature (Java's own, (pb.java).utf8_validation).
     const utf8 = this.fileFeatures && this.ast.options.find((o) => o.name === 'java_string_check_utf8');
     if (utf8) this.problem('editions-option', 'the option "java_string_check_utf8" is not allowed in an editions file: use the feature (pb.java).utf8_validation', utf8.nameRange, 'error');
@@ -322,8 +328,8 @@ class Binder {
         this.problem('feature-target', `features.${feature} cannot be set on ${onElement(target)}: protoc takes it on ${targets.map(onElement).join(' or ')}`, range, 'error');
       }
     }
-    for (const { option, range, unknownValue, feature, of } of unknownFeatures(options)) {
-      if (unknownValue) this.problem('invalid-option-value', `${option.name} takes no value ${option.value}`, range, 'error');
+    for (const { range, unknownValue, feature, of } of unknownFeatures(options)) {
+      if (unknownValue !== undefined) this.problem('invalid-option-value', `features.${feature} takes no value ${unknownValue}`, range, 'error');
       else this.problem('unknown-option', `"${feature}" is not a feature of ${of}`, range, 'error');
     }
   }
@@ -388,7 +394,8 @@ class Binder {
   /** Declares every type of a file; only the file being bound reports duplicates. */
   private declareFile(ast: ProtoFile, uri: string, report: boolean): void {
     const pkg = ast.package?.name.replace(/^\./, '') ?? '';
-    const declare = (scope: string, name: string, kind: Declaration['kind'], node: { nameRange: Range }, doc?: string): void => {
+    const byDefault = report ? undefined : defaultVisibility(ast);
+    const declare = (scope: string, name: string, kind: Declaration['kind'], node: { nameRange: Range }, doc?: string, local?: boolean): void => {
       const fqn = join(scope, name);
       const prev = this.declarations.get(fqn);
       if (prev && prev.kind !== 'package' && report) {
@@ -401,20 +408,22 @@ class Binder {
       // whole syntax tree of every import alive (about 30 times its text) for as long as the document is open.
       const d: Declaration = report ? new NodeDeclaration(fqn, kind, uri, node) : { fqn, kind, uri, nameRange: node.nameRange };
       if (doc !== undefined) d.doc = doc;
+      if (local) d.local = true;
       this.setDeclaration(scope, name, d);
     };
-    const walkMessage = (m: MessageNode, scope: string): void => {
+    const local = (node: MessageNode | EnumNode, nested: boolean): boolean => byDefault !== undefined && !isExported(node, nested, byDefault);
+    const walkMessage = (m: MessageNode, scope: string, nested = false): void => {
       if (!m.name) return;
       const fqn = join(scope, m.name);
-      declare(scope, m.name, 'message', m, m.comments.leading?.text);
+      declare(scope, m.name, 'message', m, m.comments.leading?.text, local(m, nested));
       const messageSet = report ? messageSetOption(m) : undefined;
       if (messageSet) this.messageSets.set(fqn, messageSet);
       // An imported message's extension ranges, for the numbers of this file's extensions of it (its own: see message).
       if (!report && m.extensions.length) this.extensionRangesOf.set(fqn, extensionRanges(m));
-      for (const n of m.messages) walkMessage(n, fqn);
-      for (const f of m.fields) if (f.group) walkMessage(f.group, fqn);
+      for (const n of m.messages) walkMessage(n, fqn, true);
+      for (const f of m.fields) if (f.group) walkMessage(f.group, fqn, true);
       extensionGroups(m.extends, fqn);
-      for (const e of m.enums) if (e.name) declare(fqn, e.name, 'enum', e, e.comments.leading?.text);
+      for (const e of m.enums) if (e.name) declare(fqn, e.name, 'enum', e, e.comments.leading?.text, local(e, true));
     };
     // A group in an `extend` declares its message where the `extend` is, not in the extended message.
     const extensionGroups = (extendBlocks: readonly ExtendNode[], scope: string): void => {
@@ -428,7 +437,7 @@ class Binder {
     };
     for (const m of ast.messages) walkMessage(m, pkg);
     extensionGroups(ast.extends, pkg);
-    for (const e of ast.enums) if (e.name) declare(pkg, e.name, 'enum', e, e.comments.leading?.text);
+    for (const e of ast.enums) if (e.name) declare(pkg, e.name, 'enum', e, e.comments.leading?.text, local(e, false));
     for (const s of ast.services) if (s.name) declare(pkg, s.name, 'service', s, s.comments.leading?.text);
     if (!report && pkg === this.pkg) {
       // An imported file of the same package: its names in the package scope (the file being bound checks its
@@ -630,6 +639,7 @@ class Binder {
     if (d) ref.target = d.fqn;
     this.references.push(ref);
     if (!d) this.problem(UNRESOLVED_TYPE, `unknown type "${ref.written}"`, ref.range, 'error');
+    else if (d.local) this.problem('not-exported', `${d.kind} "${d.fqn}" is not exported by ${this.fileName(d.uri)}: another file cannot use it`, ref.range, 'error');
     return d;
   }
 

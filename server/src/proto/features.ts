@@ -26,22 +26,25 @@ export type FeatureTarget = Exclude<FeatureTargetName, 'service'>;
 
 /**
  * Each feature of FeatureSet in descriptor.proto: its key in Features where the model reads it, the values protoc
- * knows for it, the elements besides the file that may set it (its `targets`), and the first edition that takes it
- * (its `feature_support`; none is removed yet): protoc refuses the others ("unsupported option target"), so a message
- * or a oneof never sets a field's features for its fields, and no feature of edition 2023 is set on a oneof or an enum
- * value. (buf takes them on a service and a method, where they are not checked.)
+ * knows for it, the elements that may set it (its `targets`), and the first edition that takes it (its
+ * `feature_support`; none is removed yet): protoc refuses the others ("unsupported option target"), so a message or a
+ * oneof never sets a field's features for its fields, no feature of edition 2023 is set on a oneof or an enum value,
+ * and `default_symbol_visibility`, which says what other files may import, only on the file. (buf takes them on a
+ * service and a method, where they are not checked.)
  */
 const FEATURES = new Map<string, FeatureSupport & { key?: keyof Features; values: readonly string[]; targets: readonly FeatureTargetName[] }>([
-  ['field_presence', { key: 'fieldPresence', values: ['EXPLICIT', 'IMPLICIT', 'LEGACY_REQUIRED'], targets: ['field'], introduced: 2023 }],
-  ['repeated_field_encoding', { key: 'repeatedFieldEncoding', values: ['PACKED', 'EXPANDED'], targets: ['field'], introduced: 2023 }],
-  ['enum_type', { key: 'enumType', values: ['OPEN', 'CLOSED'], targets: ['enum'], introduced: 2023 }],
-  ['utf8_validation', { key: 'utf8Validation', values: ['VERIFY', 'NONE'], targets: ['field'], introduced: 2023 }],
-  ['message_encoding', { values: ['LENGTH_PREFIXED', 'DELIMITED'], targets: ['field'], introduced: 2023 }],
-  ['json_format', { key: 'jsonFormat', values: ['ALLOW', 'LEGACY_BEST_EFFORT'], targets: ['message', 'enum'], introduced: 2023 }],
+  ['field_presence', { key: 'fieldPresence', values: ['EXPLICIT', 'IMPLICIT', 'LEGACY_REQUIRED'], targets: ['file', 'field'], introduced: 2023 }],
+  ['repeated_field_encoding', { key: 'repeatedFieldEncoding', values: ['PACKED', 'EXPANDED'], targets: ['file', 'field'], introduced: 2023 }],
+  ['enum_type', { key: 'enumType', values: ['OPEN', 'CLOSED'], targets: ['file', 'enum'], introduced: 2023 }],
+  ['utf8_validation', { key: 'utf8Validation', values: ['VERIFY', 'NONE'], targets: ['file', 'field'], introduced: 2023 }],
+  ['message_encoding', { values: ['LENGTH_PREFIXED', 'DELIMITED'], targets: ['file', 'field'], introduced: 2023 }],
+  ['json_format', { key: 'jsonFormat', values: ['ALLOW', 'LEGACY_BEST_EFFORT'], targets: ['file', 'message', 'enum'], introduced: 2023 }],
+  ['default_symbol_visibility', { values: ['EXPORT_ALL', 'EXPORT_TOP_LEVEL', 'LOCAL_ALL', 'STRICT'], targets: ['file'], introduced: 2024 }],
+  // STYLE2026, edition 2026's default, buf 1.75 takes in edition 2024 too.
+  ['enforce_naming_style', { values: ['STYLE2024', 'STYLE_LEGACY', 'STYLE2026'], targets: ['file', 'message', 'field', 'oneof', 'enum', 'enum value'], introduced: 2024 }],
+  // Edition 2026's, which the parser does not take yet: in any edition it has, the feature is refused for its edition.
+  ['enforce_proto_limits', { values: ['LEGACY_NO_EXPLICIT_LIMITS', 'PROTO_LIMITS2026'], targets: ['message', 'field', 'oneof', 'enum'], introduced: 2026 }],
 ]);
-
-/** Edition 2024's features: only the edition that takes them is checked here, not their targets nor their values. */
-const FEATURES_2024 = new Map<string, FeatureSupport>([['enforce_naming_style', { introduced: 2024 }], ['default_symbol_visibility', { introduced: 2024 }]]);
 
 /** A feature set where protoc refuses it (`feature` as after `features.`: `(pb.java).utf8_validation`), with the elements that take it. */
 export interface MisplacedFeature {
@@ -53,7 +56,7 @@ export interface MisplacedFeature {
 
 /**
  * The features of FeatureSet, and of the languages' feature sets (see wellKnown.ts), that `options` of a `target` set
- * although protoc refuses them there. FeatureSet's all take the file.
+ * although protoc refuses them there.
  */
 export function misplacedFeatures(options: readonly OptionNode[], target: FeatureTarget): MisplacedFeature[] {
   const out: MisplacedFeature[] = [];
@@ -63,7 +66,7 @@ export function misplacedFeatures(options: readonly OptionNode[], target: Featur
     const at = range === option.nameRange ? { start: { line: range.end.line, character: range.end.character - name.length }, end: range.end } : range;
     const known = FEATURES.get(feature);
     if (known) {
-      if (target !== 'file' && !known.targets.includes(target)) out.push({ feature, range: at, targets: ['file', ...known.targets] });
+      if (!known.targets.includes(target)) out.push({ feature, range: at, targets: known.targets });
       return;
     }
     const language = languageFeature(feature);
@@ -89,7 +92,7 @@ export function featuresOutsideEdition(options: readonly OptionNode[], edition: 
   const out: FeatureOutsideEdition[] = [];
   forEachFeature(options, (feature, _value, _option, range) => {
     const language = languageFeature(feature);
-    const support = language ? LANGUAGE_FEATURE_SETS.get(language.set)?.features.get(language.name) : FEATURES.get(feature) ?? FEATURES_2024.get(feature);
+    const support = language ? LANGUAGE_FEATURE_SETS.get(language.set)?.features.get(language.name) : FEATURES.get(feature);
     if (support && (edition < support.introduced || edition >= (support.removed ?? Infinity))) out.push({ feature, range, support });
   });
   return out;
@@ -105,10 +108,10 @@ const FEATURE_SET = 'google.protobuf.FeatureSet';
 
 /** A feature that its feature set lacks (or a value FeatureSet's does not know): protoc's error. */
 export interface UnknownFeature {
-  option: OptionNode;
-  /** The option's name (its value for an unknown value), or in an aggregate the key. */
+  /** The option's name, or in an aggregate the key; the value for an unknown value. */
   range: Range;
-  unknownValue: boolean;
+  /** The value set, where the feature knows no such value. */
+  unknownValue?: string;
   /** As written after `features.`, or the key in an aggregate. */
   feature: string;
   /** The feature set's message: google.protobuf.FeatureSet, pb.JavaFeatures, … */
@@ -117,8 +120,8 @@ export interface UnknownFeature {
 
 /**
  * Features that their feature set lacks, set one at a time (`features.foo = X`, `features.(pb.java).foo = X`) or in an
- * aggregate (`features = { foo: X, [pb.java] { foo: X } }`), and values FeatureSet's features do not know, set one at
- * a time: protoc's errors. Only the languages' feature sets that buf bundles are known, of the extensions of FeatureSet.
+ * aggregate (`features = { foo: X, [pb.java] { foo: X } }`), and values FeatureSet's features do not know: protoc's
+ * errors. Only the languages' feature sets that buf bundles are known, of the extensions of FeatureSet.
  */
 export function unknownFeatures(options: readonly OptionNode[]): UnknownFeature[] {
   const out: UnknownFeature[] = [];
@@ -126,17 +129,22 @@ export function unknownFeatures(options: readonly OptionNode[]): UnknownFeature[
     if (o.name === 'features') {
       for (const e of aggregateOf(o) ?? []) {
         if (!e.extension) {
-          if (!FEATURES.has(e.name) && !FEATURES_2024.has(e.name)) out.push({ option: o, range: e.range, unknownValue: false, feature: e.name, of: FEATURE_SET });
+          const known = FEATURES.get(e.name);
+          if (!known) out.push({ range: e.range, feature: e.name, of: FEATURE_SET });
+          // A name only: buf takes an enum value's number there too, and refuses a string for its type.
+          else if (e.scalar !== undefined && /^[A-Za-z_]\w*$/.test(e.scalar) && !known.values.includes(e.scalar)) {
+            out.push({ range: e.valueRange!, unknownValue: e.scalar, feature: e.name, of: FEATURE_SET });
+          }
           continue;
         }
         const set = LANGUAGE_FEATURE_SETS.get(e.name);
         // Another extension of FeatureSet may be declared by a file of features of its own; only `pb`'s are bundled.
         if (!set) {
-          if (e.name.startsWith('pb.')) out.push({ option: o, range: e.range, unknownValue: false, feature: `[${e.name}]`, of: FEATURE_SET });
+          if (e.name.startsWith('pb.')) out.push({ range: e.range, feature: `[${e.name}]`, of: FEATURE_SET });
           continue;
         }
         for (const m of e.messages) {
-          for (const f of m) if (!f.extension && !set.features.has(f.name)) out.push({ option: o, range: f.range, unknownValue: false, feature: f.name, of: set.message });
+          for (const f of m) if (!f.extension && !set.features.has(f.name)) out.push({ range: f.range, feature: f.name, of: set.message });
         }
       }
       continue;
@@ -147,13 +155,13 @@ export function unknownFeatures(options: readonly OptionNode[]): UnknownFeature[
     if (language) {
       // A language's features (`features.(pb.cpp).legacy_closed_enum`) are extensions of FeatureSet.
       const set = LANGUAGE_FEATURE_SETS.get(language.set);
-      if (set && !set.features.has(language.name)) out.push({ option: o, range: o.nameRange, unknownValue: false, feature: language.name, of: set.message });
+      if (set && !set.features.has(language.name)) out.push({ range: o.nameRange, feature: language.name, of: set.message });
       continue;
     }
-    if (feature.startsWith('(') || FEATURES_2024.has(feature)) continue;
+    if (feature.startsWith('(')) continue;
     const known = FEATURES.get(feature);
-    if (!known) out.push({ option: o, range: o.nameRange, unknownValue: false, feature, of: FEATURE_SET });
-    else if (!known.values.includes(o.value)) out.push({ option: o, range: o.valueRange, unknownValue: true, feature, of: FEATURE_SET });
+    if (!known) out.push({ range: o.nameRange, feature, of: FEATURE_SET });
+    else if (!known.values.includes(o.value)) out.push({ range: o.valueRange, unknownValue: o.value, feature, of: FEATURE_SET });
   }
   return out;
 }
@@ -167,6 +175,12 @@ export function setsFeature(options: readonly OptionNode[], feature: string): bo
 export function featureValue(features: Features, feature: string): string | undefined {
   const key = FEATURES.get(feature)?.key;
   return key && features[key];
+}
+
+/** The value `options` themselves set `feature` to, where the feature knows it: an unknown one is protoc's error, and sets nothing. */
+export function ownKnownValue(options: readonly OptionNode[], feature: string): string | undefined {
+  const value = ownFeature(options, feature)?.value;
+  return value !== undefined && FEATURES.get(feature)?.values.includes(value) ? value : undefined;
 }
 
 /**

@@ -6,7 +6,7 @@
 
 import type {
   Comment, Comments, EnumNode, EnumValueNode, ExtendNode, ExtensionsNode, FieldNode, Label, MessageNode, OneofNode, OptionNode, Range,
-  ReservedNode,
+  ReservedNode, Visibility,
 } from './ast';
 import type { LineIndex } from './lines';
 
@@ -138,6 +138,7 @@ export class MessageSyntax extends NamedSyntax implements MessageNode {
   reserved: ReservedNode[] = NONE;
   extensions: ExtensionsNode[] = NONE;
   options: OptionNode[] = NONE;
+  declare visibility?: Visibility;
   // Until close(): empty, at the keyword's start.
   private bodyStart: number;
   private bodyEnd: number;

@@ -15,7 +15,7 @@
 import type {
   Comment, Comments, EnumNode, ExtendNode, ExtensionsNode, FieldNode, ImportNode, Label,
   MessageNode, OneofNode, OptionNode, Position, ProtoFile, Range, ReservedNode, RpcNode, ServiceNode,
-  SyntaxError,
+  SyntaxError, Visibility,
 } from './ast';
 import { braceBalance, lexer, type Token } from './lexer';
 import { keepAggregateTokens } from './aggregate';
@@ -660,6 +660,8 @@ class Parser {
     // Without a name, the name's range is the keyword's.
     const name = this.cur.kind === 'ident' ? this.next() : (this.expected('a message name'), kw);
     const msg = new MessageSyntax(this.lines, name === kw ? '' : name.text, comments, kw.start, name.start, name.end);
+    const visibility = this.visibilityOf(kw);
+    if (visibility) msg.visibility = visibility;
     const body = this.block(kw, () => this.messageItem(msg), (t) => t.text !== 'service' && t.text !== 'syntax' && t.text !== 'package' && t.text !== 'import', comments);
     msg.close(body.start, body.end, this.prevTok().end);
     return msg;
@@ -782,8 +784,8 @@ class Parser {
   }
 
   /**
-   * Edition 2024's `export` or `local` before `message Name` or `enum Name`: passed over, as what the check compares
-   * does not depend on whether another file may import the name.
+   * Edition 2024's `export` or `local` before `message Name` or `enum Name`: passed over here, and kept on the
+   * declaration by visibilityOf (what the check compares does not depend on whether another file may use the name).
    */
   private skipVisibility(): void {
     if ((this.is('export') || this.is('local')) && (this.peek().text === 'message' || this.peek().text === 'enum') && this.peek(2).kind === 'ident') {
@@ -795,6 +797,12 @@ class Parser {
   private withVisibility(kw: Token): Token {
     const before = kw.index > 0 ? this.at(kw.index - 1) : undefined;
     return before?.kind === 'ident' && (before.text === 'export' || before.text === 'local') ? before : kw;
+  }
+
+  /** The `export` or `local` that skipVisibility passed over before keyword `kw`. */
+  private visibilityOf(kw: Token): Visibility | undefined {
+    const before = this.withVisibility(kw);
+    return before === kw ? undefined : { keyword: before.text as Visibility['keyword'], range: before.range };
   }
 
   /** `rpc Name`: it also ends an rpc's options block whose `}` is not typed yet. */
@@ -1038,6 +1046,8 @@ class Parser {
       kind: 'enum', name: name?.name ?? '', nameRange: name?.range ?? kw.range, values: [], reserved: NONE, options: NONE,
       range: kw.range, bodyRange: kw.range, comments,
     };
+    const visibility = this.visibilityOf(kw);
+    if (visibility) node.visibility = visibility;
     const body = this.block(kw, () => this.enumItem(node), () => false, comments);
     node.bodyRange = this.span(body.start, body.end);
     node.range = this.rangeFrom(kw.startPos);
