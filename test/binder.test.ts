@@ -751,6 +751,82 @@ describe('binder: the path of a custom option into its value', () => {
   });
 });
 
+// buf 1.75: "cannot find `nope` in this scope" at the name in the parentheses, "expected `my.Opt` extension, found
+// message extension in `my.Inner`" from the `.` before the parentheses to their end, "expected singular message" at
+// the part in parentheses, or at the part after it. Checked with buf, line and column for each.
+describe('binder: an extension in the path of a custom option, `(my.opt).(my.ext).s`', () => {
+  const text = lines(
+    'syntax = "proto2";',
+    'package my;',
+    'import "google/protobuf/descriptor.proto";',
+    'message Opt { optional int32 count = 1; optional Inner inner = 2; extensions 100 to 200; }',
+    'message Inner { optional string s = 1; extensions 100 to 200; }',
+    'extend Opt { optional Inner ext = 100; optional int32 iext = 101; repeated Inner rext = 102; }',
+    'extend Inner { optional int32 in_ext = 100; }',
+    'message Holder { extend Opt { optional Inner held = 110; } }',
+    'extend google.protobuf.MessageOptions { optional Opt opt = 50000; }',
+    'message B { option (opt).(nope).s = "x"; }',
+    'message C { option (opt).(in_ext) = 1; }',
+    'message D { option (opt).(ext).nope = 1; }',
+    'message F { option (opt).count.(ext) = 1; }',
+    'message H { option (opt).(held).s = "y"; }',
+    'message I { option (opt).(iext).x = 1; }',
+    'message J { option (opt).(rext).s = "x"; }',
+    'message L { option (opt).(iext) = "x"; }',
+    'message M { option (opt).(.my.ext) = { s: 1 }; }',
+    'message O { option (opt).(Opt) = 1; }',
+  );
+
+  test('one that is not found, or extends another message, and a path that cannot go on, are refused where buf says', () => {
+    const at = (code: string, message: string, context: string, needle: string) => [code, message, within(text, context, needle), 'error'];
+    const unknown = (name: string, context: string) => at('unknown-option', `"(${name})" is unknown: no extension of that name is declared in this file or its imports`, context, name);
+    const cannotFollow = (written: string, what: string, context: string, key: string, hint = '') =>
+      at('unknown-option', `"${written}" is ${what}, not a singular message: "${key}" cannot follow it${hint}`, context, key);
+    assert.deepEqual(problems(bindText(text)), [
+      unknown('nope', '(opt).(nope)'),
+      at('unknown-option', '"my.in_ext" is an extension of "my.Inner", not of "my.Opt"', '(opt).(in_ext)', '.(in_ext)'),
+      at('unknown-option', 'message type "my.Inner" has no field named "nope"', '(opt).(ext).nope', '.nope'),
+      cannotFollow('(opt).count', 'a scalar (int32)', '(opt).count.(ext)', '(ext)'),
+      unknown('held', '(opt).(held)'),
+      cannotFollow('(opt).(iext)', 'a scalar (int32)', '.x = 1', 'x'),
+      cannotFollow('(opt).(rext)', 'repeated', '(opt).(rext).s', 's', ' (set its messages with an aggregate value: (opt).(rext) = { s: … })'),
+      at('invalid-option-value', '"my.iext" takes an int32, not "x"', '(opt).(iext) = "x"', '"x"'),
+      at('invalid-option-value', '"my.Inner.s" takes a string, not 1', '{ s: 1 }', '1'),
+      unknown('Opt', '(opt).(Opt)'),
+    ]);
+  });
+
+  test('one of the message before it, from the option\'s scope, qualified or not, with spaces, is followed as buf follows it', () => {
+    const valid = lines(
+      text.slice(0, text.indexOf('message B {')),
+      'message Z { option (opt).(ext).s = "x"; option (opt).(Holder.held).s = "y"; option (opt).( my.ext ).(in_ext) = 2;',
+      '  option (opt).inner.(in_ext) = 1; option (opt).(.my.iext) = 3; }',
+      'message Z2 { option (opt).(ext) = { s: "z" }; }',
+      'message Holder2 { extend Opt { optional Inner held2 = 111; } message N { option (opt).(held2).s = "w"; } }',
+    );
+    assert.deepEqual(problems(bindText(valid)), []);
+  });
+
+  test('on a released api.proto with options of its own', NEEDS_CORPUS, () => {
+    const GO_PACKAGE = 'option go_package = "k8s.io/cri-api/pkg/apis/runtime/v1";\n';
+    const declared = replaceOnce(corpusText('v0.36.3'), GO_PACKAGE, GO_PACKAGE + lines(
+      'import "google/protobuf/descriptor.proto";',
+      'extend google.protobuf.MessageOptions { google.protobuf.FieldOptions field_defaults = 50000; int32 level = 50001; }',
+      'extend google.protobuf.FieldOptions { int32 weight = 50002; }\n',
+    ));
+    const MESSAGE = 'message VersionRequest {\n';
+    const withOption = (option: string): string => replaceOnce(declared, MESSAGE, `${MESSAGE}    ${option}\n`);
+    const spots = (option: string): [string, string, Range][] => bindText(withOption(option)).problems.map((p) => [p.code, p.message, p.range]);
+    const refused = (option: string, code: string, message: string, needle: string): void => {
+      assert.deepEqual(spots(option), [[code, message, within(withOption(option), `    ${option}`, needle)]], option);
+    };
+    refused('option (field_defaults).(level) = 1;', 'unknown-option', '"runtime.v1.level" is an extension of "google.protobuf.MessageOptions", not of "google.protobuf.FieldOptions"', '.(level)');
+    refused('option (field_defaults).(wieght) = 1;', 'unknown-option', '"(wieght)" is unknown: no extension of that name is declared in this file or its imports', 'wieght');
+    refused('option (field_defaults).(weight) = "heavy";', 'invalid-option-value', '"runtime.v1.weight" takes an int32, not "heavy"', '"heavy"');
+    assert.deepEqual(spots('option (field_defaults).(runtime.v1.weight) = 1;'), []);
+  });
+});
+
 describe('binder: a custom option names an extension', () => {
   const unknown = (text: string, context: string, name: string) =>
     ['unknown-option', `option "(${name})" is unknown: no extension of that name is declared in this file or its imports`, within(text, context, name), 'error'];

@@ -3,10 +3,12 @@
 // every key a field of the message it is in ("Message type "my.Opt" has no field named "b"", buf: "cannot resolve
 // message field name"), or an extension of that message (`[my.ext]`). A path into the option
 // (`option (my.opt).inner.s = "x";`): every part a field of the message before it (buf: "cannot find message field"),
-// and every part but the last a singular message to go into (buf: "expected singular message"). Every value, in an
-// aggregate or the option's own, of its field's type (buf: "mismatched types", see optionValue.ts). Known where the
-// option's type, and each message a key or a part leads into, is a message of this file or a small well-known type
-// whose fields are bundled; a message of an imported file is not read (the binder keeps only its name).
+// and every part but the last a singular message to go into (buf: "expected singular message"); a part in
+// parentheses (`(my.opt).(my.ext).s`) an extension of that message, looked up as the option's name is (buf: "expected
+// `my.Opt` extension"). Every value, in an aggregate or the option's own, of its field's type (buf: "mismatched
+// types", see optionValue.ts). Known where the option's type, and each message a key or a part leads into, is a
+// message of this file or a small well-known type whose fields are bundled; a message of an imported file is not
+// read (the binder keeps only its name).
 
 import type { EnumNode, FieldNode, MessageNode, OptionNode, ProtoFile, Range } from './ast';
 import { aggregateOf, type AggregateElement, type AggregateEntry } from './aggregate';
@@ -107,25 +109,16 @@ class Checker {
   }
 
   /**
-   * The field that `(ext).a.b` sets (`b` of its message `owner`, `name` its full name) looked up from `scope`, where
-   * this file declares the extension, with the problems of its path; else undefined.
+   * The field that `(ext).a.b` (or `(ext).(other).b`) sets (`b` of its message `owner`, `name` its full name) looked up
+   * from `scope`, where this file declares the extensions, with the problems of its path; else undefined.
    */
   private optionField(option: OptionNode, scope: string): { field: FieldNode; owner: string; name: string } | undefined {
     const name = /^\((\.?[\w.]+)\)(\.)?/.exec(option.name);
     if (!name) return undefined;
-    // protoc's lookup of the extension's name: in `scope`, then in each scope around it.
-    const candidates = this.scopesOf(name[1]!, scope);
-    const ext = candidates.map((fqn) => this.extensions.get(fqn)).find((x) => x !== undefined);
-    if (!ext) {
-      if (!candidates.some((fqn) => this.context.declaredElsewhere(fqn))) {
-        // The name inside `(…)`, where buf marks it; written without spaces, as nearly always.
-        const start = { line: option.nameRange.start.line, character: option.nameRange.start.character + 1 };
-        const shown = name[1]!.length > 80 ? `${name[1]!.slice(0, 80)}…` : name[1];
-        this.unknown(`option "(${shown})" is unknown: no extension of that name is declared in this file or its imports`,
-          { start, end: { line: start.line, character: start.character + name[1]!.length } });
-      }
-      return undefined;
-    }
+    // The name inside `(…)`, where buf marks it; written without spaces, as nearly always.
+    const start = { line: option.nameRange.start.line, character: option.nameRange.start.character + 1 };
+    const ext = this.extension(name[1]!, scope, { start, end: { line: start.line, character: start.character + name[1]!.length } }, 'option ');
+    if (!ext) return undefined;
     let field = ext.field;
     let owner = ext.scope;
     if (!name[2]) return { field, owner, name: join(owner, field.name) };
@@ -135,6 +128,18 @@ class Checker {
     for (const [k, part] of parts.entries()) {
       const type = this.through(field, owner, written, part);
       if (type === undefined) return undefined;
+      if (part.extension) {
+        const other = this.extension(part.name, scope, part.innerRange);
+        if (!other) return undefined;
+        if (other.extendee !== undefined && other.extendee !== type) {
+          this.unknown(`"${join(other.scope, other.field.name)}" is an extension of "${other.extendee}", not of "${type}"`, part.range);
+          return undefined;
+        }
+        field = other.field;
+        owner = other.scope;
+        written += `.(${part.name})`;
+        continue;
+      }
       const m = this.messages.get(type);
       const wellKnown = m ? undefined : WELL_KNOWN_FIELDS.get(type);
       const next = m?.fields.find((f) => f.name === part.name);
@@ -155,11 +160,26 @@ class Checker {
   }
 
   /**
+   * The extension `written` (in parentheses) names from `scope`, as protoc looks it up: in `scope`, then in each scope
+   * around it; undefined where this file declares none, with the problem at `range` unless an import may declare it.
+   */
+  private extension(written: string, scope: string, range: Range, what = ''): Extension | undefined {
+    const candidates = this.scopesOf(written, scope);
+    const ext = candidates.map((fqn) => this.extensions.get(fqn)).find((x) => x !== undefined);
+    if (!ext && !candidates.some((fqn) => this.context.declaredElsewhere(fqn))) {
+      const shown = written.length > 80 ? `${written.slice(0, 80)}…` : written;
+      this.unknown(`${what}"(${shown})" is unknown: no extension of that name is declared in this file or its imports`, range);
+    }
+    return ext;
+  }
+
+  /**
    * The message type of field `f` of `owner`, which the path goes into with `part`; undefined, with the problem,
    * where a path cannot go into it, and where its type is not known.
    */
   private through(f: FieldNode, owner: string, written: string, part: OptionPathPart): string | undefined {
-    if (f.label === 'repeated' || f.mapKey !== undefined) return this.refuse(written, 'repeated', part, ` (set its messages with an aggregate value: ${written} = { ${part.name}: … })`);
+    const key = part.extension ? `[${part.name}]` : part.name;
+    if (f.label === 'repeated' || f.mapKey !== undefined) return this.refuse(written, 'repeated', part, ` (set its messages with an aggregate value: ${written} = { ${key}: … })`);
     if (f.group) return join(owner, f.group.name);
     if (SCALARS.has(f.type)) return this.refuse(written, `a scalar (${f.type})`, part);
     const t = this.context.resolveType(f.type, owner);
@@ -169,7 +189,7 @@ class Checker {
 
   /** `part` follows `written`, which is `what`: protoc goes into a singular message only. */
   private refuse(written: string, what: string, part: OptionPathPart, hint = ''): undefined {
-    this.unknown(`"${written}" is ${what}, not a singular message: "${part.name}" cannot follow it${hint}`, part.nameRange);
+    this.unknown(`"${written}" is ${what}, not a singular message: "${part.extension ? `(${part.name})` : part.name}" cannot follow it${hint}`, part.nameRange);
     return undefined;
   }
 
