@@ -604,6 +604,7 @@ describe('binder: the values of a custom option', () => {
     'message C { option (opt) = { reps: [1, "x"] m { key: 1 value: "y" } [val.ext]: 9223372036854775808 }; }',
     'message D { option (opt) = { count { } kind: -K1 flag: 1 }; }',
     'message E { option (opt).count = "x"; option (iopt) = { }; option (k) = K9; }',
+    'message P { option (opt) = { count: -1e400 }; }',
   );
   const INT32 = '(int32: -2147483648 to 2147483647)';
 
@@ -632,6 +633,7 @@ describe('binder: the values of a custom option', () => {
       takes('val.Opt.count', 'an int32', '"x"', '(opt).count = "x"', '"x"'),
       takes('val.iopt', 'an int32', 'a message', '(iopt) = { }', '{ }'),
       at('enum "val.Kind" has no value named K9', '(k) = K9', 'K9'),
+      at(`-1e400 is out of range for "val.Opt.count" ${INT32}`, 'count: -1e400', '-1e400'),
     ]);
   });
 
@@ -639,11 +641,35 @@ describe('binder: the values of a custom option', () => {
     const valid = lines(
       text.slice(0, text.indexOf('message A {')),
       'message F { option (opt) = { count: 0x7fffffff u: 0 u64: 18446744073709551615 flag: t kind: 1 d: -inf str: "a" \'b\' reps: [1, 2] inner { s: "x" } m: [{ key: "a" value: 1 }] [val.ext]: -9223372036854775808 }; }',
-      'message G { option (opt) = { count: 1e3 d: 1 kind: K1 flag: False reps: [] }; option (iopt) = - 5; option (k) = K1; option (opt).d = nan; }',
+      'message G { option (opt) = { count: -2e9 d: 1 kind: K1 flag: False reps: [] }; option (iopt) = - 5; option (k) = K1; }',
     );
     assert.deepEqual(problems(bindText(valid)), []);
     assert.deepEqual(problems(bindText(valid.replace('count: 0x7fffffff', 'count: 0x80000000'))), [
       ['invalid-option-value', `0x80000000 is out of range for "val.Opt.count" ${INT32}`, within(valid.replace('count: 0x7fffffff', 'count: 0x80000000'), '0x80000000'), 'error'],
+    ]);
+  });
+
+  test('of a message or an enum of an import, what is known: a message takes no scalar, an enum no string', () => {
+    // The binder keeps an import's names, not its messages' fields nor its enums' values: those are not checked.
+    const imported = lines('syntax = "proto2";', 'package dep;', 'message Ext { optional int32 n = 1; }', 'enum Color { RED = 0; }');
+    const resolver: ImportResolver = { resolve: () => ({ uri: 'file:///dep.proto', text: imported }) };
+    const withImport = lines(
+      'syntax = "proto2";',
+      'package val;',
+      'import "dep.proto";',
+      'import "google/protobuf/descriptor.proto";',
+      'message Opt { optional dep.Ext msg = 1; optional dep.Color color = 2; }',
+      'extend google.protobuf.MessageOptions { optional Opt opt = 50000; optional dep.Ext dep_opt = 50001; }',
+      'message A { option (opt) = { msg: 1 color: "RED" }; }',
+      'message B { option (dep_opt) = 2; }',
+      'message C { option (opt) = { msg { n: 1 } color: 0 }; }',
+      'message D { option (opt) = { color: RED }; }',
+    );
+    const at = (message: string, context: string, needle: string) => ['invalid-option-value', message, within(withImport, context, needle), 'error'];
+    assert.deepEqual(problems(bindText(withImport, resolver)), [
+      at('"val.Opt.msg" takes a message (dep.Ext), not 1', 'msg: 1', '1'),
+      at('"val.Opt.color" takes a value of enum dep.Color, not "RED"', '"RED"', '"RED"'),
+      at('"val.dep_opt" takes a message (dep.Ext), not 2', '(dep_opt) = 2', '2'),
     ]);
   });
 

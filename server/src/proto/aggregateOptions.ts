@@ -245,10 +245,9 @@ class Checker {
 
   /**
    * Checks a value of field `name`, of `type` where it is known: a list only if the field is repeated, and each
-   * value of the type; the entries of a message value by `inner`, by default as those of a message `type`.
+   * value of the type; the entries of a message value by `inner`, else as those of a message `type`.
    */
-  private value(e: AggregateEntry, name: string, type: ValueType | undefined, repeated: boolean,
-    inner = (entries: readonly AggregateEntry[]) => { if (type?.kind === 'message') this.entries(entries, type.fqn); }): void {
+  private value(e: AggregateEntry, name: string, type: ValueType | undefined, repeated: boolean, inner?: (entries: readonly AggregateEntry[]) => void): void {
     if (e.list && !repeated) {
       this.invalid(`"${name}" is not repeated: it takes one value, not a list`, e.valueRange);
       return;
@@ -257,7 +256,8 @@ class Checker {
     for (const v of values) {
       if (v.entries) {
         if (type && type.kind !== 'message') this.invalid(`"${name}" takes ${describe(type)}, not a message`, v.range);
-        else inner(v.entries);
+        else if (inner) inner(v.entries);
+        else if (type) this.entries(v.entries, type.fqn);
       } else if (type) {
         const wrong = scalarProblem(name, type, v.scalar!, v.range);
         if (wrong) this.invalid(wrong.message, wrong.range);

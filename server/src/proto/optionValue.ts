@@ -47,7 +47,7 @@ function problemOf(field: string, type: ValueType, text: string): string | undef
   if (type.kind === 'enum') {
     if (name && unsigned !== text) return mismatch;
     if (name) return type.values && !type.values.includes(text) ? `enum "${type.fqn}" has no value named ${text}` : undefined;
-    return integerProblem(field, `enum ${type.fqn}`, INT32, false, text, mismatch);
+    return integerProblem(field, `enum ${type.fqn}`, INT32, text, mismatch);
   }
   switch (type.type) {
     case 'string': case 'bytes': return mismatch;
@@ -56,11 +56,11 @@ function problemOf(field: string, type: ValueType, text: string): string | undef
   }
   const range = INT_RANGES[type.type];
   if (!range) return undefined;
-  return name ? mismatch : integerProblem(field, type.type, range, type.type.startsWith('u') || type.type.startsWith('fixed'), text, mismatch);
+  return name ? mismatch : integerProblem(field, type.type, range, text, mismatch);
 }
 
 /** An integer literal's problem for a field whose values are `range`: not an integer, or out of that range. */
-function integerProblem(field: string, what: string, range: readonly [bigint, bigint], unsigned: boolean, text: string, mismatch: string): string | undefined {
+function integerProblem(field: string, what: string, range: readonly [bigint, bigint], text: string, mismatch: string): string | undefined {
   const compact = text.replace(/\s+/g, '');
   let v = integer(compact);
   if (v === undefined) {
@@ -68,12 +68,13 @@ function integerProblem(field: string, what: string, range: readonly [bigint, bi
     const power = /^([-+]?)(\d+)[eE]\+?(\d+)$/.exec(compact);
     if (power) {
       const digits = BigInt(power[2]!);
-      // Past 10^40 no integer type holds it (the exponent is not raised further: `1e99999999` is one token).
-      const exponent = Number(power[3]);
-      v = digits === 0n ? 0n : exponent > 40 ? range[1] + 1n : digits * 10n ** BigInt(exponent);
+      // Past 10^40 no integer type holds it, of either sign (the exponent is not raised further: `1e99999999` is one token).
+      const exponent = Math.min(Number(power[3]), 41);
+      v = digits * 10n ** BigInt(exponent);
       if (power[1] === '-') v = -v;
     } else return FLOAT.test(compact) ? mismatch : undefined;
   }
-  const out = v < range[0] || v > range[1] || (unsigned && compact.startsWith('-'));
+  // buf refuses `-0` for an unsigned integer too.
+  const out = v < range[0] || v > range[1] || (range[0] === 0n && compact.startsWith('-'));
   return out ? `${text} is out of range for "${field}" (${what}: ${range[0]} to ${range[1]})` : undefined;
 }
