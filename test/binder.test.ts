@@ -582,6 +582,118 @@ describe('binder: the keys of a custom option\'s aggregate value', () => {
   });
 });
 
+// buf 1.75: "mismatched types", "literal out of range for `int32`", "cannot find `K9` in this scope", at the value (a
+// list's `[ … ]` for a field that is not repeated, a message's `{ … }` for one that is no message; a signed name, `-K1`,
+// without its sign), in an aggregate and as an option's own value. Checked with buf, line and column for each.
+describe('binder: the values of a custom option', () => {
+  const text = lines(
+    'syntax = "proto2";',
+    'package val;',
+    'import "google/protobuf/descriptor.proto";',
+    'enum Kind { K0 = 0; K1 = 1; }',
+    'message Inner { optional string s = 1; }',
+    'message Opt {',
+    '  optional int32 count = 1; optional bool flag = 2; optional Kind kind = 3; optional Inner inner = 4;',
+    '  optional uint32 u = 5; optional uint64 u64 = 6; optional double d = 7; optional string str = 8;',
+    '  repeated int32 reps = 9; map<string, int32> m = 10; extensions 100 to 200;',
+    '}',
+    'extend Opt { optional int64 ext = 100; }',
+    'extend google.protobuf.MessageOptions { optional Opt opt = 50000; optional int32 iopt = 50001; optional Kind k = 50002; }',
+    'message A { option (opt) = { count: "x" flag: 3 kind: K9 inner: 1 str: abc d: "1" }; }',
+    'message B { option (opt) = { count: [1, 2] inner: "x" u: -1 u64: 18446744073709551616 reps: 1.5 }; }',
+    'message C { option (opt) = { reps: [1, "x"] m { key: 1 value: "y" } [val.ext]: 9223372036854775808 }; }',
+    'message D { option (opt) = { count { } kind: -K1 flag: 1 }; }',
+    'message E { option (opt).count = "x"; option (iopt) = { }; option (k) = K9; }',
+    'message P { option (opt) = { count: -1e400 }; }',
+  );
+  const INT32 = '(int32: -2147483648 to 2147483647)';
+
+  test('a value not of its field\'s type is invalid-option-value where buf reports it', () => {
+    const at = (message: string, context: string, needle: string) => ['invalid-option-value', message, within(text, context, needle), 'error'];
+    const takes = (field: string, what: string, value: string, context: string, needle = value) => at(`"${field}" takes ${what}, not ${value}`, context, needle);
+    assert.deepEqual(problems(bindText(text)), [
+      takes('val.Opt.count', 'an int32', '"x"', 'count: "x"'),
+      takes('val.Opt.flag', 'a bool', '3', 'flag: 3'),
+      at('enum "val.Kind" has no value named K9', 'kind: K9', 'K9'),
+      takes('val.Opt.inner', 'a message (val.Inner)', '1', 'inner: 1'),
+      takes('val.Opt.str', 'a string', 'abc', 'str: abc'),
+      takes('val.Opt.d', 'a double', '"1"', 'd: "1"'),
+      at('"val.Opt.count" is not repeated: it takes one value, not a list', 'count: [1, 2]', '[1, 2]'),
+      takes('val.Opt.inner', 'a message (val.Inner)', '"x"', 'inner: "x"'),
+      at('-1 is out of range for "val.Opt.u" (uint32: 0 to 4294967295)', 'u: -1', '-1'),
+      at('18446744073709551616 is out of range for "val.Opt.u64" (uint64: 0 to 18446744073709551615)', 'u64: 18446744073709551616', '18446744073709551616'),
+      takes('val.Opt.reps', 'an int32', '1.5', 'reps: 1.5'),
+      takes('val.Opt.reps', 'an int32', '"x"', '[1, "x"]'),
+      takes('val.Opt.MEntry.key', 'a string', '1', 'key: 1'),
+      takes('val.Opt.MEntry.value', 'an int32', '"y"', 'value: "y"'),
+      at('9223372036854775808 is out of range for "val.ext" (int64: -9223372036854775808 to 9223372036854775807)', '[val.ext]: 9223372036854775808', '9223372036854775808'),
+      takes('val.Opt.count', 'an int32', 'a message', 'count { }', '{ }'),
+      takes('val.Opt.kind', 'a value of enum val.Kind', '-K1', 'kind: -K1', 'K1'),
+      takes('val.Opt.flag', 'a bool', '1', 'flag: 1'),
+      takes('val.Opt.count', 'an int32', '"x"', '(opt).count = "x"', '"x"'),
+      takes('val.iopt', 'an int32', 'a message', '(iopt) = { }', '{ }'),
+      at('enum "val.Kind" has no value named K9', '(k) = K9', 'K9'),
+      at(`-1e400 is out of range for "val.Opt.count" ${INT32}`, 'count: -1e400', '-1e400'),
+    ]);
+  });
+
+  test('values buf takes are error-free: bounds, hex, t and f, an enum\'s number, inf, adjacent strings, an exponent', () => {
+    const valid = lines(
+      text.slice(0, text.indexOf('message A {')),
+      'message F { option (opt) = { count: 0x7fffffff u: 0 u64: 18446744073709551615 flag: t kind: 1 d: -inf str: "a" \'b\' reps: [1, 2] inner { s: "x" } m: [{ key: "a" value: 1 }] [val.ext]: -9223372036854775808 }; }',
+      'message G { option (opt) = { count: -2e9 d: 1 kind: K1 flag: False reps: [] }; option (iopt) = - 5; option (k) = K1; }',
+    );
+    assert.deepEqual(problems(bindText(valid)), []);
+    assert.deepEqual(problems(bindText(valid.replace('count: 0x7fffffff', 'count: 0x80000000'))), [
+      ['invalid-option-value', `0x80000000 is out of range for "val.Opt.count" ${INT32}`, within(valid.replace('count: 0x7fffffff', 'count: 0x80000000'), '0x80000000'), 'error'],
+    ]);
+  });
+
+  test('of a message or an enum of an import, what is known: a message takes no scalar, an enum no string', () => {
+    // The binder keeps an import's names, not its messages' fields nor its enums' values: those are not checked.
+    const imported = lines('syntax = "proto2";', 'package dep;', 'message Ext { optional int32 n = 1; }', 'enum Color { RED = 0; }');
+    const resolver: ImportResolver = { resolve: () => ({ uri: 'file:///dep.proto', text: imported }) };
+    const withImport = lines(
+      'syntax = "proto2";',
+      'package val;',
+      'import "dep.proto";',
+      'import "google/protobuf/descriptor.proto";',
+      'message Opt { optional dep.Ext msg = 1; optional dep.Color color = 2; }',
+      'extend google.protobuf.MessageOptions { optional Opt opt = 50000; optional dep.Ext dep_opt = 50001; }',
+      'message A { option (opt) = { msg: 1 color: "RED" }; }',
+      'message B { option (dep_opt) = 2; }',
+      'message C { option (opt) = { msg { n: 1 } color: 0 }; }',
+      'message D { option (opt) = { color: RED }; }',
+    );
+    const at = (message: string, context: string, needle: string) => ['invalid-option-value', message, within(withImport, context, needle), 'error'];
+    assert.deepEqual(problems(bindText(withImport, resolver)), [
+      at('"val.Opt.msg" takes a message (dep.Ext), not 1', 'msg: 1', '1'),
+      at('"val.Opt.color" takes a value of enum dep.Color, not "RED"', '"RED"', '"RED"'),
+      at('"val.dep_opt" takes a message (dep.Ext), not 2', '(dep_opt) = 2', '2'),
+    ]);
+  });
+
+  test('on a released api.proto with options of its own', NEEDS_CORPUS, () => {
+    const GO_PACKAGE = 'option go_package = "k8s.io/cri-api/pkg/apis/runtime/v1";\n';
+    const declared = replaceOnce(corpusText('v0.36.3'), GO_PACKAGE, GO_PACKAGE + lines(
+      'import "google/protobuf/descriptor.proto";',
+      'message Limits { int32 max = 1; Protocol protocol = 2; repeated Limits list = 3; }',
+      'extend google.protobuf.MessageOptions { Limits limits = 50000; }\n',
+    ));
+    const MESSAGE = 'message VersionRequest {\n';
+    const withOption = (option: string): string => replaceOnce(declared, MESSAGE, `${MESSAGE}    ${option}\n`);
+    const spots = (option: string): [string, string, Range][] => bindText(withOption(option)).problems.map((p) => [p.code, p.message, p.range]);
+    const refused = (option: string, message: string, value: string): void => {
+      assert.deepEqual(spots(option), [['invalid-option-value', message, within(withOption(option), `    ${option}`, value)]], option);
+    };
+    refused('option (limits) = { max: "ten" };', '"runtime.v1.Limits.max" takes an int32, not "ten"', '"ten"');
+    refused('option (limits) = { protocol: SCTTP };', 'enum "runtime.v1.Protocol" has no value named SCTTP', 'SCTTP');
+    refused('option (limits) = { list: [{ max: 4294967296 }] };', `4294967296 is out of range for "runtime.v1.Limits.max" ${INT32}`, '4294967296');
+    refused('option (limits).protocol = { };', '"runtime.v1.Limits.protocol" takes a value of enum runtime.v1.Protocol, not a message', '{ }');
+    assert.deepEqual(spots('option (limits) = { max: 1 protocol: SCTP list: [{ protocol: 0 }, { max: -1 }] };'), []);
+  });
+});
+
 // protoc: "Option field "(opt).nope" is not a field or extension of message "Opt"", "Option "(opt).count.x" is an
 // atomic type, not a message"; buf: "cannot find message field `nope` in `my.Opt`" at the `.` before the name, and
 // "expected singular message, found scalar type `int32`" (enum type, repeated) at the name that follows. Checked with
@@ -662,6 +774,82 @@ describe('binder: the path of a custom option into its value', () => {
     assert.deepEqual(spots('(limits).inner.maximum = 1'), [['unknown-option', 'message type "runtime.v1.Limits" has no field named "maximum"', within(withOption('(limits).inner.maximum = 1'), '.maximum')]]);
     assert.deepEqual(spots('(limits).max.value = 1'), [['unknown-option', '"(limits).max" is a scalar (int64), not a singular message: "value" cannot follow it', within(withOption('(limits).max.value = 1'), 'value = 1', 'value')]]);
     assert.deepEqual(spots('(limits).inner.max = 1, (runtime.v1.limits).max = 2'), []);
+  });
+});
+
+// buf 1.75: "cannot find `nope` in this scope" at the name in the parentheses, "expected `my.Opt` extension, found
+// message extension in `my.Inner`" from the `.` before the parentheses to their end, "expected singular message" at
+// the part in parentheses, or at the part after it. Checked with buf, line and column for each.
+describe('binder: an extension in the path of a custom option, `(my.opt).(my.ext).s`', () => {
+  const text = lines(
+    'syntax = "proto2";',
+    'package my;',
+    'import "google/protobuf/descriptor.proto";',
+    'message Opt { optional int32 count = 1; optional Inner inner = 2; extensions 100 to 200; }',
+    'message Inner { optional string s = 1; extensions 100 to 200; }',
+    'extend Opt { optional Inner ext = 100; optional int32 iext = 101; repeated Inner rext = 102; }',
+    'extend Inner { optional int32 in_ext = 100; }',
+    'message Holder { extend Opt { optional Inner held = 110; } }',
+    'extend google.protobuf.MessageOptions { optional Opt opt = 50000; }',
+    'message B { option (opt).(nope).s = "x"; }',
+    'message C { option (opt).(in_ext) = 1; }',
+    'message D { option (opt).(ext).nope = 1; }',
+    'message F { option (opt).count.(ext) = 1; }',
+    'message H { option (opt).(held).s = "y"; }',
+    'message I { option (opt).(iext).x = 1; }',
+    'message J { option (opt).(rext).s = "x"; }',
+    'message L { option (opt).(iext) = "x"; }',
+    'message M { option (opt).(.my.ext) = { s: 1 }; }',
+    'message O { option (opt).(Opt) = 1; }',
+  );
+
+  test('one that is not found, or extends another message, and a path that cannot go on, are refused where buf says', () => {
+    const at = (code: string, message: string, context: string, needle: string) => [code, message, within(text, context, needle), 'error'];
+    const unknown = (name: string, context: string) => at('unknown-option', `"(${name})" is unknown: no extension of that name is declared in this file or its imports`, context, name);
+    const cannotFollow = (written: string, what: string, context: string, key: string, hint = '') =>
+      at('unknown-option', `"${written}" is ${what}, not a singular message: "${key}" cannot follow it${hint}`, context, key);
+    assert.deepEqual(problems(bindText(text)), [
+      unknown('nope', '(opt).(nope)'),
+      at('unknown-option', '"my.in_ext" is an extension of "my.Inner", not of "my.Opt"', '(opt).(in_ext)', '.(in_ext)'),
+      at('unknown-option', 'message type "my.Inner" has no field named "nope"', '(opt).(ext).nope', '.nope'),
+      cannotFollow('(opt).count', 'a scalar (int32)', '(opt).count.(ext)', '(ext)'),
+      unknown('held', '(opt).(held)'),
+      cannotFollow('(opt).(iext)', 'a scalar (int32)', '.x = 1', 'x'),
+      cannotFollow('(opt).(rext)', 'repeated', '(opt).(rext).s', 's', ' (set its messages with an aggregate value: (opt).(rext) = { s: … })'),
+      at('invalid-option-value', '"my.iext" takes an int32, not "x"', '(opt).(iext) = "x"', '"x"'),
+      at('invalid-option-value', '"my.Inner.s" takes a string, not 1', '{ s: 1 }', '1'),
+      unknown('Opt', '(opt).(Opt)'),
+    ]);
+  });
+
+  test('one of the message before it, from the option\'s scope, qualified or not, with spaces, is followed as buf follows it', () => {
+    const valid = lines(
+      text.slice(0, text.indexOf('message B {')),
+      'message Z { option (opt).(ext).s = "x"; option (opt).(Holder.held).s = "y"; option (opt).( my.ext ).(in_ext) = 2;',
+      '  option (opt).inner.(in_ext) = 1; option (opt).(.my.iext) = 3; }',
+      'message Z2 { option (opt).(ext) = { s: "z" }; }',
+      'message Holder2 { extend Opt { optional Inner held2 = 111; } message N { option (opt).(held2).s = "w"; } }',
+    );
+    assert.deepEqual(problems(bindText(valid)), []);
+  });
+
+  test('on a released api.proto with options of its own', NEEDS_CORPUS, () => {
+    const GO_PACKAGE = 'option go_package = "k8s.io/cri-api/pkg/apis/runtime/v1";\n';
+    const declared = replaceOnce(corpusText('v0.36.3'), GO_PACKAGE, GO_PACKAGE + lines(
+      'import "google/protobuf/descriptor.proto";',
+      'extend google.protobuf.MessageOptions { google.protobuf.FieldOptions field_defaults = 50000; int32 level = 50001; }',
+      'extend google.protobuf.FieldOptions { int32 weight = 50002; }\n',
+    ));
+    const MESSAGE = 'message VersionRequest {\n';
+    const withOption = (option: string): string => replaceOnce(declared, MESSAGE, `${MESSAGE}    ${option}\n`);
+    const spots = (option: string): [string, string, Range][] => bindText(withOption(option)).problems.map((p) => [p.code, p.message, p.range]);
+    const refused = (option: string, code: string, message: string, needle: string): void => {
+      assert.deepEqual(spots(option), [[code, message, within(withOption(option), `    ${option}`, needle)]], option);
+    };
+    refused('option (field_defaults).(level) = 1;', 'unknown-option', '"runtime.v1.level" is an extension of "google.protobuf.MessageOptions", not of "google.protobuf.FieldOptions"', '.(level)');
+    refused('option (field_defaults).(wieght) = 1;', 'unknown-option', '"(wieght)" is unknown: no extension of that name is declared in this file or its imports', 'wieght');
+    refused('option (field_defaults).(weight) = "heavy";', 'invalid-option-value', '"runtime.v1.weight" takes an int32, not "heavy"', '"heavy"');
+    assert.deepEqual(spots('option (field_defaults).(runtime.v1.weight) = 1;'), []);
   });
 });
 

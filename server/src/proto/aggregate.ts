@@ -1,6 +1,7 @@
 // Aggregate option values (`{ a: 1, b { c: "x" } }`, protobuf's text format) read as a tree of keys: what protoc
-// checks of one against the option's message type (every key a field, or an extension, of the message it is in)
-// needs its keys, where each is written, and the entries of each message value. Scalar values are kept as text.
+// checks of one against the option's message type (every key a field, or an extension, of the message it is in, and
+// every value of the field's type) needs its keys, where each key and value is written, and the entries of each
+// message value. Scalar values are kept as text.
 
 import type { OptionNode, Range } from './ast';
 import { tokenize, type Token } from './lexer';
@@ -14,10 +15,19 @@ export interface AggregateEntry {
   readonly range: Range;
   /** A scalar value as written (`IMPLICIT`, `"x"`, `-1`); undefined for a message or a list. */
   readonly scalar?: string;
-  /** Where that scalar value is written. */
-  readonly valueRange?: Range;
+  /** Where the value is written: a scalar, a message's `{ … }`, a list's `[ … ]`. */
+  readonly valueRange: Range;
   /** The entries of each message of the value: one for `k { … }`, one for each message of a list `k: [{ … }, { … }]`. */
   readonly messages: readonly (readonly AggregateEntry[])[];
+  /** The elements of a list value `k: [1, 2]`, in order; undefined for another value. */
+  readonly list?: readonly AggregateElement[];
+}
+
+/** One element of a list: a scalar, or a message and its entries. */
+export interface AggregateElement {
+  readonly scalar?: string;
+  readonly entries?: readonly AggregateEntry[];
+  readonly range: Range;
 }
 
 /**
@@ -113,24 +123,34 @@ class Reader {
       range = first.range;
     } else throw NOT_TEXT_FORMAT;
     const colon = this.eat(':');
-    const messages: AggregateEntry[][] = [];
-    if (this.is('{') || this.is('<')) messages.push(this.message(this.next().text === '{' ? '}' : '>'));
-    else if (!colon) throw NOT_TEXT_FORMAT;
-    else if (this.eat('[')) {
+    if (this.is('{') || this.is('<')) {
+      const value = this.messageValue();
+      return { name, extension, range, valueRange: value.range, messages: [value.entries!] };
+    }
+    if (!colon) throw NOT_TEXT_FORMAT;
+    if (this.is('[')) {
+      const open = this.next();
+      const list: AggregateElement[] = [];
       while (!this.eat(']')) {
-        if (this.is('{') || this.is('<')) messages.push(this.message(this.next().text === '{' ? '}' : '>'));
-        else this.scalar();
+        list.push(this.is('{') || this.is('<') ? this.messageValue() : this.scalar());
         this.eat(',');
       }
-    } else {
-      const { text, range: valueRange } = this.scalar();
-      return { name, extension, range, scalar: text, valueRange, messages };
+      const messages = list.flatMap((v) => (v.entries ? [v.entries] : []));
+      return { name, extension, range, valueRange: { start: open.startPos, end: this.tokens[this.k - 1]!.endPos }, messages, list };
     }
-    return { name, extension, range, messages };
+    const { scalar, range: valueRange } = this.scalar();
+    return { name, extension, range, scalar, valueRange, messages: [] };
+  }
+
+  /** A message value `{ … }` or `< … >`, from its opening token to its closing one. */
+  private messageValue(): AggregateElement {
+    const open = this.next();
+    const entries = this.message(open.text === '{' ? '}' : '>');
+    return { entries, range: { start: open.startPos, end: this.tokens[this.k - 1]!.endPos } };
   }
 
   /** A number (signed or not), an identifier, or adjacent strings, and where it is written. */
-  private scalar(): { text: string; range: Range } {
+  private scalar(): { scalar: string; range: Range } {
     const first = this.cur;
     let text = '';
     if (this.is('-') || this.is('+')) text = this.next().text;
@@ -143,6 +163,6 @@ class Reader {
       }
     } else if (t.kind === 'ident' || t.kind === 'int' || t.kind === 'float') text += t.text;
     else throw NOT_TEXT_FORMAT;
-    return { text, range: { start: first!.startPos, end: t.endPos } };
+    return { scalar: text, range: { start: first!.startPos, end: t.endPos } };
   }
 }

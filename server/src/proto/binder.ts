@@ -367,7 +367,7 @@ class Binder {
       const d = SCALARS.has(written) ? undefined : this.resolveType(written, scope);
       return d?.kind === 'message' || d?.kind === 'enum' ? { kind: d.kind, fqn: d.fqn } : undefined;
     };
-    for (const p of customOptionProblems(this.customOptions, this.ast, this.pkg, { resolveType, declaredElsewhere })) this.problem('unknown-option', p.message, p.range, 'error');
+    for (const p of customOptionProblems(this.customOptions, this.ast, this.pkg, { resolveType, declaredElsewhere })) this.problem(p.code, p.message, p.range, 'error');
   }
 
   private problem(code: string, message: string, range: Range, severity: Severity): void {

@@ -4,7 +4,8 @@
 
 import type { FieldDef } from './model';
 
-const INT_RANGES: Record<string, readonly [bigint, bigint]> = {
+/** The values each integer type holds. */
+export const INT_RANGES: Record<string, readonly [bigint, bigint]> = {
   int32: [-(2n ** 31n), 2n ** 31n - 1n], sint32: [-(2n ** 31n), 2n ** 31n - 1n], sfixed32: [-(2n ** 31n), 2n ** 31n - 1n],
   int64: [-(2n ** 63n), 2n ** 63n - 1n], sint64: [-(2n ** 63n), 2n ** 63n - 1n], sfixed64: [-(2n ** 63n), 2n ** 63n - 1n],
   uint32: [0n, 2n ** 32n - 1n], fixed32: [0n, 2n ** 32n - 1n],
@@ -12,7 +13,7 @@ const INT_RANGES: Record<string, readonly [bigint, bigint]> = {
 };
 
 /** Decimal, hex or octal, as protoc writes integers; undefined for anything else. */
-function integer(text: string): bigint | undefined {
+export function integer(text: string): bigint | undefined {
   const m = /^([-+]?)(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)$/.exec(text);
   if (!m) return undefined;
   const digits = m[2]!;

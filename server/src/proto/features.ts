@@ -204,8 +204,8 @@ function forEachFeature(options: readonly OptionNode[], each: (feature: string, 
     if (o.name.startsWith('features.')) each(o.name.slice('features.'.length), o.value, o, o.nameRange, o.valueRange);
     else if (o.name === 'features') {
       for (const e of aggregateOf(o) ?? []) {
-        if (e.scalar !== undefined && !e.extension) each(e.name, e.scalar, o, e.range, e.valueRange!);
-        else if (e.extension) for (const m of e.messages) for (const f of m) if (f.scalar !== undefined && !f.extension) each(`(${e.name}).${f.name}`, f.scalar, o, f.range, f.valueRange!);
+        if (e.scalar !== undefined && !e.extension) each(e.name, e.scalar, o, e.range, e.valueRange);
+        else if (e.extension) for (const m of e.messages) for (const f of m) if (f.scalar !== undefined && !f.extension) each(`(${e.name}).${f.name}`, f.scalar, o, f.range, f.valueRange);
       }
     }
   }

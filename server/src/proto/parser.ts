@@ -456,16 +456,22 @@ class Parser {
     const custom = this.is('(');
     for (;;) {
       if (this.is('(')) {
-        path?.push(this.cur);
+        const open = this.cur;
+        // An extension in the path (`(b)` of `(a).(b).c`) goes into it whole: its tokens are kept until its `)`.
+        const pinned = this.pinned;
+        if (path) this.pinned = Math.min(pinned, open.index);
         this.next();
         // `option (` being typed above a declaration or a field: `(` needs its `)` before any `=`.
         if (this.startsLineDeclaration()) {
+          this.pinned = pinned;
           this.expected('an option name');
           return undefined;
         }
         const inner = this.fullIdent('an option name');
         if (!this.eat(')')) this.expected("')'");
         name += `(${inner?.name ?? ''})`;
+        if (path) for (let k = open.index; k <= this.prevTok().index; k++) path.push(this.at(k));
+        this.pinned = pinned;
       } else if (this.cur.kind === 'ident') {
         path?.push(this.cur);
         name += this.next().text;
