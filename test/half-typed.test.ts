@@ -229,6 +229,44 @@ test('an aggregate option value typed without its `}` ends before the next decla
   assert.deepEqual(misplaced, [], 'errors away from the typed lines');
 });
 
+const VERSION_REQUEST_LAST = `${VERSION_REQUEST}    // Version of the kubelet runtime API.\n    string version = 1;\n`;
+
+/**
+ * An aggregate option value typed without its `}` as the last member of a block: the next line is the block's `}`
+ * (of a message, a nested enum, a service, an rpc's options), which is not the value's.
+ */
+const LAST_MEMBER_AGGREGATE: [anchor: string, typed: string][] = [
+  [VERSION_REQUEST_LAST, '    option (x) = {\n'],
+  [VERSION_REQUEST_LAST, '    option (x) = { a: 1\n'],
+  [VERSION_REQUEST_LAST, '    option (x) = {\n        a {\n            b: 1\n'],
+  [VERSION_REQUEST_LAST, '    string foo = 9 [(x) = {\n'],
+  ['        Localhost = 2;\n', '        option (x) = {\n'],
+  ['        Localhost = 2;\n', '        FOO = 3 [(x) = {\n'],
+  ['    rpc ImageFsInfo(ImageFsInfoRequest) returns (ImageFsInfoResponse) {}\n', '    option (x) = {\n'],
+  [VERSION_RPC_BODY, '\n        option (x) = {\n    '],
+];
+
+test('an aggregate option value typed without its `}` as the last member of a block leaves the block its `}`, with the error where it is typed', NEEDS_CORPUS, () => {
+  const released = newestCorpusText();
+  const releasedNames = declarations(bind(parse(released), 'released.proto').model);
+  const lost: string[] = [];
+  const misplaced: string[] = [];
+  for (const [anchor, typed] of LAST_MEMBER_AGGREGATE) {
+    const text = replaceOnce(released, anchor, anchor + typed);
+    const label = typed.trim().split('\n')[0];
+    const lineAt = (offset: number): number => text.slice(0, offset).split('\n').length - 1;
+    // From the value's `{` to the last line typed.
+    const lines = [lineAt(text.indexOf('(x) = {')), lineAt(text.indexOf(anchor) + anchor.length + typed.trimEnd().length)];
+    const ast = parse(text);
+    assert.notDeepEqual(ast.errors, [], `${JSON.stringify(typed)}: a syntax error`);
+    for (const e of ast.errors) if (e.range.start.line < lines[0]! || e.range.start.line > lines[1]!) misplaced.push(`${label}: line ${e.range.start.line + 1}: ${e.message}`);
+    const kept = declarations(bind(ast, 'typed.proto').model);
+    for (const n of releasedNames) if (!kept.has(n)) lost.push(`${label}: ${n}`);
+  }
+  assert.deepEqual(lost, [], 'released declarations lost');
+  assert.deepEqual(misplaced, [], 'errors away from the value being typed');
+});
+
 /** A `{` typed in the middle of a line where it opens no block, and what follows it on that line so far. */
 const MID_LINE_BRACE: [anchor: string, typed: string][] = [
   [VERSION_RPC, '    oneof x { string a = 1;'],

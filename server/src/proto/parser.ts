@@ -557,10 +557,17 @@ class Parser {
    * The current token ends an aggregate value whose `}` is not typed yet (`option (x) = {` above the next rpc), with
    * `depth` of its `{` open: it starts a line and a declaration at or left of the option's `statement`, which no
    * text-format key does (`name: value`, `name {`), and the text has at least as many `{` without their `}`. Taken
-   * into the value, the declarations up to the enclosing block's `}` would look deleted.
+   * into the value, the declarations up to the enclosing block's `}` would look deleted. Typed as the block's last
+   * member, the next line is the block's `}`: a `}` that starts its line left of the option's column is the block's,
+   * not the value's, which would leave the block unclosed and show the error on that `}` instead of where the author
+   * types.
    */
   private endsAggregate(statement: Token, depth: number): boolean {
-    return this.startsLineDeclaration() && this.atOrLeftOf(this.cur, this.column(statement)) && this.closeUnclosed(depth);
+    const col = this.column(statement);
+    const ends = this.is('}')
+      ? this.cur.line > this.prevTok().line && col > 0 && this.atOrLeftOf(this.cur, col - 1)
+      : this.startsLineDeclaration() && this.atOrLeftOf(this.cur, col);
+    return ends && this.closeUnclosed(depth);
   }
 
   /** `[a = 1, (b).c = "x"]` after a field or enum value that starts with `statement`. */
