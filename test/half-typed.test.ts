@@ -267,6 +267,37 @@ test('an aggregate option value typed without its `}` as the last member of a bl
   assert.deepEqual(misplaced, [], 'errors away from the value being typed');
 });
 
+/**
+ * A broken statement with a second `{` (an aggregate value, a nested declaration) on its line or below it, typed so
+ * far: an rpc and its options in a message or an enum, or its name missing in a service; `message X { mesage Y {`.
+ */
+const LATER_BRACE: [anchor: string, typed: string][] = [
+  [VERSION_RESPONSE_BODY, '    rpc Foo(A) returns (B) {\n        option (x) = {'],
+  [VERSION_RESPONSE_BODY, '    rpc Foo(A) returns (B) {\n        option (x) = {\n            a: 1'],
+  [UDP, '    rpc Foo(A) returns (B) {\n        option (x) = {'],
+  [RUNTIME_SERVICE, '    rpc (A) returns (B) {\n        option (x) = {'],
+  [RUNTIME_SERVICE, '    rpc Foo(A) returns B) {\n        option (x) = {'],
+  [VERSION_RESPONSE_BODY, '    string X {\n        option (y) = {'],
+  [UDP, '    FOO {\n        option (x) = {'],
+  [VERSION_RESPONSE_BODY, '    message X { mesage Y {\n        option (y) = {'],
+  [VERSION_RESPONSE_BODY, '    message X { mesage Y {\n        option (y) = 1;'],
+  [VERSION_RESPONSE_BODY, '    message X { mesage Y {\n        a: 1'],
+];
+
+test('a later `{` of a broken statement is not skipped as a block: the released declarations after it stay', NEEDS_CORPUS, () => {
+  const released = newestCorpusText();
+  const releasedNames = declarations(bind(parse(released), 'released.proto').model);
+  const lost: string[] = [];
+  const misplaced: string[] = [];
+  for (const c of LATER_BRACE) {
+    const r = typedIn(released, releasedNames, c);
+    lost.push(...r.lost);
+    misplaced.push(...r.misplaced);
+  }
+  assert.deepEqual(lost, [], 'released declarations lost');
+  assert.deepEqual(misplaced, [], 'errors away from the typed lines');
+});
+
 /** A `{` typed in the middle of a line where it opens no block, and what follows it on that line so far. */
 const MID_LINE_BRACE: [anchor: string, typed: string][] = [
   [VERSION_RPC, '    oneof x { string a = 1;'],

@@ -32,6 +32,7 @@ const FIELD_MAX = 536870911;
 const LABELS = new Set(['optional', 'repeated', 'required']);
 const enum Digit { D0 = 48, D9 = 57 }
 const TAB = 9;
+const SPACE = 32;
 /** Tab stops for the columns that recovery compares (see `column`). */
 const TAB_WIDTH = 4;
 /** How many tokens after a `{` typedInto reads for the end of its line. */
@@ -178,15 +179,19 @@ class Parser {
    * Skips to just after the next `;` or to the next `}` of the current depth; skips nested blocks whole. Stops
    * before a declaration that starts a later line: the broken statement is one being typed (`reserved 2 t`), not
    * that one. Unless `wholeBlocks` (a block nested too deep), the statement's first `{` may be a stray one, at the
-   * end of its line or before what is typed after it there (`strayBrace`).
+   * end of its line or before what is typed after it there (`strayBrace`), and so may its later ones: a declaration
+   * on a later line at or left of the statement's line's indentation is the enclosing block's, not one in its braces
+   * (`rpc Foo(A) returns (B) {` in a message, an aggregate `option (x) = {` typed below it).
    */
   private skipStatement(wholeBlocks = false): void {
     let depth = 0;
     const line = this.cur.line;
+    const indentation = wholeBlocks ? -1 : this.column(this.cur, true);
     // The line of the statement's first `{`, until the next line shows whether it is a stray one.
     let braceLine = -1;
     while (this.cur.kind !== 'eof') {
       if (depth === 0 && this.cur.line > line && this.startsLineDeclaration()) return;
+      if (depth > 0 && this.cur.line > line && this.atOrLeftOf(this.cur, indentation) && this.strayBrace(depth)) return;
       if (braceLine >= 0 && this.cur.line > braceLine) {
         if (this.strayBrace(depth)) return;
         braceLine = -1;
@@ -770,11 +775,15 @@ class Parser {
    * left of the fields indented by four spaces after it (ExecSyncResponse in cri-api indents its comments with a
    * tab). Tab stops of 4, as VS Code sets them by default, also fit the files: cri-api indents a level by four spaces
    * and, where it uses a tab (PsiStats' fields), by one tab, so a tab-indented line is at the level of one indented
-   * by four spaces, not to the right of it as with protoc's count of 8.
+   * by four spaces, not to the right of it as with protoc's count of 8. `indentation`: where the line's text starts.
    */
-  private column(t: Token): number {
+  private column(t: Token, indentation = false): number {
     let col = 0;
-    for (let k = t.start - t.character; k < t.start; k++) col = this.text.charCodeAt(k) === TAB ? col + TAB_WIDTH - (col % TAB_WIDTH) : col + 1;
+    for (let k = t.start - t.character; k < t.start; k++) {
+      const c = this.text.charCodeAt(k);
+      if (indentation && c !== TAB && c !== SPACE) break;
+      col = c === TAB ? col + TAB_WIDTH - (col % TAB_WIDTH) : col + 1;
+    }
     return col;
   }
 
