@@ -298,6 +298,34 @@ test('a later `{` of a broken statement is not skipped as a block: the released 
   assert.deepEqual(misplaced, [], 'errors away from the typed lines');
 });
 
+/**
+ * A declaration that cannot be in a service or an enum typed into it with its body indented on the lines below, typed
+ * so far (`message X { message Y {` on one line, or its nested declaration on the next).
+ */
+const INDENTED_BODY: [anchor: string, typed: string][] = [
+  [RUNTIME_SERVICE, '    message X {\n        string a = 1;'],
+  [VERSION_RPC, '    message X {\n        string a = 1;\n        string b = 2;'],
+  [RUNTIME_SERVICE, '    message X {\n        message Y {'],
+  [RUNTIME_SERVICE, '    message X { message Y {\n        string a = 1;'],
+  [RUNTIME_SERVICE, '    enum E {\n        E_UNSPECIFIED = 0;'],
+  [UDP, '    message X {\n        message Y {'],
+  [UDP, '    message X { mesage Y {\n        option (y) = {'],
+];
+
+test('a declaration typed into a service or an enum with its body indented below it does not end the service or enum', NEEDS_CORPUS, () => {
+  const released = newestCorpusText();
+  const releasedNames = declarations(bind(parse(released), 'released.proto').model);
+  const lost: string[] = [];
+  const misplaced: string[] = [];
+  for (const c of INDENTED_BODY) {
+    const r = typedIn(released, releasedNames, c);
+    lost.push(...r.lost);
+    misplaced.push(...r.misplaced);
+  }
+  assert.deepEqual(lost, [], 'released declarations lost');
+  assert.deepEqual(misplaced, [], 'errors away from the typed lines');
+});
+
 /** A `{` typed in the middle of a line where it opens no block, and what follows it on that line so far. */
 const MID_LINE_BRACE: [anchor: string, typed: string][] = [
   [VERSION_RPC, '    oneof x { string a = 1;'],

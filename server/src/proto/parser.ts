@@ -35,8 +35,8 @@ const TAB = 9;
 const SPACE = 32;
 /** Tab stops for the columns that recovery compares (see `column`). */
 const TAB_WIDTH = 4;
-/** How many tokens after a `{` typedInto reads for the end of its line. */
-const LINE_LOOKAHEAD = 64;
+/** How many tokens after a `{` typedInto reads for the line that ends what is typed in it. */
+const LOOKAHEAD = 64;
 
 export function parse(text: string): ProtoFile {
   return new Parser(text).parseFile();
@@ -729,24 +729,27 @@ class Parser {
 
   /**
    * `t`, a declaration that cannot be in the block but is indented into it (`message Foo {` in a service or an enum),
-   * is being typed there, not where the block ends: its `{` is still open at the end of its line (`message Foo {`,
-   * `message Foo { string a = 1;`), and the next line declares something at or left of its column. Ending the block
-   * there would take the declarations after it out of the block; in it, the `{` is a stray one (`strayBrace`).
+   * is being typed there, not where the block ends: its `{` is still open (`message Foo {`, `message Foo { string a =
+   * 1;`, what is typed in it indented on the lines below) where a later line declares something at or left of its
+   * column. Ending the block there would take the declarations after it out of the block; in it, the `{` is a stray
+   * one (`strayBrace`).
    */
   private typedInto(t: Token): boolean {
     const at = this.pastName(1);
-    const open = this.peek(at);
-    if (open.text !== '{') return false;
+    if (this.peek(at).text !== '{') return false;
+    const col = this.column(t);
     let depth = 1;
-    let k = at + 1;
-    for (let u = this.peek(k); u.line === open.line && u.kind !== 'eof'; u = this.peek(++k)) {
+    // Bounded: a body that long is not being typed, and a file on one line is not read ahead again at every
+    // declaration in it.
+    for (let k = at + 1; k <= at + LOOKAHEAD; k++) {
+      const u = this.peek(k);
+      if (u.kind === 'eof') return false;
+      if (u.line > this.peek(k - 1).line && this.atOrLeftOf(u, col)) return this.startsLineDeclaration(k);
       depth += u.text === '{' ? 1 : u.text === '}' ? -1 : 0;
-      // A block closed on its line (`message Foo {}`) is not being typed. A line that long is none either, and the
-      // bound keeps a file on one line from being read ahead again at every declaration in it.
-      if (depth === 0 || k > at + LINE_LOOKAHEAD) return false;
+      // A block closed (`message Foo {}`) is not being typed.
+      if (depth === 0) return false;
     }
-    const next = this.peek(k);
-    return next.line > open.line && this.atOrLeftOf(next, this.column(t)) && this.startsLineDeclaration(k);
+    return false;
   }
 
   private unclosedBraces(): number {
