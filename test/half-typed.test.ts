@@ -200,6 +200,21 @@ function typedIn(released: string, releasedNames: Set<string>, [anchor, typed]: 
   return { lost: [...releasedNames].filter((n) => !kept.has(n)).map((n) => `${label}: ${n}`), misplaced };
 }
 
+/** Each of `cases` typed into the newest release (`typedIn`) takes no released declaration and shows no error away. */
+function takesNothing(cases: [anchor: string, typed: string][]): void {
+  const released = newestCorpusText();
+  const releasedNames = declarations(bind(parse(released), 'released.proto').model);
+  const lost: string[] = [];
+  const misplaced: string[] = [];
+  for (const c of cases) {
+    const r = typedIn(released, releasedNames, c);
+    lost.push(...r.lost);
+    misplaced.push(...r.misplaced);
+  }
+  assert.deepEqual(lost, [], 'released declarations lost');
+  assert.deepEqual(misplaced, [], 'errors away from the typed lines');
+}
+
 /** An aggregate option value whose `}` is not typed yet, and what is typed in it so far. */
 const UNCLOSED_AGGREGATE: [anchor: string, typed: string][] = [
   [RUNTIME_SERVICE, '    option (x) = {'],
@@ -215,19 +230,7 @@ const UNCLOSED_AGGREGATE: [anchor: string, typed: string][] = [
   [VERSION_RESPONSE, 'option (x) = {'],
 ];
 
-test('an aggregate option value typed without its `}` ends before the next declaration, with an error on its lines', NEEDS_CORPUS, () => {
-  const released = newestCorpusText();
-  const releasedNames = declarations(bind(parse(released), 'released.proto').model);
-  const lost: string[] = [];
-  const misplaced: string[] = [];
-  for (const c of UNCLOSED_AGGREGATE) {
-    const r = typedIn(released, releasedNames, c);
-    lost.push(...r.lost);
-    misplaced.push(...r.misplaced);
-  }
-  assert.deepEqual(lost, [], 'released declarations lost');
-  assert.deepEqual(misplaced, [], 'errors away from the typed lines');
-});
+test('an aggregate option value typed without its `}` ends before the next declaration, with an error on its lines', NEEDS_CORPUS, () => takesNothing(UNCLOSED_AGGREGATE));
 
 const VERSION_REQUEST_LAST = `${VERSION_REQUEST}    // Version of the kubelet runtime API.\n    string version = 1;\n`;
 
@@ -284,19 +287,7 @@ const LATER_BRACE: [anchor: string, typed: string][] = [
   [VERSION_RESPONSE_BODY, '    message X { mesage Y {\n        a: 1'],
 ];
 
-test('a later `{` of a broken statement is not skipped as a block: the released declarations after it stay', NEEDS_CORPUS, () => {
-  const released = newestCorpusText();
-  const releasedNames = declarations(bind(parse(released), 'released.proto').model);
-  const lost: string[] = [];
-  const misplaced: string[] = [];
-  for (const c of LATER_BRACE) {
-    const r = typedIn(released, releasedNames, c);
-    lost.push(...r.lost);
-    misplaced.push(...r.misplaced);
-  }
-  assert.deepEqual(lost, [], 'released declarations lost');
-  assert.deepEqual(misplaced, [], 'errors away from the typed lines');
-});
+test('a later `{` of a broken statement is not skipped as a block: the released declarations after it stay', NEEDS_CORPUS, () => takesNothing(LATER_BRACE));
 
 /**
  * A declaration that cannot be in a service or an enum typed into it with its body indented on the lines below, typed
@@ -312,19 +303,7 @@ const INDENTED_BODY: [anchor: string, typed: string][] = [
   [UDP, '    message X { mesage Y {\n        option (y) = {'],
 ];
 
-test('a declaration typed into a service or an enum with its body indented below it does not end the service or enum', NEEDS_CORPUS, () => {
-  const released = newestCorpusText();
-  const releasedNames = declarations(bind(parse(released), 'released.proto').model);
-  const lost: string[] = [];
-  const misplaced: string[] = [];
-  for (const c of INDENTED_BODY) {
-    const r = typedIn(released, releasedNames, c);
-    lost.push(...r.lost);
-    misplaced.push(...r.misplaced);
-  }
-  assert.deepEqual(lost, [], 'released declarations lost');
-  assert.deepEqual(misplaced, [], 'errors away from the typed lines');
-});
+test('a declaration typed into a service or an enum with its body indented below it does not end the service or enum', NEEDS_CORPUS, () => takesNothing(INDENTED_BODY));
 
 /** A `{` typed in the middle of a line where it opens no block, and what follows it on that line so far. */
 const MID_LINE_BRACE: [anchor: string, typed: string][] = [
@@ -339,19 +318,7 @@ const MID_LINE_BRACE: [anchor: string, typed: string][] = [
   [VERSION_RESPONSE_BODY, '    string Foo { string a = 1;'],
 ];
 
-test('a `{` typed in the middle of a line where it opens no block takes no released declaration after it', NEEDS_CORPUS, () => {
-  const released = newestCorpusText();
-  const releasedNames = declarations(bind(parse(released), 'released.proto').model);
-  const lost: string[] = [];
-  const misplaced: string[] = [];
-  for (const c of MID_LINE_BRACE) {
-    const r = typedIn(released, releasedNames, c);
-    lost.push(...r.lost);
-    misplaced.push(...r.misplaced);
-  }
-  assert.deepEqual(lost, [], 'released declarations lost');
-  assert.deepEqual(misplaced, [], 'errors away from the typed lines');
-});
+test('a `{` typed in the middle of a line where it opens no block takes no released declaration after it', NEEDS_CORPUS, () => takesNothing(MID_LINE_BRACE));
 
 /**
  * A declaration typed with a tab where the lines around it are indented with spaces, or the other way round: the
@@ -370,19 +337,7 @@ const TAB_INDENTED: [anchor: string, typed: string][] = [
   [UDP, '\tmessage Foo {'],
 ];
 
-test('a declaration typed with a tab among lines indented with spaces takes no released declaration after it', NEEDS_CORPUS, () => {
-  const released = newestCorpusText();
-  const releasedNames = declarations(bind(parse(released), 'released.proto').model);
-  const lost: string[] = [];
-  const misplaced: string[] = [];
-  for (const c of TAB_INDENTED) {
-    const r = typedIn(released, releasedNames, c);
-    lost.push(...r.lost);
-    misplaced.push(...r.misplaced);
-  }
-  assert.deepEqual(lost, [], 'released declarations lost');
-  assert.deepEqual(misplaced, [], 'errors away from the typed lines');
-});
+test('a declaration typed with a tab among lines indented with spaces takes no released declaration after it', NEEDS_CORPUS, () => takesNothing(TAB_INDENTED));
 
 test('a second `package` typed into the file is an error and renames no released declaration', NEEDS_CORPUS, () => {
   const released = newestCorpusText();

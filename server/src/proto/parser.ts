@@ -570,7 +570,7 @@ class Parser {
   private endsAggregate(statement: Token, depth: number): boolean {
     const col = this.column(statement);
     const ends = this.is('}')
-      ? this.cur.line > this.prevTok().line && col > 0 && this.atOrLeftOf(this.cur, col - 1)
+      ? this.cur.line > this.prevTok().line && this.atOrLeftOf(this.cur, col - 1)
       : this.startsLineDeclaration() && this.atOrLeftOf(this.cur, col);
     return ends && this.closeUnclosed(depth);
   }
