@@ -270,6 +270,19 @@ test('an aggregate option value typed without its `}` as the last member of a bl
   assert.deepEqual(misplaced, [], 'errors away from the value being typed');
 });
 
+/** A block typed without its `}` as the last member of a block, so far: the next line is the enclosing block's `}`. */
+const LAST_MEMBER_BLOCK: [anchor: string, typed: string][] = [
+  [VERSION_REQUEST_LAST, '    oneof x {\n        string a = 2;'],
+  [VERSION_REQUEST_LAST, '    message X {\n        string a = 1;'],
+  [VERSION_REQUEST_LAST, '    message X {\n        option (x) = {'],
+  [VERSION_REQUEST_LAST, '    rpc Foo(A) returns (B) {\n        option (x) = {'],
+  [VERSION_REQUEST_LAST, '    string X {\n        option (x) = {'],
+  ['    rpc ImageFsInfo(ImageFsInfoRequest) returns (ImageFsInfoResponse) {}\n', '    message X {\n        string a = 1;'],
+  ['    rpc ImageFsInfo(ImageFsInfoRequest) returns (ImageFsInfoResponse) {}\n', '    rpc Foo(A) returns (B) {\n        option (x) = {'],
+];
+
+test('a block typed without its `}` as the last member of a block leaves the block its `}`, with the error where it is typed', NEEDS_CORPUS, () => takesNothing(LAST_MEMBER_BLOCK));
+
 /**
  * A broken statement with a second `{` (an aggregate value, a nested declaration) on its line or below it, typed so
  * far: an rpc and its options in a message or an enum, or its name missing in a service; `message X { mesage Y {`.

@@ -179,8 +179,8 @@ class Parser {
    * Skips to just after the next `;` or to the next `}` of the current depth; skips nested blocks whole. Stops
    * before a declaration that starts a later line: the broken statement is one being typed (`reserved 2 t`), not
    * that one. Unless `wholeBlocks` (a block nested too deep), the statement's first `{` may be a stray one, at the
-   * end of its line or before what is typed after it there (`strayBrace`), and so may its later ones: a declaration
-   * on a later line at or left of the statement's line's indentation is the enclosing block's, not one in its braces
+   * end of its line or before what is typed after it there (`strayBrace`), and so may its later ones: a later line
+   * that the indentation gives to the enclosing block (`outside` the statement's line) is not one in its braces
    * (`rpc Foo(A) returns (B) {` in a message, an aggregate `option (x) = {` typed below it).
    */
   private skipStatement(wholeBlocks = false): void {
@@ -191,7 +191,7 @@ class Parser {
     let braceLine = -1;
     while (this.cur.kind !== 'eof') {
       if (depth === 0 && this.cur.line > line && this.startsLineDeclaration()) return;
-      if (depth > 0 && this.cur.line > line && this.atOrLeftOf(this.cur, indentation) && this.strayBrace(depth)) return;
+      if (depth > 0 && this.cur.line > line && this.outside(indentation) && this.closeUnclosed(depth)) return;
       if (braceLine >= 0 && this.cur.line > braceLine) {
         if (this.strayBrace(depth)) return;
         braceLine = -1;
@@ -563,16 +563,11 @@ class Parser {
    * `depth` of its `{` open: it starts a line and a declaration at or left of the option's `statement`, which no
    * text-format key does (`name: value`, `name {`), and the text has at least as many `{` without their `}`. Taken
    * into the value, the declarations up to the enclosing block's `}` would look deleted. Typed as the block's last
-   * member, the next line is the block's `}`: a `}` that starts its line left of the option's column is the block's,
-   * not the value's, which would leave the block unclosed and show the error on that `}` instead of where the author
-   * types.
+   * member, the next line is the block's `}` (see `outside`), not the value's, which would leave the block unclosed
+   * and show the error on that `}` instead of where the author types.
    */
   private endsAggregate(statement: Token, depth: number): boolean {
-    const col = this.column(statement);
-    const ends = this.is('}')
-      ? this.cur.line > this.prevTok().line && this.atOrLeftOf(this.cur, col - 1)
-      : this.startsLineDeclaration() && this.atOrLeftOf(this.cur, col);
-    return ends && this.closeUnclosed(depth);
+    return this.outside(this.column(statement)) && this.closeUnclosed(depth);
   }
 
   /** `[a = 1, (b).c = "x"]` after a field or enum value that starts with `statement`. */
@@ -645,12 +640,14 @@ class Parser {
           this.error("expected '}' before end of file", this.rangeOf(t));
           return { start: bodyStart, end: t.start };
         }
-        if (this.is('}')) {
-          this.next();
+        // A `}` left of the keyword's column is an enclosing block's, where this one is typed as its last member.
+        const closing = this.is('}');
+        if (closing ? this.outside(keywordCol) && this.closeUnclosed(1) : t.line > open.line && this.endsBlock(t, keywordCol, canNest, endsAt)) {
+          this.error("expected '}'", { start: this.prevTok().endPos, end: this.prevTok().endPos });
           return { start: bodyStart, end: t.start };
         }
-        if (t.line > open.line && this.endsBlock(t, keywordCol, canNest, endsAt)) {
-          this.error("expected '}'", { start: this.prevTok().endPos, end: this.prevTok().endPos });
+        if (closing) {
+          this.next();
           return { start: bodyStart, end: t.start };
         }
         const before = this.p;
@@ -730,9 +727,9 @@ class Parser {
   /**
    * `t`, a declaration that cannot be in the block but is indented into it (`message Foo {` in a service or an enum),
    * is being typed there, not where the block ends: its `{` is still open (`message Foo {`, `message Foo { string a =
-   * 1;`, what is typed in it indented on the lines below) where a later line declares something at or left of its
-   * column. Ending the block there would take the declarations after it out of the block; in it, the `{` is a stray
-   * one (`strayBrace`).
+   * 1;`, what is typed in it indented on the lines below) where a later line is the enclosing block's (`outside` its
+   * column: a declaration, or the block's `}`). Ending the block there would take the declarations after it out of the
+   * block; in it, the `{` is a stray one (`strayBrace`).
    */
   private typedInto(t: Token): boolean {
     const at = this.pastName(1);
@@ -744,7 +741,7 @@ class Parser {
     for (let k = at + 1; k <= at + LOOKAHEAD; k++) {
       const u = this.peek(k);
       if (u.kind === 'eof') return false;
-      if (u.line > this.peek(k - 1).line && this.atOrLeftOf(u, col)) return this.startsLineDeclaration(k);
+      if (u.line > this.peek(k - 1).line && this.atOrLeftOf(u, col)) return this.outside(col, k);
       depth += u.text === '{' ? 1 : u.text === '}' ? -1 : 0;
       // A block closed (`message Foo {}`) is not being typed.
       if (depth === 0) return false;
@@ -764,6 +761,16 @@ class Parser {
     if (this.unclosedBraces() < depth) return false;
     this.unclosed = this.unclosedBraces() - depth;
     return true;
+  }
+
+  /**
+   * Token `k` from the current one starts a line that the indentation gives to a block enclosing what starts at column
+   * `col`: a declaration at or left of `col`, or a `}` left of it (one at `col` closes what starts there).
+   */
+  private outside(col: number, k = 0): boolean {
+    const t = this.peek(k);
+    if (t.kind !== 'symbol' || t.text !== '}') return this.atOrLeftOf(t, col) && this.startsLineDeclaration(k);
+    return t.line > this.at(Math.max(this.p + k - 1, 0)).line && this.atOrLeftOf(t, col - 1);
   }
 
   /** Token `t` starts at or left of column `col` (see `column`). */
