@@ -4,12 +4,13 @@
 // for every name, number and type, protoc-style comment attachment, and a tree for broken input (protobufjs
 // throws on the first error). Recovery works at statement and block boundaries: a missing `;` is assumed when the
 // next token is on a later line, a missing `}` while the text has a `{` without its `}` where a declaration that
-// cannot appear in the block starts, or a declaration or field starts at or left of the enclosing block's column (see
-// `endsBlock`, and `column` for tabs; the count is the file's, so in a file that is not indented a missing `}` may be
-// placed at the first column-0 declaration rather than where it belongs; an aggregate option value's missing `}`
-// likewise, see `endsAggregate`), and anything else skips to the next `;` or `}` of the same depth, or to a
-// declaration that starts a later line (the broken line's `{`, at its end or before what is typed after it there, is
-// then the one without its `}`, not a block to skip). Each loop consumes at least one token, and block nesting is
+// cannot appear in the block starts, or a declaration or field starts at or left of the enclosing block's column, or a
+// `}` left of it (see `endsBlock` and `outside`, and `column` for tabs; the count is the file's, so in a file that is
+// not indented a missing `}` may be placed at the first column-0 declaration rather than where it belongs; an
+// aggregate option value's missing `}` likewise, see `endsAggregate`), and anything else skips to the next `;` or `}`
+// of the same depth, or to a declaration that starts a later line (the broken line's `{`s, at its end or before what
+// is typed after it there, or any of them before a line the indentation gives to the enclosing block, are then the
+// ones without their `}`, not blocks to skip). Each loop consumes at least one token, and block nesting is
 // capped, so no input makes it loop or overflow the stack.
 
 import type {
@@ -642,7 +643,8 @@ class Parser {
         }
         // A `}` left of the keyword's column is an enclosing block's, where this one is typed as its last member.
         const closing = this.is('}');
-        if (closing ? this.outside(keywordCol) && this.closeUnclosed(1) : t.line > open.line && this.endsBlock(t, keywordCol, canNest, endsAt)) {
+        const ends = closing ? this.outside(keywordCol) && this.closeUnclosed(1) : t.line > open.line && this.endsBlock(t, keywordCol, canNest, endsAt);
+        if (ends) {
           this.error("expected '}'", { start: this.prevTok().endPos, end: this.prevTok().endPos });
           return { start: bodyStart, end: t.start };
         }
