@@ -184,6 +184,21 @@ if (!corpus) {
     ]);
   });
 
+  // Recovery reads columns (a tab to the next multiple of 4) only while the braces do not balance: however a
+  // released file is indented, it is the file protoc reads.
+  test('every distinct api.proto at column 0 and indented with tabs: no syntax error, the same model as written', () => {
+    const tabs = (t: string): string => t.replace(/^(?: {4}|\t)+/gm, (m) => '\t'.repeat(m.replace(/\t/g, '    ').length / 4));
+    for (const blob of blobs) {
+      const written = ours(bind(parse(c.text(blob)), 'corpus:///written.proto').model);
+      for (const [layout, text] of [['column 0', atColumn0(c.text(blob))], ['tabs', tabs(c.text(blob))]] as const) {
+        assert.ok(layout !== 'tabs' || text.includes('\n\t'), `${blob}: indented with tabs`);
+        const ast = parse(text);
+        assert.deepEqual(ast.errors, [], `${blob} at ${layout}: syntax errors`);
+        assert.deepEqual(ours(bind(ast, 'corpus:///layout.proto').model), written, `${blob} at ${layout}`);
+      }
+    }
+  });
+
   // Fields, enum values, messages and comments keep offsets and build their ranges on request
   // (server/src/proto/nodes.ts): check every one of them against the text, with lines split independently
   // of the lexer, with the file's line breaks turned into CRLF too, and with no line indented.

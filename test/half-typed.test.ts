@@ -200,6 +200,21 @@ function typedIn(released: string, releasedNames: Set<string>, [anchor, typed]: 
   return { lost: [...releasedNames].filter((n) => !kept.has(n)).map((n) => `${label}: ${n}`), misplaced };
 }
 
+/** Each of `cases` typed into the newest release (`typedIn`) takes no released declaration and shows no error away. */
+function takesNothing(cases: [anchor: string, typed: string][]): void {
+  const released = newestCorpusText();
+  const releasedNames = declarations(bind(parse(released), 'released.proto').model);
+  const lost: string[] = [];
+  const misplaced: string[] = [];
+  for (const c of cases) {
+    const r = typedIn(released, releasedNames, c);
+    lost.push(...r.lost);
+    misplaced.push(...r.misplaced);
+  }
+  assert.deepEqual(lost, [], 'released declarations lost');
+  assert.deepEqual(misplaced, [], 'errors away from the typed lines');
+}
+
 /** An aggregate option value whose `}` is not typed yet, and what is typed in it so far. */
 const UNCLOSED_AGGREGATE: [anchor: string, typed: string][] = [
   [RUNTIME_SERVICE, '    option (x) = {'],
@@ -215,19 +230,93 @@ const UNCLOSED_AGGREGATE: [anchor: string, typed: string][] = [
   [VERSION_RESPONSE, 'option (x) = {'],
 ];
 
-test('an aggregate option value typed without its `}` ends before the next declaration, with an error on its lines', NEEDS_CORPUS, () => {
+test('an aggregate option value typed without its `}` ends before the next declaration, with an error on its lines', NEEDS_CORPUS, () => takesNothing(UNCLOSED_AGGREGATE));
+
+const VERSION_REQUEST_LAST = `${VERSION_REQUEST}    // Version of the kubelet runtime API.\n    string version = 1;\n`;
+
+/**
+ * An aggregate option value typed without its `}` as the last member of a block: the next line is the block's `}`
+ * (of a message, a nested enum, a service, an rpc's options), which is not the value's.
+ */
+const LAST_MEMBER_AGGREGATE: [anchor: string, typed: string][] = [
+  [VERSION_REQUEST_LAST, '    option (x) = {\n'],
+  [VERSION_REQUEST_LAST, '    option (x) = { a: 1\n'],
+  [VERSION_REQUEST_LAST, '    option (x) = {\n        a {\n            b: 1\n'],
+  [VERSION_REQUEST_LAST, '    string foo = 9 [(x) = {\n'],
+  ['        Localhost = 2;\n', '        option (x) = {\n'],
+  ['        Localhost = 2;\n', '        FOO = 3 [(x) = {\n'],
+  ['    rpc ImageFsInfo(ImageFsInfoRequest) returns (ImageFsInfoResponse) {}\n', '    option (x) = {\n'],
+  [VERSION_RPC_BODY, '\n        option (x) = {\n    '],
+];
+
+test('an aggregate option value typed without its `}` as the last member of a block leaves the block its `}`, with the error where it is typed', NEEDS_CORPUS, () => {
   const released = newestCorpusText();
   const releasedNames = declarations(bind(parse(released), 'released.proto').model);
   const lost: string[] = [];
   const misplaced: string[] = [];
-  for (const c of UNCLOSED_AGGREGATE) {
-    const r = typedIn(released, releasedNames, c);
-    lost.push(...r.lost);
-    misplaced.push(...r.misplaced);
+  for (const [anchor, typed] of LAST_MEMBER_AGGREGATE) {
+    const text = replaceOnce(released, anchor, anchor + typed);
+    const label = typed.trim().split('\n')[0];
+    const lineAt = (offset: number): number => text.slice(0, offset).split('\n').length - 1;
+    // From the value's `{` to the last line typed.
+    const lines = [lineAt(text.indexOf('(x) = {')), lineAt(text.indexOf(anchor) + anchor.length + typed.trimEnd().length)];
+    const ast = parse(text);
+    assert.notDeepEqual(ast.errors, [], `${JSON.stringify(typed)}: a syntax error`);
+    for (const e of ast.errors) if (e.range.start.line < lines[0]! || e.range.start.line > lines[1]!) misplaced.push(`${label}: line ${e.range.start.line + 1}: ${e.message}`);
+    const kept = declarations(bind(ast, 'typed.proto').model);
+    for (const n of releasedNames) if (!kept.has(n)) lost.push(`${label}: ${n}`);
   }
   assert.deepEqual(lost, [], 'released declarations lost');
-  assert.deepEqual(misplaced, [], 'errors away from the typed lines');
+  assert.deepEqual(misplaced, [], 'errors away from the value being typed');
 });
+
+/** A block typed without its `}` as the last member of a block, so far: the next line is the enclosing block's `}`. */
+const LAST_MEMBER_BLOCK: [anchor: string, typed: string][] = [
+  [VERSION_REQUEST_LAST, '    oneof x {\n        string a = 2;'],
+  [VERSION_REQUEST_LAST, '    message X {\n        string a = 1;'],
+  [VERSION_REQUEST_LAST, '    message X {\n        option (x) = {'],
+  [VERSION_REQUEST_LAST, '    rpc Foo(A) returns (B) {\n        option (x) = {'],
+  [VERSION_REQUEST_LAST, '    string X {\n        option (x) = {'],
+  ['    rpc ImageFsInfo(ImageFsInfoRequest) returns (ImageFsInfoResponse) {}\n', '    message X {\n        string a = 1;'],
+  ['    rpc ImageFsInfo(ImageFsInfoRequest) returns (ImageFsInfoResponse) {}\n', '    rpc Foo(A) returns (B) {\n        option (x) = {'],
+];
+
+test('a block typed without its `}` as the last member of a block leaves the block its `}`, with the error where it is typed', NEEDS_CORPUS, () => takesNothing(LAST_MEMBER_BLOCK));
+
+/**
+ * A broken statement with a second `{` (an aggregate value, a nested declaration) on its line or below it, typed so
+ * far: an rpc and its options in a message or an enum, or its name missing in a service; `message X { mesage Y {`.
+ */
+const LATER_BRACE: [anchor: string, typed: string][] = [
+  [VERSION_RESPONSE_BODY, '    rpc Foo(A) returns (B) {\n        option (x) = {'],
+  [VERSION_RESPONSE_BODY, '    rpc Foo(A) returns (B) {\n        option (x) = {\n            a: 1'],
+  [UDP, '    rpc Foo(A) returns (B) {\n        option (x) = {'],
+  [RUNTIME_SERVICE, '    rpc (A) returns (B) {\n        option (x) = {'],
+  [RUNTIME_SERVICE, '    rpc Foo(A) returns B) {\n        option (x) = {'],
+  [VERSION_RESPONSE_BODY, '    string X {\n        option (y) = {'],
+  [UDP, '    FOO {\n        option (x) = {'],
+  [VERSION_RESPONSE_BODY, '    message X { mesage Y {\n        option (y) = {'],
+  [VERSION_RESPONSE_BODY, '    message X { mesage Y {\n        option (y) = 1;'],
+  [VERSION_RESPONSE_BODY, '    message X { mesage Y {\n        a: 1'],
+];
+
+test('a later `{` of a broken statement is not skipped as a block: the released declarations after it stay', NEEDS_CORPUS, () => takesNothing(LATER_BRACE));
+
+/**
+ * A declaration that cannot be in a service or an enum typed into it with its body indented on the lines below, typed
+ * so far (`message X { message Y {` on one line, or its nested declaration on the next).
+ */
+const INDENTED_BODY: [anchor: string, typed: string][] = [
+  [RUNTIME_SERVICE, '    message X {\n        string a = 1;'],
+  [VERSION_RPC, '    message X {\n        string a = 1;\n        string b = 2;'],
+  [RUNTIME_SERVICE, '    message X {\n        message Y {'],
+  [RUNTIME_SERVICE, '    message X { message Y {\n        string a = 1;'],
+  [RUNTIME_SERVICE, '    enum E {\n        E_UNSPECIFIED = 0;'],
+  [UDP, '    message X {\n        message Y {'],
+  [UDP, '    message X { mesage Y {\n        option (y) = {'],
+];
+
+test('a declaration typed into a service or an enum with its body indented below it does not end the service or enum', NEEDS_CORPUS, () => takesNothing(INDENTED_BODY));
 
 /** A `{` typed in the middle of a line where it opens no block, and what follows it on that line so far. */
 const MID_LINE_BRACE: [anchor: string, typed: string][] = [
@@ -242,19 +331,7 @@ const MID_LINE_BRACE: [anchor: string, typed: string][] = [
   [VERSION_RESPONSE_BODY, '    string Foo { string a = 1;'],
 ];
 
-test('a `{` typed in the middle of a line where it opens no block takes no released declaration after it', NEEDS_CORPUS, () => {
-  const released = newestCorpusText();
-  const releasedNames = declarations(bind(parse(released), 'released.proto').model);
-  const lost: string[] = [];
-  const misplaced: string[] = [];
-  for (const c of MID_LINE_BRACE) {
-    const r = typedIn(released, releasedNames, c);
-    lost.push(...r.lost);
-    misplaced.push(...r.misplaced);
-  }
-  assert.deepEqual(lost, [], 'released declarations lost');
-  assert.deepEqual(misplaced, [], 'errors away from the typed lines');
-});
+test('a `{` typed in the middle of a line where it opens no block takes no released declaration after it', NEEDS_CORPUS, () => takesNothing(MID_LINE_BRACE));
 
 /**
  * A declaration typed with a tab where the lines around it are indented with spaces, or the other way round: the
@@ -273,19 +350,7 @@ const TAB_INDENTED: [anchor: string, typed: string][] = [
   [UDP, '\tmessage Foo {'],
 ];
 
-test('a declaration typed with a tab among lines indented with spaces takes no released declaration after it', NEEDS_CORPUS, () => {
-  const released = newestCorpusText();
-  const releasedNames = declarations(bind(parse(released), 'released.proto').model);
-  const lost: string[] = [];
-  const misplaced: string[] = [];
-  for (const c of TAB_INDENTED) {
-    const r = typedIn(released, releasedNames, c);
-    lost.push(...r.lost);
-    misplaced.push(...r.misplaced);
-  }
-  assert.deepEqual(lost, [], 'released declarations lost');
-  assert.deepEqual(misplaced, [], 'errors away from the typed lines');
-});
+test('a declaration typed with a tab among lines indented with spaces takes no released declaration after it', NEEDS_CORPUS, () => takesNothing(TAB_INDENTED));
 
 test('a second `package` typed into the file is an error and renames no released declaration', NEEDS_CORPUS, () => {
   const released = newestCorpusText();

@@ -23,7 +23,9 @@ export const TYPED_RELEASES: [from: string, to: string][] = [
  * declarations: `extend a.` read the next line's field type as the rest of its name, `extend a.b {` in a service
  * ended the service there, `option (x) = {` took every rpc after it into its value, and `oneof x { string a = 1;` in
  * a service or an enum was skipped as a block up to the service's or enum's `}`; `\tmessage Foo {` took the fields
- * indented by four spaces after it, a tab counted as one column.
+ * indented by four spaces after it, a tab counted as one column; `rpc Foo(A) returns (B) {` in a message, with
+ * `option (x) = {` below it, skipped every declaration to the end of the file; `message Foo {` in a service, with a
+ * field indented below it, ended the service. An aggregate typed as a message's last member took the message's `}`.
  */
 export const TYPED_DECLARATIONS: [anchor: string, typed: string][] = [
   ['message VersionRequest {\n', '    extend a.b {\n        string foo = 100;\n    }\n'],
@@ -36,6 +38,9 @@ export const TYPED_DECLARATIONS: [anchor: string, typed: string][] = [
   ['    rpc Version(VersionRequest) returns (VersionResponse) {}\n', '    message Foo { string a = 1; }\n'],
   ['    UDP = 1;\n', '    oneof x { string a = 1; }\n'],
   ['message ExecSyncResponse {\n', '\tmessage Foo {\n\t\tstring a = 1;\n\t}\n'],
+  ['message VersionRequest {\n    // Version of the kubelet runtime API.\n    string version = 1;\n', '    option (x) = {\n        a: 1\n    };\n'],
+  ['message VersionResponse {\n', '    rpc Foo(A) returns (B) {\n        option (x) = {\n            a: 1\n        };\n    }\n'],
+  ['service RuntimeService {\n', '    message Foo {\n        string a = 1;\n    }\n'],
 ];
 
 /** A TYPED_DECLARATIONS entry as a report names it: its first line, and where it is typed. */

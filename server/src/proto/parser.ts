@@ -4,12 +4,13 @@
 // for every name, number and type, protoc-style comment attachment, and a tree for broken input (protobufjs
 // throws on the first error). Recovery works at statement and block boundaries: a missing `;` is assumed when the
 // next token is on a later line, a missing `}` while the text has a `{` without its `}` where a declaration that
-// cannot appear in the block starts, or a declaration or field starts at or left of the enclosing block's column (see
-// `endsBlock`, and `column` for tabs; the count is the file's, so in a file that is not indented a missing `}` may be
-// placed at the first column-0 declaration rather than where it belongs; an aggregate option value's missing `}`
-// likewise, see `endsAggregate`), and anything else skips to the next `;` or `}` of the same depth, or to a
-// declaration that starts a later line (the broken line's `{`, at its end or before what is typed after it there, is
-// then the one without its `}`, not a block to skip). Each loop consumes at least one token, and block nesting is
+// cannot appear in the block starts, or a declaration or field starts at or left of the enclosing block's column, or a
+// `}` left of it (see `endsBlock` and `outside`, and `column` for tabs; the count is the file's, so in a file that is
+// not indented a missing `}` may be placed at the first column-0 declaration rather than where it belongs; an
+// aggregate option value's missing `}` likewise, see `endsAggregate`), and anything else skips to the next `;` or `}`
+// of the same depth, or to a declaration that starts a later line (the broken line's `{`s, at its end or before what
+// is typed after it there, or any of them before a line the indentation gives to the enclosing block, are then the
+// ones without their `}`, not blocks to skip). Each loop consumes at least one token, and block nesting is
 // capped, so no input makes it loop or overflow the stack.
 
 import type {
@@ -32,10 +33,11 @@ const FIELD_MAX = 536870911;
 const LABELS = new Set(['optional', 'repeated', 'required']);
 const enum Digit { D0 = 48, D9 = 57 }
 const TAB = 9;
+const SPACE = 32;
 /** Tab stops for the columns that recovery compares (see `column`). */
 const TAB_WIDTH = 4;
-/** How many tokens after a `{` typedInto reads for the end of its line. */
-const LINE_LOOKAHEAD = 64;
+/** How many tokens after a `{` typedInto reads for the line that ends what is typed in it. */
+const LOOKAHEAD = 64;
 
 export function parse(text: string): ProtoFile {
   return new Parser(text).parseFile();
@@ -178,15 +180,19 @@ class Parser {
    * Skips to just after the next `;` or to the next `}` of the current depth; skips nested blocks whole. Stops
    * before a declaration that starts a later line: the broken statement is one being typed (`reserved 2 t`), not
    * that one. Unless `wholeBlocks` (a block nested too deep), the statement's first `{` may be a stray one, at the
-   * end of its line or before what is typed after it there (`strayBrace`).
+   * end of its line or before what is typed after it there (`strayBrace`), and so may its later ones: a later line
+   * that the indentation gives to the enclosing block (`outside` the statement's line) is not one in its braces
+   * (`rpc Foo(A) returns (B) {` in a message, an aggregate `option (x) = {` typed below it).
    */
   private skipStatement(wholeBlocks = false): void {
     let depth = 0;
     const line = this.cur.line;
+    const indentation = wholeBlocks ? -1 : this.column(this.cur, true);
     // The line of the statement's first `{`, until the next line shows whether it is a stray one.
     let braceLine = -1;
     while (this.cur.kind !== 'eof') {
       if (depth === 0 && this.cur.line > line && this.startsLineDeclaration()) return;
+      if (depth > 0 && this.cur.line > line && this.outside(indentation) && this.closeUnclosed(depth)) return;
       if (braceLine >= 0 && this.cur.line > braceLine) {
         if (this.strayBrace(depth)) return;
         braceLine = -1;
@@ -563,10 +569,12 @@ class Parser {
    * The current token ends an aggregate value whose `}` is not typed yet (`option (x) = {` above the next rpc), with
    * `depth` of its `{` open: it starts a line and a declaration at or left of the option's `statement`, which no
    * text-format key does (`name: value`, `name {`), and the text has at least as many `{` without their `}`. Taken
-   * into the value, the declarations up to the enclosing block's `}` would look deleted.
+   * into the value, the declarations up to the enclosing block's `}` would look deleted. Typed as the block's last
+   * member, the next line is the block's `}` (see `outside`), not the value's, which would leave the block unclosed
+   * and show the error on that `}` instead of where the author types.
    */
   private endsAggregate(statement: Token, depth: number): boolean {
-    return this.startsLineDeclaration() && this.atOrLeftOf(this.cur, this.column(statement)) && this.closeUnclosed(depth);
+    return this.outside(this.column(statement)) && this.closeUnclosed(depth);
   }
 
   /** `[a = 1, (b).c = "x"]` after a field or enum value that starts with `statement`. */
@@ -639,12 +647,15 @@ class Parser {
           this.error("expected '}' before end of file", this.rangeOf(t));
           return { start: bodyStart, end: t.start };
         }
-        if (this.is('}')) {
-          this.next();
+        // A `}` left of the keyword's column is an enclosing block's, where this one is typed as its last member.
+        const closing = this.is('}');
+        const ends = closing ? this.outside(keywordCol) && this.closeUnclosed(1) : t.line > open.line && this.endsBlock(t, keywordCol, canNest, endsAt);
+        if (ends) {
+          this.error("expected '}'", { start: this.prevTok().endPos, end: this.prevTok().endPos });
           return { start: bodyStart, end: t.start };
         }
-        if (t.line > open.line && this.endsBlock(t, keywordCol, canNest, endsAt)) {
-          this.error("expected '}'", { start: this.prevTok().endPos, end: this.prevTok().endPos });
+        if (closing) {
+          this.next();
           return { start: bodyStart, end: t.start };
         }
         const before = this.p;
@@ -725,24 +736,27 @@ class Parser {
 
   /**
    * `t`, a declaration that cannot be in the block but is indented into it (`message Foo {` in a service or an enum),
-   * is being typed there, not where the block ends: its `{` is still open at the end of its line (`message Foo {`,
-   * `message Foo { string a = 1;`), and the next line declares something at or left of its column. Ending the block
-   * there would take the declarations after it out of the block; in it, the `{` is a stray one (`strayBrace`).
+   * is being typed there, not where the block ends: its `{` is still open (`message Foo {`, `message Foo { string a =
+   * 1;`, what is typed in it indented on the lines below) where a later line is the enclosing block's (`outside` its
+   * column: a declaration, or the block's `}`). Ending the block there would take the declarations after it out of the
+   * block; in it, the `{` is a stray one (`strayBrace`).
    */
   private typedInto(t: Token): boolean {
     const at = this.pastName(1);
-    const open = this.peek(at);
-    if (open.text !== '{') return false;
+    if (this.peek(at).text !== '{') return false;
+    const col = this.column(t);
     let depth = 1;
-    let k = at + 1;
-    for (let u = this.peek(k); u.line === open.line && u.kind !== 'eof'; u = this.peek(++k)) {
+    // Bounded: a body that long is not being typed, and a file on one line is not read ahead again at every
+    // declaration in it.
+    for (let k = at + 1; k <= at + LOOKAHEAD; k++) {
+      const u = this.peek(k);
+      if (u.kind === 'eof') return false;
+      if (u.line > this.peek(k - 1).line && this.atOrLeftOf(u, col)) return this.outside(col, k);
       depth += u.text === '{' ? 1 : u.text === '}' ? -1 : 0;
-      // A block closed on its line (`message Foo {}`) is not being typed. A line that long is none either, and the
-      // bound keeps a file on one line from being read ahead again at every declaration in it.
-      if (depth === 0 || k > at + LINE_LOOKAHEAD) return false;
+      // A block closed (`message Foo {}`) is not being typed.
+      if (depth === 0) return false;
     }
-    const next = this.peek(k);
-    return next.line > open.line && this.atOrLeftOf(next, this.column(t)) && this.startsLineDeclaration(k);
+    return false;
   }
 
   private unclosedBraces(): number {
@@ -759,6 +773,16 @@ class Parser {
     return true;
   }
 
+  /**
+   * Token `k` from the current one starts a line that the indentation gives to a block enclosing what starts at column
+   * `col`: a declaration at or left of `col`, or a `}` left of it (one at `col` closes what starts there).
+   */
+  private outside(col: number, k = 0): boolean {
+    const t = this.peek(k);
+    if (t.kind !== 'symbol' || t.text !== '}') return this.atOrLeftOf(t, col) && this.startsLineDeclaration(k);
+    return t.line > this.at(Math.max(this.p + k - 1, 0)).line && this.atOrLeftOf(t, col - 1);
+  }
+
   /** Token `t` starts at or left of column `col` (see `column`). */
   private atOrLeftOf(t: Token, col: number): boolean {
     // No character is narrower than a column: most lines of a block are answered without reading their indentation.
@@ -771,11 +795,15 @@ class Parser {
    * left of the fields indented by four spaces after it (ExecSyncResponse in cri-api indents its comments with a
    * tab). Tab stops of 4, as VS Code sets them by default, also fit the files: cri-api indents a level by four spaces
    * and, where it uses a tab (PsiStats' fields), by one tab, so a tab-indented line is at the level of one indented
-   * by four spaces, not to the right of it as with protoc's count of 8.
+   * by four spaces, not to the right of it as with protoc's count of 8. `indentation`: where the line's text starts.
    */
-  private column(t: Token): number {
+  private column(t: Token, indentation = false): number {
     let col = 0;
-    for (let k = t.start - t.character; k < t.start; k++) col = this.text.charCodeAt(k) === TAB ? col + TAB_WIDTH - (col % TAB_WIDTH) : col + 1;
+    for (let k = t.start - t.character; k < t.start; k++) {
+      const c = this.text.charCodeAt(k);
+      if (indentation && c !== TAB && c !== SPACE) break;
+      col = c === TAB ? col + TAB_WIDTH - (col % TAB_WIDTH) : col + 1;
+    }
     return col;
   }
 
