@@ -1,10 +1,11 @@
 // The baseline from a git clone of kubernetes/cri-api or kubernetes/kubernetes that holds the edited file:
 // the release HEAD stands on (see findGitBaseline), read straight from the object database.
 
-import { existsSync, lstatSync, readFileSync, realpathSync, type Stats } from 'node:fs';
+import { existsSync, lstatSync, realpathSync, type Stats } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
 import { V1_PATH } from './corpus';
 import { DEFAULT_MAX_FILE_BYTES, readFileWithin } from './goModSource';
+import { readRegularFileSync } from '../regularFile';
 import { CatFileBatch, GitError, gitOk, runGit, type GitExecOptions } from './safeExec';
 import { compareTags, isPatchRelease, parseGoTag, releaseOfGoTag } from '../policy/versions';
 import type { Release } from './types';
@@ -43,14 +44,18 @@ export function detectRepo(filePath: string): GitRepo | undefined {
   return undefined;
 }
 
-/** The start of a small file (a ref, HEAD, a `.git` file), '' where it cannot be read. */
-function readSmall(p: string): string {
-  try {
-    return readFileSync(p, 'utf8').slice(0, 4096);
-  } catch {
-    return '';
-  }
+/**
+ * A file of the git directory as text: a regular file of at most `max` bytes, not through a link, without waiting
+ * on a FIFO; '' for anything else. The workspace chose these files: a link to `/dev/zero` or to a huge file, or a
+ * FIFO, must not stall or exhaust the server.
+ */
+function readGitFile(p: string, max: number): string {
+  const r = readRegularFileSync(p, { max, followSymlinks: false });
+  return r.ok ? r.bytes.toString('utf8') : '';
 }
+
+/** A small file (a ref, HEAD, a `.git` file, `commondir`): git writes far less than 4 KiB there. */
+const readSmall = (p: string): string => readGitFile(p, 4096);
 
 /** A file's metadata, no link followed; undefined where there is none. */
 function lstatOf(p: string): Stats | undefined {
@@ -147,13 +152,7 @@ export function movingRef(root: string, name: string): string[] | undefined {
 
 /** The refs packed-refs lists (at most 64 MiB of it is read: what a clone of kubernetes/kubernetes has is far less). */
 function readPackedRefs(p: string): string[] {
-  const s = lstatOf(p);
-  if (!s?.isFile() || s.size > 64 * 1024 * 1024) return [];
-  try {
-    return [...readFileSync(p, 'utf8').matchAll(/^[0-9a-f]{40,64} (refs\/\S+)$/gm)].map((m) => m[1]!);
-  } catch {
-    return [];
-  }
+  return [...readGitFile(p, 64 * 1024 * 1024).matchAll(/^[0-9a-f]{40,64} (refs\/\S+)$/gm)].map((m) => m[1]!);
 }
 
 /** The state of the files `movingRef` returned: only ever compared with itself. */
