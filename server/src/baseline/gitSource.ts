@@ -107,6 +107,8 @@ export function headState(root: string): string {
 const REF_NAME = /^(?![-./])(?!.*(?:\.\.|@\{|\/\/|\/\.|\.lock(?:\/|$)))[^\0-\x20\x7f~^:?*[\\]+(?<![/.])$/;
 /** A full object id: git takes it as that object, whatever refs there are. */
 const OBJECT_ID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/i;
+/** What git takes as an abbreviated object id when no ref has the name (at least 4 hex digits). */
+const ABBREVIATED_ID = /^[0-9a-f]{4,63}$/i;
 /** Refs each worktree has its own of (in its git directory); the others are in the common directory. */
 const PER_WORKTREE = /^(?:[^/]+$|refs\/(?:bisect|worktree|rewritten)\/)/;
 
@@ -116,9 +118,10 @@ const PER_WORKTREE = /^(?:[^/]+$|refs\/(?:bisect|worktree|rewritten)\/)/;
  * starting with `refs/`, then `refs/<name>`, `refs/tags/<name>`, `refs/heads/<name>`, `refs/remotes/<name>` and
  * `refs/remotes/<name>/HEAD`, each a loose file or a line of packed-refs), up to the one it resolves to (one before
  * it that is created would win), and the ref that one names when it is symbolic (`origin` as `refs/remotes/origin/HEAD`).
- * Undefined for what does not move: a tag (the first match is under `refs/tags/`), an object id, a revision that is
- * no ref name (`main~1`), or one no ref has (an abbreviated object id). Read without running git: at most the
- * matched ref file and packed-refs, once, when that ref is packed; the caller then compares `refState` of the files.
+ * A name no ref has yet (a branch a fetch will bring) gets every one of those files: creating one resolves it.
+ * Undefined for what does not move: a tag (the first match is under `refs/tags/`), an object id, also an
+ * abbreviated one that no ref has, and a revision that is no ref name (`main~1`). Read without running git: at most
+ * the matched ref file and packed-refs, once, when that ref is packed; the caller then compares `refState` of the files.
  */
 export function movingRef(root: string, name: string): string[] | undefined {
   if (name === '@' || !REF_NAME.test(name) || OBJECT_ID.test(name)) return undefined;
@@ -147,7 +150,7 @@ export function movingRef(root: string, name: string): string[] | undefined {
     if (target && REF_NAME.test(target)) files.push(fileOf(target));
     return files;
   }
-  return undefined;
+  return ABBREVIATED_ID.test(name) ? undefined : files;
 }
 
 /** The refs packed-refs lists (at most 64 MiB of it is read: what a clone of kubernetes/kubernetes has is far less). */
