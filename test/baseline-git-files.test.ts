@@ -106,3 +106,57 @@ test('the state of a moving ref still follows its branch', NEEDS_CORPUS, () => {
     git(root, 'reset', '-q', '--hard', 'v0.36.0');
   }
 });
+
+/**
+ * A clone with reftable ref storage, as `git init --ref-format=reftable` (git 2.45 or later) lays it out; built by
+ * hand, as the git these tests run may be older: the stub HEAD and `refs/heads` that keep older git away, and the
+ * table stack of the main worktree and of one linked worktree. The tables' bytes do not matter: they are not read.
+ */
+function reftableClone(): { main: string; linked: string; rewrite: (gitDir: string) => void } {
+  const main = path.join(outside, 'reftable');
+  const linked = path.join(outside, 'reftable-linked');
+  const gitDir = path.join(main, '.git');
+  const own = path.join(gitDir, 'worktrees', 'linked');
+  let n = 0;
+  const rewrite = (dir: string) => {
+    // What git does on a ref update: a new table, then tables.list replaced through its lock file.
+    n++;
+    const table = `0x${String(n).padStart(12, '0')}-0x${String(n).padStart(12, '0')}-0000000${n % 10}.ref`;
+    writeFileSync(path.join(dir, 'reftable', table), 'REFT');
+    writeFileSync(path.join(dir, 'reftable', 'tables.list.lock'), `${table}\n`);
+    renameSync(path.join(dir, 'reftable', 'tables.list.lock'), path.join(dir, 'reftable', 'tables.list'));
+  };
+  for (const dir of [gitDir, own]) {
+    mkdirSync(path.join(dir, 'reftable'), { recursive: true });
+    mkdirSync(path.join(dir, 'refs'));
+    writeFileSync(path.join(dir, 'HEAD'), 'ref: refs/heads/.invalid\n');
+    writeFileSync(path.join(dir, 'refs', 'heads'), 'this repository uses the reftable format\n');
+    rewrite(dir);
+  }
+  writeFileSync(path.join(gitDir, 'config'), '[core]\n\trepositoryformatversion = 1\n[extensions]\n\trefStorage = reftable\n');
+  writeFileSync(path.join(own, 'commondir'), '../..\n');
+  mkdirSync(linked);
+  writeFileSync(path.join(linked, '.git'), `gitdir: ${own}\n`);
+  return { main, linked, rewrite };
+}
+
+test('a reftable clone: a checkout, a commit or a fetch rewrites the table list, which moves HEAD and the branch setting', NEEDS_CORPUS, () => {
+  const { main, linked, rewrite } = reftableClone();
+  const gitDir = path.join(main, '.git');
+  const line = movingRef(main, 'line');
+  const remote = movingRef(linked, 'origin/main');
+  assert.ok(line && remote, 'a branch of a reftable clone is watched');
+  const states = () => [headState(main), headState(linked), refState(line), refState(remote)];
+
+  // A checkout in the linked worktree: its own HEAD, in its own table stack.
+  let before = states();
+  rewrite(path.join(gitDir, 'worktrees', 'linked'));
+  assert.deepEqual(states().map((s, i) => s !== before[i]), [false, true, false, false]);
+
+  // A commit or a fetch in the main worktree: the shared refs, which every worktree sees.
+  before = states();
+  rewrite(gitDir);
+  assert.deepEqual(states().map((s, i) => s !== before[i]), [true, true, true, true]);
+  // Not an abbreviated object id, even there.
+  assert.equal(movingRef(main, 'deadbeef'), undefined);
+});

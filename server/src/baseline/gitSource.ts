@@ -85,8 +85,18 @@ function gitDirs(root: string): { gitDir: string; commonDir: string } {
 }
 
 /**
+ * The table lists of a clone that keeps its refs in reftables (`git init --ref-format=reftable`, git 2.45 or later),
+ * where no ref is a file and HEAD is a stub: git rewrites one (a lock file, then a rename) on every ref update, the
+ * git directory's for the refs of its worktree such as HEAD, the common directory's for the others. The tables are not
+ * parsed: only these files' metadata is read. Absent in a clone that keeps its refs in files.
+ */
+function reftableLists(dirs: readonly string[]): string[] {
+  return [...new Set(dirs)].map((d) => join(d, 'reftable', 'tables.list'));
+}
+
+/**
  * Where HEAD stands and which tags there are, as files of the clone at `root` show it, read without running git:
- * HEAD, the branch it names, packed-refs and the tags directory. A checkout, commit, reset or tag changes it, so
+ * HEAD, the branch it names, packed-refs and the tags directory, or the reftable lists. A checkout, commit, reset or tag changes it, so
  * an editor that keeps a baseline git found while the file stays open can tell that git would answer otherwise.
  * Only ever compared with itself; '' where the clone cannot be read.
  */
@@ -96,7 +106,8 @@ export function headState(root: string): string {
   const ref = /^ref: (refs\/\S+)/.exec(head)?.[1];
   // Only a ref inside the git directory is read.
   const branch = ref && !ref.split('/').includes('..') ? readSmall(join(commonDir, ref)) : '';
-  return [head, branch, stamp(join(commonDir, 'packed-refs')), stamp(join(commonDir, 'refs', 'tags'))].join('\0');
+  const files = [join(commonDir, 'packed-refs'), join(commonDir, 'refs', 'tags'), ...reftableLists([gitDir, commonDir])];
+  return [head, branch, ...files.map(stamp)].join('\0');
 }
 
 /**
@@ -118,7 +129,9 @@ const PER_WORKTREE = /^(?:[^/]+$|refs\/(?:bisect|worktree|rewritten)\/)/;
  * starting with `refs/`, then `refs/<name>`, `refs/tags/<name>`, `refs/heads/<name>`, `refs/remotes/<name>` and
  * `refs/remotes/<name>/HEAD`, each a loose file or a line of packed-refs), up to the one it resolves to (one before
  * it that is created would win), and the ref that one names when it is symbolic (`origin` as `refs/remotes/origin/HEAD`).
- * A name no ref has yet (a branch a fetch will bring) gets every one of those files: creating one resolves it.
+ * A name no ref has yet (a branch a fetch will bring) gets every one of those files: creating one resolves it; and
+ * the reftable lists, where a ref of a reftable clone is (a tag too: not telling it apart, the caller resolves again,
+ * to the same commit, whenever a ref of such a clone changes).
  * Undefined for what does not move: a tag (the first match is under `refs/tags/`), an object id, also an
  * abbreviated one that no ref has, and a revision that is no ref name (`main~1`). Read without running git: at most
  * the matched ref file and packed-refs, once, when that ref is packed; the caller then compares `refState` of the files.
@@ -126,7 +139,8 @@ const PER_WORKTREE = /^(?:[^/]+$|refs\/(?:bisect|worktree|rewritten)\/)/;
 export function movingRef(root: string, name: string): string[] | undefined {
   if (name === '@' || !REF_NAME.test(name) || OBJECT_ID.test(name)) return undefined;
   const { gitDir, commonDir } = gitDirs(root);
-  const fileOf = (ref: string): string => join(PER_WORKTREE.test(ref) ? gitDir : commonDir, ...ref.split('/'));
+  const dirOf = (ref: string): string => (PER_WORKTREE.test(ref) ? gitDir : commonDir);
+  const fileOf = (ref: string): string => join(dirOf(ref), ...ref.split('/'));
   let packed: Set<string> | undefined;
   const isPacked = (ref: string): boolean => {
     packed ??= new Set(readPackedRefs(join(commonDir, 'packed-refs')));
@@ -150,7 +164,7 @@ export function movingRef(root: string, name: string): string[] | undefined {
     if (target && REF_NAME.test(target)) files.push(fileOf(target));
     return files;
   }
-  return ABBREVIATED_ID.test(name) ? undefined : files;
+  return ABBREVIATED_ID.test(name) ? undefined : [...files, ...reftableLists(refs.map(dirOf))];
 }
 
 /** The refs packed-refs lists (at most 64 MiB of it is read: what a clone of kubernetes/kubernetes has is far less). */
