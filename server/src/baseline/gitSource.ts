@@ -96,8 +96,9 @@ function reftableLists(dirs: readonly string[]): string[] {
 
 /**
  * Where HEAD stands and which tags there are, as files of the clone at `root` show it, read without running git:
- * HEAD, the branch it names, packed-refs and the tags directory, or the reftable lists. A checkout, commit, reset or tag changes it, so
- * an editor that keeps a baseline git found while the file stays open can tell that git would answer otherwise.
+ * HEAD, the branch it names, packed-refs and the tags directory, or the reftable lists. A checkout, commit, reset or
+ * tag changes it, so an editor that keeps a baseline git found while the file stays open can tell that git would
+ * answer otherwise.
  * Only ever compared with itself; '' where the clone cannot be read.
  */
 export function headState(root: string): string {
