@@ -71,7 +71,7 @@ test('a branch, a remote-tracking branch only in packed-refs and a symbolic ref 
   }
 });
 
-test('what does not move is not watched: a tag (also one a branch of the same name is behind), an object id, an expression, no ref', NEEDS_CORPUS, () => {
+test('what does not move is not watched: a tag (also one a branch of the same name is behind), an object id (also abbreviated), an expression', NEEDS_CORPUS, () => {
   const head = git(root, 'rev-parse', 'HEAD');
   git(root, 'branch', 'v0.35.0', 'HEAD');
   // A branch named as an object id: git still takes the name as the object.
@@ -81,13 +81,25 @@ test('what does not move is not watched: a tag (also one a branch of the same na
     assert.equal(git(root, '-c', 'core.warnAmbiguousRefs=false', 'rev-parse', 'v0.35.0'), git(root, 'rev-parse', 'refs/tags/v0.35.0'));
     assert.notEqual(git(root, 'rev-parse', 'refs/tags/v0.35.0'), head);
     assert.equal(git(root, '-c', 'core.warnAmbiguousRefs=false', 'rev-parse', head), head);
-    for (const name of ['v0.36.0', 'refs/tags/v0.36.0', 'v0.35.0', head, head.slice(0, 12), 'main~1', 'main^', 'main@{1}', '@', 'no-such-branch', '../main', '-main']) {
+    for (const name of ['v0.36.0', 'refs/tags/v0.36.0', 'v0.35.0', head, head.slice(0, 12), 'main~1', 'main^', 'main@{1}', '@', '../main', '-main']) {
       assert.equal(movingRef(root, name), undefined, name);
     }
     assert.ok(movingRef(root, 'main'), 'the branch itself is watched');
   } finally {
     git(root, 'branch', '-D', 'v0.35.0');
     git(root, 'update-ref', '-d', `refs/heads/${head}`);
+  }
+});
+
+test('a branch that does not exist yet is watched: a fetch or `git branch` that creates it moves it', NEEDS_CORPUS, () => {
+  try {
+    assert.equal(moves('origin/later', () => git(root, 'update-ref', 'refs/remotes/origin/later', 'v0.36.0^{commit}')), true);
+    assert.equal(moves('later', () => git(root, 'branch', 'later', 'v0.35.0')), true);
+    // Once it exists, only the files up to it are watched, as for any branch.
+    assert.deepEqual(movingRef(root, 'later'), ['refs/later', 'refs/tags/later', 'refs/heads/later'].map((r) => path.join(root, '.git', ...r.split('/'))));
+  } finally {
+    git(root, 'update-ref', '-d', 'refs/remotes/origin/later');
+    git(root, 'update-ref', '-d', 'refs/heads/later');
   }
 });
 
@@ -133,6 +145,20 @@ test('the manager resolves a branch setting again when the branch moves, not whe
     assert.equal(manager.get(request(withFile)).resolving, false);
     manager.invalidate();
 
+    // A branch that is not there yet: no baseline until a fetch brings it, then the branch's file.
+    const later = (baseDir: string): BaselineRequest => ({ ...request(baseDir), explicit: 'later' });
+    const pending = new Promise<void>((r) => waiting.push(r));
+    manager.get(later(root));
+    await pending;
+    assert.equal(manager.get(later(root)).baseline, undefined);
+    git(root, 'update-ref', 'refs/heads/later', 'v0.35.0^{commit}');
+    assert.equal(manager.headsMoved(), true);
+    const fetched = new Promise<void>((r) => waiting.push(r));
+    manager.get(later(root));
+    await fetched;
+    assert.match(manager.get(later(root)).baseline?.origin ?? '', /^git later /);
+    manager.invalidate();
+
     // Untrusted, git is never run (the setting is a user's: the workspace's is ignored there): nothing to watch.
     const untrusted = managerFor(false);
     assert.equal(await resolved(untrusted, root), undefined);
@@ -142,5 +168,6 @@ test('the manager resolves a branch setting again when the branch moves, not whe
   } finally {
     rmSync(withFile, { recursive: true, force: true });
     git(root, 'branch', '-D', 'line');
+    git(root, 'update-ref', '-d', 'refs/heads/later');
   }
 });

@@ -1,10 +1,11 @@
 // The baseline from a git clone of kubernetes/cri-api or kubernetes/kubernetes that holds the edited file:
 // the release HEAD stands on (see findGitBaseline), read straight from the object database.
 
-import { existsSync, lstatSync, readFileSync, realpathSync, type Stats } from 'node:fs';
+import { existsSync, lstatSync, realpathSync, type Stats } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
 import { V1_PATH } from './corpus';
 import { DEFAULT_MAX_FILE_BYTES, readFileWithin } from './goModSource';
+import { readRegularFileSync } from '../regularFile';
 import { CatFileBatch, GitError, gitOk, runGit, type GitExecOptions } from './safeExec';
 import { compareTags, isPatchRelease, parseGoTag, releaseOfGoTag } from '../policy/versions';
 import type { Release } from './types';
@@ -43,14 +44,18 @@ export function detectRepo(filePath: string): GitRepo | undefined {
   return undefined;
 }
 
-/** The start of a small file (a ref, HEAD, a `.git` file), '' where it cannot be read. */
-function readSmall(p: string): string {
-  try {
-    return readFileSync(p, 'utf8').slice(0, 4096);
-  } catch {
-    return '';
-  }
+/**
+ * A file of the git directory as text: a regular file of at most `max` bytes, not through a link, without waiting
+ * on a FIFO; '' for anything else. The workspace chose these files: a link to `/dev/zero` or to a huge file, or a
+ * FIFO, must not stall or exhaust the server.
+ */
+function readGitFile(p: string, max: number): string {
+  const r = readRegularFileSync(p, { max, followSymlinks: false });
+  return r.ok ? r.bytes.toString('utf8') : '';
 }
+
+/** A small file (a ref, HEAD, a `.git` file, `commondir`): git writes far less than 4 KiB there. */
+const readSmall = (p: string): string => readGitFile(p, 4096);
 
 /** A file's metadata, no link followed; undefined where there is none. */
 function lstatOf(p: string): Stats | undefined {
@@ -80,9 +85,20 @@ function gitDirs(root: string): { gitDir: string; commonDir: string } {
 }
 
 /**
+ * The table lists of a clone that keeps its refs in reftables (`git init --ref-format=reftable`, git 2.45 or later),
+ * where no ref is a file and HEAD is a stub: git rewrites one (a lock file, then a rename) on every ref update, the
+ * git directory's for the refs of its worktree such as HEAD, the common directory's for the others. The tables are not
+ * parsed: only these files' metadata is read. Absent in a clone that keeps its refs in files.
+ */
+function reftableLists(dirs: readonly string[]): string[] {
+  return [...new Set(dirs)].map((d) => join(d, 'reftable', 'tables.list'));
+}
+
+/**
  * Where HEAD stands and which tags there are, as files of the clone at `root` show it, read without running git:
- * HEAD, the branch it names, packed-refs and the tags directory. A checkout, commit, reset or tag changes it, so
- * an editor that keeps a baseline git found while the file stays open can tell that git would answer otherwise.
+ * HEAD, the branch it names, packed-refs and the tags directory, or the reftable lists. A checkout, commit, reset or
+ * tag changes it, so an editor that keeps a baseline git found while the file stays open can tell that git would
+ * answer otherwise.
  * Only ever compared with itself; '' where the clone cannot be read.
  */
 export function headState(root: string): string {
@@ -91,7 +107,8 @@ export function headState(root: string): string {
   const ref = /^ref: (refs\/\S+)/.exec(head)?.[1];
   // Only a ref inside the git directory is read.
   const branch = ref && !ref.split('/').includes('..') ? readSmall(join(commonDir, ref)) : '';
-  return [head, branch, stamp(join(commonDir, 'packed-refs')), stamp(join(commonDir, 'refs', 'tags'))].join('\0');
+  const files = [join(commonDir, 'packed-refs'), join(commonDir, 'refs', 'tags'), ...reftableLists([gitDir, commonDir])];
+  return [head, branch, ...files.map(stamp)].join('\0');
 }
 
 /**
@@ -102,6 +119,8 @@ export function headState(root: string): string {
 const REF_NAME = /^(?![-./])(?!.*(?:\.\.|@\{|\/\/|\/\.|\.lock(?:\/|$)))[^\0-\x20\x7f~^:?*[\\]+(?<![/.])$/;
 /** A full object id: git takes it as that object, whatever refs there are. */
 const OBJECT_ID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/i;
+/** What git takes as an abbreviated object id when no ref has the name (at least 4 hex digits). */
+const ABBREVIATED_ID = /^[0-9a-f]{4,63}$/i;
 /** Refs each worktree has its own of (in its git directory); the others are in the common directory. */
 const PER_WORKTREE = /^(?:[^/]+$|refs\/(?:bisect|worktree|rewritten)\/)/;
 
@@ -111,14 +130,18 @@ const PER_WORKTREE = /^(?:[^/]+$|refs\/(?:bisect|worktree|rewritten)\/)/;
  * starting with `refs/`, then `refs/<name>`, `refs/tags/<name>`, `refs/heads/<name>`, `refs/remotes/<name>` and
  * `refs/remotes/<name>/HEAD`, each a loose file or a line of packed-refs), up to the one it resolves to (one before
  * it that is created would win), and the ref that one names when it is symbolic (`origin` as `refs/remotes/origin/HEAD`).
- * Undefined for what does not move: a tag (the first match is under `refs/tags/`), an object id, a revision that is
- * no ref name (`main~1`), or one no ref has (an abbreviated object id). Read without running git: at most the
- * matched ref file and packed-refs, once, when that ref is packed; the caller then compares `refState` of the files.
+ * A name no ref has yet (a branch a fetch will bring) gets every one of those files: creating one resolves it; and
+ * the reftable lists, where a ref of a reftable clone is (a tag too: not telling it apart, the caller resolves again,
+ * to the same commit, whenever a ref of such a clone changes).
+ * Undefined for what does not move: a tag (the first match is under `refs/tags/`), an object id, also an
+ * abbreviated one that no ref has, and a revision that is no ref name (`main~1`). Read without running git: at most
+ * the matched ref file and packed-refs, once, when that ref is packed; the caller then compares `refState` of the files.
  */
 export function movingRef(root: string, name: string): string[] | undefined {
   if (name === '@' || !REF_NAME.test(name) || OBJECT_ID.test(name)) return undefined;
   const { gitDir, commonDir } = gitDirs(root);
-  const fileOf = (ref: string): string => join(PER_WORKTREE.test(ref) ? gitDir : commonDir, ...ref.split('/'));
+  const dirOf = (ref: string): string => (PER_WORKTREE.test(ref) ? gitDir : commonDir);
+  const fileOf = (ref: string): string => join(dirOf(ref), ...ref.split('/'));
   let packed: Set<string> | undefined;
   const isPacked = (ref: string): boolean => {
     packed ??= new Set(readPackedRefs(join(commonDir, 'packed-refs')));
@@ -142,18 +165,12 @@ export function movingRef(root: string, name: string): string[] | undefined {
     if (target && REF_NAME.test(target)) files.push(fileOf(target));
     return files;
   }
-  return undefined;
+  return ABBREVIATED_ID.test(name) ? undefined : [...files, ...reftableLists(refs.map(dirOf))];
 }
 
 /** The refs packed-refs lists (at most 64 MiB of it is read: what a clone of kubernetes/kubernetes has is far less). */
 function readPackedRefs(p: string): string[] {
-  const s = lstatOf(p);
-  if (!s?.isFile() || s.size > 64 * 1024 * 1024) return [];
-  try {
-    return [...readFileSync(p, 'utf8').matchAll(/^[0-9a-f]{40,64} (refs\/\S+)$/gm)].map((m) => m[1]!);
-  } catch {
-    return [];
-  }
+  return [...readGitFile(p, 64 * 1024 * 1024).matchAll(/^[0-9a-f]{40,64} (refs\/\S+)$/gm)].map((m) => m[1]!);
 }
 
 /** The state of the files `movingRef` returned: only ever compared with itself. */

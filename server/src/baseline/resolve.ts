@@ -35,8 +35,8 @@ export interface ResolveResult {
   /** Set when the baseline depended on whether the text resolved with is a release's file: see `TextCheck`. */
   textCheck?: TextCheck;
   /**
-   * The setting was read from git as this revision (see `settingRevision`): a branch may move while the file is
-   * open, and an editor that keeps the baseline watches it (`movingRef`).
+   * The setting was looked up in git as this revision (see `settingRevision`), found or not: a branch may move, or
+   * be fetched, while the file is open, and an editor that keeps the baseline watches it (`movingRef`).
    */
   gitRef?: string;
 }
@@ -324,10 +324,10 @@ async function resolveInner(opts: ResolveOptions): Promise<ResolveResult> {
         checkAbort();
         progress(`Reading ${explicit} from git…`);
         const g = await readGitRevision(opts.filePath, pseudo?.commit ?? tag ?? explicit, gitOptions);
-        if (g.ok) {
-          found.push(textCandidate('setting', g.goTag ?? explicit, pseudo ? `${g.origin}, the commit of ${explicit}` : asSet(g.origin), g.text, `git:${g.gitTag}`));
-          gitRef = settingRevision(explicit);
-        } else note('setting', tag ? g.reason : pseudo ? `its commit ${pseudo.commit}, in git: ${g.reason}` : `"${explicit}" is not a file; in git: ${g.reason}`);
+        // Also when git has no such ref yet: a fetch may bring the branch.
+        gitRef = settingRevision(explicit);
+        if (g.ok) found.push(textCandidate('setting', g.goTag ?? explicit, pseudo ? `${g.origin}, the commit of ${explicit}` : asSet(g.origin), g.text, `git:${g.gitTag}`));
+        else note('setting', tag ? g.reason : pseudo ? `its commit ${pseudo.commit}, in git: ${g.reason}` : `"${explicit}" is not a file; in git: ${g.reason}`);
       }
     }
     if (!found.length && version && network) {

@@ -304,7 +304,7 @@ export class BaselineManager {
     if (this.entries.get(e.key) !== e) return; // superseded while running
     e.result = result;
     e.running = false;
-    // Not read from git as a ref (a file of that name won, or the setting failed before git): nothing to watch.
+    // Not looked up in git as a ref (a file of that name won, or the setting failed before git): nothing to watch.
     if (!result.gitRef) delete e.head?.ref;
     const tried = result.tried.map((t) => `  - ${t.source}: ${t.outcome}`).join('\n');
     if (result.baseline) {

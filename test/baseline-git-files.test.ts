@@ -1,0 +1,162 @@
+// What the language server reads of a clone's git directory without running git (headState, movingRef): a
+// hostile workspace plants links and FIFOs there, which must be neither followed nor waited on. The clone is made
+// of two corpus releases.
+import { after, before, test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, realpathSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { V1_PATH } from '../server/src/baseline/corpus';
+import { headState, movingRef, refState } from '../server/src/baseline/gitSource';
+import { NEEDS_CORPUS, corpusText } from './corpusText';
+
+const git = (cwd: string, ...args: string[]): string =>
+  execFileSync('git', ['-c', 'user.email=t@example.invalid', '-c', 'user.name=t', '-c', 'commit.gpgsign=false', ...args], { cwd, encoding: 'utf8' }).trim();
+
+/** FIFOs and links to files are a POSIX workspace's; Windows has neither as git would meet them. */
+const POSIX = process.platform === 'win32' ? { skip: 'no mkfifo, and links need privileges' } : {};
+
+let root: string;
+let outside: string;
+before(() => {
+  if (NEEDS_CORPUS.skip) return;
+  root = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'cri-compat-gitfiles-')));
+  outside = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'cri-compat-gitfiles-out-')));
+  const file = path.join(root, V1_PATH);
+  mkdirSync(path.dirname(file), { recursive: true });
+  git(root, 'init', '-q', '-b', 'main');
+  for (const tag of ['v0.35.0', 'v0.36.0']) {
+    writeFileSync(file, corpusText(tag));
+    git(root, 'add', '.');
+    git(root, 'commit', '-qm', tag);
+    git(root, 'tag', tag);
+  }
+});
+after(() => {
+  if (root) rmSync(root, { recursive: true, force: true });
+  if (outside) rmSync(outside, { recursive: true, force: true });
+});
+
+/** Runs `body` with the git directory's file `rel` replaced by what `plant` puts there, then puts it back. */
+function planted(rel: string, plant: (p: string) => void, body: () => void): void {
+  const p = path.join(root, '.git', rel);
+  const kept = readFileSync(p);
+  rmSync(p);
+  try {
+    plant(p);
+    body();
+  } finally {
+    rmSync(p, { force: true });
+    writeFileSync(p, kept);
+  }
+}
+
+test('HEAD and the branch it names are not read through a link: what the link leads to is not part of the state', { ...NEEDS_CORPUS, ...POSIX }, () => {
+  const v35 = git(root, 'rev-parse', 'v0.35.0^{commit}');
+  const v36 = git(root, 'rev-parse', 'v0.36.0^{commit}');
+  const target = path.join(outside, 'target');
+  for (const rel of ['HEAD', 'refs/heads/main']) {
+    writeFileSync(target, rel === 'HEAD' ? 'ref: refs/heads/main\n' : `${v35}\n`);
+    planted(rel, (p) => symlinkSync(target, p), () => {
+      const before = headState(root);
+      writeFileSync(target, rel === 'HEAD' ? 'ref: refs/heads/else\n' : `${v36}\n`);
+      assert.equal(headState(root), before, `${rel}: the file outside the clone was read`);
+    });
+  }
+});
+
+test('a FIFO as HEAD, commondir, a branch or packed-refs is not waited on', { ...NEEDS_CORPUS, ...POSIX }, () => {
+  writeFileSync(path.join(root, '.git', 'commondir'), '.\n');
+  git(root, 'pack-refs', '--all', '--no-prune');
+  try {
+    for (const rel of ['HEAD', 'commondir', 'refs/heads/main', 'packed-refs']) {
+      planted(rel, (p) => execFileSync('mkfifo', [p]), () => {
+        // Each returns at all: a read that waited for a writer would never return.
+        assert.equal(headState(root), headState(root), rel);
+        assert.equal(movingRef(root, 'v0.36.0'), undefined, `${rel}: the tag is still a tag`);
+      });
+    }
+  } finally {
+    rmSync(path.join(root, '.git', 'commondir'));
+  }
+});
+
+test('a HEAD larger than git writes is not read: its state does not follow its content', NEEDS_CORPUS, () => {
+  planted('HEAD', (p) => writeFileSync(p, `ref: refs/heads/main\n${'x'.repeat(1 << 20)}`), () => {
+    const p = path.join(root, '.git', 'HEAD');
+    const before = headState(root);
+    const tmp = `${p}.lock`;
+    writeFileSync(tmp, `ref: refs/heads/else\n${'x'.repeat(1 << 20)}`);
+    renameSync(tmp, p);
+    assert.equal(headState(root), before);
+  });
+});
+
+test('the state of a moving ref still follows its branch', NEEDS_CORPUS, () => {
+  const files = movingRef(root, 'main');
+  assert.ok(files);
+  const before = refState(files);
+  const head = headState(root);
+  git(root, 'commit', '-q', '--allow-empty', '-m', 'moves main');
+  try {
+    assert.notEqual(refState(files), before);
+    assert.notEqual(headState(root), head);
+  } finally {
+    git(root, 'reset', '-q', '--hard', 'v0.36.0');
+  }
+});
+
+/**
+ * A clone with reftable ref storage, as `git init --ref-format=reftable` (git 2.45 or later) lays it out; built by
+ * hand, as the git these tests run may be older: the stub HEAD and `refs/heads` that keep older git away, and the
+ * table stack of the main worktree and of one linked worktree. The tables' bytes do not matter: they are not read.
+ */
+function reftableClone(): { main: string; linked: string; rewrite: (gitDir: string) => void } {
+  const main = path.join(outside, 'reftable');
+  const linked = path.join(outside, 'reftable-linked');
+  const gitDir = path.join(main, '.git');
+  const own = path.join(gitDir, 'worktrees', 'linked');
+  let n = 0;
+  const rewrite = (dir: string) => {
+    // What git does on a ref update: a new table, then tables.list replaced through its lock file.
+    n++;
+    const table = `0x${String(n).padStart(12, '0')}-0x${String(n).padStart(12, '0')}-0000000${n % 10}.ref`;
+    writeFileSync(path.join(dir, 'reftable', table), 'REFT');
+    writeFileSync(path.join(dir, 'reftable', 'tables.list.lock'), `${table}\n`);
+    renameSync(path.join(dir, 'reftable', 'tables.list.lock'), path.join(dir, 'reftable', 'tables.list'));
+  };
+  for (const dir of [gitDir, own]) {
+    mkdirSync(path.join(dir, 'reftable'), { recursive: true });
+    mkdirSync(path.join(dir, 'refs'));
+    writeFileSync(path.join(dir, 'HEAD'), 'ref: refs/heads/.invalid\n');
+    writeFileSync(path.join(dir, 'refs', 'heads'), 'this repository uses the reftable format\n');
+    rewrite(dir);
+  }
+  writeFileSync(path.join(gitDir, 'config'), '[core]\n\trepositoryformatversion = 1\n[extensions]\n\trefStorage = reftable\n');
+  writeFileSync(path.join(own, 'commondir'), '../..\n');
+  mkdirSync(linked);
+  writeFileSync(path.join(linked, '.git'), `gitdir: ${own}\n`);
+  return { main, linked, rewrite };
+}
+
+test('a reftable clone: a checkout, a commit or a fetch rewrites the table list, which moves HEAD and the branch setting', NEEDS_CORPUS, () => {
+  const { main, linked, rewrite } = reftableClone();
+  const gitDir = path.join(main, '.git');
+  const line = movingRef(main, 'line');
+  const remote = movingRef(linked, 'origin/main');
+  assert.ok(line && remote, 'a branch of a reftable clone is watched');
+  const states = () => [headState(main), headState(linked), refState(line), refState(remote)];
+
+  // A checkout in the linked worktree: its own HEAD, in its own table stack.
+  let before = states();
+  rewrite(path.join(gitDir, 'worktrees', 'linked'));
+  assert.deepEqual(states().map((s, i) => s !== before[i]), [false, true, false, false]);
+
+  // A commit or a fetch in the main worktree: the shared refs, which every worktree sees.
+  before = states();
+  rewrite(gitDir);
+  assert.deepEqual(states().map((s, i) => s !== before[i]), [true, true, true, true]);
+  // Not an abbreviated object id, even there.
+  assert.equal(movingRef(main, 'deadbeef'), undefined);
+});
