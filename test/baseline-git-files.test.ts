@@ -3,7 +3,7 @@
 // of two corpus releases.
 import { after, before, test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, realpathSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -13,6 +13,9 @@ import { NEEDS_CORPUS, corpusText } from './corpusText';
 
 const git = (cwd: string, ...args: string[]): string =>
   execFileSync('git', ['-c', 'user.email=t@example.invalid', '-c', 'user.name=t', '-c', 'commit.gpgsign=false', ...args], { cwd, encoding: 'utf8' }).trim();
+
+/** How often the FIFO test's writer opens the FIFO (ms): a read that waits for one returns only then. */
+const WRITER_MS = 3000;
 
 /** FIFOs and links to files are a POSIX workspace's; Windows has neither as git would meet them. */
 const POSIX = process.platform === 'win32' ? { skip: 'no mkfifo, and links need privileges' } : {};
@@ -72,9 +75,17 @@ test('a FIFO as HEAD, commondir, a branch or packed-refs is not waited on', { ..
   try {
     for (const rel of ['HEAD', 'commondir', 'refs/heads/main', 'packed-refs']) {
       planted(rel, (p) => execFileSync('mkfifo', [p]), () => {
-        // Each returns at all: a read that waited for a writer would never return.
-        assert.equal(headState(root), headState(root), rel);
-        assert.equal(movingRef(root, 'v0.36.0'), undefined, `${rel}: the tag is still a tag`);
+        // A read that waited for a writer would block this thread for good: a writer comes every WRITER_MS, so such
+        // reads end late and fail here instead of hanging the suite.
+        const writer = spawn(process.execPath, ['-e', `setInterval(() => require('fs').writeFileSync(${JSON.stringify(path.join(root, '.git', rel))}, 'x'), ${WRITER_MS})`], { stdio: 'ignore' });
+        const start = Date.now();
+        try {
+          assert.equal(headState(root), headState(root), rel);
+          assert.equal(movingRef(root, 'v0.36.0'), undefined, `${rel}: the tag is still a tag`);
+          assert.ok(Date.now() - start < WRITER_MS, `${rel}: the FIFO was waited on`);
+        } finally {
+          writer.kill();
+        }
       });
     }
   } finally {
