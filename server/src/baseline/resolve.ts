@@ -15,6 +15,7 @@ import { bundledPackagesWithTag, modelEncoding } from './historyIndex';
 import { V1_PATH } from './corpus';
 import { CRI_API_MODULE, DEFAULT_MAX_FILE_BYTES, findGoSumHashes, findInModuleCache, findInVendor, moduleCacheRoot, readFileWithin, withGoEnvFile, type Skipped } from './goModSource';
 import { fetchFromProxy, type ProxyOptions } from './proxySource';
+import type { GoSumHashes } from './moduleZip';
 import type { GitExecOptions, ProcessLauncher } from './safeExec';
 import type { Baseline, BaselineSource, History } from './types';
 
@@ -245,7 +246,7 @@ async function resolveInner(opts: ResolveOptions): Promise<ResolveResult> {
   });
   // The project's go.sum holds module cache zips to their recorded hashes, in a trusted workspace only: go.sum is
   // the workspace's content, and could otherwise steer the baseline to an older release by failing the newest.
-  const moduleCacheGoSum = async (): Promise<{ goSum?: Map<string, string> }> =>
+  const moduleCacheGoSum = async (): Promise<{ goSum?: GoSumHashes }> =>
     opts.trusted && opts.filePath ? { goSum: (await findGoSumHashes(dirname(opts.filePath), env)).hashes } : {};
   const bundledNewest = opts.bundled ? newestTag(opts.bundled.releases.map((r) => r.tag), includePrereleases) : undefined;
   const bundledHas = (tag: string) => !!opts.bundled?.releases.some((r) => r.tag === tag);
