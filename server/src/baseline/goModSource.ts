@@ -496,9 +496,9 @@ interface GoWorkspace {
  * The go.work is `$GOWORK` when it names one (Go refuses a relative path or a name not ending in `.work`: `refused`
  * then says so, as it refuses to run), none with `GOWORK=off`, else the one the walk found (`GOWORK` empty or
  * `auto`). A `$GOWORK` elsewhere is read as a walked one is: not from a shared directory or one of another user, and
- * not through a link out of its directory.
+ * not through a link out of its directory. `goWork` is the go.work read, whether or not it uses the module.
  */
-async function goLayout(fromDir: string, env: NodeJS.ProcessEnv): Promise<{ own: string[]; end: string; workspace?: GoWorkspace; refused?: string }> {
+async function goLayout(fromDir: string, env: NodeJS.ProcessEnv): Promise<{ own: string[]; end: string; workspace?: GoWorkspace; refused?: string; goWork?: string }> {
   const { dirs, end, workspace: walked } = await projectDirs(fromDir);
   const own = dirs.filter((d) => d.moduleRoot || d.start).map((d) => d.dir);
   const gowork = env.GOWORK ?? '';
@@ -527,9 +527,9 @@ async function goLayout(fromDir: string, env: NodeJS.ProcessEnv): Promise<{ own:
   const dir = dirname(file);
   const module = dirs.find((d) => d.moduleRoot)?.dir;
   const goWork = await readFileWithin(dir, file, 64 * 1024);
-  if (!('text' in goWork)) return { own, end, ...(gowork ? { refused: `GOWORK=${gowork}: ${goWork.reason}` } : {}) };
+  if (!('text' in goWork)) return { own, end, goWork: file, ...(gowork ? { refused: `GOWORK=${gowork}: ${goWork.reason}` } : {}) };
   const uses = workspaceUses(goWork.text, dir);
-  return module === undefined || uses.includes(module) ? { own, end, workspace: { file, dir, uses } } : { own, end };
+  return module === undefined || uses.includes(module) ? { own, end, goWork: file, workspace: { file, dir, uses } } : { own, end, goWork: file };
 }
 
 /**
@@ -641,16 +641,49 @@ export async function findGoSumHashes(fromDir: string, env: NodeJS.ProcessEnv = 
     break;
   }
   if (!workspace) return found;
-  const shared = await sharedRoots();
-  for (const dir of workspace.uses.filter((d) => within(workspace.dir, d)).slice(0, MAX_WORKSPACE_GO_SUMS)) {
-    if (await notProjectDir(dir, shared)) continue;
-    const file = join(dir, 'go.sum');
+  for (const file of await workspaceGoSums(workspace)) {
     const r = await readFileWithin(workspace.dir, file, maxBytes);
     if ('text' in r) add(r.text, file);
   }
   const work = await readFileWithin(workspace.dir, `${workspace.file}.sum`, maxBytes);
   if ('text' in work) add(work.text, `${workspace.file}.sum`);
   return found;
+}
+
+/** The go.sum of the modules a go.work uses that are read: at most 64, below its directory, under the walk's rules. */
+async function workspaceGoSums(workspace: GoWorkspace): Promise<string[]> {
+  const shared = await sharedRoots();
+  const out: string[] = [];
+  for (const dir of workspace.uses.filter((d) => within(workspace.dir, d)).slice(0, MAX_WORKSPACE_GO_SUMS)) {
+    if (!(await notProjectDir(dir, shared))) out.push(join(dir, 'go.sum'));
+  }
+  return out;
+}
+
+/** A file's metadata now (lstat: no content read, no link followed), `-` when there is none: compared, not parsed. */
+export async function goFileStamp(path: string): Promise<string> {
+  try {
+    const st = await fsp.lstat(path);
+    return `${st.mode}:${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}`;
+  } catch {
+    return '-';
+  }
+}
+
+/**
+ * The Go files whose content decides what resolution takes from Go for a file in `fromDir`, each with its
+ * `goFileStamp`: the go.mod, go.sum and vendor/modules.txt of its module directories (see `goLayout`), the go.work
+ * read, and in workspace mode its `.sum`, the `go work vendor` tree's modules.txt and the go.sum `findGoSumHashes`
+ * reads. For an editor, to resolve again when one changes; taken before resolution reads them, so that a change
+ * while it runs shows as one. Reads the go.work as resolution does, and only the metadata of the others.
+ */
+export async function goFilesOf(fromDir: string, env: NodeJS.ProcessEnv = process.env): Promise<Map<string, string>> {
+  const { own, workspace, goWork } = await goLayout(fromDir, env);
+  const files = own.flatMap((d) => [join(d, 'go.mod'), join(d, 'go.sum'), join(d, 'vendor', 'modules.txt')]);
+  if (goWork) files.push(goWork);
+  if (workspace) files.push(`${workspace.file}.sum`, join(workspace.dir, 'vendor', 'modules.txt'), ...(await workspaceGoSums(workspace)));
+  const unique = [...new Set(files)];
+  return new Map(await Promise.all(unique.map(async (f) => [f, await goFileStamp(f)] as const)));
 }
 
 export function parseGoSum(text: string, module = CRI_API_MODULE): Map<string, string> {

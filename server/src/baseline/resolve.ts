@@ -13,7 +13,7 @@ import { findGitBaseline, readGitRevision, sameFileText, type AtTag, type GitMis
 import { compareTags, minorOf, newestTag, parseAnyTag, parseCriApiTag, parseGoTag, parseKubernetesTag, parsePseudoVersion, parseReleaseLine, releaseOfGoTag } from '../policy/versions';
 import { bundledPackagesWithTag, modelEncoding } from './historyIndex';
 import { V1_PATH } from './corpus';
-import { CRI_API_MODULE, DEFAULT_MAX_FILE_BYTES, findGoSumHashes, findInModuleCache, findInVendor, moduleCacheRoot, readFileWithin, withGoEnvFile, type Skipped } from './goModSource';
+import { CRI_API_MODULE, DEFAULT_MAX_FILE_BYTES, findGoSumHashes, findInModuleCache, goFilesOf, findInVendor, moduleCacheRoot, readFileWithin, withGoEnvFile, type Skipped } from './goModSource';
 import { fetchFromProxy, type ProxyOptions } from './proxySource';
 import type { GoSumHashes } from './moduleZip';
 import type { GitExecOptions, ProcessLauncher } from './safeExec';
@@ -40,6 +40,8 @@ export interface ResolveResult {
    * open, and an editor that keeps the baseline watches it (`movingRef`).
    */
   gitRef?: string;
+  /** With `goFiles` asked for (a trusted resolution of a file): the Go files it depends on, with their metadata (`goFilesOf`). */
+  goFiles?: Map<string, string>;
 }
 
 /**
@@ -100,6 +102,8 @@ export interface ResolveOptions {
   package?: string;
   /** Names used in the message when nothing is found. */
   hints?: { setting?: string; cliFlag?: string; networkSetting?: string };
+  /** List the Go files the result depends on (`ResolveResult.goFiles`), for an editor that watches them. */
+  goFiles?: boolean;
 }
 
 export const EXPECTED_PACKAGE = 'runtime.v1';
@@ -207,7 +211,10 @@ export function notInBundled(tag: string, bundled: BundledIndex | undefined): st
 
 export async function resolveBaseline(opts: ResolveOptions): Promise<ResolveResult> {
   try {
-    return await resolveInner(opts);
+    // Before resolution reads them, so that a change while it runs differs from what is listed. Untrusted, none is read.
+    const goFiles = opts.goFiles && opts.trusted && opts.filePath ? await goFilesOf(dirname(opts.filePath), opts.env ?? process.env) : undefined;
+    const result = await resolveInner(opts);
+    return goFiles ? { ...result, goFiles } : result;
   } catch (err) {
     if (opts.signal?.aborted) throw opts.signal.reason ?? err;
     throw err;

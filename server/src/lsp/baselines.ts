@@ -206,6 +206,26 @@ export class BaselineManager {
     return any;
   }
 
+  /** The Go files finished resolutions depend on (see `ResolveResult.goFiles`), for a poll of those no file event reports. */
+  goFilesRead(): Set<string> {
+    const out = new Set<string>();
+    for (const e of this.entries.values()) for (const f of e.result?.goFiles?.keys() ?? []) out.add(f);
+    return out;
+  }
+
+  /**
+   * Forgets the resolutions that saw one of these Go files otherwise than `now` (path → `goFileStamp`), as
+   * `goFilesChanged` does for a file event. True if there were any.
+   */
+  goFilesNow(now: ReadonlyMap<string, string>): boolean {
+    let any = false;
+    this.forget((e) => {
+      for (const [f, stamp] of e.result?.goFiles ?? []) if (now.has(f) && now.get(f) !== stamp) return (any = true);
+      return false;
+    });
+    return any;
+  }
+
   /** Is any resolution still running? */
   get busy(): boolean {
     for (const e of this.entries.values()) if (e.running) return true;
@@ -282,6 +302,7 @@ export class BaselineManager {
         signal: e.controller.signal,
         hints: { ...BASELINE_HINTS },
         onProgress: (m) => progress.report(m),
+        goFiles: true,
       };
       if (req.filePath) options.filePath = req.filePath;
       if (req.text !== undefined) options.text = req.text;
