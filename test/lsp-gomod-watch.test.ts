@@ -150,3 +150,30 @@ test('the go.sum of a module the go.work uses outside the workspace folders, whi
     await ed.close();
   }
 });
+
+test('the folder holding the go.work deleted, one event for the folder: the baseline is resolved again', { ...NEEDS_CORPUS, ...NEEDS_SERVER, timeout: 60_000 }, async () => {
+  const folder = path.join(root, 'work-folder');
+  const mod = path.join(folder, 'runtime');
+  write(path.join(mod, 'go.mod'), 'module example.com/runtime\n\ngo 1.24\n\nrequire k8s.io/cri-api v0.37.0\n');
+  const file = path.join(mod, 'api.proto');
+  write(file, corpusText('v0.36.3'));
+  const alt = path.join(folder, 'alt');
+  write(path.join(alt, 'dev.work'), 'go 1.24\n\nuse ../runtime\n');
+  write(path.join(alt, 'vendor', 'modules.txt'), '## workspace\n# k8s.io/cri-api v0.37.0\n## explicit; go 1.24\nk8s.io/cri-api/pkg/apis/runtime/v1\n');
+  write(path.join(alt, 'vendor', 'k8s.io', 'cri-api', V1_PATH), corpusText('v0.37.0-beta.0'));
+  const uri = pathToFileURL(file).href;
+  const ed = LspEditor.start({ GOMODCACHE: path.join(root, 'no-modcache'), GOWORK: path.join(alt, 'dev.work'), CRI_COMPAT_IMPORT_POLL_MS: '50' });
+  const deleted = (p: string) => ed.conn.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: pathToFileURL(p).href, type: FileChangeType.Deleted }] });
+  try {
+    await ed.initialize(folder, { trusted: true });
+    await ed.open(uri, corpusText('v0.36.3'));
+    assert.equal((await ed.checked(uri)).baselineTag, 'v0.37.0');
+    rmSync(alt, { recursive: true });
+    const since = ed.statuses.all.length;
+    await deleted(alt);
+    const bundledNewest = newestTag(loadBundledHistory().releases.map((r) => r.tag));
+    await ed.status((p) => p.uri === uri && p.checked && !p.resolving && p.baselineTag === bundledNewest, since, 10_000);
+  } finally {
+    await ed.close();
+  }
+});

@@ -883,8 +883,9 @@ connection.onDidChangeWatchedFiles((e) => {
     workspaceFiles.invalidate(p);
     if (p) changed.add(path.resolve(p));
   }
-  // As a move of HEAD: the baseline may now be another release (`go get`, `go mod vendor`, a go.work edited).
-  if (goFiles && trusted && baselines.goFilesChanged()) revalidateAll();
+  // As a move of HEAD: the baseline may now be another release (`go get`, `go mod vendor`, a go.work edited, or the
+  // folder of a module or of its go.work deleted or renamed, one event for the folder).
+  if (trusted && ((goFiles && baselines.goFilesChanged()) || baselines.goFoldersChanged(changed))) revalidateAll();
   if (!changed.size) return;
   for (const d of documents.all()) {
     const deps = states.get(d.uri)?.analysis?.deps;
