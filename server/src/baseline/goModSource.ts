@@ -7,7 +7,7 @@ import { promises as fsp } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { basename, delimiter, dirname, isAbsolute, join, resolve as resolvePath, sep } from 'node:path';
 import { V1_PATH } from './corpus';
-import { readRegularFile, readRegularFileSync } from '../regularFile';
+import { fileStamp, readRegularFile, readRegularFileSync } from '../regularFile';
 import { compareTags, parseGoTag, parsePseudoVersion, releaseOfGoTag } from '../policy/versions';
 import { CRI_API_MODULE, DEFAULT_MAX_FILE_BYTES, DEFAULT_UNZIP_MAX_BYTES, DEFAULT_ZIP_MAX_BYTES, goSumMismatch, hash1OfDigests, MAX_MODULE_ENTRIES, readModuleZip, sha256Hex, ZipError, type GoSumHashes } from './moduleZip';
 
@@ -660,14 +660,9 @@ async function workspaceGoSums(workspace: GoWorkspace): Promise<string[]> {
   return out;
 }
 
-/** A file's metadata now (lstat: no content read, no link followed), `-` when there is none: compared, not parsed. */
+/** `fileStamp` of a path now: its metadata (lstat: no content read, no link followed). */
 export async function goFileStamp(path: string): Promise<string> {
-  try {
-    const st = await fsp.lstat(path);
-    return `${st.mode}:${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}`;
-  } catch {
-    return '-';
-  }
+  return fileStamp(await fsp.lstat(path).catch(() => undefined));
 }
 
 /**

@@ -13,7 +13,7 @@ import { findGitBaseline, readGitRevision, sameFileText, type AtTag, type GitMis
 import { compareTags, minorOf, newestTag, parseAnyTag, parseCriApiTag, parseGoTag, parseKubernetesTag, parsePseudoVersion, parseReleaseLine, releaseOfGoTag } from '../policy/versions';
 import { bundledPackagesWithTag, modelEncoding } from './historyIndex';
 import { V1_PATH } from './corpus';
-import { CRI_API_MODULE, DEFAULT_MAX_FILE_BYTES, findGoSumHashes, findInModuleCache, goFilesOf, findInVendor, moduleCacheRoot, readFileWithin, withGoEnvFile, type Skipped } from './goModSource';
+import { CRI_API_MODULE, DEFAULT_MAX_FILE_BYTES, findGoSumHashes, findInModuleCache, findInVendor, goFilesOf, moduleCacheRoot, readFileWithin, withGoEnvFile, type Skipped } from './goModSource';
 import { fetchFromProxy, type ProxyOptions } from './proxySource';
 import type { GoSumHashes } from './moduleZip';
 import type { GitExecOptions, ProcessLauncher } from './safeExec';
