@@ -140,6 +140,41 @@ describe('a go work vendor tree', NEEDS_CORPUS, () => {
     write(join(root, 'runtime', 'go.sum'), `k8s.io/cri-api v0.37.0 ${bad}\n`);
     assert.equal((await findGoSumHashes(dirname(file))).hashes.get('v0.37.0'), bad, 'the module\'s own go.sum, as before');
   });
+
+  test('two of its go.sum files that disagree on a version: the module cache zip is not used, whichever it matches, and both are named', async () => {
+    const at = 'k8s.io/cri-api@v0.37.0/';
+    const files = [
+      { name: `${at}go.mod`, data: Buffer.from('module k8s.io/cri-api\n\ngo 1.24.0\n') },
+      { name: `${at}${V1_PATH}`, data: Buffer.from(corpusText('v0.37.0-beta.0')) },
+    ];
+    const cache = join(TMP, 'disagree-modcache');
+    write(join(cache, 'cache', 'download', 'k8s.io', 'cri-api', '@v', 'v0.37.0.zip'), zip(files));
+    const root = workspace('ws-disagree', 'use (\n\t./runtime\n\t./tools\n)', '## workspace\n', '');
+    const file = join(root, 'runtime', 'api.proto');
+    write(file, corpusText('v0.36.3'));
+    const good = expectedH1(files);
+    const bad = 'h1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
+    const sums = { runtime: join(root, 'runtime', 'go.sum'), tools: join(root, 'tools', 'go.sum'), work: join(root, 'go.work.sum') };
+    const resolveWith = async (h1s: Partial<Record<keyof typeof sums, string>>) => {
+      for (const p of Object.values(sums)) rmSync(p, { force: true });
+      for (const [k, h1] of Object.entries(h1s)) write(sums[k as keyof typeof sums], `k8s.io/cri-api v0.37.0 ${h1}\n`);
+      return resolveBaseline({ filePath: file, trusted: true, bundled: loadBundledHistory(), env: { GOMODCACHE: cache } });
+    };
+    const agreed = await resolveWith({ runtime: good, tools: good, work: good });
+    assert.equal(agreed.baseline?.tag, 'v0.37.0', agreed.baseline?.origin);
+    // The module's own go.sum read first matches the zip; another module's does not.
+    for (const [h1s, first, second] of [
+      [{ runtime: good, tools: bad }, 'runtime', 'tools'],
+      [{ runtime: bad, tools: good }, 'runtime', 'tools'],
+      [{ tools: good, work: bad }, 'tools', 'work'],
+    ] as const) {
+      const r = await resolveWith(h1s);
+      assert.equal(r.baseline?.tag, 'v0.36.3', `${JSON.stringify(h1s)}: ${r.baseline?.origin}`);
+      const said = `v0.37.0.zip rejected: ${sums[first]} records ${h1s[first as keyof typeof h1s]} for k8s.io/cri-api v0.37.0 and ${sums[second]} ${h1s[second as keyof typeof h1s]}: `;
+      assert.ok(r.baseline.origin.includes(said), r.baseline.origin);
+      assert.match(r.baseline.origin, /Go reports a checksum mismatch whichever the download matches/);
+    }
+  });
 });
 
 describe('GOWORK naming a go.work', NEEDS_CORPUS, () => {

@@ -3,13 +3,17 @@
 // workspace: no git), with the corpus's newest api.proto.
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { loadBundledHistory } from '../server/src/baseline/historyIndex';
 import { resolveBaseline } from '../server/src/baseline/resolve';
 import { BaselineManager, type BaselineRequest } from '../server/src/lsp/baselines';
 import { testHost } from './baselineHost';
-import { NEEDS_CORPUS, newestCorpusText } from './corpusText';
+import { V1_PATH } from '../server/src/baseline/corpus';
+import { corpusText, NEEDS_CORPUS, newestCorpusText } from './corpusText';
 
 /** A manager whose resolutions are real, recording the signal of each (nothing else: not its text) and awaiting each to finish. */
 function managerFor(): { manager: BaselineManager; started: (AbortSignal | undefined)[]; resolved: () => Promise<string> } {
@@ -81,4 +85,40 @@ test('no resolution keeps the document text it was started with', NEEDS_CORPUS, 
   gc();
   const kept = process.memoryUsage().heapUsed - before;
   assert.ok(kept < size / 4, `the manager keeps ${(kept / 1e6).toFixed(1)} MB after resolving a ${(size / 1e6).toFixed(1)} MB document`);
+});
+
+test('a folder event re-resolves the resolutions that read a Go file below it (a module\'s folder deleted whole), not the others', NEEDS_CORPUS, async () => {
+  const tmp = realpathSync(mkdtempSync(join(tmpdir(), 'cri-compat-gofolders-')));
+  try {
+    const mod = join(tmp, 'runtime');
+    const write = (p: string, text: string) => {
+      mkdirSync(dirname(p), { recursive: true });
+      writeFileSync(p, text);
+    };
+    write(join(mod, 'go.mod'), 'module example.com/runtime\n\ngo 1.24\n\nrequire k8s.io/cri-api v0.37.0\n');
+    write(join(mod, 'vendor', 'modules.txt'), '# k8s.io/cri-api v0.37.0\n## explicit; go 1.24\nk8s.io/cri-api/pkg/apis/runtime/v1\n');
+    write(join(mod, 'vendor', 'k8s.io', 'cri-api', V1_PATH), corpusText('v0.37.0-beta.0'));
+    const filePath = join(mod, 'api', 'api.proto');
+    write(filePath, corpusText('v0.36.3'));
+    const waiting: (() => void)[] = [];
+    const manager = new BaselineManager(testHost({
+      trusted: true,
+      bundled: loadBundledHistory(),
+      resolved: () => waiting.shift()?.(),
+      resolve: (options) => resolveBaseline({ ...options, env: { GOMODCACHE: join(tmp, 'no-modcache'), GOWORK: 'off' } }),
+    }));
+    const req: BaselineRequest = { folderKey: tmp, filePath, explicit: '', includePrereleases: false, networkEnabled: false, text: corpusText('v0.36.3') };
+    const done = new Promise<void>((r) => waiting.push(r));
+    assert.equal(manager.get(req).resolving, true);
+    await done;
+    assert.equal(manager.get(req).baseline?.tag, 'v0.37.0');
+    assert.ok(manager.goFilesRead().has(join(mod, 'vendor', 'modules.txt')), JSON.stringify([...manager.goFilesRead()]));
+    // Not a sibling, nor one whose name starts as the module's does.
+    assert.equal(manager.goFoldersChanged(new Set([join(tmp, 'docs'), join(tmp, 'runtime2'), join(mod, 'vendor', 'k8s.io')])), false);
+    assert.equal(manager.get(req).resolving, false, 'a folder above no Go file read resolved again');
+    assert.equal(manager.goFoldersChanged(new Set([mod])), true);
+    assert.equal(manager.get(req).resolving, true);
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
 });

@@ -1399,6 +1399,11 @@ describe('baseline', { skip }, () => {
       const again = await fetchFromProxy(opts('good', { cacheDir, fetch: noFetch, goSum: new Map([[VERSION, goodH1]]) }));
       assert.ok(again.ok && again.fromCache && again.verified && again.text === text(VERSION));
       assert.equal(calls.fetch, 0);
+      // The workspace's go.sum files disagree on the version: neither the cached file nor a download can be used.
+      const conflict = 'a/go.sum records h1:a= for k8s.io/cri-api v0.36.3 and b/go.sum h1:b=';
+      const disagreed = await fetchFromProxy(opts('good', { cacheDir, fetch: noFetch, goSum: new Map([[VERSION, { conflict }]]) }));
+      assert.ok(!disagreed.ok && disagreed.reason.startsWith(`k8s.io/cri-api@v0.36.3 not downloaded: ${conflict}`), JSON.stringify(disagreed));
+      assert.equal(calls.fetch, 0);
       const files = readdirSync(cacheDir, { recursive: true }).map(String);
       assert.ok(files.some((f) => f.endsWith(`${VERSION}.json`)) && files.some((f) => f.endsWith('list.json')));
       assert.ok(!files.some((f) => f.endsWith('.tmp')), 'no temporary files left behind');

@@ -13,6 +13,7 @@ import { loadBundledHistory } from '../server/src/baseline/historyIndex';
 import { newestTag } from '../server/src/policy/versions';
 import { LspEditor, NEEDS_SERVER } from './lspHarness';
 import { NEEDS_CORPUS, corpusText } from './corpusText';
+import { zip } from './moduleZipFixture';
 
 let root: string;
 before(() => {
@@ -22,7 +23,7 @@ after(() => {
   if (root) rmSync(root, { recursive: true, force: true });
 });
 
-function write(p: string, text: string): void {
+function write(p: string, text: string | Buffer): void {
   mkdirSync(path.dirname(p), { recursive: true });
   writeFileSync(p, text);
 }
@@ -110,6 +111,66 @@ test('the go.work $GOWORK names outside the workspace folders, which the editor 
     // The go.work no longer uses the module; no file event comes.
     write(work, 'go 1.24\n\nuse ../folder/tools\n');
     const since = ed.statuses.all.length;
+    const bundledNewest = newestTag(loadBundledHistory().releases.map((r) => r.tag));
+    await ed.status((p) => p.uri === uri && p.checked && !p.resolving && p.baselineTag === bundledNewest, since, 10_000);
+  } finally {
+    await ed.close();
+  }
+});
+
+test('the go.sum of a module the go.work uses outside the workspace folders, which the editor does not watch, changed: the baseline is resolved again', { ...NEEDS_CORPUS, ...NEEDS_SERVER, timeout: 60_000 }, async () => {
+  const base = path.join(root, 'uses-outside');
+  const folder = path.join(base, 'folder');
+  const mod = path.join(folder, 'runtime');
+  write(path.join(mod, 'go.mod'), 'module example.com/runtime\n\ngo 1.24\n\nrequire k8s.io/cri-api v0.37.0\n');
+  const file = path.join(mod, 'api.proto');
+  write(file, corpusText('v0.36.3'));
+  // Another module of the workspace, beside the folder opened; nothing records a hash of the zip yet.
+  write(path.join(base, 'other', 'go.mod'), 'module example.com/other\n\ngo 1.24\n');
+  const work = path.join(base, 'dev.work');
+  write(work, 'go 1.24\n\nuse (\n\t./folder/runtime\n\t./other\n)\n');
+  const modcache = path.join(base, 'modcache');
+  write(path.join(modcache, 'cache', 'download', 'k8s.io', 'cri-api', '@v', 'v0.37.0.zip'), zip([
+    { name: 'k8s.io/cri-api@v0.37.0/go.mod', data: Buffer.from('module k8s.io/cri-api\n\ngo 1.24.0\n') },
+    { name: `k8s.io/cri-api@v0.37.0/${V1_PATH}`, data: Buffer.from(corpusText('v0.37.0-beta.0')) },
+  ]));
+  const uri = pathToFileURL(file).href;
+  const ed = LspEditor.start({ GOMODCACHE: modcache, GOWORK: work, CRI_COMPAT_IMPORT_POLL_MS: '50' });
+  try {
+    await ed.initialize(folder, { trusted: true });
+    await ed.open(uri, corpusText('v0.36.3'));
+    assert.equal((await ed.checked(uri)).baselineTag, 'v0.37.0');
+    // `go mod download` in the other module recorded another hash: Go would refuse the zip. No file event comes.
+    write(path.join(base, 'other', 'go.sum'), 'k8s.io/cri-api v0.37.0 h1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n');
+    const since = ed.statuses.all.length;
+    const bundledNewest = newestTag(loadBundledHistory().releases.map((r) => r.tag));
+    const again = await ed.status((p) => p.uri === uri && p.checked && !p.resolving && p.baselineTag === bundledNewest, since, 10_000);
+    assert.match(again.origin ?? '', /v0\.37\.0\.zip rejected: its hash h1:\S+ does not match/);
+  } finally {
+    await ed.close();
+  }
+});
+
+test('the folder holding the go.work deleted, one event for the folder: the baseline is resolved again', { ...NEEDS_CORPUS, ...NEEDS_SERVER, timeout: 60_000 }, async () => {
+  const folder = path.join(root, 'work-folder');
+  const mod = path.join(folder, 'runtime');
+  write(path.join(mod, 'go.mod'), 'module example.com/runtime\n\ngo 1.24\n\nrequire k8s.io/cri-api v0.37.0\n');
+  const file = path.join(mod, 'api.proto');
+  write(file, corpusText('v0.36.3'));
+  const alt = path.join(folder, 'alt');
+  write(path.join(alt, 'dev.work'), 'go 1.24\n\nuse ../runtime\n');
+  write(path.join(alt, 'vendor', 'modules.txt'), '## workspace\n# k8s.io/cri-api v0.37.0\n## explicit; go 1.24\nk8s.io/cri-api/pkg/apis/runtime/v1\n');
+  write(path.join(alt, 'vendor', 'k8s.io', 'cri-api', V1_PATH), corpusText('v0.37.0-beta.0'));
+  const uri = pathToFileURL(file).href;
+  const ed = LspEditor.start({ GOMODCACHE: path.join(root, 'no-modcache'), GOWORK: path.join(alt, 'dev.work'), CRI_COMPAT_IMPORT_POLL_MS: '50' });
+  const deleted = (p: string) => ed.conn.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: pathToFileURL(p).href, type: FileChangeType.Deleted }] });
+  try {
+    await ed.initialize(folder, { trusted: true });
+    await ed.open(uri, corpusText('v0.36.3'));
+    assert.equal((await ed.checked(uri)).baselineTag, 'v0.37.0');
+    rmSync(alt, { recursive: true });
+    const since = ed.statuses.all.length;
+    await deleted(alt);
     const bundledNewest = newestTag(loadBundledHistory().releases.map((r) => r.tag));
     await ed.status((p) => p.uri === uri && p.checked && !p.resolving && p.baselineTag === bundledNewest, since, 10_000);
   } finally {

@@ -93,3 +93,11 @@ export async function readRegularFile(path: string, o: RegularFileOptions): Prom
     await h.close().catch(() => undefined);
   }
 }
+
+/**
+ * What is at a path, as a string that changes when the file is edited, replaced, created or deleted (or
+ * becomes a link or a directory): `-` for nothing there. From lstat: a link is stamped, not what it leads to.
+ */
+export function fileStamp(st: Stats | undefined): string {
+  return st ? `${st.mode}:${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}` : '-';
+}

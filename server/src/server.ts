@@ -17,6 +17,7 @@ import { analyze, analyzeBound, type Analysis } from './service';
 import type { Baseline } from './baseline/types';
 import { loadBundledHistory, type IndexedHistory } from './baseline/historyIndex';
 import { historyQuery } from './baseline/historyCommand';
+import { goFileStamp } from './baseline/goModSource';
 import { layerSeverities, validateSeverityOverrides, type SeveritySetting } from './compat/check';
 import { CONFIG_FILE, readConfigFile } from './compat/configFile';
 import { RULES, RULES_BY_ID } from './compat/rules';
@@ -648,7 +649,14 @@ let importPollRunning = false;
 
 // The client watches the Go files of the workspace folders (GO_MODULE_FILES), not the go.work `$GOWORK` may name
 // anywhere else: the same poll lstat's it, its .sum and the modules.txt of the `go work vendor` tree beside it, and
-// resolves the baselines again when one changed, as a file event of the folders would.
+// resolves the baselines again when one changed, as a file event of the folders would. So it does for the other Go
+// files outside the folders that resolutions read (ResolveResult.goFiles: a go.work above the folder, the go.sum of a
+// module it uses), each compared with what the resolution saw.
+
+/** Is a change of this Go file reported by the client's file watcher (GO_MODULE_FILES, in a workspace folder)? */
+function goFileWatched(p: string): boolean {
+  return hasWatchedFilesRegistration && folderPaths().some((f) => isInside(p, f));
+}
 
 /** Their stamps when last looked at; undefined until the poll starts. */
 let goWorkSeen: string | undefined;
@@ -658,7 +666,7 @@ function unwatchedGoWorkFiles(): string[] {
   const gowork = process.env.GOWORK ?? '';
   // Resolution reads no other (goModSource's goLayout): nothing to watch.
   if (!path.isAbsolute(gowork) || !gowork.endsWith('.work')) return [];
-  if (hasWatchedFilesRegistration && folderPaths().some((f) => isInside(gowork, f))) return [];
+  if (goFileWatched(gowork)) return [];
   return [gowork, `${gowork}.sum`, path.join(path.dirname(gowork), 'vendor', 'modules.txt')];
 }
 
@@ -760,11 +768,14 @@ async function pollImports(): Promise<void> {
     goWorkSeen = goWork;
   }
   const polled = polledImports();
+  const goFiles = trusted ? [...baselines.goFilesRead()].filter((f) => !goFileWatched(f)) : [];
   // Nothing to watch: the next analysis that finds something starts the poll again.
   const watchesGoWork = goWork !== undefined && baselines.readsGoFiles;
-  if ((!polled.size && !baselines.watchesGit && !watchesGoWork) || !trusted || lifecycle !== 'running') return;
+  if ((!polled.size && !baselines.watchesGit && !watchesGoWork && !goFiles.length) || !trusted || lifecycle !== 'running') return;
   importPollRunning = true;
   try {
+    const goNow = new Map(await Promise.all(goFiles.map(async (f) => [f, await goFileStamp(f)] as const)));
+    if (baselines.goFilesNow(goNow)) revalidateAll();
     const paths = [...polled.keys()];
     const now = await Promise.all(paths.map((p) => fs.promises.lstat(p).then(fileStamp, () => fileStamp(undefined))));
     paths.forEach((p, k) => {
@@ -872,8 +883,9 @@ connection.onDidChangeWatchedFiles((e) => {
     workspaceFiles.invalidate(p);
     if (p) changed.add(path.resolve(p));
   }
-  // As a move of HEAD: the baseline may now be another release (`go get`, `go mod vendor`, a go.work edited).
-  if (goFiles && trusted && baselines.goFilesChanged()) revalidateAll();
+  // As a move of HEAD: the baseline may now be another release (`go get`, `go mod vendor`, a go.work edited, or the
+  // folder of a module or of its go.work deleted or renamed, one event for the folder).
+  if (trusted && ((goFiles && baselines.goFilesChanged()) || baselines.goFoldersChanged(changed))) revalidateAll();
   if (!changed.size) return;
   for (const d of documents.all()) {
     const deps = states.get(d.uri)?.analysis?.deps;

@@ -7,9 +7,9 @@ import { promises as fsp } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { basename, delimiter, dirname, isAbsolute, join, resolve as resolvePath, sep } from 'node:path';
 import { V1_PATH } from './corpus';
-import { readRegularFile, readRegularFileSync } from '../regularFile';
+import { fileStamp, readRegularFile, readRegularFileSync } from '../regularFile';
 import { compareTags, parseGoTag, parsePseudoVersion, releaseOfGoTag } from '../policy/versions';
-import { CRI_API_MODULE, DEFAULT_MAX_FILE_BYTES, DEFAULT_UNZIP_MAX_BYTES, DEFAULT_ZIP_MAX_BYTES, goSumMismatch, hash1OfDigests, MAX_MODULE_ENTRIES, readModuleZip, sha256Hex, ZipError } from './moduleZip';
+import { CRI_API_MODULE, DEFAULT_MAX_FILE_BYTES, DEFAULT_UNZIP_MAX_BYTES, DEFAULT_ZIP_MAX_BYTES, goSumMismatch, hash1OfDigests, MAX_MODULE_ENTRIES, readModuleZip, sha256Hex, ZipError, type GoSumHashes } from './moduleZip';
 
 // Defined in moduleZip.ts, the module both this one and the proxy source import; exported here too, where the
 // other sources have always found them.
@@ -31,9 +31,10 @@ export interface GoModOptions {
   maxFileBytes?: number;
   /**
    * `k8s.io/cri-api` zip hashes by version, from the project's go.sum: a module cache zip, or an extracted
-   * directory, whose hash differs is not used (a directory is hashed only for a version go.sum has).
+   * directory, whose hash differs is not used (a directory is hashed only for a version go.sum has), nor one of a
+   * version whose go.sum files disagree.
    */
-  goSum?: Map<string, string>;
+  goSum?: GoSumHashes;
   /** Cap on a module cache zip; default `DEFAULT_ZIP_MAX_BYTES`. */
   zipMaxBytes?: number;
   /** Cap on everything a module cache zip expands to, or an extracted directory hashed holds; default `DEFAULT_UNZIP_MAX_BYTES`. */
@@ -233,6 +234,9 @@ async function readCacheZip(root: string, version: string, names: Set<string>, o
  * inside the directory (Go hashes what a link inside leads to, and extracts none).
  */
 async function readVerifiedModuleDir(root: string, moduleDir: string, version: string, options: GoModOptions): Promise<{ text: string } | { reason: string }> {
+  const expected = options.goSum?.get(version);
+  // No hash could pass: not worth hashing up to unzipMaxBytes for.
+  if (typeof expected === 'object') return { reason: `${moduleDir} rejected: ${expected.conflict}` };
   const maxBytes = options.unzipMaxBytes ?? DEFAULT_UNZIP_MAX_BYTES;
   const notChecked = (why: string) => ({ reason: `${moduleDir} cannot be checked against go.sum: ${why}` });
   const files: { name: string; sha256: string }[] = [];
@@ -492,9 +496,9 @@ interface GoWorkspace {
  * The go.work is `$GOWORK` when it names one (Go refuses a relative path or a name not ending in `.work`: `refused`
  * then says so, as it refuses to run), none with `GOWORK=off`, else the one the walk found (`GOWORK` empty or
  * `auto`). A `$GOWORK` elsewhere is read as a walked one is: not from a shared directory or one of another user, and
- * not through a link out of its directory.
+ * not through a link out of its directory. `goWork` is the go.work read, whether or not it uses the module.
  */
-async function goLayout(fromDir: string, env: NodeJS.ProcessEnv): Promise<{ own: string[]; end: string; workspace?: GoWorkspace; refused?: string }> {
+async function goLayout(fromDir: string, env: NodeJS.ProcessEnv): Promise<{ own: string[]; end: string; workspace?: GoWorkspace; refused?: string; goWork?: string }> {
   const { dirs, end, workspace: walked } = await projectDirs(fromDir);
   const own = dirs.filter((d) => d.moduleRoot || d.start).map((d) => d.dir);
   const gowork = env.GOWORK ?? '';
@@ -523,9 +527,9 @@ async function goLayout(fromDir: string, env: NodeJS.ProcessEnv): Promise<{ own:
   const dir = dirname(file);
   const module = dirs.find((d) => d.moduleRoot)?.dir;
   const goWork = await readFileWithin(dir, file, 64 * 1024);
-  if (!('text' in goWork)) return { own, end, ...(gowork ? { refused: `GOWORK=${gowork}: ${goWork.reason}` } : {}) };
+  if (!('text' in goWork)) return { own, end, goWork: file, ...(gowork ? { refused: `GOWORK=${gowork}: ${goWork.reason}` } : {}) };
   const uses = workspaceUses(goWork.text, dir);
-  return module === undefined || uses.includes(module) ? { own, end, workspace: { file, dir, uses } } : { own, end };
+  return module === undefined || uses.includes(module) ? { own, end, goWork: file, workspace: { file, dir, uses } } : { own, end, goWork: file };
 }
 
 /**
@@ -607,34 +611,74 @@ const MAX_WORKSPACE_GO_SUMS = 64;
 /**
  * The `k8s.io/cri-api <version> h1:…` zip hashes of the go.sum of the module the file belongs to (beside the
  * nearest go.mod at or above `fromDir`, or in `fromDir` itself), then, in workspace mode, where Go checks them all:
- * the go.sum of the other modules the go.work uses and its go.work.sum; the same walk as `findInVendor`. A hash
- * read first wins. A used module's go.sum is read only below the go.work's directory and under the walk's rules:
- * not in a shared directory or one of another user, not through a link out of that directory.
+ * the go.sum of the other modules the go.work uses and its go.work.sum; the same walk as `findInVendor`. Where two
+ * of them disagree on a version, the version maps to why (naming both), as Go stops with a checksum mismatch then. A
+ * used module's go.sum is read only below the go.work's directory and under the walk's rules: not in a shared
+ * directory or one of another user, not through a link out of that directory.
  */
-export async function findGoSumHashes(fromDir: string, env: NodeJS.ProcessEnv = process.env, maxBytes = DEFAULT_MAX_FILE_BYTES): Promise<{ file?: string; hashes: Map<string, string> }> {
+export async function findGoSumHashes(fromDir: string, env: NodeJS.ProcessEnv = process.env, maxBytes = DEFAULT_MAX_FILE_BYTES): Promise<{ file?: string; hashes: GoSumHashes }> {
   const { own, workspace } = await goLayout(fromDir, env);
-  const found: { file?: string; hashes: Map<string, string> } = { hashes: new Map() };
-  const add = (text: string) => {
-    for (const [version, h1] of parseGoSum(text)) if (!found.hashes.has(version)) found.hashes.set(version, h1);
+  const found: { file?: string; hashes: GoSumHashes } = { hashes: new Map() };
+  /** The file each version's hash was first read from, for the message when another disagrees. */
+  const from = new Map<string, string>();
+  const add = (text: string, file: string) => {
+    for (const [version, h1] of parseGoSum(text)) {
+      const had = found.hashes.get(version);
+      if (had === undefined) {
+        found.hashes.set(version, h1);
+        from.set(version, file);
+      } else if (typeof had === 'string' && had !== h1) {
+        found.hashes.set(version, { conflict: `${from.get(version)} records ${had} for ${CRI_API_MODULE} ${version} and ${file} ${h1}: Go reports a checksum mismatch whichever the download matches` });
+      }
+    }
   };
   for (const dir of own) {
     const file = join(dir, 'go.sum');
     const r = await readFileWithin(dir, file, maxBytes);
     if (!('text' in r)) continue;
     found.file = file;
-    add(r.text);
+    add(r.text, file);
     break;
   }
   if (!workspace) return found;
-  const shared = await sharedRoots();
-  for (const dir of workspace.uses.filter((d) => within(workspace.dir, d)).slice(0, MAX_WORKSPACE_GO_SUMS)) {
-    if (await notProjectDir(dir, shared)) continue;
-    const r = await readFileWithin(workspace.dir, join(dir, 'go.sum'), maxBytes);
-    if ('text' in r) add(r.text);
+  for (const file of await workspaceGoSums(workspace)) {
+    const r = await readFileWithin(workspace.dir, file, maxBytes);
+    if ('text' in r) add(r.text, file);
   }
   const work = await readFileWithin(workspace.dir, `${workspace.file}.sum`, maxBytes);
-  if ('text' in work) add(work.text);
+  if ('text' in work) add(work.text, `${workspace.file}.sum`);
   return found;
+}
+
+/** The go.sum of the modules a go.work uses that are read: at most 64, below its directory, under the walk's rules. */
+async function workspaceGoSums(workspace: GoWorkspace): Promise<string[]> {
+  const shared = await sharedRoots();
+  const out: string[] = [];
+  for (const dir of workspace.uses.filter((d) => within(workspace.dir, d)).slice(0, MAX_WORKSPACE_GO_SUMS)) {
+    if (!(await notProjectDir(dir, shared))) out.push(join(dir, 'go.sum'));
+  }
+  return out;
+}
+
+/** `fileStamp` of a path now: its metadata (lstat: no content read, no link followed). */
+export async function goFileStamp(path: string): Promise<string> {
+  return fileStamp(await fsp.lstat(path).catch(() => undefined));
+}
+
+/**
+ * The Go files whose content decides what resolution takes from Go for a file in `fromDir`, each with its
+ * `goFileStamp`: the go.mod, go.sum and vendor/modules.txt of its module directories (see `goLayout`), the go.work
+ * read, and in workspace mode its `.sum`, the `go work vendor` tree's modules.txt and the go.sum `findGoSumHashes`
+ * reads. For an editor, to resolve again when one changes; taken before resolution reads them, so that a change
+ * while it runs shows as one. Reads the go.work as resolution does, and only the metadata of the others.
+ */
+export async function goFilesOf(fromDir: string, env: NodeJS.ProcessEnv = process.env): Promise<Map<string, string>> {
+  const { own, workspace, goWork } = await goLayout(fromDir, env);
+  const files = own.flatMap((d) => [join(d, 'go.mod'), join(d, 'go.sum'), join(d, 'vendor', 'modules.txt')]);
+  if (goWork) files.push(goWork);
+  if (workspace) files.push(`${workspace.file}.sum`, join(workspace.dir, 'vendor', 'modules.txt'), ...(await workspaceGoSums(workspace)));
+  const unique = [...new Set(files)];
+  return new Map(await Promise.all(unique.map(async (f) => [f, await goFileStamp(f)] as const)));
 }
 
 export function parseGoSum(text: string, module = CRI_API_MODULE): Map<string, string> {

@@ -194,11 +194,19 @@ export function readModuleZip(
 }
 
 /**
+ * `k8s.io/cri-api` zip hashes by version, from the go.sum files Go reads (see `findGoSumHashes`); where two of them
+ * disagree on a version, why no hash of it can be trusted: Go stops with a checksum mismatch then, whichever one the
+ * download matches.
+ */
+export type GoSumHashes = Map<string, string | { conflict: string }>;
+
+/**
  * Why a zip whose hash is `h1` may not be used as `version` given go.sum's hashes, or undefined when it may
  * (go.sum agrees, or has no line for the version: nothing to check against).
  */
-export function goSumMismatch(version: string, h1: string, goSum: Map<string, string> | undefined): string | undefined {
+export function goSumMismatch(version: string, h1: string, goSum: GoSumHashes | undefined): string | undefined {
   const expected = goSum?.get(version);
+  if (typeof expected === 'object') return expected.conflict;
   // The hashes are go.sum's, or for a version it lacks, those of the workspace's other modules or go.work.sum (findGoSumHashes).
   return expected && h1 !== expected ? `its hash ${h1} does not match the workspace's go.sum or go.work.sum (${expected})` : undefined;
 }

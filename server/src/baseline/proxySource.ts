@@ -7,7 +7,7 @@
 import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
 import { compareTags, newestTag, parsePseudoVersion, releaseOfGoTag } from '../policy/versions';
-import { CRI_API_MODULE, DEFAULT_MAX_FILE_BYTES, DEFAULT_UNZIP_MAX_BYTES, DEFAULT_ZIP_MAX_BYTES, goSumMismatch, readModuleZip, ZipError } from './moduleZip';
+import { CRI_API_MODULE, DEFAULT_MAX_FILE_BYTES, DEFAULT_UNZIP_MAX_BYTES, DEFAULT_ZIP_MAX_BYTES, goSumMismatch, readModuleZip, ZipError, type GoSumHashes } from './moduleZip';
 
 // The zip reader lives in moduleZip.ts, which the module cache source shares; it is re-exported here for
 // the callers that know it as the proxy's.
@@ -238,7 +238,7 @@ export interface ProxyOptions {
   /** Only versions before this one (the release the checked file is): the newest of them, not the newest. */
   before?: string;
   /** `k8s.io/cri-api` zip hashes by version, from go.sum. */
-  goSum?: Map<string, string>;
+  goSum?: GoSumHashes;
   signal?: AbortSignal;
   onProgress?: (message: string) => void;
   now?: () => number;
@@ -310,6 +310,8 @@ export async function fetchFromProxy(options: ProxyOptions = {}): Promise<ProxyF
       return fail(`${display(base)} has nothing newer than ${options.newerThan} (newest: ${version})`);
     }
     const expected = options.goSum?.get(version);
+    // Nothing downloaded could be used: the workspace's go.sum files disagree on the version.
+    if (typeof expected === 'object') return fail(`${CRI_API_MODULE}@${version} not downloaded: ${expected.conflict}`);
 
     // 2. The cached file, if intact and consistent with go.sum.
     const entryFile = cacheRoot && join(cacheRoot, `${version}.json`);

@@ -13,8 +13,9 @@ import { findGitBaseline, readGitRevision, sameFileText, type AtTag, type GitMis
 import { compareTags, minorOf, newestTag, parseAnyTag, parseCriApiTag, parseGoTag, parseKubernetesTag, parsePseudoVersion, parseReleaseLine, releaseOfGoTag } from '../policy/versions';
 import { bundledPackagesWithTag, modelEncoding } from './historyIndex';
 import { V1_PATH } from './corpus';
-import { CRI_API_MODULE, DEFAULT_MAX_FILE_BYTES, findGoSumHashes, findInModuleCache, findInVendor, moduleCacheRoot, readFileWithin, withGoEnvFile, type Skipped } from './goModSource';
+import { CRI_API_MODULE, DEFAULT_MAX_FILE_BYTES, findGoSumHashes, findInModuleCache, findInVendor, goFilesOf, moduleCacheRoot, readFileWithin, withGoEnvFile, type Skipped } from './goModSource';
 import { fetchFromProxy, type ProxyOptions } from './proxySource';
+import type { GoSumHashes } from './moduleZip';
 import type { GitExecOptions, ProcessLauncher } from './safeExec';
 import type { Baseline, BaselineSource, History } from './types';
 
@@ -39,6 +40,8 @@ export interface ResolveResult {
    * be fetched, while the file is open, and an editor that keeps the baseline watches it (`movingRef`).
    */
   gitRef?: string;
+  /** With `goFiles` asked for (a trusted resolution of a file): the Go files it depends on, with their metadata (`goFilesOf`). */
+  goFiles?: Map<string, string>;
 }
 
 /**
@@ -99,6 +102,8 @@ export interface ResolveOptions {
   package?: string;
   /** Names used in the message when nothing is found. */
   hints?: { setting?: string; cliFlag?: string; networkSetting?: string };
+  /** List the Go files the result depends on (`ResolveResult.goFiles`), for an editor that watches them. */
+  goFiles?: boolean;
 }
 
 export const EXPECTED_PACKAGE = 'runtime.v1';
@@ -206,7 +211,10 @@ export function notInBundled(tag: string, bundled: BundledIndex | undefined): st
 
 export async function resolveBaseline(opts: ResolveOptions): Promise<ResolveResult> {
   try {
-    return await resolveInner(opts);
+    // Before resolution reads them, so that a change while it runs differs from what is listed. Untrusted, none is read.
+    const goFiles = opts.goFiles && opts.trusted && opts.filePath ? await goFilesOf(dirname(opts.filePath), opts.env ?? process.env) : undefined;
+    const result = await resolveInner(opts);
+    return goFiles ? { ...result, goFiles } : result;
   } catch (err) {
     if (opts.signal?.aborted) throw opts.signal.reason ?? err;
     throw err;
@@ -245,7 +253,7 @@ async function resolveInner(opts: ResolveOptions): Promise<ResolveResult> {
   });
   // The project's go.sum holds module cache zips to their recorded hashes, in a trusted workspace only: go.sum is
   // the workspace's content, and could otherwise steer the baseline to an older release by failing the newest.
-  const moduleCacheGoSum = async (): Promise<{ goSum?: Map<string, string> }> =>
+  const moduleCacheGoSum = async (): Promise<{ goSum?: GoSumHashes }> =>
     opts.trusted && opts.filePath ? { goSum: (await findGoSumHashes(dirname(opts.filePath), env)).hashes } : {};
   const bundledNewest = opts.bundled ? newestTag(opts.bundled.releases.map((r) => r.tag), includePrereleases) : undefined;
   const bundledHas = (tag: string) => !!opts.bundled?.releases.some((r) => r.tag === tag);

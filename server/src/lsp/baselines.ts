@@ -3,6 +3,7 @@
 // file's last good baseline (or none); when it finishes, the server is told to check them again.
 // No LSP types here: the server passes in how to log, report progress and show a message.
 
+import { dirname } from 'node:path';
 import { resolveBaseline, settingRevision, type BundledIndex, type ResolveOptions, type ResolveResult } from '../baseline/resolve';
 import { detectRepo, headState, movingRef, refState } from '../baseline/gitSource';
 import type { Baseline } from '../baseline/types';
@@ -206,6 +207,45 @@ export class BaselineManager {
     return any;
   }
 
+  /** The Go files finished resolutions depend on (see `ResolveResult.goFiles`), for a poll of those no file event reports. */
+  goFilesRead(): Set<string> {
+    const out = new Set<string>();
+    for (const e of this.entries.values()) for (const f of e.result?.goFiles?.keys() ?? []) out.add(f);
+    return out;
+  }
+
+  /**
+   * Forgets the resolutions that saw one of these Go files otherwise than `now` (path → `goFileStamp`), as
+   * `goFilesChanged` does for a file event. True if there were any.
+   */
+  goFilesNow(now: ReadonlyMap<string, string>): boolean {
+    let any = false;
+    this.forget((e) => {
+      for (const [f, stamp] of e.result?.goFiles ?? []) if (now.has(f) && now.get(f) !== stamp) return (any = true);
+      return false;
+    });
+    return any;
+  }
+
+  /**
+   * Forgets the resolutions that read a Go file below one of these paths: a folder deleted, renamed or created (a
+   * module's, or the one holding its go.work) is one event for the folder, none for the files in it. A folder above
+   * no Go file a resolution read re-resolves nothing. True if there were any.
+   */
+  goFoldersChanged(paths: ReadonlySet<string>): boolean {
+    if (!paths.size) return false;
+    const below = (f: string): boolean => {
+      for (let dir = dirname(f), prev = f; dir !== prev; prev = dir, dir = dirname(dir)) if (paths.has(dir)) return true;
+      return false;
+    };
+    let any = false;
+    this.forget((e) => {
+      for (const f of e.result?.goFiles?.keys() ?? []) if (below(f)) return (any = true);
+      return false;
+    });
+    return any;
+  }
+
   /** Is any resolution still running? */
   get busy(): boolean {
     for (const e of this.entries.values()) if (e.running) return true;
@@ -282,6 +322,7 @@ export class BaselineManager {
         signal: e.controller.signal,
         hints: { ...BASELINE_HINTS },
         onProgress: (m) => progress.report(m),
+        goFiles: true,
       };
       if (req.filePath) options.filePath = req.filePath;
       if (req.text !== undefined) options.text = req.text;

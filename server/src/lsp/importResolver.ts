@@ -14,7 +14,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { ProtoFile } from '../proto/ast';
 import { ImportBudget, MAX_IMPORT_FILES, MAX_IMPORT_TOTAL_SIZE, type FoundImport, type ImportResolver, type MissedImport } from '../proto/binder';
 import { parse } from '../proto/parser';
-import { readRegularFileSync } from '../regularFile';
+import { fileStamp, readRegularFileSync } from '../regularFile';
 
 export const DEFAULT_MAX_IMPORT_SIZE = 8 * 1024 * 1024;
 
@@ -213,13 +213,8 @@ export class FsImportResolver implements ImportResolver {
   }
 }
 
-/**
- * What is at a path, as a string that changes when the file is edited, replaced, created or deleted (or
- * becomes a link or a directory): `-` for nothing there. From lstat: a link is stamped, not what it leads to.
- */
-export function fileStamp(st: Stats | undefined): string {
-  return st ? `${st.mode}:${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}` : '-';
-}
+// Defined beside the regular-file reads, which the baseline's Go files share; exported here, where the server finds it.
+export { fileStamp } from '../regularFile';
 
 /**
  * Reads a file located before, if it is still that file (same device and inode: not swapped for a symlink out
