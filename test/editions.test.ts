@@ -472,6 +472,43 @@ test('edition 2024\'s export and local are checked as buf checks them: the editi
   }
 });
 
+// buf 1.75: "unexpected `export` modifier on service definition" (service method, message extension block, oneof
+// definition, message field) on the word; an enum value's ("unexpected message field within enum definition") starts
+// there too. What follows the word parses as it would without it.
+test('export or local before anything but a message or an enum is a syntax error on the word, and what follows still parses', NEEDS_CORPUS, () => {
+  const text = in2024();
+  const shape = (t: string): string[] => {
+    const { model } = bound(t);
+    return [...model.messages.map((m) => `${m.name}(${m.fields.map((f) => f.name).join(',')})`), ...model.enums.map((e) => `${e.name}(${e.values.map((v) => v.name).join(',')})`),
+      ...model.services.map((s) => `${s.name}(${s.rpcs.map((r) => r.name).join(',')})`)];
+  };
+  const HOST = 'message Host { extensions 100 to 200; export extend Host { int32 inner_ext = 100; } export oneof choice { int32 pick = 1; } }\nlocal extend Host { int32 outer_ext = 101; }\n';
+  const edits: [from: string, to: string, word: string, what: string][] = [
+    ['service RuntimeService {', 'export service RuntimeService {', 'export', 'a service'],
+    ['    rpc Version(VersionRequest) returns (VersionResponse) {}', '    local rpc Version(VersionRequest) returns (VersionResponse) {}', 'local', 'an RPC'],
+    ['    string runtime_name = 2;', '    local string runtime_name = 2;', 'local', 'a field'],
+    ['    map<string, string> sysctls = 3;', '    export map<string, string> sysctls = 3;', 'export', 'a field'],
+    ['    int32 container_port = 2;', '    local option deprecated = true;\n    int32 container_port = 2;', 'local', 'an option'],
+    ['    TCP = 0;', '    local TCP = 0;', 'local', 'an enum value'],
+  ];
+  const host = (t: string): string => replaceOnce(t, 'message VersionRequest {', `${HOST}message VersionRequest {`);
+  for (const [from, to, word, what] of edits) {
+    const edited = host(replaceOnce(text, from, to));
+    assert.deepEqual(problemSpots(edited).sort(), [
+      spot('syntax', edited, 'export extend Host', 'export'), spot('syntax', edited, 'export oneof', 'export'), spot('syntax', edited, 'local extend Host', 'local'),
+      spot('syntax', edited, to.split('\n')[0]!, word),
+    ].sort(), to);
+    assert.deepEqual(bound(edited).problems.find((p) => p.range.start.line === edited.slice(0, edited.indexOf(to)).split('\n').length - 1)?.message,
+      `unexpected '${word}' before ${what}: only a message or an enum is marked export or local`);
+    assert.deepEqual(shape(edited), shape(host(text)), to);
+  }
+  const hosted = bound(host(text)).model.messages.find((m) => m.name === 'Host')!;
+  assert.deepEqual(hosted.oneofs, ['choice']);
+  // At the edge: a field whose type is named `local` or `export`, and the words before a message or an enum.
+  assertInserted(text, 'message VersionRequest {\n', 'message local { message Nested {} }\nmessage export {}\nmessage Uses { local a = 1; export b = 2; local.Nested c = 3; }', []);
+  assertInserted(text, 'message VersionRequest {\n', 'export message Outer { local message Inner {} export enum Kind { KIND_UNSPECIFIED = 0; } }', []);
+});
+
 test('a feature its feature set lacks is a binding error, set one at a time or in an aggregate, as buf says', NEEDS_CORPUS, () => {
   const text = migrated(['import "google/protobuf/java_features.proto";', IMPLICIT]);
   const FIELD = 'string runtime_name = 2';
