@@ -463,6 +463,20 @@ test('edition 2024\'s export and local are checked as buf checks them: the editi
     // Before edition 2024, a file exports every type.
     writeFileSync(join(dir, 'dep.proto'), 'edition = "2023";\npackage dep;\nmessage Top {\n  message Nested {}\n}\n');
     assert.deepEqual(spots(typed([['    int32 host_port = 3;', '    dep.Top.Nested host_port = 3;']])), []);
+    // An Any's type in a custom option's aggregate (`[type.googleapis.com/dep.Loc]`) is a type used too: buf 1.75, "found
+    // unexported message type `dep.Loc`" on the type's name. The option's own type is checked where the extension is declared.
+    writeFileSync(join(dir, 'dep.proto'), 'edition = "2024";\npackage dep;\nmessage Top {\n  message Nested {}\n}\nlocal message Loc {}\n');
+    const ANY = ['import "google/protobuf/any.proto";', 'import "google/protobuf/descriptor.proto";', 'extend google.protobuf.MessageOptions { google.protobuf.Any any_opt = 50101; }'];
+    const anyOption = (type: string): string => replaceOnce(in2024(['import "dep.proto";', ...ANY]), 'message VersionRequest {\n', `message VersionRequest {\n    option (any_opt) = { [type.googleapis.com/${type}] {} };\n`);
+    for (const type of ['dep.Loc', 'dep.Top.Nested']) {
+      const used = anyOption(type);
+      assert.deepEqual(spots(used), [spot('not-exported', used, `/${type}]`, type)], type);
+    }
+    assert.equal(bind(parse(anyOption('dep.Loc')), uri, resolver).problems[0]!.message, 'message "dep.Loc" is not exported by "dep.proto": another file cannot use it');
+    // At the edge: an exported type, the file's own nested one, and a name that is no full name (buf: not found; not checked here).
+    assert.deepEqual(spots(anyOption('dep.Top')), []);
+    assert.deepEqual(spots(anyOption('runtime.v1.AuthConfig')), []);
+    assert.deepEqual(spots(replaceOnce(anyOption('runtime.v1.VersionRequest.Inner'), 'message VersionRequest {\n', 'message VersionRequest {\n    local message Inner {}\n')), []);
     // A default set to its _UNKNOWN value (that file's error) hides no type from buf but those that say `local`.
     writeFileSync(join(dir, 'dep.proto'), 'edition = "2024";\npackage dep;\noption features.default_symbol_visibility = DEFAULT_SYMBOL_VISIBILITY_UNKNOWN;\nmessage Top {\n  message Nested {}\n}\nlocal message Loc {}\n');
     const underUnknown = typed([['    Protocol protocol = 1;', '    dep.Loc protocol = 1;'], ['    int32 host_port = 3;', '    dep.Top.Nested host_port = 3;']]);
