@@ -178,7 +178,8 @@ test('a feature the file\'s edition does not take is a binding error (feature-ed
   const MESSAGE = 'message VersionResponse {\n';
   const edition = (needle: string): [string, string] => ['feature-edition', needle];
   // Edition 2024's own, FeatureSet's and the languages', in edition 2023.
-  assertInserted(in2023, GO_PACKAGE, 'option features.enforce_naming_style = STYLE2024;', [edition('features.enforce_naming_style')]);
+  // (STYLE2024 would check CRI's names too, as buf does: see below.)
+  assertInserted(in2023, GO_PACKAGE, 'option features.enforce_naming_style = STYLE_LEGACY;', [edition('features.enforce_naming_style')]);
   assertInserted(in2023, GO_PACKAGE, 'option features = { default_symbol_visibility: EXPORT_ALL };', [edition('default_symbol_visibility')]);
   assertInserted(in2023, MESSAGE, 'option features.(pb.java).nest_in_file_class = YES;', [edition('features.(pb.java).nest_in_file_class')]);
   assertInserted(in2023, 'enum Protocol {\n', 'option features = { [pb.java] { large_enum: true } };', [edition('large_enum')]);
@@ -286,22 +287,31 @@ test('enforce_proto_limits is edition 2026\'s, which no edition this file may ha
   ]);
 });
 
-// buf 1.75 enforces STYLE2024, edition 2024's default: "field name should be snake_case", "enum value name should be
-// SCREAMING_SNAKE_CASE", …, on the name, each by the style its own element resolves to. Checked with buf, line and column.
-test('edition 2024 checks names by its naming style, STYLE2024, as buf does, where the element\'s own style is not STYLE_LEGACY', NEEDS_CORPUS, () => {
-  /** The naming-style problems of `text` as buf prints them (line:column, one-based, in order), with the name. */
-  const named = (text: string): string[] => bound(text).problems.filter((p) => p.code === 'naming-style')
+/** The naming-style problems of `text` as buf prints them (line:column, one-based, in order), with the name. */
+function named(text: string): string[] {
+  return bound(text).problems.filter((p) => p.code === 'naming-style')
     .sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character).map((p) => {
       const line = text.split('\n')[p.range.start.line]!;
       return `${p.range.start.line + 1}:${p.range.start.character + 1} ${line.slice(p.range.start.character, p.range.end.character)}`;
     });
-  // The released names STYLE2024 refuses, where buf 1.75 reports them; STYLE2026 (edition 2026's default) as STYLE2024.
-  const refused = [
-    '333:24 uidMappings', '335:24 gidMappings', '444:5 Merge', '448:5 Strict', '507:9 RuntimeDefault', '509:9 Unconfined', '511:9 Localhost',
-    '1293:24 CDI_devices', '2037:10 Full', '2039:10 Some', '2046:9 Total', '2048:9 Avg10', '2050:9 Avg60', '2052:9 Avg300',
-  ];
+}
+
+/** The released names of v0.36.3 that STYLE2024 refuses, where buf 1.75 reports them in the file with one file option after go_package. */
+const REFUSED_NAMES = [
+  '333:24 uidMappings', '335:24 gidMappings', '444:5 Merge', '448:5 Strict', '507:9 RuntimeDefault', '509:9 Unconfined', '511:9 Localhost',
+  '1293:24 CDI_devices', '2037:10 Full', '2039:10 Some', '2046:9 Total', '2048:9 Avg10', '2050:9 Avg60', '2052:9 Avg300',
+];
+
+/** REFUSED_NAMES with `lines` more file options before them. */
+const refusedAfter = (lines: number): string[] => REFUSED_NAMES.map((r) => r.replace(/^\d+/, (n) => `${Number(n) + lines}`));
+
+// buf 1.75 enforces STYLE2024, edition 2024's default: "field name should be snake_case", "enum value name should be
+// SCREAMING_SNAKE_CASE", …, on the name, each by the style its own element resolves to. Checked with buf, line and column.
+test('edition 2024 checks names by its naming style, STYLE2024, as buf does, where the element\'s own style is not STYLE_LEGACY', NEEDS_CORPUS, () => {
+  // STYLE2026 (edition 2026's default) as STYLE2024.
+  const refused = REFUSED_NAMES;
   assert.deepEqual(named(migrated([IMPLICIT], '2024')), refused);
-  assert.deepEqual(named(migrated([IMPLICIT, 'option features.enforce_naming_style = STYLE2026;'], '2024')), refused.map((r) => r.replace(/^\d+/, (n) => `${Number(n) + 1}`)));
+  assert.deepEqual(named(migrated([IMPLICIT, 'option features.enforce_naming_style = STYLE2026;'], '2024')), refusedAfter(1));
   assert.deepEqual(named(replaceOnce(migrated([IMPLICIT], '2024'), 'package runtime.v1;', 'package runtime.V1;')), ['20:9 runtime.V1', ...refused]);
   assert.equal(bound(migrated([IMPLICIT], '2024')).problems[0]!.message,
     'field "uidMappings" is not snake_case, as edition 2024\'s naming style (features.enforce_naming_style = STYLE2024) requires');
@@ -319,6 +329,88 @@ test('edition 2024 checks names by its naming style, STYLE2024, as buf does, whe
   assert.deepEqual(named(replaceOnce(in2024(), REQUEST, 'message XMLNames2 { int32 a1_b = 1; int32 x = 2; }\nenum Kind { KIND_1A = 0; }\n' + REQUEST)), []);
   assert.deepEqual(named(replaceOnce(migrated([IMPLICIT], '2024'), '    repeated IDMapping uidMappings = 6;', '    repeated IDMapping uidMappings = 6 [features.enforce_naming_style = STYLE_LEGACY];')), refused.slice(1));
   assert.deepEqual(named(replaceOnce(migrated([IMPLICIT]), REQUEST, `message foo_bar { int32 Bad = 1; }\n${REQUEST}`)), []);
+});
+
+// buf 1.75 names no style; ours names the one that applies: the edition's default, or what the element or its parents set.
+test('a naming-style problem names the style that applies, STYLE2026 where that is set', NEEDS_CORPUS, () => {
+  const messages = (text: string): string[] => bound(text).problems.filter((p) => p.code === 'naming-style').map((p) => p.message);
+  assert.equal(messages(migrated([IMPLICIT, 'option features.enforce_naming_style = STYLE2026;'], '2024'))[0],
+    'field "uidMappings" is not snake_case, as its naming style (features.enforce_naming_style = STYLE2026) requires');
+  const REQUEST = 'message VersionRequest {';
+  assert.deepEqual(messages(replaceOnce(in2024(), REQUEST, `message Names { option features.enforce_naming_style = STYLE2026; int32 badName = 1; }\n${REQUEST}`)),
+    ['field "badName" is not snake_case, as its naming style (features.enforce_naming_style = STYLE2026) requires']);
+  // At the edge: the edition's own default says so.
+  assert.equal(messages(migrated([IMPLICIT], '2024'))[0],
+    'field "uidMappings" is not snake_case, as edition 2024\'s naming style (features.enforce_naming_style = STYLE2024) requires');
+});
+
+// buf 1.75, line and column: a value the feature lacks is all it says of it ("cannot find `NOPE` in this scope"), not
+// that the edition does not take the feature nor that the element cannot set it, and the element resolves the feature
+// as though it were not set; its _UNKNOWN value ("must resolve to a known value") still is no target of the element,
+// but is not reported for the edition either, and a naming style that resolves to it checks no name.
+test('a feature set to a value it lacks, or to its _UNKNOWN value, is reported for the value only, as buf says', NEEDS_CORPUS, () => {
+  const value: [string, string] = ['invalid-option-value', 'NOPE'];
+  const text = migrated([IMPLICIT]);
+  const MESSAGE = 'message VersionResponse {\n';
+  assertInserted(text, GO_PACKAGE, 'option features.enforce_naming_style = NOPE;', [value]);
+  assertInserted(text, GO_PACKAGE, 'option features.enforce_naming_style = ENFORCE_NAMING_STYLE_UNKNOWN;', [['invalid-option-value', 'ENFORCE_NAMING_STYLE_UNKNOWN']]);
+  assertInserted(text, MESSAGE, 'option features = { enforce_naming_style: NOPE };', [value]);
+  assertInserted(text, MESSAGE, 'option features.enum_type = NOPE;', [value]);
+  assertInserted(text, MESSAGE, 'option features.enum_type = ENUM_TYPE_UNKNOWN;', [['feature-target', 'enum_type'], ['invalid-option-value', 'ENUM_TYPE_UNKNOWN']]);
+  assertInserted(text, 'enum Protocol {\n', 'option features.default_symbol_visibility = NOPE;', [value]);
+  assertInserted(text, 'enum Protocol {\n', 'option features.default_symbol_visibility = DEFAULT_SYMBOL_VISIBILITY_UNKNOWN;',
+    [['feature-target', 'default_symbol_visibility'], ['invalid-option-value', 'DEFAULT_SYMBOL_VISIBILITY_UNKNOWN']]);
+  // Edition 2024: a value it lacks leaves the edition's STYLE2024, its _UNKNOWN value checks no name, on the file or
+  // on an element (and what the element holds), while an element under it that sets STYLE2024 is checked.
+  assert.deepEqual(named(migrated([IMPLICIT, 'option features.enforce_naming_style = NOPE;'], '2024')), refusedAfter(1));
+  const unknown = migrated([IMPLICIT, 'option features.enforce_naming_style = ENFORCE_NAMING_STYLE_UNKNOWN;'], '2024');
+  assert.deepEqual(problemSpots(unknown), [spot('invalid-option-value', unknown, 'enforce_naming_style = ENFORCE_NAMING_STYLE_UNKNOWN', 'ENFORCE_NAMING_STYLE_UNKNOWN')]);
+  const REQUEST = 'message VersionRequest {';
+  const inner = 'message Names { option features.enforce_naming_style = ENFORCE_NAMING_STYLE_UNKNOWN; int32 badName = 1; message Inner { int32 BadToo = 1 [features.enforce_naming_style = STYLE2024]; } }';
+  assert.deepEqual(named(replaceOnce(migrated([IMPLICIT], '2024'), REQUEST, `${inner}\n${REQUEST}`)), ['250:127 BadToo', ...refusedAfter(1)]);
+  // Other checks see the _UNKNOWN value as buf does: presence not IMPLICIT, an enum not CLOSED, JSON names not ALLOW.
+  const closed = replaceOnce(text, 'enum Protocol {\n', 'enum Protocol {\noption features.enum_type = CLOSED;\n');
+  assertWithOptions(closed, '    Protocol protocol = 1', 'features.field_presence = FIELD_PRESENCE_UNKNOWN', [['invalid-option-value', 'FIELD_PRESENCE_UNKNOWN']]);
+  const opened = replaceOnce(migrated(['option features.enum_type = CLOSED;']), 'enum Protocol {\n    TCP = 0;', 'enum Protocol {\noption features.enum_type = ENUM_TYPE_UNKNOWN;\n    TCP = 3;');
+  assert.deepEqual(problemSpots(opened), [spot('invalid-option-value', opened, 'ENUM_TYPE_UNKNOWN', 'ENUM_TYPE_UNKNOWN'), spot('enum-first-not-zero', opened, '    TCP = 3', '3')]);
+  assertInserted(text, MESSAGE, 'option features.json_format = JSON_FORMAT_UNKNOWN; int32 runtimeName = 9;', [['invalid-option-value', 'JSON_FORMAT_UNKNOWN']]);
+  // At the edge: a value it has is still reported for the edition and the target.
+  assertInserted(text, 'enum Protocol {\n', 'option features.default_symbol_visibility = LOCAL_ALL;',
+    [['feature-edition', 'features.default_symbol_visibility'], ['feature-target', 'default_symbol_visibility']]);
+});
+
+// buf 1.75 checks the names an element of an edition 2023 file sets STYLE2024 for, besides refusing the feature there.
+test('edition 2023 checks the names of what sets STYLE2024 itself, as buf does, besides refusing the feature', NEEDS_CORPUS, () => {
+  const text = migrated([IMPLICIT, 'option features.enforce_naming_style = STYLE2024;']);
+  assert.deepEqual(named(text), refusedAfter(1));
+  assert.deepEqual(bound(text).problems.filter((p) => p.code !== 'naming-style').map((p) => p.code), ['feature-edition']);
+  // At the edge: edition 2023's default, the legacy style, checks none.
+  assert.deepEqual(named(migrated([IMPLICIT])), []);
+});
+
+// buf 1.75 takes a FeatureSet value by its number (`features.field_presence = 2` is IMPLICIT), one at a time and in an
+// aggregate; protoc refuses one set at a time ("Value must be identifier for enum-valued option"). 0 is the _UNKNOWN
+// value ("must resolve to a known value"). A number of no value (7) buf takes too; we refuse it, as the README says a
+// feature is set to one of its values.
+test('a feature set to the number of one of its values is that value, as buf takes it', NEEDS_CORPUS, () => {
+  const text = migrated();
+  const FIELD = 'string runtime_name = 2';
+  const labelOf = (edited: string): string | undefined => bound(edited).model.messages.find((m) => m.name === 'VersionResponse')!.fields.find((f) => f.name === 'runtime_name')!.label;
+  for (const options of ['features.field_presence = 2', 'features.field_presence = 0x2', 'features = { field_presence: 2 }']) {
+    assertWithOptions(text, FIELD, options, []);
+    assert.equal(labelOf(replaceOnce(text, `${FIELD};`, `${FIELD} [${options}];`)), 'implicit', options);
+  }
+  // A closed enum (2) may start at another value than 0, an open one (1) may not; STYLE_LEGACY (2) checks no name.
+  const startsAt3 = replaceOnce(text, '    TCP = 0;', '    TCP = 3;');
+  assertInserted(startsAt3, 'enum Protocol {\n', 'option features.enum_type = 2;', []);
+  const open = replaceOnce(startsAt3, 'enum Protocol {\n', 'enum Protocol {\noption features.enum_type = 1;\n');
+  assert.deepEqual(problemSpots(open), [spot('enum-first-not-zero', open, '    TCP = 3;', '3')]);
+  assert.deepEqual(named(migrated([IMPLICIT, 'option features.enforce_naming_style = 2;'], '2024')), []);
+  // At the edge: 0, the _UNKNOWN value, and a number of no value, one at a time and in an aggregate.
+  assertWithOptions(text, FIELD, 'features.field_presence = 0', [['invalid-option-value', '0']]);
+  assertWithOptions(text, FIELD, 'features.field_presence = 7', [['invalid-option-value', '7']]);
+  assertWithOptions(text, FIELD, 'features = { field_presence: 7 }', [['invalid-option-value', '7']]);
+  assert.equal(labelOf(replaceOnce(text, `${FIELD};`, `${FIELD} [features.field_presence = 7];`)), 'optional');
 });
 
 // buf 1.75, line and column: "`export` is not supported in Edition 2023" (or "proto3") on the word; under STRICT,
@@ -371,9 +463,64 @@ test('edition 2024\'s export and local are checked as buf checks them: the editi
     // Before edition 2024, a file exports every type.
     writeFileSync(join(dir, 'dep.proto'), 'edition = "2023";\npackage dep;\nmessage Top {\n  message Nested {}\n}\n');
     assert.deepEqual(spots(typed([['    int32 host_port = 3;', '    dep.Top.Nested host_port = 3;']])), []);
+    // An Any's type in a custom option's aggregate (`[type.googleapis.com/dep.Loc]`) is a type used too: buf 1.75, "found
+    // unexported message type `dep.Loc`" on the type's name. The option's own type is checked where the extension is declared.
+    writeFileSync(join(dir, 'dep.proto'), 'edition = "2024";\npackage dep;\nmessage Top {\n  message Nested {}\n}\nlocal message Loc {}\n');
+    const ANY = ['import "google/protobuf/any.proto";', 'import "google/protobuf/descriptor.proto";', 'extend google.protobuf.MessageOptions { google.protobuf.Any any_opt = 50101; }'];
+    const anyOption = (type: string): string => replaceOnce(in2024(['import "dep.proto";', ...ANY]), 'message VersionRequest {\n', `message VersionRequest {\n    option (any_opt) = { [type.googleapis.com/${type}] {} };\n`);
+    for (const type of ['dep.Loc', 'dep.Top.Nested']) {
+      const used = anyOption(type);
+      assert.deepEqual(spots(used), [spot('not-exported', used, `/${type}]`, type)], type);
+    }
+    assert.equal(bind(parse(anyOption('dep.Loc')), uri, resolver).problems[0]!.message, 'message "dep.Loc" is not exported by "dep.proto": another file cannot use it');
+    // At the edge: an exported type, the file's own nested one, and a name that is no full name (buf: not found; not checked here).
+    assert.deepEqual(spots(anyOption('dep.Top')), []);
+    assert.deepEqual(spots(anyOption('runtime.v1.AuthConfig')), []);
+    assert.deepEqual(spots(replaceOnce(anyOption('runtime.v1.VersionRequest.Inner'), 'message VersionRequest {\n', 'message VersionRequest {\n    local message Inner {}\n')), []);
+    // A default set to its _UNKNOWN value (that file's error) hides no type from buf but those that say `local`.
+    writeFileSync(join(dir, 'dep.proto'), 'edition = "2024";\npackage dep;\noption features.default_symbol_visibility = DEFAULT_SYMBOL_VISIBILITY_UNKNOWN;\nmessage Top {\n  message Nested {}\n}\nlocal message Loc {}\n');
+    const underUnknown = typed([['    Protocol protocol = 1;', '    dep.Loc protocol = 1;'], ['    int32 host_port = 3;', '    dep.Top.Nested host_port = 3;']]);
+    assert.deepEqual(spots(underUnknown), [spot('not-exported', underUnknown, 'dep.Loc protocol', 'dep.Loc')]);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+// buf 1.75: "unexpected `export` modifier on service definition" (service method, message extension block, oneof
+// definition, message field) on the word; an enum value's ("unexpected message field within enum definition") starts
+// there too. What follows the word parses as it would without it.
+test('export or local before anything but a message or an enum is a syntax error on the word, and what follows still parses', NEEDS_CORPUS, () => {
+  const text = in2024();
+  const shape = (t: string): string[] => {
+    const { model } = bound(t);
+    return [...model.messages.map((m) => `${m.name}(${m.fields.map((f) => f.name).join(',')})`), ...model.enums.map((e) => `${e.name}(${e.values.map((v) => v.name).join(',')})`),
+      ...model.services.map((s) => `${s.name}(${s.rpcs.map((r) => r.name).join(',')})`)];
+  };
+  const HOST = 'message Host { extensions 100 to 200; export extend Host { int32 inner_ext = 100; } export oneof choice { int32 pick = 1; } }\nlocal extend Host { int32 outer_ext = 101; }\n';
+  const edits: [from: string, to: string, word: string, what: string][] = [
+    ['service RuntimeService {', 'export service RuntimeService {', 'export', 'a service'],
+    ['    rpc Version(VersionRequest) returns (VersionResponse) {}', '    local rpc Version(VersionRequest) returns (VersionResponse) {}', 'local', 'an RPC'],
+    ['    string runtime_name = 2;', '    local string runtime_name = 2;', 'local', 'a field'],
+    ['    map<string, string> sysctls = 3;', '    export map<string, string> sysctls = 3;', 'export', 'a field'],
+    ['    int32 container_port = 2;', '    local option deprecated = true;\n    int32 container_port = 2;', 'local', 'an option'],
+    ['    TCP = 0;', '    local TCP = 0;', 'local', 'an enum value'],
+  ];
+  const host = (t: string): string => replaceOnce(t, 'message VersionRequest {', `${HOST}message VersionRequest {`);
+  for (const [from, to, word, what] of edits) {
+    const edited = host(replaceOnce(text, from, to));
+    assert.deepEqual(problemSpots(edited).sort(), [
+      spot('syntax', edited, 'export extend Host', 'export'), spot('syntax', edited, 'export oneof', 'export'), spot('syntax', edited, 'local extend Host', 'local'),
+      spot('syntax', edited, to.split('\n')[0]!, word),
+    ].sort(), to);
+    assert.deepEqual(bound(edited).problems.find((p) => p.range.start.line === edited.slice(0, edited.indexOf(to)).split('\n').length - 1)?.message,
+      `unexpected '${word}' before ${what}: only a message or an enum is marked export or local`);
+    assert.deepEqual(shape(edited), shape(host(text)), to);
+  }
+  const hosted = bound(host(text)).model.messages.find((m) => m.name === 'Host')!;
+  assert.deepEqual(hosted.oneofs, ['choice']);
+  // At the edge: a field whose type is named `local` or `export`, and the words before a message or an enum.
+  assertInserted(text, 'message VersionRequest {\n', 'message local { message Nested {} }\nmessage export {}\nmessage Uses { local a = 1; export b = 2; local.Nested c = 3; }', []);
+  assertInserted(text, 'message VersionRequest {\n', 'export message Outer { local message Inner {} export enum Kind { KIND_UNSPECIFIED = 0; } }', []);
 });
 
 test('a feature its feature set lacks is a binding error, set one at a time or in an aggregate, as buf says', NEEDS_CORPUS, () => {

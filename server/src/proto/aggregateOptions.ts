@@ -25,8 +25,8 @@ export interface PendingOption {
 }
 
 export interface AggregateProblem {
-  /** A name that is no extension or field; a value that is not of its field's type. */
-  code: 'unknown-option' | 'invalid-option-value';
+  /** A name that is no extension or field; a value that is not of its field's type; an Any's type another file does not export. */
+  code: 'unknown-option' | 'invalid-option-value' | 'not-exported';
   message: string;
   range: Range;
 }
@@ -37,6 +37,8 @@ export interface AggregateContext {
   resolveType(written: string, scope: string): { kind: 'message' | 'enum'; fqn: string } | undefined;
   /** Whether an extension of this full name may be declared outside this file (an import declares it, or one is not found). */
   declaredElsewhere(fqn: string): boolean;
+  /** Why this file cannot use the type of this full name (an import's that it does not export); undefined where it can. */
+  hidden(fqn: string): string | undefined;
 }
 
 interface Extension {
@@ -274,8 +276,11 @@ class Checker {
   }
 
   private extensionEntry(e: AggregateEntry, type: string): void {
-    // An Any's `[type.googleapis.com/pkg.Msg]` names a type, not an extension.
-    if (e.name.includes('/')) return;
+    // An Any's `[type.googleapis.com/pkg.Msg]` names a type (by its full name), not an extension.
+    if (e.name.includes('/')) {
+      this.anyType(e);
+      return;
+    }
     const ext = this.extensions.get(e.name);
     if (!ext) {
       if (!this.context.declaredElsewhere(e.name)) this.unknown(`message type "${type}" has no extension named "${e.name}"`, e.range);
@@ -286,6 +291,17 @@ class Checker {
       return;
     }
     this.fieldValue(e, ext.field, ext.scope, e.name);
+  }
+
+  /** The type an Any's key names, which another file must export, as buf checks it (on the name, written without spaces). */
+  private anyType(e: AggregateEntry): void {
+    const name = e.name.slice(e.name.lastIndexOf('/') + 1);
+    const t = this.context.resolveType(`.${name}`, '');
+    const hidden = t && this.context.hidden(t.fqn);
+    if (!hidden) return;
+    const { start, end } = e.range;
+    const range = start.line === end.line ? { start: { line: end.line, character: end.character - 1 - name.length }, end: { line: end.line, character: end.character - 1 } } : e.range;
+    this.out.push({ code: 'not-exported', message: hidden, range });
   }
 
   private unknownField(e: AggregateEntry, type: string): void {

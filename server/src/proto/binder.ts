@@ -367,7 +367,11 @@ class Binder {
       const d = SCALARS.has(written) ? undefined : this.resolveType(written, scope);
       return d?.kind === 'message' || d?.kind === 'enum' ? { kind: d.kind, fqn: d.fqn } : undefined;
     };
-    for (const p of customOptionProblems(this.customOptions, this.ast, this.pkg, { resolveType, declaredElsewhere })) this.problem(p.code, p.message, p.range, 'error');
+    const hidden = (fqn: string): string | undefined => {
+      const d = this.declarations.get(fqn);
+      return d?.local ? this.notExported(d) : undefined;
+    };
+    for (const p of customOptionProblems(this.customOptions, this.ast, this.pkg, { resolveType, declaredElsewhere, hidden })) this.problem(p.code, p.message, p.range, 'error');
   }
 
   private problem(code: string, message: string, range: Range, severity: Severity): void {
@@ -639,8 +643,12 @@ class Binder {
     if (d) ref.target = d.fqn;
     this.references.push(ref);
     if (!d) this.problem(UNRESOLVED_TYPE, `unknown type "${ref.written}"`, ref.range, 'error');
-    else if (d.local) this.problem('not-exported', `${d.kind} "${d.fqn}" is not exported by ${this.fileName(d.uri)}: another file cannot use it`, ref.range, 'error');
+    else if (d.local) this.problem('not-exported', this.notExported(d), ref.range, 'error');
     return d;
+  }
+
+  private notExported(d: Declaration): string {
+    return `${d.kind} "${d.fqn}" is not exported by ${this.fileName(d.uri)}: another file cannot use it`;
   }
 
   // ---- elements ------------------------------------------------------------------------------------

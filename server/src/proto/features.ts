@@ -6,6 +6,7 @@
 
 import type { OptionNode, Range } from './ast';
 import { aggregateOf } from './aggregate';
+import { integer } from './defaults';
 import { LANGUAGE_FEATURE_SETS, type FeatureSupport, type FeatureTargetName } from './wellKnown';
 
 export interface Features {
@@ -25,26 +26,50 @@ export const EDITION_DEFAULTS: Features = { fieldPresence: 'EXPLICIT', repeatedF
 export type FeatureTarget = Exclude<FeatureTargetName, 'service'>;
 
 /**
- * Each feature of FeatureSet in descriptor.proto: its key in Features where the model reads it, the values protoc
- * knows for it, the elements that may set it (its `targets`), and the first edition that takes it (its
- * `feature_support`; none is removed yet): protoc refuses the others ("unsupported option target"), so a message or a
- * oneof never sets a field's features for its fields, no feature of edition 2023 is set on a oneof or an enum value,
- * and `default_symbol_visibility`, which says what other files may import, only on the file. (buf takes them on a
- * service and a method, where they are not checked.)
+ * Each feature of FeatureSet in descriptor.proto: its key in Features where the model reads it, its values by their
+ * numbers (0 its `_UNKNOWN` value, which no element may have), the elements that may set it (its `targets`), and the
+ * first edition that takes it (its `feature_support`; none is removed yet): protoc refuses the others ("unsupported
+ * option target"), so a message or a oneof never sets a field's features for its fields, no feature of edition 2023 is
+ * set on a oneof or an enum value, and `default_symbol_visibility`, which says what other files may import, only on the
+ * file. (buf takes them on a service and a method, where they are not checked.)
  */
-const FEATURES = new Map<string, FeatureSupport & { key?: keyof Features; values: readonly string[]; targets: readonly FeatureTargetName[] }>([
-  ['field_presence', { key: 'fieldPresence', values: ['EXPLICIT', 'IMPLICIT', 'LEGACY_REQUIRED'], targets: ['file', 'field'], introduced: 2023 }],
-  ['repeated_field_encoding', { key: 'repeatedFieldEncoding', values: ['PACKED', 'EXPANDED'], targets: ['file', 'field'], introduced: 2023 }],
-  ['enum_type', { key: 'enumType', values: ['OPEN', 'CLOSED'], targets: ['file', 'enum'], introduced: 2023 }],
-  ['utf8_validation', { key: 'utf8Validation', values: ['VERIFY', 'NONE'], targets: ['file', 'field'], introduced: 2023 }],
-  ['message_encoding', { values: ['LENGTH_PREFIXED', 'DELIMITED'], targets: ['file', 'field'], introduced: 2023 }],
-  ['json_format', { key: 'jsonFormat', values: ['ALLOW', 'LEGACY_BEST_EFFORT'], targets: ['file', 'message', 'enum'], introduced: 2023 }],
-  ['default_symbol_visibility', { values: ['EXPORT_ALL', 'EXPORT_TOP_LEVEL', 'LOCAL_ALL', 'STRICT'], targets: ['file'], introduced: 2024 }],
+const FEATURES = new Map<string, FeatureSupport & {
+  key?: keyof Features; values: readonly (string | undefined)[]; targets: readonly FeatureTargetName[];
+  /** What buf 1.75 checks an element set to the _UNKNOWN value as: it asks whether the value is IMPLICIT, CLOSED or ALLOW. */
+  unknownAs?: string;
+}>([
+  ['field_presence', { key: 'fieldPresence', values: ['FIELD_PRESENCE_UNKNOWN', 'EXPLICIT', 'IMPLICIT', 'LEGACY_REQUIRED'], targets: ['file', 'field'], introduced: 2023, unknownAs: 'EXPLICIT' }],
+  ['repeated_field_encoding', { key: 'repeatedFieldEncoding', values: ['REPEATED_FIELD_ENCODING_UNKNOWN', 'PACKED', 'EXPANDED'], targets: ['file', 'field'], introduced: 2023 }],
+  ['enum_type', { key: 'enumType', values: ['ENUM_TYPE_UNKNOWN', 'OPEN', 'CLOSED'], targets: ['file', 'enum'], introduced: 2023, unknownAs: 'OPEN' }],
+  // Its number 1 is reserved (a value protobuf removed).
+  ['utf8_validation', { key: 'utf8Validation', values: ['UTF8_VALIDATION_UNKNOWN', undefined, 'VERIFY', 'NONE'], targets: ['file', 'field'], introduced: 2023 }],
+  ['message_encoding', { values: ['MESSAGE_ENCODING_UNKNOWN', 'LENGTH_PREFIXED', 'DELIMITED'], targets: ['file', 'field'], introduced: 2023 }],
+  ['json_format', { key: 'jsonFormat', values: ['JSON_FORMAT_UNKNOWN', 'ALLOW', 'LEGACY_BEST_EFFORT'], targets: ['file', 'message', 'enum'], introduced: 2023, unknownAs: 'LEGACY_BEST_EFFORT' }],
+  ['default_symbol_visibility', { values: ['DEFAULT_SYMBOL_VISIBILITY_UNKNOWN', 'EXPORT_ALL', 'EXPORT_TOP_LEVEL', 'LOCAL_ALL', 'STRICT'], targets: ['file'], introduced: 2024 }],
   // STYLE2026, edition 2026's default, buf 1.75 takes in edition 2024 too.
-  ['enforce_naming_style', { values: ['STYLE2024', 'STYLE_LEGACY', 'STYLE2026'], targets: ['file', 'message', 'field', 'oneof', 'enum', 'enum value'], introduced: 2024 }],
+  ['enforce_naming_style', { values: ['ENFORCE_NAMING_STYLE_UNKNOWN', 'STYLE2024', 'STYLE_LEGACY', 'STYLE2026'], targets: ['file', 'message', 'field', 'oneof', 'enum', 'enum value'], introduced: 2024 }],
   // Edition 2026's, which the parser does not take yet: in any edition it has, the feature is refused for its edition.
-  ['enforce_proto_limits', { values: ['LEGACY_NO_EXPLICIT_LIMITS', 'PROTO_LIMITS2026'], targets: ['message', 'field', 'oneof', 'enum'], introduced: 2026 }],
+  ['enforce_proto_limits', { values: ['PROTO_LIMITS_UNKNOWN', 'LEGACY_NO_EXPLICIT_LIMITS', 'PROTO_LIMITS2026'], targets: ['message', 'field', 'oneof', 'enum'], introduced: 2026 }],
 ]);
+
+/**
+ * The value of FeatureSet's `feature` that `written` names, by its name or its number (`2` for IMPLICIT), its
+ * `_UNKNOWN` value included; undefined for a name or a number it lacks, and for a feature FeatureSet lacks. protoc
+ * refuses a number ("Value must be identifier for enum-valued option"), buf takes it: the README checks option values
+ * as buf does, and says a feature is set to one of its values, so a number of none (`7`, which buf takes too) is refused.
+ */
+function valueOf(feature: string, written: string): string | undefined {
+  const values = FEATURES.get(feature)?.values;
+  if (!values) return undefined;
+  const n = integer(written);
+  if (n === undefined) return values.includes(written) ? written : undefined;
+  return n < values.length ? values[Number(n)] : undefined;
+}
+
+/** Whether `value` is `feature`'s `_UNKNOWN` value, which buf says no element may have ("must resolve to a known value"). */
+function isUnknownValue(feature: string, value: string | undefined): boolean {
+  return value !== undefined && FEATURES.get(feature)?.values[0] === value;
+}
 
 /** A feature set where protoc refuses it (`feature` as after `features.`: `(pb.java).utf8_validation`), with the elements that take it. */
 export interface MisplacedFeature {
@@ -60,13 +85,14 @@ export interface MisplacedFeature {
  */
 export function misplacedFeatures(options: readonly OptionNode[], target: FeatureTarget): MisplacedFeature[] {
   const out: MisplacedFeature[] = [];
-  forEachFeature(options, (feature, _value, option, range) => {
+  forEachFeature(options, (feature, value, option, range) => {
     // An option's name ends with the feature's name (an aggregate's key is that name already): tokens do not span lines.
     const name = feature.slice(feature.lastIndexOf('.') + 1);
     const at = range === option.nameRange ? { start: { line: range.end.line, character: range.end.character - name.length }, end: range.end } : range;
     const known = FEATURES.get(feature);
     if (known) {
-      if (!known.targets.includes(target)) out.push({ feature, range: at, targets: known.targets });
+      // A value the feature lacks is all buf says of it.
+      if (!known.targets.includes(target) && valueOf(feature, value) !== undefined) out.push({ feature, range: at, targets: known.targets });
       return;
     }
     const language = languageFeature(feature);
@@ -90,9 +116,11 @@ export interface FeatureOutsideEdition {
  */
 export function featuresOutsideEdition(options: readonly OptionNode[], edition: number): FeatureOutsideEdition[] {
   const out: FeatureOutsideEdition[] = [];
-  forEachFeature(options, (feature, _value, _option, range) => {
+  forEachFeature(options, (feature, value, _option, range) => {
     const language = languageFeature(feature);
     const support = language ? LANGUAGE_FEATURE_SETS.get(language.set)?.features.get(language.name) : FEATURES.get(feature);
+    // buf says only what is wrong with a value the feature lacks, or its _UNKNOWN value, not the edition.
+    if (!language && refusedValue(feature, value)) return;
     if (support && (edition < support.introduced || edition >= (support.removed ?? Infinity))) out.push({ feature, range, support });
   });
   return out;
@@ -129,10 +157,9 @@ export function unknownFeatures(options: readonly OptionNode[]): UnknownFeature[
     if (o.name === 'features') {
       for (const e of aggregateOf(o) ?? []) {
         if (!e.extension) {
-          const known = FEATURES.get(e.name);
-          if (!known) out.push({ range: e.range, feature: e.name, of: FEATURE_SET });
-          // A name only: buf takes an enum value's number there too, and refuses a string for its type.
-          else if (e.scalar !== undefined && /^[A-Za-z_]\w*$/.test(e.scalar) && !known.values.includes(e.scalar)) {
+          if (!FEATURES.has(e.name)) out.push({ range: e.range, feature: e.name, of: FEATURE_SET });
+          // A name or a number; a string is refused for its type.
+          else if (e.scalar !== undefined && /^[-+\w]/.test(e.scalar) && refusedValue(e.name, e.scalar)) {
             out.push({ range: e.valueRange!, unknownValue: e.scalar, feature: e.name, of: FEATURE_SET });
           }
           continue;
@@ -159,11 +186,16 @@ export function unknownFeatures(options: readonly OptionNode[]): UnknownFeature[
       continue;
     }
     if (feature.startsWith('(')) continue;
-    const known = FEATURES.get(feature);
-    if (!known) out.push({ range: o.nameRange, feature, of: FEATURE_SET });
-    else if (!known.values.includes(o.value)) out.push({ range: o.valueRange, unknownValue: o.value, feature, of: FEATURE_SET });
+    if (!FEATURES.has(feature)) out.push({ range: o.nameRange, feature, of: FEATURE_SET });
+    else if (refusedValue(feature, o.value)) out.push({ range: o.valueRange, unknownValue: o.value, feature, of: FEATURE_SET });
   }
   return out;
+}
+
+/** Whether `written` is no value of `feature`, or its _UNKNOWN value. */
+function refusedValue(feature: string, written: string): boolean {
+  const value = valueOf(feature, written);
+  return value === undefined || isUnknownValue(feature, value);
 }
 
 /** Whether `options` set `feature` (`utf8_validation`), one at a time or in an aggregate. */
@@ -177,19 +209,23 @@ export function featureValue(features: Features, feature: string): string | unde
   return key && features[key];
 }
 
-/** The value `options` themselves set `feature` to, where the feature knows it: an unknown one is protoc's error, and sets nothing. */
+/**
+ * The value `options` themselves set `feature` to (by name, also where written as its number), where the feature has
+ * it, its _UNKNOWN value included: one it lacks is an error, and sets nothing.
+ */
 export function ownKnownValue(options: readonly OptionNode[], feature: string): string | undefined {
-  const value = ownFeature(options, feature)?.value;
-  return value !== undefined && FEATURES.get(feature)?.values.includes(value) ? value : undefined;
+  const written = ownFeature(options, feature)?.value;
+  return written === undefined ? undefined : valueOf(feature, written);
 }
 
 /**
- * The option by which `options` set `feature` themselves, with the value it gives and where that value is written (in
- * an aggregate, the feature's own); undefined where they do not.
+ * The option by which `options` set `feature` themselves, with the value it gives (by name where written as the number
+ * of one of FeatureSet's values, else as written) and where that value is written (in an aggregate, the feature's own);
+ * undefined where they do not.
  */
 export function ownFeature(options: readonly OptionNode[], feature: string): { value: string; option: OptionNode; valueRange: Range } | undefined {
   let found: { value: string; option: OptionNode; valueRange: Range } | undefined;
-  forEachFeature(options, (f, value, option, _range, valueRange) => { if (f === feature) found = { value, option, valueRange }; });
+  forEachFeature(options, (f, value, option, _range, valueRange) => { if (f === feature) found = { value: valueOf(f, value) ?? value, option, valueRange }; });
   return found;
 }
 
@@ -218,10 +254,13 @@ function forEachFeature(options: readonly OptionNode[], each: (feature: string, 
  */
 export function resolveFeatures(parent: Features, options: readonly OptionNode[]): Features {
   let out: { -readonly [K in keyof Features]: Features[K] } | undefined;
-  const set = (option: string, value: string): void => {
+  const set = (option: string, written: string): void => {
     const feature = FEATURES.get(option);
-    // An unknown value is protoc's error, not a change of presence or encoding: it is ignored here.
-    if (feature?.key && feature.values.includes(value)) (out ??= { ...parent })[feature.key] = value as never;
+    let value = valueOf(option, written);
+    // A value the feature lacks is an error, not a change of presence or encoding: it is ignored here, and so is the
+    // _UNKNOWN value but where buf checks the element by it.
+    if (isUnknownValue(option, value)) value = feature?.unknownAs;
+    if (feature?.key && value !== undefined) (out ??= { ...parent })[feature.key] = value as never;
   };
   forEachFeature(options, set);
   return out ?? parent;

@@ -366,6 +366,7 @@ class Parser {
 
   private topLevel(file: ProtoFile): void {
     this.skipVisibility();
+    this.skipMisplacedModifier('file');
     const t = this.cur;
     const start = t.startPos;
     switch (t.kind === 'ident' ? t.text : t.text === ';' ? ';' : '') {
@@ -686,6 +687,7 @@ class Parser {
 
   private messageItem(msg: MessageNode, oneof?: OneofNode): void {
     if (!oneof) this.skipVisibility();
+    this.skipMisplacedModifier(oneof ? 'oneof' : 'message');
     const t = this.cur;
     if (this.is(';')) {
       this.next();
@@ -825,6 +827,34 @@ class Parser {
     if ((this.is('export') || this.is('local')) && (this.peek().text === 'message' || this.peek().text === 'enum') && this.peek(2).kind === 'ident') {
       this.next();
     }
+  }
+
+  /**
+   * `export` or `local` before a declaration of a `body` that takes neither (a service, an RPC, an extend block, a oneof,
+   * a field, an enum value, an option): reported on the word, which is passed over, so that what follows parses as without it.
+   */
+  private skipMisplacedModifier(body: 'file' | 'message' | 'oneof' | 'service' | 'enum'): void {
+    if (!this.is('export') && !this.is('local')) return;
+    const what = this.modifiedDeclaration(body);
+    if (!what) return;
+    const word = this.next();
+    this.error(`unexpected '${word.text}' before ${what}: only a message or an enum is marked export or local`, word.range);
+  }
+
+  /** What the `export` or `local` here stands before in `body`, where that takes neither; undefined for anything else. */
+  private modifiedDeclaration(body: 'file' | 'message' | 'oneof' | 'service' | 'enum'): string | undefined {
+    const next = this.peek();
+    // Not where the word is a name: the type of a field (`local x = 1;`, `local.Inner x = 1;`) or an enum value (`local = 1;`).
+    if (next.kind !== 'ident' || next.line !== this.cur.line) return undefined;
+    const named = this.peek(2).kind === 'ident' || this.peekIs('.', 2);
+    if (next.text === 'option' && (named || this.peekIs('(', 2))) return 'an option';
+    if (body === 'enum') return this.peekIs('=', 2) ? 'an enum value' : undefined;
+    if (body === 'service') return next.text === 'rpc' && named ? 'an RPC' : undefined;
+    if ((body === 'file' || body === 'message') && next.text === 'extend' && named) return 'an extend block';
+    if (body === 'file') return next.text === 'service' && named ? 'a service' : undefined;
+    if (body === 'message' && next.text === 'oneof' && named) return 'a oneof';
+    // A field: its label or type, then its type or name (`local int32 x`, `local map<…>`, `local pkg.T x`).
+    return named || this.peekIs('<', 2) ? 'a field' : undefined;
   }
 
   /** The `export` or `local` that skipVisibility passed over before keyword `kw`, else `kw`: the comments go above it. */
@@ -1089,6 +1119,7 @@ class Parser {
   }
 
   private enumItem(node: EnumNode): void {
+    this.skipMisplacedModifier('enum');
     const t = this.cur;
     if (this.eat(';')) return;
     if (t.kind !== 'ident') {
@@ -1128,6 +1159,7 @@ class Parser {
     };
     const body = this.block(kw, () => {
       if (this.eat(';')) return;
+      this.skipMisplacedModifier('service');
       if (this.is('option')) {
         const o = this.option();
         node.options = add(node.options, o);

@@ -12,7 +12,10 @@ type DefaultVisibility = 'EXPORT_ALL' | 'EXPORT_TOP_LEVEL' | 'LOCAL_ALL' | 'STRI
 /** The file's own default_symbol_visibility, else its edition's: EXPORT_TOP_LEVEL from 2024 on, before it every type is exported. */
 export function defaultVisibility(ast: ProtoFile): DefaultVisibility {
   if (!(Number(ast.edition?.value) >= 2024)) return 'EXPORT_ALL';
-  return (ownKnownValue(ast.options, 'default_symbol_visibility') as DefaultVisibility | undefined) ?? 'EXPORT_TOP_LEVEL';
+  const own = ownKnownValue(ast.options, 'default_symbol_visibility');
+  // Its _UNKNOWN value (that file's error) hides no type from buf.
+  if (own === 'DEFAULT_SYMBOL_VISIBILITY_UNKNOWN') return 'EXPORT_ALL';
+  return (own as DefaultVisibility | undefined) ?? 'EXPORT_TOP_LEVEL';
 }
 
 /** Whether another file may use `node`, a type declared at the top level or in a message of a file whose default is `byDefault`. */
