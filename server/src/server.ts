@@ -647,39 +647,14 @@ const MAX_POLLED_IMPORTS = 512;
 let importPollTimer: ReturnType<typeof setTimeout> | undefined;
 let importPollRunning = false;
 
-// The client watches the Go files of the workspace folders (GO_MODULE_FILES), not the go.work `$GOWORK` may name
-// anywhere else: the same poll lstat's it, its .sum and the modules.txt of the `go work vendor` tree beside it, and
-// resolves the baselines again when one changed, as a file event of the folders would. So it does for the other Go
-// files outside the folders that resolutions read (ResolveResult.goFiles: a go.work above the folder, the go.sum of a
-// module it uses), each compared with what the resolution saw.
+// The client watches the Go files of the workspace folders (GO_MODULE_FILES), not those outside them that a
+// resolution read (ResolveResult.goFiles: the go.work `$GOWORK` names or one above the folder, its .sum, the go.sum
+// of a module it uses): the same poll lstat's those, each compared with what the resolution saw, and resolves the
+// baselines again when one changed, as a file event of the folders would.
 
 /** Is a change of this Go file reported by the client's file watcher (GO_MODULE_FILES, in a workspace folder)? */
 function goFileWatched(p: string): boolean {
   return hasWatchedFilesRegistration && folderPaths().some((f) => isInside(p, f));
-}
-
-/** Their stamps when last looked at; undefined until the poll starts. */
-let goWorkSeen: string | undefined;
-
-/** The `$GOWORK` files no file event reports (outside the workspace folders, or a client that watches nothing). */
-function unwatchedGoWorkFiles(): string[] {
-  const gowork = process.env.GOWORK ?? '';
-  // Resolution reads no other (goModSource's goLayout): nothing to watch.
-  if (!path.isAbsolute(gowork) || !gowork.endsWith('.work')) return [];
-  if (goFileWatched(gowork)) return [];
-  return [gowork, `${gowork}.sum`, path.join(path.dirname(gowork), 'vendor', 'modules.txt')];
-}
-
-function goWorkStamp(): string | undefined {
-  const files = unwatchedGoWorkFiles();
-  if (!files.length) return undefined;
-  return files.map((f) => {
-    try {
-      return fileStamp(fs.lstatSync(f));
-    } catch {
-      return fileStamp(undefined);
-    }
-  }).join(' ');
 }
 
 /** The document's analysis is out of date: drop it and validate again. */
@@ -749,8 +724,6 @@ function polledImports(): Map<string, TextDocument[]> {
 
 function scheduleImportPoll(): void {
   if (importPollTimer || importPollRunning || !trusted || lifecycle !== 'running') return;
-  // What the first poll compares with, taken before the resolution this analysis started reads them.
-  goWorkSeen ??= goWorkStamp();
   importPollTimer = setTimeout(() => {
     importPollTimer = undefined;
     void pollImports();
@@ -762,16 +735,10 @@ function scheduleImportPoll(): void {
 async function pollImports(): Promise<void> {
   // A checkout that leaves the open file as it was sends no change, but may change its baseline.
   if (baselines.headsMoved()) revalidateAll();
-  const goWork = trusted ? goWorkStamp() : undefined;
-  if (goWork !== goWorkSeen) {
-    if (goWorkSeen !== undefined && goWork !== undefined && baselines.goFilesChanged()) revalidateAll();
-    goWorkSeen = goWork;
-  }
   const polled = polledImports();
   const goFiles = trusted ? [...baselines.goFilesRead()].filter((f) => !goFileWatched(f)) : [];
   // Nothing to watch: the next analysis that finds something starts the poll again.
-  const watchesGoWork = goWork !== undefined && baselines.readsGoFiles;
-  if ((!polled.size && !baselines.watchesGit && !watchesGoWork && !goFiles.length) || !trusted || lifecycle !== 'running') return;
+  if ((!polled.size && !baselines.watchesGit && !goFiles.length) || !trusted || lifecycle !== 'running') return;
   importPollRunning = true;
   try {
     const goNow = new Map(await Promise.all(goFiles.map(async (f) => [f, await goFileStamp(f)] as const)));

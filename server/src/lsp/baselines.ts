@@ -169,12 +169,6 @@ export class BaselineManager {
     return false;
   }
 
-  /** Does a resolution depend on a file's Go module or workspace (see `goFilesChanged`)? */
-  get readsGoFiles(): boolean {
-    for (const e of this.entries.values()) if (e.req.filePath) return true;
-    return false;
-  }
-
   /**
    * Forgets the resolutions of the folders whose clone's HEAD moved, which `get` notices only when a document is
    * checked again: after a checkout that leaves the file as it was, nothing else asks. True if there were any.
