@@ -524,6 +524,7 @@ class Parser {
       do {
         if (this.is('{')) depth++;
         else if (this.is('}')) depth--;
+        else this.plus();
         this.next();
       } while (depth > 0 && this.cur.kind !== 'eof' && !this.endsAggregate(statement, depth));
       if (depth > 0 && this.cur.kind === 'eof') this.expected("'}'");
@@ -531,6 +532,7 @@ class Parser {
     } else if (this.cur.kind === 'string') {
       while (this.cur.kind === 'string') this.next(); // adjacent strings concatenate
     } else if (this.is('-') || this.is('+')) {
+      this.plus();
       this.next();
       if (this.cur.kind === 'int' || this.cur.kind === 'float' || this.cur.kind === 'ident') this.next();
       else this.expected('a number');
@@ -548,6 +550,14 @@ class Parser {
     const tokens: Token[] = [];
     for (let k = start.index; k <= end.index; k++) tokens.push(this.at(k));
     return { ...value, tokens };
+  }
+
+  /**
+   * The current token is no `+`, which protoc and buf refuse before a value, though the language specification
+   * writes it; the value is read as written.
+   */
+  private plus(): void {
+    if (this.is('+')) this.error("unexpected '+': a value takes no plus sign, only a minus", this.cur.range);
   }
 
   private textBetween(a: Token, b: Token): string {
