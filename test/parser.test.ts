@@ -829,6 +829,32 @@ describe('parser: errors and recovery', () => {
     assert.deepEqual(bind(f, 'x').problems.map((p) => p.code), Array(6).fill('syntax'));
   });
 
+  // buf 1.75: "invalid digit in octal integer literal" at the digit (protoc: "Numbers starting with leading zero must
+  // be in octal."), wherever the integer is: a field number, a reserved number, a default, an option's value.
+  test('an integer that starts with 0 and has an 8 or a 9 (08) is an error on that digit; a float (08.5) is not', () => {
+    const text = lines(
+      'syntax = "proto2";',
+      'package p;',
+      'import "google/protobuf/descriptor.proto";',
+      'message Opt { optional int32 a = 1; optional double d = 2; }',
+      'extend google.protobuf.MessageOptions { optional int32 i = 50001; optional double dd = 50002; optional Opt o = 50003; }',
+      'message A { optional int32 f = 08; optional int32 g = 2 [default = -0789]; reserved 009; }',
+      'message B { option (i) = 08; option (o) = { a: 0128 d: 08.5 }; option (dd) = 09.; }',
+      'message C { optional double d = 1 [default = 08e1]; optional int32 h = 2 [default = 07]; optional int32 x = 3 [default = 0x8]; }',
+    );
+    const f = parse(text);
+    const octal = (line: number, character: number, digit: string, literal: string) =>
+      ({ message: `invalid digit ${digit} in the octal integer ${literal}: an integer that starts with 0 is octal`, range: R(line, character, line, character + 1) });
+    assert.deepEqual(f.errors, [octal(5, 32, '8', '08'), octal(5, 70, '8', '0789'), octal(5, 86, '9', '009'), octal(6, 26, '8', '08'), octal(6, 50, '8', '0128')]);
+    // Nothing else: read as decimal, the defaults and values are of their fields' types.
+    assert.deepEqual(bind(f, 'x').problems.map((p) => p.code), Array(5).fill('syntax'));
+    const ok = (kind: string) => [kind, undefined];
+    assert.deepEqual(tokenize('0 00 07 0x8 08.5 09e1 .8 8 -08').map((t) => [t.kind, t.error]), [
+      ok('int'), ok('int'), ok('int'), ok('int'), ok('float'), ok('float'), ok('float'), ok('int'), ok('symbol'),
+      ['int', 'invalid digit 8 in the octal integer 08: an integer that starts with 0 is octal'], ok('eof'),
+    ]);
+  });
+
   test('an unterminated block comment is an error on its line; the declarations after it are kept', () => {
     const f = parse('message A {}\n/* never closed\nmessage B {}');
     assert.deepEqual(f.errors, [{ message: 'unterminated block comment', range: R(1, 0, 1, 15) }]);

@@ -30,7 +30,7 @@ const KEEP_BEHIND = 8;
 const DROP_BATCH = 256;
 const FIELD_MAX = 536870911;
 const LABELS = new Set(['optional', 'repeated', 'required']);
-const enum Digit { D0 = 48, D9 = 57 }
+const enum Digit { D0 = 48, D7 = 55, D9 = 57 }
 const TAB = 9;
 /** Tab stops for the columns that recovery compares (see `column`). */
 const TAB_WIDTH = 4;
@@ -113,7 +113,7 @@ class Parser {
     if (kind === 'eof') return t;
     this.advance();
     if (kind === 'invalid') this.error(t.error ?? 'unexpected input', t.range);
-    else if (kind === 'string' && t.error) this.error(t.error, t.range);
+    else if (t.error !== undefined) this.error(t.error, kind === 'int' ? octalDigit(t) : t.range);
     return t;
   }
   /**
@@ -1264,6 +1264,13 @@ export function collectComments(prev: Token | undefined, next: Token): { trailin
   if (next.kind === 'eof' || (next.kind === 'symbol' && (next.text === '}' || next.text === ']' || next.text === ')'))) flush();
   if (first) out.leading = merged();
   return out;
+}
+
+/** Where a token's error is: an octal integer's first 8 or 9 (`08`), as buf says. */
+function octalDigit(t: Token): Range {
+  let k = 1;
+  while (t.text.charCodeAt(k) <= Digit.D7) k++;
+  return { start: { line: t.line, character: t.character + k }, end: { line: t.line, character: t.character + k + 1 } };
 }
 
 /** Decimal, hex (0x) and octal (leading 0) integers; undefined above 2^53 (not a valid field number anyway). */
