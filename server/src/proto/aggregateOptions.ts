@@ -124,7 +124,7 @@ class Checker {
 
   /** Checks `option`, and records what it sets in `set`, what the element's options before it set. */
   private option(option: OptionNode, scope: string, set: Setting): void {
-    const steps = this.optionField(option, scope);
+    const steps = this.optionSteps(option, scope);
     if (!steps || !option.value) return;
     const entries = aggregateOf(option);
     // An aggregate that is not text format is not what is checked here.
@@ -178,7 +178,7 @@ class Checker {
    * The fields that `(ext).a.b` (or `(ext).(other).b`) goes through and sets, looked up from `scope`, where this file
    * declares the extensions, with the problems of its path; else undefined.
    */
-  private optionField(option: OptionNode, scope: string): Step[] | undefined {
+  private optionSteps(option: OptionNode, scope: string): Step[] | undefined {
     const name = /^\((\.?[\w.]+)\)(\.)?/.exec(option.name);
     if (!name) return undefined;
     // The name inside `(…)`, where buf marks it; written without spaces, as nearly always.

@@ -553,8 +553,8 @@ class Parser {
   }
 
   /**
-   * The current token is no `+`, which protoc and buf refuse before a value, though the language specification
-   * writes it; the value is read as written.
+   * A `+` at the current token, which protoc and buf refuse before a value though the language specification writes
+   * it; the value is still read, so that its type is checked.
    */
   private plus(): void {
     if (this.is('+')) this.error("unexpected '+': a value takes no plus sign, only a minus", this.cur.range);
