@@ -694,6 +694,98 @@ describe('binder: the values of a custom option', () => {
   });
 });
 
+// buf 1.75: "message field `p.Opt.a` set multiple times" (message extension, oneof), on an aggregate's key, or on an
+// option's name up to the part that sets the field again. buf merges the options of one element into one message:
+// a path may go into a message that an aggregate or another path set, a repeated field takes more values, and an
+// aggregate may write a message field twice (the first is kept). Checked with buf, line and column for each.
+describe('binder: a custom option that sets a field twice', () => {
+  const head = lines(
+    'syntax = "proto2";',
+    'package p;',
+    'import "google/protobuf/descriptor.proto";',
+    'import "google/protobuf/duration.proto";',
+    'message Inner { optional int32 x = 1; optional int32 y = 2; optional Inner n = 3; extensions 100 to 200; }',
+    'extend Inner { optional int32 e = 100; }',
+    'message Opt {',
+    '  optional int32 a = 1; optional int32 b = 2; repeated int32 r = 3; optional Inner in = 4; repeated Inner rin = 5;',
+    '  oneof k { int32 k1 = 6; Inner km = 7; } map<string, int32> m = 9;',
+    '}',
+    'extend google.protobuf.MessageOptions { optional Opt o = 50000; optional int32 i = 50001; repeated int32 ri = 50002; optional google.protobuf.Duration dur = 50003; }',
+    'extend google.protobuf.FieldOptions { optional Opt fo = 50000; }',
+  );
+
+  test('a field that is not repeated, set again in an aggregate or by another option, is duplicate-option where buf says', () => {
+    const text = lines(
+      head,
+      'message A { option (o) = { a: 1 b: 2 a: 3 }; }',
+      'message B { option (o) = { in { x: 1 [p.e]: 2 x: 3 [p.e]: 4 } }; }',
+      'message C { option (o) = { k1: 1 km { } }; }',
+      'message D { option (o) = { m { key: "a" key: "b" } }; }',
+      'message E { option (dur) = { seconds: 1 seconds: 2 }; }',
+      'message F { option (o) = { a: 1 }; option (o).a = 2; }',
+      'message G { option (i) = 1; option (p.i) = 2; }',
+      'message H { option (o).a = 1; option (o).a = 3; }',
+      'message I { option (o).a = 1; option (o) = { b: 2 }; }',
+      'message J { option (o).in.y = 2; option (o).in = { x: 1 }; }',
+      'message K { option (o).in = { x: 1 }; option (o).in.x = 2; }',
+      'message L { option (o).k1 = 1; option (o).km.x = 2; }',
+      'message M { optional int32 f = 1 [(fo).a = 1, (fo).a = 2]; }',
+    );
+    const at = (message: string, context: string, needle: string) => ['duplicate-option', message, within(text, context, needle), 'error'];
+    const twice = (name: string, context: string, needle: string) => at(`"${name}" is set twice: it is not repeated`, context, needle);
+    const afterPath = (name: string, context: string, needle: string) =>
+      at(`"${name}" is set twice: it is not repeated (a path set its fields before it; set it whole first, then the path)`, context, needle);
+    const oneof = (name: string, other: string, context: string, needle: string) =>
+      at(`"${name}" cannot be set: "${other}" of the same oneof "p.Opt.k" is set already`, context, needle);
+    assert.deepEqual(problems(bindText(text)), [
+      twice('p.Opt.a', 'a: 3', 'a'),
+      twice('p.Inner.x', 'x: 3', 'x'),
+      twice('p.e', '[p.e]: 4', '[p.e]'),
+      oneof('p.Opt.km', 'p.Opt.k1', 'km { }', 'km'),
+      twice('p.Opt.MEntry.key', 'key: "b"', 'key'),
+      twice('google.protobuf.Duration.seconds', 'seconds: 2', 'seconds'),
+      twice('p.Opt.a', '(o).a = 2', '(o).a'),
+      twice('p.i', '(p.i) = 2', '(p.i)'),
+      twice('p.Opt.a', '(o).a = 3', '(o).a'),
+      afterPath('p.o', '(o) = { b: 2 }', '(o)'),
+      afterPath('p.Opt.in', '(o).in = { x: 1 }; }', '(o).in'),
+      twice('p.Inner.x', '(o).in.x = 2', '(o).in.x'),
+      oneof('p.Opt.km', 'p.Opt.k1', '(o).km.x = 2', '(o).km'),
+      twice('p.Opt.a', '(fo).a = 2', '(fo).a'),
+    ]);
+  });
+
+  test('what buf builds: repeated fields, other fields, a path into a message set before, a message twice in an aggregate', () => {
+    const text = lines(
+      head,
+      'message V1 { option (o) = { r: 1 r: [2, 3] in { x: 1 } in { x: 2 } rin { x: 1 } rin { x: 1 } km { x: 1 } km { y: 1 } m { key: "a" } m { key: "a" } }; }',
+      'message V2 { option (o).a = 1; option (o).b = 2; option (o).r = 1; option (o).r = 2; option (ri) = 1; option (ri) = 2; option (i) = 1; }',
+      'message V3 { option (o).in = { x: 1 }; option (o).in.y = 2; option (o).in.n.x = 1; option (o).km.x = 1; option (o).km.y = 2; option (i) = 1; }',
+      'message V4 { option (o) = { in { x: 1 } in { y: 2 } }; option (o).in.y = 3; option (dur).seconds = 1; option (dur).nanos = 1; }',
+      'message V5 { optional int32 f = 1 [(fo).a = 1, (fo).b = 2]; optional int32 g = 2 [(fo).a = 1]; }',
+    );
+    assert.deepEqual(problems(bindText(text)), []);
+  });
+
+  test('on a released api.proto with options of its own', NEEDS_CORPUS, () => {
+    const GO_PACKAGE = 'option go_package = "k8s.io/cri-api/pkg/apis/runtime/v1";\n';
+    const declared = replaceOnce(corpusText('v0.36.3'), GO_PACKAGE, GO_PACKAGE + lines(
+      'import "google/protobuf/descriptor.proto";',
+      'message Limits { int32 max = 1; Protocol protocol = 2; repeated Limits list = 3; Limits inner = 4; }',
+      'extend google.protobuf.MessageOptions { Limits limits = 50000; }\n',
+    ));
+    const MESSAGE = 'message VersionRequest {\n';
+    const withOptions = (options: string): string => replaceOnce(declared, MESSAGE, `${MESSAGE}    ${options}\n`);
+    const spots = (options: string): [string, string, Range][] => bindText(withOptions(options)).problems.map((p) => [p.code, p.message, p.range]);
+    const refused = (options: string, message: string, context: string, needle: string): void => {
+      assert.deepEqual(spots(options), [['duplicate-option', message, within(withOptions(options), context, needle)]], options);
+    };
+    refused('option (limits) = { max: 1 protocol: TCP max: 2 };', '"runtime.v1.Limits.max" is set twice: it is not repeated', 'max: 2', 'max');
+    refused('option (limits).inner = { max: 1 }; option (limits).inner.max = 2;', '"runtime.v1.Limits.max" is set twice: it is not repeated', '(limits).inner.max = 2', '(limits).inner.max');
+    assert.deepEqual(spots('option (limits) = { max: 1 list { max: 1 } }; option (limits).protocol = SCTP; option (limits).list = { max: 2 }; option (limits).inner.max = 3;'), []);
+  });
+});
+
 // protoc: "Option field "(opt).nope" is not a field or extension of message "Opt"", "Option "(opt).count.x" is an
 // atomic type, not a message"; buf: "cannot find message field `nope` in `my.Opt`" at the `.` before the name, and
 // "expected singular message, found scalar type `int32`" (enum type, repeated) at the name that follows. Checked with
@@ -881,10 +973,10 @@ describe('binder: a custom option names an extension', () => {
       'syntax = "proto3";',
       'package p.q;',
       'import "google/protobuf/descriptor.proto";',
-      'extend google.protobuf.FileOptions { int32 file_level = 50000; }',
+      'extend google.protobuf.FileOptions { int32 file_level = 50000; int32 other_level = 50003; }',
       'message Holder { extend google.protobuf.FieldOptions { int32 nested = 50001; } }',
       'option (file_level) = 1;',
-      'option (.p.q.file_level) = 2;',
+      'option (.p.q.other_level) = 2;',
       'message M { int32 x = 1 [(Holder.nested) = 2]; }',
     );
     assert.deepEqual(problems(bindText(declared)), []);

@@ -806,6 +806,55 @@ describe('parser: errors and recovery', () => {
     assert.deepEqual(f.messages.map((m) => [m.name, m.fields.map((x) => x.name)]), [['A', ['x']], ['B', ['y']]]);
   });
 
+  // buf 1.75: "unexpected `+` in compact options" (after definition, in message expression, in array expression) on
+  // the sign; protoc takes only `-` too ("Expected option value."), though the language specification writes `+`.
+  test('a plus sign before a value is an error on the sign, in an option, a default and an aggregate; the value is still read', () => {
+    const text = lines(
+      'syntax = "proto2";',
+      'package p;',
+      'import "google/protobuf/descriptor.proto";',
+      'message Opt { optional int32 a = 1; optional double d = 2; repeated int32 r = 3; }',
+      'extend google.protobuf.MessageOptions { optional Opt o = 50000; optional double dd = 50001; }',
+      'extend google.protobuf.FieldOptions { optional int32 fi = 50002; }',
+      'message A { optional int32 f = 1 [default = +5]; optional int32 g = 2 [(fi) = +5]; }',
+      'message B { option (dd) = +inf; }',
+      'message C { option (o) = { d: +inf r: [1, +2] a: -5 }; }',
+      'message D { option (o) = { d: + 1 }; }',
+    );
+    const f = parse(text);
+    const plus = (line: number, character: number) => ({ message: "unexpected '+': a value takes no plus sign, only a minus", range: R(line, character, line, character + 1) });
+    assert.deepEqual(f.errors, [plus(6, 44), plus(6, 78), plus(7, 26), plus(8, 30), plus(8, 42), plus(9, 30)]);
+    assert.deepEqual(msg(f, 'A').fields.map((x) => x.options.map((o) => [o.name, o.value])), [[['default', '+5']], [['(fi)', '+5']]]);
+    // Nothing else: the values are of their fields' types.
+    assert.deepEqual(bind(f, 'x').problems.map((p) => p.code), Array(6).fill('syntax'));
+  });
+
+  // buf 1.75: "invalid digit in octal integer literal" at the digit (protoc: "Numbers starting with leading zero must
+  // be in octal."), wherever the integer is: a field number, a reserved number, a default, an option's value.
+  test('an integer that starts with 0 and has an 8 or a 9 (08) is an error on that digit; a float (08.5) is not', () => {
+    const text = lines(
+      'syntax = "proto2";',
+      'package p;',
+      'import "google/protobuf/descriptor.proto";',
+      'message Opt { optional int32 a = 1; optional double d = 2; }',
+      'extend google.protobuf.MessageOptions { optional int32 i = 50001; optional double dd = 50002; optional Opt o = 50003; }',
+      'message A { optional int32 f = 08; optional int32 g = 2 [default = -0789]; reserved 009; }',
+      'message B { option (i) = 08; option (o) = { a: 0128 d: 08.5 }; option (dd) = 09.; }',
+      'message C { optional double d = 1 [default = 08e1]; optional int32 h = 2 [default = 07]; optional int32 x = 3 [default = 0x8]; }',
+    );
+    const f = parse(text);
+    const octal = (line: number, character: number, digit: string, literal: string) =>
+      ({ message: `invalid digit ${digit} in the octal integer ${literal}: an integer that starts with 0 is octal`, range: R(line, character, line, character + 1) });
+    assert.deepEqual(f.errors, [octal(5, 32, '8', '08'), octal(5, 70, '8', '0789'), octal(5, 86, '9', '009'), octal(6, 26, '8', '08'), octal(6, 50, '8', '0128')]);
+    // Nothing else: read as decimal, the defaults and values are of their fields' types.
+    assert.deepEqual(bind(f, 'x').problems.map((p) => p.code), Array(5).fill('syntax'));
+    const ok = (kind: string) => [kind, undefined];
+    assert.deepEqual(tokenize('0 00 07 0x8 08.5 09e1 .8 8 -08').map((t) => [t.kind, t.error]), [
+      ok('int'), ok('int'), ok('int'), ok('int'), ok('float'), ok('float'), ok('float'), ok('int'), ok('symbol'),
+      ['int', 'invalid digit 8 in the octal integer 08: an integer that starts with 0 is octal'], ok('eof'),
+    ]);
+  });
+
   test('an unterminated block comment is an error on its line; the declarations after it are kept', () => {
     const f = parse('message A {}\n/* never closed\nmessage B {}');
     assert.deepEqual(f.errors, [{ message: 'unterminated block comment', range: R(1, 0, 1, 15) }]);

@@ -149,7 +149,10 @@ class Reader {
     return { entries, range: { start: open.startPos, end: this.tokens[this.k - 1]!.endPos } };
   }
 
-  /** A number (signed or not), an identifier, or adjacent strings, and where it is written. */
+  /**
+   * A number (signed or not: a `+`, which the parser reports, is read as a `-` is), an identifier, or adjacent
+   * strings, and where it is written.
+   */
   private scalar(): { scalar: string; range: Range } {
     const first = this.cur;
     let text = '';

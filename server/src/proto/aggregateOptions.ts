@@ -6,9 +6,11 @@
 // and every part but the last a singular message to go into (buf: "expected singular message"); a part in
 // parentheses (`(my.opt).(my.ext).s`) an extension of that message, looked up as the option's name is (buf: "expected
 // `my.Opt` extension"). Every value, in an aggregate or the option's own, of its field's type (buf: "mismatched
-// types", see optionValue.ts). Known where the option's type, and each message a key or a part leads into, is a
-// message of this file or a small well-known type whose fields are bundled; a message of an imported file is not
-// read (the binder keeps only its name).
+// types", see optionValue.ts). A field that is not repeated set once, and one field of a oneof (buf: "set multiple
+// times"): buf merges the options of one element into one message, so a path may go into a message set before, but
+// a field set again, in an aggregate or by another option, is refused. Known where the option's type, and each
+// message a key or a part leads into, is a message of this file or a small well-known type whose fields are bundled;
+// a message of an imported file is not read (the binder keeps only its name).
 
 import type { EnumNode, FieldNode, MessageNode, OptionNode, ProtoFile, Range } from './ast';
 import { aggregateOf, type AggregateElement, type AggregateEntry } from './aggregate';
@@ -18,15 +20,15 @@ import { optionPath, type OptionPathPart } from './optionPath';
 import { describe, scalarProblem, type ValueType } from './optionValue';
 import { WELL_KNOWN_FIELDS } from './wellKnown';
 
-/** A custom option to check, with the scope its name is looked up from (the element's). */
+/** The options of one element, whose custom options are checked, with the scope their names are looked up from (the element's). */
 export interface PendingOption {
-  option: OptionNode;
+  options: readonly OptionNode[];
   scope: string;
 }
 
 export interface AggregateProblem {
-  /** A name that is no extension or field; a value that is not of its field's type; an Any's type another file does not export. */
-  code: 'unknown-option' | 'invalid-option-value' | 'not-exported';
+  /** A name that is no extension or field; a value that is not of its field's type; a field set again; an Any's type another file does not export. */
+  code: 'unknown-option' | 'invalid-option-value' | 'duplicate-option' | 'not-exported';
   message: string;
   range: Range;
 }
@@ -39,6 +41,31 @@ export interface AggregateContext {
   declaredElsewhere(fqn: string): boolean;
   /** Why this file cannot use the type of this full name (an import's that it does not export); undefined where it can. */
   hidden(fqn: string): string | undefined;
+}
+
+/**
+ * What the options of one element set, as buf merges them: each field (by name; an extension by its full name in
+ * parentheses) with what is set in it, and each oneof (by full name) with the full name of the field that is set.
+ */
+class Setting {
+  readonly fields = new Map<string, Setting>();
+  readonly oneofs = new Map<string, string>();
+  /** Created by a path into it (`(my.opt).inner.s`), not set as a whole. */
+  constructor(readonly byPath = false) {}
+}
+
+/** One field that an option's name sets or goes into: the extension, then each part of its path. */
+interface Step {
+  readonly key: string;
+  readonly field: FieldNode;
+  /** Where it is declared: a message's full name, or an extension's scope; its type is resolved from there. */
+  readonly owner: string;
+  /** The field's full name, as problems name it. */
+  readonly name: string;
+  /** The full name of its oneof. */
+  readonly oneof: string | undefined;
+  /** Where the name up to this field ends: buf reports a field set again on the name up to it. */
+  readonly end: Range['end'];
 }
 
 interface Extension {
@@ -90,19 +117,58 @@ class Checker {
   }
 
   run(pending: readonly PendingOption[]): AggregateProblem[] {
-    for (const { option, scope } of pending) {
-      const target = this.optionField(option, scope);
-      if (!target || !option.value) continue;
-      const entries = aggregateOf(option);
-      // An aggregate that is not text format is not what is checked here.
-      if (!entries && option.value.startsWith('{')) continue;
-      const value: AggregateEntry = {
-        name: option.name, extension: false, range: option.nameRange, valueRange: option.valueRange,
-        scalar: entries ? undefined : option.value, messages: entries ? [entries] : [],
-      };
-      this.fieldValue(value, target.field, target.owner, target.name);
+    for (const { options, scope } of pending) {
+      const set = new Setting();
+      for (const option of options) if (option.name.startsWith('(')) this.option(option, scope, set);
     }
     return this.out;
+  }
+
+  /** Checks `option`, and records what it sets in `set`, what the element's options before it set. */
+  private option(option: OptionNode, scope: string, set: Setting): void {
+    const steps = this.optionSteps(option, scope);
+    if (!steps || !option.value) return;
+    const entries = aggregateOf(option);
+    // An aggregate that is not text format is not what is checked here.
+    if (!entries && option.value.startsWith('{')) return;
+    const value: AggregateEntry = {
+      name: option.name, extension: false, range: option.nameRange, valueRange: option.valueRange,
+      scalar: entries ? undefined : option.value, messages: entries ? [entries] : [],
+    };
+    const target = steps[steps.length - 1]!;
+    const inner = this.fieldValue(value, target.field, target.owner, target.name);
+    // Into each message of the path, creating what is not set yet; the last field is set.
+    let at = set;
+    for (const [k, step] of steps.entries()) {
+      const range = { start: option.nameRange.start, end: step.end };
+      if (!this.oneofFree(at, step, range)) return;
+      const there = at.fields.get(step.key);
+      if (k < steps.length - 1) {
+        at = there ?? this.put(at, step, new Setting(true));
+      } else if (step.field.label !== 'repeated' && step.field.mapKey === undefined) {
+        if (there) this.setTwice(step.name, range, there.byPath ? ' (a path set its fields before it; set it whole first, then the path)' : '');
+        else this.put(at, step, inner ?? new Setting());
+      }
+    }
+  }
+
+  /** Records that `step` is set in `set`, with what is set in it. */
+  private put(set: Setting, step: Pick<Step, 'key' | 'name' | 'oneof'>, value: Setting): Setting {
+    set.fields.set(step.key, value);
+    if (step.oneof !== undefined) set.oneofs.set(step.oneof, step.name);
+    return value;
+  }
+
+  /** Whether `step`'s oneof, if it is in one, has no other field set in `set`; else the problem, at `range`. */
+  private oneofFree(set: Setting, step: Pick<Step, 'name' | 'oneof'>, range: Range): boolean {
+    const other = step.oneof === undefined ? undefined : set.oneofs.get(step.oneof);
+    if (other === undefined || other === step.name) return true;
+    this.out.push({ code: 'duplicate-option', message: `"${step.name}" cannot be set: "${other}" of the same oneof "${step.oneof}" is set already`, range });
+    return false;
+  }
+
+  private setTwice(name: string, range: Range, hint = ''): void {
+    this.out.push({ code: 'duplicate-option', message: `"${name}" is set twice: it is not repeated${hint}`, range });
   }
 
   private message(written: string, scope: string): string | undefined {
@@ -111,23 +177,24 @@ class Checker {
   }
 
   /**
-   * The field that `(ext).a.b` (or `(ext).(other).b`) sets (`b` of its message `owner`, `name` its full name) looked up
-   * from `scope`, where this file declares the extensions, with the problems of its path; else undefined.
+   * The fields that `(ext).a.b` (or `(ext).(other).b`) goes through and sets, looked up from `scope`, where this file
+   * declares the extensions, with the problems of its path; else undefined.
    */
-  private optionField(option: OptionNode, scope: string): { field: FieldNode; owner: string; name: string } | undefined {
+  private optionSteps(option: OptionNode, scope: string): Step[] | undefined {
     const name = /^\((\.?[\w.]+)\)(\.)?/.exec(option.name);
     if (!name) return undefined;
     // The name inside `(…)`, where buf marks it; written without spaces, as nearly always.
     const start = { line: option.nameRange.start.line, character: option.nameRange.start.character + 1 };
-    const ext = this.extension(name[1]!, scope, { start, end: { line: start.line, character: start.character + name[1]!.length } }, 'option ');
+    const end = { line: start.line, character: start.character + name[1]!.length };
+    const ext = this.extension(name[1]!, scope, { start, end }, 'option ');
     if (!ext) return undefined;
-    let field = ext.field;
-    let owner = ext.scope;
-    if (!name[2]) return { field, owner, name: join(owner, field.name) };
+    const steps = [this.extensionStep(ext, name[2] ? { line: end.line, character: end.character + 1 } : option.nameRange.end)];
+    if (!name[2]) return steps;
     const parts = optionPath(option);
     if (!parts) return undefined;
     let written = `(${name[1]})`;
     for (const [k, part] of parts.entries()) {
+      const { field, owner } = steps[steps.length - 1]!;
       const type = this.through(field, owner, written, part);
       if (type === undefined) return undefined;
       if (part.extension) {
@@ -137,8 +204,7 @@ class Checker {
           this.unknown(`"${join(other.scope, other.field.name)}" is an extension of "${other.extendee}", not of "${type}"`, part.range);
           return undefined;
         }
-        field = other.field;
-        owner = other.scope;
+        steps.push(this.extensionStep(other, part.nameRange.end));
         written += `.(${part.name})`;
         continue;
       }
@@ -154,11 +220,15 @@ class Checker {
         if (wellKnown && k + 1 < parts.length) this.refuse(`${written}.${part.name}`, 'a scalar', parts[k + 1]!);
         return undefined;
       }
-      field = next;
-      owner = type;
+      steps.push({ key: next.name, field: next, owner: type, name: join(type, next.name), oneof: next.oneof && join(type, next.oneof), end: part.nameRange.end });
       written += `.${part.name}`;
     }
-    return { field, owner, name: join(owner, field.name) };
+    return steps;
+  }
+
+  private extensionStep(ext: Extension, end: Range['end']): Step {
+    const name = join(ext.scope, ext.field.name);
+    return { key: `(${name})`, field: ext.field, owner: ext.scope, name, oneof: undefined, end };
   }
 
   /**
@@ -205,66 +275,98 @@ class Checker {
     }
   }
 
-  /** Checks the keys of one message value of type `type` (a full name). */
-  private entries(entries: readonly AggregateEntry[], type: string): void {
+  /** Checks the keys of one message value of type `type` (a full name); what it sets. */
+  private entries(entries: readonly AggregateEntry[], type: string): Setting {
+    const set = new Setting();
     const m = this.messages.get(type);
     const wellKnown = m ? undefined : WELL_KNOWN_FIELDS.get(type);
-    if (!m && !wellKnown) return;
+    if (!m && !wellKnown) return set;
     for (const e of entries) {
       if (e.extension) {
-        this.extensionEntry(e, type);
+        const ext = this.extensionEntry(e, type);
+        if (ext) this.entry(set, e, { key: `(${e.name})`, field: ext.field, owner: ext.scope, name: e.name, oneof: undefined });
         continue;
       }
       if (wellKnown) {
         if (!wellKnown.includes(e.name)) this.unknownField(e, type);
+        // FieldMask's paths is the one repeated field of these.
+        else if (e.name !== 'paths') this.record(set, { key: e.name, name: join(type, e.name), oneof: undefined }, undefined, e.range);
         continue;
       }
       // protoc's text format names a group by its field (`grp`) or, as in the .proto file, by its type (`Grp`).
       const f = m!.fields.find((x) => x.name === e.name || (x.group !== undefined && x.group.name === e.name));
       if (!f) this.unknownField(e, type);
-      else this.fieldValue(e, f, type, join(type, f.name));
+      else this.entry(set, e, { key: f.name, field: f, owner: type, name: join(type, f.name), oneof: f.oneof && join(type, f.oneof) });
     }
+    return set;
   }
 
-  /** The value of `e`, field `f` of `owner` (`name` in messages). */
-  private fieldValue(e: AggregateEntry, f: FieldNode, owner: string, name: string): void {
+  /** Checks the value of `e`, which sets `step`, and records it in `set` unless the field is repeated. */
+  private entry(set: Setting, e: AggregateEntry, step: Omit<Step, 'end'>): void {
+    const inner = this.fieldValue(e, step.field, step.owner, step.name);
+    if (step.field.label !== 'repeated' && step.field.mapKey === undefined) this.record(set, step, inner, e.range);
+  }
+
+  /**
+   * Records in `set` that an aggregate's key at `range` sets `step`, a field that is not repeated, to a message in
+   * which `inner` is set or to a scalar; the problem where buf refuses it.
+   */
+  private record(set: Setting, step: Pick<Step, 'key' | 'name' | 'oneof'>, inner: Setting | undefined, range: Range): void {
+    if (!this.oneofFree(set, step, range)) return;
+    // buf takes a message written twice, and keeps the first.
+    if (!set.fields.has(step.key)) this.put(set, step, inner ?? new Setting());
+    else if (!inner) this.setTwice(step.name, range);
+  }
+
+  /** The value of `e`, field `f` of `owner` (`name` in messages); what is set in it, where it is a message. */
+  private fieldValue(e: AggregateEntry, f: FieldNode, owner: string, name: string): Setting | undefined {
     if (f.mapKey === undefined) {
       const type = f.group ? { kind: 'message' as const, fqn: join(owner, f.group.name) } : this.valueType(f.type, owner);
-      this.value(e, name, type, f.label === 'repeated');
-      return;
+      return this.value(e, name, type, f.label === 'repeated');
     }
     // A map's entries are messages of two fields, `key` and `value`; protoc names their message for the field:
     // `labels` → LabelsEntry.
     const entryType = join(owner, `${f.name.replace(/(?:^|_)([a-z])/g, (_m, c: string) => c.toUpperCase()).replace(/_/g, '')}Entry`);
-    this.value(e, name, { kind: 'message', fqn: entryType }, true, (entry) => {
+    return this.value(e, name, { kind: 'message', fqn: entryType }, true, (entry) => {
+      const set = new Setting();
       for (const k of entry) {
-        if (k.extension || (k.name !== 'key' && k.name !== 'value')) this.unknownField(k, entryType);
-        else if (k.name === 'key') this.value(k, join(entryType, 'key'), { kind: 'scalar', type: f.mapKey! }, false);
-        else this.value(k, join(entryType, 'value'), this.valueType(f.type, owner), false);
+        if (k.extension || (k.name !== 'key' && k.name !== 'value')) {
+          this.unknownField(k, entryType);
+          continue;
+        }
+        const step = { key: k.name, name: join(entryType, k.name), oneof: undefined };
+        const type = k.name === 'key' ? { kind: 'scalar' as const, type: f.mapKey! } : this.valueType(f.type, owner);
+        this.record(set, step, this.value(k, step.name, type, false), k.range);
       }
+      return set;
     });
   }
 
   /**
    * Checks a value of field `name`, of `type` where it is known: a list only if the field is repeated, and each
-   * value of the type; the entries of a message value by `inner`, else as those of a message `type`.
+   * value of the type; the entries of a message value by `inner`, else as those of a message `type`. What is set in
+   * its first message value.
    */
-  private value(e: AggregateEntry, name: string, type: ValueType | undefined, repeated: boolean, inner?: (entries: readonly AggregateEntry[]) => void): void {
+  private value(e: AggregateEntry, name: string, type: ValueType | undefined, repeated: boolean, inner?: (entries: readonly AggregateEntry[]) => Setting): Setting | undefined {
     if (e.list && !repeated) {
       this.invalid(`"${name}" is not repeated: it takes one value, not a list`, e.valueRange);
-      return;
+      return undefined;
     }
     const values: readonly AggregateElement[] = e.list ?? [{ scalar: e.scalar, entries: e.messages[0], range: e.valueRange }];
+    let set: Setting | undefined;
     for (const v of values) {
       if (v.entries) {
         if (type && type.kind !== 'message') this.invalid(`"${name}" takes ${describe(type)}, not a message`, v.range);
-        else if (inner) inner(v.entries);
-        else if (type) this.entries(v.entries, type.fqn);
+        else {
+          const entries = inner ? inner(v.entries) : type ? this.entries(v.entries, type.fqn) : new Setting();
+          set ??= entries;
+        }
       } else if (type) {
         const wrong = scalarProblem(name, type, v.scalar!, v.range);
         if (wrong) this.invalid(wrong.message, wrong.range);
       }
     }
+    return set;
   }
 
   /** The type of a value of type `written` in `scope`; undefined where it is not known. */
@@ -275,22 +377,23 @@ class Checker {
     return t && { kind: 'message', fqn: t.fqn };
   }
 
-  private extensionEntry(e: AggregateEntry, type: string): void {
+  /** The extension that key `e` of a message of `type` names, where this file declares it for that message; else undefined, with the problem. */
+  private extensionEntry(e: AggregateEntry, type: string): Extension | undefined {
     // An Any's `[type.googleapis.com/pkg.Msg]` names a type (by its full name), not an extension.
     if (e.name.includes('/')) {
       this.anyType(e);
-      return;
+      return undefined;
     }
     const ext = this.extensions.get(e.name);
     if (!ext) {
       if (!this.context.declaredElsewhere(e.name)) this.unknown(`message type "${type}" has no extension named "${e.name}"`, e.range);
-      return;
+      return undefined;
     }
     if (ext.extendee !== undefined && ext.extendee !== type) {
       this.unknown(`"${e.name}" is an extension of "${ext.extendee}", not of "${type}"`, e.range);
-      return;
+      return undefined;
     }
-    this.fieldValue(e, ext.field, ext.scope, e.name);
+    return ext;
   }
 
   /** The type an Any's key names, which another file must export, as buf checks it (on the name, written without spaces). */

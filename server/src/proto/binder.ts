@@ -249,7 +249,7 @@ class Binder {
   private readonly importNames = new Map<string, string>();
   /** Whether an imported file (or a bundled well-known type) declares names in the file's own package. */
   private importsOwnPackage = false;
-  /** Custom options with an aggregate value or a path, checked once every extension is bound (see aggregateOptions.ts). */
+  /** The options of each element with custom options, checked once every extension is bound (see aggregateOptions.ts). */
   private readonly customOptions: PendingOption[] = [];
   /** checkScope's table of names, reused from scope to scope. */
   private readonly scopeNames = new Map<string, object>();
@@ -344,9 +344,9 @@ class Binder {
     this.keepCustomOptions(options, scope);
   }
 
-  /** The custom options of `options` (`(x) = …`), for checkCustomOptions. */
+  /** An element's options, for checkCustomOptions where one is custom (`(x) = …`). */
   private keepCustomOptions(options: readonly OptionNode[], scope: string): void {
-    for (const option of options) if (option.name.startsWith('(')) this.customOptions.push({ option, scope });
+    if (options.some((o) => o.name.startsWith('('))) this.customOptions.push({ options, scope });
   }
 
   /**

@@ -14,9 +14,10 @@ export const INT_RANGES: Record<string, readonly [bigint, bigint]> = {
 
 /** Decimal, hex or octal, as protoc writes integers; undefined for anything else. */
 export function integer(text: string): bigint | undefined {
-  const m = /^([-+]?)(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)$/.exec(text);
+  const m = /^([-+]?)(0[xX][0-9a-fA-F]+|[0-9]+)$/.exec(text);
   if (!m) return undefined;
   const digits = m[2]!;
+  // `08` is read as decimal: the lexer reports it, which is all that is wrong with it.
   const v = /^0[0-7]+$/.test(digits) ? BigInt(`0o${digits.slice(1)}`) : BigInt(digits);
   return m[1] === '-' ? -v : v;
 }

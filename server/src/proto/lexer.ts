@@ -32,7 +32,7 @@ export class Token {
     readonly pre: CommentSyntax[] | undefined,
     /** Set for strings: the decoded value. */
     readonly value: string | undefined,
-    /** Set for strings and invalid tokens that had a problem. */
+    /** Set for strings and invalid tokens that had a problem, and for an octal integer with an 8 or a 9 (`08`). */
     readonly error: string | undefined,
   ) {}
 
@@ -195,6 +195,8 @@ export function lexer(
         kind = 'ident';
       } else if (starts === Starts.Digit || (c === Ch.Dot && isDigit(text.charCodeAt(i + 1)))) {
         kind = scanNumber();
+        // A leading 0 makes an integer octal (not `0x1F`, nor a float such as `08.5`, which is decimal).
+        if (kind === 'int' && c === Ch.D0 && isDigit(text.charCodeAt(start + 1))) error = octalError(text, start, i);
       } else if (c === Ch.Quote || c === Ch.Apos) {
         const r = scanString(c);
         kind = 'string';
@@ -316,6 +318,17 @@ export function lexer(
     }
     return { value: out, error: 'unterminated string' };
   }
+}
+
+/**
+ * What is wrong with the octal integer `text.slice(start, end)`, all digits: an 8 or a 9, which buf's lexer refuses
+ * ("invalid digit in octal integer literal"); undefined when nothing.
+ */
+function octalError(text: string, start: number, end: number): string | undefined {
+  for (let k = start + 1; k < end; k++) {
+    if (text.charCodeAt(k) > Ch.D7) return `invalid digit ${text[k]} in the octal integer ${text.slice(start, end)}: an integer that starts with 0 is octal`;
+  }
+  return undefined;
 }
 
 function stripBlockComment(raw: string): string {

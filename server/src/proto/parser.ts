@@ -31,7 +31,7 @@ const KEEP_BEHIND = 8;
 const DROP_BATCH = 256;
 const FIELD_MAX = 536870911;
 const LABELS = new Set(['optional', 'repeated', 'required']);
-const enum Digit { D0 = 48, D9 = 57 }
+const enum Digit { D0 = 48, D7 = 55, D9 = 57 }
 const TAB = 9;
 const SPACE = 32;
 /** Tab stops for the columns that recovery compares (see `column`). */
@@ -115,7 +115,7 @@ class Parser {
     if (kind === 'eof') return t;
     this.advance();
     if (kind === 'invalid') this.error(t.error ?? 'unexpected input', t.range);
-    else if (kind === 'string' && t.error) this.error(t.error, t.range);
+    else if (t.error !== undefined) this.error(t.error, kind === 'int' ? octalDigit(t) : t.range);
     return t;
   }
   /**
@@ -531,6 +531,7 @@ class Parser {
       do {
         if (this.is('{')) depth++;
         else if (this.is('}')) depth--;
+        else this.plus();
         this.next();
       } while (depth > 0 && this.cur.kind !== 'eof' && !this.endsAggregate(statement, depth));
       if (depth > 0 && this.cur.kind === 'eof') this.expected("'}'");
@@ -538,6 +539,7 @@ class Parser {
     } else if (this.cur.kind === 'string') {
       while (this.cur.kind === 'string') this.next(); // adjacent strings concatenate
     } else if (this.is('-') || this.is('+')) {
+      this.plus();
       this.next();
       if (this.cur.kind === 'int' || this.cur.kind === 'float' || this.cur.kind === 'ident') this.next();
       else this.expected('a number');
@@ -555,6 +557,14 @@ class Parser {
     const tokens: Token[] = [];
     for (let k = start.index; k <= end.index; k++) tokens.push(this.at(k));
     return { ...value, tokens };
+  }
+
+  /**
+   * A `+` at the current token, which protoc and buf refuse before a value though the language specification writes
+   * it; the value is still read, so that its type is checked.
+   */
+  private plus(): void {
+    if (this.is('+')) this.error("unexpected '+': a value takes no plus sign, only a minus", this.cur.range);
   }
 
   private textBetween(a: Token, b: Token): string {
@@ -1314,6 +1324,13 @@ export function collectComments(prev: Token | undefined, next: Token): { trailin
   if (next.kind === 'eof' || (next.kind === 'symbol' && (next.text === '}' || next.text === ']' || next.text === ')'))) flush();
   if (first) out.leading = merged();
   return out;
+}
+
+/** Where a token's error is: an octal integer's first 8 or 9 (`08`), as buf says. */
+function octalDigit(t: Token): Range {
+  let k = 1;
+  while (t.text.charCodeAt(k) <= Digit.D7) k++;
+  return { start: { line: t.line, character: t.character + k }, end: { line: t.line, character: t.character + k + 1 } };
 }
 
 /** Decimal, hex (0x) and octal (leading 0) integers; undefined above 2^53 (not a valid field number anyway). */
