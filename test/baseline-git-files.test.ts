@@ -7,12 +7,9 @@ import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, realpathSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { V1_PATH } from '../server/src/baseline/corpus';
 import { headState, movingRef, refState } from '../server/src/baseline/gitSource';
-import { NEEDS_CORPUS, corpusText } from './corpusText';
-
-const git = (cwd: string, ...args: string[]): string =>
-  execFileSync('git', ['-c', 'user.email=t@example.invalid', '-c', 'user.name=t', '-c', 'commit.gpgsign=false', ...args], { cwd, encoding: 'utf8' }).trim();
+import { NEEDS_CORPUS } from './corpusText';
+import { cloneOfReleases, git } from './gitClone';
 
 /** How often the FIFO test's writer opens the FIFO (ms): a read that waits for one returns only then. */
 const WRITER_MS = 3000;
@@ -24,17 +21,8 @@ let root: string;
 let outside: string;
 before(() => {
   if (NEEDS_CORPUS.skip) return;
-  root = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'cri-compat-gitfiles-')));
+  ({ root } = cloneOfReleases('cri-compat-gitfiles-', ['v0.35.0', 'v0.36.0']));
   outside = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'cri-compat-gitfiles-out-')));
-  const file = path.join(root, V1_PATH);
-  mkdirSync(path.dirname(file), { recursive: true });
-  git(root, 'init', '-q', '-b', 'main');
-  for (const tag of ['v0.35.0', 'v0.36.0']) {
-    writeFileSync(file, corpusText(tag));
-    git(root, 'add', '.');
-    git(root, 'commit', '-qm', tag);
-    git(root, 'tag', tag);
-  }
 });
 after(() => {
   if (root) rmSync(root, { recursive: true, force: true });

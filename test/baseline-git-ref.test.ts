@@ -3,34 +3,21 @@
 // branch moves, not when a file of the setting's name was the baseline. The clone is made of two corpus releases.
 import { after, before, test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { V1_PATH } from '../server/src/baseline/corpus';
 import { movingRef, refState } from '../server/src/baseline/gitSource';
 import { resolveBaseline } from '../server/src/baseline/resolve';
 import { BaselineManager, type BaselineRequest } from '../server/src/lsp/baselines';
 import { testHost } from './baselineHost';
 import { NEEDS_CORPUS, corpusText } from './corpusText';
-
-const git = (cwd: string, ...args: string[]): string =>
-  execFileSync('git', ['-c', 'user.email=t@example.invalid', '-c', 'user.name=t', '-c', 'commit.gpgsign=false', ...args], { cwd, encoding: 'utf8' }).trim();
+import { cloneOfReleases, git } from './gitClone';
 
 let root: string;
 let file: string;
 before(() => {
   if (NEEDS_CORPUS.skip) return;
-  root = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'cri-compat-ref-')));
-  file = path.join(root, V1_PATH);
-  mkdirSync(path.dirname(file), { recursive: true });
-  git(root, 'init', '-q', '-b', 'main');
-  for (const tag of ['v0.35.0', 'v0.36.0']) {
-    writeFileSync(file, corpusText(tag));
-    git(root, 'add', '.');
-    git(root, 'commit', '-qm', tag);
-    git(root, 'tag', tag);
-  }
+  ({ root, file } = cloneOfReleases('cri-compat-ref-', ['v0.35.0', 'v0.36.0']));
 });
 after(() => {
   if (root) rmSync(root, { recursive: true, force: true });

@@ -4,32 +4,19 @@
 // Run `node scripts/build.mjs` first; the clone is made of two corpus releases, tagged as upstream tags them.
 import { after, before, test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
-import * as os from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { V1_PATH } from '../server/src/baseline/corpus';
 import { headState } from '../server/src/baseline/gitSource';
 import { LspEditor, NEEDS_SERVER } from './lspHarness';
 import { NEEDS_CORPUS, corpusText } from './corpusText';
-
-const git = (cwd: string, ...args: string[]): string =>
-  execFileSync('git', ['-c', 'user.email=t@example.invalid', '-c', 'user.name=t', '-c', 'commit.gpgsign=false', ...args], { cwd, encoding: 'utf8' });
+import { cloneOfReleases, git } from './gitClone';
 
 let root: string;
 before(() => {
   if (NEEDS_CORPUS.skip) return;
-  root = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'cri-compat-head-')));
-  const file = path.join(root, V1_PATH);
-  mkdirSync(path.dirname(file), { recursive: true });
-  git(root, 'init', '-q');
-  for (const tag of ['v0.35.0', 'v0.36.0']) {
-    writeFileSync(file, corpusText(tag));
-    git(root, 'add', '.');
-    git(root, 'commit', '-qm', tag);
-    git(root, 'tag', tag);
-  }
+  ({ root } = cloneOfReleases('cri-compat-head-', ['v0.35.0', 'v0.36.0']));
   // A patch release whose api.proto is v0.36.0's, as most patch releases' is.
   git(root, 'commit', '-q', '--allow-empty', '-m', 'v0.36.1');
   git(root, 'tag', 'v0.36.1');
