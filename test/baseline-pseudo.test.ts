@@ -30,6 +30,16 @@ function write(path: string, text: string): void {
   writeFileSync(path, text);
 }
 
+/** A module `name` of TMP that requires k8s.io/cri-api `version` and vendors it, holding the api.proto of `tag`: that file. */
+function vendoredCopy(name: string, version: string, tag: string): string {
+  const mod = join(TMP, name);
+  write(join(mod, 'go.mod'), `module example.com/runtime\n\ngo 1.24\n\nrequire k8s.io/cri-api ${version}\n`);
+  write(join(mod, 'vendor', 'modules.txt'), `# k8s.io/cri-api ${version}\n## explicit; go 1.24\nk8s.io/cri-api/pkg/apis/runtime/v1\n`);
+  const file = join(mod, 'vendor', 'k8s.io', 'cri-api', V1_PATH);
+  write(file, corpusText(tag));
+  return file;
+}
+
 function assertModelOf(model: ApiModel | undefined, tag: string): void {
   assert.ok(model && sameModel(model, bind(parse(corpusText(tag)), tag).model), `expected the model of ${tag}`);
 }
@@ -125,11 +135,7 @@ describe('Go\'s copy of a commit opened', NEEDS_CORPUS, () => {
   const pseudo = 'v0.35.1-0.20250901000000-abcdef123456';
 
   test('vendored: compared with the release it follows, not the newest (whose additions it would delete)', async () => {
-    const mod = join(TMP, 'runtime');
-    write(join(mod, 'go.mod'), `module example.com/runtime\n\ngo 1.24\n\nrequire k8s.io/cri-api ${pseudo}\n`);
-    write(join(mod, 'vendor', 'modules.txt'), `# k8s.io/cri-api ${pseudo}\n## explicit; go 1.24\nk8s.io/cri-api/pkg/apis/runtime/v1\n`);
-    const file = join(mod, 'vendor', 'k8s.io', 'cri-api', V1_PATH);
-    write(file, corpusText('v0.35.0'));
+    const file = vendoredCopy('runtime', pseudo, 'v0.35.0');
     const r = await resolveBaseline({ filePath: file, trusted: true, bundled: loadBundledHistory(), env: NO_CACHE });
     assert.equal(r.baseline?.tag, 'v0.35.0', r.baseline?.origin);
     assert.match(r.baseline.origin, new RegExp(`the release ${pseudo} follows: .*modules\\.txt says this vendored file is ${pseudo}`));
@@ -151,11 +157,7 @@ describe('Go\'s copy of a commit opened', NEEDS_CORPUS, () => {
     assert.equal(r.baseline.release, undefined, 'a commit is no release');
     // Vendored, of a commit older than every release of the index: nothing released to compare it with, said so.
     const older = 'v0.0.0-20190101000000-abcdef123456';
-    const mod = join(TMP, 'runtime-untagged');
-    write(join(mod, 'go.mod'), `module example.com/runtime\n\ngo 1.24\n\nrequire k8s.io/cri-api ${older}\n`);
-    write(join(mod, 'vendor', 'modules.txt'), `# k8s.io/cri-api ${older}\n## explicit; go 1.24\nk8s.io/cri-api/pkg/apis/runtime/v1\n`);
-    const vendored = join(mod, 'vendor', 'k8s.io', 'cri-api', V1_PATH);
-    write(vendored, corpusText('v0.34.0'));
+    const vendored = vendoredCopy('runtime-untagged', older, 'v0.34.0');
     const none = await resolveBaseline({ filePath: vendored, trusted: true, bundled: loadBundledHistory(), env: NO_CACHE });
     assert.equal(none.baseline, undefined, none.baseline?.origin);
     assert.match(none.message ?? '', new RegExp(`k8s\\.io/cri-api ${older} is a commit of 2019-01-01 that no release tag precedes, older than every release of the bundled index \\(the first, v0\\.\\S+, was made on 20\\d\\d-\\d\\d-\\d\\d\\): nothing released to compare it with`));
