@@ -112,7 +112,7 @@ test('a folder event re-resolves the resolutions that read a Go file below it (a
     assert.equal(manager.get(req).resolving, true);
     await done;
     assert.equal(manager.get(req).baseline?.tag, 'v0.37.0');
-    assert.ok(manager.goFilesRead().has(join(mod, 'vendor', 'modules.txt')), JSON.stringify([...manager.goFilesRead()]));
+    assert.ok(manager.goFilesRead().includes(join(mod, 'vendor', 'modules.txt')), JSON.stringify(manager.goFilesRead()));
     // Not a sibling, nor one whose name starts as the module's does.
     assert.equal(manager.goFoldersChanged(new Set([join(tmp, 'docs'), join(tmp, 'runtime2'), join(mod, 'vendor', 'k8s.io')])), false);
     assert.equal(manager.get(req).resolving, false, 'a folder above no Go file read resolved again');

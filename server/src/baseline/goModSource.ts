@@ -665,24 +665,30 @@ async function workspaceGoSums(workspace: GoWorkspace): Promise<string[]> {
   return out;
 }
 
-/** `fileStamp` of a path now: its metadata (lstat: no content read, no link followed). */
+/**
+ * `fileStamp` of a path now: its metadata (lstat: no content read, no link followed). Of a directory, only which one it
+ * is: its times change with every file written in it, and what counts is that it was deleted, renamed, or another
+ * moved into its place.
+ */
 export async function goFileStamp(path: string): Promise<string> {
-  return fileStamp(await fsp.lstat(path).catch(() => undefined));
+  const st = await fsp.lstat(path).catch(() => undefined);
+  return st?.isDirectory() ? `dir:${st.dev}:${st.ino}` : fileStamp(st);
 }
 
 /**
  * The Go files whose content decides what resolution takes from Go for a file in `fromDir`, each with its
  * `goFileStamp`: the go.mod, go.sum and vendor/modules.txt of its module directories (see `goLayout`), the go.work
  * read, and in workspace mode its `.sum`, the `go work vendor` tree's modules.txt and the go.sum `findGoSumHashes`
- * reads. For an editor, to resolve again when one changes; taken before resolution reads them, so that a change
- * while it runs shows as one. Reads the go.work as resolution does, and only the metadata of the others.
+ * reads; each followed by its directory (which one it is, see `goFileStamp`): an editor reports nothing of a module's
+ * folder deleted or moved in, and a file in it that was missing stays so. For an editor, to resolve again when one changes; taken before resolution reads them, so that a change while it
+ * runs shows as one. Reads the go.work as resolution does, and only the metadata of the others.
  */
 export async function goFilesOf(fromDir: string, env: NodeJS.ProcessEnv = process.env): Promise<Map<string, string>> {
   const { own, workspace, goWork } = await goLayout(fromDir, env);
   const files = own.flatMap((d) => [join(d, 'go.mod'), join(d, 'go.sum'), join(d, 'vendor', 'modules.txt')]);
   if (goWork) files.push(goWork);
   if (workspace) files.push(`${workspace.file}.sum`, join(workspace.dir, 'vendor', 'modules.txt'), ...(await workspaceGoSums(workspace)));
-  const unique = [...new Set(files)];
+  const unique = [...new Set(files.flatMap((f) => [f, dirname(f)]))];
   return new Map(await Promise.all(unique.map(async (f) => [f, await goFileStamp(f)] as const)));
 }
 

@@ -201,11 +201,16 @@ export class BaselineManager {
     return any;
   }
 
-  /** The Go files finished resolutions depend on (see `ResolveResult.goFiles`), for a poll of those no file event reports. */
-  goFilesRead(): Set<string> {
+  /**
+   * The Go files and folders finished resolutions depend on (see `ResolveResult.goFiles`), for a poll: each
+   * resolution's first before any one's second, so that a poll that can stamp only so many has every file's own
+   * module (go.mod, go.sum, vendor/modules.txt, listed first) before the go.sum of the modules a go.work uses.
+   */
+  goFilesRead(): string[] {
+    const lists = [...this.entries.values()].map((e) => [...(e.result?.goFiles?.keys() ?? [])]);
     const out = new Set<string>();
-    for (const e of this.entries.values()) for (const f of e.result?.goFiles?.keys() ?? []) out.add(f);
-    return out;
+    for (let k = 0; lists.some((l) => k < l.length); k++) for (const l of lists) if (k < l.length) out.add(l[k]!);
+    return [...out];
   }
 
   /**
