@@ -177,6 +177,51 @@ describe('a go work vendor tree', NEEDS_CORPUS, () => {
   });
 });
 
+describe('two h1: lines for one version in one go.sum, as a merge that kept both sides leaves them', NEEDS_CORPUS, () => {
+  // Go keeps every line (modfetch readGoSum) and checks a download against the go.sum it writes to (the module's, or
+  // go.work.sum in workspace mode) line by line, accepting it only if the first h1: matches; against each go.sum of
+  // the workspace's modules it checks every line, so two lines there stop it whichever the download matches.
+  const at = 'k8s.io/cri-api@v0.37.0/';
+  const files = [
+    { name: `${at}go.mod`, data: Buffer.from('module k8s.io/cri-api\n\ngo 1.24.0\n') },
+    { name: `${at}${V1_PATH}`, data: Buffer.from(corpusText('v0.37.0-beta.0')) },
+  ];
+  const bad = 'h1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
+  const cache = join(TMP, 'two-lines-modcache');
+  write(join(cache, 'cache', 'download', 'k8s.io', 'cri-api', '@v', 'v0.37.0.zip'), zip(files));
+  const lines = (...h1s: string[]) => h1s.map((h1) => `k8s.io/cri-api v0.37.0 ${h1}\n`).join('');
+
+  test('in the module\'s own go.sum: the first line is the hash the zip must have', async () => {
+    const mod = join(TMP, 'two-lines-module');
+    write(join(mod, 'go.mod'), 'module example.com/runtime\n\ngo 1.24\n\nrequire k8s.io/cri-api v0.37.0\n');
+    const file = join(mod, 'api.proto');
+    write(file, corpusText('v0.36.3'));
+    const resolveWith = async (text: string) => {
+      write(join(mod, 'go.sum'), text);
+      return resolveBaseline({ filePath: file, trusted: true, bundled: loadBundledHistory(), env: { GOMODCACHE: cache, GOWORK: 'off' } });
+    };
+    const firstGood = await resolveWith(lines(expectedH1(files), bad));
+    assert.equal(firstGood.baseline?.tag, 'v0.37.0', firstGood.baseline?.origin);
+    assert.match(firstGood.baseline.origin, /h1 verified against go\.sum/);
+    const firstBad = await resolveWith(lines(bad, expectedH1(files)));
+    assert.equal(firstBad.baseline?.tag, 'v0.36.3', firstBad.baseline?.origin);
+    assert.match(firstBad.baseline.origin, /v0\.37\.0\.zip rejected: its hash h1:\S+ does not match the workspace's go\.sum or go\.work\.sum \(h1:AAAA/);
+  });
+
+  test('in the go.sum of a module the go.work uses: the zip is not used, whichever line it matches', async () => {
+    const root = workspace('ws-two-lines', 'use (\n\t./runtime\n\t./tools\n)', '', '');
+    const file = join(root, 'runtime', 'api.proto');
+    write(file, corpusText('v0.36.3'));
+    for (const text of [lines(expectedH1(files), bad), lines(bad, expectedH1(files))]) {
+      write(join(root, 'tools', 'go.sum'), text);
+      const r = await resolveBaseline({ filePath: file, trusted: true, bundled: loadBundledHistory(), env: { GOMODCACHE: cache } });
+      assert.equal(r.baseline?.tag, 'v0.36.3', r.baseline?.origin);
+      assert.ok(r.baseline.origin.includes(`v0.37.0.zip rejected: ${join(root, 'tools', 'go.sum')} records both `), r.baseline.origin);
+      assert.match(r.baseline.origin, /Go reports a checksum mismatch whichever the download matches/);
+    }
+  });
+});
+
 describe('GOWORK naming a go.work', NEEDS_CORPUS, () => {
   /** Modules `runtime` and `tools` with no go.work above them, and `alt/dev.work`, vendored by `go work vendor`. */
   function named(name: string, uses: string, version: string): { root: string; work: string; file: string } {

@@ -112,12 +112,66 @@ test('a folder event re-resolves the resolutions that read a Go file below it (a
     assert.equal(manager.get(req).resolving, true);
     await done;
     assert.equal(manager.get(req).baseline?.tag, 'v0.37.0');
-    assert.ok(manager.goFilesRead().has(join(mod, 'vendor', 'modules.txt')), JSON.stringify([...manager.goFilesRead()]));
+    assert.ok(manager.goFilesRead().includes(join(mod, 'vendor', 'modules.txt')), JSON.stringify(manager.goFilesRead()));
     // Not a sibling, nor one whose name starts as the module's does.
     assert.equal(manager.goFoldersChanged(new Set([join(tmp, 'docs'), join(tmp, 'runtime2'), join(mod, 'vendor', 'k8s.io')])), false);
     assert.equal(manager.get(req).resolving, false, 'a folder above no Go file read resolved again');
     assert.equal(manager.goFoldersChanged(new Set([mod])), true);
     assert.equal(manager.get(req).resolving, true);
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+});
+
+test('a folder event that arrives while the resolution runs is looked at when it finishes: one above a Go file it read resolves again', NEEDS_CORPUS, async () => {
+  const tmp = realpathSync(mkdtempSync(join(tmpdir(), 'cri-compat-gofolders-running-')));
+  try {
+    const mod = join(tmp, 'runtime');
+    const write = (p: string, text: string) => {
+      mkdirSync(dirname(p), { recursive: true });
+      writeFileSync(p, text);
+    };
+    write(join(mod, 'go.mod'), 'module example.com/runtime\n\ngo 1.24\n\nrequire k8s.io/cri-api v0.37.0\n');
+    write(join(mod, 'vendor', 'modules.txt'), '# k8s.io/cri-api v0.37.0\n## explicit; go 1.24\nk8s.io/cri-api/pkg/apis/runtime/v1\n');
+    write(join(mod, 'vendor', 'k8s.io', 'cri-api', V1_PATH), corpusText('v0.37.0-beta.0'));
+    const filePath = join(mod, 'api', 'api.proto');
+    write(filePath, corpusText('v0.36.3'));
+    // Each resolution waits, once it has read everything, until the test lets it finish.
+    const gates: (() => void)[] = [];
+    const resolvedKeys: string[] = [];
+    let started = 0;
+    const manager = new BaselineManager(testHost({
+      trusted: true,
+      bundled: loadBundledHistory(),
+      resolved: (key) => resolvedKeys.push(key),
+      resolve: async (options) => {
+        started++;
+        const r = await resolveBaseline({ ...options, env: { GOMODCACHE: join(tmp, 'no-modcache'), GOWORK: 'off' } });
+        await new Promise<void>((go) => gates.push(go));
+        return r;
+      },
+    }));
+    const req: BaselineRequest = { folderKey: tmp, filePath, explicit: '', includePrereleases: false, networkEnabled: false, text: corpusText('v0.36.3') };
+    const until = async (what: () => boolean) => {
+      for (let i = 0; i < 500 && !what(); i++) await new Promise((r) => setTimeout(r, 10));
+      assert.ok(what());
+    };
+    assert.equal(manager.get(req).resolving, true);
+    await until(() => gates.length === 1);
+    // The module's folder moved away (the vendored copy with it) while the resolution ran; a folder elsewhere too.
+    assert.equal(manager.goFoldersChanged(new Set([join(tmp, 'docs'), mod])), false, 'nothing finished to forget yet');
+    gates.shift()!();
+    await until(() => resolvedKeys.length === 1);
+    assert.equal(manager.get(req).resolving, true, 'what the resolution read before the folder event is not kept');
+    await until(() => gates.length === 1);
+    assert.equal(started, 2);
+    gates.shift()!();
+    await until(() => resolvedKeys.length === 2);
+    assert.equal(manager.get(req).resolving, false);
+    // A folder above none of its Go files changes nothing.
+    assert.equal(manager.goFoldersChanged(new Set([join(tmp, 'docs')])), false);
+    assert.equal(manager.get(req).resolving, false);
+    assert.equal(started, 2);
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }

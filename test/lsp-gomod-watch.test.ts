@@ -177,3 +177,78 @@ test('the folder holding the go.work deleted, one event for the folder: the base
     await ed.close();
   }
 });
+
+test('a module folder of the workspace deleted, of which VS Code reports nothing (its name matches no glob): the baseline is resolved again', { ...NEEDS_CORPUS, ...NEEDS_SERVER, timeout: 60_000 }, async () => {
+  const folder = path.join(root, 'module-deleted');
+  const mod = path.join(folder, 'runtime');
+  write(path.join(mod, 'go.mod'), 'module example.com/runtime\n\ngo 1.24\n\nrequire k8s.io/cri-api v0.37.0\n');
+  const file = path.join(mod, 'api.proto');
+  write(file, corpusText('v0.36.3'));
+  // Another module of the go.work, whose go.sum records a hash the zip does not have: Go refuses the zip.
+  write(path.join(folder, 'tools', 'go.mod'), 'module example.com/tools\n\ngo 1.24\n');
+  write(path.join(folder, 'tools', 'go.sum'), 'k8s.io/cri-api v0.37.0 h1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n');
+  write(path.join(folder, 'go.work'), 'go 1.24\n\nuse (\n\t./runtime\n\t./tools\n)\n');
+  const modcache = path.join(folder, '..', 'module-deleted-modcache');
+  write(path.join(modcache, 'cache', 'download', 'k8s.io', 'cri-api', '@v', 'v0.37.0.zip'), zip([
+    { name: 'k8s.io/cri-api@v0.37.0/go.mod', data: Buffer.from('module k8s.io/cri-api\n\ngo 1.24.0\n') },
+    { name: `k8s.io/cri-api@v0.37.0/${V1_PATH}`, data: Buffer.from(corpusText('v0.37.0-beta.0')) },
+  ]));
+  const uri = pathToFileURL(file).href;
+  const bundledNewest = newestTag(loadBundledHistory().releases.map((r) => r.tag));
+  const ed = LspEditor.start({ GOMODCACHE: modcache, GOWORK: '', CRI_COMPAT_IMPORT_POLL_MS: '50' });
+  try {
+    await ed.initialize(folder, { trusted: true });
+    await ed.open(uri, corpusText('v0.36.3'));
+    const first = await ed.checked(uri);
+    assert.equal(first.baselineTag, bundledNewest);
+    assert.match(first.origin ?? '', /v0\.37\.0\.zip rejected: its hash h1:\S+ does not match/);
+    // `rm -r tools`: VS Code 1.100 sends no event for the folder, nor for the go.mod and go.sum in it.
+    rmSync(path.join(folder, 'tools'), { recursive: true });
+    const since = ed.statuses.all.length;
+    await ed.status((p) => p.uri === uri && p.checked && !p.resolving && p.baselineTag === 'v0.37.0', since, 10_000);
+  } finally {
+    await ed.close();
+  }
+});
+
+test('more Go files and folders than the poll stamps: it says so once, and stamps each open file\'s own module first', { ...NEEDS_CORPUS, ...NEEDS_SERVER, timeout: 60_000 }, async () => {
+  const folder = path.join(root, 'many-modules');
+  const modcache = path.join(root, 'many-modules-modcache');
+  write(path.join(modcache, 'cache', 'download', 'k8s.io', 'cri-api', '@v', 'v0.37.0.zip'), zip([
+    { name: 'k8s.io/cri-api@v0.37.0/go.mod', data: Buffer.from('module k8s.io/cri-api\n\ngo 1.24.0\n') },
+    { name: `k8s.io/cri-api@v0.37.0/${V1_PATH}`, data: Buffer.from(corpusText('v0.37.0-beta.0')) },
+  ]));
+  // Two go.work workspaces, each of its runtime module and 64 others: 64 go.sum files and their folders each.
+  const files: string[] = [];
+  for (const ws of ['a', 'b']) {
+    const uses = Array.from({ length: 64 }, (_, i) => `./m${i}`);
+    for (const u of uses) write(path.join(folder, ws, u, 'go.mod'), `module example.com/${ws}/${u.slice(2)}\n\ngo 1.24\n`);
+    write(path.join(folder, ws, 'go.work'), `go 1.24\n\nuse (\n\t./runtime\n${uses.map((u) => `\t${u}\n`).join('')})\n`);
+    write(path.join(folder, ws, 'runtime', 'go.mod'), `module example.com/${ws}/runtime\n\ngo 1.24\n\nrequire k8s.io/cri-api v0.37.0\n`);
+    const file = path.join(folder, ws, 'runtime', 'api.proto');
+    write(file, corpusText('v0.36.3'));
+    files.push(file);
+  }
+  const ed = LspEditor.start({ GOMODCACHE: modcache, GOWORK: '', CRI_COMPAT_IMPORT_POLL_MS: '50' });
+  try {
+    await ed.initialize(folder, { trusted: true });
+    for (const f of files) {
+      await ed.open(pathToFileURL(f).href, corpusText('v0.36.3'));
+      assert.equal((await ed.checked(pathToFileURL(f).href)).baselineTag, 'v0.37.0');
+    }
+    const capped = async () => {
+      for (let i = 0; i < 200 && !ed.logs.some((l) => l.startsWith('Go files: only 256 of the ')); i++) await new Promise((r) => setTimeout(r, 25));
+      return ed.logs.filter((l) => l.startsWith('Go files: only 256 of the '));
+    };
+    assert.equal((await capped()).length, 1, ed.logs.join('\n'));
+    // The second file's own go.sum, written with no file event: still stamped, past the first file's go.work modules.
+    const uri = pathToFileURL(files[1]!).href;
+    write(path.join(folder, 'b', 'runtime', 'go.sum'), 'k8s.io/cri-api v0.37.0 h1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n');
+    const since = ed.statuses.all.length;
+    const bundledNewest = newestTag(loadBundledHistory().releases.map((r) => r.tag));
+    await ed.status((p) => p.uri === uri && p.checked && !p.resolving && p.baselineTag === bundledNewest, since, 10_000);
+    assert.equal((await capped()).length, 1, 'said once');
+  } finally {
+    await ed.close();
+  }
+});

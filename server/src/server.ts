@@ -649,12 +649,29 @@ let importPollRunning = false;
 
 // The client watches the Go files of the workspace folders (GO_MODULE_FILES), not those outside them that a
 // resolution read (ResolveResult.goFiles: the go.work `$GOWORK` names or one above the folder, its .sum, the go.sum
-// of a module it uses): the same poll lstat's those, each compared with what the resolution saw, and resolves the
-// baselines again when one changed, as a file event of the folders would.
+// of a module it uses), nor a folder deleted, renamed or created that matches none of its globs (VS Code sends no
+// event for `rm -r runtime` that holds runtime/go.mod; checked in code-server 1.100.3, and microsoft/vscode#109754
+// says so): the same poll lstat's every Go file and folder a resolution listed, at most MAX_POLLED_GO_FILES of them,
+// those outside the workspace folders first, each compared with what the resolution saw, and resolves the baselines
+// again when one changed, as a file event of the folders would.
+
+/** At most this many Go files and folders are polled; the rest are seen again when a resolution runs. */
+const MAX_POLLED_GO_FILES = 256;
 
 /** Is a change of this Go file reported by the client's file watcher (GO_MODULE_FILES, in a workspace folder)? */
 function goFileWatched(p: string): boolean {
   return hasWatchedFilesRegistration && folderPaths().some((f) => isInside(p, f));
+}
+
+/** The Go files and folders to poll (see `BaselineManager.goFilesRead`): those no file event reports first. */
+function polledGoFiles(): string[] {
+  const read = baselines.goFilesRead();
+  const unwatched: string[] = [];
+  const watched: string[] = [];
+  for (const f of read) (goFileWatched(f) ? watched : unwatched).push(f);
+  const out = [...unwatched, ...watched].slice(0, MAX_POLLED_GO_FILES);
+  if (read.length > out.length) logOnce(`Go files: only ${MAX_POLLED_GO_FILES} of the ${read.length} Go files and folders the baselines were resolved from are checked for changes (those VS Code's file watcher does not cover first, and each open file's own module before the other modules of its go.work); a change of the others is seen when the baseline is resolved again.`, 'go-files-capped');
+  return out;
 }
 
 /** The document's analysis is out of date: drop it and validate again. */
@@ -736,7 +753,7 @@ async function pollImports(): Promise<void> {
   // A checkout that leaves the open file as it was sends no change, but may change its baseline.
   if (baselines.headsMoved()) revalidateAll();
   const polled = polledImports();
-  const goFiles = trusted ? [...baselines.goFilesRead()].filter((f) => !goFileWatched(f)) : [];
+  const goFiles = trusted ? polledGoFiles() : [];
   // Nothing to watch: the next analysis that finds something starts the poll again.
   if ((!polled.size && !baselines.watchesGit && !goFiles.length) || !trusted || lifecycle !== 'running') return;
   importPollRunning = true;

@@ -621,10 +621,15 @@ export async function findGoSumHashes(fromDir: string, env: NodeJS.ProcessEnv = 
   const found: { file?: string; hashes: GoSumHashes } = { hashes: new Map() };
   /** The file each version's hash was first read from, for the message when another disagrees. */
   const from = new Map<string, string>();
-  const add = (text: string, file: string) => {
-    for (const [version, h1] of parseGoSum(text)) {
+  // Go checks a download against the go.sum it writes (the module's; go.work.sum in workspace mode) up to the first
+  // h1: line, which must match, and against every line of the workspace's module go.sum files (modfetch
+  // haveModSumLocked): in those, two lines for one version stop it whichever the download matches.
+  const add = (text: string, file: string, firstWins: boolean) => {
+    for (const [version, [h1, other]] of parseGoSum(text)) {
       const had = found.hashes.get(version);
-      if (had === undefined) {
+      if (other !== undefined && !firstWins) {
+        if (typeof had !== 'object') found.hashes.set(version, { conflict: `${file} records both ${h1} and ${other} for ${CRI_API_MODULE} ${version}: Go reports a checksum mismatch whichever the download matches` });
+      } else if (had === undefined) {
         found.hashes.set(version, h1);
         from.set(version, file);
       } else if (typeof had === 'string' && had !== h1) {
@@ -637,16 +642,16 @@ export async function findGoSumHashes(fromDir: string, env: NodeJS.ProcessEnv = 
     const r = await readFileWithin(dir, file, maxBytes);
     if (!('text' in r)) continue;
     found.file = file;
-    add(r.text, file);
+    add(r.text, file, !workspace);
     break;
   }
   if (!workspace) return found;
   for (const file of await workspaceGoSums(workspace)) {
     const r = await readFileWithin(workspace.dir, file, maxBytes);
-    if ('text' in r) add(r.text, file);
+    if ('text' in r) add(r.text, file, false);
   }
   const work = await readFileWithin(workspace.dir, `${workspace.file}.sum`, maxBytes);
-  if ('text' in work) add(work.text, `${workspace.file}.sum`);
+  if ('text' in work) add(work.text, `${workspace.file}.sum`, true);
   return found;
 }
 
@@ -660,32 +665,42 @@ async function workspaceGoSums(workspace: GoWorkspace): Promise<string[]> {
   return out;
 }
 
-/** `fileStamp` of a path now: its metadata (lstat: no content read, no link followed). */
+/**
+ * `fileStamp` of a path now: its metadata (lstat: no content read, no link followed). Of a directory, only which one it
+ * is: its times change with every file written in it, and what counts is that it was deleted, renamed, or another
+ * moved into its place.
+ */
 export async function goFileStamp(path: string): Promise<string> {
-  return fileStamp(await fsp.lstat(path).catch(() => undefined));
+  const st = await fsp.lstat(path).catch(() => undefined);
+  return st?.isDirectory() ? `dir:${st.dev}:${st.ino}` : fileStamp(st);
 }
 
 /**
  * The Go files whose content decides what resolution takes from Go for a file in `fromDir`, each with its
  * `goFileStamp`: the go.mod, go.sum and vendor/modules.txt of its module directories (see `goLayout`), the go.work
  * read, and in workspace mode its `.sum`, the `go work vendor` tree's modules.txt and the go.sum `findGoSumHashes`
- * reads. For an editor, to resolve again when one changes; taken before resolution reads them, so that a change
- * while it runs shows as one. Reads the go.work as resolution does, and only the metadata of the others.
+ * reads; each followed by its directory (which one it is, see `goFileStamp`): an editor reports nothing of a module's
+ * folder deleted or moved in, and a file in it that was missing stays so. For an editor, to resolve again when one changes; taken before resolution reads them, so that a change while it
+ * runs shows as one. Reads the go.work as resolution does, and only the metadata of the others.
  */
 export async function goFilesOf(fromDir: string, env: NodeJS.ProcessEnv = process.env): Promise<Map<string, string>> {
   const { own, workspace, goWork } = await goLayout(fromDir, env);
   const files = own.flatMap((d) => [join(d, 'go.mod'), join(d, 'go.sum'), join(d, 'vendor', 'modules.txt')]);
   if (goWork) files.push(goWork);
   if (workspace) files.push(`${workspace.file}.sum`, join(workspace.dir, 'vendor', 'modules.txt'), ...(await workspaceGoSums(workspace)));
-  const unique = [...new Set(files)];
+  const unique = [...new Set(files.flatMap((f) => [f, dirname(f)]))];
   return new Map(await Promise.all(unique.map(async (f) => [f, await goFileStamp(f)] as const)));
 }
 
-export function parseGoSum(text: string, module = CRI_API_MODULE): Map<string, string> {
-  const out = new Map<string, string>();
+/** The module's zip hashes by version: every distinct `h1:` one, in the file's order (see `findGoSumHashes`). */
+export function parseGoSum(text: string, module = CRI_API_MODULE): Map<string, [string, ...string[]]> {
+  const out = new Map<string, [string, ...string[]]>();
   for (const line of text.split('\n')) {
     const [mod, version, hash] = line.trim().split(/\s+/);
-    if (mod === module && version && !version.endsWith('/go.mod') && hash?.startsWith('h1:')) out.set(version, hash);
+    if (!(mod === module && version && !version.endsWith('/go.mod') && hash?.startsWith('h1:'))) continue;
+    const hashes = out.get(version);
+    if (!hashes) out.set(version, [hash]);
+    else if (!hashes.includes(hash)) hashes.push(hash);
   }
   return out;
 }

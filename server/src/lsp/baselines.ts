@@ -73,6 +73,26 @@ interface Entry {
    * branch the setting names (see `movingRef`) and their `refState` then.
    */
   head?: { root: string; state: string; ref?: { files: string[]; state: string } };
+  /** Folders the editor reported deleted, renamed or created while it ran ('many': more than MAX_FOLDER_EVENTS). */
+  folderEvents?: Set<string> | 'many';
+}
+
+/** At most this many folder events are remembered per running resolution; past it, it is resolved again whatever they were. */
+const MAX_FOLDER_EVENTS = 256;
+
+function addBounded(events: Set<string> | undefined, p: string): Set<string> | 'many' {
+  const out = events ?? new Set<string>();
+  out.add(p);
+  return out.size > MAX_FOLDER_EVENTS ? 'many' : out;
+}
+
+/** Did a resolution read a Go file below one of these folders? */
+function readBelow(result: ResolveResult | undefined, folders: ReadonlySet<string> | 'many'): boolean {
+  for (const f of result?.goFiles?.keys() ?? []) {
+    if (folders === 'many') return true;
+    for (let dir = dirname(f), prev = f; dir !== prev; prev = dir, dir = dirname(dir)) if (folders.has(dir)) return true;
+  }
+  return false;
 }
 
 /**
@@ -201,11 +221,16 @@ export class BaselineManager {
     return any;
   }
 
-  /** The Go files finished resolutions depend on (see `ResolveResult.goFiles`), for a poll of those no file event reports. */
-  goFilesRead(): Set<string> {
+  /**
+   * The Go files and folders finished resolutions depend on (see `ResolveResult.goFiles`), for a poll: each
+   * resolution's first before any one's second, so that a poll that can stamp only so many has every file's own
+   * module (go.mod, go.sum, vendor/modules.txt, listed first) before the go.sum of the modules a go.work uses.
+   */
+  goFilesRead(): string[] {
+    const lists = [...this.entries.values()].map((e) => [...(e.result?.goFiles?.keys() ?? [])]);
     const out = new Set<string>();
-    for (const e of this.entries.values()) for (const f of e.result?.goFiles?.keys() ?? []) out.add(f);
-    return out;
+    for (let k = 0; lists.some((l) => k < l.length); k++) for (const l of lists) if (k < l.length) out.add(l[k]!);
+    return [...out];
   }
 
   /**
@@ -224,18 +249,21 @@ export class BaselineManager {
   /**
    * Forgets the resolutions that read a Go file below one of these paths: a folder deleted, renamed or created (a
    * module's, or the one holding its go.work) is one event for the folder, none for the files in it. A folder above
-   * no Go file a resolution read re-resolves nothing. True if there were any.
+   * no Go file a resolution read re-resolves nothing; a running one is looked at when it finishes. VS Code sends such
+   * an event only for a folder whose name matches a watched glob (vendor/); the poll stamps the others (goFilesRead).
+   * True if there were any.
    */
   goFoldersChanged(paths: ReadonlySet<string>): boolean {
     if (!paths.size) return false;
-    const below = (f: string): boolean => {
-      for (let dir = dirname(f), prev = f; dir !== prev; prev = dir, dir = dirname(dir)) if (paths.has(dir)) return true;
-      return false;
-    };
     let any = false;
     this.forget((e) => {
-      for (const f of e.result?.goFiles?.keys() ?? []) if (below(f)) return (any = true);
-      return false;
+      if (e.running) {
+        // Which Go files it reads is known once it finishes (`run` looks at these then).
+        for (const p of paths) if (e.folderEvents !== 'many') e.folderEvents = addBounded(e.folderEvents, p);
+        return false;
+      }
+      if (!readBelow(e.result, paths)) return false;
+      return (any = true);
     });
     return any;
   }
@@ -337,6 +365,12 @@ export class BaselineManager {
     }
     progress.done();
     if (this.entries.get(e.key) !== e) return; // superseded while running
+    // A folder above a Go file it read changed while it ran: what it read may be gone; resolved again when asked.
+    if (e.folderEvents && readBelow(result, e.folderEvents)) {
+      this.entries.delete(e.key);
+      this.host.resolved(e.key);
+      return;
+    }
     e.result = result;
     e.running = false;
     // Not looked up in git as a ref (a file of that name won, or the setting failed before git): nothing to watch.
