@@ -129,7 +129,7 @@ class Checker {
     const steps = this.optionSteps(option, scope);
     if (!steps || !option.value) return;
     const entries = aggregateOf(option);
-    // An aggregate that is not text format is not what is checked here.
+    // An aggregate that is not text format is a syntax error, which the parser reports.
     if (!entries && option.value.startsWith('{')) return;
     const value: AggregateEntry = {
       name: option.name, extension: false, range: option.nameRange, valueRange: option.valueRange,
