@@ -870,7 +870,7 @@ describe('parser: errors and recovery', () => {
       const start = PREFIX.length + v.indexOf('⟨');
       return { message, range: R(7 + k, start, 7 + k, start + v.indexOf('⟩') - v.indexOf('⟨') - 1) };
     }));
-    // What buf builds: separators after the last field, `< >`, an empty list, adjacent strings, a negative number.
+    // What buf builds: separators after the last field, `< >`, an empty list, a negative number, an extension's key.
     const taken = ['{a: 1,}', '{a: 1; b: 2;}', '{n <a: 1>}', '{n: <a: 1>, r: []}', '{r: [1, 2], }', '{n {a: 1},}', '{a: - 1}', '{[p.x]: 1 n {}}'];
     assert.deepEqual(bind(parse(lines(head, ...taken.map((v, k) => `message M${k} { option (o) = ${v}; }`))), 'x').problems, []);
     // A dotted name or one with a leading dot is read as a value, of no scalar's type (buf: "cannot find `b.c`", on it).

@@ -3,7 +3,7 @@
 // every value of the field's type) needs its keys, where each key and value is written, and the entries of each
 // message value. Scalar values are kept as text.
 
-import type { OptionNode, Range } from './ast';
+import type { OptionNode, Range, SyntaxError } from './ast';
 import { tokenize, type Token } from './lexer';
 
 export interface AggregateEntry {
@@ -37,14 +37,8 @@ export interface AggregateElement {
 const tokensOf = new WeakMap<OptionNode, readonly Token[]>();
 const parsed = new WeakMap<OptionNode, readonly AggregateEntry[] | null>();
 
-/** Where an aggregate is not text format as buf reads it, and why: a syntax error of the option. */
-export interface AggregateSyntaxError {
-  message: string;
-  range: Range;
-}
-
 /** Keeps the tokens of `o`'s aggregate value and reads them now; the syntax error of a value that is not text format. */
-export function keepAggregateTokens(o: OptionNode, tokens: readonly Token[]): AggregateSyntaxError | undefined {
+export function keepAggregateTokens(o: OptionNode, tokens: readonly Token[]): SyntaxError | undefined {
   tokensOf.set(o, tokens);
   const reader = new Reader(tokens);
   parsed.set(o, reader.aggregate());
@@ -79,7 +73,7 @@ class Reader {
   private k = 0;
   private depth = 0;
   /** The first place the text is not text format, as buf reports it (undefined past MAX_DEPTH, which buf takes). */
-  problem: AggregateSyntaxError | undefined;
+  problem: SyntaxError | undefined;
   constructor(private readonly tokens: readonly Token[]) {}
 
   aggregate(): readonly AggregateEntry[] | null {
@@ -110,7 +104,7 @@ class Reader {
     this.k++;
     return t;
   }
-  /** The current token, or the last one where the tokens end (an unclosed value, which the parser reports). */
+  /** The current token; where the tokens end (a value left unclosed, which the parser reports) reading stops, silently. */
   private get here(): Token {
     const t = this.cur;
     if (!t || t.kind === 'eof') throw NOT_TEXT_FORMAT;
@@ -212,6 +206,11 @@ class Reader {
     return { name, extension, range, scalar, valueRange, messages: [] };
   }
 
+  /** `.name` follows: a dotted name goes on, or starts with it. */
+  private dotName(): boolean {
+    return this.is('.') && this.tokens[this.k + 1]?.kind === 'ident';
+  }
+
   /** A message value `{ … }` or `< … >`, from its opening token to its closing one. */
   private messageValue(): AggregateElement {
     const open = this.next();
@@ -237,10 +236,9 @@ class Reader {
       }
     } else if (t.kind === 'int' || t.kind === 'float') {
       text += this.next().text;
-    } else if (t.kind === 'ident' || (this.is('.') && this.tokens[this.k + 1]?.kind === 'ident')) {
-      if (this.is('.')) text += this.next().text;
-      text += this.next().text;
-      while (this.is('.') && this.tokens[this.k + 1]?.kind === 'ident') text += this.next().text + this.next().text;
+    } else if (t.kind === 'ident' || this.dotName()) {
+      if (t.kind === 'ident') text += this.next().text;
+      while (this.dotName()) text += this.next().text + this.next().text;
       t = this.tokens[this.k - 1]!;
     } else this.fail(`expected a value for "${key}", found ${this.found()}`, t.range);
     return { scalar: text, range: { start: first.startPos, end: t.endPos } };
