@@ -694,6 +694,79 @@ describe('binder: the values of a custom option', () => {
   });
 });
 
+// buf 1.75 on an Any written as its type URL and message (`[type.googleapis.com/p.Opt] { … }`): "cannot find `p.Nope` in
+// this scope", "expected message type, found enum type", "partly-qualified name in `Any` type URL" (each on the name),
+// "unsupported domain `example.com` in `Any` type URL" (on the domain; a name that is not full, the value is checked
+// against the message it finds), "unexpected field in `Any` expression" (on a
+// key beside the type URL; a second type URL with its value), "unexpected `Any` type URL" (in a message that is no Any,
+// with its value), and the fields and values of the message against the type named. Checked with buf, key for key.
+describe('binder: an Any\'s type URL in a custom option', () => {
+  const head = lines(
+    'syntax = "proto2";',
+    'package p;',
+    'import "google/protobuf/descriptor.proto";',
+    'import "google/protobuf/any.proto";',
+    'enum Kind { K0 = 0; }',
+    'message Opt { optional int32 a = 1; optional google.protobuf.Any any = 2; message In {} optional Opt n = 3; extensions 100 to 200; }',
+    'extend Opt { optional int32 x = 100; }',
+    'extend google.protobuf.MessageOptions { optional google.protobuf.Any any = 50000; optional Opt o = 50001; }',
+  );
+  /** Each option with what buf marks in ⟨ ⟩, and our problem there. */
+  const refused: [option: string, code: string, message: string][] = [
+    ['(any) = {[type.googleapis.com/⟨p.Nope⟩] {}}', 'unknown-option', 'unknown type "p.Nope" in a type URL: no message of that full name is declared in this file or its imports'],
+    ['(any) = {[type.googleapis.com/⟨p.Kind⟩] {}}', 'invalid-option-value', '"p.Kind" is an enum: a type URL names a message'],
+    ['(any) = {[⟨example.com⟩/p.Opt] {}}', 'invalid-option-value', 'unsupported domain "example.com" in a type URL: buf takes type.googleapis.com and type.googleprod.com'],
+    ['(any) = {[type.googleapis.com/⟨Opt.In⟩] {}}', 'invalid-option-value', '"Opt.In" is not a full name: a type URL names its message by its full name, "p.Opt.In"'],
+    ['(any) = {[type.googleapis.com/⟨p.Opt.a⟩] {}}', 'unknown-option', 'unknown type "p.Opt.a" in a type URL: no message of that full name is declared in this file or its imports'],
+    ['(any) = {[type.googleapis.com/⟨google.protobuf.Duration⟩] {}}', 'unknown-option', 'unknown type "google.protobuf.Duration" in a type URL: no message of that full name is declared in this file or its imports'],
+    ['(any) = {[type.googleapis.com/p.Opt] { ⟨zz⟩: 1 }}', 'unknown-option', 'message type "p.Opt" has no field named "zz"'],
+    ['(any) = {[type.googleapis.com/p.Opt] { a: ⟨"x"⟩ }}', 'invalid-option-value', '"p.Opt.a" takes an int32, not "x"'],
+    ['(any) = {[type.googleapis.com/p.Opt]: ⟨1⟩}', 'invalid-option-value', '"type.googleapis.com/p.Opt" takes a message (p.Opt), not 1'],
+    ['(any) = {[type.googleapis.com/p.Opt] {} ⟨[type.googleapis.com/p.Opt] {}⟩}', 'invalid-option-value', 'a google.protobuf.Any holds one message: a second type URL cannot follow the first'],
+    ['(any) = {⟨type_url⟩: "x" [type.googleapis.com/p.Opt] {}}', 'invalid-option-value', 'a google.protobuf.Any written as a type URL and its message takes no "type_url" beside them'],
+    ['(o) = {any {[type.googleapis.com/p.Opt] {any {[⟨example.com⟩/p.Opt] {}}}}}', 'invalid-option-value', 'unsupported domain "example.com" in a type URL: buf takes type.googleapis.com and type.googleprod.com'],
+    ['(o) = {n {⟨[type.googleapis.com/p.Opt] {}⟩}}', 'invalid-option-value', 'a type URL names the message of a google.protobuf.Any, and "p.Opt" is none'],
+  ];
+
+  test('an unknown type, an enum, a name that is not full, another domain, and what the message does not have are errors where buf reports them', () => {
+    const text = lines(head, ...refused.map(([o], k) => `message M${k} { option ${o.replace(/[⟨⟩]/g, '')}; }`));
+    assert.deepEqual(problems(bindText(text)), refused.map(([o, code, message], k) => {
+      const start = `message M${k} { option `.length + o.indexOf('⟨');
+      return [code, message, R(8 + k, start, 8 + k, start + o.indexOf('⟩') - o.indexOf('⟨') - 1), 'error'];
+    }));
+  });
+
+  test('what buf builds: Google\'s other domain, spaces in the URL, a nested type, the Any\'s own fields, an extension of the type; and an import not found may declare the type', () => {
+    const taken = [
+      '(any) = {[type.googleprod.com/p.Opt] { a: 1 [p.x]: 2 }}', '(any) = {[ type.googleapis.com / p.Opt ] {}}', '(any) = {[type.googleapis.com/p.Opt.In] {}}',
+      '(any) = {[type.googleapis.com/p.Opt]: < n { a: 1 } >}', '(any) = {type_url: "x" value: "y"}', '(any) = {[type.googleapis.com/google.protobuf.Any] {}}',
+    ];
+    assert.deepEqual(problems(bindText(lines(head, ...taken.map((o, k) => `message M${k} { option ${o}; }`)))), []);
+    const missing = lines(head, 'import "missing.proto";', 'message M { option (any) = {[type.googleapis.com/dep.Msg] {}}; }');
+    assert.deepEqual(bindText(missing).problems.map((p) => p.code), ['unresolved-import']);
+  });
+
+  test('on a released api.proto: its messages by full name, as buf takes them', NEEDS_CORPUS, () => {
+    const GO_PACKAGE = 'option go_package = "k8s.io/cri-api/pkg/apis/runtime/v1";\n';
+    const declared = replaceOnce(corpusText('v0.36.3'), GO_PACKAGE, GO_PACKAGE + lines(
+      'import "google/protobuf/any.proto";',
+      'import "google/protobuf/descriptor.proto";',
+      'extend google.protobuf.MessageOptions { google.protobuf.Any example = 50000; }\n',
+    ));
+    const MESSAGE = 'message VersionRequest {\n';
+    const withOption = (option: string): string => replaceOnce(declared, MESSAGE, `${MESSAGE}    ${option}\n`);
+    const spots = (option: string): [string, string, Range][] => bindText(withOption(option)).problems.map((p) => [p.code, p.message, p.range]);
+    assert.deepEqual(spots('option (example) = { [type.googleapis.com/runtime.v1.VersionRequest] { version: "0.1.0" } };'), []);
+    const option = 'option (example) = { [type.googleapis.com/VersionRequest] { version: 1 } };';
+    assert.deepEqual(spots(option), [
+      ['invalid-option-value', '"VersionRequest" is not a full name: a type URL names its message by its full name, "runtime.v1.VersionRequest"', within(withOption(option), `/VersionRequest]`, 'VersionRequest')],
+      ['invalid-option-value', '"runtime.v1.VersionRequest.version" takes a string, not 1', within(withOption(option), 'version: 1', '1')],
+    ]);
+    const wrong = 'option (example) = { [type.googleapis.com/runtime.v1.VersionRequest] { version: 1 } };';
+    assert.deepEqual(spots(wrong), [['invalid-option-value', '"runtime.v1.VersionRequest.version" takes a string, not 1', within(withOption(wrong), 'version: 1', '1')]]);
+  });
+});
+
 // buf 1.75: "message field `p.Opt.a` set multiple times" (message extension, oneof), on an aggregate's key, or on an
 // option's name up to the part that sets the field again. buf merges the options of one element into one message:
 // a path may go into a message that an aggregate or another path set, a repeated field takes more values, and an

@@ -473,7 +473,7 @@ test('edition 2024\'s export and local are checked as buf checks them: the editi
       assert.deepEqual(spots(used), [spot('not-exported', used, `/${type}]`, type)], type);
     }
     assert.equal(bind(parse(anyOption('dep.Loc')), uri, resolver).problems[0]!.message, 'message "dep.Loc" is not exported by "dep.proto": another file cannot use it');
-    // At the edge: an exported type, the file's own nested one, and a name that is no full name (buf: not found; not checked here).
+    // At the edge: an exported type, and the file's own types, top-level and nested (a local one too: this file uses it).
     assert.deepEqual(spots(anyOption('dep.Top')), []);
     assert.deepEqual(spots(anyOption('runtime.v1.AuthConfig')), []);
     assert.deepEqual(spots(replaceOnce(anyOption('runtime.v1.VersionRequest.Inner'), 'message VersionRequest {\n', 'message VersionRequest {\n    local message Inner {}\n')), []);

@@ -829,6 +829,65 @@ describe('parser: errors and recovery', () => {
     assert.deepEqual(bind(f, 'x').problems.map((p) => p.code), Array(6).fill('syntax'));
   });
 
+  // buf 1.75 on each value (line and column checked with `buf build`): "unexpected `{...}` in expression" at the `}` of
+  // `{a: }`, "unexpected identifier in message expression" at a key with no value, "unexpected `:` in message
+  // expression", "unexpected extra `,`", "encountered unmatched `[` delimiter" at the list's `[`, "unexpected trailing
+  // `,` in array expression", "unexpected integer literal in array expression", "unexpected `=` in expression".
+  test('a malformed aggregate value is a syntax error where buf reports it; what buf takes is none', () => {
+    const head = lines(
+      'syntax = "proto2";',
+      'package p;',
+      'import "google/protobuf/descriptor.proto";',
+      'message Opt { optional int32 a = 1; optional int32 b = 2; repeated int32 r = 3; optional Opt n = 4; extensions 100 to 200; }',
+      'extend Opt { optional int32 x = 100; }',
+      'extend google.protobuf.MessageOptions { optional Opt o = 50000; }',
+    );
+    const PREFIX = '  option (o) = ';
+    // Each value with what buf marks in ⟨ ⟩.
+    const refused: [value: string, message: string][] = [
+      ['{a: ⟨}⟩', 'expected a value for "a", found \'}\''],
+      ['{⟨a⟩ 1}', '"a" has no value: expected \':\' and a value, or a message \'{ … }\', after it'],
+      ['{⟨:⟩ 1}', 'expected a field name, found \':\''],
+      ['{a: 1,⟨,⟩ b: 2}', 'unexpected \',\' after another separator'],
+      ['{a: ⟨[⟩1, }', '\'[\' is not closed: expected \']\' to end the list'],
+      ['{a: 1 ⟨b⟩}', '"b" has no value: expected \':\' and a value, or a message \'{ … }\', after it'],
+      ['{a: 1, ⟨;⟩}', 'unexpected \';\' after another separator'],
+      ['{⟨,⟩a: 1}', 'unexpected \',\' before the first field of a message value'],
+      ['{r: [1⟨,⟩]}', 'unexpected \',\' after the last value of a list: expected \']\''],
+      ['{r: [⟨,⟩1]}', 'unexpected \',\' before the first value of a list'],
+      ['{r: [1 ⟨2⟩]}', 'expected \',\' or \']\' in the list, found \'2\''],
+      ['{a: -⟨}⟩', 'expected a value for "a", found \'}\''],
+      ['{a: 1 ⟨2⟩}', 'expected a field name, found \'2\''],
+      ['{a:⟨:⟩ 1}', 'expected a value for "a", found \':\''],
+      ['{a ⟨=⟩ 1}', 'expected \':\' after "a", found \'=\''],
+      ['{⟨a⟩.b: 1}', 'expected \':\' or \'{\' after "a", found \'.\': a field\'s name has no dots'],
+      ['{⟨[p.x]⟩}', '"[p.x]" has no value: expected \':\' and a value, or a message \'{ … }\', after it'],
+      ['{⟨[]⟩: 1}', 'expected an extension\'s name or an Any\'s type URL in \'[ ]\''],
+      ['{⟨[⟩p.x: 1}', '\'[\' is not closed: expected \']\' after an extension\'s name or an Any\'s type URL'],
+    ];
+    const text = lines(head, 'message M {', ...refused.map(([v]) => `${PREFIX}${v.replace(/[⟨⟩]/g, '')};`), '}');
+    assert.deepEqual(parse(text).errors, refused.map(([v, message], k) => {
+      const start = PREFIX.length + v.indexOf('⟨');
+      return { message, range: R(7 + k, start, 7 + k, start + v.indexOf('⟩') - v.indexOf('⟨') - 1) };
+    }));
+    // What buf builds: separators after the last field, `< >`, an empty list, a negative number, an extension's key.
+    const taken = ['{a: 1,}', '{a: 1; b: 2;}', '{n <a: 1>}', '{n: <a: 1>, r: []}', '{r: [1, 2], }', '{n {a: 1},}', '{a: - 1}', '{[p.x]: 1 n {}}'];
+    assert.deepEqual(bind(parse(lines(head, ...taken.map((v, k) => `message M${k} { option (o) = ${v}; }`))), 'x').problems, []);
+    // A dotted name or one with a leading dot is read as a value, of no scalar's type (buf: "cannot find `b.c`", on it).
+    const named = lines(head, 'message N { option (o) = {a: b.c}; }', 'message D { option (o) = {b: .x}; }');
+    assert.deepEqual(bind(parse(named), 'x').problems.map((p) => [p.code, p.message, p.range]), [
+      ['invalid-option-value', '"p.Opt.a" takes an int32, not b.c', loc(named, 'b.c')],
+      ['invalid-option-value', '"p.Opt.b" takes an int32, not .x', loc(named, '.x')],
+    ]);
+  });
+
+  test('an aggregate value not closed on its line is one error, at its `{`, though its `;` is typed', () => {
+    const text = lines('syntax = "proto3";', 'message M {', '  option (o) = {a: {};', '}', 'message N {}');
+    const f = parse(text);
+    assert.deepEqual(f.errors, [{ message: "expected '}' to end this option value", range: R(2, 15, 2, 16) }]);
+    assert.deepEqual(f.messages.map((m) => m.name), ['M', 'N']);
+  });
+
   // buf 1.75: "invalid digit in octal integer literal" at the digit (protoc: "Numbers starting with leading zero must
   // be in octal."), wherever the integer is: a field number, a reserved number, a default, an option's value.
   test('an integer that starts with 0 and has an 8 or a 9 (08) is an error on that digit; a float (08.5) is not', () => {

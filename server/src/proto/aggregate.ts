@@ -3,7 +3,7 @@
 // every value of the field's type) needs its keys, where each key and value is written, and the entries of each
 // message value. Scalar values are kept as text.
 
-import type { OptionNode, Range } from './ast';
+import type { OptionNode, Range, SyntaxError } from './ast';
 import { tokenize, type Token } from './lexer';
 
 export interface AggregateEntry {
@@ -37,13 +37,17 @@ export interface AggregateElement {
 const tokensOf = new WeakMap<OptionNode, readonly Token[]>();
 const parsed = new WeakMap<OptionNode, readonly AggregateEntry[] | null>();
 
-export function keepAggregateTokens(o: OptionNode, tokens: readonly Token[]): void {
+/** Keeps the tokens of `o`'s aggregate value and reads them now; the syntax error of a value that is not text format. */
+export function keepAggregateTokens(o: OptionNode, tokens: readonly Token[]): SyntaxError | undefined {
   tokensOf.set(o, tokens);
+  const reader = new Reader(tokens);
+  parsed.set(o, reader.aggregate());
+  return reader.problem;
 }
 
 /**
  * The entries of an aggregate option value; undefined for another value, and for one that protoc's text format
- * does not parse (that is not what is checked here). Read once per option: features are read many times.
+ * does not parse (the parser reports that). Read once per option: features are read many times.
  */
 export function aggregateOf(o: OptionNode): readonly AggregateEntry[] | undefined {
   if (!o.value.startsWith('{')) return undefined;
@@ -62,9 +66,14 @@ const NOT_TEXT_FORMAT = new Error('not text format');
 /** protoc's text format parser's recursion limit: deeper is refused, and this reader recurses too. */
 const MAX_DEPTH = 100;
 
+/** Where the reader is within a list or a message: a separator there is leading, extra or trailing. */
+type After = 'open' | 'value' | 'separator';
+
 class Reader {
   private k = 0;
   private depth = 0;
+  /** The first place the text is not text format, as buf reports it (undefined past MAX_DEPTH, which buf takes). */
+  problem: SyntaxError | undefined;
   constructor(private readonly tokens: readonly Token[]) {}
 
   aggregate(): readonly AggregateEntry[] | null {
@@ -95,51 +104,111 @@ class Reader {
     this.k++;
     return t;
   }
+  /** The current token; where the tokens end (a value left unclosed, which the parser reports) reading stops, silently. */
+  private get here(): Token {
+    const t = this.cur;
+    if (!t || t.kind === 'eof') throw NOT_TEXT_FORMAT;
+    return t;
+  }
 
-  /** Entries up to `close` (`}` or `>`), which is consumed; `,` or `;` may follow each. */
+  /** Records why the text is not text format, at `range`, and stops reading. */
+  private fail(message: string, range: Range): never {
+    this.problem = { message, range };
+    throw NOT_TEXT_FORMAT;
+  }
+  private found(): string {
+    const t = this.here;
+    return `'${t.text.length > 40 ? `${t.text.slice(0, 40)}…` : t.text}'`;
+  }
+  /** A `,` or `;` where buf takes none: before the first `what` of a list or a message, or after another. */
+  private separator(after: After, what: string): never {
+    const t = this.here;
+    this.fail(`unexpected '${t.text}' ${after === 'open' ? `before the first ${what}` : 'after another separator'}`, t.range);
+  }
+
+  /**
+   * Entries up to `close` (`}` or `>`), which is consumed; `,` or `;` may follow each. buf also ends a `< … >` at the
+   * `}` of the message around it, which that message consumes.
+   */
   private message(close: string): AggregateEntry[] {
     if (++this.depth > MAX_DEPTH) throw NOT_TEXT_FORMAT;
     const out: AggregateEntry[] = [];
+    let after: After = 'open';
     while (!this.eat(close)) {
+      if (close === '>' && this.is('}')) break;
+      if (this.is(',') || this.is(';')) {
+        if (after !== 'value') this.separator(after, 'field of a message value');
+        this.k++;
+        after = 'separator';
+        continue;
+      }
       out.push(this.entry());
-      if (!this.eat(',')) this.eat(';');
+      after = 'value';
     }
     this.depth--;
     return out;
   }
 
   private entry(): AggregateEntry {
-    const first = this.next();
+    const first = this.here;
     let name: string;
     let range: Range;
     const extension = first.kind === 'symbol' && first.text === '[';
     if (extension) {
+      this.k++;
       name = '';
-      while (!this.is(']')) name += this.next().text;
+      while (!this.is(']')) {
+        const t = this.here;
+        if (t.kind !== 'ident' && !(t.kind === 'symbol' && (t.text === '.' || t.text === '/'))) this.fail("'[' is not closed: expected ']' after an extension's name or an Any's type URL", first.range);
+        name += this.next().text;
+      }
       range = { start: first.startPos, end: this.next().endPos };
+      if (!name) this.fail("expected an extension's name or an Any's type URL in '[ ]'", range);
       name = name.replace(/^\./, '');
     } else if (first.kind === 'ident') {
       name = first.text;
       range = first.range;
-    } else throw NOT_TEXT_FORMAT;
+      this.k++;
+    } else this.fail(`expected a field name, found ${this.found()}`, first.range);
+    const shown = extension ? `[${name}]` : name;
     const colon = this.eat(':');
     if (this.is('{') || this.is('<')) {
       const value = this.messageValue();
       return { name, extension, range, valueRange: value.range, messages: [value.entries!] };
     }
-    if (!colon) throw NOT_TEXT_FORMAT;
+    if (!colon) {
+      // buf marks a `=` written for the colon, else the key (`a` of `{a 1}`, of `{a.b: 1}`).
+      if (this.is('=')) this.fail(`expected ':' after "${shown}", found '='`, this.here.range);
+      if (this.is('.')) this.fail(`expected ':' or '{' after "${shown}", found '.': a field's name has no dots`, range);
+      this.fail(`"${shown}" has no value: expected ':' and a value, or a message '{ … }', after it`, range);
+    }
     if (this.is('[')) {
       const open = this.next();
       const list: AggregateElement[] = [];
+      let after: After = 'open';
       while (!this.eat(']')) {
-        list.push(this.is('{') || this.is('<') ? this.messageValue() : this.scalar());
-        this.eat(',');
+        if (this.is('}') || this.is('>')) this.fail("'[' is not closed: expected ']' to end the list", open.range);
+        if (this.is(',')) {
+          if (after !== 'value') this.separator(after, 'value of a list');
+          this.k++;
+          after = 'separator';
+          continue;
+        }
+        if (after === 'value') this.fail(`expected ',' or ']' in the list, found ${this.found()}`, this.here.range);
+        list.push(this.is('{') || this.is('<') ? this.messageValue() : this.scalar(shown));
+        after = 'value';
       }
+      if (after === 'separator') this.fail("unexpected ',' after the last value of a list: expected ']'", this.tokens[this.k - 2]!.range);
       const messages = list.flatMap((v) => (v.entries ? [v.entries] : []));
       return { name, extension, range, valueRange: { start: open.startPos, end: this.tokens[this.k - 1]!.endPos }, messages, list };
     }
-    const { scalar, range: valueRange } = this.scalar();
+    const { scalar, range: valueRange } = this.scalar(shown);
     return { name, extension, range, scalar, valueRange, messages: [] };
+  }
+
+  /** `.name` follows: a dotted name goes on, or starts with it. */
+  private dotName(): boolean {
+    return this.is('.') && this.tokens[this.k + 1]?.kind === 'ident';
   }
 
   /** A message value `{ … }` or `< … >`, from its opening token to its closing one. */
@@ -150,22 +219,28 @@ class Reader {
   }
 
   /**
-   * A number (signed or not: a `+`, which the parser reports, is read as a `-` is), an identifier, or adjacent
-   * strings, and where it is written.
+   * A number (signed or not: a `+`, which the parser reports, is read as a `-` is), a name (`K1`; dotted, `a.b`,
+   * which no value of a scalar or an enum is), or adjacent strings, and where it is written; the value of `key`.
    */
-  private scalar(): { scalar: string; range: Range } {
-    const first = this.cur;
+  private scalar(key: string): { scalar: string; range: Range } {
+    const first = this.here;
     let text = '';
     if (this.is('-') || this.is('+')) text = this.next().text;
-    let t = this.next();
+    let t = this.here;
     if (t.kind === 'string') {
       text = t.text;
+      this.k++;
       while (this.cur?.kind === 'string') {
         t = this.next();
         text += ` ${t.text}`;
       }
-    } else if (t.kind === 'ident' || t.kind === 'int' || t.kind === 'float') text += t.text;
-    else throw NOT_TEXT_FORMAT;
-    return { scalar: text, range: { start: first!.startPos, end: t.endPos } };
+    } else if (t.kind === 'int' || t.kind === 'float') {
+      text += this.next().text;
+    } else if (t.kind === 'ident' || this.dotName()) {
+      if (t.kind === 'ident') text += this.next().text;
+      while (this.dotName()) text += this.next().text + this.next().text;
+      t = this.tokens[this.k - 1]!;
+    } else this.fail(`expected a value for "${key}", found ${this.found()}`, t.range);
+    return { scalar: text, range: { start: first.startPos, end: t.endPos } };
   }
 }

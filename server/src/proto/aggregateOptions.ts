@@ -10,7 +10,9 @@
 // times"): buf merges the options of one element into one message, so a path may go into a message set before, but
 // a field set again, in an aggregate or by another option, is refused. Known where the option's type, and each
 // message a key or a part leads into, is a message of this file or a small well-known type whose fields are bundled;
-// a message of an imported file is not read (the binder keeps only its name).
+// a message of an imported file is not read (the binder keeps only its name). An Any written as its type URL and
+// message (`[type.googleapis.com/pkg.Msg] { … }`), as buf checks it: only in an Any, with nothing beside it, one of
+// Google's domains, a message by its full name, and its value against that message.
 
 import type { EnumNode, FieldNode, MessageNode, OptionNode, ProtoFile, Range } from './ast';
 import { aggregateOf, type AggregateElement, type AggregateEntry } from './aggregate';
@@ -19,6 +21,13 @@ import { SCALARS } from './model';
 import { optionPath, type OptionPathPart } from './optionPath';
 import { describe, scalarProblem, type ValueType } from './optionValue';
 import { WELL_KNOWN_FIELDS } from './wellKnown';
+
+const ANY = 'google.protobuf.Any';
+/** The domains of an Any's type URL that buf takes. */
+const ANY_DOMAINS = ['type.googleapis.com', 'type.googleprod.com'];
+
+/** `[type.googleapis.com/pkg.Msg]`, the key of an Any written as its type and message. */
+const isTypeUrl = (e: AggregateEntry): boolean => e.extension && e.name.includes('/');
 
 /** The options of one element, whose custom options are checked, with the scope their names are looked up from (the element's). */
 export interface PendingOption {
@@ -87,6 +96,8 @@ class Checker {
   private readonly enums = new Map<string, string[]>();
   private readonly extensions = new Map<string, Extension>();
   private readonly out: AggregateProblem[] = [];
+  /** The scope of the option being checked: an Any's type URL that names a type from it is no full name. */
+  private scope = '';
 
   constructor(ast: ProtoFile, pkg: string, private readonly context: AggregateContext) {
     const extensions = (fields: readonly FieldNode[], written: string, scope: string): void => {
@@ -126,10 +137,11 @@ class Checker {
 
   /** Checks `option`, and records what it sets in `set`, what the element's options before it set. */
   private option(option: OptionNode, scope: string, set: Setting): void {
+    this.scope = scope;
     const steps = this.optionSteps(option, scope);
     if (!steps || !option.value) return;
     const entries = aggregateOf(option);
-    // An aggregate that is not text format is not what is checked here.
+    // An aggregate that is not text format is a syntax error, which the parser reports.
     if (!entries && option.value.startsWith('{')) return;
     const value: AggregateEntry = {
       name: option.name, extension: false, range: option.nameRange, valueRange: option.valueRange,
@@ -281,7 +293,15 @@ class Checker {
     const m = this.messages.get(type);
     const wellKnown = m ? undefined : WELL_KNOWN_FIELDS.get(type);
     if (!m && !wellKnown) return set;
+    if (type === ANY && entries.some(isTypeUrl)) {
+      this.any(entries);
+      return set;
+    }
     for (const e of entries) {
+      if (isTypeUrl(e)) {
+        this.invalid(`a type URL names the message of a google.protobuf.Any, and "${type}" is none`, { start: e.range.start, end: e.valueRange.end });
+        continue;
+      }
       if (e.extension) {
         const ext = this.extensionEntry(e, type);
         if (ext) this.entry(set, e, { key: `(${e.name})`, field: ext.field, owner: ext.scope, name: e.name, oneof: undefined });
@@ -379,11 +399,6 @@ class Checker {
 
   /** The extension that key `e` of a message of `type` names, where this file declares it for that message; else undefined, with the problem. */
   private extensionEntry(e: AggregateEntry, type: string): Extension | undefined {
-    // An Any's `[type.googleapis.com/pkg.Msg]` names a type (by its full name), not an extension.
-    if (e.name.includes('/')) {
-      this.anyType(e);
-      return undefined;
-    }
     const ext = this.extensions.get(e.name);
     if (!ext) {
       if (!this.context.declaredElsewhere(e.name)) this.unknown(`message type "${type}" has no extension named "${e.name}"`, e.range);
@@ -396,15 +411,58 @@ class Checker {
     return ext;
   }
 
-  /** The type an Any's key names, which another file must export, as buf checks it (on the name, written without spaces). */
-  private anyType(e: AggregateEntry): void {
-    const name = e.name.slice(e.name.lastIndexOf('/') + 1);
-    const t = this.context.resolveType(`.${name}`, '');
-    const hidden = t && this.context.hidden(t.fqn);
-    if (!hidden) return;
+  /** An Any written as its type URL and its message (`[type.googleapis.com/pkg.Msg] { … }`): buf takes nothing beside them. */
+  private any(entries: readonly AggregateEntry[]): void {
+    const url = entries.find(isTypeUrl)!;
+    for (const e of entries) {
+      if (e === url) this.anyValue(e);
+      else if (isTypeUrl(e)) this.invalid('a google.protobuf.Any holds one message: a second type URL cannot follow the first', { start: e.range.start, end: e.valueRange.end });
+      else this.invalid(`a google.protobuf.Any written as a type URL and its message takes no "${e.extension ? `[${e.name}]` : e.name}" beside them`, e.range);
+    }
+  }
+
+  /**
+   * The type URL `e` of an Any, as buf checks it: one of Google's domains, then a message by its full name, which
+   * another file must export; and its value, a message of that type.
+   */
+  private anyValue(e: AggregateEntry): void {
+    const slash = e.name.lastIndexOf('/');
+    const domain = e.name.slice(0, slash);
+    const name = e.name.slice(slash + 1);
+    if (!domain || !name) {
+      this.invalid(`a type URL is a domain, a '/' and a message's full name: "${e.name}" lacks ${domain ? 'the name' : 'the domain'}`, e.range);
+      return;
+    }
+    if (!ANY_DOMAINS.includes(domain)) {
+      const extra = domain.includes('/') ? ' (a type URL has one \'/\')' : '';
+      this.invalid(`unsupported domain "${domain}" in a type URL${extra}: buf takes ${ANY_DOMAINS.join(' and ')}`, this.keyPart(e, 0, domain.length));
+      return;
+    }
+    const at = this.keyPart(e, slash + 1, name.length);
+    let t = this.context.resolveType(`.${name}`, '');
+    if (!t) {
+      // buf checks the value against the message a name that is not full finds.
+      t = this.context.resolveType(name, this.scope);
+      if (t?.kind === 'message') this.invalid(`"${name}" is not a full name: a type URL names its message by its full name, "${t.fqn}"`, at);
+      else {
+        if (!this.context.declaredElsewhere(name)) this.unknown(`unknown type "${name}" in a type URL: no message of that full name is declared in this file or its imports`, at);
+        return;
+      }
+    }
+    if (t.kind === 'enum') {
+      this.invalid(`"${name}" is an enum: a type URL names a message`, at);
+      return;
+    }
+    const hidden = this.context.hidden(t.fqn);
+    if (hidden) this.out.push({ code: 'not-exported', message: hidden, range: at });
+    this.value(e, e.name, { kind: 'message', fqn: t.fqn }, false);
+  }
+
+  /** Where `length` characters of key `e`'s name from `offset` are written: the key's range where it is written with spaces. */
+  private keyPart(e: AggregateEntry, offset: number, length: number): Range {
     const { start, end } = e.range;
-    const range = start.line === end.line ? { start: { line: end.line, character: end.character - 1 - name.length }, end: { line: end.line, character: end.character - 1 } } : e.range;
-    this.out.push({ code: 'not-exported', message: hidden, range });
+    if (start.line !== end.line || end.character - start.character !== e.name.length + 2) return e.range;
+    return { start: { line: start.line, character: start.character + 1 + offset }, end: { line: start.line, character: start.character + 1 + offset + length } };
   }
 
   private unknownField(e: AggregateEntry, type: string): void {

@@ -41,7 +41,7 @@ export function scalarProblem(field: string, type: ValueType, text: string, rang
 function problemOf(field: string, type: ValueType, text: string): string | undefined {
   const mismatch = `"${field}" takes ${describe(type)}, not ${text}`;
   const unsigned = text.replace(/^[-+]\s*/, '');
-  const name = /^[A-Za-z_]/.test(unsigned);
+  const name = /^\.?[A-Za-z_]/.test(unsigned);
   if (/^["']/.test(text)) return type.kind === 'scalar' && (type.type === 'string' || type.type === 'bytes') ? undefined : mismatch;
   if (type.kind === 'message') return mismatch;
   if (type.kind === 'enum') {

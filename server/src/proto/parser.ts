@@ -39,6 +39,14 @@ const TAB_WIDTH = 4;
 /** How many tokens after a `{` typedInto reads for the line that ends what is typed in it. */
 const LOOKAHEAD = 64;
 
+/** An option's value as written; an aggregate's tokens too, and whether its last `}` is there. */
+interface OptionValue {
+  text: string;
+  range: Range;
+  tokens?: Token[];
+  closed?: boolean;
+}
+
 export function parse(text: string): ProtoFile {
   return new Parser(text).parseFile();
 }
@@ -171,6 +179,8 @@ class Parser {
   private endStatement(): void {
     if (this.eat(';')) return;
     const prev = this.prevTok();
+    // An unclosed aggregate value took the statement's `;` (`{a: {};`): its own error says what is missing.
+    if (prev.kind === 'symbol' && prev.text === ';') return;
     this.error(`expected ';' after ${this.describe(prev)}`, { start: prev.endPos, end: prev.endPos });
     if (this.cur.line > prev.line || this.is('}') || this.cur.kind === 'eof') return;
     this.skipStatement();
@@ -507,12 +517,14 @@ class Parser {
     if (this.startsNextLine(this.prevTok(), [';', ',', ']'], 'a value')) return undefined;
     const value = this.optionValue(statement);
     const o: OptionNode = { kind: 'option', name, nameRange, value: value.text, valueRange: value.range, range: { start: nameStart, end: value.range.end } };
-    if (value.tokens) keepAggregateTokens(o, value.tokens);
+    const wrong = value.tokens && keepAggregateTokens(o, value.tokens);
+    // An unclosed value has its error already; what is typed in it is not read for another.
+    if (wrong && value.closed) this.error(wrong.message, wrong.range);
     if (path) keepOptionPathTokens(o, path);
     return o;
   }
 
-  private optionValue(statement: Token): { text: string; range: Range; tokens?: Token[] } {
+  private optionValue(statement: Token): OptionValue {
     const start = this.cur;
     const pinned = this.pinned;
     this.pinned = Math.min(pinned, start.index);
@@ -523,8 +535,9 @@ class Parser {
     }
   }
 
-  private optionValueFrom(start: Token, statement: Token): { text: string; range: Range; tokens?: Token[] } {
+  private optionValueFrom(start: Token, statement: Token): OptionValue {
     const aggregate = this.is('{');
+    let closed = true;
     if (aggregate) {
       // Aggregate (text-format) value: kept as source text, braces balanced iteratively.
       let depth = 0;
@@ -536,6 +549,7 @@ class Parser {
       } while (depth > 0 && this.cur.kind !== 'eof' && !this.endsAggregate(statement, depth));
       if (depth > 0 && this.cur.kind === 'eof') this.expected("'}'");
       else if (depth > 0) this.error("expected '}' to end this option value", start.range);
+      closed = depth === 0;
     } else if (this.cur.kind === 'string') {
       while (this.cur.kind === 'string') this.next(); // adjacent strings concatenate
     } else if (this.is('-') || this.is('+')) {
@@ -556,7 +570,7 @@ class Parser {
     if (!aggregate) return value;
     const tokens: Token[] = [];
     for (let k = start.index; k <= end.index; k++) tokens.push(this.at(k));
-    return { ...value, tokens };
+    return { ...value, tokens, closed };
   }
 
   /**
