@@ -87,19 +87,28 @@ test('no resolution keeps the document text it was started with', NEEDS_CORPUS, 
   assert.ok(kept < size / 4, `the manager keeps ${(kept / 1e6).toFixed(1)} MB after resolving a ${(size / 1e6).toFixed(1)} MB document`);
 });
 
+/**
+ * A module `runtime` in `tmp` that vendors k8s.io/cri-api v0.37.0 (its baseline, in a trusted workspace) and holds
+ * the api.proto of v0.36.3, to be checked against it.
+ */
+function vendoringModule(tmp: string): { mod: string; filePath: string } {
+  const mod = join(tmp, 'runtime');
+  const write = (p: string, text: string) => {
+    mkdirSync(dirname(p), { recursive: true });
+    writeFileSync(p, text);
+  };
+  write(join(mod, 'go.mod'), 'module example.com/runtime\n\ngo 1.24\n\nrequire k8s.io/cri-api v0.37.0\n');
+  write(join(mod, 'vendor', 'modules.txt'), '# k8s.io/cri-api v0.37.0\n## explicit; go 1.24\nk8s.io/cri-api/pkg/apis/runtime/v1\n');
+  write(join(mod, 'vendor', 'k8s.io', 'cri-api', V1_PATH), corpusText('v0.37.0-beta.0'));
+  const filePath = join(mod, 'api', 'api.proto');
+  write(filePath, corpusText('v0.36.3'));
+  return { mod, filePath };
+}
+
 test('a folder event re-resolves the resolutions that read a Go file below it (a module\'s folder deleted whole), not the others', NEEDS_CORPUS, async () => {
   const tmp = realpathSync(mkdtempSync(join(tmpdir(), 'cri-compat-gofolders-')));
   try {
-    const mod = join(tmp, 'runtime');
-    const write = (p: string, text: string) => {
-      mkdirSync(dirname(p), { recursive: true });
-      writeFileSync(p, text);
-    };
-    write(join(mod, 'go.mod'), 'module example.com/runtime\n\ngo 1.24\n\nrequire k8s.io/cri-api v0.37.0\n');
-    write(join(mod, 'vendor', 'modules.txt'), '# k8s.io/cri-api v0.37.0\n## explicit; go 1.24\nk8s.io/cri-api/pkg/apis/runtime/v1\n');
-    write(join(mod, 'vendor', 'k8s.io', 'cri-api', V1_PATH), corpusText('v0.37.0-beta.0'));
-    const filePath = join(mod, 'api', 'api.proto');
-    write(filePath, corpusText('v0.36.3'));
+    const { mod, filePath } = vendoringModule(tmp);
     const waiting: (() => void)[] = [];
     const manager = new BaselineManager(testHost({
       trusted: true,
@@ -126,16 +135,7 @@ test('a folder event re-resolves the resolutions that read a Go file below it (a
 test('a folder event that arrives while the resolution runs is looked at when it finishes: one above a Go file it read resolves again', NEEDS_CORPUS, async () => {
   const tmp = realpathSync(mkdtempSync(join(tmpdir(), 'cri-compat-gofolders-running-')));
   try {
-    const mod = join(tmp, 'runtime');
-    const write = (p: string, text: string) => {
-      mkdirSync(dirname(p), { recursive: true });
-      writeFileSync(p, text);
-    };
-    write(join(mod, 'go.mod'), 'module example.com/runtime\n\ngo 1.24\n\nrequire k8s.io/cri-api v0.37.0\n');
-    write(join(mod, 'vendor', 'modules.txt'), '# k8s.io/cri-api v0.37.0\n## explicit; go 1.24\nk8s.io/cri-api/pkg/apis/runtime/v1\n');
-    write(join(mod, 'vendor', 'k8s.io', 'cri-api', V1_PATH), corpusText('v0.37.0-beta.0'));
-    const filePath = join(mod, 'api', 'api.proto');
-    write(filePath, corpusText('v0.36.3'));
+    const { mod, filePath } = vendoringModule(tmp);
     // Each resolution waits, once it has read everything, until the test lets it finish.
     const gates: (() => void)[] = [];
     const resolvedKeys: string[] = [];
