@@ -141,7 +141,7 @@ describe('a go work vendor tree', NEEDS_CORPUS, () => {
     assert.equal((await findGoSumHashes(dirname(file))).hashes.get('v0.37.0'), bad, 'the module\'s own go.sum, as before');
   });
 
-  test('two of its go.sum files that disagree on a version: the module cache zip is not used, whichever it matches, and both are named', async () => {
+  test('two of its go.sum files that disagree on a version: the module cache zip is not used, whichever it matches, and both are named; go.work.sum decides a version it lists', async () => {
     const at = 'k8s.io/cri-api@v0.37.0/';
     const files = [
       { name: `${at}go.mod`, data: Buffer.from('module k8s.io/cri-api\n\ngo 1.24.0\n') },
@@ -166,14 +166,21 @@ describe('a go work vendor tree', NEEDS_CORPUS, () => {
     for (const [h1s, first, second] of [
       [{ runtime: good, tools: bad }, 'runtime', 'tools'],
       [{ runtime: bad, tools: good }, 'runtime', 'tools'],
-      [{ tools: good, work: bad }, 'tools', 'work'],
     ] as const) {
       const r = await resolveWith(h1s);
       assert.equal(r.baseline?.tag, 'v0.36.3', `${JSON.stringify(h1s)}: ${r.baseline?.origin}`);
-      const said = `v0.37.0.zip rejected: ${sums[first]} records ${h1s[first as keyof typeof h1s]} for k8s.io/cri-api v0.37.0 and ${sums[second]} ${h1s[second as keyof typeof h1s]}: `;
+      const said = `v0.37.0.zip rejected: ${sums[first]} records ${h1s[first]} for k8s.io/cri-api v0.37.0 and ${sums[second]} ${h1s[second]}: `;
       assert.ok(r.baseline.origin.includes(said), r.baseline.origin);
       assert.match(r.baseline.origin, /Go reports a checksum mismatch whichever the download matches/);
     }
+    // go.work.sum, the file Go writes in workspace mode, is asked first: a version it lists is decided by it.
+    for (const h1s of [{ tools: bad, work: good }, { runtime: bad, tools: bad, work: good }]) {
+      const r = await resolveWith(h1s);
+      assert.equal(r.baseline?.tag, 'v0.37.0', `${JSON.stringify(h1s)}: ${r.baseline?.origin}`);
+    }
+    const workBad = await resolveWith({ tools: good, work: bad });
+    assert.equal(workBad.baseline?.tag, 'v0.36.3', workBad.baseline?.origin);
+    assert.match(workBad.baseline.origin, /v0\.37\.0\.zip rejected: its hash h1:\S+ does not match the workspace's go\.sum or go\.work\.sum \(h1:AAAA/);
   });
 });
 

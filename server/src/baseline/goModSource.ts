@@ -610,9 +610,10 @@ const MAX_WORKSPACE_GO_SUMS = 64;
 
 /**
  * The `k8s.io/cri-api <version> h1:…` zip hashes of the go.sum of the module the file belongs to (beside the
- * nearest go.mod at or above `fromDir`, or in `fromDir` itself), then, in workspace mode, where Go checks them all:
- * the go.sum of the other modules the go.work uses and its go.work.sum; the same walk as `findInVendor`. Where two
- * of them disagree on a version, the version maps to why (naming both), as Go stops with a checksum mismatch then. A
+ * nearest go.mod at or above `fromDir`, or in `fromDir` itself), then, in workspace mode: the go.work.sum, whose first
+ * hash of a version is the one, and for a version it lacks, the go.sum of every module the go.work uses, which Go
+ * checks all; the same walk as `findInVendor`. Where two of those disagree on a version, the version maps to why
+ * (naming both), as Go stops with a checksum mismatch then. A
  * used module's go.sum is read only below the go.work's directory and under the walk's rules: not in a shared
  * directory or one of another user, not through a link out of that directory.
  */
@@ -621,11 +622,15 @@ export async function findGoSumHashes(fromDir: string, env: NodeJS.ProcessEnv = 
   const found: { file?: string; hashes: GoSumHashes } = { hashes: new Map() };
   /** The file each version's hash was first read from, for the message when another disagrees. */
   const from = new Map<string, string>();
-  // Go checks a download against the go.sum it writes (the module's; go.work.sum in workspace mode) up to the first
-  // h1: line, which must match, and against every line of the workspace's module go.sum files (modfetch
-  // haveModSumLocked): in those, two lines for one version stop it whichever the download matches.
+  // Go checks a download against the go.sum it writes first (the module's; go.work.sum in workspace mode), up to the
+  // first h1: line, which must match: a version listed there is decided by it, whatever the other files say. Only
+  // for a version it lacks are the workspace's module go.sum files checked, every line of each (modfetch
+  // haveModSumLocked): two lines for one version there stop it whichever the download matches.
+  const work = workspace && await readFileWithin(workspace.dir, `${workspace.file}.sum`, maxBytes);
+  const decided = work && 'text' in work ? parseGoSum(work.text) : undefined;
   const add = (text: string, file: string, firstWins: boolean) => {
     for (const [version, [h1, other]] of parseGoSum(text)) {
+      if (decided?.has(version)) continue;
       const had = found.hashes.get(version);
       if (other !== undefined && !firstWins) {
         if (typeof had !== 'object') found.hashes.set(version, { conflict: `${file} records both ${h1} and ${other} for ${CRI_API_MODULE} ${version}: Go reports a checksum mismatch whichever the download matches` });
@@ -650,8 +655,7 @@ export async function findGoSumHashes(fromDir: string, env: NodeJS.ProcessEnv = 
     const r = await readFileWithin(workspace.dir, file, maxBytes);
     if ('text' in r) add(r.text, file, false);
   }
-  const work = await readFileWithin(workspace.dir, `${workspace.file}.sum`, maxBytes);
-  if ('text' in work) add(work.text, `${workspace.file}.sum`, true);
+  for (const [version, [h1]] of decided ?? []) found.hashes.set(version, h1);
   return found;
 }
 
