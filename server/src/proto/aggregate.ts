@@ -31,15 +31,13 @@ export interface AggregateElement {
 }
 
 /**
- * An aggregate value's tokens, with where each is written, kept by the parser beside the option (not in it: the
- * syntax tree says what is written, not where each token of a value is).
+ * The entries of each aggregate value the parser read (null: not text format), kept beside the option (not in it: the
+ * syntax tree says what is written, not where each key and value of it is).
  */
-const tokensOf = new WeakMap<OptionNode, readonly Token[]>();
 const parsed = new WeakMap<OptionNode, readonly AggregateEntry[] | null>();
 
-/** Keeps the tokens of `o`'s aggregate value and reads them now; the syntax error of a value that is not text format. */
-export function keepAggregateTokens(o: OptionNode, tokens: readonly Token[]): SyntaxError | undefined {
-  tokensOf.set(o, tokens);
+/** Reads `o`'s aggregate value from its tokens, as the parser found them, and keeps its entries; the syntax error of a value that is not text format. */
+export function readAggregateTokens(o: OptionNode, tokens: readonly Token[]): SyntaxError | undefined {
   const reader = new Reader(tokens);
   parsed.set(o, reader.aggregate());
   return reader.problem;
@@ -54,7 +52,7 @@ export function aggregateOf(o: OptionNode): readonly AggregateEntry[] | undefine
   let entries = parsed.get(o);
   if (entries === undefined) {
     // An option built without the parser has no tokens: its keys are found, at positions in its value's text.
-    entries = new Reader(tokensOf.get(o) ?? tokenize(o.value)).aggregate();
+    entries = new Reader(tokenize(o.value)).aggregate();
     parsed.set(o, entries);
   }
   return entries ?? undefined;

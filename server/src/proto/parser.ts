@@ -19,7 +19,7 @@ import type {
   SyntaxError, Visibility,
 } from './ast';
 import { braceBalance, lexer, type Token } from './lexer';
-import { keepAggregateTokens } from './aggregate';
+import { readAggregateTokens } from './aggregate';
 import { keepOptionPathTokens } from './optionPath';
 import { LineIndex } from './lines';
 import { type CommentSyntax, EnumValueSyntax, type FieldOffsets, FieldSyntax, MessageSyntax, NONE } from './nodes';
@@ -517,7 +517,7 @@ class Parser {
     if (this.startsNextLine(this.prevTok(), [';', ',', ']'], 'a value')) return undefined;
     const value = this.optionValue(statement);
     const o: OptionNode = { kind: 'option', name, nameRange, value: value.text, valueRange: value.range, range: { start: nameStart, end: value.range.end } };
-    const wrong = value.tokens && keepAggregateTokens(o, value.tokens);
+    const wrong = value.tokens && readAggregateTokens(o, value.tokens);
     // An unclosed value has its error already; what is typed in it is not read for another.
     if (wrong && value.closed) this.error(wrong.message, wrong.range);
     if (path) keepOptionPathTokens(o, path);
