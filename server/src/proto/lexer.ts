@@ -320,15 +320,20 @@ export function lexer(
   }
 }
 
-/**
- * What is wrong with the octal integer `text.slice(start, end)`, all digits: an 8 or a 9, which buf's lexer refuses
- * ("invalid digit in octal integer literal"); undefined when nothing.
- */
+/** What is wrong with the octal integer `text.slice(start, end)`, all digits (see `badOctalDigit`); undefined when nothing. */
 function octalError(text: string, start: number, end: number): string | undefined {
-  for (let k = start + 1; k < end; k++) {
-    if (text.charCodeAt(k) > Ch.D7) return `invalid digit ${text[k]} in the octal integer ${text.slice(start, end)}: an integer that starts with 0 is octal`;
-  }
-  return undefined;
+  const digits = text.slice(start, end);
+  const k = badOctalDigit(digits);
+  return k < 0 ? undefined : `invalid digit ${digits[k]} in the octal integer ${digits}: an integer that starts with 0 is octal`;
+}
+
+/**
+ * Where integer `digits`, which starts with 0 and so is octal, has its first 8 or 9, which buf's lexer refuses
+ * ("invalid digit in octal integer literal"); -1 where it has none.
+ */
+export function badOctalDigit(digits: string): number {
+  for (let k = 1; k < digits.length; k++) if (digits.charCodeAt(k) > Ch.D7) return k;
+  return -1;
 }
 
 function stripBlockComment(raw: string): string {

@@ -18,7 +18,7 @@ import type {
   MessageNode, OneofNode, OptionNode, Position, ProtoFile, Range, ReservedNode, RpcNode, ServiceNode,
   SyntaxError, Visibility,
 } from './ast';
-import { braceBalance, lexer, type Token } from './lexer';
+import { badOctalDigit, braceBalance, lexer, type Token } from './lexer';
 import { readAggregateTokens } from './aggregate';
 import { keepOptionPathTokens } from './optionPath';
 import { LineIndex } from './lines';
@@ -31,7 +31,7 @@ const KEEP_BEHIND = 8;
 const DROP_BATCH = 256;
 const FIELD_MAX = 536870911;
 const LABELS = new Set(['optional', 'repeated', 'required']);
-const enum Digit { D0 = 48, D7 = 55, D9 = 57 }
+const enum Digit { D0 = 48, D9 = 57 }
 const TAB = 9;
 const SPACE = 32;
 /** Tab stops for the columns that recovery compares (see `column`). */
@@ -1342,8 +1342,7 @@ export function collectComments(prev: Token | undefined, next: Token): { trailin
 
 /** Where a token's error is: an octal integer's first 8 or 9 (`08`), as buf says. */
 function octalDigit(t: Token): Range {
-  let k = 1;
-  while (t.text.charCodeAt(k) <= Digit.D7) k++;
+  const k = badOctalDigit(t.text);
   return { start: { line: t.line, character: t.character + k }, end: { line: t.line, character: t.character + k + 1 } };
 }
 
