@@ -17,7 +17,7 @@
 import type { EnumNode, FieldNode, MessageNode, OptionNode, ProtoFile, Range } from './ast';
 import { aggregateOf, type AggregateElement, type AggregateEntry } from './aggregate';
 import { join } from './lookup';
-import { SCALARS } from './model';
+import { SCALARS, mapEntryName } from './model';
 import { optionPath, type OptionPathPart } from './optionPath';
 import { describe, scalarProblem, type ValueType } from './optionValue';
 import { WELL_KNOWN_FIELDS } from './wellKnown';
@@ -344,9 +344,8 @@ class Checker {
       const type = f.group ? { kind: 'message' as const, fqn: join(owner, f.group.name) } : this.valueType(f.type, owner);
       return this.value(e, name, type, f.label === 'repeated');
     }
-    // A map's entries are messages of two fields, `key` and `value`; protoc names their message for the field:
-    // `labels` → LabelsEntry.
-    const entryType = join(owner, `${f.name.replace(/(?:^|_)([a-z])/g, (_m, c: string) => c.toUpperCase()).replace(/_/g, '')}Entry`);
+    // A map's entries are messages of two fields, `key` and `value`, which protoc names for the field.
+    const entryType = join(owner, mapEntryName(f.name));
     return this.value(e, name, { kind: 'message', fqn: entryType }, true, (entry) => {
       const set = new Setting();
       for (const k of entry) {

@@ -242,6 +242,12 @@ export function jsonNameOf(name: string): string {
   return out;
 }
 
+/** The message protoc generates for map field `name`'s entries: `labels` → `LabelsEntry` (its JSON name, capitalized). */
+export function mapEntryName(name: string): string {
+  const json = jsonNameOf(name);
+  return `${json.charAt(0).toUpperCase()}${json.slice(1)}Entry`;
+}
+
 /** The element a range-carrying definition points at, for diagnostics on the current file. */
 export function rangeOf(def: { node?: { nameRange: Range } }): Range | undefined {
   return def.node?.nameRange;
