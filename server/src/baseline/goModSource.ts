@@ -684,8 +684,9 @@ export async function goFileStamp(path: string): Promise<string> {
  * `goFileStamp`: the go.mod, go.sum and vendor/modules.txt of its module directories (see `goLayout`), the go.work
  * read, and in workspace mode its `.sum`, the `go work vendor` tree's modules.txt and the go.sum `findGoSumHashes`
  * reads; each followed by its directory (which one it is, see `goFileStamp`): an editor reports nothing of a module's
- * folder deleted or moved in, and a file in it that was missing stays so. For an editor, to resolve again when one changes; taken before resolution reads them, so that a change while it
- * runs shows as one. Reads the go.work as resolution does, and only the metadata of the others.
+ * folder deleted or moved in, and a file in it that was missing stays so. For an editor, to resolve again when one
+ * changes; taken before resolution reads them, so that a change while it runs shows as one. Reads the go.work as
+ * resolution does, and only the metadata of the others.
  */
 export async function goFilesOf(fromDir: string, env: NodeJS.ProcessEnv = process.env): Promise<Map<string, string>> {
   const { own, workspace, goWork } = await goLayout(fromDir, env);
