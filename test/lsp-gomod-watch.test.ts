@@ -28,13 +28,29 @@ function write(p: string, text: string | Buffer): void {
   writeFileSync(p, text);
 }
 
+/** The release the server falls back to when Go's copy cannot be used: the newest of the bundled index. */
+const bundledNewest = newestTag(loadBundledHistory().releases.map((r) => r.tag));
+
+/** Module example.com/runtime at `mod`, which requires k8s.io/cri-api v0.37.0, with v0.36.3's api.proto at `file` (a path in it). */
+function runtimeModule(mod: string, ...file: string[]): string {
+  write(path.join(mod, 'go.mod'), 'module example.com/runtime\n\ngo 1.24\n\nrequire k8s.io/cri-api v0.37.0\n');
+  const at = path.join(mod, ...file);
+  write(at, corpusText('v0.36.3'));
+  return at;
+}
+
+/** The module zip of k8s.io/cri-api v0.37.0 (v0.37.0-beta.0's api.proto) in the module cache `modcache`, as `go mod download` leaves it. */
+function downloadedV037(modcache: string): void {
+  write(path.join(modcache, 'cache', 'download', 'k8s.io', 'cri-api', '@v', 'v0.37.0.zip'), zip([
+    { name: 'k8s.io/cri-api@v0.37.0/go.mod', data: Buffer.from('module k8s.io/cri-api\n\ngo 1.24.0\n') },
+    { name: `k8s.io/cri-api@v0.37.0/${V1_PATH}`, data: Buffer.from(corpusText('v0.37.0-beta.0')) },
+  ]));
+}
+
 test('vendor/modules.txt and go.work written while the file is open: the baseline is resolved again', { ...NEEDS_CORPUS, ...NEEDS_SERVER, timeout: 60_000 }, async () => {
   const mod = path.join(root, 'runtime');
-  write(path.join(mod, 'go.mod'), 'module example.com/runtime\n\ngo 1.24\n\nrequire k8s.io/cri-api v0.37.0\n');
-  const file = path.join(mod, 'api', 'api.proto');
-  write(file, corpusText('v0.36.3'));
+  const file = runtimeModule(mod, 'api', 'api.proto');
   const uri = pathToFileURL(file).href;
-  const bundledNewest = newestTag(loadBundledHistory().releases.map((r) => r.tag));
   const ed = LspEditor.start({ GOMODCACHE: path.join(root, 'no-modcache'), GOWORK: '', CRI_COMPAT_IMPORT_POLL_MS: '50' });
   try {
     await ed.initialize(root, { trusted: true });
@@ -84,7 +100,6 @@ test('vendor/ deleted whole, which the editor reports as one event for the folde
     rmSync(path.join(mod, 'vendor'), { recursive: true });
     const since = ed.statuses.all.length;
     await ed.conn.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: pathToFileURL(path.join(mod, 'vendor')).href, type: FileChangeType.Deleted }] });
-    const bundledNewest = newestTag(loadBundledHistory().releases.map((r) => r.tag));
     await ed.status((p) => p.uri === uri && p.checked && !p.resolving && p.baselineTag === bundledNewest, since, 10_000);
   } finally {
     await ed.close();
@@ -94,9 +109,7 @@ test('vendor/ deleted whole, which the editor reports as one event for the folde
 test('the go.work $GOWORK names outside the workspace folders, which the editor does not watch, changed: the baseline is resolved again', { ...NEEDS_CORPUS, ...NEEDS_SERVER, timeout: 60_000 }, async () => {
   const folder = path.join(root, 'folder');
   const mod = path.join(folder, 'runtime');
-  write(path.join(mod, 'go.mod'), 'module example.com/runtime\n\ngo 1.24\n\nrequire k8s.io/cri-api v0.37.0\n');
-  const file = path.join(mod, 'api.proto');
-  write(file, corpusText('v0.36.3'));
+  const file = runtimeModule(mod, 'api.proto');
   // `go work vendor` beside a go.work outside the folder opened.
   const work = path.join(root, 'elsewhere', 'dev.work');
   write(work, 'go 1.24\n\nuse ../folder/runtime\n');
@@ -111,7 +124,6 @@ test('the go.work $GOWORK names outside the workspace folders, which the editor 
     // The go.work no longer uses the module; no file event comes.
     write(work, 'go 1.24\n\nuse ../folder/tools\n');
     const since = ed.statuses.all.length;
-    const bundledNewest = newestTag(loadBundledHistory().releases.map((r) => r.tag));
     await ed.status((p) => p.uri === uri && p.checked && !p.resolving && p.baselineTag === bundledNewest, since, 10_000);
   } finally {
     await ed.close();
@@ -122,18 +134,13 @@ test('the go.sum of a module the go.work uses outside the workspace folders, whi
   const base = path.join(root, 'uses-outside');
   const folder = path.join(base, 'folder');
   const mod = path.join(folder, 'runtime');
-  write(path.join(mod, 'go.mod'), 'module example.com/runtime\n\ngo 1.24\n\nrequire k8s.io/cri-api v0.37.0\n');
-  const file = path.join(mod, 'api.proto');
-  write(file, corpusText('v0.36.3'));
+  const file = runtimeModule(mod, 'api.proto');
   // Another module of the workspace, beside the folder opened; nothing records a hash of the zip yet.
   write(path.join(base, 'other', 'go.mod'), 'module example.com/other\n\ngo 1.24\n');
   const work = path.join(base, 'dev.work');
   write(work, 'go 1.24\n\nuse (\n\t./folder/runtime\n\t./other\n)\n');
   const modcache = path.join(base, 'modcache');
-  write(path.join(modcache, 'cache', 'download', 'k8s.io', 'cri-api', '@v', 'v0.37.0.zip'), zip([
-    { name: 'k8s.io/cri-api@v0.37.0/go.mod', data: Buffer.from('module k8s.io/cri-api\n\ngo 1.24.0\n') },
-    { name: `k8s.io/cri-api@v0.37.0/${V1_PATH}`, data: Buffer.from(corpusText('v0.37.0-beta.0')) },
-  ]));
+  downloadedV037(modcache);
   const uri = pathToFileURL(file).href;
   const ed = LspEditor.start({ GOMODCACHE: modcache, GOWORK: work, CRI_COMPAT_IMPORT_POLL_MS: '50' });
   try {
@@ -143,7 +150,6 @@ test('the go.sum of a module the go.work uses outside the workspace folders, whi
     // `go mod download` in the other module recorded another hash: Go would refuse the zip. No file event comes.
     write(path.join(base, 'other', 'go.sum'), 'k8s.io/cri-api v0.37.0 h1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n');
     const since = ed.statuses.all.length;
-    const bundledNewest = newestTag(loadBundledHistory().releases.map((r) => r.tag));
     const again = await ed.status((p) => p.uri === uri && p.checked && !p.resolving && p.baselineTag === bundledNewest, since, 10_000);
     assert.match(again.origin ?? '', /v0\.37\.0\.zip rejected: its hash h1:\S+ does not match/);
   } finally {
@@ -154,9 +160,7 @@ test('the go.sum of a module the go.work uses outside the workspace folders, whi
 test('the folder holding the go.work deleted, one event for the folder: the baseline is resolved again', { ...NEEDS_CORPUS, ...NEEDS_SERVER, timeout: 60_000 }, async () => {
   const folder = path.join(root, 'work-folder');
   const mod = path.join(folder, 'runtime');
-  write(path.join(mod, 'go.mod'), 'module example.com/runtime\n\ngo 1.24\n\nrequire k8s.io/cri-api v0.37.0\n');
-  const file = path.join(mod, 'api.proto');
-  write(file, corpusText('v0.36.3'));
+  const file = runtimeModule(mod, 'api.proto');
   const alt = path.join(folder, 'alt');
   write(path.join(alt, 'dev.work'), 'go 1.24\n\nuse ../runtime\n');
   write(path.join(alt, 'vendor', 'modules.txt'), '## workspace\n# k8s.io/cri-api v0.37.0\n## explicit; go 1.24\nk8s.io/cri-api/pkg/apis/runtime/v1\n');
@@ -171,7 +175,6 @@ test('the folder holding the go.work deleted, one event for the folder: the base
     rmSync(alt, { recursive: true });
     const since = ed.statuses.all.length;
     await deleted(alt);
-    const bundledNewest = newestTag(loadBundledHistory().releases.map((r) => r.tag));
     await ed.status((p) => p.uri === uri && p.checked && !p.resolving && p.baselineTag === bundledNewest, since, 10_000);
   } finally {
     await ed.close();
@@ -181,20 +184,14 @@ test('the folder holding the go.work deleted, one event for the folder: the base
 test('a module folder of the workspace deleted, of which VS Code reports nothing (its name matches no glob): the baseline is resolved again', { ...NEEDS_CORPUS, ...NEEDS_SERVER, timeout: 60_000 }, async () => {
   const folder = path.join(root, 'module-deleted');
   const mod = path.join(folder, 'runtime');
-  write(path.join(mod, 'go.mod'), 'module example.com/runtime\n\ngo 1.24\n\nrequire k8s.io/cri-api v0.37.0\n');
-  const file = path.join(mod, 'api.proto');
-  write(file, corpusText('v0.36.3'));
+  const file = runtimeModule(mod, 'api.proto');
   // Another module of the go.work, whose go.sum records a hash the zip does not have: Go refuses the zip.
   write(path.join(folder, 'tools', 'go.mod'), 'module example.com/tools\n\ngo 1.24\n');
   write(path.join(folder, 'tools', 'go.sum'), 'k8s.io/cri-api v0.37.0 h1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n');
   write(path.join(folder, 'go.work'), 'go 1.24\n\nuse (\n\t./runtime\n\t./tools\n)\n');
   const modcache = path.join(folder, '..', 'module-deleted-modcache');
-  write(path.join(modcache, 'cache', 'download', 'k8s.io', 'cri-api', '@v', 'v0.37.0.zip'), zip([
-    { name: 'k8s.io/cri-api@v0.37.0/go.mod', data: Buffer.from('module k8s.io/cri-api\n\ngo 1.24.0\n') },
-    { name: `k8s.io/cri-api@v0.37.0/${V1_PATH}`, data: Buffer.from(corpusText('v0.37.0-beta.0')) },
-  ]));
+  downloadedV037(modcache);
   const uri = pathToFileURL(file).href;
-  const bundledNewest = newestTag(loadBundledHistory().releases.map((r) => r.tag));
   const ed = LspEditor.start({ GOMODCACHE: modcache, GOWORK: '', CRI_COMPAT_IMPORT_POLL_MS: '50' });
   try {
     await ed.initialize(folder, { trusted: true });
@@ -214,10 +211,7 @@ test('a module folder of the workspace deleted, of which VS Code reports nothing
 test('more Go files and folders than the poll stamps: it says so once, and stamps each open file\'s own module first', { ...NEEDS_CORPUS, ...NEEDS_SERVER, timeout: 60_000 }, async () => {
   const folder = path.join(root, 'many-modules');
   const modcache = path.join(root, 'many-modules-modcache');
-  write(path.join(modcache, 'cache', 'download', 'k8s.io', 'cri-api', '@v', 'v0.37.0.zip'), zip([
-    { name: 'k8s.io/cri-api@v0.37.0/go.mod', data: Buffer.from('module k8s.io/cri-api\n\ngo 1.24.0\n') },
-    { name: `k8s.io/cri-api@v0.37.0/${V1_PATH}`, data: Buffer.from(corpusText('v0.37.0-beta.0')) },
-  ]));
+  downloadedV037(modcache);
   // Two go.work workspaces, each of its runtime module and 64 others: 64 go.sum files and their folders each.
   const files: string[] = [];
   for (const ws of ['a', 'b']) {
@@ -245,7 +239,6 @@ test('more Go files and folders than the poll stamps: it says so once, and stamp
     const uri = pathToFileURL(files[1]!).href;
     write(path.join(folder, 'b', 'runtime', 'go.sum'), 'k8s.io/cri-api v0.37.0 h1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n');
     const since = ed.statuses.all.length;
-    const bundledNewest = newestTag(loadBundledHistory().releases.map((r) => r.tag));
     await ed.status((p) => p.uri === uri && p.checked && !p.resolving && p.baselineTag === bundledNewest, since, 10_000);
     assert.equal((await capped()).length, 1, 'said once');
   } finally {
