@@ -46,7 +46,7 @@ describe('report: syntax and binding problems', () => {
   test('have a section before the findings and are counted in the summary', () => {
     assert.ok(bound.problems.length >= 1, 'the fixture has problems');
     const md = renderReport({ file: 'syn.proto', findings, additions, problems: bound.problems });
-    assert.match(md, new RegExp(`^\\*\\*${bound.problems.length}\\*\\* syntax or binding problem\\(s\\), \\*\\*0\\*\\* breaking`, 'm'));
+    assert.match(md, new RegExp(`^\\*\\*${bound.problems.length}\\*\\* syntax or binding problems?, \\*\\*0\\*\\* breaking`, 'm'));
     const section = md.indexOf('## Syntax and binding problems');
     assert.ok(section > 0 && section < md.indexOf('## Findings'), md);
     for (const p of bound.problems) assert.ok(md.includes(`| ${p.range.start.line + 1} | ${p.severity} | ${p.code} |`), `${p.code} listed:\n${md}`);
@@ -55,7 +55,7 @@ describe('report: syntax and binding problems', () => {
   test('with a baseline, syntax errors make the report say the file was not fully checked', () => {
     const baseline = { tag: 'b', source: 'path' as const, origin: 'test', model: bind(parse(text.replace('int32 x = ;', 'int32 x = 1;')), 'file:///b').model };
     const broken = analyze(text, { uri: 'file:///ws/syn.proto', baseline });
-    const note = /^> The file has 1 syntax error\(s\), so its compatibility was not fully checked/m;
+    const note = /^> The file has 1 syntax error, so its compatibility was not fully checked/m;
     assert.match(renderReport({ file: 'syn.proto', baseline, findings: broken.findings, additions: broken.additions, problems: broken.bound.problems }), note);
     // A binding problem alone (the unknown type) is no reason: the file was read whole.
     const fixed = analyze(text.replace('int32 x = ;', 'int32 x = 1;'), { uri: 'file:///ws/syn.proto', baseline });
@@ -77,7 +77,7 @@ describe('report: syntax and binding problems', () => {
     const plain = renderReport({ file: 'f', findings: [], additions: [] });
     assert.equal(renderReport({ file: 'f', findings: [], additions: [], problems: [] }), plain);
     assert.doesNotMatch(plain, /problem/);
-    assert.match(plain, /^\*\*0\*\* breaking finding\(s\), \*\*0\*\* finding\(s\) in all, \*\*0\*\* addition\(s\)\.$/m);
+    assert.match(plain, /^\*\*0\*\* breaking findings, \*\*0\*\* findings in all, \*\*0\*\* additions\.$/m);
   });
 });
 
@@ -213,7 +213,7 @@ describe('report: what ran without a baseline, and files that are not the CRI AP
       assert.match(md, /^Not a CRI API file: its package is `other`, not `runtime\.v1`\. No baseline applies and no compatibility checks apply; only syntax and binding were checked\.$/m);
       assert.doesNotMatch(md, /Baseline: none found|criCompat\.baseline|--against|Select Baseline|## Findings|## Additions/);
       // Its own problems are still listed.
-      assert.match(md, /^\*\*1\*\* syntax or binding problem\(s\)\.$/m);
+      assert.match(md, /^\*\*1\*\* syntax or binding problem\.$/m);
       assert.match(md, /\| 3 \| error \| unresolved-type \|/);
     }
     const none = renderReport({ file: 'x.proto', findings: [], additions: [], package: '', notCriApi: notCriApi({ package: '', services: [] }, 'x.proto')! });
@@ -235,7 +235,7 @@ describe('report: what ran without a baseline, and files that are not the CRI AP
     const a = analyze(text, { uri: 'file:///ws/api.proto' });
     assert.equal(a.bound.problems.length, 150_000);
     const md = renderReport({ file: 'api.proto', findings: a.findings, additions: a.additions, problems: a.bound.problems, package: 'runtime.v1' });
-    assert.match(md, /^\*\*150000\*\* syntax or binding problem\(s\), /m);
+    assert.match(md, /^\*\*150000\*\* syntax or binding problems, /m);
     const rows = md.split('\n').filter((l) => /^\| 3 \| error \| syntax \|/.test(l));
     assert.equal(rows.length, MAX_TABLE_ROWS);
     // The first ones, in the order of the file.
@@ -258,7 +258,7 @@ describe('report: what ran without a baseline, and files that are not the CRI AP
     for (const f of a.findings) perCategory.set(f.category, (perCategory.get(f.category) ?? 0) + 1);
     const capped = [...perCategory.values()].reduce((n, c) => n + Math.min(c, MAX_TABLE_ROWS), 0) + Math.min(a.additions.length, MAX_TABLE_ROWS);
     // The counts on top stay whole; each table stops after its first rows, and says how many more there are.
-    for (const md of [editor, cli]) assert.match(md, new RegExp(`\\*\\*${a.findings.length}\\*\\* finding\\(s\\) in all, \\*\\*${a.additions.length}\\*\\* addition\\(s\\)`));
+    for (const md of [editor, cli]) assert.match(md, new RegExp(`\\*\\*${a.findings.length}\\*\\* findings? in all, \\*\\*${a.additions.length}\\*\\* additions?`));
     assert.match(editor, new RegExp(`^… and ${docs - MAX_TABLE_ROWS} more, not listed here \\(\`cri-compat report\` lists them all\\)\\.$`, 'm'));
     assert.match(editor, new RegExp(`^… and ${a.additions.length - MAX_TABLE_ROWS} more, not listed here`, 'm'));
     assert.equal(rows(editor), capped);
@@ -429,5 +429,20 @@ describe('report: skew matrix', () => {
     assert.equal(target('v0.26.0-alpha.0'), '1.26 v0.26.0');
     assert.equal(target('v0.26.0'), '1.27 v0.27.0');
     assert.equal(table(renderReport({ file: 'f', findings: [], additions: added, baseline: baseline('v0.25.5-rc.0') })).header[0], 'v0.23');
+  });
+});
+
+describe('report: counts read as English', () => {
+  const breaking = (line: number): Finding =>
+    ({ rule: 'FIELD_NO_DELETE', category: 'WIRE', severity: 'error', message: 'deleted', range: range(line), element: 'x' });
+
+  test('one of a kind is singular, none and several are plural', () => {
+    const one = renderReport({ file: 'a.proto', findings: [breaking(3)], additions: [] });
+    assert.match(one, /^\*\*1\*\* breaking finding, \*\*1\*\* finding in all, \*\*0\*\* additions\.$/m);
+    const two = renderReport({ file: 'a.proto', findings: [breaking(3), doc(5, 0, 'undocumented')], additions: [] });
+    assert.match(two, /^\*\*1\*\* breaking finding, \*\*2\*\* findings in all, \*\*0\*\* additions\.$/m);
+    const problems = [{ code: 'syntax', message: 'expected ";"', range: range(1), severity: 'error' as const }];
+    const syntax = renderReport({ file: 'a.proto', findings: [], additions: [], problems, notCriApi: 'no runtime package' });
+    assert.match(syntax, /^\*\*1\*\* syntax or binding problem\.$/m);
   });
 });

@@ -1144,7 +1144,7 @@ test('PATCH_RELEASE_API_CHANGE: currentTag is a patch of the baseline minor', ()
   assert.deepEqual(rules(fs), ['PATCH_RELEASE_API_CHANGE']);
   expectFinding(fs, {
     rule: 'PATCH_RELEASE_API_CHANGE', category: 'POLICY', severity: 'warning', range: at(cur, 'package runtime.v1;', 'package runtime.v1;'), element: 'runtime.v1',
-    message: '1 API change(s) between v0.36.2 and the patch release v0.36.3; patch releases should not change the API',
+    message: '1 API change between v0.36.2 and the patch release v0.36.3; patch releases should not change the API',
   });
   const run = (currentTag: string | undefined, text = cur): string[] =>
     rules(checkCompatibility(text, bind(parse(text), 'x'), baseline, currentTag ? { currentTag } : {}).findings);
@@ -1156,13 +1156,13 @@ test('PATCH_RELEASE_API_CHANGE: currentTag is a patch of the baseline minor', ()
   // An undocumented addition counts once, not once more for its DOC_MISSING.
   const undocumented = FOO.replace('    string b = 2;\n', '    string b = 2;\n    string c = 3;\n');
   const u = checkCompatibility(undocumented, bind(parse(undocumented), 'x'), baseline, { currentTag: 'v0.36.3' }).findings;
-  assert.equal(u.find((f) => f.rule === 'PATCH_RELEASE_API_CHANGE')?.message, '1 API change(s) between v0.36.2 and the patch release v0.36.3; patch releases should not change the API');
+  assert.equal(u.find((f) => f.rule === 'PATCH_RELEASE_API_CHANGE')?.message, '1 API change between v0.36.2 and the patch release v0.36.3; patch releases should not change the API');
   // A changed documented meaning is a change of the API contract.
   const doc = FOO.replace('b is the one that changes.', 'b must be set.');
   assert.deepEqual(run('v0.36.3', doc), ['DOC_MEANING_CHANGED', 'PATCH_RELEASE_API_CHANGE']);
   // The release the baseline knows the file is (HEAD at its tag) counts as currentTag does; a given one wins.
   const known: Baseline = { ...baseline, release: 'v0.36.3' };
-  assert.equal(checkCompatibility(cur, bound, known).findings.find((f) => f.rule === 'PATCH_RELEASE_API_CHANGE')?.message, '1 API change(s) between v0.36.2 and the patch release v0.36.3; patch releases should not change the API');
+  assert.equal(checkCompatibility(cur, bound, known).findings.find((f) => f.rule === 'PATCH_RELEASE_API_CHANGE')?.message, '1 API change between v0.36.2 and the patch release v0.36.3; patch releases should not change the API');
   assert.deepEqual(rules(checkCompatibility(cur, bound, known, { currentTag: 'v0.37.0' }).findings), []);
 });
 
@@ -1173,11 +1173,11 @@ test('PATCH_RELEASE_API_CHANGE: on a release line, what the file changes against
   assert.deepEqual(rules(fs), ['PATCH_RELEASE_API_CHANGE']);
   expectFinding(fs, {
     rule: 'PATCH_RELEASE_API_CHANGE', category: 'POLICY', severity: 'warning', range: at(cur, 'package runtime.v1;', 'package runtime.v1;'), element: 'runtime.v1',
-    message: '1 API change(s) since v0.36.2 on the 1.36 release line, which ship in a patch release; patch releases should not change the API',
+    message: '1 API change since v0.36.2 on the 1.36 release line, which ship in a patch release; patch releases should not change the API',
   });
   // Also past v0.N.0: the next release of the line is a patch too.
   const first = checkCompatibility(cur, bind(parse(cur), 'x'), { ...baseline, tag: 'v0.36.0' }).findings;
-  assert.match(first.find((f) => f.rule === 'PATCH_RELEASE_API_CHANGE')!.message, /^1 API change\(s\) since v0\.36\.0 on the 1\.36 release line/);
+  assert.match(first.find((f) => f.rule === 'PATCH_RELEASE_API_CHANGE')!.message, /^1 API change since v0\.36\.0 on the 1\.36 release line/);
   // The baseline's own file: nothing changes, nothing is blamed (what earlier patches changed is not this file's doing).
   assert.deepEqual(checkCompatibility(FOO, bind(parse(FOO), 'x'), baseline).findings, []);
   // Off a release line, nothing.

@@ -198,13 +198,13 @@ test('patch-release policy: both tag forms name a patch release (pairs TAG=FILE,
   const cur = PATCH_BASE.replace('    string b = 2;\n', '    string b = 2;\n    // c is new.\n    string c = 3;\n');
   for (const [from, to] of [['v0.36.3', 'kubernetes-1.36.4'], ['kubernetes-1.36.3', 'kubernetes-1.36.4'], ['kubernetes-1.36.3', 'v0.36.4']]) {
     const baseline: Baseline = { tag: from!, source: 'path', origin: 'test', model: patchModel(PATCH_BASE) };
-    assert.deepEqual(patchFindings(cur, baseline, to), [`1 API change(s) between ${from} and the patch release ${to}; patch releases should not change the API`], `${from} → ${to}`);
+    assert.deepEqual(patchFindings(cur, baseline, to), [`1 API change between ${from} and the patch release ${to}; patch releases should not change the API`], `${from} → ${to}`);
   }
   const baseline: Baseline = { tag: 'kubernetes-1.36.3', source: 'path', origin: 'test', model: patchModel(PATCH_BASE) };
   assert.deepEqual(patchFindings(cur, baseline, 'kubernetes-1.37.0'), [], 'a new minor may change the API');
   // A pre-release of a patch is a patch release too (isPatchRelease, the history summary); see the last tests.
   assert.deepEqual(patchFindings(cur, baseline, 'kubernetes-1.36.4-rc.0'),
-    ['1 API change(s) between kubernetes-1.36.3 and the patch pre-release kubernetes-1.36.4-rc.0; patch releases should not change the API']);
+    ['1 API change between kubernetes-1.36.3 and the patch pre-release kubernetes-1.36.4-rc.0; patch releases should not change the API']);
 });
 
 test('patch-release policy: a deleted field is one change, though it breaks two rules', () => {
@@ -213,10 +213,10 @@ test('patch-release policy: a deleted field is one change, though it breaks two 
   const baseline: Baseline = { tag: 'v0.36.3', source: 'path', origin: 'test', model: patchModel(PATCH_BASE) };
   const rules = checkCompatibility(cur, bind(parse(cur), 'cur'), baseline).findings.map((f) => f.rule);
   assert.ok(rules.includes('FIELD_NO_DELETE') && rules.includes('FIELD_REMOVED_WITHOUT_DEPRECATION'), rules.join());
-  assert.deepEqual(patchFindings(cur, baseline, 'v0.36.4'), ['2 API change(s) between v0.36.3 and the patch release v0.36.4; patch releases should not change the API']);
+  assert.deepEqual(patchFindings(cur, baseline, 'v0.36.4'), ['2 API changes between v0.36.3 and the patch release v0.36.4; patch releases should not change the API']);
   // The same count on a release line past the baseline.
   const line: Baseline = { ...baseline, releaseLine: 36 };
-  assert.deepEqual(patchFindings(cur, line), ['2 API change(s) since v0.36.3 on the 1.36 release line, which ship in a patch release; patch releases should not change the API']);
+  assert.deepEqual(patchFindings(cur, line), ['2 API changes since v0.36.3 on the 1.36 release line, which ship in a patch release; patch releases should not change the API']);
 });
 
 // ---- the release being prepared, and patch pre-releases ------------------------------------------------------
@@ -237,7 +237,7 @@ test('patch-release policy: a pre-release of a patch (v0.N.M-rc.K, M > 0) is a p
   const cur = PATCH_BASE.replace('    string b = 2;\n', '    string b = 2;\n    // c is new.\n    string c = 3;\n');
   const baseline: Baseline = { tag: 'v0.25.4', source: 'path', origin: 'test', model: patchModel(PATCH_BASE) };
   const rc = patchFindings(cur, baseline, 'v0.25.5-rc.0');
-  assert.deepEqual(rc, ['1 API change(s) between v0.25.4 and the patch pre-release v0.25.5-rc.0; patch releases should not change the API']);
+  assert.deepEqual(rc, ['1 API change between v0.25.4 and the patch pre-release v0.25.5-rc.0; patch releases should not change the API']);
   assert.equal(patchFindings(cur, baseline, 'v0.25.5').length, 1, 'the same as the release');
   for (const tag of ['v0.25.5-rc.0', 'v0.25.5-beta.1', 'v0.25.5']) assert.equal(patchFindings(cur, baseline, tag).length > 0, isPatchRelease(tag), tag);
   // The .0 line's pre-releases are where API changes belong.

@@ -8,6 +8,7 @@ import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
 import { compareTags, newestTag, parsePseudoVersion, releaseOfGoTag } from '../policy/versions';
 import { CRI_API_MODULE, DEFAULT_MAX_FILE_BYTES, DEFAULT_UNZIP_MAX_BYTES, DEFAULT_ZIP_MAX_BYTES, goSumMismatch, readModuleZip, ZipError, type GoSumHashes } from './moduleZip';
+import { counted } from '../plural';
 
 // The zip reader lives in moduleZip.ts, which the module cache source shares; it is re-exported here for
 // the callers that know it as the proxy's.
@@ -293,7 +294,7 @@ export async function fetchFromProxy(options: ProxyOptions = {}): Promise<ProxyF
           if (res.status !== 200) throw new ProxyError(`${display(modUrl('list'))}: HTTP ${res.status}`);
           const lines = res.body.toString('utf8').split('\n').map((l) => l.trim()).filter(Boolean);
           versions = lines.filter((l) => releaseOfGoTag(l));
-          if (lines.length > versions.length) notes.push(`${lines.length - versions.length} unusable line(s) in the version list ignored`);
+          if (lines.length > versions.length) notes.push(`${counted(lines.length - versions.length, 'unusable line')} in the version list ignored`);
           if (versions.length === 0) return fail(`${display(modUrl('list'))} lists no v0.N.M versions`);
           if (listFile) await atomicWrite(listFile, JSON.stringify({ v: 1, fetchedAt: now(), versions } satisfies CachedList)).catch(() => notes.push('could not write the cache'));
         } catch (err) {

@@ -13,6 +13,7 @@ import { EXPECTED_PACKAGE, nearReleases, notInBundled, resolveBaseline, type Res
 import { notCriApi } from '../compat/criFile';
 import { compareTags, newestTag, parseAnyTag, parseCriApiTag } from '../policy/versions';
 import { readInput } from './main';
+import { counted } from '../plural';
 
 export interface CliBaselineRequest {
   against: string;
@@ -76,7 +77,7 @@ async function resolveAgainst(req: CliBaselineRequest, release: string | undefin
       return { error: `--against ${req.against}: ${(e as Error).message}` };
     }
     const ast = parse(baselineText);
-    if (ast.errors.length) return { error: `baseline ${req.against} has ${ast.errors.length} syntax error(s); the first: line ${ast.errors[0]!.range.start.line + 1}: ${ast.errors[0]!.message}` };
+    if (ast.errors.length) return { error: `baseline ${req.against} has ${counted(ast.errors.length, 'syntax error')}; the first: line ${ast.errors[0]!.range.start.line + 1}: ${ast.errors[0]!.message}` };
     const model = bind(ast, path).model;
     return { baseline: { tag: req.against, source: 'path', origin: `file ${req.against}`, model, ...(history && model.package === pkg ? { history } : {}) } };
   }

@@ -26,6 +26,7 @@ import { loadConfigFile } from '../compat/configFile';
 import { readRegularFileSync } from '../regularFile';
 import { FsImportResolver } from '../lsp/importResolver';
 import { pathToFileURL } from 'node:url';
+import { counted } from '../plural';
 
 export interface Io {
   out(s: string): void;
@@ -334,7 +335,7 @@ async function check(command: 'check' | 'report', rest: string[], p: Parsed, io:
   else {
     if (items.length) io.out(formatText(file, items));
     const counts = countBy(items);
-    io.err(`${items.length} finding(s): ${counts}`);
+    io.err(`${counted(items.length, 'finding')}: ${counts}`);
   }
   // Invalid input, whatever --fail-on says: what the parser skipped was compared with nothing.
   if (syntaxErrors) { io.err(`cri-compat: ${notFullyChecked(file, syntaxErrors)}`); return 2; }
@@ -434,7 +435,7 @@ function pairs(rest: string[], p: Parsed, io: Io): number {
     if (prev) {
       const pkg = bound.model.package;
       const history = historyFor(pkg);
-      if (prev.syntaxErrors) skipped = `${label(prev.input)} has ${prev.syntaxErrors} syntax error(s)`;
+      if (prev.syntaxErrors) skipped = `${label(prev.input)} has ${counted(prev.syntaxErrors, 'syntax error')}`;
       else if (prev.model.package !== pkg) skipped = `package ${prev.model.package || '(none)'} → ${pkg || '(none)'}: a different API, not a change of one`;
       else baseline = { tag: label(prev.input), source: 'path', origin: `file ${prev.input.name}`, model: prev.model, ...(history ? { history } : {}) };
     }
@@ -454,7 +455,7 @@ function pairs(rest: string[], p: Parsed, io: Io): number {
         shown = true;
         if (format === 'json') json.push({ ...pair, report: jsonReport(input.name, baseline, items) });
         else if (format === 'github') { if (items.length) io.out(formatGithub(githubPath(input.path, io.cwd), items)); }
-        else if (items.length) io.out(`== ${pair.old} → ${pair.new}: ${items.length} finding(s)\n${formatText(input.name, items)}`);
+        else if (items.length) io.out(`== ${pair.old} → ${pair.new}: ${counted(items.length, 'finding')}\n${formatText(input.name, items)}`);
       }
     }
     const syntax = analysis.bound.problems.filter((x) => x.code === 'syntax').map(reportable);
@@ -463,12 +464,12 @@ function pairs(rest: string[], p: Parsed, io: Io): number {
       // JSON lists every file's, in one place; text and github add those that no pair above showed.
       if (format === 'json') invalid.push({ file: input.name, findings: jsonReport(input.name, undefined, syntax).findings });
       else if (!shown && format === 'github') io.out(formatGithub(githubPath(input.path, io.cwd), syntax));
-      else if (!shown) io.out(`== ${label(input)}: ${syntax.length} syntax error(s)\n${formatText(input.name, syntax)}`);
+      else if (!shown) io.out(`== ${label(input)}: ${counted(syntax.length, 'syntax error')}\n${formatText(input.name, syntax)}`);
     }
     prev = { input, model: analysis.bound.model, syntaxErrors: syntax.length };
   }
   if (format === 'json') io.out(JSON.stringify({ schemaVersion: JSON_SCHEMA_VERSION, pairs: json, syntaxErrors: invalid }, null, 2));
-  if (format === 'text') io.err(`${files.length - 1} pair(s), ${withFindings} with findings, ${findings} finding(s)`);
+  if (format === 'text') io.err(`${counted(files.length - 1, 'pair')}, ${withFindings} with findings, ${counted(findings, 'finding')}`);
   for (const m of notChecked) io.err(`cri-compat: ${m}`);
   return notChecked.length ? 2 : failed ? 1 : 0;
 }

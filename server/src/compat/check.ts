@@ -11,6 +11,7 @@ import type { ModelIndex } from '../proto/model';
 import { applySuppressions, findSuppressions } from './suppress';
 import { getRule, RULES, RULES_BY_ID } from './rules';
 import { isPatchRelease, parseAnyTag } from '../policy/versions';
+import { counted } from '../plural';
 
 export type SeveritySetting = Severity | 'off';
 
@@ -218,10 +219,10 @@ function patchPolicy(bound: BoundFile, baseline: Baseline, currentTag: string | 
     // A pre-release of a patch (`v0.N.M-rc.K`, M > 0) is a patch release too, as `isPatchRelease` and the history summary count it.
     if (!old || cur.minor !== old.minor || !isPatchRelease(cur.tag)) return [];
     const what = cur.prerelease ? 'the patch pre-release' : 'the patch release';
-    return [make(`${changes} API change(s) between ${baseline.tag} and ${what} ${currentTag}; patch releases should not change the API`)];
+    return [make(`${counted(changes, 'API change')} between ${baseline.tag} and ${what} ${currentTag}; patch releases should not change the API`)];
   }
   if (baseline.releaseLine !== undefined) {
-    return [make(`${changes} API change(s) since ${baseline.tag} on the 1.${baseline.releaseLine} release line, which ship in a patch release; patch releases should not change the API`)];
+    return [make(`${counted(changes, 'API change')} since ${baseline.tag} on the 1.${baseline.releaseLine} release line, which ship in a patch release; patch releases should not change the API`)];
   }
   return [];
 }

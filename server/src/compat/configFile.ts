@@ -9,6 +9,7 @@ import type { ParseError } from 'jsonc-parser/lib/esm/main.js';
 const jsonc = (): typeof import('jsonc-parser/lib/esm/main.js') => require('jsonc-parser/lib/esm/main.js');
 import { capped, quoteKey, validateSeverityOverrides, type SeveritySetting } from './check';
 import { readRegularFileSync } from '../regularFile';
+import { plural } from '../plural';
 
 export const CONFIG_FILE = '.cri-compat.json';
 const MAX_CONFIG_BYTES = 1024 * 1024;
@@ -32,7 +33,7 @@ export function readConfigFile(path: string, options: { followSymlinks?: boolean
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error(`${path}: must be a JSON object, e.g. { "severity": { "DOCS": "information" } }`);
   // A misspelt key ("sevrity") would otherwise drop the whole configuration without a word.
   const unknown = Object.keys(parsed).filter((k) => k !== 'severity');
-  if (unknown.length) throw new Error(`${path}: unknown key(s) ${capped(unknown.map(quoteKey)).join(', ')}; the only key is "severity"`);
+  if (unknown.length) throw new Error(`${path}: unknown ${plural(unknown.length, 'key')} ${capped(unknown.map(quoteKey)).join(', ')}; the only key is "severity"`);
   const sev = (parsed as { severity?: unknown }).severity;
   if (sev === undefined) return {};
   if (typeof sev !== 'object' || sev === null || Array.isArray(sev)) throw new Error(`${path}: "severity" must be an object of RULE_OR_CATEGORY: level`);

@@ -11,6 +11,7 @@ import { RULES_BY_ID } from '../compat/rules';
 import { SKEW, compareTags, firstMinorOfMajor, runtimeSpan, shipTarget, span, targetMinor, whoLacks } from '../policy/versions';
 import { CRI_SKEW_POLICY_URL } from '../policy/links';
 import { oneLine } from './formats';
+import { counted, plural } from '../plural';
 
 export interface ReportInput {
   file: string;
@@ -61,7 +62,7 @@ function byPosition<T extends { range: Range }>(xs: readonly T[]): T[] {
 
 /** What the CLI and the report say of a file with syntax errors. */
 export function notFullyChecked(file: string, syntaxErrors: number): string {
-  return `${file} has ${syntaxErrors} syntax error(s), so its compatibility was not fully checked`;
+  return `${file} has ${counted(syntaxErrors, 'syntax error')}, so its compatibility was not fully checked`;
 }
 
 export function renderReport(input: ReportInput): string {
@@ -95,13 +96,13 @@ export function renderReport(input: ReportInput): string {
   const problems = byPosition(input.problems ?? []);
   const breaking = input.findings.filter((f) => RULES_BY_ID.get(f.rule)?.breaking);
   if (notCri) {
-    out.push(problems.length ? `**${problems.length}** syntax or binding problem(s).` : 'No syntax or binding problems.', '');
+    out.push(problems.length ? `**${problems.length}** syntax or binding ${plural(problems.length, 'problem')}.` : 'No syntax or binding problems.', '');
     if (problems.length) problemTable(out, problems, where);
     return out.join('\n');
   }
   // Problems are counted first and only when there are any, so a clean file's report reads as before.
-  const problemCount = problems.length ? `**${problems.length}** syntax or binding problem(s), ` : '';
-  out.push(`${problemCount}**${breaking.length}** breaking finding(s), **${input.findings.length}** finding(s) in all, **${input.additions.length}** addition(s).`, '');
+  const problemCount = problems.length ? `**${problems.length}** syntax or binding ${plural(problems.length, 'problem')}, ` : '';
+  out.push(`${problemCount}**${breaking.length}** breaking ${plural(breaking.length, 'finding')}, **${input.findings.length}** ${plural(input.findings.length, 'finding')} in all, **${input.additions.length}** ${plural(input.additions.length, 'addition')}.`, '');
   // What the parser skipped to recover is missing from the comparison, as `cri-compat check` says too.
   const syntax = problems.filter((p) => p.code === 'syntax').length;
   if (syntax && input.baseline) out.push(`> ${notFullyChecked('The file', syntax)}: what the parser had to skip is missing from the comparison, and may show as deleted. Fix them first.`, '');
