@@ -281,6 +281,7 @@ describe('cri-compat.vsix', { skip: existsSync(VSIX) ? false : 'cri-compat.vsix 
       /^\[Content_Types\]\.xml$/,
       /^extension\/package\.json$/,
       /^extension\/package\.nls(\.[\w-]+)?\.json$/,
+      /^extension\/l10n\/bundle\.l10n(\.[\w-]+)?\.json$/,
       /^extension\/readme\.md$/i,
       /^extension\/changelog\.md$/i,
       /^extension\/LICENSE(\.txt)?$/,
@@ -290,7 +291,7 @@ describe('cri-compat.vsix', { skip: existsSync(VSIX) ? false : 'cri-compat.vsix 
     ];
     const unexpected = entries.filter((e) => !allowed.some((r) => r.test(e)));
     assert.deepEqual(unexpected, [], 'only the expected files');
-    for (const must of ['extension/package.json', 'extension/package.nls.json', 'extension/dist/client.js', 'extension/dist/server.js', 'extension/dist/cli.js', 'extension/dist/cli-main.js', 'extension/syntaxes/proto.tmLanguage.json', 'extension/language-configuration.json']) {
+    for (const must of ['extension/package.json', 'extension/package.nls.json', 'extension/l10n/bundle.l10n.json', 'extension/dist/client.js', 'extension/dist/server.js', 'extension/dist/cli.js', 'extension/dist/cli-main.js', 'extension/syntaxes/proto.tmLanguage.json', 'extension/language-configuration.json']) {
       assert.ok(entries.includes(must), `${must} is packaged`);
     }
     assert.ok(entries.some((e) => /^extension\/readme\.md$/i.test(e)), 'the readme is packaged');
