@@ -28,7 +28,7 @@ function strings(value: unknown, at = ''): { at: string; text: string }[] {
   return [];
 }
 
-/** The keys of the translations beside an English file: `package.nls.de.json` beside `package.nls.json`. */
+/** The translations beside an English file: `package.nls.de.json` beside `package.nls.json`. */
 function translationsOf(dir: string, prefix: string): string[] {
   return readdirSync(dir).filter((f) => f.startsWith(prefix + '.') && f.endsWith('.json') && f !== prefix + '.json');
 }
