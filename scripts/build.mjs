@@ -63,7 +63,7 @@ await Promise.all([
     entryPoints: testFiles('test'),
     outdir: 'out/test',
     outbase: 'test',
-    external: ['vscode', 'playwright-core', 'protobufjs', 'vscode-textmate', 'vscode-oniguruma', 'ajv', '@microsoft/jest-sarif'],
+    external: ['vscode', '@vscode/l10n-dev', 'playwright-core', 'protobufjs', 'vscode-textmate', 'vscode-oniguruma', 'ajv', '@microsoft/jest-sarif'],
     sourcemap: 'inline',
   })),
   // The long fuzz run (`npm run fuzz`) lives outside out/test, so that `node --test out/test/` does not pick it up.

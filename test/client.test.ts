@@ -15,6 +15,7 @@ import {
 import { exportableMarkdown, mayReveal, revealLinkLine, uriScheme } from '../client/src/links';
 import { PRODUCT_NAME, reportCsp, SCROLL_SCRIPT, statusView, webviewHtml, WEBVIEW_CSP } from '../client/src/render';
 import { ROOT } from './lspHarness';
+import { localizedManifest } from './manifest';
 
 interface SettingSchema {
   order?: number;
@@ -26,7 +27,7 @@ interface SettingSchema {
   items?: SettingSchema;
 }
 
-const manifest = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+const manifest = localizedManifest(ROOT) as {
   displayName: string;
   contributes: { configuration: { title: string; properties: Record<string, SettingSchema> } };
 };

@@ -6,12 +6,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RULES } from '../server/src/compat/rules';
 import { findRepoRoot } from '../server/src/baseline/corpus';
+import { localizedManifest } from './manifest';
 
 const repoRoot = (): string => findRepoRoot(__dirname);
 
 const root = repoRoot();
 const readme = readFileSync(join(root, 'README.md'), 'utf8');
-const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+const manifest = localizedManifest(root) as any;
 
 test('README starts with exactly the two commands for a fresh machine', () => {
   const m = /^# cri-compat\n\n```sh\n([^`]*)```/.exec(readme);

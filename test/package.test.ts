@@ -9,6 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { inflateRawSync } from 'node:zlib';
 import { ROOT } from './lspHarness';
+import { localizedManifest } from './manifest';
 
 interface Command {
   command: string;
@@ -43,7 +44,7 @@ interface Manifest {
   dependencies?: Record<string, string>;
 }
 
-const manifest = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as Manifest;
+const manifest = localizedManifest(ROOT) as Manifest;
 
 /** `^1.100.0` → [1, 100, 0]. */
 function minVersion(range: string): number[] {
@@ -273,12 +274,14 @@ describe('packaged readme (scripts/package-readme.mjs)', () => {
 const VSIX = path.join(ROOT, 'cri-compat.vsix');
 
 describe('cri-compat.vsix', { skip: existsSync(VSIX) ? false : 'cri-compat.vsix not built (npm run package builds it; npm test runs it first)' }, () => {
-  test('holds only the bundles, the manifest, the grammar, the readme and the license', () => {
+  test('holds only the bundles, the manifest and its texts, the grammar, the readme and the license', () => {
     const entries = zipEntries(readFileSync(VSIX)).filter((e) => !e.endsWith('/'));
     const allowed = [
       /^extension\.vsixmanifest$/,
       /^\[Content_Types\]\.xml$/,
       /^extension\/package\.json$/,
+      /^extension\/package\.nls(\.[\w-]+)?\.json$/,
+      /^extension\/l10n\/bundle\.l10n(\.[\w-]+)?\.json$/,
       /^extension\/readme\.md$/i,
       /^extension\/changelog\.md$/i,
       /^extension\/LICENSE(\.txt)?$/,
@@ -288,7 +291,7 @@ describe('cri-compat.vsix', { skip: existsSync(VSIX) ? false : 'cri-compat.vsix 
     ];
     const unexpected = entries.filter((e) => !allowed.some((r) => r.test(e)));
     assert.deepEqual(unexpected, [], 'only the expected files');
-    for (const must of ['extension/package.json', 'extension/dist/client.js', 'extension/dist/server.js', 'extension/dist/cli.js', 'extension/dist/cli-main.js', 'extension/syntaxes/proto.tmLanguage.json', 'extension/language-configuration.json']) {
+    for (const must of ['extension/package.json', 'extension/package.nls.json', 'extension/l10n/bundle.l10n.json', 'extension/dist/client.js', 'extension/dist/server.js', 'extension/dist/cli.js', 'extension/dist/cli-main.js', 'extension/syntaxes/proto.tmLanguage.json', 'extension/language-configuration.json']) {
       assert.ok(entries.includes(must), `${must} is packaged`);
     }
     assert.ok(entries.some((e) => /^extension\/readme\.md$/i.test(e)), 'the readme is packaged');

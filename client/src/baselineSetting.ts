@@ -7,8 +7,11 @@
 // document (workspace/configuration with its URI), so the value that counts is the most specific one set for
 // the document. The command writes at the most specific level that applies to the document, so that nothing
 // it does not see can override the choice.
+//
+// describeLevel's texts go through @vscode/l10n, as render.ts's do.
 
 import * as nodePath from 'node:path';
+import * as l10n from '@vscode/l10n';
 import { parseCriApiTag } from '../../server/src/policy/versions';
 
 /** Settings levels, least specific first. */
@@ -63,11 +66,11 @@ export function effectiveBaseline(values: BaselineValues, place: Place): { level
 export function describeLevel(level: Level, place: Place): string {
   switch (level) {
     case 'user':
-      return 'your user settings';
+      return l10n.t('your user settings');
     case 'workspace':
-      return place.workspaceFile ? 'the workspace settings (the .code-workspace file)' : 'the workspace settings (.vscode/settings.json)';
+      return place.workspaceFile ? l10n.t('the workspace settings (the .code-workspace file)') : l10n.t('the workspace settings (.vscode/settings.json)');
     case 'folder':
-      return `the settings of folder "${place.folderName ?? ''}" (its .vscode/settings.json)`;
+      return l10n.t('the settings of folder "{0}" (its .vscode/settings.json)', place.folderName ?? '');
   }
 }
 

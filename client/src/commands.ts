@@ -2,7 +2,7 @@
 // computed here.
 
 import {
-  commands, ConfigurationTarget, EventEmitter, Position, QuickPickItemKind, Range, Selection, TextEditorRevealType, Uri, ViewColumn,
+  commands, ConfigurationTarget, EventEmitter, l10n, Position, QuickPickItemKind, Range, Selection, TextEditorRevealType, Uri, ViewColumn,
   window, workspace,
   type Disposable, type ExtensionContext, type LogOutputChannel, type QuickPickItem, type TextDocument, type TextDocumentContentProvider,
 } from 'vscode';
@@ -57,7 +57,7 @@ class HistoryDocuments implements TextDocumentContentProvider, Disposable {
   }
 
   provideTextDocumentContent(uri: Uri): string {
-    return this.texts.get(uri.toString()) ?? 'This history is no longer available; run "CRI: Show History of Element at Cursor" again.';
+    return this.texts.get(uri.toString()) ?? l10n.t('This history is no longer available; run "CRI: Show History of Element at Cursor" again.');
   }
 
   dispose(): void {
@@ -68,7 +68,7 @@ class HistoryDocuments implements TextDocumentContentProvider, Disposable {
 function runningClient(deps: CommandDeps): LanguageClient | undefined {
   const c = deps.client();
   if (c?.isRunning()) return c;
-  void window.showWarningMessage(`${N}: the language server is not running. Run "CRI: Restart Language Server".`);
+  void window.showWarningMessage(l10n.t('{0}: the language server is not running. Run "CRI: Restart Language Server".', N));
   return undefined;
 }
 
@@ -86,7 +86,7 @@ function documentUri(deps: CommandDeps): string | undefined {
 /** documentUri, or a message that there is none. */
 function targetUri(deps: CommandDeps): string | undefined {
   const uri = documentUri(deps);
-  if (!uri) void window.showInformationMessage(`${N}: open a .proto file (the CRI api.proto) first.`);
+  if (!uri) void window.showInformationMessage(l10n.t('{0}: open a .proto file (the CRI api.proto) first.', N));
   return uri;
 }
 
@@ -94,10 +94,10 @@ function errorText(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
-/** Logs a failure and says so, pointing to the output channel. */
-function failed(deps: CommandDeps, what: string, e: unknown): void {
+/** Logs a failure (`what`, in English) and shows `message`, which points to the output channel. */
+function failed(deps: CommandDeps, what: string, e: unknown, message: string): void {
   deps.output.error(`${what} failed: ${errorText(e)}`);
-  void window.showErrorMessage(`${N}: ${what.charAt(0).toLowerCase()}${what.slice(1)} failed. See the "${N}" output.`);
+  void window.showErrorMessage(message);
 }
 
 export function registerCommands(context: ExtensionContext, deps: CommandDeps): void {
@@ -165,7 +165,7 @@ async function selectBaseline(deps: CommandDeps): Promise<void> {
   try {
     res = await c.sendRequest<BaselinesResult>(BaselinesRequestMethod, (uri ? { uri } : {}) satisfies BaselinesParams);
   } catch (e) {
-    failed(deps, 'Listing the baselines', e);
+    failed(deps, 'Listing the baselines', e, l10n.t('{0}: listing the baselines failed. See the "{0}" output.', N));
     return;
   }
   const scope = uri ? Uri.parse(uri) : undefined;
@@ -173,33 +173,33 @@ async function selectBaseline(deps: CommandDeps): Promise<void> {
   const { level: setAt, value: configured } = effectiveBaseline(baselineValues(scope), place);
   const target = targetLevel(place);
   const where = describeLevel(target, place);
-  const currentNote = setAt ? `current setting, in ${describeLevel(setAt, place)}` : 'current setting';
+  const currentNote = setAt ? l10n.t('current setting, in {0}', describeLevel(setAt, place)) : l10n.t('current setting');
   const current = res.current;
   const kind = baselineKind(configured);
   const currentTag = kind.kind === 'release' ? kind.tag : undefined;
   const listed = currentTag !== undefined && res.releases.some((r) => r.tag === currentTag);
   const items: BaselineItem[] = [
     {
-      label: '$(sync) Automatic',
+      label: `$(sync) ${l10n.t('Automatic')}`,
       description: kind.kind === 'automatic' ? currentNote : '',
-      detail: 'The release before the file: in a cri-api or kubernetes clone, the tag HEAD stands on; else the newest release of the bundled index, the Go module cache, vendor/ or (with network on) the module proxy.' +
-        (kind.kind === 'automatic' && current ? ` Now: ${current.tag} from ${current.origin}.` : ''),
+      detail: l10n.t('The release before the file: in a cri-api or kubernetes clone, the tag HEAD stands on; else the newest release of the bundled index, the Go module cache, vendor/ or (with network on) the module proxy.') +
+        (kind.kind === 'automatic' && current ? ' ' + l10n.t('Now: {0} from {1}.', current.tag, current.origin) : ''),
       value: '',
     },
     {
-      label: '$(file) From file…',
+      label: `$(file) ${l10n.t('From file…')}`,
       description: kind.kind === 'file' ? `${currentNote}: ${configured}` : '',
-      detail: 'Compare with an api.proto file of your choice.',
+      detail: l10n.t('Compare with an api.proto file of your choice.'),
       fromFile: true,
     },
     // A git ref, or a tag the bundled index does not list (e.g. from the Go module cache): kept selectable.
     ...(kind.kind === 'ref' || (currentTag !== undefined && !listed)
-      ? [{ label: `$(git-commit) ${configured}`, description: currentNote, detail: kind.kind === 'ref' ? 'A git ref of the clone holding the file.' : 'A release the bundled index does not list.', value: configured }]
+      ? [{ label: `$(git-commit) ${configured}`, description: currentNote, detail: kind.kind === 'ref' ? l10n.t('A git ref of the clone holding the file.') : l10n.t('A release the bundled index does not list.'), value: configured }]
       : []),
-    { label: 'Releases', kind: QuickPickItemKind.Separator },
+    { label: l10n.t('Releases'), kind: QuickPickItemKind.Separator },
     ...res.releases.map((r): BaselineItem => ({
       label: r.tag,
-      description: [`Kubernetes ${r.kubernetes}`, r.prerelease ? 'pre-release' : '', r.date ?? '', r.tag === currentTag ? currentNote : '']
+      description: [l10n.t('Kubernetes {0}', r.kubernetes), r.prerelease ? l10n.t('pre-release') : '', r.date ?? '', r.tag === currentTag ? currentNote : '']
         .filter(Boolean).join(' · '),
       value: r.tag,
     })),
@@ -207,12 +207,14 @@ async function selectBaseline(deps: CommandDeps): Promise<void> {
   const pick = await window.showQuickPick(items, {
     // Where the choice goes, said before it is made (with no folder open: the user settings).
     title: target === 'user'
-      ? 'CRI: Select Baseline (no folder is open: saved in your user settings, for every window)'
-      : `CRI: Select Baseline (saved in ${where}${workspace.isTrusted ? '' : ', which VS Code ignores until you trust this workspace'})`,
+      ? l10n.t('CRI: Select Baseline (no folder is open: saved in your user settings, for every window)')
+      : workspace.isTrusted
+        ? l10n.t('CRI: Select Baseline (saved in {0})', where)
+        : l10n.t('CRI: Select Baseline (saved in {0}, which VS Code ignores until you trust this workspace)', where),
     // A file baseline's tag is its path, which its origin ("file /…") names already.
     placeHolder: current
-      ? `Compared with ${current.source === 'path' ? current.origin : `${current.tag} from ${current.origin}`}. Pick the release to compare with.`
-      : 'Pick the release to compare with.',
+      ? l10n.t('Compared with {0}. Pick the release to compare with.', current.source === 'path' ? current.origin : l10n.t('{0} from {1}', current.tag, current.origin))
+      : l10n.t('Pick the release to compare with.'),
     matchOnDescription: true,
     matchOnDetail: false,
     // Run from the palette while the report is active, the picker opens just as VS Code hands the focus back to
@@ -224,8 +226,8 @@ async function selectBaseline(deps: CommandDeps): Promise<void> {
   let value = pick.value;
   if (pick.fromFile) {
     const files = await window.showOpenDialog({
-      canSelectMany: false, canSelectFolders: false, openLabel: 'Use as Baseline', title: 'CRI: Baseline api.proto',
-      filters: { 'Protocol Buffers': ['proto'] },
+      canSelectMany: false, canSelectFolders: false, openLabel: l10n.t('Use as Baseline'), title: l10n.t('CRI: Baseline api.proto'),
+      filters: { [l10n.t('Protocol Buffers')]: ['proto'] },
     });
     if (!files?.length) return;
     const file = files[0]!;
@@ -247,16 +249,16 @@ async function writeBaseline(deps: CommandDeps, scope: Uri | undefined, value: s
     await workspace.getConfiguration('criCompat', scope ?? null).update('baseline', plan.value, TARGETS[plan.level]);
   } catch (e) {
     deps.output.error(`Writing criCompat.baseline failed: ${errorText(e)}`);
-    void window.showErrorMessage(`${N}: writing criCompat.baseline in ${where} failed: ${errorText(e)}`);
+    void window.showErrorMessage(l10n.t('{0}: writing criCompat.baseline in {1} failed: {2}', N, where, errorText(e)));
     return;
   }
-  const shown = value === '' ? 'automatic' : JSON.stringify(value);
+  const shown = value === '' ? l10n.t('automatic') : JSON.stringify(value);
   const written = plan.value === undefined ? 'removed from' : `set to ${JSON.stringify(plan.value)} in`;
   deps.output.info(`Baseline ${shown}: criCompat.baseline ${written} ${where}` +
     (plan.shadows ? `; for this file it overrides ${JSON.stringify(plan.shadows.value)} in ${describeLevel(plan.shadows.level, place)}.` : '.'));
   if (!workspace.isTrusted && plan.level !== 'user') {
     // Restricted mode: VS Code hides the workspace's and folders' values of the setting, so there is nothing to check.
-    void window.showWarningMessage(`${N}: this workspace is not trusted, so VS Code ignores the criCompat.baseline of ${where} until you trust it.`);
+    void window.showWarningMessage(l10n.t('{0}: this workspace is not trusted, so VS Code ignores the criCompat.baseline of {1} until you trust it.', N, where));
     return;
   }
   // What the document gets now: a level this command does not write (a language-specific value, a policy) may
@@ -264,9 +266,9 @@ async function writeBaseline(deps: CommandDeps, scope: Uri | undefined, value: s
   const effective = (workspace.getConfiguration('criCompat', scope ?? null).get<string>('baseline') ?? '').trim();
   if (effective !== value.trim()) {
     const after = effectiveBaseline(baselineValues(scope), place);
-    const by = after.value === effective && after.level ? describeLevel(after.level, place) : 'another setting (a language-specific one or a policy)';
+    const by = after.value === effective && after.level ? describeLevel(after.level, place) : l10n.t('another setting (a language-specific one or a policy)');
     deps.output.warn(`criCompat.baseline is still ${JSON.stringify(effective)} for ${scope?.toString() ?? 'this window'}, from ${by}.`);
-    void window.showWarningMessage(`${N}: the baseline ${shown} was saved in ${where}, but ${by} still sets criCompat.baseline to ${JSON.stringify(effective)} for this file. Change or remove it there.`);
+    void window.showWarningMessage(l10n.t('{0}: the baseline {1} was saved in {2}, but {3} still sets criCompat.baseline to {4} for this file. Change or remove it there.', N, shown, where, by, JSON.stringify(effective)));
   }
 }
 
@@ -279,7 +281,7 @@ async function explainRule(deps: CommandDeps, ruleId: string | undefined): Promi
   try {
     rules = await c.sendRequest<RulesResult>(RulesRequestMethod);
   } catch (e) {
-    failed(deps, 'Listing the rules', e);
+    failed(deps, 'Listing the rules', e, l10n.t('{0}: listing the rules failed. See the "{0}" output.', N));
     return;
   }
   let rule: RuleInfo | undefined = ruleId ? rules.find((r) => r.id === ruleId) : undefined;
@@ -288,7 +290,7 @@ async function explainRule(deps: CommandDeps, ruleId: string | undefined): Promi
       rules.map((r) => ({ label: r.id, description: `${r.category} · ${r.severity}`, detail: r.title, rule: r })),
       // Kept open when the focus moves, as Select Baseline's picker is: run from the palette while the report or the
       // rule panel is active, the webview takes the focus back just after the picker opens.
-      { title: 'CRI: Explain Rule', placeHolder: 'Pick a rule to read why it exists', matchOnDescription: true, matchOnDetail: true, ignoreFocusOut: true },
+      { title: l10n.t('CRI: Explain Rule'), placeHolder: l10n.t('Pick a rule to read why it exists'), matchOnDescription: true, matchOnDetail: true, ignoreFocusOut: true },
     );
     rule = pick?.rule;
   }
@@ -302,7 +304,7 @@ async function showHistory(deps: CommandDeps, history: HistoryDocuments): Promis
   if (!c) return;
   const editor = window.activeTextEditor;
   if (!editor || editor.document.languageId !== 'proto') {
-    void window.showInformationMessage(`${N}: put the cursor on a message, field, enum value or RPC in a .proto file.`);
+    void window.showInformationMessage(l10n.t('{0}: put the cursor on a message, field, enum value or RPC in a .proto file.', N));
     return;
   }
   const p = editor.selection.active;
@@ -312,7 +314,7 @@ async function showHistory(deps: CommandDeps, history: HistoryDocuments): Promis
       uri: editor.document.uri.toString(), position: { line: p.line, character: p.character },
     } satisfies HistoryParams);
   } catch (e) {
-    failed(deps, 'The history request', e);
+    failed(deps, 'The history request', e, l10n.t('{0}: the history request failed. See the "{0}" output.', N));
     return;
   }
   deps.output.info(`History of ${res.element ?? 'the API'}${res.ok ? '' : ' (not in the release history)'}.`);
@@ -339,8 +341,8 @@ async function revealPosition(deps: CommandDeps, uri: unknown, line: unknown, ch
   if (!mayReveal(target.toString(), open !== undefined)) {
     deps.output.warn(`criCompat.revealPosition: refused ${target.toString()}: only files and open documents are shown.`);
     void window.showErrorMessage(target.scheme === 'untitled'
-      ? `${N}: cannot show "${target.path}": it is no longer open.`
-      : `${N}: cannot show ${target.toString()}: the report's links open only files and open documents.`);
+      ? l10n.t('{0}: cannot show "{1}": it is no longer open.', N, target.path)
+      : l10n.t("{0}: cannot show {1}: the report's links open only files and open documents.", N, target.toString()));
     return;
   }
   let doc: TextDocument;
@@ -349,7 +351,7 @@ async function revealPosition(deps: CommandDeps, uri: unknown, line: unknown, ch
   } catch (e) {
     const name = target.scheme === 'file' ? target.fsPath : target.toString();
     deps.output.error(`criCompat.revealPosition: opening ${name} failed: ${errorText(e)}`);
-    void window.showErrorMessage(`${N}: cannot open ${name}: ${errorText(e)}`);
+    void window.showErrorMessage(l10n.t('{0}: cannot open {1}: {2}', N, name, errorText(e)));
     return;
   }
   const pos = doc.validatePosition(new Position(Math.max(0, line as number), Math.max(0, character as number)));

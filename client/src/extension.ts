@@ -3,7 +3,8 @@
 // comes from the server (custom requests in server/src/lsp/protocol.ts).
 
 import * as path from 'node:path';
-import { commands, window, workspace, type ExtensionContext, type LogOutputChannel } from 'vscode';
+import * as subprocessL10n from '@vscode/l10n';
+import { commands, l10n, window, workspace, type ExtensionContext, type LogOutputChannel } from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import {
   StatusNotificationMethod, TrustChangedNotificationMethod,
@@ -24,6 +25,9 @@ let output: LogOutputChannel | undefined;
 let statusBar: CriStatusBar | undefined;
 
 export async function activate(context: ExtensionContext): Promise<void> {
+  // render.ts and baselineSetting.ts run without VS Code (tests run them under plain node), so their texts go
+  // through @vscode/l10n: it gets the bundle VS Code loaded for the display language (none for English).
+  if (l10n.bundle) subprocessL10n.config({ contents: l10n.bundle });
   output = window.createOutputChannel(CLIENT_NAME, { log: true });
   context.subscriptions.push(output);
   const channel = output;
@@ -53,7 +57,7 @@ export async function activate(context: ExtensionContext): Promise<void> {
     await client.start();
   } catch (e) {
     channel.error(`The CRI language server did not start: ${e instanceof Error ? e.message : String(e)}`);
-    void window.showErrorMessage(`${CLIENT_NAME}: the language server did not start. See the "${CLIENT_NAME}" output for details.`);
+    void window.showErrorMessage(l10n.t('{0}: the language server did not start. See the "{0}" output for details.', CLIENT_NAME));
   }
 }
 
@@ -97,6 +101,6 @@ async function restartServer(): Promise<void> {
     output?.info('Language server restarted.');
   } catch (e) {
     output?.error(`Restarting the language server failed: ${e instanceof Error ? e.message : String(e)}`);
-    void window.showErrorMessage(`${CLIENT_NAME}: restarting the language server failed. See the "${CLIENT_NAME}" output.`);
+    void window.showErrorMessage(l10n.t('{0}: restarting the language server failed. See the "{0}" output.', CLIENT_NAME));
   }
 }

@@ -5,7 +5,11 @@
 // `---` rules, tables, **bold**, `code spans` and links. Everything is HTML-escaped on output; a link keeps
 // its href only for `https:` URLs and the report's `command:criCompat.revealPosition?…` URIs, else it is
 // plain text. No raw HTML passes through, whatever the markdown contains.
+//
+// The status bar's texts go through @vscode/l10n rather than vscode.l10n, which needs VS Code; extension.ts gives
+// it the bundle VS Code loaded for the display language.
 
+import * as l10n from '@vscode/l10n';
 import { REVEAL_POSITION_COMMAND, type StatusParams } from '../../server/src/lsp/protocol';
 
 /**
@@ -318,41 +322,43 @@ export function baselineName(tag: string, source: string | undefined): string {
 /** What the status bar item says for a document's last status (undefined: not validated yet). */
 export function statusView(s: StatusParams | undefined): StatusView {
   const N = PRODUCT_NAME;
-  if (!s) return { text: '$(shield) CRI …', tooltip: `${N}: checking…`, ariaLabel: `${N}: checking…` };
+  if (!s) return { text: '$(shield) CRI …', tooltip: l10n.t('{0}: checking…', N), ariaLabel: l10n.t('{0}: checking…', N) };
   if (!s.checked) {
     return {
       text: '$(shield) CRI –',
       // Also runtime.v1alpha2, which Kubernetes removed: the report says which case it is.
-      tooltip: `${N}: not compared with a release: only the CRI API is, a file of runtime.v1 (or another runtime.* package, to report the change of package) that declares RuntimeService or ImageService or is named api.proto. Syntax and binding checks run.\nClick for the report.`,
-      ariaLabel: `${N}: not compared with a release`,
+      tooltip: l10n.t('{0}: not compared with a release: only the CRI API is, a file of runtime.v1 (or another runtime.* package, to report the change of package) that declares RuntimeService or ImageService or is named api.proto. Syntax and binding checks run.\nClick for the report.', N),
+      ariaLabel: l10n.t('{0}: not compared with a release', N),
     };
   }
   if (!s.baselineTag) {
     if (s.resolving) {
       return {
-        text: '$(sync~spin) CRI finding baseline…',
-        tooltip: `${N}: looking for the release to compare with. Syntax and binding checks run meanwhile.`,
-        ariaLabel: `${N}: finding the baseline release…`,
+        text: `$(sync~spin) CRI ${l10n.t('finding baseline…')}`,
+        tooltip: l10n.t('{0}: looking for the release to compare with. Syntax and binding checks run meanwhile.', N),
+        ariaLabel: l10n.t('{0}: finding the baseline release…', N),
       };
     }
     return {
-      text: '$(shield) CRI no baseline',
-      tooltip: `${N}: no baseline release found, so only syntax and binding checks run.\nSet criCompat.baseline or run "CRI: Select Baseline…". The "${N}" output says what was tried.\nClick for the compatibility report.`,
-      ariaLabel: `${N}: no baseline release found, only syntax and binding checks run`,
+      text: `$(shield) CRI ${l10n.t('no baseline')}`,
+      tooltip: l10n.t('{0}: no baseline release found, so only syntax and binding checks run.\nSet criCompat.baseline or run "CRI: Select Baseline…". The "{0}" output says what was tried.\nClick for the compatibility report.', N),
+      ariaLabel: l10n.t('{0}: no baseline release found, only syntax and binding checks run', N),
     };
   }
   const lines = [
-    `${N}: compared with ${s.baselineTag}${s.kubernetes ? ` (Kubernetes ${s.kubernetes})` : ''}`,
-    `Source: ${s.source ?? 'unknown'}${s.origin ? ` — ${s.origin}` : ''}`,
-    `${s.breaking} breaking finding(s), ${s.findings} finding(s) in all`,
+    s.kubernetes ? l10n.t('{0}: compared with {1} (Kubernetes {2})', N, s.baselineTag, s.kubernetes) : l10n.t('{0}: compared with {1}', N, s.baselineTag),
+    // The source and origin are the server's words (`bundled`, `bundled release index`), as in the report.
+    s.origin ? l10n.t('Source: {0} — {1}', s.source ?? l10n.t('unknown'), s.origin) : l10n.t('Source: {0}', s.source ?? l10n.t('unknown')),
+    l10n.t('{0} breaking finding(s), {1} finding(s) in all', s.breaking, s.findings),
   ];
-  if (s.resolving) lines.push('Resolving the baseline again…');
-  lines.push('Click for the compatibility report.');
-  const breaking = s.breaking === 1 ? '1 breaking finding' : `${s.breaking} breaking findings`;
+  if (s.resolving) lines.push(l10n.t('Resolving the baseline again…'));
+  lines.push(l10n.t('Click for the compatibility report.'));
+  const breaking = s.breaking === 1 ? l10n.t('1 breaking finding') : l10n.t('{0} breaking findings', s.breaking);
   const name = baselineName(s.baselineTag, s.source);
+  const compared = s.source === 'path' ? l10n.t('{0}: compared with the file {1}, {2}', N, name, breaking) : l10n.t('{0}: compared with {1}, {2}', N, name, breaking);
   return {
-    text: `$(shield) CRI ${name} · ${s.breaking} breaking`,
+    text: `$(shield) CRI ${l10n.t('{0} · {1} breaking', name, s.breaking)}`,
     tooltip: lines.join('\n'),
-    ariaLabel: `${N}: compared with ${s.source === 'path' ? `the file ${name}` : name}, ${breaking}${s.resolving ? ', resolving the baseline again' : ''}`,
+    ariaLabel: s.resolving ? l10n.t('{0}, resolving the baseline again', compared) : compared,
   };
 }

@@ -3,7 +3,7 @@
 // webview (no scripts at all).
 
 import { randomBytes } from 'node:crypto';
-import { ViewColumn, window, type Disposable, type LogOutputChannel, type WebviewPanel } from 'vscode';
+import { l10n, ViewColumn, window, type Disposable, type LogOutputChannel, type WebviewPanel } from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import {
   REVEAL_POSITION_COMMAND, ReportRequestMethod,
@@ -39,19 +39,19 @@ export class ReportView implements Disposable {
   async markdown(uri: string): Promise<string | undefined> {
     const c = this.client();
     if (!c || !c.isRunning()) {
-      void window.showWarningMessage(`${N}: the language server is not running. Run "CRI: Restart Language Server".`);
+      void window.showWarningMessage(l10n.t('{0}: the language server is not running. Run "CRI: Restart Language Server".', N));
       return undefined;
     }
     try {
       const md = await c.sendRequest<ReportResult>(ReportRequestMethod, { uri } satisfies ReportParams);
       if (typeof md !== 'string') {
-        void window.showWarningMessage(`${N}: open the .proto file to see its report.`);
+        void window.showWarningMessage(l10n.t('{0}: open the .proto file to see its report.', N));
         return undefined;
       }
       return md;
     } catch (e) {
       this.output.error(`The compatibility report failed: ${e instanceof Error ? e.message : String(e)}`);
-      void window.showErrorMessage(`${N}: the report failed. See the "${N}" output.`);
+      void window.showErrorMessage(l10n.t('{0}: the report failed. See the "{0}" output.', N));
       return undefined;
     }
   }
@@ -59,7 +59,7 @@ export class ReportView implements Disposable {
   async show(uri: string): Promise<void> {
     const md = await this.markdown(uri);
     if (md === undefined) return;
-    const title = `CRI Report: ${baseName(uri)}`;
+    const title = l10n.t('CRI Report: {0}', baseName(uri));
     if (!this.panel) {
       this.panel = window.createWebviewPanel(REPORT_VIEW_TYPE, title, { viewColumn: ViewColumn.Beside, preserveFocus: true }, {
         // Only for the page's own script (SCROLL_SCRIPT, allowed by a fresh nonce in the CSP): it keeps the
@@ -117,7 +117,7 @@ export class ReportView implements Disposable {
   }
 
   showRule(rule: RuleInfo): void {
-    const title = `CRI Rule: ${rule.id}`;
+    const title = l10n.t('CRI Rule: {0}', rule.id);
     const md = [
       `# ${rule.id}`,
       '',

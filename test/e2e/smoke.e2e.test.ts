@@ -64,3 +64,48 @@ test('real editor opens a CRI api.proto as Protocol Buffers', { skip, timeout: 1
     if (existsSync(workspace)) rmSync(workspace, { recursive: true, force: true });
   }
 });
+
+// The manifest's texts are `%key%` references into package.nls.json (test/l10n.test.ts): in the editor they must
+// read as English, which needs package.nls.json in the .vsix.
+test('the settings UI and the command palette show the English texts of package.nls.json', { skip, timeout: 180_000 }, async (t) => {
+  const nls = JSON.parse(readFileSync(path.join(repoRoot(), 'package.nls.json'), 'utf8')) as Record<string, string>;
+  const workspace = mkdtempSync(path.join(os.tmpdir(), 'cri-compat-e2e-ws-'));
+  copyFileSync(corpusProto(TAG, PROTO_PATH), path.join(workspace, 'api.proto'));
+  let editor: Editor | undefined;
+  try {
+    editor = await startEditor({ workspace, trusted: true });
+    await editor.openFile('api.proto');
+    const page = editor.page;
+
+    await editor.runCommand('Preferences: Open Settings (UI)');
+    const settings = page.locator('.settings-editor');
+    await settings.waitFor({ state: 'visible' });
+    await page.keyboard.type('criCompat.validation.debounceMs');
+    const item = settings.locator('.setting-item-contents').filter({ hasText: 'Debounce Ms' }).first();
+    await item.waitFor({ state: 'visible' });
+    const text = await item.innerText();
+    t.diagnostic(`setting: ${JSON.stringify(text)}`);
+    assert.ok(text.includes(nls['criCompat.validation.debounceMs.markdownDescription']!.replace(/`/g, '')), text);
+    assert.doesNotMatch(text, /%[\w.]+%/);
+    // The table of contents names the extension's settings by the configuration title.
+    await settings.locator('.settings-toc-container').getByText(nls['configuration.title']!, { exact: true }).first().waitFor({ state: 'visible' });
+
+    // runCommand finds a palette row by its exact label: category and title, as package.nls.json has them (a
+    // command the palette offers beside the settings editor). Its picker's title is the client's l10n.t text.
+    const title = `${nls['commands.category']}: ${nls['criCompat.explainRule.title']}`;
+    assert.equal(title, 'CRI: Explain Rule…');
+    await editor.runCommand(title);
+    await page.locator('.quick-input-widget .quick-input-title', { hasText: 'CRI: Explain Rule' }).waitFor({ state: 'visible' });
+  } catch (e) {
+    if (editor) {
+      const shot = path.join(repoRoot(), '.e2e', 'screenshots', 'smoke-l10n-failure.png');
+      mkdirSync(path.dirname(shot), { recursive: true });
+      await editor.screenshot(shot).catch(() => undefined);
+      t.diagnostic(`screenshot: ${shot}`);
+    }
+    throw e;
+  } finally {
+    await editor?.close();
+    rmSync(workspace, { recursive: true, force: true });
+  }
+});
