@@ -211,6 +211,12 @@ describe('status bar accessible names and the report page (render.ts)', () => {
     }
   });
 
+  test('the tooltip counts findings in English: one finding, several findings', () => {
+    const s = { uri: 'file:///a.proto', checked: true, resolving: false, baselineTag: 'v0.36.3', source: 'bundled' };
+    assert.match(statusView({ ...s, breaking: 1, findings: 1 }).tooltip, /^1 breaking finding, 1 finding in all$/m);
+    assert.match(statusView({ ...s, breaking: 0, findings: 5 }).tooltip, /^0 breaking findings, 5 findings in all$/m);
+  });
+
   test('a file that is not compared: the tooltip says which files are (runtime.v1alpha2 is a CRI API file, only not compared)', () => {
     const v = statusView({ uri: 'file:///a.proto', baselineTag: null, breaking: 0, findings: 0, checked: false, resolving: false });
     assert.match(v.tooltip, /not compared with a release: only the CRI API is, a file of runtime\.v1 \(or another runtime\.\* package, to report the change of package\) that declares RuntimeService or ImageService or is named api\.proto\./);

@@ -345,15 +345,16 @@ export function statusView(s: StatusParams | undefined): StatusView {
       ariaLabel: l10n.t('{0}: no baseline release found, only syntax and binding checks run', N),
     };
   }
+  const breaking = s.breaking === 1 ? l10n.t('1 breaking finding') : l10n.t('{0} breaking findings', s.breaking);
+  const inAll = s.findings === 1 ? l10n.t('1 finding in all') : l10n.t('{0} findings in all', s.findings);
   const lines = [
     s.kubernetes ? l10n.t('{0}: compared with {1} (Kubernetes {2})', N, s.baselineTag, s.kubernetes) : l10n.t('{0}: compared with {1}', N, s.baselineTag),
     // The source and origin are the server's words (`bundled`, `bundled release index`), as in the report.
     s.origin ? l10n.t('Source: {0} — {1}', s.source ?? l10n.t('unknown'), s.origin) : l10n.t('Source: {0}', s.source ?? l10n.t('unknown')),
-    l10n.t('{0} breaking finding(s), {1} finding(s) in all', s.breaking, s.findings),
+    `${breaking}, ${inAll}`,
   ];
   if (s.resolving) lines.push(l10n.t('Resolving the baseline again…'));
   lines.push(l10n.t('Click for the compatibility report.'));
-  const breaking = s.breaking === 1 ? l10n.t('1 breaking finding') : l10n.t('{0} breaking findings', s.breaking);
   const name = baselineName(s.baselineTag, s.source);
   const compared = s.source === 'path' ? l10n.t('{0}: compared with the file {1}, {2}', N, name, breaking) : l10n.t('{0}: compared with {1}, {2}', N, name, breaking);
   return {
