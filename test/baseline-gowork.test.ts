@@ -4,7 +4,7 @@
 // api.proto is. Real releases of the corpus play the vendored copies.
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, mkdirSync, mkdtempSync, promises as fsp, realpathSync, rmSync, symlinkSync, writeFileSync, type PathLike } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, promises as fsp, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { V1_PATH } from '../server/src/baseline/corpus';
@@ -352,8 +352,8 @@ describe('one resolution', NEEDS_CORPUS, () => {
     const lstats = new Map<string, number>();
     const { open, lstat } = fsp;
     const count = (m: Map<string, number>, p: unknown) => m.set(String(p), (m.get(String(p)) ?? 0) + 1);
-    fsp.open = ((p: PathLike, ...rest: []) => (count(opens, p), open(p, ...rest))) as typeof fsp.open;
-    fsp.lstat = ((p: PathLike, ...rest: []) => (count(lstats, p), lstat(p, ...rest))) as typeof fsp.lstat;
+    fsp.open = (...a: Parameters<typeof open>) => (count(opens, a[0]), open(...a));
+    fsp.lstat = ((...a: Parameters<typeof lstat>) => (count(lstats, a[0]), lstat(...a))) as typeof lstat;
     try {
       return { result: await run(), opens, lstats };
     } finally {
