@@ -4,7 +4,7 @@
 // api.proto is. Real releases of the corpus play the vendored copies.
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, promises as fsp, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { V1_PATH } from '../server/src/baseline/corpus';
@@ -342,5 +342,60 @@ describe('in workspace mode, the module\'s own vendor/', NEEDS_CORPUS, () => {
     const opened = await resolveBaseline({ filePath: join(root, 'runtime', 'vendor', 'k8s.io', 'cri-api', V1_PATH), trusted: true, bundled: loadBundledHistory(), env: NO_CACHE });
     assert.equal(opened.baseline?.release, 'v0.35.0', opened.baseline?.origin);
     assert.match(opened.baseline.origin, /runtime\/vendor\/modules\.txt says this vendored file is v0\.35\.0/);
+  });
+});
+
+describe('one resolution', NEEDS_CORPUS, () => {
+  /** The paths `fs.promises.open` (every read of a Go file) and `lstat` (the walk's look for go.mod) are called on during `run`. */
+  async function counted<T>(run: () => Promise<T>): Promise<{ result: T; opens: Map<string, number>; lstats: Map<string, number> }> {
+    const opens = new Map<string, number>();
+    const lstats = new Map<string, number>();
+    const { open, lstat } = fsp;
+    const count = (m: Map<string, number>, p: unknown) => m.set(String(p), (m.get(String(p)) ?? 0) + 1);
+    fsp.open = (...a: Parameters<typeof open>) => (count(opens, a[0]), open(...a));
+    fsp.lstat = ((...a: Parameters<typeof lstat>) => (count(lstats, a[0]), lstat(...a))) as typeof lstat;
+    try {
+      return { result: await run(), opens, lstats };
+    } finally {
+      fsp.open = open;
+      fsp.lstat = lstat;
+    }
+  }
+
+  test('reads the go.work, each go.sum, go.work.sum and vendor/modules.txt once, and walks up for go.mod once', async () => {
+    // Workspace mode with everything Go reads for it: the go.work and its .sum, a `go work vendor` tree, the module's
+    // own go.sum and vendor/ (not read by Go then, but said to be passed over), and the go.sum of another module used.
+    const root = realpathSync(workspace('ws-once', 'use (\n\t./runtime\n\t./tools\n)', WORKSPACE_TXT('v0.37.0'), corpusText('v0.37.0-beta.0')));
+    write(join(root, 'go.work.sum'), 'k8s.io/cri-api v0.36.0 h1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n');
+    write(join(root, 'runtime', 'go.sum'), 'k8s.io/cri-api v0.37.0 h1:BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB=\n');
+    write(join(root, 'tools', 'go.sum'), 'k8s.io/cri-api v0.35.0 h1:CCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCC=\n');
+    write(join(root, 'runtime', 'vendor', 'modules.txt'), '# k8s.io/cri-api v0.36.0\n## explicit; go 1.24\nk8s.io/cri-api/pkg/apis/runtime/v1\n');
+    write(join(root, 'runtime', 'vendor', 'k8s.io', 'cri-api', V1_PATH), corpusText('v0.36.0'));
+    const file = join(root, 'runtime', 'api', 'api.proto');
+    write(file, corpusText('v0.36.3'));
+    // Every step that takes something from Go's files: the Go files listed for the poll, Go's copy of the file (in
+    // workspace mode and out of it), the module cache held to go.sum, vendor/, and the proxy held to go.sum.
+    const fetch = (async () => { throw new Error('offline'); }) as unknown as typeof globalThis.fetch;
+    const { result, opens, lstats } = await counted(() => resolveBaseline({ filePath: file, trusted: true, networkEnabled: true, fetch, goFiles: true, bundled: loadBundledHistory(), env: NO_CACHE }));
+    assert.equal(result.baseline?.tag, 'v0.37.0', result.baseline?.origin ?? result.message);
+    assert.equal(result.baseline.source, 'vendor');
+    assert.ok(result.goFiles?.has(join(root, 'tools', 'go.sum')), JSON.stringify([...result.goFiles?.keys() ?? []]));
+    const goFiles = ['go.work', 'go.work.sum', 'runtime/go.sum', 'tools/go.sum', 'vendor/modules.txt', `vendor/k8s.io/cri-api/${V1_PATH}`, 'runtime/vendor/modules.txt'];
+    const read = Object.fromEntries(goFiles.map((f) => [f, opens.get(join(root, f)) ?? 0]));
+    assert.deepEqual(read, Object.fromEntries(goFiles.map((f) => [f, 1])), 'times each Go file was read');
+    assert.equal(lstats.get(join(root, 'runtime', 'api', 'go.mod')), 1, 'times the walk looked for the go.mod of the file\'s directory');
+  });
+
+  test('sees a go.work changed since the one before: nothing is kept from one resolution to the next', async () => {
+    const root = workspace('ws-next', 'use ./runtime', WORKSPACE_TXT('v0.37.0'), corpusText('v0.37.0-beta.0'));
+    const file = join(root, 'runtime', 'api.proto');
+    write(file, corpusText('v0.36.3'));
+    const resolve = () => resolveBaseline({ filePath: file, trusted: true, goFiles: true, bundled: loadBundledHistory(), env: NO_CACHE });
+    const first = await resolve();
+    assert.equal(first.baseline?.source, 'vendor', first.baseline?.origin);
+    write(join(root, 'go.work'), 'go 1.24\n\nuse ./tools\n');
+    const second = await resolve();
+    assert.equal(second.baseline?.source, 'bundled', second.baseline?.origin);
+    assert.notEqual(second.goFiles?.get(join(root, 'go.work')), first.goFiles?.get(join(root, 'go.work')));
   });
 });

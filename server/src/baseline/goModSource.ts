@@ -375,6 +375,8 @@ interface ProjectDir {
   dir: string;
   /** Holds `go.mod`: the module root, where the walk ends. */
   moduleRoot: boolean;
+  /** `goFileStamp` of its go.mod, from the look that decided `moduleRoot` (`-`: none). */
+  goMod: string;
   /** The directory the walk started in (the edited file's). */
   start: boolean;
 }
@@ -451,8 +453,9 @@ async function projectDirs(fromDir: string): Promise<{ dirs: ProjectDir[]; end: 
     if (stop) return done(`stopped before ${stop}`);
     if (!workspace && await exists(join(dir, 'go.work'))) workspace = dir;
     if (end === undefined) {
-      const moduleRoot = await exists(join(dir, 'go.mod'));
-      dirs.push({ dir, moduleRoot, start: i === 0 });
+      const goMod = await goFileStamp(join(dir, 'go.mod'));
+      const moduleRoot = goMod !== '-';
+      dirs.push({ dir, moduleRoot, goMod, start: i === 0 });
       if (moduleRoot) end = `stopped at the module root ${dir}`;
     }
     if (end !== undefined && workspace) break;
@@ -490,6 +493,8 @@ interface GoWorkspace {
   uses: string[];
 }
 
+type ReadWithin = typeof readFileWithin;
+
 /**
  * Where Go finds a file's module's Go files: `own`, the module root (or the file's directory, for a file in no
  * module), whose vendor/ and go.sum are the module's; `workspace`, the go.work Go uses when it uses the module.
@@ -497,39 +502,85 @@ interface GoWorkspace {
  * then says so, as it refuses to run), none with `GOWORK=off`, else the one the walk found (`GOWORK` empty or
  * `auto`). A `$GOWORK` elsewhere is read as a walked one is: not from a shared directory or one of another user, and
  * not through a link out of its directory. `goWork` is the go.work read, whether or not it uses the module.
+ *
+ * One resolution works it out once and passes it to `goFilesOf`, `findGoSumHashes` and `findInVendor`, so that they
+ * agree on one go.work and read each Go file once between them (`read`); none is kept after it, so that the next
+ * resolution sees the Go files as they are then.
  */
-async function goLayout(fromDir: string, env: NodeJS.ProcessEnv): Promise<{ own: string[]; end: string; workspace?: GoWorkspace; refused?: string; goWork?: string }> {
+export interface GoLayout {
+  /** The directory it was worked out from (the edited file's). */
+  fromDir: string;
+  own: string[];
+  end: string;
+  workspace?: GoWorkspace;
+  refused?: string;
+  goWork?: string;
+  /**
+   * `goFileStamp` of the files it was decided from, taken when they were looked at (the go.mod of `own`) or before
+   * they were read (the go.work): `goFilesOf` lists these, so that a change after that shows to a poll as one.
+   */
+  seen: Map<string, string>;
+  /** `readFileWithin`, each file read once for this layout: its users share one content of it. */
+  read: ReadWithin;
+}
+
+/** `readFileWithin` that reads a file (within a root, up to a size) once, and then answers as it did. */
+function readOnce(): ReadWithin {
+  const reads = new Map<string, ReturnType<ReadWithin>>();
+  return (root, path, maxBytes) => {
+    const key = JSON.stringify([root, path, maxBytes]);
+    let r = reads.get(key);
+    if (!r) reads.set(key, (r = readFileWithin(root, path, maxBytes)));
+    return r;
+  };
+}
+
+/** The `GoLayout` of a file in `fromDir`, with `$GOWORK` from `env`. */
+export async function goLayout(fromDir: string, env: NodeJS.ProcessEnv): Promise<GoLayout> {
   const { dirs, end, workspace: walked } = await projectDirs(fromDir);
-  const own = dirs.filter((d) => d.moduleRoot || d.start).map((d) => d.dir);
+  const own = dirs.filter((d) => d.moduleRoot || d.start);
+  const layout: GoLayout = { fromDir, own: own.map((d) => d.dir), end, seen: new Map(own.map((d) => [join(d.dir, 'go.mod'), d.goMod])), read: readOnce() };
   const gowork = env.GOWORK ?? '';
-  if (gowork === 'off') return { own, end };
+  if (gowork === 'off') return layout;
   let file: string;
   if (gowork === '' || gowork === 'auto') {
-    if (!walked) return { own, end };
+    if (!walked) return layout;
     file = join(walked, 'go.work');
   } else if (!isAbsolute(gowork)) {
-    return { own, end, refused: `GOWORK=${gowork} is not an absolute path, which the go command refuses` };
+    return { ...layout, refused: `GOWORK=${gowork} is not an absolute path, which the go command refuses` };
   } else if (!gowork.endsWith('.work')) {
     // Go's modules reference: a GOWORK that is not an existing file ending in .work is an error. Read as a go.work,
     // its `.sum` and vendor/ would choose the baseline from files Go never takes for a workspace's.
-    return { own, end, refused: `GOWORK=${gowork} does not end in .work: Go takes only a .work file for the workspace (any other value is an error, says its modules reference)` };
+    return { ...layout, refused: `GOWORK=${gowork} does not end in .work: Go takes only a .work file for the workspace (any other value is an error, says its modules reference)` };
   } else {
     let real: string;
     try {
       real = await fsp.realpath(dirname(gowork));
     } catch {
-      return { own, end, refused: `GOWORK=${gowork}: ${dirname(gowork)} does not exist` };
+      return { ...layout, refused: `GOWORK=${gowork}: ${dirname(gowork)} does not exist` };
     }
     const stop = await notProjectDir(real, await sharedRoots());
-    if (stop) return { own, end, refused: `GOWORK=${gowork} not read: ${stop}` };
+    if (stop) return { ...layout, refused: `GOWORK=${gowork} not read: ${stop}` };
     file = join(real, basename(gowork));
   }
   const dir = dirname(file);
   const module = dirs.find((d) => d.moduleRoot)?.dir;
+  // Stamped before the read (`seen`): a change after the stamp shows to the poll, whether or not the read saw it.
+  layout.seen.set(file, await goFileStamp(file));
   const goWork = await readFileWithin(dir, file, 64 * 1024);
-  if (!('text' in goWork)) return { own, end, goWork: file, ...(gowork ? { refused: `GOWORK=${gowork}: ${goWork.reason}` } : {}) };
+  if (!('text' in goWork)) return { ...layout, goWork: file, ...(gowork ? { refused: `GOWORK=${gowork}: ${goWork.reason}` } : {}) };
   const uses = workspaceUses(goWork.text, dir);
-  return module === undefined || uses.includes(module) ? { own, end, goWork: file, workspace: { file, dir, uses } } : { own, end, goWork: file };
+  return module === undefined || uses.includes(module) ? { ...layout, goWork: file, workspace: { file, dir, uses } } : { ...layout, goWork: file };
+}
+
+/** The layout Go has with `GOWORK=off` (what `goLayout` gives then): the same module directories, no go.work. */
+export function withoutGoWork({ fromDir, own, end, seen, read }: GoLayout): GoLayout {
+  return { fromDir, own, end, seen, read };
+}
+
+/** `from` if it is a layout, else the layout of that directory. */
+async function layoutOf(from: string | GoLayout, env: NodeJS.ProcessEnv): Promise<GoLayout> {
+  return typeof from === 'string' ? goLayout(from, env) : from;
 }
 
 /**
@@ -538,8 +589,7 @@ async function goLayout(fromDir: string, env: NodeJS.ProcessEnv): Promise<{ own:
  * never the module's own, which is `ignored` then; else `vendor/` beside the nearest go.mod at or above `fromDir`, or
  * in `fromDir` itself.
  */
-async function vendorDirs(fromDir: string, env: NodeJS.ProcessEnv): Promise<{ dirs: { dir: string; workspace: boolean }[]; end: string; refused?: string; ignored?: { dirs: string[]; goWork: string } }> {
-  const { own, end, workspace, refused } = await goLayout(fromDir, env);
+function vendorDirs({ own, end, workspace, refused }: GoLayout): { dirs: { dir: string; workspace: boolean }[]; end: string; refused?: string; ignored?: { dirs: string[]; goWork: string } } {
   if (workspace) return { dirs: [{ dir: workspace.dir, workspace: true }], end, ignored: { dirs: own, goWork: workspace.file } };
   return { dirs: own.map((dir) => ({ dir, workspace: false })), end, ...(refused ? { refused } : {}) };
 }
@@ -548,11 +598,11 @@ async function vendorDirs(fromDir: string, env: NodeJS.ProcessEnv): Promise<{ di
  * The module's own vendor/ that Go does not read in workspace mode, when its modules.txt lists k8s.io/cri-api: said
  * where the baseline is described, since that copy is what one would expect to be read.
  */
-async function ignoredVendors(ignored: { dirs: string[]; goWork: string } | undefined, max: number): Promise<Skipped[]> {
+async function ignoredVendors(ignored: { dirs: string[]; goWork: string } | undefined, max: number, read: ReadWithin): Promise<Skipped[]> {
   const out: Skipped[] = [];
   for (const dir of ignored?.dirs ?? []) {
     const vendor = join(dir, 'vendor');
-    const mods = await readFileWithin(dir, join(vendor, 'modules.txt'), max);
+    const mods = await read(dir, join(vendor, 'modules.txt'), max);
     const v = 'text' in mods ? vendoredVersion(mods.text) : undefined;
     if (!v) continue;
     const why = `${vendor} (${CRI_API_MODULE} ${v.version || '(no version)'}) not read: ${ignored!.goWork} uses the module, and in workspace mode Go reads the workspace's vendor/ or the module cache, not the module's own`;
@@ -564,18 +614,20 @@ async function ignoredVendors(ignored: { dirs: string[]; goWork: string } | unde
 /**
  * `vendor/k8s.io/cri-api/…/api.proto` of the module the file belongs to (see `vendorDirs`) when its
  * `vendor/modules.txt` lists k8s.io/cri-api, with the version recorded there. Never from above the repository
- * root, nor from a shared directory.
+ * root, nor from a shared directory. `from` is the file's directory, or its layout (`goLayout`, with which
+ * `options.env` is not looked at).
  */
-export async function findInVendor(fromDir: string, options: GoModOptions = {}): Promise<GoModFound | GoModMiss> {
+export async function findInVendor(from: string | GoLayout, options: GoModOptions = {}): Promise<GoModFound | GoModMiss> {
   const max = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
-  const { dirs, end, refused, ignored } = await vendorDirs(fromDir, options.env ?? process.env);
+  const layout = await layoutOf(from, options.env ?? process.env);
+  const { dirs, end, refused, ignored } = vendorDirs(layout);
   if (refused) return { ok: false, reason: refused, goWorkRefused: true };
-  const notRead = await ignoredVendors(ignored, max);
+  const notRead = await ignoredVendors(ignored, max, layout.read);
   const also = notRead.length ? { skipped: notRead } : {};
   for (const { dir, workspace } of dirs) {
     // Read within the module, not within vendor/: a vendor/ that is a link out of the module is the link's target.
     const vendor = join(dir, 'vendor');
-    const mods = await readFileWithin(dir, join(vendor, 'modules.txt'), max);
+    const mods = await layout.read(dir, join(vendor, 'modules.txt'), max);
     if ('reason' in mods && mods.reason.includes('leading outside')) return { ok: false, reason: mods.reason };
     // Go takes a vendor/ beside go.work for the workspace's only when `go work vendor` made it.
     if (workspace && !('text' in mods && /^## workspace$/m.test(mods.text))) continue;
@@ -596,12 +648,12 @@ export async function findInVendor(fromDir: string, options: GoModOptions = {}):
         return { ok: false, reason: `${where} lists ${CRI_API_MODULE} ${version}${options.version ? `, not ${options.version}` : ', a pre-release'}`, ...also };
       }
       const file = join(vendor, 'k8s.io', 'cri-api', ...V1_PATH.split('/'));
-      const r = await readFileWithin(dir, file, max);
+      const r = await layout.read(dir, file, max);
       if (!('text' in r)) return { ok: false, reason: r.reason, skipped: [{ version, why: `vendored ${CRI_API_MODULE} ${version}: ${r.reason}` }, ...notRead] };
       return { ok: true, source: 'vendor', version, file, text: r.text, origin: `vendored ${CRI_API_MODULE} ${version} (${vendor})`, ...also };
     }
   }
-  const searched = ignored ? `the go work vendor tree of ${ignored.goWork}` : `the module of ${fromDir} (${end})`;
+  const searched = ignored ? `the go work vendor tree of ${ignored.goWork}` : `the module of ${layout.fromDir} (${end})`;
   return { ok: false, reason: [`no vendor/modules.txt listing ${CRI_API_MODULE} in ${searched}`, ...notRead.map((s) => s.why)].join('; '), ...also };
 }
 
@@ -615,18 +667,19 @@ const MAX_WORKSPACE_GO_SUMS = 64;
  * checks all; the same walk as `findInVendor`. Where two of those disagree on a version, the version maps to why
  * (naming both), as Go stops with a checksum mismatch then. A
  * used module's go.sum is read only below the go.work's directory and under the walk's rules: not in a shared
- * directory or one of another user, not through a link out of that directory.
+ * directory or one of another user, not through a link out of that directory. `from` as for `findInVendor`: with a
+ * layout, `env` is not looked at.
  */
-export async function findGoSumHashes(fromDir: string, env: NodeJS.ProcessEnv = process.env, maxBytes = DEFAULT_MAX_FILE_BYTES): Promise<{ file?: string; hashes: GoSumHashes }> {
-  const { own, workspace } = await goLayout(fromDir, env);
+export async function findGoSumHashes(from: string | GoLayout, env: NodeJS.ProcessEnv = process.env, maxBytes = DEFAULT_MAX_FILE_BYTES): Promise<{ file?: string; hashes: GoSumHashes }> {
+  const { own, workspace, read } = await layoutOf(from, env);
   const found: { file?: string; hashes: GoSumHashes } = { hashes: new Map() };
   /** The file each version's hash was first read from, for the message when another disagrees. */
-  const from = new Map<string, string>();
+  const firstIn = new Map<string, string>();
   // Go checks a download against the go.sum it writes first (the module's; go.work.sum in workspace mode), up to the
   // first h1: line, which must match: a version listed there is decided by it, whatever the other files say. Only
   // for a version it lacks are the workspace's module go.sum files checked, every line of each (modfetch
   // haveModSumLocked): two lines for one version there stop it whichever the download matches.
-  const work = workspace && await readFileWithin(workspace.dir, `${workspace.file}.sum`, maxBytes);
+  const work = workspace && await read(workspace.dir, `${workspace.file}.sum`, maxBytes);
   const decided = work && 'text' in work ? parseGoSum(work.text) : undefined;
   const add = (text: string, file: string, firstWins: boolean) => {
     for (const [version, [h1, other]] of parseGoSum(text)) {
@@ -636,15 +689,15 @@ export async function findGoSumHashes(fromDir: string, env: NodeJS.ProcessEnv = 
         if (typeof had !== 'object') found.hashes.set(version, { conflict: `${file} records both ${h1} and ${other} for ${CRI_API_MODULE} ${version}: Go reports a checksum mismatch whichever the download matches` });
       } else if (had === undefined) {
         found.hashes.set(version, h1);
-        from.set(version, file);
+        firstIn.set(version, file);
       } else if (typeof had === 'string' && had !== h1) {
-        found.hashes.set(version, { conflict: `${from.get(version)} records ${had} for ${CRI_API_MODULE} ${version} and ${file} ${h1}: Go reports a checksum mismatch whichever the download matches` });
+        found.hashes.set(version, { conflict: `${firstIn.get(version)} records ${had} for ${CRI_API_MODULE} ${version} and ${file} ${h1}: Go reports a checksum mismatch whichever the download matches` });
       }
     }
   };
   for (const dir of own) {
     const file = join(dir, 'go.sum');
-    const r = await readFileWithin(dir, file, maxBytes);
+    const r = await read(dir, file, maxBytes);
     if (!('text' in r)) continue;
     found.file = file;
     add(r.text, file, !workspace);
@@ -652,7 +705,9 @@ export async function findGoSumHashes(fromDir: string, env: NodeJS.ProcessEnv = 
   }
   if (!workspace) return found;
   for (const file of await workspaceGoSums(workspace)) {
-    const r = await readFileWithin(workspace.dir, file, maxBytes);
+    // The module's own, read above: adding it again changes nothing.
+    if (file === found.file) continue;
+    const r = await read(workspace.dir, file, maxBytes);
     if ('text' in r) add(r.text, file, false);
   }
   for (const [version, [h1]] of decided ?? []) found.hashes.set(version, h1);
@@ -685,16 +740,16 @@ export async function goFileStamp(path: string): Promise<string> {
  * read, and in workspace mode its `.sum`, the `go work vendor` tree's modules.txt and the go.sum `findGoSumHashes`
  * reads; each followed by its directory (which one it is, see `goFileStamp`): an editor reports nothing of a module's
  * folder deleted or moved in, and a file in it that was missing stays so. For an editor, to resolve again when one
- * changes; taken before resolution reads them, so that a change while it runs shows as one. Reads the go.work as
- * resolution does, and only the metadata of the others.
+ * changes; taken before resolution reads them, so that a change while it runs shows as one: those the layout was
+ * decided from as it saw them (`GoLayout.seen`), the others now, before the layout reads them. Reads only metadata.
  */
-export async function goFilesOf(fromDir: string, env: NodeJS.ProcessEnv = process.env): Promise<Map<string, string>> {
-  const { own, workspace, goWork } = await goLayout(fromDir, env);
+export async function goFilesOf(layout: GoLayout): Promise<Map<string, string>> {
+  const { own, workspace, goWork, seen } = layout;
   const files = own.flatMap((d) => [join(d, 'go.mod'), join(d, 'go.sum'), join(d, 'vendor', 'modules.txt')]);
   if (goWork) files.push(goWork);
   if (workspace) files.push(`${workspace.file}.sum`, join(workspace.dir, 'vendor', 'modules.txt'), ...(await workspaceGoSums(workspace)));
   const unique = [...new Set(files.flatMap((f) => [f, dirname(f)]))];
-  return new Map(await Promise.all(unique.map(async (f) => [f, await goFileStamp(f)] as const)));
+  return new Map(await Promise.all(unique.map(async (f) => [f, seen.get(f) ?? await goFileStamp(f)] as const)));
 }
 
 /** The module's zip hashes by version: every distinct `h1:` one, in the file's order (see `findGoSumHashes`). */

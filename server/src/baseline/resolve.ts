@@ -13,7 +13,7 @@ import { findGitBaseline, readGitRevision, sameFileText, type AtTag, type GitMis
 import { compareTags, minorOf, newestTag, parseAnyTag, parseCriApiTag, parseGoTag, parseKubernetesTag, parsePseudoVersion, parseReleaseLine, releaseOfGoTag } from '../policy/versions';
 import { bundledPackagesWithTag, modelEncoding } from './historyIndex';
 import { V1_PATH } from './corpus';
-import { CRI_API_MODULE, DEFAULT_MAX_FILE_BYTES, findGoSumHashes, findInModuleCache, findInVendor, goFilesOf, moduleCacheRoot, readFileWithin, withGoEnvFile, type Skipped } from './goModSource';
+import { CRI_API_MODULE, DEFAULT_MAX_FILE_BYTES, findGoSumHashes, findInModuleCache, findInVendor, goFilesOf, goLayout, moduleCacheRoot, readFileWithin, withGoEnvFile, withoutGoWork, type GoLayout, type Skipped } from './goModSource';
 import { fetchFromProxy, type ProxyOptions } from './proxySource';
 import type { GoSumHashes } from './moduleZip';
 import type { GitExecOptions, ProcessLauncher } from './safeExec';
@@ -211,9 +211,16 @@ export function notInBundled(tag: string, bundled: BundledIndex | undefined): st
 
 export async function resolveBaseline(opts: ResolveOptions): Promise<ResolveResult> {
   try {
+    // Read synchronously: a small file, and every CLI run that resolves a baseline would otherwise load fs.promises
+    // (test/cli-startup.test.ts).
+    const env = withGoEnvFile(opts.env ?? process.env, opts.homeDir ?? homedir());
+    // Worked out when first needed (only a trusted resolution of a file reads the workspace's Go files), then shared
+    // by every step of this resolution; the next one works it out again, and so sees the Go files changed since.
+    let layout: Promise<GoLayout> | undefined;
+    const goLayoutOnce = () => (layout ??= goLayout(dirname(opts.filePath!), env));
     // Before resolution reads them, so that a change while it runs differs from what is listed. Untrusted, none is read.
-    const goFiles = opts.goFiles && opts.trusted && opts.filePath ? await goFilesOf(dirname(opts.filePath), opts.env ?? process.env) : undefined;
-    const result = await resolveInner(opts);
+    const goFiles = opts.goFiles && opts.trusted && opts.filePath ? await goFilesOf(await goLayoutOnce()) : undefined;
+    const result = await resolveInner(opts, env, goLayoutOnce);
     return goFiles ? { ...result, goFiles } : result;
   } catch (err) {
     if (opts.signal?.aborted) throw opts.signal.reason ?? err;
@@ -221,16 +228,14 @@ export async function resolveBaseline(opts: ResolveOptions): Promise<ResolveResu
   }
 }
 
-async function resolveInner(opts: ResolveOptions): Promise<ResolveResult> {
+/** `env` with the user's go env file (`withGoEnvFile`); `layout`, the file's (`goLayout`), the same for every call. */
+async function resolveInner(opts: ResolveOptions, env: NodeJS.ProcessEnv, layout: () => Promise<GoLayout>): Promise<ResolveResult> {
   const tried: ResolveAttempt[] = [];
   const note = (source: string, outcome: string) => tried.push({ source, outcome });
   const progress = (m: string) => opts.onProgress?.(m);
   const checkAbort = () => opts.signal?.throwIfAborted();
   const includePrereleases = opts.includePrereleases ?? false;
   const homeDir = opts.homeDir ?? homedir();
-  // Read synchronously: a small file, and every CLI run that resolves a baseline would otherwise load fs.promises
-  // (test/cli-startup.test.ts).
-  const env = withGoEnvFile(opts.env ?? process.env, homeDir);
   const gitOptions = {
     ...opts.git,
     includePrereleases,
@@ -248,13 +253,13 @@ async function resolveInner(opts: ResolveOptions): Promise<ResolveResult> {
     ...(opts.cacheDir ? { cacheDir: opts.cacheDir } : {}),
     ...(opts.signal ? { signal: opts.signal } : {}),
     ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
-    goSum: opts.filePath ? (await findGoSumHashes(dirname(opts.filePath), env)).hashes : new Map(),
+    goSum: opts.filePath ? (await findGoSumHashes(await layout())).hashes : new Map(),
     ...extra,
   });
   // The project's go.sum holds module cache zips to their recorded hashes, in a trusted workspace only: go.sum is
   // the workspace's content, and could otherwise steer the baseline to an older release by failing the newest.
   const moduleCacheGoSum = async (): Promise<{ goSum?: GoSumHashes }> =>
-    opts.trusted && opts.filePath ? { goSum: (await findGoSumHashes(dirname(opts.filePath), env)).hashes } : {};
+    opts.trusted && opts.filePath ? { goSum: (await findGoSumHashes(await layout())).hashes } : {};
   const bundledNewest = opts.bundled ? newestTag(opts.bundled.releases.map((r) => r.tag), includePrereleases) : undefined;
   const bundledHas = (tag: string) => !!opts.bundled?.releases.some((r) => r.tag === tag);
   const bundledCandidate = (tag: string, source: BaselineSource, origin: string): Candidate => ({
@@ -314,7 +319,7 @@ async function resolveInner(opts: ResolveOptions): Promise<ResolveResult> {
       // The workspace's own vendor/ (trusted only, as for the automatic baseline): with -mod=vendor and no module
       // cache, the release it vendors is nowhere else on disk.
       if (!found.length && opts.trusted && opts.filePath) {
-        const vd = await findInVendor(dirname(opts.filePath), { version, env });
+        const vd = await findInVendor(await layout(), { version });
         if (vd.ok) found.push(textCandidate('setting', version, asSet(vd.origin), vd.text, vd.file));
         else note('setting', vd.reason);
       }
@@ -462,7 +467,7 @@ async function resolveInner(opts: ResolveOptions): Promise<ResolveResult> {
   // release, every later addition would be reported deleted; so, as a clone's file at its tag: with the release
   // before it while it is that release's file, with that release once edited.
   if (!currentTag && opts.filePath && opts.bundled) {
-    const own = await goCopyRelease(opts.filePath, opts.bundled, opts.trusted, env, homeDir, includePrereleases);
+    const own = await goCopyRelease(opts.filePath, opts.bundled, opts.trusted, env, homeDir, includePrereleases, layout);
     if (own?.commit) {
       // A commit (a pseudo-version) is no release's file, edited or not: compared with the release it follows. Go
       // gives `v0.0.0-…` to a commit no release tag precedes: what was released by its date is what it can break,
@@ -549,7 +554,7 @@ async function resolveInner(opts: ResolveOptions): Promise<ResolveResult> {
   // the user's, outside any workspace.
   if (!opts.trusted) note('vendor', 'skipped: the workspace is not trusted, so its vendor/ tree is not read');
   else if (opts.filePath) {
-    const vd = await findInVendor(dirname(opts.filePath), { includePrereleases, env });
+    const vd = await findInVendor(await layout(), { includePrereleases });
     if (vd.ok) {
       for (const s of vd.skipped ?? []) note('vendor', `passed over: ${s.why}`);
       consider('vendor', vd.version, vd.origin, vd.text, vd.file);
@@ -614,7 +619,7 @@ function nothingFound(tried: ResolveAttempt[], opts: ResolveOptions): string {
  * (`vendor/k8s.io/cri-api/…/api.proto` beside the go.mod whose `vendor/modules.txt` lists that version; the
  * workspace's own content, so in a trusted workspace only), or the file in the Go module cache, which is the user's.
  */
-async function goCopyRelease(filePath: string, bundled: BundledIndex, trusted: boolean, env: NodeJS.ProcessEnv, homeDir: string, includePrereleases: boolean):
+async function goCopyRelease(filePath: string, bundled: BundledIndex, trusted: boolean, env: NodeJS.ProcessEnv, homeDir: string, includePrereleases: boolean, layout: () => Promise<GoLayout>):
   Promise<{ version?: string; says: string; source: BaselineSource; commit?: string; untagged?: { date: string } } | undefined> {
   const real = await fsp.realpath(filePath).catch(() => undefined);
   if (!real) return undefined;
@@ -639,8 +644,9 @@ async function goCopyRelease(filePath: string, bundled: BundledIndex, trusted: b
   if (!trusted) return undefined;
   // A module's own vendored file is the release its modules.txt names also in workspace mode, where Go reads
   // another vendor/ (GOWORK=off: the module's).
-  for (const e of [env, { ...env, GOWORK: 'off' }]) {
-    const vd = await findInVendor(dirname(filePath), { includePrereleases: true, commits: true, env: e });
+  const inWorkspace = await layout();
+  for (const l of [inWorkspace, withoutGoWork(inWorkspace)]) {
+    const vd = await findInVendor(l, { includePrereleases: true, commits: true });
     const vendored = vd.ok && real === vd.file ? placed(vd.version) : undefined;
     if (!vd.ok || !vendored) continue;
     // vd.file is vendor/k8s.io/cri-api/pkg/apis/runtime/v1/api.proto.
