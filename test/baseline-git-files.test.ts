@@ -4,7 +4,7 @@
 import { after, before, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, realpathSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { headState, movingRef, refState } from '../server/src/baseline/gitSource';
@@ -54,6 +54,34 @@ test('HEAD and the branch it names are not read through a link: what the link le
       writeFileSync(target, rel === 'HEAD' ? 'ref: refs/heads/else\n' : `${v36}\n`);
       assert.equal(headState(root), before, `${rel}: the file outside the clone was read`);
     });
+  }
+});
+
+test('a HEAD that is a link to its branch (core.preferSymlinkRefs) is read by its text: the branch is followed, a link out of the git directory is not', { ...NEEDS_CORPUS, ...POSIX }, () => {
+  git(root, '-c', 'core.preferSymlinkRefs=true', 'checkout', '-q', '-b', 'linked-head');
+  const head = path.join(root, '.git', 'HEAD');
+  try {
+    assert.ok(lstatSync(head).isSymbolicLink(), 'git wrote HEAD as a link');
+    const files = movingRef(root, 'HEAD');
+    assert.ok(files);
+    const before = [headState(root), refState(files)];
+    git(root, 'commit', '-q', '--allow-empty', '-m', 'moves the branch HEAD links to');
+    const after = [headState(root), refState(files)];
+    assert.notEqual(after[0], before[0], 'a commit on the branch HEAD links to moves HEAD');
+    assert.notEqual(after[1], before[1], 'the setting HEAD watches the branch HEAD links to');
+
+    // A link whose text leaves the git directory names no ref: the file it leads to is not read.
+    const target = path.join(outside, 'linked-head-target');
+    writeFileSync(target, `${git(root, 'rev-parse', 'v0.35.0^{commit}')}\n`);
+    rmSync(head);
+    symlinkSync(`refs/heads/${path.relative(path.join(root, '.git', 'refs', 'heads'), target)}`, head);
+    const escaped = headState(root);
+    writeFileSync(target, `${git(root, 'rev-parse', 'v0.36.0^{commit}')}\n`);
+    assert.equal(headState(root), escaped, 'the file outside the clone was read');
+  } finally {
+    rmSync(head, { force: true });
+    writeFileSync(head, 'ref: refs/heads/main\n');
+    git(root, 'branch', '-D', 'linked-head');
   }
 });
 

@@ -1,7 +1,7 @@
 // The baseline from a git clone of kubernetes/cri-api or kubernetes/kubernetes that holds the edited file:
 // the release HEAD stands on (see findGitBaseline), read straight from the object database.
 
-import { existsSync, lstatSync, realpathSync, type Stats } from 'node:fs';
+import { existsSync, lstatSync, readlinkSync, realpathSync, type Stats } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
 import { V1_PATH } from './corpus';
 import { DEFAULT_MAX_FILE_BYTES, readFileWithin } from './goModSource';
@@ -103,12 +103,30 @@ function reftableLists(dirs: readonly string[]): string[] {
  */
 export function headState(root: string): string {
   const { gitDir, commonDir } = gitDirs(root);
-  const head = readSmall(join(gitDir, 'HEAD'));
-  const ref = /^ref: (refs\/\S+)/.exec(head)?.[1];
-  // Only a ref inside the git directory is read.
-  const branch = ref && !ref.split('/').includes('..') ? readSmall(join(commonDir, ref)) : '';
+  const head = join(gitDir, 'HEAD');
+  const ref = symrefOf(head);
+  const branch = ref ? readSmall(join(commonDir, ref)) : '';
   const files = [join(commonDir, 'packed-refs'), join(commonDir, 'refs', 'tags'), ...reftableLists([gitDir, commonDir])];
-  return [head, branch, ...files.map(stamp)].join('\0');
+  return [readSmall(head), ref ?? '', branch, ...files.map(stamp)].join('\0');
+}
+
+/**
+ * The ref a symbolic ref names: `ref: refs/…` in a regular file, or the text of a link, which is how git writes
+ * HEAD with `core.preferSymlinkRefs` (`HEAD -> refs/heads/main`) and reads it back (by the link's text when that is
+ * a ref name, as here). The link is never followed, only its text read: a ref name has no `..`, so what the caller
+ * reads for it is in the git directory. A link to anything else (an absolute path, `..`) names no ref.
+ */
+function symrefOf(file: string, st = lstatOf(file)): string | undefined {
+  let target: string | undefined;
+  if (st?.isSymbolicLink()) {
+    try {
+      // git writes the ref name, far less than 4 KiB.
+      if (st.size <= 4096) target = readlinkSync(file);
+    } catch {
+      target = undefined;
+    }
+  } else target = /^ref: (\S+)/.exec(readSmall(file))?.[1];
+  return target?.startsWith('refs/') && REF_NAME.test(target) ? target : undefined;
 }
 
 /**
@@ -160,9 +178,8 @@ export function movingRef(root: string, name: string): string[] | undefined {
     const isLoose = !!loose && (loose.isFile() || loose.isSymbolicLink());
     if (!isLoose && !isPacked(ref)) continue;
     if (ref.startsWith('refs/tags/')) return undefined;
-    // A link is not followed: only a regular file is read.
-    const target = loose?.isFile() ? /^ref: (refs\/\S+)/.exec(readSmall(file))?.[1] : undefined;
-    if (target && REF_NAME.test(target)) files.push(fileOf(target));
+    const target = symrefOf(file, loose);
+    if (target) files.push(fileOf(target));
     return files;
   }
   return ABBREVIATED_ID.test(name) ? undefined : [...files, ...reftableLists(refs.map(dirOf))];
