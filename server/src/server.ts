@@ -750,14 +750,16 @@ function scheduleImportPoll(): void {
 }
 
 async function pollImports(): Promise<void> {
-  // A checkout that leaves the open file as it was sends no change, but may change its baseline.
-  if (baselines.headsMoved()) revalidateAll();
-  const polled = polledImports();
-  const goFiles = trusted ? polledGoFiles() : [];
-  // Nothing to watch: the next analysis that finds something starts the poll again.
-  if ((!polled.size && !baselines.watchesGit && !goFiles.length) || !trusted || lifecycle !== 'running') return;
   importPollRunning = true;
+  let again = false;
   try {
+    // A checkout that leaves the open file as it was sends no change, but may change its baseline.
+    if (await baselines.headsMoved()) revalidateAll();
+    const polled = polledImports();
+    const goFiles = trusted ? polledGoFiles() : [];
+    // Nothing to watch: the next analysis that finds something starts the poll again.
+    if ((!polled.size && !baselines.watchesGit && !goFiles.length) || !trusted || lifecycle !== 'running') return;
+    again = true;
     const goNow = new Map(await Promise.all(goFiles.map(async (f) => [f, await goFileStamp(f)] as const)));
     if (baselines.goFilesNow(goNow)) revalidateAll();
     const paths = [...polled.keys()];
@@ -772,7 +774,7 @@ async function pollImports(): Promise<void> {
     log('checking imports for changes failed', e);
   } finally {
     importPollRunning = false;
-    scheduleImportPoll();
+    if (again) scheduleImportPoll();
   }
 }
 

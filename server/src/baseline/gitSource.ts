@@ -149,8 +149,8 @@ const PER_WORKTREE = /^(?:[^/]+$|refs\/(?:bisect|worktree|rewritten)\/)/;
  * `refs/remotes/<name>/HEAD`, each a loose file or a line of packed-refs), up to the one it resolves to (one before
  * it that is created would win), and the ref that one names when it is symbolic (`origin` as `refs/remotes/origin/HEAD`).
  * A name no ref has yet (a branch a fetch will bring) gets every one of those files: creating one resolves it; and
- * the reftable lists, where a ref of a reftable clone is (a tag too: not telling it apart, the caller resolves again,
- * to the same commit, whenever a ref of such a clone changes).
+ * the reftable lists, where a ref of a reftable clone is (a tag too: not telling it apart, the caller asks git for
+ * the commit the name gives whenever a ref of such a clone changes, and resolves again only when it is another).
  * Undefined for what does not move: a tag (the first match is under `refs/tags/`), an object id, also an
  * abbreviated one that no ref has, and a revision that is no ref name (`main~1`). Read without running git: at most
  * the matched ref file and packed-refs, once, when that ref is packed; the caller then compares `refState` of the files.
@@ -626,7 +626,7 @@ async function findInRepo(repo: GitRepo, options: GitSourceOptions): Promise<Git
  * The file at a revision the user named (a tag, branch, commit or other ref) in the clone holding the
  * edited file. A `v0.N.M` name is looked up as the layout's tag (`v1.N.M` in kubernetes/kubernetes).
  */
-export async function readGitRevision(filePath: string, rev: string, options: GitExecOptions = {}): Promise<(GitBlob & { ok: true; repo: GitRepo; origin: string }) | GitMiss> {
+export async function readGitRevision(filePath: string, rev: string, options: GitExecOptions = {}): Promise<(GitBlob & { ok: true; repo: GitRepo; commit: string; origin: string }) | GitMiss> {
   const repo = detectRepo(filePath);
   if (!repo) return { ok: false, reason: 'the edited file is not api.proto in a kubernetes/cri-api or kubernetes/kubernetes clone' };
   if (!rev || rev.startsWith('-') || /[\0-\x1f\x7f]/.test(rev)) return { ok: false, reason: `"${rev}" is not a valid git revision` };
@@ -634,9 +634,8 @@ export async function readGitRevision(filePath: string, rev: string, options: Gi
   try {
     const notRoot = await confirmRoot(repo, options);
     if (notRoot) return { ok: false, reason: notRoot };
-    const r = await runGit(repo.root, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${name}^{commit}`], options);
-    if (r.code !== 0) return { ok: false, reason: `"${name}" is not a commit, tag or branch in ${repo.root}` };
-    const oid = r.stdout.toString('utf8').trim();
+    const oid = await commitOf(repo.root, name, options);
+    if (!oid) return { ok: false, reason: `"${name}" is not a commit, tag or branch in ${repo.root}` };
     const batch = new CatFileBatch(repo.root, blobOptions(options));
     try {
       const text = await readBlob(batch, oid, repo.path, name);
@@ -646,6 +645,7 @@ export async function readGitRevision(filePath: string, rev: string, options: Gi
         ok: true,
         repo,
         gitTag: name,
+        commit: oid,
         ...(goTag ? { goTag } : {}),
         text,
         origin: `git ${name} (${oid.slice(0, 12)}) in ${repo.root}`,
@@ -657,4 +657,10 @@ export async function readGitRevision(filePath: string, rev: string, options: Gi
     if (err instanceof GitError && err.kind === 'aborted') throw err;
     return { ok: false, reason: describe(err) };
   }
+}
+
+/** The commit a revision names in the work tree at `root` (`git rev-parse`); undefined when it names none. */
+export async function commitOf(root: string, rev: string, options: GitExecOptions = {}): Promise<string | undefined> {
+  const r = await runGit(root, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${rev}^{commit}`], options);
+  return r.code === 0 ? r.stdout.toString('utf8').trim() || undefined : undefined;
 }
