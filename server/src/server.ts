@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import {
   createConnection, DidChangeConfigurationNotification, DidChangeWatchedFilesNotification, ErrorCodes, LSPErrorCodes, MessageType, ProposedFeatures,
   ResponseError, ShowMessageNotification,
-  TextDocuments, TextDocumentSyncKind,
+  TextDocuments, TextDocumentSyncKind, WatchKind,
   type CancellationToken, type ClientCapabilities, type InitializeParams, type InitializeResult, type Location,
   type SymbolInformation, type WorkspaceFolder,
 } from 'vscode-languageserver/node';
@@ -357,7 +357,12 @@ connection.onInitialized(() => {
   if (hasWatchedFilesRegistration) {
     // The Go files baseline resolution reads: a change resolves it again. It reads them in a trusted workspace only,
     // so their events are ignored in an untrusted one (trust may come later: they are watched all the same).
-    void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.proto' }, { globPattern: `**/${CONFIG_FILE}` }, ...GO_MODULE_FILES.map((globPattern) => ({ globPattern }))] })
+    // Any deletion, for the folders: VS Code reports a folder deleted as one event, for the folder, and only to a
+    // watcher whose glob matches the folder's own path (`**/*.proto` does not); an untrusted workspace polls nothing,
+    // so nothing else tells it that the imports in a deleted folder are gone. Deletions only: a folder created or
+    // moved in would need every file created in the workspace reported.
+    const watchers = [{ globPattern: '**/*.proto' }, { globPattern: `**/${CONFIG_FILE}` }, ...GO_MODULE_FILES.map((globPattern) => ({ globPattern })), { globPattern: '**/*', kind: WatchKind.Delete }];
+    void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers })
       .catch((e) => log('registering the .proto file watcher failed', e));
   }
   if (hasWorkspaceFolderChanges) {
