@@ -205,14 +205,15 @@ export class BaselineManager {
    * any resolution was forgotten.
    */
   async headsMoved(): Promise<boolean> {
-    const pinned: { e: Entry; now: { state: string; ref?: string } }[] = [];
+    const changed: { e: Entry; now: { state: string; ref?: string } }[] = [];
     const moved = new Set<string>();
     for (const e of this.entries.values()) {
       const now = this.headChange(e);
-      if (now && e.head!.pin) pinned.push({ e, now });
+      if (now && e.head!.pin) changed.push({ e, now });
       else if (now) moved.add(e.folderKey);
     }
     for (const folderKey of moved) this.forgetFolder(folderKey);
+    const pinned = changed.filter(({ e }) => this.entries.get(e.key) === e);
     const commits = await Promise.all(pinned.map(({ e }) => commitOf(e.head!.root, e.head!.pin!.rev).catch(() => undefined)));
     let forgotten = moved.size > 0;
     pinned.forEach(({ e, now }, k) => {
