@@ -654,9 +654,9 @@ let importPollRunning = false;
 
 // The client watches the Go files of the workspace folders (GO_MODULE_FILES), not those outside them that a
 // resolution read (ResolveResult.goFiles: the go.work `$GOWORK` names or one above the folder, its .sum, the go.sum
-// of a module it uses), nor a folder deleted, renamed or created that matches none of its globs (VS Code sends no
-// event for `rm -r runtime` that holds runtime/go.mod; checked in code-server 1.100.3, and microsoft/vscode#109754
-// says so): the same poll lstat's every Go file and folder a resolution listed, at most MAX_POLLED_GO_FILES of them,
+// of a module it uses), nor a folder created or moved in that matches none of its globs (VS Code reports a folder as
+// one event, for the folder, to a watcher whose glob matches its path; checked in code-server 1.100.3, and
+// microsoft/vscode#109754 says so: deletions are watched for any path, for that, but creations are not): the same poll lstat's every Go file and folder a resolution listed, at most MAX_POLLED_GO_FILES of them,
 // those outside the workspace folders first, each compared with what the resolution saw, and resolves the baselines
 // again when one changed, as a file event of the folders would.
 

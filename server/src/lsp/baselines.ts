@@ -283,7 +283,8 @@ export class BaselineManager {
    * Forgets the resolutions that read a Go file below one of these paths: a folder deleted, renamed or created (a
    * module's, or the one holding its go.work) is one event for the folder, none for the files in it. A folder above
    * no Go file a resolution read re-resolves nothing; a running one is looked at when it finishes. VS Code sends such
-   * an event only for a folder whose name matches a watched glob (vendor/); the poll stamps the others (goFilesRead).
+   * an event to a watcher whose glob matches the folder: the server watches deletions of any path, creations only of
+   * vendor/; the poll stamps the others (goFilesRead).
    * True if there were any.
    */
   goFoldersChanged(paths: ReadonlySet<string>): boolean {
