@@ -363,7 +363,7 @@ connection.onInitialized(() => {
     // moved in would need every file created in the workspace reported.
     const watchers = [{ globPattern: '**/*.proto' }, { globPattern: `**/${CONFIG_FILE}` }, ...GO_MODULE_FILES.map((globPattern) => ({ globPattern })), { globPattern: '**/*', kind: WatchKind.Delete }];
     void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers })
-      .catch((e) => log('registering the .proto file watcher failed', e));
+      .catch((e) => log('registering the file watchers failed', e));
   }
   if (hasWorkspaceFolderChanges) {
     connection.workspace.onDidChangeWorkspaceFolders((e) => {
@@ -656,9 +656,10 @@ let importPollRunning = false;
 // resolution read (ResolveResult.goFiles: the go.work `$GOWORK` names or one above the folder, its .sum, the go.sum
 // of a module it uses), nor a folder created or moved in that matches none of its globs (VS Code reports a folder as
 // one event, for the folder, to a watcher whose glob matches its path; checked in code-server 1.100.3, and
-// microsoft/vscode#109754 says so: deletions are watched for any path, for that, but creations are not): the same poll lstat's every Go file and folder a resolution listed, at most MAX_POLLED_GO_FILES of them,
-// those outside the workspace folders first, each compared with what the resolution saw, and resolves the baselines
-// again when one changed, as a file event of the folders would.
+// microsoft/vscode#109754 says so: deletions are watched for any path, for that, but creations are not): the same
+// poll lstat's every Go file and folder a resolution listed, at most MAX_POLLED_GO_FILES of them, those outside the
+// workspace folders first, each compared with what the resolution saw, and resolves the baselines again when one
+// changed, as a file event of the folders would.
 
 /** At most this many Go files and folders are polled; the rest are seen again when a resolution runs. */
 const MAX_POLLED_GO_FILES = 256;
