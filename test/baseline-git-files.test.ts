@@ -4,11 +4,16 @@
 import { after, before, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, realpathSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { V1_PATH } from '../server/src/baseline/corpus';
 import { headState, movingRef, refState } from '../server/src/baseline/gitSource';
-import { NEEDS_CORPUS } from './corpusText';
+import { loadBundledHistory } from '../server/src/baseline/historyIndex';
+import { resolveBaseline } from '../server/src/baseline/resolve';
+import { BaselineManager, type BaselineRequest } from '../server/src/lsp/baselines';
+import { testHost } from './baselineHost';
+import { NEEDS_CORPUS, corpusText } from './corpusText';
 import { cloneOfReleases, git } from './gitClone';
 
 /** How often the FIFO test's writer opens the FIFO (ms): a read that waits for one returns only then. */
@@ -54,6 +59,34 @@ test('HEAD and the branch it names are not read through a link: what the link le
       writeFileSync(target, rel === 'HEAD' ? 'ref: refs/heads/else\n' : `${v36}\n`);
       assert.equal(headState(root), before, `${rel}: the file outside the clone was read`);
     });
+  }
+});
+
+test('a HEAD that is a link to its branch (core.preferSymlinkRefs) is read by its text: the branch is followed, a link out of the git directory is not', { ...NEEDS_CORPUS, ...POSIX }, () => {
+  git(root, '-c', 'core.preferSymlinkRefs=true', 'checkout', '-q', '-b', 'linked-head');
+  const head = path.join(root, '.git', 'HEAD');
+  try {
+    assert.ok(lstatSync(head).isSymbolicLink(), 'git wrote HEAD as a link');
+    const files = movingRef(root, 'HEAD');
+    assert.ok(files);
+    const before = [headState(root), refState(files)];
+    git(root, 'commit', '-q', '--allow-empty', '-m', 'moves the branch HEAD links to');
+    const after = [headState(root), refState(files)];
+    assert.notEqual(after[0], before[0], 'a commit on the branch HEAD links to moves HEAD');
+    assert.notEqual(after[1], before[1], 'the setting HEAD watches the branch HEAD links to');
+
+    // A link whose text leaves the git directory names no ref: the file it leads to is not read.
+    const target = path.join(outside, 'linked-head-target');
+    writeFileSync(target, `${git(root, 'rev-parse', 'v0.35.0^{commit}')}\n`);
+    rmSync(head);
+    symlinkSync(`refs/heads/${path.relative(path.join(root, '.git', 'refs', 'heads'), target)}`, head);
+    const escaped = headState(root);
+    writeFileSync(target, `${git(root, 'rev-parse', 'v0.36.0^{commit}')}\n`);
+    assert.equal(headState(root), escaped, 'the file outside the clone was read');
+  } finally {
+    rmSync(head, { force: true });
+    writeFileSync(head, 'ref: refs/heads/main\n');
+    git(root, 'branch', '-D', 'linked-head');
   }
 });
 
@@ -111,9 +144,9 @@ test('the state of a moving ref still follows its branch', NEEDS_CORPUS, () => {
  * hand, as the git these tests run may be older: the stub HEAD and `refs/heads` that keep older git away, and the
  * table stack of the main worktree and of one linked worktree. The tables' bytes do not matter: they are not read.
  */
-function reftableClone(): { main: string; linked: string; rewrite: (gitDir: string) => void } {
-  const main = path.join(outside, 'reftable');
-  const linked = path.join(outside, 'reftable-linked');
+function reftableClone(name = 'reftable'): { main: string; linked: string; rewrite: (gitDir: string) => void } {
+  const main = path.join(outside, name);
+  const linked = path.join(outside, `${name}-linked`);
   const gitDir = path.join(main, '.git');
   const own = path.join(gitDir, 'worktrees', 'linked');
   let n = 0;
@@ -158,4 +191,22 @@ test('a reftable clone: a checkout, a commit or a fetch rewrites the table list,
   assert.deepEqual(states().map((s, i) => s !== before[i]), [true, true, true, true]);
   // Not an abbreviated object id, even there.
   assert.equal(movingRef(main, 'deadbeef'), undefined);
+});
+
+test('a reftable clone: a release set as the baseline, found in the bundled index, is not resolved again when a ref changes', NEEDS_CORPUS, async () => {
+  const { main, rewrite } = reftableClone('reftable-release');
+  const file = path.join(main, ...V1_PATH.split('/'));
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, corpusText('v0.36.0'));
+  let done: () => void = () => {};
+  const manager = new BaselineManager(testHost({ trusted: true, bundled: loadBundledHistory(), resolved: () => done(), resolve: resolveBaseline }));
+  const request: BaselineRequest = { folderKey: main, filePath: file, baseDir: main, explicit: 'v0.35.0', includePrereleases: false, networkEnabled: false };
+  const finished = new Promise<void>((r) => (done = r));
+  manager.get(request);
+  await finished;
+  assert.equal(manager.get(request).baseline?.tag, 'v0.35.0');
+  // A commit, a checkout or a fetch: the table list is rewritten, and HEAD or any tag may have moved with it.
+  rewrite(path.join(main, '.git'));
+  assert.equal(await manager.headsMoved(), false);
+  assert.equal(manager.get(request).resolving, false);
 });

@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { movingRef, refState } from '../server/src/baseline/gitSource';
+import { loadBundledHistory } from '../server/src/baseline/historyIndex';
 import { resolveBaseline } from '../server/src/baseline/resolve';
 import { BaselineManager, type BaselineRequest } from '../server/src/lsp/baselines';
 import { testHost } from './baselineHost';
@@ -126,7 +127,7 @@ test('the manager resolves a branch setting again when the branch moves, not whe
     assert.equal((await resolved(manager, root))?.source, 'setting');
     assert.equal((await resolved(manager, withFile))?.source, 'path');
     git(root, 'update-ref', 'refs/heads/line', 'v0.36.0^{commit}');
-    assert.equal(manager.headsMoved(), true);
+    assert.equal(await manager.headsMoved(), true);
     // Forgotten: only the resolution that read the branch.
     assert.equal(manager.get(request(root)).resolving, true);
     assert.equal(manager.get(request(withFile)).resolving, false);
@@ -139,7 +140,7 @@ test('the manager resolves a branch setting again when the branch moves, not whe
     await pending;
     assert.equal(manager.get(later(root)).baseline, undefined);
     git(root, 'update-ref', 'refs/heads/later', 'v0.35.0^{commit}');
-    assert.equal(manager.headsMoved(), true);
+    assert.equal(await manager.headsMoved(), true);
     const fetched = new Promise<void>((r) => waiting.push(r));
     manager.get(later(root));
     await fetched;
@@ -150,11 +151,55 @@ test('the manager resolves a branch setting again when the branch moves, not whe
     const untrusted = managerFor(false);
     assert.equal(await resolved(untrusted, root), undefined);
     git(root, 'update-ref', 'refs/heads/line', 'v0.35.0^{commit}');
-    assert.equal(untrusted.headsMoved(), false);
+    assert.equal(await untrusted.headsMoved(), false);
     assert.equal(untrusted.watchesGit, false);
   } finally {
     rmSync(withFile, { recursive: true, force: true });
     git(root, 'branch', '-D', 'line');
     git(root, 'update-ref', '-d', 'refs/heads/later');
+  }
+});
+
+test('a setting is resolved again only when what it names can have changed: a tag read from git when it names another commit, a release of the bundled index never', NEEDS_CORPUS, async () => {
+  git(root, 'checkout', '-q', 'main');
+  git(root, 'tag', 'pinned', 'v0.35.0');
+  let runs = 0;
+  const waiting: (() => void)[] = [];
+  const manager = new BaselineManager(testHost({
+    trusted: true,
+    bundled: loadBundledHistory(),
+    resolved: () => waiting.shift()?.(),
+    resolve: (o) => (runs++, resolveBaseline(o)),
+  }));
+  const request = (explicit: string): BaselineRequest => ({ folderKey: root, filePath: file, baseDir: root, explicit, includePrereleases: false, networkEnabled: false });
+  const resolved = async (explicit: string) => {
+    const done = new Promise<void>((r) => waiting.push(r));
+    manager.get(request(explicit));
+    await done;
+    return manager.get(request(explicit)).baseline;
+  };
+  try {
+    assert.match((await resolved('pinned'))?.origin ?? '', /^git pinned /);
+    assert.equal((await resolved('v0.35.0'))?.origin, 'the bundled release index (as set)');
+    assert.equal(runs, 2);
+
+    // HEAD's branch moves and a tag is added (in a reftable clone, any ref update rewrites the table list git
+    // reads HEAD and every tag from): neither setting names another commit.
+    git(root, 'commit', '-q', '--allow-empty', '-m', 'moves main');
+    git(root, 'tag', 'another');
+    assert.equal(await manager.headsMoved(), false);
+    assert.equal(manager.get(request('pinned')).resolving, false);
+    assert.equal(manager.get(request('v0.35.0')).resolving, false);
+    assert.equal(runs, 2);
+
+    // The tag is moved (`git tag -f`, a forced fetch): only the setting read from git is resolved again.
+    git(root, 'tag', '-f', 'pinned', 'v0.36.0');
+    assert.equal(await manager.headsMoved(), true);
+    assert.equal(manager.get(request('pinned')).resolving, true);
+    assert.equal(manager.get(request('v0.35.0')).resolving, false);
+    manager.invalidate();
+  } finally {
+    git(root, 'reset', '-q', '--hard', 'v0.36.0');
+    git(root, 'tag', '-d', 'pinned', 'another');
   }
 });

@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, mkdtempSync, realpathSync, renameSync, rmSync, s
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { DidChangeWatchedFilesNotification, FileChangeType, type PublishDiagnosticsParams } from 'vscode-languageserver-protocol/node';
+import { DidChangeWatchedFilesNotification, FileChangeType, WatchKind, type DidChangeWatchedFilesRegistrationOptions, type FileSystemWatcher, type PublishDiagnosticsParams } from 'vscode-languageserver-protocol/node';
 import { FsImportResolver } from '../server/src/lsp/importResolver';
 import { analyze } from '../server/src/service';
 import { BUILD_HELP, LspEditor, SERVER, range } from './lspHarness';
@@ -20,6 +20,26 @@ const codes = (p: PublishDiagnosticsParams): string[] => p.diagnostics.map((d) =
 const IMPORTER = 'syntax = "proto3";\npackage user;\nimport "inc.proto";\nmessage U { inc.Thing t = 1; inc.Later l = 2; }\n';
 const INC = 'syntax = "proto3";\npackage inc;\nmessage Thing {}\n';
 const INC_WITH_LATER = 'syntax = "proto3";\npackage inc;\nmessage Thing {}\nmessage Later {}\n';
+
+/** The watchers the server registered (`workspace/didChangeWatchedFiles`). */
+function watchers(editor: LspEditor): FileSystemWatcher[] {
+  return editor.registrations.filter((r) => r.method === DidChangeWatchedFilesNotification.method)
+    .flatMap((r) => (r.registerOptions as DidChangeWatchedFilesRegistrationOptions).watchers);
+}
+
+/**
+ * Whether a client such as VS Code reports this change of `p` to the server: one of its watchers has that kind of
+ * change (all three when it names none) and a glob that matches the path, with `**` for any folders and `*` for
+ * part of a name, the only wildcards the server's globs use.
+ */
+function forwards(editor: LspEditor, p: string, type: FileChangeType): boolean {
+  const kind = type === FileChangeType.Created ? WatchKind.Create : type === FileChangeType.Changed ? WatchKind.Change : WatchKind.Delete;
+  return watchers(editor).some((w) => {
+    if (typeof w.globPattern !== 'string' || ((w.kind ?? 7) & kind) === 0) return false;
+    const glob = w.globPattern.split('**/').map((part) => part.split('*').map((t) => t.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('[^/]*')).join('(?:.*/)?');
+    return new RegExp(`^(?:.*/)?${glob}$`).test(p.split(path.sep).join('/'));
+  });
+}
 
 describe('imports no file event reports', { skip: !existsSync(SERVER) ? BUILD_HELP : false, timeout: 60_000 }, () => {
   let tmp: string;
@@ -137,7 +157,9 @@ describe('imports no file event reports', { skip: !existsSync(SERVER) ? BUILD_HE
     await editor.open(uri, 'syntax = "proto3";\npackage main;\nimport "lib/dep.proto";\nimport "later/x.proto";\nmessage M { dep.D d = 1; x.X x = 2; }\n');
     assert.deepEqual(codes(await editor.diagnostics(uri, (d) => d.version === 1)), ['unresolved-import@3:7', 'unresolved-type@4:25']);
 
-    // Deleted: VS Code reports the folder, not the files in it.
+    // Deleted: VS Code reports the folder, not the files in it, and only to a watcher whose glob matches the folder.
+    // Untrusted, nothing else would tell the server: it polls nothing there.
+    assert.ok(forwards(editor, lib, FileChangeType.Deleted), `no watcher the server registered reports ${lib} deleted: ${JSON.stringify(watchers(editor))}`);
     let mark = editor.mark();
     rmSync(lib, { recursive: true });
     await editor.conn.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: pathToFileURL(lib).href, type: FileChangeType.Deleted }] });

@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import {
   createConnection, DidChangeConfigurationNotification, DidChangeWatchedFilesNotification, ErrorCodes, LSPErrorCodes, MessageType, ProposedFeatures,
   ResponseError, ShowMessageNotification,
-  TextDocuments, TextDocumentSyncKind,
+  TextDocuments, TextDocumentSyncKind, WatchKind,
   type CancellationToken, type ClientCapabilities, type InitializeParams, type InitializeResult, type Location,
   type SymbolInformation, type WorkspaceFolder,
 } from 'vscode-languageserver/node';
@@ -357,8 +357,13 @@ connection.onInitialized(() => {
   if (hasWatchedFilesRegistration) {
     // The Go files baseline resolution reads: a change resolves it again. It reads them in a trusted workspace only,
     // so their events are ignored in an untrusted one (trust may come later: they are watched all the same).
-    void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.proto' }, { globPattern: `**/${CONFIG_FILE}` }, ...GO_MODULE_FILES.map((globPattern) => ({ globPattern }))] })
-      .catch((e) => log('registering the .proto file watcher failed', e));
+    // Any deletion, for the folders: VS Code reports a folder deleted as one event, for the folder, and only to a
+    // watcher whose glob matches the folder's own path (`**/*.proto` does not); an untrusted workspace polls nothing,
+    // so nothing else tells it that the imports in a deleted folder are gone. Deletions only: a folder created or
+    // moved in would need every file created in the workspace reported.
+    const watchers = [{ globPattern: '**/*.proto' }, { globPattern: `**/${CONFIG_FILE}` }, ...GO_MODULE_FILES.map((globPattern) => ({ globPattern })), { globPattern: '**/*', kind: WatchKind.Delete }];
+    void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers })
+      .catch((e) => log('registering the file watchers failed', e));
   }
   if (hasWorkspaceFolderChanges) {
     connection.workspace.onDidChangeWorkspaceFolders((e) => {
@@ -649,11 +654,12 @@ let importPollRunning = false;
 
 // The client watches the Go files of the workspace folders (GO_MODULE_FILES), not those outside them that a
 // resolution read (ResolveResult.goFiles: the go.work `$GOWORK` names or one above the folder, its .sum, the go.sum
-// of a module it uses), nor a folder deleted, renamed or created that matches none of its globs (VS Code sends no
-// event for `rm -r runtime` that holds runtime/go.mod; checked in code-server 1.100.3, and microsoft/vscode#109754
-// says so): the same poll lstat's every Go file and folder a resolution listed, at most MAX_POLLED_GO_FILES of them,
-// those outside the workspace folders first, each compared with what the resolution saw, and resolves the baselines
-// again when one changed, as a file event of the folders would.
+// of a module it uses), nor a folder created or moved in that matches none of its globs (VS Code reports a folder as
+// one event, for the folder, to a watcher whose glob matches its path; checked in code-server 1.100.3, and
+// microsoft/vscode#109754 says so: deletions are watched for any path, for that, but creations are not): the same
+// poll lstat's every Go file and folder a resolution listed, at most MAX_POLLED_GO_FILES of them, those outside the
+// workspace folders first, each compared with what the resolution saw, and resolves the baselines again when one
+// changed, as a file event of the folders would.
 
 /** At most this many Go files and folders are polled; the rest are seen again when a resolution runs. */
 const MAX_POLLED_GO_FILES = 256;
@@ -750,14 +756,16 @@ function scheduleImportPoll(): void {
 }
 
 async function pollImports(): Promise<void> {
-  // A checkout that leaves the open file as it was sends no change, but may change its baseline.
-  if (baselines.headsMoved()) revalidateAll();
-  const polled = polledImports();
-  const goFiles = trusted ? polledGoFiles() : [];
-  // Nothing to watch: the next analysis that finds something starts the poll again.
-  if ((!polled.size && !baselines.watchesGit && !goFiles.length) || !trusted || lifecycle !== 'running') return;
   importPollRunning = true;
+  let again = false;
   try {
+    // A checkout that leaves the open file as it was sends no change, but may change its baseline.
+    if (await baselines.headsMoved()) revalidateAll();
+    const polled = polledImports();
+    const goFiles = trusted ? polledGoFiles() : [];
+    // Nothing to watch: the next analysis that finds something starts the poll again.
+    if ((!polled.size && !baselines.watchesGit && !goFiles.length) || !trusted || lifecycle !== 'running') return;
+    again = true;
     const goNow = new Map(await Promise.all(goFiles.map(async (f) => [f, await goFileStamp(f)] as const)));
     if (baselines.goFilesNow(goNow)) revalidateAll();
     const paths = [...polled.keys()];
@@ -772,7 +780,7 @@ async function pollImports(): Promise<void> {
     log('checking imports for changes failed', e);
   } finally {
     importPollRunning = false;
-    scheduleImportPoll();
+    if (again) scheduleImportPoll();
   }
 }
 

@@ -1,7 +1,7 @@
 // The baseline from a git clone of kubernetes/cri-api or kubernetes/kubernetes that holds the edited file:
 // the release HEAD stands on (see findGitBaseline), read straight from the object database.
 
-import { existsSync, lstatSync, realpathSync, type Stats } from 'node:fs';
+import { existsSync, lstatSync, readlinkSync, realpathSync, type Stats } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
 import { V1_PATH } from './corpus';
 import { DEFAULT_MAX_FILE_BYTES, readFileWithin } from './goModSource';
@@ -103,12 +103,30 @@ function reftableLists(dirs: readonly string[]): string[] {
  */
 export function headState(root: string): string {
   const { gitDir, commonDir } = gitDirs(root);
-  const head = readSmall(join(gitDir, 'HEAD'));
-  const ref = /^ref: (refs\/\S+)/.exec(head)?.[1];
-  // Only a ref inside the git directory is read.
-  const branch = ref && !ref.split('/').includes('..') ? readSmall(join(commonDir, ref)) : '';
+  const head = join(gitDir, 'HEAD');
+  const ref = symrefOf(head);
+  const branch = ref ? readSmall(join(commonDir, ref)) : '';
   const files = [join(commonDir, 'packed-refs'), join(commonDir, 'refs', 'tags'), ...reftableLists([gitDir, commonDir])];
-  return [head, branch, ...files.map(stamp)].join('\0');
+  return [readSmall(head), ref ?? '', branch, ...files.map(stamp)].join('\0');
+}
+
+/**
+ * The ref a symbolic ref names: `ref: refs/…` in a regular file, or the text of a link, which is how git writes
+ * HEAD with `core.preferSymlinkRefs` (`HEAD -> refs/heads/main`) and reads it back (by the link's text when that is
+ * a ref name, as here). The link is never followed, only its text read: a ref name has no `..`, so what the caller
+ * reads for it is in the git directory. A link to anything else (an absolute path, `..`) names no ref.
+ */
+function symrefOf(file: string, st = lstatOf(file)): string | undefined {
+  let target: string | undefined;
+  if (st?.isSymbolicLink()) {
+    try {
+      // git writes the ref name, far less than 4 KiB.
+      if (st.size <= 4096) target = readlinkSync(file);
+    } catch {
+      target = undefined;
+    }
+  } else target = /^ref: (\S+)/.exec(readSmall(file))?.[1];
+  return target?.startsWith('refs/') && REF_NAME.test(target) ? target : undefined;
 }
 
 /**
@@ -131,8 +149,8 @@ const PER_WORKTREE = /^(?:[^/]+$|refs\/(?:bisect|worktree|rewritten)\/)/;
  * `refs/remotes/<name>/HEAD`, each a loose file or a line of packed-refs), up to the one it resolves to (one before
  * it that is created would win), and the ref that one names when it is symbolic (`origin` as `refs/remotes/origin/HEAD`).
  * A name no ref has yet (a branch a fetch will bring) gets every one of those files: creating one resolves it; and
- * the reftable lists, where a ref of a reftable clone is (a tag too: not telling it apart, the caller resolves again,
- * to the same commit, whenever a ref of such a clone changes).
+ * the reftable lists, where a ref of a reftable clone is (a tag too: not telling it apart, the caller asks git for
+ * the commit the name gives whenever a ref of such a clone changes, and resolves again only when it is another).
  * Undefined for what does not move: a tag (the first match is under `refs/tags/`), an object id, also an
  * abbreviated one that no ref has, and a revision that is no ref name (`main~1`). Read without running git: at most
  * the matched ref file and packed-refs, once, when that ref is packed; the caller then compares `refState` of the files.
@@ -160,9 +178,8 @@ export function movingRef(root: string, name: string): string[] | undefined {
     const isLoose = !!loose && (loose.isFile() || loose.isSymbolicLink());
     if (!isLoose && !isPacked(ref)) continue;
     if (ref.startsWith('refs/tags/')) return undefined;
-    // A link is not followed: only a regular file is read.
-    const target = loose?.isFile() ? /^ref: (refs\/\S+)/.exec(readSmall(file))?.[1] : undefined;
-    if (target && REF_NAME.test(target)) files.push(fileOf(target));
+    const target = symrefOf(file, loose);
+    if (target) files.push(fileOf(target));
     return files;
   }
   return ABBREVIATED_ID.test(name) ? undefined : [...files, ...reftableLists(refs.map(dirOf))];
@@ -609,7 +626,7 @@ async function findInRepo(repo: GitRepo, options: GitSourceOptions): Promise<Git
  * The file at a revision the user named (a tag, branch, commit or other ref) in the clone holding the
  * edited file. A `v0.N.M` name is looked up as the layout's tag (`v1.N.M` in kubernetes/kubernetes).
  */
-export async function readGitRevision(filePath: string, rev: string, options: GitExecOptions = {}): Promise<(GitBlob & { ok: true; repo: GitRepo; origin: string }) | GitMiss> {
+export async function readGitRevision(filePath: string, rev: string, options: GitExecOptions = {}): Promise<(GitBlob & { ok: true; repo: GitRepo; commit: string; origin: string }) | GitMiss> {
   const repo = detectRepo(filePath);
   if (!repo) return { ok: false, reason: 'the edited file is not api.proto in a kubernetes/cri-api or kubernetes/kubernetes clone' };
   if (!rev || rev.startsWith('-') || /[\0-\x1f\x7f]/.test(rev)) return { ok: false, reason: `"${rev}" is not a valid git revision` };
@@ -617,9 +634,8 @@ export async function readGitRevision(filePath: string, rev: string, options: Gi
   try {
     const notRoot = await confirmRoot(repo, options);
     if (notRoot) return { ok: false, reason: notRoot };
-    const r = await runGit(repo.root, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${name}^{commit}`], options);
-    if (r.code !== 0) return { ok: false, reason: `"${name}" is not a commit, tag or branch in ${repo.root}` };
-    const oid = r.stdout.toString('utf8').trim();
+    const oid = await commitOf(repo.root, name, options);
+    if (!oid) return { ok: false, reason: `"${name}" is not a commit, tag or branch in ${repo.root}` };
     const batch = new CatFileBatch(repo.root, blobOptions(options));
     try {
       const text = await readBlob(batch, oid, repo.path, name);
@@ -629,6 +645,7 @@ export async function readGitRevision(filePath: string, rev: string, options: Gi
         ok: true,
         repo,
         gitTag: name,
+        commit: oid,
         ...(goTag ? { goTag } : {}),
         text,
         origin: `git ${name} (${oid.slice(0, 12)}) in ${repo.root}`,
@@ -640,4 +657,10 @@ export async function readGitRevision(filePath: string, rev: string, options: Gi
     if (err instanceof GitError && err.kind === 'aborted') throw err;
     return { ok: false, reason: describe(err) };
   }
+}
+
+/** The commit a revision names in the work tree at `root` (`git rev-parse`); undefined when it names none. */
+export async function commitOf(root: string, rev: string, options: GitExecOptions = {}): Promise<string | undefined> {
+  const r = await runGit(root, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${rev}^{commit}`], options);
+  return r.code === 0 ? r.stdout.toString('utf8').trim() || undefined : undefined;
 }

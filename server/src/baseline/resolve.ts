@@ -40,6 +40,11 @@ export interface ResolveResult {
    * be fetched, while the file is open, and an editor that keeps the baseline watches it (`movingRef`).
    */
   gitRef?: string;
+  /**
+   * The setting's baseline was read from git: the revision git was asked for and the commit it named. Only another
+   * commit there changes the baseline, which an editor asks git before resolving again.
+   */
+  gitCommit?: { rev: string; commit: string };
   /** With `goFiles` asked for (a trusted resolution of a file): the Go files it depends on, with their metadata (`goFilesOf`). */
   goFiles?: Map<string, string>;
 }
@@ -295,6 +300,7 @@ async function resolveInner(opts: ResolveOptions, env: NodeJS.ProcessEnv, layout
   if (explicit) {
     const found: Candidate[] = [];
     let gitRef: string | undefined;
+    let gitCommit: ResolveResult['gitCommit'];
     // `kubernetes-1.N.M` is the same cri-api commit as `v0.N.M`: every source is asked for the Go tag.
     const tag = parseCriApiTag(explicit)?.goTag;
     // Said where the baseline is described, so that the Go tag shown is recognisably the one asked for.
@@ -339,8 +345,10 @@ async function resolveInner(opts: ResolveOptions, env: NodeJS.ProcessEnv, layout
         const g = await readGitRevision(opts.filePath, pseudo?.commit ?? tag ?? explicit, gitOptions);
         // Also when git has no such ref yet: a fetch may bring the branch.
         gitRef = settingRevision(explicit);
-        if (g.ok) found.push(textCandidate('setting', g.goTag ?? explicit, pseudo ? `${g.origin}, the commit of ${explicit}` : asSet(g.origin), g.text, `git:${g.gitTag}`));
-        else note('setting', tag ? g.reason : pseudo ? `its commit ${pseudo.commit}, in git: ${g.reason}` : `"${explicit}" is not a file; in git: ${g.reason}`);
+        if (g.ok) {
+          found.push(textCandidate('setting', g.goTag ?? explicit, pseudo ? `${g.origin}, the commit of ${explicit}` : asSet(g.origin), g.text, `git:${g.gitTag}`));
+          gitCommit = { rev: g.gitTag, commit: g.commit };
+        } else note('setting', tag ? g.reason : pseudo ? `its commit ${pseudo.commit}, in git: ${g.reason}` : `"${explicit}" is not a file; in git: ${g.reason}`);
       }
     }
     if (!found.length && version && network) {
@@ -351,7 +359,7 @@ async function resolveInner(opts: ResolveOptions, env: NodeJS.ProcessEnv, layout
     }
     const baseline = settle(found);
     const ref = gitRef ? { gitRef } : {};
-    if (baseline) return { baseline, tried, ...ref };
+    if (baseline) return { baseline, tried, ...ref, ...(gitCommit ? { gitCommit } : {}) };
     const h = { ...DEFAULT_HINTS, ...opts.hints };
     // `v1.N.M` is a ref only in a kubernetes/kubernetes clone; elsewhere it was most likely meant as a release.
     const kube = !tag && /^v?1\./.test(explicit) ? parseKubernetesTag(explicit)?.goTag : undefined;

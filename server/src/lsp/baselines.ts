@@ -5,7 +5,7 @@
 
 import { dirname } from 'node:path';
 import { resolveBaseline, settingRevision, type BundledIndex, type ResolveOptions, type ResolveResult } from '../baseline/resolve';
-import { detectRepo, headState, movingRef, refState } from '../baseline/gitSource';
+import { commitOf, detectRepo, headState, movingRef, refState } from '../baseline/gitSource';
 import type { Baseline } from '../baseline/types';
 
 /** What a document's baseline depends on. */
@@ -70,9 +70,10 @@ interface Entry {
   result?: ResolveResult;
   /**
    * The git clone holding the file, and its `headState` when the resolution started; with `ref`, the files of the
-   * branch the setting names (see `movingRef`) and their `refState` then.
+   * branch the setting names (see `movingRef`) and their `refState` then; with `pin`, the commit git read the
+   * setting's baseline at (`ResolveResult.gitCommit`), which alone decides whether a change of those moved it.
    */
-  head?: { root: string; state: string; ref?: { files: string[]; state: string } };
+  head?: { root: string; state: string; ref?: { files: string[]; state: string }; pin?: { rev: string; commit: string } };
   /** Folders the editor reported deleted, renamed or created while it ran ('many': more than MAX_FOLDER_EVENTS). */
   folderEvents?: Set<string> | 'many';
 }
@@ -175,12 +176,19 @@ export class BaselineManager {
   /**
    * HEAD moved (a checkout, a commit, a tag fetched), or the branch the setting names did (a fetch, a commit in
    * another worktree), since git answered this resolution: every resolution of the folder is out of date, also
-   * those for the other side of a text check, which an edit or undo would switch to.
+   * those for the other side of a text check, which an edit or undo would switch to. A setting read from git at a
+   * commit (`pin`) is left to `headsMoved`, which asks git whether it names another one now.
    */
   private headMoved(e: Entry): boolean {
-    if (!e.head || e.running) return false;
+    return !!this.headChange(e) && !e.head!.pin;
+  }
+
+  /** What the resolution watches of its clone as it is now, when that is not what it saw. */
+  private headChange(e: Entry): { state: string; ref?: string } | undefined {
+    if (!e.head || e.running) return undefined;
     const { root, state, ref } = e.head;
-    return headState(root) !== state || (!!ref && refState(ref.files) !== ref.state);
+    const now = { state: headState(root), ...(ref ? { ref: refState(ref.files) } : {}) };
+    return now.state !== state || now.ref !== ref?.state ? now : undefined;
   }
 
   /** Does a resolution depend on where HEAD stands in a clone (see `headsMoved`)? */
@@ -191,12 +199,37 @@ export class BaselineManager {
 
   /**
    * Forgets the resolutions of the folders whose clone's HEAD moved, which `get` notices only when a document is
-   * checked again: after a checkout that leaves the file as it was, nothing else asks. True if there were any.
+   * checked again: after a checkout that leaves the file as it was, nothing else asks. A setting read from git is
+   * forgotten only when git says it names another commit now: in a clone that keeps its refs in reftables, every ref
+   * update looks alike, and a tag setting would otherwise be resolved again, to the same commit, on each. True if
+   * any resolution was forgotten.
    */
-  headsMoved(): boolean {
-    const moved = new Set([...this.entries.values()].filter((e) => this.headMoved(e)).map((e) => e.folderKey));
+  async headsMoved(): Promise<boolean> {
+    const changed: { e: Entry; now: { state: string; ref?: string } }[] = [];
+    const moved = new Set<string>();
+    for (const e of this.entries.values()) {
+      const now = this.headChange(e);
+      if (now && e.head!.pin) changed.push({ e, now });
+      else if (now) moved.add(e.folderKey);
+    }
     for (const folderKey of moved) this.forgetFolder(folderKey);
-    return moved.size > 0;
+    const pinned = changed.filter(({ e }) => this.entries.get(e.key) === e);
+    const commits = await Promise.all(pinned.map(({ e }) => commitOf(e.head!.root, e.head!.pin!.rev).catch(() => undefined)));
+    let forgotten = moved.size > 0;
+    pinned.forEach(({ e, now }, k) => {
+      const head = e.head!;
+      // Forgotten meanwhile (settings, trust, another move): nothing to keep.
+      if (this.entries.get(e.key) !== e) return;
+      if (commits[k] === head.pin!.commit) {
+        head.state = now.state;
+        if (head.ref && now.ref !== undefined) head.ref.state = now.ref;
+        return;
+      }
+      this.entries.delete(e.key);
+      this.lastGood.delete(fileKey(e.req));
+      forgotten = true;
+    });
+    return forgotten;
   }
 
   /**
@@ -250,7 +283,8 @@ export class BaselineManager {
    * Forgets the resolutions that read a Go file below one of these paths: a folder deleted, renamed or created (a
    * module's, or the one holding its go.work) is one event for the folder, none for the files in it. A folder above
    * no Go file a resolution read re-resolves nothing; a running one is looked at when it finishes. VS Code sends such
-   * an event only for a folder whose name matches a watched glob (vendor/); the poll stamps the others (goFilesRead).
+   * an event to a watcher whose glob matches the folder: the server watches deletions of any path, creations only of
+   * vendor/; the poll stamps the others (goFilesRead).
    * True if there were any.
    */
   goFoldersChanged(paths: ReadonlySet<string>): boolean {
@@ -375,6 +409,12 @@ export class BaselineManager {
     e.running = false;
     // Not looked up in git as a ref (a file of that name won, or the setting failed before git): nothing to watch.
     if (!result.gitRef) delete e.head?.ref;
+    // A setting found: the clone matters only to one read from git, and only through the commit it named. One found
+    // elsewhere (the bundled index, Go's files, a path) is the same whatever HEAD or the refs do.
+    if (e.head && req.explicit.trim() && result.baseline) {
+      if (result.gitCommit) e.head.pin = result.gitCommit;
+      else delete e.head;
+    }
     const tried = result.tried.map((t) => `  - ${t.source}: ${t.outcome}`).join('\n');
     if (result.baseline) {
       this.lastGood.set(fileKey(e.req), { folderKey: e.folderKey, baseline: result.baseline });
