@@ -649,6 +649,32 @@ describe('binder: the values of a custom option', () => {
     ]);
   });
 
+  test('several signs (`--1`, `- -inf`) are one value of no type, refused from the first sign, and the values after it are checked too', () => {
+    // buf 1.75: "mismatched types" on the whole value, in an aggregate, as an option's own value and as a default (the
+    // binder checks custom options last).
+    const signs = lines(
+      'syntax = "proto2";',
+      'package p;',
+      'import "google/protobuf/descriptor.proto";',
+      'option java_multiple_files = --1;',
+      'message Opt { optional int32 a = 1; optional int32 b = 2; optional double d = 3; optional string s = 4; }',
+      'extend google.protobuf.MessageOptions { optional Opt opt = 50000; optional int32 i = 50001; }',
+      'message A { option (opt) = {a: -1 b: --2 d: - -inf s: --x}; }',
+      'message B { option (opt).a = --1; option (i) = ---1; }',
+      'message C { optional int32 f = 1 [default = --1]; }',
+    );
+    const at = (code: string, message: string, context: string, needle: string) => [code, message, within(signs, context, needle), 'error'];
+    assert.deepEqual(problems(bindText(signs)), [
+      at('invalid-option-value', '"java_multiple_files" takes true, false, not --1', 'java_multiple_files = --1', '--1'),
+      at('invalid-default', 'the default of an int32 field must be an integer, not --1', 'default = --1', '--1'),
+      at('invalid-option-value', '"p.Opt.b" takes an int32, not --2', 'b: --2', '--2'),
+      at('invalid-option-value', '"p.Opt.d" takes a double, not --inf', 'd: - -inf', '- -inf'),
+      at('invalid-option-value', '"p.Opt.s" takes a string, not --x', 's: --x', '--x'),
+      at('invalid-option-value', '"p.Opt.a" takes an int32, not --1', '(opt).a = --1', '--1'),
+      at('invalid-option-value', '"p.i" takes an int32, not ---1', '(i) = ---1', '---1'),
+    ]);
+  });
+
   test('of a message or an enum of an import, what is known: a message takes no scalar, an enum no string', () => {
     // The binder keeps an import's names, not its messages' fields nor its enums' values: those are not checked.
     const imported = lines('syntax = "proto2";', 'package dep;', 'message Ext { optional int32 n = 1; }', 'enum Color { RED = 0; }');

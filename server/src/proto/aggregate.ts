@@ -224,6 +224,8 @@ class Reader {
     const first = this.here;
     let text = '';
     if (this.is('-') || this.is('+')) text = this.next().text;
+    // buf reads `--1` as a value, of no type (see optionValue.ts).
+    while (text && this.is('-')) text += this.next().text;
     let t = this.here;
     if (t.kind === 'string') {
       text = t.text;

@@ -555,6 +555,8 @@ class Parser {
     } else if (this.is('-') || this.is('+')) {
       this.plus();
       this.next();
+      // buf reads `--1` as a value, which no type takes.
+      while (this.is('-')) this.next();
       if (this.cur.kind === 'int' || this.cur.kind === 'float' || this.cur.kind === 'ident') this.next();
       else this.expected('a number');
     } else if (this.cur.kind === 'int' || this.cur.kind === 'float') {
