@@ -8,17 +8,18 @@
 // `my.Opt` extension"). Every value, in an aggregate or the option's own, of its field's type (buf: "mismatched
 // types", see optionValue.ts). A field that is not repeated set once, and one field of a oneof (buf: "set multiple
 // times"): buf merges the options of one element into one message, so a path may go into a message set before, but
-// a field set again, in an aggregate or by another option, is refused. Known where the option's type, and each
-// message a key or a part leads into, is a message of this file or a small well-known type whose fields are bundled;
-// a message of an imported file is not read (the binder keeps only its name). An Any written as its type URL and
+// a field set again, in an aggregate or by another option, is refused. Known where the extension, the option's type,
+// and each message a key or a part leads into, are declared in this file or an import (see optionTypes.ts), or are a
+// small well-known type whose fields are bundled; not where an import is not found. An Any written as its type URL and
 // message (`[type.googleapis.com/pkg.Msg] { … }`), as buf checks it: only in an Any, with nothing beside it, one of
 // Google's domains, a message by its full name, and its value against that message.
 
-import type { EnumNode, FieldNode, MessageNode, OptionNode, ProtoFile, Range } from './ast';
+import type { OptionNode, ProtoFile, Range } from './ast';
 import { aggregateOf, type AggregateElement, type AggregateEntry } from './aggregate';
 import { join } from './lookup';
 import { SCALARS, mapEntryName } from './model';
 import { optionPath, type OptionPathPart } from './optionPath';
+import { OptionTypes, type OptionExtension, type OptionField, type OptionMessage } from './optionTypes';
 import { describe, scalarProblem, type ValueType } from './optionValue';
 import { WELL_KNOWN_FIELDS } from './wellKnown';
 
@@ -42,7 +43,7 @@ export interface AggregateProblem {
   range: Range;
 }
 
-/** What the binder answers: a type name as protoc resolves it, and whether an import may declare an extension. */
+/** What the binder answers: a type name as protoc resolves it, whether an import may declare an extension, and the imports. */
 export interface AggregateContext {
   /** A message's or an enum's full name; undefined for a scalar, or a name that is not found. */
   resolveType(written: string, scope: string): { kind: 'message' | 'enum'; fqn: string } | undefined;
@@ -50,6 +51,8 @@ export interface AggregateContext {
   declaredElsewhere(fqn: string): boolean;
   /** Why this file cannot use the type of this full name (an import's that it does not export); undefined where it can. */
   hidden(fqn: string): string | undefined;
+  /** The imported files whose types this file sees (its imports, and their public imports), read for what this file does not declare. */
+  importedFiles(): readonly ProtoFile[];
 }
 
 /**
@@ -66,7 +69,7 @@ class Setting {
 /** One field that an option's name sets or goes into: the extension, then each part of its path. */
 interface Step {
   readonly key: string;
-  readonly field: FieldNode;
+  readonly field: OptionField;
   /** Where it is declared: a message's full name, or an extension's scope; its type is resolved from there. */
   readonly owner: string;
   /** The field's full name, as problems name it. */
@@ -77,54 +80,34 @@ interface Step {
   readonly end: Range['end'];
 }
 
-interface Extension {
-  field: FieldNode;
-  /** Where it is declared: its type is resolved from there. */
-  scope: string;
-  /** The message it extends, resolved; undefined where it is not found. */
-  extendee: string | undefined;
-}
-
 /** The problems of `pending`, all options of one file; its messages and extensions are indexed only here. */
-export function customOptionProblems(pending: readonly PendingOption[], ast: ProtoFile, pkg: string, context: AggregateContext): AggregateProblem[] {
-  return new Checker(ast, pkg, context).run(pending);
+export function customOptionProblems(pending: readonly PendingOption[], ast: ProtoFile, context: AggregateContext): AggregateProblem[] {
+  return new Checker(ast, context).run(pending);
 }
 
 class Checker {
-  private readonly messages = new Map<string, MessageNode>();
-  /** The value names of each enum of the file. */
-  private readonly enums = new Map<string, string[]>();
-  private readonly extensions = new Map<string, Extension>();
+  private readonly local: OptionTypes;
+  /** The imports' types: indexed for the first name this file does not declare. */
+  private imported: OptionTypes | undefined;
   private readonly out: AggregateProblem[] = [];
   /** The scope of the option being checked: an Any's type URL that names a type from it is no full name. */
   private scope = '';
 
-  constructor(ast: ProtoFile, pkg: string, private readonly context: AggregateContext) {
-    const extensions = (fields: readonly FieldNode[], written: string, scope: string): void => {
-      const extendee = this.message(written, scope);
-      for (const f of fields) if (f.name) this.extensions.set(join(scope, f.name), { field: f, scope, extendee });
-    };
-    const enums = (list: readonly EnumNode[], scope: string): void => {
-      for (const e of list) if (e.name) this.enums.set(join(scope, e.name), e.values.map((v) => v.name));
-    };
-    const walk = (m: MessageNode, scope: string): void => {
-      if (!m.name) return;
-      const fqn = join(scope, m.name);
-      this.messages.set(fqn, m);
-      enums(m.enums, fqn);
-      for (const n of m.messages) walk(n, fqn);
-      for (const f of m.fields) if (f.group) walk(f.group, fqn);
-      for (const x of m.extends) {
-        extensions(x.fields, x.extendee, fqn);
-        for (const f of x.fields) if (f.group) walk(f.group, fqn);
-      }
-    };
-    for (const m of ast.messages) walk(m, pkg);
-    enums(ast.enums, pkg);
-    for (const x of ast.extends) {
-      extensions(x.fields, x.extendee, pkg);
-      for (const f of x.fields) if (f.group) walk(f.group, pkg);
-    }
+  constructor(ast: ProtoFile, private readonly context: AggregateContext) {
+    this.local = new OptionTypes([ast]);
+  }
+
+  /** The message of this full name: of this file, a small well-known one, or an import's. */
+  private messageOf(fqn: string): OptionMessage | undefined {
+    return this.local.messages.get(fqn) ?? WELL_KNOWN_FIELDS.get(fqn) ?? this.imports().messages.get(fqn);
+  }
+
+  private extensionOf(fqn: string): OptionExtension | undefined {
+    return this.local.extensions.get(fqn) ?? this.imports().extensions.get(fqn);
+  }
+
+  private imports(): OptionTypes {
+    return (this.imported ??= new OptionTypes(this.context.importedFiles()));
   }
 
   run(pending: readonly PendingOption[]): AggregateProblem[] {
@@ -205,31 +188,23 @@ class Checker {
     const parts = optionPath(option);
     if (!parts) return undefined;
     let written = `(${name[1]})`;
-    for (const [k, part] of parts.entries()) {
+    for (const part of parts) {
       const { field, owner } = steps[steps.length - 1]!;
       const type = this.through(field, owner, written, part);
       if (type === undefined) return undefined;
       if (part.extension) {
         const other = this.extension(part.name, scope, part.innerRange);
         if (!other) return undefined;
-        if (other.extendee !== undefined && other.extendee !== type) {
-          this.unknown(`"${join(other.scope, other.field.name)}" is an extension of "${other.extendee}", not of "${type}"`, part.range);
-          return undefined;
-        }
+        if (!this.extends(other, type, join(other.scope, other.field.name), part.range)) return undefined;
         steps.push(this.extensionStep(other, part.nameRange.end));
         written += `.(${part.name})`;
         continue;
       }
-      const m = this.messages.get(type);
-      const wellKnown = m ? undefined : WELL_KNOWN_FIELDS.get(type);
-      const next = m?.fields.find((f) => f.name === part.name);
-      if (m ? !next : wellKnown && !wellKnown.includes(part.name)) {
-        this.unknown(`message type "${type}" has no field named "${part.name}"`, part.range);
-        return undefined;
-      }
+      const m = this.messageOf(type);
+      if (!m) return undefined;
+      const next = m.fields.find((f) => f.name === part.name);
       if (!next) {
-        // A small well-known type's fields are all scalars; of an imported message, nothing is known.
-        if (wellKnown && k + 1 < parts.length) this.refuse(`${written}.${part.name}`, 'a scalar', parts[k + 1]!);
+        this.unknown(`message type "${type}" has no field named "${part.name}"`, part.range);
         return undefined;
       }
       steps.push({ key: next.name, field: next, owner: type, name: join(type, next.name), oneof: next.oneof && join(type, next.oneof), end: part.nameRange.end });
@@ -238,18 +213,19 @@ class Checker {
     return steps;
   }
 
-  private extensionStep(ext: Extension, end: Range['end']): Step {
+  private extensionStep(ext: OptionExtension, end: Range['end']): Step {
     const name = join(ext.scope, ext.field.name);
     return { key: `(${name})`, field: ext.field, owner: ext.scope, name, oneof: undefined, end };
   }
 
   /**
    * The extension `written` (in parentheses) names from `scope`, as protoc looks it up: in `scope`, then in each scope
-   * around it; undefined where this file declares none, with the problem at `range` unless an import may declare it.
+   * around it; undefined where neither this file nor an import declares one, with the problem at `range` unless an
+   * import that is not found may declare it.
    */
-  private extension(written: string, scope: string, range: Range, what = ''): Extension | undefined {
+  private extension(written: string, scope: string, range: Range, what = ''): OptionExtension | undefined {
     const candidates = this.scopesOf(written, scope);
-    const ext = candidates.map((fqn) => this.extensions.get(fqn)).find((x) => x !== undefined);
+    const ext = candidates.map((fqn) => this.extensionOf(fqn)).find((x) => x !== undefined);
     if (!ext && !candidates.some((fqn) => this.context.declaredElsewhere(fqn))) {
       const shown = written.length > 80 ? `${written.slice(0, 80)}…` : written;
       this.unknown(`${what}"(${shown})" is unknown: no extension of that name is declared in this file or its imports`, range);
@@ -261,7 +237,7 @@ class Checker {
    * The message type of field `f` of `owner`, which the path goes into with `part`; undefined, with the problem,
    * where a path cannot go into it, and where its type is not known.
    */
-  private through(f: FieldNode, owner: string, written: string, part: OptionPathPart): string | undefined {
+  private through(f: OptionField, owner: string, written: string, part: OptionPathPart): string | undefined {
     const key = part.extension ? `[${part.name}]` : part.name;
     if (f.label === 'repeated' || f.mapKey !== undefined) return this.refuse(written, 'repeated', part, ` (set its messages with an aggregate value: ${written} = { ${key}: … })`);
     if (f.group) return join(owner, f.group.name);
@@ -290,9 +266,8 @@ class Checker {
   /** Checks the keys of one message value of type `type` (a full name); what it sets. */
   private entries(entries: readonly AggregateEntry[], type: string): Setting {
     const set = new Setting();
-    const m = this.messages.get(type);
-    const wellKnown = m ? undefined : WELL_KNOWN_FIELDS.get(type);
-    if (!m && !wellKnown) return set;
+    const m = this.messageOf(type);
+    if (!m) return set;
     if (type === ANY && entries.some(isTypeUrl)) {
       this.any(entries);
       return set;
@@ -307,14 +282,8 @@ class Checker {
         if (ext) this.entry(set, e, { key: `(${e.name})`, field: ext.field, owner: ext.scope, name: e.name, oneof: undefined });
         continue;
       }
-      if (wellKnown) {
-        if (!wellKnown.includes(e.name)) this.unknownField(e, type);
-        // FieldMask's paths is the one repeated field of these.
-        else if (e.name !== 'paths') this.record(set, { key: e.name, name: join(type, e.name), oneof: undefined }, undefined, e.range);
-        continue;
-      }
       // protoc's text format names a group by its field (`grp`) or, as in the .proto file, by its type (`Grp`).
-      const f = m!.fields.find((x) => x.name === e.name || (x.group !== undefined && x.group.name === e.name));
+      const f = m.fields.find((x) => x.name === e.name || (x.group !== undefined && x.group.name === e.name));
       if (!f) this.unknownField(e, type);
       else this.entry(set, e, { key: f.name, field: f, owner: type, name: join(type, f.name), oneof: f.oneof && join(type, f.oneof) });
     }
@@ -339,7 +308,7 @@ class Checker {
   }
 
   /** The value of `e`, field `f` of `owner` (`name` in messages); what is set in it, where it is a message. */
-  private fieldValue(e: AggregateEntry, f: FieldNode, owner: string, name: string): Setting | undefined {
+  private fieldValue(e: AggregateEntry, f: OptionField, owner: string, name: string): Setting | undefined {
     if (f.mapKey === undefined) {
       const type = f.group ? { kind: 'message' as const, fqn: join(owner, f.group.name) } : this.valueType(f.type, owner);
       return this.value(e, name, type, f.label === 'repeated');
@@ -392,22 +361,26 @@ class Checker {
   private valueType(written: string, scope: string): ValueType | undefined {
     if (SCALARS.has(written)) return { kind: 'scalar', type: written };
     const t = this.context.resolveType(written, scope);
-    if (t?.kind === 'enum') return { kind: 'enum', fqn: t.fqn, values: this.enums.get(t.fqn) };
+    if (t?.kind === 'enum') return { kind: 'enum', fqn: t.fqn, values: this.local.enums.get(t.fqn) ?? this.imports().enums.get(t.fqn) };
     return t && { kind: 'message', fqn: t.fqn };
   }
 
-  /** The extension that key `e` of a message of `type` names, where this file declares it for that message; else undefined, with the problem. */
-  private extensionEntry(e: AggregateEntry, type: string): Extension | undefined {
-    const ext = this.extensions.get(e.name);
+  /** The extension that key `e` of a message of `type` names, where this file or an import declares it for that message; else undefined, with the problem. */
+  private extensionEntry(e: AggregateEntry, type: string): OptionExtension | undefined {
+    const ext = this.extensionOf(e.name);
     if (!ext) {
       if (!this.context.declaredElsewhere(e.name)) this.unknown(`message type "${type}" has no extension named "${e.name}"`, e.range);
       return undefined;
     }
-    if (ext.extendee !== undefined && ext.extendee !== type) {
-      this.unknown(`"${e.name}" is an extension of "${ext.extendee}", not of "${type}"`, e.range);
-      return undefined;
-    }
-    return ext;
+    return this.extends(ext, type, e.name, e.range) ? ext : undefined;
+  }
+
+  /** Whether `ext` (of full name `name`) extends `type`; else the problem, at `range`. One whose extendee is not found may. */
+  private extends(ext: OptionExtension, type: string, name: string, range: Range): boolean {
+    const extendee = this.message(ext.extendee, ext.scope);
+    if (extendee === undefined || extendee === type) return true;
+    this.unknown(`"${name}" is an extension of "${extendee}", not of "${type}"`, range);
+    return false;
   }
 
   /** An Any written as its type URL and its message (`[type.googleapis.com/pkg.Msg] { … }`): buf takes nothing beside them. */

@@ -249,6 +249,11 @@ class Binder {
   private readonly importNames = new Map<string, string>();
   /** Whether an imported file (or a bundled well-known type) declares names in the file's own package. */
   private importsOwnPackage = false;
+  /**
+   * The trees of the imported files whose types the file sees, kept only while a file that sets custom options is bound:
+   * their values are checked against the imports' messages, enums and extensions (see optionTypes.ts).
+   */
+  private readonly importedFiles: ProtoFile[] = [];
   /** The options of each element with custom options, checked once every extension is bound (see aggregateOptions.ts). */
   private readonly customOptions: PendingOption[] = [];
   /** checkScope's table of names, reused from scope to scope. */
@@ -371,7 +376,8 @@ class Binder {
       const d = this.declarations.get(fqn);
       return d?.local ? this.notExported(d) : undefined;
     };
-    for (const p of customOptionProblems(this.customOptions, this.ast, this.pkg, { resolveType, declaredElsewhere, hidden })) this.problem(p.code, p.message, p.range, 'error');
+    const importedFiles = (): readonly ProtoFile[] => this.importedFiles;
+    for (const p of customOptionProblems(this.customOptions, this.ast, { resolveType, declaredElsewhere, hidden, importedFiles })) this.problem(p.code, p.message, p.range, 'error');
   }
 
   private problem(code: string, message: string, range: Range, severity: Severity): void {
@@ -509,6 +515,7 @@ class Binder {
         budget.add(found.uri);
         this.importNames.set(found.uri, root ? `"${imp.path}", which "${root.path}" imports publicly` : `"${imp.path}"`);
         const sub = found.ast ?? parse(found.text!);
+        if (this.ast.setsCustomOptions) this.importedFiles.push(sub);
         this.declarePackage(sub.package?.name.replace(/^\./, '') ?? '', found.uri);
         this.declareFile(sub, found.uri, false);
         this.declareClosedEnums(sub);

@@ -7,7 +7,7 @@
 import type { Range } from './ast';
 import { INT_RANGES, integer } from './defaults';
 
-/** The type of a field, as far as its value is checked: an enum's value names where they are known (an enum of the file). */
+/** The type of a field, as far as its value is checked: an enum's value names where they are known (an enum of the file or an import). */
 export type ValueType =
   | { kind: 'scalar'; type: string }
   | { kind: 'enum'; fqn: string; values: readonly string[] | undefined }

@@ -66,6 +66,8 @@ class Parser {
   private readonly errors: SyntaxError[] = [];
   /** An option that sets features was read (ProtoFile.setsFeatures). */
   private setsFeatures = false;
+  /** A custom option was read (ProtoFile.setsCustomOptions). */
+  private setsCustomOptions = false;
   private depth = 0;
   private lastGap: { next: Token; comments: ReturnType<typeof collectComments> } | undefined;
   /** Shared by the nodes that keep offsets (nodes.ts). */
@@ -371,6 +373,7 @@ class Parser {
     }
     file.range.end = this.cur.endPos;
     if (this.setsFeatures) file.setsFeatures = true;
+    if (this.setsCustomOptions) file.setsCustomOptions = true;
     return file;
   }
 
@@ -471,6 +474,7 @@ class Parser {
     let path: Token[] | undefined;
     // Asked once: `name` is built by concatenation, and asking it each time would flatten it each time (quadratic).
     const custom = this.is('(');
+    if (custom) this.setsCustomOptions = true;
     for (;;) {
       if (this.is('(')) {
         const open = this.cur;
