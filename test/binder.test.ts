@@ -687,6 +687,56 @@ describe('binder: the values of a custom option', () => {
     ]);
   });
 
+  test('several problems in one aggregate and in the options of one element: those buf reports, and no more', () => {
+    // buf 1.75: a field set again is refused, in an aggregate with its value checked, by another option without; a field
+    // whose value is not of its type is not set, so setting it again is no error; a list's values are checked too.
+    const several = lines(
+      'syntax = "proto2";',
+      'package p;',
+      'import "google/protobuf/descriptor.proto";',
+      'enum K { K0 = 0; }',
+      'message Opt { optional int32 a = 1; optional int32 b = 2; optional Opt o = 3; oneof c { int32 x = 4; int32 y = 5; } optional K k = 7; optional uint32 u = 8; optional string s = 9; }',
+      'extend google.protobuf.MessageOptions { optional Opt opt = 50000; optional int32 i = 50001; }',
+      'message A { option (opt) = { a: 1 a: "y" }; }',
+      'message B { option (opt) = { x: 1 y: "s" }; }',
+      'message C { option (opt) = { x: "s" y: "t" k: K9 k: K0 u: -1 u: 1 }; }',
+      'message D { option (opt) = { a: [1] a: 2 s: [4] o: 1 o { a: 1 } }; }',
+      'message E { option (opt) = { o { a: 1 } o { zz: 1 b: "x" } }; }',
+      'message F { option (opt) = { a: 1 }; option (opt) = { zz: 1 }; }',
+      'message G { option (opt).a = "x"; option (opt).a = 2; option (opt).b = 1; option (opt).b = "y"; }',
+      'message H { option (i) = "x"; option (i) = 2; option (i) = "z"; }',
+      'message I { option (opt) = { o { a: "x" } }; option (opt).o.a = 2; option (opt).o.a = 3; }',
+      'message J { option (opt) = { a: 1 b: "q" }; option (opt).a = "x"; option (opt).b = 2; }',
+    );
+    const spots = (b: BoundFile) => b.problems.map((p) => `${p.range.start.line + 1}:${p.range.start.character + 1} ${p.code} ${p.message}`);
+    assert.deepEqual(spots(bindText(several)), [
+      '7:35 duplicate-option "p.Opt.a" is set twice: it is not repeated',
+      '7:38 invalid-option-value "p.Opt.a" takes an int32, not "y"',
+      '8:35 duplicate-option "p.Opt.y" cannot be set: "p.Opt.x" of the same oneof "p.Opt.c" is set already',
+      '8:38 invalid-option-value "p.Opt.y" takes an int32, not "s"',
+      '9:33 invalid-option-value "p.Opt.x" takes an int32, not "s"',
+      '9:40 invalid-option-value "p.Opt.y" takes an int32, not "t"',
+      '9:47 invalid-option-value enum "p.K" has no value named K9',
+      '9:59 invalid-option-value -1 is out of range for "p.Opt.u" (uint32: 0 to 4294967295)',
+      '10:33 invalid-option-value "p.Opt.a" is not repeated: it takes one value, not a list',
+      '10:37 duplicate-option "p.Opt.a" is set twice: it is not repeated',
+      '10:45 invalid-option-value "p.Opt.s" is not repeated: it takes one value, not a list',
+      '10:46 invalid-option-value "p.Opt.s" takes a string, not 4',
+      '10:52 invalid-option-value "p.Opt.o" takes a message (p.Opt), not 1',
+      '11:45 unknown-option message type "p.Opt" has no field named "zz"',
+      '11:54 invalid-option-value "p.Opt.b" takes an int32, not "x"',
+      '12:45 duplicate-option "p.opt" is set twice: it is not repeated',
+      '13:30 invalid-option-value "p.Opt.a" takes an int32, not "x"',
+      '13:82 duplicate-option "p.Opt.b" is set twice: it is not repeated',
+      '14:26 invalid-option-value "p.i" takes an int32, not "x"',
+      '14:54 duplicate-option "p.i" is set twice: it is not repeated',
+      '15:37 invalid-option-value "p.Opt.a" takes an int32, not "x"',
+      '15:75 duplicate-option "p.Opt.a" is set twice: it is not repeated',
+      '16:38 invalid-option-value "p.Opt.b" takes an int32, not "q"',
+      '16:52 duplicate-option "p.Opt.a" is set twice: it is not repeated',
+    ]);
+  });
+
   test('several signs (`--1`, `- -inf`) are one value of no type, refused from the first sign, and the values after it are checked too', () => {
     // buf 1.75: "mismatched types" on the whole value, in an aggregate, as an option's own value and as a default (the
     // binder checks custom options last).

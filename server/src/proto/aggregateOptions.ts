@@ -66,6 +66,12 @@ class Setting {
   constructor(readonly byPath = false) {}
 }
 
+/** What a value sets, where it is a message; whether it is not of its field's type (buf then does not set the field). */
+interface Checked {
+  set?: Setting;
+  wrong?: true;
+}
+
 /** One field that an option's name sets or goes into: the extension, then each part of its path. */
 interface Step {
   readonly key: string;
@@ -130,21 +136,27 @@ class Checker {
       name: option.name, extension: false, range: option.nameRange, valueRange: option.valueRange,
       scalar: entries ? undefined : option.value, messages: entries ? [entries] : [],
     };
-    const target = steps[steps.length - 1]!;
-    const inner = this.fieldValue(value, target.field, target.owner, target.name);
-    // Into each message of the path, creating what is not set yet; the last field is set.
-    let at = set;
-    for (const [k, step] of steps.entries()) {
+    // Into each message of the path, creating what is not set yet; then the last field is set.
+    let at: Setting | undefined = set;
+    for (const step of steps) {
       const range = { start: option.nameRange.start, end: step.end };
-      if (!this.oneofFree(at, step, range)) return;
-      const there = at.fields.get(step.key);
-      if (k < steps.length - 1) {
-        at = there ?? this.put(at, step, new Setting(true));
-      } else if (step.field.label !== 'repeated' && step.field.mapKey === undefined) {
-        if (there) this.setTwice(step.name, range, there.byPath ? ' (a path set its fields before it; set it whole first, then the path)' : '');
-        else this.put(at, step, inner ?? new Setting());
+      if (!this.oneofFree(at, step, range)) {
+        at = undefined;
+        break;
       }
+      if (step === steps[steps.length - 1]) break;
+      at = at.fields.get(step.key) ?? this.put(at, step, new Setting(true));
     }
+    const target = steps[steps.length - 1]!;
+    const single = target.field.label !== 'repeated' && target.field.mapKey === undefined;
+    const there = at?.fields.get(target.key);
+    if (single && there) {
+      // buf does not check the value of an option that sets a field again (in an aggregate, it does).
+      this.setTwice(target.name, { start: option.nameRange.start, end: target.end }, there.byPath ? ' (a path set its fields before it; set it whole first, then the path)' : '');
+      return;
+    }
+    const checked = this.fieldValue(value, target.field, target.owner, target.name);
+    if (at && single && !checked.wrong) this.put(at, target, checked.set ?? new Setting());
   }
 
   /** Records that `step` is set in `set`, with what is set in it. */
@@ -290,25 +302,22 @@ class Checker {
     return set;
   }
 
-  /** Checks the value of `e`, which sets `step`, and records it in `set` unless the field is repeated. */
-  private entry(set: Setting, e: AggregateEntry, step: Omit<Step, 'end'>): void {
-    const inner = this.fieldValue(e, step.field, step.owner, step.name);
-    if (step.field.label !== 'repeated' && step.field.mapKey === undefined) this.record(set, step, inner, e.range);
-  }
-
   /**
-   * Records in `set` that an aggregate's key at `range` sets `step`, a field that is not repeated, to a message in
-   * which `inner` is set or to a scalar; the problem where buf refuses it.
+   * Checks the value of `e`, which sets `step`, and records in `set` that it is set, unless the field is repeated, as
+   * buf does: a field set again, or another field of a set oneof, is refused (a message written twice is not: the first
+   * is kept), and a field whose value is not of its type is not set.
    */
-  private record(set: Setting, step: Pick<Step, 'key' | 'name' | 'oneof'>, inner: Setting | undefined, range: Range): void {
-    if (!this.oneofFree(set, step, range)) return;
-    // buf takes a message written twice, and keeps the first.
-    if (!set.fields.has(step.key)) this.put(set, step, inner ?? new Setting());
-    else if (!inner) this.setTwice(step.name, range);
+  private entry(set: Setting, e: AggregateEntry, step: Omit<Step, 'end'>): void {
+    const single = step.field.label !== 'repeated' && step.field.mapKey === undefined;
+    const free = this.oneofFree(set, step, e.range);
+    const there = set.fields.has(step.key);
+    if (single && free && there && (e.messages.length === 0 || e.list)) this.setTwice(step.name, e.range);
+    const checked = this.fieldValue(e, step.field, step.owner, step.name);
+    if (single && free && !there && !checked.wrong) this.put(set, step, checked.set ?? new Setting());
   }
 
-  /** The value of `e`, field `f` of `owner` (`name` in messages); what is set in it, where it is a message. */
-  private fieldValue(e: AggregateEntry, f: OptionField, owner: string, name: string): Setting | undefined {
+  /** The value of `e`, field `f` of `owner` (`name` in messages): what is set in it, where it is a message, or whether it is wrong. */
+  private fieldValue(e: AggregateEntry, f: OptionField, owner: string, name: string): Checked {
     if (f.mapKey === undefined) {
       const type = f.group ? { kind: 'message' as const, fqn: join(owner, f.group.name) } : this.valueType(f.type, owner);
       return this.value(e, name, type, f.label === 'repeated');
@@ -322,9 +331,8 @@ class Checker {
           this.unknownField(k, entryType);
           continue;
         }
-        const step = { key: k.name, name: join(entryType, k.name), oneof: undefined };
-        const type = k.name === 'key' ? { kind: 'scalar' as const, type: f.mapKey! } : this.valueType(f.type, owner);
-        this.record(set, step, this.value(k, step.name, type, false), k.range);
+        const field = k.name === 'key' ? { name: k.name, type: f.mapKey! } : { name: k.name, type: f.type };
+        this.entry(set, k, { key: k.name, field, owner, name: join(entryType, k.name), oneof: undefined });
       }
       return set;
     });
@@ -333,28 +341,29 @@ class Checker {
   /**
    * Checks a value of field `name`, of `type` where it is known: a list only if the field is repeated, and each
    * value of the type; the entries of a message value by `inner`, else as those of a message `type`. What is set in
-   * its first message value.
+   * its first message value; wrong where a value is not of the type.
    */
-  private value(e: AggregateEntry, name: string, type: ValueType | undefined, repeated: boolean, inner?: (entries: readonly AggregateEntry[]) => Setting): Setting | undefined {
-    if (e.list && !repeated) {
-      this.invalid(`"${name}" is not repeated: it takes one value, not a list`, e.valueRange);
-      return undefined;
-    }
+  private value(e: AggregateEntry, name: string, type: ValueType | undefined, repeated: boolean, inner?: (entries: readonly AggregateEntry[]) => Setting): Checked {
+    // buf checks the values of a list that the field does not take too, and sets the field.
+    if (e.list && !repeated) this.invalid(`"${name}" is not repeated: it takes one value, not a list`, e.valueRange);
     const values: readonly AggregateElement[] = e.list ?? [{ scalar: e.scalar, entries: e.messages[0], range: e.valueRange }];
-    let set: Setting | undefined;
+    const checked: Checked = {};
     for (const v of values) {
+      let wrong: { message: string; range: Range } | undefined;
       if (v.entries) {
-        if (type && type.kind !== 'message') this.invalid(`"${name}" takes ${describe(type)}, not a message`, v.range);
+        if (type && type.kind !== 'message') wrong = { message: `"${name}" takes ${describe(type)}, not a message`, range: v.range };
         else {
-          const entries = inner ? inner(v.entries) : type ? this.entries(v.entries, type.fqn) : new Setting();
-          set ??= entries;
+          // Every message of a list is checked; the first is what is set.
+          const set = inner ? inner(v.entries) : type ? this.entries(v.entries, type.fqn) : new Setting();
+          checked.set ??= set;
         }
-      } else if (type) {
-        const wrong = scalarProblem(name, type, v.scalar!, v.range);
-        if (wrong) this.invalid(wrong.message, wrong.range);
+      } else if (type) wrong = scalarProblem(name, type, v.scalar!, v.range);
+      if (wrong) {
+        this.invalid(wrong.message, wrong.range);
+        checked.wrong = true;
       }
     }
-    return set;
+    return checked;
   }
 
   /** The type of a value of type `written` in `scope`; undefined where it is not known. */
