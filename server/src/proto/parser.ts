@@ -523,7 +523,7 @@ class Parser {
     const o: OptionNode = { kind: 'option', name, nameRange, value: value.text, valueRange: value.range, range: { start: nameStart, end: value.range.end } };
     const wrong = value.tokens && readAggregateTokens(o, value.tokens);
     // An unclosed value has its error already; what is typed in it is not read for another.
-    if (wrong && value.closed) this.error(wrong.message, wrong.range);
+    if (wrong && value.closed) for (const w of wrong) this.error(w.message, w.range);
     if (path) keepOptionPathTokens(o, path);
     return o;
   }
