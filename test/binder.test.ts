@@ -876,6 +876,14 @@ describe('binder: a custom option of types an import declares', () => {
     )), []);
   });
 
+  test('an option that a public import of an import may declare is not unknown while that file is not found', () => {
+    // buf refuses the import that is not found; the options it may declare are not guessed at.
+    const dep = lines('syntax = "proto3";', 'package dep;', 'import public "dep/missing.proto";', 'message Known { int32 n = 1; }');
+    const resolver: ImportResolver = { resolve: (path) => (path === 'dep/dep.proto' ? { uri: 'file:///dep/dep.proto', text: dep } : { tried: ['/include'] }) };
+    const text = lines('syntax = "proto3";', 'package val;', 'import "dep/dep.proto";', 'message A { option (dep.missing_opt) = { n: 1 }; option (dep.other).k = 2; }');
+    assert.deepEqual(problems(bindText(text, resolver)), []);
+  });
+
   test('every released api.proto, with a gogo.proto that declares its options, has no error', NEEDS_CORPUS, () => {
     // The options the released files set, all bools (as buf-agreement's stub declares them); buf builds each file so.
     const corpus = new Corpus(findCorpusDir(findRepoRoot(__dirname))!);
