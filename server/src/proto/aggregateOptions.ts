@@ -136,18 +136,16 @@ class Checker {
       name: option.name, extension: false, range: option.nameRange, valueRange: option.valueRange,
       scalar: entries ? undefined : option.value, messages: entries ? [entries] : [],
     };
-    // Into each message of the path, creating what is not set yet; then the last field is set.
+    // Into each message of the path, creating what is not set yet (nothing is set where another field of a oneof is).
+    const target = steps[steps.length - 1]!;
     let at: Setting | undefined = set;
     for (const step of steps) {
-      const range = { start: option.nameRange.start, end: step.end };
-      if (!this.oneofFree(at, step, range)) {
+      if (!this.oneofFree(at, step, { start: option.nameRange.start, end: step.end })) {
         at = undefined;
         break;
       }
-      if (step === steps[steps.length - 1]) break;
-      at = at.fields.get(step.key) ?? this.put(at, step, new Setting(true));
+      if (step !== target) at = at.fields.get(step.key) ?? this.put(at, step, new Setting(true));
     }
-    const target = steps[steps.length - 1]!;
     const single = target.field.label !== 'repeated' && target.field.mapKey === undefined;
     const there = at?.fields.get(target.key);
     if (single && there) {
