@@ -1,5 +1,6 @@
 // The type names that protobuf's bundled imports declare, so `import "google/protobuf/…"` resolves with no
-// include path and no network. Only names are kept (facts), not the upstream files.
+// include path and no network. Only names (and the fields of a few small messages) are kept (facts), not the upstream
+// files.
 
 import type { OptionField, OptionMessage } from './optionTypes';
 
