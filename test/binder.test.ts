@@ -10,7 +10,7 @@ import { findDefinition, findReferences } from '../server/src/features/navigatio
 import { computeFixes } from '../server/src/fixes/fixes';
 import { applyEdits } from '../server/src/fixes/text';
 import type { Finding } from '../server/src/compat/finding';
-import { NEEDS_CORPUS, corpusText, replaceOnce } from './corpusText';
+import { NEEDS_CORPUS, corpusText, newestCorpusText, replaceOnce } from './corpusText';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -882,6 +882,12 @@ describe('binder: a custom option of types an import declares', () => {
     const resolver: ImportResolver = { resolve: (path) => (path === 'dep/dep.proto' ? { uri: 'file:///dep/dep.proto', text: dep } : { tried: ['/include'] }) };
     const text = lines('syntax = "proto3";', 'package val;', 'import "dep/dep.proto";', 'message A { option (dep.missing_opt) = { n: 1 }; option (dep.other).k = 2; }');
     assert.deepEqual(problems(bindText(text, resolver)), []);
+  });
+
+  test('only a file that sets a custom option has its imports\' trees kept: the newest api.proto sets none', NEEDS_CORPUS, () => {
+    assert.equal(parse(newestCorpusText()).setsCustomOptions, undefined);
+    const gogo = replaceOnce(newestCorpusText(), 'package runtime.v1;\n', 'package runtime.v1;\noption (gogoproto.sizer_all) = true;\n');
+    assert.equal(parse(gogo).setsCustomOptions, true);
   });
 
   test('every released api.proto, with a gogo.proto that declares its options, has no error', NEEDS_CORPUS, () => {
