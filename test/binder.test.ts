@@ -3,6 +3,10 @@
 // "already defined" (buf: "declared multiple times"). The protoc verdicts were checked with buf 1.75.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parse } from '../server/src/proto/parser';
 import { bind, type BoundFile, type ImportResolver } from '../server/src/proto/binder';
 import type { Position, Range } from '../server/src/proto/ast';
@@ -11,10 +15,6 @@ import { computeFixes } from '../server/src/fixes/fixes';
 import { applyEdits } from '../server/src/fixes/text';
 import type { Finding } from '../server/src/compat/finding';
 import { NEEDS_CORPUS, corpusText, newestCorpusText, replaceOnce } from './corpusText';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { FsImportResolver } from '../server/src/lsp/importResolver';
 import { Corpus, findCorpusDir, findRepoRoot } from '../server/src/baseline/corpus';
 
