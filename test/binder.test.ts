@@ -3,6 +3,10 @@
 // "already defined" (buf: "declared multiple times"). The protoc verdicts were checked with buf 1.75.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parse } from '../server/src/proto/parser';
 import { bind, type BoundFile, type ImportResolver } from '../server/src/proto/binder';
 import type { Position, Range } from '../server/src/proto/ast';
@@ -10,7 +14,9 @@ import { findDefinition, findReferences } from '../server/src/features/navigatio
 import { computeFixes } from '../server/src/fixes/fixes';
 import { applyEdits } from '../server/src/fixes/text';
 import type { Finding } from '../server/src/compat/finding';
-import { NEEDS_CORPUS, corpusText, replaceOnce } from './corpusText';
+import { NEEDS_CORPUS, corpusText, newestCorpusText, replaceOnce } from './corpusText';
+import { FsImportResolver } from '../server/src/lsp/importResolver';
+import { Corpus, findCorpusDir, findRepoRoot } from '../server/src/baseline/corpus';
 
 const P = (line: number, character: number): Position => ({ line, character });
 const R = (l1: number, c1: number, l2: number, c2: number): Range => ({ start: P(l1, c1), end: P(l2, c2) });
@@ -649,27 +655,111 @@ describe('binder: the values of a custom option', () => {
     ]);
   });
 
-  test('of a message or an enum of an import, what is known: a message takes no scalar, an enum no string', () => {
-    // The binder keeps an import's names, not its messages' fields nor its enums' values: those are not checked.
-    const imported = lines('syntax = "proto2";', 'package dep;', 'message Ext { optional int32 n = 1; }', 'enum Color { RED = 0; }');
-    const resolver: ImportResolver = { resolve: () => ({ uri: 'file:///dep.proto', text: imported }) };
-    const withImport = lines(
+  test('a small well-known type\'s field, through a path or in an aggregate, is of its type and set once', () => {
+    // buf 1.75: "mismatched types", "message field `google.protobuf.Duration.seconds` set multiple times" (on the
+    // name up to the field set again), "message extension `p.d` set multiple times".
+    const wellKnown = lines(
       'syntax = "proto2";',
-      'package val;',
-      'import "dep.proto";',
+      'package p;',
       'import "google/protobuf/descriptor.proto";',
-      'message Opt { optional dep.Ext msg = 1; optional dep.Color color = 2; }',
-      'extend google.protobuf.MessageOptions { optional Opt opt = 50000; optional dep.Ext dep_opt = 50001; }',
-      'message A { option (opt) = { msg: 1 color: "RED" }; }',
-      'message B { option (dep_opt) = 2; }',
-      'message C { option (opt) = { msg { n: 1 } color: 0 }; }',
-      'message D { option (opt) = { color: RED }; }',
+      'import "google/protobuf/duration.proto";',
+      'import "google/protobuf/wrappers.proto";',
+      'import "google/protobuf/field_mask.proto";',
+      'extend google.protobuf.MessageOptions { optional google.protobuf.Duration d = 50001; optional google.protobuf.BoolValue b = 50002; optional google.protobuf.FieldMask fm = 50003; }',
+      'message M1 { option (d).seconds = 1; option (d).seconds = 2; }',
+      'message M2 { option (d) = { seconds: "x" nanos: 1.5 }; }',
+      'message M3 { option (b).value = 3; option (fm).paths = "a"; option (fm).paths = "b"; }',
+      'message M4 { option (d) = { seconds: 1 }; option (d).seconds = 2; }',
+      'message M5 { option (d).nanos = 1; option (d) = { seconds: 1 }; }',
+      'message M6 { option (d) = { seconds: 1 seconds: 2 }; }',
     );
-    const at = (message: string, context: string, needle: string) => ['invalid-option-value', message, within(withImport, context, needle), 'error'];
-    assert.deepEqual(problems(bindText(withImport, resolver)), [
-      at('"val.Opt.msg" takes a message (dep.Ext), not 1', 'msg: 1', '1'),
-      at('"val.Opt.color" takes a value of enum dep.Color, not "RED"', '"RED"', '"RED"'),
-      at('"val.dep_opt" takes a message (dep.Ext), not 2', '(dep_opt) = 2', '2'),
+    const at = (code: string, message: string, context: string, needle: string) => [code, message, within(wellKnown, context, needle), 'error'];
+    const twice = (name: string, context: string, needle: string, hint = '') => at('duplicate-option', `"${name}" is set twice: it is not repeated${hint}`, context, needle);
+    const pathFirst = ' (a path set its fields before it; set it whole first, then the path)';
+    assert.deepEqual(problems(bindText(wellKnown)), [
+      twice('google.protobuf.Duration.seconds', '= 1; option (d).seconds = 2', '(d).seconds'),
+      at('invalid-option-value', '"google.protobuf.Duration.seconds" takes an int64, not "x"', 'seconds: "x"', '"x"'),
+      at('invalid-option-value', '"google.protobuf.Duration.nanos" takes an int32, not 1.5', 'nanos: 1.5', '1.5'),
+      at('invalid-option-value', '"google.protobuf.BoolValue.value" takes a bool, not 3', '(b).value = 3', '3'),
+      twice('google.protobuf.Duration.seconds', '}; option (d).seconds = 2', '(d).seconds'),
+      twice('p.d', 'option (d) = { seconds: 1 }; }', '(d)', pathFirst),
+      twice('google.protobuf.Duration.seconds', 'seconds: 2 }', 'seconds'),
+    ]);
+  });
+
+  test('several problems in one aggregate and in the options of one element: those buf reports, and no more', () => {
+    // buf 1.75: a field set again is refused, in an aggregate with its value checked, by another option without; a field
+    // whose value is not of its type is not set, so setting it again is no error; a list's values are checked too.
+    const several = lines(
+      'syntax = "proto2";',
+      'package p;',
+      'import "google/protobuf/descriptor.proto";',
+      'enum K { K0 = 0; }',
+      'message Opt { optional int32 a = 1; optional int32 b = 2; optional Opt o = 3; oneof c { int32 x = 4; int32 y = 5; } optional K k = 7; optional uint32 u = 8; optional string s = 9; }',
+      'extend google.protobuf.MessageOptions { optional Opt opt = 50000; optional int32 i = 50001; }',
+      'message A { option (opt) = { a: 1 a: "y" }; }',
+      'message B { option (opt) = { x: 1 y: "s" }; }',
+      'message C { option (opt) = { x: "s" y: "t" k: K9 k: K0 u: -1 u: 1 }; }',
+      'message D { option (opt) = { a: [1] a: 2 s: [4] o: 1 o { a: 1 } }; }',
+      'message E { option (opt) = { o { a: 1 } o { zz: 1 b: "x" } }; }',
+      'message F { option (opt) = { a: 1 }; option (opt) = { zz: 1 }; }',
+      'message G { option (opt).a = "x"; option (opt).a = 2; option (opt).b = 1; option (opt).b = "y"; }',
+      'message H { option (i) = "x"; option (i) = 2; option (i) = "z"; }',
+      'message I { option (opt) = { o { a: "x" } }; option (opt).o.a = 2; option (opt).o.a = 3; }',
+      'message J { option (opt) = { a: 1 b: "q" }; option (opt).a = "x"; option (opt).b = 2; }',
+    );
+    const spots = (b: BoundFile) => b.problems.map((p) => `${p.range.start.line + 1}:${p.range.start.character + 1} ${p.code} ${p.message}`);
+    assert.deepEqual(spots(bindText(several)), [
+      '7:35 duplicate-option "p.Opt.a" is set twice: it is not repeated',
+      '7:38 invalid-option-value "p.Opt.a" takes an int32, not "y"',
+      '8:35 duplicate-option "p.Opt.y" cannot be set: "p.Opt.x" of the same oneof "p.Opt.c" is set already',
+      '8:38 invalid-option-value "p.Opt.y" takes an int32, not "s"',
+      '9:33 invalid-option-value "p.Opt.x" takes an int32, not "s"',
+      '9:40 invalid-option-value "p.Opt.y" takes an int32, not "t"',
+      '9:47 invalid-option-value enum "p.K" has no value named K9',
+      '9:59 invalid-option-value -1 is out of range for "p.Opt.u" (uint32: 0 to 4294967295)',
+      '10:33 invalid-option-value "p.Opt.a" is not repeated: it takes one value, not a list',
+      '10:37 duplicate-option "p.Opt.a" is set twice: it is not repeated',
+      '10:45 invalid-option-value "p.Opt.s" is not repeated: it takes one value, not a list',
+      '10:46 invalid-option-value "p.Opt.s" takes a string, not 4',
+      '10:52 invalid-option-value "p.Opt.o" takes a message (p.Opt), not 1',
+      '11:45 unknown-option message type "p.Opt" has no field named "zz"',
+      '11:54 invalid-option-value "p.Opt.b" takes an int32, not "x"',
+      '12:45 duplicate-option "p.opt" is set twice: it is not repeated',
+      '13:30 invalid-option-value "p.Opt.a" takes an int32, not "x"',
+      '13:82 duplicate-option "p.Opt.b" is set twice: it is not repeated',
+      '14:26 invalid-option-value "p.i" takes an int32, not "x"',
+      '14:54 duplicate-option "p.i" is set twice: it is not repeated',
+      '15:37 invalid-option-value "p.Opt.a" takes an int32, not "x"',
+      '15:75 duplicate-option "p.Opt.a" is set twice: it is not repeated',
+      '16:38 invalid-option-value "p.Opt.b" takes an int32, not "q"',
+      '16:52 duplicate-option "p.Opt.a" is set twice: it is not repeated',
+    ]);
+  });
+
+  test('several signs (`--1`, `- -inf`) are one value of no type, refused from the first sign, and the values after it are checked too', () => {
+    // buf 1.75: "mismatched types" on the whole value, in an aggregate, as an option's own value and as a default (the
+    // binder checks custom options last).
+    const signs = lines(
+      'syntax = "proto2";',
+      'package p;',
+      'import "google/protobuf/descriptor.proto";',
+      'option java_multiple_files = --1;',
+      'message Opt { optional int32 a = 1; optional int32 b = 2; optional double d = 3; optional string s = 4; }',
+      'extend google.protobuf.MessageOptions { optional Opt opt = 50000; optional int32 i = 50001; }',
+      'message A { option (opt) = {a: -1 b: --2 d: - -inf s: --x}; }',
+      'message B { option (opt).a = --1; option (i) = ---1; }',
+      'message C { optional int32 f = 1 [default = --1]; }',
+    );
+    const at = (code: string, message: string, context: string, needle: string) => [code, message, within(signs, context, needle), 'error'];
+    assert.deepEqual(problems(bindText(signs)), [
+      at('invalid-option-value', '"java_multiple_files" takes true, false, not --1', 'java_multiple_files = --1', '--1'),
+      at('invalid-default', 'the default of an int32 field must be an integer, not --1', 'default = --1', '--1'),
+      at('invalid-option-value', '"p.Opt.b" takes an int32, not --2', 'b: --2', '--2'),
+      at('invalid-option-value', '"p.Opt.d" takes a double, not --inf', 'd: - -inf', '- -inf'),
+      at('invalid-option-value', '"p.Opt.s" takes a string, not --x', 's: --x', '--x'),
+      at('invalid-option-value', '"p.Opt.a" takes an int32, not --1', '(opt).a = --1', '--1'),
+      at('invalid-option-value', '"p.i" takes an int32, not ---1', '(i) = ---1', '---1'),
     ]);
   });
 
@@ -691,6 +781,126 @@ describe('binder: the values of a custom option', () => {
     refused('option (limits) = { list: [{ max: 4294967296 }] };', `4294967296 is out of range for "runtime.v1.Limits.max" ${INT32}`, '4294967296');
     refused('option (limits).protocol = { };', '"runtime.v1.Limits.protocol" takes a value of enum runtime.v1.Protocol, not a message', '{ }');
     assert.deepEqual(spots('option (limits) = { max: 1 protocol: SCTP list: [{ protocol: 0 }, { max: -1 }] };'), []);
+  });
+});
+
+// A custom option whose extension, or a message or an enum its value goes into, an imported file declares (and a file
+// that file imports publicly), in files on disk found by the import resolver: checked as if the file declared them.
+// Every problem starts where buf 1.75 reports one, with the layout below as a buf module (`buf build`).
+describe('binder: a custom option of types an import declares', () => {
+  const DEP = lines(
+    'syntax = "proto2";',
+    'package dep;',
+    'import "google/protobuf/descriptor.proto";',
+    'import public "dep/more.proto";',
+    'enum Color { RED = 0; BLUE = 1; }',
+    'message Ext {',
+    '  optional int32 n = 1; optional Color color = 2; optional Ext inner = 3; repeated Ext list = 4; map<string, Ext> m = 5;',
+    '  oneof choice { string a = 6; string b = 7; }',
+    '  optional group Grp = 8 { optional int32 x = 1; }',
+    '  extensions 100 to 200;',
+    '}',
+    'extend Ext { optional int32 dep_ext = 100; }',
+    'extend google.protobuf.MessageOptions { optional Ext dopt = 50100; optional int32 dint = 50101; }',
+  );
+  const MORE = lines(
+    'syntax = "proto3";',
+    'package dep;',
+    'import "google/protobuf/descriptor.proto";',
+    'message More { int32 k = 1; Kind kind = 2; enum Kind { KIND_UNSPECIFIED = 0; } }',
+    'extend google.protobuf.FieldOptions { More more = 50102; }',
+  );
+  const HEAD = lines(
+    'syntax = "proto2";',
+    'package val;',
+    'import "dep/dep.proto";',
+    'import "google/protobuf/descriptor.proto";',
+    'message Opt { optional dep.Ext msg = 1; optional dep.Color color = 2; }',
+    'extend google.protobuf.MessageOptions { optional Opt opt = 50000; optional dep.Ext ext = 50001; }',
+  );
+
+  /** The problems of `text`, importing DEP and MORE from a directory of imports, as `line:character code message`. */
+  function importing(text: string): string[] {
+    const dir = mkdtempSync(join(tmpdir(), 'cri-option-imports-'));
+    try {
+      mkdirSync(join(dir, 'include', 'dep'), { recursive: true });
+      writeFileSync(join(dir, 'include', 'dep', 'dep.proto'), DEP);
+      writeFileSync(join(dir, 'include', 'dep', 'more.proto'), MORE);
+      const resolver = new FsImportResolver({ roots: [join(dir, 'include')] });
+      return bind(parse(text), pathToFileURL(join(dir, 'a.proto')).href, resolver).problems.map((p) => `${p.range.start.line + 1}:${p.range.start.character + 1} ${p.code} ${p.message}`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  test('keys, paths and values into an imported message, an imported enum\'s names, and an imported extension are checked as a local one\'s', () => {
+    const text = lines(
+      HEAD,
+      'message A { option (opt) = { msg { n: "x" zz: 1 } color: GREEN }; }',
+      'message B { option (ext).inner.n = 1; option (ext).nope = 1; option (ext).n.x = 1; }',
+      'message C { option (dep.dopt) = { inner { color: PURPLE } list: [{ q: 1 }] m { key: "a" value { n: "y" } } }; }',
+      'message D { option (dep.dopt) = { a: "1" b: "2" }; }',
+      'message E { option (dep.dopt).n = 1; option (dep.dopt).n = 2; option (dep.dint) = "s"; }',
+      'message F { option (dep.dopt) = { [dep.dep_ext]: "x" grp { y: 1 } }; }',
+      'message G { option (ext).(dep.dep_ext) = 1; option (ext).color = GREEN; option (ext).(dep.dint) = 1; }',
+      'message H { optional int32 f = 1 [(dep.more) = { k: "x" kind: KIND_NONE }]; optional int32 g = 2 [(dep.more).k = 1, (dep.more).k = 2]; }',
+    );
+    assert.deepEqual(importing(text), [
+      '7:39 invalid-option-value "dep.Ext.n" takes an int32, not "x"',
+      '7:43 unknown-option message type "dep.Ext" has no field named "zz"',
+      '7:58 invalid-option-value enum "dep.Color" has no value named GREEN',
+      '8:51 unknown-option message type "dep.Ext" has no field named "nope"',
+      '8:77 unknown-option "(ext).n" is a scalar (int32), not a singular message: "x" cannot follow it',
+      '9:50 invalid-option-value enum "dep.Color" has no value named PURPLE',
+      '9:68 unknown-option message type "dep.Ext" has no field named "q"',
+      '9:100 invalid-option-value "dep.Ext.n" takes an int32, not "y"',
+      '10:42 duplicate-option "dep.Ext.b" cannot be set: "dep.Ext.a" of the same oneof "dep.Ext.choice" is set already',
+      '11:45 duplicate-option "dep.Ext.n" is set twice: it is not repeated',
+      '11:83 invalid-option-value "dep.dint" takes an int32, not "s"',
+      '12:50 invalid-option-value "dep.dep_ext" takes an int32, not "x"',
+      '12:60 unknown-option message type "dep.Ext.Grp" has no field named "y"',
+      '13:66 invalid-option-value enum "dep.Color" has no value named GREEN',
+      '13:85 unknown-option "dep.dint" is an extension of "google.protobuf.MessageOptions", not of "dep.Ext"',
+      '14:53 invalid-option-value "dep.More.k" takes an int32, not "x"',
+      '14:63 invalid-option-value enum "dep.More.Kind" has no value named KIND_NONE',
+      '14:117 duplicate-option "dep.More.k" is set twice: it is not repeated',
+    ]);
+  });
+
+  test('what buf builds is error-free: every kind of field of an imported message, an imported extension of it, a path through it', () => {
+    assert.deepEqual(importing(lines(
+      HEAD,
+      'message Z { option (dep.dopt) = { n: 1 color: BLUE inner { inner { n: 2 } } list: [{ a: "x" }, { b: "y" }] m { key: "k" value { grp { x: 1 } } } [dep.dep_ext]: 3 }; }',
+      'message Y { option (ext).inner.inner.n = 1; option (ext).(dep.dep_ext) = 2; option (opt).msg.color = RED; optional int32 f = 1 [(dep.more).kind = KIND_UNSPECIFIED]; }',
+      'message X { option (opt) = { msg { n: 1 } color: 0 }; option (dep.dint) = -5; }',
+    )), []);
+  });
+
+  test('an option that a public import of an import may declare is not unknown while that file is not found', () => {
+    // buf refuses the import that is not found; the options it may declare are not guessed at.
+    const dep = lines('syntax = "proto3";', 'package dep;', 'import public "dep/missing.proto";', 'message Known { int32 n = 1; }');
+    const resolver: ImportResolver = { resolve: (path) => (path === 'dep/dep.proto' ? { uri: 'file:///dep/dep.proto', text: dep } : { tried: ['/include'] }) };
+    const text = lines('syntax = "proto3";', 'package val;', 'import "dep/dep.proto";', 'message A { option (dep.missing_opt) = { n: 1 }; option (dep.other).k = 2; }');
+    assert.deepEqual(problems(bindText(text, resolver)), []);
+  });
+
+  test('only a file that sets a custom option has its imports\' trees kept: the newest api.proto sets none', NEEDS_CORPUS, () => {
+    assert.equal(parse(newestCorpusText()).setsCustomOptions, undefined);
+    const gogo = replaceOnce(newestCorpusText(), 'package runtime.v1;\n', 'package runtime.v1;\noption (gogoproto.sizer_all) = true;\n');
+    assert.equal(parse(gogo).setsCustomOptions, true);
+  });
+
+  test('every released api.proto, with a gogo.proto that declares its options, has no error', NEEDS_CORPUS, () => {
+    // The options the released files set, all bools (as buf-agreement's stub declares them); buf builds each file so.
+    const corpus = new Corpus(findCorpusDir(findRepoRoot(__dirname))!);
+    const texts = corpus.blobs().map((b) => corpus.text(b));
+    assert.ok(texts.length >= 63);
+    const options = (pattern: RegExp): string[] => [...new Set(texts.flatMap((t) => [...t.matchAll(pattern)].map((m) => m[1]!)))];
+    const declare = (extendee: string, names: string[], from: number): string => `extend google.protobuf.${extendee} {\n${names.map((n, k) => `  optional bool ${n} = ${from + k};\n`).join('')}}\n`;
+    const gogo = `syntax = "proto2";\npackage gogoproto;\nimport "google/protobuf/descriptor.proto";\n${declare('FileOptions', options(/^\s*option\s+\(gogoproto\.(\w+)\)/gm), 63001)}${declare('FieldOptions', options(/[[,]\s*\(gogoproto\.(\w+)\)/g), 65001)}`;
+    const resolver: ImportResolver = { resolve: (path) => (path.endsWith('gogo.proto') ? { uri: 'file:///gogo.proto', text: gogo } : { tried: [] }) };
+    assert.ok(texts.some((t) => t.includes('(gogoproto.')));
+    for (const [k, text] of texts.entries()) assert.deepEqual(problems(bindText(text, resolver)), [], `blob ${k}`);
   });
 });
 
@@ -912,7 +1122,7 @@ describe('binder: the path of a custom option into its value', () => {
       noField('my.Opt', '(opt).Grp.x', '.Grp', 'Grp'),
       noField('my.Opt.Grp', '(opt).grp.y', '.y', 'y'),
       noField('google.protobuf.Duration', '(dur).nope', '.nope', 'nope'),
-      cannotFollow('(opt).d.seconds', 'a scalar', '(opt).d.seconds.x', 'x'),
+      cannotFollow('(opt).d.seconds', 'a scalar (int64)', '(opt).d.seconds.x', 'x'),
       noField('my.Opt', '(opt).inner.inner.nope', '.nope', 'nope'),
     ]);
   });

@@ -881,6 +881,41 @@ describe('parser: errors and recovery', () => {
     ]);
   });
 
+  // buf 1.75 reads on after an extra, leading or trailing separator and after `=` for `:` ("unexpected extra `,` in
+  // message expression", "unexpected `=` in expression"), reporting each, and checks the values it read.
+  test('several separators or `=` where buf takes none, in one aggregate value, are each an error, and its values are checked', () => {
+    const text = lines(
+      'syntax = "proto2";',
+      'package p;',
+      'import "google/protobuf/descriptor.proto";',
+      'message Opt { optional int32 a = 1; optional int32 b = 2; optional string s = 3; optional Opt o = 4; repeated int32 r = 5; }',
+      'extend google.protobuf.MessageOptions { optional Opt opt = 50000; }',
+      'message M1 {option (opt) = {a: "x",, b: "y";; s: 1}; }',
+      'message M2 {option (opt) = {a = "x" b = "y"}; }',
+      'message M3 {option (opt) = {, a: 1 ; b: 2}; }',
+      'message M4 {option (opt) = {a: 1 o { , b: 2 } s: 3}; }',
+      'message M5 {option (opt) = {r: [1,, 2] r: [, 3] r: [4,]}; }',
+    );
+    const spots = bind(parse(text), 'x').problems.map((p) => `${p.range.start.line + 1}:${p.range.start.character + 1} ${p.code} ${p.message}`);
+    assert.deepEqual(spots, [
+      "6:36 syntax unexpected ',' after another separator",
+      "6:45 syntax unexpected ';' after another separator",
+      '7:31 syntax expected \':\' after "a", found \'=\'',
+      '7:39 syntax expected \':\' after "b", found \'=\'',
+      "8:29 syntax unexpected ',' before the first field of a message value",
+      "9:38 syntax unexpected ',' before the first field of a message value",
+      "10:35 syntax unexpected ',' after another separator",
+      "10:44 syntax unexpected ',' before the first value of a list",
+      "10:54 syntax unexpected ',' after the last value of a list: expected ']'",
+      '6:32 invalid-option-value "p.Opt.a" takes an int32, not "x"',
+      '6:41 invalid-option-value "p.Opt.b" takes an int32, not "y"',
+      '6:50 invalid-option-value "p.Opt.s" takes a string, not 1',
+      '7:33 invalid-option-value "p.Opt.a" takes an int32, not "x"',
+      '7:41 invalid-option-value "p.Opt.b" takes an int32, not "y"',
+      '9:50 invalid-option-value "p.Opt.s" takes a string, not 3',
+    ]);
+  });
+
   test('an aggregate value not closed on its line is one error, at its `{`, though its `;` is typed', () => {
     const text = lines('syntax = "proto3";', 'message M {', '  option (o) = {a: {};', '}', 'message N {}');
     const f = parse(text);

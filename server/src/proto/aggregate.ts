@@ -36,11 +36,11 @@ export interface AggregateElement {
  */
 const parsed = new WeakMap<OptionNode, readonly AggregateEntry[] | null>();
 
-/** Reads `o`'s aggregate value from its tokens, as the parser found them, and keeps its entries; the syntax error of a value that is not text format. */
-export function readAggregateTokens(o: OptionNode, tokens: readonly Token[]): SyntaxError | undefined {
+/** Reads `o`'s aggregate value from its tokens, as the parser found them, and keeps its entries; the syntax errors of a value that is not text format. */
+export function readAggregateTokens(o: OptionNode, tokens: readonly Token[]): readonly SyntaxError[] {
   const reader = new Reader(tokens);
   parsed.set(o, reader.aggregate());
-  return reader.problem;
+  return reader.problems;
 }
 
 /**
@@ -70,8 +70,11 @@ type After = 'open' | 'value' | 'separator';
 class Reader {
   private k = 0;
   private depth = 0;
-  /** The first place the text is not text format, as buf reports it (undefined past MAX_DEPTH, which buf takes). */
-  problem: SyntaxError | undefined;
+  /**
+   * Where the text is not text format, as buf reports it: a separator where none may be, or `=` for `:`, each, and
+   * the value still read; then the first other problem, where reading stops (none past MAX_DEPTH, which buf takes).
+   */
+  readonly problems: SyntaxError[] = [];
   constructor(private readonly tokens: readonly Token[]) {}
 
   aggregate(): readonly AggregateEntry[] | null {
@@ -111,17 +114,21 @@ class Reader {
 
   /** Records why the text is not text format, at `range`, and stops reading. */
   private fail(message: string, range: Range): never {
-    this.problem = { message, range };
+    this.recover(message, range);
     throw NOT_TEXT_FORMAT;
+  }
+  /** Records why the text is not text format, at `range`, where buf reads on as if it were. */
+  private recover(message: string, range: Range): void {
+    this.problems.push({ message, range });
   }
   private found(): string {
     const t = this.here;
     return `'${t.text.length > 40 ? `${t.text.slice(0, 40)}…` : t.text}'`;
   }
   /** A `,` or `;` where buf takes none: before the first `what` of a list or a message, or after another. */
-  private separator(after: After, what: string): never {
+  private separator(after: After, what: string): void {
     const t = this.here;
-    this.fail(`unexpected '${t.text}' ${after === 'open' ? `before the first ${what}` : 'after another separator'}`, t.range);
+    this.recover(`unexpected '${t.text}' ${after === 'open' ? `before the first ${what}` : 'after another separator'}`, t.range);
   }
 
   /**
@@ -169,14 +176,17 @@ class Reader {
       this.k++;
     } else this.fail(`expected a field name, found ${this.found()}`, first.range);
     const shown = extension ? `[${name}]` : name;
-    const colon = this.eat(':');
+    let colon = this.eat(':');
+    if (!colon && this.is('=')) {
+      this.recover(`expected ':' after "${shown}", found '='`, this.here.range);
+      colon = this.eat('=');
+    }
     if (this.is('{') || this.is('<')) {
       const value = this.messageValue();
       return { name, extension, range, valueRange: value.range, messages: [value.entries!] };
     }
     if (!colon) {
-      // buf marks a `=` written for the colon, else the key (`a` of `{a 1}`, of `{a.b: 1}`).
-      if (this.is('=')) this.fail(`expected ':' after "${shown}", found '='`, this.here.range);
+      // buf marks the key (`a` of `{a 1}`, of `{a.b: 1}`).
       if (this.is('.')) this.fail(`expected ':' or '{' after "${shown}", found '.': a field's name has no dots`, range);
       this.fail(`"${shown}" has no value: expected ':' and a value, or a message '{ … }', after it`, range);
     }
@@ -196,7 +206,7 @@ class Reader {
         list.push(this.is('{') || this.is('<') ? this.messageValue() : this.scalar(shown));
         after = 'value';
       }
-      if (after === 'separator') this.fail("unexpected ',' after the last value of a list: expected ']'", this.tokens[this.k - 2]!.range);
+      if (after === 'separator') this.recover("unexpected ',' after the last value of a list: expected ']'", this.tokens[this.k - 2]!.range);
       const messages = list.flatMap((v) => (v.entries ? [v.entries] : []));
       return { name, extension, range, valueRange: { start: open.startPos, end: this.tokens[this.k - 1]!.endPos }, messages, list };
     }
@@ -224,6 +234,8 @@ class Reader {
     const first = this.here;
     let text = '';
     if (this.is('-') || this.is('+')) text = this.next().text;
+    // buf reads `--1` as a value, of no type (see optionValue.ts).
+    while (text && this.is('-')) text += this.next().text;
     let t = this.here;
     if (t.kind === 'string') {
       text = t.text;

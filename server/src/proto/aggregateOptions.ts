@@ -8,17 +8,18 @@
 // `my.Opt` extension"). Every value, in an aggregate or the option's own, of its field's type (buf: "mismatched
 // types", see optionValue.ts). A field that is not repeated set once, and one field of a oneof (buf: "set multiple
 // times"): buf merges the options of one element into one message, so a path may go into a message set before, but
-// a field set again, in an aggregate or by another option, is refused. Known where the option's type, and each
-// message a key or a part leads into, is a message of this file or a small well-known type whose fields are bundled;
-// a message of an imported file is not read (the binder keeps only its name). An Any written as its type URL and
+// a field set again, in an aggregate or by another option, is refused. Known where the extension, the option's type,
+// and each message a key or a part leads into, are declared in this file or an import (see optionTypes.ts), or are a
+// small well-known type whose fields are bundled; not where an import is not found. An Any written as its type URL and
 // message (`[type.googleapis.com/pkg.Msg] { … }`), as buf checks it: only in an Any, with nothing beside it, one of
 // Google's domains, a message by its full name, and its value against that message.
 
-import type { EnumNode, FieldNode, MessageNode, OptionNode, ProtoFile, Range } from './ast';
+import type { OptionNode, ProtoFile, Range } from './ast';
 import { aggregateOf, type AggregateElement, type AggregateEntry } from './aggregate';
 import { join } from './lookup';
 import { SCALARS, mapEntryName } from './model';
 import { optionPath, type OptionPathPart } from './optionPath';
+import { OptionTypes, type OptionExtension, type OptionField, type OptionMessage } from './optionTypes';
 import { describe, scalarProblem, type ValueType } from './optionValue';
 import { WELL_KNOWN_FIELDS } from './wellKnown';
 
@@ -42,7 +43,7 @@ export interface AggregateProblem {
   range: Range;
 }
 
-/** What the binder answers: a type name as protoc resolves it, and whether an import may declare an extension. */
+/** What the binder answers: a type name as protoc resolves it, whether an import may declare an extension, and the imports. */
 export interface AggregateContext {
   /** A message's or an enum's full name; undefined for a scalar, or a name that is not found. */
   resolveType(written: string, scope: string): { kind: 'message' | 'enum'; fqn: string } | undefined;
@@ -50,6 +51,8 @@ export interface AggregateContext {
   declaredElsewhere(fqn: string): boolean;
   /** Why this file cannot use the type of this full name (an import's that it does not export); undefined where it can. */
   hidden(fqn: string): string | undefined;
+  /** The imported files whose types this file sees (its imports, and their public imports), read for what this file does not declare. */
+  importedFiles(): readonly ProtoFile[];
 }
 
 /**
@@ -63,10 +66,16 @@ class Setting {
   constructor(readonly byPath = false) {}
 }
 
+/** What a value sets, where it is a message; whether it is not of its field's type (buf then does not set the field). */
+interface Checked {
+  set?: Setting;
+  wrong?: true;
+}
+
 /** One field that an option's name sets or goes into: the extension, then each part of its path. */
 interface Step {
   readonly key: string;
-  readonly field: FieldNode;
+  readonly field: OptionField;
   /** Where it is declared: a message's full name, or an extension's scope; its type is resolved from there. */
   readonly owner: string;
   /** The field's full name, as problems name it. */
@@ -77,54 +86,34 @@ interface Step {
   readonly end: Range['end'];
 }
 
-interface Extension {
-  field: FieldNode;
-  /** Where it is declared: its type is resolved from there. */
-  scope: string;
-  /** The message it extends, resolved; undefined where it is not found. */
-  extendee: string | undefined;
-}
-
 /** The problems of `pending`, all options of one file; its messages and extensions are indexed only here. */
-export function customOptionProblems(pending: readonly PendingOption[], ast: ProtoFile, pkg: string, context: AggregateContext): AggregateProblem[] {
-  return new Checker(ast, pkg, context).run(pending);
+export function customOptionProblems(pending: readonly PendingOption[], ast: ProtoFile, context: AggregateContext): AggregateProblem[] {
+  return new Checker(ast, context).run(pending);
 }
 
 class Checker {
-  private readonly messages = new Map<string, MessageNode>();
-  /** The value names of each enum of the file. */
-  private readonly enums = new Map<string, string[]>();
-  private readonly extensions = new Map<string, Extension>();
+  private readonly local: OptionTypes;
+  /** The imports' types: indexed for the first name this file does not declare. */
+  private imported: OptionTypes | undefined;
   private readonly out: AggregateProblem[] = [];
   /** The scope of the option being checked: an Any's type URL that names a type from it is no full name. */
   private scope = '';
 
-  constructor(ast: ProtoFile, pkg: string, private readonly context: AggregateContext) {
-    const extensions = (fields: readonly FieldNode[], written: string, scope: string): void => {
-      const extendee = this.message(written, scope);
-      for (const f of fields) if (f.name) this.extensions.set(join(scope, f.name), { field: f, scope, extendee });
-    };
-    const enums = (list: readonly EnumNode[], scope: string): void => {
-      for (const e of list) if (e.name) this.enums.set(join(scope, e.name), e.values.map((v) => v.name));
-    };
-    const walk = (m: MessageNode, scope: string): void => {
-      if (!m.name) return;
-      const fqn = join(scope, m.name);
-      this.messages.set(fqn, m);
-      enums(m.enums, fqn);
-      for (const n of m.messages) walk(n, fqn);
-      for (const f of m.fields) if (f.group) walk(f.group, fqn);
-      for (const x of m.extends) {
-        extensions(x.fields, x.extendee, fqn);
-        for (const f of x.fields) if (f.group) walk(f.group, fqn);
-      }
-    };
-    for (const m of ast.messages) walk(m, pkg);
-    enums(ast.enums, pkg);
-    for (const x of ast.extends) {
-      extensions(x.fields, x.extendee, pkg);
-      for (const f of x.fields) if (f.group) walk(f.group, pkg);
-    }
+  constructor(ast: ProtoFile, private readonly context: AggregateContext) {
+    this.local = new OptionTypes([ast]);
+  }
+
+  /** The message of this full name: of this file, a small well-known one, or an import's. */
+  private messageOf(fqn: string): OptionMessage | undefined {
+    return this.local.messages.get(fqn) ?? WELL_KNOWN_FIELDS.get(fqn) ?? this.imports().messages.get(fqn);
+  }
+
+  private extensionOf(fqn: string): OptionExtension | undefined {
+    return this.local.extensions.get(fqn) ?? this.imports().extensions.get(fqn);
+  }
+
+  private imports(): OptionTypes {
+    return (this.imported ??= new OptionTypes(this.context.importedFiles()));
   }
 
   run(pending: readonly PendingOption[]): AggregateProblem[] {
@@ -147,21 +136,25 @@ class Checker {
       name: option.name, extension: false, range: option.nameRange, valueRange: option.valueRange,
       scalar: entries ? undefined : option.value, messages: entries ? [entries] : [],
     };
+    // Into each message of the path, creating what is not set yet (nothing is set where another field of a oneof is).
     const target = steps[steps.length - 1]!;
-    const inner = this.fieldValue(value, target.field, target.owner, target.name);
-    // Into each message of the path, creating what is not set yet; the last field is set.
-    let at = set;
-    for (const [k, step] of steps.entries()) {
-      const range = { start: option.nameRange.start, end: step.end };
-      if (!this.oneofFree(at, step, range)) return;
-      const there = at.fields.get(step.key);
-      if (k < steps.length - 1) {
-        at = there ?? this.put(at, step, new Setting(true));
-      } else if (step.field.label !== 'repeated' && step.field.mapKey === undefined) {
-        if (there) this.setTwice(step.name, range, there.byPath ? ' (a path set its fields before it; set it whole first, then the path)' : '');
-        else this.put(at, step, inner ?? new Setting());
+    let at: Setting | undefined = set;
+    for (const step of steps) {
+      if (!this.oneofFree(at, step, { start: option.nameRange.start, end: step.end })) {
+        at = undefined;
+        break;
       }
+      if (step !== target) at = at.fields.get(step.key) ?? this.put(at, step, new Setting(true));
     }
+    const single = target.field.label !== 'repeated' && target.field.mapKey === undefined;
+    const there = at?.fields.get(target.key);
+    if (single && there) {
+      // buf does not check the value of an option that sets a field again (in an aggregate, it does).
+      this.setTwice(target.name, { start: option.nameRange.start, end: target.end }, there.byPath ? ' (a path set its fields before it; set it whole first, then the path)' : '');
+      return;
+    }
+    const checked = this.fieldValue(value, target.field, target.owner, target.name);
+    if (at && single && !checked.wrong) this.put(at, target, checked.set ?? new Setting());
   }
 
   /** Records that `step` is set in `set`, with what is set in it. */
@@ -205,31 +198,23 @@ class Checker {
     const parts = optionPath(option);
     if (!parts) return undefined;
     let written = `(${name[1]})`;
-    for (const [k, part] of parts.entries()) {
+    for (const part of parts) {
       const { field, owner } = steps[steps.length - 1]!;
       const type = this.through(field, owner, written, part);
       if (type === undefined) return undefined;
       if (part.extension) {
         const other = this.extension(part.name, scope, part.innerRange);
         if (!other) return undefined;
-        if (other.extendee !== undefined && other.extendee !== type) {
-          this.unknown(`"${join(other.scope, other.field.name)}" is an extension of "${other.extendee}", not of "${type}"`, part.range);
-          return undefined;
-        }
+        if (!this.extends(other, type, join(other.scope, other.field.name), part.range)) return undefined;
         steps.push(this.extensionStep(other, part.nameRange.end));
         written += `.(${part.name})`;
         continue;
       }
-      const m = this.messages.get(type);
-      const wellKnown = m ? undefined : WELL_KNOWN_FIELDS.get(type);
-      const next = m?.fields.find((f) => f.name === part.name);
-      if (m ? !next : wellKnown && !wellKnown.includes(part.name)) {
-        this.unknown(`message type "${type}" has no field named "${part.name}"`, part.range);
-        return undefined;
-      }
+      const m = this.messageOf(type);
+      if (!m) return undefined;
+      const next = m.fields.find((f) => f.name === part.name);
       if (!next) {
-        // A small well-known type's fields are all scalars; of an imported message, nothing is known.
-        if (wellKnown && k + 1 < parts.length) this.refuse(`${written}.${part.name}`, 'a scalar', parts[k + 1]!);
+        this.unknown(`message type "${type}" has no field named "${part.name}"`, part.range);
         return undefined;
       }
       steps.push({ key: next.name, field: next, owner: type, name: join(type, next.name), oneof: next.oneof && join(type, next.oneof), end: part.nameRange.end });
@@ -238,18 +223,19 @@ class Checker {
     return steps;
   }
 
-  private extensionStep(ext: Extension, end: Range['end']): Step {
+  private extensionStep(ext: OptionExtension, end: Range['end']): Step {
     const name = join(ext.scope, ext.field.name);
     return { key: `(${name})`, field: ext.field, owner: ext.scope, name, oneof: undefined, end };
   }
 
   /**
    * The extension `written` (in parentheses) names from `scope`, as protoc looks it up: in `scope`, then in each scope
-   * around it; undefined where this file declares none, with the problem at `range` unless an import may declare it.
+   * around it; undefined where neither this file nor an import declares one, with the problem at `range` unless an
+   * import that is not found may declare it.
    */
-  private extension(written: string, scope: string, range: Range, what = ''): Extension | undefined {
+  private extension(written: string, scope: string, range: Range, what = ''): OptionExtension | undefined {
     const candidates = this.scopesOf(written, scope);
-    const ext = candidates.map((fqn) => this.extensions.get(fqn)).find((x) => x !== undefined);
+    const ext = candidates.map((fqn) => this.extensionOf(fqn)).find((x) => x !== undefined);
     if (!ext && !candidates.some((fqn) => this.context.declaredElsewhere(fqn))) {
       const shown = written.length > 80 ? `${written.slice(0, 80)}…` : written;
       this.unknown(`${what}"(${shown})" is unknown: no extension of that name is declared in this file or its imports`, range);
@@ -261,7 +247,7 @@ class Checker {
    * The message type of field `f` of `owner`, which the path goes into with `part`; undefined, with the problem,
    * where a path cannot go into it, and where its type is not known.
    */
-  private through(f: FieldNode, owner: string, written: string, part: OptionPathPart): string | undefined {
+  private through(f: OptionField, owner: string, written: string, part: OptionPathPart): string | undefined {
     const key = part.extension ? `[${part.name}]` : part.name;
     if (f.label === 'repeated' || f.mapKey !== undefined) return this.refuse(written, 'repeated', part, ` (set its messages with an aggregate value: ${written} = { ${key}: … })`);
     if (f.group) return join(owner, f.group.name);
@@ -290,9 +276,8 @@ class Checker {
   /** Checks the keys of one message value of type `type` (a full name); what it sets. */
   private entries(entries: readonly AggregateEntry[], type: string): Setting {
     const set = new Setting();
-    const m = this.messages.get(type);
-    const wellKnown = m ? undefined : WELL_KNOWN_FIELDS.get(type);
-    if (!m && !wellKnown) return set;
+    const m = this.messageOf(type);
+    if (!m) return set;
     if (type === ANY && entries.some(isTypeUrl)) {
       this.any(entries);
       return set;
@@ -307,39 +292,30 @@ class Checker {
         if (ext) this.entry(set, e, { key: `(${e.name})`, field: ext.field, owner: ext.scope, name: e.name, oneof: undefined });
         continue;
       }
-      if (wellKnown) {
-        if (!wellKnown.includes(e.name)) this.unknownField(e, type);
-        // FieldMask's paths is the one repeated field of these.
-        else if (e.name !== 'paths') this.record(set, { key: e.name, name: join(type, e.name), oneof: undefined }, undefined, e.range);
-        continue;
-      }
       // protoc's text format names a group by its field (`grp`) or, as in the .proto file, by its type (`Grp`).
-      const f = m!.fields.find((x) => x.name === e.name || (x.group !== undefined && x.group.name === e.name));
+      const f = m.fields.find((x) => x.name === e.name || (x.group !== undefined && x.group.name === e.name));
       if (!f) this.unknownField(e, type);
       else this.entry(set, e, { key: f.name, field: f, owner: type, name: join(type, f.name), oneof: f.oneof && join(type, f.oneof) });
     }
     return set;
   }
 
-  /** Checks the value of `e`, which sets `step`, and records it in `set` unless the field is repeated. */
-  private entry(set: Setting, e: AggregateEntry, step: Omit<Step, 'end'>): void {
-    const inner = this.fieldValue(e, step.field, step.owner, step.name);
-    if (step.field.label !== 'repeated' && step.field.mapKey === undefined) this.record(set, step, inner, e.range);
-  }
-
   /**
-   * Records in `set` that an aggregate's key at `range` sets `step`, a field that is not repeated, to a message in
-   * which `inner` is set or to a scalar; the problem where buf refuses it.
+   * Checks the value of `e`, which sets `step`, and records in `set` that it is set, unless the field is repeated, as
+   * buf does: a field set again, or another field of a set oneof, is refused (a message written twice is not: the first
+   * is kept), and a field whose value is not of its type is not set.
    */
-  private record(set: Setting, step: Pick<Step, 'key' | 'name' | 'oneof'>, inner: Setting | undefined, range: Range): void {
-    if (!this.oneofFree(set, step, range)) return;
-    // buf takes a message written twice, and keeps the first.
-    if (!set.fields.has(step.key)) this.put(set, step, inner ?? new Setting());
-    else if (!inner) this.setTwice(step.name, range);
+  private entry(set: Setting, e: AggregateEntry, step: Omit<Step, 'end'>): void {
+    const single = step.field.label !== 'repeated' && step.field.mapKey === undefined;
+    const free = this.oneofFree(set, step, e.range);
+    const there = set.fields.has(step.key);
+    if (single && free && there && (e.messages.length === 0 || e.list)) this.setTwice(step.name, e.range);
+    const checked = this.fieldValue(e, step.field, step.owner, step.name);
+    if (single && free && !there && !checked.wrong) this.put(set, step, checked.set ?? new Setting());
   }
 
-  /** The value of `e`, field `f` of `owner` (`name` in messages); what is set in it, where it is a message. */
-  private fieldValue(e: AggregateEntry, f: FieldNode, owner: string, name: string): Setting | undefined {
+  /** The value of `e`, field `f` of `owner` (`name` in messages): what is set in it, where it is a message, or whether it is wrong. */
+  private fieldValue(e: AggregateEntry, f: OptionField, owner: string, name: string): Checked {
     if (f.mapKey === undefined) {
       const type = f.group ? { kind: 'message' as const, fqn: join(owner, f.group.name) } : this.valueType(f.type, owner);
       return this.value(e, name, type, f.label === 'repeated');
@@ -353,9 +329,8 @@ class Checker {
           this.unknownField(k, entryType);
           continue;
         }
-        const step = { key: k.name, name: join(entryType, k.name), oneof: undefined };
-        const type = k.name === 'key' ? { kind: 'scalar' as const, type: f.mapKey! } : this.valueType(f.type, owner);
-        this.record(set, step, this.value(k, step.name, type, false), k.range);
+        const field = k.name === 'key' ? { name: k.name, type: f.mapKey! } : { name: k.name, type: f.type };
+        this.entry(set, k, { key: k.name, field, owner, name: join(entryType, k.name), oneof: undefined });
       }
       return set;
     });
@@ -364,50 +339,55 @@ class Checker {
   /**
    * Checks a value of field `name`, of `type` where it is known: a list only if the field is repeated, and each
    * value of the type; the entries of a message value by `inner`, else as those of a message `type`. What is set in
-   * its first message value.
+   * its first message value; wrong where a value is not of the type.
    */
-  private value(e: AggregateEntry, name: string, type: ValueType | undefined, repeated: boolean, inner?: (entries: readonly AggregateEntry[]) => Setting): Setting | undefined {
-    if (e.list && !repeated) {
-      this.invalid(`"${name}" is not repeated: it takes one value, not a list`, e.valueRange);
-      return undefined;
-    }
+  private value(e: AggregateEntry, name: string, type: ValueType | undefined, repeated: boolean, inner?: (entries: readonly AggregateEntry[]) => Setting): Checked {
+    // buf checks the values of a list that the field does not take too, and sets the field.
+    if (e.list && !repeated) this.invalid(`"${name}" is not repeated: it takes one value, not a list`, e.valueRange);
     const values: readonly AggregateElement[] = e.list ?? [{ scalar: e.scalar, entries: e.messages[0], range: e.valueRange }];
-    let set: Setting | undefined;
+    const checked: Checked = {};
     for (const v of values) {
+      let wrong: { message: string; range: Range } | undefined;
       if (v.entries) {
-        if (type && type.kind !== 'message') this.invalid(`"${name}" takes ${describe(type)}, not a message`, v.range);
+        if (type && type.kind !== 'message') wrong = { message: `"${name}" takes ${describe(type)}, not a message`, range: v.range };
         else {
-          const entries = inner ? inner(v.entries) : type ? this.entries(v.entries, type.fqn) : new Setting();
-          set ??= entries;
+          // Every message of a list is checked; the first is what is set.
+          const set = inner ? inner(v.entries) : type ? this.entries(v.entries, type.fqn) : new Setting();
+          checked.set ??= set;
         }
-      } else if (type) {
-        const wrong = scalarProblem(name, type, v.scalar!, v.range);
-        if (wrong) this.invalid(wrong.message, wrong.range);
+      } else if (type) wrong = scalarProblem(name, type, v.scalar!, v.range);
+      if (wrong) {
+        this.invalid(wrong.message, wrong.range);
+        checked.wrong = true;
       }
     }
-    return set;
+    return checked;
   }
 
   /** The type of a value of type `written` in `scope`; undefined where it is not known. */
   private valueType(written: string, scope: string): ValueType | undefined {
     if (SCALARS.has(written)) return { kind: 'scalar', type: written };
     const t = this.context.resolveType(written, scope);
-    if (t?.kind === 'enum') return { kind: 'enum', fqn: t.fqn, values: this.enums.get(t.fqn) };
+    if (t?.kind === 'enum') return { kind: 'enum', fqn: t.fqn, values: this.local.enums.get(t.fqn) ?? this.imports().enums.get(t.fqn) };
     return t && { kind: 'message', fqn: t.fqn };
   }
 
-  /** The extension that key `e` of a message of `type` names, where this file declares it for that message; else undefined, with the problem. */
-  private extensionEntry(e: AggregateEntry, type: string): Extension | undefined {
-    const ext = this.extensions.get(e.name);
+  /** The extension that key `e` of a message of `type` names, where this file or an import declares it for that message; else undefined, with the problem. */
+  private extensionEntry(e: AggregateEntry, type: string): OptionExtension | undefined {
+    const ext = this.extensionOf(e.name);
     if (!ext) {
       if (!this.context.declaredElsewhere(e.name)) this.unknown(`message type "${type}" has no extension named "${e.name}"`, e.range);
       return undefined;
     }
-    if (ext.extendee !== undefined && ext.extendee !== type) {
-      this.unknown(`"${e.name}" is an extension of "${ext.extendee}", not of "${type}"`, e.range);
-      return undefined;
-    }
-    return ext;
+    return this.extends(ext, type, e.name, e.range) ? ext : undefined;
+  }
+
+  /** Whether `ext` (of full name `name`) extends `type`; else the problem, at `range`. One whose extendee is not found may. */
+  private extends(ext: OptionExtension, type: string, name: string, range: Range): boolean {
+    const extendee = this.message(ext.extendee, ext.scope);
+    if (extendee === undefined || extendee === type) return true;
+    this.unknown(`"${name}" is an extension of "${extendee}", not of "${type}"`, range);
+    return false;
   }
 
   /** An Any written as its type URL and its message (`[type.googleapis.com/pkg.Msg] { … }`): buf takes nothing beside them. */

@@ -193,6 +193,8 @@ export interface ProtoFile {
   errors: SyntaxError[];
   /** Whether an option anywhere in the file sets features (`features.x = …`, `features = {…}`): so that a proto2 or proto3 file, which may not, is not searched for one. */
   setsFeatures?: true;
+  /** Whether the file sets a custom option (`(my.opt) = …`): the binder keeps its imports' trees only for such a file, whose options it checks against them. */
+  setsCustomOptions?: true;
   /** Range of the whole text. */
   range: Range;
 }

@@ -249,6 +249,13 @@ class Binder {
   private readonly importNames = new Map<string, string>();
   /** Whether an imported file (or a bundled well-known type) declares names in the file's own package. */
   private importsOwnPackage = false;
+  /** Whether an import, or a public import of one, was not found or not read: it may declare what the file uses. */
+  private importMissing = false;
+  /**
+   * The trees of the imported files whose types the file sees, kept only while a file that sets custom options is bound:
+   * their values are checked against the imports' messages, enums and extensions (see optionTypes.ts).
+   */
+  private readonly importedFiles: ProtoFile[] = [];
   /** The options of each element with custom options, checked once every extension is bound (see aggregateOptions.ts). */
   private readonly customOptions: PendingOption[] = [];
   /** checkScope's table of names, reused from scope to scope. */
@@ -357,11 +364,9 @@ class Binder {
     if (!this.customOptions.length) return;
     // An extension the file does not declare may be an import's, or one of an import that is not found.
     let elsewhere: Set<string> | undefined;
-    let importMissing: boolean | undefined;
     const declaredElsewhere = (fqn: string): boolean => {
       elsewhere ??= new Set(this.importedExtensions.flatMap((x) => x.numbers.map((n) => join(x.scope, n.name))));
-      importMissing ??= this.problems.some((p) => p.code === 'unresolved-import');
-      return elsewhere.has(fqn) || importMissing;
+      return elsewhere.has(fqn) || this.importMissing;
     };
     const resolveType = (written: string, scope: string): { kind: 'message' | 'enum'; fqn: string } | undefined => {
       const d = SCALARS.has(written) ? undefined : this.resolveType(written, scope);
@@ -371,7 +376,8 @@ class Binder {
       const d = this.declarations.get(fqn);
       return d?.local ? this.notExported(d) : undefined;
     };
-    for (const p of customOptionProblems(this.customOptions, this.ast, this.pkg, { resolveType, declaredElsewhere, hidden })) this.problem(p.code, p.message, p.range, 'error');
+    const importedFiles = (): readonly ProtoFile[] => this.importedFiles;
+    for (const p of customOptionProblems(this.customOptions, this.ast, { resolveType, declaredElsewhere, hidden, importedFiles })) this.problem(p.code, p.message, p.range, 'error');
   }
 
   private problem(code: string, message: string, range: Range, severity: Severity): void {
@@ -494,6 +500,7 @@ class Binder {
           else if (!found.ast && found.text === undefined) found = undefined;
         }
         if (!found || 'tried' in found) {
+          this.importMissing = true;
           if (direct) {
             const tried = found && 'tried' in found && found.tried.length ? ` (looked in ${found.tried.join(', ')})` : ' (no import paths are configured)';
             const why = found?.refused ? `was refused: ${found.refused}` : `was not found${tried}`;
@@ -509,6 +516,7 @@ class Binder {
         budget.add(found.uri);
         this.importNames.set(found.uri, root ? `"${imp.path}", which "${root.path}" imports publicly` : `"${imp.path}"`);
         const sub = found.ast ?? parse(found.text!);
+        if (this.ast.setsCustomOptions) this.importedFiles.push(sub);
         this.declarePackage(sub.package?.name.replace(/^\./, '') ?? '', found.uri);
         this.declareFile(sub, found.uri, false);
         this.declareClosedEnums(sub);

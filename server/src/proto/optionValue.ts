@@ -7,7 +7,7 @@
 import type { Range } from './ast';
 import { INT_RANGES, integer } from './defaults';
 
-/** The type of a field, as far as its value is checked: an enum's value names where they are known (an enum of the file). */
+/** The type of a field, as far as its value is checked: an enum's value names where they are known (an enum of the file or an import). */
 export type ValueType =
   | { kind: 'scalar'; type: string }
   | { kind: 'enum'; fqn: string; values: readonly string[] | undefined }
@@ -41,6 +41,8 @@ export function scalarProblem(field: string, type: ValueType, text: string, rang
 function problemOf(field: string, type: ValueType, text: string): string | undefined {
   const mismatch = `"${field}" takes ${describe(type)}, not ${text}`;
   const unsigned = text.replace(/^[-+]\s*/, '');
+  // buf reads more than one sign (`--1`) as a value, and no field takes it.
+  if (/^[-+]/.test(unsigned)) return mismatch;
   const name = /^\.?[A-Za-z_]/.test(unsigned);
   if (/^["']/.test(text)) return type.kind === 'scalar' && (type.type === 'string' || type.type === 'bytes') ? undefined : mismatch;
   if (type.kind === 'message') return mismatch;

@@ -66,6 +66,8 @@ class Parser {
   private readonly errors: SyntaxError[] = [];
   /** An option that sets features was read (ProtoFile.setsFeatures). */
   private setsFeatures = false;
+  /** A custom option was read (ProtoFile.setsCustomOptions). */
+  private setsCustomOptions = false;
   private depth = 0;
   private lastGap: { next: Token; comments: ReturnType<typeof collectComments> } | undefined;
   /** Shared by the nodes that keep offsets (nodes.ts). */
@@ -371,6 +373,7 @@ class Parser {
     }
     file.range.end = this.cur.endPos;
     if (this.setsFeatures) file.setsFeatures = true;
+    if (this.setsCustomOptions) file.setsCustomOptions = true;
     return file;
   }
 
@@ -471,6 +474,7 @@ class Parser {
     let path: Token[] | undefined;
     // Asked once: `name` is built by concatenation, and asking it each time would flatten it each time (quadratic).
     const custom = this.is('(');
+    if (custom) this.setsCustomOptions = true;
     for (;;) {
       if (this.is('(')) {
         const open = this.cur;
@@ -519,7 +523,7 @@ class Parser {
     const o: OptionNode = { kind: 'option', name, nameRange, value: value.text, valueRange: value.range, range: { start: nameStart, end: value.range.end } };
     const wrong = value.tokens && readAggregateTokens(o, value.tokens);
     // An unclosed value has its error already; what is typed in it is not read for another.
-    if (wrong && value.closed) this.error(wrong.message, wrong.range);
+    if (wrong && value.closed) for (const w of wrong) this.error(w.message, w.range);
     if (path) keepOptionPathTokens(o, path);
     return o;
   }
@@ -555,6 +559,8 @@ class Parser {
     } else if (this.is('-') || this.is('+')) {
       this.plus();
       this.next();
+      // buf reads `--1` as a value, which no type takes.
+      while (this.is('-')) this.next();
       if (this.cur.kind === 'int' || this.cur.kind === 'float' || this.cur.kind === 'ident') this.next();
       else this.expected('a number');
     } else if (this.cur.kind === 'int' || this.cur.kind === 'float') {

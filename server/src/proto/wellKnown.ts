@@ -1,5 +1,8 @@
 // The type names that protobuf's bundled imports declare, so `import "google/protobuf/…"` resolves with no
-// include path and no network. Only names are kept (facts), not the upstream files.
+// include path and no network. Only names (and the fields of a few small messages) are kept (facts), not the upstream
+// files.
+
+import type { OptionField, OptionMessage } from './optionTypes';
 
 const WKT: Record<string, string[]> = {
   'google/protobuf/any.proto': ['Any'],
@@ -86,17 +89,30 @@ export const LANGUAGE_FEATURE_SETS: ReadonlyMap<string, { message: string; featu
   }],
 ]);
 
+/** A field of a well-known message: optional, or repeated. */
+const scalar = (name: string, type: string, label?: 'repeated'): OptionField => (label ? { name, type, label } : { name, type });
+
+/** Duration's and Timestamp's fields. */
+const SECONDS_NANOS: OptionMessage = { fields: [scalar('seconds', 'int64'), scalar('nanos', 'int32')] };
+
+/** wrappers.proto's messages: each has one field, `value`, of its type. */
+const WRAPPED: Record<string, string> = {
+  DoubleValue: 'double', FloatValue: 'float', Int64Value: 'int64', UInt64Value: 'uint64', Int32Value: 'int32', UInt32Value: 'uint32',
+  BoolValue: 'bool', StringValue: 'string', BytesValue: 'bytes',
+};
+
 /**
- * The fields of the well-known messages whose fields are all scalars, by full name: what an aggregate option value of
- * such a type may set (`option (timeout) = { seconds: 5 };`).
+ * The well-known messages whose fields are all scalars, by full name, with their fields: what a custom option of
+ * such a type may set, and of which type (`option (timeout) = { seconds: 5 };`).
  */
-export const WELL_KNOWN_FIELDS: ReadonlyMap<string, readonly string[]> = new Map<string, readonly string[]>([
-  ...['Duration', 'Timestamp'].map((n): [string, string[]] => [`google.protobuf.${n}`, ['seconds', 'nanos']]),
-  ...WKT['google/protobuf/wrappers.proto']!.map((n): [string, string[]] => [`google.protobuf.${n}`, ['value']]),
-  ['google.protobuf.Empty', []],
-  ['google.protobuf.FieldMask', ['paths']],
-  ['google.protobuf.Any', ['type_url', 'value']],
-  ['google.protobuf.SourceContext', ['file_name']],
+export const WELL_KNOWN_FIELDS: ReadonlyMap<string, OptionMessage> = new Map<string, OptionMessage>([
+  ['google.protobuf.Duration', SECONDS_NANOS],
+  ['google.protobuf.Timestamp', SECONDS_NANOS],
+  ...Object.entries(WRAPPED).map(([n, type]): [string, OptionMessage] => [`google.protobuf.${n}`, { fields: [scalar('value', type)] }]),
+  ['google.protobuf.Empty', { fields: [] }],
+  ['google.protobuf.FieldMask', { fields: [scalar('paths', 'string', 'repeated')] }],
+  ['google.protobuf.Any', { fields: [scalar('type_url', 'string'), scalar('value', 'bytes')] }],
+  ['google.protobuf.SourceContext', { fields: [scalar('file_name', 'string')] }],
 ]);
 
 export interface WellKnownType {
