@@ -413,6 +413,32 @@ test('a feature set to the number of one of its values is that value, as buf tak
   assert.equal(labelOf(replaceOnce(text, `${FIELD};`, `${FIELD} [features.field_presence = 7];`)), 'optional');
 });
 
+// buf 1.75 refuses REPEATED_FIELD_ENCODING_UNKNOWN and UTF8_VALIDATION_UNKNOWN on the value ("feature field
+// `utf8_validation` must resolve to a known value") and goes on checking, as it does the other _UNKNOWN values; as
+// those are none of the values buf's checks ask for, these are none of those protobuf-go asks for (IsPacked: PACKED,
+// IsUTF8Validated: VERIFY), so the field does not take the file's PACKED or VERIFY.
+test('REPEATED_FIELD_ENCODING_UNKNOWN and UTF8_VALIDATION_UNKNOWN are refused on the value, and neither pack nor validate', NEEDS_CORPUS, () => {
+  const text = migrated([IMPLICIT]);
+  const PORT = '    repeated int32 port = 2';
+  const FIELD = 'string runtime_name = 2';
+  const fieldOf = (edited: string, message: string, field: string): FieldDef => bound(edited).model.messages.find((m) => m.name === message)!.fields.find((f) => f.name === field)!;
+  const ENCODING = 'REPEATED_FIELD_ENCODING_UNKNOWN';
+  const UTF8 = 'UTF8_VALIDATION_UNKNOWN';
+  assertWithOptions(text, PORT, `features.repeated_field_encoding = ${ENCODING}`, [['invalid-option-value', ENCODING]]);
+  assertWithOptions(text, '    repeated string servers = 1', `features = { repeated_field_encoding: ${ENCODING} }`, [['invalid-option-value', ENCODING]]);
+  assertWithOptions(text, FIELD, `features.utf8_validation = ${UTF8}`, [['invalid-option-value', UTF8]]);
+  assert.equal(fieldOf(replaceOnce(text, `${PORT};`, `${PORT} [features.repeated_field_encoding = ${ENCODING}];`), 'PortForwardRequest', 'port').packed, false);
+  assert.equal(fieldOf(replaceOnce(text, `${FIELD};`, `${FIELD} [features.utf8_validation = ${UTF8}];`), 'VersionResponse', 'runtime_name').utf8Unchecked, true);
+  // Set on the file, for every field.
+  const onFile = migrated([IMPLICIT, `option features = { repeated_field_encoding: ${ENCODING}, utf8_validation: ${UTF8} };`]);
+  assert.equal(fieldOf(onFile, 'PortForwardRequest', 'port').packed, false);
+  assert.equal(fieldOf(onFile, 'VersionResponse', 'runtime_name').utf8Unchecked, true);
+  // At the edge: the file's own PACKED and VERIFY, and the values set.
+  assert.equal(fieldOf(text, 'PortForwardRequest', 'port').packed, undefined);
+  assert.equal(fieldOf(text, 'VersionResponse', 'runtime_name').utf8Unchecked, undefined);
+  assert.equal(fieldOf(replaceOnce(text, `${FIELD};`, `${FIELD} [features.utf8_validation = NONE];`), 'VersionResponse', 'runtime_name').utf8Unchecked, true);
+});
+
 // buf 1.75, line and column: "`export` is not supported in Edition 2023" (or "proto3") on the word; under STRICT,
 // "nested message type marked as exported", "message type `runtime.v1.X` does not reserve all field numbers" and
 // "expected exactly one reserved range" on `export`; "found unexported message type `dep.Loc`" on the type written.

@@ -35,14 +35,17 @@ export type FeatureTarget = Exclude<FeatureTargetName, 'service'>;
  */
 const FEATURES = new Map<string, FeatureSupport & {
   key?: keyof Features; values: readonly (string | undefined)[]; targets: readonly FeatureTargetName[];
-  /** What buf 1.75 checks an element set to the _UNKNOWN value as: it asks whether the value is IMPLICIT, CLOSED or ALLOW. */
+  /**
+   * What an element set to the _UNKNOWN value is read as: none of the values that buf 1.75's checks ask for (IMPLICIT,
+   * CLOSED, ALLOW) and protobuf-go asks for of buf's descriptors (PACKED, VERIFY), not the parent's value.
+   */
   unknownAs?: string;
 }>([
   ['field_presence', { key: 'fieldPresence', values: ['FIELD_PRESENCE_UNKNOWN', 'EXPLICIT', 'IMPLICIT', 'LEGACY_REQUIRED'], targets: ['file', 'field'], introduced: 2023, unknownAs: 'EXPLICIT' }],
-  ['repeated_field_encoding', { key: 'repeatedFieldEncoding', values: ['REPEATED_FIELD_ENCODING_UNKNOWN', 'PACKED', 'EXPANDED'], targets: ['file', 'field'], introduced: 2023 }],
+  ['repeated_field_encoding', { key: 'repeatedFieldEncoding', values: ['REPEATED_FIELD_ENCODING_UNKNOWN', 'PACKED', 'EXPANDED'], targets: ['file', 'field'], introduced: 2023, unknownAs: 'EXPANDED' }],
   ['enum_type', { key: 'enumType', values: ['ENUM_TYPE_UNKNOWN', 'OPEN', 'CLOSED'], targets: ['file', 'enum'], introduced: 2023, unknownAs: 'OPEN' }],
   // Its number 1 is reserved (a value protobuf removed).
-  ['utf8_validation', { key: 'utf8Validation', values: ['UTF8_VALIDATION_UNKNOWN', undefined, 'VERIFY', 'NONE'], targets: ['file', 'field'], introduced: 2023 }],
+  ['utf8_validation', { key: 'utf8Validation', values: ['UTF8_VALIDATION_UNKNOWN', undefined, 'VERIFY', 'NONE'], targets: ['file', 'field'], introduced: 2023, unknownAs: 'NONE' }],
   ['message_encoding', { values: ['MESSAGE_ENCODING_UNKNOWN', 'LENGTH_PREFIXED', 'DELIMITED'], targets: ['file', 'field'], introduced: 2023 }],
   ['json_format', { key: 'jsonFormat', values: ['JSON_FORMAT_UNKNOWN', 'ALLOW', 'LEGACY_BEST_EFFORT'], targets: ['file', 'message', 'enum'], introduced: 2023, unknownAs: 'LEGACY_BEST_EFFORT' }],
   ['default_symbol_visibility', { values: ['DEFAULT_SYMBOL_VISIBILITY_UNKNOWN', 'EXPORT_ALL', 'EXPORT_TOP_LEVEL', 'LOCAL_ALL', 'STRICT'], targets: ['file'], introduced: 2024 }],
@@ -257,8 +260,8 @@ export function resolveFeatures(parent: Features, options: readonly OptionNode[]
   const set = (option: string, written: string): void => {
     const feature = FEATURES.get(option);
     let value = valueOf(option, written);
-    // A value the feature lacks is an error, not a change of presence or encoding: it is ignored here, and so is the
-    // _UNKNOWN value but where buf checks the element by it.
+    // A value the feature lacks is an error, not a change of presence or encoding: it is ignored here; the _UNKNOWN
+    // value is none of the values.
     if (isUnknownValue(option, value)) value = feature?.unknownAs;
     if (feature?.key && value !== undefined) (out ??= { ...parent })[feature.key] = value as never;
   };
