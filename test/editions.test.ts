@@ -390,8 +390,7 @@ test('edition 2023 checks the names of what sets STYLE2024 itself, as buf does, 
 
 // buf 1.75 takes a FeatureSet value by its number (`features.field_presence = 2` is IMPLICIT), one at a time and in an
 // aggregate; protoc refuses one set at a time ("Value must be identifier for enum-valued option"). 0 is the _UNKNOWN
-// value ("must resolve to a known value"). A number of no value (7) buf takes too; we refuse it, as the README says a
-// feature is set to one of its values.
+// value ("must resolve to a known value"); a number of no value (7), which buf takes too, is the next test's.
 test('a feature set to the number of one of its values is that value, as buf takes it', NEEDS_CORPUS, () => {
   const text = migrated();
   const FIELD = 'string runtime_name = 2';
@@ -406,11 +405,57 @@ test('a feature set to the number of one of its values is that value, as buf tak
   const open = replaceOnce(startsAt3, 'enum Protocol {\n', 'enum Protocol {\noption features.enum_type = 1;\n');
   assert.deepEqual(problemSpots(open), [spot('enum-first-not-zero', open, '    TCP = 3;', '3')]);
   assert.deepEqual(named(migrated([IMPLICIT, 'option features.enforce_naming_style = 2;'], '2024')), []);
-  // At the edge: 0, the _UNKNOWN value, and a number of no value, one at a time and in an aggregate.
+  // At the edge: 0, the _UNKNOWN value, one at a time and in an aggregate.
   assertWithOptions(text, FIELD, 'features.field_presence = 0', [['invalid-option-value', '0']]);
-  assertWithOptions(text, FIELD, 'features.field_presence = 7', [['invalid-option-value', '7']]);
-  assertWithOptions(text, FIELD, 'features = { field_presence: 7 }', [['invalid-option-value', '7']]);
-  assert.equal(labelOf(replaceOnce(text, `${FIELD};`, `${FIELD} [features.field_presence = 7];`)), 'optional');
+  assertWithOptions(text, FIELD, 'features = { field_presence: 0 }', [['invalid-option-value', '0']]);
+});
+
+// buf 1.75 takes any int32 as a feature's value (`features.field_presence = 7`, -1, 1 for utf8_validation's reserved
+// number) and keeps it (`buf build` writes `fieldPresence: 7`): the element has that number, not its parent's value.
+// Its checks ask whether a value is the one they look for, so the number is none of them: a field of a closed enum may
+// have it (not IMPLICIT), an enum must start at 0 (not CLOSED), JSON names may clash (not ALLOW), a repeated string may
+// have it (not PACKED), and protobuf-go, which reads buf's descriptors, neither packs (IsPacked) nor validates UTF-8
+// (IsUTF8Validated) under it. A naming style set to it checks names ("field name should be snake_case"), a default
+// visibility hides nothing (the next test but one). Unlike a name the feature lacks, it is checked for its edition and
+// its targets ("not supported in Edition 2023", "unsupported option target"). Checked with buf, line and column.
+test('a feature set to a number of none of its values is taken and checked as buf checks it', NEEDS_CORPUS, () => {
+  const text = migrated([IMPLICIT]);
+  const FIELD = 'string runtime_name = 2';
+  const fieldOf = (edited: string, message: string, field: string): FieldDef => bound(edited).model.messages.find((m) => m.name === message)!.fields.find((f) => f.name === field)!;
+  for (const options of ['features.field_presence = 7', 'features = { field_presence: 7 }', 'features.field_presence = -1', 'features.field_presence = -2147483648', 'features.utf8_validation = 1']) {
+    assertWithOptions(text, FIELD, options, []);
+  }
+  // Not the file's IMPLICIT: explicit presence, also for a closed enum's field, which implicit presence refuses.
+  assert.equal(fieldOf(replaceOnce(text, `${FIELD};`, `${FIELD} [features.field_presence = 7];`), 'VersionResponse', 'runtime_name').label, 'optional');
+  const closed = replaceOnce(text, 'enum Protocol {\n', 'enum Protocol {\noption features.enum_type = CLOSED;\n');
+  assertWithOptions(closed, '    Protocol protocol = 1', 'features.field_presence = 7', []);
+  // Not the file's CLOSED: an open enum, which starts at 0.
+  const opened = replaceOnce(migrated(['option features.enum_type = CLOSED;']), 'enum Protocol {\n    TCP = 0;', 'enum Protocol {\noption features.enum_type = 7;\n    TCP = 3;');
+  assert.deepEqual(problemSpots(opened), [spot('enum-first-not-zero', opened, '    TCP = 3', '3')]);
+  assert.equal(bound(opened).model.enums.find((e) => e.name === 'Protocol')!.closed, undefined);
+  const MESSAGE = 'message VersionResponse {\n';
+  assertInserted(text, MESSAGE, 'option features.json_format = 7; int32 runtimeName = 9;', []);
+  // Neither packed nor validated, where the file packs and validates.
+  const PORT = '    repeated int32 port = 2';
+  assertWithOptions(text, PORT, 'features.repeated_field_encoding = 7', []);
+  assertWithOptions(text, '    repeated string servers = 1', 'features.repeated_field_encoding = 7', []);
+  assert.equal(fieldOf(replaceOnce(text, `${PORT};`, `${PORT} [features.repeated_field_encoding = 7];`), 'PortForwardRequest', 'port').packed, false);
+  assert.equal(fieldOf(replaceOnce(text, `${FIELD};`, `${FIELD} [features.utf8_validation = 7];`), 'VersionResponse', 'runtime_name').utf8Unchecked, true);
+  // Its edition and its targets, as for a value it has.
+  assertInserted(text, MESSAGE, 'option features.enum_type = 7;', [['feature-target', 'enum_type']]);
+  assertInserted(text, MESSAGE, 'option features.enforce_naming_style = 7;', [['feature-edition', 'features.enforce_naming_style']]);
+  // A naming style of 7 checks names, under a file of the legacy style.
+  const REQUEST = 'message VersionRequest {';
+  const names = replaceOnce(in2024(), REQUEST, `message Names { option features.enforce_naming_style = 7; int32 badName = 1; }\n${REQUEST}`);
+  assert.deepEqual(named(names), ['251:65 badName']);
+  assert.equal(bound(names).problems[0]!.message, 'field "badName" is not snake_case, as its naming style (features.enforce_naming_style = 7) requires');
+  // At the edge: out of the int32 range ("literal out of range"), and each check's own value still is what it was.
+  assertWithOptions(text, FIELD, 'features.field_presence = 2147483648', [['invalid-option-value', '2147483648']]);
+  assertWithOptions(text, FIELD, 'features = { field_presence: -2147483649 }', [['invalid-option-value', '-2147483649']]);
+  assertWithOptions(closed, '    Protocol protocol = 1', 'features.field_presence = IMPLICIT', [['closed-enum-implicit-presence', 'Protocol']]);
+  const allowed = replaceOnce(text, MESSAGE, `${MESSAGE}option features.json_format = ALLOW; int32 runtimeName = 9;\n`);
+  assert.deepEqual(problemSpots(allowed), [spot('duplicate-json-name', allowed, 'string runtime_name = 2', 'runtime_name')]);
+  assert.equal(fieldOf(text, 'PortForwardRequest', 'port').packed, undefined);
 });
 
 // buf 1.75 refuses REPEATED_FIELD_ENCODING_UNKNOWN and UTF8_VALIDATION_UNKNOWN on the value ("feature field
@@ -506,6 +551,9 @@ test('edition 2024\'s export and local are checked as buf checks them: the editi
     // A default set to its _UNKNOWN value (that file's error) hides no type from buf but those that say `local`.
     writeFileSync(join(dir, 'dep.proto'), 'edition = "2024";\npackage dep;\noption features.default_symbol_visibility = DEFAULT_SYMBOL_VISIBILITY_UNKNOWN;\nmessage Top {\n  message Nested {}\n}\nlocal message Loc {}\n');
     const underUnknown = typed([['    Protocol protocol = 1;', '    dep.Loc protocol = 1;'], ['    int32 host_port = 3;', '    dep.Top.Nested host_port = 3;']]);
+    assert.deepEqual(spots(underUnknown), [spot('not-exported', underUnknown, 'dep.Loc protocol', 'dep.Loc')]);
+    // So does a number of none of its values, which buf takes.
+    writeFileSync(join(dir, 'dep.proto'), 'edition = "2024";\npackage dep;\noption features.default_symbol_visibility = 7;\nmessage Top {\n  message Nested {}\n}\nlocal message Loc {}\n');
     assert.deepEqual(spots(underUnknown), [spot('not-exported', underUnknown, 'dep.Loc protocol', 'dep.Loc')]);
   } finally {
     rmSync(dir, { recursive: true, force: true });

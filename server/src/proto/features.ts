@@ -36,8 +36,10 @@ export type FeatureTarget = Exclude<FeatureTargetName, 'service'>;
 const FEATURES = new Map<string, FeatureSupport & {
   key?: keyof Features; values: readonly (string | undefined)[]; targets: readonly FeatureTargetName[];
   /**
-   * What an element set to the _UNKNOWN value is read as: none of the values that buf 1.75's checks ask for (IMPLICIT,
-   * CLOSED, ALLOW) and protobuf-go asks for of buf's descriptors (PACKED, VERIFY), not the parent's value.
+   * What an element set to the _UNKNOWN value, or to a number of none of the values, is read as: none of the values
+   * that buf 1.75's checks ask for (IMPLICIT, CLOSED, ALLOW) and protobuf-go asks for of buf's descriptors (PACKED,
+   * VERIFY), not the parent's value. (protobuf-go reads a number of none as implicit presence and a closed enum, the
+   * opposite of buf's checks, which the binder must agree with.)
    */
   unknownAs?: string;
 }>([
@@ -57,16 +59,22 @@ const FEATURES = new Map<string, FeatureSupport & {
 
 /**
  * The value of FeatureSet's `feature` that `written` names, by its name or its number (`2` for IMPLICIT), its
- * `_UNKNOWN` value included; undefined for a name or a number it lacks, and for a feature FeatureSet lacks. protoc
- * refuses a number ("Value must be identifier for enum-valued option"), buf takes it: the README checks option values
- * as buf does, and says a feature is set to one of its values, so a number of none (`7`, which buf takes too) is refused.
+ * `_UNKNOWN` value included, or the number itself (`7`) where it names none; undefined for a name it lacks, a number
+ * outside int32, and a feature FeatureSet lacks. protoc refuses a number ("Value must be identifier for enum-valued
+ * option"); buf takes any int32 and keeps it, as the README checks option values as buf does.
  */
 function valueOf(feature: string, written: string): string | undefined {
   const values = FEATURES.get(feature)?.values;
   if (!values) return undefined;
   const n = integer(written);
   if (n === undefined) return values.includes(written) ? written : undefined;
-  return n < values.length ? values[Number(n)] : undefined;
+  if (n < -2147483648n || n > 2147483647n) return undefined;
+  return (n >= 0n && n < values.length ? values[Number(n)] : undefined) ?? String(n);
+}
+
+/** Whether `value` is one of `feature`'s values but its _UNKNOWN one. */
+function isNamedValue(feature: string, value: string): boolean {
+  return (FEATURES.get(feature)?.values.indexOf(value) ?? -1) > 0;
 }
 
 /** Whether `value` is `feature`'s `_UNKNOWN` value, which buf says no element may have ("must resolve to a known value"). */
@@ -213,8 +221,8 @@ export function featureValue(features: Features, feature: string): string | unde
 }
 
 /**
- * The value `options` themselves set `feature` to (by name, also where written as its number), where the feature has
- * it, its _UNKNOWN value included: one it lacks is an error, and sets nothing.
+ * The value `options` themselves set `feature` to (by name, also where written as its number; a number of none of its
+ * values as that number), its _UNKNOWN value included: a name it lacks is an error, and sets nothing.
  */
 export function ownKnownValue(options: readonly OptionNode[], feature: string): string | undefined {
   const written = ownFeature(options, feature)?.value;
@@ -260,9 +268,8 @@ export function resolveFeatures(parent: Features, options: readonly OptionNode[]
   const set = (option: string, written: string): void => {
     const feature = FEATURES.get(option);
     let value = valueOf(option, written);
-    // A value the feature lacks is an error, not a change of presence or encoding: it is ignored here; the _UNKNOWN
-    // value is none of the values.
-    if (isUnknownValue(option, value)) value = feature?.unknownAs;
+    // A name the feature lacks is an error, not a change of presence or encoding: it is ignored here.
+    if (value !== undefined && !isNamedValue(option, value)) value = feature?.unknownAs;
     if (feature?.key && value !== undefined) (out ??= { ...parent })[feature.key] = value as never;
   };
   forEachFeature(options, set);
