@@ -7,7 +7,7 @@
 import type { OptionNode, Range } from './ast';
 import { aggregateOf } from './aggregate';
 import { integer } from './defaults';
-import { LANGUAGE_FEATURE_SETS, type FeatureSupport, type FeatureTargetName } from './wellKnown';
+import { LANGUAGE_FEATURE_SETS, type FeatureSupport, type FeatureTargetName, type LanguageFeature } from './wellKnown';
 
 export interface Features {
   readonly fieldPresence: 'EXPLICIT' | 'IMPLICIT' | 'LEGACY_REQUIRED';
@@ -106,8 +106,7 @@ export function misplacedFeatures(options: readonly OptionNode[], target: Featur
       if (!known.targets.includes(target) && valueOf(feature, value) !== undefined) out.push({ feature, range: at, targets: known.targets });
       return;
     }
-    const language = languageFeature(feature);
-    const targets = language && LANGUAGE_FEATURE_SETS.get(language.set)?.features.get(language.name)?.targets;
+    const targets = languageFeature(feature)?.targets;
     if (targets && !targets.includes(target)) out.push({ feature, range: at, targets });
   });
   return out;
@@ -129,16 +128,22 @@ export function featuresOutsideEdition(options: readonly OptionNode[], edition: 
   const out: FeatureOutsideEdition[] = [];
   forEachFeature(options, (feature, value, _option, range) => {
     const language = languageFeature(feature);
-    const support = language ? LANGUAGE_FEATURE_SETS.get(language.set)?.features.get(language.name) : FEATURES.get(feature);
     // buf says only what is wrong with a value the feature lacks, or its _UNKNOWN value, not the edition.
     if (!language && refusedValue(feature, value)) return;
+    const support = language ?? FEATURES.get(feature);
     if (support && (edition < support.introduced || edition >= (support.removed ?? Infinity))) out.push({ feature, range, support });
   });
   return out;
 }
 
+/** The language's feature that `feature` (`(pb.java).utf8_validation`) names, of the sets buf bundles; undefined for another. */
+function languageFeature(feature: string): LanguageFeature | undefined {
+  const language = languageFeatureName(feature);
+  return language && LANGUAGE_FEATURE_SETS.get(language.set)?.features.get(language.name);
+}
+
 /** `(pb.java).utf8_validation` as the extension and the feature; undefined for a feature of FeatureSet. */
-function languageFeature(feature: string): { set: string; name: string } | undefined {
+function languageFeatureName(feature: string): { set: string; name: string } | undefined {
   const m = /^\(\.?([\w.]+)\)\.(\w+)$/.exec(feature);
   return m ? { set: m[1]!, name: m[2]! } : undefined;
 }
@@ -189,7 +194,7 @@ export function unknownFeatures(options: readonly OptionNode[]): UnknownFeature[
     }
     if (!o.name.startsWith('features.')) continue;
     const feature = o.name.slice('features.'.length);
-    const language = languageFeature(feature);
+    const language = languageFeatureName(feature);
     if (language) {
       // A language's features (`features.(pb.cpp).legacy_closed_enum`) are extensions of FeatureSet.
       const set = LANGUAGE_FEATURE_SETS.get(language.set);
