@@ -30,6 +30,9 @@ function migrated(fileOptions: string[] = [], edition = '2023', text = corpusTex
 
 const released = (): ApiModel => bind(parse(corpusText(TAG)), 'file:///old/api.proto').model;
 
+/** The field `field` of the message named `message` in the model of `text`. */
+const fieldOf = (text: string, message: string, field: string): FieldDef => bound(text).model.messages.find((m) => m.name === message)!.fields.find((f) => f.name === field)!;
+
 function bound(text: string): BoundFile {
   return bind(parse(text), 'file:///new/api.proto');
 }
@@ -421,7 +424,6 @@ test('a feature set to the number of one of its values is that value, as buf tak
 test('a feature set to a number of none of its values is taken and checked as buf checks it', NEEDS_CORPUS, () => {
   const text = migrated([IMPLICIT]);
   const FIELD = 'string runtime_name = 2';
-  const fieldOf = (edited: string, message: string, field: string): FieldDef => bound(edited).model.messages.find((m) => m.name === message)!.fields.find((f) => f.name === field)!;
   for (const options of ['features.field_presence = 7', 'features = { field_presence: 7 }', 'features.field_presence = -1', 'features.field_presence = -2147483648', 'features.utf8_validation = 1']) {
     assertWithOptions(text, FIELD, options, []);
   }
@@ -466,7 +468,6 @@ test('REPEATED_FIELD_ENCODING_UNKNOWN and UTF8_VALIDATION_UNKNOWN are refused on
   const text = migrated([IMPLICIT]);
   const PORT = '    repeated int32 port = 2';
   const FIELD = 'string runtime_name = 2';
-  const fieldOf = (edited: string, message: string, field: string): FieldDef => bound(edited).model.messages.find((m) => m.name === message)!.fields.find((f) => f.name === field)!;
   const ENCODING = 'REPEATED_FIELD_ENCODING_UNKNOWN';
   const UTF8 = 'UTF8_VALIDATION_UNKNOWN';
   assertWithOptions(text, PORT, `features.repeated_field_encoding = ${ENCODING}`, [['invalid-option-value', ENCODING]]);

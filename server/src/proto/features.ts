@@ -38,8 +38,8 @@ const FEATURES = new Map<string, FeatureSupport & {
   /**
    * What an element set to the _UNKNOWN value, or to a number of none of the values, is read as: none of the values
    * that buf 1.75's checks ask for (IMPLICIT, CLOSED, ALLOW) and protobuf-go asks for of buf's descriptors (PACKED,
-   * VERIFY), not the parent's value. (protobuf-go reads a number of none as implicit presence and a closed enum, the
-   * opposite of buf's checks, which the binder must agree with.)
+   * VERIFY), not the parent's value. (protobuf-go itself reads a number of none as implicit presence and a closed enum;
+   * the binder's checks must agree with buf's.)
    */
   unknownAs?: string;
 }>([
@@ -61,7 +61,7 @@ const FEATURES = new Map<string, FeatureSupport & {
  * The value of FeatureSet's `feature` that `written` names, by its name or its number (`2` for IMPLICIT), its
  * `_UNKNOWN` value included, or the number itself (`7`) where it names none; undefined for a name it lacks, a number
  * outside int32, and a feature FeatureSet lacks. protoc refuses a number ("Value must be identifier for enum-valued
- * option"); buf takes any int32 and keeps it, as the README checks option values as buf does.
+ * option"); buf takes any int32 and keeps it, and the README checks option values as buf does.
  */
 function valueOf(feature: string, written: string): string | undefined {
   const values = FEATURES.get(feature)?.values;

@@ -3,8 +3,8 @@
 // PascalCase, enum values in SCREAMING_SNAKE_CASE. Each name is checked by the style its own element resolves to: its
 // own feature, else its parent's (file, message, oneof for its fields, enum for its values, service for its RPCs).
 // buf 1.75 checks STYLE2026, and a number of none of the feature's values (`= 7`), as STYLE2024; STYLE_LEGACY checks
-// no name, nor does the feature's _UNKNOWN value (an error). Edition 2023's default is the legacy style, but buf checks what an element there sets to STYLE2024 (also an
-// error: the feature is 2024's).
+// no name, nor does the feature's _UNKNOWN value (an error). Edition 2023's default is the legacy style, but buf checks
+// what an element there sets to STYLE2024 (also an error: the feature is 2024's).
 
 import type { EnumNode, FieldNode, MessageNode, OptionNode, ProtoFile, Range } from './ast';
 import { ownKnownValue } from './features';
