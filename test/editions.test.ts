@@ -984,6 +984,8 @@ test('an extension that is a map, required, sets json_name or (editions) its own
   extend(proto2, 'optional string tag = 100 [json_name = "t"];', [['invalid-extension', 'json_name']]);
   extend(migrated(), 'string tag = 100;', []);
   extend(migrated(), 'string tag = 100 [features.field_presence = EXPLICIT];', [['invalid-extension', 'features.field_presence']]);
+  // A repeated one's presence is refused once, as a repeated field's (buf 1.75: "expected singular field, found repeated field").
+  extend(migrated(), 'repeated string tags = 100 [features.field_presence = EXPLICIT];', [['feature-target', 'features.field_presence']]);
   // Its number is in an extension range of the extendee, and one extension's only.
   extend(proto2, 'optional string tag = 200;', [['invalid-extension', '200']]);
   extend(proto2, 'optional string tag = 100;\n    optional string other = 100;', [['duplicate-number', '100']]);

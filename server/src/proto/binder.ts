@@ -888,7 +888,8 @@ class Binder {
       if (f.label === 'required') this.problem('invalid-extension', `extension "${f.name}" cannot be required`, f.labelRange!, 'error');
       const json = f.options.find((o) => o.name === 'json_name');
       if (json) this.problem('invalid-extension', `extension "${f.name}" cannot set json_name`, json.nameRange, 'error');
-      const presence = scopeFeatures && ownFeature(f.options, 'field_presence');
+      // A repeated one's is refused as any repeated field's (checkFieldFeatures), which is all buf says of it.
+      const presence = scopeFeatures && f.label !== 'repeated' && ownFeature(f.options, 'field_presence');
       if (presence) this.problem('invalid-extension', `extension "${f.name}" cannot set features.field_presence: an extension always has presence, and cannot be required`, presence.option.nameRange, 'error');
     }
   }
