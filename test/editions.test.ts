@@ -756,20 +756,23 @@ function asProto2(text = corpusText(TAG)): string {
   return applyEdits(replaceOnce(text, 'syntax = "proto3";', 'syntax = "proto2";'), unlabelled.map((f) => insertAt(f.typeRange.start, 'optional ')));
 }
 
+// buf 1.75 marks the field, not the option: "expected singular field, found repeated field" on its label and type,
+// "expected `string`, found scalar type `int64`" on its type, "found oneof member" on the whole field.
 test('a field feature on a field it cannot apply to, LEGACY_REQUIRED as the file\'s default, and features outside editions are binding errors, as protoc says', NEEDS_CORPUS, () => {
-  const on = (field: string, options: string, option?: string): void => assertWithOptions(migrated(), field, options, option ? [['feature-target', option]] : []);
-  on('repeated string servers = 1', 'features.field_presence = EXPLICIT', 'features.field_presence');
-  on('map<string, string> labels = 6', 'features.field_presence = EXPLICIT', 'features.field_presence');
-  on('PodSandboxMetadata metadata = 1', 'features.field_presence = IMPLICIT', 'features.field_presence');
+  const on = (field: string, options: string, at?: string): void => assertWithOptions(migrated(), field, options, at ? [['feature-target', at]] : []);
+  on('repeated string servers = 1', 'features.field_presence = EXPLICIT', 'repeated string');
+  on('map<string, string> labels = 6', 'features.field_presence = EXPLICIT', 'map<string, string>');
+  on('PodSandboxMetadata metadata = 1', 'features.field_presence = IMPLICIT', 'PodSandboxMetadata');
   on('PodSandboxMetadata metadata = 1', 'features.field_presence = EXPLICIT');
-  on('int64 timeout = 2', 'features.utf8_validation = NONE', 'features.utf8_validation');
+  on('int64 timeout = 2', 'features.utf8_validation = NONE', 'int64');
   on('string runtime_name = 2', 'features.utf8_validation = NONE');
-  on('bytes stdout = 1', 'features.utf8_validation = NONE', 'features.utf8_validation');
+  on('bytes stdout = 1', 'features.utf8_validation = NONE', 'bytes');
   on('map<string, string> labels = 6', 'features.utf8_validation = NONE');
-  on('map<string, string> labels = 6', 'features.message_encoding = DELIMITED', 'features.message_encoding');
-  on('int64 timeout = 2', 'features.message_encoding = DELIMITED', 'features.message_encoding');
+  on('map<string, string> labels = 6', 'features.message_encoding = DELIMITED', 'map<string, string>');
+  on('int64 timeout = 2', 'features.message_encoding = DELIMITED', 'int64');
   on('PodSandboxMetadata metadata = 1', 'features.message_encoding = DELIMITED');
-  assertInserted(migrated(), 'message VersionRequest {\n', '    oneof choice {\n        string tag = 9 [features.field_presence = EXPLICIT];\n    }', [['feature-target', 'features.field_presence']]);
+  const inOneof = 'string tag = 9 [features.field_presence = EXPLICIT];';
+  assertInserted(migrated(), 'message VersionRequest {\n', `    oneof choice {\n        ${inOneof}\n    }`, [['feature-target', inOneof]]);
   assertInserted(migrated(), GO_PACKAGE, 'option features.field_presence = LEGACY_REQUIRED;', [['feature-target', 'features.field_presence']]);
   // proto2 and proto3 have no features.
   assertInserted(corpusText(TAG), GO_PACKAGE, 'option features.field_presence = IMPLICIT;', [['features-outside-editions', 'features.field_presence']]);
@@ -983,9 +986,11 @@ test('an extension that is a map, required, sets json_name or (editions) its own
   extend(proto2, 'required string tag = 100;', [['invalid-extension', 'required']]);
   extend(proto2, 'optional string tag = 100 [json_name = "t"];', [['invalid-extension', 'json_name']]);
   extend(migrated(), 'string tag = 100;', []);
-  extend(migrated(), 'string tag = 100 [features.field_presence = EXPLICIT];', [['invalid-extension', 'features.field_presence']]);
-  // A repeated one's presence is refused once, as a repeated field's (buf 1.75: "expected singular field, found repeated field").
-  extend(migrated(), 'repeated string tags = 100 [features.field_presence = EXPLICIT];', [['feature-target', 'features.field_presence']]);
+  // buf 1.75 marks the whole extension ("expected singular field, found extension"); a repeated one's presence is
+  // refused once, as a repeated field's, on its label and type ("expected singular field, found repeated field").
+  const presence = 'string tag = 100 [features.field_presence = EXPLICIT];';
+  extend(migrated(), presence, [['invalid-extension', presence]]);
+  extend(migrated(), 'repeated string tags = 100 [features.field_presence = EXPLICIT];', [['feature-target', 'repeated string']]);
   // Its number is in an extension range of the extendee, and one extension's only.
   extend(proto2, 'optional string tag = 200;', [['invalid-extension', '200']]);
   extend(proto2, 'optional string tag = 100;\n    optional string other = 100;', [['duplicate-number', '100']]);
@@ -1063,25 +1068,28 @@ function assertInserted(text: string, scope: string, statement: string, expected
   assert.deepEqual(problemSpots(edited), expected.map(([code, n]) => spot(code, edited, statement, n)), statement);
 }
 
+// buf 1.75 marks the field, not the option: "expected packable type" on the type of a repeated field, "expected repeated
+// field, found singular field" on the label and type of another (a map's `map<…>`).
 test('[packed = true], or the field\'s own repeated_field_encoding, where protoc packs nothing is a binding error, as protoc and buf say', NEEDS_CORPUS, () => {
-  const refused = (text: string, field: string, options: string, option: string): void => assertWithOptions(text, field, options, [['not-packable', option]]);
+  const refused = (text: string, field: string, options: string, at: string): void => assertWithOptions(text, field, options, [['not-packable', at]]);
   const accepted = (text: string, field: string, options: string): void => assertWithOptions(text, field, options, []);
   // proto3 and proto2: strings, bytes, messages and maps are not packed, nor is a field that is not repeated.
   for (const text of [corpusText(TAG), asProto2()]) {
-    refused(text, 'repeated string servers = 1', 'packed = true', 'packed');
-    refused(text, 'repeated Mount mounts = 7', 'packed = true', 'packed');
-    refused(text, 'map<string, string> labels = 6', 'packed = true', 'packed');
-    refused(text, `${text.includes('syntax = "proto2";') ? 'optional ' : ''}int64 timeout = 2`, 'deprecated = true, packed = true', 'packed');
+    refused(text, 'repeated string servers = 1', 'packed = true', 'string');
+    refused(text, 'repeated Mount mounts = 7', 'packed = true', 'Mount');
+    refused(text, 'map<string, string> labels = 6', 'packed = true', 'map<string, string>');
+    const timeout = `${text.includes('syntax = "proto2";') ? 'optional ' : ''}int64`;
+    refused(text, `${timeout} timeout = 2`, 'deprecated = true, packed = true', timeout);
     // false asks for what these fields get anyway; true on a repeated number is what packing is for.
     accepted(text, 'repeated string servers = 1', 'packed = false');
     accepted(text, 'repeated int32 port = 2', 'packed = true');
   }
   // Editions: PACKED on a field that cannot be packed, and any encoding on a field that is not repeated.
   const editions = migrated([IMPLICIT]);
-  refused(editions, 'repeated string servers = 1', 'features.repeated_field_encoding = PACKED', 'features.repeated_field_encoding');
-  refused(editions, 'repeated string servers = 1', 'features = { repeated_field_encoding: PACKED }', 'features');
-  refused(editions, 'repeated Mount mounts = 7', 'features.repeated_field_encoding = PACKED', 'features.repeated_field_encoding');
-  refused(editions, 'int64 timeout = 2', 'features.repeated_field_encoding = EXPANDED', 'features.repeated_field_encoding');
+  refused(editions, 'repeated string servers = 1', 'features.repeated_field_encoding = PACKED', 'string');
+  refused(editions, 'repeated string servers = 1', 'features = { repeated_field_encoding: PACKED }', 'string');
+  refused(editions, 'repeated Mount mounts = 7', 'features.repeated_field_encoding = PACKED', 'Mount');
+  refused(editions, 'int64 timeout = 2', 'features.repeated_field_encoding = EXPANDED', 'int64');
   accepted(editions, 'repeated string servers = 1', 'features.repeated_field_encoding = EXPANDED');
   accepted(editions, 'repeated int32 port = 2', 'features.repeated_field_encoding = PACKED');
 });
