@@ -30,6 +30,9 @@ function migrated(fileOptions: string[] = [], edition = '2023', text = corpusTex
 
 const released = (): ApiModel => bind(parse(corpusText(TAG)), 'file:///old/api.proto').model;
 
+/** The field `field` of the message named `message` in the model of `text`. */
+const fieldOf = (text: string, message: string, field: string): FieldDef => bound(text).model.messages.find((m) => m.name === message)!.fields.find((f) => f.name === field)!;
+
 function bound(text: string): BoundFile {
   return bind(parse(text), 'file:///new/api.proto');
 }
@@ -390,8 +393,7 @@ test('edition 2023 checks the names of what sets STYLE2024 itself, as buf does, 
 
 // buf 1.75 takes a FeatureSet value by its number (`features.field_presence = 2` is IMPLICIT), one at a time and in an
 // aggregate; protoc refuses one set at a time ("Value must be identifier for enum-valued option"). 0 is the _UNKNOWN
-// value ("must resolve to a known value"). A number of no value (7) buf takes too; we refuse it, as the README says a
-// feature is set to one of its values.
+// value ("must resolve to a known value"); a number of no value (7), which buf takes too, is the next test's.
 test('a feature set to the number of one of its values is that value, as buf takes it', NEEDS_CORPUS, () => {
   const text = migrated();
   const FIELD = 'string runtime_name = 2';
@@ -406,11 +408,81 @@ test('a feature set to the number of one of its values is that value, as buf tak
   const open = replaceOnce(startsAt3, 'enum Protocol {\n', 'enum Protocol {\noption features.enum_type = 1;\n');
   assert.deepEqual(problemSpots(open), [spot('enum-first-not-zero', open, '    TCP = 3;', '3')]);
   assert.deepEqual(named(migrated([IMPLICIT, 'option features.enforce_naming_style = 2;'], '2024')), []);
-  // At the edge: 0, the _UNKNOWN value, and a number of no value, one at a time and in an aggregate.
+  // At the edge: 0, the _UNKNOWN value, one at a time and in an aggregate.
   assertWithOptions(text, FIELD, 'features.field_presence = 0', [['invalid-option-value', '0']]);
-  assertWithOptions(text, FIELD, 'features.field_presence = 7', [['invalid-option-value', '7']]);
-  assertWithOptions(text, FIELD, 'features = { field_presence: 7 }', [['invalid-option-value', '7']]);
-  assert.equal(labelOf(replaceOnce(text, `${FIELD};`, `${FIELD} [features.field_presence = 7];`)), 'optional');
+  assertWithOptions(text, FIELD, 'features = { field_presence: 0 }', [['invalid-option-value', '0']]);
+});
+
+// buf 1.75 takes any int32 as a feature's value (`features.field_presence = 7`, -1, 1 for utf8_validation's reserved
+// number) and keeps it (`buf build` writes `fieldPresence: 7`): the element has that number, not its parent's value.
+// Its checks ask whether a value is the one they look for, so the number is none of them: a field of a closed enum may
+// have it (not IMPLICIT), an enum must start at 0 (not CLOSED), JSON names may clash (not ALLOW), a repeated string may
+// have it (not PACKED), and protobuf-go, which reads buf's descriptors, neither packs (IsPacked) nor validates UTF-8
+// (IsUTF8Validated) under it. A naming style set to it checks names ("field name should be snake_case"), a default
+// visibility hides nothing (the next test but one). Unlike a name the feature lacks, it is checked for its edition and
+// its targets ("not supported in Edition 2023", "unsupported option target"). Checked with buf, line and column.
+test('a feature set to a number of none of its values is taken and checked as buf checks it', NEEDS_CORPUS, () => {
+  const text = migrated([IMPLICIT]);
+  const FIELD = 'string runtime_name = 2';
+  for (const options of ['features.field_presence = 7', 'features = { field_presence: 7 }', 'features.field_presence = -1', 'features.field_presence = -2147483648', 'features.utf8_validation = 1']) {
+    assertWithOptions(text, FIELD, options, []);
+  }
+  // Not the file's IMPLICIT: explicit presence, also for a closed enum's field, which implicit presence refuses.
+  assert.equal(fieldOf(replaceOnce(text, `${FIELD};`, `${FIELD} [features.field_presence = 7];`), 'VersionResponse', 'runtime_name').label, 'optional');
+  const closed = replaceOnce(text, 'enum Protocol {\n', 'enum Protocol {\noption features.enum_type = CLOSED;\n');
+  assertWithOptions(closed, '    Protocol protocol = 1', 'features.field_presence = 7', []);
+  // Not the file's CLOSED: an open enum, which starts at 0.
+  const opened = replaceOnce(migrated(['option features.enum_type = CLOSED;']), 'enum Protocol {\n    TCP = 0;', 'enum Protocol {\noption features.enum_type = 7;\n    TCP = 3;');
+  assert.deepEqual(problemSpots(opened), [spot('enum-first-not-zero', opened, '    TCP = 3', '3')]);
+  assert.equal(bound(opened).model.enums.find((e) => e.name === 'Protocol')!.closed, undefined);
+  const MESSAGE = 'message VersionResponse {\n';
+  assertInserted(text, MESSAGE, 'option features.json_format = 7; int32 runtimeName = 9;', []);
+  // Neither packed nor validated, where the file packs and validates.
+  const PORT = '    repeated int32 port = 2';
+  assertWithOptions(text, PORT, 'features.repeated_field_encoding = 7', []);
+  assertWithOptions(text, '    repeated string servers = 1', 'features.repeated_field_encoding = 7', []);
+  assert.equal(fieldOf(replaceOnce(text, `${PORT};`, `${PORT} [features.repeated_field_encoding = 7];`), 'PortForwardRequest', 'port').packed, false);
+  assert.equal(fieldOf(replaceOnce(text, `${FIELD};`, `${FIELD} [features.utf8_validation = 7];`), 'VersionResponse', 'runtime_name').utf8Unchecked, true);
+  // Its edition and its targets, as for a value it has.
+  assertInserted(text, MESSAGE, 'option features.enum_type = 7;', [['feature-target', 'enum_type']]);
+  assertInserted(text, MESSAGE, 'option features.enforce_naming_style = 7;', [['feature-edition', 'features.enforce_naming_style']]);
+  // A naming style of 7 checks names, under a file of the legacy style.
+  const REQUEST = 'message VersionRequest {';
+  const names = replaceOnce(in2024(), REQUEST, `message Names { option features.enforce_naming_style = 7; int32 badName = 1; }\n${REQUEST}`);
+  assert.deepEqual(named(names), ['251:65 badName']);
+  assert.equal(bound(names).problems[0]!.message, 'field "badName" is not snake_case, as its naming style (features.enforce_naming_style = 7) requires');
+  // At the edge: out of the int32 range ("literal out of range"), and each check's own value still is what it was.
+  assertWithOptions(text, FIELD, 'features.field_presence = 2147483648', [['invalid-option-value', '2147483648']]);
+  assertWithOptions(text, FIELD, 'features = { field_presence: -2147483649 }', [['invalid-option-value', '-2147483649']]);
+  assertWithOptions(closed, '    Protocol protocol = 1', 'features.field_presence = IMPLICIT', [['closed-enum-implicit-presence', 'Protocol']]);
+  const allowed = replaceOnce(text, MESSAGE, `${MESSAGE}option features.json_format = ALLOW; int32 runtimeName = 9;\n`);
+  assert.deepEqual(problemSpots(allowed), [spot('duplicate-json-name', allowed, 'string runtime_name = 2', 'runtime_name')]);
+  assert.equal(fieldOf(text, 'PortForwardRequest', 'port').packed, undefined);
+});
+
+// buf 1.75 refuses REPEATED_FIELD_ENCODING_UNKNOWN and UTF8_VALIDATION_UNKNOWN on the value ("feature field
+// `utf8_validation` must resolve to a known value") and goes on checking, as it does the other _UNKNOWN values; as
+// those are none of the values buf's checks ask for, these are none of those protobuf-go asks for (IsPacked: PACKED,
+// IsUTF8Validated: VERIFY), so the field does not take the file's PACKED or VERIFY.
+test('REPEATED_FIELD_ENCODING_UNKNOWN and UTF8_VALIDATION_UNKNOWN are refused on the value, and neither pack nor validate', NEEDS_CORPUS, () => {
+  const text = migrated([IMPLICIT]);
+  const PORT = '    repeated int32 port = 2';
+  const FIELD = 'string runtime_name = 2';
+  const ENCODING = 'REPEATED_FIELD_ENCODING_UNKNOWN';
+  const UTF8 = 'UTF8_VALIDATION_UNKNOWN';
+  assertWithOptions(text, PORT, `features.repeated_field_encoding = ${ENCODING}`, [['invalid-option-value', ENCODING]]);
+  assertWithOptions(text, '    repeated string servers = 1', `features = { repeated_field_encoding: ${ENCODING} }`, [['invalid-option-value', ENCODING]]);
+  assertWithOptions(text, FIELD, `features.utf8_validation = ${UTF8}`, [['invalid-option-value', UTF8]]);
+  assert.equal(fieldOf(replaceOnce(text, `${PORT};`, `${PORT} [features.repeated_field_encoding = ${ENCODING}];`), 'PortForwardRequest', 'port').packed, false);
+  assert.equal(fieldOf(replaceOnce(text, `${FIELD};`, `${FIELD} [features.utf8_validation = ${UTF8}];`), 'VersionResponse', 'runtime_name').utf8Unchecked, true);
+  // Set on the file, for every field.
+  const onFile = migrated([IMPLICIT, `option features = { repeated_field_encoding: ${ENCODING}, utf8_validation: ${UTF8} };`]);
+  assert.equal(fieldOf(onFile, 'PortForwardRequest', 'port').packed, false);
+  assert.equal(fieldOf(onFile, 'VersionResponse', 'runtime_name').utf8Unchecked, true);
+  // At the edge: the file's own PACKED and VERIFY, and the values set.
+  assert.equal(fieldOf(text, 'PortForwardRequest', 'port').packed, undefined);
+  assert.equal(fieldOf(text, 'VersionResponse', 'runtime_name').utf8Unchecked, undefined);
+  assert.equal(fieldOf(replaceOnce(text, `${FIELD};`, `${FIELD} [features.utf8_validation = NONE];`), 'VersionResponse', 'runtime_name').utf8Unchecked, true);
 });
 
 // buf 1.75, line and column: "`export` is not supported in Edition 2023" (or "proto3") on the word; under STRICT,
@@ -480,6 +552,9 @@ test('edition 2024\'s export and local are checked as buf checks them: the editi
     // A default set to its _UNKNOWN value (that file's error) hides no type from buf but those that say `local`.
     writeFileSync(join(dir, 'dep.proto'), 'edition = "2024";\npackage dep;\noption features.default_symbol_visibility = DEFAULT_SYMBOL_VISIBILITY_UNKNOWN;\nmessage Top {\n  message Nested {}\n}\nlocal message Loc {}\n');
     const underUnknown = typed([['    Protocol protocol = 1;', '    dep.Loc protocol = 1;'], ['    int32 host_port = 3;', '    dep.Top.Nested host_port = 3;']]);
+    assert.deepEqual(spots(underUnknown), [spot('not-exported', underUnknown, 'dep.Loc protocol', 'dep.Loc')]);
+    // So does a number of none of its values, which buf takes.
+    writeFileSync(join(dir, 'dep.proto'), 'edition = "2024";\npackage dep;\noption features.default_symbol_visibility = 7;\nmessage Top {\n  message Nested {}\n}\nlocal message Loc {}\n');
     assert.deepEqual(spots(underUnknown), [spot('not-exported', underUnknown, 'dep.Loc protocol', 'dep.Loc')]);
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -681,20 +756,23 @@ function asProto2(text = corpusText(TAG)): string {
   return applyEdits(replaceOnce(text, 'syntax = "proto3";', 'syntax = "proto2";'), unlabelled.map((f) => insertAt(f.typeRange.start, 'optional ')));
 }
 
+// buf 1.75 marks the field, not the option: "expected singular field, found repeated field" on its label and type,
+// "expected `string`, found scalar type `int64`" on its type, "found oneof member" on the whole field.
 test('a field feature on a field it cannot apply to, LEGACY_REQUIRED as the file\'s default, and features outside editions are binding errors, as protoc says', NEEDS_CORPUS, () => {
-  const on = (field: string, options: string, option?: string): void => assertWithOptions(migrated(), field, options, option ? [['feature-target', option]] : []);
-  on('repeated string servers = 1', 'features.field_presence = EXPLICIT', 'features.field_presence');
-  on('map<string, string> labels = 6', 'features.field_presence = EXPLICIT', 'features.field_presence');
-  on('PodSandboxMetadata metadata = 1', 'features.field_presence = IMPLICIT', 'features.field_presence');
+  const on = (field: string, options: string, at?: string): void => assertWithOptions(migrated(), field, options, at ? [['feature-target', at]] : []);
+  on('repeated string servers = 1', 'features.field_presence = EXPLICIT', 'repeated string');
+  on('map<string, string> labels = 6', 'features.field_presence = EXPLICIT', 'map<string, string>');
+  on('PodSandboxMetadata metadata = 1', 'features.field_presence = IMPLICIT', 'PodSandboxMetadata');
   on('PodSandboxMetadata metadata = 1', 'features.field_presence = EXPLICIT');
-  on('int64 timeout = 2', 'features.utf8_validation = NONE', 'features.utf8_validation');
+  on('int64 timeout = 2', 'features.utf8_validation = NONE', 'int64');
   on('string runtime_name = 2', 'features.utf8_validation = NONE');
-  on('bytes stdout = 1', 'features.utf8_validation = NONE', 'features.utf8_validation');
+  on('bytes stdout = 1', 'features.utf8_validation = NONE', 'bytes');
   on('map<string, string> labels = 6', 'features.utf8_validation = NONE');
-  on('map<string, string> labels = 6', 'features.message_encoding = DELIMITED', 'features.message_encoding');
-  on('int64 timeout = 2', 'features.message_encoding = DELIMITED', 'features.message_encoding');
+  on('map<string, string> labels = 6', 'features.message_encoding = DELIMITED', 'map<string, string>');
+  on('int64 timeout = 2', 'features.message_encoding = DELIMITED', 'int64');
   on('PodSandboxMetadata metadata = 1', 'features.message_encoding = DELIMITED');
-  assertInserted(migrated(), 'message VersionRequest {\n', '    oneof choice {\n        string tag = 9 [features.field_presence = EXPLICIT];\n    }', [['feature-target', 'features.field_presence']]);
+  const inOneof = 'string tag = 9 [features.field_presence = EXPLICIT];';
+  assertInserted(migrated(), 'message VersionRequest {\n', `    oneof choice {\n        ${inOneof}\n    }`, [['feature-target', inOneof]]);
   assertInserted(migrated(), GO_PACKAGE, 'option features.field_presence = LEGACY_REQUIRED;', [['feature-target', 'features.field_presence']]);
   // proto2 and proto3 have no features.
   assertInserted(corpusText(TAG), GO_PACKAGE, 'option features.field_presence = IMPLICIT;', [['features-outside-editions', 'features.field_presence']]);
@@ -908,7 +986,11 @@ test('an extension that is a map, required, sets json_name or (editions) its own
   extend(proto2, 'required string tag = 100;', [['invalid-extension', 'required']]);
   extend(proto2, 'optional string tag = 100 [json_name = "t"];', [['invalid-extension', 'json_name']]);
   extend(migrated(), 'string tag = 100;', []);
-  extend(migrated(), 'string tag = 100 [features.field_presence = EXPLICIT];', [['invalid-extension', 'features.field_presence']]);
+  // buf 1.75 marks the whole extension ("expected singular field, found extension"); a repeated one's presence is
+  // refused once, as a repeated field's, on its label and type ("expected singular field, found repeated field").
+  const presence = 'string tag = 100 [features.field_presence = EXPLICIT];';
+  extend(migrated(), presence, [['invalid-extension', presence]]);
+  extend(migrated(), 'repeated string tags = 100 [features.field_presence = EXPLICIT];', [['feature-target', 'repeated string']]);
   // Its number is in an extension range of the extendee, and one extension's only.
   extend(proto2, 'optional string tag = 200;', [['invalid-extension', '200']]);
   extend(proto2, 'optional string tag = 100;\n    optional string other = 100;', [['duplicate-number', '100']]);
@@ -986,25 +1068,28 @@ function assertInserted(text: string, scope: string, statement: string, expected
   assert.deepEqual(problemSpots(edited), expected.map(([code, n]) => spot(code, edited, statement, n)), statement);
 }
 
+// buf 1.75 marks the field, not the option: "expected packable type" on the type of a repeated field, "expected repeated
+// field, found singular field" on the label and type of another (a map's `map<…>`).
 test('[packed = true], or the field\'s own repeated_field_encoding, where protoc packs nothing is a binding error, as protoc and buf say', NEEDS_CORPUS, () => {
-  const refused = (text: string, field: string, options: string, option: string): void => assertWithOptions(text, field, options, [['not-packable', option]]);
+  const refused = (text: string, field: string, options: string, at: string): void => assertWithOptions(text, field, options, [['not-packable', at]]);
   const accepted = (text: string, field: string, options: string): void => assertWithOptions(text, field, options, []);
   // proto3 and proto2: strings, bytes, messages and maps are not packed, nor is a field that is not repeated.
   for (const text of [corpusText(TAG), asProto2()]) {
-    refused(text, 'repeated string servers = 1', 'packed = true', 'packed');
-    refused(text, 'repeated Mount mounts = 7', 'packed = true', 'packed');
-    refused(text, 'map<string, string> labels = 6', 'packed = true', 'packed');
-    refused(text, `${text.includes('syntax = "proto2";') ? 'optional ' : ''}int64 timeout = 2`, 'deprecated = true, packed = true', 'packed');
+    refused(text, 'repeated string servers = 1', 'packed = true', 'string');
+    refused(text, 'repeated Mount mounts = 7', 'packed = true', 'Mount');
+    refused(text, 'map<string, string> labels = 6', 'packed = true', 'map<string, string>');
+    const timeout = `${text.includes('syntax = "proto2";') ? 'optional ' : ''}int64`;
+    refused(text, `${timeout} timeout = 2`, 'deprecated = true, packed = true', timeout);
     // false asks for what these fields get anyway; true on a repeated number is what packing is for.
     accepted(text, 'repeated string servers = 1', 'packed = false');
     accepted(text, 'repeated int32 port = 2', 'packed = true');
   }
   // Editions: PACKED on a field that cannot be packed, and any encoding on a field that is not repeated.
   const editions = migrated([IMPLICIT]);
-  refused(editions, 'repeated string servers = 1', 'features.repeated_field_encoding = PACKED', 'features.repeated_field_encoding');
-  refused(editions, 'repeated string servers = 1', 'features = { repeated_field_encoding: PACKED }', 'features');
-  refused(editions, 'repeated Mount mounts = 7', 'features.repeated_field_encoding = PACKED', 'features.repeated_field_encoding');
-  refused(editions, 'int64 timeout = 2', 'features.repeated_field_encoding = EXPANDED', 'features.repeated_field_encoding');
+  refused(editions, 'repeated string servers = 1', 'features.repeated_field_encoding = PACKED', 'string');
+  refused(editions, 'repeated string servers = 1', 'features = { repeated_field_encoding: PACKED }', 'string');
+  refused(editions, 'repeated Mount mounts = 7', 'features.repeated_field_encoding = PACKED', 'Mount');
+  refused(editions, 'int64 timeout = 2', 'features.repeated_field_encoding = EXPANDED', 'int64');
   accepted(editions, 'repeated string servers = 1', 'features.repeated_field_encoding = EXPANDED');
   accepted(editions, 'repeated int32 port = 2', 'features.repeated_field_encoding = PACKED');
 });

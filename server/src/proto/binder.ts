@@ -816,21 +816,22 @@ class Binder {
   /**
    * The field features protoc refuses on a field that they cannot apply to: presence on a oneof's field or a repeated
    * one, implicit presence on a message field, UTF-8 validation on a field that holds no strings, and a message
-   * encoding on a field that is not a message (a map included).
+   * encoding on a field that is not a message (a map included). Marked where buf 1.75 marks them: the field, its
+   * label and type, or its type, not the option.
    */
   private checkFieldFeatures(f: FieldNode, typeKind: FieldDef['typeKind'], type: string): void {
-    const refuse = (option: OptionNode, message: string): void => this.problem('feature-target', message, option.nameRange, 'error');
+    const refuse = (range: Range, message: string): void => this.problem('feature-target', message, range, 'error');
     const presence = ownFeature(f.options, 'field_presence');
     if (presence) {
-      if (f.oneof) refuse(presence.option, 'a oneof\'s field cannot set features.field_presence: it always has presence');
-      else if (f.label === 'repeated' || f.mapKey !== undefined) refuse(presence.option, 'a repeated field cannot set features.field_presence');
-      else if (typeKind === 'message' && presence.value === 'IMPLICIT') refuse(presence.option, 'a message field cannot have implicit presence');
+      if (f.oneof) refuse(f.range, 'a oneof\'s field cannot set features.field_presence: it always has presence');
+      else if (f.label === 'repeated' || f.mapKey !== undefined) refuse(labelAndType(f), 'a repeated field cannot set features.field_presence');
+      else if (typeKind === 'message' && presence.value === 'IMPLICIT') refuse(f.typeRange, 'a message field cannot have implicit presence');
     }
     if (typeKind === 'unresolved') return;
     const utf8 = ownFeature(f.options, 'utf8_validation');
-    if (utf8 && !holdsStrings({ type, typeKind })) refuse(utf8.option, `only a string field (or a map with strings) can set features.utf8_validation, not ${withArticle(typeKind === 'scalar' ? type : typeKind)} field`);
+    if (utf8 && !holdsStrings({ type, typeKind })) refuse(f.typeRange, `only a string field (or a map with strings) can set features.utf8_validation, not ${withArticle(typeKind === 'scalar' ? type : typeKind)} field`);
     const encoding = ownFeature(f.options, 'message_encoding');
-    if (encoding && typeKind !== 'message') refuse(encoding.option, `only a message field can set features.message_encoding, not ${withArticle(typeKind === 'scalar' ? type : typeKind)} field`);
+    if (encoding && typeKind !== 'message') refuse(f.typeRange, `only a message field can set features.message_encoding, not ${withArticle(typeKind === 'scalar' ? type : typeKind)} field`);
   }
 
   /** protoc takes a default only on a singular scalar or enum field that has presence, and only of the field's type. */
@@ -855,19 +856,21 @@ class Binder {
   /**
    * protoc packs only repeated fields of scalar numbers, bools and enums: it refuses `[packed = true]` elsewhere
    * (false changes nothing), and a field's own repeated_field_encoding on a field that is not repeated, or PACKED on
-   * one that cannot be packed.
+   * one that cannot be packed. buf 1.75 marks a field that is not repeated (a map too) by its label and type, another
+   * by its type.
    */
   private checkPacking(f: FieldNode, packable: boolean, packed: OptionNode | undefined, features: Features | undefined): void {
     const what = (): string => (f.mapKey !== undefined ? 'a map' : f.label === 'repeated' ? `a repeated ${f.type}` : 'a field that is not repeated');
+    const at = f.label === 'repeated' ? f.typeRange : labelAndType(f);
     if (packed?.value === 'true' && !features && !packable) {
-      this.problem('not-packable', `[packed = true] is not allowed on ${what()}: only repeated fields of numbers, bools and enums are packed`, packed.nameRange, 'error');
+      this.problem('not-packable', `[packed = true] is not allowed on ${what()}: only repeated fields of numbers, bools and enums are packed`, at, 'error');
     }
     const own = features && ownFeature(f.options, 'repeated_field_encoding');
     if (!own) return;
     if (f.label !== 'repeated' && f.mapKey === undefined) {
-      this.problem('not-packable', `features.repeated_field_encoding is not allowed on ${what()}: only a repeated field has an encoding`, own.option.nameRange, 'error');
+      this.problem('not-packable', `features.repeated_field_encoding is not allowed on ${what()}: only a repeated field has an encoding`, at, 'error');
     } else if (own.value === 'PACKED' && !packable) {
-      this.problem('not-packable', `features.repeated_field_encoding = PACKED is not allowed on ${what()}: only repeated fields of numbers, bools and enums are packed`, own.option.nameRange, 'error');
+      this.problem('not-packable', `features.repeated_field_encoding = PACKED is not allowed on ${what()}: only repeated fields of numbers, bools and enums are packed`, at, 'error');
     }
   }
 
@@ -896,8 +899,10 @@ class Binder {
       if (f.label === 'required') this.problem('invalid-extension', `extension "${f.name}" cannot be required`, f.labelRange!, 'error');
       const json = f.options.find((o) => o.name === 'json_name');
       if (json) this.problem('invalid-extension', `extension "${f.name}" cannot set json_name`, json.nameRange, 'error');
-      const presence = scopeFeatures && ownFeature(f.options, 'field_presence');
-      if (presence) this.problem('invalid-extension', `extension "${f.name}" cannot set features.field_presence: an extension always has presence, and cannot be required`, presence.option.nameRange, 'error');
+      // A repeated one's is refused as any repeated field's (checkFieldFeatures), which is all buf says of it; buf marks
+      // the whole extension.
+      const presence = scopeFeatures && f.label !== 'repeated' && ownFeature(f.options, 'field_presence');
+      if (presence) this.problem('invalid-extension', `extension "${f.name}" cannot set features.field_presence: an extension always has presence, and cannot be required`, f.range, 'error');
     }
   }
 
@@ -1279,6 +1284,11 @@ export class NumberSpans {
     if (from <= b) out.push([from, b]);
     return out;
   }
+}
+
+/** A field's label and type (`repeated int32`), or its type where it has no label; a group's name, which is its type. */
+function labelAndType(f: FieldNode): Range {
+  return f.labelRange && !f.group ? { start: f.labelRange.start, end: f.typeRange.end } : f.typeRange;
 }
 
 /**

@@ -7,7 +7,7 @@
 import type { OptionNode, Range } from './ast';
 import { aggregateOf } from './aggregate';
 import { integer } from './defaults';
-import { LANGUAGE_FEATURE_SETS, type FeatureSupport, type FeatureTargetName } from './wellKnown';
+import { LANGUAGE_FEATURE_SETS, type FeatureSupport, type FeatureTargetName, type LanguageFeature } from './wellKnown';
 
 export interface Features {
   readonly fieldPresence: 'EXPLICIT' | 'IMPLICIT' | 'LEGACY_REQUIRED';
@@ -35,14 +35,19 @@ export type FeatureTarget = Exclude<FeatureTargetName, 'service'>;
  */
 const FEATURES = new Map<string, FeatureSupport & {
   key?: keyof Features; values: readonly (string | undefined)[]; targets: readonly FeatureTargetName[];
-  /** What buf 1.75 checks an element set to the _UNKNOWN value as: it asks whether the value is IMPLICIT, CLOSED or ALLOW. */
+  /**
+   * What an element set to the _UNKNOWN value, or to a number of none of the values, is read as: none of the values
+   * that buf 1.75's checks ask for (IMPLICIT, CLOSED, ALLOW) and protobuf-go asks for of buf's descriptors (PACKED,
+   * VERIFY), not the parent's value. (protobuf-go itself reads a number of none as implicit presence and a closed enum;
+   * the binder's checks must agree with buf's.)
+   */
   unknownAs?: string;
 }>([
   ['field_presence', { key: 'fieldPresence', values: ['FIELD_PRESENCE_UNKNOWN', 'EXPLICIT', 'IMPLICIT', 'LEGACY_REQUIRED'], targets: ['file', 'field'], introduced: 2023, unknownAs: 'EXPLICIT' }],
-  ['repeated_field_encoding', { key: 'repeatedFieldEncoding', values: ['REPEATED_FIELD_ENCODING_UNKNOWN', 'PACKED', 'EXPANDED'], targets: ['file', 'field'], introduced: 2023 }],
+  ['repeated_field_encoding', { key: 'repeatedFieldEncoding', values: ['REPEATED_FIELD_ENCODING_UNKNOWN', 'PACKED', 'EXPANDED'], targets: ['file', 'field'], introduced: 2023, unknownAs: 'EXPANDED' }],
   ['enum_type', { key: 'enumType', values: ['ENUM_TYPE_UNKNOWN', 'OPEN', 'CLOSED'], targets: ['file', 'enum'], introduced: 2023, unknownAs: 'OPEN' }],
   // Its number 1 is reserved (a value protobuf removed).
-  ['utf8_validation', { key: 'utf8Validation', values: ['UTF8_VALIDATION_UNKNOWN', undefined, 'VERIFY', 'NONE'], targets: ['file', 'field'], introduced: 2023 }],
+  ['utf8_validation', { key: 'utf8Validation', values: ['UTF8_VALIDATION_UNKNOWN', undefined, 'VERIFY', 'NONE'], targets: ['file', 'field'], introduced: 2023, unknownAs: 'NONE' }],
   ['message_encoding', { values: ['MESSAGE_ENCODING_UNKNOWN', 'LENGTH_PREFIXED', 'DELIMITED'], targets: ['file', 'field'], introduced: 2023 }],
   ['json_format', { key: 'jsonFormat', values: ['JSON_FORMAT_UNKNOWN', 'ALLOW', 'LEGACY_BEST_EFFORT'], targets: ['file', 'message', 'enum'], introduced: 2023, unknownAs: 'LEGACY_BEST_EFFORT' }],
   ['default_symbol_visibility', { values: ['DEFAULT_SYMBOL_VISIBILITY_UNKNOWN', 'EXPORT_ALL', 'EXPORT_TOP_LEVEL', 'LOCAL_ALL', 'STRICT'], targets: ['file'], introduced: 2024 }],
@@ -54,16 +59,22 @@ const FEATURES = new Map<string, FeatureSupport & {
 
 /**
  * The value of FeatureSet's `feature` that `written` names, by its name or its number (`2` for IMPLICIT), its
- * `_UNKNOWN` value included; undefined for a name or a number it lacks, and for a feature FeatureSet lacks. protoc
- * refuses a number ("Value must be identifier for enum-valued option"), buf takes it: the README checks option values
- * as buf does, and says a feature is set to one of its values, so a number of none (`7`, which buf takes too) is refused.
+ * `_UNKNOWN` value included, or the number itself (`7`) where it names none; undefined for a name it lacks, a number
+ * outside int32, and a feature FeatureSet lacks. protoc refuses a number ("Value must be identifier for enum-valued
+ * option"); buf takes any int32 and keeps it, and the README checks option values as buf does.
  */
 function valueOf(feature: string, written: string): string | undefined {
   const values = FEATURES.get(feature)?.values;
   if (!values) return undefined;
   const n = integer(written);
   if (n === undefined) return values.includes(written) ? written : undefined;
-  return n < values.length ? values[Number(n)] : undefined;
+  if (n < -2147483648n || n > 2147483647n) return undefined;
+  return (n >= 0n && n < values.length ? values[Number(n)] : undefined) ?? String(n);
+}
+
+/** Whether `value` is one of `feature`'s values but its _UNKNOWN one. */
+function isNamedValue(feature: string, value: string): boolean {
+  return (FEATURES.get(feature)?.values.indexOf(value) ?? -1) > 0;
 }
 
 /** Whether `value` is `feature`'s `_UNKNOWN` value, which buf says no element may have ("must resolve to a known value"). */
@@ -95,8 +106,7 @@ export function misplacedFeatures(options: readonly OptionNode[], target: Featur
       if (!known.targets.includes(target) && valueOf(feature, value) !== undefined) out.push({ feature, range: at, targets: known.targets });
       return;
     }
-    const language = languageFeature(feature);
-    const targets = language && LANGUAGE_FEATURE_SETS.get(language.set)?.features.get(language.name)?.targets;
+    const targets = languageFeature(feature)?.targets;
     if (targets && !targets.includes(target)) out.push({ feature, range: at, targets });
   });
   return out;
@@ -118,16 +128,22 @@ export function featuresOutsideEdition(options: readonly OptionNode[], edition: 
   const out: FeatureOutsideEdition[] = [];
   forEachFeature(options, (feature, value, _option, range) => {
     const language = languageFeature(feature);
-    const support = language ? LANGUAGE_FEATURE_SETS.get(language.set)?.features.get(language.name) : FEATURES.get(feature);
     // buf says only what is wrong with a value the feature lacks, or its _UNKNOWN value, not the edition.
     if (!language && refusedValue(feature, value)) return;
+    const support = language ?? FEATURES.get(feature);
     if (support && (edition < support.introduced || edition >= (support.removed ?? Infinity))) out.push({ feature, range, support });
   });
   return out;
 }
 
+/** The language's feature that `feature` (`(pb.java).utf8_validation`) names, of the sets buf bundles; undefined for another. */
+function languageFeature(feature: string): LanguageFeature | undefined {
+  const language = languageFeatureName(feature);
+  return language && LANGUAGE_FEATURE_SETS.get(language.set)?.features.get(language.name);
+}
+
 /** `(pb.java).utf8_validation` as the extension and the feature; undefined for a feature of FeatureSet. */
-function languageFeature(feature: string): { set: string; name: string } | undefined {
+function languageFeatureName(feature: string): { set: string; name: string } | undefined {
   const m = /^\(\.?([\w.]+)\)\.(\w+)$/.exec(feature);
   return m ? { set: m[1]!, name: m[2]! } : undefined;
 }
@@ -178,7 +194,7 @@ export function unknownFeatures(options: readonly OptionNode[]): UnknownFeature[
     }
     if (!o.name.startsWith('features.')) continue;
     const feature = o.name.slice('features.'.length);
-    const language = languageFeature(feature);
+    const language = languageFeatureName(feature);
     if (language) {
       // A language's features (`features.(pb.cpp).legacy_closed_enum`) are extensions of FeatureSet.
       const set = LANGUAGE_FEATURE_SETS.get(language.set);
@@ -210,8 +226,8 @@ export function featureValue(features: Features, feature: string): string | unde
 }
 
 /**
- * The value `options` themselves set `feature` to (by name, also where written as its number), where the feature has
- * it, its _UNKNOWN value included: one it lacks is an error, and sets nothing.
+ * The value `options` themselves set `feature` to (by name, also where written as its number; a number of none of its
+ * values as that number), its _UNKNOWN value included: a name it lacks is an error, and sets nothing.
  */
 export function ownKnownValue(options: readonly OptionNode[], feature: string): string | undefined {
   const written = ownFeature(options, feature)?.value;
@@ -257,9 +273,8 @@ export function resolveFeatures(parent: Features, options: readonly OptionNode[]
   const set = (option: string, written: string): void => {
     const feature = FEATURES.get(option);
     let value = valueOf(option, written);
-    // A value the feature lacks is an error, not a change of presence or encoding: it is ignored here, and so is the
-    // _UNKNOWN value but where buf checks the element by it.
-    if (isUnknownValue(option, value)) value = feature?.unknownAs;
+    // A name the feature lacks is an error, not a change of presence or encoding: it is ignored here.
+    if (value !== undefined && !isNamedValue(option, value)) value = feature?.unknownAs;
     if (feature?.key && value !== undefined) (out ??= { ...parent })[feature.key] = value as never;
   };
   forEachFeature(options, set);

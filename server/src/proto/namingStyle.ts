@@ -2,15 +2,15 @@
 // enforces it: a package's parts, fields, oneofs and extensions in snake_case, messages, enums, services and RPCs in
 // PascalCase, enum values in SCREAMING_SNAKE_CASE. Each name is checked by the style its own element resolves to: its
 // own feature, else its parent's (file, message, oneof for its fields, enum for its values, service for its RPCs).
-// buf 1.75 checks STYLE2026 as STYLE2024; STYLE_LEGACY checks no name, nor does the feature's _UNKNOWN value (an
-// error). Edition 2023's default is the legacy style, but buf checks what an element there sets to STYLE2024 (also an
-// error: the feature is 2024's).
+// buf 1.75 checks STYLE2026, and a number of none of the feature's values (`= 7`), as STYLE2024; STYLE_LEGACY checks
+// no name, nor does the feature's _UNKNOWN value (an error). Edition 2023's default is the legacy style, but buf checks
+// what an element there sets to STYLE2024 (also an error: the feature is 2024's).
 
 import type { EnumNode, FieldNode, MessageNode, OptionNode, ProtoFile, Range } from './ast';
 import { ownKnownValue } from './features';
 
 type Case = 'snake_case' | 'PascalCase' | 'SCREAMING_SNAKE_CASE';
-/** A style that checks names: STYLE2024 or STYLE2026. */
+/** A style that checks names: STYLE2024, STYLE2026 or a number of none of the feature's values. */
 type Style = string;
 
 /** Words of lower-case letters and digits, each starting with a letter, joined by single underscores (`a1_b`, not `a_1b`, `a__b`, `_a`). */

@@ -7,15 +7,16 @@ import type { EnumNode, MessageNode, ProtoFile, Range } from './ast';
 import { ownKnownValue } from './features';
 import { FIELD_MAX } from './parser';
 
-type DefaultVisibility = 'EXPORT_ALL' | 'EXPORT_TOP_LEVEL' | 'LOCAL_ALL' | 'STRICT';
+const VISIBILITIES = ['EXPORT_ALL', 'EXPORT_TOP_LEVEL', 'LOCAL_ALL', 'STRICT'] as const;
+type DefaultVisibility = typeof VISIBILITIES[number];
 
 /** The file's own default_symbol_visibility, else its edition's: EXPORT_TOP_LEVEL from 2024 on, before it every type is exported. */
 export function defaultVisibility(ast: ProtoFile): DefaultVisibility {
   if (!(Number(ast.edition?.value) >= 2024)) return 'EXPORT_ALL';
   const own = ownKnownValue(ast.options, 'default_symbol_visibility');
-  // Its _UNKNOWN value (that file's error) hides no type from buf.
-  if (own === 'DEFAULT_SYMBOL_VISIBILITY_UNKNOWN') return 'EXPORT_ALL';
-  return (own as DefaultVisibility | undefined) ?? 'EXPORT_TOP_LEVEL';
+  if (own === undefined) return 'EXPORT_TOP_LEVEL';
+  // Its _UNKNOWN value (that file's error), and a number of none of its values, hide no type from buf.
+  return VISIBILITIES.includes(own as DefaultVisibility) ? own as DefaultVisibility : 'EXPORT_ALL';
 }
 
 /** Whether another file may use `node`, a type declared at the top level or in a message of a file whose default is `byDefault`. */
