@@ -219,13 +219,20 @@ export class WorkspaceProtoFiles {
 
   /**
    * Forget the listing (a .proto file was created or deleted) and, for a path, its symbols: those of every
-   * file below it when it is a folder (deleting or moving a folder is one event, not one per file).
+   * file below it when it is a folder (deleting or moving a folder is one event, not one per file). A path
+   * `deleted` that is no .proto file and held none of them changes nothing.
    */
-  invalidate(fsPath?: string): void {
-    this.list = undefined;
-    if (!fsPath || this.indexed.delete(fsPath)) return;
+  invalidate(fsPath?: string, deleted = false): void {
+    if (!fsPath) {
+      this.list = undefined;
+      return;
+    }
     const dir = fsPath.endsWith(path.sep) ? fsPath : fsPath + path.sep;
-    for (const p of this.indexed.keys()) if (p.startsWith(dir)) this.indexed.delete(p);
+    const below = (p: string): boolean => p === fsPath || p.startsWith(dir);
+    // The server hears of every deletion, for the folders (server.ts): most are of other files (`.git/index.lock`).
+    if (deleted && !fsPath.endsWith('.proto') && !this.list?.files.some(below) && ![...this.indexed.keys()].some(below)) return;
+    this.list = undefined;
+    for (const p of this.indexed.keys()) if (below(p)) this.indexed.delete(p);
   }
 
   /** Paths of the .proto files under the folders, at most `maxFiles`. */
