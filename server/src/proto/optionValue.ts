@@ -41,8 +41,9 @@ export function scalarProblem(field: string, type: ValueType, text: string, rang
 function problemOf(field: string, type: ValueType, text: string): string | undefined {
   const mismatch = `"${field}" takes ${describe(type)}, not ${text}`;
   const unsigned = text.replace(/^[-+]\s*/, '');
-  // buf reads more than one sign (`--1`) as a value, and no field takes it.
-  if (/^[-+]/.test(unsigned)) return mismatch;
+  // buf reads more than one sign (`--1`), a sign with no value after it (`-` of `a: -}`) or before a list or a
+  // message as a value, and no field takes it.
+  if (!/^["'.\w]/.test(unsigned)) return mismatch;
   const name = /^\.?[A-Za-z_]/.test(unsigned);
   if (/^["']/.test(text)) return type.kind === 'scalar' && (type.type === 'string' || type.type === 'bytes') ? undefined : mismatch;
   if (type.kind === 'message') return mismatch;
