@@ -31,8 +31,8 @@ export interface AggregateElement {
 }
 
 /**
- * The entries of each aggregate value the parser read (null: not text format), kept beside the option (not in it: the
- * syntax tree says what is written, not where each key and value of it is).
+ * The entries of each aggregate value the parser read (null: not closed, or nested too deep), kept beside the option
+ * (not in it: the syntax tree says what is written, not where each key and value of it is).
  */
 const parsed = new WeakMap<OptionNode, readonly AggregateEntry[] | null>();
 
@@ -44,8 +44,9 @@ export function readAggregateTokens(o: OptionNode, tokens: readonly Token[]): re
 }
 
 /**
- * The entries of an aggregate option value; undefined for another value, and for one that protoc's text format
- * does not parse (the parser reports that). Read once per option: features are read many times.
+ * The entries of an aggregate option value, those read past its syntax errors too; undefined for another value, and
+ * for one not closed or nested deeper than protoc reads (the parser reports that). Read once per option: features
+ * are read many times.
  */
 export function aggregateOf(o: OptionNode): readonly AggregateEntry[] | undefined {
   if (!o.value.startsWith('{')) return undefined;
