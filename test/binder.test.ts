@@ -763,6 +763,30 @@ describe('binder: the values of a custom option', () => {
     ]);
   });
 
+  test('a sign before a string, a list or a message, or before no value, is a value of no type in an aggregate', () => {
+    // buf 1.75: "mismatched types" on the value, a signed string's without its sign where the field takes strings; a
+    // sign before no value (`a: -}`) is one too, beside the syntax error at the `}`. The sign was dropped from a string.
+    const signed = lines(
+      'syntax = "proto2";',
+      'package p;',
+      'import "google/protobuf/descriptor.proto";',
+      'message Opt { optional int32 a = 1; optional string s = 2; optional bytes y = 3; repeated int32 r = 4; optional Opt o = 5; }',
+      'extend google.protobuf.MessageOptions { optional Opt opt = 50000; }',
+      'message A { option (opt) = {s: -"x" y: - "z" a: -"x"}; }',
+      'message B { option (opt) = {r: -[1] o: -{} a: -}; }',
+    );
+    const at = (code: string, message: string, context: string, needle: string) => [code, message, within(signed, context, needle), 'error'];
+    assert.deepEqual(problems(bindText(signed)), [
+      at('syntax', 'expected a value for "a", found \'}\'', 'a: -}', '}'),
+      at('invalid-option-value', '"p.Opt.s" takes a string, not -"x"', 's: -"x"', '"x"'),
+      at('invalid-option-value', '"p.Opt.y" takes a bytes, not -"z"', 'y: - "z"', '"z"'),
+      at('invalid-option-value', '"p.Opt.a" takes an int32, not -"x"', 'a: -"x"', '-"x"'),
+      at('invalid-option-value', '"p.Opt.r" takes an int32, not -[…]', 'r: -[1]', '-[1]'),
+      at('invalid-option-value', '"p.Opt.o" takes a message (p.Opt), not -{…}', 'o: -{}', '-{}'),
+      at('invalid-option-value', '"p.Opt.a" takes an int32, not -', 'a: -}', '-'),
+    ]);
+  });
+
   test('on a released api.proto with options of its own', NEEDS_CORPUS, () => {
     const GO_PACKAGE = 'option go_package = "k8s.io/cri-api/pkg/apis/runtime/v1";\n';
     const declared = replaceOnce(corpusText('v0.36.3'), GO_PACKAGE, GO_PACKAGE + lines(

@@ -807,7 +807,9 @@ describe('parser: errors and recovery', () => {
   });
 
   // buf 1.75: "unexpected `+` in compact options" (after definition, in message expression, in array expression) on
-  // the sign; protoc takes only `-` too ("Expected option value."), though the language specification writes `+`.
+  // the sign; protoc takes only `-` too ("Expected option value."), though the language specification writes `+`. In
+  // an aggregate buf skips the sign, and what follows it is the next field (`inf` of `d: +inf`: "unexpected `inf` in
+  // message expression") or the list's value.
   test('a plus sign before a value is an error on the sign, in an option, a default and an aggregate; the value is still read', () => {
     const text = lines(
       'syntax = "proto2";',
@@ -823,16 +825,24 @@ describe('parser: errors and recovery', () => {
     );
     const f = parse(text);
     const plus = (line: number, character: number) => ({ message: "unexpected '+': a value takes no plus sign, only a minus", range: R(line, character, line, character + 1) });
-    assert.deepEqual(f.errors, [plus(6, 44), plus(6, 78), plus(7, 26), plus(8, 30), plus(8, 42), plus(9, 30)]);
+    assert.deepEqual(f.errors, [
+      // The parser reports each sign of a value as it reads it, then what the aggregate reader finds.
+      plus(6, 44), plus(6, 78), plus(7, 26), plus(8, 30), plus(8, 42),
+      { message: '"inf" has no value: expected \':\' and a value, or a message \'{ … }\', after it', range: R(8, 31, 8, 34) },
+      plus(9, 30),
+      { message: "expected a field name, found '1'", range: R(9, 32, 9, 33) },
+    ]);
     assert.deepEqual(msg(f, 'A').fields.map((x) => x.options.map((o) => [o.name, o.value])), [[['default', '+5']], [['(fi)', '+5']]]);
     // Nothing else: the values are of their fields' types.
-    assert.deepEqual(bind(f, 'x').problems.map((p) => p.code), Array(6).fill('syntax'));
+    assert.deepEqual(bind(f, 'x').problems.map((p) => p.code), Array(8).fill('syntax'));
   });
 
   // buf 1.75 on each value (line and column checked with `buf build`): "unexpected `{...}` in expression" at the `}` of
   // `{a: }`, "unexpected identifier in message expression" at a key with no value, "unexpected `:` in message
   // expression", "unexpected extra `,`", "encountered unmatched `[` delimiter" at the list's `[`, "unexpected trailing
-  // `,` in array expression", "unexpected integer literal in array expression", "unexpected `=` in expression".
+  // `,` in array expression", "unexpected integer literal in array expression", "unexpected `=` in expression". It
+  // reads on after each: what cannot start a field is skipped, and each value or name after it is one more (`1` of
+  // `{a 1}`, of `{: 1}`, of `{a: [1, }`).
   test('a malformed aggregate value is a syntax error where buf reports it; what buf takes is none', () => {
     const head = lines(
       'syntax = "proto2";',
@@ -843,13 +853,13 @@ describe('parser: errors and recovery', () => {
       'extend google.protobuf.MessageOptions { optional Opt o = 50000; }',
     );
     const PREFIX = '  option (o) = ';
-    // Each value with what buf marks in ⟨ ⟩.
-    const refused: [value: string, message: string][] = [
+    // Each value with what buf marks in ⟨ ⟩, and the messages of the marks in order.
+    const refused: [value: string, ...messages: string[]][] = [
       ['{a: ⟨}⟩', 'expected a value for "a", found \'}\''],
-      ['{⟨a⟩ 1}', '"a" has no value: expected \':\' and a value, or a message \'{ … }\', after it'],
-      ['{⟨:⟩ 1}', 'expected a field name, found \':\''],
+      ['{⟨a⟩ ⟨1⟩}', '"a" has no value: expected \':\' and a value, or a message \'{ … }\', after it', 'expected a field name, found \'1\''],
+      ['{⟨:⟩ ⟨1⟩}', 'expected a field name, found \':\'', 'expected a field name, found \'1\''],
       ['{a: 1,⟨,⟩ b: 2}', 'unexpected \',\' after another separator'],
-      ['{a: ⟨[⟩1, }', '\'[\' is not closed: expected \']\' to end the list'],
+      ['{a: ⟨[⟩⟨1⟩, }', '\'[\' is not closed: expected \']\' to end the list', 'expected a field name, found \'1\''],
       ['{a: 1 ⟨b⟩}', '"b" has no value: expected \':\' and a value, or a message \'{ … }\', after it'],
       ['{a: 1, ⟨;⟩}', 'unexpected \';\' after another separator'],
       ['{⟨,⟩a: 1}', 'unexpected \',\' before the first field of a message value'],
@@ -858,20 +868,33 @@ describe('parser: errors and recovery', () => {
       ['{r: [1 ⟨2⟩]}', 'expected \',\' or \']\' in the list, found \'2\''],
       ['{a: -⟨}⟩', 'expected a value for "a", found \'}\''],
       ['{a: 1 ⟨2⟩}', 'expected a field name, found \'2\''],
-      ['{a:⟨:⟩ 1}', 'expected a value for "a", found \':\''],
+      ['{a:⟨:⟩ ⟨1⟩}', 'expected a value for "a", found \':\'', 'expected a field name, found \'1\''],
       ['{a ⟨=⟩ 1}', 'expected \':\' after "a", found \'=\''],
-      ['{⟨a⟩.b: 1}', 'expected \':\' or \'{\' after "a", found \'.\': a field\'s name has no dots'],
       ['{⟨[p.x]⟩}', '"[p.x]" has no value: expected \':\' and a value, or a message \'{ … }\', after it'],
       ['{⟨[]⟩: 1}', 'expected an extension\'s name or an Any\'s type URL in \'[ ]\''],
       ['{⟨[⟩p.x: 1}', '\'[\' is not closed: expected \']\' after an extension\'s name or an Any\'s type URL'],
+      // buf: "unexpected integer literal in array expression", at the first value that is no message.
+      ['{r [⟨1⟩, 2]}', 'expected \':\' after "r": a list of values other than messages needs one'],
     ];
     const text = lines(head, 'message M {', ...refused.map(([v]) => `${PREFIX}${v.replace(/[⟨⟩]/g, '')};`), '}');
-    assert.deepEqual(parse(text).errors, refused.map(([v, message], k) => {
-      const start = PREFIX.length + v.indexOf('⟨');
-      return { message, range: R(7 + k, start, 7 + k, start + v.indexOf('⟩') - v.indexOf('⟨') - 1) };
-    }));
+    // Where each ⟨ ⟩ is, in the value without them.
+    const marks = (v: string): [number, number][] => {
+      const out: [number, number][] = [];
+      let at = 0;
+      let open = 0;
+      for (const ch of v) {
+        if (ch === '⟨') open = at;
+        else if (ch === '⟩') out.push([open, at]);
+        else at++;
+      }
+      return out;
+    };
+    assert.deepEqual(parse(text).errors, refused.flatMap(([v, ...messages], k) => messages.map((message, n) => {
+      const [start, end] = marks(v)[n]!;
+      return { message, range: R(7 + k, PREFIX.length + start, 7 + k, PREFIX.length + end) };
+    })));
     // What buf builds: separators after the last field, `< >`, an empty list, a negative number, an extension's key.
-    const taken = ['{a: 1,}', '{a: 1; b: 2;}', '{n <a: 1>}', '{n: <a: 1>, r: []}', '{r: [1, 2], }', '{n {a: 1},}', '{a: - 1}', '{[p.x]: 1 n {}}'];
+    const taken = ['{a: 1,}', '{a: 1; b: 2;}', '{n <a: 1>}', '{n: <a: 1>, r: []}', '{r: [1, 2], }', '{n {a: 1},}', '{a: - 1}', '{[p.x]: 1 n {}}', '{r []}'];
     assert.deepEqual(bind(parse(lines(head, ...taken.map((v, k) => `message M${k} { option (o) = ${v}; }`))), 'x').problems, []);
     // A dotted name or one with a leading dot is read as a value, of no scalar's type (buf: "cannot find `b.c`", on it).
     const named = lines(head, 'message N { option (o) = {a: b.c}; }', 'message D { option (o) = {b: .x}; }');
@@ -913,6 +936,60 @@ describe('parser: errors and recovery', () => {
       '7:33 invalid-option-value "p.Opt.a" takes an int32, not "x"',
       '7:41 invalid-option-value "p.Opt.b" takes an int32, not "y"',
       '9:50 invalid-option-value "p.Opt.s" takes a string, not 3',
+    ]);
+  });
+
+  // buf 1.75 on each line (`buf build`): "unexpected identifier in message expression" at `a` and `b`, "unexpected
+  // integer literal in message expression" at `1` and `2`; "cannot resolve message field name" at `a.b`; "encountered
+  // unmatched `[` delimiter" at the `[`, then each value after it is a field with no name; "unexpected `+` after `-`"
+  // and a value of no type at the `-` ("mismatched types"); one error for a run of signs; "unexpected `:` in message
+  // expression", then at the `}`; "message extension `p.x` referenced incorrectly" at a key without brackets. After
+  // each it reads on and checks the fields that follow.
+  test('after a syntax error in an aggregate value, what follows is read and checked, as buf does', () => {
+    const text = lines(
+      'syntax = "proto2";',
+      'package p;',
+      'import "google/protobuf/descriptor.proto";',
+      'message Opt { optional int32 a = 1; optional int32 b = 2; optional string s = 3; optional Opt o = 4; repeated int32 r = 5; extensions 100 to 200; }',
+      'extend Opt { optional int32 x = 100; }',
+      'extend google.protobuf.MessageOptions { optional Opt opt = 50000; }',
+      'message M1 {option (opt) = {a 1 b 2 s: 3}; }',
+      'message M2 {option (opt) = {a.b: 1 s: 3}; }',
+      'message M3 {option (opt) = {r: [1, 2 s: 3}; }',
+      'message M4 {option (opt) = {a: -+1 s: 3}; }',
+      'message M5 {option (opt) = {a: ++1 o {r: [1, {a: 2}}}; }',
+      'message M6 {option (opt) = {a: 1 : }; }',
+      'message M7 {option (opt) = {p.x: 1 o <r: [1 > s: 3}; }',
+    );
+    const spots = bind(parse(text), 'x').problems.map((p) => `${p.range.start.line + 1}:${p.range.start.character + 1} ${p.code} ${p.message}`);
+    const noValue = (k: string) => `"${k}" has no value: expected ':' and a value, or a message '{ … }', after it`;
+    assert.deepEqual(spots, [
+      `7:29 syntax ${noValue('a')}`,
+      "7:31 syntax expected a field name, found '1'",
+      `7:33 syntax ${noValue('b')}`,
+      "7:35 syntax expected a field name, found '2'",
+      "9:32 syntax '[' is not closed: expected ']' to end the list",
+      "9:33 syntax expected a field name, found '1'",
+      "9:36 syntax expected a field name, found '2'",
+      "10:33 syntax unexpected '+': a value takes no plus sign, only a minus",
+      "10:34 syntax expected a field name, found '1'",
+      "11:32 syntax unexpected '+': a value takes no plus sign, only a minus",
+      "11:34 syntax expected a field name, found '1'",
+      "11:42 syntax '[' is not closed: expected ']' to end the list",
+      "11:43 syntax expected a field name, found '1'",
+      "11:46 syntax expected a field name, found '{'",
+      "12:34 syntax expected a field name, found ':'",
+      "12:36 syntax expected a field name, found '}'",
+      "13:42 syntax '[' is not closed: expected ']' to end the list",
+      "13:43 syntax expected a field name, found '1'",
+      '7:40 invalid-option-value "p.Opt.s" takes a string, not 3',
+      '8:29 unknown-option message type "p.Opt" has no field named "a.b"',
+      '8:39 invalid-option-value "p.Opt.s" takes a string, not 3',
+      '9:41 invalid-option-value "p.Opt.s" takes a string, not 3',
+      '10:32 invalid-option-value "p.Opt.a" takes an int32, not -',
+      '10:39 invalid-option-value "p.Opt.s" takes a string, not 3',
+      '13:29 unknown-option "p.x" is an extension: its key is written [p.x]',
+      '13:50 invalid-option-value "p.Opt.s" takes a string, not 3',
     ]);
   });
 

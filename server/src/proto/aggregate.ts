@@ -31,8 +31,8 @@ export interface AggregateElement {
 }
 
 /**
- * The entries of each aggregate value the parser read (null: not text format), kept beside the option (not in it: the
- * syntax tree says what is written, not where each key and value of it is).
+ * The entries of each aggregate value the parser read (null: not closed, or nested too deep), kept beside the option
+ * (not in it: the syntax tree says what is written, not where each key and value of it is).
  */
 const parsed = new WeakMap<OptionNode, readonly AggregateEntry[] | null>();
 
@@ -44,8 +44,9 @@ export function readAggregateTokens(o: OptionNode, tokens: readonly Token[]): re
 }
 
 /**
- * The entries of an aggregate option value; undefined for another value, and for one that protoc's text format
- * does not parse (the parser reports that). Read once per option: features are read many times.
+ * The entries of an aggregate option value, those read past its syntax errors too; undefined for another value, and
+ * for one not closed or nested deeper than protoc reads (the parser reports that). Read once per option: features
+ * are read many times.
  */
 export function aggregateOf(o: OptionNode): readonly AggregateEntry[] | undefined {
   if (!o.value.startsWith('{')) return undefined;
@@ -58,199 +59,268 @@ export function aggregateOf(o: OptionNode): readonly AggregateEntry[] | undefine
   return entries ?? undefined;
 }
 
-/** Thrown where the text is not an aggregate protoc parses, or nests deeper than MAX_DEPTH. */
-const NOT_TEXT_FORMAT = new Error('not text format');
+/** Thrown past MAX_DEPTH: the value is not read. */
+const TOO_DEEP = new Error('too deep');
 
 /** protoc's text format parser's recursion limit: deeper is refused, and this reader recurses too. */
 const MAX_DEPTH = 100;
 
-/** Where the reader is within a list or a message: a separator there is leading, extra or trailing. */
-type After = 'open' | 'value' | 'separator';
+/** One expression of the value as buf reads it, before it is taken for a key, a value or a field. */
+interface Expr {
+  /** A scalar as written (`-1`, `"x" "y"`, `a.b`); `-` where no value follows the sign, which no field takes. */
+  readonly scalar?: string;
+  /** A name, dotted or not (`a`, `a.b`, `.a`, `type.googleapis.com/p.M`). */
+  readonly path?: boolean;
+  /** A message's fields. */
+  readonly entries?: readonly AggregateEntry[];
+  /** A list's values. */
+  readonly items?: readonly Expr[];
+  /** `key: value`, `key { … }`, read as a field. */
+  readonly field?: AggregateEntry;
+  /** `key: value` whose key is no name or that has no value: its problem is reported, and it sets nothing. */
+  readonly broken?: boolean;
+  readonly range: Range;
+  readonly first: Token;
+}
 
+const shortText = (t: Token): string => `'${t.text.length > 40 ? `${t.text.slice(0, 40)}…` : t.text}'`;
+
+/**
+ * Reads an aggregate as buf 1.75 does: each field or value where one can start, and whatever cannot start one (`:`
+ * of `{: 1}`, a `[` left unclosed) skipped with one problem at its first token, so a problem hides nothing after it.
+ */
 class Reader {
   private k = 0;
   private depth = 0;
-  /**
-   * Where the text is not text format, as buf reports it: a separator where none may be, or `=` for `:`, each, and
-   * the value still read; then the first other problem, where reading stops (none past MAX_DEPTH, which buf takes).
-   */
+  /** The token that closes each `{` and `[`, paired as buf's lexer pairs them: an unclosed `[` has none. */
+  private readonly closer = new Map<number, number>();
+  /** Where the text is not text format, as buf reports it; one problem at a position. */
   readonly problems: SyntaxError[] = [];
-  constructor(private readonly tokens: readonly Token[]) {}
+
+  constructor(private readonly tokens: readonly Token[]) {
+    const open: number[] = [];
+    tokens.forEach((t, k) => {
+      if (t.kind !== 'symbol') return;
+      if (t.text === '{' || t.text === '[') open.push(k);
+      if (t.text !== '}' && t.text !== ']') return;
+      const opens = (n: number): boolean => n >= 0 && tokens[open[n]!]!.text === (t.text === '}' ? '{' : '[');
+      // buf pairs a closer with the opener below an unclosed one (`{a: [1 }`), which stays unpaired, and leaves a
+      // closer unpaired where neither opens it.
+      const top = open.length - 1;
+      const at = opens(top) ? top : opens(top - 1) ? top - 1 : -1;
+      if (at < 0) return;
+      this.closer.set(open[at]!, k);
+      open.length = at;
+    });
+    // Past one unclosed `[` (`{r: [[1 }`) buf leaves the value's `}` unpaired too and reads the file after it into
+    // the value; this reads the value up to its `}`, where the parser ends it.
+    let last = tokens.length - 1;
+    if (tokens[last]?.kind === 'eof') last--;
+    const closes = new Set(this.closer.values());
+    if (!this.closer.has(0) && !closes.has(last) && tokens[last]?.kind === 'symbol' && tokens[last]!.text === '}') this.closer.set(0, last);
+  }
 
   aggregate(): readonly AggregateEntry[] | null {
+    const end = this.closer.get(0);
+    // An unclosed value: the parser reports it.
+    if (!this.is('{') || end === undefined) return null;
+    this.k = 1;
     try {
-      if (!this.eat('{')) return null;
-      return this.message('}');
+      return this.message(end, false);
     } catch (e) {
-      if (e === NOT_TEXT_FORMAT) return null;
+      if (e === TOO_DEEP) return null;
       throw e;
     }
   }
 
-  private get cur(): Token | undefined {
-    return this.tokens[this.k];
+  private get cur(): Token {
+    return this.tokens[this.k]!;
   }
   private is(text: string): boolean {
-    const t = this.cur;
+    const t = this.tokens[this.k];
     return t !== undefined && t.kind === 'symbol' && t.text === text;
   }
-  private eat(text: string): boolean {
-    if (!this.is(text)) return false;
-    this.k++;
-    return true;
-  }
-  private next(): Token {
+  private pathStarts(): boolean {
     const t = this.cur;
-    if (!t || t.kind === 'eof') throw NOT_TEXT_FORMAT;
-    this.k++;
-    return t;
+    return t.kind === 'ident' || ((this.is('.') || this.is('/')) && this.tokens[this.k + 1]?.kind === 'ident');
   }
-  /** The current token; where the tokens end (a value left unclosed, which the parser reports) reading stops, silently. */
-  private get here(): Token {
+  /** The current token starts a key or a value, as buf's `canStartExpr` says. */
+  private canStart(): boolean {
     const t = this.cur;
-    if (!t || t.kind === 'eof') throw NOT_TEXT_FORMAT;
-    return t;
+    if (t.kind === 'int' || t.kind === 'float' || t.kind === 'string' || this.pathStarts()) return true;
+    return this.is('-') || this.is('<') || ((this.is('{') || this.is('[')) && this.closer.has(this.k));
   }
 
-  /** Records why the text is not text format, at `range`, and stops reading. */
-  private fail(message: string, range: Range): never {
-    this.recover(message, range);
-    throw NOT_TEXT_FORMAT;
-  }
-  /** Records why the text is not text format, at `range`, where buf reads on as if it were. */
+  /** Records why the text is not text format, at `range`; reading goes on. */
   private recover(message: string, range: Range): void {
+    const last = this.problems[this.problems.length - 1];
+    if (last && last.range.start.line === range.start.line && last.range.start.character === range.start.character) return;
     this.problems.push({ message, range });
   }
-  private found(): string {
-    const t = this.here;
-    return `'${t.text.length > 40 ? `${t.text.slice(0, 40)}…` : t.text}'`;
-  }
-  /** A `,` or `;` where buf takes none: before the first `what` of a list or a message, or after another. */
-  private separator(after: After, what: string): void {
-    const t = this.here;
-    this.recover(`unexpected '${t.text}' ${after === 'open' ? `before the first ${what}` : 'after another separator'}`, t.range);
+  /** `t` where `what` was expected. A `+` the parser reports; of an unclosed `[`, that it is not closed. */
+  private unexpected(t: Token, what: string): void {
+    if (t.kind === 'symbol' && t.text === '+') return;
+    if (t.kind === 'symbol' && t.text === '[') {
+      const after = what === 'a field name' ? "after an extension's name or an Any's type URL" : 'to end the list';
+      this.recover(`'[' is not closed: expected ']' ${after}`, t.range);
+    } else this.recover(`expected ${what}, found ${shortText(t)}`, t.range);
   }
 
   /**
-   * Entries up to `close` (`}` or `>`), which is consumed; `,` or `;` may follow each. buf also ends a `< … >` at the
-   * `}` of the message around it, which that message consumes.
+   * Skips what cannot start `what`, with one problem at its first token; false where the value's end follows it,
+   * which is then a problem too, as buf reports it.
    */
-  private message(close: string): AggregateEntry[] {
-    if (++this.depth > MAX_DEPTH) throw NOT_TEXT_FORMAT;
-    const out: AggregateEntry[] = [];
-    let after: After = 'open';
-    while (!this.eat(close)) {
-      if (close === '>' && this.is('}')) break;
-      if (this.is(',') || this.is(';')) {
-        if (after !== 'value') this.separator(after, 'field of a message value');
-        this.k++;
-        after = 'separator';
-        continue;
-      }
-      out.push(this.entry());
-      after = 'value';
+  private skip(done: () => boolean, what: string): boolean {
+    if (this.canStart()) return true;
+    this.unexpected(this.cur, what);
+    while (!done() && !this.canStart()) this.k++;
+    if (!done()) return true;
+    this.unexpected(this.cur, what);
+    return false;
+  }
+
+  /** The separators after a field or a value: the first is taken, each other is a problem; the first. */
+  private separators(done: () => boolean, texts: readonly string[]): Token | undefined {
+    let first: Token | undefined;
+    while (!done() && texts.some((s) => this.is(s))) {
+      if (first) this.recover(`unexpected '${this.cur.text}' after another separator`, this.cur.range);
+      first ??= this.cur;
+      this.k++;
     }
+    return first;
+  }
+
+  /** The fields of a message value up to token `end`, or up to a `>` first where it is written `< … >` (which it consumes). */
+  private message(end: number, angle: boolean): AggregateEntry[] {
+    if (++this.depth > MAX_DEPTH) throw TOO_DEEP;
+    const out: AggregateEntry[] = [];
+    const done = (): boolean => this.k >= end || (angle && this.is('>'));
+    if (!done() && (this.is(',') || this.is(';'))) {
+      this.recover(`unexpected '${this.cur.text}' before the first field of a message value`, this.cur.range);
+      this.k++;
+    }
+    while (!done() && this.skip(done, 'a field name')) {
+      const e = this.expr(true, end);
+      if (e.field) out.push(e.field);
+      else if (!e.broken) {
+        const key = this.keyName(e);
+        if (key) this.recover(`"${key.shown}" has no value: expected ':' and a value, or a message '{ … }', after it`, e.range);
+        else this.unexpected(e.first, 'a field name');
+      }
+      this.separators(done, [',', ';']);
+    }
+    if (angle && this.is('>')) this.k++;
     this.depth--;
     return out;
   }
 
-  private entry(): AggregateEntry {
-    const first = this.here;
-    let name: string;
-    let range: Range;
-    const extension = first.kind === 'symbol' && first.text === '[';
-    if (extension) {
-      this.k++;
-      name = '';
-      while (!this.is(']')) {
-        const t = this.here;
-        if (t.kind !== 'ident' && !(t.kind === 'symbol' && (t.text === '.' || t.text === '/'))) this.fail("'[' is not closed: expected ']' after an extension's name or an Any's type URL", first.range);
-        name += this.next().text;
-      }
-      range = { start: first.startPos, end: this.next().endPos };
-      if (!name) this.fail("expected an extension's name or an Any's type URL in '[ ]'", range);
-      name = name.replace(/^\./, '');
-    } else if (first.kind === 'ident') {
-      name = first.text;
-      range = first.range;
-      this.k++;
-    } else this.fail(`expected a field name, found ${this.found()}`, first.range);
-    const shown = extension ? `[${name}]` : name;
-    let colon = this.eat(':');
-    if (!colon && this.is('=')) {
-      this.recover(`expected ':' after "${shown}", found '='`, this.here.range);
-      colon = this.eat('=');
-    }
-    if (this.is('{') || this.is('<')) {
-      const value = this.messageValue();
-      return { name, extension, range, valueRange: value.range, messages: [value.entries!] };
-    }
-    if (!colon) {
-      // buf marks the key (`a` of `{a 1}`, of `{a.b: 1}`).
-      if (this.is('.')) this.fail(`expected ':' or '{' after "${shown}", found '.': a field's name has no dots`, range);
-      this.fail(`"${shown}" has no value: expected ':' and a value, or a message '{ … }', after it`, range);
-    }
-    if (this.is('[')) {
-      const open = this.next();
-      const list: AggregateElement[] = [];
-      let after: After = 'open';
-      while (!this.eat(']')) {
-        if (this.is('}') || this.is('>')) this.fail("'[' is not closed: expected ']' to end the list", open.range);
-        if (this.is(',')) {
-          if (after !== 'value') this.separator(after, 'value of a list');
-          this.k++;
-          after = 'separator';
-          continue;
-        }
-        if (after === 'value') this.fail(`expected ',' or ']' in the list, found ${this.found()}`, this.here.range);
-        list.push(this.is('{') || this.is('<') ? this.messageValue() : this.scalar(shown));
-        after = 'value';
-      }
-      if (after === 'separator') this.recover("unexpected ',' after the last value of a list: expected ']'", this.tokens[this.k - 2]!.range);
-      const messages = list.flatMap((v) => (v.entries ? [v.entries] : []));
-      return { name, extension, range, valueRange: { start: open.startPos, end: this.tokens[this.k - 1]!.endPos }, messages, list };
-    }
-    const { scalar, range: valueRange } = this.scalar(shown);
-    return { name, extension, range, scalar, valueRange, messages: [] };
+  /** The name that `key` is: a field's (dotted too, which the binder finds no field of), or an extension's in `[ ]`. */
+  private keyName(key: Expr): { name: string; extension: boolean; shown: string } | undefined {
+    if (key.path) return { name: key.scalar!, extension: false, shown: key.scalar! };
+    const only = key.items?.length === 1 && key.items[0]!.path ? key.items[0]!.scalar! : undefined;
+    return only === undefined ? undefined : { name: only.replace(/^\./, ''), extension: true, shown: `[${only.replace(/^\./, '')}]` };
   }
 
-  /** `.name` follows: a dotted name goes on, or starts with it. */
-  private dotName(): boolean {
-    return this.is('.') && this.tokens[this.k + 1]?.kind === 'ident';
-  }
-
-  /** A message value `{ … }` or `< … >`, from its opening token to its closing one. */
-  private messageValue(): AggregateElement {
-    const open = this.next();
-    const entries = this.message(open.text === '{' ? '}' : '>');
-    return { entries, range: { start: open.startPos, end: this.tokens[this.k - 1]!.endPos } };
+  /** A key, a value, or a field (`key: value`, `key { … }`, in a message value only `dict`), as buf reads one; up to token `end`. */
+  private expr(dict: boolean, end: number): Expr {
+    const key = this.prefixed(undefined, end)!;
+    let colon = this.is(':');
+    const colonLess = dict && (this.is('{') || this.is('<') || (this.is('[') && this.closer.has(this.k)));
+    if (!colon && !colonLess && !this.is('=')) return key;
+    const name = this.keyName(key);
+    if (!name && key.items) this.recover("expected an extension's name or an Any's type URL in '[ ]'", key.range);
+    else if (!name) this.unexpected(key.first, 'a field name');
+    const shown = name?.shown ?? key.first.text;
+    if (this.is('=')) {
+      this.recover(`expected ':' after "${shown}", found '='`, this.cur.range);
+      colon = true;
+    }
+    if (colon) this.k++;
+    const value = this.prefixed(shown, end);
+    const range = { start: key.range.start, end: (value ?? key).range.end };
+    if (!name || !value) return { broken: true, range, first: key.first };
+    // buf takes a list of messages after a key without `:`, not of scalars.
+    const scalar = colon ? undefined : value.items?.find((v) => !v.entries);
+    if (scalar) this.recover(`expected ':' after "${shown}": a list of values other than messages needs one`, scalar.range);
+    const base = { name: name.name, extension: name.extension, range: key.range, valueRange: value.range };
+    if (value.entries) return { field: { ...base, messages: [value.entries] }, range, first: key.first };
+    if (value.items) {
+      const list = value.items.map((v): AggregateElement => (v.entries ? { entries: v.entries, range: v.range } : { scalar: v.scalar ?? '[…]', range: v.range }));
+      return { field: { ...base, messages: list.flatMap((v) => (v.entries ? [v.entries] : [])), list }, range, first: key.first };
+    }
+    return { field: { ...base, scalar: value.scalar, messages: [] }, range, first: key.first };
   }
 
   /**
-   * A number (signed or not: a `+`, which the parser reports, is read as a `-` is), a name (`K1`; dotted, `a.b`,
-   * which no value of a scalar or an enum is), or adjacent strings, and where it is written; the value of `key`.
+   * A value, signed or not; `-` alone where none follows the sign, as buf reads it. Undefined where none starts here,
+   * with the problem (`key`: whose value it is).
    */
-  private scalar(key: string): { scalar: string; range: Range } {
-    const first = this.here;
-    let text = '';
-    if (this.is('-') || this.is('+')) text = this.next().text;
-    // buf reads `--1` as a value, of no type (see optionValue.ts).
-    while (text && this.is('-')) text += this.next().text;
-    let t = this.here;
-    if (t.kind === 'string') {
-      text = t.text;
+  private prefixed(key: string | undefined, end: number): Expr | undefined {
+    const sign = this.cur;
+    let signs = '';
+    for (; this.is('-'); this.k++) signs += '-';
+    const inner = this.solo(key, end);
+    if (!signs) return inner;
+    const text = inner ? (inner.scalar ?? (inner.items ? '[…]' : '{…}')) : '';
+    return { scalar: signs + text, range: { start: sign.startPos, end: inner ? inner.range.end : this.tokens[this.k - 1]!.endPos }, first: sign };
+  }
+
+  /** A string (adjacent ones joined), a number, a name, a message or a list, up to token `end`. */
+  private solo(key: string | undefined, end: number): Expr | undefined {
+    const first = this.cur;
+    if (first.kind === 'string') {
+      let text = first.text;
+      while (this.tokens[++this.k]?.kind === 'string') text += ` ${this.cur.text}`;
+      return { scalar: text, range: { start: first.startPos, end: this.tokens[this.k - 1]!.endPos }, first };
+    }
+    if (first.kind === 'int' || first.kind === 'float') {
       this.k++;
-      while (this.cur?.kind === 'string') {
-        t = this.next();
-        text += ` ${t.text}`;
-      }
-    } else if (t.kind === 'int' || t.kind === 'float') {
-      text += this.next().text;
-    } else if (t.kind === 'ident' || this.dotName()) {
-      if (t.kind === 'ident') text += this.next().text;
-      while (this.dotName()) text += this.next().text + this.next().text;
-      t = this.tokens[this.k - 1]!;
-    } else this.fail(`expected a value for "${key}", found ${this.found()}`, t.range);
-    return { scalar: text, range: { start: first.startPos, end: t.endPos } };
+      return { scalar: first.text, range: first.range, first };
+    }
+    if (this.pathStarts()) {
+      let text = '';
+      if (first.kind !== 'ident') text += this.tokens[this.k++]!.text;
+      text += this.tokens[this.k++]!.text;
+      while ((this.is('.') || this.is('/')) && this.tokens[this.k + 1]?.kind === 'ident') text += this.tokens[this.k++]!.text + this.tokens[this.k++]!.text;
+      return { scalar: text, path: true, range: { start: first.startPos, end: this.tokens[this.k - 1]!.endPos }, first };
+    }
+    const close = this.closer.get(this.k);
+    if (this.is('<') || (this.is('{') && close !== undefined)) {
+      this.k++;
+      const entries = close === undefined ? this.message(end, true) : this.message(close, false);
+      if (close !== undefined) this.k = close + 1;
+      return { entries, range: { start: first.startPos, end: this.tokens[this.k - 1]!.endPos }, first };
+    }
+    if (this.is('[') && close !== undefined) return this.list(close);
+    this.unexpected(first, key === undefined ? 'a value' : `a value for "${key}"`);
+    return undefined;
+  }
+
+  /** A list `[ … ]` whose `]` is token `close`: values separated by `,`, each one required, none trailing. */
+  private list(close: number): Expr {
+    if (++this.depth > MAX_DEPTH) throw TOO_DEEP;
+    const open = this.cur;
+    this.k++;
+    const items: Expr[] = [];
+    const done = (): boolean => this.k >= close;
+    if (!done() && this.is(',')) {
+      this.recover("unexpected ',' before the first value of a list", this.cur.range);
+      this.k++;
+    }
+    let comma: Token | undefined;
+    for (let first = true; !done(); first = false) {
+      const what = first || comma ? 'a value' : "',' or ']' in the list";
+      const junk = !this.canStart();
+      if (!this.skip(done, what)) break;
+      const v = this.expr(false, close);
+      if (!junk && !first && !comma) this.unexpected(v.first, "',' or ']' in the list");
+      if (v.field || v.broken) this.recover('a list holds values, not fields', v.range);
+      else items.push(v);
+      comma = this.separators(done, [',']);
+    }
+    if (comma) this.recover("unexpected ',' after the last value of a list: expected ']'", comma.range);
+    this.k = close + 1;
+    this.depth--;
+    return { items, range: { start: open.startPos, end: this.tokens[close]!.endPos }, first: open };
   }
 }

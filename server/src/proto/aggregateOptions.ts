@@ -294,7 +294,10 @@ class Checker {
       }
       // protoc's text format names a group by its field (`grp`) or, as in the .proto file, by its type (`Grp`).
       const f = m.fields.find((x) => x.name === e.name || (x.group !== undefined && x.group.name === e.name));
-      if (!f) this.unknownField(e, type);
+      // buf: "message extension `p.x` referenced incorrectly" where a key names an extension without its brackets.
+      const ext = e.name.replace(/^\./, '');
+      if (!f && this.extensionOf(ext)) this.unknown(`"${ext}" is an extension: its key is written [${ext}]`, e.range);
+      else if (!f) this.unknownField(e, type);
       else this.entry(set, e, { key: f.name, field: f, owner: type, name: join(type, f.name), oneof: f.oneof && join(type, f.oneof) });
     }
     return set;

@@ -32,19 +32,23 @@ export function describe(type: ValueType): string {
 export function scalarProblem(field: string, type: ValueType, text: string, range: Range): { message: string; range: Range } | undefined {
   const message = problemOf(field, type, text);
   if (message === undefined) return undefined;
-  // buf marks a signed name (`-K0`) without its sign, but not where `-inf` is one value, a float's.
-  const signed = /^[-+]\s*([A-Za-z_]\w*)$/.exec(text);
-  if (!signed || (type.kind === 'scalar' && (type.type === 'float' || type.type === 'double'))) return { message, range };
+  // buf marks a signed name (`-K0`) without its sign, but not where `-inf` is one value, a float's; a signed string
+  // (`-"x"`) without its sign where the field takes a string.
+  const signed = /^[-+]\s*([A-Za-z_]\w*|["'][^]*)$/.exec(text);
+  const float = type.kind === 'scalar' && (type.type === 'float' || type.type === 'double');
+  const strings = type.kind === 'scalar' && (type.type === 'string' || type.type === 'bytes');
+  if (!signed || range.start.line !== range.end.line || (/^["']/.test(signed[1]!) ? !strings : float)) return { message, range };
   return { message, range: { start: { line: range.end.line, character: range.end.character - signed[1]!.length }, end: range.end } };
 }
 
 function problemOf(field: string, type: ValueType, text: string): string | undefined {
   const mismatch = `"${field}" takes ${describe(type)}, not ${text}`;
   const unsigned = text.replace(/^[-+]\s*/, '');
-  // buf reads more than one sign (`--1`) as a value, and no field takes it.
-  if (/^[-+]/.test(unsigned)) return mismatch;
+  // buf reads more than one sign (`--1`), a sign with no value after it (`-` of `a: -}`) or before a list or a
+  // message as a value, and no field takes it.
+  if (!/^["'.\w]/.test(unsigned)) return mismatch;
   const name = /^\.?[A-Za-z_]/.test(unsigned);
-  if (/^["']/.test(text)) return type.kind === 'scalar' && (type.type === 'string' || type.type === 'bytes') ? undefined : mismatch;
+  if (/^["']/.test(unsigned)) return unsigned === text && type.kind === 'scalar' && (type.type === 'string' || type.type === 'bytes') ? undefined : mismatch;
   if (type.kind === 'message') return mismatch;
   if (type.kind === 'enum') {
     if (name && unsigned !== text) return mismatch;

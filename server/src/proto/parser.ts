@@ -548,7 +548,8 @@ class Parser {
       do {
         if (this.is('{')) depth++;
         else if (this.is('}')) depth--;
-        else this.plus();
+        // buf skips a run of signs it cannot read (`++1`) with one error, at its first.
+        else if (!(this.prevTok().kind === 'symbol' && this.prevTok().text === '+')) this.plus();
         this.next();
       } while (depth > 0 && this.cur.kind !== 'eof' && !this.endsAggregate(statement, depth));
       if (depth > 0 && this.cur.kind === 'eof') this.expected("'}'");
