@@ -5,8 +5,9 @@
 // changing every field.
 
 import type { OptionNode, Range } from './ast';
-import { aggregateOf } from './aggregate';
+import { aggregateOf, type AggregateEntry } from './aggregate';
 import { integer } from './defaults';
+import { describe, scalarProblem, type ValueType } from './optionValue';
 import { LANGUAGE_FEATURE_SETS, type FeatureSupport, type FeatureTargetName, type LanguageFeature } from './wellKnown';
 
 export interface Features {
@@ -96,7 +97,7 @@ export interface MisplacedFeature {
  */
 export function misplacedFeatures(options: readonly OptionNode[], target: FeatureTarget): MisplacedFeature[] {
   const out: MisplacedFeature[] = [];
-  forEachFeature(options, (feature, value, option, range) => {
+  forEachFeature(options, (feature, value, option, range, valueRange) => {
     // An option's name ends with the feature's name (an aggregate's key is that name already): tokens do not span lines.
     const name = feature.slice(feature.lastIndexOf('.') + 1);
     const at = range === option.nameRange ? { start: { line: range.end.line, character: range.end.character - name.length }, end: range.end } : range;
@@ -107,7 +108,7 @@ export function misplacedFeatures(options: readonly OptionNode[], target: Featur
       return;
     }
     const targets = languageFeature(feature)?.targets;
-    if (targets && !targets.includes(target)) out.push({ feature, range: at, targets });
+    if (targets && !targets.includes(target) && !languageValueProblem(feature, value, valueRange, option)) out.push({ feature, range: at, targets });
   });
   return out;
 }
@@ -126,10 +127,10 @@ export interface FeatureOutsideEdition {
  */
 export function featuresOutsideEdition(options: readonly OptionNode[], edition: number): FeatureOutsideEdition[] {
   const out: FeatureOutsideEdition[] = [];
-  forEachFeature(options, (feature, value, _option, range) => {
+  forEachFeature(options, (feature, value, option, range, valueRange) => {
     const language = languageFeature(feature);
-    // buf says only what is wrong with a value the feature lacks, or its _UNKNOWN value, not the edition.
-    if (!language && refusedValue(feature, value)) return;
+    // buf says only what is wrong with a value the feature lacks, or FeatureSet's _UNKNOWN value, not the edition.
+    if (language ? languageValueProblem(feature, value, valueRange, option) : refusedValue(feature, value)) return;
     const support = language ?? FEATURES.get(feature);
     if (support && (edition < support.introduced || edition >= (support.removed ?? Infinity))) out.push({ feature, range, support });
   });
@@ -140,6 +141,38 @@ export function featuresOutsideEdition(options: readonly OptionNode[], edition: 
 function languageFeature(feature: string): LanguageFeature | undefined {
   const language = languageFeatureName(feature);
   return language && LANGUAGE_FEATURE_SETS.get(language.set)?.features.get(language.name);
+}
+
+/**
+ * Why buf refuses `written` (at `range`) as the value of a language's `feature` (`(pb.cpp).string_type`), by the
+ * feature's type (see optionValue.ts): a name its enum lacks, a value of another type, a number outside int32; set one at
+ * a time, not in an aggregate `option`, a bool is only `true` or `false` (buf: "non-canonical `bool` literal outside of
+ * message expression"). Undefined where buf takes it (an enum's _UNKNOWN value and any int32 too), and for another feature.
+ */
+function languageValueProblem(feature: string, written: string, range: Range, option: OptionNode): { message: string; range: Range } | undefined {
+  const known = languageFeature(feature);
+  if (!known) return undefined;
+  const name = `features.${feature}`;
+  const type: ValueType = known.enum ? { kind: 'enum', ...known.enum } : { kind: 'scalar', type: 'bool' };
+  if (/^[{<]/.test(written)) return { message: `"${name}" takes ${describe(type)}, not a message`, range };
+  if (option.name !== 'features' && !known.enum && /^(?:True|False|t|f)$/.test(written)) {
+    return { message: `"${name}" takes true or false, not ${written}: ${written}, t and the like only in an aggregate`, range };
+  }
+  return scalarProblem(name, type, written, range);
+}
+
+/**
+ * The problems of the value of a language's `feature` in an aggregate: a list or a message (no feature is repeated or a
+ * message), and each scalar of it.
+ */
+function languageEntryProblems(feature: string, entry: AggregateEntry, option: OptionNode): { message: string; range: Range }[] {
+  const out: { message: string; range: Range }[] = [];
+  if (entry.list) out.push({ message: `"features.${feature}" is not repeated: it takes one value, not a list`, range: entry.valueRange });
+  for (const v of entry.list ?? [{ scalar: entry.scalar, range: entry.valueRange }]) {
+    const problem = languageValueProblem(feature, v.scalar ?? '{', v.range, option);
+    if (problem) out.push(problem);
+  }
+  return out;
 }
 
 /** `(pb.java).utf8_validation` as the extension and the feature; undefined for a feature of FeatureSet. */
@@ -156,6 +189,8 @@ export interface UnknownFeature {
   range: Range;
   /** The value set, where the feature knows no such value. */
   unknownValue?: string;
+  /** Why the value is refused, where the feature is a language's: its type does not take it. */
+  refusal?: string;
   /** As written after `features.`, or the key in an aggregate. */
   feature: string;
   /** The feature set's message: google.protobuf.FeatureSet, pb.JavaFeatures, … */
@@ -187,7 +222,11 @@ export function unknownFeatures(options: readonly OptionNode[]): UnknownFeature[
           continue;
         }
         for (const m of e.messages) {
-          for (const f of m) if (!f.extension && !set.features.has(f.name)) out.push({ range: f.range, feature: f.name, of: set.message });
+          for (const f of m) {
+            if (f.extension) continue;
+            if (!set.features.has(f.name)) out.push({ range: f.range, feature: f.name, of: set.message });
+            else for (const p of languageEntryProblems(`(${e.name}).${f.name}`, f, o)) out.push({ range: p.range, refusal: p.message, feature: f.name, of: set.message });
+          }
         }
       }
       continue;
@@ -198,7 +237,9 @@ export function unknownFeatures(options: readonly OptionNode[]): UnknownFeature[
     if (language) {
       // A language's features (`features.(pb.cpp).legacy_closed_enum`) are extensions of FeatureSet.
       const set = LANGUAGE_FEATURE_SETS.get(language.set);
+      const problem = languageValueProblem(feature, o.value, o.valueRange, o);
       if (set && !set.features.has(language.name)) out.push({ range: o.nameRange, feature: language.name, of: set.message });
+      else if (set && problem) out.push({ range: problem.range, refusal: problem.message, feature: language.name, of: set.message });
       continue;
     }
     if (feature.startsWith('(')) continue;
@@ -252,12 +293,17 @@ export function ownFeature(options: readonly OptionNode[], feature: string): { v
  * (`(pb.java).utf8_validation`): in an aggregate, `[pb.java] { utf8_validation: DEFAULT }` is pb.JavaFeatures'.
  */
 function forEachFeature(options: readonly OptionNode[], each: (feature: string, value: string, option: OptionNode, range: Range, valueRange: Range) => void): void {
+  // buf refuses a list for a language's feature, but sets the feature where it takes a value of it: see languageEntryProblems.
+  const language = (feature: string, f: AggregateEntry, o: OptionNode): void => {
+    const value = f.list ? f.list.find((v) => v.scalar !== undefined && !languageValueProblem(feature, v.scalar, v.range, o)) : f.scalar !== undefined && { scalar: f.scalar, range: f.valueRange };
+    if (value) each(feature, value.scalar!, o, f.range, value.range);
+  };
   for (const o of options) {
     if (o.name.startsWith('features.')) each(o.name.slice('features.'.length), o.value, o, o.nameRange, o.valueRange);
     else if (o.name === 'features') {
       for (const e of aggregateOf(o) ?? []) {
         if (e.scalar !== undefined && !e.extension) each(e.name, e.scalar, o, e.range, e.valueRange);
-        else if (e.extension) for (const m of e.messages) for (const f of m) if (f.scalar !== undefined && !f.extension) each(`(${e.name}).${f.name}`, f.scalar, o, f.range, f.valueRange);
+        else if (e.extension) for (const m of e.messages) for (const f of m) if (!f.extension) language(`(${e.name}).${f.name}`, f, o);
       }
     }
   }
