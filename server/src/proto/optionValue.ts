@@ -32,9 +32,10 @@ export function describe(type: ValueType): string {
 export function scalarProblem(field: string, type: ValueType, text: string, range: Range): { message: string; range: Range } | undefined {
   const message = problemOf(field, type, text);
   if (message === undefined) return undefined;
-  // buf marks a signed name (`-K0`) without its sign, but not where `-inf` is one value, a float's.
+  // buf marks a signed name (`-K0`) without its sign, but not where it is a float's value: any for a float, else `-inf`
+  // or `-nan`, which buf reads as one float literal whatever the field's type.
   const signed = /^[-+]\s*([A-Za-z_]\w*)$/.exec(text);
-  if (!signed || (type.kind === 'scalar' && (type.type === 'float' || type.type === 'double'))) return { message, range };
+  if (!signed || /^(?:inf|nan)$/.test(signed[1]!) || (type.kind === 'scalar' && (type.type === 'float' || type.type === 'double'))) return { message, range };
   return { message, range: { start: { line: range.end.line, character: range.end.character - signed[1]!.length }, end: range.end } };
 }
 
