@@ -285,6 +285,21 @@ test('a language\'s feature set to a value it refuses is not checked for its edi
     [['feature-edition', 'large_enum'], ['feature-target', 'large_enum'], invalid('[true]')]);
 });
 
+// buf 1.75 checks the features of `features.(pb.cpp) = { … }` as those of `features = { [pb.cpp] { … } }`.
+test('a language\'s features set whole (`features.(pb.cpp) = { … }`) are checked as in an aggregate, as buf says', NEEDS_CORPUS, () => {
+  const LANGUAGES = ['java', 'cpp', 'go'].map((l) => `import "google/protobuf/${l}_features.proto";`);
+  const text = migrated([...LANGUAGES, IMPLICIT]);
+  const MESSAGE = 'message VersionResponse {\n';
+  const FIELD = 'string runtime_name = 2';
+  assertInserted(text, MESSAGE, 'option features.(pb.cpp) = { string_type: VIEW };', [['feature-target', 'string_type']]);
+  assertInserted(text, MESSAGE, 'option features.(pb.java) = { large_enum: true, nope: 1 };',
+    [['feature-edition', 'large_enum'], ['feature-target', 'large_enum'], ['unknown-option', 'nope']]);
+  assertWithOptions(text, FIELD, 'features.(pb.cpp) = { string_type: NOPE }', [['invalid-option-value', 'NOPE']]);
+  assertWithOptions(text, FIELD, 'features.(pb.java) = 3', [['invalid-option-value', '3']]);
+  // At the edge, as buf builds it: text format's bool.
+  assertWithOptions(text, FIELD, 'features.(pb.java) = { utf8_validation: VERIFY, legacy_closed_enum: True }', []);
+});
+
 /** v0.36.3 in edition 2024, named by its legacy style (CRI's names do not all follow STYLE2024), proto3's presence kept. */
 function in2024(fileOptions: string[] = []): string {
   return migrated([IMPLICIT, 'option features.enforce_naming_style = STYLE_LEGACY;', ...fileOptions], '2024');

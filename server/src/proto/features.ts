@@ -146,7 +146,7 @@ function languageFeature(feature: string): LanguageFeature | undefined {
 /**
  * Why buf refuses `written` (at `range`) as the value of a language's `feature` (`(pb.cpp).string_type`), by the
  * feature's type (see optionValue.ts): a name its enum lacks, a value of another type, a number outside int32; set one at
- * a time, not in an aggregate `option`, a bool is only `true` or `false` (buf: "non-canonical `bool` literal outside of
+ * a time, not in the aggregate value of `option`, a bool is only `true` or `false` (buf: "non-canonical `bool` literal outside of
  * message expression"). Undefined where buf takes it (an enum's _UNKNOWN value and any int32 too), and for another feature.
  */
 function languageValueProblem(feature: string, written: string, range: Range, option: OptionNode): { message: string; range: Range } | undefined {
@@ -155,7 +155,7 @@ function languageValueProblem(feature: string, written: string, range: Range, op
   const name = `features.${feature}`;
   const type: ValueType = known.enum ? { kind: 'enum', ...known.enum } : { kind: 'scalar', type: 'bool' };
   if (/^[{<]/.test(written)) return { message: `"${name}" takes ${describe(type)}, not a message`, range };
-  if (option.name !== 'features' && !known.enum && /^(?:True|False|t|f)$/.test(written)) {
+  if (!option.value.startsWith('{') && !known.enum && /^(?:True|False|t|f)$/.test(written)) {
     return { message: `"${name}" takes true or false, not ${written}: ${written}, t and the like only in an aggregate`, range };
   }
   return scalarProblem(name, type, written, range);
@@ -215,24 +215,22 @@ export function unknownFeatures(options: readonly OptionNode[]): UnknownFeature[
           }
           continue;
         }
-        const set = LANGUAGE_FEATURE_SETS.get(e.name);
         // Another extension of FeatureSet may be declared by a file of features of its own; only `pb`'s are bundled.
-        if (!set) {
-          if (e.name.startsWith('pb.')) out.push({ range: e.range, feature: `[${e.name}]`, of: FEATURE_SET });
-          continue;
-        }
-        for (const m of e.messages) {
-          for (const f of m) {
-            if (f.extension) continue;
-            if (!set.features.has(f.name)) out.push({ range: f.range, feature: f.name, of: set.message });
-            else for (const p of languageEntryProblems(`(${e.name}).${f.name}`, f, o)) out.push({ range: p.range, refusal: p.message, feature: f.name, of: set.message });
-          }
-        }
+        if (LANGUAGE_FEATURE_SETS.has(e.name)) for (const m of e.messages) out.push(...languageSetProblems(e.name, m, o));
+        else if (e.name.startsWith('pb.')) out.push({ range: e.range, feature: `[${e.name}]`, of: FEATURE_SET });
       }
       continue;
     }
     if (!o.name.startsWith('features.')) continue;
     const feature = o.name.slice('features.'.length);
+    const whole = wholeLanguageSet(o);
+    const wholeSet = whole === undefined ? undefined : LANGUAGE_FEATURE_SETS.get(whole);
+    if (wholeSet) {
+      const entries = aggregateOf(o);
+      if (entries) out.push(...languageSetProblems(whole!, entries, o));
+      else if (!o.value.startsWith('{')) out.push({ range: o.valueRange, refusal: `"${o.name}" takes a message (${wholeSet.message}), not ${o.value}`, feature, of: FEATURE_SET });
+      continue;
+    }
     const language = languageFeatureName(feature);
     if (language) {
       // A language's features (`features.(pb.cpp).legacy_closed_enum`) are extensions of FeatureSet.
@@ -247,6 +245,19 @@ export function unknownFeatures(options: readonly OptionNode[]): UnknownFeature[
     else if (refusedValue(feature, o.value)) out.push({ range: o.valueRange, unknownValue: o.value, feature, of: FEATURE_SET });
   }
   return out;
+}
+
+/** The features that `entries` of a language's feature set (`pb.java`) set although it lacks them, and the values they refuse. */
+function languageSetProblems(set: string, entries: readonly AggregateEntry[], o: OptionNode): UnknownFeature[] {
+  const { message, features } = LANGUAGE_FEATURE_SETS.get(set)!;
+  return entries.filter((f) => !f.extension).flatMap((f) => (features.has(f.name)
+    ? languageEntryProblems(`(${set}).${f.name}`, f, o).map((p) => ({ range: p.range, refusal: p.message, feature: f.name, of: message }))
+    : [{ range: f.range, feature: f.name, of: message }]));
+}
+
+/** The language's feature set (`pb.cpp`) that `o` sets whole, `features.(pb.cpp) = { … }`; undefined for another option. */
+function wholeLanguageSet(o: OptionNode): string | undefined {
+  return /^features\.\(\.?([\w.]+)\)$/.exec(o.name)?.[1];
 }
 
 /** Whether `written` is no value of `feature`, or its _UNKNOWN value. */
@@ -299,7 +310,10 @@ function forEachFeature(options: readonly OptionNode[], each: (feature: string, 
     if (value) each(feature, value.scalar!, o, f.range, value.range);
   };
   for (const o of options) {
-    if (o.name.startsWith('features.')) each(o.name.slice('features.'.length), o.value, o, o.nameRange, o.valueRange);
+    const whole = wholeLanguageSet(o);
+    if (whole !== undefined) {
+      for (const f of aggregateOf(o) ?? []) if (!f.extension) language(`(${whole}).${f.name}`, f, o);
+    } else if (o.name.startsWith('features.')) each(o.name.slice('features.'.length), o.value, o, o.nameRange, o.valueRange);
     else if (o.name === 'features') {
       for (const e of aggregateOf(o) ?? []) {
         if (e.scalar !== undefined && !e.extension) each(e.name, e.scalar, o, e.range, e.valueRange);
