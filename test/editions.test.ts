@@ -462,6 +462,23 @@ test('a feature set to a value it lacks, or to its _UNKNOWN value, is reported f
     [['feature-edition', 'features.default_symbol_visibility'], ['feature-target', 'default_symbol_visibility']]);
 });
 
+// buf 1.75: "mismatched types" for a string, a list or a message in an aggregate (each of a list's values checked too),
+// on the value; a list with a value the feature has is still checked for the element, as that value is.
+test('a string, a list or a message as a feature\'s value in an aggregate is refused on the value, as buf says', NEEDS_CORPUS, () => {
+  const text = migrated([IMPLICIT]);
+  const FIELD = 'string runtime_name = 2';
+  const invalid = (needle: string): [string, string] => ['invalid-option-value', needle];
+  assertWithOptions(text, FIELD, 'features = { field_presence: "x" }', [invalid('"x"')]);
+  assertWithOptions(text, FIELD, 'features = { field_presence { } }', [invalid('{ }')]);
+  assertWithOptions(text, FIELD, 'features = { field_presence: [NOPE] }', [invalid('[NOPE]'), invalid('NOPE')]);
+  assertWithOptions(text, FIELD, 'features = { utf8_validation: [] }', [invalid('[]')]);
+  const MESSAGE = 'message VersionResponse {\n';
+  assertInserted(text, MESSAGE, 'option features = { enum_type: "x" };', [invalid('"x"')]);
+  assertInserted(text, MESSAGE, 'option features = { field_presence: [EXPLICIT] };', [['feature-target', 'field_presence'], invalid('[EXPLICIT]')]);
+  assert.deepEqual(bound(replaceOnce(text, `${FIELD};`, `${FIELD} [features = { field_presence: "x", utf8_validation: [VERIFY] }];`)).problems.map((p) => p.message),
+    ['features.field_presence takes no value "x"', 'features.utf8_validation takes one value, not a list']);
+});
+
 // buf 1.75 checks the names an element of an edition 2023 file sets STYLE2024 for, besides refusing the feature there.
 test('edition 2023 checks the names of what sets STYLE2024 itself, as buf does, besides refusing the feature', NEEDS_CORPUS, () => {
   const text = migrated([IMPLICIT, 'option features.enforce_naming_style = STYLE2024;']);

@@ -162,14 +162,22 @@ function languageValueProblem(feature: string, written: string, range: Range, op
 }
 
 /**
- * The problems of the value of a language's `feature` in an aggregate: a list or a message (no feature is repeated or a
- * message), and each scalar of it.
+ * Why buf refuses `written` (at `range`) as the value of `feature` (`utf8_validation`, `(pb.cpp).string_type`) in
+ * `option`: FeatureSet's takes one of its values but the _UNKNOWN one, by name or number, a language's see
+ * languageValueProblem. A message value is written `{`; undefined where buf takes it.
  */
-function languageEntryProblems(feature: string, entry: AggregateEntry, option: OptionNode): { message: string; range: Range }[] {
+function valueProblem(feature: string, written: string, range: Range, option: OptionNode): { message: string; range: Range } | undefined {
+  if (languageFeature(feature)) return languageValueProblem(feature, written, range, option);
+  if (/^[{<]/.test(written)) return { message: `features.${feature} takes no message`, range };
+  return refusedValue(feature, written) ? { message: `features.${feature} takes no value ${written}`, range } : undefined;
+}
+
+/** The problems of the value of `feature` in an aggregate: a list (no feature is repeated), and each value of it. */
+function entryProblems(feature: string, entry: AggregateEntry, option: OptionNode): { message: string; range: Range }[] {
   const out: { message: string; range: Range }[] = [];
-  if (entry.list) out.push({ message: `"features.${feature}" is not repeated: it takes one value, not a list`, range: entry.valueRange });
+  if (entry.list) out.push({ message: `features.${feature} takes one value, not a list`, range: entry.valueRange });
   for (const v of entry.list ?? [{ scalar: entry.scalar, range: entry.valueRange }]) {
-    const problem = languageValueProblem(feature, v.scalar ?? '{', v.range, option);
+    const problem = valueProblem(feature, v.scalar ?? '{', v.range, option);
     if (problem) out.push(problem);
   }
   return out;
@@ -183,13 +191,11 @@ function languageFeatureName(feature: string): { set: string; name: string } | u
 
 const FEATURE_SET = 'google.protobuf.FeatureSet';
 
-/** A feature that its feature set lacks (or a value FeatureSet's does not know): protoc's error. */
+/** A feature that its feature set lacks, or a value the feature does not take: protoc's and buf's error. */
 export interface UnknownFeature {
-  /** The option's name, or in an aggregate the key; the value for an unknown value. */
+  /** The option's name, or in an aggregate the key; the value for a value refused. */
   range: Range;
-  /** The value set, where the feature knows no such value. */
-  unknownValue?: string;
-  /** Why the value is refused, where the feature is a language's: its type does not take it. */
+  /** Why the value is refused. */
   refusal?: string;
   /** As written after `features.`, or the key in an aggregate. */
   feature: string;
@@ -209,10 +215,7 @@ export function unknownFeatures(options: readonly OptionNode[]): UnknownFeature[
       for (const e of aggregateOf(o) ?? []) {
         if (!e.extension) {
           if (!FEATURES.has(e.name)) out.push({ range: e.range, feature: e.name, of: FEATURE_SET });
-          // A name or a number; a string is refused for its type.
-          else if (e.scalar !== undefined && /^[-+\w]/.test(e.scalar) && refusedValue(e.name, e.scalar)) {
-            out.push({ range: e.valueRange!, unknownValue: e.scalar, feature: e.name, of: FEATURE_SET });
-          }
+          else for (const p of entryProblems(e.name, e, o)) out.push({ range: p.range, refusal: p.message, feature: e.name, of: FEATURE_SET });
           continue;
         }
         // Another extension of FeatureSet may be declared by a file of features of its own; only `pb`'s are bundled.
@@ -242,7 +245,7 @@ export function unknownFeatures(options: readonly OptionNode[]): UnknownFeature[
     }
     if (feature.startsWith('(')) continue;
     if (!FEATURES.has(feature)) out.push({ range: o.nameRange, feature, of: FEATURE_SET });
-    else if (refusedValue(feature, o.value)) out.push({ range: o.valueRange, unknownValue: o.value, feature, of: FEATURE_SET });
+    else if (refusedValue(feature, o.value)) out.push({ range: o.valueRange, refusal: `features.${feature} takes no value ${o.value}`, feature, of: FEATURE_SET });
   }
   return out;
 }
@@ -251,7 +254,7 @@ export function unknownFeatures(options: readonly OptionNode[]): UnknownFeature[
 function languageSetProblems(set: string, entries: readonly AggregateEntry[], o: OptionNode): UnknownFeature[] {
   const { message, features } = LANGUAGE_FEATURE_SETS.get(set)!;
   return entries.filter((f) => !f.extension).flatMap((f) => (features.has(f.name)
-    ? languageEntryProblems(`(${set}).${f.name}`, f, o).map((p) => ({ range: p.range, refusal: p.message, feature: f.name, of: message }))
+    ? entryProblems(`(${set}).${f.name}`, f, o).map((p) => ({ range: p.range, refusal: p.message, feature: f.name, of: message }))
     : [{ range: f.range, feature: f.name, of: message }]));
 }
 
@@ -304,20 +307,20 @@ export function ownFeature(options: readonly OptionNode[], feature: string): { v
  * (`(pb.java).utf8_validation`): in an aggregate, `[pb.java] { utf8_validation: DEFAULT }` is pb.JavaFeatures'.
  */
 function forEachFeature(options: readonly OptionNode[], each: (feature: string, value: string, option: OptionNode, range: Range, valueRange: Range) => void): void {
-  // buf refuses a list for a language's feature, but sets the feature where it takes a value of it: see languageEntryProblems.
-  const language = (feature: string, f: AggregateEntry, o: OptionNode): void => {
-    const value = f.list ? f.list.find((v) => v.scalar !== undefined && !languageValueProblem(feature, v.scalar, v.range, o)) : f.scalar !== undefined && { scalar: f.scalar, range: f.valueRange };
+  // buf refuses a list for a feature, but sets the feature where it takes a value of it: see entryProblems.
+  const entry = (feature: string, f: AggregateEntry, o: OptionNode): void => {
+    const value = f.list ? f.list.find((v) => v.scalar !== undefined && !valueProblem(feature, v.scalar, v.range, o)) : f.scalar !== undefined && { scalar: f.scalar, range: f.valueRange };
     if (value) each(feature, value.scalar!, o, f.range, value.range);
   };
   for (const o of options) {
     const whole = wholeLanguageSet(o);
     if (whole !== undefined) {
-      for (const f of aggregateOf(o) ?? []) if (!f.extension) language(`(${whole}).${f.name}`, f, o);
+      for (const f of aggregateOf(o) ?? []) if (!f.extension) entry(`(${whole}).${f.name}`, f, o);
     } else if (o.name.startsWith('features.')) each(o.name.slice('features.'.length), o.value, o, o.nameRange, o.valueRange);
     else if (o.name === 'features') {
       for (const e of aggregateOf(o) ?? []) {
-        if (e.scalar !== undefined && !e.extension) each(e.name, e.scalar, o, e.range, e.valueRange);
-        else if (e.extension) for (const m of e.messages) for (const f of m) if (!f.extension) language(`(${e.name}).${f.name}`, f, o);
+        if (!e.extension) entry(e.name, e, o);
+        else for (const m of e.messages) for (const f of m) if (!f.extension) entry(`(${e.name}).${f.name}`, f, o);
       }
     }
   }
