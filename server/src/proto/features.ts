@@ -145,9 +145,9 @@ function languageFeature(feature: string): LanguageFeature | undefined {
 
 /**
  * Why buf refuses `written` (at `range`) as the value of a language's `feature` (`(pb.cpp).string_type`), by the
- * feature's type (see optionValue.ts): a name its enum lacks, a value of another type, a number outside int32; set one at
- * a time, not in the aggregate value of `option`, a bool is only `true` or `false` (buf: "non-canonical `bool` literal outside of
- * message expression"). Undefined where buf takes it (an enum's _UNKNOWN value and any int32 too), and for another feature.
+ * feature's type (see optionValue.ts): a name its enum lacks, a value of another type, a number outside int32; outside
+ * an aggregate a bool is only `true` or `false` (buf: "non-canonical `bool` literal outside of message expression").
+ * Undefined where buf takes it (an enum's _UNKNOWN value and any int32 too), and for another feature.
  */
 function languageValueProblem(feature: string, written: string, range: Range, option: OptionNode): { message: string; range: Range } | undefined {
   const known = languageFeature(feature);
@@ -227,11 +227,13 @@ export function unknownFeatures(options: readonly OptionNode[]): UnknownFeature[
     if (!o.name.startsWith('features.')) continue;
     const feature = o.name.slice('features.'.length);
     const whole = wholeLanguageSet(o);
-    const wholeSet = whole === undefined ? undefined : LANGUAGE_FEATURE_SETS.get(whole);
-    if (wholeSet) {
+    if (whole !== undefined) {
       const entries = aggregateOf(o);
-      if (entries) out.push(...languageSetProblems(whole!, entries, o));
-      else if (!o.value.startsWith('{')) out.push({ range: o.valueRange, refusal: `"${o.name}" takes a message (${wholeSet.message}), not ${o.value}`, feature, of: FEATURE_SET });
+      if (entries) out.push(...languageSetProblems(whole, entries, o));
+      // Not an aggregate the parser reads (its error), nor a message at all.
+      else if (!o.value.startsWith('{')) {
+        out.push({ range: o.valueRange, refusal: `"${o.name}" takes a message (${LANGUAGE_FEATURE_SETS.get(whole)!.message}), not ${o.value}`, feature, of: FEATURE_SET });
+      }
       continue;
     }
     const language = languageFeatureName(feature);
@@ -258,9 +260,10 @@ function languageSetProblems(set: string, entries: readonly AggregateEntry[], o:
     : [{ range: f.range, feature: f.name, of: message }]));
 }
 
-/** The language's feature set (`pb.cpp`) that `o` sets whole, `features.(pb.cpp) = { … }`; undefined for another option. */
+/** The language's feature set (`pb.cpp`, one buf bundles) that `o` sets whole, `features.(pb.cpp) = { … }`; undefined for another option. */
 function wholeLanguageSet(o: OptionNode): string | undefined {
-  return /^features\.\(\.?([\w.]+)\)$/.exec(o.name)?.[1];
+  const set = /^features\.\(\.?([\w.]+)\)$/.exec(o.name)?.[1];
+  return set !== undefined && LANGUAGE_FEATURE_SETS.has(set) ? set : undefined;
 }
 
 /** Whether `written` is no value of `feature`, or its _UNKNOWN value. */
