@@ -643,6 +643,24 @@ describe('binder: the values of a custom option', () => {
     ]);
   });
 
+  // buf 1.75 reads `-inf` and `-nan` (only these spellings) as one float literal, for a field of any type: "mismatched
+  // types" on the sign too, where another signed name (`-Inf`, `-K1`) is marked without it.
+  test('-inf and -nan are one value, marked with their sign, whatever the field\'s type', () => {
+    const signed = lines(
+      text.slice(0, text.indexOf('message A {')),
+      'message Q { option (opt) = { flag: -inf kind: -nan count: -inf }; option (k) = -inf; }',
+      'message R { option (k) = -Inf; }',
+    );
+    const at = (message: string, context: string, needle: string) => ['invalid-option-value', message, within(signed, context, needle), 'error'];
+    assert.deepEqual(problems(bindText(signed)), [
+      at('"val.Opt.flag" takes a bool, not -inf', 'flag: -inf', '-inf'),
+      at('"val.Opt.kind" takes a value of enum val.Kind, not -nan', 'kind: -nan', '-nan'),
+      at('"val.Opt.count" takes an int32, not -inf', 'count: -inf', '-inf'),
+      at('"val.k" takes a value of enum val.Kind, not -inf', '(k) = -inf', '-inf'),
+      at('"val.k" takes a value of enum val.Kind, not -Inf', '(k) = -Inf', 'Inf'),
+    ]);
+  });
+
   test('values buf takes are error-free: bounds, hex, t and f, an enum\'s number, inf, adjacent strings, an exponent', () => {
     const valid = lines(
       text.slice(0, text.indexOf('message A {')),

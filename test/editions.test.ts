@@ -220,6 +220,86 @@ test('a feature the file\'s edition does not take is a binding error (feature-ed
   assertWithOptions(in2024, '    TCP = 0', 'features.(pb.go).strip_enum_prefix = STRIP_ENUM_PREFIX_KEEP', []);
 });
 
+// buf 1.75 checks a language's feature's value against the feature's type, in java_features.proto, cpp_features.proto
+// and go_features.proto: "cannot find `NOPE` in this scope" for a name its enum lacks, "mismatched types" for a value
+// of another type (a number or a string for a bool, `True` set one at a time: "non-canonical `bool` literal"), "literal
+// out of range" past int32, each on the value. Unlike FeatureSet's, an enum's _UNKNOWN (or _UNSPECIFIED) value is taken,
+// and so is any int32. Checked with buf, line and column.
+test('a language\'s feature set to a value its type does not take is a binding error, as buf says', NEEDS_CORPUS, () => {
+  const LANGUAGES = ['java', 'cpp', 'go'].map((l) => `import "google/protobuf/${l}_features.proto";`);
+  const text = migrated([...LANGUAGES, IMPLICIT]);
+  const FIELD = 'string runtime_name = 2';
+  const refused = (options: string, ...needles: string[]): void => assertWithOptions(text, FIELD, options, needles.map((n) => ['invalid-option-value', n]));
+  refused('features.(pb.java).utf8_validation = NOPE', 'NOPE');
+  refused('features.(pb.cpp).legacy_closed_enum = 3', '3');
+  refused('features.(pb.cpp).legacy_closed_enum = 1', '1');
+  refused('features.(pb.cpp).legacy_closed_enum = True', 'True');
+  refused('features.(pb.cpp).legacy_closed_enum = TRUE', 'TRUE');
+  refused('features.(pb.cpp).string_type = "VIEW"', '"VIEW"');
+  refused('features.(pb.cpp).string_type = true', 'true');
+  refused('features.(pb.cpp).string_type = 1.5', '1.5');
+  refused('features.(pb.cpp).string_type = -VIEW', 'VIEW');
+  refused('features.(pb.cpp).string_type = 2147483648', '2147483648');
+  refused('features.(pb.cpp).string_type = { a: 1 }', '{ a: 1 }');
+  // In an aggregate, where a bool may also be True, t or f; a list (each of its values checked too) or a message is of no
+  // feature's type.
+  refused('features = { [pb.cpp] { string_type: NOPE } }', 'NOPE');
+  refused('features = { [pb.cpp] { legacy_closed_enum: 1 } }', '1');
+  refused('features = { [pb.java]: { legacy_closed_enum: "true" } }', '"true"');
+  refused('features = { [pb.cpp] { string_type: [VIEW] } }', '[VIEW]');
+  refused('features = { [pb.cpp] { string_type: [NOPE] } }', '[NOPE]', 'NOPE');
+  refused('features = { [pb.java]: { utf8_validation { } } }', '{ }');
+  const messages = (edited: string): string[] => bound(edited).problems.map((p) => p.message);
+  assert.deepEqual(messages(replaceOnce(text, `${FIELD};`, `${FIELD} [features.(pb.cpp).string_type = NOPE, features.(pb.cpp).legacy_closed_enum = 3];`)),
+    ['enum "pb.CppFeatures.StringType" has no value named NOPE', '"features.(pb.cpp).legacy_closed_enum" takes a bool, not 3']);
+  assert.deepEqual(messages(replaceOnce(text, `${FIELD};`, `${FIELD} [features.(pb.cpp).legacy_closed_enum = True];`)),
+    ['"features.(pb.cpp).legacy_closed_enum" takes true or false, not True: True, t and the like only in an aggregate']);
+  // At the edge, as buf builds them: the _UNKNOWN value, a number of none (buf keeps it), text format's bools.
+  for (const options of [
+    'features.(pb.cpp).string_type = STRING_TYPE_UNKNOWN', 'features.(pb.cpp).string_type = 0', 'features.(pb.cpp).string_type = 7',
+    'features.(pb.cpp).string_type = -1', 'features.(pb.cpp).string_type = 0x2', 'features.(pb.cpp).legacy_closed_enum = false',
+    'features.(pb.java).utf8_validation = UTF8_VALIDATION_UNKNOWN', 'features = { [pb.cpp] { legacy_closed_enum: t, string_type: -2 } }',
+    'features = { [pb.java] { legacy_closed_enum: False, utf8_validation: DEFAULT } }',
+  ]) assertWithOptions(text, FIELD, options, []);
+  const MESSAGE = 'message VersionResponse {\n';
+  assertInserted(text, MESSAGE, 'option features.(pb.go).api_level = API_LEVEL_UNSPECIFIED;', []);
+  assertInserted(text, MESSAGE, 'option features = { [pb.go] { api_level: API_NOPE } };', [['invalid-option-value', 'API_NOPE']]);
+});
+
+// buf 1.75 says only that a value is refused, not that the edition does not take the feature or that the element cannot
+// set it; a value it takes (the _UNKNOWN one, any int32, one value of a list) is checked for both.
+test('a language\'s feature set to a value it refuses is not checked for its edition or its target, as buf says', NEEDS_CORPUS, () => {
+  const LANGUAGES = ['java', 'cpp', 'go'].map((l) => `import "google/protobuf/${l}_features.proto";`);
+  const text = migrated([...LANGUAGES, IMPLICIT]);
+  const MESSAGE = 'message VersionResponse {\n';
+  const invalid = (needle: string): [string, string] => ['invalid-option-value', needle];
+  assertInserted(text, MESSAGE, 'option features.(pb.cpp).string_type = NOPE;', [invalid('NOPE')]);
+  assertInserted(text, MESSAGE, 'option features.(pb.java).nest_in_file_class = NOPE;', [invalid('NOPE')]);
+  assertInserted(text, MESSAGE, 'option features.(pb.java).large_enum = 3;', [invalid('3')]);
+  assertInserted(text, MESSAGE, 'option features = { [pb.java] { nest_in_file_class: "x" } };', [invalid('"x"')]);
+  assertInserted(text, MESSAGE, 'option features = { [pb.cpp] { string_type: [NOPE] } };', [invalid('[NOPE]'), invalid('NOPE')]);
+  // At the edge: values buf takes, and a list with one.
+  assertInserted(text, MESSAGE, 'option features.(pb.cpp).string_type = 0;', [['feature-target', 'string_type']]);
+  assertInserted(text, MESSAGE, 'option features.(pb.java).nest_in_file_class = 7;', [['feature-edition', 'features.(pb.java).nest_in_file_class']]);
+  assertInserted(text, MESSAGE, 'option features = { [pb.java] { large_enum: [true] } };',
+    [['feature-edition', 'large_enum'], ['feature-target', 'large_enum'], invalid('[true]')]);
+});
+
+// buf 1.75 checks the features of `features.(pb.cpp) = { … }` as those of `features = { [pb.cpp] { … } }`.
+test('a language\'s features set whole (`features.(pb.cpp) = { … }`) are checked as in an aggregate, as buf says', NEEDS_CORPUS, () => {
+  const LANGUAGES = ['java', 'cpp', 'go'].map((l) => `import "google/protobuf/${l}_features.proto";`);
+  const text = migrated([...LANGUAGES, IMPLICIT]);
+  const MESSAGE = 'message VersionResponse {\n';
+  const FIELD = 'string runtime_name = 2';
+  assertInserted(text, MESSAGE, 'option features.(pb.cpp) = { string_type: VIEW };', [['feature-target', 'string_type']]);
+  assertInserted(text, MESSAGE, 'option features.(pb.java) = { large_enum: true, nope: 1 };',
+    [['feature-edition', 'large_enum'], ['feature-target', 'large_enum'], ['unknown-option', 'nope']]);
+  assertWithOptions(text, FIELD, 'features.(pb.cpp) = { string_type: NOPE }', [['invalid-option-value', 'NOPE']]);
+  assertWithOptions(text, FIELD, 'features.(pb.java) = 3', [['invalid-option-value', '3']]);
+  // At the edge, as buf builds it: text format's bool.
+  assertWithOptions(text, FIELD, 'features.(pb.java) = { utf8_validation: VERIFY, legacy_closed_enum: True }', []);
+});
+
 /** v0.36.3 in edition 2024, named by its legacy style (CRI's names do not all follow STYLE2024), proto3's presence kept. */
 function in2024(fileOptions: string[] = []): string {
   return migrated([IMPLICIT, 'option features.enforce_naming_style = STYLE_LEGACY;', ...fileOptions], '2024');
@@ -380,6 +460,23 @@ test('a feature set to a value it lacks, or to its _UNKNOWN value, is reported f
   // At the edge: a value it has is still reported for the edition and the target.
   assertInserted(text, 'enum Protocol {\n', 'option features.default_symbol_visibility = LOCAL_ALL;',
     [['feature-edition', 'features.default_symbol_visibility'], ['feature-target', 'default_symbol_visibility']]);
+});
+
+// buf 1.75: "mismatched types" for a string, a list or a message in an aggregate (each of a list's values checked too),
+// on the value; a list with a value the feature has is still checked for the element, as that value is.
+test('a string, a list or a message as a feature\'s value in an aggregate is refused on the value, as buf says', NEEDS_CORPUS, () => {
+  const text = migrated([IMPLICIT]);
+  const FIELD = 'string runtime_name = 2';
+  const invalid = (needle: string): [string, string] => ['invalid-option-value', needle];
+  assertWithOptions(text, FIELD, 'features = { field_presence: "x" }', [invalid('"x"')]);
+  assertWithOptions(text, FIELD, 'features = { field_presence { } }', [invalid('{ }')]);
+  assertWithOptions(text, FIELD, 'features = { field_presence: [NOPE] }', [invalid('[NOPE]'), invalid('NOPE')]);
+  assertWithOptions(text, FIELD, 'features = { utf8_validation: [] }', [invalid('[]')]);
+  const MESSAGE = 'message VersionResponse {\n';
+  assertInserted(text, MESSAGE, 'option features = { enum_type: "x" };', [invalid('"x"')]);
+  assertInserted(text, MESSAGE, 'option features = { field_presence: [EXPLICIT] };', [['feature-target', 'field_presence'], invalid('[EXPLICIT]')]);
+  assert.deepEqual(bound(replaceOnce(text, `${FIELD};`, `${FIELD} [features = { field_presence: "x", utf8_validation: [VERIFY] }];`)).problems.map((p) => p.message),
+    ['features.field_presence takes no value "x"', 'features.utf8_validation takes one value, not a list']);
 });
 
 // buf 1.75 checks the names an element of an edition 2023 file sets STYLE2024 for, besides refusing the feature there.

@@ -335,8 +335,8 @@ class Binder {
         this.problem('feature-target', `features.${feature} cannot be set on ${onElement(target)}: protoc takes it on ${targets.map(onElement).join(' or ')}`, range, 'error');
       }
     }
-    for (const { range, unknownValue, feature, of } of unknownFeatures(options)) {
-      if (unknownValue !== undefined) this.problem('invalid-option-value', `features.${feature} takes no value ${unknownValue}`, range, 'error');
+    for (const { range, refusal, feature, of } of unknownFeatures(options)) {
+      if (refusal !== undefined) this.problem('invalid-option-value', refusal, range, 'error');
       else this.problem('unknown-option', `"${feature}" is not a feature of ${of}`, range, 'error');
     }
   }

@@ -5,8 +5,9 @@
 // changing every field.
 
 import type { OptionNode, Range } from './ast';
-import { aggregateOf } from './aggregate';
+import { aggregateOf, type AggregateEntry } from './aggregate';
 import { integer } from './defaults';
+import { describe, scalarProblem, type ValueType } from './optionValue';
 import { LANGUAGE_FEATURE_SETS, type FeatureSupport, type FeatureTargetName, type LanguageFeature } from './wellKnown';
 
 export interface Features {
@@ -96,7 +97,7 @@ export interface MisplacedFeature {
  */
 export function misplacedFeatures(options: readonly OptionNode[], target: FeatureTarget): MisplacedFeature[] {
   const out: MisplacedFeature[] = [];
-  forEachFeature(options, (feature, value, option, range) => {
+  forEachFeature(options, (feature, value, option, range, valueRange) => {
     // An option's name ends with the feature's name (an aggregate's key is that name already): tokens do not span lines.
     const name = feature.slice(feature.lastIndexOf('.') + 1);
     const at = range === option.nameRange ? { start: { line: range.end.line, character: range.end.character - name.length }, end: range.end } : range;
@@ -107,7 +108,7 @@ export function misplacedFeatures(options: readonly OptionNode[], target: Featur
       return;
     }
     const targets = languageFeature(feature)?.targets;
-    if (targets && !targets.includes(target)) out.push({ feature, range: at, targets });
+    if (targets && !targets.includes(target) && !languageValueProblem(feature, value, valueRange, option)) out.push({ feature, range: at, targets });
   });
   return out;
 }
@@ -126,10 +127,10 @@ export interface FeatureOutsideEdition {
  */
 export function featuresOutsideEdition(options: readonly OptionNode[], edition: number): FeatureOutsideEdition[] {
   const out: FeatureOutsideEdition[] = [];
-  forEachFeature(options, (feature, value, _option, range) => {
+  forEachFeature(options, (feature, value, option, range, valueRange) => {
     const language = languageFeature(feature);
-    // buf says only what is wrong with a value the feature lacks, or its _UNKNOWN value, not the edition.
-    if (!language && refusedValue(feature, value)) return;
+    // buf says only what is wrong with a value the feature lacks, or FeatureSet's _UNKNOWN value, not the edition.
+    if (language ? languageValueProblem(feature, value, valueRange, option) : refusedValue(feature, value)) return;
     const support = language ?? FEATURES.get(feature);
     if (support && (edition < support.introduced || edition >= (support.removed ?? Infinity))) out.push({ feature, range, support });
   });
@@ -142,6 +143,46 @@ function languageFeature(feature: string): LanguageFeature | undefined {
   return language && LANGUAGE_FEATURE_SETS.get(language.set)?.features.get(language.name);
 }
 
+/**
+ * Why buf refuses `written` (at `range`) as the value of a language's `feature` (`(pb.cpp).string_type`), by the
+ * feature's type (see optionValue.ts): a name its enum lacks, a value of another type, a number outside int32; outside
+ * an aggregate a bool is only `true` or `false` (buf: "non-canonical `bool` literal outside of message expression").
+ * Undefined where buf takes it (an enum's _UNKNOWN value and any int32 too), and for another feature.
+ */
+function languageValueProblem(feature: string, written: string, range: Range, option: OptionNode): { message: string; range: Range } | undefined {
+  const known = languageFeature(feature);
+  if (!known) return undefined;
+  const name = `features.${feature}`;
+  const type: ValueType = known.enum ? { kind: 'enum', ...known.enum } : { kind: 'scalar', type: 'bool' };
+  if (/^[{<]/.test(written)) return { message: `"${name}" takes ${describe(type)}, not a message`, range };
+  if (!option.value.startsWith('{') && !known.enum && /^(?:True|False|t|f)$/.test(written)) {
+    return { message: `"${name}" takes true or false, not ${written}: ${written}, t and the like only in an aggregate`, range };
+  }
+  return scalarProblem(name, type, written, range);
+}
+
+/**
+ * Why buf refuses `written` (at `range`) as the value of `feature` (`utf8_validation`, `(pb.cpp).string_type`) in
+ * `option`: FeatureSet's takes one of its values but the _UNKNOWN one, by name or number, a language's see
+ * languageValueProblem. A message value is written `{`; undefined where buf takes it.
+ */
+function valueProblem(feature: string, written: string, range: Range, option: OptionNode): { message: string; range: Range } | undefined {
+  if (languageFeature(feature)) return languageValueProblem(feature, written, range, option);
+  if (/^[{<]/.test(written)) return { message: `features.${feature} takes no message`, range };
+  return refusedValue(feature, written) ? { message: `features.${feature} takes no value ${written}`, range } : undefined;
+}
+
+/** The problems of the value of `feature` in an aggregate: a list (no feature is repeated), and each value of it. */
+function entryProblems(feature: string, entry: AggregateEntry, option: OptionNode): { message: string; range: Range }[] {
+  const out: { message: string; range: Range }[] = [];
+  if (entry.list) out.push({ message: `features.${feature} takes one value, not a list`, range: entry.valueRange });
+  for (const v of entry.list ?? [{ scalar: entry.scalar, range: entry.valueRange }]) {
+    const problem = valueProblem(feature, v.scalar ?? '{', v.range, option);
+    if (problem) out.push(problem);
+  }
+  return out;
+}
+
 /** `(pb.java).utf8_validation` as the extension and the feature; undefined for a feature of FeatureSet. */
 function languageFeatureName(feature: string): { set: string; name: string } | undefined {
   const m = /^\(\.?([\w.]+)\)\.(\w+)$/.exec(feature);
@@ -150,12 +191,12 @@ function languageFeatureName(feature: string): { set: string; name: string } | u
 
 const FEATURE_SET = 'google.protobuf.FeatureSet';
 
-/** A feature that its feature set lacks (or a value FeatureSet's does not know): protoc's error. */
+/** A feature that its feature set lacks, or a value the feature does not take: protoc's and buf's error. */
 export interface UnknownFeature {
-  /** The option's name, or in an aggregate the key; the value for an unknown value. */
+  /** The option's name, or in an aggregate the key; the value for a value refused. */
   range: Range;
-  /** The value set, where the feature knows no such value. */
-  unknownValue?: string;
+  /** Why the value is refused. */
+  refusal?: string;
   /** As written after `features.`, or the key in an aggregate. */
   feature: string;
   /** The feature set's message: google.protobuf.FeatureSet, pb.JavaFeatures, … */
@@ -174,38 +215,55 @@ export function unknownFeatures(options: readonly OptionNode[]): UnknownFeature[
       for (const e of aggregateOf(o) ?? []) {
         if (!e.extension) {
           if (!FEATURES.has(e.name)) out.push({ range: e.range, feature: e.name, of: FEATURE_SET });
-          // A name or a number; a string is refused for its type.
-          else if (e.scalar !== undefined && /^[-+\w]/.test(e.scalar) && refusedValue(e.name, e.scalar)) {
-            out.push({ range: e.valueRange!, unknownValue: e.scalar, feature: e.name, of: FEATURE_SET });
-          }
+          else for (const p of entryProblems(e.name, e, o)) out.push({ range: p.range, refusal: p.message, feature: e.name, of: FEATURE_SET });
           continue;
         }
-        const set = LANGUAGE_FEATURE_SETS.get(e.name);
         // Another extension of FeatureSet may be declared by a file of features of its own; only `pb`'s are bundled.
-        if (!set) {
-          if (e.name.startsWith('pb.')) out.push({ range: e.range, feature: `[${e.name}]`, of: FEATURE_SET });
-          continue;
-        }
-        for (const m of e.messages) {
-          for (const f of m) if (!f.extension && !set.features.has(f.name)) out.push({ range: f.range, feature: f.name, of: set.message });
-        }
+        if (LANGUAGE_FEATURE_SETS.has(e.name)) for (const m of e.messages) out.push(...languageSetProblems(e.name, m, o));
+        else if (e.name.startsWith('pb.')) out.push({ range: e.range, feature: `[${e.name}]`, of: FEATURE_SET });
       }
       continue;
     }
     if (!o.name.startsWith('features.')) continue;
     const feature = o.name.slice('features.'.length);
+    const whole = wholeLanguageSet(o);
+    if (whole !== undefined) {
+      const entries = aggregateOf(o);
+      if (entries) out.push(...languageSetProblems(whole, entries, o));
+      // Not an aggregate the parser reads (its error), nor a message at all.
+      else if (!o.value.startsWith('{')) {
+        out.push({ range: o.valueRange, refusal: `"${o.name}" takes a message (${LANGUAGE_FEATURE_SETS.get(whole)!.message}), not ${o.value}`, feature, of: FEATURE_SET });
+      }
+      continue;
+    }
     const language = languageFeatureName(feature);
     if (language) {
       // A language's features (`features.(pb.cpp).legacy_closed_enum`) are extensions of FeatureSet.
       const set = LANGUAGE_FEATURE_SETS.get(language.set);
+      const problem = languageValueProblem(feature, o.value, o.valueRange, o);
       if (set && !set.features.has(language.name)) out.push({ range: o.nameRange, feature: language.name, of: set.message });
+      else if (set && problem) out.push({ range: problem.range, refusal: problem.message, feature: language.name, of: set.message });
       continue;
     }
     if (feature.startsWith('(')) continue;
     if (!FEATURES.has(feature)) out.push({ range: o.nameRange, feature, of: FEATURE_SET });
-    else if (refusedValue(feature, o.value)) out.push({ range: o.valueRange, unknownValue: o.value, feature, of: FEATURE_SET });
+    else if (refusedValue(feature, o.value)) out.push({ range: o.valueRange, refusal: `features.${feature} takes no value ${o.value}`, feature, of: FEATURE_SET });
   }
   return out;
+}
+
+/** The features that `entries` of a language's feature set (`pb.java`) set although it lacks them, and the values they refuse. */
+function languageSetProblems(set: string, entries: readonly AggregateEntry[], o: OptionNode): UnknownFeature[] {
+  const { message, features } = LANGUAGE_FEATURE_SETS.get(set)!;
+  return entries.filter((f) => !f.extension).flatMap((f) => (features.has(f.name)
+    ? entryProblems(`(${set}).${f.name}`, f, o).map((p) => ({ range: p.range, refusal: p.message, feature: f.name, of: message }))
+    : [{ range: f.range, feature: f.name, of: message }]));
+}
+
+/** The language's feature set (`pb.cpp`, one buf bundles) that `o` sets whole, `features.(pb.cpp) = { … }`; undefined for another option. */
+function wholeLanguageSet(o: OptionNode): string | undefined {
+  const set = /^features\.\(\.?([\w.]+)\)$/.exec(o.name)?.[1];
+  return set !== undefined && LANGUAGE_FEATURE_SETS.has(set) ? set : undefined;
 }
 
 /** Whether `written` is no value of `feature`, or its _UNKNOWN value. */
@@ -252,12 +310,20 @@ export function ownFeature(options: readonly OptionNode[], feature: string): { v
  * (`(pb.java).utf8_validation`): in an aggregate, `[pb.java] { utf8_validation: DEFAULT }` is pb.JavaFeatures'.
  */
 function forEachFeature(options: readonly OptionNode[], each: (feature: string, value: string, option: OptionNode, range: Range, valueRange: Range) => void): void {
+  // buf refuses a list for a feature, but sets the feature where it takes a value of it: see entryProblems.
+  const entry = (feature: string, f: AggregateEntry, o: OptionNode): void => {
+    const value = f.list ? f.list.find((v) => v.scalar !== undefined && !valueProblem(feature, v.scalar, v.range, o)) : f.scalar !== undefined && { scalar: f.scalar, range: f.valueRange };
+    if (value) each(feature, value.scalar!, o, f.range, value.range);
+  };
   for (const o of options) {
-    if (o.name.startsWith('features.')) each(o.name.slice('features.'.length), o.value, o, o.nameRange, o.valueRange);
+    const whole = wholeLanguageSet(o);
+    if (whole !== undefined) {
+      for (const f of aggregateOf(o) ?? []) if (!f.extension) entry(`(${whole}).${f.name}`, f, o);
+    } else if (o.name.startsWith('features.')) each(o.name.slice('features.'.length), o.value, o, o.nameRange, o.valueRange);
     else if (o.name === 'features') {
       for (const e of aggregateOf(o) ?? []) {
-        if (e.scalar !== undefined && !e.extension) each(e.name, e.scalar, o, e.range, e.valueRange);
-        else if (e.extension) for (const m of e.messages) for (const f of m) if (f.scalar !== undefined && !f.extension) each(`(${e.name}).${f.name}`, f.scalar, o, f.range, f.valueRange);
+        if (!e.extension) entry(e.name, e, o);
+        else for (const m of e.messages) for (const f of m) if (!f.extension) entry(`(${e.name}).${f.name}`, f, o);
       }
     }
   }

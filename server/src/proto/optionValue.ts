@@ -32,12 +32,14 @@ export function describe(type: ValueType): string {
 export function scalarProblem(field: string, type: ValueType, text: string, range: Range): { message: string; range: Range } | undefined {
   const message = problemOf(field, type, text);
   if (message === undefined) return undefined;
-  // buf marks a signed name (`-K0`) without its sign, but not where `-inf` is one value, a float's; a signed string
-  // (`-"x"`) without its sign where the field takes a string.
+  // buf marks a signed name (`-K0`) without its sign, but not where it is a float's value: any for a float, else `-inf`
+  // or `-nan`, which buf reads as one float literal whatever the field's type; a signed string (`-"x"`) without its sign
+  // where the field takes a string.
   const signed = /^[-+]\s*([A-Za-z_]\w*|["'][^]*)$/.exec(text);
   const float = type.kind === 'scalar' && (type.type === 'float' || type.type === 'double');
   const strings = type.kind === 'scalar' && (type.type === 'string' || type.type === 'bytes');
-  if (!signed || range.start.line !== range.end.line || (/^["']/.test(signed[1]!) ? !strings : float)) return { message, range };
+  const quoted = /^["']/.test(signed?.[1] ?? '');
+  if (!signed || range.start.line !== range.end.line || (quoted ? !strings : float || /^(?:inf|nan)$/.test(signed[1]!))) return { message, range };
   return { message, range: { start: { line: range.end.line, character: range.end.character - signed[1]!.length }, end: range.end } };
 }
 

@@ -52,39 +52,54 @@ export interface FeatureSupport {
   readonly removed?: number;
 }
 
-/** A language's feature: the elements it may be set on (its `targets`), and the editions that take it. */
+/**
+ * A language's feature: its type, the elements it may be set on (its `targets`), and the editions that take it. Its
+ * type is a bool, or an enum: its full name and its value names (their numbers do not matter, as buf takes any int32).
+ */
 export interface LanguageFeature extends FeatureSupport {
   readonly targets: readonly FeatureTargetName[];
+  readonly enum?: { readonly fqn: string; readonly values: readonly string[] };
 }
 
 /**
  * The features each of those files declares, by the extension of FeatureSet that holds them (`pb.java`): its message,
- * and each feature with its targets and support. buf reads these from the files it bundles, which are not on disk and
- * which this repository may not copy: the facts are theirs, as buf 1.75 bundles them.
+ * and each feature with its type, targets and support. buf reads these from the files it bundles, which are not on disk
+ * and which this repository may not copy: the facts are theirs, as buf 1.75 bundles them (`buf build -o -#format=json`
+ * of a file that imports them prints them).
  */
 export const LANGUAGE_FEATURE_SETS: ReadonlyMap<string, { message: string; features: ReadonlyMap<string, LanguageFeature> }> = new Map([
   ['pb.cpp', {
     message: 'pb.CppFeatures',
     features: new Map<string, LanguageFeature>([
-      ['legacy_closed_enum', { targets: ['file', 'field'], introduced: 2023 }], ['string_type', { targets: ['file', 'field'], introduced: 2023 }],
-      ['enum_name_uses_string_view', { targets: ['file', 'enum'], introduced: 2024 }], ['repeated_type', { targets: ['file', 'field'], introduced: Infinity }],
+      ['legacy_closed_enum', { targets: ['file', 'field'], introduced: 2023 }],
+      ['string_type', { enum: { fqn: 'pb.CppFeatures.StringType', values: ['STRING_TYPE_UNKNOWN', 'VIEW', 'CORD', 'STRING'] }, targets: ['file', 'field'], introduced: 2023 }],
+      ['enum_name_uses_string_view', { targets: ['file', 'enum'], introduced: 2024 }],
+      ['repeated_type', { enum: { fqn: 'pb.CppFeatures.RepeatedType', values: ['REPEATED_TYPE_UNKNOWN', 'LEGACY', 'PROXY'] }, targets: ['file', 'field'], introduced: Infinity }],
     ]),
   }],
   ['pb.java', {
     message: 'pb.JavaFeatures',
     features: new Map<string, LanguageFeature>([
-      ['legacy_closed_enum', { targets: ['file', 'field'], introduced: 2023 }], ['utf8_validation', { targets: ['file', 'field'], introduced: 2023 }],
+      ['legacy_closed_enum', { targets: ['file', 'field'], introduced: 2023 }],
+      ['utf8_validation', { enum: { fqn: 'pb.JavaFeatures.Utf8Validation', values: ['UTF8_VALIDATION_UNKNOWN', 'DEFAULT', 'VERIFY'] }, targets: ['file', 'field'], introduced: 2023 }],
       ['large_enum', { targets: ['file', 'enum'], introduced: 2024 }],
       // Read by protoc for the outer class name's default; no edition lets a file set it.
       ['use_old_outer_classname_default', { targets: ['file'], introduced: 2024, removed: 2024 }],
-      ['nest_in_file_class', { targets: ['message', 'enum', 'service'], introduced: 2024 }],
+      ['nest_in_file_class', {
+        enum: { fqn: 'pb.JavaFeatures.NestInFileClassFeature.NestInFileClass', values: ['NEST_IN_FILE_CLASS_UNKNOWN', 'NO', 'YES', 'LEGACY'] }, targets: ['message', 'enum', 'service'], introduced: 2024,
+      }],
     ]),
   }],
   ['pb.go', {
     message: 'pb.GoFeatures',
     features: new Map<string, LanguageFeature>([
-      ['legacy_unmarshal_json_enum', { targets: ['file', 'enum'], introduced: 2023 }], ['api_level', { targets: ['file', 'message'], introduced: 2023 }],
-      ['strip_enum_prefix', { targets: ['file', 'enum', 'enum value'], introduced: 2024 }], ['optimize_mode', { targets: ['file', 'message'], introduced: 2024 }],
+      ['legacy_unmarshal_json_enum', { targets: ['file', 'enum'], introduced: 2023 }],
+      ['api_level', { enum: { fqn: 'pb.GoFeatures.APILevel', values: ['API_LEVEL_UNSPECIFIED', 'API_OPEN', 'API_HYBRID', 'API_OPAQUE'] }, targets: ['file', 'message'], introduced: 2023 }],
+      ['strip_enum_prefix', {
+        enum: { fqn: 'pb.GoFeatures.StripEnumPrefix', values: ['STRIP_ENUM_PREFIX_UNSPECIFIED', 'STRIP_ENUM_PREFIX_KEEP', 'STRIP_ENUM_PREFIX_GENERATE_BOTH', 'STRIP_ENUM_PREFIX_STRIP'] },
+        targets: ['file', 'enum', 'enum value'], introduced: 2024,
+      }],
+      ['optimize_mode', { enum: { fqn: 'pb.GoFeatures.OptimizeModeFeature.OptimizeMode', values: ['OPTIMIZE_MODE_UNSPECIFIED', 'SPEED', 'CODE_SIZE'] }, targets: ['file', 'message'], introduced: 2024 }],
     ]),
   }],
 ]);
