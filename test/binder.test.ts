@@ -797,7 +797,7 @@ describe('binder: the values of a custom option', () => {
     assert.deepEqual(problems(bindText(signed)), [
       at('syntax', 'expected a value for "a", found \'}\'', 'a: -}', '}'),
       at('invalid-option-value', '"p.Opt.s" takes a string, not -"x"', 's: -"x"', '"x"'),
-      at('invalid-option-value', '"p.Opt.y" takes a bytes, not -"z"', 'y: - "z"', '"z"'),
+      at('invalid-option-value', '"p.Opt.y" takes bytes, not -"z"', 'y: - "z"', '"z"'),
       at('invalid-option-value', '"p.Opt.a" takes an int32, not -"x"', 'a: -"x"', '-"x"'),
       at('invalid-option-value', '"p.Opt.r" takes an int32, not -[…]', 'r: -[1]', '-[1]'),
       at('invalid-option-value', '"p.Opt.o" takes a message (p.Opt), not -{…}', 'o: -{}', '-{}'),

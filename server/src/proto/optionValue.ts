@@ -22,6 +22,7 @@ const FLOAT = /^[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?$/;
 export function describe(type: ValueType): string {
   if (type.kind === 'message') return `a message (${type.fqn})`;
   if (type.kind === 'enum') return `a value of enum ${type.fqn}`;
+  if (type.type === 'bytes') return 'bytes';
   return `${/^(?:int|sint|sfixed)/.test(type.type) ? 'an' : 'a'} ${type.type}`;
 }
 
