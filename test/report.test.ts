@@ -45,7 +45,8 @@ describe('report: syntax and binding problems', () => {
 
   test('have a section before the findings and are counted in the summary', () => {
     assert.ok(bound.problems.length >= 1, 'the fixture has problems');
-    const md = renderReport({ file: 'syn.proto', findings, additions, problems: bound.problems });
+    const baseline = { tag: 'b', source: 'path' as const, origin: 'test', model: bound.model };
+    const md = renderReport({ file: 'syn.proto', baseline, findings, additions, problems: bound.problems });
     assert.match(md, new RegExp(`^\\*\\*${bound.problems.length}\\*\\* syntax or binding problem\\(s\\), \\*\\*0\\*\\* breaking`, 'm'));
     const section = md.indexOf('## Syntax and binding problems');
     assert.ok(section > 0 && section < md.indexOf('## Findings'), md);
@@ -74,8 +75,9 @@ describe('report: syntax and binding problems', () => {
   });
 
   test('passing none (or none found) leaves the report as it was', () => {
-    const plain = renderReport({ file: 'f', findings: [], additions: [] });
-    assert.equal(renderReport({ file: 'f', findings: [], additions: [], problems: [] }), plain);
+    const baseline = { tag: 'b', source: 'path' as const, origin: 'test', model: bind(parse('syntax = "proto3";\n'), 'file:///b').model };
+    const plain = renderReport({ file: 'f', baseline, findings: [], additions: [] });
+    assert.equal(renderReport({ file: 'f', baseline, findings: [], additions: [], problems: [] }), plain);
     assert.doesNotMatch(plain, /problem/);
     assert.match(plain, /^\*\*0\*\* breaking finding\(s\), \*\*0\*\* finding\(s\) in all, \*\*0\*\* addition\(s\)\.$/m);
   });
@@ -205,6 +207,22 @@ describe('report: what ran without a baseline, and files that are not the CRI AP
     }
   });
 
+  test('without a baseline the report claims no findings and no additions: nothing was compared', { skip: corpusDir ? false : CORPUS_HELP }, () => {
+    // The real api.proto with a field deleted and an undocumented RPC added: with a baseline, findings and additions.
+    const old = new Corpus(corpusDir!).textOf('v0.36.3')!;
+    const text = old
+      .replace('message VersionRequest {\n    // Version of the kubelet runtime API.\n    string version = 1;\n}', 'message VersionRequest {\n}')
+      .replace('    rpc Version(VersionRequest) returns (VersionResponse) {}\n', '    rpc Version(VersionRequest) returns (VersionResponse) {}\n    rpc Pause(VersionRequest) returns (VersionResponse) {}\n');
+    assert.notEqual(text, old);
+    const a = analyze(text, { uri: 'file:///ws/api.proto' });
+    for (const host of ['editor', 'cli'] as const) {
+      const md = renderReport({ file: 'api.proto', findings: a.findings, additions: a.additions, problems: a.bound.problems, host, package: a.bound.model.package });
+      assert.match(md, /^Baseline: none found, so only syntax and binding checks ran/m);
+      assert.match(md, /^No syntax or binding problems\.$/m);
+      assert.doesNotMatch(md, /breaking finding|No findings|## Findings|## Additions|^None\.$/m);
+    }
+  });
+
   test('another package: not a CRI API file, no baseline and no compatibility checks apply', () => {
     const text = 'syntax = "proto3";\npackage other;\nmessage A { Missing m = 1; }\n';
     const a = analyze(text, { uri: 'file:///ws/other.proto' });
@@ -235,7 +253,7 @@ describe('report: what ran without a baseline, and files that are not the CRI AP
     const a = analyze(text, { uri: 'file:///ws/api.proto' });
     assert.equal(a.bound.problems.length, 150_000);
     const md = renderReport({ file: 'api.proto', findings: a.findings, additions: a.additions, problems: a.bound.problems, package: 'runtime.v1' });
-    assert.match(md, /^\*\*150000\*\* syntax or binding problem\(s\), /m);
+    assert.match(md, /^\*\*150000\*\* syntax or binding problem\(s\)\.$/m);
     const rows = md.split('\n').filter((l) => /^\| 3 \| error \| syntax \|/.test(l));
     assert.equal(rows.length, MAX_TABLE_ROWS);
     // The first ones, in the order of the file.

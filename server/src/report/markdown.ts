@@ -94,7 +94,9 @@ export function renderReport(input: ReportInput): string {
   }
   const problems = byPosition(input.problems ?? []);
   const breaking = input.findings.filter((f) => RULES_BY_ID.get(f.rule)?.breaking);
-  if (notCri) {
+  // Nothing compared (no baseline, so no findings or additions): counts, "No findings" and "None" would claim a clean
+  // file.
+  if (!input.baseline && !input.findings.length && !input.additions.length) {
     out.push(problems.length ? `**${problems.length}** syntax or binding problem(s).` : 'No syntax or binding problems.', '');
     if (problems.length) problemTable(out, problems, where);
     return out.join('\n');
