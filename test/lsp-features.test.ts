@@ -157,6 +157,10 @@ describe('language server compatibility features (untrusted, bundled index)', {
     assert.match(value, /\*\*FIELD_REMOVED_WITHOUT_DEPRECATION\*\*/);
     assert.match(value, new RegExp(`Compared with ${newestRelease.replace(/\./g, '\\.')}`));
     assert.match(value, /```proto\nmessage runtime\.v1\.VersionRequest/);
+    // Both rules matter because of the skew policy, and both findings come from the same baseline: said once.
+    const count = (needle: string): number => value.split(needle).length - 1;
+    assert.equal(count('Compared with '), 1, value);
+    assert.equal(count('Kubelets and runtimes on a node are upgraded separately'), 1, value);
 
     const field = lineCol(text, 'PodSandboxConfig config = 1;', 'PodSandboxConfig '.length);
     const h = (await editor.conn.sendRequest(HoverRequest.type, { textDocument: { uri }, position: field })) as Hover;

@@ -21,7 +21,7 @@ import { goFileStamp } from './baseline/goModSource';
 import { layerSeverities, validateSeverityOverrides, type SeveritySetting } from './compat/check';
 import { CONFIG_FILE, readConfigFile } from './compat/configFile';
 import { RULES, RULES_BY_ID } from './compat/rules';
-import { elementPolicyHover, findingExplanation, releasedCounterpart } from './features/policyHover';
+import { elementPolicyHover, findingsExplanation, releasedCounterpart } from './features/policyHover';
 import { notCriApi } from './compat/criFile';
 import { renderReport } from './report/markdown';
 import { getDocumentSymbols } from './features/symbols';
@@ -1001,7 +1001,7 @@ connection.onHover((params, token) => guarded('hover', null, async () => {
   });
   // A finding's diagnostic under the cursor: its rule's explanation first.
   const at = findingsAt(result, params.position);
-  const explanations = at.map((f) => findingExplanation(f, baseline));
+  const explanations = findingsExplanation(at, baseline);
   if (!hover && !explanations.length) return null;
   const value = [...explanations, ...(hover ? [hover.contents.value] : [])].join('\n\n---\n\n');
   const range = hover?.range ?? at[0]!.range;
