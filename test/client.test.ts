@@ -4,7 +4,8 @@
 // What needs VS Code itself is covered by test/e2e (code-server) and test/vscode-electron.
 import { describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { analyze } from '../server/src/service';
 import { revealPositionUri } from '../server/src/lsp/protocol';
@@ -13,7 +14,9 @@ import {
   applicableLevels, baselineKind, baselinePathSetting, describeLevel, effectiveBaseline, planBaselineWrite, targetLevel, type Place,
 } from '../client/src/baselineSetting';
 import { exportableMarkdown, mayReveal, revealLinkLine, uriScheme } from '../client/src/links';
-import { PRODUCT_NAME, reportCsp, SCROLL_SCRIPT, statusView, webviewHtml, WEBVIEW_CSP } from '../client/src/render';
+import { baselinePickTexts, PRODUCT_NAME, reportCsp, SCROLL_SCRIPT, statusView, webviewHtml, WEBVIEW_CSP } from '../client/src/render';
+import { resolveBaseline } from '../server/src/baseline/resolve';
+import { loadBundledHistory } from '../server/src/baseline/historyIndex';
 import { ROOT } from './lspHarness';
 
 interface SettingSchema {
@@ -185,6 +188,32 @@ describe('Select Baseline: where the setting is written (baselineSetting.ts)', (
     assert.equal(baselinePathSetting('/ws/cri-api/api.proto', undefined, path.posix), '/ws/cri-api/api.proto');
     assert.equal(baselinePathSetting('C:\\src\\cri\\v1\\api.proto', 'C:\\src\\cri', path.win32), './v1/api.proto');
     assert.equal(baselinePathSetting('D:\\api.proto', 'C:\\src\\cri', path.win32), 'D:\\api.proto');
+  });
+});
+
+describe('Select Baseline: what the picker shows (render.ts)', () => {
+  // The picker is some 600 pixels wide: about 85 characters of its input and of an entry's detail line show, the
+  // rest is cut off.
+  const VISIBLE = 80;
+
+  test('the baseline it has now shows in the placeholder and at the start of the Automatic entry', async () => {
+    const empty = mkdtempSync(path.join(os.tmpdir(), 'cri-compat-pick-'));
+    try {
+      // The automatic baseline of an untrusted workspace: the bundled release index's newest release.
+      const r = await resolveBaseline({ trusted: false, bundled: loadBundledHistory(), env: { GOMODCACHE: empty, GOPATH: empty } });
+      const b = r.baseline!;
+      assert.ok(b.origin.length > VISIBLE, `the origin is long enough to be cut: ${b.origin}`);
+      const t = baselinePickTexts({ tag: b.tag, source: b.source, origin: b.origin }, true);
+      assert.ok(t.placeholder.length <= VISIBLE && t.placeholder.includes(b.tag), t.placeholder);
+      assert.ok(t.automaticDetail.slice(0, VISIBLE).includes(b.tag), t.automaticDetail);
+      // Another setting: the Automatic entry does not claim the baseline now.
+      assert.ok(!baselinePickTexts({ tag: b.tag, source: b.source, origin: b.origin }, false).automaticDetail.includes(b.tag));
+    } finally {
+      rmSync(empty, { recursive: true, force: true });
+    }
+    // A file baseline, whose tag is its path, by its last two segments.
+    const file = baselinePickTexts({ tag: '/home/someone/src/very/long/path/to/old/api.proto', source: 'path', origin: 'file /home/someone/src/very/long/path/to/old/api.proto' }, false);
+    assert.equal(file.placeholder, 'Now compared with …/old/api.proto. Pick the release to compare with.');
   });
 });
 

@@ -6,7 +6,7 @@
 // its href only for `https:` URLs and the report's `command:criCompat.revealPosition?…` URIs, else it is
 // plain text. No raw HTML passes through, whatever the markdown contains.
 
-import { REVEAL_POSITION_COMMAND, type StatusParams } from '../../server/src/lsp/protocol';
+import { REVEAL_POSITION_COMMAND, type BaselineInfo, type StatusParams } from '../../server/src/lsp/protocol';
 
 /**
  * The extension's name in the UI: package.json's `displayName`, the settings title, the output channel, the
@@ -354,5 +354,21 @@ export function statusView(s: StatusParams | undefined): StatusView {
     text: `$(shield) CRI ${name} · ${s.breaking} breaking`,
     tooltip: lines.join('\n'),
     ariaLabel: `${N}: compared with ${s.source === 'path' ? `the file ${name}` : name}, ${breaking}${s.resolving ? ', resolving the baseline again' : ''}`,
+  };
+}
+
+// ---- Select Baseline… ----------------------------------------------------------------------------------
+
+const AUTOMATIC_DETAIL = 'The release before the file: in a cri-api or kubernetes clone, the tag HEAD stands on; else the newest release of the bundled index, the Go module cache, vendor/ or (with network on) the module proxy.';
+
+/**
+ * The baseline picker's input placeholder and its Automatic entry's detail line, for the document's baseline now
+ * (`current`; `automatic`: the setting is Automatic). The picker cuts both at its width, some 90 characters: the
+ * placeholder names the baseline only, and the detail says first what Automatic picked now, then how it picks.
+ */
+export function baselinePickTexts(current: BaselineInfo | null | undefined, automatic: boolean): { placeholder: string; automaticDetail: string } {
+  return {
+    placeholder: current ? `Now compared with ${baselineName(current.tag, current.source)}. Pick the release to compare with.` : 'Pick the release to compare with.',
+    automaticDetail: automatic && current ? `Now ${current.tag}, from ${current.origin}. ${AUTOMATIC_DETAIL}` : AUTOMATIC_DETAIL,
   };
 }
