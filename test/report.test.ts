@@ -83,6 +83,27 @@ describe('report: syntax and binding problems', () => {
   });
 });
 
+describe('report: which findings are breaking', () => {
+  test('the rows of breaking findings say so, as many as the summary counts, warnings too', { skip: corpusDir ? false : CORPUS_HELP }, () => {
+    const old = new Corpus(corpusDir!).textOf('v0.36.3')!;
+    const baseline = { tag: 'v0.36.3', source: 'path' as const, origin: 'test', model: bind(parse(old), 'old.proto').model };
+    // A deleted field: FIELD_NO_DELETE (an error) and FIELD_REMOVED_WITHOUT_DEPRECATION (a warning), both breaking;
+    // a new undocumented RPC: DOC_MISSING, which breaks nothing.
+    const text = old
+      .replace('message VersionRequest {\n    // Version of the kubelet runtime API.\n    string version = 1;\n}', 'message VersionRequest {\n}')
+      .replace('    rpc Version(VersionRequest) returns (VersionResponse) {}\n', '    rpc Version(VersionRequest) returns (VersionResponse) {}\n    rpc Pause(VersionRequest) returns (VersionResponse) {}\n');
+    const { findings, additions } = analyze(text, { uri: 'file:///ws/api.proto', baseline });
+    assert.deepEqual(findings.map((f) => f.rule).sort(), ['DOC_MISSING', 'FIELD_NO_DELETE', 'FIELD_REMOVED_WITHOUT_DEPRECATION']);
+    const md = renderReport({ file: 'api.proto', baseline, findings, additions });
+    const counted = Number(/\*\*(\d+)\*\* breaking/.exec(md)?.[1]);
+    const marked = md.split('\n').filter((l) => /^\| \d+ \| (error|warning|information|hint), breaking \|/.test(l));
+    assert.equal(counted, 2, md);
+    assert.equal(marked.length, counted, md);
+    assert.ok(marked.some((l) => l.includes('| warning, breaking | [FIELD_REMOVED_WITHOUT_DEPRECATION]')), md);
+    assert.match(md, /^\| \d+ \| warning \| \[DOC_MISSING\]/m);
+  });
+});
+
 describe('report: tables in the order of the file', () => {
   test('findings and additions sorted by line, then character', () => {
     const findings = [doc(1035, 0, 'a'), doc(45, 4, 'c'), doc(45, 2, 'b'), doc(1039, 0, 'd')];

@@ -125,7 +125,9 @@ export function renderReport(input: ReportInput): string {
     out.push('| Line | Severity | Rule | Finding |', '|---|---|---|---|');
     for (const f of byPosition(fs).slice(0, rows)) {
       const rule = RULES_BY_ID.get(f.rule);
-      out.push(`| ${where(f.range)} | ${f.severity} | [${f.rule}](${rule?.link ?? CRI_SKEW_POLICY_URL}) | ${esc(f.message)} |`);
+      // Breaking is the rule's, not the severity's (a removal without deprecation breaks as a warning): the rows say
+      // which findings the summary counts as breaking.
+      out.push(`| ${where(f.range)} | ${f.severity}${rule?.breaking ? ', breaking' : ''} | [${f.rule}](${rule?.link ?? CRI_SKEW_POLICY_URL}) | ${esc(f.message)} |`);
     }
     notListed(fs.length);
     out.push('');
