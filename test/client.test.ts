@@ -261,6 +261,24 @@ describe('status bar accessible names and the report page (render.ts)', () => {
     assert.equal(statusView({ ...s, baselineTag: 'origin/release-1.33', source: 'git' }).text, '$(shield) CRI origin/release-1.33 · 8 breaking');
   });
 
+  test('the tooltip says where the baseline comes from as the report does, without the internal source id', () => {
+    const origin = 'the bundled release index (newest release; pre-releases not included: v0.37.0-beta.0 is newer)';
+    const v = statusView({ uri: 'file:///a.proto', breaking: 5, findings: 11, checked: true, resolving: false, baselineTag: 'v0.36.3', kubernetes: '1.36.3', source: 'bundled', origin });
+    assert.equal(v.tooltip.split('\n')[1], `From ${origin}`);
+    assert.doesNotMatch(v.tooltip, /bundled —/);
+  });
+
+  test('a criCompat.baseline that could not be used: the tooltip names it, and does not ask to set it', () => {
+    const s = { uri: 'file:///a.proto', breaking: 0, findings: 0, checked: true, resolving: false, baselineTag: null };
+    const v = statusView(s, 'v0.99.0');
+    assert.match(v.tooltip, /criCompat\.baseline is "v0\.99\.0", which could not be used, so only syntax and binding checks run\./);
+    assert.match(v.tooltip, /Change it, clear it for the automatic baseline, or run "CRI: Select Baseline…"\./);
+    assert.doesNotMatch(v.tooltip, /no baseline release found/);
+    assert.match(v.ariaLabel, /criCompat\.baseline "v0\.99\.0" could not be used/);
+    // Automatic (the setting empty or blank): none found.
+    for (const configured of [undefined, '', '  ']) assert.match(statusView(s, configured).tooltip, /no baseline release found/);
+  });
+
   test('the report page runs only its own script, allowed by a nonce; the rule page runs none', () => {
     const nonce = 'AbCdEfGhIjKlMnOpQrStUv+/';
     const page = webviewHtml('CRI Report: api.proto', '# CRI compatibility report\n\n<script>alert(1)</script>', { nonce, key: 'file:///a"b.proto' });

@@ -482,7 +482,7 @@ describe('safe markdown renderer (client/src/render.ts)', () => {
   test('status bar text', () => {
     const base = { uri: 'file:///a.proto', breaking: 3, findings: 5, checked: true, resolving: false };
     assert.equal(statusView({ ...base, baselineTag: 'v0.36.3', kubernetes: '1.36.3', source: 'bundled', origin: 'bundled release index' }).text, '$(shield) CRI v0.36.3 · 3 breaking');
-    assert.match(statusView({ ...base, baselineTag: 'v0.36.3', source: 'bundled', origin: 'bundled release index' }).tooltip, /Source: bundled — bundled release index/);
+    assert.match(statusView({ ...base, baselineTag: 'v0.36.3', source: 'bundled', origin: 'bundled release index' }).tooltip, /^From bundled release index$/m);
     assert.equal(statusView({ ...base, baselineTag: null, breaking: 0 }).text, '$(shield) CRI no baseline');
     assert.equal(statusView({ ...base, baselineTag: null, resolving: true }).text, '$(sync~spin) CRI finding baseline…');
     assert.equal(statusView({ ...base, baselineTag: null, checked: false }).text, '$(shield) CRI –');

@@ -315,8 +315,11 @@ export function baselineName(tag: string, source: string | undefined): string {
   return parts.length > 2 ? `…/${parts.slice(-2).join('/')}` : tag;
 }
 
-/** What the status bar item says for a document's last status (undefined: not validated yet). */
-export function statusView(s: StatusParams | undefined): StatusView {
+/**
+ * What the status bar item says for a document's last status (undefined: not validated yet); `configured`: the
+ * document's criCompat.baseline (empty: automatic).
+ */
+export function statusView(s: StatusParams | undefined, configured?: string): StatusView {
   const N = PRODUCT_NAME;
   if (!s) return { text: '$(shield) CRI …', tooltip: `${N}: checking…`, ariaLabel: `${N}: checking…` };
   if (!s.checked) {
@@ -335,6 +338,15 @@ export function statusView(s: StatusParams | undefined): StatusView {
         ariaLabel: `${N}: finding the baseline release…`,
       };
     }
+    // A baseline the user set is not looked for elsewhere: it is that setting which could not be used.
+    const set = configured?.trim();
+    if (set) {
+      return {
+        text: '$(shield) CRI no baseline',
+        tooltip: `${N}: criCompat.baseline is ${JSON.stringify(set)}, which could not be used, so only syntax and binding checks run.\nThe "${N}" output says why. Change it, clear it for the automatic baseline, or run "CRI: Select Baseline…".\nClick for the compatibility report.`,
+        ariaLabel: `${N}: criCompat.baseline ${JSON.stringify(set)} could not be used, only syntax and binding checks run`,
+      };
+    }
     return {
       text: '$(shield) CRI no baseline',
       tooltip: `${N}: no baseline release found, so only syntax and binding checks run.\nSet criCompat.baseline or run "CRI: Select Baseline…". The "${N}" output says what was tried.\nClick for the compatibility report.`,
@@ -343,7 +355,8 @@ export function statusView(s: StatusParams | undefined): StatusView {
   }
   const lines = [
     `${N}: compared with ${s.baselineTag}${s.kubernetes ? ` (Kubernetes ${s.kubernetes})` : ''}`,
-    `Source: ${s.source ?? 'unknown'}${s.origin ? ` — ${s.origin}` : ''}`,
+    // As the report says it; the source id alone ("bundled", "gomodcache") is the server's name for it.
+    s.origin ? `From ${s.origin}` : `Source: ${s.source ?? 'unknown'}`,
     `${s.breaking} breaking finding(s), ${s.findings} finding(s) in all`,
   ];
   if (s.resolving) lines.push('Resolving the baseline again…');
