@@ -155,6 +155,15 @@ describe('report: tables in the order of the file', () => {
 });
 
 describe('report: advice without a baseline', () => {
+  test('a criCompat.baseline that could not be used is named, not asked for', () => {
+    const md = renderReport({ file: 'api.proto', findings: [], additions: [], package: 'runtime.v1', baselineSetting: 'v0.99.0' });
+    assert.match(md, /^Baseline: criCompat\.baseline is `v0\.99\.0`, which could not be used \(the "CRI API Compatibility" output says why\), so only syntax and binding checks ran/m);
+    assert.match(md, /Change it, clear it for the automatic baseline, or run "CRI: Select Baseline…"\./);
+    assert.doesNotMatch(md, /none found|Set `criCompat\.baseline`/);
+    // A value from the file cannot add markup.
+    assert.match(renderReport({ file: 'f', findings: [], additions: [], baselineSetting: 'a`b<img>' }), /is `a'b<img>`, which/);
+  });
+
   test('the editor (default) names its setting and command; the CLI names --against', () => {
     const editor = renderReport({ file: 'f', findings: [], additions: [] });
     assert.equal(renderReport({ file: 'f', findings: [], additions: [], host: 'editor' }), editor);

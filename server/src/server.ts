@@ -1079,6 +1079,8 @@ connection.onRequest(ReportRequestMethod, (params: ReportParams, token) => guard
   const { result } = await snapshotOf(doc, wanted(token));
   // A file the editor compares (one that was the CRI API while edited too) is not said to be another.
   const notCri = states.get(doc.uri)?.isCri ? undefined : notCriApi(result.bound.model, doc.uri);
+  // Without a baseline once resolved, a baseline the user set is what could not be used.
+  const setting = result.baseline || states.get(doc.uri)?.resolving ? '' : (await getSettings(doc.uri)).baseline;
   return renderReport({
     file: displayName(doc.uri),
     linkTo: revealPositionLinks(doc.uri),
@@ -1088,6 +1090,7 @@ connection.onRequest(ReportRequestMethod, (params: ReportParams, token) => guard
     problems: result.bound.problems,
     package: result.bound.model.package,
     ...(notCri ? { notCriApi: notCri } : {}),
+    ...(setting ? { baselineSetting: setting } : {}),
   });
 }));
 

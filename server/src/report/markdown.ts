@@ -30,6 +30,8 @@ export interface ReportInput {
    * no compatibility checks apply, instead of asking for a baseline.
    */
   notCriApi?: string;
+  /** The editor's criCompat.baseline, when set: without a baseline, it is the setting that could not be used. */
+  baselineSetting?: string;
 }
 
 const CATEGORY_TITLES: Record<Category, string> = {
@@ -90,7 +92,12 @@ export function renderReport(input: ReportInput): string {
     const removed = input.host !== 'cli' && pkg === 'runtime.v1alpha2'
       ? 'Baseline: none. The editor does not compare `runtime.v1alpha2`, which Kubernetes 1.26 removed, with releases, so only syntax and binding checks ran; `cri-compat check --against <tag>` compares it with its releases.'
       : undefined;
-    out.push(removed ?? `Baseline: none found, so only syntax and binding checks ran: the compatibility, documentation and policy checks all need one. ${advice}`, '');
+    // As a file name is written: a code span that the value cannot end.
+    const set = input.baselineSetting?.trim() && oneLine(input.baselineSetting.trim()).replace(/`/g, "'");
+    const unusable = set
+      ? `Baseline: criCompat.baseline is \`${set}\`, which could not be used (the "CRI API Compatibility" output says why), so only syntax and binding checks ran: the compatibility, documentation and policy checks all need one. Change it, clear it for the automatic baseline, or run "CRI: Select Baseline…".`
+      : undefined;
+    out.push(removed ?? unusable ?? `Baseline: none found, so only syntax and binding checks ran: the compatibility, documentation and policy checks all need one. ${advice}`, '');
   }
   const problems = byPosition(input.problems ?? []);
   const breaking = input.findings.filter((f) => RULES_BY_ID.get(f.rule)?.breaking);
