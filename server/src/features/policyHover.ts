@@ -160,7 +160,7 @@ function historySection(element: string, history: History, pkg: string, current:
 
 /** What a runtime that lacks the element does (policy/lacking.ts), with protocol names as code. */
 function consequence(kind: ElementKindName | undefined, current: ApiModel, element: string): string {
-  return lackingConsequence(kind, kind === 'enumValue' ? enumSides(current, element) : undefined, (c) => `\`${c}\``);
+  return lackingConsequence(kind, kind === 'enumValue' || kind === 'field' ? enumSides(current, element) : undefined, (c) => `\`${c}\``);
 }
 
 /**
