@@ -4,7 +4,8 @@
 // What needs VS Code itself is covered by test/e2e (code-server) and test/vscode-electron.
 import { describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { analyze } from '../server/src/service';
 import { revealPositionUri } from '../server/src/lsp/protocol';
@@ -13,7 +14,9 @@ import {
   applicableLevels, baselineKind, baselinePathSetting, describeLevel, effectiveBaseline, planBaselineWrite, targetLevel, type Place,
 } from '../client/src/baselineSetting';
 import { exportableMarkdown, mayReveal, revealLinkLine, uriScheme } from '../client/src/links';
-import { PRODUCT_NAME, reportCsp, SCROLL_SCRIPT, statusView, webviewHtml, WEBVIEW_CSP } from '../client/src/render';
+import { baselinePickTexts, PRODUCT_NAME, reportCsp, SCROLL_SCRIPT, statusView, webviewHtml, WEBVIEW_CSP } from '../client/src/render';
+import { resolveBaseline } from '../server/src/baseline/resolve';
+import { loadBundledHistory } from '../server/src/baseline/historyIndex';
 import { ROOT } from './lspHarness';
 import { localizedManifest } from './manifest';
 
@@ -189,6 +192,32 @@ describe('Select Baseline: where the setting is written (baselineSetting.ts)', (
   });
 });
 
+describe('Select Baseline: what the picker shows (render.ts)', () => {
+  // The picker is some 600 pixels wide: about 85 characters of its input and of an entry's detail line show, the
+  // rest is cut off.
+  const VISIBLE = 80;
+
+  test('the baseline it has now shows in the placeholder and at the start of the Automatic entry', async () => {
+    const empty = mkdtempSync(path.join(os.tmpdir(), 'cri-compat-pick-'));
+    try {
+      // The automatic baseline of an untrusted workspace: the bundled release index's newest release.
+      const r = await resolveBaseline({ trusted: false, bundled: loadBundledHistory(), env: { GOMODCACHE: empty, GOPATH: empty } });
+      const b = r.baseline!;
+      assert.ok(b.origin.length > VISIBLE, `the origin is long enough to be cut: ${b.origin}`);
+      const t = baselinePickTexts({ tag: b.tag, source: b.source, origin: b.origin }, true);
+      assert.ok(t.placeholder.length <= VISIBLE && t.placeholder.includes(b.tag), t.placeholder);
+      assert.ok(t.automaticDetail.slice(0, VISIBLE).includes(b.tag), t.automaticDetail);
+      // Another setting: the Automatic entry does not claim the baseline now.
+      assert.ok(!baselinePickTexts({ tag: b.tag, source: b.source, origin: b.origin }, false).automaticDetail.includes(b.tag));
+    } finally {
+      rmSync(empty, { recursive: true, force: true });
+    }
+    // A file baseline, whose tag is its path, by its last two segments.
+    const file = baselinePickTexts({ tag: '/home/someone/src/very/long/path/to/old/api.proto', source: 'path', origin: 'file /home/someone/src/very/long/path/to/old/api.proto' }, false);
+    assert.equal(file.placeholder, 'Now compared with …/old/api.proto. Pick the release to compare with.');
+  });
+});
+
 // ---- status bar, report page, names ---------------------------------------------------------------------
 
 describe('status bar accessible names and the report page (render.ts)', () => {
@@ -237,6 +266,24 @@ describe('status bar accessible names and the report page (render.ts)', () => {
     // Tags, also git refs with a slash, are shown as they are.
     assert.equal(statusView({ ...s, baselineTag: 'v0.33.0', source: 'bundled' }).text, '$(shield) CRI v0.33.0 · 8 breaking');
     assert.equal(statusView({ ...s, baselineTag: 'origin/release-1.33', source: 'git' }).text, '$(shield) CRI origin/release-1.33 · 8 breaking');
+  });
+
+  test('the tooltip says where the baseline comes from as the report does, without the internal source id', () => {
+    const origin = 'the bundled release index (newest release; pre-releases not included: v0.37.0-beta.0 is newer)';
+    const v = statusView({ uri: 'file:///a.proto', breaking: 5, findings: 11, checked: true, resolving: false, baselineTag: 'v0.36.3', kubernetes: '1.36.3', source: 'bundled', origin });
+    assert.equal(v.tooltip.split('\n')[1], `From ${origin}`);
+    assert.doesNotMatch(v.tooltip, /bundled —/);
+  });
+
+  test('a criCompat.baseline that could not be used: the tooltip names it, and does not ask to set it', () => {
+    const s = { uri: 'file:///a.proto', breaking: 0, findings: 0, checked: true, resolving: false, baselineTag: null };
+    const v = statusView(s, 'v0.99.0');
+    assert.match(v.tooltip, /criCompat\.baseline is "v0\.99\.0", which could not be used, so only syntax and binding checks run\./);
+    assert.match(v.tooltip, /Change it, clear it for the automatic baseline, or run "CRI: Select Baseline…"\./);
+    assert.doesNotMatch(v.tooltip, /no baseline release found/);
+    assert.match(v.ariaLabel, /criCompat\.baseline "v0\.99\.0" could not be used/);
+    // Automatic (the setting empty or blank): none found.
+    for (const configured of [undefined, '', '  ']) assert.match(statusView(s, configured).tooltip, /no baseline release found/);
   });
 
   test('the report page runs only its own script, allowed by a nonce; the rule page runs none', () => {

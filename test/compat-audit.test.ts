@@ -329,7 +329,7 @@ test('ENUM_VALUE_REMOVED_WITHOUT_DEPRECATION: an enum value deleted with its num
     // As for a field: deprecating it instead is preferred, restoring it is the alternative; both take the reservations back.
     const bound = bind(parse(cur), 'file:///work/api.proto');
     const fixes = computeFixes(cur, bound, fs[0]!);
-    assert.deepEqual(fixes.map((f) => f.title), ['Deprecate instead of deleting', 'Restore the enum value', 'Ignore ENUM_VALUE_REMOVED_WITHOUT_DEPRECATION here'], against);
+    assert.deepEqual(fixes.map((f) => f.title), ['Deprecate "CONTAINER" instead of deleting', 'Restore the enum value "CONTAINER"', 'Ignore ENUM_VALUE_REMOVED_WITHOUT_DEPRECATION here'], against);
     const deprecated = applyEdits(cur, fixes[0]!.edits);
     assert.ok(deprecated.includes(`${against === 'file' ? CONTAINER_MODE.replace(/ {4}CONTAINER.*\n/, '') : ''}    // ${DEPRECATION_NOTE}\n    CONTAINER = 1 [deprecated = true];\n`), against);
     assert.ok(!deprecated.includes(CONTAINER_RESERVED));

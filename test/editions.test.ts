@@ -18,6 +18,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { assertValidProto } from './validProto';
 import { NEEDS_CORPUS, corpusText, replaceOnce } from './corpusText';
+import { withoutMemberName } from './fixTitles';
 
 const TAG = 'v0.36.3';
 const GO_PACKAGE = 'option go_package = "k8s.io/cri-api/pkg/apis/runtime/v1";\n';
@@ -794,7 +795,7 @@ function fixed(text: string, baseline: Baseline, rule: string, element: string, 
   const b = bound(text);
   const f = checkCompatibility(text, b, baseline).findings.find((x) => x.rule === rule && x.element === `runtime.v1.${element}`);
   assert.ok(f, `${rule} ${element} is reported`);
-  const fix = computeFixes(text, b, f).find((x) => x.title === title);
+  const fix = computeFixes(text, b, f).find((x) => withoutMemberName(x.title) === title);
   assert.ok(fix, `"${title}" is offered`);
   return applyEdits(text, fix.edits);
 }

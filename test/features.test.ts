@@ -794,6 +794,13 @@ describe('policy hover: skew statements', () => {
     }
   });
 
+  test('a new field: what such a runtime does is said for the way its message travels only', () => {
+    // Req travels only in requests: the kubelet sets the field, no reply carries it.
+    const req = newHover('v0.36.3', 'runtime.v1.Req.flag');
+    assert.match(req, /Such a runtime drops the field when the kubelet sets it, so it handles the request as if the field were unset\./);
+    assert.doesNotMatch(req, /repl(y|ies)/);
+  });
+
   test('a value added to a released enum: which way the enum travels decides who meets it unknown', NEEDS_CORPUS, () => {
     const history = loadBundledHistory();
     const model = history.modelAt('v0.36.3');

@@ -25,6 +25,7 @@ import { FIX_ALL_ANALYSES } from '../server/src/lsp/fixAll';
 import { checkEdits } from '../server/src/lsp/fixChecks';
 import { isReserved } from '../server/src/proto/model';
 import { findingToDiagnostic, problemToDiagnostic } from '../server/src/lsp/convert';
+import { withoutMemberName } from './fixTitles';
 
 // ---------------------------------------------------------------------------
 // helpers (as in fixes.test.ts)
@@ -317,7 +318,7 @@ describe('fix checks', () => {
     assert.deepEqual(errors(before), ['FIELD_NO_DELETE demo.v1.A.foo_bar']);
     const deleted = before.findings.find((f) => f.rule === 'FIELD_NO_DELETE')!;
     const fixes = computeFixes(text, before.bound, deleted);
-    const deprecate = fixes.find((x) => x.title === 'Deprecate instead of deleting')!;
+    const deprecate = fixes.find((x) => withoutMemberName(x.title) === 'Deprecate instead of deleting')!;
     assert.deepEqual(addedErrors(before, reanalyze(applied(text, deprecate.edits))).map((e) => e.split(':')[0]), ['binder duplicate-json-name']);
     const reserve = fixes.find((x) => x.isPreferred)!;
     assert.equal(reserve.title, 'Reserve number 2 and name "foo_bar"');

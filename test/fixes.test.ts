@@ -32,6 +32,7 @@ import { findingToDiagnostic } from '../server/src/lsp/convert';
 import { isPlaceholderReason } from '../server/src/compat/suppress';
 import { loadBundledHistory } from '../server/src/baseline/historyIndex';
 import { BUILD_HELP, CLIENT_CAPABILITIES, LspEditor, SERVER } from './lspHarness';
+import { withoutMemberName } from './fixTitles';
 
 // ---------------------------------------------------------------------------
 // setup
@@ -70,7 +71,7 @@ function the(findings: Finding[], rule: string, element?: string): Finding {
 }
 
 function fixTitled(fixes: Fix[], title: string): Fix {
-  const f = fixes.find((x) => x.title === title);
+  const f = fixes.find((x) => x.title === title || withoutMemberName(x.title) === title);
   assert.ok(f, `no fix "${title}" among ${fixes.map((x) => `"${x.title}"`).join(', ')}`);
   return f;
 }
@@ -200,12 +201,12 @@ describe('quick fixes on the real api.proto', { skip: SKIP }, () => {
     test('offers reserve (preferred), restore, deprecate and suppress', () => {
       const fixes = computeFixes(DEL, a.bound, noDelete);
       assert.deepEqual(fixes.map((f) => f.title), [
-        'Reserve number 4 and name "selinux_relabel"', 'Restore the field', 'Deprecate instead of deleting', 'Ignore FIELD_NO_DELETE here',
+        'Reserve number 4 and name "selinux_relabel"', 'Restore the field "selinux_relabel"', 'Deprecate "selinux_relabel" instead of deleting', 'Ignore FIELD_NO_DELETE here',
       ]);
       assert.deepEqual(fixes.map((f) => !!f.isPreferred), [true, false, false, false]);
       // Removal without deprecation prefers the deprecated field back.
       const other = computeFixes(DEL, a.bound, noDeprecation);
-      assert.deepEqual(other.map((f) => f.title), ['Deprecate instead of deleting', 'Restore the field', 'Ignore FIELD_REMOVED_WITHOUT_DEPRECATION here']);
+      assert.deepEqual(other.map((f) => f.title), ['Deprecate "selinux_relabel" instead of deleting', 'Restore the field "selinux_relabel"', 'Ignore FIELD_REMOVED_WITHOUT_DEPRECATION here']);
       assert.equal(other[0]!.isPreferred, true);
     });
 
@@ -248,6 +249,18 @@ describe('quick fixes on the real api.proto', { skip: SKIP }, () => {
 
     test('suppressions', () => assertSuppressionsWork(DEL));
     test('no fix overlaps', () => assertAllFixesWellFormed(DEL));
+  });
+
+  test('two fields deleted from one message: each restore and deprecate fix names its field', () => {
+    // Both findings sit on the message's name, so the editor lists the fixes of both in one menu.
+    const DEL = edit(deletedField(), '    // If set, the mount is read-only.\n    bool readonly = 3;\n', '');
+    const a = run(DEL);
+    const titles = ['readonly', 'selinux_relabel'].map((n) =>
+      computeFixes(DEL, a.bound, the(a.findings, 'FIELD_NO_DELETE', `runtime.v1.Mount.${n}`)).map((f) => f.title).filter((t) => !t.startsWith('Ignore ')));
+    assert.deepEqual(titles, [
+      ['Reserve number 3 and name "readonly"', 'Restore the field "readonly"', 'Deprecate "readonly" instead of deleting'],
+      ['Reserve number 4 and name "selinux_relabel"', 'Restore the field "selinux_relabel"', 'Deprecate "selinux_relabel" instead of deleting'],
+    ]);
   });
 
   test('a deleted field that is the last member is restored before the closing brace', () => {
@@ -313,7 +326,7 @@ describe('quick fixes on the real api.proto', { skip: SKIP }, () => {
       assert.deepEqual(a.findings.map((f) => f.rule), ['FIELD_REMOVED_WITHOUT_DEPRECATION']);
       const f = a.findings[0]!;
       const fixes = computeFixes(DEL, a.bound, f);
-      assert.equal(fixes[0]!.title, 'Deprecate instead of deleting');
+      assert.equal(fixes[0]!.title, 'Deprecate "selinux_relabel" instead of deleting');
       const { text, analysis } = applyFix(DEL, fixes[0]!);
       assert.equal(text, edit(OLD, SELINUX, `${NOTE}    bool selinux_relabel = 4 [deprecated = true];\n`));
       // The "Deprecated:" note that comes with [deprecated = true] is not a change of meaning: nothing is left.
@@ -450,7 +463,7 @@ describe('quick fixes on the real api.proto', { skip: SKIP }, () => {
 
     test('reserve, in the enum body', () => {
       const fixes = computeFixes(DEL, a.bound, f);
-      assert.deepEqual(fixes.map((x) => x.title), ['Reserve number 2 and name "PROPAGATION_BIDIRECTIONAL"', 'Restore the enum value', 'Deprecate instead of deleting', 'Ignore ENUM_VALUE_NO_DELETE here']);
+      assert.deepEqual(fixes.map((x) => x.title), ['Reserve number 2 and name "PROPAGATION_BIDIRECTIONAL"', 'Restore the enum value "PROPAGATION_BIDIRECTIONAL"', 'Deprecate "PROPAGATION_BIDIRECTIONAL" instead of deleting', 'Ignore ENUM_VALUE_NO_DELETE here']);
       const { text, analysis } = applyFix(DEL, fixes[0]!);
       assert.equal(text, edit(DEL, 'enum MountPropagation {\n', 'enum MountPropagation {\n    reserved 2;\n    reserved "PROPAGATION_BIDIRECTIONAL";\n'));
       gone(analysis, f);
@@ -466,7 +479,7 @@ describe('quick fixes on the real api.proto', { skip: SKIP }, () => {
     test('deprecate restores the value with [deprecated = true] and a note, as for a field', () => {
       const noDeprecation = the(a.findings, 'ENUM_VALUE_REMOVED_WITHOUT_DEPRECATION', 'runtime.v1.MountPropagation.PROPAGATION_BIDIRECTIONAL');
       const fixes = computeFixes(DEL, a.bound, noDeprecation);
-      assert.deepEqual(fixes.map((x) => x.title), ['Deprecate instead of deleting', 'Restore the enum value', 'Ignore ENUM_VALUE_REMOVED_WITHOUT_DEPRECATION here']);
+      assert.deepEqual(fixes.map((x) => x.title), ['Deprecate "PROPAGATION_BIDIRECTIONAL" instead of deleting', 'Restore the enum value "PROPAGATION_BIDIRECTIONAL"', 'Ignore ENUM_VALUE_REMOVED_WITHOUT_DEPRECATION here']);
       assert.equal(fixes[0]!.isPreferred, true);
       const { text, analysis } = applyFix(DEL, fixes[0]!);
       assert.equal(text, edit(OLD, VALUE, VALUE.replace('    PROPAGATION_BIDIRECTIONAL = 2;\n', `${NOTE}    PROPAGATION_BIDIRECTIONAL = 2 [deprecated = true];\n`)));
@@ -682,7 +695,7 @@ describe('fixes that leave no new error, on the real api.proto', { skip: SKIP },
     assert.ok(errorsOf(a).some((e) => /first value of a proto3 enum must be 0/.test(e)), errorsOf(a).join('; '));
     const f = the(a.findings, 'ENUM_VALUE_NO_DELETE', 'runtime.v1.Protocol.TCP');
     const fixes = computeFixes(DEL, a.bound, f);
-    assert.deepEqual(fixes.map((x) => x.title), ['Restore the enum value', 'Deprecate instead of deleting', 'Ignore ENUM_VALUE_NO_DELETE here']);
+    assert.deepEqual(fixes.map((x) => x.title), ['Restore the enum value "TCP"', 'Deprecate "TCP" instead of deleting', 'Ignore ENUM_VALUE_NO_DELETE here']);
     assert.equal(fixes[0]!.isPreferred, true);
     const { text, analysis } = applyFix(DEL, fixes[0]!);
     assert.equal(text, OLD);
@@ -912,7 +925,7 @@ describe('quick fixes on small files', () => {
       const a = run(cur, baseline);
       const f = the(a.findings, 'ENUM_VALUE_RENAMED');
       const fixes = computeFixes(cur, a.bound, f);
-      assert.deepEqual(fixes.map((x) => x.title), ['Restore the alias', 'Ignore ENUM_VALUE_RENAMED here']);
+      assert.deepEqual(fixes.map((x) => x.title), ['Restore the alias "E_B"', 'Ignore ENUM_VALUE_RENAMED here']);
       const { text, analysis } = applyFix(cur, fixes[0]!, baseline);
       assert.equal(text, expected);
       assert.deepEqual(analysis.findings.map(key), []);

@@ -116,7 +116,7 @@ describe('l10n/bundle.l10n.json', () => {
       });
       assert.equal(v.text, '$(shield) CRI «v0.36.3 · 1 breaking»');
       assert.equal(v.tooltip, [
-        `«${PRODUCT_NAME}: compared with v0.36.3 (Kubernetes 1.36.3)»`, '«Source: bundled — bundled release index»',
+        `«${PRODUCT_NAME}: compared with v0.36.3 (Kubernetes 1.36.3)»`, '«From bundled release index»',
         '«1 breaking finding», «4 findings in all»', '«Resolving the baseline again…»', '«Click for the compatibility report.»',
       ].join('\n'));
       assert.equal(v.ariaLabel, `««${PRODUCT_NAME}: compared with v0.36.3, «1 breaking finding»», resolving the baseline again»`);

@@ -23,6 +23,7 @@ import { undeclaredFindings } from '../server/src/fixes/declare';
 import { lookup, type NameIndex, type Scoped } from '../server/src/proto/lookup';
 import { SCALARS } from '../server/src/proto/model';
 import { CORPUS_HELP, Corpus, findCorpusDir, findRepoRoot } from '../server/src/baseline/corpus';
+import { withoutMemberName } from './fixTitles';
 
 const URI = 'file:///work/hostile.proto';
 
@@ -81,7 +82,7 @@ function fixed(before: string, now: string, rule: string, title: string): { text
   const finding = a.findings.find((f) => f.rule === rule);
   assert.ok(finding, `${rule} is reported`);
   const { result: fixes, chars } = countingKeys(a.bound, () => computeFixes(now, a.bound, finding));
-  const fix = fixes.find((f) => f.title === title);
+  const fix = fixes.find((f) => withoutMemberName(f.title) === title);
   assert.ok(fix, `"${title}" is offered`);
   return { text: applyEdits(now, fix.edits), chars };
 }

@@ -157,6 +157,10 @@ describe('language server compatibility features (untrusted, bundled index)', {
     assert.match(value, /\*\*FIELD_REMOVED_WITHOUT_DEPRECATION\*\*/);
     assert.match(value, new RegExp(`Compared with ${newestRelease.replace(/\./g, '\\.')}`));
     assert.match(value, /```proto\nmessage runtime\.v1\.VersionRequest/);
+    // Both rules matter because of the skew policy, and both findings come from the same baseline: said once.
+    const count = (needle: string): number => value.split(needle).length - 1;
+    assert.equal(count('Compared with '), 1, value);
+    assert.equal(count('Kubelets and runtimes on a node are upgraded separately'), 1, value);
 
     const field = lineCol(text, 'PodSandboxConfig config = 1;', 'PodSandboxConfig '.length);
     const h = (await editor.conn.sendRequest(HoverRequest.type, { textDocument: { uri }, position: field })) as Hover;
@@ -478,7 +482,7 @@ describe('safe markdown renderer (client/src/render.ts)', () => {
   test('status bar text', () => {
     const base = { uri: 'file:///a.proto', breaking: 3, findings: 5, checked: true, resolving: false };
     assert.equal(statusView({ ...base, baselineTag: 'v0.36.3', kubernetes: '1.36.3', source: 'bundled', origin: 'bundled release index' }).text, '$(shield) CRI v0.36.3 · 3 breaking');
-    assert.match(statusView({ ...base, baselineTag: 'v0.36.3', source: 'bundled', origin: 'bundled release index' }).tooltip, /Source: bundled — bundled release index/);
+    assert.match(statusView({ ...base, baselineTag: 'v0.36.3', source: 'bundled', origin: 'bundled release index' }).tooltip, /^From bundled release index$/m);
     assert.equal(statusView({ ...base, baselineTag: null, breaking: 0 }).text, '$(shield) CRI no baseline');
     assert.equal(statusView({ ...base, baselineTag: null, resolving: true }).text, '$(sync~spin) CRI finding baseline…');
     assert.equal(statusView({ ...base, baselineTag: null, checked: false }).text, '$(shield) CRI –');

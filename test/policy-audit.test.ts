@@ -67,14 +67,16 @@ describe('policy hover: facts against the release history', { skip: corpus ? fal
     const text = withLine(release('v0.37.0-beta.0'), CONTAINERS_STATUSES, '    // A new flag.\n    bool fresh_flag = 6;');
     const at349 = policyHover(text, bundledBaseline('v0.34.9'), 'fresh_flag')!;
     assert.match(at349, /^\*\*New since v0\.34\.9\*\*: would ship in Kubernetes 1\.37 \(cri-api v0\.37\.0\) at the earliest: 1\.35–1\.36 are already released\./);
-    assert.match(at349, /- Runtimes built from cri-api v0\.34–v0\.36 will not have it, and kubelets 1\.37–1\.39 can meet them\. Such a runtime drops the field/);
+    assert.match(at349, /- Runtimes built from cri-api v0\.34–v0\.36 will not have it, and kubelets 1\.37–1\.39 can meet them\. Such a runtime never fills it in its replies/);
     assert.match(policyHover(text, bundledBaseline('v0.35.0'), 'fresh_flag')!, /at the earliest: 1\.36 is already released\./);
     assert.doesNotMatch(policyHover(text, bundledBaseline('v0.36.3'), 'fresh_flag')!, /at the earliest/);
     // ContainerEventResponse is not in v0.20.0, but every runtime that lacks the new field (v0.34–v0.36) has it.
     const at20 = policyHover(text, bundledBaseline('v0.20.0'), 'fresh_flag')!;
     assert.match(at20, /would ship in Kubernetes 1\.37 \(cri-api v0\.37\.0\) at the earliest: 1\.21–1\.36 are already released/);
     assert.doesNotMatch(at20, /Its message is new too/);
-    assert.match(at20, /Such a runtime drops the field/);
+    // ContainerEventResponse only travels in replies (GetContainerEvents): the kubelet never sets the field.
+    assert.match(at20, /Such a runtime never fills it in its replies, so the kubelet has to cope with it being unset\./);
+    assert.doesNotMatch(at20, /when the kubelet sets it/);
   });
 
   test('an old baseline: the report\'s skew matrix is about the minor that can still get the change', () => {

@@ -45,7 +45,8 @@ describe('report: syntax and binding problems', () => {
 
   test('have a section before the findings and are counted in the summary', () => {
     assert.ok(bound.problems.length >= 1, 'the fixture has problems');
-    const md = renderReport({ file: 'syn.proto', findings, additions, problems: bound.problems });
+    const baseline = { tag: 'b', source: 'path' as const, origin: 'test', model: bound.model };
+    const md = renderReport({ file: 'syn.proto', baseline, findings, additions, problems: bound.problems });
     assert.match(md, new RegExp(`^\\*\\*${bound.problems.length}\\*\\* syntax or binding problems?, \\*\\*0\\*\\* breaking`, 'm'));
     const section = md.indexOf('## Syntax and binding problems');
     assert.ok(section > 0 && section < md.indexOf('## Findings'), md);
@@ -74,10 +75,32 @@ describe('report: syntax and binding problems', () => {
   });
 
   test('passing none (or none found) leaves the report as it was', () => {
-    const plain = renderReport({ file: 'f', findings: [], additions: [] });
-    assert.equal(renderReport({ file: 'f', findings: [], additions: [], problems: [] }), plain);
+    const baseline = { tag: 'b', source: 'path' as const, origin: 'test', model: bind(parse('syntax = "proto3";\n'), 'file:///b').model };
+    const plain = renderReport({ file: 'f', baseline, findings: [], additions: [] });
+    assert.equal(renderReport({ file: 'f', baseline, findings: [], additions: [], problems: [] }), plain);
     assert.doesNotMatch(plain, /problem/);
     assert.match(plain, /^\*\*0\*\* breaking findings, \*\*0\*\* findings in all, \*\*0\*\* additions\.$/m);
+  });
+});
+
+describe('report: which findings are breaking', () => {
+  test('the rows of breaking findings say so, as many as the summary counts, warnings too', { skip: corpusDir ? false : CORPUS_HELP }, () => {
+    const old = new Corpus(corpusDir!).textOf('v0.36.3')!;
+    const baseline = { tag: 'v0.36.3', source: 'path' as const, origin: 'test', model: bind(parse(old), 'old.proto').model };
+    // A deleted field: FIELD_NO_DELETE (an error) and FIELD_REMOVED_WITHOUT_DEPRECATION (a warning), both breaking;
+    // a new undocumented RPC: DOC_MISSING, which breaks nothing.
+    const text = old
+      .replace('message VersionRequest {\n    // Version of the kubelet runtime API.\n    string version = 1;\n}', 'message VersionRequest {\n}')
+      .replace('    rpc Version(VersionRequest) returns (VersionResponse) {}\n', '    rpc Version(VersionRequest) returns (VersionResponse) {}\n    rpc Pause(VersionRequest) returns (VersionResponse) {}\n');
+    const { findings, additions } = analyze(text, { uri: 'file:///ws/api.proto', baseline });
+    assert.deepEqual(findings.map((f) => f.rule).sort(), ['DOC_MISSING', 'FIELD_NO_DELETE', 'FIELD_REMOVED_WITHOUT_DEPRECATION']);
+    const md = renderReport({ file: 'api.proto', baseline, findings, additions });
+    const counted = Number(/\*\*(\d+)\*\* breaking/.exec(md)?.[1]);
+    const marked = md.split('\n').filter((l) => /^\| \d+ \| (error|warning|information|hint), breaking \|/.test(l));
+    assert.equal(counted, 2, md);
+    assert.equal(marked.length, counted, md);
+    assert.ok(marked.some((l) => l.includes('| warning, breaking | [FIELD_REMOVED_WITHOUT_DEPRECATION]')), md);
+    assert.match(md, /^\| \d+ \| warning \| \[DOC_MISSING\]/m);
   });
 });
 
@@ -132,6 +155,15 @@ describe('report: tables in the order of the file', () => {
 });
 
 describe('report: advice without a baseline', () => {
+  test('a criCompat.baseline that could not be used is named, not asked for', () => {
+    const md = renderReport({ file: 'api.proto', findings: [], additions: [], package: 'runtime.v1', baselineSetting: 'v0.99.0' });
+    assert.match(md, /^Baseline: criCompat\.baseline is `v0\.99\.0`, which could not be used \(the "CRI API Compatibility" output says why\), so only syntax and binding checks ran/m);
+    assert.match(md, /Change it, clear it for the automatic baseline, or run "CRI: Select Baseline…"\./);
+    assert.doesNotMatch(md, /none found|Set `criCompat\.baseline`/);
+    // A value from the file cannot add markup.
+    assert.match(renderReport({ file: 'f', findings: [], additions: [], baselineSetting: 'a`b<img>' }), /is `a'b<img>`, which/);
+  });
+
   test('the editor (default) names its setting and command; the CLI names --against', () => {
     const editor = renderReport({ file: 'f', findings: [], additions: [] });
     assert.equal(renderReport({ file: 'f', findings: [], additions: [], host: 'editor' }), editor);
@@ -205,6 +237,22 @@ describe('report: what ran without a baseline, and files that are not the CRI AP
     }
   });
 
+  test('without a baseline the report claims no findings and no additions: nothing was compared', { skip: corpusDir ? false : CORPUS_HELP }, () => {
+    // The real api.proto with a field deleted and an undocumented RPC added: with a baseline, findings and additions.
+    const old = new Corpus(corpusDir!).textOf('v0.36.3')!;
+    const text = old
+      .replace('message VersionRequest {\n    // Version of the kubelet runtime API.\n    string version = 1;\n}', 'message VersionRequest {\n}')
+      .replace('    rpc Version(VersionRequest) returns (VersionResponse) {}\n', '    rpc Version(VersionRequest) returns (VersionResponse) {}\n    rpc Pause(VersionRequest) returns (VersionResponse) {}\n');
+    assert.notEqual(text, old);
+    const a = analyze(text, { uri: 'file:///ws/api.proto' });
+    for (const host of ['editor', 'cli'] as const) {
+      const md = renderReport({ file: 'api.proto', findings: a.findings, additions: a.additions, problems: a.bound.problems, host, package: a.bound.model.package });
+      assert.match(md, /^Baseline: none found, so only syntax and binding checks ran/m);
+      assert.match(md, /^No syntax or binding problems\.$/m);
+      assert.doesNotMatch(md, /breaking finding|No findings|## Findings|## Additions|^None\.$/m);
+    }
+  });
+
   test('another package: not a CRI API file, no baseline and no compatibility checks apply', () => {
     const text = 'syntax = "proto3";\npackage other;\nmessage A { Missing m = 1; }\n';
     const a = analyze(text, { uri: 'file:///ws/other.proto' });
@@ -235,7 +283,7 @@ describe('report: what ran without a baseline, and files that are not the CRI AP
     const a = analyze(text, { uri: 'file:///ws/api.proto' });
     assert.equal(a.bound.problems.length, 150_000);
     const md = renderReport({ file: 'api.proto', findings: a.findings, additions: a.additions, problems: a.bound.problems, package: 'runtime.v1' });
-    assert.match(md, /^\*\*150000\*\* syntax or binding problems, /m);
+    assert.match(md, /^\*\*150000\*\* syntax or binding problems\.$/m);
     const rows = md.split('\n').filter((l) => /^\| 3 \| error \| syntax \|/.test(l));
     assert.equal(rows.length, MAX_TABLE_ROWS);
     // The first ones, in the order of the file.

@@ -32,6 +32,7 @@ import { parse } from '../server/src/proto/parser';
 import { analyze, type Analysis } from '../server/src/service';
 import { newestTag } from '../server/src/policy/versions';
 import { NEEDS_CORPUS, corpusText, replaceOnce } from './corpusText';
+import { withoutMemberName } from './fixTitles';
 
 const URI = 'file:///work/api.proto';
 const CORPUS_DIR = findCorpusDir(findRepoRoot(__dirname));
@@ -151,7 +152,7 @@ function findingOf(a: Analysis, rule: string, d: Deletion, field = d.field): Fin
 }
 
 function fixTitled(fixes: Fix[], title: string | RegExp): Fix {
-  const f = fixes.find((x) => (typeof title === 'string' ? x.title === title : title.test(x.title)));
+  const f = fixes.find((x) => (typeof title === 'string' ? withoutMemberName(x.title) === title : title.test(x.title)));
   assert.ok(f, `no fix ${String(title)} among ${fixes.map((x) => `"${x.title}"`).join(', ')}`);
   return f;
 }

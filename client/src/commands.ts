@@ -16,7 +16,7 @@ import {
   baselineKind, baselinePathSetting, describeLevel, effectiveBaseline, planBaselineWrite, targetLevel, type BaselineValues, type Level, type Place,
 } from './baselineSetting';
 import { exportableMarkdown, mayReveal } from './links';
-import { PRODUCT_NAME } from './render';
+import { baselinePickTexts, PRODUCT_NAME } from './render';
 import type { ReportView } from './report';
 import type { CriStatusBar } from './statusBar';
 
@@ -178,12 +178,12 @@ async function selectBaseline(deps: CommandDeps): Promise<void> {
   const kind = baselineKind(configured);
   const currentTag = kind.kind === 'release' ? kind.tag : undefined;
   const listed = currentTag !== undefined && res.releases.some((r) => r.tag === currentTag);
+  const texts = baselinePickTexts(current, kind.kind === 'automatic');
   const items: BaselineItem[] = [
     {
       label: `$(sync) ${l10n.t('Automatic')}`,
       description: kind.kind === 'automatic' ? currentNote : '',
-      detail: l10n.t('The release before the file: in a cri-api or kubernetes clone, the tag HEAD stands on; else the newest release of the bundled index, the Go module cache, vendor/ or (with network on) the module proxy.') +
-        (kind.kind === 'automatic' && current ? ' ' + l10n.t('Now: {0} from {1}.', current.tag, current.origin) : ''),
+      detail: texts.automaticDetail,
       value: '',
     },
     {
@@ -207,14 +207,11 @@ async function selectBaseline(deps: CommandDeps): Promise<void> {
   const pick = await window.showQuickPick(items, {
     // Where the choice goes, said before it is made (with no folder open: the user settings).
     title: target === 'user'
-      ? l10n.t('CRI: Select Baseline (no folder is open: saved in your user settings, for every window)')
+      ? l10n.t('CRI: Select Baseline — no folder is open: saved in your user settings, for every window')
       : workspace.isTrusted
-        ? l10n.t('CRI: Select Baseline (saved in {0})', where)
-        : l10n.t('CRI: Select Baseline (saved in {0}, which VS Code ignores until you trust this workspace)', where),
-    // A file baseline's tag is its path, which its origin ("file /…") names already.
-    placeHolder: current
-      ? l10n.t('Compared with {0}. Pick the release to compare with.', current.source === 'path' ? current.origin : l10n.t('{0} from {1}', current.tag, current.origin))
-      : l10n.t('Pick the release to compare with.'),
+        ? l10n.t('CRI: Select Baseline — saved in {0}', where)
+        : l10n.t('CRI: Select Baseline — saved in {0}, which VS Code ignores until you trust this workspace', where),
+    placeHolder: texts.placeholder,
     matchOnDescription: true,
     matchOnDetail: false,
     // Run from the palette while the report is active, the picker opens just as VS Code hands the focus back to

@@ -10,7 +10,7 @@
 // it the bundle VS Code loaded for the display language.
 
 import * as l10n from '@vscode/l10n';
-import { REVEAL_POSITION_COMMAND, type StatusParams } from '../../server/src/lsp/protocol';
+import { REVEAL_POSITION_COMMAND, type BaselineInfo, type StatusParams } from '../../server/src/lsp/protocol';
 
 /**
  * The extension's name in the UI: package.json's `displayName`, the settings title, the output channel, the
@@ -319,8 +319,11 @@ export function baselineName(tag: string, source: string | undefined): string {
   return parts.length > 2 ? `…/${parts.slice(-2).join('/')}` : tag;
 }
 
-/** What the status bar item says for a document's last status (undefined: not validated yet). */
-export function statusView(s: StatusParams | undefined): StatusView {
+/**
+ * What the status bar item says for a document's last status (undefined: not validated yet); `configured`: the
+ * document's criCompat.baseline (empty: automatic).
+ */
+export function statusView(s: StatusParams | undefined, configured?: string): StatusView {
   const N = PRODUCT_NAME;
   if (!s) return { text: '$(shield) CRI …', tooltip: l10n.t('{0}: checking…', N), ariaLabel: l10n.t('{0}: checking…', N) };
   if (!s.checked) {
@@ -339,6 +342,15 @@ export function statusView(s: StatusParams | undefined): StatusView {
         ariaLabel: l10n.t('{0}: finding the baseline release…', N),
       };
     }
+    // A baseline the user set is not looked for elsewhere: it is that setting which could not be used.
+    const set = configured?.trim();
+    if (set) {
+      return {
+        text: `$(shield) CRI ${l10n.t('no baseline')}`,
+        tooltip: l10n.t('{0}: criCompat.baseline is {1}, which could not be used, so only syntax and binding checks run.\nThe "{0}" output says why. Change it, clear it for the automatic baseline, or run "CRI: Select Baseline…".\nClick for the compatibility report.', N, JSON.stringify(set)),
+        ariaLabel: l10n.t('{0}: criCompat.baseline {1} could not be used, only syntax and binding checks run', N, JSON.stringify(set)),
+      };
+    }
     return {
       text: `$(shield) CRI ${l10n.t('no baseline')}`,
       tooltip: l10n.t('{0}: no baseline release found, so only syntax and binding checks run.\nSet criCompat.baseline or run "CRI: Select Baseline…". The "{0}" output says what was tried.\nClick for the compatibility report.', N),
@@ -349,8 +361,8 @@ export function statusView(s: StatusParams | undefined): StatusView {
   const inAll = s.findings === 1 ? l10n.t('1 finding in all') : l10n.t('{0} findings in all', s.findings);
   const lines = [
     s.kubernetes ? l10n.t('{0}: compared with {1} (Kubernetes {2})', N, s.baselineTag, s.kubernetes) : l10n.t('{0}: compared with {1}', N, s.baselineTag),
-    // The source and origin are the server's words (`bundled`, `bundled release index`), as in the report.
-    s.origin ? l10n.t('Source: {0} — {1}', s.source ?? l10n.t('unknown'), s.origin) : l10n.t('Source: {0}', s.source ?? l10n.t('unknown')),
+    // As the report says it; the source id alone ("bundled", "gomodcache") is the server's name for it.
+    s.origin ? l10n.t('From {0}', s.origin) : l10n.t('Source: {0}', s.source ?? l10n.t('unknown')),
     `${breaking}, ${inAll}`,
   ];
   if (s.resolving) lines.push(l10n.t('Resolving the baseline again…'));
@@ -361,5 +373,21 @@ export function statusView(s: StatusParams | undefined): StatusView {
     text: `$(shield) CRI ${l10n.t('{0} · {1} breaking', name, s.breaking)}`,
     tooltip: lines.join('\n'),
     ariaLabel: s.resolving ? l10n.t('{0}, resolving the baseline again', compared) : compared,
+  };
+}
+
+// ---- Select Baseline… ----------------------------------------------------------------------------------
+
+
+/**
+ * The baseline picker's input placeholder and its Automatic entry's detail line, for the document's baseline now
+ * (`current`; `automatic`: the setting is Automatic). The picker cuts both at its width, some 90 characters: the
+ * placeholder names the baseline only, and the detail says first what Automatic picked now, then how it picks.
+ */
+export function baselinePickTexts(current: BaselineInfo | null | undefined, automatic: boolean): { placeholder: string; automaticDetail: string } {
+  const how = l10n.t('The release before the file: in a cri-api or kubernetes clone, the tag HEAD stands on; else the newest release of the bundled index, the Go module cache, vendor/ or (with network on) the module proxy.');
+  return {
+    placeholder: current ? l10n.t('Now compared with {0}. Pick the release to compare with.', baselineName(current.tag, current.source)) : l10n.t('Pick the release to compare with.'),
+    automaticDetail: automatic && current ? l10n.t('Now {0}, from {1}. {2}', current.tag, current.origin, how) : how,
   };
 }

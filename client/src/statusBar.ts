@@ -51,7 +51,7 @@ export class CriStatusBar implements Disposable {
     }
     const uri = editor.document.uri.toString();
     this.lastProtoUri = uri;
-    const view = statusView(this.statuses.get(uri));
+    const view = statusView(this.statuses.get(uri), workspace.getConfiguration('criCompat', editor.document.uri).get<string>('baseline'));
     this.item.text = view.text;
     this.item.tooltip = view.tooltip;
     this.item.accessibilityInformation = { label: view.ariaLabel, role: 'button' };

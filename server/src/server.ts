@@ -21,7 +21,7 @@ import { goFileStamp } from './baseline/goModSource';
 import { layerSeverities, validateSeverityOverrides, type SeveritySetting } from './compat/check';
 import { CONFIG_FILE, readConfigFile } from './compat/configFile';
 import { RULES, RULES_BY_ID } from './compat/rules';
-import { elementPolicyHover, findingExplanation, releasedCounterpart } from './features/policyHover';
+import { elementPolicyHover, findingsExplanation, releasedCounterpart } from './features/policyHover';
 import { notCriApi } from './compat/criFile';
 import { renderReport } from './report/markdown';
 import { getDocumentSymbols } from './features/symbols';
@@ -1009,7 +1009,7 @@ connection.onHover((params, token) => guarded('hover', null, async () => {
   });
   // A finding's diagnostic under the cursor: its rule's explanation first.
   const at = findingsAt(result, params.position);
-  const explanations = at.map((f) => findingExplanation(f, baseline));
+  const explanations = findingsExplanation(at, baseline);
   if (!hover && !explanations.length) return null;
   const value = [...explanations, ...(hover ? [hover.contents.value] : [])].join('\n\n---\n\n');
   const range = hover?.range ?? at[0]!.range;
@@ -1087,6 +1087,8 @@ connection.onRequest(ReportRequestMethod, (params: ReportParams, token) => guard
   const { result } = await snapshotOf(doc, wanted(token));
   // A file the editor compares (one that was the CRI API while edited too) is not said to be another.
   const notCri = states.get(doc.uri)?.isCri ? undefined : notCriApi(result.bound.model, doc.uri);
+  // Without a baseline once resolved, a baseline the user set is what could not be used.
+  const setting = result.baseline || states.get(doc.uri)?.resolving ? '' : (await getSettings(doc.uri)).baseline;
   return renderReport({
     file: displayName(doc.uri),
     linkTo: revealPositionLinks(doc.uri),
@@ -1096,6 +1098,7 @@ connection.onRequest(ReportRequestMethod, (params: ReportParams, token) => guard
     problems: result.bound.problems,
     package: result.bound.model.package,
     ...(notCri ? { notCriApi: notCri } : {}),
+    ...(setting ? { baselineSetting: setting } : {}),
   });
 }));
 

@@ -116,7 +116,7 @@ describe('real editor: commands in a multi-root window', { skip, timeout: 150_00
       assert.match(title, /saved in the settings of folder "a"/, `the picker is about a/api.proto: ${title}`);
       const input = widget.locator('.quick-input-box input');
       const placeholder = (await input.getAttribute('placeholder')) ?? '';
-      assert.match(placeholder, new RegExp(`^Compared with ${TAG.replace(/\./g, '\\.')} from `), placeholder);
+      assert.equal(placeholder, `Now compared with ${TAG}. Pick the release to compare with.`);
       await input.fill(PICKED);
       // Enter accepts the focused row. The release is visible in the unfiltered list too, so waiting for it to
       // be shown is not enough: under load the filter may not have run yet, and "Automatic" would be taken.
@@ -177,9 +177,10 @@ describe('real editor: commands in a multi-root window', { skip, timeout: 150_00
       const input = widget.locator('.quick-input-box input');
       const placeholder = await until('the baseline picker', async () => {
         const p = await input.getAttribute('placeholder', { timeout: 500 });
-        return p?.startsWith('Compared with') ? p : undefined;
+        return p?.startsWith('Now compared with') ? p : undefined;
       });
-      assert.equal(placeholder, `Compared with file ${old}. Pick the release to compare with.`);
+      // A file baseline by the end of its path, as the status bar names it.
+      assert.equal(placeholder, 'Now compared with …/old/api.proto. Pick the release to compare with.');
       await page.keyboard.press('Escape');
     });
   });
@@ -199,7 +200,7 @@ describe('real editor: commands in a multi-root window', { skip, timeout: 150_00
       const input = widget.locator('.quick-input-box input');
       await until('the baseline picker', async () => {
         const p = await input.getAttribute('placeholder', { timeout: 500 });
-        return p?.startsWith('Compared with') && (await input.isVisible()) ? true : undefined;
+        return p?.startsWith('Now compared with') && (await input.isVisible()) ? true : undefined;
       }, EXTENSION_TIMEOUT);
       // A click low in the report, below the picker, as a user who reads the report while choosing.
       const frames = page.locator('iframe.webview.ready');

@@ -661,8 +661,8 @@ function elementReport(history: History, input: string): HistoryQueryResult {
         parts.push(`the CRI API of Kubernetes ${minorSpan(r.min, Math.min(r.max, firstHistoryMinor - 1), '1.')} (older than ${oldest}, the first release in this history)`);
       }
       row('skew', `${asNumber}${kubelets(knowing.min, knowing.max, ['knows', 'know'])} it${notReleased(knowing)} and can be paired with runtimes built on ${parts.join(' or on ')}, which do not.`);
-      // Which way an enum travels, as the newest release that has the value declares its RPCs.
-      const model = kind === 'enumValue' ? history.modelAt(info.lastSeen) : undefined;
+      // Which way an enum or a field's message travels, as the newest release that has the element declares its RPCs.
+      const model = kind === 'enumValue' || kind === 'field' ? history.modelAt(info.lastSeen) : undefined;
       more(lackingConsequence(kind, model ? enumSides(model, path) : undefined));
     }
   }

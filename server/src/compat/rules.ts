@@ -26,7 +26,8 @@ export interface Rule {
   link: string;
 }
 
-const SKEW =
+/** Why the rules matter: each explanation that starts with it ends with it (rule()). */
+export const SKEW =
   'Kubelets and runtimes on a node are upgraded separately, and a kubelet 1.K must keep working with runtimes ' +
   'built from cri-api v0.(K-3) through v0.(K+3). Inside the runtime.v1 major version every change therefore ' +
   'has to work in both directions: an old kubelet talking to a new runtime, and a new kubelet talking to an old one.';

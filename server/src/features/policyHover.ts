@@ -4,7 +4,7 @@
 import { elementLineage, elementPatchChanges, kubelets, newestStableMinor, notReleased } from '../baseline/historyCommand';
 import type { Baseline, History, HistoryElement } from '../baseline/types';
 import type { Finding } from '../compat/finding';
-import { getRule } from '../compat/rules';
+import { getRule, SKEW as SKEW_PARAGRAPH } from '../compat/rules';
 import { renameEffects } from '../compat/compare';
 import { goCamelCase } from '../proto/goNames';
 import { releasedEnumNumbers, releasedFieldHolding } from '../compat/onReleasedNumber';
@@ -160,7 +160,7 @@ function historySection(element: string, history: History, pkg: string, current:
 
 /** What a runtime that lacks the element does (policy/lacking.ts), with protocol names as code. */
 function consequence(kind: ElementKindName | undefined, current: ApiModel, element: string): string {
-  return lackingConsequence(kind, kind === 'enumValue' ? enumSides(current, element) : undefined, (c) => `\`${c}\``);
+  return lackingConsequence(kind, kind === 'enumValue' || kind === 'field' ? enumSides(current, element) : undefined, (c) => `\`${c}\``);
 }
 
 /**
@@ -435,14 +435,31 @@ export function describeBaseline(b: Baseline): string {
   return `${b.tag}, from ${b.origin}`;
 }
 
-/** The markdown shown when hovering a diagnostic's finding (and in the report's details). */
+/** The markdown shown when hovering a diagnostic's finding. */
 export function findingExplanation(f: Finding, baseline: Baseline | undefined): string {
-  const rule = getRule(f.rule);
-  const lines = [`**${rule.id}** · ${rule.category} · ${f.severity}`, '', rule.title + '.', '', rule.explanation];
-  // Related messages name the baseline, whose tag is a file's path for a file baseline: text, not markup.
-  for (const r of f.related ?? []) lines.push('', `- ${escapeMarkdown(r.message)}`);
+  return findingsExplanation([f], baseline)[0]!;
+}
+
+/**
+ * The hover sections of the findings at one place, one per finding. What several share, the skew policy that their
+ * rules explain themselves with and the baseline, follows them once, in a section of its own.
+ */
+export function findingsExplanation(findings: readonly Finding[], baseline: Baseline | undefined): string[] {
+  const shared = findings.length > 1;
   // The origin names paths (a vendor/ tree, a clone), whose directory names could be markdown: escaped.
-  if (baseline) lines.push('', `Compared with ${escapeMarkdown(describeBaseline(baseline))}.`);
-  lines.push('', `[Why this matters](${rule.link}) · suppress with \`// cri-compat:ignore ${rule.id} <reason>\``);
-  return lines.join('\n');
+  const compared = baseline ? `Compared with ${escapeMarkdown(describeBaseline(baseline))}.` : undefined;
+  let skew = false;
+  const sections = findings.map((f) => {
+    const rule = getRule(f.rule);
+    const own = shared && rule.explanation.endsWith(SKEW_PARAGRAPH) ? rule.explanation.slice(0, -SKEW_PARAGRAPH.length).trimEnd() : rule.explanation;
+    skew ||= own !== rule.explanation;
+    const lines = [`**${rule.id}** · ${rule.category} · ${f.severity}`, '', rule.title + '.', '', own];
+    // Related messages name the baseline, whose tag is a file's path for a file baseline: text, not markup.
+    for (const r of f.related ?? []) lines.push('', `- ${escapeMarkdown(r.message)}`);
+    if (compared && !shared) lines.push('', compared);
+    lines.push('', `[Why this matters](${rule.link}) · suppress with \`// cri-compat:ignore ${rule.id} <reason>\``);
+    return lines.join('\n');
+  });
+  const context = shared ? [...(skew ? [SKEW_PARAGRAPH] : []), ...(compared ? [compared] : [])] : [];
+  return context.length ? [...sections, context.join('\n\n')] : sections;
 }

@@ -173,10 +173,12 @@ function plan(text: string, bound: BoundFile, finding: Finding, preferredOnly = 
         break;
       }
       case 'restore': {
-        const title = fd.alias ? 'Restore the alias' : fd.isEnum ? 'Restore the enum value' : 'Restore the field';
+        // Named: the findings of several members deleted from one message or enum sit on its name, and the editor
+        // lists all their fixes in one menu.
+        const title = `${fd.alias ? 'Restore the alias' : fd.isEnum ? 'Restore the enum value' : 'Restore the field'} "${fd.name}"`;
         const restore = (): void => push(title, restoreEdits(L, bound, fd, false), undefined, `restore "${name}"`);
         const deprecate = (): void => {
-          if (!fd.alias) push('Deprecate instead of deleting', restoreEdits(L, bound, fd, true), undefined, `keep "${name}" as deprecated`);
+          if (!fd.alias) push(`Deprecate "${fd.name}" instead of deleting`, restoreEdits(L, bound, fd, true), undefined, `keep "${name}" as deprecated`);
         };
         // Removal without deprecation asks for exactly the deprecated field (or value) back.
         if (finding.rule === 'FIELD_REMOVED_WITHOUT_DEPRECATION' || finding.rule === 'ENUM_VALUE_REMOVED_WITHOUT_DEPRECATION') {

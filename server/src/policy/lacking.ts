@@ -22,6 +22,8 @@ export function enumSides(model: ApiModel, value: string): EnumSides {
  * Unknown fields are dropped, unknown RPCs and services answer gRPC Unimplemented, unknown enum numbers arrive
  * unrecognised. `sides`, for an enum value: an enum that travels only in responses is never sent by the kubelet,
  * so only the value's absence from the runtime's replies matters; one that no RPC carries meets no runtime yet.
+ * For a field, its message's (enumSides of the field's path): a field of a request is never in a reply, and the
+ * other way round.
  * `code` formats a name of the protocol (`Unimplemented`) as the output shows code.
  */
 export function lackingConsequence(kind: string | undefined, sides?: EnumSides, code: (s: string) => string = (s) => s): string {
@@ -32,7 +34,10 @@ export function lackingConsequence(kind: string | undefined, sides?: EnumSides, 
     return 'No RPC\'s request or reply reaches the enum, so the value travels in no call today. If one ever carries it, such a runtime will take the number for an unknown enum value when the kubelet sends it, and will never send it back.';
   }
   switch (kind) {
-    case 'field': return 'Such a runtime drops the field when the kubelet sets it and never fills it in its replies, so the kubelet has to cope with it being unset.';
+    case 'field':
+      if (sides?.request && !sides.response) return 'Such a runtime drops the field when the kubelet sets it, so it handles the request as if the field were unset.';
+      if (sides?.response && !sides.request) return 'Such a runtime never fills it in its replies, so the kubelet has to cope with it being unset.';
+      return 'Such a runtime drops the field when the kubelet sets it and never fills it in its replies, so the kubelet has to cope with it being unset.';
     case 'rpc': return `Such a runtime answers the call with gRPC ${code('Unimplemented')}, which the kubelet has to take as "feature not available".`;
     case 'service': return `Such a runtime does not serve it: every call to it is answered with gRPC ${code('Unimplemented')}.`;
     case 'enumValue': return 'Such a runtime does not recognise the number: it arrives there as an unknown enum value when the kubelet sends it, and the runtime never sends it back.';

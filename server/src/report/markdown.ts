@@ -31,6 +31,8 @@ export interface ReportInput {
    * no compatibility checks apply, instead of asking for a baseline.
    */
   notCriApi?: string;
+  /** The editor's criCompat.baseline, when set: without a baseline, it is the setting that could not be used. */
+  baselineSetting?: string;
 }
 
 const CATEGORY_TITLES: Record<Category, string> = {
@@ -91,11 +93,18 @@ export function renderReport(input: ReportInput): string {
     const removed = input.host !== 'cli' && pkg === 'runtime.v1alpha2'
       ? 'Baseline: none. The editor does not compare `runtime.v1alpha2`, which Kubernetes 1.26 removed, with releases, so only syntax and binding checks ran; `cri-compat check --against <tag>` compares it with its releases.'
       : undefined;
-    out.push(removed ?? `Baseline: none found, so only syntax and binding checks ran: the compatibility, documentation and policy checks all need one. ${advice}`, '');
+    // As a file name is written: a code span that the value cannot end.
+    const set = input.baselineSetting?.trim() && oneLine(input.baselineSetting.trim()).replace(/`/g, "'");
+    const unusable = set
+      ? `Baseline: criCompat.baseline is \`${set}\`, which could not be used (the "CRI API Compatibility" output says why), so only syntax and binding checks ran: the compatibility, documentation and policy checks all need one. Change it, clear it for the automatic baseline, or run "CRI: Select Baseline…".`
+      : undefined;
+    out.push(removed ?? unusable ?? `Baseline: none found, so only syntax and binding checks ran: the compatibility, documentation and policy checks all need one. ${advice}`, '');
   }
   const problems = byPosition(input.problems ?? []);
   const breaking = input.findings.filter((f) => RULES_BY_ID.get(f.rule)?.breaking);
-  if (notCri) {
+  // Nothing compared (no baseline, so no findings or additions): counts, "No findings" and "None" would claim a clean
+  // file.
+  if (!input.baseline && !input.findings.length && !input.additions.length) {
     out.push(problems.length ? `**${problems.length}** syntax or binding ${plural(problems.length, 'problem')}.` : 'No syntax or binding problems.', '');
     if (problems.length) problemTable(out, problems, where);
     return out.join('\n');
@@ -124,7 +133,9 @@ export function renderReport(input: ReportInput): string {
     out.push('| Line | Severity | Rule | Finding |', '|---|---|---|---|');
     for (const f of byPosition(fs).slice(0, rows)) {
       const rule = RULES_BY_ID.get(f.rule);
-      out.push(`| ${where(f.range)} | ${f.severity} | [${f.rule}](${rule?.link ?? CRI_SKEW_POLICY_URL}) | ${esc(f.message)} |`);
+      // Breaking is the rule's, not the severity's (a removal without deprecation breaks as a warning): the rows say
+      // which findings the summary counts as breaking.
+      out.push(`| ${where(f.range)} | ${f.severity}${rule?.breaking ? ', breaking' : ''} | [${f.rule}](${rule?.link ?? CRI_SKEW_POLICY_URL}) | ${esc(f.message)} |`);
     }
     notListed(fs.length);
     out.push('');
