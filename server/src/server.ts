@@ -872,7 +872,7 @@ connection.onDidChangeWatchedFiles((e) => {
       // A vendor/ folder deleted or created may hold imports too.
       if (path.basename(p) !== 'vendor') continue;
     }
-    workspaceFiles.invalidate(p, c.type === FileChangeType.Deleted);
+    workspaceFiles.invalidate(p, c?.type === FileChangeType.Deleted);
     if (p) changed.add(path.resolve(p));
   }
   // As a move of HEAD: the baseline may now be another release (`go get`, `go mod vendor`, a go.work edited, or the
