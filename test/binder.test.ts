@@ -688,6 +688,24 @@ describe('binder: the values of a custom option', () => {
     ]);
   });
 
+  // buf 1.75: "cannot find `.VIEW` in this scope" over the name, without its sign, and no syntax error.
+  test('a value name with a leading dot is read whole, and no value of its field', () => {
+    const dotted = lines(
+      text.slice(0, text.indexOf('message A {')),
+      'extend google.protobuf.MessageOptions { optional float f = 50003; }',
+      'message S { option (k) = .K1; }',
+      'message T { option (k) = -.K1; option (f) = .inf; }',
+    );
+    const file = parse(dotted);
+    assert.deepEqual(file.errors, []);
+    const at = (message: string, context: string, needle: string) => ['invalid-option-value', message, within(dotted, context, needle), 'error'];
+    assert.deepEqual(problems(bind(file, URI)), [
+      at('enum "val.Kind" has no value named .K1', '(k) = .K1', '.K1'),
+      at('"val.k" takes a value of enum val.Kind, not -.K1', '(k) = -.K1', '.K1'),
+      at('"val.f" takes a float, not .inf: outside an aggregate its only names are inf and nan', '(f) = .inf', '.inf'),
+    ]);
+  });
+
   test('values buf takes are error-free: bounds, hex, t and f, an enum\'s number, inf, adjacent strings, an exponent', () => {
     const valid = lines(
       text.slice(0, text.indexOf('message A {')),

@@ -37,7 +37,7 @@ export function scalarProblem(field: string, type: ValueType, text: string, rang
   // buf marks a signed name (`-K0`) without its sign, but not where it is a float's value (but outside an aggregate, a
   // name but inf and nan, `-Infinity`): any for a float, else `-inf` or `-nan`, which buf reads as one float literal
   // whatever the field's type; a signed string (`-"x"`) without its sign where the field takes a string.
-  const signed = /^[-+]\s*([A-Za-z_]\w*|["'][^]*)$/.exec(text);
+  const signed = /^[-+]\s*(\.?[A-Za-z_]\w*|["'][^]*)$/.exec(text);
   const floatMismatch = typed !== undefined && type.kind === 'scalar' && (type.type === 'float' || type.type === 'double');
   const strings = type.kind === 'scalar' && (type.type === 'string' || type.type === 'bytes');
   const quoted = /^["']/.test(signed?.[1] ?? '');
@@ -73,7 +73,7 @@ function problemOf(field: string, type: ValueType, text: string): string | undef
 function bareProblem(field: string, type: ValueType, text: string): string | undefined {
   if (type.kind !== 'scalar') return undefined;
   if (type.type === 'bool' && text !== 'true' && text !== 'false') return `"${field}" takes true or false, not ${text}: True, t and the like only in an aggregate`;
-  const name = /^-?\s*([A-Za-z_]\w*)$/.exec(text)?.[1];
+  const name = /^-?\s*(\.?[A-Za-z_][\w.]*)$/.exec(text)?.[1];
   if ((type.type === 'float' || type.type === 'double') && name && name !== 'inf' && name !== 'nan') {
     return `"${field}" takes ${describe(type)}, not ${text}: outside an aggregate its only names are inf and nan`;
   }
