@@ -34,9 +34,9 @@ export function scalarProblem(field: string, type: ValueType, text: string, rang
   const typed = problemOf(field, type, text);
   const message = typed ?? (bare ? bareProblem(field, type, text) : undefined);
   if (message === undefined) return undefined;
-  // buf marks a signed name (`-K0`) without its sign, but not where it is a float's value (but outside an aggregate, a
-  // name but inf and nan, `-Infinity`): any for a float, else `-inf` or `-nan`, which buf reads as one float literal
-  // whatever the field's type; a signed string (`-"x"`) without its sign where the field takes a string.
+  // buf marks a signed name (`-K0`; outside an aggregate a float's `-Infinity`) without its sign, but not one of no
+  // float field's type (`-true`), nor `-inf` or `-nan`, which buf reads as one float literal whatever the field's type;
+  // a signed string (`-"x"`) without its sign where the field takes a string.
   const signed = /^[-+]\s*(\.?[A-Za-z_]\w*|["'][^]*)$/.exec(text);
   const floatMismatch = typed !== undefined && type.kind === 'scalar' && (type.type === 'float' || type.type === 'double');
   const strings = type.kind === 'scalar' && (type.type === 'string' || type.type === 'bytes');
