@@ -661,6 +661,51 @@ describe('binder: the values of a custom option', () => {
     ]);
   });
 
+  // buf 1.75: "non-canonical `bool` literal outside of message expression", "non-canonical floating-point literal outside
+  // of message expression", on the value without its sign; in an aggregate it takes True, t, Infinity and other names.
+  test('outside an aggregate a bool is true or false, a float\'s name inf or nan', () => {
+    const bare = lines(
+      text.slice(0, text.indexOf('message A {')),
+      'extend google.protobuf.MessageOptions { optional bool b = 50003; optional float f = 50004; repeated bool rb = 50005; }',
+      'message S { option (b) = True; option (rb) = t; option (opt).flag = False; }',
+      'message T { option (f) = -Infinity; }',
+      'message U { option (f) = - NAN; }',
+      'message V { option (f) = foo; }',
+      'message W { option (f) = - inf; option (opt).d = nan; }',
+      'message X { option (opt) = { flag: True d: -Infinity }; }',
+    );
+    const at = (field: string, value: string, context: string, needle: string, why: string) =>
+      ['invalid-option-value', `"${field}" takes ${value}: ${why}`, within(bare, context, needle), 'error'];
+    const bool = (field: string, value: string, context: string) => at(field, `true or false, not ${value}`, context, value, 'True, t and the like only in an aggregate');
+    const float = (value: string, context: string, needle: string) => at('val.f', `a float, not ${value}`, context, needle, 'outside an aggregate its only names are inf and nan');
+    assert.deepEqual(problems(bindText(bare)), [
+      bool('val.b', 'True', '(b) = True'),
+      bool('val.rb', 't', '(rb) = t'),
+      bool('val.Opt.flag', 'False', '(opt).flag = False'),
+      float('-Infinity', '(f) = -Infinity', 'Infinity'),
+      float('- NAN', '(f) = - NAN', 'NAN'),
+      float('foo', '(f) = foo', 'foo'),
+    ]);
+  });
+
+  // buf 1.75: "cannot find `.VIEW` in this scope" over the name, without its sign, and no syntax error.
+  test('a value name with a leading dot is read whole, and no value of its field', () => {
+    const dotted = lines(
+      text.slice(0, text.indexOf('message A {')),
+      'extend google.protobuf.MessageOptions { optional float f = 50003; }',
+      'message S { option (k) = .K1; }',
+      'message T { option (k) = -.K1; option (f) = .inf; }',
+    );
+    const file = parse(dotted);
+    assert.deepEqual(file.errors, []);
+    const at = (message: string, context: string, needle: string) => ['invalid-option-value', message, within(dotted, context, needle), 'error'];
+    assert.deepEqual(problems(bind(file, URI)), [
+      at('enum "val.Kind" has no value named .K1', '(k) = .K1', '.K1'),
+      at('"val.k" takes a value of enum val.Kind, not -.K1', '(k) = -.K1', '.K1'),
+      at('"val.f" takes a float, not .inf: outside an aggregate its only names are inf and nan', '(f) = .inf', '.inf'),
+    ]);
+  });
+
   test('values buf takes are error-free: bounds, hex, t and f, an enum\'s number, inf, adjacent strings, an exponent', () => {
     const valid = lines(
       text.slice(0, text.indexOf('message A {')),

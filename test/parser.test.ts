@@ -848,11 +848,12 @@ describe('parser: errors and recovery', () => {
       'syntax = "proto2";',
       'package p;',
       'import "google/protobuf/descriptor.proto";',
-      'message Opt { optional int32 a = 1; optional int32 b = 2; repeated int32 r = 3; optional Opt n = 4; extensions 100 to 200; }',
+      'message Opt { optional int32 a = 1; optional int32 b = 2; repeated int32 r = 3; optional Opt n = 4; optional int32 to = 5; extensions 100 to 200; }',
       'extend Opt { optional int32 x = 100; }',
       'extend google.protobuf.MessageOptions { optional Opt o = 50000; }',
     );
     const PREFIX = '  option (o) = ';
+    const RANGE = "a range ('to') is no option value";
     // Each value with what buf marks in ⟨ ⟩, and the messages of the marks in order.
     const refused: [value: string, ...messages: string[]][] = [
       ['{a: ⟨}⟩', 'expected a value for "a", found \'}\''],
@@ -870,31 +871,40 @@ describe('parser: errors and recovery', () => {
       ['{a: 1 ⟨2⟩}', 'expected a field name, found \'2\''],
       ['{a:⟨:⟩ ⟨1⟩}', 'expected a value for "a", found \':\'', 'expected a field name, found \'1\''],
       ['{a ⟨=⟩ 1}', 'expected \':\' after "a", found \'=\''],
-      ['{⟨[p.x]⟩}', '"[p.x]" has no value: expected \':\' and a value, or a message \'{ … }\', after it'],
+      // buf: also "unexpected qualified name in array expression" (or integer literal, …) at the list's first value.
+      ['{⟨[⟨p.x⟩]⟩}', '"[p.x]" has no value: expected \':\' and a value, or a message \'{ … }\', after it', 'unexpected p.x in \'[ ]\' with no value after it'],
+      ['{⟨[⟨p.x⟩]⟩ ⟨1⟩}', '"[p.x]" has no value: expected \':\' and a value, or a message \'{ … }\', after it', 'unexpected p.x in \'[ ]\' with no value after it', 'expected a field name, found \'1\''],
+      ['{⟨[⟨1⟩, 2]⟩}', 'expected a field name, found a list \'[ … ]\'', 'unexpected 1 in \'[ ]\' with no value after it'],
+      // buf: "unexpected range expression in option setting value", once over the range (`to` chains), and nothing
+      // else of it; `to` before `:` or `{` is a key.
+      ['{a: ⟨1 to 2⟩}', RANGE],
+      ['{a: ⟨-1 to 2 to x⟩ b: 1}', RANGE],
+      ['{r: [⟨1 to 2⟩, 3]}', RANGE],
+      ['{a: ⟨1 to⟩ ⟨}⟩', RANGE, 'expected a value for "a", found \'}\''],
       ['{⟨[]⟩: 1}', 'expected an extension\'s name or an Any\'s type URL in \'[ ]\''],
       ['{⟨[⟩p.x: 1}', '\'[\' is not closed: expected \']\' after an extension\'s name or an Any\'s type URL'],
       // buf: "unexpected integer literal in array expression", at the first value that is no message.
       ['{r [⟨1⟩, 2]}', 'expected \':\' after "r": a list of values other than messages needs one'],
     ];
     const text = lines(head, 'message M {', ...refused.map(([v]) => `${PREFIX}${v.replace(/[⟨⟩]/g, '')};`), '}');
-    // Where each ⟨ ⟩ is, in the value without them.
+    // Where each ⟨ ⟩ is, in the value without them, by where it starts (one may hold another).
     const marks = (v: string): [number, number][] => {
       const out: [number, number][] = [];
+      const open: number[] = [];
       let at = 0;
-      let open = 0;
       for (const ch of v) {
-        if (ch === '⟨') open = at;
-        else if (ch === '⟩') out.push([open, at]);
+        if (ch === '⟨') open.push(at);
+        else if (ch === '⟩') out.push([open.pop()!, at]);
         else at++;
       }
-      return out;
+      return out.sort((a, b) => a[0] - b[0]);
     };
     assert.deepEqual(parse(text).errors, refused.flatMap(([v, ...messages], k) => messages.map((message, n) => {
       const [start, end] = marks(v)[n]!;
       return { message, range: R(7 + k, PREFIX.length + start, 7 + k, PREFIX.length + end) };
     })));
     // What buf builds: separators after the last field, `< >`, an empty list, a negative number, an extension's key.
-    const taken = ['{a: 1,}', '{a: 1; b: 2;}', '{n <a: 1>}', '{n: <a: 1>, r: []}', '{r: [1, 2], }', '{n {a: 1},}', '{a: - 1}', '{[p.x]: 1 n {}}', '{r []}'];
+    const taken = ['{a: 1,}', '{a: 1; b: 2;}', '{n <a: 1>}', '{n: <a: 1>, r: []}', '{r: [1, 2], }', '{n {a: 1},}', '{a: - 1}', '{[p.x]: 1 n {}}', '{r []}', '{a: 1 to: 2}'];
     assert.deepEqual(bind(parse(lines(head, ...taken.map((v, k) => `message M${k} { option (o) = ${v}; }`))), 'x').problems, []);
     // A dotted name or one with a leading dot is read as a value, of no scalar's type (buf: "cannot find `b.c`", on it).
     const named = lines(head, 'message N { option (o) = {a: b.c}; }', 'message D { option (o) = {b: .x}; }');

@@ -79,6 +79,8 @@ interface Expr {
   readonly field?: AggregateEntry;
   /** `key: value` whose key is no name or that has no value: its problem is reported, and it sets nothing. */
   readonly broken?: boolean;
+  /** A range (`1 to 2`), which buf reads as one expression and refuses as a value: reported, and it is nothing. */
+  readonly span?: boolean;
   readonly range: Range;
   readonly first: Token;
 }
@@ -202,10 +204,14 @@ class Reader {
     while (!done() && this.skip(done, 'a field name')) {
       const e = this.expr(true, end);
       if (e.field) out.push(e.field);
-      else if (!e.broken) {
+      else if (!e.broken && !e.span) {
         const key = this.keyName(e);
         if (key) this.recover(`"${key.shown}" has no value: expected ':' and a value, or a message '{ … }', after it`, e.range);
+        else if (e.items) this.recover("expected a field name, found a list '[ … ]'", e.range);
         else this.unexpected(e.first, 'a field name');
+        // buf says too what the list's first value is, where it is a scalar (`p.x` of `[p.x]`).
+        const first = e.items?.[0];
+        if (first?.scalar !== undefined) this.recover(`unexpected ${first.scalar} in '[ ]' with no value after it`, first.range);
       }
       this.separators(done, [',', ';']);
     }
@@ -223,7 +229,8 @@ class Reader {
 
   /** A key, a value, or a field (`key: value`, `key { … }`, in a message value only `dict`), as buf reads one; up to token `end`. */
   private expr(dict: boolean, end: number): Expr {
-    const key = this.prefixed(undefined, end)!;
+    const key = this.ranged(undefined, end)!;
+    if (key.span) return key;
     let colon = this.is(':');
     const colonLess = dict && (this.is('{') || this.is('<') || (this.is('[') && this.closer.has(this.k)));
     if (!colon && !colonLess && !this.is('=')) return key;
@@ -236,9 +243,9 @@ class Reader {
       colon = true;
     }
     if (colon) this.k++;
-    const value = this.prefixed(shown, end);
+    const value = this.ranged(shown, end);
     const range = { start: key.range.start, end: (value ?? key).range.end };
-    if (!name || !value) return { broken: true, range, first: key.first };
+    if (!name || !value || value.span) return { broken: true, range, first: key.first };
     // buf takes a list of messages after a key without `:`, not of scalars.
     const scalar = colon ? undefined : value.items?.find((v) => !v.entries);
     if (scalar) this.recover(`expected ':' after "${shown}": a list of values other than messages needs one`, scalar.range);
@@ -249,6 +256,33 @@ class Reader {
       return { field: { ...base, messages: list.flatMap((v) => (v.entries ? [v.entries] : [])), list }, range, first: key.first };
     }
     return { field: { ...base, scalar: value.scalar, messages: [] }, range, first: key.first };
+  }
+
+  /**
+   * A value, or a range of values (`1 to 2`, `-1 to 2 to x`), which is reported; undefined where none starts here, with
+   * the problem (`key`: whose value it is). A `to` before what makes it a key (`to: 1`, `to { … }`) starts no range.
+   */
+  private ranged(key: string | undefined, end: number): Expr | undefined {
+    const from = this.prefixed(key, end);
+    if (!from) return undefined;
+    let last: Expr | undefined = from;
+    let to: Token | undefined;
+    const before = this.problems.length;
+    while (last && this.cur.kind === 'ident' && this.cur.text === 'to' && !this.keyAfter()) {
+      to = this.tokens[this.k++]!;
+      last = this.prefixed(key, end);
+    }
+    if (!to) return from;
+    const range = { start: from.range.start, end: last ? last.range.end : to.endPos };
+    // Before what is wrong after its `to` (`}` of `{a: 1 to}`), as it starts before.
+    this.problems.splice(before, 0, { message: "a range ('to') is no option value", range });
+    return { span: true, range, first: from.first };
+  }
+
+  /** The token after the current one makes it a key: `:`, `=`, `{`, `<` or `[`. */
+  private keyAfter(): boolean {
+    const t = this.tokens[this.k + 1];
+    return t !== undefined && t.kind === 'symbol' && [':', '=', '{', '<', '['].includes(t.text);
   }
 
   /**
@@ -315,7 +349,7 @@ class Reader {
       const v = this.expr(false, close);
       if (!junk && !first && !comma) this.unexpected(v.first, "',' or ']' in the list");
       if (v.field || v.broken) this.recover('a list holds values, not fields', v.range);
-      else items.push(v);
+      else if (!v.span) items.push(v);
       comma = this.separators(done, [',']);
     }
     if (comma) this.recover("unexpected ',' after the last value of a list: expected ']'", comma.range);

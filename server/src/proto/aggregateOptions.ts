@@ -153,7 +153,7 @@ class Checker {
       this.setTwice(target.name, { start: option.nameRange.start, end: target.end }, there.byPath ? ' (a path set its fields before it; set it whole first, then the path)' : '');
       return;
     }
-    const checked = this.fieldValue(value, target.field, target.owner, target.name);
+    const checked = this.fieldValue(value, target.field, target.owner, target.name, !entries);
     if (at && single && !checked.wrong) this.put(at, target, checked.set ?? new Setting());
   }
 
@@ -317,11 +317,14 @@ class Checker {
     if (single && free && !there && !checked.wrong) this.put(set, step, checked.set ?? new Setting());
   }
 
-  /** The value of `e`, field `f` of `owner` (`name` in messages): what is set in it, where it is a message, or whether it is wrong. */
-  private fieldValue(e: AggregateEntry, f: OptionField, owner: string, name: string): Checked {
+  /**
+   * The value of `e`, field `f` of `owner` (`name` in messages), the option's own where `bare` (not in an aggregate):
+   * what is set in it, where it is a message, or whether it is wrong.
+   */
+  private fieldValue(e: AggregateEntry, f: OptionField, owner: string, name: string, bare = false): Checked {
     if (f.mapKey === undefined) {
       const type = f.group ? { kind: 'message' as const, fqn: join(owner, f.group.name) } : this.valueType(f.type, owner);
-      return this.value(e, name, type, f.label === 'repeated');
+      return this.value(e, name, type, f.label === 'repeated', undefined, bare);
     }
     // A map's entries are messages of two fields, `key` and `value`, which protoc names for the field.
     const entryType = join(owner, mapEntryName(f.name));
@@ -344,7 +347,7 @@ class Checker {
    * value of the type; the entries of a message value by `inner`, else as those of a message `type`. What is set in
    * its first message value; wrong where a value is not of the type.
    */
-  private value(e: AggregateEntry, name: string, type: ValueType | undefined, repeated: boolean, inner?: (entries: readonly AggregateEntry[]) => Setting): Checked {
+  private value(e: AggregateEntry, name: string, type: ValueType | undefined, repeated: boolean, inner?: (entries: readonly AggregateEntry[]) => Setting, bare = false): Checked {
     // buf checks the values of a list that the field does not take too, and sets the field.
     if (e.list && !repeated) this.invalid(`"${name}" is not repeated: it takes one value, not a list`, e.valueRange);
     const values: readonly AggregateElement[] = e.list ?? [{ scalar: e.scalar, entries: e.messages[0], range: e.valueRange }];
@@ -358,7 +361,7 @@ class Checker {
           const set = inner ? inner(v.entries) : type ? this.entries(v.entries, type.fqn) : new Setting();
           checked.set ??= set;
         }
-      } else if (type) wrong = scalarProblem(name, type, v.scalar!, v.range);
+      } else if (type) wrong = scalarProblem(name, type, v.scalar!, v.range, bare);
       if (wrong) {
         this.invalid(wrong.message, wrong.range);
         checked.wrong = true;

@@ -155,10 +155,7 @@ function languageValueProblem(feature: string, written: string, range: Range, op
   const name = `features.${feature}`;
   const type: ValueType = known.enum ? { kind: 'enum', ...known.enum } : { kind: 'scalar', type: 'bool' };
   if (/^[{<]/.test(written)) return { message: `"${name}" takes ${describe(type)}, not a message`, range };
-  if (!option.value.startsWith('{') && !known.enum && /^(?:True|False|t|f)$/.test(written)) {
-    return { message: `"${name}" takes true or false, not ${written}: ${written}, t and the like only in an aggregate`, range };
-  }
-  return scalarProblem(name, type, written, range);
+  return scalarProblem(name, type, written, range, !option.value.startsWith('{'));
 }
 
 /**

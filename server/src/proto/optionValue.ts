@@ -2,7 +2,8 @@
 // as buf 1.75 checks it ("mismatched types", "literal out of range for `int32`", "cannot find `K9` in this scope").
 // Its text format takes for a bool true, false, True, False, t or f (not 0 or 1); for a float any number, inf or nan,
 // and lets other names be; for an integer a decimal, hex or octal literal, or one with a positive exponent (`1e3`),
-// in range (`-0` not for an unsigned one); for an enum one of its value names, or any number of int32.
+// in range (`-0` not for an unsigned one); for an enum one of its value names, or any number of int32. Outside an
+// aggregate (`option (b) = True;`) buf reads a bool as only true or false and a float's name as only inf or nan.
 
 import type { Range } from './ast';
 import { INT_RANGES, integer } from './defaults';
@@ -28,19 +29,20 @@ export function describe(type: ValueType): string {
 
 /**
  * What is wrong with scalar `text` (as written, a string with its quotes, at `range`) as a value of field `field` of
- * `type`, and where buf says it; undefined when nothing.
+ * `type`, the option's own value where `bare` (not in an aggregate), and where buf says it; undefined when nothing.
  */
-export function scalarProblem(field: string, type: ValueType, text: string, range: Range): { message: string; range: Range } | undefined {
-  const message = problemOf(field, type, text);
+export function scalarProblem(field: string, type: ValueType, text: string, range: Range, bare = false): { message: string; range: Range } | undefined {
+  const typed = problemOf(field, type, text);
+  const message = typed ?? (bare ? bareProblem(field, type, text) : undefined);
   if (message === undefined) return undefined;
-  // buf marks a signed name (`-K0`) without its sign, but not where it is a float's value: any for a float, else `-inf`
-  // or `-nan`, which buf reads as one float literal whatever the field's type; a signed string (`-"x"`) without its sign
-  // where the field takes a string.
-  const signed = /^[-+]\s*([A-Za-z_]\w*|["'][^]*)$/.exec(text);
-  const float = type.kind === 'scalar' && (type.type === 'float' || type.type === 'double');
+  // buf marks a signed name (`-K0`; outside an aggregate a float's `-Infinity`) without its sign, but not one of no
+  // float field's type (`-true`), nor `-inf` or `-nan`, which buf reads as one float literal whatever the field's type;
+  // a signed string (`-"x"`) without its sign where the field takes a string.
+  const signed = /^[-+]\s*(\.?[A-Za-z_]\w*|["'][^]*)$/.exec(text);
+  const floatMismatch = typed !== undefined && type.kind === 'scalar' && (type.type === 'float' || type.type === 'double');
   const strings = type.kind === 'scalar' && (type.type === 'string' || type.type === 'bytes');
   const quoted = /^["']/.test(signed?.[1] ?? '');
-  if (!signed || range.start.line !== range.end.line || (quoted ? !strings : float || /^(?:inf|nan)$/.test(signed[1]!))) return { message, range };
+  if (!signed || range.start.line !== range.end.line || (quoted ? !strings : floatMismatch || /^(?:inf|nan)$/.test(signed[1]!))) return { message, range };
   return { message, range: { start: { line: range.end.line, character: range.end.character - signed[1]!.length }, end: range.end } };
 }
 
@@ -66,6 +68,17 @@ function problemOf(field: string, type: ValueType, text: string): string | undef
   const range = INT_RANGES[type.type];
   if (!range) return undefined;
   return name ? mismatch : integerProblem(field, type.type, range, text, mismatch);
+}
+
+/** What buf refuses outside an aggregate that it takes in one: a bool's True, t and the like, a float's names but inf and nan. */
+function bareProblem(field: string, type: ValueType, text: string): string | undefined {
+  if (type.kind !== 'scalar') return undefined;
+  if (type.type === 'bool' && text !== 'true' && text !== 'false') return `"${field}" takes true or false, not ${text}: True, t and the like only in an aggregate`;
+  const name = /^-?\s*(\.?[A-Za-z_][\w.]*)$/.exec(text)?.[1];
+  if ((type.type === 'float' || type.type === 'double') && name && name !== 'inf' && name !== 'nan') {
+    return `"${field}" takes ${describe(type)}, not ${text}: outside an aggregate its only names are inf and nan`;
+  }
+  return undefined;
 }
 
 /** An integer literal's problem for a field whose values are `range`: not an integer, or out of that range. */

@@ -563,10 +563,11 @@ class Parser {
       // buf reads `--1` as a value, which no type takes.
       while (this.is('-')) this.next();
       if (this.cur.kind === 'int' || this.cur.kind === 'float' || this.cur.kind === 'ident') this.next();
+      else if (this.dottedName()) this.fullIdent('a value');
       else this.expected('a number');
     } else if (this.cur.kind === 'int' || this.cur.kind === 'float') {
       this.next();
-    } else if (this.cur.kind === 'ident') {
+    } else if (this.cur.kind === 'ident' || this.dottedName()) {
       this.fullIdent('a value');
     } else {
       this.expected('an option value');
@@ -578,6 +579,11 @@ class Parser {
     const tokens: Token[] = [];
     for (let k = start.index; k <= end.index; k++) tokens.push(this.at(k));
     return { ...value, tokens, closed };
+  }
+
+  /** A name with a leading dot (`.VIEW`) starts here: buf reads it as a value, which no field takes, not as a syntax error. */
+  private dottedName(): boolean {
+    return this.is('.') && this.peek().kind === 'ident';
   }
 
   /**
