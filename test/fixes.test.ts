@@ -553,7 +553,8 @@ describe('quick fixes on the real api.proto', { skip: SKIP }, () => {
       assert.equal(fix.title, 'Insert a documentation stub');
       assert.equal(fix.isPreferred, true);
       assertWholeLineInsertions(T, fix.edits);
-      const lines = fix.edits[0]!.newText.split('\n').filter(Boolean);
+      // One answer a line, each a line of its own once unwrapped (the stub wraps at the file's comment width).
+      const lines = fix.edits[0]!.newText.replace(/\n {4}\/\/ (?!\S+ TODO:|[\w ]+: TODO:)/g, ' ').split('\n').filter(Boolean);
       assert.equal(lines.length, 5);
       for (const l of lines) assert.match(l, /^ {4}\/\/ .*TODO:/);
       assert.match(lines[1]!, /Call order/);
@@ -572,7 +573,7 @@ describe('quick fixes on the real api.proto', { skip: SKIP }, () => {
     test('a field stub asks meaning, unset behaviour and older runtimes', () => {
       const f = the(a.findings, 'DOC_MISSING', 'runtime.v1.Mount.frob_mode');
       const fix = computeFixes(T, a.bound, f)[0]!;
-      const lines = fix.edits[0]!.newText.split('\n').filter(Boolean);
+      const lines = fix.edits[0]!.newText.replace(/\n {4}\/\/ (?!\S+ TODO:|[\w ]+: TODO:)/g, ' ').split('\n').filter(Boolean);
       assert.equal(lines.length, 3);
       assert.match(lines[1]!, /unset/);
       assert.match(lines[2]!, /ignores/);
@@ -615,6 +616,12 @@ describe('quick fixes on the real api.proto', { skip: SKIP }, () => {
       assert.equal(all.skipped, 0);
       assert.equal(all.edits.length, docMissing.length);
       assertWholeLineInsertions(T, all.edits);
+      // Wrapped as api.proto wraps its comments: 95 of 100 of its comment lines (indentation included) fit in 92
+      // columns.
+      const stubLines = all.edits.flatMap((e) => e.newText.split('\n').filter(Boolean));
+      assert.deepEqual(stubLines.filter((l) => l.length > 92), []);
+      assert.ok(stubLines.some((l) => l.length > 80), 'the width is used');
+      assert.ok(stubLines.every((l) => /^(?: {4})?\/\/ \S/.test(l)), 'indentation and "// " kept');
       const out = applyEdits(T, all.edits);
       assertOnlyEdited(T, out, all.edits);
       const after = run(out);

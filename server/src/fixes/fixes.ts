@@ -1698,7 +1698,9 @@ function docStubEdits(L: TextLines, bound: BoundFile, finding: Finding, fd: Extr
   const indent = L.indentOf(line);
   const suppressed = suppressedOn(L, loc.nameRange.start.line);
   const rpcs = fd.element === 'rpc' ? rpcNamesOf(bound) : undefined;
-  const stub = (doc: string | undefined): string => stubLines(fd, doc, rpcs, suppressed).map((l) => `${indent}// ${l}${L.eol}`).join('');
+  const width = commentWidth(L);
+  const stub = (doc: string | undefined): string => stubLines(fd, doc, rpcs, suppressed)
+    .flatMap((l) => wrapWords(l, width - indent.length - 3)).map((l) => `${indent}// ${l}${L.eol}`).join('');
   // A comment that documents nothing (a placeholder, the name restated, another RPC's comment) answers none of
   // the stub's questions: it gets the whole stub. It stays, as the author wrote it.
   const doc = fd.documentsNothing ? undefined : ownDoc(node, fd.name);
@@ -1725,6 +1727,41 @@ function rpcNamesOf(bound: BoundFile): string[] {
   let names = rpcNamesByFile.get(bound);
   if (!names) rpcNamesByFile.set(bound, (names = rpcNames(bound.model)));
   return names;
+}
+
+/**
+ * The width the file wraps its `//` comments at, indentation included: what 95 of 100 of its comment lines fit in
+ * (92 columns in api.proto; the longest lines are URLs and tables, which no one wraps), kept within 80-120. A file
+ * with under 20 comment lines says too little: 100. Measured once per text, as fixing all stubs asks per element.
+ */
+const commentWidthByText = new WeakMap<TextLines, number>();
+function commentWidth(L: TextLines): number {
+  let width = commentWidthByText.get(L);
+  if (width === undefined) {
+    const lengths: number[] = [];
+    for (let i = 0; i < L.lineCount; i++) {
+      const line = L.line(i);
+      if (/^\s*\/\//.test(line)) lengths.push(line.trimEnd().length);
+    }
+    lengths.sort((a, b) => a - b);
+    width = lengths.length < 20 ? 100 : Math.min(120, Math.max(80, lengths[Math.floor(lengths.length * 0.95)]!));
+    commentWidthByText.set(L, width);
+  }
+  return width;
+}
+
+/** `text` in lines of at most `width` characters, broken between words; a longer word gets a line of its own. */
+function wrapWords(text: string, width: number): string[] {
+  const out: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line && line.length + 1 + word.length > width) {
+      out.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  out.push(line);
+  return out;
 }
 
 /**
