@@ -384,11 +384,13 @@ describe('quick fixes on the real api.proto', { skip: SKIP }, () => {
   });
 
   test('a suppression joins neither the doc comment below it nor the trailing comment of the field above', () => {
-    // A block doc comment, no doc comment (right below the field before), and a `{` above.
+    // A block doc comment, no doc comment (right below the field before, also one with a block comment after it),
+    // and a `{` above.
     const block = edit(OLD, SELINUX_DOC + SELINUX, '    /* If set, the mount needs SELinux relabeling. */\n    string selinux_relabel = 4;\n');
     const bare = edit(OLD, SELINUX_DOC + SELINUX, '    string selinux_relabel = 4;\n');
     const first = edit(OLD, `${MOUNT_OPEN}    // Path of the mount within the container.\n    string container_path = 1;`, `${MOUNT_OPEN}    bytes container_path = 1;`);
-    for (const T of [block, bare, first]) assertSuppressionsWork(T);
+    const trailed = edit(bare, '    bool readonly = 3;\n', '    bool readonly = 3; /* read-only */\n');
+    for (const T of [block, bare, first, trailed]) assertSuppressionsWork(T);
     const a = run(bare);
     const fix = fixTitled(computeFixes(bare, a.bound, the(a.findings, 'FIELD_TYPE_INCOMPATIBLE')), 'Ignore FIELD_TYPE_INCOMPATIBLE here');
     assert.ok(applyFix(bare, fix).text.includes('    bool readonly = 3;\n\n    // cri-compat:ignore FIELD_TYPE_INCOMPATIBLE reason: TODO\n\n    string selinux_relabel = 4;\n'));

@@ -1731,7 +1731,7 @@ function rpcNamesOf(bound: BoundFile): string[] {
 
 /**
  * The width the file wraps its `//` comments at, indentation included: what 95 of 100 of its comment lines fit in
- * (92 columns in api.proto; the longest lines are URLs and tables, which no one wraps), kept within 80-120. A file
+ * (92 columns in api.proto, whose few longest lines run to 130: a maximum would copy those), kept within 80-120. A file
  * with under 20 comment lines says too little: 100. Measured once per text, as fixing all stubs asks per element.
  */
 const commentWidthByText = new WeakMap<TextLines, number>();
@@ -1854,7 +1854,7 @@ function suppressEdits(L: TextLines, finding: Finding): TextEdit[] | undefined {
   const top = leadingCommentStart(L, line);
   const above = top > 0 ? L.line(top - 1) : '';
   const blank = /^\s*$/.test(above);
-  const declarationStarts = blank || /^\s*(\/\/|\/\*|\*)/.test(above) || /[;{}]\s*(\/\/.*)?$/.test(above);
+  const declarationStarts = blank || /^\s*(\/\/|\/\*|\*)/.test(above) || /(?:[;{}]\s*(\/\/.*)?|\*\/\s*)$/.test(above);
   if (!declarationStarts) return [insertAt(pos(line, 0), comment)];
   return [insertAt(pos(top, 0), `${blank ? '' : L.eol}${comment}${L.eol}`)];
 }
