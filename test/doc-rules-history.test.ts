@@ -238,7 +238,8 @@ test('the field stub asks what the field left out means where the comment\'s con
   assert.ok(f);
   const stub = computeFixes(text, bind(parse(text), 'file:///work/api.proto'), f).find((a) => a.title === 'Add the missing documentation to the comment');
   assert.ok(stub);
-  assert.match(stub.edits.map((e) => e.newText).join(''), /Unset: TODO: what it means when frob_mode is unset or empty, and what the receiver \(runtime or kubelet\) does then\./);
+  // Read as one line: the stub is wrapped at the file's comment width.
+  assert.match(stub.edits.map((e) => e.newText).join('').replace(/\n\s*\/\/ /g, ' '), /Unset: TODO: what it means when frob_mode is unset or empty, and what the receiver \(runtime or kubelet\) does then\./);
 });
 
 test('the field stub asks what a comment that only says "empty" and "ignored" of something else leaves open', NEEDS_CORPUS, () => {
@@ -267,6 +268,14 @@ test('a new RPC that names other RPCs only in passing does not say when it is ca
     'Only once the kubelet has called StopPodSandbox.', 'It is an alternative to StopPodSandbox.', 'Call order: in response to a PodSandboxStatus that reports it ready.']) {
     const { findings } = addRpc(`    // DrainPodSandbox drains the sandbox. ${line}\n    // Older runtimes answer Unimplemented.\n`);
     assert.deepEqual(rulesOf(findings), [], line);
+  }
+});
+
+test('an RPC\'s call order and fallback count when wrapped over two lines, as the documentation stub wraps them', NEEDS_CORPUS, () => {
+  for (const doc of ['    // DrainPodSandbox drains the sandbox. It has no ordering\n    // constraint. Older runtimes answer Unimplemented.\n',
+    '    // DrainPodSandbox drains the sandbox at any time. A runtime without it fails the call; the kubelet fails\n    // fast.\n',
+    '    // DrainPodSandbox drains the sandbox at any time. The kubelet falls\n    // back to StopPodSandbox.\n']) {
+    assert.deepEqual(rulesOf(addRpc(doc).findings), [], doc);
   }
 });
 
@@ -359,6 +368,14 @@ const STUB_ANSWERS: [RegExp, string][] = [
   [/(\w+) TODO:.*/, '$1 selects what the freeze applies to.'],
 ];
 
+/** A stub's answers (each ends with a full stop) joined back onto one line each, undoing the stub's wrapping. */
+function unwrapStubs(text: string): string {
+  const wrapped = /(TODO:.*[^.])\n\s*\/\/ /;
+  let out = text;
+  while (wrapped.test(out)) out = out.replace(wrapped, '$1 ');
+  return out;
+}
+
 test('every documentation stub, filled in, answers every rule, and asks what an older runtime does only where one can meet the element', NEEDS_CORPUS, () => {
   const b = textOf(BASE);
   // A new RPC with new messages and a new enum; a field added to a request message (ContainerMetadata) and to a
@@ -380,7 +397,8 @@ test('every documentation stub, filled in, answers every rule, and asks what an 
   for (const rule of ['RPC_CALL_SEQUENCE_UNDOCUMENTED', 'RPC_FALLBACK_UNDOCUMENTED', 'FIELD_DEGRADATION_UNDOCUMENTED', 'ENUM_VALUE_DEGRADATION_UNDOCUMENTED']) stubbed = fixAllOf(stubbed, rule);
   const unfinished = docFindingsOf(stubbed);
   assert.ok(unfinished.length >= 9 && unfinished.every((f) => f.startsWith('DOC_STUB_UNFINISHED ')), unfinished.join('\n'));
-  const filled = stubbed.split('\n').map((l) => {
+  // Each answer on one line, as an author filling in the stub rewrites the lines it is wrapped over.
+  const filled = unwrapStubs(stubbed).split('\n').map((l) => {
     const m = /^(\s*\/\/ )(.*TODO:.*)$/.exec(l);
     const answer = m && STUB_ANSWERS.find(([q]) => q.test(m[2]!));
     return m ? `${m[1]}${m[2]!.replace(answer![0], answer![1])}` : l;

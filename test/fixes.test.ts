@@ -147,6 +147,26 @@ function assertAllFixesWellFormed(text: string): void {
 }
 
 /**
+ * Every leading and trailing comment of the file, by the element it belongs to (its path in the syntax tree, which
+ * inserted lines do not move): what protoc-gen-go copies into the generated code. Detached comments are left out.
+ */
+function attachedComments(text: string): string[] {
+  const out: string[] = [];
+  const seen = new Set<object>();
+  const walk = (v: unknown, at: string): void => {
+    if (!v || typeof v !== 'object' || seen.has(v)) return;
+    seen.add(v);
+    if (Array.isArray(v)) return v.forEach((x, i) => walk(x, `${at}[${i}]`));
+    const o = v as Record<string, unknown>;
+    const c = o['comments'] as { leading?: { text: string }; trailing?: { text: string } } | undefined;
+    if (c) out.push(`${at} leading=${JSON.stringify(c.leading?.text)} trailing=${JSON.stringify(c.trailing?.text)}`);
+    for (const k of Object.keys(o)) if (k !== 'comments') walk(o[k], `${at}.${k}`);
+  };
+  walk(parse(text), '');
+  return out;
+}
+
+/**
  * The suppression fix of every finding: the finding disappears, nothing else does (other than findings
  * of the same rule on the same line, which one comment covers). The comment's placeholder reason is
  * reported as SUPPRESSION_WITHOUT_REASON until the user replaces TODO with a reason; then nothing is.
@@ -158,12 +178,15 @@ function assertSuppressionsWork(text: string): void {
     const fix = fixTitled(computeFixes(text, a.bound, f), `Ignore ${f.rule} here`);
     assert.ok(!fix.isPreferred, 'suppression is never the preferred fix');
     assertWholeLineInsertions(text, fix.edits);
-    assert.match(fix.edits[0]!.newText, new RegExp(`^[ \\t]*// cri-compat:ignore ${f.rule} reason: TODO\\r?\\n$`));
+    // Blank lines around the comment keep it out of the element's doc comment (and the one before's trailing one).
+    const inserted = new RegExp(`^(\\r?\\n)?[ \\t]*// cri-compat:ignore ${f.rule} reason: TODO(\\r?\\n){1,2}$`).exec(fix.edits[0]!.newText);
+    assert.ok(inserted, fix.edits[0]!.newText);
     const { text: out, analysis } = applyFix(text, fix);
+    assert.deepEqual(attachedComments(out), attachedComments(text), 'the comment is no element\'s leading or trailing comment');
     gone(analysis, f);
     const placeholder = analysis.findings.filter((x) => x.rule.startsWith('SUPPRESSION_'));
     assert.deepEqual(placeholder.map((x) => x.rule), ['SUPPRESSION_WITHOUT_REASON'], 'the placeholder reason is no reason');
-    assert.equal(placeholder[0]!.range.start.line, fix.edits[0]!.range.start.line, 'reported on the inserted comment');
+    assert.equal(placeholder[0]!.range.start.line, fix.edits[0]!.range.start.line + (inserted[1] ? 1 : 0), 'reported on the inserted comment');
     const coveredToo = (x: Finding): boolean => x.rule === f.rule && x.range.start.line === f.range.start.line;
     const expected = a.findings.filter((x) => !coveredToo(x)).map(key).sort();
     assert.deepEqual(analysis.findings.filter((x) => !placeholder.includes(x)).map(key).sort(), expected);
@@ -360,6 +383,19 @@ describe('quick fixes on the real api.proto', { skip: SKIP }, () => {
     });
   });
 
+  test('a suppression joins neither the doc comment below it nor the trailing comment of the field above', () => {
+    // A block doc comment, no doc comment (right below the field before, also one with a block comment after it),
+    // and a `{` above.
+    const block = edit(OLD, SELINUX_DOC + SELINUX, '    /* If set, the mount needs SELinux relabeling. */\n    string selinux_relabel = 4;\n');
+    const bare = edit(OLD, SELINUX_DOC + SELINUX, '    string selinux_relabel = 4;\n');
+    const first = edit(OLD, `${MOUNT_OPEN}    // Path of the mount within the container.\n    string container_path = 1;`, `${MOUNT_OPEN}    bytes container_path = 1;`);
+    const trailed = edit(bare, '    bool readonly = 3;\n', '    bool readonly = 3; /* read-only */\n');
+    for (const T of [block, bare, first, trailed]) assertSuppressionsWork(T);
+    const a = run(bare);
+    const fix = fixTitled(computeFixes(bare, a.bound, the(a.findings, 'FIELD_TYPE_INCOMPATIBLE')), 'Ignore FIELD_TYPE_INCOMPATIBLE here');
+    assert.ok(applyFix(bare, fix).text.includes('    bool readonly = 3;\n\n    // cri-compat:ignore FIELD_TYPE_INCOMPATIBLE reason: TODO\n\n    string selinux_relabel = 4;\n'));
+  });
+
   describe('changed numbers', () => {
     test('a field number is restored', () => {
       const T = edit(OLD, '    string host_ip = 4;\n', '    string host_ip = 14;\n');
@@ -519,7 +555,8 @@ describe('quick fixes on the real api.proto', { skip: SKIP }, () => {
       assert.equal(fix.title, 'Insert a documentation stub');
       assert.equal(fix.isPreferred, true);
       assertWholeLineInsertions(T, fix.edits);
-      const lines = fix.edits[0]!.newText.split('\n').filter(Boolean);
+      // One answer a line, each a line of its own once unwrapped (the stub wraps at the file's comment width).
+      const lines = fix.edits[0]!.newText.replace(/\n {4}\/\/ (?!\S+ TODO:|[\w ]+: TODO:)/g, ' ').split('\n').filter(Boolean);
       assert.equal(lines.length, 5);
       for (const l of lines) assert.match(l, /^ {4}\/\/ .*TODO:/);
       assert.match(lines[1]!, /Call order/);
@@ -538,7 +575,7 @@ describe('quick fixes on the real api.proto', { skip: SKIP }, () => {
     test('a field stub asks meaning, unset behaviour and older runtimes', () => {
       const f = the(a.findings, 'DOC_MISSING', 'runtime.v1.Mount.frob_mode');
       const fix = computeFixes(T, a.bound, f)[0]!;
-      const lines = fix.edits[0]!.newText.split('\n').filter(Boolean);
+      const lines = fix.edits[0]!.newText.replace(/\n {4}\/\/ (?!\S+ TODO:|[\w ]+: TODO:)/g, ' ').split('\n').filter(Boolean);
       assert.equal(lines.length, 3);
       assert.match(lines[1]!, /unset/);
       assert.match(lines[2]!, /ignores/);
@@ -581,6 +618,12 @@ describe('quick fixes on the real api.proto', { skip: SKIP }, () => {
       assert.equal(all.skipped, 0);
       assert.equal(all.edits.length, docMissing.length);
       assertWholeLineInsertions(T, all.edits);
+      // Wrapped as api.proto wraps its comments: 95 of 100 of its comment lines (indentation included) fit in 92
+      // columns.
+      const stubLines = all.edits.flatMap((e) => e.newText.split('\n').filter(Boolean));
+      assert.deepEqual(stubLines.filter((l) => l.length > 92), []);
+      assert.ok(stubLines.some((l) => l.length > 80), 'the width is used');
+      assert.ok(stubLines.every((l) => /^(?: {4})?\/\/ \S/.test(l)), 'indentation and "// " kept');
       const out = applyEdits(T, all.edits);
       assertOnlyEdited(T, out, all.edits);
       const after = run(out);

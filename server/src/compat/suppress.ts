@@ -1,5 +1,6 @@
 // `// cri-compat:ignore RULE_ID[,RULE_ID] reason` suppresses those rules on the element that follows
-// the comment (the next line holding code), or on its own line when it trails code.
+// the comment (the next line holding code, past blank lines and the element's doc comment), or on its own line
+// when it trails code.
 
 import type { Range } from '../proto/ast';
 import type { Finding } from './finding';
@@ -34,16 +35,38 @@ export function findSuppressions(text: string): Suppression[] {
     const rules = (m[1] ?? '').split(/[,\s]+/).filter(Boolean);
     const codeBefore = line.slice(0, start).trim() !== '';
     let target = i;
-    if (!codeBefore) {
-      target = i + 1;
-      while (target < lines.length && (/^\s*$/.test(lines[target]!) || /^\s*\/\//.test(lines[target]!))) target++;
-    }
+    if (!codeBefore) target = nextCodeLine(lines, i + 1);
     out.push({
       rules, reason: (m[2] ?? '').trim(), targetLine: target,
       range: { start: { line: i, character: start }, end: { line: i, character: line.length } },
     });
   });
   return out;
+}
+
+/**
+ * The first line from `from` on that holds code: blank lines and comments, `//` or block (the element's doc
+ * comment, which the suppression stays apart from), are skipped.
+ */
+function nextCodeLine(lines: string[], from: number): number {
+  let k = from;
+  while (k < lines.length) {
+    const line = lines[k]!;
+    if (/^\s*(\/\/.*)?$/.test(line)) {
+      k++;
+      continue;
+    }
+    const open = /^\s*\/\*/.exec(line);
+    if (!open) return k;
+    let end = k;
+    let close = line.indexOf('*/', open[0].length);
+    while (close < 0 && ++end < lines.length) close = lines[end]!.indexOf('*/');
+    if (close < 0) return lines.length;
+    // Code after the comment's end on its last line is the element.
+    if (!/^\s*(\/\/.*)?$/.test(lines[end]!.slice(close + 2))) return end;
+    k = end + 1;
+  }
+  return k;
 }
 
 /** Removes suppressed findings and adds findings about the suppressions themselves. */

@@ -34,7 +34,7 @@ export const CALLED_WHEN = new RegExp([
   String.raw`${LIFE_POINT}\s*,?${CLAUSE_GAP}${CALLING}`,
 ].join('|'), 'i');
 /** Documentation that says how an older runtime without an RPC is detected, or that the call may fail harmlessly. */
-export const FALLBACK = /\bunimplemented\b|\bnot implemented\b|\bfails? fast\b|\bolder runtimes?\b|\bruntimes? (that|which) (do(es)? not|don't) (support|implement)|\bunsupported\b|\bfalls? back\b|\bfallback\b|\bbest[- ]effort\b/i;
+export const FALLBACK = /\bunimplemented\b|\bnot\s+implemented\b|\bfails?\s+fast\b|\bolder\s+runtimes?\b|\bruntimes?\s+(that|which)\s+(do(es)?\s+not|don't)\s+(support|implement)|\bunsupported\b|\bfalls?\s+back\b|\bfallback\b|\bbest[-\s]effort\b/i;
 // What a field's documentation must say for FIELD_DEGRADATION_UNDOCUMENTED, in two parts that the field stub
 // (fixes.ts) asks separately. Words like "empty", "default" or "nil" alone say nothing of it ("the default
 // container", "an empty list of mounts", "host_path should be unset"): they count only in a statement about the
@@ -153,7 +153,9 @@ export function statesDegradation(doc: string, name: string): boolean {
 
 /** Whether an RPC's documentation says when the kubelet calls it; `rpcNames`: every RPC of the file. */
 export function statesCallOrder(doc: string, rpcNames: Iterable<string>, name: string): boolean {
-  return NO_ORDER.test(doc) || CALLED_WHEN.test(doc) || ordersRelativeToRpc(doc, rpcNames, name);
+  // Joined: "no ordering constraint" may be wrapped after any word, as the documentation stub wraps it.
+  const flat = joinLines(doc);
+  return NO_ORDER.test(flat) || CALLED_WHEN.test(flat) || ordersRelativeToRpc(flat, rpcNames, name);
 }
 
 /** A node's documentation as written: its leading comment, else its trailing one. */

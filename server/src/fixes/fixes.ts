@@ -1698,7 +1698,9 @@ function docStubEdits(L: TextLines, bound: BoundFile, finding: Finding, fd: Extr
   const indent = L.indentOf(line);
   const suppressed = suppressedOn(L, loc.nameRange.start.line);
   const rpcs = fd.element === 'rpc' ? rpcNamesOf(bound) : undefined;
-  const stub = (doc: string | undefined): string => stubLines(fd, doc, rpcs, suppressed).map((l) => `${indent}// ${l}${L.eol}`).join('');
+  const width = commentWidth(L);
+  const stub = (doc: string | undefined): string => stubLines(fd, doc, rpcs, suppressed)
+    .flatMap((l) => wrapWords(l, width - indent.length - 3)).map((l) => `${indent}// ${l}${L.eol}`).join('');
   // A comment that documents nothing (a placeholder, the name restated, another RPC's comment) answers none of
   // the stub's questions: it gets the whole stub. It stays, as the author wrote it.
   const doc = fd.documentsNothing ? undefined : ownDoc(node, fd.name);
@@ -1725,6 +1727,41 @@ function rpcNamesOf(bound: BoundFile): string[] {
   let names = rpcNamesByFile.get(bound);
   if (!names) rpcNamesByFile.set(bound, (names = rpcNames(bound.model)));
   return names;
+}
+
+/**
+ * The width the file wraps its `//` comments at, indentation included: what 95 of 100 of its comment lines fit in
+ * (92 columns in api.proto, whose few longest lines run to 130: a maximum would copy those), kept within 80-120. A file
+ * with under 20 comment lines says too little: 100. Measured once per text, as fixing all stubs asks per element.
+ */
+const commentWidthByText = new WeakMap<TextLines, number>();
+function commentWidth(L: TextLines): number {
+  let width = commentWidthByText.get(L);
+  if (width === undefined) {
+    const lengths: number[] = [];
+    for (let i = 0; i < L.lineCount; i++) {
+      const line = L.line(i);
+      if (/^\s*\/\//.test(line)) lengths.push(line.trimEnd().length);
+    }
+    lengths.sort((a, b) => a - b);
+    width = lengths.length < 20 ? 100 : Math.min(120, Math.max(80, lengths[Math.floor(lengths.length * 0.95)]!));
+    commentWidthByText.set(L, width);
+  }
+  return width;
+}
+
+/** `text` in lines of at most `width` characters, broken between words; a longer word gets a line of its own. */
+function wrapWords(text: string, width: number): string[] {
+  const out: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line && line.length + 1 + word.length > width) {
+      out.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  out.push(line);
+  return out;
 }
 
 /**
@@ -1794,9 +1831,12 @@ function stubLines(fd: Extract<FixData, { kind: 'docStub' }>, doc: string | unde
 // ---- suppression -------------------------------------------------------------------------------------
 
 /**
- * `// cri-compat:ignore RULE reason: TODO` on its own line above the finding's line, at that line's
- * indentation; trailing the line instead when a block comment ends right above it (a `//` line between a
- * block comment and its element would detach the comment).
+ * `// cri-compat:ignore RULE reason: TODO` on its own line above the finding's line and its doc comment, at that
+ * line's indentation, with a blank line after it and, unless there is one, before it. protoc would otherwise
+ * take it into the element's leading comment, or (right below the element before) into that one's trailing
+ * comment, and protoc-gen-go copies both into the generated Go code; alone between blank lines it is a detached
+ * comment, which protoc-gen-go drops. Inside an element (a finding on a continuation line) no comment is
+ * attached to anything: the line goes right above.
  */
 function suppressEdits(L: TextLines, finding: Finding): TextEdit[] | undefined {
   // Nor can a binder problem (the duplicate-number a renumber fix is for): a comment does not make the file compile.
@@ -1810,10 +1850,28 @@ function suppressEdits(L: TextLines, finding: Finding): TextEdit[] | undefined {
   const text = L.line(line);
   // The suppression applies to the next line holding code; a finding on a comment line cannot be reached.
   if (/^\s*$/.test(text) || /^\s*(\/\/|\/\*|\*)/.test(text)) return undefined;
-  const comment = `// ${SUPPRESSION_MARKER} ${finding.rule} ${SUPPRESSION_REASON_PLACEHOLDER}`;
+  const comment = `${L.indentOf(line)}// ${SUPPRESSION_MARKER} ${finding.rule} ${SUPPRESSION_REASON_PLACEHOLDER}${L.eol}`;
+  const top = leadingCommentStart(L, line);
+  const above = top > 0 ? L.line(top - 1) : '';
+  const blank = /^\s*$/.test(above);
+  const declarationStarts = blank || /^\s*(\/\/|\/\*|\*)/.test(above) || /(?:[;{}]\s*(\/\/.*)?|\*\/\s*)$/.test(above);
+  if (!declarationStarts) return [insertAt(pos(line, 0), comment)];
+  return [insertAt(pos(top, 0), `${blank ? '' : L.eol}${comment}${L.eol}`)];
+}
+
+/**
+ * The first line of the comment protoc takes as the leading comment of the code on `line`: the `//` lines right
+ * above it, or a block comment ending right above it that starts a line; `line` when there is none.
+ */
+function leadingCommentStart(L: TextLines, line: number): number {
   if (line > 0 && /\*\/\s*$/.test(L.line(line - 1))) {
-    if (text.includes('//') || text.includes('/*')) return undefined;
-    return [insertAt(pos(line, text.length), ` ${comment}`)];
+    for (let k = line - 1; k >= 0; k--) {
+      const open = L.line(k).lastIndexOf('/*');
+      if (open >= 0) return L.line(k).slice(0, open).trim() === '' ? k : line;
+    }
+    return line;
   }
-  return [insertAt(pos(line, 0), `${L.indentOf(line)}${comment}${L.eol}`)];
+  let top = line;
+  while (top > 0 && /^\s*\/\//.test(L.line(top - 1))) top--;
+  return top;
 }
