@@ -138,6 +138,19 @@ describe('Select Baseline: where the setting is written (baselineSetting.ts)', (
     assert.deepEqual(effectiveBaseline({ folder: 42 }, multiRoot), { value: '' }, 'a value that is not a string does not count');
   });
 
+  test('in an untrusted workspace, the user settings: VS Code ignores the workspace\'s and folders\' values there', () => {
+    for (const place of [singleFolder, multiRoot, outsideFolders]) {
+      const untrusted: Place = { ...place, trusted: false };
+      assert.deepEqual(applicableLevels(untrusted), ['user']);
+      assert.equal(targetLevel(untrusted), 'user');
+      const values = { user: 'v0.30.0', workspace: 'v0.31.0', folder: 'v0.32.0' };
+      assert.deepEqual(effectiveBaseline(values, untrusted), { level: 'user', value: 'v0.30.0' }, 'what get() returns in restricted mode');
+      assert.deepEqual(planBaselineWrite('v0.33.0', values, untrusted), { level: 'user', value: 'v0.33.0' });
+      assert.deepEqual(planBaselineWrite('', values, untrusted), { level: 'user', value: undefined });
+      assert.equal(targetLevel({ ...place, trusted: true }), targetLevel(place));
+    }
+  });
+
   test('a release goes to the folder in a multi-root window, whatever the .code-workspace file says', () => {
     assert.deepEqual(planBaselineWrite('v0.33.0', { workspace: 'v0.31.0' }, multiRoot),
       { level: 'folder', value: 'v0.33.0', shadows: { level: 'workspace', value: 'v0.31.0' } });

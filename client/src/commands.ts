@@ -148,6 +148,7 @@ function placeOf(scope: Uri | undefined): Place {
     hasWorkspace: !!workspace.workspaceFolders?.length || workspace.workspaceFile !== undefined,
     workspaceFile: workspace.workspaceFile !== undefined,
     ...(folder ? { folderName: folder.name } : {}),
+    trusted: workspace.isTrusted,
   };
 }
 
@@ -206,11 +207,11 @@ async function selectBaseline(deps: CommandDeps): Promise<void> {
   ];
   const pick = await window.showQuickPick(items, {
     // Where the choice goes, said before it is made (with no folder open: the user settings).
-    title: target === 'user'
-      ? l10n.t('CRI: Select Baseline — no folder is open: saved in your user settings, for every window')
-      : workspace.isTrusted
-        ? l10n.t('CRI: Select Baseline — saved in {0}', where)
-        : l10n.t('CRI: Select Baseline — saved in {0}, which VS Code ignores until you trust this workspace', where),
+    title: !place.trusted && place.hasWorkspace
+      ? l10n.t('CRI: Select Baseline — this workspace is not trusted, so VS Code ignores its settings: saved in your user settings, for every window')
+      : target === 'user'
+        ? l10n.t('CRI: Select Baseline — no folder is open: saved in your user settings, for every window')
+        : l10n.t('CRI: Select Baseline — saved in {0}', where),
     placeHolder: texts.placeholder,
     matchOnDescription: true,
     matchOnDetail: false,
@@ -253,11 +254,6 @@ async function writeBaseline(deps: CommandDeps, scope: Uri | undefined, value: s
   const written = plan.value === undefined ? 'removed from' : `set to ${JSON.stringify(plan.value)} in`;
   deps.output.info(`Baseline ${shown}: criCompat.baseline ${written} ${where}` +
     (plan.shadows ? `; for this file it overrides ${JSON.stringify(plan.shadows.value)} in ${describeLevel(plan.shadows.level, place)}.` : '.'));
-  if (!workspace.isTrusted && plan.level !== 'user') {
-    // Restricted mode: VS Code hides the workspace's and folders' values of the setting, so there is nothing to check.
-    void window.showWarningMessage(l10n.t('{0}: this workspace is not trusted, so VS Code ignores the criCompat.baseline of {1} until you trust it.', N, where));
-    return;
-  }
   // What the document gets now: a level this command does not write (a language-specific value, a policy) may
   // still decide it.
   const effective = (workspace.getConfiguration('criCompat', scope ?? null).get<string>('baseline') ?? '').trim();
