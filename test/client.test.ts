@@ -14,7 +14,7 @@ import {
   applicableLevels, baselineKind, baselinePathSetting, describeLevel, effectiveBaseline, planBaselineWrite, targetLevel, type Place,
 } from '../client/src/baselineSetting';
 import { exportableMarkdown, mayReveal, revealLinkLine, uriScheme } from '../client/src/links';
-import { baselinePickTexts, PRODUCT_NAME, reportCsp, SCROLL_SCRIPT, statusView, webviewHtml, WEBVIEW_CSP } from '../client/src/render';
+import { baselinePickTexts, HISTORY_LANGUAGE, PRODUCT_NAME, reportCsp, SCROLL_SCRIPT, statusView, webviewHtml, WEBVIEW_CSP } from '../client/src/render';
 import { resolveBaseline } from '../server/src/baseline/resolve';
 import { loadBundledHistory } from '../server/src/baseline/historyIndex';
 import { ROOT } from './lspHarness';
@@ -32,7 +32,11 @@ interface SettingSchema {
 
 const manifest = localizedManifest(ROOT) as {
   displayName: string;
-  contributes: { configuration: { title: string; properties: Record<string, SettingSchema> } };
+  contributes: {
+    configuration: { title: string; properties: Record<string, SettingSchema> };
+    languages: { id: string }[];
+    configurationDefaults?: Record<string, Record<string, unknown>>;
+  };
 };
 
 // ---- Export Compatibility Report as Markdown -------------------------------------------------------------
@@ -100,6 +104,15 @@ describe('reveal position: which documents (links.ts)', () => {
     for (const uri of ['https://example.com/api.proto', 'vscode-vfs://github/x/y.proto', 'command:workbench.action.terminal.new', 'vscode-userdata:/settings.json', 'no-scheme']) {
       assert.ok(!mayReveal(uri, false), uri);
     }
+  });
+});
+
+// ---- Show History of Element at Cursor ------------------------------------------------------------------
+
+describe('Show History: its documents wrap long lines (package.json)', () => {
+  test('their language is declared, with word wrap on by default', () => {
+    assert.ok(manifest.contributes.languages.some((l) => l.id === HISTORY_LANGUAGE), 'the language is contributed');
+    assert.equal(manifest.contributes.configurationDefaults?.[`[${HISTORY_LANGUAGE}]`]?.['editor.wordWrap'], 'on');
   });
 });
 

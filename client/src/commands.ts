@@ -2,7 +2,7 @@
 // computed here.
 
 import {
-  commands, ConfigurationTarget, EventEmitter, l10n, Position, QuickPickItemKind, Range, Selection, TextEditorRevealType, Uri, ViewColumn,
+  commands, ConfigurationTarget, EventEmitter, l10n, languages, Position, QuickPickItemKind, Range, Selection, TextEditorRevealType, Uri, ViewColumn,
   window, workspace,
   type Disposable, type ExtensionContext, type LogOutputChannel, type QuickPickItem, type TextDocument, type TextDocumentContentProvider,
 } from 'vscode';
@@ -16,7 +16,7 @@ import {
   baselineKind, baselinePathSetting, describeLevel, effectiveBaseline, planBaselineWrite, targetLevel, type BaselineValues, type Level, type Place,
 } from './baselineSetting';
 import { exportableMarkdown, mayReveal } from './links';
-import { baselinePickTexts, PRODUCT_NAME } from './render';
+import { baselinePickTexts, HISTORY_LANGUAGE, PRODUCT_NAME } from './render';
 import type { ReportView } from './report';
 import type { CriStatusBar } from './statusBar';
 
@@ -312,7 +312,7 @@ async function showHistory(deps: CommandDeps, history: HistoryDocuments): Promis
   }
   deps.output.info(`History of ${res.element ?? 'the API'}${res.ok ? '' : ' (not in the release history)'}.`);
   const uri = history.add(res.element, res.text + '\n');
-  const doc = await workspace.openTextDocument(uri);
+  const doc = await languages.setTextDocumentLanguage(await workspace.openTextDocument(uri), HISTORY_LANGUAGE);
   await window.showTextDocument(doc, { viewColumn: ViewColumn.Beside, preview: true, preserveFocus: false });
 }
 
