@@ -7,6 +7,7 @@ import {
   type Disposable, type ExtensionContext, type LogOutputChannel, type QuickPickItem, type TextDocument, type TextDocumentContentProvider,
 } from 'vscode';
 import { homedir } from 'node:os';
+import { posix } from 'node:path';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import {
   BaselinesRequestMethod, HistoryRequestMethod, REVEAL_POSITION_COMMAND, RulesRequestMethod,
@@ -15,6 +16,7 @@ import {
 import {
   baselineKind, baselinePathSetting, describeLevel, effectiveBaseline, planBaselineWrite, targetLevel, type BaselineValues, type Level, type Place,
 } from './baselineSetting';
+import { defaultReportPath, writeFileAtomically } from './exportFile';
 import { exportableMarkdown, mayReveal } from './links';
 import { baselinePickTexts, HISTORY_LANGUAGE, PRODUCT_NAME } from './render';
 import type { ReportView } from './report';
@@ -109,23 +111,49 @@ export function registerCommands(context: ExtensionContext, deps: CommandDeps): 
       const uri = targetUri(deps);
       if (uri) await deps.report.show(uri);
     }),
-    commands.registerCommand(COMMANDS.exportReport, async () => {
-      const uri = targetUri(deps);
-      if (!uri) return;
-      const md = await deps.report.markdown(uri);
-      if (md === undefined) return;
-      // The line links run a VS Code command with the file's absolute URI: plain line numbers outside it, and
-      // local paths shortened.
-      const folder = workspace.getWorkspaceFolder(Uri.parse(uri))?.uri;
-      const content = exportableMarkdown(md, { ...(folder?.scheme === 'file' ? { folder: folder.fsPath } : {}), home: homedir() });
-      const doc = await workspace.openTextDocument({ language: 'markdown', content });
-      await window.showTextDocument(doc, { preview: false });
-    }),
+    commands.registerCommand(COMMANDS.exportReport, () => exportReport(deps)),
     commands.registerCommand(COMMANDS.selectBaseline, () => selectBaseline(deps)),
     commands.registerCommand(COMMANDS.explainRule, (ruleId?: unknown) => explainRule(deps, typeof ruleId === 'string' ? ruleId : undefined)),
     commands.registerCommand(COMMANDS.showHistory, () => showHistory(deps, history)),
     commands.registerCommand(COMMANDS.revealPosition, (uri?: unknown, line?: unknown, character?: unknown) => revealPosition(deps, uri, line, character)),
   );
+}
+
+// ---- Export Compatibility Report as Markdown ---------------------------------------------------------------
+
+async function exportReport(deps: CommandDeps): Promise<void> {
+  const uri = targetUri(deps);
+  if (!uri) return;
+  const md = await deps.report.markdown(uri);
+  if (md === undefined) return;
+  const doc = Uri.parse(uri);
+  const folder = workspace.getWorkspaceFolder(doc)?.uri;
+  const folderPath = folder?.scheme === 'file' ? folder.fsPath : undefined;
+  // The line links run a VS Code command with the file's absolute URI: plain line numbers outside it, and
+  // local paths shortened.
+  const content = exportableMarkdown(md, { ...(folderPath ? { folder: folderPath } : {}), home: homedir() });
+  const anyFolder = workspace.workspaceFolders?.find((f) => f.uri.scheme === 'file')?.uri.fsPath;
+  const suggested = defaultReportPath({ ...(doc.scheme === 'file' ? { file: doc.fsPath } : {}), name: posix.basename(doc.path) }, folderPath ?? anyFolder, homedir());
+  const target = await window.showSaveDialog({
+    defaultUri: Uri.file(suggested),
+    filters: { [l10n.t('Markdown')]: ['md'] },
+    saveLabel: l10n.t('Export'),
+    title: l10n.t('CRI: Export Compatibility Report as Markdown'),
+  });
+  if (!target) return;
+  const shown = target.scheme === 'file' ? target.fsPath : target.toString();
+  try {
+    if (target.scheme === 'file') await writeFileAtomically(target.fsPath, content);
+    else await workspace.fs.writeFile(target, new TextEncoder().encode(content));
+  } catch (e) {
+    failed(deps, `Writing the report to ${shown}`, e, l10n.t('{0}: writing the report to {1} failed: {2}', N, shown, errorText(e)));
+    return;
+  }
+  deps.output.info(`Exported the report of ${doc.toString()} to ${shown}.`);
+  const open = l10n.t('Open');
+  if (await window.showInformationMessage(l10n.t('{0}: the report was saved to {1}.', N, shown), open) === open) {
+    await window.showTextDocument(target, { preview: false });
+  }
 }
 
 // ---- Select Baseline… ------------------------------------------------------------------------------------
