@@ -119,6 +119,19 @@ export function registerCommands(context: ExtensionContext, deps: CommandDeps): 
   );
 }
 
+// ---- a baseline that cannot be used ----------------------------------------------------------------------
+
+/** The server's criCompat/baselineWarning, with the ways to fix it. */
+export async function showBaselineWarning(output: LogOutputChannel, message: string): Promise<void> {
+  const select = l10n.t('Select Baseline…');
+  const settings = l10n.t('Open Settings');
+  const log = l10n.t('Show Output');
+  const pick = await window.showWarningMessage(message, select, settings, log);
+  if (pick === select) await commands.executeCommand(COMMANDS.selectBaseline);
+  else if (pick === settings) await commands.executeCommand('workbench.action.openSettings', 'criCompat.baseline');
+  else if (pick === log) output.show(true);
+}
+
 // ---- Export Compatibility Report as Markdown ---------------------------------------------------------------
 
 async function exportReport(deps: CommandDeps): Promise<void> {
