@@ -1,6 +1,7 @@
 // Real-editor tests of what the client shows around the commands (VS Code in Chromium, harness.ts): a
 // criCompat.baseline that cannot be used is warned about with buttons, "Export Compatibility Report as Markdown"
-// saves where the save dialog says, and "Show History of Element at Cursor" wraps its long lines.
+// saves where the save dialog says, "Show History of Element at Cursor" wraps its long lines, and "Select Baseline…"
+// in an untrusted workspace saves where VS Code reads it.
 // Skips (with the reason) when the e2e tools, the .vsix or the api.proto corpus are missing.
 import { after, before, describe, it, type TestContext } from 'node:test';
 import * as assert from 'node:assert/strict';
@@ -134,5 +135,56 @@ describe('real editor: warnings, export and history', { skip, timeout: 180_000 }
       // Its 8 lines (the last two empty) take more view lines when the long ones wrap.
       assert.ok(counted.length > 8, `${counted.length} view lines: ${JSON.stringify(counted)}`);
     });
+  });
+});
+
+describe('real editor: Select Baseline in an untrusted workspace', { skip, timeout: 150_000 }, () => {
+  const PICKED = 'v0.34.0';
+  let editor: Editor | undefined;
+  let dir = '';
+
+  before(async () => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'cri-compat-e2e-untrusted-'));
+    writeFileSync(path.join(dir, 'api.proto'), new Corpus(corpusDir!).textOf(TAG, V1_PATH)!);
+    editor = await startEditor({ workspace: dir, trusted: false });
+  });
+
+  after(async () => {
+    await editor?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('saved in the user settings, which VS Code applies there: the file gets the baseline', async (t) => {
+    const ed = editor!;
+    const page = ed.page;
+    try {
+      const dialog = page.locator('.monaco-dialog-box');
+      await dialog.waitFor({ state: 'visible', timeout: 30_000 });
+      await dialog.getByRole('button', { name: "No, I don't trust the authors" }).click();
+      await dialog.waitFor({ state: 'hidden' });
+      await ed.openFile('api.proto');
+      await ed.waitForStatusBarItem(/^CRI v0\.\d+\.\d+\S* · \d+ breaking$/, EXTENSION_TIMEOUT);
+      await ed.runCommand('CRI: Select Baseline…');
+      const widget = page.locator('.quick-input-widget');
+      const title = await until('the baseline picker', async () => {
+        const text = await widget.locator('.quick-input-title').innerText({ timeout: 500 });
+        return text.includes('Select Baseline') ? text : undefined;
+      }, EXTENSION_TIMEOUT);
+      assert.match(title, /not trusted.*saved in your user settings/, title);
+      const input = widget.locator('.quick-input-box input');
+      await input.fill(PICKED);
+      await widget.locator('.monaco-list-row.focused .label-name', { hasText: PICKED }).first().waitFor();
+      await page.keyboard.press('Enter');
+      const userSettings = path.join(ed.tmpDir, 'data', 'User', 'settings.json');
+      await until('criCompat.baseline in the user settings', async () =>
+        (JSON.parse(readFileSync(userSettings, 'utf8')) as Record<string, unknown>)['criCompat.baseline'] === PICKED ? true : undefined, EXTENSION_TIMEOUT);
+      assert.equal(existsSync(path.join(dir, '.vscode', 'settings.json')), false, 'nothing in the workspace settings');
+      await ed.waitForStatusBarItem(new RegExp(`^CRI ${PICKED.replace(/\./g, '\\.')} · \\d+ breaking$`), EXTENSION_TIMEOUT);
+    } catch (e) {
+      const shot = path.join(repoRoot(), '.e2e', 'screenshots', 'clientux-untrusted-failure.png');
+      await ed.screenshot(shot).catch(() => undefined);
+      t.diagnostic(`screenshot: ${shot}`);
+      throw e;
+    }
   });
 });
