@@ -1607,7 +1607,7 @@ describe('baseline', { skip }, () => {
         assertModelIs(gitTag.baseline?.model, 'v0.35.1');
         const unknown = await resolveBaseline({ explicit: 'v0.99.0', filePath: join(criApi, V1_PATH), trusted: true, bundled: bundled(), env: { GOMODCACHE: emptyModCache } });
         assert.equal(unknown.baseline, undefined);
-        assert.match(unknown.message!, /^The baseline "v0\.99\.0" \(criCompat\.baseline \/ --against\) could not be used: v0\.99\.0 is not in the bundled release index \(newest runtime\.v1 release there: v0\.35\.7\); no k8s\.io\/cri-api in the Go module cache .*; "v0\.99\.0" is not a commit, tag or branch in .*Set it to a cri-api release tag such as v0\.35\.7/);
+        assert.match(unknown.message!, /^The baseline "v0\.99\.0" \(criCompat\.baseline\) could not be used: v0\.99\.0 is not in the bundled release index \(newest runtime\.v1 release there: v0\.35\.7\); no k8s\.io\/cri-api in the Go module cache .*; "v0\.99\.0" is not a commit, tag or branch in .*Set it to a cri-api release tag such as v0\.35\.7/);
         const notCri = join(TMP, 'other.proto');
         write(notCri, 'syntax = "proto3";\npackage foo.v1;\nmessage M { string a = 1; }\n');
         const wrong = await resolveBaseline({ explicit: notCri, trusted: false });
@@ -1660,7 +1660,7 @@ describe('baseline', { skip }, () => {
       test('nothing anywhere: one actionable message naming every source', async () => {
         const r = await resolveBaseline({ filePath: join(TMP, 'loose', 'api.proto'), trusted: false, env: { GOMODCACHE: emptyModCache } });
         assert.equal(r.baseline, undefined);
-        assert.match(r.message!, /^No baseline release to compare api\.proto against\. Tried: git: skipped.*; bundled: no bundled release index available; gomodcache: .*; vendor: .*; proxy: skipped.*To fix: set criCompat\.baseline \(CLI: --against\).*trust the workspace.*go mod download k8s\.io\/cri-api@latest.*criCompat\.network\.enable/);
+        assert.match(r.message!, /^No baseline release to compare api\.proto against\. Tried: git: skipped.*; bundled: no bundled release index available; gomodcache: .*; vendor: .*; proxy: skipped.*To fix: set criCompat\.baseline to a.*trust the workspace.*go mod download k8s\.io\/cri-api@latest.*criCompat\.network\.enable/);
       });
 
       test('an aborted signal stops resolution', async () => {

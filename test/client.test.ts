@@ -4,7 +4,7 @@
 // What needs VS Code itself is covered by test/e2e (code-server) and test/vscode-electron.
 import { describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { analyze } from '../server/src/service';
@@ -13,8 +13,9 @@ import { renderReport } from '../server/src/report/markdown';
 import {
   applicableLevels, baselineKind, baselinePathSetting, describeLevel, effectiveBaseline, planBaselineWrite, targetLevel, type Place,
 } from '../client/src/baselineSetting';
+import { defaultReportPath, writeFileAtomically } from '../client/src/exportFile';
 import { exportableMarkdown, mayReveal, revealLinkLine, uriScheme } from '../client/src/links';
-import { baselinePickTexts, PRODUCT_NAME, reportCsp, SCROLL_SCRIPT, statusView, webviewHtml, WEBVIEW_CSP } from '../client/src/render';
+import { baselinePickTexts, HISTORY_LANGUAGE, PRODUCT_NAME, reportCsp, SCROLL_SCRIPT, statusView, webviewHtml, WEBVIEW_CSP } from '../client/src/render';
 import { resolveBaseline } from '../server/src/baseline/resolve';
 import { loadBundledHistory } from '../server/src/baseline/historyIndex';
 import { ROOT } from './lspHarness';
@@ -32,7 +33,11 @@ interface SettingSchema {
 
 const manifest = localizedManifest(ROOT) as {
   displayName: string;
-  contributes: { configuration: { title: string; properties: Record<string, SettingSchema> } };
+  contributes: {
+    configuration: { title: string; properties: Record<string, SettingSchema> };
+    languages: { id: string }[];
+    configurationDefaults?: Record<string, Record<string, unknown>>;
+  };
 };
 
 // ---- Export Compatibility Report as Markdown -------------------------------------------------------------
@@ -88,6 +93,38 @@ describe('exported report (links.ts)', () => {
 
 // ---- criCompat.revealPosition ---------------------------------------------------------------------------
 
+describe('exported report: where it is saved (exportFile.ts)', () => {
+  test('suggested as <name>-cri-report.md next to the file, else in the folder, else in the home directory', () => {
+    assert.equal(defaultReportPath({ file: '/src/cri-api/v1/api.proto', name: 'api.proto' }, '/src/cri-api', '/home/me'), '/src/cri-api/v1/api-cri-report.md');
+    assert.equal(defaultReportPath({ name: 'Untitled-1' }, '/src/cri-api', '/home/me'), '/src/cri-api/Untitled-1-cri-report.md');
+    assert.equal(defaultReportPath({ name: 'api.proto' }, undefined, '/home/me'), '/home/me/api-cri-report.md');
+  });
+
+  test('written whole: a new file, an existing one replaced, nothing left beside it; a failed write keeps what was there', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'cri-export-'));
+    try {
+      const file = path.join(dir, 'api-cri-report.md');
+      const text = 'syntax = "proto3";\npackage runtime.v1;\nmessage A { int32 x = 1; }\n';
+      const a = analyze(text, { uri: 'file:///api.proto' });
+      const md = exportableMarkdown(renderReport({ file: 'api.proto', findings: a.findings, additions: a.additions, problems: a.bound.problems }));
+      await writeFileAtomically(file, md);
+      assert.equal(readFileSync(file, 'utf8'), md);
+      await writeFileAtomically(file, 'second');
+      assert.equal(readFileSync(file, 'utf8'), 'second');
+      assert.deepEqual(readdirSync(dir), ['api-cri-report.md']);
+      // A directory in the way: the rename fails, and neither it nor a temporary file is left changed.
+      const blocked = path.join(dir, 'blocked.md');
+      mkdirSync(blocked);
+      writeFileSync(path.join(blocked, 'keep'), 'x');
+      await assert.rejects(writeFileAtomically(blocked, md));
+      assert.deepEqual(readdirSync(dir).sort(), ['api-cri-report.md', 'blocked.md']);
+      assert.deepEqual(readdirSync(blocked), ['keep']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('reveal position: which documents (links.ts)', () => {
   test('files always; other schemes only when the document is open', () => {
     assert.equal(uriScheme('file:///a/b.proto'), 'file');
@@ -100,6 +137,15 @@ describe('reveal position: which documents (links.ts)', () => {
     for (const uri of ['https://example.com/api.proto', 'vscode-vfs://github/x/y.proto', 'command:workbench.action.terminal.new', 'vscode-userdata:/settings.json', 'no-scheme']) {
       assert.ok(!mayReveal(uri, false), uri);
     }
+  });
+});
+
+// ---- Show History of Element at Cursor ------------------------------------------------------------------
+
+describe('Show History: its documents wrap long lines (package.json)', () => {
+  test('their language is declared, with word wrap on by default', () => {
+    assert.ok(manifest.contributes.languages.some((l) => l.id === HISTORY_LANGUAGE), 'the language is contributed');
+    assert.equal(manifest.contributes.configurationDefaults?.[`[${HISTORY_LANGUAGE}]`]?.['editor.wordWrap'], 'on');
   });
 });
 
@@ -136,6 +182,19 @@ describe('Select Baseline: where the setting is written (baselineSetting.ts)', (
     assert.deepEqual(effectiveBaseline({}, multiRoot), { value: '' });
     assert.deepEqual(effectiveBaseline({ user: 'v0.30.0', folder: '' }, multiRoot), { level: 'folder', value: '' });
     assert.deepEqual(effectiveBaseline({ folder: 42 }, multiRoot), { value: '' }, 'a value that is not a string does not count');
+  });
+
+  test('in an untrusted workspace, the user settings: VS Code ignores the workspace\'s and folders\' values there', () => {
+    for (const place of [singleFolder, multiRoot, outsideFolders]) {
+      const untrusted: Place = { ...place, trusted: false };
+      assert.deepEqual(applicableLevels(untrusted), ['user']);
+      assert.equal(targetLevel(untrusted), 'user');
+      const values = { user: 'v0.30.0', workspace: 'v0.31.0', folder: 'v0.32.0' };
+      assert.deepEqual(effectiveBaseline(values, untrusted), { level: 'user', value: 'v0.30.0' }, 'what get() returns in restricted mode');
+      assert.deepEqual(planBaselineWrite('v0.33.0', values, untrusted), { level: 'user', value: 'v0.33.0' });
+      assert.deepEqual(planBaselineWrite('', values, untrusted), { level: 'user', value: undefined });
+      assert.equal(targetLevel({ ...place, trusted: true }), targetLevel(place));
+    }
   });
 
   test('a release goes to the folder in a multi-root window, whatever the .code-workspace file says', () => {

@@ -676,7 +676,7 @@ describe('language server: examples/api.proto with the bundled baseline (markdow
       await editor.status((x) => x.uri === uri && !x.resolving && (x.baselineTag !== null) === found, since);
       return editor.messages.slice(messages).map((m) => m.message);
     };
-    const missing = /The baseline "\.\/missing\.proto" \(criCompat\.baseline \/ --against\) could not be used: .*missing\.proto does not exist/;
+    const missing = /The baseline "\.\/missing\.proto" \(criCompat\.baseline\) could not be used: .*missing\.proto does not exist/;
     assert.match((await configure('./missing.proto', false)).join('\n'), missing);
     assert.deepEqual(await configure('', true), []);
     assert.match((await configure('./missing.proto', false)).join('\n'), missing);

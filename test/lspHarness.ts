@@ -15,7 +15,7 @@ import {
   type ClientCapabilities, type InitializeResult, type ProtocolConnection, type PublishDiagnosticsParams, type Position, type Range,
   type TextDocumentContentChangeEvent, type ShowMessageParams, type Registration,
 } from 'vscode-languageserver-protocol/node';
-import type { StatusParams } from '../server/src/lsp/protocol';
+import { BaselineWarningNotificationMethod, type BaselineWarningParams, type StatusParams } from '../server/src/lsp/protocol';
 import { findRepoRoot } from '../server/src/baseline/corpus';
 
 export function repoRoot(): string {
@@ -131,6 +131,8 @@ export class LspEditor {
   readonly diagnosticsLog = new Recorder<PublishDiagnosticsParams>();
   readonly progress = new Recorder<ProgressEvent>();
   readonly statuses = new Recorder<StatusParams>();
+  /** `criCompat/baselineWarning`s, sent to a client that passed `baselineWarnings: true`. */
+  readonly baselineWarnings: BaselineWarningParams[] = [];
   stderr = '';
   readonly exited: Promise<number | null>;
   /** Resolves once the server has exited and its pipes have closed. */
@@ -164,6 +166,9 @@ export class LspEditor {
     });
     this.conn.onNotification('$/progress', (p: ProgressEvent) => this.progress.push(p));
     this.conn.onNotification('criCompat/status', (p: StatusParams) => this.statuses.push(p));
+    this.conn.onNotification(BaselineWarningNotificationMethod, (p: BaselineWarningParams) => {
+      this.baselineWarnings.push(p);
+    });
     this.conn.onNotification(LogMessageNotification.type, (p) => {
       this.logs.push(p.message);
     });

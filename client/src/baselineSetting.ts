@@ -6,7 +6,8 @@
 // window, the `.code-workspace` file), which beats the user settings. The server reads the value for the
 // document (workspace/configuration with its URI), so the value that counts is the most specific one set for
 // the document. The command writes at the most specific level that applies to the document, so that nothing
-// it does not see can override the choice.
+// it does not see can override the choice. In an untrusted workspace VS Code ignores the workspace's and
+// folders' values of this restricted setting, so the only level that applies, and the one written, is the user's.
 //
 // describeLevel's texts go through @vscode/l10n, as render.ts's do.
 
@@ -32,11 +33,17 @@ export interface Place {
   workspaceFile: boolean;
   /** Name of the workspace folder that holds the document, if one does. */
   folderName?: string;
+  /**
+   * The workspace is trusted (the default). Untrusted, VS Code ignores the workspace's and folders' values of
+   * `criCompat.baseline` (a restricted setting): only the user settings apply.
+   */
+  trusted?: boolean;
 }
 
 /** The levels whose values apply to the document, least specific first. */
 export function applicableLevels(place: Place): Level[] {
   const levels: Level[] = ['user'];
+  if (place.trusted === false) return levels;
   if (place.hasWorkspace) levels.push('workspace');
   // In a single-folder window the folder's settings are the workspace settings (one file).
   if (place.workspaceFile && place.folderName !== undefined) levels.push('folder');

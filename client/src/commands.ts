@@ -2,11 +2,12 @@
 // computed here.
 
 import {
-  commands, ConfigurationTarget, EventEmitter, l10n, Position, QuickPickItemKind, Range, Selection, TextEditorRevealType, Uri, ViewColumn,
+  commands, ConfigurationTarget, EventEmitter, l10n, languages, Position, QuickPickItemKind, Range, Selection, TextEditorRevealType, Uri, ViewColumn,
   window, workspace,
   type Disposable, type ExtensionContext, type LogOutputChannel, type QuickPickItem, type TextDocument, type TextDocumentContentProvider,
 } from 'vscode';
 import { homedir } from 'node:os';
+import { posix } from 'node:path';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import {
   BaselinesRequestMethod, HistoryRequestMethod, REVEAL_POSITION_COMMAND, RulesRequestMethod,
@@ -15,8 +16,9 @@ import {
 import {
   baselineKind, baselinePathSetting, describeLevel, effectiveBaseline, planBaselineWrite, targetLevel, type BaselineValues, type Level, type Place,
 } from './baselineSetting';
+import { defaultReportPath, writeFileAtomically } from './exportFile';
 import { exportableMarkdown, mayReveal } from './links';
-import { baselinePickTexts, PRODUCT_NAME } from './render';
+import { baselinePickTexts, HISTORY_LANGUAGE, PRODUCT_NAME } from './render';
 import type { ReportView } from './report';
 import type { CriStatusBar } from './statusBar';
 
@@ -109,23 +111,62 @@ export function registerCommands(context: ExtensionContext, deps: CommandDeps): 
       const uri = targetUri(deps);
       if (uri) await deps.report.show(uri);
     }),
-    commands.registerCommand(COMMANDS.exportReport, async () => {
-      const uri = targetUri(deps);
-      if (!uri) return;
-      const md = await deps.report.markdown(uri);
-      if (md === undefined) return;
-      // The line links run a VS Code command with the file's absolute URI: plain line numbers outside it, and
-      // local paths shortened.
-      const folder = workspace.getWorkspaceFolder(Uri.parse(uri))?.uri;
-      const content = exportableMarkdown(md, { ...(folder?.scheme === 'file' ? { folder: folder.fsPath } : {}), home: homedir() });
-      const doc = await workspace.openTextDocument({ language: 'markdown', content });
-      await window.showTextDocument(doc, { preview: false });
-    }),
+    commands.registerCommand(COMMANDS.exportReport, () => exportReport(deps)),
     commands.registerCommand(COMMANDS.selectBaseline, () => selectBaseline(deps)),
     commands.registerCommand(COMMANDS.explainRule, (ruleId?: unknown) => explainRule(deps, typeof ruleId === 'string' ? ruleId : undefined)),
     commands.registerCommand(COMMANDS.showHistory, () => showHistory(deps, history)),
     commands.registerCommand(COMMANDS.revealPosition, (uri?: unknown, line?: unknown, character?: unknown) => revealPosition(deps, uri, line, character)),
   );
+}
+
+// ---- a baseline that cannot be used ----------------------------------------------------------------------
+
+/** The server's criCompat/baselineWarning, with the ways to fix it. */
+export async function showBaselineWarning(output: LogOutputChannel, message: string): Promise<void> {
+  const select = l10n.t('Select Baseline…');
+  const settings = l10n.t('Open Settings');
+  const log = l10n.t('Show Output');
+  const pick = await window.showWarningMessage(message, select, settings, log);
+  if (pick === select) await commands.executeCommand(COMMANDS.selectBaseline);
+  else if (pick === settings) await commands.executeCommand('workbench.action.openSettings', 'criCompat.baseline');
+  else if (pick === log) output.show(true);
+}
+
+// ---- Export Compatibility Report as Markdown ---------------------------------------------------------------
+
+async function exportReport(deps: CommandDeps): Promise<void> {
+  const uri = targetUri(deps);
+  if (!uri) return;
+  const md = await deps.report.markdown(uri);
+  if (md === undefined) return;
+  const doc = Uri.parse(uri);
+  const folder = workspace.getWorkspaceFolder(doc)?.uri;
+  const folderPath = folder?.scheme === 'file' ? folder.fsPath : undefined;
+  // The line links run a VS Code command with the file's absolute URI: plain line numbers outside it, and
+  // local paths shortened.
+  const content = exportableMarkdown(md, { ...(folderPath ? { folder: folderPath } : {}), home: homedir() });
+  const anyFolder = workspace.workspaceFolders?.find((f) => f.uri.scheme === 'file')?.uri.fsPath;
+  const suggested = defaultReportPath({ ...(doc.scheme === 'file' ? { file: doc.fsPath } : {}), name: posix.basename(doc.path) }, folderPath ?? anyFolder, homedir());
+  const target = await window.showSaveDialog({
+    defaultUri: Uri.file(suggested),
+    filters: { [l10n.t('Markdown')]: ['md'] },
+    saveLabel: l10n.t('Export'),
+    title: l10n.t('CRI: Export Compatibility Report as Markdown'),
+  });
+  if (!target) return;
+  const shown = target.scheme === 'file' ? target.fsPath : target.toString();
+  try {
+    if (target.scheme === 'file') await writeFileAtomically(target.fsPath, content);
+    else await workspace.fs.writeFile(target, new TextEncoder().encode(content));
+  } catch (e) {
+    failed(deps, `Writing the report to ${shown}`, e, l10n.t('{0}: writing the report to {1} failed: {2}', N, shown, errorText(e)));
+    return;
+  }
+  deps.output.info(`Exported the report of ${doc.toString()} to ${shown}.`);
+  const open = l10n.t('Open');
+  if (await window.showInformationMessage(l10n.t('{0}: the report was saved to {1}.', N, shown), open) === open) {
+    await window.showTextDocument(target, { preview: false });
+  }
 }
 
 // ---- Select Baseline… ------------------------------------------------------------------------------------
@@ -148,6 +189,7 @@ function placeOf(scope: Uri | undefined): Place {
     hasWorkspace: !!workspace.workspaceFolders?.length || workspace.workspaceFile !== undefined,
     workspaceFile: workspace.workspaceFile !== undefined,
     ...(folder ? { folderName: folder.name } : {}),
+    trusted: workspace.isTrusted,
   };
 }
 
@@ -206,11 +248,11 @@ async function selectBaseline(deps: CommandDeps): Promise<void> {
   ];
   const pick = await window.showQuickPick(items, {
     // Where the choice goes, said before it is made (with no folder open: the user settings).
-    title: target === 'user'
-      ? l10n.t('CRI: Select Baseline — no folder is open: saved in your user settings, for every window')
-      : workspace.isTrusted
-        ? l10n.t('CRI: Select Baseline — saved in {0}', where)
-        : l10n.t('CRI: Select Baseline — saved in {0}, which VS Code ignores until you trust this workspace', where),
+    title: !place.trusted && place.hasWorkspace
+      ? l10n.t('CRI: Select Baseline — this workspace is not trusted, so VS Code ignores its settings: saved in your user settings, for every window')
+      : target === 'user'
+        ? l10n.t('CRI: Select Baseline — no folder is open: saved in your user settings, for every window')
+        : l10n.t('CRI: Select Baseline — saved in {0}', where),
     placeHolder: texts.placeholder,
     matchOnDescription: true,
     matchOnDetail: false,
@@ -253,11 +295,6 @@ async function writeBaseline(deps: CommandDeps, scope: Uri | undefined, value: s
   const written = plan.value === undefined ? 'removed from' : `set to ${JSON.stringify(plan.value)} in`;
   deps.output.info(`Baseline ${shown}: criCompat.baseline ${written} ${where}` +
     (plan.shadows ? `; for this file it overrides ${JSON.stringify(plan.shadows.value)} in ${describeLevel(plan.shadows.level, place)}.` : '.'));
-  if (!workspace.isTrusted && plan.level !== 'user') {
-    // Restricted mode: VS Code hides the workspace's and folders' values of the setting, so there is nothing to check.
-    void window.showWarningMessage(l10n.t('{0}: this workspace is not trusted, so VS Code ignores the criCompat.baseline of {1} until you trust it.', N, where));
-    return;
-  }
   // What the document gets now: a level this command does not write (a language-specific value, a policy) may
   // still decide it.
   const effective = (workspace.getConfiguration('criCompat', scope ?? null).get<string>('baseline') ?? '').trim();
@@ -316,7 +353,7 @@ async function showHistory(deps: CommandDeps, history: HistoryDocuments): Promis
   }
   deps.output.info(`History of ${res.element ?? 'the API'}${res.ok ? '' : ' (not in the release history)'}.`);
   const uri = history.add(res.element, res.text + '\n');
-  const doc = await workspace.openTextDocument(uri);
+  const doc = await languages.setTextDocumentLanguage(await workspace.openTextDocument(uri), HISTORY_LANGUAGE);
   await window.showTextDocument(doc, { viewColumn: ViewColumn.Beside, preview: true, preserveFocus: false });
 }
 

@@ -7,10 +7,10 @@ import * as subprocessL10n from '@vscode/l10n';
 import { commands, l10n, window, workspace, type ExtensionContext, type LogOutputChannel } from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import {
-  StatusNotificationMethod, TrustChangedNotificationMethod,
-  type CriInitializationOptions, type StatusParams, type TrustChangedParams,
+  BaselineWarningNotificationMethod, StatusNotificationMethod, TrustChangedNotificationMethod,
+  type BaselineWarningParams, type CriInitializationOptions, type StatusParams, type TrustChangedParams,
 } from '../../server/src/lsp/protocol';
-import { COMMANDS, registerCommands } from './commands';
+import { COMMANDS, registerCommands, showBaselineWarning } from './commands';
 import { PRODUCT_NAME } from './render';
 import { ReportView } from './report';
 import { CriStatusBar } from './statusBar';
@@ -46,6 +46,7 @@ export async function activate(context: ExtensionContext): Promise<void> {
       bar.update(s);
       report.onStatus(s);
     }),
+    client.onNotification(BaselineWarningNotificationMethod, (p: BaselineWarningParams) => void showBaselineWarning(channel, p.message)),
     // Trust can only be granted while the window lives; the server then may use git (and the network).
     workspace.onDidGrantWorkspaceTrust(() => {
       channel.info('Workspace trusted: resolving baselines again (git and, if enabled, the network may now be used).');
@@ -87,6 +88,7 @@ function createClient(context: ExtensionContext, channel: LogOutputChannel): Lan
     initializationOptions: (): CriInitializationOptions => ({
       trusted: workspace.isTrusted,
       cacheDir: context.globalStorageUri.fsPath,
+      baselineWarnings: true,
     }),
   };
   return new LanguageClient(CLIENT_ID, CLIENT_NAME, serverOptions, clientOptions);

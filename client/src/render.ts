@@ -18,6 +18,12 @@ import { REVEAL_POSITION_COMMAND, type BaselineInfo, type StatusParams } from '.
  */
 export const PRODUCT_NAME = 'CRI API Compatibility';
 
+/**
+ * The language of "Show History of Element at Cursor"'s documents: package.json turns word wrap on for it, since
+ * their lines (a skew statement, a policy link) are longer than an editor beside the code is wide.
+ */
+export const HISTORY_LANGUAGE = 'cri-compat-history';
+
 /** The webview's Content-Security-Policy: no scripts, no remote or local resources, inline styles only. */
 export const WEBVIEW_CSP = "default-src 'none'; style-src 'unsafe-inline'";
 

@@ -40,9 +40,9 @@ import { WorkspaceProtoFiles } from './lsp/workspaceFiles';
 import { BaselineManager, GO_MODULE_FILES, isGoModuleFile, type BaselineAnswer, type ProgressHandle } from './lsp/baselines';
 import { APPLY_FIX_COMMAND, applyFixArguments, asCommands, codeActions, findingsAt, FIX_ALL_KIND, QUICKFIX_KIND } from './lsp/codeActions';
 import {
-  BaselinesRequestMethod, HistoryRequestMethod, ReportRequestMethod, RulesRequestMethod, StatusNotificationMethod,
+  BaselinesRequestMethod, BaselineWarningNotificationMethod, HistoryRequestMethod, ReportRequestMethod, RulesRequestMethod, StatusNotificationMethod,
   TrustChangedNotificationMethod, revealPositionLinks,
-  type BaselineInfo, type BaselinesParams, type BaselinesResult, type CriInitializationOptions, type HistoryParams,
+  type BaselineInfo, type BaselineWarningParams, type BaselinesParams, type BaselinesResult, type CriInitializationOptions, type HistoryParams,
   type HistoryResult, type ReportParams, type ReportResult, type RulesResult, type StatusParams, type TrustChangedParams,
 } from './lsp/protocol';
 
@@ -141,6 +141,8 @@ let documentChangesSupport = false;
 /** Workspace trust, from `initializationOptions.trusted` and `criCompat/trustChanged`. Untrusted: no git, no network. */
 let trusted = false;
 let cacheDir: string | undefined;
+/** `initializationOptions.baselineWarnings`: the client shows baseline warnings itself, with actions. */
+let baselineWarnings = false;
 let folders: WorkspaceFolder[] = [];
 /** Settings pushed by clients without `workspace/configuration`. */
 let globalSettings: Settings = DEFAULT_SETTINGS;
@@ -268,8 +270,11 @@ const baselines = new BaselineManager({
       },
     };
   },
-  // A notification (window/showMessage), not a request: nothing to answer, nothing to wait for.
-  warn: (m) => void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message: m })
+  // A notification, not a request: nothing to answer, nothing to wait for. The extension's own (baselineWarnings)
+  // comes with actions that change the setting; window/showMessage for any other client.
+  warn: (m) => void (baselineWarnings
+    ? connection.sendNotification(BaselineWarningNotificationMethod, { message: m } satisfies BaselineWarningParams)
+    : connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message: m }))
     .catch((e: unknown) => log('showing a message failed', e)),
   resolved: (key) => {
     for (const d of documents.all()) {
@@ -311,6 +316,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   const caps: ClientCapabilities = params.capabilities ?? {};
   const init = (params.initializationOptions ?? {}) as CriInitializationOptions;
   trusted = init.trusted === true;
+  baselineWarnings = init.baselineWarnings === true;
   cacheDir = typeof init.cacheDir === 'string' && path.isAbsolute(init.cacheDir) ? init.cacheDir : undefined;
   documentChangesSupport = !!caps.workspace?.workspaceEdit?.documentChanges;
   codeActionLiterals = !!caps.textDocument?.codeAction?.codeActionLiteralSupport;

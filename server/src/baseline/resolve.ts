@@ -105,7 +105,10 @@ export interface ResolveOptions {
    * notes say so rather than that there is no index.
    */
   package?: string;
-  /** Names used in the message when nothing is found. */
+  /**
+   * Names used in the message when nothing is found: an editor's setting, or the CLI's flag as both `setting` and
+   * `cliFlag` (the message then says to pass it or leave it out).
+   */
   hints?: { setting?: string; cliFlag?: string; networkSetting?: string };
   /** List the Go files the result depends on (`ResolveResult.goFiles`), for an editor that watches them. */
   goFiles?: boolean;
@@ -126,7 +129,7 @@ export function settingRevision(explicit: string): string | undefined {
   return s && !parseCriApiTag(s) && !parsePseudoVersion(s) && !isPathLike(s) ? s : undefined;
 }
 
-const DEFAULT_HINTS = { setting: 'criCompat.baseline', cliFlag: '--against', networkSetting: 'criCompat.network.enable' };
+const DEFAULT_HINTS = { setting: 'criCompat.baseline', networkSetting: 'criCompat.network.enable' };
 
 interface Candidate {
   source: BaselineSource;
@@ -371,7 +374,7 @@ async function resolveInner(opts: ResolveOptions, env: NodeJS.ProcessEnv, layout
       tried,
       ...ref,
       message:
-        `The baseline "${explicit}" (${cli ? h.setting : `${h.setting} / ${h.cliFlag}`}) could not be used: ${tried.map((t) => t.outcome).join('; ')}. ` +
+        `The baseline "${explicit}" (${h.setting}) could not be used: ${tried.map((t) => t.outcome).join('; ')}. ` +
         (near ? `${near} ` : '') +
         `${cli ? `Pass ${h.cliFlag}` : 'Set it to'} a cri-api release tag such as ${bundledNewest ?? 'v0.36.3'}, a git ref of the clone holding api.proto, ` +
         `or the path of an api.proto file; or ${cli ? `leave ${h.cliFlag} out` : 'clear it'} to pick the last release automatically.`,
@@ -610,7 +613,7 @@ function otherPackage(opts: ResolveOptions): string | undefined {
 function nothingFound(tried: ResolveAttempt[], opts: ResolveOptions): string {
   const h = { ...DEFAULT_HINTS, ...opts.hints };
   const steps = [
-    `set ${h.setting}${h.setting === h.cliFlag ? '' : ` (CLI: ${h.cliFlag})`} to a cri-api release tag such as v0.36.3, a git ref, or the path of a released api.proto`,
+    `set ${h.setting} to a cri-api release tag such as v0.36.3, a git ref, or the path of a released api.proto`,
     opts.trusted ? 'open api.proto inside a kubernetes/cri-api or kubernetes/kubernetes clone that has its release tags' : 'trust the workspace so that its git history can be read',
     'run `go mod download k8s.io/cri-api@latest` to put a release in the Go module cache',
   ];

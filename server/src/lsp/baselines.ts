@@ -49,7 +49,10 @@ export interface BaselineHost {
   error(message: string, e?: unknown): void;
   /** Starts a work-done progress; resolves to a no-op handle when the client has none. */
   progress(title: string): Promise<ProgressHandle>;
-  /** Shows a warning to the user. The manager calls it once per folder and message, again after a baseline was found there. */
+  /**
+   * Shows a warning to the user. The manager calls it once per folder and bad setting (or message, with none set),
+   * again after a baseline was found there.
+   */
   warn(message: string): void;
   /** A resolution finished (with or without a baseline): check the documents that use `key` again. */
   resolved(key: string): void;
@@ -115,15 +118,17 @@ function standIn(b: Baseline | undefined): Baseline | undefined {
 /** Whose last good baseline stands in while a resolution runs: the file's own, not another file's of its folder. */
 const fileKey = (req: Pick<BaselineRequest, 'folderKey' | 'filePath'>): string => JSON.stringify([req.folderKey, req.filePath ?? '']);
 
-export const BASELINE_HINTS = { setting: 'criCompat.baseline', cliFlag: '--against', networkSetting: 'criCompat.network.enable' } as const;
+/** The editor's messages name its settings, not the CLI's flags, which cannot be used there. */
+export const BASELINE_HINTS = { setting: 'criCompat.baseline', networkSetting: 'criCompat.network.enable' } as const;
 
 export class BaselineManager {
   private readonly entries = new Map<string, Entry>();
   /** Per file (see fileKey): the last baseline a resolution found, used while a new resolution runs. */
   private readonly lastGood = new Map<string, { folderKey: string; baseline: Baseline }>();
   /**
-   * Per folder: the warning shown for it, not shown again while it stays the same (a change of another setting)
-   * until a resolution there finds a baseline: the same bad value set again after a good one is said again.
+   * Per folder: what the warning shown for it was about, the bad `criCompat.baseline` value (else the message), not
+   * said again while it stays the same (another setting changed, which may change the message's suggestions) until
+   * a resolution there finds a baseline: the same bad value set again after a good one is said again.
    */
   private readonly shown = new Map<string, string>();
 
@@ -424,8 +429,9 @@ export class BaselineManager {
     } else {
       this.host.info(`No baseline for ${where}.${tried ? `\nTried:\n${tried}` : ''}`);
       const message = result.message ?? 'No baseline release to compare api.proto against.';
-      if (this.shown.get(e.folderKey) !== message) {
-        this.shown.set(e.folderKey, message);
+      const about = e.req.explicit.trim() ? `setting ${e.req.explicit.trim()}` : message;
+      if (this.shown.get(e.folderKey) !== about) {
+        this.shown.set(e.folderKey, about);
         this.host.warn(`CRI API Compatibility: ${message} Syntax and binding checks still run.`);
       }
     }

@@ -95,9 +95,21 @@ export interface CriInitializationOptions {
   trusted?: boolean;
   /** Where downloads are cached (the extension's global storage). */
   cacheDir?: string;
+  /** The client shows `criCompat/baselineWarning` (with actions); others get window/showMessage. */
+  baselineWarnings?: boolean;
 }
 
 // ---- server → client notifications ----------------------------------------------------------------------
+
+/**
+ * `criCompat/baselineWarning`: no baseline could be found, or `criCompat.baseline` could not be used; sent once per
+ * folder and value, in place of window/showMessage, to a client that set `baselineWarnings`, so that it can offer
+ * to change the setting.
+ */
+export const BaselineWarningNotificationMethod = 'criCompat/baselineWarning';
+export interface BaselineWarningParams {
+  message: string;
+}
 
 /** `criCompat/status`: sent whenever a document was validated. */
 export const StatusNotificationMethod = 'criCompat/status';

@@ -1,0 +1,190 @@
+// Real-editor tests of what the client shows around the commands (VS Code in Chromium, harness.ts): a
+// criCompat.baseline that cannot be used is warned about with buttons, "Export Compatibility Report as Markdown"
+// saves where the save dialog says, "Show History of Element at Cursor" wraps its long lines, and "Select Baseline…"
+// in an untrusted workspace saves where VS Code reads it.
+// Skips (with the reason) when the e2e tools, the .vsix or the api.proto corpus are missing.
+import { after, before, describe, it, type TestContext } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { CORPUS_HELP, Corpus, V1_PATH, findCorpusDir } from '../../server/src/baseline/corpus';
+import { TIMEOUTS, e2eAvailable, repoRoot, startEditor, type Editor } from './harness';
+
+const TAG = 'v0.36.3';
+const BAD = 'v0.99.0';
+const EXTENSION_TIMEOUT = 45_000;
+
+const e2eSkip = e2eAvailable();
+const corpusDir = e2eSkip ? undefined : findCorpusDir(repoRoot());
+const skip: string | false = e2eSkip ?? (corpusDir ? false : CORPUS_HELP);
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = TIMEOUTS.ui): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe().catch(() => undefined);
+    if (v !== undefined) return v;
+    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(200);
+  }
+}
+
+describe('real editor: warnings, export and history', { skip, timeout: 180_000 }, () => {
+  let editor: Editor | undefined;
+  let dir = '';
+  let text = '';
+
+  before(async () => {
+    text = new Corpus(corpusDir!).textOf(TAG, V1_PATH)!;
+    assert.ok(text, `${TAG} ${V1_PATH} is not in the corpus at ${corpusDir}`);
+    dir = mkdtempSync(path.join(os.tmpdir(), 'cri-compat-e2e-clientux-'));
+    writeFileSync(path.join(dir, 'api.proto'), text);
+    editor = await startEditor({ workspace: dir, trusted: true, settings: { 'criCompat.baseline': BAD } });
+    await editor.openFile('api.proto');
+  });
+
+  after(async () => {
+    await editor?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function guarded(t: TestContext, name: string, body: () => Promise<void>): Promise<void> {
+    try {
+      await body();
+    } catch (e) {
+      const shot = path.join(repoRoot(), '.e2e', 'screenshots', `clientux-${name}-failure.png`);
+      await editor?.screenshot(shot).catch(() => undefined);
+      t.diagnostic(`screenshot: ${shot}`);
+      throw e;
+    }
+  }
+
+  it('a criCompat.baseline that cannot be used: a warning naming the setting, with buttons that fix it', async (t) => {
+    await guarded(t, 'warning', async () => {
+      const page = editor!.page;
+      const toast = page.locator('.notification-toast', { hasText: `The baseline "${BAD}"` }).first();
+      await toast.waitFor({ state: 'visible', timeout: EXTENSION_TIMEOUT });
+      const message = await toast.locator('.notification-list-item-message').innerText();
+      t.diagnostic(message);
+      assert.match(message, /\(criCompat\.baseline\) could not be used/);
+      assert.doesNotMatch(message, /--against/);
+      const buttons = (await toast.locator('.monaco-button').allInnerTexts()).map((b) => b.trim()).filter(Boolean);
+      assert.deepEqual(buttons, ['Select Baseline…', 'Open Settings', 'Show Output']);
+      await toast.locator('.monaco-button', { hasText: 'Select Baseline…' }).click();
+      const title = page.locator('.quick-input-widget .quick-input-title', { hasText: 'CRI: Select Baseline' });
+      await title.waitFor({ state: 'visible', timeout: EXTENSION_TIMEOUT });
+      await page.keyboard.press('Escape');
+    });
+  });
+
+  it('"Export Compatibility Report as Markdown" saves api-cri-report.md where the dialog says; Escape saves nothing', async (t) => {
+    await guarded(t, 'export', async () => {
+      const ed = editor!;
+      const page = ed.page;
+      const file = path.join(dir, 'api-cri-report.md');
+      const widget = page.locator('.quick-input-widget');
+      const box = widget.locator('.quick-input-box input');
+      await ed.openFile('api.proto');
+      await ed.runCommand('CRI: Export Compatibility Report as Markdown');
+      const suggested = await until('the save dialog', async () => {
+        const v = await box.inputValue({ timeout: 500 });
+        return v.endsWith('api-cri-report.md') ? v : undefined;
+      }, EXTENSION_TIMEOUT);
+      t.diagnostic(`suggested: ${suggested}`);
+      assert.equal(path.basename(suggested), 'api-cri-report.md');
+      await page.keyboard.press('Escape');
+      await sleep(1000);
+      assert.deepEqual(readdirSync(dir).filter((f) => f.endsWith('.md')), [], 'cancelled: nothing written');
+      await ed.runCommand('CRI: Export Compatibility Report as Markdown');
+      await until('the save dialog', async () => ((await box.inputValue({ timeout: 500 })).endsWith('api-cri-report.md') ? true : undefined), EXTENSION_TIMEOUT);
+      await page.keyboard.press('Enter');
+      await until(`${file} written`, async () => (existsSync(file) ? true : undefined), EXTENSION_TIMEOUT);
+      assert.match(readFileSync(file, 'utf8'), /^# CRI compatibility report/m);
+      assert.doesNotMatch(readFileSync(file, 'utf8'), /command:/);
+      assert.deepEqual(readdirSync(dir).filter((f) => f !== 'api.proto' && f !== 'api-cri-report.md' && f !== '.vscode'), [], 'no temporary file left');
+      const toast = page.locator('.notification-toast', { hasText: 'the report was saved to' }).first();
+      await toast.waitFor({ state: 'visible', timeout: EXTENSION_TIMEOUT });
+      await toast.locator('.monaco-button', { hasText: 'Open' }).click();
+      await page.locator('.tab.active', { hasText: 'api-cri-report.md' }).waitFor({ state: 'visible', timeout: TIMEOUTS.ui });
+    });
+  });
+
+  it('"Show History of Element at Cursor" wraps its long lines beside the code', async (t) => {
+    await guarded(t, 'history', async () => {
+      const ed = editor!;
+      const page = ed.page;
+      await ed.openFile('api.proto');
+      const lines = text.split('\n');
+      const at = lines.findIndex((l, i) => l.includes('string runtime_handler = 9;') && lines.slice(0, i).some((p) => p.startsWith('message PodSandboxStatus {')));
+      assert.ok(at > 0);
+      await ed.gotoLine(at + 1, lines[at]!.indexOf('runtime_handler') + 3);
+      await ed.runCommand('CRI: Show History of Element at Cursor');
+      await page.locator('.tab.active', { hasText: 'runtime.v1.PodSandboxStatus.runtime_handler' }).waitFor({ state: 'visible', timeout: EXTENSION_TIMEOUT });
+      await ed.waitForStatusBarItem('CRI History');
+      const viewLines = page.locator('.editor-group-container.active .monaco-editor .view-lines').first();
+      const counted = await until('the history rendered', async () => {
+        const shown = (await viewLines.locator('.view-line').allInnerTexts()).map((l) => l.replace(/\u00a0/g, ' '));
+        return shown.some((l) => l.includes('skew:')) ? shown : undefined;
+      });
+      const skew = counted.find((l) => l.includes('skew:'))!;
+      t.diagnostic(`${counted.length} view lines; the skew line shows ${skew.length} characters`);
+      // Its 8 lines (the last two empty) take more view lines when the long ones wrap.
+      assert.ok(counted.length > 8, `${counted.length} view lines: ${JSON.stringify(counted)}`);
+    });
+  });
+});
+
+describe('real editor: Select Baseline in an untrusted workspace', { skip, timeout: 150_000 }, () => {
+  const PICKED = 'v0.34.0';
+  let editor: Editor | undefined;
+  let dir = '';
+
+  before(async () => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'cri-compat-e2e-untrusted-'));
+    writeFileSync(path.join(dir, 'api.proto'), new Corpus(corpusDir!).textOf(TAG, V1_PATH)!);
+    editor = await startEditor({ workspace: dir, trusted: false });
+  });
+
+  after(async () => {
+    await editor?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('saved in the user settings, which VS Code applies there: the file gets the baseline', async (t) => {
+    const ed = editor!;
+    const page = ed.page;
+    try {
+      const dialog = page.locator('.monaco-dialog-box');
+      await dialog.waitFor({ state: 'visible', timeout: 30_000 });
+      await dialog.getByRole('button', { name: "No, I don't trust the authors" }).click();
+      await dialog.waitFor({ state: 'hidden' });
+      await ed.openFile('api.proto');
+      await ed.waitForStatusBarItem(/^CRI v0\.\d+\.\d+\S* · \d+ breaking$/, EXTENSION_TIMEOUT);
+      await ed.runCommand('CRI: Select Baseline…');
+      const widget = page.locator('.quick-input-widget');
+      const title = await until('the baseline picker', async () => {
+        const text = await widget.locator('.quick-input-title').innerText({ timeout: 500 });
+        return text.includes('Select Baseline') ? text : undefined;
+      }, EXTENSION_TIMEOUT);
+      assert.match(title, /not trusted.*saved in your user settings/, title);
+      const input = widget.locator('.quick-input-box input');
+      await input.fill(PICKED);
+      await widget.locator('.monaco-list-row.focused .label-name', { hasText: PICKED }).first().waitFor();
+      await page.keyboard.press('Enter');
+      const userSettings = path.join(ed.tmpDir, 'data', 'User', 'settings.json');
+      await until('criCompat.baseline in the user settings', async () =>
+        (JSON.parse(readFileSync(userSettings, 'utf8')) as Record<string, unknown>)['criCompat.baseline'] === PICKED ? true : undefined, EXTENSION_TIMEOUT);
+      assert.equal(existsSync(path.join(dir, '.vscode', 'settings.json')), false, 'nothing in the workspace settings');
+      await ed.waitForStatusBarItem(new RegExp(`^CRI ${PICKED.replace(/\./g, '\\.')} · \\d+ breaking$`), EXTENSION_TIMEOUT);
+    } catch (e) {
+      const shot = path.join(repoRoot(), '.e2e', 'screenshots', 'clientux-untrusted-failure.png');
+      await ed.screenshot(shot).catch(() => undefined);
+      t.diagnostic(`screenshot: ${shot}`);
+      throw e;
+    }
+  });
+});
