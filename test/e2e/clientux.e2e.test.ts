@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { CORPUS_HELP, Corpus, V1_PATH, findCorpusDir } from '../../server/src/baseline/corpus';
-import { TIMEOUTS, e2eAvailable, repoRoot, startEditor, type Editor } from './harness';
+import { TIMEOUTS, e2eAvailable, repoRoot, sleep, startEditor, until, type Editor } from './harness';
 
 const TAG = 'v0.36.3';
 const BAD = 'v0.99.0';
@@ -18,20 +18,6 @@ const EXTENSION_TIMEOUT = 45_000;
 const e2eSkip = e2eAvailable();
 const corpusDir = e2eSkip ? undefined : findCorpusDir(repoRoot());
 const skip: string | false = e2eSkip ?? (corpusDir ? false : CORPUS_HELP);
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = TIMEOUTS.ui): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe().catch(() => undefined);
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(200);
-  }
-}
 
 describe('real editor: warnings, export and history', { skip, timeout: 180_000 }, () => {
   let editor: Editor | undefined;

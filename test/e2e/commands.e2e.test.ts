@@ -9,7 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import { CORPUS_HELP, Corpus, V1_PATH, findCorpusDir } from '../../server/src/baseline/corpus';
-import { TIMEOUTS, e2eAvailable, repoRoot, startEditor, type Editor } from './harness';
+import { e2eAvailable, repoRoot, startEditor, until, type Editor } from './harness';
 
 const TAG = 'v0.36.3';
 const PICKED = 'v0.34.0';
@@ -24,20 +24,6 @@ const EXTENSION_TIMEOUT = 45_000;
 const e2eSkip = e2eAvailable();
 const corpusDir = e2eSkip ? undefined : findCorpusDir(repoRoot());
 const skip: string | false = e2eSkip ?? (corpusDir ? false : CORPUS_HELP);
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = TIMEOUTS.ui): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe().catch(() => undefined);
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(200);
-  }
-}
 
 /** The body text of the report webview (the inner frame of the webview's two iframes). */
 async function reportText(page: Page, needle: RegExp): Promise<string> {

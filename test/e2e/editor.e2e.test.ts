@@ -16,7 +16,7 @@ import * as path from 'node:path';
 import type { Frame, Page } from 'playwright-core';
 import { CORPUS_HELP, Corpus, V1_PATH, findCorpusDir } from '../../server/src/baseline/corpus';
 import { RULES_BY_ID } from '../../server/src/compat/rules';
-import { TIMEOUTS, e2eAvailable, repoRoot, startEditor, type Editor } from './harness';
+import { TIMEOUTS, e2eAvailable, repoRoot, sleep, startEditor, until, type Editor } from './harness';
 
 const TAG = 'v0.36.3';
 const REPORT_TITLE = 'CRI Report: api.proto';
@@ -68,24 +68,6 @@ function cliCheck(file: string): { baseline: { tag: string }; findings: CliFindi
 }
 
 // ---- UI helpers -------------------------------------------------------------------------------------------
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
-}
-
-/** Polls `probe` until it returns a value other than undefined; bounded. */
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = TIMEOUTS.ui, last?: () => Promise<string>): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe().catch(() => undefined);
-    if (v !== undefined) return v;
-    if (Date.now() > end) {
-      const extra = last ? `; last seen: ${await last().catch((e: unknown) => String(e))}` : '';
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${extra}`);
-    }
-    await sleep(200);
-  }
-}
 
 /** `#status.problems` aria-label ("Errors: N, Warnings: M[, Infos: K]") as numbers. */
 async function problemCounts(page: Page): Promise<{ errors: number; warnings: number; infos: number; label: string }> {

@@ -181,8 +181,22 @@ function freePort(): Promise<number> {
   });
 }
 
-function sleep(ms: number): Promise<void> {
+export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
+}
+
+/** Polls `probe` until it returns a value other than undefined; bounded. `last` says what was seen, for the error. */
+export async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = TIMEOUTS.ui, last?: () => Promise<string>): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe().catch(() => undefined);
+    if (v !== undefined) return v;
+    if (Date.now() > end) {
+      const extra = last ? `; last seen: ${await last().catch((e: unknown) => String(e))}` : '';
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${extra}`);
+    }
+    await sleep(200);
+  }
 }
 
 function httpOk(url: string): Promise<boolean> {
