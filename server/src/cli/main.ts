@@ -477,6 +477,7 @@ function pairs(rest: string[], p: Parsed, io: Io): number {
 function countBy(items: Reportable[]): string {
   const c: Record<string, number> = {};
   for (const i of items) c[i.severity] = (c[i.severity] ?? 0) + 1;
-  return Object.entries(c).map(([k, v]) => `${v} ${k}`).join(', ') || 'none';
+  // "information" has no plural.
+  return Object.entries(c).map(([k, v]) => counted(v, k, k === 'information' ? k : undefined)).join(', ') || 'none';
 }
 
