@@ -9,7 +9,7 @@ import {
 import {
   SCALARS, holdsStrings, isPackable, jsonNameOf, isReserved, type ApiModel, type EnumDef, type FieldDef, type FieldLabel, type MessageDef, type ServiceDef,
 } from './model';
-import { EDITION_DEFAULTS, featuresOutsideEdition, misplacedFeatures, ownFeature, resolveFeatures, unknownFeatures, type FeatureTarget, type Features } from './features';
+import { EDITION_DEFAULTS, featuresOutsideEdition, misplacedFeatures, ownFeature, repeatedFeatures, resolveFeatures, unknownFeatures, type FeatureTarget, type Features } from './features';
 import { defaultValueProblem } from './defaults';
 import { fieldOptionProblems, optionProblems, type OptionsOf } from './options';
 import { customOptionProblems, type PendingOption } from './aggregateOptions';
@@ -339,6 +339,7 @@ class Binder {
       if (refusal !== undefined) this.problem('invalid-option-value', refusal, range, 'error');
       else this.problem('unknown-option', `"${feature}" is not a feature of ${of}`, range, 'error');
     }
+    for (const { range, message } of repeatedFeatures(options)) this.problem('duplicate-option', message, range, 'error');
   }
 
   /**
