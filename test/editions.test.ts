@@ -161,6 +161,13 @@ test('a feature set twice on one element is a binding error where buf says "set 
   // buf builds these: two blocks of one aggregate merge; different features merge.
   assert.deepEqual(onField('features = { [pb.cpp] { string_type: VIEW } [pb.cpp] { string_type: CORD } }'), []);
   assert.deepEqual(onField('features = { utf8_validation: NONE }, features.(pb.cpp).string_type = VIEW, features.(pb.cpp).legacy_closed_enum = true'), []);
+  // Of the second setting, buf says only that it is one: not that edition 2023 lacks the feature, nor that a message
+  // does (columns from 0; buf's are 30 and 73, 19 and 50).
+  const errors = (text: string): string[] => bound(text).problems.filter((p) => p.severity === 'error').map((p) => `${p.code} ${p.range.start.character}`);
+  const twiceOn = (line: string, options: string): string[] => errors(replaceOnce(migrated([CPP, IMPLICIT]), line, line.replace(/;$/, ` [${options}];`)));
+  assert.deepEqual(twiceOn('string runtime_name = 2;', 'features.enforce_naming_style = STYLE2024, features.enforce_naming_style = STYLE2024'), ['feature-edition 29', 'duplicate-option 72']);
+  const message = replaceOnce(migrated([CPP, IMPLICIT]), 'message VersionRequest {\n', 'message VersionRequest {\n  option features.utf8_validation = NONE; option features.utf8_validation = NONE;\n');
+  assert.deepEqual(errors(message), ['feature-target 18', 'duplicate-option 49']);
   // On the file (buf: 5:8 of a file whose fifth line is the second).
   const file = bound(migrated([IMPLICIT, 'option features.field_presence = EXPLICIT;'])).problems.filter((p) => p.code === 'duplicate-option');
   assert.deepEqual(file.map((p) => [p.message, p.range.start.character]), [['the feature "field_presence" is set twice', 7]]);
