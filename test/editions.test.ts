@@ -146,6 +146,10 @@ test('a feature set twice on one element is a binding error where buf says "set 
   assert.deepEqual(onField('features.utf8_validation = NONE, features.utf8_validation = VERIFY'), [FEATURE(34)]);
   assert.deepEqual(onField('features = { utf8_validation: NONE, utf8_validation: VERIFY }'), [FEATURE(37)]);
   assert.deepEqual(onField('features = { utf8_validation: NONE }, features.utf8_validation = NONE'), [FEATURE(39)]);
+  // `features = { … }` after another setting of features is set twice itself, all buf says of it (options.ts).
+  assert.deepEqual(onField('features.field_presence = EXPLICIT, features = { utf8_validation: NONE, utf8_validation: VERIFY }'), [
+    '37: the option "features" is set twice: whole here, in parts (features.…) before',
+  ]);
   // An _UNKNOWN value is set (buf also says it "must resolve to a known value"), a value buf refuses is not.
   assert.deepEqual(onField('features.utf8_validation = UTF8_VALIDATION_UNKNOWN, features.utf8_validation = NONE'), [FEATURE(53)]);
   assert.deepEqual(onField('features.utf8_validation = FOO, features.utf8_validation = NONE'), []);

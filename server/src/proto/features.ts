@@ -298,13 +298,18 @@ export function repeatedFeatures(options: readonly OptionNode[]): RepeatedFeatur
       features.add(feature);
     }
   };
+  let featuresBefore = false;
   for (const o of options) {
     const whole = wholeLanguageSet(o);
+    const first = !featuresBefore;
+    if (o.name === 'features' || o.name.startsWith('features.')) featuresBefore = true;
     if (whole !== undefined) {
       if (languages.has(whole)) out.push({ range: o.nameRange, message: `the feature set "(${whole})" is set twice: whole here, set before` });
       else setIn(aggregateOf(o) ?? [], `(${whole}).`, o);
       languages.add(whole);
     } else if (o.name === 'features') {
+      // After any other setting of features this option is one too many, all buf says of it (see options.ts).
+      if (!first) continue;
       const entries = aggregateOf(o) ?? [];
       setIn(entries, '', o);
       // Each `[pb.cpp] { … }` block on its own: buf merges the blocks without a word, even where two set one feature.
