@@ -133,7 +133,7 @@ test('features set whole after being set in parts is set twice, as buf says; who
 
 test('a feature set twice on one element is a binding error where buf says "set multiple times", at buf\'s line and column', NEEDS_CORPUS, () => {
   const CPP = 'import "google/protobuf/cpp_features.proto";';
-  /** The duplicate-option errors of `options` on VersionResponse.runtime_name, as `line:column message` (1-based, as buf). */
+  /** The duplicate-option errors of `options` on VersionResponse.runtime_name, as `column: message`, the column counted from the options' `[`. */
   const onField = (options: string): string[] => {
     const text = replaceOnce(migrated([CPP, IMPLICIT]), 'string runtime_name = 2;', `string runtime_name = 2 [${options}];`);
     return bound(text).problems.filter((p) => p.code === 'duplicate-option')
@@ -142,7 +142,7 @@ test('a feature set twice on one element is a binding error where buf says "set 
   const FEATURE = (at: number): string => `${at}: the feature "utf8_validation" is set twice`;
   const STRING_TYPE = (at: number): string => `${at}: the feature "string_type" of pb.CppFeatures is set twice`;
   const SET = (at: number): string => `${at}: the feature set "(pb.cpp)" is set twice: whole here, set before`;
-  // Columns from the `[` (buf's, less the 16 of `  string a = 1 [`). buf 1.75: "message field `google.protobuf.FeatureSet.utf8_validation` set multiple times".
+  // buf 1.75, at the same column from the `[`: "message field `google.protobuf.FeatureSet.utf8_validation` set multiple times".
   assert.deepEqual(onField('features.utf8_validation = NONE, features.utf8_validation = VERIFY'), [FEATURE(34)]);
   assert.deepEqual(onField('features = { utf8_validation: NONE, utf8_validation: VERIFY }'), [FEATURE(37)]);
   assert.deepEqual(onField('features = { utf8_validation: NONE }, features.utf8_validation = NONE'), [FEATURE(39)]);
@@ -168,11 +168,11 @@ test('a feature set twice on one element is a binding error where buf says "set 
   // Of the second setting, buf says only that it is one: not that edition 2023 lacks the feature, nor that a message
   // does (columns from 0; buf's are 30 and 73, 19 and 50).
   const errors = (text: string): string[] => bound(text).problems.filter((p) => p.severity === 'error').map((p) => `${p.code} ${p.range.start.character}`);
-  const twiceOn = (line: string, options: string): string[] => errors(replaceOnce(migrated([CPP, IMPLICIT]), line, line.replace(/;$/, ` [${options}];`)));
-  assert.deepEqual(twiceOn('string runtime_name = 2;', 'features.enforce_naming_style = STYLE2024, features.enforce_naming_style = STYLE2024'), ['feature-edition 29', 'duplicate-option 72']);
+  const field = replaceOnce(migrated([CPP, IMPLICIT]), 'string runtime_name = 2;', 'string runtime_name = 2 [features.enforce_naming_style = STYLE2024, features.enforce_naming_style = STYLE2024];');
+  assert.deepEqual(errors(field), ['feature-edition 29', 'duplicate-option 72']);
   const message = replaceOnce(migrated([CPP, IMPLICIT]), 'message VersionRequest {\n', 'message VersionRequest {\n  option features.utf8_validation = NONE; option features.utf8_validation = NONE;\n');
   assert.deepEqual(errors(message), ['feature-target 18', 'duplicate-option 49']);
-  // On the file (buf: 5:8 of a file whose fifth line is the second).
+  // On the file (buf: column 8, from 1).
   const file = bound(migrated([IMPLICIT, 'option features.field_presence = EXPLICIT;'])).problems.filter((p) => p.code === 'duplicate-option');
   assert.deepEqual(file.map((p) => [p.message, p.range.start.character]), [['the feature "field_presence" is set twice', 7]]);
 });
