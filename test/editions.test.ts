@@ -131,6 +131,52 @@ test('features set whole after being set in parts is set twice, as buf says; who
   assert.deepEqual(errors(replaceOnce(migrated([IMPLICIT]), 'string runtime_name = 2;', 'string runtime_name = 2 [features = { field_presence: EXPLICIT }, features.utf8_validation = VERIFY];')), []);
 });
 
+test('a feature set twice on one element is a binding error where buf says "set multiple times", at buf\'s line and column', NEEDS_CORPUS, () => {
+  const CPP = 'import "google/protobuf/cpp_features.proto";';
+  /** The duplicate-option errors of `options` on VersionResponse.runtime_name, as `column: message`, the column counted from the options' `[`. */
+  const onField = (options: string): string[] => {
+    const text = replaceOnce(migrated([CPP, IMPLICIT]), 'string runtime_name = 2;', `string runtime_name = 2 [${options}];`);
+    return bound(text).problems.filter((p) => p.code === 'duplicate-option')
+      .map((p) => `${p.range.start.character - text.split('\n').find((l) => l.includes('runtime_name = 2 ['))!.indexOf('[')}: ${p.message}`);
+  };
+  const FEATURE = (at: number): string => `${at}: the feature "utf8_validation" is set twice`;
+  const STRING_TYPE = (at: number): string => `${at}: the feature "string_type" of pb.CppFeatures is set twice`;
+  const SET = (at: number): string => `${at}: the feature set "(pb.cpp)" is set twice: whole here, set before`;
+  // buf 1.75, at the same column from the `[`: "message field `google.protobuf.FeatureSet.utf8_validation` set multiple times".
+  assert.deepEqual(onField('features.utf8_validation = NONE, features.utf8_validation = VERIFY'), [FEATURE(34)]);
+  assert.deepEqual(onField('features = { utf8_validation: NONE, utf8_validation: VERIFY }'), [FEATURE(37)]);
+  assert.deepEqual(onField('features = { utf8_validation: NONE }, features.utf8_validation = NONE'), [FEATURE(39)]);
+  // `features = { … }` after another setting of features is set twice itself, all buf says of it (options.ts).
+  assert.deepEqual(onField('features.field_presence = EXPLICIT, features = { utf8_validation: NONE, utf8_validation: VERIFY }'), [
+    '37: the option "features" is set twice: whole here, in parts (features.…) before',
+  ]);
+  // An _UNKNOWN value is set (buf also says it "must resolve to a known value"), a value buf refuses is not.
+  assert.deepEqual(onField('features.utf8_validation = UTF8_VALIDATION_UNKNOWN, features.utf8_validation = NONE'), [FEATURE(53)]);
+  assert.deepEqual(onField('features.utf8_validation = FOO, features.utf8_validation = NONE'), []);
+  assert.deepEqual(onField('features = { utf8_validation: FOO, utf8_validation: NONE }'), []);
+  // A language's feature: "message field `pb.CppFeatures.string_type` set multiple times".
+  assert.deepEqual(onField('features.(pb.cpp).string_type = VIEW, features.(pb.cpp).string_type = CORD'), [STRING_TYPE(39)]);
+  assert.deepEqual(onField('features.(pb.cpp) = { string_type: CORD }, features.(pb.cpp).string_type = VIEW'), [STRING_TYPE(44)]);
+  assert.deepEqual(onField('features = { [pb.cpp] { string_type: VIEW, string_type: CORD } }'), [STRING_TYPE(44)]);
+  // The set whole after anything named it, even a value refused or an empty block: "message extension `pb.cpp` set multiple times".
+  assert.deepEqual(onField('features.(pb.cpp).legacy_closed_enum = true, features.(pb.cpp) = { string_type: VIEW }'), [SET(46)]);
+  assert.deepEqual(onField('features = { [pb.cpp] { } }, features.(pb.cpp) = { legacy_closed_enum: true }'), [SET(30)]);
+  assert.deepEqual(onField('features.(pb.cpp) = { string_type: CORD }, features.(pb.cpp) = { legacy_closed_enum: true }'), [SET(44)]);
+  // buf builds these: two blocks of one aggregate merge; different features merge.
+  assert.deepEqual(onField('features = { [pb.cpp] { string_type: VIEW } [pb.cpp] { string_type: CORD } }'), []);
+  assert.deepEqual(onField('features = { utf8_validation: NONE }, features.(pb.cpp).string_type = VIEW, features.(pb.cpp).legacy_closed_enum = true'), []);
+  // Of the second setting, buf says only that it is one: not that edition 2023 lacks the feature, nor that a message
+  // does (columns from 0; buf's are 30 and 73, 19 and 50).
+  const errors = (text: string): string[] => bound(text).problems.filter((p) => p.severity === 'error').map((p) => `${p.code} ${p.range.start.character}`);
+  const field = replaceOnce(migrated([CPP, IMPLICIT]), 'string runtime_name = 2;', 'string runtime_name = 2 [features.enforce_naming_style = STYLE2024, features.enforce_naming_style = STYLE2024];');
+  assert.deepEqual(errors(field), ['feature-edition 29', 'duplicate-option 72']);
+  const message = replaceOnce(migrated([CPP, IMPLICIT]), 'message VersionRequest {\n', 'message VersionRequest {\n  option features.utf8_validation = NONE; option features.utf8_validation = NONE;\n');
+  assert.deepEqual(errors(message), ['feature-target 18', 'duplicate-option 49']);
+  // On the file (buf: column 8, from 1).
+  const file = bound(migrated([IMPLICIT, 'option features.field_presence = EXPLICIT;'])).problems.filter((p) => p.code === 'duplicate-option');
+  assert.deepEqual(file.map((p) => [p.message, p.range.start.character]), [['the feature "field_presence" is set twice', 7]]);
+});
+
 test('the languages\' features files that buf bundles (java, cpp, go) are imported with no include path', NEEDS_CORPUS, () => {
   const imports = ['java', 'cpp', 'go'].map((l) => `import "google/protobuf/${l}_features.proto";`);
   const problems = (text: string): string[] => bound(text).problems.map((p) => `${p.code} ${p.message}`);

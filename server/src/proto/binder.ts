@@ -2,14 +2,14 @@
 // package prefixes count as scopes), and reports what protoc would reject about names and numbers.
 
 import {
-  allowsAliases, comparePositions,
+  allowsAliases, comparePositions, rangeContains,
   type EnumNode, type ExtendNode, type ExtensionsNode, type FieldNode, type ImportNode, type MessageNode, type OptionNode, type ProtoFile, type Range, type ReservedNode, type RpcNode,
   type ServiceNode,
 } from './ast';
 import {
   SCALARS, holdsStrings, isPackable, jsonNameOf, isReserved, type ApiModel, type EnumDef, type FieldDef, type FieldLabel, type MessageDef, type ServiceDef,
 } from './model';
-import { EDITION_DEFAULTS, featuresOutsideEdition, misplacedFeatures, ownFeature, resolveFeatures, unknownFeatures, type FeatureTarget, type Features } from './features';
+import { EDITION_DEFAULTS, featuresOutsideEdition, misplacedFeatures, ownFeature, repeatedFeatures, resolveFeatures, unknownFeatures, type FeatureTarget, type Features } from './features';
 import { defaultValueProblem } from './defaults';
 import { fieldOptionProblems, optionProblems, type OptionsOf } from './options';
 import { customOptionProblems, type PendingOption } from './aggregateOptions';
@@ -327,11 +327,16 @@ class Binder {
   private misplacedFeatures(options: readonly OptionNode[], target: FeatureTarget | undefined): void {
     if (!options.length) return;
     const edition = Number(this.ast.edition?.value);
+    const repeated = repeatedFeatures(options);
+    // Of a feature set again, buf says only that: not its edition, nor its target.
+    const again = (r: Range): boolean => repeated.some((d) => rangeContains(d.range, r.start));
     for (const { feature, range, support } of featuresOutsideEdition(options, edition)) {
+      if (again(range)) continue;
       this.problem('feature-edition', `features.${feature} is not supported in edition ${edition}: ${editionsOf(support)}`, range, 'error');
     }
     if (target) {
       for (const { feature, range, targets } of misplacedFeatures(options, target)) {
+        if (again(range)) continue;
         this.problem('feature-target', `features.${feature} cannot be set on ${onElement(target)}: protoc takes it on ${targets.map(onElement).join(' or ')}`, range, 'error');
       }
     }
@@ -339,6 +344,7 @@ class Binder {
       if (refusal !== undefined) this.problem('invalid-option-value', refusal, range, 'error');
       else this.problem('unknown-option', `"${feature}" is not a feature of ${of}`, range, 'error');
     }
+    for (const { range, message } of repeated) this.problem('duplicate-option', message, range, 'error');
   }
 
   /**

@@ -263,6 +263,79 @@ function wholeLanguageSet(o: OptionNode): string | undefined {
   return set !== undefined && LANGUAGE_FEATURE_SETS.has(set) ? set : undefined;
 }
 
+/** A feature, or a language's feature set, that `options` set a second time: buf's "set multiple times". */
+export interface RepeatedFeature {
+  /** The second setting: its option's name, or in an aggregate its key. */
+  range: Range;
+  message: string;
+}
+
+/**
+ * What buf 1.75 refuses as set twice on one element: a feature (`utf8_validation`,
+ * `(pb.cpp).string_type`) set again, one at a time or as a key of an aggregate, and a language's set written whole
+ * (`features.(pb.cpp) = { … }`) after anything set it. A value buf refuses sets nothing, an `_UNKNOWN` one does; two
+ * `[pb.cpp] { … }` blocks of one aggregate are merged, even where they set the same feature. `features = { … }` after
+ * any other setting of features is options.ts's to report.
+ */
+export function repeatedFeatures(options: readonly OptionNode[]): RepeatedFeature[] {
+  const out: RepeatedFeature[] = [];
+  // The features set so far (`(pb.cpp).string_type` for a language's), and the language sets named so far.
+  const features = new Set<string>();
+  const languages = new Set<string>();
+  const twice = (feature: string, range: Range): void => {
+    const language = languageFeatureName(feature);
+    const message = language ? `the feature "${language.name}" of ${LANGUAGE_FEATURE_SETS.get(language.set)!.message}` : `the feature "${feature}"`;
+    out.push({ range, message: `${message} is set twice` });
+  };
+  // Notes what `entries` (one message of an aggregate) set, and reports a key set twice in them; `prefix` names a language's.
+  const setIn = (entries: readonly AggregateEntry[], prefix: string, o: OptionNode): void => {
+    const here = new Set<string>();
+    for (const f of entries) {
+      const feature = prefix + f.name;
+      if (f.extension || f.scalar === undefined || !sets(feature, f.scalar, f.valueRange, o)) continue;
+      if (here.has(feature)) twice(feature, f.range);
+      here.add(feature);
+      features.add(feature);
+    }
+  };
+  let featuresBefore = false;
+  for (const o of options) {
+    const whole = wholeLanguageSet(o);
+    const first = !featuresBefore;
+    if (o.name === 'features' || o.name.startsWith('features.')) featuresBefore = true;
+    if (whole !== undefined) {
+      if (languages.has(whole)) out.push({ range: o.nameRange, message: `the feature set "(${whole})" is set twice: whole here, set before` });
+      else setIn(aggregateOf(o) ?? [], `(${whole}).`, o);
+      languages.add(whole);
+    } else if (o.name === 'features') {
+      // After any other setting of features this option is one too many, all buf says of it (see options.ts).
+      if (!first) continue;
+      const entries = aggregateOf(o) ?? [];
+      setIn(entries, '', o);
+      // Each `[pb.cpp] { … }` block on its own: buf merges the blocks without a word, even where two set one feature.
+      for (const e of entries) {
+        if (!e.extension || !LANGUAGE_FEATURE_SETS.has(e.name)) continue;
+        languages.add(e.name);
+        for (const m of e.messages) setIn(m, `(${e.name}).`, o);
+      }
+    } else if (o.name.startsWith('features.')) {
+      const feature = o.name.slice('features.'.length);
+      const language = languageFeatureName(feature);
+      if (language) languages.add(language.set);
+      if (!sets(feature, o.value, o.valueRange, o)) continue;
+      if (features.has(feature)) twice(feature, o.nameRange);
+      features.add(feature);
+    }
+  }
+  return out;
+}
+
+/** Whether buf takes `written` as a value of `feature` (FeatureSet's _UNKNOWN values too): a value it refuses sets nothing. */
+function sets(feature: string, written: string, range: Range, option: OptionNode): boolean {
+  if (languageFeature(feature)) return !languageValueProblem(feature, written, range, option);
+  return valueOf(feature, written) !== undefined;
+}
+
 /** Whether `written` is no value of `feature`, or its _UNKNOWN value. */
 function refusedValue(feature: string, written: string): boolean {
   const value = valueOf(feature, written);
