@@ -8,7 +8,8 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { analyze } from '../server/src/service';
-import { revealPositionUri } from '../server/src/lsp/protocol';
+import { explainRuleUri, revealPositionUri } from '../server/src/lsp/protocol';
+import { RULES_BY_ID } from '../server/src/compat/rules';
 import { renderReport } from '../server/src/report/markdown';
 import {
   applicableLevels, baselineKind, baselinePathSetting, describeLevel, effectiveBaseline, planBaselineWrite, targetLevel, type Place,
@@ -75,6 +76,20 @@ describe('exported report (links.ts)', () => {
     assert.match(exportableMarkdown(md, { home }), /from file ~\/my\\_ws \\\(copy\\\)\/old\\_api/);
     assert.equal(exportableMarkdown('in /home/some_onex/a', { home }), 'in /home/some_onex/a');
     assert.equal(exportableMarkdown('C:\\\\Users\\\\me\\\\x.proto', { home: 'C:\\Users\\me' }), '~\\\\x.proto');
+  });
+
+  test('a rule id that explains the rule in the editor links its policy page again, as the CLI report does', () => {
+    const text = 'syntax = "proto3";\npackage runtime.v1;\nmessage A { int32 x = 1; }\n';
+    const old = 'syntax = "proto3";\npackage runtime.v1;\nmessage A { int32 x = 1; int32 y = 2; }\n';
+    const baseline = { tag: 'old', source: 'path' as const, origin: 'file old.proto', model: analyze(old, { uri: 'file:///b.proto' }).bound.model };
+    const a = analyze(text, { uri: FILE_URI, baseline });
+    const input = { file: 'api.proto', baseline, findings: a.findings, additions: a.additions };
+    const explain = 'command:criCompat.explainRule?%5B%22FIELD_NO_DELETE%22%5D';
+    const md = renderReport({ ...input, ruleLink: explainRuleUri });
+    assert.ok(md.includes(`[FIELD_NO_DELETE](${explain})`), md);
+    assert.equal(exportableMarkdown(md, {}, new Map([...RULES_BY_ID].map(([id, r]) => [id, r.link]))), renderReport(input));
+    // A rule the client does not know keeps its name only.
+    assert.equal(exportableMarkdown(md, {}, new Map()), md.replace(/\[([A-Z_]+)\]\(command:[^)]*\)/g, '$1'));
   });
 
   test('the arguments are decoded as revealPositionUri encodes them; other command links lose their target', () => {

@@ -10,7 +10,7 @@ import { homedir } from 'node:os';
 import { posix } from 'node:path';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import {
-  BaselinesRequestMethod, HistoryRequestMethod, REVEAL_POSITION_COMMAND, RulesRequestMethod,
+  BaselinesRequestMethod, EXPLAIN_RULE_COMMAND, HistoryRequestMethod, REVEAL_POSITION_COMMAND, RulesRequestMethod,
   type BaselinesParams, type BaselinesResult, type HistoryParams, type HistoryResult, type RuleInfo, type RulesResult,
 } from '../../server/src/lsp/protocol';
 import {
@@ -28,7 +28,7 @@ export const COMMANDS = {
   showReport: 'criCompat.showReport',
   exportReport: 'criCompat.exportReport',
   selectBaseline: 'criCompat.selectBaseline',
-  explainRule: 'criCompat.explainRule',
+  explainRule: EXPLAIN_RULE_COMMAND,
   showHistory: 'criCompat.showHistory',
   revealPosition: REVEAL_POSITION_COMMAND,
   restartServer: 'criCompat.restartServer',
@@ -143,8 +143,8 @@ async function exportReport(deps: CommandDeps): Promise<void> {
   const folder = workspace.getWorkspaceFolder(doc)?.uri;
   const folderPath = folder?.scheme === 'file' ? folder.fsPath : undefined;
   // The line links run a VS Code command with the file's absolute URI: plain line numbers outside it, and
-  // local paths shortened.
-  const content = exportableMarkdown(md, { ...(folderPath ? { folder: folderPath } : {}), home: homedir() });
+  // local paths shortened. The rule links run Explain Rule: their policy pages instead.
+  const content = exportableMarkdown(md, { ...(folderPath ? { folder: folderPath } : {}), home: homedir() }, await ruleLinks(deps));
   const anyFolder = workspace.workspaceFolders?.find((f) => f.uri.scheme === 'file')?.uri.fsPath;
   const suggested = defaultReportPath({ ...(doc.scheme === 'file' ? { file: doc.fsPath } : {}), name: posix.basename(doc.path) }, folderPath ?? anyFolder, homedir());
   const target = await window.showSaveDialog({
@@ -303,6 +303,17 @@ async function writeBaseline(deps: CommandDeps, scope: Uri | undefined, value: s
     const by = after.value === effective && after.level ? describeLevel(after.level, place) : l10n.t('another setting (a language-specific one or a policy)');
     deps.output.warn(`criCompat.baseline is still ${JSON.stringify(effective)} for ${scope?.toString() ?? 'this window'}, from ${by}.`);
     void window.showWarningMessage(l10n.t('{0}: the baseline {1} was saved in {2}, but {3} still sets criCompat.baseline to {4} for this file. Change or remove it there.', N, shown, where, by, JSON.stringify(effective)));
+  }
+}
+
+/** Each rule's policy page by rule id; none when the server cannot list them (the export then names the rules). */
+async function ruleLinks(deps: CommandDeps): Promise<Map<string, string>> {
+  try {
+    const rules = await deps.client()?.sendRequest<RulesResult>(RulesRequestMethod);
+    return new Map((rules ?? []).map((r) => [r.id, r.link]));
+  } catch (e) {
+    deps.output.warn(`Listing the rules for the exported report failed: ${errorText(e)}`);
+    return new Map();
   }
 }
 
