@@ -12,7 +12,7 @@ import { explainRuleUri, revealPositionUri } from '../server/src/lsp/protocol';
 import { RULES_BY_ID } from '../server/src/compat/rules';
 import { renderReport } from '../server/src/report/markdown';
 import {
-  applicableLevels, baselineKind, baselinePathSetting, describeLevel, effectiveBaseline, planBaselineWrite, targetLevel, type Place,
+  applicableLevels, baselineKind, baselinePathSetting, baselinePickTitle, describeLevel, effectiveBaseline, planBaselineWrite, targetLevel, type Place,
 } from '../client/src/baselineSetting';
 import { defaultReportPath, writeFileAtomically } from '../client/src/exportFile';
 import { exportableMarkdown, mayReveal, revealLinkLine, uriScheme } from '../client/src/links';
@@ -210,6 +210,21 @@ describe('Select Baseline: where the setting is written (baselineSetting.ts)', (
       assert.deepEqual(planBaselineWrite('', values, untrusted), { level: 'user', value: undefined });
       assert.equal(targetLevel({ ...place, trusted: true }), targetLevel(place));
     }
+  });
+
+  test('the picker\'s title says where the pick goes and, untrusted, which workspace or folder value takes over once trusted', () => {
+    const untrusted = (place: Place): Place => ({ ...place, trusted: false });
+    const ignored = 'CRI: Select Baseline — this workspace is not trusted, so VS Code ignores its settings: saved in your user settings, for every window';
+    assert.equal(baselinePickTitle({ user: 'v0.30.0' }, untrusted(singleFolder)), ignored);
+    assert.equal(baselinePickTitle({}, untrusted(multiRoot)), ignored);
+    assert.equal(baselinePickTitle({ workspace: 'v0.31.0' }, untrusted(singleFolder)),
+      'CRI: Select Baseline — this workspace is not trusted: saved in your user settings, for every window; once you trust it, "v0.31.0" from the workspace settings (.vscode/settings.json) applies instead');
+    assert.equal(baselinePickTitle({ user: 'v0.30.0', workspace: 'v0.31.0', folder: '' }, untrusted(multiRoot)),
+      'CRI: Select Baseline — this workspace is not trusted: saved in your user settings, for every window; once you trust it, Automatic from the settings of folder "cri-api" (its .vscode/settings.json) applies instead');
+    // Trusted, or with no folder open, the title says where the pick is saved, as before.
+    assert.equal(baselinePickTitle({ workspace: 'v0.31.0' }, { ...singleFolder, trusted: true }), 'CRI: Select Baseline — saved in the workspace settings (.vscode/settings.json)');
+    assert.equal(baselinePickTitle({ folder: 'v0.32.0' }, multiRoot), 'CRI: Select Baseline — saved in the settings of folder "cri-api" (its .vscode/settings.json)');
+    assert.equal(baselinePickTitle({ user: 'v0.30.0' }, noFolder), 'CRI: Select Baseline — no folder is open: saved in your user settings, for every window');
   });
 
   test('a release goes to the folder in a multi-root window, whatever the .code-workspace file says', () => {

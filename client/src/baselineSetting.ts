@@ -69,6 +69,23 @@ export function effectiveBaseline(values: BaselineValues, place: Place): { level
   return { value: '' };
 }
 
+/**
+ * The baseline picker's title: where the choice is saved, said before it is made. In an untrusted workspace that
+ * is the user settings, and a workspace or folder value, ignored until then, decides again once the workspace is
+ * trusted: the title names it then, and only then.
+ */
+export function baselinePickTitle(values: BaselineValues, place: Place): string {
+  if (place.trusted === false && place.hasWorkspace) {
+    const later = effectiveBaseline(values, { ...place, trusted: true });
+    return later.level && later.level !== 'user'
+      ? l10n.t('CRI: Select Baseline — this workspace is not trusted: saved in your user settings, for every window; once you trust it, {0} from {1} applies instead', later.value ? JSON.stringify(later.value) : l10n.t('Automatic'), describeLevel(later.level, place))
+      : l10n.t('CRI: Select Baseline — this workspace is not trusted, so VS Code ignores its settings: saved in your user settings, for every window');
+  }
+  return targetLevel(place) === 'user'
+    ? l10n.t('CRI: Select Baseline — no folder is open: saved in your user settings, for every window')
+    : l10n.t('CRI: Select Baseline — saved in {0}', describeLevel(targetLevel(place), place));
+}
+
 /** "your user settings", "the workspace settings", "the settings of folder "api"". */
 export function describeLevel(level: Level, place: Place): string {
   switch (level) {

@@ -14,7 +14,7 @@ import {
   type BaselinesParams, type BaselinesResult, type HistoryParams, type HistoryResult, type RuleInfo, type RulesResult,
 } from '../../server/src/lsp/protocol';
 import {
-  baselineKind, baselinePathSetting, describeLevel, effectiveBaseline, planBaselineWrite, targetLevel, type BaselineValues, type Level, type Place,
+  baselineKind, baselinePathSetting, baselinePickTitle, describeLevel, effectiveBaseline, planBaselineWrite, type BaselineValues, type Level, type Place,
 } from './baselineSetting';
 import { defaultReportPath, writeFileAtomically } from './exportFile';
 import { exportableMarkdown, mayReveal } from './links';
@@ -212,9 +212,8 @@ async function selectBaseline(deps: CommandDeps): Promise<void> {
   }
   const scope = uri ? Uri.parse(uri) : undefined;
   const place = placeOf(scope);
-  const { level: setAt, value: configured } = effectiveBaseline(baselineValues(scope), place);
-  const target = targetLevel(place);
-  const where = describeLevel(target, place);
+  const values = baselineValues(scope);
+  const { level: setAt, value: configured } = effectiveBaseline(values, place);
   const currentNote = setAt ? l10n.t('current setting, in {0}', describeLevel(setAt, place)) : l10n.t('current setting');
   const current = res.current;
   const kind = baselineKind(configured);
@@ -247,12 +246,7 @@ async function selectBaseline(deps: CommandDeps): Promise<void> {
     })),
   ];
   const pick = await window.showQuickPick(items, {
-    // Where the choice goes, said before it is made (with no folder open: the user settings).
-    title: !place.trusted && place.hasWorkspace
-      ? l10n.t('CRI: Select Baseline — this workspace is not trusted, so VS Code ignores its settings: saved in your user settings, for every window')
-      : target === 'user'
-        ? l10n.t('CRI: Select Baseline — no folder is open: saved in your user settings, for every window')
-        : l10n.t('CRI: Select Baseline — saved in {0}', where),
+    title: baselinePickTitle(values, place),
     placeHolder: texts.placeholder,
     matchOnDescription: true,
     matchOnDetail: false,
