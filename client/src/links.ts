@@ -17,15 +17,20 @@ function commandLink(command: string): RegExp {
   return new RegExp(`\\[((?:\\\\.|[^\\]\\\\])*)\\]\\(command:${command.replace(/\./g, '\\.')}\\?([A-Za-z0-9%._~!*'-]*)\\)`, 'g');
 }
 
-/** The line (1-based) a reveal-position link's arguments point to, if they are well-formed. */
-export function revealLinkLine(encodedArgs: string): number | undefined {
+/** A command link's arguments (a JSON array, percent-encoded), if they are one. */
+function commandArgs(encodedArgs: string): unknown[] | undefined {
   try {
     const args: unknown = JSON.parse(decodeURIComponent(encodedArgs));
-    if (Array.isArray(args) && typeof args[0] === 'string' && Number.isInteger(args[1]) && (args[1] as number) >= 0) return (args[1] as number) + 1;
+    return Array.isArray(args) ? args : undefined;
   } catch {
-    /* not ours */
+    return undefined; // not ours
   }
-  return undefined;
+}
+
+/** The line (1-based) a reveal-position link's arguments point to, if they are well-formed. */
+export function revealLinkLine(encodedArgs: string): number | undefined {
+  const args = commandArgs(encodedArgs);
+  return args && typeof args[0] === 'string' && Number.isInteger(args[1]) && (args[1] as number) >= 0 ? (args[1] as number) + 1 : undefined;
 }
 
 /**
@@ -39,7 +44,8 @@ export function revealLinkLine(encodedArgs: string): number | undefined {
 export function exportableMarkdown(markdown: string, paths: LocalPaths = {}, ruleLinks: ReadonlyMap<string, string> = new Map()): string {
   let out = markdown
     .replace(EXPLAIN_LINK, (_m, text: string, args: string) => {
-      const link = ruleLinks.get(explainLinkRule(args) ?? '');
+      const [rule] = commandArgs(args) ?? [];
+      const link = typeof rule === 'string' ? ruleLinks.get(rule) : undefined;
       return link ? `[${text}](${link})` : text;
     })
     .replace(REVEAL_LINK, (_m, text: string, args: string) => {
@@ -54,17 +60,6 @@ export function exportableMarkdown(markdown: string, paths: LocalPaths = {}, rul
     if (d) out = out.replace(new RegExp(`${escapedPath(d)}(?=\\\\?[\\\\/])`, 'g'), short);
   }
   return out;
-}
-
-/** The rule id of an explain-rule link's arguments, if they are one string. */
-function explainLinkRule(encodedArgs: string): string | undefined {
-  try {
-    const args: unknown = JSON.parse(decodeURIComponent(encodedArgs));
-    if (Array.isArray(args) && args.length === 1 && typeof args[0] === 'string') return args[0];
-  } catch {
-    /* not ours */
-  }
-  return undefined;
 }
 
 /** Local directories whose paths an exported report shortens. */
