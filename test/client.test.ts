@@ -12,7 +12,7 @@ import { explainRuleUri, revealPositionUri } from '../server/src/lsp/protocol';
 import { RULES_BY_ID } from '../server/src/compat/rules';
 import { renderReport } from '../server/src/report/markdown';
 import {
-  applicableLevels, baselineKind, baselinePathSetting, baselinePickTitle, describeLevel, effectiveBaseline, planBaselineWrite, targetLevel, type Place,
+  applicableLevels, baselineInSettingsFile, baselineKind, baselinePathSetting, baselinePickTitle, describeLevel, effectiveBaseline, planBaselineWrite, targetLevel, type Place,
 } from '../client/src/baselineSetting';
 import { defaultReportPath, writeFileAtomically } from '../client/src/exportFile';
 import { exportableMarkdown, mayReveal, revealLinkLine, uriScheme } from '../client/src/links';
@@ -225,6 +225,14 @@ describe('Select Baseline: where the setting is written (baselineSetting.ts)', (
     assert.equal(baselinePickTitle({ workspace: 'v0.31.0' }, { ...singleFolder, trusted: true }), 'CRI: Select Baseline — saved in the workspace settings (.vscode/settings.json)');
     assert.equal(baselinePickTitle({ folder: 'v0.32.0' }, multiRoot), 'CRI: Select Baseline — saved in the settings of folder "cri-api" (its .vscode/settings.json)');
     assert.equal(baselinePickTitle({ user: 'v0.30.0' }, noFolder), 'CRI: Select Baseline — no folder is open: saved in your user settings, for every window');
+  });
+
+  test('untrusted, the workspace and folder values are read from the settings files, which inspect() does not report', () => {
+    assert.equal(baselineInSettingsFile('{\n  // pinned\n  "criCompat.baseline": "v0.31.0",\n}\n', false), 'v0.31.0');
+    assert.equal(baselineInSettingsFile('{ "folders": [], "settings": { "criCompat.baseline": "" } }', true), '');
+    assert.equal(baselineInSettingsFile('{ "criCompat.baseline": "v0.31.0" }', true), undefined, 'a workspace file sets it under "settings"');
+    assert.equal(baselineInSettingsFile('{ "editor.tabSize": 2 }', false), undefined);
+    assert.equal(baselineInSettingsFile('not json', false), undefined);
   });
 
   test('a release goes to the folder in a multi-root window, whatever the .code-workspace file says', () => {

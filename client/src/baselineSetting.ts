@@ -13,6 +13,7 @@
 
 import * as nodePath from 'node:path';
 import * as l10n from '@vscode/l10n';
+import { parse } from 'jsonc-parser/lib/esm/main.js';
 import { parseCriApiTag } from '../../server/src/policy/versions';
 
 /** Settings levels, least specific first. */
@@ -84,6 +85,17 @@ export function baselinePickTitle(values: BaselineValues, place: Place): string 
   return targetLevel(place) === 'user'
     ? l10n.t('CRI: Select Baseline — no folder is open: saved in your user settings, for every window')
     : l10n.t('CRI: Select Baseline — saved in {0}', describeLevel(targetLevel(place), place));
+}
+
+/**
+ * `criCompat.baseline` as a settings file sets it: a folder's `.vscode/settings.json`, or the `settings` of a
+ * `.code-workspace` file (`inWorkspaceFile`). In an untrusted workspace inspect() reports neither (the setting is
+ * restricted), so the picker reads the files to say which value takes over once the workspace is trusted.
+ */
+export function baselineInSettingsFile(text: string, inWorkspaceFile: boolean): unknown {
+  const json: unknown = parse(text, [], { allowTrailingComma: true });
+  const settings: unknown = inWorkspaceFile && json && typeof json === 'object' ? (json as { settings?: unknown }).settings : json;
+  return settings && typeof settings === 'object' ? (settings as Record<string, unknown>)['criCompat.baseline'] : undefined;
 }
 
 /** "your user settings", "the workspace settings", "the settings of folder "api"". */

@@ -5,6 +5,7 @@ import {
   commands, ConfigurationTarget, EventEmitter, l10n, languages, Position, QuickPickItemKind, Range, Selection, TextEditorRevealType, Uri, ViewColumn,
   window, workspace,
   type Disposable, type ExtensionContext, type LogOutputChannel, type QuickPickItem, type TextDocument, type TextDocumentContentProvider,
+  type WorkspaceFolder,
 } from 'vscode';
 import { homedir } from 'node:os';
 import { posix } from 'node:path';
@@ -14,7 +15,7 @@ import {
   type BaselinesParams, type BaselinesResult, type HistoryParams, type HistoryResult, type RuleInfo, type RulesResult,
 } from '../../server/src/lsp/protocol';
 import {
-  baselineKind, baselinePathSetting, baselinePickTitle, describeLevel, effectiveBaseline, planBaselineWrite, type BaselineValues, type Level, type Place,
+  baselineInSettingsFile, baselineKind, baselinePathSetting, baselinePickTitle, describeLevel, effectiveBaseline, planBaselineWrite, type BaselineValues, type Level, type Place,
 } from './baselineSetting';
 import { defaultReportPath, writeFileAtomically } from './exportFile';
 import { exportableMarkdown, mayReveal } from './links';
@@ -198,6 +199,26 @@ function baselineValues(scope: Uri | undefined): BaselineValues {
   return { user: i?.globalValue, workspace: i?.workspaceValue, folder: i?.workspaceFolderValue };
 }
 
+/** What the workspace's settings files set, which inspect() does not report while the workspace is untrusted. */
+async function untrustedWorkspaceValues(scope: Uri | undefined): Promise<BaselineValues> {
+  const read = async (file: Uri | undefined, inWorkspaceFile: boolean): Promise<unknown> => {
+    if (!file) return undefined;
+    try {
+      return baselineInSettingsFile(new TextDecoder().decode(await workspace.fs.readFile(file)), inWorkspaceFile);
+    } catch {
+      return undefined; // no such file: nothing set there
+    }
+  };
+  const settingsOf = (folder: WorkspaceFolder | undefined): Uri | undefined => folder && Uri.joinPath(folder.uri, '.vscode', 'settings.json');
+  const wsFile = workspace.workspaceFile;
+  // In a single-folder window the folder's settings are the workspace settings (placeOf, applicableLevels).
+  if (!wsFile) return { workspace: await read(settingsOf(workspace.workspaceFolders?.[0]), false) };
+  return {
+    workspace: await read(wsFile.scheme === 'untitled' ? undefined : wsFile, true),
+    folder: await read(settingsOf(scope ? workspace.getWorkspaceFolder(scope) : undefined), false),
+  };
+}
+
 async function selectBaseline(deps: CommandDeps): Promise<void> {
   const c = runningClient(deps);
   if (!c) return;
@@ -246,7 +267,7 @@ async function selectBaseline(deps: CommandDeps): Promise<void> {
     })),
   ];
   const pick = await window.showQuickPick(items, {
-    title: baselinePickTitle(values, place),
+    title: baselinePickTitle(place.trusted === false ? { ...values, ...(await untrustedWorkspaceValues(scope)) } : values, place),
     placeHolder: texts.placeholder,
     matchOnDescription: true,
     matchOnDetail: false,
