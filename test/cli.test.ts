@@ -287,7 +287,9 @@ describe('cri-compat CLI', { skip: corpusDir ? false : CORPUS_HELP }, () => {
     assert.equal(report.code, 1, report.err);
     assert.match(report.out, /^# CRI compatibility report/);
     assert.match(report.out, /Baseline: \*\*v0\.36\.3\*\* \(Kubernetes 1\.36\.3\)/);
-    assert.match(report.out, /FIELD_NO_DELETE/);
+    // Outside the editor a rule links its policy page; no editor command.
+    assert.match(report.out, /\[FIELD_NO_DELETE\]\(https:\/\/protobuf\.dev\//);
+    assert.doesNotMatch(report.out, /command:/);
     assert.match(report.out, /## Version skew[\s\S]*\| \*\*1\.37\*\* \|/);
     assert.doesNotMatch(cli(['report', '--against', old, edited]).out, /## Version skew/);
   });

@@ -8,10 +8,11 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { analyze } from '../server/src/service';
-import { revealPositionUri } from '../server/src/lsp/protocol';
+import { explainRuleUri, revealPositionUri } from '../server/src/lsp/protocol';
+import { RULES_BY_ID } from '../server/src/compat/rules';
 import { renderReport } from '../server/src/report/markdown';
 import {
-  applicableLevels, baselineKind, baselinePathSetting, describeLevel, effectiveBaseline, planBaselineWrite, targetLevel, type Place,
+  applicableLevels, baselineInSettingsFile, baselineKind, baselinePathSetting, baselinePickTitle, describeLevel, effectiveBaseline, planBaselineWrite, targetLevel, type Place,
 } from '../client/src/baselineSetting';
 import { defaultReportPath, writeFileAtomically } from '../client/src/exportFile';
 import { exportableMarkdown, mayReveal, revealLinkLine, uriScheme } from '../client/src/links';
@@ -75,6 +76,20 @@ describe('exported report (links.ts)', () => {
     assert.match(exportableMarkdown(md, { home }), /from file ~\/my\\_ws \\\(copy\\\)\/old\\_api/);
     assert.equal(exportableMarkdown('in /home/some_onex/a', { home }), 'in /home/some_onex/a');
     assert.equal(exportableMarkdown('C:\\\\Users\\\\me\\\\x.proto', { home: 'C:\\Users\\me' }), '~\\\\x.proto');
+  });
+
+  test('a rule id that explains the rule in the editor links its policy page again, as the CLI report does', () => {
+    const text = 'syntax = "proto3";\npackage runtime.v1;\nmessage A { int32 x = 1; }\n';
+    const old = 'syntax = "proto3";\npackage runtime.v1;\nmessage A { int32 x = 1; int32 y = 2; }\n';
+    const baseline = { tag: 'old', source: 'path' as const, origin: 'file old.proto', model: analyze(old, { uri: 'file:///b.proto' }).bound.model };
+    const a = analyze(text, { uri: FILE_URI, baseline });
+    const input = { file: 'api.proto', baseline, findings: a.findings, additions: a.additions };
+    const explain = 'command:criCompat.explainRule?%5B%22FIELD_NO_DELETE%22%5D';
+    const md = renderReport({ ...input, ruleLink: explainRuleUri });
+    assert.ok(md.includes(`[FIELD_NO_DELETE](${explain})`), md);
+    assert.equal(exportableMarkdown(md, {}, new Map([...RULES_BY_ID].map(([id, r]) => [id, r.link]))), renderReport(input));
+    // A rule the client does not know keeps its name only.
+    assert.equal(exportableMarkdown(md, {}, new Map()), md.replace(/\[([A-Z_]+)\]\(command:[^)]*\)/g, '$1'));
   });
 
   test('the arguments are decoded as revealPositionUri encodes them; other command links lose their target', () => {
@@ -195,6 +210,29 @@ describe('Select Baseline: where the setting is written (baselineSetting.ts)', (
       assert.deepEqual(planBaselineWrite('', values, untrusted), { level: 'user', value: undefined });
       assert.equal(targetLevel({ ...place, trusted: true }), targetLevel(place));
     }
+  });
+
+  test('the picker\'s title says where the pick goes and, untrusted, which workspace or folder value takes over once trusted', () => {
+    const untrusted = (place: Place): Place => ({ ...place, trusted: false });
+    const ignored = 'CRI: Select Baseline — this workspace is not trusted, so VS Code ignores its settings: saved in your user settings, for every window';
+    assert.equal(baselinePickTitle({ user: 'v0.30.0' }, untrusted(singleFolder)), ignored);
+    assert.equal(baselinePickTitle({}, untrusted(multiRoot)), ignored);
+    assert.equal(baselinePickTitle({ workspace: 'v0.31.0' }, untrusted(singleFolder)),
+      'CRI: Select Baseline — this workspace is not trusted: saved in your user settings, for every window; once you trust it, "v0.31.0" from the workspace settings (.vscode/settings.json) applies instead');
+    assert.equal(baselinePickTitle({ user: 'v0.30.0', workspace: 'v0.31.0', folder: '' }, untrusted(multiRoot)),
+      'CRI: Select Baseline — this workspace is not trusted: saved in your user settings, for every window; once you trust it, Automatic from the settings of folder "cri-api" (its .vscode/settings.json) applies instead');
+    // Trusted, or with no folder open, the title says where the pick is saved, as before.
+    assert.equal(baselinePickTitle({ workspace: 'v0.31.0' }, { ...singleFolder, trusted: true }), 'CRI: Select Baseline — saved in the workspace settings (.vscode/settings.json)');
+    assert.equal(baselinePickTitle({ folder: 'v0.32.0' }, multiRoot), 'CRI: Select Baseline — saved in the settings of folder "cri-api" (its .vscode/settings.json)');
+    assert.equal(baselinePickTitle({ user: 'v0.30.0' }, noFolder), 'CRI: Select Baseline — no folder is open: saved in your user settings, for every window');
+  });
+
+  test('untrusted, the workspace and folder values are read from the settings files, which inspect() does not report', () => {
+    assert.equal(baselineInSettingsFile('{\n  // pinned\n  "criCompat.baseline": "v0.31.0",\n}\n', false), 'v0.31.0');
+    assert.equal(baselineInSettingsFile('{ "folders": [], "settings": { "criCompat.baseline": "" } }', true), '');
+    assert.equal(baselineInSettingsFile('{ "criCompat.baseline": "v0.31.0" }', true), undefined, 'a workspace file sets it under "settings"');
+    assert.equal(baselineInSettingsFile('{ "editor.tabSize": 2 }', false), undefined);
+    assert.equal(baselineInSettingsFile('not json', false), undefined);
   });
 
   test('a release goes to the folder in a multi-root window, whatever the .code-workspace file says', () => {

@@ -218,19 +218,19 @@ describe('features on a crafted file', () => {
       range: range(20, 2, 20, 6),
     });
     assert.deepEqual(doHover(bound, pos(9, 10))?.contents.value,
-      '```proto\nservice demo.v1.Greeter\n```\n\nDeclared on line 10.\n\n---\n\nGreeter says hello.\nSecond line.');
+      '```proto\nservice demo.v1.Greeter\n```\n\n---\n\nGreeter says hello.\nSecond line.');
     assert.equal(doHover(bound, pos(11, 8))?.contents.value,
       '```proto\nrpc demo.v1.Greeter.SayHello\nrpc SayHello(demo.v1.HelloRequest) returns (stream demo.v1.HelloReply)\n```\n\n'
-      + 'Declared on line 12.\n\n---\n\nSayHello greets.');
+      + '---\n\nSayHello greets.');
     assert.equal(doHover(bound, pos(21, 22))?.contents.value,
-      '```proto\nfield demo.v1.HelloRequest.kinds\nmap<string, demo.v1.Kind> kinds = 3\n```\n\nDeclared on line 22.');
+      '```proto\nfield demo.v1.HelloRequest.kinds\nmap<string, demo.v1.Kind> kinds = 3\n```');
     // trailing comment as doc when there is no leading one
     assert.equal(doHover(bound, pos(19, 10))?.contents.value,
-      '```proto\nfield demo.v1.HelloRequest.name\nstring name = 1\n```\n\nDeclared on line 20.\n\n---\n\nthe name');
+      '```proto\nfield demo.v1.HelloRequest.name\nstring name = 1\n```\n\n---\n\nthe name');
     assert.equal(doHover(bound, pos(32, 31))?.contents.value,
-      '```proto\nfield demo.v1.HelloReply.inners\nrepeated demo.v1.HelloRequest.Inner inners = 1\n```\n\nDeclared on line 33.');
+      '```proto\nfield demo.v1.HelloReply.inners\nrepeated demo.v1.HelloRequest.Inner inners = 1\n```');
     assert.equal(doHover(bound, pos(39, 3))?.contents.value,
-      '```proto\nenum value demo.v1.Kind.KIND_WARM\nKIND_WARM = 1\n```\n\nDeclared on line 40.');
+      '```proto\nenum value demo.v1.Kind.KIND_WARM\nKIND_WARM = 1\n```');
     assert.equal(doHover(bound, pos(27, 20))?.contents.value,
       '```proto\nmessage google.protobuf.Timestamp\n```\n\nWell-known type bundled with protobuf.');
     assert.equal(doHover(bound, pos(2, 14))?.contents.value, '```proto\npackage demo.v1\n```');
@@ -251,9 +251,9 @@ describe('features on a crafted file', () => {
       return undefined;
     };
     assert.equal(doHover(bound, pos(37, 6), { extraHover })?.contents.value,
-      '```proto\nenum demo.v1.Kind\n```\n\nDeclared on line 38.\n\n---\n\nKind of\ngreeting.\n\n---\n\n**Introduced** in v0.1.0');
+      '```proto\nenum demo.v1.Kind\n```\n\n---\n\nKind of\ngreeting.\n\n---\n\n**Introduced** in v0.1.0');
     assert.equal(doHover(bound, pos(18, 10), { extraHover })?.contents.value,
-      '```proto\nmessage demo.v1.HelloRequest\n```\n\nDeclared on line 19.\n\n---\n\nHelloRequest carries a name.');
+      '```proto\nmessage demo.v1.HelloRequest\n```\n\n---\n\nHelloRequest carries a name.');
     doHover(bound, pos(21, 22), { extraHover });
     doHover(bound, pos(39, 3), { extraHover });
     doHover(bound, pos(11, 8), { extraHover });
@@ -469,6 +469,9 @@ describe('features on real CRI api.proto files', { skip: corpusDir ? false : COR
       },
       range: span(ref, 'PodSandboxConfig'.length),
     });
+    // On the declaration itself, its line is where the cursor already is: the hover does not repeat it.
+    const onDecl = doHover(bound, pos(decl.start.line, decl.start.character + 3))?.contents.value;
+    assert.equal(onDecl, `\`\`\`proto\nmessage runtime.v1.PodSandboxConfig\n\`\`\`\n\n---\n\n${docLines.join('\n').trim()}`);
   });
 
   test('folding: license comment, services and messages', () => {

@@ -32,7 +32,7 @@ function loads(html: string): string[] {
 
 /** A comment's markdown where a hover puts it: after the declaration and a rule, with a section after it. */
 function inHover(doc: string): string {
-  return `\`\`\`proto\nmessage M\n\`\`\`\n\nDeclared on line 1.\n\n---\n\n${doc}\n\n---\n\nAfter the comment.`;
+  return `\`\`\`proto\nmessage M\n\`\`\`\n\n---\n\n${doc}\n\n---\n\nAfter the comment.`;
 }
 
 const EVIL = 'https://evil.example/pixel.png';

@@ -177,8 +177,11 @@ describe('language server compatibility features (untrusted, bundled index)', {
     const report = md!;
     assert.match(report, /^# CRI compatibility report/);
     assert.match(report, new RegExp(`Baseline: \\*\\*${newestRelease.replace(/\./g, '\\.')}\\*\\*`));
-    assert.match(report, /\[FIELD_NO_DELETE\]\(https:/);
-    assert.match(report, /\[FIELD_JSON_NAME_CHANGED\]\(https:/);
+    // In the editor a rule id explains the rule ("CRI: Explain Rule"), whose panel links the policy.
+    const explain = (rule: string): string => `command:criCompat.explainRule?${encodeURIComponent(JSON.stringify([rule]))}`;
+    assert.ok(report.includes(`[FIELD_NO_DELETE](${explain('FIELD_NO_DELETE')})`), report);
+    assert.ok(report.includes(`[FIELD_JSON_NAME_CHANGED](${explain('FIELD_JSON_NAME_CHANGED')})`), report);
+    assert.doesNotMatch(report, /\[[A-Z_]+\]\(https:/);
     const line = staleDiagnostic.range.start;
     assert.ok(report.includes(`[${line.line + 1}](${revealPositionUri(uri, line.line, line.character)})`), 'line links reveal the position');
     assert.ok(!/<script/i.test(report), 'no raw <script> in the markdown');
@@ -188,7 +191,7 @@ describe('language server compatibility features (untrusted, bundled index)', {
     assert.ok(!/<script/i.test(html), 'no <script> element in the webview');
     assert.match(html, /&lt;script&gt;alert\(1\)&lt;\/script&gt;/);
     assert.ok(html.includes(`<a href="${revealPositionUri(uri, line.line, line.character)}">${line.line + 1}</a>`));
-    assert.match(html, /<a href="https:\/\/protobuf\.dev\/[^"]*">FIELD_NO_DELETE<\/a>/);
+    assert.ok(html.includes(`<a href="${explain('FIELD_NO_DELETE')}">FIELD_NO_DELETE</a>`), html);
     assert.match(html, /<table>/);
     assert.ok(html.includes(`content="${WEBVIEW_CSP}"`));
     assert.equal(await editor.conn.sendRequest(ReportRequestMethod, { uri: 'file:///not/open.proto' }), null);
@@ -444,7 +447,7 @@ describe('language server: files that are not the CRI API', { skip: existsSync(S
 // ---- the client's renderer -------------------------------------------------------------------------------
 
 describe('safe markdown renderer (client/src/render.ts)', () => {
-  test('escapes everything; only https and reveal-position links survive', () => {
+  test('escapes everything; only https, reveal-position and explain-rule links survive', () => {
     assert.equal(escapeHtml(`<a href="x">'&'</a>`), '&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;');
     assert.equal(renderInline('<script>alert(1)</script>'), '&lt;script&gt;alert(1)&lt;/script&gt;');
     assert.equal(renderInline('&lt;b&gt; \\*not bold\\* **bold** `<code>`'), '&lt;b&gt; *not bold* <strong>bold</strong> <code>&lt;code&gt;</code>');
@@ -457,6 +460,13 @@ describe('safe markdown renderer (client/src/render.ts)', () => {
     assert.ok(safeHref(reveal), reveal);
     assert.doesNotMatch(reveal, /[()\s]/);
     assert.equal(renderInline(`[4](${reveal})`), `<a href="${reveal}">4</a>`);
+    // Explain Rule with one rule id, as the editor's report links a rule; with anything else, plain text.
+    const explain = 'command:criCompat.explainRule?%5B%22FIELD_NO_DELETE%22%5D';
+    assert.equal(renderInline(`[FIELD_NO_DELETE](${explain})`), `<a href="${explain}">FIELD_NO_DELETE</a>`);
+    for (const other of ['command:criCompat.explainRule', 'command:criCompat.explainRule?%5B%5D', 'command:criCompat.explainRule?%5B%22A%22%2C%22B%22%5D',
+      'command:criCompat.explainRule?%5B%22a%2Fb%22%5D', 'command:criCompat.explainRule?%5B%22A%22%5D%5B', 'command:criCompat.explainRuleX?%5B%22A%22%5D']) {
+      assert.equal(renderInline(`[r](${other})`), 'r', other);
+    }
     assert.equal(renderInline('[<img src=x onerror=alert(1)>](https://example.com)'), '<a href="https://example.com">&lt;img src=x onerror=alert(1)&gt;</a>');
     assert.equal(renderInline('`unclosed <b>'), '`unclosed &lt;b&gt;');
   });

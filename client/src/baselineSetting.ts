@@ -13,6 +13,7 @@
 
 import * as nodePath from 'node:path';
 import * as l10n from '@vscode/l10n';
+import { parse } from 'jsonc-parser/lib/esm/main.js';
 import { parseCriApiTag } from '../../server/src/policy/versions';
 
 /** Settings levels, least specific first. */
@@ -67,6 +68,34 @@ export function effectiveBaseline(values: BaselineValues, place: Place): { level
     if (v !== undefined) return { level, value: v };
   }
   return { value: '' };
+}
+
+/**
+ * The baseline picker's title: where the choice is saved, said before it is made. In an untrusted workspace that
+ * is the user settings, and a workspace or folder value, ignored until then, decides again once the workspace is
+ * trusted: the title names it then, and only then.
+ */
+export function baselinePickTitle(values: BaselineValues, place: Place): string {
+  if (place.trusted === false && place.hasWorkspace) {
+    const later = effectiveBaseline(values, { ...place, trusted: true });
+    return later.level && later.level !== 'user'
+      ? l10n.t('CRI: Select Baseline — this workspace is not trusted: saved in your user settings, for every window; once you trust it, {0} from {1} applies instead', later.value ? JSON.stringify(later.value) : l10n.t('Automatic'), describeLevel(later.level, place))
+      : l10n.t('CRI: Select Baseline — this workspace is not trusted, so VS Code ignores its settings: saved in your user settings, for every window');
+  }
+  return targetLevel(place) === 'user'
+    ? l10n.t('CRI: Select Baseline — no folder is open: saved in your user settings, for every window')
+    : l10n.t('CRI: Select Baseline — saved in {0}', describeLevel(targetLevel(place), place));
+}
+
+/**
+ * `criCompat.baseline` as a settings file sets it: a folder's `.vscode/settings.json`, or the `settings` of a
+ * `.code-workspace` file (`inWorkspaceFile`). In an untrusted workspace inspect() reports neither (the setting is
+ * restricted), so the picker reads the files to say which value takes over once the workspace is trusted.
+ */
+export function baselineInSettingsFile(text: string, inWorkspaceFile: boolean): unknown {
+  const json: unknown = parse(text, [], { allowTrailingComma: true });
+  const settings: unknown = inWorkspaceFile && json && typeof json === 'object' ? (json as { settings?: unknown }).settings : json;
+  return settings && typeof settings === 'object' ? (settings as Record<string, unknown>)['criCompat.baseline'] : undefined;
 }
 
 /** "your user settings", "the workspace settings", "the settings of folder "api"". */

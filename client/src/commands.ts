@@ -5,16 +5,17 @@ import {
   commands, ConfigurationTarget, EventEmitter, l10n, languages, Position, QuickPickItemKind, Range, Selection, TextEditorRevealType, Uri, ViewColumn,
   window, workspace,
   type Disposable, type ExtensionContext, type LogOutputChannel, type QuickPickItem, type TextDocument, type TextDocumentContentProvider,
+  type WorkspaceFolder,
 } from 'vscode';
 import { homedir } from 'node:os';
 import { posix } from 'node:path';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import {
-  BaselinesRequestMethod, HistoryRequestMethod, REVEAL_POSITION_COMMAND, RulesRequestMethod,
+  BaselinesRequestMethod, EXPLAIN_RULE_COMMAND, HistoryRequestMethod, REVEAL_POSITION_COMMAND, RulesRequestMethod,
   type BaselinesParams, type BaselinesResult, type HistoryParams, type HistoryResult, type RuleInfo, type RulesResult,
 } from '../../server/src/lsp/protocol';
 import {
-  baselineKind, baselinePathSetting, describeLevel, effectiveBaseline, planBaselineWrite, targetLevel, type BaselineValues, type Level, type Place,
+  baselineInSettingsFile, baselineKind, baselinePathSetting, baselinePickTitle, describeLevel, effectiveBaseline, planBaselineWrite, type BaselineValues, type Level, type Place,
 } from './baselineSetting';
 import { defaultReportPath, writeFileAtomically } from './exportFile';
 import { exportableMarkdown, mayReveal } from './links';
@@ -28,7 +29,7 @@ export const COMMANDS = {
   showReport: 'criCompat.showReport',
   exportReport: 'criCompat.exportReport',
   selectBaseline: 'criCompat.selectBaseline',
-  explainRule: 'criCompat.explainRule',
+  explainRule: EXPLAIN_RULE_COMMAND,
   showHistory: 'criCompat.showHistory',
   revealPosition: REVEAL_POSITION_COMMAND,
   restartServer: 'criCompat.restartServer',
@@ -143,8 +144,8 @@ async function exportReport(deps: CommandDeps): Promise<void> {
   const folder = workspace.getWorkspaceFolder(doc)?.uri;
   const folderPath = folder?.scheme === 'file' ? folder.fsPath : undefined;
   // The line links run a VS Code command with the file's absolute URI: plain line numbers outside it, and
-  // local paths shortened.
-  const content = exportableMarkdown(md, { ...(folderPath ? { folder: folderPath } : {}), home: homedir() });
+  // local paths shortened. The rule links run Explain Rule: their policy pages instead.
+  const content = exportableMarkdown(md, { ...(folderPath ? { folder: folderPath } : {}), home: homedir() }, await ruleLinks(deps));
   const anyFolder = workspace.workspaceFolders?.find((f) => f.uri.scheme === 'file')?.uri.fsPath;
   const suggested = defaultReportPath({ ...(doc.scheme === 'file' ? { file: doc.fsPath } : {}), name: posix.basename(doc.path) }, folderPath ?? anyFolder, homedir());
   const target = await window.showSaveDialog({
@@ -198,6 +199,26 @@ function baselineValues(scope: Uri | undefined): BaselineValues {
   return { user: i?.globalValue, workspace: i?.workspaceValue, folder: i?.workspaceFolderValue };
 }
 
+/** What the workspace's settings files set, which inspect() does not report while the workspace is untrusted. */
+async function untrustedWorkspaceValues(scope: Uri | undefined): Promise<BaselineValues> {
+  const read = async (file: Uri | undefined, inWorkspaceFile: boolean): Promise<unknown> => {
+    if (!file) return undefined;
+    try {
+      return baselineInSettingsFile(new TextDecoder().decode(await workspace.fs.readFile(file)), inWorkspaceFile);
+    } catch {
+      return undefined; // no such file: nothing set there
+    }
+  };
+  const settingsOf = (folder: WorkspaceFolder | undefined): Uri | undefined => folder && Uri.joinPath(folder.uri, '.vscode', 'settings.json');
+  const wsFile = workspace.workspaceFile;
+  // In a single-folder window the folder's settings are the workspace settings (placeOf, applicableLevels).
+  if (!wsFile) return { workspace: await read(settingsOf(workspace.workspaceFolders?.[0]), false) };
+  return {
+    workspace: await read(wsFile.scheme === 'untitled' ? undefined : wsFile, true),
+    folder: await read(settingsOf(scope ? workspace.getWorkspaceFolder(scope) : undefined), false),
+  };
+}
+
 async function selectBaseline(deps: CommandDeps): Promise<void> {
   const c = runningClient(deps);
   if (!c) return;
@@ -212,9 +233,8 @@ async function selectBaseline(deps: CommandDeps): Promise<void> {
   }
   const scope = uri ? Uri.parse(uri) : undefined;
   const place = placeOf(scope);
-  const { level: setAt, value: configured } = effectiveBaseline(baselineValues(scope), place);
-  const target = targetLevel(place);
-  const where = describeLevel(target, place);
+  const values = baselineValues(scope);
+  const { level: setAt, value: configured } = effectiveBaseline(values, place);
   const currentNote = setAt ? l10n.t('current setting, in {0}', describeLevel(setAt, place)) : l10n.t('current setting');
   const current = res.current;
   const kind = baselineKind(configured);
@@ -247,12 +267,7 @@ async function selectBaseline(deps: CommandDeps): Promise<void> {
     })),
   ];
   const pick = await window.showQuickPick(items, {
-    // Where the choice goes, said before it is made (with no folder open: the user settings).
-    title: !place.trusted && place.hasWorkspace
-      ? l10n.t('CRI: Select Baseline — this workspace is not trusted, so VS Code ignores its settings: saved in your user settings, for every window')
-      : target === 'user'
-        ? l10n.t('CRI: Select Baseline — no folder is open: saved in your user settings, for every window')
-        : l10n.t('CRI: Select Baseline — saved in {0}', where),
+    title: baselinePickTitle(place.trusted === false ? { ...values, ...(await untrustedWorkspaceValues(scope)) } : values, place),
     placeHolder: texts.placeholder,
     matchOnDescription: true,
     matchOnDetail: false,
@@ -303,6 +318,17 @@ async function writeBaseline(deps: CommandDeps, scope: Uri | undefined, value: s
     const by = after.value === effective && after.level ? describeLevel(after.level, place) : l10n.t('another setting (a language-specific one or a policy)');
     deps.output.warn(`criCompat.baseline is still ${JSON.stringify(effective)} for ${scope?.toString() ?? 'this window'}, from ${by}.`);
     void window.showWarningMessage(l10n.t('{0}: the baseline {1} was saved in {2}, but {3} still sets criCompat.baseline to {4} for this file. Change or remove it there.', N, shown, where, by, JSON.stringify(effective)));
+  }
+}
+
+/** Each rule's policy page by rule id; none when the server cannot list them (the export then names the rules). */
+async function ruleLinks(deps: CommandDeps): Promise<Map<string, string>> {
+  try {
+    const rules = await deps.client()?.sendRequest<RulesResult>(RulesRequestMethod);
+    return new Map((rules ?? []).map((r) => [r.id, r.link]));
+  } catch (e) {
+    deps.output.warn(`Listing the rules for the exported report failed: ${errorText(e)}`);
+    return new Map();
   }
 }
 

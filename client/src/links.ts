@@ -2,34 +2,52 @@
 // what "Export Compatibility Report as Markdown" writes instead of them, and which documents
 // `criCompat.revealPosition` may open.
 
-import { REVEAL_POSITION_COMMAND } from '../../server/src/lsp/protocol';
+import { EXPLAIN_RULE_COMMAND, REVEAL_POSITION_COMMAND } from '../../server/src/lsp/protocol';
 
 /**
  * `[text](command:criCompat.revealPosition?…)` as server/src/lsp/protocol.ts `revealPositionUri` writes it
  * (the arguments percent-encoded, so no blanks or parentheses), and any other `command:` link.
  */
-const REVEAL_LINK = new RegExp(`\\[((?:\\\\.|[^\\]\\\\])*)\\]\\(command:${REVEAL_POSITION_COMMAND.replace(/\./g, '\\.')}\\?([A-Za-z0-9%._~!*'-]*)\\)`, 'g');
+const REVEAL_LINK = commandLink(REVEAL_POSITION_COMMAND);
+/** `[text](command:criCompat.explainRule?…)` as server/src/lsp/protocol.ts `explainRuleUri` writes it. */
+const EXPLAIN_LINK = commandLink(EXPLAIN_RULE_COMMAND);
 const COMMAND_LINK = /\[((?:\\.|[^\]\\])*)\]\(command:[^)\s]*\)/g;
+
+function commandLink(command: string): RegExp {
+  return new RegExp(`\\[((?:\\\\.|[^\\]\\\\])*)\\]\\(command:${command.replace(/\./g, '\\.')}\\?([A-Za-z0-9%._~!*'-]*)\\)`, 'g');
+}
+
+/** A command link's arguments (a JSON array, percent-encoded), if they are one. */
+function commandArgs(encodedArgs: string): unknown[] | undefined {
+  try {
+    const args: unknown = JSON.parse(decodeURIComponent(encodedArgs));
+    return Array.isArray(args) ? args : undefined;
+  } catch {
+    return undefined; // not ours
+  }
+}
 
 /** The line (1-based) a reveal-position link's arguments point to, if they are well-formed. */
 export function revealLinkLine(encodedArgs: string): number | undefined {
-  try {
-    const args: unknown = JSON.parse(decodeURIComponent(encodedArgs));
-    if (Array.isArray(args) && typeof args[0] === 'string' && Number.isInteger(args[1]) && (args[1] as number) >= 0) return (args[1] as number) + 1;
-  } catch {
-    /* not ours */
-  }
-  return undefined;
+  const args = commandArgs(encodedArgs);
+  return args && typeof args[0] === 'string' && Number.isInteger(args[1]) && (args[1] as number) >= 0 ? (args[1] as number) + 1 : undefined;
 }
 
 /**
  * The report's markdown as it is exported: every `command:` link becomes its plain text. Such links only work
  * inside VS Code, and the reveal-position ones carry the file's absolute URI, which an exported report must
  * not leak. The report's line links have the line number as their text, so the tables keep their "Line"
- * column; a reveal link whose text is not a number keeps its text and gets the line: `text (line 12)`.
+ * column; a reveal link whose text is not a number keeps its text and gets the line: `text (line 12)`. A rule's
+ * link, which explains it in the editor, links its policy page from `ruleLinks` (rule id → URL) instead, as
+ * the CLI's report does.
  */
-export function exportableMarkdown(markdown: string, paths: LocalPaths = {}): string {
+export function exportableMarkdown(markdown: string, paths: LocalPaths = {}, ruleLinks: ReadonlyMap<string, string> = new Map()): string {
   let out = markdown
+    .replace(EXPLAIN_LINK, (_m, text: string, args: string) => {
+      const [rule] = commandArgs(args) ?? [];
+      const link = typeof rule === 'string' ? ruleLinks.get(rule) : undefined;
+      return link ? `[${text}](${link})` : text;
+    })
     .replace(REVEAL_LINK, (_m, text: string, args: string) => {
       const line = revealLinkLine(args);
       return line === undefined || /^\d+$/.test(text.trim()) ? text : `${text} (line ${line})`;

@@ -3,14 +3,15 @@
 //
 // The renderer knows only what the report and the rule explanations use: headings, paragraphs, `-` lists,
 // `---` rules, tables, **bold**, `code spans` and links. Everything is HTML-escaped on output; a link keeps
-// its href only for `https:` URLs and the report's `command:criCompat.revealPosition?…` URIs, else it is
-// plain text. No raw HTML passes through, whatever the markdown contains.
+// its href only for `https:` URLs and the report's `command:criCompat.revealPosition?…` and
+// `command:criCompat.explainRule?["RULE_ID"]` URIs, else it is plain text. No raw HTML passes through,
+// whatever the markdown contains.
 //
 // The status bar's texts go through @vscode/l10n rather than vscode.l10n, which needs VS Code; extension.ts gives
 // it the bundle VS Code loaded for the display language.
 
 import * as l10n from '@vscode/l10n';
-import { REVEAL_POSITION_COMMAND, type BaselineInfo, type StatusParams } from '../../server/src/lsp/protocol';
+import { EXPLAIN_RULE_COMMAND, REVEAL_POSITION_COMMAND, type BaselineInfo, type StatusParams } from '../../server/src/lsp/protocol';
 
 /**
  * The extension's name in the UI: package.json's `displayName`, the settings title, the output channel, the
@@ -76,11 +77,13 @@ function decodeEntities(s: string): string {
 }
 
 const REVEAL_HREF = new RegExp(`^command:${REVEAL_POSITION_COMMAND.replace(/\./g, '\\.')}\\?[A-Za-z0-9%._~-]*$`);
+/** One rule id (`["FIELD_NO_DELETE"]`, encoded), as server/src/lsp/protocol.ts `explainRuleUri` writes it. */
+const EXPLAIN_HREF = new RegExp(`^command:${EXPLAIN_RULE_COMMAND.replace(/\./g, '\\.')}\\?%5B%22[A-Z][A-Z0-9_]*%22%5D$`);
 const HTTPS_HREF = /^https:\/\/[^\s"'<>`\\]+$/;
 
 /** Is an href allowed in a rendered link? */
 export function safeHref(href: string): boolean {
-  return REVEAL_HREF.test(href) || HTTPS_HREF.test(href);
+  return REVEAL_HREF.test(href) || EXPLAIN_HREF.test(href) || HTTPS_HREF.test(href);
 }
 
 const PUNCTUATION = /[!-/:-@[-`{-~]/;

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { l10n, ViewColumn, window, type Disposable, type LogOutputChannel, type WebviewPanel } from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import {
-  REVEAL_POSITION_COMMAND, ReportRequestMethod,
+  EXPLAIN_RULE_COMMAND, REVEAL_POSITION_COMMAND, ReportRequestMethod,
   type ReportParams, type ReportResult, type RuleInfo, type StatusParams,
 } from '../../server/src/lsp/protocol';
 import { PRODUCT_NAME, webviewHtml } from './render';
@@ -66,8 +66,8 @@ export class ReportView implements Disposable {
         // scroll position when the report is refreshed. Nothing listens to messages from the webview.
         enableScripts: true,
         enableForms: false,
-        // Only the report's line links may run a command, and only this one.
-        enableCommandUris: [REVEAL_POSITION_COMMAND],
+        // Only the report's line and rule links may run a command, and only these (render.ts: safeHref).
+        enableCommandUris: [REVEAL_POSITION_COMMAND, EXPLAIN_RULE_COMMAND],
         localResourceRoots: [],
       });
       this.panel.onDidDispose(() => {

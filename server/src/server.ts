@@ -41,7 +41,7 @@ import { BaselineManager, GO_MODULE_FILES, isGoModuleFile, type BaselineAnswer, 
 import { APPLY_FIX_COMMAND, applyFixArguments, asCommands, codeActions, findingsAt, FIX_ALL_KIND, QUICKFIX_KIND } from './lsp/codeActions';
 import {
   BaselinesRequestMethod, BaselineWarningNotificationMethod, HistoryRequestMethod, ReportRequestMethod, RulesRequestMethod, StatusNotificationMethod,
-  TrustChangedNotificationMethod, revealPositionLinks,
+  TrustChangedNotificationMethod, explainRuleUri, revealPositionLinks,
   type BaselineInfo, type BaselineWarningParams, type BaselinesParams, type BaselinesResult, type CriInitializationOptions, type HistoryParams,
   type HistoryResult, type ReportParams, type ReportResult, type RulesResult, type StatusParams, type TrustChangedParams,
 } from './lsp/protocol';
@@ -1098,6 +1098,8 @@ connection.onRequest(ReportRequestMethod, (params: ReportParams, token) => guard
   return renderReport({
     file: displayName(doc.uri),
     linkTo: revealPositionLinks(doc.uri),
+    // The explanation links the policy page, and is where the editor explains a rule everywhere else.
+    ruleLink: explainRuleUri,
     ...(result.baseline ? { baseline: result.baseline } : {}),
     findings: result.findings,
     additions: result.additions,

@@ -5,7 +5,7 @@
 // Skips (with the reason) when the e2e tools, the .vsix or the api.proto corpus are missing.
 import { after, before, describe, it, type TestContext } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { CORPUS_HELP, Corpus, V1_PATH, findCorpusDir } from '../../server/src/baseline/corpus';
@@ -126,12 +126,16 @@ describe('real editor: warnings, export and history', { skip, timeout: 180_000 }
 
 describe('real editor: Select Baseline in an untrusted workspace', { skip, timeout: 150_000 }, () => {
   const PICKED = 'v0.34.0';
+  const WORKSPACE_VALUE = 'v0.31.0';
   let editor: Editor | undefined;
   let dir = '';
 
   before(async () => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'cri-compat-e2e-untrusted-'));
     writeFileSync(path.join(dir, 'api.proto'), new Corpus(corpusDir!).textOf(TAG, V1_PATH)!);
+    // Ignored while the workspace is untrusted; the picker says it applies once the workspace is trusted.
+    mkdirSync(path.join(dir, '.vscode'));
+    writeFileSync(path.join(dir, '.vscode', 'settings.json'), JSON.stringify({ 'criCompat.baseline': WORKSPACE_VALUE }));
     editor = await startEditor({ workspace: dir, trusted: false });
   });
 
@@ -156,7 +160,7 @@ describe('real editor: Select Baseline in an untrusted workspace', { skip, timeo
         const text = await widget.locator('.quick-input-title').innerText({ timeout: 500 });
         return text.includes('Select Baseline') ? text : undefined;
       }, EXTENSION_TIMEOUT);
-      assert.match(title, /not trusted.*saved in your user settings/, title);
+      assert.match(title, /not trusted.*saved in your user settings.*once you trust it, "v0\.31\.0" from the workspace settings/, title);
       const input = widget.locator('.quick-input-box input');
       await input.fill(PICKED);
       await widget.locator('.monaco-list-row.focused .label-name', { hasText: PICKED }).first().waitFor();
@@ -164,7 +168,7 @@ describe('real editor: Select Baseline in an untrusted workspace', { skip, timeo
       const userSettings = path.join(ed.tmpDir, 'data', 'User', 'settings.json');
       await until('criCompat.baseline in the user settings', async () =>
         (JSON.parse(readFileSync(userSettings, 'utf8')) as Record<string, unknown>)['criCompat.baseline'] === PICKED ? true : undefined, EXTENSION_TIMEOUT);
-      assert.equal(existsSync(path.join(dir, '.vscode', 'settings.json')), false, 'nothing in the workspace settings');
+      assert.deepEqual(JSON.parse(readFileSync(path.join(dir, '.vscode', 'settings.json'), 'utf8')), { 'criCompat.baseline': WORKSPACE_VALUE }, 'the workspace settings unchanged');
       await ed.waitForStatusBarItem(new RegExp(`^CRI ${PICKED.replace(/\./g, '\\.')} · \\d+ breaking$`), EXTENSION_TIMEOUT);
     } catch (e) {
       const shot = path.join(repoRoot(), '.e2e', 'screenshots', 'clientux-untrusted-failure.png');

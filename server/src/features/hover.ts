@@ -1,6 +1,6 @@
-// Hover on a type reference or a declaration name: kind, fully-qualified name, where it is declared and the
-// doc comment, as markdown. `extraHover` is the extension point for more sections (release history, version
-// skew); it receives the element path, the same string findings carry in `element`.
+// Hover on a type reference or a declaration name: kind, fully-qualified name, where it is declared (for a
+// reference) and the doc comment, as markdown. `extraHover` is the extension point for more sections (release
+// history, version skew); it receives the element path, the same string findings carry in `element`.
 
 import type { Comments, EnumValueNode, FieldNode, Position, RpcNode } from '../proto/ast';
 import type { BoundFile, Declaration } from '../proto/binder';
@@ -89,7 +89,8 @@ function declarationHover(bound: BoundFile, e: Element, shown: { doc?: string })
   const comments = (e.node as { comments?: Comments }).comments;
   const doc = comments?.leading?.text ?? comments?.trailing?.text;
   shown.doc = doc;
-  return withDoc([code(lines.join('\n')), `Declared on line ${e.nameRange.start.line + 1}.`], doc);
+  // No "Declared on line N": the hover is on that declaration, so the line is where the cursor already is.
+  return withDoc([code(lines.join('\n'))], doc);
 }
 
 function fieldSignature(f: FieldNode, def: FieldDef | undefined): string {

@@ -130,6 +130,14 @@ export interface StatusParams {
   resolving: boolean;
 }
 
+/** The command the editor's report runs from a rule id: `command:criCompat.explainRule?["RULE_ID"]`. */
+export const EXPLAIN_RULE_COMMAND = 'criCompat.explainRule';
+
+/** A `command:` URI that explains a rule; a rule id needs no encoding beyond its JSON quotes and brackets. */
+export function explainRuleUri(ruleId: string): string {
+  return `command:${EXPLAIN_RULE_COMMAND}?${encodeURIComponent(JSON.stringify([ruleId]))}`;
+}
+
 /** The command the report's line links run: `command:criCompat.revealPosition?[uri, line, character]`. */
 export const REVEAL_POSITION_COMMAND = 'criCompat.revealPosition';
 

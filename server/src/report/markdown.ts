@@ -17,6 +17,8 @@ export interface ReportInput {
   file: string;
   /** Link target for a position, e.g. a command URI in the editor or `file#Lnn` in the CLI. */
   linkTo?: (line: number, character: number) => string;
+  /** Link target for a rule id, e.g. a command URI that explains it in the editor; default its policy page. */
+  ruleLink?: (ruleId: string) => string;
   baseline?: Baseline;
   findings: Finding[];
   additions: Addition[];
@@ -135,7 +137,8 @@ export function renderReport(input: ReportInput): string {
       const rule = RULES_BY_ID.get(f.rule);
       // Breaking is the rule's, not the severity's (a removal without deprecation breaks as a warning): the rows say
       // which findings the summary counts as breaking.
-      out.push(`| ${where(f.range)} | ${f.severity}${rule?.breaking ? ', breaking' : ''} | [${f.rule}](${rule?.link ?? CRI_SKEW_POLICY_URL}) | ${esc(f.message)} |`);
+      const link = rule ? input.ruleLink?.(rule.id) ?? rule.link : CRI_SKEW_POLICY_URL;
+      out.push(`| ${where(f.range)} | ${f.severity}${rule?.breaking ? ', breaking' : ''} | [${f.rule}](${link}) | ${esc(f.message)} |`);
     }
     notListed(fs.length);
     out.push('');
