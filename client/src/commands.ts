@@ -17,6 +17,7 @@ import {
 import {
   baselineInSettingsFile, baselineKind, baselinePathSetting, baselinePickTitle, describeLevel, effectiveBaseline, planBaselineWrite, type BaselineValues, type Level, type Place,
 } from './baselineSetting';
+import { readRegularFile } from '../../server/src/regularFile';
 import { defaultReportPath, writeFileAtomically } from './exportFile';
 import { exportableMarkdown, mayReveal } from './links';
 import { baselinePickTexts, HISTORY_LANGUAGE, PRODUCT_NAME } from './render';
@@ -199,22 +200,26 @@ function baselineValues(scope: Uri | undefined): BaselineValues {
   return { user: i?.globalValue, workspace: i?.workspaceValue, folder: i?.workspaceFolderValue };
 }
 
-/** What the workspace's settings files set, which inspect() does not report while the workspace is untrusted. */
+/** Settings files larger than this are not read for the picker's title. */
+const MAX_SETTINGS_FILE_BYTES = 1024 * 1024;
+
+/**
+ * What the workspace's settings files set, which inspect() does not report while the workspace is untrusted. The
+ * workspace may be hostile: only a regular file on disk, not through a link, at most 1 MiB, never waiting on a FIFO.
+ */
 async function untrustedWorkspaceValues(scope: Uri | undefined): Promise<BaselineValues> {
   const read = async (file: Uri | undefined, inWorkspaceFile: boolean): Promise<unknown> => {
-    if (!file) return undefined;
-    try {
-      return baselineInSettingsFile(new TextDecoder().decode(await workspace.fs.readFile(file)), inWorkspaceFile);
-    } catch {
-      return undefined; // no such file: nothing set there
-    }
+    if (file?.scheme !== 'file') return undefined;
+    const r = await readRegularFile(file.fsPath, { max: MAX_SETTINGS_FILE_BYTES, followSymlinks: false });
+    // No such file, or one refused: nothing said of it.
+    return r.ok ? baselineInSettingsFile(r.bytes.toString('utf8'), inWorkspaceFile) : undefined;
   };
   const settingsOf = (folder: WorkspaceFolder | undefined): Uri | undefined => folder && Uri.joinPath(folder.uri, '.vscode', 'settings.json');
   const wsFile = workspace.workspaceFile;
   // In a single-folder window the folder's settings are the workspace settings (placeOf, applicableLevels).
   if (!wsFile) return { workspace: await read(settingsOf(workspace.workspaceFolders?.[0]), false) };
   return {
-    workspace: await read(wsFile.scheme === 'untitled' ? undefined : wsFile, true),
+    workspace: await read(wsFile, true),
     folder: await read(settingsOf(scope ? workspace.getWorkspaceFolder(scope) : undefined), false),
   };
 }
