@@ -4,7 +4,8 @@
 // What needs VS Code itself is covered by test/e2e (code-server) and test/vscode-electron.
 import { describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { analyze } from '../server/src/service';
@@ -12,7 +13,7 @@ import { explainRuleUri, revealPositionUri } from '../server/src/lsp/protocol';
 import { RULES_BY_ID } from '../server/src/compat/rules';
 import { renderReport } from '../server/src/report/markdown';
 import {
-  applicableLevels, baselineInSettingsFile, baselineKind, baselinePathSetting, baselinePickTitle, describeLevel, effectiveBaseline, planBaselineWrite, targetLevel, type Place,
+  applicableLevels, baselineInSettingsFile, baselineInSettingsFileAt, baselineKind, baselinePathSetting, baselinePickTitle, describeLevel, effectiveBaseline, planBaselineWrite, targetLevel, type Place,
 } from '../client/src/baselineSetting';
 import { defaultReportPath, writeFileAtomically } from '../client/src/exportFile';
 import { exportableMarkdown, mayReveal, revealLinkLine, uriScheme } from '../client/src/links';
@@ -233,6 +234,23 @@ describe('Select Baseline: where the setting is written (baselineSetting.ts)', (
     assert.equal(baselineInSettingsFile('{ "criCompat.baseline": "v0.31.0" }', true), undefined, 'a workspace file sets it under "settings"');
     assert.equal(baselineInSettingsFile('{ "editor.tabSize": 2 }', false), undefined);
     assert.equal(baselineInSettingsFile('not json', false), undefined);
+  });
+
+  test('a settings file a hostile workspace planted is read only as a regular file, not a link or a FIFO', { skip: process.platform === 'win32' ? 'no FIFOs' : false }, async (t) => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'cri-settings-'));
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
+    const plain = path.join(dir, 'settings.json');
+    writeFileSync(plain, '{ "criCompat.baseline": "v0.31.0" }');
+    assert.equal(await baselineInSettingsFileAt(plain, false), 'v0.31.0');
+    const link = path.join(dir, 'link.json');
+    symlinkSync(plain, link);
+    assert.equal(await baselineInSettingsFileAt(link, false), undefined, 'not through a link');
+    const fifo = path.join(dir, 'fifo.json');
+    execFileSync('mkfifo', [fifo]);
+    // A read that waited for a writer would never end: the test's own timeout says so.
+    assert.equal(await baselineInSettingsFileAt(fifo, false), undefined, 'a FIFO is not waited on');
+    writeFileSync(plain, `{ "criCompat.baseline": "v0.31.0", "x": "${'y'.repeat(1024 * 1024)}" }`);
+    assert.equal(await baselineInSettingsFileAt(plain, false), undefined, 'over 1 MiB: not read');
   });
 
   test('a release goes to the folder in a multi-root window, whatever the .code-workspace file says', () => {

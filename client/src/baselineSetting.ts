@@ -15,6 +15,7 @@ import * as nodePath from 'node:path';
 import * as l10n from '@vscode/l10n';
 import { parse } from 'jsonc-parser/lib/esm/main.js';
 import { parseCriApiTag } from '../../server/src/policy/versions';
+import { readRegularFile } from '../../server/src/regularFile';
 
 /** Settings levels, least specific first. */
 export type Level = 'user' | 'workspace' | 'folder';
@@ -96,6 +97,18 @@ export function baselineInSettingsFile(text: string, inWorkspaceFile: boolean): 
   const json: unknown = parse(text, [], { allowTrailingComma: true });
   const settings: unknown = inWorkspaceFile && json && typeof json === 'object' ? (json as { settings?: unknown }).settings : json;
   return settings && typeof settings === 'object' ? (settings as Record<string, unknown>)['criCompat.baseline'] : undefined;
+}
+
+/** Settings files larger than this are not read for the picker's title. */
+const MAX_SETTINGS_FILE_BYTES = 1024 * 1024;
+
+/**
+ * `baselineInSettingsFile` of the file at `path`. The workspace may be hostile: only a regular file, not through a
+ * link, at most 1 MiB, never waiting on a FIFO; any other (or none) sets nothing.
+ */
+export async function baselineInSettingsFileAt(path: string, inWorkspaceFile: boolean): Promise<unknown> {
+  const r = await readRegularFile(path, { max: MAX_SETTINGS_FILE_BYTES, followSymlinks: false });
+  return r.ok ? baselineInSettingsFile(r.bytes.toString('utf8'), inWorkspaceFile) : undefined;
 }
 
 /** "your user settings", "the workspace settings", "the settings of folder "api"". */

@@ -15,9 +15,8 @@ import {
   type BaselinesParams, type BaselinesResult, type HistoryParams, type HistoryResult, type RuleInfo, type RulesResult,
 } from '../../server/src/lsp/protocol';
 import {
-  baselineInSettingsFile, baselineKind, baselinePathSetting, baselinePickTitle, describeLevel, effectiveBaseline, planBaselineWrite, type BaselineValues, type Level, type Place,
+  baselineInSettingsFileAt, baselineKind, baselinePathSetting, baselinePickTitle, describeLevel, effectiveBaseline, planBaselineWrite, type BaselineValues, type Level, type Place,
 } from './baselineSetting';
-import { readRegularFile } from '../../server/src/regularFile';
 import { defaultReportPath, writeFileAtomically } from './exportFile';
 import { exportableMarkdown, mayReveal } from './links';
 import { baselinePickTexts, HISTORY_LANGUAGE, PRODUCT_NAME } from './render';
@@ -200,20 +199,10 @@ function baselineValues(scope: Uri | undefined): BaselineValues {
   return { user: i?.globalValue, workspace: i?.workspaceValue, folder: i?.workspaceFolderValue };
 }
 
-/** Settings files larger than this are not read for the picker's title. */
-const MAX_SETTINGS_FILE_BYTES = 1024 * 1024;
-
-/**
- * What the workspace's settings files set, which inspect() does not report while the workspace is untrusted. The
- * workspace may be hostile: only a regular file on disk, not through a link, at most 1 MiB, never waiting on a FIFO.
- */
+/** What the workspace's settings files set, which inspect() does not report while the workspace is untrusted. */
 async function untrustedWorkspaceValues(scope: Uri | undefined): Promise<BaselineValues> {
-  const read = async (file: Uri | undefined, inWorkspaceFile: boolean): Promise<unknown> => {
-    if (file?.scheme !== 'file') return undefined;
-    const r = await readRegularFile(file.fsPath, { max: MAX_SETTINGS_FILE_BYTES, followSymlinks: false });
-    // No such file, or one refused: nothing said of it.
-    return r.ok ? baselineInSettingsFile(r.bytes.toString('utf8'), inWorkspaceFile) : undefined;
-  };
+  const read = async (file: Uri | undefined, inWorkspaceFile: boolean): Promise<unknown> =>
+    file?.scheme === 'file' ? baselineInSettingsFileAt(file.fsPath, inWorkspaceFile) : undefined;
   const settingsOf = (folder: WorkspaceFolder | undefined): Uri | undefined => folder && Uri.joinPath(folder.uri, '.vscode', 'settings.json');
   const wsFile = workspace.workspaceFile;
   // In a single-folder window the folder's settings are the workspace settings (placeOf, applicableLevels).
