@@ -3,13 +3,13 @@
 // saves where the save dialog says, "Show History of Element at Cursor" wraps its long lines, and "Select Baseline…"
 // in an untrusted workspace saves where VS Code reads it.
 // Skips (with the reason) when the e2e tools, the .vsix or the api.proto corpus are missing.
-import { after, before, describe, it, type TestContext } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { CORPUS_HELP, Corpus, V1_PATH, findCorpusDir } from '../../server/src/baseline/corpus';
-import { TIMEOUTS, e2eAvailable, repoRoot, sleep, startEditor, until, type Editor } from './harness';
+import { e2eAvailable, failureShot, guarded, repoRoot, sleep, startEditor, TIMEOUTS, until, type Editor } from './harness';
 
 const TAG = 'v0.36.3';
 const BAD = 'v0.99.0';
@@ -38,19 +38,8 @@ describe('real editor: warnings, export and history', { skip, timeout: 180_000 }
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  async function guarded(t: TestContext, name: string, body: () => Promise<void>): Promise<void> {
-    try {
-      await body();
-    } catch (e) {
-      const shot = path.join(repoRoot(), '.e2e', 'screenshots', `clientux-${name}-failure.png`);
-      await editor?.screenshot(shot).catch(() => undefined);
-      t.diagnostic(`screenshot: ${shot}`);
-      throw e;
-    }
-  }
-
   it('a criCompat.baseline that cannot be used: a warning naming the setting, with buttons that fix it', async (t) => {
-    await guarded(t, 'warning', async () => {
+    await guarded(t, () => editor, 'clientux-warning', async () => {
       const page = editor!.page;
       const toast = page.locator('.notification-toast', { hasText: `The baseline "${BAD}"` }).first();
       await toast.waitFor({ state: 'visible', timeout: EXTENSION_TIMEOUT });
@@ -68,7 +57,7 @@ describe('real editor: warnings, export and history', { skip, timeout: 180_000 }
   });
 
   it('"Export Compatibility Report as Markdown" saves api-cri-report.md where the dialog says; Escape saves nothing', async (t) => {
-    await guarded(t, 'export', async () => {
+    await guarded(t, () => editor, 'clientux-export', async () => {
       const ed = editor!;
       const page = ed.page;
       const file = path.join(dir, 'api-cri-report.md');
@@ -100,7 +89,7 @@ describe('real editor: warnings, export and history', { skip, timeout: 180_000 }
   });
 
   it('"Show History of Element at Cursor" wraps its long lines beside the code', async (t) => {
-    await guarded(t, 'history', async () => {
+    await guarded(t, () => editor, 'clientux-history', async () => {
       const ed = editor!;
       const page = ed.page;
       await ed.openFile('api.proto');
@@ -171,9 +160,7 @@ describe('real editor: Select Baseline in an untrusted workspace', { skip, timeo
       assert.deepEqual(JSON.parse(readFileSync(path.join(dir, '.vscode', 'settings.json'), 'utf8')), { 'criCompat.baseline': WORKSPACE_VALUE }, 'the workspace settings unchanged');
       await ed.waitForStatusBarItem(new RegExp(`^CRI ${PICKED.replace(/\./g, '\\.')} · \\d+ breaking$`), EXTENSION_TIMEOUT);
     } catch (e) {
-      const shot = path.join(repoRoot(), '.e2e', 'screenshots', 'clientux-untrusted-failure.png');
-      await ed.screenshot(shot).catch(() => undefined);
-      t.diagnostic(`screenshot: ${shot}`);
+      await failureShot(t, ed, 'clientux-untrusted');
       throw e;
     }
   });

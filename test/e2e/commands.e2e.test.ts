@@ -2,14 +2,14 @@
 // the commands the palette offers while the report panel is active act on the report's document, and the
 // baseline picker stays open when the report takes the focus.
 // Skips (with the reason) when the e2e tools, the .vsix or the api.proto corpus are missing.
-import { after, before, describe, it, type TestContext } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import { CORPUS_HELP, Corpus, V1_PATH, findCorpusDir } from '../../server/src/baseline/corpus';
-import { e2eAvailable, repoRoot, startEditor, until, type Editor } from './harness';
+import { e2eAvailable, guarded, repoRoot, startEditor, until, type Editor } from './harness';
 
 const TAG = 'v0.36.3';
 const PICKED = 'v0.34.0';
@@ -67,19 +67,8 @@ describe('real editor: commands in a multi-root window', { skip, timeout: 150_00
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  async function guarded(t: TestContext, name: string, body: () => Promise<void>): Promise<void> {
-    try {
-      await body();
-    } catch (e) {
-      const shot = path.join(repoRoot(), '.e2e', 'screenshots', `commands-${name}-failure.png`);
-      await editor?.screenshot(shot).catch(() => undefined);
-      t.diagnostic(`screenshot: ${shot}`);
-      throw e;
-    }
-  }
-
   it('"Select Baseline…" run while the report is active picks the baseline of the report\'s document', async (t) => {
-    await guarded(t, 'select-baseline-from-report', async () => {
+    await guarded(t, () => editor, 'commands-select-baseline-from-report', async () => {
       const ed = editor!;
       const page = ed.page;
       await ed.openFile('a/api.proto');
@@ -125,7 +114,7 @@ describe('real editor: commands in a multi-root window', { skip, timeout: 150_00
   });
 
   it('"From file…" saves a path relative to the folder; the status bar names the file short', async (t) => {
-    await guarded(t, 'select-baseline-file', async () => {
+    await guarded(t, () => editor, 'commands-select-baseline-file', async () => {
       const ed = editor!;
       const page = ed.page;
       const old = path.join(dir, 'a', 'old', 'api.proto');
@@ -175,7 +164,7 @@ describe('real editor: commands in a multi-root window', { skip, timeout: 150_00
   // report, whose webview takes it a moment later: the picker must survive that (it vanished as it opened, one
   // run in twenty on a loaded machine). Here the focus moves into the report on purpose, so it happens every time.
   it('the baseline picker stays open when the report takes the focus', async (t) => {
-    await guarded(t, 'select-baseline-focus', async () => {
+    await guarded(t, () => editor, 'commands-select-baseline-focus', async () => {
       const ed = editor!;
       const page = ed.page;
       await ed.openFile('a/api.proto');

@@ -7,7 +7,7 @@
 // clone. Skips (with the reason) when the e2e tools, the .vsix or the api.proto corpus are missing.
 // Screenshots of failures go to .e2e/screenshots/. docs/images/report.png and hover.png are written when missing or
 // with CRI_E2E_UPDATE_IMAGES=1, else the fresh ones go to .e2e/screenshots/.
-import { after, before, describe, it, type TestContext } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
@@ -16,7 +16,7 @@ import * as path from 'node:path';
 import type { Frame, Page } from 'playwright-core';
 import { CORPUS_HELP, Corpus, V1_PATH, findCorpusDir } from '../../server/src/baseline/corpus';
 import { RULES_BY_ID } from '../../server/src/compat/rules';
-import { TIMEOUTS, e2eAvailable, repoRoot, sleep, startEditor, until, type Editor } from './harness';
+import { e2eAvailable, guarded, repoRoot, sleep, startEditor, TIMEOUTS, until, type Editor } from './harness';
 
 const TAG = 'v0.36.3';
 const REPORT_TITLE = 'CRI Report: api.proto';
@@ -113,27 +113,6 @@ function docImage(name: string): string {
   return path.join(repoRoot(), '.e2e', 'screenshots', name);
 }
 
-async function failureShot(t: TestContext, editor: Editor | undefined, name: string): Promise<void> {
-  if (!editor) return;
-  const file = path.join(repoRoot(), '.e2e', 'screenshots', `editor-${name}-failure.png`);
-  await editor.screenshot(file).catch(() => undefined);
-  t.diagnostic(`screenshot: ${file}`);
-}
-
-/** Runs a test body; on failure saves a screenshot and the tail of code-server's log. */
-async function guarded(t: TestContext, editor: () => Editor | undefined, name: string, body: () => Promise<void>): Promise<void> {
-  const t0 = Date.now();
-  try {
-    await body();
-    t.diagnostic(`${name}: ${Date.now() - t0} ms`);
-  } catch (e) {
-    await failureShot(t, editor(), name);
-    const log = editor()?.serverLog();
-    if (log) t.diagnostic(`code-server log (tail):\n${log.slice(-4000)}`);
-    throw e;
-  }
-}
-
 // ---- 1–5: one trusted session on an edited copy of v0.36.3 -----------------------------------------------
 
 describe('real editor: diagnostics, quick fix, hovers, report, status bar', { skip, timeout: 150_000 }, () => {
@@ -185,7 +164,7 @@ describe('real editor: diagnostics, quick fix, hovers, report, status bar', { sk
   });
 
   it('1. shows the diagnostics of an edited api.proto: squiggles, Problems, status bar', async (t) => {
-    await guarded(t, () => editor, 'diagnostics', async () => {
+    await guarded(t, () => editor, 'editor-diagnostics', async () => {
       const ed = editor!;
       const page = ed.page;
       const want = new RegExp(`CRI ${TAG.replace(/\./g, '\\.')} · ${expected.breaking} breaking`);
@@ -241,7 +220,7 @@ describe('real editor: diagnostics, quick fix, hovers, report, status bar', { sk
   });
 
   it('3. policy hovers: a field shows its history, a diagnostic its rule explanation (docs/images/hover.png)', async (t) => {
-    await guarded(t, () => editor, 'hover', async () => {
+    await guarded(t, () => editor, 'editor-hover', async () => {
       const ed = editor!;
       await ed.gotoLine(stateLine);
       // The hover finder points at the middle of the needle: the field name, not its type.
@@ -277,7 +256,7 @@ describe('real editor: diagnostics, quick fix, hovers, report, status bar', { sk
   });
 
   it('4. "CRI: Show Compatibility Report" opens the report beside the editor (docs/images/report.png)', async (t) => {
-    await guarded(t, () => editor, 'report', async () => {
+    await guarded(t, () => editor, 'editor-report', async () => {
       const ed = editor!;
       const page = ed.page;
       await closeReportTab(page);
@@ -301,7 +280,7 @@ describe('real editor: diagnostics, quick fix, hovers, report, status bar', { sk
   });
 
   it('5. the status bar names the baseline and opens the report when clicked', async (t) => {
-    await guarded(t, () => editor, 'statusbar', async () => {
+    await guarded(t, () => editor, 'editor-statusbar', async () => {
       const ed = editor!;
       const page = ed.page;
       await closeReportTab(page);
@@ -320,7 +299,7 @@ describe('real editor: diagnostics, quick fix, hovers, report, status bar', { sk
 
   // Last: it edits the file.
   it('2. the preferred quick fix (Ctrl+.) reserves the deleted number and the error goes away', async (t) => {
-    await guarded(t, () => editor, 'quickfix', async () => {
+    await guarded(t, () => editor, 'editor-quickfix', async () => {
       const ed = editor!;
       const page = ed.page;
       const noDelete = expected.findings.find((f) => f.rule === 'FIELD_NO_DELETE')!;
@@ -453,7 +432,7 @@ describe('real editor: workspace trust and git', { skip, timeout: 120_000 }, () 
     cleanup.push(workspace, spy.dir);
     let editor: Editor | undefined;
     try {
-      await guarded(t, () => editor, 'untrusted', async () => {
+      await guarded(t, () => editor, 'editor-untrusted', async () => {
         editor = await startWithGitSpy(workspace, false, spy.dir);
         const page = editor.page;
         const dialog = page.locator('.monaco-dialog-box');
@@ -486,7 +465,7 @@ describe('real editor: workspace trust and git', { skip, timeout: 120_000 }, () 
     cleanup.push(workspace, spy.dir);
     let editor: Editor | undefined;
     try {
-      await guarded(t, () => editor, 'trusted-git', async () => {
+      await guarded(t, () => editor, 'editor-trusted-git', async () => {
         editor = await startWithGitSpy(workspace, true, spy.dir);
         await editor.openFile(V1_PATH);
         const sb = await editor.waitForStatusBarItem(/CRI v0\.36\.3 · \d+ breaking/, DIAGNOSTICS_TIMEOUT);

@@ -185,6 +185,28 @@ export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
 
+/** Saves a screenshot of `editor` as .e2e/screenshots/<name>-failure.png and names it in the test's output. */
+export async function failureShot(t: { diagnostic(message: string): void }, editor: Editor | undefined, name: string): Promise<void> {
+  if (!editor) return;
+  const file = path.join(repoRoot(), '.e2e', 'screenshots', `${name}-failure.png`);
+  await editor.screenshot(file).catch(() => undefined);
+  t.diagnostic(`screenshot: ${file}`);
+}
+
+/** Runs a test body; on failure saves a screenshot (`failureShot`) and the tail of code-server's log. */
+export async function guarded(t: { diagnostic(message: string): void }, editor: () => Editor | undefined, name: string, body: () => Promise<void>): Promise<void> {
+  const t0 = Date.now();
+  try {
+    await body();
+    t.diagnostic(`${name}: ${Date.now() - t0} ms`);
+  } catch (e) {
+    await failureShot(t, editor(), name);
+    const log = editor()?.serverLog();
+    if (log) t.diagnostic(`code-server log (tail):\n${log.slice(-4000)}`);
+    throw e;
+  }
+}
+
 /** Polls `probe` until it returns a value other than undefined; bounded. `last` says what was seen, for the error. */
 export async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = TIMEOUTS.ui, last?: () => Promise<string>): Promise<T> {
   const end = Date.now() + timeoutMs;

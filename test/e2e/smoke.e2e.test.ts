@@ -6,7 +6,7 @@ import * as assert from 'node:assert/strict';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { e2eAvailable, repoRoot, startEditor, type Editor } from './harness';
+import { e2eAvailable, failureShot, repoRoot, startEditor, type Editor } from './harness';
 
 const TAG = 'v0.36.3';
 const PROTO_PATH = 'pkg/apis/runtime/v1/api.proto';
@@ -97,12 +97,7 @@ test('the settings UI and the command palette show the English texts of package.
     await editor.runCommand(title);
     await page.locator('.quick-input-widget .quick-input-title', { hasText: 'CRI: Explain Rule' }).waitFor({ state: 'visible' });
   } catch (e) {
-    if (editor) {
-      const shot = path.join(repoRoot(), '.e2e', 'screenshots', 'smoke-l10n-failure.png');
-      mkdirSync(path.dirname(shot), { recursive: true });
-      await editor.screenshot(shot).catch(() => undefined);
-      t.diagnostic(`screenshot: ${shot}`);
-    }
+    await failureShot(t, editor, 'smoke-l10n');
     throw e;
   } finally {
     await editor?.close();
