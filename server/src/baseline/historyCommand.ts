@@ -9,6 +9,7 @@ import { SKEW, isPatchRelease, knowingKubelets, majorVersion, parseAnyTag, relea
 import { declaredOptions, formatOption } from '../proto/declaredOptions';
 import { goEnumConstant } from '../proto/goNames';
 import type { ElementKind, History } from './types';
+import { counted } from '../plural';
 
 
 export interface HistoryQueryResult {
@@ -140,9 +141,9 @@ function describe(d: Def): string {
   const opts = declaredOptions(d.def);
   const withOptions = opts.length ? `, ${optionsText(d.def)}` : '';
   switch (d.kind) {
-    case 'message': return `message, ${d.def.fields.length} field${d.def.fields.length === 1 ? '' : 's'}${withOptions}`;
-    case 'enum': return `enum, ${d.def.values.length} value${d.def.values.length === 1 ? '' : 's'}${withOptions}`;
-    case 'service': return `service, ${d.def.rpcs.length} RPC${d.def.rpcs.length === 1 ? '' : 's'}${withOptions}`;
+    case 'message': return `message, ${counted(d.def.fields.length, 'field')}${withOptions}`;
+    case 'enum': return `enum, ${counted(d.def.values.length, 'value')}${withOptions}`;
+    case 'service': return `service, ${counted(d.def.rpcs.length, 'RPC')}${withOptions}`;
     case 'field': {
       const f = d.def;
       const label = f.label === 'implicit' || f.typeKind === 'map' ? '' : `${f.label} `;
@@ -821,8 +822,8 @@ function summary(history: History): string {
     lines.push(`  ${r.tag.padEnd(w)}${r.kubernetes.padEnd(17)}${String(added).padStart(6)}${String(removed).padStart(8)}${String(renamed).padStart(8)}${String(changed).padStart(8)}${String(docs).padStart(6)}${patch ? '  * patch release' : ''}${base}`);
   }
   lines.push('');
-  lines.push(`${quiet} release${quiet === 1 ? '' : 's'} without API or doc changes not shown. "added"/"removed"/"changed" count messages, fields, enums, enum values, services and RPCs (own facts, declared options included); "renamed" counts fields and enum values that kept their number (and type) under a new name, which the wire does not see but JSON and Go source do; "docs" counts changed doc comments.`);
-  if (patchChanges) lines.push(`* ${patchChanges} patch release${patchChanges === 1 ? '' : 's'} changed the API; the policy wants API changes in v0.N.0 only.`);
+  lines.push(`${counted(quiet, 'release')} without API or doc changes not shown. "added"/"removed"/"changed" count messages, fields, enums, enum values, services and RPCs (own facts, declared options included); "renamed" counts fields and enum values that kept their number (and type) under a new name, which the wire does not see but JSON and Go source do; "docs" counts changed doc comments.`);
+  if (patchChanges) lines.push(`* ${counted(patchChanges, 'patch release')} changed the API; the policy wants API changes in v0.N.0 only.`);
   lines.push(`Policy: ${CRI_SKEW_POLICY_URL}`);
   return lines.join('\n') + '\n';
 }

@@ -15,6 +15,7 @@ import { indexModel, localName, type ApiModel } from '../proto/model';
 import { statesCallOrder } from '../docs/docRules';
 import { docInlineMarkdown } from './hover';
 import { escapeMarkdown } from '../report/markdown';
+import { plural } from '../plural';
 
 /** `shownDoc`: the element's doc comment, where the hover already shows it above this (not repeated here). */
 export function elementPolicyHover(
@@ -127,7 +128,7 @@ function historySection(element: string, history: History, pkg: string, current:
   // "Last changed" follows version order, which mixes release lines: a backport to older minors is not in it.
   const patches = elementPatchChanges(history, element);
   if (patches.length) {
-    lines.push(`- Changed in patch release${patches.length === 1 ? '' : 's'} ${patches.map((c) => `${c.tag} (${c.what})`).join(', ')}: the policy wants API changes in v0.N.0 releases only.`);
+    lines.push(`- Changed in ${plural(patches.length, 'patch release')} ${patches.map((c) => `${c.tag} (${c.what})`).join(', ')}: the policy wants API changes in v0.N.0 releases only.`);
   }
   const introduced = lineage?.wireIntroduced ?? h.introduced;
   if (introduced !== h.introduced) {
