@@ -15,6 +15,8 @@ import { join } from 'node:path';
 import { GCProfiler } from 'node:v8';
 import { bind } from '../server/src/proto/binder';
 import { parse } from '../server/src/proto/parser';
+import { reparse } from '../server/src/proto/reparse';
+import type { ProtoFile } from '../server/src/proto/ast';
 import { analyze } from '../server/src/service';
 import type { Baseline } from '../server/src/baseline/types';
 import { IndexedHistory, bundledHistoryFile, historyFileFromCorpus, loadBundledHistory } from '../server/src/baseline/historyIndex';
@@ -78,38 +80,57 @@ function newestV1(corpusDir: string): Subject {
 }
 
 /**
- * One-character edits of `text`: the last digit of a field number, or a digit in a comment, at positions
- * spread over the file. Each returns the text with that one character changed.
+ * One-character edits of `text` at positions spread over the file: the last digit of a field number or a digit in a
+ * comment changed, a letter typed at the end of a field's name or of a comment's line. Each returns the text with that
+ * one edit.
  */
-function digitEdits(text: string): { kind: string; line: number; text: string }[] {
+function oneCharacterEdits(text: string): { kind: string; line: number; text: string }[] {
   const lines = text.split('\n');
   const numbers: { line: number; col: number }[] = [];
+  const names: { line: number; col: number }[] = [];
   const comments: { line: number; col: number }[] = [];
+  const commentEnds: { line: number; col: number }[] = [];
   lines.forEach((l, i) => {
     const c = l.indexOf('//');
     const code = c >= 0 ? l.slice(0, c) : l;
     const m = /=\s*(\d+)\s*[;[]/.exec(code);
-    if (m && /^\s*(repeated\s+|optional\s+)?[\w.]+\s+\w+\s*=/.test(code)) numbers.push({ line: i, col: m.index + m[0].indexOf(m[1]!) + m[1]!.length - 1 });
+    const field = /^\s*(repeated\s+|optional\s+)?[\w.]+\s+\w+\s*=/.exec(code);
+    if (m && field) {
+      numbers.push({ line: i, col: m.index + m[0].indexOf(m[1]!) + m[1]!.length - 1 });
+      names.push({ line: i, col: field[0].replace(/\s*=$/, '').length });
+    }
     if (c >= 0) {
       const d = /\d/.exec(l.slice(c));
       if (d) comments.push({ line: i, col: c + d.index });
+      commentEnds.push({ line: i, col: l.length });
     }
   });
   const pick = <T>(xs: T[], n: number): T[] => (xs.length <= n ? xs : Array.from({ length: n }, (_, k) => xs[Math.floor(((k + 0.5) * xs.length) / n)]!));
-  const make = (kind: string, p: { line: number; col: number }): { kind: string; line: number; text: string } => {
+  const make = (kind: string, p: { line: number; col: number }, typed?: string): { kind: string; line: number; text: string } => {
     const l = lines[p.line]!;
     const d = Number(l[p.col]);
     const copy = [...lines];
-    copy[p.line] = l.slice(0, p.col) + String(d === 9 ? 8 : d + 1) + l.slice(p.col + 1);
+    copy[p.line] = typed === undefined ? l.slice(0, p.col) + String(d === 9 ? 8 : d + 1) + l.slice(p.col + 1) : l.slice(0, p.col) + typed + l.slice(p.col);
     return { kind, line: p.line + 1, text: copy.join('\n') };
   };
-  return [...pick(numbers, 4).map((p) => make('field number digit', p)), ...pick(comments, 4).map((p) => make('comment digit', p))];
+  return [
+    ...pick(numbers, 4).map((p) => make('field number digit', p)),
+    ...pick(comments, 4).map((p) => make('comment digit', p)),
+    ...pick(names, 2).map((p) => make('letter typed after a field name', p, 's')),
+    ...pick(commentEnds, 2).map((p) => make('letter typed after a comment', p, 's')),
+  ];
 }
 
 function cmdWarm(o: { corpus: string; budgetMs?: number }): Json {
   const s = newestV1(o.corpus);
   const uri = 'file:///bench/api.proto';
-  const run = (text: string): ReturnType<typeof analyze> => analyze(text, { uri, baseline: s.baseline });
+  // As the editor runs it: with the tree of the version before, whose declarations away from an edit it reuses.
+  let previous: ProtoFile | undefined;
+  const run = (text: string, edited = false): ReturnType<typeof analyze> => {
+    const a = analyze(text, { uri, baseline: s.baseline, ...(edited && previous ? { previous } : {}) });
+    previous = a.bound.ast;
+    return a;
+  };
   const first = now();
   const a = run(s.text);
   const firstMs = now() - first;
@@ -118,23 +139,25 @@ function cmdWarm(o: { corpus: string; budgetMs?: number }): Json {
   const editCpu: number[] = [];
   const full = sample(() => run(s.text), { warmup: 30, minRuns: 30, maxRuns: 400, budgetMs, cpu: fullCpu });
   // An editor session: original → edit 1 → original → edit 2 → …; every step differs from the one before by one character.
-  const edits = digitEdits(s.text);
+  const edits = oneCharacterEdits(s.text);
   const steps: string[] = [];
   for (const e of edits) steps.push(e.text, s.text);
-  const edit = sample((i) => run(steps[i % steps.length]!), { warmup: steps.length, minRuns: 30, maxRuns: 400, budgetMs, cpu: editCpu });
+  const edit = sample((i) => run(steps[i % steps.length]!, true), { warmup: steps.length, minRuns: 30, maxRuns: 400, budgetMs, cpu: editCpu });
   // The same, split into phases (parse / bind / checks), for the report.
   const parseT: number[] = [];
   const bindT: number[] = [];
   const checkT: number[] = [];
-  for (let i = 0; i < 40; i++) {
+  let before = parse(steps.at(-1)!);
+  for (let i = 0; i < 48; i++) {
     const text = steps[i % steps.length]!;
     const t0 = now();
-    const ast = parse(text);
+    const ast = reparse(text, before);
     const t1 = now();
     bind(ast, uri);
     const t2 = now();
-    analyze(text, { uri, baseline: s.baseline });
+    analyze(text, { uri, baseline: s.baseline, previous: before });
     const t3 = now();
+    before = ast;
     parseT.push(t1 - t0);
     bindT.push(t2 - t1);
     checkT.push(t3 - t2 - (t2 - t0)); // analyze = parse + bind + checks
@@ -149,12 +172,13 @@ function cmdWarm(o: { corpus: string; budgetMs?: number }): Json {
 
 function cmdProfile(o: { corpus: string; iterations?: number }): Json {
   const s = newestV1(o.corpus);
-  const edits = digitEdits(s.text);
+  const edits = oneCharacterEdits(s.text);
   const steps: string[] = [];
   for (const e of edits) steps.push(e.text, s.text);
   const n = o.iterations ?? 1500;
   const t = now();
-  for (let i = 0; i < n; i++) analyze(steps[i % steps.length]!, { uri: 'file:///bench/api.proto', baseline: s.baseline });
+  let previous: ProtoFile | undefined;
+  for (let i = 0; i < n; i++) previous = analyze(steps[i % steps.length]!, { uri: 'file:///bench/api.proto', baseline: s.baseline, ...(previous ? { previous } : {}) }).bound.ast;
   return { iterations: n, ms: now() - t };
 }
 

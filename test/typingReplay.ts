@@ -5,6 +5,7 @@
 import { bind } from '../server/src/proto/binder';
 import { parse } from '../server/src/proto/parser';
 import type { Baseline } from '../server/src/baseline/types';
+import type { ProtoFile } from '../server/src/proto/ast';
 import { analyze } from '../server/src/service';
 
 /** Consecutive minor releases whose api.proto differs: the changes the typing replay types. */
@@ -154,6 +155,12 @@ function* keystrokes(old: string, hunk: Hunk): Generator<Keystroke> {
   for (let k = 1; k <= typing.length; k++) yield state(typing.slice(0, k), k === typing.length || typing[k] === '\n');
 }
 
+/** Every keystroke's text of typing `old` → `next`, a hunk at a time, each from `old` (as replay types them). */
+export function* typedTexts(old: string, next: string): Generator<{ hunk: number; text: string }> {
+  const hunks = lineDiff(old.split('\n'), next.split('\n'));
+  for (let h = 0; h < hunks.length; h++) for (const k of keystrokes(old, hunks[h]!)) yield { hunk: h, text: k.text };
+}
+
 /** A diagnostic as the replay compares them: by what it says (see shown), at its 0-based line. */
 interface Shown {
   key: string;
@@ -161,8 +168,10 @@ interface Shown {
 }
 
 /** What the editor shows for `text` against `baseline`: syntax and binding problems and findings. */
-function shown(text: string, baseline: Baseline): Shown[] {
-  const a = analyze(text, { uri: 'file:///work/api.proto', baseline });
+function shown(text: string, baseline: Baseline, editor?: { previous?: ProtoFile }): Shown[] {
+  // With the tree of the version analysed before, as the editor analyses a file being typed (see reparse.ts).
+  const a = analyze(text, { uri: 'file:///work/api.proto', baseline, ...(editor?.previous ? { previous: editor.previous } : {}) });
+  if (editor) editor.previous = a.bound.ast;
   const out: Shown[] = [];
   for (const p of a.bound.problems) out.push({ key: `${p.code}: ${p.message}`, line: p.range.start.line });
   // By rule and element: a message that quotes what is being typed (a doc comment's new words) changes as it is.
@@ -221,12 +230,13 @@ export function replay(old: string, next: string, keep: (k: Keystroke, n: number
     const end = [...oldLines.slice(0, h.oldStart), ...h.added, ...oldLines.slice(h.oldStart + h.removed.length)].join('\n');
     const after = new Set(shown(end, baseline).map((s) => s.key));
     let n = 0;
+    const editor = {};
     for (const k of keystrokes(old, h)) {
       n++;
       if (!keep(k, n)) continue;
       result.keystrokes++;
       let documented: number | undefined;
-      for (const s of shown(k.text, baseline)) {
+      for (const s of shown(k.text, baseline, editor)) {
         if (s.line >= k.editFrom && s.line <= k.editTo) continue;
         if (before.has(s.key) || after.has(s.key)) continue;
         const t = { hunk: hi, keystroke: n, editing: `${k.editFrom + 2}-${k.editTo}`, line: s.line + 1, key: s.key };

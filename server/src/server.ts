@@ -32,6 +32,7 @@ import { getFoldingRanges } from './features/folding';
 import { elementChainAt, isValidPosition, targetAt } from './features/positions';
 import type { DocumentSymbol } from './features/types';
 import { parse } from './proto/parser';
+import { reparse } from './proto/reparse';
 import { bind } from './proto/binder';
 import type { ApiModel } from './proto/model';
 import { toDiagnostics, type DiagnosticSupport } from './lsp/convert';
@@ -573,7 +574,7 @@ async function snapshotOf(doc: TextDocument, stillWanted?: () => void): Promise<
   const cached = st.analysis;
   if (cached && cached.version === version && cached.baseline === answer?.baseline && cached.severityKey === severityKey) return cached;
   const imports = resolverFor(doc.uri, settings);
-  const bound = bind(parse(text), doc.uri, imports);
+  const bound = bind(reparse(text, cached?.result.bound.ast), doc.uri, imports);
   const run = (): Analysis => analyzeBound(text, bound, { severity, ...(answer?.baseline ? { baseline: answer.baseline } : {}) });
   let result = run();
   // The guess was wrong (just opened, or the package or a CRI service changed): check again, with the other baseline.

@@ -2,7 +2,8 @@
 // the benchmarks and the tests all call these functions; nothing here knows about LSP or VS Code.
 
 import { bind, type BoundFile, type ImportResolver } from './proto/binder';
-import { parse } from './proto/parser';
+import { reparse } from './proto/reparse';
+import type { ProtoFile } from './proto/ast';
 import type { Finding } from './compat/finding';
 import type { Baseline } from './baseline/types';
 import { checkCompatibility, type CheckOptions } from './compat/check';
@@ -21,12 +22,14 @@ export interface Analysis {
 
 export interface AnalyzeOptions extends CheckOptions {
   uri: string;
+  /** The tree of an earlier version of the text: the parse reads only the declarations an edit changed (reparse.ts). */
+  previous?: ProtoFile;
   imports?: ImportResolver;
   baseline?: Baseline;
 }
 
 export function analyze(text: string, options: AnalyzeOptions): Analysis {
-  return analyzeBound(text, bind(parse(text), options.uri, options.imports), options);
+  return analyzeBound(text, bind(reparse(text, options.previous), options.uri, options.imports), options);
 }
 
 /**

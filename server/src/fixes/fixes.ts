@@ -1522,11 +1522,16 @@ interface EnumLayout {
   values: (EnumValueNode | undefined)[];
 }
 
-const enumLayouts = new WeakMap<EnumNode, EnumLayout | undefined>();
+/**
+ * Per text as well as per enum: a tree of an edited text may keep the enum's node (see reparse.ts), and the layout
+ * holds offsets into the text it was made for.
+ */
+const enumLayouts = new WeakMap<EnumNode, { L: TextLines; layout: EnumLayout | undefined }>();
 
 function enumLayout(L: TextLines, c: EnumNode): EnumLayout | undefined {
-  if (!enumLayouts.has(c)) enumLayouts.set(c, newEnumLayout(L, c));
-  return enumLayouts.get(c);
+  let made = enumLayouts.get(c);
+  if (made?.L !== L) enumLayouts.set(c, (made = { L, layout: newEnumLayout(L, c) }));
+  return made.layout;
 }
 
 function newEnumLayout(L: TextLines, c: EnumNode): EnumLayout | undefined {

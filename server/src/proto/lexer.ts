@@ -115,11 +115,13 @@ export function lexer(
   lines = new LineIndex(),
   /** Errors that are no token: an unterminated block comment (offsets of its start and of its line's end). */
   onError?: (message: string, start: number, end: number) => void,
+  /** Where to start: a token's offset and line, with `lines` complete for the text (see parseDeclarationsFrom). */
+  from?: { offset: number; line: number },
 ): (out: Token[], max: number) => boolean {
   const n = text.length;
-  let i = 0;
-  let line = 0;
-  let lineStart = 0;
+  let i = from?.offset ?? 0;
+  let line = from?.line ?? 0;
+  let lineStart = lines.starts[line] ?? 0;
   let count = 0;
   let pending: CommentSyntax[] | undefined;
   let done = false;
@@ -134,7 +136,7 @@ export function lexer(
     i++;
     line++;
     lineStart = i;
-    lines.starts.push(i);
+    if (line === lines.starts.length) lines.starts.push(i);
   };
 
   return function next(tokens: Token[], max: number): boolean {

@@ -5,7 +5,7 @@ import type { Position, Range } from './ast';
 /** Where each line of one text starts (UTF-16 offsets), filled in by the lexer as it reads the text. */
 export class LineIndex {
   /** Line `k` starts at `starts[k]`. The lexer counts `\n`, `\r\n` and a lone `\r` as one line break each. */
-  readonly starts: number[] = [0];
+  constructor(readonly starts: number[] = [0]) {}
 
   position(offset: number): Position {
     const s = this.starts;

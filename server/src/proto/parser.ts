@@ -51,6 +51,73 @@ export function parse(text: string): ProtoFile {
   return new Parser(text).parseFile();
 }
 
+/** What a top-level statement added to the file: a message, an enum, a service, an extend, or something else. */
+export const enum ItemKind { Other, Message, Enum, Service, Extend }
+
+/** One top-level statement as read: offsets of its first token, of its last token and of that token's end. */
+export interface TopLevelItem {
+  readonly start: number;
+  readonly lastStart: number;
+  readonly end: number;
+  readonly kind: ItemKind;
+}
+
+/**
+ * What reparse.ts needs of a parse to reuse its declarations for an edited text: the text, where its lines start,
+ * its top-level statements in order, and whether the parse read the text without recovering from anything (no
+ * error, the brace count never asked for) and met no option that sets features or is custom (file-wide flags that
+ * a statement cannot be told to have set).
+ */
+export interface ParsedText {
+  readonly text: string;
+  readonly lines: LineIndex;
+  readonly items: readonly TopLevelItem[];
+  readonly clean: boolean;
+  /** How many reparses in a row made this tree: each may keep parts of the texts before it alive. */
+  readonly generation: number;
+}
+
+const parsedTexts = new WeakMap<ProtoFile, ParsedText>();
+
+export function parsedTextOf(file: ProtoFile): ParsedText | undefined {
+  return parsedTexts.get(file);
+}
+
+export function rememberParsedText(file: ProtoFile, parsed: ParsedText): void {
+  parsedTexts.set(file, parsed);
+}
+
+/**
+ * The top-level statements of `text` from the one after the token at `from` (the last token of a statement read
+ * before), with `lines` already complete for `text`. After each, `stop(next, end)` (the token after it and where it
+ * ends) says whether to go on; undefined as soon as one leaves the parse unclean (see ParsedText.clean) or is not a
+ * message, an enum, a service or an extend. At the end of the text, `end` is its range's end.
+ */
+export function parseDeclarationsFrom(
+  text: string,
+  lines: LineIndex,
+  from: { offset: number; line: number },
+  stop: (next: Token, end: number) => boolean,
+): { file: ProtoFile; items: TopLevelItem[]; end?: Position } | undefined {
+  const parser = new Parser(text, lines, from);
+  const file = emptyFile(parser.errors);
+  const items: TopLevelItem[] = [];
+  for (;;) {
+    const item = parser.item(file);
+    if (item.kind === ItemKind.Other || !parser.clean() || parser.setsFeatures || parser.setsCustomOptions) return undefined;
+    items.push(item);
+    if (parser.atEnd()) return { file, items, end: parser.endPosition() };
+    if (stop(parser.current(), item.end)) return { file, items };
+  }
+}
+
+function emptyFile(errors: SyntaxError[]): ProtoFile {
+  return {
+    kind: 'file', imports: [], options: [], messages: [], enums: [], services: [], extends: [], errors,
+    range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+  };
+}
+
 class Parser {
   private readonly lex: (out: Token[], max: number) => boolean;
   /** The lexer has delivered `eof`. */
@@ -63,24 +130,42 @@ class Parser {
   private p = 0;
   /** Token `p`. */
   private cur: Token;
-  private readonly errors: SyntaxError[] = [];
+  readonly errors: SyntaxError[] = [];
   /** An option that sets features was read (ProtoFile.setsFeatures). */
-  private setsFeatures = false;
+  setsFeatures = false;
   /** A custom option was read (ProtoFile.setsCustomOptions). */
-  private setsCustomOptions = false;
+  setsCustomOptions = false;
   private depth = 0;
   private lastGap: { next: Token; comments: ReturnType<typeof collectComments> } | undefined;
-  /** Shared by the nodes that keep offsets (nodes.ts). */
-  private readonly lines = new LineIndex();
   /**
    * The `{` without a `}` that recovery has not yet closed a block for: the text's brace balance, counted
    * when a block first looks unclosed (a well-indented file never asks, and pays nothing).
    */
   private unclosed: number | undefined;
 
-  constructor(private readonly text: string) {
-    this.lex = lexer(text, this.lines, (message, start, end) => this.error(message, this.lines.range(start, end)));
-    this.cur = this.at(0);
+  /**
+   * `lines`: shared by the nodes that keep offsets (nodes.ts); the lexer fills it in. `from`: the parse starts at the
+   * token after the one at this offset and line (parseDeclarationsFrom), which is token 0, the one before the first
+   * statement read, as comments are attached by it; `lines` is then complete.
+   */
+  constructor(private readonly text: string, private readonly lines = new LineIndex(), from?: { offset: number; line: number }) {
+    this.lex = lexer(text, lines, (message, start, end) => this.error(message, lines.range(start, end)), from);
+    if (from) this.p = 1;
+    this.cur = this.at(this.p);
+  }
+
+  /** No error so far, and the brace count never asked for (see ParsedText.clean). */
+  clean(): boolean {
+    return this.errors.length === 0 && this.unclosed === undefined;
+  }
+  atEnd(): boolean {
+    return this.cur.kind === 'eof';
+  }
+  current(): Token {
+    return this.cur;
+  }
+  endPosition(): Position {
+    return this.cur.endPos;
   }
 
   // ---- token helpers -------------------------------------------------------------------------------
@@ -359,22 +444,32 @@ class Parser {
   // ---- file ----------------------------------------------------------------------------------------
 
   parseFile(): ProtoFile {
-    const file: ProtoFile = {
-      kind: 'file', imports: [], options: [], messages: [], enums: [], services: [], extends: [], errors: this.errors,
-      range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
-    };
-    while (this.cur.kind !== 'eof') {
-      const before = this.p;
-      this.topLevel(file);
-      if (this.p === before) {
-        this.expected('a declaration', true);
-        this.next();
-      }
-    }
+    const file = emptyFile(this.errors);
+    const items: TopLevelItem[] = [];
+    while (this.cur.kind !== 'eof') items.push(this.item(file));
     file.range.end = this.cur.endPos;
     if (this.setsFeatures) file.setsFeatures = true;
     if (this.setsCustomOptions) file.setsCustomOptions = true;
+    const clean = this.clean() && !this.setsFeatures && !this.setsCustomOptions;
+    parsedTexts.set(file, { text: this.text, lines: this.lines, items, clean, generation: 0 });
     return file;
+  }
+
+  /** One top-level statement, and what it added to `file`. */
+  item(file: ProtoFile): TopLevelItem {
+    const start = this.cur.start;
+    const { messages, enums, services, extends: extend } = file;
+    const m = messages.length, e = enums.length, s = services.length, x = extend.length;
+    const before = this.p;
+    this.topLevel(file);
+    if (this.p === before) {
+      this.expected('a declaration', true);
+      this.next();
+    }
+    const last = this.prevTok();
+    const kind = messages.length > m ? ItemKind.Message : enums.length > e ? ItemKind.Enum
+      : services.length > s ? ItemKind.Service : extend.length > x ? ItemKind.Extend : ItemKind.Other;
+    return { start, lastStart: last.start, end: last.end, kind };
   }
 
   private topLevel(file: ProtoFile): void {

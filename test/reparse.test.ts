@@ -1,0 +1,117 @@
+// reparse(): the tree of an edited text, reusing the declarations of the previous tree that the edit cannot have
+// changed, must be the tree a whole parse makes, whatever the edit. Compared as plain data (test/reparseCheck.ts)
+// over real typing (the changes between releases, keystroke by keystroke), random edits of the newest api.proto,
+// and the edits that must not reuse anything.
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { parse, parsedTextOf } from '../server/src/proto/parser';
+import { reparse } from '../server/src/proto/reparse';
+import { NEEDS_CORPUS, corpusText, newestCorpusText, replaceOnce } from './corpusText';
+import { TYPED_RELEASES, typedTexts } from './typingReplay';
+import { checkReparses, plainTree, type ReparseTally } from './reparseCheck';
+
+const generation = (text: string, previous: ReturnType<typeof parse>): number => parsedTextOf(reparse(text, previous))?.generation ?? -1;
+
+test('typing the changes of the newest release: every sampled tree is a whole parse\'s, and many reuse declarations', NEEDS_CORPUS, () => {
+  const tally: ReparseTally = { texts: 0, reused: 0, compared: 0 };
+  const [from, to] = TYPED_RELEASES.at(-1)!;
+  const old = corpusText(from);
+  const hunks = new Map<number, string[]>();
+  for (const k of typedTexts(old, corpusText(to))) hunks.set(k.hunk, [...(hunks.get(k.hunk) ?? []), k.text]);
+  for (const [h, texts] of hunks) checkReparses([old, ...texts], tally, 29, `${from} → ${to} hunk ${h}`);
+  assert.ok(tally.texts > 400 && tally.compared >= 15, JSON.stringify(tally));
+  // Typing new lines (Enter) and the keystrokes that leave a line unfinished parse whole.
+  assert.ok(tally.reused > tally.texts / 5, JSON.stringify(tally));
+});
+
+test('random one-character edits of the newest api.proto, and their undoing: each tree is a whole parse\'s', NEEDS_CORPUS, () => {
+  let seed = 20261127;
+  const random = (n: number): number => {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    return (seed >>> 8) % n;
+  };
+  const inserts = ['a', 'Z', '_', '7', ' ', ';', '{', '}', '/', '*', '"', '=', '.', '\n', '\r\n', '\t'];
+  const text = newestCorpusText();
+  const tree = parse(text);
+  const plain = plainTree(tree);
+  let reused = 0;
+  for (let k = 0; k < 100; k++) {
+    const at = random(text.length);
+    const op = random(3);
+    const insert = inserts[random(inserts.length)]!;
+    const edited = op === 0 ? text.slice(0, at) + text.slice(at + 1) : text.slice(0, at) + insert + text.slice(at + (op === 1 ? 1 : 0));
+    const label = `${JSON.stringify(text.slice(at - 20, at + 20))} → ${JSON.stringify(edited.slice(at - 20, at + 20))}`;
+    const editedTree = reparse(edited, tree);
+    if (parsedTextOf(editedTree)!.generation > 0) reused++;
+    assert.deepEqual(plainTree(editedTree), plainTree(parse(edited)), label);
+    assert.deepEqual(plainTree(reparse(text, editedTree)), plain, `undoing ${label}`);
+  }
+  assert.ok(reused > 20, `${reused} of 100 reused declarations`);
+});
+
+test('an edit of a comment, a name or a number within a line reuses the declarations around it; its tree is a whole parse\'s', NEEDS_CORPUS, () => {
+  const text = newestCorpusText();
+  const previous = parse(text);
+  for (const edited of [
+    replaceOnce(text, '// The kubelet collects all items from the stream', '// The kubelet collects every item from the stream'),
+    replaceOnce(text, 'string runtime_api_version = 4;', 'string runtime_api_versions = 4;'),
+    replaceOnce(text, 'string runtime_api_version = 4;', 'string runtime_api_version = 14;'),
+    replaceOnce(text, 'message VersionRequest {', 'message VersionRequests {'),
+    replaceOnce(text, 'rpc Version(VersionRequest) returns (VersionResponse) {}', 'rpc Versions(VersionRequest) returns (VersionResponse) {}'),
+  ]) {
+    const tree = reparse(edited, previous);
+    assert.equal(parsedTextOf(tree)?.generation, 1);
+    assert.deepEqual(plainTree(tree), plainTree(parse(edited)));
+    // The messages away from the edit are the previous tree's own nodes.
+    assert.equal(tree.messages.at(-1), previous.messages.at(-1));
+  }
+});
+
+test('edits that break a line, leave the file with an error, or change a statement that is no declaration parse whole', () => {
+  const text = 'syntax = "proto3";\npackage p;\n\nmessage A {\n  int32 a = 1;\n}\n\noption go_package = "x";\n\nmessage B {\n  int32 b = 1;\n}\n';
+  const previous = parse(text);
+  for (const edited of [
+    text.replace('int32 b = 1;', 'int32 b = 1;\n  int32 c = 2;'),
+    text.replace('int32 b = 1;', 'int32 b = 1'),
+    text.replace('int32 a = 1;', 'int32 a = 1; int32 x'),
+    text.replace('option go_package = "x";', 'option go_package = "y";'),
+    text.replace('package p;', 'package q;'),
+  ]) {
+    assert.equal(generation(edited, previous), 0, edited);
+    assert.deepEqual(plainTree(reparse(edited, previous)), plainTree(parse(edited)));
+  }
+  // After a tree with an error, the next one is parsed whole too.
+  const broken = reparse(text.replace('int32 b = 1;', 'int32 b = 1'), previous);
+  assert.equal(generation(text.replace('int32 b = 1;', 'int32 bb = 1'), broken), 0);
+});
+
+test('declarations on the edited line, \\r\\n line breaks and a \\r before the edit: the tree is a whole parse\'s', () => {
+  const cases: [string, string][] = [
+    ['syntax = "proto3";\nmessage A {} message B { int32 b = 1; } message C {}\nmessage D {}\n', 'int32 bb = 1;'],
+    ['syntax = "proto3";\r\nmessage A {\r\n  int32 a = 1;\r\n}\r\n// doc\r\nmessage B {\r\n  int32 b = 1;\r\n}\r\n', 'int32 bb = 1;'],
+    ['syntax = "proto3";\rmessage A {\r  int32 a = 1;\r}\r// doc\rmessage B {\r  int32 b = 1;\r}\r', 'int32 bb = 1;'],
+  ];
+  for (const [text, edit] of cases) {
+    const edited = text.replace('int32 b = 1;', edit);
+    const tree = reparse(edited, parse(text));
+    assert.deepEqual(plainTree(tree), plainTree(parse(edited)), JSON.stringify(edited));
+  }
+  // A character deleted between \r and \n would join two line breaks into one.
+  const crlf = 'syntax = "proto3";\nmessage A {\r;\n  int32 a = 1;\n}\nmessage B {\n  int32 b = 1;\n}\n';
+  const joined = crlf.replace('\r;\n', '\r\n');
+  assert.equal(generation(joined, parse(crlf)), 0);
+  assert.deepEqual(plainTree(reparse(joined, parse(crlf))), plainTree(parse(joined)));
+});
+
+test('a tree made of many reparses in a row is parsed whole again, so that it holds on to few old texts', () => {
+  let text = 'syntax = "proto3";\nmessage A {\n  int32 a = 1;\n}\nmessage B {\n  int32 b = 1;\n}\n';
+  let tree = parse(text);
+  const generations: number[] = [];
+  for (let k = 0; k < 20; k++) {
+    text = text.replace(/int32 b\w* = 1;/, `int32 b${k} = 1;`);
+    tree = reparse(text, tree);
+    generations.push(parsedTextOf(tree)!.generation);
+  }
+  assert.deepEqual(generations, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 0, 1, 2, 3]);
+  assert.deepEqual(plainTree(tree), plainTree(parse(text)));
+});
