@@ -1,6 +1,6 @@
 // Whether a tree that reparse() made for an edited text is the tree a whole parse makes of it, compared as plain data:
 // every property and every range, not the offsets that nodes keep (a node kept from the previous tree keeps its
-// offsets into the text it was read from). Used by test/reparse.test.ts and scripts/replay-typing.ts.
+// offsets into the text it was read from). Used by test/reparse.test.ts and `npm run replay-typing -- --trees`.
 import * as assert from 'node:assert/strict';
 import type { ProtoFile } from '../server/src/proto/ast';
 import { parse, parsedTextOf } from '../server/src/proto/parser';
