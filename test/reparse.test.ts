@@ -67,22 +67,61 @@ test('an edit of a comment, a name or a number within a line reuses the declarat
   }
 });
 
-test('edits that break a line, leave the file with an error, or change a statement that is no declaration parse whole', () => {
-  const text = 'syntax = "proto3";\npackage p;\n\nmessage A {\n  int32 a = 1;\n}\n\noption go_package = "x";\n\nmessage B {\n  int32 b = 1;\n}\n';
-  const previous = parse(text);
+const SMALL = 'syntax = "proto3";\npackage p;\n\nmessage A {\n  int32 a = 1;\n}\n\noption go_package = "x";\n\nmessage B {\n  int32 b = 1;\n}\n\nmessage C {\n  int32 c = 1;\n}\n';
+
+test('edits that break a line or change a statement that is no declaration parse whole, as does any edit after a lexical error', () => {
+  const previous = parse(SMALL);
   for (const edited of [
-    text.replace('int32 b = 1;', 'int32 b = 1;\n  int32 c = 2;'),
-    text.replace('int32 b = 1;', 'int32 b = 1'),
-    text.replace('int32 a = 1;', 'int32 a = 1; int32 x'),
-    text.replace('option go_package = "x";', 'option go_package = "y";'),
-    text.replace('package p;', 'package q;'),
+    SMALL.replace('int32 b = 1;', 'int32 b = 1;\n  int32 c = 2;'),
+    SMALL.replace('option go_package = "x";', 'option go_package = "y";'),
+    SMALL.replace('package p;', 'package q;'),
+    SMALL.replace('int32 b = 1;', 'int32 b = 1; /* open'),
   ]) {
     assert.equal(generation(edited, previous), 0, edited);
     assert.deepEqual(plainTree(reparse(edited, previous)), plainTree(parse(edited)));
   }
-  // After a tree with an error, the next one is parsed whole too.
-  const broken = reparse(text.replace('int32 b = 1;', 'int32 b = 1'), previous);
-  assert.equal(generation(text.replace('int32 b = 1;', 'int32 bb = 1'), broken), 0);
+  const unterminated = parse(SMALL.replace('int32 b = 1;', 'int32 b = 1; /* open'));
+  assert.equal(generation(SMALL.replace('int32 b = 1;', 'int32 b = 1; /* opens'), unterminated), 0);
+});
+
+test('syntax errors: the declarations with them are read again, the others kept; the errors are a whole parse\'s', () => {
+  const sequences: string[][] = [
+    // Typing a field into B, through the states with errors, from the tree of each state.
+    ['int32 b = 1;', 'int32 b = 1; s', 'int32 b = 1; st', 'int32 b = 1; string', 'int32 b = 1; string x', 'int32 b = 1; string x =', 'int32 b = 1; string x = 2', 'int32 b = 1; string x = 2;'],
+  ].map((states) => states.map((state) => SMALL.replace('int32 b = 1;', state)));
+  // An edit before, and one after, a declaration with an error.
+  sequences.push([SMALL.replace('int32 b = 1;', 'int32 b = 1'), SMALL.replace('int32 b = 1;', 'int32 b = 1').replace('int32 a = 1;', 'int32 aa = 1;')]);
+  sequences.push([SMALL.replace('int32 a = 1;', 'int32 a = 1'), SMALL.replace('int32 a = 1;', 'int32 a = 1').replace('int32 c = 1;', 'int32 cc = 1;')]);
+  sequences.push([SMALL.replace('int32 b = 1;', 'int32 b = 1 {'), SMALL.replace('int32 b = 1;', 'int32 b = 1 {').replace('int32 c = 1;', 'int32 cc = 1;')]);
+  for (const texts of sequences) {
+    const tally: ReparseTally = { texts: 0, reused: 0, compared: 0 };
+    checkReparses([SMALL, ...texts.slice(0, -1), texts.at(-1)!], tally);
+    assert.ok(tally.reused >= texts.length - 1, `${JSON.stringify(tally)}: ${JSON.stringify(texts)}`);
+  }
+  const broken = parse(SMALL.replace('int32 b = 1;', 'int32 b = 1'));
+  const fixed = reparse(SMALL, broken);
+  assert.deepEqual(fixed.errors, []);
+  assert.equal(fixed.messages[0], broken.messages[0]);
+});
+
+test('options that set features or are custom: the file says so as a whole parse does, after edits that add or keep them', () => {
+  const custom = 'syntax = "proto3";\nimport "gogo.proto";\noption (gogoproto.x) = true;\nmessage A {\n  int32 a = 1;\n}\nmessage B {\n  int32 b = 1;\n}\n';
+  const editions = 'edition = "2023";\nmessage A {\n  int32 a = 1;\n}\nmessage B {\n  int32 b = 1 [features.field_presence = IMPLICIT];\n}\n';
+  for (const [text, edit] of [
+    [custom, 'int32 bb = 1;'],
+    [SMALL, 'int32 b = 1; option (x) = 1;'],
+    [SMALL, 'int32 b = 1 [(x) = 1];'],
+    [SMALL, 'int32 b = 1 [features.field_presence = IMPLICIT];'],
+  ] as const) {
+    const edited = text.replace('int32 b = 1;', edit);
+    assert.equal(generation(edited, parse(text)), 1, edited);
+    assert.deepEqual(plainTree(reparse(edited, parse(text))), plainTree(parse(edited)), edited);
+  }
+  const edited = editions.replace('int32 a = 1;', 'int32 aa = 1;');
+  const tree = reparse(edited, parse(editions));
+  assert.equal(parsedTextOf(tree)?.generation, 1);
+  assert.equal(tree.setsFeatures, true);
+  assert.deepEqual(plainTree(reparse(editions.replace(' [features.field_presence = IMPLICIT]', ''), parse(editions))), plainTree(parse(editions.replace(' [features.field_presence = IMPLICIT]', ''))));
 });
 
 test('declarations on the edited line, \\r\\n line breaks and a \\r before the edit: the tree is a whole parse\'s', () => {

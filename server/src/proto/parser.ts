@@ -60,19 +60,26 @@ export interface TopLevelItem {
   readonly lastStart: number;
   readonly end: number;
   readonly kind: ItemKind;
+  /**
+   * Whether reading it reported a syntax error, or asked for the brace count of the whole text (recovery, or a
+   * declaration at the column of its block's keyword): what the rest of the text can change.
+   */
+  readonly recovered: boolean;
+  /** Set where an option in it sets features, or is a custom option (ProtoFile.setsFeatures, setsCustomOptions). */
+  readonly setsFeatures?: true;
+  readonly setsCustomOptions?: true;
 }
 
 /**
  * What reparse.ts needs of a parse to reuse its declarations for an edited text: the text, where its lines start,
- * its top-level statements in order, and whether the parse read the text without recovering from anything (no
- * error, the brace count never asked for) and met no option that sets features or is custom (file-wide flags that
- * a statement cannot be told to have set).
+ * its top-level statements in order, and whether it can be reused at all: not where the lexer reported an error
+ * (which it may do while the parser looks ahead, for a later statement).
  */
 export interface ParsedText {
   readonly text: string;
   readonly lines: LineIndex;
   readonly items: readonly TopLevelItem[];
-  readonly clean: boolean;
+  readonly reusable: boolean;
   /** How many reparses in a row made this tree: each may keep parts of the texts before it alive. */
   readonly generation: number;
 }
@@ -90,8 +97,8 @@ export function rememberParsedText(file: ProtoFile, parsed: ParsedText): void {
 /**
  * The top-level statements of `text` from the one after the token at `from` (the last token of a statement read
  * before), with `lines` already complete for `text`. After each, `stop(next, end)` (the token after it and where it
- * ends) says whether to go on; undefined as soon as one leaves the parse unclean (see ParsedText.clean) or is not a
- * message, an enum, a service or an extend. At the end of the text, `end` is its range's end.
+ * ends) says whether to go on; undefined as soon as the parse is not reusable (see ParsedText.reusable) or a statement
+ * is not a message, an enum, a service or an extend. At the end of the text, `end` is its range's end.
  */
 export function parseDeclarationsFrom(
   text: string,
@@ -104,11 +111,17 @@ export function parseDeclarationsFrom(
   const items: TopLevelItem[] = [];
   for (;;) {
     const item = parser.item(file);
-    if (item.kind === ItemKind.Other || !parser.clean() || parser.setsFeatures || parser.setsCustomOptions) return undefined;
+    if (item.kind === ItemKind.Other || !parser.reusable()) return undefined;
     items.push(item);
     if (parser.atEnd()) return { file, items, end: parser.endPosition() };
     if (stop(parser.current(), item.end)) return { file, items };
   }
+}
+
+/** The file-wide flags of `file`, from its top-level statements. */
+export function setFlags(file: ProtoFile, items: readonly TopLevelItem[]): void {
+  if (items.some((item) => item.setsFeatures)) file.setsFeatures = true;
+  if (items.some((item) => item.setsCustomOptions)) file.setsCustomOptions = true;
 }
 
 function emptyFile(errors: SyntaxError[]): ProtoFile {
@@ -131,10 +144,10 @@ class Parser {
   /** Token `p`. */
   private cur: Token;
   readonly errors: SyntaxError[] = [];
-  /** An option that sets features was read (ProtoFile.setsFeatures). */
-  setsFeatures = false;
-  /** A custom option was read (ProtoFile.setsCustomOptions). */
-  setsCustomOptions = false;
+  /** An option that sets features was read in the current top-level statement (ProtoFile.setsFeatures). */
+  private setsFeatures = false;
+  /** A custom option was read in the current top-level statement (ProtoFile.setsCustomOptions). */
+  private setsCustomOptions = false;
   private depth = 0;
   private lastGap: { next: Token; comments: ReturnType<typeof collectComments> } | undefined;
   /**
@@ -142,6 +155,10 @@ class Parser {
    * when a block first looks unclosed (a well-indented file never asks, and pays nothing).
    */
   private unclosed: number | undefined;
+  /** The current top-level statement asked for the brace count (TopLevelItem.recovered). */
+  private askedBalance = false;
+  /** The lexer reported an error (ParsedText.reusable). */
+  private lexerError = false;
 
   /**
    * `lines`: shared by the nodes that keep offsets (nodes.ts); the lexer fills it in. `from`: the parse starts at the
@@ -149,14 +166,17 @@ class Parser {
    * statement read, as comments are attached by it; `lines` is then complete.
    */
   constructor(private readonly text: string, private readonly lines = new LineIndex(), from?: { offset: number; line: number }) {
-    this.lex = lexer(text, lines, (message, start, end) => this.error(message, lines.range(start, end)), from);
+    this.lex = lexer(text, lines, (message, start, end) => {
+      this.lexerError = true;
+      this.error(message, lines.range(start, end));
+    }, from);
     if (from) this.p = 1;
     this.cur = this.at(this.p);
   }
 
-  /** No error so far, and the brace count never asked for (see ParsedText.clean). */
-  clean(): boolean {
-    return this.errors.length === 0 && this.unclosed === undefined;
+  /** See ParsedText.reusable. */
+  reusable(): boolean {
+    return !this.lexerError;
   }
   atEnd(): boolean {
     return this.cur.kind === 'eof';
@@ -448,10 +468,8 @@ class Parser {
     const items: TopLevelItem[] = [];
     while (this.cur.kind !== 'eof') items.push(this.item(file));
     file.range.end = this.cur.endPos;
-    if (this.setsFeatures) file.setsFeatures = true;
-    if (this.setsCustomOptions) file.setsCustomOptions = true;
-    const clean = this.clean() && !this.setsFeatures && !this.setsCustomOptions;
-    parsedTexts.set(file, { text: this.text, lines: this.lines, items, clean, generation: 0 });
+    setFlags(file, items);
+    parsedTexts.set(file, { text: this.text, lines: this.lines, items, reusable: this.reusable(), generation: 0 });
     return file;
   }
 
@@ -461,6 +479,8 @@ class Parser {
     const { messages, enums, services, extends: extend } = file;
     const m = messages.length, e = enums.length, s = services.length, x = extend.length;
     const before = this.p;
+    const errors = this.errors.length;
+    this.askedBalance = this.setsFeatures = this.setsCustomOptions = false;
     this.topLevel(file);
     if (this.p === before) {
       this.expected('a declaration', true);
@@ -469,7 +489,11 @@ class Parser {
     const last = this.prevTok();
     const kind = messages.length > m ? ItemKind.Message : enums.length > e ? ItemKind.Enum
       : services.length > s ? ItemKind.Service : extend.length > x ? ItemKind.Extend : ItemKind.Other;
-    return { start, lastStart: last.start, end: last.end, kind };
+    return {
+      start, lastStart: last.start, end: last.end, kind, recovered: this.errors.length > errors || this.askedBalance,
+      ...(this.setsFeatures ? { setsFeatures: true as const } : {}),
+      ...(this.setsCustomOptions ? { setsCustomOptions: true as const } : {}),
+    };
   }
 
   private topLevel(file: ProtoFile): void {
@@ -894,6 +918,7 @@ class Parser {
   }
 
   private unclosedBraces(): number {
+    this.askedBalance = true;
     return this.unclosed ??= braceBalance(this.text);
   }
 

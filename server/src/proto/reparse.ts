@@ -5,9 +5,11 @@
 // - the edit stays within one line (nothing typed or deleted holds a line break), so every line after it keeps
 //   its number and text, and every declaration on those lines its positions (nodes keep offsets into the text
 //   they were read from, with that text's line index: both still give the same line and character);
-// - the previous parse read the text without recovering from anything, met no option that sets features or is
-//   custom (see ParsedText.clean), and so does the parse of the declarations read again;
-// - those declarations are messages, enums, services and extends, whose lists are the only ones rebuilt;
+// - neither parse met a lexical error (see ParsedText.reusable);
+// - the declarations read again are messages, enums, services and extends, whose lists are the only ones rebuilt;
+// - the declarations kept were read without recovering from anything (TopLevelItem.recovered): a syntax error in
+//   them, or the brace count asked for, would depend on the rest of the text; the declarations read again may
+//   have syntax errors, which are then the file's only ones, as a whole parse reports them;
 // - the declarations kept before the edit end on an earlier line, and those kept after it start on a later line
 //   than the previous tree's statement that ends where the declarations read again end; comments are attached
 //   as a whole parse attaches them, as each gap between two statements is read with the statement before it.
@@ -16,7 +18,7 @@
 import type { ProtoFile } from './ast';
 import { partitionPoint } from '../binarySearch';
 import { LineIndex } from './lines';
-import { ItemKind, parse, parseDeclarationsFrom, parsedTextOf, rememberParsedText, type TopLevelItem } from './parser';
+import { ItemKind, parse, parseDeclarationsFrom, parsedTextOf, rememberParsedText, setFlags, type TopLevelItem } from './parser';
 
 /**
  * Reparses in a row before a whole parse. Each keeps nodes read from its text, and their names and comments may be
@@ -31,7 +33,7 @@ export function reparse(text: string, previous: ProtoFile | undefined): ProtoFil
 
 function reuse(text: string, previous: ProtoFile): ProtoFile | undefined {
   const before = parsedTextOf(previous);
-  if (!before?.clean || before.generation >= MAX_GENERATION) return undefined;
+  if (!before?.reusable || before.generation >= MAX_GENERATION) return undefined;
   const old = before.text;
   const p = commonPrefix(old, text);
   if (p === old.length && p === text.length) return undefined;
@@ -46,10 +48,16 @@ function reuse(text: string, previous: ProtoFile): ProtoFile | undefined {
   const lineOf = (offset: number): number => oldLines.position(offset).line;
   const editLine = lineOf(p);
   // The first statement read again: the last that starts before the edit, or an earlier one, so that the statement
-  // before it (kept) ends on an earlier line than the edit's. Its last token is the one comments are attached after.
+  // before it (kept) ends on an earlier line than the edit's and was read without recovering from anything. Its last
+  // token is the one comments are attached after.
   let r = partitionPoint(items.length, (k) => items[k]!.start < p) - 1;
+  const recovered = items.findIndex((item) => item.recovered);
+  if (recovered >= 0) r = Math.min(r, recovered);
   while (r > 0 && lineOf(items[r - 1]!.end) >= editLine) r--;
   if (r <= 0) return undefined;
+  // The statements from here to the end were read without recovering from anything: the ones that may be kept.
+  let keepFrom = items.length;
+  while (keepFrom > 0 && !items[keepFrom - 1]!.recovered) keepFrom--;
   const prev = items[r - 1]!;
 
   const lines = delta === 0 ? oldLines : shiftedAfter(oldLines, editLine, delta);
@@ -58,7 +66,7 @@ function reuse(text: string, previous: ProtoFile): ProtoFile | undefined {
     if (end < newEnd) return false;
     // A statement of the previous tree starts at the next token, after one that ends where the last one read does.
     const k = partitionPoint(items.length, (i) => items[i]!.start < next.start - delta);
-    if (k === 0 || k >= items.length || items[k]!.start !== next.start - delta || items[k - 1]!.end !== end - delta) return false;
+    if (k === 0 || k < keepFrom || k >= items.length || items[k]!.start !== next.start - delta || items[k - 1]!.end !== end - delta) return false;
     if (lineOf(items[k - 1]!.end) <= editLine) return false;
     resume = k;
     return true;
@@ -93,11 +101,13 @@ function reuse(text: string, previous: ProtoFile): ProtoFile | undefined {
   if (previous.package) file.package = previous.package;
 
   const after = resume < 0 ? [] : items.slice(resume);
+  const all = [...items.slice(0, r), ...read.items, ...(delta === 0 ? after : after.map((item) => shifted(item, delta)))];
+  setFlags(file, all);
   rememberParsedText(file, {
     text,
     lines,
-    items: [...items.slice(0, r), ...read.items, ...(delta === 0 ? after : after.map((item) => shifted(item, delta)))],
-    clean: true,
+    items: all,
+    reusable: true,
     generation: before.generation + 1,
   });
   return file;
@@ -144,5 +154,5 @@ function shiftedAfter(lines: LineIndex, line: number, delta: number): LineIndex 
 }
 
 function shifted(item: TopLevelItem, delta: number): TopLevelItem {
-  return { start: item.start + delta, lastStart: item.lastStart + delta, end: item.end + delta, kind: item.kind };
+  return { ...item, start: item.start + delta, lastStart: item.lastStart + delta, end: item.end + delta };
 }
