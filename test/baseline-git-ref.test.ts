@@ -51,6 +51,8 @@ test('a branch, a remote-tracking branch only in packed-refs and a symbolic ref 
     assert.equal(moves('origin', () => git(root, 'update-ref', 'refs/remotes/origin/main', v36)), true);
     // A branch that is another's alias (how `master` is kept for `main`): a commit moves the one it names.
     assert.equal(moves('current', () => git(root, 'update-ref', 'refs/heads/line', v35)), true);
+    // An expression on a remote-tracking branch: the fetch that moves the branch moves it.
+    assert.equal(moves('origin/main~1', () => git(root, 'update-ref', 'refs/remotes/origin/main', v35)), true);
   } finally {
     git(root, 'symbolic-ref', '--delete', 'refs/heads/current');
     git(root, 'branch', '-D', 'line');
@@ -59,7 +61,7 @@ test('a branch, a remote-tracking branch only in packed-refs and a symbolic ref 
   }
 });
 
-test('what does not move is not watched: a tag (also one a branch of the same name is behind), an object id (also abbreviated), an expression', NEEDS_CORPUS, () => {
+test('what does not move is not watched: a tag (also one a branch of the same name is behind), an object id (also abbreviated), an expression from no ref', NEEDS_CORPUS, () => {
   const head = git(root, 'rev-parse', 'HEAD');
   git(root, 'branch', 'v0.35.0', 'HEAD');
   // A branch named as an object id: git still takes the name as the object.
@@ -69,10 +71,12 @@ test('what does not move is not watched: a tag (also one a branch of the same na
     assert.equal(git(root, '-c', 'core.warnAmbiguousRefs=false', 'rev-parse', 'v0.35.0'), git(root, 'rev-parse', 'refs/tags/v0.35.0'));
     assert.notEqual(git(root, 'rev-parse', 'refs/tags/v0.35.0'), head);
     assert.equal(git(root, '-c', 'core.warnAmbiguousRefs=false', 'rev-parse', head), head);
-    for (const name of ['v0.36.0', 'refs/tags/v0.36.0', 'v0.35.0', head, head.slice(0, 12), 'main~1', 'main^', 'main@{1}', '@', '../main', '-main']) {
+    for (const name of ['v0.36.0', 'refs/tags/v0.36.0', 'v0.35.0', head, head.slice(0, 12), 'v0.36.0~1', `${head.slice(0, 12)}^`, 'main@{1}', '@', '@~1', ':/v0.35', '../main', '-main']) {
       assert.equal(movingRef(root, name), undefined, name);
     }
     assert.ok(movingRef(root, 'main'), 'the branch itself is watched');
+    // An ancestry expression moves with the ref it starts from.
+    for (const name of ['main~1', 'main^', 'main^2~3', 'refs/heads/main~1']) assert.deepEqual(movingRef(root, name), movingRef(root, name.split(/[~^]/)[0]!), name);
   } finally {
     git(root, 'branch', '-D', 'v0.35.0');
     git(root, 'update-ref', '-d', `refs/heads/${head}`);

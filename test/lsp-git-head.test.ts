@@ -143,3 +143,36 @@ test('a baseline set to a branch HEAD is not on: a commit on that branch in anot
     git(root, 'branch', '-D', 'line');
   }
 });
+
+test('a baseline set to an expression on a branch HEAD is not on (`main~1`): a commit on that branch resolves it again', { ...NEEDS_CORPUS, ...NEEDS_SERVER, timeout: 60_000 }, async () => {
+  // A clone of its own: `main` is v0.35.0, then v0.36.0, so that main~1 is v0.35.0; HEAD is on another branch.
+  const own = cloneOfReleases('cri-compat-expr-', ['v0.35.0', 'v0.36.0']);
+  git(own.root, 'checkout', '-q', '-b', 'side');
+  const linked = `${own.root}-main`;
+  const uri = pathToFileURL(own.file).href;
+  const ed = LspEditor.start({ CRI_COMPAT_IMPORT_POLL_MS: '50' });
+  ed.settings = { ...ed.settings, baseline: 'main~1' };
+  const codes = (p: { diagnostics: { code?: unknown }[] }): string[] => p.diagnostics.map((d) => String(d.code));
+  try {
+    await ed.initialize(own.root, { trusted: true });
+    await ed.open(uri, corpusText('v0.36.0'));
+    const first = await ed.checked(uri);
+    const atV35 = git(own.root, 'rev-parse', 'v0.35.0^{commit}').slice(0, 12);
+    assert.match(first.origin ?? '', new RegExp(`^git main~1 \\(${atV35}\\)`));
+    assert.ok(codes(await ed.diagnostics(uri, (p) => p.diagnostics.length > 0)).includes('RPC_FALLBACK_UNDOCUMENTED'));
+
+    // A commit on main, in a worktree of its own: HEAD (side) stays, main~1 is v0.36.0 now, whose file is the open one.
+    const since = ed.statuses.all.length;
+    const mark = ed.mark();
+    git(own.root, 'worktree', 'add', '-q', linked, 'main');
+    git(linked, 'commit', '-q', '--allow-empty', '-m', 'main moves on');
+    const atV36 = git(own.root, 'rev-parse', 'v0.36.0^{commit}').slice(0, 12);
+    const moved = await ed.status((p) => p.uri === uri && p.checked && !p.resolving && p.origin !== first.origin, since, 10_000);
+    assert.match(moved.origin ?? '', new RegExp(`^git main~1 \\(${atV36}\\)`));
+    assert.deepEqual(codes(await ed.diagnostics(uri, (p) => !codes(p).includes('RPC_FALLBACK_UNDOCUMENTED'), mark, 10_000)), []);
+  } finally {
+    await ed.close();
+    rmSync(linked, { recursive: true, force: true });
+    rmSync(own.root, { recursive: true, force: true });
+  }
+});

@@ -8,11 +8,12 @@ import * as assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, realpathSync, renameSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { DidChangeWatchedFilesNotification, FileChangeType, WatchKind, type DidChangeWatchedFilesRegistrationOptions, type FileSystemWatcher, type PublishDiagnosticsParams } from 'vscode-languageserver-protocol/node';
 import { FsImportResolver } from '../server/src/lsp/importResolver';
+import { creationWatchers } from '../server/src/lsp/creationWatchers';
 import { analyze } from '../server/src/service';
-import { BUILD_HELP, LspEditor, SERVER, range } from './lspHarness';
+import { BUILD_HELP, CLIENT_CAPABILITIES, LspEditor, PLAIN_CLIENT_CAPABILITIES, SERVER, range } from './lspHarness';
 
 /** The diagnostics as `code@line:character`, for comparing. */
 const codes = (p: PublishDiagnosticsParams): string[] => p.diagnostics.map((d) => `${d.code}@${d.range.start.line}:${d.range.start.character}`);
@@ -27,18 +28,43 @@ function watchers(editor: LspEditor): FileSystemWatcher[] {
     .flatMap((r) => (r.registerOptions as DidChangeWatchedFilesRegistrationOptions).watchers);
 }
 
+/** A glob as a regular expression: `{a,b}` (not nested), `**` for any folders, `*` for part of a name, the only syntax the server's globs use. */
+function globRegExp(glob: string): string {
+  const brace = /\{([^{}]*)\}/.exec(glob);
+  if (brace) return `(?:${brace[1]!.split(',').map((alt) => globRegExp(glob.slice(0, brace.index) + alt + glob.slice(brace.index + brace[0].length))).join('|')})`;
+  return glob.split('**/').map((part) => part.split('*').map((t) => t.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('[^/]*')).join('(?:.*/)?');
+}
+
 /**
  * Whether a client such as VS Code reports this change of `p` to the server: one of its watchers has that kind of
- * change (all three when it names none) and a glob that matches the path, with `**` for any folders and `*` for
- * part of a name, the only wildcards the server's globs use.
+ * change (all three when it names none) and a glob that matches the path: a string glob the absolute path (as VS Code
+ * matches it), a relative pattern the path relative to its base.
  */
 function forwards(editor: LspEditor, p: string, type: FileChangeType): boolean {
   const kind = type === FileChangeType.Created ? WatchKind.Create : type === FileChangeType.Changed ? WatchKind.Change : WatchKind.Delete;
+  const slashed = (q: string) => q.split(path.sep).join('/');
   return watchers(editor).some((w) => {
-    if (typeof w.globPattern !== 'string' || ((w.kind ?? 7) & kind) === 0) return false;
-    const glob = w.globPattern.split('**/').map((part) => part.split('*').map((t) => t.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('[^/]*')).join('(?:.*/)?');
-    return new RegExp(`^(?:.*/)?${glob}$`).test(p.split(path.sep).join('/'));
+    if (((w.kind ?? 7) & kind) === 0) return false;
+    if (typeof w.globPattern === 'string') return new RegExp(`^(?:.*/)?${globRegExp(w.globPattern)}$`).test(slashed(p));
+    const base = w.globPattern.baseUri;
+    const rel = path.relative(fileURLToPath(typeof base === 'string' ? base : base.uri), p);
+    return !rel.startsWith('..') && !path.isAbsolute(rel) && new RegExp(`^${globRegExp(w.globPattern.pattern)}$`).test(slashed(rel));
   });
+}
+
+/** Sends what VS Code would of these changes: those a watcher the server registered reports. Returns them. */
+async function asVsCode(editor: LspEditor, changes: { path: string; type: FileChangeType }[]): Promise<string[]> {
+  const sent = changes.filter((c) => forwards(editor, c.path, c.type));
+  if (sent.length) await editor.conn.sendNotification(DidChangeWatchedFilesNotification.type, { changes: sent.map((c) => ({ uri: pathToFileURL(c.path).href, type: c.type })) });
+  return sent.map((c) => c.path);
+}
+
+/** Waits until `ok()` holds, looking every 20 ms, for at most 10 s: the server registers its watchers when it gets to it. */
+async function until(ok: () => boolean, what: () => string): Promise<void> {
+  for (let waited = 0; !ok(); waited += 20) {
+    if (waited > 10_000) assert.fail(what());
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }
 
 describe('imports no file event reports', { skip: !existsSync(SERVER) ? BUILD_HELP : false, timeout: 60_000 }, () => {
@@ -47,12 +73,15 @@ describe('imports no file event reports', { skip: !existsSync(SERVER) ? BUILD_HE
   let inc: string;
   const editors: LspEditor[] = [];
 
-  /** A server with `protoPaths`, trusted or not, polling imports every 20 ms (when trusted). */
-  async function start(trusted: boolean, protoPaths: string[] = []): Promise<LspEditor> {
-    const editor = LspEditor.start({ CRI_COMPAT_IMPORT_POLL_MS: '20' });
+  /**
+   * A server with `protoPaths`, trusted or not, polling imports every 20 ms (when trusted; `pollMs` else), for a client
+   * with `capabilities`.
+   */
+  async function start(trusted: boolean, protoPaths: string[] = [], pollMs = 20, capabilities = CLIENT_CAPABILITIES): Promise<LspEditor> {
+    const editor = LspEditor.start({ CRI_COMPAT_IMPORT_POLL_MS: String(pollMs) });
     editors.push(editor);
     editor.settings = { protoPaths, validation: { debounceMs: 0 } };
-    await editor.initialize(ws, { trusted });
+    await editor.initialize(ws, { trusted }, capabilities);
     return editor;
   }
 
@@ -176,6 +205,47 @@ describe('imports no file event reports', { skip: !existsSync(SERVER) ? BUILD_HE
     assert.deepEqual(codes(await editor.diagnostics(uri, () => true, mark)), ['unresolved-import@2:7', 'unresolved-type@4:12']);
   });
 
+  test('a folder moved into the workspace, or made with its files, where an import was not found: VS Code reports the folder alone, and the importer is checked again', async () => {
+    // Untrusted (no poll), trusted with the poll as good as off (10 min): the event alone must do it. A client with
+    // relative patterns (VS Code) and one with string globs only.
+    const cases = [
+      { name: 'untrusted', trusted: false, capabilities: CLIENT_CAPABILITIES },
+      { name: 'trusted', trusted: true, capabilities: CLIENT_CAPABILITIES },
+      { name: 'plain', trusted: false, capabilities: PLAIN_CLIENT_CAPABILITIES },
+    ];
+    for (const { name, trusted, capabilities } of cases) {
+      const editor = await start(trusted, [], 600_000, capabilities);
+      const sub = path.join(ws, `moved-${name}`);
+      mkdirSync(sub);
+      const uri = pathToFileURL(path.join(sub, 'main.proto')).href;
+      await editor.open(uri, 'syntax = "proto3";\npackage main;\nimport "protos/x/dep.proto";\nimport "third_party/y/z.proto";\nmessage M { dep.D d = 1; z.Z z = 2; }\n');
+      assert.deepEqual(codes(await editor.diagnostics(uri, (d) => d.version === 1)), ['unresolved-import@2:7', 'unresolved-import@3:7', 'unresolved-type@4:12', 'unresolved-type@4:25'], name);
+
+      // `mv /tmp/staging ./protos`: VS Code reports the folder created, not the files in it, and only to a watcher
+      // whose glob matches the folder's own path (not `**/*.proto`; `**/vendor`, watched for Go, would have matched).
+      const protos = path.join(sub, 'protos');
+      await until(() => forwards(editor, protos, FileChangeType.Created), () => `${name}: no watcher the server registered reports ${protos} created: ${JSON.stringify(watchers(editor))}`);
+      const staging = path.join(tmp, `staging-${name}`);
+      mkdirSync(path.join(staging, 'x'), { recursive: true });
+      writeFileSync(path.join(staging, 'x', 'dep.proto'), 'syntax = "proto3";\npackage dep;\nmessage D {}\n');
+      let mark = editor.mark();
+      renameSync(staging, protos);
+      assert.deepEqual(await asVsCode(editor, [{ path: protos, type: FileChangeType.Created }]), [protos]);
+      assert.deepEqual(codes(await editor.diagnostics(uri, () => true, mark)), ['unresolved-import@3:7', 'unresolved-type@4:25'], name);
+
+      // `mkdir -p third_party/y && cp …`, reported as its first folder alone (events of a burst may be coalesced).
+      const thirdParty = path.join(sub, 'third_party');
+      await until(() => forwards(editor, thirdParty, FileChangeType.Created), () => `${name}: no watcher reports ${thirdParty} created: ${JSON.stringify(watchers(editor))}`);
+      mark = editor.mark();
+      mkdirSync(path.join(thirdParty, 'y'), { recursive: true });
+      writeFileSync(path.join(thirdParty, 'y', 'z.proto'), 'syntax = "proto3";\npackage z;\nmessage Z {}\n');
+      assert.deepEqual(await asVsCode(editor, [{ path: thirdParty, type: FileChangeType.Created }]), [thirdParty]);
+      assert.deepEqual(codes(await editor.diagnostics(uri, () => true, mark)), [], name);
+      // Nothing is missing any more: no watcher for creations is left but the server's fixed ones.
+      await until(() => !forwards(editor, path.join(sub, 'protos', 'x'), FileChangeType.Created), () => `${name}: still watched: ${JSON.stringify(watchers(editor))}`);
+    }
+  });
+
   test('a closed enum from an import (every proto2 enum is closed) is an error in a proto3 file, until the import opens it', async () => {
     const dir = path.join(ws, 'closed');
     mkdirSync(dir);
@@ -248,5 +318,18 @@ describe('import resolver: what it saw of each path', () => {
     const second = run();
     assert.notEqual(second.imports.stamps.get(inc), first.imports.stamps.get(inc), 'the stamp tells the change');
     assert.deepEqual(second.problems, ['unresolved-type']);
+  });
+});
+
+test('creation watchers: the missing paths in a workspace folder and the folders above them; none a glob cannot spell; at most `max`', () => {
+  const ws = path.join(os.tmpdir(), 'ws');
+  const folders = [{ uri: pathToFileURL(ws).href, path: ws }];
+  const missing = [path.join(ws, 'a', 'b', 'c.proto'), path.join(ws, 'a', 'd.proto'), path.join(ws, 'x{y}', 'e.proto'), path.join(os.tmpdir(), 'outside', 'f.proto'), ws];
+  assert.deepEqual(creationWatchers(missing, folders, true, 100), {
+    watchers: [{ globPattern: { baseUri: folders[0]!.uri, pattern: '{a,a/b,a/b/c.proto,a/d.proto}' }, kind: WatchKind.Create }], over: 0,
+  });
+  const slashed = ws.split(path.sep).join('/');
+  assert.deepEqual(creationWatchers(missing, folders, false, 3), {
+    watchers: [{ globPattern: `{${slashed}/a,${slashed}/a/b,${slashed}/a/b/c.proto}`, kind: WatchKind.Create }], over: 1,
   });
 });

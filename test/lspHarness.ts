@@ -11,7 +11,7 @@ import {
   createProtocolConnection, StreamMessageReader, StreamMessageWriter,
   ConfigurationRequest, DidChangeTextDocumentNotification, DidOpenTextDocumentNotification, ExitNotification,
   InitializeRequest, InitializedNotification, LogMessageNotification, PublishDiagnosticsNotification, RegistrationRequest,
-  ShowMessageNotification, ShutdownRequest, WorkDoneProgressCreateRequest,
+  ShowMessageNotification, ShutdownRequest, UnregistrationRequest, WorkDoneProgressCreateRequest,
   type ClientCapabilities, type InitializeResult, type ProtocolConnection, type PublishDiagnosticsParams, type Position, type Range,
   type TextDocumentContentChangeEvent, type ShowMessageParams, type Registration,
 } from 'vscode-languageserver-protocol/node';
@@ -56,10 +56,16 @@ export const PLAIN_CLIENT_CAPABILITIES: ClientCapabilities = {
   },
 };
 
-/** A full editor: the plain one with work-done progress, versioned workspace edits, code actions and diagnostic data. */
+/**
+ * A full editor: the plain one with work-done progress, versioned workspace edits, code actions, diagnostic data and
+ * file watchers with relative patterns (as VS Code's client declares them).
+ */
 export const CLIENT_CAPABILITIES: ClientCapabilities = {
   window: { workDoneProgress: true },
-  workspace: { ...PLAIN_CLIENT_CAPABILITIES.workspace, workspaceEdit: { documentChanges: true } },
+  workspace: {
+    ...PLAIN_CLIENT_CAPABILITIES.workspace, workspaceEdit: { documentChanges: true },
+    didChangeWatchedFiles: { dynamicRegistration: true, relativePatternSupport: true },
+  },
   textDocument: {
     ...PLAIN_CLIENT_CAPABILITIES.textDocument,
     publishDiagnostics: { ...PLAIN_CLIENT_CAPABILITIES.textDocument!.publishDiagnostics, dataSupport: true },
@@ -126,7 +132,7 @@ export class LspEditor {
   readonly logs: string[] = [];
   readonly messages: ShowMessageParams[] = [];
   readonly progressTokens: (string | number)[] = [];
-  /** What the server registered for (`client/registerCapability`). */
+  /** What the server registered for (`client/registerCapability`), less what it unregistered since. */
   readonly registrations: Registration[] = [];
   readonly diagnosticsLog = new Recorder<PublishDiagnosticsParams>();
   readonly progress = new Recorder<ProgressEvent>();
@@ -160,6 +166,10 @@ export class LspEditor {
     });
     this.conn.onRequest(RegistrationRequest.type, (p) => {
       this.registrations.push(...p.registrations);
+    });
+    this.conn.onRequest(UnregistrationRequest.type, (p) => {
+      const gone = new Set(p.unregisterations.map((u) => u.id));
+      this.registrations.splice(0, this.registrations.length, ...this.registrations.filter((r) => !gone.has(r.id)));
     });
     this.conn.onRequest(WorkDoneProgressCreateRequest.type, (p) => {
       this.progressTokens.push(p.token);

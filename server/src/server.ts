@@ -37,6 +37,7 @@ import { bind } from './proto/binder';
 import type { ApiModel } from './proto/model';
 import { toDiagnostics, type DiagnosticSupport } from './lsp/convert';
 import { FsImportResolver, fileStamp, fsPathOf, isInside } from './lsp/importResolver';
+import { creationWatchers } from './lsp/creationWatchers';
 import { WorkspaceProtoFiles } from './lsp/workspaceFiles';
 import { BaselineManager, GO_MODULE_FILES, isGoModuleFile, type BaselineAnswer, type ProgressHandle } from './lsp/baselines';
 import { APPLY_FIX_COMMAND, applyFixArguments, asCommands, codeActions, findingsAt, FIX_ALL_KIND, QUICKFIX_KIND } from './lsp/codeActions';
@@ -133,6 +134,8 @@ const documents = new TextDocuments({
 let hasConfiguration = false;
 let hasDynamicConfigurationRegistration = false;
 let hasWatchedFilesRegistration = false;
+/** The client takes relative patterns (`{ baseUri, pattern }`) for file watchers (LSP 3.17). */
+let relativePatternSupport = false;
 let hasWorkspaceFolderChanges = false;
 let hierarchicalSymbols = true;
 let markdownHover = true;
@@ -170,6 +173,8 @@ interface DocState {
   analysis?: Snapshot & { deps: Set<string>; stamps: Map<string, string>; baseline: Baseline | undefined; severityKey: string };
   /** Is the document a CRI API file (package `runtime.v1`), as of its last analysis? */
   isCri?: boolean;
+  /** Where its last analysis looked for imports and found nothing, kept while a new one is pending (watchCreations). */
+  missing?: string[];
   /** The baseline resolution the document's analysis used, and whether it was still running. */
   baselineKey?: string;
   resolving?: boolean;
@@ -325,6 +330,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   hasConfiguration = !!caps.workspace?.configuration;
   hasDynamicConfigurationRegistration = !!caps.workspace?.didChangeConfiguration?.dynamicRegistration;
   hasWatchedFilesRegistration = !!caps.workspace?.didChangeWatchedFiles?.dynamicRegistration;
+  relativePatternSupport = !!caps.workspace?.didChangeWatchedFiles?.relativePatternSupport;
   hasWorkspaceFolderChanges = !!caps.workspace?.workspaceFolders;
   hierarchicalSymbols = caps.textDocument?.documentSymbol?.hierarchicalDocumentSymbolSupport ?? false;
   const formats = caps.textDocument?.hover?.contentFormat;
@@ -367,7 +373,8 @@ connection.onInitialized(() => {
     // Any deletion, for the folders: VS Code reports a folder deleted as one event, for the folder, and only to a
     // watcher whose glob matches the folder's own path (`**/*.proto` does not); an untrusted workspace polls nothing,
     // so nothing else tells it that the imports in a deleted folder are gone. Deletions only: a folder created or
-    // moved in would need every file created in the workspace reported.
+    // moved in would need every file created in the workspace reported; the paths where imports were not found are
+    // watched for creation instead (watchCreations).
     const watchers = [{ globPattern: '**/*.proto' }, { globPattern: `**/${CONFIG_FILE}` }, ...GO_MODULE_FILES.map((globPattern) => ({ globPattern })), { globPattern: '**/*', kind: WatchKind.Delete }];
     void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers })
       .catch((e) => log('registering the file watchers failed', e));
@@ -595,8 +602,10 @@ async function snapshotOf(doc: TextDocument, stillWanted?: () => void): Promise<
   st.resolving = answer?.resolving ?? false;
   if (answer) st.baselineKey = answer.key;
   else delete st.baselineKey;
+  st.missing = [...imports.stamps].flatMap(([p, stamp]) => (stamp === MISSING ? [p] : []));
   staleImporters(doc.uri, imports.stamps);
   scheduleImportPoll();
+  scheduleCreationWatch();
   return snap;
 }
 
@@ -644,7 +653,8 @@ function statusOf(uri: string, analysis: Analysis): StatusParams {
 // notice a change alike, and whichever comes second finds the analysis up to date. A poll rather than fs.watch: it holds no watcher per
 // directory (a hostile file can name hundreds of import folders), survives folders that are deleted and
 // created again, and follows no link (lstat). Untrusted workspaces get no poll, as the server watches nothing
-// there by itself: a change shows there once a file that imports it is analysed again (an edit, a reopen).
+// there by itself: a change shows there once a file that imports it is analysed again (an edit, a reopen), or
+// when the client reports it (a file or folder created where an import was not found: see watchCreations).
 // The same poll asks the baseline manager whether HEAD, or the branch the baseline setting names, moved in a clone a
 // baseline came from (BaselineManager.headsMoved).
 
@@ -791,6 +801,54 @@ async function pollImports(): Promise<void> {
   }
 }
 
+// ---- imports created where they were not found -----------------------------------------------------------
+//
+// A folder created or moved into the workspace is reported by VS Code as one event, for the folder, to a watcher
+// whose glob matches it: none of the fixed ones (onInitialized) matches `third_party` or `protos`. So the paths
+// where the open documents' imports were looked for and not found, in the workspace folders, are watched for
+// creation with the folders above them (creationWatchers), re-registered when that set changes: an event for one
+// re-analyzes its importers (onDidChangeWatchedFiles, touches), in untrusted workspaces too, which poll nothing.
+
+/** At most this many missing paths and folders above them are watched; the others are seen on re-analysis or by the poll. */
+const MAX_CREATION_WATCHED = 512;
+/** What an analysis saw of a path that was not there (fileStamp). */
+const MISSING = fileStamp(undefined);
+
+let creationWatch: { key: string; registration: Promise<{ dispose(): void } | undefined> } | undefined;
+let creationWatchTimer: ReturnType<typeof setTimeout> | undefined;
+
+/** Brings the creation watchers up to date once the analyses running now are done (many finish together). */
+function scheduleCreationWatch(): void {
+  if (!hasWatchedFilesRegistration || creationWatchTimer || lifecycle !== 'running') return;
+  creationWatchTimer = setTimeout(() => {
+    creationWatchTimer = undefined;
+    watchCreations();
+  }, 0);
+}
+
+function watchCreations(): void {
+  if (lifecycle !== 'running') return;
+  const missing = new Set([...states.values()].flatMap((st) => st.missing ?? []));
+  const workspaceFolders = folders.flatMap((f) => {
+    const p = fsPathOf(f.uri);
+    return p ? [{ uri: f.uri, path: p }] : [];
+  });
+  const { watchers, over } = creationWatchers(missing, workspaceFolders, relativePatternSupport, MAX_CREATION_WATCHED);
+  if (over) logOnce(`Imports: only ${MAX_CREATION_WATCHED} of the paths where the open files' imports were not found (and the folders above them) are watched for a file or folder created there; the others are looked for again when a file that imports them is edited.`, 'creation-watch-capped');
+  const key = JSON.stringify(watchers);
+  if (key === (creationWatch?.key ?? '[]')) return;
+  const old = creationWatch?.registration;
+  const registration = watchers.length
+    ? connection.client.register(DidChangeWatchedFilesNotification.type, { watchers }).catch((e: unknown) => {
+      log('registering the watchers of missing imports failed', e);
+      return undefined;
+    })
+    : Promise.resolve(undefined);
+  creationWatch = { key, registration };
+  // The old watchers go once the new ones are there: no moment in which neither reports a path both name.
+  void registration.then(() => old).then((d) => d?.dispose());
+}
+
 // ---- validation ----------------------------------------------------------------------------------------
 
 function scheduleValidation(doc: TextDocument, immediate = false): void {
@@ -861,6 +919,7 @@ documents.onDidClose((e) => {
   states.delete(uri);
   documentSettings.delete(uri);
   releaseBaselines();
+  scheduleCreationWatch();
   void connection.sendDiagnostics({ uri, diagnostics: [] });
   revalidateDependents(uri);
 });

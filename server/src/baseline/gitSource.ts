@@ -151,11 +151,15 @@ const PER_WORKTREE = /^(?:[^/]+$|refs\/(?:bisect|worktree|rewritten)\/)/;
  * A name no ref has yet (a branch a fetch will bring) gets every one of those files: creating one resolves it; and
  * the reftable lists, where a ref of a reftable clone is (a tag too: not telling it apart, the caller asks git for
  * the commit the name gives whenever a ref of such a clone changes, and resolves again only when it is another).
- * Undefined for what does not move: a tag (the first match is under `refs/tags/`), an object id, also an
- * abbreviated one that no ref has, and a revision that is no ref name (`main~1`). Read without running git: at most
- * the matched ref file and packed-refs, once, when that ref is packed; the caller then compares `refState` of the files.
+ * An ancestry expression (`main~1`, `origin/release-1.34^2`) gets the files of the ref it starts from, with which it
+ * moves. Undefined for what does not move: a tag (the first match is under `refs/tags/`), an object id, also an
+ * abbreviated one that no ref has, and a revision that starts from no ref name (`main@{1}`, `:/fix`). Read without
+ * running git: at most the matched ref file and packed-refs, once, when that ref is packed; the caller then compares
+ * `refState` of the files.
  */
-export function movingRef(root: string, name: string): string[] | undefined {
+export function movingRef(root: string, rev: string): string[] | undefined {
+  // `~` and `^` are in no ref name: what comes before the first of them is the ref.
+  const name = rev.split(/[~^]/, 1)[0]!;
   if (name === '@' || !REF_NAME.test(name) || OBJECT_ID.test(name)) return undefined;
   const { gitDir, commonDir } = gitDirs(root);
   const dirOf = (ref: string): string => (PER_WORKTREE.test(ref) ? gitDir : commonDir);
