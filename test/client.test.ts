@@ -99,8 +99,9 @@ describe('exported report (links.ts)', () => {
   test('v0.36.0 against v0.25.0: quotes, parentheses and snake_case read as written; a | or markup from the file stays escaped', NEEDS_CORPUS, () => {
     const history = loadBundledHistory();
     const baseline = { tag: 'v0.25.0', kubernetes: '1.25.0', source: 'bundled' as const, origin: 'the bundled release index', model: history.modelAt('v0.25.0')!, history };
-    // One edit: a JSON name, which a finding quotes, with a cell's end and markup in it.
-    const hostile = 'a|b <i>x</i> *y* _z_ `c` &quot;';
+    // One edit: a JSON name, which a finding quotes, with a cell's end and markup in it; an escaped bracket is no
+    // link to the line link of the next row.
+    const hostile = 'a|b <i>x</i> *y* _z_ [l](x) `c` &quot;';
     const field = 'message VersionRequest {\n    // Version of the kubelet runtime API.\n    string version = 1';
     const a = analyze(replaceOnce(corpusText('v0.36.0'), field, `${field} [json_name = ${JSON.stringify(hostile)}]`), { uri: FILE_URI, baseline });
     // What the server answers for the report, then what Export writes of it.
