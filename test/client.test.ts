@@ -107,8 +107,9 @@ describe('exported report (links.ts)', () => {
     // What the server answers for the report, then what Export writes of it.
     const md = renderReport({ file: 'api.proto', linkTo: revealPositionLinks(FILE_URI), ruleLink: explainRuleUri, baseline, findings: a.findings, additions: a.additions, problems: a.bound.problems, package: a.bound.model.package });
     const out = exportableMarkdown(md, { home: os.homedir() }, new Map([...RULES_BY_ID].map(([id, r]) => [id, r.link])));
-    const [quoting, ...others] = [...a.findings].sort((f) => (f.message.includes(hostile) ? -1 : 1));
-    assert.ok(quoting?.message.includes(hostile), 'the JSON name is quoted');
+    const quoting = a.findings.find((f) => f.message.includes(hostile));
+    assert.ok(quoting, 'the JSON name is quoted');
+    const others = a.findings.filter((f) => f !== quoting);
     assert.ok(others.filter((f) => /"\w+_\w+" \(/.test(f.message)).length >= 5, 'real messages quote snake_case names before a parenthesis');
     for (const f of others) assert.ok(out.includes(` | ${f.message} |\n`), `${f.message}\n${out}`);
     const rest = out.split('\n').filter((l) => !l.startsWith(`| ${quoting.range.start.line + 1} |`)).join('\n');

@@ -254,7 +254,7 @@ describe('markdown escaping: only what would start markup', () => {
   test('quotes, parentheses, snake_case and other punctuation stay as they are; no HTML entity', () => {
     assert.equal(escapeMarkdown(texts[0]!), texts[0]);
     assert.equal(escapeMarkdown(texts[1]!), texts[1]);
-    assert.equal(escapeMarkdown('a|b <i>x</i> *y* _z_ `c` [l](x) &quot; \\(' ), 'a\\|b \\<i>x\\</i> \\*y\\* \\_z\\_ \\`c\\` \\[l\\](x) \\&quot; \\\\(');
+    assert.equal(escapeMarkdown('a|b <i>x</i> *y* _z_ `c` [l](x) &quot; \\('), 'a\\|b \\<i>x\\</i> \\*y\\* \\_z\\_ \\`c\\` \\[l\\](x) \\&quot; \\\\(');
   });
 });
 

@@ -47,14 +47,13 @@ const CATEGORY_TITLES: Record<Category, string> = {
 };
 
 /**
- * In one pass (a report of a large broken file escapes hundreds of thousands of messages), with a backslash, only
- * what would start markup, so that the text reads as written in a markdown viewer and as plain text: `|`
- * (table cells), code spans, `*`, strikethrough, brackets (links, images, footnotes), `_` where it may start or
- * end emphasis (not inside a word: snake_case stays), `<` that may open a tag or an autolink, `&` that may start
- * an entity reference, a backslash that would escape what follows, and `#`, `>`, `+` or `-` that starts the text
- * (a heading, quote or list where the text starts a line or a list item). No HTML entities: markdown shows
- * them literally wherever HTML is not rendered. Line ends and other controls become a space: one line per table
- * row (CommonMark also ends a line at a lone CR).
+ * A backslash before only what would start markup, so that the text reads as written in a markdown viewer and as
+ * plain text (no HTML entities, which markdown shows literally outside HTML): `|` (table cells), `` ` ``, `*`, `~`,
+ * brackets, `_` at a word's edge (snake_case stays), `<` that may open a tag or an autolink, `&` that may start an
+ * entity, a backslash that would escape what follows, and `#`, `>`, `+` or `-` starting the text (a heading, quote
+ * or list where it starts a line or a list item). Line ends and other controls become a space: one line per table
+ * row (CommonMark also ends a line at a lone CR). One pass: a report of a large broken file escapes hundreds of
+ * thousands of messages.
  */
 const MARKDOWN_ESCAPES = /^[ \t]*[#>+-]|\r\n|[\x00-\x1f\x7f-\x9f\u2028\u2029]|[`*|~[\]]|(?<![\p{L}\p{N}])_|_(?![\p{L}\p{N}])|<(?=[A-Za-z/!?])|&(?=#?[A-Za-z0-9]+;)|\\(?=[!-/:-@[-`{-~]|$)/gu;
 
