@@ -294,6 +294,17 @@ describe('cri-compat CLI', { skip: corpusDir ? false : CORPUS_HELP }, () => {
     assert.doesNotMatch(cli(['report', '--against', old, edited]).out, /## Version skew/);
   });
 
+  test('report: the text of the findings as written, with no HTML entity or needless backslash', () => {
+    // v0.36.0 against v0.25.0: field number 4 of ContainerEventResponse was reused, and documentation changed.
+    const file = join(tmp, 'v0.36.0', 'api.proto');
+    mkdirSync(join(tmp, 'v0.36.0'));
+    writeFileSync(file, new Corpus(corpusDir!).textOf('v0.36.0')!);
+    const r = cli(['report', '--against', 'v0.25.0', file]);
+    assert.equal(r.code, 1, r.err);
+    assert.match(r.out, /^\| 2162 \| error, breaking \| \[FIELD_NUMBER_REUSED\]\([^)]*\) \| field number 4 belonged to "pod_sandbox_metadata" \(runtime\.v1\.PodSandboxMetadata\) in v0\.25\.0; "pod_sandbox_status" \(runtime\.v1\.PodSandboxStatus\) now uses it \|$/m);
+    assert.doesNotMatch(r.out, /&(quot|amp|lt|gt);|\\[()"_]/);
+  });
+
   test('check: an RPC whose message was deleted did not change its signature: unresolved-type and MESSAGE_NO_DELETE say it', () => {
     const text = readFileSync(old, 'utf8');
     const deleted = text.replace(/\nmessage VersionRequest \{[^}]*\}\n/, '\n').replace(/\nmessage VersionResponse \{[^}]*\}\n/, '\n');

@@ -9,7 +9,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync,
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { analyze } from '../server/src/service';
-import { explainRuleUri, revealPositionUri } from '../server/src/lsp/protocol';
+import { explainRuleUri, revealPositionLinks, revealPositionUri } from '../server/src/lsp/protocol';
 import { RULES_BY_ID } from '../server/src/compat/rules';
 import { renderReport } from '../server/src/report/markdown';
 import {
@@ -22,6 +22,9 @@ import { resolveBaseline } from '../server/src/baseline/resolve';
 import { loadBundledHistory } from '../server/src/baseline/historyIndex';
 import { ROOT } from './lspHarness';
 import { localizedManifest } from './manifest';
+import { corpusText, NEEDS_CORPUS, replaceOnce } from './corpusText';
+
+const MarkdownIt = require('markdown-it') as new (options: { html: boolean }) => { render(src: string): string };
 
 interface SettingSchema {
   order?: number;
@@ -69,12 +72,12 @@ describe('exported report (links.ts)', () => {
     const baseline = { tag: 'old', source: 'path' as const, origin: `file ${folder}/old_api/api.proto`, model: analyze(old, { uri: 'file:///b.proto' }).bound.model };
     const a = analyze(text, { uri: FILE_URI, baseline });
     const md = renderReport({ file: 'api.proto', baseline, findings: a.findings, additions: a.additions, linkTo: (l, c) => revealPositionUri(FILE_URI, l, c) });
-    assert.match(md, /from file \/home\/some\\_one\/my\\_ws \\\(copy\\\)\/old\\_api\/api\.proto/, 'escaped as markdown');
+    assert.match(md, /from file \/home\/some_one\/my_ws \(copy\)\/old_api\/api\.proto/, 'nothing to escape for markdown');
     const out = exportableMarkdown(md, { folder, home });
-    assert.match(out, /from file \.\/old\\_api\/api\.proto\./);
+    assert.match(out, /from file \.\/old_api\/api\.proto\./);
     assert.doesNotMatch(out, /some/);
     // Without the folder, the home directory still goes; a directory that only starts the same stays.
-    assert.match(exportableMarkdown(md, { home }), /from file ~\/my\\_ws \\\(copy\\\)\/old\\_api/);
+    assert.match(exportableMarkdown(md, { home }), /from file ~\/my_ws \(copy\)\/old_api/);
     assert.equal(exportableMarkdown('in /home/some_onex/a', { home }), 'in /home/some_onex/a');
     assert.equal(exportableMarkdown('C:\\\\Users\\\\me\\\\x.proto', { home: 'C:\\Users\\me' }), '~\\\\x.proto');
   });
@@ -91,6 +94,31 @@ describe('exported report (links.ts)', () => {
     assert.equal(exportableMarkdown(md, {}, new Map([...RULES_BY_ID].map(([id, r]) => [id, r.link]))), renderReport(input));
     // A rule the client does not know keeps its name only.
     assert.equal(exportableMarkdown(md, {}, new Map()), md.replace(/\[([A-Z_]+)\]\(command:[^)]*\)/g, '$1'));
+  });
+
+  test('v0.36.0 against v0.25.0: quotes, parentheses and snake_case read as written; a | or markup from the file stays escaped', NEEDS_CORPUS, () => {
+    const history = loadBundledHistory();
+    const baseline = { tag: 'v0.25.0', kubernetes: '1.25.0', source: 'bundled' as const, origin: 'the bundled release index', model: history.modelAt('v0.25.0')!, history };
+    // One edit: a JSON name, which a finding quotes, with a cell's end and markup in it; an escaped bracket is no
+    // link to the line link of the next row.
+    const hostile = 'a|b <i>x</i> *y* _z_ [l](x) `c` &quot;';
+    const field = 'message VersionRequest {\n    // Version of the kubelet runtime API.\n    string version = 1';
+    const a = analyze(replaceOnce(corpusText('v0.36.0'), field, `${field} [json_name = ${JSON.stringify(hostile)}]`), { uri: FILE_URI, baseline });
+    // What the server answers for the report, then what Export writes of it.
+    const md = renderReport({ file: 'api.proto', linkTo: revealPositionLinks(FILE_URI), ruleLink: explainRuleUri, baseline, findings: a.findings, additions: a.additions, problems: a.bound.problems, package: a.bound.model.package });
+    const out = exportableMarkdown(md, { home: os.homedir() }, new Map([...RULES_BY_ID].map(([id, r]) => [id, r.link])));
+    const quoting = a.findings.find((f) => f.message.includes(hostile));
+    assert.ok(quoting, 'the JSON name is quoted');
+    const others = a.findings.filter((f) => f !== quoting);
+    assert.ok(others.filter((f) => /"\w+_\w+" \(/.test(f.message)).length >= 5, 'real messages quote snake_case names before a parenthesis');
+    for (const f of others) assert.ok(out.includes(` | ${f.message} |\n`), `${f.message}\n${out}`);
+    const rest = out.split('\n').filter((l) => !l.startsWith(`| ${quoting.range.start.line + 1} |`)).join('\n');
+    assert.doesNotMatch(rest, /&(quot|amp|lt|gt|#\d+);|\\[()"_.'-]/);
+    // In a markdown viewer: each row has its four cells, and each message shows as it is, no markup from the file.
+    const cells = [...new MarkdownIt({ html: true }).render(out).matchAll(/<tr>\n<td>\d+<\/td>\n<td>[^<]*<\/td>\n<td><a [^>]*>([A-Z_]+)<\/a><\/td>\n<td>([^<]*)<\/td>\n<\/tr>/g)];
+    assert.equal(cells.length, a.findings.length, out);
+    const shown = (html: string): string => html.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&amp;/g, '&');
+    assert.deepEqual(cells.map((c) => shown(c[2]!)).sort(), a.findings.map((f) => f.message).sort());
   });
 
   test('the arguments are decoded as revealPositionUri encodes them; other command links lose their target', () => {

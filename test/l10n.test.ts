@@ -59,6 +59,17 @@ describe('package.json and package.nls.json', () => {
     assert.deepEqual(literal, []);
   });
 
+  test('a contributed language is named by a %key% reference, unless its name is a proper name', () => {
+    // A language's first alias is its name in the status bar and the language picker; VS Code replaces `%key%` in
+    // arrays too, and names its own Plain Text so ([localize('plainText.alias', 'Plain Text'), 'text']). Further
+    // aliases are names to type, as `proto` is. Proper names stay as they are, as VS Code's language extensions keep
+    // theirs.
+    const properNames = new Set(['Protocol Buffers']);
+    const languages = (manifest.contributes as { languages: { id: string; aliases?: string[] }[] }).languages;
+    assert.ok(languages.length >= 2);
+    assert.deepEqual(languages.filter((l) => !/^%.+%$/.test(l.aliases?.[0] ?? '') && !properNames.has(l.aliases?.[0] ?? '')).map((l) => l.id), []);
+  });
+
   test('a translation has only keys of package.nls.json', () => {
     const nls = readNls();
     for (const file of translationsOf(ROOT, 'package.nls')) {

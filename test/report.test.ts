@@ -14,11 +14,14 @@ import { escapeMarkdown, MAX_TABLE_ROWS, renderReport } from '../server/src/repo
 import { elementPolicyHover } from '../server/src/features/policyHover';
 import type { Baseline } from '../server/src/baseline/types';
 import { formatGithub, formatJson, formatSarif, formatText, type Reportable } from '../server/src/report/formats';
-import { renderMarkdown } from '../client/src/render';
+import { escapeHtml, renderInline, renderMarkdown } from '../client/src/render';
 import { REVEAL_POSITION_COMMAND, revealPositionLinks } from '../server/src/lsp/protocol';
 import type { Finding } from '../server/src/compat/finding';
 import type { Range } from '../server/src/proto/ast';
 import { notCriApi } from '../server/src/compat/criFile';
+import { markdownToPlainText } from '../server/src/features/plainText';
+
+const MarkdownIt = require('markdown-it') as new (options: { html: boolean }) => { render(src: string): string };
 
 const ROOT = findRepoRoot(__dirname);
 const corpusDir = findCorpusDir(ROOT);
@@ -71,7 +74,7 @@ describe('report: syntax and binding problems', () => {
     ];
     const md = renderReport({ file: 'f', findings: [], additions: [], problems, linkTo: (l, c) => `f#L${l + 1}C${c + 1}` });
     assert.deepEqual(tableLines(md).get('## Syntax and binding problems'), [3, 10]);
-    assert.ok(md.includes('| [10](f#L10C1) | error | b | second &lt;x&gt;\\|y z |'), md);
+    assert.ok(md.includes('| [10](f#L10C1) | error | b | second \\<x>\\|y z |'), md);
   });
 
   test('passing none (or none found) leaves the report as it was', () => {
@@ -221,6 +224,37 @@ describe('output: text from the file cannot forge lines', () => {
     const row = /<tr><td>5<\/td>.*?<\/tr>/.exec(html)?.[0] ?? '';
     assert.equal(row.match(/<td>/g)?.length, 4, row);
     assert.match(row, /a\|b c d e f g/);
+  });
+});
+
+describe('markdown escaping: only what would start markup', () => {
+  const md = new MarkdownIt({ html: true });
+  /** `text` as a markdown renderer writes it out: its HTML escapes, no element. */
+  const shown = (text: string): string => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+  const texts = [
+    'field "pod_sandbox_metadata" (runtime.v1.PodSandboxMetadata) in v0.25.0', "it's 1.5 times + 2 = #3, 100% {x} a-b!",
+    '<b>bold</b> <https://example.invalid> <!-- c --> </i> <?x?> <!X> a < b, map<k, v>, a<b', '&quot; &#60; &amp &x; & x',
+    '*a* **b** _c_ __d__ snake_case_ _x ünder_score ~~s~~ ~t~', '[l](https://example.invalid) ![i](https://example.invalid/i.png) [r][1] [^f] [x]: /y',
+    '`code` ``a`` a|b', '# h', '> q', '- l', '+ l', '  # h', 'C:\\dir\\x \\* \\(y) \\',
+  ];
+
+  test('a table cell, a paragraph and a list item show the text as written, with no element from it', () => {
+    for (const text of texts) {
+      const e = escapeMarkdown(text);
+      const cell = /<td>1<\/td>\n<td>([^]*?)<\/td>\n<\/tr>/.exec(md.render(`| a | b |\n|---|---|\n| 1 | ${e} |\n`))?.[1];
+      assert.equal(cell, shown(text.trim()), e);
+      assert.equal(md.render(e), `<p>${shown(text.trim())}</p>\n`, e);
+      assert.equal(md.render(`- ${e}`), `<ul>\n<li>${shown(text.trim())}</li>\n</ul>\n`, e);
+      // The report's webview, and what a client without markdown shows of a hover (the history document too).
+      assert.equal(renderInline(e), escapeHtml(text), e);
+      assert.equal(markdownToPlainText(e), text, e);
+    }
+  });
+
+  test('quotes, parentheses, snake_case and other punctuation stay as they are; no HTML entity', () => {
+    assert.equal(escapeMarkdown(texts[0]!), texts[0]);
+    assert.equal(escapeMarkdown(texts[1]!), texts[1]);
+    assert.equal(escapeMarkdown('a|b <i>x</i> *y* _z_ `c` [l](x) &quot; \\('), 'a\\|b \\<i>x\\</i> \\*y\\* \\_z\\_ \\`c\\` \\[l\\](x) \\&quot; \\\\(');
   });
 });
 

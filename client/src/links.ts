@@ -6,15 +6,19 @@ import { EXPLAIN_RULE_COMMAND, REVEAL_POSITION_COMMAND } from '../../server/src/
 
 /**
  * `[text](command:criCompat.revealPosition?…)` as server/src/lsp/protocol.ts `revealPositionUri` writes it
- * (the arguments percent-encoded, so no blanks or parentheses), and any other `command:` link.
+ * (the arguments percent-encoded, so no blanks or parentheses), and any other `command:` link. Each first takes
+ * a backslash escape whole (no text, no arguments): a bracket from the file, escaped in a message, starts no
+ * link, which would run up to the next row's line link and take its bracket instead.
  */
 const REVEAL_LINK = commandLink(REVEAL_POSITION_COMMAND);
 /** `[text](command:criCompat.explainRule?…)` as server/src/lsp/protocol.ts `explainRuleUri` writes it. */
 const EXPLAIN_LINK = commandLink(EXPLAIN_RULE_COMMAND);
-const COMMAND_LINK = /\[((?:\\.|[^\]\\])*)\]\(command:[^)\s]*\)/g;
+const COMMAND_LINK = commandLink();
 
-function commandLink(command: string): RegExp {
-  return new RegExp(`\\[((?:\\\\.|[^\\]\\\\])*)\\]\\(command:${command.replace(/\./g, '\\.')}\\?([A-Za-z0-9%._~!*'-]*)\\)`, 'g');
+/** A link to `command` with its arguments (the second group), else to any command. */
+function commandLink(command?: string): RegExp {
+  const target = command ? `${command.replace(/\./g, '\\.')}\\?([A-Za-z0-9%._~!*'-]*)` : '[^)\\s]*';
+  return new RegExp(`\\\\[^]|\\[((?:\\\\.|[^\\]\\\\\\n])*)\\]\\(command:${target}\\)`, 'g');
 }
 
 /** A command link's arguments (a JSON array, percent-encoded), if they are one. */
@@ -43,16 +47,18 @@ export function revealLinkLine(encodedArgs: string): number | undefined {
  */
 export function exportableMarkdown(markdown: string, paths: LocalPaths = {}, ruleLinks: ReadonlyMap<string, string> = new Map()): string {
   let out = markdown
-    .replace(EXPLAIN_LINK, (_m, text: string, args: string) => {
+    .replace(EXPLAIN_LINK, (m, text: string | undefined, args: string) => {
+      if (text === undefined) return m;
       const [rule] = commandArgs(args) ?? [];
       const link = typeof rule === 'string' ? ruleLinks.get(rule) : undefined;
       return link ? `[${text}](${link})` : text;
     })
-    .replace(REVEAL_LINK, (_m, text: string, args: string) => {
+    .replace(REVEAL_LINK, (m, text: string | undefined, args: string) => {
+      if (text === undefined) return m;
       const line = revealLinkLine(args);
       return line === undefined || /^\d+$/.test(text.trim()) ? text : `${text} (line ${line})`;
     })
-    .replace(COMMAND_LINK, (_m, text: string) => text);
+    .replace(COMMAND_LINK, (m, text: string | undefined) => text ?? m);
   // A baseline read from a file, the module cache or vendor/ names its path: relative to the workspace folder,
   // or under ~, in what leaves the machine. The folder first: it is usually below the home directory.
   for (const [dir, short] of [[paths.folder, '.'], [paths.home, '~']] as const) {

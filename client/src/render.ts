@@ -71,7 +71,10 @@ export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
-/** The few entities the server's `escapeMarkdown` writes, back to characters (they are escaped again on output). */
+/**
+ * Entity references of HTML's special characters, back to characters as markdown shows them (escaped again on
+ * output). The server's `escapeMarkdown` writes none: it escapes an `&` that would start one.
+ */
 function decodeEntities(s: string): string {
   return s.replace(/&(amp|lt|gt|quot|#39);/g, (_m, e: string) => ({ amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'" })[e]!);
 }

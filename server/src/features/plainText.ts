@@ -70,8 +70,8 @@ function inline(line: string): string {
       const shown = label.replace(ESCAPABLE, '$1');
       return !url || shown === url ? shown || url : `${label} (${url})`;
     })
-    // Autolinks.
-    .replace(/<((?:https?|mailto|file|command):[^\s<>]{0,2000})>/g, '$1')
+    // Autolinks; not an escaped `<`.
+    .replace(/(?<!\\)<((?:https?|mailto|file|command):[^\s<>]{0,2000})>/g, '$1')
     // Emphasis: ** and __ pairs, then single * and _ (underscores only outside words: snake_case stays).
     // Every repetition is bounded, so that a long line of unclosed markers costs linear time, not quadratic.
     .replace(/\*\*(?=\S)([^]{0,1000}?\S)\*\*/g, '$1')

@@ -46,17 +46,23 @@ const CATEGORY_TITLES: Record<Category, string> = {
   POLICY: 'Policy',
 };
 
-const HTML_ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
 /**
- * In one pass (a report of a large broken file escapes hundreds of thousands of messages): HTML's special
- * characters as entities, markdown's with a backslash, and line ends and other controls as a space, one line
- * per table row (CommonMark also ends a line at a lone CR).
+ * A backslash before only what would start markup, so that the text reads as written in a markdown viewer and as
+ * plain text (no HTML entities, which markdown shows literally outside HTML): `|` (table cells), `` ` ``, `*`, `~`,
+ * brackets, `_` at a word's edge (snake_case stays), `<` that may open a tag or an autolink, `&` that may start an
+ * entity, a backslash that would escape what follows, and `#`, `>`, `+` or `-` starting the text (a heading, quote
+ * or list where it starts a line or a list item). Line ends and other controls become a space: one line per table
+ * row (CommonMark also ends a line at a lone CR). One pass: a report of a large broken file escapes hundreds of
+ * thousands of messages.
  */
-const MARKDOWN_ESCAPES = /\r\n|[&<>"]|[\\`*_{}[\]()#+!|~]|[\x00-\x1f\x7f-\x9f\u2028\u2029]/g;
+const MARKDOWN_ESCAPES = /^[ \t]*[#>+-]|\r\n|[\x00-\x1f\x7f-\x9f\u2028\u2029]|[`*|~[\]]|(?<![\p{L}\p{N}])_|_(?![\p{L}\p{N}])|<(?=[A-Za-z/!?])|&(?=#?[A-Za-z0-9]+;)|\\(?=[!-/:-@[-`{-~]|$)/gu;
 
-/** Escapes text for markdown and for any HTML renderer behind it. */
+/** Escapes text for markdown: what it shows is the text. */
 export function escapeMarkdown(s: string): string {
-  return s.replace(MARKDOWN_ESCAPES, (c) => HTML_ENTITIES[c] ?? (c.length === 1 && c > ' ' && c < '\x7f' ? `\\${c}` : ' '));
+  return s.replace(MARKDOWN_ESCAPES, (m) => {
+    if (m === '\r\n' || (m.length === 1 && !(m > ' ' && m < '\x7f'))) return ' ';
+    return `${m.slice(0, -1).replace(/\t/g, ' ')}\\${m.at(-1)}`;
+  });
 }
 
 /** Tables list rows in the order of the file, as `check` does. */
