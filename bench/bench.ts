@@ -147,7 +147,7 @@ function cmdWarm(o: { corpus: string; budgetMs?: number }): Json {
   const parseT: number[] = [];
   const bindT: number[] = [];
   const checkT: number[] = [];
-  let before = parse(steps.at(-1)!);
+  let before = reparse(steps.at(-1)!, undefined);
   for (let i = 0; i < 48; i++) {
     const text = steps[i % steps.length]!;
     const t0 = now();

@@ -6,11 +6,14 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { parse, parsedTextOf } from '../server/src/proto/parser';
 import { reparse } from '../server/src/proto/reparse';
+import type { ProtoFile } from '../server/src/proto/ast';
 import { NEEDS_CORPUS, corpusText, newestCorpusText, replaceOnce } from './corpusText';
 import { TYPED_RELEASES, typedTexts } from './typingReplay';
 import { checkReparses, plainTree, type ReparseTally } from './reparseCheck';
 
-const generation = (text: string, previous: ReturnType<typeof parse>): number => parsedTextOf(reparse(text, previous))?.generation ?? -1;
+/** The tree the editor makes of a text it has no earlier tree of. */
+const firstTree = (text: string): ProtoFile => reparse(text, undefined);
+const generation = (text: string, previous: ProtoFile): number => parsedTextOf(reparse(text, previous))?.generation ?? -1;
 
 test('typing the changes of the newest release: every sampled tree is a whole parse\'s, and most reuse declarations', NEEDS_CORPUS, () => {
   const tally: ReparseTally = { texts: 0, reused: 0, compared: 0 };
@@ -32,7 +35,7 @@ test('random one-character edits of the newest api.proto, and their undoing: eac
   };
   const inserts = ['a', 'Z', '_', '7', ' ', ';', '{', '}', '/', '*', '"', '=', '.', '\n', '\r\n', '\t'];
   const text = newestCorpusText();
-  const tree = parse(text);
+  const tree = firstTree(text);
   const plain = plainTree(tree);
   let reused = 0;
   for (let k = 0; k < 100; k++) {
@@ -51,7 +54,7 @@ test('random one-character edits of the newest api.proto, and their undoing: eac
 
 test('an edit of a comment, a name or a number within a line reuses the declarations around it; its tree is a whole parse\'s', NEEDS_CORPUS, () => {
   const text = newestCorpusText();
-  const previous = parse(text);
+  const previous = firstTree(text);
   for (const edited of [
     replaceOnce(text, '// The kubelet collects all items from the stream', '// The kubelet collects every item from the stream'),
     replaceOnce(text, 'string runtime_api_version = 4;', 'string runtime_api_versions = 4;'),
@@ -70,7 +73,7 @@ test('an edit of a comment, a name or a number within a line reuses the declarat
 const SMALL = 'syntax = "proto3";\npackage p;\n\nmessage A {\n  int32 a = 1;\n}\n\noption go_package = "x";\n\nmessage B {\n  int32 b = 1;\n}\n\nmessage C {\n  int32 c = 1;\n}\n';
 
 test('edits that break a line or change a statement that is no declaration parse whole, as does any edit after a lexical error', () => {
-  const previous = parse(SMALL);
+  const previous = firstTree(SMALL);
   for (const edited of [
     SMALL.replace('int32 b = 1;', 'int32 b = 1;\n  int32 c = 2;'),
     SMALL.replace('option go_package = "x";', 'option go_package = "y";'),
@@ -80,7 +83,7 @@ test('edits that break a line or change a statement that is no declaration parse
     assert.equal(generation(edited, previous), 0, edited);
     assert.deepEqual(plainTree(reparse(edited, previous)), plainTree(parse(edited)));
   }
-  const unterminated = parse(SMALL.replace('int32 b = 1;', 'int32 b = 1; /* open'));
+  const unterminated = firstTree(SMALL.replace('int32 b = 1;', 'int32 b = 1; /* open'));
   assert.equal(generation(SMALL.replace('int32 b = 1;', 'int32 b = 1; /* opens'), unterminated), 0);
 });
 
@@ -98,7 +101,7 @@ test('syntax errors: the declarations with them are read again, the others kept;
     checkReparses([SMALL, ...texts.slice(0, -1), texts.at(-1)!], tally);
     assert.ok(tally.reused >= texts.length - 1, `${JSON.stringify(tally)}: ${JSON.stringify(texts)}`);
   }
-  const broken = parse(SMALL.replace('int32 b = 1;', 'int32 b = 1'));
+  const broken = firstTree(SMALL.replace('int32 b = 1;', 'int32 b = 1'));
   const fixed = reparse(SMALL, broken);
   assert.deepEqual(fixed.errors, []);
   assert.equal(fixed.messages[0], broken.messages[0]);
@@ -114,14 +117,14 @@ test('options that set features or are custom: the file says so as a whole parse
     [SMALL, 'int32 b = 1 [features.field_presence = IMPLICIT];'],
   ] as const) {
     const edited = text.replace('int32 b = 1;', edit);
-    assert.equal(generation(edited, parse(text)), 1, edited);
-    assert.deepEqual(plainTree(reparse(edited, parse(text))), plainTree(parse(edited)), edited);
+    assert.equal(generation(edited, firstTree(text)), 1, edited);
+    assert.deepEqual(plainTree(reparse(edited, firstTree(text))), plainTree(parse(edited)), edited);
   }
   const edited = editions.replace('int32 a = 1;', 'int32 aa = 1;');
-  const tree = reparse(edited, parse(editions));
+  const tree = reparse(edited, firstTree(editions));
   assert.equal(parsedTextOf(tree)?.generation, 1);
   assert.equal(tree.setsFeatures, true);
-  assert.deepEqual(plainTree(reparse(editions.replace(' [features.field_presence = IMPLICIT]', ''), parse(editions))), plainTree(parse(editions.replace(' [features.field_presence = IMPLICIT]', ''))));
+  assert.deepEqual(plainTree(reparse(editions.replace(' [features.field_presence = IMPLICIT]', ''), firstTree(editions))), plainTree(parse(editions.replace(' [features.field_presence = IMPLICIT]', ''))));
 });
 
 test('declarations on the edited line, \\r\\n line breaks and a \\r before the edit: the tree is a whole parse\'s', () => {
@@ -132,19 +135,19 @@ test('declarations on the edited line, \\r\\n line breaks and a \\r before the e
   ];
   for (const [text, edit] of cases) {
     const edited = text.replace('int32 b = 1;', edit);
-    const tree = reparse(edited, parse(text));
+    const tree = reparse(edited, firstTree(text));
     assert.deepEqual(plainTree(tree), plainTree(parse(edited)), JSON.stringify(edited));
   }
   // A character deleted between \r and \n would join two line breaks into one.
   const crlf = 'syntax = "proto3";\nmessage A {\r;\n  int32 a = 1;\n}\nmessage B {\n  int32 b = 1;\n}\n';
   const joined = crlf.replace('\r;\n', '\r\n');
-  assert.equal(generation(joined, parse(crlf)), 0);
-  assert.deepEqual(plainTree(reparse(joined, parse(crlf))), plainTree(parse(joined)));
+  assert.equal(generation(joined, firstTree(crlf)), 0);
+  assert.deepEqual(plainTree(reparse(joined, firstTree(crlf))), plainTree(parse(joined)));
 });
 
 test('a tree made of many reparses in a row is parsed whole again, so that it holds on to few old texts', () => {
   let text = 'syntax = "proto3";\nmessage A {\n  int32 a = 1;\n}\nmessage B {\n  int32 b = 1;\n}\n';
-  let tree = parse(text);
+  let tree = firstTree(text);
   const generations: number[] = [];
   for (let k = 0; k < 20; k++) {
     text = text.replace(/int32 b\w* = 1;/, `int32 b${k} = 1;`);

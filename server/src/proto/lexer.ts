@@ -122,6 +122,8 @@ export function lexer(
   let i = from?.offset ?? 0;
   let line = from?.line ?? 0;
   let lineStart = lines.starts[line] ?? 0;
+  // Started within the text, the lexer is given where its lines start.
+  const record = from === undefined;
   let count = 0;
   let pending: CommentSyntax[] | undefined;
   let done = false;
@@ -136,7 +138,7 @@ export function lexer(
     i++;
     line++;
     lineStart = i;
-    if (line === lines.starts.length) lines.starts.push(i);
+    if (record) lines.starts.push(i);
   };
 
   return function next(tokens: Token[], max: number): boolean {

@@ -7,7 +7,7 @@
 //   they were read from, with that text's line index: both still give the same line and character);
 // - neither parse met a lexical error (see ParsedText.reusable);
 // - the declarations read again are messages, enums, services and extends, whose lists are the only ones rebuilt;
-// - the declarations kept were read without recovering from anything (TopLevelItem.recovered): a syntax error in
+// - the declarations kept were read without recovering from anything (ItemFlag.Recovered): a syntax error in
 //   them, or the brace count asked for, would depend on the rest of the text; the declarations read again may
 //   have syntax errors, which are then the file's only ones, as a whole parse reports them;
 // - the declarations kept before the edit end on an earlier line, and those kept after it start on a later line
@@ -18,7 +18,7 @@
 import type { ProtoFile } from './ast';
 import { partitionPoint } from '../binarySearch';
 import { LineIndex } from './lines';
-import { ItemKind, parse, parseDeclarationsFrom, parsedTextOf, rememberParsedText, setFlags, type TopLevelItem } from './parser';
+import { ItemFlag, ItemKind, parseDeclarationsFrom, parseForEditing, parsedTextOf, rememberParsedText, setFlags, type TopLevelItem } from './parser';
 
 /**
  * Reparses in a row before a whole parse. Each keeps nodes read from its text, and their names and comments may be
@@ -26,9 +26,12 @@ import { ItemKind, parse, parseDeclarationsFrom, parsedTextOf, rememberParsedTex
  */
 const MAX_GENERATION = 16;
 
-/** The tree of `text`, reusing what it can of `previous`, the tree of an earlier version of it (see above). */
+/**
+ * The tree of `text`, reusing what it can of `previous`, the tree of an earlier version of it that reparse() made
+ * (see above); what the editor parses a document with.
+ */
 export function reparse(text: string, previous: ProtoFile | undefined): ProtoFile {
-  return (previous && reuse(text, previous)) || parse(text);
+  return (previous && reuse(text, previous)) || parseForEditing(text);
 }
 
 function reuse(text: string, previous: ProtoFile): ProtoFile | undefined {
@@ -51,13 +54,13 @@ function reuse(text: string, previous: ProtoFile): ProtoFile | undefined {
   // before it (kept) ends on an earlier line than the edit's and was read without recovering from anything. Its last
   // token is the one comments are attached after.
   let r = partitionPoint(items.length, (k) => items[k]!.start < p) - 1;
-  const recovered = items.findIndex((item) => item.recovered);
+  const recovered = items.findIndex((item) => item.flags & ItemFlag.Recovered);
   if (recovered >= 0) r = Math.min(r, recovered);
   while (r > 0 && lineOf(items[r - 1]!.end) >= editLine) r--;
   if (r <= 0) return undefined;
   // The statements from here to the end were read without recovering from anything: the ones that may be kept.
   let keepFrom = items.length;
-  while (keepFrom > 0 && !items[keepFrom - 1]!.recovered) keepFrom--;
+  while (keepFrom > 0 && !(items[keepFrom - 1]!.flags & ItemFlag.Recovered)) keepFrom--;
   const prev = items[r - 1]!;
 
   const lines = delta === 0 ? oldLines : shiftedAfter(oldLines, editLine, delta);

@@ -51,11 +51,12 @@ const CATEGORY_TITLES: Record<Category, string> = {
  * plain text (no HTML entities, which markdown shows literally outside HTML): `|` (table cells), `` ` ``, `*`, `~`,
  * brackets, `_` at a word's edge (snake_case stays), `<` that may open a tag or an autolink, `&` that may start an
  * entity, a backslash that would escape what follows, and `#`, `>`, `+` or `-` starting the text (a heading, quote
- * or list where it starts a line or a list item). Line ends and other controls become a space: one line per table
+ * or list where it starts a line or a list item). Any character past ASCII counts as a letter next to `_`: a Unicode
+ * property class (`\p{L}`) cost every CLI run, which loads this module, 1 % more instructions. Line ends and other controls become a space: one line per table
  * row (CommonMark also ends a line at a lone CR). One pass: a report of a large broken file escapes hundreds of
  * thousands of messages.
  */
-const MARKDOWN_ESCAPES = /^[ \t]*[#>+-]|\r\n|[\x00-\x1f\x7f-\x9f\u2028\u2029]|[`*|~[\]]|(?<![\p{L}\p{N}])_|_(?![\p{L}\p{N}])|<(?=[A-Za-z/!?])|&(?=#?[A-Za-z0-9]+;)|\\(?=[!-/:-@[-`{-~]|$)/gu;
+const MARKDOWN_ESCAPES = /^[ \t]*[#>+-]|\r\n|[\x00-\x1f\x7f-\x9f\u2028\u2029]|[`*|~[\]]|(?<![A-Za-z0-9\u0080-\uffff])_|_(?![A-Za-z0-9\u0080-\uffff])|<(?=[A-Za-z/!?])|&(?=#?[A-Za-z0-9]+;)|\\(?=[!-/:-@[-`{-~]|$)/g;
 
 /** Escapes text for markdown: what it shows is the text. */
 export function escapeMarkdown(s: string): string {
