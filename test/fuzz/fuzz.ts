@@ -26,6 +26,9 @@ import * as vm from 'node:vm';
 import { parse } from '../../server/src/proto/parser';
 import { bind } from '../../server/src/proto/binder';
 import { analyze } from '../../server/src/service';
+import { reparse } from '../../server/src/proto/reparse';
+import { plainTree } from '../reparseCheck';
+import { isDeepStrictEqual } from 'node:util';
 import { doHover } from '../../server/src/features/hover';
 import { renderReport } from '../../server/src/report/markdown';
 import { loadBundledHistory } from '../../server/src/baseline/historyIndex';
@@ -773,6 +776,17 @@ export function runCase(text: string, uri: string, baseline: Baseline, rng: Rng,
       doHover(analysis.bound, p, { extraHover });
       doHover(analysis.bound, p);
       if (extraError) throw extraError;
+    }
+    lap('reparse');
+    // One case in ten of at most 200 KB: one character typed into it or deleted, reparsed from its tree, must give
+    // the tree a whole parse gives (reparse.ts).
+    if (text.length <= 200_000 && rng.chance(0.1)) {
+      const at = rng.int(text.length + 1);
+      const typed = rng.pick(['a', '1', ' ', ';', '{', '}', '/', '*', '"', '=', '']);
+      const edited = text.slice(0, at) + typed + text.slice(typed ? at : Math.min(at + 1, text.length));
+      if (!isDeepStrictEqual(plainTree(reparse(edited, reparse(text, undefined))), plainTree(parse(edited)))) {
+        throw new Error(`reparse() after typing ${JSON.stringify(typed)} at offset ${at} gives another tree than a whole parse`);
+      }
     }
     lap('report');
     renderReport({ file: uri, baseline, findings: analysis.findings, additions: analysis.additions, problems: analysis.bound.problems, linkTo: (l, c) => `api.proto#L${l + 1}C${c + 1}` });
