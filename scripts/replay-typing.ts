@@ -6,7 +6,7 @@
 // minutes for all releases).
 import { CORPUS_HELP, Corpus, findCorpusDir, findRepoRoot } from '../server/src/baseline/corpus';
 import { newestTag } from '../server/src/policy/versions';
-import { TYPED_DECLARATIONS, TYPED_RELEASES, replay, sampled, typedLabel, typedTexts } from '../test/typingReplay';
+import { TYPED_DECLARATIONS, TYPED_RELEASES, replay, sampled, typedHunks, typedLabel } from '../test/typingReplay';
 import { checkReparses, type ReparseTally } from '../test/reparseCheck';
 
 const dir = findCorpusDir(findRepoRoot(process.cwd()));
@@ -27,9 +27,7 @@ if (!args.length) {
 if (trees) {
   const tally: ReparseTally = { texts: 0, reused: 0, compared: 0 };
   for (const [label, old, next] of changes) {
-    const hunks = new Map<number, string[]>();
-    for (const k of typedTexts(old, next)) hunks.set(k.hunk, [...(hunks.get(k.hunk) ?? []), k.text]);
-    for (const [h, texts] of hunks) checkReparses([old, ...texts], tally, every, `${label} hunk ${h}`);
+    typedHunks(old, next).forEach((texts, h) => checkReparses([old, ...texts], tally, every, `${label} hunk ${h}`));
     console.log(`${label}: ${JSON.stringify(tally)}`);
   }
   console.log(`total: ${tally.texts} texts, ${tally.reused} reparsed reusing declarations, ${tally.compared} compared with a whole parse: all alike`);

@@ -8,7 +8,7 @@ import { parse, parsedTextOf } from '../server/src/proto/parser';
 import { reparse } from '../server/src/proto/reparse';
 import type { ProtoFile } from '../server/src/proto/ast';
 import { NEEDS_CORPUS, corpusText, newestCorpusText, replaceOnce } from './corpusText';
-import { TYPED_RELEASES, typedTexts } from './typingReplay';
+import { TYPED_RELEASES, typedHunks } from './typingReplay';
 import { checkReparses, plainTree, type ReparseTally } from './reparseCheck';
 
 /** The tree the editor makes of a text it has no earlier tree of. */
@@ -19,9 +19,7 @@ test('typing the changes of the newest release: every sampled tree is a whole pa
   const tally: ReparseTally = { texts: 0, reused: 0, compared: 0 };
   const [from, to] = TYPED_RELEASES.at(-1)!;
   const old = corpusText(from);
-  const hunks = new Map<number, string[]>();
-  for (const k of typedTexts(old, corpusText(to))) hunks.set(k.hunk, [...(hunks.get(k.hunk) ?? []), k.text]);
-  for (const [h, texts] of hunks) checkReparses([old, ...texts], tally, 29, `${from} → ${to} hunk ${h}`);
+  typedHunks(old, corpusText(to)).forEach((texts, h) => checkReparses([old, ...texts], tally, 29, `${from} → ${to} hunk ${h}`));
   assert.ok(tally.texts > 400 && tally.compared >= 15, JSON.stringify(tally));
   // Typing a line break parses whole.
   assert.ok(tally.reused > tally.texts * 0.75, JSON.stringify(tally));

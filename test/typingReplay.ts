@@ -155,10 +155,9 @@ function* keystrokes(old: string, hunk: Hunk): Generator<Keystroke> {
   for (let k = 1; k <= typing.length; k++) yield state(typing.slice(0, k), k === typing.length || typing[k] === '\n');
 }
 
-/** Every keystroke's text of typing `old` → `next`, a hunk at a time, each from `old` (as replay types them). */
-export function* typedTexts(old: string, next: string): Generator<{ hunk: number; text: string }> {
-  const hunks = lineDiff(old.split('\n'), next.split('\n'));
-  for (let h = 0; h < hunks.length; h++) for (const k of keystrokes(old, hunks[h]!)) yield { hunk: h, text: k.text };
+/** The texts of typing `old` → `next`, keystroke by keystroke: one list per hunk, each typed from `old` (as replay types them). */
+export function typedHunks(old: string, next: string): string[][] {
+  return lineDiff(old.split('\n'), next.split('\n')).map((h) => [...keystrokes(old, h)].map((k) => k.text));
 }
 
 /** A diagnostic as the replay compares them: by what it says (see shown), at its 0-based line. */
