@@ -8,16 +8,14 @@ import * as assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { CORPUS_HELP, Corpus, V1_PATH, findCorpusDir } from '../../server/src/baseline/corpus';
-import { e2eAvailable, failureShot, guarded, repoRoot, sleep, startEditor, TIMEOUTS, until, type Editor } from './harness';
+import { Corpus, V1_PATH } from '../../server/src/baseline/corpus';
+import { e2eWithCorpus, failureShot, guarded, sleep, startEditor, TIMEOUTS, until, type Editor } from './harness';
 
 const TAG = 'v0.36.3';
 const BAD = 'v0.99.0';
 const EXTENSION_TIMEOUT = 45_000;
 
-const e2eSkip = e2eAvailable();
-const corpusDir = e2eSkip ? undefined : findCorpusDir(repoRoot());
-const skip: string | false = e2eSkip ?? (corpusDir ? false : CORPUS_HELP);
+const { skip, corpusDir } = e2eWithCorpus();
 
 describe('real editor: warnings, export and history', { skip, timeout: 180_000 }, () => {
   let editor: Editor | undefined;

@@ -8,8 +8,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
-import { CORPUS_HELP, Corpus, V1_PATH, findCorpusDir } from '../../server/src/baseline/corpus';
-import { e2eAvailable, guarded, repoRoot, startEditor, until, type Editor } from './harness';
+import { Corpus, V1_PATH } from '../../server/src/baseline/corpus';
+import { e2eWithCorpus, guarded, startEditor, until, type Editor } from './harness';
 
 const TAG = 'v0.36.3';
 const PICKED = 'v0.34.0';
@@ -21,9 +21,7 @@ const OLD_TAG = 'v0.33.0';
  */
 const EXTENSION_TIMEOUT = 45_000;
 
-const e2eSkip = e2eAvailable();
-const corpusDir = e2eSkip ? undefined : findCorpusDir(repoRoot());
-const skip: string | false = e2eSkip ?? (corpusDir ? false : CORPUS_HELP);
+const { skip, corpusDir } = e2eWithCorpus();
 
 /** The body text of the report webview (the inner frame of the webview's two iframes). */
 async function reportText(page: Page, needle: RegExp): Promise<string> {

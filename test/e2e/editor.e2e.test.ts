@@ -14,18 +14,16 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSy
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Frame, Page } from 'playwright-core';
-import { CORPUS_HELP, Corpus, V1_PATH, findCorpusDir } from '../../server/src/baseline/corpus';
+import { Corpus, V1_PATH } from '../../server/src/baseline/corpus';
 import { RULES_BY_ID } from '../../server/src/compat/rules';
-import { e2eAvailable, guarded, repoRoot, sleep, startEditor, TIMEOUTS, until, type Editor } from './harness';
+import { e2eWithCorpus, guarded, repoRoot, sleep, startEditor, TIMEOUTS, until, type Editor } from './harness';
 
 const TAG = 'v0.36.3';
 const REPORT_TITLE = 'CRI Report: api.proto';
 /** Generous bound for the first diagnostics (server start + baseline) on a slow, busy machine. */
 const DIAGNOSTICS_TIMEOUT = 45_000;
 
-const e2eSkip = e2eAvailable();
-const corpusDir = e2eSkip ? undefined : findCorpusDir(repoRoot());
-const skip: string | false = e2eSkip ?? (corpusDir ? false : CORPUS_HELP);
+const { skip, corpusDir } = e2eWithCorpus();
 
 // ---- The edited api.proto ---------------------------------------------------------------------------------
 

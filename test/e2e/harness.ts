@@ -9,6 +9,7 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { CORPUS_HELP, findCorpusDir } from '../../server/src/baseline/corpus';
 
 // Code passed to page.evaluate / waitForFunction runs in the browser. The project's tsconfig has no
 // "dom" lib, so the few DOM members used there are declared here (module-local, not global).
@@ -103,6 +104,13 @@ export function e2eAvailable(): string | undefined {
   if (!existsSync(vsixPath(root))) missing.push('cri-compat.vsix');
   if (missing.length === 0) return undefined;
   return `missing ${missing.join(', ')}: run scripts/e2e-setup.sh and npm run package`;
+}
+
+/** The corpus folder of a test that needs the api.proto corpus too, and why it skips: what e2eAvailable says, or no corpus. */
+export function e2eWithCorpus(): { skip: string | false; corpusDir: string | undefined } {
+  const missing = e2eAvailable();
+  const corpusDir = missing ? undefined : findCorpusDir(repoRoot());
+  return { skip: missing ?? (corpusDir ? false : CORPUS_HELP), corpusDir };
 }
 
 export interface StartOptions {
