@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, mkdtempSync, realpathSync, renameSync, rmSync, s
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { DidChangeWatchedFilesNotification, FileChangeType, WatchKind, type DidChangeWatchedFilesRegistrationOptions, type FileSystemWatcher, type PublishDiagnosticsParams } from 'vscode-languageserver-protocol/node';
+import { DidChangeWatchedFilesNotification, FileChangeType, RegistrationRequest, WatchKind, type DidChangeWatchedFilesRegistrationOptions, type FileSystemWatcher, type PublishDiagnosticsParams } from 'vscode-languageserver-protocol/node';
 import { FsImportResolver } from '../server/src/lsp/importResolver';
 import { creationWatchers } from '../server/src/lsp/creationWatchers';
 import { analyze } from '../server/src/service';
@@ -244,6 +244,33 @@ describe('imports no file event reports', { skip: !existsSync(SERVER) ? BUILD_HE
       // Nothing is missing any more: no watcher for creations is left but the server's fixed ones.
       await until(() => !forwards(editor, path.join(sub, 'protos', 'x'), FileChangeType.Created), () => `${name}: still watched: ${JSON.stringify(watchers(editor))}`);
     }
+  });
+
+  test('a folder moved in after the analysis that missed it, but before the editor watches for it, is found once the editor does', async () => {
+    // Untrusted: no poll would find it later. The folder arrives while the editor is registering the watcher that
+    // would have reported it: no event ever comes for it.
+    const editor = await start(false, [], 600_000);
+    const sub = path.join(ws, 'raced');
+    mkdirSync(sub);
+    const protos = path.join(sub, 'protos');
+    let moved = false;
+    editor.conn.onRequest(RegistrationRequest.type, (p) => {
+      const watches = p.registrations.some((r) => r.method === DidChangeWatchedFilesNotification.method
+        && JSON.stringify(r.registerOptions).includes('raced/protos'));
+      if (watches && !moved) {
+        moved = true;
+        const staging = path.join(tmp, 'staging-raced');
+        mkdirSync(staging);
+        writeFileSync(path.join(staging, 'dep.proto'), 'syntax = "proto3";\npackage dep;\nmessage D {}\n');
+        renameSync(staging, protos);
+      }
+      editor.registrations.push(...p.registrations);
+    });
+    const uri = pathToFileURL(path.join(sub, 'main.proto')).href;
+    await editor.open(uri, 'syntax = "proto3";\npackage main;\nimport "protos/dep.proto";\nmessage M { dep.D d = 1; }\n');
+    assert.deepEqual(codes(await editor.diagnostics(uri, (d) => d.version === 1)), ['unresolved-import@2:7', 'unresolved-type@3:12']);
+    await until(() => moved, () => `the server registered no watcher for ${protos}: ${JSON.stringify(watchers(editor))}`);
+    assert.deepEqual(codes(await editor.diagnostics(uri, (d) => d.diagnostics.length === 0, 0, 10_000)), []);
   });
 
   test('a closed enum from an import (every proto2 enum is closed) is an error in a proto3 file, until the import opens it', async () => {

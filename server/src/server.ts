@@ -847,6 +847,19 @@ function watchCreations(): void {
   creationWatch = { key, registration };
   // The old watchers go once the new ones are there: no moment in which neither reports a path both name.
   void registration.then(() => old).then((d) => d?.dispose());
+  // What was created after the analyses that missed it and before the editor watched for it sends no event.
+  const watched = [...missing].filter((p) => workspaceFolders.some((f) => p !== f.path && isInside(p, f.path)));
+  void registration.then((r) => (r && watched.length ? createdSince(watched) : undefined));
+}
+
+/** Analyses again the open documents that missed one of these paths (inside the workspace folders), now there. */
+async function createdSince(paths: string[]): Promise<void> {
+  const there = await Promise.all(paths.map((p) => fs.promises.lstat(p).then(() => true, () => false)));
+  const created = new Set(paths.filter((_, k) => there[k]));
+  if (!created.size || lifecycle !== 'running') return;
+  for (const d of documents.all()) {
+    if (states.get(d.uri)?.missing?.some((p) => created.has(p))) reanalyzeLater(d);
+  }
 }
 
 // ---- validation ----------------------------------------------------------------------------------------
