@@ -253,7 +253,7 @@ test('several aliases of one released number renamed at once: each gone name is 
   const restore = [{ kind: 'restore', container: 'runtime.v1.Protocol', isEnum: true, declaration: 'STREAM_CONTROL = 2;', number: 2, name: 'STREAM_CONTROL', alias: { name: 'QUIC', first: false } }];
   assert.deepEqual(one.findings, [
     renamedTo('SCTP', 'QUIC'),
-    `ENUM_VALUE_RENAMED Protocol.STREAM_CONTROL: enum value 2 "STREAM_CONTROL" was removed; only its alias "QUIC" remains (baseline ${TAG}) ${JSON.stringify(restore)}`,
+    `ENUM_VALUE_RENAMED Protocol.STREAM_CONTROL: enum value 2 "STREAM_CONTROL" was removed (baseline ${TAG}); only its alias "QUIC" remains ${JSON.stringify(restore)}`,
   ]);
 });
 

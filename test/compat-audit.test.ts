@@ -174,7 +174,7 @@ test('message → bytes, a message moved into another, map → repeated entry me
   fs = check(b, edit(moved.replace('    message PodIP{', '    message Address{'), '    repeated PodIP additional_ips  = 2;', '    repeated Address additional_ips  = 2;'));
   assert.ok(!fs.some((f) => f.rule === 'FIELD_TYPE_INCOMPATIBLE'), JSON.stringify(rules(fs)));
   assert.deepEqual(fs.filter((f) => f.rule === 'FIELD_TYPE_CHANGED').map((f) => f.message), [
-    `field "PodSandboxNetworkStatus.additional_ips" changed type from runtime.v1.PodIP to runtime.v1.PodSandboxNetworkStatus.Address; both messages have the same field numbers and types, so the bytes parse as they are, but the Go type changes (baseline ${TAG})`]);
+    `field "PodSandboxNetworkStatus.additional_ips" changed type from runtime.v1.PodIP to runtime.v1.PodSandboxNetworkStatus.Address (baseline ${TAG}); both messages have the same field numbers and types, so the bytes parse as they are, but the Go type changes`]);
   fs = check(b, edit(b, '    map<string, string> sysctls = 3;', '    repeated KeyValue sysctls = 3;'));
   assert.ok(!fs.some((f) => f.rule === 'FIELD_TYPE_INCOMPATIBLE'), JSON.stringify(rules(fs)));
   assert.ok(fs.some((f) => f.rule === 'FIELD_TYPE_CHANGED' && f.element.endsWith('.sysctls')));
@@ -358,13 +358,13 @@ test('string ↔ bytes: FIELD_TYPE_CHANGED says that the side reading a string r
   const toString = edit(b, '    bytes stdout = 1;', '    string stdout = 1;');
   for (const fs of [check(b, toString), checkBundled(toString)]) {
     assert.deepEqual(fs.map((f) => [f.rule, f.category, f.severity, f.message]), [['FIELD_TYPE_CHANGED', 'WIRE', 'error',
-      `field "ExecSyncResponse.stdout" changed type from bytes to string; the encoding is the same, but a peer built from this file rejects a message in which stdout holds bytes that are not valid UTF-8 (proto3 checks a string when parsing it), and JSON and Go types change (baseline ${TAG})`]]);
+      `field "ExecSyncResponse.stdout" changed type from bytes to string (baseline ${TAG}); the encoding is the same, but a peer built from this file rejects a message in which stdout holds bytes that are not valid UTF-8 (proto3 checks a string when parsing it), and JSON and Go types change`]]);
   }
   assert.deepEqual(check(b, edit(b, '    string runtime_name = 2;', '    bytes runtime_name = 2;')).map((f) => f.message), [
-    `field "VersionResponse.runtime_name" changed type from string to bytes; the encoding is the same, but a peer built from ${TAG} rejects a message in which runtime_name holds bytes that are not valid UTF-8 (proto3 checks a string when parsing it), and JSON and Go types change (baseline ${TAG})`]);
+    `field "VersionResponse.runtime_name" changed type from string to bytes (baseline ${TAG}); the encoding is the same, but a peer built from ${TAG} rejects a message in which runtime_name holds bytes that are not valid UTF-8 (proto3 checks a string when parsing it), and JSON and Go types change`]);
   // Other changes inside one wire group keep their wording.
   assert.deepEqual(check(b, edit(b, 'int32 exit_code = 7;', 'int64 exit_code = 7;')).map((f) => f.message), [
-    `field "ContainerStatus.exit_code" changed type from int32 to int64; wire-compatible, but values, JSON and Go types change (baseline ${TAG})`]);
+    `field "ContainerStatus.exit_code" changed type from int32 to int64 (baseline ${TAG}); wire-compatible, but values, JSON and Go types change`]);
 });
 
 test('a message type changed to one whose field changed between string and bytes: the side reading a string rejects bytes that are not UTF-8', NEEDS_CORPUS, () => {
@@ -374,10 +374,10 @@ test('a message type changed to one whose field changed between string and bytes
     'repeated PodIP additional_ips', 'repeated PodIPBytes additional_ips');
   const typeChanges = (fs: Finding[]): string[] => fs.filter((f) => f.rule === 'FIELD_TYPE_CHANGED').map((f) => f.message);
   assert.deepEqual(typeChanges(check(b, asBytes)), [
-    `field "PodSandboxNetworkStatus.additional_ips" changed type from runtime.v1.PodIP to runtime.v1.PodIPBytes; both messages have the same field numbers and wire encodings, but a peer built from ${TAG} rejects a message in which ip holds bytes that are not valid UTF-8 (proto3 checks a string when parsing it); values change as their fields' types do (ip = 1: string → bytes), and the Go type changes (baseline ${TAG})`]);
+    `field "PodSandboxNetworkStatus.additional_ips" changed type from runtime.v1.PodIP to runtime.v1.PodIPBytes (baseline ${TAG}); both messages have the same field numbers and wire encodings, but a peer built from ${TAG} rejects a message in which ip holds bytes that are not valid UTF-8 (proto3 checks a string when parsing it); values change as their fields' types do (ip = 1: string → bytes), and the Go type changes`]);
   // The other way, the peer built from the edited file is the one that checks.
   assert.deepEqual(typeChanges(check(asBytes, b)), [
-    `field "PodSandboxNetworkStatus.additional_ips" changed type from runtime.v1.PodIPBytes to runtime.v1.PodIP; both messages have the same field numbers and wire encodings, but a peer built from this file rejects a message in which ip holds bytes that are not valid UTF-8 (proto3 checks a string when parsing it); values change as their fields' types do (ip = 1: bytes → string), and the Go type changes (baseline ${TAG})`]);
+    `field "PodSandboxNetworkStatus.additional_ips" changed type from runtime.v1.PodIPBytes to runtime.v1.PodIP (baseline ${TAG}); both messages have the same field numbers and wire encodings, but a peer built from this file rejects a message in which ip holds bytes that are not valid UTF-8 (proto3 checks a string when parsing it); values change as their fields' types do (ip = 1: bytes → string), and the Go type changes`]);
 });
 
 test('UInt64Value → Int64Value: FIELD_TYPE_CHANGED, the bytes parse; a message of another encoding is FIELD_TYPE_INCOMPATIBLE', NEEDS_CORPUS, () => {
@@ -385,7 +385,7 @@ test('UInt64Value → Int64Value: FIELD_TYPE_CHANGED, the bytes parse; a message
   const signed = edit(b, WORKING_SET, WORKING_SET.replace('UInt64Value', 'Int64Value'));
   for (const fs of [check(b, signed), checkBundled(signed)]) {
     assert.deepEqual(fs.map((f) => [f.rule, f.category, f.severity, f.range.start.line, f.message]), [['FIELD_TYPE_CHANGED', 'WIRE', 'error', lineOf(signed, 'Int64Value working_set_bytes'),
-      `field "MemoryUsage.working_set_bytes" changed type from runtime.v1.UInt64Value to runtime.v1.Int64Value; both messages have the same field numbers and wire encodings, so the bytes parse, but values change as their fields' types do (value = 1: uint64 → int64), and the Go type changes (baseline ${TAG})`]]);
+      `field "MemoryUsage.working_set_bytes" changed type from runtime.v1.UInt64Value to runtime.v1.Int64Value (baseline ${TAG}); both messages have the same field numbers and wire encodings, so the bytes parse, but values change as their fields' types do (value = 1: uint64 → int64), and the Go type changes`]]);
   }
   // PodIP's ip = 1 is length-delimited, UInt64Value's value = 1 a varint; KeyValue has two fields.
   for (const other of ['PodIP', 'KeyValue']) {

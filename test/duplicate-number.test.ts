@@ -166,7 +166,7 @@ test('a released alias pair whose enum dropped allow_alias: one name per number,
     const text = protocol('', values);
     const { analysis, titles } = duplicateNumberActions(text, errorAt.trimEnd(), baseline);
     assert.deepEqual(analysis.findings.map((f) => `${f.rule} ${f.element}: ${f.message}`), [
-      `ENUM_VALUE_RENAMED runtime.v1.Protocol.SCTP: enum value 2 "SCTP" was removed; only its alias "STREAM_CONTROL" remains (baseline ${TAG})`,
+      `ENUM_VALUE_RENAMED runtime.v1.Protocol.SCTP: enum value 2 "SCTP" was removed (baseline ${TAG}); only its alias "STREAM_CONTROL" remains`,
     ], values);
     const lineOf = (decl: string): number => text.split('\n').indexOf(decl);
     assert.deepEqual((analysis.duplicates ?? []).map((d) => [d.element, d.range.start.line, d.releasedRange.start.line]),
@@ -181,7 +181,7 @@ test('a released alias pair whose enum dropped allow_alias: one name per number,
   const { analysis, titles } = duplicateNumberActions(text, '    STREAM = 2;', baseline);
   assert.deepEqual(analysis.findings.map((f) => `${f.rule} ${f.element}: ${f.message}`), [
     `ENUM_VALUE_RENAMED runtime.v1.Protocol.QUIC: enum value 2 "SCTP" was renamed to "QUIC" (baseline ${TAG})`,
-    `ENUM_VALUE_RENAMED runtime.v1.Protocol.STREAM_CONTROL: enum value 2 "STREAM_CONTROL" was removed; only its alias "QUIC" remains (baseline ${TAG})`,
+    `ENUM_VALUE_RENAMED runtime.v1.Protocol.STREAM_CONTROL: enum value 2 "STREAM_CONTROL" was removed (baseline ${TAG}); only its alias "QUIC" remains`,
   ]);
   assert.deepEqual(titles, ['* Give "STREAM" the next free number 3']);
   const hover = elementPolicyHover('runtime.v1.Protocol.STREAM', analysis.baseline, analysis.bound.model, analysis.findings) ?? '';

@@ -1244,7 +1244,7 @@ test('string ↔ bytes: a string whose utf8_validation resolves to NONE (file or
   const said = (text: string, against = baseline): string[] => {
     const b = bound(text);
     assert.deepEqual(b.problems, []);
-    return checkCompatibility(text, b, against).findings.filter((f) => f.rule === 'FIELD_TYPE_CHANGED').map((f) => `${f.rule} ${f.category} ${f.severity} ${f.message.replace(/^field "[^"]+" changed type from \S+ to \S+; | \(baseline [^)]+\)$/g, '')}`);
+    return checkCompatibility(text, b, against).findings.filter((f) => f.rule === 'FIELD_TYPE_CHANGED').map((f) => `${f.rule} ${f.category} ${f.severity} ${f.message.replace(/^field "[^"]+" changed type from \S+ to \S+ \(baseline [^)]+\); /, '')}`);
   };
   const toString = (fileOptions: string[]): string => replaceOnce(migrated([IMPLICIT, ...fileOptions]), '    bytes stdout = 1;', '    string stdout = 1;');
   // VERIFY (the 2023 default): the peer built from this file reads a string and checks it.
@@ -1377,8 +1377,8 @@ test('FIELD_UTF8_VALIDATION_CHANGED: a string field whose utf8_validation resolv
     const b = bound(text);
     return checkCompatibility(text, b, baseline ?? releasedAs(corpusText(TAG))).findings.filter((f) => f.rule === RULE).map((f) => `${f.category} ${f.severity} ${f.message}`);
   };
-  assert.deepEqual(message(onField), [`WIRE error field "VersionResponse.runtime_name" changed its UTF-8 validation from VERIFY to NONE: a peer built from ${TAG} rejects a message in which runtime_name holds bytes that are not valid UTF-8, which one built from this file may send (baseline ${TAG})`]);
-  assert.deepEqual(message(corpusText(TAG), releasedAs(onField)), [`WIRE error field "VersionResponse.runtime_name" changed its UTF-8 validation from NONE to VERIFY: a peer built from this file rejects a message in which runtime_name holds bytes that are not valid UTF-8, which one built from ${TAG} may send (baseline ${TAG})`]);
+  assert.deepEqual(message(onField), [`WIRE error field "VersionResponse.runtime_name" changed its UTF-8 validation from VERIFY to NONE (baseline ${TAG}): a peer built from ${TAG} rejects a message in which runtime_name holds bytes that are not valid UTF-8, which one built from this file may send`]);
+  assert.deepEqual(message(corpusText(TAG), releasedAs(onField)), [`WIRE error field "VersionResponse.runtime_name" changed its UTF-8 validation from NONE to VERIFY (baseline ${TAG}): a peer built from this file rejects a message in which runtime_name holds bytes that are not valid UTF-8, which one built from ${TAG} may send`]);
   // proto2 checks no string: a proto2 release read by a proto3 or editions file, and back into proto2 from NONE.
   assert.deepEqual(findingsOf(RULE, corpusText(TAG), releasedAs(asProto2())), every);
   assert.deepEqual(findingsOf(RULE, migrated([IMPLICIT, none]), releasedAs(asProto2())), []);
@@ -1428,8 +1428,8 @@ test('ENUM_OPEN_CLOSED_CHANGED: an enum that features.enum_type (or proto2) clos
   assert.deepEqual(findingsOf(RULE, protocolClosed), [`${RULE} Protocol`]);
 
   const message = (text: string, baseline: Baseline): string[] => checkCompatibility(text, bound(text), baseline).findings.filter((f) => f.rule === RULE).map((f) => `${f.category} ${f.severity} ${f.message}`);
-  assert.deepEqual(message(protocolClosed, releasedAs(corpusText(TAG))), [`WIRE error enum "Protocol" changed from open to closed: a peer built from this file sets a number it does not know aside as an unknown field, where one built from ${TAG} keeps it in the field (baseline ${TAG})`]);
-  assert.deepEqual(message(corpusText(TAG), releasedAs(protocolClosed)), [`WIRE error enum "Protocol" changed from closed to open: a peer built from ${TAG} sets a number it does not know aside as an unknown field, where one built from this file keeps it in the field (baseline ${TAG})`]);
+  assert.deepEqual(message(protocolClosed, releasedAs(corpusText(TAG))), [`WIRE error enum "Protocol" changed from open to closed (baseline ${TAG}): a peer built from this file sets a number it does not know aside as an unknown field, where one built from ${TAG} keeps it in the field`]);
+  assert.deepEqual(message(corpusText(TAG), releasedAs(protocolClosed)), [`WIRE error enum "Protocol" changed from closed to open (baseline ${TAG}): a peer built from ${TAG} sets a number it does not know aside as an unknown field, where one built from this file keeps it in the field`]);
   // proto2's enums are closed: against proto3 every enum changes, against editions that close them none does.
   assert.deepEqual(findingsOf(RULE, corpusText(TAG), releasedAs(asProto2())), every);
   assert.deepEqual(findingsOf(RULE, migrated([closed]), releasedAs(asProto2())), []);

@@ -640,7 +640,7 @@ describe('policy hover: a renamed element is not new', () => {
     assert.ok(a.findings.some((f) => f.rule === 'FIELD_TYPE_CHANGED' && f.element === 'runtime.v1.LinuxContainerResources.oom_score_adj'));
     // On the name, away from the squiggle on the type.
     const hover = policyHover(text, a, 'oom_score_adj = 5') ?? '';
-    assert.match(hover, /^\*\*Changed since v0\.36\.3\*\* \(not in a release yet\):\n\n- field .*oom_score_adj.* changed type from int64 to int32;.* \(`FIELD_TYPE_CHANGED`\)\n/);
+    assert.match(hover, /^\*\*Changed since v0\.36\.3\*\* \(not in a release yet\):\n\n- field .*oom_score_adj.* changed type from int64 to int32 \(baseline v0\.36\.3\); .* \(`FIELD_TYPE_CHANGED`\)\n/);
     assert.match(hover, /\*\*Release history\*\* \(unchanged since introduced\)/);
     // A field the file leaves alone shows the history only.
     assert.match(policyHover(text, a, 'cpu_period = 1') ?? '', /^\*\*Release history\*\*/);

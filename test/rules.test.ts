@@ -205,7 +205,7 @@ test('FIELD_TYPE_CHANGED: int32 → int64 is wire-compatible but still a change'
   assert.deepEqual(rules(fs), ['FIELD_TYPE_CHANGED']);
   expectFinding(fs, {
     rule: 'FIELD_TYPE_CHANGED', category: 'WIRE', severity: 'error', range: at(cur, 'int64 b = 2', 'int64'), element: 'runtime.v1.Foo.b',
-    message: 'field "Foo.b" changed type from int32 to int64; wire-compatible, but values, JSON and Go types change (baseline v0.36.3)',
+    message: 'field "Foo.b" changed type from int32 to int64 (baseline v0.36.3); wire-compatible, but values, JSON and Go types change',
   });
   // string ↔ bytes and enum ↔ int32 are in one group as well.
   assert.deepEqual(rules(check(FOO, FOO.replace('string b = 2;', 'bytes b = 2;'))), ['FIELD_TYPE_CHANGED']);
@@ -227,7 +227,7 @@ message Foo {
   const toBytes = old.replace('map<string, string>', 'map<string, bytes>');
   const compatible = check(old, toBytes);
   assert.deepEqual(rules(compatible), ['FIELD_TYPE_CHANGED']);
-  assert.equal(compatible[0]!.message, 'field "Foo.labels" changed type from map<string,string> to map<string,bytes>; the encoding is the same, but a peer built from v0.36.3 rejects a message in which labels holds bytes that are not valid UTF-8 (proto3 checks a string when parsing it), and JSON and Go types change (baseline v0.36.3)');
+  assert.equal(compatible[0]!.message, 'field "Foo.labels" changed type from map<string,string> to map<string,bytes> (baseline v0.36.3); the encoding is the same, but a peer built from v0.36.3 rejects a message in which labels holds bytes that are not valid UTF-8 (proto3 checks a string when parsing it), and JSON and Go types change');
   assert.deepEqual(rules(check(old, old.replace('map<string, string>', 'map<int32, string>'))), ['FIELD_TYPE_INCOMPATIBLE']);
   // A map is not a repeated field for the label rule.
   assert.deepEqual(rules(check(old, old.replace('map<string, string> labels', 'repeated string labels'))), ['FIELD_TYPE_INCOMPATIBLE']);
@@ -355,7 +355,7 @@ test('FIELD_UTF8_VALIDATION_CHANGED: a string field that an editions file stops 
   assert.deepEqual(rules(fs), ['FIELD_UTF8_VALIDATION_CHANGED']);
   expectFinding(fs, {
     rule: 'FIELD_UTF8_VALIDATION_CHANGED', category: 'WIRE', severity: 'error', range: at(cur, 'string b = 2', 'b'), element: 'runtime.v1.Foo.b',
-    message: 'field "Foo.b" changed its UTF-8 validation from VERIFY to NONE: a peer built from v0.36.3 rejects a message in which b holds bytes that are not valid UTF-8, which one built from this file may send (baseline v0.36.3)',
+    message: 'field "Foo.b" changed its UTF-8 validation from VERIFY to NONE (baseline v0.36.3): a peer built from v0.36.3 rejects a message in which b holds bytes that are not valid UTF-8, which one built from this file may send',
   });
   assert.deepEqual(check(FOO, cur.replace(' [features.utf8_validation = NONE]', '')), []);
   // proto2 checks no string: against a proto2 release, NONE on both fields (and their presence kept) changes nothing.
@@ -379,7 +379,7 @@ enum Kind {
   assert.deepEqual(rules(fs), ['ENUM_OPEN_CLOSED_CHANGED']);
   expectFinding(fs, {
     rule: 'ENUM_OPEN_CLOSED_CHANGED', category: 'WIRE', severity: 'error', range: at(cur, 'enum Kind', 'Kind'), element: 'runtime.v1.Kind',
-    message: 'enum "Kind" changed from open to closed: a peer built from this file sets a number it does not know aside as an unknown field, where one built from v0.36.3 keeps it in the field (baseline v0.36.3)',
+    message: 'enum "Kind" changed from open to closed (baseline v0.36.3): a peer built from this file sets a number it does not know aside as an unknown field, where one built from v0.36.3 keeps it in the field',
   });
   assert.deepEqual(check(old, cur.replace('CLOSED', 'OPEN')), []);
   const p2 = old.replace('syntax = "proto3";', 'syntax = "proto2";');
@@ -590,7 +590,7 @@ test('ENUM_VALUE_RENAMED, and aliases that keep the old name are no change', () 
   const aliasNew = alias.replace('    MODE_B = 2;\n', '');
   const dropped = check(alias, aliasNew);
   assert.deepEqual(dropped.map((f) => [f.rule, f.element, f.message]), [
-    ['ENUM_VALUE_RENAMED', 'runtime.v1.Mode.MODE_B', 'enum value 2 "MODE_B" was removed; only its alias "MODE_BETA" remains (baseline v0.36.3)'],
+    ['ENUM_VALUE_RENAMED', 'runtime.v1.Mode.MODE_B', 'enum value 2 "MODE_B" was removed (baseline v0.36.3); only its alias "MODE_BETA" remains'],
   ]);
   assert.deepEqual(dropped[0]!.range, at(aliasNew, 'MODE_BETA', 'MODE_BETA'));
 });

@@ -546,7 +546,7 @@ class Comparer {
     if (change === 'incompatible') {
       this.add('FIELD_TYPE_INCOMPATIBLE', typeRangeOf(nf), fieldPath(old, of), `field "${old.name}.${of.name}" changed type from ${of.type} to ${nf.type}, which is not wire-compatible (baseline ${this.tag})`, retype);
     } else if (change === 'compatible') {
-      this.add('FIELD_TYPE_CHANGED', typeRangeOf(nf), fieldPath(old, of), `field "${old.name}.${of.name}" changed type from ${of.type} to ${nf.type}; ${this.compatibleEffect(of, nf)} (baseline ${this.tag})`, retype);
+      this.add('FIELD_TYPE_CHANGED', typeRangeOf(nf), fieldPath(old, of), `field "${old.name}.${of.name}" changed type from ${of.type} to ${nf.type} (baseline ${this.tag}); ${this.compatibleEffect(of, nf)}`, retype);
     }
     if (cardinality(of.label) !== cardinality(nf.label) && of.typeKind !== 'map' && nf.typeKind !== 'map') {
       this.add('FIELD_LABEL_CHANGED', labelRangeOf(nf), fieldPath(old, of), `field "${old.name}.${of.name}" changed from ${cardinality(of.label)} to ${cardinality(nf.label)} (baseline ${this.tag})`);
@@ -571,7 +571,7 @@ class Comparer {
       if (was !== utf8Verified(nf, this.current.syntax)) {
         const [verifier, sender] = was ? [`a peer built from ${this.tag}`, 'one built from this file'] : ['a peer built from this file', `one built from ${this.tag}`];
         this.add('FIELD_UTF8_VALIDATION_CHANGED', nf.node?.nameRange ?? ORIGIN, fieldPath(old, of),
-          `field "${old.name}.${of.name}" changed its UTF-8 validation from ${was ? 'VERIFY to NONE' : 'NONE to VERIFY'}: ${verifier} rejects a message in which ${of.name} holds bytes that are not valid UTF-8, which ${sender} may send (baseline ${this.tag})`,
+          `field "${old.name}.${of.name}" changed its UTF-8 validation from ${was ? 'VERIFY to NONE' : 'NONE to VERIFY'} (baseline ${this.tag}): ${verifier} rejects a message in which ${of.name} holds bytes that are not valid UTF-8, which ${sender} may send`,
           this.current.syntax === 'editions' ? [{ kind: 'feature', feature: 'utf8_validation', value: was ? 'VERIFY' : 'NONE' }] : undefined);
       }
     }
@@ -886,7 +886,7 @@ class Comparer {
     if (wasClosed !== isClosedEnum(cur, this.current.syntax)) {
       const [closed, open] = wasClosed ? [this.tag, 'this file'] : ['this file', this.tag];
       this.add('ENUM_OPEN_CLOSED_CHANGED', where, cur.fqn,
-        `enum "${cur.name}" changed from ${wasClosed ? 'closed to open' : 'open to closed'}: a peer built from ${closed} sets a number it does not know aside as an unknown field, where one built from ${open} keeps it in the field (baseline ${this.tag})`,
+        `enum "${cur.name}" changed from ${wasClosed ? 'closed to open' : 'open to closed'} (baseline ${this.tag}): a peer built from ${closed} sets a number it does not know aside as an unknown field, where one built from ${open} keeps it in the field`,
         this.current.syntax === 'editions' ? [{ kind: 'feature', feature: 'enum_type', value: wasClosed ? 'CLOSED' : 'OPEN' }] : undefined);
     }
     if (sameNumbersAndNames(old.values, cur.values)) {
@@ -958,7 +958,7 @@ class Comparer {
         const { alias } = gone;
         const first = firstIndexOf(ov.name) < firstIndexOf(alias.name);
         this.add('ENUM_VALUE_RENAMED', alias.node?.nameRange ?? where, path,
-          `enum value ${ov.number} "${ov.name}" was removed; only its alias "${alias.name}" remains (baseline ${this.tag})`, [{
+          `enum value ${ov.number} "${ov.name}" was removed (baseline ${this.tag}); only its alias "${alias.name}" remains`, [{
             kind: 'restore', container: cur.fqn, isEnum: true, declaration: valueDeclaration(ov), number: ov.number, name: ov.name,
             ...restoredDoc(ov), alias: { name: alias.name, first },
           }]);
