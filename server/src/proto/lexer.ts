@@ -115,15 +115,18 @@ export function lexer(
   lines = new LineIndex(),
   /** Errors that are no token: an unterminated block comment (offsets of its start and of its line's end). */
   onError?: (message: string, start: number, end: number) => void,
-  /** Where to start: a token's offset and line, with `lines` complete for the text (see parseDeclarationsFrom). */
+  /**
+   * Where to start: a token's offset and line, with `lines` either complete for the text or ending with that line's
+   * start (see parseDeclarationsFrom).
+   */
   from?: { offset: number; line: number },
 ): (out: Token[], max: number) => boolean {
   const n = text.length;
   let i = from?.offset ?? 0;
   let line = from?.line ?? 0;
   let lineStart = lines.starts[line] ?? 0;
-  // Started within the text, the lexer is given where its lines start.
-  const record = from === undefined;
+  // Started within the text, the lexer may be given where all its lines start.
+  const record = lines.starts.length === line + 1;
   let count = 0;
   let pending: CommentSyntax[] | undefined;
   let done = false;

@@ -114,9 +114,10 @@ export function rememberParsedText(file: ProtoFile, parsed: ParsedText): void {
 
 /**
  * The top-level statements of `text` from the one after the token at `from` (the last token of a statement read
- * before), with `lines` already complete for `text`. After each, `stop(next, end)` (the token after it and where it
- * ends) says whether to go on; undefined as soon as the parse is not reusable (see ParsedText.reusable) or a statement
- * is not a message, an enum, a service or an extend. At the end of the text, `end` is its range's end.
+ * before), with `lines` complete for `text` or up to the start of `from`'s line (the lexer then records the rest).
+ * After each, `stop(next, end)` (the token after it and where it ends) says whether to go on; undefined as soon as
+ * the parse is not reusable (see ParsedText.reusable) or a statement is not a message, an enum, a service or an
+ * extend. At the end of the text, `end` is its range's end.
  */
 export function parseDeclarationsFrom(
   text: string,
@@ -183,7 +184,7 @@ class Parser {
   /**
    * `lines`: shared by the nodes that keep offsets (nodes.ts); the lexer fills it in. `from`: the parse starts at the
    * token after the one at this offset and line (parseDeclarationsFrom), which is token 0, the one before the first
-   * statement read, as comments are attached by it; `lines` is then complete.
+   * statement read, as comments are attached by it; `lines` is then complete, or complete up to that line.
    */
   constructor(private readonly text: string, private readonly lines = new LineIndex(), from?: { offset: number; line: number }) {
     this.lex = lexer(text, lines, (message, start, end) => {

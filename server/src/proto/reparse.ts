@@ -2,9 +2,10 @@
 //
 // A keystroke changes one line of one declaration, and a whole parse of api.proto costs more than the binding or
 // the checks that follow it (issue #5). The previous tree is reused where that cannot be told from a whole parse:
-// - the edit stays within one line (nothing typed or deleted holds a line break), so every line after it keeps
-//   its number and text, and every declaration on those lines its positions (nodes keep offsets into the text
-//   they were read from, with that text's line index: both still give the same line and character);
+// - the declarations after the edit are kept only when it stays within one line (nothing typed or deleted holds a
+//   line break), so that every line after it keeps its number and text, and every declaration on those lines its
+//   positions (nodes keep offsets into the text they were read from, with that text's line index: both still give
+//   the same line and character); after a line break typed or deleted, everything after the edit is read again;
 // - neither parse met a lexical error (see ParsedText.reusable);
 // - the declarations read again are messages, enums, services and extends, whose lists are the only ones rebuilt;
 // - the declarations kept were read without recovering from anything (ItemFlag.Recovered): a syntax error in
@@ -44,8 +45,10 @@ function reuse(text: string, previous: ProtoFile): ProtoFile | undefined {
   const oldEnd = old.length - s;
   const newEnd = text.length - s;
   const delta = text.length - old.length;
-  // A `\r` before the edit may pair with a `\n` after it, or stop pairing with one.
-  if (breaksLine(old, p, oldEnd) || breaksLine(text, p, newEnd) || old.charCodeAt(p - 1) === CR) return undefined;
+  // A line break typed or deleted (Enter, a paste) moves every line after it: the declarations after the edit are
+  // read again, those before it kept. So is a `\r` before the edit, which may pair with a `\n` after it, or stop
+  // pairing with one.
+  const tailOnly = breaksLine(old, p, oldEnd) || breaksLine(text, p, newEnd) || old.charCodeAt(p - 1) === CR;
 
   const { items, lines: oldLines } = before;
   const lineOf = (offset: number): number => oldLines.position(offset).line;
@@ -63,10 +66,12 @@ function reuse(text: string, previous: ProtoFile): ProtoFile | undefined {
   while (keepFrom > 0 && !(items[keepFrom - 1]!.flags & ItemFlag.Recovered)) keepFrom--;
   const prev = items[r - 1]!;
 
-  const lines = delta === 0 ? oldLines : shiftedAfter(oldLines, editLine, delta);
+  const fromLine = lineOf(prev.lastStart);
+  // Read to the end, the lexer records where the lines after the first one read start.
+  const lines = tailOnly ? new LineIndex(oldLines.starts.slice(0, fromLine + 1)) : delta === 0 ? oldLines : shiftedAfter(oldLines, editLine, delta);
   let resume = -1;
-  const read = parseDeclarationsFrom(text, lines, { offset: prev.lastStart, line: lineOf(prev.lastStart) }, (next, end) => {
-    if (end < newEnd) return false;
+  const read = parseDeclarationsFrom(text, lines, { offset: prev.lastStart, line: fromLine }, (next, end) => {
+    if (tailOnly || end < newEnd) return false;
     // A statement of the previous tree starts at the next token, after one that ends where the last one read does.
     const k = partitionPoint(items.length, (i) => items[i]!.start < next.start - delta);
     if (k === 0 || k < keepFrom || k >= items.length || items[k]!.start !== next.start - delta || items[k - 1]!.end !== end - delta) return false;
