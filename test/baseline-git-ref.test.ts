@@ -83,7 +83,7 @@ test('what does not move is not watched: a tag (also one a branch of the same na
   }
 });
 
-test('a reflog entry or date (`line@{1}`, `@{1}`, `HEAD@{1}`, `line@{yesterday}`) moves with its ref\'s reflog, `@{-1}` with HEAD\'s', NEEDS_CORPUS, () => {
+test('a reflog entry or date (`line@{1}`, `@{1}`, `HEAD@{2}`, `line@{yesterday}`) moves with its ref\'s reflog, `@{-1}` with HEAD\'s', NEEDS_CORPUS, () => {
   git(root, 'branch', '-f', 'line', 'v0.35.0');
   git(root, 'checkout', '-q', 'line');
   // As a fresh clone has them: the refs packed, their reflogs still files.
