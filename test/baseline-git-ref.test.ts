@@ -71,7 +71,7 @@ test('what does not move is not watched: a tag (also one a branch of the same na
     assert.equal(git(root, '-c', 'core.warnAmbiguousRefs=false', 'rev-parse', 'v0.35.0'), git(root, 'rev-parse', 'refs/tags/v0.35.0'));
     assert.notEqual(git(root, 'rev-parse', 'refs/tags/v0.35.0'), head);
     assert.equal(git(root, '-c', 'core.warnAmbiguousRefs=false', 'rev-parse', head), head);
-    for (const name of ['v0.36.0', 'refs/tags/v0.36.0', 'v0.35.0', head, head.slice(0, 12), 'v0.36.0~1', `${head.slice(0, 12)}^`, 'main@{1}', '@', '@~1', ':/v0.35', '../main', '-main']) {
+    for (const name of ['v0.36.0', 'refs/tags/v0.36.0', 'v0.35.0', head, head.slice(0, 12), 'v0.36.0~1', `${head.slice(0, 12)}^`, 'main@{-1}', 'a@{u}@{1}', '@', '@~1', ':/v0.35', '../main', '-main']) {
       assert.equal(movingRef(root, name), undefined, name);
     }
     assert.ok(movingRef(root, 'main'), 'the branch itself is watched');
@@ -80,6 +80,69 @@ test('what does not move is not watched: a tag (also one a branch of the same na
   } finally {
     git(root, 'branch', '-D', 'v0.35.0');
     git(root, 'update-ref', '-d', `refs/heads/${head}`);
+  }
+});
+
+test('a reflog entry or date (`line@{1}`, `@{1}`, `HEAD@{2}`, `line@{yesterday}`) moves with its ref\'s reflog, `@{-1}` with HEAD\'s', NEEDS_CORPUS, () => {
+  git(root, 'branch', '-f', 'line', 'v0.35.0');
+  git(root, 'checkout', '-q', 'line');
+  // As a fresh clone has them: the refs packed, their reflogs still files.
+  git(root, 'pack-refs', '--all');
+  try {
+    assert.equal(moves('line@{1}', () => git(root, 'update-ref', 'refs/heads/line', 'v0.36.0^{commit}')), true);
+    assert.equal(moves('line@{yesterday}~1', () => git(root, 'update-ref', 'refs/heads/line', 'v0.35.0^{commit}')), true);
+    // The current branch's reflog: a commit on it.
+    assert.equal(moves('@{1}', () => git(root, 'commit', '-q', '--allow-empty', '-m', 'on line')), true);
+    assert.equal(moves('HEAD@{2}', () => git(root, 'checkout', '-q', '--detach', 'v0.36.0')), true);
+    // Detached: `@{1}` is HEAD's own reflog.
+    assert.equal(moves('@{1}', () => git(root, 'checkout', '-q', '--detach', 'v0.35.0')), true);
+    assert.equal(moves('@{-1}', () => git(root, 'checkout', '-q', 'main')), true);
+    // Another branch's update is not this reflog.
+    assert.equal(moves('line@{1}', () => git(root, 'commit', '-q', '--allow-empty', '-m', 'on main')), false);
+  } finally {
+    git(root, 'checkout', '-q', 'main');
+    git(root, 'reset', '-q', '--hard', 'v0.36.0');
+    git(root, 'branch', '-D', 'line');
+  }
+});
+
+test('`@{upstream}`, `@{u}` and `@{push}` move with the remote-tracking ref git names for them, and when the config names another', NEEDS_CORPUS, () => {
+  git(root, 'checkout', '-q', 'main');
+  for (const r of ['origin', 'fork']) git(root, 'config', '--add', `remote.${r}.fetch`, `+refs/heads/*:refs/remotes/${r}/*`);
+  for (const b of ['origin/main', 'origin/release', 'fork/main']) git(root, 'update-ref', `refs/remotes/${b}`, 'v0.35.0^{commit}');
+  git(root, 'branch', '-q', '--set-upstream-to=origin/main', 'main');
+  git(root, 'branch', '-q', 'local', 'v0.35.0');
+  git(root, 'branch', '-q', '--set-upstream-to=main', 'local');
+  // git 2.39's default (`simple`) has no `@{push}` in a triangular workflow.
+  git(root, 'config', 'push.default', 'current');
+  const named = (rev: string): string => git(root, 'rev-parse', '--symbolic-full-name', rev);
+  try {
+    assert.equal(named('@{u}'), 'refs/remotes/origin/main');
+    // A fetch moves the upstream, however the mark is written.
+    for (const rev of ['main@{upstream}', 'main@{u}~1', '@{u}', 'HEAD@{U}', 'main@{push}']) {
+      assert.equal(moves(rev, () => git(root, 'update-ref', 'refs/remotes/origin/main', 'v0.36.0^{commit}')), true, rev);
+      git(root, 'update-ref', 'refs/remotes/origin/main', 'v0.35.0^{commit}');
+    }
+    // A local upstream (`branch.local.remote = .`): a commit on that branch.
+    assert.equal(named('local@{u}'), 'refs/heads/main');
+    assert.equal(moves('local@{u}', () => git(root, 'update-ref', 'refs/heads/main', 'v0.35.0^{commit}')), true);
+    git(root, 'update-ref', 'refs/heads/main', 'v0.36.0^{commit}');
+
+    // Another upstream set: the config changes, then only the new upstream is watched.
+    assert.equal(moves('main@{u}', () => git(root, 'branch', '-q', '--set-upstream-to=origin/release', 'main')), true);
+    assert.equal(named('main@{u}'), 'refs/remotes/origin/release');
+    assert.equal(moves('main@{u}', () => git(root, 'update-ref', 'refs/remotes/origin/release', 'v0.36.0^{commit}')), true);
+    assert.equal(moves('main@{u}', () => git(root, 'update-ref', 'refs/remotes/origin/main', 'v0.36.0^{commit}')), false);
+
+    // A triangular workflow: pushed to the fork, fetched from origin.
+    git(root, 'config', 'branch.main.pushRemote', 'fork');
+    assert.equal(named('main@{push}'), 'refs/remotes/fork/main');
+    assert.equal(moves('main@{push}', () => git(root, 'update-ref', 'refs/remotes/fork/main', 'v0.36.0^{commit}')), true);
+    assert.equal(moves('main@{u}', () => git(root, 'update-ref', 'refs/remotes/fork/main', 'v0.35.0^{commit}')), false);
+  } finally {
+    for (const s of ['remote.origin', 'remote.fork', 'branch.main', 'branch.local', 'push']) git(root, 'config', '--remove-section', s);
+    for (const b of ['origin/main', 'origin/release', 'fork/main']) git(root, 'update-ref', '-d', `refs/remotes/${b}`);
+    git(root, 'branch', '-D', 'local');
   }
 });
 
@@ -161,6 +224,37 @@ test('the manager resolves a branch setting again when the branch moves, not whe
     rmSync(withFile, { recursive: true, force: true });
     git(root, 'branch', '-D', 'line');
     git(root, 'update-ref', '-d', 'refs/heads/later');
+  }
+});
+
+test('the manager follows `@{u}` to the upstream the config names now, also one at the same commit as the last', NEEDS_CORPUS, async () => {
+  git(root, 'checkout', '-q', 'main');
+  git(root, 'config', 'remote.origin.fetch', '+refs/heads/*:refs/remotes/origin/*');
+  for (const b of ['main', 'release']) git(root, 'update-ref', `refs/remotes/origin/${b}`, 'v0.35.0^{commit}');
+  git(root, 'branch', '-q', '--set-upstream-to=origin/main', 'main');
+  const waiting: (() => void)[] = [];
+  const manager = new BaselineManager(testHost({ trusted: true, bundled: undefined, resolved: () => waiting.shift()?.(), resolve: resolveBaseline }));
+  const request: BaselineRequest = { folderKey: root, filePath: file, baseDir: root, explicit: '@{u}', includePrereleases: false, networkEnabled: false };
+  const resolved = async () => {
+    const done = new Promise<void>((r) => waiting.push(r));
+    manager.get(request);
+    await done;
+    return manager.get(request).baseline?.origin ?? '';
+  };
+  const at = (tag: string): string => git(root, 'rev-parse', `${tag}^{commit}`).slice(0, 12);
+  try {
+    assert.match(await resolved(), new RegExp(`^git @\\{u\\} \\(${at('v0.35.0')}\\)`));
+    // The upstream is another branch, at the same commit: nothing to resolve again.
+    git(root, 'branch', '-q', '--set-upstream-to=origin/release', 'main');
+    assert.equal(await manager.headsMoved(), false);
+    // A fetch moves the new upstream.
+    git(root, 'update-ref', 'refs/remotes/origin/release', 'v0.36.0^{commit}');
+    assert.equal(await manager.headsMoved(), true);
+    assert.match(await resolved(), new RegExp(`^git @\\{u\\} \\(${at('v0.36.0')}\\)`));
+    manager.invalidate();
+  } finally {
+    for (const s of ['remote.origin', 'branch.main']) git(root, 'config', '--remove-section', s);
+    for (const b of ['main', 'release']) git(root, 'update-ref', '-d', `refs/remotes/origin/${b}`);
   }
 });
 

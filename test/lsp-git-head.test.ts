@@ -176,3 +176,60 @@ test('a baseline set to an expression on a branch HEAD is not on (`main~1`): a c
     rmSync(own.root, { recursive: true, force: true });
   }
 });
+
+test('a baseline set to `@{u}` or `line@{1}`: a fetch, another upstream, or an update of the branch resolves it again', { ...NEEDS_CORPUS, ...NEEDS_SERVER, timeout: 60_000 }, async () => {
+  // A clone of its own: `main` (HEAD) is v0.35.0, then v0.36.0; its upstream origin/main is at v0.35.0, as before a
+  // fetch; `line` was v0.35.0 and is v0.36.0, so that line@{1} is v0.35.0.
+  const own = cloneOfReleases('cri-compat-upstream-', ['v0.35.0', 'v0.36.0']);
+  const at = (tag: string): string => git(own.root, 'rev-parse', `${tag}^{commit}`);
+  git(own.root, 'config', 'remote.origin.fetch', '+refs/heads/*:refs/remotes/origin/*');
+  for (const b of ['main', 'release-1.36']) git(own.root, 'update-ref', `refs/remotes/origin/${b}`, at('v0.35.0'));
+  git(own.root, 'branch', '-q', '--set-upstream-to=origin/main', 'main');
+  git(own.root, 'branch', '-q', 'line', at('v0.35.0'));
+  git(own.root, 'update-ref', 'refs/heads/line', at('v0.36.0'));
+  const uri = pathToFileURL(own.file).href;
+  const codes = (p: { diagnostics: { code?: unknown }[] }): string[] => p.diagnostics.map((d) => String(d.code));
+  const origin = (setting: string, tag: string): RegExp => new RegExp(`^git ${setting.replace(/[{}]/g, '\\$&')} \\(${at(tag).slice(0, 12)}\\)`);
+  /** The next status that names another baseline than `from`, which must be `setting` at `tag`. */
+  const moved = async (ed: LspEditor, since: number, from: string, setting: string, tag: string): Promise<string> => {
+    const s = await ed.status((p) => p.uri === uri && p.checked && !p.resolving && p.origin !== from, since, 10_000);
+    assert.match(s.origin ?? '', origin(setting, tag));
+    return s.origin ?? '';
+  };
+  try {
+    for (const setting of ['@{u}', 'line@{1}']) {
+      const ed = LspEditor.start({ CRI_COMPAT_IMPORT_POLL_MS: '50' });
+      ed.settings = { ...ed.settings, baseline: setting };
+      try {
+        await ed.initialize(own.root, { trusted: true });
+        await ed.open(uri, corpusText('v0.36.0'));
+        let from = (await ed.checked(uri)).origin ?? '';
+        assert.match(from, origin(setting, 'v0.35.0'));
+        assert.ok(codes(await ed.diagnostics(uri, (p) => p.diagnostics.length > 0)).includes('RPC_FALLBACK_UNDOCUMENTED'));
+        let since = ed.statuses.all.length;
+        if (setting === '@{u}') {
+          // A fetch brings v0.36.0 to the upstream: the open file is its file.
+          const mark = ed.mark();
+          git(own.root, 'update-ref', 'refs/remotes/origin/main', at('v0.36.0'));
+          from = await moved(ed, since, from, setting, 'v0.36.0');
+          assert.deepEqual(codes(await ed.diagnostics(uri, (p) => !codes(p).includes('RPC_FALLBACK_UNDOCUMENTED'), mark, 10_000)), []);
+          // The branch tracks another upstream, still at v0.35.0; then a fetch moves that one.
+          since = ed.statuses.all.length;
+          git(own.root, 'branch', '-q', '--set-upstream-to=origin/release-1.36', 'main');
+          from = await moved(ed, since, from, setting, 'v0.35.0');
+          since = ed.statuses.all.length;
+          git(own.root, 'update-ref', 'refs/remotes/origin/release-1.36', at('v0.36.0'));
+          await moved(ed, since, from, setting, 'v0.36.0');
+        } else {
+          // `line`, which HEAD is not on, is set back: its previous value is v0.36.0 now.
+          git(own.root, 'update-ref', 'refs/heads/line', at('v0.35.0'));
+          await moved(ed, since, from, setting, 'v0.36.0');
+        }
+      } finally {
+        await ed.close();
+      }
+    }
+  } finally {
+    rmSync(own.root, { recursive: true, force: true });
+  }
+});

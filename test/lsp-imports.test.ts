@@ -348,13 +348,18 @@ describe('import resolver: what it saw of each path', () => {
   });
 });
 
-test('creation watchers: the missing paths in a workspace folder and the folders above them; none a glob cannot spell; at most `max`', () => {
+test('creation watchers: the missing paths in a workspace folder and the folders above them, glob characters as one-character classes, none with `{` or `}`; at most `max`', () => {
   const ws = path.join(os.tmpdir(), 'ws');
   const folders = [{ uri: pathToFileURL(ws).href, path: ws }];
-  const missing = [path.join(ws, 'a', 'b', 'c.proto'), path.join(ws, 'a', 'd.proto'), path.join(ws, 'x{y}', 'e.proto'), path.join(os.tmpdir(), 'outside', 'f.proto'), ws];
+  const missing = [path.join(ws, 'a', 'b', 'c.proto'), path.join(ws, 'a', 'd.proto'), path.join(ws, 'x{y}', 'e.proto'), path.join(ws, 'x}', 'e.proto'), path.join(os.tmpdir(), 'outside', 'f.proto'), ws];
   assert.deepEqual(creationWatchers(missing, folders, true, 100), {
     watchers: [{ globPattern: { baseUri: folders[0]!.uri, pattern: '{a,a/b,a/b/c.proto,a/d.proto}' }, kind: WatchKind.Create }], over: 0,
   });
+  // VS Code's glob (vs/base/common/glob.ts) has no escape, but takes `[*]` as `*`, `[]]` as `]`, and splits no class.
+  const odd = path.join(ws, 'p[1]*,?', process.platform === 'win32' ? 'g.proto' : 'h\\.proto');
+  assert.deepEqual(creationWatchers([odd], folders, true, 100).watchers, [
+    { globPattern: { baseUri: folders[0]!.uri, pattern: `{p[[]1[]][*][,][?],p[[]1[]][*][,][?]/${process.platform === 'win32' ? 'g.proto' : 'h[\\].proto'}}` }, kind: WatchKind.Create },
+  ]);
   const slashed = ws.split(path.sep).join('/');
   assert.deepEqual(creationWatchers(missing, folders, false, 3), {
     watchers: [{ globPattern: `{${slashed}/a,${slashed}/a/b,${slashed}/a/b/c.proto}`, kind: WatchKind.Create }], over: 1,

@@ -1,9 +1,9 @@
-// Real-editor test of what VS Code reports of a deleted folder of imports in an untrusted workspace (restricted mode,
-// where the server polls nothing): one event, for the folder, sent only to a watcher whose glob matches the folder's
-// own path. Skips (with the reason) when the e2e tools or the .vsix are missing: run scripts/e2e-setup.sh and npm run
-// package.
+// Real-editor tests of what VS Code reports of a folder of imports deleted, or moved in, in an untrusted workspace
+// (restricted mode, where the server polls nothing): one event, for the folder, sent only to a watcher whose glob
+// matches the folder's own path. Skips (with the reason) when the e2e tools or the .vsix are missing: run
+// scripts/e2e-setup.sh and npm run package.
 import { test } from 'node:test';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { e2eAvailable, repoRoot, startEditor, type Editor } from './harness';
@@ -32,12 +32,11 @@ async function untilProblems(editor: Editor, n: number, timeoutMs: number): Prom
   }
 }
 
-test('untrusted: a folder of imports deleted, of which VS Code sends one event for the folder: its imports are unresolved at once', { skip, timeout: 180_000 }, async (t) => {
-  const base = mkdtempSync(path.join(os.tmpdir(), 'cri-compat-e2e-folderwatch-'));
-  const workspace = path.join(base, 'ws');
-  write(path.join(workspace, 'lib', 'dep.proto'), 'syntax = "proto3";\npackage dep;\nmessage D {}\n');
-  // One import that is missing from the start: its warning says the file was checked.
-  write(path.join(workspace, 'main.proto'), 'syntax = "proto3";\npackage main;\nimport "lib/dep.proto";\nimport "missing.proto";\nmessage M { dep.D d = 1; }\n');
+/**
+ * Starts the editor on `workspace` in restricted mode (the trust dialog answered no), runs `body`, and on failure
+ * keeps a screenshot named after `name` and shows the end of code-server's log.
+ */
+async function untrusted(t: { diagnostic(message: string): void }, name: string, workspace: string, body: (editor: Editor) => Promise<void>): Promise<void> {
   let editor: Editor | undefined;
   try {
     editor = await startEditor({ workspace, trusted: false });
@@ -45,21 +44,56 @@ test('untrusted: a folder of imports deleted, of which VS Code sends one event f
     await dialog.waitFor({ state: 'visible', timeout: 30_000 });
     await dialog.getByRole('button', { name: "No, I don't trust the authors" }).click();
     await dialog.waitFor({ state: 'hidden' });
-    await editor.openFile('main.proto');
-    await untilProblems(editor, 1, 60_000);
-    rmSync(path.join(workspace, 'lib'), { recursive: true });
-    // The import and the type from it.
-    await untilProblems(editor, 3, 30_000);
+    await body(editor);
   } catch (e) {
     if (editor) {
       const shots = path.join(repoRoot(), '.e2e', 'screenshots');
       mkdirSync(shots, { recursive: true });
-      await editor.screenshot(path.join(shots, 'folderwatch-failure.png')).catch(() => undefined);
+      await editor.screenshot(path.join(shots, `${name}-failure.png`)).catch(() => undefined);
       t.diagnostic(`code-server log (tail):\n${editor.serverLog().slice(-4000)}`);
     }
     throw e;
   } finally {
     await editor?.close();
+  }
+}
+
+test('untrusted: a folder of imports deleted, of which VS Code sends one event for the folder: its imports are unresolved at once', { skip, timeout: 180_000 }, async (t) => {
+  const base = mkdtempSync(path.join(os.tmpdir(), 'cri-compat-e2e-folderwatch-'));
+  const workspace = path.join(base, 'ws');
+  write(path.join(workspace, 'lib', 'dep.proto'), 'syntax = "proto3";\npackage dep;\nmessage D {}\n');
+  // One import that is missing from the start: its warning says the file was checked.
+  write(path.join(workspace, 'main.proto'), 'syntax = "proto3";\npackage main;\nimport "lib/dep.proto";\nimport "missing.proto";\nmessage M { dep.D d = 1; }\n');
+  try {
+    await untrusted(t, 'folderwatch', workspace, async (editor) => {
+      await editor.openFile('main.proto');
+      await untilProblems(editor, 1, 60_000);
+      rmSync(path.join(workspace, 'lib'), { recursive: true });
+      // The import and the type from it.
+      await untilProblems(editor, 3, 30_000);
+    });
+  } finally {
+    rmSync(base, { recursive: true, force: true });
+  }
+});
+
+test('untrusted: a folder whose name has glob characters (`gen[1]*,?`) moved in where an import was not found: the import resolves at once', { skip, timeout: 180_000 }, async (t) => {
+  const base = mkdtempSync(path.join(os.tmpdir(), 'cri-compat-e2e-folderglob-'));
+  const workspace = path.join(base, 'ws');
+  const folder = 'gen[1]*,?';
+  write(path.join(workspace, 'main.proto'), `syntax = "proto3";\npackage main;\nimport "${folder}/dep.proto";\nmessage M { dep.D d = 1; }\n`);
+  // Made outside, then moved in: VS Code reports one event, for the folder, to a watcher whose glob matches it. The
+  // server polls nothing in restricted mode: only the creation watcher for that folder can tell.
+  write(path.join(base, 'staging', 'dep.proto'), 'syntax = "proto3";\npackage dep;\nmessage D {}\n');
+  try {
+    await untrusted(t, 'folderglob', workspace, async (editor) => {
+      await editor.openFile('main.proto');
+      // The import and the type from it.
+      await untilProblems(editor, 2, 60_000);
+      renameSync(path.join(base, 'staging'), path.join(workspace, folder));
+      await untilProblems(editor, 0, 30_000);
+    });
+  } finally {
     rmSync(base, { recursive: true, force: true });
   }
 });

@@ -6,6 +6,7 @@ import { join, resolve, sep } from 'node:path';
 import { V1_PATH } from './corpus';
 import { DEFAULT_MAX_FILE_BYTES, readFileWithin } from './goModSource';
 import { readRegularFileSync } from '../regularFile';
+import { allValues, lastValue, parseGitConfig, type GitConfigEntry } from './gitConfig';
 import { CatFileBatch, GitError, gitOk, runGit, type GitExecOptions } from './safeExec';
 import { compareTags, isPatchRelease, parseGoTag, releaseOfGoTag } from '../policy/versions';
 import type { Release } from './types';
@@ -141,52 +142,185 @@ const OBJECT_ID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/i;
 const ABBREVIATED_ID = /^[0-9a-f]{4,63}$/i;
 /** Refs each worktree has its own of (in its git directory); the others are in the common directory. */
 const PER_WORKTREE = /^(?:[^/]+$|refs\/(?:bisect|worktree|rewritten)\/)/;
+/** A git config file: git writes a few KiB there; past 1 MiB it is not read. */
+const MAX_CONFIG_BYTES = 1024 * 1024;
 
 /**
- * The ref files whose metadata say whether `name`, a revision given as the baseline, now names another commit:
- * those git looks at, in its order (gitrevisions: `$GIT_DIR/<name>` for a name such as `FETCH_HEAD` or one
+ * The ref files whose metadata say whether `rev`, a revision given as the baseline, now names another commit, read
+ * without running git; the caller compares `refState` of the files, and asks git whether the revision names another
+ * commit when they change. Undefined for what does not move: a tag (the first match is under `refs/tags/`), an object
+ * id, also an abbreviated one that no ref has, and a revision that starts from no ref name (`:/fix`, `@~1`, which
+ * HEAD's own watch covers).
+ * - A name: see `refFiles`. An ancestry expression (`main~1`, `origin/release-1.34^2`) gets the files of the ref it
+ *   starts from, with which it moves.
+ * - A reflog entry or a date (`main@{1}`, `@{1}`, `main@{yesterday}`): see `reflogFiles`. A date moves with the
+ *   reflog only: time passing alone does not resolve it again.
+ * - `@{-N}`, the branch checked out N checkouts ago: HEAD and its reflog, which a checkout adds to; not that branch's
+ *   own ref, which would take reading the whole reflog to name.
+ * - `@{upstream}`, `@{u}`, `@{push}` of a branch or of HEAD's: see `upstreamFiles`.
+ */
+export function movingRef(root: string, rev: string): string[] | undefined {
+  // `~` and `^` are in no ref name: what comes before the first of them is the ref, with its `@{…}` if any.
+  const start = rev.split(/[~^]/, 1)[0]!;
+  const at = /^(.*)@\{([^{}]*)\}$/.exec(start);
+  const name = at ? at[1]! : start;
+  if (name === '@' || (name ? !REF_NAME.test(name) : !at)) return undefined;
+  const places = refPlaces(root);
+  if (!at) return OBJECT_ID.test(name) ? undefined : refFiles(places, name);
+  // git reads these marks in any case (`@{U}`).
+  const mark = at[2]!.toLowerCase();
+  if (mark === 'u' || mark === 'upstream' || mark === 'push') return upstreamFiles(places, name, mark === 'push');
+  if (/^-\d+$/.test(mark)) return name ? undefined : [join(places.gitDir, 'HEAD'), places.logOf('HEAD')];
+  return reflogFiles(places, name);
+}
+
+type RefPlaces = ReturnType<typeof refPlaces>;
+
+/** Where the refs of the work tree at `root` and their reflogs are, and whether a ref exists (loose or packed). */
+function refPlaces(root: string) {
+  const { gitDir, commonDir } = gitDirs(root);
+  const dirOf = (ref: string): string => (PER_WORKTREE.test(ref) ? gitDir : commonDir);
+  let packed: Set<string> | undefined;
+  return {
+    gitDir,
+    commonDir,
+    dirOf,
+    fileOf: (ref: string): string => join(dirOf(ref), ...ref.split('/')),
+    logOf: (ref: string): string => join(dirOf(ref), 'logs', ...ref.split('/')),
+    /** `loose`: the ref file's metadata. A directory (`refs/remotes/origin` for `origin`) is no ref. */
+    exists: (ref: string, loose: Stats | undefined): boolean => {
+      if (loose && (loose.isFile() || loose.isSymbolicLink())) return true;
+      packed ??= new Set(readPackedRefs(join(commonDir, 'packed-refs')));
+      return packed.has(ref);
+    },
+  };
+}
+
+/** The refs git tries for a name, in its order (gitrevisions). */
+const dwimRefs = (name: string): string[] => [
+  ...(/^[A-Z_]+$/.test(name) || name.startsWith('refs/') ? [name] : []),
+  `refs/${name}`, `refs/tags/${name}`, `refs/heads/${name}`, `refs/remotes/${name}`, `refs/remotes/${name}/HEAD`,
+];
+
+/**
+ * The files git looks at for a ref name, in its order (`$GIT_DIR/<name>` for a name such as `FETCH_HEAD` or one
  * starting with `refs/`, then `refs/<name>`, `refs/tags/<name>`, `refs/heads/<name>`, `refs/remotes/<name>` and
  * `refs/remotes/<name>/HEAD`, each a loose file or a line of packed-refs), up to the one it resolves to (one before
  * it that is created would win), and the ref that one names when it is symbolic (`origin` as `refs/remotes/origin/HEAD`).
  * A name no ref has yet (a branch a fetch will bring) gets every one of those files: creating one resolves it; and
  * the reftable lists, where a ref of a reftable clone is (a tag too: not telling it apart, the caller asks git for
  * the commit the name gives whenever a ref of such a clone changes, and resolves again only when it is another).
- * An ancestry expression (`main~1`, `origin/release-1.34^2`) gets the files of the ref it starts from, with which it
- * moves. Undefined for what does not move: a tag (the first match is under `refs/tags/`), an object id, also an
- * abbreviated one that no ref has, and a revision that starts from no ref name (`main@{1}`, `:/fix`). Read without
- * running git: at most the matched ref file and packed-refs, once, when that ref is packed; the caller then compares
- * `refState` of the files.
+ * Undefined for a tag, and for an abbreviated object id that no ref has. At most the matched ref file and packed-refs
+ * are read, once, when that ref is packed.
  */
-export function movingRef(root: string, rev: string): string[] | undefined {
-  // `~` and `^` are in no ref name: what comes before the first of them is the ref.
-  const name = rev.split(/[~^]/, 1)[0]!;
-  if (name === '@' || !REF_NAME.test(name) || OBJECT_ID.test(name)) return undefined;
-  const { gitDir, commonDir } = gitDirs(root);
-  const dirOf = (ref: string): string => (PER_WORKTREE.test(ref) ? gitDir : commonDir);
-  const fileOf = (ref: string): string => join(dirOf(ref), ...ref.split('/'));
-  let packed: Set<string> | undefined;
-  const isPacked = (ref: string): boolean => {
-    packed ??= new Set(readPackedRefs(join(commonDir, 'packed-refs')));
-    return packed.has(ref);
-  };
-  const refs = [
-    ...(/^[A-Z_]+$/.test(name) || name.startsWith('refs/') ? [name] : []),
-    `refs/${name}`, `refs/tags/${name}`, `refs/heads/${name}`, `refs/remotes/${name}`, `refs/remotes/${name}/HEAD`,
-  ];
+function refFiles(places: RefPlaces, name: string): string[] | undefined {
+  const refs = dwimRefs(name);
   const files: string[] = [];
   for (const ref of refs) {
-    const file = fileOf(ref);
+    const file = places.fileOf(ref);
     files.push(file);
     const loose = lstatOf(file);
-    // A directory (`refs/remotes/origin` for `origin`) is no ref.
-    const isLoose = !!loose && (loose.isFile() || loose.isSymbolicLink());
-    if (!isLoose && !isPacked(ref)) continue;
+    if (!places.exists(ref, loose)) continue;
     if (ref.startsWith('refs/tags/')) return undefined;
     const target = symrefOf(file, loose);
-    if (target) files.push(fileOf(target));
+    if (target) files.push(places.fileOf(target));
     return files;
   }
-  return ABBREVIATED_ID.test(name) ? undefined : [...files, ...reftableLists(refs.map(dirOf))];
+  return ABBREVIATED_ID.test(name) ? undefined : [...files, ...reftableLists(refs.map(places.dirOf))];
+}
+
+/**
+ * `<name>@{N}` or `<name>@{<date>}`: git reads the reflog of the first ref in its order that exists and has one (its
+ * own or, for a symbolic ref, the one it names); `@{N}` the current branch's (HEAD's on a detached HEAD). Each such
+ * ref's file and log up to that one: an update of the ref adds to its log. A tag with a reflog counts (git reads it).
+ */
+function reflogFiles(places: RefPlaces, name: string): string[] {
+  if (!name) {
+    const head = join(places.gitDir, 'HEAD');
+    return [head, ...reflogFiles(places, symrefOf(head) ?? 'HEAD')];
+  }
+  const refs = dwimRefs(name);
+  const files: string[] = [];
+  for (const ref of refs) {
+    const file = places.fileOf(ref);
+    const log = places.logOf(ref);
+    files.push(file, log);
+    const loose = lstatOf(file);
+    if (!places.exists(ref, loose)) continue;
+    const target = symrefOf(file, loose);
+    if (target) files.push(places.fileOf(target), places.logOf(target));
+    if (lstatOf(log) || (target && lstatOf(places.logOf(target)))) return files;
+  }
+  return [...files, ...reftableLists(refs.map(places.dirOf))];
+}
+
+/**
+ * `<branch>@{upstream}` and `<branch>@{push}` (HEAD's branch without a name): the clone's config files, which
+ * `git branch --set-upstream-to` and `git push -u` rewrite, and the files of each remote-tracking ref the config
+ * says the mark can name (`trackingRefs`), read from those files as git reads them, without running git. The config
+ * is read anew whenever the caller finds them changed.
+ */
+function upstreamFiles(places: RefPlaces, name: string, push: boolean): string[] {
+  const head = join(places.gitDir, 'HEAD');
+  // `config.worktree` counts only with extensions.worktreeConfig; read whenever it is there.
+  const configs = [join(places.commonDir, 'config'), join(places.gitDir, 'config.worktree')];
+  const current = name === '' || name === 'HEAD';
+  const branch = current ? headsRef(symrefOf(head) ?? '') : branchOrHeadsRef(name);
+  const files = current ? [head, ...configs] : [...configs];
+  if (!branch) return files;
+  const config = configs.flatMap((f) => parseGitConfig(readGitFile(f, MAX_CONFIG_BYTES)));
+  for (const ref of new Set(trackingRefs(config, branch, push))) files.push(...(refFiles(places, ref) ?? []));
+  return files;
+}
+
+/**
+ * The refs `<branch>@{upstream}` or `@{push}` can name, from the config as git reads it (remote.c): the upstream is
+ * `branch.<b>.merge` mapped through the fetch refspecs of `branch.<b>.remote` (the ref itself for `.`, the clone
+ * itself). The push ref is where the push remote (`branch.<b>.pushRemote`, else `remote.pushDefault`, else the
+ * upstream's remote, else `origin`) would put the branch, mapped the same way: through that remote's push refspecs
+ * when it has them, else the branch itself (push.default current, matching, simple) or the upstream (push.default
+ * upstream), so both. A superset is harmless: a change of these files only makes the caller ask git whether the
+ * setting names another commit now. Only full ref names without `..` are returned: they are joined to the git
+ * directory.
+ */
+function trackingRefs(config: readonly GitConfigEntry[], branch: string, push: boolean): string[] {
+  const remote = lastValue(config, 'branch', branch, 'remote');
+  const merge = lastValue(config, 'branch', branch, 'merge');
+  const through = (r: string, ref: string): string[] => (r === '.' ? [ref] : mapRefspecs(allValues(config, 'remote', r, 'fetch'), ref, false));
+  const out = remote && merge ? through(remote, merge) : [];
+  if (push) {
+    const pushRemote = lastValue(config, 'branch', branch, 'pushremote') ?? lastValue(config, 'remote', '', 'pushdefault') ?? remote ?? 'origin';
+    const own = `refs/heads/${branch}`;
+    const specs = allValues(config, 'remote', pushRemote, 'push');
+    for (const dst of specs.length ? mapRefspecs(specs, own, true) : [own]) out.push(...through(pushRemote, dst));
+  }
+  return out.filter((ref) => ref.startsWith('refs/') && REF_NAME.test(ref));
+}
+
+/**
+ * Where refspecs (`+refs/heads/*:refs/remotes/origin/*`) map `ref`: the destination of each whose source matches it,
+ * the `*` of both standing for the same text. A push refspec without a destination (`refs/heads/*`) maps a ref to
+ * itself; a fetch refspec without one, or a negative one (`^refs/heads/wip`), to nothing.
+ */
+function mapRefspecs(specs: readonly string[], ref: string, push: boolean): string[] {
+  const out: string[] = [];
+  for (const spec of specs) {
+    if (spec.startsWith('^')) continue;
+    const colon = spec.indexOf(':');
+    const src = (colon < 0 ? spec : spec.slice(0, colon)).replace(/^\+/, '');
+    const dst = colon < 0 ? (push ? src : '') : spec.slice(colon + 1);
+    if (!dst) continue;
+    const star = src.indexOf('*');
+    if (star < 0) {
+      if (src === ref) out.push(dst);
+      continue;
+    }
+    const [pre, post] = [src.slice(0, star), src.slice(star + 1)];
+    if (ref.length >= pre.length + post.length && ref.startsWith(pre) && ref.endsWith(post) && dst.includes('*')) {
+      out.push(dst.replace('*', ref.slice(pre.length, ref.length - post.length)));
+    }
+  }
+  return out;
 }
 
 /** The refs packed-refs lists (at most 64 MiB of it is read: what a clone of kubernetes/kubernetes has is far less). */

@@ -210,12 +210,19 @@ export class BaselineManager {
    * any resolution was forgotten.
    */
   async headsMoved(): Promise<boolean> {
-    const changed: { e: Entry; now: { state: string; ref?: string } }[] = [];
+    const changed: { e: Entry; now: { state: string; ref?: { files: string[]; state: string } } }[] = [];
     const moved = new Set<string>();
     for (const e of this.entries.values()) {
       const now = this.headChange(e);
-      if (now && e.head!.pin) changed.push({ e, now });
-      else if (now) moved.add(e.folderKey);
+      if (!now) continue;
+      if (!e.head!.pin) {
+        moved.add(e.folderKey);
+        continue;
+      }
+      // What the setting depends on can be other files now (`@{u}` after `git branch -u`, `@{1}` after a checkout):
+      // found again, and stamped, before git is asked, so that a move while it runs is seen.
+      const files = e.head!.ref && movingRef(e.head!.root, e.head!.pin.rev);
+      changed.push({ e, now: { state: now.state, ...(files ? { ref: { files, state: refState(files) } } : {}) } });
     }
     for (const folderKey of moved) this.forgetFolder(folderKey);
     const pinned = changed.filter(({ e }) => this.entries.get(e.key) === e);
@@ -227,7 +234,8 @@ export class BaselineManager {
       if (this.entries.get(e.key) !== e) return;
       if (commits[k] === head.pin!.commit) {
         head.state = now.state;
-        if (head.ref && now.ref !== undefined) head.ref.state = now.ref;
+        if (now.ref) head.ref = now.ref;
+        else delete head.ref;
         return;
       }
       this.entries.delete(e.key);

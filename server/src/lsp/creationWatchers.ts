@@ -9,8 +9,18 @@ import * as path from 'node:path';
 import { WatchKind, type FileSystemWatcher } from 'vscode-languageserver/node';
 import { isInside } from './importResolver';
 
-/** Characters that a glob would take for syntax: VS Code's globs cannot escape them, so such a path is not watched. */
-const GLOB_SYNTAX = /[*?[\]{},\\]/;
+/**
+ * VS Code's globs (vs/base/common/glob.ts, as of 1.100) have no escape character, but take a one-character class
+ * literally: `*`, `?`, `[`, `]`, `,` and `\` are written `[*]`, `[?]`, `[[]`, `[]]` (a `]` first in a class is the
+ * character), `[,]` and `[\]`; no class is split on the `,` of a `{…}` list or on a `/`.
+ */
+const globLiteral = (s: string): string => s.replace(/[*?[\],\\]/g, '[$&]');
+/**
+ * `{` and `}` cannot be written so: the glob's splitting on `/` and on the `,` of a `{…}` list counts a `{` in a class
+ * as opening a list (the rest of the path would be one segment or one choice), and a `}` in a class still closes the
+ * list the paths are joined in. A path with one is not watched.
+ */
+const UNWRITABLE = /[{}]/;
 
 /** A path as a glob spells it: `/` between its folders, on Windows too. */
 const slashed = (p: string): string => p.split(path.sep).join('/');
@@ -34,7 +44,7 @@ export function creationWatchers(missing: Iterable<string>, folders: readonly { 
     const folder = folders.find((f) => p !== f.path && isInside(p, f.path));
     if (!folder) continue;
     const parts = path.relative(folder.path, p).split(path.sep);
-    if (parts.some((s) => GLOB_SYNTAX.test(s)) || (!relativePatterns && GLOB_SYNTAX.test(slashed(folder.path)))) continue;
+    if (parts.some((s) => UNWRITABLE.test(s)) || (!relativePatterns && UNWRITABLE.test(folder.path))) continue;
     let paths = perFolder.get(folder);
     if (!paths) perFolder.set(folder, (paths = new Set()));
     for (let k = 1; k <= parts.length; k++) {
@@ -53,7 +63,7 @@ export function creationWatchers(missing: Iterable<string>, folders: readonly { 
   for (const folder of folders) {
     const paths = perFolder.get(folder);
     if (!paths?.size) continue;
-    const names = [...paths].sort().map((rel) => (relativePatterns ? rel : `${slashed(folder.path).replace(/\/$/, '')}/${rel}`));
+    const names = [...paths].sort().map((rel) => globLiteral(relativePatterns ? rel : `${slashed(folder.path).replace(/\/$/, '')}/${rel}`));
     const pattern = names.length === 1 ? names[0]! : `{${names.join(',')}}`;
     watchers.push({ globPattern: relativePatterns ? { baseUri: folder.uri, pattern } : pattern, kind: WatchKind.Create });
   }
