@@ -73,11 +73,11 @@ test('after "=" in a real message: the number the next-free-number fix gives, ab
 });
 
 test('a number half typed is replaced, not counted as taken; what follows on the line gets no `;`', NEEDS_CORPUS, () => {
-  // "1" is ContainerEventResponse.container_id's number: the model has foo = 1 while it is typed.
-  const items = completeAt(replaceOnce(newestCorpusText(), STATUSES, '    string foo = 1‸ [deprecated = true];\n'));
+  // The model has foo = 9 while it is typed: counted as taken, it would make the next free number 10.
+  const items = completeAt(replaceOnce(newestCorpusText(), STATUSES, '    string foo = 9‸ [deprecated = true];\n'));
   assert.equal(items[0]?.label, '6');
   const at = items[0]!.textEdit.range;
-  assert.equal(at.end.character - at.start.character, 1, 'the typed "1" is replaced');
+  assert.equal(at.end.character - at.start.character, 1, 'the typed "9" is replaced');
   assert.equal(items[0]!.textEdit.newText, '6');
   assert.equal(items.length, 1, 'no gap below 6');
 });
