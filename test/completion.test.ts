@@ -25,13 +25,13 @@ function bundledBaseline(tag = TAG): Baseline {
 const MARK = '‸';
 
 /** The completions where MARK stands in `marked`, which has exactly one. */
-function completeAt(marked: string, baseline: Baseline | null = bundledBaseline()): CompletionItem[] {
+function completeAt(marked: string, baseline: Baseline | null = bundledBaseline(), trigger?: string): CompletionItem[] {
   const at = marked.indexOf(MARK);
   assert.ok(at >= 0 && marked.indexOf(MARK, at + 1) < 0, 'one marker');
   const text = marked.slice(0, at) + marked.slice(at + 1);
   const line = text.slice(0, at).split('\n').length - 1;
   const character = at - (text.lastIndexOf('\n', at - 1) + 1);
-  return getCompletions(analyze(text, { uri: 'file:///ws/api.proto', ...(baseline ? { baseline } : {}) }), text, { line, character });
+  return getCompletions(analyze(text, { uri: 'file:///ws/api.proto', ...(baseline ? { baseline } : {}) }), text, { line, character }, trigger);
 }
 
 /** The number the "next free number" fix gives the member `element` in `text`, as the check attaches it. */
@@ -152,4 +152,9 @@ test('nothing where neither a number nor a type is typed', NEEDS_CORPUS, () => {
   }
   assert.deepEqual(completeAt(replaceOnce(text, 'enum Signal {\n', 'enum Signal {\n    option allow_alias = ‸\n')), []);
   assert.deepEqual(completeAt(`${text}\n‸`), [], 'at the top level');
+  // A space typed as indentation: the list would open at every one; after a label it does.
+  const typedSpace = (typed: string): CompletionItem[] => completeAt(replaceOnce(text, 'message VersionRequest {\n', `message VersionRequest {\n${typed}\n`), undefined, ' ');
+  assert.deepEqual(typedSpace('    ‸'), []);
+  assert.ok(typedSpace('    repeated ‸').some((i) => i.label === 'ContainerConfig'));
+  assert.ok(typedSpace('    string foo = ‸').some((i) => i.preselect));
 });

@@ -35,8 +35,11 @@ describe('language server completion (untrusted, bundled index)', {
     return editor;
   }
 
-  const complete = async (editor: LspEditor, at = lineCol(text, TYPED, TYPED.length)): Promise<CompletionItem[]> =>
-    (await editor.conn.sendRequest(CompletionRequest.type, { textDocument: { uri }, position: at, context: { triggerKind: 2, triggerCharacter: ' ' } })) as CompletionItem[];
+  /** Completion at `at`: as the space typed after `=` asks for it, or (`invoked`) as Ctrl+Space does. */
+  const complete = async (editor: LspEditor, at = lineCol(text, TYPED, TYPED.length), invoked = false): Promise<CompletionItem[]> =>
+    (await editor.conn.sendRequest(CompletionRequest.type, {
+      textDocument: { uri }, position: at, context: invoked ? { triggerKind: 1 } : { triggerKind: 2, triggerCharacter: ' ' },
+    })) as CompletionItem[];
 
   before(() => {
     tmp = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'cri-compat-completion-')));
@@ -78,10 +81,10 @@ describe('language server completion (untrusted, bundled index)', {
     await editor.change(uri, 3, [{ text }]);
   });
 
-  test('a type at the start of a field line: messages, enums and scalars with their kinds', async () => {
+  test('a type at the start of a field line (Ctrl+Space): messages, enums and scalars with their kinds', async () => {
     const editor = sessions[0]!;
     const at = lineCol(text, TYPED, 4);
-    const items = await complete(editor, at);
+    const items = await complete(editor, at, true);
     const kinds = new Map(items.map((i) => [i.label, i.kind]));
     assert.equal(kinds.get('ContainerStatus'), 22);
     assert.equal(kinds.get('ContainerEventType'), 13);

@@ -1095,7 +1095,7 @@ connection.onCompletion((params, token) => guarded('completion', null, async () 
   const doc = docOf(params);
   if (!doc || !isValidPosition(params.position)) return null;
   const { result, text } = await snapshotOf(doc, wanted(token, doc, true));
-  const items = getCompletions(result, text, params.position);
+  const items = getCompletions(result, text, params.position, params.context?.triggerCharacter);
   if (!markdownCompletion) {
     for (const i of items) if (i.documentation) i.documentation = { kind: 'plaintext', value: markdownToPlainText(i.documentation.value) };
   }

@@ -30,8 +30,11 @@ const ONEOF_TYPE = /^\s*(\.?[\w.]*)$/;
 const MAP_VALUE = /\bmap\s*<\s*\w+\s*,\s*(\.?[\w.]*)$/;
 const RPC_TYPE = /\b(?:rpc\s+\w+|returns)\s*\(\s*(?:stream\s+)?(\.?[\w.]*)$/;
 
-/** Completion items at `pos` of `text`, whose analysis is `input`; none where nothing is offered. */
-export function getCompletions(input: CompletionInput, text: string, pos: Position): CompletionItem[] {
+/**
+ * Completion items at `pos` of `text`, whose analysis is `input`; none where nothing is offered. `trigger`: the
+ * character whose typing asked for them, if any (not for a request the author made, or a word being typed).
+ */
+export function getCompletions(input: CompletionInput, text: string, pos: Position, trigger?: string): CompletionItem[] {
   const line = lineAt(text, pos.line);
   if (line === undefined || pos.character > line.length) return [];
   const before = line.slice(0, pos.character);
@@ -57,6 +60,8 @@ export function getCompletions(input: CompletionInput, text: string, pos: Positi
   const number = FIELD_NUMBER.exec(statement);
   if (number) return numberItems(input, scope.fqn, 'message', number[1]!, typed(number[2]!), pos, semicolon);
   const type = MAP_VALUE.exec(statement) ?? (scope.kind === 'oneof' ? ONEOF_TYPE : FIELD_TYPE).exec(statement);
+  // A space typed as indentation asks for nothing: only one after a label or in `map<K, ` does.
+  if (trigger === ' ' && statement.trim() === '') return [];
   return type ? typeItems(input.bound, scope.fqn, typed(type[1]!), { scalars: true, enums: true }) : [];
 }
 
