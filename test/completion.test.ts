@@ -107,6 +107,9 @@ test('after "=" in a real enum: above a value deleted from it; a new enum starts
   const fresh = completeAt(replaceOnce(newestCorpusText(), 'enum Signal {\n', 'enum Fresh {\n    FRESH_UNSPECIFIED = ‸\n}\n\nenum Signal {\n'));
   assert.deepEqual(fresh.map((i) => i.label), ['0', '1']);
   assert.match(fresh[0]!.documentation!.value, /first value of an open enum must be 0/);
+  // Negative values take nothing from the numbers handed out.
+  const negative = completeAt(replaceOnce(newestCorpusText(), 'enum Signal {\n', 'enum Fresh {\n    FRESH_UNSPECIFIED = 0;\n    FRESH_LOW = -5;\n    FRESH_NEW = ‸\n}\n\nenum Signal {\n'));
+  assert.deepEqual(negative.map((i) => i.label), ['1']);
 });
 
 test('the fix and the completion agree in a oneof and without a history', NEEDS_CORPUS, () => {
@@ -117,6 +120,10 @@ test('the fix and the completion agree in a oneof and without a history', NEEDS_
   assert.equal(completeAt(oneof, null)[0]?.label, '5');
   // Field numbers step over 19000–19999, which protobuf keeps for itself.
   assert.equal(completeAt(replaceOnce(newestCorpusText(), STATUSES, '    bool big = 18999;\n    string foo = ‸\n'), null)[0]?.label, '20000');
+  // Past the highest field number there is none: the lowest free one, said to be so.
+  const last = completeAt(replaceOnce(newestCorpusText(), STATUSES, '    bool big = 536870911;\n    string foo = ‸\n'), null);
+  assert.deepEqual(last.map((i) => i.label), ['5']);
+  assert.match(last[0]!.documentation!.value, /the lowest number apart from every number/);
 });
 
 test('at a type\'s place: the messages and enums in scope by their shortest name, and the scalars', NEEDS_CORPUS, () => {

@@ -153,7 +153,9 @@ function numberItems(input: CompletionInput, fqn: string, kind: 'message' | 'enu
   const next = new FreeNumbers(all, space).next();
   if (next === undefined) return items;
   const what = kind === 'message' ? 'field' : 'value';
-  item(next, `next free ${what} number of ${local}`, nextDoc(next, what, local, current, base, input.baseline?.tag, uses, name));
+  // Above the highest number taken, unless the numbers there have run out (a reservation `to max`).
+  const above = all.every(([a]) => a > space.max || a < next);
+  item(next, `next free ${what} number of ${local}`, nextDoc(next, above, what, local, current, base, input.baseline?.tag, uses, name));
   // Every number from `next` on taken: FreeNumbers then hands out the lowest number none takes, if it is lower.
   const gap = new FreeNumbers([...all, [next, space.max]], space).next();
   if (gap !== undefined && gap < next) {
@@ -167,14 +169,14 @@ function numberItems(input: CompletionInput, fqn: string, kind: 'message' | 'enu
 
 /** Why `n` is the next free number: what takes the numbers below it, in the file, the baseline and the releases. */
 function nextDoc(
-  n: number, what: 'field' | 'value', local: string, current: MessageDef | EnumDef, base: MessageDef | EnumDef | undefined,
+  n: number, above: boolean, what: 'field' | 'value', local: string, current: MessageDef | EnumDef, base: MessageDef | EnumDef | undefined,
   baseTag: string | undefined, uses: readonly NumberUse[], name: string,
 ): string {
   const members = (d: MessageDef | EnumDef): { name: string; number: number }[] => ('fields' in d ? d.fields : d.values);
   const here = members(current);
   const inFile = new Set(here.map((x) => x.number));
   const lines = [
-    `**${n}** is the next free ${what} number of \`${local}\`, as the quick fix *Use the next free number* gives it: above every number that a ${what} of \`${local}\` has in this file${base ? `, in the baseline ${baseTag}` : ''}${uses.length ? ' or in any release' : ''}, and every reserved number. A number used before would be read as the old ${what} by the peers of that release.`,
+    `**${n}** is the next free ${what} number of \`${local}\`, as the quick fix *Use the next free number* gives it: ${above ? 'above' : 'the lowest number apart from'} every number that a ${what} of \`${local}\` has in this file${base ? `, in the baseline ${baseTag}` : ''}${uses.length ? ' or in any release' : ''}, and every reserved number. A number used before would be read as the old ${what} by the peers of that release.`,
     '',
   ];
   const list = (label: string, entries: string[]): void => {
