@@ -1,7 +1,7 @@
 // Real-editor end-to-end tests of what a user sees (VS Code 1.100.3 in Chromium, cri-compat.vsix installed;
 // harness.ts): diagnostics of an edited real api.proto (squiggles, Problems, status bar), the preferred quick
-// fix through Ctrl+., policy hovers, the report webview (from the palette and from the status bar), and that an
-// untrusted cri-api clone runs no git while a trusted one does.
+// fix through Ctrl+., policy hovers, the report webview (from the palette and from the status bar), the next free
+// number in the suggest widget after `=`, and that an untrusted cri-api clone runs no git while a trusted one does.
 //
 // Three editor sessions: one trusted plain folder for the UI features, then an untrusted and a trusted git
 // clone. Skips (with the reason) when the e2e tools, the .vsix or the api.proto corpus are missing.
