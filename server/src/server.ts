@@ -27,6 +27,7 @@ import { renderReport } from './report/markdown';
 import { getDocumentSymbols } from './features/symbols';
 import { findDefinition, findReferences, type FileContext } from './features/navigation';
 import { doHover } from './features/hover';
+import { getCompletions } from './features/completion';
 import { markdownToPlainText } from './features/plainText';
 import { getFoldingRanges } from './features/folding';
 import { elementChainAt, isValidPosition, targetAt } from './features/positions';
@@ -139,6 +140,7 @@ let relativePatternSupport = false;
 let hasWorkspaceFolderChanges = false;
 let hierarchicalSymbols = true;
 let markdownHover = true;
+let markdownCompletion = true;
 let foldingRangeLimit: number | undefined;
 let diagnosticSupport: DiagnosticSupport = { relatedInformation: false, codeDescription: false };
 let documentChangesSupport = false;
@@ -335,6 +337,8 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   hierarchicalSymbols = caps.textDocument?.documentSymbol?.hierarchicalDocumentSymbolSupport ?? false;
   const formats = caps.textDocument?.hover?.contentFormat;
   markdownHover = !formats || formats.includes('markdown');
+  const completionFormats = caps.textDocument?.completion?.completionItem?.documentationFormat;
+  markdownCompletion = !completionFormats || completionFormats.includes('markdown');
   foldingRangeLimit = caps.textDocument?.foldingRange?.rangeLimit;
   diagnosticSupport = {
     relatedInformation: !!caps.textDocument?.publishDiagnostics?.relatedInformation,
@@ -352,6 +356,8 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
       definitionProvider: true,
       referencesProvider: true,
       hoverProvider: true,
+      // `=` for a number, a space or `(` or `,` for a type (after a label, in an rpc's parentheses, as a map's value).
+      completionProvider: { triggerCharacters: ['=', ' ', '(', ','] },
       foldingRangeProvider: true,
       codeActionProvider: codeActionLiterals ? { codeActionKinds: [QUICKFIX_KIND, FIX_ALL_KIND] } : true,
       // Without code action literals, fixes are commands that the server applies (see onCodeAction).
@@ -1094,6 +1100,19 @@ connection.onHover((params, token) => guarded('hover', null, async () => {
   const range = hover?.range ?? at[0]!.range;
   // A client that shows only plain text gets the text a markdown renderer would show, not the markup.
   return markdownHover ? { contents: { kind: 'markdown' as const, value }, range } : { contents: { kind: 'plaintext' as const, value: markdownToPlainText(value) }, range };
+}));
+
+// Numbers and types from the analysis of the text as it is now, with the baseline resolved so far: a resolution
+// still running (git, the network) is not waited for, as for hovers.
+connection.onCompletion((params, token) => guarded('completion', null, async () => {
+  const doc = docOf(params);
+  if (!doc || !isValidPosition(params.position)) return null;
+  const { result, text } = await snapshotOf(doc, wanted(token, doc, true));
+  const items = getCompletions(result, text, params.position, params.context?.triggerCharacter);
+  if (!markdownCompletion) {
+    for (const i of items) if (i.documentation) i.documentation = { kind: 'plaintext', value: markdownToPlainText(i.documentation.value) };
+  }
+  return items;
 }));
 
 /** From the client's capabilities (onInitialize): it takes CodeAction literals; it applies workspace/applyEdit. */

@@ -1,7 +1,7 @@
 // Real-editor end-to-end tests of what a user sees (VS Code 1.100.3 in Chromium, cri-compat.vsix installed;
 // harness.ts): diagnostics of an edited real api.proto (squiggles, Problems, status bar), the preferred quick
-// fix through Ctrl+., policy hovers, the report webview (from the palette and from the status bar), and that an
-// untrusted cri-api clone runs no git while a trusted one does.
+// fix through Ctrl+., policy hovers, the report webview (from the palette and from the status bar), the next free
+// number in the suggest widget after `=`, and that an untrusted cri-api clone runs no git while a trusted one does.
 //
 // Three editor sessions: one trusted plain folder for the UI features, then an untrusted and a trusted git
 // clone. Skips (with the reason) when the e2e tools, the .vsix or the api.proto corpus are missing.
@@ -15,6 +15,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Frame, Page } from 'playwright-core';
 import { Corpus, V1_PATH } from '../../server/src/baseline/corpus';
+import { loadBundledHistory } from '../../server/src/baseline/historyIndex';
 import { RULES_BY_ID } from '../../server/src/compat/rules';
 import { e2eWithCorpus, guarded, repoRoot, sleep, startEditor, TIMEOUTS, until, type Editor } from './harness';
 
@@ -337,6 +338,44 @@ describe('real editor: diagnostics, quick fix, hovers, report, status bar', { sk
       await until('no error squiggle near VersionRequest', async () => ((await page.locator('.squiggly-error').count()) === 0 ? true : undefined));
       const after = cliCheck(file);
       assert.ok(!after.findings.some((f) => f.rule === 'FIELD_NO_DELETE'), 'the CLI agrees: no FIELD_NO_DELETE');
+    });
+  });
+
+  // After 2, whose fix reserved VersionRequest's only field number.
+  it('7. a field typed into VersionRequest: the suggest widget offers the next free number, not the reserved 1', async (t) => {
+    await guarded(t, () => editor, 'editor-completion', async () => {
+      const ed = editor!;
+      const page = ed.page;
+      // No release gave VersionRequest any number but 1, which the fix reserved: 2 is the next free number.
+      const uses = loadBundledHistory().fieldUses('runtime.v1.VersionRequest');
+      assert.deepEqual([...new Set(uses.map((u) => u.number))], [1]);
+      const saved = readFileSync(file, 'utf8');
+      await ed.gotoLine(lineOf(saved, 'reserved "version";'));
+      await page.keyboard.press('End');
+      await page.keyboard.press('Enter');
+      // Typed as an author types: `=` and the space after it ask the server for completions.
+      await page.keyboard.type('string foo = ', { delay: 30 });
+      const widget = page.locator('.editor-widget.suggest-widget.visible');
+      await widget.waitFor({ state: 'visible' });
+      const rows = widget.locator('.monaco-list-row');
+      const labels = await until('the suggestions of the language server', async () => {
+        const l = await rows.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
+        return l.some((x) => x.startsWith('2')) ? l : undefined;
+      }, TIMEOUTS.ui, async () => JSON.stringify(await rows.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')))));
+      t.diagnostic(`suggestions: ${JSON.stringify(labels)}`);
+      const focused = await widget.locator('.monaco-list-row.focused').first().getAttribute('aria-label');
+      assert.match(focused ?? '', /^2\b/, `the next free number is preselected; got ${JSON.stringify(labels)}`);
+      assert.ok(!labels.some((l) => /^1\b/.test(l)), 'the reserved number is not offered');
+      await page.keyboard.press('Enter');
+      await widget.waitFor({ state: 'hidden' });
+      await page.keyboard.press('Control+s');
+      const now = await until('the saved file to hold the new field', async () => {
+        const s = readFileSync(file, 'utf8');
+        return s.includes('string foo = 2;') ? s : undefined;
+      });
+      t.diagnostic(`VersionRequest: ${JSON.stringify(now.slice(now.indexOf('message VersionRequest {'), now.indexOf('message VersionResponse {')))}`);
+      const found = cliCheck(file).findings.filter((f) => f.range.start.line + 1 === lineOf(now, 'string foo = 2;'));
+      assert.deepEqual(found.filter((f) => RULES_BY_ID.get(f.rule)?.category === 'WIRE'), [], 'the CLI finds no wire break on the new field');
     });
   });
 });

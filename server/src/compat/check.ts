@@ -5,7 +5,7 @@ import { comparePositions, type ProtoFile, type Range } from '../proto/ast';
 import type { Baseline, History } from '../baseline/types';
 import type { Category, Finding, FixData } from './finding';
 import { compareModels, type Addition, type DuplicateNumber } from './compare';
-import { checkHistoryReuse, ENUM_NUMBERS, FIELD_NUMBERS, formerNumbers, FreeNumbers, numbersOf } from './reuse';
+import { checkHistoryReuse, ENUM_NUMBERS, FIELD_NUMBERS, formerNumbers, FreeNumbers, takenNumbers } from './reuse';
 import { checkDocs } from '../docs/docRules';
 import type { ModelIndex } from '../proto/model';
 import { applySuppressions, findSuppressions } from './suppress';
@@ -154,11 +154,8 @@ function attachNextFreeNumber(
     const en = msg ? undefined : enums.get(fqn);
     if (!msg && !en) continue;
     const uses = (msg ? history?.fieldUses(fqn) : history?.enumValueUses(fqn)) ?? [];
-    // The file's and the baseline's numbers; the releases' numbers are taken too, for the free ones.
-    const inFiles = msg ? numbersOf(msg) : numbersOf(en!);
-    const base = msg ? baseMessages.get(fqn) : baseEnums.get(fqn);
-    if (base) inFiles.push(...numbersOf(base));
-    const free = new FreeNumbers([...inFiles, ...uses.map((u) => [u.number, u.number] as const)], msg ? FIELD_NUMBERS : ENUM_NUMBERS);
+    const { inFiles, all } = takenNumbers(msg ?? en!, msg ? baseMessages.get(fqn) : baseEnums.get(fqn), uses);
+    const free = new FreeNumbers(all, msg ? FIELD_NUMBERS : ENUM_NUMBERS);
     const members: readonly { name: string }[] = msg ? msg.fields : en!.values;
     const position = new Map(members.map((x, i) => [`${fqn}.${x.name}`, i]));
     const at = (f: { element: string }): number => position.get(f.element) ?? members.length;

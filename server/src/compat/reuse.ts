@@ -249,11 +249,25 @@ function inRanges(ranges: readonly (readonly [number, number])[]): (n: number) =
   };
 }
 
-/** The numbers a message or enum takes: its fields (values) and reservations, and every number of `uses`. */
-export function numbersOf(m: Pick<MessageDef, 'fields' | 'reservedNumbers'> | Pick<EnumDef, 'values' | 'reservedNumbers'>, uses: readonly NumberUse[] = []): [number, number][] {
+/**
+ * What the "next free number" of a message's fields or an enum's values steps over (`all`, for FreeNumbers): the
+ * numbers and reservations of the file's definition (`current`) and of the baseline's (`base`, `inFiles` both), and
+ * every number the releases gave one of its members (`uses`). The quick fix and the completion of a number read it.
+ */
+export function takenNumbers(
+  current: NumberedDef, base: NumberedDef | undefined, uses: readonly NumberUse[],
+): { inFiles: [number, number][]; all: [number, number][] } {
+  const inFiles = numbersOf(current);
+  if (base) inFiles.push(...numbersOf(base));
+  return { inFiles, all: [...inFiles, ...uses.map((u): [number, number] => [u.number, u.number])] };
+}
+
+type NumberedDef = Pick<MessageDef, 'fields' | 'reservedNumbers'> | Pick<EnumDef, 'values' | 'reservedNumbers'>;
+
+/** The numbers a message or enum takes: its fields (values) and reservations. */
+function numbersOf(m: NumberedDef): [number, number][] {
   const out: [number, number][] = [...m.reservedNumbers];
   for (const f of 'fields' in m ? m.fields : m.values) out.push([f.number, f.number]);
-  for (const u of uses) out.push([u.number, u.number]);
   return out;
 }
 

@@ -58,3 +58,24 @@ export interface FoldingRange {
   endCharacter?: number;
   kind?: FoldingRangeKind;
 }
+
+/** LSP `CompletionItemKind` values (only those completion uses). */
+export const CompletionItemKind = { Value: 12, Enum: 13, Keyword: 14, Struct: 22 } as const;
+export type CompletionItemKind = (typeof CompletionItemKind)[keyof typeof CompletionItemKind];
+
+export interface TextEdit {
+  range: Range;
+  newText: string;
+}
+
+export interface CompletionItem {
+  label: string;
+  kind: CompletionItemKind;
+  detail?: string;
+  documentation?: MarkupContent;
+  /** Orders the list as given (the client sorts by it, then by label). */
+  sortText?: string;
+  preselect?: boolean;
+  /** Replaces what is typed of the number or the type name so far. */
+  textEdit: TextEdit;
+}

@@ -1,0 +1,258 @@
+// Completion while a declaration is typed. After `=` of a field or an enum value: the number the "next free
+// number" fix gives (free in the file, in the baseline and in every release), so that a reused number is not typed
+// in the first place, with what takes the numbers below it. At a type's place: the messages and enums in scope and
+// the scalars. The line being typed is incomplete (`  string foo = ` has neither number nor `;`), so the place is
+// read from the line's text; the tree gives the message, oneof, enum or service around it, which the parser keeps.
+
+import { comparePositions, type EnumNode, type MessageNode, type Position, type ProtoFile, type Range } from '../proto/ast';
+import type { BoundFile } from '../proto/binder';
+import { join, lookup } from '../proto/lookup';
+import { localName, SCALARS, type EnumDef, type MessageDef } from '../proto/model';
+import type { Baseline, NumberUse } from '../baseline/types';
+import { ENUM_NUMBERS, FIELD_NUMBERS, FreeNumbers, takenNumbers } from '../compat/reuse';
+import { packageOf } from './positions';
+import { CompletionItemKind, type CompletionItem } from './types';
+
+export interface CompletionInput {
+  bound: BoundFile;
+  /** The baseline the analysis compared with; its history makes the numbers of every release taken. */
+  baseline?: Baseline;
+}
+
+/** What may follow `=` of a field (in a message or a oneof) and of an enum value: the number, if any, typed so far. */
+const FIELD_NUMBER = /^\s*(?:(?:optional|repeated|required)\s+)?(?:map\s*<[^>]*>|\.?[A-Za-z_][\w.]*)\s+([A-Za-z_]\w*)\s*=\s*(-?\d*)$/;
+const VALUE_NUMBER = /^\s*([A-Za-z_]\w*)\s*=\s*(-?\d*)$/;
+/** Statements of a message body that read like a field up to `=` (`option deprecated = `). */
+const NOT_A_TYPE = /^\s*(?:option|reserved|extensions|message|enum|oneof|extend)\b/;
+/** A type being typed: first on a field's line (after a label), as a map's value, or an RPC's request or response. */
+const FIELD_TYPE = /^\s*(?:(?:optional|repeated|required)\s+)?(\.?[\w.]*)$/;
+const ONEOF_TYPE = /^\s*(\.?[\w.]*)$/;
+const MAP_VALUE = /\bmap\s*<\s*\w+\s*,\s*(\.?[\w.]*)$/;
+const RPC_TYPE = /\b(?:rpc\s+\w+|returns)\s*\(\s*(?:stream\s+)?(\.?[\w.]*)$/;
+
+/**
+ * Completion items at `pos` of `text`, whose analysis is `input`; none where nothing is offered. `trigger`: the
+ * character whose typing asked for them, if any (not for a request the author made, or a word being typed).
+ */
+export function getCompletions(input: CompletionInput, text: string, pos: Position, trigger?: string): CompletionItem[] {
+  const line = lineAt(text, pos.line);
+  if (line === undefined || pos.character > line.length) return [];
+  const before = line.slice(0, pos.character);
+  if (before.includes('//') || before.includes('/*')) return [];
+  // The statement being typed: what follows the last `;`, `{` or `}` of the line.
+  const statement = before.slice(Math.max(before.lastIndexOf(';'), before.lastIndexOf('{'), before.lastIndexOf('}')) + 1);
+  const scope = scopeAt(input.bound.ast, pos);
+  if (!scope) return [];
+  const typed = (word: string): Range => ({ start: { line: pos.line, character: pos.character - word.length }, end: pos });
+  // `;` comes with the number where nothing follows on the line, as the author would type it next.
+  const semicolon = line.slice(pos.character).trim() === '' ? ';' : '';
+
+  if (scope.kind === 'service') {
+    const m = RPC_TYPE.exec(statement);
+    return m ? typeItems(input.bound, scope.fqn, typed(m[1]!), { scalars: false, enums: false }) : [];
+  }
+  if (scope.kind === 'enum') {
+    const m = VALUE_NUMBER.exec(statement);
+    if (!m || m[1] === 'option') return [];
+    return numberItems(input, scope.fqn, 'enum', m[1]!, typed(m[2]!), pos, semicolon);
+  }
+  if (NOT_A_TYPE.test(statement)) return [];
+  const number = FIELD_NUMBER.exec(statement);
+  if (number) return numberItems(input, scope.fqn, 'message', number[1]!, typed(number[2]!), pos, semicolon);
+  const type = MAP_VALUE.exec(statement) ?? (scope.kind === 'oneof' ? ONEOF_TYPE : FIELD_TYPE).exec(statement);
+  // A space typed as indentation asks for nothing: only one after a label or in `map<K, ` does.
+  if (trigger === ' ' && statement.trim() === '') return [];
+  return type ? typeItems(input.bound, scope.fqn, typed(type[1]!), { scalars: true, enums: true }) : [];
+}
+
+/** The text of line `n` (without its line break), or undefined past the end. */
+function lineAt(text: string, n: number): string | undefined {
+  let start = 0;
+  for (let i = 0; i < n; i++) {
+    const k = text.indexOf('\n', start);
+    if (k < 0) return undefined;
+    start = k + 1;
+  }
+  const end = text.indexOf('\n', start);
+  return text.slice(start, end < 0 ? text.length : end).replace(/\r$/, '');
+}
+
+interface Scope {
+  kind: 'message' | 'oneof' | 'enum' | 'service';
+  /** The full name of the message (also around a oneof), enum or service. */
+  fqn: string;
+}
+
+/** The innermost message, oneof, enum or service whose body holds `pos`. */
+function scopeAt(ast: ProtoFile, pos: Position): Scope | undefined {
+  const inside = (r: Range): boolean => comparePositions(r.start, pos) <= 0 && comparePositions(pos, r.end) <= 0;
+  let found: Scope | undefined;
+  const enumeration = (e: EnumNode, scope: string): void => {
+    if (inside(e.bodyRange)) found = { kind: 'enum', fqn: join(scope, e.name) };
+  };
+  const message = (m: MessageNode, scope: string): void => {
+    if (!inside(m.bodyRange)) return;
+    const fqn = join(scope, m.name);
+    found = { kind: 'message', fqn };
+    for (const o of m.oneofs) {
+      if (comparePositions(o.nameRange.end, pos) < 0 && comparePositions(pos, o.range.end) < 0) found = { kind: 'oneof', fqn };
+    }
+    for (const n of m.messages) message(n, fqn);
+    for (const e of m.enums) enumeration(e, fqn);
+  };
+  const pkg = packageOf(ast);
+  for (const m of ast.messages) message(m, pkg);
+  for (const e of ast.enums) enumeration(e, pkg);
+  for (const s of ast.services) if (inside(s.bodyRange)) found = { kind: 'service', fqn: join(pkg, s.name) };
+  return found;
+}
+
+/**
+ * The next free number of message or enum `fqn` for member `name`, whose number so far is in `range`: what the
+ * quick fix gives (takenNumbers, FreeNumbers), then the lowest number free below it where there is one.
+ */
+function numberItems(input: CompletionInput, fqn: string, kind: 'message' | 'enum', name: string, range: Range, pos: Position, semicolon: string): CompletionItem[] {
+  const model = input.bound.model;
+  // The baseline and its history are of the package the file declares, or say nothing about it (check.ts).
+  const baseline = input.baseline?.model.package === model.package ? input.baseline : undefined;
+  // The member being typed is in the model once a digit is typed: its number is not taken, it is being chosen.
+  const typing = (x: { node?: { numberRange: Range } }): boolean => {
+    const r = x.node?.numberRange;
+    return !!r && r.start.line === pos.line && comparePositions(r.start, pos) <= 0 && comparePositions(pos, r.end) <= 0;
+  };
+  let current: MessageDef | EnumDef | undefined;
+  let base: MessageDef | EnumDef | undefined;
+  let uses: readonly NumberUse[];
+  if (kind === 'message') {
+    const m = model.messages.find((x) => x.fqn === fqn);
+    current = m && { ...m, fields: m.fields.filter((f) => !typing(f)) };
+    base = baseline?.model.messages.find((x) => x.fqn === fqn);
+    uses = baseline?.history?.fieldUses(fqn) ?? [];
+  } else {
+    const e = model.enums.find((x) => x.fqn === fqn);
+    current = e && { ...e, values: e.values.filter((v) => !typing(v)) };
+    base = baseline?.model.enums.find((x) => x.fqn === fqn);
+    uses = baseline?.history?.enumValueUses(fqn) ?? [];
+  }
+  if (!current) return [];
+  const space = kind === 'message' ? FIELD_NUMBERS : ENUM_NUMBERS;
+  const { all } = takenNumbers(current, base, uses);
+  const items: CompletionItem[] = [];
+  const item = (n: number, detail: string, doc: string): void => {
+    items.push({
+      label: String(n), kind: CompletionItemKind.Value, detail, documentation: { kind: 'markdown', value: doc },
+      sortText: String(items.length), ...(items.length ? {} : { preselect: true }), textEdit: { range, newText: `${n}${semicolon}` },
+    });
+  };
+  const local = localName(fqn, model.package);
+  // An open enum's first value must be 0, its default (protoc refuses another); a closed one's need not be.
+  const members = 'fields' in current ? current.fields : current.values;
+  if (kind === 'enum' && !members.length && model.syntax !== 'proto2' && !(current as EnumDef).closed && !all.some(([a, b]) => a <= 0 && 0 <= b)) {
+    item(0, `first value of ${local}`, `The first value of an open enum must be 0: it is the value of a field that is not set. Name it \`${upperSnake(local)}_UNSPECIFIED\` or after what an unset field means.`);
+  }
+  const next = new FreeNumbers(all, space).next();
+  if (next === undefined) return items;
+  const what = kind === 'message' ? 'field' : 'value';
+  // Above the highest number taken, unless the numbers there have run out (a reservation `to max`).
+  const above = all.every(([a]) => a > space.max || a < next);
+  item(next, `next free ${what} number of ${local}`, nextDoc(next, above, what, local, current, base, input.baseline?.tag, uses, name));
+  // Every number from `next` on taken: FreeNumbers then hands out the lowest number none takes, if it is lower.
+  const gap = new FreeNumbers([...all, [next, space.max]], space).next();
+  if (gap !== undefined && gap < next) {
+    item(gap, `lowest unused ${what} number of ${local} (below the next free ${next})`, [
+      `**${gap}** is the lowest number that no ${what} of \`${local}\` has in this file, in the baseline or in a release, and that is not reserved.`,
+      `New ${what}s usually take the next free number, **${next}**: a lower number is as safe on the wire, but no longer tells the order in which ${what}s were added.`,
+    ].join('\n\n'));
+  }
+  return items;
+}
+
+/** Why `n` is the next free number: what takes the numbers below it, in the file, the baseline and the releases. */
+function nextDoc(
+  n: number, above: boolean, what: 'field' | 'value', local: string, current: MessageDef | EnumDef, base: MessageDef | EnumDef | undefined,
+  baseTag: string | undefined, uses: readonly NumberUse[], name: string,
+): string {
+  const members = (d: MessageDef | EnumDef): { name: string; number: number }[] => ('fields' in d ? d.fields : d.values);
+  const here = members(current);
+  const inFile = new Set(here.map((x) => x.number));
+  const lines = [
+    `**${n}** is the next free ${what} number of \`${local}\`, as the quick fix *Use the next free number* gives it: ${above ? 'above' : 'the lowest number apart from'} every number that a ${what} of \`${local}\` has in this file${base ? `, in the baseline ${baseTag}` : ''}${uses.length ? ' or in any release' : ''}, and every reserved number. A number used before would be read as the old ${what} by the peers of that release.`,
+    '',
+  ];
+  const list = (label: string, entries: string[]): void => {
+    if (!entries.length) return;
+    const shown = entries.length > MAX_LISTED ? [...entries.slice(0, MAX_LISTED), `and ${entries.length - MAX_LISTED} more`] : entries;
+    lines.push(`- ${label}: ${shown.join(', ')}`);
+  };
+  list('in this file', spans([...inFile].map((k) => [k, k])));
+  list('reserved', spans([...current.reservedNumbers, ...(base?.reservedNumbers ?? [])]));
+  const inBase = base ? members(base).filter((x) => !inFile.has(x.number)) : [];
+  list(`in the baseline ${baseTag}, not in this file`, inBase.sort((a, b) => a.number - b.number).map((x) => `${x.number} \`${x.name}\``));
+  // The numbers that only releases took: what the file or the baseline takes is listed above (also where a release
+  // named it otherwise).
+  const listed = new Set([...here, ...inBase].map((x) => x.number));
+  const old = uses.filter((u) => !listed.has(u.number)).sort((a, b) => a.number - b.number);
+  list('in releases only', old.map((u) => `${u.number} \`${u.name}\` (${u.firstTag === u.lastTag ? u.firstTag : `${u.firstTag}…${u.lastTag}`})`));
+  // A field's name that the releases gave another number: any number but that one reuses the name (the check's
+  // FIELD_NAME_REUSED_HISTORY); the field may be one that comes back, whose number is better restored.
+  const named = what === 'field' ? uses.filter((u) => u.name === name) : [];
+  if (named.length) {
+    lines.push('', `Note: \`${name}\` had number ${[...new Set(named.map((u) => u.number))].join(', ')} in ${named.map((u) => (u.firstTag === u.lastTag ? u.firstTag : `${u.firstTag}…${u.lastTag}`)).join(', ')}; under another number, JSON of those releases is read into this field.`);
+  }
+  return lines.join('\n');
+}
+
+const MAX_LISTED = 12;
+
+/** Inclusive ranges, merged and sorted, as `1–4, 7`. */
+function spans(ranges: readonly (readonly [number, number])[]): string[] {
+  const merged: [number, number][] = [];
+  for (const [a, b] of [...ranges].sort((x, y) => x[0] - y[0])) {
+    const last = merged.at(-1);
+    if (last && a <= last[1] + 1) last[1] = Math.max(last[1], b);
+    else merged.push([a, b]);
+  }
+  return merged.map(([a, b]) => (a === b ? String(a) : `${a}–${b}`));
+}
+
+/** `ContainerState` → `CONTAINER_STATE`; a nested enum's outer names are left out. */
+function upperSnake(name: string): string {
+  return name.slice(name.lastIndexOf('.') + 1).replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase();
+}
+
+/**
+ * The messages (and `enums`) the file may name from `scope`, each by the shortest name that protoc's lookup finds
+ * there, and the scalars: each replaces `range`, what is typed of the name so far (the client matches it with the name).
+ */
+function typeItems(bound: BoundFile, scope: string, range: Range, opts: { scalars: boolean; enums: boolean }): CompletionItem[] {
+  const items: CompletionItem[] = [];
+  for (const d of bound.declarations.values()) {
+    if ((d.kind !== 'message' && (d.kind !== 'enum' || !opts.enums)) || d.local) continue;
+    const name = shortestName(bound, d.fqn, scope);
+    // The file's own types before those of its imports.
+    const rank = d.uri === bound.uri ? (d.fqn.startsWith(`${scope}.`) ? 0 : 1) : 3;
+    items.push({
+      label: name, kind: d.kind === 'message' ? CompletionItemKind.Struct : CompletionItemKind.Enum, detail: `${d.kind} ${d.fqn}`,
+      ...(d.doc ? { documentation: { kind: 'markdown' as const, value: firstParagraph(d.doc) } } : {}),
+      sortText: `${rank}${name}`, textEdit: { range, newText: name },
+    });
+  }
+  if (opts.scalars) for (const s of SCALARS) items.push({ label: s, kind: CompletionItemKind.Keyword, detail: 'scalar type', sortText: `2${s}`, textEdit: { range, newText: s } });
+  return items;
+}
+
+/** The fewest trailing components of `fqn` that protoc resolves to it from `scope`; else the absolute name. */
+function shortestName(bound: BoundFile, fqn: string, scope: string): string {
+  const parts = fqn.split('.');
+  for (let k = 1; k <= parts.length; k++) {
+    const written = parts.slice(-k).join('.');
+    if (lookup(written, scope, bound.names, bound.declarations)?.fqn === fqn) return written;
+  }
+  return `.${fqn}`;
+}
+
+/** A doc comment's first paragraph: what the list's side panel has room for. */
+function firstParagraph(doc: string): string {
+  const k = doc.search(/\n\s*\n/);
+  return (k < 0 ? doc : doc.slice(0, k)).trim();
+}

@@ -1,0 +1,167 @@
+// Completion on the newest api.proto of the corpus, with a declaration half typed into a real message or enum:
+// after `=` the number the "next free number" quick fix gives, never one that a release used; at a type's place
+// the messages and enums in scope (by the name protoc resolves there) and the scalars.
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { loadBundledHistory } from '../server/src/baseline/historyIndex';
+import type { Baseline } from '../server/src/baseline/types';
+import { analyze } from '../server/src/service';
+import { getCompletions } from '../server/src/features/completion';
+import { CompletionItemKind, type CompletionItem } from '../server/src/features/types';
+import { NEEDS_CORPUS, newestCorpusText, replaceOnce } from './corpusText';
+
+const TAG = 'v0.36.3';
+const STATUSES = '    // Container statuses\n    repeated ContainerStatus containers_statuses = 5;\n';
+const SIGRTMAX = '    SIGNAL_SIGRTMAX          = 65;\n';
+
+function bundledBaseline(tag = TAG): Baseline {
+  const history = loadBundledHistory();
+  const model = history.modelAt(tag);
+  assert.ok(model, `${tag} is in the bundled index`);
+  return { tag, source: 'bundled', origin: 'test', model, history };
+}
+
+/** The cursor in a test's text: a character that no api.proto holds. */
+const MARK = '‸';
+
+/** The completions where MARK stands in `marked`, which has exactly one. */
+function completeAt(marked: string, baseline: Baseline | null = bundledBaseline(), trigger?: string): CompletionItem[] {
+  const at = marked.indexOf(MARK);
+  assert.ok(at >= 0 && marked.indexOf(MARK, at + 1) < 0, 'one marker');
+  const text = marked.slice(0, at) + marked.slice(at + 1);
+  const line = text.slice(0, at).split('\n').length - 1;
+  const character = at - (text.lastIndexOf('\n', at - 1) + 1);
+  return getCompletions(analyze(text, { uri: 'file:///ws/api.proto', ...(baseline ? { baseline } : {}) }), text, { line, character }, trigger);
+}
+
+/** The number the "next free number" fix gives the member `element` in `text`, as the check attaches it. */
+function fixNumber(text: string, element: string): number {
+  const findings = analyze(text, { uri: 'file:///ws/api.proto', baseline: bundledBaseline() }).findings.filter((f) => f.element === element);
+  const fix = findings.flatMap((f) => f.fixes ?? []).find((x) => x.kind === 'renumber');
+  assert.ok(fix?.kind === 'renumber', `a renumber fix on ${element}: ${JSON.stringify(findings.map((f) => [f.rule, f.fixes]))}`);
+  return fix.to;
+}
+
+/** Every number `fqn`'s fields (or values) had in any release of the bundled index. */
+function releasedNumbers(fqn: string, kind: 'field' | 'value'): Set<number> {
+  const h = loadBundledHistory();
+  return new Set((kind === 'field' ? h.fieldUses(fqn) : h.enumValueUses(fqn)).map((u) => u.number));
+}
+
+test('after "=" in a real message: the number the next-free-number fix gives, above a deleted field and a reservation', NEEDS_CORPUS, () => {
+  // ContainerEventResponse without its field 5 (which v0.36.3 and later releases have), 7 to 9 reserved.
+  const edited = replaceOnce(newestCorpusText(), STATUSES, '    reserved 7 to 9;\n    string foo = ‸\n');
+  const items = completeAt(edited);
+  // The fix of the same field with a reused number, in the same message.
+  const fixed = fixNumber(edited.replace('string foo = ‸', 'string foo = 5;'), 'runtime.v1.ContainerEventResponse.foo');
+  assert.equal(fixed, 10);
+  const [next, gap] = items;
+  assert.equal(next?.label, String(fixed));
+  assert.equal(next?.kind, CompletionItemKind.Value);
+  assert.equal(next?.preselect, true);
+  assert.equal(next?.textEdit.newText, '10;', 'nothing follows on the line: the `;` comes with it');
+  assert.ok(!releasedNumbers('runtime.v1.ContainerEventResponse', 'field').has(fixed), 'no release used it');
+  const doc = next!.documentation!.value;
+  assert.match(doc, /- in this file: 1–4\n/);
+  assert.match(doc, /- reserved: 7–9\n/);
+  assert.match(doc, /- in the baseline v0\.36\.3, not in this file: 5 `containers_statuses`/);
+  // The lowest number nothing takes, apart and said to be so.
+  assert.equal(gap?.label, '6');
+  assert.match(gap!.detail!, /^lowest unused field number of ContainerEventResponse \(below the next free 10\)$/);
+  assert.equal(gap?.preselect, undefined);
+  assert.equal(items.length, 2);
+});
+
+test('a number half typed is replaced, not counted as taken; what follows on the line gets no `;`', NEEDS_CORPUS, () => {
+  // The model has foo = 9 while it is typed: counted as taken, it would make the next free number 10.
+  const items = completeAt(replaceOnce(newestCorpusText(), STATUSES, '    string foo = 9‸ [deprecated = true];\n'));
+  assert.equal(items[0]?.label, '6');
+  const at = items[0]!.textEdit.range;
+  assert.equal(at.end.character - at.start.character, 1, 'the typed "9" is replaced');
+  assert.equal(items[0]!.textEdit.newText, '6');
+  assert.equal(items.length, 1, 'no gap below 6');
+});
+
+test('numbers that the baseline or only later releases used are not offered; a field\'s released name is pointed out', NEEDS_CORPUS, () => {
+  // v0.25.0-beta.0…v0.26.0-alpha.3 had pod_sandbox_metadata = 4 here; a file of those days without field 4 and 5.
+  const text = replaceOnce(replaceOnce(newestCorpusText(), STATUSES, ''), '    // Sandbox status\n    PodSandboxStatus pod_sandbox_status = 4;\n', '');
+  const items = completeAt(replaceOnce(text, '    int64 created_at = 3;\n', '    int64 created_at = 3;\n    PodSandboxMetadata pod_sandbox_metadata = ‸\n'));
+  assert.equal(items[0]?.label, '6');
+  assert.match(items[0]!.documentation!.value, /in the baseline v0\.36\.3, not in this file: 4 `pod_sandbox_status`, 5 `containers_statuses`/);
+  assert.match(items[0]!.documentation!.value, /`pod_sandbox_metadata` had number 4 in v0\.25\.0-beta\.0…v0\.26\.0-alpha\.3/);
+  // Against v0.25.0, which had pod_sandbox_metadata = 4, the number 5 that only later releases gave is listed as such.
+  const old = completeAt(replaceOnce(text, '    int64 created_at = 3;\n', '    int64 created_at = 3;\n    string foo = ‸\n'), bundledBaseline('v0.25.0'));
+  assert.equal(old[0]?.label, '6');
+  assert.match(old[0]!.documentation!.value, /- in the baseline v0\.25\.0, not in this file: 4 `pod_sandbox_metadata`\n/);
+  assert.match(old[0]!.documentation!.value, /- in releases only: 5 `containers_statuses` \(v0\.26\.0-beta\.0…v0\.37\.0-beta\.0\)/);
+});
+
+test('after "=" in a real enum: above a value deleted from it; a new enum starts at 0', NEEDS_CORPUS, () => {
+  const items = completeAt(replaceOnce(newestCorpusText(), SIGRTMAX, '    SIGNAL_NEW = ‸\n'));
+  assert.ok(releasedNumbers('runtime.v1.Signal', 'value').has(65), 'releases had 65');
+  assert.equal(items[0]?.label, '66');
+  assert.equal(items[0]?.detail, 'next free value number of Signal');
+  assert.ok(!releasedNumbers('runtime.v1.Signal', 'value').has(66));
+  assert.match(items[0]!.documentation!.value, /in the baseline v0\.36\.3, not in this file: 65 `SIGRTMAX`/);
+
+  const fresh = completeAt(replaceOnce(newestCorpusText(), 'enum Signal {\n', 'enum Fresh {\n    FRESH_UNSPECIFIED = ‸\n}\n\nenum Signal {\n'));
+  assert.deepEqual(fresh.map((i) => i.label), ['0', '1']);
+  assert.match(fresh[0]!.documentation!.value, /first value of an open enum must be 0/);
+  // Negative values take nothing from the numbers handed out.
+  const negative = completeAt(replaceOnce(newestCorpusText(), 'enum Signal {\n', 'enum Fresh {\n    FRESH_UNSPECIFIED = 0;\n    FRESH_LOW = -5;\n    FRESH_NEW = ‸\n}\n\nenum Signal {\n'));
+  assert.deepEqual(negative.map((i) => i.label), ['1']);
+});
+
+test('the fix and the completion agree in a oneof and without a history', NEEDS_CORPUS, () => {
+  const oneof = replaceOnce(newestCorpusText(), STATUSES, '    oneof choice {\n        string foo = ‸\n    }\n');
+  const fixed = fixNumber(oneof.replace('string foo = ‸', 'string foo = 5;'), 'runtime.v1.ContainerEventResponse.foo');
+  assert.equal(completeAt(oneof)[0]?.label, String(fixed));
+  // No baseline (not a CRI file, or none found yet): the file's own numbers only.
+  assert.equal(completeAt(oneof, null)[0]?.label, '5');
+  // Field numbers step over 19000–19999, which protobuf keeps for itself.
+  assert.equal(completeAt(replaceOnce(newestCorpusText(), STATUSES, '    bool big = 18999;\n    string foo = ‸\n'), null)[0]?.label, '20000');
+  // Past the highest field number there is none: the lowest free one, said to be so.
+  const last = completeAt(replaceOnce(newestCorpusText(), STATUSES, '    bool big = 536870911;\n    string foo = ‸\n'), null);
+  assert.deepEqual(last.map((i) => i.label), ['5']);
+  assert.match(last[0]!.documentation!.value, /the lowest number apart from every number/);
+});
+
+test('at a type\'s place: the messages and enums in scope by their shortest name, and the scalars', NEEDS_CORPUS, () => {
+  const text = newestCorpusText();
+  const labels = (items: CompletionItem[]): Map<string, CompletionItem> => new Map(items.map((i) => [i.label, i]));
+  for (const typed of ['    ‸', '    repeated ‸', '    optional Con‸', '    map<string, ‸']) {
+    const items = labels(completeAt(replaceOnce(text, 'message VersionRequest {\n', `message VersionRequest {\n${typed}\n`)));
+    assert.equal(items.get('ContainerConfig')?.kind, CompletionItemKind.Struct, typed);
+    assert.equal(items.get('Protocol')?.kind, CompletionItemKind.Enum, typed);
+    assert.equal(items.get('string')?.kind, CompletionItemKind.Keyword, typed);
+    assert.equal(items.get('SecurityProfile.ProfileType')?.detail, 'enum runtime.v1.SecurityProfile.ProfileType', typed);
+  }
+  // Inside the message that declares it, a nested enum is named as protoc finds it there, and comes first.
+  const nested = completeAt(replaceOnce(text, 'message SecurityProfile {\n', 'message SecurityProfile {\n    ‸\n'));
+  const profile = nested.find((i) => i.detail === 'enum runtime.v1.SecurityProfile.ProfileType');
+  assert.equal(profile?.label, 'ProfileType');
+  assert.ok(nested.every((i) => i === profile || i.sortText! > profile!.sortText!), 'the nested enum first');
+  // What is typed is replaced: the textEdit covers "Con".
+  const partial = completeAt(replaceOnce(text, 'message VersionRequest {\n', 'message VersionRequest {\n    optional Con‸\n'))[0]!;
+  assert.equal(partial.textEdit.range.end.character - partial.textEdit.range.start.character, 3);
+  // An RPC's request and response: messages only.
+  for (const typed of ['    rpc Foo(‸', '    rpc Foo(stream Pod‸', '    rpc Foo(FooRequest) returns (‸']) {
+    const rpc = completeAt(replaceOnce(text, '    rpc Version(VersionRequest) returns (VersionResponse) {}\n', `    rpc Version(VersionRequest) returns (VersionResponse) {}\n${typed}\n`));
+    assert.ok(rpc.some((i) => i.label === 'VersionRequest'), typed);
+    assert.ok(rpc.every((i) => i.kind === CompletionItemKind.Struct), typed);
+  }
+});
+
+test('nothing where neither a number nor a type is typed', NEEDS_CORPUS, () => {
+  const text = newestCorpusText();
+  for (const typed of ['    string foo ‸', '    option deprecated = ‸', '    reserved ‸', '    // string foo = ‸', '    string foo = 1; // ‸', '    message ‸']) {
+    assert.deepEqual(completeAt(replaceOnce(text, 'message VersionRequest {\n', `message VersionRequest {\n${typed}\n`)), [], typed);
+  }
+  assert.deepEqual(completeAt(replaceOnce(text, 'enum Signal {\n', 'enum Signal {\n    option allow_alias = ‸\n')), []);
+  assert.deepEqual(completeAt(`${text}\n‸`), [], 'at the top level');
+  // A space typed as indentation: the list would open at every one; after a label it does.
+  const typedSpace = (typed: string): CompletionItem[] => completeAt(replaceOnce(text, 'message VersionRequest {\n', `message VersionRequest {\n${typed}\n`), undefined, ' ');
+  assert.deepEqual(typedSpace('    ‸'), []);
+  assert.ok(typedSpace('    repeated ‸').some((i) => i.label === 'ContainerConfig'));
+  assert.ok(typedSpace('    string foo = ‸').some((i) => i.preselect));
+});
