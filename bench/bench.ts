@@ -121,6 +121,16 @@ function oneCharacterEdits(text: string): { kind: string; line: number; text: st
   ];
 }
 
+/** Enter pressed at the end of four field lines spread over the file: each returns the text with one empty line more. */
+function lineBreakEdits(text: string): { line: number; text: string }[] {
+  const lines = text.split('\n');
+  const fields = lines.flatMap((l, i) => (/^\s*(repeated\s+|optional\s+)?[\w.]+\s+\w+\s*=\s*\d+\s*;/.test(l) ? [i] : []));
+  return [0, 1, 2, 3].map((k) => {
+    const i = fields[Math.floor(((k + 0.5) * fields.length) / 4)]!;
+    return { line: i + 1, text: [...lines.slice(0, i + 1), '', ...lines.slice(i + 1)].join('\n') };
+  });
+}
+
 function cmdWarm(o: { corpus: string; budgetMs?: number }): Json {
   const s = newestV1(o.corpus);
   const uri = 'file:///bench/api.proto';
@@ -143,6 +153,16 @@ function cmdWarm(o: { corpus: string; budgetMs?: number }): Json {
   const steps: string[] = [];
   for (const e of edits) steps.push(e.text, s.text);
   const edit = sample((i) => run(steps[i % steps.length]!, true), { warmup: steps.length, minRuns: 30, maxRuns: 400, budgetMs, cpu: editCpu });
+  // Enter and its undoing: a line break typed or deleted, after which reparse() keeps only the declarations before it.
+  const enterSteps = lineBreakEdits(s.text).flatMap((e) => [e.text, s.text]);
+  const enter = sample((i) => run(enterSteps[i % enterSteps.length]!, true), { warmup: enterSteps.length, minRuns: 30, maxRuns: 200, budgetMs: budgetMs / 2 });
+  const enterParse: number[] = [];
+  let last = reparse(s.text, undefined);
+  for (let i = 0; i < 48; i++) {
+    const t = now();
+    last = reparse(enterSteps[i % enterSteps.length]!, last);
+    enterParse.push(now() - t);
+  }
   // The same, split into phases (parse / bind / checks), for the report.
   const parseT: number[] = [];
   const bindT: number[] = [];
@@ -165,7 +185,7 @@ function cmdWarm(o: { corpus: string; budgetMs?: number }): Json {
   return {
     tag: s.tag, baseline: s.baseline.tag, lines: s.text.split('\n').length, bytes: Buffer.byteLength(s.text),
     problems: a.bound.problems.length, findings: a.findings.length, additions: a.additions.length,
-    firstMs, full, edit, fullCpu, editCpu, edits: edits.map((e) => ({ kind: e.kind, line: e.line })),
+    firstMs, full, edit, enter, enterParse, fullCpu, editCpu, edits: edits.map((e) => ({ kind: e.kind, line: e.line })),
     phases: { parse: parseT, bind: bindT, checks: checkT },
   };
 }

@@ -164,6 +164,8 @@ if (want('warm')) {
   add({ id: '1d', figure: 'analyze() first call in a fresh process (cold JIT, history already loaded)', value: w.firstMs, fmt: fmtMs, info: true });
   add({ id: '1e', figure: 'CPU time of the process per analyze() (all threads, so GC helpers count; other processes do not), full / edit, medians', value: median(w.fullCpu), info: true,
     fmt: () => `${fmtMs(median(w.fullCpu))} / ${fmtMs(median(w.editCpu))}` });
+  add({ id: '1f', figure: 'analyze() after Enter at the end of a field line, or its undoing (four spread over the file: the declarations after it are parsed again)', stats: stats(w.enter), fmt: fmtMs, info: true,
+    note: `parse alone ${fmtMs(median(w.enterParse))} (median)` });
   const missed = figures.some((f) => (f.id === '1a' || f.id === '1b') && !f.pass);
   if (missed || forceProfile) {
     log('   profiling the edit loop (node --cpu-prof)');
