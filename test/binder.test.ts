@@ -1137,6 +1137,27 @@ describe('binder: a custom option that sets a field twice', () => {
     assert.deepEqual(problems(bindText(text)), []);
   });
 
+  // buf 1.75 on each line: "mismatched types" on a list for a field that is not repeated (and on each value of it not
+  // of the field's type), and "set multiple times" only on `a: 2` of N2 and `b: 4` of N3 and on the second `x` of N7.
+  test('a list for a field that is not repeated sets it where one of its values is of its type; a message field written again is never set twice', () => {
+    const text = lines(
+      head,
+      'message N1 { option (o) = { a: [] a: 2 }; }',
+      'message N2 { option (o) = { a: [1, "x"] a: 2 }; }',
+      'message N3 { option (o) = { a: ["x"] a: 2 b: ["y", 3] b: 4 }; }',
+      'message N4 { option (o) = { in { x: 1 } in: [] in: [{ x: 2 }] in: 1 }; }',
+      'message N5 { option (o) = { k1: [] km { } }; }',
+      'message N6 { option (o) = { km: [] k1: 1 }; }',
+      'message N7 { option (o) = { in: [] in { x: 1 x: 2 } }; }',
+    );
+    const twice = (name: string, context: string, needle: string) => ['duplicate-option', `"${name}" is set twice: it is not repeated`, within(text, context, needle), 'error'];
+    assert.deepEqual(problems(bindText(text)).filter((p) => p[0] === 'duplicate-option'), [
+      twice('p.Opt.a', '"x"] a: 2', 'a'),
+      twice('p.Opt.b', 'b: 4', 'b'),
+      twice('p.Inner.x', 'x: 2 } }', 'x'),
+    ]);
+  });
+
   test('on a released api.proto with options of its own', NEEDS_CORPUS, () => {
     const GO_PACKAGE = 'option go_package = "k8s.io/cri-api/pkg/apis/runtime/v1";\n';
     const declared = replaceOnce(corpusText('v0.36.3'), GO_PACKAGE, GO_PACKAGE + lines(

@@ -154,6 +154,16 @@ test('a feature set twice on one element is a binding error where buf says "set 
   assert.deepEqual(onField('features.utf8_validation = UTF8_VALIDATION_UNKNOWN, features.utf8_validation = NONE'), [FEATURE(53)]);
   assert.deepEqual(onField('features.utf8_validation = FOO, features.utf8_validation = NONE'), []);
   assert.deepEqual(onField('features = { utf8_validation: FOO, utf8_validation: NONE }'), []);
+  // A list sets the feature where one of its values is one (buf also says "mismatched types" of the list); an empty
+  // list does not. A feature set again is set twice whatever the second value; of an option, buf says only that.
+  assert.deepEqual(onField('features = { utf8_validation: [NONE], utf8_validation: VERIFY }'), [FEATURE(39)]);
+  assert.deepEqual(onField('features = { utf8_validation: [FOO, NONE] }, features.utf8_validation = NONE'), [FEATURE(46)]);
+  assert.deepEqual(onField('features = { utf8_validation: [], utf8_validation: VERIFY }'), []);
+  assert.deepEqual(onField('features = { utf8_validation: NONE, utf8_validation: FOO }'), [FEATURE(37)]);
+  assert.deepEqual(onField('features.utf8_validation = NONE, features.utf8_validation = FOO'), [FEATURE(34)]);
+  const codes = (options: string): string[] => bound(replaceOnce(migrated([CPP, IMPLICIT]), 'string runtime_name = 2;', `string runtime_name = 2 [${options}];`)).problems.map((p) => p.code);
+  assert.deepEqual(codes('features.utf8_validation = NONE, features.utf8_validation = FOO'), ['duplicate-option']);
+  assert.deepEqual(codes('features = { utf8_validation: NONE, utf8_validation: FOO }'), ['invalid-option-value', 'duplicate-option']);
   // A language's feature: "message field `pb.CppFeatures.string_type` set multiple times".
   assert.deepEqual(onField('features.(pb.cpp).string_type = VIEW, features.(pb.cpp).string_type = CORD'), [STRING_TYPE(39)]);
   assert.deepEqual(onField('features.(pb.cpp) = { string_type: CORD }, features.(pb.cpp).string_type = VIEW'), [STRING_TYPE(44)]);

@@ -328,7 +328,7 @@ class Binder {
     if (!options.length) return;
     const edition = Number(this.ast.edition?.value);
     const repeated = repeatedFeatures(options);
-    // Of a feature set again, buf says only that: not its edition, nor its target.
+    // Of a feature set again, buf says only that: not its edition, nor its target, nor (set one at a time) its value.
     const again = (r: Range): boolean => repeated.some((d) => rangeContains(d.range, r.start));
     for (const { feature, range, support } of featuresOutsideEdition(options, edition)) {
       if (again(range)) continue;
@@ -341,6 +341,7 @@ class Binder {
       }
     }
     for (const { range, refusal, feature, of } of unknownFeatures(options)) {
+      if (refusal !== undefined && repeated.some((d) => d.value && rangeContains(d.value, range.start))) continue;
       if (refusal !== undefined) this.problem('invalid-option-value', refusal, range, 'error');
       else this.problem('unknown-option', `"${feature}" is not a feature of ${of}`, range, 'error');
     }

@@ -268,34 +268,39 @@ export interface RepeatedFeature {
   /** The second setting: its option's name, or in an aggregate its key. */
   range: Range;
   message: string;
+  /** The value of a second setting one at a time, of which buf says nothing more. */
+  value?: Range;
 }
 
 /**
  * What buf 1.75 refuses as set twice on one element: a feature (`utf8_validation`,
- * `(pb.cpp).string_type`) set again, one at a time or as a key of an aggregate, and a language's set written whole
- * (`features.(pb.cpp) = { … }`) after anything set it. A value buf refuses sets nothing, an `_UNKNOWN` one does; two
- * `[pb.cpp] { … }` blocks of one aggregate are merged, even where they set the same feature. `features = { … }` after
- * any other setting of features is options.ts's to report.
+ * `(pb.cpp).string_type`) set again, one at a time or as a key of an aggregate, whatever the value, and a language's
+ * set written whole (`features.(pb.cpp) = { … }`) after anything set it. A value buf refuses sets nothing, an
+ * `_UNKNOWN` one does, a list does where one of its values does; two `[pb.cpp] { … }` blocks of one aggregate are
+ * merged, even where they set the same feature. `features = { … }` after any other setting of features is
+ * options.ts's to report.
  */
 export function repeatedFeatures(options: readonly OptionNode[]): RepeatedFeature[] {
   const out: RepeatedFeature[] = [];
   // The features set so far (`(pb.cpp).string_type` for a language's), and the language sets named so far.
   const features = new Set<string>();
   const languages = new Set<string>();
-  const twice = (feature: string, range: Range): void => {
+  const twice = (feature: string, range: Range, value?: Range): void => {
     const language = languageFeatureName(feature);
     const message = language ? `the feature "${language.name}" of ${LANGUAGE_FEATURE_SETS.get(language.set)!.message}` : `the feature "${feature}"`;
-    out.push({ range, message: `${message} is set twice` });
+    out.push({ range, message: `${message} is set twice`, value });
   };
   // Notes what `entries` (one message of an aggregate) set, and reports a key set twice in them; `prefix` names a language's.
   const setIn = (entries: readonly AggregateEntry[], prefix: string, o: OptionNode): void => {
     const here = new Set<string>();
     for (const f of entries) {
       const feature = prefix + f.name;
-      if (f.extension || f.scalar === undefined || !sets(feature, f.scalar, f.valueRange, o)) continue;
+      if (f.extension) continue;
       if (here.has(feature)) twice(feature, f.range);
-      here.add(feature);
-      features.add(feature);
+      else if ((f.list ?? [{ scalar: f.scalar, range: f.valueRange }]).some((v) => v.scalar !== undefined && sets(feature, v.scalar, v.range, o))) {
+        here.add(feature);
+        features.add(feature);
+      }
     }
   };
   let featuresBefore = false;
@@ -322,9 +327,8 @@ export function repeatedFeatures(options: readonly OptionNode[]): RepeatedFeatur
       const feature = o.name.slice('features.'.length);
       const language = languageFeatureName(feature);
       if (language) languages.add(language.set);
-      if (!sets(feature, o.value, o.valueRange, o)) continue;
-      if (features.has(feature)) twice(feature, o.nameRange);
-      features.add(feature);
+      if (features.has(feature)) twice(feature, o.nameRange, o.valueRange);
+      else if (sets(feature, o.value, o.valueRange, o)) features.add(feature);
     }
   }
   return out;
