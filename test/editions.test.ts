@@ -571,8 +571,10 @@ test('a feature set to the number of one of its values is that value, as buf tak
 // number) and keeps it (`buf build` writes `fieldPresence: 7`): the element has that number, not its parent's value.
 // Its checks ask whether a value is the one they look for, so the number is none of them: a field of a closed enum may
 // have it (not IMPLICIT), an enum must start at 0 (not CLOSED), JSON names may clash (not ALLOW), a repeated string may
-// have it (not PACKED), and protobuf-go, which reads buf's descriptors, neither packs (IsPacked) nor validates UTF-8
-// (IsUTF8Validated) under it. A naming style set to it checks names ("field name should be snake_case"), a default
+// have it (not PACKED), and protobuf-go, which reads buf's descriptors (and so does buf breaking), neither packs
+// (IsPacked) nor validates UTF-8 (IsUTF8Validated) under it, gives no presence (`buf breaking`'s FILE rules: "changed
+// cardinality from optional with implicit presence" to EXPLICIT, nothing to IMPLICIT) and closes an enum ("changed
+// from open to closed"). A naming style set to it checks names ("field name should be snake_case"), a default
 // visibility hides nothing (the next test but one). Unlike a name the feature lacks, it is checked for its edition and
 // its targets ("not supported in Edition 2023", "unsupported option target"). Checked with buf, line and column.
 test('a feature set to a number of none of its values is taken and checked as buf checks it', NEEDS_CORPUS, () => {
@@ -581,14 +583,17 @@ test('a feature set to a number of none of its values is taken and checked as bu
   for (const options of ['features.field_presence = 7', 'features = { field_presence: 7 }', 'features.field_presence = -1', 'features.field_presence = -2147483648', 'features.utf8_validation = 1']) {
     assertWithOptions(text, FIELD, options, []);
   }
-  // Not the file's IMPLICIT: explicit presence, also for a closed enum's field, which implicit presence refuses.
-  assert.equal(fieldOf(replaceOnce(text, `${FIELD};`, `${FIELD} [features.field_presence = 7];`), 'VersionResponse', 'runtime_name').label, 'optional');
+  // For the checks not IMPLICIT: a closed enum's field may have it, which implicit presence refuses. For the model no presence.
+  assert.equal(fieldOf(replaceOnce(migrated(), `${FIELD};`, `${FIELD} [features.field_presence = 7];`), 'VersionResponse', 'runtime_name').label, 'implicit');
   const closed = replaceOnce(text, 'enum Protocol {\n', 'enum Protocol {\noption features.enum_type = CLOSED;\n');
   assertWithOptions(closed, '    Protocol protocol = 1', 'features.field_presence = 7', []);
-  // Not the file's CLOSED: an open enum, which starts at 0.
+  // For the checks not the file's CLOSED: an open enum, which starts at 0. For the model a closed one.
   const opened = replaceOnce(migrated(['option features.enum_type = CLOSED;']), 'enum Protocol {\n    TCP = 0;', 'enum Protocol {\noption features.enum_type = 7;\n    TCP = 3;');
   assert.deepEqual(problemSpots(opened), [spot('enum-first-not-zero', opened, '    TCP = 3', '3')]);
-  assert.equal(bound(opened).model.enums.find((e) => e.name === 'Protocol')!.closed, undefined);
+  assert.equal(bound(opened).model.enums.find((e) => e.name === 'Protocol')!.closed, true);
+  // So buf breaking finds no change of presence from proto3's implicit, and an enum closed.
+  assert.deepEqual(findings(migrated(['option features.field_presence = 7;'])), []);
+  assert.deepEqual(findings(replaceOnce(text, 'enum Protocol {\n', 'enum Protocol {\noption features.enum_type = 7;\n')), ['ENUM_OPEN_CLOSED_CHANGED Protocol']);
   const MESSAGE = 'message VersionResponse {\n';
   assertInserted(text, MESSAGE, 'option features.json_format = 7; int32 runtimeName = 9;', []);
   // Neither packed nor validated, where the file packs and validates.
@@ -1349,6 +1354,11 @@ test('a deleted value 0 of an open editions enum goes back first, as in proto3; 
     return computeFixes(text, b, f).map((x) => x.title);
   };
   assert.ok(!titles(open).some((t) => t.startsWith('Reserve')), titles(open).join('\n'));
+  // Nor where the enum type is a number of none of its values, which the model reads as closed but buf checks as open.
+  const unknown = replaceOnce(open, 'enum Protocol {\n', 'enum Protocol {\n    option features.enum_type = 7;\n');
+  assert.deepEqual(bound(unknown).problems.map((p) => p.code), ['enum-first-not-zero']);
+  assert.ok(!titles(unknown).some((t) => t.startsWith('Reserve')), titles(unknown).join('\n'));
+  assert.match(fixed(unknown, released, 'ENUM_VALUE_NO_DELETE', 'Protocol.TCP', 'Restore the enum value'), /\n {4}TCP = 0;\n {4}QUIC = 3;\n {4}UDP = 1;\n/);
   // A closed enum may start anywhere: TCP goes back above UDP, where the release declared it.
   const closed = replaceOnce(open, 'enum Protocol {\n', 'enum Protocol {\n    option features.enum_type = CLOSED;\n');
   assert.ok(titles(closed).some((t) => t.startsWith('Reserve')), titles(closed).join('\n'));

@@ -788,7 +788,7 @@ class Binder {
     if (f.group && (this.proto3 || features)) {
       this.problem('group-not-allowed', `groups are not allowed in ${features ? 'an editions file: declare a message and a field of it with features.message_encoding = DELIMITED' : 'proto3: declare a message and a field of it'}`, f.typeRange, 'error');
     } else if (f.group && !/^[A-Z]/.test(f.type)) this.problem('group-name', `the name of group "${f.type}" must start with a capital letter`, f.typeRange, 'error');
-    if (typeKind === 'enum' && (this.proto3 || (label === 'implicit' && !f.oneof && features))) this.openEnumFields.push({ field: f, enumFqn: type });
+    if (typeKind === 'enum' && (this.proto3 || (label === 'implicit' && !f.oneof && features?.fieldPresence === 'IMPLICIT'))) this.openEnumFields.push({ field: f, enumFqn: type });
     if (f.label === 'required' && this.proto3) this.problem('proto3-required', 'required fields are not allowed in proto3', f.labelRange!, 'error');
     // Editions say presence with a feature, as protoc insists.
     if (features && (f.label === 'optional' || f.label === 'required')) {
@@ -996,12 +996,11 @@ class Binder {
   private enumDef(e: EnumNode, scope: string, parentFeatures: Features | undefined): EnumDef {
     const def: EnumDef = { fqn: join(scope, e.name), name: e.name, values: [], reservedNumbers: [], reservedNames: [], node: e };
     const features = parentFeatures && resolveFeatures(parentFeatures, e.options);
+    // buf's checks read an enum type of none of its values as open; protobuf-go, and the model, as closed.
     const closed = features?.enumType === 'CLOSED';
     if (parentFeatures) this.misplacedFeatures(e.options, 'enum');
-    if (closed) {
-      this.closedEnums.add(def.fqn);
-      def.closed = true;
-    }
+    if (closed) this.closedEnums.add(def.fqn);
+    if (closed || features?.enumType === 'UNKNOWN') def.closed = true;
     if (e.comments.leading) def.doc = e.comments.leading.text;
     if (isDeprecated(e.options)) def.deprecated = true;
     this.checkOptions(e.options, 'enum', def.fqn);
@@ -1299,15 +1298,16 @@ function labelAndType(f: FieldNode): Range {
 }
 
 /**
- * The label of a field written without one in an editions file, from its resolved `field_presence`. A oneof's
- * field and a message field always have presence, whatever the feature says; the model gives them the label
- * proto3 gives them unlabelled ('implicit'), which the comparison does not read as a lack of presence.
+ * The label of a field written without one in an editions file, from its resolved `field_presence` (a value of none
+ * of its values is no presence, as protobuf-go reads it). A oneof's field and a message field always have presence,
+ * whatever the feature says; the model gives them the label proto3 gives them unlabelled ('implicit'), which the
+ * comparison does not read as a lack of presence.
  */
 function editionLabel(f: FieldNode, typeKind: FieldDef['typeKind'], features: Features): FieldLabel {
   if (f.oneof) return 'implicit';
   if (features.fieldPresence === 'LEGACY_REQUIRED') return 'required';
   if (typeKind === 'message') return 'implicit';
-  return features.fieldPresence === 'IMPLICIT' ? 'implicit' : 'optional';
+  return features.fieldPresence === 'IMPLICIT' || features.fieldPresence === 'UNKNOWN' ? 'implicit' : 'optional';
 }
 
 /** Calls `each` for every option of the file and of what it declares; a callback, as a file has many of them. */

@@ -11,9 +11,11 @@ import { describe, scalarProblem, type ValueType } from './optionValue';
 import { LANGUAGE_FEATURE_SETS, type FeatureSupport, type FeatureTargetName, type LanguageFeature } from './wellKnown';
 
 export interface Features {
-  readonly fieldPresence: 'EXPLICIT' | 'IMPLICIT' | 'LEGACY_REQUIRED';
+  /** UNKNOWN: the feature's _UNKNOWN value or a number of none of its values, see `unknownAs`. */
+  readonly fieldPresence: 'EXPLICIT' | 'IMPLICIT' | 'LEGACY_REQUIRED' | 'UNKNOWN';
   readonly repeatedFieldEncoding: 'PACKED' | 'EXPANDED';
-  readonly enumType: 'OPEN' | 'CLOSED';
+  /** UNKNOWN as for fieldPresence. */
+  readonly enumType: 'OPEN' | 'CLOSED' | 'UNKNOWN';
   /** NONE: a string field's parsers take any bytes, as proto2's do (protobuf.dev, "Feature Settings for Editions"). */
   readonly utf8Validation: 'VERIFY' | 'NONE';
   /** LEGACY_BEST_EFFORT: field names, and enum value names, that clash in JSON are taken (see the binder). */
@@ -39,14 +41,14 @@ const FEATURES = new Map<string, FeatureSupport & {
   /**
    * What an element set to the _UNKNOWN value, or to a number of none of the values, is read as: none of the values
    * that buf 1.75's checks ask for (IMPLICIT, CLOSED, ALLOW) and protobuf-go asks for of buf's descriptors (PACKED,
-   * VERIFY), not the parent's value. (protobuf-go itself reads a number of none as implicit presence and a closed enum;
-   * the binder's checks must agree with buf's.)
+   * VERIFY), not the parent's value. Presence and enum type are UNKNOWN: buf's checks take it for neither IMPLICIT nor
+   * CLOSED, but protobuf-go, and so buf breaking, for no presence and a closed enum, and so does the model.
    */
   unknownAs?: string;
 }>([
-  ['field_presence', { key: 'fieldPresence', values: ['FIELD_PRESENCE_UNKNOWN', 'EXPLICIT', 'IMPLICIT', 'LEGACY_REQUIRED'], targets: ['file', 'field'], introduced: 2023, unknownAs: 'EXPLICIT' }],
+  ['field_presence', { key: 'fieldPresence', values: ['FIELD_PRESENCE_UNKNOWN', 'EXPLICIT', 'IMPLICIT', 'LEGACY_REQUIRED'], targets: ['file', 'field'], introduced: 2023, unknownAs: 'UNKNOWN' }],
   ['repeated_field_encoding', { key: 'repeatedFieldEncoding', values: ['REPEATED_FIELD_ENCODING_UNKNOWN', 'PACKED', 'EXPANDED'], targets: ['file', 'field'], introduced: 2023, unknownAs: 'EXPANDED' }],
-  ['enum_type', { key: 'enumType', values: ['ENUM_TYPE_UNKNOWN', 'OPEN', 'CLOSED'], targets: ['file', 'enum'], introduced: 2023, unknownAs: 'OPEN' }],
+  ['enum_type', { key: 'enumType', values: ['ENUM_TYPE_UNKNOWN', 'OPEN', 'CLOSED'], targets: ['file', 'enum'], introduced: 2023, unknownAs: 'UNKNOWN' }],
   // Its number 1 is reserved (a value protobuf removed).
   ['utf8_validation', { key: 'utf8Validation', values: ['UTF8_VALIDATION_UNKNOWN', undefined, 'VERIFY', 'NONE'], targets: ['file', 'field'], introduced: 2023, unknownAs: 'NONE' }],
   ['message_encoding', { values: ['MESSAGE_ENCODING_UNKNOWN', 'LENGTH_PREFIXED', 'DELIMITED'], targets: ['file', 'field'], introduced: 2023 }],
