@@ -513,21 +513,23 @@ describe('binder: the keys of a custom option\'s aggregate value', () => {
     'message M12 { optional int32 f = 1 [(dur) = { seconds: 1, nanoz: 1 }]; }',
   );
 
-  test('an unknown key is unknown-option on the key, naming the message it is not a field of', () => {
+  // buf 1.75, line and column of each: "cannot resolve message field name" over the key and its value, "mismatched
+  // types" over the key of an extension of another message.
+  test('an unknown key is unknown-option on the key and its value, naming the message it is not a field of', () => {
     const unknown = (message: string, context: string, key: string) => ['unknown-option', message, within(text, context, key), 'error'];
-    const noField = (type: string, key: string, context: string) => unknown(`message type "${type}" has no field named "${key}"`, context, key);
+    const noField = (type: string, key: string, context: string, field = context) => unknown(`message type "${type}" has no field named "${key}"`, context, field);
     assert.deepEqual(problems(bindText(text)), [
-      noField('agg.Opt', 'no_such_field', '{ no_such_field: 1 }'),
-      noField('agg.Inner', 'nope', '{ nope: "x" }'),
-      noField('agg.Inner', 'zz', '{ zz: "b" }'),
-      noField('agg.Inner', 'q', '{ q: 1 }'),
+      noField('agg.Opt', 'no_such_field', 'no_such_field: 1'),
+      noField('agg.Inner', 'nope', 'nope: "x"'),
+      noField('agg.Inner', 'zz', 'zz: "b"'),
+      noField('agg.Inner', 'q', 'q: 1'),
       noField('agg.Opt.MEntry', 'valu', 'valu { s: "d" }'),
-      unknown('message type "agg.Opt" has no extension named "agg.nope"', '[agg.nope]: 1', '[agg.nope]'),
+      unknown('message type "agg.Opt" has no extension named "agg.nope"', '[agg.nope]: 1', '[agg.nope]: 1'),
       unknown('"agg.other" is an extension of "agg.Inner", not of "agg.Opt"', '[agg.other]: 1', '[agg.other]'),
-      noField('agg.Inner', 't', '{ t: "x" }'),
-      noField('agg.Opt.Grp', 'y', '{ y: 1 }'),
-      noField('agg.Opt', 'b', '{ b: 1 }'),
-      noField('agg.Inner', 'bad', '{ bad: 1 }'),
+      noField('agg.Inner', 't', 't: "x"'),
+      noField('agg.Opt.Grp', 'y', '{ y: 1 }', 'y: 1'),
+      noField('agg.Opt', 'b', '{ b: 1 }', 'b: 1'),
+      noField('agg.Inner', 'bad', 'bad: 1'),
       noField('google.protobuf.Duration', 'nanoz', 'nanoz: 1'),
     ]);
   });
@@ -543,11 +545,11 @@ describe('binder: the keys of a custom option\'s aggregate value', () => {
       '}',
       'enum E { A = 0 [feature_support = { edition_introducd: EDITION_2023 }]; }',
     );
-    const noField = (type: string, key: string) => ['unknown-option', `message type "google.protobuf.FieldOptions.${type}" has no field named "${key}"`, within(descriptorOptions, key), 'error'];
+    const noField = (type: string, key: string, value: string) => ['unknown-option', `message type "google.protobuf.FieldOptions.${type}" has no field named "${key}"`, within(descriptorOptions, `${key}: ${value}`), 'error'];
     assert.deepEqual(problems(bindText(descriptorOptions)), [
-      noField('EditionDefault', 'valu'),
-      noField('FeatureSupport', 'edition_gone'),
-      noField('FeatureSupport', 'edition_introducd'),
+      noField('EditionDefault', 'valu', '"1"'),
+      noField('FeatureSupport', 'edition_gone', 'EDITION_2024'),
+      noField('FeatureSupport', 'edition_introducd', 'EDITION_2023'),
     ]);
   });
 
@@ -575,13 +577,14 @@ describe('binder: the keys of a custom option\'s aggregate value', () => {
     const MESSAGE = 'message VersionRequest {\n';
     const withOption = (option: string): string => replaceOnce(declared, MESSAGE, `${MESSAGE}    ${option}\n`);
     const spots = (option: string): [string, string, Range][] => bindText(withOption(option)).problems.map((p) => [p.code, p.message, p.range]);
-    const refused = (option: string, type: string, key: string): void => {
-      assert.deepEqual(spots(option), [['unknown-option', `message type "${type}" has no field named "${key}"`, within(withOption(option), `    ${option}`, key)]], option);
+    const refused = (option: string, type: string, field: string): void => {
+      const key = field.slice(0, field.indexOf(':'));
+      assert.deepEqual(spots(option), [['unknown-option', `message type "${type}" has no field named "${key}"`, within(withOption(option), `    ${option}`, field)]], option);
     };
-    refused('option (limits) = { maximum: 1 };', 'runtime.v1.Limits', 'maximum');
-    refused('option (runtime.v1.limits) = { inner { inner { nope: 1 } } };', 'runtime.v1.Limits', 'nope');
-    refused('option (limits) = { by_name { ky: "a" } };', 'runtime.v1.Limits.ByNameEntry', 'ky');
-    refused('option (.runtime.v1.timeout) = { secs: 1 };', 'google.protobuf.Duration', 'secs');
+    refused('option (limits) = { maximum: 1 };', 'runtime.v1.Limits', 'maximum: 1');
+    refused('option (runtime.v1.limits) = { inner { inner { nope: 1 } } };', 'runtime.v1.Limits', 'nope: 1');
+    refused('option (limits) = { by_name { ky: "a" } };', 'runtime.v1.Limits.ByNameEntry', 'ky: "a"');
+    refused('option (.runtime.v1.timeout) = { secs: 1 };', 'google.protobuf.Duration', 'secs: 1');
     assert.deepEqual(spots('option (limits) = {\n        max: 1, inner { max: 2 }\n        list: [{ max: 3 }, { inner { max: 4 } }];\n        by_name { key: "a" value { max: 5 } }\n    };'), []);
     assert.deepEqual(spots('option (timeout) = { seconds: 1 nanos: 2 };'), []);
     assert.deepEqual(spots('option (limits).inner = { max: 1 };'), []);
@@ -1016,7 +1019,7 @@ describe('binder: an Any\'s type URL in a custom option', () => {
     ['(any) = {[type.googleapis.com/⟨Opt.In⟩] {}}', 'invalid-option-value', '"Opt.In" is not a full name: a type URL names its message by its full name, "p.Opt.In"'],
     ['(any) = {[type.googleapis.com/⟨p.Opt.a⟩] {}}', 'unknown-option', 'unknown type "p.Opt.a" in a type URL: no message of that full name is declared in this file or its imports'],
     ['(any) = {[type.googleapis.com/⟨google.protobuf.Duration⟩] {}}', 'unknown-option', 'unknown type "google.protobuf.Duration" in a type URL: no message of that full name is declared in this file or its imports'],
-    ['(any) = {[type.googleapis.com/p.Opt] { ⟨zz⟩: 1 }}', 'unknown-option', 'message type "p.Opt" has no field named "zz"'],
+    ['(any) = {[type.googleapis.com/p.Opt] { ⟨zz: 1⟩ }}', 'unknown-option', 'message type "p.Opt" has no field named "zz"'],
     ['(any) = {[type.googleapis.com/p.Opt] { a: ⟨"x"⟩ }}', 'invalid-option-value', '"p.Opt.a" takes an int32, not "x"'],
     ['(any) = {[type.googleapis.com/p.Opt]: ⟨1⟩}', 'invalid-option-value', '"type.googleapis.com/p.Opt" takes a message (p.Opt), not 1'],
     ['(any) = {[type.googleapis.com/p.Opt] {} ⟨[type.googleapis.com/p.Opt] {}⟩}', 'invalid-option-value', 'a google.protobuf.Any holds one message: a second type URL cannot follow the first'],

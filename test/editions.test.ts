@@ -350,7 +350,7 @@ test('a language\'s features set whole (`features.(pb.cpp) = { … }`) are check
   const FIELD = 'string runtime_name = 2';
   assertInserted(text, MESSAGE, 'option features.(pb.cpp) = { string_type: VIEW };', [['feature-target', 'string_type']]);
   assertInserted(text, MESSAGE, 'option features.(pb.java) = { large_enum: true, nope: 1 };',
-    [['feature-edition', 'large_enum'], ['feature-target', 'large_enum'], ['unknown-option', 'nope']]);
+    [['feature-edition', 'large_enum'], ['feature-target', 'large_enum'], ['unknown-option', 'nope: 1']]);
   assertWithOptions(text, FIELD, 'features.(pb.cpp) = { string_type: NOPE }', [['invalid-option-value', 'NOPE']]);
   assertWithOptions(text, FIELD, 'features.(pb.java) = 3', [['invalid-option-value', '3']]);
   // At the edge, as buf builds it: text format's bool.
@@ -760,10 +760,10 @@ test('export or local before anything but a message or an enum is a syntax error
 test('a feature its feature set lacks is a binding error, set one at a time or in an aggregate, as buf says', NEEDS_CORPUS, () => {
   const text = migrated(['import "google/protobuf/java_features.proto";', IMPLICIT]);
   const FIELD = 'string runtime_name = 2';
-  // buf: "cannot resolve message field name for `google.protobuf.FeatureSet`" (or `pb.JavaFeatures`), on the key.
-  assertWithOptions(text, FIELD, 'features = { nope: EXPLICIT }', [['unknown-option', 'nope']]);
-  assertWithOptions(text, FIELD, 'features = { field_presence: EXPLICIT, [pb.java] { nope: true } }', [['unknown-option', 'nope']]);
-  assertWithOptions(text, FIELD, 'features = { [pb.nope] { legacy_closed_enum: true } }', [['unknown-option', '[pb.nope]']]);
+  // buf: "cannot resolve message field name for `google.protobuf.FeatureSet`" (or `pb.JavaFeatures`), on the key and its value.
+  assertWithOptions(text, FIELD, 'features = { nope: EXPLICIT }', [['unknown-option', 'nope: EXPLICIT']]);
+  assertWithOptions(text, FIELD, 'features = { field_presence: EXPLICIT, [pb.java] { nope: true } }', [['unknown-option', 'nope: true']]);
+  assertWithOptions(text, FIELD, 'features = { [pb.nope] { legacy_closed_enum: true } }', [['unknown-option', '[pb.nope] { legacy_closed_enum: true }']]);
   // buf: "cannot find message field `nope` in `pb.JavaFeatures`".
   assertWithOptions(text, FIELD, 'features.(pb.java).nope = true', [['unknown-option', 'features.(pb.java).nope']]);
   assert.deepEqual(bound(replaceOnce(text, `${FIELD};`, `${FIELD} [features = { [pb.java] { nope: true } }];`)).problems.map((p) => p.message),

@@ -15,7 +15,7 @@
 // Google's domains, a message by its full name, and its value against that message.
 
 import type { OptionNode, ProtoFile, Range } from './ast';
-import { aggregateOf, type AggregateElement, type AggregateEntry } from './aggregate';
+import { aggregateOf, entrySpan, type AggregateElement, type AggregateEntry } from './aggregate';
 import { join } from './lookup';
 import { SCALARS, mapEntryName } from './model';
 import { optionPath, type OptionPathPart } from './optionPath';
@@ -284,7 +284,7 @@ class Checker {
     }
     for (const e of entries) {
       if (isTypeUrl(e)) {
-        this.invalid(`a type URL names the message of a google.protobuf.Any, and "${type}" is none`, { start: e.range.start, end: e.valueRange.end });
+        this.invalid(`a type URL names the message of a google.protobuf.Any, and "${type}" is none`, entrySpan(e));
         continue;
       }
       if (e.extension) {
@@ -383,7 +383,7 @@ class Checker {
   private extensionEntry(e: AggregateEntry, type: string): OptionExtension | undefined {
     const ext = this.extensionOf(e.name);
     if (!ext) {
-      if (!this.context.declaredElsewhere(e.name)) this.unknown(`message type "${type}" has no extension named "${e.name}"`, e.range);
+      if (!this.context.declaredElsewhere(e.name)) this.unknown(`message type "${type}" has no extension named "${e.name}"`, entrySpan(e));
       return undefined;
     }
     return this.extends(ext, type, e.name, e.range) ? ext : undefined;
@@ -402,7 +402,7 @@ class Checker {
     const url = entries.find(isTypeUrl)!;
     for (const e of entries) {
       if (e === url) this.anyValue(e);
-      else if (isTypeUrl(e)) this.invalid('a google.protobuf.Any holds one message: a second type URL cannot follow the first', { start: e.range.start, end: e.valueRange.end });
+      else if (isTypeUrl(e)) this.invalid('a google.protobuf.Any holds one message: a second type URL cannot follow the first', entrySpan(e));
       else this.invalid(`a google.protobuf.Any written as a type URL and its message takes no "${e.extension ? `[${e.name}]` : e.name}" beside them`, e.range);
     }
   }
@@ -452,7 +452,7 @@ class Checker {
   }
 
   private unknownField(e: AggregateEntry, type: string): void {
-    this.unknown(`message type "${type}" has no field named "${e.name}"`, e.range);
+    this.unknown(`message type "${type}" has no field named "${e.name}"`, entrySpan(e));
   }
 
   private unknown(message: string, range: Range): void {

@@ -5,7 +5,7 @@
 // changing every field.
 
 import type { OptionNode, Range } from './ast';
-import { aggregateOf, type AggregateEntry } from './aggregate';
+import { aggregateOf, entrySpan, type AggregateEntry } from './aggregate';
 import { integer } from './defaults';
 import { describe, scalarProblem, type ValueType } from './optionValue';
 import { LANGUAGE_FEATURE_SETS, type FeatureSupport, type FeatureTargetName, type LanguageFeature } from './wellKnown';
@@ -192,7 +192,7 @@ const FEATURE_SET = 'google.protobuf.FeatureSet';
 
 /** A feature that its feature set lacks, or a value the feature does not take: protoc's and buf's error. */
 export interface UnknownFeature {
-  /** The option's name, or in an aggregate the key; the value for a value refused. */
+  /** The option's name, or in an aggregate the key and its value; the value for a value refused. */
   range: Range;
   /** Why the value is refused. */
   refusal?: string;
@@ -213,13 +213,13 @@ export function unknownFeatures(options: readonly OptionNode[]): UnknownFeature[
     if (o.name === 'features') {
       for (const e of aggregateOf(o) ?? []) {
         if (!e.extension) {
-          if (!FEATURES.has(e.name)) out.push({ range: e.range, feature: e.name, of: FEATURE_SET });
+          if (!FEATURES.has(e.name)) out.push({ range: entrySpan(e), feature: e.name, of: FEATURE_SET });
           else for (const p of entryProblems(e.name, e, o)) out.push({ range: p.range, refusal: p.message, feature: e.name, of: FEATURE_SET });
           continue;
         }
         // Another extension of FeatureSet may be declared by a file of features of its own; only `pb`'s are bundled.
         if (LANGUAGE_FEATURE_SETS.has(e.name)) for (const m of e.messages) out.push(...languageSetProblems(e.name, m, o));
-        else if (e.name.startsWith('pb.')) out.push({ range: e.range, feature: `[${e.name}]`, of: FEATURE_SET });
+        else if (e.name.startsWith('pb.')) out.push({ range: entrySpan(e), feature: `[${e.name}]`, of: FEATURE_SET });
       }
       continue;
     }
@@ -256,7 +256,7 @@ function languageSetProblems(set: string, entries: readonly AggregateEntry[], o:
   const { message, features } = LANGUAGE_FEATURE_SETS.get(set)!;
   return entries.filter((f) => !f.extension).flatMap((f) => (features.has(f.name)
     ? entryProblems(`(${set}).${f.name}`, f, o).map((p) => ({ range: p.range, refusal: p.message, feature: f.name, of: message }))
-    : [{ range: f.range, feature: f.name, of: message }]));
+    : [{ range: entrySpan(f), feature: f.name, of: message }]));
 }
 
 /** The language's feature set (`pb.cpp`, one buf bundles) that `o` sets whole, `features.(pb.cpp) = { … }`; undefined for another option. */

@@ -5,7 +5,7 @@
 // Custom options (`(name)`) and features are checked elsewhere, or not at all.
 
 import type { FieldNode, OptionNode, Range } from './ast';
-import { aggregateOf } from './aggregate';
+import { aggregateOf, entrySpan } from './aggregate';
 import type { FieldDef } from './model';
 
 /** The elements that take options, each with its descriptor.proto message. */
@@ -95,7 +95,7 @@ export function optionProblems(options: readonly OptionNode[], kind: OptionsOf):
     if (valueType) {
       // protoc: "Message type "…EditionDefault" has no field named "valu"" (an aggregate's key; see aggregate.ts).
       for (const e of aggregateOf(o) ?? []) {
-        if (e.extension || !valueType.fields.includes(e.name)) out.push({ code: 'unknown-option', message: `message type "${valueType.type}" has no field named "${e.name}"`, range: e.range });
+        if (e.extension || !valueType.fields.includes(e.name)) out.push({ code: 'unknown-option', message: `message type "${valueType.type}" has no field named "${e.name}"`, range: entrySpan(e) });
       }
     } else if (values === 'string') {
       if (!/^["']/.test(o.value)) out.push({ code: 'invalid-option-value', message: `"${o.name}" takes a string, not ${o.value}`, range: o.valueRange });
