@@ -534,6 +534,14 @@ describe('binder: the keys of a custom option\'s aggregate value', () => {
     ]);
   });
 
+  // protoc reads a group's key in text format by its field's name or, since 27.0, by its type's; buf 1.75 refuses the
+  // type's ("cannot resolve message field name"): protoc is followed.
+  test('a group\'s key is its field\'s name or its type\'s, as protoc takes both', () => {
+    const groups = lines(text.slice(0, text.indexOf('message M1 {')), 'message G1 { option (opt) = { grp { x: 1 } }; }', 'message G2 { option (opt) = { Grp { x: 1 } }; }');
+    assert.deepEqual(problems(bindText(groups)), []);
+    assert.deepEqual(problems(bindText(groups.replace('Grp { x', 'GRP { x'))).map((p) => p[1]), ['message type "agg.Opt" has no field named "GRP"']);
+  });
+
   test('so is one of descriptor.proto\'s options of a message type, edition_defaults and feature_support', () => {
     const descriptorOptions = lines(
       'syntax = "proto2";',

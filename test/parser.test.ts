@@ -885,6 +885,10 @@ describe('parser: errors and recovery', () => {
       ['{⟨[⟩p.x: 1}', '\'[\' is not closed: expected \']\' after an extension\'s name or an Any\'s type URL'],
       // buf: "unexpected integer literal in array expression", at the first value that is no message.
       ['{r [⟨1⟩, 2]}', 'expected \':\' after "r": a list of values other than messages needs one'],
+      // buf: "unexpected `]` in message expression", and "encountered unmatched `{` delimiter" at the `{`, which the
+      // `}` closes: not said.
+      ['{a: 1 ⟨]⟩ b: 2}', 'expected a field name, found \']\''],
+      ['{a: 1 ⟨)⟩, b: 2}', 'expected a field name, found \')\''],
     ];
     const text = lines(head, 'message M {', ...refused.map(([v]) => `${PREFIX}${v.replace(/[⟨⟩]/g, '')};`), '}');
     // Where each ⟨ ⟩ is, in the value without them, by where it starts (one may hold another).
