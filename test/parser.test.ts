@@ -1007,6 +1007,34 @@ describe('parser: errors and recovery', () => {
     ]);
   });
 
+  // buf 1.75: "unexpected array expression in option setting value" over the list (and "mismatched types" where the
+  // option is not repeated); protoc: "Expected option value". buf, "missing option setting value" where there is none.
+  test('a list as an option\'s own value is one syntax error over it, and no value is none: neither sets the option', () => {
+    const text = lines(
+      'syntax = "proto2";',
+      'package p;',
+      'import "google/protobuf/descriptor.proto";',
+      'extend google.protobuf.MessageOptions { optional int32 i = 50001; repeated int32 ri = 50002; }',
+      'extend google.protobuf.FieldOptions { optional int32 fi = 50001; }',
+      'message M1 { option (i) = [1]; option deprecated = [true]; option (i) = 2; }',
+      'message M2 { optional int32 f = 1 [default = [1], (fi) = [2], deprecated = true]; optional int32 g = 2; }',
+      'message M3 { option (ri) = [1, {a: [2]}]; }',
+      'message M4 { option deprecated = ; optional int32 h = 1 [default = ]; }',
+    );
+    const f = parse(text);
+    const LIST = "a list ('[ … ]') is no option value: only a field of an aggregate value takes one";
+    const list = (line: number, needle: string) => ({ message: LIST, range: R(line, text.split('\n')[line]!.indexOf(needle), line, text.split('\n')[line]!.indexOf(needle) + needle.length) });
+    assert.deepEqual(f.errors, [
+      list(5, '[1]'), list(5, '[true]'), list(6, '[1]'), list(6, '[2]'), list(7, '[1, {a: [2]}]'),
+      { message: "expected an option value, found ';'", range: R(8, 33, 8, 34) },
+      { message: "expected an option value, found ']'", range: R(8, 67, 8, 68) },
+    ]);
+    assert.deepEqual(msg(f, 'M1').options.map((o) => [o.name, o.value]), [['(i)', '2']]);
+    assert.deepEqual(msg(f, 'M2').fields.map((x) => [x.name, x.options.map((o) => o.name)]), [['f', ['deprecated']], ['g', []]]);
+    // Nothing else: no value of no type, and `(i)` set once.
+    assert.deepEqual(bind(f, 'x').problems.map((p) => p.code), Array(7).fill('syntax'));
+  });
+
   test('an aggregate value not closed on its line is one error, at its `{`, though its `;` is typed', () => {
     const text = lines('syntax = "proto3";', 'message M {', '  option (o) = {a: {};', '}', 'message N {}');
     const f = parse(text);

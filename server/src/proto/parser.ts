@@ -670,6 +670,8 @@ class Parser {
     }
     if (this.startsNextLine(this.prevTok(), [';', ',', ']'], 'a value')) return undefined;
     const value = this.optionValue(statement);
+    // No value, or one that is none: its syntax error is all that is said, and the option sets nothing.
+    if (!value) return undefined;
     const o: OptionNode = { kind: 'option', name, nameRange, value: value.text, valueRange: value.range, range: { start: nameStart, end: value.range.end } };
     const wrong = value.tokens && readAggregateTokens(o, value.tokens);
     // An unclosed value has its error already; what is typed in it is not read for another.
@@ -678,7 +680,7 @@ class Parser {
     return o;
   }
 
-  private optionValue(statement: Token): OptionValue {
+  private optionValue(statement: Token): OptionValue | undefined {
     const start = this.cur;
     const pinned = this.pinned;
     this.pinned = Math.min(pinned, start.index);
@@ -689,7 +691,7 @@ class Parser {
     }
   }
 
-  private optionValueFrom(start: Token, statement: Token): OptionValue {
+  private optionValueFrom(start: Token, statement: Token): OptionValue | undefined {
     const aggregate = this.is('{');
     let closed = true;
     if (aggregate) {
@@ -719,9 +721,12 @@ class Parser {
       this.next();
     } else if (this.cur.kind === 'ident' || this.dottedName()) {
       this.fullIdent('a value');
+    } else if (this.is('[')) {
+      this.listValue();
+      return undefined;
     } else {
       this.expected('an option value');
-      return { text: '', range: { start: start.startPos, end: start.startPos } };
+      return undefined;
     }
     const end = this.prevTok();
     const value = { text: this.textBetween(start, end), range: { start: start.startPos, end: end.endPos } };
@@ -729,6 +734,26 @@ class Parser {
     const tokens: Token[] = [];
     for (let k = start.index; k <= end.index; k++) tokens.push(this.at(k));
     return { ...value, tokens, closed };
+  }
+
+  /**
+   * A list where an option's value goes (`option (x) = [1, 2];`), which buf reads and refuses ("unexpected array
+   * expression in option setting value") and protoc does not read: one error over it, read up to its `]` (not past a
+   * closer of another bracket, a `;` or the next line's declaration, where it is one at its `[`).
+   */
+  private listValue(): void {
+    const start = this.cur;
+    const closers: string[] = [];
+    do {
+      if (this.is('[') || this.is('{')) closers.push(this.is('[') ? ']' : '}');
+      else if (this.is(']') || this.is('}')) {
+        if (!this.is(closers[closers.length - 1]!)) break;
+        closers.pop();
+      }
+      this.next();
+    } while (closers.length && this.cur.kind !== 'eof' && !this.is(';') && !this.startsLineDeclaration());
+    if (closers.length) this.error("'[' is not closed: expected ']' to end the list", start.range);
+    else this.error("a list ('[ … ]') is no option value: only a field of an aggregate value takes one", { start: start.startPos, end: this.prevTok().endPos });
   }
 
   /** A name with a leading dot (`.VIEW`) starts here: buf reads it as a value, which no field takes, not as a syntax error. */
