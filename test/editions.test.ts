@@ -198,6 +198,22 @@ test('the languages\' features files that buf bundles (java, cpp, go) are import
   // A path that names a property of every object is no bundled file (it threw "map is not a function").
   assert.deepEqual(problems(migrated(['import "constructor";', IMPLICIT])),
     ['unresolved-import import "constructor" was not found (no import paths are configured); types from it are not checked']);
+  // Not imported, a language's features are unknown, and nothing else is said of them: buf 1.75, "cannot find `pb.cpp`
+  // in this scope" on the name in parentheses, "cannot resolve message field name for `google.protobuf.FeatureSet`"
+  // over an aggregate's block; protoc, "Option "(pb.cpp)" unknown".
+  const java = migrated([imports[0]!, IMPLICIT]);
+  const FIELD = 'string runtime_name = 2';
+  assertWithOptions(java, FIELD, 'features.(pb.cpp).string_type = NOPE', [['unknown-option', 'pb.cpp']]);
+  assertWithOptions(java, FIELD, 'features.(pb.cpp) = { string_type: VIEW }', [['unknown-option', 'pb.cpp']]);
+  assertWithOptions(java, FIELD, 'features = { utf8_validation: NONE, [pb.cpp] { string_type: VIEW } }', [['unknown-option', '[pb.cpp] { string_type: VIEW }']]);
+  assertWithOptions(java, 'int32 container_port = 2', 'features.(pb.cpp).string_type = VIEW', [['unknown-option', 'pb.cpp']]);
+  assert.deepEqual(problems(replaceOnce(java, `${FIELD};`, `${FIELD} [features = { [pb.cpp] {} }, features.(pb.cpp).string_type = VIEW];`)), [
+    'unknown-option "[pb.cpp]" is unknown: import "google/protobuf/cpp_features.proto", which declares it',
+    'unknown-option "(pb.cpp)" is unknown: import "google/protobuf/cpp_features.proto", which declares it',
+  ]);
+  // At the edge: imported, and an import not found, which may import it publicly.
+  assertWithOptions(migrated([...imports, IMPLICIT]), FIELD, 'features.(pb.cpp).string_type = VIEW', []);
+  assert.deepEqual(problems(replaceOnce(migrated(['import "missing.proto";', IMPLICIT]), `${FIELD};`, `${FIELD} [features.(pb.cpp).string_type = VIEW];`)).map((p) => p.split(' ')[0]), ['unresolved-import']);
 });
 
 test('a language\'s feature set on an element its targets do not name is a binding error, as buf says ("unsupported option target")', NEEDS_CORPUS, () => {
@@ -1583,7 +1599,7 @@ test('FIELD_UTF8_VALIDATION_CHANGED: the released validation comes back where an
   const aggregate = replaceOnce(migrated([IMPLICIT]), 'string runtime_name = 2;', 'string runtime_name = 2 [features = { utf8_validation: NONE }];');
   assert.match(fixedAlone(aggregate, proto3, RULE, 'VersionResponse.runtime_name', TITLE), /\n {4}string runtime_name = 2 \[features = \{ utf8_validation: VERIFY \}\];\n/);
   // Its own setting, not pb.java's after it.
-  const withJava = replaceOnce(migrated([IMPLICIT]), 'string runtime_name = 2;', 'string runtime_name = 2 [features = { utf8_validation: NONE, [pb.java] { utf8_validation: DEFAULT } }];');
+  const withJava = replaceOnce(migrated(['import "google/protobuf/java_features.proto";', IMPLICIT]), 'string runtime_name = 2;', 'string runtime_name = 2 [features = { utf8_validation: NONE, [pb.java] { utf8_validation: DEFAULT } }];');
   assert.match(fixedAlone(withJava, proto3, RULE, 'VersionResponse.runtime_name', TITLE),
     /\n {4}string runtime_name = 2 \[features = \{ utf8_validation: VERIFY, \[pb\.java\] \{ utf8_validation: DEFAULT \} \}\];\n/);
   // The value as the parser read it, not a comment in the braces that names the feature too.

@@ -9,12 +9,12 @@ import {
 import {
   SCALARS, holdsStrings, isPackable, jsonNameOf, isReserved, type ApiModel, type EnumDef, type FieldDef, type FieldLabel, type MessageDef, type ServiceDef,
 } from './model';
-import { EDITION_DEFAULTS, featuresOutsideEdition, misplacedFeatures, ownFeature, repeatedFeatures, resolveFeatures, unknownFeatures, type FeatureTarget, type Features } from './features';
+import { EDITION_DEFAULTS, featuresOutsideEdition, languageSetUses, misplacedFeatures, ownFeature, repeatedFeatures, resolveFeatures, unknownFeatures, type FeatureTarget, type Features } from './features';
 import { defaultValueProblem } from './defaults';
 import { fieldOptionProblems, optionProblems, type OptionsOf } from './options';
 import { customOptionProblems, type PendingOption } from './aggregateOptions';
 import { ENUM_MAX, FIELD_MAX, parse } from './parser';
-import { wellKnownTypes, type FeatureSupport, type FeatureTargetName } from './wellKnown';
+import { LANGUAGE_FEATURE_SETS, wellKnownTypes, type FeatureSupport, type FeatureTargetName } from './wellKnown';
 import { addToIndex, join, lookup, sortIndex, type NameIndex } from './lookup';
 import { defaultVisibility, isExported, visibilityProblems } from './visibility';
 import { namingStyleProblems } from './namingStyle';
@@ -251,6 +251,8 @@ class Binder {
   private importsOwnPackage = false;
   /** Whether an import, or a public import of one, was not found or not read: it may declare what the file uses. */
   private importMissing = false;
+  /** The languages' feature sets (`pb.cpp`) whose bundled files the file imports, or an import of it imports publicly. */
+  private readonly languageSets = new Set<string>();
   /**
    * The trees of the imported files whose types the file sees, kept only while a file that sets custom options is bound:
    * their values are checked against the imports' messages, enums and extensions (see optionTypes.ts).
@@ -327,9 +329,17 @@ class Binder {
   private misplacedFeatures(options: readonly OptionNode[], target: FeatureTarget | undefined): void {
     if (!options.length) return;
     const edition = Number(this.ast.edition?.value);
-    const repeated = repeatedFeatures(options);
+    // A language's features whose file is not imported are unknown, which is all protoc and buf say of them; an
+    // import not found may import it publicly.
+    const hidden = this.importMissing ? [] : languageSetUses(options).filter((u) => !this.languageSets.has(u.set));
+    for (const { set, range, span } of hidden) {
+      const written = span === range ? `[${set}]` : `(${set})`;
+      this.problem('unknown-option', `"${written}" is unknown: import "${LANGUAGE_FEATURE_SETS.get(set)!.file}", which declares it`, range, 'error');
+    }
+    const unseen = (r: Range): boolean => hidden.some((u) => rangeContains(u.span, r.start));
+    const repeated = repeatedFeatures(options).filter((d) => !unseen(d.range));
     // Of a feature set again, buf says only that: not its edition, nor its target, nor (set one at a time) its value.
-    const again = (r: Range): boolean => repeated.some((d) => rangeContains(d.range, r.start));
+    const again = (r: Range): boolean => unseen(r) || repeated.some((d) => rangeContains(d.range, r.start));
     for (const { feature, range, support } of featuresOutsideEdition(options, edition)) {
       if (again(range)) continue;
       this.problem('feature-edition', `features.${feature} is not supported in edition ${edition}: ${editionsOf(support)}`, range, 'error');
@@ -341,7 +351,7 @@ class Binder {
       }
     }
     for (const { range, refusal, feature, of } of unknownFeatures(options)) {
-      if (refusal !== undefined && repeated.some((d) => d.value && rangeContains(d.value, range.start))) continue;
+      if (unseen(range) || (refusal !== undefined && repeated.some((d) => d.value && rangeContains(d.value, range.start)))) continue;
       if (refusal !== undefined) this.problem('invalid-option-value', refusal, range, 'error');
       else this.problem('unknown-option', `"${feature}" is not a feature of ${of}`, range, 'error');
     }
@@ -485,6 +495,7 @@ class Binder {
         if (!direct && imp.modifier !== 'public') continue;
         const wkt = wellKnownTypes(imp.path);
         if (wkt) {
+          for (const [set, { file }] of LANGUAGE_FEATURE_SETS) if (file === imp.path) this.languageSets.add(set);
           if (this.pkg === wkt.pkg) this.importsOwnPackage = true;
           this.declarePackage(wkt.pkg);
           for (const t of wkt.types) {

@@ -265,6 +265,37 @@ function wholeLanguageSet(o: OptionNode): string | undefined {
   return set !== undefined && LANGUAGE_FEATURE_SETS.has(set) ? set : undefined;
 }
 
+/** A language's feature set (`pb.cpp`) that options name: `features.(pb.cpp)…`, or `[pb.cpp] { … }` in `features = { … }`. */
+export interface LanguageSetUse {
+  set: string;
+  /** The name in parentheses, or the block, where buf marks the set where it is not imported. */
+  range: Range;
+  /** What of the options names it: the option, or the block. */
+  span: Range;
+}
+
+/** Where `options` name a language's feature set of those buf bundles, which protoc and buf know only where its file is imported. */
+export function languageSetUses(options: readonly OptionNode[]): LanguageSetUse[] {
+  const out: LanguageSetUse[] = [];
+  for (const o of options) {
+    if (o.name === 'features') {
+      for (const e of aggregateOf(o) ?? []) {
+        const block = entrySpan(e);
+        if (e.extension && LANGUAGE_FEATURE_SETS.has(e.name)) out.push({ set: e.name, range: block, span: block });
+      }
+      continue;
+    }
+    const m = /^features\.\((\.?([\w.]+))\)/.exec(o.name);
+    if (!m || !LANGUAGE_FEATURE_SETS.has(m[2]!)) continue;
+    // The name inside `(…)`, where the option is written on one line without spaces, as nearly always.
+    const { start, end } = o.nameRange;
+    const plain = start.line === end.line && end.character - start.character === o.name.length;
+    const at = { line: start.line, character: start.character + 'features.('.length };
+    out.push({ set: m[2]!, range: plain ? { start: at, end: { line: at.line, character: at.character + m[1]!.length } } : o.nameRange, span: o.range });
+  }
+  return out;
+}
+
 /** A feature, or a language's feature set, that `options` set a second time: buf's "set multiple times". */
 export interface RepeatedFeature {
   /** The second setting: its option's name, or in an aggregate its key. */
