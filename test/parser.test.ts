@@ -1035,6 +1035,32 @@ describe('parser: errors and recovery', () => {
     assert.deepEqual(bind(f, 'x').problems.map((p) => p.code), Array(7).fill('syntax'));
   });
 
+  // buf 1.75 at the same start: "unsupported base for integer literal", "integer literal contains underscores",
+  // "invalid digit in hexadecimal integer literal", "unexpected characters in integer literal"; "unexpected `)`".
+  test('a value that is no number (0b1, 1_000, 0xg, 1foo) or no value at all is one error at it, not also a missing `;`', () => {
+    const text = lines(
+      'syntax = "proto3";',
+      'message M1 { option (i) = 0b1; option (i) = 0O7; }',
+      'message M2 { option (i) = 1_000; option (f) = 1__0.5; }',
+      'message M3 { option (i) = 0xg; option (i) = 1foo; }',
+      'message M4 { option (i) = ); int32 a = 1 [(i) = 0b1, deprecated = true]; }',
+    );
+    const f = parse(text);
+    const at = (line: number, needle: string, message: string, after = '') => {
+      const l = text.split('\n')[line]!;
+      const k = l.indexOf(needle, l.indexOf(after) + after.length);
+      return { message, range: R(line, k, line, k + needle.length) };
+    };
+    const base = (t: string) => `${t} is in a base protobuf does not take: integers are decimal, octal (0…) or hex (0x…)`;
+    assert.deepEqual(f.errors, [
+      at(1, '0b1', base('0b1')), at(1, '0O7', base('0O7')),
+      at(2, '1_000', 'a number takes no underscores: 1_000'), at(2, '1__0.5', 'a number takes no underscores: 1__0.5'),
+      at(3, '0xg', 'invalid number 0xg'), at(3, '1foo', 'invalid number 1foo'),
+      at(4, ')', "expected an option value, found ')'", '= '), at(4, '0b1', base('0b1')),
+    ]);
+    assert.deepEqual(msg(f, 'M4').fields.map((x) => [x.name, x.options.map((o) => o.name)]), [['a', ['deprecated']]]);
+  });
+
   test('an aggregate value not closed on its line is one error, at its `{`, though its `;` is typed', () => {
     const text = lines('syntax = "proto3";', 'message M {', '  option (o) = {a: {};', '}', 'message N {}');
     const f = parse(text);

@@ -726,6 +726,8 @@ class Parser {
       return undefined;
     } else {
       this.expected('an option value');
+      // What stands where the value goes on its line is the error (`0b1`, `)`): the statement's `;` after it is none.
+      if (this.cur.line === this.prevTok().line && ![';', ',', ']', '}'].includes(this.cur.text) && this.cur.kind !== 'eof') this.next();
       return undefined;
     }
     const end = this.prevTok();
