@@ -1239,6 +1239,25 @@ describe('binder: problems', () => {
     ]);
   });
 
+  // buf 1.75: "field number out of range" on the number and its sign; protoc "Expected field number.".
+  test('a negative field number, reserved number or extension range is out of range, one error', () => {
+    const text = lines(
+      'syntax = "proto2";',
+      'message M1 { optional int32 a = -1; optional group G = -2 {} }',
+      'message M2 { reserved -1, 3 to -4; extensions -5 to 10; }',
+      'extend M2 { optional int32 x = -3; }',
+    );
+    const out = (message: string, needle: string, from = 0) => ({ code: 'number-out-of-range', message, range: loc(text, needle, from), severity: 'error' });
+    assert.deepEqual(problems(text), [
+      out('field number -1 is out of range (1 to 536870911)', '-1'),
+      out('field number -2 is out of range (1 to 536870911)', '-2'),
+      out('reserved range -1 to -1 is out of range (1 to 536870911)', '-1', 1),
+      { code: 'invalid-range', message: 'reserved range 3 to -4 ends before it starts', range: loc(text, '3 to -4'), severity: 'error' },
+      out('extension range -5 to 10 is out of range (1 to 536870911)', '-5 to 10'),
+      out('field number -3 is out of range (1 to 536870911)', '-3'),
+    ]);
+  });
+
   test('enum values outside int32', () => {
     const text = 'syntax = "proto3";\nenum E { Z = 0; MAX = 2147483647; MIN = -2147483648; OVER = 2147483648; UNDER = -2147483649; }';
     assert.deepEqual(problems(text), [

@@ -964,7 +964,9 @@ class Binder {
       const byNumber = new Map<number, string>();
       for (const f of fields) {
         if (f.number === undefined) continue;
-        if (ranges && !isReserved(ranges, f.number)) this.problem('invalid-extension', `extension number ${f.number} is not in an extension range of "${extendee}"`, f.numberRange, 'error');
+        // Above the maximum, a message set's extension ranges may hold it.
+        if (f.number < 1) this.problem('number-out-of-range', `field number ${f.number} is out of range (1 to ${FIELD_MAX})`, f.numberRange, 'error');
+        else if (ranges && !isReserved(ranges, f.number)) this.problem('invalid-extension', `extension number ${f.number} is not in an extension range of "${extendee}"`, f.numberRange, 'error');
         const holder = byNumber.get(f.number);
         if (holder) this.problem(DUPLICATE_NUMBER, `extension number ${f.number} of "${extendee}" is already used by "${holder}"`, f.numberRange, 'error');
         else byNumber.set(f.number, f.name);

@@ -427,11 +427,14 @@ class Parser {
     return true;
   }
 
-  /** A number, and the offsets where it starts and ends (where it should be, when it is missing). */
-  private intLiteral(allowNegative: boolean): { value?: number; start: number; end: number } {
+  /**
+   * A number, and the offsets where it starts and ends (where it should be, when it is missing). A negative one too,
+   * where none is a field's: buf reads it and says it is out of range, as the binder does.
+   */
+  private intLiteral(): { value?: number; start: number; end: number } {
     const start = this.cur.start;
     let neg = false;
-    if (allowNegative && this.is('-')) {
+    if (this.is('-')) {
       this.next();
       neg = true;
     }
@@ -920,7 +923,7 @@ class Parser {
       if (t.text === 'extend' && (nextIsIdent || this.peek().text === '.')) return void (msg.extends = add(msg.extends, this.extend()));
       if (t.text === 'oneof' && nextIsIdent) return void (msg.oneofs = add(msg.oneofs, this.oneof(msg)));
       if (t.text === 'reserved' && !this.peekIs('=', 1) && !this.peekIs('=', 2)) return void (msg.reserved = add(msg.reserved, this.reserved(true)));
-      if (t.text === 'extensions' && (this.peek().kind === 'int')) return void (msg.extensions = add(msg.extensions, this.extensions()));
+      if (t.text === 'extensions' && (this.peek().kind === 'int' || (this.peekIs('-', 1) && this.peek(2).kind === 'int'))) return void (msg.extensions = add(msg.extensions, this.extensions()));
     }
     if (t.text === 'option' && (nextIsIdent || this.peek().text === '(')) {
       const o = this.option();
@@ -1187,7 +1190,7 @@ class Parser {
     const name = this.next();
     // Without a number, its range is the empty one right after the name.
     let num: { value?: number; start: number; end: number } = { start: name.end, end: name.end };
-    if (this.eat('=')) num = this.intLiteral(false);
+    if (this.eat('=')) num = this.intLiteral();
     else this.expected("'='");
     const options = this.optionList(first);
     this.endStatement();
@@ -1213,7 +1216,7 @@ class Parser {
     const kw = this.next(); // group
     const name = this.next(); // an identifier: the caller looked
     let num: { value?: number; start: number; end: number } = { start: name.start, end: name.end };
-    if (this.eat('=')) num = this.intLiteral(false);
+    if (this.eat('=')) num = this.intLiteral();
     else this.expected("'='");
     const options = this.optionList(first);
     const body = new MessageSyntax(this.lines, name.text, { leading: undefined, trailing: undefined, detached: NONE }, kw.start, name.start, name.end);
@@ -1258,7 +1261,7 @@ class Parser {
         const s = this.next();
         node.names.push({ name: s.text, range: s.range });
       } else {
-        const r = this.numberRange(!forMessage);
+        const r = this.numberRange();
         if (!r) break;
         node.ranges.push(r);
       }
@@ -1269,8 +1272,8 @@ class Parser {
     return node;
   }
 
-  private numberRange(allowNegative: boolean): { start: number; end: number; range: Range } | undefined {
-    const a = this.intLiteral(allowNegative);
+  private numberRange(): { start: number; end: number; range: Range } | undefined {
+    const a = this.intLiteral();
     if (a.value === undefined) return undefined;
     let end = a.value;
     let endOffset = a.end;
@@ -1279,7 +1282,7 @@ class Parser {
         endOffset = this.next().end;
         end = Infinity;
       } else {
-        const b = this.intLiteral(allowNegative);
+        const b = this.intLiteral();
         if (b.value !== undefined) end = b.value;
         endOffset = b.end;
       }
@@ -1291,7 +1294,7 @@ class Parser {
     const kw = this.next();
     const node: ExtensionsNode = { kind: 'extensions', ranges: [], range: kw.range };
     do {
-      const r = this.numberRange(false);
+      const r = this.numberRange();
       if (!r) break;
       node.ranges.push(r);
     } while (this.eat(','));
@@ -1354,7 +1357,7 @@ class Parser {
     const comments = this.commentsFor(t);
     this.next();
     let num: { value?: number; start: number; end: number } = { start: t.end, end: t.end };
-    if (this.eat('=')) num = this.intLiteral(true);
+    if (this.eat('=')) num = this.intLiteral();
     else this.expected("'='");
     const options = this.optionList(t);
     this.endStatement();
