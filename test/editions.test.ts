@@ -214,6 +214,20 @@ test('the languages\' features files that buf bundles (java, cpp, go) are import
   // At the edge: imported, and an import not found, which may import it publicly.
   assertWithOptions(migrated([...imports, IMPLICIT]), FIELD, 'features.(pb.cpp).string_type = VIEW', []);
   assert.deepEqual(problems(replaceOnce(migrated(['import "missing.proto";', IMPLICIT]), `${FIELD};`, `${FIELD} [features.(pb.cpp).string_type = VIEW];`)).map((p) => p.split(' ')[0]), ['unresolved-import']);
+  // Imported publicly by an import, as buf builds it; not by an import that imports it privately.
+  const dir = mkdtempSync(join(tmpdir(), 'cri-compat-language-features-'));
+  try {
+    const uri = pathToFileURL(join(dir, 'api.proto')).href;
+    const codes = (modifier: string): string[] => {
+      writeFileSync(join(dir, 'dep.proto'), `edition = "2023";\npackage dep;\nimport ${modifier}"google/protobuf/cpp_features.proto";\n`);
+      const text = replaceOnce(migrated(['import "dep.proto";', IMPLICIT]), `${FIELD};`, `${FIELD} [features.(pb.cpp).string_type = VIEW];`);
+      return bind(parse(text), uri, new FsImportResolver({ roots: [dir] })).problems.map((p) => p.code);
+    };
+    assert.deepEqual(codes('public '), []);
+    assert.deepEqual(codes(''), ['unknown-option']);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('a language\'s feature set on an element its targets do not name is a binding error, as buf says ("unsupported option target")', NEEDS_CORPUS, () => {
