@@ -1061,6 +1061,24 @@ describe('parser: errors and recovery', () => {
     assert.deepEqual(msg(f, 'M4').fields.map((x) => [x.name, x.options.map((o) => o.name)]), [['a', ['deprecated']]]);
   });
 
+  // buf 1.75 says one thing of each: "missing `(...)` around method return type", "unexpected `stream` modifier on
+  // message field", "field number out of range".
+  test('a statement that goes wrong before its `;` is one error there, not also a missing `;`', () => {
+    const text = lines(
+      'syntax = "proto3";',
+      'message A { int32 x 1; stream A a = 2; int32 y = 3; }',
+      'service S { rpc R(A) returns A; rpc Q(A) returns (A); }',
+    );
+    const f = parse(text);
+    assert.deepEqual(f.errors, [
+      { message: "expected '=', found '1'", range: R(1, 20, 1, 21) },
+      { message: "expected '=', found 'a'", range: R(1, 32, 1, 33) },
+      { message: "expected '(', found 'A'", range: R(2, 29, 2, 30) },
+    ]);
+    assert.deepEqual(msg(f, 'A').fields.map((x) => x.name), ['x', 'A', 'y']);
+    assert.deepEqual(f.services[0]!.rpcs.map((r) => r.name), ['R', 'Q']);
+  });
+
   test('an aggregate value not closed on its line is one error, at its `{`, though its `;` is typed', () => {
     const text = lines('syntax = "proto3";', 'message M {', '  option (o) = {a: {};', '}', 'message N {}');
     const f = parse(text);

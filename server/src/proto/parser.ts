@@ -308,7 +308,10 @@ class Parser {
     const prev = this.prevTok();
     // An unclosed aggregate value took the statement's `;` (`{a: {};`): its own error says what is missing.
     if (prev.kind === 'symbol' && prev.text === ';') return;
-    this.error(`expected ';' after ${this.describe(prev)}`, { start: prev.endPos, end: prev.endPos });
+    // Where the `;` goes, an error of the statement already says what is wrong (`returns A;`, `= -`).
+    const last = this.errors[this.errors.length - 1];
+    const said = last !== undefined && last.range.start.line === this.cur.line && last.range.start.character === this.cur.startPos.character;
+    if (!said) this.error(`expected ';' after ${this.describe(prev)}`, { start: prev.endPos, end: prev.endPos });
     if (this.cur.line > prev.line || this.is('}') || this.cur.kind === 'eof') return;
     this.skipStatement();
   }
