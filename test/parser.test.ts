@@ -1079,6 +1079,17 @@ describe('parser: errors and recovery', () => {
     assert.deepEqual(f.services[0]!.rpcs.map((r) => r.name), ['R', 'Q']);
   });
 
+  // buf 1.75: "compact options cannot be empty" over `[]`, "unexpected trailing `,` in compact options" on the `,`.
+  test('an empty option list, or one with a trailing `,`, is one error where buf reports it; the options are kept', () => {
+    const text = lines('syntax = "proto3";', 'message M { int32 a = 1 []; int32 b = 2 [deprecated = true,]; int32 c = 3; }');
+    const f = parse(text);
+    assert.deepEqual(f.errors, [
+      { message: "an option list '[ ]' cannot be empty", range: loc(text, '[]') },
+      { message: "unexpected ',' after the last option: expected ']'", range: R(1, 58, 1, 59) },
+    ]);
+    assert.deepEqual(msg(f, 'M').fields.map((x) => [x.name, x.options.map((o) => o.name)]), [['a', []], ['b', ['deprecated']], ['c', []]]);
+  });
+
   test('an aggregate value not closed on its line is one error, at its `{`, though its `;` is typed', () => {
     const text = lines('syntax = "proto3";', 'message M {', '  option (o) = {a: {};', '}', 'message N {}');
     const f = parse(text);

@@ -802,9 +802,17 @@ class Parser {
   private optionList(statement: Token): OptionNode[] {
     if (!this.is('[')) return NONE;
     const out: OptionNode[] = [];
-    this.next();
+    const open = this.next();
     for (;;) {
       const before = this.p;
+      // `[]`, `[a = 1,]`: buf says the list is empty, or what the `,` is, where protoc expects an option's name.
+      if (this.is(']')) {
+        const comma = this.prevTok();
+        if (comma === open) this.error("an option list '[ ]' cannot be empty", { start: open.startPos, end: this.cur.endPos });
+        else this.error("unexpected ',' after the last option: expected ']'", comma.range);
+        this.next();
+        break;
+      }
       // `[` or `,` typed at the end of a line: the next line's declaration is no option of the list.
       if (this.startsLineDeclaration() && !this.optionOnItsLine()) {
         this.expected('an option name');
