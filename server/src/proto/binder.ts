@@ -332,8 +332,7 @@ class Binder {
     // A language's features whose file is not imported are unknown, which is all protoc and buf say of them; an
     // import not found may import it publicly.
     const hidden = this.importMissing ? [] : languageSetUses(options).filter((u) => !this.languageSets.has(u.set));
-    for (const { set, range, span } of hidden) {
-      const written = span === range ? `[${set}]` : `(${set})`;
+    for (const { set, written, range } of hidden) {
       this.problem('unknown-option', `"${written}" is unknown: import "${LANGUAGE_FEATURE_SETS.get(set)!.file}", which declares it`, range, 'error');
     }
     const unseen = (r: Range): boolean => hidden.some((u) => rangeContains(u.span, r.start));

@@ -268,6 +268,8 @@ function wholeLanguageSet(o: OptionNode): string | undefined {
 /** A language's feature set (`pb.cpp`) that options name: `features.(pb.cpp)…`, or `[pb.cpp] { … }` in `features = { … }`. */
 export interface LanguageSetUse {
   set: string;
+  /** As it is written: `(pb.cpp)` in an option's name, `[pb.cpp]` in an aggregate. */
+  written: string;
   /** The name in parentheses, or the block, where buf marks the set where it is not imported. */
   range: Range;
   /** What of the options names it: the option, or the block. */
@@ -280,8 +282,7 @@ export function languageSetUses(options: readonly OptionNode[]): LanguageSetUse[
   for (const o of options) {
     if (o.name === 'features') {
       for (const e of aggregateOf(o) ?? []) {
-        const block = entrySpan(e);
-        if (e.extension && LANGUAGE_FEATURE_SETS.has(e.name)) out.push({ set: e.name, range: block, span: block });
+        if (e.extension && LANGUAGE_FEATURE_SETS.has(e.name)) out.push({ set: e.name, written: `[${e.name}]`, range: entrySpan(e), span: entrySpan(e) });
       }
       continue;
     }
@@ -291,7 +292,7 @@ export function languageSetUses(options: readonly OptionNode[]): LanguageSetUse[
     const { start, end } = o.nameRange;
     const plain = start.line === end.line && end.character - start.character === o.name.length;
     const at = { line: start.line, character: start.character + 'features.('.length };
-    out.push({ set: m[2]!, range: plain ? { start: at, end: { line: at.line, character: at.character + m[1]!.length } } : o.nameRange, span: o.range });
+    out.push({ set: m[2]!, written: `(${m[2]})`, range: plain ? { start: at, end: { line: at.line, character: at.character + m[1]!.length } } : o.nameRange, span: o.range });
   }
   return out;
 }
