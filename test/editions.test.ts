@@ -796,6 +796,12 @@ test('a feature its feature set lacks is a binding error, set one at a time or i
   assertWithOptions(text, FIELD, 'features = { [pb.nope] { legacy_closed_enum: true } }', [['unknown-option', '[pb.nope] { legacy_closed_enum: true }']]);
   // buf: "cannot find message field `nope` in `pb.JavaFeatures`".
   assertWithOptions(text, FIELD, 'features.(pb.java).nope = true', [['unknown-option', 'features.(pb.java).nope']]);
+  // A value that is no message: buf, "mismatched types" (a name: "cannot find `IMPLICIT` in this scope"), on it.
+  assertWithOptions(text, FIELD, 'features = 1', [['invalid-option-value', '1']]);
+  assertWithOptions(text, FIELD, 'features = IMPLICIT, feature_support = EDITION_2023, edition_defaults = "x"',
+    [['invalid-option-value', 'IMPLICIT'], ['invalid-option-value', 'EDITION_2023'], ['invalid-option-value', '"x"']]);
+  assert.deepEqual(bound(replaceOnce(text, `${FIELD};`, `${FIELD} [features = 1];`)).problems.map((p) => p.message),
+    ['"features" takes a message (google.protobuf.FeatureSet), not 1']);
   assert.deepEqual(bound(replaceOnce(text, `${FIELD};`, `${FIELD} [features = { [pb.java] { nope: true } }];`)).problems.map((p) => p.message),
     ['"nope" is not a feature of pb.JavaFeatures']);
   // At the edge: every key a feature of its set, over lines, with `;` and `,` between them.

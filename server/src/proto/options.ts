@@ -92,7 +92,11 @@ export function optionProblems(options: readonly OptionNode[], kind: OptionsOf):
     seen.add(o.name);
     const values = known.get(o.name);
     const valueType = MESSAGE_VALUED.get(o.name);
-    if (valueType) {
+    const messageType = o.name === 'features' ? 'google.protobuf.FeatureSet' : valueType?.type;
+    // buf: "mismatched types"; an aggregate the parser could not read is its syntax error.
+    if (messageType && !o.value.startsWith('{')) {
+      out.push({ code: 'invalid-option-value', message: `"${o.name}" takes a message (${messageType}), not ${o.value}`, range: o.valueRange });
+    } else if (valueType) {
       // protoc: "Message type "…EditionDefault" has no field named "valu"" (an aggregate's key; see aggregate.ts).
       for (const e of aggregateOf(o) ?? []) {
         if (e.extension || !valueType.fields.includes(e.name)) out.push({ code: 'unknown-option', message: `message type "${valueType.type}" has no field named "${e.name}"`, range: entrySpan(e) });
