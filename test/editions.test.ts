@@ -996,7 +996,11 @@ test('an option of a file, message, oneof, enum, enum value, service or method t
   for (const text of [corpusText(TAG), asProto2(), migrated()]) {
     const at = (scope: string, statement: string, expected: [string, string][], base = text): void => assertInserted(base, scope, statement, expected);
     at(GO_PACKAGE, 'option foo = 1;', [['unknown-option', 'foo']]);
-    at(GO_PACKAGE, 'option java_package = 1;', [['invalid-option-value', '1']]);
+    // buf: "cannot find message field `foo` in `google.protobuf.FileOptions`" on `foo`, "expected singular message, found
+    // scalar type `string`" on `x`.
+    at(GO_PACKAGE, 'option foo.x = 1;', [['unknown-option', 'foo']]);
+    at(GO_PACKAGE, 'option java_package.x = "a";', [['unknown-option', 'x']]);
+    assertWithOptions(text, '    TCP = 0', 'deprecated.x = true', [['unknown-option', 'x']]);
     at(GO_PACKAGE, 'option optimize_for = FAST;', [['invalid-option-value', 'FAST']]);
     at(GO_PACKAGE, 'option go_package = "x";', [['duplicate-option', 'go_package']]);
     at('message VersionRequest {\n', 'option packed = true;', [['unknown-option', 'packed']]);
@@ -1017,6 +1021,7 @@ test('an option of a file, message, oneof, enum, enum value, service or method t
     at('message VersionRequest {\n', 'option no_standard_descriptor_accessor = true; option deprecated_legacy_json_field_conflicts = true;', []);
     at('enum Protocol {\n', 'option deprecated = false; option deprecated_legacy_json_field_conflicts = true;', []);
     at('service RuntimeService {\n', 'option deprecated = true;', []);
+    assertWithOptions(text, 'int64 timeout = 2', 'feature_support.edition_introduced = EDITION_2023', []);
     assertWithOptions(text, '    TCP = 0', 'deprecated = true, debug_redact = true', []);
     assert.deepEqual(problemSpots(rpc('option idempotency_level = NO_SIDE_EFFECTS; option deprecated = false;')), []);
     assert.deepEqual(problemSpots(oneof(text)), []);
