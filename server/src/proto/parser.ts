@@ -310,7 +310,8 @@ class Parser {
     if (prev.kind === 'symbol' && prev.text === ';') return;
     // Where the `;` goes, an error of the statement already says what is wrong (`returns A;`, `= -`).
     const last = this.errors[this.errors.length - 1];
-    const said = last !== undefined && last.range.start.line === this.cur.line && last.range.start.character === this.cur.startPos.character;
+    const at = this.cur.startPos;
+    const said = last !== undefined && last.range.start.line === at.line && last.range.start.character === at.character;
     if (!said) this.error(`expected ';' after ${this.describe(prev)}`, { start: prev.endPos, end: prev.endPos });
     if (this.cur.line > prev.line || this.is('}') || this.cur.kind === 'eof') return;
     this.skipStatement();
@@ -431,8 +432,8 @@ class Parser {
   }
 
   /**
-   * A number, and the offsets where it starts and ends (where it should be, when it is missing). A negative one too,
-   * where none is a field's: buf reads it and says it is out of range, as the binder does.
+   * A number, and the offsets where it starts and ends (where it should be, when it is missing). A negative one too:
+   * buf reads it where a field's number goes and says it is out of range, and so does the binder.
    */
   private intLiteral(): { value?: number; start: number; end: number } {
     const start = this.cur.start;
@@ -933,7 +934,7 @@ class Parser {
       if (t.text === 'enum' && nextIsIdent) return void (msg.enums = add(msg.enums, this.enumDecl()));
       if (t.text === 'extend' && (nextIsIdent || this.peek().text === '.')) return void (msg.extends = add(msg.extends, this.extend()));
       if (t.text === 'oneof' && nextIsIdent) return void (msg.oneofs = add(msg.oneofs, this.oneof(msg)));
-      if (t.text === 'reserved' && !this.peekIs('=', 1) && !this.peekIs('=', 2)) return void (msg.reserved = add(msg.reserved, this.reserved(true)));
+      if (t.text === 'reserved' && !this.peekIs('=', 1) && !this.peekIs('=', 2)) return void (msg.reserved = add(msg.reserved, this.reserved()));
       if (t.text === 'extensions' && (this.peek().kind === 'int' || (this.peekIs('-', 1) && this.peek(2).kind === 'int'))) return void (msg.extensions = add(msg.extensions, this.extensions()));
     }
     if (t.text === 'option' && (nextIsIdent || this.peek().text === '(')) {
@@ -1259,7 +1260,7 @@ class Parser {
     return node;
   }
 
-  private reserved(forMessage: boolean): ReservedNode {
+  private reserved(): ReservedNode {
     const kw = this.next();
     const node: ReservedNode = { kind: 'reserved', ranges: [], names: [], range: kw.range, comments: this.commentsFor(kw) };
     for (;;) {
@@ -1362,7 +1363,7 @@ class Parser {
       return;
     }
     if (t.text === 'reserved' && !this.peekIs('=', 1)) {
-      node.reserved = add(node.reserved, this.reserved(false));
+      node.reserved = add(node.reserved, this.reserved());
       return;
     }
     const comments = this.commentsFor(t);
