@@ -229,6 +229,22 @@ describe('parser: statements', () => {
     assert.equal(bind(f, 'x').model.package, 'foo.bar');
   });
 
+  // buf 1.75: "unexpected `edition` declaration" (or `syntax`) over a second one, and over one after another
+  // declaration; protoc reads them only first in the file. The first one stays the file's.
+  test('a second syntax or edition statement, or one after another statement, is an error; the first one stays', () => {
+    const errors = (text: string) => parse(text).errors.map((e) => [e.message, e.range.start.line, e.range.start.character]);
+    assert.deepEqual(errors('edition = "2024"; edition = "2023";'), [['duplicate edition statement', 0, 18]]);
+    assert.deepEqual(errors('syntax = "proto3";\nedition = "2023";'), [['a file has a syntax or an edition statement, not both', 1, 0]]);
+    assert.deepEqual(errors('edition = "2023";\nsyntax = "proto3";'), [['a file has a syntax or an edition statement, not both', 1, 0]]);
+    assert.deepEqual(errors('// comment\npackage p;\nedition = "2023";'), [['the edition statement must come first in the file', 2, 0]]);
+    assert.deepEqual(errors('import "a.proto"; syntax = "proto3";'), [['the syntax statement must come first in the file', 0, 18]]);
+    const both = parse('syntax = "proto3";\nedition = "2023";');
+    assert.deepEqual([both.syntax?.value, both.edition], ['proto3', undefined]);
+    assert.equal(parse('edition = "2024"; edition = "2023";').edition?.value, '2024');
+    // At the edge: first after comments and empty statements.
+    assert.deepEqual(errors('// license\n;\nedition = "2023";'), []);
+  });
+
   test('edition statement', () => {
     const f = ok('edition = "2023";\npackage e;');
     assert.deepEqual(f.edition, { value: '2023', range: R(0, 0, 0, 17) });

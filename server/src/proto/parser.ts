@@ -552,8 +552,17 @@ class Parser {
         else this.expected('a string');
         this.endStatement();
         const node = { value: v.value ?? '', range: this.rangeFrom(start) };
+        // protoc reads them only first in the file, and buf refuses another: the first one stays the file's.
+        const other = file.syntax ?? file.edition;
+        if (other) {
+          const same = (t.text === 'syntax') === (file.syntax !== undefined);
+          this.error(same ? `duplicate ${t.text} statement` : 'a file has a syntax or an edition statement, not both', node.range);
+          return;
+        }
+        if (file.package || file.imports.length || file.options.length || file.messages.length || file.enums.length || file.services.length || file.extends.length) {
+          this.error(`the ${t.text} statement must come first in the file`, node.range);
+        }
         if (t.text === 'syntax') {
-          if (file.syntax) this.error('duplicate syntax statement', node.range);
           file.syntax = node;
           if (v.kind === 'string' && node.value !== 'proto2' && node.value !== 'proto3') {
             this.error(`unknown syntax "${node.value}" (expected "proto2" or "proto3")`, v.range);
