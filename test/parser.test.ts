@@ -245,6 +245,13 @@ describe('parser: statements', () => {
     assert.deepEqual(errors('// license\n;\nedition = "2023";'), []);
   });
 
+  // protoc: "Import "a.proto" was listed twice."; buf: "file imported multiple times", over the second.
+  test('a file imported twice is an error on the second import', () => {
+    const f = parse('syntax = "proto3";\nimport "a.proto";\nimport public "b.proto";\nimport weak "a.proto";');
+    assert.deepEqual(f.errors, [{ message: 'import "a.proto" is listed twice', range: R(3, 0, 3, 22) }]);
+    assert.deepEqual(f.imports.map((i) => i.path), ['a.proto', 'b.proto', 'a.proto']);
+  });
+
   test('edition statement', () => {
     const f = ok('edition = "2023";\npackage e;');
     assert.deepEqual(f.edition, { value: '2023', range: R(0, 0, 0, 17) });

@@ -596,6 +596,8 @@ class Parser {
         if (s.kind === 'string') {
           const node: ImportNode = { kind: 'import', path: s.value ?? '', pathRange: s.range, range: this.rangeFrom(start) };
           if (modifier) node.modifier = modifier;
+          // protoc and buf refuse the file; the node stays, for the editor's link to the file.
+          if (file.imports.some((i) => i.path === node.path)) this.error(`import "${node.path}" is listed twice`, node.range);
           file.imports.push(node);
         }
         return;
