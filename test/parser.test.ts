@@ -1310,6 +1310,13 @@ describe('binder: problems', () => {
     ]);
   });
 
+  // protoc parses an extension first in an extend block; buf: "message extension block must declare at least one
+  // message extension".
+  test('an extend block with no extension is an error on its extendee', () => {
+    const text = lines('syntax = "proto2";', 'message A { extensions 100 to 200; }', 'extend A { }', 'extend A { optional int32 x = 100; }');
+    assert.deepEqual(problems(text), [{ code: 'invalid-extension', message: 'the extend block of "A" declares no extension', range: loc(text, 'A', 1), severity: 'error' }]);
+  });
+
   test('enum values outside int32', () => {
     const text = 'syntax = "proto3";\nenum E { Z = 0; MAX = 2147483647; MIN = -2147483648; OVER = 2147483648; UNDER = -2147483649; }';
     assert.deepEqual(problems(text), [

@@ -897,6 +897,8 @@ class Binder {
    */
   private extend(extendee: string, range: Range, fields: FieldNode[], scope: string, model: ApiModel, scopeFeatures: Features | undefined): void {
     const d = this.typeRef({ written: extendee, range }, scope);
+    // protoc reads an extension first in the block; buf: "must declare at least one message extension".
+    if (!fields.length) this.problem('invalid-extension', `the extend block of "${extendee}" declares no extension`, range, 'error');
     if (d && d.kind !== 'message') this.problem('not-a-message', `"${extendee}" is a ${d.kind}: only a message can be extended`, range, 'error');
     // protoc: "Extensions in proto3 are only allowed for defining options."
     else if (d && this.proto3 && !DESCRIPTOR_OPTIONS.test(d.fqn)) this.problem('invalid-extension', `a proto3 file extends only the options messages of descriptor.proto, not "${d.fqn}"`, range, 'error');
