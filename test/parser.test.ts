@@ -1046,7 +1046,10 @@ describe('parser: errors and recovery', () => {
     );
     const f = parse(text);
     const LIST = "a list ('[ … ]') is no option value: only a field of an aggregate value takes one";
-    const list = (line: number, needle: string) => ({ message: LIST, range: R(line, text.split('\n')[line]!.indexOf(needle), line, text.split('\n')[line]!.indexOf(needle) + needle.length) });
+    const list = (line: number, needle: string) => {
+      const k = text.split('\n')[line]!.indexOf(needle);
+      return { message: LIST, range: R(line, k, line, k + needle.length) };
+    };
     assert.deepEqual(f.errors, [
       list(5, '[1]'), list(5, '[true]'), list(6, '[1]'), list(6, '[2]'), list(7, '[1, {a: [2]}]'),
       { message: "expected an option value, found ';'", range: R(8, 33, 8, 34) },
@@ -1085,7 +1088,7 @@ describe('parser: errors and recovery', () => {
   });
 
   // buf 1.75 says one thing of each: "missing `(...)` around method return type", "unexpected `stream` modifier on
-  // message field", "field number out of range".
+  // message field" (at `stream`, where the field's type is read), and of `int32 x 1` "unexpected integer literal".
   test('a statement that goes wrong before its `;` is one error there, not also a missing `;`', () => {
     const text = lines(
       'syntax = "proto3";',
