@@ -513,23 +513,33 @@ describe('binder: the keys of a custom option\'s aggregate value', () => {
     'message M12 { optional int32 f = 1 [(dur) = { seconds: 1, nanoz: 1 }]; }',
   );
 
-  test('an unknown key is unknown-option on the key, naming the message it is not a field of', () => {
+  // buf 1.75, line and column of each: "cannot resolve message field name" over the key and its value, "mismatched
+  // types" over the key of an extension of another message.
+  test('an unknown key is unknown-option on the key and its value, naming the message it is not a field of', () => {
     const unknown = (message: string, context: string, key: string) => ['unknown-option', message, within(text, context, key), 'error'];
-    const noField = (type: string, key: string, context: string) => unknown(`message type "${type}" has no field named "${key}"`, context, key);
+    const noField = (type: string, key: string, context: string, field = context) => unknown(`message type "${type}" has no field named "${key}"`, context, field);
     assert.deepEqual(problems(bindText(text)), [
-      noField('agg.Opt', 'no_such_field', '{ no_such_field: 1 }'),
-      noField('agg.Inner', 'nope', '{ nope: "x" }'),
-      noField('agg.Inner', 'zz', '{ zz: "b" }'),
-      noField('agg.Inner', 'q', '{ q: 1 }'),
+      noField('agg.Opt', 'no_such_field', 'no_such_field: 1'),
+      noField('agg.Inner', 'nope', 'nope: "x"'),
+      noField('agg.Inner', 'zz', 'zz: "b"'),
+      noField('agg.Inner', 'q', 'q: 1'),
       noField('agg.Opt.MEntry', 'valu', 'valu { s: "d" }'),
-      unknown('message type "agg.Opt" has no extension named "agg.nope"', '[agg.nope]: 1', '[agg.nope]'),
+      unknown('message type "agg.Opt" has no extension named "agg.nope"', '[agg.nope]: 1', '[agg.nope]: 1'),
       unknown('"agg.other" is an extension of "agg.Inner", not of "agg.Opt"', '[agg.other]: 1', '[agg.other]'),
-      noField('agg.Inner', 't', '{ t: "x" }'),
-      noField('agg.Opt.Grp', 'y', '{ y: 1 }'),
-      noField('agg.Opt', 'b', '{ b: 1 }'),
-      noField('agg.Inner', 'bad', '{ bad: 1 }'),
+      noField('agg.Inner', 't', 't: "x"'),
+      noField('agg.Opt.Grp', 'y', '{ y: 1 }', 'y: 1'),
+      noField('agg.Opt', 'b', '{ b: 1 }', 'b: 1'),
+      noField('agg.Inner', 'bad', 'bad: 1'),
       noField('google.protobuf.Duration', 'nanoz', 'nanoz: 1'),
     ]);
+  });
+
+  // protoc reads a group's key in text format by its field's name or, since 27.0, by its type's; buf 1.75 refuses the
+  // type's ("cannot resolve message field name"): protoc is followed.
+  test('a group\'s key is its field\'s name or its type\'s, as protoc takes both', () => {
+    const groups = lines(text.slice(0, text.indexOf('message M1 {')), 'message G1 { option (opt) = { grp { x: 1 } }; }', 'message G2 { option (opt) = { Grp { x: 1 } }; }');
+    assert.deepEqual(problems(bindText(groups)), []);
+    assert.deepEqual(problems(bindText(groups.replace('Grp { x', 'GRP { x'))).map((p) => p[1]), ['message type "agg.Opt" has no field named "GRP"']);
   });
 
   test('so is one of descriptor.proto\'s options of a message type, edition_defaults and feature_support', () => {
@@ -543,11 +553,11 @@ describe('binder: the keys of a custom option\'s aggregate value', () => {
       '}',
       'enum E { A = 0 [feature_support = { edition_introducd: EDITION_2023 }]; }',
     );
-    const noField = (type: string, key: string) => ['unknown-option', `message type "google.protobuf.FieldOptions.${type}" has no field named "${key}"`, within(descriptorOptions, key), 'error'];
+    const noField = (type: string, key: string, value: string) => ['unknown-option', `message type "google.protobuf.FieldOptions.${type}" has no field named "${key}"`, within(descriptorOptions, `${key}: ${value}`), 'error'];
     assert.deepEqual(problems(bindText(descriptorOptions)), [
-      noField('EditionDefault', 'valu'),
-      noField('FeatureSupport', 'edition_gone'),
-      noField('FeatureSupport', 'edition_introducd'),
+      noField('EditionDefault', 'valu', '"1"'),
+      noField('FeatureSupport', 'edition_gone', 'EDITION_2024'),
+      noField('FeatureSupport', 'edition_introducd', 'EDITION_2023'),
     ]);
   });
 
@@ -575,13 +585,14 @@ describe('binder: the keys of a custom option\'s aggregate value', () => {
     const MESSAGE = 'message VersionRequest {\n';
     const withOption = (option: string): string => replaceOnce(declared, MESSAGE, `${MESSAGE}    ${option}\n`);
     const spots = (option: string): [string, string, Range][] => bindText(withOption(option)).problems.map((p) => [p.code, p.message, p.range]);
-    const refused = (option: string, type: string, key: string): void => {
-      assert.deepEqual(spots(option), [['unknown-option', `message type "${type}" has no field named "${key}"`, within(withOption(option), `    ${option}`, key)]], option);
+    const refused = (option: string, type: string, field: string): void => {
+      const key = field.slice(0, field.indexOf(':'));
+      assert.deepEqual(spots(option), [['unknown-option', `message type "${type}" has no field named "${key}"`, within(withOption(option), `    ${option}`, field)]], option);
     };
-    refused('option (limits) = { maximum: 1 };', 'runtime.v1.Limits', 'maximum');
-    refused('option (runtime.v1.limits) = { inner { inner { nope: 1 } } };', 'runtime.v1.Limits', 'nope');
-    refused('option (limits) = { by_name { ky: "a" } };', 'runtime.v1.Limits.ByNameEntry', 'ky');
-    refused('option (.runtime.v1.timeout) = { secs: 1 };', 'google.protobuf.Duration', 'secs');
+    refused('option (limits) = { maximum: 1 };', 'runtime.v1.Limits', 'maximum: 1');
+    refused('option (runtime.v1.limits) = { inner { inner { nope: 1 } } };', 'runtime.v1.Limits', 'nope: 1');
+    refused('option (limits) = { by_name { ky: "a" } };', 'runtime.v1.Limits.ByNameEntry', 'ky: "a"');
+    refused('option (.runtime.v1.timeout) = { secs: 1 };', 'google.protobuf.Duration', 'secs: 1');
     assert.deepEqual(spots('option (limits) = {\n        max: 1, inner { max: 2 }\n        list: [{ max: 3 }, { inner { max: 4 } }];\n        by_name { key: "a" value { max: 5 } }\n    };'), []);
     assert.deepEqual(spots('option (timeout) = { seconds: 1 nanos: 2 };'), []);
     assert.deepEqual(spots('option (limits).inner = { max: 1 };'), []);
@@ -1016,7 +1027,7 @@ describe('binder: an Any\'s type URL in a custom option', () => {
     ['(any) = {[type.googleapis.com/⟨Opt.In⟩] {}}', 'invalid-option-value', '"Opt.In" is not a full name: a type URL names its message by its full name, "p.Opt.In"'],
     ['(any) = {[type.googleapis.com/⟨p.Opt.a⟩] {}}', 'unknown-option', 'unknown type "p.Opt.a" in a type URL: no message of that full name is declared in this file or its imports'],
     ['(any) = {[type.googleapis.com/⟨google.protobuf.Duration⟩] {}}', 'unknown-option', 'unknown type "google.protobuf.Duration" in a type URL: no message of that full name is declared in this file or its imports'],
-    ['(any) = {[type.googleapis.com/p.Opt] { ⟨zz⟩: 1 }}', 'unknown-option', 'message type "p.Opt" has no field named "zz"'],
+    ['(any) = {[type.googleapis.com/p.Opt] { ⟨zz: 1⟩ }}', 'unknown-option', 'message type "p.Opt" has no field named "zz"'],
     ['(any) = {[type.googleapis.com/p.Opt] { a: ⟨"x"⟩ }}', 'invalid-option-value', '"p.Opt.a" takes an int32, not "x"'],
     ['(any) = {[type.googleapis.com/p.Opt]: ⟨1⟩}', 'invalid-option-value', '"type.googleapis.com/p.Opt" takes a message (p.Opt), not 1'],
     ['(any) = {[type.googleapis.com/p.Opt] {} ⟨[type.googleapis.com/p.Opt] {}⟩}', 'invalid-option-value', 'a google.protobuf.Any holds one message: a second type URL cannot follow the first'],
@@ -1135,6 +1146,27 @@ describe('binder: a custom option that sets a field twice', () => {
       'message V5 { optional int32 f = 1 [(fo).a = 1, (fo).b = 2]; optional int32 g = 2 [(fo).a = 1]; }',
     );
     assert.deepEqual(problems(bindText(text)), []);
+  });
+
+  // buf 1.75 on each line: "mismatched types" on a list for a field that is not repeated (and on each value of it not
+  // of the field's type), and "set multiple times" only on `a: 2` of N2 and `b: 4` of N3 and on the second `x` of N7.
+  test('a list for a field that is not repeated sets it where one of its values is of its type; a message field written again is never set twice', () => {
+    const text = lines(
+      head,
+      'message N1 { option (o) = { a: [] a: 2 }; }',
+      'message N2 { option (o) = { a: [1, "x"] a: 2 }; }',
+      'message N3 { option (o) = { a: ["x"] a: 2 b: ["y", 3] b: 4 }; }',
+      'message N4 { option (o) = { in { x: 1 } in: [] in: [{ x: 2 }] in: 1 }; }',
+      'message N5 { option (o) = { k1: [] km { } }; }',
+      'message N6 { option (o) = { km: [] k1: 1 }; }',
+      'message N7 { option (o) = { in: [] in { x: 1 x: 2 } }; }',
+    );
+    const twice = (name: string, context: string, needle: string) => ['duplicate-option', `"${name}" is set twice: it is not repeated`, within(text, context, needle), 'error'];
+    assert.deepEqual(problems(bindText(text)).filter((p) => p[0] === 'duplicate-option'), [
+      twice('p.Opt.a', '"x"] a: 2', 'a'),
+      twice('p.Opt.b', 'b: 4', 'b'),
+      twice('p.Inner.x', 'x: 2 } }', 'x'),
+    ]);
   });
 
   test('on a released api.proto with options of its own', NEEDS_CORPUS, () => {

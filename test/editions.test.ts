@@ -154,6 +154,16 @@ test('a feature set twice on one element is a binding error where buf says "set 
   assert.deepEqual(onField('features.utf8_validation = UTF8_VALIDATION_UNKNOWN, features.utf8_validation = NONE'), [FEATURE(53)]);
   assert.deepEqual(onField('features.utf8_validation = FOO, features.utf8_validation = NONE'), []);
   assert.deepEqual(onField('features = { utf8_validation: FOO, utf8_validation: NONE }'), []);
+  // A list sets the feature where one of its values is one (buf also says "mismatched types" of the list); an empty
+  // list does not. A feature set again is set twice whatever the second value; of an option, buf says only that.
+  assert.deepEqual(onField('features = { utf8_validation: [NONE], utf8_validation: VERIFY }'), [FEATURE(39)]);
+  assert.deepEqual(onField('features = { utf8_validation: [FOO, NONE] }, features.utf8_validation = NONE'), [FEATURE(46)]);
+  assert.deepEqual(onField('features = { utf8_validation: [], utf8_validation: VERIFY }'), []);
+  assert.deepEqual(onField('features = { utf8_validation: NONE, utf8_validation: FOO }'), [FEATURE(37)]);
+  assert.deepEqual(onField('features.utf8_validation = NONE, features.utf8_validation = FOO'), [FEATURE(34)]);
+  const codes = (options: string): string[] => bound(replaceOnce(migrated([CPP, IMPLICIT]), 'string runtime_name = 2;', `string runtime_name = 2 [${options}];`)).problems.map((p) => p.code);
+  assert.deepEqual(codes('features.utf8_validation = NONE, features.utf8_validation = FOO'), ['duplicate-option']);
+  assert.deepEqual(codes('features = { utf8_validation: NONE, utf8_validation: FOO }'), ['invalid-option-value', 'duplicate-option']);
   // A language's feature: "message field `pb.CppFeatures.string_type` set multiple times".
   assert.deepEqual(onField('features.(pb.cpp).string_type = VIEW, features.(pb.cpp).string_type = CORD'), [STRING_TYPE(39)]);
   assert.deepEqual(onField('features.(pb.cpp) = { string_type: CORD }, features.(pb.cpp).string_type = VIEW'), [STRING_TYPE(44)]);
@@ -188,6 +198,36 @@ test('the languages\' features files that buf bundles (java, cpp, go) are import
   // A path that names a property of every object is no bundled file (it threw "map is not a function").
   assert.deepEqual(problems(migrated(['import "constructor";', IMPLICIT])),
     ['unresolved-import import "constructor" was not found (no import paths are configured); types from it are not checked']);
+  // Not imported, a language's features are unknown, and nothing else is said of them: buf 1.75, "cannot find `pb.cpp`
+  // in this scope" on the name in parentheses, "cannot resolve message field name for `google.protobuf.FeatureSet`"
+  // over an aggregate's block; protoc, "Option "(pb.cpp)" unknown".
+  const java = migrated([imports[0]!, IMPLICIT]);
+  const FIELD = 'string runtime_name = 2';
+  assertWithOptions(java, FIELD, 'features.(pb.cpp).string_type = NOPE', [['unknown-option', 'pb.cpp']]);
+  assertWithOptions(java, FIELD, 'features.(pb.cpp) = { string_type: VIEW }', [['unknown-option', 'pb.cpp']]);
+  assertWithOptions(java, FIELD, 'features = { utf8_validation: NONE, [pb.cpp] { string_type: VIEW } }', [['unknown-option', '[pb.cpp] { string_type: VIEW }']]);
+  assertWithOptions(java, 'int32 container_port = 2', 'features.(pb.cpp).string_type = VIEW', [['unknown-option', 'pb.cpp']]);
+  assert.deepEqual(problems(replaceOnce(java, `${FIELD};`, `${FIELD} [features = { [pb.cpp] {} }, features.(pb.cpp).string_type = VIEW];`)), [
+    'unknown-option "[pb.cpp]" is unknown: import "google/protobuf/cpp_features.proto", which declares it',
+    'unknown-option "(pb.cpp)" is unknown: import "google/protobuf/cpp_features.proto", which declares it',
+  ]);
+  // At the edge: imported, and an import not found, which may import it publicly.
+  assertWithOptions(migrated([...imports, IMPLICIT]), FIELD, 'features.(pb.cpp).string_type = VIEW', []);
+  assert.deepEqual(problems(replaceOnce(migrated(['import "missing.proto";', IMPLICIT]), `${FIELD};`, `${FIELD} [features.(pb.cpp).string_type = VIEW];`)).map((p) => p.split(' ')[0]), ['unresolved-import']);
+  // Imported publicly by an import, as buf builds it; not by an import that imports it privately.
+  const dir = mkdtempSync(join(tmpdir(), 'cri-compat-language-features-'));
+  try {
+    const uri = pathToFileURL(join(dir, 'api.proto')).href;
+    const codes = (modifier: string): string[] => {
+      writeFileSync(join(dir, 'dep.proto'), `edition = "2023";\npackage dep;\nimport ${modifier}"google/protobuf/cpp_features.proto";\n`);
+      const text = replaceOnce(migrated(['import "dep.proto";', IMPLICIT]), `${FIELD};`, `${FIELD} [features.(pb.cpp).string_type = VIEW];`);
+      return bind(parse(text), uri, new FsImportResolver({ roots: [dir] })).problems.map((p) => p.code);
+    };
+    assert.deepEqual(codes('public '), []);
+    assert.deepEqual(codes(''), ['unknown-option']);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('a language\'s feature set on an element its targets do not name is a binding error, as buf says ("unsupported option target")', NEEDS_CORPUS, () => {
@@ -340,7 +380,7 @@ test('a language\'s features set whole (`features.(pb.cpp) = { … }`) are check
   const FIELD = 'string runtime_name = 2';
   assertInserted(text, MESSAGE, 'option features.(pb.cpp) = { string_type: VIEW };', [['feature-target', 'string_type']]);
   assertInserted(text, MESSAGE, 'option features.(pb.java) = { large_enum: true, nope: 1 };',
-    [['feature-edition', 'large_enum'], ['feature-target', 'large_enum'], ['unknown-option', 'nope']]);
+    [['feature-edition', 'large_enum'], ['feature-target', 'large_enum'], ['unknown-option', 'nope: 1']]);
   assertWithOptions(text, FIELD, 'features.(pb.cpp) = { string_type: NOPE }', [['invalid-option-value', 'NOPE']]);
   assertWithOptions(text, FIELD, 'features.(pb.java) = 3', [['invalid-option-value', '3']]);
   // At the edge, as buf builds it: text format's bool.
@@ -561,8 +601,10 @@ test('a feature set to the number of one of its values is that value, as buf tak
 // number) and keeps it (`buf build` writes `fieldPresence: 7`): the element has that number, not its parent's value.
 // Its checks ask whether a value is the one they look for, so the number is none of them: a field of a closed enum may
 // have it (not IMPLICIT), an enum must start at 0 (not CLOSED), JSON names may clash (not ALLOW), a repeated string may
-// have it (not PACKED), and protobuf-go, which reads buf's descriptors, neither packs (IsPacked) nor validates UTF-8
-// (IsUTF8Validated) under it. A naming style set to it checks names ("field name should be snake_case"), a default
+// have it (not PACKED), and protobuf-go, which reads buf's descriptors (and so does buf breaking), neither packs
+// (IsPacked) nor validates UTF-8 (IsUTF8Validated) under it, gives no presence (`buf breaking`'s FILE rules: "changed
+// cardinality from optional with implicit presence" to EXPLICIT, nothing to IMPLICIT) and closes an enum ("changed
+// from open to closed"). A naming style set to it checks names ("field name should be snake_case"), a default
 // visibility hides nothing (the next test but one). Unlike a name the feature lacks, it is checked for its edition and
 // its targets ("not supported in Edition 2023", "unsupported option target"). Checked with buf, line and column.
 test('a feature set to a number of none of its values is taken and checked as buf checks it', NEEDS_CORPUS, () => {
@@ -571,14 +613,17 @@ test('a feature set to a number of none of its values is taken and checked as bu
   for (const options of ['features.field_presence = 7', 'features = { field_presence: 7 }', 'features.field_presence = -1', 'features.field_presence = -2147483648', 'features.utf8_validation = 1']) {
     assertWithOptions(text, FIELD, options, []);
   }
-  // Not the file's IMPLICIT: explicit presence, also for a closed enum's field, which implicit presence refuses.
-  assert.equal(fieldOf(replaceOnce(text, `${FIELD};`, `${FIELD} [features.field_presence = 7];`), 'VersionResponse', 'runtime_name').label, 'optional');
+  // For the checks not IMPLICIT: a closed enum's field may have it, which implicit presence refuses. For the model no presence.
+  assert.equal(fieldOf(replaceOnce(migrated(), `${FIELD};`, `${FIELD} [features.field_presence = 7];`), 'VersionResponse', 'runtime_name').label, 'implicit');
   const closed = replaceOnce(text, 'enum Protocol {\n', 'enum Protocol {\noption features.enum_type = CLOSED;\n');
   assertWithOptions(closed, '    Protocol protocol = 1', 'features.field_presence = 7', []);
-  // Not the file's CLOSED: an open enum, which starts at 0.
+  // For the checks not the file's CLOSED: an open enum, which starts at 0. For the model a closed one.
   const opened = replaceOnce(migrated(['option features.enum_type = CLOSED;']), 'enum Protocol {\n    TCP = 0;', 'enum Protocol {\noption features.enum_type = 7;\n    TCP = 3;');
   assert.deepEqual(problemSpots(opened), [spot('enum-first-not-zero', opened, '    TCP = 3', '3')]);
-  assert.equal(bound(opened).model.enums.find((e) => e.name === 'Protocol')!.closed, undefined);
+  assert.equal(bound(opened).model.enums.find((e) => e.name === 'Protocol')!.closed, true);
+  // So buf breaking finds no change of presence from proto3's implicit, and an enum closed.
+  assert.deepEqual(findings(migrated(['option features.field_presence = 7;'])), []);
+  assert.deepEqual(findings(replaceOnce(text, 'enum Protocol {\n', 'enum Protocol {\noption features.enum_type = 7;\n')), ['ENUM_OPEN_CLOSED_CHANGED Protocol']);
   const MESSAGE = 'message VersionResponse {\n';
   assertInserted(text, MESSAGE, 'option features.json_format = 7; int32 runtimeName = 9;', []);
   // Neither packed nor validated, where the file packs and validates.
@@ -745,12 +790,18 @@ test('export or local before anything but a message or an enum is a syntax error
 test('a feature its feature set lacks is a binding error, set one at a time or in an aggregate, as buf says', NEEDS_CORPUS, () => {
   const text = migrated(['import "google/protobuf/java_features.proto";', IMPLICIT]);
   const FIELD = 'string runtime_name = 2';
-  // buf: "cannot resolve message field name for `google.protobuf.FeatureSet`" (or `pb.JavaFeatures`), on the key.
-  assertWithOptions(text, FIELD, 'features = { nope: EXPLICIT }', [['unknown-option', 'nope']]);
-  assertWithOptions(text, FIELD, 'features = { field_presence: EXPLICIT, [pb.java] { nope: true } }', [['unknown-option', 'nope']]);
-  assertWithOptions(text, FIELD, 'features = { [pb.nope] { legacy_closed_enum: true } }', [['unknown-option', '[pb.nope]']]);
+  // buf: "cannot resolve message field name for `google.protobuf.FeatureSet`" (or `pb.JavaFeatures`), on the key and its value.
+  assertWithOptions(text, FIELD, 'features = { nope: EXPLICIT }', [['unknown-option', 'nope: EXPLICIT']]);
+  assertWithOptions(text, FIELD, 'features = { field_presence: EXPLICIT, [pb.java] { nope: true } }', [['unknown-option', 'nope: true']]);
+  assertWithOptions(text, FIELD, 'features = { [pb.nope] { legacy_closed_enum: true } }', [['unknown-option', '[pb.nope] { legacy_closed_enum: true }']]);
   // buf: "cannot find message field `nope` in `pb.JavaFeatures`".
   assertWithOptions(text, FIELD, 'features.(pb.java).nope = true', [['unknown-option', 'features.(pb.java).nope']]);
+  // A value that is no message: buf, "mismatched types" (a name: "cannot find `IMPLICIT` in this scope"), on it.
+  assertWithOptions(text, FIELD, 'features = 1', [['invalid-option-value', '1']]);
+  assertWithOptions(text, FIELD, 'features = IMPLICIT, feature_support = EDITION_2023, edition_defaults = "x"',
+    [['invalid-option-value', 'IMPLICIT'], ['invalid-option-value', 'EDITION_2023'], ['invalid-option-value', '"x"']]);
+  assert.deepEqual(bound(replaceOnce(text, `${FIELD};`, `${FIELD} [features = 1];`)).problems.map((p) => p.message),
+    ['"features" takes a message (google.protobuf.FeatureSet), not 1']);
   assert.deepEqual(bound(replaceOnce(text, `${FIELD};`, `${FIELD} [features = { [pb.java] { nope: true } }];`)).problems.map((p) => p.message),
     ['"nope" is not a feature of pb.JavaFeatures']);
   // At the edge: every key a feature of its set, over lines, with `;` and `,` between them.
@@ -945,7 +996,11 @@ test('an option of a file, message, oneof, enum, enum value, service or method t
   for (const text of [corpusText(TAG), asProto2(), migrated()]) {
     const at = (scope: string, statement: string, expected: [string, string][], base = text): void => assertInserted(base, scope, statement, expected);
     at(GO_PACKAGE, 'option foo = 1;', [['unknown-option', 'foo']]);
-    at(GO_PACKAGE, 'option java_package = 1;', [['invalid-option-value', '1']]);
+    // buf: "cannot find message field `foo` in `google.protobuf.FileOptions`" on `foo`, "expected singular message, found
+    // scalar type `string`" on `x`.
+    at(GO_PACKAGE, 'option foo.x = 1;', [['unknown-option', 'foo']]);
+    at(GO_PACKAGE, 'option java_package.x = "a";', [['unknown-option', 'x']]);
+    assertWithOptions(text, '    TCP = 0', 'deprecated.x = true', [['unknown-option', 'x']]);
     at(GO_PACKAGE, 'option optimize_for = FAST;', [['invalid-option-value', 'FAST']]);
     at(GO_PACKAGE, 'option go_package = "x";', [['duplicate-option', 'go_package']]);
     at('message VersionRequest {\n', 'option packed = true;', [['unknown-option', 'packed']]);
@@ -966,6 +1021,7 @@ test('an option of a file, message, oneof, enum, enum value, service or method t
     at('message VersionRequest {\n', 'option no_standard_descriptor_accessor = true; option deprecated_legacy_json_field_conflicts = true;', []);
     at('enum Protocol {\n', 'option deprecated = false; option deprecated_legacy_json_field_conflicts = true;', []);
     at('service RuntimeService {\n', 'option deprecated = true;', []);
+    assertWithOptions(text, 'int64 timeout = 2', 'feature_support.edition_introduced = EDITION_2023', []);
     assertWithOptions(text, '    TCP = 0', 'deprecated = true, debug_redact = true', []);
     assert.deepEqual(problemSpots(rpc('option idempotency_level = NO_SIDE_EFFECTS; option deprecated = false;')), []);
     assert.deepEqual(problemSpots(oneof(text)), []);
@@ -1339,6 +1395,11 @@ test('a deleted value 0 of an open editions enum goes back first, as in proto3; 
     return computeFixes(text, b, f).map((x) => x.title);
   };
   assert.ok(!titles(open).some((t) => t.startsWith('Reserve')), titles(open).join('\n'));
+  // Nor where the enum type is a number of none of its values, which the model reads as closed but buf checks as open.
+  const unknown = replaceOnce(open, 'enum Protocol {\n', 'enum Protocol {\n    option features.enum_type = 7;\n');
+  assert.deepEqual(bound(unknown).problems.map((p) => p.code), ['enum-first-not-zero']);
+  assert.ok(!titles(unknown).some((t) => t.startsWith('Reserve')), titles(unknown).join('\n'));
+  assert.match(fixed(unknown, released, 'ENUM_VALUE_NO_DELETE', 'Protocol.TCP', 'Restore the enum value'), /\n {4}TCP = 0;\n {4}QUIC = 3;\n {4}UDP = 1;\n/);
   // A closed enum may start anywhere: TCP goes back above UDP, where the release declared it.
   const closed = replaceOnce(open, 'enum Protocol {\n', 'enum Protocol {\n    option features.enum_type = CLOSED;\n');
   assert.ok(titles(closed).some((t) => t.startsWith('Reserve')), titles(closed).join('\n'));
@@ -1563,7 +1624,7 @@ test('FIELD_UTF8_VALIDATION_CHANGED: the released validation comes back where an
   const aggregate = replaceOnce(migrated([IMPLICIT]), 'string runtime_name = 2;', 'string runtime_name = 2 [features = { utf8_validation: NONE }];');
   assert.match(fixedAlone(aggregate, proto3, RULE, 'VersionResponse.runtime_name', TITLE), /\n {4}string runtime_name = 2 \[features = \{ utf8_validation: VERIFY \}\];\n/);
   // Its own setting, not pb.java's after it.
-  const withJava = replaceOnce(migrated([IMPLICIT]), 'string runtime_name = 2;', 'string runtime_name = 2 [features = { utf8_validation: NONE, [pb.java] { utf8_validation: DEFAULT } }];');
+  const withJava = replaceOnce(migrated(['import "google/protobuf/java_features.proto";', IMPLICIT]), 'string runtime_name = 2;', 'string runtime_name = 2 [features = { utf8_validation: NONE, [pb.java] { utf8_validation: DEFAULT } }];');
   assert.match(fixedAlone(withJava, proto3, RULE, 'VersionResponse.runtime_name', TITLE),
     /\n {4}string runtime_name = 2 \[features = \{ utf8_validation: VERIFY, \[pb\.java\] \{ utf8_validation: DEFAULT \} \}\];\n/);
   // The value as the parser read it, not a comment in the braces that names the feature too.

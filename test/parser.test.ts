@@ -229,6 +229,29 @@ describe('parser: statements', () => {
     assert.equal(bind(f, 'x').model.package, 'foo.bar');
   });
 
+  // buf 1.75: "unexpected `edition` declaration" (or `syntax`) over a second one, and over one after another
+  // declaration; protoc reads them only first in the file. The first one stays the file's.
+  test('a second syntax or edition statement, or one after another statement, is an error; the first one stays', () => {
+    const errors = (text: string) => parse(text).errors.map((e) => [e.message, e.range.start.line, e.range.start.character]);
+    assert.deepEqual(errors('edition = "2024"; edition = "2023";'), [['duplicate edition statement', 0, 18]]);
+    assert.deepEqual(errors('syntax = "proto3";\nedition = "2023";'), [['a file has a syntax or an edition statement, not both', 1, 0]]);
+    assert.deepEqual(errors('edition = "2023";\nsyntax = "proto3";'), [['a file has a syntax or an edition statement, not both', 1, 0]]);
+    assert.deepEqual(errors('// comment\npackage p;\nedition = "2023";'), [['the edition statement must come first in the file', 2, 0]]);
+    assert.deepEqual(errors('import "a.proto"; syntax = "proto3";'), [['the syntax statement must come first in the file', 0, 18]]);
+    const both = parse('syntax = "proto3";\nedition = "2023";');
+    assert.deepEqual([both.syntax?.value, both.edition], ['proto3', undefined]);
+    assert.equal(parse('edition = "2024"; edition = "2023";').edition?.value, '2024');
+    // At the edge: first after comments and empty statements.
+    assert.deepEqual(errors('// license\n;\nedition = "2023";'), []);
+  });
+
+  // protoc: "Import "a.proto" was listed twice."; buf: "file imported multiple times", over the second.
+  test('a file imported twice is an error on the second import', () => {
+    const f = parse('syntax = "proto3";\nimport "a.proto";\nimport public "b.proto";\nimport weak "a.proto";');
+    assert.deepEqual(f.errors, [{ message: 'import "a.proto" is listed twice', range: R(3, 0, 3, 22) }]);
+    assert.deepEqual(f.imports.map((i) => i.path), ['a.proto', 'b.proto', 'a.proto']);
+  });
+
   test('edition statement', () => {
     const f = ok('edition = "2023";\npackage e;');
     assert.deepEqual(f.edition, { value: '2023', range: R(0, 0, 0, 17) });
@@ -885,6 +908,10 @@ describe('parser: errors and recovery', () => {
       ['{⟨[⟩p.x: 1}', '\'[\' is not closed: expected \']\' after an extension\'s name or an Any\'s type URL'],
       // buf: "unexpected integer literal in array expression", at the first value that is no message.
       ['{r [⟨1⟩, 2]}', 'expected \':\' after "r": a list of values other than messages needs one'],
+      // buf: "unexpected `]` in message expression", and "encountered unmatched `{` delimiter" at the `{`, which the
+      // `}` closes: not said.
+      ['{a: 1 ⟨]⟩ b: 2}', 'expected a field name, found \']\''],
+      ['{a: 1 ⟨)⟩, b: 2}', 'expected a field name, found \')\''],
     ];
     const text = lines(head, 'message M {', ...refused.map(([v]) => `${PREFIX}${v.replace(/[⟨⟩]/g, '')};`), '}');
     // Where each ⟨ ⟩ is, in the value without them, by where it starts (one may hold another).
@@ -1001,6 +1028,92 @@ describe('parser: errors and recovery', () => {
       '13:29 unknown-option "p.x" is an extension: its key is written [p.x]',
       '13:50 invalid-option-value "p.Opt.s" takes a string, not 3',
     ]);
+  });
+
+  // buf 1.75: "unexpected array expression in option setting value" over the list (and "mismatched types" where the
+  // option is not repeated); protoc: "Expected option value". buf, "missing option setting value" where there is none.
+  test('a list as an option\'s own value is one syntax error over it, and no value is none: neither sets the option', () => {
+    const text = lines(
+      'syntax = "proto2";',
+      'package p;',
+      'import "google/protobuf/descriptor.proto";',
+      'extend google.protobuf.MessageOptions { optional int32 i = 50001; repeated int32 ri = 50002; }',
+      'extend google.protobuf.FieldOptions { optional int32 fi = 50001; }',
+      'message M1 { option (i) = [1]; option deprecated = [true]; option (i) = 2; }',
+      'message M2 { optional int32 f = 1 [default = [1], (fi) = [2], deprecated = true]; optional int32 g = 2; }',
+      'message M3 { option (ri) = [1, {a: [2]}]; }',
+      'message M4 { option deprecated = ; optional int32 h = 1 [default = ]; }',
+    );
+    const f = parse(text);
+    const LIST = "a list ('[ … ]') is no option value: only a field of an aggregate value takes one";
+    const list = (line: number, needle: string) => {
+      const k = text.split('\n')[line]!.indexOf(needle);
+      return { message: LIST, range: R(line, k, line, k + needle.length) };
+    };
+    assert.deepEqual(f.errors, [
+      list(5, '[1]'), list(5, '[true]'), list(6, '[1]'), list(6, '[2]'), list(7, '[1, {a: [2]}]'),
+      { message: "expected an option value, found ';'", range: R(8, 33, 8, 34) },
+      { message: "expected an option value, found ']'", range: R(8, 67, 8, 68) },
+    ]);
+    assert.deepEqual(msg(f, 'M1').options.map((o) => [o.name, o.value]), [['(i)', '2']]);
+    assert.deepEqual(msg(f, 'M2').fields.map((x) => [x.name, x.options.map((o) => o.name)]), [['f', ['deprecated']], ['g', []]]);
+    // Nothing else: no value of no type, and `(i)` set once.
+    assert.deepEqual(bind(f, 'x').problems.map((p) => p.code), Array(7).fill('syntax'));
+  });
+
+  // buf 1.75 at the same start: "unsupported base for integer literal", "integer literal contains underscores",
+  // "invalid digit in hexadecimal integer literal", "unexpected characters in integer literal"; "unexpected `)`".
+  test('a value that is no number (0b1, 1_000, 0xg, 1foo) or no value at all is one error at it, not also a missing `;`', () => {
+    const text = lines(
+      'syntax = "proto3";',
+      'message M1 { option (i) = 0b1; option (i) = 0O7; }',
+      'message M2 { option (i) = 1_000; option (f) = 1__0.5; }',
+      'message M3 { option (i) = 0xg; option (i) = 1foo; }',
+      'message M4 { option (i) = ); int32 a = 1 [(i) = 0b1, deprecated = true]; }',
+    );
+    const f = parse(text);
+    const at = (line: number, needle: string, message: string, after = '') => {
+      const l = text.split('\n')[line]!;
+      const k = l.indexOf(needle, l.indexOf(after) + after.length);
+      return { message, range: R(line, k, line, k + needle.length) };
+    };
+    const base = (t: string) => `${t} is in a base protobuf does not take: integers are decimal, octal (0…) or hex (0x…)`;
+    assert.deepEqual(f.errors, [
+      at(1, '0b1', base('0b1')), at(1, '0O7', base('0O7')),
+      at(2, '1_000', 'a number takes no underscores: 1_000'), at(2, '1__0.5', 'a number takes no underscores: 1__0.5'),
+      at(3, '0xg', 'invalid number 0xg'), at(3, '1foo', 'invalid number 1foo'),
+      at(4, ')', "expected an option value, found ')'", '= '), at(4, '0b1', base('0b1')),
+    ]);
+    assert.deepEqual(msg(f, 'M4').fields.map((x) => [x.name, x.options.map((o) => o.name)]), [['a', ['deprecated']]]);
+  });
+
+  // buf 1.75 says one thing of each: "missing `(...)` around method return type", "unexpected `stream` modifier on
+  // message field" (at `stream`, where the field's type is read), and of `int32 x 1` "unexpected integer literal".
+  test('a statement that goes wrong before its `;` is one error there, not also a missing `;`', () => {
+    const text = lines(
+      'syntax = "proto3";',
+      'message A { int32 x 1; stream A a = 2; int32 y = 3; }',
+      'service S { rpc R(A) returns A; rpc Q(A) returns (A); }',
+    );
+    const f = parse(text);
+    assert.deepEqual(f.errors, [
+      { message: "expected '=', found '1'", range: R(1, 20, 1, 21) },
+      { message: "expected '=', found 'a'", range: R(1, 32, 1, 33) },
+      { message: "expected '(', found 'A'", range: R(2, 29, 2, 30) },
+    ]);
+    assert.deepEqual(msg(f, 'A').fields.map((x) => x.name), ['x', 'A', 'y']);
+    assert.deepEqual(f.services[0]!.rpcs.map((r) => r.name), ['R', 'Q']);
+  });
+
+  // buf 1.75: "compact options cannot be empty" over `[]`, "unexpected trailing `,` in compact options" on the `,`.
+  test('an empty option list, or one with a trailing `,`, is one error where buf reports it; the options are kept', () => {
+    const text = lines('syntax = "proto3";', 'message M { int32 a = 1 []; int32 b = 2 [deprecated = true,]; int32 c = 3; }');
+    const f = parse(text);
+    assert.deepEqual(f.errors, [
+      { message: "an option list '[ ]' cannot be empty", range: loc(text, '[]') },
+      { message: "unexpected ',' after the last option: expected ']'", range: R(1, 58, 1, 59) },
+    ]);
+    assert.deepEqual(msg(f, 'M').fields.map((x) => [x.name, x.options.map((o) => o.name)]), [['a', []], ['b', ['deprecated']], ['c', []]]);
   });
 
   test('an aggregate value not closed on its line is one error, at its `{`, though its `;` is typed', () => {
@@ -1179,6 +1292,32 @@ describe('binder: problems', () => {
       { code: 'number-reserved-by-protobuf', message: 'field numbers 19000 to 19999 are reserved for the protobuf implementation', range: R(6, 12, 6, 17), severity: 'error' },
       { code: 'number-reserved-by-protobuf', message: 'field numbers 19000 to 19999 are reserved for the protobuf implementation', range: R(7, 12, 7, 17), severity: 'error' },
     ]);
+  });
+
+  // buf 1.75: "field number out of range" on the number and its sign; protoc "Expected field number.".
+  test('a negative field number, reserved number or extension range is out of range, one error', () => {
+    const text = lines(
+      'syntax = "proto2";',
+      'message M1 { optional int32 a = -1; optional group G = -2 {} }',
+      'message M2 { reserved -1, 3 to -4; extensions -5 to 10; }',
+      'extend M2 { optional int32 x = -3; }',
+    );
+    const out = (message: string, needle: string, from = 0) => ({ code: 'number-out-of-range', message, range: loc(text, needle, from), severity: 'error' });
+    assert.deepEqual(problems(text), [
+      out('field number -1 is out of range (1 to 536870911)', '-1'),
+      out('field number -2 is out of range (1 to 536870911)', '-2'),
+      out('reserved range -1 to -1 is out of range (1 to 536870911)', '-1', 1),
+      { code: 'invalid-range', message: 'reserved range 3 to -4 ends before it starts', range: loc(text, '3 to -4'), severity: 'error' },
+      out('extension range -5 to 10 is out of range (1 to 536870911)', '-5 to 10'),
+      out('field number -3 is out of range (1 to 536870911)', '-3'),
+    ]);
+  });
+
+  // protoc parses an extension first in an extend block; buf: "message extension block must declare at least one
+  // message extension".
+  test('an extend block with no extension is an error on its extendee', () => {
+    const text = lines('syntax = "proto2";', 'message A { extensions 100 to 200; }', 'extend A { }', 'extend A { optional int32 x = 100; }');
+    assert.deepEqual(problems(text), [{ code: 'invalid-extension', message: 'the extend block of "A" declares no extension', range: loc(text, 'A', 1), severity: 'error' }]);
   });
 
   test('enum values outside int32', () => {

@@ -662,7 +662,9 @@ function trailingBelow(m: Declared): Comment | undefined {
  */
 function isOpenEnum(bound: BoundFile, fqn: string): boolean {
   if (bound.ast.syntax?.value === 'proto3') return true;
-  return bound.ast.edition !== undefined && !indexModel(bound.model).enums.get(fqn)?.closed;
+  const e = indexModel(bound.model).enums.get(fqn);
+  // Not as the model says: protoc and buf check an enum type of none of its values as open.
+  return bound.ast.edition !== undefined && (!e?.node || resolveFeatures(inheritedFeatures(bound, parentPath(fqn)), e.node.options).enumType !== 'CLOSED');
 }
 
 /**

@@ -23,6 +23,11 @@ export interface AggregateEntry {
   readonly list?: readonly AggregateElement[];
 }
 
+/** Where `e` is written, its key and its value: where buf marks a key that names no field, which sets nothing. */
+export function entrySpan(e: AggregateEntry): Range {
+  return { start: e.range.start, end: e.valueRange.end };
+}
+
 /** One element of a list: a scalar, or a message and its entries. */
 export interface AggregateElement {
   readonly scalar?: string;

@@ -15,7 +15,7 @@
 // Google's domains, a message by its full name, and its value against that message.
 
 import type { OptionNode, ProtoFile, Range } from './ast';
-import { aggregateOf, type AggregateElement, type AggregateEntry } from './aggregate';
+import { aggregateOf, entrySpan, type AggregateElement, type AggregateEntry } from './aggregate';
 import { join } from './lookup';
 import { SCALARS, mapEntryName } from './model';
 import { optionPath, type OptionPathPart } from './optionPath';
@@ -66,7 +66,7 @@ class Setting {
   constructor(readonly byPath = false) {}
 }
 
-/** What a value sets, where it is a message; whether it is not of its field's type (buf then does not set the field). */
+/** What a value sets, where it is a message; whether none of it (no value of a list) is of its field's type (buf then does not set the field). */
 interface Checked {
   set?: Setting;
   wrong?: true;
@@ -284,7 +284,7 @@ class Checker {
     }
     for (const e of entries) {
       if (isTypeUrl(e)) {
-        this.invalid(`a type URL names the message of a google.protobuf.Any, and "${type}" is none`, { start: e.range.start, end: e.valueRange.end });
+        this.invalid(`a type URL names the message of a google.protobuf.Any, and "${type}" is none`, entrySpan(e));
         continue;
       }
       if (e.extension) {
@@ -305,14 +305,15 @@ class Checker {
 
   /**
    * Checks the value of `e`, which sets `step`, and records in `set` that it is set, unless the field is repeated, as
-   * buf does: a field set again, or another field of a set oneof, is refused (a message written twice is not: the first
-   * is kept), and a field whose value is not of its type is not set.
+   * buf does: a field set again, whatever its value, or another field of a set oneof, is refused (a message field
+   * written again is not, whatever its value: the first is kept), and a field whose value is not of its type (a list
+   * none of whose values is, an empty one too) is not set.
    */
   private entry(set: Setting, e: AggregateEntry, step: Omit<Step, 'end'>): void {
     const single = step.field.label !== 'repeated' && step.field.mapKey === undefined;
     const free = this.oneofFree(set, step, e.range);
     const there = set.fields.has(step.key);
-    if (single && free && there && (e.messages.length === 0 || e.list)) this.setTwice(step.name, e.range);
+    if (single && free && there && !step.field.group && this.valueType(step.field.type, step.owner)?.kind !== 'message') this.setTwice(step.name, e.range);
     const checked = this.fieldValue(e, step.field, step.owner, step.name);
     if (single && free && !there && !checked.wrong) this.put(set, step, checked.set ?? new Setting());
   }
@@ -345,13 +346,14 @@ class Checker {
   /**
    * Checks a value of field `name`, of `type` where it is known: a list only if the field is repeated, and each
    * value of the type; the entries of a message value by `inner`, else as those of a message `type`. What is set in
-   * its first message value; wrong where a value is not of the type.
+   * its first message value; wrong where no value is of the type.
    */
   private value(e: AggregateEntry, name: string, type: ValueType | undefined, repeated: boolean, inner?: (entries: readonly AggregateEntry[]) => Setting, bare = false): Checked {
-    // buf checks the values of a list that the field does not take too, and sets the field.
+    // buf checks the values of a list that the field does not take too, and sets the field where one is of its type.
     if (e.list && !repeated) this.invalid(`"${name}" is not repeated: it takes one value, not a list`, e.valueRange);
     const values: readonly AggregateElement[] = e.list ?? [{ scalar: e.scalar, entries: e.messages[0], range: e.valueRange }];
     const checked: Checked = {};
+    let taken = false;
     for (const v of values) {
       let wrong: { message: string; range: Range } | undefined;
       if (v.entries) {
@@ -362,11 +364,10 @@ class Checker {
           checked.set ??= set;
         }
       } else if (type) wrong = scalarProblem(name, type, v.scalar!, v.range, bare);
-      if (wrong) {
-        this.invalid(wrong.message, wrong.range);
-        checked.wrong = true;
-      }
+      if (wrong) this.invalid(wrong.message, wrong.range);
+      else taken = true;
     }
+    if (!taken) checked.wrong = true;
     return checked;
   }
 
@@ -382,7 +383,7 @@ class Checker {
   private extensionEntry(e: AggregateEntry, type: string): OptionExtension | undefined {
     const ext = this.extensionOf(e.name);
     if (!ext) {
-      if (!this.context.declaredElsewhere(e.name)) this.unknown(`message type "${type}" has no extension named "${e.name}"`, e.range);
+      if (!this.context.declaredElsewhere(e.name)) this.unknown(`message type "${type}" has no extension named "${e.name}"`, entrySpan(e));
       return undefined;
     }
     return this.extends(ext, type, e.name, e.range) ? ext : undefined;
@@ -401,7 +402,7 @@ class Checker {
     const url = entries.find(isTypeUrl)!;
     for (const e of entries) {
       if (e === url) this.anyValue(e);
-      else if (isTypeUrl(e)) this.invalid('a google.protobuf.Any holds one message: a second type URL cannot follow the first', { start: e.range.start, end: e.valueRange.end });
+      else if (isTypeUrl(e)) this.invalid('a google.protobuf.Any holds one message: a second type URL cannot follow the first', entrySpan(e));
       else this.invalid(`a google.protobuf.Any written as a type URL and its message takes no "${e.extension ? `[${e.name}]` : e.name}" beside them`, e.range);
     }
   }
@@ -451,7 +452,7 @@ class Checker {
   }
 
   private unknownField(e: AggregateEntry, type: string): void {
-    this.unknown(`message type "${type}" has no field named "${e.name}"`, e.range);
+    this.unknown(`message type "${type}" has no field named "${e.name}"`, entrySpan(e));
   }
 
   private unknown(message: string, range: Range): void {

@@ -9,12 +9,12 @@ import {
 import {
   SCALARS, holdsStrings, isPackable, jsonNameOf, isReserved, type ApiModel, type EnumDef, type FieldDef, type FieldLabel, type MessageDef, type ServiceDef,
 } from './model';
-import { EDITION_DEFAULTS, featuresOutsideEdition, misplacedFeatures, ownFeature, repeatedFeatures, resolveFeatures, unknownFeatures, type FeatureTarget, type Features } from './features';
+import { EDITION_DEFAULTS, featuresOutsideEdition, languageSetUses, misplacedFeatures, ownFeature, repeatedFeatures, resolveFeatures, unknownFeatures, type FeatureTarget, type Features } from './features';
 import { defaultValueProblem } from './defaults';
 import { fieldOptionProblems, optionProblems, type OptionsOf } from './options';
 import { customOptionProblems, type PendingOption } from './aggregateOptions';
 import { ENUM_MAX, FIELD_MAX, parse } from './parser';
-import { wellKnownTypes, type FeatureSupport, type FeatureTargetName } from './wellKnown';
+import { LANGUAGE_FEATURE_SETS, wellKnownTypes, type FeatureSupport, type FeatureTargetName } from './wellKnown';
 import { addToIndex, join, lookup, sortIndex, type NameIndex } from './lookup';
 import { defaultVisibility, isExported, visibilityProblems } from './visibility';
 import { namingStyleProblems } from './namingStyle';
@@ -251,6 +251,8 @@ class Binder {
   private importsOwnPackage = false;
   /** Whether an import, or a public import of one, was not found or not read: it may declare what the file uses. */
   private importMissing = false;
+  /** The languages' feature sets (`pb.cpp`) whose bundled files the file imports, or an import of it imports publicly. */
+  private readonly languageSets = new Set<string>();
   /**
    * The trees of the imported files whose types the file sees, kept only while a file that sets custom options is bound:
    * their values are checked against the imports' messages, enums and extensions (see optionTypes.ts).
@@ -327,9 +329,16 @@ class Binder {
   private misplacedFeatures(options: readonly OptionNode[], target: FeatureTarget | undefined): void {
     if (!options.length) return;
     const edition = Number(this.ast.edition?.value);
-    const repeated = repeatedFeatures(options);
-    // Of a feature set again, buf says only that: not its edition, nor its target.
-    const again = (r: Range): boolean => repeated.some((d) => rangeContains(d.range, r.start));
+    // A language's features whose file is not imported are unknown, which is all protoc and buf say of them; an
+    // import not found may import it publicly.
+    const hidden = this.importMissing ? [] : languageSetUses(options).filter((u) => !this.languageSets.has(u.set));
+    for (const { set, written, range } of hidden) {
+      this.problem('unknown-option', `"${written}" is unknown: import "${LANGUAGE_FEATURE_SETS.get(set)!.file}", which declares it`, range, 'error');
+    }
+    const unseen = (r: Range): boolean => hidden.some((u) => rangeContains(u.span, r.start));
+    const repeated = repeatedFeatures(options).filter((d) => !unseen(d.range));
+    // Of a feature set again, buf says only that: not its edition, nor its target, nor (set one at a time) its value.
+    const again = (r: Range): boolean => unseen(r) || repeated.some((d) => rangeContains(d.range, r.start));
     for (const { feature, range, support } of featuresOutsideEdition(options, edition)) {
       if (again(range)) continue;
       this.problem('feature-edition', `features.${feature} is not supported in edition ${edition}: ${editionsOf(support)}`, range, 'error');
@@ -341,6 +350,7 @@ class Binder {
       }
     }
     for (const { range, refusal, feature, of } of unknownFeatures(options)) {
+      if (unseen(range) || (refusal !== undefined && repeated.some((d) => d.value && rangeContains(d.value, range.start)))) continue;
       if (refusal !== undefined) this.problem('invalid-option-value', refusal, range, 'error');
       else this.problem('unknown-option', `"${feature}" is not a feature of ${of}`, range, 'error');
     }
@@ -484,6 +494,7 @@ class Binder {
         if (!direct && imp.modifier !== 'public') continue;
         const wkt = wellKnownTypes(imp.path);
         if (wkt) {
+          for (const [set, { file }] of LANGUAGE_FEATURE_SETS) if (file === imp.path) this.languageSets.add(set);
           if (this.pkg === wkt.pkg) this.importsOwnPackage = true;
           this.declarePackage(wkt.pkg);
           for (const t of wkt.types) {
@@ -787,7 +798,7 @@ class Binder {
     if (f.group && (this.proto3 || features)) {
       this.problem('group-not-allowed', `groups are not allowed in ${features ? 'an editions file: declare a message and a field of it with features.message_encoding = DELIMITED' : 'proto3: declare a message and a field of it'}`, f.typeRange, 'error');
     } else if (f.group && !/^[A-Z]/.test(f.type)) this.problem('group-name', `the name of group "${f.type}" must start with a capital letter`, f.typeRange, 'error');
-    if (typeKind === 'enum' && (this.proto3 || (label === 'implicit' && !f.oneof && features))) this.openEnumFields.push({ field: f, enumFqn: type });
+    if (typeKind === 'enum' && (this.proto3 || (label === 'implicit' && !f.oneof && features?.fieldPresence === 'IMPLICIT'))) this.openEnumFields.push({ field: f, enumFqn: type });
     if (f.label === 'required' && this.proto3) this.problem('proto3-required', 'required fields are not allowed in proto3', f.labelRange!, 'error');
     // Editions say presence with a feature, as protoc insists.
     if (features && (f.label === 'optional' || f.label === 'required')) {
@@ -886,6 +897,8 @@ class Binder {
    */
   private extend(extendee: string, range: Range, fields: FieldNode[], scope: string, model: ApiModel, scopeFeatures: Features | undefined): void {
     const d = this.typeRef({ written: extendee, range }, scope);
+    // protoc reads an extension first in the block; buf: "must declare at least one message extension".
+    if (!fields.length) this.problem('invalid-extension', `the extend block of "${extendee}" declares no extension`, range, 'error');
     if (d && d.kind !== 'message') this.problem('not-a-message', `"${extendee}" is a ${d.kind}: only a message can be extended`, range, 'error');
     // protoc: "Extensions in proto3 are only allowed for defining options."
     else if (d && this.proto3 && !DESCRIPTOR_OPTIONS.test(d.fqn)) this.problem('invalid-extension', `a proto3 file extends only the options messages of descriptor.proto, not "${d.fqn}"`, range, 'error');
@@ -952,7 +965,9 @@ class Binder {
       const byNumber = new Map<number, string>();
       for (const f of fields) {
         if (f.number === undefined) continue;
-        if (ranges && !isReserved(ranges, f.number)) this.problem('invalid-extension', `extension number ${f.number} is not in an extension range of "${extendee}"`, f.numberRange, 'error');
+        // Above the maximum, a message set's extension ranges may hold it.
+        if (f.number < 1) this.problem('number-out-of-range', `field number ${f.number} is out of range (1 to ${FIELD_MAX})`, f.numberRange, 'error');
+        else if (ranges && !isReserved(ranges, f.number)) this.problem('invalid-extension', `extension number ${f.number} is not in an extension range of "${extendee}"`, f.numberRange, 'error');
         const holder = byNumber.get(f.number);
         if (holder) this.problem(DUPLICATE_NUMBER, `extension number ${f.number} of "${extendee}" is already used by "${holder}"`, f.numberRange, 'error');
         else byNumber.set(f.number, f.name);
@@ -995,12 +1010,11 @@ class Binder {
   private enumDef(e: EnumNode, scope: string, parentFeatures: Features | undefined): EnumDef {
     const def: EnumDef = { fqn: join(scope, e.name), name: e.name, values: [], reservedNumbers: [], reservedNames: [], node: e };
     const features = parentFeatures && resolveFeatures(parentFeatures, e.options);
+    // buf's checks read an enum type of none of its values as open; protobuf-go, and the model, as closed.
     const closed = features?.enumType === 'CLOSED';
     if (parentFeatures) this.misplacedFeatures(e.options, 'enum');
-    if (closed) {
-      this.closedEnums.add(def.fqn);
-      def.closed = true;
-    }
+    if (closed) this.closedEnums.add(def.fqn);
+    if (closed || features?.enumType === 'UNKNOWN') def.closed = true;
     if (e.comments.leading) def.doc = e.comments.leading.text;
     if (isDeprecated(e.options)) def.deprecated = true;
     this.checkOptions(e.options, 'enum', def.fqn);
@@ -1298,15 +1312,16 @@ function labelAndType(f: FieldNode): Range {
 }
 
 /**
- * The label of a field written without one in an editions file, from its resolved `field_presence`. A oneof's
- * field and a message field always have presence, whatever the feature says; the model gives them the label
- * proto3 gives them unlabelled ('implicit'), which the comparison does not read as a lack of presence.
+ * The label of a field written without one in an editions file, from its resolved `field_presence` (a value of none
+ * of its values is no presence, as protobuf-go reads it). A oneof's field and a message field always have presence,
+ * whatever the feature says; the model gives them the label proto3 gives them unlabelled ('implicit'), which the
+ * comparison does not read as a lack of presence.
  */
 function editionLabel(f: FieldNode, typeKind: FieldDef['typeKind'], features: Features): FieldLabel {
   if (f.oneof) return 'implicit';
   if (features.fieldPresence === 'LEGACY_REQUIRED') return 'required';
   if (typeKind === 'message') return 'implicit';
-  return features.fieldPresence === 'IMPLICIT' ? 'implicit' : 'optional';
+  return features.fieldPresence === 'IMPLICIT' || features.fieldPresence === 'UNKNOWN' ? 'implicit' : 'optional';
 }
 
 /** Calls `each` for every option of the file and of what it declares; a callback, as a file has many of them. */

@@ -5,15 +5,17 @@
 // changing every field.
 
 import type { OptionNode, Range } from './ast';
-import { aggregateOf, type AggregateEntry } from './aggregate';
+import { aggregateOf, entrySpan, type AggregateEntry } from './aggregate';
 import { integer } from './defaults';
 import { describe, scalarProblem, type ValueType } from './optionValue';
 import { LANGUAGE_FEATURE_SETS, type FeatureSupport, type FeatureTargetName, type LanguageFeature } from './wellKnown';
 
 export interface Features {
-  readonly fieldPresence: 'EXPLICIT' | 'IMPLICIT' | 'LEGACY_REQUIRED';
+  /** UNKNOWN: the feature's _UNKNOWN value or a number of none of its values, see `unknownAs`. */
+  readonly fieldPresence: 'EXPLICIT' | 'IMPLICIT' | 'LEGACY_REQUIRED' | 'UNKNOWN';
   readonly repeatedFieldEncoding: 'PACKED' | 'EXPANDED';
-  readonly enumType: 'OPEN' | 'CLOSED';
+  /** UNKNOWN as for fieldPresence. */
+  readonly enumType: 'OPEN' | 'CLOSED' | 'UNKNOWN';
   /** NONE: a string field's parsers take any bytes, as proto2's do (protobuf.dev, "Feature Settings for Editions"). */
   readonly utf8Validation: 'VERIFY' | 'NONE';
   /** LEGACY_BEST_EFFORT: field names, and enum value names, that clash in JSON are taken (see the binder). */
@@ -39,14 +41,14 @@ const FEATURES = new Map<string, FeatureSupport & {
   /**
    * What an element set to the _UNKNOWN value, or to a number of none of the values, is read as: none of the values
    * that buf 1.75's checks ask for (IMPLICIT, CLOSED, ALLOW) and protobuf-go asks for of buf's descriptors (PACKED,
-   * VERIFY), not the parent's value. (protobuf-go itself reads a number of none as implicit presence and a closed enum;
-   * the binder's checks must agree with buf's.)
+   * VERIFY), not the parent's value. Presence and enum type are UNKNOWN: buf's checks take it for neither IMPLICIT nor
+   * CLOSED, but protobuf-go, and so buf breaking, for no presence and a closed enum, and so does the model.
    */
   unknownAs?: string;
 }>([
-  ['field_presence', { key: 'fieldPresence', values: ['FIELD_PRESENCE_UNKNOWN', 'EXPLICIT', 'IMPLICIT', 'LEGACY_REQUIRED'], targets: ['file', 'field'], introduced: 2023, unknownAs: 'EXPLICIT' }],
+  ['field_presence', { key: 'fieldPresence', values: ['FIELD_PRESENCE_UNKNOWN', 'EXPLICIT', 'IMPLICIT', 'LEGACY_REQUIRED'], targets: ['file', 'field'], introduced: 2023, unknownAs: 'UNKNOWN' }],
   ['repeated_field_encoding', { key: 'repeatedFieldEncoding', values: ['REPEATED_FIELD_ENCODING_UNKNOWN', 'PACKED', 'EXPANDED'], targets: ['file', 'field'], introduced: 2023, unknownAs: 'EXPANDED' }],
-  ['enum_type', { key: 'enumType', values: ['ENUM_TYPE_UNKNOWN', 'OPEN', 'CLOSED'], targets: ['file', 'enum'], introduced: 2023, unknownAs: 'OPEN' }],
+  ['enum_type', { key: 'enumType', values: ['ENUM_TYPE_UNKNOWN', 'OPEN', 'CLOSED'], targets: ['file', 'enum'], introduced: 2023, unknownAs: 'UNKNOWN' }],
   // Its number 1 is reserved (a value protobuf removed).
   ['utf8_validation', { key: 'utf8Validation', values: ['UTF8_VALIDATION_UNKNOWN', undefined, 'VERIFY', 'NONE'], targets: ['file', 'field'], introduced: 2023, unknownAs: 'NONE' }],
   ['message_encoding', { values: ['MESSAGE_ENCODING_UNKNOWN', 'LENGTH_PREFIXED', 'DELIMITED'], targets: ['file', 'field'], introduced: 2023 }],
@@ -190,7 +192,7 @@ const FEATURE_SET = 'google.protobuf.FeatureSet';
 
 /** A feature that its feature set lacks, or a value the feature does not take: protoc's and buf's error. */
 export interface UnknownFeature {
-  /** The option's name, or in an aggregate the key; the value for a value refused. */
+  /** The option's name, or in an aggregate the key and its value; the value for a value refused. */
   range: Range;
   /** Why the value is refused. */
   refusal?: string;
@@ -211,13 +213,13 @@ export function unknownFeatures(options: readonly OptionNode[]): UnknownFeature[
     if (o.name === 'features') {
       for (const e of aggregateOf(o) ?? []) {
         if (!e.extension) {
-          if (!FEATURES.has(e.name)) out.push({ range: e.range, feature: e.name, of: FEATURE_SET });
+          if (!FEATURES.has(e.name)) out.push({ range: entrySpan(e), feature: e.name, of: FEATURE_SET });
           else for (const p of entryProblems(e.name, e, o)) out.push({ range: p.range, refusal: p.message, feature: e.name, of: FEATURE_SET });
           continue;
         }
         // Another extension of FeatureSet may be declared by a file of features of its own; only `pb`'s are bundled.
         if (LANGUAGE_FEATURE_SETS.has(e.name)) for (const m of e.messages) out.push(...languageSetProblems(e.name, m, o));
-        else if (e.name.startsWith('pb.')) out.push({ range: e.range, feature: `[${e.name}]`, of: FEATURE_SET });
+        else if (e.name.startsWith('pb.')) out.push({ range: entrySpan(e), feature: `[${e.name}]`, of: FEATURE_SET });
       }
       continue;
     }
@@ -254,7 +256,7 @@ function languageSetProblems(set: string, entries: readonly AggregateEntry[], o:
   const { message, features } = LANGUAGE_FEATURE_SETS.get(set)!;
   return entries.filter((f) => !f.extension).flatMap((f) => (features.has(f.name)
     ? entryProblems(`(${set}).${f.name}`, f, o).map((p) => ({ range: p.range, refusal: p.message, feature: f.name, of: message }))
-    : [{ range: f.range, feature: f.name, of: message }]));
+    : [{ range: entrySpan(f), feature: f.name, of: message }]));
 }
 
 /** The language's feature set (`pb.cpp`, one buf bundles) that `o` sets whole, `features.(pb.cpp) = { … }`; undefined for another option. */
@@ -263,39 +265,76 @@ function wholeLanguageSet(o: OptionNode): string | undefined {
   return set !== undefined && LANGUAGE_FEATURE_SETS.has(set) ? set : undefined;
 }
 
+/** A language's feature set (`pb.cpp`) that options name: `features.(pb.cpp)…`, or `[pb.cpp] { … }` in `features = { … }`. */
+export interface LanguageSetUse {
+  set: string;
+  /** As it is written: `(pb.cpp)` in an option's name, `[pb.cpp]` in an aggregate. */
+  written: string;
+  /** The name in parentheses, or the block, where buf marks the set where it is not imported. */
+  range: Range;
+  /** What of the options names it: the option, or the block. */
+  span: Range;
+}
+
+/** Where `options` name a language's feature set of those buf bundles, which protoc and buf know only where its file is imported. */
+export function languageSetUses(options: readonly OptionNode[]): LanguageSetUse[] {
+  const out: LanguageSetUse[] = [];
+  for (const o of options) {
+    if (o.name === 'features') {
+      for (const e of aggregateOf(o) ?? []) {
+        if (e.extension && LANGUAGE_FEATURE_SETS.has(e.name)) out.push({ set: e.name, written: `[${e.name}]`, range: entrySpan(e), span: entrySpan(e) });
+      }
+      continue;
+    }
+    const m = /^features\.\((\.?([\w.]+))\)/.exec(o.name);
+    if (!m || !LANGUAGE_FEATURE_SETS.has(m[2]!)) continue;
+    // The name inside `(…)`, where the option is written on one line without spaces, as nearly always.
+    const { start, end } = o.nameRange;
+    const plain = start.line === end.line && end.character - start.character === o.name.length;
+    const at = { line: start.line, character: start.character + 'features.('.length };
+    out.push({ set: m[2]!, written: `(${m[2]})`, range: plain ? { start: at, end: { line: at.line, character: at.character + m[1]!.length } } : o.nameRange, span: o.range });
+  }
+  return out;
+}
+
 /** A feature, or a language's feature set, that `options` set a second time: buf's "set multiple times". */
 export interface RepeatedFeature {
   /** The second setting: its option's name, or in an aggregate its key. */
   range: Range;
   message: string;
+  /** The value of a second setting one at a time, of which buf says nothing more. */
+  value?: Range;
 }
 
 /**
  * What buf 1.75 refuses as set twice on one element: a feature (`utf8_validation`,
- * `(pb.cpp).string_type`) set again, one at a time or as a key of an aggregate, and a language's set written whole
- * (`features.(pb.cpp) = { … }`) after anything set it. A value buf refuses sets nothing, an `_UNKNOWN` one does; two
- * `[pb.cpp] { … }` blocks of one aggregate are merged, even where they set the same feature. `features = { … }` after
- * any other setting of features is options.ts's to report.
+ * `(pb.cpp).string_type`) set again, one at a time or as a key of an aggregate, whatever the value, and a language's
+ * set written whole (`features.(pb.cpp) = { … }`) after anything set it. A value buf refuses sets nothing, an
+ * `_UNKNOWN` one does, a list does where one of its values does; two `[pb.cpp] { … }` blocks of one aggregate are
+ * merged, even where they set the same feature. `features = { … }` after any other setting of features is
+ * options.ts's to report.
  */
 export function repeatedFeatures(options: readonly OptionNode[]): RepeatedFeature[] {
   const out: RepeatedFeature[] = [];
   // The features set so far (`(pb.cpp).string_type` for a language's), and the language sets named so far.
   const features = new Set<string>();
   const languages = new Set<string>();
-  const twice = (feature: string, range: Range): void => {
+  const twice = (feature: string, range: Range, value?: Range): void => {
     const language = languageFeatureName(feature);
     const message = language ? `the feature "${language.name}" of ${LANGUAGE_FEATURE_SETS.get(language.set)!.message}` : `the feature "${feature}"`;
-    out.push({ range, message: `${message} is set twice` });
+    out.push({ range, message: `${message} is set twice`, value });
   };
   // Notes what `entries` (one message of an aggregate) set, and reports a key set twice in them; `prefix` names a language's.
   const setIn = (entries: readonly AggregateEntry[], prefix: string, o: OptionNode): void => {
     const here = new Set<string>();
     for (const f of entries) {
       const feature = prefix + f.name;
-      if (f.extension || f.scalar === undefined || !sets(feature, f.scalar, f.valueRange, o)) continue;
+      if (f.extension) continue;
       if (here.has(feature)) twice(feature, f.range);
-      here.add(feature);
-      features.add(feature);
+      else if ((f.list ?? [{ scalar: f.scalar, range: f.valueRange }]).some((v) => v.scalar !== undefined && sets(feature, v.scalar, v.range, o))) {
+        here.add(feature);
+        features.add(feature);
+      }
     }
   };
   let featuresBefore = false;
@@ -322,9 +361,8 @@ export function repeatedFeatures(options: readonly OptionNode[]): RepeatedFeatur
       const feature = o.name.slice('features.'.length);
       const language = languageFeatureName(feature);
       if (language) languages.add(language.set);
-      if (!sets(feature, o.value, o.valueRange, o)) continue;
-      if (features.has(feature)) twice(feature, o.nameRange);
-      features.add(feature);
+      if (features.has(feature)) twice(feature, o.nameRange, o.valueRange);
+      else if (sets(feature, o.value, o.valueRange, o)) features.add(feature);
     }
   }
   return out;

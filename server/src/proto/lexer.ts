@@ -204,6 +204,7 @@ export function lexer(
         kind = scanNumber();
         // A leading 0 makes an integer octal (not `0x1F`, nor a float such as `08.5`, which is decimal).
         if (kind === 'int' && c === Ch.D0 && isDigit(text.charCodeAt(start + 1))) error = octalError(text, start, i);
+        else if (kind === 'invalid') error = numberError(text.slice(start, i));
       } else if (c === Ch.Quote || c === Ch.Apos) {
         const r = scanString(c);
         kind = 'string';
@@ -259,9 +260,9 @@ export function lexer(
         }
       }
     }
-    // `1foo` is one bad token, not a number followed by an identifier.
+    // `1foo`, `1_000.5` are one bad token, not a number followed by an identifier and more.
     if (i < n && isIdentStart(text.charCodeAt(i)) && !(kind === 'float' && (text[i] === 'f' || text[i] === 'F'))) {
-      while (IDENT_PART[text.charCodeAt(i)] === 1) i++;
+      while (IDENT_PART[text.charCodeAt(i)] === 1 || text.charCodeAt(i) === Ch.Dot) i++;
       return 'invalid';
     }
     return kind;
@@ -325,6 +326,12 @@ export function lexer(
     }
     return { value: out, error: 'unterminated string' };
   }
+}
+
+/** What is wrong with `text`, which starts as a number and is none (`0b1`, `1_000`, `1foo`), as buf's lexer says. */
+function numberError(text: string): string {
+  if (/^0[bBoO]/.test(text)) return `${text} is in a base protobuf does not take: integers are decimal, octal (0…) or hex (0x…)`;
+  return text.includes('_') ? `a number takes no underscores: ${text}` : `invalid number ${text}`;
 }
 
 /** What is wrong with the octal integer `text.slice(start, end)`, all digits (see `badOctalDigit`); undefined when nothing. */

@@ -100,8 +100,9 @@ export interface EnumDef {
   reservedNames: string[];
   deprecated?: boolean;
   /**
-   * An editions file's enum that `features.enum_type = CLOSED` closes: it need not start at 0. (A proto2 file's enums
-   * are all closed, a proto3 file's all open: their syntax says it.)
+   * An editions file's enum that `features.enum_type = CLOSED` closes: it need not start at 0; or that a value of
+   * none of its values closes for protobuf-go, though it starts at 0 as an open one (see isOpenEnum of fixes.ts). (A
+   * proto2 file's enums are all closed, a proto3 file's all open: their syntax says it.)
    */
   closed?: true;
   doc?: string;

@@ -5,7 +5,7 @@
 // Custom options (`(name)`) and features are checked elsewhere, or not at all.
 
 import type { FieldNode, OptionNode, Range } from './ast';
-import { aggregateOf } from './aggregate';
+import { aggregateOf, entrySpan } from './aggregate';
 import type { FieldDef } from './model';
 
 /** The elements that take options, each with its descriptor.proto message. */
@@ -77,7 +77,21 @@ export function optionProblems(options: readonly OptionNode[], kind: OptionsOf):
     // `features = { … }` after `features.x = …` sets it again (buf: "set multiple times"; before them, it is merged).
     if (o.name.startsWith('features.')) seen.add('features.');
     // A custom option, or a part of one or of features (`(x).y`, `features.z`): not this table's.
-    if (o.name.startsWith('(') || o.name.includes('.')) continue;
+    if (o.name.startsWith('(') || o.name.startsWith('features.')) continue;
+    const dot = o.name.indexOf('.');
+    if (dot >= 0) {
+      // A path into a message of descriptor.proto (`feature_support.edition_introduced`) is taken.
+      const first = o.name.slice(0, dot);
+      if (MESSAGE_VALUED.has(first)) continue;
+      const part = o.name.slice(dot + 1).split('.')[0]!;
+      // Where the option is written on one line without spaces, as nearly always: buf marks the name that is wrong.
+      const { start, end } = o.nameRange;
+      const plain = start.line === end.line && end.character - start.character === o.name.length;
+      const at = (from: number, length: number): Range => (plain ? { start: { line: start.line, character: start.character + from }, end: { line: start.line, character: start.character + from + length } } : o.nameRange);
+      if (!known.has(first)) out.push({ code: 'unknown-option', message: `"${first}" is not an option of ${message} (descriptor.proto), nor a custom option in parentheses`, range: at(0, first.length) });
+      else out.push({ code: 'unknown-option', message: `"${first}" is not a message: "${part}" cannot follow it`, range: at(dot + 1, part.length) });
+      continue;
+    }
     if (!known.has(o.name)) {
       out.push({ code: 'unknown-option', message: `"${o.name}" is not an option of ${message} (descriptor.proto), nor a custom option in parentheses`, range: o.nameRange });
       continue;
@@ -92,10 +106,14 @@ export function optionProblems(options: readonly OptionNode[], kind: OptionsOf):
     seen.add(o.name);
     const values = known.get(o.name);
     const valueType = MESSAGE_VALUED.get(o.name);
-    if (valueType) {
+    const messageType = o.name === 'features' ? 'google.protobuf.FeatureSet' : valueType?.type;
+    // buf: "mismatched types"; an aggregate the parser could not read is its syntax error.
+    if (messageType && !o.value.startsWith('{')) {
+      out.push({ code: 'invalid-option-value', message: `"${o.name}" takes a message (${messageType}), not ${o.value}`, range: o.valueRange });
+    } else if (valueType) {
       // protoc: "Message type "…EditionDefault" has no field named "valu"" (an aggregate's key; see aggregate.ts).
       for (const e of aggregateOf(o) ?? []) {
-        if (e.extension || !valueType.fields.includes(e.name)) out.push({ code: 'unknown-option', message: `message type "${valueType.type}" has no field named "${e.name}"`, range: e.range });
+        if (e.extension || !valueType.fields.includes(e.name)) out.push({ code: 'unknown-option', message: `message type "${valueType.type}" has no field named "${e.name}"`, range: entrySpan(e) });
       }
     } else if (values === 'string') {
       if (!/^["']/.test(o.value)) out.push({ code: 'invalid-option-value', message: `"${o.name}" takes a string, not ${o.value}`, range: o.valueRange });

@@ -309,7 +309,11 @@ class Parser {
     const prev = this.prevTok();
     // An unclosed aggregate value took the statement's `;` (`{a: {};`): its own error says what is missing.
     if (prev.kind === 'symbol' && prev.text === ';') return;
-    this.error(`expected ';' after ${this.describe(prev)}`, { start: prev.endPos, end: prev.endPos });
+    // Where the `;` goes, an error of the statement already says what is wrong (`returns A;`, `= -`).
+    const last = this.errors[this.errors.length - 1];
+    const at = this.cur.startPos;
+    const said = last !== undefined && last.range.start.line === at.line && last.range.start.character === at.character;
+    if (!said) this.error(`expected ';' after ${this.describe(prev)}`, { start: prev.endPos, end: prev.endPos });
     if (this.cur.line > prev.line || this.is('}') || this.cur.kind === 'eof') return;
     this.skipStatement();
   }
@@ -428,11 +432,14 @@ class Parser {
     return true;
   }
 
-  /** A number, and the offsets where it starts and ends (where it should be, when it is missing). */
-  private intLiteral(allowNegative: boolean): { value?: number; start: number; end: number } {
+  /**
+   * A number, and the offsets where it starts and ends (where it should be, when it is missing). A negative one too:
+   * buf reads it where a field's number goes and says it is out of range, and so does the binder.
+   */
+  private intLiteral(): { value?: number; start: number; end: number } {
     const start = this.cur.start;
     let neg = false;
-    if (allowNegative && this.is('-')) {
+    if (this.is('-')) {
       this.next();
       neg = true;
     }
@@ -546,8 +553,17 @@ class Parser {
         else this.expected('a string');
         this.endStatement();
         const node = { value: v.value ?? '', range: this.rangeFrom(start) };
+        // protoc reads them only first in the file, and buf refuses another: the first one stays the file's.
+        const other = file.syntax ?? file.edition;
+        if (other) {
+          const same = (t.text === 'syntax') === (file.syntax !== undefined);
+          this.error(same ? `duplicate ${t.text} statement` : 'a file has a syntax or an edition statement, not both', node.range);
+          return;
+        }
+        if (file.package || file.imports.length || file.options.length || file.messages.length || file.enums.length || file.services.length || file.extends.length) {
+          this.error(`the ${t.text} statement must come first in the file`, node.range);
+        }
         if (t.text === 'syntax') {
-          if (file.syntax) this.error('duplicate syntax statement', node.range);
           file.syntax = node;
           if (v.kind === 'string' && node.value !== 'proto2' && node.value !== 'proto3') {
             this.error(`unknown syntax "${node.value}" (expected "proto2" or "proto3")`, v.range);
@@ -581,6 +597,8 @@ class Parser {
         if (s.kind === 'string') {
           const node: ImportNode = { kind: 'import', path: s.value ?? '', pathRange: s.range, range: this.rangeFrom(start) };
           if (modifier) node.modifier = modifier;
+          // protoc and buf refuse the file; the node stays, for the editor's link to the file.
+          if (file.imports.some((i) => i.path === node.path)) this.error(`import "${node.path}" is listed twice`, node.range);
           file.imports.push(node);
         }
         return;
@@ -671,6 +689,8 @@ class Parser {
     }
     if (this.startsNextLine(this.prevTok(), [';', ',', ']'], 'a value')) return undefined;
     const value = this.optionValue(statement);
+    // No value, or one that is none: its syntax error is all that is said, and the option sets nothing.
+    if (!value) return undefined;
     const o: OptionNode = { kind: 'option', name, nameRange, value: value.text, valueRange: value.range, range: { start: nameStart, end: value.range.end } };
     const wrong = value.tokens && readAggregateTokens(o, value.tokens);
     // An unclosed value has its error already; what is typed in it is not read for another.
@@ -679,7 +699,7 @@ class Parser {
     return o;
   }
 
-  private optionValue(statement: Token): OptionValue {
+  private optionValue(statement: Token): OptionValue | undefined {
     const start = this.cur;
     const pinned = this.pinned;
     this.pinned = Math.min(pinned, start.index);
@@ -690,7 +710,7 @@ class Parser {
     }
   }
 
-  private optionValueFrom(start: Token, statement: Token): OptionValue {
+  private optionValueFrom(start: Token, statement: Token): OptionValue | undefined {
     const aggregate = this.is('{');
     let closed = true;
     if (aggregate) {
@@ -720,9 +740,14 @@ class Parser {
       this.next();
     } else if (this.cur.kind === 'ident' || this.dottedName()) {
       this.fullIdent('a value');
+    } else if (this.is('[')) {
+      this.listValue();
+      return undefined;
     } else {
       this.expected('an option value');
-      return { text: '', range: { start: start.startPos, end: start.startPos } };
+      // What stands where the value goes on its line is the error (`0b1`, `)`): the statement's `;` after it is none.
+      if (this.cur.line === this.prevTok().line && ![';', ',', ']', '}'].includes(this.cur.text) && this.cur.kind !== 'eof') this.next();
+      return undefined;
     }
     const end = this.prevTok();
     const value = { text: this.textBetween(start, end), range: { start: start.startPos, end: end.endPos } };
@@ -730,6 +755,26 @@ class Parser {
     const tokens: Token[] = [];
     for (let k = start.index; k <= end.index; k++) tokens.push(this.at(k));
     return { ...value, tokens, closed };
+  }
+
+  /**
+   * A list where an option's value goes (`option (x) = [1, 2];`), which buf reads and refuses ("unexpected array
+   * expression in option setting value") and protoc does not read: one error over it, read up to its `]` (not past a
+   * closer of another bracket, a `;` or the next line's declaration, where it is one at its `[`).
+   */
+  private listValue(): void {
+    const start = this.cur;
+    const closers: string[] = [];
+    do {
+      if (this.is('[') || this.is('{')) closers.push(this.is('[') ? ']' : '}');
+      else if (this.is(']') || this.is('}')) {
+        if (!this.is(closers[closers.length - 1]!)) break;
+        closers.pop();
+      }
+      this.next();
+    } while (closers.length && this.cur.kind !== 'eof' && !this.is(';') && !this.startsLineDeclaration());
+    if (closers.length) this.error("'[' is not closed: expected ']' to end the list", start.range);
+    else this.error("a list ('[ … ]') is no option value: only a field of an aggregate value takes one", { start: start.startPos, end: this.prevTok().endPos });
   }
 
   /** A name with a leading dot (`.VIEW`) starts here: buf reads it as a value, which no field takes, not as a syntax error. */
@@ -770,9 +815,17 @@ class Parser {
   private optionList(statement: Token): OptionNode[] {
     if (!this.is('[')) return NONE;
     const out: OptionNode[] = [];
-    this.next();
+    const open = this.next();
     for (;;) {
       const before = this.p;
+      // `[]`, `[a = 1,]`: buf says the list is empty, or what the `,` is, where protoc expects an option's name.
+      if (this.is(']')) {
+        const comma = this.prevTok();
+        if (comma === open) this.error("an option list '[ ]' cannot be empty", { start: open.startPos, end: this.cur.endPos });
+        else this.error("unexpected ',' after the last option: expected ']'", comma.range);
+        this.next();
+        break;
+      }
       // `[` or `,` typed at the end of a line: the next line's declaration is no option of the list.
       if (this.startsLineDeclaration() && !this.optionOnItsLine()) {
         this.expected('an option name');
@@ -893,8 +946,8 @@ class Parser {
       if (t.text === 'enum' && nextIsIdent) return void (msg.enums = add(msg.enums, this.enumDecl()));
       if (t.text === 'extend' && (nextIsIdent || this.peek().text === '.')) return void (msg.extends = add(msg.extends, this.extend()));
       if (t.text === 'oneof' && nextIsIdent) return void (msg.oneofs = add(msg.oneofs, this.oneof(msg)));
-      if (t.text === 'reserved' && !this.peekIs('=', 1) && !this.peekIs('=', 2)) return void (msg.reserved = add(msg.reserved, this.reserved(true)));
-      if (t.text === 'extensions' && (this.peek().kind === 'int')) return void (msg.extensions = add(msg.extensions, this.extensions()));
+      if (t.text === 'reserved' && !this.peekIs('=', 1) && !this.peekIs('=', 2)) return void (msg.reserved = add(msg.reserved, this.reserved()));
+      if (t.text === 'extensions' && (this.peek().kind === 'int' || (this.peekIs('-', 1) && this.peek(2).kind === 'int'))) return void (msg.extensions = add(msg.extensions, this.extensions()));
     }
     if (t.text === 'option' && (nextIsIdent || this.peek().text === '(')) {
       const o = this.option();
@@ -1161,7 +1214,7 @@ class Parser {
     const name = this.next();
     // Without a number, its range is the empty one right after the name.
     let num: { value?: number; start: number; end: number } = { start: name.end, end: name.end };
-    if (this.eat('=')) num = this.intLiteral(false);
+    if (this.eat('=')) num = this.intLiteral();
     else this.expected("'='");
     const options = this.optionList(first);
     this.endStatement();
@@ -1187,7 +1240,7 @@ class Parser {
     const kw = this.next(); // group
     const name = this.next(); // an identifier: the caller looked
     let num: { value?: number; start: number; end: number } = { start: name.start, end: name.end };
-    if (this.eat('=')) num = this.intLiteral(false);
+    if (this.eat('=')) num = this.intLiteral();
     else this.expected("'='");
     const options = this.optionList(first);
     const body = new MessageSyntax(this.lines, name.text, { leading: undefined, trailing: undefined, detached: NONE }, kw.start, name.start, name.end);
@@ -1219,7 +1272,7 @@ class Parser {
     return node;
   }
 
-  private reserved(forMessage: boolean): ReservedNode {
+  private reserved(): ReservedNode {
     const kw = this.next();
     const node: ReservedNode = { kind: 'reserved', ranges: [], names: [], range: kw.range, comments: this.commentsFor(kw) };
     for (;;) {
@@ -1232,7 +1285,7 @@ class Parser {
         const s = this.next();
         node.names.push({ name: s.text, range: s.range });
       } else {
-        const r = this.numberRange(!forMessage);
+        const r = this.numberRange();
         if (!r) break;
         node.ranges.push(r);
       }
@@ -1243,8 +1296,8 @@ class Parser {
     return node;
   }
 
-  private numberRange(allowNegative: boolean): { start: number; end: number; range: Range } | undefined {
-    const a = this.intLiteral(allowNegative);
+  private numberRange(): { start: number; end: number; range: Range } | undefined {
+    const a = this.intLiteral();
     if (a.value === undefined) return undefined;
     let end = a.value;
     let endOffset = a.end;
@@ -1253,7 +1306,7 @@ class Parser {
         endOffset = this.next().end;
         end = Infinity;
       } else {
-        const b = this.intLiteral(allowNegative);
+        const b = this.intLiteral();
         if (b.value !== undefined) end = b.value;
         endOffset = b.end;
       }
@@ -1265,7 +1318,7 @@ class Parser {
     const kw = this.next();
     const node: ExtensionsNode = { kind: 'extensions', ranges: [], range: kw.range };
     do {
-      const r = this.numberRange(false);
+      const r = this.numberRange();
       if (!r) break;
       node.ranges.push(r);
     } while (this.eat(','));
@@ -1322,13 +1375,13 @@ class Parser {
       return;
     }
     if (t.text === 'reserved' && !this.peekIs('=', 1)) {
-      node.reserved = add(node.reserved, this.reserved(false));
+      node.reserved = add(node.reserved, this.reserved());
       return;
     }
     const comments = this.commentsFor(t);
     this.next();
     let num: { value?: number; start: number; end: number } = { start: t.end, end: t.end };
-    if (this.eat('=')) num = this.intLiteral(true);
+    if (this.eat('=')) num = this.intLiteral();
     else this.expected("'='");
     const options = this.optionList(t);
     this.endStatement();

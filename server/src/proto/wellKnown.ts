@@ -67,8 +67,9 @@ export interface LanguageFeature extends FeatureSupport {
  * and which this repository may not copy: the facts are theirs, as buf 1.75 bundles them (`buf build -o -#format=json`
  * of a file that imports them prints them).
  */
-export const LANGUAGE_FEATURE_SETS: ReadonlyMap<string, { message: string; features: ReadonlyMap<string, LanguageFeature> }> = new Map([
+export const LANGUAGE_FEATURE_SETS: ReadonlyMap<string, { file: string; message: string; features: ReadonlyMap<string, LanguageFeature> }> = new Map([
   ['pb.cpp', {
+    file: 'google/protobuf/cpp_features.proto',
     message: 'pb.CppFeatures',
     features: new Map<string, LanguageFeature>([
       ['legacy_closed_enum', { targets: ['file', 'field'], introduced: 2023 }],
@@ -78,6 +79,7 @@ export const LANGUAGE_FEATURE_SETS: ReadonlyMap<string, { message: string; featu
     ]),
   }],
   ['pb.java', {
+    file: 'google/protobuf/java_features.proto',
     message: 'pb.JavaFeatures',
     features: new Map<string, LanguageFeature>([
       ['legacy_closed_enum', { targets: ['file', 'field'], introduced: 2023 }],
@@ -91,6 +93,7 @@ export const LANGUAGE_FEATURE_SETS: ReadonlyMap<string, { message: string; featu
     ]),
   }],
   ['pb.go', {
+    file: 'google/protobuf/go_features.proto',
     message: 'pb.GoFeatures',
     features: new Map<string, LanguageFeature>([
       ['legacy_unmarshal_json_enum', { targets: ['file', 'enum'], introduced: 2023 }],
