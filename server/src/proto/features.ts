@@ -6,6 +6,7 @@
 
 import type { OptionNode, Range } from './ast';
 import { aggregateOf, entrySpan, type AggregateEntry } from './aggregate';
+import { namePartRange } from './optionPath';
 import { integer } from './defaults';
 import { describe, scalarProblem, type ValueType } from './optionValue';
 import { LANGUAGE_FEATURE_SETS, type FeatureSupport, type FeatureTargetName, type LanguageFeature } from './wellKnown';
@@ -288,11 +289,8 @@ export function languageSetUses(options: readonly OptionNode[]): LanguageSetUse[
     }
     const m = /^features\.\((\.?([\w.]+))\)/.exec(o.name);
     if (!m || !LANGUAGE_FEATURE_SETS.has(m[2]!)) continue;
-    // The name inside `(…)`, where the option is written on one line without spaces, as nearly always.
-    const { start, end } = o.nameRange;
-    const plain = start.line === end.line && end.character - start.character === o.name.length;
-    const at = { line: start.line, character: start.character + 'features.('.length };
-    out.push({ set: m[2]!, written: `(${m[2]})`, range: plain ? { start: at, end: { line: at.line, character: at.character + m[1]!.length } } : o.nameRange, span: o.range });
+    // The name inside `(…)`.
+    out.push({ set: m[2]!, written: `(${m[2]})`, range: namePartRange(o, 'features.('.length, m[1]!.length), span: o.range });
   }
   return out;
 }

@@ -53,3 +53,13 @@ export function optionPath(o: OptionNode): OptionPathPart[] | undefined {
   }
   return parts;
 }
+
+/**
+ * Where `length` characters of `o.name` from `from` are written, where buf marks a part of the name: exact where the
+ * name is written on one line without spaces, as nearly always; else the whole name, which is kept without them.
+ */
+export function namePartRange(o: OptionNode, from: number, length: number): Range {
+  const { start, end } = o.nameRange;
+  if (start.line !== end.line || end.character - start.character !== o.name.length) return o.nameRange;
+  return { start: { line: start.line, character: start.character + from }, end: { line: start.line, character: start.character + from + length } };
+}

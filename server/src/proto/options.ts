@@ -6,6 +6,7 @@
 
 import type { FieldNode, OptionNode, Range } from './ast';
 import { aggregateOf, entrySpan } from './aggregate';
+import { namePartRange } from './optionPath';
 import type { FieldDef } from './model';
 
 /** The elements that take options, each with its descriptor.proto message. */
@@ -84,12 +85,9 @@ export function optionProblems(options: readonly OptionNode[], kind: OptionsOf):
       const first = o.name.slice(0, dot);
       if (MESSAGE_VALUED.has(first)) continue;
       const part = o.name.slice(dot + 1).split('.')[0]!;
-      // Where the option is written on one line without spaces, as nearly always: buf marks the name that is wrong.
-      const { start, end } = o.nameRange;
-      const plain = start.line === end.line && end.character - start.character === o.name.length;
-      const at = (from: number, length: number): Range => (plain ? { start: { line: start.line, character: start.character + from }, end: { line: start.line, character: start.character + from + length } } : o.nameRange);
-      if (!known.has(first)) out.push({ code: 'unknown-option', message: `"${first}" is not an option of ${message} (descriptor.proto), nor a custom option in parentheses`, range: at(0, first.length) });
-      else out.push({ code: 'unknown-option', message: `"${first}" is not a message: "${part}" cannot follow it`, range: at(dot + 1, part.length) });
+      // buf marks the name that is wrong.
+      if (!known.has(first)) out.push({ code: 'unknown-option', message: `"${first}" is not an option of ${message} (descriptor.proto), nor a custom option in parentheses`, range: namePartRange(o, 0, first.length) });
+      else out.push({ code: 'unknown-option', message: `"${first}" is not a message: "${part}" cannot follow it`, range: namePartRange(o, dot + 1, part.length) });
       continue;
     }
     if (!known.has(o.name)) {
