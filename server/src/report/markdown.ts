@@ -52,9 +52,9 @@ const CATEGORY_TITLES: Record<Category, string> = {
  * brackets, `_` at a word's edge (snake_case stays), `<` that may open a tag or an autolink, `&` that may start an
  * entity, a backslash that would escape what follows, and `#`, `>`, `+` or `-` starting the text (a heading, quote
  * or list where it starts a line or a list item). Any character past ASCII counts as a letter next to `_`: a Unicode
- * property class (`\p{L}`) cost every CLI run, which loads this module, 1 % more instructions. Line ends and other controls become a space: one line per table
- * row (CommonMark also ends a line at a lone CR). One pass: a report of a large broken file escapes hundreds of
- * thousands of messages.
+ * property class (`\p{L}`) cost every CLI run, which loads this module, 1 % more instructions. Line ends and other
+ * controls become a space: one line per table row (CommonMark also ends a line at a lone CR). One pass: a report of a
+ * large broken file escapes hundreds of thousands of messages.
  */
 const MARKDOWN_ESCAPES = /^[ \t]*[#>+-]|\r\n|[\x00-\x1f\x7f-\x9f\u2028\u2029]|[`*|~[\]]|(?<![A-Za-z0-9\u0080-\uffff])_|_(?![A-Za-z0-9\u0080-\uffff])|<(?=[A-Za-z/!?])|&(?=#?[A-Za-z0-9]+;)|\\(?=[!-/:-@[-`{-~]|$)/g;
 
