@@ -35,8 +35,8 @@ function completeAt(marked: string, baseline: Baseline | null = bundledBaseline(
 }
 
 /** The number the "next free number" fix gives the member `element` in `text`, as the check attaches it. */
-function fixNumber(text: string, element: string): number {
-  const findings = analyze(text, { uri: 'file:///ws/api.proto', baseline: bundledBaseline() }).findings.filter((f) => f.element === element);
+function fixNumber(text: string, element: string, baseline = bundledBaseline()): number {
+  const findings = analyze(text, { uri: 'file:///ws/api.proto', baseline }).findings.filter((f) => f.element === element);
   const fix = findings.flatMap((f) => f.fixes ?? []).find((x) => x.kind === 'renumber');
   assert.ok(fix?.kind === 'renumber', `a renumber fix on ${element}: ${JSON.stringify(findings.map((f) => [f.rule, f.fixes]))}`);
   return fix.to;
@@ -124,6 +124,71 @@ test('the fix and the completion agree in a oneof and without a history', NEEDS_
   const last = completeAt(replaceOnce(newestCorpusText(), STATUSES, '    bool big = 536870911;\n    string foo = ‸\n'), null);
   assert.deepEqual(last.map((i) => i.label), ['5']);
   assert.match(last[0]!.documentation!.value, /the lowest number apart from every number/);
+});
+
+const RESTATUSES = '    repeated ContainerStatus containers_statuses = ‸\n';
+const CONTAINER_EVENT = 'runtime.v1.ContainerEventResponse';
+
+test('a released field that comes back: its released number first, the one the restore fix gives', NEEDS_CORPUS, () => {
+  // containers_statuses = 5 deleted from ContainerEventResponse and typed again: v0.36.3 has it, as every release since v0.26.0-beta.0.
+  const edited = replaceOnce(newestCorpusText(), STATUSES, RESTATUSES);
+  const items = completeAt(edited);
+  const [former, next] = items;
+  assert.equal(former?.label, '5');
+  assert.equal(former?.preselect, true);
+  assert.equal(former?.sortText, '0');
+  assert.equal(former?.textEdit.newText, '5;');
+  assert.equal(former?.detail, 'number of containers_statuses in the baseline v0.36.3');
+  assert.match(former!.documentation!.value, /^\*\*5\*\* is the number `containers_statuses` had in the baseline v0\.36\.3 \(in v0\.26\.0-beta\.0…v0\.37\.0-beta\.0\)/);
+  assert.match(former!.documentation!.value, /\*Restore the original number 5\*/);
+  // Typed under another number, the field gets the fix that gives it 5 back.
+  assert.equal(fixNumber(edited.replace('containers_statuses = ‸', 'containers_statuses = 6;'), `${CONTAINER_EVENT}.containers_statuses`), 5);
+  // The next free number still follows, not preselected, with the note on the name.
+  assert.equal(next?.label, '6');
+  assert.equal(next?.preselect, undefined);
+  assert.match(next!.documentation!.value, /Note: `containers_statuses` had number 5 in v0\.26\.0-beta\.0…v0\.37\.0-beta\.0/);
+});
+
+test('a released field whose number is taken or reserved in the file: the next free number first, with the note', NEEDS_CORPUS, () => {
+  for (const taking of ['    string foo = 5;\n', '    reserved 5;\n']) {
+    const items = completeAt(replaceOnce(newestCorpusText(), STATUSES, taking + RESTATUSES));
+    assert.equal(items[0]?.label, '6', taking);
+    assert.equal(items[0]?.preselect, true, taking);
+    assert.ok(!items.some((i) => i.label === '5'), taking);
+    assert.match(items[0]!.documentation!.value, /Note: `containers_statuses` had number 5 in v0\.26\.0-beta\.0…v0\.37\.0-beta\.0/, taking);
+  }
+});
+
+test('a field of a later release backported to an older baseline: the number the releases gave it, where its type is theirs', NEEDS_CORPUS, () => {
+  // v0.25.0 has no containers_statuses; releases from v0.26.0-beta.0 on gave it 5, which no other field ever had.
+  const old = bundledBaseline('v0.25.0');
+  const edited = replaceOnce(newestCorpusText(), STATUSES, RESTATUSES);
+  const [former] = completeAt(edited, old);
+  assert.equal(former?.label, '5');
+  assert.equal(former?.preselect, true);
+  assert.equal(former?.detail, 'number of containers_statuses in v0.26.0-beta.0…v0.37.0-beta.0');
+  assert.match(former!.documentation!.value, /\*Use number 5, the number of "containers_statuses" in v0\.26\.0-beta\.0…v0\.37\.0-beta\.0\*/);
+  // The fix of the same field on a reused number (4, pod_sandbox_metadata's in v0.25.0) gives it 5 too.
+  const onFour = replaceOnce(edited, '    // Sandbox status\n    PodSandboxStatus pod_sandbox_status = 4;\n', '').replace('containers_statuses = ‸', 'containers_statuses = 4;');
+  assert.equal(fixNumber(onFour, `${CONTAINER_EVENT}.containers_statuses`, old), 5);
+  // Of another type (or not repeated), 5 would reuse the number: neither the fix nor completion gives it.
+  for (const typed of ['    ContainerStatus containers_statuses = ‸\n', '    repeated string containers_statuses = ‸\n']) {
+    const items = completeAt(replaceOnce(newestCorpusText(), STATUSES, typed), old);
+    assert.equal(items[0]?.label, '6', typed);
+    assert.ok(!items.some((i) => i.label === '5'), typed);
+  }
+});
+
+test('a released enum value that comes back: its released number first, the one the restore fix gives', NEEDS_CORPUS, () => {
+  // v0.36.3 has SIGRTMAX = 65, which the newest release renamed SIGNAL_SIGRTMAX.
+  const edited = replaceOnce(newestCorpusText(), SIGRTMAX, '    SIGRTMAX = ‸\n');
+  const items = completeAt(edited);
+  assert.deepEqual(items.slice(0, 2).map((i) => i.label), ['65', '66']);
+  assert.equal(items[0]?.preselect, true);
+  assert.equal(items[0]?.detail, 'number of SIGRTMAX in the baseline v0.36.3');
+  assert.equal(fixNumber(edited.replace('SIGRTMAX = ‸', 'SIGRTMAX = 66;'), 'runtime.v1.Signal.SIGRTMAX'), 65);
+  // 65 taken by another value: the next free number.
+  assert.equal(completeAt(replaceOnce(newestCorpusText(), SIGRTMAX, '    SIGNAL_NEW = 65;\n    SIGRTMAX = ‸\n'))[0]?.label, '66');
 });
 
 test('at a type\'s place: the messages and enums in scope by their shortest name, and the scalars', NEEDS_CORPUS, () => {

@@ -1,6 +1,7 @@
 // Completion from the BUILT language server over stdio, on the newest api.proto of the corpus with a field half
 // typed into a real message: the number offered after `=` is the one the "next free number" quick fix then gives
-// for the same field with a reused number, and a client that shows only plain text gets plain documentation.
+// for the same field with a reused number; a released field typed again gets its released number, the one the
+// restore fix gives; and a client that shows only plain text gets plain documentation.
 // Untrusted and with an empty Go module cache, so that the bundled release index is the baseline.
 // Run `node scripts/build.mjs` first; skips with CORPUS_HELP when the corpus is absent.
 import { after, before, describe, test } from 'node:test';
@@ -89,6 +90,31 @@ describe('language server completion (untrusted, bundled index)', {
     assert.equal(kinds.get('ContainerStatus'), 22);
     assert.equal(kinds.get('ContainerEventType'), 13);
     assert.equal(kinds.get('string'), 14);
+  });
+
+  test('a released field typed again: its released number first, the one the restore fix gives under another number', async () => {
+    // PodSandboxStatusResponse has a field of the same type and name: the line break makes this line the one.
+    const RETYPED = '    repeated ContainerStatus containers_statuses = \n';
+    const back = replaceOnce(newestCorpusText(), STATUSES, RETYPED);
+    const editor = await start();
+    await editor.open(uri, back, 1);
+    const status = await editor.checked(uri);
+    const at = { line: back.slice(0, back.indexOf(RETYPED)).split('\n').length - 1, character: RETYPED.length - 1 };
+    const [former, next] = await complete(editor, at);
+    assert.equal(former?.label, '5');
+    assert.equal(former?.preselect, true);
+    assert.equal(former?.detail, `number of containers_statuses in the baseline ${status.baselineTag}`);
+    assert.deepEqual(former!.textEdit, { range: { start: at, end: at }, newText: '5;' });
+    assert.equal(next?.preselect, undefined);
+
+    // Typed under the next free number instead: the fix gives it 5 back.
+    const moved = replaceOnce(back, RETYPED, RETYPED.replace('\n', `${next!.label};\n`));
+    const mark = editor.mark();
+    await editor.change(uri, 2, [{ text: moved }]);
+    const published = await editor.diagnostics(uri, (p) => p.version === 2 && p.diagnostics.some((d) => d.code === 'FIELD_NUMBER_CHANGED'), mark);
+    const diagnostic = published.diagnostics.find((d) => d.code === 'FIELD_NUMBER_CHANGED')!;
+    const actions = (await editor.conn.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range: diagnostic.range, context: { diagnostics: [diagnostic] } })) as CodeAction[];
+    assert.ok(actions.some((a) => a.title.startsWith('Restore the original number 5')), actions.map((a) => a.title).join('\n'));
   });
 
   test('a client that shows only plain text gets the documentation without markup', async () => {

@@ -2,10 +2,10 @@
 
 import type { BoundFile, Severity } from '../proto/binder';
 import { comparePositions, type ProtoFile, type Range } from '../proto/ast';
-import type { Baseline, History } from '../baseline/types';
+import type { Baseline } from '../baseline/types';
 import type { Category, Finding, FixData } from './finding';
 import { compareModels, type Addition, type DuplicateNumber } from './compare';
-import { checkHistoryReuse, ENUM_NUMBERS, FIELD_NUMBERS, formerNumbers, FreeNumbers, takenNumbers } from './reuse';
+import { checkHistoryReuse, ENUM_NUMBERS, FIELD_NUMBERS, formerNumbers, formerNumberTitle, FreeNumbers, labelsIn, takenNumbers } from './reuse';
 import { checkDocs } from '../docs/docRules';
 import type { ModelIndex } from '../proto/model';
 import { applySuppressions, findSuppressions } from './suppress';
@@ -166,8 +166,7 @@ function attachNextFreeNumber(
       const field = msg?.fields[at(f)];
       const former = field && formerOf?.(field);
       if (former) {
-        const when = former.firstTag === former.lastTag ? former.firstTag : `${former.firstTag}…${former.lastTag}`;
-        return { to: former.number, label: `Use number ${former.number}, the number of "${field.name}" in ${when}` };
+        return { to: former.number, label: formerNumberTitle(field.name, former) };
       }
       const next = free.next();
       if (next === undefined) return undefined;
@@ -184,19 +183,6 @@ function attachNextFreeNumber(
       if (to) f.fixes = [...(f.fixes ?? []), { kind: 'renumber', ...to }];
     }
   }
-}
-
-/** A field's label in a release of `history`, by tag and name, for the fields of message `fqn`; each release read once. */
-function labelsIn(history: History, fqn: string): (tag: string, name: string) => string | undefined {
-  const byTag = new Map<string, Map<string, string>>();
-  return (tag, name) => {
-    let labels = byTag.get(tag);
-    if (!labels) {
-      const m = history.modelAt(tag)?.messages.find((x) => x.fqn === fqn);
-      byTag.set(tag, (labels = new Map(m?.fields.map((x) => [x.name, x.label]))));
-    }
-    return labels.get(name);
-  };
 }
 
 /**

@@ -235,6 +235,29 @@ export function formerNumbers(
   };
 }
 
+/** The title of the fix that gives a field its former number; completion quotes it. */
+export function formerNumberTitle(name: string, former: FormerNumber): string {
+  return `Use number ${former.number}, the number of "${name}" in ${tagSpan(former)}`;
+}
+
+/** The releases of a use, as `v0.26.0…v0.30.1`, or the one tag. */
+export function tagSpan(u: { firstTag: string; lastTag: string }): string {
+  return u.firstTag === u.lastTag ? u.firstTag : `${u.firstTag}…${u.lastTag}`;
+}
+
+/** A field's label in a release of `history`, by tag and name, for the fields of message `fqn`; each release read once. */
+export function labelsIn(history: History, fqn: string): (tag: string, name: string) => string | undefined {
+  const byTag = new Map<string, Map<string, string>>();
+  return (tag, name) => {
+    let labels = byTag.get(tag);
+    if (!labels) {
+      const m = history.modelAt(tag)?.messages.find((x) => x.fqn === fqn);
+      byTag.set(tag, (labels = new Map(m?.fields.map((x) => [x.name, x.label]))));
+    }
+    return labels.get(name);
+  };
+}
+
 /** Whether a number lies in one of `ranges` (inclusive, in any order, overlapping or not): merged once, then a binary search. */
 function inRanges(ranges: readonly (readonly [number, number])[]): (n: number) => boolean {
   const merged: [number, number][] = [];

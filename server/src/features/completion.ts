@@ -1,15 +1,17 @@
 // Completion while a declaration is typed. After `=` of a field or an enum value: the number the "next free
 // number" fix gives (free in the file, in the baseline and in every release), so that a reused number is not typed
-// in the first place, with what takes the numbers below it. At a type's place: the messages and enums in scope and
-// the scalars. The line being typed is incomplete (`  string foo = ` has neither number nor `;`), so the place is
-// read from the line's text; the tree gives the message, oneof, enum or service around it, which the parser keeps.
+// in the first place, with what takes the numbers below it; before it, the number the name had where the restore
+// fixes would give it back, so that a member that comes back gets the same number either way. At a type's place:
+// the messages and enums in scope and the scalars. The line being typed is incomplete (`  string foo = ` has
+// neither number nor `;`), so the place is read from the line's text; the tree gives the message, oneof, enum or
+// service around it, which the parser keeps.
 
 import { comparePositions, type EnumNode, type MessageNode, type Position, type ProtoFile, type Range } from '../proto/ast';
 import type { BoundFile } from '../proto/binder';
 import { join, lookup } from '../proto/lookup';
-import { localName, SCALARS, type EnumDef, type MessageDef } from '../proto/model';
+import { localName, SCALARS, type EnumDef, type FieldLabel, type MessageDef } from '../proto/model';
 import type { Baseline, NumberUse } from '../baseline/types';
-import { ENUM_NUMBERS, FIELD_NUMBERS, FreeNumbers, takenNumbers } from '../compat/reuse';
+import { ENUM_NUMBERS, FIELD_NUMBERS, formerNumbers, formerNumberTitle, FreeNumbers, labelsIn, takenNumbers, tagSpan } from '../compat/reuse';
 import { packageOf } from './positions';
 import { CompletionItemKind, type CompletionItem } from './types';
 
@@ -20,7 +22,8 @@ export interface CompletionInput {
 }
 
 /** What may follow `=` of a field (in a message or a oneof) and of an enum value: the number, if any, typed so far. */
-const FIELD_NUMBER = /^\s*(?:(?:optional|repeated|required)\s+)?(?:map\s*<[^>]*>|\.?[A-Za-z_][\w.]*)\s+([A-Za-z_]\w*)\s*=\s*(-?\d*)$/;
+const FIELD_NUMBER = /^\s*(?:(optional|repeated|required)\s+)?(map\s*<[^>]*>|\.?[A-Za-z_][\w.]*)\s+([A-Za-z_]\w*)\s*=\s*(-?\d*)$/;
+const MAP_TYPE = /^map\s*<\s*(\w+)\s*,\s*(\.?[\w.]+)\s*>$/;
 const VALUE_NUMBER = /^\s*([A-Za-z_]\w*)\s*=\s*(-?\d*)$/;
 /** Statements of a message body that read like a field up to `=` (`option deprecated = `). */
 const NOT_A_TYPE = /^\s*(?:option|reserved|extensions|message|enum|oneof|extend)\b/;
@@ -54,11 +57,15 @@ export function getCompletions(input: CompletionInput, text: string, pos: Positi
   if (scope.kind === 'enum') {
     const m = VALUE_NUMBER.exec(statement);
     if (!m || m[1] === 'option') return [];
-    return numberItems(input, scope.fqn, 'enum', m[1]!, typed(m[2]!), pos, semicolon);
+    return numberItems(input, scope.fqn, 'enum', { name: m[1]! }, typed(m[2]!), pos, semicolon);
   }
   if (NOT_A_TYPE.test(statement)) return [];
   const number = FIELD_NUMBER.exec(statement);
-  if (number) return numberItems(input, scope.fqn, 'message', number[1]!, typed(number[2]!), pos, semicolon);
+  if (number) {
+    const [, label, type, name, digits] = number;
+    const field = { name: name!, ...typedField(input.bound, scope, label as FieldLabel | undefined, type!) };
+    return numberItems(input, scope.fqn, 'message', field, typed(digits!), pos, semicolon);
+  }
   const type = MAP_VALUE.exec(statement) ?? (scope.kind === 'oneof' ? ONEOF_TYPE : FIELD_TYPE).exec(statement);
   // A space typed as indentation asks for nothing: only one after a label or in `map<K, ` does.
   if (trigger === ' ' && statement.trim() === '') return [];
@@ -75,6 +82,26 @@ function lineAt(text: string, n: number): string | undefined {
   }
   const end = text.indexOf('\n', start);
   return text.slice(start, end < 0 ? text.length : end).replace(/\r$/, '');
+}
+
+/**
+ * The type and label that the binder will give the field being typed (without its number the model lacks it), to
+ * compare with the releases'. Undefined where the line does not tell: a type not found, or an unlabelled field of
+ * an editions file, whose features decide its label.
+ */
+function typedField(bound: BoundFile, scope: Scope, label: FieldLabel | undefined, written: string): { type: string | undefined; label: FieldLabel | undefined } {
+  const resolve = (t: string): string | undefined => {
+    if (SCALARS.has(t)) return t;
+    const d = lookup(t, scope.fqn, bound.names, bound.declarations);
+    return d?.kind === 'message' || d?.kind === 'enum' ? d.fqn : undefined;
+  };
+  const map = MAP_TYPE.exec(written);
+  if (map) {
+    const value = resolve(map[2]!);
+    return { type: value && `map<${map[1]},${value}>`, label: 'repeated' };
+  }
+  const syntax = bound.model.syntax;
+  return { type: resolve(written), label: label ?? (syntax === 'editions' ? undefined : syntax === 'proto3' || scope.kind === 'oneof' ? 'implicit' : 'optional') };
 }
 
 interface Scope {
@@ -107,11 +134,15 @@ function scopeAt(ast: ProtoFile, pos: Position): Scope | undefined {
   return found;
 }
 
+/** The member being given a number: its name, and a field's type and label where the line tells them. */
+interface Typed { name: string; type?: string; label?: FieldLabel }
+
 /**
- * The next free number of message or enum `fqn` for member `name`, whose number so far is in `range`: what the
- * quick fix gives (takenNumbers, FreeNumbers), then the lowest number free below it where there is one.
+ * The numbers of message or enum `fqn` for `member`, whose number so far is in `range`: the number its name had
+ * where the restore fixes give it back (formerNumber), then the next free number the quick fix gives (takenNumbers,
+ * FreeNumbers), then the lowest number free below it where there is one.
  */
-function numberItems(input: CompletionInput, fqn: string, kind: 'message' | 'enum', name: string, range: Range, pos: Position, semicolon: string): CompletionItem[] {
+function numberItems(input: CompletionInput, fqn: string, kind: 'message' | 'enum', member: Typed, range: Range, pos: Position, semicolon: string): CompletionItem[] {
   const model = input.bound.model;
   // The baseline and its history are of the package the file declares, or say nothing about it (check.ts).
   const baseline = input.baseline?.model.package === model.package ? input.baseline : undefined;
@@ -136,7 +167,7 @@ function numberItems(input: CompletionInput, fqn: string, kind: 'message' | 'enu
   }
   if (!current) return [];
   const space = kind === 'message' ? FIELD_NUMBERS : ENUM_NUMBERS;
-  const { all } = takenNumbers(current, base, uses);
+  const { inFiles, all } = takenNumbers(current, base, uses);
   const items: CompletionItem[] = [];
   const item = (n: number, detail: string, doc: string): void => {
     items.push({
@@ -150,12 +181,20 @@ function numberItems(input: CompletionInput, fqn: string, kind: 'message' | 'enu
   if (kind === 'enum' && !members.length && model.syntax !== 'proto2' && !(current as EnumDef).closed && !all.some(([a, b]) => a <= 0 && 0 <= b)) {
     item(0, `first value of ${local}`, `The first value of an open enum must be 0: it is the value of a field that is not set. Name it \`${upperSnake(local)}_UNSPECIFIED\` or after what an unset field means.`);
   }
+  const what = kind === 'message' ? 'field' : 'value';
+  const former = formerNumber(current, base, baseline, fqn, uses, inFiles, member);
+  if (former) {
+    const where = former.inBaseline ? `the baseline ${baseline!.tag}` : former.releases;
+    item(former.number, `number of ${member.name} in ${where}`, [
+      `**${former.number}** is the number \`${member.name}\` had in ${former.inBaseline && former.releases ? `${where} (in ${former.releases})` : where}: the number the quick fix *${former.fix}* gives it back.`,
+      `Under another number it is a new ${what} to the peers of ${former.inBaseline ? 'the baseline' : 'those releases'}${what === 'field' ? ', and their JSON is read into it' : ''}.`,
+    ].join('\n\n'));
+  }
   const next = new FreeNumbers(all, space).next();
   if (next === undefined) return items;
-  const what = kind === 'message' ? 'field' : 'value';
   // Above the highest number taken, unless the numbers there have run out (a reservation `to max`).
   const above = all.every(([a]) => a > space.max || a < next);
-  item(next, `next free ${what} number of ${local}`, nextDoc(next, above, what, local, current, base, input.baseline?.tag, uses, name));
+  item(next, `next free ${what} number of ${local}`, nextDoc(next, above, what, local, current, base, input.baseline?.tag, uses, member.name));
   // Every number from `next` on taken: FreeNumbers then hands out the lowest number none takes, if it is lower.
   const gap = new FreeNumbers([...all, [next, space.max]], space).next();
   if (gap !== undefined && gap < next) {
@@ -165,6 +204,29 @@ function numberItems(input: CompletionInput, fqn: string, kind: 'message' | 'enu
     ].join('\n\n'));
   }
   return items;
+}
+
+/**
+ * The number the member's name had, where giving it back reuses nothing: the baseline's (the fix *Restore the
+ * original number* of FIELD_NUMBER_CHANGED and ENUM_VALUE_NUMBER_CHANGED) where the file's definition leaves it
+ * free, else a field's one number in the releases (formerNumbers, the "next free number" fix's choice). `inFiles`:
+ * what the file's and the baseline's definitions take.
+ */
+function formerNumber(
+  current: MessageDef | EnumDef, base: MessageDef | EnumDef | undefined, baseline: Baseline | undefined, fqn: string,
+  uses: readonly NumberUse[], inFiles: readonly (readonly [number, number])[], member: Typed,
+): { number: number; inBaseline: boolean; releases: string; fix: string } | undefined {
+  const released = (n: number): string => uses.filter((u) => u.name === member.name && u.number === n).map(tagSpan).join(', ');
+  const old = base && ('fields' in base ? base.fields : base.values).find((x) => x.name === member.name);
+  if (old) {
+    const n = old.number;
+    const taken = ('fields' in current ? current.fields : current.values).some((x) => x.number === n) || current.reservedNumbers.some(([a, b]) => a <= n && n <= b);
+    return taken ? undefined : { number: n, inBaseline: true, releases: released(n), fix: `Restore the original number ${n}` };
+  }
+  const history = baseline?.history;
+  if (!('fields' in current) || !history || member.type === undefined || member.label === undefined) return undefined;
+  const former = formerNumbers(uses, inFiles, labelsIn(history, fqn))({ name: member.name, type: member.type, label: member.label });
+  return former && { number: former.number, inBaseline: false, releases: tagSpan(former), fix: formerNumberTitle(member.name, former) };
 }
 
 /** Why `n` is the next free number: what takes the numbers below it, in the file, the baseline and the releases. */
@@ -192,12 +254,12 @@ function nextDoc(
   // named it otherwise).
   const listed = new Set([...here, ...inBase].map((x) => x.number));
   const old = uses.filter((u) => !listed.has(u.number)).sort((a, b) => a.number - b.number);
-  list('in releases only', old.map((u) => `${u.number} \`${u.name}\` (${u.firstTag === u.lastTag ? u.firstTag : `${u.firstTag}…${u.lastTag}`})`));
+  list('in releases only', old.map((u) => `${u.number} \`${u.name}\` (${tagSpan(u)})`));
   // A field's name that the releases gave another number: any number but that one reuses the name (the check's
   // FIELD_NAME_REUSED_HISTORY); the field may be one that comes back, whose number is better restored.
   const named = what === 'field' ? uses.filter((u) => u.name === name) : [];
   if (named.length) {
-    lines.push('', `Note: \`${name}\` had number ${[...new Set(named.map((u) => u.number))].join(', ')} in ${named.map((u) => (u.firstTag === u.lastTag ? u.firstTag : `${u.firstTag}…${u.lastTag}`)).join(', ')}; under another number, JSON of those releases is read into this field.`);
+    lines.push('', `Note: \`${name}\` had number ${[...new Set(named.map((u) => u.number))].join(', ')} in ${named.map(tagSpan).join(', ')}; under another number, JSON of those releases is read into this field.`);
   }
   return lines.join('\n');
 }
