@@ -1502,6 +1502,29 @@ describe('fix-all and preferred fixes, checked on the text they produce', { skip
     assert.deepEqual(computeFixes(v026, b.bound, g).filter((x) => x.isPreferred).map((x) => x.title), ['Use the next free number 6']);
   });
 
+  test('a field backported on a fresh number gets the number its name has in the releases, as completion offers it', () => {
+    // Mount.image_sub_path (10 since v0.33) added to v0.25.16 as 11, which no release used: no number is reused, but
+    // the name is (FIELD_NAME_REUSED_HISTORY), and 10 is free there.
+    const v025 = new Corpus(CORPUS_DIR!).textOf('v0.25.16')!;
+    const T = edit(v025, '    MountPropagation propagation = 5;\n}', '    MountPropagation propagation = 5;\n    // Subpath of the image to mount.\n    string image_sub_path = 11;\n}');
+    const base: Baseline = { tag: 'v0.25.16', source: 'bundled', origin: 'test', model: HISTORY.modelAt('v0.25.16')!, history: HISTORY };
+    const reuses = (a: Analysis): string[] => a.findings.filter((f) => /_REUSED/.test(f.rule)).map(key);
+    const a = run(T, base);
+    assert.deepEqual(a.findings.filter((x) => /_REUSED/.test(x.rule)).map((x) => `${x.rule} ${x.element}`), ['FIELD_NAME_REUSED_HISTORY runtime.v1.Mount.image_sub_path']);
+    const f = the(a.findings, 'FIELD_NAME_REUSED_HISTORY', 'runtime.v1.Mount.image_sub_path');
+    const preferred = computeFixes(T, a.bound, f).find((x) => x.isPreferred);
+    assert.match(preferred?.title ?? '', /^Use number 10, the number of "image_sub_path" in v0\.33\.0-rc\.0…/);
+    for (const out of [applyEdits(T, preferred!.edits), applyEdits(T, fixAllOf(T, base))]) {
+      assert.match(out, /\n {4}string image_sub_path = 10;\n/);
+      assert.deepEqual(reuses(run(out, base)), []);
+    }
+    // Of another type, 10 would reuse the number: no fix, as no number mends a reused name.
+    const other = edit(T, 'string image_sub_path = 11;', 'bytes image_sub_path = 11;');
+    const b = run(other, base);
+    const g = the(b.findings, 'FIELD_NAME_REUSED_HISTORY', 'runtime.v1.Mount.image_sub_path');
+    assert.deepEqual(computeFixes(other, b.bound, g).filter((x) => /number/.test(x.title)).map((x) => x.title), []);
+  });
+
   test('a new enum value on the number of a released value that moved gets the next free number, as a field does', () => {
     const T = edit(OLD, '    SCTP = 2;\n', '    SCTP = 3;\n    QUIC = 2;\n');
     const PROTOCOL = 'runtime.v1.Protocol';

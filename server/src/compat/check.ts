@@ -57,7 +57,7 @@ export function checkCompatibility(text: string, bound: BoundFile, baseline: Bas
     const docs = checkDocs(current, base, [...additions, ...newOnReleasedNumbers], renamed, currentIndex);
     for (const f of docs) if (f.rule === 'DOC_MEANING_CHANGED') changed.add(f.element);
     append(findings, docs);
-    attachNextFreeNumber(findings.filter((f) => RENUMBERED.has(f.rule)), duplicates, findings, bound, baseline);
+    attachNextFreeNumber(findings.filter((f) => RENUMBERED.has(f.rule) || f.rule === 'FIELD_NAME_REUSED_HISTORY'), duplicates, findings, bound, baseline);
     append(findings, patchPolicy(bound, baseline, currentTag, changed.size));
   }
   const kept = applySuppressions(findings, findSuppressions(text));
@@ -126,13 +126,14 @@ const RENUMBERED = new Set(['FIELD_NUMBER_REUSED', 'FIELD_NUMBER_REUSED_HISTORY'
  * (enum), in the baseline's (its fields or values and reservations) and, with a history, in every release's. Several reuses in one message get successive numbers, one
  * sequence for all its rules, handed out in declaration order (each fix stays right when the others are applied
  * too). A field whose name the releases gave a number of its own gets that number instead, where it is free
- * (`formerNumbers`): any other would leave the name reused (FIELD_NAME_REUSED_HISTORY).
+ * (`formerNumbers`): any other would leave the name reused. So does a FIELD_NAME_REUSED_HISTORY finding (also in
+ * `reused`), where the field's number reuses nothing: completion offers the same number (features/completion.ts).
  */
 function attachNextFreeNumber(
-  reused: { element: string; fixes?: FixData[] }[], duplicates: DuplicateNumber[], findings: readonly Finding[], bound: BoundFile, baseline: Baseline,
+  reused: { rule: string; element: string; fixes?: FixData[] }[], duplicates: DuplicateNumber[], findings: readonly Finding[], bound: BoundFile, baseline: Baseline,
 ): void {
   const duplicated = new Set(duplicates.map((d) => d.element));
-  const byContainer = new Map<string, { element: string; fixes?: FixData[] }[]>();
+  const byContainer = new Map<string, { rule?: string; element: string; fixes?: FixData[] }[]>();
   for (const f of [...reused, ...duplicates]) {
     const fqn = f.element.slice(0, f.element.lastIndexOf('.'));
     const list = byContainer.get(fqn);
@@ -162,12 +163,14 @@ function attachNextFreeNumber(
     // One fix per field or value, whatever the number of its findings.
     const given = new Map<string, { to: number; label: string } | undefined>();
     const formerOf = msg && history && formerNumbers(uses, inFiles, labelsIn(history, fqn));
-    const numberFor = (f: { element: string }): { to: number; label: string } | undefined => {
+    const formerFor = (f: { element: string }): { to: number; label: string } | undefined => {
       const field = msg?.fields[at(f)];
       const former = field && formerOf?.(field);
-      if (former) {
-        return { to: former.number, label: formerNumberTitle(field.name, former) };
-      }
+      return former && { to: former.number, label: formerNumberTitle(field.name, former) };
+    };
+    const numberFor = (f: { element: string }): { to: number; label: string } | undefined => {
+      const former = formerFor(f);
+      if (former) return former;
       const next = free.next();
       if (next === undefined) return undefined;
       // The binder's error may be on the released field's line, declared after this one: the title says what moves.
@@ -178,6 +181,12 @@ function attachNextFreeNumber(
     const isZero = (f: { element: string }): boolean => !!en && en.values[at(f)]?.number === 0;
     for (const f of [...list].sort((a, b) => at(a) - at(b))) {
       if (swapped.has(f.element) || isZero(f)) continue;
+      // A name reused on a number no release used: only the name's own number mends it, and it takes no free one.
+      if (f.rule === 'FIELD_NAME_REUSED_HISTORY') {
+        const to = formerFor(f);
+        if (to) f.fixes = [...(f.fixes ?? []), { kind: 'renumber', ...to }];
+        continue;
+      }
       if (!given.has(f.element)) given.set(f.element, numberFor(f));
       const to = given.get(f.element);
       if (to) f.fixes = [...(f.fixes ?? []), { kind: 'renumber', ...to }];
