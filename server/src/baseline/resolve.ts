@@ -550,8 +550,8 @@ async function resolveInner(opts: ResolveOptions, env: NodeJS.ProcessEnv, layout
 
   // Releases found newer than the baseline may not be usable: said where the baseline is shown (see below).
   const unusable: Skipped[] = [];
-  // Go settings Go would refuse to run with (`$GOWORK`, a relative GOMODCACHE): said where the baseline is shown,
-  // which would differ if they were fixed.
+  // Settings the go command would refuse to run with (`$GOWORK`, a relative GOMODCACHE): said where the baseline is
+  // shown, which would differ if they were fixed.
   const refusedSettings: string[] = [];
   progress('Looking for k8s.io/cri-api in the Go module cache…');
   const mc = await findInModuleCache({ env, homeDir, includePrereleases, ...(currentTag ? { before: currentTag } : {}), ...(await moduleCacheGoSum()) });
