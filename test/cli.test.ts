@@ -15,6 +15,7 @@ import { Output } from '../server/src/cli/output';
 import { firstInvalidUtf8 } from '../server/src/cli/main';
 import { layerSeverities, type SeveritySetting } from '../server/src/compat/check';
 import { atColumn0, newestCorpusText } from './corpusText';
+import { cloneOfReleases } from './gitClone';
 
 const ROOT = findRepoRoot(__dirname);
 const CLI = join(ROOT, 'dist', 'cli.js');
@@ -500,6 +501,24 @@ describe('cri-compat CLI', { skip: corpusDir ? false : CORPUS_HELP }, () => {
       assert.equal(r.code, 0, `${args.join(' ')}: ${r.err}`);
       assert.equal(r.out, usage.out);
     }
+  });
+
+  test('--current-tag says what a clone\'s tags otherwise tell: the help does not make it the only way to the patch-release policy', () => {
+    // A clone past its final v0.35.0 tag is on the 1.35 release line: its changes ship in a patch release.
+    const { root, file } = cloneOfReleases('cri-compat-cli-line-', ['v0.35.0']);
+    try {
+      writeFileSync(file, readFileSync(file, 'utf8').replace('message VersionResponse {', 'message VersionResponse {\n    // The build.\n    string build_id = 5;'));
+      const r = cli(['check', '--fail-on', 'never', file], root);
+      assert.equal(r.code, 0, r.err);
+      assert.match(r.out, / warning PATCH_RELEASE_API_CHANGE .*v0\.35\.0 on the 1\.35 release line/);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+    const help = cli(['--help']).out;
+    const entry = /^ {4}--current-tag .*(\n {10,}.*)*/m.exec(help)?.[0] ?? '';
+    assert.match(entry, /patch-release policy/, help);
+    assert.doesNotMatch(entry, /enables/, 'git also tells the release line, without --current-tag');
+    assert.match(entry, /git/);
   });
 
   test('boolean options: no value, =true or =false, and false is off', () => {

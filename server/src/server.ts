@@ -497,7 +497,10 @@ function expandWorkspaceFolder(setting: string, uri: string): string {
   return base ? setting.replace(/^\$\{workspaceFolder\}/, () => base) : setting;
 }
 
-/** Roots for imports: workspace folders, then `criCompat.protoPaths` (relative to the document's folder). */
+/**
+ * Roots for imports: workspace folders, then `criCompat.protoPaths`, a relative one against the document's workspace
+ * folder (folderOf), as the setting says.
+ */
 function importRoots(uri: string, settings: Settings): string[] {
   const base = folderOf(uri);
   const roots = folderPaths();

@@ -59,10 +59,11 @@ export interface GoModMiss {
   /** The versions found (in the module cache, or vendored) that could not be used, and why. */
   skipped?: Skipped[];
   /**
-   * Set when `$GOWORK` names a go.work that is not read (one the go command refuses, or one outside the rules):
-   * said with the baseline, since Go itself would not run with it and what was compared depends on it.
+   * Set when a Go setting is refused: `$GOWORK` naming a go.work that is not read (one the go command refuses, or
+   * one outside the rules), or a relative `GOMODCACHE` or `GOPATH`. Said with the baseline, since Go itself would
+   * not run with it and what was compared depends on it.
    */
-  goWorkRefused?: true;
+  settingRefused?: true;
 }
 
 /** A version passed over; no version for a module cache directory that could not be listed. */
@@ -297,7 +298,7 @@ async function readVerifiedModuleDir(root: string, moduleDir: string, version: s
  */
 export async function findInModuleCache(options: GoModOptions = {}): Promise<GoModFound | GoModMiss> {
   const root = moduleCacheRoot(options.env, options.homeDir);
-  if (typeof root !== 'string') return { ok: false, reason: `no Go module cache: ${root.reason}` };
+  if (typeof root !== 'string') return { ok: false, reason: `no Go module cache: ${root.reason}`, settingRefused: true };
   const max = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   const dirList = await listWithin(root, join(root, 'k8s.io'));
   const zipList = await listWithin(root, downloadDir(root));
@@ -621,7 +622,7 @@ export async function findInVendor(from: string | GoLayout, options: GoModOption
   const max = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   const layout = await layoutOf(from, options.env ?? process.env);
   const { dirs, end, refused, ignored } = vendorDirs(layout);
-  if (refused) return { ok: false, reason: refused, goWorkRefused: true };
+  if (refused) return { ok: false, reason: refused, settingRefused: true };
   const notRead = await ignoredVendors(ignored, max, layout.read);
   const also = notRead.length ? { skipped: notRead } : {};
   for (const { dir, workspace } of dirs) {

@@ -550,15 +550,19 @@ async function resolveInner(opts: ResolveOptions, env: NodeJS.ProcessEnv, layout
 
   // Releases found newer than the baseline may not be usable: said where the baseline is shown (see below).
   const unusable: Skipped[] = [];
-  // A `$GOWORK` Go would refuse to run with: said where the baseline is shown, which would differ if it were fixed.
-  let goWorkRefused: string | undefined;
+  // Settings the go command would refuse to run with (`$GOWORK`, a relative GOMODCACHE): said where the baseline is
+  // shown, which would differ if they were fixed.
+  const refusedSettings: string[] = [];
   progress('Looking for k8s.io/cri-api in the Go module cache…');
   const mc = await findInModuleCache({ env, homeDir, includePrereleases, ...(currentTag ? { before: currentTag } : {}), ...(await moduleCacheGoSum()) });
   if (mc.ok) {
     // A newer release passed over (a zip that failed its checks) is said, not silently replaced by an older one.
     for (const s of mc.skipped ?? []) note('gomodcache', `passed over: ${s.why}`);
     consider('gomodcache', mc.version, mc.origin, mc.text, mc.file);
-  } else note('gomodcache', mc.reason);
+  } else {
+    note('gomodcache', mc.reason);
+    if (mc.settingRefused) refusedSettings.push(mc.reason);
+  }
   unusable.push(...(mc.skipped ?? []));
   // vendor/ is the workspace's own content, found by walking up from the file, possibly past the workspace
   // folder: an untrusted workspace must not choose the release it is compared with. The Go module cache is
@@ -571,7 +575,7 @@ async function resolveInner(opts: ResolveOptions, env: NodeJS.ProcessEnv, layout
       consider('vendor', vd.version, vd.origin, vd.text, vd.file);
     } else {
       note('vendor', vd.reason);
-      if (vd.goWorkRefused) goWorkRefused = vd.reason;
+      if (vd.settingRefused) refusedSettings.push(vd.reason);
     }
     unusable.push(...(vd.skipped ?? []));
   }
@@ -593,7 +597,7 @@ async function resolveInner(opts: ResolveOptions, env: NodeJS.ProcessEnv, layout
   // release than the module cache or vendor/ holds must say why (a download cut short leaves a truncated or empty zip).
   const newer = unusable.filter((s) => s.version && compareTags(s.version, baseline.tag) > 0);
   if (newer.length) baseline.origin += `; a newer release found was not usable: ${newer.map((s) => s.why).join('; ')}`;
-  if (goWorkRefused) baseline.origin += `; ${goWorkRefused}`;
+  for (const why of refusedSettings) baseline.origin += `; ${why}`;
   return { baseline, tried };
 }
 

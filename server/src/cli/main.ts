@@ -48,8 +48,8 @@ Commands:
     --config <file>              Read severities from a JSON config (default: .cri-compat.json next to the file or in the cwd)
     --include-prereleases        Let "auto" pick alpha/beta/rc tags as the baseline
     --network                    Allow the Go module proxy ($GOPROXY) for tags newer than the bundled index
-    --current-tag <tag>          The release the file is, v0.N.M, kubernetes-1.N.M or 1.N.M (enables the patch-release policy;
-                                 "auto" then picks the newest release before it)
+    --current-tag <tag>          The release the file is, v0.N.M, kubernetes-1.N.M or 1.N.M, for the patch-release policy
+                                 where a clone's git tags do not tell it; "auto" then picks the newest release before it
     --proto-path <dir>           Also look for imports in <dir> (repeatable; the file's directory is always searched)
   report [options] <file.proto>  Print the compatibility report (markdown); the options of check but --format
   pairs [options] <file.proto> <file.proto>...   Check each file against the one before it (e.g. every
