@@ -167,7 +167,8 @@ describe('language server compatibility features (untrusted, bundled index)', {
     const v = (h.contents as { value: string }).value;
     assert.match(v, /field runtime\.v1\.RunPodSandboxRequest\.config/);
     assert.match(v, /\*\*Release history\*\*/);
-    assert.match(v, /Introduced in v0\.\d+\.\d+/);
+    // The tag links to the release's api.proto, where the element can be read as it was released.
+    assert.match(v, /Introduced in \[(v0\.\d+\.\d+(?:-[\w.]+)?)\]\(https:\/\/github\.com\/kubernetes\/cri-api\/blob\/\1\/pkg\/apis\/runtime\/v1\/api\.proto\) \(Kubernetes 1\.\d+\.\d+/);
     assert.doesNotMatch(v, /FIELD_NO_DELETE/);
   });
 

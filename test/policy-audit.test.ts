@@ -99,7 +99,7 @@ describe('policy hover: facts against the release history', { skip: corpus ? fal
 
   test('an enum value renamed in 1.37 says why its skew counts from 1.33', () => {
     const h = policyHover(release('v0.37.0-beta.0'), bundledBaseline('v0.36.3'), 'SIGNAL_SIGKILL')!;
-    assert.match(h, /- Introduced in v0\.37\.0-alpha\.1 \(Kubernetes 1\.37\.0-alpha\.1\)\.\n- On the wire it is older \(renamed from `SIGKILL` in v0\.37\.0-alpha\.1, keeping number 13\): peers exchange it by number since v0\.33\.0-rc\.0 \(Kubernetes 1\.33\.0-rc\.0\)/);
+    assert.match(h, /- Introduced in \[v0\.37\.0-alpha\.1\]\(https:\/\/github\.com\/kubernetes\/cri-api\/blob\/v0\.37\.0-alpha\.1\/pkg\/apis\/runtime\/v1\/api\.proto\) \(Kubernetes 1\.37\.0-alpha\.1\)\.\n- On the wire it is older \(renamed from `SIGKILL` in v0\.37\.0-alpha\.1, keeping number 13\): peers exchange it by number since v0\.33\.0-rc\.0 \(Kubernetes 1\.33\.0-rc\.0\)/);
     assert.match(h, /Kubelets 1\.33–1\.35 know it and may be paired with runtimes built from cri-api v0\.30–v0\.32/);
     // An element that kept its name has no such line.
     assert.doesNotMatch(policyHover(release('v0.37.0-beta.0'), bundledBaseline('v0.36.3'), 'bool pinned', 'bool '.length + 1)!, /On the wire it is older/);

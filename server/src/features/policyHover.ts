@@ -10,7 +10,7 @@ import { goCamelCase } from '../proto/goNames';
 import { releasedEnumNumbers, releasedFieldHolding } from '../compat/onReleasedNumber';
 import { compareTags, firstMinorOfMajor, knowingKubelets, majorVersion, parseAnyTag, runtimeSpan, shipTarget, span, targetMinor, whoLacks, type LackingSkew } from '../policy/versions';
 import { enumSides, lackingConsequence, type ElementKindName } from '../policy/lacking';
-import { CRI_DEV_POLICY_URL, CRI_SKEW_POLICY_URL, CRITEST_VALIDATION_URL } from '../policy/links';
+import { CRI_API_PROTO_PATHS, CRI_DEV_POLICY_URL, CRI_SKEW_POLICY_URL, CRITEST_VALIDATION_URL, criApiFileUrl } from '../policy/links';
 import { indexModel, localName, type ApiModel } from '../proto/model';
 import { statesCallOrder } from '../docs/docRules';
 import { docInlineMarkdown } from './hover';
@@ -120,7 +120,7 @@ function historySection(element: string, history: History, pkg: string, current:
   const h = history.element(element)!;
   const changed = h.introduced === h.lastChanged ? 'unchanged since introduced' : `last changed in ${release(history, h.lastChanged)}`;
   const lines = [`**Release history**${asName ? ` of \`${asName}\`` : ''} (${changed})`, ''];
-  lines.push(`- Introduced in ${release(history, h.introduced)}.`);
+  lines.push(`- Introduced in ${release(history, h.introduced, pkg)}.`);
   // On the wire, as `history --element` counts it: since the first name it had (a same-number rename is not
   // new), and known only to kubelets of minors that released it (an element removed later is not known to
   // the kubelets after it).
@@ -426,9 +426,15 @@ function rpcSequence(element: string, current: ApiModel, shownDoc: string | unde
   return ['', `**Call sequence** (from its documentation): ${docInlineMarkdown(unshown.join(' '))}`];
 }
 
-function release(history: History, tag: string): string {
+/**
+ * "v0.26.0 (Kubernetes 1.26.0)"; with the package, the tag links to that release's api.proto on GitHub, so the
+ * element can be read as it was released (the bundled index keeps no upstream text).
+ */
+function release(history: History, tag: string, pkg?: string): string {
   const r = history.releases.find((x) => x.tag === tag);
-  return r ? `${r.tag} (Kubernetes ${r.kubernetes})` : tag;
+  if (!r) return tag;
+  const path = pkg ? CRI_API_PROTO_PATHS[pkg as keyof typeof CRI_API_PROTO_PATHS] : undefined;
+  return `${path ? `[${r.tag}](${criApiFileUrl(r.tag, path)})` : r.tag} (Kubernetes ${r.kubernetes})`;
 }
 
 /** "v0.36.3, from the bundled release index (newest release)". */
