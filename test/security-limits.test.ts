@@ -261,7 +261,7 @@ describe('workspace symbol indexing: a total budget per pass, symbol lists kept'
     ws = path.join(tmp, 'ws');
     mkdirSync(ws);
     for (let i = 0; i < FILES; i++) writeFileSync(fileOf(i), protoOfSize(name(i), SIZE, 2000));
-    // Over the per-file limit for indexing (but under the 8 MiB import limit): skipped, not counted.
+    // Over the per-file limit for indexing (but under the 4 MiB import limit): skipped, not counted.
     writeFileSync(path.join(ws, 'huge.proto'), protoOfSize('huge', 2 * MiB, 10));
     // A symlink out of the workspace is not followed.
     writeFileSync(path.join(tmp, 'outside.proto'), 'syntax = "proto3";\npackage outside;\nmessage Secret {}\n');

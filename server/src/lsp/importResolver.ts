@@ -16,12 +16,13 @@ import { ImportBudget, MAX_IMPORT_FILES, MAX_IMPORT_TOTAL_SIZE, type FoundImport
 import { parse } from '../proto/parser';
 import { fileStamp, readRegularFileSync } from '../regularFile';
 
-export const DEFAULT_MAX_IMPORT_SIZE = 8 * 1024 * 1024;
+/** One file may be as large as the whole budget of an analysis: a larger one could never be read. */
+export const DEFAULT_MAX_IMPORT_SIZE = MAX_IMPORT_TOTAL_SIZE;
 
 export interface FsImportResolverOptions {
   /** Directories to search, in order, after the importing file's own directory. Missing ones are skipped. */
   roots: string[];
-  /** Files larger than this are not read (default 8 MiB). */
+  /** Files larger than this are not read (default MAX_IMPORT_TOTAL_SIZE, 4 MiB). */
   maxFileSize?: number;
   /** One analysis reads at most this many bytes of imports in total (default MAX_IMPORT_TOTAL_SIZE, 4 MiB). */
   maxTotalSize?: number;
