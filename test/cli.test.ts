@@ -95,6 +95,8 @@ describe('cri-compat CLI', { skip: corpusDir ? false : CORPUS_HELP }, () => {
     // A link to the environment of the process reading it, or to any file, would otherwise print its start.
     attempt(() => symlinkSync('/proc/self/environ', config), /\.cri-compat\.json: is a symbolic link, which is not followed/);
     attempt(() => symlinkSync('/etc/passwd', config), /is a symbolic link, which is not followed/);
+    // A link to nothing is a link too: said, not passed over for the configuration in the working directory.
+    attempt(() => symlinkSync(join(dir, 'nowhere.json'), config), /\.cri-compat\.json: is a symbolic link, which is not followed/);
     // A FIFO would block the read forever, /dev/zero would never end.
     if (process.platform !== 'win32') attempt(() => spawnSync('mkfifo', [config]), /\.cri-compat\.json: not a regular file/);
     // Invalid JSON is located, not quoted.

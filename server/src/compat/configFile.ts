@@ -1,7 +1,7 @@
 // `.cri-compat.json`: severity overrides shared by the CLI and the editor, e.g.
 // { "severity": { "DOCS": "information", "FIELD_PRESENCE_CHANGED": "error" } }
 
-import { existsSync } from 'node:fs';
+import { lstatSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { ParseError } from 'jsonc-parser/lib/esm/main.js';
 // Loaded only for a broken file: every CLI check would otherwise initialize it. The ESM build: the UMD one
@@ -45,7 +45,8 @@ export function readConfigFile(path: string, options: { followSymlinks?: boolean
 /** CLI: an explicit config must exist; otherwise the first `.cri-compat.json` beside the file or in cwd is used. */
 export function loadConfigFile(explicit: string | undefined, file: string, cwd: string): Record<string, SeveritySetting> {
   if (explicit) return readConfigFile(resolve(cwd, explicit));
-  const found = [join(dirname(file), CONFIG_FILE), join(cwd, CONFIG_FILE)].find((p) => existsSync(p));
+  // lstat, as the server does: a link beside the file, even to nothing, is refused rather than passed over.
+  const found = [join(dirname(file), CONFIG_FILE), join(cwd, CONFIG_FILE)].find((p) => lstatSync(p, { throwIfNoEntry: false }));
   return found ? readConfigFile(found, { followSymlinks: false }) : {};
 }
 
