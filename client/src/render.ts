@@ -342,7 +342,7 @@ export function statusView(s: StatusParams | undefined, configured?: string): St
     return {
       text: '$(shield) CRI –',
       // Also runtime.v1alpha2, which Kubernetes removed: the report says which case it is.
-      tooltip: l10n.t('{0}: not compared with a release: only the CRI API is, a file of runtime.v1 (or another runtime.* package, to report the change of package) that declares RuntimeService or ImageService or is named api.proto. Syntax and binding checks run.\nClick for the report.', N),
+      tooltip: l10n.t('{0}: not compared with a release: only the CRI API is, a file that declares RuntimeService or ImageService (of runtime.v1, of another runtime.* package or of none, to report the change of package), or a file of a runtime.* package named api.proto. Syntax and binding checks run.\nClick for the report.', N),
       ariaLabel: l10n.t('{0}: not compared with a release', N),
     };
   }
