@@ -1445,18 +1445,21 @@ describe('binder: problems', () => {
     ]);
   });
 
+  // Marked on the key type, where buf 1.75 marks it ("expected map key type, found scalar type `double`").
   test('map keys must be integral, bool or string', () => {
     const valid = ['int32', 'int64', 'uint32', 'uint64', 'sint32', 'sint64', 'fixed32', 'fixed64', 'sfixed32', 'sfixed64', 'bool', 'string'];
     const good = `syntax = "proto3";\nmessage A {\n${valid.map((k, i) => `  map<${k}, string> m${i} = ${i + 1};`).join('\n')}\n}`;
     assert.deepEqual(problems(good), []);
-    const text = 'syntax = "proto3";\nenum E { Z = 0; }\nmessage A { map<double, string> a = 1; map<float, A> b = 2; map<bytes, int32> c = 3; map<A, int32> d = 4; map<E, int32> e = 5; }';
+    const text = 'syntax = "proto3";\nenum E { Z = 0; }\nmessage A { map<double, string> a = 1; map< float /* k */, A> b = 2; map<bytes, int32> c = 3; map<.A, int32> d = 4; map<E, int32> e = 5; }';
     assert.deepEqual(problems(text).map((p) => [p.code, p.message, p.range]), [
-      ['invalid-map-key', 'map key type must be an integer type, bool or string, not "double"', loc(text, 'map<double, string>')],
-      ['invalid-map-key', 'map key type must be an integer type, bool or string, not "float"', loc(text, 'map<float, A>')],
-      ['invalid-map-key', 'map key type must be an integer type, bool or string, not "bytes"', loc(text, 'map<bytes, int32>')],
-      ['invalid-map-key', 'map key type must be an integer type, bool or string, not "A"', loc(text, 'map<A, int32>')],
-      ['invalid-map-key', 'map key type must be an integer type, bool or string, not "E"', loc(text, 'map<E, int32>')],
+      ['invalid-map-key', 'map key type must be an integer type, bool or string, not "double"', loc(text, 'double')],
+      ['invalid-map-key', 'map key type must be an integer type, bool or string, not "float"', loc(text, 'float')],
+      ['invalid-map-key', 'map key type must be an integer type, bool or string, not "bytes"', loc(text, 'bytes')],
+      ['invalid-map-key', 'map key type must be an integer type, bool or string, not ".A"', loc(text, '.A')],
+      ['invalid-map-key', 'map key type must be an integer type, bool or string, not "E"', loc(text, 'E', 1)],
     ]);
+    const noKey = 'syntax = "proto3";\nmessage A { map<, string> a = 1; }';
+    assert.deepEqual(problems(noKey).map((p) => [p.code, p.message, p.range]), [['syntax', "expected a map key type, found ','", loc(noKey, ',')]]);
   });
 
   test('unresolved imports are warnings naming the import; well-known imports resolve', () => {

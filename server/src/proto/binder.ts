@@ -769,8 +769,9 @@ class Binder {
     let type: string;
     let typeKind: FieldDef['typeKind'];
     if (f.mapKey !== undefined) {
-      if (!SCALARS.has(f.mapKey) || f.mapKey === 'double' || f.mapKey === 'float' || f.mapKey === 'bytes') {
-        this.problem('invalid-map-key', `map key type must be an integer type, bool or string, not "${f.mapKey}"`, f.typeRange, 'error');
+      // Without a key type (`map<, V>`) only the syntax error is said: buf checks no key that is not there.
+      if (f.mapKey && (!SCALARS.has(f.mapKey) || f.mapKey === 'double' || f.mapKey === 'float' || f.mapKey === 'bytes')) {
+        this.problem('invalid-map-key', `map key type must be an integer type, bool or string, not "${f.mapKey}"`, f.mapKeyRange ?? f.typeRange, 'error');
       }
       const value = SCALARS.has(f.type) ? undefined : this.typeRef(new FieldTypeReference(f), scope);
       // A map's entry message is of the file's syntax: in proto3, its value may not be a closed enum either.

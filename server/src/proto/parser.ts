@@ -1180,11 +1180,15 @@ class Parser {
     let typeStart: number;
     let typeEnd: number;
     let mapKey: string | undefined;
+    let key: { start: number; end: number } | undefined;
     let value: { start: number; end: number } | undefined;
     if (this.is('map') && this.peekIs('<', 1)) {
       typeStart = this.next().start;
       this.next(); // <
-      mapKey = this.fullIdent('a map key type')?.name ?? '';
+      const keyAt = this.cur.start;
+      const k = this.fullIdent('a map key type');
+      mapKey = k?.name ?? '';
+      key = k ?? { start: keyAt, end: keyAt };
       if (!this.eat(',')) this.expected("','");
       const at = this.cur.start;
       const v = this.fullIdent('a map value type');
@@ -1222,7 +1226,9 @@ class Parser {
       start: first.start, end: this.prevTok().end, nameStart: name.start, nameEnd: name.end, typeStart, typeEnd,
       numberStart: num.start, numberEnd: num.end, labelStart: label ? label.start : -1, labelEnd: label ? label.end : -1,
     };
-    if (value) {
+    if (key && value) {
+      at.keyStart = key.start;
+      at.keyEnd = key.end;
       at.valueStart = value.start;
       at.valueEnd = value.end;
     }
