@@ -1105,6 +1105,28 @@ describe('parser: errors and recovery', () => {
     assert.deepEqual(f.services[0]!.rpcs.map((r) => r.name), ['R', 'Q']);
   });
 
+  // buf 1.75: "encountered more than one `stream`", on each `stream` after the first that a type follows; the type is
+  // read after them. protoc reads the second as the type, and stops at the real one ("Expected ")"").
+  test('`stream` written twice in an RPC\'s parentheses is one error, on the second, and the type after it is read', () => {
+    const text = lines(
+      'syntax = "proto3";',
+      'message A {}',
+      'message stream {}',
+      'service S {',
+      '  rpc X (stream stream A) returns (B);',
+      '  rpc Y (A) returns (stream /* c */ stream stream);',
+      '  rpc Z (stream stream stream .A) returns (stream stream);',
+      '}',
+    );
+    const f = parse(text);
+    const twice = (line: number, character: number) => ({ message: "more than one 'stream': a request or a response is a stream or not", range: R(line, character, line, character + 6) });
+    assert.deepEqual(f.errors, [twice(4, 16), twice(5, 36), twice(6, 16), twice(6, 23)]);
+    assert.deepEqual(f.services[0]!.rpcs.map((r) => [r.requestStream, r.requestType, r.responseStream, r.responseType]), [
+      [true, 'A', false, 'B'], [false, 'A', true, 'stream'], [true, '.A', true, 'stream'],
+    ]);
+    assert.deepEqual(f.services[0]!.rpcs[0]!.requestTypeRange, R(4, 23, 4, 24));
+  });
+
   // buf 1.75: "compact options cannot be empty" over `[]`, "unexpected trailing `,` in compact options" on the `,`.
   test('an empty option list, or one with a trailing `,`, is one error where buf reports it; the options are kept', () => {
     const text = lines('syntax = "proto3";', 'message M { int32 a = 1 []; int32 b = 2 [deprecated = true,]; int32 c = 3; }');

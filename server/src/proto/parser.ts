@@ -1442,7 +1442,9 @@ class Parser {
         return { type: '', range: at, stream: false };
       }
       let stream = false;
-      if (this.is('stream') && (this.peek().kind === 'ident' || this.peek().text === '.')) {
+      // A `stream` that a type follows, again and again: buf reads each after the first as one too many.
+      while (this.is('stream') && (this.peek().kind === 'ident' || this.peek().text === '.')) {
+        if (stream) this.error("more than one 'stream': a request or a response is a stream or not", this.cur.range);
         this.next();
         stream = true;
       }
