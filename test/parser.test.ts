@@ -262,6 +262,41 @@ describe('parser: statements', () => {
     assert.equal(bindText('message A {}').model.syntax, 'proto2');
   });
 
+  // protoc reads every string literal with the ones right after it (ParseStringAppend), and so does buf: each is one
+  // value, marked over all of its literals (buf: "unrecognized `syntax` declaration value", "cannot use string
+  // literals in reserved range in editions mode", "message fields have the same JSON name").
+  test('adjacent strings are one value in syntax, edition, import, reserved and json_name, as in an option value', () => {
+    const text = lines(
+      `syntax = "proto" '3';`,
+      `import 'go' "ogle/protobuf/empty.proto";`,
+      `import public "google/protobuf/" 'duration.proto';`,
+      'message M {',
+      `  reserved "f" 'oo', "bar";`,
+      '  string s = 1 [json_name = "x" "y"];',
+      '  string xy = 2;',
+      '  google.protobuf.Empty e = 3;',
+      '  google.protobuf.Duration d = 4;',
+      '}',
+    );
+    const f = ok(text);
+    assert.equal(f.syntax?.value, 'proto3');
+    assert.deepEqual(f.imports.map((i) => [i.path, i.pathRange]), [
+      ['google/protobuf/empty.proto', loc(text, `'go' "ogle/protobuf/empty.proto"`)],
+      ['google/protobuf/duration.proto', loc(text, `"google/protobuf/" 'duration.proto'`)],
+    ]);
+    assert.deepEqual(msg(f, 'M').reserved[0]!.names, [{ name: 'foo', range: loc(text, `"f" 'oo'`) }, { name: 'bar', range: loc(text, '"bar"') }]);
+    assert.deepEqual(problems(text).map((p) => [p.code, p.message, p.range]), [
+      ['duplicate-json-name', 'JSON name "xy" of "xy" conflicts with field "s"', loc(text, 'xy')],
+    ]);
+    const editions = lines(`edition = "20" '23';`, `message M { reserved "f" "oo"; }`);
+    assert.equal(parse(editions).edition?.value, '2023');
+    assert.deepEqual(problems(editions).map((p) => [p.code, p.message, p.range]), [
+      ['reserved-name-form', 'a reserved name is an identifier in an editions file: foo, not "foo"', loc(editions, '"f" "oo"')],
+    ]);
+    const unknown = lines('syntax = "proto" "4";', 'edition = "20" "25";');
+    assert.deepEqual(parse(unknown).errors.slice(0, 1), [{ message: 'unknown syntax "proto4" (expected "proto2" or "proto3")', range: loc(unknown, '"proto" "4"') }]);
+  });
+
   test('file options: scalars, adjacent strings, signs, identifiers, aggregates and custom names', () => {
     const text = lines(
       'option java_package = "x.y";',

@@ -811,7 +811,7 @@ class Binder {
     const def: FieldDef = { name: f.name, number: f.number, type, typeKind, label, jsonName: jsonNameOf(f.name), node: f };
     if (f.oneof) def.oneof = f.oneof;
     const json = f.options.find((o) => o.name === 'json_name');
-    if (json) def.jsonName = unquote(json.value);
+    if (json) def.jsonName = stringValue(json.value);
     if (isDeprecated(f.options)) def.deprecated = true;
     if (features?.utf8Validation === 'NONE' && holdsStrings(def)) def.utf8Unchecked = true;
     const packed = f.options.find((o) => o.name === 'packed');
@@ -1378,9 +1378,4 @@ function isDeprecated(options: OptionNode[]): boolean {
 function stringValue(v: string): string {
   const parts = v.match(/"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'/g);
   return parts ? parts.map((p) => p.slice(1, -1)).join('') : v;
-}
-
-function unquote(v: string): string {
-  const m = /^(["'])(.*)\1$/s.exec(v);
-  return m ? m[2]! : v;
 }

@@ -453,6 +453,18 @@ class Parser {
     return { start, end: this.cur.start };
   }
 
+  /**
+   * The string literal here and those right after it, read as one (`"a" 'b'` is "ab", protoc's ParseStringAppend):
+   * their value and where they are written; undefined where no string is.
+   */
+  private strings(): { value: string; range: Range } | undefined {
+    if (this.cur.kind !== 'string') return undefined;
+    const first = this.next();
+    let value = first.value ?? '';
+    while (this.cur.kind === 'string') value += this.next().value ?? '';
+    return { value, range: { start: first.startPos, end: this.prevTok().endPos } };
+  }
+
   private span(start: number, end: number): Range {
     return this.lines.range(start, end);
   }
@@ -548,11 +560,10 @@ class Parser {
       case 'edition': {
         this.next();
         if (!this.eat('=')) this.expected("'='");
-        const v = this.cur;
-        if (v.kind === 'string') this.next();
-        else this.expected('a string');
+        const v = this.strings();
+        if (!v) this.expected('a string');
         this.endStatement();
-        const node = { value: v.value ?? '', range: this.rangeFrom(start) };
+        const node = { value: v?.value ?? '', range: this.rangeFrom(start) };
         // protoc reads them only first in the file, and buf refuses another: the first one stays the file's.
         const other = file.syntax ?? file.edition;
         if (other) {
@@ -565,12 +576,12 @@ class Parser {
         }
         if (t.text === 'syntax') {
           file.syntax = node;
-          if (v.kind === 'string' && node.value !== 'proto2' && node.value !== 'proto3') {
+          if (v && node.value !== 'proto2' && node.value !== 'proto3') {
             this.error(`unknown syntax "${node.value}" (expected "proto2" or "proto3")`, v.range);
           }
         } else {
           file.edition = node;
-          if (v.kind === 'string' && node.value !== '2023' && node.value !== '2024') this.error(`unknown edition "${node.value}" (expected "2023" or "2024")`, v.range);
+          if (v && node.value !== '2023' && node.value !== '2024') this.error(`unknown edition "${node.value}" (expected "2023" or "2024")`, v.range);
         }
         return;
       }
@@ -590,12 +601,11 @@ class Parser {
         if (this.is('public') || this.is('weak')) modifier = this.next().text as ImportNode['modifier'];
         // Edition 2024's import of a file for its custom options only: read as a plain import.
         else if (this.is('option') && this.peek().kind === 'string') this.next();
-        const s = this.cur;
-        if (s.kind === 'string') this.next();
-        else this.expected('an import path string');
+        const s = this.strings();
+        if (!s) this.expected('an import path string');
         this.endStatement();
-        if (s.kind === 'string') {
-          const node: ImportNode = { kind: 'import', path: s.value ?? '', pathRange: s.range, range: this.rangeFrom(start) };
+        if (s) {
+          const node: ImportNode = { kind: 'import', path: s.value, pathRange: s.range, range: this.rangeFrom(start) };
           if (modifier) node.modifier = modifier;
           // protoc and buf refuse the file; the node stays, for the editor's link to the file.
           if (file.imports.some((i) => i.path === node.path)) this.error(`import "${node.path}" is listed twice`, node.range);
@@ -1283,9 +1293,9 @@ class Parser {
     const node: ReservedNode = { kind: 'reserved', ranges: [], names: [], range: kw.range, comments: this.commentsFor(kw) };
     for (;;) {
       if (this.startsNextLine(this.prevTok(), [',', ';'], 'a number or name')) break;
-      if (this.cur.kind === 'string') {
-        const s = this.next();
-        node.names.push({ name: s.value ?? '', range: s.range });
+      const s = this.strings();
+      if (s) {
+        node.names.push({ name: s.value, range: s.range });
       } else if (this.cur.kind === 'ident' && !this.is('max')) {
         // editions allow bare identifiers
         const s = this.next();
