@@ -154,8 +154,8 @@ test('a feature set twice on one element is a binding error where buf says "set 
   assert.deepEqual(onField('features.utf8_validation = UTF8_VALIDATION_UNKNOWN, features.utf8_validation = NONE'), [FEATURE(53)]);
   assert.deepEqual(onField('features.utf8_validation = FOO, features.utf8_validation = NONE'), []);
   assert.deepEqual(onField('features = { utf8_validation: FOO, utf8_validation: NONE }'), []);
-  // A list sets the feature where one of its values is one (buf also says "mismatched types" of the list); an empty
-  // list does not. A feature set again is set twice whatever the second value; of an option, buf says only that.
+  // A list sets the feature to its first value of the feature's type (buf also says "mismatched types" of the list); an
+  // empty list sets nothing. A feature set again is set twice whatever the second value; of an option, buf says only that.
   assert.deepEqual(onField('features = { utf8_validation: [NONE], utf8_validation: VERIFY }'), [FEATURE(39)]);
   assert.deepEqual(onField('features = { utf8_validation: [FOO, NONE] }, features.utf8_validation = NONE'), [FEATURE(46)]);
   assert.deepEqual(onField('features = { utf8_validation: [], utf8_validation: VERIFY }'), []);
@@ -185,6 +185,32 @@ test('a feature set twice on one element is a binding error where buf says "set 
   // On the file (buf: column 8, from 1).
   const file = bound(migrated([IMPLICIT, 'option features.field_presence = EXPLICIT;'])).problems.filter((p) => p.code === 'duplicate-option');
   assert.deepEqual(file.map((p) => [p.message, p.range.start.character]), [['the feature "field_presence" is set twice', 7]]);
+});
+
+// buf refuses FeatureSet's _UNKNOWN value ("must resolve to a known value") only where the feature ends with it: the
+// value a key sets first (buf keeps the first; of a key that sets it again, buf says only that, unless its value is of
+// no type the feature takes), and of a list, over the whole list, its first value of the feature's type, which buf
+// keeps. Each problem is where buf 1.75 reports it (its column less one), on a line of its own in VersionRequest.
+test('a feature\'s _UNKNOWN value is refused where the feature is set to it, not where an aggregate sets it again', NEEDS_CORPUS, () => {
+  const spots = (value: string): string[] => {
+    const text = replaceOnce(migrated([IMPLICIT]), 'message VersionRequest {\n', `message VersionRequest {\n  option features = ${value};\n`);
+    return bound(text).problems.map((p) => `${p.code} ${p.range.start.character}-${p.range.end.character}`).sort();
+  };
+  assert.deepEqual(spots('{ json_format: JSON_FORMAT_UNKNOWN json_format: JSON_FORMAT_UNKNOWN }'), ['duplicate-option 55-66', 'invalid-option-value 35-54']);
+  assert.deepEqual(spots('{ json_format: ALLOW json_format: JSON_FORMAT_UNKNOWN }'), ['duplicate-option 41-52']);
+  assert.deepEqual(spots('{ json_format: ALLOW json_format: 0 }'), ['duplicate-option 41-52']);
+  assert.deepEqual(spots('{ json_format: ALLOW json_format: [JSON_FORMAT_UNKNOWN] }'), ['duplicate-option 41-52', 'invalid-option-value 54-75']);
+  // A value of no type the feature takes is said wherever it is, and sets nothing.
+  assert.deepEqual(spots('{ json_format: ALLOW json_format: NOPE }'), ['duplicate-option 41-52', 'invalid-option-value 54-58']);
+  assert.deepEqual(spots('{ json_format: NOPE json_format: JSON_FORMAT_UNKNOWN }'), ['invalid-option-value 35-39', 'invalid-option-value 53-72']);
+  // A list: that it is one, and its first value of the type where that is the _UNKNOWN one, once.
+  assert.deepEqual(spots('{ json_format: [JSON_FORMAT_UNKNOWN, ALLOW] }'), ['invalid-option-value 35-63', 'invalid-option-value 35-63']);
+  assert.deepEqual(spots('{ json_format: [ALLOW, JSON_FORMAT_UNKNOWN] }'), ['invalid-option-value 35-63']);
+  assert.deepEqual(spots('{ json_format: [0, 0] }'), ['invalid-option-value 35-41', 'invalid-option-value 35-41']);
+  // The model reads what buf keeps: the list's first value of the feature's type, the _UNKNOWN one too (no presence).
+  const label = (value: string): string => fieldOf(replaceOnce(migrated([IMPLICIT]), 'string runtime_name = 2;', `string runtime_name = 2 [features = { field_presence: ${value} }];`), 'VersionResponse', 'runtime_name').label;
+  assert.equal(label('[NOPE, EXPLICIT, IMPLICIT]'), 'optional');
+  assert.equal(label('[FIELD_PRESENCE_UNKNOWN, EXPLICIT]'), 'implicit');
 });
 
 test('the languages\' features files that buf bundles (java, cpp, go) are imported with no include path', NEEDS_CORPUS, () => {

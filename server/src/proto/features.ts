@@ -163,24 +163,38 @@ function languageValueProblem(feature: string, written: string, range: Range, op
 
 /**
  * Why buf refuses `written` (at `range`) as the value of `feature` (`utf8_validation`, `(pb.cpp).string_type`) in
- * `option`: FeatureSet's takes one of its values but the _UNKNOWN one, by name or number, a language's see
- * languageValueProblem. A message value is written `{`; undefined where buf takes it.
+ * `option` for its type: FeatureSet's takes one of its values, by name or number, a language's see
+ * languageValueProblem. A message value is written `{`; undefined where buf takes it (FeatureSet's _UNKNOWN value too,
+ * which it refuses only where the feature ends with it: see entryProblems).
  */
 function valueProblem(feature: string, written: string, range: Range, option: OptionNode): { message: string; range: Range } | undefined {
   if (languageFeature(feature)) return languageValueProblem(feature, written, range, option);
   if (/^[{<]/.test(written)) return { message: `features.${feature} takes no message`, range };
-  return refusedValue(feature, written) ? { message: `features.${feature} takes no value ${written}`, range } : undefined;
+  return valueOf(feature, written) === undefined ? { message: `features.${feature} takes no value ${written}`, range } : undefined;
 }
 
-/** The problems of the value of `feature` in an aggregate: a list (no feature is repeated), and each value of it. */
-function entryProblems(feature: string, entry: AggregateEntry, option: OptionNode): { message: string; range: Range }[] {
+/**
+ * The problems of the value of `feature` in an aggregate: a list (no feature is repeated), each value of it not of
+ * the feature's type, and FeatureSet's _UNKNOWN value where the feature is set to it: a list's first value of its type,
+ * which buf keeps, and only where no key before set the feature (`again`; buf keeps the first), over the whole value,
+ * where buf says "must resolve to a known value".
+ */
+function entryProblems(feature: string, entry: AggregateEntry, option: OptionNode, again = false): { message: string; range: Range }[] {
   const out: { message: string; range: Range }[] = [];
   if (entry.list) out.push({ message: `features.${feature} takes one value, not a list`, range: entry.valueRange });
   for (const v of entry.list ?? [{ scalar: entry.scalar, range: entry.valueRange }]) {
     const problem = valueProblem(feature, v.scalar ?? '{', v.range, option);
     if (problem) out.push(problem);
   }
+  const kept = again ? undefined : keptValue(feature, entry, option);
+  if (kept !== undefined && isUnknownValue(feature, valueOf(feature, kept))) out.push({ message: `features.${feature} takes no value ${kept}`, range: entry.valueRange });
   return out;
+}
+
+/** The value buf sets `feature` to with `entry` of an aggregate: a list's first value of the feature's type (buf refuses the list, but sets it); undefined where it sets nothing. */
+function keptValue(feature: string, entry: AggregateEntry, option: OptionNode): string | undefined {
+  const values = entry.list ?? [{ scalar: entry.scalar, range: entry.valueRange }];
+  return values.find((v) => v.scalar !== undefined && sets(feature, v.scalar, v.range, option))?.scalar;
 }
 
 /** `(pb.java).utf8_validation` as the extension and the feature; undefined for a feature of FeatureSet. */
@@ -212,10 +226,13 @@ export function unknownFeatures(options: readonly OptionNode[]): UnknownFeature[
   const out: UnknownFeature[] = [];
   for (const o of options) {
     if (o.name === 'features') {
+      // The features a key before set, which buf keeps.
+      const set = new Set<string>();
       for (const e of aggregateOf(o) ?? []) {
         if (!e.extension) {
           if (!FEATURES.has(e.name)) out.push({ range: entrySpan(e), feature: e.name, of: FEATURE_SET });
-          else for (const p of entryProblems(e.name, e, o)) out.push({ range: p.range, refusal: p.message, feature: e.name, of: FEATURE_SET });
+          else for (const p of entryProblems(e.name, e, o, set.has(e.name))) out.push({ range: p.range, refusal: p.message, feature: e.name, of: FEATURE_SET });
+          if (keptValue(e.name, e, o) !== undefined) set.add(e.name);
           continue;
         }
         // Another extension of FeatureSet may be declared by a file of features of its own; only `pb`'s are bundled.
