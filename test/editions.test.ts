@@ -820,8 +820,16 @@ test('a feature its feature set lacks is a binding error, set one at a time or i
   assertWithOptions(text, FIELD, 'features = { nope: EXPLICIT }', [['unknown-option', 'nope: EXPLICIT']]);
   assertWithOptions(text, FIELD, 'features = { field_presence: EXPLICIT, [pb.java] { nope: true } }', [['unknown-option', 'nope: true']]);
   assertWithOptions(text, FIELD, 'features = { [pb.nope] { legacy_closed_enum: true } }', [['unknown-option', '[pb.nope] { legacy_closed_enum: true }']]);
-  // buf: "cannot find message field `nope` in `pb.JavaFeatures`".
-  assertWithOptions(text, FIELD, 'features.(pb.java).nope = true', [['unknown-option', 'features.(pb.java).nope']]);
+  // buf: "cannot find message field `nope` in `pb.JavaFeatures`", from the `.` before it.
+  assertWithOptions(text, FIELD, 'features.(pb.java).nope = true', [['unknown-option', '.nope']]);
+  assertWithOptions(text, FIELD, 'features.nope.x = 1', [['unknown-option', '.nope']]);
+  // A name on past a feature: buf, "expected singular message, found enum type `…`" (or "scalar type `bool`"), on the next part.
+  const past = (options: string): string[] => bound(replaceOnce(text, `${FIELD};`, `${FIELD} [${options}];`)).problems.map((p) => p.message);
+  assertWithOptions(text, FIELD, 'features.utf8_validation.x.y = NONE', [['unknown-option', 'x']]);
+  assert.deepEqual(past('features.utf8_validation.x.y = NONE'), ['"features.utf8_validation" is an enum, not a singular message: "x" cannot follow it']);
+  assertWithOptions(text, FIELD, 'features.(pb.java).utf8_validation.z = DEFAULT', [['unknown-option', 'z']]);
+  assert.deepEqual(past('features.(pb.java).legacy_closed_enum.z = true'),
+    ['"features.(pb.java).legacy_closed_enum" is a scalar (bool), not a singular message: "z" cannot follow it']);
   // A value that is no message: buf, "mismatched types" (a name: "cannot find `IMPLICIT` in this scope"), on it.
   assertWithOptions(text, FIELD, 'features = 1', [['invalid-option-value', '1']]);
   assertWithOptions(text, FIELD, 'features = IMPLICIT, feature_support = EDITION_2023, edition_defaults = "x"',
@@ -1064,7 +1072,8 @@ test('a feature on an element it does not target (an enum value, json_format on 
   assertWithOptions(text, '    Protocol protocol = 1', 'features.json_format = ALLOW', [['feature-target', 'json_format']]);
   assertInserted(text, 'message VersionRequest {\n', 'option features.message_encoding = DELIMITED;', [['feature-target', 'message_encoding']]);
   assertInserted(text, 'enum Protocol {\n', 'option features.message_encoding = DELIMITED;', [['feature-target', 'message_encoding']]);
-  assertInserted(text, GO_PACKAGE, 'option features.foo = 1;', [['unknown-option', 'features.foo']]);
+  // buf: "cannot find message field `foo` in `google.protobuf.FeatureSet`", from the `.` before it.
+  assertInserted(text, GO_PACKAGE, 'option features.foo = 1;', [['unknown-option', '.foo']]);
   assertInserted(text, GO_PACKAGE, 'option features.field_presence = FOO;', [['invalid-option-value', 'FOO']]);
   // At the edge: json_format on a message, an enum and the file; buf takes features on a service and an RPC.
   assertInserted(text, 'message VersionRequest {\n', 'option features.json_format = LEGACY_BEST_EFFORT;', []);

@@ -349,10 +349,10 @@ class Binder {
         this.problem('feature-target', `features.${feature} cannot be set on ${onElement(target)}: protoc takes it on ${targets.map(onElement).join(' or ')}`, range, 'error');
       }
     }
-    for (const { range, refusal, feature, of } of unknownFeatures(options)) {
+    for (const { range, refusal, feature, of, path } of unknownFeatures(options)) {
       if (unseen(range) || (refusal !== undefined && repeated.some((d) => d.value && rangeContains(d.value, range.start)))) continue;
       if (refusal !== undefined) this.problem('invalid-option-value', refusal, range, 'error');
-      else this.problem('unknown-option', `"${feature}" is not a feature of ${of}`, range, 'error');
+      else this.problem('unknown-option', path ?? `"${feature}" is not a feature of ${of}`, range, 'error');
     }
     for (const { range, message } of repeated) this.problem('duplicate-option', message, range, 'error');
   }

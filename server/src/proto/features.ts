@@ -215,6 +215,8 @@ export interface UnknownFeature {
   feature: string;
   /** The feature set's message: google.protobuf.FeatureSet, pb.JavaFeatures, … */
   of: string;
+  /** What is wrong with a name that goes on past the feature (`x` of `features.json_format.x`), where that is the problem. */
+  path?: string;
 }
 
 /**
@@ -253,18 +255,26 @@ export function unknownFeatures(options: readonly OptionNode[]): UnknownFeature[
       }
       continue;
     }
-    const language = languageFeatureName(feature);
-    if (language) {
-      // A language's features (`features.(pb.cpp).legacy_closed_enum`) are extensions of FeatureSet.
-      const set = LANGUAGE_FEATURE_SETS.get(language.set);
+    // A language's features (`features.(pb.cpp).legacy_closed_enum`) are extensions of FeatureSet.
+    const ext = /^\(\.?([\w.]+)\)\./.exec(feature);
+    const set = ext && LANGUAGE_FEATURE_SETS.get(ext[1]!);
+    if (feature.startsWith('(') && !set) continue;
+    // Where the feature's name starts in the option's: buf marks a name its set lacks from the `.` before it, and the
+    // part after a feature, which is no message to go into, alone.
+    const from = 'features.'.length + (ext ? ext[0].length : 0);
+    const [name, next] = o.name.slice(from).split('.', 2) as [string, string?];
+    const known = set ? set.features.get(name) : FEATURES.get(name);
+    const of = set ? set.message : FEATURE_SET;
+    if (!known) out.push({ range: namePartRange(o, from - 1, name.length + 1), feature: name, of });
+    else if (next !== undefined) {
+      const type = set ? (known as LanguageFeature).enum?.fqn ?? 'bool' : 'enum';
+      const what = type === 'bool' ? 'a scalar (bool)' : `an enum${type === 'enum' ? '' : ` (${type})`}`;
+      const path = `"${o.name.slice(0, from + name.length)}" is ${what}, not a singular message: "${next}" cannot follow it`;
+      out.push({ range: namePartRange(o, from + name.length + 1, next.length), feature: name, of, path });
+    } else if (set) {
       const problem = languageValueProblem(feature, o.value, o.valueRange, o);
-      if (set && !set.features.has(language.name)) out.push({ range: o.nameRange, feature: language.name, of: set.message });
-      else if (set && problem) out.push({ range: problem.range, refusal: problem.message, feature: language.name, of: set.message });
-      continue;
-    }
-    if (feature.startsWith('(')) continue;
-    if (!FEATURES.has(feature)) out.push({ range: o.nameRange, feature, of: FEATURE_SET });
-    else if (refusedValue(feature, o.value)) out.push({ range: o.valueRange, refusal: `features.${feature} takes no value ${o.value}`, feature, of: FEATURE_SET });
+      if (problem) out.push({ range: problem.range, refusal: problem.message, feature: name, of });
+    } else if (refusedValue(feature, o.value)) out.push({ range: o.valueRange, refusal: `features.${feature} takes no value ${o.value}`, feature, of });
   }
   return out;
 }
