@@ -213,6 +213,22 @@ test('a feature\'s _UNKNOWN value is refused where the feature is set to it, not
   assert.equal(label('[FIELD_PRESENCE_UNKNOWN, EXPLICIT]'), 'implicit');
 });
 
+// buf reads a list written as a feature's value (`option features.json_format = [ALLOW];`), which it refuses ("unexpected
+// array expression", "mismatched types"), as an aggregate's `json_format: [ALLOW]`: it sets the feature to the list's
+// first value of its type, which a second setting then sets again. Columns where buf 1.75 reports them, less one.
+test('a feature set one at a time to a list is set as buf sets it, to the list\'s first value of its type', NEEDS_CORPUS, () => {
+  const spots = (option: string): string[] => {
+    const text = replaceOnce(migrated([IMPLICIT]), 'message VersionRequest {\n', `message VersionRequest {\n  ${option}\n  string a_b = 9; string aB = 10;\n`);
+    return bound(text).problems.map((p) => `${p.code} ${p.range.start.character}-${p.range.end.character}`).sort();
+  };
+  // JSON names that clash ("aB") are an error unless json_format is LEGACY_BEST_EFFORT (or the _UNKNOWN value).
+  const CLASH = 'duplicate-json-name 25-27';
+  assert.deepEqual(spots('option features.json_format = [ALLOW]; option features.json_format = ALLOW;'), [CLASH, 'duplicate-option 48-68', 'invalid-option-value 32-39', 'syntax 32-39']);
+  assert.deepEqual(spots('option features.json_format = [NOPE]; option features.json_format = ALLOW;'), [CLASH, 'invalid-option-value 32-38', 'invalid-option-value 33-37', 'syntax 32-38']);
+  assert.deepEqual(spots('option features.json_format = [JSON_FORMAT_UNKNOWN, ALLOW];'), ['invalid-option-value 32-60', 'invalid-option-value 32-60', 'syntax 32-60']);
+  assert.deepEqual(spots('option features.json_format = [LEGACY_BEST_EFFORT];'), ['invalid-option-value 32-52', 'syntax 32-52']);
+});
+
 test('the languages\' features files that buf bundles (java, cpp, go) are imported with no include path', NEEDS_CORPUS, () => {
   const imports = ['java', 'cpp', 'go'].map((l) => `import "google/protobuf/${l}_features.proto";`);
   const problems = (text: string): string[] => bound(text).problems.map((p) => `${p.code} ${p.message}`);

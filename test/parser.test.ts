@@ -1065,9 +1065,11 @@ describe('parser: errors and recovery', () => {
     ]);
   });
 
-  // buf 1.75: "unexpected array expression in option setting value" over the list (and "mismatched types" where the
-  // option is not repeated); protoc: "Expected option value". buf, "missing option setting value" where there is none.
-  test('a list as an option\'s own value is one syntax error over it, and no value is none: neither sets the option', () => {
+  // buf 1.75: "unexpected array expression in option setting value" over the list; protoc: "Expected option value". buf
+  // reads the list all the same, as an aggregate's `key: [ … ]`: "mismatched types" over it where the option is not
+  // repeated, and on each value not of its type, and the option is set ("set multiple times" of a second setting). buf,
+  // "missing option setting value" where there is none, which sets nothing.
+  test('a list as an option\'s own value is one syntax error over it, and sets the option as buf reads it; no value is none', () => {
     const text = lines(
       'syntax = "proto2";',
       'package p;',
@@ -1076,24 +1078,32 @@ describe('parser: errors and recovery', () => {
       'extend google.protobuf.FieldOptions { optional int32 fi = 50001; }',
       'message M1 { option (i) = [1]; option deprecated = [true]; option (i) = 2; }',
       'message M2 { optional int32 f = 1 [default = [1], (fi) = [2], deprecated = true]; optional int32 g = 2; }',
-      'message M3 { option (ri) = [1, {a: [2]}]; }',
+      'message M3 { option (ri) = [1, {a: [2]}]; option (ri) = [3]; option (ri) = 4; }',
       'message M4 { option deprecated = ; optional int32 h = 1 [default = ]; }',
     );
     const f = parse(text);
     const LIST = "a list ('[ … ]') is no option value: only a field of an aggregate value takes one";
-    const list = (line: number, needle: string) => {
-      const k = text.split('\n')[line]!.indexOf(needle);
-      return { message: LIST, range: R(line, k, line, k + needle.length) };
+    const at = (line: number, needle: string, nth = 0): Range => {
+      let k = -1;
+      for (let n = 0; n <= nth; n++) k = text.split('\n')[line]!.indexOf(needle, k + 1);
+      return R(line, k, line, k + needle.length);
     };
     assert.deepEqual(f.errors, [
-      list(5, '[1]'), list(5, '[true]'), list(6, '[1]'), list(6, '[2]'), list(7, '[1, {a: [2]}]'),
+      { message: LIST, range: at(5, '[1]') }, { message: LIST, range: at(5, '[true]') }, { message: LIST, range: at(6, '[1]') },
+      { message: LIST, range: at(6, '[2]') }, { message: LIST, range: at(7, '[1, {a: [2]}]') }, { message: LIST, range: at(7, '[3]') },
       { message: "expected an option value, found ';'", range: R(8, 33, 8, 34) },
       { message: "expected an option value, found ']'", range: R(8, 67, 8, 68) },
     ]);
-    assert.deepEqual(msg(f, 'M1').options.map((o) => [o.name, o.value]), [['(i)', '2']]);
-    assert.deepEqual(msg(f, 'M2').fields.map((x) => [x.name, x.options.map((o) => o.name)]), [['f', ['deprecated']], ['g', []]]);
-    // Nothing else: no value of no type, and `(i)` set once.
-    assert.deepEqual(bind(f, 'x').problems.map((p) => p.code), Array(7).fill('syntax'));
+    assert.deepEqual(msg(f, 'M1').options.map((o) => [o.name, o.value]), [['(i)', '[1]'], ['deprecated', '[true]'], ['(i)', '2']]);
+    assert.deepEqual(msg(f, 'M2').fields.map((x) => [x.name, x.options.map((o) => o.name)]), [['f', ['default', '(fi)', 'deprecated']], ['g', []]]);
+    assert.deepEqual(bind(f, 'x').problems.filter((p) => p.code !== 'syntax').map((p) => [p.code, p.message, p.range]), [
+      ['invalid-option-value', '"deprecated" is not repeated: it takes one value, not a list', at(5, '[true]')],
+      ['invalid-default', 'the default of an int32 field must be an integer, not [1]', at(6, '[1]')],
+      ['invalid-option-value', '"p.i" is not repeated: it takes one value, not a list', at(5, '[1]')],
+      ['duplicate-option', '"p.i" is set twice: it is not repeated', at(5, '(i)', 1)],
+      ['invalid-option-value', '"p.fi" is not repeated: it takes one value, not a list', at(6, '[2]')],
+      ['invalid-option-value', '"p.ri" takes an int32, not a message', at(7, '{a: [2]}')],
+    ]);
   });
 
   // buf 1.75 at the same start: "unsupported base for integer literal", "integer literal contains underscores",

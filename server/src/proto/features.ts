@@ -5,7 +5,7 @@
 // changing every field.
 
 import type { OptionNode, Range } from './ast';
-import { aggregateOf, entrySpan, type AggregateEntry } from './aggregate';
+import { aggregateOf, entrySpan, listOf, type AggregateEntry } from './aggregate';
 import { namePartRange } from './optionPath';
 import { integer } from './defaults';
 import { describe, scalarProblem, type ValueType } from './optionValue';
@@ -265,18 +265,30 @@ export function unknownFeatures(options: readonly OptionNode[]): UnknownFeature[
     const [name, next] = o.name.slice(from).split('.', 2) as [string, string?];
     const known = set ? set.features.get(name) : FEATURES.get(name);
     const of = set ? set.message : FEATURE_SET;
+    const list = listEntry(o);
     if (!known) out.push({ range: namePartRange(o, from - 1, name.length + 1), feature: name, of });
     else if (next !== undefined) {
       const type = set ? (known as LanguageFeature).enum?.fqn ?? 'bool' : 'enum';
       const what = type === 'bool' ? 'a scalar (bool)' : `an enum${type === 'enum' ? '' : ` (${type})`}`;
       const path = `"${o.name.slice(0, from + name.length)}" is ${what}, not a singular message: "${next}" cannot follow it`;
       out.push({ range: namePartRange(o, from + name.length + 1, next.length), feature: name, of, path });
+    } else if (list) {
+      for (const p of entryProblems(feature, list, o)) out.push({ range: p.range, refusal: p.message, feature: name, of });
     } else if (set) {
       const problem = languageValueProblem(feature, o.value, o.valueRange, o);
       if (problem) out.push({ range: problem.range, refusal: problem.message, feature: name, of });
     } else if (refusedValue(feature, o.value)) out.push({ range: o.valueRange, refusal: `features.${feature} takes no value ${o.value}`, feature, of });
   }
   return out;
+}
+
+/**
+ * `features.x = [A, B]` as buf reads it, the aggregate's `x: [A, B]`: refused (the parser's error too), but setting the
+ * feature to its first value of the feature's type. Undefined for another value.
+ */
+function listEntry(o: OptionNode): AggregateEntry | undefined {
+  const list = listOf(o);
+  return list && { name: o.name, extension: false, range: o.nameRange, valueRange: o.valueRange, messages: [], list };
 }
 
 /** The features that `entries` of a language's feature set (`pb.java`) set although it lacks them, and the values they refuse. */
@@ -386,8 +398,9 @@ export function repeatedFeatures(options: readonly OptionNode[]): RepeatedFeatur
       const feature = o.name.slice('features.'.length);
       const language = languageFeatureName(feature);
       if (language) languages.add(language.set);
+      const list = listEntry(o);
       if (features.has(feature)) twice(feature, o.nameRange, o.valueRange);
-      else if (sets(feature, o.value, o.valueRange, o)) features.add(feature);
+      else if (list ? keptValue(feature, list, o) !== undefined : sets(feature, o.value, o.valueRange, o)) features.add(feature);
     }
   }
   return out;
@@ -452,7 +465,11 @@ function forEachFeature(options: readonly OptionNode[], each: (feature: string, 
     const whole = wholeLanguageSet(o);
     if (whole !== undefined) {
       for (const f of aggregateOf(o) ?? []) if (!f.extension) entry(`(${whole}).${f.name}`, f, o);
-    } else if (o.name.startsWith('features.')) each(o.name.slice('features.'.length), o.value, o, o.nameRange, o.valueRange);
+    } else if (o.name.startsWith('features.')) {
+      const list = listEntry(o);
+      if (list) entry(o.name.slice('features.'.length), list, o);
+      else each(o.name.slice('features.'.length), o.value, o, o.nameRange, o.valueRange);
+    }
     else if (o.name === 'features') {
       for (const e of aggregateOf(o) ?? []) {
         if (!e.extension) entry(e.name, e, o);

@@ -751,8 +751,8 @@ class Parser {
     } else if (this.cur.kind === 'ident' || this.dottedName()) {
       this.fullIdent('a value');
     } else if (this.is('[')) {
-      this.listValue();
-      return undefined;
+      // buf reads the list (and refuses it), and sets the option with it as it sets a field of an aggregate (aggregate.ts).
+      if (!this.listValue()) return undefined;
     } else {
       this.expected('an option value');
       // What stands where the value goes on its line is the error (`0b1`, `)`): the statement's `;` after it is none.
@@ -761,7 +761,7 @@ class Parser {
     }
     const end = this.prevTok();
     const value = { text: this.textBetween(start, end), range: { start: start.startPos, end: end.endPos } };
-    if (!aggregate) return value;
+    if (!aggregate && start.text !== '[') return value;
     const tokens: Token[] = [];
     for (let k = start.index; k <= end.index; k++) tokens.push(this.at(k));
     return { ...value, tokens, closed };
@@ -770,9 +770,9 @@ class Parser {
   /**
    * A list where an option's value goes (`option (x) = [1, 2];`), which buf reads and refuses ("unexpected array
    * expression in option setting value") and protoc does not read: one error over it, read up to its `]` (not past a
-   * closer of another bracket, a `;` or the next line's declaration, where it is one at its `[`).
+   * closer of another bracket, a `;` or the next line's declaration, where it is one at its `[`). Whether it is closed.
    */
-  private listValue(): void {
+  private listValue(): boolean {
     const start = this.cur;
     const closers: string[] = [];
     do {
@@ -785,6 +785,7 @@ class Parser {
     } while (closers.length && this.cur.kind !== 'eof' && !this.is(';') && !this.startsLineDeclaration());
     if (closers.length) this.error("'[' is not closed: expected ']' to end the list", start.range);
     else this.error("a list ('[ … ]') is no option value: only a field of an aggregate value takes one", { start: start.startPos, end: this.prevTok().endPos });
+    return !closers.length;
   }
 
   /** A name with a leading dot (`.VIEW`) starts here: buf reads it as a value, which no field takes, not as a syntax error. */
