@@ -126,6 +126,10 @@ test('features set whole after being set in parts is set twice, as buf says; who
   assert.deepEqual(errors(migrated([IMPLICIT, 'option features = { utf8_validation: NONE };'])), twice);
   assert.deepEqual(errors(migrated(['import "google/protobuf/java_features.proto";', 'option features.(pb.java).utf8_validation = VERIFY;', 'option features = { field_presence: IMPLICIT };'])), twice);
   assert.deepEqual(errors(replaceOnce(migrated([IMPLICIT]), 'string runtime_name = 2;', 'string runtime_name = 2 [features.utf8_validation = VERIFY, features = { field_presence: EXPLICIT }];')), twice);
+  // Nothing else is said of it, what it sets buf does not read: no feature it lacks, no value, no target, no edition.
+  const all = (options: string): string => replaceOnce(migrated([IMPLICIT]), 'message VersionRequest {\n', `message VersionRequest {\n  option features.json_format = ALLOW;\n  option features = { ${options} };\n`);
+  assert.deepEqual(errors(all('nope: 1, json_format: JSON_FORMAT_UNKNOWN, enum_type: OPEN, utf8_validation: NOPE, enforce_naming_style: STYLE2024')), twice);
+  assert.deepEqual(errors(all('[pb.java] { utf8_validation: DEFAULT }')), twice);
   // buf builds these.
   assert.deepEqual(errors(migrated(['option features = { utf8_validation: NONE };', IMPLICIT])), []);
   assert.deepEqual(errors(replaceOnce(migrated([IMPLICIT]), 'string runtime_name = 2;', 'string runtime_name = 2 [features = { field_presence: EXPLICIT }, features.utf8_validation = VERIFY];')), []);

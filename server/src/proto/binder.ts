@@ -9,7 +9,10 @@ import {
 import {
   SCALARS, holdsStrings, isPackable, jsonNameOf, isReserved, type ApiModel, type EnumDef, type FieldDef, type FieldLabel, type MessageDef, type ServiceDef,
 } from './model';
-import { EDITION_DEFAULTS, featuresOutsideEdition, languageSetUses, misplacedFeatures, ownFeature, repeatedFeatures, resolveFeatures, unknownFeatures, type FeatureTarget, type Features } from './features';
+import {
+  EDITION_DEFAULTS, featuresOutsideEdition, languageSetUses, misplacedFeatures, ownFeature, repeatedFeatures, resolveFeatures, unknownFeatures, withoutFeaturesSetAgain,
+  type FeatureTarget, type Features,
+} from './features';
 import { defaultValueProblem } from './defaults';
 import { fieldOptionProblems, optionProblems, type OptionsOf } from './options';
 import { customOptionProblems, type PendingOption } from './aggregateOptions';
@@ -326,8 +329,9 @@ class Binder {
    * in an editions file. Features their feature set lacks, and those the file's edition does not take, are refused
    * everywhere; `target` undefined (a service, a method, whose targets buf does not check) checks only those.
    */
-  private misplacedFeatures(options: readonly OptionNode[], target: FeatureTarget | undefined): void {
-    if (!options.length) return;
+  private misplacedFeatures(all: readonly OptionNode[], target: FeatureTarget | undefined): void {
+    if (!all.length) return;
+    const options = withoutFeaturesSetAgain(all);
     const edition = Number(this.ast.edition?.value);
     // A language's features whose file is not imported are unknown, which is all protoc and buf say of them; an
     // import not found may import it publicly.

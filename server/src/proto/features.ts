@@ -334,6 +334,16 @@ export function languageSetUses(options: readonly OptionNode[]): LanguageSetUse[
   return out;
 }
 
+/**
+ * `options` but a `features = { … }` after another setting of features, which buf refuses as set again (options.ts
+ * says so) and reads no further: nothing else is said of it.
+ */
+export function withoutFeaturesSetAgain(options: readonly OptionNode[]): readonly OptionNode[] {
+  const first = options.findIndex((o) => o.name === 'features' || o.name.startsWith('features.'));
+  if (first < 0 || !options.some((o, k) => k > first && o.name === 'features')) return options;
+  return options.filter((o, k) => k <= first || o.name !== 'features');
+}
+
 /** A feature, or a language's feature set, that `options` set a second time: buf's "set multiple times". */
 export interface RepeatedFeature {
   /** The second setting: its option's name, or in an aggregate its key. */
