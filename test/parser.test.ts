@@ -1527,6 +1527,12 @@ describe('binder: problems', () => {
     ]);
     const noKey = 'syntax = "proto3";\nmessage A { map<, string> a = 1; }';
     assert.deepEqual(problems(noKey).map((p) => [p.code, p.message, p.range]), [['syntax', "expected a map key type, found ','", loc(noKey, ',')]]);
+    // A key type that names nothing is unknown, as protoc says ("\"Nope\" is not defined") and buf ("cannot find `Nope`").
+    const unknown = 'syntax = "proto3";\nmessage A { map<Nope, string> a = 1; map<A.Gone, A> b = 2; }';
+    assert.deepEqual(problems(unknown).map((p) => [p.code, p.message, p.range]), [
+      ['unresolved-type', 'unknown type "Nope"', loc(unknown, 'Nope')],
+      ['unresolved-type', 'unknown type "A.Gone"', loc(unknown, 'A.Gone')],
+    ]);
   });
 
   test('unresolved imports are warnings naming the import; well-known imports resolve', () => {

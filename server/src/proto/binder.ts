@@ -773,9 +773,12 @@ class Binder {
     let type: string;
     let typeKind: FieldDef['typeKind'];
     if (f.mapKey !== undefined) {
-      // Without a key type (`map<, V>`) only the syntax error is said: buf checks no key that is not there.
-      if (f.mapKey && (!SCALARS.has(f.mapKey) || f.mapKey === 'double' || f.mapKey === 'float' || f.mapKey === 'bytes')) {
-        this.problem('invalid-map-key', `map key type must be an integer type, bool or string, not "${f.mapKey}"`, f.mapKeyRange ?? f.typeRange, 'error');
+      // Without a key type (`map<, V>`) only the syntax error is said: buf checks no key that is not there. A key that
+      // names nothing is unknown, as protoc and buf say, not a message or an enum, which no map takes.
+      const keyRange = f.mapKeyRange ?? f.typeRange;
+      if (f.mapKey && !SCALARS.has(f.mapKey) && !this.resolveType(f.mapKey, scope)) this.problem(UNRESOLVED_TYPE, `unknown type "${f.mapKey}"`, keyRange, 'error');
+      else if (f.mapKey && (!SCALARS.has(f.mapKey) || f.mapKey === 'double' || f.mapKey === 'float' || f.mapKey === 'bytes')) {
+        this.problem('invalid-map-key', `map key type must be an integer type, bool or string, not "${f.mapKey}"`, keyRange, 'error');
       }
       const value = SCALARS.has(f.type) ? undefined : this.typeRef(new FieldTypeReference(f), scope);
       // A map's entry message is of the file's syntax: in proto3, its value may not be a closed enum either.
