@@ -229,12 +229,12 @@ export function unknownFeatures(options: readonly OptionNode[]): UnknownFeature[
   for (const o of options) {
     if (o.name === 'features') {
       // The features a key before set, which buf keeps.
-      const set = new Set<string>();
+      const setBefore = new Set<string>();
       for (const e of aggregateOf(o) ?? []) {
         if (!e.extension) {
           if (!FEATURES.has(e.name)) out.push({ range: entrySpan(e), feature: e.name, of: FEATURE_SET });
-          else for (const p of entryProblems(e.name, e, o, set.has(e.name))) out.push({ range: p.range, refusal: p.message, feature: e.name, of: FEATURE_SET });
-          if (keptValue(e.name, e, o) !== undefined) set.add(e.name);
+          else for (const p of entryProblems(e.name, e, o, setBefore.has(e.name))) out.push({ range: p.range, refusal: p.message, feature: e.name, of: FEATURE_SET });
+          if (keptValue(e.name, e, o) !== undefined) setBefore.add(e.name);
           continue;
         }
         // Another extension of FeatureSet may be declared by a file of features of its own; only `pb`'s are bundled.
@@ -268,8 +268,9 @@ export function unknownFeatures(options: readonly OptionNode[]): UnknownFeature[
     const list = listEntry(o);
     if (!known) out.push({ range: namePartRange(o, from - 1, name.length + 1), feature: name, of });
     else if (next !== undefined) {
-      const type = set ? (known as LanguageFeature).enum?.fqn ?? 'bool' : 'enum';
-      const what = type === 'bool' ? 'a scalar (bool)' : `an enum${type === 'enum' ? '' : ` (${type})`}`;
+      // FeatureSet's features are enums; a language's an enum of its file, or a bool.
+      const enumName = set?.features.get(name)!.enum?.fqn;
+      const what = set && !enumName ? 'a scalar (bool)' : `an enum${enumName ? ` (${enumName})` : ''}`;
       const path = `"${o.name.slice(0, from + name.length)}" is ${what}, not a singular message: "${next}" cannot follow it`;
       out.push({ range: namePartRange(o, from + name.length + 1, next.length), feature: name, of, path });
     } else if (list) {
