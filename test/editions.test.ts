@@ -126,6 +126,10 @@ test('features set whole after being set in parts is set twice, as buf says; who
   assert.deepEqual(errors(migrated([IMPLICIT, 'option features = { utf8_validation: NONE };'])), twice);
   assert.deepEqual(errors(migrated(['import "google/protobuf/java_features.proto";', 'option features.(pb.java).utf8_validation = VERIFY;', 'option features = { field_presence: IMPLICIT };'])), twice);
   assert.deepEqual(errors(replaceOnce(migrated([IMPLICIT]), 'string runtime_name = 2;', 'string runtime_name = 2 [features.utf8_validation = VERIFY, features = { field_presence: EXPLICIT }];')), twice);
+  // Nothing else is said of it, what it sets buf does not read: no feature it lacks, no value, no target, no edition.
+  const all = (options: string): string => replaceOnce(migrated([IMPLICIT]), 'message VersionRequest {\n', `message VersionRequest {\n  option features.json_format = ALLOW;\n  option features = { ${options} };\n`);
+  assert.deepEqual(errors(all('nope: 1, json_format: JSON_FORMAT_UNKNOWN, enum_type: OPEN, utf8_validation: NOPE, enforce_naming_style: STYLE2024')), twice);
+  assert.deepEqual(errors(all('[pb.java] { utf8_validation: DEFAULT }')), twice);
   // buf builds these.
   assert.deepEqual(errors(migrated(['option features = { utf8_validation: NONE };', IMPLICIT])), []);
   assert.deepEqual(errors(replaceOnce(migrated([IMPLICIT]), 'string runtime_name = 2;', 'string runtime_name = 2 [features = { field_presence: EXPLICIT }, features.utf8_validation = VERIFY];')), []);
@@ -154,8 +158,8 @@ test('a feature set twice on one element is a binding error where buf says "set 
   assert.deepEqual(onField('features.utf8_validation = UTF8_VALIDATION_UNKNOWN, features.utf8_validation = NONE'), [FEATURE(53)]);
   assert.deepEqual(onField('features.utf8_validation = FOO, features.utf8_validation = NONE'), []);
   assert.deepEqual(onField('features = { utf8_validation: FOO, utf8_validation: NONE }'), []);
-  // A list sets the feature where one of its values is one (buf also says "mismatched types" of the list); an empty
-  // list does not. A feature set again is set twice whatever the second value; of an option, buf says only that.
+  // A list sets the feature to its first value of the feature's type (buf also says "mismatched types" of the list); an
+  // empty list sets nothing. A feature set again is set twice whatever the second value; of an option, buf says only that.
   assert.deepEqual(onField('features = { utf8_validation: [NONE], utf8_validation: VERIFY }'), [FEATURE(39)]);
   assert.deepEqual(onField('features = { utf8_validation: [FOO, NONE] }, features.utf8_validation = NONE'), [FEATURE(46)]);
   assert.deepEqual(onField('features = { utf8_validation: [], utf8_validation: VERIFY }'), []);
@@ -185,6 +189,48 @@ test('a feature set twice on one element is a binding error where buf says "set 
   // On the file (buf: column 8, from 1).
   const file = bound(migrated([IMPLICIT, 'option features.field_presence = EXPLICIT;'])).problems.filter((p) => p.code === 'duplicate-option');
   assert.deepEqual(file.map((p) => [p.message, p.range.start.character]), [['the feature "field_presence" is set twice', 7]]);
+});
+
+// buf refuses FeatureSet's _UNKNOWN value ("must resolve to a known value") only where the feature ends with it: the
+// value a key sets first (buf keeps the first; of a key that sets it again, buf says only that, unless its value is of
+// no type the feature takes), and of a list, over the whole list, its first value of the feature's type, which buf
+// keeps. Each problem is where buf 1.75 reports it (its column less one), on a line of its own in VersionRequest.
+test('a feature\'s _UNKNOWN value is refused where the feature is set to it, not where an aggregate sets it again', NEEDS_CORPUS, () => {
+  const spots = (value: string): string[] => {
+    const text = replaceOnce(migrated([IMPLICIT]), 'message VersionRequest {\n', `message VersionRequest {\n  option features = ${value};\n`);
+    return bound(text).problems.map((p) => `${p.code} ${p.range.start.character}-${p.range.end.character}`).sort();
+  };
+  assert.deepEqual(spots('{ json_format: JSON_FORMAT_UNKNOWN json_format: JSON_FORMAT_UNKNOWN }'), ['duplicate-option 55-66', 'invalid-option-value 35-54']);
+  assert.deepEqual(spots('{ json_format: ALLOW json_format: JSON_FORMAT_UNKNOWN }'), ['duplicate-option 41-52']);
+  assert.deepEqual(spots('{ json_format: ALLOW json_format: 0 }'), ['duplicate-option 41-52']);
+  assert.deepEqual(spots('{ json_format: ALLOW json_format: [JSON_FORMAT_UNKNOWN] }'), ['duplicate-option 41-52', 'invalid-option-value 54-75']);
+  // A value of no type the feature takes is said wherever it is, and sets nothing.
+  assert.deepEqual(spots('{ json_format: ALLOW json_format: NOPE }'), ['duplicate-option 41-52', 'invalid-option-value 54-58']);
+  assert.deepEqual(spots('{ json_format: NOPE json_format: JSON_FORMAT_UNKNOWN }'), ['invalid-option-value 35-39', 'invalid-option-value 53-72']);
+  // A list: that it is one, and its first value of the type where that is the _UNKNOWN one, once.
+  assert.deepEqual(spots('{ json_format: [JSON_FORMAT_UNKNOWN, ALLOW] }'), ['invalid-option-value 35-63', 'invalid-option-value 35-63']);
+  assert.deepEqual(spots('{ json_format: [ALLOW, JSON_FORMAT_UNKNOWN] }'), ['invalid-option-value 35-63']);
+  assert.deepEqual(spots('{ json_format: [0, 0] }'), ['invalid-option-value 35-41', 'invalid-option-value 35-41']);
+  // The model reads what buf keeps: the list's first value of the feature's type, the _UNKNOWN one too (no presence).
+  const label = (value: string): string => fieldOf(replaceOnce(migrated([IMPLICIT]), 'string runtime_name = 2;', `string runtime_name = 2 [features = { field_presence: ${value} }];`), 'VersionResponse', 'runtime_name').label;
+  assert.equal(label('[NOPE, EXPLICIT, IMPLICIT]'), 'optional');
+  assert.equal(label('[FIELD_PRESENCE_UNKNOWN, EXPLICIT]'), 'implicit');
+});
+
+// buf reads a list written as a feature's value (`option features.json_format = [ALLOW];`), which it refuses ("unexpected
+// array expression", "mismatched types"), as an aggregate's `json_format: [ALLOW]`: it sets the feature to the list's
+// first value of its type, which a second setting then sets again. Columns where buf 1.75 reports them, less one.
+test('a feature set one at a time to a list is set as buf sets it, to the list\'s first value of its type', NEEDS_CORPUS, () => {
+  const spots = (option: string): string[] => {
+    const text = replaceOnce(migrated([IMPLICIT]), 'message VersionRequest {\n', `message VersionRequest {\n  ${option}\n  string a_b = 9; string aB = 10;\n`);
+    return bound(text).problems.map((p) => `${p.code} ${p.range.start.character}-${p.range.end.character}`).sort();
+  };
+  // JSON names that clash ("aB") are an error unless json_format is LEGACY_BEST_EFFORT (or the _UNKNOWN value).
+  const CLASH = 'duplicate-json-name 25-27';
+  assert.deepEqual(spots('option features.json_format = [ALLOW]; option features.json_format = ALLOW;'), [CLASH, 'duplicate-option 48-68', 'invalid-option-value 32-39', 'syntax 32-39']);
+  assert.deepEqual(spots('option features.json_format = [NOPE]; option features.json_format = ALLOW;'), [CLASH, 'invalid-option-value 32-38', 'invalid-option-value 33-37', 'syntax 32-38']);
+  assert.deepEqual(spots('option features.json_format = [JSON_FORMAT_UNKNOWN, ALLOW];'), ['invalid-option-value 32-60', 'invalid-option-value 32-60', 'syntax 32-60']);
+  assert.deepEqual(spots('option features.json_format = [LEGACY_BEST_EFFORT];'), ['invalid-option-value 32-52', 'syntax 32-52']);
 });
 
 test('the languages\' features files that buf bundles (java, cpp, go) are imported with no include path', NEEDS_CORPUS, () => {
@@ -794,8 +840,16 @@ test('a feature its feature set lacks is a binding error, set one at a time or i
   assertWithOptions(text, FIELD, 'features = { nope: EXPLICIT }', [['unknown-option', 'nope: EXPLICIT']]);
   assertWithOptions(text, FIELD, 'features = { field_presence: EXPLICIT, [pb.java] { nope: true } }', [['unknown-option', 'nope: true']]);
   assertWithOptions(text, FIELD, 'features = { [pb.nope] { legacy_closed_enum: true } }', [['unknown-option', '[pb.nope] { legacy_closed_enum: true }']]);
-  // buf: "cannot find message field `nope` in `pb.JavaFeatures`".
-  assertWithOptions(text, FIELD, 'features.(pb.java).nope = true', [['unknown-option', 'features.(pb.java).nope']]);
+  // buf: "cannot find message field `nope` in `pb.JavaFeatures`", from the `.` before it.
+  assertWithOptions(text, FIELD, 'features.(pb.java).nope = true', [['unknown-option', '.nope']]);
+  assertWithOptions(text, FIELD, 'features.nope.x = 1', [['unknown-option', '.nope']]);
+  // A name on past a feature: buf, "expected singular message, found enum type `…`" (or "scalar type `bool`"), on the next part.
+  const past = (options: string): string[] => bound(replaceOnce(text, `${FIELD};`, `${FIELD} [${options}];`)).problems.map((p) => p.message);
+  assertWithOptions(text, FIELD, 'features.utf8_validation.x.y = NONE', [['unknown-option', 'x']]);
+  assert.deepEqual(past('features.utf8_validation.x.y = NONE'), ['"features.utf8_validation" is an enum, not a singular message: "x" cannot follow it']);
+  assertWithOptions(text, FIELD, 'features.(pb.java).utf8_validation.z = DEFAULT', [['unknown-option', 'z']]);
+  assert.deepEqual(past('features.(pb.java).legacy_closed_enum.z = true'),
+    ['"features.(pb.java).legacy_closed_enum" is a scalar (bool), not a singular message: "z" cannot follow it']);
   // A value that is no message: buf, "mismatched types" (a name: "cannot find `IMPLICIT` in this scope"), on it.
   assertWithOptions(text, FIELD, 'features = 1', [['invalid-option-value', '1']]);
   assertWithOptions(text, FIELD, 'features = IMPLICIT, feature_support = EDITION_2023, edition_defaults = "x"',
@@ -1038,7 +1092,8 @@ test('a feature on an element it does not target (an enum value, json_format on 
   assertWithOptions(text, '    Protocol protocol = 1', 'features.json_format = ALLOW', [['feature-target', 'json_format']]);
   assertInserted(text, 'message VersionRequest {\n', 'option features.message_encoding = DELIMITED;', [['feature-target', 'message_encoding']]);
   assertInserted(text, 'enum Protocol {\n', 'option features.message_encoding = DELIMITED;', [['feature-target', 'message_encoding']]);
-  assertInserted(text, GO_PACKAGE, 'option features.foo = 1;', [['unknown-option', 'features.foo']]);
+  // buf: "cannot find message field `foo` in `google.protobuf.FeatureSet`", from the `.` before it.
+  assertInserted(text, GO_PACKAGE, 'option features.foo = 1;', [['unknown-option', '.foo']]);
   assertInserted(text, GO_PACKAGE, 'option features.field_presence = FOO;', [['invalid-option-value', 'FOO']]);
   // At the edge: json_format on a message, an enum and the file; buf takes features on a service and an RPC.
   assertInserted(text, 'message VersionRequest {\n', 'option features.json_format = LEGACY_BEST_EFFORT;', []);

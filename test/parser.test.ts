@@ -262,6 +262,41 @@ describe('parser: statements', () => {
     assert.equal(bindText('message A {}').model.syntax, 'proto2');
   });
 
+  // protoc reads every string literal with the ones right after it (ParseStringAppend), and so does buf: each is one
+  // value, marked over all of its literals (buf: "unrecognized `syntax` declaration value", "cannot use string
+  // literals in reserved range in editions mode", "message fields have the same JSON name").
+  test('adjacent strings are one value in syntax, edition, import, reserved and json_name, as in an option value', () => {
+    const text = lines(
+      `syntax = "proto" '3';`,
+      `import 'go' "ogle/protobuf/empty.proto";`,
+      `import public "google/protobuf/" 'duration.proto';`,
+      'message M {',
+      `  reserved "f" 'oo', "bar";`,
+      '  string s = 1 [json_name = "x" "y"];',
+      '  string xy = 2;',
+      '  google.protobuf.Empty e = 3;',
+      '  google.protobuf.Duration d = 4;',
+      '}',
+    );
+    const f = ok(text);
+    assert.equal(f.syntax?.value, 'proto3');
+    assert.deepEqual(f.imports.map((i) => [i.path, i.pathRange]), [
+      ['google/protobuf/empty.proto', loc(text, `'go' "ogle/protobuf/empty.proto"`)],
+      ['google/protobuf/duration.proto', loc(text, `"google/protobuf/" 'duration.proto'`)],
+    ]);
+    assert.deepEqual(msg(f, 'M').reserved[0]!.names, [{ name: 'foo', range: loc(text, `"f" 'oo'`) }, { name: 'bar', range: loc(text, '"bar"') }]);
+    assert.deepEqual(problems(text).map((p) => [p.code, p.message, p.range]), [
+      ['duplicate-json-name', 'JSON name "xy" of "xy" conflicts with field "s"', loc(text, 'xy')],
+    ]);
+    const editions = lines(`edition = "20" '23';`, `message M { reserved "f" "oo"; }`);
+    assert.equal(parse(editions).edition?.value, '2023');
+    assert.deepEqual(problems(editions).map((p) => [p.code, p.message, p.range]), [
+      ['reserved-name-form', 'a reserved name is an identifier in an editions file: foo, not "foo"', loc(editions, '"f" "oo"')],
+    ]);
+    const unknown = 'syntax = "proto" "4";';
+    assert.deepEqual(parse(unknown).errors, [{ message: 'unknown syntax "proto4" (expected "proto2" or "proto3")', range: loc(unknown, '"proto" "4"') }]);
+  });
+
   test('file options: scalars, adjacent strings, signs, identifiers, aggregates and custom names', () => {
     const text = lines(
       'option java_package = "x.y";',
@@ -1030,9 +1065,11 @@ describe('parser: errors and recovery', () => {
     ]);
   });
 
-  // buf 1.75: "unexpected array expression in option setting value" over the list (and "mismatched types" where the
-  // option is not repeated); protoc: "Expected option value". buf, "missing option setting value" where there is none.
-  test('a list as an option\'s own value is one syntax error over it, and no value is none: neither sets the option', () => {
+  // buf 1.75: "unexpected array expression in option setting value" over the list; protoc: "Expected option value". buf
+  // reads the list all the same, as an aggregate's `key: [ … ]`: "mismatched types" over it where the option is not
+  // repeated, and on each value not of its type, and the option is set ("set multiple times" of a second setting). buf,
+  // "missing option setting value" where there is none, which sets nothing.
+  test('a list as an option\'s own value is one syntax error over it, and sets the option as buf reads it; no value is none', () => {
     const text = lines(
       'syntax = "proto2";',
       'package p;',
@@ -1041,24 +1078,32 @@ describe('parser: errors and recovery', () => {
       'extend google.protobuf.FieldOptions { optional int32 fi = 50001; }',
       'message M1 { option (i) = [1]; option deprecated = [true]; option (i) = 2; }',
       'message M2 { optional int32 f = 1 [default = [1], (fi) = [2], deprecated = true]; optional int32 g = 2; }',
-      'message M3 { option (ri) = [1, {a: [2]}]; }',
+      'message M3 { option (ri) = [1, {a: [2]}]; option (ri) = [3]; option (ri) = 4; }',
       'message M4 { option deprecated = ; optional int32 h = 1 [default = ]; }',
     );
     const f = parse(text);
     const LIST = "a list ('[ … ]') is no option value: only a field of an aggregate value takes one";
-    const list = (line: number, needle: string) => {
-      const k = text.split('\n')[line]!.indexOf(needle);
-      return { message: LIST, range: R(line, k, line, k + needle.length) };
+    const at = (line: number, needle: string, nth = 0): Range => {
+      let k = -1;
+      for (let n = 0; n <= nth; n++) k = text.split('\n')[line]!.indexOf(needle, k + 1);
+      return R(line, k, line, k + needle.length);
     };
     assert.deepEqual(f.errors, [
-      list(5, '[1]'), list(5, '[true]'), list(6, '[1]'), list(6, '[2]'), list(7, '[1, {a: [2]}]'),
+      { message: LIST, range: at(5, '[1]') }, { message: LIST, range: at(5, '[true]') }, { message: LIST, range: at(6, '[1]') },
+      { message: LIST, range: at(6, '[2]') }, { message: LIST, range: at(7, '[1, {a: [2]}]') }, { message: LIST, range: at(7, '[3]') },
       { message: "expected an option value, found ';'", range: R(8, 33, 8, 34) },
       { message: "expected an option value, found ']'", range: R(8, 67, 8, 68) },
     ]);
-    assert.deepEqual(msg(f, 'M1').options.map((o) => [o.name, o.value]), [['(i)', '2']]);
-    assert.deepEqual(msg(f, 'M2').fields.map((x) => [x.name, x.options.map((o) => o.name)]), [['f', ['deprecated']], ['g', []]]);
-    // Nothing else: no value of no type, and `(i)` set once.
-    assert.deepEqual(bind(f, 'x').problems.map((p) => p.code), Array(7).fill('syntax'));
+    assert.deepEqual(msg(f, 'M1').options.map((o) => [o.name, o.value]), [['(i)', '[1]'], ['deprecated', '[true]'], ['(i)', '2']]);
+    assert.deepEqual(msg(f, 'M2').fields.map((x) => [x.name, x.options.map((o) => o.name)]), [['f', ['default', '(fi)', 'deprecated']], ['g', []]]);
+    assert.deepEqual(bind(f, 'x').problems.filter((p) => p.code !== 'syntax').map((p) => [p.code, p.message, p.range]), [
+      ['invalid-option-value', '"deprecated" is not repeated: it takes one value, not a list', at(5, '[true]')],
+      ['invalid-default', 'the default of an int32 field must be an integer, not [1]', at(6, '[1]')],
+      ['invalid-option-value', '"p.i" is not repeated: it takes one value, not a list', at(5, '[1]')],
+      ['duplicate-option', '"p.i" is set twice: it is not repeated', at(5, '(i)', 1)],
+      ['invalid-option-value', '"p.fi" is not repeated: it takes one value, not a list', at(6, '[2]')],
+      ['invalid-option-value', '"p.ri" takes an int32, not a message', at(7, '{a: [2]}')],
+    ]);
   });
 
   // buf 1.75 at the same start: "unsupported base for integer literal", "integer literal contains underscores",
@@ -1103,6 +1148,28 @@ describe('parser: errors and recovery', () => {
     ]);
     assert.deepEqual(msg(f, 'A').fields.map((x) => x.name), ['x', 'A', 'y']);
     assert.deepEqual(f.services[0]!.rpcs.map((r) => r.name), ['R', 'Q']);
+  });
+
+  // buf 1.75: "encountered more than one `stream`", on each `stream` after the first that a type follows; the type is
+  // read after them. protoc reads the second as the type, and stops at the real one ("Expected ")"").
+  test('`stream` written twice in an RPC\'s parentheses is one error, on the second, and the type after it is read', () => {
+    const text = lines(
+      'syntax = "proto3";',
+      'message A {}',
+      'message stream {}',
+      'service S {',
+      '  rpc X (stream stream A) returns (B);',
+      '  rpc Y (A) returns (stream /* c */ stream stream);',
+      '  rpc Z (stream stream stream .A) returns (stream stream);',
+      '}',
+    );
+    const f = parse(text);
+    const twice = (line: number, character: number) => ({ message: "more than one 'stream': a request or a response is a stream or not", range: R(line, character, line, character + 6) });
+    assert.deepEqual(f.errors, [twice(4, 16), twice(5, 36), twice(6, 16), twice(6, 23)]);
+    assert.deepEqual(f.services[0]!.rpcs.map((r) => [r.requestStream, r.requestType, r.responseStream, r.responseType]), [
+      [true, 'A', false, 'B'], [false, 'A', true, 'stream'], [true, '.A', true, 'stream'],
+    ]);
+    assert.deepEqual(f.services[0]!.rpcs[0]!.requestTypeRange, R(4, 23, 4, 24));
   });
 
   // buf 1.75: "compact options cannot be empty" over `[]`, "unexpected trailing `,` in compact options" on the `,`.
@@ -1445,17 +1512,26 @@ describe('binder: problems', () => {
     ]);
   });
 
+  // Marked on the key type, where buf 1.75 marks it ("expected map key type, found scalar type `double`").
   test('map keys must be integral, bool or string', () => {
     const valid = ['int32', 'int64', 'uint32', 'uint64', 'sint32', 'sint64', 'fixed32', 'fixed64', 'sfixed32', 'sfixed64', 'bool', 'string'];
     const good = `syntax = "proto3";\nmessage A {\n${valid.map((k, i) => `  map<${k}, string> m${i} = ${i + 1};`).join('\n')}\n}`;
     assert.deepEqual(problems(good), []);
-    const text = 'syntax = "proto3";\nenum E { Z = 0; }\nmessage A { map<double, string> a = 1; map<float, A> b = 2; map<bytes, int32> c = 3; map<A, int32> d = 4; map<E, int32> e = 5; }';
+    const text = 'syntax = "proto3";\nenum E { Z = 0; }\nmessage A { map<double, string> a = 1; map< float /* k */, A> b = 2; map<bytes, int32> c = 3; map<.A, int32> d = 4; map<E, int32> e = 5; }';
     assert.deepEqual(problems(text).map((p) => [p.code, p.message, p.range]), [
-      ['invalid-map-key', 'map key type must be an integer type, bool or string, not "double"', loc(text, 'map<double, string>')],
-      ['invalid-map-key', 'map key type must be an integer type, bool or string, not "float"', loc(text, 'map<float, A>')],
-      ['invalid-map-key', 'map key type must be an integer type, bool or string, not "bytes"', loc(text, 'map<bytes, int32>')],
-      ['invalid-map-key', 'map key type must be an integer type, bool or string, not "A"', loc(text, 'map<A, int32>')],
-      ['invalid-map-key', 'map key type must be an integer type, bool or string, not "E"', loc(text, 'map<E, int32>')],
+      ['invalid-map-key', 'map key type must be an integer type, bool or string, not "double"', loc(text, 'double')],
+      ['invalid-map-key', 'map key type must be an integer type, bool or string, not "float"', loc(text, 'float')],
+      ['invalid-map-key', 'map key type must be an integer type, bool or string, not "bytes"', loc(text, 'bytes')],
+      ['invalid-map-key', 'map key type must be an integer type, bool or string, not ".A"', loc(text, '.A')],
+      ['invalid-map-key', 'map key type must be an integer type, bool or string, not "E"', loc(text, 'E', 1)],
+    ]);
+    const noKey = 'syntax = "proto3";\nmessage A { map<, string> a = 1; }';
+    assert.deepEqual(problems(noKey).map((p) => [p.code, p.message, p.range]), [['syntax', "expected a map key type, found ','", loc(noKey, ',')]]);
+    // A key type that names nothing is unknown, as protoc says ("\"Nope\" is not defined") and buf ("cannot find `Nope`").
+    const unknown = 'syntax = "proto3";\nmessage A { map<Nope, string> a = 1; map<A.Gone, A> b = 2; }';
+    assert.deepEqual(problems(unknown).map((p) => [p.code, p.message, p.range]), [
+      ['unresolved-type', 'unknown type "Nope"', loc(unknown, 'Nope')],
+      ['unresolved-type', 'unknown type "A.Gone"', loc(unknown, 'A.Gone')],
     ]);
   });
 

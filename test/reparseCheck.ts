@@ -9,7 +9,7 @@ import { reparse } from '../server/src/proto/reparse';
 /** The private offsets of the nodes in nodes.ts, and the line index they read them with. */
 const OFFSETS = new Set([
   'lines', 'start', 'end', 'nameStart', 'nameEnd', 'typeStart', 'typeEnd', 'numberStart', 'numberEnd', 'labelStart',
-  'labelEnd', 'valueStart', 'valueEnd', 'bodyStart', 'bodyEnd',
+  'labelEnd', 'keyStart', 'keyEnd', 'valueStart', 'valueEnd', 'bodyStart', 'bodyEnd',
 ]);
 
 /** A tree as plain data: own properties and getters (ranges), without the offsets of class instances. */

@@ -41,11 +41,35 @@ export interface AggregateElement {
  */
 const parsed = new WeakMap<OptionNode, readonly AggregateEntry[] | null>();
 
-/** Reads `o`'s aggregate value from its tokens, as the parser found them, and keeps its entries; the syntax errors of a value that is not text format. */
+/** The values of each list written as an option's own value, which buf refuses but reads (see listOf). */
+const lists = new WeakMap<OptionNode, readonly AggregateElement[] | null>();
+
+/**
+ * Reads `o`'s aggregate value from its tokens, as the parser found them, and keeps its entries; the syntax errors of a
+ * value that is not text format. A list's values are kept too: its one error is the parser's.
+ */
 export function readAggregateTokens(o: OptionNode, tokens: readonly Token[]): readonly SyntaxError[] {
   const reader = new Reader(tokens);
+  if (o.value.startsWith('[')) {
+    lists.set(o, reader.optionList());
+    return [];
+  }
   parsed.set(o, reader.aggregate());
   return reader.problems;
+}
+
+/**
+ * The values of a list written as an option's own value (`option (x) = [1, { a: 2 }];`), which buf refuses but reads:
+ * it sets the option with it as it sets a field of an aggregate with a list. Undefined for another value.
+ */
+export function listOf(o: OptionNode): readonly AggregateElement[] | undefined {
+  if (!o.value.startsWith('[')) return undefined;
+  let values = lists.get(o);
+  if (values === undefined) {
+    values = new Reader(tokenize(o.value)).optionList();
+    lists.set(o, values);
+  }
+  return values ?? undefined;
 }
 
 /**
@@ -89,6 +113,9 @@ interface Expr {
   readonly range: Range;
   readonly first: Token;
 }
+
+/** A value of a list as the binder reads it: a message's entries, or a scalar (a nested list as `[…]`, which no field takes). */
+const element = (v: Expr): AggregateElement => (v.entries ? { entries: v.entries, range: v.range } : { scalar: v.scalar ?? '[…]', range: v.range });
 
 const shortText = (t: Token): string => `'${t.text.length > 40 ? `${t.text.slice(0, 40)}…` : t.text}'`;
 
@@ -134,6 +161,18 @@ class Reader {
     this.k = 1;
     try {
       return this.message(end, false);
+    } catch (e) {
+      if (e === TOO_DEEP) return null;
+      throw e;
+    }
+  }
+
+  /** A list `[ … ]`, an option's own value: its values, read as in an aggregate. */
+  optionList(): readonly AggregateElement[] | null {
+    const end = this.closer.get(0);
+    if (!this.is('[') || end === undefined) return null;
+    try {
+      return this.list(end).items!.map(element);
     } catch (e) {
       if (e === TOO_DEEP) return null;
       throw e;
@@ -257,7 +296,7 @@ class Reader {
     const base = { name: name.name, extension: name.extension, range: key.range, valueRange: value.range };
     if (value.entries) return { field: { ...base, messages: [value.entries] }, range, first: key.first };
     if (value.items) {
-      const list = value.items.map((v): AggregateElement => (v.entries ? { entries: v.entries, range: v.range } : { scalar: v.scalar ?? '[…]', range: v.range }));
+      const list = value.items.map(element);
       return { field: { ...base, messages: list.flatMap((v) => (v.entries ? [v.entries] : [])), list }, range, first: key.first };
     }
     return { field: { ...base, scalar: value.scalar, messages: [] }, range, first: key.first };

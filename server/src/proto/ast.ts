@@ -74,6 +74,8 @@ export interface FieldNode extends Named {
   typeRange: Range;
   /** Set for `map<K, V>` fields. */
   mapKey?: string;
+  /** Set for `map<K, V>` fields: the range of `K` as written, where buf marks a key type maps do not take. */
+  mapKeyRange?: Range;
   /** Set for `map<K, V>` fields: the range of `V` as written (`typeRange` is the whole `map<K, V>`). */
   mapValueRange?: Range;
   /** Number as written; undefined when missing or not a number. */

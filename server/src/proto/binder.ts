@@ -9,7 +9,10 @@ import {
 import {
   SCALARS, holdsStrings, isPackable, jsonNameOf, isReserved, type ApiModel, type EnumDef, type FieldDef, type FieldLabel, type MessageDef, type ServiceDef,
 } from './model';
-import { EDITION_DEFAULTS, featuresOutsideEdition, languageSetUses, misplacedFeatures, ownFeature, repeatedFeatures, resolveFeatures, unknownFeatures, type FeatureTarget, type Features } from './features';
+import {
+  EDITION_DEFAULTS, featuresOutsideEdition, languageSetUses, misplacedFeatures, ownFeature, repeatedFeatures, resolveFeatures, unknownFeatures, withoutFeaturesSetAgain,
+  type FeatureTarget, type Features,
+} from './features';
 import { defaultValueProblem } from './defaults';
 import { fieldOptionProblems, optionProblems, type OptionsOf } from './options';
 import { customOptionProblems, type PendingOption } from './aggregateOptions';
@@ -326,8 +329,9 @@ class Binder {
    * in an editions file. Features their feature set lacks, and those the file's edition does not take, are refused
    * everywhere; `target` undefined (a service, a method, whose targets buf does not check) checks only those.
    */
-  private misplacedFeatures(options: readonly OptionNode[], target: FeatureTarget | undefined): void {
-    if (!options.length) return;
+  private misplacedFeatures(all: readonly OptionNode[], target: FeatureTarget | undefined): void {
+    if (!all.length) return;
+    const options = withoutFeaturesSetAgain(all);
     const edition = Number(this.ast.edition?.value);
     // A language's features whose file is not imported are unknown, which is all protoc and buf say of them; an
     // import not found may import it publicly.
@@ -349,10 +353,10 @@ class Binder {
         this.problem('feature-target', `features.${feature} cannot be set on ${onElement(target)}: protoc takes it on ${targets.map(onElement).join(' or ')}`, range, 'error');
       }
     }
-    for (const { range, refusal, feature, of } of unknownFeatures(options)) {
+    for (const { range, refusal, feature, of, path } of unknownFeatures(options)) {
       if (unseen(range) || (refusal !== undefined && repeated.some((d) => d.value && rangeContains(d.value, range.start)))) continue;
       if (refusal !== undefined) this.problem('invalid-option-value', refusal, range, 'error');
-      else this.problem('unknown-option', `"${feature}" is not a feature of ${of}`, range, 'error');
+      else this.problem('unknown-option', path ?? `"${feature}" is not a feature of ${of}`, range, 'error');
     }
     for (const { range, message } of repeated) this.problem('duplicate-option', message, range, 'error');
   }
@@ -769,8 +773,12 @@ class Binder {
     let type: string;
     let typeKind: FieldDef['typeKind'];
     if (f.mapKey !== undefined) {
-      if (!SCALARS.has(f.mapKey) || f.mapKey === 'double' || f.mapKey === 'float' || f.mapKey === 'bytes') {
-        this.problem('invalid-map-key', `map key type must be an integer type, bool or string, not "${f.mapKey}"`, f.typeRange, 'error');
+      // Without a key type (`map<, V>`) only the syntax error is said: buf checks no key that is not there. A key that
+      // names nothing is unknown, as protoc and buf say, not a message or an enum, which no map takes.
+      const keyRange = f.mapKeyRange ?? f.typeRange;
+      if (f.mapKey && !SCALARS.has(f.mapKey) && !this.resolveType(f.mapKey, scope)) this.problem(UNRESOLVED_TYPE, `unknown type "${f.mapKey}"`, keyRange, 'error');
+      else if (f.mapKey && (!SCALARS.has(f.mapKey) || f.mapKey === 'double' || f.mapKey === 'float' || f.mapKey === 'bytes')) {
+        this.problem('invalid-map-key', `map key type must be an integer type, bool or string, not "${f.mapKey}"`, keyRange, 'error');
       }
       const value = SCALARS.has(f.type) ? undefined : this.typeRef(new FieldTypeReference(f), scope);
       // A map's entry message is of the file's syntax: in proto3, its value may not be a closed enum either.
@@ -810,7 +818,7 @@ class Binder {
     const def: FieldDef = { name: f.name, number: f.number, type, typeKind, label, jsonName: jsonNameOf(f.name), node: f };
     if (f.oneof) def.oneof = f.oneof;
     const json = f.options.find((o) => o.name === 'json_name');
-    if (json) def.jsonName = unquote(json.value);
+    if (json) def.jsonName = stringValue(json.value);
     if (isDeprecated(f.options)) def.deprecated = true;
     if (features?.utf8Validation === 'NONE' && holdsStrings(def)) def.utf8Unchecked = true;
     const packed = f.options.find((o) => o.name === 'packed');
@@ -1377,9 +1385,4 @@ function isDeprecated(options: OptionNode[]): boolean {
 function stringValue(v: string): string {
   const parts = v.match(/"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'/g);
   return parts ? parts.map((p) => p.slice(1, -1)).join('') : v;
-}
-
-function unquote(v: string): string {
-  const m = /^(["'])(.*)\1$/s.exec(v);
-  return m ? m[2]! : v;
 }

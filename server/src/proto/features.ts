@@ -5,7 +5,7 @@
 // changing every field.
 
 import type { OptionNode, Range } from './ast';
-import { aggregateOf, entrySpan, type AggregateEntry } from './aggregate';
+import { aggregateOf, entrySpan, listOf, type AggregateEntry } from './aggregate';
 import { namePartRange } from './optionPath';
 import { integer } from './defaults';
 import { describe, scalarProblem, type ValueType } from './optionValue';
@@ -163,24 +163,38 @@ function languageValueProblem(feature: string, written: string, range: Range, op
 
 /**
  * Why buf refuses `written` (at `range`) as the value of `feature` (`utf8_validation`, `(pb.cpp).string_type`) in
- * `option`: FeatureSet's takes one of its values but the _UNKNOWN one, by name or number, a language's see
- * languageValueProblem. A message value is written `{`; undefined where buf takes it.
+ * `option` for its type: FeatureSet's takes one of its values, by name or number, a language's see
+ * languageValueProblem. A message value is written `{`; undefined where buf takes it (FeatureSet's _UNKNOWN value too,
+ * which it refuses only where the feature ends with it: see entryProblems).
  */
 function valueProblem(feature: string, written: string, range: Range, option: OptionNode): { message: string; range: Range } | undefined {
   if (languageFeature(feature)) return languageValueProblem(feature, written, range, option);
   if (/^[{<]/.test(written)) return { message: `features.${feature} takes no message`, range };
-  return refusedValue(feature, written) ? { message: `features.${feature} takes no value ${written}`, range } : undefined;
+  return valueOf(feature, written) === undefined ? { message: `features.${feature} takes no value ${written}`, range } : undefined;
 }
 
-/** The problems of the value of `feature` in an aggregate: a list (no feature is repeated), and each value of it. */
-function entryProblems(feature: string, entry: AggregateEntry, option: OptionNode): { message: string; range: Range }[] {
+/**
+ * The problems of the value of `feature` in an aggregate: a list (no feature is repeated), each value of it not of
+ * the feature's type, and FeatureSet's _UNKNOWN value where the feature is set to it: a list's first value of its type,
+ * which buf keeps, and only where no key before set the feature (`again`; buf keeps the first), over the whole value,
+ * where buf says "must resolve to a known value".
+ */
+function entryProblems(feature: string, entry: AggregateEntry, option: OptionNode, again = false): { message: string; range: Range }[] {
   const out: { message: string; range: Range }[] = [];
   if (entry.list) out.push({ message: `features.${feature} takes one value, not a list`, range: entry.valueRange });
   for (const v of entry.list ?? [{ scalar: entry.scalar, range: entry.valueRange }]) {
     const problem = valueProblem(feature, v.scalar ?? '{', v.range, option);
     if (problem) out.push(problem);
   }
+  const kept = again ? undefined : keptValue(feature, entry, option);
+  if (kept !== undefined && isUnknownValue(feature, valueOf(feature, kept))) out.push({ message: `features.${feature} takes no value ${kept}`, range: entry.valueRange });
   return out;
+}
+
+/** The value buf sets `feature` to with `entry` of an aggregate: a list's first value of the feature's type (buf refuses the list, but sets it); undefined where it sets nothing. */
+function keptValue(feature: string, entry: AggregateEntry, option: OptionNode): string | undefined {
+  const values = entry.list ?? [{ scalar: entry.scalar, range: entry.valueRange }];
+  return values.find((v) => v.scalar !== undefined && sets(feature, v.scalar, v.range, option))?.scalar;
 }
 
 /** `(pb.java).utf8_validation` as the extension and the feature; undefined for a feature of FeatureSet. */
@@ -201,6 +215,8 @@ export interface UnknownFeature {
   feature: string;
   /** The feature set's message: google.protobuf.FeatureSet, pb.JavaFeatures, … */
   of: string;
+  /** What is wrong with a name that goes on past the feature (`x` of `features.json_format.x`), where that is the problem. */
+  path?: string;
 }
 
 /**
@@ -212,10 +228,13 @@ export function unknownFeatures(options: readonly OptionNode[]): UnknownFeature[
   const out: UnknownFeature[] = [];
   for (const o of options) {
     if (o.name === 'features') {
+      // The features a key before set, which buf keeps.
+      const setBefore = new Set<string>();
       for (const e of aggregateOf(o) ?? []) {
         if (!e.extension) {
           if (!FEATURES.has(e.name)) out.push({ range: entrySpan(e), feature: e.name, of: FEATURE_SET });
-          else for (const p of entryProblems(e.name, e, o)) out.push({ range: p.range, refusal: p.message, feature: e.name, of: FEATURE_SET });
+          else for (const p of entryProblems(e.name, e, o, setBefore.has(e.name))) out.push({ range: p.range, refusal: p.message, feature: e.name, of: FEATURE_SET });
+          if (keptValue(e.name, e, o) !== undefined) setBefore.add(e.name);
           continue;
         }
         // Another extension of FeatureSet may be declared by a file of features of its own; only `pb`'s are bundled.
@@ -236,20 +255,41 @@ export function unknownFeatures(options: readonly OptionNode[]): UnknownFeature[
       }
       continue;
     }
-    const language = languageFeatureName(feature);
-    if (language) {
-      // A language's features (`features.(pb.cpp).legacy_closed_enum`) are extensions of FeatureSet.
-      const set = LANGUAGE_FEATURE_SETS.get(language.set);
+    // A language's features (`features.(pb.cpp).legacy_closed_enum`) are extensions of FeatureSet.
+    const ext = /^\(\.?([\w.]+)\)\./.exec(feature);
+    const set = ext && LANGUAGE_FEATURE_SETS.get(ext[1]!);
+    if (feature.startsWith('(') && !set) continue;
+    // Where the feature's name starts in the option's: buf marks a name its set lacks from the `.` before it, and the
+    // part after a feature, which is no message to go into, alone.
+    const from = 'features.'.length + (ext ? ext[0].length : 0);
+    const [name, next] = o.name.slice(from).split('.', 2) as [string, string?];
+    const known = set ? set.features.get(name) : FEATURES.get(name);
+    const of = set ? set.message : FEATURE_SET;
+    const list = listEntry(o);
+    if (!known) out.push({ range: namePartRange(o, from - 1, name.length + 1), feature: name, of });
+    else if (next !== undefined) {
+      // FeatureSet's features are enums; a language's an enum of its file, or a bool.
+      const enumName = set?.features.get(name)!.enum?.fqn;
+      const what = set && !enumName ? 'a scalar (bool)' : `an enum${enumName ? ` (${enumName})` : ''}`;
+      const path = `"${o.name.slice(0, from + name.length)}" is ${what}, not a singular message: "${next}" cannot follow it`;
+      out.push({ range: namePartRange(o, from + name.length + 1, next.length), feature: name, of, path });
+    } else if (list) {
+      for (const p of entryProblems(feature, list, o)) out.push({ range: p.range, refusal: p.message, feature: name, of });
+    } else if (set) {
       const problem = languageValueProblem(feature, o.value, o.valueRange, o);
-      if (set && !set.features.has(language.name)) out.push({ range: o.nameRange, feature: language.name, of: set.message });
-      else if (set && problem) out.push({ range: problem.range, refusal: problem.message, feature: language.name, of: set.message });
-      continue;
-    }
-    if (feature.startsWith('(')) continue;
-    if (!FEATURES.has(feature)) out.push({ range: o.nameRange, feature, of: FEATURE_SET });
-    else if (refusedValue(feature, o.value)) out.push({ range: o.valueRange, refusal: `features.${feature} takes no value ${o.value}`, feature, of: FEATURE_SET });
+      if (problem) out.push({ range: problem.range, refusal: problem.message, feature: name, of });
+    } else if (refusedValue(feature, o.value)) out.push({ range: o.valueRange, refusal: `features.${feature} takes no value ${o.value}`, feature, of });
   }
   return out;
+}
+
+/**
+ * `features.x = [A, B]` as buf reads it, the aggregate's `x: [A, B]`: refused (the parser's error too), but setting the
+ * feature to its first value of the feature's type. Undefined for another value.
+ */
+function listEntry(o: OptionNode): AggregateEntry | undefined {
+  const list = listOf(o);
+  return list && { name: o.name, extension: false, range: o.nameRange, valueRange: o.valueRange, messages: [], list };
 }
 
 /** The features that `entries` of a language's feature set (`pb.java`) set although it lacks them, and the values they refuse. */
@@ -293,6 +333,16 @@ export function languageSetUses(options: readonly OptionNode[]): LanguageSetUse[
     out.push({ set: m[2]!, written: `(${m[2]})`, range: namePartRange(o, 'features.('.length, m[1]!.length), span: o.range });
   }
   return out;
+}
+
+/**
+ * `options` but a `features = { … }` after another setting of features, which buf refuses as set again (options.ts
+ * says so) and reads no further: nothing else is said of it.
+ */
+export function withoutFeaturesSetAgain(options: readonly OptionNode[]): readonly OptionNode[] {
+  const first = options.findIndex((o) => o.name === 'features' || o.name.startsWith('features.'));
+  if (first < 0 || !options.some((o, k) => k > first && o.name === 'features')) return options;
+  return options.filter((o, k) => k <= first || o.name !== 'features');
 }
 
 /** A feature, or a language's feature set, that `options` set a second time: buf's "set multiple times". */
@@ -359,8 +409,9 @@ export function repeatedFeatures(options: readonly OptionNode[]): RepeatedFeatur
       const feature = o.name.slice('features.'.length);
       const language = languageFeatureName(feature);
       if (language) languages.add(language.set);
+      const list = listEntry(o);
       if (features.has(feature)) twice(feature, o.nameRange, o.valueRange);
-      else if (sets(feature, o.value, o.valueRange, o)) features.add(feature);
+      else if (list ? keptValue(feature, list, o) !== undefined : sets(feature, o.value, o.valueRange, o)) features.add(feature);
     }
   }
   return out;
@@ -425,7 +476,11 @@ function forEachFeature(options: readonly OptionNode[], each: (feature: string, 
     const whole = wholeLanguageSet(o);
     if (whole !== undefined) {
       for (const f of aggregateOf(o) ?? []) if (!f.extension) entry(`(${whole}).${f.name}`, f, o);
-    } else if (o.name.startsWith('features.')) each(o.name.slice('features.'.length), o.value, o, o.nameRange, o.valueRange);
+    } else if (o.name.startsWith('features.')) {
+      const list = listEntry(o);
+      if (list) entry(o.name.slice('features.'.length), list, o);
+      else each(o.name.slice('features.'.length), o.value, o, o.nameRange, o.valueRange);
+    }
     else if (o.name === 'features') {
       for (const e of aggregateOf(o) ?? []) {
         if (!e.extension) entry(e.name, e, o);

@@ -44,7 +44,9 @@ export interface FieldOffsets {
   /** -1 without a label. */
   labelStart: number;
   labelEnd: number;
-  /** Only for `map<K, V>` fields: where `V` starts and ends. */
+  /** Only for `map<K, V>` fields: where `K` and `V` start and end. */
+  keyStart?: number;
+  keyEnd?: number;
   valueStart?: number;
   valueEnd?: number;
 }
@@ -64,7 +66,9 @@ export class FieldSyntax extends NamedSyntax implements FieldNode {
   private readonly numberEnd: number;
   private readonly labelStart: number;
   private readonly labelEnd: number;
-  // Only map fields have them: other fields do not carry the two slots.
+  // Only map fields have them: other fields do not carry the four slots.
+  private declare keyStart?: number;
+  private declare keyEnd?: number;
   private declare valueStart?: number;
   private declare valueEnd?: number;
 
@@ -84,6 +88,8 @@ export class FieldSyntax extends NamedSyntax implements FieldNode {
     this.labelStart = at.labelStart;
     this.labelEnd = at.labelEnd;
     if (at.valueStart !== undefined) {
+      this.keyStart = at.keyStart;
+      this.keyEnd = at.keyEnd;
       this.valueStart = at.valueStart;
       this.valueEnd = at.valueEnd;
     }
@@ -97,6 +103,9 @@ export class FieldSyntax extends NamedSyntax implements FieldNode {
   }
   get labelRange(): Range | undefined {
     return this.labelStart < 0 ? undefined : this.lines.range(this.labelStart, this.labelEnd);
+  }
+  get mapKeyRange(): Range | undefined {
+    return this.keyStart === undefined ? undefined : this.lines.range(this.keyStart, this.keyEnd!);
   }
   get mapValueRange(): Range | undefined {
     return this.valueStart === undefined ? undefined : this.lines.range(this.valueStart, this.valueEnd!);

@@ -5,7 +5,7 @@
 // Custom options (`(name)`) and features are checked elsewhere, or not at all.
 
 import type { FieldNode, OptionNode, Range } from './ast';
-import { aggregateOf, entrySpan } from './aggregate';
+import { aggregateOf, entrySpan, listOf } from './aggregate';
 import { namePartRange } from './optionPath';
 import type { FieldDef } from './model';
 
@@ -105,21 +105,38 @@ export function optionProblems(options: readonly OptionNode[], kind: OptionsOf):
     const values = known.get(o.name);
     const valueType = MESSAGE_VALUED.get(o.name);
     const messageType = o.name === 'features' ? 'google.protobuf.FeatureSet' : valueType?.type;
-    // buf: "mismatched types"; an aggregate the parser could not read is its syntax error.
-    if (messageType && !o.value.startsWith('{')) {
-      out.push({ code: 'invalid-option-value', message: `"${o.name}" takes a message (${messageType}), not ${o.value}`, range: o.valueRange });
-    } else if (valueType) {
+    // A list, which buf refuses (the parser's error) but reads as an aggregate's `key: [ … ]`; a default's is defaults.ts's.
+    const list = o.name === 'default' ? undefined : listOf(o);
+    if (list) {
+      if (!REPEATED.has(o.name)) out.push({ code: 'invalid-option-value', message: `"${o.name}" is not repeated: it takes one value, not a list`, range: o.valueRange });
+      for (const v of list) {
+        const problem = valueProblem(o.name, values, messageType, v.entries ? '{…}' : v.scalar!, v.range);
+        if (problem) out.push(problem);
+      }
+      continue;
+    }
+    const problem = valueProblem(o.name, values, messageType, o.value, o.valueRange);
+    if (problem) out.push(problem);
+    else if (valueType) {
       // protoc: "Message type "…EditionDefault" has no field named "valu"" (an aggregate's key; see aggregate.ts).
       for (const e of aggregateOf(o) ?? []) {
         if (e.extension || !valueType.fields.includes(e.name)) out.push({ code: 'unknown-option', message: `message type "${valueType.type}" has no field named "${e.name}"`, range: entrySpan(e) });
       }
-    } else if (values === 'string') {
-      if (!/^["']/.test(o.value)) out.push({ code: 'invalid-option-value', message: `"${o.name}" takes a string, not ${o.value}`, range: o.valueRange });
-    } else if (values && !values.includes(o.value)) {
-      out.push({ code: 'invalid-option-value', message: `"${o.name}" takes ${values.join(', ')}, not ${o.value}`, range: o.valueRange });
     }
   }
   return out;
+}
+
+/**
+ * Why option `name`, of `values` or a message of `messageType`, takes no `written` (at `range`), buf's "mismatched
+ * types"; undefined where it does. An aggregate the parser could not read is its syntax error.
+ */
+function valueProblem(name: string, values: Values, messageType: string | undefined, written: string, range: Range): OptionProblem | undefined {
+  let takes: string | undefined;
+  if (messageType) takes = written.startsWith('{') ? undefined : `a message (${messageType})`;
+  else if (values === 'string') takes = /^["']/.test(written) ? undefined : 'a string';
+  else if (values && !values.includes(written)) takes = values.join(', ');
+  return takes === undefined ? undefined : { code: 'invalid-option-value', message: `"${name}" takes ${takes}, not ${written}`, range };
 }
 
 /** What protoc refuses in the options of field `f` of `typeKind` and `type`. */

@@ -453,6 +453,18 @@ class Parser {
     return { start, end: this.cur.start };
   }
 
+  /**
+   * The string literal here and those right after it, read as one (`"a" 'b'` is "ab", protoc's ParseStringAppend):
+   * their value and where they are written; undefined where no string is.
+   */
+  private strings(): { value: string; range: Range } | undefined {
+    if (this.cur.kind !== 'string') return undefined;
+    const first = this.next();
+    let value = first.value ?? '';
+    while (this.cur.kind === 'string') value += this.next().value ?? '';
+    return { value, range: { start: first.startPos, end: this.prevTok().endPos } };
+  }
+
   private span(start: number, end: number): Range {
     return this.lines.range(start, end);
   }
@@ -548,11 +560,10 @@ class Parser {
       case 'edition': {
         this.next();
         if (!this.eat('=')) this.expected("'='");
-        const v = this.cur;
-        if (v.kind === 'string') this.next();
-        else this.expected('a string');
+        const v = this.strings();
+        if (!v) this.expected('a string');
         this.endStatement();
-        const node = { value: v.value ?? '', range: this.rangeFrom(start) };
+        const node = { value: v?.value ?? '', range: this.rangeFrom(start) };
         // protoc reads them only first in the file, and buf refuses another: the first one stays the file's.
         const other = file.syntax ?? file.edition;
         if (other) {
@@ -565,12 +576,12 @@ class Parser {
         }
         if (t.text === 'syntax') {
           file.syntax = node;
-          if (v.kind === 'string' && node.value !== 'proto2' && node.value !== 'proto3') {
+          if (v && node.value !== 'proto2' && node.value !== 'proto3') {
             this.error(`unknown syntax "${node.value}" (expected "proto2" or "proto3")`, v.range);
           }
         } else {
           file.edition = node;
-          if (v.kind === 'string' && node.value !== '2023' && node.value !== '2024') this.error(`unknown edition "${node.value}" (expected "2023" or "2024")`, v.range);
+          if (v && node.value !== '2023' && node.value !== '2024') this.error(`unknown edition "${node.value}" (expected "2023" or "2024")`, v.range);
         }
         return;
       }
@@ -590,12 +601,11 @@ class Parser {
         if (this.is('public') || this.is('weak')) modifier = this.next().text as ImportNode['modifier'];
         // Edition 2024's import of a file for its custom options only: read as a plain import.
         else if (this.is('option') && this.peek().kind === 'string') this.next();
-        const s = this.cur;
-        if (s.kind === 'string') this.next();
-        else this.expected('an import path string');
+        const s = this.strings();
+        if (!s) this.expected('an import path string');
         this.endStatement();
-        if (s.kind === 'string') {
-          const node: ImportNode = { kind: 'import', path: s.value ?? '', pathRange: s.range, range: this.rangeFrom(start) };
+        if (s) {
+          const node: ImportNode = { kind: 'import', path: s.value, pathRange: s.range, range: this.rangeFrom(start) };
           if (modifier) node.modifier = modifier;
           // protoc and buf refuse the file; the node stays, for the editor's link to the file.
           if (file.imports.some((i) => i.path === node.path)) this.error(`import "${node.path}" is listed twice`, node.range);
@@ -741,8 +751,8 @@ class Parser {
     } else if (this.cur.kind === 'ident' || this.dottedName()) {
       this.fullIdent('a value');
     } else if (this.is('[')) {
-      this.listValue();
-      return undefined;
+      // buf reads the list (and refuses it), and sets the option with it as it sets a field of an aggregate (aggregate.ts).
+      if (!this.listValue()) return undefined;
     } else {
       this.expected('an option value');
       // What stands where the value goes on its line is the error (`0b1`, `)`): the statement's `;` after it is none.
@@ -751,7 +761,7 @@ class Parser {
     }
     const end = this.prevTok();
     const value = { text: this.textBetween(start, end), range: { start: start.startPos, end: end.endPos } };
-    if (!aggregate) return value;
+    if (!aggregate && start.text !== '[') return value;
     const tokens: Token[] = [];
     for (let k = start.index; k <= end.index; k++) tokens.push(this.at(k));
     return { ...value, tokens, closed };
@@ -760,9 +770,9 @@ class Parser {
   /**
    * A list where an option's value goes (`option (x) = [1, 2];`), which buf reads and refuses ("unexpected array
    * expression in option setting value") and protoc does not read: one error over it, read up to its `]` (not past a
-   * closer of another bracket, a `;` or the next line's declaration, where it is one at its `[`).
+   * closer of another bracket, a `;` or the next line's declaration, where it is one at its `[`). Whether it is closed.
    */
-  private listValue(): void {
+  private listValue(): boolean {
     const start = this.cur;
     const closers: string[] = [];
     do {
@@ -775,6 +785,7 @@ class Parser {
     } while (closers.length && this.cur.kind !== 'eof' && !this.is(';') && !this.startsLineDeclaration());
     if (closers.length) this.error("'[' is not closed: expected ']' to end the list", start.range);
     else this.error("a list ('[ … ]') is no option value: only a field of an aggregate value takes one", { start: start.startPos, end: this.prevTok().endPos });
+    return !closers.length;
   }
 
   /** A name with a leading dot (`.VIEW`) starts here: buf reads it as a value, which no field takes, not as a syntax error. */
@@ -1180,11 +1191,15 @@ class Parser {
     let typeStart: number;
     let typeEnd: number;
     let mapKey: string | undefined;
+    let key: { start: number; end: number } | undefined;
     let value: { start: number; end: number } | undefined;
     if (this.is('map') && this.peekIs('<', 1)) {
       typeStart = this.next().start;
       this.next(); // <
-      mapKey = this.fullIdent('a map key type')?.name ?? '';
+      const keyAt = this.cur.start;
+      const k = this.fullIdent('a map key type');
+      mapKey = k?.name ?? '';
+      key = k ?? { start: keyAt, end: keyAt };
       if (!this.eat(',')) this.expected("','");
       const at = this.cur.start;
       const v = this.fullIdent('a map value type');
@@ -1222,7 +1237,9 @@ class Parser {
       start: first.start, end: this.prevTok().end, nameStart: name.start, nameEnd: name.end, typeStart, typeEnd,
       numberStart: num.start, numberEnd: num.end, labelStart: label ? label.start : -1, labelEnd: label ? label.end : -1,
     };
-    if (value) {
+    if (key && value) {
+      at.keyStart = key.start;
+      at.keyEnd = key.end;
       at.valueStart = value.start;
       at.valueEnd = value.end;
     }
@@ -1277,9 +1294,9 @@ class Parser {
     const node: ReservedNode = { kind: 'reserved', ranges: [], names: [], range: kw.range, comments: this.commentsFor(kw) };
     for (;;) {
       if (this.startsNextLine(this.prevTok(), [',', ';'], 'a number or name')) break;
-      if (this.cur.kind === 'string') {
-        const s = this.next();
-        node.names.push({ name: s.value ?? '', range: s.range });
+      const s = this.strings();
+      if (s) {
+        node.names.push({ name: s.value, range: s.range });
       } else if (this.cur.kind === 'ident' && !this.is('max')) {
         // editions allow bare identifiers
         const s = this.next();
@@ -1436,7 +1453,9 @@ class Parser {
         return { type: '', range: at, stream: false };
       }
       let stream = false;
-      if (this.is('stream') && (this.peek().kind === 'ident' || this.peek().text === '.')) {
+      // A `stream` that a type follows, again and again: buf reads each after the first as one too many.
+      while (this.is('stream') && (this.peek().kind === 'ident' || this.peek().text === '.')) {
+        if (stream) this.error("more than one 'stream': a request or a response is a stream or not", this.cur.range);
         this.next();
         stream = true;
       }
