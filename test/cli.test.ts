@@ -285,6 +285,13 @@ describe('cri-compat CLI', { skip: corpusDir ? false : CORPUS_HELP }, () => {
     const dotted = cli(['history', '--element', '.runtime.v1.ContainerConfig.CDI_devices']);
     assert.equal(dotted.code, 0, dotted.err);
     assert.equal(dotted.out, h.out);
+    // An element of the other package the index has is looked up in its history, without --package.
+    const alpha = cli(['history', '--element', 'runtime.v1alpha2.ContainerConfig.linux']);
+    assert.equal(alpha.code, 0, alpha.err);
+    assert.equal(alpha.out, cli(['history', '--package', 'runtime.v1alpha2', '--element', 'runtime.v1alpha2.ContainerConfig.linux']).out);
+    assert.match(alpha.out, /^runtime\.v1alpha2\.ContainerConfig\.linux /);
+    // --package still says which history: the element then names another package, and the error says so.
+    assert.match(cli(['history', '--package', 'runtime.v1', '--element', 'runtime.v1alpha2.ContainerConfig']).err, /it names package runtime\.v1alpha2; this history covers runtime\.v1/);
     // Against a tag the report has the skew matrix; a file baseline has no release to place it in.
     const report = cli(['report', '--against', 'v0.36.3', edited]);
     assert.equal(report.code, 1, report.err);

@@ -55,7 +55,7 @@ Commands:
   pairs [options] <file.proto> <file.proto>...   Check each file against the one before it (e.g. every
                                  release in order); TAG=FILE names a file's release. Options: --format
                                  text|json|github, --fail-on, --severity, --config, --proto-path
-  history [--element <path>] [--package runtime.v1]   Release history from the bundled index
+  history [--element <path>] [--package runtime.v1]   Release history from the bundled index (--package: the element's, else runtime.v1)
   rules                          List every rule with category, default severity and summary
   parse <file.proto>             Report syntax and binding problems only (exit 1 on an error); --proto-path as check
   help, --help, --version
@@ -240,8 +240,9 @@ export async function main(argv: string[], rawIo: Io): Promise<number> {
         for (const r of RULES) io.out(`${r.id.padEnd(width)} ${r.category.padEnd(9)} ${r.severity.padEnd(11)} ${r.title}`);
         return 0;
       case 'history': {
-        const pkg = one(p, '--package') ?? 'runtime.v1';
         const element = one(p, '--element');
+        // An element of the removed API names its package: its own history, as --package runtime.v1alpha2 gives.
+        const pkg = one(p, '--package') ?? (/^\.?runtime\.v1alpha2\./.test(element ?? '') ? 'runtime.v1alpha2' : 'runtime.v1');
         const result = historyQuery(loadBundledHistory(pkg), element);
         if (result.ok) io.out(result.text);
         else rawIo.err(`cri-compat: ${result.text}`);
