@@ -510,6 +510,11 @@ describe('cri-compat CLI', { skip: corpusDir ? false : CORPUS_HELP }, () => {
       assert.equal(r.code, 0, `${args.join(' ')}: ${r.err}`);
       assert.equal(r.out, usage.out);
     }
+    // A command help does not know is a typo, as git says of `git help chek`: not the usage and success.
+    const typo = cli(['help', 'chek']);
+    assert.equal(typo.code, 2);
+    assert.equal(typo.out, '');
+    assert.match(typo.err, /^cri-compat: unknown command "chek"$/m);
   });
 
   test('--current-tag says what a clone\'s tags otherwise tell: the help does not make it the only way to the patch-release policy', () => {

@@ -225,7 +225,8 @@ export async function main(argv: string[], rawIo: Io): Promise<number> {
     const p = parseArgs(argv);
     const [command, ...rest] = p.positional;
     if (on(p, '--version')) { io.out(`cri-compat ${VERSION}`); return 0; }
-    // `help` too, as git and npm take it: the usage, whatever follows.
+    // `help` too, as git and npm take it: the usage, for any command it knows (there is one usage for all).
+    if (command === 'help' && rest[0] !== undefined && !Object.hasOwn(COMMAND_FLAGS, rest[0]) && rest[0] !== 'help') throw new UsageError(`unknown command "${rest[0]}"`);
     if (on(p, '--help') || command === 'help') { io.out(USAGE); return 0; }
     if (!command) { rawIo.err(USAGE); return 2; }
     const allowed = Object.hasOwn(COMMAND_FLAGS, command) ? COMMAND_FLAGS[command]! : undefined;
