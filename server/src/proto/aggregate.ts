@@ -63,14 +63,23 @@ export function readAggregateTokens(o: OptionNode, tokens: readonly Token[]): re
  * it sets the option with it as it sets a field of an aggregate with a list. Undefined for another value.
  */
 export function listOf(o: OptionNode): readonly AggregateElement[] | undefined {
-  if (!o.value.startsWith('[')) return undefined;
-  let values = lists.get(o);
-  if (values === undefined) {
-    values = new Reader(tokenize(o.value)).optionList();
-    lists.set(o, values);
-  }
-  return values ?? undefined;
+  return o.value.startsWith('[') ? readOnce(lists, o, (r) => r.optionList()) : undefined;
 }
+
+/**
+ * `o`'s own value as an aggregate's entry under its name: a message's entries, a list (which buf refuses but reads),
+ * or a scalar; `entries`: aggregateOf(o), where the caller has it.
+ */
+export function ownValueEntry(o: OptionNode, entries = aggregateOf(o)): AggregateEntry {
+  const list = listOf(o);
+  return {
+    name: o.name, extension: false, range: o.nameRange, valueRange: o.valueRange,
+    scalar: entries || list ? undefined : o.value, messages: entries ? [entries] : list ? messagesOf(list) : [], list,
+  };
+}
+
+/** The messages of a list, in order. */
+const messagesOf = (list: readonly AggregateElement[]): (readonly AggregateEntry[])[] => list.flatMap((v) => (v.entries ? [v.entries] : []));
 
 /**
  * The entries of an aggregate option value, those read past its syntax errors too; undefined for another value, and
@@ -78,14 +87,20 @@ export function listOf(o: OptionNode): readonly AggregateElement[] | undefined {
  * are read many times.
  */
 export function aggregateOf(o: OptionNode): readonly AggregateEntry[] | undefined {
-  if (!o.value.startsWith('{')) return undefined;
-  let entries = parsed.get(o);
-  if (entries === undefined) {
-    // An option built without the parser has no tokens: its keys are found, at positions in its value's text.
-    entries = new Reader(tokenize(o.value)).aggregate();
-    parsed.set(o, entries);
+  return o.value.startsWith('{') ? readOnce(parsed, o, (r) => r.aggregate()) : undefined;
+}
+
+/**
+ * What `read` gives of `o`'s value, kept in `cache`. Read from the value's text where the parser kept nothing (an
+ * option built without it has no tokens): keys and values are then found at positions in that text.
+ */
+function readOnce<T>(cache: WeakMap<OptionNode, T | null>, o: OptionNode, read: (r: Reader) => T | null): T | undefined {
+  let value = cache.get(o);
+  if (value === undefined) {
+    value = read(new Reader(tokenize(o.value)));
+    cache.set(o, value);
   }
-  return entries ?? undefined;
+  return value ?? undefined;
 }
 
 /** Thrown past MAX_DEPTH: the value is not read. */
@@ -297,7 +312,7 @@ class Reader {
     if (value.entries) return { field: { ...base, messages: [value.entries] }, range, first: key.first };
     if (value.items) {
       const list = value.items.map(element);
-      return { field: { ...base, messages: list.flatMap((v) => (v.entries ? [v.entries] : [])), list }, range, first: key.first };
+      return { field: { ...base, messages: messagesOf(list), list }, range, first: key.first };
     }
     return { field: { ...base, scalar: value.scalar, messages: [] }, range, first: key.first };
   }

@@ -15,7 +15,7 @@
 // Google's domains, a message by its full name, and its value against that message.
 
 import type { OptionNode, ProtoFile, Range } from './ast';
-import { aggregateOf, entrySpan, listOf, type AggregateElement, type AggregateEntry } from './aggregate';
+import { aggregateOf, entrySpan, ownValueEntry, type AggregateElement, type AggregateEntry } from './aggregate';
 import { join } from './lookup';
 import { SCALARS, mapEntryName } from './model';
 import { optionPath, type OptionPathPart } from './optionPath';
@@ -132,12 +132,8 @@ class Checker {
     const entries = aggregateOf(option);
     // An aggregate that is not text format is a syntax error, which the parser reports.
     if (!entries && option.value.startsWith('{')) return;
-    // A list, which buf refuses (the parser's error) but reads as an aggregate's `key: [ … ]`.
-    const list = listOf(option);
-    const value: AggregateEntry = {
-      name: option.name, extension: false, range: option.nameRange, valueRange: option.valueRange,
-      scalar: entries || list ? undefined : option.value, messages: entries ? [entries] : list ? list.flatMap((v) => (v.entries ? [v.entries] : [])) : [], list,
-    };
+    // A list, which buf refuses (the parser's error), is read as an aggregate's `key: [ … ]`.
+    const value = ownValueEntry(option, entries);
     // Into each message of the path, creating what is not set yet (nothing is set where another field of a oneof is).
     const target = steps[steps.length - 1]!;
     let at: Setting | undefined = set;

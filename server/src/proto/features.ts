@@ -5,7 +5,7 @@
 // changing every field.
 
 import type { OptionNode, Range } from './ast';
-import { aggregateOf, entrySpan, listOf, type AggregateEntry } from './aggregate';
+import { aggregateOf, entrySpan, listOf, ownValueEntry, type AggregateElement, type AggregateEntry } from './aggregate';
 import { namePartRange } from './optionPath';
 import { integer } from './defaults';
 import { describe, scalarProblem, type ValueType } from './optionValue';
@@ -186,15 +186,15 @@ function entryProblems(feature: string, entry: AggregateEntry, option: OptionNod
     const problem = valueProblem(feature, v.scalar ?? '{', v.range, option);
     if (problem) out.push(problem);
   }
-  const kept = again ? undefined : keptValue(feature, entry, option);
+  const kept = again ? undefined : keptValue(feature, entry, option)?.scalar;
   if (kept !== undefined && isUnknownValue(feature, valueOf(feature, kept))) out.push({ message: `features.${feature} takes no value ${kept}`, range: entry.valueRange });
   return out;
 }
 
 /** The value buf sets `feature` to with `entry` of an aggregate: a list's first value of the feature's type (buf refuses the list, but sets it); undefined where it sets nothing. */
-function keptValue(feature: string, entry: AggregateEntry, option: OptionNode): string | undefined {
+function keptValue(feature: string, entry: AggregateEntry, option: OptionNode): AggregateElement | undefined {
   const values = entry.list ?? [{ scalar: entry.scalar, range: entry.valueRange }];
-  return values.find((v) => v.scalar !== undefined && sets(feature, v.scalar, v.range, option))?.scalar;
+  return values.find((v) => v.scalar !== undefined && sets(feature, v.scalar, v.range, option));
 }
 
 /** `(pb.java).utf8_validation` as the extension and the feature; undefined for a feature of FeatureSet. */
@@ -288,8 +288,7 @@ export function unknownFeatures(options: readonly OptionNode[]): UnknownFeature[
  * feature to its first value of the feature's type. Undefined for another value.
  */
 function listEntry(o: OptionNode): AggregateEntry | undefined {
-  const list = listOf(o);
-  return list && { name: o.name, extension: false, range: o.nameRange, valueRange: o.valueRange, messages: [], list };
+  return listOf(o) ? ownValueEntry(o) : undefined;
 }
 
 /** The features that `entries` of a language's feature set (`pb.java`) set although it lacks them, and the values they refuse. */
@@ -469,7 +468,7 @@ export function ownFeature(options: readonly OptionNode[], feature: string): { v
 function forEachFeature(options: readonly OptionNode[], each: (feature: string, value: string, option: OptionNode, range: Range, valueRange: Range) => void): void {
   // buf refuses a list for a feature, but sets the feature where it takes a value of it: see entryProblems.
   const entry = (feature: string, f: AggregateEntry, o: OptionNode): void => {
-    const value = f.list ? f.list.find((v) => v.scalar !== undefined && !valueProblem(feature, v.scalar, v.range, o)) : f.scalar !== undefined && { scalar: f.scalar, range: f.valueRange };
+    const value = f.list ? keptValue(feature, f, o) : f.scalar !== undefined && { scalar: f.scalar, range: f.valueRange };
     if (value) each(feature, value.scalar!, o, f.range, value.range);
   };
   for (const o of options) {
