@@ -1479,21 +1479,27 @@ describe('fix-all and preferred fixes, checked on the text they produce', { skip
     assert.deepEqual(errorsOf(after), []);
   });
 
-  test('a field backported to an older release line with a reused number goes to the number its name has in the releases', () => {
-    // Mount.image_sub_path (10 since v0.33) added to v0.25.16 as 6, which uidMappings took in v0.27: the next free
-    // number, 11, would reuse the name (FIELD_NAME_REUSED_HISTORY); 10 reuses nothing.
-    const v025 = new Corpus(CORPUS_DIR!).textOf('v0.25.16')!;
-    const T = edit(v025, '    MountPropagation propagation = 5;\n}', '    MountPropagation propagation = 5;\n    // Subpath of the image to mount.\n    string image_sub_path = 6;\n}');
-    const base: Baseline = { tag: 'v0.25.16', source: 'bundled', origin: 'test', model: HISTORY.modelAt('v0.25.16')!, history: HISTORY };
-    const reuses = (a: Analysis): string[] => a.findings.filter((f) => /_REUSED/.test(f.rule)).map(key);
-    const a = run(T, base);
-    const f = the(a.findings, 'FIELD_NUMBER_REUSED_HISTORY', 'runtime.v1.Mount.image_sub_path');
+  // Mount.image_sub_path (10 since v0.33) added to v0.25.16 as `number`, checked against that release.
+  const backportedSubPath = (number: number, type = 'string'): { T: string; base: Baseline } => ({
+    T: edit(new Corpus(CORPUS_DIR!).textOf('v0.25.16')!, '    MountPropagation propagation = 5;\n}', `    MountPropagation propagation = 5;\n    // Subpath of the image to mount.\n    ${type} image_sub_path = ${number};\n}`),
+    base: { tag: 'v0.25.16', source: 'bundled', origin: 'test', model: HISTORY.modelAt('v0.25.16')!, history: HISTORY },
+  });
+  const reuses = (a: Analysis): string[] => a.findings.filter((f) => /_REUSED/.test(f.rule)).map(key);
+  /** `f`'s preferred fix, and fix-all, give image_sub_path 10, the number its name has in the releases, which reuses nothing. */
+  const givesTen = (T: string, base: Baseline, a: Analysis, f: Finding): void => {
     const preferred = computeFixes(T, a.bound, f).find((x) => x.isPreferred);
     assert.match(preferred?.title ?? '', /^Use number 10, the number of "image_sub_path" in v0\.33\.0-rc\.0…/);
     for (const out of [applyEdits(T, preferred!.edits), applyEdits(T, fixAllOf(T, base))]) {
       assert.match(out, /\n {4}string image_sub_path = 10;\n/);
       assert.deepEqual(reuses(run(out, base)), []);
     }
+  };
+
+  test('a field backported to an older release line with a reused number goes to the number its name has in the releases', () => {
+    // 6 was uidMappings' from v0.27: the next free number, 11, would reuse the name (FIELD_NAME_REUSED_HISTORY).
+    const { T, base } = backportedSubPath(6);
+    const a = run(T, base);
+    givesTen(T, base, a, the(a.findings, 'FIELD_NUMBER_REUSED_HISTORY', 'runtime.v1.Mount.image_sub_path'));
     // Where the name's number is taken (v0.26.0 put pod_sandbox_status on pod_sandbox_metadata's 4), no number
     // avoids a reuse: the next free one it is.
     const v026 = new Corpus(CORPUS_DIR!).textOf('v0.26.0')!;
@@ -1503,23 +1509,13 @@ describe('fix-all and preferred fixes, checked on the text they produce', { skip
   });
 
   test('a field backported on a fresh number gets the number its name has in the releases, as completion offers it', () => {
-    // Mount.image_sub_path (10 since v0.33) added to v0.25.16 as 11, which no release used: no number is reused, but
-    // the name is (FIELD_NAME_REUSED_HISTORY), and 10 is free there.
-    const v025 = new Corpus(CORPUS_DIR!).textOf('v0.25.16')!;
-    const T = edit(v025, '    MountPropagation propagation = 5;\n}', '    MountPropagation propagation = 5;\n    // Subpath of the image to mount.\n    string image_sub_path = 11;\n}');
-    const base: Baseline = { tag: 'v0.25.16', source: 'bundled', origin: 'test', model: HISTORY.modelAt('v0.25.16')!, history: HISTORY };
-    const reuses = (a: Analysis): string[] => a.findings.filter((f) => /_REUSED/.test(f.rule)).map(key);
+    // 11, which no release used: no number is reused, but the name is (FIELD_NAME_REUSED_HISTORY), and 10 is free.
+    const { T, base } = backportedSubPath(11);
     const a = run(T, base);
     assert.deepEqual(a.findings.filter((x) => /_REUSED/.test(x.rule)).map((x) => `${x.rule} ${x.element}`), ['FIELD_NAME_REUSED_HISTORY runtime.v1.Mount.image_sub_path']);
-    const f = the(a.findings, 'FIELD_NAME_REUSED_HISTORY', 'runtime.v1.Mount.image_sub_path');
-    const preferred = computeFixes(T, a.bound, f).find((x) => x.isPreferred);
-    assert.match(preferred?.title ?? '', /^Use number 10, the number of "image_sub_path" in v0\.33\.0-rc\.0…/);
-    for (const out of [applyEdits(T, preferred!.edits), applyEdits(T, fixAllOf(T, base))]) {
-      assert.match(out, /\n {4}string image_sub_path = 10;\n/);
-      assert.deepEqual(reuses(run(out, base)), []);
-    }
+    givesTen(T, base, a, the(a.findings, 'FIELD_NAME_REUSED_HISTORY', 'runtime.v1.Mount.image_sub_path'));
     // Of another type, 10 would reuse the number: no fix, as no number mends a reused name.
-    const other = edit(T, 'string image_sub_path = 11;', 'bytes image_sub_path = 11;');
+    const { T: other } = backportedSubPath(11, 'bytes');
     const b = run(other, base);
     const g = the(b.findings, 'FIELD_NAME_REUSED_HISTORY', 'runtime.v1.Mount.image_sub_path');
     assert.deepEqual(computeFixes(other, b.bound, g).filter((x) => /number/.test(x.title)).map((x) => x.title), []);
