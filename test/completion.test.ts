@@ -8,6 +8,7 @@ import type { Baseline } from '../server/src/baseline/types';
 import { analyze } from '../server/src/service';
 import { getCompletions } from '../server/src/features/completion';
 import { CompletionItemKind, type CompletionItem } from '../server/src/features/types';
+import { TextLines } from '../server/src/fixes/text';
 import { NEEDS_CORPUS, newestCorpusText, replaceOnce } from './corpusText';
 
 const TAG = 'v0.36.3';
@@ -29,9 +30,8 @@ function completeAt(marked: string, baseline: Baseline | null = bundledBaseline(
   const at = marked.indexOf(MARK);
   assert.ok(at >= 0 && marked.indexOf(MARK, at + 1) < 0, 'one marker');
   const text = marked.slice(0, at) + marked.slice(at + 1);
-  const line = text.slice(0, at).split('\n').length - 1;
-  const character = at - (text.lastIndexOf('\n', at - 1) + 1);
-  return getCompletions(analyze(text, { uri: 'file:///ws/api.proto', ...(baseline ? { baseline } : {}) }), text, { line, character }, trigger);
+  const pos = new TextLines(text).positionAt(at);
+  return getCompletions(analyze(text, { uri: 'file:///ws/api.proto', ...(baseline ? { baseline } : {}) }), text, pos, trigger);
 }
 
 /** The number the "next free number" fix gives the member `element` in `text`, as the check attaches it. */
@@ -147,6 +147,8 @@ test('a released field that comes back: its released number first, the one the r
   assert.equal(next?.label, '6');
   assert.equal(next?.preselect, undefined);
   assert.match(next!.documentation!.value, /Note: `containers_statuses` had number 5 in v0\.26\.0-beta\.0…v0\.37\.0-beta\.0/);
+  // Lines end as the lexer and LSP count them, a lone `\r` too: the same items on the same line.
+  for (const eol of ['\r\n', '\r']) assert.deepEqual(completeAt(edited.replace(/\n/g, eol)).map((i) => i.label), items.map((i) => i.label), JSON.stringify(eol));
 });
 
 test('a released field whose number is taken or reserved in the file: the next free number first, with the note', NEEDS_CORPUS, () => {

@@ -12,6 +12,7 @@ import { join, lookup } from '../proto/lookup';
 import { localName, SCALARS, type EnumDef, type FieldLabel, type MessageDef } from '../proto/model';
 import type { Baseline, NumberUse } from '../baseline/types';
 import { ENUM_NUMBERS, FIELD_NUMBERS, formerNumbers, formerNumberTitle, FreeNumbers, labelsIn, takenNumbers, tagSpan } from '../compat/reuse';
+import { TextLines } from '../fixes/text';
 import { packageOf } from './positions';
 import { CompletionItemKind, type CompletionItem } from './types';
 
@@ -38,8 +39,11 @@ const RPC_TYPE = /\b(?:rpc\s+\w+|returns)\s*\(\s*(?:stream\s+)?(\.?[\w.]*)$/;
  * character whose typing asked for them, if any (not for a request the author made, or a word being typed).
  */
 export function getCompletions(input: CompletionInput, text: string, pos: Position, trigger?: string): CompletionItem[] {
-  const line = lineAt(text, pos.line);
-  if (line === undefined || pos.character > line.length) return [];
+  // Lines as the lexer and LSP count them, a lone `\r` too.
+  const lines = new TextLines(text);
+  if (pos.line >= lines.lineCount) return [];
+  const line = lines.line(pos.line);
+  if (pos.character > line.length) return [];
   const before = line.slice(0, pos.character);
   if (before.includes('//') || before.includes('/*')) return [];
   // The statement being typed: what follows the last `;`, `{` or `}` of the line.
@@ -70,18 +74,6 @@ export function getCompletions(input: CompletionInput, text: string, pos: Positi
   // A space typed as indentation asks for nothing: only one after a label or in `map<K, ` does.
   if (trigger === ' ' && statement.trim() === '') return [];
   return type ? typeItems(input.bound, scope.fqn, typed(type[1]!), { scalars: true, enums: true }) : [];
-}
-
-/** The text of line `n` (without its line break), or undefined past the end. */
-function lineAt(text: string, n: number): string | undefined {
-  let start = 0;
-  for (let i = 0; i < n; i++) {
-    const k = text.indexOf('\n', start);
-    if (k < 0) return undefined;
-    start = k + 1;
-  }
-  const end = text.indexOf('\n', start);
-  return text.slice(start, end < 0 ? text.length : end).replace(/\r$/, '');
 }
 
 /**
