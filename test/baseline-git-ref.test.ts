@@ -6,7 +6,7 @@ import * as assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { movingRef, refState } from '../server/src/baseline/gitSource';
+import { headState, movingRef, refState } from '../server/src/baseline/gitSource';
 import { loadBundledHistory } from '../server/src/baseline/historyIndex';
 import { resolveBaseline } from '../server/src/baseline/resolve';
 import { BaselineManager, type BaselineRequest } from '../server/src/lsp/baselines';
@@ -299,5 +299,43 @@ test('a setting is resolved again only when what it names can have changed: a ta
   } finally {
     git(root, 'reset', '-q', '--hard', 'v0.36.0');
     git(root, 'tag', '-d', 'pinned', 'another');
+  }
+});
+
+test('the automatic baseline is resolved again when git places HEAD elsewhere, not when a ref file changes and leaves it where it was', NEEDS_CORPUS, async () => {
+  git(root, 'checkout', '-q', 'main');
+  let runs = 0;
+  const waiting: (() => void)[] = [];
+  const manager = new BaselineManager(testHost({ trusted: true, bundled: undefined, resolved: () => waiting.shift()?.(), resolve: (o) => (runs++, resolveBaseline(o)) }));
+  const request: BaselineRequest = { folderKey: root, filePath: file, baseDir: root, explicit: '', includePrereleases: false, networkEnabled: false };
+  const done = new Promise<void>((r) => waiting.push(r));
+  manager.get(request);
+  await done;
+  try {
+    assert.match(manager.get(request).baseline?.origin ?? '', /^git tag v0\.35\.0 \(the release before v0\.36\.0, which HEAD is at\)/);
+    // A tag that is no release, `git pack-refs` (which `git gc --auto` runs), a packed tag deleted: the files HEAD is
+    // watched by change (as every ref update changes them in a reftable clone), where git places HEAD does not.
+    for (const change of [['tag', 'not-a-release'], ['pack-refs', '--all'], ['tag', '-d', 'not-a-release']]) {
+      const before = headState(root);
+      git(root, ...change);
+      assert.notEqual(headState(root), before, `${change.join(' ')} changes what is watched`);
+      assert.equal(await manager.headsMoved(), false, change.join(' '));
+      assert.equal(manager.get(request).resolving, false, change.join(' '));
+    }
+    assert.equal(runs, 1);
+    // A release tag fetched at HEAD, a checkout: git places HEAD elsewhere.
+    git(root, 'tag', 'v0.36.1');
+    assert.equal(await manager.headsMoved(), true);
+    assert.equal(manager.get(request).resolving, true);
+    const again = new Promise<void>((r) => waiting.push(r));
+    await again;
+    assert.match(manager.get(request).baseline?.origin ?? '', /the release before v0\.36\.0, v0\.36\.1, which HEAD is at/);
+    git(root, 'checkout', '-q', '--detach', 'v0.35.0');
+    assert.equal(await manager.headsMoved(), true);
+    assert.equal(runs, 2);
+    manager.invalidate();
+  } finally {
+    git(root, 'checkout', '-q', 'main');
+    for (const t of ['v0.36.1', 'not-a-release']) if (git(root, 'tag', '-l', t)) git(root, 'tag', '-d', t);
   }
 });

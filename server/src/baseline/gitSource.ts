@@ -395,6 +395,8 @@ export interface GitFound {
   releaseLine?: number;
   /** HEAD is at a tagged commit: see `AtTag`. */
   atTag?: AtTag;
+  /** Where git placed HEAD, as `headPlacement` says it. */
+  placement?: string;
 }
 
 /**
@@ -425,6 +427,8 @@ export interface GitMiss {
    * for a source that knows the releases (the bundled index) to pick from.
    */
   line?: ReleaseLine;
+  /** Where git placed HEAD, as `headPlacement` says it, when it got that far. */
+  placement?: string;
 }
 
 /** The release line 1.`minor` (cri-api v0.`minor`.M) a checkout is on, and how that is known. */
@@ -612,6 +616,45 @@ async function listTags(root: string, options: GitExecOptions): Promise<{ name: 
   });
 }
 
+/** What `findInRepo` places HEAD by, history aside: its commit, its branch and the release tags. */
+interface Placement {
+  headCommit: string;
+  branch?: string;
+  all: TagInfo[];
+}
+
+/** Undefined when HEAD has no commit yet. */
+async function placementIn(repo: GitRepo, options: GitExecOptions): Promise<Placement | undefined> {
+  const head = await runGit(repo.root, ['rev-parse', '--verify', '--quiet', 'HEAD^{commit}'], options);
+  if (head.code !== 0) return undefined;
+  const branchRes = await runGit(repo.root, ['symbolic-ref', '--quiet', '--short', 'HEAD'], options);
+  const all: TagInfo[] = (await listTags(repo.root, options)).flatMap(({ name: gitTag, commit }) => {
+    const goTag = goTagOfGitTag(gitTag, repo.layout);
+    const release = goTag && releaseOfGoTag(goTag);
+    return goTag && release ? [{ gitTag, goTag, release, commit }] : [];
+  });
+  const branch = branchRes.code === 0 ? branchRes.stdout.toString('utf8').trim() || undefined : undefined;
+  return { headCommit: head.stdout.toString('utf8').trim(), ...(branch ? { branch } : {}), all };
+}
+
+/**
+ * Where git places HEAD of the clone now, as the automatic baseline depends on it (HEAD's commit, its branch and the
+ * commit of every release tag), only ever compared with itself; undefined where git cannot say. `headState` tells
+ * that a ref file changed, not which ref: a branch fetched, a tag that is no release, `git pack-refs` (which
+ * `git gc --auto` runs after a commit or a fetch), and in a reftable clone any ref update at all, change it too.
+ * Comparing this before resolving again costs three short git runs instead of a whole resolution.
+ */
+export async function headPlacement(repo: GitRepo, options: GitExecOptions = {}): Promise<string | undefined> {
+  try {
+    const p = await placementIn(repo, options);
+    return p && placementOf(p);
+  } catch {
+    return undefined;
+  }
+}
+
+const placementOf = (p: Placement): string => JSON.stringify([p.headCommit, p.branch ?? '', p.all.map((t) => [t.gitTag, t.commit])]);
+
 /** The tag `git describe` finds for HEAD (the nearest one by history, as Kubernetes' own version stamping). */
 async function nearestTag(root: string, glob: string, options: GitExecOptions): Promise<string | undefined> {
   const r = await runGit(root, ['describe', '--tags', '--abbrev=0', `--match=${glob}`, 'HEAD'], options);
@@ -648,27 +691,23 @@ export async function findGitBaseline(filePath: string, options: GitSourceOption
       reason: `the file is not ${V1_PATH} of a kubernetes/cri-api clone nor ${KUBERNETES_V1_PATH} of a kubernetes/kubernetes clone`,
     };
   }
-  const r = await findInRepo(repo, options);
-  return r.ok ? r : { ...r, inClone: true };
+  const seen: { placement?: string } = {};
+  const r = await findInRepo(repo, options, seen);
+  const placement = seen.placement ? { placement: seen.placement } : {};
+  return r.ok ? { ...r, ...placement } : { ...r, inClone: true, ...placement };
 }
 
-async function findInRepo(repo: GitRepo, options: GitSourceOptions): Promise<GitFound | GitMiss> {
+/** `seen.placement`: see `headPlacement`, read before anything else git is asked here. */
+async function findInRepo(repo: GitRepo, options: GitSourceOptions, seen: { placement?: string }): Promise<GitFound | GitMiss> {
   const includePre = options.includePrereleases ?? false;
   try {
     const notRoot = await confirmRoot(repo, options);
     if (notRoot) return { ok: false, reason: notRoot };
-    const head = await runGit(repo.root, ['rev-parse', '--verify', '--quiet', 'HEAD^{commit}'], options);
-    if (head.code !== 0) return { ok: false, reason: `${repo.root}: HEAD has no commit yet` };
-    const headCommit = head.stdout.toString('utf8').trim();
+    const placed = await placementIn(repo, options);
+    if (!placed) return { ok: false, reason: `${repo.root}: HEAD has no commit yet` };
+    const { headCommit, branch, all } = placed;
+    seen.placement = placementOf(placed);
     const shallow = (await gitOk(repo.root, ['rev-parse', '--is-shallow-repository'], options)).trim() === 'true';
-    const branchRes = await runGit(repo.root, ['symbolic-ref', '--quiet', '--short', 'HEAD'], options);
-    const branch = branchRes.code === 0 ? branchRes.stdout.toString('utf8').trim() || undefined : undefined;
-
-    const all: TagInfo[] = (await listTags(repo.root, options)).flatMap(({ name: gitTag, commit }) => {
-      const goTag = goTagOfGitTag(gitTag, repo.layout);
-      const release = goTag && releaseOfGoTag(goTag);
-      return goTag && release ? [{ gitTag, goTag, release, commit }] : [];
-    });
     const tagWord = repo.layout === 'cri-api' ? 'v0.N.M' : 'v1.N.M';
     // Only asked when no tag places HEAD (the branch's name says less than its history).
     const lineOf = () => {
