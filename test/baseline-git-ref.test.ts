@@ -3,9 +3,11 @@
 // branch moves, not when a file of the setting's name was the baseline. The clone is made of two corpus releases.
 import { after, before, test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { V1_PATH } from '../server/src/baseline/corpus';
 import { headState, movingRef, refState } from '../server/src/baseline/gitSource';
 import { loadBundledHistory } from '../server/src/baseline/historyIndex';
 import { resolveBaseline } from '../server/src/baseline/resolve';
@@ -337,5 +339,32 @@ test('the automatic baseline is resolved again when git places HEAD elsewhere, n
   } finally {
     git(root, 'checkout', '-q', 'main');
     for (const t of ['v0.36.1', 'not-a-release']) if (git(root, 'tag', '-l', t)) git(root, 'tag', '-d', t);
+  }
+});
+
+test('a shallow clone whose tags HEAD does not reach: `git fetch --unshallow`, as the message says to, resolves the automatic baseline again', NEEDS_CORPUS, async () => {
+  git(root, 'update-ref', 'refs/heads/past', git(root, 'commit-tree', '-m', 'past', '-p', 'v0.36.0', 'v0.36.0^{tree}'));
+  const shallow = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'cri-compat-shallow-')));
+  git(shallow, 'clone', '-q', '--depth', '1', '--branch', 'past', pathToFileURL(root).href, '.');
+  // The tags' commits, as more shallow roots: none is an ancestor git knows of.
+  git(shallow, 'fetch', '-q', '--tags');
+  const waiting: (() => void)[] = [];
+  const manager = new BaselineManager(testHost({ trusted: true, bundled: undefined, resolved: () => waiting.shift()?.(), resolve: resolveBaseline }));
+  const request: BaselineRequest = { folderKey: shallow, filePath: path.join(shallow, ...V1_PATH.split('/')), baseDir: shallow, explicit: '', includePrereleases: false, networkEnabled: false };
+  const resolved = async () => {
+    const done = new Promise<void>((r) => waiting.push(r));
+    manager.get(request);
+    await done;
+    return manager.get(request).baseline;
+  };
+  try {
+    assert.equal(await resolved(), undefined);
+    git(shallow, 'fetch', '-q', '--unshallow');
+    assert.equal(await manager.headsMoved(), true);
+    assert.match((await resolved())?.origin ?? '', /^git tag v0\.36\.0 \(ancestor of HEAD\)/);
+    manager.invalidate();
+  } finally {
+    rmSync(shallow, { recursive: true, force: true });
+    git(root, 'branch', '-D', 'past');
   }
 });

@@ -96,10 +96,16 @@ function reftableLists(dirs: readonly string[]): string[] {
 }
 
 /**
+ * The commits a shallow clone has no parents of: `git fetch --unshallow` deletes it, `--deepen` rewrites it, and the
+ * tags HEAD descends from can change with no ref changing (`git describe` sees more history).
+ */
+const shallowFile = (commonDir: string): string => join(commonDir, 'shallow');
+
+/**
  * Where HEAD stands and which tags there are, as files of the clone at `root` show it, read without running git:
- * HEAD, the branch it names, packed-refs and the tags directory, or the reftable lists. A checkout, commit, reset or
- * tag changes it, so an editor that keeps a baseline git found while the file stays open can tell that git would
- * answer otherwise.
+ * HEAD, the branch it names, packed-refs and the tags directory, or the reftable lists, and the shallow list. A
+ * checkout, commit, reset, tag or unshallowing fetch changes it, so an editor that keeps a baseline git found while
+ * the file stays open can tell that git would answer otherwise.
  * Only ever compared with itself; '' where the clone cannot be read.
  */
 export function headState(root: string): string {
@@ -107,7 +113,7 @@ export function headState(root: string): string {
   const head = join(gitDir, 'HEAD');
   const ref = symrefOf(head);
   const branch = ref ? readSmall(join(commonDir, ref)) : '';
-  const files = [join(commonDir, 'packed-refs'), join(commonDir, 'refs', 'tags'), ...reftableLists([gitDir, commonDir])];
+  const files = [join(commonDir, 'packed-refs'), join(commonDir, 'refs', 'tags'), shallowFile(commonDir), ...reftableLists([gitDir, commonDir])];
   return [readSmall(head), ref ?? '', branch, ...files.map(stamp)].join('\0');
 }
 
@@ -616,8 +622,10 @@ async function listTags(root: string, options: GitExecOptions): Promise<{ name: 
   });
 }
 
-/** What `findInRepo` places HEAD by, history aside: its commit, its branch and the release tags. */
+/** What `findInRepo` places HEAD by: its commit, its branch, the release tags, and how much history a shallow clone has. */
 interface Placement {
+  /** The metadata of the shallow list (see `shallowFile`), read first. */
+  shallow: string;
   headCommit: string;
   branch?: string;
   all: TagInfo[];
@@ -625,6 +633,7 @@ interface Placement {
 
 /** Undefined when HEAD has no commit yet. */
 async function placementIn(repo: GitRepo, options: GitExecOptions): Promise<Placement | undefined> {
+  const shallow = stamp(shallowFile(gitDirs(repo.root).commonDir));
   const head = await runGit(repo.root, ['rev-parse', '--verify', '--quiet', 'HEAD^{commit}'], options);
   if (head.code !== 0) return undefined;
   const branchRes = await runGit(repo.root, ['symbolic-ref', '--quiet', '--short', 'HEAD'], options);
@@ -634,12 +643,12 @@ async function placementIn(repo: GitRepo, options: GitExecOptions): Promise<Plac
     return goTag && release ? [{ gitTag, goTag, release, commit }] : [];
   });
   const branch = branchRes.code === 0 ? branchRes.stdout.toString('utf8').trim() || undefined : undefined;
-  return { headCommit: head.stdout.toString('utf8').trim(), ...(branch ? { branch } : {}), all };
+  return { shallow, headCommit: head.stdout.toString('utf8').trim(), ...(branch ? { branch } : {}), all };
 }
 
 /**
- * Where git places HEAD of the clone now, as the automatic baseline depends on it (HEAD's commit, its branch and the
- * commit of every release tag), only ever compared with itself; undefined where git cannot say. `headState` tells
+ * Where git places HEAD of the clone now, as the automatic baseline depends on it (HEAD's commit, its branch, the
+ * commit of every release tag, the shallow list), only ever compared with itself; undefined where git cannot say. `headState` tells
  * that a ref file changed, not which ref: a branch fetched, a tag that is no release, `git pack-refs` (which
  * `git gc --auto` runs after a commit or a fetch), and in a reftable clone any ref update at all, change it too.
  * Comparing this before resolving again costs three short git runs instead of a whole resolution.
@@ -653,7 +662,7 @@ export async function headPlacement(repo: GitRepo, options: GitExecOptions = {})
   }
 }
 
-const placementOf = (p: Placement): string => JSON.stringify([p.headCommit, p.branch ?? '', p.all.map((t) => [t.gitTag, t.commit])]);
+const placementOf = (p: Placement): string => JSON.stringify([p.shallow, p.headCommit, p.branch ?? '', p.all.map((t) => [t.gitTag, t.commit])]);
 
 /** The tag `git describe` finds for HEAD (the nearest one by history, as Kubernetes' own version stamping). */
 async function nearestTag(root: string, glob: string, options: GitExecOptions): Promise<string | undefined> {
