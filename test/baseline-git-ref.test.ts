@@ -3,7 +3,7 @@
 // branch moves, not when a file of the setting's name was the baseline. The clone is made of two corpus releases.
 import { after, before, test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -105,6 +105,37 @@ test('a reflog entry or date (`line@{1}`, `@{1}`, `HEAD@{2}`, `line@{yesterday}`
     git(root, 'checkout', '-q', 'main');
     git(root, 'reset', '-q', '--hard', 'v0.36.0');
     git(root, 'branch', '-D', 'line');
+  }
+});
+
+test('`@{-N}` moves with the branch it names now (HEAD\'s reflog says which), also when HEAD stays where it is', NEEDS_CORPUS, () => {
+  git(root, 'checkout', '-q', 'main');
+  git(root, 'branch', '-f', 'line', 'v0.35.0');
+  git(root, 'branch', '-f', 'other', 'v0.35.0');
+  git(root, 'checkout', '-q', 'line');
+  git(root, 'checkout', '-q', 'other');
+  git(root, 'checkout', '-q', 'main');
+  try {
+    assert.equal(git(root, 'rev-parse', '--symbolic-full-name', '@{-1}'), 'refs/heads/other');
+    // A commit on it in another worktree, a fetch into it, `git branch -f`: HEAD and its reflog stay as they were.
+    assert.equal(moves('@{-1}', () => git(root, 'branch', '-f', 'other', 'v0.36.0')), true);
+    assert.equal(moves('@{-2}', () => git(root, 'branch', '-f', 'line', 'v0.36.0')), true);
+    assert.equal(moves('@{-1}', () => git(root, 'branch', '-f', 'line', 'v0.35.0')), false, 'not the branch of @{-2}');
+    // A reflog of years: its newest entries are read.
+    const log = path.join(root, '.git', 'logs', 'HEAD');
+    const kept = readFileSync(log, 'utf8');
+    const zero = '0'.repeat(40);
+    writeFileSync(log, `${zero} ${zero} t <t@example.invalid> 1500000000 +0000\tcheckout: moving from line to main\n`.repeat(4000) + kept);
+    assert.equal(moves('@{-1}', () => git(root, 'branch', '-f', 'other', 'v0.35.0')), true);
+    writeFileSync(log, kept);
+    // A checkout names another branch for it.
+    assert.equal(moves('@{-1}', () => git(root, 'checkout', '-q', 'line')), true);
+    assert.equal(git(root, 'rev-parse', '--symbolic-full-name', '@{-1}'), 'refs/heads/main');
+    assert.equal(moves('@{-1}', () => git(root, 'update-ref', 'refs/heads/main', 'v0.35.0^{commit}')), true);
+  } finally {
+    git(root, 'checkout', '-q', 'main');
+    git(root, 'reset', '-q', '--hard', 'v0.36.0');
+    git(root, 'branch', '-D', 'line', 'other');
   }
 });
 

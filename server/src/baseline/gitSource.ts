@@ -5,7 +5,7 @@ import { existsSync, lstatSync, readlinkSync, realpathSync, type Stats } from 'n
 import { join, resolve, sep } from 'node:path';
 import { V1_PATH } from './corpus';
 import { DEFAULT_MAX_FILE_BYTES, readFileWithin } from './goModSource';
-import { readRegularFileSync } from '../regularFile';
+import { readRegularFileSync, readRegularFileTailSync } from '../regularFile';
 import { allValues, lastValue, parseGitConfig, type GitConfigEntry } from './gitConfig';
 import { CatFileBatch, GitError, gitOk, runGit, type GitExecOptions } from './safeExec';
 import { compareTags, isPatchRelease, parseGoTag, releaseOfGoTag } from '../policy/versions';
@@ -161,8 +161,8 @@ const MAX_CONFIG_BYTES = 1024 * 1024;
  *   starts from, with which it moves.
  * - A reflog entry or a date (`main@{1}`, `@{1}`, `main@{yesterday}`): see `reflogFiles`. A date moves with the
  *   reflog only: time passing alone does not resolve it again.
- * - `@{-N}`, the branch checked out N checkouts ago: HEAD and its reflog, which a checkout adds to; not that branch's
- *   own ref, which would take reading the whole reflog to name.
+ * - `@{-N}`, the branch checked out N checkouts ago: see `priorCheckout`; with HEAD's reflog, which a checkout
+ *   adds to (and so names another branch for it).
  * - `@{upstream}`, `@{u}`, `@{push}` of a branch or of HEAD's: see `upstreamFiles`.
  */
 export function movingRef(root: string, rev: string): string[] | undefined {
@@ -176,7 +176,13 @@ export function movingRef(root: string, rev: string): string[] | undefined {
   // git reads these marks in any case (`@{U}`).
   const mark = at[2]!.toLowerCase();
   if (mark === 'u' || mark === 'upstream' || mark === 'push') return upstreamFiles(places, name, mark === 'push');
-  if (/^-\d+$/.test(mark)) return name ? undefined : [join(places.gitDir, 'HEAD'), places.logOf('HEAD')];
+  if (/^-\d+$/.test(mark)) {
+    if (name) return undefined;
+    const prior = priorCheckout(places, Number(mark.slice(1)));
+    // A commit checked out detached does not move (nor does a tag: refFiles).
+    const moving = prior && REF_NAME.test(prior) && !OBJECT_ID.test(prior) ? refFiles(places, prior) : undefined;
+    return [join(places.gitDir, 'HEAD'), places.logOf('HEAD'), ...(moving ?? [])];
+  }
   return reflogFiles(places, name);
 }
 
@@ -233,6 +239,28 @@ function refFiles(places: RefPlaces, name: string): string[] | undefined {
     return files;
   }
   return ABBREVIATED_ID.test(name) ? undefined : [...files, ...reftableLists(refs.map(places.dirOf))];
+}
+
+/** How much of HEAD's reflog is read for `@{-N}`: its newest few hundred entries. */
+const MAX_REFLOG_TAIL = 64 * 1024;
+
+/**
+ * What `@{-N}` names, as git finds it: what the N-th newest `checkout: moving from <it> to …` entry of HEAD's reflog
+ * moved from, a branch name or the commit of a detached HEAD. Undefined when the newest MAX_REFLOG_TAIL bytes of
+ * the reflog (a regular file, not through a link) have fewer such entries: HEAD's reflog alone is watched then.
+ */
+function priorCheckout(places: RefPlaces, n: number): string | undefined {
+  const r = readRegularFileTailSync(places.logOf('HEAD'), MAX_REFLOG_TAIL, { followSymlinks: false });
+  if (!r.ok) return undefined;
+  const lines = r.bytes.toString('utf8').split('\n');
+  // Cut where the read began.
+  if (r.stats.size > r.bytes.length) lines.shift();
+  for (let k = lines.length - 1; k >= 0 && n > 0; k--) {
+    // `<old> <new> <who> <when>\t<message>`; git takes the name up to the first " to ".
+    const m = /\tcheckout: moving from (.+?) to /.exec(lines[k]!);
+    if (m && --n === 0) return m[1];
+  }
+  return undefined;
 }
 
 /**
