@@ -676,10 +676,10 @@ async function placementIn(repo: GitRepo, options: GitExecOptions): Promise<Plac
 
 /**
  * Where git places HEAD of the clone now, as the automatic baseline depends on it (HEAD's commit, its branch, the
- * commit of every release tag, the shallow list), only ever compared with itself; undefined where git cannot say. `headState` tells
- * that a ref file changed, not which ref: a branch fetched, a tag that is no release, `git pack-refs` (which
- * `git gc --auto` runs after a commit or a fetch), and in a reftable clone any ref update at all, change it too.
- * Comparing this before resolving again costs three short git runs instead of a whole resolution.
+ * commit of every release tag, the shallow list), only ever compared with itself; undefined where git cannot say.
+ * `headState` tells that a ref file changed, not which ref: a tag that is no release, `git pack-refs` (which
+ * `git gc --auto` runs after a commit or a fetch), and in a reftable clone any ref update at all (a fetch) change it
+ * too. Comparing this before resolving again costs three short git runs instead of a whole resolution.
  */
 export async function headPlacement(repo: GitRepo, options: GitExecOptions = {}): Promise<string | undefined> {
   try {

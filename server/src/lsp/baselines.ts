@@ -5,7 +5,7 @@
 
 import { dirname } from 'node:path';
 import { resolveBaseline, settingRevision, type BundledIndex, type ResolveOptions, type ResolveResult } from '../baseline/resolve';
-import { commitOf, detectRepo, headState, movingRef, headPlacement, refState, type GitRepo } from '../baseline/gitSource';
+import { commitOf, detectRepo, headPlacement, headState, movingRef, refState, type GitRepo } from '../baseline/gitSource';
 import type { Baseline } from '../baseline/types';
 
 /** What a document's baseline depends on. */
