@@ -1,12 +1,15 @@
 // A baseline setting that names a git ref of the clone holding api.proto: which refs move (movingRef, read without
 // running git, as git resolves a short name), and the language server's baseline manager resolving again when the
-// branch moves, not when a file of the setting's name was the baseline. The clone is made of two corpus releases.
+// branch moves, not when a file of the setting's name was the baseline; and the automatic baseline, resolved again
+// when git places HEAD otherwise, not on every change of the files watched. The clone is made of two corpus releases.
 import { after, before, test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { movingRef, refState } from '../server/src/baseline/gitSource';
+import { pathToFileURL } from 'node:url';
+import { V1_PATH } from '../server/src/baseline/corpus';
+import { headState, movingRef, refState } from '../server/src/baseline/gitSource';
 import { loadBundledHistory } from '../server/src/baseline/historyIndex';
 import { resolveBaseline } from '../server/src/baseline/resolve';
 import { BaselineManager, type BaselineRequest } from '../server/src/lsp/baselines';
@@ -103,6 +106,37 @@ test('a reflog entry or date (`line@{1}`, `@{1}`, `HEAD@{2}`, `line@{yesterday}`
     git(root, 'checkout', '-q', 'main');
     git(root, 'reset', '-q', '--hard', 'v0.36.0');
     git(root, 'branch', '-D', 'line');
+  }
+});
+
+test('`@{-N}` moves with the branch it names now (HEAD\'s reflog says which), also when HEAD stays where it is', NEEDS_CORPUS, () => {
+  git(root, 'checkout', '-q', 'main');
+  git(root, 'branch', '-f', 'line', 'v0.35.0');
+  git(root, 'branch', '-f', 'other', 'v0.35.0');
+  git(root, 'checkout', '-q', 'line');
+  git(root, 'checkout', '-q', 'other');
+  git(root, 'checkout', '-q', 'main');
+  try {
+    assert.equal(git(root, 'rev-parse', '--symbolic-full-name', '@{-1}'), 'refs/heads/other');
+    // A commit on it in another worktree, a fetch into it, `git branch -f`: HEAD and its reflog stay as they were.
+    assert.equal(moves('@{-1}', () => git(root, 'branch', '-f', 'other', 'v0.36.0')), true);
+    assert.equal(moves('@{-2}', () => git(root, 'branch', '-f', 'line', 'v0.36.0')), true);
+    assert.equal(moves('@{-1}', () => git(root, 'branch', '-f', 'line', 'v0.35.0')), false, 'not the branch of @{-2}');
+    // A reflog of years: its newest entries are read.
+    const log = path.join(root, '.git', 'logs', 'HEAD');
+    const kept = readFileSync(log, 'utf8');
+    const zero = '0'.repeat(40);
+    writeFileSync(log, `${zero} ${zero} t <t@example.invalid> 1500000000 +0000\tcheckout: moving from line to main\n`.repeat(4000) + kept);
+    assert.equal(moves('@{-1}', () => git(root, 'branch', '-f', 'other', 'v0.35.0')), true);
+    writeFileSync(log, kept);
+    // A checkout names another branch for it.
+    assert.equal(moves('@{-1}', () => git(root, 'checkout', '-q', 'line')), true);
+    assert.equal(git(root, 'rev-parse', '--symbolic-full-name', '@{-1}'), 'refs/heads/main');
+    assert.equal(moves('@{-1}', () => git(root, 'update-ref', 'refs/heads/main', 'v0.35.0^{commit}')), true);
+  } finally {
+    git(root, 'checkout', '-q', 'main');
+    git(root, 'reset', '-q', '--hard', 'v0.36.0');
+    git(root, 'branch', '-D', 'line', 'other');
   }
 });
 
@@ -299,5 +333,69 @@ test('a setting is resolved again only when what it names can have changed: a ta
   } finally {
     git(root, 'reset', '-q', '--hard', 'v0.36.0');
     git(root, 'tag', '-d', 'pinned', 'another');
+  }
+});
+
+test('the automatic baseline is resolved again when git places HEAD elsewhere, not when a ref file changes and leaves it where it was', NEEDS_CORPUS, async () => {
+  git(root, 'checkout', '-q', 'main');
+  let runs = 0;
+  const waiting: (() => void)[] = [];
+  const manager = new BaselineManager(testHost({ trusted: true, bundled: undefined, resolved: () => waiting.shift()?.(), resolve: (o) => (runs++, resolveBaseline(o)) }));
+  const request: BaselineRequest = { folderKey: root, filePath: file, baseDir: root, explicit: '', includePrereleases: false, networkEnabled: false };
+  const done = new Promise<void>((r) => waiting.push(r));
+  manager.get(request);
+  await done;
+  try {
+    assert.match(manager.get(request).baseline?.origin ?? '', /^git tag v0\.35\.0 \(the release before v0\.36\.0, which HEAD is at\)/);
+    // A tag that is no release, `git pack-refs` (which `git gc --auto` runs), a packed tag deleted: the files HEAD is
+    // watched by change (as every ref update changes them in a reftable clone), where git places HEAD does not.
+    for (const change of [['tag', 'not-a-release'], ['pack-refs', '--all'], ['tag', '-d', 'not-a-release']]) {
+      const before = headState(root);
+      git(root, ...change);
+      assert.notEqual(headState(root), before, `${change.join(' ')} changes what is watched`);
+      assert.equal(await manager.headsMoved(), false, change.join(' '));
+      assert.equal(manager.get(request).resolving, false, change.join(' '));
+    }
+    assert.equal(runs, 1);
+    // A release tag fetched at HEAD, a checkout: git places HEAD elsewhere.
+    git(root, 'tag', 'v0.36.1');
+    assert.equal(await manager.headsMoved(), true);
+    assert.equal(manager.get(request).resolving, true);
+    await new Promise<void>((r) => waiting.push(r));
+    assert.match(manager.get(request).baseline?.origin ?? '', /the release before v0\.36\.0, v0\.36\.1, which HEAD is at/);
+    git(root, 'checkout', '-q', '--detach', 'v0.35.0');
+    assert.equal(await manager.headsMoved(), true);
+    assert.equal(runs, 2);
+    manager.invalidate();
+  } finally {
+    git(root, 'checkout', '-q', 'main');
+    for (const t of ['v0.36.1', 'not-a-release']) if (git(root, 'tag', '-l', t)) git(root, 'tag', '-d', t);
+  }
+});
+
+test('a shallow clone whose tags HEAD does not reach: `git fetch --unshallow`, as the message says to, resolves the automatic baseline again', NEEDS_CORPUS, async () => {
+  git(root, 'update-ref', 'refs/heads/past', git(root, 'commit-tree', '-m', 'past', '-p', 'v0.36.0', 'v0.36.0^{tree}'));
+  const shallow = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'cri-compat-shallow-')));
+  git(shallow, 'clone', '-q', '--depth', '1', '--branch', 'past', pathToFileURL(root).href, '.');
+  // The tags' commits, as more shallow roots: none is an ancestor git knows of.
+  git(shallow, 'fetch', '-q', '--tags');
+  const waiting: (() => void)[] = [];
+  const manager = new BaselineManager(testHost({ trusted: true, bundled: undefined, resolved: () => waiting.shift()?.(), resolve: resolveBaseline }));
+  const request: BaselineRequest = { folderKey: shallow, filePath: path.join(shallow, ...V1_PATH.split('/')), baseDir: shallow, explicit: '', includePrereleases: false, networkEnabled: false };
+  const resolved = async () => {
+    const done = new Promise<void>((r) => waiting.push(r));
+    manager.get(request);
+    await done;
+    return manager.get(request).baseline;
+  };
+  try {
+    assert.equal(await resolved(), undefined);
+    git(shallow, 'fetch', '-q', '--unshallow');
+    assert.equal(await manager.headsMoved(), true);
+    assert.match((await resolved())?.origin ?? '', /^git tag v0\.36\.0 \(ancestor of HEAD\)/);
+    manager.invalidate();
+  } finally {
+    rmSync(shallow, { recursive: true, force: true });
+    git(root, 'branch', '-D', 'past');
   }
 });

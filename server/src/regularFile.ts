@@ -68,6 +68,34 @@ export function readRegularFileSync(path: string, o: RegularFileOptions): Regula
   }
 }
 
+/**
+ * The last `max` bytes of a regular file (all of it when it is smaller), under the same rules as
+ * `readRegularFileSync`: for a log whose newest entries are at its end (a git reflog), which may be larger than is
+ * worth reading whole. The first line of what is read may be cut (`stats.size` says whether anything was left out).
+ */
+export function readRegularFileTailSync(path: string, max: number, o: Pick<RegularFileOptions, 'followSymlinks'> = {}): RegularFileRead {
+  const follow = o.followSymlinks ?? true;
+  let fd: number;
+  try {
+    fd = openSync(path, flags(follow));
+  } catch (e) {
+    return openFailure(e, follow);
+  }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) return { ok: false, why: 'not-regular' };
+    const start = Math.max(0, st.size - max);
+    const buf = Buffer.allocUnsafe(st.size - start);
+    let n = 0;
+    for (let k; n < buf.length && (k = readSync(fd, buf, n, buf.length - n, start + n)) > 0; ) n += k;
+    return { ok: true, bytes: buf.subarray(0, n), stats: st };
+  } catch (e) {
+    return { ok: false, why: 'unreadable', code: (e as NodeJS.ErrnoException).code ?? String(e) };
+  } finally {
+    closeSync(fd);
+  }
+}
+
 export async function readRegularFile(path: string, o: RegularFileOptions): Promise<RegularFileRead> {
   const follow = o.followSymlinks ?? true;
   let h: fsp.FileHandle;

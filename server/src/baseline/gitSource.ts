@@ -5,7 +5,7 @@ import { existsSync, lstatSync, readlinkSync, realpathSync, type Stats } from 'n
 import { join, resolve, sep } from 'node:path';
 import { V1_PATH } from './corpus';
 import { DEFAULT_MAX_FILE_BYTES, readFileWithin } from './goModSource';
-import { readRegularFileSync } from '../regularFile';
+import { readRegularFileSync, readRegularFileTailSync } from '../regularFile';
 import { allValues, lastValue, parseGitConfig, type GitConfigEntry } from './gitConfig';
 import { CatFileBatch, GitError, gitOk, runGit, type GitExecOptions } from './safeExec';
 import { compareTags, isPatchRelease, parseGoTag, releaseOfGoTag } from '../policy/versions';
@@ -96,10 +96,16 @@ function reftableLists(dirs: readonly string[]): string[] {
 }
 
 /**
+ * The commits a shallow clone has no parents of: `git fetch --unshallow` deletes it, `--deepen` rewrites it, and the
+ * tags HEAD descends from can change with no ref changing (`git describe` sees more history).
+ */
+const shallowFile = (commonDir: string): string => join(commonDir, 'shallow');
+
+/**
  * Where HEAD stands and which tags there are, as files of the clone at `root` show it, read without running git:
- * HEAD, the branch it names, packed-refs and the tags directory, or the reftable lists. A checkout, commit, reset or
- * tag changes it, so an editor that keeps a baseline git found while the file stays open can tell that git would
- * answer otherwise.
+ * HEAD, the branch it names, packed-refs and the tags directory, or the reftable lists, and the shallow list. A
+ * checkout, commit, reset, tag or unshallowing fetch changes it, so an editor that keeps a baseline git found while
+ * the file stays open can tell that git would answer otherwise.
  * Only ever compared with itself; '' where the clone cannot be read.
  */
 export function headState(root: string): string {
@@ -107,7 +113,7 @@ export function headState(root: string): string {
   const head = join(gitDir, 'HEAD');
   const ref = symrefOf(head);
   const branch = ref ? readSmall(join(commonDir, ref)) : '';
-  const files = [join(commonDir, 'packed-refs'), join(commonDir, 'refs', 'tags'), ...reftableLists([gitDir, commonDir])];
+  const files = [join(commonDir, 'packed-refs'), join(commonDir, 'refs', 'tags'), shallowFile(commonDir), ...reftableLists([gitDir, commonDir])];
   return [readSmall(head), ref ?? '', branch, ...files.map(stamp)].join('\0');
 }
 
@@ -155,8 +161,8 @@ const MAX_CONFIG_BYTES = 1024 * 1024;
  *   starts from, with which it moves.
  * - A reflog entry or a date (`main@{1}`, `@{1}`, `main@{yesterday}`): see `reflogFiles`. A date moves with the
  *   reflog only: time passing alone does not resolve it again.
- * - `@{-N}`, the branch checked out N checkouts ago: HEAD and its reflog, which a checkout adds to; not that branch's
- *   own ref, which would take reading the whole reflog to name.
+ * - `@{-N}`, the branch checked out N checkouts ago: see `priorCheckout`; with HEAD's reflog, which a checkout
+ *   adds to (and so names another branch for it).
  * - `@{upstream}`, `@{u}`, `@{push}` of a branch or of HEAD's: see `upstreamFiles`.
  */
 export function movingRef(root: string, rev: string): string[] | undefined {
@@ -170,7 +176,13 @@ export function movingRef(root: string, rev: string): string[] | undefined {
   // git reads these marks in any case (`@{U}`).
   const mark = at[2]!.toLowerCase();
   if (mark === 'u' || mark === 'upstream' || mark === 'push') return upstreamFiles(places, name, mark === 'push');
-  if (/^-\d+$/.test(mark)) return name ? undefined : [join(places.gitDir, 'HEAD'), places.logOf('HEAD')];
+  if (/^-\d+$/.test(mark)) {
+    if (name) return undefined;
+    const prior = priorCheckout(places, Number(mark.slice(1)));
+    // A commit checked out detached does not move (nor does a tag: refFiles).
+    const moving = prior && REF_NAME.test(prior) && !OBJECT_ID.test(prior) ? refFiles(places, prior) : undefined;
+    return [join(places.gitDir, 'HEAD'), places.logOf('HEAD'), ...(moving ?? [])];
+  }
   return reflogFiles(places, name);
 }
 
@@ -227,6 +239,28 @@ function refFiles(places: RefPlaces, name: string): string[] | undefined {
     return files;
   }
   return ABBREVIATED_ID.test(name) ? undefined : [...files, ...reftableLists(refs.map(places.dirOf))];
+}
+
+/** How much of HEAD's reflog is read for `@{-N}`: its newest few hundred entries. */
+const MAX_REFLOG_TAIL = 64 * 1024;
+
+/**
+ * What `@{-N}` names, as git finds it: what the N-th newest `checkout: moving from <it> to …` entry of HEAD's reflog
+ * moved from, a branch name or the commit of a detached HEAD. Undefined when the newest MAX_REFLOG_TAIL bytes of
+ * the reflog (a regular file, not through a link) have fewer such entries: HEAD's reflog alone is watched then.
+ */
+function priorCheckout(places: RefPlaces, n: number): string | undefined {
+  const r = readRegularFileTailSync(places.logOf('HEAD'), MAX_REFLOG_TAIL, { followSymlinks: false });
+  if (!r.ok) return undefined;
+  const lines = r.bytes.toString('utf8').split('\n');
+  // Cut where the read began.
+  if (r.stats.size > r.bytes.length) lines.shift();
+  for (let k = lines.length - 1; k >= 0 && n > 0; k--) {
+    // `<old> <new> <who> <when>\t<message>`; git takes the name up to the first " to ".
+    const m = /\tcheckout: moving from (.+?) to /.exec(lines[k]!);
+    if (m && --n === 0) return m[1];
+  }
+  return undefined;
 }
 
 /**
@@ -395,6 +429,8 @@ export interface GitFound {
   releaseLine?: number;
   /** HEAD is at a tagged commit: see `AtTag`. */
   atTag?: AtTag;
+  /** Where git placed HEAD, as `headPlacement` says it. */
+  placement?: string;
 }
 
 /**
@@ -425,6 +461,8 @@ export interface GitMiss {
    * for a source that knows the releases (the bundled index) to pick from.
    */
   line?: ReleaseLine;
+  /** Where git placed HEAD, as `headPlacement` says it, when it got that far. */
+  placement?: string;
 }
 
 /** The release line 1.`minor` (cri-api v0.`minor`.M) a checkout is on, and how that is known. */
@@ -612,6 +650,48 @@ async function listTags(root: string, options: GitExecOptions): Promise<{ name: 
   });
 }
 
+/** What `findInRepo` places HEAD by: its commit, its branch, the release tags, and how much history a shallow clone has. */
+interface Placement {
+  /** The metadata of the shallow list (see `shallowFile`), read first. */
+  shallow: string;
+  headCommit: string;
+  branch?: string;
+  all: TagInfo[];
+}
+
+/** Undefined when HEAD has no commit yet. */
+async function placementIn(repo: GitRepo, options: GitExecOptions): Promise<Placement | undefined> {
+  const shallow = stamp(shallowFile(gitDirs(repo.root).commonDir));
+  const head = await runGit(repo.root, ['rev-parse', '--verify', '--quiet', 'HEAD^{commit}'], options);
+  if (head.code !== 0) return undefined;
+  const branchRes = await runGit(repo.root, ['symbolic-ref', '--quiet', '--short', 'HEAD'], options);
+  const all: TagInfo[] = (await listTags(repo.root, options)).flatMap(({ name: gitTag, commit }) => {
+    const goTag = goTagOfGitTag(gitTag, repo.layout);
+    const release = goTag && releaseOfGoTag(goTag);
+    return goTag && release ? [{ gitTag, goTag, release, commit }] : [];
+  });
+  const branch = branchRes.code === 0 ? branchRes.stdout.toString('utf8').trim() || undefined : undefined;
+  return { shallow, headCommit: head.stdout.toString('utf8').trim(), ...(branch ? { branch } : {}), all };
+}
+
+/**
+ * Where git places HEAD of the clone now, as the automatic baseline depends on it (HEAD's commit, its branch, the
+ * commit of every release tag, the shallow list), only ever compared with itself; undefined where git cannot say.
+ * `headState` tells that a ref file changed, not which ref: a tag that is no release, `git pack-refs` (which
+ * `git gc --auto` runs after a commit or a fetch), and in a reftable clone any ref update at all (a fetch) change it
+ * too. Comparing this before resolving again costs three short git runs instead of a whole resolution.
+ */
+export async function headPlacement(repo: GitRepo, options: GitExecOptions = {}): Promise<string | undefined> {
+  try {
+    const p = await placementIn(repo, options);
+    return p && placementOf(p);
+  } catch {
+    return undefined;
+  }
+}
+
+const placementOf = (p: Placement): string => JSON.stringify([p.shallow, p.headCommit, p.branch ?? '', p.all.map((t) => [t.gitTag, t.commit])]);
+
 /** The tag `git describe` finds for HEAD (the nearest one by history, as Kubernetes' own version stamping). */
 async function nearestTag(root: string, glob: string, options: GitExecOptions): Promise<string | undefined> {
   const r = await runGit(root, ['describe', '--tags', '--abbrev=0', `--match=${glob}`, 'HEAD'], options);
@@ -648,27 +728,23 @@ export async function findGitBaseline(filePath: string, options: GitSourceOption
       reason: `the file is not ${V1_PATH} of a kubernetes/cri-api clone nor ${KUBERNETES_V1_PATH} of a kubernetes/kubernetes clone`,
     };
   }
-  const r = await findInRepo(repo, options);
-  return r.ok ? r : { ...r, inClone: true };
+  const seen: { placement?: string } = {};
+  const r = await findInRepo(repo, options, seen);
+  const placement = seen.placement ? { placement: seen.placement } : {};
+  return r.ok ? { ...r, ...placement } : { ...r, inClone: true, ...placement };
 }
 
-async function findInRepo(repo: GitRepo, options: GitSourceOptions): Promise<GitFound | GitMiss> {
+/** `seen.placement`: see `headPlacement`, read before anything else git is asked here. */
+async function findInRepo(repo: GitRepo, options: GitSourceOptions, seen: { placement?: string }): Promise<GitFound | GitMiss> {
   const includePre = options.includePrereleases ?? false;
   try {
     const notRoot = await confirmRoot(repo, options);
     if (notRoot) return { ok: false, reason: notRoot };
-    const head = await runGit(repo.root, ['rev-parse', '--verify', '--quiet', 'HEAD^{commit}'], options);
-    if (head.code !== 0) return { ok: false, reason: `${repo.root}: HEAD has no commit yet` };
-    const headCommit = head.stdout.toString('utf8').trim();
+    const placed = await placementIn(repo, options);
+    if (!placed) return { ok: false, reason: `${repo.root}: HEAD has no commit yet` };
+    const { headCommit, branch, all } = placed;
+    seen.placement = placementOf(placed);
     const shallow = (await gitOk(repo.root, ['rev-parse', '--is-shallow-repository'], options)).trim() === 'true';
-    const branchRes = await runGit(repo.root, ['symbolic-ref', '--quiet', '--short', 'HEAD'], options);
-    const branch = branchRes.code === 0 ? branchRes.stdout.toString('utf8').trim() || undefined : undefined;
-
-    const all: TagInfo[] = (await listTags(repo.root, options)).flatMap(({ name: gitTag, commit }) => {
-      const goTag = goTagOfGitTag(gitTag, repo.layout);
-      const release = goTag && releaseOfGoTag(goTag);
-      return goTag && release ? [{ gitTag, goTag, release, commit }] : [];
-    });
     const tagWord = repo.layout === 'cri-api' ? 'v0.N.M' : 'v1.N.M';
     // Only asked when no tag places HEAD (the branch's name says less than its history).
     const lineOf = () => {

@@ -47,6 +47,11 @@ export interface ResolveResult {
   gitCommit?: { rev: string; commit: string };
   /** With `goFiles` asked for (a trusted resolution of a file): the Go files it depends on, with their metadata (`goFilesOf`). */
   goFiles?: Map<string, string>;
+  /**
+   * Git was asked where HEAD stands (the automatic baseline, in a clone): its answer (`headPlacement`), which alone
+   * decides, when a ref file changes, whether the baseline can be another.
+   */
+  gitPlacement?: string;
 }
 
 /**
@@ -228,16 +233,20 @@ export async function resolveBaseline(opts: ResolveOptions): Promise<ResolveResu
     const goLayoutOnce = () => (layout ??= goLayout(dirname(opts.filePath!), env));
     // Before resolution reads them, so that a change while it runs differs from what is listed. Untrusted, none is read.
     const goFiles = opts.goFiles && opts.trusted && opts.filePath ? await goFilesOf(await goLayoutOnce()) : undefined;
-    const result = await resolveInner(opts, env, goLayoutOnce);
-    return goFiles ? { ...result, goFiles } : result;
+    const seen: { gitPlacement?: string } = {};
+    const result = await resolveInner(opts, env, goLayoutOnce, seen);
+    return { ...result, ...(goFiles ? { goFiles } : {}), ...(seen.gitPlacement ? { gitPlacement: seen.gitPlacement } : {}) };
   } catch (err) {
     if (opts.signal?.aborted) throw opts.signal.reason ?? err;
     throw err;
   }
 }
 
-/** `env` with the user's go env file (`withGoEnvFile`); `layout`, the file's (`goLayout`), the same for every call. */
-async function resolveInner(opts: ResolveOptions, env: NodeJS.ProcessEnv, layout: () => Promise<GoLayout>): Promise<ResolveResult> {
+/**
+ * `env` with the user's go env file (`withGoEnvFile`); `layout`, the file's (`goLayout`), the same for every call;
+ * `seen.gitPlacement`, set when git was asked where HEAD stands (`ResolveResult.gitPlacement`).
+ */
+async function resolveInner(opts: ResolveOptions, env: NodeJS.ProcessEnv, layout: () => Promise<GoLayout>, seen: { gitPlacement?: string }): Promise<ResolveResult> {
   const tried: ResolveAttempt[] = [];
   const note = (source: string, outcome: string) => tried.push({ source, outcome });
   const progress = (m: string) => opts.onProgress?.(m);
@@ -435,6 +444,7 @@ async function resolveInner(opts: ResolveOptions, env: NodeJS.ProcessEnv, layout
   else {
     progress('Looking for cri-api release tags in git…');
     const g = await findGitBaseline(opts.filePath, gitOptions);
+    if (g.placement) seen.gitPlacement = g.placement;
     if (!g.ok && g.inClone) gitInClone = g.reason;
     const textCheck = g.atTag && tagTextCheck(g.atTag);
     const withCheck = (r: ResolveResult): ResolveResult => (textCheck ? { ...r, textCheck } : r);

@@ -5,7 +5,7 @@
 
 import { dirname } from 'node:path';
 import { resolveBaseline, settingRevision, type BundledIndex, type ResolveOptions, type ResolveResult } from '../baseline/resolve';
-import { commitOf, detectRepo, headState, movingRef, refState } from '../baseline/gitSource';
+import { commitOf, detectRepo, headPlacement, headState, movingRef, refState, type GitRepo } from '../baseline/gitSource';
 import type { Baseline } from '../baseline/types';
 
 /** What a document's baseline depends on. */
@@ -74,9 +74,11 @@ interface Entry {
   /**
    * The git clone holding the file, and its `headState` when the resolution started; with `ref`, the files of the
    * branch the setting names (see `movingRef`) and their `refState` then; with `pin`, the commit git read the
-   * setting's baseline at (`ResolveResult.gitCommit`), which alone decides whether a change of those moved it.
+   * setting's baseline at (`ResolveResult.gitCommit`), which alone decides whether a change of those moved it; with
+   * `placement`, where git placed HEAD for the automatic baseline (`ResolveResult.gitPlacement`), which alone decides
+   * whether a change of `headState` moved it.
    */
-  head?: { root: string; state: string; ref?: { files: string[]; state: string }; pin?: { rev: string; commit: string } };
+  head?: { repo: GitRepo; state: string; ref?: { files: string[]; state: string }; pin?: { rev: string; commit: string }; placement?: string };
   /** Folders the editor reported deleted, renamed or created while it ran ('many': more than MAX_FOLDER_EVENTS). */
   folderEvents?: Set<string> | 'many';
 }
@@ -170,7 +172,7 @@ export class BaselineManager {
       if (repo) {
         const rev = settingRevision(req.explicit);
         const files = rev ? movingRef(repo.root, rev) : undefined;
-        e.head = { root: repo.root, state: headState(repo.root), ...(files ? { ref: { files, state: refState(files) } } : {}) };
+        e.head = { repo, state: headState(repo.root), ...(files ? { ref: { files, state: refState(files) } } : {}) };
       }
       this.entries.set(key, e);
       void this.run(e, req, trusted);
@@ -182,7 +184,10 @@ export class BaselineManager {
    * HEAD moved (a checkout, a commit, a tag fetched), or the branch the setting names did (a fetch, a commit in
    * another worktree), since git answered this resolution: every resolution of the folder is out of date, also
    * those for the other side of a text check, which an edit or undo would switch to. A setting read from git at a
-   * commit (`pin`) is left to `headsMoved`, which asks git whether it names another one now.
+   * commit (`pin`) is left to `headsMoved`, which asks git whether it names another one now. The automatic baseline
+   * is not: a checkout that changes the file comes with the editor's reload of it, which must not be checked against
+   * the release HEAD left (a reftable clone's checkout looks like any ref update); `headsMoved` asks git only when it
+   * sees the change first, as it does a fetch or `git gc`, which change no file.
    */
   private headMoved(e: Entry): boolean {
     return !!this.headChange(e) && !e.head!.pin;
@@ -191,8 +196,8 @@ export class BaselineManager {
   /** What the resolution watches of its clone as it is now, when that is not what it saw. */
   private headChange(e: Entry): { state: string; ref?: string } | undefined {
     if (!e.head || e.running) return undefined;
-    const { root, state, ref } = e.head;
-    const now = { state: headState(root), ...(ref ? { ref: refState(ref.files) } : {}) };
+    const { repo, state, ref } = e.head;
+    const now = { state: headState(repo.root), ...(ref ? { ref: refState(ref.files) } : {}) };
     return now.state !== state || now.ref !== ref?.state ? now : undefined;
   }
 
@@ -204,10 +209,12 @@ export class BaselineManager {
 
   /**
    * Forgets the resolutions of the folders whose clone's HEAD moved, which `get` notices only when a document is
-   * checked again: after a checkout that leaves the file as it was, nothing else asks. A setting read from git is
-   * forgotten only when git says it names another commit now: in a clone that keeps its refs in reftables, every ref
-   * update looks alike, and a tag setting would otherwise be resolved again, to the same commit, on each. True if
-   * any resolution was forgotten.
+   * checked again: after a checkout that leaves the file as it was, nothing else asks. A resolution that asked git is
+   * forgotten only when git answers otherwise now: a setting read from git when it names another commit, the
+   * automatic baseline when HEAD, its branch or a release tag is another (`headPlacement`). The files watched say
+   * only that some ref may have changed: in a clone that keeps its refs in reftables, every ref update looks alike,
+   * and in any clone a tag that is no release or `git pack-refs` would otherwise resolve again, to the same baseline.
+   * True if any resolution was forgotten.
    */
   async headsMoved(): Promise<boolean> {
     const changed: { e: Entry; now: { state: string; ref?: { files: string[]; state: string } } }[] = [];
@@ -215,31 +222,42 @@ export class BaselineManager {
     for (const e of this.entries.values()) {
       const now = this.headChange(e);
       if (!now) continue;
-      if (!e.head!.pin) {
+      const { repo, pin, placement, ref } = e.head!;
+      if (!pin && !placement) {
         moved.add(e.folderKey);
         continue;
       }
       // What the setting depends on can be other files now (`@{u}` after `git branch -u`, `@{1}` after a checkout):
       // found again, and stamped, before git is asked, so that a move while it runs is seen.
-      const files = e.head!.ref && movingRef(e.head!.root, e.head!.pin.rev);
+      const files = pin && ref && movingRef(repo.root, pin.rev);
       changed.push({ e, now: { state: now.state, ...(files ? { ref: { files, state: refState(files) } } : {}) } });
     }
     for (const folderKey of moved) this.forgetFolder(folderKey);
-    const pinned = changed.filter(({ e }) => this.entries.get(e.key) === e);
-    const commits = await Promise.all(pinned.map(({ e }) => commitOf(e.head!.root, e.head!.pin!.rev).catch(() => undefined)));
+    const asked = changed.filter(({ e }) => this.entries.get(e.key) === e);
+    // Asked once per clone, for the resolutions of both sides of a text check.
+    const placements = new Map<string, Promise<string | undefined>>();
+    const answers = await Promise.all(asked.map(({ e }) => {
+      const { repo, pin } = e.head!;
+      if (pin) return commitOf(repo.root, pin.rev).catch(() => undefined);
+      let p = placements.get(repo.root);
+      if (!p) placements.set(repo.root, (p = headPlacement(repo)));
+      return p;
+    }));
     let forgotten = moved.size > 0;
-    pinned.forEach(({ e, now }, k) => {
+    asked.forEach(({ e, now }, k) => {
       const head = e.head!;
       // Forgotten meanwhile (settings, trust, another move): nothing to keep.
       if (this.entries.get(e.key) !== e) return;
-      if (commits[k] === head.pin!.commit) {
+      if (answers[k] === (head.pin ? head.pin.commit : head.placement)) {
         head.state = now.state;
         if (now.ref) head.ref = now.ref;
         else delete head.ref;
         return;
       }
-      this.entries.delete(e.key);
-      this.lastGood.delete(fileKey(e.req));
+      if (head.pin) {
+        this.entries.delete(e.key);
+        this.lastGood.delete(fileKey(e.req));
+      } else this.forgetFolder(e.folderKey);
       forgotten = true;
     });
     return forgotten;
@@ -427,7 +445,7 @@ export class BaselineManager {
     if (e.head && req.explicit.trim() && result.baseline) {
       if (result.gitCommit) e.head.pin = result.gitCommit;
       else delete e.head;
-    }
+    } else if (e.head && result.gitPlacement) e.head.placement = result.gitPlacement;
     const tried = result.tried.map((t) => `  - ${t.source}: ${t.outcome}`).join('\n');
     if (result.baseline) {
       this.lastGood.set(fileKey(e.req), { folderKey: e.folderKey, baseline: result.baseline });
