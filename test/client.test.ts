@@ -324,14 +324,37 @@ describe('Select Baseline: where the setting is written (baselineSetting.ts)', (
   });
 
   test('"From file…": relative to the document\'s folder when inside it, else absolute', () => {
-    assert.equal(baselinePathSetting('/ws/cri-api/old/api.proto', '/ws/cri-api', path.posix), './old/api.proto');
-    assert.equal(baselinePathSetting('/ws/cri-api/api.proto', '/ws/cri-api/', path.posix), './api.proto');
-    assert.equal(baselinePathSetting('/ws/other/api.proto', '/ws/cri-api', path.posix), '/ws/other/api.proto');
-    assert.equal(baselinePathSetting('/ws/cri-api-old/api.proto', '/ws/cri-api', path.posix), '/ws/cri-api-old/api.proto');
-    assert.equal(baselinePathSetting('/ws/cri-api', '/ws/cri-api', path.posix), '/ws/cri-api');
-    assert.equal(baselinePathSetting('/ws/cri-api/api.proto', undefined, path.posix), '/ws/cri-api/api.proto');
-    assert.equal(baselinePathSetting('C:\\src\\cri\\v1\\api.proto', 'C:\\src\\cri', path.win32), './v1/api.proto');
-    assert.equal(baselinePathSetting('D:\\api.proto', 'C:\\src\\cri', path.win32), 'D:\\api.proto');
+    for (const place of [singleFolder, multiRoot]) {
+      assert.equal(baselinePathSetting('/ws/cri-api/old/api.proto', '/ws/cri-api', place, path.posix), './old/api.proto');
+      assert.equal(baselinePathSetting('/ws/cri-api/api.proto', '/ws/cri-api/', place, path.posix), './api.proto');
+      assert.equal(baselinePathSetting('/ws/other/api.proto', '/ws/cri-api', place, path.posix), '/ws/other/api.proto');
+      assert.equal(baselinePathSetting('/ws/cri-api-old/api.proto', '/ws/cri-api', place, path.posix), '/ws/cri-api-old/api.proto');
+      assert.equal(baselinePathSetting('/ws/cri-api', '/ws/cri-api', place, path.posix), '/ws/cri-api');
+      assert.equal(baselinePathSetting('/ws/cri-api/api.proto', undefined, place, path.posix), '/ws/cri-api/api.proto');
+      assert.equal(baselinePathSetting('C:\\src\\cri\\v1\\api.proto', 'C:\\src\\cri', place, path.win32), './v1/api.proto');
+      assert.equal(baselinePathSetting('D:\\api.proto', 'C:\\src\\cri', place, path.win32), 'D:\\api.proto');
+    }
+  });
+
+  test('"From file…" in an untrusted workspace: the user settings get the absolute path, which no other workspace\'s files can answer', async () => {
+    // Untrusted, the pick goes to the user settings, which apply in every window; the server reads a relative value
+    // against the folder of whatever document it checks (resolve.ts), so `./old/api.proto` there would let each
+    // workspace, trusted or not, supply its own file as the baseline.
+    const untrusted: Place = { ...singleFolder, trusted: false };
+    assert.equal(targetLevel(untrusted), 'user');
+    assert.equal(baselinePathSetting('/ws/cri-api/old/api.proto', '/ws/cri-api', untrusted, path.posix), '/ws/cri-api/old/api.proto');
+    assert.equal(baselinePathSetting('C:\\src\\cri\\v1\\api.proto', 'C:\\src\\cri', { ...multiRoot, trusted: false }, path.win32), 'C:\\src\\cri\\v1\\api.proto');
+    // What a relative user value would do: another folder's file of that name is the baseline.
+    const other = mkdtempSync(path.join(os.tmpdir(), 'cri-compat-other-ws-'));
+    try {
+      mkdirSync(path.join(other, 'old'));
+      writeFileSync(path.join(other, 'old', 'api.proto'), 'syntax = "proto3";\npackage runtime.v1;\nservice RuntimeService {}\n');
+      const relative = await resolveBaseline({ trusted: false, bundled: loadBundledHistory(), explicit: './old/api.proto', baseDir: other, env: { GOMODCACHE: other, GOPATH: other } });
+      assert.equal(relative.baseline?.source, 'path', 'a relative value is read from the folder of the document checked');
+      assert.equal(relative.baseline?.tag, path.join(other, 'old', 'api.proto'));
+    } finally {
+      rmSync(other, { recursive: true, force: true });
+    }
   });
 });
 

@@ -279,10 +279,10 @@ async function selectBaseline(deps: CommandDeps): Promise<void> {
     });
     if (!files?.length) return;
     const file = files[0]!;
-    // Relative to the document's folder when inside it: the server resolves relative paths against it, and
-    // the settings file then works in every clone of the repository.
+    // Relative to the document's folder when inside it and not saved for every window (baselinePathSetting): the
+    // server resolves relative paths against it, and the settings file then works in every clone of the repository.
     const folder = scope ? workspace.getWorkspaceFolder(scope) : undefined;
-    value = baselinePathSetting(file.fsPath, file.scheme === 'file' && folder?.uri.scheme === 'file' ? folder.uri.fsPath : undefined);
+    value = baselinePathSetting(file.fsPath, file.scheme === 'file' && folder?.uri.scheme === 'file' ? folder.uri.fsPath : undefined, placeOf(scope));
   }
   if (value === undefined) return;
   await writeBaseline(deps, scope, value);
