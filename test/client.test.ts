@@ -16,13 +16,23 @@ import {
   applicableLevels, baselineInSettingsFile, baselineInSettingsFileAt, baselineKind, baselinePathSetting, baselinePickTitle, describeLevel, effectiveBaseline, planBaselineWrite, targetLevel, type Place,
 } from '../client/src/baselineSetting';
 import { defaultReportPath, writeFileAtomically } from '../client/src/exportFile';
-import { exportableMarkdown, mayReveal, revealLinkLine, uriScheme } from '../client/src/links';
+import { exportableMarkdown, mayReveal, notificationText, revealLinkLine, uriScheme } from '../client/src/links';
 import { baselinePickTexts, HISTORY_LANGUAGE, PRODUCT_NAME, reportCsp, SCROLL_SCRIPT, statusView, webviewHtml, WEBVIEW_CSP } from '../client/src/render';
 import { resolveBaseline } from '../server/src/baseline/resolve';
 import { loadBundledHistory } from '../server/src/baseline/historyIndex';
 import { ROOT } from './lspHarness';
 import { localizedManifest } from './manifest';
 import { corpusText, NEEDS_CORPUS, replaceOnce } from './corpusText';
+
+/** Why a test that needs git and the corpus is skipped, if it is. */
+const NEEDS_GIT_AND_CORPUS: { skip?: string } = (() => {
+  try {
+    execFileSync('git', ['--version'], { stdio: 'ignore' });
+  } catch {
+    return { skip: 'git is not installed' };
+  }
+  return NEEDS_CORPUS;
+})();
 
 const MarkdownIt = require('markdown-it') as new (options: { html: boolean }) => { render(src: string): string };
 
@@ -181,6 +191,41 @@ describe('reveal position: which documents (links.ts)', () => {
     for (const uri of ['https://example.com/api.proto', 'vscode-vfs://github/x/y.proto', 'command:workbench.action.terminal.new', 'vscode-userdata:/settings.json', 'no-scheme']) {
       assert.ok(!mayReveal(uri, false), uri);
     }
+  });
+});
+
+describe('notifications: no link from the checkout (links.ts)', () => {
+  // VS Code's own link syntax in notification text (src/vs/base/common/linkedText.ts), which it opens with
+  // allowCommands: a `command:` link runs the command it names with the arguments it gives.
+  const VSCODE_LINK = /\[([^\]]+)\]\(((?:https?:\/\/|command:|file:)[^)\s]+)(?: (["'])(.+?)(\3))?\)/gi;
+  const hostile = '[Open Settings](command:workbench.action.terminal.sendSequence?%7B%22text%22%3A%22id%5Cn%22%7D)';
+
+  test('a baseline warning quoting git\'s error about a planted .git file offers no command to run', NEEDS_GIT_AND_CORPUS, async () => {
+    // A trusted workspace whose criCompat.baseline names a branch: git is asked, and its error names the git
+    // directory a `.git` file of the checkout chose. The server sends the message to the client as it is.
+    const root = mkdtempSync(path.join(os.tmpdir(), 'cri-compat-notify-'));
+    try {
+      const file = path.join(root, 'pkg', 'apis', 'runtime', 'v1', 'api.proto');
+      mkdirSync(path.dirname(file), { recursive: true });
+      writeFileSync(file, corpusText('v0.34.0'));
+      writeFileSync(path.join(root, '.git'), `gitdir: ${hostile}\n`);
+      const r = await resolveBaseline({ trusted: true, bundled: loadBundledHistory(), explicit: 'main', filePath: file, env: { GOMODCACHE: root, GOPATH: root } });
+      assert.equal(r.baseline, undefined);
+      const message = r.message ?? '';
+      assert.ok([...message.matchAll(VSCODE_LINK)].some((m) => m[2]!.startsWith('command:')), `the warning quotes the link: ${message}`);
+      const shown = notificationText(message);
+      assert.deepEqual([...shown.matchAll(VSCODE_LINK)], [], shown);
+      assert.ok(shown.includes('[Open Settings] (command:workbench.action.terminal.sendSequence'), shown);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  test('every link form VS Code opens is taken apart; other brackets stay', () => {
+    for (const link of [hostile, '[x](https://example.com/a)', '[x](HTTP://example.com)', '[x](file:///etc/passwd)', '[x](command:a "title")']) {
+      assert.deepEqual([...notificationText(`see ${link} now`).matchAll(VSCODE_LINK)], [], link);
+    }
+    assert.equal(notificationText('a [b] (c) d[0](1)'), 'a [b] (c) d[0] (1)');
   });
 });
 
