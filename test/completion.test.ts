@@ -7,6 +7,7 @@ import { loadBundledHistory } from '../server/src/baseline/historyIndex';
 import type { Baseline } from '../server/src/baseline/types';
 import { analyze } from '../server/src/service';
 import { getCompletions } from '../server/src/features/completion';
+import { formatDoc } from '../server/src/features/hover';
 import { CompletionItemKind, type CompletionItem } from '../server/src/features/types';
 import { TextLines } from '../server/src/fixes/text';
 import { NEEDS_CORPUS, newestCorpusText, replaceOnce } from './corpusText';
@@ -217,6 +218,17 @@ test('at a type\'s place: the messages and enums in scope by their shortest name
     assert.ok(rpc.some((i) => i.label === 'VersionRequest'), typed);
     assert.ok(rpc.every((i) => i.kind === CompletionItemKind.Struct), typed);
   }
+});
+
+test('a type\'s doc comment in the list loads nothing, as in its hover: images and HTML escaped', NEEDS_CORPUS, () => {
+  // The editor shows the documentation as markdown beside the list: an image there is fetched as soon as the item
+  // is selected, so a comment (in the file or one it imports) could make it contact any server.
+  const comment = 'Tracks you ![pixel](https://tracker.invalid/p.png) and <img src="https://tracker.invalid/q.png">.';
+  const text = replaceOnce(newestCorpusText(), 'message VersionRequest {\n', `// ${comment}\n//\n// Second paragraph.\nmessage Hostile {}\n\nmessage VersionRequest {\n    ‸\n`);
+  const item = completeAt(text).find((i) => i.label === 'Hostile');
+  const doc = item?.documentation?.value ?? '';
+  assert.equal(doc, formatDoc(comment), doc);
+  assert.doesNotMatch(doc, /(?<!\\)!\[|(?<!\\)<img/, doc);
 });
 
 test('nothing where neither a number nor a type is typed', NEEDS_CORPUS, () => {

@@ -13,6 +13,7 @@ import { localName, SCALARS, type EnumDef, type FieldLabel, type MessageDef } fr
 import type { Baseline, NumberUse } from '../baseline/types';
 import { ENUM_NUMBERS, FIELD_NUMBERS, formerNumbers, formerNumberTitle, FreeNumbers, labelsIn, takenNumbers, tagSpan } from '../compat/reuse';
 import { TextLines } from '../fixes/text';
+import { formatDoc } from './hover';
 import { packageOf } from './positions';
 import { CompletionItemKind, type CompletionItem } from './types';
 
@@ -287,7 +288,8 @@ function typeItems(bound: BoundFile, scope: string, range: Range, opts: { scalar
     const rank = d.uri === bound.uri ? (d.fqn.startsWith(`${scope}.`) ? 0 : 1) : 3;
     items.push({
       label: name, kind: d.kind === 'message' ? CompletionItemKind.Struct : CompletionItemKind.Enum, detail: `${d.kind} ${d.fqn}`,
-      ...(d.doc ? { documentation: { kind: 'markdown' as const, value: firstParagraph(d.doc) } } : {}),
+      // As hovers show doc comments: markdown that loads nothing (an image would be fetched when the item is selected).
+      ...(d.doc ? { documentation: { kind: 'markdown' as const, value: formatDoc(firstParagraph(d.doc)) } } : {}),
       sortText: `${rank}${name}`, textEdit: { range, newText: name },
     });
   }
