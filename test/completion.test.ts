@@ -231,6 +231,22 @@ test('a type\'s doc comment in the list loads nothing, as in its hover: images a
   assert.doesNotMatch(doc, /(?<!\\)!\[|(?<!\\)<img/, doc);
 });
 
+test('a baseline file\'s path in a number\'s documentation is text, as in hovers: no image from its folder names', NEEDS_CORPUS, () => {
+  // A baseline read from a file is named by its path, and folder names may hold markup: `https:/host/p.png` is
+  // an absolute URL to a browser, so the editor would fetch this image when the item is selected.
+  const released = bundledBaseline();
+  const tag = '/ws/![pixel](https:/tracker.invalid/p.png)/api.proto';
+  const baseline: Baseline = { tag, source: 'path', origin: `file ${tag}`, model: released.model };
+  const edited = replaceOnce(newestCorpusText(), STATUSES, '    repeated ContainerStatus containers_statuses = ‸\n');
+  const items = completeAt(edited, baseline);
+  assert.deepEqual(items.map((i) => i.detail), [`number of containers_statuses in the baseline ${tag}`, 'next free field number of ContainerEventResponse']);
+  for (const item of items) {
+    const doc = item.documentation?.value ?? '';
+    assert.doesNotMatch(doc, /(?<!\\)!\[pixel/, doc);
+  }
+  assert.ok(items.some((i) => i.documentation?.value.includes('!\\[pixel\\](https:/tracker.invalid/p.png)')), 'the path is shown, escaped');
+});
+
 test('nothing where neither a number nor a type is typed', NEEDS_CORPUS, () => {
   const text = newestCorpusText();
   for (const typed of ['    string foo ‸', '    option deprecated = ‸', '    reserved ‸', '    // string foo = ‸', '    string foo = 1; // ‸', '    message ‸']) {
