@@ -102,6 +102,9 @@ describe('cri-compat CLI', { skip: corpusDir ? false : CORPUS_HELP }, () => {
     if (process.platform !== 'win32') attempt(() => spawnSync('mkfifo', [config]), /\.cri-compat\.json: not a regular file/);
     // Invalid JSON is located, not quoted.
     attempt(() => writeFileSync(config, '{\n  "severity": { "DOCS": off }\n}\n'), /\.cri-compat\.json: not valid JSON \(line 2, column 25: InvalidSymbol\)/);
+    // Nested past any parser's stack (under the 1 MiB cap) and broken: said to be invalid, not a stack overflow that
+    // names no file.
+    attempt(() => writeFileSync(config, `{"severity":${'['.repeat(400_000)}${']'.repeat(399_999)}}`), /\.cri-compat\.json: not valid JSON$/m);
     // Keys that would write lines of their own (CI workflow commands) or terminal controls: quoted as JSON, each
     // message one line; a thousand of them are not all listed.
     const forged = 'x\n::error file=api.proto,line=1::Injected\n::stop-commands::abc\n\u001b]0;PWNED\u0007';
