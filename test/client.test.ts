@@ -307,6 +307,9 @@ describe('Select Baseline: where the setting is written (baselineSetting.ts)', (
     assert.equal(baselineInSettingsFile('{ "criCompat.baseline": "v0.31.0" }', true), undefined, 'a workspace file sets it under "settings"');
     assert.equal(baselineInSettingsFile('{ "editor.tabSize": 2 }', false), undefined);
     assert.equal(baselineInSettingsFile('not json', false), undefined);
+    // Nested deeper than the JSON parser's stack (within the 1 MiB read): no value, not an error that ends the picker.
+    assert.equal(baselineInSettingsFile(`{ "criCompat.baseline": "v0.31.0", "x": ${'['.repeat(400_000)} }`, false), undefined);
+    assert.equal(baselineInSettingsFile(`{ "settings": ${'{"a":'.repeat(150_000)} }`, true), undefined);
   });
 
   test('a settings file a hostile workspace planted is read only as a regular file, not a link or a FIFO', { skip: process.platform === 'win32' ? 'no FIFOs' : false }, async (t) => {

@@ -94,7 +94,13 @@ export function baselinePickTitle(values: BaselineValues, place: Place): string 
  * restricted), so the picker reads the files to say which value takes over once the workspace is trusted.
  */
 export function baselineInSettingsFile(text: string, inWorkspaceFile: boolean): unknown {
-  const json: unknown = parse(text, [], { allowTrailingComma: true });
+  let json: unknown;
+  try {
+    json = parse(text, [], { allowTrailingComma: true });
+  } catch {
+    // jsonc-parser recurses once per nesting level: a file nested deeper than the stack sets nothing here.
+    return undefined;
+  }
   const settings: unknown = inWorkspaceFile && json && typeof json === 'object' ? (json as { settings?: unknown }).settings : json;
   return settings && typeof settings === 'object' ? (settings as Record<string, unknown>)['criCompat.baseline'] : undefined;
 }
