@@ -3,6 +3,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { closeSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, connect, type Socket } from 'node:net';
@@ -101,6 +102,9 @@ describe('cri-compat CLI', { skip: corpusDir ? false : CORPUS_HELP }, () => {
     if (process.platform !== 'win32') attempt(() => spawnSync('mkfifo', [config]), /\.cri-compat\.json: not a regular file/);
     // Invalid JSON is located, not quoted.
     attempt(() => writeFileSync(config, '{\n  "severity": { "DOCS": off }\n}\n'), /\.cri-compat\.json: not valid JSON \(line 2, column 25: InvalidSymbol\)/);
+    // Nested past any parser's stack (under the 1 MiB cap) and broken: said to be invalid, not a stack overflow that
+    // names no file.
+    attempt(() => writeFileSync(config, `{"severity":${'['.repeat(400_000)}${']'.repeat(399_999)}}`), /\.cri-compat\.json: not valid JSON$/m);
     // Keys that would write lines of their own (CI workflow commands) or terminal controls: quoted as JSON, each
     // message one line; a thousand of them are not all listed.
     const forged = 'x\n::error file=api.proto,line=1::Injected\n::stop-commands::abc\n\u001b]0;PWNED\u0007';
@@ -370,6 +374,27 @@ describe('cri-compat CLI', { skip: corpusDir ? false : CORPUS_HELP }, () => {
     assert.match(r.err, /^Baseline: v0\.\d+\.\d+, from the bundled release index .*; not from the Go module proxy: /m);
     // Without --network the proxy is not asked, and nothing is said about it.
     assert.doesNotMatch(cli(['check', '--fail-on', 'never', edited], ROOT, env).err, /proxy/);
+  });
+
+  test('--network: a relative XDG_CACHE_HOME is no cache, so a checkout cannot plant a download in it', () => {
+    // CI sets XDG_CACHE_HOME=.cache to cache inside the workspace; relative, it names a folder of the working
+    // directory, the checkout, whose files would be taken for what the proxy sent. The XDG specification says to
+    // ignore a relative value (Go's os.UserCacheDir refuses it); the default under $HOME is used instead.
+    const checkout = mkdtempSync(join(tmp, 'checkout-'));
+    const home = mkdtempSync(join(tmp, 'home-'));
+    const proxy = 'http://127.0.0.1:9';
+    const version = 'v0.99.0';
+    const planted = newestCorpusText().replace('message VersionRequest {', '// planted\nmessage VersionRequest {');
+    const entryDir = join(checkout, '.cache', 'cri-compat', 'goproxy', createHash('sha256').update(`${proxy}/`).digest('hex').slice(0, 16), 'k8s.io', 'cri-api');
+    mkdirSync(entryDir, { recursive: true });
+    writeFileSync(join(entryDir, `${version}.json`), JSON.stringify({
+      v: 1, module: 'k8s.io/cri-api', version, h1: 'h1:planted', sha256: createHash('sha256').update(planted, 'utf8').digest('hex'), text: planted,
+    }));
+    const env = { GOPROXY: proxy, GOMODCACHE: join(tmp, 'no-modcache'), XDG_CACHE_HOME: '.cache', HOME: home };
+    const r = cli(['check', '--network', '--against', version, '--fail-on', 'never', edited], checkout, env);
+    assert.doesNotMatch(r.err, /\(cached\)/, r.err);
+    assert.equal(r.code, 2, r.err);
+    assert.match(r.err, /--against v0\.99\.0|The baseline "v0\.99\.0"/, r.err);
   });
 
   test('auto baseline of a runtime.v1alpha2 file: the newest v1alpha2 release, described as chosen, not "as set: auto"', () => {

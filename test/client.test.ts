@@ -16,13 +16,23 @@ import {
   applicableLevels, baselineInSettingsFile, baselineInSettingsFileAt, baselineKind, baselinePathSetting, baselinePickTitle, describeLevel, effectiveBaseline, planBaselineWrite, targetLevel, type Place,
 } from '../client/src/baselineSetting';
 import { defaultReportPath, writeFileAtomically } from '../client/src/exportFile';
-import { exportableMarkdown, mayReveal, revealLinkLine, uriScheme } from '../client/src/links';
+import { exportableMarkdown, mayReveal, notificationText, revealLinkLine, uriScheme } from '../client/src/links';
 import { baselinePickTexts, HISTORY_LANGUAGE, PRODUCT_NAME, reportCsp, SCROLL_SCRIPT, statusView, webviewHtml, WEBVIEW_CSP } from '../client/src/render';
 import { resolveBaseline } from '../server/src/baseline/resolve';
 import { loadBundledHistory } from '../server/src/baseline/historyIndex';
 import { ROOT } from './lspHarness';
 import { localizedManifest } from './manifest';
 import { corpusText, NEEDS_CORPUS, replaceOnce } from './corpusText';
+
+/** Why a test that needs git and the corpus is skipped, if it is. */
+const NEEDS_GIT_AND_CORPUS: { skip?: string } = (() => {
+  try {
+    execFileSync('git', ['--version'], { stdio: 'ignore' });
+  } catch {
+    return { skip: 'git is not installed' };
+  }
+  return NEEDS_CORPUS;
+})();
 
 const MarkdownIt = require('markdown-it') as new (options: { html: boolean }) => { render(src: string): string };
 
@@ -184,6 +194,41 @@ describe('reveal position: which documents (links.ts)', () => {
   });
 });
 
+describe('notifications: no link from the checkout (links.ts)', () => {
+  // VS Code's own link syntax in notification text (src/vs/base/common/linkedText.ts), which it opens with
+  // allowCommands: a `command:` link runs the command it names with the arguments it gives.
+  const VSCODE_LINK = /\[([^\]]+)\]\(((?:https?:\/\/|command:|file:)[^)\s]+)(?: (["'])(.+?)(\3))?\)/gi;
+  const hostile = '[Open Settings](command:workbench.action.terminal.sendSequence?%7B%22text%22%3A%22id%5Cn%22%7D)';
+
+  test('a baseline warning quoting git\'s error about a planted .git file offers no command to run', NEEDS_GIT_AND_CORPUS, async () => {
+    // A trusted workspace whose criCompat.baseline names a branch: git is asked, and its error names the git
+    // directory a `.git` file of the checkout chose. The server sends the message to the client as it is.
+    const root = mkdtempSync(path.join(os.tmpdir(), 'cri-compat-notify-'));
+    try {
+      const file = path.join(root, 'pkg', 'apis', 'runtime', 'v1', 'api.proto');
+      mkdirSync(path.dirname(file), { recursive: true });
+      writeFileSync(file, corpusText('v0.34.0'));
+      writeFileSync(path.join(root, '.git'), `gitdir: ${hostile}\n`);
+      const r = await resolveBaseline({ trusted: true, bundled: loadBundledHistory(), explicit: 'main', filePath: file, env: { GOMODCACHE: root, GOPATH: root } });
+      assert.equal(r.baseline, undefined);
+      const message = r.message ?? '';
+      assert.ok([...message.matchAll(VSCODE_LINK)].some((m) => m[2]!.startsWith('command:')), `the warning quotes the link: ${message}`);
+      const shown = notificationText(message);
+      assert.deepEqual([...shown.matchAll(VSCODE_LINK)], [], shown);
+      assert.ok(shown.includes('[Open Settings] (command:workbench.action.terminal.sendSequence'), shown);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  test('every link form VS Code opens is taken apart; other brackets stay', () => {
+    for (const link of [hostile, '[x](https://example.com/a)', '[x](HTTP://example.com)', '[x](file:///etc/passwd)', '[x](command:a "title")']) {
+      assert.deepEqual([...notificationText(`see ${link} now`).matchAll(VSCODE_LINK)], [], link);
+    }
+    assert.equal(notificationText('a [b] (c) d[0](1)'), 'a [b] (c) d[0] (1)');
+  });
+});
+
 // ---- Show History of Element at Cursor ------------------------------------------------------------------
 
 describe('Show History: its documents wrap long lines (package.json)', () => {
@@ -262,6 +307,9 @@ describe('Select Baseline: where the setting is written (baselineSetting.ts)', (
     assert.equal(baselineInSettingsFile('{ "criCompat.baseline": "v0.31.0" }', true), undefined, 'a workspace file sets it under "settings"');
     assert.equal(baselineInSettingsFile('{ "editor.tabSize": 2 }', false), undefined);
     assert.equal(baselineInSettingsFile('not json', false), undefined);
+    // Nested deeper than the JSON parser's stack (within the 1 MiB read): no value, not an error that ends the picker.
+    assert.equal(baselineInSettingsFile(`{ "criCompat.baseline": "v0.31.0", "x": ${'['.repeat(400_000)} }`, false), undefined);
+    assert.equal(baselineInSettingsFile(`{ "settings": ${'{"a":'.repeat(150_000)} }`, true), undefined);
   });
 
   test('a settings file a hostile workspace planted is read only as a regular file, not a link or a FIFO', { skip: process.platform === 'win32' ? 'no FIFOs' : false }, async (t) => {
@@ -324,14 +372,37 @@ describe('Select Baseline: where the setting is written (baselineSetting.ts)', (
   });
 
   test('"From file…": relative to the document\'s folder when inside it, else absolute', () => {
-    assert.equal(baselinePathSetting('/ws/cri-api/old/api.proto', '/ws/cri-api', path.posix), './old/api.proto');
-    assert.equal(baselinePathSetting('/ws/cri-api/api.proto', '/ws/cri-api/', path.posix), './api.proto');
-    assert.equal(baselinePathSetting('/ws/other/api.proto', '/ws/cri-api', path.posix), '/ws/other/api.proto');
-    assert.equal(baselinePathSetting('/ws/cri-api-old/api.proto', '/ws/cri-api', path.posix), '/ws/cri-api-old/api.proto');
-    assert.equal(baselinePathSetting('/ws/cri-api', '/ws/cri-api', path.posix), '/ws/cri-api');
-    assert.equal(baselinePathSetting('/ws/cri-api/api.proto', undefined, path.posix), '/ws/cri-api/api.proto');
-    assert.equal(baselinePathSetting('C:\\src\\cri\\v1\\api.proto', 'C:\\src\\cri', path.win32), './v1/api.proto');
-    assert.equal(baselinePathSetting('D:\\api.proto', 'C:\\src\\cri', path.win32), 'D:\\api.proto');
+    for (const place of [singleFolder, multiRoot]) {
+      assert.equal(baselinePathSetting('/ws/cri-api/old/api.proto', '/ws/cri-api', place, path.posix), './old/api.proto');
+      assert.equal(baselinePathSetting('/ws/cri-api/api.proto', '/ws/cri-api/', place, path.posix), './api.proto');
+      assert.equal(baselinePathSetting('/ws/other/api.proto', '/ws/cri-api', place, path.posix), '/ws/other/api.proto');
+      assert.equal(baselinePathSetting('/ws/cri-api-old/api.proto', '/ws/cri-api', place, path.posix), '/ws/cri-api-old/api.proto');
+      assert.equal(baselinePathSetting('/ws/cri-api', '/ws/cri-api', place, path.posix), '/ws/cri-api');
+      assert.equal(baselinePathSetting('/ws/cri-api/api.proto', undefined, place, path.posix), '/ws/cri-api/api.proto');
+      assert.equal(baselinePathSetting('C:\\src\\cri\\v1\\api.proto', 'C:\\src\\cri', place, path.win32), './v1/api.proto');
+      assert.equal(baselinePathSetting('D:\\api.proto', 'C:\\src\\cri', place, path.win32), 'D:\\api.proto');
+    }
+  });
+
+  test('"From file…" in an untrusted workspace: the user settings get the absolute path, which no other workspace\'s files can answer', async () => {
+    // Untrusted, the pick goes to the user settings, which apply in every window; the server reads a relative value
+    // against the folder of whatever document it checks (resolve.ts), so `./old/api.proto` there would let each
+    // workspace, trusted or not, supply its own file as the baseline.
+    const untrusted: Place = { ...singleFolder, trusted: false };
+    assert.equal(targetLevel(untrusted), 'user');
+    assert.equal(baselinePathSetting('/ws/cri-api/old/api.proto', '/ws/cri-api', untrusted, path.posix), '/ws/cri-api/old/api.proto');
+    assert.equal(baselinePathSetting('C:\\src\\cri\\v1\\api.proto', 'C:\\src\\cri', { ...multiRoot, trusted: false }, path.win32), 'C:\\src\\cri\\v1\\api.proto');
+    // What a relative user value would do: another folder's file of that name is the baseline.
+    const other = mkdtempSync(path.join(os.tmpdir(), 'cri-compat-other-ws-'));
+    try {
+      mkdirSync(path.join(other, 'old'));
+      writeFileSync(path.join(other, 'old', 'api.proto'), 'syntax = "proto3";\npackage runtime.v1;\nservice RuntimeService {}\n');
+      const relative = await resolveBaseline({ trusted: false, bundled: loadBundledHistory(), explicit: './old/api.proto', baseDir: other, env: { GOMODCACHE: other, GOPATH: other } });
+      assert.equal(relative.baseline?.source, 'path', 'a relative value is read from the folder of the document checked');
+      assert.equal(relative.baseline?.tag, path.join(other, 'old', 'api.proto'));
+    } finally {
+      rmSync(other, { recursive: true, force: true });
+    }
   });
 });
 

@@ -7,6 +7,7 @@ import { loadBundledHistory } from '../server/src/baseline/historyIndex';
 import type { Baseline } from '../server/src/baseline/types';
 import { analyze } from '../server/src/service';
 import { getCompletions } from '../server/src/features/completion';
+import { formatDoc } from '../server/src/features/hover';
 import { CompletionItemKind, type CompletionItem } from '../server/src/features/types';
 import { TextLines } from '../server/src/fixes/text';
 import { NEEDS_CORPUS, newestCorpusText, replaceOnce } from './corpusText';
@@ -217,6 +218,33 @@ test('at a type\'s place: the messages and enums in scope by their shortest name
     assert.ok(rpc.some((i) => i.label === 'VersionRequest'), typed);
     assert.ok(rpc.every((i) => i.kind === CompletionItemKind.Struct), typed);
   }
+});
+
+test('a type\'s doc comment in the list loads nothing, as in its hover: images and HTML escaped', NEEDS_CORPUS, () => {
+  // The editor shows the documentation as markdown beside the list: an image there is fetched as soon as the item
+  // is selected, so a comment (in the file or one it imports) could make it contact any server.
+  const comment = 'Tracks you ![pixel](https://tracker.invalid/p.png) and <img src="https://tracker.invalid/q.png">.';
+  const text = replaceOnce(newestCorpusText(), 'message VersionRequest {\n', `// ${comment}\n//\n// Second paragraph.\nmessage Hostile {}\n\nmessage VersionRequest {\n    ‸\n`);
+  const item = completeAt(text).find((i) => i.label === 'Hostile');
+  const doc = item?.documentation?.value ?? '';
+  assert.equal(doc, formatDoc(comment), doc);
+  assert.doesNotMatch(doc, /(?<!\\)!\[|(?<!\\)<img/, doc);
+});
+
+test('a baseline file\'s path in a number\'s documentation is text, as in hovers: no image from its folder names', NEEDS_CORPUS, () => {
+  // A baseline read from a file is named by its path, and folder names may hold markup: `https:/host/p.png` is
+  // an absolute URL to a browser, so the editor would fetch this image when the item is selected.
+  const released = bundledBaseline();
+  const tag = '/ws/![pixel](https:/tracker.invalid/p.png)/api.proto';
+  const baseline: Baseline = { tag, source: 'path', origin: `file ${tag}`, model: released.model };
+  const edited = replaceOnce(newestCorpusText(), STATUSES, '    repeated ContainerStatus containers_statuses = ‸\n');
+  const items = completeAt(edited, baseline);
+  assert.deepEqual(items.map((i) => i.detail), [`number of containers_statuses in the baseline ${tag}`, 'next free field number of ContainerEventResponse']);
+  for (const item of items) {
+    const doc = item.documentation?.value ?? '';
+    assert.doesNotMatch(doc, /(?<!\\)!\[pixel/, doc);
+  }
+  assert.ok(items.some((i) => i.documentation?.value.includes('!\\[pixel\\](https:/tracker.invalid/p.png)')), 'the path is shown, escaped');
 });
 
 test('nothing where neither a number nor a type is typed', NEEDS_CORPUS, () => {

@@ -203,6 +203,25 @@ describe('output: text from the file cannot forge lines', () => {
     assert.equal(formatText('inj.proto', problems).split('\n').length, problems.length);
   });
 
+  test('text, github and markdown: bidirectional controls from the file are shown, not obeyed (Trojan Source)', () => {
+    // An override or isolate reorders what follows it on screen, up to the end of the line: a terminal, the job log
+    // and a plain-text reading of the report would show the rest of the finding other than it is.
+    const controls = '\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c';
+    const text = `syntax = "proto3";\npackage foo.v1;\nimport "evil\u202e${controls}cod.proto";\n`;
+    const { bound } = analyze(text, { uri: 'file:///ws/bidi.proto' });
+    const problems: Reportable[] = bound.problems.map((p) => ({ rule: p.code, severity: p.severity, message: p.message, range: p.range }));
+    assert.ok(problems.some((p) => p.message.includes('\u202e')), 'the binder quotes the import path with its override');
+    const bidi = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+    const out = formatText('bidi.proto', problems);
+    assert.doesNotMatch(out, bidi, out);
+    assert.match(out, /import "evil\\u202e\\u202a\\u202b\\u202c\\u202d\\u202e\\u2066\\u2067\\u2068\\u2069\\u200e\\u200f\\u061ccod\.proto"/);
+    assert.doesNotMatch(formatGithub('bidi.proto', problems), bidi);
+    const md = renderReport({ file: 'bidi\u202e.proto', findings: [], additions: [], problems: bound.problems });
+    assert.doesNotMatch(md, bidi, md);
+    // Right-to-left text itself is no control: it reads as written.
+    assert.equal(escapeMarkdown('שלום عربي'), 'שלום عربي');
+  });
+
   test('github: one command per finding; json and sarif keep the message exactly', () => {
     const gh = formatGithub('inj.proto', items).split('\n');
     assert.equal(gh.length, 2);

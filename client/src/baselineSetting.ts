@@ -94,7 +94,13 @@ export function baselinePickTitle(values: BaselineValues, place: Place): string 
  * restricted), so the picker reads the files to say which value takes over once the workspace is trusted.
  */
 export function baselineInSettingsFile(text: string, inWorkspaceFile: boolean): unknown {
-  const json: unknown = parse(text, [], { allowTrailingComma: true });
+  let json: unknown;
+  try {
+    json = parse(text, [], { allowTrailingComma: true });
+  } catch {
+    // jsonc-parser recurses once per nesting level: a file nested deeper than the stack sets nothing here.
+    return undefined;
+  }
   const settings: unknown = inWorkspaceFile && json && typeof json === 'object' ? (json as { settings?: unknown }).settings : json;
   return settings && typeof settings === 'object' ? (settings as Record<string, unknown>)['criCompat.baseline'] : undefined;
 }
@@ -150,10 +156,12 @@ export function planBaselineWrite(pick: string, values: BaselineValues, place: P
 /**
  * The `criCompat.baseline` value for a file picked with "From file…": relative (`./…`, with `/`) when it is
  * inside the document's workspace folder, which the server resolves relative paths against; else the
- * absolute path.
+ * absolute path. Always absolute when it goes to the user settings (no folder, or an untrusted workspace): the server
+ * reads a relative value against the folder of each document it checks, so in every window, any workspace's own
+ * file of that name would be the baseline.
  */
-export function baselinePathSetting(file: string, folder: string | undefined, path: typeof nodePath.posix = nodePath): string {
-  if (!folder) return file;
+export function baselinePathSetting(file: string, folder: string | undefined, place: Place, path: typeof nodePath.posix = nodePath): string {
+  if (!folder || targetLevel(place) === 'user') return file;
   const rel = path.relative(folder, file);
   if (!rel || rel === '..' || rel.startsWith('..' + path.sep) || path.isAbsolute(rel)) return file;
   return './' + rel.split(path.sep).join('/');

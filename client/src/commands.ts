@@ -18,7 +18,7 @@ import {
   baselineInSettingsFileAt, baselineKind, baselinePathSetting, baselinePickTitle, describeLevel, effectiveBaseline, planBaselineWrite, type BaselineValues, type Level, type Place,
 } from './baselineSetting';
 import { defaultReportPath, writeFileAtomically } from './exportFile';
-import { exportableMarkdown, mayReveal } from './links';
+import { exportableMarkdown, mayReveal, notificationText } from './links';
 import { baselinePickTexts, HISTORY_LANGUAGE, PRODUCT_NAME } from './render';
 import type { ReportView } from './report';
 import type { CriStatusBar } from './statusBar';
@@ -100,7 +100,7 @@ function errorText(e: unknown): string {
 /** Logs a failure (`what`, in English) and shows `message`, which points to the output channel. */
 function failed(deps: CommandDeps, what: string, e: unknown, message: string): void {
   deps.output.error(`${what} failed: ${errorText(e)}`);
-  void window.showErrorMessage(message);
+  void window.showErrorMessage(notificationText(message));
 }
 
 export function registerCommands(context: ExtensionContext, deps: CommandDeps): void {
@@ -127,7 +127,7 @@ export async function showBaselineWarning(output: LogOutputChannel, message: str
   const select = l10n.t('Select Baseline…');
   const settings = l10n.t('Open Settings');
   const log = l10n.t('Show Output');
-  const pick = await window.showWarningMessage(message, select, settings, log);
+  const pick = await window.showWarningMessage(notificationText(message), select, settings, log);
   if (pick === select) await commands.executeCommand(COMMANDS.selectBaseline);
   else if (pick === settings) await commands.executeCommand('workbench.action.openSettings', 'criCompat.baseline');
   else if (pick === log) output.show(true);
@@ -165,7 +165,7 @@ async function exportReport(deps: CommandDeps): Promise<void> {
   }
   deps.output.info(`Exported the report of ${doc.toString()} to ${shown}.`);
   const open = l10n.t('Open');
-  if (await window.showInformationMessage(l10n.t('{0}: the report was saved to {1}.', N, shown), open) === open) {
+  if (await window.showInformationMessage(notificationText(l10n.t('{0}: the report was saved to {1}.', N, shown)), open) === open) {
     await window.showTextDocument(target, { preview: false });
   }
 }
@@ -279,10 +279,10 @@ async function selectBaseline(deps: CommandDeps): Promise<void> {
     });
     if (!files?.length) return;
     const file = files[0]!;
-    // Relative to the document's folder when inside it: the server resolves relative paths against it, and
-    // the settings file then works in every clone of the repository.
+    // Relative to the document's folder when inside it and not saved for every window (baselinePathSetting): the
+    // server resolves relative paths against it, and the settings file then works in every clone of the repository.
     const folder = scope ? workspace.getWorkspaceFolder(scope) : undefined;
-    value = baselinePathSetting(file.fsPath, file.scheme === 'file' && folder?.uri.scheme === 'file' ? folder.uri.fsPath : undefined);
+    value = baselinePathSetting(file.fsPath, file.scheme === 'file' && folder?.uri.scheme === 'file' ? folder.uri.fsPath : undefined, placeOf(scope));
   }
   if (value === undefined) return;
   await writeBaseline(deps, scope, value);
@@ -297,7 +297,7 @@ async function writeBaseline(deps: CommandDeps, scope: Uri | undefined, value: s
     await workspace.getConfiguration('criCompat', scope ?? null).update('baseline', plan.value, TARGETS[plan.level]);
   } catch (e) {
     deps.output.error(`Writing criCompat.baseline failed: ${errorText(e)}`);
-    void window.showErrorMessage(l10n.t('{0}: writing criCompat.baseline in {1} failed: {2}', N, where, errorText(e)));
+    void window.showErrorMessage(notificationText(l10n.t('{0}: writing criCompat.baseline in {1} failed: {2}', N, where, errorText(e))));
     return;
   }
   const shown = value === '' ? l10n.t('automatic') : JSON.stringify(value);
@@ -311,7 +311,7 @@ async function writeBaseline(deps: CommandDeps, scope: Uri | undefined, value: s
     const after = effectiveBaseline(baselineValues(scope), place);
     const by = after.value === effective && after.level ? describeLevel(after.level, place) : l10n.t('another setting (a language-specific one or a policy)');
     deps.output.warn(`criCompat.baseline is still ${JSON.stringify(effective)} for ${scope?.toString() ?? 'this window'}, from ${by}.`);
-    void window.showWarningMessage(l10n.t('{0}: the baseline {1} was saved in {2}, but {3} still sets criCompat.baseline to {4} for this file. Change or remove it there.', N, shown, where, by, JSON.stringify(effective)));
+    void window.showWarningMessage(notificationText(l10n.t('{0}: the baseline {1} was saved in {2}, but {3} still sets criCompat.baseline to {4} for this file. Change or remove it there.', N, shown, where, by, JSON.stringify(effective))));
   }
 }
 
@@ -394,9 +394,9 @@ async function revealPosition(deps: CommandDeps, uri: unknown, line: unknown, ch
   const open = workspace.textDocuments.find((d) => d.uri.toString() === target.toString());
   if (!mayReveal(target.toString(), open !== undefined)) {
     deps.output.warn(`criCompat.revealPosition: refused ${target.toString()}: only files and open documents are shown.`);
-    void window.showErrorMessage(target.scheme === 'untitled'
+    void window.showErrorMessage(notificationText(target.scheme === 'untitled'
       ? l10n.t('{0}: cannot show "{1}": it is no longer open.', N, target.path)
-      : l10n.t("{0}: cannot show {1}: the report's links open only files and open documents.", N, target.toString()));
+      : l10n.t("{0}: cannot show {1}: the report's links open only files and open documents.", N, target.toString())));
     return;
   }
   let doc: TextDocument;
@@ -405,7 +405,7 @@ async function revealPosition(deps: CommandDeps, uri: unknown, line: unknown, ch
   } catch (e) {
     const name = target.scheme === 'file' ? target.fsPath : target.toString();
     deps.output.error(`criCompat.revealPosition: opening ${name} failed: ${errorText(e)}`);
-    void window.showErrorMessage(l10n.t('{0}: cannot open {1}: {2}', N, name, errorText(e)));
+    void window.showErrorMessage(notificationText(l10n.t('{0}: cannot open {1}: {2}', N, name, errorText(e))));
     return;
   }
   const pos = doc.validatePosition(new Position(Math.max(0, line as number), Math.max(0, character as number)));

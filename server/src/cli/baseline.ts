@@ -3,7 +3,7 @@
 
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { basename, join, resolve } from 'node:path';
+import { basename, isAbsolute, join, resolve } from 'node:path';
 import { bind } from '../proto/binder';
 import type { ApiModel } from '../proto/model';
 import { parse } from '../proto/parser';
@@ -118,7 +118,7 @@ async function resolveAgainst(req: CliBaselineRequest, release: string | undefin
     // A runtime.* package without releases of its own (a would-be runtime.v2, or a typo of runtime.v1) is compared
     // with the current CRI package, so that the change of package is reported (PACKAGE_CHANGED).
     ...(history ? { bundled: history } : criHistory() ? { bundled: criHistory()!, package: pkg } : {}),
-    cacheDir: join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'cri-compat'),
+    cacheDir: cacheDir(process.env),
     onProgress: req.onProgress,
     hints: { setting: '--against', cliFlag: '--against', networkSetting: '--network' },
   });
@@ -133,6 +133,16 @@ async function resolveAgainst(req: CliBaselineRequest, release: string | undefin
   }
   const message = result.message ?? `no baseline found (${result.tried.map((t) => `${t.source}: ${t.outcome}`).join('; ')})`;
   return req.against === 'auto' ? { message } : { error: message };
+}
+
+/**
+ * Where the CLI keeps what it downloads: `$XDG_CACHE_HOME/cri-compat`, else `~/.cache/cri-compat`. A relative
+ * XDG_CACHE_HOME is ignored, as the XDG specification says (Go's os.UserCacheDir refuses it): it would name a folder
+ * of the working directory, often a checkout, whose files would then be taken for what the module proxy sent.
+ */
+function cacheDir(env: NodeJS.ProcessEnv): string {
+  const xdg = env.XDG_CACHE_HOME;
+  return join(xdg && isAbsolute(xdg) ? xdg : join(homedir(), '.cache'), 'cri-compat');
 }
 
 /**

@@ -65,7 +65,11 @@ function readBounded(path: string, followSymlinks: boolean): string {
 function jsonErrorAt(text: string): string {
   const errors: ParseError[] = [];
   const { parse, printParseErrorCode } = jsonc();
-  parse(text.replace(/^\uFEFF/, ''), errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+  try {
+    parse(text.replace(/^\uFEFF/, ''), errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+  } catch {
+    // jsonc-parser recurses once per nesting level, and the file may nest deeper than the stack: the errors before.
+  }
   const e = errors[0];
   if (!e) return '';
   const before = text.replace(/^\uFEFF/, '').slice(0, e.offset).split(/\r\n|\r|\n/);

@@ -13,6 +13,8 @@ import { localName, SCALARS, type EnumDef, type FieldLabel, type MessageDef } fr
 import type { Baseline, NumberUse } from '../baseline/types';
 import { ENUM_NUMBERS, FIELD_NUMBERS, formerNumbers, formerNumberTitle, FreeNumbers, labelsIn, takenNumbers, tagSpan } from '../compat/reuse';
 import { TextLines } from '../fixes/text';
+import { escapeMarkdown } from '../report/markdown';
+import { formatDoc } from './hover';
 import { packageOf } from './positions';
 import { CompletionItemKind, type CompletionItem } from './types';
 
@@ -177,8 +179,10 @@ function numberItems(input: CompletionInput, fqn: string, kind: 'message' | 'enu
   const former = formerNumber(current, base, baseline, fqn, uses, inFiles, member);
   if (former) {
     const where = former.inBaseline ? `the baseline ${baseline!.tag}` : former.releases;
+    // A baseline read from a file is named by its path, which may hold markup: escaped in the markdown, as hovers do.
+    const shown = former.inBaseline ? `the baseline ${escapeMarkdown(baseline!.tag)}` : former.releases;
     item(former.number, `number of ${member.name} in ${where}`, [
-      `**${former.number}** is the number \`${member.name}\` had in ${former.inBaseline && former.releases ? `${where} (in ${former.releases})` : where}: the number the quick fix *${former.fix}* gives it back.`,
+      `**${former.number}** is the number \`${member.name}\` had in ${former.inBaseline && former.releases ? `${shown} (in ${former.releases})` : shown}: the number the quick fix *${former.fix}* gives it back.`,
       `Under another number it is a new ${what} to the peers of ${former.inBaseline ? 'the baseline' : 'those releases'}${what === 'field' ? ', and their JSON is read into it' : ''}.`,
     ].join('\n\n'));
   }
@@ -186,7 +190,8 @@ function numberItems(input: CompletionInput, fqn: string, kind: 'message' | 'enu
   if (next === undefined) return items;
   // Above the highest number taken, unless the numbers there have run out (a reservation `to max`).
   const above = all.every(([a]) => a > space.max || a < next);
-  item(next, `next free ${what} number of ${local}`, nextDoc(next, above, what, local, current, base, input.baseline?.tag, uses, member.name));
+  const baseTag = input.baseline && escapeMarkdown(input.baseline.tag);
+  item(next, `next free ${what} number of ${local}`, nextDoc(next, above, what, local, current, base, baseTag, uses, member.name));
   // Every number from `next` on taken: FreeNumbers then hands out the lowest number none takes, if it is lower.
   const gap = new FreeNumbers([...all, [next, space.max]], space).next();
   if (gap !== undefined && gap < next) {
@@ -287,7 +292,8 @@ function typeItems(bound: BoundFile, scope: string, range: Range, opts: { scalar
     const rank = d.uri === bound.uri ? (d.fqn.startsWith(`${scope}.`) ? 0 : 1) : 3;
     items.push({
       label: name, kind: d.kind === 'message' ? CompletionItemKind.Struct : CompletionItemKind.Enum, detail: `${d.kind} ${d.fqn}`,
-      ...(d.doc ? { documentation: { kind: 'markdown' as const, value: firstParagraph(d.doc) } } : {}),
+      // As hovers show doc comments: markdown that loads nothing (an image would be fetched when the item is selected).
+      ...(d.doc ? { documentation: { kind: 'markdown' as const, value: formatDoc(firstParagraph(d.doc)) } } : {}),
       sortText: `${rank}${name}`, textEdit: { range, newText: name },
     });
   }

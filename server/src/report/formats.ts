@@ -21,10 +21,11 @@ export const SEVERITY_ORDER: Record<Severity, number> = { hint: 0, information: 
 
 /**
  * One finding, one line: messages quote the file (e.g. an import path), so a line break or a terminal control
- * in it would let the file print lines that look like findings. Breaks and controls become visible escapes.
+ * in it would let the file print lines that look like findings, and a bidirectional override or isolate would
+ * show the rest of the line in another order (Trojan Source). Breaks and controls become visible escapes.
  */
 export function oneLine(s: string): string {
-  return s.replace(/[\x00-\x1f\x7f-\x9f\u2028\u2029]/g, (c) =>
+  return s.replace(/[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) =>
     ({ '\n': '\\n', '\r': '\\r', '\t': '\\t' })[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 

@@ -53,10 +53,11 @@ const CATEGORY_TITLES: Record<Category, string> = {
  * entity, a backslash that would escape what follows, and `#`, `>`, `+` or `-` starting the text (a heading, quote
  * or list where it starts a line or a list item). Any character past ASCII counts as a letter next to `_`: a Unicode
  * property class (`\p{L}`) cost every CLI run, which loads this module, 1 % more instructions. Line ends and other
- * controls become a space: one line per table row (CommonMark also ends a line at a lone CR). One pass: a report of a
- * large broken file escapes hundreds of thousands of messages.
+ * controls become a space: one line per table row (CommonMark also ends a line at a lone CR), and no bidirectional
+ * override or isolate to show what follows in another order. One pass: a report of a large broken file escapes
+ * hundreds of thousands of messages.
  */
-const MARKDOWN_ESCAPES = /^[ \t]*[#>+-]|\r\n|[\x00-\x1f\x7f-\x9f\u2028\u2029]|[`*|~[\]]|(?<![A-Za-z0-9\u0080-\uffff])_|_(?![A-Za-z0-9\u0080-\uffff])|<(?=[A-Za-z/!?])|&(?=#?[A-Za-z0-9]+;)|\\(?=[!-/:-@[-`{-~]|$)/g;
+const MARKDOWN_ESCAPES = /^[ \t]*[#>+-]|\r\n|[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]|[`*|~[\]]|(?<![A-Za-z0-9\u0080-\uffff])_|_(?![A-Za-z0-9\u0080-\uffff])|<(?=[A-Za-z/!?])|&(?=#?[A-Za-z0-9]+;)|\\(?=[!-/:-@[-`{-~]|$)/g;
 
 /** Escapes text for markdown: what it shows is the text. */
 export function escapeMarkdown(s: string): string {
