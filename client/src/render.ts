@@ -406,6 +406,9 @@ export function baselinePickTexts(current: BaselineInfo | null | undefined, auto
 
 // ---- Explain Rule… ---------------------------------------------------------------------------------------
 
+/** One step milder than a severity: what the rule panel's example sets, a change whatever the default. */
+const MILDER: Record<string, string> = { error: 'warning', warning: 'information', information: 'hint', hint: 'off' };
+
 /** The rule panel's page. */
 export function ruleMarkdown(rule: RuleInfo): string {
   return [
@@ -419,6 +422,6 @@ export function ruleMarkdown(rule: RuleInfo): string {
     '',
     `[Policy and background](${rule.link})`,
     '',
-    `Change its severity with the \`criCompat.severity\` setting (\`{ "${rule.id}": "warning" }\`), or suppress one finding with \`// cri-compat:ignore ${rule.id} <reason>\` on the line above it.`,
+    `Change its severity with the \`criCompat.severity\` setting (\`{ "${rule.id}": "${MILDER[rule.severity] ?? 'off'}" }\`), or suppress one finding with \`// cri-compat:ignore ${rule.id} <reason>\` on the line above it.`,
   ].join('\n');
 }
