@@ -96,8 +96,7 @@ export function applySuppressions(findings: Finding[], suppressions: Suppression
         return guess ? `${r} (did you mean ${guess}?)` : r;
       });
       kept.push(meta('SUPPRESSION_UNUSED', s.range, element, `cri-compat:ignore names unknown rule ${named.join(', ')}`));
-    }
-    else if (!used.has(s)) kept.push(meta('SUPPRESSION_UNUSED', s.range, element, `cri-compat:ignore ${s.rules.join(',')} suppresses nothing on line ${s.targetLine + 1}`));
+    } else if (!used.has(s)) kept.push(meta('SUPPRESSION_UNUSED', s.range, element, `cri-compat:ignore ${s.rules.join(',')} suppresses nothing on line ${s.targetLine + 1}`));
   }
   return kept;
 }
