@@ -17,7 +17,7 @@ import {
 } from '../client/src/baselineSetting';
 import { defaultReportPath, writeFileAtomically } from '../client/src/exportFile';
 import { exportableMarkdown, mayReveal, notificationText, revealLinkLine, uriScheme } from '../client/src/links';
-import { baselinePickTexts, HISTORY_LANGUAGE, PRODUCT_NAME, reportCsp, SCROLL_SCRIPT, statusView, webviewHtml, WEBVIEW_CSP } from '../client/src/render';
+import { baselinePickTexts, HISTORY_LANGUAGE, PRODUCT_NAME, reportCsp, ruleMarkdown, SCROLL_SCRIPT, statusView, webviewHtml, WEBVIEW_CSP } from '../client/src/render';
 import { resolveBaseline } from '../server/src/baseline/resolve';
 import { loadBundledHistory } from '../server/src/baseline/historyIndex';
 import { ROOT } from './lspHarness';
@@ -557,6 +557,19 @@ describe('settings as the Settings editor shows them (package.json)', () => {
     for (const [key, s] of all) {
       assert.equal(s.enumDescriptions?.length, s.enum!.length, `${key}: one enumDescription per value`);
       for (const d of s.enumDescriptions!) assert.ok(d.trim().length > 5, `${key}: ${JSON.stringify(d)}`);
+    }
+  });
+});
+
+describe('Explain Rule… panel (render.ts ruleMarkdown)', () => {
+  test("the severity setting it shows as an example changes the rule's severity, for every rule", () => {
+    for (const r of RULES_BY_ID.values()) {
+      const md = ruleMarkdown({ id: r.id, category: r.category, severity: r.severity, breaking: r.breaking, title: r.title, explanation: r.explanation, link: r.link });
+      const example = /`\{ "([A-Z0-9_]+)": "(\w+)" \}`/.exec(md);
+      assert.ok(example, `${r.id}: no criCompat.severity example in ${JSON.stringify(md.slice(-300))}`);
+      assert.equal(example[1], r.id);
+      // Setting the default again would change nothing: a rule that warns by default was shown { "X": "warning" }.
+      assert.notEqual(example[2], r.severity, `${r.id} (default ${r.severity}) is shown set to ${example[2]}`);
     }
   });
 });

@@ -253,6 +253,15 @@ describe('quick fixes on the real api.proto', { skip: SKIP }, () => {
       assert.deepEqual(analysis.findings.map(key), []);
     });
 
+    test("deprecate's note fits the file's comment width: no line it adds runs past 80 columns", () => {
+      // api.proto keeps its comments to 92 columns, and doc stubs are wrapped at no less than 80: a 105-column note
+      // was the one line of the fix past them.
+      const fix = fixTitled(computeFixes(DEL, a.bound, noDelete), 'Deprecate instead of deleting');
+      const added = fix.edits.flatMap((e) => e.newText.split('\n')).filter((l) => l.trim().startsWith('//'));
+      assert.ok(added.length > 0);
+      assert.deepEqual(added.filter((l) => l.length > 80), []);
+    });
+
     test('deprecate restores the field with [deprecated = true] and a note', () => {
       const fix = fixTitled(computeFixes(DEL, a.bound, noDelete), 'Deprecate instead of deleting');
       assertWholeLineInsertions(DEL, fix.edits);

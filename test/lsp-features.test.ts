@@ -11,7 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
-  CodeActionRequest, DidChangeConfigurationNotification, DidChangeWatchedFilesNotification, HoverRequest,
+  CodeActionRequest, DidChangeConfigurationNotification, DidChangeWatchedFilesNotification, HoverRequest, MessageType,
   type CodeAction, type Diagnostic, type Hover, type TextDocumentEdit,
 } from 'vscode-languageserver-protocol/node';
 import { Corpus, CORPUS_HELP, V1_PATH, findCorpusDir } from '../server/src/baseline/corpus';
@@ -350,6 +350,9 @@ describe('language server compatibility features (untrusted, bundled index)', {
 
   test('a baseline that cannot be found: one warning, syntax and binding checks go on', async () => {
     editor.settings = { protoPaths: [], validation: { debounceMs: 10 }, baseline: 'v0.99.0' };
+    // Earlier tests' bad settings were shown too: only what this one shows counts.
+    const shownSince = editor.messages.length;
+    const messages = () => editor.messages.slice(shownSince);
     const mark = editor.mark();
     const statusMark = editor.statuses.all.length;
     await editor.conn.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
@@ -357,9 +360,9 @@ describe('language server compatibility features (untrusted, bundled index)', {
     assert.equal(s.breaking, 0);
     const p = await editor.diagnostics(uri, (x) => !x.diagnostics.some((d) => /^[A-Z_]+$/.test(String(d.code))), mark);
     assert.deepEqual(p.diagnostics, []);
-    assert.equal(editor.messages.length, 1, JSON.stringify(editor.messages));
-    assert.equal(editor.messages[0]!.type, 2);
-    assert.match(editor.messages[0]!.message, /v0\.99\.0.*criCompat\.baseline/);
+    assert.equal(messages().length, 1, JSON.stringify(messages()));
+    assert.equal(messages()[0]!.type, 2);
+    assert.match(messages()[0]!.message, /v0\.99\.0.*criCompat\.baseline/);
     assert.match(editor.logs.join('\n'), /No baseline for /);
     // A breaking edit still gets binding diagnostics.
     const mark2 = editor.mark();
@@ -372,7 +375,7 @@ describe('language server compatibility features (untrusted, bundled index)', {
     const statusMark2 = editor.statuses.all.length;
     await editor.conn.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
     await editor.status((x) => x.uri === uri && !x.resolving && x.baselineTag === null, statusMark2);
-    assert.equal(editor.messages.length, 1);
+    assert.equal(messages().length, 1);
     // Back to automatic.
     editor.settings = { protoPaths: [], validation: { debounceMs: 10 } };
     const statusMark3 = editor.statuses.all.length;
@@ -510,6 +513,17 @@ async function logMatching(editor: LspEditor, re: RegExp, since: number, timeout
     const hit = editor.logs.slice(since).find((l) => re.test(l));
     if (hit !== undefined) return hit;
     if (Date.now() > end) throw new Error(`no log line matching ${re} within ${timeoutMs} ms; logs since:\n${editor.logs.slice(since).join('\n')}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** The first window/showMessage warning from `since` on that matches; bounded. */
+async function warningMatching(editor: LspEditor, re: RegExp, since: number, timeoutMs = 15_000): Promise<string> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const hit = editor.messages.slice(since).find((m) => m.type === MessageType.Warning && re.test(m.message));
+    if (hit) return hit.message;
+    if (Date.now() > end) throw new Error(`no warning shown matching ${re} within ${timeoutMs} ms; shown since: ${JSON.stringify(editor.messages.slice(since))}`);
     await new Promise((r) => setTimeout(r, 20));
   }
 }
@@ -676,6 +690,38 @@ describe('language server: examples/api.proto with the bundled baseline (markdow
     ]) await logMatching(editor, expected, since);
     editor.settings = { ...BASE_SETTINGS };
     await editor.conn.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
+  });
+
+  test('a bad criCompat.* value or .cri-compat.json is shown, not only logged: once per configuration, in one message', async () => {
+    const other = pathToFileURL(path.join(ws, 'sub', 'shown.proto')).href;
+    let since = editor.messages.length;
+    // A typo of a rule id: the entry is ignored, and only the output said so.
+    editor.settings = { ...BASE_SETTINGS, severity: { FIELD_RENAMD: 'off' } };
+    await editor.conn.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
+    await warningMatching(editor, /^criCompat\.severity: unknown rule or category "FIELD_RENAMD".*; the entry "FIELD_RENAMD": "off" is ignored$/, since);
+    // Another document reading the same settings says nothing more.
+    await editor.open(other, 'syntax = "proto3";\npackage other;\nmessage S {}\n');
+    await editor.diagnostics(other, (x) => x.version === 1);
+    assert.equal(editor.messages.slice(since).filter((m) => /FIELD_RENAMD/.test(m.message)).length, 1);
+    // Several problems: one message, the first and how many more, and where the rest are.
+    since = editor.messages.length;
+    editor.settings = { ...BASE_SETTINGS, includePrereleases: 'yes', severity: 'loud' };
+    await editor.conn.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
+    const both = await warningMatching(editor, /includePrereleases/, since);
+    assert.match(both, /^criCompat\.includePrereleases must be true or false, not "yes"; false is used \(and 1 more problem with the criCompat settings: see the "CRI API Compatibility" output\)$/);
+    // A .cri-compat.json that cannot be used is ignored as a whole: said too.
+    editor.settings = { ...BASE_SETTINGS };
+    since = editor.messages.length;
+    const config = path.join(ws, '.cri-compat.json');
+    writeFileSync(config, JSON.stringify({ severity: { DOCS: 'loud' } }));
+    try {
+      await editor.conn.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: pathToFileURL(config).href, type: 1 }] });
+      await editor.conn.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
+      await warningMatching(editor, /\.cri-compat\.json: "DOCS": severity must be one of .* \(ignored\)$/, since);
+    } finally {
+      rmSync(config, { force: true });
+      await editor.conn.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: pathToFileURL(config).href, type: 3 }] });
+    }
   });
 
   test('criCompat.baseline: a bad value set again after a good one is said again', async () => {

@@ -1243,6 +1243,10 @@ test('SUPPRESSION_UNUSED: nothing to suppress, unknown rule id, no rule id', () 
   assert.deepEqual(rules(ufs), ['FIELD_TYPE_CHANGED', 'SUPPRESSION_UNUSED']);
   assert.equal(ufs.find((f) => f.rule === 'SUPPRESSION_UNUSED')!.message, 'cri-compat:ignore names unknown rule NOT_A_RULE');
   assert.deepEqual(ufs.find((f) => f.rule === 'SUPPRESSION_UNUSED')!.range, lineRange(unknown, 'cri-compat:ignore'));
+  // A typo of a rule id: the message names the rule it most likely meant.
+  const typo = FOO.replace('    string b = 2;', '    // cri-compat:ignore FIELD_TYPE_CHANGD widened on purpose\n    int64 b = 2;');
+  assert.deepEqual(check(WIDENED_OLD, typo).filter((f) => f.rule === 'SUPPRESSION_UNUSED').map((f) => f.message),
+    ['cri-compat:ignore names unknown rule FIELD_TYPE_CHANGD (did you mean FIELD_TYPE_CHANGED?)']);
   const none = FOO.replace('    string b = 2;', '    // cri-compat:ignore\n    string b = 2;');
   assert.deepEqual(check(FOO, none).map((f) => [f.rule, f.message]), [
     ['SUPPRESSION_UNUSED', 'cri-compat:ignore names no rule id (write e.g. "// cri-compat:ignore FIELD_NO_DELETE reason")'],
@@ -1268,6 +1272,19 @@ test('severity overrides: by rule id, by category, rule id wins, and off', () =>
   assert.deepEqual(validateSeverityOverrides({ FIELD_RENAMED: 'off', WIRE: 'hint' }), []);
   assert.deepEqual(validateSeverityOverrides({ NOPE: 'error', JSON: 'fatal' }), [
     'unknown rule or category "NOPE"', '"JSON": severity must be one of error, warning, information, hint, off',
+  ]);
+});
+
+test('severity overrides: a mistyped rule id or category names the one it most likely meant', () => {
+  // The entry is ignored, so the rule keeps its severity: the message has to lead to the right spelling.
+  assert.deepEqual(validateSeverityOverrides({ ENUM_VALUE_RENAMD: 'off' }), ['unknown rule or category "ENUM_VALUE_RENAMD" (did you mean ENUM_VALUE_RENAMED?)']);
+  assert.deepEqual(validateSeverityOverrides({ FIELD_NO_DELTE: 'off' }), ['unknown rule or category "FIELD_NO_DELTE" (did you mean FIELD_NO_DELETE?)']);
+  // Rule ids and categories are upper case; the same name in another case is that name.
+  assert.deepEqual(validateSeverityOverrides({ docs: 'hint' }), ['unknown rule or category "docs" (did you mean DOCS?)']);
+  assert.deepEqual(validateSeverityOverrides({ field_renamed: 'hint' }), ['unknown rule or category "field_renamed" (did you mean FIELD_RENAMED?)']);
+  // Nothing close: no guess.
+  assert.deepEqual(validateSeverityOverrides({ NOPE: 'off', FOO: 'off', __proto__x: 'off' }), [
+    'unknown rule or category "NOPE"', 'unknown rule or category "FOO"', 'unknown rule or category "__proto__x"',
   ]);
 });
 

@@ -11,7 +11,7 @@
 // it the bundle VS Code loaded for the display language.
 
 import * as l10n from '@vscode/l10n';
-import { EXPLAIN_RULE_COMMAND, REVEAL_POSITION_COMMAND, type BaselineInfo, type StatusParams } from '../../server/src/lsp/protocol';
+import { EXPLAIN_RULE_COMMAND, REVEAL_POSITION_COMMAND, type BaselineInfo, type RuleInfo, type StatusParams } from '../../server/src/lsp/protocol';
 
 /**
  * The extension's name in the UI: package.json's `displayName`, the settings title, the output channel, the
@@ -402,4 +402,26 @@ export function baselinePickTexts(current: BaselineInfo | null | undefined, auto
     placeholder: current ? l10n.t('Now compared with {0}. Pick the release to compare with.', baselineName(current.tag, current.source)) : l10n.t('Pick the release to compare with.'),
     automaticDetail: automatic && current ? l10n.t('Now {0}, from {1}. {2}', current.tag, current.origin, how) : how,
   };
+}
+
+// ---- Explain Rule… ---------------------------------------------------------------------------------------
+
+/** One step milder than a severity: what the rule panel's example sets, a change whatever the default. */
+const MILDER: Record<string, string> = { error: 'warning', warning: 'information', information: 'hint', hint: 'off' };
+
+/** The rule panel's page. */
+export function ruleMarkdown(rule: RuleInfo): string {
+  return [
+    `# ${rule.id}`,
+    '',
+    `**${rule.title}.**`,
+    '',
+    `Category: **${rule.category}** · default severity: **${rule.severity}**${rule.breaking ? ' · breaks released kubelets or runtimes' : ''}`,
+    '',
+    rule.explanation,
+    '',
+    `[Policy and background](${rule.link})`,
+    '',
+    `Change its severity with the \`criCompat.severity\` setting (\`{ "${rule.id}": "${MILDER[rule.severity] ?? 'off'}" }\`), or suppress one finding with \`// cri-compat:ignore ${rule.id} <reason>\` on the line above it.`,
+  ].join('\n');
 }

@@ -9,7 +9,7 @@ import {
   EXPLAIN_RULE_COMMAND, REVEAL_POSITION_COMMAND, ReportRequestMethod,
   type ReportParams, type ReportResult, type RuleInfo, type StatusParams,
 } from '../../server/src/lsp/protocol';
-import { PRODUCT_NAME, webviewHtml } from './render';
+import { PRODUCT_NAME, ruleMarkdown, webviewHtml } from './render';
 
 const N = PRODUCT_NAME;
 
@@ -118,19 +118,7 @@ export class ReportView implements Disposable {
 
   showRule(rule: RuleInfo): void {
     const title = l10n.t('CRI Rule: {0}', rule.id);
-    const md = [
-      `# ${rule.id}`,
-      '',
-      `**${rule.title}.**`,
-      '',
-      `Category: **${rule.category}** · default severity: **${rule.severity}**${rule.breaking ? ' · breaks released kubelets or runtimes' : ''}`,
-      '',
-      rule.explanation,
-      '',
-      `[Policy and background](${rule.link})`,
-      '',
-      `Change its severity with the \`criCompat.severity\` setting (\`{ "${rule.id}": "warning" }\`), or suppress one finding with \`// cri-compat:ignore ${rule.id} <reason>\` on the line above it.`,
-    ].join('\n');
+    const md = ruleMarkdown(rule);
     if (!this.rulePanel) {
       this.rulePanel = window.createWebviewPanel(RULE_VIEW_TYPE, title, { viewColumn: ViewColumn.Beside, preserveFocus: false }, {
         enableScripts: false,

@@ -35,6 +35,7 @@ import type { DocumentSymbol } from './features/types';
 import { parse } from './proto/parser';
 import { reparse } from './proto/reparse';
 import { bind } from './proto/binder';
+import { counted } from './plural';
 import type { ApiModel } from './proto/model';
 import { toDiagnostics, type DiagnosticSupport } from './lsp/convert';
 import { FsImportResolver, fileStamp, fsPathOf, isInside } from './lsp/importResolver';
@@ -200,10 +201,20 @@ function log(message: string, e?: unknown): void {
  * counts as the same, when the message names more (the first file it was seen in, say).
  */
 const loggedOnce = new Set<string>();
-function logOnce(message: string, situation = message): void {
-  if (loggedOnce.has(situation)) return;
+function logOnce(message: string, situation = message): boolean {
+  if (loggedOnce.has(situation)) return false;
   loggedOnce.add(situation);
   connection.console.warn(message);
+  return true;
+}
+
+/**
+ * A warning shown to the user (window/showMessage), for what they configured and the server does not use as
+ * written: said only in the output, a typo in a rule id or a team's .cri-compat.json went unnoticed.
+ */
+function showWarning(message: string): void {
+  void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message })
+    .catch((e: unknown) => log('showing a message failed', e));
 }
 
 /**
@@ -230,7 +241,8 @@ function workspaceSeverity(uri: string): Record<string, SeveritySetting> {
     // The workspace's file, which may be hostile: a symbolic link there is not followed.
     severity = readConfigFile(file, { followSymlinks: false });
   } catch (e) {
-    logOnce(`${e instanceof Error ? e.message : String(e)} (ignored)`);
+    const message = `${e instanceof Error ? e.message : String(e)} (ignored)`;
+    if (logOnce(message)) showWarning(message);
   }
   configFiles.set(file, { mtimeMs, severity });
   return severity;
@@ -280,10 +292,10 @@ const baselines = new BaselineManager({
   },
   // A notification, not a request: nothing to answer, nothing to wait for. The extension's own (baselineWarnings)
   // comes with actions that change the setting; window/showMessage for any other client.
-  warn: (m) => void (baselineWarnings
-    ? connection.sendNotification(BaselineWarningNotificationMethod, { message: m } satisfies BaselineWarningParams)
-    : connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message: m }))
-    .catch((e: unknown) => log('showing a message failed', e)),
+  warn: (m) => baselineWarnings
+    ? void connection.sendNotification(BaselineWarningNotificationMethod, { message: m } satisfies BaselineWarningParams)
+      .catch((e: unknown) => log('showing a message failed', e))
+    : showWarning(m),
   resolved: (key) => {
     for (const d of documents.all()) {
       const st = states.get(d.uri);
@@ -426,11 +438,14 @@ function folderPaths(): string[] {
  */
 const loggedSettingProblems = new Set<string>();
 function logSettingProblems(settings: Settings): void {
-  for (const p of settings.problems) {
-    if (loggedSettingProblems.has(p)) continue;
+  const fresh = settings.problems.filter((p) => !loggedSettingProblems.has(p));
+  for (const p of fresh) {
     loggedSettingProblems.add(p);
     connection.console.warn(p);
   }
+  if (!fresh.length) return;
+  const more = fresh.length - 1;
+  showWarning(more ? `${fresh[0]} (and ${counted(more, 'more problem')} with the criCompat settings: see the "CRI API Compatibility" output)` : fresh[0]!);
 }
 
 function getSettings(uri: string): Promise<Settings> {

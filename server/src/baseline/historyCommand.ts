@@ -10,6 +10,7 @@ import { declaredOptions, formatOption } from '../proto/declaredOptions';
 import { goEnumConstant } from '../proto/goNames';
 import type { ElementKind, History } from './types';
 import { counted } from '../plural';
+import { editDistance } from '../editDistance';
 
 
 export interface HistoryQueryResult {
@@ -525,7 +526,7 @@ function resolvePath(history: History, input: string, pkg: string): { path: stri
   const leaf = target.slice(target.lastIndexOf('.') + 1);
   const limit = Math.max(2, Math.floor(leaf.length / 3));
   const scored = paths
-    .map((p) => ({ p, d: distance(target, p.toLowerCase()) }))
+    .map((p) => ({ p, d: editDistance(target, p.toLowerCase()) }))
     .filter((x) => x.d <= limit)
     .sort((a, b) => a.d - b.d || a.p.localeCompare(b.p));
   let suggestions = scored.slice(0, 3).map((x) => x.p);
@@ -743,21 +744,6 @@ function numberReuse(history: History, path: string, timeline: Timeline, lineage
     out.push(text);
   }
   return out;
-}
-
-/** Levenshtein distance, two rows. */
-function distance(a: string, b: string): number {
-  if (a === b) return 0;
-  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
-  let cur = new Array<number>(b.length + 1);
-  for (let i = 1; i <= a.length; i++) {
-    cur[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    [prev, cur] = [cur, prev];
-  }
-  return prev[b.length]!;
 }
 
 // ---- summary ---------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ import { checkHistoryReuse, ENUM_NUMBERS, FIELD_NUMBERS, formerNumbers, formerNu
 import { checkDocs } from '../docs/docRules';
 import type { ModelIndex } from '../proto/model';
 import { applySuppressions, findSuppressions } from './suppress';
-import { getRule, RULES, RULES_BY_ID } from './rules';
+import { getRule, meantRuleId, RULES, RULES_BY_ID } from './rules';
 import { isPatchRelease, parseAnyTag } from '../policy/versions';
 import { counted } from '../plural';
 
@@ -252,7 +252,10 @@ export function validateSeverityOverrides(o: Record<string, unknown>): string[] 
   const levels = ['error', 'warning', 'information', 'hint', 'off'];
   const problems: string[] = [];
   for (const [k, v] of Object.entries(o)) {
-    if (!RULES_BY_ID.has(k) && !categories.includes(k as Category)) problems.push(`unknown rule or category ${quoteKey(k)}`);
+    if (!RULES_BY_ID.has(k) && !categories.includes(k as Category)) {
+      const guess = meantRuleId(k, categories);
+      problems.push(`unknown rule or category ${quoteKey(k)}${guess ? ` (did you mean ${guess}?)` : ''}`);
+    }
     if (typeof v !== 'string' || !levels.includes(v)) problems.push(`${quoteKey(k)}: severity must be one of ${levels.join(', ')}`);
   }
   return capped(problems);

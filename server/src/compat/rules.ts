@@ -6,6 +6,7 @@ import type { Severity } from '../proto/binder';
 import type { Category } from './finding';
 
 import { CRI_DEV_POLICY_URL, CRI_SKEW_POLICY_URL } from '../policy/links';
+import { editDistance } from '../editDistance';
 
 const LINKS = {
   skew: CRI_SKEW_POLICY_URL,
@@ -230,6 +231,23 @@ export const RULES: readonly Rule[] = [
 ];
 
 export const RULES_BY_ID = new Map(RULES.map((r) => [r.id, r]));
+
+/**
+ * The rule id (or one of `others`, e.g. the categories) that a name which is none most likely meant, for a typo's
+ * message: the same name in another case, else the nearest within a third of its length (at least 2 edits).
+ */
+export function meantRuleId(name: string, others: readonly string[] = []): string | undefined {
+  const upper = name.toUpperCase();
+  const names = [...others, ...RULES_BY_ID.keys()];
+  if (names.includes(upper)) return upper;
+  const limit = Math.max(2, Math.floor(name.length / 3));
+  let best: { id: string; d: number } | undefined;
+  for (const id of names) {
+    const d = editDistance(upper, id);
+    if (d <= limit && (!best || d < best.d)) best = { id, d };
+  }
+  return best?.id;
+}
 
 export function getRule(id: string): Rule {
   const r = RULES_BY_ID.get(id);

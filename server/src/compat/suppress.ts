@@ -4,7 +4,7 @@
 
 import type { Range } from '../proto/ast';
 import type { Finding } from './finding';
-import { getRule, RULES_BY_ID } from './rules';
+import { getRule, meantRuleId, RULES_BY_ID } from './rules';
 
 export const SUPPRESSION_MARKER = 'cri-compat:ignore';
 
@@ -90,8 +90,13 @@ export function applySuppressions(findings: Finding[], suppressions: Suppression
         `cri-compat:ignore ${s.rules.join(',')} gives no reason: replace "${s.reason}" with why the finding is acceptable`));
     }
     const unknown = s.rules.filter((r) => !RULES_BY_ID.has(r));
-    if (unknown.length) kept.push(meta('SUPPRESSION_UNUSED', s.range, element, `cri-compat:ignore names unknown rule ${unknown.join(', ')}`));
-    else if (!used.has(s)) kept.push(meta('SUPPRESSION_UNUSED', s.range, element, `cri-compat:ignore ${s.rules.join(',')} suppresses nothing on line ${s.targetLine + 1}`));
+    if (unknown.length) {
+      const named = unknown.map((r) => {
+        const guess = meantRuleId(r);
+        return guess ? `${r} (did you mean ${guess}?)` : r;
+      });
+      kept.push(meta('SUPPRESSION_UNUSED', s.range, element, `cri-compat:ignore names unknown rule ${named.join(', ')}`));
+    } else if (!used.has(s)) kept.push(meta('SUPPRESSION_UNUSED', s.range, element, `cri-compat:ignore ${s.rules.join(',')} suppresses nothing on line ${s.targetLine + 1}`));
   }
   return kept;
 }

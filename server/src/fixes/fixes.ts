@@ -51,8 +51,11 @@ export interface FixAllResult extends Fix {
   skipped: number;
 }
 
-/** The note the "Deprecate instead of deleting" fix adds above the restored field. */
-export const DEPRECATION_NOTE = 'Deprecated: kept for kubelets and runtimes within the version skew window; do not use in new code.';
+/**
+ * The note the "Deprecate instead of deleting" fix adds above the restored field: one line that stays within the
+ * narrowest comment width doc stubs are wrapped at (80 columns) at a member's indentation.
+ */
+export const DEPRECATION_NOTE = 'Deprecated: kept for the version skew window; do not use in new code.';
 /** What the suppression fix writes after the rule id; the user replaces it with the actual reason. */
 export const SUPPRESSION_REASON_PLACEHOLDER = 'reason: TODO';
 
