@@ -16,7 +16,8 @@ import {
   applicableLevels, baselineInSettingsFile, baselineInSettingsFileAt, baselineKind, baselinePathSetting, baselinePickTitle, describeLevel, effectiveBaseline, planBaselineWrite, targetLevel, type Place,
 } from '../client/src/baselineSetting';
 import { defaultReportPath, writeFileAtomically } from '../client/src/exportFile';
-import { exportableMarkdown, mayReveal, notificationText, revealLinkLine, uriScheme } from '../client/src/links';
+import { exportableMarkdown, mayReveal, revealLinkLine, uriScheme } from '../client/src/links';
+import { notificationText } from '../server/src/lsp/notificationText';
 import { baselinePickTexts, HISTORY_LANGUAGE, PRODUCT_NAME, reportCsp, ruleMarkdown, SCROLL_SCRIPT, statusView, webviewHtml, WEBVIEW_CSP } from '../client/src/render';
 import { resolveBaseline } from '../server/src/baseline/resolve';
 import { loadBundledHistory } from '../server/src/baseline/historyIndex';

@@ -18,7 +18,8 @@ import {
   baselineInSettingsFileAt, baselineKind, baselinePathSetting, baselinePickTitle, describeLevel, effectiveBaseline, planBaselineWrite, type BaselineValues, type Level, type Place,
 } from './baselineSetting';
 import { defaultReportPath, writeFileAtomically } from './exportFile';
-import { exportableMarkdown, mayReveal, notificationText } from './links';
+import { exportableMarkdown, mayReveal } from './links';
+import { notificationText } from '../../server/src/lsp/notificationText';
 import { baselinePickTexts, HISTORY_LANGUAGE, PRODUCT_NAME } from './render';
 import type { ReportView } from './report';
 import type { CriStatusBar } from './statusBar';

@@ -100,14 +100,3 @@ export function mayReveal(uri: string, isOpen: boolean): boolean {
   if (!scheme) return false;
   return REVEAL_OPEN_SCHEMES.includes(scheme) || isOpen;
 }
-
-/**
- * A message for a VS Code notification, with no link in it. VS Code makes `[label](command:…)` in a notification's
- * text (or the same with an `https:`, `http:` or `file:` target) a link, which it opens with commands allowed.
- * Messages with server text (a baseline warning) quote paths and git's errors, which a checkout chooses: a folder or
- * `.git` file naming `[Open Settings](command:…)` would offer to run any command. A blank between `]` and `(` takes
- * the link apart and leaves the text readable.
- */
-export function notificationText(message: string): string {
-  return message.replace(/\]\(/g, '] (');
-}

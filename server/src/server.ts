@@ -38,6 +38,7 @@ import { bind } from './proto/binder';
 import { counted } from './plural';
 import type { ApiModel } from './proto/model';
 import { toDiagnostics, type DiagnosticSupport } from './lsp/convert';
+import { notificationText } from './lsp/notificationText';
 import { FsImportResolver, fileStamp, fsPathOf, isInside } from './lsp/importResolver';
 import { creationWatchers } from './lsp/creationWatchers';
 import { WorkspaceProtoFiles } from './lsp/workspaceFiles';
@@ -213,7 +214,7 @@ function logOnce(message: string, situation = message): boolean {
  * written: said only in the output, a typo in a rule id or a team's .cri-compat.json went unnoticed.
  */
 function showWarning(message: string): void {
-  void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message })
+  void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message: notificationText(message) })
     .catch((e: unknown) => log('showing a message failed', e));
 }
 
