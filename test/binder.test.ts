@@ -449,16 +449,22 @@ test('the documentation of an exported or local message or enum (edition 2024) i
   assert.deepEqual(b.model.enums.map((e) => [e.name, e.doc]), [['Bar', ' Bar is local.']]);
 });
 
+// buf 1.75: "expected length-prefixed field" over the whole group, and "expected 64-bit integer type, found message type"
+// on its name for jstype.
 test('[lazy = true] on a group is a binding error: protoc takes it on a message field only, and a group is not one', () => {
-  const b = bindText(lines(
+  const text = lines(
     'syntax = "proto2";',
     'package t;',
     'message M {',
     '  optional group Result = 1 [lazy = true] { optional string url = 2; }',
     '  optional M sub = 3 [lazy = true];',
+    '  optional group Other = 4 [jstype = JS_STRING] { }',
     '}',
-  ));
-  assert.deepEqual(b.problems.map((p) => [p.code, p.range.start.line]), [['option-target', 3]]);
+  );
+  assert.deepEqual(bindText(text).problems.map((p) => [p.code, p.range]), [
+    ['option-target', within(text, 'optional group Result = 1 [lazy = true] { optional string url = 2; }')],
+    ['option-target', within(text, 'group Other', 'Other')],
+  ]);
 });
 
 test('an extension number outside the extension ranges of an imported message, or below 1000 for an options message of descriptor.proto, is a binding error, and one an imported extension has a warning, as protoc says', () => {

@@ -1028,13 +1028,17 @@ test('a field feature on a field it cannot apply to, LEGACY_REQUIRED as the file
   assertWithOptions(asProto2(), 'optional string runtime_name = 2', 'features = { utf8_validation: NONE }', [['features-outside-editions', 'features']]);
 });
 
+// buf 1.75 marks lazy and jstype where they do not apply on the field's type: "expected message type, found scalar type
+// `int64`", "expected 64-bit integer type, found scalar type `string`".
 test('a field option that descriptor.proto lacks, set twice, of the wrong type, or on a field it does not apply to is a binding error, as protoc says', NEEDS_CORPUS, () => {
   for (const text of [corpusText(TAG), migrated()]) {
     const on = (field: string, options: string, expected: [string, string][]): void => assertWithOptions(text, field, options, expected);
     on('int64 timeout = 2', 'jstype = JS_STRING', []);
-    on('string runtime_name = 2', 'jstype = JS_STRING', [['option-target', 'jstype']]);
+    on('string runtime_name = 2', 'jstype = JS_STRING', [['option-target', 'string']]);
     on('string runtime_name = 2', 'jstype = JS_NORMAL', []);
-    on('int64 timeout = 2', 'lazy = true', [['option-target', 'lazy']]);
+    // A value jstype does not take is that error alone (buf: "cannot find `JS_STRNG` in this scope").
+    on('string runtime_name = 2', 'jstype = JS_STRNG', [['invalid-option-value', 'JS_STRNG']]);
+    on('int64 timeout = 2', 'lazy = true', [['option-target', 'int64']]);
     on('PodSandboxMetadata metadata = 1', 'lazy = true', []);
     on('int64 timeout = 2', 'deprecated = 1', [['invalid-option-value', '1']]);
     on('int64 timeout = 2', 'deprecated = "yes"', [['invalid-option-value', '"yes"']]);
