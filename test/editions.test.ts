@@ -1049,6 +1049,31 @@ test('a field option that descriptor.proto lacks, set twice, of the wrong type, 
   }
 });
 
+// buf 1.75 reads a list where a built-in option's value goes ("mismatched types" and "unexpected array expression in
+// option setting value" over it, "mismatched types" on each value not of the option's type), and sets the option to
+// its first value of that type: lazy and jstype are refused where they do not apply, on the field's type, and the field
+// is deprecated, packed or named in JSON as that value says.
+test('a list as a built-in field option\'s value sets the option to its first value of its type, as buf reads it', NEEDS_CORPUS, () => {
+  const text = corpusText(TAG);
+  const list = (value: string): [string, string][] => [['syntax', value], ['invalid-option-value', value]];
+  assertWithOptions(text, 'int64 timeout = 2', 'lazy = [true]', [...list('[true]'), ['option-target', 'int64']]);
+  assertWithOptions(text, 'string runtime_name = 2', 'jstype = [JS_STRING]', [...list('[JS_STRING]'), ['option-target', 'string']]);
+  assertWithOptions(text, 'repeated string servers = 1', 'packed = [1, true]', [...list('[1, true]'), ['invalid-option-value', '1'], ['not-packable', 'string']]);
+  // Its first bool is false: lazy is not set.
+  assertWithOptions(text, 'int64 timeout = 2', 'lazy = [false, true]', list('[false, true]'));
+  const field = (message: string, declared: string, options: string): FieldDef => {
+    const name = declared.split(' ').at(-3)!;
+    return fieldOf(replaceOnce(text, `${declared};`, `${declared} [${options}];`), message, name);
+  };
+  assert.equal(field('VersionResponse', 'string runtime_name = 2', 'deprecated = [true]').deprecated, true);
+  assert.equal(field('VersionResponse', 'string runtime_name = 2', 'deprecated = [false, true]').deprecated, undefined);
+  assert.equal(field('VersionResponse', 'string runtime_name = 2', 'json_name = [1, "name", "other"]').jsonName, 'name');
+  assert.equal(field('PortForwardRequest', 'repeated int32 port = 2', 'packed = [false]').packed, false);
+  assert.equal(field('PortForwardRequest', 'repeated int32 port = 2', 'packed = [x, true]').packed, true);
+  // No value of its type: nothing is set.
+  assert.equal(field('PortForwardRequest', 'repeated int32 port = 2', 'packed = [1]').packed, undefined);
+});
+
 test('an option of a file, message, oneof, enum, enum value, service or method that its descriptor.proto message lacks, set twice or of the wrong type is a binding error, as protoc says', NEEDS_CORPUS, () => {
   const oneof = (text: string): string => replaceOnce(text, 'message VersionRequest {\n', 'message VersionRequest {\n    oneof v {\n        string other = 9;\n    }\n');
   for (const text of [corpusText(TAG), asProto2(), migrated()]) {

@@ -1067,8 +1067,9 @@ describe('parser: errors and recovery', () => {
 
   // buf 1.75: "unexpected array expression in option setting value" over the list; protoc: "Expected option value". buf
   // reads the list all the same, as an aggregate's `key: [ … ]`: "mismatched types" over it where the option is not
-  // repeated, and on each value not of its type, and the option is set ("set multiple times" of a second setting). buf,
-  // "missing option setting value" where there is none, which sets nothing.
+  // repeated, and on each value not of its type, and the option is set ("set multiple times" of a second setting); a
+  // default's values too, each against the field's type. buf, "missing option setting value" where there is none,
+  // which sets nothing.
   test('a list as an option\'s own value is one syntax error over it, and sets the option as buf reads it; no value is none', () => {
     const text = lines(
       'syntax = "proto2";',
@@ -1077,7 +1078,7 @@ describe('parser: errors and recovery', () => {
       'extend google.protobuf.MessageOptions { optional int32 i = 50001; repeated int32 ri = 50002; }',
       'extend google.protobuf.FieldOptions { optional int32 fi = 50001; }',
       'message M1 { option (i) = [1]; option deprecated = [true]; option (i) = 2; }',
-      'message M2 { optional int32 f = 1 [default = [1], (fi) = [2], deprecated = true]; optional int32 g = 2; }',
+      'message M2 { optional int32 f = 1 [default = [1], (fi) = [2], deprecated = true]; optional int32 g = 2 [default = ["x", 2, 3.5]]; }',
       'message M3 { option (ri) = [1, {a: [2]}]; option (ri) = [3]; option (ri) = 4; }',
       'message M4 { option deprecated = ; optional int32 h = 1 [default = ]; }',
     );
@@ -1090,15 +1091,19 @@ describe('parser: errors and recovery', () => {
     };
     assert.deepEqual(f.errors, [
       { message: LIST, range: at(5, '[1]') }, { message: LIST, range: at(5, '[true]') }, { message: LIST, range: at(6, '[1]') },
-      { message: LIST, range: at(6, '[2]') }, { message: LIST, range: at(7, '[1, {a: [2]}]') }, { message: LIST, range: at(7, '[3]') },
+      { message: LIST, range: at(6, '[2]') }, { message: LIST, range: at(6, '["x", 2, 3.5]') },
+      { message: LIST, range: at(7, '[1, {a: [2]}]') }, { message: LIST, range: at(7, '[3]') },
       { message: "expected an option value, found ';'", range: R(8, 33, 8, 34) },
       { message: "expected an option value, found ']'", range: R(8, 67, 8, 68) },
     ]);
     assert.deepEqual(msg(f, 'M1').options.map((o) => [o.name, o.value]), [['(i)', '[1]'], ['deprecated', '[true]'], ['(i)', '2']]);
-    assert.deepEqual(msg(f, 'M2').fields.map((x) => [x.name, x.options.map((o) => o.name)]), [['f', ['default', '(fi)', 'deprecated']], ['g', []]]);
+    assert.deepEqual(msg(f, 'M2').fields.map((x) => [x.name, x.options.map((o) => o.name)]), [['f', ['default', '(fi)', 'deprecated']], ['g', ['default']]]);
     assert.deepEqual(bind(f, 'x').problems.filter((p) => p.code !== 'syntax').map((p) => [p.code, p.message, p.range]), [
       ['invalid-option-value', '"deprecated" is not repeated: it takes one value, not a list', at(5, '[true]')],
-      ['invalid-default', 'the default of an int32 field must be an integer, not [1]', at(6, '[1]')],
+      ['invalid-option-value', '"default" is not repeated: it takes one value, not a list', at(6, '[1]')],
+      ['invalid-option-value', '"default" is not repeated: it takes one value, not a list', at(6, '["x", 2, 3.5]')],
+      ['invalid-default', 'the default of an int32 field must be an integer, not "x"', at(6, '"x"')],
+      ['invalid-default', 'the default of an int32 field must be an integer, not 3.5', at(6, '3.5')],
       ['invalid-option-value', '"p.i" is not repeated: it takes one value, not a list', at(5, '[1]')],
       ['duplicate-option', '"p.i" is set twice: it is not repeated', at(5, '(i)', 1)],
       ['invalid-option-value', '"p.fi" is not repeated: it takes one value, not a list', at(6, '[2]')],

@@ -14,6 +14,7 @@ import {
   type FeatureTarget, type Features,
 } from './features';
 import { defaultValueProblem } from './defaults';
+import { isBool, isTrue, listOf, settingOf } from './aggregate';
 import { fieldOptionProblems, optionProblems, type OptionsOf } from './options';
 import { customOptionProblems, type PendingOption } from './aggregateOptions';
 import { ENUM_MAX, FIELD_MAX, parse } from './parser';
@@ -227,7 +228,7 @@ class Binder {
    */
   private readonly openEnumFields: { field: FieldNode; enumFqn: string }[] = [];
   /** The defaults of enum fields (identifiers), checked once all enums are bound: each must name a value of its enum. */
-  private readonly enumDefaults: { option: OptionNode; enumFqn: string }[] = [];
+  private readonly enumDefaults: { name: string; range: Range; enumFqn: string }[] = [];
   /** Where each name is declared, kept with `declarations` (see `resolveType`). */
   private readonly names: NameIndex = new Map();
   /** The extension fields of this file by extendee, and the extension ranges of its messages, checked once all are bound. */
@@ -818,7 +819,8 @@ class Binder {
     const def: FieldDef = { name: f.name, number: f.number, type, typeKind, label, jsonName: jsonNameOf(f.name), node: f };
     if (f.oneof) def.oneof = f.oneof;
     const json = f.options.find((o) => o.name === 'json_name');
-    if (json) def.jsonName = stringValue(json.value);
+    const jsonName = json && settingOf(json, (v) => /^["']/.test(v));
+    if (jsonName !== undefined) def.jsonName = stringValue(jsonName);
     if (isDeprecated(f.options)) def.deprecated = true;
     if (features?.utf8Validation === 'NONE' && holdsStrings(def)) def.utf8Unchecked = true;
     const packed = f.options.find((o) => o.name === 'packed');
@@ -831,9 +833,11 @@ class Binder {
       this.keepCustomOptions(f.options, scope);
       if (typeKind !== 'unresolved') this.checkPacking(f, label === 'repeated' && isPackable(typeKind, type), packed, features);
     }
-    if (packed) def.packed = packed.value === 'true';
-    // Editions pack by default, as proto3 does (compare's `packed`); EXPANDED is what `[packed = false]` was.
-    else if (features?.repeatedFieldEncoding === 'EXPANDED' && label === 'repeated' && isPackable(typeKind, type)) def.packed = false;
+    // A list, which buf refuses, packs as its first bool does. Editions pack by default, as proto3 does (compare's
+    // `packed`); EXPANDED is what `[packed = false]` was.
+    const packing = packed && settingOf(packed, isBool);
+    if (packing !== undefined) def.packed = packing === 'true';
+    else if (!packed && features?.repeatedFieldEncoding === 'EXPANDED' && label === 'repeated' && isPackable(typeKind, type)) def.packed = false;
     if (f.comments.leading) def.doc = f.comments.leading.text;
     return def;
   }
@@ -873,9 +877,14 @@ class Binder {
       this.problem('invalid-default', `a default value is not allowed on ${refused}: ${this.proto3 ? 'proto3 fields default to zero' : 'protoc refuses it'}`, option.nameRange, 'error');
       return;
     }
-    const wrong = defaultValueProblem(def.type, def.typeKind, option.value);
-    if (wrong) this.problem('invalid-default', wrong, option.valueRange, 'error');
-    else if (def.typeKind === 'enum') this.enumDefaults.push({ option, enumFqn: def.type });
+    const list = listOf(option);
+    // buf refuses a list, and checks each of its values as the default.
+    if (list) this.problem('invalid-option-value', '"default" is not repeated: it takes one value, not a list', option.valueRange, 'error');
+    for (const { scalar, range } of list ?? [{ scalar: option.value, range: option.valueRange }]) {
+      const wrong = defaultValueProblem(def.type, def.typeKind, scalar ?? '{…}');
+      if (wrong) this.problem('invalid-default', wrong, range, 'error');
+      else if (def.typeKind === 'enum') this.enumDefaults.push({ name: scalar!.trim(), range, enumFqn: def.type });
+    }
   }
 
   /**
@@ -887,7 +896,7 @@ class Binder {
   private checkPacking(f: FieldNode, packable: boolean, packed: OptionNode | undefined, features: Features | undefined): void {
     const what = (): string => (f.mapKey !== undefined ? 'a map' : f.label === 'repeated' ? `a repeated ${f.type}` : 'a field that is not repeated');
     const at = f.label === 'repeated' ? f.typeRange : labelAndType(f);
-    if (packed?.value === 'true' && !features && !packable) {
+    if (packed && isTrue(packed) && !features && !packable) {
       this.problem('not-packable', `[packed = true] is not allowed on ${what()}: only repeated fields of numbers, bools and enums are packed`, at, 'error');
     }
     const own = features && ownFeature(f.options, 'repeated_field_encoding');
@@ -951,10 +960,9 @@ class Binder {
   private checkEnumDefaults(model: ApiModel): void {
     if (!this.enumDefaults.length) return;
     const enums = new Map(model.enums.map((e) => [e.fqn, e]));
-    for (const { option, enumFqn } of this.enumDefaults) {
+    for (const { name, range, enumFqn } of this.enumDefaults) {
       const e = enums.get(enumFqn);
-      const name = option.value.trim();
-      if (e && !e.values.some((v) => v.name === name)) this.problem('invalid-default', `enum "${enumFqn}" has no value named ${name}`, option.valueRange, 'error');
+      if (e && !e.values.some((v) => v.name === name)) this.problem('invalid-default', `enum "${enumFqn}" has no value named ${name}`, range, 'error');
     }
   }
 
@@ -1378,7 +1386,7 @@ function hasJsonName(f: FieldNode): boolean {
 }
 
 function isDeprecated(options: OptionNode[]): boolean {
-  return options.some((o) => o.name === 'deprecated' && o.value === 'true');
+  return options.some((o) => o.name === 'deprecated' && isTrue(o));
 }
 
 /** The value of a string option as written: adjacent literals concatenated, quotes removed (escapes kept). */

@@ -5,7 +5,7 @@
 // Custom options (`(name)`) and features are checked elsewhere, or not at all.
 
 import type { FieldNode, OptionNode, Range } from './ast';
-import { aggregateOf, entrySpan, listOf } from './aggregate';
+import { aggregateOf, entrySpan, isTrue, listOf, settingOf } from './aggregate';
 import { namePartRange } from './optionPath';
 import type { FieldDef } from './model';
 
@@ -153,12 +153,13 @@ export function fieldOptionProblems(f: FieldNode, typeKind: FieldDef['typeKind']
  */
 function targetProblems(o: OptionNode, f: FieldNode, typeKind: FieldDef['typeKind'], type: string): OptionProblem[] {
   // A map is a repeated message field (its entries) to protoc, which takes lazy on it; a group is of another type.
-  if ((o.name === 'lazy' || o.name === 'unverified_lazy') && o.value === 'true' && ((typeKind !== 'message' && typeKind !== 'map') || f.group)) {
+  if ((o.name === 'lazy' || o.name === 'unverified_lazy') && isTrue(o) && ((typeKind !== 'message' && typeKind !== 'map') || f.group)) {
     return [{ code: 'option-target', message: `[${o.name} = true] applies to a message field only`, range: f.group ? f.range : f.typeRange }];
   }
   // JS_NORMAL, the default, is taken anywhere (protoc: "Illegal jstype for ... field" for the others).
-  if (o.name === 'jstype' && o.value !== 'JS_NORMAL' && isJsType(o.value) && !(typeKind === 'scalar' && INT64S.has(type))) {
-    return [{ code: 'option-target', message: `jstype = ${o.value} applies to int64, uint64, sint64, fixed64 and sfixed64 fields only`, range: f.typeRange }];
+  const jstype = o.name === 'jstype' ? settingOf(o, isJsType) : undefined;
+  if (jstype && jstype !== 'JS_NORMAL' && isJsType(jstype) && !(typeKind === 'scalar' && INT64S.has(type))) {
+    return [{ code: 'option-target', message: `jstype = ${jstype} applies to int64, uint64, sint64, fixed64 and sfixed64 fields only`, range: f.typeRange }];
   }
   return [];
 }
