@@ -1068,8 +1068,10 @@ describe('parser: errors and recovery', () => {
   // buf 1.75: "unexpected array expression in option setting value" over the list; protoc: "Expected option value". buf
   // reads the list all the same, as an aggregate's `key: [ … ]`: "mismatched types" over it where the option is not
   // repeated, and on each value not of its type, and the option is set ("set multiple times" of a second setting); a
-  // default's values too, each against the field's type. buf, "missing option setting value" where there is none,
-  // which sets nothing.
+  // default's values too, each against the field's type. buf, where there is no value, which sets nothing: "missing
+  // option setting value" over an option statement from `option` to its `;`, and "unexpected `;`" at the `;`; in a
+  // field's `[ ]`, "unexpected `[...]`" at the `]` alone (and "compact options cannot be empty" over them, which they
+  // are not: not said).
   test('a list as an option\'s own value is one syntax error over it, and sets the option as buf reads it; no value is none', () => {
     const text = lines(
       'syntax = "proto2";',
@@ -1093,6 +1095,7 @@ describe('parser: errors and recovery', () => {
       { message: LIST, range: at(5, '[1]') }, { message: LIST, range: at(5, '[true]') }, { message: LIST, range: at(6, '[1]') },
       { message: LIST, range: at(6, '[2]') }, { message: LIST, range: at(6, '["x", 2, 3.5]') },
       { message: LIST, range: at(7, '[1, {a: [2]}]') }, { message: LIST, range: at(7, '[3]') },
+      { message: 'the option has no value', range: at(8, 'option deprecated = ;') },
       { message: "expected an option value, found ';'", range: R(8, 33, 8, 34) },
       { message: "expected an option value, found ']'", range: R(8, 67, 8, 68) },
     ]);

@@ -639,7 +639,10 @@ class Parser {
     const start = this.cur.startPos;
     const kw = this.next();
     if (this.startsNextLine(kw, ['=', '.'], 'an option name')) return undefined;
+    const errors = this.errors.length;
     const o = this.optionBody(kw);
+    // A statement that ends where its value goes is marked whole before its `;`, as buf marks it ("missing option setting value").
+    if (!o && this.is(';') && this.prevTok().text === '=') this.errors.splice(errors, 0, { message: 'the option has no value', range: { start, end: this.cur.endPos } });
     this.endStatement();
     if (o) o.range = this.rangeFrom(start);
     return o;
