@@ -1175,6 +1175,25 @@ describe('binder: a custom option that sets a field twice', () => {
     ]);
   });
 
+  // buf 1.75 says nothing of `(o).a = 2` after `(o) = [{ a: 1 }]`, where after `(o) = { a: 1 }` it says "set multiple
+  // times"; nor of anything after it in the file (Z's "mismatched types", Y's lazy): its check of options stops there.
+  // A field that a list's message set is set twice by a path as by anything else, and the rest of the file is checked.
+  test('a path into a message that a list set sets its field twice, and what follows is checked, where buf stops checking', () => {
+    const text = lines(
+      head,
+      'message L1 { option (o) = [{ a: 1 }]; option (o).a = 2; }',
+      'message Z { option (i) = "s"; }',
+      'message Y { optional int32 f = 1 [lazy = true]; }',
+    );
+    assert.deepEqual(problems(bindText(text)).map((p) => [p[0], p[2]]), [
+      ['syntax', within(text, '[{ a: 1 }]')],
+      ['option-target', within(text, 'int32 f', 'int32')],
+      ['invalid-option-value', within(text, '[{ a: 1 }]')],
+      ['duplicate-option', within(text, '(o).a = 2', '(o).a')],
+      ['invalid-option-value', within(text, '"s"')],
+    ]);
+  });
+
   test('on a released api.proto with options of its own', NEEDS_CORPUS, () => {
     const GO_PACKAGE = 'option go_package = "k8s.io/cri-api/pkg/apis/runtime/v1";\n';
     const declared = replaceOnce(corpusText('v0.36.3'), GO_PACKAGE, GO_PACKAGE + lines(
