@@ -6,6 +6,7 @@ import { lexer, tokenize, type Token } from '../server/src/proto/lexer';
 import { MAX_NESTING, parse, parseIntLiteral } from '../server/src/proto/parser';
 import { bind, type ImportResolver, type Problem } from '../server/src/proto/binder';
 import type { Comment, Comments, MessageNode, Position, ProtoFile, Range } from '../server/src/proto/ast';
+import { NEEDS_CORPUS, newestCorpusText, replaceOnce } from './corpusText';
 
 // ---- helpers -------------------------------------------------------------------------------------------
 
@@ -461,6 +462,22 @@ describe('parser: statements', () => {
     // `max` is the enum maximum for enums, the field maximum for messages.
     assert.deepEqual(def.reservedNumbers, [[5, 5], [7, 2147483647], [-10, -8]]);
     assert.deepEqual(bindText('message M { reserved 10 to max; }').model.messages[0]!.reservedNumbers, [[10, 536870911]]);
+  });
+
+  // protoc reads numbers or names after `reserved`, as the first one is, and refuses the other kind there ("Expected
+  // field name.", "Expected field number range."); buf 1.75: "cannot mix tags and names in reserved range" at the first
+  // of the other kind, and reserves all of them.
+  test('a reserved statement of numbers and names is an error at the first of the other kind; all are reserved', NEEDS_CORPUS, () => {
+    const MESSAGE = 'message VersionRequest {\n';
+    const text = replaceOnce(newestCorpusText(), MESSAGE, `${MESSAGE}    reserved 5, "old", "older", 6;\n    reserved "gone", 7 to 8;\n    reserved 9, 10;\n`);
+    const MIXED = 'a reserved statement takes numbers or names, not both: reserve the others in a reserved statement of their own';
+    const f = parse(text);
+    assert.deepEqual(f.errors, [{ message: MIXED, range: loc(text, '"old"') }, { message: MIXED, range: loc(text, '7 to 8') }]);
+    const m = bind(f, 'x').model.messages.find((x) => x.name === 'VersionRequest')!;
+    assert.deepEqual(m.reservedNumbers, [[5, 5], [6, 6], [7, 8], [9, 9], [10, 10]]);
+    assert.deepEqual(m.reservedNames, ['old', 'older', 'gone']);
+    const editions = lines('edition = "2023";', 'enum E { E0 = 0; reserved FOO, 1; reserved 2, BAR, 3, BAZ; }');
+    assert.deepEqual(parse(editions).errors, [{ message: MIXED, range: loc(editions, '1') }, { message: MIXED, range: loc(editions, 'BAR') }]);
   });
 
   test('services: rpc streaming, option statements, option blocks with aggregates', () => {

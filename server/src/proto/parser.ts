@@ -1295,18 +1295,28 @@ class Parser {
   private reserved(): ReservedNode {
     const kw = this.next();
     const node: ReservedNode = { kind: 'reserved', ranges: [], names: [], range: kw.range, comments: this.commentsFor(kw) };
+    // protoc reads numbers or names after `reserved`, as its first is; buf reads both, and refuses the first of the other kind.
+    let mixed = false;
+    const mix = (names: boolean, range: Range): void => {
+      if (mixed || (names ? !node.ranges.length : !node.names.length)) return;
+      mixed = true;
+      this.error('a reserved statement takes numbers or names, not both: reserve the others in a reserved statement of their own', range);
+    };
     for (;;) {
       if (this.startsNextLine(this.prevTok(), [',', ';'], 'a number or name')) break;
       const s = this.strings();
       if (s) {
+        mix(true, s.range);
         node.names.push({ name: s.value, range: s.range });
       } else if (this.cur.kind === 'ident' && !this.is('max')) {
         // editions allow bare identifiers
         const s = this.next();
+        mix(true, s.range);
         node.names.push({ name: s.text, range: s.range });
       } else {
         const r = this.numberRange();
         if (!r) break;
+        mix(false, r.range);
         node.ranges.push(r);
       }
       if (!this.eat(',')) break;
