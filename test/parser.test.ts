@@ -1131,6 +1131,26 @@ describe('parser: errors and recovery', () => {
     ]);
   });
 
+  // buf 1.75: "multiple modifiers on message field type" on each label after the first, which the field keeps
+  // ("expected repeated field, found singular field" of `optional repeated int32 r = 1 [packed = true]`).
+  test('a field of more than one label is an error at each after the first, and has the first', NEEDS_CORPUS, () => {
+    const twice = replaceOnce(newestCorpusText(), 'repeated string servers = 1;', 'repeated optional string servers = 1;');
+    const text = replaceOnce(twice, '    string runtime_name = 2;', '    optional repeated required string runtime_name = 2;');
+    const at = (context: string, needle: string): Range => {
+      const r = loc(text, context);
+      const k = r.start.character + context.indexOf(needle);
+      return R(r.start.line, k, r.start.line, k + needle.length);
+    };
+    const f = parse(text);
+    assert.deepEqual(f.errors, [
+      { message: "a field takes one label: 'repeated' cannot follow 'optional'", range: at('optional repeated required', 'repeated') },
+      { message: "a field takes one label: 'required' cannot follow 'optional'", range: at('optional repeated required', 'required') },
+      { message: "a field takes one label: 'optional' cannot follow 'repeated'", range: at('repeated optional string', 'optional') },
+    ]);
+    const fields = bind(f, 'x').model.messages.flatMap((m) => m.fields).filter((x) => x.name === 'runtime_name' || x.name === 'servers');
+    assert.deepEqual(fields.map((x) => [x.name, x.label, x.type]), [['runtime_name', 'optional', 'string'], ['servers', 'repeated', 'string']]);
+  });
+
   // buf 1.75 at the same start: "unsupported base for integer literal", "integer literal contains underscores",
   // "invalid digit in hexadecimal integer literal", "unexpected characters in integer literal"; "unexpected `)`".
   test('a value that is no number (0b1, 1_000, 0xg, 1foo) or no value at all is one error at it, not also a missing `;`', () => {

@@ -1184,6 +1184,10 @@ class Parser {
     if (LABELS.has(first.text) && (this.peek().kind === 'ident' || this.peek().text === '.') && !this.peekIs('=', 2)) {
       label = this.next();
       if (oneof) this.error(`fields in a oneof cannot have a label ('${label.text}')`, label.range);
+      // `optional repeated int32 x`: buf keeps the first label and refuses each other ("multiple modifiers").
+      while (LABELS.has(this.cur.text) && (this.peek().kind === 'ident' || this.peek().text === '.') && !this.peekIs('=', 2)) {
+        this.error(`a field takes one label: '${this.cur.text}' cannot follow '${label.text}'`, this.next().range);
+      }
       // `repeated` being typed above the next message.
       if (this.nextLineDeclares()) {
         this.expected('a field type');
