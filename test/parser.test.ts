@@ -1317,7 +1317,7 @@ describe('parser: errors and recovery', () => {
     assert.deepEqual(parse('message A { int32 = 1; optional int32 y = 2; }').errors, [{ message: "expected a field name, found '='", range: R(0, 18, 0, 19) }]);
     assert.deepEqual(parse('message A { optional int32 x 1; }').errors[0], { message: "expected '=', found '1'", range: R(0, 29, 0, 30) });
     assert.deepEqual(parse('message A { oneof o { optional int32 x = 1; } }').errors, [{ message: "fields in a oneof cannot have a label ('optional')", range: R(0, 22, 0, 30) }]);
-    assert.deepEqual(parse('message A { repeated map<string, string> m = 1; }').errors, [{ message: 'map fields cannot have a label', range: R(0, 12, 0, 20) }]);
+    assert.deepEqual(parse('message A { repeated map<string, string> m = 1; }').errors, [{ message: 'map fields cannot have a label', range: R(0, 21, 0, 40) }]);
     assert.deepEqual(parse('service S { rpc R A returns (B); }').errors[0], { message: "expected '(', found 'A'", range: R(0, 18, 0, 19) });
     assert.deepEqual(parse('message { }').errors[0], { message: "expected a message name, found '{'", range: R(0, 8, 0, 9) });
     assert.deepEqual(parse('foo;\nmessage A {}').errors, [{ message: "expected 'message', 'enum', 'service', 'import', 'package', 'option' or 'syntax', found 'foo'", range: R(0, 0, 0, 3) }]);
@@ -1511,7 +1511,7 @@ describe('binder: problems', () => {
       ['enum-first-not-zero', 'the first value of a proto3 enum must be 0, so that it can be the default', R(1, 13, 1, 14)],
     ]);
     assert.deepEqual(problems('syntax = "proto2";\nenum E { A = 1; }'), []);
-    assert.deepEqual(problems('enum E {}').map((p) => [p.code, p.message, p.range]), [['enum-empty', 'enum "E" must have at least one value', R(0, 5, 0, 6)]]);
+    assert.deepEqual(problems('enum E {}').map((p) => [p.code, p.message, p.range]), [['enum-empty', 'enum "E" must have at least one value', R(0, 0, 0, 9)]]);
   });
 
   test('labels: required in proto3, missing in proto2', () => {

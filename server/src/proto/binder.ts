@@ -699,17 +699,19 @@ class Binder {
     this.checkOptions(m.options, 'message', fqn);
     for (const o of m.oneofs) this.checkOptions(o.options, 'oneof', fqn);
     model.messages.push(def);
-    // protoc: "Extension ranges are not allowed in proto3" (extensions there declare options only).
-    if (this.proto3) for (const e of m.extensions) this.problem('proto3-extensions', 'extension ranges are not allowed in proto3', e.range, 'error');
+    // protoc: "Extension ranges are not allowed in proto3" (extensions there declare options only); buf marks each range.
+    if (this.proto3) {
+      for (const e of m.extensions) for (const r of e.ranges) this.problem('proto3-extensions', 'extension ranges are not allowed in proto3', r.range, 'error');
+    }
     // A message set's extensions take any positive int32 (protoc's kint32max), its fields and reservations do not.
     // The option found when the message was declared (another message declared with its name has its own options).
     const found = this.messageSets.get(fqn);
     const messageSet = found && m.options.includes(found) ? found : undefined;
     // protoc: "MessageSet is not supported in proto3", and "MessageSets cannot have fields, only extensions"; buf
-    // refuses one without extension ranges, which could hold nothing.
-    if (messageSet && this.proto3) this.problem('message-set', 'a message set (message_set_wire_format) is not allowed in proto3', m.nameRange, 'error');
+    // refuses one without extension ranges, which could hold nothing. Marked where buf marks them: the option, each field.
+    if (messageSet && this.proto3) this.problem('message-set', 'a message set (message_set_wire_format) is not allowed in proto3', messageSet.nameRange, 'error');
     else if (messageSet) {
-      for (const f of m.fields) this.problem('message-set', `message set "${m.name}" cannot have fields, only extensions: "${f.name}"`, f.nameRange, 'error');
+      for (const f of m.fields) this.problem('message-set', `message set "${m.name}" cannot have fields, only extensions: "${f.name}"`, f.range, 'error');
       if (!m.extensions.length) this.problem('message-set', `message set "${m.name}" declares no extension ranges: it holds extensions only`, messageSet.nameRange, 'error');
     }
     this.reserved(m.reserved, def, 1, FIELD_MAX, m.extensions, messageSet ? ENUM_MAX : FIELD_MAX);
@@ -755,7 +757,8 @@ class Binder {
       if (reservedNames ? reservedNames.has(f.name) : def.reservedNames.includes(f.name)) this.problem('uses-reserved', `field name "${f.name}" is reserved`, f.nameRange, 'error');
     }
     for (const o of m.oneofs) {
-      if (o.fields.length === 0) this.problem('oneof-empty', `oneof "${o.name}" must have at least one field`, o.nameRange, 'error');
+      // Marked whole, as buf marks it.
+      if (o.fields.length === 0) this.problem('oneof-empty', `oneof "${o.name}" must have at least one field`, o.range, 'error');
       for (const f of o.fields) if (f.mapKey !== undefined) this.problem('map-in-oneof', `map field "${f.name}" is not allowed in a oneof`, f.typeRange, 'error');
     }
     for (const n of m.messages) this.message(n, fqn, model, features);
@@ -1069,7 +1072,7 @@ class Binder {
     if ((this.proto3 || (parentFeatures && !closed)) && first && first.number !== undefined && first.number !== 0) {
       this.problem('enum-first-not-zero', `the first value of ${this.proto3 ? 'a proto3' : 'an open'} enum must be 0, so that it can be the default`, first.numberRange, 'error');
     }
-    if (e.values.length === 0 && e.name) this.problem('enum-empty', `enum "${e.name}" must have at least one value`, e.nameRange, 'error');
+    if (e.values.length === 0 && e.name) this.problem('enum-empty', `enum "${e.name}" must have at least one value`, e.range, 'error');
     return def;
   }
 

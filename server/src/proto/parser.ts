@@ -1214,7 +1214,8 @@ class Parser {
       value = v ?? { start: at, end: at };
       if (!this.eat('>')) this.expected("'>'");
       typeEnd = this.prevTok().end;
-      if (label) this.error('map fields cannot have a label', label.range);
+      // Marked on the map, as buf marks it ("unexpected type after `repeated`").
+      if (label) this.error('map fields cannot have a label', this.span(typeStart, typeEnd));
     } else if (this.is('group') && this.peek().kind === 'ident') {
       return this.group(first, label, comments, oneof);
     } else {
