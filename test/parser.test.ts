@@ -1313,7 +1313,15 @@ describe('parser: errors and recovery', () => {
     assert.deepEqual(parse('syntax = "proto4";').errors, [{ message: 'unknown syntax "proto4" (expected "proto2" or "proto3")', range: R(0, 9, 0, 17) }]);
     assert.deepEqual(parse('syntax = "proto3";\nsyntax = "proto3";').errors.map((e) => e.message), ['duplicate syntax statement']);
     assert.deepEqual(parse('package a;\npackage b;').errors.map((e) => e.message), ['duplicate package statement']);
-    assert.deepEqual(parse('message A { optional int32 x = ; optional int32 y = 2; }').errors, [{ message: "expected a number, found ';'", range: R(0, 31, 0, 32) }]);
+    // buf 1.75 marks the field whole as well ("missing message field tag in declaration"), and only so where no `=` is.
+    assert.deepEqual(parse('message A { optional int32 x = ; optional int32 y = 2; }').errors, [
+      { message: 'field "x" has no number', range: R(0, 12, 0, 32) }, { message: "expected a number, found ';'", range: R(0, 31, 0, 32) },
+    ]);
+    assert.deepEqual(parse('message A { optional int32 x [deprecated = true]; }').errors, [{ message: 'field "x" has no number', range: R(0, 12, 0, 49) }]);
+    assert.deepEqual(parse('enum E { A = ; B; }').errors, [
+      { message: 'enum value "A" has no number', range: R(0, 9, 0, 14) }, { message: "expected a number, found ';'", range: R(0, 13, 0, 14) },
+      { message: 'enum value "B" has no number', range: R(0, 15, 0, 17) },
+    ]);
     assert.deepEqual(parse('message A { int32 = 1; optional int32 y = 2; }').errors, [{ message: "expected a field name, found '='", range: R(0, 18, 0, 19) }]);
     assert.deepEqual(parse('message A { optional int32 x 1; }').errors[0], { message: "expected '=', found '1'", range: R(0, 29, 0, 30) });
     assert.deepEqual(parse('message A { oneof o { optional int32 x = 1; } }').errors, [{ message: "fields in a oneof cannot have a label ('optional')", range: R(0, 22, 0, 30) }]);

@@ -436,6 +436,26 @@ class Parser {
    * A number, and the offsets where it starts and ends (where it should be, when it is missing). A negative one too:
    * buf reads it where a field's number goes and says it is out of range, and so does the binder.
    */
+  /**
+   * `= N` after a field's or an enum value's name (which ends at `end`). `missing`: there is no number where the
+   * statement ends or its options start (`x;`, `x = ;`, `x [a = 1];`), which buf marks on the whole declaration
+   * ("missing message field tag in declaration") rather than at the token, or not only there.
+   */
+  private numberAfterName(end: number): { num: { value?: number; start: number; end: number }; missing: boolean } {
+    if (this.eat('=')) {
+      const num = this.intLiteral();
+      return { num, missing: num.value === undefined && this.is(';') && this.prevTok().text === '=' };
+    }
+    const missing = this.is(';') || this.is('[');
+    if (!missing) this.expected("'='");
+    return { num: { start: end, end }, missing };
+  }
+
+  /** An error over a statement read from `start`, placed among the errors before those found in it (from index `at`). */
+  private markWhole(at: number, message: string, start: Position): void {
+    this.errors.splice(at, 0, { message, range: this.rangeFrom(start) });
+  }
+
   private intLiteral(): { value?: number; start: number; end: number } {
     const start = this.cur.start;
     let neg = false;
@@ -641,9 +661,10 @@ class Parser {
     if (this.startsNextLine(kw, ['=', '.'], 'an option name')) return undefined;
     const errors = this.errors.length;
     const o = this.optionBody(kw);
-    // A statement that ends where its value goes is marked whole before its `;`, as buf marks it ("missing option setting value").
-    if (!o && this.is(';') && this.prevTok().text === '=') this.errors.splice(errors, 0, { message: 'the option has no value', range: { start, end: this.cur.endPos } });
+    // A statement that ends where its value goes is marked whole, as buf marks it ("missing option setting value").
+    const missing = !o && this.is(';') && this.prevTok().text === '=';
     this.endStatement();
+    if (missing) this.markWhole(errors, 'the option has no value', start);
     if (o) o.range = this.rangeFrom(start);
     return o;
   }
@@ -1235,12 +1256,12 @@ class Parser {
       return undefined;
     }
     const name = this.next();
+    const errors = this.errors.length;
     // Without a number, its range is the empty one right after the name.
-    let num: { value?: number; start: number; end: number } = { start: name.end, end: name.end };
-    if (this.eat('=')) num = this.intLiteral();
-    else this.expected("'='");
+    const { num, missing } = this.numberAfterName(name.end);
     const options = this.optionList(first);
     this.endStatement();
+    if (missing) this.markWhole(errors, `field "${name.text}" has no number`, first.startPos);
     const at: FieldOffsets = {
       start: first.start, end: this.prevTok().end, nameStart: name.start, nameEnd: name.end, typeStart, typeEnd,
       numberStart: num.start, numberEnd: num.end, labelStart: label ? label.start : -1, labelEnd: label ? label.end : -1,
@@ -1415,11 +1436,11 @@ class Parser {
     }
     const comments = this.commentsFor(t);
     this.next();
-    let num: { value?: number; start: number; end: number } = { start: t.end, end: t.end };
-    if (this.eat('=')) num = this.intLiteral();
-    else this.expected("'='");
+    const errors = this.errors.length;
+    const { num, missing } = this.numberAfterName(t.end);
     const options = this.optionList(t);
     this.endStatement();
+    if (missing) this.markWhole(errors, `enum value "${t.text}" has no number`, t.startPos);
     const v = new EnumValueSyntax(this.lines, t.text, options, comments, t.start, this.prevTok().end, t.end, num.start, num.end);
     if (num.value !== undefined) v.number = num.value;
     this.trailingFor(comments);
