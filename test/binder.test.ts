@@ -1213,6 +1213,31 @@ describe('binder: a custom option that sets a field twice', () => {
   });
 });
 
+// buf 1.75: "expected `google.protobuf.MessageOptions` extension, found message extension in
+// `google.protobuf.FileOptions`", over the option's name with its parentheses; protoc does not find the name among the
+// element's own options ("Option "(file_flag)" unknown").
+test('a custom option that extends the options of another kind of element is unknown-option where it is set', NEEDS_CORPUS, () => {
+  const GO_PACKAGE = 'option go_package = "k8s.io/cri-api/pkg/apis/runtime/v1";\n';
+  const declared = replaceOnce(corpusText('v0.36.3'), GO_PACKAGE, GO_PACKAGE + lines(
+    'import "google/protobuf/descriptor.proto";',
+    'option (file_flag) = true;',
+    'option (message_flag) = true;',
+    'extend google.protobuf.FileOptions { bool file_flag = 50000; }',
+    'extend google.protobuf.MessageOptions { bool message_flag = 50000; }',
+    'extend google.protobuf.FieldOptions { bool field_flag = 50000; }\n',
+  ));
+  const MESSAGE = 'message VersionRequest {\n';
+  const withMessage = replaceOnce(declared, MESSAGE, `${MESSAGE}    option (file_flag) = true;\n    option (message_flag) = true;\n`);
+  const text = replaceOnce(withMessage, 'string runtime_name = 2;', 'string runtime_name = 2 [(field_flag) = true, (runtime.v1.message_flag) = true];');
+  const wrong = (name: string, of: string, not: string, context: string, needle: string) =>
+    ['unknown-option', `"runtime.v1.${name}" is an extension of "google.protobuf.${of}", not of "google.protobuf.${not}"`, within(text, context, needle), 'error'];
+  assert.deepEqual(problems(bindText(text)), [
+    wrong('message_flag', 'MessageOptions', 'FileOptions', 'option (message_flag) = true;\nextend', '(message_flag)'),
+    wrong('file_flag', 'FileOptions', 'MessageOptions', '    option (file_flag) = true;\n    option (message_flag)', '(file_flag)'),
+    wrong('message_flag', 'MessageOptions', 'FieldOptions', '(runtime.v1.message_flag)'),
+  ]);
+});
+
 // protoc: "Option field "(opt).nope" is not a field or extension of message "Opt"", "Option "(opt).count.x" is an
 // atomic type, not a message"; buf: "cannot find message field `nope` in `my.Opt`" at the `.` before the name, and
 // "expected singular message, found scalar type `int32`" (enum type, repeated) at the name that follows. Checked with
@@ -1267,7 +1292,8 @@ describe('binder: the path of a custom option into its value', () => {
       noField('my.Opt.Grp', '(opt).grp.y', '.y', 'y'),
       noField('google.protobuf.Duration', '(dur).nope', '.nope', 'nope'),
       cannotFollow('(opt).d.seconds', 'a scalar (int64)', '(opt).d.seconds.x', 'x'),
-      noField('my.Opt', '(opt).inner.inner.nope', '.nope', 'nope'),
+      // A field's option that extends MessageOptions: buf says so, before anything of its path.
+      at('"my.opt" is an extension of "google.protobuf.MessageOptions", not of "google.protobuf.FieldOptions"', '[(opt).inner.inner.nope', '(opt)'),
     ]);
   });
 

@@ -15,7 +15,7 @@ import {
 } from './features';
 import { defaultValueProblem } from './defaults';
 import { isBool, isTrue, listOf, settingOf } from './aggregate';
-import { fieldOptionProblems, optionProblems, type OptionsOf } from './options';
+import { fieldOptionProblems, optionProblems, optionsMessage, type OptionsOf } from './options';
 import { customOptionProblems, type PendingOption } from './aggregateOptions';
 import { ENUM_MAX, FIELD_MAX, parse } from './parser';
 import { LANGUAGE_FEATURE_SETS, wellKnownTypes, type FeatureSupport, type FeatureTargetName } from './wellKnown';
@@ -369,12 +369,12 @@ class Binder {
   private checkOptions(options: readonly OptionNode[], kind: OptionsOf, scope: string): void {
     if (!options.length) return;
     for (const p of optionProblems(options, kind)) this.problem(p.code, p.message, p.range, 'error');
-    this.keepCustomOptions(options, scope);
+    this.keepCustomOptions(options, kind, scope);
   }
 
   /** An element's options, for checkCustomOptions where one is custom (`(x) = …`). */
-  private keepCustomOptions(options: readonly OptionNode[], scope: string): void {
-    if (options.some((o) => o.name.startsWith('('))) this.customOptions.push({ options, scope });
+  private keepCustomOptions(options: readonly OptionNode[], kind: OptionsOf, scope: string): void {
+    if (options.some((o) => o.name.startsWith('('))) this.customOptions.push({ options, scope, extendee: optionsMessage(kind) });
   }
 
   /**
@@ -833,7 +833,7 @@ class Binder {
     if (f.options.length) {
       this.checkDefault(f, def, features, extension);
       for (const p of fieldOptionProblems(f, typeKind, type)) this.problem(p.code, p.message, p.range, 'error');
-      this.keepCustomOptions(f.options, scope);
+      this.keepCustomOptions(f.options, 'field', scope);
       if (typeKind !== 'unresolved') this.checkPacking(f, label === 'repeated' && isPackable(typeKind, type), packed, features);
     }
     // A list, which buf refuses, packs as its first bool does. Editions pack by default, as proto3 does (compare's

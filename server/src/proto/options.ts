@@ -46,6 +46,11 @@ const OPTIONS: Record<OptionsOf, { message: string; options: Map<string, Values>
   method: of('MethodOptions', [['deprecated', BOOL], ['idempotency_level', ['IDEMPOTENCY_UNKNOWN', 'NO_SIDE_EFFECTS', 'IDEMPOTENT']]]),
 };
 
+/** The full name of the descriptor.proto message that holds the options of an element of kind `kind` (its custom options extend it). */
+export function optionsMessage(kind: OptionsOf): string {
+  return OPTIONS[kind].message;
+}
+
 function of(message: string, options: [string, Values][]): { message: string; options: Map<string, Values> } {
   return { message: `google.protobuf.${message}`, options: new Map([...options, ...COMMON]) };
 }
