@@ -1022,7 +1022,9 @@ test('a field feature on a field it cannot apply to, LEGACY_REQUIRED as the file
   on('PodSandboxMetadata metadata = 1', 'features.message_encoding = DELIMITED');
   const inOneof = 'string tag = 9 [features.field_presence = EXPLICIT];';
   assertInserted(migrated(), 'message VersionRequest {\n', `    oneof choice {\n        ${inOneof}\n    }`, [['feature-target', inOneof]]);
-  assertInserted(migrated(), GO_PACKAGE, 'option features.field_presence = LEGACY_REQUIRED;', [['feature-target', 'features.field_presence']]);
+  // buf 1.75 marks the value ("cannot set `LEGACY_REQUIRED` at the file level"), in an aggregate too.
+  assertInserted(migrated(), GO_PACKAGE, 'option features.field_presence = LEGACY_REQUIRED;', [['feature-target', 'LEGACY_REQUIRED']]);
+  assertInserted(migrated(), GO_PACKAGE, 'option features = { field_presence: LEGACY_REQUIRED };', [['feature-target', 'LEGACY_REQUIRED']]);
   // proto2 and proto3 have no features.
   assertInserted(corpusText(TAG), GO_PACKAGE, 'option features.field_presence = IMPLICIT;', [['features-outside-editions', 'features.field_presence']]);
   assertWithOptions(asProto2(), 'optional string runtime_name = 2', 'features = { utf8_validation: NONE }', [['features-outside-editions', 'features']]);

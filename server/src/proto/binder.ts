@@ -296,7 +296,8 @@ class Binder {
     if (this.fileFeatures) {
       this.misplacedFeatures(this.ast.options, 'file');
       const required = ownFeature(this.ast.options, 'field_presence');
-      if (required?.value === 'LEGACY_REQUIRED') this.problem('feature-target', 'features.field_presence = LEGACY_REQUIRED cannot be the file\'s default: set it on the fields that are required', required.option.nameRange, 'error');
+      // On the value, as buf marks it ("cannot set `LEGACY_REQUIRED` at the file level").
+      if (required?.value === 'LEGACY_REQUIRED') this.problem('feature-target', 'features.field_presence = LEGACY_REQUIRED cannot be the file\'s default: set it on the fields that are required', required.valueRange, 'error');
     } else if (this.ast.setsFeatures) {
       forEachOption(this.ast, (o) => {
         if (o.name === 'features' || o.name.startsWith('features.')) this.problem('features-outside-editions', `features are set only in an editions file (edition = "2023"), not in ${this.proto3 ? 'proto3' : 'proto2'}`, o.nameRange, 'error');
