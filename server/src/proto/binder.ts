@@ -748,10 +748,11 @@ class Binder {
         const j = byJson?.get(field.jsonName);
         // proto3 and editions (unless json_format = LEGACY_BEST_EFFORT) refuse any clash; proto2 one with a json_name.
         const refused = j && (this.proto3 || (features && features.jsonFormat !== 'LEGACY_BEST_EFFORT') || hasJsonName(f) || hasJsonName(j));
-        // Marked where buf marks it: the field's json_name, else its name.
-        const at = refused && hasJsonName(f) ? f.options.find((o) => o.name === 'json_name')!.valueRange : f.nameRange;
-        if (refused) this.problem('duplicate-json-name', `JSON name "${field.jsonName}" of "${f.name}" conflicts with field "${j.name}"`, at, 'error');
-        else if (!j) byJson?.set(field.jsonName, f);
+        if (refused) {
+          // Marked where buf marks it: the field's json_name, else its name.
+          const json = f.options.find((o) => o.name === 'json_name');
+          this.problem('duplicate-json-name', `JSON name "${field.jsonName}" of "${f.name}" conflicts with field "${j.name}"`, json ? json.valueRange : f.nameRange, 'error');
+        } else if (!j) byJson?.set(field.jsonName, f);
       }
       if (n < 1 || n > FIELD_MAX) this.problem('number-out-of-range', `field number ${n} is out of range (1 to ${FIELD_MAX})`, f.numberRange, 'error');
       else if (n >= 19000 && n <= 19999) this.problem('number-reserved-by-protobuf', `field numbers 19000 to 19999 are reserved for the protobuf implementation`, f.numberRange, 'error');
