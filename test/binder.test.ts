@@ -1229,7 +1229,7 @@ test('a custom option that extends the options of another kind of element is unk
   const MESSAGE = 'message VersionRequest {\n';
   const withMessage = replaceOnce(declared, MESSAGE, `${MESSAGE}    option (file_flag) = true;\n    option (message_flag) = true;\n`);
   const text = replaceOnce(withMessage, 'string runtime_name = 2;', 'string runtime_name = 2 [(field_flag) = true, (runtime.v1.message_flag) = true];');
-  const wrong = (name: string, of: string, not: string, context: string, needle: string) =>
+  const wrong = (name: string, of: string, not: string, context: string, needle = context) =>
     ['unknown-option', `"runtime.v1.${name}" is an extension of "google.protobuf.${of}", not of "google.protobuf.${not}"`, within(text, context, needle), 'error'];
   assert.deepEqual(problems(bindText(text)), [
     wrong('message_flag', 'MessageOptions', 'FileOptions', 'option (message_flag) = true;\nextend', '(message_flag)'),
