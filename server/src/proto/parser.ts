@@ -433,10 +433,6 @@ class Parser {
   }
 
   /**
-   * A number, and the offsets where it starts and ends (where it should be, when it is missing). A negative one too:
-   * buf reads it where a field's number goes and says it is out of range, and so does the binder.
-   */
-  /**
    * `= N` after a field's or an enum value's name (which ends at `end`). `missing`: there is no number where the
    * statement ends or its options start (`x;`, `x = ;`, `x [a = 1];`), which buf marks on the whole declaration
    * ("missing message field tag in declaration") rather than at the token, or not only there.
@@ -456,6 +452,10 @@ class Parser {
     this.errors.splice(at, 0, { message, range: this.rangeFrom(start) });
   }
 
+  /**
+   * A number, and the offsets where it starts and ends (where it should be, when it is missing). A negative one too:
+   * buf reads it where a field's number goes and says it is out of range, and so does the binder.
+   */
   private intLiteral(): { value?: number; start: number; end: number } {
     const start = this.cur.start;
     let neg = false;
