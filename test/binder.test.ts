@@ -449,16 +449,22 @@ test('the documentation of an exported or local message or enum (edition 2024) i
   assert.deepEqual(b.model.enums.map((e) => [e.name, e.doc]), [['Bar', ' Bar is local.']]);
 });
 
+// buf 1.75: "expected length-prefixed field" over the whole group, and "expected 64-bit integer type, found message type"
+// on its name for jstype.
 test('[lazy = true] on a group is a binding error: protoc takes it on a message field only, and a group is not one', () => {
-  const b = bindText(lines(
+  const text = lines(
     'syntax = "proto2";',
     'package t;',
     'message M {',
     '  optional group Result = 1 [lazy = true] { optional string url = 2; }',
     '  optional M sub = 3 [lazy = true];',
+    '  optional group Other = 4 [jstype = JS_STRING] { }',
     '}',
-  ));
-  assert.deepEqual(b.problems.map((p) => [p.code, p.range.start.line]), [['option-target', 3]]);
+  );
+  assert.deepEqual(bindText(text).problems.map((p) => [p.code, p.range]), [
+    ['option-target', within(text, 'optional group Result = 1 [lazy = true] { optional string url = 2; }')],
+    ['option-target', within(text, 'group Other', 'Other')],
+  ]);
 });
 
 test('an extension number outside the extension ranges of an imported message, or below 1000 for an options message of descriptor.proto, is a binding error, and one an imported extension has a warning, as protoc says', () => {
@@ -1169,6 +1175,25 @@ describe('binder: a custom option that sets a field twice', () => {
     ]);
   });
 
+  // buf 1.75 says nothing of `(o).a = 2` after `(o) = [{ a: 1 }]`, where after `(o) = { a: 1 }` it says "set multiple
+  // times"; nor of anything after it in the file (Z's "mismatched types", Y's lazy): its check of options stops there.
+  // A field that a list's message set is set twice by a path as by anything else, and the rest of the file is checked.
+  test('a path into a message that a list set sets its field twice, and what follows is checked, where buf stops checking', () => {
+    const text = lines(
+      head,
+      'message L1 { option (o) = [{ a: 1 }]; option (o).a = 2; }',
+      'message Z { option (i) = "s"; }',
+      'message Y { optional int32 f = 1 [lazy = true]; }',
+    );
+    assert.deepEqual(problems(bindText(text)).map((p) => [p[0], p[2]]), [
+      ['syntax', within(text, '[{ a: 1 }]')],
+      ['option-target', within(text, 'int32 f', 'int32')],
+      ['invalid-option-value', within(text, '[{ a: 1 }]')],
+      ['duplicate-option', within(text, '(o).a = 2', '(o).a')],
+      ['invalid-option-value', within(text, '"s"')],
+    ]);
+  });
+
   test('on a released api.proto with options of its own', NEEDS_CORPUS, () => {
     const GO_PACKAGE = 'option go_package = "k8s.io/cri-api/pkg/apis/runtime/v1";\n';
     const declared = replaceOnce(corpusText('v0.36.3'), GO_PACKAGE, GO_PACKAGE + lines(
@@ -1186,6 +1211,31 @@ describe('binder: a custom option that sets a field twice', () => {
     refused('option (limits).inner = { max: 1 }; option (limits).inner.max = 2;', '"runtime.v1.Limits.max" is set twice: it is not repeated', '(limits).inner.max = 2', '(limits).inner.max');
     assert.deepEqual(spots('option (limits) = { max: 1 list { max: 1 } }; option (limits).protocol = SCTP; option (limits).list = { max: 2 }; option (limits).inner.max = 3;'), []);
   });
+});
+
+// buf 1.75: "expected `google.protobuf.MessageOptions` extension, found message extension in
+// `google.protobuf.FileOptions`", over the option's name with its parentheses; protoc does not find the name among the
+// element's own options ("Option "(file_flag)" unknown").
+test('a custom option that extends the options of another kind of element is unknown-option where it is set', NEEDS_CORPUS, () => {
+  const GO_PACKAGE = 'option go_package = "k8s.io/cri-api/pkg/apis/runtime/v1";\n';
+  const declared = replaceOnce(corpusText('v0.36.3'), GO_PACKAGE, GO_PACKAGE + lines(
+    'import "google/protobuf/descriptor.proto";',
+    'option (file_flag) = true;',
+    'option (message_flag) = true;',
+    'extend google.protobuf.FileOptions { bool file_flag = 50000; }',
+    'extend google.protobuf.MessageOptions { bool message_flag = 50000; }',
+    'extend google.protobuf.FieldOptions { bool field_flag = 50000; }\n',
+  ));
+  const MESSAGE = 'message VersionRequest {\n';
+  const withMessage = replaceOnce(declared, MESSAGE, `${MESSAGE}    option (file_flag) = true;\n    option (message_flag) = true;\n`);
+  const text = replaceOnce(withMessage, 'string runtime_name = 2;', 'string runtime_name = 2 [(field_flag) = true, (runtime.v1.message_flag) = true];');
+  const wrong = (name: string, of: string, not: string, context: string, needle = context) =>
+    ['unknown-option', `"runtime.v1.${name}" is an extension of "google.protobuf.${of}", not of "google.protobuf.${not}"`, within(text, context, needle), 'error'];
+  assert.deepEqual(problems(bindText(text)), [
+    wrong('message_flag', 'MessageOptions', 'FileOptions', 'option (message_flag) = true;\nextend', '(message_flag)'),
+    wrong('file_flag', 'FileOptions', 'MessageOptions', '    option (file_flag) = true;\n    option (message_flag)', '(file_flag)'),
+    wrong('message_flag', 'MessageOptions', 'FieldOptions', '(runtime.v1.message_flag)'),
+  ]);
 });
 
 // protoc: "Option field "(opt).nope" is not a field or extension of message "Opt"", "Option "(opt).count.x" is an
@@ -1242,7 +1292,8 @@ describe('binder: the path of a custom option into its value', () => {
       noField('my.Opt.Grp', '(opt).grp.y', '.y', 'y'),
       noField('google.protobuf.Duration', '(dur).nope', '.nope', 'nope'),
       cannotFollow('(opt).d.seconds', 'a scalar (int64)', '(opt).d.seconds.x', 'x'),
-      noField('my.Opt', '(opt).inner.inner.nope', '.nope', 'nope'),
+      // A field's option that extends MessageOptions: buf says so, before anything of its path.
+      at('"my.opt" is an extension of "google.protobuf.MessageOptions", not of "google.protobuf.FieldOptions"', '[(opt).inner.inner.nope', '(opt)'),
     ]);
   });
 

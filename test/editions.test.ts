@@ -1022,19 +1022,25 @@ test('a field feature on a field it cannot apply to, LEGACY_REQUIRED as the file
   on('PodSandboxMetadata metadata = 1', 'features.message_encoding = DELIMITED');
   const inOneof = 'string tag = 9 [features.field_presence = EXPLICIT];';
   assertInserted(migrated(), 'message VersionRequest {\n', `    oneof choice {\n        ${inOneof}\n    }`, [['feature-target', inOneof]]);
-  assertInserted(migrated(), GO_PACKAGE, 'option features.field_presence = LEGACY_REQUIRED;', [['feature-target', 'features.field_presence']]);
+  // buf 1.75 marks the value ("cannot set `LEGACY_REQUIRED` at the file level"), in an aggregate too.
+  assertInserted(migrated(), GO_PACKAGE, 'option features.field_presence = LEGACY_REQUIRED;', [['feature-target', 'LEGACY_REQUIRED']]);
+  assertInserted(migrated(), GO_PACKAGE, 'option features = { field_presence: LEGACY_REQUIRED };', [['feature-target', 'LEGACY_REQUIRED']]);
   // proto2 and proto3 have no features.
   assertInserted(corpusText(TAG), GO_PACKAGE, 'option features.field_presence = IMPLICIT;', [['features-outside-editions', 'features.field_presence']]);
   assertWithOptions(asProto2(), 'optional string runtime_name = 2', 'features = { utf8_validation: NONE }', [['features-outside-editions', 'features']]);
 });
 
+// buf 1.75 marks lazy and jstype where they do not apply on the field's type: "expected message type, found scalar type
+// `int64`", "expected 64-bit integer type, found scalar type `string`".
 test('a field option that descriptor.proto lacks, set twice, of the wrong type, or on a field it does not apply to is a binding error, as protoc says', NEEDS_CORPUS, () => {
   for (const text of [corpusText(TAG), migrated()]) {
     const on = (field: string, options: string, expected: [string, string][]): void => assertWithOptions(text, field, options, expected);
     on('int64 timeout = 2', 'jstype = JS_STRING', []);
-    on('string runtime_name = 2', 'jstype = JS_STRING', [['option-target', 'jstype']]);
+    on('string runtime_name = 2', 'jstype = JS_STRING', [['option-target', 'string']]);
     on('string runtime_name = 2', 'jstype = JS_NORMAL', []);
-    on('int64 timeout = 2', 'lazy = true', [['option-target', 'lazy']]);
+    // A value jstype does not take is that error alone (buf: "cannot find `JS_STRNG` in this scope").
+    on('string runtime_name = 2', 'jstype = JS_STRNG', [['invalid-option-value', 'JS_STRNG']]);
+    on('int64 timeout = 2', 'lazy = true', [['option-target', 'int64']]);
     on('PodSandboxMetadata metadata = 1', 'lazy = true', []);
     on('int64 timeout = 2', 'deprecated = 1', [['invalid-option-value', '1']]);
     on('int64 timeout = 2', 'deprecated = "yes"', [['invalid-option-value', '"yes"']]);
@@ -1043,6 +1049,31 @@ test('a field option that descriptor.proto lacks, set twice, of the wrong type, 
     on('int64 timeout = 2', 'depracated = true', [['unknown-option', 'depracated']]);
     on('int64 timeout = 2', 'deprecated = true, debug_redact = true, json_name = "t"', []);
   }
+});
+
+// buf 1.75 reads a list where a built-in option's value goes ("mismatched types" and "unexpected array expression in
+// option setting value" over it, "mismatched types" on each value not of the option's type), and sets the option to
+// its first value of that type: lazy and jstype are refused where they do not apply, on the field's type, and the field
+// is deprecated, packed or named in JSON as that value says.
+test('a list as a built-in field option\'s value sets the option to its first value of its type, as buf reads it', NEEDS_CORPUS, () => {
+  const text = corpusText(TAG);
+  const list = (value: string): [string, string][] => [['syntax', value], ['invalid-option-value', value]];
+  assertWithOptions(text, 'int64 timeout = 2', 'lazy = [true]', [...list('[true]'), ['option-target', 'int64']]);
+  assertWithOptions(text, 'string runtime_name = 2', 'jstype = [JS_STRING]', [...list('[JS_STRING]'), ['option-target', 'string']]);
+  assertWithOptions(text, 'repeated string servers = 1', 'packed = [1, true]', [...list('[1, true]'), ['invalid-option-value', '1'], ['not-packable', 'string']]);
+  // Its first bool is false: lazy is not set.
+  assertWithOptions(text, 'int64 timeout = 2', 'lazy = [false, true]', list('[false, true]'));
+  const field = (message: string, declared: string, options: string): FieldDef => {
+    const name = declared.split(' ').at(-3)!;
+    return fieldOf(replaceOnce(text, `${declared};`, `${declared} [${options}];`), message, name);
+  };
+  assert.equal(field('VersionResponse', 'string runtime_name = 2', 'deprecated = [true]').deprecated, true);
+  assert.equal(field('VersionResponse', 'string runtime_name = 2', 'deprecated = [false, true]').deprecated, undefined);
+  assert.equal(field('VersionResponse', 'string runtime_name = 2', 'json_name = [1, "name", "other"]').jsonName, 'name');
+  assert.equal(field('PortForwardRequest', 'repeated int32 port = 2', 'packed = [false]').packed, false);
+  assert.equal(field('PortForwardRequest', 'repeated int32 port = 2', 'packed = [x, true]').packed, true);
+  // No value of its type: nothing is set.
+  assert.equal(field('PortForwardRequest', 'repeated int32 port = 2', 'packed = [1]').packed, undefined);
 });
 
 test('an option of a file, message, oneof, enum, enum value, service or method that its descriptor.proto message lacks, set twice or of the wrong type is a binding error, as protoc says', NEEDS_CORPUS, () => {
@@ -1130,11 +1161,12 @@ test('enum value names that clash with the enum\'s name stripped and case ignore
 test('a message set with fields or without extension ranges, an extension of one that is not a singular message, and a message set in proto3 are binding errors, as protoc and buf say', NEEDS_CORPUS, () => {
   const SET = 'message MSet { option message_set_wire_format = true; extensions 4 to max; }';
   const p2 = asProto2();
-  assertInserted(p2, GO_PACKAGE, 'message MSet { option message_set_wire_format = true; optional int32 only_field = 1; extensions 4 to max; }', [['message-set', 'only_field']]);
+  assertInserted(p2, GO_PACKAGE, 'message MSet { option message_set_wire_format = true; optional int32 only_field = 1; extensions 4 to max; }', [['message-set', 'optional int32 only_field = 1;']]);
   assertInserted(p2, GO_PACKAGE, `${SET} extend MSet { optional int32 x = 5; }`, [['message-set', 'int32']]);
   assertInserted(p2, GO_PACKAGE, `${SET} extend MSet { repeated VersionRequest x = 5; }`, [['message-set', 'VersionRequest']]);
   assertInserted(migrated(), GO_PACKAGE, `${SET} extend MSet { int32 x = 5; }`, [['message-set', 'int32']]);
-  assertInserted(corpusText(TAG), GO_PACKAGE, 'message MSet { option message_set_wire_format = true; }', [['message-set', 'MSet']]);
+  // buf 1.75 marks the option ("message set type are not supported"), and a message set's field whole ("field declared in message set type").
+  assertInserted(corpusText(TAG), GO_PACKAGE, 'message MSet { option message_set_wire_format = true; }', [['message-set', 'message_set_wire_format']]);
   // Without extension ranges it holds nothing (buf: "message set type … declares no extension ranges"), reserved numbers or not.
   assertInserted(p2, GO_PACKAGE, 'message MSet { option message_set_wire_format = true; }', [['message-set', 'message_set_wire_format']]);
   assertInserted(p2, GO_PACKAGE, 'message MSet { option message_set_wire_format = true; reserved 5; }', [['message-set', 'message_set_wire_format']]);
@@ -1202,7 +1234,8 @@ test('reserved and extension ranges out of bounds or overlapping, a name reserve
   assert.deepEqual(problemSpots(replaceOnce(migrated(), 'edition = "2023";', 'edition = "2099";')), [spot('syntax', replaceOnce(migrated(), 'edition = "2023";', 'edition = "2099";'), 'edition = "2099";', '"2099"')]);
   check(proto3, 'reserved 10 to 20, 15;', [['overlapping-ranges', '15']], 'enum Protocol {\n');
   check(proto3, 'reserved -5 to -1;', [], 'enum Protocol {\n');
-  check(proto3, 'extensions 100 to 199;', [['proto3-extensions', 'extensions 100 to 199;']]);
+  // buf 1.75 marks each range ("extension range in \"proto3\"").
+  check(proto3, 'extensions 100 to 199, 300;', [['proto3-extensions', '100 to 199'], ['proto3-extensions', '300']]);
   // proto2: an extension range may not hold a field's number, nor meet a reserved range.
   const proto2 = asProto2();
   check(proto2, 'extensions 100 to max;', []);
@@ -1215,7 +1248,8 @@ test('JSON names that clash, as protoc refuses them in proto3 and editions, and 
   const AFTER = 'string runtime_api_version = 4;\n';
   const clash: [string, string][] = [['duplicate-json-name', 'runtimeName']];
   assertInserted(asProto2(), AFTER, '    optional string runtimeName = 5;', []);
-  assertInserted(asProto2(), AFTER, '    optional string other = 5 [json_name = "runtimeName"];', [['duplicate-json-name', 'other']]);
+  // buf 1.75 marks the json_name of the field that clashes, where it sets one ("message fields have the same JSON name").
+  assertInserted(asProto2(), AFTER, '    optional string other = 5 [json_name = "runtimeName"];', [['duplicate-json-name', '"runtimeName"']]);
   assertInserted(migrated(), AFTER, '    string runtimeName = 5;', clash);
   assertInserted(migrated(['option features.json_format = LEGACY_BEST_EFFORT;']), AFTER, '    string runtimeName = 5;', []);
   assertInserted(corpusText(TAG), AFTER, '    string runtimeName = 5;', clash);
@@ -1223,7 +1257,8 @@ test('JSON names that clash, as protoc refuses them in proto3 and editions, and 
 
 test('an empty oneof, a map in a oneof, and allow_alias without an alias are binding errors, as protoc says', NEEDS_CORPUS, () => {
   for (const text of [corpusText(TAG), asProto2(), migrated()]) {
-    assertInserted(text, 'message VersionRequest {\n', '    oneof choice {\n    }', [['oneof-empty', 'choice']]);
+    // Marked whole, as buf marks it ("oneof must define at least one member").
+    assertInserted(text, 'message VersionRequest {\n', 'oneof choice { }', [['oneof-empty', 'oneof choice { }']]);
     assertInserted(text, 'message VersionRequest {\n', '    oneof choice {\n        map<string, string> tags = 9;\n    }', [['map-in-oneof', 'map<string, string>']]);
     assertInserted(text, 'message VersionRequest {\n', '    oneof choice {\n        string tag = 9;\n    }', []);
     assertInserted(text, 'enum Protocol {\n', '    option allow_alias = true;', [['unused-allow-alias', 'allow_alias']]);

@@ -6,6 +6,7 @@ import { lexer, tokenize, type Token } from '../server/src/proto/lexer';
 import { MAX_NESTING, parse, parseIntLiteral } from '../server/src/proto/parser';
 import { bind, type ImportResolver, type Problem } from '../server/src/proto/binder';
 import type { Comment, Comments, MessageNode, Position, ProtoFile, Range } from '../server/src/proto/ast';
+import { NEEDS_CORPUS, newestCorpusText, replaceOnce } from './corpusText';
 
 // ---- helpers -------------------------------------------------------------------------------------------
 
@@ -461,6 +462,22 @@ describe('parser: statements', () => {
     // `max` is the enum maximum for enums, the field maximum for messages.
     assert.deepEqual(def.reservedNumbers, [[5, 5], [7, 2147483647], [-10, -8]]);
     assert.deepEqual(bindText('message M { reserved 10 to max; }').model.messages[0]!.reservedNumbers, [[10, 536870911]]);
+  });
+
+  // protoc reads numbers or names after `reserved`, as the first one is, and refuses the other kind there ("Expected
+  // field name.", "Expected field number range."); buf 1.75: "cannot mix tags and names in reserved range" at the first
+  // of the other kind, and reserves all of them.
+  test('a reserved statement of numbers and names is an error at the first of the other kind; all are reserved', NEEDS_CORPUS, () => {
+    const MESSAGE = 'message VersionRequest {\n';
+    const text = replaceOnce(newestCorpusText(), MESSAGE, `${MESSAGE}    reserved 5, "old", "older", 6;\n    reserved "gone", 7 to 8;\n    reserved 9, 10;\n`);
+    const MIXED = 'a reserved statement takes numbers or names, not both: reserve the others in a reserved statement of their own';
+    const f = parse(text);
+    assert.deepEqual(f.errors, [{ message: MIXED, range: loc(text, '"old"') }, { message: MIXED, range: loc(text, '7 to 8') }]);
+    const m = bind(f, 'x').model.messages.find((x) => x.name === 'VersionRequest')!;
+    assert.deepEqual(m.reservedNumbers, [[5, 5], [6, 6], [7, 8], [9, 9], [10, 10]]);
+    assert.deepEqual(m.reservedNames, ['old', 'older', 'gone']);
+    const editions = lines('edition = "2023";', 'enum E { E0 = 0; reserved FOO, 1; reserved 2, BAR, 3, BAZ; }');
+    assert.deepEqual(parse(editions).errors, [{ message: MIXED, range: loc(editions, '1') }, { message: MIXED, range: loc(editions, 'BAR') }]);
   });
 
   test('services: rpc streaming, option statements, option blocks with aggregates', () => {
@@ -1067,8 +1084,11 @@ describe('parser: errors and recovery', () => {
 
   // buf 1.75: "unexpected array expression in option setting value" over the list; protoc: "Expected option value". buf
   // reads the list all the same, as an aggregate's `key: [ … ]`: "mismatched types" over it where the option is not
-  // repeated, and on each value not of its type, and the option is set ("set multiple times" of a second setting). buf,
-  // "missing option setting value" where there is none, which sets nothing.
+  // repeated, and on each value not of its type, and the option is set ("set multiple times" of a second setting); a
+  // default's values too, each against the field's type. buf, where there is no value, which sets nothing: "missing
+  // option setting value" over an option statement from `option` to its `;`, and "unexpected `;`" at the `;`; in a
+  // field's `[ ]`, "unexpected `[...]`" at the `]` alone (and "compact options cannot be empty" over them, which they
+  // are not: not said).
   test('a list as an option\'s own value is one syntax error over it, and sets the option as buf reads it; no value is none', () => {
     const text = lines(
       'syntax = "proto2";',
@@ -1077,7 +1097,7 @@ describe('parser: errors and recovery', () => {
       'extend google.protobuf.MessageOptions { optional int32 i = 50001; repeated int32 ri = 50002; }',
       'extend google.protobuf.FieldOptions { optional int32 fi = 50001; }',
       'message M1 { option (i) = [1]; option deprecated = [true]; option (i) = 2; }',
-      'message M2 { optional int32 f = 1 [default = [1], (fi) = [2], deprecated = true]; optional int32 g = 2; }',
+      'message M2 { optional int32 f = 1 [default = [1], (fi) = [2], deprecated = true]; optional int32 g = 2 [default = ["x", 2, 3.5]]; }',
       'message M3 { option (ri) = [1, {a: [2]}]; option (ri) = [3]; option (ri) = 4; }',
       'message M4 { option deprecated = ; optional int32 h = 1 [default = ]; }',
     );
@@ -1090,20 +1110,45 @@ describe('parser: errors and recovery', () => {
     };
     assert.deepEqual(f.errors, [
       { message: LIST, range: at(5, '[1]') }, { message: LIST, range: at(5, '[true]') }, { message: LIST, range: at(6, '[1]') },
-      { message: LIST, range: at(6, '[2]') }, { message: LIST, range: at(7, '[1, {a: [2]}]') }, { message: LIST, range: at(7, '[3]') },
+      { message: LIST, range: at(6, '[2]') }, { message: LIST, range: at(6, '["x", 2, 3.5]') },
+      { message: LIST, range: at(7, '[1, {a: [2]}]') }, { message: LIST, range: at(7, '[3]') },
+      { message: 'the option has no value', range: at(8, 'option deprecated = ;') },
       { message: "expected an option value, found ';'", range: R(8, 33, 8, 34) },
       { message: "expected an option value, found ']'", range: R(8, 67, 8, 68) },
     ]);
     assert.deepEqual(msg(f, 'M1').options.map((o) => [o.name, o.value]), [['(i)', '[1]'], ['deprecated', '[true]'], ['(i)', '2']]);
-    assert.deepEqual(msg(f, 'M2').fields.map((x) => [x.name, x.options.map((o) => o.name)]), [['f', ['default', '(fi)', 'deprecated']], ['g', []]]);
+    assert.deepEqual(msg(f, 'M2').fields.map((x) => [x.name, x.options.map((o) => o.name)]), [['f', ['default', '(fi)', 'deprecated']], ['g', ['default']]]);
     assert.deepEqual(bind(f, 'x').problems.filter((p) => p.code !== 'syntax').map((p) => [p.code, p.message, p.range]), [
       ['invalid-option-value', '"deprecated" is not repeated: it takes one value, not a list', at(5, '[true]')],
-      ['invalid-default', 'the default of an int32 field must be an integer, not [1]', at(6, '[1]')],
+      ['invalid-option-value', '"default" is not repeated: it takes one value, not a list', at(6, '[1]')],
+      ['invalid-option-value', '"default" is not repeated: it takes one value, not a list', at(6, '["x", 2, 3.5]')],
+      ['invalid-default', 'the default of an int32 field must be an integer, not "x"', at(6, '"x"')],
+      ['invalid-default', 'the default of an int32 field must be an integer, not 3.5', at(6, '3.5')],
       ['invalid-option-value', '"p.i" is not repeated: it takes one value, not a list', at(5, '[1]')],
       ['duplicate-option', '"p.i" is set twice: it is not repeated', at(5, '(i)', 1)],
       ['invalid-option-value', '"p.fi" is not repeated: it takes one value, not a list', at(6, '[2]')],
       ['invalid-option-value', '"p.ri" takes an int32, not a message', at(7, '{a: [2]}')],
     ]);
+  });
+
+  // buf 1.75: "multiple modifiers on message field type" on each label after the first, which the field keeps
+  // ("expected repeated field, found singular field" of `optional repeated int32 r = 1 [packed = true]`).
+  test('a field of more than one label is an error at each after the first, and has the first', NEEDS_CORPUS, () => {
+    const twice = replaceOnce(newestCorpusText(), 'repeated string servers = 1;', 'repeated optional string servers = 1;');
+    const text = replaceOnce(twice, '    string runtime_name = 2;', '    optional repeated required string runtime_name = 2;');
+    const at = (context: string, needle: string): Range => {
+      const r = loc(text, context);
+      const k = r.start.character + context.indexOf(needle);
+      return R(r.start.line, k, r.start.line, k + needle.length);
+    };
+    const f = parse(text);
+    assert.deepEqual(f.errors, [
+      { message: "a field takes one label: 'repeated' cannot follow 'optional'", range: at('optional repeated required', 'repeated') },
+      { message: "a field takes one label: 'required' cannot follow 'optional'", range: at('optional repeated required', 'required') },
+      { message: "a field takes one label: 'optional' cannot follow 'repeated'", range: at('repeated optional string', 'optional') },
+    ]);
+    const fields = bind(f, 'x').model.messages.flatMap((m) => m.fields).filter((x) => x.name === 'runtime_name' || x.name === 'servers');
+    assert.deepEqual(fields.map((x) => [x.name, x.label, x.type]), [['runtime_name', 'optional', 'string'], ['servers', 'repeated', 'string']]);
   });
 
   // buf 1.75 at the same start: "unsupported base for integer literal", "integer literal contains underscores",
@@ -1268,11 +1313,19 @@ describe('parser: errors and recovery', () => {
     assert.deepEqual(parse('syntax = "proto4";').errors, [{ message: 'unknown syntax "proto4" (expected "proto2" or "proto3")', range: R(0, 9, 0, 17) }]);
     assert.deepEqual(parse('syntax = "proto3";\nsyntax = "proto3";').errors.map((e) => e.message), ['duplicate syntax statement']);
     assert.deepEqual(parse('package a;\npackage b;').errors.map((e) => e.message), ['duplicate package statement']);
-    assert.deepEqual(parse('message A { optional int32 x = ; optional int32 y = 2; }').errors, [{ message: "expected a number, found ';'", range: R(0, 31, 0, 32) }]);
+    // buf 1.75 marks the field whole as well ("missing message field tag in declaration"), and only so where no `=` is.
+    assert.deepEqual(parse('message A { optional int32 x = ; optional int32 y = 2; }').errors, [
+      { message: 'field "x" has no number', range: R(0, 12, 0, 32) }, { message: "expected a number, found ';'", range: R(0, 31, 0, 32) },
+    ]);
+    assert.deepEqual(parse('message A { optional int32 x [deprecated = true]; }').errors, [{ message: 'field "x" has no number', range: R(0, 12, 0, 49) }]);
+    assert.deepEqual(parse('enum E { A = ; B; }').errors, [
+      { message: 'enum value "A" has no number', range: R(0, 9, 0, 14) }, { message: "expected a number, found ';'", range: R(0, 13, 0, 14) },
+      { message: 'enum value "B" has no number', range: R(0, 15, 0, 17) },
+    ]);
     assert.deepEqual(parse('message A { int32 = 1; optional int32 y = 2; }').errors, [{ message: "expected a field name, found '='", range: R(0, 18, 0, 19) }]);
     assert.deepEqual(parse('message A { optional int32 x 1; }').errors[0], { message: "expected '=', found '1'", range: R(0, 29, 0, 30) });
     assert.deepEqual(parse('message A { oneof o { optional int32 x = 1; } }').errors, [{ message: "fields in a oneof cannot have a label ('optional')", range: R(0, 22, 0, 30) }]);
-    assert.deepEqual(parse('message A { repeated map<string, string> m = 1; }').errors, [{ message: 'map fields cannot have a label', range: R(0, 12, 0, 20) }]);
+    assert.deepEqual(parse('message A { repeated map<string, string> m = 1; }').errors, [{ message: 'map fields cannot have a label', range: R(0, 21, 0, 40) }]);
     assert.deepEqual(parse('service S { rpc R A returns (B); }').errors[0], { message: "expected '(', found 'A'", range: R(0, 18, 0, 19) });
     assert.deepEqual(parse('message { }').errors[0], { message: "expected a message name, found '{'", range: R(0, 8, 0, 9) });
     assert.deepEqual(parse('foo;\nmessage A {}').errors, [{ message: "expected 'message', 'enum', 'service', 'import', 'package', 'option' or 'syntax', found 'foo'", range: R(0, 0, 0, 3) }]);
@@ -1466,7 +1519,7 @@ describe('binder: problems', () => {
       ['enum-first-not-zero', 'the first value of a proto3 enum must be 0, so that it can be the default', R(1, 13, 1, 14)],
     ]);
     assert.deepEqual(problems('syntax = "proto2";\nenum E { A = 1; }'), []);
-    assert.deepEqual(problems('enum E {}').map((p) => [p.code, p.message, p.range]), [['enum-empty', 'enum "E" must have at least one value', R(0, 5, 0, 6)]]);
+    assert.deepEqual(problems('enum E {}').map((p) => [p.code, p.message, p.range]), [['enum-empty', 'enum "E" must have at least one value', R(0, 0, 0, 9)]]);
   });
 
   test('labels: required in proto3, missing in proto2', () => {

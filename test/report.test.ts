@@ -43,7 +43,7 @@ function tableLines(md: string): Map<string, number[]> {
 }
 
 describe('report: syntax and binding problems', () => {
-  const text = 'syntax = "proto3";\npackage foo.v1;\nmessage A { int32 x = ; }\nmessage B { Missing m = 1; }\n';
+  const text = 'syntax = "proto3";\npackage foo.v1;\nmessage A { int32 x; }\nmessage B { Missing m = 1; }\n';
   const { bound, findings, additions } = analyze(text, { uri: 'file:///ws/syn.proto' });
 
   test('have a section before the findings and are counted in the summary', () => {
@@ -57,12 +57,12 @@ describe('report: syntax and binding problems', () => {
   });
 
   test('with a baseline, syntax errors make the report say the file was not fully checked', () => {
-    const baseline = { tag: 'b', source: 'path' as const, origin: 'test', model: bind(parse(text.replace('int32 x = ;', 'int32 x = 1;')), 'file:///b').model };
+    const baseline = { tag: 'b', source: 'path' as const, origin: 'test', model: bind(parse(text.replace('int32 x;', 'int32 x = 1;')), 'file:///b').model };
     const broken = analyze(text, { uri: 'file:///ws/syn.proto', baseline });
     const note = /^> The file has 1 syntax error, so its compatibility was not fully checked/m;
     assert.match(renderReport({ file: 'syn.proto', baseline, findings: broken.findings, additions: broken.additions, problems: broken.bound.problems }), note);
     // A binding problem alone (the unknown type) is no reason: the file was read whole.
-    const fixed = analyze(text.replace('int32 x = ;', 'int32 x = 1;'), { uri: 'file:///ws/syn.proto', baseline });
+    const fixed = analyze(text.replace('int32 x;', 'int32 x = 1;'), { uri: 'file:///ws/syn.proto', baseline });
     assert.ok(fixed.bound.problems.length > 0);
     assert.doesNotMatch(renderReport({ file: 'syn.proto', baseline, findings: fixed.findings, additions: fixed.additions, problems: fixed.bound.problems }), note);
   });

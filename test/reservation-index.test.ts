@@ -62,14 +62,14 @@ describe('reserved numbers and names, indexed', () => {
     const others = Array.from({ length: 40 }, (_, k) => `${k * 2 + 100}`).join(', ');
     const otherNames = Array.from({ length: 40 }, (_, k) => `"n${k}"`).join(', ');
     const base = `${HEADER}message M {\n  int32 a = 1;\n  int32 keep = 2;\n}\n`;
-    const text = `${HEADER}message M {\n  reserved ${others}, 1;\n  reserved ${otherNames}, "a";\n  int32 keep = 2;\n  reserved 3 to 5, "a";\n}\n`;
+    const text = `${HEADER}message M {\n  reserved ${others}, 1;\n  reserved ${otherNames}, "a";\n  int32 keep = 2;\n  reserved 3 to 5;\n  reserved "b", "a";\n}\n`;
     const a = analyze(text, { uri: URI, baseline: baselineOf(base) });
     const f = a.findings.find((x) => x.rule === 'FIELD_REMOVED_WITHOUT_DEPRECATION');
     assert.ok(f, 'FIELD_REMOVED_WITHOUT_DEPRECATION');
     const restore = computeFixes(text, a.bound, f).find((x) => withoutMemberName(x.title) === 'Restore the field');
     assert.ok(restore, 'restore offered');
     assert.equal(applyEdits(text, restore.edits),
-      `${HEADER}message M {\n  reserved ${others};\n  reserved ${otherNames};\n  int32 a = 1;\n  int32 keep = 2;\n  reserved 3 to 5;\n}\n`);
+      `${HEADER}message M {\n  reserved ${others};\n  reserved ${otherNames};\n  int32 a = 1;\n  int32 keep = 2;\n  reserved 3 to 5;\n  reserved "b";\n}\n`);
     // A number inside a wider range cannot be taken back alone: nothing is offered.
     const wide = text.replace(', 1;', ', 0 to 1;').replace('"a";\n  int32 keep', '"x";\n  int32 keep');
     const w = analyze(wide, { uri: URI, baseline: baselineOf(base) });

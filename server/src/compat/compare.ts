@@ -16,6 +16,7 @@ import { groupBy } from '../groupBy';
 import { aliasesAllowed, releasedEnumNumbers, releasedFieldHolding } from './onReleasedNumber';
 import { goCamelCase, goEnumConstant } from '../proto/goNames';
 import { restorableOptions } from '../proto/declaredOptions';
+import { isTrue } from '../proto/aggregate';
 import { fingerprintDoc, type DocFingerprint } from '../docs/fingerprint';
 
 export type AdditionKind = 'message' | 'field' | 'enum' | 'enumValue' | 'service' | 'rpc';
@@ -1432,7 +1433,7 @@ function cardinality(l: FieldDef['label']): string {
 
 /** Whether a field's own options ask for packing: `[packed = true]`, or PACKED as a feature, alone or in an aggregate. */
 function packsItself(options: readonly OptionNode[]): boolean {
-  return options.some((o) => o.name === 'packed' && o.value === 'true') || ownFeature(options, 'repeated_field_encoding')?.value === 'PACKED';
+  return options.some((o) => o.name === 'packed' && isTrue(o)) || ownFeature(options, 'repeated_field_encoding')?.value === 'PACKED';
 }
 
 /** Unset means the syntax default: packed in proto3 (and editions), unpacked in proto2. */

@@ -1,7 +1,8 @@
 // Documentation and call-sequence rules: new elements must say what they do, new RPCs when the kubelet
 // calls them and how an older runtime is detected, and existing docs must not silently change meaning.
 
-import type { Comments, Range } from '../proto/ast';
+import type { Comments, OptionNode, Range } from '../proto/ast';
+import { isTrue } from '../proto/aggregate';
 import { ModelIndex, indexModel, jsonNameOf, rpcNames, type ApiModel, type EnumValueDef, type FieldDef, type RpcDef } from '../proto/model';
 import type { Addition } from '../compat/compare';
 import { goCamelCase } from '../proto/goNames';
@@ -404,7 +405,7 @@ export function checkDocs(current: ApiModel, baseline: ApiModel, additions: Addi
     if (beforeText !== undefined && beforeText === afterText) return undefined;
     const before = oldDef.docFingerprint ?? fingerprintDoc(beforeText);
     // A "Deprecated:" note added together with [deprecated = true] is what deprecating asks for, not a change of meaning.
-    const deprecatedNow = !!node && 'options' in node && (node as { options: { name: string; value: string }[] }).options.some((o) => o.name === 'deprecated' && o.value === 'true');
+    const deprecatedNow = !!node && 'options' in node && (node as { options: OptionNode[] }).options.some((o) => o.name === 'deprecated' && isTrue(o));
     // A comment deleted altogether takes all its meaning-bearing words with it, as deleting one of them does.
     const after = fingerprintDoc(deprecatedNow ? afterText?.split('\n').filter((l) => !/^\s*Deprecated:/.test(l)).join('\n') : afterText) ?? NO_DOC;
     if (!before || !node || before.hash === after.hash) return undefined;

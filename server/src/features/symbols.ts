@@ -2,6 +2,7 @@
 // syntax tree, so workspace files are parsed, never bound.
 
 import { rangeContains, type FieldNode, type OptionNode, type ProtoFile, type RpcNode } from '../proto/ast';
+import { isTrue } from '../proto/aggregate';
 import { allElements, fileElements, packageOf, type Element, type ElementKind } from './positions';
 import { SymbolKind, SymbolTag, type DocumentSymbol, type SymbolInformation } from './types';
 
@@ -66,7 +67,7 @@ export function fieldTypeText(f: FieldNode): string {
 
 function isDeprecated(e: Element): boolean {
   const opts = (e.node as { options?: OptionNode[] }).options;
-  return !!opts?.some((o) => o.name === 'deprecated' && o.value === 'true');
+  return !!opts?.some((o) => o.name === 'deprecated' && isTrue(o));
 }
 
 export interface WorkspaceSymbolOptions {

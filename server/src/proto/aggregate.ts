@@ -67,6 +67,22 @@ export function listOf(o: OptionNode): readonly AggregateElement[] | undefined {
 }
 
 /**
+ * The scalar buf sets option `o` to: its value, or of a list (which buf refuses, but reads) the first value that
+ * `takes`, which is of the option's type; undefined where the list has none.
+ */
+export function settingOf(o: OptionNode, takes: (value: string) => boolean): string | undefined {
+  if (!o.value.startsWith('[')) return o.value;
+  return listOf(o)?.find((v) => v.scalar !== undefined && takes(v.scalar))?.scalar;
+}
+
+/** Whether a built-in bool option `o` is set to true, as buf sets it (see settingOf). */
+export function isTrue(o: OptionNode): boolean {
+  return settingOf(o, isBool) === 'true';
+}
+
+export const isBool = (v: string): boolean => v === 'true' || v === 'false';
+
+/**
  * `o`'s own value as an aggregate's entry under its name: a message's entries, a list (which buf refuses but reads),
  * or a scalar; `entries`: aggregateOf(o), where the caller has it.
  */

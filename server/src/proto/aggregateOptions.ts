@@ -30,10 +30,14 @@ const ANY_DOMAINS = ['type.googleapis.com', 'type.googleprod.com'];
 /** `[type.googleapis.com/pkg.Msg]`, the key of an Any written as its type and message. */
 const isTypeUrl = (e: AggregateEntry): boolean => e.extension && e.name.includes('/');
 
-/** The options of one element, whose custom options are checked, with the scope their names are looked up from (the element's). */
+/**
+ * The options of one element, whose custom options are checked, with the scope their names are looked up from (the
+ * element's), and the full name of the *Options message of descriptor.proto that they extend.
+ */
 export interface PendingOption {
   options: readonly OptionNode[];
   scope: string;
+  extendee: string;
 }
 
 export interface AggregateProblem {
@@ -117,17 +121,17 @@ class Checker {
   }
 
   run(pending: readonly PendingOption[]): AggregateProblem[] {
-    for (const { options, scope } of pending) {
+    for (const { options, scope, extendee } of pending) {
       const set = new Setting();
-      for (const option of options) if (option.name.startsWith('(')) this.option(option, scope, set);
+      for (const option of options) if (option.name.startsWith('(')) this.option(option, scope, extendee, set);
     }
     return this.out;
   }
 
   /** Checks `option`, and records what it sets in `set`, what the element's options before it set. */
-  private option(option: OptionNode, scope: string, set: Setting): void {
+  private option(option: OptionNode, scope: string, extendee: string, set: Setting): void {
     this.scope = scope;
-    const steps = this.optionSteps(option, scope);
+    const steps = this.optionSteps(option, scope, extendee);
     if (!steps || !option.value) return;
     const entries = aggregateOf(option);
     // An aggregate that is not text format is a syntax error, which the parser reports.
@@ -183,14 +187,15 @@ class Checker {
    * The fields that `(ext).a.b` (or `(ext).(other).b`) goes through and sets, looked up from `scope`, where this file
    * declares the extensions, with the problems of its path; else undefined.
    */
-  private optionSteps(option: OptionNode, scope: string): Step[] | undefined {
+  private optionSteps(option: OptionNode, scope: string, extendee: string): Step[] | undefined {
     const name = /^\((\.?[\w.]+)\)(\.)?/.exec(option.name);
     if (!name) return undefined;
     // The name inside `(…)`, where buf marks it; written without spaces, as nearly always.
     const start = { line: option.nameRange.start.line, character: option.nameRange.start.character + 1 };
     const end = { line: start.line, character: start.character + name[1]!.length };
     const ext = this.extension(name[1]!, scope, { start, end }, 'option ');
-    if (!ext) return undefined;
+    // An extension of another element's options (a file's option on a message), with its parentheses, as buf marks it.
+    if (!ext || !this.extends(ext, extendee, join(ext.scope, ext.field.name), { start: option.nameRange.start, end: { line: end.line, character: end.character + 1 } })) return undefined;
     const steps = [this.extensionStep(ext, name[2] ? { line: end.line, character: end.character + 1 } : option.nameRange.end)];
     if (!name[2]) return steps;
     const parts = optionPath(option);

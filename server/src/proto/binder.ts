@@ -14,7 +14,8 @@ import {
   type FeatureTarget, type Features,
 } from './features';
 import { defaultValueProblem } from './defaults';
-import { fieldOptionProblems, optionProblems, type OptionsOf } from './options';
+import { isBool, isTrue, listOf, settingOf } from './aggregate';
+import { fieldOptionProblems, optionProblems, optionsMessage, type OptionsOf } from './options';
 import { customOptionProblems, type PendingOption } from './aggregateOptions';
 import { ENUM_MAX, FIELD_MAX, parse } from './parser';
 import { LANGUAGE_FEATURE_SETS, wellKnownTypes, type FeatureSupport, type FeatureTargetName } from './wellKnown';
@@ -227,7 +228,7 @@ class Binder {
    */
   private readonly openEnumFields: { field: FieldNode; enumFqn: string }[] = [];
   /** The defaults of enum fields (identifiers), checked once all enums are bound: each must name a value of its enum. */
-  private readonly enumDefaults: { option: OptionNode; enumFqn: string }[] = [];
+  private readonly enumDefaults: { name: string; range: Range; enumFqn: string }[] = [];
   /** Where each name is declared, kept with `declarations` (see `resolveType`). */
   private readonly names: NameIndex = new Map();
   /** The extension fields of this file by extendee, and the extension ranges of its messages, checked once all are bound. */
@@ -295,7 +296,8 @@ class Binder {
     if (this.fileFeatures) {
       this.misplacedFeatures(this.ast.options, 'file');
       const required = ownFeature(this.ast.options, 'field_presence');
-      if (required?.value === 'LEGACY_REQUIRED') this.problem('feature-target', 'features.field_presence = LEGACY_REQUIRED cannot be the file\'s default: set it on the fields that are required', required.option.nameRange, 'error');
+      // On the value, as buf marks it ("cannot set `LEGACY_REQUIRED` at the file level").
+      if (required?.value === 'LEGACY_REQUIRED') this.problem('feature-target', 'features.field_presence = LEGACY_REQUIRED cannot be the file\'s default: set it on the fields that are required', required.valueRange, 'error');
     } else if (this.ast.setsFeatures) {
       forEachOption(this.ast, (o) => {
         if (o.name === 'features' || o.name.startsWith('features.')) this.problem('features-outside-editions', `features are set only in an editions file (edition = "2023"), not in ${this.proto3 ? 'proto3' : 'proto2'}`, o.nameRange, 'error');
@@ -368,12 +370,12 @@ class Binder {
   private checkOptions(options: readonly OptionNode[], kind: OptionsOf, scope: string): void {
     if (!options.length) return;
     for (const p of optionProblems(options, kind)) this.problem(p.code, p.message, p.range, 'error');
-    this.keepCustomOptions(options, scope);
+    this.keepCustomOptions(options, kind, scope);
   }
 
   /** An element's options, for checkCustomOptions where one is custom (`(x) = …`). */
-  private keepCustomOptions(options: readonly OptionNode[], scope: string): void {
-    if (options.some((o) => o.name.startsWith('('))) this.customOptions.push({ options, scope });
+  private keepCustomOptions(options: readonly OptionNode[], kind: OptionsOf, scope: string): void {
+    if (options.some((o) => o.name.startsWith('('))) this.customOptions.push({ options, scope, extendee: optionsMessage(kind) });
   }
 
   /**
@@ -698,17 +700,19 @@ class Binder {
     this.checkOptions(m.options, 'message', fqn);
     for (const o of m.oneofs) this.checkOptions(o.options, 'oneof', fqn);
     model.messages.push(def);
-    // protoc: "Extension ranges are not allowed in proto3" (extensions there declare options only).
-    if (this.proto3) for (const e of m.extensions) this.problem('proto3-extensions', 'extension ranges are not allowed in proto3', e.range, 'error');
+    // protoc: "Extension ranges are not allowed in proto3" (extensions there declare options only); buf marks each range.
+    if (this.proto3) {
+      for (const e of m.extensions) for (const r of e.ranges) this.problem('proto3-extensions', 'extension ranges are not allowed in proto3', r.range, 'error');
+    }
     // A message set's extensions take any positive int32 (protoc's kint32max), its fields and reservations do not.
     // The option found when the message was declared (another message declared with its name has its own options).
     const found = this.messageSets.get(fqn);
     const messageSet = found && m.options.includes(found) ? found : undefined;
     // protoc: "MessageSet is not supported in proto3", and "MessageSets cannot have fields, only extensions"; buf
-    // refuses one without extension ranges, which could hold nothing.
-    if (messageSet && this.proto3) this.problem('message-set', 'a message set (message_set_wire_format) is not allowed in proto3', m.nameRange, 'error');
+    // refuses one without extension ranges, which could hold nothing. Marked where buf marks them: the option, each field.
+    if (messageSet && this.proto3) this.problem('message-set', 'a message set (message_set_wire_format) is not allowed in proto3', messageSet.nameRange, 'error');
     else if (messageSet) {
-      for (const f of m.fields) this.problem('message-set', `message set "${m.name}" cannot have fields, only extensions: "${f.name}"`, f.nameRange, 'error');
+      for (const f of m.fields) this.problem('message-set', `message set "${m.name}" cannot have fields, only extensions: "${f.name}"`, f.range, 'error');
       if (!m.extensions.length) this.problem('message-set', `message set "${m.name}" declares no extension ranges: it holds extensions only`, messageSet.nameRange, 'error');
     }
     this.reserved(m.reserved, def, 1, FIELD_MAX, m.extensions, messageSet ? ENUM_MAX : FIELD_MAX);
@@ -744,8 +748,11 @@ class Binder {
         const j = byJson?.get(field.jsonName);
         // proto3 and editions (unless json_format = LEGACY_BEST_EFFORT) refuse any clash; proto2 one with a json_name.
         const refused = j && (this.proto3 || (features && features.jsonFormat !== 'LEGACY_BEST_EFFORT') || hasJsonName(f) || hasJsonName(j));
-        if (refused) this.problem('duplicate-json-name', `JSON name "${field.jsonName}" of "${f.name}" conflicts with field "${j.name}"`, f.nameRange, 'error');
-        else if (!j) byJson?.set(field.jsonName, f);
+        if (refused) {
+          // Marked where buf marks it: the field's json_name, else its name.
+          const json = f.options.find((o) => o.name === 'json_name');
+          this.problem('duplicate-json-name', `JSON name "${field.jsonName}" of "${f.name}" conflicts with field "${j.name}"`, json ? json.valueRange : f.nameRange, 'error');
+        } else if (!j) byJson?.set(field.jsonName, f);
       }
       if (n < 1 || n > FIELD_MAX) this.problem('number-out-of-range', `field number ${n} is out of range (1 to ${FIELD_MAX})`, f.numberRange, 'error');
       else if (n >= 19000 && n <= 19999) this.problem('number-reserved-by-protobuf', `field numbers 19000 to 19999 are reserved for the protobuf implementation`, f.numberRange, 'error');
@@ -754,7 +761,8 @@ class Binder {
       if (reservedNames ? reservedNames.has(f.name) : def.reservedNames.includes(f.name)) this.problem('uses-reserved', `field name "${f.name}" is reserved`, f.nameRange, 'error');
     }
     for (const o of m.oneofs) {
-      if (o.fields.length === 0) this.problem('oneof-empty', `oneof "${o.name}" must have at least one field`, o.nameRange, 'error');
+      // Marked whole, as buf marks it.
+      if (o.fields.length === 0) this.problem('oneof-empty', `oneof "${o.name}" must have at least one field`, o.range, 'error');
       for (const f of o.fields) if (f.mapKey !== undefined) this.problem('map-in-oneof', `map field "${f.name}" is not allowed in a oneof`, f.typeRange, 'error');
     }
     for (const n of m.messages) this.message(n, fqn, model, features);
@@ -818,7 +826,8 @@ class Binder {
     const def: FieldDef = { name: f.name, number: f.number, type, typeKind, label, jsonName: jsonNameOf(f.name), node: f };
     if (f.oneof) def.oneof = f.oneof;
     const json = f.options.find((o) => o.name === 'json_name');
-    if (json) def.jsonName = stringValue(json.value);
+    const jsonName = json && settingOf(json, (v) => /^["']/.test(v));
+    if (jsonName !== undefined) def.jsonName = stringValue(jsonName);
     if (isDeprecated(f.options)) def.deprecated = true;
     if (features?.utf8Validation === 'NONE' && holdsStrings(def)) def.utf8Unchecked = true;
     const packed = f.options.find((o) => o.name === 'packed');
@@ -828,12 +837,14 @@ class Binder {
     if (f.options.length) {
       this.checkDefault(f, def, features, extension);
       for (const p of fieldOptionProblems(f, typeKind, type)) this.problem(p.code, p.message, p.range, 'error');
-      this.keepCustomOptions(f.options, scope);
+      this.keepCustomOptions(f.options, 'field', scope);
       if (typeKind !== 'unresolved') this.checkPacking(f, label === 'repeated' && isPackable(typeKind, type), packed, features);
     }
-    if (packed) def.packed = packed.value === 'true';
-    // Editions pack by default, as proto3 does (compare's `packed`); EXPANDED is what `[packed = false]` was.
-    else if (features?.repeatedFieldEncoding === 'EXPANDED' && label === 'repeated' && isPackable(typeKind, type)) def.packed = false;
+    // A list, which buf refuses, packs as its first bool does. Editions pack by default, as proto3 does (compare's
+    // `packed`); EXPANDED is what `[packed = false]` was.
+    const packing = packed && settingOf(packed, isBool);
+    if (packing !== undefined) def.packed = packing === 'true';
+    else if (!packed && features?.repeatedFieldEncoding === 'EXPANDED' && label === 'repeated' && isPackable(typeKind, type)) def.packed = false;
     if (f.comments.leading) def.doc = f.comments.leading.text;
     return def;
   }
@@ -873,9 +884,14 @@ class Binder {
       this.problem('invalid-default', `a default value is not allowed on ${refused}: ${this.proto3 ? 'proto3 fields default to zero' : 'protoc refuses it'}`, option.nameRange, 'error');
       return;
     }
-    const wrong = defaultValueProblem(def.type, def.typeKind, option.value);
-    if (wrong) this.problem('invalid-default', wrong, option.valueRange, 'error');
-    else if (def.typeKind === 'enum') this.enumDefaults.push({ option, enumFqn: def.type });
+    const list = listOf(option);
+    // buf refuses a list, and checks each of its values as the default.
+    if (list) this.problem('invalid-option-value', '"default" is not repeated: it takes one value, not a list', option.valueRange, 'error');
+    for (const { scalar, range } of list ?? [{ scalar: option.value, range: option.valueRange }]) {
+      const wrong = defaultValueProblem(def.type, def.typeKind, scalar ?? '{…}');
+      if (wrong) this.problem('invalid-default', wrong, range, 'error');
+      else if (def.typeKind === 'enum') this.enumDefaults.push({ name: scalar!.trim(), range, enumFqn: def.type });
+    }
   }
 
   /**
@@ -887,7 +903,7 @@ class Binder {
   private checkPacking(f: FieldNode, packable: boolean, packed: OptionNode | undefined, features: Features | undefined): void {
     const what = (): string => (f.mapKey !== undefined ? 'a map' : f.label === 'repeated' ? `a repeated ${f.type}` : 'a field that is not repeated');
     const at = f.label === 'repeated' ? f.typeRange : labelAndType(f);
-    if (packed?.value === 'true' && !features && !packable) {
+    if (packed && isTrue(packed) && !features && !packable) {
       this.problem('not-packable', `[packed = true] is not allowed on ${what()}: only repeated fields of numbers, bools and enums are packed`, at, 'error');
     }
     const own = features && ownFeature(f.options, 'repeated_field_encoding');
@@ -951,10 +967,9 @@ class Binder {
   private checkEnumDefaults(model: ApiModel): void {
     if (!this.enumDefaults.length) return;
     const enums = new Map(model.enums.map((e) => [e.fqn, e]));
-    for (const { option, enumFqn } of this.enumDefaults) {
+    for (const { name, range, enumFqn } of this.enumDefaults) {
       const e = enums.get(enumFqn);
-      const name = option.value.trim();
-      if (e && !e.values.some((v) => v.name === name)) this.problem('invalid-default', `enum "${enumFqn}" has no value named ${name}`, option.valueRange, 'error');
+      if (e && !e.values.some((v) => v.name === name)) this.problem('invalid-default', `enum "${enumFqn}" has no value named ${name}`, range, 'error');
     }
   }
 
@@ -1061,7 +1076,7 @@ class Binder {
     if ((this.proto3 || (parentFeatures && !closed)) && first && first.number !== undefined && first.number !== 0) {
       this.problem('enum-first-not-zero', `the first value of ${this.proto3 ? 'a proto3' : 'an open'} enum must be 0, so that it can be the default`, first.numberRange, 'error');
     }
-    if (e.values.length === 0 && e.name) this.problem('enum-empty', `enum "${e.name}" must have at least one value`, e.nameRange, 'error');
+    if (e.values.length === 0 && e.name) this.problem('enum-empty', `enum "${e.name}" must have at least one value`, e.range, 'error');
     return def;
   }
 
@@ -1378,7 +1393,7 @@ function hasJsonName(f: FieldNode): boolean {
 }
 
 function isDeprecated(options: OptionNode[]): boolean {
-  return options.some((o) => o.name === 'deprecated' && o.value === 'true');
+  return options.some((o) => o.name === 'deprecated' && isTrue(o));
 }
 
 /** The value of a string option as written: adjacent literals concatenated, quotes removed (escapes kept). */

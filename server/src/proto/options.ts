@@ -5,7 +5,7 @@
 // Custom options (`(name)`) and features are checked elsewhere, or not at all.
 
 import type { FieldNode, OptionNode, Range } from './ast';
-import { aggregateOf, entrySpan, listOf } from './aggregate';
+import { aggregateOf, entrySpan, isTrue, listOf, settingOf } from './aggregate';
 import { namePartRange } from './optionPath';
 import type { FieldDef } from './model';
 
@@ -16,6 +16,7 @@ export type OptionsOf = 'file' | 'message' | 'field' | 'oneof' | 'enum' | 'enum 
 type Values = readonly string[] | 'string' | undefined;
 
 const BOOL = ['true', 'false'];
+const JSTYPES = ['JS_NORMAL', 'JS_STRING', 'JS_NUMBER'];
 
 /** What every *Options message has. */
 const COMMON: [string, Values][] = [['features', undefined], ['uninterpreted_option', undefined]];
@@ -33,7 +34,7 @@ const OPTIONS: Record<OptionsOf, { message: string; options: Map<string, Values>
     ['deprecated_legacy_json_field_conflicts', BOOL],
   ]),
   field: of('FieldOptions', [
-    ['ctype', ['STRING', 'CORD', 'STRING_PIECE']], ['packed', BOOL], ['jstype', ['JS_NORMAL', 'JS_STRING', 'JS_NUMBER']],
+    ['ctype', ['STRING', 'CORD', 'STRING_PIECE']], ['packed', BOOL], ['jstype', JSTYPES],
     ['lazy', BOOL], ['unverified_lazy', BOOL], ['deprecated', BOOL], ['weak', BOOL], ['debug_redact', BOOL],
     ['retention', ['RETENTION_UNKNOWN', 'RETENTION_RUNTIME', 'RETENTION_SOURCE']], ['targets', undefined],
     ['edition_defaults', undefined], ['feature_support', undefined], ['default', undefined], ['json_name', 'string'],
@@ -44,6 +45,11 @@ const OPTIONS: Record<OptionsOf, { message: string; options: Map<string, Values>
   service: of('ServiceOptions', [['deprecated', BOOL]]),
   method: of('MethodOptions', [['deprecated', BOOL], ['idempotency_level', ['IDEMPOTENCY_UNKNOWN', 'NO_SIDE_EFFECTS', 'IDEMPOTENT']]]),
 };
+
+/** The full name of the descriptor.proto message that holds the options of an element of kind `kind` (its custom options extend it). */
+export function optionsMessage(kind: OptionsOf): string {
+  return OPTIONS[kind].message;
+}
 
 function of(message: string, options: [string, Values][]): { message: string; options: Map<string, Values> } {
   return { message: `google.protobuf.${message}`, options: new Map([...options, ...COMMON]) };
@@ -142,18 +148,25 @@ function valueProblem(name: string, values: Values, messageType: string | undefi
 /** What protoc refuses in the options of field `f` of `typeKind` and `type`. */
 export function fieldOptionProblems(f: FieldNode, typeKind: FieldDef['typeKind'], type: string): OptionProblem[] {
   const out = optionProblems(f.options, 'field');
-  if (typeKind !== 'unresolved') for (const o of f.options) out.push(...targetProblems(o, typeKind, type, f.group !== undefined));
+  if (typeKind !== 'unresolved') for (const o of f.options) out.push(...targetProblems(o, f, typeKind, type));
   return out;
 }
 
-function targetProblems(o: OptionNode, typeKind: FieldDef['typeKind'], type: string, group: boolean): OptionProblem[] {
+/**
+ * lazy and jstype set (to a value of their type) where they do not apply, marked where buf 1.75 marks them: the field's
+ * type, and for lazy on a group the whole field.
+ */
+function targetProblems(o: OptionNode, f: FieldNode, typeKind: FieldDef['typeKind'], type: string): OptionProblem[] {
   // A map is a repeated message field (its entries) to protoc, which takes lazy on it; a group is of another type.
-  if ((o.name === 'lazy' || o.name === 'unverified_lazy') && o.value === 'true' && ((typeKind !== 'message' && typeKind !== 'map') || group)) {
-    return [{ code: 'option-target', message: `[${o.name} = true] applies to a message field only`, range: o.nameRange }];
+  if ((o.name === 'lazy' || o.name === 'unverified_lazy') && isTrue(o) && ((typeKind !== 'message' && typeKind !== 'map') || f.group)) {
+    return [{ code: 'option-target', message: `[${o.name} = true] applies to a message field only`, range: f.group ? f.range : f.typeRange }];
   }
   // JS_NORMAL, the default, is taken anywhere (protoc: "Illegal jstype for ... field" for the others).
-  if (o.name === 'jstype' && o.value !== 'JS_NORMAL' && !(typeKind === 'scalar' && INT64S.has(type))) {
-    return [{ code: 'option-target', message: `jstype = ${o.value} applies to int64, uint64, sint64, fixed64 and sfixed64 fields only`, range: o.nameRange }];
+  const jstype = o.name === 'jstype' ? settingOf(o, isJsType) : undefined;
+  if (jstype && jstype !== 'JS_NORMAL' && isJsType(jstype) && !(typeKind === 'scalar' && INT64S.has(type))) {
+    return [{ code: 'option-target', message: `jstype = ${jstype} applies to int64, uint64, sint64, fixed64 and sfixed64 fields only`, range: f.typeRange }];
   }
   return [];
 }
+
+const isJsType = (v: string): boolean => JSTYPES.includes(v);

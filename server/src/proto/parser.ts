@@ -433,6 +433,26 @@ class Parser {
   }
 
   /**
+   * `= N` after a field's or an enum value's name (which ends at `end`). `missing`: there is no number where the
+   * statement ends or its options start (`x;`, `x = ;`, `x [a = 1];`), which buf marks on the whole declaration
+   * ("missing message field tag in declaration") rather than at the token, or not only there.
+   */
+  private numberAfterName(end: number): { num: { value?: number; start: number; end: number }; missing: boolean } {
+    if (this.eat('=')) {
+      const num = this.intLiteral();
+      return { num, missing: num.value === undefined && this.is(';') && this.prevTok().text === '=' };
+    }
+    const missing = this.is(';') || this.is('[');
+    if (!missing) this.expected("'='");
+    return { num: { start: end, end }, missing };
+  }
+
+  /** An error over a statement read from `start`, placed among the errors before those found in it (from index `at`). */
+  private markWhole(at: number, message: string, start: Position): void {
+    this.errors.splice(at, 0, { message, range: this.rangeFrom(start) });
+  }
+
+  /**
    * A number, and the offsets where it starts and ends (where it should be, when it is missing). A negative one too:
    * buf reads it where a field's number goes and says it is out of range, and so does the binder.
    */
@@ -639,8 +659,12 @@ class Parser {
     const start = this.cur.startPos;
     const kw = this.next();
     if (this.startsNextLine(kw, ['=', '.'], 'an option name')) return undefined;
+    const errors = this.errors.length;
     const o = this.optionBody(kw);
+    // A statement that ends where its value goes is marked whole, as buf marks it ("missing option setting value").
+    const missing = !o && this.is(';') && this.prevTok().text === '=';
     this.endStatement();
+    if (missing) this.markWhole(errors, 'the option has no value', start);
     if (o) o.range = this.rangeFrom(start);
     return o;
   }
@@ -1181,6 +1205,10 @@ class Parser {
     if (LABELS.has(first.text) && (this.peek().kind === 'ident' || this.peek().text === '.') && !this.peekIs('=', 2)) {
       label = this.next();
       if (oneof) this.error(`fields in a oneof cannot have a label ('${label.text}')`, label.range);
+      // `optional repeated int32 x`: buf keeps the first label and refuses each other ("multiple modifiers").
+      while (LABELS.has(this.cur.text) && (this.peek().kind === 'ident' || this.peek().text === '.') && !this.peekIs('=', 2)) {
+        this.error(`a field takes one label: '${this.cur.text}' cannot follow '${label.text}'`, this.next().range);
+      }
       // `repeated` being typed above the next message.
       if (this.nextLineDeclares()) {
         this.expected('a field type');
@@ -1207,7 +1235,8 @@ class Parser {
       value = v ?? { start: at, end: at };
       if (!this.eat('>')) this.expected("'>'");
       typeEnd = this.prevTok().end;
-      if (label) this.error('map fields cannot have a label', label.range);
+      // Marked on the map, as buf marks it ("unexpected type after `repeated`").
+      if (label) this.error('map fields cannot have a label', this.span(typeStart, typeEnd));
     } else if (this.is('group') && this.peek().kind === 'ident') {
       return this.group(first, label, comments, oneof);
     } else {
@@ -1227,12 +1256,12 @@ class Parser {
       return undefined;
     }
     const name = this.next();
+    const errors = this.errors.length;
     // Without a number, its range is the empty one right after the name.
-    let num: { value?: number; start: number; end: number } = { start: name.end, end: name.end };
-    if (this.eat('=')) num = this.intLiteral();
-    else this.expected("'='");
+    const { num, missing } = this.numberAfterName(name.end);
     const options = this.optionList(first);
     this.endStatement();
+    if (missing) this.markWhole(errors, `field "${name.text}" has no number`, first.startPos);
     const at: FieldOffsets = {
       start: first.start, end: this.prevTok().end, nameStart: name.start, nameEnd: name.end, typeStart, typeEnd,
       numberStart: num.start, numberEnd: num.end, labelStart: label ? label.start : -1, labelEnd: label ? label.end : -1,
@@ -1292,18 +1321,28 @@ class Parser {
   private reserved(): ReservedNode {
     const kw = this.next();
     const node: ReservedNode = { kind: 'reserved', ranges: [], names: [], range: kw.range, comments: this.commentsFor(kw) };
+    // protoc reads numbers or names after `reserved`, as its first is; buf reads both, and refuses the first of the other kind.
+    let mixed = false;
+    const mix = (names: boolean, range: Range): void => {
+      if (mixed || (names ? !node.ranges.length : !node.names.length)) return;
+      mixed = true;
+      this.error('a reserved statement takes numbers or names, not both: reserve the others in a reserved statement of their own', range);
+    };
     for (;;) {
       if (this.startsNextLine(this.prevTok(), [',', ';'], 'a number or name')) break;
       const s = this.strings();
       if (s) {
+        mix(true, s.range);
         node.names.push({ name: s.value, range: s.range });
       } else if (this.cur.kind === 'ident' && !this.is('max')) {
         // editions allow bare identifiers
         const s = this.next();
+        mix(true, s.range);
         node.names.push({ name: s.text, range: s.range });
       } else {
         const r = this.numberRange();
         if (!r) break;
+        mix(false, r.range);
         node.ranges.push(r);
       }
       if (!this.eat(',')) break;
@@ -1397,11 +1436,11 @@ class Parser {
     }
     const comments = this.commentsFor(t);
     this.next();
-    let num: { value?: number; start: number; end: number } = { start: t.end, end: t.end };
-    if (this.eat('=')) num = this.intLiteral();
-    else this.expected("'='");
+    const errors = this.errors.length;
+    const { num, missing } = this.numberAfterName(t.end);
     const options = this.optionList(t);
     this.endStatement();
+    if (missing) this.markWhole(errors, `enum value "${t.text}" has no number`, t.startPos);
     const v = new EnumValueSyntax(this.lines, t.text, options, comments, t.start, this.prevTok().end, t.end, num.start, num.end);
     if (num.value !== undefined) v.number = num.value;
     this.trailingFor(comments);
