@@ -5,7 +5,7 @@ import { describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { Corpus, CORPUS_HELP, V1_PATH, findCorpusDir, findRepoRoot } from '../server/src/baseline/corpus';
 import { loadBundledHistory } from '../server/src/baseline/historyIndex';
-import { newestStableMinor } from '../server/src/baseline/historyCommand';
+import { historyReport, newestStableMinor } from '../server/src/baseline/historyCommand';
 import type { Baseline } from '../server/src/baseline/types';
 import { doHover } from '../server/src/features/hover';
 import { elementPolicyHover } from '../server/src/features/policyHover';
@@ -111,6 +111,27 @@ describe('policy hover: facts against the release history', { skip: corpus ? fal
     assert.match(h, /\(last changed in v0\.37\.0-alpha\.1 \(Kubernetes 1\.37\.0-alpha\.1\)\)/);
     assert.match(h, /- Changed in patch releases v0\.34\.9 \(type string → bytes\), v0\.35\.6 \(type string → bytes\), v0\.36\.2 \(type string → bytes\): the policy wants API changes in v0\.N\.0 releases only\./);
     assert.doesNotMatch(policyHover(release('v0.37.0-beta.0'), bundledBaseline('v0.36.3'), 'bool pinned', 'bool '.length + 1)!, /patch release/);
+  });
+  test('a value or field that came with its enum or message: older runtimes lack the container, not only the element', () => {
+    // Signal came in v0.33.0-rc.0 with its values and the stop_signal fields; CDIDevice in v0.27.0-alpha.3 with name.
+    // A v0.30–v0.32 runtime drops stop_signal whole: the number never reaches it as an unknown enum value.
+    const history = loadBundledHistory();
+    // A trailing space makes CDIDevice's `name` the only line of its text (other messages have a `string name = 1;`).
+    const text = release('v0.36.3').replace('SPEC.md\n    string name = 1;', 'SPEC.md\n    string name = 1; ');
+    const value = policyHover(text, bundledBaseline('v0.36.3'), 'SIGKILL ')!;
+    const field = policyHover(text, bundledBaseline('v0.36.3'), 'string name = 1; ', 'string '.length + 1)!;
+    for (const [h, report] of [[value, historyReport(history, 'runtime.v1.Signal.SIGKILL')], [field, historyReport(history, 'runtime.v1.CDIDevice.name')]] as const) {
+      assert.doesNotMatch(h, /arrives there as an unknown enum value|handles the request as if the field were unset/, h);
+      assert.doesNotMatch(report, /arrives there as an unknown enum value|handles the request as if the field were unset/, report);
+    }
+    assert.match(value, /Kubelets 1\.33–1\.35 know it and may be paired with runtimes built from cri-api v0\.30–v0\.32, which do not\. Its enum came in the same release, so such a runtime knows neither: it neither reads nor sends fields of that enum\./);
+    assert.match(historyReport(history, 'runtime.v1.Signal.SIGKILL'), /\n {16}Its enum came in the same release, so such a runtime knows neither: it neither reads nor sends fields of that enum\./);
+    assert.match(field, /v0\.24–v0\.26, which do not\. Its message came in the same release, so such a runtime knows neither: it neither reads nor sends fields that carry the message, and RPCs that take or return it answer gRPC `Unimplemented`\./);
+    assert.match(historyReport(history, 'runtime.v1.CDIDevice.name'), /\n {16}Its message came in the same release, so such a runtime knows neither: it neither reads nor sends fields that carry the message, and RPCs that take or return it answer gRPC Unimplemented\./);
+    // A value added later to an older enum still reaches older runtimes as an unknown number (NamespaceMode.TARGET of 1.18).
+    assert.match(historyReport(loadBundledHistory('runtime.v1alpha2'), 'runtime.v1alpha2.NamespaceMode.TARGET'), /arrives there as an unknown enum value/);
+    // A field added later to an older message is dropped alone (ImageSpec.runtime_handler of 1.29).
+    assert.match(historyReport(history, 'runtime.v1.ImageSpec.runtime_handler'), /drops the field when the kubelet sets it/);
   });
 });
 

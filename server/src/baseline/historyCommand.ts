@@ -4,7 +4,7 @@
 
 import { type ApiModel, type EnumDef, type EnumValueDef, type FieldDef, type MessageDef, type RpcDef, type ServiceDef } from '../proto/model';
 import { CRI_SKEW_POLICY_URL } from '../policy/links';
-import { enumSides, lackingConsequence } from '../policy/lacking';
+import { cameWithParent, enumSides, lackingConsequence, parentLackingConsequence } from '../policy/lacking';
 import { SKEW, isPatchRelease, knowingKubelets, majorVersion, parseAnyTag, releaseLinePredecessor, runtimeSpan, span, whoLacks } from '../policy/versions';
 import { declaredOptions, formatOption } from '../proto/declaredOptions';
 import { goEnumConstant } from '../proto/goNames';
@@ -663,8 +663,11 @@ function elementReport(history: History, input: string): HistoryQueryResult {
       }
       row('skew', `${asNumber}${kubelets(knowing.min, knowing.max, ['knows', 'know'])} it${notReleased(knowing)} and can be paired with runtimes built on ${parts.join(' or on ')}, which do not.`);
       // Which way an enum or a field's message travels, as the newest release that has the element declares its RPCs.
-      const model = kind === 'enumValue' || kind === 'field' ? history.modelAt(info.lastSeen) : undefined;
-      more(lackingConsequence(kind, model ? enumSides(model, path) : undefined));
+      if ((kind === 'enumValue' || kind === 'field') && cameWithParent(history, path, basis)) more(parentLackingConsequence(kind, 'came in the same release'));
+      else {
+        const model = kind === 'enumValue' || kind === 'field' ? history.modelAt(info.lastSeen) : undefined;
+        more(lackingConsequence(kind, model ? enumSides(model, path) : undefined));
+      }
     }
   }
   if (!union(releases.length - 1)) {

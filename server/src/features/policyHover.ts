@@ -9,7 +9,7 @@ import { renameEffects } from '../compat/compare';
 import { goCamelCase } from '../proto/goNames';
 import { releasedEnumNumbers, releasedFieldHolding } from '../compat/onReleasedNumber';
 import { compareTags, firstMinorOfMajor, knowingKubelets, majorVersion, parseAnyTag, runtimeSpan, shipTarget, span, targetMinor, whoLacks, type LackingSkew } from '../policy/versions';
-import { enumSides, lackingConsequence, type ElementKindName } from '../policy/lacking';
+import { cameWithParent, enumSides, lackingConsequence, parentLackingConsequence, type ElementKindName } from '../policy/lacking';
 import { CRI_API_PROTO_PATHS, CRI_DEV_POLICY_URL, CRI_SKEW_POLICY_URL, CRITEST_VALIDATION_URL, criApiFileUrl } from '../policy/links';
 import { indexModel, localName, type ApiModel } from '../proto/model';
 import { statesCallOrder } from '../docs/docRules';
@@ -148,7 +148,10 @@ function historySection(element: string, history: History, pkg: string, current:
     const stillReleased = (h.present ?? false) && majorVersion(pkg)?.removedInMinor === undefined;
     const k = lineage ? knowingKubelets(lacks.kubelets, lineage.stableMinors, newestStableMinor(history), stillReleased) : lacks.kubelets;
     const knowers = `${k.min === k.max ? `Kubelet 1.${k.min} knows` : `Kubelets 1.${k.min}–1.${k.max} know`} it${notReleased(k)} and may be paired`;
-    lines.push(`- ${knowers} with runtimes built from cri-api ${runtimeSpan(lacks.runtimes)}, which do not. ${consequence(kind, current, element)}`);
+    const why = (kind === 'field' || kind === 'enumValue') && cameWithParent(history, element, introduced)
+      ? parentLackingConsequence(kind, 'came in the same release', (c) => `\`${c}\``)
+      : consequence(kind, current, element);
+    lines.push(`- ${knowers} with runtimes built from cri-api ${runtimeSpan(lacks.runtimes)}, which do not. ${why}`);
   } else if (inOldest && (start === undefined || parseAnyTag(oldest ?? '')?.minor !== start)) {
     lines.push(`- It is already in ${oldest}, the oldest release in this history, and may be older: which runtimes lack it is not known from this history.`);
   } else {
@@ -192,9 +195,7 @@ function newParentConsequence(element: string, current: ApiModel, baseline: Base
   // Released after an old baseline: the runtimes that lack the new element have its container.
   const h = baseline.history?.element(parent);
   if (h && !goneBefore(h, baseline, parent)) return undefined;
-  return kind === 'field'
-    ? 'Its message is new too, so such a runtime knows neither: fields that carry the message are dropped there, and RPCs that take it answer gRPC `Unimplemented`.'
-    : 'Its enum is new too, so such a runtime knows neither: fields of that enum are dropped there.';
+  return parentLackingConsequence(kind, 'is new too', (c) => `\`${c}\``);
 }
 
 /** The kind of an element of the model, found by its path. */

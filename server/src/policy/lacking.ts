@@ -1,7 +1,9 @@
 // What a runtime that lacks an element does when it meets a kubelet that has it, per kind of element: one
 // statement each, which the policy hover and `cri-compat history` both give, so the two cannot disagree.
 
+import type { History } from '../baseline/types';
 import { indexModel, type ApiModel } from '../proto/model';
+import { parseAnyTag } from './versions';
 
 export type ElementKindName = 'message' | 'enum' | 'service' | 'field' | 'enumValue' | 'rpc';
 
@@ -45,4 +47,23 @@ export function lackingConsequence(kind: string | undefined, sides?: EnumSides, 
     case 'message': return `Such a runtime has no use for the message: fields that carry it are dropped there, and RPCs that take it answer gRPC ${code('Unimplemented')}.`;
     default: return 'Such a runtime does not know it, so the feature has to degrade gracefully.';
   }
+}
+
+/**
+ * Whether the message or enum that holds `path` (a field or enum value) came in the release of the same minor and
+ * patch as `introduced`: then every runtime that lacks the element lacks its container too, which is what the kubelet
+ * meets (the fields that carry it are dropped whole), not an unset field or an unknown enum number.
+ */
+export function cameWithParent(history: History, path: string, introduced: string): boolean {
+  const parent = history.element(path.slice(0, path.lastIndexOf('.')));
+  const a = parent && parseAnyTag(parent.introduced);
+  const b = parseAnyTag(introduced);
+  return !!a && !!b && a.minor === b.minor && a.patch === b.patch;
+}
+
+/** What a runtime without a field's message or an enum value's enum does; `when` says when the container came. */
+export function parentLackingConsequence(kind: 'field' | 'enumValue', when: string, code: (s: string) => string = (s) => s): string {
+  return kind === 'field'
+    ? `Its message ${when}, so such a runtime knows neither: it neither reads nor sends fields that carry the message, and RPCs that take or return it answer gRPC ${code('Unimplemented')}.`
+    : `Its enum ${when}, so such a runtime knows neither: it neither reads nor sends fields of that enum.`;
 }
