@@ -3,7 +3,7 @@
 // baselines, the first minor of runtime.v1, renames that keep the number, imported types, other packages.
 import { describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { Corpus, CORPUS_HELP, V1_PATH, findCorpusDir, findRepoRoot } from '../server/src/baseline/corpus';
+import { Corpus, CORPUS_HELP, V1ALPHA2_PATH, V1_PATH, findCorpusDir, findRepoRoot } from '../server/src/baseline/corpus';
 import { loadBundledHistory } from '../server/src/baseline/historyIndex';
 import { historyReport, newestStableMinor } from '../server/src/baseline/historyCommand';
 import type { Baseline } from '../server/src/baseline/types';
@@ -132,6 +132,22 @@ describe('policy hover: facts against the release history', { skip: corpus ? fal
     assert.match(historyReport(loadBundledHistory('runtime.v1alpha2'), 'runtime.v1alpha2.NamespaceMode.TARGET'), /arrives there as an unknown enum value/);
     // A field added later to an older message is dropped alone (ImageSpec.runtime_handler of 1.29).
     assert.match(historyReport(history, 'runtime.v1.ImageSpec.runtime_handler'), /drops the field when the kubelet sets it/);
+  });
+  test('the report of a runtime.v1alpha2 change: no release from 1.26 on has that API, so nothing ships there', () => {
+    const row = corpus!.rows.find((r) => r.tag === 'v0.25.16' && r.path === V1ALPHA2_PATH)!;
+    const text = withLine(corpus!.text(row.blob), 'message VersionRequest {', '    // A new flag.\n    bool fresh_flag = 2;');
+    const history = loadBundledHistory('runtime.v1alpha2');
+    const baseline: Baseline = { tag: 'v0.25.16', kubernetes: '1.25.16', source: 'bundled', origin: 'test', model: history.modelAt('v0.25.16')!, history };
+    const a = analyze(text, { uri: 'file:///ws/api.proto', baseline });
+    assert.equal(a.additions.length, 1);
+    const md = renderReport({ file: 'api.proto', baseline, findings: a.findings, additions: a.additions, package: a.bound.model.package, host: 'cli' });
+    assert.doesNotMatch(md, /would ship in Kubernetes 1\.26|\| \*\*1\.26\*\* \| [·◐○✓]/, md);
+    assert.match(md, /Kubernetes 1\.26 removed runtime\.v1alpha2: no kubelet or runtime of 1\.26 or later speaks it, so the changes cannot ship in a minor release; only a patch release of 1\.25 or earlier could carry them/, md);
+    // As a patch of 1.25 (--current-tag v0.25.17): kubelets and runtimes of 1.26 and later are no pair of this API.
+    const rows = skewMatrix({ ...baseline, release: 'v0.25.17' }, true);
+    assert.ok(rows.some((r) => r.includes('× not a pair of this API: Kubernetes 1.26 removed runtime.v1alpha2, so one side does not speak it;')), rows.join('\n'));
+    assert.ok(rows.includes('| **1.25.17 and later** | ◐ | ◐ | ◐ | ◐ | ✓ | × | × | × |'), rows.join('\n'));
+    assert.ok(rows.includes('| **1.26** | — | × | × | × | × | × | × | × |'), rows.join('\n'));
   });
 });
 

@@ -8,7 +8,7 @@ import type { Baseline } from '../baseline/types';
 import type { Problem } from '../proto/binder';
 import { comparePositions, type Range } from '../proto/ast';
 import { RULES_BY_ID } from '../compat/rules';
-import { SKEW, compareTags, firstMinorOfMajor, runtimeSpan, shipTarget, span, targetMinor, whoLacks } from '../policy/versions';
+import { SKEW, compareTags, firstMinorOfMajor, majorVersion, runtimeSpan, shipTarget, span, targetMinor, whoLacks } from '../policy/versions';
 import { CRI_SKEW_POLICY_URL } from '../policy/links';
 import { oneLine } from './formats';
 import { counted, plural } from '../plural';
@@ -219,7 +219,14 @@ export function skewMatrix(baseline: Baseline | undefined, hasAdditions: boolean
   const { minor: next, exact: own } = target;
   const pkg = baseline.model.package;
   const first = firstMinorOfMajor(pkg);
-  const speaks = (m: number): boolean => first === undefined || m >= first;
+  const removed = majorVersion(pkg)?.removedInMinor;
+  const speaks = (m: number): boolean => (first === undefined || m >= first) && (removed === undefined || m < removed);
+  if (removed !== undefined && next >= removed) {
+    // runtime.v1alpha2: no minor release after its removal has it, so there is no release for the changes and no matrix.
+    return ['## Version skew', '',
+      `Kubernetes 1.${removed} removed ${escapeMarkdown(pkg)}: no kubelet or runtime of 1.${removed} or later speaks it, so the changes cannot ship in a minor release; ` +
+      `only a patch release of 1.${removed - 1} or earlier could carry them, and patch releases should not change the API ([policy](${CRI_SKEW_POLICY_URL})).`, ''];
+  }
   // Shipped in a patch v0.N.M, the changes are missing in the earlier patches of minor N too (`whoLacks`, as the
   // hover says): those get a row and a column of their own (without additions no pair differs, so none).
   const lacking = hasAdditions ? whoLacks(own?.goTag ?? next, first ?? 0).runtimes : undefined;
@@ -243,7 +250,7 @@ export function skewMatrix(baseline: Baseline | undefined, hasAdditions: boolean
     : '';
   out.push(`Rows are kubelets (Kubernetes 1.K); columns are runtimes, named by the cri-api version they are built from.${twoParts}`, '');
   const before = sides.some((s) => !speaks(s.minor))
-    ? ` × not a pair of this API: ${escapeMarkdown(pkg)} came in Kubernetes 1.${first}, so one side does not speak it;`
+    ? ` × not a pair of this API: ${sides.some((s) => first !== undefined && s.minor < first) ? `${escapeMarkdown(pkg)} came in Kubernetes 1.${first}` : `Kubernetes 1.${removed} removed ${escapeMarkdown(pkg)}`}, so one side does not speak it;`
     : '';
   const oldest = patch ? patch.ship.kubernetes : `1.${next}`;
   out.push(hasAdditions
