@@ -714,7 +714,7 @@ describe('policy hover: skew statements', () => {
       return elementPolicyHover(path, baseline, model)!;
     };
     const rpc = hover('runtime.v1.RuntimeService.RuntimeConfig');
-    assert.match(rpc, /Kubelets 1\.28–1\.30 know it and may be paired with runtimes built from cri-api v0\.25–v0\.27, which do not\. Such a runtime answers the call with gRPC `Unimplemented`/);
+    assert.match(rpc, /Kubelets 1\.28–1\.30 know it and can be paired with runtimes built from cri-api v0\.25–v0\.27, which do not\. Such a runtime answers the call with gRPC `Unimplemented`/);
     assert.doesNotMatch(rpc, /unset|drop/);
     // CgroupDriver came with its values (and RuntimeConfig) in 1.28: a runtime without the value has no such enum at all.
     assert.match(hover('runtime.v1.CgroupDriver.SYSTEMD'), /which do not\. Its enum came in the same release, so such a runtime knows neither: it neither reads nor sends fields of that enum\./);
@@ -735,6 +735,10 @@ describe('policy hover: skew statements', () => {
       assert.ok(said, `the hover of ${path} says what such a runtime does`);
       const cli = historyQuery(history, path).text;
       assert.ok(cli.includes(said.replace(/`/g, '')), `${path}: the history says "${said}":\n${cli}`);
+      // Who meets such a runtime, in the same words (the CLI's line starts in lower case).
+      const who = /^- (Kubelets? 1\.[^\n]*?, which do not\.)/m.exec(elementPolicyHover(path, baseline, model)!)?.[1];
+      assert.ok(who, `the hover of ${path} says who meets such a runtime`);
+      assert.ok(cli.includes(who.charAt(0).toLowerCase() + who.slice(1)), `${path}: the history says "${who}":\n${cli}`);
     }
   });
 
@@ -909,7 +913,7 @@ describe('policy hover: who knows an element, from its lineage', { skip: corpusD
     doHover(a.bound, pos(line, lines[line]!.indexOf('pod_sandbox_metadata') + 1), {
       extraHover: (e) => (extra = elementPolicyHover(e, a.baseline, a.bound.model, a.findings)),
     });
-    assert.match(extra!, /- Kubelet 1\.25 knows it and may be paired with runtimes built from cri-api v0\.22–v0\.24, which do not\./);
+    assert.match(extra!, /- Kubelet 1\.25 knows it and can be paired with runtimes built from cri-api v0\.22–v0\.24, which do not\./);
     assert.doesNotMatch(extra!, /Kubelets 1\.25–1\.27/);
   });
 });

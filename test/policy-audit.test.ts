@@ -94,13 +94,13 @@ describe('policy hover: facts against the release history', { skip: corpus ? fal
     // Which of them are not released yet depends on the bundled index's newest stable minor.
     const newest = newestStableMinor(loadBundledHistory())!;
     const toCome = newest >= 38 ? '' : newest === 37 ? ' \\(1\\.38 not released yet\\)' : ` \\(1\\.${newest + 1}–1\\.38 not released yet\\)`;
-    assert.match(h, new RegExp(`Kubelets 1\\.36–1\\.38 know it${toCome} and may be paired with runtimes built from cri-api v0\\.33–v0\\.35`));
+    assert.match(h, new RegExp(`Kubelets 1\\.36–1\\.38 know it${toCome} and can be paired with runtimes built from cri-api v0\\.33–v0\\.35`));
   });
 
   test('an enum value renamed in 1.37 says why its skew counts from 1.33', () => {
     const h = policyHover(release('v0.37.0-beta.0'), bundledBaseline('v0.36.3'), 'SIGNAL_SIGKILL')!;
     assert.match(h, /- Introduced in \[v0\.37\.0-alpha\.1\]\(https:\/\/github\.com\/kubernetes\/cri-api\/blob\/v0\.37\.0-alpha\.1\/pkg\/apis\/runtime\/v1\/api\.proto\) \(Kubernetes 1\.37\.0-alpha\.1\)\.\n- On the wire it is older \(renamed from `SIGKILL` in v0\.37\.0-alpha\.1, keeping number 13\): peers exchange it by number since v0\.33\.0-rc\.0 \(Kubernetes 1\.33\.0-rc\.0\)/);
-    assert.match(h, /Kubelets 1\.33–1\.35 know it and may be paired with runtimes built from cri-api v0\.30–v0\.32/);
+    assert.match(h, /Kubelets 1\.33–1\.35 know it and can be paired with runtimes built from cri-api v0\.30–v0\.32/);
     // An element that kept its name has no such line.
     assert.doesNotMatch(policyHover(release('v0.37.0-beta.0'), bundledBaseline('v0.36.3'), 'bool pinned', 'bool '.length + 1)!, /On the wire it is older/);
   });
@@ -124,7 +124,7 @@ describe('policy hover: facts against the release history', { skip: corpus ? fal
       assert.doesNotMatch(h, /arrives there as an unknown enum value|handles the request as if the field were unset/, h);
       assert.doesNotMatch(report, /arrives there as an unknown enum value|handles the request as if the field were unset/, report);
     }
-    assert.match(value, /Kubelets 1\.33–1\.35 know it and may be paired with runtimes built from cri-api v0\.30–v0\.32, which do not\. Its enum came in the same release, so such a runtime knows neither: it neither reads nor sends fields of that enum\./);
+    assert.match(value, /Kubelets 1\.33–1\.35 know it and can be paired with runtimes built from cri-api v0\.30–v0\.32, which do not\. Its enum came in the same release, so such a runtime knows neither: it neither reads nor sends fields of that enum\./);
     assert.match(historyReport(history, 'runtime.v1.Signal.SIGKILL'), /\n {16}Its enum came in the same release, so such a runtime knows neither: it neither reads nor sends fields of that enum\./);
     assert.match(field, /v0\.24–v0\.26, which do not\. Its message came in the same release, so such a runtime knows neither: it neither reads nor sends fields that carry the message, and RPCs that take or return it answer gRPC `Unimplemented`\./);
     assert.match(historyReport(history, 'runtime.v1.CDIDevice.name'), /\n {16}Its message came in the same release, so such a runtime knows neither: it neither reads nor sends fields that carry the message, and RPCs that take or return it answer gRPC Unimplemented\./);

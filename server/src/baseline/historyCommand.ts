@@ -661,7 +661,7 @@ function elementReport(history: History, input: string): HistoryQueryResult {
       if (r.min < firstHistoryMinor) {
         parts.push(`the CRI API of Kubernetes ${minorSpan(r.min, Math.min(r.max, firstHistoryMinor - 1), '1.')} (older than ${oldest}, the first release in this history)`);
       }
-      row('skew', `${asNumber}${kubelets(knowing.min, knowing.max, ['knows', 'know'])} it${notReleased(knowing)} and can be paired with runtimes built on ${parts.join(' or on ')}, which do not.`);
+      row('skew', `${asNumber}${kubelets(knowing.min, knowing.max, ['knows', 'know'])} it${notReleased(knowing)} and can be paired with runtimes built from ${parts.join(' or from ')}, which do not.`);
       // Which way an enum or a field's message travels, as the newest release that has the element declares its RPCs.
       if ((kind === 'enumValue' || kind === 'field') && cameWithParent(history, path, basis)) more(parentLackingConsequence(kind, 'came in the same release'));
       else {
@@ -681,7 +681,7 @@ function elementReport(history: History, input: string): HistoryQueryResult {
       else {
         const kmin = had[0]!;
         const kmax = had[had.length - 1]!;
-        row('removal', `runtimes built on cri-api ${minorSpan(removedMinor, kmax + SKEW, 'v0.')} lack it but are in the window of ${kubelets(kmin, kmax)}, which had it and may still use it; within one major version that is a breaking change.`);
+        row('removal', `runtimes built from cri-api ${minorSpan(removedMinor, kmax + SKEW, 'v0.')} lack it but are in the window of ${kubelets(kmin, kmax)}, which had it and may still use it; within one major version that is a breaking change.`);
       }
     }
   }

@@ -147,7 +147,7 @@ function historySection(element: string, history: History, pkg: string, current:
   if (lacks?.kubelets && lacks.runtimes) {
     const stillReleased = (h.present ?? false) && majorVersion(pkg)?.removedInMinor === undefined;
     const k = lineage ? knowingKubelets(lacks.kubelets, lineage.stableMinors, newestStableMinor(history), stillReleased) : lacks.kubelets;
-    const knowers = `${k.min === k.max ? `Kubelet 1.${k.min} knows` : `Kubelets 1.${k.min}–1.${k.max} know`} it${notReleased(k)} and may be paired`;
+    const knowers = `${k.min === k.max ? `Kubelet 1.${k.min} knows` : `Kubelets 1.${k.min}–1.${k.max} know`} it${notReleased(k)} and can be paired`;
     const why = (kind === 'field' || kind === 'enumValue') && cameWithParent(history, element, introduced)
       ? parentLackingConsequence(kind, 'came in the same release', (c) => `\`${c}\``)
       : consequence(kind, current, element);
