@@ -10,6 +10,7 @@ import type { Baseline } from '../server/src/baseline/types';
 import { doHover } from '../server/src/features/hover';
 import { elementPolicyHover } from '../server/src/features/policyHover';
 import { bind } from '../server/src/proto/binder';
+import { checkCompatibility } from '../server/src/compat/check';
 import { parse } from '../server/src/proto/parser';
 import { renderReport, skewMatrix } from '../server/src/report/markdown';
 import { analyze } from '../server/src/service';
@@ -148,6 +149,17 @@ describe('policy hover: facts against the release history', { skip: corpus ? fal
     assert.ok(rows.some((r) => r.includes('× not a pair of this API: Kubernetes 1.26 removed runtime.v1alpha2, so one side does not speak it;')), rows.join('\n'));
     assert.ok(rows.includes('| **1.25.17 and later** | ◐ | ◐ | ◐ | ◐ | ✓ | × | × | × |'), rows.join('\n'));
     assert.ok(rows.includes('| **1.26** | — | × | × | × | × | × | × | × |'), rows.join('\n'));
+  });
+  test('the patch-release policy names what changed: v0.23.4 only changed documented meaning, v0.34.9 a type', () => {
+    const patchMessage = (from: string, to: string): string | undefined => {
+      const baseline: Baseline = { tag: from, source: 'path', origin: 'test', model: bind(parse(release(from)), 'file:///old.proto').model };
+      const text = release(to);
+      return checkCompatibility(text, bind(parse(text), 'file:///api.proto'), baseline, { currentTag: to }).findings.find((f) => f.rule === 'PATCH_RELEASE_API_CHANGE')?.message;
+    };
+    // v0.23.4 added a sentence to PodSandboxNetworkStatus's comment; `history` counts it under "docs", not as an API change.
+    assert.match(historyReport(loadBundledHistory()), /\n {2}v0\.23\.4 +1\.23\.4 +0 +0 +0 +0 +1\n/);
+    assert.equal(patchMessage('v0.23.3', 'v0.23.4'), '1 change of documented meaning between v0.23.3 and the patch release v0.23.4; patch releases should not change the API, its documented meaning included');
+    assert.equal(patchMessage('v0.34.8', 'v0.34.9'), '1 API change between v0.34.8 and the patch release v0.34.9; patch releases should not change the API');
   });
 });
 
