@@ -161,6 +161,13 @@ describe('policy hover: facts against the release history', { skip: corpus ? fal
     assert.equal(patchMessage('v0.23.3', 'v0.23.4'), '1 change of documented meaning between v0.23.3 and the patch release v0.23.4; patch releases should not change the API, its documented meaning included');
     assert.equal(patchMessage('v0.34.8', 'v0.34.9'), '1 API change between v0.34.8 and the patch release v0.34.9; patch releases should not change the API');
   });
+  test('an element of the oldest release in a history: its age is not known, so nothing says it predates that release', () => {
+    // runtime.v1alpha2's history starts at kubernetes-1.15.0-alpha.1; Version is in it, and may or may not be older.
+    const report = historyReport(loadBundledHistory('runtime.v1alpha2'), 'runtime.v1alpha2.RuntimeService.Version');
+    assert.match(report, /introduced: {3}kubernetes-1\.15\.0-alpha\.1 \(no v0\.15\.0-alpha\.1 Go module tag\) \(the oldest release in this history; it may be older\)/);
+    assert.match(report, /skew: {9}not known: it is already in kubernetes-1\.15\.0-alpha\.1, the oldest release in this history, and may be older\./);
+    assert.doesNotMatch(report, /predates/);
+  });
 });
 
 describe('policy hover: elements outside the API and baselines without history', () => {

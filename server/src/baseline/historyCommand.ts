@@ -636,7 +636,7 @@ function elementReport(history: History, input: string): HistoryQueryResult {
   const start = majorVersion(pkg)?.firstTag;
   const firstMinor = start !== undefined ? parseAnyTag(start)?.minor ?? 0 : 0;
   if (indexStartNote(history, pkg, wireIntro)) {
-    row('skew', `not known: it predates ${oldest}, the oldest release in this history.`);
+    row('skew', `not known: it is already in ${oldest}, the oldest release in this history, and may be older.`);
   } else if (wireStable === undefined) {
     row('skew', `only pre-releases have had it (${span(wireIntro, tags[unionLast]!)}): no stable kubelet or runtime has it.`);
   } else if (start !== undefined && basis === start) {
