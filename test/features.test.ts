@@ -717,7 +717,7 @@ describe('policy hover: skew statements', () => {
     assert.match(rpc, /Kubelets 1\.28–1\.30 know it and can be paired with runtimes built from cri-api v0\.25–v0\.27, which do not\. Such a runtime answers the call with gRPC `Unimplemented`/);
     assert.doesNotMatch(rpc, /unset|drop/);
     // CgroupDriver came with its values (and RuntimeConfig) in 1.28: a runtime without the value has no such enum at all.
-    assert.match(hover('runtime.v1.CgroupDriver.SYSTEMD'), /which do not\. Its enum came in the same release, so such a runtime knows neither: it neither reads nor sends fields of that enum\./);
+    assert.match(hover('runtime.v1.CgroupDriver.SYSTEMD'), /which do not\. Its enum came in Kubernetes 1\.28 too, so such a runtime knows neither: it neither reads nor sends fields of that enum\./);
     assert.match(hover('runtime.v1.SwapUsage'), /which do not\. Such a runtime has no use for the message/);
     // Added in 1.26 to a message of 1.22 that only travels in requests.
     const field = 'runtime.v1.WindowsSandboxSecurityContext.namespace_options';

@@ -125,10 +125,15 @@ describe('policy hover: facts against the release history', { skip: corpus ? fal
       assert.doesNotMatch(h, /arrives there as an unknown enum value|handles the request as if the field were unset/, h);
       assert.doesNotMatch(report, /arrives there as an unknown enum value|handles the request as if the field were unset/, report);
     }
-    assert.match(value, /Kubelets 1\.33–1\.35 know it and can be paired with runtimes built from cri-api v0\.30–v0\.32, which do not\. Its enum came in the same release, so such a runtime knows neither: it neither reads nor sends fields of that enum\./);
-    assert.match(historyReport(history, 'runtime.v1.Signal.SIGKILL'), /\n {16}Its enum came in the same release, so such a runtime knows neither: it neither reads nor sends fields of that enum\./);
-    assert.match(field, /v0\.24–v0\.26, which do not\. Its message came in the same release, so such a runtime knows neither: it neither reads nor sends fields that carry the message, and RPCs that take or return it answer gRPC `Unimplemented`\./);
-    assert.match(historyReport(history, 'runtime.v1.CDIDevice.name'), /\n {16}Its message came in the same release, so such a runtime knows neither: it neither reads nor sends fields that carry the message, and RPCs that take or return it answer gRPC Unimplemented\./);
+    assert.match(value, /Kubelets 1\.33–1\.35 know it and can be paired with runtimes built from cri-api v0\.30–v0\.32, which do not\. Its enum came in Kubernetes 1\.33 too, so such a runtime knows neither: it neither reads nor sends fields of that enum\./);
+    assert.match(historyReport(history, 'runtime.v1.Signal.SIGKILL'), /\n {16}Its enum came in Kubernetes 1\.33 too, so such a runtime knows neither: it neither reads nor sends fields of that enum\./);
+    assert.match(field, /v0\.24–v0\.26, which do not\. Its message came in Kubernetes 1\.27 too, so such a runtime knows neither: it neither reads nor sends fields that carry the message, and RPCs that take or return it answer gRPC `Unimplemented`\./);
+    assert.match(historyReport(history, 'runtime.v1.CDIDevice.name'), /\n {16}Its message came in Kubernetes 1\.27 too, so such a runtime knows neither: it neither reads nor sends fields that carry the message, and RPCs that take or return it answer gRPC Unimplemented\./);
+    // credential_spec came in kubernetes-1.15.0-beta.1; its message is in kubernetes-1.15.0-alpha.1, the oldest release
+    // of runtime.v1alpha2's history, and may be older: the field alone is what such a runtime lacks, as far as is known.
+    const spec = historyReport(loadBundledHistory('runtime.v1alpha2'), 'runtime.v1alpha2.WindowsContainerSecurityContext.credential_spec');
+    assert.match(spec, /Such a runtime drops the field when the kubelet sets it/, spec);
+    assert.doesNotMatch(spec, /Its message came/);
     // A value added later to an older enum still reaches older runtimes as an unknown number (NamespaceMode.TARGET of 1.18).
     assert.match(historyReport(loadBundledHistory('runtime.v1alpha2'), 'runtime.v1alpha2.NamespaceMode.TARGET'), /arrives there as an unknown enum value/);
     // A field added later to an older message is dropped alone (ImageSpec.runtime_handler of 1.29).

@@ -50,15 +50,19 @@ export function lackingConsequence(kind: string | undefined, sides?: EnumSides, 
 }
 
 /**
- * Whether the message or enum that holds `path` (a field or enum value) came in the release of the same minor and
- * patch as `introduced`: then every runtime that lacks the element lacks its container too, which is what the kubelet
- * meets (the fields that carry it are dropped whole), not an unset field or an unknown enum number.
+ * The Kubernetes release (`1.33`, or `1.33.5` for a patch) in which both `path` (a field or enum value, first
+ * released in `introduced`) and its message or enum came, or undefined when the container is older. Then every
+ * runtime that lacks the element lacks its container too, which is what the kubelet meets (the fields that carry it
+ * are missing whole), not an unset field or an unknown enum number. A container already in the oldest release of the
+ * history may be older still: nothing is said of it.
  */
-export function cameWithParent(history: History, path: string, introduced: string): boolean {
+export function cameWithParent(history: History, path: string, introduced: string): string | undefined {
   const parent = history.element(path.slice(0, path.lastIndexOf('.')));
-  const a = parent && parseAnyTag(parent.introduced);
+  if (!parent || parent.introduced === history.releases[0]?.tag) return undefined;
+  const a = parseAnyTag(parent.introduced);
   const b = parseAnyTag(introduced);
-  return !!a && !!b && a.minor === b.minor && a.patch === b.patch;
+  if (!a || !b || a.minor !== b.minor || a.patch !== b.patch) return undefined;
+  return `1.${b.minor}${b.patch ? `.${b.patch}` : ''}`;
 }
 
 /** What a runtime without a field's message or an enum value's enum does; `when` says when the container came. */
