@@ -173,6 +173,15 @@ describe('policy hover: facts against the release history', { skip: corpus ? fal
     assert.match(report, /skew: {9}not known: it is already in kubernetes-1\.15\.0-alpha\.1, the oldest release in this history, and may be older\./);
     assert.doesNotMatch(report, /predates/);
   });
+  test('history: a .0-line tag cut before the release it is compared with removed nothing', () => {
+    // v0.19.0-alpha.0 was tagged on 2020-01-30, before v0.18.0-beta.1 (2020-02-25) added NamespaceMode.TARGET and
+    // NamespaceOption.target_id; v0.18.0 has them, alpha.0 does not, and alpha.1 has them again.
+    const text = historyReport(loadBundledHistory('runtime.v1alpha2'));
+    assert.match(text, /\n {2}v0\.19\.0-alpha\.0 +1\.19\.0-alpha\.0 +0 +2 +0 +0 +\d+ {2}\(tagged 2020-01-30, before v0\.18\.0 of 2020-02-25 that it is compared with: it did not remove what it lacks\)\n/);
+    assert.match(text, /\n {2}kubernetes-1\.16\.0-alpha\.0 +1\.16\.0-alpha\.0 +0 +1 +0 +0 +\d+ {2}\(tagged 2019-05-13, before kubernetes-1\.15\.0 of 2019-05-31 that it is compared with: it did not remove what it lacks\)\n/);
+    // A release cut after the one it is compared with has no such note.
+    assert.doesNotMatch(historyReport(loadBundledHistory()), /tagged \d/);
+  });
 });
 
 describe('policy hover: elements outside the API and baselines without history', () => {

@@ -822,7 +822,13 @@ function summary(history: History): string {
     }
     const patch = isPatchRelease(r.tag) && (added || removed || renamed || changed) && p !== undefined;
     if (patch) patchChanges++;
-    const base = p === undefined ? '  (first release)' : '';
+    // A minor's alpha.0 is tagged when the previous minor branches, which can be before that minor's last .0-line
+    // tags: what those added later is missing from it, but it removed nothing.
+    const before = p === undefined ? undefined : releases[p]!;
+    const early = removed && r.date && before?.date && r.date < before.date
+      ? `  (tagged ${r.date}, before ${before.tag} of ${before.date} that it is compared with: it did not remove what it lacks)`
+      : '';
+    const base = p === undefined ? '  (first release)' : early;
     lines.push(`  ${r.tag.padEnd(w)}${r.kubernetes.padEnd(17)}${String(added).padStart(6)}${String(removed).padStart(8)}${String(renamed).padStart(8)}${String(changed).padStart(8)}${String(docs).padStart(6)}${patch ? '  * patch release' : ''}${base}`);
   }
   lines.push('');
