@@ -8,7 +8,7 @@ import { loadBundledHistory } from '../server/src/baseline/historyIndex';
 import { historyReport, newestStableMinor } from '../server/src/baseline/historyCommand';
 import type { Baseline } from '../server/src/baseline/types';
 import { doHover } from '../server/src/features/hover';
-import { elementPolicyHover } from '../server/src/features/policyHover';
+import { elementPolicyHover, findingExplanation } from '../server/src/features/policyHover';
 import { bind } from '../server/src/proto/binder';
 import { checkCompatibility } from '../server/src/compat/check';
 import { parse } from '../server/src/proto/parser';
@@ -181,6 +181,17 @@ describe('policy hover: facts against the release history', { skip: corpus ? fal
     assert.match(text, /\n {2}kubernetes-1\.16\.0-alpha\.0 +1\.16\.0-alpha\.0 +0 +1 +0 +0 +\d+ {2}\(tagged 2019-05-13, before kubernetes-1\.15\.0 of 2019-05-31 that it is compared with: it did not remove what it lacks\)\n/);
     // A release cut after the one it is compared with has no such note.
     assert.doesNotMatch(historyReport(loadBundledHistory()), /tagged \d/);
+  });
+  test('a breaking change to runtime.v1alpha2 is explained by the skew inside its own major version', () => {
+    const row = corpus!.rows.find((r) => r.tag === 'v0.25.16' && r.path === V1ALPHA2_PATH)!;
+    const text = corpus!.text(row.blob).replace(/\n *string version = 1;/, '');
+    const history = loadBundledHistory('runtime.v1alpha2');
+    const baseline: Baseline = { tag: 'v0.25.16', kubernetes: '1.25.16', source: 'bundled', origin: 'test', model: history.modelAt('v0.25.16')!, history };
+    const deleted = analyze(text, { uri: 'file:///ws/api.proto', baseline }).findings.find((f) => f.rule === 'FIELD_NO_DELETE')!;
+    assert.equal(deleted.element, 'runtime.v1alpha2.VersionRequest.version');
+    const md = findingExplanation(deleted, baseline);
+    assert.doesNotMatch(md, /Inside the runtime\.v1 major version/, md);
+    assert.match(md, /Inside one API major version \(runtime\.v1, and runtime\.v1alpha2 until Kubernetes 1\.26 removed it\) every change therefore has to work in both directions/);
   });
 });
 
