@@ -663,10 +663,11 @@ function elementReport(history: History, input: string): HistoryQueryResult {
       }
       row('skew', `${asNumber}${kubelets(knowing.min, knowing.max, ['knows', 'know'])} it${notReleased(knowing)} and can be paired with runtimes built from ${parts.join(' or from ')}, which do not.`);
       // Which way an enum or a field's message travels, as the newest release that has the element declares its RPCs.
-      const together = kind === 'enumValue' || kind === 'field' ? cameWithParent(history, path, basis) : undefined;
-      if (together) more(parentLackingConsequence(kind as 'field' | 'enumValue', `came in Kubernetes ${together} too`));
+      const member = kind === 'enumValue' || kind === 'field' ? kind : undefined;
+      const together = member && cameWithParent(history, path, basis);
+      if (member && together) more(parentLackingConsequence(member, `came in Kubernetes ${together} too`));
       else {
-        const model = kind === 'enumValue' || kind === 'field' ? history.modelAt(info.lastSeen) : undefined;
+        const model = member ? history.modelAt(info.lastSeen) : undefined;
         more(lackingConsequence(kind, model ? enumSides(model, path) : undefined));
       }
     }

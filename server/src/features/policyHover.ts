@@ -148,9 +148,10 @@ function historySection(element: string, history: History, pkg: string, current:
     const stillReleased = (h.present ?? false) && majorVersion(pkg)?.removedInMinor === undefined;
     const k = lineage ? knowingKubelets(lacks.kubelets, lineage.stableMinors, newestStableMinor(history), stillReleased) : lacks.kubelets;
     const knowers = `${k.min === k.max ? `Kubelet 1.${k.min} knows` : `Kubelets 1.${k.min}–1.${k.max} know`} it${notReleased(k)} and can be paired`;
-    const together = kind === 'field' || kind === 'enumValue' ? cameWithParent(history, element, introduced) : undefined;
-    const why = together
-      ? parentLackingConsequence(kind as 'field' | 'enumValue', `came in Kubernetes ${together} too`, (c) => `\`${c}\``)
+    const member = kind === 'field' || kind === 'enumValue' ? kind : undefined;
+    const together = member && cameWithParent(history, element, introduced);
+    const why = member && together
+      ? parentLackingConsequence(member, `came in Kubernetes ${together} too`, (c) => `\`${c}\``)
       : consequence(kind, current, element);
     lines.push(`- ${knowers} with runtimes built from cri-api ${runtimeSpan(lacks.runtimes)}, which do not. ${why}`);
   } else if (inOldest && (start === undefined || parseAnyTag(oldest ?? '')?.minor !== start)) {
