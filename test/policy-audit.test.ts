@@ -193,6 +193,21 @@ describe('policy hover: facts against the release history', { skip: corpus ? fal
     assert.doesNotMatch(md, /Inside the runtime\.v1 major version/, md);
     assert.match(md, /Inside one API major version \(runtime\.v1, and runtime\.v1alpha2 until Kubernetes 1\.26 removed it\) every change therefore has to work in both directions/);
   });
+  test('the report, as the hover, says that older kubelets can receive a new value of an enum that runtimes send', () => {
+    // ContainerState reaches the kubelet in ContainerStatus replies: a runtime of 1.37 can send CONTAINER_PAUSED to a 1.36 kubelet.
+    const text = withLine(release('v0.36.3'), '    CONTAINER_UNKNOWN = 3;', '    // The container is paused. Older kubelets read it as an unknown state.\n    CONTAINER_PAUSED = 4;');
+    const baseline = bundledBaseline('v0.36.3');
+    const report = (t: string): string => {
+      const a = analyze(t, { uri: 'file:///ws/api.proto', baseline });
+      return renderReport({ file: 'api.proto', baseline, findings: a.findings, additions: a.additions, package: a.bound.model.package });
+    };
+    assert.match(policyHover(text, baseline, 'CONTAINER_PAUSED')!, /- Kubelets 1\.34–1\.36 will not have it either, and can meet runtimes that do/);
+    const md = report(text);
+    assert.doesNotMatch(md, /○ supported, the runtime has them but the kubelet does not use them;/, md);
+    assert.match(md, /○ supported, the runtime has them and the kubelet does not: it ignores what is new, except new values of enums that replies carry \(runtime\.v1\.ContainerState\.CONTAINER_PAUSED\), which it receives as unknown numbers;/);
+    // A new field of a reply is only ignored by an older kubelet.
+    assert.match(report(withLine(release('v0.36.3'), CONTAINERS_STATUSES, '    // A new flag.\n    bool fresh_flag = 6;')), /○ supported, the runtime has them but the kubelet does not use them;/);
+  });
 });
 
 describe('policy hover: elements outside the API and baselines without history', () => {
