@@ -123,7 +123,7 @@ export class ReportView implements Disposable {
       '',
       `**${rule.title}.**`,
       '',
-      `Category: **${rule.category}** · default severity: **${rule.severity}**${rule.breaking ? ' · breaks released kubelets or runtimes' : ''}`,
+      `Category: **${rule.category}** · default severity: **${rule.severity}**${rule.breaking ? ` · breaks ${rule.breaks ?? 'peers built from a released cri-api'}` : ''}`,
       '',
       rule.explanation,
       '',

@@ -24,7 +24,22 @@ export interface Rule {
   title: string;
   explanation: string;
   link: string;
+  /** For a breaking rule, what breaks (by its category): "Explain Rule…" says it. */
+  breaks?: string;
 }
+
+/**
+ * What a breaking change of each category breaks. Only the wire (and a changed meaning) reaches running kubelets and
+ * runtimes; JSON and Go source changes break tools and builds, and the peers keep talking.
+ */
+const BREAKS: Record<Category, string> = {
+  WIRE: 'kubelets and runtimes built from a released cri-api',
+  SEMANTIC: 'kubelets and runtimes built from a released cri-api',
+  POLICY: 'kubelets and runtimes built from a released cri-api',
+  DOCS: 'kubelets and runtimes built from a released cri-api',
+  JSON: 'JSON and YAML that tools of a released cri-api write or read (crictl output, saved configs)',
+  GO_SOURCE: 'Go code built against a released k8s.io/cri-api',
+};
 
 /** Why the rules matter: each explanation that starts with it ends with it (rule()). */
 export const SKEW =
@@ -35,7 +50,7 @@ export const SKEW =
 function rule(id: string, category: Category, severity: Severity, breaking: boolean, title: string, explanation: string, link: string = LINKS.skew): Rule {
   // What this rule is about comes first; the skew policy that makes it matter follows as context.
   if (explanation.startsWith(SKEW)) explanation = `${explanation.slice(SKEW.length).trim()}\n\n${SKEW}`;
-  return { id, category, severity, breaking, title, explanation, link };
+  return { id, category, severity, breaking, title, explanation, link, ...(breaking ? { breaks: BREAKS[category] } : {}) };
 }
 
 export const RULES: readonly Rule[] = [
