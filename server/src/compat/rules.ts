@@ -44,8 +44,9 @@ const BREAKS: Record<Category, string> = {
 /** Why the rules matter: each explanation that starts with it ends with it (rule()). */
 export const SKEW =
   'Kubelets and runtimes on a node are upgraded separately, and a kubelet 1.K must keep working with runtimes ' +
-  'built from cri-api v0.(K-3) through v0.(K+3). Inside one API major version (runtime.v1, and runtime.v1alpha2 until Kubernetes 1.26 removed it) every change therefore ' +
-  'has to work in both directions: an old kubelet talking to a new runtime, and a new kubelet talking to an old one.';
+  'built from cri-api v0.(K-3) through v0.(K+3). Inside one API major version (runtime.v1, and runtime.v1alpha2 ' +
+  'until Kubernetes 1.26 removed it) every change therefore has to work in both directions: an old kubelet ' +
+  'talking to a new runtime, and a new kubelet talking to an old one.';
 
 function rule(id: string, category: Category, severity: Severity, breaking: boolean, title: string, explanation: string, link: string = LINKS.skew): Rule {
   // What this rule is about comes first; the skew policy that makes it matter follows as context.
