@@ -76,7 +76,7 @@ export function elementPolicyHover(
     '- The feature has to degrade gracefully on such runtimes. If it depends on what the runtime can do, the kubelet should learn that through explicit API (what the runtime reports in its status or features, surfaced in the Pod or Node API), not by trial; and while the feature is being adopted, using it against a runtime that lacks it should fail as early as possible.',
     `- Document in the proto what it does, what runtimes may expect, and when the kubelet uses it; add a critest ([cri-tools validation](${CRITEST_VALIDATION_URL})).`,
     ...rpcSequence(element, current, shownDoc, true),
-    // The advice above (degrade, discover, fail early, document, critest) is the dev policy's, not the skew policy's.
+    // The advice above comes from both pages: degrading gracefully from the skew policy, discovery and failing early from the dev policy.
     '', `[Version skew policy](${CRI_SKEW_POLICY_URL}) · [Feature development and container runtimes](${CRI_DEV_POLICY_URL})`,
   ];
   return lines.join('\n');
