@@ -714,15 +714,14 @@ describe('policy hover: skew statements', () => {
       return elementPolicyHover(path, baseline, model)!;
     };
     const rpc = hover('runtime.v1.RuntimeService.RuntimeConfig');
-    assert.match(rpc, /Kubelets 1\.28–1\.30 know it and may be paired with runtimes built from cri-api v0\.25–v0\.27, which do not\. Such a runtime answers the call with gRPC `Unimplemented`/);
+    assert.match(rpc, /Kubelets 1\.28–1\.30 know it and can be paired with runtimes built from cri-api v0\.25–v0\.27, which do not\. Such a runtime answers the call with gRPC `Unimplemented`/);
     assert.doesNotMatch(rpc, /unset|drop/);
-    // CgroupDriver only travels in replies (RuntimeConfig): the kubelet never sends it, so nothing arrives unrecognised.
-    assert.match(hover('runtime.v1.CgroupDriver.SYSTEMD'), /which do not\. Such a runtime never sends the value in its replies, so the kubelet has to cope without it\./);
+    // CgroupDriver came with its values (and RuntimeConfig) in 1.28: a runtime without the value has no such enum at all.
+    assert.match(hover('runtime.v1.CgroupDriver.SYSTEMD'), /which do not\. Its enum came in Kubernetes 1\.28 too, so such a runtime knows neither: it neither reads nor sends fields of that enum\./);
     assert.match(hover('runtime.v1.SwapUsage'), /which do not\. Such a runtime has no use for the message/);
-    const fields = model.messages.flatMap((m) => m.fields.map((f) => `${m.fqn}.${f.name}`));
-    const field = fields.find((p) => { const e = history.element(p); return e && /^v0\.(2[6-9]|3\d)\./.test(e.introduced); });
-    assert.ok(field, 'a field added after 1.25');
-    assert.match(hover(field), /which do not\. Such a runtime drops the field when the kubelet sets it and never fills it in its replies/);
+    // Added in 1.26 to a message of 1.22 that only travels in requests.
+    const field = 'runtime.v1.WindowsSandboxSecurityContext.namespace_options';
+    assert.match(hover(field), /which do not\. Such a runtime drops the field when the kubelet sets it, so it handles the request as if the field were unset\./);
     for (const p of ['runtime.v1.RuntimeService.RuntimeConfig', 'runtime.v1.CgroupDriver.SYSTEMD', 'runtime.v1.SwapUsage', field]) assert.ok(!hover(p).includes(FIELD_LINE), p);
   });
 
@@ -732,10 +731,14 @@ describe('policy hover: skew statements', () => {
     const baseline = { tag: 'v0.36.3', kubernetes: '1.36.3', source: 'bundled' as const, origin: 'test', model, history };
     // An RPC, a reply-only enum's value, a message, and a field: each came after runtime.v1's first release.
     for (const path of ['runtime.v1.RuntimeService.RuntimeConfig', 'runtime.v1.CgroupDriver.SYSTEMD', 'runtime.v1.SwapUsage', 'runtime.v1.ContainerEventResponse.pod_sandbox_status']) {
-      const said = /which do not\. (Such a runtime [^\n]*?\.)$/m.exec(elementPolicyHover(path, baseline, model)!)?.[1];
+      const said = /which do not\. ((?:Such a runtime|Its enum) [^\n]*?\.)$/m.exec(elementPolicyHover(path, baseline, model)!)?.[1];
       assert.ok(said, `the hover of ${path} says what such a runtime does`);
       const cli = historyQuery(history, path).text;
       assert.ok(cli.includes(said.replace(/`/g, '')), `${path}: the history says "${said}":\n${cli}`);
+      // Who meets such a runtime, in the same words (the CLI's line starts in lower case).
+      const who = /^- (Kubelets? 1\.[^\n]*?, which do not\.)/m.exec(elementPolicyHover(path, baseline, model)!)?.[1];
+      assert.ok(who, `the hover of ${path} says who meets such a runtime`);
+      assert.ok(cli.includes(who.charAt(0).toLowerCase() + who.slice(1)), `${path}: the history says "${who}":\n${cli}`);
     }
   });
 
@@ -785,8 +788,8 @@ describe('policy hover: skew statements', () => {
       ['runtime.v1.E.E_B', /No RPC's request or reply reaches the enum, so the value travels in no call today\. If one ever carries it, such a runtime will take the number for an unknown enum value/],
       ['runtime.v1.F', /Such a runtime does not know the enum/],
       // In a new message or enum, what such a runtime lacks is the container.
-      ['runtime.v1.Extra.x', /Its message is new too, so such a runtime knows neither: fields that carry the message are dropped there, and RPCs that take it answer gRPC `Unimplemented`\./],
-      ['runtime.v1.F.F_A', /Its enum is new too, so such a runtime knows neither: fields of that enum are dropped there\./],
+      ['runtime.v1.Extra.x', /Its message is new too, so such a runtime knows neither: it neither reads nor sends fields that carry the message, and RPCs that take or return it answer gRPC `Unimplemented`\./],
+      ['runtime.v1.F.F_A', /Its enum is new too, so such a runtime knows neither: it neither reads nor sends fields of that enum\./],
     ];
     for (const [element, re] of expect) {
       const h = newHover('v0.36.3', element);
@@ -910,7 +913,7 @@ describe('policy hover: who knows an element, from its lineage', { skip: corpusD
     doHover(a.bound, pos(line, lines[line]!.indexOf('pod_sandbox_metadata') + 1), {
       extraHover: (e) => (extra = elementPolicyHover(e, a.baseline, a.bound.model, a.findings)),
     });
-    assert.match(extra!, /- Kubelet 1\.25 knows it and may be paired with runtimes built from cri-api v0\.22–v0\.24, which do not\./);
+    assert.match(extra!, /- Kubelet 1\.25 knows it and can be paired with runtimes built from cri-api v0\.22–v0\.24, which do not\./);
     assert.doesNotMatch(extra!, /Kubelets 1\.25–1\.27/);
   });
 });

@@ -229,6 +229,13 @@ describe('language server compatibility features (untrusted, bundled index)', {
     const rules = (await editor.conn.sendRequest(RulesRequestMethod)) as RulesResult;
     assert.deepEqual(rules.map((r) => r.id), RULES.map((r) => r.id));
     for (const r of rules) assert.ok(r.title && r.explanation && /^https:\/\//.test(r.link) && r.category && r.severity, r.id);
+    // "Explain Rule" says what a breaking rule breaks: a renamed message keeps the wire, as its explanation says.
+    const breaks = (id: string): string | undefined => rules.find((r) => r.id === id)?.breaks;
+    assert.equal(breaks('MESSAGE_RENAMED'), 'Go code built against a released k8s.io/cri-api');
+    assert.equal(breaks('FIELD_RENAMED'), 'JSON and YAML that tools of a released cri-api write or read (crictl output, saved configs)');
+    assert.equal(breaks('FIELD_NO_DELETE'), 'kubelets and runtimes built from a released cri-api');
+    assert.equal(breaks('DOC_MEANING_CHANGED'), 'kubelets and runtimes built from a released cri-api');
+    for (const r of rules) assert.equal(r.breaks !== undefined, r.breaking, r.id);
   });
 
   test('a code action request with a diagnostic of an older version gets edits for the current text only', async () => {

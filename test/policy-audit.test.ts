@@ -3,13 +3,14 @@
 // baselines, the first minor of runtime.v1, renames that keep the number, imported types, other packages.
 import { describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { Corpus, CORPUS_HELP, V1_PATH, findCorpusDir, findRepoRoot } from '../server/src/baseline/corpus';
+import { Corpus, CORPUS_HELP, V1ALPHA2_PATH, V1_PATH, findCorpusDir, findRepoRoot } from '../server/src/baseline/corpus';
 import { loadBundledHistory } from '../server/src/baseline/historyIndex';
-import { newestStableMinor } from '../server/src/baseline/historyCommand';
+import { historyReport, newestStableMinor } from '../server/src/baseline/historyCommand';
 import type { Baseline } from '../server/src/baseline/types';
 import { doHover } from '../server/src/features/hover';
-import { elementPolicyHover } from '../server/src/features/policyHover';
+import { elementPolicyHover, findingExplanation } from '../server/src/features/policyHover';
 import { bind } from '../server/src/proto/binder';
+import { checkCompatibility } from '../server/src/compat/check';
 import { parse } from '../server/src/proto/parser';
 import { renderReport, skewMatrix } from '../server/src/report/markdown';
 import { analyze } from '../server/src/service';
@@ -94,13 +95,13 @@ describe('policy hover: facts against the release history', { skip: corpus ? fal
     // Which of them are not released yet depends on the bundled index's newest stable minor.
     const newest = newestStableMinor(loadBundledHistory())!;
     const toCome = newest >= 38 ? '' : newest === 37 ? ' \\(1\\.38 not released yet\\)' : ` \\(1\\.${newest + 1}–1\\.38 not released yet\\)`;
-    assert.match(h, new RegExp(`Kubelets 1\\.36–1\\.38 know it${toCome} and may be paired with runtimes built from cri-api v0\\.33–v0\\.35`));
+    assert.match(h, new RegExp(`Kubelets 1\\.36–1\\.38 know it${toCome} and can be paired with runtimes built from cri-api v0\\.33–v0\\.35`));
   });
 
   test('an enum value renamed in 1.37 says why its skew counts from 1.33', () => {
     const h = policyHover(release('v0.37.0-beta.0'), bundledBaseline('v0.36.3'), 'SIGNAL_SIGKILL')!;
     assert.match(h, /- Introduced in \[v0\.37\.0-alpha\.1\]\(https:\/\/github\.com\/kubernetes\/cri-api\/blob\/v0\.37\.0-alpha\.1\/pkg\/apis\/runtime\/v1\/api\.proto\) \(Kubernetes 1\.37\.0-alpha\.1\)\.\n- On the wire it is older \(renamed from `SIGKILL` in v0\.37\.0-alpha\.1, keeping number 13\): peers exchange it by number since v0\.33\.0-rc\.0 \(Kubernetes 1\.33\.0-rc\.0\)/);
-    assert.match(h, /Kubelets 1\.33–1\.35 know it and may be paired with runtimes built from cri-api v0\.30–v0\.32/);
+    assert.match(h, /Kubelets 1\.33–1\.35 know it and can be paired with runtimes built from cri-api v0\.30–v0\.32/);
     // An element that kept its name has no such line.
     assert.doesNotMatch(policyHover(release('v0.37.0-beta.0'), bundledBaseline('v0.36.3'), 'bool pinned', 'bool '.length + 1)!, /On the wire it is older/);
   });
@@ -111,6 +112,101 @@ describe('policy hover: facts against the release history', { skip: corpus ? fal
     assert.match(h, /\(last changed in v0\.37\.0-alpha\.1 \(Kubernetes 1\.37\.0-alpha\.1\)\)/);
     assert.match(h, /- Changed in patch releases v0\.34\.9 \(type string → bytes\), v0\.35\.6 \(type string → bytes\), v0\.36\.2 \(type string → bytes\): the policy wants API changes in v0\.N\.0 releases only\./);
     assert.doesNotMatch(policyHover(release('v0.37.0-beta.0'), bundledBaseline('v0.36.3'), 'bool pinned', 'bool '.length + 1)!, /patch release/);
+  });
+  test('a value or field that came with its enum or message: older runtimes lack the container, not only the element', () => {
+    // Signal came in v0.33.0-rc.0 with its values and the stop_signal fields; CDIDevice in v0.27.0-alpha.3 with name.
+    // A v0.30–v0.32 runtime drops stop_signal whole: the number never reaches it as an unknown enum value.
+    const history = loadBundledHistory();
+    // A trailing space makes CDIDevice's `name` the only line of its text (other messages have a `string name = 1;`).
+    const text = release('v0.36.3').replace('SPEC.md\n    string name = 1;', 'SPEC.md\n    string name = 1; ');
+    const value = policyHover(text, bundledBaseline('v0.36.3'), 'SIGKILL ')!;
+    const field = policyHover(text, bundledBaseline('v0.36.3'), 'string name = 1; ', 'string '.length + 1)!;
+    for (const [h, report] of [[value, historyReport(history, 'runtime.v1.Signal.SIGKILL')], [field, historyReport(history, 'runtime.v1.CDIDevice.name')]] as const) {
+      assert.doesNotMatch(h, /arrives there as an unknown enum value|handles the request as if the field were unset/, h);
+      assert.doesNotMatch(report, /arrives there as an unknown enum value|handles the request as if the field were unset/, report);
+    }
+    assert.match(value, /Kubelets 1\.33–1\.35 know it and can be paired with runtimes built from cri-api v0\.30–v0\.32, which do not\. Its enum came in Kubernetes 1\.33 too, so such a runtime knows neither: it neither reads nor sends fields of that enum\./);
+    assert.match(historyReport(history, 'runtime.v1.Signal.SIGKILL'), /\n {16}Its enum came in Kubernetes 1\.33 too, so such a runtime knows neither: it neither reads nor sends fields of that enum\./);
+    assert.match(field, /v0\.24–v0\.26, which do not\. Its message came in Kubernetes 1\.27 too, so such a runtime knows neither: it neither reads nor sends fields that carry the message, and RPCs that take or return it answer gRPC `Unimplemented`\./);
+    assert.match(historyReport(history, 'runtime.v1.CDIDevice.name'), /\n {16}Its message came in Kubernetes 1\.27 too, so such a runtime knows neither: it neither reads nor sends fields that carry the message, and RPCs that take or return it answer gRPC Unimplemented\./);
+    // credential_spec came in kubernetes-1.15.0-beta.1; its message is in kubernetes-1.15.0-alpha.1, the oldest release
+    // of runtime.v1alpha2's history, and may be older: the field alone is what such a runtime lacks, as far as is known.
+    const spec = historyReport(loadBundledHistory('runtime.v1alpha2'), 'runtime.v1alpha2.WindowsContainerSecurityContext.credential_spec');
+    assert.match(spec, /Such a runtime drops the field when the kubelet sets it/, spec);
+    assert.doesNotMatch(spec, /Its message came/);
+    // A value added later to an older enum still reaches older runtimes as an unknown number (NamespaceMode.TARGET of 1.18).
+    assert.match(historyReport(loadBundledHistory('runtime.v1alpha2'), 'runtime.v1alpha2.NamespaceMode.TARGET'), /arrives there as an unknown enum value/);
+    // A field added later to an older message is dropped alone (ImageSpec.runtime_handler of 1.29).
+    assert.match(historyReport(history, 'runtime.v1.ImageSpec.runtime_handler'), /drops the field when the kubelet sets it/);
+  });
+  test('the report of a runtime.v1alpha2 change: no release from 1.26 on has that API, so nothing ships there', () => {
+    const row = corpus!.rows.find((r) => r.tag === 'v0.25.16' && r.path === V1ALPHA2_PATH)!;
+    const text = withLine(corpus!.text(row.blob), 'message VersionRequest {', '    // A new flag.\n    bool fresh_flag = 2;');
+    const history = loadBundledHistory('runtime.v1alpha2');
+    const baseline: Baseline = { tag: 'v0.25.16', kubernetes: '1.25.16', source: 'bundled', origin: 'test', model: history.modelAt('v0.25.16')!, history };
+    const a = analyze(text, { uri: 'file:///ws/api.proto', baseline });
+    assert.equal(a.additions.length, 1);
+    const md = renderReport({ file: 'api.proto', baseline, findings: a.findings, additions: a.additions, package: a.bound.model.package, host: 'cli' });
+    assert.doesNotMatch(md, /would ship in Kubernetes 1\.26|\| \*\*1\.26\*\* \| [·◐○✓]/, md);
+    assert.match(md, /Kubernetes 1\.26 removed runtime\.v1alpha2: no kubelet or runtime of 1\.26 or later speaks it, so the changes cannot ship in a minor release; only a patch release of 1\.25 or earlier could carry them/, md);
+    // As a patch of 1.25 (--current-tag v0.25.17): kubelets and runtimes of 1.26 and later are no pair of this API.
+    const rows = skewMatrix({ ...baseline, release: 'v0.25.17' }, true);
+    assert.ok(rows.some((r) => r.includes('× not a pair of this API: Kubernetes 1.26 removed runtime.v1alpha2, so one side does not speak it;')), rows.join('\n'));
+    assert.ok(rows.includes('| **1.25.17 and later** | ◐ | ◐ | ◐ | ◐ | ✓ | × | × | × |'), rows.join('\n'));
+    assert.ok(rows.includes('| **1.26** | — | × | × | × | × | × | × | × |'), rows.join('\n'));
+  });
+  test('the patch-release policy names what changed: v0.23.4 only changed documented meaning, v0.34.9 a type', () => {
+    const patchMessage = (from: string, to: string): string | undefined => {
+      const baseline: Baseline = { tag: from, source: 'path', origin: 'test', model: bind(parse(release(from)), 'file:///old.proto').model };
+      const text = release(to);
+      return checkCompatibility(text, bind(parse(text), 'file:///api.proto'), baseline, { currentTag: to }).findings.find((f) => f.rule === 'PATCH_RELEASE_API_CHANGE')?.message;
+    };
+    // v0.23.4 added a sentence to PodSandboxNetworkStatus's comment; `history` counts it under "docs", not as an API change.
+    assert.match(historyReport(loadBundledHistory()), /\n {2}v0\.23\.4 +1\.23\.4 +0 +0 +0 +0 +1\n/);
+    assert.equal(patchMessage('v0.23.3', 'v0.23.4'), '1 change of documented meaning between v0.23.3 and the patch release v0.23.4; patch releases should not change the API, its documented meaning included');
+    assert.equal(patchMessage('v0.34.8', 'v0.34.9'), '1 API change between v0.34.8 and the patch release v0.34.9; patch releases should not change the API');
+  });
+  test('an element of the oldest release in a history: its age is not known, so nothing says it predates that release', () => {
+    // runtime.v1alpha2's history starts at kubernetes-1.15.0-alpha.1; Version is in it, and may or may not be older.
+    const report = historyReport(loadBundledHistory('runtime.v1alpha2'), 'runtime.v1alpha2.RuntimeService.Version');
+    assert.match(report, /introduced: {3}kubernetes-1\.15\.0-alpha\.1 \(no v0\.15\.0-alpha\.1 Go module tag\) \(the oldest release in this history; it may be older\)/);
+    assert.match(report, /skew: {9}not known: it is already in kubernetes-1\.15\.0-alpha\.1, the oldest release in this history, and may be older\./);
+    assert.doesNotMatch(report, /predates/);
+  });
+  test('history: a .0-line tag cut before the release it is compared with removed nothing', () => {
+    // v0.19.0-alpha.0 was tagged on 2020-01-30, before v0.18.0-beta.1 (2020-02-25) added NamespaceMode.TARGET and
+    // NamespaceOption.target_id; v0.18.0 has them, alpha.0 does not, and alpha.1 has them again.
+    const text = historyReport(loadBundledHistory('runtime.v1alpha2'));
+    assert.match(text, /\n {2}v0\.19\.0-alpha\.0 +1\.19\.0-alpha\.0 +0 +2 +0 +0 +\d+ {2}\(tagged 2020-01-30, before v0\.18\.0 of 2020-02-25 that it is compared with: it did not remove what it lacks\)\n/);
+    assert.match(text, /\n {2}kubernetes-1\.16\.0-alpha\.0 +1\.16\.0-alpha\.0 +0 +1 +0 +0 +\d+ {2}\(tagged 2019-05-13, before kubernetes-1\.15\.0 of 2019-05-31 that it is compared with: it did not remove what it lacks\)\n/);
+    // A release cut after the one it is compared with has no such note.
+    assert.doesNotMatch(historyReport(loadBundledHistory()), /tagged \d/);
+  });
+  test('a breaking change to runtime.v1alpha2 is explained by the skew inside its own major version', () => {
+    const row = corpus!.rows.find((r) => r.tag === 'v0.25.16' && r.path === V1ALPHA2_PATH)!;
+    const text = corpus!.text(row.blob).replace(/\n *string version = 1;/, '');
+    const history = loadBundledHistory('runtime.v1alpha2');
+    const baseline: Baseline = { tag: 'v0.25.16', kubernetes: '1.25.16', source: 'bundled', origin: 'test', model: history.modelAt('v0.25.16')!, history };
+    const deleted = analyze(text, { uri: 'file:///ws/api.proto', baseline }).findings.find((f) => f.rule === 'FIELD_NO_DELETE')!;
+    assert.equal(deleted.element, 'runtime.v1alpha2.VersionRequest.version');
+    const md = findingExplanation(deleted, baseline);
+    assert.doesNotMatch(md, /Inside the runtime\.v1 major version/, md);
+    assert.match(md, /Inside one API major version \(runtime\.v1, and runtime\.v1alpha2 until Kubernetes 1\.26 removed it\) every change therefore has to work in both directions/);
+  });
+  test('the report, as the hover, says that older kubelets can receive a new value of an enum that runtimes send', () => {
+    // ContainerState reaches the kubelet in ContainerStatus replies: a runtime of 1.37 can send CONTAINER_PAUSED to a 1.36 kubelet.
+    const text = withLine(release('v0.36.3'), '    CONTAINER_UNKNOWN = 3;', '    // The container is paused. Older kubelets read it as an unknown state.\n    CONTAINER_PAUSED = 4;');
+    const baseline = bundledBaseline('v0.36.3');
+    const report = (t: string): string => {
+      const a = analyze(t, { uri: 'file:///ws/api.proto', baseline });
+      return renderReport({ file: 'api.proto', baseline, findings: a.findings, additions: a.additions, package: a.bound.model.package });
+    };
+    assert.match(policyHover(text, baseline, 'CONTAINER_PAUSED')!, /- Kubelets 1\.34–1\.36 will not have it either, and can meet runtimes that do/);
+    const md = report(text);
+    assert.doesNotMatch(md, /○ supported, the runtime has them but the kubelet does not use them;/, md);
+    assert.match(md, /○ supported, the runtime has them and the kubelet does not: it ignores what is new, except new values of enums that replies carry \(runtime\.v1\.ContainerState\.CONTAINER_PAUSED\), which it receives as unknown numbers;/);
+    // A new field of a reply is only ignored by an older kubelet.
+    assert.match(report(withLine(release('v0.36.3'), CONTAINERS_STATUSES, '    // A new flag.\n    bool fresh_flag = 6;')), /○ supported, the runtime has them but the kubelet does not use them;/);
   });
 });
 

@@ -416,7 +416,7 @@ export function ruleMarkdown(rule: RuleInfo): string {
     '',
     `**${rule.title}.**`,
     '',
-    `Category: **${rule.category}** · default severity: **${rule.severity}**${rule.breaking ? ' · breaks released kubelets or runtimes' : ''}`,
+    `Category: **${rule.category}** · default severity: **${rule.severity}**${rule.breaking ? ` · breaks ${rule.breaks ?? 'peers built from a released cri-api'}` : ''}`,
     '',
     rule.explanation,
     '',

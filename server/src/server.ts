@@ -1276,7 +1276,7 @@ connection.onRequest(HistoryRequestMethod, (params: HistoryParams, token) => gua
 }));
 
 connection.onRequest(RulesRequestMethod, () => guarded('criCompat/rules', [] as RulesResult, () => RULES.map((r) => ({
-  id: r.id, category: r.category, severity: r.severity, breaking: r.breaking, title: r.title, explanation: r.explanation, link: r.link,
+  id: r.id, category: r.category, severity: r.severity, breaking: r.breaking, ...(r.breaks ? { breaks: r.breaks } : {}), title: r.title, explanation: r.explanation, link: r.link,
 }))));
 
 // A bug in a handler must not end the session: log it and keep serving.

@@ -4,7 +4,7 @@
 
 import { type ApiModel, type EnumDef, type EnumValueDef, type FieldDef, type MessageDef, type RpcDef, type ServiceDef } from '../proto/model';
 import { CRI_SKEW_POLICY_URL } from '../policy/links';
-import { enumSides, lackingConsequence } from '../policy/lacking';
+import { cameWithParent, enumSides, lackingConsequence, parentLackingConsequence } from '../policy/lacking';
 import { SKEW, isPatchRelease, knowingKubelets, majorVersion, parseAnyTag, releaseLinePredecessor, runtimeSpan, span, whoLacks } from '../policy/versions';
 import { declaredOptions, formatOption } from '../proto/declaredOptions';
 import { goEnumConstant } from '../proto/goNames';
@@ -637,7 +637,7 @@ function elementReport(history: History, input: string): HistoryQueryResult {
   const start = majorVersion(pkg)?.firstTag;
   const firstMinor = start !== undefined ? parseAnyTag(start)?.minor ?? 0 : 0;
   if (indexStartNote(history, pkg, wireIntro)) {
-    row('skew', `not known: it predates ${oldest}, the oldest release in this history.`);
+    row('skew', `not known: it is already in ${oldest}, the oldest release in this history, and may be older.`);
   } else if (wireStable === undefined) {
     row('skew', `only pre-releases have had it (${span(wireIntro, tags[unionLast]!)}): no stable kubelet or runtime has it.`);
   } else if (start !== undefined && basis === start) {
@@ -662,10 +662,15 @@ function elementReport(history: History, input: string): HistoryQueryResult {
       if (r.min < firstHistoryMinor) {
         parts.push(`the CRI API of Kubernetes ${minorSpan(r.min, Math.min(r.max, firstHistoryMinor - 1), '1.')} (older than ${oldest}, the first release in this history)`);
       }
-      row('skew', `${asNumber}${kubelets(knowing.min, knowing.max, ['knows', 'know'])} it${notReleased(knowing)} and can be paired with runtimes built on ${parts.join(' or on ')}, which do not.`);
+      row('skew', `${asNumber}${kubelets(knowing.min, knowing.max, ['knows', 'know'])} it${notReleased(knowing)} and can be paired with runtimes built from ${parts.join(' or from ')}, which do not.`);
       // Which way an enum or a field's message travels, as the newest release that has the element declares its RPCs.
-      const model = kind === 'enumValue' || kind === 'field' ? history.modelAt(info.lastSeen) : undefined;
-      more(lackingConsequence(kind, model ? enumSides(model, path) : undefined));
+      const member = kind === 'enumValue' || kind === 'field' ? kind : undefined;
+      const together = member && cameWithParent(history, path, basis);
+      if (member && together) more(parentLackingConsequence(member, `came in Kubernetes ${together} too`));
+      else {
+        const model = member ? history.modelAt(info.lastSeen) : undefined;
+        more(lackingConsequence(kind, model ? enumSides(model, path) : undefined));
+      }
     }
   }
   if (!union(releases.length - 1)) {
@@ -679,7 +684,7 @@ function elementReport(history: History, input: string): HistoryQueryResult {
       else {
         const kmin = had[0]!;
         const kmax = had[had.length - 1]!;
-        row('removal', `runtimes built on cri-api ${minorSpan(removedMinor, kmax + SKEW, 'v0.')} lack it but are in the window of ${kubelets(kmin, kmax)}, which had it and may still use it; within one major version that is a breaking change.`);
+        row('removal', `runtimes built from cri-api ${minorSpan(removedMinor, kmax + SKEW, 'v0.')} lack it but are in the window of ${kubelets(kmin, kmax)}, which had it and may still use it; within one major version that is a breaking change.`);
       }
     }
   }
@@ -804,7 +809,13 @@ function summary(history: History): string {
     }
     const patch = isPatchRelease(r.tag) && (added || removed || renamed || changed) && p !== undefined;
     if (patch) patchChanges++;
-    const base = p === undefined ? '  (first release)' : '';
+    // A minor's alpha.0 is tagged when the previous minor branches, which can be before that minor's last .0-line
+    // tags: what those added later is missing from it, but it removed nothing.
+    const before = p === undefined ? undefined : releases[p]!;
+    const early = removed && r.date && before?.date && r.date < before.date
+      ? `  (tagged ${r.date}, before ${before.tag} of ${before.date} that it is compared with: it did not remove what it lacks)`
+      : '';
+    const base = p === undefined ? '  (first release)' : early;
     lines.push(`  ${r.tag.padEnd(w)}${r.kubernetes.padEnd(17)}${String(added).padStart(6)}${String(removed).padStart(8)}${String(renamed).padStart(8)}${String(changed).padStart(8)}${String(docs).padStart(6)}${patch ? '  * patch release' : ''}${base}`);
   }
   lines.push('');

@@ -55,10 +55,11 @@ export function checkCompatibility(text: string, bound: BoundFile, baseline: Bas
     // are on nodes already (see checkHistoryReuse for the one exception).
     if (baseline.history) append(findings, checkHistoryReuse(current, base, baseline.history, currentTag, baseline.tag));
     const docs = checkDocs(current, base, [...additions, ...newOnReleasedNumbers], renamed, currentIndex);
-    for (const f of docs) if (f.rule === 'DOC_MEANING_CHANGED') changed.add(f.element);
+    // Counted apart, so that a patch that only changed documentation is not said to change the API's shape.
+    const meaning = new Set(docs.filter((f) => f.rule === 'DOC_MEANING_CHANGED' && !changed.has(f.element)).map((f) => f.element));
     append(findings, docs);
     attachNextFreeNumber(findings.filter((f) => RENUMBERED.has(f.rule) || f.rule === 'FIELD_NAME_REUSED_HISTORY'), duplicates, findings, bound, baseline);
-    append(findings, patchPolicy(bound, baseline, currentTag, changed.size));
+    append(findings, patchPolicy(bound, baseline, currentTag, changed.size, meaning.size));
   }
   const kept = applySuppressions(findings, findSuppressions(text));
   return { findings: applySeverities(kept, options.severity), additions, duplicates };
@@ -199,8 +200,13 @@ function attachNextFreeNumber(
  * `pairs`, HEAD at the tag), or is on a release line past the baseline (a release branch), whose changes ship in
  * the next patch.
  */
-function patchPolicy(bound: BoundFile, baseline: Baseline, currentTag: string | undefined, changes: number): Finding[] {
-  if (!changes) return [];
+function patchPolicy(bound: BoundFile, baseline: Baseline, currentTag: string | undefined, shapeChanges: number, meaningChanges: number): Finding[] {
+  if (!shapeChanges && !meaningChanges) return [];
+  const changes = [
+    ...(shapeChanges ? [counted(shapeChanges, 'API change')] : []),
+    ...(meaningChanges ? [counted(meaningChanges, 'change of documented meaning', 'changes of documented meaning')] : []),
+  ].join(' and ');
+  const should = `patch releases should not change the API${meaningChanges ? ', its documented meaning included' : ''}`;
   const range = bound.ast.package?.range ?? bound.ast.range;
   const rule = getRule('PATCH_RELEASE_API_CHANGE');
   const make = (message: string): Finding => ({ rule: rule.id, category: rule.category, severity: rule.severity, range, element: bound.model.package, message });
@@ -211,10 +217,10 @@ function patchPolicy(bound: BoundFile, baseline: Baseline, currentTag: string | 
     // A pre-release of a patch (`v0.N.M-rc.K`, M > 0) is a patch release too, as `isPatchRelease` and the history summary count it.
     if (!old || cur.minor !== old.minor || !isPatchRelease(cur.tag)) return [];
     const what = cur.prerelease ? 'the patch pre-release' : 'the patch release';
-    return [make(`${counted(changes, 'API change')} between ${baseline.tag} and ${what} ${currentTag}; patch releases should not change the API`)];
+    return [make(`${changes} between ${baseline.tag} and ${what} ${currentTag}; ${should}`)];
   }
   if (baseline.releaseLine !== undefined) {
-    return [make(`${counted(changes, 'API change')} since ${baseline.tag} on the 1.${baseline.releaseLine} release line, which ship in a patch release; patch releases should not change the API`)];
+    return [make(`${changes} since ${baseline.tag} on the 1.${baseline.releaseLine} release line, which ship in a patch release; ${should}`)];
   }
   return [];
 }

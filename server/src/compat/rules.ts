@@ -25,18 +25,34 @@ export interface Rule {
   title: string;
   explanation: string;
   link: string;
+  /** For a breaking rule, what breaks (by its category): "Explain Rule…" says it. */
+  breaks?: string;
 }
+
+/**
+ * What a breaking change of each category breaks. Only the wire (and a changed meaning) reaches running kubelets and
+ * runtimes; JSON and Go source changes break tools and builds, and the peers keep talking.
+ */
+const BREAKS: Record<Category, string> = {
+  WIRE: 'kubelets and runtimes built from a released cri-api',
+  SEMANTIC: 'kubelets and runtimes built from a released cri-api',
+  POLICY: 'kubelets and runtimes built from a released cri-api',
+  DOCS: 'kubelets and runtimes built from a released cri-api',
+  JSON: 'JSON and YAML that tools of a released cri-api write or read (crictl output, saved configs)',
+  GO_SOURCE: 'Go code built against a released k8s.io/cri-api',
+};
 
 /** Why the rules matter: each explanation that starts with it ends with it (rule()). */
 export const SKEW =
   'Kubelets and runtimes on a node are upgraded separately, and a kubelet 1.K must keep working with runtimes ' +
-  'built from cri-api v0.(K-3) through v0.(K+3). Inside the runtime.v1 major version every change therefore ' +
-  'has to work in both directions: an old kubelet talking to a new runtime, and a new kubelet talking to an old one.';
+  'built from cri-api v0.(K-3) through v0.(K+3). Inside one API major version (runtime.v1, and runtime.v1alpha2 ' +
+  'until Kubernetes 1.26 removed it) every change therefore has to work in both directions: an old kubelet ' +
+  'talking to a new runtime, and a new kubelet talking to an old one.';
 
 function rule(id: string, category: Category, severity: Severity, breaking: boolean, title: string, explanation: string, link: string = LINKS.skew): Rule {
   // What this rule is about comes first; the skew policy that makes it matter follows as context.
   if (explanation.startsWith(SKEW)) explanation = `${explanation.slice(SKEW.length).trim()}\n\n${SKEW}`;
-  return { id, category, severity, breaking, title, explanation, link };
+  return { id, category, severity, breaking, title, explanation, link, ...(breaking ? { breaks: BREAKS[category] } : {}) };
 }
 
 export const RULES: readonly Rule[] = [

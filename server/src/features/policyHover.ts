@@ -9,7 +9,7 @@ import { renameEffects } from '../compat/compare';
 import { goCamelCase } from '../proto/goNames';
 import { releasedEnumNumbers, releasedFieldHolding } from '../compat/onReleasedNumber';
 import { compareTags, firstMinorOfMajor, knowingKubelets, majorVersion, parseAnyTag, runtimeSpan, shipTarget, span, targetMinor, whoLacks, type LackingSkew } from '../policy/versions';
-import { enumSides, lackingConsequence, type ElementKindName } from '../policy/lacking';
+import { cameWithParent, enumSides, lackingConsequence, parentLackingConsequence, type ElementKindName } from '../policy/lacking';
 import { CRI_API_PROTO_PATHS, CRI_DEV_POLICY_URL, CRI_SKEW_POLICY_URL, CRITEST_VALIDATION_URL, criApiFileUrl } from '../policy/links';
 import { indexModel, localName, type ApiModel } from '../proto/model';
 import { statesCallOrder } from '../docs/docRules';
@@ -76,7 +76,7 @@ export function elementPolicyHover(
     '- The feature has to degrade gracefully on such runtimes. If it depends on what the runtime can do, the kubelet should learn that through explicit API (what the runtime reports in its status or features, surfaced in the Pod or Node API), not by trial; and while the feature is being adopted, using it against a runtime that lacks it should fail as early as possible.',
     `- Document in the proto what it does, what runtimes may expect, and when the kubelet uses it; add a critest ([cri-tools validation](${CRITEST_VALIDATION_URL})).`,
     ...rpcSequence(element, current, shownDoc, true),
-    // The advice above (degrade, discover, fail early, document, critest) is the dev policy's, not the skew policy's.
+    // The advice above comes from both pages: degrading gracefully from the skew policy, discovery and failing early from the dev policy.
     '', `[Version skew policy](${CRI_SKEW_POLICY_URL}) · [Feature development and container runtimes](${CRI_DEV_POLICY_URL})`,
   ];
   return lines.join('\n');
@@ -147,8 +147,13 @@ function historySection(element: string, history: History, pkg: string, current:
   if (lacks?.kubelets && lacks.runtimes) {
     const stillReleased = (h.present ?? false) && majorVersion(pkg)?.removedInMinor === undefined;
     const k = lineage ? knowingKubelets(lacks.kubelets, lineage.stableMinors, newestStableMinor(history), stillReleased) : lacks.kubelets;
-    const knowers = `${k.min === k.max ? `Kubelet 1.${k.min} knows` : `Kubelets 1.${k.min}–1.${k.max} know`} it${notReleased(k)} and may be paired`;
-    lines.push(`- ${knowers} with runtimes built from cri-api ${runtimeSpan(lacks.runtimes)}, which do not. ${consequence(kind, current, element)}`);
+    const knowers = `${k.min === k.max ? `Kubelet 1.${k.min} knows` : `Kubelets 1.${k.min}–1.${k.max} know`} it${notReleased(k)} and can be paired`;
+    const member = kind === 'field' || kind === 'enumValue' ? kind : undefined;
+    const together = member && cameWithParent(history, element, introduced);
+    const why = member && together
+      ? parentLackingConsequence(member, `came in Kubernetes ${together} too`, (c) => `\`${c}\``)
+      : consequence(kind, current, element);
+    lines.push(`- ${knowers} with runtimes built from cri-api ${runtimeSpan(lacks.runtimes)}, which do not. ${why}`);
   } else if (inOldest && (start === undefined || parseAnyTag(oldest ?? '')?.minor !== start)) {
     lines.push(`- It is already in ${oldest}, the oldest release in this history, and may be older: which runtimes lack it is not known from this history.`);
   } else {
@@ -192,9 +197,7 @@ function newParentConsequence(element: string, current: ApiModel, baseline: Base
   // Released after an old baseline: the runtimes that lack the new element have its container.
   const h = baseline.history?.element(parent);
   if (h && !goneBefore(h, baseline, parent)) return undefined;
-  return kind === 'field'
-    ? 'Its message is new too, so such a runtime knows neither: fields that carry the message are dropped there, and RPCs that take it answer gRPC `Unimplemented`.'
-    : 'Its enum is new too, so such a runtime knows neither: fields of that enum are dropped there.';
+  return parentLackingConsequence(kind, 'is new too', (c) => `\`${c}\``);
 }
 
 /** The kind of an element of the model, found by its path. */

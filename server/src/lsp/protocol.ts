@@ -74,6 +74,8 @@ export interface RuleInfo {
   /** Default severity. */
   severity: string;
   breaking: boolean;
+  /** What a breaking rule breaks, when it is breaking ("Go code built against a released k8s.io/cri-api"). */
+  breaks?: string;
   title: string;
   /** Markdown. */
   explanation: string;

@@ -1,7 +1,9 @@
 // What a runtime that lacks an element does when it meets a kubelet that has it, per kind of element: one
 // statement each, which the policy hover and `cri-compat history` both give, so the two cannot disagree.
 
+import type { History } from '../baseline/types';
 import { indexModel, type ApiModel } from '../proto/model';
+import { parseAnyTag } from './versions';
 
 export type ElementKindName = 'message' | 'enum' | 'service' | 'field' | 'enumValue' | 'rpc';
 
@@ -45,4 +47,27 @@ export function lackingConsequence(kind: string | undefined, sides?: EnumSides, 
     case 'message': return `Such a runtime has no use for the message: fields that carry it are dropped there, and RPCs that take it answer gRPC ${code('Unimplemented')}.`;
     default: return 'Such a runtime does not know it, so the feature has to degrade gracefully.';
   }
+}
+
+/**
+ * The Kubernetes release (`1.33`, or `1.33.5` for a patch) in which both `path` (a field or enum value, first
+ * released in `introduced`) and its message or enum came, or undefined when the container is older. Then every
+ * runtime that lacks the element lacks its container too, which is what the kubelet meets (the fields that carry it
+ * are missing whole), not an unset field or an unknown enum number. A container already in the oldest release of the
+ * history may be older still: nothing is said of it.
+ */
+export function cameWithParent(history: History, path: string, introduced: string): string | undefined {
+  const parent = history.element(path.slice(0, path.lastIndexOf('.')));
+  if (!parent || parent.introduced === history.releases[0]?.tag) return undefined;
+  const a = parseAnyTag(parent.introduced);
+  const b = parseAnyTag(introduced);
+  if (!a || !b || a.minor !== b.minor || a.patch !== b.patch) return undefined;
+  return `1.${b.minor}${b.patch ? `.${b.patch}` : ''}`;
+}
+
+/** What a runtime without a field's message or an enum value's enum does; `when` says when the container came. */
+export function parentLackingConsequence(kind: 'field' | 'enumValue', when: string, code: (s: string) => string = (s) => s): string {
+  return kind === 'field'
+    ? `Its message ${when}, so such a runtime knows neither: it neither reads nor sends fields that carry the message, and RPCs that take or return it answer gRPC ${code('Unimplemented')}.`
+    : `Its enum ${when}, so such a runtime knows neither: it neither reads nor sends fields of that enum.`;
 }

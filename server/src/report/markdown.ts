@@ -8,8 +8,10 @@ import type { Baseline } from '../baseline/types';
 import type { Problem } from '../proto/binder';
 import { comparePositions, type Range } from '../proto/ast';
 import { RULES_BY_ID } from '../compat/rules';
-import { SKEW, compareTags, firstMinorOfMajor, runtimeSpan, shipTarget, span, targetMinor, whoLacks } from '../policy/versions';
+import { SKEW, compareTags, firstMinorOfMajor, majorVersion, runtimeSpan, shipTarget, span, targetMinor, whoLacks } from '../policy/versions';
 import { CRI_SKEW_POLICY_URL } from '../policy/links';
+import { enumSides } from '../policy/lacking';
+import { indexModel } from '../proto/model';
 import { oneLine } from './formats';
 import { counted, plural } from '../plural';
 
@@ -166,7 +168,8 @@ export function renderReport(input: ReportInput): string {
     out.push('');
   }
 
-  out.push(...skewMatrix(input.baseline, input.additions.some((a) => releasedIn(a) === undefined)));
+  const unreleased = input.additions.filter((a) => releasedIn(a) === undefined);
+  out.push(...skewMatrix(input.baseline, unreleased.length > 0, sentToOlderKubelets(input.baseline, unreleased)));
   return out.join('\n');
 }
 
@@ -185,6 +188,18 @@ function problemTable(out: string[], problems: readonly Problem[], where: (r: Ra
   const more = problems.length - MAX_TABLE_ROWS;
   if (more > 0) out.push('', `… and ${more} more, not listed here (\`cri-compat parse\` lists them all).`);
   out.push('');
+}
+
+/**
+ * New values of released enums that replies carry: a runtime that has them can send them to an older kubelet, which
+ * reads them as unknown numbers (the hover says so of each).
+ */
+function sentToOlderKubelets(baseline: Baseline | undefined, additions: readonly Addition[]): string[] {
+  if (!baseline) return [];
+  const enums = indexModel(baseline.model).enums;
+  return additions
+    .filter((a) => a.kind === 'enumValue' && enums.has(a.element.slice(0, a.element.lastIndexOf('.'))) && enumSides(baseline.model, a.element).response)
+    .map((a) => a.element);
 }
 
 /** The release after `baseline` that first had `element`, when the history has it and it was there since. */
@@ -214,13 +229,20 @@ interface SkewSide {
  * do not speak it at all. When the changes ship in a patch v0.N.M (M > 0), the earlier patches of minor N lack
  * them as the hover says (`whoLacks`), so minor N gets a row and a column for each part.
  */
-export function skewMatrix(baseline: Baseline | undefined, hasAdditions: boolean): string[] {
+export function skewMatrix(baseline: Baseline | undefined, hasAdditions: boolean, sentBack: readonly string[] = []): string[] {
   const target = baseline && shipTarget(baseline);
   if (!target || !baseline) return [];
   const { minor: next, exact: own } = target;
   const pkg = baseline.model.package;
   const first = firstMinorOfMajor(pkg);
-  const speaks = (m: number): boolean => first === undefined || m >= first;
+  const removed = majorVersion(pkg)?.removedInMinor;
+  const speaks = (m: number): boolean => (first === undefined || m >= first) && (removed === undefined || m < removed);
+  if (removed !== undefined && next >= removed) {
+    // runtime.v1alpha2: no minor release after its removal has it, so there is no release for the changes and no matrix.
+    return ['## Version skew', '',
+      `Kubernetes 1.${removed} removed ${escapeMarkdown(pkg)}: no kubelet or runtime of 1.${removed} or later speaks it, so the changes cannot ship in a minor release; ` +
+      `only a patch release of 1.${removed - 1} or earlier could carry them, and patch releases should not change the API ([policy](${CRI_SKEW_POLICY_URL})).`, ''];
+  }
   // Shipped in a patch v0.N.M, the changes are missing in the earlier patches of minor N too (`whoLacks`, as the
   // hover says): those get a row and a column of their own (without additions no pair differs, so none).
   const lacking = hasAdditions ? whoLacks(own?.goTag ?? next, first ?? 0).runtimes : undefined;
@@ -244,11 +266,11 @@ export function skewMatrix(baseline: Baseline | undefined, hasAdditions: boolean
     : '';
   out.push(`Rows are kubelets (Kubernetes 1.K); columns are runtimes, named by the cri-api version they are built from.${twoParts}`, '');
   const before = sides.some((s) => !speaks(s.minor))
-    ? ` × not a pair of this API: ${escapeMarkdown(pkg)} came in Kubernetes 1.${first}, so one side does not speak it;`
+    ? ` × not a pair of this API: ${sides.some((s) => first !== undefined && s.minor < first) ? `${escapeMarkdown(pkg)} came in Kubernetes 1.${first}` : `Kubernetes 1.${removed} removed ${escapeMarkdown(pkg)}`}, so one side does not speak it;`
     : '';
   const oldest = patch ? patch.ship.kubernetes : `1.${next}`;
   out.push(hasAdditions
-    ? `Legend: ✓ supported, both sides have the new elements; ◐ supported, the runtime lacks them, so the kubelet must degrade gracefully; ○ supported, the runtime has them but the kubelet does not use them; · supported, neither side has them (both are older than ${oldest}), so nothing changes for the pair;${before} — outside the skew window.`
+    ? `Legend: ✓ supported, both sides have the new elements; ◐ supported, the runtime lacks them, so the kubelet must degrade gracefully; ${sentBack.length ? `○ supported, the runtime has them and the kubelet does not: it ignores what is new, except new values of enums that replies carry (${sentBack.map(escapeMarkdown).join(', ')}), which it receives as unknown numbers` : '○ supported, the runtime has them but the kubelet does not use them'}; · supported, neither side has them (both are older than ${oldest}), so nothing changes for the pair;${before} — outside the skew window.`
     : `Legend: ✓ supported (no additions since the baseline, so no pair has to degrade);${before} — outside the skew window.`, '');
   out.push(`| kubelet \\ runtime | ${sides.map((r) => `cri-api ${r.runtime}`).join(' | ')} |`);
   out.push(`|---|${sides.map(() => '---').join('|')}|`);
