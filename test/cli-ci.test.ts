@@ -4,7 +4,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -19,9 +19,11 @@ let tmp = '';
 let repo = '';
 let old = '';
 
-function cli(args: string[], cwd: string): { code: number | null; out: string; err: string } {
+function cli(args: string[], cwd: string, workspace?: string): { code: number | null; out: string; err: string } {
+  // GITHUB_WORKSPACE only as the test sets it, also when the tests run in GitHub Actions.
+  const { GITHUB_WORKSPACE: _, ...env } = process.env;
   // A run at code scanning's limits prints tens of megabytes of SARIF: more than spawnSync's default 1 MiB.
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', timeout: 60_000, maxBuffer: 256 * 1024 * 1024, env: { ...process.env, XDG_CACHE_HOME: join(tmp, 'cache') } });
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', timeout: 60_000, maxBuffer: 256 * 1024 * 1024, env: { ...env, XDG_CACHE_HOME: join(tmp, 'cache'), ...(workspace ? { GITHUB_WORKSPACE: workspace } : {}) } });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
@@ -128,6 +130,28 @@ describe('CI output: SARIF and GitHub annotations', { skip: corpusDir ? false : 
       assert.match(gh.out, new RegExp(`^::warning file=${join(outside, 'api v1 ä.proto').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')},line=`));
     } finally {
       rmSync(outside, { recursive: true, force: true });
+    }
+  });
+
+  test('without a .git (actions/checkout without git downloads the files): relative to GITHUB_WORKSPACE, not the step\'s directory', () => {
+    // A step with `working-directory: cri-api`: GitHub resolves `file` and a relative `uri` against the
+    // repository's root, the workspace here, so `api.proto` alone would name a file at the top of the repository.
+    const workspace = mkdtempSync(join(tmpdir(), 'cri-compat-ci-workspace-'));
+    try {
+      const dir = join(workspace, 'cri-api');
+      mkdirSync(dir);
+      writeFileSync(join(dir, 'api.proto'), text.replace('message VersionResponse {', 'message VersionResponse {\n    string b = 6;'));
+      const gh = cli(['check', '--against', old, '--format', 'github', 'api.proto'], dir, workspace);
+      assert.equal(gh.code, 0, gh.err);
+      assert.match(gh.out, /^::warning file=cri-api\/api\.proto,line=\d+,/);
+      const log = JSON.parse(cli(['check', '--against', old, '--format', 'sarif', 'api.proto'], dir, workspace).out);
+      validSarif(log);
+      assert.deepEqual(log.runs[0].originalUriBaseIds, { '%SRCROOT%': { uri: `${pathToFileURL(realpathSync(workspace)).href}/` } });
+      assert.deepEqual(log.runs[0].results[0].locations[0].physicalLocation.artifactLocation, { uri: 'cri-api/api.proto', uriBaseId: '%SRCROOT%' });
+      // Outside Actions (no GITHUB_WORKSPACE), the current directory is the root, as before.
+      assert.match(cli(['check', '--against', old, '--format', 'github', 'api.proto'], dir).out, /^::warning file=api\.proto,line=/);
+    } finally {
+      rmSync(workspace, { recursive: true, force: true });
     }
   });
 
