@@ -229,6 +229,32 @@ describe('CI logs and code scanning limits', { skip: corpusDir ? false : CORPUS_
     }
   });
 
+  test('github: past the ten annotations of a kind that GitHub shows in a step, the first one says how many the log holds', () => {
+    // v0.37.0-alpha.1 renamed all 66 values of the Signal enum: 66 errors, of which GitHub would annotate 10.
+    const corpus = new Corpus(corpusDir!);
+    const newer = join(dir, 'v0.37.0-alpha.1.proto');
+    writeFileSync(newer, corpus.textOf('v0.37.0-alpha.1')!);
+    const kinds = (out: string): string[] => out.trim().split('\n').map((l) => /^::(\w+) /.exec(l)?.[1] ?? l);
+    const r = cli(['check', '--against', old, '--format', 'github', newer], dir);
+    assert.equal(r.code, 1, r.err);
+    const lines = r.out.trim().split('\n');
+    assert.equal(lines.length, 67, r.out);
+    assert.equal(lines[0], '::error title=cri-compat::66 errors: GitHub annotates only 10 of a kind in a step, so 57 of them are only in the log of this step');
+    assert.ok(lines.slice(1).every((l) => l.startsWith('::error file=')), r.out);
+
+    // pairs: the limit is the step's, over every pair; a kind within it (1 notice) gets no such line.
+    const older = join(dir, 'v0.35.6.proto');
+    writeFileSync(older, corpus.textOf('v0.35.6')!);
+    const p = cli(['pairs', '--format', 'github', older, old, newer], dir);
+    assert.equal(p.code, 1, p.err);
+    const k = kinds(p.out);
+    assert.deepEqual([k.filter((x) => x === 'error').length, k.filter((x) => x === 'warning').length, k.filter((x) => x === 'notice').length], [67, 13, 1], p.out);
+    assert.deepEqual(p.out.split('\n').slice(0, 2), [
+      '::error title=cri-compat::66 errors: GitHub annotates only 10 of a kind in a step, so 57 of them are only in the log of this step',
+      '::warning title=cri-compat::12 warnings: GitHub annotates only 10 of a kind in a step, so 3 of them are only in the log of this step',
+    ]);
+  });
+
   test('sarif: no more results than code scanning accepts in a run, the most severe kept, and says so', () => {
     // More undocumented fields (warnings) than GitHub takes, in a message before a deleted field (an error):
     // the error comes last in the file, and must not be what is left out.

@@ -204,7 +204,7 @@ describe('output: text from the file cannot forge lines', () => {
   });
 
   test('github: one command per finding; json and sarif keep the message exactly', () => {
-    const gh = formatGithub('inj.proto', items).split('\n');
+    const gh = formatGithub([{ file: 'inj.proto', items }]).split('\n');
     assert.equal(gh.length, 2);
     assert.ok(gh.every((l) => l.startsWith('::')), gh.join('\n'));
     // No control character reaches the job's log (an escape sequence would be a terminal command there).

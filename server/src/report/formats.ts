@@ -193,24 +193,31 @@ function directoryUri(dir: string): string {
   return href.endsWith('/') ? href : `${href}/`;
 }
 
+/** GitHub makes annotations of the first this many workflow commands of each kind (error, warning, notice) in a step. */
+export const GITHUB_ANNOTATIONS_PER_KIND = 10;
+
 /**
  * GitHub Actions workflow commands; property values and messages escaped as the runner expects. `file` is
  * where GitHub finds the file (cli/location.ts). The runner drops the columns of a range over several lines
- * (columns are for one line only), so they are left out there; it makes annotations of the first ten
- * commands of each kind in a step, and cuts messages at 4,096 characters.
+ * (columns are for one line only), so they are left out there, and it cuts messages at 4,096 characters. It
+ * annotates only the first GITHUB_ANNOTATIONS_PER_KIND commands of each kind in a step and passes over the rest
+ * in silence, so a kind with more starts with a command that says how many are only in the log.
  */
-export function formatGithub(file: string, items: Reportable[]): string {
+export function formatGithub(groups: readonly { file: string; items: readonly Reportable[] }[]): string {
   const prop = (s: string): string => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A').replace(/:/g, '%3A').replace(/,/g, '%2C');
   // One line, as text output: a terminal control from the file would otherwise reach the job's log.
   const data = (s: string): string => oneLine(s).replace(/%/g, '%25');
-  return items
-    .map((f) => {
-      const cmd = f.severity === 'error' ? 'error' : f.severity === 'warning' ? 'warning' : 'notice';
-      const { start, end } = f.range;
-      const one = start.line === end.line;
-      const col = one ? `,col=${start.character + 1}` : '';
-      const endColumn = one ? `,endColumn=${end.character + 1}` : '';
-      return `::${cmd} file=${prop(file)},line=${start.line + 1}${col},endLine=${end.line + 1}${endColumn},title=${prop(f.rule)}::${data(f.message)}`;
-    })
-    .join('\n');
+  const count = { error: 0, warning: 0, notice: 0 };
+  const commands = groups.flatMap(({ file, items }) => items.map((f) => {
+    const cmd = f.severity === 'error' ? 'error' : f.severity === 'warning' ? 'warning' : 'notice';
+    count[cmd]++;
+    const { start, end } = f.range;
+    const one = start.line === end.line;
+    const col = one ? `,col=${start.character + 1}` : '';
+    const endColumn = one ? `,endColumn=${end.character + 1}` : '';
+    return `::${cmd} file=${prop(file)},line=${start.line + 1}${col},endLine=${end.line + 1}${endColumn},title=${prop(f.rule)}::${data(f.message)}`;
+  }));
+  const limits = (['error', 'warning', 'notice'] as const).filter((cmd) => count[cmd] > GITHUB_ANNOTATIONS_PER_KIND).map((cmd) =>
+    `::${cmd} title=cri-compat::${count[cmd]} ${cmd}s: GitHub annotates only ${GITHUB_ANNOTATIONS_PER_KIND} of a kind in a step, so ${count[cmd] - GITHUB_ANNOTATIONS_PER_KIND + 1} of them are only in the log of this step`);
+  return [...limits, ...commands].join('\n');
 }
