@@ -82,6 +82,9 @@ describe('CI output: SARIF and GitHub annotations', { skip: corpusDir ? false : 
     assert.equal(run.tool.driver.version, JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version);
     assert.equal(cli(['--version'], sub).out.trim(), `cri-compat ${run.tool.driver.version}`);
     assert.equal(run.invocations[0].executionSuccessful, true);
+    // The exit status the run ends with, as a log read without the job's says it.
+    assert.equal(run.invocations[0].exitCode, 1);
+    assert.equal(JSON.parse(cli(['check', '--against', old, '--format', 'sarif', '--fail-on', 'never', join('pkg', 'api.proto')], sub).out).runs[0].invocations[0].exitCode, 0);
     assert.match(run.invocations[0].toolExecutionNotifications[0].message.text, /^Baseline: /);
     assert.equal(run.columnKind, 'utf16CodeUnits');
     // Columns count UTF-16 code units (a JavaScript string's indices), 1-based, with an exclusive end: "b"
@@ -180,6 +183,7 @@ describe('CI output: SARIF and GitHub annotations', { skip: corpusDir ? false : 
     validSarif(log);
     const inv = log.runs[0].invocations[0];
     assert.equal(inv.executionSuccessful, false);
+    assert.equal(inv.exitCode, 2);
     assert.ok(inv.toolExecutionNotifications.some((n: { level: string; message: { text: string } }) => n.level === 'error' && /syntax errors?, so its compatibility was not fully checked/.test(n.message.text)));
     assert.ok(log.runs[0].tool.driver.rules.some((x: { id: string; helpUri: string }) => x.id === 'syntax' && /^https:/.test(x.helpUri)));
   });

@@ -324,6 +324,8 @@ async function check(command: 'check' | 'report', rest: string[], p: Parsed, io:
   const analysis = analyzeBound(text, bound, { severity, ...(baseline ? { baseline } : {}), ...(currentTag ? { currentTag } : {}) });
   const items = reportables(analysis);
   const syntaxErrors = analysis.bound.ast.errors.length;
+  // Invalid input, whatever --fail-on says: what the parser skipped was compared with nothing.
+  const exitCode = syntaxErrors ? 2 : fails(items, failOn) ? 1 : 0;
 
   if (command === 'report') {
     const notCri = notCriApi(analysis.bound.model, abs);
@@ -332,16 +334,15 @@ async function check(command: 'check' | 'report', rest: string[], p: Parsed, io:
   else if (format === 'sarif') {
     const notifications: SarifInvocation['notifications'] = [baseline ? { level: 'note', text: `Baseline: ${describeBaseline(baseline)}` } : { level: 'warning', text: resolved.message ?? 'no baseline' }];
     if (syntaxErrors) notifications.push({ level: 'error', text: notFullyChecked(file, syntaxErrors) });
-    io.out(formatSarif(ciLocation(abs, io.cwd), items, { executionSuccessful: !syntaxErrors, notifications }));
+    io.out(formatSarif(ciLocation(abs, io.cwd), items, { exitCode, executionSuccessful: !syntaxErrors, notifications }));
   } else if (format === 'github') { if (items.length) io.out(formatGithub([{ file: githubPath(abs, io.cwd), items }])); }
   else {
     if (items.length) io.out(formatText(file, items));
     const counts = countBy(items);
     io.err(`${counted(items.length, 'finding')}: ${counts}`);
   }
-  // Invalid input, whatever --fail-on says: what the parser skipped was compared with nothing.
-  if (syntaxErrors) { io.err(`cri-compat: ${notFullyChecked(file, syntaxErrors)}`); return 2; }
-  return fails(items, failOn) ? 1 : 0;
+  if (syntaxErrors) io.err(`cri-compat: ${notFullyChecked(file, syntaxErrors)}`);
+  return exitCode;
 }
 
 /** An annotation's `file`: relative to the repository root, or absolute (the runner then tries the workspace). */

@@ -83,6 +83,8 @@ export interface CiLocation {
 
 /** What the run itself has to say: the baseline, no baseline, a file that was not fully checked. */
 export interface SarifInvocation {
+  /** The CLI's exit status (see cli/main.ts). */
+  exitCode: number;
   /** False when the file could not be fully checked (syntax errors): the CLI exits 2. */
   executionSuccessful: boolean;
   notifications: { level: 'error' | 'warning' | 'note'; text: string }[];
@@ -136,6 +138,7 @@ export function formatSarif(location: CiLocation, all: Reportable[], invocation:
       },
       ...(location.root !== undefined ? { originalUriBaseIds: { '%SRCROOT%': { uri: directoryUri(location.root) } } } : {}),
       invocations: [{
+        exitCode: invocation.exitCode,
         executionSuccessful: invocation.executionSuccessful,
         toolExecutionNotifications: notifications.map((n) => ({ level: n.level, message: { text: n.text } })),
       }],
