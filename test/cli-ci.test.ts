@@ -259,6 +259,29 @@ describe('CI logs and code scanning limits', { skip: corpusDir ? false : CORPUS_
     ]);
   });
 
+  test('no output line is a workflow command but those of --format github: not a file name, not a quoted import', { skip: process.platform === 'win32' ? 'no : in file names' : false }, () => {
+    // The runner takes a line that starts with `::` as a command, and `##[command]` anywhere in a line as a
+    // legacy one: `##[stop-commands]x` would end the processing of the annotations after it, `##[add-mask]` hide text.
+    const sub = join(dir, 'forge');
+    mkdirSync(sub, { recursive: true });
+    const name = '::notice::forged.proto';
+    writeFileSync(join(sub, name), text.replace('syntax = "proto3";', 'syntax = "proto3";\nimport "##[stop-commands]x.proto";').replace(/\n\s*string version = 1;\n/, '\n'));
+    for (const format of ['text', 'json', 'sarif', 'github']) {
+      const r = cli(['check', '--against', old, '--format', format, '--', name], sub);
+      assert.equal(r.code, 1, r.err);
+      const lines = `${r.out}\n${r.err}`.split('\n');
+      assert.ok(lines.some((l) => l.includes('stop-commands]x.proto')), r.out);
+      for (const l of lines) {
+        assert.ok(!l.includes('##['), `${format}: ${l}`);
+        if (format !== 'github' || l.startsWith('Baseline: ')) assert.doesNotMatch(l, /^\s*::/, format);
+      }
+      if (format === 'json') assert.ok(JSON.parse(r.out).findings.some((f: { message: string }) => f.message.includes('"##[stop-commands]x.proto"')), 'JSON keeps the text');
+      if (format === 'sarif') assert.ok(JSON.parse(r.out).runs[0].results.some((x: { message: { text: string } }) => x.message.text.includes('"##[stop-commands]x.proto"')));
+    }
+    const p = cli(['pairs', old, '--', name], sub);
+    for (const l of `${p.out}\n${p.err}`.split('\n')) assert.ok(!l.includes('##[') && !/^\s*::/.test(l), l);
+  });
+
   test('sarif: no more results than code scanning accepts in a run, the most severe kept, and says so', () => {
     // More undocumented fields (warnings) than GitHub takes, in a message before a deleted field (an error):
     // the error comes last in the file, and must not be what is left out.

@@ -11,7 +11,7 @@ import { bind } from '../proto/binder';
 import type { Baseline } from '../baseline/types';
 import type { ApiModel } from '../proto/model';
 import { parseAnyTag } from '../policy/versions';
-import { formatGithub, formatJson, formatSarif, formatText, jsonReport, oneLine, JSON_SCHEMA_VERSION, SEVERITY_ORDER, VERSION, type JsonReport, type Reportable, type SarifInvocation } from '../report/formats';
+import { formatGithub, formatJson, formatSarif, formatText, jsonForLog, jsonReport, oneLine, JSON_SCHEMA_VERSION, SEVERITY_ORDER, VERSION, type JsonReport, type Reportable, type SarifInvocation } from '../report/formats';
 import { ciLocation } from './location';
 import { notFullyChecked, renderReport } from '../report/markdown';
 import { describeBaseline } from '../features/policyHover';
@@ -473,7 +473,7 @@ function pairs(rest: string[], p: Parsed, io: Io): number {
     }
     prev = { input, model: analysis.bound.model, syntaxErrors: syntax.length };
   }
-  if (format === 'json') io.out(JSON.stringify({ schemaVersion: JSON_SCHEMA_VERSION, pairs: json, syntaxErrors: invalid }, null, 2));
+  if (format === 'json') io.out(jsonForLog({ schemaVersion: JSON_SCHEMA_VERSION, pairs: json, syntaxErrors: invalid }));
   if (annotations.length) io.out(formatGithub(annotations));
   if (format === 'text') io.err(`${counted(files.length - 1, 'pair')}, ${withFindings} with findings, ${counted(findings, 'finding')}`);
   for (const m of notChecked) io.err(`cri-compat: ${m}`);

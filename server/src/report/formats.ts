@@ -21,11 +21,20 @@ export const SEVERITY_ORDER: Record<Severity, number> = { hint: 0, information: 
 
 /**
  * One finding, one line: messages quote the file (e.g. an import path), so a line break or a terminal control
- * in it would let the file print lines that look like findings. Breaks and controls become visible escapes.
+ * in it would let the file print lines that look like findings. Breaks and controls become visible escapes,
+ * and so does what the GitHub Actions runner reads as a workflow command: `::` at the start of a line (a file
+ * name), and a legacy `##[command]` anywhere in one (`import "##[stop-commands]x";` would end the processing
+ * of every annotation after it).
  */
 export function oneLine(s: string): string {
   return s.replace(/[\x00-\x1f\x7f-\x9f\u2028\u2029]/g, (c) =>
-    ({ '\n': '\\n', '\r': '\\r', '\t': '\\t' })[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    ({ '\n': '\\n', '\r': '\\r', '\t': '\\t' })[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+    .replace(/^(\s*):(?=:)/, '$1\\u003a').replace(/##\[/g, '##\\u005b');
+}
+
+/** JSON for a CI log: `[` after `##` as `\u005b`, the same string to a JSON reader, no workflow command to the runner (oneLine). */
+export function jsonForLog(value: unknown): string {
+  return JSON.stringify(value, null, 2).replace(/##\[/g, '##\\u005b');
 }
 
 export function formatText(file: string, items: Reportable[]): string {
@@ -51,7 +60,7 @@ export interface JsonReport {
 
 /** Schema: see README "JSON output". Positions are zero-based, characters in UTF-16 code units (as LSP). */
 export function formatJson(file: string, baseline: Baseline | undefined, items: Reportable[]): string {
-  return JSON.stringify(jsonReport(file, baseline, items), null, 2);
+  return jsonForLog(jsonReport(file, baseline, items));
 }
 
 export function jsonReport(file: string, baseline: Baseline | undefined, items: Reportable[]): JsonReport {
@@ -168,7 +177,7 @@ export function formatSarif(location: CiLocation, all: Reportable[], invocation:
       columnKind: 'utf16CodeUnits',
     }],
   };
-  return JSON.stringify(sarif, null, 2);
+  return jsonForLog(sarif);
 }
 
 /**
