@@ -278,7 +278,11 @@ describe('CI logs and code scanning limits', { skip: corpusDir ? false : CORPUS_
       if (format === 'json') assert.ok(JSON.parse(r.out).findings.some((f: { message: string }) => f.message.includes('"##[stop-commands]x.proto"')), 'JSON keeps the text');
       if (format === 'sarif') assert.ok(JSON.parse(r.out).runs[0].results.some((x: { message: { text: string } }) => x.message.text.includes('"##[stop-commands]x.proto"')));
     }
-    const p = cli(['pairs', old, '--', name], sub);
+    // pairs heads each pair with the names of both files, one of them here with a line break.
+    const broken = 'v\n::error::##[add-mask]x.proto';
+    writeFileSync(join(sub, broken), text);
+    const p = cli(['pairs', '--', broken, name], sub);
+    assert.match(p.out, /^== v\\n::error::##\\u005badd-mask\]x\.proto → ::notice::forged\.proto: \d+ findings$/m);
     for (const l of `${p.out}\n${p.err}`.split('\n')) assert.ok(!l.includes('##[') && !/^\s*::/.test(l), l);
   });
 

@@ -460,7 +460,7 @@ function pairs(rest: string[], p: Parsed, io: Io): number {
         shown = true;
         if (format === 'json') json.push({ ...pair, report: jsonReport(input.name, baseline, items) });
         else if (format === 'github') { if (items.length) annotations.push({ file: githubPath(input.path, io.cwd), items }); }
-        else if (items.length) io.out(`== ${pair.old} → ${pair.new}: ${counted(items.length, 'finding')}\n${formatText(input.name, items)}`);
+        else if (items.length) io.out(`${oneLine(`== ${pair.old} → ${pair.new}: ${counted(items.length, 'finding')}`)}\n${formatText(input.name, items)}`);
       }
     }
     const syntax = analysis.bound.problems.filter((x) => x.code === 'syntax').map(reportable);
@@ -469,7 +469,7 @@ function pairs(rest: string[], p: Parsed, io: Io): number {
       // JSON lists every file's, in one place; text and github add those that no pair above showed.
       if (format === 'json') invalid.push({ file: input.name, findings: jsonReport(input.name, undefined, syntax).findings });
       else if (!shown && format === 'github') annotations.push({ file: githubPath(input.path, io.cwd), items: syntax });
-      else if (!shown) io.out(`== ${label(input)}: ${counted(syntax.length, 'syntax error')}\n${formatText(input.name, syntax)}`);
+      else if (!shown) io.out(`${oneLine(`== ${label(input)}: ${counted(syntax.length, 'syntax error')}`)}\n${formatText(input.name, syntax)}`);
     }
     prev = { input, model: analysis.bound.model, syntaxErrors: syntax.length };
   }
