@@ -87,6 +87,7 @@ describe('CI output: SARIF and GitHub annotations', { skip: corpusDir ? false : 
     assert.equal(JSON.parse(cli(['check', '--against', old, '--format', 'sarif', '--fail-on', 'never', join('pkg', 'api.proto')], sub).out).runs[0].invocations[0].exitCode, 0);
     assert.match(run.invocations[0].toolExecutionNotifications[0].message.text, /^Baseline: /);
     assert.equal(run.columnKind, 'utf16CodeUnits');
+    assert.equal(run.automationDetails, undefined, 'upload-sarif sets it from its category input only where it is missing');
     // Columns count UTF-16 code units (a JavaScript string's indices), 1-based, with an exclusive end: "b"
     // follows "é😀x", 4 units but 3 code points.
     const lines = readFileSync(join(sub, 'pkg', 'api.proto'), 'utf8').split('\n');
