@@ -118,6 +118,22 @@ describe('CI output: SARIF and GitHub annotations', { skip: corpusDir ? false : 
     }
   });
 
+  test('sarif: the fingerprint of a problem that quotes a directory is the same in another checkout', () => {
+    // "import … was not found (looked in <dir>)": a self-hosted runner or a laptop has the work tree elsewhere.
+    const fingerprints = (root: string): Record<string, string>[] => {
+      mkdirSync(join(root, '.git'), { recursive: true });
+      mkdirSync(join(root, 'pkg'));
+      writeFileSync(join(root, 'pkg', 'api.proto'), text.replace('syntax = "proto3";', 'syntax = "proto3";\nimport "missing/x.proto";'));
+      const r = cli(['check', '--against', old, '--format', 'sarif', join('pkg', 'api.proto')], root);
+      const results = JSON.parse(r.out).runs[0].results as (SarifResult & { message: { text: string } })[];
+      const missing = results.filter((x) => x.ruleId === 'unresolved-import');
+      assert.equal(missing.length, 1, r.out);
+      assert.ok(missing[0]!.message.text.includes(join(root, 'pkg')), missing[0]!.message.text);
+      return results.map((x) => x.partialFingerprints);
+    };
+    assert.deepEqual(fingerprints(join(tmp, 'checkout-a')), fingerprints(join(tmp, 'elsewhere', 'checkout-b')));
+  });
+
   test('sarif: a file outside the current directory and every repository is an absolute file: URI', () => {
     const outside = mkdtempSync(join(tmpdir(), 'cri-compat-ci-outside-'));
     try {
