@@ -23,8 +23,8 @@ export const SEVERITY_ORDER: Record<Severity, number> = { hint: 0, information: 
  * One finding, one line: messages quote the file (e.g. an import path), so a line break or a terminal control
  * in it would let the file print lines that look like findings. Breaks and controls become visible escapes,
  * and so does what the GitHub Actions runner reads as a workflow command: `::` at the start of a line (a file
- * name), and a legacy `##[command]` anywhere in one (`import "##[stop-commands]x";` would end the processing
- * of every annotation after it).
+ * name), and a legacy `##[command]` anywhere in one (`import "##[stop-commands]x";` would stop the runner's
+ * processing of workflow commands).
  */
 export function oneLine(s: string): string {
   return s.replace(/[\x00-\x1f\x7f-\x9f\u2028\u2029]/g, (c) =>
@@ -208,7 +208,7 @@ function directoryUri(dir: string): string {
 }
 
 /** GitHub makes annotations of the first this many workflow commands of each kind (error, warning, notice) in a step. */
-export const GITHUB_ANNOTATIONS_PER_KIND = 10;
+const GITHUB_ANNOTATIONS_PER_KIND = 10;
 
 /**
  * GitHub Actions workflow commands; property values and messages escaped as the runner expects. `file` is
