@@ -82,7 +82,7 @@ describe('CI output: SARIF and GitHub annotations', { skip: corpusDir ? false : 
     assert.equal(run.tool.driver.version, JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version);
     assert.equal(cli(['--version'], sub).out.trim(), `cri-compat ${run.tool.driver.version}`);
     assert.equal(run.invocations[0].executionSuccessful, true);
-    // The exit status the run ends with, as a log read without the job's says it.
+    // The exit status, for one who reads the log without the job's.
     assert.equal(run.invocations[0].exitCode, 1);
     assert.equal(JSON.parse(cli(['check', '--against', old, '--format', 'sarif', '--fail-on', 'never', join('pkg', 'api.proto')], sub).out).runs[0].invocations[0].exitCode, 0);
     assert.match(run.invocations[0].toolExecutionNotifications[0].message.text, /^Baseline: /);
@@ -278,7 +278,7 @@ describe('CI logs and code scanning limits', { skip: corpusDir ? false : CORPUS_
 
   test('no output line is a workflow command but those of --format github: not a file name, not a quoted import', { skip: process.platform === 'win32' ? 'no : in file names' : false }, () => {
     // The runner takes a line that starts with `::` as a command, and `##[command]` anywhere in a line as a
-    // legacy one: `##[stop-commands]x` would end the processing of the annotations after it, `##[add-mask]` hide text.
+    // legacy one: `##[stop-commands]x` would stop the processing of workflow commands, `##[add-mask]x` hide text.
     const sub = join(dir, 'forge');
     mkdirSync(sub, { recursive: true });
     const name = '::notice::forged.proto';
@@ -290,7 +290,7 @@ describe('CI logs and code scanning limits', { skip: corpusDir ? false : CORPUS_
       assert.ok(lines.some((l) => l.includes('stop-commands]x.proto')), r.out);
       for (const l of lines) {
         assert.ok(!l.includes('##['), `${format}: ${l}`);
-        if (format !== 'github' || l.startsWith('Baseline: ')) assert.doesNotMatch(l, /^\s*::/, format);
+        if (!(format === 'github' && /^::(error|warning|notice) /.test(l))) assert.doesNotMatch(l, /^\s*::/, format);
       }
       if (format === 'json') assert.ok(JSON.parse(r.out).findings.some((f: { message: string }) => f.message.includes('"##[stop-commands]x.proto"')), 'JSON keeps the text');
       if (format === 'sarif') assert.ok(JSON.parse(r.out).runs[0].results.some((x: { message: { text: string } }) => x.message.text.includes('"##[stop-commands]x.proto"')));
