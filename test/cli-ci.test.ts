@@ -4,7 +4,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -19,9 +19,11 @@ let tmp = '';
 let repo = '';
 let old = '';
 
-function cli(args: string[], cwd: string): { code: number | null; out: string; err: string } {
+function cli(args: string[], cwd: string, workspace?: string): { code: number | null; out: string; err: string } {
+  // GITHUB_WORKSPACE only as the test sets it, also when the tests run in GitHub Actions.
+  const { GITHUB_WORKSPACE: _, ...env } = process.env;
   // A run at code scanning's limits prints tens of megabytes of SARIF: more than spawnSync's default 1 MiB.
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', timeout: 60_000, maxBuffer: 256 * 1024 * 1024, env: { ...process.env, XDG_CACHE_HOME: join(tmp, 'cache') } });
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', timeout: 60_000, maxBuffer: 256 * 1024 * 1024, env: { ...env, XDG_CACHE_HOME: join(tmp, 'cache'), ...(workspace ? { GITHUB_WORKSPACE: workspace } : {}) } });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
@@ -80,8 +82,12 @@ describe('CI output: SARIF and GitHub annotations', { skip: corpusDir ? false : 
     assert.equal(run.tool.driver.version, JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version);
     assert.equal(cli(['--version'], sub).out.trim(), `cri-compat ${run.tool.driver.version}`);
     assert.equal(run.invocations[0].executionSuccessful, true);
+    // The exit status, for one who reads the log without the job's.
+    assert.equal(run.invocations[0].exitCode, 1);
+    assert.equal(JSON.parse(cli(['check', '--against', old, '--format', 'sarif', '--fail-on', 'never', join('pkg', 'api.proto')], sub).out).runs[0].invocations[0].exitCode, 0);
     assert.match(run.invocations[0].toolExecutionNotifications[0].message.text, /^Baseline: /);
     assert.equal(run.columnKind, 'utf16CodeUnits');
+    assert.equal(run.automationDetails, undefined, 'upload-sarif sets it from its category input only where it is missing');
     // Columns count UTF-16 code units (a JavaScript string's indices), 1-based, with an exclusive end: "b"
     // follows "é😀x", 4 units but 3 code points.
     const lines = readFileSync(join(sub, 'pkg', 'api.proto'), 'utf8').split('\n');
@@ -112,6 +118,22 @@ describe('CI output: SARIF and GitHub annotations', { skip: corpusDir ? false : 
     }
   });
 
+  test('sarif: the fingerprint of a problem that quotes a directory is the same in another checkout', () => {
+    // "import … was not found (looked in <dir>)": a self-hosted runner or a laptop has the work tree elsewhere.
+    const fingerprints = (root: string): Record<string, string>[] => {
+      mkdirSync(join(root, '.git'), { recursive: true });
+      mkdirSync(join(root, 'pkg'));
+      writeFileSync(join(root, 'pkg', 'api.proto'), text.replace('syntax = "proto3";', 'syntax = "proto3";\nimport "missing/x.proto";'));
+      const r = cli(['check', '--against', old, '--format', 'sarif', join('pkg', 'api.proto')], root);
+      const results = JSON.parse(r.out).runs[0].results as (SarifResult & { message: { text: string } })[];
+      const missing = results.filter((x) => x.ruleId === 'unresolved-import');
+      assert.equal(missing.length, 1, r.out);
+      assert.ok(missing[0]!.message.text.includes(join(root, 'pkg')), missing[0]!.message.text);
+      return results.map((x) => x.partialFingerprints);
+    };
+    assert.deepEqual(fingerprints(join(tmp, 'checkout-a')), fingerprints(join(tmp, 'elsewhere', 'checkout-b')));
+  });
+
   test('sarif: a file outside the current directory and every repository is an absolute file: URI', () => {
     const outside = mkdtempSync(join(tmpdir(), 'cri-compat-ci-outside-'));
     try {
@@ -128,6 +150,28 @@ describe('CI output: SARIF and GitHub annotations', { skip: corpusDir ? false : 
       assert.match(gh.out, new RegExp(`^::warning file=${join(outside, 'api v1 ä.proto').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')},line=`));
     } finally {
       rmSync(outside, { recursive: true, force: true });
+    }
+  });
+
+  test('without a .git (actions/checkout without git downloads the files): relative to GITHUB_WORKSPACE, not the step\'s directory', () => {
+    // A step with `working-directory: cri-api`: GitHub resolves `file` and a relative `uri` against the
+    // repository's root, the workspace here, so `api.proto` alone would name a file at the top of the repository.
+    const workspace = mkdtempSync(join(tmpdir(), 'cri-compat-ci-workspace-'));
+    try {
+      const dir = join(workspace, 'cri-api');
+      mkdirSync(dir);
+      writeFileSync(join(dir, 'api.proto'), text.replace('message VersionResponse {', 'message VersionResponse {\n    string b = 6;'));
+      const gh = cli(['check', '--against', old, '--format', 'github', 'api.proto'], dir, workspace);
+      assert.equal(gh.code, 0, gh.err);
+      assert.match(gh.out, /^::warning file=cri-api\/api\.proto,line=\d+,/);
+      const log = JSON.parse(cli(['check', '--against', old, '--format', 'sarif', 'api.proto'], dir, workspace).out);
+      validSarif(log);
+      assert.deepEqual(log.runs[0].originalUriBaseIds, { '%SRCROOT%': { uri: `${pathToFileURL(realpathSync(workspace)).href}/` } });
+      assert.deepEqual(log.runs[0].results[0].locations[0].physicalLocation.artifactLocation, { uri: 'cri-api/api.proto', uriBaseId: '%SRCROOT%' });
+      // Outside Actions (no GITHUB_WORKSPACE), the current directory is the root, as before.
+      assert.match(cli(['check', '--against', old, '--format', 'github', 'api.proto'], dir).out, /^::warning file=api\.proto,line=/);
+    } finally {
+      rmSync(workspace, { recursive: true, force: true });
     }
   });
 
@@ -156,6 +200,7 @@ describe('CI output: SARIF and GitHub annotations', { skip: corpusDir ? false : 
     validSarif(log);
     const inv = log.runs[0].invocations[0];
     assert.equal(inv.executionSuccessful, false);
+    assert.equal(inv.exitCode, 2);
     assert.ok(inv.toolExecutionNotifications.some((n: { level: string; message: { text: string } }) => n.level === 'error' && /syntax errors?, so its compatibility was not fully checked/.test(n.message.text)));
     assert.ok(log.runs[0].tool.driver.rules.some((x: { id: string; helpUri: string }) => x.id === 'syntax' && /^https:/.test(x.helpUri)));
   });
@@ -203,6 +248,59 @@ describe('CI logs and code scanning limits', { skip: corpusDir ? false : CORPUS_
       assert.equal(r.code, 1, r.err);
       assert.match(r.err, /^Baseline: .*old\.proto, from file .*old\.proto$/m, format);
     }
+  });
+
+  test('github: past the ten annotations of a kind that GitHub shows in a step, the first one says how many the log holds', () => {
+    // v0.37.0-alpha.1 renamed all 66 values of the Signal enum: 66 errors, of which GitHub would annotate 10.
+    const corpus = new Corpus(corpusDir!);
+    const newer = join(dir, 'v0.37.0-alpha.1.proto');
+    writeFileSync(newer, corpus.textOf('v0.37.0-alpha.1')!);
+    const kinds = (out: string): string[] => out.trim().split('\n').map((l) => /^::(\w+) /.exec(l)?.[1] ?? l);
+    const r = cli(['check', '--against', old, '--format', 'github', newer], dir);
+    assert.equal(r.code, 1, r.err);
+    const lines = r.out.trim().split('\n');
+    assert.equal(lines.length, 67, r.out);
+    assert.equal(lines[0], '::error title=cri-compat::66 errors: GitHub annotates only 10 of a kind in a step, so 57 of them are only in the log of this step');
+    assert.ok(lines.slice(1).every((l) => l.startsWith('::error file=')), r.out);
+
+    // pairs: the limit is the step's, over every pair; a kind within it (1 notice) gets no such line.
+    const older = join(dir, 'v0.35.6.proto');
+    writeFileSync(older, corpus.textOf('v0.35.6')!);
+    const p = cli(['pairs', '--format', 'github', older, old, newer], dir);
+    assert.equal(p.code, 1, p.err);
+    const k = kinds(p.out);
+    assert.deepEqual([k.filter((x) => x === 'error').length, k.filter((x) => x === 'warning').length, k.filter((x) => x === 'notice').length], [67, 13, 1], p.out);
+    assert.deepEqual(p.out.split('\n').slice(0, 2), [
+      '::error title=cri-compat::66 errors: GitHub annotates only 10 of a kind in a step, so 57 of them are only in the log of this step',
+      '::warning title=cri-compat::12 warnings: GitHub annotates only 10 of a kind in a step, so 3 of them are only in the log of this step',
+    ]);
+  });
+
+  test('no output line is a workflow command but those of --format github: not a file name, not a quoted import', { skip: process.platform === 'win32' ? 'no : in file names' : false }, () => {
+    // The runner takes a line that starts with `::` as a command, and `##[command]` anywhere in a line as a
+    // legacy one: `##[stop-commands]x` would stop the processing of workflow commands, `##[add-mask]x` hide text.
+    const sub = join(dir, 'forge');
+    mkdirSync(sub, { recursive: true });
+    const name = '::notice::forged.proto';
+    writeFileSync(join(sub, name), text.replace('syntax = "proto3";', 'syntax = "proto3";\nimport "##[stop-commands]x.proto";').replace(/\n\s*string version = 1;\n/, '\n'));
+    for (const format of ['text', 'json', 'sarif', 'github']) {
+      const r = cli(['check', '--against', old, '--format', format, '--', name], sub);
+      assert.equal(r.code, 1, r.err);
+      const lines = `${r.out}\n${r.err}`.split('\n');
+      assert.ok(lines.some((l) => l.includes('stop-commands]x.proto')), r.out);
+      for (const l of lines) {
+        assert.ok(!l.includes('##['), `${format}: ${l}`);
+        if (!(format === 'github' && /^::(error|warning|notice) /.test(l))) assert.doesNotMatch(l, /^\s*::/, format);
+      }
+      if (format === 'json') assert.ok(JSON.parse(r.out).findings.some((f: { message: string }) => f.message.includes('"##[stop-commands]x.proto"')), 'JSON keeps the text');
+      if (format === 'sarif') assert.ok(JSON.parse(r.out).runs[0].results.some((x: { message: { text: string } }) => x.message.text.includes('"##[stop-commands]x.proto"')));
+    }
+    // pairs heads each pair with the names of both files, one of them here with a line break.
+    const broken = 'v\n::error::##[add-mask]x.proto';
+    writeFileSync(join(sub, broken), text);
+    const p = cli(['pairs', '--', broken, name], sub);
+    assert.match(p.out, /^== v\\n::error::##\\u005badd-mask\]x\.proto → ::notice::forged\.proto: \d+ findings$/m);
+    for (const l of `${p.out}\n${p.err}`.split('\n')) assert.ok(!l.includes('##[') && !/^\s*::/.test(l), l);
   });
 
   test('sarif: no more results than code scanning accepts in a run, the most severe kept, and says so', () => {

@@ -223,7 +223,7 @@ describe('output: text from the file cannot forge lines', () => {
   });
 
   test('github: one command per finding; json and sarif keep the message exactly', () => {
-    const gh = formatGithub('inj.proto', items).split('\n');
+    const gh = formatGithub([{ file: 'inj.proto', items }]).split('\n');
     assert.equal(gh.length, 2);
     assert.ok(gh.every((l) => l.startsWith('::')), gh.join('\n'));
     // No control character reaches the job's log (an escape sequence would be a terminal command there).
@@ -231,7 +231,7 @@ describe('output: text from the file cannot forge lines', () => {
     assert.ok(gh[0]!.endsWith(`::import "x\\n${forged}\\r${forged}\\u2028${forged}\\u2029\\u001b[2K\\u0000\\u007f\\u0085\\t|pipe"`), gh[0]);
     assert.equal(JSON.parse(formatJson('inj.proto', undefined, items)).findings[0].message, hostile);
     const location = { absolute: '/ws/inj.proto', root: '/ws', relative: 'inj.proto' };
-    assert.equal(JSON.parse(formatSarif(location, items, { executionSuccessful: true, notifications: [] })).runs[0].results[0].message.text, hostile);
+    assert.equal(JSON.parse(formatSarif(location, items, { exitCode: 0, executionSuccessful: true, notifications: [] })).runs[0].results[0].message.text, hostile);
   });
 
   test('markdown: a message with line breaks or | stays one table row', () => {

@@ -8,17 +8,22 @@ import type { CiLocation } from '../report/formats';
 
 /**
  * The file relative to the nearest directory above it that holds `.git` (a work tree's root; only looked
- * at, no git is run), else to `cwd`; a file below neither is named by its absolute path. Links are resolved
- * first: GitHub knows a file by where the work tree holds it, so kubernetes' `vendor/k8s.io/cri-api/…` (a link
- * to `staging/src/k8s.io/cri-api`) is annotated under staging, where the pull request changes it.
+ * at, no git is run), else to `workspace` (GITHUB_WORKSPACE: where actions/checkout put the files, which it
+ * downloads without a `.git` when the runner has no git) or else `cwd`; a file below none is named by its
+ * absolute path. Links are resolved first: GitHub knows a file by where the work tree holds it, so kubernetes'
+ * `vendor/k8s.io/cri-api/…` (a link to `staging/src/k8s.io/cri-api`) is annotated under staging, where the
+ * pull request changes it.
  */
-export function ciLocation(file: string, cwd: string): CiLocation {
+export function ciLocation(file: string, cwd: string, workspace = process.env.GITHUB_WORKSPACE): CiLocation {
   const absolute = resolve(cwd, file);
   const real = realPath(absolute);
-  const root = repositoryRoot(dirname(real)) ?? realPath(cwd);
-  const rel = relative(root, real);
-  if (rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) return { absolute };
-  return { absolute, root, relative: rel.split(sep).join('/') };
+  const repository = repositoryRoot(dirname(real));
+  const roots = repository ? [repository] : [...(workspace ? [realPath(resolve(cwd, workspace))] : []), realPath(cwd)];
+  for (const root of roots) {
+    const rel = relative(root, real);
+    if (rel !== '' && rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel)) return { absolute, root, relative: rel.split(sep).join('/') };
+  }
+  return { absolute };
 }
 
 function repositoryRoot(dir: string): string | undefined {

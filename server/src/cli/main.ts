@@ -11,7 +11,7 @@ import { bind } from '../proto/binder';
 import type { Baseline } from '../baseline/types';
 import type { ApiModel } from '../proto/model';
 import { parseAnyTag } from '../policy/versions';
-import { formatGithub, formatJson, formatSarif, formatText, jsonReport, oneLine, JSON_SCHEMA_VERSION, SEVERITY_ORDER, VERSION, type JsonReport, type Reportable, type SarifInvocation } from '../report/formats';
+import { formatGithub, formatJson, formatSarif, formatText, jsonForLog, jsonReport, oneLine, JSON_SCHEMA_VERSION, SEVERITY_ORDER, VERSION, type JsonReport, type Reportable, type SarifInvocation } from '../report/formats';
 import { ciLocation } from './location';
 import { notFullyChecked, renderReport } from '../report/markdown';
 import { describeBaseline } from '../features/policyHover';
@@ -324,6 +324,8 @@ async function check(command: 'check' | 'report', rest: string[], p: Parsed, io:
   const analysis = analyzeBound(text, bound, { severity, ...(baseline ? { baseline } : {}), ...(currentTag ? { currentTag } : {}) });
   const items = reportables(analysis);
   const syntaxErrors = analysis.bound.ast.errors.length;
+  // Invalid input, whatever --fail-on says: what the parser skipped was compared with nothing.
+  const exitCode = syntaxErrors ? 2 : fails(items, failOn) ? 1 : 0;
 
   if (command === 'report') {
     const notCri = notCriApi(analysis.bound.model, abs);
@@ -332,16 +334,15 @@ async function check(command: 'check' | 'report', rest: string[], p: Parsed, io:
   else if (format === 'sarif') {
     const notifications: SarifInvocation['notifications'] = [baseline ? { level: 'note', text: `Baseline: ${describeBaseline(baseline)}` } : { level: 'warning', text: resolved.message ?? 'no baseline' }];
     if (syntaxErrors) notifications.push({ level: 'error', text: notFullyChecked(file, syntaxErrors) });
-    io.out(formatSarif(ciLocation(abs, io.cwd), items, { executionSuccessful: !syntaxErrors, notifications }));
-  } else if (format === 'github') { const s = formatGithub(githubPath(abs, io.cwd), items); if (s) io.out(s); }
+    io.out(formatSarif(ciLocation(abs, io.cwd), items, { exitCode, executionSuccessful: !syntaxErrors, notifications }));
+  } else if (format === 'github') { if (items.length) io.out(formatGithub([{ file: githubPath(abs, io.cwd), items }])); }
   else {
     if (items.length) io.out(formatText(file, items));
     const counts = countBy(items);
     io.err(`${counted(items.length, 'finding')}: ${counts}`);
   }
-  // Invalid input, whatever --fail-on says: what the parser skipped was compared with nothing.
-  if (syntaxErrors) { io.err(`cri-compat: ${notFullyChecked(file, syntaxErrors)}`); return 2; }
-  return fails(items, failOn) ? 1 : 0;
+  if (syntaxErrors) io.err(`cri-compat: ${notFullyChecked(file, syntaxErrors)}`);
+  return exitCode;
 }
 
 /** An annotation's `file`: relative to the repository root, or absolute (the runner then tries the workspace). */
@@ -422,6 +423,8 @@ function pairs(rest: string[], p: Parsed, io: Io): number {
 
   const json: { old: string; new: string; skipped?: string; report?: JsonReport }[] = [];
   const invalid: { file: string; findings: JsonReport['findings'] }[] = [];
+  // Printed at the end: GitHub's limit of annotations is the step's, over every pair (formatGithub).
+  const annotations: { file: string; items: Reportable[] }[] = [];
   const notChecked: string[] = [];
   let failed = false;
   let withFindings = 0;
@@ -456,8 +459,8 @@ function pairs(rest: string[], p: Parsed, io: Io): number {
         if (items.length) withFindings++;
         shown = true;
         if (format === 'json') json.push({ ...pair, report: jsonReport(input.name, baseline, items) });
-        else if (format === 'github') { if (items.length) io.out(formatGithub(githubPath(input.path, io.cwd), items)); }
-        else if (items.length) io.out(`== ${pair.old} → ${pair.new}: ${counted(items.length, 'finding')}\n${formatText(input.name, items)}`);
+        else if (format === 'github') { if (items.length) annotations.push({ file: githubPath(input.path, io.cwd), items }); }
+        else if (items.length) io.out(`${oneLine(`== ${pair.old} → ${pair.new}: ${counted(items.length, 'finding')}`)}\n${formatText(input.name, items)}`);
       }
     }
     const syntax = analysis.bound.problems.filter((x) => x.code === 'syntax').map(reportable);
@@ -465,12 +468,13 @@ function pairs(rest: string[], p: Parsed, io: Io): number {
       notChecked.push(notFullyChecked(input.name, syntax.length));
       // JSON lists every file's, in one place; text and github add those that no pair above showed.
       if (format === 'json') invalid.push({ file: input.name, findings: jsonReport(input.name, undefined, syntax).findings });
-      else if (!shown && format === 'github') io.out(formatGithub(githubPath(input.path, io.cwd), syntax));
-      else if (!shown) io.out(`== ${label(input)}: ${counted(syntax.length, 'syntax error')}\n${formatText(input.name, syntax)}`);
+      else if (!shown && format === 'github') annotations.push({ file: githubPath(input.path, io.cwd), items: syntax });
+      else if (!shown) io.out(`${oneLine(`== ${label(input)}: ${counted(syntax.length, 'syntax error')}`)}\n${formatText(input.name, syntax)}`);
     }
     prev = { input, model: analysis.bound.model, syntaxErrors: syntax.length };
   }
-  if (format === 'json') io.out(JSON.stringify({ schemaVersion: JSON_SCHEMA_VERSION, pairs: json, syntaxErrors: invalid }, null, 2));
+  if (format === 'json') io.out(jsonForLog({ schemaVersion: JSON_SCHEMA_VERSION, pairs: json, syntaxErrors: invalid }));
+  if (annotations.length) io.out(formatGithub(annotations));
   if (format === 'text') io.err(`${counted(files.length - 1, 'pair')}, ${withFindings} with findings, ${counted(findings, 'finding')}`);
   for (const m of notChecked) io.err(`cri-compat: ${m}`);
   return notChecked.length ? 2 : failed ? 1 : 0;

@@ -22,11 +22,20 @@ export const SEVERITY_ORDER: Record<Severity, number> = { hint: 0, information: 
 /**
  * One finding, one line: messages quote the file (e.g. an import path), so a line break or a terminal control
  * in it would let the file print lines that look like findings, and a bidirectional override or isolate would
- * show the rest of the line in another order (Trojan Source). Breaks and controls become visible escapes.
+ * show the rest of the line in another order (Trojan Source). Breaks and controls become visible escapes,
+ * and so does what the GitHub Actions runner reads as a workflow command: `::` at the start of a line (a file
+ * name), and a legacy `##[command]` anywhere in one (`import "##[stop-commands]x";` would stop the runner's
+ * processing of workflow commands).
  */
 export function oneLine(s: string): string {
   return s.replace(/[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) =>
-    ({ '\n': '\\n', '\r': '\\r', '\t': '\\t' })[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    ({ '\n': '\\n', '\r': '\\r', '\t': '\\t' })[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+    .replace(/^(\s*):(?=:)/, '$1\\u003a').replace(/##\[/g, '##\\u005b');
+}
+
+/** JSON for a CI log: `[` after `##` as `\u005b`, the same string to a JSON reader, no workflow command to the runner (oneLine). */
+export function jsonForLog(value: unknown): string {
+  return JSON.stringify(value, null, 2).replace(/##\[/g, '##\\u005b');
 }
 
 export function formatText(file: string, items: Reportable[]): string {
@@ -52,7 +61,7 @@ export interface JsonReport {
 
 /** Schema: see README "JSON output". Positions are zero-based, characters in UTF-16 code units (as LSP). */
 export function formatJson(file: string, baseline: Baseline | undefined, items: Reportable[]): string {
-  return JSON.stringify(jsonReport(file, baseline, items), null, 2);
+  return jsonForLog(jsonReport(file, baseline, items));
 }
 
 export function jsonReport(file: string, baseline: Baseline | undefined, items: Reportable[]): JsonReport {
@@ -84,6 +93,8 @@ export interface CiLocation {
 
 /** What the run itself has to say: the baseline, no baseline, a file that was not fully checked. */
 export interface SarifInvocation {
+  /** The CLI's exit status (see cli/main.ts). */
+  exitCode: number;
   /** False when the file could not be fully checked (syntax errors): the CLI exits 2. */
   executionSuccessful: boolean;
   notifications: { level: 'error' | 'warning' | 'note'; text: string }[];
@@ -137,13 +148,16 @@ export function formatSarif(location: CiLocation, all: Reportable[], invocation:
       },
       ...(location.root !== undefined ? { originalUriBaseIds: { '%SRCROOT%': { uri: directoryUri(location.root) } } } : {}),
       invocations: [{
+        exitCode: invocation.exitCode,
         executionSuccessful: invocation.executionSuccessful,
         toolExecutionNotifications: notifications.map((n) => ({ level: n.level, message: { text: n.text } })),
       }],
       results: items.map((f) => {
-        // The element (or, for problems without one, the message) and how many came before with the same:
-        // stable while lines move, and distinct within the run.
-        const key = `${artifactLocation.uri}\0${f.rule}\0${f.element ?? f.message}`;
+        // The element (or, for problems without one, the message, without the root's path that an import's
+        // "looked in <dir>" names) and how many came before with the same: stable while lines move and in
+        // another checkout, and distinct within the run.
+        const what = f.element ?? (location.root !== undefined ? f.message.split(location.root).join('%SRCROOT%') : f.message);
+        const key = `${artifactLocation.uri}\0${f.rule}\0${what}`;
         const n = seen.get(key) ?? 0;
         seen.set(key, n + 1);
         return {
@@ -166,7 +180,7 @@ export function formatSarif(location: CiLocation, all: Reportable[], invocation:
       columnKind: 'utf16CodeUnits',
     }],
   };
-  return JSON.stringify(sarif, null, 2);
+  return jsonForLog(sarif);
 }
 
 /**
@@ -194,24 +208,31 @@ function directoryUri(dir: string): string {
   return href.endsWith('/') ? href : `${href}/`;
 }
 
+/** GitHub makes annotations of the first this many workflow commands of each kind (error, warning, notice) in a step. */
+const GITHUB_ANNOTATIONS_PER_KIND = 10;
+
 /**
  * GitHub Actions workflow commands; property values and messages escaped as the runner expects. `file` is
  * where GitHub finds the file (cli/location.ts). The runner drops the columns of a range over several lines
- * (columns are for one line only), so they are left out there; it makes annotations of the first ten
- * commands of each kind in a step, and cuts messages at 4,096 characters.
+ * (columns are for one line only), so they are left out there, and it cuts messages at 4,096 characters. It
+ * annotates only the first GITHUB_ANNOTATIONS_PER_KIND commands of each kind in a step and passes over the rest
+ * in silence, so a kind with more starts with a command that says how many are only in the log.
  */
-export function formatGithub(file: string, items: Reportable[]): string {
+export function formatGithub(groups: readonly { file: string; items: readonly Reportable[] }[]): string {
   const prop = (s: string): string => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A').replace(/:/g, '%3A').replace(/,/g, '%2C');
   // One line, as text output: a terminal control from the file would otherwise reach the job's log.
   const data = (s: string): string => oneLine(s).replace(/%/g, '%25');
-  return items
-    .map((f) => {
-      const cmd = f.severity === 'error' ? 'error' : f.severity === 'warning' ? 'warning' : 'notice';
-      const { start, end } = f.range;
-      const one = start.line === end.line;
-      const col = one ? `,col=${start.character + 1}` : '';
-      const endColumn = one ? `,endColumn=${end.character + 1}` : '';
-      return `::${cmd} file=${prop(file)},line=${start.line + 1}${col},endLine=${end.line + 1}${endColumn},title=${prop(f.rule)}::${data(f.message)}`;
-    })
-    .join('\n');
+  const count = { error: 0, warning: 0, notice: 0 };
+  const commands = groups.flatMap(({ file, items }) => items.map((f) => {
+    const cmd = f.severity === 'error' ? 'error' : f.severity === 'warning' ? 'warning' : 'notice';
+    count[cmd]++;
+    const { start, end } = f.range;
+    const one = start.line === end.line;
+    const col = one ? `,col=${start.character + 1}` : '';
+    const endColumn = one ? `,endColumn=${end.character + 1}` : '';
+    return `::${cmd} file=${prop(file)},line=${start.line + 1}${col},endLine=${end.line + 1}${endColumn},title=${prop(f.rule)}::${data(f.message)}`;
+  }));
+  const limits = (['error', 'warning', 'notice'] as const).filter((cmd) => count[cmd] > GITHUB_ANNOTATIONS_PER_KIND).map((cmd) =>
+    `::${cmd} title=cri-compat::${count[cmd]} ${cmd}s: GitHub annotates only ${GITHUB_ANNOTATIONS_PER_KIND} of a kind in a step, so ${count[cmd] - GITHUB_ANNOTATIONS_PER_KIND + 1} of them are only in the log of this step`);
+  return [...limits, ...commands].join('\n');
 }
