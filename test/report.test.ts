@@ -215,7 +215,7 @@ describe('output: text from the file cannot forge lines', () => {
     const out = formatText('bidi.proto', problems);
     assert.doesNotMatch(out, bidi, out);
     assert.match(out, /import "evil\\u202e\\u202a\\u202b\\u202c\\u202d\\u202e\\u2066\\u2067\\u2068\\u2069\\u200e\\u200f\\u061ccod\.proto"/);
-    assert.doesNotMatch(formatGithub('bidi.proto', problems), bidi);
+    assert.doesNotMatch(formatGithub([{ file: 'bidi.proto', items: problems }]), bidi);
     const md = renderReport({ file: 'bidi\u202e.proto', findings: [], additions: [], problems: bound.problems });
     assert.doesNotMatch(md, bidi, md);
     // Right-to-left text itself is no control: it reads as written.
