@@ -1173,7 +1173,7 @@ test('PATCH_RELEASE_API_CHANGE: on a release line, what the file changes against
   assert.deepEqual(rules(fs), ['PATCH_RELEASE_API_CHANGE']);
   expectFinding(fs, {
     rule: 'PATCH_RELEASE_API_CHANGE', category: 'POLICY', severity: 'warning', range: at(cur, 'package runtime.v1;', 'package runtime.v1;'), element: 'runtime.v1',
-    message: '1 API change since v0.36.2 on the 1.36 release line, which ship in a patch release; patch releases should not change the API',
+    message: '1 API change since v0.36.2 on the 1.36 release line, which ships in a patch release; patch releases should not change the API',
   });
   // Also past v0.N.0: the next release of the line is a patch too.
   const first = checkCompatibility(cur, bind(parse(cur), 'x'), { ...baseline, tag: 'v0.36.0' }).findings;

@@ -220,7 +220,7 @@ function patchPolicy(bound: BoundFile, baseline: Baseline, currentTag: string | 
     return [make(`${changes} between ${baseline.tag} and ${what} ${currentTag}; ${should}`)];
   }
   if (baseline.releaseLine !== undefined) {
-    return [make(`${changes} since ${baseline.tag} on the 1.${baseline.releaseLine} release line, which ship in a patch release; ${should}`)];
+    return [make(`${changes} since ${baseline.tag} on the 1.${baseline.releaseLine} release line, which ${shapeChanges + meaningChanges === 1 ? 'ships' : 'ship'} in a patch release; ${should}`)];
   }
   return [];
 }
