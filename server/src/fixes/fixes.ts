@@ -21,7 +21,7 @@ import {
   bodyMembers, elementNamedAt, elementsOf, fieldLabeledAt, findAt, findContainer, type Container, type Located, type NodeKind,
 } from './locate';
 import { checkNonOverlapping, insertAt, linesOf, mergeEditLists, pos, type TextEdit, type TextLines } from './text';
-import { containerIndex, declarationsIn, entriesOf, namesInScope, oneofsOf, reservationsOf, rpcNamesIn, type Declared, type Reservation } from './containers';
+import { containerIndex, declarationsIn, entriesOf, namesInScope, oneofsOf, reservationsOf, rpcsIn, type Declared, type Reservation } from './containers';
 import { partitionPoint } from '../binarySearch';
 import { declareMessageEdits } from './declare';
 import { addFieldOption, dropFieldOption, featureEdits, setFieldOption, type FixedFeature } from './options';
@@ -193,6 +193,11 @@ function plan(text: string, bound: BoundFile, finding: Finding, preferredOnly = 
         }
         break;
       }
+      case 'restoreRpc':
+        // As a deleted field's: the RPC as released first, then kept but deprecated.
+        push(`Restore the RPC "${fd.name}"`, restoreRpcEdits(L, bound, fd, false), undefined, `restore "${fd.name}"`);
+        push(`Deprecate "${fd.name}" instead of deleting`, restoreRpcEdits(L, bound, fd, true), undefined, `keep "${fd.name}" as deprecated`);
+        break;
       case 'renumber':
         push(fd.label, renumberEdits(L, bound.ast, finding, fd));
         break;
@@ -511,9 +516,12 @@ function breakBeforeClose(L: TextLines, b: Body, indent: string, lines: string[]
   return edits;
 }
 
-/** Lines at the end of a message's body, at its members' indentation; after a member, a blank line before them. */
 function appendToBody(L: TextLines, c: MessageNode, lines: string[]): TextEdit[] {
-  const b = bodyOf(c);
+  return appendLines(L, bodyOf(c), lines);
+}
+
+/** Lines at the end of a body, at its members' indentation; after a member, a blank line before them. */
+function appendLines(L: TextLines, b: Body, lines: string[]): TextEdit[] {
   const indent = bodyIndent(L, b);
   const close = b.bodyRange.end;
   if (!L.startsLine(close) || close.line === b.bodyRange.start.line) return breakBeforeClose(L, b, indent, lines);
@@ -579,6 +587,32 @@ function restoreEdits(L: TextLines, bound: BoundFile, fd: RestoreData, deprecate
   const spot = (following && beforeDeclaration(L, following, false)) ?? (prev && afterDeclaration(L, prev, false));
   if (spot) return [...unreserve, insertAt(spot.at, spot.wrap(block.map((l) => `${spot.indent}${l}${L.eol}`).join('')))];
   return [...unreserve, ...insertByNumber(L, body, fd.number, block, first)];
+}
+
+/**
+ * A released RPC back into its service: after the RPC the baseline declared before it, else before the one after
+ * it, else at the end of the service, with its options in a body of its own and its released documentation.
+ */
+function restoreRpcEdits(L: TextLines, bound: BoundFile, fd: Extract<FixData, { kind: 'restoreRpc' }>, deprecate: boolean): TextEdit[] | undefined {
+  const s = indexModel(bound.model).services.get(fd.service)?.node;
+  const rpcs = s && rpcsIn(s);
+  if (!s || !rpcs || rpcs.has(fd.name)) return undefined;
+  const head = shortenTypes(fd.declaration, fd.service, bound);
+  if (head === undefined) return undefined; // a message it takes or returns is gone too: restoring would not compile
+  let options = fd.options;
+  if (deprecate) {
+    if (options.includes('deprecated = true')) return undefined; // already deprecated: plain restore is the same fix
+    options = [...options, 'deprecated = true'];
+  }
+  const unit = indentUnit(L);
+  const decl = options.length ? [`${head} {`, ...options.map((o) => `${unit}option ${o};`), '}'] : [`${head} {}`];
+  const block = [...commentLines(fd.doc), ...(deprecate ? [`// ${DEPRECATION_NOTE}`] : []), ...decl];
+  const prev = fd.after === undefined ? undefined : rpcs.get(fd.after);
+  const next = fd.before === undefined ? undefined : rpcs.get(fd.before);
+  const spot = (prev && afterDeclaration(L, prev, false)) ?? (next && beforeDeclaration(L, next, false));
+  if (spot) return [insertAt(spot.at, spot.wrap(block.map((l) => `${spot.indent}${l}${L.eol}`).join('')))];
+  const members: Member[] = [...s.rpcs, ...s.options].sort((a, b) => comparePositions(a.range.start, b.range.start));
+  return appendLines(L, { members, numbered: [], bodyRange: s.bodyRange, line: s.range.start.line }, block);
 }
 
 /** The numbered members of a oneof's or an enum's body by name (its fields, its values), the first of each; once per body. */
@@ -1659,7 +1693,7 @@ function lineBreaks(text: string): number {
 function nameTaken(bound: BoundFile, loc: Located, name: string): boolean {
   switch (loc.kind) {
     case 'rpc':
-      return rpcNamesIn(loc.parent as ServiceNode).has(name);
+      return rpcsIn(loc.parent as ServiceNode).has(name);
     case 'enumValue':
       // Enum values are siblings of their enum (C++ scoping): `E.E_A` collides with `F.E_A` and with a type `E_A`.
       return declaredIn(bound, parentPath(parentPath(loc.path)), name);
