@@ -1895,6 +1895,23 @@ describe('a deleted RPC goes back into its service, as released', { skip: SKIP }
     assert.equal(text, edit(TEXT, streamRpc(), inserted));
   });
 
+  test('an RPC deleted without its comment goes back under that comment, not with a second copy (file and bundled baselines)', () => {
+    // The comment left between two RPCs (a blank line below it), right after the service's `{`, and leading the next RPC.
+    for (const [name, decl] of [
+      ['StreamPodSandboxes', '    rpc StreamPodSandboxes(StreamPodSandboxesRequest) returns (stream StreamPodSandboxesResponse) {}\n'],
+      ['Version', '    rpc Version(VersionRequest) returns (VersionResponse) {}\n'],
+      ['RunPodSandbox', '    rpc RunPodSandbox(RunPodSandboxRequest) returns (RunPodSandboxResponse) {}\n'],
+    ] as const) {
+      const T = edit(TEXT, decl, '');
+      for (const baseline of [fileBaseline(), { tag: NEW_TAG, source: 'bundled', origin: 'test', model: HISTORY.modelAt(NEW_TAG)!, history: HISTORY } satisfies Baseline]) {
+        const a = run(T, baseline);
+        const fix = computeFixes(T, a.bound, the(a.findings, 'RPC_NO_DELETE'))[0]!;
+        assert.equal(fix.title, `Restore the RPC "${name}"`);
+        assert.equal(applyFix(T, fix, baseline).text, TEXT, `${name} ${baseline.source}`);
+      }
+    }
+  });
+
   test('the first RPC goes back before the one after it; one renamed away is renamed back (preferred) or restored', () => {
     const VERSION = '    // Version returns the runtime name, runtime version, and runtime API version.\n    rpc Version(VersionRequest) returns (VersionResponse) {}\n';
     const T = edit(TEXT, VERSION, '');

@@ -606,13 +606,20 @@ function restoreRpcEdits(L: TextLines, bound: BoundFile, fd: Extract<FixData, { 
   }
   const unit = indentUnit(L);
   const decl = options.length ? [`${head} {`, ...options.map((o) => `${unit}option ${o};`), '}'] : [`${head} {}`];
-  const block = [...commentLines(fd.doc), ...(deprecate ? [`// ${DEPRECATION_NOTE}`] : []), ...decl];
   const prev = fd.after === undefined ? undefined : rpcs.get(fd.after);
   const next = fd.before === undefined ? undefined : rpcs.get(fd.before);
+  const members: Member[] = [...s.rpcs, ...s.options].sort((a, b) => comparePositions(a.range.start, b.range.start));
+  const body: Body = { members, numbered: [], bodyRange: s.bodyRange, line: s.range.start.line };
+  // As a field's: where only the declaration was deleted, it goes back under the comment left behind, which now
+  // leads the next RPC or, after a blank line or `}`, stands between them (protoc keeps a comment after an RPC's
+  // `}` with nothing: the syntax tree has it nowhere).
+  const orphan = orphanedDoc(L, fd.docHash, { next, follows: next !== undefined })
+    ?? docBetween(L, fd.docHash, prev?.range.end.line ?? s.bodyRange.start.line, next ? (next.comments.leading?.range ?? next.range).start.line : s.bodyRange.end.line);
+  const block = [...(orphan ? [] : commentLines(fd.doc)), ...(deprecate ? [`// ${DEPRECATION_NOTE}`] : []), ...decl];
+  if (orphan) return [insertAt(pos(orphan.line, 0), block.map((l) => `${orphan.indent}${l}${L.eol}`).join(''))];
   const spot = (prev && afterDeclaration(L, prev, false)) ?? (next && beforeDeclaration(L, next, false));
   if (spot) return [insertAt(spot.at, spot.wrap(block.map((l) => `${spot.indent}${l}${L.eol}`).join('')))];
-  const members: Member[] = [...s.rpcs, ...s.options].sort((a, b) => comparePositions(a.range.start, b.range.start));
-  return appendLines(L, { members, numbered: [], bodyRange: s.bodyRange, line: s.range.start.line }, block);
+  return appendLines(L, body, block);
 }
 
 /** The numbered members of a oneof's or an enum's body by name (its fields, its values), the first of each; once per body. */
@@ -657,6 +664,18 @@ function orphanedDoc(
   }
   for (const c of [commentRunOf(L, trailing), commentRunOf(L, nextComments?.detached?.at(-1)), closing]) {
     if (c && leadingRunHashes(c.lines).at(-1) === docHash) return after(c, c.lines.length);
+  }
+  return undefined;
+}
+
+/** The line after the first run of `//` lines strictly between two lines that is the documentation of hash `docHash`, and its indentation. */
+function docBetween(L: TextLines, docHash: string | undefined, from: number, to: number): { line: number; indent: string } | undefined {
+  if (docHash === undefined) return undefined;
+  for (let line = from + 1; line < to; line++) {
+    const lines: string[] = [];
+    for (let k = line; k < to && /^\s*\/\//.test(L.line(k)); k++) lines.push(L.line(k).replace(/^\s*\/\//, ''));
+    if (lines.length && leadingRunHashes(lines).at(-1) === docHash) return { line: line + lines.length, indent: L.indentOf(line) };
+    line += lines.length;
   }
   return undefined;
 }
