@@ -1960,6 +1960,14 @@ describe('a deleted RPC goes back into its service, as released', { skip: SKIP }
     assert.deepEqual(s.findings.filter((x) => x.rule === 'RPC_NO_DELETE').map(key), []);
     assert.deepEqual(['ListPodSandbox', 'StreamPodSandboxes'].map((n) => rpcOf(s, n)), ['ListPodSandbox', 'StreamPodSandboxes'].map((n) => rpcOf(run(TEXT), n)));
 
+    // A service left with no RPC: each goes back at its end, in the released order, at the file's indentation.
+    const emptied = TEXT.replace(/(\nservice ImageService \{\n)[\s\S]*?\n}\n/, '$1}\n');
+    assert.notEqual(emptied, TEXT);
+    const e = run(emptied, fileBaseline());
+    const back = fixAll(emptied, e.bound, e.findings, 'RPC_NO_DELETE');
+    assert.equal(back.skipped, 0);
+    assert.equal(applyEdits(emptied, back.edits), TEXT);
+
     const noImage = TEXT.replace(/\n\/\/ ImageService defines[\s\S]*?\n}\n/, '\n');
     assert.notEqual(noImage, TEXT);
     const n = run(noImage, fileBaseline());

@@ -595,8 +595,9 @@ function restoreEdits(L: TextLines, bound: BoundFile, fd: RestoreData, deprecate
  */
 function restoreRpcEdits(L: TextLines, bound: BoundFile, fd: Extract<FixData, { kind: 'restoreRpc' }>, deprecate: boolean): TextEdit[] | undefined {
   const s = indexModel(bound.model).services.get(fd.service)?.node;
-  const rpcs = s && rpcsIn(s);
-  if (!s || !rpcs || rpcs.has(fd.name)) return undefined;
+  if (!s) return undefined;
+  const rpcs = rpcsIn(s);
+  if (rpcs.has(fd.name)) return undefined;
   const head = shortenTypes(fd.declaration, fd.service, bound);
   if (head === undefined) return undefined; // a message it takes or returns is gone too: restoring would not compile
   let options = fd.options;
@@ -608,8 +609,6 @@ function restoreRpcEdits(L: TextLines, bound: BoundFile, fd: Extract<FixData, { 
   const decl = options.length ? [`${head} {`, ...options.map((o) => `${unit}option ${o};`), '}'] : [`${head} {}`];
   const prev = fd.after === undefined ? undefined : rpcs.get(fd.after);
   const next = fd.before === undefined ? undefined : rpcs.get(fd.before);
-  const members: Member[] = [...s.rpcs, ...s.options].sort((a, b) => comparePositions(a.range.start, b.range.start));
-  const body: Body = { members, numbered: [], bodyRange: s.bodyRange, line: s.range.start.line };
   // As a field's: where only the declaration was deleted, it goes back under the comment left behind, which now
   // leads the next RPC or, after a blank line or `}`, stands between them (protoc keeps a comment after an RPC's
   // `}` with nothing: the syntax tree has it nowhere).
@@ -619,7 +618,8 @@ function restoreRpcEdits(L: TextLines, bound: BoundFile, fd: Extract<FixData, { 
   if (orphan) return [insertAt(pos(orphan.line, 0), block.map((l) => `${orphan.indent}${l}${L.eol}`).join(''))];
   const spot = (prev && afterDeclaration(L, prev, false)) ?? (next && beforeDeclaration(L, next, false));
   if (spot) return [insertAt(spot.at, spot.wrap(block.map((l) => `${spot.indent}${l}${L.eol}`).join('')))];
-  return appendLines(L, body, block);
+  const members: Member[] = [...s.rpcs, ...s.options].sort((a, b) => comparePositions(a.range.start, b.range.start));
+  return appendLines(L, { members, numbered: [], bodyRange: s.bodyRange, line: s.range.start.line }, block);
 }
 
 /** The numbered members of a oneof's or an enum's body by name (its fields, its values), the first of each; once per body. */
