@@ -3,6 +3,6 @@
 
 export function withoutMemberName(title: string): string {
   return title
-    .replace(/^(Restore the (?:field|enum value|alias)) "[^"]*"$/, '$1')
+    .replace(/^(Restore the (?:field|enum value|alias|RPC)) "[^"]*"$/, '$1')
     .replace(/^Deprecate "[^"]*" instead of deleting$/, 'Deprecate instead of deleting');
 }

@@ -789,7 +789,13 @@ test('RPC_NO_DELETE: deleted RPC, and renamed RPC', () => {
   assert.deepEqual(rules(rfs), ['RPC_NO_DELETE']);
   assert.deepEqual(rfs[0]!.range, at(renamed, 'rpc RuntimeStatus', 'RuntimeStatus'));
   assert.equal(rfs[0]!.message, 'rpc "Status" of v0.36.3 was renamed to "RuntimeStatus"; clients calling Status get Unimplemented');
-  assert.deepEqual(rfs[0]!.fixes, [{ kind: 'rename', to: 'Status' }]);
+  // Renamed back, or put back as released next to the new name: where the baseline had it, with its comment.
+  const restore = {
+    kind: 'restoreRpc', service: 'runtime.v1.RuntimeService', name: 'Status', declaration: 'rpc Status(runtime.v1.StatusRequest) returns (runtime.v1.StatusResponse)',
+    options: [], doc: ' Status returns the status.', docHash: 'be8438b3', after: 'Version',
+  };
+  assert.deepEqual(rfs[0]!.fixes, [{ kind: 'rename', to: 'Status' }, restore]);
+  assert.deepEqual(fs[0]!.fixes, [restore]);
 });
 
 test('SERVICE_NO_DELETE: deleted service, and renamed service', () => {

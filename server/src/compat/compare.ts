@@ -667,6 +667,20 @@ class Comparer {
     }));
   }
 
+  /** The fix data that puts a released RPC back into its service, between the RPCs the baseline had around it. */
+  private restoredRpc(old: ServiceDef, or: RpcDef, cur: ServiceDef): FixData {
+    const side = (stream: boolean, type: string): string => `${stream ? 'stream ' : ''}${this.renamedType(type)}`;
+    return {
+      kind: 'restoreRpc', service: cur.fqn, name: or.name,
+      declaration: `rpc ${or.name}(${side(or.requestStream, or.request)}) returns (${side(or.responseStream, or.response)})`,
+      options: [...restorableOptions(or), ...(or.deprecated ? ['deprecated = true'] : [])], ...restoredDoc(or),
+      ...this.neighboursHere(`service ${old.fqn}`, or.name, () => ({
+        order: declarationOrder(old.rpcs.map((r) => r.name)),
+        here: new Set(cur.rpcs.map((r) => r.name)),
+      })),
+    };
+  }
+
   /** The same for a released enum value: the values declared next to it that the current enum still declares. */
   private enumValueNeighbours(old: EnumDef, ov: EnumValueDef, cur: EnumDef): Neighbours {
     return this.neighboursHere(`enum ${old.fqn}`, ov.name, () => ({
@@ -1098,10 +1112,11 @@ class Comparer {
         if (!cr) {
           const renamed = renamedRpc(this.renamedType(or.request), this.renamedType(or.response));
           if (renamed) renamedRpcs.add(renamed.name);
+          const restore = this.restoredRpc(os, or, cs);
           this.add('RPC_NO_DELETE', renamed?.node?.nameRange ?? cs.node?.nameRange ?? ORIGIN, path,
             renamed ? `rpc "${or.name}" of ${this.tag} was renamed to "${renamed.name}"; clients calling ${or.name} get Unimplemented`
               : `rpc "${or.name}" of ${this.tag} was deleted; kubelets calling it get Unimplemented`,
-            renamed ? [{ kind: 'rename', to: or.name }] : []);
+            renamed ? [{ kind: 'rename', to: or.name }, restore] : [restore]);
           continue;
         }
         // A type that does not resolve is not compared, as a field's is not (field()): the binder's error says it.

@@ -29,6 +29,16 @@ export type FixData =
       after?: string;
       before?: string;
     }
+  /**
+   * A released RPC deleted (or renamed away) from a service that remains goes back as released: `declaration` is
+   * `rpc Name(Req) returns (stream Resp)` with full type names (renamed types under their current names), `options`
+   * its options (`deprecated = true` among them), `doc`/`docHash` as for `restore`. It goes after `after`, else
+   * before `before`, the RPCs declared next to it in the baseline that the service still has, else at its end.
+   */
+  | {
+      kind: 'restoreRpc'; service: ElementPath; name: string; declaration: string; options: string[];
+      doc?: string; docHash?: string; after?: string; before?: string;
+    }
   /** `swap`: the field now on `to`, which goes to this field's number (two released fields swapped numbers). */
   | { kind: 'renumber'; to: number; label: string; swap?: string }
   /** A message, enum, field, enum value, service, RPC or oneof gets its baseline name back, in place. */

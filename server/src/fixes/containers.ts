@@ -3,7 +3,7 @@
 // quadratic (25,000 alias restores in one enum, deleted fields of a message with 50,000 reservations, renames
 // of 50,000 services or RPCs).
 
-import type { EnumValueNode, FieldNode, MessageNode, OneofNode, OptionNode, Position, Range, ReservedNode, ServiceNode } from '../proto/ast';
+import type { EnumValueNode, FieldNode, MessageNode, OneofNode, OptionNode, Position, Range, ReservedNode, RpcNode, ServiceNode } from '../proto/ast';
 import { comparePositions, declaredInMessage } from '../proto/ast';
 import { NumberSpans, type BoundFile } from '../proto/binder';
 import { findContainer, type Container } from './locate';
@@ -185,13 +185,16 @@ export function declarationsIn(bound: BoundFile, scope: string): ReadonlyMap<str
   return declared;
 }
 
-/** The names of a service's RPCs. */
-const rpcNameSets = new WeakMap<ServiceNode, Set<string>>();
+/** A service's RPCs by name, the first of each. */
+const rpcMaps = new WeakMap<ServiceNode, Map<string, RpcNode>>();
 
-export function rpcNamesIn(s: ServiceNode): ReadonlySet<string> {
-  let names = rpcNameSets.get(s);
-  if (!names) rpcNameSets.set(s, (names = new Set(s.rpcs.map((r) => r.name))));
-  return names;
+export function rpcsIn(s: ServiceNode): ReadonlyMap<string, RpcNode> {
+  let rpcs = rpcMaps.get(s);
+  if (!rpcs) {
+    rpcMaps.set(s, (rpcs = new Map()));
+    for (const r of s.rpcs) if (!rpcs.has(r.name)) rpcs.set(r.name, r);
+  }
+  return rpcs;
 }
 
 /** A message's oneofs by member and by name (the first of a name). */

@@ -21,7 +21,7 @@ import {
   bodyMembers, elementNamedAt, elementsOf, fieldLabeledAt, findAt, findContainer, type Container, type Located, type NodeKind,
 } from './locate';
 import { checkNonOverlapping, insertAt, linesOf, mergeEditLists, pos, type TextEdit, type TextLines } from './text';
-import { containerIndex, declarationsIn, entriesOf, namesInScope, oneofsOf, reservationsOf, rpcNamesIn, type Declared, type Reservation } from './containers';
+import { containerIndex, declarationsIn, entriesOf, namesInScope, oneofsOf, reservationsOf, rpcsIn, type Declared, type Reservation } from './containers';
 import { partitionPoint } from '../binarySearch';
 import { declareMessageEdits } from './declare';
 import { addFieldOption, dropFieldOption, featureEdits, setFieldOption, type FixedFeature } from './options';
@@ -193,6 +193,11 @@ function plan(text: string, bound: BoundFile, finding: Finding, preferredOnly = 
         }
         break;
       }
+      case 'restoreRpc':
+        // As a deleted field's: the RPC as released first, then kept but deprecated.
+        push(`Restore the RPC "${fd.name}"`, restoreRpcEdits(L, bound, fd, false), undefined, `restore "${fd.name}"`);
+        push(`Deprecate "${fd.name}" instead of deleting`, restoreRpcEdits(L, bound, fd, true), undefined, `keep "${fd.name}" as deprecated`);
+        break;
       case 'renumber':
         push(fd.label, renumberEdits(L, bound.ast, finding, fd));
         break;
@@ -511,9 +516,12 @@ function breakBeforeClose(L: TextLines, b: Body, indent: string, lines: string[]
   return edits;
 }
 
-/** Lines at the end of a message's body, at its members' indentation; after a member, a blank line before them. */
 function appendToBody(L: TextLines, c: MessageNode, lines: string[]): TextEdit[] {
-  const b = bodyOf(c);
+  return appendLines(L, bodyOf(c), lines);
+}
+
+/** Lines at the end of a body, at its members' indentation; after a member, a blank line before them. */
+function appendLines(L: TextLines, b: Body, lines: string[]): TextEdit[] {
   const indent = bodyIndent(L, b);
   const close = b.bodyRange.end;
   if (!L.startsLine(close) || close.line === b.bodyRange.start.line) return breakBeforeClose(L, b, indent, lines);
@@ -581,6 +589,39 @@ function restoreEdits(L: TextLines, bound: BoundFile, fd: RestoreData, deprecate
   return [...unreserve, ...insertByNumber(L, body, fd.number, block, first)];
 }
 
+/**
+ * A released RPC back into its service: after the RPC the baseline declared before it, else before the one after
+ * it, else at the end of the service, with its options in a body of its own and its released documentation.
+ */
+function restoreRpcEdits(L: TextLines, bound: BoundFile, fd: Extract<FixData, { kind: 'restoreRpc' }>, deprecate: boolean): TextEdit[] | undefined {
+  const s = indexModel(bound.model).services.get(fd.service)?.node;
+  if (!s) return undefined;
+  const rpcs = rpcsIn(s);
+  if (rpcs.has(fd.name)) return undefined;
+  const head = shortenTypes(fd.declaration, fd.service, bound);
+  if (head === undefined) return undefined; // a message it takes or returns is gone too: restoring would not compile
+  let options = fd.options;
+  if (deprecate) {
+    if (options.includes('deprecated = true')) return undefined; // already deprecated: plain restore is the same fix
+    options = [...options, 'deprecated = true'];
+  }
+  const unit = indentUnit(L);
+  const decl = options.length ? [`${head} {`, ...options.map((o) => `${unit}option ${o};`), '}'] : [`${head} {}`];
+  const prev = fd.after === undefined ? undefined : rpcs.get(fd.after);
+  const next = fd.before === undefined ? undefined : rpcs.get(fd.before);
+  // As a field's: where only the declaration was deleted, it goes back under the comment left behind, which now
+  // leads the next RPC or, after a blank line or `}`, stands between them (protoc keeps a comment after an RPC's
+  // `}` with nothing: the syntax tree has it nowhere).
+  const orphan = orphanedDoc(L, fd.docHash, { next, follows: next !== undefined })
+    ?? docBetween(L, fd.docHash, prev?.range.end.line ?? s.bodyRange.start.line, next ? (next.comments.leading?.range ?? next.range).start.line : s.bodyRange.end.line);
+  const block = [...(orphan ? [] : commentLines(fd.doc)), ...(deprecate ? [`// ${DEPRECATION_NOTE}`] : []), ...decl];
+  if (orphan) return [insertAt(pos(orphan.line, 0), block.map((l) => `${orphan.indent}${l}${L.eol}`).join(''))];
+  const spot = (prev && afterDeclaration(L, prev, false)) ?? (next && beforeDeclaration(L, next, false));
+  if (spot) return [insertAt(spot.at, spot.wrap(block.map((l) => `${spot.indent}${l}${L.eol}`).join('')))];
+  const members: Member[] = [...s.rpcs, ...s.options].sort((a, b) => comparePositions(a.range.start, b.range.start));
+  return appendLines(L, { members, numbered: [], bodyRange: s.bodyRange, line: s.range.start.line }, block);
+}
+
 /** The numbered members of a oneof's or an enum's body by name (its fields, its values), the first of each; once per body. */
 const numberedMaps = new WeakMap<Body, Map<string, Declared>>();
 function numberedByName(b: Body): ReadonlyMap<string, Declared> {
@@ -623,6 +664,18 @@ function orphanedDoc(
   }
   for (const c of [commentRunOf(L, trailing), commentRunOf(L, nextComments?.detached?.at(-1)), closing]) {
     if (c && leadingRunHashes(c.lines).at(-1) === docHash) return after(c, c.lines.length);
+  }
+  return undefined;
+}
+
+/** The line after the first run of `//` lines strictly between two lines that is the documentation of hash `docHash`, and its indentation. */
+function docBetween(L: TextLines, docHash: string | undefined, from: number, to: number): { line: number; indent: string } | undefined {
+  if (docHash === undefined) return undefined;
+  for (let line = from + 1; line < to; line++) {
+    const lines: string[] = [];
+    for (let k = line; k < to && /^\s*\/\//.test(L.line(k)); k++) lines.push(L.line(k).replace(/^\s*\/\//, ''));
+    if (lines.length && leadingRunHashes(lines).at(-1) === docHash) return { line: line + lines.length, indent: L.indentOf(line) };
+    line += lines.length;
   }
   return undefined;
 }
@@ -1659,7 +1712,7 @@ function lineBreaks(text: string): number {
 function nameTaken(bound: BoundFile, loc: Located, name: string): boolean {
   switch (loc.kind) {
     case 'rpc':
-      return rpcNamesIn(loc.parent as ServiceNode).has(name);
+      return rpcsIn(loc.parent as ServiceNode).has(name);
     case 'enumValue':
       // Enum values are siblings of their enum (C++ scoping): `E.E_A` collides with `F.E_A` and with a type `E_A`.
       return declaredIn(bound, parentPath(parentPath(loc.path)), name);
