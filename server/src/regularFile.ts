@@ -42,8 +42,8 @@ function grown(buf: Buffer, max: number): Buffer {
   return more;
 }
 
-export function readRegularFileSync(path: string, o: RegularFileOptions): RegularFileRead {
-  const follow = o.followSymlinks ?? true;
+/** `read` of the file opened (not through a link unless `follow`), closed after it; its failures as a refusal. */
+function readOpenedSync(path: string, follow: boolean, read: (fd: number) => RegularFileRead): RegularFileRead {
   let fd: number;
   try {
     fd = openSync(path, flags(follow));
@@ -51,6 +51,16 @@ export function readRegularFileSync(path: string, o: RegularFileOptions): Regula
     return openFailure(e, follow);
   }
   try {
+    return read(fd);
+  } catch (e) {
+    return { ok: false, why: 'unreadable', code: (e as NodeJS.ErrnoException).code ?? String(e) };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+export function readRegularFileSync(path: string, o: RegularFileOptions): RegularFileRead {
+  return readOpenedSync(path, o.followSymlinks ?? true, (fd) => {
     const st = fstatSync(fd);
     const no = refusal(st, o);
     if (no) return no;
@@ -61,11 +71,7 @@ export function readRegularFileSync(path: string, o: RegularFileOptions): Regula
       if (n === buf.length && n <= o.max) buf = grown(buf, o.max);
     }
     return n > o.max ? { ok: false, why: 'too-large' } : { ok: true, bytes: buf.subarray(0, n), stats: st };
-  } catch (e) {
-    return { ok: false, why: 'unreadable', code: (e as NodeJS.ErrnoException).code ?? String(e) };
-  } finally {
-    closeSync(fd);
-  }
+  });
 }
 
 /**
@@ -74,14 +80,7 @@ export function readRegularFileSync(path: string, o: RegularFileOptions): Regula
  * worth reading whole. The first line of what is read may be cut (`stats.size` says whether anything was left out).
  */
 export function readRegularFileTailSync(path: string, max: number, o: Pick<RegularFileOptions, 'followSymlinks'> = {}): RegularFileRead {
-  const follow = o.followSymlinks ?? true;
-  let fd: number;
-  try {
-    fd = openSync(path, flags(follow));
-  } catch (e) {
-    return openFailure(e, follow);
-  }
-  try {
+  return readOpenedSync(path, o.followSymlinks ?? true, (fd) => {
     const st = fstatSync(fd);
     if (!st.isFile()) return { ok: false, why: 'not-regular' };
     const start = Math.max(0, st.size - max);
@@ -89,11 +88,7 @@ export function readRegularFileTailSync(path: string, max: number, o: Pick<Regul
     let n = 0;
     for (let k; n < buf.length && (k = readSync(fd, buf, n, buf.length - n, start + n)) > 0; ) n += k;
     return { ok: true, bytes: buf.subarray(0, n), stats: st };
-  } catch (e) {
-    return { ok: false, why: 'unreadable', code: (e as NodeJS.ErrnoException).code ?? String(e) };
-  } finally {
-    closeSync(fd);
-  }
+  });
 }
 
 export async function readRegularFile(path: string, o: RegularFileOptions): Promise<RegularFileRead> {
