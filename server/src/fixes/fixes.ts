@@ -618,8 +618,21 @@ function restoreRpcEdits(L: TextLines, bound: BoundFile, fd: Extract<FixData, { 
   if (orphan) return [insertAt(pos(orphan.line, 0), block.map((l) => `${orphan.indent}${l}${L.eol}`).join(''))];
   const spot = (prev && afterDeclaration(L, prev, false)) ?? (next && beforeDeclaration(L, next, false));
   if (spot) return [insertAt(spot.at, spot.wrap(block.map((l) => `${spot.indent}${l}${L.eol}`).join('')))];
-  const members: Member[] = [...s.rpcs, ...s.options].sort((a, b) => comparePositions(a.range.start, b.range.start));
-  return appendLines(L, { members, numbered: [], bodyRange: s.bodyRange, line: s.range.start.line }, block);
+  return appendLines(L, serviceBody(s), block);
+}
+
+/**
+ * A service's body, built once per service: a fix-all that restores thousands of RPCs whose neighbours are all gone
+ * appends each at the end, and sorting the members for each one took minutes (the fuzz's 30,000 deleted RPCs).
+ */
+const serviceBodies = new WeakMap<ServiceNode, Body>();
+function serviceBody(s: ServiceNode): Body {
+  let b = serviceBodies.get(s);
+  if (!b) {
+    const members: Member[] = [...s.rpcs, ...s.options].sort((x, y) => comparePositions(x.range.start, y.range.start));
+    serviceBodies.set(s, (b = { members, numbered: [], bodyRange: s.bodyRange, line: s.range.start.line }));
+  }
+  return b;
 }
 
 /** The numbered members of a oneof's or an enum's body by name (its fields, its values), the first of each; once per body. */
@@ -668,9 +681,15 @@ function orphanedDoc(
   return undefined;
 }
 
+/** How far apart two RPCs may be for docBetween to look between them. */
+const MAX_DOC_SCAN_LINES = 1000;
+
 /** The line after the first run of `//` lines strictly between two lines that is the documentation of hash `docHash`, and its indentation. */
 function docBetween(L: TextLines, docHash: string | undefined, from: number, to: number): { line: number; indent: string } | undefined {
   if (docHash === undefined) return undefined;
+  // A deleted RPC's comment stands where the RPC did, between the neighbours still there; the gap is a few lines
+  // unless thousands of RPCs went, where scanning it for each of them would be quadratic: the doc is written anew.
+  if (to - from > MAX_DOC_SCAN_LINES) return undefined;
   for (let line = from + 1; line < to; line++) {
     const lines: string[] = [];
     for (let k = line; k < to && /^\s*\/\//.test(L.line(k)); k++) lines.push(L.line(k).replace(/^\s*\/\//, ''));
