@@ -4,7 +4,7 @@
 
 import { type ApiModel, type EnumDef, type EnumValueDef, type FieldDef, type MessageDef, type RpcDef, type ServiceDef } from '../proto/model';
 import { CRI_SKEW_POLICY_URL } from '../policy/links';
-import { cameWithParent, enumSides, lackingConsequence, parentLackingConsequence } from '../policy/lacking';
+import { releasedLackingConsequence } from '../policy/lacking';
 import { SKEW, isPatchRelease, knowingKubelets, majorVersion, parseAnyTag, releaseLinePredecessor, runtimeSpan, span, whoLacks } from '../policy/versions';
 import { declaredOptions, formatOption } from '../proto/declaredOptions';
 import { goEnumConstant } from '../proto/goNames';
@@ -664,13 +664,7 @@ function elementReport(history: History, input: string): HistoryQueryResult {
       }
       row('skew', `${asNumber}${kubelets(knowing.min, knowing.max, ['knows', 'know'])} it${notReleased(knowing)} and can be paired with runtimes built from ${parts.join(' or from ')}, which do not.`);
       // Which way an enum or a field's message travels, as the newest release that has the element declares its RPCs.
-      const member = kind === 'enumValue' || kind === 'field' ? kind : undefined;
-      const together = member && cameWithParent(history, path, basis);
-      if (member && together) more(parentLackingConsequence(member, `came in Kubernetes ${together} too`));
-      else {
-        const model = member ? history.modelAt(info.lastSeen) : undefined;
-        more(lackingConsequence(kind, model ? enumSides(model, path) : undefined));
-      }
+      more(releasedLackingConsequence(history, kind, path, basis, () => history.modelAt(info.lastSeen)));
     }
   }
   if (!union(releases.length - 1)) {

@@ -33,11 +33,12 @@ export interface Rule {
  * What a breaking change of each category breaks. Only the wire (and a changed meaning) reaches running kubelets and
  * runtimes; JSON and Go source changes break tools and builds, and the peers keep talking.
  */
+const PEERS = 'kubelets and runtimes built from a released cri-api';
 const BREAKS: Record<Category, string> = {
-  WIRE: 'kubelets and runtimes built from a released cri-api',
-  SEMANTIC: 'kubelets and runtimes built from a released cri-api',
-  POLICY: 'kubelets and runtimes built from a released cri-api',
-  DOCS: 'kubelets and runtimes built from a released cri-api',
+  WIRE: PEERS,
+  SEMANTIC: PEERS,
+  POLICY: PEERS,
+  DOCS: PEERS,
   JSON: 'JSON and YAML that tools of a released cri-api write or read (crictl output, saved configs)',
   GO_SOURCE: 'Go code built against a released k8s.io/cri-api',
 };

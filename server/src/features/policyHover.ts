@@ -9,7 +9,7 @@ import { renameEffects } from '../compat/compare';
 import { goCamelCase } from '../proto/goNames';
 import { releasedEnumNumbers, releasedFieldHolding } from '../compat/onReleasedNumber';
 import { compareTags, firstMinorOfMajor, knowingKubelets, majorVersion, parseAnyTag, runtimeSpan, shipTarget, span, targetMinor, whoLacks, type LackingSkew } from '../policy/versions';
-import { cameWithParent, enumSides, lackingConsequence, parentLackingConsequence, type ElementKindName } from '../policy/lacking';
+import { enumSides, lackingConsequence, parentLackingConsequence, releasedLackingConsequence, type ElementKindName } from '../policy/lacking';
 import { CRI_API_PROTO_PATHS, CRI_DEV_POLICY_URL, CRI_SKEW_POLICY_URL, CRITEST_VALIDATION_URL, criApiFileUrl } from '../policy/links';
 import { indexModel, localName, type ApiModel } from '../proto/model';
 import { statesCallOrder } from '../docs/docRules';
@@ -148,11 +148,7 @@ function historySection(element: string, history: History, pkg: string, current:
     const stillReleased = (h.present ?? false) && majorVersion(pkg)?.removedInMinor === undefined;
     const k = lineage ? knowingKubelets(lacks.kubelets, lineage.stableMinors, newestStableMinor(history), stillReleased) : lacks.kubelets;
     const knowers = `${k.min === k.max ? `Kubelet 1.${k.min} knows` : `Kubelets 1.${k.min}–1.${k.max} know`} it${notReleased(k)} and can be paired`;
-    const member = kind === 'field' || kind === 'enumValue' ? kind : undefined;
-    const together = member && cameWithParent(history, element, introduced);
-    const why = member && together
-      ? parentLackingConsequence(member, `came in Kubernetes ${together} too`, (c) => `\`${c}\``)
-      : consequence(kind, current, element);
+    const why = releasedLackingConsequence(history, kind, element, introduced, () => current, (c) => `\`${c}\``);
     lines.push(`- ${knowers} with runtimes built from cri-api ${runtimeSpan(lacks.runtimes)}, which do not. ${why}`);
   } else if (inOldest && (start === undefined || parseAnyTag(oldest ?? '')?.minor !== start)) {
     lines.push(`- It is already in ${oldest}, the oldest release in this history, and may be older: which runtimes lack it is not known from this history.`);

@@ -71,3 +71,18 @@ export function parentLackingConsequence(kind: 'field' | 'enumValue', when: stri
     ? `Its message ${when}, so such a runtime knows neither: it neither reads nor sends fields that carry the message, and RPCs that take or return it answer gRPC ${code('Unimplemented')}.`
     : `Its enum ${when}, so such a runtime knows neither: it neither reads nor sends fields of that enum.`;
 }
+
+/**
+ * What a runtime without a released element does, as the hover and `cri-compat history` say it: for a field or an
+ * enum value that came with its message or enum (cameWithParent), that it lacks both; else lackingConsequence, with
+ * the enum's sides read from `model()` (asked only for a field or an enum value).
+ */
+export function releasedLackingConsequence(
+  history: History, kind: string | undefined, path: string, introduced: string, model: () => ApiModel | undefined, code?: (s: string) => string,
+): string {
+  const member = kind === 'field' || kind === 'enumValue' ? kind : undefined;
+  const together = member && cameWithParent(history, path, introduced);
+  if (member && together) return parentLackingConsequence(member, `came in Kubernetes ${together} too`, code);
+  const m = member ? model() : undefined;
+  return lackingConsequence(kind, m ? enumSides(m, path) : undefined, code);
+}
