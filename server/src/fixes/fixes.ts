@@ -51,11 +51,15 @@ export interface FixAllResult extends Fix {
   skipped: number;
 }
 
-/**
- * The note the "Deprecate instead of deleting" fix adds above the restored field: one line that stays within the
- * narrowest comment width doc stubs are wrapped at (80 columns) at a member's indentation.
- */
+/** The note the "Deprecate instead of deleting" fix adds above the restored member (see deprecationNote). */
 export const DEPRECATION_NOTE = 'Deprecated: kept for the version skew window; do not use in new code.';
+/** The narrowest width doc stubs are wrapped at (commentWidth): the deprecation note fits it at any indentation. */
+const NOTE_WIDTH = 80;
+
+/** DEPRECATION_NOTE as `//` lines (without `indent`) that fit NOTE_WIDTH columns at `indent`. */
+function deprecationNote(indent: string): string[] {
+  return wrapWords(DEPRECATION_NOTE, NOTE_WIDTH - indent.length - 3).map((l) => `// ${l}`);
+}
 /** What the suppression fix writes after the rule id; the user replaces it with the actual reason. */
 export const SUPPRESSION_REASON_PLACEHOLDER = 'reason: TODO';
 
@@ -576,17 +580,18 @@ function restoreEdits(L: TextLines, bound: BoundFile, fd: RestoreData, deprecate
     next, follows: fd.before !== undefined && (next as { name?: string } | undefined)?.name === fd.before,
     closing: next ? undefined : commentAboveClose(L, body),
   });
-  const block = [...(orphan ? [] : commentLines(fd.doc)), ...(deprecate ? [`// ${DEPRECATION_NOTE}`] : []), decl];
+  // The lines, to be written at `indent`: the deprecation note is wrapped for it.
+  const block = (indent: string): string[] => [...(orphan ? [] : commentLines(fd.doc)), ...(deprecate ? deprecationNote(indent) : []), decl];
   if (fd.alias) {
-    const edits = aliasEdits(L, c, body, fd.alias, block);
+    const edits = aliasEdits(L, c, body, fd.alias, block(bodyIndent(L, body)));
     return edits && [...unreserve, ...edits];
   }
-  if (orphan) return [...unreserve, insertAt(pos(orphan.line, 0), block.map((l) => `${orphan.indent}${l}${L.eol}`).join(''))];
+  if (orphan) return [...unreserve, insertAt(pos(orphan.line, 0), block(orphan.indent).map((l) => `${orphan.indent}${l}${L.eol}`).join(''))];
   // Above the member that followed it first: what the user left where the field was (the comment of a reservation
   // that replaced it) stays with it.
   const spot = (following && beforeDeclaration(L, following, false)) ?? (prev && afterDeclaration(L, prev, false));
-  if (spot) return [...unreserve, insertAt(spot.at, spot.wrap(block.map((l) => `${spot.indent}${l}${L.eol}`).join('')))];
-  return [...unreserve, ...insertByNumber(L, body, fd.number, block, first)];
+  if (spot) return [...unreserve, insertAt(spot.at, spot.wrap(block(spot.indent).map((l) => `${spot.indent}${l}${L.eol}`).join('')))];
+  return [...unreserve, ...insertByNumber(L, body, fd.number, block(bodyIndent(L, body)), first)];
 }
 
 /**
@@ -614,11 +619,13 @@ function restoreRpcEdits(L: TextLines, bound: BoundFile, fd: Extract<FixData, { 
   // `}` with nothing: the syntax tree has it nowhere).
   const orphan = orphanedDoc(L, fd.docHash, { next, follows: next !== undefined })
     ?? docBetween(L, fd.docHash, prev?.range.end.line ?? s.bodyRange.start.line, next ? (next.comments.leading?.range ?? next.range).start.line : s.bodyRange.end.line);
-  const block = [...(orphan ? [] : commentLines(fd.doc)), ...(deprecate ? [`// ${DEPRECATION_NOTE}`] : []), ...decl];
-  if (orphan) return [insertAt(pos(orphan.line, 0), block.map((l) => `${orphan.indent}${l}${L.eol}`).join(''))];
+  // As a field's, for `indent`.
+  const block = (indent: string): string[] => [...(orphan ? [] : commentLines(fd.doc)), ...(deprecate ? deprecationNote(indent) : []), ...decl];
+  if (orphan) return [insertAt(pos(orphan.line, 0), block(orphan.indent).map((l) => `${orphan.indent}${l}${L.eol}`).join(''))];
   const spot = (prev && afterDeclaration(L, prev, false)) ?? (next && beforeDeclaration(L, next, false));
-  if (spot) return [insertAt(spot.at, spot.wrap(block.map((l) => `${spot.indent}${l}${L.eol}`).join('')))];
-  return appendLines(L, serviceBody(s), block);
+  if (spot) return [insertAt(spot.at, spot.wrap(block(spot.indent).map((l) => `${spot.indent}${l}${L.eol}`).join('')))];
+  const body = serviceBody(s);
+  return appendLines(L, body, block(bodyIndent(L, body)));
 }
 
 /**
