@@ -688,20 +688,33 @@ function orphanedDoc(
   return undefined;
 }
 
-/** How far apart two RPCs may be for docBetween to look between them. */
-const MAX_DOC_SCAN_LINES = 1000;
+/** How many blank lines may stand between a neighbour (or the service's brace) and the comment docBetween looks at. */
+const MAX_DOC_GAP_BLANKS = 3;
+/** The longest comment docBetween reads: a longer run of `//` lines is no RPC's documentation left behind. */
+const MAX_DOC_LINES = 200;
 
-/** The line after the first run of `//` lines strictly between two lines that is the documentation of hash `docHash`, and its indentation. */
+/**
+ * The line after the run of `//` lines that is the documentation of hash `docHash`, and its indentation: the run
+ * nearest below line `from` or nearest above line `to`, a few blank lines at most away, where a deleted RPC's comment
+ * stands when only its declaration went. Only those two: a fix-all restoring thousands of RPCs into one gap would be
+ * quadratic if each fix scanned the gap.
+ */
 function docBetween(L: TextLines, docHash: string | undefined, from: number, to: number): { line: number; indent: string } | undefined {
   if (docHash === undefined) return undefined;
-  // A deleted RPC's comment stands where the RPC did, between the neighbours still there; the gap is a few lines
-  // unless thousands of RPCs went, where scanning it for each of them would be quadratic: the doc is written anew.
-  if (to - from > MAX_DOC_SCAN_LINES) return undefined;
-  for (let line = from + 1; line < to; line++) {
+  const inside = (k: number): boolean => k > from && k < to;
+  const comment = (k: number): boolean => inside(k) && /^\s*\/\//.test(L.line(k));
+  for (const step of [1, -1]) {
+    let near = step > 0 ? from + 1 : to - 1;
+    for (let blanks = 0; blanks < MAX_DOC_GAP_BLANKS && inside(near) && !/\S/.test(L.line(near)); blanks++) near += step;
+    if (!comment(near)) continue;
+    let far = near;
+    while (comment(far + step) && Math.abs(far + step - near) < MAX_DOC_LINES) far += step;
+    if (comment(far + step)) continue;
+    const first = Math.min(near, far);
+    const last = Math.max(near, far);
     const lines: string[] = [];
-    for (let k = line; k < to && /^\s*\/\//.test(L.line(k)); k++) lines.push(L.line(k).replace(/^\s*\/\//, ''));
-    if (lines.length && leadingRunHashes(lines).at(-1) === docHash) return { line: line + lines.length, indent: L.indentOf(line) };
-    line += lines.length;
+    for (let k = first; k <= last; k++) lines.push(L.line(k).replace(/^\s*\/\//, ''));
+    if (leadingRunHashes(lines).at(-1) === docHash) return { line: last + 1, indent: L.indentOf(first) };
   }
   return undefined;
 }
