@@ -60,6 +60,7 @@ const NOTE_WIDTH = 80;
 function deprecationNote(indent: string): string[] {
   return wrapWords(DEPRECATION_NOTE, NOTE_WIDTH - indent.length - 3).map((l) => `// ${l}`);
 }
+
 /** What the suppression fix writes after the rule id; the user replaces it with the actual reason. */
 export const SUPPRESSION_REASON_PLACEHOLDER = 'reason: TODO';
 
@@ -619,7 +620,7 @@ function restoreRpcEdits(L: TextLines, bound: BoundFile, fd: Extract<FixData, { 
   // `}` with nothing: the syntax tree has it nowhere).
   const orphan = orphanedDoc(L, fd.docHash, { next, follows: next !== undefined })
     ?? docBetween(L, fd.docHash, prev?.range.end.line ?? s.bodyRange.start.line, next ? (next.comments.leading?.range ?? next.range).start.line : s.bodyRange.end.line);
-  // As a field's, for `indent`.
+  // As a field's: the lines to be written at `indent`.
   const block = (indent: string): string[] => [...(orphan ? [] : commentLines(fd.doc)), ...(deprecate ? deprecationNote(indent) : []), ...decl];
   if (orphan) return [insertAt(pos(orphan.line, 0), block(orphan.indent).map((l) => `${orphan.indent}${l}${L.eol}`).join(''))];
   const spot = (prev && afterDeclaration(L, prev, false)) ?? (next && beforeDeclaration(L, next, false));
