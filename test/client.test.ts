@@ -18,7 +18,7 @@ import {
 import { defaultReportPath, writeFileAtomically } from '../client/src/exportFile';
 import { exportableMarkdown, mayReveal, revealLinkLine, uriScheme } from '../client/src/links';
 import { notificationText } from '../server/src/lsp/notificationText';
-import { baselinePickTexts, HISTORY_LANGUAGE, PRODUCT_NAME, reportCsp, ruleMarkdown, SCROLL_SCRIPT, statusView, webviewHtml, WEBVIEW_CSP } from '../client/src/render';
+import { baselinePickTexts, HISTORY_LANGUAGE, PRODUCT_NAME, reportCsp, ruleMarkdown, rulePickDescription, SCROLL_SCRIPT, statusView, webviewHtml, WEBVIEW_CSP } from '../client/src/render';
 import { resolveBaseline } from '../server/src/baseline/resolve';
 import { loadBundledHistory } from '../server/src/baseline/historyIndex';
 import { ROOT } from './lspHarness';
@@ -559,6 +559,22 @@ describe('settings as the Settings editor shows them (package.json)', () => {
       assert.equal(s.enumDescriptions?.length, s.enum!.length, `${key}: one enumDescription per value`);
       for (const d of s.enumDescriptions!) assert.ok(d.trim().length > 5, `${key}: ${JSON.stringify(d)}`);
     }
+  });
+});
+
+describe('Explain Rule… picker (render.ts rulePickDescription)', () => {
+  const rule = RULES_BY_ID.get('FIELD_NO_DELETE')!;
+  const info = { id: rule.id, category: rule.category, severity: rule.severity, breaking: rule.breaking, title: rule.title, explanation: rule.explanation, link: rule.link };
+  test('says whether the severity it shows is the default or the one configured for the workspace', () => {
+    assert.equal(rulePickDescription(info), 'WIRE · error by default');
+    assert.equal(rulePickDescription({ ...info, effective: 'error' }), 'WIRE · error (the default)');
+    assert.equal(rulePickDescription({ ...info, effective: 'hint' }), 'WIRE · hint here (default error)');
+    assert.equal(rulePickDescription({ ...info, effective: 'off' }), 'WIRE · off here (default error)');
+  });
+  test('the rule panel says so too', () => {
+    assert.match(ruleMarkdown(info), /default severity: \*\*error\*\* ·/);
+    assert.doesNotMatch(ruleMarkdown(info), /here:/);
+    assert.match(ruleMarkdown({ ...info, effective: 'hint' }), /default severity: \*\*error\*\*, here \*\*hint\*\* ·/);
   });
 });
 

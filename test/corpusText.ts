@@ -29,10 +29,15 @@ export function replaceOnce(text: string, from: string, to: string): string {
  * order the corpus's tags.tsv lists them in.
  */
 export function newestCorpusText(): string {
+  return corpusText(newestCorpusTag());
+}
+
+/** The tag newestCorpusText reads. */
+export function newestCorpusTag(): string {
   assert.ok(corpus, CORPUS_HELP);
   const newest = newestTag(corpus.goTags().map((r) => r.tag), true);
   assert.ok(newest, 'the corpus has no v0.* tag');
-  return corpusText(newest);
+  return newest;
 }
 
 /** `text` with every line's indentation removed: to protoc, the same file. */

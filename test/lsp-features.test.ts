@@ -304,6 +304,13 @@ describe('language server compatibility features (untrusted, bundled index)', {
     await editor.conn.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
     const p = await editor.diagnostics(uri, (x) => !x.diagnostics.some((d) => d.code === 'FIELD_NO_DELETE') && x.diagnostics.some((d) => d.code === 'FIELD_JSON_NAME_CHANGED' && d.severity === 4), mark);
     assert.ok(p.diagnostics.some((d) => d.code === 'FIELD_REMOVED_WITHOUT_DEPRECATION'));
+    // Explain Rule shows the severity each rule has for the document: the setting's, else the default.
+    const rules = (await editor.conn.sendRequest(RulesRequestMethod, { uri })) as RulesResult;
+    const effective = (id: string): string | undefined => rules.find((r) => r.id === id)?.effective;
+    assert.deepEqual([effective('FIELD_NO_DELETE'), effective('FIELD_JSON_NAME_CHANGED'), effective('FIELD_TYPE_CHANGED'), effective('DOC_MISSING')],
+      ['off', 'hint', 'error', 'warning']);
+    // Asked for no document, it says only the defaults.
+    assert.ok(((await editor.conn.sendRequest(RulesRequestMethod)) as RulesResult).every((r) => r.effective === undefined));
     const log = editor.logs.join('\n');
     assert.match(log, /criCompat\.severity: unknown rule or category "BOGUS_RULE"/);
     assert.match(log, /criCompat\.severity: "DOCS": severity must be one of/);
@@ -321,6 +328,9 @@ describe('language server compatibility features (untrusted, bundled index)', {
     const p = await editor.diagnostics(uri, (x) => x.diagnostics.some((d) => d.code === 'FIELD_NO_DELETE' && d.severity === 4)
       && !x.diagnostics.some((d) => d.code === 'FIELD_REMOVED_WITHOUT_DEPRECATION'), mark);
     assert.ok(p.diagnostics.length > 0);
+    const effective = async (id: string): Promise<string | undefined> =>
+      ((await editor.conn.sendRequest(RulesRequestMethod, { uri })) as RulesResult).find((r) => r.id === id)?.effective;
+    assert.deepEqual([await effective('FIELD_NO_DELETE'), await effective('FIELD_REMOVED_WITHOUT_DEPRECATION')], ['hint', 'off']);
     // A setting for the same rule wins over the file.
     editor.settings = { protoPaths: [], validation: { debounceMs: 10 }, severity: { FIELD_NO_DELETE: 'error' } };
     const mark2 = editor.mark();
@@ -333,6 +343,7 @@ describe('language server compatibility features (untrusted, bundled index)', {
     await editor.conn.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
     await editor.diagnostics(uri, (x) => x.diagnostics.some((d) => d.code === 'FIELD_NO_DELETE' && d.severity === 2)
       && !x.diagnostics.some((d) => d.code === 'FIELD_REMOVED_WITHOUT_DEPRECATION'), markCategory);
+    assert.deepEqual([await effective('FIELD_NO_DELETE'), await effective('FIELD_REMOVED_WITHOUT_DEPRECATION')], ['warning', 'off']);
     // A broken file is reported in the output and ignored.
     writeFileSync(config, '{ "severity": { "FIELD_NO_DELETE": "loud" } }');
     editor.settings = { protoPaths: [], validation: { debounceMs: 10 } };

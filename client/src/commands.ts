@@ -12,7 +12,7 @@ import { posix } from 'node:path';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import {
   BaselinesRequestMethod, EXPLAIN_RULE_COMMAND, HistoryRequestMethod, REVEAL_POSITION_COMMAND, RulesRequestMethod,
-  type BaselinesParams, type BaselinesResult, type HistoryParams, type HistoryResult, type RuleInfo, type RulesResult,
+  type BaselinesParams, type BaselinesResult, type HistoryParams, type HistoryResult, type RuleInfo, type RulesParams, type RulesResult,
 } from '../../server/src/lsp/protocol';
 import {
   baselineInSettingsFileAt, baselineKind, baselinePathSetting, baselinePickTitle, describeLevel, effectiveBaseline, planBaselineWrite, type BaselineValues, type Level, type Place,
@@ -20,7 +20,7 @@ import {
 import { defaultReportPath, writeFileAtomically } from './exportFile';
 import { exportableMarkdown, mayReveal } from './links';
 import { notificationText } from '../../server/src/lsp/notificationText';
-import { baselinePickTexts, HISTORY_LANGUAGE, PRODUCT_NAME } from './render';
+import { baselinePickTexts, HISTORY_LANGUAGE, PRODUCT_NAME, rulePickDescription } from './render';
 import type { ReportView } from './report';
 import type { CriStatusBar } from './statusBar';
 
@@ -334,7 +334,10 @@ async function explainRule(deps: CommandDeps, ruleId: string | undefined): Promi
   if (!c) return;
   let rules: RulesResult;
   try {
-    rules = await c.sendRequest<RulesResult>(RulesRequestMethod);
+    // Where a .proto file or a folder is open, each rule comes with its severity there (settings, .cri-compat.json).
+    const editor = window.activeTextEditor;
+    const uri = editor?.document.languageId === 'proto' ? editor.document.uri : workspace.workspaceFolders?.[0]?.uri;
+    rules = await c.sendRequest<RulesResult>(RulesRequestMethod, (uri ? { uri: uri.toString() } : {}) satisfies RulesParams);
   } catch (e) {
     failed(deps, 'Listing the rules', e, l10n.t('{0}: listing the rules failed. See the "{0}" output.', N));
     return;
@@ -342,7 +345,7 @@ async function explainRule(deps: CommandDeps, ruleId: string | undefined): Promi
   let rule: RuleInfo | undefined = ruleId ? rules.find((r) => r.id === ruleId) : undefined;
   if (!rule) {
     const pick = await window.showQuickPick(
-      rules.map((r) => ({ label: r.id, description: `${r.category} · ${r.severity}`, detail: r.title, rule: r })),
+      rules.map((r) => ({ label: r.id, description: rulePickDescription(r), detail: r.title, rule: r })),
       // Kept open when the focus moves, as Select Baseline's picker is: run from the palette while the report or the
       // rule panel is active, the webview takes the focus back just after the picker opens.
       { title: l10n.t('CRI: Explain Rule'), placeHolder: l10n.t('Pick a rule to read why it exists'), matchOnDescription: true, matchOnDetail: true, ignoreFocusOut: true },

@@ -409,14 +409,26 @@ export function baselinePickTexts(current: BaselineInfo | null | undefined, auto
 /** One step milder than a severity: what the rule panel's example sets, a change whatever the default. */
 const MILDER: Record<string, string> = { error: 'warning', warning: 'information', information: 'hint', hint: 'off' };
 
+/**
+ * What the Explain Rule… picker says beside a rule's id: its category and severity, and whether that is the
+ * default or the one configured where the picker was opened (RuleInfo.effective), which the server knows where a
+ * document or folder is open.
+ */
+export function rulePickDescription(rule: RuleInfo): string {
+  if (rule.effective === undefined) return l10n.t('{0} · {1} by default', rule.category, rule.severity);
+  if (rule.effective === rule.severity) return l10n.t('{0} · {1} (the default)', rule.category, rule.severity);
+  return l10n.t('{0} · {1} here (default {2})', rule.category, rule.effective, rule.severity);
+}
+
 /** The rule panel's page. */
 export function ruleMarkdown(rule: RuleInfo): string {
+  const here = rule.effective !== undefined && rule.effective !== rule.severity ? `, here **${rule.effective}**` : '';
   return [
     `# ${rule.id}`,
     '',
     `**${rule.title}.**`,
     '',
-    `Category: **${rule.category}** · default severity: **${rule.severity}**${rule.breaking ? ` · breaks ${rule.breaks ?? 'peers built from a released cri-api'}` : ''}`,
+    `Category: **${rule.category}** · default severity: **${rule.severity}**${here}${rule.breaking ? ` · breaks ${rule.breaks ?? 'peers built from a released cri-api'}` : ''}`,
     '',
     rule.explanation,
     '',

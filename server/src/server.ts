@@ -48,7 +48,7 @@ import {
   BaselinesRequestMethod, BaselineWarningNotificationMethod, HistoryRequestMethod, ReportRequestMethod, RulesRequestMethod, StatusNotificationMethod,
   TrustChangedNotificationMethod, explainRuleUri, revealPositionLinks,
   type BaselineInfo, type BaselineWarningParams, type BaselinesParams, type BaselinesResult, type CriInitializationOptions, type HistoryParams,
-  type HistoryResult, type ReportParams, type ReportResult, type RulesResult, type StatusParams, type TrustChangedParams,
+  type HistoryResult, type ReportParams, type ReportResult, type RulesParams, type RulesResult, type StatusParams, type TrustChangedParams,
 } from './lsp/protocol';
 
 // ---- settings ------------------------------------------------------------------------------------------
@@ -1275,9 +1275,14 @@ connection.onRequest(HistoryRequestMethod, (params: HistoryParams, token) => gua
   return element ? { element, ...answer } : answer;
 }));
 
-connection.onRequest(RulesRequestMethod, () => guarded('criCompat/rules', [] as RulesResult, () => RULES.map((r) => ({
-  id: r.id, category: r.category, severity: r.severity, breaking: r.breaking, ...(r.breaks ? { breaks: r.breaks } : {}), title: r.title, explanation: r.explanation, link: r.link,
-}))));
+connection.onRequest(RulesRequestMethod, (params: RulesParams | null | undefined) => guarded('criCompat/rules', [] as RulesResult, async () => {
+  const uri = typeof params?.uri === 'string' ? params.uri : undefined;
+  const severity = uri === undefined ? undefined : severityFor(uri, await getSettings(uri));
+  return RULES.map((r) => ({
+    id: r.id, category: r.category, severity: r.severity, ...(severity ? { effective: severity[r.id] ?? severity[r.category] ?? r.severity } : {}),
+    breaking: r.breaking, ...(r.breaks ? { breaks: r.breaks } : {}), title: r.title, explanation: r.explanation, link: r.link,
+  }));
+}));
 
 // A bug in a handler must not end the session: log it and keep serving.
 process.on('uncaughtException', (e) => log('uncaught exception', e));

@@ -3,7 +3,7 @@
 // .vsix are missing: run scripts/e2e-setup.sh and npm run package.
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { e2eAvailable, failureShot, repoRoot, startEditor, type Editor } from './harness';
@@ -71,6 +71,8 @@ test('the settings UI and the command palette show the English texts of package.
   const nls = JSON.parse(readFileSync(path.join(repoRoot(), 'package.nls.json'), 'utf8')) as Record<string, string>;
   const workspace = mkdtempSync(path.join(os.tmpdir(), 'cri-compat-e2e-ws-'));
   copyFileSync(corpusProto(TAG, PROTO_PATH), path.join(workspace, 'api.proto'));
+  // For Explain Rule's picker, which says the severity a rule has here.
+  writeFileSync(path.join(workspace, '.cri-compat.json'), JSON.stringify({ severity: { FIELD_NO_DELETE: 'hint' } }));
   let editor: Editor | undefined;
   try {
     editor = await startEditor({ workspace, trusted: true });
@@ -96,6 +98,11 @@ test('the settings UI and the command palette show the English texts of package.
     assert.equal(title, 'CRI: Explain Rule…');
     await editor.runCommand(title);
     await page.locator('.quick-input-widget .quick-input-title', { hasText: 'CRI: Explain Rule' }).waitFor({ state: 'visible' });
+    // Beside each rule its severity in this workspace (.cri-compat.json's), and whether that is the default.
+    await page.keyboard.type('FIELD_NO_DELETE');
+    const list = page.locator('.quick-input-list .monaco-list-row .label-description');
+    await list.filter({ hasText: 'WIRE · hint here (default error)' }).first().waitFor({ state: 'visible' });
+    await list.filter({ hasText: 'JSON · warning (the default)' }).first().waitFor({ state: 'visible' });
   } catch (e) {
     await failureShot(t, editor, 'smoke-l10n');
     throw e;

@@ -144,7 +144,8 @@ class Comparer {
   private goPackage(): void {
     const was = this.baseline.goPackage;
     const now = this.current.goPackage;
-    if (was === undefined) return;
+    // A value the parser reported (a string being typed) is its syntax error only, and nothing to compare yet.
+    if (was === undefined || this.current.goPackageNode?.unsettled) return;
     if (now === undefined) {
       this.add('GO_PACKAGE_CHANGED', this.packageRange(), this.current.package,
         `go_package "${was}" was removed (baseline ${this.tag}); protoc-gen-go then has no import path for the generated code`);
@@ -560,7 +561,7 @@ class Comparer {
         [{ kind: 'presence', optional: of.label === 'optional' }]);
     }
     if ((of.oneof ?? '') !== (nf.oneof ?? '')) this.oneofChange(old, of, nf, cur);
-    if (of.jsonName !== nf.jsonName) {
+    if (of.jsonName !== nf.jsonName && !nf.node?.options.some((o) => o.unsettled && o.name === 'json_name')) {
       this.add('FIELD_JSON_NAME_CHANGED', nf.node?.nameRange ?? ORIGIN, fieldPath(old, of), `field "${old.name}.${of.name}" changed its JSON name from "${of.jsonName}" to "${nf.jsonName}" (baseline ${this.tag})`);
     }
     if (of.label === 'repeated' && nf.label === 'repeated' && isPackable(of.typeKind, of.type) && change === 'same' && packed(of, this.baseline.syntax) !== packed(nf, this.current.syntax)) {
@@ -883,7 +884,9 @@ class Comparer {
       }
     }
     let userNames: Set<string> | undefined;
-    for (const name of old.reservedNames) {
+    // A name being typed (`reserved "old_na`) is not known yet, and so not which names are no longer reserved.
+    const names = cur.node?.reserved.some((r) => r.unsettled) ? [] : old.reservedNames;
+    for (const name of names) {
       if (!this.reservedIn(cur).name(name)) {
         // A name in use again is a field or value of that name: the binder says so, and reserving would clash.
         const inUse = (userNames ??= new Set(users.map((u) => u.name))).has(name);

@@ -51,11 +51,16 @@ export interface FixAllResult extends Fix {
   skipped: number;
 }
 
-/**
- * The note the "Deprecate instead of deleting" fix adds above the restored field: one line that stays within the
- * narrowest comment width doc stubs are wrapped at (80 columns) at a member's indentation.
- */
+/** The note the "Deprecate instead of deleting" fix adds above the restored member (see deprecationNote). */
 export const DEPRECATION_NOTE = 'Deprecated: kept for the version skew window; do not use in new code.';
+/** The narrowest width doc stubs are wrapped at (commentWidth): the deprecation note fits it at any indentation. */
+const NOTE_WIDTH = 80;
+
+/** DEPRECATION_NOTE as `//` lines (without `indent`) that fit NOTE_WIDTH columns at `indent`. */
+function deprecationNote(indent: string): string[] {
+  return wrapWords(DEPRECATION_NOTE, NOTE_WIDTH - indent.length - 3).map((l) => `// ${l}`);
+}
+
 /** What the suppression fix writes after the rule id; the user replaces it with the actual reason. */
 export const SUPPRESSION_REASON_PLACEHOLDER = 'reason: TODO';
 
@@ -576,17 +581,18 @@ function restoreEdits(L: TextLines, bound: BoundFile, fd: RestoreData, deprecate
     next, follows: fd.before !== undefined && (next as { name?: string } | undefined)?.name === fd.before,
     closing: next ? undefined : commentAboveClose(L, body),
   });
-  const block = [...(orphan ? [] : commentLines(fd.doc)), ...(deprecate ? [`// ${DEPRECATION_NOTE}`] : []), decl];
+  // The lines, to be written at `indent`: the deprecation note is wrapped for it.
+  const block = (indent: string): string[] => [...(orphan ? [] : commentLines(fd.doc)), ...(deprecate ? deprecationNote(indent) : []), decl];
   if (fd.alias) {
-    const edits = aliasEdits(L, c, body, fd.alias, block);
+    const edits = aliasEdits(L, c, body, fd.alias, block(bodyIndent(L, body)));
     return edits && [...unreserve, ...edits];
   }
-  if (orphan) return [...unreserve, insertAt(pos(orphan.line, 0), block.map((l) => `${orphan.indent}${l}${L.eol}`).join(''))];
+  if (orphan) return [...unreserve, insertAt(pos(orphan.line, 0), block(orphan.indent).map((l) => `${orphan.indent}${l}${L.eol}`).join(''))];
   // Above the member that followed it first: what the user left where the field was (the comment of a reservation
   // that replaced it) stays with it.
   const spot = (following && beforeDeclaration(L, following, false)) ?? (prev && afterDeclaration(L, prev, false));
-  if (spot) return [...unreserve, insertAt(spot.at, spot.wrap(block.map((l) => `${spot.indent}${l}${L.eol}`).join('')))];
-  return [...unreserve, ...insertByNumber(L, body, fd.number, block, first)];
+  if (spot) return [...unreserve, insertAt(spot.at, spot.wrap(block(spot.indent).map((l) => `${spot.indent}${l}${L.eol}`).join('')))];
+  return [...unreserve, ...insertByNumber(L, body, fd.number, block(bodyIndent(L, body)), first)];
 }
 
 /**
@@ -614,11 +620,13 @@ function restoreRpcEdits(L: TextLines, bound: BoundFile, fd: Extract<FixData, { 
   // `}` with nothing: the syntax tree has it nowhere).
   const orphan = orphanedDoc(L, fd.docHash, { next, follows: next !== undefined })
     ?? docBetween(L, fd.docHash, prev?.range.end.line ?? s.bodyRange.start.line, next ? (next.comments.leading?.range ?? next.range).start.line : s.bodyRange.end.line);
-  const block = [...(orphan ? [] : commentLines(fd.doc)), ...(deprecate ? [`// ${DEPRECATION_NOTE}`] : []), ...decl];
-  if (orphan) return [insertAt(pos(orphan.line, 0), block.map((l) => `${orphan.indent}${l}${L.eol}`).join(''))];
+  // As a field's: the lines to be written at `indent`.
+  const block = (indent: string): string[] => [...(orphan ? [] : commentLines(fd.doc)), ...(deprecate ? deprecationNote(indent) : []), ...decl];
+  if (orphan) return [insertAt(pos(orphan.line, 0), block(orphan.indent).map((l) => `${orphan.indent}${l}${L.eol}`).join(''))];
   const spot = (prev && afterDeclaration(L, prev, false)) ?? (next && beforeDeclaration(L, next, false));
-  if (spot) return [insertAt(spot.at, spot.wrap(block.map((l) => `${spot.indent}${l}${L.eol}`).join('')))];
-  return appendLines(L, serviceBody(s), block);
+  if (spot) return [insertAt(spot.at, spot.wrap(block(spot.indent).map((l) => `${spot.indent}${l}${L.eol}`).join('')))];
+  const body = serviceBody(s);
+  return appendLines(L, body, block(bodyIndent(L, body)));
 }
 
 /**
@@ -681,20 +689,33 @@ function orphanedDoc(
   return undefined;
 }
 
-/** How far apart two RPCs may be for docBetween to look between them. */
-const MAX_DOC_SCAN_LINES = 1000;
+/** How many blank lines may stand between a neighbour (or the service's brace) and the comment docBetween looks at. */
+const MAX_DOC_GAP_BLANKS = 3;
+/** The longest comment docBetween reads: a longer run of `//` lines is no RPC's documentation left behind. */
+const MAX_DOC_LINES = 200;
 
-/** The line after the first run of `//` lines strictly between two lines that is the documentation of hash `docHash`, and its indentation. */
+/**
+ * The line after the run of `//` lines that is the documentation of hash `docHash`, and its indentation: the run
+ * nearest below line `from` or nearest above line `to`, a few blank lines at most away, where a deleted RPC's comment
+ * stands when only its declaration went. Only those two: a fix-all restoring thousands of RPCs into one gap would be
+ * quadratic if each fix scanned the gap.
+ */
 function docBetween(L: TextLines, docHash: string | undefined, from: number, to: number): { line: number; indent: string } | undefined {
   if (docHash === undefined) return undefined;
-  // A deleted RPC's comment stands where the RPC did, between the neighbours still there; the gap is a few lines
-  // unless thousands of RPCs went, where scanning it for each of them would be quadratic: the doc is written anew.
-  if (to - from > MAX_DOC_SCAN_LINES) return undefined;
-  for (let line = from + 1; line < to; line++) {
+  const inside = (k: number): boolean => k > from && k < to;
+  const comment = (k: number): boolean => inside(k) && /^\s*\/\//.test(L.line(k));
+  for (const step of [1, -1]) {
+    let near = step > 0 ? from + 1 : to - 1;
+    for (let blanks = 0; blanks < MAX_DOC_GAP_BLANKS && inside(near) && !/\S/.test(L.line(near)); blanks++) near += step;
+    if (!comment(near)) continue;
+    let far = near;
+    while (comment(far + step) && Math.abs(far + step - near) < MAX_DOC_LINES) far += step;
+    if (comment(far + step)) continue;
+    const first = Math.min(near, far);
+    const last = Math.max(near, far);
     const lines: string[] = [];
-    for (let k = line; k < to && /^\s*\/\//.test(L.line(k)); k++) lines.push(L.line(k).replace(/^\s*\/\//, ''));
-    if (lines.length && leadingRunHashes(lines).at(-1) === docHash) return { line: line + lines.length, indent: L.indentOf(line) };
-    line += lines.length;
+    for (let k = first; k <= last; k++) lines.push(L.line(k).replace(/^\s*\/\//, ''));
+    if (leadingRunHashes(lines).at(-1) === docHash) return { line: last + 1, indent: L.indentOf(first) };
   }
   return undefined;
 }

@@ -68,11 +68,20 @@ export interface HistoryResult {
 
 /** `criCompat/rules`: every rule, for "Explain Rule…". */
 export const RulesRequestMethod = 'criCompat/rules';
+export interface RulesParams {
+  /** A document or workspace folder: each rule then says its severity there (`effective`). */
+  uri?: string;
+}
 export interface RuleInfo {
   id: string;
   category: string;
   /** Default severity. */
   severity: string;
+  /**
+   * The severity at the `uri` asked about, `criCompat.severity` over the folder's `.cri-compat.json` over the
+   * default (`off` where the rule is turned off); absent when no uri was given.
+   */
+  effective?: string;
   breaking: boolean;
   /** What a breaking rule breaks, when it is breaking ("Go code built against a released k8s.io/cri-api"). */
   breaks?: string;

@@ -46,6 +46,11 @@ export interface OptionNode {
   value: string;
   valueRange: Range;
   range: Range;
+  /**
+   * The value is a string the parser reported (unterminated while being typed, a bad escape): its text is no
+   * value to compare with a baseline's.
+   */
+  unsettled?: true;
 }
 
 export interface ReservedNode {
@@ -55,6 +60,8 @@ export interface ReservedNode {
   names: { name: string; range: Range }[];
   range: Range;
   comments: Comments;
+  /** A name is a string the parser reported (see OptionNode.unsettled): what the statement reserves is not known yet. */
+  unsettled?: true;
 }
 
 export interface ExtensionsNode {

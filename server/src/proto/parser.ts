@@ -45,6 +45,8 @@ interface OptionValue {
   range: Range;
   tokens?: Token[];
   closed?: boolean;
+  /** A string of it has a lexical error (OptionNode.unsettled). */
+  unsettled?: true;
 }
 
 export function parse(text: string): ProtoFile {
@@ -477,12 +479,18 @@ class Parser {
    * The string literal here and those right after it, read as one (`"a" 'b'` is "ab", protoc's ParseStringAppend):
    * their value and where they are written; undefined where no string is.
    */
-  private strings(): { value: string; range: Range } | undefined {
+  private strings(): { value: string; range: Range; unsettled?: true } | undefined {
     if (this.cur.kind !== 'string') return undefined;
-    const first = this.next();
-    let value = first.value ?? '';
-    while (this.cur.kind === 'string') value += this.next().value ?? '';
-    return { value, range: { start: first.startPos, end: this.prevTok().endPos } };
+    const first = this.cur;
+    let value = '';
+    let unsettled = false;
+    while (this.cur.kind === 'string') {
+      const t = this.next();
+      value += t.value ?? '';
+      if (t.error !== undefined) unsettled = true;
+    }
+    const range = { start: first.startPos, end: this.prevTok().endPos };
+    return unsettled ? { value, range, unsettled } : { value, range };
   }
 
   private span(start: number, end: number): Range {
@@ -726,6 +734,7 @@ class Parser {
     // No value, or one that is none: its syntax error is all that is said, and the option sets nothing.
     if (!value) return undefined;
     const o: OptionNode = { kind: 'option', name, nameRange, value: value.text, valueRange: value.range, range: { start: nameStart, end: value.range.end } };
+    if (value.unsettled) o.unsettled = true;
     const wrong = value.tokens && readAggregateTokens(o, value.tokens);
     // An unclosed value has its error already; what is typed in it is not read for another.
     if (wrong && value.closed) for (const w of wrong) this.error(w.message, w.range);
@@ -747,6 +756,7 @@ class Parser {
   private optionValueFrom(start: Token, statement: Token): OptionValue | undefined {
     const aggregate = this.is('{');
     let closed = true;
+    let unsettled = false;
     if (aggregate) {
       // Aggregate (text-format) value: kept as source text, braces balanced iteratively.
       let depth = 0;
@@ -761,7 +771,8 @@ class Parser {
       else if (depth > 0) this.error("expected '}' to end this option value", start.range);
       closed = depth === 0;
     } else if (this.cur.kind === 'string') {
-      while (this.cur.kind === 'string') this.next(); // adjacent strings concatenate
+      // Adjacent strings concatenate.
+      while (this.cur.kind === 'string') if (this.next().error !== undefined) unsettled = true;
     } else if (this.is('-') || this.is('+')) {
       this.plus();
       this.next();
@@ -784,7 +795,8 @@ class Parser {
       return undefined;
     }
     const end = this.prevTok();
-    const value = { text: this.textBetween(start, end), range: { start: start.startPos, end: end.endPos } };
+    const value: OptionValue = { text: this.textBetween(start, end), range: { start: start.startPos, end: end.endPos } };
+    if (unsettled) value.unsettled = true;
     if (!aggregate && start.text !== '[') return value;
     const tokens: Token[] = [];
     for (let k = start.index; k <= end.index; k++) tokens.push(this.at(k));
@@ -1334,6 +1346,7 @@ class Parser {
       if (s) {
         mix(true, s.range);
         node.names.push({ name: s.value, range: s.range });
+        if (s.unsettled) node.unsettled = true;
       } else if (this.cur.kind === 'ident' && !this.is('max')) {
         // editions allow bare identifiers
         const s = this.next();
