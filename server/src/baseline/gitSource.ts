@@ -1,7 +1,7 @@
 // The baseline from a git clone of kubernetes/cri-api or kubernetes/kubernetes that holds the edited file:
 // the release HEAD stands on (see findGitBaseline), read straight from the object database.
 
-import { existsSync, lstatSync, readlinkSync, realpathSync, type Stats } from 'node:fs';
+import { existsSync, lstatSync, opendirSync, readlinkSync, realpathSync, type Stats } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
 import { V1_PATH } from './corpus';
 import { DEFAULT_MAX_FILE_BYTES, readFileWithin } from './goModSource';
@@ -113,8 +113,63 @@ export function headState(root: string): string {
   const head = join(gitDir, 'HEAD');
   const ref = symrefOf(head);
   const branch = ref ? readSmall(join(commonDir, ref)) : '';
-  const files = [join(commonDir, 'packed-refs'), join(commonDir, 'refs', 'tags'), shallowFile(commonDir), ...reftableLists([gitDir, commonDir])];
+  const files = [join(commonDir, 'packed-refs'), ...refDirs(join(commonDir, 'refs', 'tags')), shallowFile(commonDir), ...reftableLists([gitDir, commonDir])];
   return [readSmall(head), ref ?? '', branch, ...files.map(stamp)].join('\0');
+}
+
+/**
+ * How far below a refs directory (`refs/tags`, `refs/heads`) its subdirectories are watched: a tag named
+ * `release/v0.31.0` is a file of `refs/tags/release`, whose creation or rewrite (a lock file renamed into place)
+ * changes that directory's metadata, not that of `refs/tags`. The workspace chooses this tree, and every directory
+ * found is stamped on each check and every 2 s, so the walk is capped: git's nested refs are a level or two deep (a
+ * `release/` or a fork's prefix), so MAX_REF_DIR_DEPTH levels and MAX_REF_DIRS directories hold every real clone's,
+ * and a directory with more than MAX_DIR_ENTRIES entries is not listed past them. A ref made past the caps (or below a
+ * link, which is not followed) is seen once something else watched changes.
+ */
+const MAX_REF_DIR_DEPTH = 4;
+const MAX_REF_DIRS = 64;
+const MAX_DIR_ENTRIES = 100_000;
+
+/**
+ * The subdirectories each directory had when its stamp was this: a directory is listed again only when an entry is
+ * made or removed in it, so that a plain clone's thousands of loose tags are not listed on every check.
+ */
+const subdirsSeen = new Map<string, { stamp: string; subdirs: string[] }>();
+
+/** `top` and the directories below it, breadth first, within the caps above; no link followed. */
+function refDirs(top: string): string[] {
+  const out: string[] = [];
+  const queue: [string, number][] = [[top, 0]];
+  for (let k = 0; k < queue.length && out.length < MAX_REF_DIRS; k++) {
+    const [dir, depth] = queue[k]!;
+    out.push(dir);
+    if (depth < MAX_REF_DIR_DEPTH) for (const sub of subdirsOf(dir)) queue.push([sub, depth + 1]);
+  }
+  return out;
+}
+
+function subdirsOf(dir: string): string[] {
+  const now = stamp(dir);
+  const seen = subdirsSeen.get(dir);
+  if (seen?.stamp === now) return seen.subdirs;
+  const subdirs: string[] = [];
+  if (lstatOf(dir)?.isDirectory()) {
+    try {
+      const d = opendirSync(dir);
+      try {
+        // A link's entry is no directory: not followed.
+        for (let e, n = 0; n < MAX_DIR_ENTRIES && (e = d.readSync()); n++) if (e.isDirectory()) subdirs.push(join(dir, e.name));
+      } finally {
+        d.closeSync();
+      }
+    } catch {
+      // Gone or unreadable meanwhile: its stamp says so.
+    }
+  }
+  // A bound on what is remembered: the clones of the open files have a few dozen of these.
+  if (subdirsSeen.size >= 4096) subdirsSeen.clear();
+  subdirsSeen.set(dir, { stamp: now, subdirs });
+  return subdirs;
 }
 
 /**
