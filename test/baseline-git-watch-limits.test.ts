@@ -4,10 +4,10 @@
 // clone is made of two corpus releases; git itself says what each revision names.
 import { after, before, test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { headState } from '../server/src/baseline/gitSource';
+import { headState, movingRef, refState } from '../server/src/baseline/gitSource';
 import { resolveBaseline } from '../server/src/baseline/resolve';
 import { BaselineManager, type BaselineRequest } from '../server/src/lsp/baselines';
 import { testHost } from './baselineHost';
@@ -28,6 +28,45 @@ before(() => {
 after(() => {
   if (root) rmSync(root, { recursive: true, force: true });
   if (outside) rmSync(outside, { recursive: true, force: true });
+});
+
+/** Whether the state of what `movingRef` watches changes while `move` runs. */
+function moves(name: string, move: () => void): boolean {
+  const files = movingRef(root, name);
+  assert.ok(files, `${name} is watched`);
+  const before = refState(files);
+  move();
+  return refState(files) !== before;
+}
+
+/** `count` reflog entries that are no checkout (a commit, a reset), as a busy branch's reflog has them. */
+function notCheckouts(count: number): string {
+  const zero = '0'.repeat(40);
+  return `${zero} ${zero} t <t@example.invalid> 1500000000 +0000\treset: moving to HEAD~1\n`.repeat(count);
+}
+
+test('`@{-1}` whose checkout is older than the newest 64 KiB of HEAD\'s reflog still watches the branch git names', NEEDS_CORPUS, () => {
+  git(root, 'checkout', '-q', 'main');
+  git(root, 'branch', '-f', 'other', 'v0.35.0');
+  git(root, 'checkout', '-q', 'other');
+  git(root, 'checkout', '-q', 'main');
+  const log = path.join(root, '.git', 'logs', 'HEAD');
+  const kept = readFileSync(log);
+  try {
+    // About 200 KiB of resets and commits on main since the checkout.
+    appendFileSync(log, notCheckouts(1500));
+    assert.equal(git(root, 'rev-parse', '--symbolic-full-name', '@{-1}'), 'refs/heads/other');
+    assert.equal(moves('@{-1}', () => git(root, 'branch', '-f', 'other', 'v0.36.0')), true);
+    assert.equal(moves('@{-1}', () => git(root, 'branch', '-f', 'line', 'v0.36.0')), false, 'not another branch');
+    // Past what is read of the reflog (4 MiB): every branch is watched, none missed.
+    writeFileSync(log, kept);
+    appendFileSync(log, notCheckouts(Math.ceil((5 * 1024 * 1024) / 145)));
+    assert.equal(git(root, 'rev-parse', '--symbolic-full-name', '@{-1}'), 'refs/heads/other');
+    assert.equal(moves('@{-1}', () => git(root, 'branch', '-f', 'other', 'v0.35.0')), true);
+  } finally {
+    writeFileSync(log, kept);
+    git(root, 'branch', '-D', ...git(root, 'branch', '--list', '--format=%(refname:short)', 'other', 'line').split('\n'));
+  }
 });
 
 test('a tag made or moved in a subdirectory of refs/tags changes the state watched; one through a link does not', { ...NEEDS_CORPUS, ...POSIX }, () => {

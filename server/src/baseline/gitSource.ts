@@ -5,7 +5,7 @@ import { existsSync, lstatSync, opendirSync, readlinkSync, realpathSync, type St
 import { join, resolve, sep } from 'node:path';
 import { V1_PATH } from './corpus';
 import { DEFAULT_MAX_FILE_BYTES, readFileWithin } from './goModSource';
-import { readRegularFileSync, readRegularFileTailSync } from '../regularFile';
+import { readLinesBackwardSync, readRegularFileSync } from '../regularFile';
 import { allValues, lastValue, parseGitConfig, type GitConfigEntry } from './gitConfig';
 import { CatFileBatch, GitError, gitOk, runGit, type GitExecOptions } from './safeExec';
 import { compareTags, isPatchRelease, parseGoTag, releaseOfGoTag } from '../policy/versions';
@@ -233,10 +233,14 @@ export function movingRef(root: string, rev: string): string[] | undefined {
   if (mark === 'u' || mark === 'upstream' || mark === 'push') return upstreamFiles(places, name, mark === 'push');
   if (/^-\d+$/.test(mark)) {
     if (name) return undefined;
+    const watched = [join(places.gitDir, 'HEAD'), places.logOf('HEAD')];
     const prior = priorCheckout(places, Number(mark.slice(1)));
+    // Past what is read of the reflog: any branch or remote-tracking branch may be the one, so their directories
+    // (a loose ref's update renames a file into one) and packed-refs are watched; git says whether it moved.
+    if (prior === 'far') return [...watched, join(places.commonDir, 'packed-refs'), ...['heads', 'remotes'].flatMap((d) => refDirs(join(places.commonDir, 'refs', d)))];
     // A commit checked out detached does not move (nor does a tag: refFiles).
-    const moving = prior && REF_NAME.test(prior) && !OBJECT_ID.test(prior) ? refFiles(places, prior) : undefined;
-    return [join(places.gitDir, 'HEAD'), places.logOf('HEAD'), ...(moving ?? [])];
+    const moving = prior && REF_NAME.test(prior.name) && !OBJECT_ID.test(prior.name) ? refFiles(places, prior.name) : undefined;
+    return [...watched, ...(moving ?? [])];
   }
   return reflogFiles(places, name);
 }
@@ -296,26 +300,29 @@ function refFiles(places: RefPlaces, name: string): string[] | undefined {
   return ABBREVIATED_ID.test(name) ? undefined : [...files, ...reftableLists(refs.map(places.dirOf))];
 }
 
-/** How much of HEAD's reflog is read for `@{-N}`: its newest few hundred entries. */
-const MAX_REFLOG_TAIL = 64 * 1024;
+/**
+ * How much of HEAD's reflog is read for `@{-N}`, from its end, a chunk at a time: as far back as the N-th checkout,
+ * which is most often in the first chunk, and at most MAX_REFLOG_SCAN (some 25,000 entries; git keeps 90 days of
+ * them by default). Git itself reads the whole reflog.
+ */
+const REFLOG_CHUNK = 64 * 1024;
+const MAX_REFLOG_SCAN = 4 * 1024 * 1024;
 
 /**
  * What `@{-N}` names, as git finds it: what the N-th newest `checkout: moving from <it> to …` entry of HEAD's reflog
- * moved from, a branch name or the commit of a detached HEAD. Undefined when the newest MAX_REFLOG_TAIL bytes of
- * the reflog (a regular file, not through a link) have fewer such entries: HEAD's reflog alone is watched then.
+ * moved from, a branch name or the commit of a detached HEAD. Undefined when the reflog (a regular file, not through
+ * a link) has fewer such entries, or none can be read: HEAD's reflog alone is watched then, which a checkout adds
+ * to. 'far' when the newest MAX_REFLOG_SCAN bytes have fewer and the reflog is longer.
  */
-function priorCheckout(places: RefPlaces, n: number): string | undefined {
-  const r = readRegularFileTailSync(places.logOf('HEAD'), MAX_REFLOG_TAIL, { followSymlinks: false });
-  if (!r.ok) return undefined;
-  const lines = r.bytes.toString('utf8').split('\n');
-  // Cut where the read began.
-  if (r.stats.size > r.bytes.length) lines.shift();
-  for (let k = lines.length - 1; k >= 0 && n > 0; k--) {
+function priorCheckout(places: RefPlaces, n: number): { name: string } | 'far' | undefined {
+  let prior: string | undefined;
+  const r = readLinesBackwardSync(places.logOf('HEAD'), { chunk: REFLOG_CHUNK, max: MAX_REFLOG_SCAN, followSymlinks: false }, (line) => {
     // `<old> <new> <who> <when>\t<message>`; git takes the name up to the first " to ".
-    const m = /\tcheckout: moving from (.+?) to /.exec(lines[k]!);
-    if (m && --n === 0) return m[1];
-  }
-  return undefined;
+    const m = /\tcheckout: moving from (.+?) to /.exec(line);
+    return !!m && --n === 0 && ((prior = m[1]), true);
+  });
+  if (!r.ok) return undefined;
+  return r.found ? { name: prior! } : r.whole ? undefined : 'far';
 }
 
 /**
