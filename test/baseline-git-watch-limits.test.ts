@@ -4,7 +4,8 @@
 // clone is made of two corpus releases; git itself says what each revision names.
 import { after, before, test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { appendFileSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { headState, movingRef, refState } from '../server/src/baseline/gitSource';
@@ -114,5 +115,55 @@ test('the manager resolves a nested tag setting again when `git tag -f` moves it
     manager.invalidate();
   } finally {
     git(root, 'tag', '-d', 'release/pinned');
+  }
+});
+
+test('an upstream set in a config file the clone\'s config includes from its git directory is watched; one outside it, through a link or a FIFO is not read', { ...NEEDS_CORPUS, ...POSIX }, () => {
+  git(root, 'checkout', '-q', 'main');
+  const gitDir = path.join(root, '.git');
+  git(root, 'config', 'remote.origin.fetch', '+refs/heads/*:refs/remotes/origin/*');
+  for (const b of ['main', 'release']) git(root, 'update-ref', `refs/remotes/origin/${b}`, 'v0.35.0^{commit}');
+  const upstream = (branch: string) => `[branch "main"]\n\tremote = origin\n\tmerge = refs/heads/${branch}\n`;
+  mkdirSync(path.join(gitDir, 'conf.d'));
+  writeFileSync(path.join(gitDir, 'conf.d', 'upstream'), upstream('main'));
+  // Relative to the including file, as git reads it.
+  writeFileSync(path.join(gitDir, 'conf.d', 'first'), '[include]\n\tpath = upstream\n');
+  git(root, 'config', 'include.path', 'conf.d/first');
+  const fetched = (b: string, tag: string) => () => git(root, 'update-ref', `refs/remotes/origin/${b}`, `${tag}^{commit}`);
+  try {
+    assert.equal(git(root, 'rev-parse', '--symbolic-full-name', '@{u}'), 'refs/remotes/origin/main');
+    assert.equal(moves('@{u}', fetched('main', 'v0.36.0')), true);
+    // The included file edited: another upstream.
+    assert.equal(moves('@{u}', () => writeFileSync(path.join(gitDir, 'conf.d', 'upstream'), upstream('release'))), true);
+    assert.equal(git(root, 'rev-parse', '--symbolic-full-name', '@{u}'), 'refs/remotes/origin/release');
+    assert.equal(moves('@{u}', fetched('release', 'v0.36.0')), true);
+
+    // Outside the git directory (git follows it; the server does not read there), through a link out of it, a FIFO
+    // (on which git itself would wait: the ref is written as git writes it, without git).
+    const written = (b: string, tag: string) => {
+      const commit = git(root, 'rev-parse', `${tag}^{commit}`);
+      return () => {
+        const ref = path.join(gitDir, 'refs', 'remotes', 'origin', b);
+        writeFileSync(`${ref}.lock`, `${commit}\n`);
+        renameSync(`${ref}.lock`, ref);
+      };
+    };
+    const toV35 = written('main', 'v0.35.0');
+    const toV36 = written('main', 'v0.36.0');
+    writeFileSync(path.join(outside, 'upstream'), upstream('main'));
+    symlinkSync(outside, path.join(gitDir, 'conf.d', 'out'));
+    execFileSync('mkfifo', [path.join(gitDir, 'conf.d', 'fifo')]);
+    for (const p of [path.join(outside, 'upstream'), 'out/upstream', 'fifo']) {
+      writeFileSync(path.join(gitDir, 'conf.d', 'first'), `[include]\n\tpath = ${p}\n`);
+      assert.equal(moves('@{u}', toV35), false, p);
+    }
+    // A file that includes itself (git gives up past 10 levels): read up to a depth, and so still watched.
+    writeFileSync(path.join(gitDir, 'conf.d', 'first'), '[include]\n\tpath = upstream\n\tpath = first\n');
+    writeFileSync(path.join(gitDir, 'conf.d', 'upstream'), upstream('main'));
+    assert.equal(moves('@{u}', toV36), true);
+  } finally {
+    rmSync(path.join(gitDir, 'conf.d'), { recursive: true, force: true });
+    for (const s of ['remote.origin', 'include']) git(root, 'config', '--remove-section', s);
+    for (const b of ['main', 'release']) git(root, 'update-ref', '-d', `refs/remotes/origin/${b}`);
   }
 });

@@ -2,7 +2,7 @@
 // the release HEAD stands on (see findGitBaseline), read straight from the object database.
 
 import { existsSync, lstatSync, opendirSync, readlinkSync, realpathSync, type Stats } from 'node:fs';
-import { join, resolve, sep } from 'node:path';
+import { basename, dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import { V1_PATH } from './corpus';
 import { DEFAULT_MAX_FILE_BYTES, readFileWithin } from './goModSource';
 import { readLinesBackwardSync, readRegularFileSync } from '../regularFile';
@@ -103,9 +103,9 @@ const shallowFile = (commonDir: string): string => join(commonDir, 'shallow');
 
 /**
  * Where HEAD stands and which tags there are, as files of the clone at `root` show it, read without running git:
- * HEAD, the branch it names, packed-refs and the tags directory, or the reftable lists, and the shallow list. A
- * checkout, commit, reset, tag or unshallowing fetch changes it, so an editor that keeps a baseline git found while
- * the file stays open can tell that git would answer otherwise.
+ * HEAD, the branch it names, packed-refs and the tags directories (see refDirs), or the reftable lists, and the
+ * shallow list. A checkout, commit, reset, tag or unshallowing fetch changes it, so an editor that keeps a baseline
+ * git found while the file stays open can tell that git would answer otherwise.
  * Only ever compared with itself; '' where the clone cannot be read.
  */
 export function headState(root: string): string {
@@ -364,9 +364,56 @@ function upstreamFiles(places: RefPlaces, name: string, push: boolean): string[]
   const branch = current ? headsRef(symrefOf(head) ?? '') : branchOrHeadsRef(name);
   const files = current ? [head, ...configs] : [...configs];
   if (!branch) return files;
-  const config = configs.flatMap((f) => parseGitConfig(readGitFile(f, MAX_CONFIG_BYTES)));
-  for (const ref of new Set(trackingRefs(config, branch, push))) files.push(...(refFiles(places, ref) ?? []));
+  const { entries, included } = readConfigs(configs, [places.gitDir, places.commonDir]);
+  files.push(...included);
+  for (const ref of new Set(trackingRefs(entries, branch, push))) files.push(...(refFiles(places, ref) ?? []));
   return files;
+}
+
+/** Git's own limit of nested includes (config.c): past it git fails, so what is watched of such a config matters little. */
+const MAX_INCLUDE_DEPTH = 10;
+/** Included files read per reading of the config, each under MAX_CONFIG_BYTES. */
+const MAX_INCLUDES = 16;
+
+/**
+ * The entries of config files as git reads them, `[include] path = …` followed where it names a file in one of the
+ * git directories `dirs` (relative to the including file's directory, as git takes it), and the included files (to
+ * watch: editing one may name another upstream). An include outside them (`~/…`, `/etc/…`, `../…`, or through a
+ * link to a directory outside) is not read: the workspace chose it, and what is read here is only for the watch,
+ * which then misses what that file sets (see README). The file itself is read as any git file (regular, not through
+ * a link, not waited on as a FIFO, capped). `includeIf` is not followed: its conditions (`gitdir:`, `onbranch:`,
+ * `hasconfig:`) are git's to judge, and a value taken from a file git skips would replace the right one.
+ */
+function readConfigs(configs: readonly string[], dirs: readonly string[]): { entries: GitConfigEntry[]; included: string[] } {
+  const roots = dirs.flatMap((d) => {
+    try {
+      return [realpathSync(d)];
+    } catch {
+      return [];
+    }
+  });
+  const included: string[] = [];
+  const read = (file: string, depth: number): GitConfigEntry[] => parseGitConfig(readGitFile(file, MAX_CONFIG_BYTES)).flatMap((e) => {
+    if (e.section !== 'include' || e.subsection || e.key !== 'path') return [e];
+    const target = depth < MAX_INCLUDE_DEPTH && included.length < MAX_INCLUDES ? includedFile(file, e.value, roots) : undefined;
+    if (!target) return [];
+    included.push(target);
+    return read(target, depth + 1);
+  });
+  return { entries: configs.flatMap((f) => read(f, 0)), included };
+}
+
+/** The file `include.path = value` of config `from` names, when its directory is (really) in one of `roots`. */
+function includedFile(from: string, value: string, roots: readonly string[]): string | undefined {
+  if (!value || value.startsWith('~') || value.includes('\0')) return undefined;
+  const target = isAbsolute(value) ? resolve(value) : resolve(dirname(from), value);
+  let dir: string;
+  try {
+    dir = realpathSync(dirname(target));
+  } catch {
+    return undefined;
+  }
+  return roots.some((r) => dir === r || dir.startsWith(r + sep)) ? join(dir, basename(target)) : undefined;
 }
 
 /**
