@@ -23,7 +23,9 @@ export type RegularFileRead =
 const flags = (follow: boolean): number =>
   constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (follow ? 0 : constants.O_NOFOLLOW ?? 0);
 
-function openFailure(e: unknown, follow: boolean): RegularFileRead {
+type Refusal = Extract<RegularFileRead, { ok: false }>;
+
+function openFailure(e: unknown, follow: boolean): Refusal {
   const code = (e as NodeJS.ErrnoException).code;
   return { ok: false, why: !follow && code === 'ELOOP' ? 'symlink' : 'unreadable', code: code ?? String(e) };
 }
@@ -43,7 +45,7 @@ function grown(buf: Buffer, max: number): Buffer {
 }
 
 /** `read` of the file opened (not through a link unless `follow`), closed after it; its failures as a refusal. */
-function readOpenedSync(path: string, follow: boolean, read: (fd: number) => RegularFileRead): RegularFileRead {
+function readOpenedSync<T>(path: string, follow: boolean, read: (fd: number) => T | Refusal): T | Refusal {
   let fd: number;
   try {
     fd = openSync(path, flags(follow));
@@ -74,20 +76,42 @@ export function readRegularFileSync(path: string, o: RegularFileOptions): Regula
   });
 }
 
+/** What `readLinesBackwardSync` found: `found` when `visit` asked to stop, `whole` when the file's start was reached. */
+export type BackwardRead = { ok: true; found: boolean; whole: boolean } | Refusal;
+
 /**
- * The last `max` bytes of a regular file (all of it when it is smaller), under the same rules as
- * `readRegularFileSync`: for a log whose newest entries are at its end (a git reflog), which may be larger than is
- * worth reading whole. The first line of what is read may be cut (`stats.size` says whether anything was left out).
+ * The lines of a regular file from its last to its first, under the same rules as `readRegularFileSync` but of any
+ * size, read `chunk` bytes at a time from the end until `visit` returns true or `max` bytes were read: for a log
+ * whose newest entries are at its end (a git reflog), which may be larger than is worth reading whole, read only as
+ * far back as the entry looked for. A line cut at `max` is not visited. Lines are split as bytes and decoded whole,
+ * so a character across two chunks stays one.
  */
-export function readRegularFileTailSync(path: string, max: number, o: Pick<RegularFileOptions, 'followSymlinks'> = {}): RegularFileRead {
+export function readLinesBackwardSync(path: string, o: { chunk: number; max: number; followSymlinks?: boolean }, visit: (line: string) => boolean): BackwardRead {
   return readOpenedSync(path, o.followSymlinks ?? true, (fd) => {
     const st = fstatSync(fd);
     if (!st.isFile()) return { ok: false, why: 'not-regular' };
-    const start = Math.max(0, st.size - max);
-    const buf = Buffer.allocUnsafe(st.size - start);
-    let n = 0;
-    for (let k; n < buf.length && (k = readSync(fd, buf, n, buf.length - n, start + n)) > 0; ) n += k;
-    return { ok: true, bytes: buf.subarray(0, n), stats: st };
+    const floor = Math.max(0, st.size - o.max);
+    // The start of the line the last chunk read began inside, which goes on in the chunk before it.
+    let rest = Buffer.alloc(0);
+    for (let end = st.size; end > floor; ) {
+      const start = Math.max(floor, end - o.chunk);
+      const buf = Buffer.allocUnsafe(end - start);
+      let n = 0;
+      for (let k; n < buf.length && (k = readSync(fd, buf, n, buf.length - n, start + n)) > 0; ) n += k;
+      // Shorter than its fstat said: truncated meanwhile (git rewrites it whole on `reflog expire`).
+      if (n < buf.length) return { ok: true, found: false, whole: false };
+      const text = Buffer.concat([buf, rest]);
+      const cut = start === 0 ? -1 : text.indexOf(0x0a);
+      if (start > 0 && cut < 0) {
+        rest = text;
+      } else {
+        const lines = text.subarray(cut + 1).toString('utf8').split('\n');
+        for (let k = lines.length - 1; k >= 0; k--) if (visit(lines[k]!)) return { ok: true, found: true, whole: false };
+        rest = text.subarray(0, Math.max(cut, 0));
+      }
+      end = start;
+    }
+    return { ok: true, found: false, whole: floor === 0 };
   });
 }
 

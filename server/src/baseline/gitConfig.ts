@@ -1,10 +1,10 @@
 // A git config file read as git reads it (git-config(1) syntax), without running git: what the baseline watch needs
 // of a clone's config to tell which remote-tracking ref `@{upstream}` and `@{push}` name (see gitSource's
 // `movingRef`). Git runs for the baseline with no global or system config (safeExec), so the clone's own files are
-// all it reads; `include` and `includeIf` are not followed here (git follows those of the clone's config, so one
-// missed costs a fetch unseen, never another baseline: the watch only decides when git is asked). Written by hand:
-// the readers on npm (`ini`, and `parse-git-config` built on it) follow INI's rules, not git's escapes, continuation
-// lines and case rules, which decide which remote and ref a key names.
+// all it reads; an `include.path` entry is returned as any other, for gitSource's `readConfigs` to follow where it is
+// safe to (`includeIf` is not: one missed costs a fetch unseen, never another baseline: the watch only decides when
+// git is asked). Written by hand: the readers on npm (`ini`, and `parse-git-config` built on it) follow INI's rules,
+// not git's escapes, continuation lines and case rules, which decide which remote and ref a key names.
 
 export interface GitConfigEntry {
   /** Lowercased, as git compares it. */

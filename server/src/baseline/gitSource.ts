@@ -1,11 +1,11 @@
 // The baseline from a git clone of kubernetes/cri-api or kubernetes/kubernetes that holds the edited file:
 // the release HEAD stands on (see findGitBaseline), read straight from the object database.
 
-import { existsSync, lstatSync, readlinkSync, realpathSync, type Stats } from 'node:fs';
-import { join, resolve, sep } from 'node:path';
+import { existsSync, lstatSync, opendirSync, readlinkSync, realpathSync, type Stats } from 'node:fs';
+import { basename, dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import { V1_PATH } from './corpus';
 import { DEFAULT_MAX_FILE_BYTES, readFileWithin } from './goModSource';
-import { readRegularFileSync, readRegularFileTailSync } from '../regularFile';
+import { readLinesBackwardSync, readRegularFileSync } from '../regularFile';
 import { allValues, lastValue, parseGitConfig, type GitConfigEntry } from './gitConfig';
 import { CatFileBatch, GitError, gitOk, runGit, type GitExecOptions } from './safeExec';
 import { compareTags, isPatchRelease, parseGoTag, releaseOfGoTag } from '../policy/versions';
@@ -103,9 +103,9 @@ const shallowFile = (commonDir: string): string => join(commonDir, 'shallow');
 
 /**
  * Where HEAD stands and which tags there are, as files of the clone at `root` show it, read without running git:
- * HEAD, the branch it names, packed-refs and the tags directory, or the reftable lists, and the shallow list. A
- * checkout, commit, reset, tag or unshallowing fetch changes it, so an editor that keeps a baseline git found while
- * the file stays open can tell that git would answer otherwise.
+ * HEAD, the branch it names, packed-refs and the tags directories (see refDirs), or the reftable lists, and the
+ * shallow list. A checkout, commit, reset, tag or unshallowing fetch changes it, so an editor that keeps a baseline
+ * git found while the file stays open can tell that git would answer otherwise.
  * Only ever compared with itself; '' where the clone cannot be read.
  */
 export function headState(root: string): string {
@@ -113,8 +113,63 @@ export function headState(root: string): string {
   const head = join(gitDir, 'HEAD');
   const ref = symrefOf(head);
   const branch = ref ? readSmall(join(commonDir, ref)) : '';
-  const files = [join(commonDir, 'packed-refs'), join(commonDir, 'refs', 'tags'), shallowFile(commonDir), ...reftableLists([gitDir, commonDir])];
+  const files = [join(commonDir, 'packed-refs'), ...refDirs(join(commonDir, 'refs', 'tags')), shallowFile(commonDir), ...reftableLists([gitDir, commonDir])];
   return [readSmall(head), ref ?? '', branch, ...files.map(stamp)].join('\0');
+}
+
+/**
+ * How far below a refs directory (`refs/tags`, `refs/heads`) its subdirectories are watched: a tag named
+ * `release/v0.31.0` is a file of `refs/tags/release`, whose creation or rewrite (a lock file renamed into place)
+ * changes that directory's metadata, not that of `refs/tags`. The workspace chooses this tree, and every directory
+ * found is stamped on each check and every 2 s, so the walk is capped: git's nested refs are a level or two deep (a
+ * `release/` or a fork's prefix), so MAX_REF_DIR_DEPTH levels and MAX_REF_DIRS directories hold every real clone's,
+ * and a directory with more than MAX_DIR_ENTRIES entries is not listed past them. A ref made past the caps (or below a
+ * link, which is not followed) is seen once something else watched changes.
+ */
+const MAX_REF_DIR_DEPTH = 4;
+const MAX_REF_DIRS = 64;
+const MAX_DIR_ENTRIES = 100_000;
+
+/**
+ * The subdirectories each directory had when its stamp was this: a directory is listed again only when an entry is
+ * made or removed in it, so that a plain clone's thousands of loose tags are not listed on every check.
+ */
+const subdirsSeen = new Map<string, { stamp: string; subdirs: string[] }>();
+
+/** `top` and the directories below it, breadth first, within the caps above; no link followed. */
+function refDirs(top: string): string[] {
+  const out: string[] = [];
+  const queue: [string, number][] = [[top, 0]];
+  for (let k = 0; k < queue.length && out.length < MAX_REF_DIRS; k++) {
+    const [dir, depth] = queue[k]!;
+    out.push(dir);
+    if (depth < MAX_REF_DIR_DEPTH) for (const sub of subdirsOf(dir)) queue.push([sub, depth + 1]);
+  }
+  return out;
+}
+
+function subdirsOf(dir: string): string[] {
+  const now = stamp(dir);
+  const seen = subdirsSeen.get(dir);
+  if (seen?.stamp === now) return seen.subdirs;
+  const subdirs: string[] = [];
+  if (lstatOf(dir)?.isDirectory()) {
+    try {
+      const d = opendirSync(dir);
+      try {
+        // A link's entry is no directory: not followed.
+        for (let e, n = 0; n < MAX_DIR_ENTRIES && (e = d.readSync()); n++) if (e.isDirectory()) subdirs.push(join(dir, e.name));
+      } finally {
+        d.closeSync();
+      }
+    } catch {
+      // Gone or unreadable meanwhile: its stamp says so.
+    }
+  }
+  // A bound on what is remembered: the clones of the open files have a few dozen of these.
+  if (subdirsSeen.size >= 4096) subdirsSeen.clear();
+  subdirsSeen.set(dir, { stamp: now, subdirs });
+  return subdirs;
 }
 
 /**
@@ -178,10 +233,14 @@ export function movingRef(root: string, rev: string): string[] | undefined {
   if (mark === 'u' || mark === 'upstream' || mark === 'push') return upstreamFiles(places, name, mark === 'push');
   if (/^-\d+$/.test(mark)) {
     if (name) return undefined;
+    const watched = [join(places.gitDir, 'HEAD'), places.logOf('HEAD')];
     const prior = priorCheckout(places, Number(mark.slice(1)));
+    // Past what is read of the reflog: any branch or remote-tracking branch may be the one, so their directories
+    // (a loose ref's update renames a file into one) and packed-refs are watched; git says whether it moved.
+    if (prior === 'far') return [...watched, join(places.commonDir, 'packed-refs'), ...['heads', 'remotes'].flatMap((d) => refDirs(join(places.commonDir, 'refs', d)))];
     // A commit checked out detached does not move (nor does a tag: refFiles).
-    const moving = prior && REF_NAME.test(prior) && !OBJECT_ID.test(prior) ? refFiles(places, prior) : undefined;
-    return [join(places.gitDir, 'HEAD'), places.logOf('HEAD'), ...(moving ?? [])];
+    const moving = prior && REF_NAME.test(prior.name) && !OBJECT_ID.test(prior.name) ? refFiles(places, prior.name) : undefined;
+    return [...watched, ...(moving ?? [])];
   }
   return reflogFiles(places, name);
 }
@@ -241,26 +300,29 @@ function refFiles(places: RefPlaces, name: string): string[] | undefined {
   return ABBREVIATED_ID.test(name) ? undefined : [...files, ...reftableLists(refs.map(places.dirOf))];
 }
 
-/** How much of HEAD's reflog is read for `@{-N}`: its newest few hundred entries. */
-const MAX_REFLOG_TAIL = 64 * 1024;
+/**
+ * How much of HEAD's reflog is read for `@{-N}`, from its end, a chunk at a time: as far back as the N-th checkout,
+ * which is most often in the first chunk, and at most MAX_REFLOG_SCAN (some 25,000 entries; git keeps 90 days of
+ * them by default). Git itself reads the whole reflog.
+ */
+const REFLOG_CHUNK = 64 * 1024;
+const MAX_REFLOG_SCAN = 4 * 1024 * 1024;
 
 /**
  * What `@{-N}` names, as git finds it: what the N-th newest `checkout: moving from <it> to …` entry of HEAD's reflog
- * moved from, a branch name or the commit of a detached HEAD. Undefined when the newest MAX_REFLOG_TAIL bytes of
- * the reflog (a regular file, not through a link) have fewer such entries: HEAD's reflog alone is watched then.
+ * moved from, a branch name or the commit of a detached HEAD. Undefined when the reflog (a regular file, not through
+ * a link) has fewer such entries, or none can be read: HEAD's reflog alone is watched then, which a checkout adds
+ * to. 'far' when the newest MAX_REFLOG_SCAN bytes have fewer and the reflog is longer.
  */
-function priorCheckout(places: RefPlaces, n: number): string | undefined {
-  const r = readRegularFileTailSync(places.logOf('HEAD'), MAX_REFLOG_TAIL, { followSymlinks: false });
-  if (!r.ok) return undefined;
-  const lines = r.bytes.toString('utf8').split('\n');
-  // Cut where the read began.
-  if (r.stats.size > r.bytes.length) lines.shift();
-  for (let k = lines.length - 1; k >= 0 && n > 0; k--) {
+function priorCheckout(places: RefPlaces, n: number): { name: string } | 'far' | undefined {
+  let prior: string | undefined;
+  const r = readLinesBackwardSync(places.logOf('HEAD'), { chunk: REFLOG_CHUNK, max: MAX_REFLOG_SCAN, followSymlinks: false }, (line) => {
     // `<old> <new> <who> <when>\t<message>`; git takes the name up to the first " to ".
-    const m = /\tcheckout: moving from (.+?) to /.exec(lines[k]!);
-    if (m && --n === 0) return m[1];
-  }
-  return undefined;
+    const m = /\tcheckout: moving from (.+?) to /.exec(line);
+    return !!m && --n === 0 && ((prior = m[1]), true);
+  });
+  if (!r.ok) return undefined;
+  return r.found ? { name: prior! } : r.whole ? undefined : 'far';
 }
 
 /**
@@ -302,9 +364,56 @@ function upstreamFiles(places: RefPlaces, name: string, push: boolean): string[]
   const branch = current ? headsRef(symrefOf(head) ?? '') : branchOrHeadsRef(name);
   const files = current ? [head, ...configs] : [...configs];
   if (!branch) return files;
-  const config = configs.flatMap((f) => parseGitConfig(readGitFile(f, MAX_CONFIG_BYTES)));
-  for (const ref of new Set(trackingRefs(config, branch, push))) files.push(...(refFiles(places, ref) ?? []));
+  const { entries, included } = readConfigs(configs, [places.gitDir, places.commonDir]);
+  files.push(...included);
+  for (const ref of new Set(trackingRefs(entries, branch, push))) files.push(...(refFiles(places, ref) ?? []));
   return files;
+}
+
+/** Git's own limit of nested includes (config.c): past it git fails, so what is watched of such a config matters little. */
+const MAX_INCLUDE_DEPTH = 10;
+/** Included files read per reading of the config, each under MAX_CONFIG_BYTES. */
+const MAX_INCLUDES = 16;
+
+/**
+ * The entries of config files as git reads them, `[include] path = …` followed where it names a file in one of the
+ * git directories `dirs` (relative to the including file's directory, as git takes it), and the included files (to
+ * watch: editing one may name another upstream). An include outside them (`~/…`, `/etc/…`, `../…`, or through a
+ * link to a directory outside) is not read: the workspace chose it, and what is read here is only for the watch,
+ * which then misses what that file sets (see README). The file itself is read as any git file (regular, not through
+ * a link, not waited on as a FIFO, capped). `includeIf` is not followed: its conditions (`gitdir:`, `onbranch:`,
+ * `hasconfig:`) are git's to judge, and a value taken from a file git skips would replace the right one.
+ */
+function readConfigs(configs: readonly string[], dirs: readonly string[]): { entries: GitConfigEntry[]; included: string[] } {
+  const roots = dirs.flatMap((d) => {
+    try {
+      return [realpathSync(d)];
+    } catch {
+      return [];
+    }
+  });
+  const included: string[] = [];
+  const read = (file: string, depth: number): GitConfigEntry[] => parseGitConfig(readGitFile(file, MAX_CONFIG_BYTES)).flatMap((e) => {
+    if (e.section !== 'include' || e.subsection || e.key !== 'path') return [e];
+    const target = depth < MAX_INCLUDE_DEPTH && included.length < MAX_INCLUDES ? includedFile(file, e.value, roots) : undefined;
+    if (!target) return [];
+    included.push(target);
+    return read(target, depth + 1);
+  });
+  return { entries: configs.flatMap((f) => read(f, 0)), included };
+}
+
+/** The file `include.path = value` of config `from` names, when its directory is (really) in one of `roots`. */
+function includedFile(from: string, value: string, roots: readonly string[]): string | undefined {
+  if (!value || value.startsWith('~') || value.includes('\0')) return undefined;
+  const target = isAbsolute(value) ? resolve(value) : resolve(dirname(from), value);
+  let dir: string;
+  try {
+    dir = realpathSync(dirname(target));
+  } catch {
+    return undefined;
+  }
+  return roots.some((r) => dir === r || dir.startsWith(r + sep)) ? join(dir, basename(target)) : undefined;
 }
 
 /**
