@@ -5,7 +5,7 @@
 import { type ApiModel, type EnumDef, type EnumValueDef, type FieldDef, type MessageDef, type RpcDef, type ServiceDef } from '../proto/model';
 import { CRI_SKEW_POLICY_URL } from '../policy/links';
 import { releasedLackingConsequence } from '../policy/lacking';
-import { SKEW, isPatchRelease, knowingKubelets, majorVersion, parseAnyTag, releaseLinePredecessor, runtimeSpan, span, whoLacks } from '../policy/versions';
+import { SKEW, isPatchRelease, kubeletSpan, knowingKubelets, majorVersion, parseAnyTag, releaseLinePredecessor, runtimeSpan, span, whoLacks, type KubeletRange } from '../policy/versions';
 import { declaredOptions, formatOption } from '../proto/declaredOptions';
 import { goEnumConstant } from '../proto/goNames';
 import type { ElementKind, History } from './types';
@@ -404,10 +404,10 @@ export function newestStableMinor(history: History): number | undefined {
   return stableMinors(history, () => true).at(-1);
 }
 
-/** `kubelet 1.N` or `kubelets 1.N–1.M`, with the verb in the matching number. */
-export function kubelets(min: number, max: number, verb?: [string, string]): string {
-  const one = min === max;
-  return `${one ? 'kubelet' : 'kubelets'} ${minorSpan(min, max, '1.')}${verb ? ` ${one ? verb[0] : verb[1]}` : ''}`;
+/** `kubelet 1.N`, `kubelets 1.N–1.M` or `kubelets 1.N.P–1.M` (`kubeletSpan`), with the verb in the matching number. */
+export function kubelets(k: KubeletRange, verb?: [string, string]): string {
+  const one = k.min === k.max && k.minPatch === undefined;
+  return `${one ? 'kubelet' : 'kubelets'} ${kubeletSpan(k)}${verb ? ` ${one ? verb[0] : verb[1]}` : ''}`;
 }
 
 /** What a rename means to each kind of peer (POLICY: wire, JSON, Go source). */
@@ -662,7 +662,7 @@ function elementReport(history: History, input: string): HistoryQueryResult {
       if (r.min < firstHistoryMinor) {
         parts.push(`the CRI API of Kubernetes ${minorSpan(r.min, Math.min(r.max, firstHistoryMinor - 1), '1.')} (older than ${oldest}, the first release in this history)`);
       }
-      row('skew', `${asNumber}${kubelets(knowing.min, knowing.max, ['knows', 'know'])} it${notReleased(knowing)} and can be paired with runtimes built from ${parts.join(' or from ')}, which do not.`);
+      row('skew', `${asNumber}${kubelets(knowing, ['knows', 'know'])} it${notReleased(knowing)} and can be paired with runtimes built from ${parts.join(' or from ')}, which do not.`);
       // Which way an enum or a field's message travels, as the newest release that has the element declares its RPCs.
       more(releasedLackingConsequence(history, kind, path, basis, () => history.modelAt(info.lastSeen)));
     }
@@ -678,7 +678,7 @@ function elementReport(history: History, input: string): HistoryQueryResult {
       else {
         const kmin = had[0]!;
         const kmax = had[had.length - 1]!;
-        row('removal', `runtimes built from cri-api ${minorSpan(removedMinor, kmax + SKEW, 'v0.')} lack it but are in the window of ${kubelets(kmin, kmax)}, which had it and may still use it; within one major version that is a breaking change.`);
+        row('removal', `runtimes built from cri-api ${minorSpan(removedMinor, kmax + SKEW, 'v0.')} lack it but are in the window of ${kubelets({ min: kmin, max: kmax })}, which had it and may still use it; within one major version that is a breaking change.`);
       }
     }
   }
