@@ -62,6 +62,18 @@ describe('an element of a patch release: the kubelets of the earlier patches of 
     assert.match(report, /skew: +kubelets 1\.33\.2–1\.36 know it and can be paired with runtimes built from cri-api v0\.30–v0\.33\.1, which do not\./, report);
   });
 
+  test('in the first minor of runtime.v1 but not its first tag: every stable runtime has it, not every runtime', () => {
+    // Mount.selinux_relabel is in v0.20.0-beta.2, the first tag of runtime.v1; here it came in v0.20.0-rc.0.
+    const history = introducedIn('runtime.v1.Mount', 'selinux_relabel', 'v0.20.0-rc.0');
+    const baseline: Baseline = { tag: 'v0.36.3', kubernetes: '1.36.3', source: 'bundled', origin: 'test', model: history.modelAt('v0.36.3')!, history };
+    const h = policyHover(text('v0.36.3'), baseline, 'bool selinux_relabel', 'bool '.length + 1);
+    assert.match(h, /- It came with the first minor version of runtime\.v1 \(1\.20\), so every stable runtime that speaks runtime\.v1 has it\./, h);
+    assert.match(historyReport(history, 'runtime.v1.Mount.selinux_relabel'), /every stable runtime that speaks runtime\.v1 has it/);
+    // In the first tag, it is in every runtime that speaks runtime.v1, pre-releases included.
+    const real = loadBundledHistory();
+    assert.match(policyHover(text('v0.36.3'), { ...baseline, model: real.modelAt('v0.36.3')!, history: real }, 'bool selinux_relabel', 'bool '.length + 1), /so every runtime that speaks runtime\.v1 has it\./);
+  });
+
   test('new, shipping in v0.36.4: the hover names kubelets 1.36.4–1.39, and the matrix row is that patch on', () => {
     const history = loadBundledHistory();
     const baseline: Baseline = { tag: 'v0.36.3', kubernetes: '1.36.3', source: 'bundled', origin: 'test', model: history.modelAt('v0.36.3')!, history, release: 'v0.36.4' };

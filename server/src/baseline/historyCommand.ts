@@ -5,7 +5,7 @@
 import { type ApiModel, type EnumDef, type EnumValueDef, type FieldDef, type MessageDef, type RpcDef, type ServiceDef } from '../proto/model';
 import { CRI_SKEW_POLICY_URL } from '../policy/links';
 import { releasedLackingConsequence } from '../policy/lacking';
-import { SKEW, isPatchRelease, kubeletSpan, knowingKubelets, majorVersion, parseAnyTag, releaseLinePredecessor, runtimeSpan, span, whoLacks, type KubeletRange } from '../policy/versions';
+import { SKEW, isPatchRelease, kubeletSpan, knowingKubelets, majorVersion, parseAnyTag, releaseLinePredecessor, runtimeSpan, span, whoLacks, type KubeletRange, type MinorRange } from '../policy/versions';
 import { declaredOptions, formatOption } from '../proto/declaredOptions';
 import { goEnumConstant } from '../proto/goNames';
 import type { ElementKind, History } from './types';
@@ -651,18 +651,7 @@ function elementReport(history: History, input: string): HistoryQueryResult {
     } else {
       // A package that was removed (runtime.v1alpha2) has no kubelets to come, whatever its last release had.
       const knowing = knowingKubelets(lack.kubelets, known, newestStableMinor(history), union(releases.length - 1) && majorVersion(pkg)?.removedInMinor === undefined);
-      // Runtimes older than the history's first release were not built on a tag of it: name their Kubernetes minors.
-      const r = lack.runtimes;
-      const firstHistoryMinor = parseAnyTag(oldest)?.minor ?? 0;
-      const min = Math.max(r.min, firstHistoryMinor);
-      const parts: string[] = [];
-      if (min <= r.max) {
-        parts.push(`cri-api ${runtimeSpan({ ...r, min })}`);
-      }
-      if (r.min < firstHistoryMinor) {
-        parts.push(`the CRI API of Kubernetes ${minorSpan(r.min, Math.min(r.max, firstHistoryMinor - 1), '1.')} (older than ${oldest}, the first release in this history)`);
-      }
-      row('skew', `${asNumber}${kubelets(knowing, ['knows', 'know'])} it${notReleased(knowing)} and can be paired with runtimes built from ${parts.join(' or from ')}, which do not.`);
+      row('skew', `${asNumber}${kubelets(knowing, ['knows', 'know'])} it${notReleased(knowing)} and can be paired with runtimes built from ${lackingRuntimes(history, lack.runtimes)}, which do not.`);
       // Which way an enum or a field's message travels, as the newest release that has the element declares its RPCs.
       more(releasedLackingConsequence(history, kind, path, basis, () => history.modelAt(info.lastSeen)));
     }
@@ -685,6 +674,23 @@ function elementReport(history: History, input: string): HistoryQueryResult {
   for (const text of numberReuse(history, path, timeline, lineage, known)) row('number reuse', text);
   row('policy', CRI_SKEW_POLICY_URL);
   return { ok: true, text: lines.join('\n') + '\n' };
+}
+
+/**
+ * What runtimes that lack an element (`whoLacks().runtimes`) are built from, as `history` and the hovers say it:
+ * cri-api tags, and for runtimes older than the history's first release, which no tag of it names (runtime.v1alpha2
+ * before 1.15 had no Go module tags), their Kubernetes minors.
+ */
+export function lackingRuntimes(history: History, r: MinorRange & { maxPatch?: number }): string {
+  const oldest = history.releases[0]!.tag;
+  const firstHistoryMinor = parseAnyTag(oldest)?.minor ?? 0;
+  const min = Math.max(r.min, firstHistoryMinor);
+  const parts: string[] = [];
+  if (min <= r.max) parts.push(`cri-api ${runtimeSpan({ ...r, min })}`);
+  if (r.min < firstHistoryMinor) {
+    parts.push(`the CRI API of Kubernetes ${minorSpan(r.min, Math.min(r.max, firstHistoryMinor - 1), '1.')} (older than ${oldest}, the first release in this history)`);
+  }
+  return parts.join(' or from ');
 }
 
 /** Note for elements already in the oldest release of the history (which may not be where they started). */
