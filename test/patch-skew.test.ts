@@ -93,6 +93,17 @@ describe('an element of a patch release: the kubelets of the earlier patches of 
     assert.ok(!/v0\.25\.17 and later \|/.test(header), header);
     assert.ok(rows.includes('| **1.25.17 and later 1.25 patches** | ◐ | ◐ | ◐ | ◐ | ✓ | × | × | × |'), rows.join('\n'));
     assert.ok(rows.some((r) => r.includes('1.25.0–1.25.16 (cri-api v0.25.0–v0.25.16), which lack them, and 1.25.17 (cri-api v0.25.17) and later patches of 1.25.')), rows.join('\n'));
-    assert.ok(corpus!.rows.some((r) => r.tag === 'v0.25.16' && r.path === V1ALPHA2_PATH));
+  });
+
+  test('a new runtime.v1alpha2 element: no minor from 1.26 on ships it or speaks it, in the hover as in the report', () => {
+    const history = loadBundledHistory('runtime.v1alpha2');
+    const baseline: Baseline = { tag: 'v0.25.16', kubernetes: '1.25.16', source: 'bundled', origin: 'test', model: history.modelAt('v0.25.16')!, history };
+    const source = text('v0.25.16', V1ALPHA2_PATH).replace('message VersionRequest {', 'message VersionRequest {\n    // A new flag.\n    bool fresh_flag = 2;');
+    const next = policyHover(source, baseline, 'bool fresh_flag', 'bool '.length + 1);
+    assert.doesNotMatch(next, /would ship in Kubernetes 1\.26|kubelets 1\.26/, next);
+    assert.match(next, /^\*\*New since v0\.25\.16\*\*: Kubernetes 1\.26 removed runtime\.v1alpha2, so no minor release can ship it; only a patch release of 1\.25 or earlier could, and patch releases should not change the API\./, next);
+    // As a patch of 1.25: the kubelets that have it and can meet runtimes without it are those of 1.25 from that patch on.
+    const patch = policyHover(source, { ...baseline, release: 'v0.25.17' }, 'bool fresh_flag', 'bool '.length + 1);
+    assert.match(patch, /- Runtimes built from cri-api v0\.22–v0\.25\.16 will not have it, and kubelets 1\.25\.17 and later 1\.25 patches can meet them\./, patch);
   });
 });

@@ -60,11 +60,19 @@ export function elementPolicyHover(
   const target = shipTarget({ ...baseline, ...(history ? { history } : {}) });
   if (target === undefined) return [...reAdded, ...renamedRpc, `**New since the baseline** ${escapeMarkdown(baseline.tag)}: it is not in any release yet.`].join('\n');
   const { minor: next, exact } = target;
+  const removedIn = majorVersion(pkg)?.removedInMinor;
+  if (removedIn !== undefined && next >= removedIn) {
+    // As the report says it (skewMatrix): runtime.v1alpha2 has no release to ship in from its removal on.
+    return [...reAdded, ...renamedRpc,
+      `**New since ${escapeMarkdown(baseline.tag)}**: Kubernetes 1.${removedIn} removed ${pkg}, so no minor release can ship it; ` +
+      `only a patch release of 1.${removedIn - 1} or earlier could, and patch releases should not change the API.`,
+      '', `[Version skew policy](${CRI_SKEW_POLICY_URL})`].join('\n');
+  }
   // An old baseline picked on purpose: the minors after it that are already out cannot get the change.
   const planned = targetMinor(baseline.tag)!;
   const released = !exact && planned < next ? ` at the earliest: ${span(`1.${planned}`, `1.${next - 1}`)} ${planned === next - 1 ? 'is' : 'are'} already released` : '';
   // A patch release (the file's own, or the next of its release line): the earlier patches of its minor lack it too.
-  const lacks = whoLacks(exact?.goTag ?? next, firstMinorOfMajor(pkg) ?? 0);
+  const lacks = whoLacks(exact?.goTag ?? next, firstMinorOfMajor(pkg) ?? 0, removedIn);
   const lines = [
     ...reAdded,
     ...renamedRpc,

@@ -326,9 +326,10 @@ export interface LackingSkew {
  *
  * `introduced` is the minor N, or a tag (either form) to take minor and patch from. `firstMinorOfMajor`
  * clamps to runtimes of the same major API version (e.g. 20 for `runtime.v1`, whose first tag is
- * v0.20.0-beta.2): older runtimes speak another major version and are not counted.
+ * v0.20.0-beta.2): older runtimes speak another major version and are not counted. `removedInMinor` clamps the
+ * kubelets the same way (26 for `runtime.v1alpha2`): those of that minor on do not speak the major version.
  */
-export function whoLacks(introduced: number | string, firstMinorOfMajor = 0): LackingSkew {
+export function whoLacks(introduced: number | string, firstMinorOfMajor = 0, removedInMinor = Infinity): LackingSkew {
   let minor: number;
   let patch = 0;
   if (typeof introduced === 'number') minor = introduced;
@@ -346,7 +347,7 @@ export function whoLacks(introduced: number | string, firstMinorOfMajor = 0): La
   result.runtimes = { min: minRuntime, max: lastLackingMinor };
   // Kubelets that know it (≥ N, and of minor N only those of the patch that added it on) and whose window
   // reaches down to a lacking runtime (K - 3 ≤ last lacking minor).
-  result.kubelets = { min: minor, max: lastLackingMinor + SKEW };
+  result.kubelets = { min: minor, max: Math.min(lastLackingMinor + SKEW, removedInMinor - 1) };
   if (patch > 0) {
     result.runtimes.maxPatch = patch - 1;
     result.kubelets.minPatch = patch;
