@@ -462,9 +462,11 @@ describe('report: skew matrix', () => {
     assert.ok(rpc, 'examples/api.proto adds an RPC');
     const md = renderReport({ file: 'api.proto', baseline, findings: a.findings, additions: a.additions });
     const hover = elementPolicyHover(rpc.element, baseline, a.bound.model, a.findings)!;
-    const said = /would ship in Kubernetes (\S+) \(cri-api (\S+)\)\.[\s\S]*Runtimes built from cri-api v0\.(\d+)–v0\.(\d+)(?:\.(\d+))? will not have it, and kubelets 1\.(\d+)(?:\.\d+)?–1\.(\d+) can meet them/.exec(hover);
+    const said = /would ship in Kubernetes (\S+) \(cri-api (\S+)\)\.[\s\S]*Runtimes built from cri-api v0\.(\d+)–v0\.(\d+)(?:\.(\d+))? will not have it, and kubelets 1\.(\d+)(?:\.(\d+))?–1\.(\d+) can meet them/.exec(hover);
     assert.ok(said, hover);
-    const [, kube, goTag, rMin, rMax, rMaxPatch, kMin, kMax] = said;
+    const [, kube, goTag, rMin, rMax, rMaxPatch, kMin, kMinPatch, kMax] = said;
+    // Shipped in a patch, the kubelets of its minor that have it are those of that patch on, as the matrix's row says.
+    assert.equal(kMinPatch, rMaxPatch === undefined ? undefined : String(Number(rMaxPatch) + 1), hover);
     const minors = (from: string, to: string): number[] => Array.from({ length: Number(to) - Number(from) + 1 }, (_, i) => Number(from) + i);
     // A patch target: the last lacking minor's lacking patches, and the kubelets of the target's minor that have it.
     const lacking = minors(rMin!, rMax!).map((n) => (rMaxPatch !== undefined && n === Number(rMax) ? `v0.${n}.0${rMaxPatch === '0' ? '' : `–v0.${n}.${rMaxPatch}`}` : `v0.${n}`));
