@@ -72,6 +72,7 @@ describe('an element of a patch release: the kubelets of the earlier patches of 
     // In the first tag, it is in every runtime that speaks runtime.v1, pre-releases included.
     const real = loadBundledHistory();
     assert.match(policyHover(text('v0.36.3'), { ...baseline, model: real.modelAt('v0.36.3')!, history: real }, 'bool selinux_relabel', 'bool '.length + 1), /so every runtime that speaks runtime\.v1 has it\./);
+    assert.match(historyReport(real, 'runtime.v1.Mount.selinux_relabel'), /skew: +part of runtime\.v1 since its first release v0\.20\.0-beta\.2: every runtime that speaks runtime\.v1 has it\./);
   });
 
   test('new, shipping in v0.36.4: the hover names kubelets 1.36.4–1.39, and the matrix row is that patch on', () => {

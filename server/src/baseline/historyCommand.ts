@@ -640,7 +640,8 @@ function elementReport(history: History, input: string): HistoryQueryResult {
     row('skew', `not known: it is already in ${oldest}, the oldest release in this history, and may be older.`);
   } else if (wireStable === undefined) {
     row('skew', `only pre-releases have had it (${span(wireIntro, tags[unionLast]!)}): no stable kubelet or runtime has it.`);
-  } else if (start !== undefined && basis === start) {
+  } else if (start !== undefined && wireIntro === start) {
+    // In the major version's first tag (a pre-release): runtimes built from its pre-releases have it too.
     row('skew', `part of ${pkg} since its first release ${start}: every runtime that speaks ${pkg} has it.`);
   } else if (start !== undefined && parseAnyTag(basis)?.minor === firstMinor && parseAnyTag(basis)?.patch === 0) {
     row('skew', `part of ${pkg} since Kubernetes 1.${firstMinor}.0, the first stable release of ${pkg}: every stable runtime that speaks ${pkg} has it.`);
