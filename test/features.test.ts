@@ -767,12 +767,12 @@ describe('policy hover: skew statements', () => {
     const old = bind(parse(OLD), 'file:///ws/old.proto').model;
     const line = elementPolicyHover('runtime.v1.S.Fresh', { tag: 'v0.35.7', source: 'git', origin: 'test', model: old, releaseLine: 35 }, model)!;
     assert.match(line, /\*\*New since v0\.35\.7\*\*: would ship in Kubernetes 1\.35\.8 \(cri-api v0\.35\.8\)\.\n/);
-    assert.match(line, /- Runtimes built from cri-api v0\.32–v0\.35\.7 will not have it, and kubelets 1\.35–1\.38 can meet them\./);
+    assert.match(line, /- Runtimes built from cri-api v0\.32–v0\.35\.7 will not have it, and kubelets 1\.35\.8–1\.38 can meet them\./);
     const given = elementPolicyHover('runtime.v1.S.Fresh', { tag: 'v0.35.7', source: 'git', origin: 'test', model: old, release: 'v0.35.9' }, model)!;
     assert.match(given, /would ship in Kubernetes 1\.35\.9 \(cri-api v0\.35\.9\)\./);
     // In the first minor of runtime.v1 only the earlier patches of that minor lack it: named once, as the report's column.
     const firstPatch = elementPolicyHover('runtime.v1.S.Fresh', { tag: 'v0.20.0', source: 'git', origin: 'test', model: old, release: 'v0.20.1' }, model)!;
-    assert.match(firstPatch, /- Runtimes built from cri-api v0\.20\.0 will not have it, and kubelets 1\.20–1\.23 can meet them\./);
+    assert.match(firstPatch, /- Runtimes built from cri-api v0\.20\.0 will not have it, and kubelets 1\.20\.1–1\.23 can meet them\./);
     // Off a release line, the next minor, as before.
     assert.match(newHover('v0.35.7', 'runtime.v1.S.Fresh'), /would ship in Kubernetes 1\.36 \(cri-api v0\.36\.0\)\.\n\n- Runtimes built from cri-api v0\.33–v0\.35 will not have it, and kubelets 1\.36–1\.38 can meet them\./);
   });

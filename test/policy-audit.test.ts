@@ -152,7 +152,7 @@ describe('policy hover: facts against the release history', { skip: corpus ? fal
     // As a patch of 1.25 (--current-tag v0.25.17): kubelets and runtimes of 1.26 and later are no pair of this API.
     const rows = skewMatrix({ ...baseline, release: 'v0.25.17' }, true);
     assert.ok(rows.some((r) => r.includes('× not a pair of this API: Kubernetes 1.26 removed runtime.v1alpha2, so one side does not speak it;')), rows.join('\n'));
-    assert.ok(rows.includes('| **1.25.17 and later** | ◐ | ◐ | ◐ | ◐ | ✓ | × | × | × |'), rows.join('\n'));
+    assert.ok(rows.includes('| **1.25.17 and later 1.25 patches** | ◐ | ◐ | ◐ | ◐ | ✓ | × | × | × |'), rows.join('\n'));
     assert.ok(rows.includes('| **1.26** | — | × | × | × | × | × | × | × |'), rows.join('\n'));
   });
   test('the patch-release policy names what changed: v0.23.4 only changed documented meaning, v0.34.9 a type', () => {
@@ -172,6 +172,22 @@ describe('policy hover: facts against the release history', { skip: corpus ? fal
     assert.match(report, /introduced: {3}kubernetes-1\.15\.0-alpha\.1 \(no v0\.15\.0-alpha\.1 Go module tag\) \(the oldest release in this history; it may be older\)/);
     assert.match(report, /skew: {9}not known: it is already in kubernetes-1\.15\.0-alpha\.1, the oldest release in this history, and may be older\./);
     assert.doesNotMatch(report, /predates/);
+  });
+  test('runtimes older than the first release of a history are named by their Kubernetes minors, in the hover as in history', () => {
+    // WindowsContainerSecurityContext.credential_spec came in kubernetes-1.15.0-beta.1; runtimes of 1.12–1.14 lack it,
+    // and no cri-api tag of theirs is in the history (nor v0.12–v0.14 Go module tags at all).
+    const row = corpus!.rows.find((r) => r.tag === 'v0.25.16' && r.path === V1ALPHA2_PATH)!;
+    const history = loadBundledHistory('runtime.v1alpha2');
+    const baseline: Baseline = { tag: 'v0.25.16', kubernetes: '1.25.16', source: 'bundled', origin: 'test', model: history.modelAt('v0.25.16')!, history };
+    // A trailing space tells its line from WindowsSandboxSecurityContext's (of 1.22), which comes first.
+    const text = corpus!.text(row.blob);
+    const at = text.lastIndexOf('string credential_spec = 2;');
+    const edited = `${text.slice(0, at)}string credential_spec = 2; ${text.slice(at + 'string credential_spec = 2;'.length)}`;
+    const h = policyHover(edited, baseline, 'string credential_spec = 2; ', 'string '.length + 1)!;
+    const older = 'runtimes built from the CRI API of Kubernetes 1.12–1.14 (older than kubernetes-1.15.0-alpha.1, the first release in this history), which do not.';
+    assert.ok(h.includes(`- Kubelets 1.15–1.17 know it and can be paired with ${older}`), h);
+    assert.doesNotMatch(h, /cri-api v0\.12/);
+    assert.ok(historyReport(history, 'runtime.v1alpha2.WindowsContainerSecurityContext.credential_spec').includes(`kubelets 1.15–1.17 know it and can be paired with ${older}`));
   });
   test('history: a .0-line tag cut before the release it is compared with removed nothing', () => {
     // v0.19.0-alpha.0 was tagged on 2020-01-30, before v0.18.0-beta.1 (2020-02-25) added NamespaceMode.TARGET and

@@ -462,13 +462,15 @@ describe('report: skew matrix', () => {
     assert.ok(rpc, 'examples/api.proto adds an RPC');
     const md = renderReport({ file: 'api.proto', baseline, findings: a.findings, additions: a.additions });
     const hover = elementPolicyHover(rpc.element, baseline, a.bound.model, a.findings)!;
-    const said = /would ship in Kubernetes (\S+) \(cri-api (\S+)\)\.[\s\S]*Runtimes built from cri-api v0\.(\d+)–v0\.(\d+)(?:\.(\d+))? will not have it, and kubelets 1\.(\d+)–1\.(\d+) can meet them/.exec(hover);
+    const said = /would ship in Kubernetes (\S+) \(cri-api (\S+)\)\.[\s\S]*Runtimes built from cri-api v0\.(\d+)–v0\.(\d+)(?:\.(\d+))? will not have it, and kubelets 1\.(\d+)(?:\.(\d+))?–1\.(\d+) can meet them/.exec(hover);
     assert.ok(said, hover);
-    const [, kube, goTag, rMin, rMax, rMaxPatch, kMin, kMax] = said;
+    const [, kube, goTag, rMin, rMax, rMaxPatch, kMin, kMinPatch, kMax] = said;
+    // Shipped in a patch, the kubelets of its minor that have it are those of that patch on, as the matrix's row says.
+    assert.equal(kMinPatch, rMaxPatch === undefined ? undefined : String(Number(rMaxPatch) + 1), hover);
     const minors = (from: string, to: string): number[] => Array.from({ length: Number(to) - Number(from) + 1 }, (_, i) => Number(from) + i);
     // A patch target: the last lacking minor's lacking patches, and the kubelets of the target's minor that have it.
     const lacking = minors(rMin!, rMax!).map((n) => (rMaxPatch !== undefined && n === Number(rMax) ? `v0.${n}.0${rMaxPatch === '0' ? '' : `–v0.${n}.${rMaxPatch}`}` : `v0.${n}`));
-    const meeting = minors(kMin!, kMax!).map((k) => (rMaxPatch !== undefined && k === Number(rMax) ? `${kube} and later` : `1.${k}`));
+    const meeting = minors(kMin!, kMax!).map((k) => (rMaxPatch !== undefined && k === Number(rMax) ? `${kube} and later 1.${k} patches` : `1.${k}`));
     assert.match(md, new RegExp(`would ship in Kubernetes ${kube!.replace(/\./g, '\\.')} \\(cri-api ${goTag!.replace(/\./g, '\\.')}\\)`));
     const { header, rows } = table(md);
     const lacks = new Set(['◐', '·']);
@@ -492,23 +494,23 @@ describe('report: skew matrix', () => {
     for (const baseline of [{ ...base, release: 'v0.36.4' }, { ...base, source: 'git' as const, releaseLine: 36 }] as Baseline[]) {
       const { md } = assertMatrixAgreesWithHover(baseline);
       const { header, rows } = table(md);
-      assert.deepEqual(header, ['v0.33', 'v0.34', 'v0.35', 'v0.36.0–v0.36.3', 'v0.36.4 and later', 'v0.37', 'v0.38', 'v0.39']);
-      assert.deepEqual(rows.map(([k]) => k), ['1.33', '1.34', '1.35', '1.36.0–1.36.3', '1.36.4 and later', '1.37', '1.38', '1.39']);
+      assert.deepEqual(header, ['v0.33', 'v0.34', 'v0.35', 'v0.36.0–v0.36.3', 'v0.36.4 and later v0.36 patches', 'v0.37', 'v0.38', 'v0.39']);
+      assert.deepEqual(rows.map(([k]) => k), ['1.33', '1.34', '1.35', '1.36.0–1.36.3', '1.36.4 and later 1.36 patches', '1.37', '1.38', '1.39']);
       assert.deepEqual(rows[3]![1], ['·', '·', '·', '·', '○', '○', '○', '○'], 'kubelets 1.36.0–1.36.3 do not have them');
       assert.deepEqual(rows[7]![1], ['—', '—', '—', '◐', '✓', '✓', '✓', '✓'], 'kubelet 1.39 can meet runtimes v0.36.0–v0.36.3');
-      assert.match(md, /^Rows are kubelets .* Kubernetes 1\.36 has two rows and two columns: 1\.36\.0–1\.36\.3 \(cri-api v0\.36\.0–v0\.36\.3\), which lack them, and 1\.36\.4 \(cri-api v0\.36\.4\) and later\.$/m);
+      assert.match(md, /^Rows are kubelets .* Kubernetes 1\.36 has two rows and two columns: 1\.36\.0–1\.36\.3 \(cri-api v0\.36\.0–v0\.36\.3\), which lack them, and 1\.36\.4 \(cri-api v0\.36\.4\) and later patches of 1\.36\.$/m);
       assert.match(md, /neither side has them \(both are older than 1\.36\.4\)/);
       // The editor's panel shows the same table as HTML.
       assert.match(renderMarkdown(md), /cri-api v0\.36\.0–v0\.36\.3<\/th>/);
     }
     // The first patch: one earlier patch, named once.
     const first = assertMatrixAgreesWithHover({ ...base, tag: 'v0.36.0', model: history.modelAt('v0.36.0')!, release: 'v0.36.1' });
-    assert.deepEqual(table(first.md).header.slice(2, 5), ['v0.35', 'v0.36.0', 'v0.36.1 and later']);
-    assert.deepEqual(table(first.md).rows.map(([k]) => k).slice(2, 5), ['1.35', '1.36.0', '1.36.1 and later']);
+    assert.deepEqual(table(first.md).header.slice(2, 5), ['v0.35', 'v0.36.0', 'v0.36.1 and later v0.36 patches']);
+    assert.deepEqual(table(first.md).rows.map(([k]) => k).slice(2, 5), ['1.35', '1.36.0', '1.36.1 and later 1.36 patches']);
     // A pre-release of the patch: "and later", not a "+", which in a version starts build metadata (v0.36.4-rc.0+).
     const rc = assertMatrixAgreesWithHover({ ...base, release: 'v0.36.4-rc.0' });
-    assert.deepEqual(table(rc.md).header.slice(3, 5), ['v0.36.0–v0.36.3', 'v0.36.4-rc.0 and later']);
-    assert.deepEqual(table(rc.md).rows.map(([k]) => k).slice(3, 5), ['1.36.0–1.36.3', '1.36.4-rc.0 and later']);
+    assert.deepEqual(table(rc.md).header.slice(3, 5), ['v0.36.0–v0.36.3', 'v0.36.4-rc.0 and later v0.36 patches']);
+    assert.deepEqual(table(rc.md).rows.map(([k]) => k).slice(3, 5), ['1.36.0–1.36.3', '1.36.4-rc.0 and later 1.36 patches']);
   });
 
   test('changes that ship in a .0 release (the next minor, or --current-tag v0.N.0): one row and column per minor, as the hover says', () => {

@@ -151,8 +151,9 @@ test('whoLacks: edge cases', () => {
   assert.ok(!inSkewWindow(34, 30));
   assert.deepEqual(whoLacks('v0.31.0-alpha.1'), whoLacks(31));
   assert.deepEqual(whoLacks('kubernetes-1.31.0'), whoLacks(31));
-  // Introduced in a patch: earlier patches of the same minor lack it too, so kubelet 1.(N+3) is affected.
-  assert.deepEqual(whoLacks('v0.34.9'), { introduced: { minor: 34, patch: 9 }, kubelets: { min: 34, max: 37 }, runtimes: { min: 31, max: 34, maxPatch: 8 } });
+  // Introduced in a patch: earlier patches of the same minor lack it too (kubelets as well as runtimes), so kubelet
+  // 1.(N+3) is affected, and of the kubelets 1.N only those of that patch on know it.
+  assert.deepEqual(whoLacks('v0.34.9'), { introduced: { minor: 34, patch: 9 }, kubelets: { min: 34, max: 37, minPatch: 9 }, runtimes: { min: 31, max: 34, maxPatch: 8 } });
   // As old as the major version: nothing of that major lacks it.
   assert.deepEqual(whoLacks(20, 20), { introduced: { minor: 20, patch: 0 } });
   // One minor after the major version started: only v0.20 runtimes lack it.

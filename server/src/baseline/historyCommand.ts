@@ -5,7 +5,7 @@
 import { type ApiModel, type EnumDef, type EnumValueDef, type FieldDef, type MessageDef, type RpcDef, type ServiceDef } from '../proto/model';
 import { CRI_SKEW_POLICY_URL } from '../policy/links';
 import { releasedLackingConsequence } from '../policy/lacking';
-import { SKEW, isPatchRelease, knowingKubelets, majorVersion, parseAnyTag, releaseLinePredecessor, runtimeSpan, span, whoLacks } from '../policy/versions';
+import { SKEW, isPatchRelease, kubeletSpan, knowingKubelets, majorVersion, parseAnyTag, releaseLinePredecessor, runtimeSpan, span, whoLacks, type KubeletRange, type MinorRange } from '../policy/versions';
 import { declaredOptions, formatOption } from '../proto/declaredOptions';
 import { goEnumConstant } from '../proto/goNames';
 import type { ElementKind, History } from './types';
@@ -404,10 +404,10 @@ export function newestStableMinor(history: History): number | undefined {
   return stableMinors(history, () => true).at(-1);
 }
 
-/** `kubelet 1.N` or `kubelets 1.N–1.M`, with the verb in the matching number. */
-export function kubelets(min: number, max: number, verb?: [string, string]): string {
-  const one = min === max;
-  return `${one ? 'kubelet' : 'kubelets'} ${minorSpan(min, max, '1.')}${verb ? ` ${one ? verb[0] : verb[1]}` : ''}`;
+/** `kubelet 1.N`, `kubelets 1.N–1.M` or `kubelets 1.N.P–1.M` (`kubeletSpan`), with the verb in the matching number. */
+export function kubelets(k: KubeletRange, verb?: [string, string]): string {
+  const one = k.min === k.max && k.minPatch === undefined;
+  return `${one ? 'kubelet' : 'kubelets'} ${kubeletSpan(k)}${verb ? ` ${one ? verb[0] : verb[1]}` : ''}`;
 }
 
 /** What a rename means to each kind of peer (POLICY: wire, JSON, Go source). */
@@ -640,7 +640,8 @@ function elementReport(history: History, input: string): HistoryQueryResult {
     row('skew', `not known: it is already in ${oldest}, the oldest release in this history, and may be older.`);
   } else if (wireStable === undefined) {
     row('skew', `only pre-releases have had it (${span(wireIntro, tags[unionLast]!)}): no stable kubelet or runtime has it.`);
-  } else if (start !== undefined && basis === start) {
+  } else if (start !== undefined && wireIntro === start) {
+    // In the major version's first tag (a pre-release): runtimes built from its pre-releases have it too.
     row('skew', `part of ${pkg} since its first release ${start}: every runtime that speaks ${pkg} has it.`);
   } else if (start !== undefined && parseAnyTag(basis)?.minor === firstMinor && parseAnyTag(basis)?.patch === 0) {
     row('skew', `part of ${pkg} since Kubernetes 1.${firstMinor}.0, the first stable release of ${pkg}: every stable runtime that speaks ${pkg} has it.`);
@@ -651,18 +652,7 @@ function elementReport(history: History, input: string): HistoryQueryResult {
     } else {
       // A package that was removed (runtime.v1alpha2) has no kubelets to come, whatever its last release had.
       const knowing = knowingKubelets(lack.kubelets, known, newestStableMinor(history), union(releases.length - 1) && majorVersion(pkg)?.removedInMinor === undefined);
-      // Runtimes older than the history's first release were not built on a tag of it: name their Kubernetes minors.
-      const r = lack.runtimes;
-      const firstHistoryMinor = parseAnyTag(oldest)?.minor ?? 0;
-      const min = Math.max(r.min, firstHistoryMinor);
-      const parts: string[] = [];
-      if (min <= r.max) {
-        parts.push(`cri-api ${runtimeSpan({ ...r, min })}`);
-      }
-      if (r.min < firstHistoryMinor) {
-        parts.push(`the CRI API of Kubernetes ${minorSpan(r.min, Math.min(r.max, firstHistoryMinor - 1), '1.')} (older than ${oldest}, the first release in this history)`);
-      }
-      row('skew', `${asNumber}${kubelets(knowing.min, knowing.max, ['knows', 'know'])} it${notReleased(knowing)} and can be paired with runtimes built from ${parts.join(' or from ')}, which do not.`);
+      row('skew', `${asNumber}${kubelets(knowing, ['knows', 'know'])} it${notReleased(knowing)} and can be paired with runtimes built from ${lackingRuntimes(history, lack.runtimes)}, which do not.`);
       // Which way an enum or a field's message travels, as the newest release that has the element declares its RPCs.
       more(releasedLackingConsequence(history, kind, path, basis, () => history.modelAt(info.lastSeen)));
     }
@@ -678,13 +668,30 @@ function elementReport(history: History, input: string): HistoryQueryResult {
       else {
         const kmin = had[0]!;
         const kmax = had[had.length - 1]!;
-        row('removal', `runtimes built from cri-api ${minorSpan(removedMinor, kmax + SKEW, 'v0.')} lack it but are in the window of ${kubelets(kmin, kmax)}, which had it and may still use it; within one major version that is a breaking change.`);
+        row('removal', `runtimes built from cri-api ${minorSpan(removedMinor, kmax + SKEW, 'v0.')} lack it but are in the window of ${kubelets({ min: kmin, max: kmax })}, which had it and may still use it; within one major version that is a breaking change.`);
       }
     }
   }
   for (const text of numberReuse(history, path, timeline, lineage, known)) row('number reuse', text);
   row('policy', CRI_SKEW_POLICY_URL);
   return { ok: true, text: lines.join('\n') + '\n' };
+}
+
+/**
+ * What runtimes that lack an element (`whoLacks().runtimes`) are built from, as `history` and the hovers say it:
+ * cri-api tags, and for runtimes older than the history's first release, which no tag of it names (runtime.v1alpha2
+ * before 1.15 had no Go module tags), their Kubernetes minors.
+ */
+export function lackingRuntimes(history: History, r: MinorRange & { maxPatch?: number }): string {
+  const oldest = history.releases[0]!.tag;
+  const firstHistoryMinor = parseAnyTag(oldest)?.minor ?? 0;
+  const min = Math.max(r.min, firstHistoryMinor);
+  const parts: string[] = [];
+  if (min <= r.max) parts.push(`cri-api ${runtimeSpan({ ...r, min })}`);
+  if (r.min < firstHistoryMinor) {
+    parts.push(`the CRI API of Kubernetes ${minorSpan(r.min, Math.min(r.max, firstHistoryMinor - 1), '1.')} (older than ${oldest}, the first release in this history)`);
+  }
+  return parts.join(' or from ');
 }
 
 /** Note for elements already in the oldest release of the history (which may not be where they started). */

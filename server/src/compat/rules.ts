@@ -8,6 +8,11 @@ import type { Category } from './finding';
 import { CRI_DEV_POLICY_URL, CRI_SKEW_POLICY_URL } from '../policy/links';
 import { editDistance } from '../editDistance';
 
+// Which page says what (kubernetes/contributor-site, content/en/docs/code/): the skew policy has the skew window,
+// graceful degradation, patch releases, and its "Designing new CRI APIs" advice (behaviour, expectations and call
+// sequence documented in the proto; the simplest design; a field reused only where its meaning allows) with the
+// critest advice; the feature development page has the runtimes' implementations, discoverability through explicit
+// API and failing fast while a feature is adopted. So the DOC rules and FIELD_MEANING_CHANGED link the skew policy.
 const LINKS = {
   skew: CRI_SKEW_POLICY_URL,
   devPolicies: CRI_DEV_POLICY_URL,

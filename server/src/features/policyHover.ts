@@ -1,7 +1,7 @@
 // Hovers that explain the version skew policy: for an element, when it came and who can meet a peer
 // without it; for a finding, the rule's explanation, who breaks, and the link to the policy.
 
-import { elementLineage, elementPatchChanges, kubelets, newestStableMinor, notReleased } from '../baseline/historyCommand';
+import { elementLineage, elementPatchChanges, kubelets, lackingRuntimes, newestStableMinor, notReleased } from '../baseline/historyCommand';
 import type { Baseline, History, HistoryElement } from '../baseline/types';
 import type { Finding } from '../compat/finding';
 import { getRule, SKEW as SKEW_PARAGRAPH } from '../compat/rules';
@@ -60,18 +60,26 @@ export function elementPolicyHover(
   const target = shipTarget({ ...baseline, ...(history ? { history } : {}) });
   if (target === undefined) return [...reAdded, ...renamedRpc, `**New since the baseline** ${escapeMarkdown(baseline.tag)}: it is not in any release yet.`].join('\n');
   const { minor: next, exact } = target;
+  const removedIn = majorVersion(pkg)?.removedInMinor;
+  if (removedIn !== undefined && next >= removedIn) {
+    // As the report says it (skewMatrix): runtime.v1alpha2 has no release to ship in from its removal on.
+    return [...reAdded, ...renamedRpc,
+      `**New since ${escapeMarkdown(baseline.tag)}**: Kubernetes 1.${removedIn} removed ${pkg}, so no minor release can ship it; ` +
+      `only a patch release of 1.${removedIn - 1} or earlier could, and patch releases should not change the API.`,
+      '', `[Version skew policy](${CRI_SKEW_POLICY_URL})`].join('\n');
+  }
   // An old baseline picked on purpose: the minors after it that are already out cannot get the change.
   const planned = targetMinor(baseline.tag)!;
   const released = !exact && planned < next ? ` at the earliest: ${span(`1.${planned}`, `1.${next - 1}`)} ${planned === next - 1 ? 'is' : 'are'} already released` : '';
   // A patch release (the file's own, or the next of its release line): the earlier patches of its minor lack it too.
-  const lacks = whoLacks(exact?.goTag ?? next, firstMinorOfMajor(pkg) ?? 0);
+  const lacks = whoLacks(exact?.goTag ?? next, firstMinorOfMajor(pkg) ?? 0, removedIn);
   const lines = [
     ...reAdded,
     ...renamedRpc,
     `**New since ${escapeMarkdown(baseline.tag)}**: would ship in Kubernetes ${exact ? `${exact.kubernetes} (cri-api ${exact.goTag})` : `1.${next} (cri-api v0.${next}.0)${released}`}.`, '',
     !lacks.runtimes || !lacks.kubelets
       ? `- Kubernetes 1.${next} is the first minor version of ${pkg}, so every stable runtime that speaks ${pkg} will have it.`
-      : `- Runtimes built from cri-api ${runtimeSpan(lacks.runtimes)} will not have it, and ${kubelets(lacks.kubelets.min, lacks.kubelets.max)} can meet them. ${newParentConsequence(element, current, baseline) ?? consequence(kind, current, element)}`,
+      : `- Runtimes built from cri-api ${runtimeSpan(lacks.runtimes)} will not have it, and ${kubelets(lacks.kubelets)} can meet them. ${newParentConsequence(element, current, baseline) ?? consequence(kind, current, element)}`,
     ...sentToOlderKubelets(element, kind, current, baseline, lacks),
     '- The feature has to degrade gracefully on such runtimes. If it depends on what the runtime can do, the kubelet should learn that through explicit API (what the runtime reports in its status or features, surfaced in the Pod or Node API), not by trial; and while the feature is being adopted, using it against a runtime that lacks it should fail as early as possible.',
     `- Document in the proto what it does, what runtimes may expect, and when the kubelet uses it; add a critest ([cri-tools validation](${CRITEST_VALIDATION_URL})).`,
@@ -147,13 +155,16 @@ function historySection(element: string, history: History, pkg: string, current:
   if (lacks?.kubelets && lacks.runtimes) {
     const stillReleased = (h.present ?? false) && majorVersion(pkg)?.removedInMinor === undefined;
     const k = lineage ? knowingKubelets(lacks.kubelets, lineage.stableMinors, newestStableMinor(history), stillReleased) : lacks.kubelets;
-    const knowers = `${k.min === k.max ? `Kubelet 1.${k.min} knows` : `Kubelets 1.${k.min}–1.${k.max} know`} it${notReleased(k)} and can be paired`;
+    const who = kubelets(k, ['knows', 'know']);
+    const knowers = `${who[0]!.toUpperCase()}${who.slice(1)} it${notReleased(k)} and can be paired`;
     const why = releasedLackingConsequence(history, kind, element, introduced, () => current, (c) => `\`${c}\``);
-    lines.push(`- ${knowers} with runtimes built from cri-api ${runtimeSpan(lacks.runtimes)}, which do not. ${why}`);
+    lines.push(`- ${knowers} with runtimes built from ${lackingRuntimes(history, lacks.runtimes)}, which do not. ${why}`);
   } else if (inOldest && (start === undefined || parseAnyTag(oldest ?? '')?.minor !== start)) {
     lines.push(`- It is already in ${oldest}, the oldest release in this history, and may be older: which runtimes lack it is not known from this history.`);
   } else {
-    lines.push(`- It came with the first minor version of ${pkg}${start !== undefined ? ` (1.${start})` : ''}, so every runtime that speaks ${pkg} has it.`);
+    // Runtimes built from the major version's pre-releases before the element have it only if it is in the first.
+    const every = introduced === majorVersion(pkg)?.firstTag ? 'every' : 'every stable';
+    lines.push(`- It came with the first minor version of ${pkg}${start !== undefined ? ` (1.${start})` : ''}, so ${every} runtime that speaks ${pkg} has it.`);
   }
   lines.push(...rpcSequence(element, current, shownDoc, added));
   lines.push('', `[Version skew policy](${CRI_SKEW_POLICY_URL})`);

@@ -299,14 +299,18 @@ export function inSkewWindow(kubeletMinor: number, runtimeMinor: number): boolea
   return Math.abs(kubeletMinor - runtimeMinor) <= SKEW;
 }
 
+/** Kubelet minors `min` … `max`; with `minPatch`, of minor `min` only `1.min.minPatch` and later patches. */
+export type KubeletRange = MinorRange & { minPatch?: number };
+
 export interface LackingSkew {
   /** Minor (and patch, when it came in a patch release) where the element first appeared. */
   introduced: { minor: number; patch: number };
   /**
    * Kubelet minors that know the element and can still be paired with a runtime that lacks it, or undefined
-   * when there is no such pairing (e.g. the element is as old as the major version).
+   * when there is no such pairing (e.g. the element is as old as the major version). When `minPatch` is set
+   * (element added in a patch), only `1.min.minPatch` and later patches of the first minor know it.
    */
-  kubelets?: MinorRange;
+  kubelets?: KubeletRange;
   /**
    * Runtime (cri-api) versions inside those kubelets' windows that lack the element: minors `min` … `max`;
    * when `maxPatch` is set, only `v0.max.0` … `v0.max.maxPatch` of the last minor (element added in a patch).
@@ -322,9 +326,10 @@ export interface LackingSkew {
  *
  * `introduced` is the minor N, or a tag (either form) to take minor and patch from. `firstMinorOfMajor`
  * clamps to runtimes of the same major API version (e.g. 20 for `runtime.v1`, whose first tag is
- * v0.20.0-beta.2): older runtimes speak another major version and are not counted.
+ * v0.20.0-beta.2): older runtimes speak another major version and are not counted. `removedInMinor` clamps the
+ * kubelets the same way (26 for `runtime.v1alpha2`): those of that minor on do not speak the major version.
  */
-export function whoLacks(introduced: number | string, firstMinorOfMajor = 0): LackingSkew {
+export function whoLacks(introduced: number | string, firstMinorOfMajor = 0, removedInMinor = Infinity): LackingSkew {
   let minor: number;
   let patch = 0;
   if (typeof introduced === 'number') minor = introduced;
@@ -340,9 +345,13 @@ export function whoLacks(introduced: number | string, firstMinorOfMajor = 0): La
   const minRuntime = Math.max(minor - SKEW, firstMinorOfMajor, 0);
   if (lastLackingMinor < minRuntime) return result;
   result.runtimes = { min: minRuntime, max: lastLackingMinor };
-  if (patch > 0) result.runtimes.maxPatch = patch - 1;
-  // Kubelets that know it (≥ N) and whose window reaches down to a lacking runtime (K - 3 ≤ last lacking minor).
-  result.kubelets = { min: minor, max: lastLackingMinor + SKEW };
+  // Kubelets that know it (≥ N, and of minor N only those of the patch that added it on) and whose window
+  // reaches down to a lacking runtime (K - 3 ≤ last lacking minor).
+  result.kubelets = { min: minor, max: Math.min(lastLackingMinor + SKEW, removedInMinor - 1) };
+  if (patch > 0) {
+    result.runtimes.maxPatch = patch - 1;
+    result.kubelets.minPatch = patch;
+  }
   return result;
 }
 
@@ -362,16 +371,30 @@ export function runtimeSpan(r: { min: number; max: number; maxPatch?: number }):
 }
 
 /**
+ * Kubelets that know an element (`whoLacks().kubelets`), as the hovers and `history` name them: `1.33–1.36`, or
+ * from the patch that added it: `1.33.2–1.36`, `1.33.2 and later 1.33 patches`.
+ */
+export function kubeletSpan(k: KubeletRange): string {
+  if (k.minPatch === undefined) return span(`1.${k.min}`, `1.${k.max}`);
+  return k.min === k.max ? laterPatches(`1.${k.min}.${k.minPatch}`, `1.${k.min}`) : `1.${k.min}.${k.minPatch}–1.${k.max}`;
+}
+
+/** `1.25.17 and later 1.25 patches` (or `v0.25…`): a patch and the rest of its release line, not the minors after it. */
+export function laterPatches(version: string, line: string): string {
+  return `${version} and later ${line} patches`;
+}
+
+/**
  * The kubelets of `k` (from `whoLacks`) that know an element: those of minors with a stable release that has
  * it (`withIt`), in a row from `k.min`, so that one removed again is not said to be known after that. While the
  * newest release still has it (`stillPresent`), the minors after the newest stable one (`newestStable`) count
  * too: they are not released yet (`unreleasedFrom`), and their kubelets will know it unless it goes first.
  */
-export function knowingKubelets(k: MinorRange, withIt: readonly number[], newestStable: number | undefined, stillPresent: boolean): MinorRange & { unreleasedFrom?: number } {
+export function knowingKubelets(k: KubeletRange, withIt: readonly number[], newestStable: number | undefined, stillPresent: boolean): KubeletRange & { unreleasedFrom?: number } {
   const future = (m: number): boolean => stillPresent && newestStable !== undefined && m > newestStable;
   let max = k.min;
   while (max < k.max && (withIt.includes(max + 1) || future(max + 1))) max++;
-  return future(max) ? { min: k.min, max, unreleasedFrom: Math.max(k.min, newestStable! + 1) } : { min: k.min, max };
+  return { ...k, max, ...(future(max) ? { unreleasedFrom: Math.max(k.min, newestStable! + 1) } : {}) };
 }
 
 export interface RemovalSkew {

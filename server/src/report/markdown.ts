@@ -8,7 +8,7 @@ import type { Baseline } from '../baseline/types';
 import type { Problem } from '../proto/binder';
 import { comparePositions, type Range } from '../proto/ast';
 import { RULES_BY_ID } from '../compat/rules';
-import { SKEW, compareTags, firstMinorOfMajor, majorVersion, runtimeSpan, shipTarget, span, targetMinor, whoLacks } from '../policy/versions';
+import { SKEW, compareTags, firstMinorOfMajor, laterPatches, majorVersion, runtimeSpan, shipTarget, span, targetMinor, whoLacks } from '../policy/versions';
 import { CRI_SKEW_POLICY_URL } from '../policy/links';
 import { enumSides } from '../policy/lacking';
 import { indexModel } from '../proto/model';
@@ -253,7 +253,9 @@ export function skewMatrix(baseline: Baseline | undefined, hasAdditions: boolean
   } : undefined;
   const sides: SkewSide[] = [];
   for (let m = next - SKEW; m <= next + SKEW; m++) {
-    if (m === next && patch) sides.push(patch.before, { minor: m, has: true, kubelet: `${patch.ship.kubernetes} and later`, runtime: `${patch.ship.goTag} and later` });
+    // Only the rest of its own release line: the minors after it are sides of their own (and, for runtime.v1alpha2
+    // from 1.26 on, do not speak the API at all).
+    if (m === next && patch) sides.push(patch.before, { minor: m, has: true, kubelet: laterPatches(patch.ship.kubernetes, `1.${m}`), runtime: laterPatches(patch.ship.goTag, `v0.${m}`) });
     else sides.push({ minor: m, has: m >= next, kubelet: `1.${m}`, runtime: `v0.${m}` });
   }
   const out = ['## Version skew', ''];
@@ -262,7 +264,7 @@ export function skewMatrix(baseline: Baseline | undefined, hasAdditions: boolean
   const ships = own ? `Kubernetes ${own.kubernetes} (cri-api ${own.goTag})` : `Kubernetes 1.${next} (cri-api v0.${next}.0)${released}`;
   out.push(`The changes would ship in ${ships}. A kubelet must work with runtimes of the same API major version up to ${SKEW} minor versions older or newer ([policy](${CRI_SKEW_POLICY_URL})).`, '');
   const twoParts = patch
-    ? ` The changes ship in a patch release, so Kubernetes 1.${next} has two rows and two columns: ${patch.before.kubelet} (cri-api ${patch.before.runtime}), which lack them, and ${patch.ship.kubernetes} (cri-api ${patch.ship.goTag}) and later.`
+    ? ` The changes ship in a patch release, so Kubernetes 1.${next} has two rows and two columns: ${patch.before.kubelet} (cri-api ${patch.before.runtime}), which lack them, and ${patch.ship.kubernetes} (cri-api ${patch.ship.goTag}) and later patches of 1.${next}.`
     : '';
   out.push(`Rows are kubelets (Kubernetes 1.K); columns are runtimes, named by the cri-api version they are built from.${twoParts}`, '');
   const before = sides.some((s) => !speaks(s.minor))

@@ -1,0 +1,110 @@
+// Elements that come in a patch release v0.N.M (M > 0): the earlier patches of minor N lack them, kubelets
+// included, so the hovers, `history` and the report's skew matrix name 1.N.M, never all of 1.N. No released
+// element came in a patch (every patch addition is also in a later .0 line first in version order), so the
+// release history here is the bundled one with one element's introduction moved to a patch tag.
+import { describe, test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { Corpus, CORPUS_HELP, V1ALPHA2_PATH, V1_PATH, findCorpusDir, findRepoRoot } from '../server/src/baseline/corpus';
+import { buildHistoryFromModels, loadBundledHistory } from '../server/src/baseline/historyIndex';
+import { historyReport } from '../server/src/baseline/historyCommand';
+import type { Baseline, History } from '../server/src/baseline/types';
+import { doHover } from '../server/src/features/hover';
+import { elementPolicyHover } from '../server/src/features/policyHover';
+import { compareTags } from '../server/src/policy/versions';
+import { skewMatrix } from '../server/src/report/markdown';
+import { analyze } from '../server/src/service';
+
+const corpusDir = findCorpusDir(findRepoRoot(__dirname));
+const corpus = corpusDir ? new Corpus(corpusDir) : undefined;
+
+function text(tag: string, path = V1_PATH): string {
+  const row = corpus!.rows.find((r) => r.tag === tag && r.path === path);
+  assert.ok(row, `${tag} ${path} is in the corpus`);
+  return corpus!.text(row.blob);
+}
+
+/** The bundled runtime.v1 history, with `message.field` missing from every release before `tag`. */
+function introducedIn(message: string, field: string, tag: string): History {
+  const bundled = loadBundledHistory();
+  return buildHistoryFromModels(bundled.releases.map((release) => {
+    // A copy: the index shares models between releases.
+    const model = structuredClone(bundled.modelAt(release.tag)!);
+    if (compareTags(release.tag, tag) < 0) {
+      const m = model.messages.find((x) => x.fqn === message)!;
+      m.fields = m.fields.filter((f) => f.name !== field);
+    }
+    return { release, model };
+  }));
+}
+
+function policyHover(source: string, baseline: Baseline, needle: string, offset: number): string {
+  const a = analyze(source, { uri: 'file:///ws/api.proto', baseline });
+  const lines = source.split('\n');
+  const line = lines.findIndex((l) => l.includes(needle));
+  assert.ok(line >= 0, needle);
+  let extra: string | undefined;
+  doHover(a.bound, { line, character: lines[line]!.indexOf(needle) + offset }, {
+    extraHover: (e) => (extra = elementPolicyHover(e, a.baseline, a.bound.model, a.findings)),
+  });
+  assert.ok(extra, `a policy hover on ${needle}`);
+  return extra;
+}
+
+describe('an element of a patch release: the kubelets of the earlier patches of its minor lack it', { skip: corpus ? false : CORPUS_HELP }, () => {
+  test('released in v0.33.2: hover and history say kubelets 1.33.2–1.36 know it, not all of 1.33', () => {
+    // Mount.image_sub_path came in v0.33.0-rc.0; here it came in v0.33.2.
+    const history = introducedIn('runtime.v1.Mount', 'image_sub_path', 'v0.33.2');
+    assert.equal(history.element('runtime.v1.Mount.image_sub_path')!.introduced, 'v0.33.2');
+    const baseline: Baseline = { tag: 'v0.36.3', kubernetes: '1.36.3', source: 'bundled', origin: 'test', model: history.modelAt('v0.36.3')!, history };
+    const h = policyHover(text('v0.36.3'), baseline, 'string image_sub_path', 'string '.length + 1);
+    assert.match(h, /- Kubelets 1\.33\.2–1\.36 know it and can be paired with runtimes built from cri-api v0\.30–v0\.33\.1, which do not\./, h);
+    const report = historyReport(history, 'runtime.v1.Mount.image_sub_path');
+    assert.match(report, /skew: +kubelets 1\.33\.2–1\.36 know it and can be paired with runtimes built from cri-api v0\.30–v0\.33\.1, which do not\./, report);
+  });
+
+  test('in the first minor of runtime.v1 but not its first tag: every stable runtime has it, not every runtime', () => {
+    // Mount.selinux_relabel is in v0.20.0-beta.2, the first tag of runtime.v1; here it came in v0.20.0-rc.0.
+    const history = introducedIn('runtime.v1.Mount', 'selinux_relabel', 'v0.20.0-rc.0');
+    const baseline: Baseline = { tag: 'v0.36.3', kubernetes: '1.36.3', source: 'bundled', origin: 'test', model: history.modelAt('v0.36.3')!, history };
+    const h = policyHover(text('v0.36.3'), baseline, 'bool selinux_relabel', 'bool '.length + 1);
+    assert.match(h, /- It came with the first minor version of runtime\.v1 \(1\.20\), so every stable runtime that speaks runtime\.v1 has it\./, h);
+    assert.match(historyReport(history, 'runtime.v1.Mount.selinux_relabel'), /every stable runtime that speaks runtime\.v1 has it/);
+    // In the first tag, it is in every runtime that speaks runtime.v1, pre-releases included.
+    const real = loadBundledHistory();
+    assert.match(policyHover(text('v0.36.3'), { ...baseline, model: real.modelAt('v0.36.3')!, history: real }, 'bool selinux_relabel', 'bool '.length + 1), /so every runtime that speaks runtime\.v1 has it\./);
+    assert.match(historyReport(real, 'runtime.v1.Mount.selinux_relabel'), /skew: +part of runtime\.v1 since its first release v0\.20\.0-beta\.2: every runtime that speaks runtime\.v1 has it\./);
+  });
+
+  test('new, shipping in v0.36.4: the hover names kubelets 1.36.4–1.39, and the matrix row is that patch on', () => {
+    const history = loadBundledHistory();
+    const baseline: Baseline = { tag: 'v0.36.3', kubernetes: '1.36.3', source: 'bundled', origin: 'test', model: history.modelAt('v0.36.3')!, history, release: 'v0.36.4' };
+    const source = text('v0.36.3').replace('    repeated ContainerStatus containers_statuses = 5;', '    repeated ContainerStatus containers_statuses = 5;\n    // A new flag.\n    bool fresh_flag = 6;');
+    const h = policyHover(source, baseline, 'bool fresh_flag', 'bool '.length + 1);
+    assert.match(h, /- Runtimes built from cri-api v0\.33–v0\.36\.3 will not have it, and kubelets 1\.36\.4–1\.39 can meet them\./, h);
+    const rows = skewMatrix(baseline, true);
+    assert.ok(rows.includes('| **1.36.4 and later 1.36 patches** | ◐ | ◐ | ◐ | ◐ | ✓ | ✓ | ✓ | ✓ |'), rows.join('\n'));
+  });
+
+  test('a runtime.v1alpha2 patch of 1.25: the column of v0.25.17 on does not claim 1.26 and later, which dropped v1alpha2', () => {
+    const history = loadBundledHistory('runtime.v1alpha2');
+    const baseline: Baseline = { tag: 'v0.25.16', kubernetes: '1.25.16', source: 'bundled', origin: 'test', model: history.modelAt('v0.25.16')!, history, release: 'v0.25.17' };
+    const rows = skewMatrix(baseline, true);
+    const header = rows.find((r) => r.startsWith('| kubelet \\ runtime |'))!;
+    assert.ok(header.includes('| cri-api v0.25.0–v0.25.16 | cri-api v0.25.17 and later v0.25 patches | cri-api v0.26 |'), header);
+    assert.ok(!/v0\.25\.17 and later \|/.test(header), header);
+    assert.ok(rows.includes('| **1.25.17 and later 1.25 patches** | ◐ | ◐ | ◐ | ◐ | ✓ | × | × | × |'), rows.join('\n'));
+    assert.ok(rows.some((r) => r.includes('1.25.0–1.25.16 (cri-api v0.25.0–v0.25.16), which lack them, and 1.25.17 (cri-api v0.25.17) and later patches of 1.25.')), rows.join('\n'));
+  });
+
+  test('a new runtime.v1alpha2 element: no minor from 1.26 on ships it or speaks it, in the hover as in the report', () => {
+    const history = loadBundledHistory('runtime.v1alpha2');
+    const baseline: Baseline = { tag: 'v0.25.16', kubernetes: '1.25.16', source: 'bundled', origin: 'test', model: history.modelAt('v0.25.16')!, history };
+    const source = text('v0.25.16', V1ALPHA2_PATH).replace('message VersionRequest {', 'message VersionRequest {\n    // A new flag.\n    bool fresh_flag = 2;');
+    const next = policyHover(source, baseline, 'bool fresh_flag', 'bool '.length + 1);
+    assert.doesNotMatch(next, /would ship in Kubernetes 1\.26|kubelets 1\.26/, next);
+    assert.match(next, /^\*\*New since v0\.25\.16\*\*: Kubernetes 1\.26 removed runtime\.v1alpha2, so no minor release can ship it; only a patch release of 1\.25 or earlier could, and patch releases should not change the API\./, next);
+    // As a patch of 1.25: the kubelets that have it and can meet runtimes without it are those of 1.25 from that patch on.
+    const patch = policyHover(source, { ...baseline, release: 'v0.25.17' }, 'bool fresh_flag', 'bool '.length + 1);
+    assert.match(patch, /- Runtimes built from cri-api v0\.22–v0\.25\.16 will not have it, and kubelets 1\.25\.17 and later 1\.25 patches can meet them\./, patch);
+  });
+});
