@@ -1337,6 +1337,8 @@ test('documentation rules link to the skew policy, whose advice on designing new
   }
   // Discovery and failing fast for runtimes stay with the feature development page.
   for (const id of ['RPC_FALLBACK_UNDOCUMENTED', 'FIELD_DEGRADATION_UNDOCUMENTED']) assert.equal(ruleById(id).link, 'https://www.kubernetes.dev/docs/code/cri-api-dev-policies/', id);
+  // Open and closed enums are explained on protobuf's enum page; the proto3 guide's #updating does not mention them.
+  assert.equal(ruleById('ENUM_OPEN_CLOSED_CHANGED').link, 'https://protobuf.dev/programming-guides/enum/');
   for (const r of RULES) {
     assert.match(r.link, /^https:\/\/\S+$/, r.id);
     if (r.link.includes('kubernetes.dev')) assert.ok(!r.link.includes('#'), `${r.id}: no anchor that the policy facts do not give`);

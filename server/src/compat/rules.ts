@@ -19,6 +19,8 @@ const LINKS = {
   protoUpdating: 'https://protobuf.dev/programming-guides/proto3/#updating',
   protoJson: 'https://protobuf.dev/programming-guides/json/',
   protoPresence: 'https://protobuf.dev/programming-guides/field_presence/',
+  // The proto3 guide's #updating says nothing of open and closed enums; this page is about exactly that.
+  protoEnum: 'https://protobuf.dev/programming-guides/enum/',
 } as const;
 
 export interface Rule {
@@ -126,7 +128,7 @@ export const RULES: readonly Rule[] = [
     '`features.enum_type = CLOSED`) moves it into the message\'s unknown fields: the field reads as unset (or its default), and a ' +
     'repeated field loses the element. A value added in a later version is such a number for every peer built before it, so after ' +
     'the change a peer of one version sees an unknown value where a peer of the other sees nothing. Keep the enum as open or closed as the baseline had it.',
-    LINKS.protoUpdating),
+    LINKS.protoEnum),
   rule('ENUM_VALUE_NO_DELETE', 'WIRE', 'error', true, 'An enum value was deleted without reserving its number',
     `${SKEW} Peers built from the baseline still send this number. Without a reservation a later value can take it and change what old peers mean.`,
     LINKS.protoUpdating),

@@ -6,6 +6,7 @@ import type { Finding } from '../compat/finding';
 import { RULES, RULES_BY_ID } from '../compat/rules';
 import type { Baseline } from '../baseline/types';
 import { pathToFileURL } from 'node:url';
+import { CRI_SKEW_POLICY_URL } from '../policy/links';
 
 // Required on first use: only SARIF output needs it, and loading it costs every other CLI run 2 to 3 ms.
 const crypto = (): typeof import('node:crypto') => require('node:crypto');
@@ -142,7 +143,7 @@ export function formatSarif(location: CiLocation, all: Reportable[], invocation:
           name: 'cri-compat',
           version: VERSION,
           semanticVersion: VERSION,
-          informationUri: 'https://www.kubernetes.dev/docs/code/cri-api-version-skew-policy/',
+          informationUri: CRI_SKEW_POLICY_URL,
           rules,
         },
       },
