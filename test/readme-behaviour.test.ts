@@ -1,6 +1,7 @@
 // The README's tables and option lists against what the code says: the rules table against the rule list,
-// the settings table against package.json, the CLI's options against its --help, and the report's parts
-// the README describes against a report the CLI prints. docs.test.ts checks only that names appear.
+// the settings table against package.json, the CLI's options against its --help, the report's parts
+// the README describes against a report the CLI prints, and the status bar's texts against render.ts.
+// docs.test.ts checks only that names appear.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
