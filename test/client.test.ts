@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import { analyze } from '../server/src/service';
 import { explainRuleUri, revealPositionLinks, revealPositionUri } from '../server/src/lsp/protocol';
 import { RULES_BY_ID } from '../server/src/compat/rules';
+import { validateSeverityOverrides } from '../server/src/compat/check';
 import { renderReport } from '../server/src/report/markdown';
 import {
   applicableLevels, baselineInSettingsFile, baselineInSettingsFileAt, baselineKind, baselinePathSetting, baselinePickTitle, describeLevel, effectiveBaseline, planBaselineWrite, targetLevel, type Place,
@@ -44,6 +45,7 @@ interface SettingSchema {
   enum?: string[];
   enumDescriptions?: string[];
   additionalProperties?: SettingSchema;
+  propertyNames?: SettingSchema;
   items?: SettingSchema;
 }
 
@@ -559,6 +561,13 @@ describe('settings as the Settings editor shows them (package.json)', () => {
       assert.equal(s.enumDescriptions?.length, s.enum!.length, `${key}: one enumDescription per value`);
       for (const d of s.enumDescriptions!) assert.ok(d.trim().length > 5, `${key}: ${JSON.stringify(d)}`);
     }
+  });
+
+  test('criCompat.severity\'s keys are the rule ids and categories the server takes: settings.json suggests them (propertyNames)', () => {
+    const names = props['criCompat.severity']?.propertyNames?.enum ?? [];
+    const rules = [...RULES_BY_ID.values()];
+    assert.deepEqual([...names].sort(), [...new Set([...rules.map((r) => r.category), ...rules.map((r) => r.id)])].sort());
+    for (const name of names) assert.deepEqual(validateSeverityOverrides({ [name]: 'off' }), [], name);
   });
 });
 

@@ -1,6 +1,7 @@
 // The README's tables and option lists against what the code says: the rules table against the rule list,
-// the settings table against package.json, the CLI's options against its --help, and the report's parts
-// the README describes against a report the CLI prints. docs.test.ts checks only that names appear.
+// the settings table against package.json, the CLI's options against its --help, the report's parts
+// the README describes against a report the CLI prints, and the status bar's texts against render.ts.
+// docs.test.ts checks only that names appear.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -8,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RULES } from '../server/src/compat/rules';
 import { findRepoRoot } from '../server/src/baseline/corpus';
+import { statusView } from '../client/src/render';
 
 const ROOT = findRepoRoot(__dirname);
 const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
@@ -74,4 +76,17 @@ test('the report parts the README describes: the "Released in" column and the no
   assert.match(README, /"Released in" column/);
   assert.match(README, /"not yet"/);
   assert.match(README, /not fully checked/);
+});
+
+test('every text of the status bar item is in the README, as the item shows it without its icon', () => {
+  const base = { uri: 'file:///a.proto', breaking: 3, findings: 5, checked: true, resolving: false };
+  const states: Parameters<typeof statusView>[0][] = [
+    undefined,
+    { ...base, baselineTag: null, checked: false },
+    { ...base, baselineTag: null, resolving: true },
+    { ...base, baselineTag: null },
+    { ...base, baselineTag: 'v0.36.3', source: 'bundled' },
+  ];
+  const shown = states.map((s) => statusView(s).text.replace(/\$\([^)]*\)\s*/g, ''));
+  assert.deepEqual(shown.filter((text) => !README.includes(`\`${text}\``)), []);
 });

@@ -52,8 +52,9 @@ class HistoryDocuments implements TextDocumentContentProvider, Disposable {
   readonly onDidChange = this.emitter.event;
   private counter = 0;
 
-  add(element: string | undefined, text: string): Uri {
-    const name = (element ?? 'runtime.v1').replace(/[^\w.-]/g, '_');
+  /** `subject`: the element or package the text is about, which names the document. */
+  add(subject: string | undefined, text: string): Uri {
+    const name = (subject ?? 'history').replace(/[^\w.-]/g, '_');
     const uri = Uri.from({ scheme: HISTORY_SCHEME, path: `/${name}.txt`, query: String(++this.counter) });
     this.texts.set(uri.toString(), text);
     if (this.texts.size > 20) this.texts.delete(this.texts.keys().next().value!);
@@ -376,7 +377,7 @@ async function showHistory(deps: CommandDeps, history: HistoryDocuments): Promis
     return;
   }
   deps.output.info(`History of ${res.element ?? 'the API'}${res.ok ? '' : ' (not in the release history)'}.`);
-  const uri = history.add(res.element, res.text + '\n');
+  const uri = history.add(res.element ?? res.package, res.text + '\n');
   const doc = await languages.setTextDocumentLanguage(await workspace.openTextDocument(uri), HISTORY_LANGUAGE);
   await window.showTextDocument(doc, { viewColumn: ViewColumn.Beside, preview: true, preserveFocus: false });
 }

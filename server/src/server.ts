@@ -1244,7 +1244,7 @@ connection.onRequest(HistoryRequestMethod, (params: HistoryParams, token) => gua
     try {
       history = loadBundledHistory(pkg);
     } catch (e) {
-      return { ok: false, text: `No release history for package "${pkg}": ${e instanceof Error ? e.message : String(e)}` };
+      return { package: pkg, ok: false, text: `No release history for package "${pkg}": ${e instanceof Error ? e.message : String(e)}` };
     }
   }
   let element: string | undefined;
@@ -1272,7 +1272,7 @@ connection.onRequest(HistoryRequestMethod, (params: HistoryParams, token) => gua
     return { element, ok: true, text: policy ? `${text}\n\n${markdownToPlainText(policy)}` : text };
   }
   const answer = historyQuery(history, element);
-  return element ? { element, ...answer } : answer;
+  return element ? { element, ...answer } : { package: history.package, ...answer };
 }));
 
 connection.onRequest(RulesRequestMethod, (params: RulesParams | null | undefined) => guarded('criCompat/rules', [] as RulesResult, async () => {

@@ -14,6 +14,8 @@ import { e2eWithCorpus, failureShot, guarded, sleep, startEditor, TIMEOUTS, unti
 const TAG = 'v0.36.3';
 const BAD = 'v0.99.0';
 const EXTENSION_TIMEOUT = 45_000;
+/** A .proto file of another package, which no release index has. */
+const OTHER = 'syntax = "proto3";\npackage foo.bar;\n\n// A thing.\nmessage Thing {\n  // Its name.\n  string name = 1;\n}\n';
 
 const { skip, corpusDir } = e2eWithCorpus();
 
@@ -27,6 +29,7 @@ describe('real editor: warnings, export and history', { skip, timeout: 180_000 }
     assert.ok(text, `${TAG} ${V1_PATH} is not in the corpus at ${corpusDir}`);
     dir = mkdtempSync(path.join(os.tmpdir(), 'cri-compat-e2e-clientux-'));
     writeFileSync(path.join(dir, 'api.proto'), text);
+    writeFileSync(path.join(dir, 'other.proto'), OTHER);
     editor = await startEditor({ workspace: dir, trusted: true, settings: { 'criCompat.baseline': BAD } });
     await editor.openFile('api.proto');
   });
@@ -78,7 +81,7 @@ describe('real editor: warnings, export and history', { skip, timeout: 180_000 }
       await until(`${file} written`, async () => (existsSync(file) ? true : undefined), EXTENSION_TIMEOUT);
       assert.match(readFileSync(file, 'utf8'), /^# CRI compatibility report/m);
       assert.doesNotMatch(readFileSync(file, 'utf8'), /command:/);
-      assert.deepEqual(readdirSync(dir).filter((f) => f !== 'api.proto' && f !== 'api-cri-report.md' && f !== '.vscode'), [], 'no temporary file left');
+      assert.deepEqual(readdirSync(dir).filter((f) => f !== 'api.proto' && f !== 'other.proto' && f !== 'api-cri-report.md' && f !== '.vscode'), [], 'no temporary file left');
       const toast = page.locator('.notification-toast', { hasText: 'the report was saved to' }).first();
       await toast.waitFor({ state: 'visible', timeout: EXTENSION_TIMEOUT });
       await toast.locator('.monaco-button', { hasText: 'Open' }).click();
@@ -107,6 +110,24 @@ describe('real editor: warnings, export and history', { skip, timeout: 180_000 }
       t.diagnostic(`${counted.length} view lines; the skew line shows ${skew.length} characters`);
       // Its 8 lines (the last two empty) take more view lines when the long ones wrap.
       assert.ok(counted.length > 8, `${counted.length} view lines: ${JSON.stringify(counted)}`);
+    });
+  });
+
+  it('"Show History of Element at Cursor" in a file of another package names its document by that package, not runtime.v1', async (t) => {
+    await guarded(t, () => editor, 'clientux-history-other', async () => {
+      const ed = editor!;
+      const page = ed.page;
+      await ed.openFile('other.proto');
+      await ed.gotoLine(7, 12);
+      await ed.runCommand('CRI: Show History of Element at Cursor');
+      // (the history of the test before is still open in that group, as the active tab until this one replaces it)
+      const tab = page.locator('.editor-group-container.active .tab.active');
+      const name = await until('the history document', async () => {
+        const shown = (await tab.innerText({ timeout: 500 }).catch(() => '')).trim();
+        return shown.includes('.txt') && !shown.includes('PodSandboxStatus') ? shown : undefined;
+      }, EXTENSION_TIMEOUT);
+      t.diagnostic(`tab: ${name}`);
+      assert.match(name, /^foo\.bar\b/);
     });
   });
 });

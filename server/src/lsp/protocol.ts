@@ -60,6 +60,8 @@ export interface HistoryParams {
 export interface HistoryResult {
   /** Element path (`runtime.v1.ContainerConfig.cdi_devices`); absent when the position is on no element. */
   element?: string;
+  /** The package the text is about (`runtime.v1alpha2`, or one no release has): the document's name where no element names it. */
+  package?: string;
   /** False when the element is unknown to the history (the text then says why). */
   ok: boolean;
   /** Plain text. */
