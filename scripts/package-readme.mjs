@@ -4,6 +4,8 @@
 // and links relative to the repository lead nowhere from an installed extension (the repository has no
 // public URL). So the packaged readme is README.md without its screenshots and with every relative link
 // turned into its text; everything else is the same. It then needs no --baseContentUrl/--baseImagesUrl.
+// The repository's README opens with the two commands for a fresh checkout; the installed extension's reader has
+// no checkout and wants to know first what it does, so those commands and their paragraph move to Development.
 //
 // Usage: node scripts/package-readme.mjs [out-file]   (default out/package/README.md)
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -40,5 +42,14 @@ function packagedReadme(markdown) {
   return out.join('\n');
 }
 
+/** `markdown` with its opening block (the fenced commands after the title, and the paragraph after them) first under Development. */
+function checkoutStepsLast(markdown) {
+  const opening = /^(# [^\n]*\n\n)(```sh\n[^]*?\n```\n\n[^]*?\n\n)/.exec(markdown);
+  const development = '\n## Development\n\n';
+  if (!opening || !markdown.includes(development)) throw new Error('README.md: no opening commands or no "## Development" to move them to');
+  const rest = opening[1] + markdown.slice(opening[0].length);
+  return rest.replace(development, development + opening[2]);
+}
+
 mkdirSync(dirname(outFile), { recursive: true });
-writeFileSync(outFile, packagedReadme(readFileSync(join(root, 'README.md'), 'utf8')));
+writeFileSync(outFile, packagedReadme(checkoutStepsLast(readFileSync(join(root, 'README.md'), 'utf8'))));

@@ -376,7 +376,7 @@ async function showHistory(deps: CommandDeps, history: HistoryDocuments): Promis
     failed(deps, 'The history request', e, l10n.t('{0}: the history request failed. See the "{0}" output.', N));
     return;
   }
-  deps.output.info(`History of ${res.element ?? 'the API'}${res.ok ? '' : ' (not in the release history)'}.`);
+  deps.output.info(`History of ${res.element ?? (res.package !== undefined ? `package ${res.package}` : 'the API')}${res.ok ? '' : ' (not in the release history)'}.`);
   const uri = history.add(res.element ?? res.package, res.text + '\n');
   const doc = await languages.setTextDocumentLanguage(await workspace.openTextDocument(uri), HISTORY_LANGUAGE);
   await window.showTextDocument(doc, { viewColumn: ViewColumn.Beside, preview: true, preserveFocus: false });
