@@ -118,20 +118,29 @@ describe('CI output: SARIF and GitHub annotations', { skip: corpusDir ? false : 
     }
   });
 
-  test('sarif: the fingerprint of a problem that quotes a directory is the same in another checkout', () => {
-    // "import … was not found (looked in <dir>)": a self-hosted runner or a laptop has the work tree elsewhere.
-    const fingerprints = (root: string): Record<string, string>[] => {
+  test('a problem that quotes a directory says the same in another checkout, in every format', () => {
+    // "import … was not found (looked in <dir>)": a self-hosted runner or a laptop has the work tree elsewhere,
+    // and code scanning shows the message text; the directories are named relative to the work tree's root.
+    const outputs = (root: string): { fingerprints: Record<string, string>[]; messages: string[] } => {
       mkdirSync(join(root, '.git'), { recursive: true });
       mkdirSync(join(root, 'pkg'));
+      mkdirSync(join(root, 'third_party', 'protos'), { recursive: true });
       writeFileSync(join(root, 'pkg', 'api.proto'), text.replace('syntax = "proto3";', 'syntax = "proto3";\nimport "missing/x.proto";'));
-      const r = cli(['check', '--against', old, '--format', 'sarif', join('pkg', 'api.proto')], root);
+      const args = (format: string): string[] => ['check', '--against', old, '--format', format, '--proto-path', join('third_party', 'protos'), join('pkg', 'api.proto')];
+      const r = cli(args('sarif'), root);
       const results = JSON.parse(r.out).runs[0].results as (SarifResult & { message: { text: string } })[];
       const missing = results.filter((x) => x.ruleId === 'unresolved-import');
       assert.equal(missing.length, 1, r.out);
-      assert.ok(missing[0]!.message.text.includes(join(root, 'pkg')), missing[0]!.message.text);
-      return results.map((x) => x.partialFingerprints);
+      const json = JSON.parse(cli(args('json'), root).out).findings.filter((x: { rule: string }) => x.rule === 'unresolved-import');
+      const github = cli(args('github'), root).out.split('\n').filter((l) => l.includes('title=unresolved-import::'));
+      const textOut = cli(args('text'), root).out.split('\n').filter((l) => l.includes(' unresolved-import '));
+      const messages = [missing[0]!.message.text, json[0].message, github[0]!.replace(/^.*?::.*?::/, ''), textOut[0]!.replace(/^.*? unresolved-import /, '')];
+      for (const m of messages) assert.ok(!m.includes(root), m);
+      return { fingerprints: results.map((x) => x.partialFingerprints), messages };
     };
-    assert.deepEqual(fingerprints(join(tmp, 'checkout-a')), fingerprints(join(tmp, 'elsewhere', 'checkout-b')));
+    const a = outputs(join(tmp, 'checkout-a'));
+    assert.deepEqual(a, outputs(join(tmp, 'elsewhere', 'checkout-b')));
+    assert.deepEqual(new Set(a.messages), new Set(['import "missing/x.proto" was not found (looked in pkg, third_party/protos); types from it are not checked']));
   });
 
   test('sarif: a file outside the current directory and every repository is an absolute file: URI', () => {

@@ -12,7 +12,7 @@ import type { Baseline } from '../baseline/types';
 import type { ApiModel } from '../proto/model';
 import { parseAnyTag } from '../policy/versions';
 import { formatGithub, formatJson, formatSarif, formatText, jsonForLog, jsonReport, oneLine, JSON_SCHEMA_VERSION, SEVERITY_ORDER, VERSION, type JsonReport, type Reportable, type SarifInvocation } from '../report/formats';
-import { ciLocation } from './location';
+import { ciDirName, ciLocation } from './location';
 import { notFullyChecked, renderReport } from '../report/markdown';
 import { describeBaseline } from '../features/policyHover';
 import { notCriApi } from '../compat/criFile';
@@ -25,7 +25,7 @@ import { EXPECTED_PACKAGE, nearReleases } from '../baseline/resolve';
 import { loadConfigFile } from '../compat/configFile';
 import { readRegularFileSync } from '../regularFile';
 import { FsImportResolver } from '../lsp/importResolver';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { counted } from '../plural';
 
 export interface Io {
@@ -284,7 +284,13 @@ function importsFor(p: Parsed, io: Io): FsImportResolver {
     if (!isDir) throw new InputError(`--proto-path ${d}: not a directory`);
     return dir;
   });
-  return new FsImportResolver({ roots });
+  // Only for a missing import: finding the root looks for a `.git` in every directory above the file.
+  const rootOf = new Map<string, string | undefined>();
+  const dirName = (dir: string, fromUri: string): string => {
+    if (!rootOf.has(fromUri)) rootOf.set(fromUri, ciLocation(fileURLToPath(fromUri), io.cwd).root);
+    return ciDirName(dir, rootOf.get(fromUri));
+  };
+  return new FsImportResolver({ roots, dirName });
 }
 
 function single(rest: string[], command: string): string {
