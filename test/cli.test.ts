@@ -710,6 +710,27 @@ describe('cri-compat CLI', { skip: corpusDir ? false : CORPUS_HELP }, () => {
     assert.equal(cli(['parse', '--proto-path', tmp, old]).code, 0);
   });
 
+  test('an option given twice is refused, and so is --severity twice for one rule or category: which would win is not said', () => {
+    for (const [args, message] of [
+      [['check', '--format', 'json', '--format=sarif', edited], /--format given more than once/],
+      [['check', '--against', old, '--against', old, edited], /--against given more than once/],
+      [['check', '--fail-on', 'warning', '--fail-on', 'never', edited], /--fail-on given more than once/],
+      // A CI job that turns a rule off in a shared argument list and on again in its own gets a conflict, not a coin toss.
+      [['check', '--against', old, '--severity', 'DOC_MISSING=off', '--severity', 'DOC_MISSING=error', edited], /--severity DOC_MISSING given more than once \(off, then error\)/],
+      [['pairs', '--severity', 'WIRE=off', '--severity', 'WIRE=off', old, edited], /--severity WIRE given more than once/],
+      [['check', '--severity', 'BOGUS=off', edited], /--severity: unknown rule or category "BOGUS"/],
+      [['check', '--severity', 'DOC_MISSING=loud', edited], /--severity: "DOC_MISSING": severity must be one of/],
+    ] as [string[], RegExp][]) {
+      const r = cli(args);
+      assert.equal(r.code, 2, `${args.join(' ')}: ${r.err}`);
+      assert.match(r.err, message);
+      assert.match(r.err, /Run "cri-compat --help" for usage\./);
+      assert.equal(r.out, '');
+    }
+    // A rule and its category are two entries, not a repeat.
+    assert.equal(cli(['check', '--against', old, '--severity', 'DOCS=off', '--severity', 'FIELD_NO_DELETE=warning', edited]).code, 0);
+  });
+
   test('a write error on stdout: a message and exit 2, not a crash', { skip: existsSync('/dev/full') ? false : 'no /dev/full' }, () => {
     const fd = openSync('/dev/full', 'w');
     try {

@@ -44,7 +44,7 @@ Commands:
     --against <tag|path|auto>    Baseline: a cri-api tag (v0.33.0), a git ref, a file, or auto (default)
     --format text|json|sarif|github   Output format (default text)
     --fail-on error|warning|information|hint|never   Exit 1 when a finding is at or above this (default error)
-    --severity RULE_OR_CATEGORY=LEVEL  Override a severity (repeatable; LEVEL: error, warning, information, hint, off)
+    --severity RULE_OR_CATEGORY=LEVEL  Override a severity (repeatable, once per rule or category; LEVEL: error, warning, information, hint, off)
     --config <file>              Read severities from a JSON config (default: .cri-compat.json next to the file or in the cwd)
     --include-prereleases        Let "auto" pick alpha/beta/rc tags as the baseline
     --network                    Allow the Go module proxy ($GOPROXY) for tags newer than the bundled index
@@ -364,10 +364,12 @@ function severityOverrides(p: Parsed, file: string, io: Io): Record<string, Seve
   for (const s of p.flags.get('--severity') ?? []) {
     const m = /^([A-Za-z_]+)=(\w+)$/.exec(s);
     if (!m) throw new UsageError(`--severity takes RULE_OR_CATEGORY=LEVEL, not "${s}"`);
+    // Refused like any other option given twice: a shared argument list and a job's own would otherwise race.
+    if (m[1]! in flags) throw new UsageError(`--severity ${m[1]} given more than once (${flags[m[1]!]}, then ${m[2]})`);
     flags[m[1]!] = m[2] as SeveritySetting;
   }
   const bad = validateSeverityOverrides(flags);
-  if (bad.length) throw new UsageError(bad.join('; '));
+  if (bad.length) throw new UsageError(`--severity: ${bad.join('; ')}`);
   return layerSeverities(loadConfigFile(one(p, '--config'), file, io.cwd), flags);
 }
 
