@@ -658,8 +658,9 @@ describe('language server: examples/api.proto with the bundled baseline (markdow
     await editor.open(imp, 'syntax = "proto3";\npackage other;\nimport "not/there.proto";\n');
     const p = await editor.diagnostics(imp, (x) => x.diagnostics.some((d) => d.code === 'unresolved-import'));
     const d = p.diagnostics.find((x) => x.code === 'unresolved-import')!;
-    assert.match(d.message, /^import "not\/there\.proto" was not found \(looked in ([^)]*)\); types from it are not checked$/);
-    assert.ok(d.message.includes(`looked in ${path.join(ws, 'sub')}`), d.message);
+    const message = d.message as string;
+    assert.match(message, /^import "not\/there\.proto" was not found \(looked in [^)]*\); types from it are not checked$/);
+    assert.ok(message.includes(`looked in ${path.join(ws, 'sub')}`), message);
   });
 
   test('criCompat.severity: each distinct bad entry is logged with its value, once per configuration', async () => {
