@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
-import { closeSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { createServer, connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,7 +13,7 @@ import Ajv from 'ajv';
 import { Corpus, CORPUS_HELP, findCorpusDir, findRepoRoot } from '../server/src/baseline/corpus';
 import { RULES } from '../server/src/compat/rules';
 import { Output } from '../server/src/cli/output';
-import { firstInvalidUtf8 } from '../server/src/cli/main';
+import { firstInvalidUtf8, MAX_INPUT_BYTES } from '../server/src/cli/main';
 import { layerSeverities, type SeveritySetting } from '../server/src/compat/check';
 import { atColumn0, newestCorpusText } from './corpusText';
 import { cloneOfReleases } from './gitClone';
@@ -269,6 +269,29 @@ describe('cri-compat CLI', { skip: corpusDir ? false : CORPUS_HELP }, () => {
     const usage = cli(['check', '--format', 'xml', edited]);
     assert.equal(usage.code, 2);
     assert.match(usage.err, /^Run "cri-compat --help" for usage\.$/m);
+  });
+
+  test('inputs past the size limit, and a baseline file with syntax errors: exit 2, said with where', () => {
+    // Sparse: the size is what is refused, before anything is read.
+    const big = join(tmp, 'big.proto');
+    writeFileSync(big, '');
+    truncateSync(big, MAX_INPUT_BYTES + 1);
+    for (const args of [['check', big], ['check', '--against', big, edited], ['pairs', old, big], ['parse', big]]) {
+      const r = cli(args);
+      assert.equal(r.code, 2, args.join(' '));
+      assert.match(r.err, new RegExp(`big\\.proto: ${MAX_INPUT_BYTES + 1} bytes is larger than the ${MAX_INPUT_BYTES}-byte limit`));
+      assert.equal(r.out, '');
+    }
+    // A baseline that does not parse would compare the file with part of itself: refused, named as the baseline,
+    // with the first error where a compiler puts it, file:line:col.
+    const broken = join(tmp, 'broken-baseline.proto');
+    writeFileSync(broken, readFileSync(old, 'utf8').replace('syntax = "proto3";', 'syntax = "proto3"').replace('package runtime.v1;', 'package runtime.v1'));
+    for (const format of ['text', 'json', 'sarif', 'github']) {
+      const r = cli(['check', '--format', format, '--against', broken, edited]);
+      assert.equal(r.code, 2, format);
+      assert.equal(r.out, '', format);
+      assert.match(r.err, new RegExp(`^cri-compat: --against ${broken.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: ${broken.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+:\\d+: expected ';'.*\\(the first of 2 syntax errors\\); a baseline file must parse$`, 'm'), r.err);
+    }
   });
 
   test('rules, history and report', () => {
