@@ -61,6 +61,25 @@ describe('cri-compat CLI', { skip: corpusDir ? false : CORPUS_HELP }, () => {
     assert.match(r.err, new RegExp(`^${lines.length} findings: (.+, )?${per('warning')}(, |$)`, 'm'));
   });
 
+  test('text: the summary counts the severities most severe first, whatever the order in the file', () => {
+    // v0.30.0 → v0.36.3: warnings early in the file (new RPCs), the one error (a changed field) later.
+    const corpus = new Corpus(corpusDir!);
+    const before = join(tmp, 'v0.30.0.proto');
+    const after = join(tmp, 'v0.36.3.proto');
+    writeFileSync(before, corpus.textOf('v0.30.0')!);
+    writeFileSync(after, corpus.textOf('v0.36.3')!);
+    const r = cli(['check', '--against', before, after]);
+    assert.equal(r.code, 1, r.err);
+    const lines = r.out.trim().split('\n');
+    assert.match(lines[0]!, / warning /, 'a warning comes first in the file');
+    const count = (severity: string): string | undefined => {
+      const n = lines.filter((l) => l.includes(`: ${severity} `)).length;
+      return n ? `${n} ${severity}${n === 1 || severity === 'information' ? '' : 's'}` : undefined;
+    };
+    const expected = ['error', 'warning', 'information', 'hint'].map(count).filter(Boolean).join(', ');
+    assert.match(r.err, new RegExp(`^${lines.length} findings: ${expected}$`, 'm'));
+  });
+
   test('--fail-on: warning fails on warnings only, never never fails, error is the default', () => {
     const docsOnly = join(tmp, 'docs-only.proto');
     writeFileSync(docsOnly, readFileSync(old, 'utf8').replace('message VersionResponse {', 'message VersionResponse {\n    string build_id = 5;'));

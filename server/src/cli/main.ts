@@ -488,10 +488,11 @@ function pairs(rest: string[], p: Parsed, io: Io): number {
   return notChecked.length ? 2 : failed ? 1 : 0;
 }
 
+/** "1 error, 24 warnings, 5 hints": most severe first, as a reader looks for errors first. */
 function countBy(items: Reportable[]): string {
-  const c: Record<string, number> = {};
-  for (const i of items) c[i.severity] = (c[i.severity] ?? 0) + 1;
+  const c: Record<Severity, number> = { error: 0, warning: 0, information: 0, hint: 0 };
+  for (const i of items) c[i.severity]++;
   // "information" has no plural.
-  return Object.entries(c).map(([k, v]) => counted(v, k, k === 'information' ? k : undefined)).join(', ') || 'none';
+  return (Object.entries(c) as [Severity, number][]).filter(([, v]) => v).map(([k, v]) => counted(v, k, k === 'information' ? k : undefined)).join(', ') || 'none';
 }
 
