@@ -235,6 +235,24 @@ describe('CI output: SARIF and GitHub annotations', { skip: corpusDir ? false : 
       assert.equal(m[3] + m[5], '', 'no col/endColumn on a range over several lines');
     }
   });
+  test('github: a file name with a line break, %, : and , is one command, and the runner reads the name back', { skip: process.platform === 'win32' ? 'no line breaks in file names' : false }, () => {
+    const name = 'cr\r\nlf%0A:a,b.proto';
+    // An import path with what the runner would unescape in a message (`%0A`) and a carriage return.
+    writeFileSync(join(sub, 'pkg', name), `${text}\nimport "x%0A\\r.proto";\n`);
+    const r = cli(['check', '--against', old, '--format', 'github', join('pkg', name)], sub);
+    assert.equal(r.code, 0, r.err);
+    const lines = r.out.trimEnd().split('\n');
+    assert.ok(lines.length > 0 && lines.every((l) => /^::(error|warning|notice) /.test(l) && !l.includes('\r')), JSON.stringify(r.out));
+    // The runner's unescaping: properties %0D %0A %3A %2C %25, data %0D %0A %25 (actions/runner, ActionCommand.cs).
+    const unescape = (s: string): string => s.replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%3A/g, ':').replace(/%2C/g, ',').replace(/%25/g, '%');
+    for (const l of lines) {
+      const m = /^::\w+ file=([^,]*),line=\d+,.*?title=[^,:]*::(.*)$/.exec(l);
+      assert.ok(m, l);
+      assert.equal(unescape(m[1]!), `staging/src/k8s.io/cri-api/pkg/${name}`);
+      if (l.includes('title=unresolved-import::')) assert.equal(unescape(m[2]!), 'import "x%0A\\r.proto" was not found (looked in staging/src/k8s.io/cri-api/pkg); types from it are not checked');
+    }
+    assert.ok(lines.some((l) => l.includes('title=unresolved-import::')), r.out);
+  });
 });
 
 describe('CI logs and code scanning limits', { skip: corpusDir ? false : CORPUS_HELP }, () => {
