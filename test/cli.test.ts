@@ -570,6 +570,47 @@ describe('cri-compat CLI', { skip: corpusDir ? false : CORPUS_HELP }, () => {
     }
   });
 
+  test('pairs over the whole runtime.v1 history: json, github and text are valid and agree; `| head -1` ends it cleanly', async () => {
+    const corpus = new Corpus(corpusDir!);
+    const seen = new Set<string>();
+    const args = corpus.goTags().filter((r) => !seen.has(r.blob) && seen.add(r.blob)).map((r) => `${r.tag}=${join(corpus.dir, 'blobs', `${r.blob}.proto`)}`);
+    const json = cli(['pairs', '--format', 'json', ...args]);
+    assert.equal(json.code, 1, json.err);
+    const j = JSON.parse(json.out) as { pairs: { report?: { findings: unknown[] } }[]; syntaxErrors: unknown[] };
+    assert.equal(j.pairs.length, args.length - 1);
+    assert.deepEqual(j.syntaxErrors, []);
+    const counts = j.pairs.map((x) => x.report!.findings.length);
+    const total = counts.reduce((a, b) => a + b, 0);
+    assert.ok(total > 100, String(total));
+
+    const text = cli(['pairs', ...args]);
+    assert.equal(text.code, 1, text.err);
+    const lines = text.out.trimEnd().split('\n');
+    const headers = lines.filter((l) => l.startsWith('== '));
+    assert.equal(headers.length, counts.filter((n) => n).length);
+    const findings = lines.filter((l) => !l.startsWith('== '));
+    assert.equal(findings.length, total);
+    for (const l of findings) assert.match(l, /^.+\.proto:\d+:\d+: (error|warning|information|hint) [\w-]+ .+$/);
+    assert.match(text.err, new RegExp(`^${args.length - 1} pairs, ${headers.length} with findings, ${total} findings$`, 'm'));
+
+    const github = cli(['pairs', '--format', 'github', ...args]);
+    assert.equal(github.code, 1, github.err);
+    const commands = github.out.trimEnd().split('\n');
+    assert.ok(commands.every((l) => /^::(error|warning|notice) (file=[^,]+,line=\d+,|title=cri-compat::)/.test(l)), github.out);
+    assert.equal(commands.filter((l) => l.includes(' file=')).length, total);
+
+    // As `cri-compat pairs … | head -1`: the reader goes away after the first chunk; no stack trace, the same status.
+    for (const format of ['text', 'json', 'github']) {
+      const child = spawn(process.execPath, [CLI, 'pairs', '--format', format, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+      child.stdout.once('data', () => child.stdout.destroy());
+      let err = '';
+      child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
+      const [code] = (await once(child, 'close')) as [number | null];
+      assert.equal(code, 1, `${format}: ${err}`);
+      assert.doesNotMatch(err, /EPIPE|Error|^\s+at /m, format);
+    }
+  });
+
   test('`help` prints the usage as --help does, exit 0', () => {
     const usage = cli(['--help']);
     for (const args of [['help'], ['help', 'check']]) {
