@@ -98,6 +98,25 @@ describe('CI output: SARIF and GitHub annotations', { skip: corpusDir ? false : 
     assert.deepEqual(b.locations[0]!.physicalLocation.region, { startLine: line + 1, startColumn: column, endLine: line + 1, endColumn: column + 1 });
   });
 
+  test('a pair with no findings: every format is valid and empty, and exits 0', () => {
+    const json = cli(['check', '--against', old, '--format', 'json', old], tmp);
+    assert.equal(json.code, 0, json.err);
+    assert.deepEqual(JSON.parse(json.out).findings, []);
+    const sarif = cli(['check', '--against', old, '--format', 'sarif', old], tmp);
+    assert.equal(sarif.code, 0, sarif.err);
+    const log = JSON.parse(sarif.out);
+    validSarif(log);
+    assert.deepEqual([log.runs[0].results, log.runs[0].tool.driver.rules, log.runs[0].invocations[0].exitCode], [[], [], 0]);
+    const github = cli(['check', '--against', old, '--format', 'github', old], tmp);
+    assert.deepEqual([github.code, github.out], [0, '']);
+    const text = cli(['check', '--against', old, old], tmp);
+    assert.deepEqual([text.code, text.out], [0, '']);
+    assert.match(text.err, /^0 findings: none$/m);
+    const pairs = cli(['pairs', '--format', 'json', old, old], tmp);
+    assert.equal(pairs.code, 0, pairs.err);
+    assert.deepEqual(JSON.parse(pairs.out).pairs.map((x: { report: { findings: unknown[] } }) => x.report.findings), [[]]);
+  });
+
   test('sarif: fingerprints follow the element, not its line, and differ between results', () => {
     const file = join(sub, 'pkg', 'api.proto');
     const fingerprints = (): { fp: string[]; lines: number[] } => {

@@ -364,7 +364,7 @@ function severityOverrides(p: Parsed, file: string, io: Io): Record<string, Seve
   for (const s of p.flags.get('--severity') ?? []) {
     const m = /^([A-Za-z_]+)=(\w+)$/.exec(s);
     if (!m) throw new UsageError(`--severity takes RULE_OR_CATEGORY=LEVEL, not "${s}"`);
-    // Refused like any other option given twice: a shared argument list and a job's own would otherwise race.
+    // Refused like any other option given twice: which of the two wins would otherwise be the order of the arguments.
     if (m[1]! in flags) throw new UsageError(`--severity ${m[1]} given more than once (${flags[m[1]!]}, then ${m[2]})`);
     flags[m[1]!] = m[2] as SeveritySetting;
   }
