@@ -814,6 +814,22 @@ describe('cri-compat CLI', { skip: corpusDir ? false : CORPUS_HELP }, () => {
     assert.equal(cli(['check', '--against', old, '--severity', 'DOCS=off', '--severity', 'FIELD_NO_DELETE=warning', edited]).code, 0);
   });
 
+  test('--against a release after --current-tag is refused: the file would be compared with what came after it', () => {
+    // v0.30.0's file against v0.36.3 "finds" every later addition deleted (45 errors), which no release did.
+    const v030 = join(tmp, 'v0.30.0-file.proto');
+    writeFileSync(v030, new Corpus(corpusDir!).textOf('v0.30.0')!);
+    for (const [against, current] of [['v0.36.3', 'v0.30.0'], ['kubernetes-1.36.3', '1.30.0'], ['v0.30.1', 'kubernetes-1.30.0']]) {
+      const r = cli(['check', '--against', against!, '--current-tag', current!, v030]);
+      assert.equal(r.code, 2, `${against} ${current}: ${r.err}`);
+      assert.match(r.err, new RegExp(`^cri-compat: --against ${against} is not before --current-tag ${current}: a baseline is an earlier release`, 'm'));
+      assert.equal(r.out, '');
+    }
+    // The release itself, or one before it, is a baseline; so is a file, whatever release it is.
+    assert.equal(cli(['check', '--against', 'v0.30.0', '--current-tag', 'v0.30.0', v030]).code, 0);
+    assert.notEqual(cli(['check', '--against', 'v0.29.0', '--current-tag', 'v0.30.0', v030]).code, 2);
+    assert.notEqual(cli(['check', '--against', old, '--current-tag', 'v0.30.0', v030]).code, 2);
+  });
+
   test('a write error on stdout: a message and exit 2, not a crash', { skip: existsSync('/dev/full') ? false : 'no /dev/full' }, () => {
     const fd = openSync('/dev/full', 'w');
     try {

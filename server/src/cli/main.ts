@@ -10,7 +10,7 @@ import { parse } from '../proto/parser';
 import { bind } from '../proto/binder';
 import type { Baseline } from '../baseline/types';
 import type { ApiModel } from '../proto/model';
-import { parseAnyTag } from '../policy/versions';
+import { compareTags, parseAnyTag, parseCriApiTag } from '../policy/versions';
 import { formatGithub, formatJson, formatSarif, formatText, jsonForLog, jsonReport, oneLine, JSON_SCHEMA_VERSION, SEVERITY_ORDER, VERSION, type JsonReport, type Reportable, type SarifInvocation } from '../report/formats';
 import { ciDirName, ciLocation } from './location';
 import { notFullyChecked, renderReport } from '../report/markdown';
@@ -308,6 +308,12 @@ async function check(command: 'check' | 'report', rest: string[], p: Parsed, io:
     const near = nearReleases(currentTag, historyFor(EXPECTED_PACKAGE));
     throw new UsageError(`--current-tag must be a release tag such as v0.36.3 or kubernetes-1.36.3, not "${currentTag}"${near ? `. ${near}` : ''}`);
   }
+  const against = one(p, '--against') ?? 'auto';
+  const againstTag = currentTag !== undefined ? parseCriApiTag(against)?.goTag : undefined;
+  // A later release as the baseline reports all that came after the file's release as deleted from it.
+  if (againstTag && compareTags(againstTag, parseAnyTag(currentTag!)!.goTag) > 0) {
+    throw new UsageError(`--against ${against} is not before --current-tag ${currentTag}: a baseline is an earlier release (or the same one)`);
+  }
   const imports = importsFor(p, io);
   const text = readInput(abs);
   const severity = severityOverrides(p, abs, io);
@@ -315,7 +321,7 @@ async function check(command: 'check' | 'report', rest: string[], p: Parsed, io:
   // Bound once, before the baseline is chosen: what the file declares decides whether a release is its baseline.
   const bound = bind(parse(text), pathToFileURL(abs).href, imports);
   const resolved = await resolveCliBaseline({
-    against: one(p, '--against') ?? 'auto', file: abs, cwd: io.cwd, text, model: bound.model,
+    against, file: abs, cwd: io.cwd, text, model: bound.model,
     includePrereleases: on(p, '--include-prereleases'), network: on(p, '--network'),
     ...(currentTag ? { currentTag } : {}),
     onProgress: (m) => { if (format === 'text') io.err(m); },
