@@ -98,6 +98,25 @@ describe('CI output: SARIF and GitHub annotations', { skip: corpusDir ? false : 
     assert.deepEqual(b.locations[0]!.physicalLocation.region, { startLine: line + 1, startColumn: column, endLine: line + 1, endColumn: column + 1 });
   });
 
+  test('a pair with no findings: every format is valid and empty, and exits 0', () => {
+    const json = cli(['check', '--against', old, '--format', 'json', old], tmp);
+    assert.equal(json.code, 0, json.err);
+    assert.deepEqual(JSON.parse(json.out).findings, []);
+    const sarif = cli(['check', '--against', old, '--format', 'sarif', old], tmp);
+    assert.equal(sarif.code, 0, sarif.err);
+    const log = JSON.parse(sarif.out);
+    validSarif(log);
+    assert.deepEqual([log.runs[0].results, log.runs[0].tool.driver.rules, log.runs[0].invocations[0].exitCode], [[], [], 0]);
+    const github = cli(['check', '--against', old, '--format', 'github', old], tmp);
+    assert.deepEqual([github.code, github.out], [0, '']);
+    const text = cli(['check', '--against', old, old], tmp);
+    assert.deepEqual([text.code, text.out], [0, '']);
+    assert.match(text.err, /^0 findings: none$/m);
+    const pairs = cli(['pairs', '--format', 'json', old, old], tmp);
+    assert.equal(pairs.code, 0, pairs.err);
+    assert.deepEqual(JSON.parse(pairs.out).pairs.map((x: { report: { findings: unknown[] } }) => x.report.findings), [[]]);
+  });
+
   test('sarif: fingerprints follow the element, not its line, and differ between results', () => {
     const file = join(sub, 'pkg', 'api.proto');
     const fingerprints = (): { fp: string[]; lines: number[] } => {
@@ -118,20 +137,29 @@ describe('CI output: SARIF and GitHub annotations', { skip: corpusDir ? false : 
     }
   });
 
-  test('sarif: the fingerprint of a problem that quotes a directory is the same in another checkout', () => {
-    // "import … was not found (looked in <dir>)": a self-hosted runner or a laptop has the work tree elsewhere.
-    const fingerprints = (root: string): Record<string, string>[] => {
+  test('a problem that quotes a directory says the same in another checkout, in every format', () => {
+    // "import … was not found (looked in <dir>)": a self-hosted runner or a laptop has the work tree elsewhere,
+    // and code scanning shows the message text; the directories are named relative to the work tree's root.
+    const outputs = (root: string): { fingerprints: Record<string, string>[]; messages: string[] } => {
       mkdirSync(join(root, '.git'), { recursive: true });
       mkdirSync(join(root, 'pkg'));
+      mkdirSync(join(root, 'third_party', 'protos'), { recursive: true });
       writeFileSync(join(root, 'pkg', 'api.proto'), text.replace('syntax = "proto3";', 'syntax = "proto3";\nimport "missing/x.proto";'));
-      const r = cli(['check', '--against', old, '--format', 'sarif', join('pkg', 'api.proto')], root);
+      const args = (format: string): string[] => ['check', '--against', old, '--format', format, '--proto-path', join('third_party', 'protos'), join('pkg', 'api.proto')];
+      const r = cli(args('sarif'), root);
       const results = JSON.parse(r.out).runs[0].results as (SarifResult & { message: { text: string } })[];
       const missing = results.filter((x) => x.ruleId === 'unresolved-import');
       assert.equal(missing.length, 1, r.out);
-      assert.ok(missing[0]!.message.text.includes(join(root, 'pkg')), missing[0]!.message.text);
-      return results.map((x) => x.partialFingerprints);
+      const json = JSON.parse(cli(args('json'), root).out).findings.filter((x: { rule: string }) => x.rule === 'unresolved-import');
+      const github = cli(args('github'), root).out.split('\n').filter((l) => l.includes('title=unresolved-import::'));
+      const textOut = cli(args('text'), root).out.split('\n').filter((l) => l.includes(' unresolved-import '));
+      const messages = [missing[0]!.message.text, json[0].message, github[0]!.replace(/^.*?::.*?::/, ''), textOut[0]!.replace(/^.*? unresolved-import /, '')];
+      for (const m of messages) assert.ok(!m.includes(root), m);
+      return { fingerprints: results.map((x) => x.partialFingerprints), messages };
     };
-    assert.deepEqual(fingerprints(join(tmp, 'checkout-a')), fingerprints(join(tmp, 'elsewhere', 'checkout-b')));
+    const a = outputs(join(tmp, 'checkout-a'));
+    assert.deepEqual(a, outputs(join(tmp, 'elsewhere', 'checkout-b')));
+    assert.deepEqual(new Set(a.messages), new Set(['import "missing/x.proto" was not found (looked in pkg, third_party/protos); types from it are not checked']));
   });
 
   test('sarif: a file outside the current directory and every repository is an absolute file: URI', () => {
@@ -225,6 +253,24 @@ describe('CI output: SARIF and GitHub annotations', { skip: corpusDir ? false : 
       assert.ok(Number(m[4]) > Number(m[2]));
       assert.equal(m[3] + m[5], '', 'no col/endColumn on a range over several lines');
     }
+  });
+  test('github: a file name with a line break, %, : and , is one command, and the runner reads the name back', { skip: process.platform === 'win32' ? 'no line breaks in file names' : false }, () => {
+    const name = 'cr\r\nlf%0A:a,b.proto';
+    // An import path with what the runner would unescape in a message (`%0A`) and a carriage return.
+    writeFileSync(join(sub, 'pkg', name), `${text}\nimport "x%0A\\r.proto";\n`);
+    const r = cli(['check', '--against', old, '--format', 'github', join('pkg', name)], sub);
+    assert.equal(r.code, 0, r.err);
+    const lines = r.out.trimEnd().split('\n');
+    assert.ok(lines.length > 0 && lines.every((l) => /^::(error|warning|notice) /.test(l) && !l.includes('\r')), JSON.stringify(r.out));
+    // The runner's unescaping: properties %0D %0A %3A %2C %25, data %0D %0A %25 (actions/runner, ActionCommand.cs).
+    const unescape = (s: string): string => s.replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%3A/g, ':').replace(/%2C/g, ',').replace(/%25/g, '%');
+    for (const l of lines) {
+      const m = /^::\w+ file=([^,]*),line=\d+,.*?title=[^,:]*::(.*)$/.exec(l);
+      assert.ok(m, l);
+      assert.equal(unescape(m[1]!), `staging/src/k8s.io/cri-api/pkg/${name}`);
+      if (l.includes('title=unresolved-import::')) assert.equal(unescape(m[2]!), 'import "x%0A\\r.proto" was not found (looked in staging/src/k8s.io/cri-api/pkg); types from it are not checked');
+    }
+    assert.ok(lines.some((l) => l.includes('title=unresolved-import::')), r.out);
   });
 });
 

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
-import { closeSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { createServer, connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,7 +13,7 @@ import Ajv from 'ajv';
 import { Corpus, CORPUS_HELP, findCorpusDir, findRepoRoot } from '../server/src/baseline/corpus';
 import { RULES } from '../server/src/compat/rules';
 import { Output } from '../server/src/cli/output';
-import { firstInvalidUtf8 } from '../server/src/cli/main';
+import { firstInvalidUtf8, MAX_INPUT_BYTES } from '../server/src/cli/main';
 import { layerSeverities, type SeveritySetting } from '../server/src/compat/check';
 import { atColumn0, newestCorpusText } from './corpusText';
 import { cloneOfReleases } from './gitClone';
@@ -59,6 +59,25 @@ describe('cri-compat CLI', { skip: corpusDir ? false : CORPUS_HELP }, () => {
     };
     assert.match(r.err, new RegExp(`^${lines.length} findings: (.+, )?${per('error')}(, |$)`, 'm'));
     assert.match(r.err, new RegExp(`^${lines.length} findings: (.+, )?${per('warning')}(, |$)`, 'm'));
+  });
+
+  test('text: the summary counts the severities most severe first, whatever the order in the file', () => {
+    // v0.30.0 → v0.36.3: warnings early in the file (new RPCs), the one error (a changed field) later.
+    const corpus = new Corpus(corpusDir!);
+    const before = join(tmp, 'v0.30.0.proto');
+    const after = join(tmp, 'v0.36.3.proto');
+    writeFileSync(before, corpus.textOf('v0.30.0')!);
+    writeFileSync(after, corpus.textOf('v0.36.3')!);
+    const r = cli(['check', '--against', before, after]);
+    assert.equal(r.code, 1, r.err);
+    const lines = r.out.trim().split('\n');
+    assert.match(lines[0]!, / warning /, 'a warning comes first in the file');
+    const count = (severity: string): string | undefined => {
+      const n = lines.filter((l) => l.includes(`: ${severity} `)).length;
+      return n ? `${n} ${severity}${n === 1 || severity === 'information' ? '' : 's'}` : undefined;
+    };
+    const expected = ['error', 'warning', 'information', 'hint'].map(count).filter(Boolean).join(', ');
+    assert.match(r.err, new RegExp(`^${lines.length} findings: ${expected}$`, 'm'));
   });
 
   test('--fail-on: warning fails on warnings only, never never fails, error is the default', () => {
@@ -269,6 +288,29 @@ describe('cri-compat CLI', { skip: corpusDir ? false : CORPUS_HELP }, () => {
     const usage = cli(['check', '--format', 'xml', edited]);
     assert.equal(usage.code, 2);
     assert.match(usage.err, /^Run "cri-compat --help" for usage\.$/m);
+  });
+
+  test('inputs past the size limit, and a baseline file with syntax errors: exit 2, said with where', () => {
+    // Sparse: the size is what is refused, before anything is read.
+    const big = join(tmp, 'big.proto');
+    writeFileSync(big, '');
+    truncateSync(big, MAX_INPUT_BYTES + 1);
+    for (const args of [['check', big], ['check', '--against', big, edited], ['pairs', old, big], ['parse', big]]) {
+      const r = cli(args);
+      assert.equal(r.code, 2, args.join(' '));
+      assert.match(r.err, new RegExp(`big\\.proto: ${MAX_INPUT_BYTES + 1} bytes is larger than the ${MAX_INPUT_BYTES}-byte limit`));
+      assert.equal(r.out, '');
+    }
+    // A baseline that does not parse would compare the file with part of itself: refused, named as the baseline,
+    // with the first error where a compiler puts it, file:line:col.
+    const broken = join(tmp, 'broken-baseline.proto');
+    writeFileSync(broken, readFileSync(old, 'utf8').replace('syntax = "proto3";', 'syntax = "proto3"').replace('package runtime.v1;', 'package runtime.v1'));
+    for (const format of ['text', 'json', 'sarif', 'github']) {
+      const r = cli(['check', '--format', format, '--against', broken, edited]);
+      assert.equal(r.code, 2, format);
+      assert.equal(r.out, '', format);
+      assert.match(r.err, new RegExp(`^cri-compat: --against ${broken.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: ${broken.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+:\\d+: expected ';'.*\\(the first of 2 syntax errors\\); a baseline file must parse$`, 'm'), r.err);
+    }
   });
 
   test('rules, history and report', () => {
@@ -528,6 +570,47 @@ describe('cri-compat CLI', { skip: corpusDir ? false : CORPUS_HELP }, () => {
     }
   });
 
+  test('pairs over the whole runtime.v1 history: json, github and text are valid and agree; `| head -1` ends it cleanly', async () => {
+    const corpus = new Corpus(corpusDir!);
+    const seen = new Set<string>();
+    const args = corpus.goTags().filter((r) => !seen.has(r.blob) && seen.add(r.blob)).map((r) => `${r.tag}=${join(corpus.dir, 'blobs', `${r.blob}.proto`)}`);
+    const json = cli(['pairs', '--format', 'json', ...args]);
+    assert.equal(json.code, 1, json.err);
+    const j = JSON.parse(json.out) as { pairs: { report?: { findings: unknown[] } }[]; syntaxErrors: unknown[] };
+    assert.equal(j.pairs.length, args.length - 1);
+    assert.deepEqual(j.syntaxErrors, []);
+    const counts = j.pairs.map((x) => x.report!.findings.length);
+    const total = counts.reduce((a, b) => a + b, 0);
+    assert.ok(total > 100, String(total));
+
+    const text = cli(['pairs', ...args]);
+    assert.equal(text.code, 1, text.err);
+    const lines = text.out.trimEnd().split('\n');
+    const headers = lines.filter((l) => l.startsWith('== '));
+    assert.equal(headers.length, counts.filter((n) => n).length);
+    const findings = lines.filter((l) => !l.startsWith('== '));
+    assert.equal(findings.length, total);
+    for (const l of findings) assert.match(l, /^.+\.proto:\d+:\d+: (error|warning|information|hint) [\w-]+ .+$/);
+    assert.match(text.err, new RegExp(`^${args.length - 1} pairs, ${headers.length} with findings, ${total} findings$`, 'm'));
+
+    const github = cli(['pairs', '--format', 'github', ...args]);
+    assert.equal(github.code, 1, github.err);
+    const commands = github.out.trimEnd().split('\n');
+    assert.ok(commands.every((l) => /^::(error|warning|notice) (file=[^,]+,line=\d+,|title=cri-compat::)/.test(l)), github.out);
+    assert.equal(commands.filter((l) => l.includes(' file=')).length, total);
+
+    // As `cri-compat pairs … | head -1`: the reader goes away after the first chunk; no stack trace, the same status.
+    for (const format of ['text', 'json', 'github']) {
+      const child = spawn(process.execPath, [CLI, 'pairs', '--format', format, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+      child.stdout.once('data', () => child.stdout.destroy());
+      let err = '';
+      child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
+      const [code] = (await once(child, 'close')) as [number | null];
+      assert.equal(code, 1, `${format}: ${err}`);
+      assert.doesNotMatch(err, /EPIPE|Error|^\s+at /m, format);
+    }
+  });
+
   test('`help` prints the usage as --help does, exit 0', () => {
     const usage = cli(['--help']);
     for (const args of [['help'], ['help', 'check']]) {
@@ -708,6 +791,43 @@ describe('cri-compat CLI', { skip: corpusDir ? false : CORPUS_HELP }, () => {
     }
     for (const tag of ['v0.36.4', 'kubernetes-1.36.4']) assert.notEqual(cli(['check', '--against', old, '--current-tag', tag, edited]).code, 2, tag);
     assert.equal(cli(['parse', '--proto-path', tmp, old]).code, 0);
+  });
+
+  test('an option given twice is refused, and so is --severity twice for one rule or category: which would win is not said', () => {
+    for (const [args, message] of [
+      [['check', '--format', 'json', '--format=sarif', edited], /--format given more than once/],
+      [['check', '--against', old, '--against', old, edited], /--against given more than once/],
+      [['check', '--fail-on', 'warning', '--fail-on', 'never', edited], /--fail-on given more than once/],
+      // A CI job that turns a rule off in a shared argument list and on again in its own gets a conflict, not a coin toss.
+      [['check', '--against', old, '--severity', 'DOC_MISSING=off', '--severity', 'DOC_MISSING=error', edited], /--severity DOC_MISSING given more than once \(off, then error\)/],
+      [['pairs', '--severity', 'WIRE=off', '--severity', 'WIRE=off', old, edited], /--severity WIRE given more than once/],
+      [['check', '--severity', 'BOGUS=off', edited], /--severity: unknown rule or category "BOGUS"/],
+      [['check', '--severity', 'DOC_MISSING=loud', edited], /--severity: "DOC_MISSING": severity must be one of/],
+    ] as [string[], RegExp][]) {
+      const r = cli(args);
+      assert.equal(r.code, 2, `${args.join(' ')}: ${r.err}`);
+      assert.match(r.err, message);
+      assert.match(r.err, /Run "cri-compat --help" for usage\./);
+      assert.equal(r.out, '');
+    }
+    // A rule and its category are two entries, not a repeat.
+    assert.equal(cli(['check', '--against', old, '--severity', 'DOCS=off', '--severity', 'FIELD_NO_DELETE=warning', edited]).code, 0);
+  });
+
+  test('--against a release after --current-tag is refused: the file would be compared with what came after it', () => {
+    // v0.30.0's file against v0.36.3 "finds" every later addition deleted (45 errors), which no release did.
+    const v030 = join(tmp, 'v0.30.0-file.proto');
+    writeFileSync(v030, new Corpus(corpusDir!).textOf('v0.30.0')!);
+    for (const [against, current] of [['v0.36.3', 'v0.30.0'], ['kubernetes-1.36.3', '1.30.0'], ['v0.30.1', 'kubernetes-1.30.0']]) {
+      const r = cli(['check', '--against', against!, '--current-tag', current!, v030]);
+      assert.equal(r.code, 2, `${against} ${current}: ${r.err}`);
+      assert.match(r.err, new RegExp(`^cri-compat: --against ${against} is not before --current-tag ${current}: a baseline is an earlier release`, 'm'));
+      assert.equal(r.out, '');
+    }
+    // The release itself, or one before it, is a baseline; so is a file, whatever release it is.
+    assert.equal(cli(['check', '--against', 'v0.30.0', '--current-tag', 'v0.30.0', v030]).code, 0);
+    assert.notEqual(cli(['check', '--against', 'v0.29.0', '--current-tag', 'v0.30.0', v030]).code, 2);
+    assert.notEqual(cli(['check', '--against', old, '--current-tag', 'v0.30.0', v030]).code, 2);
   });
 
   test('a write error on stdout: a message and exit 2, not a crash', { skip: existsSync('/dev/full') ? false : 'no /dev/full' }, () => {

@@ -663,6 +663,17 @@ describe('language server: examples/api.proto with the bundled baseline (markdow
     assert.equal(d.message, 'import "../outside.proto" was refused: ".." points outside the importing file\'s folder and the import paths; types from it are not checked');
   });
 
+  test('an import not found names the folders looked in by their absolute paths, for the user to open', async () => {
+    // The CLI names them relative to the work tree's root instead (cli-ci.test.ts): a CI log is read elsewhere.
+    const imp = pathToFileURL(path.join(ws, 'sub', 'missing.proto')).href;
+    await editor.open(imp, 'syntax = "proto3";\npackage other;\nimport "not/there.proto";\n');
+    const p = await editor.diagnostics(imp, (x) => x.diagnostics.some((d) => d.code === 'unresolved-import'));
+    const d = p.diagnostics.find((x) => x.code === 'unresolved-import')!;
+    const message = d.message as string;
+    assert.match(message, /^import "not\/there\.proto" was not found \(looked in [^)]*\); types from it are not checked$/);
+    assert.ok(message.includes(`looked in ${path.join(ws, 'sub')}`), message);
+  });
+
   test('criCompat.severity: each distinct bad entry is logged with its value, once per configuration', async () => {
     const configure = async (severity: unknown): Promise<number> => {
       const since = editor.logs.length;

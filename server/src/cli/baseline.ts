@@ -13,7 +13,6 @@ import { EXPECTED_PACKAGE, nearReleases, notInBundled, resolveBaseline, type Res
 import { notCriApi } from '../compat/criFile';
 import { compareTags, newestTag, parseAnyTag, parseCriApiTag } from '../policy/versions';
 import { readInput } from './main';
-import { counted } from '../plural';
 
 export interface CliBaselineRequest {
   against: string;
@@ -77,7 +76,12 @@ async function resolveAgainst(req: CliBaselineRequest, release: string | undefin
       return { error: `--against ${req.against}: ${(e as Error).message}` };
     }
     const ast = parse(baselineText);
-    if (ast.errors.length) return { error: `baseline ${req.against} has ${counted(ast.errors.length, 'syntax error')}; the first: line ${ast.errors[0]!.range.start.line + 1}: ${ast.errors[0]!.message}` };
+    if (ast.errors.length) {
+      // Where a compiler puts it, file:line:col (1-based, UTF-16 columns as the findings'), for an editor to open.
+      const { message, range: { start } } = ast.errors[0]!;
+      const more = ast.errors.length > 1 ? ` (the first of ${ast.errors.length} syntax errors)` : '';
+      return { error: `--against ${req.against}: ${path}:${start.line + 1}:${start.character + 1}: ${message}${more}; a baseline file must parse` };
+    }
     const model = bind(ast, path).model;
     return { baseline: { tag: req.against, source: 'path', origin: `file ${req.against}`, model, ...(history && model.package === pkg ? { history } : {}) } };
   }

@@ -20,10 +20,26 @@ export function ciLocation(file: string, cwd: string, workspace = process.env.GI
   const repository = repositoryRoot(dirname(real));
   const roots = repository ? [repository] : [...(workspace ? [realPath(resolve(cwd, workspace))] : []), realPath(cwd)];
   for (const root of roots) {
-    const rel = relative(root, real);
-    if (rel !== '' && rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel)) return { absolute, root, relative: rel.split(sep).join('/') };
+    const rel = below(root, real);
+    if (rel) return { absolute, root, relative: rel };
   }
   return { absolute };
+}
+
+/**
+ * A directory as CI output names it (an unresolved import's "looked in"): relative to `root`, the checked
+ * file's (ciLocation), `.` for the root itself; one outside it, such as a system include directory, by its absolute path.
+ */
+export function ciDirName(dir: string, root: string | undefined): string {
+  if (root === undefined) return dir;
+  const real = realPath(dir);
+  return real === root ? '.' : below(root, real) ?? dir;
+}
+
+/** `path` relative to `root`, `/`-separated, when it lies below it. */
+function below(root: string, path: string): string | undefined {
+  const rel = relative(root, path);
+  return rel !== '' && rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel) ? rel.split(sep).join('/') : undefined;
 }
 
 function repositoryRoot(dir: string): string | undefined {

@@ -10,9 +10,9 @@ import { parse } from '../proto/parser';
 import { bind } from '../proto/binder';
 import type { Baseline } from '../baseline/types';
 import type { ApiModel } from '../proto/model';
-import { parseAnyTag } from '../policy/versions';
+import { compareTags, parseAnyTag, parseCriApiTag } from '../policy/versions';
 import { formatGithub, formatJson, formatSarif, formatText, jsonForLog, jsonReport, oneLine, JSON_SCHEMA_VERSION, SEVERITY_ORDER, VERSION, type JsonReport, type Reportable, type SarifInvocation } from '../report/formats';
-import { ciLocation } from './location';
+import { ciDirName, ciLocation } from './location';
 import { notFullyChecked, renderReport } from '../report/markdown';
 import { describeBaseline } from '../features/policyHover';
 import { notCriApi } from '../compat/criFile';
@@ -25,7 +25,7 @@ import { EXPECTED_PACKAGE, nearReleases } from '../baseline/resolve';
 import { loadConfigFile } from '../compat/configFile';
 import { readRegularFileSync } from '../regularFile';
 import { FsImportResolver } from '../lsp/importResolver';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { counted } from '../plural';
 
 export interface Io {
@@ -44,7 +44,7 @@ Commands:
     --against <tag|path|auto>    Baseline: a cri-api tag (v0.33.0), a git ref, a file, or auto (default)
     --format text|json|sarif|github   Output format (default text)
     --fail-on error|warning|information|hint|never   Exit 1 when a finding is at or above this (default error)
-    --severity RULE_OR_CATEGORY=LEVEL  Override a severity (repeatable; LEVEL: error, warning, information, hint, off)
+    --severity RULE_OR_CATEGORY=LEVEL  Override a severity (repeatable, once per rule or category; LEVEL: error, warning, information, hint, off)
     --config <file>              Read severities from a JSON config (default: .cri-compat.json next to the file or in the cwd)
     --include-prereleases        Let "auto" pick alpha/beta/rc tags as the baseline
     --network                    Allow the Go module proxy ($GOPROXY) for tags newer than the bundled index
@@ -284,7 +284,13 @@ function importsFor(p: Parsed, io: Io): FsImportResolver {
     if (!isDir) throw new InputError(`--proto-path ${d}: not a directory`);
     return dir;
   });
-  return new FsImportResolver({ roots });
+  // Only for a missing import: finding the root looks for a `.git` in every directory above the file.
+  const rootOf = new Map<string, string | undefined>();
+  const dirName = (dir: string, fromUri: string): string => {
+    if (!rootOf.has(fromUri)) rootOf.set(fromUri, ciLocation(fileURLToPath(fromUri), io.cwd).root);
+    return ciDirName(dir, rootOf.get(fromUri));
+  };
+  return new FsImportResolver({ roots, dirName });
 }
 
 function single(rest: string[], command: string): string {
@@ -302,6 +308,12 @@ async function check(command: 'check' | 'report', rest: string[], p: Parsed, io:
     const near = nearReleases(currentTag, historyFor(EXPECTED_PACKAGE));
     throw new UsageError(`--current-tag must be a release tag such as v0.36.3 or kubernetes-1.36.3, not "${currentTag}"${near ? `. ${near}` : ''}`);
   }
+  const against = one(p, '--against') ?? 'auto';
+  const againstTag = currentTag !== undefined ? parseCriApiTag(against)?.goTag : undefined;
+  // A later release as the baseline reports all that came after the file's release as deleted from it.
+  if (againstTag && compareTags(againstTag, parseAnyTag(currentTag!)!.goTag) > 0) {
+    throw new UsageError(`--against ${against} is not before --current-tag ${currentTag}: a baseline is an earlier release (or the same one)`);
+  }
   const imports = importsFor(p, io);
   const text = readInput(abs);
   const severity = severityOverrides(p, abs, io);
@@ -309,7 +321,7 @@ async function check(command: 'check' | 'report', rest: string[], p: Parsed, io:
   // Bound once, before the baseline is chosen: what the file declares decides whether a release is its baseline.
   const bound = bind(parse(text), pathToFileURL(abs).href, imports);
   const resolved = await resolveCliBaseline({
-    against: one(p, '--against') ?? 'auto', file: abs, cwd: io.cwd, text, model: bound.model,
+    against, file: abs, cwd: io.cwd, text, model: bound.model,
     includePrereleases: on(p, '--include-prereleases'), network: on(p, '--network'),
     ...(currentTag ? { currentTag } : {}),
     onProgress: (m) => { if (format === 'text') io.err(m); },
@@ -358,10 +370,12 @@ function severityOverrides(p: Parsed, file: string, io: Io): Record<string, Seve
   for (const s of p.flags.get('--severity') ?? []) {
     const m = /^([A-Za-z_]+)=(\w+)$/.exec(s);
     if (!m) throw new UsageError(`--severity takes RULE_OR_CATEGORY=LEVEL, not "${s}"`);
+    // Refused like any other option given twice: which of the two wins would otherwise be the order of the arguments.
+    if (m[1]! in flags) throw new UsageError(`--severity ${m[1]} given more than once (${flags[m[1]!]}, then ${m[2]})`);
     flags[m[1]!] = m[2] as SeveritySetting;
   }
   const bad = validateSeverityOverrides(flags);
-  if (bad.length) throw new UsageError(bad.join('; '));
+  if (bad.length) throw new UsageError(`--severity: ${bad.join('; ')}`);
   return layerSeverities(loadConfigFile(one(p, '--config'), file, io.cwd), flags);
 }
 
@@ -480,10 +494,11 @@ function pairs(rest: string[], p: Parsed, io: Io): number {
   return notChecked.length ? 2 : failed ? 1 : 0;
 }
 
+/** "1 error, 24 warnings, 5 hints": most severe first, as a reader looks for errors first. */
 function countBy(items: Reportable[]): string {
-  const c: Record<string, number> = {};
-  for (const i of items) c[i.severity] = (c[i.severity] ?? 0) + 1;
+  const c: Record<Severity, number> = { error: 0, warning: 0, information: 0, hint: 0 };
+  for (const i of items) c[i.severity]++;
   // "information" has no plural.
-  return Object.entries(c).map(([k, v]) => counted(v, k, k === 'information' ? k : undefined)).join(', ') || 'none';
+  return (Object.entries(c) as [Severity, number][]).filter(([, v]) => v).map(([k, v]) => counted(v, k, k === 'information' ? k : undefined)).join(', ') || 'none';
 }
 

@@ -35,6 +35,12 @@ export interface FsImportResolverOptions {
    * URI (the editor's spelling) is what definitions and diagnostics point at.
    */
   overlay?: (fsPath: string) => { uri: string; text: string } | undefined;
+  /**
+   * How a directory looked in is named in an unresolved import's message (default: its absolute path, which
+   * the editor's user can open). The CLI names it relative to the checked file's root, so that the message
+   * in a CI log or a SARIF result is the same in every checkout.
+   */
+  dirName?: (dir: string, fromUri: string) => string;
 }
 
 /** Where an import path leads, before anything is read. */
@@ -116,7 +122,7 @@ export class FsImportResolver implements ImportResolver {
     const allowed = dirs.map((d) => d.real);
     for (const root of this.missingRoots) this.stamp(root);
     for (const { dir } of dirs) {
-      tried.push(dir);
+      tried.push(this.options.dirName?.(dir, fromUri) ?? dir);
       const candidate = path.resolve(dir, importPath);
       if (!isInside(candidate, dir)) continue;
       this.lookedAt.add(candidate);
@@ -131,7 +137,7 @@ export class FsImportResolver implements ImportResolver {
         if (real !== candidate && !this.stamps.has(real) && allowed.some((root) => isInside(real, root))) this.stamps.set(real, fileStamp(stats));
         if (!allowed.some((root) => isInside(real, root))) continue; // a symlink pointing out of the roots
         if (!open && stats.size > this.maxFileSize) {
-          tried[tried.length - 1] = `${dir} (${importPath} is larger than ${Math.round(this.maxFileSize / 1024 / 1024)} MiB)`;
+          tried[tried.length - 1] = `${tried[tried.length - 1]} (${importPath} is larger than ${Math.round(this.maxFileSize / 1024 / 1024)} MiB)`;
           continue;
         }
         at = { candidate, real, stats, ...(open ? { open } : {}) };

@@ -154,11 +154,10 @@ export function formatSarif(location: CiLocation, all: Reportable[], invocation:
         toolExecutionNotifications: notifications.map((n) => ({ level: n.level, message: { text: n.text } })),
       }],
       results: items.map((f) => {
-        // The element (or, for problems without one, the message, without the root's path that an import's
-        // "looked in <dir>" names) and how many came before with the same: stable while lines move and in
-        // another checkout, and distinct within the run.
-        const what = f.element ?? (location.root !== undefined ? f.message.split(location.root).join('%SRCROOT%') : f.message);
-        const key = `${artifactLocation.uri}\0${f.rule}\0${what}`;
+        // The element (or, for problems without one, the message, whose directories the CLI names relative to
+        // the root) and how many came before with the same: stable while lines move and in another checkout,
+        // and distinct within the run.
+        const key = `${artifactLocation.uri}\0${f.rule}\0${f.element ?? f.message}`;
         const n = seen.get(key) ?? 0;
         seen.set(key, n + 1);
         return {
