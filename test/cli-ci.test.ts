@@ -272,6 +272,18 @@ describe('CI output: SARIF and GitHub annotations', { skip: corpusDir ? false : 
     }
     assert.ok(lines.some((l) => l.includes('title=unresolved-import::')), r.out);
   });
+  test('github: a terminal escape or a bidi override in a file name reaches the log as a visible escape, not raw', { skip: process.platform === 'win32' ? 'no control characters in file names' : false }, () => {
+    const name = 'esc\x1b[31mred\u202e.proto';
+    writeFileSync(join(sub, 'pkg', name), `${text}\nimport "missing.proto";\n`);
+    const r = cli(['check', '--against', old, '--format', 'github', join('pkg', name)], sub);
+    assert.equal(r.code, 0, r.err);
+    const lines = r.out.trimEnd().split('\n');
+    assert.ok(lines.length > 0, r.out);
+    for (const l of lines) {
+      assert.doesNotMatch(l, /[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/, JSON.stringify(l));
+      assert.ok(l.includes(' file=staging/src/k8s.io/cri-api/pkg/esc\\u001b[31mred\\u202e.proto,'), l);
+    }
+  });
 });
 
 describe('CI logs and code scanning limits', { skip: corpusDir ? false : CORPUS_HELP }, () => {

@@ -219,7 +219,9 @@ const GITHUB_ANNOTATIONS_PER_KIND = 10;
  * in silence, so a kind with more starts with a command that says how many are only in the log.
  */
 export function formatGithub(groups: readonly { file: string; items: readonly Reportable[] }[]): string {
-  const prop = (s: string): string => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A').replace(/:/g, '%3A').replace(/,/g, '%2C');
+  // Line breaks as the runner unescapes them (the name comes back); any other control or bidi character as
+  // oneLine shows it, since the runner would write it raw into the log.
+  const prop = (s: string): string => oneLine(s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A').replace(/:/g, '%3A').replace(/,/g, '%2C'));
   // One line, as text output: a terminal control from the file would otherwise reach the job's log.
   const data = (s: string): string => oneLine(s).replace(/%/g, '%25');
   const count = { error: 0, warning: 0, notice: 0 };
