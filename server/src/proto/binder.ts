@@ -691,6 +691,8 @@ class Binder {
     if (features) {
       this.misplacedFeatures(m.options, 'message');
       for (const o of m.oneofs) this.misplacedFeatures(o.options, 'oneof');
+      // buf checks no target on an extension range: features.field_presence is taken there, as any other.
+      for (const e of m.extensions) this.misplacedFeatures(e.options, undefined);
     }
     const fqn = join(scope, m.name);
     const def: MessageDef = { fqn, name: m.name, fields: [], oneofs: m.oneofs.map((o) => o.name), reservedNumbers: [], reservedNames: [], node: m };
@@ -699,6 +701,7 @@ class Binder {
     if (features) def.features = features;
     this.checkOptions(m.options, 'message', fqn);
     for (const o of m.oneofs) this.checkOptions(o.options, 'oneof', fqn);
+    for (const e of m.extensions) this.checkOptions(e.options, 'extension range', fqn);
     model.messages.push(def);
     // protoc: "Extension ranges are not allowed in proto3" (extensions there declare options only); buf marks each range.
     if (this.proto3) {
@@ -1369,6 +1372,7 @@ function forEachOption(ast: ProtoFile, each: (o: OptionNode) => void): void {
     all(m.options);
     fields(m.fields);
     for (const o of m.oneofs) all(o.options);
+    for (const e of m.extensions) all(e.options);
     enums(m.enums);
     for (const x of m.extends) fields(x.fields);
     for (const n of m.messages) message(n);

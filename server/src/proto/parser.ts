@@ -1372,13 +1372,13 @@ class Parser {
 
   private extensions(): ExtensionsNode {
     const kw = this.next();
-    const node: ExtensionsNode = { kind: 'extensions', ranges: [], range: kw.range };
+    const node: ExtensionsNode = { kind: 'extensions', ranges: [], options: NONE, range: kw.range };
     do {
       const r = this.numberRange();
       if (!r) break;
       node.ranges.push(r);
     } while (this.eat(','));
-    this.optionList(kw);
+    node.options = this.optionList(kw);
     this.endStatement();
     node.range = this.rangeFrom(kw.startPos);
     return node;
