@@ -1492,3 +1492,28 @@ test('in an editions file, an extension range\'s features are checked for their 
     ['unknown-option', '"nope" is not a feature of google.protobuf.FeatureSet', within(text, 'features.nope', '.nope'), 'error'],
   ]);
 });
+
+// buf 1.75 reads `-true` and `-false` as a negated bool: "mismatched types" over the whole where the field is no bool,
+// at the name where it is one (a bool takes no sign), as it marks other signed names (`-K0`, "cannot find `foo`").
+test('a custom option set to -true or -false is marked whole where the field is no bool, as buf marks it', () => {
+  const text = lines(
+    'syntax = "proto2";',
+    'package t;',
+    'import "google/protobuf/descriptor.proto";',
+    'message O { optional int32 i = 1; optional bool b = 2; }',
+    'extend google.protobuf.FieldOptions { optional int32 i = 50000; optional string s = 50001; optional bool b = 50002; optional O o = 50003; }',
+    'message M {',
+    '  optional int32 a1 = 1 [(i) = -true];',
+    '  optional int32 a2 = 2 [(s) = -false];',
+    '  optional int32 a3 = 3 [(b) = -true];',
+    '  optional int32 a4 = 4 [(o) = { i: -false b: -true }];',
+    '}',
+  );
+  assert.deepEqual(problems(bindText(text)).map(([, , range]) => range), [
+    within(text, '(i) = -true', '-true'),
+    within(text, '(s) = -false', '-false'),
+    within(text, '(b) = -true', 'true'),
+    within(text, 'i: -false', '-false'),
+    within(text, 'b: -true', 'true'),
+  ]);
+});

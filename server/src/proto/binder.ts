@@ -14,6 +14,7 @@ import {
   type FeatureTarget, type Features,
 } from './features';
 import { defaultValueProblem } from './defaults';
+import { wrongValueRange, type ValueType } from './optionValue';
 import { isBool, isTrue, listOf, settingOf } from './aggregate';
 import { fieldOptionProblems, optionProblems, optionsMessage, type OptionsOf } from './options';
 import { customOptionProblems, type PendingOption } from './aggregateOptions';
@@ -815,7 +816,7 @@ class Binder {
     let label: FieldLabel = f.label ?? (features ? editionLabel(f, typeKind, features) : this.proto3 || f.oneof ? 'implicit' : 'optional');
     if (f.mapKey !== undefined) label = 'repeated';
     if (f.group && (this.proto3 || features)) {
-      this.problem('group-not-allowed', `groups are not allowed in ${features ? 'an editions file: declare a message and a field of it with features.message_encoding = DELIMITED' : 'proto3: declare a message and a field of it'}`, f.typeRange, 'error');
+      this.problem('group-not-allowed', `groups are not allowed in ${features ? 'an editions file: declare a message and a field of it with features.message_encoding = DELIMITED' : 'proto3: declare a message and a field of it'}`, groupKeyword(f.group), 'error');
     } else if (f.group && !/^[A-Z]/.test(f.type)) this.problem('group-name', `the name of group "${f.type}" must start with a capital letter`, f.typeRange, 'error');
     if (typeKind === 'enum' && (this.proto3 || (label === 'implicit' && !f.oneof && features?.fieldPresence === 'IMPLICIT'))) this.openEnumFields.push({ field: f, enumFqn: type });
     if (f.label === 'required' && this.proto3) this.problem('proto3-required', 'required fields are not allowed in proto3', f.labelRange!, 'error');
@@ -873,7 +874,11 @@ class Binder {
     if (encoding && typeKind !== 'message') refuse(f.typeRange, `only a message field can set features.message_encoding, not ${withArticle(typeKind === 'scalar' ? type : typeKind)} field`);
   }
 
-  /** protoc takes a default only on a singular scalar or enum field that has presence, and only of the field's type. */
+  /**
+   * protoc takes a default only on a singular scalar or enum field that has presence, and only of the field's type.
+   * Marked where buf marks it: a value not of the field's type at the value (buf checks it first), a default in proto3
+   * over `default = …`, one on a repeated or message field at the field's type (a group's name).
+   */
   private checkDefault(f: FieldNode, def: FieldDef, features: Features | undefined, extension: boolean): void {
     const option = f.options.find((o) => o.name === 'default');
     if (!option) return;
@@ -883,8 +888,15 @@ class Binder {
       // An extension has presence whatever the file's default (protoc's has_presence(); buf takes its default too).
       : features?.fieldPresence === 'IMPLICIT' && def.label === 'implicit' && !f.oneof && !extension ? 'a field of implicit presence'
       : undefined;
+    const type: ValueType | undefined = def.typeKind === 'scalar' ? { kind: 'scalar', type: def.type } : def.typeKind === 'enum' ? { kind: 'enum', fqn: def.type, values: undefined } : undefined;
     if (refused) {
-      this.problem('invalid-default', `a default value is not allowed on ${refused}: ${this.proto3 ? 'proto3 fields default to zero' : 'protoc refuses it'}`, option.nameRange, 'error');
+      const message = `a default value is not allowed on ${refused}: ${this.proto3 ? 'proto3 fields default to zero' : 'protoc refuses it'}`;
+      const notAMessage = (def.typeKind === 'message' || def.typeKind === 'map') && !option.value.startsWith('{');
+      const wrong = type && !listOf(option) ? defaultValueProblem(def.type, def.typeKind, option.value) : undefined;
+      if (wrong || notAMessage) this.problem('invalid-default', wrong ?? message, wrongValueRange(type ?? MESSAGE_VALUE, option.value, option.valueRange), 'error');
+      else if (this.proto3) this.problem('invalid-default', message, { start: option.nameRange.start, end: option.valueRange.end }, 'error');
+      // buf 1.75 takes a default on an implicit-presence field, which protoc refuses: marked at `default`.
+      else this.problem('invalid-default', message, refused === 'a field of implicit presence' ? option.nameRange : f.group ? f.nameRange : f.typeRange, 'error');
       return;
     }
     const list = listOf(option);
@@ -892,7 +904,7 @@ class Binder {
     if (list) this.problem('invalid-option-value', '"default" is not repeated: it takes one value, not a list', option.valueRange, 'error');
     for (const { scalar, range } of list ?? [{ scalar: option.value, range: option.valueRange }]) {
       const wrong = defaultValueProblem(def.type, def.typeKind, scalar ?? '{…}');
-      if (wrong) this.problem('invalid-default', wrong, range, 'error');
+      if (wrong) this.problem('invalid-default', wrong, type && scalar !== undefined ? wrongValueRange(type, scalar, range) : range, 'error');
       else if (def.typeKind === 'enum') this.enumDefaults.push({ name: scalar!.trim(), range, enumFqn: def.type });
     }
   }
@@ -1225,10 +1237,18 @@ const NO_FIELD_INDEX: { byNumber?: Map<number, FieldNode>; byName?: Map<string, 
 
 /** What most messages have of extension ranges: none, shared. */
 const NO_RANGES: readonly [number, number][] = Object.freeze([]) as readonly [number, number][];
+/** The value type of a default on a message field, for where its value is marked. */
+const MESSAGE_VALUE: ValueType = { kind: 'message', fqn: '' };
 
 /** descriptor.proto's options messages (FileOptions, …), and their extension range (`extensions 1000 to max;`). */
 const DESCRIPTOR_OPTIONS = /^google\.protobuf\.\w+Options$/;
 const OPTIONS_RANGES: readonly [number, number][] = [[1000, FIELD_MAX]];
+
+/** The `group` keyword of a group field, where buf marks a group where none is allowed: its message starts there. */
+function groupKeyword(group: MessageNode): Range {
+  const { start } = group.range;
+  return { start, end: { line: start.line, character: start.character + 'group'.length } };
+}
 
 /** A message's extension ranges, inclusive (`max` is Infinity). */
 function extensionRanges(m: MessageNode): readonly [number, number][] {

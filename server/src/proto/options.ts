@@ -7,6 +7,7 @@
 import type { FieldNode, OptionNode, Range } from './ast';
 import { aggregateOf, entrySpan, isTrue, listOf, settingOf } from './aggregate';
 import { namePartRange } from './optionPath';
+import { wrongValueRange, type ValueType } from './optionValue';
 import type { FieldDef } from './model';
 
 /** The elements that take options, each with its descriptor.proto message. */
@@ -145,8 +146,14 @@ function valueProblem(name: string, values: Values, messageType: string | undefi
   if (messageType) takes = written.startsWith('{') ? undefined : `a message (${messageType})`;
   else if (values === 'string') takes = /^["']/.test(written) ? undefined : 'a string';
   else if (values && !values.includes(written)) takes = values.join(', ');
-  return takes === undefined ? undefined : { code: 'invalid-option-value', message: `"${name}" takes ${takes}, not ${written}`, range };
+  if (takes === undefined) return undefined;
+  // A signed name is marked as buf marks it (`-true` of deprecated at `true`); a message's value is no name.
+  const type: ValueType | undefined = messageType ? undefined : values === 'string' ? STRING : values === BOOL ? BOOL_TYPE : values && { kind: 'enum', fqn: name, values };
+  return { code: 'invalid-option-value', message: `"${name}" takes ${takes}, not ${written}`, range: type ? wrongValueRange(type, written, range) : range };
 }
+
+const STRING: ValueType = { kind: 'scalar', type: 'string' };
+const BOOL_TYPE: ValueType = { kind: 'scalar', type: 'bool' };
 
 /** What protoc refuses in the options of field `f` of `typeKind` and `type`. */
 export function fieldOptionProblems(f: FieldNode, typeKind: FieldDef['typeKind'], type: string): OptionProblem[] {

@@ -768,6 +768,8 @@ class Parser {
       // buf reads `--1` as a value, which no type takes.
       while (this.is('-')) this.next();
       if (this.cur.kind === 'int' || this.cur.kind === 'float' || this.cur.kind === 'ident') this.next();
+      // buf reads `-"x"` as a value, which no type takes (the binder says so, at the string).
+      else if (this.peek(0).kind === 'string') while (this.peek(0).kind === 'string') this.next();
       else if (this.dottedName()) this.fullIdent('a value');
       else this.expected('a number');
     } else if (this.cur.kind === 'int' || this.cur.kind === 'float') {
