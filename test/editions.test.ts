@@ -1240,6 +1240,23 @@ test('a signed value of a descriptor.proto option is marked where buf marks it',
   wrong('int64 timeout = 2', 'deprecated = -inf', '-inf');
 });
 
+// Found by mutating the newest corpus file and comparing with buf 1.75 (`buf build`): what buf says that we did not,
+// or said elsewhere.
+test('a package name with a leading dot, a type named as a map\'s entries, and a proto2 field without a label are errors where buf marks them', NEEDS_CORPUS, () => {
+  const text = corpusText(TAG);
+  // buf: "unexpected absolute path in `package` declaration", over the name.
+  const dotted = replaceOnce(text, 'package runtime.v1;', 'package .runtime.v1;');
+  assert.deepEqual(problemSpots(dotted), [spot('syntax', dotted, 'package .runtime.v1;', '.runtime.v1')]);
+  // buf: "`MEntry` declared multiple times", at the map's type: protoc declares MEntry for its entries.
+  const VERSION = 'message VersionRequest {\n';
+  const entry = replaceOnce(text, VERSION, `${VERSION}    map<string, string> m = 2;\n    message MEntry {}\n`);
+  assert.deepEqual(problemSpots(entry), [spot('duplicate-name', entry, '    map<string, string> m = 2;', 'map<string, string>')]);
+  // buf: "unexpected type name", at the type of each field without a label.
+  const proto2 = replaceOnce(text, 'syntax = "proto3";', 'syntax = "proto2";');
+  const first = bound(proto2).problems.find((p) => p.code === 'proto2-label')!;
+  assert.equal(`${first.code} ${first.range.start.line}:${first.range.start.character}-${first.range.end.character}`, spot('proto2-label', proto2, 'message VersionRequest {\n    // Version of the kubelet runtime API.\n    string version', 'string'));
+});
+
 test('reserved and extension ranges out of bounds or overlapping, a name reserved twice or in the wrong form, an unknown edition, and extension ranges in proto3 are errors, as protoc says', NEEDS_CORPUS, () => {
   const check = (text: string, statement: string, expected: [string, string][], scope = 'message VersionRequest {\n'): void =>
     assertInserted(text, scope, `    ${statement}`, expected);

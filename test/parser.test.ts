@@ -1528,7 +1528,7 @@ describe('binder: problems', () => {
       ['proto3-required', 'required fields are not allowed in proto3', R(1, 12, 1, 20)],
     ]);
     assert.deepEqual(problems('syntax = "proto2";\nmessage A { int32 x = 1; oneof o { int32 y = 2; } map<string, int32> m = 3; }').map((p) => [p.code, p.message, p.range]), [
-      ['proto2-label', 'field "x" needs a label (optional, required or repeated) in proto2', R(1, 18, 1, 19)],
+      ['proto2-label', 'field "x" needs a label (optional, required or repeated) in proto2', R(1, 12, 1, 17)],
     ]);
     const m = bindText('syntax = "proto3";\nmessage A { optional int32 x = 1; int32 y = 2; }').model.messages[0]!;
     assert.deepEqual(m.fields.map((x) => x.label), ['optional', 'implicit']);

@@ -7,7 +7,7 @@ import {
   type ServiceNode,
 } from './ast';
 import {
-  SCALARS, holdsStrings, isPackable, jsonNameOf, isReserved, type ApiModel, type EnumDef, type FieldDef, type FieldLabel, type MessageDef, type ServiceDef,
+  SCALARS, holdsStrings, isPackable, jsonNameOf, isReserved, mapEntryName, type ApiModel, type EnumDef, type FieldDef, type FieldLabel, type MessageDef, type ServiceDef,
 } from './model';
 import {
   EDITION_DEFAULTS, featuresOutsideEdition, languageSetUses, misplacedFeatures, ownFeature, repeatedFeatures, resolveFeatures, unknownFeatures, withoutFeaturesSetAgain,
@@ -739,6 +739,11 @@ class Binder {
       const field = this.field(f, fqn, features);
       if (!field) continue;
       def.fields.push(field);
+      // protoc declares a message for a map's entries (`m` → `MEntry`) next to it: a type of that name clashes, where
+      // buf marks the map's type ("`MEntry` declared multiple times").
+      if (f.mapKey !== undefined && this.declarations.has(join(fqn, mapEntryName(f.name)))) {
+        this.problem('duplicate-name', `"${join(fqn, mapEntryName(f.name))}" is already defined: the map field "${f.name}" declares it for its entries`, f.typeRange, 'error');
+      }
       const n = f.number!;
       const dupe = byNumber?.get(n);
       if (dupe) this.problem(DUPLICATE_NUMBER, `field number ${n} is already used by "${dupe.name}"`, f.numberRange, 'error');
@@ -825,7 +830,8 @@ class Binder {
       this.problem('editions-label', `the label "${f.label}" is not allowed in an editions file: use features.field_presence (${f.label === 'optional' ? 'EXPLICIT' : 'LEGACY_REQUIRED'})`, f.labelRange!, 'error');
     }
     if (!f.label && !this.proto3 && !f.oneof && f.mapKey === undefined && this.ast.syntax) {
-      this.problem('proto2-label', `field "${f.name}" needs a label (optional, required or repeated) in proto2`, f.nameRange, 'error');
+      // At its type, where buf marks it ("unexpected type name").
+      this.problem('proto2-label', `field "${f.name}" needs a label (optional, required or repeated) in proto2`, f.typeRange, 'error');
     }
     const def: FieldDef = { name: f.name, number: f.number, type, typeKind, label, jsonName: jsonNameOf(f.name), node: f };
     if (f.oneof) def.oneof = f.oneof;

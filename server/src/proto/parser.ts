@@ -608,6 +608,8 @@ class Parser {
       case 'package': {
         this.next();
         const name = this.fullIdent('a package name');
+        // buf: "unexpected absolute path in `package` declaration", over the name; the package is read without it.
+        if (name?.name.startsWith('.')) this.error("a package name takes no leading '.'", this.span(name.start, name.end));
         this.endStatement();
         // The first one stays: a second typed anywhere in the file would rename every declaration in it meanwhile
         // (protoc keeps the last, but refuses the file either way).
