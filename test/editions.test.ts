@@ -1257,6 +1257,20 @@ test('a package name with a leading dot, a type named as a map\'s entries, and a
   assert.equal(`${first.code} ${first.range.start.line}:${first.range.start.character}-${first.range.end.character}`, spot('proto2-label', proto2, 'message VersionRequest {\n    // Version of the kubelet runtime API.\n    string version', 'string'));
 });
 
+// buf: "unexpected message definition within enum definition" (oneof), where we said that `=` was missing after the
+// keyword; what follows the misplaced declaration is read as before.
+test('a message, enum or oneof declared in an enum or a oneof is one error over its keyword and name, as buf says', NEEDS_CORPUS, () => {
+  const text = corpusText(TAG);
+  const inEnum = replaceOnce(text, '    TCP = 0;\n', '    TCP = 0;\n    message Extra {\n        string x = 1;\n    }\n');
+  assert.deepEqual(bound(inEnum).problems.map((p) => [p.code, p.message]), [['syntax', 'a message cannot be declared in an enum']]);
+  assert.deepEqual(problemSpots(inEnum), [spot('syntax', inEnum, '    message Extra {', 'message Extra')]);
+  assert.deepEqual(bound(inEnum).model.enums.find((e) => e.fqn === 'runtime.v1.Protocol')!.values.map((v) => v.name), ['TCP', 'UDP', 'SCTP']);
+  const VERSION = 'message VersionRequest {\n';
+  const inOneof = replaceOnce(text, VERSION, `${VERSION}    oneof choice { enum Kind { K0 = 0; } string name = 2; }\n`);
+  assert.deepEqual(problemSpots(inOneof), [spot('syntax', inOneof, 'enum Kind { K0 = 0; }', 'enum Kind')]);
+  assert.deepEqual(bound(inOneof).model.messages.find((m) => m.fqn === 'runtime.v1.VersionRequest')!.fields.map((f) => [f.name, f.oneof]), [['name', 'choice'], ['version', undefined]]);
+});
+
 test('reserved and extension ranges out of bounds or overlapping, a name reserved twice or in the wrong form, an unknown edition, and extension ranges in proto3 are errors, as protoc says', NEEDS_CORPUS, () => {
   const check = (text: string, statement: string, expected: [string, string][], scope = 'message VersionRequest {\n'): void =>
     assertInserted(text, scope, `    ${statement}`, expected);

@@ -988,6 +988,7 @@ class Parser {
       if (t.text === 'reserved' && !this.peekIs('=', 1) && !this.peekIs('=', 2)) return void (msg.reserved = add(msg.reserved, this.reserved()));
       if (t.text === 'extensions' && (this.peek().kind === 'int' || (this.peekIs('-', 1) && this.peek(2).kind === 'int'))) return void (msg.extensions = add(msg.extensions, this.extensions()));
     }
+    if (oneof && this.misplacedDeclaration('a oneof')) return;
     if (t.text === 'option' && (nextIsIdent || this.peek().text === '(')) {
       const o = this.option();
       const at = oneof ?? msg;
@@ -1438,6 +1439,7 @@ class Parser {
       node.reserved = add(node.reserved, this.reserved());
       return;
     }
+    if (this.misplacedDeclaration('an enum')) return;
     const comments = this.commentsFor(t);
     this.next();
     const errors = this.errors.length;
@@ -1449,6 +1451,21 @@ class Parser {
     if (num.value !== undefined) v.number = num.value;
     this.trailingFor(comments);
     node.values.push(v);
+  }
+
+  /**
+   * A declaration with a body (`message X {`, `oneof o {`) where the block, `body` (an enum, a oneof), holds none: one
+   * error over its keyword and name, as buf says it ("unexpected message definition within enum definition"), not
+   * that `=` is missing, and the declaration skipped whole. Not where the word is a name (`message = 1;`, `enum e = 1;`).
+   */
+  private misplacedDeclaration(body: string): boolean {
+    const t = this.cur;
+    const what = BODIED.get(t.text);
+    if (!what || this.peek().kind !== 'ident' || !this.peekIs('{', 2)) return false;
+    this.error(`${what} cannot be declared in ${body}`, { start: t.startPos, end: this.peek().endPos });
+    // As any broken statement: a `{` being typed, whose `}` is not there yet, takes no declaration after it.
+    this.skipStatement();
+    return true;
   }
 
   private service(): ServiceNode | undefined {
@@ -1552,6 +1569,8 @@ function add<T>(list: T[], x: T | undefined): T[] {
   return list;
 }
 
+/** The declarations that have a body of their own: none goes in an enum or a oneof. */
+const BODIED = new Map([['message', 'a message'], ['enum', 'an enum'], ['oneof', 'a oneof'], ['service', 'a service'], ['extend', 'an extend block']]);
 const TOP_LEVEL = new Set(['message', 'enum', 'service', 'syntax', 'edition', 'package', 'import', 'extend']);
 
 /** The answer for a gap without comments, shared: callers copy `detached` before keeping it. */
