@@ -1271,6 +1271,16 @@ test('a message, enum or oneof declared in an enum or a oneof is one error over 
   assert.deepEqual(bound(inOneof).model.messages.find((m) => m.fqn === 'runtime.v1.VersionRequest')!.fields.map((f) => [f.name, f.oneof]), [['name', 'choice'], ['version', undefined]]);
 });
 
+// buf: "service method cannot specify compact options", over the list, where we said that `;` was missing after `)`.
+test('an options list after an RPC\'s signature is one error over the list, as buf says', NEEDS_CORPUS, () => {
+  const text = corpusText(TAG);
+  const RPC = 'rpc Version(VersionRequest) returns (VersionResponse) {}';
+  const listed = replaceOnce(text, RPC, 'rpc Version(VersionRequest) returns (VersionResponse) [deprecated = true] {}');
+  assert.deepEqual(bound(listed).problems.map((p) => p.message), ["an RPC takes no options in '[ ]': set them with option statements in its body"]);
+  assert.deepEqual(problemSpots(listed), [spot('syntax', listed, 'returns (VersionResponse) [deprecated = true] {}', '[deprecated = true]')]);
+  assert.deepEqual(bound(listed).model.services[0]!.rpcs.slice(0, 2).map((r) => r.name), ['Version', 'RunPodSandbox']);
+});
+
 test('reserved and extension ranges out of bounds or overlapping, a name reserved twice or in the wrong form, an unknown edition, and extension ranges in proto3 are errors, as protoc says', NEEDS_CORPUS, () => {
   const check = (text: string, statement: string, expected: [string, string][], scope = 'message VersionRequest {\n'): void =>
     assertInserted(text, scope, `    ${statement}`, expected);

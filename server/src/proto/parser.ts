@@ -1535,6 +1535,12 @@ class Parser {
       kind: 'rpc', name: name.name, nameRange: name.range, requestType: req.type, requestTypeRange: req.range, requestStream: req.stream,
       responseType: res.type, responseTypeRange: res.range, responseStream: res.stream, options: NONE, range: kw.range, comments,
     };
+    // buf: "service method cannot specify compact options", over the list, which is read and set nowhere.
+    if (this.is('[')) {
+      const open = this.cur;
+      this.optionList(kw);
+      this.error("an RPC takes no options in '[ ]': set them with option statements in its body", { start: open.startPos, end: this.prevTok().endPos });
+    }
     if (this.is('{')) {
       this.block(kw, () => {
         if (this.eat(';')) return;
