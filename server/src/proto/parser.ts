@@ -1456,7 +1456,7 @@ class Parser {
   /**
    * A declaration with a body (`message X {`, `oneof o {`) where the block, `body` (an enum, a oneof), holds none: one
    * error over its keyword and name, as buf says it ("unexpected message definition within enum definition"), not
-   * that `=` is missing, and the declaration skipped whole. Not where the word is a name (`message = 1;`, `enum e = 1;`).
+   * that `=` is missing, and the declaration passed over. Not where the word is a name (`message = 1;`, `enum e = 1;`).
    */
   private misplacedDeclaration(body: string): boolean {
     const t = this.cur;
