@@ -1441,3 +1441,79 @@ describe('binder: a custom option names an extension', () => {
     assert.deepEqual(problems(bindText(gogo)).map((p) => p[0]), ['unresolved-import']);
   });
 });
+
+// An extension range's options are ExtensionRangeOptions: the same checks as any element's, where buf 1.75 makes them
+// ("cannot find `nope` in this scope", "mismatched types", "expected `google.protobuf.ExtensionRangeOptions`
+// extension, found message extension in `google.protobuf.FieldOptions`", "cannot find message field `deprecated` in
+// `google.protobuf.ExtensionRangeOptions`"), line and column of each checked with buf.
+test('the options of an extension range are checked as ExtensionRangeOptions, as buf checks them', () => {
+  const text = lines(
+    'syntax = "proto2";',
+    'package t;',
+    'import "google/protobuf/descriptor.proto";',
+    'extend google.protobuf.ExtensionRangeOptions { optional int32 my_opt = 50000; }',
+    'extend google.protobuf.FieldOptions { optional int32 f_opt = 50000; }',
+    'message M {',
+    '  extensions 100 to 199 [(my_opt) = 1, verification = UNVERIFIED, declaration = { number: 150 full_name: ".t.x" type: "int32" }];',
+    '  extensions 200 to 299 [(nope) = 1];',
+    '  extensions 300 to 399 [(my_opt) = "x"];',
+    '  extensions 400 to 499 [(f_opt) = 1];',
+    '  extensions 600 to 699 [verification = FOO];',
+    '  extensions 700 to 799 [deprecated = true];',
+    '  extensions 800 to 899 [(my_opt) = 1, (my_opt) = 2];',
+    '  extensions 900 to 999 [declaration = { numbr: 900 }, features.field_presence = EXPLICIT];',
+    '}',
+  );
+  const at = (code: string, message: string, context: string, needle: string) => [code, message, within(text, context, needle), 'error'];
+  assert.deepEqual(problems(bindText(text)), [
+    at('features-outside-editions', 'features are set only in an editions file (edition = "2023"), not in proto2', 'features.field_presence', 'features.field_presence'),
+    at('invalid-option-value', '"verification" takes DECLARATION, UNVERIFIED, not FOO', 'verification = FOO', 'FOO'),
+    at('unknown-option', '"deprecated" is not an option of google.protobuf.ExtensionRangeOptions (descriptor.proto), nor a custom option in parentheses', 'deprecated = true', 'deprecated'),
+    at('unknown-option', 'message type "google.protobuf.ExtensionRangeOptions.Declaration" has no field named "numbr"', 'numbr: 900', 'numbr: 900'),
+    at('unknown-option', 'option "(nope)" is unknown: no extension of that name is declared in this file or its imports', '(nope)', 'nope'),
+    at('invalid-option-value', '"t.my_opt" takes an int32, not "x"', '(my_opt) = "x"', '"x"'),
+    at('unknown-option', '"t.f_opt" is an extension of "google.protobuf.FieldOptions", not of "google.protobuf.ExtensionRangeOptions"', '(f_opt)', '(f_opt)'),
+    at('duplicate-option', '"t.my_opt" is set twice: it is not repeated', ', (my_opt) = 2', '(my_opt)'),
+  ]);
+});
+
+test('in an editions file, an extension range\'s features are checked for their edition and name, not their target, as buf checks them', () => {
+  const text = lines(
+    'edition = "2023";',
+    'package t;',
+    'message M {',
+    '  extensions 100 to 199 [features.field_presence = EXPLICIT];',
+    '  extensions 200 to 299 [features.enforce_naming_style = STYLE2024];',
+    '  extensions 300 to 399 [features.nope = 1];',
+    '}',
+  );
+  assert.deepEqual(problems(bindText(text)), [
+    ['feature-edition', 'features.enforce_naming_style is not supported in edition 2023: edition 2024 introduced it', within(text, 'features.enforce_naming_style'), 'error'],
+    ['unknown-option', '"nope" is not a feature of google.protobuf.FeatureSet', within(text, 'features.nope', '.nope'), 'error'],
+  ]);
+});
+
+// buf 1.75 reads `-true` and `-false` as a negated bool: "mismatched types" over the whole where the field is no bool,
+// at the name where it is one (a bool takes no sign), as it marks other signed names (`-K0`, "cannot find `foo`").
+test('a custom option set to -true or -false is marked whole where the field is no bool, as buf marks it', () => {
+  const text = lines(
+    'syntax = "proto2";',
+    'package t;',
+    'import "google/protobuf/descriptor.proto";',
+    'message O { optional int32 i = 1; optional bool b = 2; }',
+    'extend google.protobuf.FieldOptions { optional int32 i = 50000; optional string s = 50001; optional bool b = 50002; optional O o = 50003; }',
+    'message M {',
+    '  optional int32 a1 = 1 [(i) = -true];',
+    '  optional int32 a2 = 2 [(s) = -false];',
+    '  optional int32 a3 = 3 [(b) = -true];',
+    '  optional int32 a4 = 4 [(o) = { i: -false b: -true }];',
+    '}',
+  );
+  assert.deepEqual(problems(bindText(text)).map(([, , range]) => range), [
+    within(text, '(i) = -true', '-true'),
+    within(text, '(s) = -false', '-false'),
+    within(text, '(b) = -true', 'true'),
+    within(text, 'i: -false', '-false'),
+    within(text, 'b: -true', 'true'),
+  ]);
+});

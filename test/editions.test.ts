@@ -1191,9 +1191,11 @@ test('JSON names clash in an editions message unless its own json_format (or the
 test('a default where protoc takes none, or not of the field\'s type, is a binding error, as protoc says', NEEDS_CORPUS, () => {
   const check = (text: string, field: string, options: string, needles: string[]): void =>
     assertWithOptions(text, field, options, needles.map((n) => ['invalid-default', n]));
-  // proto3 has no defaults at all.
-  check(corpusText(TAG), 'int64 timeout = 2', 'default = 5', ['default']);
-  check(corpusText(TAG), 'Protocol protocol = 1', 'deprecated = true, default = UDP', ['default']);
+  // proto3 has no defaults at all: marked over the option, as buf marks it ("custom default in proto3"), unless its
+  // value is not of the field's type, which buf says first, at the value.
+  check(corpusText(TAG), 'int64 timeout = 2', 'default = 5', ['default = 5']);
+  check(corpusText(TAG), 'Protocol protocol = 1', 'deprecated = true, default = UDP', ['default = UDP']);
+  check(corpusText(TAG), 'int64 timeout = 2', 'default = "5"', ['"5"']);
   // proto2: not on a repeated, map or message field; and of the field's type and range.
   const proto2 = asProto2();
   check(proto2, 'optional int64 timeout = 2', 'default = -9223372036854775808', []);
@@ -1207,13 +1209,76 @@ test('a default where protoc takes none, or not of the field\'s type, is a bindi
   check(proto2, 'optional Protocol protocol = 1', 'default = 1', ['1']);
   check(proto2, 'optional string runtime_name = 2', 'default = "runc"', []);
   check(proto2, 'optional string runtime_name = 2', 'default = runc', ['runc']);
-  check(proto2, 'repeated string servers = 1', 'default = "x"', ['default']);
-  check(proto2, 'map<string, string> labels = 6', 'default = "x"', ['default']);
-  check(proto2, 'optional PodSandboxMetadata metadata = 1', 'default = 1', ['default']);
+  // A signed name at the name, as buf marks it, but `-true` where no bool goes whole (a negated bool to buf).
+  check(proto2, 'optional bool readonly = 3', 'default = -true', ['true']);
+  check(proto2, 'optional string runtime_name = 2', 'default = -runc', ['runc']);
+  check(proto2, 'optional Protocol protocol = 1', 'default = -UDP', ['UDP']);
+  check(proto2, 'optional int64 timeout = 2', 'default = -true', ['-true']);
+  check(proto2, 'optional string runtime_name = 2', 'default = -"runc"', ['"runc"']);
+  // Of a value of the field's type, buf marks the type ("expected singular scalar- or enum-typed field"), else the value.
+  check(proto2, 'repeated string servers = 1', 'default = "x"', ['string']);
+  check(proto2, 'repeated string servers = 1', 'default = 1', ['1']);
+  check(proto2, 'map<string, string> labels = 6', 'default = "x"', ['"x"']);
+  check(proto2, 'map<string, string> labels = 6', 'default = {}', ['map<string, string>']);
+  check(proto2, 'optional PodSandboxMetadata metadata = 1', 'default = 1', ['1']);
+  check(proto2, 'optional PodSandboxMetadata metadata = 1', 'default = {}', ['PodSandboxMetadata']);
   // Editions: not on a field of implicit presence (protoc: "Implicit presence fields can't specify defaults").
   check(migrated(), 'int64 timeout = 2', 'default = 5', []);
   check(migrated([IMPLICIT]), 'int64 timeout = 2', 'default = 5', ['default']);
   check(migrated([IMPLICIT]), 'int64 timeout = 2', 'features.field_presence = EXPLICIT, default = 5', []);
+});
+
+// buf 1.75 marks a signed name (`-true`, `-JS_STRING`, `-x`) that a descriptor.proto option does not take at the name
+// ("mismatched types", "cannot find `x` in this scope"), but `-true` where no bool goes, and `-inf`, whole.
+test('a signed value of a descriptor.proto option is marked where buf marks it', NEEDS_CORPUS, () => {
+  const wrong = (field: string, options: string, at: string): void => assertWithOptions(corpusText(TAG), field, options, [['invalid-option-value', at]]);
+  wrong('int64 timeout = 2', 'deprecated = -true', 'true');
+  wrong('int64 timeout = 2', 'deprecated = - false', 'false');
+  wrong('int64 timeout = 2', 'jstype = -JS_STRING', 'JS_STRING');
+  wrong('int64 timeout = 2', 'json_name = -x', 'x');
+  wrong('int64 timeout = 2', 'json_name = -true', '-true');
+  wrong('int64 timeout = 2', 'deprecated = -inf', '-inf');
+});
+
+// Found by mutating the newest corpus file and comparing with buf 1.75 (`buf build`): what buf says that we did not,
+// or said elsewhere.
+test('a package name with a leading dot, a type named as a map\'s entries, and a proto2 field without a label are errors where buf marks them', NEEDS_CORPUS, () => {
+  const text = corpusText(TAG);
+  // buf: "unexpected absolute path in `package` declaration", over the name.
+  const dotted = replaceOnce(text, 'package runtime.v1;', 'package .runtime.v1;');
+  assert.deepEqual(problemSpots(dotted), [spot('syntax', dotted, 'package .runtime.v1;', '.runtime.v1')]);
+  // buf: "`MEntry` declared multiple times", at the map's type: protoc declares MEntry for its entries.
+  const VERSION = 'message VersionRequest {\n';
+  const entry = replaceOnce(text, VERSION, `${VERSION}    map<string, string> m = 2;\n    message MEntry {}\n`);
+  assert.deepEqual(problemSpots(entry), [spot('duplicate-name', entry, '    map<string, string> m = 2;', 'map<string, string>')]);
+  // buf: "unexpected type name", at the type of each field without a label.
+  const proto2 = replaceOnce(text, 'syntax = "proto3";', 'syntax = "proto2";');
+  const first = bound(proto2).problems.find((p) => p.code === 'proto2-label')!;
+  assert.equal(`${first.code} ${first.range.start.line}:${first.range.start.character}-${first.range.end.character}`, spot('proto2-label', proto2, 'message VersionRequest {\n    // Version of the kubelet runtime API.\n    string version', 'string'));
+});
+
+// buf: "unexpected message definition within enum definition" (oneof), where we said that `=` was missing after the
+// keyword; what follows the misplaced declaration is read as before.
+test('a message, enum or oneof declared in an enum or a oneof is one error over its keyword and name, as buf says', NEEDS_CORPUS, () => {
+  const text = corpusText(TAG);
+  const inEnum = replaceOnce(text, '    TCP = 0;\n', '    TCP = 0;\n    message Extra {\n        string x = 1;\n    }\n');
+  assert.deepEqual(bound(inEnum).problems.map((p) => [p.code, p.message]), [['syntax', 'a message cannot be declared in an enum']]);
+  assert.deepEqual(problemSpots(inEnum), [spot('syntax', inEnum, '    message Extra {', 'message Extra')]);
+  assert.deepEqual(bound(inEnum).model.enums.find((e) => e.fqn === 'runtime.v1.Protocol')!.values.map((v) => v.name), ['TCP', 'UDP', 'SCTP']);
+  const VERSION = 'message VersionRequest {\n';
+  const inOneof = replaceOnce(text, VERSION, `${VERSION}    oneof choice { enum Kind { K0 = 0; } string name = 2; }\n`);
+  assert.deepEqual(problemSpots(inOneof), [spot('syntax', inOneof, 'enum Kind { K0 = 0; }', 'enum Kind')]);
+  assert.deepEqual(bound(inOneof).model.messages.find((m) => m.fqn === 'runtime.v1.VersionRequest')!.fields.map((f) => [f.name, f.oneof]), [['name', 'choice'], ['version', undefined]]);
+});
+
+// buf: "service method cannot specify compact options", over the list, where we said that `;` was missing after `)`.
+test('an options list after an RPC\'s signature is one error over the list, as buf says', NEEDS_CORPUS, () => {
+  const text = corpusText(TAG);
+  const RPC = 'rpc Version(VersionRequest) returns (VersionResponse) {}';
+  const listed = replaceOnce(text, RPC, 'rpc Version(VersionRequest) returns (VersionResponse) [deprecated = true] {}');
+  assert.deepEqual(bound(listed).problems.map((p) => p.message), ["an RPC takes no options in '[ ]': set them with option statements in its body"]);
+  assert.deepEqual(problemSpots(listed), [spot('syntax', listed, 'returns (VersionResponse) [deprecated = true] {}', '[deprecated = true]')]);
+  assert.deepEqual(bound(listed).model.services[0]!.rpcs.slice(0, 2).map((r) => r.name), ['Version', 'RunPodSandbox']);
 });
 
 test('reserved and extension ranges out of bounds or overlapping, a name reserved twice or in the wrong form, an unknown edition, and extension ranges in proto3 are errors, as protoc says', NEEDS_CORPUS, () => {
@@ -1294,8 +1359,9 @@ test('a group outside proto2, or named in lower case, is a binding error, as pro
   const AT = 'message VersionRequest {\n';
   assertInserted(asProto2(), AT, '    optional group Extra = 9 {\n    }', []);
   assertInserted(asProto2(), AT, '    optional group extra = 9 {\n    }', [['group-name', 'extra']]);
-  assertInserted(corpusText(TAG), AT, '    optional group Extra = 9 {\n    }', [['group-not-allowed', 'Extra']]);
-  assertInserted(migrated(), AT, '    group Extra = 9 {\n    }', [['group-not-allowed', 'Extra']]);
+  // At the keyword, as buf marks it ("group syntax is not supported").
+  assertInserted(corpusText(TAG), AT, '    optional group Extra = 9 {\n    }', [['group-not-allowed', 'group']]);
+  assertInserted(migrated(), AT, '    group Extra = 9 {\n    }', [['group-not-allowed', 'group']]);
 });
 
 test('a field released in a proto2 file keeps its encoding and required-ness where the file can say them', NEEDS_CORPUS, () => {

@@ -378,6 +378,7 @@ describe('parser: statements', () => {
     assert.deepEqual(o.enums.map((e) => e.name), ['Mode']);
     assert.deepEqual(o.extensions.map((e) => e.ranges.map((r) => [r.start, r.end])), [[[100, 199], [500, 500], [1000, Infinity]]]);
     assert.deepEqual(o.extensions[0]!.ranges[2]!.range, loc(text, '1000 to max'));
+    assert.deepEqual(o.extensions[0]!.options.map((x) => [x.name, x.value]), [['(verification)', 'UNVERIFIED']]);
     assert.deepEqual(o.reserved.map((r) => [r.ranges.map((x) => [x.start, x.end]), r.names.map((n) => n.name)]), [
       [[[7, 7], [9, 11], [30, 40]], []],
       [[], ['old', 'older']],
@@ -405,10 +406,10 @@ describe('parser: statements', () => {
     assert.deepEqual(o.oneofs[0]!.range, R(8, 2, 12, 3));
 
     // Bound: nested and group messages, resolved types, labels. The custom options are declared nowhere, as protoc
-    // refuses (binder.test.ts); an extension range's options are not in the tree.
+    // refuses (binder.test.ts), the extension range's too.
     const b = bind(f, 'x');
     const unknownOptions = (names: string[]) => names.map((n) => ['unknown-option', n]);
-    assert.deepEqual(b.problems.map((p) => [p.code, p.message.split('"')[1]]), unknownOptions(['(mo)', '(oo)']));
+    assert.deepEqual(b.problems.map((p) => [p.code, p.message.split('"')[1]]), unknownOptions(['(mo)', '(oo)', '(verification)']));
     assert.deepEqual(b.model.messages.map((m) => m.fqn), ['p.Outer', 'p.Outer.Inner', 'p.Outer.Result']);
     assert.deepEqual(b.model.enums.map((e) => e.fqn), ['p.Outer.Inner.Kind', 'p.Outer.Mode']);
     const outer = b.model.messages[0]!;
@@ -1527,7 +1528,7 @@ describe('binder: problems', () => {
       ['proto3-required', 'required fields are not allowed in proto3', R(1, 12, 1, 20)],
     ]);
     assert.deepEqual(problems('syntax = "proto2";\nmessage A { int32 x = 1; oneof o { int32 y = 2; } map<string, int32> m = 3; }').map((p) => [p.code, p.message, p.range]), [
-      ['proto2-label', 'field "x" needs a label (optional, required or repeated) in proto2', R(1, 18, 1, 19)],
+      ['proto2-label', 'field "x" needs a label (optional, required or repeated) in proto2', R(1, 12, 1, 17)],
     ]);
     const m = bindText('syntax = "proto3";\nmessage A { optional int32 x = 1; int32 y = 2; }').model.messages[0]!;
     assert.deepEqual(m.fields.map((x) => x.label), ['optional', 'implicit']);

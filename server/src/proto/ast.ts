@@ -67,6 +67,7 @@ export interface ReservedNode {
 export interface ExtensionsNode {
   kind: 'extensions';
   ranges: { start: number; end: number; range: Range }[];
+  options: OptionNode[];
   range: Range;
 }
 

@@ -7,13 +7,14 @@ import {
   type ServiceNode,
 } from './ast';
 import {
-  SCALARS, holdsStrings, isPackable, jsonNameOf, isReserved, type ApiModel, type EnumDef, type FieldDef, type FieldLabel, type MessageDef, type ServiceDef,
+  SCALARS, holdsStrings, isPackable, jsonNameOf, isReserved, mapEntryName, type ApiModel, type EnumDef, type FieldDef, type FieldLabel, type MessageDef, type ServiceDef,
 } from './model';
 import {
   EDITION_DEFAULTS, featuresOutsideEdition, languageSetUses, misplacedFeatures, ownFeature, repeatedFeatures, resolveFeatures, unknownFeatures, withoutFeaturesSetAgain,
   type FeatureTarget, type Features,
 } from './features';
 import { defaultValueProblem } from './defaults';
+import { wrongValueRange, type ValueType } from './optionValue';
 import { isBool, isTrue, listOf, settingOf } from './aggregate';
 import { fieldOptionProblems, optionProblems, optionsMessage, type OptionsOf } from './options';
 import { customOptionProblems, type PendingOption } from './aggregateOptions';
@@ -691,6 +692,8 @@ class Binder {
     if (features) {
       this.misplacedFeatures(m.options, 'message');
       for (const o of m.oneofs) this.misplacedFeatures(o.options, 'oneof');
+      // buf checks no target on an extension range: features.field_presence is taken there, as any other.
+      for (const e of m.extensions) this.misplacedFeatures(e.options, undefined);
     }
     const fqn = join(scope, m.name);
     const def: MessageDef = { fqn, name: m.name, fields: [], oneofs: m.oneofs.map((o) => o.name), reservedNumbers: [], reservedNames: [], node: m };
@@ -699,6 +702,7 @@ class Binder {
     if (features) def.features = features;
     this.checkOptions(m.options, 'message', fqn);
     for (const o of m.oneofs) this.checkOptions(o.options, 'oneof', fqn);
+    for (const e of m.extensions) this.checkOptions(e.options, 'extension range', fqn);
     model.messages.push(def);
     // protoc: "Extension ranges are not allowed in proto3" (extensions there declare options only); buf marks each range.
     if (this.proto3) {
@@ -735,6 +739,11 @@ class Binder {
       const field = this.field(f, fqn, features);
       if (!field) continue;
       def.fields.push(field);
+      // protoc declares a message for a map's entries (`m` → `MEntry`) next to it: a type of that name clashes, where
+      // buf marks the map's type ("`MEntry` declared multiple times").
+      if (f.mapKey !== undefined && this.declarations.has(join(fqn, mapEntryName(f.name)))) {
+        this.problem('duplicate-name', `"${join(fqn, mapEntryName(f.name))}" is already defined: the map field "${f.name}" declares it for its entries`, f.typeRange, 'error');
+      }
       const n = f.number!;
       const dupe = byNumber?.get(n);
       if (dupe) this.problem(DUPLICATE_NUMBER, `field number ${n} is already used by "${dupe.name}"`, f.numberRange, 'error');
@@ -812,7 +821,7 @@ class Binder {
     let label: FieldLabel = f.label ?? (features ? editionLabel(f, typeKind, features) : this.proto3 || f.oneof ? 'implicit' : 'optional');
     if (f.mapKey !== undefined) label = 'repeated';
     if (f.group && (this.proto3 || features)) {
-      this.problem('group-not-allowed', `groups are not allowed in ${features ? 'an editions file: declare a message and a field of it with features.message_encoding = DELIMITED' : 'proto3: declare a message and a field of it'}`, f.typeRange, 'error');
+      this.problem('group-not-allowed', `groups are not allowed in ${features ? 'an editions file: declare a message and a field of it with features.message_encoding = DELIMITED' : 'proto3: declare a message and a field of it'}`, groupKeyword(f.group), 'error');
     } else if (f.group && !/^[A-Z]/.test(f.type)) this.problem('group-name', `the name of group "${f.type}" must start with a capital letter`, f.typeRange, 'error');
     if (typeKind === 'enum' && (this.proto3 || (label === 'implicit' && !f.oneof && features?.fieldPresence === 'IMPLICIT'))) this.openEnumFields.push({ field: f, enumFqn: type });
     if (f.label === 'required' && this.proto3) this.problem('proto3-required', 'required fields are not allowed in proto3', f.labelRange!, 'error');
@@ -821,7 +830,8 @@ class Binder {
       this.problem('editions-label', `the label "${f.label}" is not allowed in an editions file: use features.field_presence (${f.label === 'optional' ? 'EXPLICIT' : 'LEGACY_REQUIRED'})`, f.labelRange!, 'error');
     }
     if (!f.label && !this.proto3 && !f.oneof && f.mapKey === undefined && this.ast.syntax) {
-      this.problem('proto2-label', `field "${f.name}" needs a label (optional, required or repeated) in proto2`, f.nameRange, 'error');
+      // At its type, where buf marks it ("unexpected type name").
+      this.problem('proto2-label', `field "${f.name}" needs a label (optional, required or repeated) in proto2`, f.typeRange, 'error');
     }
     const def: FieldDef = { name: f.name, number: f.number, type, typeKind, label, jsonName: jsonNameOf(f.name), node: f };
     if (f.oneof) def.oneof = f.oneof;
@@ -870,7 +880,11 @@ class Binder {
     if (encoding && typeKind !== 'message') refuse(f.typeRange, `only a message field can set features.message_encoding, not ${withArticle(typeKind === 'scalar' ? type : typeKind)} field`);
   }
 
-  /** protoc takes a default only on a singular scalar or enum field that has presence, and only of the field's type. */
+  /**
+   * protoc takes a default only on a singular scalar or enum field that has presence, and only of the field's type.
+   * Marked where buf marks it: a value not of the field's type at the value (buf checks it first), a default in proto3
+   * over `default = …`, one on a repeated or message field at the field's type (a group's name).
+   */
   private checkDefault(f: FieldNode, def: FieldDef, features: Features | undefined, extension: boolean): void {
     const option = f.options.find((o) => o.name === 'default');
     if (!option) return;
@@ -880,8 +894,15 @@ class Binder {
       // An extension has presence whatever the file's default (protoc's has_presence(); buf takes its default too).
       : features?.fieldPresence === 'IMPLICIT' && def.label === 'implicit' && !f.oneof && !extension ? 'a field of implicit presence'
       : undefined;
+    const type: ValueType | undefined = def.typeKind === 'scalar' ? { kind: 'scalar', type: def.type } : def.typeKind === 'enum' ? { kind: 'enum', fqn: def.type, values: undefined } : undefined;
     if (refused) {
-      this.problem('invalid-default', `a default value is not allowed on ${refused}: ${this.proto3 ? 'proto3 fields default to zero' : 'protoc refuses it'}`, option.nameRange, 'error');
+      const message = `a default value is not allowed on ${refused}: ${this.proto3 ? 'proto3 fields default to zero' : 'protoc refuses it'}`;
+      const notAMessage = (def.typeKind === 'message' || def.typeKind === 'map') && !option.value.startsWith('{');
+      const wrong = type && !listOf(option) ? defaultValueProblem(def.type, def.typeKind, option.value) : undefined;
+      if (wrong || notAMessage) this.problem('invalid-default', wrong ?? message, wrongValueRange(type ?? MESSAGE_VALUE, option.value, option.valueRange), 'error');
+      else if (this.proto3) this.problem('invalid-default', message, { start: option.nameRange.start, end: option.valueRange.end }, 'error');
+      // buf 1.75 takes a default on an implicit-presence field, which protoc refuses: marked at `default`.
+      else this.problem('invalid-default', message, refused === 'a field of implicit presence' ? option.nameRange : f.group ? f.nameRange : f.typeRange, 'error');
       return;
     }
     const list = listOf(option);
@@ -889,7 +910,7 @@ class Binder {
     if (list) this.problem('invalid-option-value', '"default" is not repeated: it takes one value, not a list', option.valueRange, 'error');
     for (const { scalar, range } of list ?? [{ scalar: option.value, range: option.valueRange }]) {
       const wrong = defaultValueProblem(def.type, def.typeKind, scalar ?? '{…}');
-      if (wrong) this.problem('invalid-default', wrong, range, 'error');
+      if (wrong) this.problem('invalid-default', wrong, type && scalar !== undefined ? wrongValueRange(type, scalar, range) : range, 'error');
       else if (def.typeKind === 'enum') this.enumDefaults.push({ name: scalar!.trim(), range, enumFqn: def.type });
     }
   }
@@ -1222,10 +1243,18 @@ const NO_FIELD_INDEX: { byNumber?: Map<number, FieldNode>; byName?: Map<string, 
 
 /** What most messages have of extension ranges: none, shared. */
 const NO_RANGES: readonly [number, number][] = Object.freeze([]) as readonly [number, number][];
+/** The value type of a default on a message field, for where its value is marked. */
+const MESSAGE_VALUE: ValueType = { kind: 'message', fqn: '' };
 
 /** descriptor.proto's options messages (FileOptions, …), and their extension range (`extensions 1000 to max;`). */
 const DESCRIPTOR_OPTIONS = /^google\.protobuf\.\w+Options$/;
 const OPTIONS_RANGES: readonly [number, number][] = [[1000, FIELD_MAX]];
+
+/** The `group` keyword of a group field, where buf marks a group where none is allowed: its message starts there. */
+function groupKeyword(group: MessageNode): Range {
+  const { start } = group.range;
+  return { start, end: { line: start.line, character: start.character + 'group'.length } };
+}
 
 /** A message's extension ranges, inclusive (`max` is Infinity). */
 function extensionRanges(m: MessageNode): readonly [number, number][] {
@@ -1369,6 +1398,7 @@ function forEachOption(ast: ProtoFile, each: (o: OptionNode) => void): void {
     all(m.options);
     fields(m.fields);
     for (const o of m.oneofs) all(o.options);
+    for (const e of m.extensions) all(e.options);
     enums(m.enums);
     for (const x of m.extends) fields(x.fields);
     for (const n of m.messages) message(n);

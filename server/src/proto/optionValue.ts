@@ -35,15 +35,24 @@ export function scalarProblem(field: string, type: ValueType, text: string, rang
   const typed = problemOf(field, type, text);
   const message = typed ?? (bare ? bareProblem(field, type, text) : undefined);
   if (message === undefined) return undefined;
-  // buf marks a signed name (`-K0`; outside an aggregate a float's `-Infinity`) without its sign, but not one of no
-  // float field's type (`-true`), nor `-inf` or `-nan`, which buf reads as one float literal whatever the field's type;
-  // a signed string (`-"x"`) without its sign where the field takes a string.
-  const signed = /^[-+]\s*(\.?[A-Za-z_]\w*|["'][^]*)$/.exec(text);
   const floatMismatch = typed !== undefined && type.kind === 'scalar' && (type.type === 'float' || type.type === 'double');
+  return { message, range: wrongValueRange(type, text, range, floatMismatch) };
+}
+
+/**
+ * Where buf marks value `text` (at `range`) that a field of `type` does not take: a signed name (`-K0`; outside an
+ * aggregate a float's `-Infinity`) without its sign, but not `-true` or `-false` where the field is no bool (a
+ * negated bool to buf), nor one where `whole` (a float field's mismatch), nor `-inf` or `-nan`, which buf reads as
+ * one float literal whatever the field's type; a signed string (`-"x"`) without its sign where the field takes a string.
+ */
+export function wrongValueRange(type: ValueType, text: string, range: Range, whole = false): Range {
+  const signed = /^[-+]\s*(\.?[A-Za-z_]\w*|["'][^]*)$/.exec(text);
+  if (!signed || range.start.line !== range.end.line) return range;
+  const unsigned = signed[1]!;
+  const bool = type.kind === 'scalar' && type.type === 'bool';
   const strings = type.kind === 'scalar' && (type.type === 'string' || type.type === 'bytes');
-  const quoted = /^["']/.test(signed?.[1] ?? '');
-  if (!signed || range.start.line !== range.end.line || (quoted ? !strings : floatMismatch || /^(?:inf|nan)$/.test(signed[1]!))) return { message, range };
-  return { message, range: { start: { line: range.end.line, character: range.end.character - signed[1]!.length }, end: range.end } };
+  if (/^["']/.test(unsigned) ? !strings : whole || /^(?:inf|nan)$/.test(unsigned) || (!bool && /^(?:true|false)$/.test(unsigned))) return range;
+  return { start: { line: range.end.line, character: range.end.character - unsigned.length }, end: range.end };
 }
 
 function problemOf(field: string, type: ValueType, text: string): string | undefined {

@@ -7,10 +7,11 @@
 import type { FieldNode, OptionNode, Range } from './ast';
 import { aggregateOf, entrySpan, isTrue, listOf, settingOf } from './aggregate';
 import { namePartRange } from './optionPath';
+import { wrongValueRange, type ValueType } from './optionValue';
 import type { FieldDef } from './model';
 
 /** The elements that take options, each with its descriptor.proto message. */
-export type OptionsOf = 'file' | 'message' | 'field' | 'oneof' | 'enum' | 'enum value' | 'service' | 'method';
+export type OptionsOf = 'file' | 'message' | 'extension range' | 'field' | 'oneof' | 'enum' | 'enum value' | 'service' | 'method';
 
 /** An option's values: the names of an enum or bool, 'string', or undefined where any value is left to protoc. */
 type Values = readonly string[] | 'string' | undefined;
@@ -33,6 +34,8 @@ const OPTIONS: Record<OptionsOf, { message: string; options: Map<string, Values>
     ['message_set_wire_format', BOOL], ['no_standard_descriptor_accessor', BOOL], ['deprecated', BOOL], ['map_entry', BOOL],
     ['deprecated_legacy_json_field_conflicts', BOOL],
   ]),
+  // `declaration` is a list of messages, left to protoc as `targets` is.
+  'extension range': of('ExtensionRangeOptions', [['declaration', undefined], ['verification', ['DECLARATION', 'UNVERIFIED']]]),
   field: of('FieldOptions', [
     ['ctype', ['STRING', 'CORD', 'STRING_PIECE']], ['packed', BOOL], ['jstype', JSTYPES],
     ['lazy', BOOL], ['unverified_lazy', BOOL], ['deprecated', BOOL], ['weak', BOOL], ['debug_redact', BOOL],
@@ -58,6 +61,7 @@ function of(message: string, options: [string, Values][]): { message: string; op
 /** The options whose value is one of descriptor.proto's messages of scalar fields, with its name and its fields. */
 const MESSAGE_VALUED = new Map<string, { type: string; fields: readonly string[] }>([
   ['edition_defaults', { type: 'google.protobuf.FieldOptions.EditionDefault', fields: ['edition', 'value'] }],
+  ['declaration', { type: 'google.protobuf.ExtensionRangeOptions.Declaration', fields: ['number', 'full_name', 'type', 'reserved', 'repeated'] }],
   ['feature_support', {
     type: 'google.protobuf.FieldOptions.FeatureSupport',
     fields: ['edition_introduced', 'edition_deprecated', 'deprecation_warning', 'edition_removed', 'removal_error'],
@@ -65,7 +69,7 @@ const MESSAGE_VALUED = new Map<string, { type: string; fields: readonly string[]
 ]);
 
 /** The repeated fields of the *Options messages: each setting adds an element, so protoc takes them more than once. */
-const REPEATED = new Set(['targets', 'edition_defaults', 'uninterpreted_option']);
+const REPEATED = new Set(['targets', 'edition_defaults', 'declaration', 'uninterpreted_option']);
 
 const INT64S = new Set(['int64', 'uint64', 'sint64', 'fixed64', 'sfixed64']);
 
@@ -142,8 +146,14 @@ function valueProblem(name: string, values: Values, messageType: string | undefi
   if (messageType) takes = written.startsWith('{') ? undefined : `a message (${messageType})`;
   else if (values === 'string') takes = /^["']/.test(written) ? undefined : 'a string';
   else if (values && !values.includes(written)) takes = values.join(', ');
-  return takes === undefined ? undefined : { code: 'invalid-option-value', message: `"${name}" takes ${takes}, not ${written}`, range };
+  if (takes === undefined) return undefined;
+  // A signed name is marked as buf marks it (`-true` of deprecated at `true`); a message's value is no name.
+  const type: ValueType | undefined = messageType ? undefined : values === 'string' ? STRING : values === BOOL ? BOOL_TYPE : values && { kind: 'enum', fqn: name, values };
+  return { code: 'invalid-option-value', message: `"${name}" takes ${takes}, not ${written}`, range: type ? wrongValueRange(type, written, range) : range };
 }
+
+const STRING: ValueType = { kind: 'scalar', type: 'string' };
+const BOOL_TYPE: ValueType = { kind: 'scalar', type: 'bool' };
 
 /** What protoc refuses in the options of field `f` of `typeKind` and `type`. */
 export function fieldOptionProblems(f: FieldNode, typeKind: FieldDef['typeKind'], type: string): OptionProblem[] {

@@ -616,6 +616,8 @@ class Parser {
       case 'package': {
         this.next();
         const name = this.fullIdent('a package name');
+        // buf: "unexpected absolute path in `package` declaration", over the name; the package is read without it.
+        if (name?.name.startsWith('.')) this.error("a package name takes no leading '.'", this.span(name.start, name.end));
         this.endStatement();
         // The first one stays: a second typed anywhere in the file would rename every declaration in it meanwhile
         // (protoc keeps the last, but refuses the file either way).
@@ -779,6 +781,8 @@ class Parser {
       // buf reads `--1` as a value, which no type takes.
       while (this.is('-')) this.next();
       if (this.cur.kind === 'int' || this.cur.kind === 'float' || this.cur.kind === 'ident') this.next();
+      // buf reads `-"x"` as a value, which no type takes (the binder says so, at the string).
+      else if (this.peek(0).kind === 'string') while (this.peek(0).kind === 'string') this.next();
       else if (this.dottedName()) this.fullIdent('a value');
       else this.expected('a number');
     } else if (this.cur.kind === 'int' || this.cur.kind === 'float') {
@@ -996,6 +1000,7 @@ class Parser {
       if (t.text === 'reserved' && !this.peekIs('=', 1) && !this.peekIs('=', 2)) return void (msg.reserved = add(msg.reserved, this.reserved()));
       if (t.text === 'extensions' && (this.peek().kind === 'int' || (this.peekIs('-', 1) && this.peek(2).kind === 'int'))) return void (msg.extensions = add(msg.extensions, this.extensions()));
     }
+    if (oneof && this.misplacedDeclaration('a oneof')) return;
     if (t.text === 'option' && (nextIsIdent || this.peek().text === '(')) {
       const o = this.option();
       const at = oneof ?? msg;
@@ -1385,13 +1390,13 @@ class Parser {
 
   private extensions(): ExtensionsNode {
     const kw = this.next();
-    const node: ExtensionsNode = { kind: 'extensions', ranges: [], range: kw.range };
+    const node: ExtensionsNode = { kind: 'extensions', ranges: [], options: NONE, range: kw.range };
     do {
       const r = this.numberRange();
       if (!r) break;
       node.ranges.push(r);
     } while (this.eat(','));
-    this.optionList(kw);
+    node.options = this.optionList(kw);
     this.endStatement();
     node.range = this.rangeFrom(kw.startPos);
     return node;
@@ -1447,6 +1452,7 @@ class Parser {
       node.reserved = add(node.reserved, this.reserved());
       return;
     }
+    if (this.misplacedDeclaration('an enum')) return;
     const comments = this.commentsFor(t);
     this.next();
     const errors = this.errors.length;
@@ -1458,6 +1464,21 @@ class Parser {
     if (num.value !== undefined) v.number = num.value;
     this.trailingFor(comments);
     node.values.push(v);
+  }
+
+  /**
+   * A declaration with a body (`message X {`, `oneof o {`) where the block, `body` (an enum, a oneof), holds none: one
+   * error over its keyword and name, as buf says it ("unexpected message definition within enum definition"), not
+   * that `=` is missing, and the declaration passed over. Not where the word is a name (`message = 1;`, `enum e = 1;`).
+   */
+  private misplacedDeclaration(body: string): boolean {
+    const t = this.cur;
+    const what = BODIED.get(t.text);
+    if (!what || this.peek().kind !== 'ident' || !this.peekIs('{', 2)) return false;
+    this.error(`${what} cannot be declared in ${body}`, { start: t.startPos, end: this.peek().endPos });
+    // As any broken statement: a `{` being typed, whose `}` is not there yet, takes no declaration after it.
+    this.skipStatement();
+    return true;
   }
 
   private service(): ServiceNode | undefined {
@@ -1527,6 +1548,12 @@ class Parser {
       kind: 'rpc', name: name.name, nameRange: name.range, requestType: req.type, requestTypeRange: req.range, requestStream: req.stream,
       responseType: res.type, responseTypeRange: res.range, responseStream: res.stream, options: NONE, range: kw.range, comments,
     };
+    // buf: "service method cannot specify compact options", over the list, which is read and set nowhere.
+    if (this.is('[')) {
+      const open = this.cur;
+      this.optionList(kw);
+      this.error("an RPC takes no options in '[ ]': set them with option statements in its body", { start: open.startPos, end: this.prevTok().endPos });
+    }
     if (this.is('{')) {
       this.block(kw, () => {
         if (this.eat(';')) return;
@@ -1561,6 +1588,8 @@ function add<T>(list: T[], x: T | undefined): T[] {
   return list;
 }
 
+/** The declarations that have a body of their own: none goes in an enum or a oneof. */
+const BODIED = new Map([['message', 'a message'], ['enum', 'an enum'], ['oneof', 'a oneof'], ['service', 'a service'], ['extend', 'an extend block']]);
 const TOP_LEVEL = new Set(['message', 'enum', 'service', 'syntax', 'edition', 'package', 'import', 'extend']);
 
 /** The answer for a gap without comments, shared: callers copy `detached` before keeping it. */
