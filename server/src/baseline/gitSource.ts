@@ -6,8 +6,10 @@ import { basename, dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import { V1_PATH } from './corpus';
 import { DEFAULT_MAX_FILE_BYTES, readFileWithin } from './goModSource';
 import { readLinesBackwardSync, readRegularFileSync } from '../regularFile';
+import { oneLine } from '../report/formats';
 import { allValues, lastValue, parseGitConfig, type GitConfigEntry } from './gitConfig';
-import { CatFileBatch, GitError, gitOk, runGit, type GitExecOptions } from './safeExec';
+import { unsafeGitConfig } from './gitIncludes';
+import { CatFileBatch, GitError, gitEnvironment, gitOk, runGit, type GitExecOptions } from './safeExec';
 import { compareTags, isPatchRelease, parseGoTag, releaseOfGoTag } from '../policy/versions';
 import type { Release } from './types';
 
@@ -736,8 +738,21 @@ function layoutName(repo: GitRepo): string {
   return repo.layout === 'cri-api' ? 'kubernetes/cri-api' : 'kubernetes/kubernetes';
 }
 
+/**
+ * Why git is not run in the clone at `root` (see gitIncludes), or undefined. Asked before each use of git here, not
+ * remembered: a fixed config counts from the next check on.
+ */
+export function gitRefused(root: string): string | undefined {
+  const { gitDir, commonDir } = gitDirs(root);
+  // `config.worktree` counts only with extensions.worktreeConfig; looked at whenever it is there.
+  const why = unsafeGitConfig([join(commonDir, 'config'), join(gitDir, 'config.worktree')], gitEnvironment().HOME!);
+  return why && `git is not run in ${oneLine(root)}: ${why}`;
+}
+
 /** Confirms with git that `repo.root` is a work tree root (the `.git` we saw could be anything). */
 async function confirmRoot(repo: GitRepo, options: GitExecOptions): Promise<string | undefined> {
+  const refused = gitRefused(repo.root);
+  if (refused) return refused;
   const r = await runGit(repo.root, ['rev-parse', '--show-toplevel'], options);
   if (r.code !== 0) return `${repo.root} is not a usable git work tree (${r.stderr.trim().split('\n')[0] ?? ''})`;
   const top = r.stdout.toString('utf8').trim();
@@ -791,6 +806,7 @@ async function placementIn(repo: GitRepo, options: GitExecOptions): Promise<Plac
  * too. Comparing this before resolving again costs three short git runs instead of a whole resolution.
  */
 export async function headPlacement(repo: GitRepo, options: GitExecOptions = {}): Promise<string | undefined> {
+  if (gitRefused(repo.root)) return undefined;
   try {
     const p = await placementIn(repo, options);
     return p && placementOf(p);
@@ -984,6 +1000,7 @@ export async function readGitRevision(filePath: string, rev: string, options: Gi
 
 /** The commit a revision names in the work tree at `root` (`git rev-parse`); undefined when it names none. */
 export async function commitOf(root: string, rev: string, options: GitExecOptions = {}): Promise<string | undefined> {
+  if (gitRefused(root)) return undefined;
   const r = await runGit(root, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${rev}^{commit}`], options);
   return r.code === 0 ? r.stdout.toString('utf8').trim() || undefined : undefined;
 }

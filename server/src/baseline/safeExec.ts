@@ -8,6 +8,7 @@ import type { execFile as nodeExecFile, spawn as nodeSpawn, ChildProcessWithoutN
 import { accessSync, constants as fsConstants, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, posix as posixPath, win32 as win32Path } from 'node:path';
+import { oneLine } from '../report/formats';
 
 /** The two process primitives used here; injected by tests (and by callers that must never spawn). */
 export interface ProcessLauncher {
@@ -263,11 +264,55 @@ function describeSpawnError(err: NodeJS.ErrnoException, gitPath: string): GitErr
   return new GitError(`git could not be started: ${err.message}`, 'failed');
 }
 
+/** `git <args>` for a message: one line (a revision comes from a setting), at most 200 characters. */
+function commandLine(args: readonly string[]): string {
+  const s = oneLine(['git', ...args].join(' '));
+  return s.length > 200 ? `${s.slice(0, 199)}…` : s;
+}
+
+/** A timeout, for the user: the command, where, and what makes git wait there. */
+function timeoutMessage(cwd: string, args: readonly string[], timeoutMs: number): string {
+  return `${commandLine(args)} in ${oneLine(cwd)} did not finish within ${timeoutMs / 1000} s; stopped. Check that git answers there ` +
+    '(`git status`): a config file or a file it includes that is a FIFO or on a slow or unreachable network file system, ' +
+    'or a repository too large to read in time';
+}
+
 /**
- * Runs `git <args>` in `cwd`. Resolves with the exit code for any exit; rejects with a `GitError` when git
- * is missing, times out, writes more than the cap or is aborted.
+ * The git commands of each clone (by `cwd`), run one at a time: a git that hangs (until its timeout) must not have
+ * the next check, poll or resolution start another beside it. `hung`: the timeout of a command, which those that were
+ * waiting behind it meet at once rather than each waiting it out in turn; forgotten once none waits.
+ */
+interface Lane {
+  tail: Promise<void>;
+  waiting: number;
+  hung?: string;
+}
+const lanes = new Map<string, Lane>();
+
+/**
+ * Runs `git <args>` in `cwd`, after any other command running there (see Lane). Resolves with the exit code for any
+ * exit; rejects with a `GitError` when git is missing, times out (or one before it in `cwd` did), writes more than
+ * the cap or is aborted.
  */
 export function runGit(cwd: string, args: readonly string[], options: GitExecOptions = {}): Promise<GitResult> {
+  let lane = lanes.get(cwd);
+  if (!lane) lanes.set(cwd, (lane = { tail: Promise.resolve(), waiting: 0 }));
+  const l = lane;
+  l.waiting++;
+  const result = l.tail.then(() =>
+    l.hung ? Promise.reject(new GitError(`${commandLine(args)} was not started: ${l.hung}`, 'timeout')) : runGitNow(cwd, args, options));
+  l.tail = result.then(
+    () => undefined,
+    (e: unknown) => {
+      if (e instanceof GitError && e.kind === 'timeout') l.hung ??= e.message;
+    },
+  ).then(() => {
+    if (--l.waiting === 0 && lanes.get(cwd) === l) lanes.delete(cwd);
+  });
+  return result;
+}
+
+function runGitNow(cwd: string, args: readonly string[], options: GitExecOptions): Promise<GitResult> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_GIT_TIMEOUT_MS;
   const maxBuffer = options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES;
   const launcher = options.launcher ?? nodeLauncher;
@@ -298,7 +343,7 @@ export function runGit(cwd: string, args: readonly string[], options: GitExecOpt
           return reject(new GitError(`git ${args[0] ?? ''} wrote more than ${maxBuffer} bytes; stopped`, 'overflow', errText));
         }
         if (typeof e.code === 'string') return reject(describeSpawnError(e, gitPath));
-        if (e.killed) return reject(new GitError(`git ${args[0] ?? ''} did not finish within ${timeoutMs} ms; stopped`, 'timeout', errText));
+        if (e.killed) return reject(new GitError(timeoutMessage(cwd, args, timeoutMs), 'timeout', errText));
         if (e.signal) return reject(new GitError(`git ${args[0] ?? ''} was killed by ${e.signal}`, 'failed', errText));
         resolvePromise({ code: typeof e.code === 'number' ? e.code : 1, stdout, stderr: errText });
       },
@@ -348,7 +393,10 @@ export class CatFileBatch {
   private readonly maxObjectBytes: number;
   private stderr = '';
 
-  constructor(cwd: string, options: GitExecOptions = {}) {
+  constructor(
+    private readonly cwd: string,
+    options: GitExecOptions = {},
+  ) {
     this.timeoutMs = options.timeoutMs ?? DEFAULT_GIT_TIMEOUT_MS;
     this.maxObjectBytes = options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES;
     const launcher = options.launcher ?? nodeLauncher;
@@ -403,7 +451,7 @@ export class CatFileBatch {
     this.timer = undefined;
     if (this.queue.length === 0) return;
     this.timer = setTimeout(
-      () => this.fail(new GitError(`git cat-file did not answer within ${this.timeoutMs} ms; stopped`, 'timeout', this.stderr)),
+      () => this.fail(new GitError(timeoutMessage(this.cwd, ['cat-file', '--batch'], this.timeoutMs), 'timeout', this.stderr)),
       this.timeoutMs,
     );
   }

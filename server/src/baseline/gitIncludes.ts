@@ -1,0 +1,99 @@
+// Whether git would hang on a clone's config before it is run there. Git reads the repository's config files and
+// every file their `include.path` and `includeIf.<condition>.path` name (it cannot be told to skip them), opening
+// each as it is: a FIFO waits for a writer, a device such as /dev/zero never ends, a huge file takes long; every
+// git command then waits out its timeout, on each check and each poll. So each file git may read is stat'ed (never
+// opened unless it is a regular file within the cap, to follow the includes it names) before git runs at all.
+
+import { statSync, type Stats } from 'node:fs';
+import { userInfo } from 'node:os';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { readRegularFileSync } from '../regularFile';
+import { oneLine } from '../report/formats';
+import { parseGitConfig } from './gitConfig';
+
+/** Larger than any config git writes or a person keeps; what is larger is not read here, so not run on either. */
+export const MAX_INCLUDED_CONFIG_BYTES = 1024 * 1024;
+/** Git's own limit of nested includes (config.c): past it git fails rather than hangs. */
+const MAX_DEPTH = 10;
+/** Files looked at per check: a config that names more is refused rather than walked. */
+const MAX_FILES = 64;
+
+function kindOf(st: Stats): string | undefined {
+  if (st.isFile()) return undefined;
+  if (st.isFIFO()) return 'a FIFO';
+  if (st.isSocket()) return 'a socket';
+  if (st.isCharacterDevice() || st.isBlockDevice()) return 'a device';
+  if (st.isDirectory()) return 'a directory';
+  return 'not a regular file';
+}
+
+/** `~user` as the home of that user (git's getpwnam), from /etc/passwd; undefined where it is not known. */
+function homeOf(user: string): string | undefined {
+  try {
+    const me = userInfo();
+    if (me.username === user) return me.homedir;
+  } catch {
+    // No entry for this process's user.
+  }
+  const r = readRegularFileSync('/etc/passwd', { max: MAX_INCLUDED_CONFIG_BYTES });
+  if (!r.ok) return undefined;
+  const line = r.bytes.toString('utf8').split('\n').find((l) => l.split(':')[0] === user);
+  return line?.split(':')[5] || undefined;
+}
+
+/**
+ * The file an include's `value` names as git expands it (config.c, `git_config_pathname`), from the config `from`:
+ * `~/` in git's HOME (`home`: the one it runs with, see safeExec's gitEnvironment), `~user/` in that user's home,
+ * a relative path from the including file's directory. Undefined for `%(prefix)/` (git's installation, not the
+ * workspace's) and for what git does not expand.
+ */
+function includeTarget(from: string, value: string, home: string): string | undefined {
+  if (!value || value.includes('\0') || value.startsWith('%(prefix)/')) return undefined;
+  if (value.startsWith('~')) {
+    const slash = value.indexOf('/');
+    const user = value.slice(1, slash < 0 ? undefined : slash);
+    const base = user ? homeOf(user) : home;
+    return base === undefined ? undefined : join(base, slash < 0 ? '' : value.slice(slash + 1));
+  }
+  return isAbsolute(value) ? resolve(value) : resolve(dirname(from), value);
+}
+
+/**
+ * Why git must not run on the config files `configs` (the clone's `config` and `config.worktree`), or undefined: one
+ * of them, or a file an include names there (or in a file so included), exists and is a FIFO, socket, device or
+ * directory, or is larger than MAX_INCLUDED_CONFIG_BYTES. Every include is looked at, whatever its condition: git
+ * judges `includeIf` conditions (`gitdir:`, `onbranch:`, `hasconfig:`) at run time. A missing file is fine, as git
+ * skips it. Paths and keys in the answer are escaped (oneLine): the workspace chose them.
+ */
+export function unsafeGitConfig(configs: readonly string[], home: string): string | undefined {
+  const queue: { file: string; via?: { key: string; from: string }; depth: number }[] = configs.map((file) => ({ file, depth: 0 }));
+  for (let k = 0; k < queue.length; k++) {
+    if (k >= MAX_FILES) return `its config includes more than ${MAX_FILES} files`;
+    const { file, via, depth } = queue[k]!;
+    let st: Stats;
+    try {
+      st = statSync(file);
+    } catch {
+      // Missing (git skips it), or unreadable (git stops with an error at once).
+      continue;
+    }
+    const where = via ? `${oneLine(via.key)} in ${oneLine(via.from)} names ${oneLine(file)}` : `its config file ${oneLine(file)} is`;
+    const kind = kindOf(st);
+    if (kind) return `${where}${via ? ',' : ''} ${kind}, which git would wait on or fail to read`;
+    if (st.size > MAX_INCLUDED_CONFIG_BYTES) return `${where}${via ? ', a file of' : ''} ${st.size} bytes, more than the ${MAX_INCLUDED_CONFIG_BYTES} a git config is given`;
+    const r = readRegularFileSync(file, { max: MAX_INCLUDED_CONFIG_BYTES });
+    // Swapped since the stat: judged as what was opened.
+    if (!r.ok) {
+      if (r.why === 'unreadable') continue;
+      return `${where}${via ? ',' : ''} ${r.why === 'too-large' ? 'too large' : 'not a regular file'}, which git would wait on or fail to read`;
+    }
+    if (depth >= MAX_DEPTH) continue;
+    for (const e of parseGitConfig(r.bytes.toString('utf8'))) {
+      if (e.key !== 'path' || !((e.section === 'include' && !e.subsection) || (e.section === 'includeif' && e.subsection))) continue;
+      const target = includeTarget(file, e.value, home);
+      const key = e.section === 'include' ? 'include.path' : `includeIf.${e.subsection}.path`;
+      if (target) queue.push({ file: target, via: { key, from: file }, depth: depth + 1 });
+    }
+  }
+  return undefined;
+}

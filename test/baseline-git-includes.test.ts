@@ -1,0 +1,115 @@
+// A trusted workspace whose clone's git config includes a FIFO, a device, a directory or a huge file: git would
+// open it (it cannot be told to skip a repository's includes) and every command would wait out its timeout, on each
+// check and each poll. The server stats every file the config may include and does not run git there at all; the
+// baseline then comes from the bundled history, saying why. The clone is made of corpus releases.
+import { after, before, test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { commitOf, findGitBaseline, headPlacement, detectRepo } from '../server/src/baseline/gitSource';
+import { loadBundledHistory } from '../server/src/baseline/historyIndex';
+import { resolveBaseline } from '../server/src/baseline/resolve';
+import { nodeLauncher, type ProcessLauncher } from '../server/src/baseline/safeExec';
+import { NEEDS_CORPUS } from './corpusText';
+import { cloneOfReleases } from './gitClone';
+
+const POSIX = process.platform === 'win32' ? { skip: 'no mkfifo, and links need privileges' } : {};
+
+let root: string;
+let file: string;
+let config: string;
+let original: string;
+const emptyModCache = mkdtempSync(path.join(os.tmpdir(), 'cri-compat-includes-gomod-'));
+before(() => {
+  if (NEEDS_CORPUS.skip || POSIX.skip) return;
+  ({ root, file } = cloneOfReleases('cri-compat-includes-', ['v0.35.0', 'v0.36.0']));
+  config = path.join(root, '.git', 'config');
+  original = execFileSync('cat', [config], { encoding: 'utf8' });
+  const d = path.join(root, '.git', 'conf.d');
+  mkdirSync(d);
+  execFileSync('mkfifo', [path.join(d, 'fifo')]);
+  mkdirSync(path.join(d, 'dir'));
+  writeFileSync(path.join(d, 'huge'), '');
+  truncateSync(path.join(d, 'huge'), 64 * 1024 * 1024);
+  writeFileSync(path.join(d, 'nested'), '[include]\n\tpath = fifo\n');
+  writeFileSync(path.join(d, 'fine'), '[user]\n\tname = x\n');
+  symlinkSync('fifo', path.join(d, 'link-to-fifo'));
+});
+after(() => {
+  if (root) rmSync(root, { recursive: true, force: true });
+  rmSync(emptyModCache, { recursive: true, force: true });
+});
+
+/** A launcher that counts what it starts; git really runs. */
+function counting(): { launcher: ProcessLauncher; started: () => number } {
+  let n = 0;
+  return {
+    launcher: {
+      execFile: ((...a: Parameters<typeof nodeLauncher.execFile>) => (n++, nodeLauncher.execFile(...a))) as typeof nodeLauncher.execFile,
+      spawn: ((...a: Parameters<typeof nodeLauncher.spawn>) => (n++, nodeLauncher.spawn(...a))) as typeof nodeLauncher.spawn,
+    },
+    started: () => n,
+  };
+}
+
+const withConfig = (extra: string) => writeFileSync(config, `${original}${extra}`);
+
+test('git is not run in a clone whose config includes a FIFO, a device, a directory or a huge file, and says which key and path', { ...NEEDS_CORPUS, ...POSIX }, async () => {
+  const cases: [string, RegExp][] = [
+    ['[include]\n\tpath = conf.d/fifo\n', /include\.path in .*\/\.git\/config names .*\/conf\.d\/fifo, a FIFO/],
+    ['[include]\n\tpath = conf.d/link-to-fifo\n', /names .*\/conf\.d\/link-to-fifo, a FIFO/],
+    ['[include]\n\tpath = /dev/zero\n', /include\.path in .* names \/dev\/zero, a device/],
+    ['[includeIf "gitdir:/nowhere/"]\n\tpath = conf.d/dir\n', /includeIf\.gitdir:\/nowhere\/\.path in .* names .*\/conf\.d\/dir, a directory/],
+    ['[include]\n\tpath = conf.d/huge\n', /names .*\/conf\.d\/huge, a file of 67108864 bytes/],
+    // Nested: the FIFO is named relative to the included file.
+    ['[include]\n\tpath = conf.d/nested\n', /include\.path in .*\/conf\.d\/nested names .*\/conf\.d\/fifo, a FIFO/],
+  ];
+  for (const [extra, want] of cases) {
+    withConfig(extra);
+    const { launcher, started } = counting();
+    const g = await findGitBaseline(file, { launcher, timeoutMs: 3000 });
+    assert.equal(g.ok, false, extra);
+    assert.match(g.ok ? '' : g.reason, want, extra);
+    assert.match(g.ok ? '' : g.reason, /^git is not run in /, extra);
+    assert.equal(started(), 0, `${extra}: git was started`);
+    const repo = detectRepo(file)!;
+    assert.equal(await headPlacement(repo, { launcher, timeoutMs: 3000 }), undefined);
+    assert.equal(await commitOf(root, 'v0.35.0', { launcher, timeoutMs: 3000 }), undefined);
+    assert.equal(started(), 0, `${extra}: git was started by the poll`);
+  }
+  // A control: a regular include, and one that is missing, which git skips.
+  withConfig('[include]\n\tpath = conf.d/fine\n\tpath = conf.d/missing\n\tpath = ~/fifo\n');
+  const { launcher, started } = counting();
+  const g = await findGitBaseline(file, { launcher });
+  assert.equal(g.ok, true, g.ok ? '' : g.reason);
+  assert.ok(started() > 0);
+  withConfig('');
+});
+
+test('the baseline falls back to the bundled history, saying why git was not run', { ...NEEDS_CORPUS, ...POSIX }, async () => {
+  withConfig('[include]\n\tpath = conf.d/fifo\n');
+  try {
+    const res = await resolveBaseline({ filePath: file, trusted: true, bundled: loadBundledHistory(), env: { GOMODCACHE: emptyModCache }, git: { timeoutMs: 3000 } });
+    assert.equal(res.baseline?.source, 'bundled');
+    assert.match(res.baseline?.origin ?? '', /git could not place the file: git is not run in .*include\.path in .* names .*conf\.d\/fifo, a FIFO/);
+  } finally {
+    withConfig('');
+  }
+});
+
+test('a key or path with a line break or control character is shown escaped', { ...NEEDS_CORPUS, ...POSIX }, async () => {
+  const odd = path.join(root, '.git', 'conf.d', 'a\nb\x1b[31m');
+  execFileSync('mkfifo', [odd]);
+  withConfig('[include]\n\tpath = "conf.d/a\\nb\x1b[31m"\n');
+  try {
+    const g = await findGitBaseline(file, { timeoutMs: 3000 });
+    const reason = g.ok ? '' : g.reason;
+    assert.match(reason, /conf\.d\/a\\nb\\u001b\[31m, a FIFO/);
+    assert.doesNotMatch(reason, /[\n\x1b]/);
+  } finally {
+    withConfig('');
+    rmSync(odd);
+  }
+});
