@@ -12,8 +12,8 @@ import { V1_PATH } from '../server/src/baseline/corpus';
 import { headState, movingRef, refState } from '../server/src/baseline/gitSource';
 import { loadBundledHistory } from '../server/src/baseline/historyIndex';
 import { resolveBaseline } from '../server/src/baseline/resolve';
-import { BaselineManager, type BaselineRequest } from '../server/src/lsp/baselines';
-import { testHost } from './baselineHost';
+import type { BaselineRequest } from '../server/src/lsp/baselines';
+import { waitingManager } from './baselineHost';
 import { NEEDS_CORPUS, corpusText } from './corpusText';
 import { cloneOfReleases, git } from './gitClone';
 
@@ -212,21 +212,14 @@ test('a linked worktree (a .git file) watches the branches of the common directo
 test('the manager resolves a branch setting again when the branch moves, not when a file of its name was the baseline, nor untrusted', NEEDS_CORPUS, async () => {
   git(root, 'checkout', '-q', 'main');
   git(root, 'branch', '-f', 'line', 'v0.35.0');
-  const waiting: (() => void)[] = [];
-  const managerFor = (trusted: boolean) => new BaselineManager(testHost({ trusted, bundled: undefined, resolved: () => waiting.shift()?.(), resolve: resolveBaseline }));
+  const managerFor = (trusted: boolean) => waitingManager({ trusted, bundled: undefined, resolve: resolveBaseline });
   const request = (baseDir: string): BaselineRequest => ({ folderKey: baseDir, filePath: file, baseDir, explicit: 'line', includePrereleases: false, networkEnabled: false });
-  const resolved = async (manager: BaselineManager, baseDir: string) => {
-    const done = new Promise<void>((r) => waiting.push(r));
-    manager.get(request(baseDir));
-    await done;
-    return manager.get(request(baseDir)).baseline;
-  };
   const withFile = mkdtempSync(path.join(os.tmpdir(), 'cri-compat-ref-dir-'));
   writeFileSync(path.join(withFile, 'line'), corpusText('v0.36.0'));
   try {
-    const manager = managerFor(true);
-    assert.equal((await resolved(manager, root))?.source, 'setting');
-    assert.equal((await resolved(manager, withFile))?.source, 'path');
+    const { manager, settled } = managerFor(true);
+    assert.equal((await settled(request(root))).baseline?.source, 'setting');
+    assert.equal((await settled(request(withFile))).baseline?.source, 'path');
     git(root, 'update-ref', 'refs/heads/line', 'v0.36.0^{commit}');
     assert.equal(await manager.headsMoved(), true);
     // Forgotten: only the resolution that read the branch.
@@ -236,24 +229,18 @@ test('the manager resolves a branch setting again when the branch moves, not whe
 
     // A branch that is not there yet: no baseline until a fetch brings it, then the branch's file.
     const later = (baseDir: string): BaselineRequest => ({ ...request(baseDir), explicit: 'later' });
-    const pending = new Promise<void>((r) => waiting.push(r));
-    manager.get(later(root));
-    await pending;
-    assert.equal(manager.get(later(root)).baseline, undefined);
+    assert.equal((await settled(later(root))).baseline, undefined);
     git(root, 'update-ref', 'refs/heads/later', 'v0.35.0^{commit}');
     assert.equal(await manager.headsMoved(), true);
-    const fetched = new Promise<void>((r) => waiting.push(r));
-    manager.get(later(root));
-    await fetched;
-    assert.match(manager.get(later(root)).baseline?.origin ?? '', /^git later /);
+    assert.match((await settled(later(root))).baseline?.origin ?? '', /^git later /);
     manager.invalidate();
 
     // Untrusted, git is never run (the setting is a user's: the workspace's is ignored there): nothing to watch.
     const untrusted = managerFor(false);
-    assert.equal(await resolved(untrusted, root), undefined);
+    assert.equal((await untrusted.settled(request(root))).baseline, undefined);
     git(root, 'update-ref', 'refs/heads/line', 'v0.35.0^{commit}');
-    assert.equal(await untrusted.headsMoved(), false);
-    assert.equal(untrusted.watchesGit, false);
+    assert.equal(await untrusted.manager.headsMoved(), false);
+    assert.equal(untrusted.manager.watchesGit, false);
   } finally {
     rmSync(withFile, { recursive: true, force: true });
     git(root, 'branch', '-D', 'line');
@@ -266,15 +253,9 @@ test('the manager follows `@{u}` to the upstream the config names now, also one 
   git(root, 'config', 'remote.origin.fetch', '+refs/heads/*:refs/remotes/origin/*');
   for (const b of ['main', 'release']) git(root, 'update-ref', `refs/remotes/origin/${b}`, 'v0.35.0^{commit}');
   git(root, 'branch', '-q', '--set-upstream-to=origin/main', 'main');
-  const waiting: (() => void)[] = [];
-  const manager = new BaselineManager(testHost({ trusted: true, bundled: undefined, resolved: () => waiting.shift()?.(), resolve: resolveBaseline }));
+  const { manager, settled } = waitingManager({ trusted: true, bundled: undefined, resolve: resolveBaseline });
   const request: BaselineRequest = { folderKey: root, filePath: file, baseDir: root, explicit: '@{u}', includePrereleases: false, networkEnabled: false };
-  const resolved = async () => {
-    const done = new Promise<void>((r) => waiting.push(r));
-    manager.get(request);
-    await done;
-    return manager.get(request).baseline?.origin ?? '';
-  };
+  const resolved = async () => (await settled(request)).baseline?.origin ?? '';
   const at = (tag: string): string => git(root, 'rev-parse', `${tag}^{commit}`).slice(0, 12);
   try {
     assert.match(await resolved(), new RegExp(`^git @\\{u\\} \\(${at('v0.35.0')}\\)`));
@@ -296,20 +277,9 @@ test('a setting is resolved again only when what it names can have changed: a ta
   git(root, 'checkout', '-q', 'main');
   git(root, 'tag', 'pinned', 'v0.35.0');
   let runs = 0;
-  const waiting: (() => void)[] = [];
-  const manager = new BaselineManager(testHost({
-    trusted: true,
-    bundled: loadBundledHistory(),
-    resolved: () => waiting.shift()?.(),
-    resolve: (o) => (runs++, resolveBaseline(o)),
-  }));
+  const { manager, settled } = waitingManager({ trusted: true, bundled: loadBundledHistory(), resolve: (o) => (runs++, resolveBaseline(o)) });
   const request = (explicit: string): BaselineRequest => ({ folderKey: root, filePath: file, baseDir: root, explicit, includePrereleases: false, networkEnabled: false });
-  const resolved = async (explicit: string) => {
-    const done = new Promise<void>((r) => waiting.push(r));
-    manager.get(request(explicit));
-    await done;
-    return manager.get(request(explicit)).baseline;
-  };
+  const resolved = async (explicit: string) => (await settled(request(explicit))).baseline;
   try {
     assert.match((await resolved('pinned'))?.origin ?? '', /^git pinned /);
     assert.equal((await resolved('v0.35.0'))?.origin, 'the bundled release index (as set)');
@@ -339,12 +309,9 @@ test('a setting is resolved again only when what it names can have changed: a ta
 test('the automatic baseline is resolved again when git places HEAD elsewhere, not when a ref file changes and leaves it where it was', NEEDS_CORPUS, async () => {
   git(root, 'checkout', '-q', 'main');
   let runs = 0;
-  const waiting: (() => void)[] = [];
-  const manager = new BaselineManager(testHost({ trusted: true, bundled: undefined, resolved: () => waiting.shift()?.(), resolve: (o) => (runs++, resolveBaseline(o)) }));
+  const { manager, settled } = waitingManager({ trusted: true, bundled: undefined, resolve: (o) => (runs++, resolveBaseline(o)) });
   const request: BaselineRequest = { folderKey: root, filePath: file, baseDir: root, explicit: '', includePrereleases: false, networkEnabled: false };
-  const done = new Promise<void>((r) => waiting.push(r));
-  manager.get(request);
-  await done;
+  await settled(request);
   try {
     assert.match(manager.get(request).baseline?.origin ?? '', /^git tag v0\.35\.0 \(the release before v0\.36\.0, which HEAD is at\)/);
     // A tag that is no release, `git pack-refs` (which `git gc --auto` runs), a packed tag deleted: the files HEAD is
@@ -361,8 +328,7 @@ test('the automatic baseline is resolved again when git places HEAD elsewhere, n
     git(root, 'tag', 'v0.36.1');
     assert.equal(await manager.headsMoved(), true);
     assert.equal(manager.get(request).resolving, true);
-    await new Promise<void>((r) => waiting.push(r));
-    assert.match(manager.get(request).baseline?.origin ?? '', /the release before v0\.36\.0, v0\.36\.1, which HEAD is at/);
+    assert.match((await settled(request)).baseline?.origin ?? '', /the release before v0\.36\.0, v0\.36\.1, which HEAD is at/);
     git(root, 'checkout', '-q', '--detach', 'v0.35.0');
     assert.equal(await manager.headsMoved(), true);
     assert.equal(runs, 2);
@@ -379,15 +345,9 @@ test('a shallow clone whose tags HEAD does not reach: `git fetch --unshallow`, a
   git(shallow, 'clone', '-q', '--depth', '1', '--branch', 'past', pathToFileURL(root).href, '.');
   // The tags' commits, as more shallow roots: none is an ancestor git knows of.
   git(shallow, 'fetch', '-q', '--tags');
-  const waiting: (() => void)[] = [];
-  const manager = new BaselineManager(testHost({ trusted: true, bundled: undefined, resolved: () => waiting.shift()?.(), resolve: resolveBaseline }));
+  const { manager, settled } = waitingManager({ trusted: true, bundled: undefined, resolve: resolveBaseline });
   const request: BaselineRequest = { folderKey: shallow, filePath: path.join(shallow, ...V1_PATH.split('/')), baseDir: shallow, explicit: '', includePrereleases: false, networkEnabled: false };
-  const resolved = async () => {
-    const done = new Promise<void>((r) => waiting.push(r));
-    manager.get(request);
-    await done;
-    return manager.get(request).baseline;
-  };
+  const resolved = async () => (await settled(request)).baseline;
   try {
     assert.equal(await resolved(), undefined);
     git(shallow, 'fetch', '-q', '--unshallow');

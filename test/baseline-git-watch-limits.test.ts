@@ -10,8 +10,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { headState, movingRef, refState } from '../server/src/baseline/gitSource';
 import { resolveBaseline } from '../server/src/baseline/resolve';
-import { BaselineManager, type BaselineRequest } from '../server/src/lsp/baselines';
-import { testHost } from './baselineHost';
+import type { BaselineRequest } from '../server/src/lsp/baselines';
+import { waitingManager } from './baselineHost';
 import { NEEDS_CORPUS } from './corpusText';
 import { cloneOfReleases, git } from './gitClone';
 
@@ -97,15 +97,9 @@ test('a tag made or moved in a subdirectory of refs/tags changes the state watch
 test('the manager resolves a nested tag setting again when `git tag -f` moves it', NEEDS_CORPUS, async () => {
   git(root, 'checkout', '-q', 'main');
   git(root, 'tag', 'release/pinned', 'v0.35.0');
-  const waiting: (() => void)[] = [];
-  const manager = new BaselineManager(testHost({ trusted: true, bundled: undefined, resolved: () => waiting.shift()?.(), resolve: resolveBaseline }));
+  const { manager, settled } = waitingManager({ trusted: true, bundled: undefined, resolve: resolveBaseline });
   const request: BaselineRequest = { folderKey: root, filePath: file, baseDir: root, explicit: 'release/pinned', includePrereleases: false, networkEnabled: false };
-  const resolved = async () => {
-    const done = new Promise<void>((r) => waiting.push(r));
-    manager.get(request);
-    await done;
-    return manager.get(request).baseline?.origin ?? '';
-  };
+  const resolved = async () => (await settled(request)).baseline?.origin ?? '';
   const at = (tag: string): string => git(root, 'rev-parse', `${tag}^{commit}`).slice(0, 12);
   try {
     assert.match(await resolved(), new RegExp(`^git release/pinned \\(${at('v0.35.0')}\\)`));
