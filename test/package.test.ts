@@ -60,7 +60,8 @@ describe('package.json manifest', () => {
     assert.equal(manifest.main, './dist/client.js');
     const typesVscode = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> }).devDependencies['@types/vscode'];
     assert.ok(typesVscode && minVersion(typesVscode)[1]! <= 100, `@types/vscode ${typesVscode} must not be newer than engines.vscode`);
-    assert.deepEqual(manifest.activationEvents, ['onLanguage:proto']);
+    // Workspace symbols (Ctrl+T) before any .proto file is opened: the server starts in a workspace with one.
+    assert.deepEqual(manifest.activationEvents, ['onLanguage:proto', 'workspaceContains:**/*.proto']);
   });
 
   test('the proto language and its grammar', () => {

@@ -152,7 +152,8 @@ function withDoc(sections: string[], doc: string | undefined): string[] {
  * Text from the file (an import path, a file name) as a code span, which markdown shows as written: its fence
  * is longer than any run of backticks inside, so that the text cannot end it and add a link or an image.
  */
-function codeSpan(text: string): string {
+function codeSpan(raw: string): string {
+  const text = visibleControls(raw);
   let longest = 0;
   for (const run of text.match(/`+/g) ?? []) longest = Math.max(longest, run.length);
   const fence = '`'.repeat(longest + 1);
@@ -179,7 +180,8 @@ function code(text: string): string {
  * sees none. The text is a block of its own: it starts after a blank line at the top level of a document, as
  * hovers place it.
  */
-export function docMarkdown(text: string): string {
+export function docMarkdown(doc: string): string {
+  const text = visibleControls(doc);
   const out: string[] = [];
   let paragraph: string[] = [];
   const flush = (): void => {
@@ -312,7 +314,18 @@ function indentColumns(line: string): number {
  * become spaces, so that nothing in it starts a block (a fence or an indentation mid-line is text).
  */
 export function docInlineMarkdown(text: string): string {
-  return escapeInline(text.replace(/\r\n?|\n/g, ' '));
+  return escapeInline(visibleControls(text.replace(/\r\n?|\n/g, ' ')));
+}
+
+/**
+ * Text from a file with its control characters (but tabs and line breaks, which markdown reads) as visible
+ * `\u…` escapes, which markdown shows as written, in code or not: a bidirectional override or isolate in a doc
+ * comment or an import path would show the rest of the hover in another order (Trojan Source), and a hover, unlike
+ * the editor, does not highlight them.
+ */
+function visibleControls(text: string): string {
+  return text.replace(/[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /**
