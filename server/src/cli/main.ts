@@ -133,36 +133,40 @@ function one(p: Parsed, name: string, allowed?: string[]): string | undefined {
 }
 
 /** Refuses what is not a readable regular file within the size limit, before anything is read. */
-function checkInput(path: string): void {
+function checkInput(path: string, name: string): void {
   let size: number;
   try {
     const st = statSync(path);
     // A pipe is not read (it could wait forever); `git show ref:api.proto | … /dev/stdin` and `<(…)` give one.
-    if (st.isFIFO() || st.isSocket()) throw new InputError(`${path}: not a regular file but a pipe; save its text to a file and pass that`);
-    if (!st.isFile()) throw new InputError(`${path}: not a regular file`);
+    if (st.isFIFO() || st.isSocket()) throw new InputError(`${name}: not a regular file but a pipe; save its text to a file and pass that`);
+    if (!st.isFile()) throw new InputError(`${name}: not a regular file`);
     size = st.size;
   } catch (e) {
     if (e instanceof InputError) throw e;
-    throw new InputError(`${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+    throw new InputError(`${name}: cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
   }
-  if (size > MAX_INPUT_BYTES) throw new InputError(`${path}: ${size} bytes is larger than the ${MAX_INPUT_BYTES}-byte limit`);
+  if (size > MAX_INPUT_BYTES) throw new InputError(`${name}: ${size} bytes is larger than the ${MAX_INPUT_BYTES}-byte limit`);
 }
 
 /** The bytes of a regular file within the size limit; the file may have changed since `checkInput` (readRegularFileSync). */
-function readBytes(path: string): Buffer {
+function readBytes(path: string, name: string): Buffer {
   const r = readRegularFileSync(path, { max: MAX_INPUT_BYTES });
   if (r.ok) return r.bytes;
   switch (r.why) {
-    case 'not-regular': throw new InputError(`${path}: not a regular file`);
-    case 'too-large': throw new InputError(`${path}: ${r.size !== undefined ? `${r.size} bytes is ` : ''}larger than the ${MAX_INPUT_BYTES}-byte limit`);
-    default: throw new InputError(`${path}: cannot read (${r.code})`);
+    case 'not-regular': throw new InputError(`${name}: not a regular file`);
+    case 'too-large': throw new InputError(`${name}: ${r.size !== undefined ? `${r.size} bytes is ` : ''}larger than the ${MAX_INPUT_BYTES}-byte limit`);
+    default: throw new InputError(`${name}: cannot read (${r.code})`);
   }
 }
 
-export function readInput(path: string): string {
-  checkInput(path);
-  const buf = readBytes(path);
-  if (buf.includes(0)) throw new InputError(`${path}: contains NUL bytes; ${utf16Guess(buf) ?? 'not a .proto text file'}`);
+/**
+ * The text of a .proto file. `name` is what messages call it: the path as the command line gave it (relative to the
+ * cwd when given so), as the findings do, not the absolute path.
+ */
+export function readInput(path: string, name = path): string {
+  checkInput(path, name);
+  const buf = readBytes(path, name);
+  if (buf.includes(0)) throw new InputError(`${name}: contains NUL bytes; ${utf16Guess(buf) ?? 'not a .proto text file'}`);
   try {
     // Fatal, like protoc and buf: replacing bad bytes with U+FFFD would check another file than the one given.
     return new TextDecoder('utf-8', { fatal: true }).decode(buf);
@@ -172,7 +176,7 @@ export function readInput(path: string): string {
     const line = buf.subarray(0, lineStart).filter((b) => b === 0x0a).length + 1;
     // The column counts UTF-16 code units, as the findings' columns do; the line up to `at` is valid UTF-8.
     const column = buf.toString('utf8', lineStart, at).length + 1;
-    throw new InputError(`${path}:${line}:${column}: invalid UTF-8 (byte 0x${buf[at]!.toString(16).padStart(2, '0')} at offset ${at}); .proto files must be UTF-8`);
+    throw new InputError(`${name}:${line}:${column}: invalid UTF-8 (byte 0x${buf[at]!.toString(16).padStart(2, '0')} at offset ${at}); .proto files must be UTF-8`);
   }
 }
 
@@ -252,7 +256,7 @@ export async function main(argv: string[], rawIo: Io): Promise<number> {
       case 'parse': {
         const file = single(rest, 'parse');
         const abs = resolve(io.cwd, file);
-        const items = reportables(analyze(readInput(abs), { uri: pathToFileURL(abs).href, imports: importsFor(p, io) }));
+        const items = reportables(analyze(readInput(abs, file), { uri: pathToFileURL(abs).href, imports: importsFor(p, io) }));
         if (items.length) io.out(formatText(file, items));
         return items.some((x) => x.severity === 'error') ? 1 : 0;
       }
@@ -279,8 +283,8 @@ function importsFor(p: Parsed, io: Io): FsImportResolver {
   const roots = (p.flags.get('--proto-path') ?? []).map((d) => {
     const dir = resolve(io.cwd, d);
     // A mistyped path would otherwise only show up as unresolved imports, or not at all.
-    let isDir = false;
-    try { isDir = statSync(dir).isDirectory(); } catch { /* reported below */ }
+    let isDir: boolean;
+    try { isDir = statSync(dir).isDirectory(); } catch (e) { throw new InputError(`--proto-path ${d}: cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)})`); }
     if (!isDir) throw new InputError(`--proto-path ${d}: not a directory`);
     return dir;
   });
@@ -315,7 +319,7 @@ async function check(command: 'check' | 'report', rest: string[], p: Parsed, io:
     throw new UsageError(`--against ${against} is not before --current-tag ${currentTag}: a baseline is an earlier release (or the same one)`);
   }
   const imports = importsFor(p, io);
-  const text = readInput(abs);
+  const text = readInput(abs, file);
   const severity = severityOverrides(p, abs, io);
 
   // Bound once, before the baseline is chosen: what the file declares decides whether a release is its baseline.
@@ -430,7 +434,7 @@ function pairs(rest: string[], p: Parsed, io: Io): number {
   const files = rest.map((a) => pairsInput(a, io.cwd));
   // A file that is missing or not UTF-8 text is reported before any pair is: not after half of the output.
   // Each is read again below, so that a run over every release holds one text at a time, not all of them.
-  for (const f of files) readInput(f.path);
+  for (const f of files) readInput(f.path, f.name);
   const severity = severityOverrides(p, files[0]!.path, io);
   const imports = importsFor(p, io);
   const label = (f: PairsInput): string => f.tag ?? f.name;
@@ -445,7 +449,7 @@ function pairs(rest: string[], p: Parsed, io: Io): number {
   let findings = 0;
   let prev: { input: PairsInput; model: ApiModel; syntaxErrors: number } | undefined;
   for (const input of files) {
-    const text = readInput(input.path);
+    const text = readInput(input.path, input.name);
     const uri = pathToFileURL(input.path).href;
     let baseline: Baseline | undefined;
     let skipped: string | undefined;
