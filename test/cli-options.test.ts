@@ -1,4 +1,6 @@
-// The CLI's options as a CI user meets them: every file that cannot be read is named as the command line named it.
+// The CLI's options as a CI user meets them: combinations that would do nothing are refused, every file that
+// cannot be read is named as the command line named it, the help and the README's CLI section list the same
+// options.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -17,6 +19,16 @@ function cli(args: string[], cwd = ROOT, env: Record<string, string> = {}): { co
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
+/** The README's "## Command line" section. */
+function readmeCli(): string {
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const from = readme.indexOf('\n## Command line\n');
+  assert.ok(from >= 0, 'README has "## Command line"');
+  return readme.slice(from, readme.indexOf('\n## ', from + 1));
+}
+
+const optionsIn = (text: string): string[] => [...new Set(text.match(/(?<![\w-])--[a-z][a-z-]+/g))].sort();
+
 describe('CLI options', { skip: corpusDir ? false : CORPUS_HELP }, () => {
   before(() => {
     tmp = mkdtempSync(join(tmpdir(), 'cri-compat-options-'));
@@ -26,6 +38,37 @@ describe('CLI options', { skip: corpusDir ? false : CORPUS_HELP }, () => {
     mkdirSync(join(tmp, 'dir'));
   });
   after(() => rmSync(tmp, { recursive: true, force: true }));
+
+  test('an option that the given --against makes do nothing is refused, exit 2, with why', () => {
+    // A proxy that refuses connections: nothing is fetched whatever is asked.
+    const env = { GOPROXY: 'http://127.0.0.1:9' };
+    for (const command of ['check', 'report']) {
+      for (const [args, message] of [
+        [['--include-prereleases', '--against', 'old.proto'], /^cri-compat: --include-prereleases has no effect with --against old\.proto: it lets --against auto pick a pre-release/m],
+        [['--include-prereleases', '--against', 'v0.35.0'], /^cri-compat: --include-prereleases has no effect with --against v0\.35\.0:/m],
+        [['--include-prereleases', '--against', 'kubernetes-1.35.0'], /--include-prereleases has no effect/],
+        [['--network', '--against', 'old.proto'], /^cri-compat: --network has no effect with --against old\.proto, a file: the Go module proxy is asked only for a release tag/m],
+        [['--network', '--against', 'release-1.35'], /^cri-compat: --network has no effect with --against release-1\.35, not a release tag:/m],
+      ] as [string[], RegExp][]) {
+        const r = cli([command, ...args, 'api.proto'], tmp, env);
+        assert.equal(r.code, 2, `${command} ${args.join(' ')}: ${r.err}`);
+        assert.match(r.err, message, `${command} ${args.join(' ')}`);
+        assert.match(r.err, /Run "cri-compat --help" for usage\./);
+        assert.equal(r.out, '');
+      }
+      // Where they do something, or are off, they are taken.
+      for (const args of [
+        ['--network', '--against', 'v0.35.0'],
+        ['--network', '--against', 'v0.35.1-0.20250901000000-abcdef123456'],
+        ['--network'],
+        ['--include-prereleases'],
+        ['--include-prereleases=false', '--network=false', '--against', 'old.proto'],
+      ]) {
+        const r = cli([command, '--fail-on', 'never', ...args, 'api.proto'], tmp, env);
+        assert.doesNotMatch(r.err, /has no effect/, `${command} ${args.join(' ')}`);
+      }
+    }
+  });
 
   test('every file that cannot be read is named as given, with the option it came from, in one wording', () => {
     writeFileSync(join(tmp, 'broken.json'), '{ "severity": ');
@@ -53,5 +96,16 @@ describe('CLI options', { skip: corpusDir ? false : CORPUS_HELP }, () => {
     const r = cli(['check', 'sub/api.proto'], tmp);
     assert.equal(r.code, 2, r.err);
     assert.equal(r.err.trim(), 'cri-compat: sub/.cri-compat.json: must be a JSON object, e.g. { "severity": { "DOCS": "information" } }');
+  });
+
+  test('the help and the README\'s CLI section name the same options, and the help states each default', () => {
+    const help = cli(['--help']);
+    assert.equal(help.code, 0, help.err);
+    // `git describe --tags` is git's option, quoted where the README says how the baseline is found.
+    assert.deepEqual(optionsIn(readmeCli()).filter((o) => o !== '--tags'), optionsIn(help.out));
+    // Each option of check's list says what it takes and its default (or that it has none, or is repeatable).
+    const entries = help.out.split('\n').filter((l) => /^ {4}--/.test(l));
+    assert.ok(entries.length >= 9, help.out);
+    for (const e of entries) assert.match(e, /default|repeatable|off unless given/i, e);
   });
 });

@@ -10,7 +10,7 @@ import { parse } from '../proto/parser';
 import { bind } from '../proto/binder';
 import type { Baseline } from '../baseline/types';
 import type { ApiModel } from '../proto/model';
-import { compareTags, parseAnyTag, parseCriApiTag } from '../policy/versions';
+import { compareTags, parseAnyTag, parseCriApiTag, parsePseudoVersion } from '../policy/versions';
 import { formatGithub, formatJson, formatSarif, formatText, jsonForLog, jsonReport, oneLine, JSON_SCHEMA_VERSION, SEVERITY_ORDER, VERSION, type JsonReport, type Reportable, type SarifInvocation } from '../report/formats';
 import { ciDirName, ciLocation } from './location';
 import { notFullyChecked, renderReport } from '../report/markdown';
@@ -46,20 +46,25 @@ Commands:
     --fail-on error|warning|information|hint|never   Exit 1 when a finding is at or above this (default error)
     --severity RULE_OR_CATEGORY=LEVEL  Override a severity (repeatable, once per rule or category; LEVEL: error, warning, information, hint, off)
     --config <file>              Read severities from a JSON config (default: .cri-compat.json next to the file or in the cwd)
-    --include-prereleases        Let "auto" pick alpha/beta/rc tags as the baseline
-    --network                    Allow the Go module proxy ($GOPROXY) for tags newer than the bundled index
-    --current-tag <tag>          The release the file is, v0.N.M, kubernetes-1.N.M or 1.N.M, for the patch-release policy
-                                 where a clone's git tags do not tell it; "auto" then picks the newest release before it
+    --include-prereleases        Let "auto" pick alpha/beta/rc tags as the baseline (off unless given; only with auto)
+    --network                    Off unless given: ask the Go module proxy ($GOPROXY) for tags newer than the bundled
+                                 index; only with auto, a tag or a pseudo-version (not a file or a git ref)
+    --current-tag <tag>          The release the file is, v0.N.M, kubernetes-1.N.M or 1.N.M (default: what git tags
+                                 tell), for the patch-release policy where a clone's git tags do not tell it; "auto"
+                                 then picks the newest release before it
     --proto-path <dir>           Also look for imports in <dir> (repeatable; the file's directory is always searched)
   report [options] <file.proto>  Print the compatibility report (markdown); the options of check but --format
   pairs [options] <file.proto> <file.proto>...   Check each file against the one before it (e.g. every
                                  release in order); TAG=FILE names a file's release. Options: --format
                                  text|json|github, --fail-on, --severity, --config, --proto-path
-  history [--element <path>] [--package runtime.v1]   Release history from the bundled index (--package: the element's, else runtime.v1)
+  history [--element <path>] [--package runtime.v1]   Release history from the bundled index: of the element, or
+                                 (default) the package's; --package default: the element's, else runtime.v1
   rules                          List every rule with category, default severity and summary
   parse <file.proto>             Report syntax and binding problems only (exit 1 on an error); --proto-path as check
-  help, --help, --version
-Boolean options also take =true or =false. A checked file with syntax errors exits 2 after its output.`;
+  help [command], --help         Print this usage
+  --version                      Print the version
+Boolean options also take =true or =false. An option that the others make do nothing is refused (exit 2).
+A checked file with syntax errors exits 2 after its output.`;
 
 const FAIL_ON = ['error', 'warning', 'information', 'hint', 'never'];
 
@@ -318,6 +323,7 @@ async function check(command: 'check' | 'report', rest: string[], p: Parsed, io:
   if (againstTag && compareTags(againstTag, parseAnyTag(currentTag!)!.goTag) > 0) {
     throw new UsageError(`--against ${against} is not before --current-tag ${currentTag}: a baseline is an earlier release (or the same one)`);
   }
+  refuseIneffective(against, p, io.cwd);
   const imports = importsFor(p, io);
   const text = readInput(abs, file);
   const severity = severityOverrides(p, abs, io);
@@ -359,6 +365,20 @@ async function check(command: 'check' | 'report', rest: string[], p: Parsed, io:
   }
   if (syntaxErrors) io.err(`cri-compat: ${notFullyChecked(file, syntaxErrors)}`);
   return exitCode;
+}
+
+/**
+ * Options that the given --against makes do nothing are refused, as other conflicting options are: a CI job that
+ * asks for pre-releases or the module proxy must not believe it got them. Only `auto` picks a release, so only it
+ * can pick a pre-release; the proxy is asked only for a release or a pseudo-version, never for a file or a git ref.
+ */
+function refuseIneffective(against: string, p: Parsed, cwd: string): void {
+  if (against === 'auto') return;
+  if (on(p, '--include-prereleases')) throw new UsageError(`--include-prereleases has no effect with --against ${against}: it lets --against auto pick a pre-release, and a baseline given is used as given`);
+  if (!on(p, '--network')) return;
+  // As resolveAgainst decides: a path that exists wins over a tag or ref of the same name.
+  const what = existsSync(resolve(cwd, against)) ? 'a file' : parseCriApiTag(against) || parsePseudoVersion(against) ? undefined : 'not a release tag';
+  if (what) throw new UsageError(`--network has no effect with --against ${against}, ${what}: the Go module proxy is asked only for a release tag, a pseudo-version or --against auto`);
 }
 
 /** An annotation's `file`: relative to the repository root, or absolute (the runner then tries the workspace). */
