@@ -1,6 +1,6 @@
 // The CLI's options as a CI user meets them: combinations that would do nothing are refused, every file that
 // cannot be read is named as the command line named it, the help and the README's CLI section list the same
-// options.
+// options, --version is package.json's, and a mistyped command gets the nearest one.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -107,5 +107,34 @@ describe('CLI options', { skip: corpusDir ? false : CORPUS_HELP }, () => {
     const entries = help.out.split('\n').filter((l) => /^ {4}--/.test(l));
     assert.ok(entries.length >= 9, help.out);
     for (const e of entries) assert.match(e, /default|repeatable|off unless given/i, e);
+  });
+
+  test('help takes one command at most: a second argument is refused, not passed over', () => {
+    const r = cli(['help', 'check', 'api.proto']);
+    assert.equal(r.code, 2, r.err);
+    assert.match(r.err, /^cri-compat: help takes one command at most, not also "api\.proto"$/m);
+    assert.equal(r.out, '');
+  });
+
+  test('--version prints package.json\'s version, exit 0', () => {
+    const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+    for (const args of [['--version'], ['check', '--version']]) {
+      const r = cli(args);
+      assert.equal(r.code, 0, r.err);
+      assert.equal(r.out, `cri-compat ${version}\n`);
+    }
+  });
+
+  test('a mistyped command is refused with the nearest one', () => {
+    for (const [args, message] of [
+      [['chek', 'api.proto'], 'cri-compat: unknown command "chek"; did you mean "check"?'],
+      [['pair', 'a', 'b'], 'cri-compat: unknown command "pair"; did you mean "pairs"?'],
+      [['help', 'histroy'], 'cri-compat: unknown command "histroy"; did you mean "history"?'],
+      [['frobnicate'], 'cri-compat: unknown command "frobnicate"'],
+    ] as [string[], string][]) {
+      const r = cli(args, tmp);
+      assert.equal(r.code, 2, args.join(' '));
+      assert.equal(r.err.split('\n')[0], message);
+    }
   });
 });

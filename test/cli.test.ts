@@ -622,7 +622,7 @@ describe('cri-compat CLI', { skip: corpusDir ? false : CORPUS_HELP }, () => {
     const typo = cli(['help', 'chek']);
     assert.equal(typo.code, 2);
     assert.equal(typo.out, '');
-    assert.match(typo.err, /^cri-compat: unknown command "chek"$/m);
+    assert.match(typo.err, /^cri-compat: unknown command "chek"; did you mean "check"\?$/m);
   });
 
   test('--current-tag says what a clone\'s tags otherwise tell: the help does not make it the only way to the patch-release policy', () => {

@@ -27,6 +27,7 @@ import { readRegularFileSync } from '../regularFile';
 import { FsImportResolver } from '../lsp/importResolver';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { counted } from '../plural';
+import { editDistance } from '../editDistance';
 
 export interface Io {
   out(s: string): void;
@@ -235,11 +236,12 @@ export async function main(argv: string[], rawIo: Io): Promise<number> {
     const [command, ...rest] = p.positional;
     if (on(p, '--version')) { io.out(`cri-compat ${VERSION}`); return 0; }
     // `help` too, as git and npm take it: the usage, for any command it knows (there is one usage for all).
-    if (command === 'help' && rest[0] !== undefined && !Object.hasOwn(COMMAND_FLAGS, rest[0]) && rest[0] !== 'help') throw new UsageError(`unknown command "${rest[0]}"`);
+    if (command === 'help' && rest[0] !== undefined && !Object.hasOwn(COMMAND_FLAGS, rest[0]) && rest[0] !== 'help') throw unknownCommand(rest[0]);
+    if (command === 'help' && rest.length > 1) throw new UsageError(`help takes one command at most, not also "${rest[1]}"`);
     if (on(p, '--help') || command === 'help') { io.out(USAGE); return 0; }
     if (!command) { rawIo.err(USAGE); return 2; }
     const allowed = Object.hasOwn(COMMAND_FLAGS, command) ? COMMAND_FLAGS[command]! : undefined;
-    if (!allowed) throw new UsageError(`unknown command "${command}"`);
+    if (!allowed) throw unknownCommand(command);
     for (const flag of p.flags.keys()) {
       if (flag !== '--help' && flag !== '--version' && !allowed.includes(flag)) throw new UsageError(`${command} does not take ${flag}`);
     }
@@ -271,7 +273,7 @@ export async function main(argv: string[], rawIo: Io): Promise<number> {
       case 'pairs':
         return pairs(rest, p, io);
       default:
-        throw new UsageError(`unknown command "${command}"`);
+        throw unknownCommand(command);
     }
   } catch (e) {
     if (e instanceof UsageError) {
@@ -282,6 +284,16 @@ export async function main(argv: string[], rawIo: Io): Promise<number> {
     io.err(`cri-compat: ${e instanceof Error ? e.message : String(e)}`);
     return 2;
   }
+}
+
+/** With the command it most likely meant: the nearest within a third of its length (at least 2 edits). */
+function unknownCommand(command: string): UsageError {
+  const limit = Math.max(2, Math.floor(command.length / 3));
+  const [meant] = [...Object.keys(COMMAND_FLAGS), 'help']
+    .map((c) => ({ c, d: editDistance(command.toLowerCase(), c) }))
+    .filter((x) => x.d <= limit)
+    .sort((a, b) => a.d - b.d);
+  return new UsageError(`unknown command "${command}"${meant ? `; did you mean "${meant.c}"?` : ''}`);
 }
 
 function importsFor(p: Parsed, io: Io): FsImportResolver {
