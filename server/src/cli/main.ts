@@ -169,7 +169,7 @@ function readBytes(path: string, name: string): Buffer {
  * The text of a .proto file. `name` is what messages call it: the path as the command line gave it (relative to the
  * cwd when given so), as the findings do, not the absolute path.
  */
-export function readInput(path: string, name = path): string {
+export function readInput(path: string, name: string): string {
   checkInput(path, name);
   const buf = readBytes(path, name);
   if (buf.includes(0)) throw new InputError(`${name}: contains NUL bytes; ${utf16Guess(buf) ?? 'not a .proto text file'}`);

@@ -15,8 +15,8 @@ export const CONFIG_FILE = '.cri-compat.json';
 const MAX_CONFIG_BYTES = 1024 * 1024;
 
 /**
- * Reads a config file; throws an Error naming the file (as `name`, by default its path) for anything unreadable or malformed. A file found in a
- * checkout (not named by the user) may be hostile: it is not followed when it is a symbolic link
+ * Reads a config file; throws an Error naming the file (as `name`, by default its path) for anything unreadable or
+ * malformed. A file found in a checkout (not named by the user) may be hostile: it is not followed when it is a symbolic link
  * (`followSymlinks: false`), and whatever it is, only a regular file is read, at most MAX_CONFIG_BYTES of it
  * (a FIFO would block, /dev/zero never ends, /proc files report size 0), and no error repeats its content.
  */
