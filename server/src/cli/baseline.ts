@@ -70,17 +70,17 @@ async function resolveAgainst(req: CliBaselineRequest, release: string | undefin
     // A file works for any package (e.g. runtime.v1alpha2), unlike the automatic sources.
     let baselineText: string;
     try {
-      baselineText = readInput(path);
+      baselineText = readInput(path, req.against);
     } catch (e) {
       // Said as the baseline's: the checked file may have the same name (`--against base/api.proto api.proto`).
-      return { error: `--against ${req.against}: ${(e as Error).message}` };
+      return { error: `--against ${(e as Error).message}` };
     }
     const ast = parse(baselineText);
     if (ast.errors.length) {
       // Where a compiler puts it, file:line:col (1-based, UTF-16 columns as the findings'), for an editor to open.
       const { message, range: { start } } = ast.errors[0]!;
       const more = ast.errors.length > 1 ? ` (the first of ${ast.errors.length} syntax errors)` : '';
-      return { error: `--against ${req.against}: ${path}:${start.line + 1}:${start.character + 1}: ${message}${more}; a baseline file must parse` };
+      return { error: `--against ${req.against}:${start.line + 1}:${start.character + 1}: ${message}${more}; a baseline file must parse` };
     }
     const model = bind(ast, path).model;
     return { baseline: { tag: req.against, source: 'path', origin: `file ${req.against}`, model, ...(history && model.package === pkg ? { history } : {}) } };

@@ -10,7 +10,7 @@ import { parse } from '../proto/parser';
 import { bind } from '../proto/binder';
 import type { Baseline } from '../baseline/types';
 import type { ApiModel } from '../proto/model';
-import { compareTags, parseAnyTag, parseCriApiTag } from '../policy/versions';
+import { compareTags, parseAnyTag, parseCriApiTag, parsePseudoVersion } from '../policy/versions';
 import { formatGithub, formatJson, formatSarif, formatText, jsonForLog, jsonReport, oneLine, JSON_SCHEMA_VERSION, SEVERITY_ORDER, VERSION, type JsonReport, type Reportable, type SarifInvocation } from '../report/formats';
 import { ciDirName, ciLocation } from './location';
 import { notFullyChecked, renderReport } from '../report/markdown';
@@ -27,6 +27,7 @@ import { readRegularFileSync } from '../regularFile';
 import { FsImportResolver } from '../lsp/importResolver';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { counted } from '../plural';
+import { editDistance } from '../editDistance';
 
 export interface Io {
   out(s: string): void;
@@ -46,20 +47,25 @@ Commands:
     --fail-on error|warning|information|hint|never   Exit 1 when a finding is at or above this (default error)
     --severity RULE_OR_CATEGORY=LEVEL  Override a severity (repeatable, once per rule or category; LEVEL: error, warning, information, hint, off)
     --config <file>              Read severities from a JSON config (default: .cri-compat.json next to the file or in the cwd)
-    --include-prereleases        Let "auto" pick alpha/beta/rc tags as the baseline
-    --network                    Allow the Go module proxy ($GOPROXY) for tags newer than the bundled index
-    --current-tag <tag>          The release the file is, v0.N.M, kubernetes-1.N.M or 1.N.M, for the patch-release policy
-                                 where a clone's git tags do not tell it; "auto" then picks the newest release before it
+    --include-prereleases        Let "auto" pick alpha/beta/rc tags as the baseline (off unless given; only with auto)
+    --network                    Off unless given: ask the Go module proxy ($GOPROXY) for tags newer than the bundled
+                                 index; only with auto, a tag or a pseudo-version (not a file or a git ref)
+    --current-tag <tag>          The release the file is, v0.N.M, kubernetes-1.N.M or 1.N.M (default: what git tags
+                                 tell), for the patch-release policy where a clone's git tags do not tell it; "auto"
+                                 then picks the newest release before it
     --proto-path <dir>           Also look for imports in <dir> (repeatable; the file's directory is always searched)
   report [options] <file.proto>  Print the compatibility report (markdown); the options of check but --format
   pairs [options] <file.proto> <file.proto>...   Check each file against the one before it (e.g. every
                                  release in order); TAG=FILE names a file's release. Options: --format
                                  text|json|github, --fail-on, --severity, --config, --proto-path
-  history [--element <path>] [--package runtime.v1]   Release history from the bundled index (--package: the element's, else runtime.v1)
+  history [--element <path>] [--package runtime.v1]   Release history from the bundled index: of the element, or
+                                 (default) the package's; --package default: the element's, else runtime.v1
   rules                          List every rule with category, default severity and summary
   parse <file.proto>             Report syntax and binding problems only (exit 1 on an error); --proto-path as check
-  help, --help, --version
-Boolean options also take =true or =false. A checked file with syntax errors exits 2 after its output.`;
+  help [command], --help         Print this usage
+  --version                      Print the version
+Boolean options also take =true or =false. An option that the others make do nothing is refused (exit 2).
+A checked file with syntax errors exits 2 after its output.`;
 
 const FAIL_ON = ['error', 'warning', 'information', 'hint', 'never'];
 
@@ -133,36 +139,40 @@ function one(p: Parsed, name: string, allowed?: string[]): string | undefined {
 }
 
 /** Refuses what is not a readable regular file within the size limit, before anything is read. */
-function checkInput(path: string): void {
+function checkInput(path: string, name: string): void {
   let size: number;
   try {
     const st = statSync(path);
     // A pipe is not read (it could wait forever); `git show ref:api.proto | … /dev/stdin` and `<(…)` give one.
-    if (st.isFIFO() || st.isSocket()) throw new InputError(`${path}: not a regular file but a pipe; save its text to a file and pass that`);
-    if (!st.isFile()) throw new InputError(`${path}: not a regular file`);
+    if (st.isFIFO() || st.isSocket()) throw new InputError(`${name}: not a regular file but a pipe; save its text to a file and pass that`);
+    if (!st.isFile()) throw new InputError(`${name}: not a regular file`);
     size = st.size;
   } catch (e) {
     if (e instanceof InputError) throw e;
-    throw new InputError(`${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+    throw new InputError(`${name}: cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
   }
-  if (size > MAX_INPUT_BYTES) throw new InputError(`${path}: ${size} bytes is larger than the ${MAX_INPUT_BYTES}-byte limit`);
+  if (size > MAX_INPUT_BYTES) throw new InputError(`${name}: ${size} bytes is larger than the ${MAX_INPUT_BYTES}-byte limit`);
 }
 
 /** The bytes of a regular file within the size limit; the file may have changed since `checkInput` (readRegularFileSync). */
-function readBytes(path: string): Buffer {
+function readBytes(path: string, name: string): Buffer {
   const r = readRegularFileSync(path, { max: MAX_INPUT_BYTES });
   if (r.ok) return r.bytes;
   switch (r.why) {
-    case 'not-regular': throw new InputError(`${path}: not a regular file`);
-    case 'too-large': throw new InputError(`${path}: ${r.size !== undefined ? `${r.size} bytes is ` : ''}larger than the ${MAX_INPUT_BYTES}-byte limit`);
-    default: throw new InputError(`${path}: cannot read (${r.code})`);
+    case 'not-regular': throw new InputError(`${name}: not a regular file`);
+    case 'too-large': throw new InputError(`${name}: ${r.size !== undefined ? `${r.size} bytes is ` : ''}larger than the ${MAX_INPUT_BYTES}-byte limit`);
+    default: throw new InputError(`${name}: cannot read (${r.code})`);
   }
 }
 
-export function readInput(path: string): string {
-  checkInput(path);
-  const buf = readBytes(path);
-  if (buf.includes(0)) throw new InputError(`${path}: contains NUL bytes; ${utf16Guess(buf) ?? 'not a .proto text file'}`);
+/**
+ * The text of a .proto file. `name` is what messages call it: the path as the command line gave it (relative to the
+ * cwd when given so), as the findings do, not the absolute path.
+ */
+export function readInput(path: string, name: string): string {
+  checkInput(path, name);
+  const buf = readBytes(path, name);
+  if (buf.includes(0)) throw new InputError(`${name}: contains NUL bytes; ${utf16Guess(buf) ?? 'not a .proto text file'}`);
   try {
     // Fatal, like protoc and buf: replacing bad bytes with U+FFFD would check another file than the one given.
     return new TextDecoder('utf-8', { fatal: true }).decode(buf);
@@ -172,7 +182,7 @@ export function readInput(path: string): string {
     const line = buf.subarray(0, lineStart).filter((b) => b === 0x0a).length + 1;
     // The column counts UTF-16 code units, as the findings' columns do; the line up to `at` is valid UTF-8.
     const column = buf.toString('utf8', lineStart, at).length + 1;
-    throw new InputError(`${path}:${line}:${column}: invalid UTF-8 (byte 0x${buf[at]!.toString(16).padStart(2, '0')} at offset ${at}); .proto files must be UTF-8`);
+    throw new InputError(`${name}:${line}:${column}: invalid UTF-8 (byte 0x${buf[at]!.toString(16).padStart(2, '0')} at offset ${at}); .proto files must be UTF-8`);
   }
 }
 
@@ -226,11 +236,12 @@ export async function main(argv: string[], rawIo: Io): Promise<number> {
     const [command, ...rest] = p.positional;
     if (on(p, '--version')) { io.out(`cri-compat ${VERSION}`); return 0; }
     // `help` too, as git and npm take it: the usage, for any command it knows (there is one usage for all).
-    if (command === 'help' && rest[0] !== undefined && !Object.hasOwn(COMMAND_FLAGS, rest[0]) && rest[0] !== 'help') throw new UsageError(`unknown command "${rest[0]}"`);
+    if (command === 'help' && rest[0] !== undefined && !Object.hasOwn(COMMAND_FLAGS, rest[0]) && rest[0] !== 'help') throw unknownCommand(rest[0]);
+    if (command === 'help' && rest.length > 1) throw new UsageError(`help takes one command at most, not also "${rest[1]}"`);
     if (on(p, '--help') || command === 'help') { io.out(USAGE); return 0; }
     if (!command) { rawIo.err(USAGE); return 2; }
     const allowed = Object.hasOwn(COMMAND_FLAGS, command) ? COMMAND_FLAGS[command]! : undefined;
-    if (!allowed) throw new UsageError(`unknown command "${command}"`);
+    if (!allowed) throw unknownCommand(command);
     for (const flag of p.flags.keys()) {
       if (flag !== '--help' && flag !== '--version' && !allowed.includes(flag)) throw new UsageError(`${command} does not take ${flag}`);
     }
@@ -252,7 +263,7 @@ export async function main(argv: string[], rawIo: Io): Promise<number> {
       case 'parse': {
         const file = single(rest, 'parse');
         const abs = resolve(io.cwd, file);
-        const items = reportables(analyze(readInput(abs), { uri: pathToFileURL(abs).href, imports: importsFor(p, io) }));
+        const items = reportables(analyze(readInput(abs, file), { uri: pathToFileURL(abs).href, imports: importsFor(p, io) }));
         if (items.length) io.out(formatText(file, items));
         return items.some((x) => x.severity === 'error') ? 1 : 0;
       }
@@ -262,7 +273,7 @@ export async function main(argv: string[], rawIo: Io): Promise<number> {
       case 'pairs':
         return pairs(rest, p, io);
       default:
-        throw new UsageError(`unknown command "${command}"`);
+        throw unknownCommand(command);
     }
   } catch (e) {
     if (e instanceof UsageError) {
@@ -275,12 +286,22 @@ export async function main(argv: string[], rawIo: Io): Promise<number> {
   }
 }
 
+/** With the command it most likely meant: the nearest within a third of its length (at least 2 edits). */
+function unknownCommand(command: string): UsageError {
+  const limit = Math.max(2, Math.floor(command.length / 3));
+  const [meant] = [...Object.keys(COMMAND_FLAGS), 'help']
+    .map((c) => ({ c, d: editDistance(command.toLowerCase(), c) }))
+    .filter((x) => x.d <= limit)
+    .sort((a, b) => a.d - b.d);
+  return new UsageError(`unknown command "${command}"${meant ? `; did you mean "${meant.c}"?` : ''}`);
+}
+
 function importsFor(p: Parsed, io: Io): FsImportResolver {
   const roots = (p.flags.get('--proto-path') ?? []).map((d) => {
     const dir = resolve(io.cwd, d);
     // A mistyped path would otherwise only show up as unresolved imports, or not at all.
-    let isDir = false;
-    try { isDir = statSync(dir).isDirectory(); } catch { /* reported below */ }
+    let isDir: boolean;
+    try { isDir = statSync(dir).isDirectory(); } catch (e) { throw new InputError(`--proto-path ${d}: cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)})`); }
     if (!isDir) throw new InputError(`--proto-path ${d}: not a directory`);
     return dir;
   });
@@ -314,8 +335,9 @@ async function check(command: 'check' | 'report', rest: string[], p: Parsed, io:
   if (againstTag && compareTags(againstTag, parseAnyTag(currentTag!)!.goTag) > 0) {
     throw new UsageError(`--against ${against} is not before --current-tag ${currentTag}: a baseline is an earlier release (or the same one)`);
   }
+  refuseIneffective(against, p, io.cwd);
   const imports = importsFor(p, io);
-  const text = readInput(abs);
+  const text = readInput(abs, file);
   const severity = severityOverrides(p, abs, io);
 
   // Bound once, before the baseline is chosen: what the file declares decides whether a release is its baseline.
@@ -355,6 +377,20 @@ async function check(command: 'check' | 'report', rest: string[], p: Parsed, io:
   }
   if (syntaxErrors) io.err(`cri-compat: ${notFullyChecked(file, syntaxErrors)}`);
   return exitCode;
+}
+
+/**
+ * Options that the given --against makes do nothing are refused, as other conflicting options are: a CI job that
+ * asks for pre-releases or the module proxy must not believe it got them. Only `auto` picks a release, so only it
+ * can pick a pre-release; the proxy is asked only for a release or a pseudo-version, never for a file or a git ref.
+ */
+function refuseIneffective(against: string, p: Parsed, cwd: string): void {
+  if (against === 'auto') return;
+  if (on(p, '--include-prereleases')) throw new UsageError(`--include-prereleases has no effect with --against ${against}: it lets --against auto pick a pre-release, and a baseline given is used as given`);
+  if (!on(p, '--network')) return;
+  // As resolveAgainst decides: a path that exists wins over a tag or ref of the same name.
+  const what = existsSync(resolve(cwd, against)) ? 'a file' : parseCriApiTag(against) || parsePseudoVersion(against) ? undefined : 'not a release tag';
+  if (what) throw new UsageError(`--network has no effect with --against ${against}, ${what}: the Go module proxy is asked only for a release tag, a pseudo-version or --against auto`);
 }
 
 /** An annotation's `file`: relative to the repository root, or absolute (the runner then tries the workspace). */
@@ -430,7 +466,7 @@ function pairs(rest: string[], p: Parsed, io: Io): number {
   const files = rest.map((a) => pairsInput(a, io.cwd));
   // A file that is missing or not UTF-8 text is reported before any pair is: not after half of the output.
   // Each is read again below, so that a run over every release holds one text at a time, not all of them.
-  for (const f of files) readInput(f.path);
+  for (const f of files) readInput(f.path, f.name);
   const severity = severityOverrides(p, files[0]!.path, io);
   const imports = importsFor(p, io);
   const label = (f: PairsInput): string => f.tag ?? f.name;
@@ -445,7 +481,7 @@ function pairs(rest: string[], p: Parsed, io: Io): number {
   let findings = 0;
   let prev: { input: PairsInput; model: ApiModel; syntaxErrors: number } | undefined;
   for (const input of files) {
-    const text = readInput(input.path);
+    const text = readInput(input.path, input.name);
     const uri = pathToFileURL(input.path).href;
     let baseline: Baseline | undefined;
     let skipped: string | undefined;

@@ -1,0 +1,140 @@
+// The CLI's options as a CI user meets them: combinations that would do nothing are refused, every file that
+// cannot be read is named as the command line named it, the help and the README's CLI section list the same
+// options, --version is package.json's, and a mistyped command gets the nearest one.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Corpus, CORPUS_HELP, findCorpusDir, findRepoRoot } from '../server/src/baseline/corpus';
+
+const ROOT = findRepoRoot(__dirname);
+const CLI = join(ROOT, 'dist', 'cli.js');
+const corpusDir = findCorpusDir(ROOT);
+let tmp = '';
+
+function cli(args: string[], cwd = ROOT, env: Record<string, string> = {}): { code: number | null; out: string; err: string } {
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', timeout: 60_000, env: { ...process.env, XDG_CACHE_HOME: join(tmp, 'cache'), ...env } });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+/** The README's "## Command line" section. */
+function readmeCli(): string {
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const from = readme.indexOf('\n## Command line\n');
+  assert.ok(from >= 0, 'README has "## Command line"');
+  return readme.slice(from, readme.indexOf('\n## ', from + 1));
+}
+
+const optionsIn = (text: string): string[] => [...new Set(text.match(/(?<![\w-])--[a-z][a-z-]+/g))].sort();
+
+describe('CLI options', { skip: corpusDir ? false : CORPUS_HELP }, () => {
+  before(() => {
+    tmp = mkdtempSync(join(tmpdir(), 'cri-compat-options-'));
+    const corpus = new Corpus(corpusDir!);
+    writeFileSync(join(tmp, 'old.proto'), corpus.textOf('v0.35.0')!);
+    writeFileSync(join(tmp, 'api.proto'), corpus.textOf('v0.36.3')!);
+    mkdirSync(join(tmp, 'dir'));
+  });
+  after(() => rmSync(tmp, { recursive: true, force: true }));
+
+  test('an option that the given --against makes do nothing is refused, exit 2, with why', () => {
+    // A proxy that refuses connections: nothing is fetched whatever is asked.
+    const env = { GOPROXY: 'http://127.0.0.1:9' };
+    for (const command of ['check', 'report']) {
+      for (const [args, message] of [
+        [['--include-prereleases', '--against', 'old.proto'], /^cri-compat: --include-prereleases has no effect with --against old\.proto: it lets --against auto pick a pre-release/m],
+        [['--include-prereleases', '--against', 'v0.35.0'], /^cri-compat: --include-prereleases has no effect with --against v0\.35\.0:/m],
+        [['--include-prereleases', '--against', 'kubernetes-1.35.0'], /--include-prereleases has no effect/],
+        [['--network', '--against', 'old.proto'], /^cri-compat: --network has no effect with --against old\.proto, a file: the Go module proxy is asked only for a release tag/m],
+        [['--network', '--against', 'release-1.35'], /^cri-compat: --network has no effect with --against release-1\.35, not a release tag:/m],
+      ] as [string[], RegExp][]) {
+        const r = cli([command, ...args, 'api.proto'], tmp, env);
+        assert.equal(r.code, 2, `${command} ${args.join(' ')}: ${r.err}`);
+        assert.match(r.err, message, `${command} ${args.join(' ')}`);
+        assert.match(r.err, /Run "cri-compat --help" for usage\./);
+        assert.equal(r.out, '');
+      }
+      // Where they do something, or are off, they are taken.
+      for (const args of [
+        ['--network', '--against', 'v0.35.0'],
+        ['--network', '--against', 'v0.35.1-0.20250901000000-abcdef123456'],
+        ['--network'],
+        ['--include-prereleases'],
+        ['--include-prereleases=false', '--network=false', '--against', 'old.proto'],
+      ]) {
+        const r = cli([command, '--fail-on', 'never', ...args, 'api.proto'], tmp, env);
+        assert.doesNotMatch(r.err, /has no effect/, `${command} ${args.join(' ')}`);
+      }
+    }
+  });
+
+  test('every file that cannot be read is named as given, with the option it came from, in one wording', () => {
+    writeFileSync(join(tmp, 'broken.json'), '{ "severity": ');
+    for (const [args, message] of [
+      [['check', 'missing.proto'], 'cri-compat: missing.proto: cannot read (ENOENT)'],
+      [['check', 'dir'], 'cri-compat: dir: not a regular file'],
+      [['parse', 'missing.proto'], 'cri-compat: missing.proto: cannot read (ENOENT)'],
+      [['pairs', 'old.proto', 'missing.proto'], 'cri-compat: missing.proto: cannot read (ENOENT)'],
+      [['check', '--against', 'dir', 'api.proto'], 'cri-compat: --against dir: not a regular file'],
+      [['check', '--config', 'missing.json', 'api.proto'], 'cri-compat: --config missing.json: cannot read (ENOENT)'],
+      [['check', '--config', 'dir', 'api.proto'], 'cri-compat: --config dir: not a regular file'],
+      [['check', '--config', 'broken.json', 'api.proto'], 'cri-compat: --config broken.json: not valid JSON (line 1, column 15: ValueExpected)'],
+      [['pairs', '--config', 'missing.json', 'old.proto', 'api.proto'], 'cri-compat: --config missing.json: cannot read (ENOENT)'],
+      [['check', '--proto-path', 'missing', 'api.proto'], 'cri-compat: --proto-path missing: cannot read (ENOENT)'],
+      [['check', '--proto-path', 'old.proto', 'api.proto'], 'cri-compat: --proto-path old.proto: not a directory'],
+    ] as [string[], string][]) {
+      const r = cli(args, tmp);
+      assert.equal(r.code, 2, `${args.join(' ')}: ${r.err}`);
+      assert.equal(r.err.trim(), message, args.join(' '));
+    }
+    // The config found beside the file: relative to the cwd, as the file is.
+    mkdirSync(join(tmp, 'sub'));
+    writeFileSync(join(tmp, 'sub', 'api.proto'), readFileSync(join(tmp, 'api.proto')));
+    writeFileSync(join(tmp, 'sub', '.cri-compat.json'), '[]');
+    const r = cli(['check', 'sub/api.proto'], tmp);
+    assert.equal(r.code, 2, r.err);
+    assert.equal(r.err.trim(), 'cri-compat: sub/.cri-compat.json: must be a JSON object, e.g. { "severity": { "DOCS": "information" } }');
+  });
+
+  test('the help and the README\'s CLI section name the same options, and the help states each default', () => {
+    const help = cli(['--help']);
+    assert.equal(help.code, 0, help.err);
+    // `git describe --tags` is git's option, quoted where the README says how the baseline is found.
+    assert.deepEqual(optionsIn(readmeCli()).filter((o) => o !== '--tags'), optionsIn(help.out));
+    // Each option of check's list says what it takes and its default (or that it has none, or is repeatable).
+    const entries = help.out.split('\n').filter((l) => /^ {4}--/.test(l));
+    assert.ok(entries.length >= 9, help.out);
+    for (const e of entries) assert.match(e, /default|repeatable|off unless given/i, e);
+  });
+
+  test('help takes one command at most: a second argument is refused, not passed over', () => {
+    const r = cli(['help', 'check', 'api.proto']);
+    assert.equal(r.code, 2, r.err);
+    assert.match(r.err, /^cri-compat: help takes one command at most, not also "api\.proto"$/m);
+    assert.equal(r.out, '');
+  });
+
+  test('--version prints package.json\'s version, exit 0', () => {
+    const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+    for (const args of [['--version'], ['check', '--version']]) {
+      const r = cli(args);
+      assert.equal(r.code, 0, r.err);
+      assert.equal(r.out, `cri-compat ${version}\n`);
+    }
+  });
+
+  test('a mistyped command is refused with the nearest one', () => {
+    for (const [args, message] of [
+      [['chek', 'api.proto'], 'cri-compat: unknown command "chek"; did you mean "check"?'],
+      [['pair', 'a', 'b'], 'cri-compat: unknown command "pair"; did you mean "pairs"?'],
+      [['help', 'histroy'], 'cri-compat: unknown command "histroy"; did you mean "history"?'],
+      [['frobnicate'], 'cri-compat: unknown command "frobnicate"'],
+    ] as [string[], string][]) {
+      const r = cli(args, tmp);
+      assert.equal(r.code, 2, args.join(' '));
+      assert.equal(r.err.split('\n')[0], message);
+    }
+  });
+});
