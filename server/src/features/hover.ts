@@ -9,6 +9,7 @@ import type { ApiModel, FieldDef, RpcDef } from '../proto/model';
 import { targetAt, type Element, type Target } from './positions';
 import type { Hover } from './types';
 import { STUB_LINE_LABEL } from '../docs/docRules';
+import { visibleControls } from '../visibleText';
 
 export interface HoverOptions {
   /**
@@ -315,17 +316,6 @@ function indentColumns(line: string): number {
  */
 export function docInlineMarkdown(text: string): string {
   return escapeInline(visibleControls(text.replace(/\r\n?|\n/g, ' ')));
-}
-
-/**
- * Text from a file with its control characters (but tabs and line breaks, which markdown reads) as visible
- * `\u…` escapes, which markdown shows as written, in code or not: a bidirectional override or isolate in a doc
- * comment or an import path would show the rest of the hover in another order (Trojan Source), and a hover, unlike
- * the editor, does not highlight them.
- */
-function visibleControls(text: string): string {
-  return text.replace(/[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /**

@@ -1,11 +1,13 @@
 // The edge between the language service's plain data and LSP: binder problems and compatibility findings
-// become diagnostics here, and nowhere else.
+// become diagnostics here, and nowhere else. Their messages quote the file, and the Problems panel marks no
+// invisible characters, so those are escapes here (visibleText.ts).
 
 import type { Diagnostic, DiagnosticRelatedInformation } from 'vscode-languageserver';
 import type { Problem, Severity } from '../proto/binder';
 import type { Finding } from '../compat/finding';
 import type { Analysis } from '../service';
 import { RULES_BY_ID } from '../compat/rules';
+import { visibleControls } from '../visibleText';
 
 export const SOURCE = 'cri-compat';
 
@@ -23,7 +25,7 @@ export interface DiagnosticSupport {
 }
 
 export function problemToDiagnostic(p: Problem): Diagnostic {
-  return { range: p.range, severity: toSeverity(p.severity), source: SOURCE, code: p.code, message: p.message };
+  return { range: p.range, severity: toSeverity(p.severity), source: SOURCE, code: p.code, message: visibleControls(p.message) };
 }
 
 /** What diagnostics carry in `data` for code actions: enough to find the finding's fixes again. */
@@ -38,12 +40,12 @@ export interface FindingData {
  * its rule's, when the client shows it; `relatedInformation` carries related facts that have a place in the file.
  */
 export function findingToDiagnostic(f: Finding & { link?: string }, uri: string, support: DiagnosticSupport): Diagnostic {
-  const d: Diagnostic = { range: f.range, severity: toSeverity(f.severity), source: SOURCE, code: f.rule, message: f.message };
+  const d: Diagnostic = { range: f.range, severity: toSeverity(f.severity), source: SOURCE, code: f.rule, message: visibleControls(f.message) };
   const link = f.link ?? RULES_BY_ID.get(f.rule)?.link;
   if (support.codeDescription && typeof link === 'string' && /^https?:\/\//.test(link)) d.codeDescription = { href: link };
   if (support.relatedInformation && f.related?.length) {
     const related: DiagnosticRelatedInformation[] = [];
-    for (const r of f.related) if (r.range) related.push({ location: { uri, range: r.range }, message: r.message });
+    for (const r of f.related) if (r.range) related.push({ location: { uri, range: r.range }, message: visibleControls(r.message) });
     if (related.length) d.relatedInformation = related;
   }
   const data: FindingData = { rule: f.rule, element: f.element };

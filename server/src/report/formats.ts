@@ -7,6 +7,7 @@ import { RULES, RULES_BY_ID } from '../compat/rules';
 import type { Baseline } from '../baseline/types';
 import { pathToFileURL } from 'node:url';
 import { CRI_SKEW_POLICY_URL } from '../policy/links';
+import { visibleControls } from '../visibleText';
 
 // Required on first use: only SARIF output needs it, and loading it costs every other CLI run 2 to 3 ms.
 const crypto = (): typeof import('node:crypto') => require('node:crypto');
@@ -29,8 +30,7 @@ export const SEVERITY_ORDER: Record<Severity, number> = { hint: 0, information: 
  * processing of workflow commands).
  */
 export function oneLine(s: string): string {
-  return s.replace(/[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) =>
-    ({ '\n': '\\n', '\r': '\\r', '\t': '\\t' })[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+  return visibleControls(s).replace(/[\n\r\t]/g, (c) => ({ '\n': '\\n', '\r': '\\r' })[c] ?? '\\t')
     .replace(/^(\s*):(?=:)/, '$1\\u003a').replace(/##\[/g, '##\\u005b');
 }
 
