@@ -657,24 +657,51 @@ function elementReport(history: History, input: string): HistoryQueryResult {
       more(releasedLackingConsequence(history, kind, path, basis, () => history.modelAt(info.lastSeen)));
     }
   }
-  if (!union(releases.length - 1)) {
-    // Gone under every name: kubelets of releases that had it can meet runtimes of releases that do not.
-    const after = releases[unionLast + 1];
-    const removedMinor = after ? parseAnyTag(after.tag)?.minor : undefined;
-    if (removedMinor !== undefined) {
-      const had = known.filter((k) => k < removedMinor && k >= removedMinor - SKEW);
-      if (!known.length) row('removal', 'no stable release had it, so no stable kubelet can miss it.');
-      else if (!had.length) row('removal', `no kubelet that had it (${minorRanges(known, '1.')}) is in the skew window of runtimes without it (cri-api v0.${removedMinor} and later).`);
-      else {
-        const kmin = had[0]!;
-        const kmax = had[had.length - 1]!;
-        row('removal', `runtimes built from cri-api ${minorSpan(removedMinor, kmax + SKEW, 'v0.')} lack it but are in the window of ${kubelets({ min: kmin, max: kmax })}, which had it and may still use it; within one major version that is a breaking change.`);
-      }
-    }
-  }
+  const removal = removalOf(history, lineage, known);
+  if (removal) row('removal', removal.skew);
   for (const text of numberReuse(history, path, timeline, lineage, known)) row('number reuse', text);
   row('policy', CRI_SKEW_POLICY_URL);
   return { ok: true, text: lines.join('\n') + '\n' };
+}
+
+/** When an element went away under every name it had, and whom that leaves without it: see elementRemoval. */
+export interface ElementRemoval {
+  /** The last release with it, and the first one after it without it. */
+  lastSeen: string;
+  goneIn: string;
+  /** What the removal means within the skew window (the `removal` row of `history --element`). */
+  skew: string;
+}
+
+/**
+ * For a released element that no later release has under any of its names (a rename that keeps the number is not
+ * a removal): the `removal` row of `history --element`, which the policy hover gives too, so the two say the same.
+ */
+export function elementRemoval(history: History, path: string): ElementRemoval | undefined {
+  if (!history.element(path)) return undefined;
+  const lineage = lineageOf(history, path, timelineOf(history, path));
+  return removalOf(history, lineage, stableMinors(history, lineage.present));
+}
+
+/** `known`: the minors with a stable release that has it: their kubelets can meet runtimes of releases without it. */
+function removalOf(history: History, lineage: Lineage, known: readonly number[]): ElementRemoval | undefined {
+  const releases = history.releases;
+  if (lineage.present(releases.length - 1)) return undefined;
+  let last = releases.length - 1;
+  while (last > 0 && !lineage.present(last)) last--;
+  const after = releases[last + 1];
+  const removedMinor = after ? parseAnyTag(after.tag)?.minor : undefined;
+  if (!after || removedMinor === undefined) return undefined;
+  const had = known.filter((k) => k < removedMinor && k >= removedMinor - SKEW);
+  let skew: string;
+  if (!known.length) skew = 'no stable release had it, so no stable kubelet can miss it.';
+  else if (!had.length) skew = `no kubelet that had it (${minorRanges(known, '1.')}) is in the skew window of runtimes without it (cri-api v0.${removedMinor} and later).`;
+  else {
+    const kmin = had[0]!;
+    const kmax = had[had.length - 1]!;
+    skew = `runtimes built from cri-api ${minorSpan(removedMinor, kmax + SKEW, 'v0.')} lack it but are in the window of ${kubelets({ min: kmin, max: kmax })}, which had it and may still use it; within one major version that is a breaking change.`;
+  }
+  return { lastSeen: releases[last]!.tag, goneIn: after.tag, skew };
 }
 
 /**

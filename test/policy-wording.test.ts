@@ -1,0 +1,63 @@
+// What the policy hover and `cri-compat history` say of released elements, on real releases of api.proto (the
+// corpus) against the bundled release history: removals, runtimes from releases without a Go module tag.
+import { describe, test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { Corpus, CORPUS_HELP, V1ALPHA2_PATH, V1_PATH, findCorpusDir, findRepoRoot } from '../server/src/baseline/corpus';
+import { loadBundledHistory } from '../server/src/baseline/historyIndex';
+import { historyQuery } from '../server/src/baseline/historyCommand';
+import type { Baseline } from '../server/src/baseline/types';
+import { doHover } from '../server/src/features/hover';
+import { elementPolicyHover } from '../server/src/features/policyHover';
+import { analyze } from '../server/src/service';
+
+const corpusDir = findCorpusDir(findRepoRoot(__dirname));
+const corpus = corpusDir ? new Corpus(corpusDir) : undefined;
+
+function release(tag: string, path = V1_PATH): string {
+  const row = corpus!.rows.find((r) => r.tag === tag && r.path === path);
+  assert.ok(row, `${tag} ${path} is in the corpus`);
+  return corpus!.text(row.blob);
+}
+
+function bundledBaseline(tag: string, pkg = 'runtime.v1'): Baseline {
+  const history = loadBundledHistory(pkg);
+  const model = history.modelAt(tag);
+  assert.ok(model, `${tag} is in the bundled index of ${pkg}`);
+  return { tag, kubernetes: tag.replace(/^v0\./, '1.'), source: 'bundled', origin: 'test', model, history };
+}
+
+/** The policy section of the hover on the first `needle` of `text`. */
+function policyHover(text: string, baseline: Baseline, needle: string): string {
+  const a = analyze(text, { uri: 'file:///ws/api.proto', baseline });
+  const lines = text.split('\n');
+  const line = lines.findIndex((l) => l.includes(needle));
+  assert.ok(line >= 0, needle);
+  let extra: string | undefined;
+  doHover(a.bound, { line, character: lines[line]!.indexOf(needle) + 1 }, {
+    extraHover: (e) => (extra = elementPolicyHover(e, a.baseline, a.bound.model, a.findings)),
+  });
+  assert.ok(extra, `a policy hover on ${needle}`);
+  return extra;
+}
+
+/** The text of one row (`label:`) of `history --element`. */
+function historyRow(pkg: string, path: string, label: string): string {
+  const r = historyQuery(loadBundledHistory(pkg), path);
+  assert.ok(r.ok, r.text);
+  const row = r.text.split('\n').find((l) => l.trimStart().startsWith(`${label}:`));
+  assert.ok(row, `${path} has a ${label} row:\n${r.text}`);
+  return row.slice(row.indexOf(':') + 1).trim();
+}
+
+describe('policy wording against the release history', { skip: corpus ? false : CORPUS_HELP }, () => {
+  test('the hover of a released element that a later release removed says so, as history does', () => {
+    // ContainerEventResponse.pod_sandbox_metadata (field 4) is in v0.25.0-beta.0 … v0.26.0-alpha.3 only.
+    const path = 'runtime.v1.ContainerEventResponse.pod_sandbox_metadata';
+    const removal = historyRow('runtime.v1', path, 'removal');
+    assert.match(removal, /^runtimes built from cri-api v0\.26–v0\.28 lack it but are in the window of kubelet 1\.25/);
+    const h = policyHover(release('v0.25.0'), bundledBaseline('v0.25.0'), 'pod_sandbox_metadata = 4');
+    assert.ok(h.includes(`- Removed in v0.26.0-beta.0 (Kubernetes 1.26.0-beta.0), after v0.26.0-alpha.3 (Kubernetes 1.26.0-alpha.3): ${removal}`), h);
+    // One still in the newest release says nothing of a removal.
+    assert.doesNotMatch(policyHover(release('v0.25.0'), bundledBaseline('v0.25.0'), 'created_at = 3'), /Removed in/);
+  });
+});
