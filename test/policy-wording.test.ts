@@ -60,4 +60,19 @@ describe('policy wording against the release history', { skip: corpus ? false : 
     // One still in the newest release says nothing of a removal.
     assert.doesNotMatch(policyHover(release('v0.25.0'), bundledBaseline('v0.25.0'), 'created_at = 3'), /Removed in/);
   });
+
+  test('runtimes of releases without a Go module tag are named as Kubernetes releases, in history and hover alike', () => {
+    // NamespaceMode.TARGET came in 1.18; the runtimes without it are those of 1.15–1.17, and cri-api's Go module
+    // tags of those minors start at v0.15.7 and v0.16.4: there is no v0.15.0 … v0.15.6 or v0.16.0 … v0.16.3.
+    for (const minor of [15, 16, 17]) assert.ok(corpus!.rows.some((r) => r.tag.startsWith(`v0.${minor}.`)), `a v0.${minor} tag`);
+    assert.ok(!corpus!.rows.some((r) => /^v0\.15\.[0-6]$|^v0\.16\.[0-3]$/.test(r.tag)));
+    const runtimes = 'runtimes built from cri-api v0.15.7–v0.17 or from the CRI API of Kubernetes 1.15.0–1.15.6 and 1.16.0–1.16.3 ' +
+      '(tagged in cri-api only as kubernetes-1.N.M, with no Go module tag), which do not.';
+    const skew = historyRow('runtime.v1alpha2', 'runtime.v1alpha2.NamespaceMode.TARGET', 'skew');
+    assert.equal(skew, `kubelets 1.18–1.20 know it and can be paired with ${runtimes}`);
+    const h = policyHover(release('v0.25.0', V1ALPHA2_PATH), bundledBaseline('v0.25.0', 'runtime.v1alpha2'), 'TARGET    = 3');
+    assert.ok(h.includes(`- Kubelets 1.18–1.20 know it and can be paired with ${runtimes}`), h);
+    // Minors whose every release has a Go module tag keep the short form.
+    assert.match(historyRow('runtime.v1', 'runtime.v1.ContainerEventResponse.pod_sandbox_metadata', 'skew'), /runtimes built from cri-api v0\.22–v0\.24, which do not\./);
+  });
 });
