@@ -1340,7 +1340,10 @@ test('documentation rules link to the skew policy, whose advice on designing new
   // Open and closed enums are explained on protobuf's enum page; the proto3 guide's #updating does not mention them.
   assert.equal(ruleById('ENUM_OPEN_CLOSED_CHANGED').link, 'https://protobuf.dev/programming-guides/enum/');
   for (const r of RULES) {
-    assert.match(r.link, /^https:\/\/\S+$/, r.id);
+    // cri-compat's own suppression comments are in no upstream page.
+    if (r.id.startsWith('SUPPRESSION_')) continue;
+    assert.match(r.link ?? '', /^https:\/\/\S+$/, r.id);
+    if (!r.link) continue;
     if (r.link.includes('kubernetes.dev')) assert.ok(!r.link.includes('#'), `${r.id}: no anchor that the policy facts do not give`);
   }
 });
