@@ -1378,6 +1378,10 @@ test('discovery through explicit API and failing fast are two requirements, and 
   const rpc = ruleById('RPC_FALLBACK_UNDOCUMENTED').explanation;
   assert.doesNotMatch(rpc, /detects that \(fail fast, or fall back\)/);
   assert.match(rpc, /explicit API/);
+  // It mixes both pages and links one: each part says where it comes from.
+  assert.match(rpc, /From the skew policy: the feature has to degrade gracefully/);
+  assert.match(rpc, /From the feature development page \(linked\): .*explicit API.*fail as early as possible/);
+  assert.equal(ruleById('RPC_FALLBACK_UNDOCUMENTED').link, 'https://www.kubernetes.dev/docs/code/cri-api-dev-policies/');
   for (const r of RULES) assert.doesNotMatch(r.explanation, /discoverable, so that/, r.id);
 });
 

@@ -227,10 +227,13 @@ export const RULES: readonly Rule[] = [
     'or after (for example "called after CreateContainer"), say when it is called ("called after the kubelet reconfigures the cgroups", ' +
     '"once at startup"), or state that it has no ordering constraint.', LINKS.skew),
   rule('RPC_FALLBACK_UNDOCUMENTED', 'DOCS', 'warning', false, 'A new RPC does not say how an older runtime without it is detected',
-    `${SKEW} Runtimes up to three minor versions older do not implement a new RPC and answer \`Unimplemented\`. The documentation should ` +
-    'say what the kubelet does then, so the feature degrades gracefully: fall back to the old behaviour, or stop the operation at once ' +
-    'with a clear error rather than half doing it, or treat the call as best effort. If the feature depends on what the runtime can do, say too which explicit API (the ' +
-    'runtime\'s status or features, surfaced in the Pod or Node API) tells the kubelet in advance whether it is supported.', LINKS.devPolicies),
+    // The link is the feature development page; the skew policy, which the hover's closing paragraph is about, is named.
+    `${SKEW} Runtimes up to three minor versions older do not implement a new RPC and answer \`Unimplemented\`. From the skew policy: ` +
+    'the feature has to degrade gracefully there, so the documentation should say what the kubelet does then, such as fall back to ' +
+    'the old behaviour or treat the call as best effort. From the feature development page (linked): if the feature depends on what ' +
+    'the runtime can do, say which explicit API (the runtime\'s status or features, surfaced in the Pod or Node API) tells the kubelet ' +
+    'in advance whether it is supported; and while the feature is being adopted, a use of it on a runtime without it should fail as ' +
+    'early as possible, with a clear error rather than half done.', LINKS.devPolicies),
   rule('FIELD_DEGRADATION_UNDOCUMENTED', 'POLICY', 'hint', false, 'A new request field does not say what happens when a runtime ignores it',
     `${SKEW} Older runtimes drop unknown fields without an error, so a kubelet cannot tell that a new request field was ignored. ` +
     'Document what a runtime that ignores it does, and how the kubelet learns whether the runtime supports it: through explicit API, such as ' +
