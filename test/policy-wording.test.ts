@@ -76,3 +76,23 @@ describe('policy wording against the release history', { skip: corpus ? false : 
     assert.match(historyRow('runtime.v1', 'runtime.v1.ContainerEventResponse.pod_sandbox_metadata', 'skew'), /runtimes built from cri-api v0\.22–v0\.24, which do not\./);
   });
 });
+
+describe('the call sequence the hover quotes', { skip: corpus ? false : CORPUS_HELP }, () => {
+  const newest = corpus ? corpus.rows.filter((r) => r.path === V1_PATH).at(-1)!.tag : '';
+  test('a sentence that only names an RPC this one is an alternative to is not quoted as the call sequence', () => {
+    // StreamImages and StreamPodSandboxes came in 1.36; their documentation calls them an alternative to ListImages
+    // and ListPodSandbox, and says nothing of when the kubelet calls them.
+    for (const [rpc, other] of [['StreamImages', 'ListImages'], ['StreamPodSandboxes', 'ListPodSandbox']] as const) {
+      const text = release(newest);
+      assert.ok(text.includes(`This is an alternative to ${other}`), `${newest}: ${rpc}`);
+      for (const base of ['v0.36.3', 'v0.35.0']) {
+        const h = policyHover(text, bundledBaseline(base), `rpc ${rpc}(`.slice(4));
+        assert.doesNotMatch(h, /\*\*Call sequence\*\*/, `${rpc} against ${base}:\n${h}`);
+        // The DOC rule still takes the sentence as placing the call: the hover does not say it is undocumented.
+        const findings = analyze(text, { uri: 'file:///ws/api.proto', baseline: bundledBaseline(base) }).findings;
+        assert.ok(!findings.some((f) => f.rule === 'RPC_CALL_SEQUENCE_UNDOCUMENTED' && f.element.endsWith(`.${rpc}`)), rpc);
+        assert.match(h, new RegExp(`\\*\\*Alternative to another RPC\\*\\* \\(from its documentation; it does not say when the kubelet calls it\\): This is an alternative to ${other}\\b`), h);
+      }
+    }
+  });
+});

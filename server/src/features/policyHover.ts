@@ -12,7 +12,7 @@ import { compareTags, firstMinorOfMajor, knowingKubelets, majorVersion, parseAny
 import { enumSides, lackingConsequence, parentLackingConsequence, releasedLackingConsequence, type ElementKindName } from '../policy/lacking';
 import { CRI_API_PROTO_PATHS, CRI_DEV_POLICY_URL, CRI_SKEW_POLICY_URL, CRITEST_VALIDATION_URL, criApiFileUrl } from '../policy/links';
 import { indexModel, localName, type ApiModel } from '../proto/model';
-import { statesCallOrder } from '../docs/docRules';
+import { onlyNamesAlternative, statesCallOrder } from '../docs/docRules';
 import { docInlineMarkdown } from './hover';
 import { escapeMarkdown } from '../report/markdown';
 import { plural } from '../plural';
@@ -422,6 +422,8 @@ function renamedOnTheWire(element: string, current: ApiModel, findings: readonly
  * where only sentences together state it. Not those the hover shows already (`shownDoc`, above): quoted again,
  * they read as a second statement ("Call sequence: Call order: …"). Only for an RPC the DOC rules check (`added`:
  * not in the baseline) does a missing order call for documenting it; of a released one the policy asks nothing.
+ * Sentences that only name an RPC this one is an alternative to (onlyNamesAlternative) say no time of the call:
+ * quoted as what they are, and only where no other sentence states the order.
  */
 function rpcSequence(element: string, current: ApiModel, shownDoc: string | undefined, added: boolean): string[] {
   const k = element.lastIndexOf('.');
@@ -430,10 +432,19 @@ function rpcSequence(element: string, current: ApiModel, shownDoc: string | unde
   if (!rpc) return [];
   const doc = (rpc.doc ?? '').replace(/\s+/g, ' ').trim();
   const states = (text: string): boolean => statesCallOrder(text, ix.rpcNames(), rpc.name);
-  const sentences = doc.split(/(?<=[.!?])\s+/).filter(states);
-  const order = sentences.length ? sentences.join(' ') : states(doc) ? doc : '';
-  if (!order) return added ? ['', '**Call sequence**: not documented. Say when the kubelet calls it relative to other RPCs.'] : [];
+  const stating = doc.split(/(?<=[.!?])\s+/).filter(states);
+  const alternatives = stating.filter((x) => onlyNamesAlternative(x, ix.rpcNames(), rpc.name));
+  const sentences = stating.filter((x) => !alternatives.includes(x));
+  const order = sentences.length ? sentences.join(' ') : !alternatives.length && states(doc) ? doc : '';
   const shown = shownDoc === undefined ? '' : shownDoc.replace(/\s+/g, ' ');
+  if (!order && alternatives.length) {
+    // Enough for the DOC rule, which the hover does not contradict, but no call sequence: say what it is.
+    const unshown = alternatives.filter((x) => !shown.includes(x));
+    return ['', unshown.length
+      ? `**Alternative to another RPC** (from its documentation; it does not say when the kubelet calls it): ${docInlineMarkdown(unshown.join(' '))}`
+      : '**Alternative to another RPC**: its documentation, above, names one; it does not say when the kubelet calls it.'];
+  }
+  if (!order) return added ? ['', '**Call sequence**: not documented. Say when the kubelet calls it relative to other RPCs.'] : [];
   const unshown = (sentences.length ? sentences : [order]).filter((x) => !shown.includes(x));
   if (!unshown.length) return ['', '**Call sequence**: stated in its documentation, above.'];
   return ['', `**Call sequence** (from its documentation): ${docInlineMarkdown(unshown.join(' '))}`];
