@@ -227,7 +227,7 @@ export const RULES: readonly Rule[] = [
     'or after (for example "called after CreateContainer"), say when it is called ("called after the kubelet reconfigures the cgroups", ' +
     '"once at startup"), or state that it has no ordering constraint.', LINKS.skew),
   rule('RPC_FALLBACK_UNDOCUMENTED', 'DOCS', 'warning', false, 'A new RPC does not say how an older runtime without it is detected',
-    // The link is the feature development page; the skew policy, which the hover's closing paragraph is about, is named.
+    // One link, to the feature development page: the advice of the skew policy says where it comes from.
     `${SKEW} Runtimes up to three minor versions older do not implement a new RPC and answer \`Unimplemented\`. From the skew policy: ` +
     'the feature has to degrade gracefully there, so the documentation should say what the kubelet does then, such as fall back to ' +
     'the old behaviour or treat the call as best effort. From the feature development page (linked): if the feature depends on what ' +

@@ -488,8 +488,8 @@ export function findingsExplanation(findings: readonly Finding[], baseline: Base
     // Related messages name the baseline, whose tag is a file's path for a file baseline: text, not markup.
     for (const r of f.related ?? []) lines.push('', `- ${escapeMarkdown(r.message)}`);
     if (compared && !shared) lines.push('', compared);
-    const suppress = `suppress with \`// cri-compat:ignore ${rule.id} <reason>\``;
-    lines.push('', rule.link ? `[Why this matters](${rule.link}) · ${suppress}` : `${suppress[0]!.toUpperCase()}${suppress.slice(1)}`);
+    const suppress = `\`// cri-compat:ignore ${rule.id} <reason>\``;
+    lines.push('', rule.link ? `[Why this matters](${rule.link}) · suppress with ${suppress}` : `Suppress with ${suppress}`);
     return lines.join('\n');
   });
   const context = shared ? [...(skew ? [SKEW_PARAGRAPH] : []), ...(compared ? [compared] : [])] : [];
