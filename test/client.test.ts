@@ -36,6 +36,11 @@ const NEEDS_GIT_AND_CORPUS: { skip?: string } = (() => {
   return NEEDS_CORPUS;
 })();
 
+/** Each rule's policy page, as the client asks the server for them (rules that link none are left out). */
+function ruleLinkMap(): Map<string, string> {
+  return new Map([...RULES_BY_ID].flatMap(([id, r]) => (r.link ? [[id, r.link] as const] : [])));
+}
+
 const MarkdownIt = require('markdown-it') as new (options: { html: boolean }) => { render(src: string): string };
 
 interface SettingSchema {
@@ -104,7 +109,7 @@ describe('exported report (links.ts)', () => {
     const explain = 'command:criCompat.explainRule?%5B%22FIELD_NO_DELETE%22%5D';
     const md = renderReport({ ...input, ruleLink: explainRuleUri });
     assert.ok(md.includes(`[FIELD_NO_DELETE](${explain})`), md);
-    assert.equal(exportableMarkdown(md, {}, new Map([...RULES_BY_ID].map(([id, r]) => [id, r.link]))), renderReport(input));
+    assert.equal(exportableMarkdown(md, {}, ruleLinkMap()), renderReport(input));
     // A rule the client does not know keeps its name only.
     assert.equal(exportableMarkdown(md, {}, new Map()), md.replace(/\[([A-Z_]+)\]\(command:[^)]*\)/g, '$1'));
   });
@@ -119,7 +124,7 @@ describe('exported report (links.ts)', () => {
     const a = analyze(replaceOnce(corpusText('v0.36.0'), field, `${field} [json_name = ${JSON.stringify(hostile)}]`), { uri: FILE_URI, baseline });
     // What the server answers for the report, then what Export writes of it.
     const md = renderReport({ file: 'api.proto', linkTo: revealPositionLinks(FILE_URI), ruleLink: explainRuleUri, baseline, findings: a.findings, additions: a.additions, problems: a.bound.problems, package: a.bound.model.package });
-    const out = exportableMarkdown(md, { home: os.homedir() }, new Map([...RULES_BY_ID].map(([id, r]) => [id, r.link])));
+    const out = exportableMarkdown(md, { home: os.homedir() }, ruleLinkMap());
     const quoting = a.findings.find((f) => f.message.includes(hostile));
     assert.ok(quoting, 'the JSON name is quoted');
     const others = a.findings.filter((f) => f !== quoting);

@@ -733,7 +733,7 @@ test('runtime.v1alpha2: releases that cri-api tagged only as kubernetes-1.N.M ar
   assert.equal(first, 'kubernetes-1.16.0-alpha.1');
   const text = historyReport(h, 'runtime.v1alpha2.PodIP');
   assert.match(text, /introduced: {3}kubernetes-1\.16\.0-alpha\.1 \(no v0\.16\.0-alpha\.1 Go module tag\); first stable release with it: kubernetes-1\.16\.0 \(no v0\.16\.0 Go module tag\)/);
-  assert.match(text, /skew: {9}kubelets 1\.16–1\.18 know it and can be paired with runtimes built from cri-api v0\.15 or from the CRI API of Kubernetes 1\.13–1\.14 \(older than kubernetes-1\.15\.0-alpha\.1, the first release in this history\), which do not\./);
+  assert.match(text, /skew: {9}kubelets 1\.16–1\.18 know it and can be paired with runtimes built from cri-api v0\.15\.7 and later v0\.15 patches or from the CRI API of Kubernetes 1\.13–1\.14 \(older than kubernetes-1\.15\.0-alpha\.1, the first release in this history\) and 1\.15\.0–1\.15\.6 \(tagged in cri-api only as kubernetes-1\.N\.M, with no Go module tag\), which do not\./);
   assert.doesNotMatch(text, /v0\.13|v0\.16\.3/);
   // v0.16.4 follows kubernetes-1.16.4-beta.0 on its line, with the same file: no API change in a patch.
   assert.doesNotMatch(historyReport(h), /\n {2}v0\.16\.4 /);

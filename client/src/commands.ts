@@ -321,7 +321,7 @@ async function writeBaseline(deps: CommandDeps, scope: Uri | undefined, value: s
 async function ruleLinks(deps: CommandDeps): Promise<Map<string, string>> {
   try {
     const rules = await deps.client()?.sendRequest<RulesResult>(RulesRequestMethod);
-    return new Map((rules ?? []).map((r) => [r.id, r.link]));
+    return new Map((rules ?? []).flatMap((r) => (r.link ? [[r.id, r.link] as const] : [])));
   } catch (e) {
     deps.output.warn(`Listing the rules for the exported report failed: ${errorText(e)}`);
     return new Map();

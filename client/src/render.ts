@@ -432,8 +432,7 @@ export function ruleMarkdown(rule: RuleInfo): string {
     '',
     rule.explanation,
     '',
-    `[Policy and background](${rule.link})`,
-    '',
+    ...(rule.link ? [`[Policy and background](${rule.link})`, ''] : []),
     `Change its severity with the \`criCompat.severity\` setting (\`{ "${rule.id}": "${MILDER[rule.severity] ?? 'off'}" }\`), or suppress one finding with \`// cri-compat:ignore ${rule.id} <reason>\` on the line above it.`,
   ].join('\n');
 }

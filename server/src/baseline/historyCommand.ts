@@ -5,7 +5,7 @@
 import { type ApiModel, type EnumDef, type EnumValueDef, type FieldDef, type MessageDef, type RpcDef, type ServiceDef } from '../proto/model';
 import { CRI_SKEW_POLICY_URL } from '../policy/links';
 import { releasedLackingConsequence } from '../policy/lacking';
-import { SKEW, isPatchRelease, kubeletSpan, knowingKubelets, majorVersion, parseAnyTag, releaseLinePredecessor, runtimeSpan, span, whoLacks, type KubeletRange, type MinorRange } from '../policy/versions';
+import { SKEW, isPatchRelease, kubeletSpan, knowingKubelets, laterPatches, majorVersion, parseAnyTag, releaseLinePredecessor, runtimeSpan, span, whoLacks, type KubeletRange, type MinorRange } from '../policy/versions';
 import { declaredOptions, formatOption } from '../proto/declaredOptions';
 import { goEnumConstant } from '../proto/goNames';
 import type { ElementKind, History } from './types';
@@ -657,41 +657,99 @@ function elementReport(history: History, input: string): HistoryQueryResult {
       more(releasedLackingConsequence(history, kind, path, basis, () => history.modelAt(info.lastSeen)));
     }
   }
-  if (!union(releases.length - 1)) {
-    // Gone under every name: kubelets of releases that had it can meet runtimes of releases that do not.
-    const after = releases[unionLast + 1];
-    const removedMinor = after ? parseAnyTag(after.tag)?.minor : undefined;
-    if (removedMinor !== undefined) {
-      const had = known.filter((k) => k < removedMinor && k >= removedMinor - SKEW);
-      if (!known.length) row('removal', 'no stable release had it, so no stable kubelet can miss it.');
-      else if (!had.length) row('removal', `no kubelet that had it (${minorRanges(known, '1.')}) is in the skew window of runtimes without it (cri-api v0.${removedMinor} and later).`);
-      else {
-        const kmin = had[0]!;
-        const kmax = had[had.length - 1]!;
-        row('removal', `runtimes built from cri-api ${minorSpan(removedMinor, kmax + SKEW, 'v0.')} lack it but are in the window of ${kubelets({ min: kmin, max: kmax })}, which had it and may still use it; within one major version that is a breaking change.`);
-      }
-    }
-  }
+  const removal = removalOf(history, lineage, known);
+  if (removal) row('removal', removal.skew);
   for (const text of numberReuse(history, path, timeline, lineage, known)) row('number reuse', text);
   row('policy', CRI_SKEW_POLICY_URL);
   return { ok: true, text: lines.join('\n') + '\n' };
 }
 
+/** When an element went away under every name it had, and whom that leaves without it: see elementRemoval. */
+export interface ElementRemoval {
+  /** The last release with it, and the first one after it without it. */
+  lastSeen: string;
+  goneIn: string;
+  /** What the removal means within the skew window (the `removal` row of `history --element`). */
+  skew: string;
+}
+
+/**
+ * For a released element that no later release has under any of its names (a rename that keeps the number is not
+ * a removal): the `removal` row of `history --element`, which the policy hover gives too, so the two say the same.
+ */
+export function elementRemoval(history: History, path: string): ElementRemoval | undefined {
+  if (!history.element(path)) return undefined;
+  const lineage = lineageOf(history, path, timelineOf(history, path));
+  return removalOf(history, lineage, stableMinors(history, lineage.present));
+}
+
+/** `known`: the minors with a stable release that has it: their kubelets can meet runtimes of releases without it. */
+function removalOf(history: History, lineage: Lineage, known: readonly number[]): ElementRemoval | undefined {
+  const releases = history.releases;
+  if (lineage.present(releases.length - 1)) return undefined;
+  let last = releases.length - 1;
+  while (last > 0 && !lineage.present(last)) last--;
+  const after = releases[last + 1];
+  const removedMinor = after ? parseAnyTag(after.tag)?.minor : undefined;
+  if (!after || removedMinor === undefined) return undefined;
+  const had = known.filter((k) => k < removedMinor && k >= removedMinor - SKEW);
+  let skew: string;
+  if (!known.length) skew = 'no stable release had it, so no stable kubelet can miss it.';
+  else if (!had.length) skew = `no kubelet that had it (${minorRanges(known, '1.')}) is in the skew window of runtimes without it (cri-api v0.${removedMinor} and later).`;
+  else {
+    const kmin = had[0]!;
+    const kmax = had[had.length - 1]!;
+    skew = `runtimes built from cri-api ${minorSpan(removedMinor, kmax + SKEW, 'v0.')} lack it but are in the window of ${kubelets({ min: kmin, max: kmax })}, which had it and may still use it; within one major version that is a breaking change.`;
+  }
+  return { lastSeen: releases[last]!.tag, goneIn: after.tag, skew };
+}
+
 /**
  * What runtimes that lack an element (`whoLacks().runtimes`) are built from, as `history` and the hovers say it:
  * cri-api tags, and for runtimes older than the history's first release, which no tag of it names (runtime.v1alpha2
- * before 1.15 had no Go module tags), their Kubernetes minors.
+ * before 1.15 had no Go module tags), their Kubernetes minors. cri-api's Go module tags start at v0.15.7 and v0.16.4:
+ * the stable releases before them, tagged only as kubernetes-1.N.M, are named as Kubernetes releases, and the tag
+ * span starts at the first Go module tag, so it names no tag that does not exist.
  */
 export function lackingRuntimes(history: History, r: MinorRange & { maxPatch?: number }): string {
   const oldest = history.releases[0]!.tag;
   const firstHistoryMinor = parseAnyTag(oldest)?.minor ?? 0;
   const min = Math.max(r.min, firstHistoryMinor);
-  const parts: string[] = [];
-  if (min <= r.max) parts.push(`cri-api ${runtimeSpan({ ...r, min })}`);
+  const kubernetes: string[] = [];
   if (r.min < firstHistoryMinor) {
-    parts.push(`the CRI API of Kubernetes ${minorSpan(r.min, Math.min(r.max, firstHistoryMinor - 1), '1.')} (older than ${oldest}, the first release in this history)`);
+    kubernetes.push(`${minorSpan(r.min, Math.min(r.max, firstHistoryMinor - 1), '1.')} (older than ${oldest}, the first release in this history)`);
   }
+  let tags: string | undefined;
+  if (min <= r.max) {
+    const lacking = (v: { minor: number; patch: number }): boolean =>
+      v.minor >= min && v.minor <= r.max && (r.maxPatch === undefined || v.minor < r.max || v.patch <= r.maxPatch);
+    const stable = history.releases.flatMap((x) => {
+      const v = !x.prerelease ? parseAnyTag(x.tag) : undefined;
+      return v && lacking(v) ? [v] : [];
+    });
+    const untagged = stable.filter((v) => v.form === 'kubernetes');
+    const firstGo = stable.find((v) => v.form !== 'kubernetes');
+    if (!untagged.length) tags = runtimeSpan({ ...r, min });
+    else {
+      if (firstGo && firstGo.minor === r.max && r.maxPatch === undefined) tags = laterPatches(firstGo.goTag, `v0.${r.max}`);
+      else if (firstGo) tags = span(firstGo.goTag, r.maxPatch === undefined ? `v0.${r.max}` : `v0.${r.max}.${r.maxPatch}`);
+      kubernetes.push(`${releaseRuns(untagged)} (tagged in cri-api only as kubernetes-1.N.M, with no Go module tag)`);
+    }
+  }
+  const parts = [...(tags ? [`cri-api ${tags}`] : []), ...(kubernetes.length ? [`the CRI API of Kubernetes ${kubernetes.join(' and ')}`] : [])];
   return parts.join(' or from ');
+}
+
+/** Consecutive patches of each minor as one span: `1.15.0–1.15.6 and 1.16.0–1.16.3`. */
+function releaseRuns(vs: readonly { minor: number; patch: number }[]): string {
+  const runs: string[] = [];
+  for (let i = 0; i < vs.length; i++) {
+    let j = i;
+    while (j + 1 < vs.length && vs[j + 1]!.minor === vs[i]!.minor && vs[j + 1]!.patch === vs[j]!.patch + 1) j++;
+    runs.push(span(`1.${vs[i]!.minor}.${vs[i]!.patch}`, `1.${vs[j]!.minor}.${vs[j]!.patch}`));
+    i = j;
+  }
+  return runs.length > 1 ? `${runs.slice(0, -1).join(', ')} and ${runs.at(-1)}` : runs[0]!;
 }
 
 /** Note for elements already in the oldest release of the history (which may not be where they started). */

@@ -31,7 +31,8 @@ export interface Rule {
   breaking: boolean;
   title: string;
   explanation: string;
-  link: string;
+  /** The page that explains the policy behind the rule; none where no upstream page does (the suppression rules). */
+  link?: string;
   /** For a breaking rule, what breaks (by its category): "Explain Rule…" says it. */
   breaks?: string;
 }
@@ -57,10 +58,11 @@ export const SKEW =
   'until Kubernetes 1.26 removed it) every change therefore has to work in both directions: an old kubelet ' +
   'talking to a new runtime, and a new kubelet talking to an old one.';
 
-function rule(id: string, category: Category, severity: Severity, breaking: boolean, title: string, explanation: string, link: string = LINKS.skew): Rule {
+/** `link`: null for a rule no upstream page explains. */
+function rule(id: string, category: Category, severity: Severity, breaking: boolean, title: string, explanation: string, link: string | null = LINKS.skew): Rule {
   // What this rule is about comes first; the skew policy that makes it matter follows as context.
   if (explanation.startsWith(SKEW)) explanation = `${explanation.slice(SKEW.length).trim()}\n\n${SKEW}`;
-  return { id, category, severity, breaking, title, explanation, link, ...(breaking ? { breaks: BREAKS[category] } : {}) };
+  return { id, category, severity, breaking, title, explanation, ...(link ? { link } : {}), ...(breaking ? { breaks: BREAKS[category] } : {}) };
 }
 
 export const RULES: readonly Rule[] = [
@@ -225,10 +227,13 @@ export const RULES: readonly Rule[] = [
     'or after (for example "called after CreateContainer"), say when it is called ("called after the kubelet reconfigures the cgroups", ' +
     '"once at startup"), or state that it has no ordering constraint.', LINKS.skew),
   rule('RPC_FALLBACK_UNDOCUMENTED', 'DOCS', 'warning', false, 'A new RPC does not say how an older runtime without it is detected',
-    `${SKEW} Runtimes up to three minor versions older do not implement a new RPC and answer \`Unimplemented\`. The documentation should ` +
-    'say what the kubelet does then, so the feature degrades gracefully: fall back to the old behaviour, or stop the operation at once ' +
-    'with a clear error rather than half doing it, or treat the call as best effort. If the feature depends on what the runtime can do, say too which explicit API (the ' +
-    'runtime\'s status or features, surfaced in the Pod or Node API) tells the kubelet in advance whether it is supported.', LINKS.devPolicies),
+    // One link, to the feature development page: the advice of the skew policy says where it comes from.
+    `${SKEW} Runtimes up to three minor versions older do not implement a new RPC and answer \`Unimplemented\`. From the skew policy: ` +
+    'the feature has to degrade gracefully there, so the documentation should say what the kubelet does then, such as fall back to ' +
+    'the old behaviour or treat the call as best effort. From the feature development page (linked): if the feature depends on what ' +
+    'the runtime can do, say which explicit API (the runtime\'s status or features, surfaced in the Pod or Node API) tells the kubelet ' +
+    'in advance whether it is supported; and while the feature is being adopted, a use of it on a runtime without it should fail as ' +
+    'early as possible, with a clear error rather than half done.', LINKS.devPolicies),
   rule('FIELD_DEGRADATION_UNDOCUMENTED', 'POLICY', 'hint', false, 'A new request field does not say what happens when a runtime ignores it',
     `${SKEW} Older runtimes drop unknown fields without an error, so a kubelet cannot tell that a new request field was ignored. ` +
     'Document what a runtime that ignores it does, and how the kubelet learns whether the runtime supports it: through explicit API, such as ' +
@@ -247,11 +252,15 @@ export const RULES: readonly Rule[] = [
   // ---- policy --------------------------------------------------------------------------------------
   rule('PATCH_RELEASE_API_CHANGE', 'POLICY', 'warning', false, 'The API changed in a patch release',
     'API changes belong in the first release of a minor line (v0.N.0, with its alpha/beta/rc tags). Patch releases (v0.N.M with M > 0, ' +
-    'and their pre-releases such as v0.N.M-rc.0) should not change the API, because users pick them up as bug fixes.'),
+    'and their pre-releases such as v0.N.M-rc.0) should not change the API, because users pick them up as bug fixes.',
+    LINKS.skew),
   rule('SUPPRESSION_WITHOUT_REASON', 'POLICY', 'warning', false, 'A cri-compat:ignore comment gives no reason',
-    'Suppressions stay in the file for every later reviewer; write why the finding does not apply after the rule id.'),
+    'Suppressions stay in the file for every later reviewer; write why the finding does not apply after the rule id.',
+    // cri-compat's own comments: no Kubernetes policy page says anything of them.
+    null),
   rule('SUPPRESSION_UNUSED', 'POLICY', 'warning', false, 'A cri-compat:ignore comment suppresses nothing',
-    'The rule it names does not report anything on the element below it (any more). Remove the comment so it does not hide a future finding.'),
+    'The rule it names does not report anything on the element below it (any more). Remove the comment so it does not hide a future finding.',
+    null),
 ];
 
 export const RULES_BY_ID = new Map(RULES.map((r) => [r.id, r]));

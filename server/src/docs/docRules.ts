@@ -8,7 +8,7 @@ import type { Addition } from '../compat/compare';
 import { goCamelCase } from '../proto/goNames';
 import type { Finding, FixData } from '../compat/finding';
 import { getRule } from '../compat/rules';
-import { fingerprintDoc, normalizeDoc, ordersRelativeToRpc, type DocFingerprint } from './fingerprint';
+import { ALTERNATIVE_WORDS, fingerprintDoc, normalizeDoc, ordersRelativeToRpc, type DocFingerprint } from './fingerprint';
 import { SUPPRESSION_MARKER, isPlaceholderReason } from '../compat/suppress';
 
 /** Documentation that says an RPC has no ordering constraint. */
@@ -157,6 +157,15 @@ export function statesCallOrder(doc: string, rpcNames: Iterable<string>, name: s
   // Joined: "no ordering constraint" may be wrapped after any word, as the documentation stub wraps it.
   const flat = joinLines(doc);
   return NO_ORDER.test(flat) || CALLED_WHEN.test(flat) || ordersRelativeToRpc(flat, rpcNames, name);
+}
+
+/**
+ * Whether a sentence states the call order (statesCallOrder) only by naming an RPC this one is an alternative to
+ * ("an alternative to ListImages", "instead of ListContainers"): the DOC rule takes that as enough, but it does
+ * not say when the kubelet makes the call, so the hover does not quote it as the call sequence.
+ */
+export function onlyNamesAlternative(sentence: string, rpcNames: Iterable<string>, name: string): boolean {
+  return statesCallOrder(sentence, rpcNames, name) && !statesCallOrder(sentence.replace(ALTERNATIVE_WORDS, ' '), rpcNames, name);
 }
 
 /** A node's documentation as written: its leading comment, else its trailing one. */

@@ -98,7 +98,10 @@ export function referencesRpc(text: string, names: Iterable<string>, except?: st
  * is the other's. Naming an RPC in passing ("like StopPodSandbox", "the same fields as PodSandboxStatus")
  * says nothing of when this one is called.
  */
-const ORDER_LEAD = /\b(?:after|before|following|preceding|once|until|till|prior\s+to|then|when|whenever|while|during|upon|between|in\s+response\s+to|instead\s+of|in\s+place\s+of|alternative\s+to|replaces|replacing|replacement\s+for|followed\s+by|preceded\s+by|subsequent\s+to|ahead\s+of|precedes|follows)\b(?:[^A-Za-z0-9_]+[A-Za-z0-9_]+){0,5}?[^A-Za-z0-9_]*$/i;
+const ALTERNATIVE = String.raw`instead\s+of|in\s+place\s+of|alternative\s+to|replaces|replacing|replacement\s+for`;
+const ORDER_LEAD = new RegExp(String.raw`\b(?:after|before|following|preceding|once|until|till|prior\s+to|then|when|whenever|while|during|upon|between|in\s+response\s+to|${ALTERNATIVE}|followed\s+by|preceded\s+by|subsequent\s+to|ahead\s+of|precedes|follows)\b(?:[^A-Za-z0-9_]+[A-Za-z0-9_]+){0,5}?[^A-Za-z0-9_]*$`, 'i');
+/** The words of ORDER_LEAD that only name an RPC this one is an alternative to, for removing them from a sentence. */
+export const ALTERNATIVE_WORDS = new RegExp(String.raw`\b(?:${ALTERNATIVE})\b`, 'gi');
 /** A word of order a few words after an RPC's name: "StopPodSandbox is called after it", "Call `Version` first". */
 const ORDER_TRAIL = /^[^A-Za-z0-9_]*(?:[A-Za-z0-9_]+[^A-Za-z0-9_]+){0,4}?(?:before|after|first|then|precedes|follows|followed|preceded|beforehand|afterwards?|earlier|prior)\b/i;
 

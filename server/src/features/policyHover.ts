@@ -1,7 +1,7 @@
 // Hovers that explain the version skew policy: for an element, when it came and who can meet a peer
 // without it; for a finding, the rule's explanation, who breaks, and the link to the policy.
 
-import { elementLineage, elementPatchChanges, kubelets, lackingRuntimes, newestStableMinor, notReleased } from '../baseline/historyCommand';
+import { elementLineage, elementPatchChanges, elementRemoval, kubelets, lackingRuntimes, newestStableMinor, notReleased } from '../baseline/historyCommand';
 import type { Baseline, History, HistoryElement } from '../baseline/types';
 import type { Finding } from '../compat/finding';
 import { getRule, SKEW as SKEW_PARAGRAPH } from '../compat/rules';
@@ -12,7 +12,7 @@ import { compareTags, firstMinorOfMajor, knowingKubelets, majorVersion, parseAny
 import { enumSides, lackingConsequence, parentLackingConsequence, releasedLackingConsequence, type ElementKindName } from '../policy/lacking';
 import { CRI_API_PROTO_PATHS, CRI_DEV_POLICY_URL, CRI_SKEW_POLICY_URL, CRITEST_VALIDATION_URL, criApiFileUrl } from '../policy/links';
 import { indexModel, localName, type ApiModel } from '../proto/model';
-import { statesCallOrder } from '../docs/docRules';
+import { onlyNamesAlternative, statesCallOrder } from '../docs/docRules';
 import { docInlineMarkdown } from './hover';
 import { escapeMarkdown } from '../report/markdown';
 import { plural } from '../plural';
@@ -166,6 +166,9 @@ function historySection(element: string, history: History, pkg: string, current:
     const every = introduced === majorVersion(pkg)?.firstTag ? 'every' : 'every stable';
     lines.push(`- It came with the first minor version of ${pkg}${start !== undefined ? ` (1.${start})` : ''}, so ${every} runtime that speaks ${pkg} has it.`);
   }
+  // Gone from later releases: kubelets that had it can meet runtimes built after it, as `history --element` says.
+  const removal = elementRemoval(history, element);
+  if (removal) lines.push(`- Removed in ${release(history, removal.goneIn)}, after ${release(history, removal.lastSeen)}: ${removal.skew}`);
   lines.push(...rpcSequence(element, current, shownDoc, added));
   lines.push('', `[Version skew policy](${CRI_SKEW_POLICY_URL})`);
   return lines;
@@ -419,6 +422,8 @@ function renamedOnTheWire(element: string, current: ApiModel, findings: readonly
  * where only sentences together state it. Not those the hover shows already (`shownDoc`, above): quoted again,
  * they read as a second statement ("Call sequence: Call order: …"). Only for an RPC the DOC rules check (`added`:
  * not in the baseline) does a missing order call for documenting it; of a released one the policy asks nothing.
+ * Sentences that only name an RPC this one is an alternative to (onlyNamesAlternative) say no time of the call:
+ * quoted as what they are, and only where no other sentence states the order.
  */
 function rpcSequence(element: string, current: ApiModel, shownDoc: string | undefined, added: boolean): string[] {
   const k = element.lastIndexOf('.');
@@ -427,10 +432,19 @@ function rpcSequence(element: string, current: ApiModel, shownDoc: string | unde
   if (!rpc) return [];
   const doc = (rpc.doc ?? '').replace(/\s+/g, ' ').trim();
   const states = (text: string): boolean => statesCallOrder(text, ix.rpcNames(), rpc.name);
-  const sentences = doc.split(/(?<=[.!?])\s+/).filter(states);
-  const order = sentences.length ? sentences.join(' ') : states(doc) ? doc : '';
-  if (!order) return added ? ['', '**Call sequence**: not documented. Say when the kubelet calls it relative to other RPCs.'] : [];
+  const stating = doc.split(/(?<=[.!?])\s+/).filter(states);
+  const alternatives = stating.filter((x) => onlyNamesAlternative(x, ix.rpcNames(), rpc.name));
+  const sentences = stating.filter((x) => !alternatives.includes(x));
+  const order = sentences.length ? sentences.join(' ') : !alternatives.length && states(doc) ? doc : '';
   const shown = shownDoc === undefined ? '' : shownDoc.replace(/\s+/g, ' ');
+  if (!order && alternatives.length) {
+    // Enough for the DOC rule, which the hover does not contradict, but no call sequence: say what it is.
+    const unshown = alternatives.filter((x) => !shown.includes(x));
+    return ['', unshown.length
+      ? `**Alternative to another RPC** (from its documentation; it does not say when the kubelet calls it): ${docInlineMarkdown(unshown.join(' '))}`
+      : '**Alternative to another RPC**: its documentation, above, names one; it does not say when the kubelet calls it.'];
+  }
+  if (!order) return added ? ['', '**Call sequence**: not documented. Say when the kubelet calls it relative to other RPCs.'] : [];
   const unshown = (sentences.length ? sentences : [order]).filter((x) => !shown.includes(x));
   if (!unshown.length) return ['', '**Call sequence**: stated in its documentation, above.'];
   return ['', `**Call sequence** (from its documentation): ${docInlineMarkdown(unshown.join(' '))}`];
@@ -474,7 +488,8 @@ export function findingsExplanation(findings: readonly Finding[], baseline: Base
     // Related messages name the baseline, whose tag is a file's path for a file baseline: text, not markup.
     for (const r of f.related ?? []) lines.push('', `- ${escapeMarkdown(r.message)}`);
     if (compared && !shared) lines.push('', compared);
-    lines.push('', `[Why this matters](${rule.link}) · suppress with \`// cri-compat:ignore ${rule.id} <reason>\``);
+    const suppress = `\`// cri-compat:ignore ${rule.id} <reason>\``;
+    lines.push('', rule.link ? `[Why this matters](${rule.link}) · suppress with ${suppress}` : `Suppress with ${suppress}`);
     return lines.join('\n');
   });
   const context = shared ? [...(skew ? [SKEW_PARAGRAPH] : []), ...(compared ? [compared] : [])] : [];

@@ -90,7 +90,8 @@ export interface RuleInfo {
   title: string;
   /** Markdown. */
   explanation: string;
-  link: string;
+  /** None for a rule that no policy page explains. */
+  link?: string;
 }
 export type RulesResult = RuleInfo[];
 

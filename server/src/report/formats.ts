@@ -116,8 +116,8 @@ export function formatSarif(location: CiLocation, all: Reportable[], invocation:
   const ruleIds = [...new Set(items.map((f) => f.rule))];
   const rules = [
     ...RULES.filter((r) => ruleIds.includes(r.id)).map((r) => ({
-      id: r.id, name: pascalCase(r.id), shortDescription: { text: r.title }, fullDescription: { text: r.explanation }, helpUri: r.link,
-      help: { text: `${r.explanation}\n\n${r.link}` },
+      id: r.id, name: pascalCase(r.id), shortDescription: { text: r.title }, fullDescription: { text: r.explanation }, ...(r.link ? { helpUri: r.link } : {}),
+      help: { text: r.link ? `${r.explanation}\n\n${r.link}` : r.explanation },
       defaultConfiguration: { level: SARIF_LEVEL[r.severity] }, properties: { category: r.category, tags: ['cri-compat', r.category] },
     })),
     ...ruleIds.filter((id) => !RULES_BY_ID.has(id)).map((id) => {

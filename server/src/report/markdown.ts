@@ -148,7 +148,7 @@ export function renderReport(input: ReportInput): string {
       // Breaking is the rule's, not the severity's (a removal without deprecation breaks as a warning): the rows say
       // which findings the summary counts as breaking.
       const link = rule ? input.ruleLink?.(rule.id) ?? rule.link : CRI_SKEW_POLICY_URL;
-      out.push(`| ${where(f.range)} | ${f.severity}${rule?.breaking ? ', breaking' : ''} | [${f.rule}](${link}) | ${esc(f.message)} |`);
+      out.push(`| ${where(f.range)} | ${f.severity}${rule?.breaking ? ', breaking' : ''} | ${link ? `[${f.rule}](${link})` : f.rule} | ${esc(f.message)} |`);
     }
     notListed(fs.length);
     out.push('');

@@ -1,0 +1,98 @@
+// What the policy hover and `cri-compat history` say of released elements, on real releases of api.proto (the
+// corpus) against the bundled release history: removals, runtimes from releases without a Go module tag.
+import { describe, test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { Corpus, CORPUS_HELP, V1ALPHA2_PATH, V1_PATH, findCorpusDir, findRepoRoot } from '../server/src/baseline/corpus';
+import { loadBundledHistory } from '../server/src/baseline/historyIndex';
+import { historyQuery } from '../server/src/baseline/historyCommand';
+import type { Baseline } from '../server/src/baseline/types';
+import { doHover } from '../server/src/features/hover';
+import { elementPolicyHover } from '../server/src/features/policyHover';
+import { analyze } from '../server/src/service';
+
+const corpusDir = findCorpusDir(findRepoRoot(__dirname));
+const corpus = corpusDir ? new Corpus(corpusDir) : undefined;
+
+function release(tag: string, path = V1_PATH): string {
+  const row = corpus!.rows.find((r) => r.tag === tag && r.path === path);
+  assert.ok(row, `${tag} ${path} is in the corpus`);
+  return corpus!.text(row.blob);
+}
+
+function bundledBaseline(tag: string, pkg = 'runtime.v1'): Baseline {
+  const history = loadBundledHistory(pkg);
+  const model = history.modelAt(tag);
+  assert.ok(model, `${tag} is in the bundled index of ${pkg}`);
+  return { tag, kubernetes: tag.replace(/^v0\./, '1.'), source: 'bundled', origin: 'test', model, history };
+}
+
+/** The policy section of the hover on the first `needle` of `text`. */
+function policyHover(text: string, baseline: Baseline, needle: string): string {
+  const a = analyze(text, { uri: 'file:///ws/api.proto', baseline });
+  const lines = text.split('\n');
+  const line = lines.findIndex((l) => l.includes(needle));
+  assert.ok(line >= 0, needle);
+  let extra: string | undefined;
+  doHover(a.bound, { line, character: lines[line]!.indexOf(needle) + 1 }, {
+    extraHover: (e) => (extra = elementPolicyHover(e, a.baseline, a.bound.model, a.findings)),
+  });
+  assert.ok(extra, `a policy hover on ${needle}`);
+  return extra;
+}
+
+/** The text of one row (`label:`) of `history --element`. */
+function historyRow(pkg: string, path: string, label: string): string {
+  const r = historyQuery(loadBundledHistory(pkg), path);
+  assert.ok(r.ok, r.text);
+  const row = r.text.split('\n').find((l) => l.trimStart().startsWith(`${label}:`));
+  assert.ok(row, `${path} has a ${label} row:\n${r.text}`);
+  return row.slice(row.indexOf(':') + 1).trim();
+}
+
+describe('policy wording against the release history', { skip: corpus ? false : CORPUS_HELP }, () => {
+  test('the hover of a released element that a later release removed says so, as history does', () => {
+    // ContainerEventResponse.pod_sandbox_metadata (field 4) is in v0.25.0-beta.0 … v0.26.0-alpha.3 only.
+    const path = 'runtime.v1.ContainerEventResponse.pod_sandbox_metadata';
+    const removal = historyRow('runtime.v1', path, 'removal');
+    assert.match(removal, /^runtimes built from cri-api v0\.26–v0\.28 lack it but are in the window of kubelet 1\.25/);
+    const h = policyHover(release('v0.25.0'), bundledBaseline('v0.25.0'), 'pod_sandbox_metadata = 4');
+    assert.ok(h.includes(`- Removed in v0.26.0-beta.0 (Kubernetes 1.26.0-beta.0), after v0.26.0-alpha.3 (Kubernetes 1.26.0-alpha.3): ${removal}`), h);
+    // One still in the newest release says nothing of a removal.
+    assert.doesNotMatch(policyHover(release('v0.25.0'), bundledBaseline('v0.25.0'), 'created_at = 3'), /Removed in/);
+  });
+
+  test('runtimes of releases without a Go module tag are named as Kubernetes releases, in history and hover alike', () => {
+    // NamespaceMode.TARGET came in 1.18; the runtimes without it are those of 1.15–1.17, and cri-api's Go module
+    // tags of those minors start at v0.15.7 and v0.16.4: there is no v0.15.0 … v0.15.6 or v0.16.0 … v0.16.3.
+    for (const minor of [15, 16, 17]) assert.ok(corpus!.rows.some((r) => r.tag.startsWith(`v0.${minor}.`)), `a v0.${minor} tag`);
+    assert.ok(!corpus!.rows.some((r) => /^v0\.15\.[0-6]$|^v0\.16\.[0-3]$/.test(r.tag)));
+    const runtimes = 'runtimes built from cri-api v0.15.7–v0.17 or from the CRI API of Kubernetes 1.15.0–1.15.6 and 1.16.0–1.16.3 ' +
+      '(tagged in cri-api only as kubernetes-1.N.M, with no Go module tag), which do not.';
+    const skew = historyRow('runtime.v1alpha2', 'runtime.v1alpha2.NamespaceMode.TARGET', 'skew');
+    assert.equal(skew, `kubelets 1.18–1.20 know it and can be paired with ${runtimes}`);
+    const h = policyHover(release('v0.25.0', V1ALPHA2_PATH), bundledBaseline('v0.25.0', 'runtime.v1alpha2'), 'TARGET    = 3');
+    assert.ok(h.includes(`- Kubelets 1.18–1.20 know it and can be paired with ${runtimes}`), h);
+    // Minors whose every release has a Go module tag keep the short form.
+    assert.match(historyRow('runtime.v1', 'runtime.v1.ContainerEventResponse.pod_sandbox_metadata', 'skew'), /runtimes built from cri-api v0\.22–v0\.24, which do not\./);
+  });
+});
+
+describe('the call sequence the hover quotes', { skip: corpus ? false : CORPUS_HELP }, () => {
+  const newest = corpus ? corpus.rows.filter((r) => r.path === V1_PATH).at(-1)!.tag : '';
+  test('a sentence that only names an RPC this one is an alternative to is not quoted as the call sequence', () => {
+    // StreamImages and StreamPodSandboxes came in 1.36; their documentation calls them an alternative to ListImages
+    // and ListPodSandbox, and says nothing of when the kubelet calls them.
+    for (const [rpc, other] of [['StreamImages', 'ListImages'], ['StreamPodSandboxes', 'ListPodSandbox']] as const) {
+      const text = release(newest);
+      assert.ok(text.includes(`This is an alternative to ${other}`), `${newest}: ${rpc}`);
+      for (const base of ['v0.36.3', 'v0.35.0']) {
+        const h = policyHover(text, bundledBaseline(base), `rpc ${rpc}(`.slice(4));
+        assert.doesNotMatch(h, /\*\*Call sequence\*\*/, `${rpc} against ${base}:\n${h}`);
+        // The DOC rule still takes the sentence as placing the call: the hover does not say it is undocumented.
+        const findings = analyze(text, { uri: 'file:///ws/api.proto', baseline: bundledBaseline(base) }).findings;
+        assert.ok(!findings.some((f) => f.rule === 'RPC_CALL_SEQUENCE_UNDOCUMENTED' && f.element.endsWith(`.${rpc}`)), rpc);
+        assert.match(h, new RegExp(`\\*\\*Alternative to another RPC\\*\\* \\(from its documentation; it does not say when the kubelet calls it\\): This is an alternative to ${other}\\b`), h);
+      }
+    }
+  });
+});
