@@ -503,6 +503,19 @@ function insertAtTop(L: TextLines, b: Body, statements: string[]): TextEdit {
   return insertAt(b.bodyRange.start, statements.map((s) => `${L.eol}${indent}${s}`).join(''));
 }
 
+/** `lines` as text to insert, each at `indent` and ended by the file's line break. */
+function linesAt(L: TextLines, lines: readonly string[], indent: string): string {
+  return lines.map((l) => `${indent}${l}${L.eol}`).join('');
+}
+
+/**
+ * A restored member's lines, to be written at `indent`: its released doc comment unless the one left behind is
+ * reused (`orphaned`), the deprecation note wrapped for `indent`, then its declaration.
+ */
+function restoredLines(doc: string | undefined, orphaned: boolean, deprecate: boolean, decl: readonly string[]): (indent: string) => string[] {
+  return (indent) => [...(orphaned ? [] : commentLines(doc)), ...(deprecate ? deprecationNote(indent) : []), ...decl];
+}
+
 /**
  * Lines before a `}` that shares its line with code (`message A { }`, `{ int32 x = 1; }`): the blanks in front of
  * `}` become the line break, so that no line ends in blanks, and `}` gets a line of its own. A one-line body
@@ -512,7 +525,7 @@ function breakBeforeClose(L: TextLines, b: Body, indent: string, lines: string[]
   const { start: open, end: close } = b.bodyRange;
   const before = L.line(close.line).slice(0, close.character);
   const blanks = /[ \t]*$/.exec(before)![0].length;
-  const text = L.eol + lines.map((l) => `${indent}${l}${L.eol}`).join('') + L.indentOf(b.line);
+  const text = L.eol + linesAt(L, lines, indent) + L.indentOf(b.line);
   const edits: TextEdit[] = [{ range: { start: pos(close.line, close.character - blanks), end: close }, newText: text }];
   if (open.line === close.line && /\S/.test(before.slice(open.character))) {
     const after = /^[ \t]*/.exec(before.slice(open.character))![0].length;
@@ -531,7 +544,7 @@ function appendLines(L: TextLines, b: Body, lines: string[]): TextEdit[] {
   const close = b.bodyRange.end;
   if (!L.startsLine(close) || close.line === b.bodyRange.start.line) return breakBeforeClose(L, b, indent, lines);
   const blank = b.members.length > 0 && !L.isBlank(close.line - 1) ? L.eol : '';
-  return [insertAt(pos(close.line, 0), blank + lines.map((l) => `${indent}${l}${L.eol}`).join(''))];
+  return [insertAt(pos(close.line, 0), blank + linesAt(L, lines, indent))];
 }
 
 // ---- restore / deprecate -----------------------------------------------------------------------------
@@ -581,17 +594,16 @@ function restoreEdits(L: TextLines, bound: BoundFile, fd: RestoreData, deprecate
     next, follows: fd.before !== undefined && (next as { name?: string } | undefined)?.name === fd.before,
     closing: next ? undefined : commentAboveClose(L, body),
   });
-  // The lines, to be written at `indent`: the deprecation note is wrapped for it.
-  const block = (indent: string): string[] => [...(orphan ? [] : commentLines(fd.doc)), ...(deprecate ? deprecationNote(indent) : []), decl];
+  const block = restoredLines(fd.doc, orphan !== undefined, deprecate, [decl]);
   if (fd.alias) {
     const edits = aliasEdits(L, c, body, fd.alias, block(bodyIndent(L, body)));
     return edits && [...unreserve, ...edits];
   }
-  if (orphan) return [...unreserve, insertAt(pos(orphan.line, 0), block(orphan.indent).map((l) => `${orphan.indent}${l}${L.eol}`).join(''))];
+  if (orphan) return [...unreserve, insertAt(pos(orphan.line, 0), linesAt(L, block(orphan.indent), orphan.indent))];
   // Above the member that followed it first: what the user left where the field was (the comment of a reservation
   // that replaced it) stays with it.
   const spot = (following && beforeDeclaration(L, following, false)) ?? (prev && afterDeclaration(L, prev, false));
-  if (spot) return [...unreserve, insertAt(spot.at, spot.wrap(block(spot.indent).map((l) => `${spot.indent}${l}${L.eol}`).join('')))];
+  if (spot) return [...unreserve, insertAt(spot.at, spot.wrap(linesAt(L, block(spot.indent), spot.indent)))];
   return [...unreserve, ...insertByNumber(L, body, fd.number, block(bodyIndent(L, body)), first)];
 }
 
@@ -620,11 +632,10 @@ function restoreRpcEdits(L: TextLines, bound: BoundFile, fd: Extract<FixData, { 
   // `}` with nothing: the syntax tree has it nowhere).
   const orphan = orphanedDoc(L, fd.docHash, { next, follows: next !== undefined })
     ?? docBetween(L, fd.docHash, prev?.range.end.line ?? s.bodyRange.start.line, next ? (next.comments.leading?.range ?? next.range).start.line : s.bodyRange.end.line);
-  // As a field's: the lines to be written at `indent`.
-  const block = (indent: string): string[] => [...(orphan ? [] : commentLines(fd.doc)), ...(deprecate ? deprecationNote(indent) : []), ...decl];
-  if (orphan) return [insertAt(pos(orphan.line, 0), block(orphan.indent).map((l) => `${orphan.indent}${l}${L.eol}`).join(''))];
+  const block = restoredLines(fd.doc, orphan !== undefined, deprecate, decl);
+  if (orphan) return [insertAt(pos(orphan.line, 0), linesAt(L, block(orphan.indent), orphan.indent))];
   const spot = (prev && afterDeclaration(L, prev, false)) ?? (next && beforeDeclaration(L, next, false));
-  if (spot) return [insertAt(spot.at, spot.wrap(block(spot.indent).map((l) => `${spot.indent}${l}${L.eol}`).join('')))];
+  if (spot) return [insertAt(spot.at, spot.wrap(linesAt(L, block(spot.indent), spot.indent)))];
   const body = serviceBody(s);
   return appendLines(L, body, block(bodyIndent(L, body)));
 }
@@ -775,7 +786,7 @@ function aliasEdits(L: TextLines, c: Container, b: Body, alias: { name: string; 
   if (!other || (option && option.value !== 'true')) return undefined;
   const edits: TextEdit[] = option ? [] : [insertAtTop(L, b, ['option allow_alias = true;'])];
   const indent = L.indentOf(other.range.start.line);
-  const lines = block.map((l) => `${indent}${l}${L.eol}`).join('');
+  const lines = linesAt(L, block, indent);
   const p = other.comments.leading?.range.start ?? other.range.start;
   const ownLine = L.startsLine(p) && L.startsLine(other.range.start);
   const rest = L.line(other.range.end.line).slice(other.range.end.character);
@@ -793,7 +804,7 @@ function insertByNumber(L: TextLines, b: Body, number: number, block: string[], 
     const p = next.node.comments?.leading?.range.start ?? next.node.range.start;
     if (L.startsLine(p) && L.startsLine(next.node.range.start)) {
       const indent = L.indentOf(next.node.range.start.line);
-      return [insertAt(pos(p.line, 0), block.map((l) => `${indent}${l}${L.eol}`).join(''))];
+      return [insertAt(pos(p.line, 0), linesAt(L, block, indent))];
     }
     // It shares its line with code before it (a one-line body): a declaration alone goes in front of it.
     if (block.length === 1 && p.line === next.node.range.start.line) return [insertAt(p, `${block[0]} `)];
@@ -805,7 +816,7 @@ function insertByNumber(L: TextLines, b: Body, number: number, block: string[], 
     const lastMember = last(b.members);
     const lastLine = lastMember ? lastMember.range.end.line : b.bodyRange.start.line;
     const separate = close.line - 1 > lastLine && !L.isBlank(close.line - 1);
-    return [insertAt(pos(close.line, 0), (separate ? L.eol : '') + block.map((l) => `${indent}${l}${L.eol}`).join(''))];
+    return [insertAt(pos(close.line, 0), (separate ? L.eol : '') + linesAt(L, block, indent))];
   }
   // `}` shares its line with code. A declaration alone joins the members on that line; doc lines (which end
   // their line), or a first member of an empty body, get lines of their own.
