@@ -11,10 +11,13 @@ import { readRegularFileSync } from '../regularFile';
 import { oneLine } from '../report/formats';
 import { parseGitConfig } from './gitConfig';
 
-/** Larger than any config git writes or a person keeps; what is larger is not read here, so not run on either. */
-export const MAX_INCLUDED_CONFIG_BYTES = 1024 * 1024;
+/**
+ * A git config file (the clone's own or an included one): git writes a few KiB there; larger than any a person keeps,
+ * so what is larger is not read here (and git is not run on it).
+ */
+export const MAX_GIT_CONFIG_BYTES = 1024 * 1024;
 /** Git's own limit of nested includes (config.c): past it git fails rather than hangs. */
-const MAX_DEPTH = 10;
+export const MAX_INCLUDE_DEPTH = 10;
 /** Files looked at per check: a config that names more is refused rather than walked. */
 const MAX_FILES = 64;
 
@@ -35,7 +38,7 @@ function homeOf(user: string): string | undefined {
   } catch {
     // No entry for this process's user.
   }
-  const r = readRegularFileSync('/etc/passwd', { max: MAX_INCLUDED_CONFIG_BYTES });
+  const r = readRegularFileSync('/etc/passwd', { max: MAX_GIT_CONFIG_BYTES });
   if (!r.ok) return undefined;
   const line = r.bytes.toString('utf8').split('\n').find((l) => l.split(':')[0] === user);
   return line?.split(':')[5] || undefined;
@@ -44,24 +47,30 @@ function homeOf(user: string): string | undefined {
 /**
  * The file an include's `value` names as git expands it (config.c, `git_config_pathname`), from the config `from`:
  * `~/` in git's HOME (`home`: the one it runs with, see safeExec's gitEnvironment), `~user/` in that user's home,
- * a relative path from the including file's directory. Undefined for `%(prefix)/` (git's installation, not the
- * workspace's) and for what git does not expand.
+ * else as `includePathFrom` takes it.
  */
 function includeTarget(from: string, value: string, home: string): string | undefined {
+  if (!value.startsWith('~')) return includePathFrom(from, value);
+  const slash = value.indexOf('/');
+  const user = value.slice(1, slash < 0 ? undefined : slash);
+  const base = user ? homeOf(user) : home;
+  return base === undefined || value.includes('\0') ? undefined : join(base, slash < 0 ? '' : value.slice(slash + 1));
+}
+
+/**
+ * An include's `value` that does not start with `~`, as git takes it from the config `from`: a relative path from
+ * the including file's directory. Undefined for `%(prefix)/` (git's installation, not the workspace's) and for what
+ * git does not expand.
+ */
+export function includePathFrom(from: string, value: string): string | undefined {
   if (!value || value.includes('\0') || value.startsWith('%(prefix)/')) return undefined;
-  if (value.startsWith('~')) {
-    const slash = value.indexOf('/');
-    const user = value.slice(1, slash < 0 ? undefined : slash);
-    const base = user ? homeOf(user) : home;
-    return base === undefined ? undefined : join(base, slash < 0 ? '' : value.slice(slash + 1));
-  }
   return isAbsolute(value) ? resolve(value) : resolve(dirname(from), value);
 }
 
 /**
  * Why git must not run on the config files `configs` (the clone's `config` and `config.worktree`), or undefined: one
  * of them, or a file an include names there (or in a file so included), exists and is a FIFO, socket, device or
- * directory, or is larger than MAX_INCLUDED_CONFIG_BYTES. Every include is looked at, whatever its condition: git
+ * directory, or is larger than MAX_GIT_CONFIG_BYTES. Every include is looked at, whatever its condition: git
  * judges `includeIf` conditions (`gitdir:`, `onbranch:`, `hasconfig:`) at run time. A missing file is fine, as git
  * skips it. Paths and keys in the answer are escaped (oneLine): the workspace chose them.
  */
@@ -80,14 +89,14 @@ export function unsafeGitConfig(configs: readonly string[], home: string): strin
     const where = via ? `${oneLine(via.key)} in ${oneLine(via.from)} names ${oneLine(file)}` : `its config file ${oneLine(file)} is`;
     const kind = kindOf(st);
     if (kind) return `${where}${via ? ',' : ''} ${kind}, which git would wait on or fail to read`;
-    if (st.size > MAX_INCLUDED_CONFIG_BYTES) return `${where}${via ? ', a file of' : ''} ${st.size} bytes, more than the ${MAX_INCLUDED_CONFIG_BYTES} a git config is given`;
-    const r = readRegularFileSync(file, { max: MAX_INCLUDED_CONFIG_BYTES });
+    if (st.size > MAX_GIT_CONFIG_BYTES) return `${where}${via ? ', a file of' : ''} ${st.size} bytes, more than the ${MAX_GIT_CONFIG_BYTES} a git config is given`;
+    const r = readRegularFileSync(file, { max: MAX_GIT_CONFIG_BYTES });
     // Swapped since the stat: judged as what was opened.
     if (!r.ok) {
       if (r.why === 'unreadable') continue;
       return `${where}${via ? ',' : ''} ${r.why === 'too-large' ? 'too large' : 'not a regular file'}, which git would wait on or fail to read`;
     }
-    if (depth >= MAX_DEPTH) continue;
+    if (depth >= MAX_INCLUDE_DEPTH) continue;
     for (const e of parseGitConfig(r.bytes.toString('utf8'))) {
       if (e.key !== 'path' || !((e.section === 'include' && !e.subsection) || (e.section === 'includeif' && e.subsection))) continue;
       const target = includeTarget(file, e.value, home);

@@ -2,13 +2,13 @@
 // the release HEAD stands on (see findGitBaseline), read straight from the object database.
 
 import { existsSync, lstatSync, opendirSync, readlinkSync, realpathSync, type Stats } from 'node:fs';
-import { basename, dirname, isAbsolute, join, resolve, sep } from 'node:path';
+import { basename, dirname, join, resolve, sep } from 'node:path';
 import { V1_PATH } from './corpus';
 import { DEFAULT_MAX_FILE_BYTES, readFileWithin } from './goModSource';
 import { readLinesBackwardSync, readRegularFileSync } from '../regularFile';
 import { oneLine } from '../report/formats';
 import { allValues, lastValue, parseGitConfig, type GitConfigEntry } from './gitConfig';
-import { unsafeGitConfig } from './gitIncludes';
+import { includePathFrom, MAX_GIT_CONFIG_BYTES, MAX_INCLUDE_DEPTH, unsafeGitConfig } from './gitIncludes';
 import { CatFileBatch, GitError, gitEnvironment, gitOk, runGit, type GitExecOptions } from './safeExec';
 import { compareTags, isPatchRelease, parseGoTag, releaseOfGoTag } from '../policy/versions';
 import type { Release } from './types';
@@ -205,8 +205,6 @@ const OBJECT_ID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/i;
 const ABBREVIATED_ID = /^[0-9a-f]{4,63}$/i;
 /** Refs each worktree has its own of (in its git directory); the others are in the common directory. */
 const PER_WORKTREE = /^(?:[^/]+$|refs\/(?:bisect|worktree|rewritten)\/)/;
-/** A git config file: git writes a few KiB there; past 1 MiB it is not read. */
-const MAX_CONFIG_BYTES = 1024 * 1024;
 
 /**
  * The ref files whose metadata say whether `rev`, a revision given as the baseline, now names another commit, read
@@ -352,6 +350,9 @@ function reflogFiles(places: RefPlaces, name: string): string[] {
   return [...files, ...reftableLists(refs.map(places.dirOf))];
 }
 
+/** The clone's config files: `config.worktree` counts only with extensions.worktreeConfig, and is read whenever it is there. */
+const configFiles = (gitDir: string, commonDir: string): string[] => [join(commonDir, 'config'), join(gitDir, 'config.worktree')];
+
 /**
  * `<branch>@{upstream}` and `<branch>@{push}` (HEAD's branch without a name): the clone's config files, which
  * `git branch --set-upstream-to` and `git push -u` rewrite, and the files of each remote-tracking ref the config
@@ -360,8 +361,7 @@ function reflogFiles(places: RefPlaces, name: string): string[] {
  */
 function upstreamFiles(places: RefPlaces, name: string, push: boolean): string[] {
   const head = join(places.gitDir, 'HEAD');
-  // `config.worktree` counts only with extensions.worktreeConfig; read whenever it is there.
-  const configs = [join(places.commonDir, 'config'), join(places.gitDir, 'config.worktree')];
+  const configs = configFiles(places.gitDir, places.commonDir);
   const current = name === '' || name === 'HEAD';
   const branch = current ? headsRef(symrefOf(head) ?? '') : branchOrHeadsRef(name);
   const files = current ? [head, ...configs] : [...configs];
@@ -372,9 +372,7 @@ function upstreamFiles(places: RefPlaces, name: string, push: boolean): string[]
   return files;
 }
 
-/** Git's own limit of nested includes (config.c): past it git fails, so what is watched of such a config matters little. */
-const MAX_INCLUDE_DEPTH = 10;
-/** Included files read per reading of the config, each under MAX_CONFIG_BYTES. */
+/** Included files read per reading of the config, each under MAX_GIT_CONFIG_BYTES. */
 const MAX_INCLUDES = 16;
 
 /**
@@ -395,7 +393,7 @@ function readConfigs(configs: readonly string[], dirs: readonly string[]): { ent
     }
   });
   const included: string[] = [];
-  const read = (file: string, depth: number): GitConfigEntry[] => parseGitConfig(readGitFile(file, MAX_CONFIG_BYTES)).flatMap((e) => {
+  const read = (file: string, depth: number): GitConfigEntry[] => parseGitConfig(readGitFile(file, MAX_GIT_CONFIG_BYTES)).flatMap((e) => {
     if (e.section !== 'include' || e.subsection || e.key !== 'path') return [e];
     const target = depth < MAX_INCLUDE_DEPTH && included.length < MAX_INCLUDES ? includedFile(file, e.value, roots) : undefined;
     if (!target) return [];
@@ -407,8 +405,8 @@ function readConfigs(configs: readonly string[], dirs: readonly string[]): { ent
 
 /** The file `include.path = value` of config `from` names, when its directory is (really) in one of `roots`. */
 function includedFile(from: string, value: string, roots: readonly string[]): string | undefined {
-  if (!value || value.startsWith('~') || value.includes('\0')) return undefined;
-  const target = isAbsolute(value) ? resolve(value) : resolve(dirname(from), value);
+  const target = value.startsWith('~') ? undefined : includePathFrom(from, value);
+  if (target === undefined) return undefined;
   let dir: string;
   try {
     dir = realpathSync(dirname(target));
@@ -744,8 +742,7 @@ function layoutName(repo: GitRepo): string {
  */
 export function gitRefused(root: string): string | undefined {
   const { gitDir, commonDir } = gitDirs(root);
-  // `config.worktree` counts only with extensions.worktreeConfig; looked at whenever it is there.
-  const why = unsafeGitConfig([join(commonDir, 'config'), join(gitDir, 'config.worktree')], gitEnvironment().HOME!);
+  const why = unsafeGitConfig(configFiles(gitDir, commonDir), gitEnvironment().HOME!);
   return why && `git is not run in ${oneLine(root)}: ${why}`;
 }
 
