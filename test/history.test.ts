@@ -763,6 +763,14 @@ test('elementLineage: stable minors and renames, for explanations outside the re
   assert.equal(kill.wireIntroduced, 'v0.33.0-rc.0');
   assert.deepEqual(kill.stableMinors, [33, 34, 35, 36]);
   const meta = elementLineage(h, 'runtime.v1.ContainerEventResponse.pod_sandbox_metadata')!;
-  assert.deepEqual(meta, { stableMinors: [25], renames: [], wireIntroduced: 'v0.25.0-beta.0' });
+  assert.deepEqual(meta, {
+    stableMinors: [25], renames: [], wireIntroduced: 'v0.25.0-beta.0',
+    // Gone again: the `removal` row of `history --element`, which the hover shows too.
+    removal: {
+      lastSeen: 'v0.26.0-alpha.3', goneIn: 'v0.26.0-beta.0',
+      skew: 'runtimes built from cri-api v0.26–v0.28 lack it but are in the window of kubelet 1.25, which had it and may still use it; within one major version that is a breaking change.',
+    },
+  });
+  assert.equal(kill.removal, undefined, 'still released');
   assert.equal(elementLineage(h, 'runtime.v1.NoSuchThing'), undefined);
 });

@@ -482,6 +482,8 @@ export interface ElementLineage {
   renames: { from: string; to: string; number: number; tags: string[] }[];
   /** The first release with the element under any of those names. */
   wireIntroduced: string;
+  /** When no later release has it under any of those names: the `removal` row of `history --element` (removalOf). */
+  removal?: ElementRemoval;
 }
 
 /** The lineage of a field or enum value (other elements: their own presence, no renames); undefined if unknown. */
@@ -490,10 +492,13 @@ export function elementLineage(history: History, path: string): ElementLineage |
   const lineage = lineageOf(history, path, timelineOf(history, path));
   let first = 0;
   while (first < history.releases.length - 1 && !lineage.present(first)) first++;
+  const minors = stableMinors(history, lineage.present);
+  const removal = removalOf(history, lineage, minors);
   return {
-    stableMinors: stableMinors(history, lineage.present),
+    stableMinors: minors,
     renames: lineage.renames.map((r) => ({ from: r.from.def.name, to: r.to.def.name, number: numberOf(r.to)!, tags: r.at.map((i) => history.releases[i]!.tag) })),
     wireIntroduced: history.releases[first]!.tag,
+    ...(removal ? { removal } : {}),
   };
 }
 
@@ -664,7 +669,7 @@ function elementReport(history: History, input: string): HistoryQueryResult {
   return { ok: true, text: lines.join('\n') + '\n' };
 }
 
-/** When an element went away under every name it had, and whom that leaves without it: see elementRemoval. */
+/** When an element went away under every name it had, and whom that leaves without it: see removalOf. */
 export interface ElementRemoval {
   /** The last release with it, and the first one after it without it. */
   lastSeen: string;
@@ -675,15 +680,10 @@ export interface ElementRemoval {
 
 /**
  * For a released element that no later release has under any of its names (a rename that keeps the number is not
- * a removal): the `removal` row of `history --element`, which the policy hover gives too, so the two say the same.
+ * a removal): the `removal` row of `history --element`, which the policy hover gives too (ElementLineage.removal),
+ * so the two say the same. `known`: the minors with a stable release that has it: their kubelets can meet runtimes
+ * of releases without it.
  */
-export function elementRemoval(history: History, path: string): ElementRemoval | undefined {
-  if (!history.element(path)) return undefined;
-  const lineage = lineageOf(history, path, timelineOf(history, path));
-  return removalOf(history, lineage, stableMinors(history, lineage.present));
-}
-
-/** `known`: the minors with a stable release that has it: their kubelets can meet runtimes of releases without it. */
 function removalOf(history: History, lineage: Lineage, known: readonly number[]): ElementRemoval | undefined {
   const releases = history.releases;
   if (lineage.present(releases.length - 1)) return undefined;

@@ -1,7 +1,7 @@
 // Hovers that explain the version skew policy: for an element, when it came and who can meet a peer
 // without it; for a finding, the rule's explanation, who breaks, and the link to the policy.
 
-import { elementLineage, elementPatchChanges, elementRemoval, kubelets, lackingRuntimes, newestStableMinor, notReleased } from '../baseline/historyCommand';
+import { elementLineage, elementPatchChanges, kubelets, lackingRuntimes, newestStableMinor, notReleased } from '../baseline/historyCommand';
 import type { Baseline, History, HistoryElement } from '../baseline/types';
 import type { Finding } from '../compat/finding';
 import { getRule, SKEW as SKEW_PARAGRAPH } from '../compat/rules';
@@ -167,7 +167,7 @@ function historySection(element: string, history: History, pkg: string, current:
     lines.push(`- It came with the first minor version of ${pkg}${start !== undefined ? ` (1.${start})` : ''}, so ${every} runtime that speaks ${pkg} has it.`);
   }
   // Gone from later releases: kubelets that had it can meet runtimes built after it, as `history --element` says.
-  const removal = elementRemoval(history, element);
+  const removal = lineage?.removal;
   if (removal) lines.push(`- Removed in ${release(history, removal.goneIn)}, after ${release(history, removal.lastSeen)}: ${removal.skew}`);
   lines.push(...rpcSequence(element, current, shownDoc, added));
   lines.push('', `[Version skew policy](${CRI_SKEW_POLICY_URL})`);
