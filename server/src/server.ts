@@ -18,7 +18,7 @@ import type { Baseline } from './baseline/types';
 import { loadBundledHistory, type IndexedHistory } from './baseline/historyIndex';
 import { historyQuery } from './baseline/historyCommand';
 import { goFileStamp } from './baseline/goModSource';
-import { layerSeverities, validateSeverityOverrides, type SeveritySetting } from './compat/check';
+import { layerSeverities, overriddenSeverity, validateSeverityOverrides, type SeveritySetting } from './compat/check';
 import { CONFIG_FILE, readConfigFile } from './compat/configFile';
 import { RULES, RULES_BY_ID } from './compat/rules';
 import { elementPolicyHover, findingsExplanation, releasedCounterpart } from './features/policyHover';
@@ -1279,7 +1279,7 @@ connection.onRequest(RulesRequestMethod, (params: RulesParams | null | undefined
   const uri = typeof params?.uri === 'string' ? params.uri : undefined;
   const severity = uri === undefined ? undefined : severityFor(uri, await getSettings(uri));
   return RULES.map((r) => ({
-    id: r.id, category: r.category, severity: r.severity, ...(severity ? { effective: severity[r.id] ?? severity[r.category] ?? r.severity } : {}),
+    id: r.id, category: r.category, severity: r.severity, ...(severity ? { effective: overriddenSeverity(severity, r.id, r.category) ?? r.severity } : {}),
     breaking: r.breaking, ...(r.breaks ? { breaks: r.breaks } : {}), title: r.title, explanation: r.explanation, link: r.link,
   }));
 }));

@@ -237,11 +237,16 @@ export function layerSeverities(lower: Record<string, SeveritySetting>, upper: R
   return Object.assign(out, upper);
 }
 
+/** The severity `overrides` give a rule of `category`: its own entry, else its category's; undefined for neither. */
+export function overriddenSeverity(overrides: Record<string, SeveritySetting>, rule: string, category: string): SeveritySetting | undefined {
+  return overrides[rule] ?? overrides[category];
+}
+
 export function applySeverities(findings: Finding[], overrides: Record<string, SeveritySetting> | undefined): Finding[] {
   if (!overrides || !Object.keys(overrides).length) return findings;
   const out: Finding[] = [];
   for (const f of findings) {
-    const s = overrides[f.rule] ?? overrides[f.category];
+    const s = overriddenSeverity(overrides, f.rule, f.category);
     if (s === 'off') continue;
     out.push(s ? { ...f, severity: s } : f);
   }
