@@ -1580,7 +1580,7 @@ describe('binder: problems', () => {
       ['invalid-map-key', 'map key type must be an integer type, bool or string, not "E"', loc(text, 'E', 1)],
     ]);
     const noKey = 'syntax = "proto3";\nmessage A { map<, string> a = 1; }';
-    assert.deepEqual(problems(noKey).map((p) => [p.code, p.message, p.range]), [['syntax', "expected a map key type, found ','", loc(noKey, ',')]]);
+    assert.deepEqual(problems(noKey).map((p) => [p.code, p.message, p.range]), [['syntax', 'the map type has no key type: a map is written map<key, value>', loc(noKey, 'map<, string>')]]);
     // A key type that names nothing is unknown, as protoc says ("\"Nope\" is not defined") and buf ("cannot find `Nope`").
     const unknown = 'syntax = "proto3";\nmessage A { map<Nope, string> a = 1; map<A.Gone, A> b = 2; }';
     assert.deepEqual(problems(unknown).map((p) => [p.code, p.message, p.range]), [
@@ -1699,15 +1699,16 @@ describe('binder: type resolution', () => {
   });
 
   test('no package: names resolve from the root; references record ranges', () => {
-    const text = 'message A { message B {} B b = 1; }\nmessage C { A.B ab = 1; .A a = 2; }\nservice S { rpc R (.A) returns (A.B); }';
+    // proto3: a file without a syntax statement is proto2, whose fields need a label.
+    const text = 'syntax = "proto3";\nmessage A { message B {} B b = 1; }\nmessage C { A.B ab = 1; .A a = 2; }\nservice S { rpc R (.A) returns (A.B); }';
     const b = bindText(text);
     assert.deepEqual(b.problems, []);
     assert.deepEqual(b.references.map((r) => [r.written, r.target, r.range]), [
-      ['B', 'A.B', R(0, 25, 0, 26)],
-      ['A.B', 'A.B', R(1, 12, 1, 15)],
-      ['.A', 'A', R(1, 24, 1, 26)],
-      ['.A', 'A', R(2, 19, 2, 21)],
-      ['A.B', 'A.B', R(2, 32, 2, 35)],
+      ['B', 'A.B', R(1, 25, 1, 26)],
+      ['A.B', 'A.B', R(2, 12, 2, 15)],
+      ['.A', 'A', R(2, 24, 2, 26)],
+      ['.A', 'A', R(3, 19, 3, 21)],
+      ['A.B', 'A.B', R(3, 32, 3, 35)],
     ]);
     assert.deepEqual(b.model.services[0]!.rpcs.map((r) => [r.request, r.response]), [['A', 'A.B']]);
   });

@@ -753,13 +753,15 @@ class Binder {
         this.problem('duplicate-name', `field "${f.name}" is already defined in "${m.name}"`, f.nameRange, 'error');
         this.reportedDuplicates.add(f);
       } else byName?.set(f.name, f);
-      if (!same) {
+      // A json_name still being typed (`"fooB`, OptionNode.unsettled) names nothing yet: the field takes no part in
+      // the clash check until it is settled, as the other checks ignore such a value.
+      const json = f.options.find((o) => o.name === 'json_name');
+      if (!same && !json?.unsettled) {
         const j = byJson?.get(field.jsonName);
         // proto3 and editions (unless json_format = LEGACY_BEST_EFFORT) refuse any clash; proto2 one with a json_name.
         const refused = j && (this.proto3 || (features && features.jsonFormat !== 'LEGACY_BEST_EFFORT') || hasJsonName(f) || hasJsonName(j));
         if (refused) {
           // Marked where buf marks it: the field's json_name, else its name.
-          const json = f.options.find((o) => o.name === 'json_name');
           this.problem('duplicate-json-name', `JSON name "${field.jsonName}" of "${f.name}" conflicts with field "${j.name}"`, json ? json.valueRange : f.nameRange, 'error');
         } else if (!j) byJson?.set(field.jsonName, f);
       }
@@ -829,14 +831,18 @@ class Binder {
     if (features && (f.label === 'optional' || f.label === 'required')) {
       this.problem('editions-label', `the label "${f.label}" is not allowed in an editions file: use features.field_presence (${f.label === 'optional' ? 'EXPLICIT' : 'LEGACY_REQUIRED'})`, f.labelRange!, 'error');
     }
-    if (!f.label && !this.proto3 && !f.oneof && f.mapKey === undefined && this.ast.syntax) {
+    // A file without a syntax statement is proto2, as protoc and buf read it: its unlabelled fields are refused too,
+    // and the message says why proto2's rule applies.
+    if (!f.label && !this.proto3 && !this.ast.edition && !f.oneof && f.mapKey === undefined) {
       // At its type, where buf marks it ("unexpected type name").
-      this.problem('proto2-label', `field "${f.name}" needs a label (optional, required or repeated) in proto2`, f.typeRange, 'error');
+      const proto2 = this.ast.syntax ? ' in proto2' : ': a file without a syntax statement is proto2';
+      this.problem('proto2-label', `field "${f.name}" needs a label (optional, required or repeated)${proto2}`, f.typeRange, 'error');
     }
     const def: FieldDef = { name: f.name, number: f.number, type, typeKind, label, jsonName: jsonNameOf(f.name), node: f };
     if (f.oneof) def.oneof = f.oneof;
     const json = f.options.find((o) => o.name === 'json_name');
-    const jsonName = json && settingOf(json, (v) => /^["']/.test(v));
+    // An unsettled json_name is no name yet (see the clash check): the field keeps the one protoc derives.
+    const jsonName = json && !json.unsettled ? settingOf(json, (v) => /^["']/.test(v)) : undefined;
     if (jsonName !== undefined) def.jsonName = stringValue(jsonName);
     if (isDeprecated(f.options)) def.deprecated = true;
     if (features?.utf8Validation === 'NONE' && holdsStrings(def)) def.utf8Unchecked = true;

@@ -992,6 +992,22 @@ class Parser {
     }
     // Keywords only count as keywords when what follows fits; `message message = 1;` is a field.
     const nextIsIdent = this.peek().kind === 'ident';
+    // `optional oneof o {`: buf refuses the label ("unexpected `optional` modifier on oneof definition") and reads
+    // the oneof; so does this, where it was a field named `o` of type `oneof` without its `=`.
+    if (!oneof && LABELS.has(t.text) && this.peek().text === 'oneof' && this.peek(2).kind === 'ident' && this.peekIs('{', 3)) {
+      this.error(`a oneof cannot have a label ('${t.text}')`, this.next().range);
+      return void (msg.oneofs = add(msg.oneofs, this.oneof(msg)));
+    }
+    if (this.misplacedFileStatement(oneof ? 'a oneof' : 'a message')) return;
+    if (oneof && (t.text === 'reserved' || t.text === 'extensions') && this.rangeStatement(1)) {
+      // Read as in a message, and kept by none: a oneof has no numbers of its own to reserve or extend.
+      const start = t.startPos;
+      if (t.text === 'reserved') this.reserved();
+      else this.extensions();
+      this.error(`${t.text === 'reserved' ? 'a reserved' : 'an extensions'} statement cannot be in a oneof: write it in the message`, this.rangeFrom(start));
+      return;
+    }
+    if (!oneof && t.text === 'service' && this.misplacedDeclaration('a message')) return;
     if (!oneof) {
       if (t.text === 'message' && nextIsIdent) return void (msg.messages = add(msg.messages, this.message()));
       if (t.text === 'enum' && nextIsIdent) return void (msg.enums = add(msg.enums, this.enumDecl()));
@@ -1242,16 +1258,32 @@ class Parser {
       typeStart = this.next().start;
       this.next(); // <
       const keyAt = this.cur.start;
-      const k = this.fullIdent('a map key type');
+      // `map<, V>`, `map<K>`, `map<K,>`: buf counts the types ("expected exactly two type arguments, got 1"), over
+      // the map's type; said here by which one is missing, once, where the `>` closes the type (else, as before, what
+      // is expected where it is missing: the type is being typed).
+      const errors = this.errors.length;
+      const noKey = this.is(',') || this.is('>');
+      if (noKey) this.expected('a map key type');
+      const k = noKey ? undefined : this.fullIdent('a map key type');
       mapKey = k?.name ?? '';
       key = k ?? { start: keyAt, end: keyAt };
-      if (!this.eat(',')) this.expected("','");
+      const comma = this.eat(',');
+      const noValue = (k !== undefined || noKey) && this.is('>');
+      if (!comma && !noValue) this.expected("','");
       const at = this.cur.start;
-      const v = this.fullIdent('a map value type');
+      const v = noValue ? undefined : this.fullIdent('a map value type');
       type = v?.name ?? '';
       value = v ?? { start: at, end: at };
-      if (!this.eat('>')) this.expected("'>'");
+      const closed = this.eat('>');
+      if (!closed) this.expected("'>'");
       typeEnd = this.prevTok().end;
+      if (noKey || noValue) {
+        const missing = noKey && noValue ? 'no key type and no value type' : noKey ? 'no key type' : 'no value type';
+        if (closed) {
+          this.errors.length = errors;
+          this.error(`the map type has ${missing}: a map is written map<key, value>`, this.span(typeStart, typeEnd));
+        }
+      }
       // Marked on the map, as buf marks it ("unexpected type after `repeated`").
       if (label) this.error('map fields cannot have a label', this.span(typeStart, typeEnd));
     } else if (this.is('group') && this.peek().kind === 'ident') {
@@ -1452,7 +1484,7 @@ class Parser {
       node.reserved = add(node.reserved, this.reserved());
       return;
     }
-    if (this.misplacedDeclaration('an enum')) return;
+    if (this.misplacedDeclaration('an enum') || this.fieldInEnum()) return;
     const comments = this.commentsFor(t);
     this.next();
     const errors = this.errors.length;
@@ -1478,6 +1510,55 @@ class Parser {
     this.error(`${what} cannot be declared in ${body}`, { start: t.startPos, end: this.peek().endPos });
     // As any broken statement: a `{` being typed, whose `}` is not there yet, takes no declaration after it.
     this.skipStatement();
+    return true;
+  }
+
+  /**
+   * A field in an enum (`int32 x = 1;`, `repeated T x = 2;`, `map<K, V> m = 3;`): one error over it, as buf marks it
+   * ("unexpected message field within enum definition"), not that the value named by its type lacks its `=`; the
+   * statement is passed over. A field's shape only, on one line: a value being typed (`NAME`, `NAME =`) is not one.
+   */
+  private fieldInEnum(): boolean {
+    const t = this.cur;
+    // A value (`NAME = 1`) first: the common case pays one comparison.
+    if (this.peekIs('=', 1) || this.peek().line !== t.line) return false;
+    const k = this.pastName(0);
+    const field = (LABELS.has(t.text) && (this.peek().kind === 'ident' || this.peekIs('.', 1)))
+      || (t.text === 'map' && this.peekIs('<', 1))
+      || (this.peek(k).kind === 'ident' && this.peekIs('=', k + 1));
+    if (!field) return false;
+    const start = t.startPos;
+    this.skipStatement();
+    this.error('a field cannot be declared in an enum: an enum holds values (NAME = number)', this.rangeFrom(start));
+    return true;
+  }
+
+  /**
+   * Token `k` from the current one starts the numbers or names of a `reserved` or `extensions` statement (`reserved 5`,
+   * `reserved "a"`, `extensions 100 to max`), not a field of a type named so (`reserved x = 1`).
+   */
+  private rangeStatement(k: number): boolean {
+    const t = this.peek(k);
+    return t.kind === 'int' || t.kind === 'string' || (this.peekIs('-', k) && this.peek(k + 1).kind === 'int');
+  }
+
+  /**
+   * A statement of the file (`import "x.proto";`, `package a.b;`, `syntax = "proto3";`) in a block, `body`: one error
+   * over it, as buf says it ("unexpected import within message definition"), not that a field lacks its name or `=`,
+   * and the statement passed over. Not where the word is a field's type (`package p = 1;`).
+   */
+  private misplacedFileStatement(body: string): boolean {
+    const t = this.cur;
+    const n = this.peek();
+    if (t.kind !== 'ident' || n.line !== t.line) return false;
+    let what: string;
+    if (t.text === 'import' && (n.kind === 'string' || ((n.text === 'public' || n.text === 'weak') && this.peek(2).kind === 'string'))) what = 'an import';
+    else if (t.text === 'package' && this.peekIs(';', this.pastName(1))) what = 'a package statement';
+    else if ((t.text === 'syntax' || t.text === 'edition') && this.peekIs('=', 1) && this.peek(2).kind === 'string') what = `${t.text === 'syntax' ? 'a syntax' : 'an edition'} statement`;
+    else return false;
+    const start = t.startPos;
+    this.skipStatement();
+    this.error(`${what} cannot be in ${body}: it belongs at the top of the file`, this.rangeFrom(start));
     return true;
   }
 
@@ -1519,8 +1600,9 @@ class Parser {
       this.skipStatement();
       return undefined;
     }
-    const sig = (): { type: string; range: Range; stream: boolean } => {
+    const sig = (what: 'request' | 'response'): { type: string; range: Range; stream: boolean } => {
       const at = this.cur.range;
+      const open = this.cur;
       if (!this.eat('(')) {
         this.expected("'('");
         return { type: '', range: at, stream: false };
@@ -1537,13 +1619,29 @@ class Parser {
         this.expected('a message type');
         return { type: '', range: at, stream };
       }
+      // `()`, `(A, B)`: buf counts the types ("expected exactly one type in method parameter list, got 0"), over the
+      // parentheses; said here in the RPC's terms. The first type of a list is read as the one.
+      if (this.is(')')) {
+        this.error(`no ${what} type in '( )': an RPC ${what === 'request' ? 'takes' : 'returns'} one message type`, this.span(open.start, this.next().end));
+        return { type: '', range: at, stream };
+      }
       const t = this.fullIdent('a message type');
+      if (t && this.is(',')) {
+        while (this.is(',') && (this.peek().kind === 'ident' || this.peekIs('.', 1))) {
+          this.next();
+          this.fullIdent('a message type');
+        }
+        if (this.is(')')) {
+          this.error(`more than one ${what} type: an RPC ${what === 'request' ? 'takes' : 'returns'} one message type`, this.span(open.start, this.next().end));
+          return { type: t.name, range: this.span(t.start, t.end), stream };
+        }
+      }
       if (!this.eat(')')) this.expected("')'");
       return { type: t?.name ?? '', range: t ? this.span(t.start, t.end) : at, stream };
     };
-    const req = sig();
+    const req = sig('request');
     if (!this.eat('returns')) this.expected("'returns'");
-    const res = sig();
+    const res = sig('response');
     const node: RpcNode = {
       kind: 'rpc', name: name.name, nameRange: name.range, requestType: req.type, requestTypeRange: req.range, requestStream: req.stream,
       responseType: res.type, responseTypeRange: res.range, responseStream: res.stream, options: NONE, range: kw.range, comments,
