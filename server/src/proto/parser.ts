@@ -31,6 +31,8 @@ const KEEP_BEHIND = 8;
 const DROP_BATCH = 256;
 const FIELD_MAX = 536870911;
 const LABELS = new Set(['optional', 'repeated', 'required']);
+/** The words that start a statement of the file, which a block cannot hold (`misplacedFileStatement`). */
+const FILE_STATEMENTS = new Set(['import', 'package', 'syntax', 'edition']);
 const enum Digit { D0 = 48, D9 = 57 }
 const TAB = 9;
 const SPACE = 32;
@@ -998,7 +1000,7 @@ class Parser {
       this.error(`a oneof cannot have a label ('${t.text}')`, this.next().range);
       return void (msg.oneofs = add(msg.oneofs, this.oneof(msg)));
     }
-    if (this.misplacedFileStatement(oneof ? 'a oneof' : 'a message')) return;
+    if (FILE_STATEMENTS.has(t.text) && this.misplacedFileStatement(oneof ? 'a oneof' : 'a message')) return;
     if (oneof && (t.text === 'reserved' || t.text === 'extensions') && this.rangeStatement(1)) {
       // Read as in a message, and kept by none: a oneof has no numbers of its own to reserve or extend.
       const start = t.startPos;
