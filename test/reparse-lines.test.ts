@@ -1,16 +1,18 @@
 // reparse() after an edit that adds or removes lines, at the start, the middle and the end of the newest api.proto,
 // in comments, strings and the doc comments that attach to the next declaration: every line after the edit moves.
 // Each tree must be a whole parse's (every range and comment line), and so must what is built on it: the diagnostics
-// and findings, and the option data kept beside the nodes.
+// and findings, and the option data kept beside the nodes. And edits on the lines between two statements (a doc
+// comment, a blank line; below the file's options too), which keep the statement above them.
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { parse } from '../server/src/proto/parser';
+import { parse, parsedTextOf } from '../server/src/proto/parser';
 import { reparse } from '../server/src/proto/reparse';
 import { aggregateOf } from '../server/src/proto/aggregate';
 import { optionPath } from '../server/src/proto/optionPath';
 import { analyze } from '../server/src/service';
 import { loadBundledHistory } from '../server/src/baseline/historyIndex';
 import type { Baseline } from '../server/src/baseline/types';
+import type { ProtoFile } from '../server/src/proto/ast';
 import { NEEDS_CORPUS, newestCorpusText, replaceOnce } from './corpusText';
 import { plainTree } from './reparseCheck';
 
@@ -146,4 +148,80 @@ test('statements that are no declarations (the package, an import, an option) af
   for (const edited of [replaceOnce(text, 'int32 a = 1;', 'int32 a = 1;\n  option go_package = "y";'), replaceOnce(text, '  int32 a = 1;\n', '')]) {
     assert.deepEqual(plainTree(reparse(edited, previous)), plainTree(parse(edited)), edited);
   }
+});
+
+type Declaration = ProtoFile['services'][number] | ProtoFile['messages'][number] | ProtoFile['enums'][number] | ProtoFile['extends'][number];
+
+/** Where each line of `text` starts. */
+function lineStarts(text: string): number[] {
+  const starts = [0];
+  for (let k = text.indexOf('\n'); k >= 0; k = text.indexOf('\n', k + 1)) starts.push(k + 1);
+  return starts;
+}
+
+test('an edit between the file options and the first service\'s doc comment keeps the statements before it, and after an edit within a line the declarations after the service; each tree is a whole parse\'s', NEEDS_CORPUS, () => {
+  const text = newestCorpusText();
+  const previous = reparse(text, undefined);
+  // From the line after `option go_package` (a blank line, then the service's doc comment) to the service keyword.
+  const from = after(text, 'option go_package = "k8s.io/cri-api/pkg/apis/runtime/v1";\n');
+  const to = text.indexOf('service RuntimeService {');
+  let reused = 0;
+  let compared = 0;
+  for (let at = from; at < to; at++) {
+    const edits: [what: string, text: string, withinLine: boolean][] = [
+      ['a space typed', edit(text, at, ' '), true],
+      ['Enter typed', edit(text, at, '\n'), false],
+      ['a character deleted', edit(text, at, '', 1), text[at] !== '\n'],
+    ];
+    for (const [what, edited, withinLine] of edits) {
+      const label = `${what} at ${JSON.stringify(`${text.slice(at - 12, at)}|${text.slice(at, at + 12)}`)}`;
+      const tree = reparse(edited, previous);
+      // Where the edit leaves the file without errors (not in `//`, nor a comment cut), the options are kept,
+      // not read again, and so, after an edit within a line, are the messages after the service.
+      if (parse(edited).errors.length === 0) {
+        reused++;
+        assert.equal(parsedTextOf(tree)?.generation, 1, label);
+        assert.equal(tree.options[0], previous.options[0], label);
+        assert.equal(tree.package, previous.package, label);
+        if (withinLine) assert.equal(tree.messages[0], previous.messages[0], label);
+        assert.notEqual(tree.services[0], previous.services[0], label);
+      }
+      // A whole tree compared costs a fifth of a second: every fourth position, one edit each.
+      if ((at - from) % 4 === 0 && edits[((at - from) / 4) % edits.length]![0] === what) {
+        compared++;
+        assert.deepEqual(plainTree(tree), plainTree(parse(edited)), label);
+        assert.deepEqual(plainTree(reparse(text, tree)), plainTree(previous), `${label}, undone`);
+      }
+    }
+  }
+  assert.ok(reused > 100 && compared > 15, `${reused} kept the options, ${compared} compared`);
+});
+
+test('an edit on a line between two declarations of api.proto (a doc comment, a blank line) keeps the declaration before it; each tree is a whole parse\'s', NEEDS_CORPUS, () => {
+  const text = newestCorpusText();
+  const previous = reparse(text, undefined);
+  const starts = lineStarts(text);
+  const declarations = (file: ProtoFile): Declaration[] => [...file.services, ...file.messages, ...file.enums, ...file.extends];
+  const before = declarations(previous).sort((a, b) => a.range.start.line - b.range.start.line);
+  let gaps = 0;
+  for (let k = 1; k < before.length; k++) {
+    // The line right above the declaration's keyword: the last of its doc comment, or a blank line.
+    const line = before[k]!.range.start.line - 1;
+    if (line <= before[k - 1]!.range.end.line) continue;
+    gaps++;
+    for (const [what, edited, withinLine] of [
+      ['a space typed at the start of the line above', edit(text, starts[line]!, ' '), true],
+      ['Enter typed at the end of the line above', edit(text, starts[line + 1]! - 1, '\n'), false],
+    ] as const) {
+      const label = `${what} ${JSON.stringify(text.slice(starts[line]!, starts[line + 1]! + 30))}`;
+      const tree = reparse(edited, previous);
+      assert.equal(parsedTextOf(tree)?.generation, 1, label);
+      const kept = declarations(tree);
+      assert.ok(kept.includes(before[k - 1]), `${label}: the declaration before it was read again`);
+      assert.ok(!kept.includes(before[k]), `${label}: the declaration it documents was kept`);
+      if (withinLine && k + 1 < before.length) assert.ok(kept.includes(before[k + 1]), `${label}: the declaration after it was read again`);
+      if (k % 20 === 1) assert.deepEqual(plainTree(tree), plainTree(parse(edited)), label);
+    }
+  }
+  assert.ok(gaps > 150, `${gaps} gaps`);
 });

@@ -13,7 +13,9 @@
 //   have syntax errors, which are then the file's only ones, as a whole parse reports them;
 // - the declarations kept before the edit end on an earlier line, and those kept after it start on a later line
 //   than the previous tree's statement that ends where the declarations read again end; comments are attached
-//   as a whole parse attaches them, as each gap between two statements is read with the statement before it.
+//   as a whole parse attaches them, as each gap between two statements is read with the statement before it;
+//   an edit only in such a gap (a doc comment, blank lines) keeps the statement above it, as nothing of a statement
+//   comes from after its last token (so an edit above the first service keeps the file's options).
 // Anything else is parsed whole. test/reparse.test.ts compares the trees with those of whole parses.
 
 import type { ProtoFile } from './ast';
@@ -47,7 +49,10 @@ function reuse(text: string, previous: ProtoFile): ProtoFile | undefined {
   const delta = text.length - old.length;
   // A line break typed or deleted (Enter, a paste) moves every line after it: the declarations after the edit are
   // read again, those before it kept. So is a `\r` before the edit, which may pair with a `\n` after it, or stop
-  // pairing with one.
+  // pairing with one. Keeping those after it (Enter at a field's end reads again the field's declaration and every
+  // one below it) would take a copy of each with its lines moved: a node's positions come from the line index of
+  // the text it was read from, and options, rpcs, oneofs, reserved ranges and services keep ready-made ranges;
+  // reading them again is what makes those copies.
   const tailOnly = breaksLine(old, p, oldEnd) || breaksLine(text, p, newEnd) || old.charCodeAt(p - 1) === CR;
 
   const { items, lines: oldLines } = before;
@@ -60,6 +65,13 @@ function reuse(text: string, previous: ProtoFile): ProtoFile | undefined {
   const recovered = items.findIndex((item) => item.flags & ItemFlag.Recovered);
   if (recovered >= 0) r = Math.min(r, recovered);
   while (r > 0 && lineOf(items[r - 1]!.end) >= editLine) r--;
+  // Or the next one, where the edit is only in the lines between them (a doc comment, blank lines): the statement
+  // before it then is as those before, kept. Nothing of a statement is read after its last token: a declaration
+  // takes its trailing comment after its `{`, and the file's options, imports, package and syntax have no comments.
+  // So an edit above the first service keeps the file's options, which cannot be read again (see above). Not past
+  // the last statement: reading after it would find no statement and parse whole, where reading it again keeps
+  // those before it.
+  if (r >= 0 && r + 1 < items.length && !(items[r]!.flags & ItemFlag.Recovered) && lineOf(items[r]!.end) < editLine) r++;
   if (r <= 0) return undefined;
   // The statements from here to the end were read without recovering from anything: the ones that may be kept.
   let keepFrom = items.length;
