@@ -129,6 +129,33 @@ describe('CLI options', { skip: corpusDir ? false : CORPUS_HELP }, () => {
     assert.equal(r.err.trim(), 'cri-compat: sub/.cri-compat.json: must be a JSON object, e.g. { "severity": { "DOCS": "information" } }');
   });
 
+  test('`-` says that standard input is not read, wherever a file goes; a file named - is read', () => {
+    const said = (name: string): string => `cri-compat: ${name}: standard input is not read; save the text to a file and pass that (a file named - is ./-)`;
+    const stdin = { input: readFileSync(join(tmp, 'api.proto')) };
+    for (const [args, message] of [
+      [['check', '-'], said('-')],
+      [['report', '-'], said('-')],
+      [['parse', '-'], said('-')],
+      [['pairs', 'old.proto', '-'], said('-')],
+      [['pairs', 'old.proto', 'v0.36.3=-'], said('-')],
+      // Not a git ref named `-`, nor a config file.
+      [['check', '--against', '-', 'api.proto'], said('--against -')],
+      [['check', '--config', '-', 'api.proto'], said('--config -')],
+    ] as [string[], string][]) {
+      const r = spawnSync(process.execPath, [CLI, ...args], { cwd: tmp, encoding: 'utf8', timeout: 60_000, ...stdin });
+      assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
+      assert.equal(r.stderr.trim(), message, args.join(' '));
+      assert.equal(r.stdout, '');
+    }
+    const dash = join(tmp, 'dash');
+    mkdirSync(dash);
+    writeFileSync(join(dash, '-'), readFileSync(join(tmp, 'api.proto')));
+    for (const args of [['check', '--fail-on', 'never', '--', '-'], ['check', '--fail-on', 'never', './-'], ['check', '--fail-on', 'never', '--against', '-', './-']]) {
+      const r = cli(args, dash);
+      assert.equal(r.code, 0, `${args.join(' ')}: ${r.err}`);
+    }
+  });
+
   test('the help and the README\'s CLI section name the same options, and the help states each default', () => {
     const help = cli(['--help']);
     assert.equal(help.code, 0, help.err);

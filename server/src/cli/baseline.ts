@@ -124,7 +124,7 @@ async function resolveAgainst(req: CliBaselineRequest, release: string | undefin
   // The user ran the command, so the workspace is trusted; the network stays off unless asked for.
   const result = await resolveBaseline({
     filePath: req.file,
-    // The text checked (stdin included), not the file on disk, decides whether it is a tagged release's file.
+    // The text checked (as read once, by main.ts), not the file on disk again, decides whether it is a tagged release's file.
     text: req.text,
     ...(req.against !== 'auto' ? { explicit: req.against, baseDir: req.cwd } : {}),
     trusted: true,

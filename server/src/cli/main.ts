@@ -140,6 +140,18 @@ function one(p: Parsed, name: string, allowed?: string[]): string | undefined {
   return v[0];
 }
 
+/**
+ * `-`, which many tools read as standard input, when no file has that name: said so, rather than "cannot read
+ * (ENOENT)" or a git lookup of a ref named `-`. Standard input is not read, as a pipe is not (checkInput).
+ */
+function refuseStdin(value: string, name: string, cwd: string): void {
+  if (value === '-' && !existsSync(resolve(cwd, value))) throw stdinNotRead(name);
+}
+
+function stdinNotRead(name: string): InputError {
+  return new InputError(`${name}: standard input is not read; save the text to a file and pass that (a file named - is ./-)`);
+}
+
 /** Refuses what is not a readable regular file within the size limit, before anything is read. */
 function checkInput(path: string, name: string): void {
   let size: number;
@@ -151,6 +163,7 @@ function checkInput(path: string, name: string): void {
     size = st.size;
   } catch (e) {
     if (e instanceof InputError) throw e;
+    if (name === '-' && (e as NodeJS.ErrnoException).code === 'ENOENT') throw stdinNotRead(name);
     throw new InputError(`${name}: cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
   }
   if (size > MAX_INPUT_BYTES) throw new InputError(`${name}: ${size} bytes is larger than the ${MAX_INPUT_BYTES}-byte limit`);
@@ -337,6 +350,7 @@ async function check(command: 'check' | 'report', rest: string[], p: Parsed, io:
   if (againstTag && compareTags(againstTag, parseAnyTag(currentTag!)!.goTag) > 0) {
     throw new UsageError(`--against ${against} is not before --current-tag ${currentTag}: a baseline is an earlier release (or the same one)`);
   }
+  refuseStdin(against, '--against -', io.cwd);
   refuseIneffective(against, p, io.cwd);
   const imports = importsFor(p, io);
   const text = readInput(abs, file);
@@ -415,7 +429,9 @@ function severityOverrides(p: Parsed, file: string, io: Io): Record<string, Seve
   }
   const bad = validateSeverityOverrides(flags);
   if (bad.length) throw new UsageError(`--severity: ${bad.join('; ')}`);
-  return layerSeverities(loadConfigFile(one(p, '--config'), file, io.cwd), flags);
+  const config = one(p, '--config');
+  if (config !== undefined) refuseStdin(config, '--config -', io.cwd);
+  return layerSeverities(loadConfigFile(config, file, io.cwd), flags);
 }
 
 /** Syntax and binding problems, then findings, in the order of the file. */
