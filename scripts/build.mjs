@@ -1,7 +1,7 @@
 // One esbuild run for the extension client, the language server, the CLI and the tests.
 // Tests are bundled too, so that they run as plain JavaScript under `node --test` with no loader.
 import * as esbuild from 'esbuild';
-import { chmodSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 
@@ -27,6 +27,9 @@ const common = {
   absWorkingDir: root,
   // The only JSON imported is the bundled release index, which historyIndex.ts parses itself (faster to start).
   loader: { '.json': 'text' },
+  // package.json's version as a string literal in the code (report/formats.ts VERSION): no read of package.json
+  // when the CLI starts, and no copy of it to keep in step.
+  define: { CRI_COMPAT_VERSION: JSON.stringify(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version) },
 };
 
 rmSync(join(root, 'dist'), { recursive: true, force: true });

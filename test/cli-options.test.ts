@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Corpus, CORPUS_HELP, findCorpusDir, findRepoRoot } from '../server/src/baseline/corpus';
+import { Corpus, CORPUS_HELP, findCorpusDir, findRepoRoot, V1ALPHA2_PATH } from '../server/src/baseline/corpus';
 
 const ROOT = findRepoRoot(__dirname);
 const CLI = join(ROOT, 'dist', 'cli.js');
@@ -35,6 +35,9 @@ describe('CLI options', { skip: corpusDir ? false : CORPUS_HELP }, () => {
     const corpus = new Corpus(corpusDir!);
     writeFileSync(join(tmp, 'old.proto'), corpus.textOf('v0.35.0')!);
     writeFileSync(join(tmp, 'api.proto'), corpus.textOf('v0.36.3')!);
+    writeFileSync(join(tmp, 'v1alpha2.proto'), corpus.textOf('v0.25.16', V1ALPHA2_PATH)!);
+    // Another API: its package is not runtime.*, so no cri-api release is its baseline.
+    writeFileSync(join(tmp, 'other.proto'), corpus.textOf('v0.36.3')!.replace('package runtime.v1;', 'package example.v1;'));
     mkdirSync(join(tmp, 'dir'));
   });
   after(() => rmSync(tmp, { recursive: true, force: true }));
@@ -70,6 +73,34 @@ describe('CLI options', { skip: corpusDir ? false : CORPUS_HELP }, () => {
     }
   });
 
+  test('an option that the checked file makes do nothing is refused, exit 2, with the file and why', () => {
+    const env = { GOPROXY: 'http://127.0.0.1:9' };
+    for (const command of ['check', 'report']) {
+      for (const [args, file, message] of [
+        // runtime.v1alpha2's releases are all in the bundled index: the module proxy is never asked.
+        [['--network'], 'v1alpha2.proto', /^cri-compat: --network has no effect on v1alpha2\.proto, a runtime\.v1alpha2 file: its releases \(the last was v0\.26\.0-alpha\.3\) come from the bundled release index only/m],
+        [['--network', '--against', 'v0.25.0'], 'v1alpha2.proto', /^cri-compat: --network has no effect on v1alpha2\.proto, a runtime\.v1alpha2 file/m],
+        // Another API is compared with no release at all.
+        [['--network'], 'other.proto', /^cri-compat: --network has no effect: other\.proto is not the CRI API: its package is example\.v1/m],
+        [['--include-prereleases'], 'other.proto', /^cri-compat: --include-prereleases has no effect: other\.proto is not the CRI API/m],
+      ] as [string[], string, RegExp][]) {
+        const r = cli([command, ...args, file], tmp, env);
+        assert.equal(r.code, 2, `${command} ${args.join(' ')} ${file}: ${r.err}`);
+        assert.match(r.err, message, `${command} ${args.join(' ')} ${file}`);
+        assert.match(r.err, /Run "cri-compat --help" for usage\./);
+        assert.equal(r.out, '');
+      }
+      // --include-prereleases does pick runtime.v1alpha2's last pre-release; off, both are taken on any file.
+      const pre = cli([command, '--fail-on', 'never', '--include-prereleases', 'v1alpha2.proto'], tmp, env);
+      assert.equal(pre.code, 0, pre.err);
+      assert.match(pre.err, /^Baseline: v0\.26\.0-alpha\.3, from the bundled release index/m);
+      for (const file of ['v1alpha2.proto', 'other.proto']) {
+        const r = cli([command, '--fail-on', 'never', '--network=false', '--include-prereleases=false', file], tmp, env);
+        assert.equal(r.code, 0, `${command} ${file}: ${r.err}`);
+      }
+    }
+  });
+
   test('every file that cannot be read is named as given, with the option it came from, in one wording', () => {
     writeFileSync(join(tmp, 'broken.json'), '{ "severity": ');
     for (const [args, message] of [
@@ -96,6 +127,33 @@ describe('CLI options', { skip: corpusDir ? false : CORPUS_HELP }, () => {
     const r = cli(['check', 'sub/api.proto'], tmp);
     assert.equal(r.code, 2, r.err);
     assert.equal(r.err.trim(), 'cri-compat: sub/.cri-compat.json: must be a JSON object, e.g. { "severity": { "DOCS": "information" } }');
+  });
+
+  test('`-` says that standard input is not read, wherever a file goes; a file named - is read', () => {
+    const said = (name: string): string => `cri-compat: ${name}: standard input is not read; save the text to a file and pass that (a file named - is ./-)`;
+    const stdin = { input: readFileSync(join(tmp, 'api.proto')) };
+    for (const [args, message] of [
+      [['check', '-'], said('-')],
+      [['report', '-'], said('-')],
+      [['parse', '-'], said('-')],
+      [['pairs', 'old.proto', '-'], said('-')],
+      [['pairs', 'old.proto', 'v0.36.3=-'], said('-')],
+      // Not a git ref named `-`, nor a config file.
+      [['check', '--against', '-', 'api.proto'], said('--against -')],
+      [['check', '--config', '-', 'api.proto'], said('--config -')],
+    ] as [string[], string][]) {
+      const r = spawnSync(process.execPath, [CLI, ...args], { cwd: tmp, encoding: 'utf8', timeout: 60_000, ...stdin });
+      assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
+      assert.equal(r.stderr.trim(), message, args.join(' '));
+      assert.equal(r.stdout, '');
+    }
+    const dash = join(tmp, 'dash');
+    mkdirSync(dash);
+    writeFileSync(join(dash, '-'), readFileSync(join(tmp, 'api.proto')));
+    for (const args of [['check', '--fail-on', 'never', '--', '-'], ['check', '--fail-on', 'never', './-'], ['check', '--fail-on', 'never', '--against', '-', './-']]) {
+      const r = cli(args, dash);
+      assert.equal(r.code, 0, `${args.join(' ')}: ${r.err}`);
+    }
   });
 
   test('the help and the README\'s CLI section name the same options, and the help states each default', () => {

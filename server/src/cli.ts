@@ -107,7 +107,8 @@ if (require.main === module) {
       // Output that could not be written is a failed run (exit 2, like an unreadable input); a reader that
       // went away (`| head`) is not (see Output).
       if (out.error) {
-        err.write(`cri-compat: ${out.error.message}`);
+        // Named, as an unreadable input is: `ENOSPC: …, write` alone does not say what could not be written.
+        err.write(`cri-compat: cannot write the output (stdout): ${out.error.message}`);
         await err.flushed();
         code = 2;
       }

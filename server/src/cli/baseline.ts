@@ -37,6 +37,12 @@ export interface CliBaselineResult {
   message?: string;
   /** The requested baseline does not exist or is not usable. */
   error?: string;
+  /**
+   * An option that this file makes do nothing (--network, --include-prereleases), and why: refused as bad usage,
+   * as main.ts refuses those that --against makes do nothing. It depends on what the file declares, so it is
+   * known only here, where that decides where the baseline comes from.
+   */
+  refused?: string;
 }
 
 /** The bundled release history of a package, for the checks against every earlier release; none for others. */
@@ -90,10 +96,16 @@ async function resolveAgainst(req: CliBaselineRequest, release: string | undefin
     // Another API, or another file beside it: no cri-api release is a baseline of it, and comparing would report
     // the change of package or every released element deleted.
     const why = `${basename(req.file)} is not the CRI API: ${notCri.replace(/`/g, '')}, so it is not compared with cri-api releases`;
+    const idle = req.against === 'auto' && ineffective(req, ['--include-prereleases', '--network']);
+    if (idle) return { refused: `${idle} has no effect: ${why}; pass --against <file> to compare it with another proto file` };
     return req.against === 'auto' ? { message: `${why}; pass --against <file> to compare it with another proto file` } : { error: `--against ${req.against}: ${why}; only a file can be its baseline` };
   }
   if (pkg !== 'runtime.v1' && history) {
     // Older major versions exist only in the bundled index, under Go tags (`kubernetes-1.N.M` is v0.N.M's twin).
+    // cri-api released none after it removed the package, so the module proxy is not asked for newer ones.
+    if (ineffective(req, ['--network'])) {
+      return { refused: `--network has no effect on ${basename(req.file)}, a ${pkg} file: its releases (the last was ${history.releases.at(-1)?.tag ?? 'none'}) come from the bundled release index only, never from the Go module proxy` };
+    }
     const tag = parseCriApiTag(req.against)?.goTag;
     // The 48 releases cri-api tagged only `kubernetes-1.N.M` (1.16 and older) are indexed under that name.
     const rel = req.against === 'auto'
@@ -112,7 +124,7 @@ async function resolveAgainst(req: CliBaselineRequest, release: string | undefin
   // The user ran the command, so the workspace is trusted; the network stays off unless asked for.
   const result = await resolveBaseline({
     filePath: req.file,
-    // The text checked (stdin included), not the file on disk, decides whether it is a tagged release's file.
+    // The text checked (as read once, by main.ts), not the file on disk again, decides whether it is a tagged release's file.
     text: req.text,
     ...(req.against !== 'auto' ? { explicit: req.against, baseDir: req.cwd } : {}),
     trusted: true,
@@ -137,6 +149,11 @@ async function resolveAgainst(req: CliBaselineRequest, release: string | undefin
   }
   const message = result.message ?? `no baseline found (${result.tried.map((t) => `${t.source}: ${t.outcome}`).join('; ')})`;
   return req.against === 'auto' ? { message } : { error: message };
+}
+
+/** The first of `options` that the request turns on. */
+function ineffective(req: CliBaselineRequest, options: ('--include-prereleases' | '--network')[]): string | undefined {
+  return options.find((o) => (o === '--network' ? req.network : req.includePrereleases));
 }
 
 /**

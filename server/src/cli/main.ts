@@ -47,9 +47,11 @@ Commands:
     --fail-on error|warning|information|hint|never   Exit 1 when a finding is at or above this (default error)
     --severity RULE_OR_CATEGORY=LEVEL  Override a severity (repeatable, once per rule or category; LEVEL: error, warning, information, hint, off)
     --config <file>              Read severities from a JSON config (default: .cri-compat.json next to the file or in the cwd)
-    --include-prereleases        Let "auto" pick alpha/beta/rc tags as the baseline (off unless given; only with auto)
+    --include-prereleases        Let "auto" pick alpha/beta/rc tags as the baseline (off unless given; only with auto,
+                                 and not for a file that is not the CRI API)
     --network                    Off unless given: ask the Go module proxy ($GOPROXY) for tags newer than the bundled
-                                 index; only with auto, a tag or a pseudo-version (not a file or a git ref)
+                                 index; only with auto, a tag or a pseudo-version (not a file or a git ref), and not
+                                 for a runtime.v1alpha2 file or one that is not the CRI API
     --current-tag <tag>          The release the file is, v0.N.M, kubernetes-1.N.M or 1.N.M (default: what git tags
                                  tell), for the patch-release policy where a clone's git tags do not tell it; "auto"
                                  then picks the newest release before it
@@ -138,6 +140,18 @@ function one(p: Parsed, name: string, allowed?: string[]): string | undefined {
   return v[0];
 }
 
+/**
+ * `-`, which many tools read as standard input, when no file has that name: said so, rather than "cannot read
+ * (ENOENT)" or a git lookup of a ref named `-`. Standard input is not read, as a pipe is not (checkInput).
+ */
+function refuseStdin(value: string, name: string, cwd: string): void {
+  if (value === '-' && !existsSync(resolve(cwd, value))) throw stdinNotRead(name);
+}
+
+function stdinNotRead(name: string): InputError {
+  return new InputError(`${name}: standard input is not read; save the text to a file and pass that (a file named - is ./-)`);
+}
+
 /** Refuses what is not a readable regular file within the size limit, before anything is read. */
 function checkInput(path: string, name: string): void {
   let size: number;
@@ -149,6 +163,7 @@ function checkInput(path: string, name: string): void {
     size = st.size;
   } catch (e) {
     if (e instanceof InputError) throw e;
+    if (name === '-' && (e as NodeJS.ErrnoException).code === 'ENOENT') throw stdinNotRead(name);
     throw new InputError(`${name}: cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
   }
   if (size > MAX_INPUT_BYTES) throw new InputError(`${name}: ${size} bytes is larger than the ${MAX_INPUT_BYTES}-byte limit`);
@@ -335,6 +350,7 @@ async function check(command: 'check' | 'report', rest: string[], p: Parsed, io:
   if (againstTag && compareTags(againstTag, parseAnyTag(currentTag!)!.goTag) > 0) {
     throw new UsageError(`--against ${against} is not before --current-tag ${currentTag}: a baseline is an earlier release (or the same one)`);
   }
+  refuseStdin(against, '--against -', io.cwd);
   refuseIneffective(against, p, io.cwd);
   const imports = importsFor(p, io);
   const text = readInput(abs, file);
@@ -348,6 +364,7 @@ async function check(command: 'check' | 'report', rest: string[], p: Parsed, io:
     ...(currentTag ? { currentTag } : {}),
     onProgress: (m) => { if (format === 'text') io.err(m); },
   });
+  if (resolved.refused) throw new UsageError(resolved.refused);
   if (resolved.error) throw new InputError(resolved.error);
   const baseline: Baseline | undefined = resolved.baseline;
   // In every format: a CI log must say what the file was compared with, and why (a shallow clone without tags
@@ -412,7 +429,9 @@ function severityOverrides(p: Parsed, file: string, io: Io): Record<string, Seve
   }
   const bad = validateSeverityOverrides(flags);
   if (bad.length) throw new UsageError(`--severity: ${bad.join('; ')}`);
-  return layerSeverities(loadConfigFile(one(p, '--config'), file, io.cwd), flags);
+  const config = one(p, '--config');
+  if (config !== undefined) refuseStdin(config, '--config -', io.cwd);
+  return layerSeverities(loadConfigFile(config, file, io.cwd), flags);
 }
 
 /** Syntax and binding problems, then findings, in the order of the file. */

@@ -13,8 +13,10 @@ import { visibleControls } from '../visibleText';
 const crypto = (): typeof import('node:crypto') => require('node:crypto');
 
 export const JSON_SCHEMA_VERSION = 1;
-/** package.json's version (the build loads JSON as text, so it is repeated here; the CLI test compares them). */
-export const VERSION = '0.1.0';
+/** Replaced by package.json's version when scripts/build.mjs bundles (esbuild `define`). */
+declare const CRI_COMPAT_VERSION: string;
+/** package.json's version, as `--version` and SARIF's tool.driver print it. */
+export const VERSION = CRI_COMPAT_VERSION;
 
 /** A problem to print: findings plus syntax/binding problems mapped to the same shape. */
 export type Reportable = Pick<Finding, 'rule' | 'severity' | 'message' | 'range'> & Partial<Pick<Finding, 'category' | 'element'>>;
