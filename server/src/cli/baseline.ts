@@ -38,11 +38,11 @@ export interface CliBaselineResult {
   /** The requested baseline does not exist or is not usable. */
   error?: string;
   /**
-   * An option that this file makes do nothing (--network, --include-prereleases), and why: refused as bad usage,
-   * as main.ts refuses those that --against makes do nothing. It depends on what the file declares, so it is
-   * known only here, where that decides where the baseline comes from.
+   * An option that this file makes do nothing (--network, --include-prereleases), and why: said, not refused as
+   * main.ts refuses those that --against makes do nothing. It depends on what the file declares, not on the command
+   * line, which does something for a runtime.v1 file: a CI job that runs one command over several files goes on.
    */
-  refused?: string;
+  ignored?: string;
 }
 
 /** The bundled release history of a package, for the checks against every earlier release; none for others. */
@@ -96,16 +96,16 @@ async function resolveAgainst(req: CliBaselineRequest, release: string | undefin
     // Another API, or another file beside it: no cri-api release is a baseline of it, and comparing would report
     // the change of package or every released element deleted.
     const why = `${basename(req.file)} is not the CRI API: ${notCri.replace(/`/g, '')}, so it is not compared with cri-api releases`;
-    const idle = req.against === 'auto' && ineffective(req, ['--include-prereleases', '--network']);
-    if (idle) return { refused: `${idle} has no effect: ${why}; pass --against <file> to compare it with another proto file` };
-    return req.against === 'auto' ? { message: `${why}; pass --against <file> to compare it with another proto file` } : { error: `--against ${req.against}: ${why}; only a file can be its baseline` };
+    if (req.against !== 'auto') return { error: `--against ${req.against}: ${why}; only a file can be its baseline` };
+    const idle = ineffective(req, ['--include-prereleases', '--network']);
+    return { message: `${why}; pass --against <file> to compare it with another proto file`, ...(idle ? { ignored: `${idle} has no effect on ${basename(req.file)}, which is compared with no release` } : {}) };
   }
   if (pkg !== 'runtime.v1' && history) {
     // Older major versions exist only in the bundled index, under Go tags (`kubernetes-1.N.M` is v0.N.M's twin).
     // cri-api released none after it removed the package, so the module proxy is not asked for newer ones.
-    if (ineffective(req, ['--network'])) {
-      return { refused: `--network has no effect on ${basename(req.file)}, a ${pkg} file: its releases (the last was ${history.releases.at(-1)?.tag ?? 'none'}) come from the bundled release index only, never from the Go module proxy` };
-    }
+    const ignored = ineffective(req, ['--network'])
+      ? { ignored: `--network has no effect on ${basename(req.file)}, a ${pkg} file: its releases (the last was ${history.releases.at(-1)?.tag ?? 'none'}) come from the bundled release index only, never from the Go module proxy` }
+      : {};
     const tag = parseCriApiTag(req.against)?.goTag;
     // The 48 releases cri-api tagged only `kubernetes-1.N.M` (1.16 and older) are indexed under that name.
     const rel = req.against === 'auto'
@@ -114,12 +114,12 @@ async function resolveAgainst(req: CliBaselineRequest, release: string | undefin
     const model = rel && history.modelAt(rel.tag);
     if (!rel || !model) {
       const near = tag ? undefined : nearReleases(req.against, history);
-      return { error: `--against ${req.against}: ${tag ? notInBundled(tag, history) : `no such release of ${pkg} in the bundled index${near ? `. ${near}` : ''}`}` };
+      return { error: `--against ${req.against}: ${tag ? notInBundled(tag, history) : `no such release of ${pkg} in the bundled index${near ? `. ${near}` : ''}`}`, ...ignored };
     }
     const why = req.against === 'auto' ? `newest ${pkg} release${release ? ` before ${release}, the release the file is` : ''}`
       : rel.tag !== req.against ? `as set: ${req.against}` : undefined;
     const origin = `the bundled release index${why ? ` (${why})` : ''}`;
-    return { baseline: { tag: rel.tag, kubernetes: rel.kubernetes, source: 'bundled', origin, model, history } };
+    return { baseline: { tag: rel.tag, kubernetes: rel.kubernetes, source: 'bundled', origin, model, history }, ...ignored };
   }
   // The user ran the command, so the workspace is trusted; the network stays off unless asked for.
   const result = await resolveBaseline({

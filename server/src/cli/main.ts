@@ -47,11 +47,11 @@ Commands:
     --fail-on error|warning|information|hint|never   Exit 1 when a finding is at or above this (default error)
     --severity RULE_OR_CATEGORY=LEVEL  Override a severity (repeatable, once per rule or category; LEVEL: error, warning, information, hint, off)
     --config <file>              Read severities from a JSON config (default: .cri-compat.json next to the file or in the cwd)
-    --include-prereleases        Let "auto" pick alpha/beta/rc tags as the baseline (off unless given; only with auto,
-                                 and not for a file that is not the CRI API)
+    --include-prereleases        Let "auto" pick alpha/beta/rc tags as the baseline (off unless given; only with auto;
+                                 a note says when the file is not the CRI API)
     --network                    Off unless given: ask the Go module proxy ($GOPROXY) for tags newer than the bundled
-                                 index; only with auto, a tag or a pseudo-version (not a file or a git ref), and not
-                                 for a runtime.v1alpha2 file or one that is not the CRI API
+                                 index; only with auto, a tag or a pseudo-version (not a file or a git ref); a note
+                                 says when the file is runtime.v1alpha2 or not the CRI API
     --current-tag <tag>          The release the file is, v0.N.M, kubernetes-1.N.M or 1.N.M (default: what git tags
                                  tell), for the patch-release policy where a clone's git tags do not tell it; "auto"
                                  then picks the newest release before it
@@ -364,7 +364,7 @@ async function check(command: 'check' | 'report', rest: string[], p: Parsed, io:
     ...(currentTag ? { currentTag } : {}),
     onProgress: (m) => { if (format === 'text') io.err(m); },
   });
-  if (resolved.refused) throw new UsageError(resolved.refused);
+  if (resolved.ignored) io.err(`cri-compat: note: ${resolved.ignored}`);
   if (resolved.error) throw new InputError(resolved.error);
   const baseline: Baseline | undefined = resolved.baseline;
   // In every format: a CI log must say what the file was compared with, and why (a shallow clone without tags
