@@ -1108,8 +1108,16 @@ connection.onHover((params, token) => guarded('hover', null, async () => {
   if (!doc || !isValidPosition(params.position)) return null;
   const { result } = await snapshotOf(doc, wanted(token, doc, true));
   const { bound, baseline } = result;
+  const settings = await getSettings(doc.uri);
   const hover = doHover(bound, params.position, {
     extraHover: (element, shownDoc) => elementPolicyHover(element, baseline, bound.model, result.findings, shownDoc),
+    // Where Go to Definition would go; a path only inside the workspace (workspacePath).
+    importedFile: (p, from) => {
+      const uri = resolverFor(doc.uri, settings).resolveUri(p, from);
+      if (uri === undefined) return undefined;
+      const rel = workspacePath(uri);
+      return rel === undefined ? 'outside' : { workspacePath: rel };
+    },
   });
   // A finding's diagnostic under the cursor: its rule's explanation first.
   const at = findingsAt(result, params.position);
@@ -1186,6 +1194,13 @@ connection.onFoldingRanges((params, token) => guarded('foldingRange', null, asyn
 function uriOf(params: unknown): string | undefined {
   const uri = (params as { uri?: unknown } | undefined)?.uri;
   return typeof uri === 'string' ? uri : undefined;
+}
+
+/** A file's path relative to the workspace folder that contains it, `/`-separated; undefined outside the folders. */
+function workspacePath(uri: string): string | undefined {
+  const p = fsPathOf(uri);
+  const folder = containingFolder(uri);
+  return p && folder ? path.relative(folder, p).split(path.sep).join('/') : undefined;
 }
 
 /** The file name the report shows: relative to its workspace folder, else the base name; no markup. */
