@@ -108,6 +108,7 @@ describe('runtimes of releases without a Go module tag, in the new-element hover
     assert.ok(rows.includes(`| kubelet \\ runtime | ${older(12)} | ${older(13)} | ${older(14)} | ${before} | cri-api v0.15.7 and later v0.15 patches | ` +
       `cri-api v0.16.4 and later v0.16 patches or from the CRI API of Kubernetes 1.16.0–1.16.3 ${untagged} | cri-api v0.17 | cri-api v0.18 |`), rows);
     assert.ok(rows.includes(`1.15.0–1.15.6 (${before}), which lack them,`), rows);
+    assert.ok(rows.includes('columns are runtimes, named by what they are built from: a cri-api version, or the CRI API of a Kubernetes release that has no cri-api Go module tag.'), rows);
     assert.doesNotMatch(rows, /cri-api v0\.1[2-4]\b|v0\.15\.[0-6]\b|\| cri-api v0\.16 \|/, rows);
   });
 });

@@ -268,7 +268,10 @@ export function skewMatrix(baseline: Baseline | undefined, hasAdditions: boolean
   const twoParts = patch
     ? ` The changes ship in a patch release, so Kubernetes 1.${next} has two rows and two columns: ${patch.before.kubelet} (${patch.before.runtime}), which lack them, and ${patch.ship.kubernetes} (cri-api ${patch.ship.goTag}) and later patches of 1.${next}.`
     : '';
-  out.push(`Rows are kubelets (Kubernetes 1.K); columns are runtimes, named by what they are built from: a cri-api version, or the CRI API of a Kubernetes release that has no cri-api Go module tag.${twoParts}`, '');
+  // Releases with no Go module tag (1.15.0–1.15.6, 1.16.0–1.16.3, minors before the history) are named otherwise.
+  const untagged = sides.some((s) => s.runtime.includes('the CRI API of Kubernetes'));
+  const named = untagged ? 'named by what they are built from: a cri-api version, or the CRI API of a Kubernetes release that has no cri-api Go module tag' : 'named by the cri-api version they are built from';
+  out.push(`Rows are kubelets (Kubernetes 1.K); columns are runtimes, ${named}.${twoParts}`, '');
   const before = sides.some((s) => !speaks(s.minor))
     ? ` × not a pair of this API: ${sides.some((s) => first !== undefined && s.minor < first) ? `${escapeMarkdown(pkg)} came in Kubernetes 1.${first}` : `Kubernetes 1.${removed} removed ${escapeMarkdown(pkg)}`}, so one side does not speak it;`
     : '';
