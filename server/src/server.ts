@@ -20,7 +20,7 @@ import { historyQuery } from './baseline/historyCommand';
 import { goFileStamp } from './baseline/goModSource';
 import { layerSeverities, overriddenSeverity, validateSeverityOverrides, type SeveritySetting } from './compat/check';
 import { CONFIG_FILE, readConfigFile } from './compat/configFile';
-import { RULES, RULES_BY_ID } from './compat/rules';
+import { RULES, RULES_BY_ID, ruleHelpLink } from './compat/rules';
 import { elementPolicyHover, findingsExplanation, releasedCounterpart } from './features/policyHover';
 import { notCriApi } from './compat/criFile';
 import { renderReport } from './report/markdown';
@@ -1295,7 +1295,7 @@ connection.onRequest(RulesRequestMethod, (params: RulesParams | null | undefined
   const severity = uri === undefined ? undefined : severityFor(uri, await getSettings(uri));
   return RULES.map((r) => ({
     id: r.id, category: r.category, severity: r.severity, ...(severity ? { effective: overriddenSeverity(severity, r.id, r.category) ?? r.severity } : {}),
-    breaking: r.breaking, ...(r.breaks ? { breaks: r.breaks } : {}), title: r.title, explanation: r.explanation, link: r.link,
+    breaking: r.breaking, ...(r.breaks ? { breaks: r.breaks } : {}), title: r.title, explanation: r.explanation, link: ruleHelpLink(r.id),
   }));
 }));
 
