@@ -8,7 +8,7 @@ import type { Baseline } from '../baseline/types';
 import type { Problem } from '../proto/binder';
 import { comparePositions, type Range } from '../proto/ast';
 import { RULES_BY_ID, ruleHelpLink } from '../compat/rules';
-import { SKEW, compareTags, firstMinorOfMajor, laterPatches, majorVersion, shipTarget, span, targetMinor, whoLacks } from '../policy/versions';
+import { SKEW, compareTags, firstMinorOfMajor, laterPatches, majorVersion, parseAnyTag, shipTarget, span, targetMinor, whoLacks } from '../policy/versions';
 import { runtimesBuiltFrom } from '../baseline/historyCommand';
 import { CRI_SKEW_POLICY_URL } from '../policy/links';
 import { enumSides } from '../policy/lacking';
@@ -241,8 +241,11 @@ export function skewMatrix(baseline: Baseline | undefined, hasAdditions: boolean
   const speaks = (m: number): boolean => (first === undefined || m >= first) && (removed === undefined || m < removed);
   if (removed !== undefined && next >= removed) {
     // runtime.v1alpha2: no minor release after its removal has it, so there is no release for the changes and no matrix.
+    // Pre-releases count as releases: runtime.v1alpha2 is still in v0.26.0-alpha.0 … alpha.3, which the history shows.
+    const early = baseline.history?.releases.filter((r) => r.prerelease && parseAnyTag(r.tag)?.minor === removed) ?? [];
+    const hadIt = early.length ? ` (of 1.${removed}, only the pre-releases ${span(early[0]!.tag, early.at(-1)!.tag)} had it)` : '';
     return ['## Version skew', '',
-      `Kubernetes 1.${removed} removed ${escapeMarkdown(pkg)}: no kubelet or runtime of 1.${removed} or later speaks it, so the changes cannot ship in a minor release; ` +
+      `Kubernetes 1.${removed} removed ${escapeMarkdown(pkg)}: no kubelet or runtime of a 1.${removed} release or later speaks it${hadIt}, so the changes cannot ship in a minor release; ` +
       `only a patch release of 1.${removed - 1} or earlier could carry them, and patch releases should not change the API ([policy](${CRI_SKEW_POLICY_URL})).`, ''];
   }
   // Shipped in a patch v0.N.M, the changes are missing in the earlier patches of minor N too (`whoLacks`, as the
