@@ -235,7 +235,7 @@ describe('features on a crafted file', () => {
       '```proto\nmessage google.protobuf.Timestamp\n```\n\nWell-known type bundled with protobuf.');
     assert.equal(doHover(bound, pos(2, 14))?.contents.value, '```proto\npackage demo.v1\n```');
     assert.equal(doHover(bound, pos(2, 10))?.contents.value, '```proto\npackage demo\n```');
-    assert.equal(doHover(bound, pos(5, 10))?.contents.value, 'Import of `google/protobuf/empty.proto`.');
+    assert.equal(doHover(bound, pos(5, 10))?.contents.value, "Import of `google/protobuf/empty.proto`: resolves to a file of protobuf's that cri-compat bundles (package `google.protobuf`); nothing is read from disk.");
     // A path with backticks cannot end its code span and slip markdown (an image the editor would fetch) in.
     const hostile = parse('syntax = "proto3";\nimport "a`![t](https://example.invalid/t.png)`.proto";\n');
     assert.equal(doHover(bind(hostile, 'file:///ws/h.proto'), pos(1, 10))?.contents.value, 'Import of ``a`![t](https://example.invalid/t.png)`.proto``.');

@@ -120,9 +120,61 @@ describe('language server: hovers in a .proto file of another package', { ...NEE
   });
 
   test('an import: its path, a control character in it as a visible escape', async () => {
-    assert.equal(await hover('"common/money.proto"', 2), 'Import of `common/money.proto`.');
+    assert.equal(await hover('"common/money.proto"', 2), 'Import of `common/money.proto`: resolves to `common/money.proto` in the workspace.');
     const odd = await hover('"odd', 2);
-    assert.equal(odd, 'Import of `odd\\u202ename.proto`.');
+    assert.equal(odd, 'Import of `odd\\u202ename.proto`: not resolved, so types from it are not checked.');
+  });
+});
+
+describe('language server: where an import resolves to', { ...NEEDS_SERVER, timeout: 60_000 }, () => {
+  let editor: LspEditor;
+  let tmp: string;
+  let uri: string;
+  // In a folder of the workspace: a file beside it, a bundled well-known type, one from criCompat.protoPaths outside
+  // the workspace, one that is nowhere, and one whose folder name has a bidirectional override.
+  const SVC = `syntax = "proto3";\npackage acme.svc.v1;\nimport "common/money.proto";\nimport "google/protobuf/timestamp.proto";\n` +
+    `import "secret/ext.proto";\nimport "gone.proto";\nimport "odd${RLO}dir/x.proto";\nmessage M {}\n`;
+  const hover = async (needle: string): Promise<string> =>
+    valueOf((await editor.conn.sendRequest(HoverRequest.type, { textDocument: { uri }, position: lineCol(SVC, needle, 2) })) as Hover | null);
+
+  before(async () => {
+    tmp = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'cri-compat-hover-imports-')));
+    const ws = path.join(tmp, 'ws');
+    const outside = path.join(tmp, 'outside-the-workspace');
+    mkdirSync(path.join(ws, 'api', 'common'), { recursive: true });
+    mkdirSync(path.join(ws, 'api', `odd${RLO}dir`), { recursive: true });
+    mkdirSync(path.join(outside, 'secret'), { recursive: true });
+    writeFileSync(path.join(ws, 'api', 'svc.proto'), SVC);
+    writeFileSync(path.join(ws, 'api', 'common', 'money.proto'), MONEY);
+    writeFileSync(path.join(ws, 'api', `odd${RLO}dir`, 'x.proto'), 'syntax = "proto3";\npackage odd;\n');
+    writeFileSync(path.join(outside, 'secret', 'ext.proto'), 'syntax = "proto3";\npackage ext;\n');
+    uri = pathToFileURL(path.join(ws, 'api', 'svc.proto')).href;
+    editor = LspEditor.start();
+    editor.settings = { ...editor.settings, protoPaths: [outside] };
+    await editor.initialize(ws, { trusted: true, cacheDir: path.join(tmp, 'cache') });
+    await editor.open(uri, SVC, 1);
+    await editor.status((s) => s.uri === uri && !s.resolving);
+  });
+
+  after(async () => {
+    await editor?.close();
+    if (tmp) rmSync(tmp, { recursive: true, force: true });
+  });
+
+  test('a workspace file by its path in the workspace, escaped as the import path is', async () => {
+    assert.equal(await hover('"common/money.proto"'), 'Import of `common/money.proto`: resolves to `api/common/money.proto` in the workspace.');
+    const odd = await hover('"odd');
+    assert.equal(odd, 'Import of `odd\\u202edir/x.proto`: resolves to `api/odd\\u202edir/x.proto` in the workspace.');
+    assertNoRawControls(odd);
+  });
+
+  test('a bundled well-known type, a file outside the workspace (no path shown) and a missing one', async () => {
+    assert.equal(await hover('"google/protobuf/timestamp.proto"'),
+      "Import of `google/protobuf/timestamp.proto`: resolves to a file of protobuf's that cri-compat bundles (package `google.protobuf`); nothing is read from disk.");
+    const ext = await hover('"secret/ext.proto"');
+    assert.equal(ext, 'Import of `secret/ext.proto`: resolves to a file outside the workspace folders.');
+    assert.ok(!ext.includes(tmp) && !ext.includes('outside-the-workspace'), ext);
+    assert.equal(await hover('"gone.proto"'), 'Import of `gone.proto`: not resolved, so types from it are not checked.');
   });
 });
 

@@ -9,6 +9,7 @@ import type { Baseline } from '../server/src/baseline/types';
 import { doHover } from '../server/src/features/hover';
 import { elementPolicyHover } from '../server/src/features/policyHover';
 import { analyze } from '../server/src/service';
+import { skewMatrix } from '../server/src/report/markdown';
 
 const corpusDir = findCorpusDir(findRepoRoot(__dirname));
 const corpus = corpusDir ? new Corpus(corpusDir) : undefined;
@@ -74,6 +75,41 @@ describe('policy wording against the release history', { skip: corpus ? false : 
     assert.ok(h.includes(`- Kubelets 1.18–1.20 know it and can be paired with ${runtimes}`), h);
     // Minors whose every release has a Go module tag keep the short form.
     assert.match(historyRow('runtime.v1', 'runtime.v1.ContainerEventResponse.pod_sandbox_metadata', 'skew'), /runtimes built from cri-api v0\.22–v0\.24, which do not\./);
+  });
+});
+
+describe('runtimes of releases without a Go module tag, in the new-element hover and the skew matrix', { skip: corpus ? false : CORPUS_HELP }, () => {
+  // A change on top of kubernetes-1.15.6 that ships in v0.15.7, the first Go module tag of 1.15: the runtimes that
+  // lack it are those of 1.12–1.14 (older than the history, with no tag at all) and of 1.15.0–1.15.6, which
+  // cri-api tagged only as kubernetes-1.15.N: there is no v0.12 … v0.14 and no v0.15.0 … v0.15.6 to build from.
+  const history = loadBundledHistory('runtime.v1alpha2');
+  const baseline = (): Baseline => {
+    const model = history.modelAt('kubernetes-1.15.6');
+    assert.ok(model, 'kubernetes-1.15.6 is in the bundled index of runtime.v1alpha2');
+    return { tag: 'kubernetes-1.15.6', kubernetes: '1.15.6', source: 'bundled', origin: 'test', model, history, release: 'v0.15.7' };
+  };
+  const lacking = 'the CRI API of Kubernetes 1.12–1.14 (older than kubernetes-1.15.0-alpha.1, the first release in this history) and 1.15.0–1.15.6 ' +
+    '(tagged in cri-api only as kubernetes-1.N.M, with no Go module tag)';
+
+  test('the hover of a new element names them as history does, not as cri-api tags', () => {
+    assert.ok(!corpus!.rows.some((r) => /^v0\.1[2-4]\.|^v0\.15\.[0-6]$/.test(r.tag)), 'no such Go module tags');
+    const text = release('kubernetes-1.15.6', V1ALPHA2_PATH).replace('message VersionRequest {', 'message VersionRequest {\n    // A new flag.\n    bool fresh_flag = 2;');
+    const h = policyHover(text, baseline(), 'fresh_flag');
+    assert.ok(h.includes('**New since kubernetes-1.15.6**: would ship in Kubernetes 1.15.7 (cri-api v0.15.7).'), h);
+    assert.ok(h.includes(`- Runtimes built from ${lacking} will not have it, and kubelets 1.15.7–1.18 can meet them.`), h);
+    assert.doesNotMatch(h, /v0\.12|v0\.15\.[0-6]\b/, h);
+  });
+
+  test('the skew matrix names the runtimes of each column as the hover does', () => {
+    const rows = skewMatrix(baseline(), true).join('\n');
+    const untagged = '(tagged in cri-api only as kubernetes-1.N.M, with no Go module tag)';
+    const older = (m: number): string => `the CRI API of Kubernetes 1.${m} (older than kubernetes-1.15.0-alpha.1, the first release in this history)`;
+    const before = `the CRI API of Kubernetes 1.15.0–1.15.6 ${untagged}`;
+    assert.ok(rows.includes(`| kubelet \\ runtime | ${older(12)} | ${older(13)} | ${older(14)} | ${before} | cri-api v0.15.7 and later v0.15 patches | ` +
+      `cri-api v0.16.4 and later v0.16 patches or from the CRI API of Kubernetes 1.16.0–1.16.3 ${untagged} | cri-api v0.17 | cri-api v0.18 |`), rows);
+    assert.ok(rows.includes(`1.15.0–1.15.6 (${before}), which lack them,`), rows);
+    assert.ok(rows.includes('columns are runtimes, named by what they are built from: a cri-api version, or the CRI API of a Kubernetes release that has no cri-api Go module tag.'), rows);
+    assert.doesNotMatch(rows, /cri-api v0\.1[2-4]\b|v0\.15\.[0-6]\b|\| cri-api v0\.16 \|/, rows);
   });
 });
 

@@ -20,7 +20,7 @@ import { historyQuery } from './baseline/historyCommand';
 import { goFileStamp } from './baseline/goModSource';
 import { layerSeverities, overriddenSeverity, validateSeverityOverrides, type SeveritySetting } from './compat/check';
 import { CONFIG_FILE, readConfigFile } from './compat/configFile';
-import { RULES, RULES_BY_ID } from './compat/rules';
+import { RULES, RULES_BY_ID, ruleHelpLink } from './compat/rules';
 import { elementPolicyHover, findingsExplanation, releasedCounterpart } from './features/policyHover';
 import { notCriApi } from './compat/criFile';
 import { renderReport } from './report/markdown';
@@ -1108,8 +1108,16 @@ connection.onHover((params, token) => guarded('hover', null, async () => {
   if (!doc || !isValidPosition(params.position)) return null;
   const { result } = await snapshotOf(doc, wanted(token, doc, true));
   const { bound, baseline } = result;
+  const settings = await getSettings(doc.uri);
   const hover = doHover(bound, params.position, {
     extraHover: (element, shownDoc) => elementPolicyHover(element, baseline, bound.model, result.findings, shownDoc),
+    // Where Go to Definition would go; a path only inside the workspace (workspacePath).
+    importedFile: (p, from) => {
+      const uri = resolverFor(doc.uri, settings).resolveUri(p, from);
+      if (uri === undefined) return undefined;
+      const rel = workspacePath(uri);
+      return rel === undefined ? 'outside' : { workspacePath: rel };
+    },
   });
   // A finding's diagnostic under the cursor: its rule's explanation first.
   const at = findingsAt(result, params.position);
@@ -1186,6 +1194,13 @@ connection.onFoldingRanges((params, token) => guarded('foldingRange', null, asyn
 function uriOf(params: unknown): string | undefined {
   const uri = (params as { uri?: unknown } | undefined)?.uri;
   return typeof uri === 'string' ? uri : undefined;
+}
+
+/** A file's path relative to the workspace folder that contains it, `/`-separated; undefined outside the folders. */
+function workspacePath(uri: string): string | undefined {
+  const p = fsPathOf(uri);
+  const folder = containingFolder(uri);
+  return p && folder ? path.relative(folder, p).split(path.sep).join('/') : undefined;
 }
 
 /** The file name the report shows: relative to its workspace folder, else the base name; no markup. */
@@ -1280,7 +1295,7 @@ connection.onRequest(RulesRequestMethod, (params: RulesParams | null | undefined
   const severity = uri === undefined ? undefined : severityFor(uri, await getSettings(uri));
   return RULES.map((r) => ({
     id: r.id, category: r.category, severity: r.severity, ...(severity ? { effective: overriddenSeverity(severity, r.id, r.category) ?? r.severity } : {}),
-    breaking: r.breaking, ...(r.breaks ? { breaks: r.breaks } : {}), title: r.title, explanation: r.explanation, link: r.link,
+    breaking: r.breaking, ...(r.breaks ? { breaks: r.breaks } : {}), title: r.title, explanation: r.explanation, link: ruleHelpLink(r.id),
   }));
 }));
 

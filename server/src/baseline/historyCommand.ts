@@ -657,7 +657,7 @@ function elementReport(history: History, input: string): HistoryQueryResult {
     } else {
       // A package that was removed (runtime.v1alpha2) has no kubelets to come, whatever its last release had.
       const knowing = knowingKubelets(lack.kubelets, known, newestStableMinor(history), union(releases.length - 1) && majorVersion(pkg)?.removedInMinor === undefined);
-      row('skew', `${asNumber}${kubelets(knowing, ['knows', 'know'])} it${notReleased(knowing)} and can be paired with runtimes built from ${lackingRuntimes(history, lack.runtimes)}, which do not.`);
+      row('skew', `${asNumber}${kubelets(knowing, ['knows', 'know'])} it${notReleased(knowing)} and can be paired with runtimes built from ${runtimesBuiltFrom(history, lack.runtimes)}, which do not.`);
       // Which way an enum or a field's message travels, as the newest release that has the element declares its RPCs.
       more(releasedLackingConsequence(history, kind, path, basis, () => history.modelAt(info.lastSeen)));
     }
@@ -705,13 +705,17 @@ function removalOf(history: History, lineage: Lineage, known: readonly number[])
 }
 
 /**
- * What runtimes that lack an element (`whoLacks().runtimes`) are built from, as `history` and the hovers say it:
+ * What the runtimes of a span of minors (that lack an element: `whoLacks().runtimes`; a column of the skew matrix)
+ * are built from, as `history`, the hovers and the report say it:
  * cri-api tags, and for runtimes older than the history's first release, which no tag of it names (runtime.v1alpha2
  * before 1.15 had no Go module tags), their Kubernetes minors. cri-api's Go module tags start at v0.15.7 and v0.16.4:
  * the stable releases before them, tagged only as kubernetes-1.N.M, are named as Kubernetes releases, and the tag
- * span starts at the first Go module tag, so it names no tag that does not exist.
+ * span starts at the first Go module tag, so it names no tag that does not exist. Every place that names such
+ * runtimes goes through here (the hovers, `history`, the report's skew matrix); without a release history (a
+ * baseline read from a file), which says nothing of which releases were tagged, it is the plain tag span.
  */
-export function lackingRuntimes(history: History, r: MinorRange & { maxPatch?: number }): string {
+export function runtimesBuiltFrom(history: History | undefined, r: MinorRange & { maxPatch?: number }): string {
+  if (!history?.releases.length) return `cri-api ${runtimeSpan(r)}`;
   const oldest = history.releases[0]!.tag;
   const firstHistoryMinor = parseAnyTag(oldest)?.minor ?? 0;
   const min = Math.max(r.min, firstHistoryMinor);

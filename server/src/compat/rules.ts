@@ -5,7 +5,7 @@
 import type { Severity } from '../proto/binder';
 import type { Category } from './finding';
 
-import { CRI_DEV_POLICY_URL, CRI_SKEW_POLICY_URL } from '../policy/links';
+import { CRI_DEV_POLICY_URL, CRI_SKEW_POLICY_URL, PROTOBUF_SPEC_URL } from '../policy/links';
 import { editDistance } from '../editDistance';
 
 // Which page says what (kubernetes/contributor-site, content/en/docs/code/): the skew policy has the skew window,
@@ -280,6 +280,17 @@ export function meantRuleId(name: string, others: readonly string[] = []): strin
     if (d <= limit && (!best || d < best.d)) best = { id, d };
   }
   return best?.id;
+}
+
+/**
+ * The page a finding or problem with this id links to, wherever it is shown (hover, diagnostic, report, SARIF,
+ * JSON), so that they never send a reader to different pages: its rule's page (none for the suppression rules,
+ * which no upstream page covers), and for an id that is no rule (a syntax or binding problem, which protoc
+ * reports too) the protobuf language specification.
+ */
+export function ruleHelpLink(id: string): string | undefined {
+  const r = RULES_BY_ID.get(id);
+  return r ? r.link : PROTOBUF_SPEC_URL;
 }
 
 export function getRule(id: string): Rule {

@@ -10,6 +10,7 @@ import { targetAt, type Element, type Target } from './positions';
 import type { Hover } from './types';
 import { STUB_LINE_LABEL } from '../docs/docRules';
 import { visibleControls } from '../visibleText';
+import { wellKnownTypes } from '../proto/wellKnown';
 
 export interface HoverOptions {
   /**
@@ -18,7 +19,16 @@ export interface HoverOptions {
    * it (so that it need not repeat it); return undefined for nothing.
    */
   extraHover?: (element: ElementPath, shownDoc: string | undefined) => string | undefined;
+  /**
+   * Where an import from `fromUri` leads, for the hover on its path (as Go to Definition finds it): a workspace file
+   * by its `/`-separated path relative to its workspace folder, `outside` for a file outside the workspace folders
+   * (whose path the hover does not show), undefined when none is found. Without it the hover says nothing of that,
+   * except for the files cri-compat bundles, which no resolver is asked for.
+   */
+  importedFile?: (importPath: string, fromUri: string) => ImportedFile;
 }
+
+export type ImportedFile = { workspacePath: string } | 'outside' | undefined;
 
 /** Markdown hover for the position, or null when there is nothing to say. */
 export function doHover(bound: BoundFile, pos: Position, options: HoverOptions = {}): Hover | null {
@@ -29,7 +39,7 @@ export function doHover(bound: BoundFile, pos: Position, options: HoverOptions =
 export function hoverOf(bound: BoundFile, t: Target | undefined, options: HoverOptions = {}): Hover | null {
   if (!t) return null;
   const shown: { doc?: string } = {};
-  const sections = hoverSections(bound, t, shown);
+  const sections = hoverSections(bound, t, shown, options);
   if (!sections) return null;
   const path = t.kind === 'reference' ? t.reference.target : t.kind === 'declaration' ? t.element.path : undefined;
   if (path !== undefined && options.extraHover) {
@@ -45,7 +55,7 @@ export function hoverOf(bound: BoundFile, t: Target | undefined, options: HoverO
 }
 
 /** The hover's sections; `shown.doc` gets the doc comment they show. */
-function hoverSections(bound: BoundFile, t: Target, shown: { doc?: string }): string[] | undefined {
+function hoverSections(bound: BoundFile, t: Target, shown: { doc?: string }, options: HoverOptions): string[] | undefined {
   switch (t.kind) {
     case 'reference': {
       const ref = t.reference;
@@ -58,10 +68,24 @@ function hoverSections(bound: BoundFile, t: Target, shown: { doc?: string }): st
     case 'declaration':
       return declarationHover(bound, t.element, shown);
     case 'import':
-      return [`Import of ${codeSpan(t.node.path)}${t.node.modifier ? ` (${t.node.modifier})` : ''}.`];
+      return [`Import of ${codeSpan(t.node.path)}${t.node.modifier ? ` (${t.node.modifier})` : ''}${importTarget(bound, t.node.path, options)}.`];
     case 'package':
       return [code(`package ${t.name}`)];
   }
+}
+
+/**
+ * `: resolves to …`, where an import leads. The bundled files come first, as the binder declares them without
+ * looking on disk; a path is only shown inside the workspace, so a hover never reveals where other files are.
+ */
+function importTarget(bound: BoundFile, importPath: string, options: HoverOptions): string {
+  const bundled = wellKnownTypes(importPath);
+  if (bundled) return `: resolves to a file of protobuf's that cri-compat bundles (package \`${bundled.pkg}\`); nothing is read from disk`;
+  if (!options.importedFile) return '';
+  const file = options.importedFile(importPath, bound.uri);
+  if (file === undefined) return ': not resolved, so types from it are not checked';
+  if (file === 'outside') return ': resolves to a file outside the workspace folders';
+  return `: resolves to ${codeSpan(file.workspacePath)} in the workspace`;
 }
 
 function declarationHover(bound: BoundFile, e: Element, shown: { doc?: string }): string[] {

@@ -1,14 +1,14 @@
 // Hovers that explain the version skew policy: for an element, when it came and who can meet a peer
 // without it; for a finding, the rule's explanation, who breaks, and the link to the policy.
 
-import { elementLineage, elementPatchChanges, kubelets, lackingRuntimes, newestStableMinor, notReleased } from '../baseline/historyCommand';
+import { elementLineage, elementPatchChanges, kubelets, runtimesBuiltFrom, newestStableMinor, notReleased } from '../baseline/historyCommand';
 import type { Baseline, History, HistoryElement } from '../baseline/types';
 import type { Finding } from '../compat/finding';
-import { getRule, SKEW as SKEW_PARAGRAPH } from '../compat/rules';
+import { getRule, ruleHelpLink, SKEW as SKEW_PARAGRAPH } from '../compat/rules';
 import { renameEffects } from '../compat/compare';
 import { goCamelCase } from '../proto/goNames';
 import { releasedEnumNumbers, releasedFieldHolding } from '../compat/onReleasedNumber';
-import { compareTags, firstMinorOfMajor, knowingKubelets, majorVersion, parseAnyTag, runtimeSpan, shipTarget, span, targetMinor, whoLacks, type LackingSkew } from '../policy/versions';
+import { compareTags, firstMinorOfMajor, knowingKubelets, majorVersion, parseAnyTag, shipTarget, span, targetMinor, whoLacks, type LackingSkew } from '../policy/versions';
 import { enumSides, lackingConsequence, parentLackingConsequence, releasedLackingConsequence, type ElementKindName } from '../policy/lacking';
 import { CRI_API_PROTO_PATHS, CRI_DEV_POLICY_URL, CRI_SKEW_POLICY_URL, CRITEST_VALIDATION_URL, criApiFileUrl } from '../policy/links';
 import { indexModel, localName, type ApiModel } from '../proto/model';
@@ -79,7 +79,7 @@ export function elementPolicyHover(
     `**New since ${escapeMarkdown(baseline.tag)}**: would ship in Kubernetes ${exact ? `${exact.kubernetes} (cri-api ${exact.goTag})` : `1.${next} (cri-api v0.${next}.0)${released}`}.`, '',
     !lacks.runtimes || !lacks.kubelets
       ? `- Kubernetes 1.${next} is the first minor version of ${pkg}, so every stable runtime that speaks ${pkg} will have it.`
-      : `- Runtimes built from cri-api ${runtimeSpan(lacks.runtimes)} will not have it, and ${kubelets(lacks.kubelets)} can meet them. ${newParentConsequence(element, current, baseline) ?? consequence(kind, current, element)}`,
+      : `- Runtimes built from ${runtimesBuiltFrom(history, lacks.runtimes)} will not have it, and ${kubelets(lacks.kubelets)} can meet them. ${newParentConsequence(element, current, baseline) ?? consequence(kind, current, element)}`,
     ...sentToOlderKubelets(element, kind, current, baseline, lacks),
     '- The feature has to degrade gracefully on such runtimes. If it depends on what the runtime can do, the kubelet should learn that through explicit API (what the runtime reports in its status or features, surfaced in the Pod or Node API), not by trial; and while the feature is being adopted, using it against a runtime that lacks it should fail as early as possible.',
     `- Document in the proto what it does, what runtimes may expect, and when the kubelet uses it; add a critest ([cri-tools validation](${CRITEST_VALIDATION_URL})).`,
@@ -158,7 +158,7 @@ function historySection(element: string, history: History, pkg: string, current:
     const who = kubelets(k, ['knows', 'know']);
     const knowers = `${who[0]!.toUpperCase()}${who.slice(1)} it${notReleased(k)} and can be paired`;
     const why = releasedLackingConsequence(history, kind, element, introduced, () => current, (c) => `\`${c}\``);
-    lines.push(`- ${knowers} with runtimes built from ${lackingRuntimes(history, lacks.runtimes)}, which do not. ${why}`);
+    lines.push(`- ${knowers} with runtimes built from ${runtimesBuiltFrom(history, lacks.runtimes)}, which do not. ${why}`);
   } else if (inOldest && (start === undefined || parseAnyTag(oldest ?? '')?.minor !== start)) {
     lines.push(`- It is already in ${oldest}, the oldest release in this history, and may be older: which runtimes lack it is not known from this history.`);
   } else {
@@ -489,7 +489,8 @@ export function findingsExplanation(findings: readonly Finding[], baseline: Base
     for (const r of f.related ?? []) lines.push('', `- ${escapeMarkdown(r.message)}`);
     if (compared && !shared) lines.push('', compared);
     const suppress = `\`// cri-compat:ignore ${rule.id} <reason>\``;
-    lines.push('', rule.link ? `[Why this matters](${rule.link}) · suppress with ${suppress}` : `Suppress with ${suppress}`);
+    const link = ruleHelpLink(rule.id);
+    lines.push('', link ? `[Why this matters](${link}) · suppress with ${suppress}` : `Suppress with ${suppress}`);
     return lines.join('\n');
   });
   const context = shared ? [...(skew ? [SKEW_PARAGRAPH] : []), ...(compared ? [compared] : [])] : [];

@@ -6,7 +6,7 @@ import type { Diagnostic, DiagnosticRelatedInformation } from 'vscode-languagese
 import type { Problem, Severity } from '../proto/binder';
 import type { Finding } from '../compat/finding';
 import type { Analysis } from '../service';
-import { RULES_BY_ID } from '../compat/rules';
+import { ruleHelpLink } from '../compat/rules';
 import { visibleControls } from '../visibleText';
 
 export const SOURCE = 'cri-compat';
@@ -41,7 +41,7 @@ export interface FindingData {
  */
 export function findingToDiagnostic(f: Finding & { link?: string }, uri: string, support: DiagnosticSupport): Diagnostic {
   const d: Diagnostic = { range: f.range, severity: toSeverity(f.severity), source: SOURCE, code: f.rule, message: visibleControls(f.message) };
-  const link = f.link ?? RULES_BY_ID.get(f.rule)?.link;
+  const link = f.link ?? ruleHelpLink(f.rule);
   if (support.codeDescription && typeof link === 'string' && /^https?:\/\//.test(link)) d.codeDescription = { href: link };
   if (support.relatedInformation && f.related?.length) {
     const related: DiagnosticRelatedInformation[] = [];

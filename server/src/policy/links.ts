@@ -13,6 +13,12 @@ export const CRI_CONCEPT_URL = 'https://kubernetes.io/docs/concepts/architecture
 /** CRI validation tests (critest) in cri-tools: every new API needs one. */
 export const CRITEST_VALIDATION_URL = 'https://github.com/kubernetes-sigs/cri-tools/blob/master/docs/validation.md';
 
+/**
+ * The protobuf language specification: what the binder's syntax and binding problems (not rules of cri-compat's
+ * own, and reported by protoc too) link to. CRI's api.proto is proto3.
+ */
+export const PROTOBUF_SPEC_URL = 'https://protobuf.dev/reference/protobuf/proto3-spec/';
+
 /** The cri-api repository, whose `v0.N.M` tags are the Go module releases. */
 export const CRI_API_REPO_URL = 'https://github.com/kubernetes/cri-api';
 

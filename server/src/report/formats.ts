@@ -3,7 +3,7 @@
 
 import type { Severity } from '../proto/binder';
 import type { Finding } from '../compat/finding';
-import { RULES, RULES_BY_ID } from '../compat/rules';
+import { RULES, RULES_BY_ID, ruleHelpLink } from '../compat/rules';
 import type { Baseline } from '../baseline/types';
 import { pathToFileURL } from 'node:url';
 import { CRI_SKEW_POLICY_URL } from '../policy/links';
@@ -74,15 +74,12 @@ export function jsonReport(file: string, baseline: Baseline | undefined, items: 
     baseline: baseline ? { tag: baseline.tag, ...(baseline.kubernetes ? { kubernetes: baseline.kubernetes } : {}), source: baseline.source, origin: baseline.origin } : null,
     findings: items.map((f) => ({
       rule: f.rule, category: f.category ?? null, severity: f.severity, message: f.message, element: f.element ?? null,
-      range: f.range, link: RULES_BY_ID.get(f.rule)?.link ?? null,
+      range: f.range, link: ruleHelpLink(f.rule) ?? null,
     })),
   };
 }
 
 const SARIF_LEVEL: Record<Severity, string> = { error: 'error', warning: 'warning', information: 'note', hint: 'note' };
-
-/** For syntax and binding problems, which are not rules of their own: protoc reports them too. */
-const PROTOBUF_SPEC_URL = 'https://protobuf.dev/reference/protobuf/proto3-spec/';
 
 /**
  * Where a CI system finds the checked file: `relative` (`/`-separated) to `root` (the repository's root or
@@ -117,17 +114,21 @@ export function formatSarif(location: CiLocation, all: Reportable[], invocation:
   }];
   const ruleIds = [...new Set(items.map((f) => f.rule))];
   const rules = [
-    ...RULES.filter((r) => ruleIds.includes(r.id)).map((r) => ({
-      id: r.id, name: pascalCase(r.id), shortDescription: { text: r.title }, fullDescription: { text: r.explanation }, ...(r.link ? { helpUri: r.link } : {}),
-      help: { text: r.link ? `${r.explanation}\n\n${r.link}` : r.explanation },
-      defaultConfiguration: { level: SARIF_LEVEL[r.severity] }, properties: { category: r.category, tags: ['cri-compat', r.category] },
-    })),
+    ...RULES.filter((r) => ruleIds.includes(r.id)).map((r) => {
+      const link = ruleHelpLink(r.id);
+      return {
+        id: r.id, name: pascalCase(r.id), shortDescription: { text: r.title }, fullDescription: { text: r.explanation }, ...(link ? { helpUri: link } : {}),
+        help: { text: link ? `${r.explanation}\n\n${link}` : r.explanation },
+        defaultConfiguration: { level: SARIF_LEVEL[r.severity] }, properties: { category: r.category, tags: ['cri-compat', r.category] },
+      };
+    }),
     ...ruleIds.filter((id) => !RULES_BY_ID.has(id)).map((id) => {
+      const link = ruleHelpLink(id)!;
       const title = `protobuf: ${id.replace(/-/g, ' ')}`;
       const text = 'A problem protoc reports too: the file is not valid protobuf, or names something that is not there. What it affects was not compared with the baseline.';
       return {
-        id, name: pascalCase(`protobuf-${id}`), shortDescription: { text: title }, fullDescription: { text }, helpUri: PROTOBUF_SPEC_URL,
-        help: { text: `${text}\n\n${PROTOBUF_SPEC_URL}` }, properties: { tags: ['cri-compat', 'protobuf'] },
+        id, name: pascalCase(`protobuf-${id}`), shortDescription: { text: title }, fullDescription: { text }, helpUri: link,
+        help: { text: `${text}\n\n${link}` }, properties: { tags: ['cri-compat', 'protobuf'] },
       };
     }),
   ];

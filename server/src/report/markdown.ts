@@ -7,8 +7,9 @@ import type { Addition } from '../compat/compare';
 import type { Baseline } from '../baseline/types';
 import type { Problem } from '../proto/binder';
 import { comparePositions, type Range } from '../proto/ast';
-import { RULES_BY_ID } from '../compat/rules';
-import { SKEW, compareTags, firstMinorOfMajor, laterPatches, majorVersion, runtimeSpan, shipTarget, span, targetMinor, whoLacks } from '../policy/versions';
+import { RULES_BY_ID, ruleHelpLink } from '../compat/rules';
+import { SKEW, compareTags, firstMinorOfMajor, laterPatches, majorVersion, parseAnyTag, shipTarget, span, targetMinor, whoLacks } from '../policy/versions';
+import { runtimesBuiltFrom } from '../baseline/historyCommand';
 import { CRI_SKEW_POLICY_URL } from '../policy/links';
 import { enumSides } from '../policy/lacking';
 import { indexModel } from '../proto/model';
@@ -147,7 +148,8 @@ export function renderReport(input: ReportInput): string {
       const rule = RULES_BY_ID.get(f.rule);
       // Breaking is the rule's, not the severity's (a removal without deprecation breaks as a warning): the rows say
       // which findings the summary counts as breaking.
-      const link = rule ? input.ruleLink?.(rule.id) ?? rule.link : CRI_SKEW_POLICY_URL;
+      // The editor's explanation of a rule links its page; else the page every other output links (ruleHelpLink).
+      const link = (rule && input.ruleLink?.(rule.id)) ?? ruleHelpLink(f.rule);
       out.push(`| ${where(f.range)} | ${f.severity}${rule?.breaking ? ', breaking' : ''} | ${link ? `[${f.rule}](${link})` : f.rule} | ${esc(f.message)} |`);
     }
     notListed(fs.length);
@@ -216,7 +218,7 @@ interface SkewSide {
   minor: number;
   /** The side has the new elements. */
   has: boolean;
-  /** The kubelet's row header and the runtime's column header. */
+  /** The kubelet's row header and the runtime's column header (what the runtimes are built from: `cri-api v0.N`). */
   kubelet: string;
   runtime: string;
 }
@@ -239,8 +241,11 @@ export function skewMatrix(baseline: Baseline | undefined, hasAdditions: boolean
   const speaks = (m: number): boolean => (first === undefined || m >= first) && (removed === undefined || m < removed);
   if (removed !== undefined && next >= removed) {
     // runtime.v1alpha2: no minor release after its removal has it, so there is no release for the changes and no matrix.
+    // Pre-releases count as releases: runtime.v1alpha2 is still in v0.26.0-alpha.0 … alpha.3, which the history shows.
+    const early = baseline.history?.releases.filter((r) => r.prerelease && parseAnyTag(r.tag)?.minor === removed) ?? [];
+    const hadIt = early.length ? ` (of 1.${removed}, only the pre-releases ${span(early[0]!.tag, early.at(-1)!.tag)} had it)` : '';
     return ['## Version skew', '',
-      `Kubernetes 1.${removed} removed ${escapeMarkdown(pkg)}: no kubelet or runtime of 1.${removed} or later speaks it, so the changes cannot ship in a minor release; ` +
+      `Kubernetes 1.${removed} removed ${escapeMarkdown(pkg)}: no kubelet or runtime of a 1.${removed} release or later speaks it${hadIt}, so the changes cannot ship in a minor release; ` +
       `only a patch release of 1.${removed - 1} or earlier could carry them, and patch releases should not change the API ([policy](${CRI_SKEW_POLICY_URL})).`, ''];
   }
   // Shipped in a patch v0.N.M, the changes are missing in the earlier patches of minor N too (`whoLacks`, as the
@@ -249,14 +254,14 @@ export function skewMatrix(baseline: Baseline | undefined, hasAdditions: boolean
   const lackingPatch = lacking?.max === next ? lacking.maxPatch : undefined;
   const patch = own && lackingPatch !== undefined ? {
     ship: own,
-    before: { minor: next, has: false, kubelet: span(`1.${next}.0`, `1.${next}.${lackingPatch}`), runtime: runtimeSpan({ min: next, max: next, maxPatch: lackingPatch }) },
+    before: { minor: next, has: false, kubelet: span(`1.${next}.0`, `1.${next}.${lackingPatch}`), runtime: runtimesBuiltFrom(baseline.history, { min: next, max: next, maxPatch: lackingPatch }) },
   } : undefined;
   const sides: SkewSide[] = [];
   for (let m = next - SKEW; m <= next + SKEW; m++) {
     // Only the rest of its own release line: the minors after it are sides of their own (and, for runtime.v1alpha2
     // from 1.26 on, do not speak the API at all).
-    if (m === next && patch) sides.push(patch.before, { minor: m, has: true, kubelet: laterPatches(patch.ship.kubernetes, `1.${m}`), runtime: laterPatches(patch.ship.goTag, `v0.${m}`) });
-    else sides.push({ minor: m, has: m >= next, kubelet: `1.${m}`, runtime: `v0.${m}` });
+    if (m === next && patch) sides.push(patch.before, { minor: m, has: true, kubelet: laterPatches(patch.ship.kubernetes, `1.${m}`), runtime: `cri-api ${laterPatches(patch.ship.goTag, `v0.${m}`)}` });
+    else sides.push({ minor: m, has: m >= next, kubelet: `1.${m}`, runtime: runtimesBuiltFrom(baseline.history, { min: m, max: m }) });
   }
   const out = ['## Version skew', ''];
   const planned = targetMinor(baseline.tag)!;
@@ -264,9 +269,12 @@ export function skewMatrix(baseline: Baseline | undefined, hasAdditions: boolean
   const ships = own ? `Kubernetes ${own.kubernetes} (cri-api ${own.goTag})` : `Kubernetes 1.${next} (cri-api v0.${next}.0)${released}`;
   out.push(`The changes would ship in ${ships}. A kubelet must work with runtimes of the same API major version up to ${SKEW} minor versions older or newer ([policy](${CRI_SKEW_POLICY_URL})).`, '');
   const twoParts = patch
-    ? ` The changes ship in a patch release, so Kubernetes 1.${next} has two rows and two columns: ${patch.before.kubelet} (cri-api ${patch.before.runtime}), which lack them, and ${patch.ship.kubernetes} (cri-api ${patch.ship.goTag}) and later patches of 1.${next}.`
+    ? ` The changes ship in a patch release, so Kubernetes 1.${next} has two rows and two columns: ${patch.before.kubelet} (${patch.before.runtime}), which lack them, and ${patch.ship.kubernetes} (cri-api ${patch.ship.goTag}) and later patches of 1.${next}.`
     : '';
-  out.push(`Rows are kubelets (Kubernetes 1.K); columns are runtimes, named by the cri-api version they are built from.${twoParts}`, '');
+  // Releases with no Go module tag (1.15.0–1.15.6, 1.16.0–1.16.3, minors before the history) are named otherwise.
+  const untagged = sides.some((s) => s.runtime.includes('the CRI API of Kubernetes'));
+  const named = untagged ? 'named by what they are built from: a cri-api version, or the CRI API of a Kubernetes release that has no cri-api Go module tag' : 'named by the cri-api version they are built from';
+  out.push(`Rows are kubelets (Kubernetes 1.K); columns are runtimes, ${named}.${twoParts}`, '');
   const before = sides.some((s) => !speaks(s.minor))
     ? ` × not a pair of this API: ${sides.some((s) => first !== undefined && s.minor < first) ? `${escapeMarkdown(pkg)} came in Kubernetes 1.${first}` : `Kubernetes 1.${removed} removed ${escapeMarkdown(pkg)}`}, so one side does not speak it;`
     : '';
@@ -274,7 +282,7 @@ export function skewMatrix(baseline: Baseline | undefined, hasAdditions: boolean
   out.push(hasAdditions
     ? `Legend: ✓ supported, both sides have the new elements; ◐ supported, the runtime lacks them, so the kubelet must degrade gracefully; ${sentBack.length ? `○ supported, the runtime has them and the kubelet does not: it ignores what is new, except new values of enums that replies carry (${sentBack.map(escapeMarkdown).join(', ')}), which it receives as unknown numbers` : '○ supported, the runtime has them but the kubelet does not use them'}; · supported, neither side has them (both are older than ${oldest}), so nothing changes for the pair;${before} — outside the skew window.`
     : `Legend: ✓ supported (no additions since the baseline, so no pair has to degrade);${before} — outside the skew window.`, '');
-  out.push(`| kubelet \\ runtime | ${sides.map((r) => `cri-api ${r.runtime}`).join(' | ')} |`);
+  out.push(`| kubelet \\ runtime | ${sides.map((r) => r.runtime).join(' | ')} |`);
   out.push(`|---|${sides.map(() => '---').join('|')}|`);
   for (const k of sides) {
     const cells = sides.map((r) => {
