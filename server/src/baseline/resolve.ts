@@ -122,7 +122,7 @@ export interface ResolveOptions {
 export const EXPECTED_PACKAGE = 'runtime.v1';
 
 /** A setting that is a path by its form (absolute, `./`, `../`, `~/`, a `.proto` file) is never looked up in git. */
-const isPathLike = (s: string): boolean => isAbsolute(s) || /^(\.{1,2}|~)([\\/]|$)/.test(s) || s.endsWith('.proto');
+export const isPathLike = (s: string): boolean => isAbsolute(s) || /^(\.{1,2}|~)([\\/]|$)/.test(s) || s.endsWith('.proto');
 
 /**
  * The git revision a baseline setting names when it is neither a release (`v0.35.0`, `kubernetes-1.35.0`), a Go
