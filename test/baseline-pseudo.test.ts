@@ -127,6 +127,20 @@ describe('a pseudo-version as the baseline', NEEDS_CORPUS, () => {
     assert.match(r.message!, /"v0\.36\.1-0\.20240101000000-abcdef123456" is a Go pseudo-version: commit abcdef123456 of 2024-01-01, not a release; the release it follows is v0\.36\.0, which lacks what the commits after it changed\. To compare with the commit, .*`go mod download k8s\.io\/cri-api@v0\.36\.1-0\.20240101000000-abcdef123456` to put it in the Go module cache, or enable criCompat\.network\.enable to fetch it from the Go module proxy\./);
     const bare = await resolveBaseline({ explicit: 'v0.0.0-20240101000000-abcdef123456', filePath: file, trusted: false, bundled: loadBundledHistory(), env: NO_CACHE });
     assert.match(bare.message!, /is a Go pseudo-version: commit abcdef123456 of 2024-01-01, not a release\. To compare/);
+    // The editor reads git only in a trusted workspace, and says so.
+    assert.match(r.message!, /kubernetes\/cri-api clone that has it \(in a trusted workspace\), /);
+  });
+
+  test('the CLI, which has no workspace trust, says what to pass without the editor\'s condition', () => {
+    const file = join(TMP, 'elsewhere-cli', 'api.proto');
+    write(file, corpusText('v0.36.0'));
+    const r = spawnSync(process.execPath, [CLI, 'check', '--against', 'v0.36.1-0.20240101000000-abcdef123456', file], {
+      encoding: 'utf8', env: { ...process.env, ...NO_CACHE },
+    });
+    assert.equal(r.status, 2, r.stderr);
+    assert.match(r.stderr, /To compare with the commit, check api\.proto in a kubernetes\/cri-api clone that has it, or run `go mod download /);
+    assert.match(r.stderr, /or enable --network to fetch it from the Go module proxy/);
+    assert.doesNotMatch(r.stderr, /trusted/);
   });
 });
 

@@ -21,6 +21,19 @@ test('README starts with exactly the two commands for a fresh machine', () => {
   assert.ok(manifest.scripts.demo && manifest.scripts.test);
 });
 
+test('the paragraph under the two commands names what each CLI call of `npm run demo` is about', () => {
+  const paragraph = /^# cri-compat\n\n```sh\n[^`]*```\n\n([^]*?)\n\n/.exec(readme)![1]!;
+  const calls = (manifest.scripts.demo as string).split('&&').map((c) => c.trim().split(/\s+/)).filter((w) => w[0] === 'node' && w[1] === 'dist/cli.js');
+  assert.ok(calls.length >= 2, manifest.scripts.demo);
+  for (const [, , command, ...args] of calls) {
+    // Its subject: the value of --element, else the argument that is no option's value (the file checked).
+    const element = args.indexOf('--element');
+    const subject = element >= 0 ? args[element + 1] : args.find((a, i) => !a.startsWith('-') && !args[i - 1]?.startsWith('-'));
+    assert.ok(subject, `${command} ${args.join(' ')}`);
+    assert.ok(paragraph.includes(`\`${subject}\``), `the README's opening paragraph says that the demo's ${command} is about ${subject}`);
+  }
+});
+
 test('every rule id is documented in the README', () => {
   const missing = RULES.map((r) => r.id).filter((id) => !new RegExp(`\\b${id}\\b`).test(readme));
   assert.deepEqual(missing, []);

@@ -122,7 +122,7 @@ export interface ResolveOptions {
 export const EXPECTED_PACKAGE = 'runtime.v1';
 
 /** A setting that is a path by its form (absolute, `./`, `../`, `~/`, a `.proto` file) is never looked up in git. */
-const isPathLike = (s: string): boolean => isAbsolute(s) || /^(\.{1,2}|~)([\\/]|$)/.test(s) || s.endsWith('.proto');
+export const isPathLike = (s: string): boolean => isAbsolute(s) || /^(\.{1,2}|~)([\\/]|$)/.test(s) || s.endsWith('.proto');
 
 /**
  * The git revision a baseline setting names when it is neither a release (`v0.35.0`, `kubernetes-1.35.0`), a Go
@@ -171,11 +171,14 @@ function makeBaseline(c: Pick<Candidate, 'source' | 'tag' | 'origin'>, model: Ap
   };
 }
 
-/** Where a pseudo-version that no source has can be read from, and the release it follows, if that is meant. */
-function notARelease(given: string, pseudo: { commit: string; date: string; base?: string }, networkSetting?: string): string {
+/**
+ * Where a pseudo-version that no source has can be read from, and the release it follows, if that is meant.
+ * `cli`: the command line has no workspace trust, so the editor's condition on reading git is not said there.
+ */
+function notARelease(given: string, pseudo: { commit: string; date: string; base?: string }, networkSetting: string | undefined, cli: boolean): string {
   const base = pseudo.base ? `; the release it follows is ${pseudo.base}, which lacks what the commits after it changed` : '';
   return `"${given}" is a Go pseudo-version: commit ${pseudo.commit} of ${pseudo.date}, not a release${base}. ` +
-    `To compare with the commit, check api.proto in a kubernetes/cri-api clone that has it (in a trusted workspace), ` +
+    `To compare with the commit, check api.proto in a kubernetes/cri-api clone that has it${cli ? '' : ' (in a trusted workspace)'}, ` +
     `or run \`go mod download ${CRI_API_MODULE}@${given}\` to put it in the Go module cache` +
     `${networkSetting ? `, or enable ${networkSetting} to fetch it from the Go module proxy` : ''}.`;
 }
@@ -376,9 +379,9 @@ async function resolveInner(opts: ResolveOptions, env: NodeJS.ProcessEnv, layout
     // `v1.N.M` is a ref only in a kubernetes/kubernetes clone; elsewhere it was most likely meant as a release.
     const kube = !tag && /^v?1\./.test(explicit) ? parseKubernetesTag(explicit)?.goTag : undefined;
     if (kube) note('setting', `${explicit} is a ${explicit.startsWith('v') ? 'kubernetes/kubernetes tag' : 'Kubernetes version'}: the cri-api release of Kubernetes ${explicit} is ${kube}`);
-    const near = tag ? undefined : pseudo ? notARelease(explicit, pseudo, opts.networkEnabled ? undefined : h.networkSetting) : nearReleases(explicit, opts.bundled);
     // The CLI names its flag in both hints: a flag is passed or left out, a setting is set or cleared.
     const cli = h.setting === h.cliFlag;
+    const near = tag ? undefined : pseudo ? notARelease(explicit, pseudo, opts.networkEnabled ? undefined : h.networkSetting, cli) : nearReleases(explicit, opts.bundled);
     return {
       tried,
       ...ref,

@@ -9,7 +9,7 @@ import type { ApiModel } from '../proto/model';
 import { parse } from '../proto/parser';
 import type { Baseline, History, Release } from '../baseline/types';
 import { deferredBundledHistory } from '../baseline/historyIndex';
-import { EXPECTED_PACKAGE, nearReleases, notInBundled, resolveBaseline, type ResolveAttempt } from '../baseline/resolve';
+import { EXPECTED_PACKAGE, isPathLike, nearReleases, notInBundled, resolveBaseline, type ResolveAttempt } from '../baseline/resolve';
 import { notCriApi } from '../compat/criFile';
 import { compareTags, newestTag, parseAnyTag, parseCriApiTag } from '../policy/versions';
 import { readInput } from './main';
@@ -72,7 +72,9 @@ async function resolveAgainst(req: CliBaselineRequest, release: string | undefin
   const pkg = current.package || 'runtime.v1';
   const history = historyFor(pkg);
   const path = resolve(req.cwd, req.against);
-  if (req.against !== 'auto' && existsSync(path)) {
+  // A path by its form (`old.proto`, `./main`) is never a tag or a git ref: missing, it is named as given, as the
+  // checked file is (`~/…`, which a shell would have expanded, is left to resolveBaseline).
+  if (req.against !== 'auto' && (existsSync(path) || (isPathLike(req.against) && !req.against.startsWith('~')))) {
     // A file works for any package (e.g. runtime.v1alpha2), unlike the automatic sources.
     let baselineText: string;
     try {
