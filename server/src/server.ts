@@ -1219,8 +1219,10 @@ connection.onRequest(ReportRequestMethod, (params: ReportParams, token) => guard
   const { result } = await snapshotOf(doc, wanted(token));
   // A file the editor compares (one that was the CRI API while edited too) is not said to be another.
   const notCri = states.get(doc.uri)?.isCri ? undefined : notCriApi(result.bound.model, doc.uri);
-  // Without a baseline once resolved, a baseline the user set is what could not be used.
-  const setting = result.baseline || states.get(doc.uri)?.resolving ? '' : (await getSettings(doc.uri)).baseline;
+  // Without a baseline once resolved, a baseline the user set is what could not be used; while it is being looked
+  // for, that is what the report says (the report view asks again when the status changes).
+  const resolving = !result.baseline && (states.get(doc.uri)?.resolving ?? false);
+  const setting = result.baseline || resolving ? '' : (await getSettings(doc.uri)).baseline;
   return renderReport({
     file: displayName(doc.uri),
     linkTo: revealPositionLinks(doc.uri),
@@ -1233,6 +1235,7 @@ connection.onRequest(ReportRequestMethod, (params: ReportParams, token) => guard
     package: result.bound.model.package,
     ...(notCri ? { notCriApi: notCri } : {}),
     ...(setting ? { baselineSetting: setting } : {}),
+    ...(resolving ? { resolving } : {}),
   });
 }));
 

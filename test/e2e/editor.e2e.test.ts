@@ -9,15 +9,15 @@
 // with CRI_E2E_UPDATE_IMAGES=1, else the fresh ones go to .e2e/screenshots/.
 import { after, before, describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { Frame, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { Corpus, V1_PATH } from '../../server/src/baseline/corpus';
 import { loadBundledHistory } from '../../server/src/baseline/historyIndex';
 import { RULES_BY_ID } from '../../server/src/compat/rules';
-import { e2eWithCorpus, guarded, repoRoot, sleep, startEditor, TIMEOUTS, until, type Editor } from './harness';
+import { cliCheck, e2eWithCorpus, guarded, problemCounts, repoRoot, sleep, startEditor, TIMEOUTS, until, webviewWith, type CliFinding, type Editor } from './harness';
 
 const TAG = 'v0.36.3';
 const REPORT_TITLE = 'CRI Report: api.proto';
@@ -48,47 +48,7 @@ function lineOf(text: string, needle: string): number {
   return i + 1;
 }
 
-interface CliFinding {
-  rule: string;
-  severity: 'error' | 'warning' | 'information' | 'hint';
-  message: string;
-  range: { start: { line: number; character: number } };
-}
-
-/** What the built CLI says about the file (findings and binder problems alike). */
-function cliCheck(file: string): { baseline: { tag: string }; findings: CliFinding[] } {
-  const cli = path.join(repoRoot(), 'dist', 'cli.js');
-  const r = spawnSync(process.execPath, [cli, 'check', '--format', 'json', '--fail-on', 'never', '--against', TAG, file], {
-    encoding: 'utf8',
-    timeout: 60_000,
-  });
-  assert.equal(r.status, 0, `cri-compat check failed (${r.status ?? r.signal}): ${r.stderr}`);
-  return JSON.parse(r.stdout) as { baseline: { tag: string }; findings: CliFinding[] };
-}
-
 // ---- UI helpers -------------------------------------------------------------------------------------------
-
-/** `#status.problems` aria-label ("Errors: N, Warnings: M[, Infos: K]") as numbers. */
-async function problemCounts(page: Page): Promise<{ errors: number; warnings: number; infos: number; label: string }> {
-  const label = (await page.locator('#status\\.problems').first().getAttribute('aria-label', { timeout: 2000 })) ?? '';
-  const num = (re: RegExp) => Number(re.exec(label)?.[1] ?? 0);
-  return { errors: num(/Errors: (\d+)/), warnings: num(/Warnings: (\d+)/), infos: num(/Infos: (\d+)/), label };
-}
-
-/**
- * The webview frame whose body text contains `needle` (webviews nest two iframes; content is in the inner one)
- * and that text; bounded.
- */
-async function webviewWith(page: Page, needle: string, timeoutMs = TIMEOUTS.ui): Promise<{ frame: Frame; text: string }> {
-  return until(`a webview showing ${JSON.stringify(needle)}`, async () => {
-    for (const frame of page.frames()) {
-      if (frame === page.mainFrame()) continue;
-      const text = await frame.locator('body').innerText({ timeout: 500 }).catch(() => '');
-      if (text.includes(needle)) return { frame, text };
-    }
-    return undefined;
-  }, timeoutMs);
-}
 
 const reportTab = (page: Page) => page.locator('.tabs-container .tab', { hasText: REPORT_TITLE });
 const statusItem = (page: Page) => page.locator('.statusbar-item[id$="criCompat.status"]');
@@ -139,7 +99,7 @@ describe('real editor: diagnostics, quick fix, hovers, report, status bar', { sk
     typeLine = lineOf(text, 'int32 created_at = 4;');
     stateLine = lineOf(text, 'PodSandboxState state = 3;');
 
-    const cli = cliCheck(file);
+    const cli = cliCheck(file, TAG);
     const count = (s: CliFinding['severity']) => cli.findings.filter((f) => f.severity === s).length;
     expected = {
       errors: count('error'),
@@ -336,7 +296,7 @@ describe('real editor: diagnostics, quick fix, hovers, report, status bar', { sk
       await ed.waitForStatusBarItem(`CRI ${TAG} · ${expected.breaking - 1} breaking`);
       await ed.gotoLine(deletedLine);
       await until('no error squiggle near VersionRequest', async () => ((await page.locator('.squiggly-error').count()) === 0 ? true : undefined));
-      const after = cliCheck(file);
+      const after = cliCheck(file, TAG);
       assert.ok(!after.findings.some((f) => f.rule === 'FIELD_NO_DELETE'), 'the CLI agrees: no FIELD_NO_DELETE');
     });
   });
@@ -374,7 +334,7 @@ describe('real editor: diagnostics, quick fix, hovers, report, status bar', { sk
         return s.includes('string foo = 2;') ? s : undefined;
       });
       t.diagnostic(`VersionRequest: ${JSON.stringify(now.slice(now.indexOf('message VersionRequest {'), now.indexOf('message VersionResponse {')))}`);
-      const found = cliCheck(file).findings.filter((f) => f.range.start.line + 1 === lineOf(now, 'string foo = 2;'));
+      const found = cliCheck(file, TAG).findings.filter((f) => f.range.start.line + 1 === lineOf(now, 'string foo = 2;'));
       assert.deepEqual(found.filter((f) => RULES_BY_ID.get(f.rule)?.category === 'WIRE'), [], 'the CLI finds no wire break on the new field');
     });
   });

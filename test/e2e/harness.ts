@@ -2,13 +2,14 @@
 // <repo>/.e2e/ by scripts/e2e-setup.sh) driven in Debian's Chromium by playwright-core.
 // The extension under test is <repo>/cri-compat.vsix (built by `npm run package`).
 // Recipe and rationale: shared/design/E2E.md.
-import { spawn, type ChildProcess } from 'node:child_process';
+import * as assert from 'node:assert/strict';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as http from 'node:http';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
 import { CORPUS_HELP, findCorpusDir } from '../../server/src/baseline/corpus';
 
 // Code passed to page.evaluate / waitForFunction runs in the browser. The project's tsconfig has no
@@ -605,4 +606,46 @@ export async function startEditor(opts: StartOptions): Promise<Editor> {
     await cleanup().catch(() => undefined);
     throw e;
   }
+}
+
+// ---- what the CLI says, and what the window shows, for tests to compare -------------------------------------
+
+export interface CliFinding {
+  rule: string;
+  severity: 'error' | 'warning' | 'information' | 'hint';
+  message: string;
+  range: { start: { line: number; character: number } };
+}
+
+/** What the built CLI says about the file against `tag` (findings and binder problems alike); `extra`: more options. */
+export function cliCheck(file: string, tag: string, ...extra: string[]): { baseline: { tag: string }; findings: CliFinding[] } {
+  const cli = path.join(repoRoot(), 'dist', 'cli.js');
+  const r = spawnSync(process.execPath, [cli, 'check', '--format', 'json', '--fail-on', 'never', '--against', tag, ...extra, file], {
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  assert.equal(r.status, 0, `cri-compat check failed (${r.status ?? r.signal}): ${r.stderr}`);
+  return JSON.parse(r.stdout) as { baseline: { tag: string }; findings: CliFinding[] };
+}
+
+/** `#status.problems` aria-label ("Errors: N, Warnings: M[, Infos: K]") as numbers. */
+export async function problemCounts(page: Page): Promise<{ errors: number; warnings: number; infos: number; label: string }> {
+  const label = (await page.locator('#status\\.problems').first().getAttribute('aria-label', { timeout: 2000 })) ?? '';
+  const num = (re: RegExp) => Number(re.exec(label)?.[1] ?? 0);
+  return { errors: num(/Errors: (\d+)/), warnings: num(/Warnings: (\d+)/), infos: num(/Infos: (\d+)/), label };
+}
+
+/**
+ * The webview frame whose body text contains `needle` (webviews nest two iframes; content is in the inner one)
+ * and that text; bounded.
+ */
+export async function webviewWith(page: Page, needle: string, timeoutMs = TIMEOUTS.ui): Promise<{ frame: Frame; text: string }> {
+  return until(`a webview showing ${JSON.stringify(needle)}`, async () => {
+    for (const frame of page.frames()) {
+      if (frame === page.mainFrame()) continue;
+      const text = await frame.locator('body').innerText({ timeout: 500 }).catch(() => '');
+      if (text.includes(needle)) return { frame, text };
+    }
+    return undefined;
+  }, timeoutMs);
 }

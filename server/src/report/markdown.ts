@@ -38,6 +38,11 @@ export interface ReportInput {
   notCriApi?: string;
   /** The editor's criCompat.baseline, when set: without a baseline, it is the setting that could not be used. */
   baselineSetting?: string;
+  /**
+   * The editor is still looking for the baseline: without one yet, the report says so (and is shown again once it
+   * is found), not that none was found nor that the setting could not be used.
+   */
+  resolving?: boolean;
 }
 
 const CATEGORY_TITLES: Record<Category, string> = {
@@ -111,7 +116,10 @@ export function renderReport(input: ReportInput): string {
     const unusable = set
       ? `Baseline: criCompat.baseline is \`${set}\`, which could not be used (the "CRI API Compatibility" output says why), so only syntax and binding checks ran: the compatibility, documentation and policy checks all need one. Change it, clear it for the automatic baseline, or run "CRI: Select Baseline…".`
       : undefined;
-    out.push(removed ?? unusable ?? `Baseline: none found, so only syntax and binding checks ran: the compatibility, documentation and policy checks all need one. ${advice}`, '');
+    const looking = input.resolving
+      ? 'Baseline: still being looked for, so only syntax and binding checks have run so far: the compatibility, documentation and policy checks follow once it is found, and this report with them.'
+      : undefined;
+    out.push(removed ?? looking ?? unusable ?? `Baseline: none found, so only syntax and binding checks ran: the compatibility, documentation and policy checks all need one. ${advice}`, '');
   }
   const problems = byPosition(input.problems ?? []);
   const breaking = input.findings.filter((f) => RULES_BY_ID.get(f.rule)?.breaking);
