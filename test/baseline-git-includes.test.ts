@@ -14,6 +14,8 @@ import { resolveBaseline } from '../server/src/baseline/resolve';
 import { nodeLauncher, type ProcessLauncher } from '../server/src/baseline/safeExec';
 import { NEEDS_CORPUS } from './corpusText';
 import { cloneOfReleases } from './gitClone';
+import { waitingManager } from './baselineHost';
+import type { BaselineRequest } from '../server/src/lsp/baselines';
 
 const POSIX = process.platform === 'win32' ? { skip: 'no mkfifo, and links need privileges' } : {};
 
@@ -111,5 +113,41 @@ test('a key or path with a line break or control character is shown escaped', { 
   } finally {
     withConfig('');
     rmSync(odd);
+  }
+});
+
+test('repairing the config, by editing it or by replacing the FIFO it includes (anywhere), resolves the baseline again with git, as a ref change does', { ...NEEDS_CORPUS, ...POSIX }, async () => {
+  const elsewhere = mkdtempSync(path.join(os.tmpdir(), 'cri-compat-includes-out-'));
+  const fifo = path.join(elsewhere, 'shared.gitconfig');
+  const { manager, settled } = waitingManager({
+    trusted: true,
+    bundled: loadBundledHistory(),
+    resolve: (o) => resolveBaseline({ ...o, env: { GOMODCACHE: emptyModCache }, git: { timeoutMs: 3000 } }),
+  });
+  const request: BaselineRequest = { folderKey: root, filePath: file, baseDir: root, explicit: '', includePrereleases: false, networkEnabled: false };
+  const source = async () => (await settled(request)).baseline?.source;
+  try {
+    withConfig('[include]\n\tpath = conf.d/fifo\n');
+    assert.equal(await source(), 'bundled');
+    assert.equal(await manager.headsMoved(), false, 'nothing changed yet');
+    // The include removed.
+    withConfig('');
+    assert.equal(await manager.headsMoved(), true);
+    assert.equal(await source(), 'git');
+    // An include outside the clone that is a FIFO: refused again.
+    execFileSync('mkfifo', [fifo]);
+    withConfig(`[include]\n\tpath = ${fifo}\n`);
+    assert.equal(await manager.headsMoved(), true);
+    assert.match((await settled(request)).baseline?.origin ?? '', /names .*shared\.gitconfig, a FIFO/);
+    assert.equal(await manager.headsMoved(), false);
+    // The FIFO replaced by a regular file, the config untouched.
+    rmSync(fifo);
+    writeFileSync(fifo, '[user]\n\tname = x\n');
+    assert.equal(await manager.headsMoved(), true);
+    assert.equal(await source(), 'git');
+    manager.invalidate();
+  } finally {
+    withConfig('');
+    rmSync(elsewhere, { recursive: true, force: true });
   }
 });

@@ -270,8 +270,11 @@ describe('git: started by an absolute path, never from the repository', () => {
     };
     await withPathAndCwd(`.::rel:${absBin}:/usr/bin:/bin`, clone, async () => {
       await runGit(clone, ['status'], { launcher });
+      // Started at its first read.
       const batch = new CatFileBatch(clone, { launcher });
+      const read = batch.read('HEAD');
       batch.close();
+      await assert.rejects(read, (e: GitError) => e.kind === 'aborted');
       assert.deepEqual(started, [join(absBin, 'git'), join(absBin, 'git')]);
     });
     started.length = 0;

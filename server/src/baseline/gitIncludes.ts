@@ -75,9 +75,33 @@ export function includePathFrom(from: string, value: string): string | undefined
  * skips it. Paths and keys in the answer are escaped (oneLine): the workspace chose them.
  */
 export function unsafeGitConfig(configs: readonly string[], home: string): string | undefined {
+  return walkGitConfig(configs, home).unsafe;
+}
+
+/**
+ * The files `unsafeGitConfig` looks at (`configs` first, then what they include, as far as it looks: up to the first
+ * that is unsafe, within its caps), for a watch of their metadata: repairing one (an include removed, a FIFO replaced)
+ * changes it, after which git may run again. A file is read again only when its metadata changed since it was last
+ * read here (a watch asks on every check and poll); which files are unsafe is judged by their metadata every time.
+ */
+export function gitConfigFiles(configs: readonly string[], home: string): string[] {
+  return walkGitConfig(configs, home, includesSeen).files;
+}
+
+interface Include {
+  file: string;
+  key: string;
+}
+
+/** Per file read for `gitConfigFiles`: its metadata then, and what it includes. Bounded as gitSource's `subdirsSeen`. */
+const includesSeen = new Map<string, { stamp: string; includes: Include[] }>();
+
+function walkGitConfig(configs: readonly string[], home: string, seen?: typeof includesSeen): { files: string[]; unsafe?: string } {
   const queue: { file: string; via?: { key: string; from: string }; depth: number }[] = configs.map((file) => ({ file, depth: 0 }));
+  const files = (): string[] => queue.slice(0, MAX_FILES).map((q) => q.file);
+  const unsafe = (why: string) => ({ files: files(), unsafe: why });
   for (let k = 0; k < queue.length; k++) {
-    if (k >= MAX_FILES) return `its config includes more than ${MAX_FILES} files`;
+    if (k >= MAX_FILES) return unsafe(`its config includes more than ${MAX_FILES} files`);
     const { file, via, depth } = queue[k]!;
     let st: Stats;
     try {
@@ -88,21 +112,37 @@ export function unsafeGitConfig(configs: readonly string[], home: string): strin
     }
     const where = via ? `${oneLine(via.key)} in ${oneLine(via.from)} names ${oneLine(file)}` : `its config file ${oneLine(file)} is`;
     const kind = kindOf(st);
-    if (kind) return `${where}${via ? ',' : ''} ${kind}, which git would wait on or fail to read`;
-    if (st.size > MAX_GIT_CONFIG_BYTES) return `${where}${via ? ', a file of' : ''} ${st.size} bytes, more than the ${MAX_GIT_CONFIG_BYTES} a git config is given`;
-    const r = readRegularFileSync(file, { max: MAX_GIT_CONFIG_BYTES });
-    // Swapped since the stat: judged as what was opened.
-    if (!r.ok) {
-      if (r.why === 'unreadable') continue;
-      return `${where}${via ? ',' : ''} ${r.why === 'too-large' ? 'too large' : 'not a regular file'}, which git would wait on or fail to read`;
+    if (kind) return unsafe(`${where}${via ? ',' : ''} ${kind}, which git would wait on or fail to read`);
+    if (st.size > MAX_GIT_CONFIG_BYTES) return unsafe(`${where}${via ? ', a file of' : ''} ${st.size} bytes, more than the ${MAX_GIT_CONFIG_BYTES} a git config is given`);
+    const stamp = `${st.mtimeMs}:${st.ctimeMs}:${st.size}:${st.ino}`;
+    let includes = seen?.get(file)?.stamp === stamp ? seen.get(file)!.includes : undefined;
+    if (!includes) {
+      const r = readRegularFileSync(file, { max: MAX_GIT_CONFIG_BYTES });
+      // Swapped since the stat: judged as what was opened.
+      if (!r.ok) {
+        if (r.why === 'unreadable') continue;
+        return unsafe(`${where}${via ? ',' : ''} ${r.why === 'too-large' ? 'too large' : 'not a regular file'}, which git would wait on or fail to read`);
+      }
+      includes = includesIn(file, r.bytes.toString('utf8'), home);
+      if (seen) {
+        if (seen.size >= 4096) seen.clear();
+        seen.set(file, { stamp, includes });
+      }
     }
     if (depth >= MAX_INCLUDE_DEPTH) continue;
-    for (const e of parseGitConfig(r.bytes.toString('utf8'))) {
-      if (e.key !== 'path' || !((e.section === 'include' && !e.subsection) || (e.section === 'includeif' && e.subsection))) continue;
-      const target = includeTarget(file, e.value, home);
-      const key = e.section === 'include' ? 'include.path' : `includeIf.${e.subsection}.path`;
-      if (target) queue.push({ file: target, via: { key, from: file }, depth: depth + 1 });
-    }
+    for (const i of includes) queue.push({ file: i.file, via: { key: i.key, from: file }, depth: depth + 1 });
   }
-  return undefined;
+  return { files: files() };
+}
+
+/** The files a config's `include.path` and `includeIf.<condition>.path` entries name, in order. */
+function includesIn(file: string, text: string, home: string): Include[] {
+  const out: Include[] = [];
+  for (const e of parseGitConfig(text)) {
+    if (e.key !== 'path' || !((e.section === 'include' && !e.subsection) || (e.section === 'includeif' && e.subsection))) continue;
+    const target = includeTarget(file, e.value, home);
+    const key = e.section === 'include' ? 'include.path' : `includeIf.${e.subsection}.path`;
+    if (target) out.push({ file: target, key });
+  }
+  return out;
 }

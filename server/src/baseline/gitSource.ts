@@ -1,14 +1,14 @@
 // The baseline from a git clone of kubernetes/cri-api or kubernetes/kubernetes that holds the edited file:
 // the release HEAD stands on (see findGitBaseline), read straight from the object database.
 
-import { existsSync, lstatSync, opendirSync, readlinkSync, realpathSync, type Stats } from 'node:fs';
+import { existsSync, lstatSync, opendirSync, readlinkSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { V1_PATH } from './corpus';
 import { DEFAULT_MAX_FILE_BYTES, readFileWithin } from './goModSource';
 import { readLinesBackwardSync, readRegularFileSync } from '../regularFile';
 import { oneLine } from '../report/formats';
 import { allValues, lastValue, parseGitConfig, type GitConfigEntry } from './gitConfig';
-import { includePathFrom, MAX_GIT_CONFIG_BYTES, MAX_INCLUDE_DEPTH, unsafeGitConfig } from './gitIncludes';
+import { gitConfigFiles, includePathFrom, MAX_GIT_CONFIG_BYTES, MAX_INCLUDE_DEPTH, unsafeGitConfig } from './gitIncludes';
 import { CatFileBatch, GitError, gitEnvironment, gitOk, runGit, type GitExecOptions } from './safeExec';
 import { compareTags, isPatchRelease, parseGoTag, releaseOfGoTag } from '../policy/versions';
 import type { Release } from './types';
@@ -71,9 +71,10 @@ function lstatOf(p: string): Stats | undefined {
 
 /** A file's metadata as a string that changes when git rewrites it (lock file, then rename); '' where there is none. */
 function stamp(p: string): string {
-  const s = lstatOf(p);
-  return s ? `${s.mtimeMs}:${s.size}:${s.ino}` : '';
+  return stampOf(lstatOf(p));
 }
+
+const stampOf = (s: Stats | undefined): string => (s ? `${s.mtimeMs}:${s.size}:${s.ino}` : '');
 
 /**
  * The git directory of the work tree at `root` and the one holding its shared refs: a linked worktree or submodule
@@ -107,7 +108,8 @@ const shallowFile = (commonDir: string): string => join(commonDir, 'shallow');
  * Where HEAD stands and which tags there are, as files of the clone at `root` show it, read without running git:
  * HEAD, the branch it names, packed-refs and the tags directories (see refDirs), or the reftable lists, and the
  * shallow list. A checkout, commit, reset, tag or unshallowing fetch changes it, so an editor that keeps a baseline
- * git found while the file stays open can tell that git would answer otherwise.
+ * git found while the file stays open can tell that git would answer otherwise. So does a change of the config files
+ * git reads there (see `configStamps`), which decide whether git runs at all (`gitRefused`).
  * Only ever compared with itself; '' where the clone cannot be read.
  */
 export function headState(root: string): string {
@@ -116,7 +118,26 @@ export function headState(root: string): string {
   const ref = symrefOf(head);
   const branch = ref ? readSmall(join(commonDir, ref)) : '';
   const files = [join(commonDir, 'packed-refs'), ...refDirs(join(commonDir, 'refs', 'tags')), shallowFile(commonDir), ...reftableLists([gitDir, commonDir])];
-  return [readSmall(head), ref ?? '', branch, ...files.map(stamp)].join('\0');
+  return [readSmall(head), ref ?? '', branch, ...files.map(stamp), ...configStamps(gitDir, commonDir)].join('\0');
+}
+
+/**
+ * The metadata of the clone's config files and of every file they include as the guard sees them (`gitConfigFiles`,
+ * under its caps), each as itself and, through a link, as what it leads to (stat'ed, never opened): a config that
+ * made git refused (a FIFO included) is repaired by editing the config or by replacing the file, and either change
+ * has the baseline resolved again, with git, without waiting for a ref to move.
+ */
+function configStamps(gitDir: string, commonDir: string): string[] {
+  return gitConfigFiles(configFiles(gitDir, commonDir), gitEnvironment().HOME!).map((f) => `${stamp(f)}>${followedStamp(f)}`);
+}
+
+/** `stamp` of what a link leads to (of the file itself when it is none); '' where there is nothing. */
+function followedStamp(p: string): string {
+  try {
+    return stampOf(statSync(p));
+  } catch {
+    return '';
+  }
 }
 
 /**

@@ -278,45 +278,100 @@ function timeoutMessage(cwd: string, args: readonly string[], timeoutMs: number)
 }
 
 /**
- * The git commands of each clone (by `cwd`), run one at a time: a git that hangs (until its timeout) must not have
- * the next check, poll or resolution start another beside it. `hung`: the timeout of a command, which those that were
- * waiting behind it meet at once rather than each waiting it out in turn; forgotten once none waits.
+ * The git processes of each clone (by `cwd`), run one at a time: a git that hangs (until its timeout) must not have
+ * the next check, poll or resolution start another beside it. A `CatFileBatch` takes its turn too, while reads it sent
+ * are unanswered. `waiting`: those whose turn has not come, in order; each leaves at once when its caller cancels it
+ * (nothing is started for it), and all are refused at once when the one running times out, rather than each
+ * waiting it out in turn. A lane is forgotten once nothing runs or waits there.
  */
 interface Lane {
-  tail: Promise<void>;
-  waiting: number;
-  hung?: string;
+  waiting: Waiter[];
 }
+interface Waiter {
+  args: readonly string[];
+  go: (leave: Leave) => void;
+  refuse: (e: GitError) => void;
+}
+/** Ends a turn; `hung`: the timeout message of what ran, which those waiting are refused with. Idempotent. */
+type Leave = (hung?: string) => void;
 const lanes = new Map<string, Lane>();
 
+const cancelled = (): GitError => new GitError('cancelled', 'aborted');
+
+/** The turn in `cwd` when none runs or waits there (taken now, synchronously), else undefined. */
+function turnNow(cwd: string): Leave | undefined {
+  if (lanes.has(cwd)) return undefined;
+  const lane: Lane = { waiting: [] };
+  lanes.set(cwd, lane);
+  return leaveOf(cwd, lane);
+}
+
+function leaveOf(cwd: string, lane: Lane): Leave {
+  let left = false;
+  return (hung) => {
+    if (left) return;
+    left = true;
+    if (hung) for (const w of lane.waiting.splice(0)) w.refuse(new GitError(`${commandLine(w.args)} was not started: ${hung}`, 'timeout'));
+    const next = lane.waiting.shift();
+    if (next) next.go(leaveOf(cwd, lane));
+    else if (lanes.get(cwd) === lane) lanes.delete(cwd);
+  };
+}
+
 /**
- * Runs `git <args>` in `cwd`, after any other command running there (see Lane). Resolves with the exit code for any
- * exit; rejects with a `GitError` when git is missing, times out (or one before it in `cwd` did), writes more than
- * the cap or is aborted.
+ * The turn in `cwd` of `git <args>`, once every one before it there has left; rejects with a `GitError`: 'aborted'
+ * as soon as `signal` aborts while it waits, 'timeout' when the one running times out.
  */
-export function runGit(cwd: string, args: readonly string[], options: GitExecOptions = {}): Promise<GitResult> {
-  let lane = lanes.get(cwd);
-  if (!lane) lanes.set(cwd, (lane = { tail: Promise.resolve(), waiting: 0 }));
-  const l = lane;
-  l.waiting++;
-  const result = l.tail.then(() =>
-    l.hung ? Promise.reject(new GitError(`${commandLine(args)} was not started: ${l.hung}`, 'timeout')) : runGitNow(cwd, args, options));
-  l.tail = result.then(
-    () => undefined,
-    (e: unknown) => {
-      if (e instanceof GitError && e.kind === 'timeout') l.hung ??= e.message;
-    },
-  ).then(() => {
-    if (--l.waiting === 0 && lanes.get(cwd) === l) lanes.delete(cwd);
+function turn(cwd: string, args: readonly string[], signal?: AbortSignal): Promise<Leave> {
+  if (signal?.aborted) return Promise.reject(cancelled());
+  const now = turnNow(cwd);
+  if (now) return Promise.resolve(now);
+  const lane = lanes.get(cwd)!;
+  return new Promise((resolve, reject) => {
+    const onAbort = (): void => {
+      const k = lane.waiting.indexOf(w);
+      if (k >= 0) lane.waiting.splice(k, 1);
+      reject(cancelled());
+    };
+    const w: Waiter = {
+      args,
+      go: (leave) => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve(leave);
+      },
+      refuse: (e) => {
+        signal?.removeEventListener('abort', onAbort);
+        reject(e);
+      },
+    };
+    lane.waiting.push(w);
+    signal?.addEventListener('abort', onAbort, { once: true });
   });
-  return result;
+}
+
+/**
+ * Runs `git <args>` in `cwd`, after any other git running or waiting there (see Lane). Resolves with the exit code for
+ * any exit; rejects with a `GitError` when git is missing, times out (or one before it in `cwd` did), writes more than
+ * the cap or is aborted (also while it waits for its turn: it then leaves at once and is never started).
+ */
+export async function runGit(cwd: string, args: readonly string[], options: GitExecOptions = {}): Promise<GitResult> {
+  const leave = await turn(cwd, args, options.signal);
+  let hung: string | undefined;
+  try {
+    return await runGitNow(cwd, args, options);
+  } catch (e) {
+    if (e instanceof GitError && e.kind === 'timeout') hung = e.message;
+    throw e;
+  } finally {
+    leave(hung);
+  }
 }
 
 function runGitNow(cwd: string, args: readonly string[], options: GitExecOptions): Promise<GitResult> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_GIT_TIMEOUT_MS;
   const maxBuffer = options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES;
   const launcher = options.launcher ?? nodeLauncher;
-  if (options.signal?.aborted) return Promise.reject(new GitError('cancelled', 'aborted'));
+  if (options.signal?.aborted) return Promise.reject(cancelled());
   const gitPath = resolveGitPath(options.gitPath);
   if (gitPath instanceof GitError) return Promise.reject(gitPath);
   return new Promise((resolvePromise, reject) => {
@@ -379,19 +434,37 @@ interface Pending {
  * A long-lived `git cat-file --batch` for reading many objects (`<rev>:<path>` or ids) with one process.
  * Requests are answered in order. A missing object resolves to undefined; an object over the cap rejects
  * that request only. A timeout, git exiting or `close()` rejects everything outstanding.
+ *
+ * It is one of its clone's git processes (see Lane): it takes the clone's turn for each run of reads, from the first
+ * read sent until the last one is answered (started at its first read, not before: git reads the config, where it may
+ * hang, as it starts), and leaves it in between, when the process only waits for its next request on stdin and does
+ * nothing. Holding the turn while idle would make a caller that keeps the batch open and runs another git in the clone
+ * (or opens a second batch there) wait for itself. Reads asked while another git runs there are sent when the turn
+ * comes; the timeout counts from then; a timeout refuses those waiting behind it, with its message, as a command's does.
  */
 export class CatFileBatch {
-  /** Undefined when git could not be found: every read rejects with that reason. */
-  private readonly child: ChildProcessWithoutNullStreams | undefined;
+  /** Undefined until the first read is sent. */
+  private child: ChildProcessWithoutNullStreams | undefined;
+  /** Sent, in the order git answers them. */
   private readonly queue: Pending[] = [];
+  /** Asked while waiting for the clone's turn. */
+  private readonly unsent: Pending[] = [];
   private buffer: Buffer = Buffer.alloc(0);
   /** The object being received: its header, and how many bytes are still to come. */
   private current: { oid: string; type: string; size: number; skip: boolean; chunks: Buffer[]; received: number } | undefined;
   private timer: NodeJS.Timeout | undefined;
+  /** Set when git could not be found: every read rejects with that reason. */
   private failure: GitError | undefined;
   private readonly timeoutMs: number;
   private readonly maxObjectBytes: number;
+  private readonly gitPath: string;
+  private readonly launcher: ProcessLauncher;
   private stderr = '';
+  /** Ends the turn in the clone, while this holds it. */
+  private leave: Leave | undefined;
+  /** Aborted when this fails or is closed: a wait for the turn is withdrawn. */
+  private readonly stop = new AbortController();
+  private asking = false;
 
   constructor(
     private readonly cwd: string,
@@ -399,22 +472,59 @@ export class CatFileBatch {
   ) {
     this.timeoutMs = options.timeoutMs ?? DEFAULT_GIT_TIMEOUT_MS;
     this.maxObjectBytes = options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES;
-    const launcher = options.launcher ?? nodeLauncher;
+    this.launcher = options.launcher ?? nodeLauncher;
     const gitPath = resolveGitPath(options.gitPath);
-    if (gitPath instanceof GitError) {
-      this.child = undefined;
-      this.failure = gitPath;
-      return;
+    this.gitPath = gitPath instanceof GitError ? '' : gitPath;
+    if (gitPath instanceof GitError) this.failure = gitPath;
+    else if (options.signal) {
+      const onAbort = () => this.fail(cancelled());
+      if (options.signal.aborted) onAbort();
+      else options.signal.addEventListener('abort', onAbort, { once: true });
     }
-    const child = launcher.spawn(gitPath, gitArgv(cwd, ['cat-file', '--batch']), {
-      cwd,
+  }
+
+  read(name: string): Promise<GitObject | undefined> {
+    if (this.failure) return Promise.reject(this.failure);
+    if (!name || /[\n\r\0]/.test(name)) return Promise.reject(new GitError(`invalid object name ${JSON.stringify(name)}`, 'failed'));
+    return new Promise((resolve, reject) => {
+      this.unsent.push({ name, resolve, reject });
+      if (this.leave) return this.send();
+      if (this.asking) return;
+      // Taken at once when nothing runs or waits in the clone.
+      const now = turnNow(this.cwd);
+      if (now) return this.take(now);
+      this.asking = true;
+      turn(this.cwd, ['cat-file', '--batch'], this.stop.signal).then(
+        (leave) => {
+          this.asking = false;
+          if (this.failure) leave();
+          else this.take(leave);
+        },
+        (e: GitError) => this.fail(e),
+      );
+    });
+  }
+
+  close(): void {
+    this.fail(new GitError('closed', 'aborted'));
+  }
+
+  private take(leave: Leave): void {
+    this.leave = leave;
+    if (!this.child) this.start();
+    this.send();
+  }
+
+  private start(): void {
+    const child = this.launcher.spawn(this.gitPath, gitArgv(this.cwd, ['cat-file', '--batch']), {
+      cwd: this.cwd,
       env: gitEnvironment(),
       stdio: ['pipe', 'pipe', 'pipe'],
       shell: false,
       windowsHide: true,
     }) as ChildProcessWithoutNullStreams;
     this.child = child;
-    child.on('error', (err) => this.fail(describeSpawnError(err, gitPath)));
+    child.on('error', (err) => this.fail(describeSpawnError(err, this.gitPath)));
     child.stdin.on('error', () => undefined); // EPIPE after git exits; reported through 'exit'.
     child.stdout.on('data', (chunk: Buffer) => this.onData(chunk));
     child.stderr.on('data', (chunk: Buffer) => {
@@ -425,25 +535,26 @@ export class CatFileBatch {
       const why = this.stderr.split('\n').find((l) => l.trim());
       this.fail(new GitError(`git cat-file exited (${signal ?? `code ${code}`})${why ? `: ${why.trim()}` : ''}`, 'failed', this.stderr));
     });
-    if (options.signal) {
-      const onAbort = () => this.fail(new GitError('cancelled', 'aborted'));
-      if (options.signal.aborted) onAbort();
-      else options.signal.addEventListener('abort', onAbort, { once: true });
+  }
+
+  /** Sends what waited for the turn (held now). */
+  private send(): void {
+    if (this.failure) return;
+    for (const p of this.unsent.splice(0)) {
+      this.queue.push(p);
+      this.child!.stdin.write(`${p.name}\n`);
     }
+    this.armTimer();
   }
 
-  read(name: string): Promise<GitObject | undefined> {
-    if (this.failure) return Promise.reject(this.failure);
-    if (!name || /[\n\r\0]/.test(name)) return Promise.reject(new GitError(`invalid object name ${JSON.stringify(name)}`, 'failed'));
-    return new Promise((resolve, reject) => {
-      this.queue.push({ name, resolve, reject });
-      this.child!.stdin.write(`${name}\n`);
-      this.armTimer();
-    });
-  }
-
-  close(): void {
-    this.fail(new GitError('closed', 'aborted'));
+  /** Every read sent is answered: git waits on stdin, and other gits may run in the clone until the next read. */
+  private answered(): void {
+    this.armTimer();
+    if (this.queue.length === 0 && this.unsent.length === 0 && this.leave) {
+      const leave = this.leave;
+      this.leave = undefined;
+      leave();
+    }
   }
 
   private armTimer(): void {
@@ -465,8 +576,11 @@ export class CatFileBatch {
         child.stdin.end();
         if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
       }
+      this.stop.abort();
+      this.leave?.(err.kind === 'timeout' ? err.message : undefined);
+      this.leave = undefined;
     }
-    for (const p of this.queue.splice(0)) p.reject(this.failure);
+    for (const p of [...this.queue.splice(0), ...this.unsent.splice(0)]) p.reject(this.failure);
   }
 
   private onData(chunk: Buffer): void {
@@ -485,7 +599,7 @@ export class CatFileBatch {
         if (!head) return this.fail(new GitError(`git cat-file sent an unexpected answer: ${header}`, 'failed'));
         if (/ (missing|ambiguous)$/.test(header)) {
           this.queue.shift();
-          this.armTimer();
+          this.answered();
           if (header.endsWith('ambiguous')) head.reject(new GitError(`object name ${head.name} is ambiguous`, 'failed'));
           else head.resolve(undefined);
           continue;
@@ -507,7 +621,7 @@ export class CatFileBatch {
       if (cur.received < cur.size + 1) return;
       this.current = undefined;
       const p = this.queue.shift()!;
-      this.armTimer();
+      this.answered();
       if (cur.skip) {
         p.reject(new GitError(`object ${p.name} is ${cur.size} bytes, over the ${this.maxObjectBytes}-byte cap`, 'overflow'));
       } else {
