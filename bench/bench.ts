@@ -246,10 +246,15 @@ function cmdHistoryLoad(o: { corpus: string; repeats?: number }): Json {
   // Re-instantiation from the JSON text (JSON.parse + IndexedHistory), warm.
   const json = JSON.stringify(bundledHistoryFile().packages['runtime.v1']);
   const reinstantiate = sample(() => new IndexedHistory(JSON.parse(json)), { warmup: 5, minRuns: 20, maxRuns: 100, budgetMs: 1500 });
+  // element(): what a hover or a finding asks of the history, per element path; warm, each sample a pass over every
+  // path the index knows, reported per call.
+  const paths = h.elementPaths();
+  const lookupUs = sample(() => { for (const p of paths) h.element(p); }, { warmup: 5, minRuns: 20, maxRuns: 200, budgetMs: 500 })
+    .map((ms) => (ms * 1000) / paths.length);
   return {
     firstMs, modelMs, checkMs, findings: a.findings.length, releases: h.releases.length, jsonBytes: json.length,
     rssMiB: rss0 / 2 ** 20, rssDeltaLoadMiB: (rss1 - rss0) / 2 ** 20, rssDeltaWithHistoryMiB: (rss2 - rss0) / 2 ** 20,
-    reinstantiate,
+    reinstantiate, lookupUs, elementPaths: paths.length,
   };
 }
 

@@ -391,6 +391,7 @@ if (want('history')) {
   add({ id: '3c', figure: `loadBundledHistory() first call in a fresh process (runtime.v1, ${loads[0].releases} releases)`, stats: stats(loads.map((x) => x.firstMs)), fmt: fmtMs, target: ['<', 30, '< 30 ms'] });
   add({ id: '3d', figure: `new IndexedHistory(JSON.parse(…)) from the ${(loads[0].jsonBytes / 1024).toFixed(0)} KB runtime.v1 JSON, warm`, stats: stats(loads.flatMap((x) => x.reinstantiate)), fmt: fmtMs, target: ['<', 30, '< 30 ms'] });
   add({ id: '3e', figure: '… then modelAt(newest stable) once', stats: stats(loads.map((x) => x.modelMs)), fmt: fmtMs, info: true });
+  add({ id: '3g', figure: `element() lookup, warm, per call (each sample: the ${loads[0].elementPaths} element paths of runtime.v1)`, stats: stats(loads.flatMap((x) => x.lookupUs)), fmt: fmtUs, info: true });
   const extra = median(loads.map((x) => x.rssDeltaWithHistoryMiB));
   add({ id: '3f', figure: 'RSS growth in a process that has analyzed the file: loadBundledHistory() + modelAt() + one check against it', stats: stats(loads.map((x) => x.rssDeltaWithHistoryMiB)), fmt: fmtMiB, info: true });
   const lsp = results.sections.lsp?.default;

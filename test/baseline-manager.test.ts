@@ -152,9 +152,10 @@ test('a folder event that arrives while the resolution runs is looked at when it
       },
     }));
     const req: BaselineRequest = { folderKey: tmp, filePath, explicit: '', includePrereleases: false, networkEnabled: false, text: corpusText('v0.36.3') };
+    /** Waits up to 5 s (a hang guard) for `what`, looking every 10 ms. */
     const until = async (what: () => boolean) => {
       for (let i = 0; i < 500 && !what(); i++) await new Promise((r) => setTimeout(r, 10));
-      assert.ok(what());
+      assert.ok(what(), `not true within 5 s: ${what.toString()} (${gates.length} resolution(s) held, ${resolvedKeys.length} resolved, ${started} started)`);
     };
     assert.equal(manager.get(req).resolving, true);
     await until(() => gates.length === 1);

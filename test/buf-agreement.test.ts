@@ -386,9 +386,8 @@ test('buf breaking (WIRE_JSON) agrees with our findings, up to the listed differ
       return runBuf(found.buf, dir, join(tmp, 'cache'));
     });
     const seconds = (performance.now() - started) / 1000;
+    // Reported, not asserted: how fast buf runs is not this project's behaviour (the bench measures buf, 4b).
     t.diagnostic(`${all.length} buf runs in ${seconds.toFixed(1)} s (${found.buf})`);
-    // Budget about 60 s (typically 15-20 s with a pool of 4 on 2 cores); the guard leaves room for slow machines.
-    assert.ok(seconds < 90, `buf took ${seconds.toFixed(1)} s for ${all.length} cases`);
 
     const results = all.map((c, i) => compareCase(c, bufResults[i]));
     const total = results.reduce((n, r) => n + r.buf, 0);

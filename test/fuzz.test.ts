@@ -21,6 +21,8 @@ if (isFuzzWorker()) {
   const corpusDir = findCorpusDir(repoRoot());
   test('fuzz: no input crashes, hangs or blows up the language service (small seeded run)', { skip: corpusDir ? false : CORPUS_HELP, timeout: 120_000 }, async () => {
     const seed = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : 20240611;
+    // maxCaseMs is a guard against a blow-up on hostile input (a case 100 times its usual time), not a speed goal.
+    const maxCaseMs = 10_000;
     const result = await runFuzz({
       seed,
       corpusDir: corpusDir!,
@@ -28,7 +30,7 @@ if (isFuzzWorker()) {
       truncations: 126,
       extremes: 'core',
       hoversPerCase: 12,
-      maxCaseMs: 10_000, // the worst case (10,000 nested messages) takes ~3 s here; room for a loaded 2-core CI machine
+      maxCaseMs, // the worst case (10,000 nested messages) takes ~3 s here; room for a loaded 2-core CI machine
       hangMs: 30_000,
       heapLimitMb: 2048,
     }, { maxFatals: 2 });
@@ -36,7 +38,7 @@ if (isFuzzWorker()) {
     console.log(summary);
     assert.deepEqual(result.fatals.map((f) => `${f.kind} #${f.index} ${f.name}`), [], `cases killed the fuzz worker:\n${summary}`);
     assert.equal(result.failureCount, 0, `failing cases:\n${summary}`);
-    assert.deepEqual(result.slow, [], `cases slower than 5 s:\n${summary}`);
+    assert.deepEqual(result.slow, [], `cases over the ${maxCaseMs / 1000} s guard against a blow-up:\n${summary}`);
     assert.ok(result.retainedHeapMb < 64, `heap grew by ${result.retainedHeapMb.toFixed(1)} MB over the run`);
     assert.equal(result.cases, result.planned);
   });

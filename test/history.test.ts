@@ -107,32 +107,16 @@ function comparable(model: ApiModel): unknown {
 
 // ---- the bundled index alone ------------------------------------------------------------------------
 
-test('bundled index: size, load time and lookup speed', () => {
+test('bundled index: its size, and every element it lists can be looked up', () => {
+  // Load time and lookup speed are figures of the bench (3c, 3g in bench/README.md), not asserted here.
   const bytes = statSync(INDEX).size;
-  const t0 = performance.now();
-  const h = loadBundledHistory();
-  const loadMs = performance.now() - t0;
-  const t1 = performance.now();
-  loadBundledHistory('runtime.v1alpha2');
-  const load2Ms = performance.now() - t1;
-  const t2 = performance.now();
-  const parseMs = (JSON.parse(readFileSync(INDEX, 'utf8')), performance.now() - t2);
-  const paths = h.elementPaths();
-  for (const p of paths) h.element(p);
-  const n = 100_000;
-  const t3 = performance.now();
-  for (let i = 0; i < n; i++) h.element(paths[i % paths.length]!);
-  const lookupUs = ((performance.now() - t3) * 1000) / n;
-  const t4 = performance.now();
-  h.modelAt('v0.36.3');
-  const modelMs = performance.now() - t4;
-  console.log(
-    `history.json: ${bytes} bytes; first load (runtime.v1, JSON module + decode) ${loadMs.toFixed(1)} ms, runtime.v1alpha2 ${load2Ms.toFixed(1)} ms; ` +
-    `JSON.parse of the file ${parseMs.toFixed(1)} ms; element() ${lookupUs.toFixed(3)} µs; first modelAt ${modelMs.toFixed(1)} ms`,
-  );
   assert.ok(bytes < 1.5 * 1024 * 1024, `history.json is ${bytes} bytes`);
-  assert.ok(loadMs < 30 * 5, `load took ${loadMs} ms`); // target 30 ms; generous bound for slow CI machines
-  assert.ok(lookupUs < 50, `element() took ${lookupUs} µs`);
+  for (const pkg of ['runtime.v1', 'runtime.v1alpha2']) {
+    const h = loadBundledHistory(pkg);
+    const paths = h.elementPaths();
+    assert.ok(paths.length > 100, `${pkg}: ${paths.length} element paths`);
+    for (const p of paths) assert.ok(h.element(p), `${pkg}: element(${p})`);
+  }
 });
 
 test('bundled index, deferred: the packages it has, and the same answers as the loaded index', () => {

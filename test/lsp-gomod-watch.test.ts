@@ -234,7 +234,7 @@ test('more Go files and folders than the poll stamps: it says so once, and stamp
       for (let i = 0; i < 200 && !ed.logs.some((l) => l.startsWith('Go files: only 256 of the ')); i++) await new Promise((r) => setTimeout(r, 25));
       return ed.logs.filter((l) => l.startsWith('Go files: only 256 of the '));
     };
-    assert.equal((await capped()).length, 1, ed.logs.join('\n'));
+    assert.equal((await capped()).length, 1, `one "Go files: only 256 of the" log line, waited for up to 5 s; logs:\n${ed.logs.join('\n')}`);
     // The second file's own go.sum, written with no file event: still stamped, past the first file's go.work modules.
     const uri = pathToFileURL(files[1]!).href;
     write(path.join(folder, 'b', 'runtime', 'go.sum'), 'k8s.io/cri-api v0.37.0 h1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n');

@@ -168,8 +168,8 @@ describe('imports no file event reports', { skip: !existsSync(SERVER) ? BUILD_HE
     const imports = Array.from({ length: 600 }, (_, k) => `import "m${k}.proto";`).join('\n');
     await editor.open(uri, `syntax = "proto3";\npackage many;\n${imports}\n`);
     await editor.diagnostics(uri, (d) => d.version === 1);
-    // Waits for the first poll (every 20 ms here), however long it takes; nothing is timed.
-    while (!editor.logs.some((l) => l.includes('only 512 of the paths'))) await new Promise((r) => setTimeout(r, 20));
+    // Waits for the first poll (every 20 ms here); nothing is timed.
+    await until(() => editor.logs.some((l) => l.includes('only 512 of the paths')), () => `no "only 512 of the paths" log line within 10 s; logs:\n${editor.logs.join('\n')}`);
     // The polled ones are noticed: the first import appears.
     const mark = editor.mark();
     writeFileSync(path.join(dir, 'm0.proto'), 'syntax = "proto3";\npackage m0;\n');

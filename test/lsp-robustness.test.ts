@@ -1,6 +1,6 @@
 // The BUILT language server (dist/server.js --stdio) under abuse an editor can produce: positions past the
 // end, unknown documents, changes for closed documents, cancelled requests, garbage JSON-RPC, and rapid
-// edits (50 per second for 10 seconds) — it must stay alive, and the last diagnostics it publishes must be
+// edits (500, at 50 per second) — it must stay alive, and the last diagnostics it publishes must be
 // those of the final text. Run `node scripts/build.mjs` first.
 import { after, before, describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
@@ -238,7 +238,7 @@ describe('language server robustness over stdio', { skip: !existsSync(SERVER) ? 
     assert.equal(await client.conn.sendRequest(HoverRequest.type, { textDocument: { uri: 'file:///g.proto' }, position: { line: 0, character: 20 } }), null);
   });
 
-  test('rapid edits, 50 per second for 10 seconds: the last diagnostics are those of the final text', async () => {
+  test('rapid edits, 500 at 50 per second: the last diagnostics are those of the final text', async () => {
     const random = mulberry32(6);
     const int = (n: number): number => Math.floor(random() * n);
     const snippets = ['{', '}', ';', ' ', '\n', 'message X {', '}\n', 'Foo', ' = 1', '=', 'string s = 2;\n', '// c\n', '/*', '*/', '"', 'rpc R(A) returns (B);', '\t', 'é', '\r\n', 'reserved 3;', 'enum E { A = 0; }'];
@@ -248,7 +248,8 @@ describe('language server robustness over stdio', { skip: !existsSync(SERVER) ? 
     const started = Date.now();
     const sent = { edits: 0, multi: 0, full: 0, hovers: 0 };
     let next = started;
-    while (Date.now() - started < 10_000) {
+    // A number of edits, not a duration: on a slow machine they take longer, and all of them are still sent.
+    while (sent.edits < 500) {
       const text = doc.getText();
       const changes: TextDocumentContentChangeEvent[] = [];
       const roll = random();
@@ -286,7 +287,6 @@ describe('language server robustness over stdio', { skip: !existsSync(SERVER) ? 
       await sleep(Math.max(0, next - Date.now()));
     }
     const elapsed = Date.now() - started;
-    assert.ok(sent.edits >= 400, `only ${sent.edits} edits in ${elapsed} ms`);
     await withTimeout(Promise.all(requests), 20_000, 'hovers during the edits');
     const final = doc.getText();
     const last = await client.settled(apiUri, version);

@@ -522,15 +522,13 @@ describe('api.proto over the file-size cap', () => {
   const BIG = DEFAULT_MAX_FILE_BYTES * 2;
   const bigProto = () => Buffer.concat([Buffer.from(PROTO('big')), Buffer.alloc(BIG, '// padding padding padding padding\n')]);
 
-  test('a git tag whose api.proto blob is oversized is refused with the reason, quickly', { skip: noGit }, async () => {
+  // The refusal is its reason (over the cap); the test's timeout is a hang guard, not a timing.
+  test('a git tag whose api.proto blob is oversized is refused with the reason', { skip: noGit, timeout: 60_000 }, async () => {
     const { file } = repoWithTag('big-blob', [['v0.29.0', PROTO('v0.29.0')], ['v0.30.0', bigProto()]]);
-    const t0 = Date.now();
     const g = await findGitBaseline(file);
-    const ms = Date.now() - t0;
     assert.ok(!g.ok, 'the oversized blob was read');
     assert.match(g.reason, /v0\.30\.0/);
     assert.match(g.reason, new RegExp(`over the ${DEFAULT_MAX_FILE_BYTES}-byte cap`));
-    assert.ok(ms < 10_000, `took ${ms} ms`);
     const r = await readGitRevision(file, 'v0.30.0');
     assert.ok(!r.ok && new RegExp(`over the ${DEFAULT_MAX_FILE_BYTES}-byte cap`).test(r.reason), JSON.stringify(!r.ok && r.reason));
     // A blob under the cap, in the same batch of tags, is still read.
