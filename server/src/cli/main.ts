@@ -474,7 +474,8 @@ function pairsInput(arg: string, cwd: string): PairsInput {
 /**
  * `pairs`: every file against the one before it, as `check --against` would, in one process. Each file is
  * parsed and bound once: its model is the next pair's baseline. A pair whose files declare different
- * packages (runtime.v1alpha2 → runtime.v1) is a new API, not a change of one, and is skipped with a note.
+ * packages (runtime.v1alpha2 → runtime.v1) is a new API, not a change of one, and is skipped with a note; a
+ * file that declares no package is compared (PACKAGE_CHANGED), not taken for another API.
  * Every file's syntax errors are reported, also where no pair shows them (the first file, the new file of a
  * skipped pair), and make the run exit 2 at the end.
  */
@@ -510,7 +511,10 @@ function pairs(rest: string[], p: Parsed, io: Io): number {
       const pkg = bound.model.package;
       const history = historyFor(pkg);
       if (prev.syntaxErrors) skipped = `${label(prev.input)} has ${counted(prev.syntaxErrors, 'syntax error')}`;
-      else if (prev.model.package !== pkg) skipped = `package ${prev.model.package || '(none)'} → ${pkg || '(none)'}: a different API, not a change of one`;
+      // Only two packages declared make two APIs. A file that declares none (empty, or cut before its `package`
+      // line) is compared, as `check --against` compares it: PACKAGE_CHANGED names it, and a release series with
+      // a truncated file fails instead of passing with the pair skipped.
+      else if (prev.model.package && pkg && prev.model.package !== pkg) skipped = `package ${prev.model.package} → ${pkg}: a different API, not a change of one`;
       else baseline = { tag: label(prev.input), source: 'path', origin: `file ${prev.input.name}`, model: prev.model, ...(history ? { history } : {}) };
     }
     const analysis = analyzeBound(text, bound, { severity, ...(baseline ? { baseline } : {}), ...(input.tag ? { currentTag: input.tag } : {}) });

@@ -1,0 +1,82 @@
+// `cri-compat pairs` as a CI job over a release series uses it: files that must not pass silently (empty or
+// cut before their `package` line), the order of TAG=FILE arguments, and what each format says on the way.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Corpus, CORPUS_HELP, findCorpusDir, findRepoRoot, V1ALPHA2_PATH } from '../server/src/baseline/corpus';
+
+const ROOT = findRepoRoot(__dirname);
+const CLI = join(ROOT, 'dist', 'cli.js');
+const corpusDir = findCorpusDir(ROOT);
+
+let tmp = '';
+
+function cli(args: string[]): { code: number | null; out: string; err: string } {
+  const { GITHUB_WORKSPACE: _, ...env } = process.env;
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: tmp, encoding: 'utf8', timeout: 120_000, maxBuffer: 64 * 1024 * 1024, env: { ...env, XDG_CACHE_HOME: join(tmp, 'cache') } });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+/** Writes a release's api.proto (runtime.v1 unless `path` says otherwise) as `<name>.proto` in tmp; returns the name. */
+function release(corpus: Corpus, tag: string, name: string, path?: string): string {
+  const text = corpus.textOf(tag, path);
+  assert.ok(text, `${tag} ${path ?? 'runtime.v1'} is in the corpus`);
+  writeFileSync(join(tmp, `${name}.proto`), text);
+  return `${name}.proto`;
+}
+
+interface JsonPairs {
+  pairs: { old: string; new: string; skipped?: string; report?: { findings: { rule: string; message: string }[] } }[];
+}
+
+describe('cri-compat pairs over a release series', { skip: corpusDir ? false : CORPUS_HELP }, () => {
+  let corpus: Corpus;
+  before(() => {
+    tmp = mkdtempSync(join(tmpdir(), 'cri-compat-pairs-'));
+    corpus = new Corpus(corpusDir!);
+  });
+  after(() => rmSync(tmp, { recursive: true, force: true }));
+
+  test('a file that declares no package (empty, or cut before its package line) fails the run, as check does; two packages are still skipped', () => {
+    const a = release(corpus, 'v0.33.0', 'a');
+    const b = release(corpus, 'v0.34.0', 'b');
+    const text = corpus.textOf('v0.34.0')!;
+    writeFileSync(join(tmp, 'empty.proto'), '');
+    // What a download cut short leaves: the licence comment and `syntax`, no syntax error.
+    const cutAt = text.indexOf('\npackage ');
+    assert.ok(cutAt > 0);
+    writeFileSync(join(tmp, 'cut.proto'), text.slice(0, cutAt + 1));
+    for (const bad of ['empty.proto', 'cut.proto']) {
+      const r = cli(['pairs', a, bad, b]);
+      assert.equal(r.code, 1, r.err);
+      assert.doesNotMatch(r.err, /skipped/);
+      assert.match(r.out, new RegExp(`^${bad.replace('.', '\\.')}:\\d+:\\d+: error PACKAGE_CHANGED package changed from "runtime\\.v1" to ""`, 'm'));
+      assert.match(r.out, /^b\.proto:\d+:\d+: error PACKAGE_CHANGED package changed from "" to "runtime\.v1"/m);
+      assert.match(r.err, /^2 pairs, 2 with findings, 2 findings$/m);
+
+      // The same finding as `check --against`, in JSON; an annotation in GitHub's format.
+      const j = cli(['pairs', '--format', 'json', a, bad, b]);
+      assert.equal(j.code, 1, j.err);
+      const parsed = JSON.parse(j.out) as JsonPairs;
+      assert.deepEqual(parsed.pairs.map((x) => x.skipped), [undefined, undefined]);
+      const checked = cli(['check', '--format', 'json', '--against', a, bad]);
+      assert.equal(checked.code, 1, checked.err);
+      assert.deepEqual(parsed.pairs[0]!.report!.findings, JSON.parse(checked.out).findings);
+      const gh = cli(['pairs', '--format', 'github', a, bad, b]);
+      assert.equal(gh.code, 1, gh.err);
+      assert.match(gh.out, new RegExp(`^::error file=[^,]*${bad.replace('.', '\\.')},line=\\d+,.*title=PACKAGE_CHANGED::`, 'm'));
+      // --fail-on never passes it, as it passes any finding.
+      assert.equal(cli(['pairs', '--fail-on', 'never', a, bad, b]).code, 0);
+    }
+
+    // Two packages declared are two APIs: runtime.v1alpha2 (v0.25.0) → runtime.v1 (v0.26.0) is skipped, as before.
+    const alpha = release(corpus, 'v0.25.0', 'alpha', V1ALPHA2_PATH);
+    const v1 = release(corpus, 'v0.26.0', 'v1');
+    const s = cli(['pairs', '--format', 'json', alpha, v1]);
+    assert.equal(s.code, 0, s.err);
+    assert.match((JSON.parse(s.out) as JsonPairs).pairs[0]!.skipped!, /^package runtime\.v1alpha2 → runtime\.v1: a different API/);
+  });
+});
