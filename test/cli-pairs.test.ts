@@ -79,4 +79,37 @@ describe('cri-compat pairs over a release series', { skip: corpusDir ? false : C
     assert.equal(s.code, 0, s.err);
     assert.match((JSON.parse(s.out) as JsonPairs).pairs[0]!.skipped!, /^package runtime\.v1alpha2 → runtime\.v1: a different API/);
   });
+
+  test('TAG=FILE: an earlier release after a later one of the same package is not compared and exits 2; another package may start over', () => {
+    const r33 = release(corpus, 'v0.33.0', 'r33');
+    const r35 = release(corpus, 'v0.35.0', 'r35');
+    const r36 = release(corpus, 'v0.36.0', 'r36');
+    const args = [`v0.36.0=${r36}`, `v0.33.0=${r33}`, `v0.35.0=${r35}`];
+    const backwards = cli(['pairs', ...args]);
+    assert.equal(backwards.code, 2, backwards.err);
+    // Compared, the rpcs v0.36.0 added (StreamContainers, …) would be reported deleted from v0.33.0.
+    assert.doesNotMatch(backwards.out, /RPC_NO_DELETE/);
+    assert.match(backwards.err, /^v0\.36\.0 → v0\.33\.0: skipped \(v0\.33\.0 is an earlier release than v0\.36\.0: give each package's files oldest first\)$/m);
+    assert.match(backwards.err, /^cri-compat: v0\.36\.0 → v0\.33\.0: not compared, v0\.33\.0 is an earlier release than v0\.36\.0/m);
+    const j = cli(['pairs', '--format', 'json', ...args]);
+    assert.equal(j.code, 2, j.err);
+    const parsed = JSON.parse(j.out) as JsonPairs;
+    assert.match(parsed.pairs[0]!.skipped!, /earlier release/);
+    assert.ok(parsed.pairs[1]!.report, 'the next pair is compared');
+    // JSON says it in the pair; stderr has only the one-line error that goes with exit 2.
+    assert.match(j.err, /^cri-compat: v0\.36\.0 → v0\.33\.0: not compared, /);
+    assert.equal(j.err.trimEnd().split('\n').length, 1, j.err);
+
+    // Every v1alpha2 release, then every v1 one: v0.21.0 after v0.25.0 starts another package's series.
+    const alpha24 = release(corpus, 'v0.24.0', 'alpha24', V1ALPHA2_PATH);
+    const alpha25 = release(corpus, 'v0.25.0', 'alpha25', V1ALPHA2_PATH);
+    const v21 = release(corpus, 'v0.21.0', 'v21');
+    const v22 = release(corpus, 'v0.22.0', 'v22');
+    const two = cli(['pairs', '--fail-on', 'never', `v0.24.0=${alpha24}`, `v0.25.0=${alpha25}`, `v0.21.0=${v21}`, `v0.22.0=${v22}`]);
+    assert.equal(two.code, 0, two.err);
+    assert.match(two.err, /^v0\.25\.0 → v0\.21\.0: skipped \(package runtime\.v1alpha2 → runtime\.v1: a different API/m);
+    // A release under both of its names (cri-api tags kubernetes-1.N.M on the same commit) is not out of order.
+    const twin = cli(['pairs', `v0.35.0=${r35}`, `kubernetes-1.35.0=${r35}`, `v0.36.0=${r36}`, '--fail-on', 'never']);
+    assert.equal(twin.code, 0, twin.err);
+  });
 });

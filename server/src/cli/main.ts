@@ -515,6 +515,13 @@ function pairs(rest: string[], p: Parsed, io: Io): number {
       // line) is compared, as `check --against` compares it: PACKAGE_CHANGED names it, and a release series with
       // a truncated file fails instead of passing with the pair skipped.
       else if (prev.model.package && pkg && prev.model.package !== pkg) skipped = `package ${prev.model.package} → ${pkg}: a different API, not a change of one`;
+      // An earlier release after a later one would report all that came between them as deleted (`check` refuses
+      // such an --against for the same reason). Said here, not before the run: files of two packages may follow
+      // each other (every v1alpha2 release, then every v1 one), and only their packages tell that.
+      else if (input.tag && prev.input.tag && compareTags(input.tag, prev.input.tag) < 0) {
+        skipped = `${input.tag} is an earlier release than ${prev.input.tag}: give each package's files oldest first`;
+        notChecked.push(`${label(prev.input)} → ${label(input)}: not compared, ${skipped}`);
+      }
       else baseline = { tag: label(prev.input), source: 'path', origin: `file ${prev.input.name}`, model: prev.model, ...(history ? { history } : {}) };
     }
     const analysis = analyzeBound(text, bound, { severity, ...(baseline ? { baseline } : {}), ...(input.tag ? { currentTag: input.tag } : {}) });
