@@ -112,4 +112,27 @@ describe('cri-compat pairs over a release series', { skip: corpusDir ? false : C
     const twin = cli(['pairs', `v0.35.0=${r35}`, `kubernetes-1.35.0=${r35}`, `v0.36.0=${r36}`, '--fail-on', 'never']);
     assert.equal(twin.code, 0, twin.err);
   });
+
+  test('a long run says how far it got on stderr in text, every 100 pairs; JSON and GitHub output do not', () => {
+    // 250 runtime.v1 releases, in order: 249 pairs, two progress lines.
+    const args = corpus.goTags().slice(0, 250).map((r) => `${r.tag}=${join(corpus.dir, 'blobs', `${r.blob}.proto`)}`);
+    assert.equal(args.length, 250);
+    const text = cli(['pairs', '--fail-on', 'never', ...args]);
+    assert.equal(text.code, 0, text.err);
+    const lines = text.err.split('\n').filter((l) => l.startsWith('Checked '));
+    assert.deepEqual(lines, [
+      `Checked 100 of 249 pairs (up to ${corpus.goTags()[100]!.tag})…`,
+      `Checked 200 of 249 pairs (up to ${corpus.goTags()[200]!.tag})…`,
+    ]);
+    assert.doesNotMatch(text.out, /Checked /, 'progress is not in the output a job saves');
+    const json = cli(['pairs', '--format', 'json', '--fail-on', 'never', ...args]);
+    assert.equal(json.code, 0, json.err);
+    assert.equal(json.err, '');
+    assert.equal((JSON.parse(json.out) as JsonPairs).pairs.length, 249);
+    const gh = cli(['pairs', '--format', 'github', '--fail-on', 'never', ...args]);
+    assert.equal(gh.code, 0, gh.err);
+    assert.doesNotMatch(gh.err + gh.out, /Checked /);
+    // A short run has none.
+    assert.doesNotMatch(cli(['pairs', '--fail-on', 'never', ...args.slice(0, 100)]).err, /Checked /);
+  });
 });

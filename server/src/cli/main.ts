@@ -449,6 +449,9 @@ function fails(items: Reportable[], failOn: string): boolean {
   return items.some((x) => SEVERITY_ORDER[x.severity] >= threshold);
 }
 
+/** How many pairs `pairs` checks between two progress lines (about a second of a run over every release). */
+const PAIRS_PROGRESS_EVERY = 100;
+
 interface PairsInput {
   /** As given on the command line, without the TAG= prefix: what the output calls the file. */
   name: string;
@@ -500,6 +503,16 @@ function pairs(rest: string[], p: Parsed, io: Io): number {
   let withFindings = 0;
   let findings = 0;
   let prev: { input: PairsInput; model: ApiModel; syntaxErrors: number } | undefined;
+  // A long run (every release: hundreds of pairs, seconds) says how far it got on stderr, as check's baseline
+  // lookup does: in text only, whose stdout may be redirected; JSON and GitHub's log carry only their own output.
+  let done = 0;
+  const total = files.length - 1;
+  const progress = (n: number): void => {
+    const pair = n - 1;
+    if (format === 'text' && total > PAIRS_PROGRESS_EVERY && pair > 0 && pair < total && pair % PAIRS_PROGRESS_EVERY === 0) {
+      io.err(`Checked ${pair} of ${total} pairs (up to ${label(files[pair]!)})…`);
+    }
+  };
   for (const input of files) {
     const text = readInput(input.path, input.name);
     const uri = pathToFileURL(input.path).href;
@@ -552,6 +565,7 @@ function pairs(rest: string[], p: Parsed, io: Io): number {
       else if (!shown) io.out(`${oneLine(`== ${label(input)}: ${counted(syntax.length, 'syntax error')}`)}\n${formatText(input.name, syntax)}`);
     }
     prev = { input, model: analysis.bound.model, syntaxErrors: syntax.length };
+    progress(++done);
   }
   if (format === 'json') io.out(jsonForLog({ schemaVersion: JSON_SCHEMA_VERSION, pairs: json, syntaxErrors: invalid }));
   if (annotations.length) io.out(formatGithub(annotations));
