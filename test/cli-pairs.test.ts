@@ -108,6 +108,8 @@ describe('cri-compat pairs over a release series', { skip: corpusDir ? false : C
     const two = cli(['pairs', '--fail-on', 'never', `v0.24.0=${alpha24}`, `v0.25.0=${alpha25}`, `v0.21.0=${v21}`, `v0.22.0=${v22}`]);
     assert.equal(two.code, 0, two.err);
     assert.match(two.err, /^v0\.25\.0 → v0\.21\.0: skipped \(package runtime\.v1alpha2 → runtime\.v1: a different API/m);
+    // The summary counts the skipped pair apart: a run of skipped pairs is not a run that found nothing.
+    assert.match(two.err, /^3 pairs, 1 skipped, \d+ with findings, \d+ findings?$/m);
     // A release under both of its names (cri-api tags kubernetes-1.N.M on the same commit) is not out of order.
     const twin = cli(['pairs', `v0.35.0=${r35}`, `kubernetes-1.35.0=${r35}`, `v0.36.0=${r36}`, '--fail-on', 'never']);
     assert.equal(twin.code, 0, twin.err);
@@ -134,5 +136,14 @@ describe('cri-compat pairs over a release series', { skip: corpusDir ? false : C
     assert.doesNotMatch(gh.err + gh.out, /Checked /);
     // A short run has none.
     assert.doesNotMatch(cli(['pairs', '--fail-on', 'never', ...args.slice(0, 100)]).err, /Checked /);
+  });
+
+  test('TAG= with no file after it (an unset variable) is bad usage that says so', () => {
+    const r33 = release(corpus, 'v0.33.0', 'r33');
+    // It was ": not a regular file": the empty name is the current directory.
+    const unset = cli(['pairs', `v0.36.0=`, r33]);
+    assert.equal(unset.code, 2, unset.err);
+    assert.match(unset.err, /^cri-compat: "v0\.36\.0=" names no file: TAG=FILE takes a file after the =$/m);
+    assert.equal(unset.out, '');
   });
 });

@@ -464,6 +464,8 @@ function pairsInput(arg: string, cwd: string): PairsInput {
   const eq = arg.indexOf('=');
   if (eq > 0 && !existsSync(resolve(cwd, arg))) {
     const [tag, name] = [arg.slice(0, eq), arg.slice(eq + 1)];
+    // `v0.36.0=$FILE` with FILE unset: said, rather than ": not a regular file" (the empty name is the directory).
+    if (parseAnyTag(tag) && !name) throw new UsageError(`"${arg}" names no file: TAG=FILE takes a file after the =`);
     if (parseAnyTag(tag)) return { name, path: resolve(cwd, name), tag };
     // A branch name as a label (`main=old.proto`): said, rather than "main=old.proto: cannot read".
     if (existsSync(resolve(cwd, name))) {
@@ -569,7 +571,10 @@ function pairs(rest: string[], p: Parsed, io: Io): number {
   }
   if (format === 'json') io.out(jsonForLog({ schemaVersion: JSON_SCHEMA_VERSION, pairs: json, syntaxErrors: invalid }));
   if (annotations.length) io.out(formatGithub(annotations));
-  if (format === 'text') io.err(`${counted(files.length - 1, 'pair')}, ${withFindings} with findings, ${counted(findings, 'finding')}`);
+  // Skipped pairs are counted apart: a run whose pairs were mostly skipped (two packages interleaved) must not
+  // read as a run that compared them all and found nothing.
+  const skippedCount = json.filter((x) => x.skipped).length;
+  if (format === 'text') io.err(`${counted(files.length - 1, 'pair')}, ${skippedCount ? `${skippedCount} skipped, ` : ''}${withFindings} with findings, ${counted(findings, 'finding')}`);
   for (const m of notChecked) io.err(`cri-compat: ${m}`);
   return notChecked.length ? 2 : failed ? 1 : 0;
 }
