@@ -58,7 +58,7 @@ Commands:
     --proto-path <dir>           Also look for imports in <dir> (repeatable; the file's directory is always searched)
   report [options] <file.proto>  Print the compatibility report (markdown); the options of check but --format
   pairs [options] <file.proto> <file.proto>...   Check each file against the one before it (e.g. every
-                                 release in order); TAG=FILE names a file's release. Options: --format
+                                 release, oldest first); TAG=FILE names a file's release. Options: --format
                                  text|json|github, --fail-on, --severity, --config, --proto-path
   history [--element <path>] [--package runtime.v1]   Release history from the bundled index: of the element, or
                                  (default) the package's; --package default: the element's, else runtime.v1
