@@ -58,7 +58,7 @@ Commands:
     --proto-path <dir>           Also look for imports in <dir> (repeatable; the file's directory is always searched)
   report [options] <file.proto>  Print the compatibility report (markdown); the options of check but --format
   pairs [options] <file.proto> <file.proto>...   Check each file against the one before it (e.g. every
-                                 release in order); TAG=FILE names a file's release. Options: --format
+                                 release, oldest first); TAG=FILE names a file's release. Options: --format
                                  text|json|github, --fail-on, --severity, --config, --proto-path
   history [--element <path>] [--package runtime.v1]   Release history from the bundled index: of the element, or
                                  (default) the package's; --package default: the element's, else runtime.v1
@@ -449,6 +449,9 @@ function fails(items: Reportable[], failOn: string): boolean {
   return items.some((x) => SEVERITY_ORDER[x.severity] >= threshold);
 }
 
+/** How many pairs `pairs` checks between two progress lines (about a second of a run over every release). */
+const PAIRS_PROGRESS_EVERY = 100;
+
 interface PairsInput {
   /** As given on the command line, without the TAG= prefix: what the output calls the file. */
   name: string;
@@ -461,6 +464,8 @@ function pairsInput(arg: string, cwd: string): PairsInput {
   const eq = arg.indexOf('=');
   if (eq > 0 && !existsSync(resolve(cwd, arg))) {
     const [tag, name] = [arg.slice(0, eq), arg.slice(eq + 1)];
+    // `v0.36.0=$FILE` with FILE unset: said, rather than ": not a regular file" (the empty name is the directory).
+    if (parseAnyTag(tag) && !name) throw new UsageError(`"${arg}" names no file: TAG=FILE takes a file after the =`);
     if (parseAnyTag(tag)) return { name, path: resolve(cwd, name), tag };
     // A branch name as a label (`main=old.proto`): said, rather than "main=old.proto: cannot read".
     if (existsSync(resolve(cwd, name))) {
@@ -474,7 +479,8 @@ function pairsInput(arg: string, cwd: string): PairsInput {
 /**
  * `pairs`: every file against the one before it, as `check --against` would, in one process. Each file is
  * parsed and bound once: its model is the next pair's baseline. A pair whose files declare different
- * packages (runtime.v1alpha2 → runtime.v1) is a new API, not a change of one, and is skipped with a note.
+ * packages (runtime.v1alpha2 → runtime.v1) is a new API, not a change of one, and is skipped with a note; a
+ * file that declares no package is compared (PACKAGE_CHANGED), not taken for another API.
  * Every file's syntax errors are reported, also where no pair shows them (the first file, the new file of a
  * skipped pair), and make the run exit 2 at the end.
  */
@@ -499,6 +505,16 @@ function pairs(rest: string[], p: Parsed, io: Io): number {
   let withFindings = 0;
   let findings = 0;
   let prev: { input: PairsInput; model: ApiModel; syntaxErrors: number } | undefined;
+  // A long run (every release: hundreds of pairs, seconds) says how far it got on stderr, as check's baseline
+  // lookup does: in text only, whose stdout may be redirected; JSON and GitHub's log carry only their own output.
+  let done = 0;
+  const total = files.length - 1;
+  const progress = (n: number): void => {
+    const pair = n - 1;
+    if (format === 'text' && total > PAIRS_PROGRESS_EVERY && pair > 0 && pair < total && pair % PAIRS_PROGRESS_EVERY === 0) {
+      io.err(`Checked ${pair} of ${total} pairs (up to ${label(files[pair]!)})…`);
+    }
+  };
   for (const input of files) {
     const text = readInput(input.path, input.name);
     const uri = pathToFileURL(input.path).href;
@@ -510,7 +526,17 @@ function pairs(rest: string[], p: Parsed, io: Io): number {
       const pkg = bound.model.package;
       const history = historyFor(pkg);
       if (prev.syntaxErrors) skipped = `${label(prev.input)} has ${counted(prev.syntaxErrors, 'syntax error')}`;
-      else if (prev.model.package !== pkg) skipped = `package ${prev.model.package || '(none)'} → ${pkg || '(none)'}: a different API, not a change of one`;
+      // Only two packages declared make two APIs. A file that declares none (empty, or cut before its `package`
+      // line) is compared, as `check --against` compares it: PACKAGE_CHANGED names it, and a release series with
+      // a truncated file fails instead of passing with the pair skipped.
+      else if (prev.model.package && pkg && prev.model.package !== pkg) skipped = `package ${prev.model.package} → ${pkg}: a different API, not a change of one`;
+      // An earlier release after a later one would report all that came between them as deleted (`check` refuses
+      // such an --against for the same reason). Said here, not before the run: files of two packages may follow
+      // each other (every v1alpha2 release, then every v1 one), and only their packages tell that.
+      else if (input.tag && prev.input.tag && compareTags(input.tag, prev.input.tag) < 0) {
+        skipped = `${input.tag} is an earlier release than ${prev.input.tag}: give each package's files oldest first`;
+        notChecked.push(`${label(prev.input)} → ${label(input)}: not compared, ${skipped}`);
+      }
       else baseline = { tag: label(prev.input), source: 'path', origin: `file ${prev.input.name}`, model: prev.model, ...(history ? { history } : {}) };
     }
     const analysis = analyzeBound(text, bound, { severity, ...(baseline ? { baseline } : {}), ...(input.tag ? { currentTag: input.tag } : {}) });
@@ -541,10 +567,14 @@ function pairs(rest: string[], p: Parsed, io: Io): number {
       else if (!shown) io.out(`${oneLine(`== ${label(input)}: ${counted(syntax.length, 'syntax error')}`)}\n${formatText(input.name, syntax)}`);
     }
     prev = { input, model: analysis.bound.model, syntaxErrors: syntax.length };
+    progress(++done);
   }
   if (format === 'json') io.out(jsonForLog({ schemaVersion: JSON_SCHEMA_VERSION, pairs: json, syntaxErrors: invalid }));
   if (annotations.length) io.out(formatGithub(annotations));
-  if (format === 'text') io.err(`${counted(files.length - 1, 'pair')}, ${withFindings} with findings, ${counted(findings, 'finding')}`);
+  // Skipped pairs are counted apart: a run whose pairs were mostly skipped (two packages interleaved) must not
+  // read as a run that compared them all and found nothing.
+  const skippedCount = json.filter((x) => x.skipped).length;
+  if (format === 'text') io.err(`${counted(files.length - 1, 'pair')}, ${skippedCount ? `${skippedCount} skipped, ` : ''}${withFindings} with findings, ${counted(findings, 'finding')}`);
   for (const m of notChecked) io.err(`cri-compat: ${m}`);
   return notChecked.length ? 2 : failed ? 1 : 0;
 }

@@ -1,0 +1,149 @@
+// `cri-compat pairs` as a CI job over a release series uses it: files that must not pass silently (empty or
+// cut before their `package` line), the order of TAG=FILE arguments, and what each format says on the way.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Corpus, CORPUS_HELP, findCorpusDir, findRepoRoot, V1ALPHA2_PATH } from '../server/src/baseline/corpus';
+
+const ROOT = findRepoRoot(__dirname);
+const CLI = join(ROOT, 'dist', 'cli.js');
+const corpusDir = findCorpusDir(ROOT);
+
+let tmp = '';
+
+function cli(args: string[]): { code: number | null; out: string; err: string } {
+  const { GITHUB_WORKSPACE: _, ...env } = process.env;
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: tmp, encoding: 'utf8', timeout: 120_000, maxBuffer: 64 * 1024 * 1024, env: { ...env, XDG_CACHE_HOME: join(tmp, 'cache') } });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+/** Writes a release's api.proto (runtime.v1 unless `path` says otherwise) as `<name>.proto` in tmp; returns the name. */
+function release(corpus: Corpus, tag: string, name: string, path?: string): string {
+  const text = corpus.textOf(tag, path);
+  assert.ok(text, `${tag} ${path ?? 'runtime.v1'} is in the corpus`);
+  writeFileSync(join(tmp, `${name}.proto`), text);
+  return `${name}.proto`;
+}
+
+interface JsonPairs {
+  pairs: { old: string; new: string; skipped?: string; report?: { findings: { rule: string; message: string }[] } }[];
+}
+
+describe('cri-compat pairs over a release series', { skip: corpusDir ? false : CORPUS_HELP }, () => {
+  let corpus: Corpus;
+  before(() => {
+    tmp = mkdtempSync(join(tmpdir(), 'cri-compat-pairs-'));
+    corpus = new Corpus(corpusDir!);
+  });
+  after(() => rmSync(tmp, { recursive: true, force: true }));
+
+  test('a file that declares no package (empty, or cut before its package line) fails the run, as check does; two packages are still skipped', () => {
+    const a = release(corpus, 'v0.33.0', 'a');
+    const b = release(corpus, 'v0.34.0', 'b');
+    const text = corpus.textOf('v0.34.0')!;
+    writeFileSync(join(tmp, 'empty.proto'), '');
+    // What a download cut short leaves: the licence comment and `syntax`, no syntax error.
+    const cutAt = text.indexOf('\npackage ');
+    assert.ok(cutAt > 0);
+    writeFileSync(join(tmp, 'cut.proto'), text.slice(0, cutAt + 1));
+    for (const bad of ['empty.proto', 'cut.proto']) {
+      const r = cli(['pairs', a, bad, b]);
+      assert.equal(r.code, 1, r.err);
+      assert.doesNotMatch(r.err, /skipped/);
+      assert.match(r.out, new RegExp(`^${bad.replace('.', '\\.')}:\\d+:\\d+: error PACKAGE_CHANGED package changed from "runtime\\.v1" to ""`, 'm'));
+      assert.match(r.out, /^b\.proto:\d+:\d+: error PACKAGE_CHANGED package changed from "" to "runtime\.v1"/m);
+      assert.match(r.err, /^2 pairs, 2 with findings, 2 findings$/m);
+
+      // The same finding as `check --against`, in JSON; an annotation in GitHub's format.
+      const j = cli(['pairs', '--format', 'json', a, bad, b]);
+      assert.equal(j.code, 1, j.err);
+      const parsed = JSON.parse(j.out) as JsonPairs;
+      assert.deepEqual(parsed.pairs.map((x) => x.skipped), [undefined, undefined]);
+      const checked = cli(['check', '--format', 'json', '--against', a, bad]);
+      assert.equal(checked.code, 1, checked.err);
+      assert.deepEqual(parsed.pairs[0]!.report!.findings, JSON.parse(checked.out).findings);
+      const gh = cli(['pairs', '--format', 'github', a, bad, b]);
+      assert.equal(gh.code, 1, gh.err);
+      assert.match(gh.out, new RegExp(`^::error file=[^,]*${bad.replace('.', '\\.')},line=\\d+,.*title=PACKAGE_CHANGED::`, 'm'));
+      // --fail-on never passes it, as it passes any finding.
+      assert.equal(cli(['pairs', '--fail-on', 'never', a, bad, b]).code, 0);
+    }
+
+    // Two packages declared are two APIs: runtime.v1alpha2 (v0.25.0) → runtime.v1 (v0.26.0) is skipped, as before.
+    const alpha = release(corpus, 'v0.25.0', 'alpha', V1ALPHA2_PATH);
+    const v1 = release(corpus, 'v0.26.0', 'v1');
+    const s = cli(['pairs', '--format', 'json', alpha, v1]);
+    assert.equal(s.code, 0, s.err);
+    assert.match((JSON.parse(s.out) as JsonPairs).pairs[0]!.skipped!, /^package runtime\.v1alpha2 → runtime\.v1: a different API/);
+  });
+
+  test('TAG=FILE: an earlier release after a later one of the same package is not compared and exits 2; another package may start over', () => {
+    const r33 = release(corpus, 'v0.33.0', 'r33');
+    const r35 = release(corpus, 'v0.35.0', 'r35');
+    const r36 = release(corpus, 'v0.36.0', 'r36');
+    const args = [`v0.36.0=${r36}`, `v0.33.0=${r33}`, `v0.35.0=${r35}`];
+    const backwards = cli(['pairs', ...args]);
+    assert.equal(backwards.code, 2, backwards.err);
+    // Compared, the rpcs v0.36.0 added (StreamContainers, …) would be reported deleted from v0.33.0.
+    assert.doesNotMatch(backwards.out, /RPC_NO_DELETE/);
+    assert.match(backwards.err, /^v0\.36\.0 → v0\.33\.0: skipped \(v0\.33\.0 is an earlier release than v0\.36\.0: give each package's files oldest first\)$/m);
+    assert.match(backwards.err, /^cri-compat: v0\.36\.0 → v0\.33\.0: not compared, v0\.33\.0 is an earlier release than v0\.36\.0/m);
+    const j = cli(['pairs', '--format', 'json', ...args]);
+    assert.equal(j.code, 2, j.err);
+    const parsed = JSON.parse(j.out) as JsonPairs;
+    assert.match(parsed.pairs[0]!.skipped!, /earlier release/);
+    assert.ok(parsed.pairs[1]!.report, 'the next pair is compared');
+    // JSON says it in the pair; stderr has only the one-line error that goes with exit 2.
+    assert.match(j.err, /^cri-compat: v0\.36\.0 → v0\.33\.0: not compared, /);
+    assert.equal(j.err.trimEnd().split('\n').length, 1, j.err);
+
+    // Every v1alpha2 release, then every v1 one: v0.21.0 after v0.25.0 starts another package's series.
+    const alpha24 = release(corpus, 'v0.24.0', 'alpha24', V1ALPHA2_PATH);
+    const alpha25 = release(corpus, 'v0.25.0', 'alpha25', V1ALPHA2_PATH);
+    const v21 = release(corpus, 'v0.21.0', 'v21');
+    const v22 = release(corpus, 'v0.22.0', 'v22');
+    const two = cli(['pairs', '--fail-on', 'never', `v0.24.0=${alpha24}`, `v0.25.0=${alpha25}`, `v0.21.0=${v21}`, `v0.22.0=${v22}`]);
+    assert.equal(two.code, 0, two.err);
+    assert.match(two.err, /^v0\.25\.0 → v0\.21\.0: skipped \(package runtime\.v1alpha2 → runtime\.v1: a different API/m);
+    // The summary counts the skipped pair apart: a run of skipped pairs is not a run that found nothing.
+    assert.match(two.err, /^3 pairs, 1 skipped, \d+ with findings, \d+ findings?$/m);
+    // A release under both of its names (cri-api tags kubernetes-1.N.M on the same commit) is not out of order.
+    const twin = cli(['pairs', `v0.35.0=${r35}`, `kubernetes-1.35.0=${r35}`, `v0.36.0=${r36}`, '--fail-on', 'never']);
+    assert.equal(twin.code, 0, twin.err);
+  });
+
+  test('a long run says how far it got on stderr in text, every 100 pairs; JSON and GitHub output do not', () => {
+    // 250 runtime.v1 releases, in order: 249 pairs, two progress lines.
+    const args = corpus.goTags().slice(0, 250).map((r) => `${r.tag}=${join(corpus.dir, 'blobs', `${r.blob}.proto`)}`);
+    assert.equal(args.length, 250);
+    const text = cli(['pairs', '--fail-on', 'never', ...args]);
+    assert.equal(text.code, 0, text.err);
+    const lines = text.err.split('\n').filter((l) => l.startsWith('Checked '));
+    assert.deepEqual(lines, [
+      `Checked 100 of 249 pairs (up to ${corpus.goTags()[100]!.tag})…`,
+      `Checked 200 of 249 pairs (up to ${corpus.goTags()[200]!.tag})…`,
+    ]);
+    assert.doesNotMatch(text.out, /Checked /, 'progress is not in the output a job saves');
+    const json = cli(['pairs', '--format', 'json', '--fail-on', 'never', ...args]);
+    assert.equal(json.code, 0, json.err);
+    assert.equal(json.err, '');
+    assert.equal((JSON.parse(json.out) as JsonPairs).pairs.length, 249);
+    const gh = cli(['pairs', '--format', 'github', '--fail-on', 'never', ...args]);
+    assert.equal(gh.code, 0, gh.err);
+    assert.doesNotMatch(gh.err + gh.out, /Checked /);
+    // A short run has none.
+    assert.doesNotMatch(cli(['pairs', '--fail-on', 'never', ...args.slice(0, 100)]).err, /Checked /);
+  });
+
+  test('TAG= with no file after it (an unset variable) is bad usage that says so', () => {
+    const r33 = release(corpus, 'v0.33.0', 'r33');
+    // It was ": not a regular file": the empty name is the current directory.
+    const unset = cli(['pairs', `v0.36.0=`, r33]);
+    assert.equal(unset.code, 2, unset.err);
+    assert.match(unset.err, /^cri-compat: "v0\.36\.0=" names no file: TAG=FILE takes a file after the =$/m);
+    assert.equal(unset.out, '');
+  });
+});
