@@ -714,7 +714,7 @@ describe('policy hover: skew statements', () => {
       return elementPolicyHover(path, baseline, model)!;
     };
     const rpc = hover('runtime.v1.RuntimeService.RuntimeConfig');
-    assert.match(rpc, /Kubelets 1\.28–1\.30 know it and can be paired with runtimes built from cri-api v0\.25–v0\.27, which do not\. Such a runtime answers the call with gRPC `Unimplemented`/);
+    assert.match(rpc, /Kubelets 1\.28\.0-beta\.0–1\.31 know it and can be paired with runtimes built from cri-api v0\.25–v0\.27 or v0\.28\.0-alpha\.0–v0\.28\.0-alpha\.4, which do not\. Such a runtime answers the call with gRPC `Unimplemented`/);
     assert.doesNotMatch(rpc, /unset|drop/);
     // CgroupDriver came with its values (and RuntimeConfig) in 1.28: a runtime without the value has no such enum at all.
     assert.match(hover('runtime.v1.CgroupDriver.SYSTEMD'), /which do not\. Its enum came in Kubernetes 1\.28 too, so such a runtime knows neither: it neither reads nor sends fields of that enum\./);
@@ -817,8 +817,8 @@ describe('policy hover: skew statements', () => {
     // ContainerEventType only travels in replies (GetContainerEvents): newer runtimes send it to older kubelets.
     const event = hoverOf(replaceOnce(released, '    CONTAINER_DELETED_EVENT = 3;\n', '    CONTAINER_DELETED_EVENT = 3;\n    CONTAINER_PAUSED_EVENT = 4;\n'),
       'runtime.v1.ContainerEventType.CONTAINER_PAUSED_EVENT');
-    assert.match(event, /will not have it, and kubelets 1\.37–1\.39 can meet them\. Such a runtime never sends the value in its replies, so the kubelet has to cope without it\.\n/);
-    assert.match(event, /^- Kubelets 1\.34–1\.36 will not have it either, and can meet runtimes that do: the enum reaches the kubelet in replies, so such a runtime can send it to a kubelet that reads it as an unknown enum value\./m);
+    assert.match(event, /will not have it, and kubelets 1\.37\.0–1\.40 can meet them\. Such a runtime never sends the value in its replies, so the kubelet has to cope without it\.\n/);
+    assert.match(event, /^- Kubelets 1\.34–1\.36 and 1\.37\.0-alpha\.0–1\.37\.0-beta\.0 will not have it either, and can meet runtimes that do: the enum reaches the kubelet in replies, so such a runtime can send it to a kubelet that reads it as an unknown enum value\./m);
     assert.doesNotMatch(event, /when the kubelet sends it/);
     // Protocol only travels in requests (PodSandboxConfig): a runtime never sends it to a kubelet.
     const protocol = hoverOf(replaceOnce(released, '    SCTP = 2;\n', '    SCTP = 2;\n    QUIC = 3;\n'), 'runtime.v1.Protocol.QUIC');
@@ -913,7 +913,7 @@ describe('policy hover: who knows an element, from its lineage', { skip: corpusD
     doHover(a.bound, pos(line, lines[line]!.indexOf('pod_sandbox_metadata') + 1), {
       extraHover: (e) => (extra = elementPolicyHover(e, a.baseline, a.bound.model, a.findings)),
     });
-    assert.match(extra!, /- Kubelet 1\.25 knows it and can be paired with runtimes built from cri-api v0\.22–v0\.24, which do not\./);
+    assert.match(extra!, /- Kubelets 1\.25\.0-beta\.0 and later 1\.25 patches know it and can be paired with runtimes built from cri-api v0\.22–v0\.24 or v0\.25\.0-alpha\.0–v0\.25\.0-alpha\.3, which do not\./);
     assert.doesNotMatch(extra!, /Kubelets 1\.25–1\.27/);
   });
 });

@@ -406,10 +406,11 @@ test('buildHistoryFromModels: from a handful of tags, in any order, like git tag
 test('skew of an element still in the newest release counts the kubelets to come, and says they are not released yet', () => {
   const h = loadBundledHistory();
   const text = historyReport(h, 'runtime.v1.ImageService.StreamImages');
-  // StreamImages came in 1.36: runtimes v0.33–v0.35 lack it, and kubelets up to 1.38 can meet them.
+  // StreamImages came in v0.36.0-beta.0: runtimes v0.33–v0.35 and v0.36.0-alpha.0–alpha.2 lack it, and kubelets up
+  // to 1.39 can meet them.
   const newestStable = Math.max(...h.releases.filter((r) => !r.prerelease).map((r) => parseAnyTag(r.tag)!.minor));
-  const future = newestStable >= 38 ? '' : newestStable === 37 ? ' (1.38 not released yet)' : ` (1.${newestStable + 1}–1.38 not released yet)`;
-  assert.ok(text.includes(`skew:         kubelets 1.36–1.38 know it${future} and can be paired with runtimes built from cri-api v0.33–v0.35, which do not.`), text);
+  const future = newestStable >= 39 ? '' : newestStable === 38 ? ' (1.39 not released yet)' : ` (1.${newestStable + 1}–1.39 not released yet)`;
+  assert.ok(text.includes(`skew:         kubelets 1.36.0-beta.0–1.39 know it${future} and can be paired with runtimes built from cri-api v0.33–v0.35 or v0.36.0-alpha.0–v0.36.0-alpha.2, which do not.`), text);
 });
 
 test('history report for an element: introduced, last changed, last seen, skew', () => {
@@ -421,7 +422,7 @@ test('history report for an element: introduced, last changed, last seen, skew',
   assert.match(text, /proto names are case-sensitive/);
   assert.ok(text.includes(`introduced:   ${cdi.introduced} (Kubernetes ${goTagToKubernetes(cdi.introduced)})`));
   assert.match(text, /last seen: {4}still present/);
-  assert.match(text, /skew: {9}kubelets 1\.27–1\.29 know it and can be paired with runtimes built from cri-api v0\.24–v0\.26, which do not\./);
+  assert.match(text, /skew: {9}kubelets 1\.27\.0-alpha\.3–1\.30 know it and can be paired with runtimes built from cri-api v0\.24–v0\.26 or v0\.27\.0-alpha\.0–v0\.27\.0-alpha\.2, which do not\./);
   assert.ok(text.includes('https://www.kubernetes.dev/docs/code/cri-api-version-skew-policy/'));
 
   const rpc = historyReport(h, 'runtime.v1.RuntimeService.UpdatePodSandboxResources');
@@ -468,7 +469,7 @@ test('history report on runtime.v1alpha2: the index start and the package remova
   assert.match(text, /last changed: v0\.20\.0-beta\.2 \(Kubernetes 1\.20\.0-beta\.2\) — deprecated false → true/);
   assert.match(text, /last seen: {4}v0\.26\.0-alpha\.3 \(Kubernetes 1\.26\.0-alpha\.3\), the last release of runtime\.v1alpha2 \(removed in Kubernetes 1\.26\)/);
   assert.match(text, /skew: {9}not known/);
-  assert.match(historyReport(h, 'runtime.v1alpha2.RuntimeService.ListPodSandboxStats'), /kubelets 1\.23–1\.25 know it and can be paired with runtimes built from cri-api v0\.20–v0\.22/);
+  assert.match(historyReport(h, 'runtime.v1alpha2.RuntimeService.ListPodSandboxStats'), /kubelets 1\.23\.0-alpha\.1–1\.25 know it and can be paired with runtimes built from cri-api v0\.20–v0\.22 or v0\.23\.0-alpha\.0,/);
 });
 
 // ---- the element report against the corpus ------------------------------------------------------------
@@ -526,7 +527,7 @@ test('element report: the kubelets said to know an element, or to have had it, h
       const text = reportOf(pkg, element);
       if (/renamed (from|to):/.test(text)) continue; // the number's history, not the name's: see the rename test
       const have = corpusStableMinors(path, element);
-      const knows = minorsIn(text, /skew: +kubelets? 1\.(\d+)(?:–1\.(\d+))? knows? it/);
+      const knows = minorsIn(text, /skew: +kubelets? 1\.(\d+)(?:\.\d+(?:-[a-z]+\.\d+)?)?(?:–1\.(\d+)| and later 1\.\d+ patches)? knows? it/);
       const had = minorsIn(text, /window of kubelets? 1\.(\d+)(?:–1\.(\d+))?, which had it/);
       // Kubelets to come are named only while the newest release has it, and only after the newest stable minor.
       const toCome = minorsIn(text, /know it \(1\.(\d+)(?:–1\.(\d+))? not released yet\)/) ?? [];
@@ -543,7 +544,7 @@ test('element report: the kubelets said to know an element, or to have had it, h
   assert.ok(checked > 100, `${checked} reports with a skew or removal window`);
   // The audit's example: field 4 of ContainerEventResponse was only in 1.25 (v0.25.0-beta.0 .. v0.26.0-alpha.3).
   const meta = reportOf('runtime.v1', 'runtime.v1.ContainerEventResponse.pod_sandbox_metadata');
-  assert.match(meta, /skew: {9}kubelet 1\.25 knows it and can be paired with runtimes built from cri-api v0\.22–v0\.24, which do not\./);
+  assert.match(meta, /skew: {9}kubelets 1\.25\.0-beta\.0 and later 1\.25 patches know it and can be paired with runtimes built from cri-api v0\.22–v0\.24 or v0\.25\.0-alpha\.0–v0\.25\.0-alpha\.3, which do not\./);
   assert.match(meta, /removal: {6}runtimes built from cri-api v0\.26–v0\.28 lack it but are in the window of kubelet 1\.25, which had it/);
   assert.doesNotMatch(meta, /1\.23|1\.27/);
 });
@@ -594,7 +595,7 @@ test('element report: enum values renamed with the same number are renames, not 
   // The summary counts them as renames, not as removals and additions.
   assert.match(historyReport(loadBundledHistory()), new RegExp(`\\n {2}v0\\.37\\.0-alpha\\.1 +1\\.37\\.0-alpha\\.1 +0 +0 +${pairs.length} `));
   const kill = reportOf('runtime.v1', 'runtime.v1.Signal.SIGNAL_SIGKILL');
-  assert.match(kill, /skew: {9}number 13 came in v0\.33\.0-rc\.0 \(Kubernetes 1\.33\.0-rc\.0\) as SIGKILL: kubelets 1\.33–1\.35 know it and can be paired with runtimes built from cri-api v0\.30–v0\.32, which do not\./);
+  assert.match(kill, /skew: {9}number 13 came in v0\.33\.0-rc\.0 \(Kubernetes 1\.33\.0-rc\.0\) as SIGKILL: kubelets 1\.33\.0-rc\.0–1\.36 know it and can be paired with runtimes built from cri-api v0\.30–v0\.32 or v0\.33\.0-alpha\.0–v0\.33\.0-beta\.0, which do not\./);
   assert.doesNotMatch(kill, /v0\.34–v0\.36/);
   assert.match(kill, /releases 1\.33–1\.36 call it SIGKILL; only pre-releases call it SIGNAL_SIGKILL/);
 });
@@ -717,7 +718,7 @@ test('runtime.v1alpha2: releases that cri-api tagged only as kubernetes-1.N.M ar
   assert.equal(first, 'kubernetes-1.16.0-alpha.1');
   const text = historyReport(h, 'runtime.v1alpha2.PodIP');
   assert.match(text, /introduced: {3}kubernetes-1\.16\.0-alpha\.1 \(no v0\.16\.0-alpha\.1 Go module tag\); first stable release with it: kubernetes-1\.16\.0 \(no v0\.16\.0 Go module tag\)/);
-  assert.match(text, /skew: {9}kubelets 1\.16–1\.18 know it and can be paired with runtimes built from cri-api v0\.15\.7 and later v0\.15 patches or from the CRI API of Kubernetes 1\.13–1\.14 \(older than kubernetes-1\.15\.0-alpha\.1, the first release in this history\) and 1\.15\.0–1\.15\.6 \(tagged in cri-api only as kubernetes-1\.N\.M, with no Go module tag\), which do not\./);
+  assert.match(text, /skew: {9}kubelets 1\.16\.0-alpha\.1–1\.19 know it and can be paired with runtimes built from cri-api v0\.15\.7 and later v0\.15 patches or kubernetes-1\.16\.0-alpha\.0 or from the CRI API of Kubernetes 1\.13–1\.14 \(older than kubernetes-1\.15\.0-alpha\.1, the first release in this history\) and 1\.15\.0–1\.15\.6 \(tagged in cri-api only as kubernetes-1\.N\.M, with no Go module tag\), which do not\./);
   assert.doesNotMatch(text, /v0\.13|v0\.16\.3/);
   // v0.16.4 follows kubernetes-1.16.4-beta.0 on its line, with the same file: no API change in a patch.
   assert.doesNotMatch(historyReport(h), /\n {2}v0\.16\.4 /);

@@ -290,7 +290,7 @@ describe('language server robustness over stdio', { skip: !existsSync(SERVER) ? 
     await withTimeout(Promise.all(requests), 20_000, 'hovers during the edits');
     const final = doc.getText();
     const last = await client.settled(apiUri, version);
-    const expected = analyze(final, { uri: apiUri }).bound.problems.slice(0, MAX_DIAGNOSTICS).map(problemToDiagnostic);
+    const expected = analyze(final, { uri: apiUri }).bound.problems.slice(0, MAX_DIAGNOSTICS).map((p) => problemToDiagnostic(p));
     assert.deepEqual(comparable(last.diagnostics), comparable(expected), 'published diagnostics are those of the final text');
     const mine = client.published.filter((p) => p.uri === apiUri && p.version !== undefined && p.version > 1);
     console.log(`rapid edits: ${sent.edits} changes (${sent.multi} multi-change, ${sent.full} full-text) and ${sent.hovers} hovers in ${elapsed} ms; ` +

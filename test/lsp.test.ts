@@ -16,7 +16,7 @@ import {
 import { Corpus, CORPUS_HELP, V1_PATH, findCorpusDir } from '../server/src/baseline/corpus';
 import { FsImportResolver, importPathRefusal, isInside, isSafeImportPath } from '../server/src/lsp/importResolver';
 import { findingToDiagnostic, problemToDiagnostic } from '../server/src/lsp/convert';
-import { RULES } from '../server/src/compat/rules';
+import { RULES, ruleHelpLink } from '../server/src/compat/rules';
 import { BUILD_HELP, LspEditor, PLAIN_CLIENT_CAPABILITIES, ROOT, SERVER, lineCol, pos, range } from './lspHarness';
 
 const CLI = path.join(ROOT, 'dist', 'cli.js');
@@ -86,6 +86,8 @@ describe('language server over stdio with a real api.proto', { skip: !existsSync
       source: 'cri-compat',
       code: 'unresolved-type',
       message: 'unknown type "VersionRequestX"',
+      // The client shows links: a binding problem links the protobuf spec, as findings link their page.
+      codeDescription: { href: ruleHelpLink('unresolved-type')! },
     }]);
     assert.ok(editor.configurationRequests >= 1, 'settings were asked with workspace/configuration');
   });

@@ -80,9 +80,10 @@ describe('an element of a patch release: the kubelets of the earlier patches of 
     const baseline: Baseline = { tag: 'v0.36.3', kubernetes: '1.36.3', source: 'bundled', origin: 'test', model: history.modelAt('v0.36.3')!, history, release: 'v0.36.4' };
     const source = text('v0.36.3').replace('    repeated ContainerStatus containers_statuses = 5;', '    repeated ContainerStatus containers_statuses = 5;\n    // A new flag.\n    bool fresh_flag = 6;');
     const h = policyHover(source, baseline, 'bool fresh_flag', 'bool '.length + 1);
-    assert.match(h, /- Runtimes built from cri-api v0\.33–v0\.36\.3 will not have it, and kubelets 1\.36\.4–1\.39 can meet them\./, h);
+    // The 1.37 pre-releases of the bundled history lack it too (it is in no release), and kubelet 1.40 can meet them.
+    assert.match(h, /- Runtimes built from cri-api v0\.33–v0\.36\.3 or v0\.37\.0-alpha\.0–v0\.37\.0-beta\.0 will not have it, and kubelets 1\.36\.4–1\.40 can meet them\./, h);
     const rows = skewMatrix(baseline, true);
-    assert.ok(rows.includes('| **1.36.4 and later 1.36 patches** | ◐ | ◐ | ◐ | ◐ | ✓ | ✓ | ✓ | ✓ |'), rows.join('\n'));
+    assert.ok(rows.includes('| **1.36.4 and later 1.36 patches** | ◐ | ◐ | ◐ | ◐ | ✓ | ◐ | ✓ | ✓ | ✓ | — |'), rows.join('\n'));
   });
 
   test('a runtime.v1alpha2 patch of 1.25: the column of v0.25.17 on does not claim 1.26 and later, which dropped v1alpha2', () => {
@@ -90,9 +91,10 @@ describe('an element of a patch release: the kubelets of the earlier patches of 
     const baseline: Baseline = { tag: 'v0.25.16', kubernetes: '1.25.16', source: 'bundled', origin: 'test', model: history.modelAt('v0.25.16')!, history, release: 'v0.25.17' };
     const rows = skewMatrix(baseline, true);
     const header = rows.find((r) => r.startsWith('| kubelet \\ runtime |'))!;
-    assert.ok(header.includes('| cri-api v0.25.0–v0.25.16 | cri-api v0.25.17 and later v0.25 patches | cri-api v0.26 |'), header);
+    // v0.26.0-alpha.0–alpha.3 still have runtime.v1alpha2, without the patch: a column of their own, which 1.25.17 can meet.
+    assert.ok(header.includes('| cri-api v0.25.0–v0.25.16 | cri-api v0.25.17 and later v0.25 patches | cri-api v0.26.0-alpha.0–v0.26.0-alpha.3 | cri-api v0.26 after v0.26.0-alpha.3 |'), header);
     assert.ok(!/v0\.25\.17 and later \|/.test(header), header);
-    assert.ok(rows.includes('| **1.25.17 and later 1.25 patches** | ◐ | ◐ | ◐ | ◐ | ✓ | × | × | × |'), rows.join('\n'));
+    assert.ok(rows.includes('| **1.25.17 and later 1.25 patches** | ◐ | ◐ | ◐ | ◐ | ✓ | ◐ | × | × | × |'), rows.join('\n'));
     assert.ok(rows.some((r) => r.includes('1.25.0–1.25.16 (cri-api v0.25.0–v0.25.16), which lack them, and 1.25.17 (cri-api v0.25.17) and later patches of 1.25.')), rows.join('\n'));
   });
 
@@ -105,6 +107,6 @@ describe('an element of a patch release: the kubelets of the earlier patches of 
     assert.match(next, /^\*\*New since v0\.25\.16\*\*: Kubernetes 1\.26 removed runtime\.v1alpha2, so no minor release can ship it; only a patch release of 1\.25 or earlier could, and patch releases should not change the API\./, next);
     // As a patch of 1.25: the kubelets that have it and can meet runtimes without it are those of 1.25 from that patch on.
     const patch = policyHover(source, { ...baseline, release: 'v0.25.17' }, 'bool fresh_flag', 'bool '.length + 1);
-    assert.match(patch, /- Runtimes built from cri-api v0\.22–v0\.25\.16 will not have it, and kubelets 1\.25\.17 and later 1\.25 patches can meet them\./, patch);
+    assert.match(patch, /- Runtimes built from cri-api v0\.22–v0\.25\.16 or v0\.26\.0-alpha\.0–v0\.26\.0-alpha\.3 will not have it, and kubelets 1\.25\.17 and later 1\.25 patches can meet them\./, patch);
   });
 });

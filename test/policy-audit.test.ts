@@ -60,7 +60,7 @@ describe('policy hover: facts against the release history', { skip: corpus ? fal
     const h = policyHover(text, bundledBaseline('v0.36.3'), 'pod_sandbox_metadata = 6')!;
     assert.match(h, /^\*\*Removed before, added again\*\*: `pod_sandbox_metadata` was in v0\.25\.0-beta\.0–v0\.26\.0-alpha\.3 and is not in v0\.36\.3/);
     assert.match(h, /\*\*New since v0\.36\.3\*\*: would ship in Kubernetes 1\.37 \(cri-api v0\.37\.0\)\./);
-    assert.match(h, /- Runtimes built from cri-api v0\.34–v0\.36 will not have it, and kubelets 1\.37–1\.39 can meet them\./);
+    assert.match(h, /- Runtimes built from cri-api v0\.34–v0\.36 or v0\.37\.0-alpha\.0–v0\.37\.0-beta\.0 will not have it, and kubelets 1\.37\.0–1\.40 can meet them\./);
     assert.doesNotMatch(h, /Kubelet 1\.25 knows it|Release history/);
   });
 
@@ -68,7 +68,7 @@ describe('policy hover: facts against the release history', { skip: corpus ? fal
     const text = withLine(release('v0.37.0-beta.0'), CONTAINERS_STATUSES, '    // A new flag.\n    bool fresh_flag = 6;');
     const at349 = policyHover(text, bundledBaseline('v0.34.9'), 'fresh_flag')!;
     assert.match(at349, /^\*\*New since v0\.34\.9\*\*: would ship in Kubernetes 1\.37 \(cri-api v0\.37\.0\) at the earliest: 1\.35–1\.36 are already released\./);
-    assert.match(at349, /- Runtimes built from cri-api v0\.34–v0\.36 will not have it, and kubelets 1\.37–1\.39 can meet them\. Such a runtime never fills it in its replies/);
+    assert.match(at349, /- Runtimes built from cri-api v0\.34–v0\.36 or v0\.37\.0-alpha\.0–v0\.37\.0-beta\.0 will not have it, and kubelets 1\.37\.0–1\.40 can meet them\. Such a runtime never fills it in its replies/);
     assert.match(policyHover(text, bundledBaseline('v0.35.0'), 'fresh_flag')!, /at the earliest: 1\.36 is already released\./);
     assert.doesNotMatch(policyHover(text, bundledBaseline('v0.36.3'), 'fresh_flag')!, /at the earliest/);
     // ContainerEventResponse is not in v0.20.0, but every runtime that lacks the new field (v0.34–v0.36) has it.
@@ -86,7 +86,8 @@ describe('policy hover: facts against the release history', { skip: corpus ? fal
     const a = analyze(text, { uri: 'file:///ws/api.proto', baseline });
     const md = renderReport({ file: 'api.proto', baseline, findings: a.findings, additions: a.additions, package: a.bound.model.package });
     assert.match(md, /The changes would ship in Kubernetes 1\.37 \(cri-api v0\.37\.0\) at the earliest \(Kubernetes 1\.35–1\.36 are already released\)\./);
-    assert.match(md, /\| \*\*1\.37\*\* \| ◐ \| ◐ \| ◐ \| ✓ \| ✓ \| ✓ \| ✓ \|/);
+    // The 1.37 pre-releases of the history lack the change: a column of their own, which kubelets of 1.37.0 on can meet.
+    assert.match(md, /\| \*\*1\.37\.0 and later 1\.37 patches\*\* \| ◐ \| ◐ \| ◐ \| ◐ \| ✓ \| ✓ \| ✓ \| ✓ \|/);
     assert.doesNotMatch(md, /would ship in Kubernetes 1\.35/);
   });
 
@@ -94,14 +95,15 @@ describe('policy hover: facts against the release history', { skip: corpus ? fal
     const h = policyHover(release('v0.37.0-beta.0'), bundledBaseline('v0.36.3'), 'rpc StreamImages', 'rpc '.length + 1)!;
     // Which of them are not released yet depends on the bundled index's newest stable minor.
     const newest = newestStableMinor(loadBundledHistory())!;
-    const toCome = newest >= 38 ? '' : newest === 37 ? ' \\(1\\.38 not released yet\\)' : ` \\(1\\.${newest + 1}–1\\.38 not released yet\\)`;
-    assert.match(h, new RegExp(`Kubelets 1\\.36–1\\.38 know it${toCome} and can be paired with runtimes built from cri-api v0\\.33–v0\\.35`));
+    // It came in v0.36.0-beta.0: kubelet 1.39 can meet runtimes of v0.36.0-alpha.0–alpha.2, which lack it.
+    const toCome = newest >= 39 ? '' : newest === 38 ? ' \\(1\\.39 not released yet\\)' : ` \\(1\\.${newest + 1}–1\\.39 not released yet\\)`;
+    assert.match(h, new RegExp(`Kubelets 1\\.36\\.0-beta\\.0–1\\.39 know it${toCome} and can be paired with runtimes built from cri-api v0\\.33–v0\\.35 or v0\\.36\\.0-alpha\\.0–v0\\.36\\.0-alpha\\.2`));
   });
 
   test('an enum value renamed in 1.37 says why its skew counts from 1.33', () => {
     const h = policyHover(release('v0.37.0-beta.0'), bundledBaseline('v0.36.3'), 'SIGNAL_SIGKILL')!;
     assert.match(h, /- Introduced in \[v0\.37\.0-alpha\.1\]\(https:\/\/github\.com\/kubernetes\/cri-api\/blob\/v0\.37\.0-alpha\.1\/pkg\/apis\/runtime\/v1\/api\.proto\) \(Kubernetes 1\.37\.0-alpha\.1\)\.\n- On the wire it is older \(renamed from `SIGKILL` in v0\.37\.0-alpha\.1, keeping number 13\): peers exchange it by number since v0\.33\.0-rc\.0 \(Kubernetes 1\.33\.0-rc\.0\)/);
-    assert.match(h, /Kubelets 1\.33–1\.35 know it and can be paired with runtimes built from cri-api v0\.30–v0\.32/);
+    assert.match(h, /Kubelets 1\.33\.0-rc\.0–1\.36 know it and can be paired with runtimes built from cri-api v0\.30–v0\.32 or v0\.33\.0-alpha\.0–v0\.33\.0-beta\.0,/);
     // An element that kept its name has no such line.
     assert.doesNotMatch(policyHover(release('v0.37.0-beta.0'), bundledBaseline('v0.36.3'), 'bool pinned', 'bool '.length + 1)!, /On the wire it is older/);
   });
@@ -125,9 +127,9 @@ describe('policy hover: facts against the release history', { skip: corpus ? fal
       assert.doesNotMatch(h, /arrives there as an unknown enum value|handles the request as if the field were unset/, h);
       assert.doesNotMatch(report, /arrives there as an unknown enum value|handles the request as if the field were unset/, report);
     }
-    assert.match(value, /Kubelets 1\.33–1\.35 know it and can be paired with runtimes built from cri-api v0\.30–v0\.32, which do not\. Its enum came in Kubernetes 1\.33 too, so such a runtime knows neither: it neither reads nor sends fields of that enum\./);
+    assert.match(value, /Kubelets 1\.33\.0-rc\.0–1\.36 know it and can be paired with runtimes built from cri-api v0\.30–v0\.32 or v0\.33\.0-alpha\.0–v0\.33\.0-beta\.0, which do not\. Its enum came in Kubernetes 1\.33 too, so such a runtime knows neither: it neither reads nor sends fields of that enum\./);
     assert.match(historyReport(history, 'runtime.v1.Signal.SIGKILL'), /\n {16}Its enum came in Kubernetes 1\.33 too, so such a runtime knows neither: it neither reads nor sends fields of that enum\./);
-    assert.match(field, /v0\.24–v0\.26, which do not\. Its message came in Kubernetes 1\.27 too, so such a runtime knows neither: it neither reads nor sends fields that carry the message, and RPCs that take or return it answer gRPC `Unimplemented`\./);
+    assert.match(field, /v0\.24–v0\.26 or v0\.27\.0-alpha\.0–v0\.27\.0-alpha\.2, which do not\. Its message came in Kubernetes 1\.27 too, so such a runtime knows neither: it neither reads nor sends fields that carry the message, and RPCs that take or return it answer gRPC `Unimplemented`\./);
     assert.match(historyReport(history, 'runtime.v1.CDIDevice.name'), /\n {16}Its message came in Kubernetes 1\.27 too, so such a runtime knows neither: it neither reads nor sends fields that carry the message, and RPCs that take or return it answer gRPC Unimplemented\./);
     // credential_spec came in kubernetes-1.15.0-beta.1; its message is in kubernetes-1.15.0-alpha.1, the oldest release
     // of runtime.v1alpha2's history, and may be older: the field alone is what such a runtime lacks, as far as is known.
@@ -154,8 +156,10 @@ describe('policy hover: facts against the release history', { skip: corpus ? fal
     // As a patch of 1.25 (--current-tag v0.25.17): kubelets and runtimes of 1.26 and later are no pair of this API.
     const rows = skewMatrix({ ...baseline, release: 'v0.25.17' }, true);
     assert.ok(rows.some((r) => r.includes('× not a pair of this API: Kubernetes 1.26 removed runtime.v1alpha2, so one side does not speak it;')), rows.join('\n'));
-    assert.ok(rows.includes('| **1.25.17 and later 1.25 patches** | ◐ | ◐ | ◐ | ◐ | ✓ | × | × | × |'), rows.join('\n'));
-    assert.ok(rows.includes('| **1.26** | — | × | × | × | × | × | × | × |'), rows.join('\n'));
+    // Except the 1.26 alphas, which still had it (without the patch): a row and a column of their own.
+    assert.ok(rows.includes('| **1.25.17 and later 1.25 patches** | ◐ | ◐ | ◐ | ◐ | ✓ | ◐ | × | × | × |'), rows.join('\n'));
+    assert.ok(rows.includes('| **1.26.0-alpha.0–1.26.0-alpha.3** | — | · | · | · | ○ | · | × | × | × |'), rows.join('\n'));
+    assert.ok(rows.includes('| **1.26 after 1.26.0-alpha.3** | — | × | × | × | × | × | × | × | × |'), rows.join('\n'));
   });
   test('the patch-release policy names what changed: v0.23.4 only changed documented meaning, v0.34.9 a type', () => {
     const patchMessage = (from: string, to: string): string | undefined => {
@@ -187,9 +191,11 @@ describe('policy hover: facts against the release history', { skip: corpus ? fal
     const edited = `${text.slice(0, at)}string credential_spec = 2; ${text.slice(at + 'string credential_spec = 2;'.length)}`;
     const h = policyHover(edited, baseline, 'string credential_spec = 2; ', 'string '.length + 1)!;
     const older = 'runtimes built from the CRI API of Kubernetes 1.12–1.14 (older than kubernetes-1.15.0-alpha.1, the first release in this history), which do not.';
-    assert.ok(h.includes(`- Kubelets 1.15–1.17 know it and can be paired with ${older}`), h);
+    // It came in kubernetes-1.15.0-beta.1: the 1.15 pre-releases before it lack it too, and kubelet 1.18 can meet them.
+    const lacking = `${older.slice(0, -', which do not.'.length)} or from cri-api kubernetes-1.15.0-alpha.1–kubernetes-1.15.0-beta.0, which do not.`;
+    assert.ok(h.includes(`- Kubelets 1.15.0-beta.1–1.18 know it and can be paired with ${lacking}`), h);
     assert.doesNotMatch(h, /cri-api v0\.12/);
-    assert.ok(historyReport(history, 'runtime.v1alpha2.WindowsContainerSecurityContext.credential_spec').includes(`kubelets 1.15–1.17 know it and can be paired with ${older}`));
+    assert.ok(historyReport(history, 'runtime.v1alpha2.WindowsContainerSecurityContext.credential_spec').includes(`kubelets 1.15.0-beta.1–1.18 know it and can be paired with ${lacking}`));
   });
   test('history: a .0-line tag cut before the release it is compared with removed nothing', () => {
     // v0.19.0-alpha.0 was tagged on 2020-01-30, before v0.18.0-beta.1 (2020-02-25) added NamespaceMode.TARGET and
@@ -219,7 +225,7 @@ describe('policy hover: facts against the release history', { skip: corpus ? fal
       const a = analyze(t, { uri: 'file:///ws/api.proto', baseline });
       return renderReport({ file: 'api.proto', baseline, findings: a.findings, additions: a.additions, package: a.bound.model.package });
     };
-    assert.match(policyHover(text, baseline, 'CONTAINER_PAUSED')!, /- Kubelets 1\.34–1\.36 will not have it either, and can meet runtimes that do/);
+    assert.match(policyHover(text, baseline, 'CONTAINER_PAUSED')!, /- Kubelets 1\.34–1\.36 and 1\.37\.0-alpha\.0–1\.37\.0-beta\.0 will not have it either, and can meet runtimes that do/);
     const md = report(text);
     assert.doesNotMatch(md, /○ supported, the runtime has them but the kubelet does not use them;/, md);
     assert.match(md, /○ supported, the runtime has them and the kubelet does not: it ignores what is new, except new values of enums that replies carry \(runtime\.v1\.ContainerState\.CONTAINER_PAUSED\), which it receives as unknown numbers;/);

@@ -67,14 +67,16 @@ describe('policy wording against the release history', { skip: corpus ? false : 
     // tags of those minors start at v0.15.7 and v0.16.4: there is no v0.15.0 … v0.15.6 or v0.16.0 … v0.16.3.
     for (const minor of [15, 16, 17]) assert.ok(corpus!.rows.some((r) => r.tag.startsWith(`v0.${minor}.`)), `a v0.${minor} tag`);
     assert.ok(!corpus!.rows.some((r) => /^v0\.15\.[0-6]$|^v0\.16\.[0-3]$/.test(r.tag)));
-    const runtimes = 'runtimes built from cri-api v0.15.7–v0.17 or from the CRI API of Kubernetes 1.15.0–1.15.6 and 1.16.0–1.16.3 ' +
+    // It came in v0.18.0-beta.1: the 1.18 pre-releases before it lack it too, named by their tags (the first has no Go
+    // module tag), and kubelet 1.21 can meet them.
+    const runtimes = 'runtimes built from cri-api v0.15.7–v0.17 or kubernetes-1.18.0-alpha.0–v0.18.0-beta.0 or from the CRI API of Kubernetes 1.15.0–1.15.6 and 1.16.0–1.16.3 ' +
       '(tagged in cri-api only as kubernetes-1.N.M, with no Go module tag), which do not.';
     const skew = historyRow('runtime.v1alpha2', 'runtime.v1alpha2.NamespaceMode.TARGET', 'skew');
-    assert.equal(skew, `kubelets 1.18–1.20 know it and can be paired with ${runtimes}`);
+    assert.equal(skew, `kubelets 1.18.0-beta.1–1.21 know it and can be paired with ${runtimes}`);
     const h = policyHover(release('v0.25.0', V1ALPHA2_PATH), bundledBaseline('v0.25.0', 'runtime.v1alpha2'), 'TARGET    = 3');
-    assert.ok(h.includes(`- Kubelets 1.18–1.20 know it and can be paired with ${runtimes}`), h);
+    assert.ok(h.includes(`- Kubelets 1.18.0-beta.1–1.21 know it and can be paired with ${runtimes}`), h);
     // Minors whose every release has a Go module tag keep the short form.
-    assert.match(historyRow('runtime.v1', 'runtime.v1.ContainerEventResponse.pod_sandbox_metadata', 'skew'), /runtimes built from cri-api v0\.22–v0\.24, which do not\./);
+    assert.match(historyRow('runtime.v1', 'runtime.v1.ContainerEventResponse.pod_sandbox_metadata', 'skew'), /runtimes built from cri-api v0\.22–v0\.24 or v0\.25\.0-alpha\.0–v0\.25\.0-alpha\.3, which do not\./);
   });
 });
 
@@ -96,7 +98,8 @@ describe('runtimes of releases without a Go module tag, in the new-element hover
     const text = release('kubernetes-1.15.6', V1ALPHA2_PATH).replace('message VersionRequest {', 'message VersionRequest {\n    // A new flag.\n    bool fresh_flag = 2;');
     const h = policyHover(text, baseline(), 'fresh_flag');
     assert.ok(h.includes('**New since kubernetes-1.15.6**: would ship in Kubernetes 1.15.7 (cri-api v0.15.7).'), h);
-    assert.ok(h.includes(`- Runtimes built from ${lacking} will not have it, and kubelets 1.15.7–1.18 can meet them.`), h);
+    // And its own pre-release kubernetes-1.15.7-beta.0, cut before the change.
+    assert.ok(h.includes(`- Runtimes built from ${lacking} or from cri-api kubernetes-1.15.7-beta.0 will not have it, and kubelets 1.15.7–1.18 can meet them.`), h);
     assert.doesNotMatch(h, /v0\.12|v0\.15\.[0-6]\b/, h);
   });
 
@@ -104,10 +107,10 @@ describe('runtimes of releases without a Go module tag, in the new-element hover
     const rows = skewMatrix(baseline(), true).join('\n');
     const untagged = '(tagged in cri-api only as kubernetes-1.N.M, with no Go module tag)';
     const older = (m: number): string => `the CRI API of Kubernetes 1.${m} (older than kubernetes-1.15.0-alpha.1, the first release in this history)`;
-    const before = `the CRI API of Kubernetes 1.15.0–1.15.6 ${untagged}`;
+    const before = `the CRI API of Kubernetes 1.15.0–1.15.6 ${untagged} or from cri-api kubernetes-1.15.7-beta.0`;
     assert.ok(rows.includes(`| kubelet \\ runtime | ${older(12)} | ${older(13)} | ${older(14)} | ${before} | cri-api v0.15.7 and later v0.15 patches | ` +
       `cri-api v0.16.4 and later v0.16 patches or from the CRI API of Kubernetes 1.16.0–1.16.3 ${untagged} | cri-api v0.17 | cri-api v0.18 |`), rows);
-    assert.ok(rows.includes(`1.15.0–1.15.6 (${before}), which lack them,`), rows);
+    assert.ok(rows.includes(`1.15.0–1.15.7-beta.0 (${before}), which lack them,`), rows);
     assert.ok(rows.includes('columns are runtimes, named by what they are built from: a cri-api version, or the CRI API of a Kubernetes release that has no cri-api Go module tag.'), rows);
     assert.doesNotMatch(rows, /cri-api v0\.1[2-4]\b|v0\.15\.[0-6]\b|\| cri-api v0\.16 \|/, rows);
   });

@@ -452,8 +452,8 @@ describe('report: skew matrix', () => {
 
   /**
    * The report's matrix against the hover of a new RPC of examples/api.proto: the columns whose runtimes lack
-   * it (◐ or ·) are the runtimes the hover names, the rows with ◐ the kubelets it says can meet them, and no row
-   * or column mixes having and lacking.
+   * it (◐ or ·) are the runtimes the hover names (minors, the patches of a patch target's minor, and pre-releases),
+   * the rows with ◐ the kubelets it says can meet them, and no row or column mixes having and lacking.
    */
   function assertMatrixAgreesWithHover(baseline: Baseline): { md: string; hover: string } {
     const text = readFileSync(join(ROOT, 'examples', 'api.proto'), 'utf8');
@@ -462,15 +462,28 @@ describe('report: skew matrix', () => {
     assert.ok(rpc, 'examples/api.proto adds an RPC');
     const md = renderReport({ file: 'api.proto', baseline, findings: a.findings, additions: a.additions });
     const hover = elementPolicyHover(rpc.element, baseline, a.bound.model, a.findings)!;
-    const said = /would ship in Kubernetes (\S+) \(cri-api (\S+)\)\.[\s\S]*Runtimes built from cri-api v0\.(\d+)–v0\.(\d+)(?:\.(\d+))? will not have it, and kubelets 1\.(\d+)(?:\.(\d+))?–1\.(\d+) can meet them/.exec(hover);
+    const said = /would ship in Kubernetes (\S+) \(cri-api (\S+)\)\.[\s\S]*Runtimes built from cri-api v0\.(\d+)–v0\.(\d+)(?:\.(\d+))?((?: or v0\.\S+–v0\.\S+)*) will not have it, and kubelets (1\.\d+(?:\.\d+(?:-[a-z]+\.\d+)?)?)–1\.(\d+) can meet them/.exec(hover);
     assert.ok(said, hover);
-    const [, kube, goTag, rMin, rMax, rMaxPatch, kMin, kMinPatch, kMax] = said;
-    // Shipped in a patch, the kubelets of its minor that have it are those of that patch on, as the matrix's row says.
-    assert.equal(kMinPatch, rMaxPatch === undefined ? undefined : String(Number(rMaxPatch) + 1), hover);
-    const minors = (from: string, to: string): number[] => Array.from({ length: Number(to) - Number(from) + 1 }, (_, i) => Number(from) + i);
+    const [, kube, goTag, rMin, rMax, rMaxPatch, pre, kFrom, kMax] = said;
+    const shipMinor = Number(/^1\.(\d+)/.exec(kube!)![1]);
+    // Pre-releases that lack it, one span per minor, after the stable runtimes.
+    const runs = [...pre!.matchAll(/ or (v0\.(\d+)\.\S+)–(v0\.\S+)/g)].map((m) => ({ minor: Number(m[2]), first: m[1]!, last: m[3]! }));
+    const kubeOf = (tag: string): string => tag.replace(/^v0\./, '1.');
+    // The kubelets of the ship's minor that have it are those of the release it ships in on, where part of the minor lacks it.
+    const splitShip = rMaxPatch !== undefined || runs.some((r) => r.minor === shipMinor);
+    const shipKube = kubeOf(goTag!);
+    assert.equal(kFrom, rMaxPatch !== undefined ? `1.${rMax}.${Number(rMaxPatch) + 1}` : splitShip ? shipKube : `1.${shipMinor}`, hover);
+    const minors = (from: number, to: string): number[] => Array.from({ length: Number(to) - from + 1 }, (_, i) => from + i);
     // A patch target: the last lacking minor's lacking patches, and the kubelets of the target's minor that have it.
-    const lacking = minors(rMin!, rMax!).map((n) => (rMaxPatch !== undefined && n === Number(rMax) ? `v0.${n}.0${rMaxPatch === '0' ? '' : `–v0.${n}.${rMaxPatch}`}` : `v0.${n}`));
-    const meeting = minors(kMin!, kMax!).map((k) => (rMaxPatch !== undefined && k === Number(rMax) ? `${kube} and later 1.${k} patches` : `1.${k}`));
+    const lacking = [
+      ...minors(Number(rMin), rMax!).map((n) => (rMaxPatch !== undefined && n === Number(rMax) ? `v0.${n}.0${rMaxPatch === '0' ? '' : `–v0.${n}.${rMaxPatch}`}` : `v0.${n}`)),
+      ...runs.map((r) => `${r.first}–${r.last}`),
+    ];
+    const meeting = minors(shipMinor, kMax!).map((k) => {
+      const run = runs.find((r) => r.minor === k);
+      if (k === shipMinor && splitShip) return `${shipKube} and later 1.${k} patches`;
+      return run ? `1.${k} after ${kubeOf(run.last)}` : `1.${k}`;
+    });
     assert.match(md, new RegExp(`would ship in Kubernetes ${kube!.replace(/\./g, '\\.')} \\(cri-api ${goTag!.replace(/\./g, '\\.')}\\)`));
     const { header, rows } = table(md);
     const lacks = new Set(['◐', '·']);
@@ -494,12 +507,14 @@ describe('report: skew matrix', () => {
     for (const baseline of [{ ...base, release: 'v0.36.4' }, { ...base, source: 'git' as const, releaseLine: 36 }] as Baseline[]) {
       const { md } = assertMatrixAgreesWithHover(baseline);
       const { header, rows } = table(md);
-      assert.deepEqual(header, ['v0.33', 'v0.34', 'v0.35', 'v0.36.0–v0.36.3', 'v0.36.4 and later v0.36 patches', 'v0.37', 'v0.38', 'v0.39']);
-      assert.deepEqual(rows.map(([k]) => k), ['1.33', '1.34', '1.35', '1.36.0–1.36.3', '1.36.4 and later 1.36 patches', '1.37', '1.38', '1.39']);
-      assert.deepEqual(rows[3]![1], ['·', '·', '·', '·', '○', '○', '○', '○'], 'kubelets 1.36.0–1.36.3 do not have them');
-      assert.deepEqual(rows[7]![1], ['—', '—', '—', '◐', '✓', '✓', '✓', '✓'], 'kubelet 1.39 can meet runtimes v0.36.0–v0.36.3');
-      assert.match(md, /^Rows are kubelets .* Kubernetes 1\.36 has two rows and two columns: 1\.36\.0–1\.36\.3 \(cri-api v0\.36\.0–v0\.36\.3\), which lack them, and 1\.36\.4 \(cri-api v0\.36\.4\) and later patches of 1\.36\.$/m);
-      assert.match(md, /neither side has them \(both are older than 1\.36\.4\)/);
+      // The bundled history's pre-releases of 1.37 were cut without the changes: they lack them too, and kubelet 1.40 can meet them.
+      assert.deepEqual(header, ['v0.33', 'v0.34', 'v0.35', 'v0.36.0–v0.36.3', 'v0.36.4 and later v0.36 patches', 'v0.37.0-alpha.0–v0.37.0-beta.0', 'v0.37 after v0.37.0-beta.0', 'v0.38', 'v0.39', 'v0.40']);
+      assert.deepEqual(rows.map(([k]) => k), ['1.33', '1.34', '1.35', '1.36.0–1.36.3', '1.36.4 and later 1.36 patches', '1.37.0-alpha.0–1.37.0-beta.0', '1.37 after 1.37.0-beta.0', '1.38', '1.39', '1.40']);
+      assert.deepEqual(rows[3]![1], ['·', '·', '·', '·', '○', '·', '○', '○', '○', '—'], 'kubelets 1.36.0–1.36.3 do not have them');
+      assert.deepEqual(rows[8]![1], ['—', '—', '—', '◐', '✓', '◐', '✓', '✓', '✓', '✓'], 'kubelet 1.39 can meet runtimes v0.36.0–v0.36.3');
+      assert.deepEqual(rows[9]![1], ['—', '—', '—', '—', '—', '◐', '✓', '✓', '✓', '✓'], 'kubelet 1.40 can meet runtimes of the 1.37 pre-releases');
+      assert.match(md, /^Rows are kubelets .* Kubernetes 1\.36 has two rows and two columns: 1\.36\.0–1\.36\.3 \(cri-api v0\.36\.0–v0\.36\.3\), which lack them, and 1\.36\.4 \(cri-api v0\.36\.4\) and later patches of 1\.36\. Kubernetes 1\.37 has two rows and two columns: its pre-releases 1\.37\.0-alpha\.0–1\.37\.0-beta\.0 \(cri-api v0\.37\.0-alpha\.0–v0\.37\.0-beta\.0\), which lack them, and the rest of 1\.37\.$/m);
+      assert.match(md, /neither side has them \(both are older than 1\.36\.4, or pre-releases cut before them\)/);
       // The editor's panel shows the same table as HTML.
       assert.match(renderMarkdown(md), /cri-api v0\.36\.0–v0\.36\.3<\/th>/);
     }
@@ -518,8 +533,9 @@ describe('report: skew matrix', () => {
     const base = { tag: 'v0.36.3', source: 'bundled' as const, origin: 'test', model: history.modelAt('v0.36.3')!, history };
     for (const baseline of [base, { ...base, release: 'v0.37.0' }] as Baseline[]) {
       const { md } = assertMatrixAgreesWithHover(baseline);
-      assert.deepEqual(table(md).header, ['v0.34', 'v0.35', 'v0.36', 'v0.37', 'v0.38', 'v0.39', 'v0.40']);
-      assert.doesNotMatch(md, /two rows and two columns/);
+      // Only 1.37 is split: its pre-releases in the bundled history came before the changes.
+      assert.deepEqual(table(md).header, ['v0.34', 'v0.35', 'v0.36', 'v0.37.0-alpha.0–v0.37.0-beta.0', 'v0.37.0 and later v0.37 patches', 'v0.38', 'v0.39', 'v0.40']);
+      assert.equal((md.match(/two rows and two columns/g) ?? []).length, 1);
     }
   });
 

@@ -7,10 +7,14 @@ import { analyze } from '../server/src/service';
 import { formatSarif, jsonReport, type Reportable } from '../server/src/report/formats';
 import { renderReport } from '../server/src/report/markdown';
 import { findingExplanation } from '../server/src/features/policyHover';
-import { findingToDiagnostic } from '../server/src/lsp/convert';
+import { findingToDiagnostic, toDiagnostics } from '../server/src/lsp/convert';
+import { Corpus, CORPUS_HELP, V1_PATH, findCorpusDir, findRepoRoot } from '../server/src/baseline/corpus';
 import { RULES, ruleHelpLink } from '../server/src/compat/rules';
 import { PROTOBUF_SPEC_URL } from '../server/src/policy/links';
 import type { Finding } from '../server/src/compat/finding';
+
+const corpusDir = findCorpusDir(findRepoRoot(__dirname));
+const corpus = corpusDir ? new Corpus(corpusDir) : undefined;
 
 const TEXT = 'syntax = "proto3";\npackage runtime.v1;\nmessage A {\n  Missing m = 1;\n}\n';
 
@@ -54,4 +58,22 @@ test("every rule's link is the same in the hover, the diagnostic, SARIF, JSON an
       assert.ok(md.includes(`| ${f.rule} |`), f.rule);
     }
   });
+});
+
+test('syntax and binding diagnostics in the editor link their page as findings do, when the client shows links', { skip: corpus ? false : CORPUS_HELP }, () => {
+  // v0.36.3's api.proto with a field of an undeclared type and a statement cut short.
+  const row = corpus!.rows.find((r) => r.tag === 'v0.36.3' && r.path === V1_PATH)!;
+  const text = corpus!.text(row.blob)
+    .replace('message VersionRequest {', 'message VersionRequest {\n    NoSuchType broken = 9;\n    int32 cut =');
+  const a = analyze(text, { uri: 'file:///ws/api.proto' });
+  const codes = new Set(a.bound.problems.map((p) => p.code));
+  assert.ok(codes.has('syntax') && codes.has('unresolved-type'), [...codes].join(', '));
+  const shown = toDiagnostics(a, 'file:///ws/api.proto', { relatedInformation: true, codeDescription: true });
+  for (const p of a.bound.problems) {
+    const d = shown.find((x) => x.code === p.code && x.range.start.line === p.range.start.line);
+    assert.equal(d?.codeDescription?.href, ruleHelpLink(p.code), `${p.code}: ${p.message}`);
+    assert.equal(d?.codeDescription?.href, PROTOBUF_SPEC_URL);
+  }
+  // A client that does not show links gets none, as for findings.
+  assert.ok(toDiagnostics(a, 'file:///ws/api.proto', { relatedInformation: false, codeDescription: false }).every((d) => d.codeDescription === undefined));
 });

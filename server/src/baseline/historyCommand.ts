@@ -5,7 +5,7 @@
 import { type ApiModel, type EnumDef, type EnumValueDef, type FieldDef, type MessageDef, type RpcDef, type ServiceDef } from '../proto/model';
 import { CRI_SKEW_POLICY_URL } from '../policy/links';
 import { releasedLackingConsequence } from '../policy/lacking';
-import { SKEW, isPatchRelease, kubeletSpan, knowingKubelets, laterPatches, majorVersion, parseAnyTag, releaseLinePredecessor, runtimeSpan, span, whoLacks, type KubeletRange, type MinorRange } from '../policy/versions';
+import { SKEW, compareTags, isPatchRelease, kubeletSpan, knowingKubelets, laterPatches, majorVersion, parseAnyTag, prereleaseSpans, releaseLinePredecessor, runtimeSpan, span, whoLacks, type KubeletRange, type PrereleaseRun, type RuntimeRange } from '../policy/versions';
 import { declaredOptions, formatOption } from '../proto/declaredOptions';
 import { goEnumConstant } from '../proto/goNames';
 import type { ElementKind, History } from './types';
@@ -406,7 +406,7 @@ export function newestStableMinor(history: History): number | undefined {
 
 /** `kubelet 1.N`, `kubelets 1.N–1.M` or `kubelets 1.N.P–1.M` (`kubeletSpan`), with the verb in the matching number. */
 export function kubelets(k: KubeletRange, verb?: [string, string]): string {
-  const one = k.min === k.max && k.minPatch === undefined;
+  const one = k.min === k.max && k.minPatch === undefined && k.from === undefined;
   return `${one ? 'kubelet' : 'kubelets'} ${kubeletSpan(k)}${verb ? ` ${one ? verb[0] : verb[1]}` : ''}`;
 }
 
@@ -651,7 +651,12 @@ function elementReport(history: History, input: string): HistoryQueryResult {
   } else if (start !== undefined && parseAnyTag(basis)?.minor === firstMinor && parseAnyTag(basis)?.patch === 0) {
     row('skew', `part of ${pkg} since Kubernetes 1.${firstMinor}.0, the first stable release of ${pkg}: every stable runtime that speaks ${pkg} has it.`);
   } else {
-    const lack = whoLacks(basis, firstMinor);
+    // Counted from the first release with it on the line of its first stable one, as the hover counts: the
+    // pre-releases of that line cut before it lack it too (v0.29.0-alpha.0–alpha.2 of one that came in alpha.3).
+    const b = parseAnyTag(basis);
+    const w = parseAnyTag(wireIntro);
+    const from = b && w && b.minor === w.minor && b.patch === w.patch ? wireIntro : basis;
+    const lack = whoLacks(from, firstMinor, undefined, lackingPrereleases(history, from));
     if (!lack.kubelets || !lack.runtimes) {
       row('skew', `no kubelet in the skew window can meet a ${pkg} runtime without it.`);
     } else {
@@ -714,7 +719,7 @@ function removalOf(history: History, lineage: Lineage, known: readonly number[])
  * runtimes goes through here (the hovers, `history`, the report's skew matrix); without a release history (a
  * baseline read from a file), which says nothing of which releases were tagged, it is the plain tag span.
  */
-export function runtimesBuiltFrom(history: History | undefined, r: MinorRange & { maxPatch?: number }): string {
+export function runtimesBuiltFrom(history: History | undefined, r: RuntimeRange): string {
   if (!history?.releases.length) return `cri-api ${runtimeSpan(r)}`;
   const oldest = history.releases[0]!.tag;
   const firstHistoryMinor = parseAnyTag(oldest)?.minor ?? 0;
@@ -733,15 +738,45 @@ export function runtimesBuiltFrom(history: History | undefined, r: MinorRange & 
     });
     const untagged = stable.filter((v) => v.form === 'kubernetes');
     const firstGo = stable.find((v) => v.form !== 'kubernetes');
-    if (!untagged.length) tags = runtimeSpan({ ...r, min });
+    if (!untagged.length) tags = runtimeSpan({ min, max: r.max, ...(r.maxPatch !== undefined ? { maxPatch: r.maxPatch } : {}) });
     else {
       if (firstGo && firstGo.minor === r.max && r.maxPatch === undefined) tags = laterPatches(firstGo.goTag, `v0.${r.max}`);
       else if (firstGo) tags = span(firstGo.goTag, r.maxPatch === undefined ? `v0.${r.max}` : `v0.${r.max}.${r.maxPatch}`);
       kubernetes.push(`${releaseRuns(untagged)} (tagged in cri-api only as kubernetes-1.N.M, with no Go module tag)`);
     }
   }
-  const parts = [...(tags ? [`cri-api ${tags}`] : []), ...(kubernetes.length ? [`the CRI API of Kubernetes ${kubernetes.join(' and ')}`] : [])];
+  // Pre-releases that lack it too (whoLacks), named by their tags: after the cri-api tags of the releases before
+  // them, or last, after releases named by Kubernetes version only.
+  const pre = r.prereleases?.length ? prereleaseSpans(r) : '';
+  if (pre && tags !== undefined) tags += pre;
+  const parts = [...(tags ? [`cri-api ${tags}`] : []), ...(kubernetes.length ? [`the CRI API of Kubernetes ${kubernetes.join(' and ')}`] : []),
+    ...(pre && tags === undefined ? [`cri-api ${pre.slice(' or '.length)}`] : [])];
   return parts.join(' or from ');
+}
+
+/**
+ * The pre-releases of the history that lack an element brought by the release `tag` (whoLacks' `prereleases`): those
+ * of its minor and patch cut before it; with `inNoRelease` (an element that no release of the history has yet),
+ * also every pre-release of a later minor that has no stable release in the history, which can only lack it as
+ * well. Only minors up to `tag`'s + SKEW: the kubelets that know it (from `tag`'s minor on) reach no further. One run
+ * per minor, in version order.
+ */
+export function lackingPrereleases(history: History | undefined, tag: string, inNoRelease = false): PrereleaseRun[] {
+  const at = parseAnyTag(tag);
+  if (!history || !at) return [];
+  const stable = new Set(history.releases.flatMap((r) => (r.prerelease ? [] : [parseAnyTag(r.tag)?.minor])));
+  const runs: PrereleaseRun[] = [];
+  for (const r of history.releases) {
+    const v = r.prerelease ? parseAnyTag(r.tag) : undefined;
+    if (!v || v.minor > at.minor + SKEW) continue;
+    const own = v.minor === at.minor && v.patch === at.patch && compareTags(r.tag, tag) < 0;
+    if (!own && !(inNoRelease && v.minor > at.minor && !stable.has(v.minor))) continue;
+    // Named by their tag: one cri-api tagged only as kubernetes-1.N.M has no Go module tag to name it by.
+    const run = runs.at(-1);
+    if (run?.minor === v.minor) run.last = r.tag;
+    else runs.push({ minor: v.minor, first: r.tag, last: r.tag });
+  }
+  return runs;
 }
 
 /** Consecutive patches of each minor as one span: `1.15.0–1.15.6 and 1.16.0–1.16.3`. */

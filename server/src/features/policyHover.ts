@@ -1,7 +1,7 @@
 // Hovers that explain the version skew policy: for an element, when it came and who can meet a peer
 // without it; for a finding, the rule's explanation, who breaks, and the link to the policy.
 
-import { elementLineage, elementPatchChanges, kubelets, runtimesBuiltFrom, newestStableMinor, notReleased } from '../baseline/historyCommand';
+import { elementLineage, elementPatchChanges, kubelets, lackingPrereleases, runtimesBuiltFrom, newestStableMinor, notReleased } from '../baseline/historyCommand';
 import type { Baseline, History, HistoryElement } from '../baseline/types';
 import type { Finding } from '../compat/finding';
 import { getRule, ruleHelpLink, SKEW as SKEW_PARAGRAPH } from '../compat/rules';
@@ -71,8 +71,10 @@ export function elementPolicyHover(
   // An old baseline picked on purpose: the minors after it that are already out cannot get the change.
   const planned = targetMinor(baseline.tag)!;
   const released = !exact && planned < next ? ` at the earliest: ${span(`1.${planned}`, `1.${next - 1}`)} ${planned === next - 1 ? 'is' : 'are'} already released` : '';
-  // A patch release (the file's own, or the next of its release line): the earlier patches of its minor lack it too.
-  const lacks = whoLacks(exact?.goTag ?? next, firstMinorOfMajor(pkg) ?? 0, removedIn);
+  // A patch release (the file's own, or the next of its release line): the earlier patches of its minor lack it too;
+  // and every pre-release of the history cut before it or of a minor not released yet, as the report's matrix says.
+  const ship = exact?.goTag ?? `v0.${next}.0`;
+  const lacks = whoLacks(ship, firstMinorOfMajor(pkg) ?? 0, removedIn, lackingPrereleases(history, ship, true));
   const lines = [
     ...reAdded,
     ...renamedRpc,
@@ -151,7 +153,8 @@ function historySection(element: string, history: History, pkg: string, current:
   const oldest = history.releases[0]?.tag;
   const start = firstMinorOfMajor(pkg);
   const inOldest = introduced === oldest;
-  const lacks: LackingSkew | undefined = inOldest ? undefined : whoLacks(introduced, start ?? 0);
+  // The pre-releases of its minor cut before it lack it too (v0.29.0-alpha.0–alpha.2 of one that came in alpha.3).
+  const lacks: LackingSkew | undefined = inOldest ? undefined : whoLacks(introduced, start ?? 0, undefined, lackingPrereleases(history, introduced));
   if (lacks?.kubelets && lacks.runtimes) {
     const stillReleased = (h.present ?? false) && majorVersion(pkg)?.removedInMinor === undefined;
     const k = lineage ? knowingKubelets(lacks.kubelets, lineage.stableMinors, newestStableMinor(history), stillReleased) : lacks.kubelets;
@@ -187,10 +190,12 @@ function sentToOlderKubelets(element: string, kind: ElementKindName | undefined,
   const parent = element.slice(0, element.lastIndexOf('.'));
   if (kind !== 'enumValue' || !lacks.runtimes || !inModel(baseline.model, parent) || !enumSides(current, element).response) return [];
   // The kubelets that lack it are those of the runtimes that lack it; every one of them can meet a runtime that has it.
-  const { min, max, maxPatch } = lacks.runtimes;
-  const older = `${span(`1.${min}`, `1.${max}`)}${maxPatch === undefined ? '' : ` (up to 1.${max}.${maxPatch})`}`;
+  const { min, max, maxPatch, prereleases = [] } = lacks.runtimes;
+  const kube = (tag: string): string => parseAnyTag(tag)!.kubernetes;
+  const pre = prereleases.map((p) => ` and ${span(kube(p.first), kube(p.last))}`).join('');
+  const older = `${span(`1.${min}`, `1.${max}`)}${maxPatch === undefined ? '' : ` (up to 1.${max}.${maxPatch})`}${pre}`;
   return [
-    `- ${min === max && maxPatch === undefined ? 'Kubelet' : 'Kubelets'} ${older} will not have it either, and can meet runtimes that do: the enum reaches the kubelet in replies, ` +
+    `- ${min === max && maxPatch === undefined && !pre ? 'Kubelet' : 'Kubelets'} ${older} will not have it either, and can meet runtimes that do: the enum reaches the kubelet in replies, ` +
       'so such a runtime can send it to a kubelet that reads it as an unknown enum value. Document what the runtime sends to a kubelet that does not know the value.',
   ];
 }

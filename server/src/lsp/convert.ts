@@ -24,8 +24,16 @@ export interface DiagnosticSupport {
   codeDescription: boolean;
 }
 
-export function problemToDiagnostic(p: Problem): Diagnostic {
-  return { range: p.range, severity: toSeverity(p.severity), source: SOURCE, code: p.code, message: visibleControls(p.message) };
+/** `code` links to its page as a finding's does (ruleHelpLink), when the client shows links (`support`). */
+export function problemToDiagnostic(p: Problem, support?: DiagnosticSupport): Diagnostic {
+  const d: Diagnostic = { range: p.range, severity: toSeverity(p.severity), source: SOURCE, code: p.code, message: visibleControls(p.message) };
+  withHelpLink(d, ruleHelpLink(p.code), support);
+  return d;
+}
+
+/** Sets `codeDescription.href` to `link`, an http(s) page, when the client can show it. */
+function withHelpLink(d: Diagnostic, link: string | undefined, support: DiagnosticSupport | undefined): void {
+  if (support?.codeDescription && typeof link === 'string' && /^https?:\/\//.test(link)) d.codeDescription = { href: link };
 }
 
 /** What diagnostics carry in `data` for code actions: enough to find the finding's fixes again. */
@@ -41,8 +49,7 @@ export interface FindingData {
  */
 export function findingToDiagnostic(f: Finding & { link?: string }, uri: string, support: DiagnosticSupport): Diagnostic {
   const d: Diagnostic = { range: f.range, severity: toSeverity(f.severity), source: SOURCE, code: f.rule, message: visibleControls(f.message) };
-  const link = f.link ?? ruleHelpLink(f.rule);
-  if (support.codeDescription && typeof link === 'string' && /^https?:\/\//.test(link)) d.codeDescription = { href: link };
+  withHelpLink(d, f.link ?? ruleHelpLink(f.rule), support);
   if (support.relatedInformation && f.related?.length) {
     const related: DiagnosticRelatedInformation[] = [];
     for (const r of f.related) if (r.range) related.push({ location: { uri, range: r.range }, message: visibleControls(r.message) });
@@ -59,7 +66,7 @@ export function toDiagnostics(analysis: Analysis, uri: string, support: Diagnost
   const out: Diagnostic[] = [];
   for (const p of analysis.bound.problems) {
     if (out.length >= max) return out;
-    out.push(problemToDiagnostic(p));
+    out.push(problemToDiagnostic(p, support));
   }
   for (const f of analysis.findings) {
     if (out.length >= max) return out;

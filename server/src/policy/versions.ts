@@ -299,8 +299,23 @@ export function inSkewWindow(kubeletMinor: number, runtimeMinor: number): boolea
   return Math.abs(kubeletMinor - runtimeMinor) <= SKEW;
 }
 
-/** Kubelet minors `min` … `max`; with `minPatch`, of minor `min` only `1.min.minPatch` and later patches. */
-export type KubeletRange = MinorRange & { minPatch?: number };
+/**
+ * Kubelet minors `min` … `max`; with `minPatch`, of minor `min` only `1.min.minPatch` and later patches; with `from`
+ * (a Kubernetes version of minor `min`, `1.37.0` or `1.29.0-alpha.3`), only that release and later ones: the
+ * pre-releases of minor `min` before it lack what they are counted for.
+ */
+export type KubeletRange = MinorRange & { minPatch?: number; from?: string };
+
+/**
+ * Pre-releases of one minor that lack an element although the releases of that minor from the one that brought it
+ * on have it: cri-api tags `first` … `last` (in version order). See `lackingPrereleases` (historyCommand.ts), which
+ * finds them in a release history.
+ */
+export interface PrereleaseRun {
+  minor: number;
+  first: string;
+  last: string;
+}
 
 export interface LackingSkew {
   /** Minor (and patch, when it came in a patch release) where the element first appeared. */
@@ -313,10 +328,14 @@ export interface LackingSkew {
   kubelets?: KubeletRange;
   /**
    * Runtime (cri-api) versions inside those kubelets' windows that lack the element: minors `min` … `max`;
-   * when `maxPatch` is set, only `v0.max.0` … `v0.max.maxPatch` of the last minor (element added in a patch).
+   * when `maxPatch` is set, only `v0.max.0` … `v0.max.maxPatch` of the last minor (element added in a patch);
+   * `prereleases`, pre-releases of that minor or later ones that lack it too (`whoLacks`).
    */
-  runtimes?: MinorRange & { maxPatch?: number };
+  runtimes?: RuntimeRange;
 }
+
+/** Runtimes (cri-api versions) that lack an element: see `LackingSkew.runtimes`. */
+export type RuntimeRange = MinorRange & { maxPatch?: number; prereleases?: readonly PrereleaseRun[] };
 
 /**
  * Who can meet a runtime that lacks an element introduced in Kubernetes 1.N (cri-api v0.N):
@@ -328,16 +347,27 @@ export interface LackingSkew {
  * clamps to runtimes of the same major API version (e.g. 20 for `runtime.v1`, whose first tag is
  * v0.20.0-beta.2): older runtimes speak another major version and are not counted. `removedInMinor` clamps the
  * kubelets the same way (26 for `runtime.v1alpha2`): those of that minor on do not speak the major version.
+ *
+ * `prereleases`: pre-releases that lack the element although they are of minor N or later (those of the release
+ * that brought it, cut before it; for an element in no release yet, those of later minors too). Pre-releases are
+ * releases: runtimes built from them lack it as well, so the kubelets that know it and can meet them reach up to
+ * 1.(P+3) for the newest such minor P, and, when minor N's own pre-releases lack it, those kubelets of 1.N are the
+ * ones `from` the introducing release on. Where no stable runtime of the major version lacks the element (it came
+ * in the first minor), they are not counted: what is said then is of stable runtimes.
  */
-export function whoLacks(introduced: number | string, firstMinorOfMajor = 0, removedInMinor = Infinity): LackingSkew {
+export function whoLacks(introduced: number | string, firstMinorOfMajor = 0, removedInMinor = Infinity, prereleases: readonly PrereleaseRun[] = []): LackingSkew {
   let minor: number;
   let patch = 0;
-  if (typeof introduced === 'number') minor = introduced;
-  else {
+  let kubernetes: string;
+  if (typeof introduced === 'number') {
+    minor = introduced;
+    kubernetes = `1.${minor}.0`;
+  } else {
     const v = parseAnyTag(introduced);
     if (!v) throw new Error(`not a cri-api or Kubernetes version: "${introduced}"`);
     minor = v.minor;
     patch = v.patch;
+    kubernetes = v.kubernetes;
   }
   const result: LackingSkew = { introduced: { minor, patch } };
   // Newest runtime without it: the previous patch of the same minor, or the previous minor.
@@ -347,11 +377,14 @@ export function whoLacks(introduced: number | string, firstMinorOfMajor = 0, rem
   result.runtimes = { min: minRuntime, max: lastLackingMinor };
   // Kubelets that know it (≥ N, and of minor N only those of the patch that added it on) and whose window
   // reaches down to a lacking runtime (K - 3 ≤ last lacking minor).
-  result.kubelets = { min: minor, max: Math.min(lastLackingMinor + SKEW, removedInMinor - 1) };
+  const runs = prereleases.filter((p) => p.minor >= minor);
+  const newestLacking = Math.max(lastLackingMinor, ...runs.map((p) => p.minor));
+  result.kubelets = { min: minor, max: Math.min(newestLacking + SKEW, removedInMinor - 1) };
   if (patch > 0) {
     result.runtimes.maxPatch = patch - 1;
     result.kubelets.minPatch = patch;
-  }
+  } else if (runs.some((p) => p.minor === minor)) result.kubelets.from = kubernetes;
+  if (runs.length) result.runtimes.prereleases = runs;
   return result;
 }
 
@@ -365,18 +398,27 @@ export function span(a: string, b: string): string {
  * name them: `v0.33–v0.35`, or with the patches of the last minor that lack it too: `v0.33–v0.35.7`,
  * `v0.35.0–v0.35.7`, `v0.35.0`.
  */
-export function runtimeSpan(r: { min: number; max: number; maxPatch?: number }): string {
-  if (r.maxPatch === undefined) return span(`v0.${r.min}`, `v0.${r.max}`);
-  return r.min === r.max ? span(`v0.${r.max}.0`, `v0.${r.max}.${r.maxPatch}`) : `v0.${r.min}–v0.${r.max}.${r.maxPatch}`;
+export function runtimeSpan(r: RuntimeRange): string {
+  const minors = r.maxPatch === undefined
+    ? span(`v0.${r.min}`, `v0.${r.max}`)
+    : r.min === r.max ? span(`v0.${r.max}.0`, `v0.${r.max}.${r.maxPatch}`) : `v0.${r.min}–v0.${r.max}.${r.maxPatch}`;
+  return `${minors}${prereleaseSpans(r)}`;
+}
+
+/** ` or v0.37.0-alpha.0–v0.37.0-beta.0`: the pre-releases that lack an element too (`whoLacks`), after its other runtimes. */
+export function prereleaseSpans(r: RuntimeRange): string {
+  return (r.prereleases ?? []).map((p) => ` or ${span(p.first, p.last)}`).join('');
 }
 
 /**
  * Kubelets that know an element (`whoLacks().kubelets`), as the hovers and `history` name them: `1.33–1.36`, or
- * from the patch that added it: `1.33.2–1.36`, `1.33.2 and later 1.33 patches`.
+ * from the patch that added it: `1.33.2–1.36`, `1.33.2 and later 1.33 patches`; from the release that added it when
+ * the pre-releases of its minor before it lack it: `1.37.0–1.40`, `1.29.0-alpha.3–1.32`.
  */
 export function kubeletSpan(k: KubeletRange): string {
-  if (k.minPatch === undefined) return span(`1.${k.min}`, `1.${k.max}`);
-  return k.min === k.max ? laterPatches(`1.${k.min}.${k.minPatch}`, `1.${k.min}`) : `1.${k.min}.${k.minPatch}–1.${k.max}`;
+  const from = k.minPatch !== undefined ? `1.${k.min}.${k.minPatch}` : k.from;
+  if (from === undefined) return span(`1.${k.min}`, `1.${k.max}`);
+  return k.min === k.max ? laterPatches(from, `1.${k.min}`) : `${from}–1.${k.max}`;
 }
 
 /** `1.25.17 and later 1.25 patches` (or `v0.25…`): a patch and the rest of its release line, not the minors after it. */

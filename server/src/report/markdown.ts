@@ -8,8 +8,8 @@ import type { Baseline } from '../baseline/types';
 import type { Problem } from '../proto/binder';
 import { comparePositions, type Range } from '../proto/ast';
 import { RULES_BY_ID, ruleHelpLink } from '../compat/rules';
-import { SKEW, compareTags, firstMinorOfMajor, laterPatches, majorVersion, parseAnyTag, shipTarget, span, targetMinor, whoLacks } from '../policy/versions';
-import { runtimesBuiltFrom } from '../baseline/historyCommand';
+import { SKEW, compareTags, firstMinorOfMajor, laterPatches, majorVersion, parseAnyTag, parseGoTag, shipTarget, span, targetMinor, whoLacks } from '../policy/versions';
+import { lackingPrereleases, runtimesBuiltFrom } from '../baseline/historyCommand';
 import { CRI_SKEW_POLICY_URL } from '../policy/links';
 import { enumSides } from '../policy/lacking';
 import { indexModel } from '../proto/model';
@@ -219,13 +219,17 @@ function releasedAfter(baseline: Baseline | undefined, element: string): string 
 }
 
 /**
- * A row or column of the skew matrix: a minor, or, when the changes ship in a patch release of it, the part
- * of it before that patch (`has` false) or from it on.
+ * A row or column of the skew matrix: a minor, or part of one where its parts differ: when the changes ship in a
+ * patch release of it, the part before that patch (`has` false) and the part from it on; when pre-releases of it
+ * lack them (cut before them, or of a minor not released yet) or speak the API where its releases do not
+ * (runtime.v1alpha2's 1.26 alphas), those pre-releases and the rest.
  */
 interface SkewSide {
   minor: number;
   /** The side has the new elements. */
   has: boolean;
+  /** The side speaks the baseline's API major version. */
+  speaks: boolean;
   /** The kubelet's row header and the runtime's column header (what the runtimes are built from: `cri-api v0.N`). */
   kubelet: string;
   runtime: string;
@@ -236,8 +240,10 @@ interface SkewSide {
  * patch of its release line, else the next minor without a release).
  * Rows are kubelets 1.K, columns runtimes built from cri-api v0.N. Cells say whether the pair must work and,
  * when there are additions, which side has them; minors before the first of the baseline's API major version
- * do not speak it at all. When the changes ship in a patch v0.N.M (M > 0), the earlier patches of minor N lack
- * them as the hover says (`whoLacks`), so minor N gets a row and a column for each part.
+ * do not speak it at all. The runtimes that lack the changes are those the hover names (`whoLacks`, with the
+ * history's `lackingPrereleases`): when the changes ship in a patch v0.N.M (M > 0), the earlier patches of minor N,
+ * and the pre-releases cut before the release or of a minor not released yet; a minor gets a row and a column
+ * for each part only where its parts differ.
  */
 export function skewMatrix(baseline: Baseline | undefined, hasAdditions: boolean, sentBack: readonly string[] = []): string[] {
   const target = baseline && shipTarget(baseline);
@@ -256,37 +262,59 @@ export function skewMatrix(baseline: Baseline | undefined, hasAdditions: boolean
       `Kubernetes 1.${removed} removed ${escapeMarkdown(pkg)}: no kubelet or runtime of a 1.${removed} release or later speaks it${hadIt}, so the changes cannot ship in a minor release; ` +
       `only a patch release of 1.${removed - 1} or earlier could carry them, and patch releases should not change the API ([policy](${CRI_SKEW_POLICY_URL})).`, ''];
   }
-  // Shipped in a patch v0.N.M, the changes are missing in the earlier patches of minor N too (`whoLacks`, as the
-  // hover says): those get a row and a column of their own (without additions no pair differs, so none).
-  const lacking = hasAdditions ? whoLacks(own?.goTag ?? next, first ?? 0).runtimes : undefined;
-  const lackingPatch = lacking?.max === next ? lacking.maxPatch : undefined;
-  const patch = own && lackingPatch !== undefined ? {
-    ship: own,
-    before: { minor: next, has: false, kubelet: span(`1.${next}.0`, `1.${next}.${lackingPatch}`), runtime: runtimesBuiltFrom(baseline.history, { min: next, max: next, maxPatch: lackingPatch }) },
-  } : undefined;
+  // The release the changes ship in, and the pre-releases of the history that lack them, as the hover finds them.
+  const ship = own ?? parseGoTag(`v0.${next}.0`)!;
+  const runs = lackingPrereleases(baseline.history, ship.goTag, true);
+  const lacks = whoLacks(ship.goTag, first ?? 0, removed, runs);
+  const lacking = lacks.runtimes;
+  // Kubelets that have the changes meet pre-releases that lack them up to 3 minors after those: the matrix reaches
+  // as far as the hover's kubelets (1.40 for pre-releases of 1.37 that lack changes shipping in 1.36.4).
+  const upper = Math.max(next + SKEW, hasAdditions ? lacks.kubelets?.max ?? 0 : 0);
+  const kube = (tag: string): string => parseAnyTag(tag)!.kubernetes;
   const sides: SkewSide[] = [];
-  for (let m = next - SKEW; m <= next + SKEW; m++) {
-    // Only the rest of its own release line: the minors after it are sides of their own (and, for runtime.v1alpha2
-    // from 1.26 on, do not speak the API at all).
-    if (m === next && patch) sides.push(patch.before, { minor: m, has: true, kubelet: laterPatches(patch.ship.kubernetes, `1.${m}`), runtime: `cri-api ${laterPatches(patch.ship.goTag, `v0.${m}`)}` });
-    else sides.push({ minor: m, has: m >= next, kubelet: `1.${m}`, runtime: runtimesBuiltFrom(baseline.history, { min: m, max: m }) });
+  const parts: string[] = [];
+  for (let m = next - SKEW; m <= upper; m++) {
+    const run = runs.find((r) => r.minor === m);
+    // Without additions no pair differs in what it has: only a difference in the API spoken splits a minor.
+    const lackingPatch = hasAdditions && m === next && lacking?.max === next ? lacking.maxPatch : undefined;
+    // The rest of the minor: from the release the changes ship in when they ship in this minor, else every release
+    // after its pre-releases. Only the rest of its own release line: the minors after it are sides of their own.
+    const rest = (has: boolean): SkewSide => (m === ship.minor
+      ? { minor: m, has, speaks: speaks(m), kubelet: laterPatches(ship.kubernetes, `1.${m}`), runtime: `cri-api ${laterPatches(ship.goTag, `v0.${m}`)}` }
+      : { minor: m, has, speaks: speaks(m), kubelet: `1.${m} after ${kube(run!.last)}`, runtime: `cri-api v0.${m} after ${run!.last}` });
+    if (lackingPatch !== undefined || (run && m === ship.minor && hasAdditions)) {
+      // Shipped in a patch v0.N.M, or in v0.N.0 after pre-releases of it: the part of minor N before it lacks them.
+      const kubelet = span(lackingPatch !== undefined ? `1.${m}.0` : kube(run!.first), run ? kube(run.last) : `1.${m}.${lackingPatch}`);
+      const runtime = lackingPatch !== undefined
+        ? runtimesBuiltFrom(baseline.history, { min: m, max: m, maxPatch: lackingPatch, ...(run ? { prereleases: [run] } : {}) })
+        : `cri-api ${span(run!.first, run!.last)}`;
+      sides.push({ minor: m, has: false, speaks: speaks(m), kubelet, runtime }, rest(true));
+      const lead = lackingPatch !== undefined ? 'The changes ship in a patch release' : `The pre-releases of 1.${m} in the history came before the changes`;
+      parts.push(`${lead}, so Kubernetes 1.${m} has two rows and two columns: ${kubelet} (${runtime}), which lack them, and ${ship.kubernetes} (cri-api ${ship.goTag}) and later patches of 1.${m}.`);
+    } else if (run && ((hasAdditions && m >= next) || !speaks(m))) {
+      // Pre-releases of a later minor: they lack the changes its releases will have, or still speak the API it removed.
+      const pre: SkewSide = { minor: m, has: false, speaks: true, kubelet: span(kube(run.first), kube(run.last)), runtime: `cri-api ${span(run.first, run.last)}` };
+      const why = [...(hasAdditions ? ['lack them'] : []), ...(!speaks(m) ? [`still speak ${escapeMarkdown(pkg)}`] : [])].join(' and ');
+      sides.push(pre, rest(m >= next));
+      parts.push(`Kubernetes 1.${m} has two rows and two columns: its pre-releases ${pre.kubelet} (${pre.runtime}), which ${why}, and the rest of 1.${m}.`);
+    } else sides.push({ minor: m, has: m >= next, speaks: speaks(m), kubelet: `1.${m}`, runtime: runtimesBuiltFrom(baseline.history, { min: m, max: m }) });
   }
   const out = ['## Version skew', ''];
   const planned = targetMinor(baseline.tag)!;
   const released = planned < next ? ` at the earliest (Kubernetes ${planned === next - 1 ? `1.${planned} is` : `1.${planned}–1.${next - 1} are`} already released)` : '';
   const ships = own ? `Kubernetes ${own.kubernetes} (cri-api ${own.goTag})` : `Kubernetes 1.${next} (cri-api v0.${next}.0)${released}`;
   out.push(`The changes would ship in ${ships}. A kubelet must work with runtimes of the same API major version up to ${SKEW} minor versions older or newer ([policy](${CRI_SKEW_POLICY_URL})).`, '');
-  const twoParts = patch
-    ? ` The changes ship in a patch release, so Kubernetes 1.${next} has two rows and two columns: ${patch.before.kubelet} (${patch.before.runtime}), which lack them, and ${patch.ship.kubernetes} (cri-api ${patch.ship.goTag}) and later patches of 1.${next}.`
-    : '';
+  const twoParts = parts.map((x) => ` ${x}`).join('');
   // Releases with no Go module tag (1.15.0–1.15.6, 1.16.0–1.16.3, minors before the history) are named otherwise.
   const untagged = sides.some((s) => s.runtime.includes('the CRI API of Kubernetes'));
   const named = untagged ? 'named by what they are built from: a cri-api version, or the CRI API of a Kubernetes release that has no cri-api Go module tag' : 'named by the cri-api version they are built from';
   out.push(`Rows are kubelets (Kubernetes 1.K); columns are runtimes, ${named}.${twoParts}`, '');
-  const before = sides.some((s) => !speaks(s.minor))
+  const before = sides.some((s) => !s.speaks)
     ? ` × not a pair of this API: ${sides.some((s) => first !== undefined && s.minor < first) ? `${escapeMarkdown(pkg)} came in Kubernetes 1.${first}` : `Kubernetes 1.${removed} removed ${escapeMarkdown(pkg)}`}, so one side does not speak it;`
     : '';
-  const oldest = patch ? patch.ship.kubernetes : `1.${next}`;
+  // Pre-releases of a later minor lack the changes too, though not older than the release that ships them.
+  const splitShip = sides.filter((x) => x.minor === ship.minor).length > 1;
+  const oldest = `${splitShip ? ship.kubernetes : `1.${next}`}${sides.some((x) => !x.has && x.minor > ship.minor) ? ', or pre-releases cut before them' : ''}`;
   out.push(hasAdditions
     ? `Legend: ✓ supported, both sides have the new elements; ◐ supported, the runtime lacks them, so the kubelet must degrade gracefully; ${sentBack.length ? `○ supported, the runtime has them and the kubelet does not: it ignores what is new, except new values of enums that replies carry (${sentBack.map(escapeMarkdown).join(', ')}), which it receives as unknown numbers` : '○ supported, the runtime has them but the kubelet does not use them'}; · supported, neither side has them (both are older than ${oldest}), so nothing changes for the pair;${before} — outside the skew window.`
     : `Legend: ✓ supported (no additions since the baseline, so no pair has to degrade);${before} — outside the skew window.`, '');
@@ -295,7 +323,7 @@ export function skewMatrix(baseline: Baseline | undefined, hasAdditions: boolean
   for (const k of sides) {
     const cells = sides.map((r) => {
       if (Math.abs(k.minor - r.minor) > SKEW) return '—';
-      if (!speaks(k.minor) || !speaks(r.minor)) return '×';
+      if (!k.speaks || !r.speaks) return '×';
       if (!hasAdditions) return '✓';
       if (k.has && r.has) return '✓';
       if (k.has) return '◐';
