@@ -555,7 +555,7 @@ describe('cri-compat CLI', { skip: corpusDir ? false : CORPUS_HELP }, () => {
     for (const [args, message] of [
       [['pairs', old], /pairs takes two or more \.proto files/],
       [['pairs', '--against', old, old, edited], /pairs does not take --against/],
-      [['pairs', '--format', 'sarif', old, edited], /--format must be one of text, json, github/],
+      [['pairs', '--format', 'markdown', old, edited], /--format must be one of text, json, sarif, github/],
       [['pairs', old, edited, join(tmp, 'missing.proto')], /missing\.proto: cannot read \(ENOENT\)/],
       // Read before the first pair is printed: a CI log must not hold half of a run that then exits 2.
       [['pairs', old, edited, latin1], /latin1\.proto:1:7: invalid UTF-8/],

@@ -11,7 +11,7 @@ import { bind } from '../proto/binder';
 import type { Baseline } from '../baseline/types';
 import type { ApiModel } from '../proto/model';
 import { compareTags, parseAnyTag, parseCriApiTag, parsePseudoVersion } from '../policy/versions';
-import { formatGithub, formatJson, formatSarif, formatText, jsonForLog, jsonReport, oneLine, JSON_SCHEMA_VERSION, SEVERITY_ORDER, VERSION, type JsonReport, type Reportable, type SarifInvocation } from '../report/formats';
+import { formatGithub, formatJson, formatSarif, formatSarifGroups, formatText, jsonForLog, jsonReport, oneLine, JSON_SCHEMA_VERSION, SEVERITY_ORDER, VERSION, type JsonReport, type Reportable, type SarifGroup, type SarifInvocation } from '../report/formats';
 import { ciDirName, ciLocation } from './location';
 import { notFullyChecked, renderReport } from '../report/markdown';
 import { describeBaseline } from '../features/policyHover';
@@ -59,8 +59,8 @@ Commands:
   report [options] <file.proto>  Print the compatibility report (markdown); the options of check but --format
   pairs [options] <file.proto> <file.proto>...   Check each file against the one before it of the same
                                  package (e.g. every release, each package's oldest first); TAG=FILE names a
-                                 file's release. Options: --format text|json|github, --fail-on, --severity,
-                                 --config, --proto-path
+                                 file's release. Options: --format text|json|sarif|github, --fail-on,
+                                 --severity, --config, --proto-path
   history [--element <path>] [--package runtime.v1]   Release history from the bundled index: of the element, or
                                  (default) the package's; --package default: the element's, else runtime.v1
   rules                          List every rule with category, default severity and summary
@@ -489,7 +489,7 @@ function pairsInput(arg: string, cwd: string): PairsInput {
  */
 function pairs(rest: string[], p: Parsed, io: Io): number {
   if (rest.length < 2) throw new UsageError('pairs takes two or more .proto files');
-  const format = one(p, '--format', ['text', 'json', 'github']) ?? 'text';
+  const format = one(p, '--format', ['text', 'json', 'sarif', 'github']) ?? 'text';
   const failOn = one(p, '--fail-on', FAIL_ON) ?? 'error';
   const files = rest.map((a) => pairsInput(a, io.cwd));
   // A file that is missing or not UTF-8 text is reported before any pair is: not after half of the output.
@@ -503,6 +503,9 @@ function pairs(rest: string[], p: Parsed, io: Io): number {
   const invalid: { file: string; findings: JsonReport['findings'] }[] = [];
   // Printed at the end: GitHub's limit of annotations is the step's, over every pair (formatGithub).
   const annotations: { file: string; items: Reportable[] }[] = [];
+  // One SARIF run for the whole series: each new file's findings, with the pair; skipped pairs as notifications.
+  const sarifGroups: SarifGroup[] = [];
+  const sarifSkipped: SarifInvocation['notifications'] = [];
   const notChecked: string[] = [];
   let failed = false;
   let withFindings = 0;
@@ -556,8 +559,10 @@ function pairs(rest: string[], p: Parsed, io: Io): number {
       pairCount++;
       if (skipped) {
         json.push({ ...pair, skipped });
-        // JSON says it in `skipped`; annotations alone would not show that a pair was not compared.
-        if (format !== 'json') io.err(`${pair.old} → ${pair.new}: skipped (${skipped})`);
+        // JSON says it in `skipped` and SARIF in a notification; annotations alone would not show that a pair
+        // was not compared.
+        if (format === 'sarif') sarifSkipped.push({ level: 'warning', text: `${pair.old} → ${pair.new}: skipped (${skipped})` });
+        else if (format !== 'json') io.err(`${pair.old} → ${pair.new}: skipped (${skipped})`);
       } else {
         const items = reportables(analysis);
         failed ||= fails(items, failOn);
@@ -566,29 +571,37 @@ function pairs(rest: string[], p: Parsed, io: Io): number {
         shown = true;
         if (format === 'json') json.push({ ...pair, report: jsonReport(input.name, baseline, items) });
         else if (format === 'github') { if (items.length) annotations.push({ file: githubPath(input.path, io.cwd), items }); }
+        else if (format === 'sarif') { if (items.length) sarifGroups.push({ location: ciLocation(input.path, io.cwd), items, properties: pair }); }
         else if (items.length) io.out(`${oneLine(`== ${pair.old} → ${pair.new}: ${counted(items.length, 'finding')}`)}\n${formatText(input.name, items)}`);
       }
     }
     const syntax = analysis.bound.problems.filter((x) => x.code === 'syntax').map(reportable);
     if (syntax.length) {
       notChecked.push(notFullyChecked(input.name, syntax.length));
-      // JSON lists every file's, in one place; text and github add those that no pair above showed.
+      // JSON lists every file's, in one place; text, github and sarif add those that no pair above showed.
       if (format === 'json') invalid.push({ file: input.name, findings: jsonReport(input.name, undefined, syntax).findings });
       else if (!shown && format === 'github') annotations.push({ file: githubPath(input.path, io.cwd), items: syntax });
+      else if (!shown && format === 'sarif') sarifGroups.push({ location: ciLocation(input.path, io.cwd), items: syntax });
       else if (!shown) io.out(`${oneLine(`== ${label(input)}: ${counted(syntax.length, 'syntax error')}`)}\n${formatText(input.name, syntax)}`);
     }
     before = { input, model: analysis.bound.model, syntaxErrors: syntax.length, series };
     latest.set(series, before);
     progress(++done);
   }
-  if (format === 'json') io.out(jsonForLog({ schemaVersion: JSON_SCHEMA_VERSION, pairs: json, syntaxErrors: invalid }));
-  if (annotations.length) io.out(formatGithub(annotations));
-  // Skipped pairs are counted apart: a run whose pairs were mostly skipped (two packages interleaved) must not
-  // read as a run that compared them all and found nothing.
+  const exitCode = notChecked.length ? 2 : failed ? 1 : 0;
+  // Skipped pairs are counted apart: a run whose pairs were mostly skipped must not read as a run that compared
+  // them all and found nothing.
   const skippedCount = json.filter((x) => x.skipped).length;
-  if (format === 'text') io.err(`${counted(pairCount, 'pair')}, ${skippedCount ? `${skippedCount} skipped, ` : ''}${withFindings} with findings, ${counted(findings, 'finding')}`);
+  const summary = `${counted(pairCount, 'pair')}, ${skippedCount ? `${skippedCount} skipped, ` : ''}${withFindings} with findings, ${counted(findings, 'finding')}`;
+  if (format === 'json') io.out(jsonForLog({ schemaVersion: JSON_SCHEMA_VERSION, pairs: json, syntaxErrors: invalid }));
+  if (format === 'sarif') {
+    const notifications: SarifInvocation['notifications'] = [{ level: 'note', text: summary }, ...sarifSkipped, ...notChecked.map((text) => ({ level: 'error' as const, text }))];
+    io.out(formatSarifGroups(sarifGroups, { exitCode, executionSuccessful: !notChecked.length, notifications }));
+  }
+  if (annotations.length) io.out(formatGithub(annotations));
+  if (format === 'text') io.err(summary);
   for (const m of notChecked) io.err(`cri-compat: ${m}`);
-  return notChecked.length ? 2 : failed ? 1 : 0;
+  return exitCode;
 }
 
 /** "1 error, 24 warnings, 5 hints": most severe first, as a reader looks for errors first. */
