@@ -284,6 +284,63 @@ describe('CI output: SARIF and GitHub annotations', { skip: corpusDir ? false : 
       assert.ok(l.includes(' file=staging/src/k8s.io/cri-api/pkg/esc\\u001b[31mred\\u202e.proto,'), l);
     }
   });
+
+  test('pairs --format sarif: one valid run, each finding at its new file with the pair; skipped pairs and syntax errors said', () => {
+    const corpus = new Corpus(corpusDir!);
+    const dir = join(repo, 'releases');
+    mkdirSync(dir, { recursive: true });
+    const write = (name: string, t: string): string => { writeFileSync(join(dir, name), t); return name; };
+    const a = write('v35.proto', corpus.textOf('v0.35.0')!);
+    const b = write('v36.proto', corpus.textOf('v0.36.0')!);
+    const alpha = write('alpha.proto', corpus.textOf('v0.25.0', 'pkg/apis/runtime/v1alpha2/api.proto')!);
+    const args = [`v0.35.0=${a}`, `v0.25.0=${alpha}`, `v0.36.0=${b}`];
+    const r = cli(['pairs', '--format', 'sarif', ...args], dir);
+    const json = cli(['pairs', '--format', 'json', ...args], dir);
+    assert.equal(r.code, json.code, r.err);
+    assert.equal(r.err, json.err);
+    const log = JSON.parse(r.out);
+    validSarif(log);
+    assert.equal(log.runs.length, 1);
+    const run = log.runs[0];
+    assert.deepEqual(run.originalUriBaseIds, { '%SRCROOT%': { uri: `${pathToFileURL(repo).href}/` } });
+    // The same findings as JSON's one pair (runtime.v1alpha2 is a series of its own), and as check's SARIF.
+    const pairs = JSON.parse(json.out).pairs as { old: string; new: string; report: { findings: { rule: string }[] } }[];
+    assert.deepEqual(pairs.map((x) => [x.old, x.new]), [['v0.35.0', 'v0.36.0']]);
+    const results = run.results as (SarifResult & { properties?: unknown })[];
+    assert.ok(results.length > 0);
+    assert.deepEqual(results.map((x) => x.ruleId), pairs[0]!.report.findings.map((f) => f.rule));
+    for (const x of results) {
+      assert.deepEqual(x.locations[0]!.physicalLocation.artifactLocation, { uri: 'releases/v36.proto', uriBaseId: '%SRCROOT%' });
+      assert.deepEqual(x.properties, { old: 'v0.35.0', new: 'v0.36.0' });
+      assert.equal(run.tool.driver.rules[x.ruleIndex].id, x.ruleId);
+    }
+    const checked = JSON.parse(cli(['check', '--format', 'sarif', '--against', 'v0.35.0', '--current-tag', 'v0.36.0', b], dir).out).runs[0];
+    assert.deepEqual(results.map(({ properties: _, ...x }) => x), checked.results);
+    assert.equal(run.invocations[0].exitCode, r.code);
+    assert.deepEqual(run.invocations[0].toolExecutionNotifications.map((n: { message: { text: string } }) => n.message.text), [
+      `1 pair, ${results.length ? 1 : 0} with findings, ${results.length} finding${results.length === 1 ? '' : 's'}`,
+    ]);
+
+    // A first file with syntax errors: its errors as results without a pair, the skipped pair and exit 2 said.
+    const syn = write('syn.proto', corpus.textOf('v0.35.0')!.replace('message VersionResponse {', 'message VersionResponse {\n    string build_id;'));
+    const bad = cli(['pairs', '--format', 'sarif', '--fail-on', 'never', `v0.35.0=${syn}`, `v0.36.0=${b}`], dir);
+    assert.equal(bad.code, 2, bad.err);
+    const badLog = JSON.parse(bad.out);
+    validSarif(badLog);
+    const badRun = badLog.runs[0];
+    const badResults = badRun.results as (SarifResult & { properties?: unknown })[];
+    assert.deepEqual(badResults.map((x) => [x.ruleId, x.locations[0]!.physicalLocation.artifactLocation.uri, x.properties]), [['syntax', 'releases/syn.proto', undefined]]);
+    assert.equal(badRun.invocations[0].executionSuccessful, false);
+    assert.equal(badRun.invocations[0].exitCode, 2);
+    const notes = badRun.invocations[0].toolExecutionNotifications.map((n: { level: string; message: { text: string } }) => `${n.level}: ${n.message.text}`);
+    assert.deepEqual(notes, [
+      'note: 1 pair, 1 skipped, 0 with findings, 0 findings',
+      'warning: v0.35.0 → v0.36.0: skipped (v0.35.0 has 1 syntax error)',
+      'error: syn.proto has 1 syntax error, so its compatibility was not fully checked',
+    ]);
+    // stderr has only the line that goes with exit 2, as in JSON.
+    assert.match(bad.err, /^cri-compat: syn\.proto has 1 syntax error, so its compatibility was not fully checked\n$/);
+  });
 });
 
 describe('CI logs and code scanning limits', { skip: corpusDir ? false : CORPUS_HELP }, () => {
@@ -384,4 +441,5 @@ describe('CI logs and code scanning limits', { skip: corpusDir ? false : CORPUS_
     assert.ok(run.invocations[0].toolExecutionNotifications.some((n: { level: string; message: { text: string } }) =>
       n.level === 'warning' && n.message.text.startsWith(`${all - 25_000} of ${all} results were left out`)), JSON.stringify(run.invocations[0]));
   });
+
 });

@@ -29,7 +29,7 @@ function release(corpus: Corpus, tag: string, name: string, path?: string): stri
 }
 
 interface JsonPairs {
-  pairs: { old: string; new: string; skipped?: string; report?: { findings: { rule: string; message: string }[] } }[];
+  pairs: { old: string; new: string; skipped?: string; report?: { baseline?: { origin: string }; findings: { rule: string; message: string }[] } }[];
 }
 
 describe('cri-compat pairs over a release series', { skip: corpusDir ? false : CORPUS_HELP }, () => {
@@ -40,7 +40,7 @@ describe('cri-compat pairs over a release series', { skip: corpusDir ? false : C
   });
   after(() => rmSync(tmp, { recursive: true, force: true }));
 
-  test('a file that declares no package (empty, or cut before its package line) fails the run, as check does; two packages are still skipped', () => {
+  test('a file that declares no package (empty, or cut before its package line) fails the run, as check does; another package starts a series of its own', () => {
     const a = release(corpus, 'v0.33.0', 'a');
     const b = release(corpus, 'v0.34.0', 'b');
     const text = corpus.textOf('v0.34.0')!;
@@ -72,12 +72,44 @@ describe('cri-compat pairs over a release series', { skip: corpusDir ? false : C
       assert.equal(cli(['pairs', '--fail-on', 'never', a, bad, b]).code, 0);
     }
 
-    // Two packages declared are two APIs: runtime.v1alpha2 (v0.25.0) → runtime.v1 (v0.26.0) is skipped, as before.
+    // Two packages declared are two APIs: runtime.v1 (v0.26.0) after runtime.v1alpha2 (v0.25.0) starts a series
+    // of its own, compared with nothing (no pair, nothing skipped).
     const alpha = release(corpus, 'v0.25.0', 'alpha', V1ALPHA2_PATH);
     const v1 = release(corpus, 'v0.26.0', 'v1');
     const s = cli(['pairs', '--format', 'json', alpha, v1]);
     assert.equal(s.code, 0, s.err);
-    assert.match((JSON.parse(s.out) as JsonPairs).pairs[0]!.skipped!, /^package runtime\.v1alpha2 → runtime\.v1: a different API/);
+    assert.deepEqual((JSON.parse(s.out) as JsonPairs).pairs, []);
+  });
+
+  test('tags.tsv order, both packages interleaved (v0.20.0 to v0.26.0): each file against the previous one of its package, none skipped', () => {
+    const rows = corpus.rows;
+    const first = rows.findIndex((r) => r.tag === 'v0.20.0');
+    const last = rows.length - 1 - [...rows].reverse().findIndex((r) => r.tag === 'v0.26.0');
+    const series = rows.slice(first, last + 1);
+    const file = (r: { blob: string }): string => join(corpus.dir, 'blobs', `${r.blob}.proto`);
+    const args = series.map((r) => `${r.tag}=${file(r)}`);
+    // The pairs expected: each row with the row before it of the same path (package), in the order given.
+    const expected: [string, string, string][] = [];
+    const latest = new Map<string, (typeof series)[number]>();
+    for (const r of series) {
+      const p = latest.get(r.path);
+      if (p) expected.push([p.tag, r.tag, `file ${file(p)}`]);
+      latest.set(r.path, r);
+    }
+    assert.ok(series.some((r) => r.path === V1ALPHA2_PATH) && series.some((r) => r.path !== V1ALPHA2_PATH));
+    assert.equal(expected.length, series.length - 2, 'two series: every file but the first of each package is compared');
+    const j = cli(['pairs', '--format', 'json', '--fail-on', 'never', ...args]);
+    assert.equal(j.code, 0, j.err);
+    const parsed = JSON.parse(j.out) as JsonPairs;
+    assert.deepEqual(parsed.pairs.filter((x) => x.skipped).map((x) => `${x.old} → ${x.new}: ${x.skipped}`), []);
+    // The baseline's origin names the old file: its blob, so the pair is of the same package, not just of the same tag.
+    assert.deepEqual(parsed.pairs.map((x) => [x.old, x.new, x.report?.baseline?.origin]), expected);
+    assert.ok(parsed.pairs.every((x) => !x.report!.findings.some((f) => f.rule === 'PACKAGE_CHANGED')));
+    // Text counts the pairs it compared, none skipped.
+    const text = cli(['pairs', '--fail-on', 'never', ...args]);
+    assert.equal(text.code, 0, text.err);
+    assert.match(text.err, new RegExp(`^${expected.length} pairs, \\d+ with findings, \\d+ findings?$`, 'm'));
+    assert.doesNotMatch(text.err, /skipped/);
   });
 
   test('TAG=FILE: an earlier release after a later one of the same package is not compared and exits 2; another package may start over', () => {
@@ -107,9 +139,12 @@ describe('cri-compat pairs over a release series', { skip: corpusDir ? false : C
     const v22 = release(corpus, 'v0.22.0', 'v22');
     const two = cli(['pairs', '--fail-on', 'never', `v0.24.0=${alpha24}`, `v0.25.0=${alpha25}`, `v0.21.0=${v21}`, `v0.22.0=${v22}`]);
     assert.equal(two.code, 0, two.err);
-    assert.match(two.err, /^v0\.25\.0 → v0\.21\.0: skipped \(package runtime\.v1alpha2 → runtime\.v1: a different API/m);
-    // The summary counts the skipped pair apart: a run of skipped pairs is not a run that found nothing.
-    assert.match(two.err, /^3 pairs, 1 skipped, \d+ with findings, \d+ findings?$/m);
+    assert.doesNotMatch(two.err, /skipped/);
+    assert.match(two.err, /^2 pairs, \d+ with findings, \d+ findings?$/m);
+    // The summary counts a skipped pair apart: a run of skipped pairs is not a run that found nothing.
+    const skippedOne = cli(['pairs', '--fail-on', 'never', `v0.25.0=${alpha25}`, `v0.22.0=${v22}`, `v0.24.0=${alpha24}`, `v0.21.0=${v21}`]);
+    assert.equal(skippedOne.code, 2, skippedOne.err);
+    assert.match(skippedOne.err, /^2 pairs, 2 skipped, 0 with findings, 0 findings$/m);
     // A release under both of its names (cri-api tags kubernetes-1.N.M on the same commit) is not out of order.
     const twin = cli(['pairs', `v0.35.0=${r35}`, `kubernetes-1.35.0=${r35}`, `v0.36.0=${r36}`, '--fail-on', 'never']);
     assert.equal(twin.code, 0, twin.err);

@@ -13,7 +13,7 @@ import { loadBundledHistory } from '../server/src/baseline/historyIndex';
 import { escapeMarkdown, MAX_TABLE_ROWS, renderReport } from '../server/src/report/markdown';
 import { elementPolicyHover } from '../server/src/features/policyHover';
 import type { Baseline } from '../server/src/baseline/types';
-import { formatGithub, formatJson, formatSarif, formatText, type Reportable } from '../server/src/report/formats';
+import { formatGithub, formatJson, formatSarif, formatSarifGroups, formatText, type Reportable } from '../server/src/report/formats';
 import { escapeHtml, renderInline, renderMarkdown } from '../client/src/render';
 import { REVEAL_POSITION_COMMAND, revealPositionLinks } from '../server/src/lsp/protocol';
 import type { Finding } from '../server/src/compat/finding';
@@ -232,6 +232,20 @@ describe('output: text from the file cannot forge lines', () => {
     assert.equal(JSON.parse(formatJson('inj.proto', undefined, items)).findings[0].message, hostile);
     const location = { absolute: '/ws/inj.proto', root: '/ws', relative: 'inj.proto' };
     assert.equal(JSON.parse(formatSarif(location, items, { exitCode: 0, executionSuccessful: true, notifications: [] })).runs[0].results[0].message.text, hostile);
+  });
+
+  test('sarif over several files (pairs): %SRCROOT% is the first root; a file below another root is named by its file: URI', () => {
+    const groups = [
+      { location: { absolute: '/ws/a/new.proto', root: '/ws', relative: 'a/new.proto' }, items, properties: { old: 'v0.35.0', new: 'v0.36.0' } },
+      { location: { absolute: '/other/b.proto', root: '/other', relative: 'b.proto' }, items },
+    ];
+    const run = JSON.parse(formatSarifGroups(groups, { exitCode: 0, executionSuccessful: true, notifications: [] })).runs[0];
+    assert.deepEqual(run.originalUriBaseIds, { '%SRCROOT%': { uri: 'file:///ws/' } });
+    const where = run.results.map((r: { locations: { physicalLocation: { artifactLocation: unknown } }[]; properties?: unknown }) => [r.locations[0]!.physicalLocation.artifactLocation, r.properties]);
+    assert.deepEqual(where, [
+      ...items.map(() => [{ uri: 'a/new.proto', uriBaseId: '%SRCROOT%' }, { old: 'v0.35.0', new: 'v0.36.0' }]),
+      ...items.map(() => [{ uri: 'file:///other/b.proto' }, undefined]),
+    ]);
   });
 
   test('markdown: a message with line breaks or | stays one table row', () => {

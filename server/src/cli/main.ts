@@ -11,7 +11,7 @@ import { bind } from '../proto/binder';
 import type { Baseline } from '../baseline/types';
 import type { ApiModel } from '../proto/model';
 import { compareTags, parseAnyTag, parseCriApiTag, parsePseudoVersion } from '../policy/versions';
-import { formatGithub, formatJson, formatSarif, formatText, jsonForLog, jsonReport, oneLine, JSON_SCHEMA_VERSION, SEVERITY_ORDER, VERSION, type JsonReport, type Reportable, type SarifInvocation } from '../report/formats';
+import { formatGithub, formatJson, formatSarif, formatSarifGroups, formatText, jsonForLog, jsonReport, oneLine, JSON_SCHEMA_VERSION, SEVERITY_ORDER, VERSION, type JsonReport, type Reportable, type SarifGroup, type SarifInvocation } from '../report/formats';
 import { ciDirName, ciLocation } from './location';
 import { notFullyChecked, renderReport } from '../report/markdown';
 import { describeBaseline } from '../features/policyHover';
@@ -57,9 +57,10 @@ Commands:
                                  then picks the newest release before it
     --proto-path <dir>           Also look for imports in <dir> (repeatable; the file's directory is always searched)
   report [options] <file.proto>  Print the compatibility report (markdown); the options of check but --format
-  pairs [options] <file.proto> <file.proto>...   Check each file against the one before it (e.g. every
-                                 release, oldest first); TAG=FILE names a file's release. Options: --format
-                                 text|json|github, --fail-on, --severity, --config, --proto-path
+  pairs [options] <file.proto> <file.proto>...   Check each file against the one before it of the same
+                                 package (e.g. every release, each package's oldest first); TAG=FILE names a
+                                 file's release. Options: --format text|json|sarif|github, --fail-on,
+                                 --severity, --config, --proto-path
   history [--element <path>] [--package runtime.v1]   Release history from the bundled index: of the element, or
                                  (default) the package's; --package default: the element's, else runtime.v1
   rules                          List every rule with category, default severity and summary
@@ -477,16 +478,18 @@ function pairsInput(arg: string, cwd: string): PairsInput {
 }
 
 /**
- * `pairs`: every file against the one before it, as `check --against` would, in one process. Each file is
- * parsed and bound once: its model is the next pair's baseline. A pair whose files declare different
- * packages (runtime.v1alpha2 → runtime.v1) is a new API, not a change of one, and is skipped with a note; a
- * file that declares no package is compared (PACKAGE_CHANGED), not taken for another API.
- * Every file's syntax errors are reported, also where no pair shows them (the first file, the new file of a
- * skipped pair), and make the run exit 2 at the end.
+ * `pairs`: every file against the one before it *of the same package*, as `check --against` would, in one
+ * process. Each file is parsed and bound once: its model is the baseline of the next file of its package. Each
+ * package is a series of its own (runtime.v1alpha2 and runtime.v1 are two APIs, and cri-api's tags v0.20–v0.25
+ * carry both, so a release series in tag order interleaves them); the first file of a package starts its series
+ * and is compared with nothing. A file that declares no package is compared with the file just before it
+ * (PACKAGE_CHANGED), not taken for another API, and continues that file's series.
+ * Every file's syntax errors are reported, also where no pair shows them (the first file of a series, the new
+ * file of a skipped pair), and make the run exit 2 at the end.
  */
 function pairs(rest: string[], p: Parsed, io: Io): number {
   if (rest.length < 2) throw new UsageError('pairs takes two or more .proto files');
-  const format = one(p, '--format', ['text', 'json', 'github']) ?? 'text';
+  const format = one(p, '--format', ['text', 'json', 'sarif', 'github']) ?? 'text';
   const failOn = one(p, '--fail-on', FAIL_ON) ?? 'error';
   const files = rest.map((a) => pairsInput(a, io.cwd));
   // A file that is missing or not UTF-8 text is reported before any pair is: not after half of the output.
@@ -500,11 +503,19 @@ function pairs(rest: string[], p: Parsed, io: Io): number {
   const invalid: { file: string; findings: JsonReport['findings'] }[] = [];
   // Printed at the end: GitHub's limit of annotations is the step's, over every pair (formatGithub).
   const annotations: { file: string; items: Reportable[] }[] = [];
+  // One SARIF run for the whole series: each new file's findings, with the pair; skipped pairs as notifications.
+  const sarifGroups: SarifGroup[] = [];
+  const sarifSkipped: SarifInvocation['notifications'] = [];
   const notChecked: string[] = [];
   let failed = false;
   let withFindings = 0;
   let findings = 0;
-  let prev: { input: PairsInput; model: ApiModel; syntaxErrors: number } | undefined;
+  // Pairs compared or skipped: the first file of each package is in none.
+  let pairCount = 0;
+  interface Previous { input: PairsInput; model: ApiModel; syntaxErrors: number; series: string }
+  // The file just before, and the latest file of each series (keyed by package; see `pairs` above).
+  let before: Previous | undefined;
+  const latest = new Map<string, Previous>();
   // A long run (every release: hundreds of pairs, seconds) says how far it got on stderr, as check's baseline
   // lookup does: in text only, whose stdout may be redirected; JSON and GitHub's log carry only their own output.
   let done = 0;
@@ -522,17 +533,19 @@ function pairs(rest: string[], p: Parsed, io: Io): number {
     let skipped: string | undefined;
     // Bound before the pair is compared: its package, as the parser reads it, says whether the pair is one API.
     const bound = bind(parse(text), uri, imports);
+    const pkg = bound.model.package;
+    // Only two packages declared make two APIs. A file that declares none (empty, or cut before its `package`
+    // line) is compared with the file just before it, as `check --against` compares it: PACKAGE_CHANGED names
+    // it, and a release series with a truncated file fails instead of passing with the pair skipped. The next
+    // file of its package, or one after it that declares a package not seen yet, is compared with it in turn.
+    const series = pkg || (before?.series ?? '');
+    const prev = pkg ? latest.get(pkg) ?? (before && !before.model.package ? before : undefined) : before;
     if (prev) {
-      const pkg = bound.model.package;
       const history = historyFor(pkg);
       if (prev.syntaxErrors) skipped = `${label(prev.input)} has ${counted(prev.syntaxErrors, 'syntax error')}`;
-      // Only two packages declared make two APIs. A file that declares none (empty, or cut before its `package`
-      // line) is compared, as `check --against` compares it: PACKAGE_CHANGED names it, and a release series with
-      // a truncated file fails instead of passing with the pair skipped.
-      else if (prev.model.package && pkg && prev.model.package !== pkg) skipped = `package ${prev.model.package} → ${pkg}: a different API, not a change of one`;
-      // An earlier release after a later one would report all that came between them as deleted (`check` refuses
-      // such an --against for the same reason). Said here, not before the run: files of two packages may follow
-      // each other (every v1alpha2 release, then every v1 one), and only their packages tell that.
+      // An earlier release after a later one of the same package would report all that came between them as
+      // deleted (`check` refuses such an --against for the same reason). Said here, not before the run: only
+      // the files' packages tell which files are one series.
       else if (input.tag && prev.input.tag && compareTags(input.tag, prev.input.tag) < 0) {
         skipped = `${input.tag} is an earlier release than ${prev.input.tag}: give each package's files oldest first`;
         notChecked.push(`${label(prev.input)} → ${label(input)}: not compared, ${skipped}`);
@@ -543,10 +556,13 @@ function pairs(rest: string[], p: Parsed, io: Io): number {
     let shown = false;
     if (prev) {
       const pair = { old: label(prev.input), new: label(input) };
+      pairCount++;
       if (skipped) {
         json.push({ ...pair, skipped });
-        // JSON says it in `skipped`; annotations alone would not show that a pair was not compared.
-        if (format !== 'json') io.err(`${pair.old} → ${pair.new}: skipped (${skipped})`);
+        // JSON says it in `skipped` and SARIF in a notification; annotations alone would not show that a pair
+        // was not compared.
+        if (format === 'sarif') sarifSkipped.push({ level: 'warning', text: `${pair.old} → ${pair.new}: skipped (${skipped})` });
+        else if (format !== 'json') io.err(`${pair.old} → ${pair.new}: skipped (${skipped})`);
       } else {
         const items = reportables(analysis);
         failed ||= fails(items, failOn);
@@ -555,28 +571,37 @@ function pairs(rest: string[], p: Parsed, io: Io): number {
         shown = true;
         if (format === 'json') json.push({ ...pair, report: jsonReport(input.name, baseline, items) });
         else if (format === 'github') { if (items.length) annotations.push({ file: githubPath(input.path, io.cwd), items }); }
+        else if (format === 'sarif') { if (items.length) sarifGroups.push({ location: ciLocation(input.path, io.cwd), items, properties: pair }); }
         else if (items.length) io.out(`${oneLine(`== ${pair.old} → ${pair.new}: ${counted(items.length, 'finding')}`)}\n${formatText(input.name, items)}`);
       }
     }
     const syntax = analysis.bound.problems.filter((x) => x.code === 'syntax').map(reportable);
     if (syntax.length) {
       notChecked.push(notFullyChecked(input.name, syntax.length));
-      // JSON lists every file's, in one place; text and github add those that no pair above showed.
+      // JSON lists every file's, in one place; text, github and sarif add those that no pair above showed.
       if (format === 'json') invalid.push({ file: input.name, findings: jsonReport(input.name, undefined, syntax).findings });
       else if (!shown && format === 'github') annotations.push({ file: githubPath(input.path, io.cwd), items: syntax });
+      else if (!shown && format === 'sarif') sarifGroups.push({ location: ciLocation(input.path, io.cwd), items: syntax });
       else if (!shown) io.out(`${oneLine(`== ${label(input)}: ${counted(syntax.length, 'syntax error')}`)}\n${formatText(input.name, syntax)}`);
     }
-    prev = { input, model: analysis.bound.model, syntaxErrors: syntax.length };
+    before = { input, model: analysis.bound.model, syntaxErrors: syntax.length, series };
+    latest.set(series, before);
     progress(++done);
   }
-  if (format === 'json') io.out(jsonForLog({ schemaVersion: JSON_SCHEMA_VERSION, pairs: json, syntaxErrors: invalid }));
-  if (annotations.length) io.out(formatGithub(annotations));
-  // Skipped pairs are counted apart: a run whose pairs were mostly skipped (two packages interleaved) must not
-  // read as a run that compared them all and found nothing.
+  const exitCode = notChecked.length ? 2 : failed ? 1 : 0;
+  // Skipped pairs are counted apart: a run whose pairs were mostly skipped must not read as a run that compared
+  // them all and found nothing.
   const skippedCount = json.filter((x) => x.skipped).length;
-  if (format === 'text') io.err(`${counted(files.length - 1, 'pair')}, ${skippedCount ? `${skippedCount} skipped, ` : ''}${withFindings} with findings, ${counted(findings, 'finding')}`);
+  const summary = `${counted(pairCount, 'pair')}, ${skippedCount ? `${skippedCount} skipped, ` : ''}${withFindings} with findings, ${counted(findings, 'finding')}`;
+  if (format === 'json') io.out(jsonForLog({ schemaVersion: JSON_SCHEMA_VERSION, pairs: json, syntaxErrors: invalid }));
+  if (format === 'sarif') {
+    const notifications: SarifInvocation['notifications'] = [{ level: 'note', text: summary }, ...sarifSkipped, ...notChecked.map((text) => ({ level: 'error' as const, text }))];
+    io.out(formatSarifGroups(sarifGroups, { exitCode, executionSuccessful: !notChecked.length, notifications }));
+  }
+  if (annotations.length) io.out(formatGithub(annotations));
+  if (format === 'text') io.err(summary);
   for (const m of notChecked) io.err(`cri-compat: ${m}`);
-  return notChecked.length ? 2 : failed ? 1 : 0;
+  return exitCode;
 }
 
 /** "1 error, 24 warnings, 5 hints": most severe first, as a reader looks for errors first. */

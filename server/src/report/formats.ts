@@ -106,13 +106,32 @@ export interface SarifInvocation {
  * a finding's element rather than its line.
  */
 export function formatSarif(location: CiLocation, all: Reportable[], invocation: SarifInvocation): string {
-  const items = sarifResultsWithinLimit(all);
+  return formatSarifGroups([{ location, items: all }], invocation);
+}
+
+/**
+ * The findings of one file, for a run over several (`pairs`): each result carries its file's location and the
+ * group's `properties` (the pair it was found in).
+ */
+export interface SarifGroup {
+  location: CiLocation;
+  items: readonly Reportable[];
+  properties?: Record<string, string>;
+}
+
+/**
+ * One SARIF run over the groups' files, as formatSarif writes it for one. `%SRCROOT%` is the first root found;
+ * a file below another root (another repository) is named by its absolute `file:` URI.
+ */
+export function formatSarifGroups(groups: readonly SarifGroup[], invocation: SarifInvocation): string {
+  const all = groups.flatMap((group) => group.items.map((f) => ({ f, group })));
+  const items = sarifResultsWithinLimit(all, (x) => x.f.severity);
   const leftOut = all.length - items.length;
   const notifications = leftOut === 0 ? invocation.notifications : [...invocation.notifications, {
     level: 'warning' as const,
     text: `${leftOut} of ${all.length} results were left out, the least severe first: GitHub code scanning rejects a run with more than ${MAX_SARIF_RESULTS.toLocaleString('en-US')} results (the text and JSON formats list them all)`,
   }];
-  const ruleIds = [...new Set(items.map((f) => f.rule))];
+  const ruleIds = [...new Set(items.map(({ f }) => f.rule))];
   const rules = [
     ...RULES.filter((r) => ruleIds.includes(r.id)).map((r) => {
       const link = ruleHelpLink(r.id);
@@ -133,7 +152,8 @@ export function formatSarif(location: CiLocation, all: Reportable[], invocation:
     }),
   ];
   const ruleIndex = new Map(rules.map((r, i) => [r.id, i]));
-  const artifactLocation = location.relative !== undefined
+  const root = groups.find((g) => g.location.root !== undefined)?.location.root;
+  const artifactLocation = (location: CiLocation): { uri: string; uriBaseId?: string } => location.relative !== undefined && location.root === root
     ? { uri: location.relative.split('/').map(encodeURIComponent).join('/'), uriBaseId: '%SRCROOT%' }
     : { uri: pathToFileURL(location.absolute).href };
   const seen = new Map<string, number>();
@@ -150,17 +170,18 @@ export function formatSarif(location: CiLocation, all: Reportable[], invocation:
           rules,
         },
       },
-      ...(location.root !== undefined ? { originalUriBaseIds: { '%SRCROOT%': { uri: directoryUri(location.root) } } } : {}),
+      ...(root !== undefined ? { originalUriBaseIds: { '%SRCROOT%': { uri: directoryUri(root) } } } : {}),
       invocations: [{
         exitCode: invocation.exitCode,
         executionSuccessful: invocation.executionSuccessful,
         toolExecutionNotifications: notifications.map((n) => ({ level: n.level, message: { text: n.text } })),
       }],
-      results: items.map((f) => {
+      results: items.map(({ f, group }) => {
+        const artifact = artifactLocation(group.location);
         // The element (or, for problems without one, the message, whose directories the CLI names relative to
         // the root) and how many came before with the same: stable while lines move and in another checkout,
         // and distinct within the run.
-        const key = `${artifactLocation.uri}\0${f.rule}\0${f.element ?? f.message}`;
+        const key = `${artifact.uri}\0${f.rule}\0${f.element ?? f.message}`;
         const n = seen.get(key) ?? 0;
         seen.set(key, n + 1);
         return {
@@ -170,7 +191,7 @@ export function formatSarif(location: CiLocation, all: Reportable[], invocation:
           message: { text: f.message },
           locations: [{
             physicalLocation: {
-              artifactLocation,
+              artifactLocation: artifact,
               region: {
                 startLine: f.range.start.line + 1, startColumn: f.range.start.character + 1,
                 endLine: f.range.end.line + 1, endColumn: f.range.end.character + 1,
@@ -178,6 +199,7 @@ export function formatSarif(location: CiLocation, all: Reportable[], invocation:
             },
           }],
           partialFingerprints: { 'criCompatElement/v1': crypto().createHash('sha256').update(`${key}\0${n}`).digest('hex') },
+          ...(group.properties ? { properties: { ...group.properties } } : {}),
         };
       }),
       columnKind: 'utf16CodeUnits',
@@ -193,10 +215,10 @@ export function formatSarif(location: CiLocation, all: Reportable[], invocation:
 export const MAX_SARIF_RESULTS = 25_000;
 
 /** At most MAX_SARIF_RESULTS of `items`, the most severe, in their order. */
-function sarifResultsWithinLimit(items: Reportable[]): Reportable[] {
+function sarifResultsWithinLimit<T>(items: T[], severity: (item: T) => Severity): T[] {
   if (items.length <= MAX_SARIF_RESULTS) return items;
   // sort() is stable: among equally severe results, those earlier in the file are kept.
-  const kept = new Set([...items].sort((a, b) => SEVERITY_ORDER[b.severity] - SEVERITY_ORDER[a.severity]).slice(0, MAX_SARIF_RESULTS));
+  const kept = new Set([...items].sort((a, b) => SEVERITY_ORDER[severity(b)] - SEVERITY_ORDER[severity(a)]).slice(0, MAX_SARIF_RESULTS));
   return items.filter((f) => kept.has(f));
 }
 
