@@ -502,7 +502,8 @@ if (want('pairs') && BUF) {
     distinct.set(k, d);
   }
   log(`4. whole history: ${pairs.length} consecutive v0.* pairs; ours in one \`cri-compat pairs\` call, buf once per distinct file pair (${distinct.size})`);
-  // One call over both API versions in tag order: the one pair across them (v1alpha2 → v1) is skipped by the CLI.
+  // One call over both API versions in tag order: the CLI compares each file with the previous file of its package, so
+  // v1alpha2's last release and v1's first make no pair.
   const ours = timed(process.execPath, [CLI_JS, 'pairs', '--format', 'json', '--fail-on', 'never', ...sequence.map((r) => `${r.tag}=${blobPath(r.blob)}`)], { cwd: WORK, timeout: 600_000 });
   if (ours.status !== 0) throw new Error(`cri-compat pairs exited ${ours.status}: ${ours.stderr.slice(-2000)}`);
   const reported = JSON.parse(ours.stdout).pairs.filter((x) => !x.skipped);
