@@ -77,8 +77,43 @@ describe('cri-compat pairs over a release series', { skip: corpusDir ? false : C
     const alpha = release(corpus, 'v0.25.0', 'alpha', V1ALPHA2_PATH);
     const v1 = release(corpus, 'v0.26.0', 'v1');
     const s = cli(['pairs', '--format', 'json', alpha, v1]);
-    assert.equal(s.code, 0, s.err);
     assert.deepEqual((JSON.parse(s.out) as JsonPairs).pairs, []);
+  });
+
+  test('files that make no pair at all (each the only one of its package) exit 2 and say so, in every format', () => {
+    // A CI job given a runtime.v1alpha2 and a runtime.v1 file by mistake compared nothing, and passed ("0 pairs").
+    const alpha = release(corpus, 'v0.25.0', 'alpha', V1ALPHA2_PATH);
+    const v1 = release(corpus, 'v0.26.0', 'v1');
+    const said = 'cri-compat: no pair compared: alpha.proto is runtime.v1alpha2, v1.proto is runtime.v1, each the only file of its package; give two or more files of one package';
+    const text = cli(['pairs', alpha, v1]);
+    assert.equal(text.code, 2, text.err);
+    assert.equal(text.out, '');
+    assert.equal(text.err, `0 pairs, 0 with findings, 0 findings\n${said}\n`);
+    // JSON: `pairs: []` says it; stderr has the one line that goes with exit 2.
+    const j = cli(['pairs', '--format', 'json', alpha, v1]);
+    assert.equal(j.code, 2, j.err);
+    assert.deepEqual((JSON.parse(j.out) as JsonPairs).pairs, []);
+    assert.equal(j.err, `${said}\n`);
+    const sarif = cli(['pairs', '--format', 'sarif', alpha, v1]);
+    assert.equal(sarif.code, 2, sarif.err);
+    const invocation = JSON.parse(sarif.out).runs[0].invocations[0];
+    assert.equal(invocation.executionSuccessful, false);
+    assert.equal(invocation.exitCode, 2);
+    assert.deepEqual(invocation.toolExecutionNotifications.map((n: { level: string; message: { text: string } }) => `${n.level}: ${n.message.text}`), [
+      'note: 0 pairs, 0 with findings, 0 findings',
+      `error: ${said.replace('cri-compat: ', '')}`,
+    ]);
+    const gh = cli(['pairs', '--format', 'github', alpha, v1]);
+    assert.equal(gh.code, 2, gh.err);
+    assert.equal(gh.err, `${said}\n`);
+    // --fail-on never does not pass it: it is about what was checked, not about findings.
+    assert.equal(cli(['pairs', '--fail-on', 'never', alpha, v1]).code, 2);
+    // One pair of one package is enough: the other package's single file is compared with nothing, as before.
+    const alpha24 = release(corpus, 'v0.24.0', 'alpha24', V1ALPHA2_PATH);
+    const one = cli(['pairs', '--fail-on', 'never', alpha24, v1, alpha]);
+    assert.equal(one.code, 0, one.err);
+    assert.match(one.err, /^1 pair, /m);
+    assert.doesNotMatch(one.err, /no pair/);
   });
 
   test('tags.tsv order, both packages interleaved (v0.20.0 to v0.26.0): each file against the previous one of its package, none skipped', () => {
@@ -121,8 +156,19 @@ describe('cri-compat pairs over a release series', { skip: corpusDir ? false : C
     assert.equal(backwards.code, 2, backwards.err);
     // Compared, the rpcs v0.36.0 added (StreamContainers, …) would be reported deleted from v0.33.0.
     assert.doesNotMatch(backwards.out, /RPC_NO_DELETE/);
-    assert.match(backwards.err, /^v0\.36\.0 → v0\.33\.0: skipped \(v0\.33\.0 is an earlier release than v0\.36\.0: give each package's files oldest first\)$/m);
-    assert.match(backwards.err, /^cri-compat: v0\.36\.0 → v0\.33\.0: not compared, v0\.33\.0 is an earlier release than v0\.36\.0/m);
+    // Said once, as the error that goes with exit 2 (it was also a "skipped" line before the count).
+    assert.deepEqual(backwards.err.split('\n').filter((l) => l.includes('v0.36.0 → v0.33.0')), [
+      "cri-compat: v0.36.0 → v0.33.0: not compared, v0.33.0 is an earlier release than v0.36.0: give each package's files oldest first",
+    ]);
+    assert.match(backwards.err, /^2 pairs, 1 skipped, /m);
+    // SARIF too: one error notification, not also a warning.
+    const sarif = cli(['pairs', '--format', 'sarif', ...args]);
+    assert.equal(sarif.code, 2, sarif.err);
+    const notes = JSON.parse(sarif.out).runs[0].invocations[0].toolExecutionNotifications.map((n: { level: string; message: { text: string } }) => `${n.level}: ${n.message.text}`);
+    assert.deepEqual(notes.filter((n: string) => n.includes('v0.36.0 → v0.33.0')), [
+      "error: v0.36.0 → v0.33.0: not compared, v0.33.0 is an earlier release than v0.36.0: give each package's files oldest first",
+    ]);
+    assert.match(notes[0], /^note: 2 pairs, 1 skipped, /);
     const j = cli(['pairs', '--format', 'json', ...args]);
     assert.equal(j.code, 2, j.err);
     const parsed = JSON.parse(j.out) as JsonPairs;
@@ -150,7 +196,7 @@ describe('cri-compat pairs over a release series', { skip: corpusDir ? false : C
     assert.equal(twin.code, 0, twin.err);
   });
 
-  test('a long run says how far it got on stderr in text, every 100 pairs; JSON and GitHub output do not', () => {
+  test('a long run says how far it got on stderr in text, every 100 files, with the pairs made; JSON and GitHub output do not', () => {
     // 250 runtime.v1 releases, in order: 249 pairs, two progress lines.
     const args = corpus.goTags().slice(0, 250).map((r) => `${r.tag}=${join(corpus.dir, 'blobs', `${r.blob}.proto`)}`);
     assert.equal(args.length, 250);
@@ -158,9 +204,20 @@ describe('cri-compat pairs over a release series', { skip: corpusDir ? false : C
     assert.equal(text.code, 0, text.err);
     const lines = text.err.split('\n').filter((l) => l.startsWith('Checked '));
     assert.deepEqual(lines, [
-      `Checked 100 of 249 pairs (up to ${corpus.goTags()[100]!.tag})…`,
-      `Checked 200 of 249 pairs (up to ${corpus.goTags()[200]!.tag})…`,
+      `Checked 100 of 250 files, 99 pairs (up to ${corpus.goTags()[99]!.tag})…`,
+      `Checked 200 of 250 files, 199 pairs (up to ${corpus.goTags()[200 - 1]!.tag})…`,
     ]);
+    // tags.tsv's rows from v0.20.0, both packages interleaved: the first file of each package makes no pair, so
+    // the pairs made are not the position in the list (it said "Checked 100 of 249 pairs" for 98 pairs of 248).
+    const rows = corpus.rows.slice(corpus.rows.findIndex((r) => r.tag === 'v0.20.0')).slice(0, 250);
+    assert.equal(new Set(rows.map((r) => r.path)).size, 2);
+    const interleaved = cli(['pairs', '--fail-on', 'never', ...rows.map((r) => `${r.tag}=${join(corpus.dir, 'blobs', `${r.blob}.proto`)}`)]);
+    assert.equal(interleaved.code, 0, interleaved.err);
+    assert.deepEqual(interleaved.err.split('\n').filter((l) => l.startsWith('Checked ')), [
+      `Checked 100 of 250 files, 98 pairs (up to ${rows[99]!.tag})…`,
+      `Checked 200 of 250 files, 198 pairs (up to ${rows[199]!.tag})…`,
+    ]);
+    assert.match(interleaved.err, /^248 pairs, /m);
     assert.doesNotMatch(text.out, /Checked /, 'progress is not in the output a job saves');
     const json = cli(['pairs', '--format', 'json', '--fail-on', 'never', ...args]);
     assert.equal(json.code, 0, json.err);

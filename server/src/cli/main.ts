@@ -60,7 +60,8 @@ Commands:
   pairs [options] <file.proto> <file.proto>...   Check each file against the one before it of the same
                                  package (e.g. every release, each package's oldest first); TAG=FILE names a
                                  file's release. Options: --format text|json|sarif|github, --fail-on,
-                                 --severity, --config, --proto-path
+                                 --severity, --config, --proto-path. Files that make no pair (each the only
+                                 one of its package) exit 2
   history [--element <path>] [--package runtime.v1]   Release history from the bundled index: of the element, or
                                  (default) the package's; --package default: the element's, else runtime.v1
   rules                          List every rule with category, default severity and summary
@@ -450,7 +451,7 @@ function fails(items: Reportable[], failOn: string): boolean {
   return items.some((x) => SEVERITY_ORDER[x.severity] >= threshold);
 }
 
-/** How many pairs `pairs` checks between two progress lines (about a second of a run over every release). */
+/** How many files `pairs` checks between two progress lines (about a second of a run over every release). */
 const PAIRS_PROGRESS_EVERY = 100;
 
 interface PairsInput {
@@ -482,8 +483,9 @@ function pairsInput(arg: string, cwd: string): PairsInput {
  * process. Each file is parsed and bound once: its model is the baseline of the next file of its package. Each
  * package is a series of its own (runtime.v1alpha2 and runtime.v1 are two APIs, and cri-api's tags v0.20–v0.25
  * carry both, so a release series in tag order interleaves them); the first file of a package starts its series
- * and is compared with nothing. A file that declares no package is compared with the file just before it
- * (PACKAGE_CHANGED), not taken for another API, and continues that file's series.
+ * and is compared with nothing; files that make no pair at all exit 2. A file that declares no package is
+ * compared with the file just before it (PACKAGE_CHANGED), not taken for another API, and continues that file's
+ * series.
  * Every file's syntax errors are reported, also where no pair shows them (the first file of a series, the new
  * file of a skipped pair), and make the run exit 2 at the end.
  */
@@ -512,18 +514,20 @@ function pairs(rest: string[], p: Parsed, io: Io): number {
   let findings = 0;
   // Pairs compared or skipped: the first file of each package is in none.
   let pairCount = 0;
+  // The first file of each series and its package: what to say when no file made a pair.
+  const starts: string[] = [];
   interface Previous { input: PairsInput; model: ApiModel; syntaxErrors: number; series: string }
   // The file just before, and the latest file of each series (keyed by package; see `pairs` above).
   let before: Previous | undefined;
   const latest = new Map<string, Previous>();
   // A long run (every release: hundreds of pairs, seconds) says how far it got on stderr, as check's baseline
   // lookup does: in text only, whose stdout may be redirected; JSON and GitHub's log carry only their own output.
+  // It counts files of the files given, and the pairs made so far: how many pairs the run makes is known only at
+  // the end, as only parsing a file tells its package (files are read, not parsed, before the run).
   let done = 0;
-  const total = files.length - 1;
-  const progress = (n: number): void => {
-    const pair = n - 1;
-    if (format === 'text' && total > PAIRS_PROGRESS_EVERY && pair > 0 && pair < total && pair % PAIRS_PROGRESS_EVERY === 0) {
-      io.err(`Checked ${pair} of ${total} pairs (up to ${label(files[pair]!)})…`);
+  const progress = (): void => {
+    if (format === 'text' && done % PAIRS_PROGRESS_EVERY === 0 && done < files.length) {
+      io.err(`Checked ${done} of ${files.length} files, ${counted(pairCount, 'pair')} (up to ${label(files[done - 1]!)})…`);
     }
   };
   for (const input of files) {
@@ -531,6 +535,8 @@ function pairs(rest: string[], p: Parsed, io: Io): number {
     const uri = pathToFileURL(input.path).href;
     let baseline: Baseline | undefined;
     let skipped: string | undefined;
+    // A skipped pair that makes the run exit 2 is said once, with the other exit-2 reasons at the end.
+    let fatal = false;
     // Bound before the pair is compared: its package, as the parser reads it, says whether the pair is one API.
     const bound = bind(parse(text), uri, imports);
     const pkg = bound.model.package;
@@ -549,9 +555,10 @@ function pairs(rest: string[], p: Parsed, io: Io): number {
       else if (input.tag && prev.input.tag && compareTags(input.tag, prev.input.tag) < 0) {
         skipped = `${input.tag} is an earlier release than ${prev.input.tag}: give each package's files oldest first`;
         notChecked.push(`${label(prev.input)} → ${label(input)}: not compared, ${skipped}`);
+        fatal = true;
       }
       else baseline = { tag: label(prev.input), source: 'path', origin: `file ${prev.input.name}`, model: prev.model, ...(history ? { history } : {}) };
-    }
+    } else starts.push(`${label(input)} is ${pkg || 'of no package'}`);
     const analysis = analyzeBound(text, bound, { severity, ...(baseline ? { baseline } : {}), ...(input.tag ? { currentTag: input.tag } : {}) });
     let shown = false;
     if (prev) {
@@ -560,9 +567,9 @@ function pairs(rest: string[], p: Parsed, io: Io): number {
       if (skipped) {
         json.push({ ...pair, skipped });
         // JSON says it in `skipped` and SARIF in a notification; annotations alone would not show that a pair
-        // was not compared.
-        if (format === 'sarif') sarifSkipped.push({ level: 'warning', text: `${pair.old} → ${pair.new}: skipped (${skipped})` });
-        else if (format !== 'json') io.err(`${pair.old} → ${pair.new}: skipped (${skipped})`);
+        // was not compared. One out of order is said as an error at the end (notChecked), not also here.
+        if (!fatal && format === 'sarif') sarifSkipped.push({ level: 'warning', text: `${pair.old} → ${pair.new}: skipped (${skipped})` });
+        else if (!fatal && format !== 'json') io.err(`${pair.old} → ${pair.new}: skipped (${skipped})`);
       } else {
         const items = reportables(analysis);
         failed ||= fails(items, failOn);
@@ -586,8 +593,12 @@ function pairs(rest: string[], p: Parsed, io: Io): number {
     }
     before = { input, model: analysis.bound.model, syntaxErrors: syntax.length, series };
     latest.set(series, before);
-    progress(++done);
+    done++;
+    progress();
   }
+  // Files given, none compared: a CI job that passed files of two packages by mistake must not pass as if it
+  // checked them. Exit 2 as for an input that cannot be used (pairs of one file is bad usage), after the output.
+  if (!pairCount) notChecked.push(`no pair compared: ${starts.join(', ')}, each the only file of its package; give two or more files of one package`);
   const exitCode = notChecked.length ? 2 : failed ? 1 : 0;
   // Skipped pairs are counted apart: a run whose pairs were mostly skipped must not read as a run that compared
   // them all and found nothing.
