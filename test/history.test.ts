@@ -528,7 +528,8 @@ test('element report: the kubelets said to know an element, or to have had it, h
       if (/renamed (from|to):/.test(text)) continue; // the number's history, not the name's: see the rename test
       const have = corpusStableMinors(path, element);
       const knows = minorsIn(text, /skew: +kubelets? 1\.(\d+)(?:\.\d+(?:-[a-z]+\.\d+)?)?(?:–1\.(\d+)| and later 1\.\d+ patches)? knows? it/);
-      const had = minorsIn(text, /window of kubelets? 1\.(\d+)(?:–1\.(\d+))?, which had it/);
+      // Stable kubelets only: pre-releases of the removing minor that had it are named after them.
+      const had = minorsIn(text, /window of kubelets? 1\.(\d+)(?:–1\.(\d+))?(?: and 1\.\d+\.0-[a-z]+\.\d+(?:–1\.\d+\.0-[a-z]+\.\d+)?)?, which had it/);
       // Kubelets to come are named only while the newest release has it, and only after the newest stable minor.
       const toCome = minorsIn(text, /know it \(1\.(\d+)(?:–1\.(\d+))? not released yet\)/) ?? [];
       for (const k of toCome) {
@@ -536,7 +537,8 @@ test('element report: the kubelets said to know an element, or to have had it, h
       }
       for (const k of [...(knows ?? []), ...(had ?? [])]) assert.ok(have.has(k) || toCome.includes(k), `${element}: the report names kubelet 1.${k}, but no stable 1.${k} release has it\n${text}`);
       // Runtimes said to lack it after a removal have no stable release with it.
-      const lacking = minorsIn(text, /removal: +runtimes built from cri-api v0\.(\d+)(?:–v0\.(\d+))? lack it/);
+      // From the release that dropped it: a minor whose pre-releases still had it starts at that release.
+      const lacking = minorsIn(text, /removal: +runtimes built from cri-api v0\.(\d+)(?:\.0-[a-z]+\.\d+)?(?:–v0\.(\d+))? lack it/);
       for (const r of lacking ?? []) assert.ok(!have.has(r), `${element}: v0.${r} is said to lack it\n${text}`);
       if (knows || had) checked++;
     }
@@ -545,7 +547,8 @@ test('element report: the kubelets said to know an element, or to have had it, h
   // The audit's example: field 4 of ContainerEventResponse was only in 1.25 (v0.25.0-beta.0 .. v0.26.0-alpha.3).
   const meta = reportOf('runtime.v1', 'runtime.v1.ContainerEventResponse.pod_sandbox_metadata');
   assert.match(meta, /skew: {9}kubelets 1\.25\.0-beta\.0 and later 1\.25 patches know it and can be paired with runtimes built from cri-api v0\.22–v0\.24 or v0\.25\.0-alpha\.0–v0\.25\.0-alpha\.3, which do not\./);
-  assert.match(meta, /removal: {6}runtimes built from cri-api v0\.26–v0\.28 lack it but are in the window of kubelet 1\.25, which had it/);
+  // Pre-releases are releases: v0.26.0-alpha.0–alpha.3 still have it, so v0.26 runtimes lack it only from v0.26.0-beta.0 on.
+  assert.match(meta, /removal: {6}runtimes built from cri-api v0\.26\.0-beta\.0–v0\.29 lack it but are in the window of kubelets 1\.25 and 1\.26\.0-alpha\.0–1\.26\.0-alpha\.3, which had it/);
   assert.doesNotMatch(meta, /1\.23|1\.27/);
 });
 
@@ -753,7 +756,8 @@ test('elementLineage: stable minors and renames, for explanations outside the re
     // Gone again: the `removal` row of `history --element`, which the hover shows too.
     removal: {
       lastSeen: 'v0.26.0-alpha.3', goneIn: 'v0.26.0-beta.0',
-      skew: 'runtimes built from cri-api v0.26–v0.28 lack it but are in the window of kubelet 1.25, which had it and may still use it; within one major version that is a breaking change.',
+      // The 1.26 alphas still had it: runtimes lack it from v0.26.0-beta.0 on, and kubelets of those alphas reach v0.29.
+      skew: 'runtimes built from cri-api v0.26.0-beta.0–v0.29 lack it but are in the window of kubelets 1.25 and 1.26.0-alpha.0–1.26.0-alpha.3, which had it and may still use it; within one major version that is a breaking change.',
     },
   });
   assert.equal(kill.removal, undefined, 'still released');

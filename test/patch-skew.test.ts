@@ -62,13 +62,16 @@ describe('an element of a patch release: the kubelets of the earlier patches of 
     assert.match(report, /skew: +kubelets 1\.33\.2–1\.36 know it and can be paired with runtimes built from cri-api v0\.30–v0\.33\.1, which do not\./, report);
   });
 
-  test('in the first minor of runtime.v1 but not its first tag: every stable runtime has it, not every runtime', () => {
+  test('in the first minor of runtime.v1 but not its first tag: the pre-releases of runtime.v1 before it lack it', () => {
     // Mount.selinux_relabel is in v0.20.0-beta.2, the first tag of runtime.v1; here it came in v0.20.0-rc.0.
     const history = introducedIn('runtime.v1.Mount', 'selinux_relabel', 'v0.20.0-rc.0');
     const baseline: Baseline = { tag: 'v0.36.3', kubernetes: '1.36.3', source: 'bundled', origin: 'test', model: history.modelAt('v0.36.3')!, history };
+    // Every stable runtime of runtime.v1 has it, but pre-releases are releases: v0.20.0-beta.2 speaks runtime.v1
+    // without it, and kubelets from 1.20.0-rc.0 to 1.23 can meet a runtime built from it.
     const h = policyHover(text('v0.36.3'), baseline, 'bool selinux_relabel', 'bool '.length + 1);
-    assert.match(h, /- It came with the first minor version of runtime\.v1 \(1\.20\), so every stable runtime that speaks runtime\.v1 has it\./, h);
-    assert.match(historyReport(history, 'runtime.v1.Mount.selinux_relabel'), /every stable runtime that speaks runtime\.v1 has it/);
+    assert.match(h, /- Kubelets 1\.20\.0-rc\.0–1\.23 know it and can be paired with runtimes built from cri-api v0\.20\.0-beta\.2, which do not\./, h);
+    assert.doesNotMatch(h, /every stable runtime/, h);
+    assert.match(historyReport(history, 'runtime.v1.Mount.selinux_relabel'), /skew: +kubelets 1\.20\.0-rc\.0–1\.23 know it and can be paired with runtimes built from cri-api v0\.20\.0-beta\.2, which do not\./);
     // In the first tag, it is in every runtime that speaks runtime.v1, pre-releases included.
     const real = loadBundledHistory();
     assert.match(policyHover(text('v0.36.3'), { ...baseline, model: real.modelAt('v0.36.3')!, history: real }, 'bool selinux_relabel', 'bool '.length + 1), /so every runtime that speaks runtime\.v1 has it\./);
@@ -84,6 +87,25 @@ describe('an element of a patch release: the kubelets of the earlier patches of 
     assert.match(h, /- Runtimes built from cri-api v0\.33–v0\.36\.3 or v0\.37\.0-alpha\.0–v0\.37\.0-beta\.0 will not have it, and kubelets 1\.36\.4–1\.40 can meet them\./, h);
     const rows = skewMatrix(baseline, true);
     assert.ok(rows.includes('| **1.36.4 and later 1.36 patches** | ◐ | ◐ | ◐ | ◐ | ✓ | ◐ | ✓ | ✓ | ✓ | — |'), rows.join('\n'));
+  });
+
+  test('new, shipping in v0.33.5 (an older release line): v0.34–v0.36 came out without it, so hover and matrix count them as lacking it', () => {
+    const history = loadBundledHistory();
+    const baseline: Baseline = { tag: 'v0.33.4', kubernetes: '1.33.4', source: 'bundled', origin: 'test', model: history.modelAt('v0.33.4')!, history, release: 'v0.33.5' };
+    const source = text('v0.33.4').replace('    repeated ContainerStatus containers_statuses = 5;', '    repeated ContainerStatus containers_statuses = 5;\n    // A new flag.\n    bool fresh_flag = 6;');
+    const h = policyHover(source, baseline, 'bool fresh_flag', 'bool '.length + 1);
+    // It is in no release: the stable releases of 1.34–1.36 lack it, and their kubelets do not know it. Kubelets of
+    // the minors to come will know it, as for any change, and can meet those (and the 1.37 pre-releases, cut already).
+    assert.match(h, /- Runtimes built from cri-api v0\.30–v0\.33\.4 or v0\.34–v0\.36 or v0\.37\.0-alpha\.0–v0\.37\.0-beta\.0 will not have it, and kubelets 1\.33\.5 and later 1\.33 patches and 1\.37–1\.40 can meet them\./, h);
+    const rows = skewMatrix(baseline, true);
+    const header = rows.find((r) => r.startsWith('| kubelet \\ runtime |'))!;
+    assert.ok(header.endsWith('| cri-api v0.33.0–v0.33.4 | cri-api v0.33.5 and later v0.33 patches | cri-api v0.34 | cri-api v0.35 | cri-api v0.36 | ' +
+      'cri-api v0.37.0-alpha.0–v0.37.0-beta.0 | cri-api v0.37 after v0.37.0-beta.0 | cri-api v0.38 | cri-api v0.39 | cri-api v0.40 |'), header);
+    // The kubelet that has it meets v0.34–v0.36 without it (◐); kubelets 1.34–1.36 lack it (○ only against those that have it).
+    assert.ok(rows.includes('| **1.33.5 and later 1.33 patches** | ◐ | ◐ | ◐ | ◐ | ✓ | ◐ | ◐ | ◐ | — | — | — | — | — |'), rows.join('\n'));
+    assert.ok(rows.includes('| **1.34** | — | · | · | · | ○ | · | · | · | · | ○ | — | — | — |'), rows.join('\n'));
+    assert.ok(rows.includes('| **1.37 after 1.37.0-beta.0** | — | — | — | — | — | ◐ | ◐ | ◐ | ◐ | ✓ | ✓ | ✓ | ✓ |'), rows.join('\n'));
+    assert.ok(rows.some((r) => r.includes('neither side has them (both are older than 1.33.5, or of 1.34–1.36, released before them, or pre-releases cut before them)')), rows.join('\n'));
   });
 
   test('a runtime.v1alpha2 patch of 1.25: the column of v0.25.17 on does not claim 1.26 and later, which dropped v1alpha2', () => {

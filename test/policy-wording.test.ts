@@ -55,7 +55,8 @@ describe('policy wording against the release history', { skip: corpus ? false : 
     // ContainerEventResponse.pod_sandbox_metadata (field 4) is in v0.25.0-beta.0 … v0.26.0-alpha.3 only.
     const path = 'runtime.v1.ContainerEventResponse.pod_sandbox_metadata';
     const removal = historyRow('runtime.v1', path, 'removal');
-    assert.match(removal, /^runtimes built from cri-api v0\.26–v0\.28 lack it but are in the window of kubelet 1\.25/);
+    // v0.26.0-alpha.0–alpha.3 still have it: runtimes lack it from v0.26.0-beta.0 on, and the kubelets of those alphas had it too.
+    assert.match(removal, /^runtimes built from cri-api v0\.26\.0-beta\.0–v0\.29 lack it but are in the window of kubelets 1\.25 and 1\.26\.0-alpha\.0–1\.26\.0-alpha\.3, which had it/);
     const h = policyHover(release('v0.25.0'), bundledBaseline('v0.25.0'), 'pod_sandbox_metadata = 4');
     assert.ok(h.includes(`- Removed in v0.26.0-beta.0 (Kubernetes 1.26.0-beta.0), after v0.26.0-alpha.3 (Kubernetes 1.26.0-alpha.3): ${removal}`), h);
     // One still in the newest release says nothing of a removal.
@@ -98,8 +99,11 @@ describe('runtimes of releases without a Go module tag, in the new-element hover
     const text = release('kubernetes-1.15.6', V1ALPHA2_PATH).replace('message VersionRequest {', 'message VersionRequest {\n    // A new flag.\n    bool fresh_flag = 2;');
     const h = policyHover(text, baseline(), 'fresh_flag');
     assert.ok(h.includes('**New since kubernetes-1.15.6**: would ship in Kubernetes 1.15.7 (cri-api v0.15.7).'), h);
-    // And its own pre-release kubernetes-1.15.7-beta.0, cut before the change.
-    assert.ok(h.includes(`- Runtimes built from ${lacking} or from cri-api kubernetes-1.15.7-beta.0 will not have it, and kubelets 1.15.7–1.18 can meet them.`), h);
+    // And its own pre-release kubernetes-1.15.7-beta.0, cut before the change; and 1.16–1.18, already released
+    // without it (a patch of an older line), named by their tags from the first Go module tag v0.16.4 on. Every
+    // later minor of runtime.v1alpha2 is released: no kubelet to come knows it.
+    const later = 'cri-api v0.16.4–v0.18 or from the CRI API of Kubernetes 1.16.0–1.16.3 (tagged in cri-api only as kubernetes-1.N.M, with no Go module tag)';
+    assert.ok(h.includes(`- Runtimes built from ${lacking} or from cri-api kubernetes-1.15.7-beta.0 or from ${later} will not have it, and kubelets 1.15.7 and later 1.15 patches can meet them.`), h);
     assert.doesNotMatch(h, /v0\.12|v0\.15\.[0-6]\b/, h);
   });
 

@@ -5,7 +5,7 @@
 import { type ApiModel, type EnumDef, type EnumValueDef, type FieldDef, type MessageDef, type RpcDef, type ServiceDef } from '../proto/model';
 import { CRI_SKEW_POLICY_URL } from '../policy/links';
 import { releasedLackingConsequence } from '../policy/lacking';
-import { SKEW, compareTags, isPatchRelease, kubeletSpan, knowingKubelets, laterPatches, majorVersion, parseAnyTag, prereleaseSpans, releaseLinePredecessor, runtimeSpan, span, whoLacks, type KubeletRange, type PrereleaseRun, type RuntimeRange } from '../policy/versions';
+import { SKEW, compareTags, isPatchRelease, kubeletSpan, knowingKubelets, laterPatches, majorVersion, parseAnyTag, prereleaseSpans, releaseLinePredecessor, runtimeSpan, span, whoLacks, type KubeletRange, type MinorRange, type PrereleaseRun, type RuntimeRange } from '../policy/versions';
 import { declaredOptions, formatOption } from '../proto/declaredOptions';
 import { goEnumConstant } from '../proto/goNames';
 import type { ElementKind, History } from './types';
@@ -648,16 +648,19 @@ function elementReport(history: History, input: string): HistoryQueryResult {
   } else if (start !== undefined && wireIntro === start) {
     // In the major version's first tag (a pre-release): runtimes built from its pre-releases have it too.
     row('skew', `part of ${pkg} since its first release ${start}: every runtime that speaks ${pkg} has it.`);
-  } else if (start !== undefined && parseAnyTag(basis)?.minor === firstMinor && parseAnyTag(basis)?.patch === 0) {
-    row('skew', `part of ${pkg} since Kubernetes 1.${firstMinor}.0, the first stable release of ${pkg}: every stable runtime that speaks ${pkg} has it.`);
   } else {
     // Counted from the first release with it on the line of its first stable one, as the hover counts: the
-    // pre-releases of that line cut before it lack it too (v0.29.0-alpha.0–alpha.2 of one that came in alpha.3).
+    // pre-releases of that line cut before it lack it too (v0.29.0-alpha.0–alpha.2 of one that came in alpha.3),
+    // also in the major version's first minor: pre-releases are releases, and those of 1.20 from runtime.v1's first
+    // tag on speak runtime.v1, so one that came after that tag is missing from them although every stable runtime
+    // of runtime.v1 has it.
     const b = parseAnyTag(basis);
     const w = parseAnyTag(wireIntro);
     const from = b && w && b.minor === w.minor && b.patch === w.patch ? wireIntro : basis;
     const lack = whoLacks(from, firstMinor, undefined, lackingPrereleases(history, from));
-    if (!lack.kubelets || !lack.runtimes) {
+    if ((!lack.kubelets || !lack.runtimes) && start !== undefined && b?.minor === firstMinor && b.patch === 0) {
+      row('skew', `part of ${pkg} since Kubernetes 1.${firstMinor}.0, the first stable release of ${pkg}: every stable runtime that speaks ${pkg} has it.`);
+    } else if (!lack.kubelets || !lack.runtimes) {
       row('skew', `no kubelet in the skew window can meet a ${pkg} runtime without it.`);
     } else {
       // A package that was removed (runtime.v1alpha2) has no kubelets to come, whatever its last release had.
@@ -698,13 +701,22 @@ function removalOf(history: History, lineage: Lineage, known: readonly number[])
   const removedMinor = after ? parseAnyTag(after.tag)?.minor : undefined;
   if (!after || removedMinor === undefined) return undefined;
   const had = known.filter((k) => k < removedMinor && k >= removedMinor - SKEW);
+  // Pre-releases are releases: when pre-releases of the minor that removed it still had it (v0.26.0-alpha.0–alpha.3
+  // of ContainerEventResponse.pod_sandbox_metadata, gone in v0.26.0-beta.0), the runtimes without it start at the
+  // release that dropped it, and the kubelets of those pre-releases had it too: their window reaches 3 minors past
+  // the removing one.
+  let firstPre: number | undefined;
+  for (let i = last; i >= 0 && releases[i]!.prerelease && parseAnyTag(releases[i]!.tag)?.minor === removedMinor && lineage.present(i); i--) firstPre = i;
+  const preKubelets = firstPre !== undefined ? span(parseAnyTag(releases[firstPre]!.tag)!.kubernetes, parseAnyTag(releases[last]!.tag)!.kubernetes) : undefined;
   let skew: string;
   if (!known.length) skew = 'no stable release had it, so no stable kubelet can miss it.';
-  else if (!had.length) skew = `no kubelet that had it (${minorRanges(known, '1.')}) is in the skew window of runtimes without it (cri-api v0.${removedMinor} and later).`;
+  else if (!had.length && !preKubelets) skew = `no kubelet that had it (${minorRanges(known, '1.')}) is in the skew window of runtimes without it (cri-api v0.${removedMinor} and later).`;
   else {
-    const kmin = had[0]!;
-    const kmax = had[had.length - 1]!;
-    skew = `runtimes built from cri-api ${minorSpan(removedMinor, kmax + SKEW, 'v0.')} lack it but are in the window of ${kubelets({ min: kmin, max: kmax })}, which had it and may still use it; within one major version that is a breaking change.`;
+    const kmax = preKubelets ? removedMinor : had[had.length - 1]!;
+    const from = preKubelets ? after.tag : `v0.${removedMinor}`;
+    const stable = had.length ? kubeletSpan({ min: had[0]!, max: had[had.length - 1]! }) : '';
+    const who = preKubelets ? `kubelets ${stable ? `${stable} and ` : ''}${preKubelets}` : kubelets({ min: had[0]!, max: had[had.length - 1]! });
+    skew = `runtimes built from cri-api ${span(from, `v0.${kmax + SKEW}`)} lack it but are in the window of ${who}, which had it and may still use it; within one major version that is a breaking change.`;
   }
   return { lastSeen: releases[last]!.tag, goneIn: after.tag, skew };
 }
@@ -721,6 +733,18 @@ function removalOf(history: History, lineage: Lineage, known: readonly number[])
  */
 export function runtimesBuiltFrom(history: History | undefined, r: RuntimeRange): string {
   if (!history?.releases.length) return `cri-api ${runtimeSpan(r)}`;
+  if (r.later) {
+    // Minors released after a patch target's line, named as any minors are (1.16.0–1.16.3 have no Go module tag),
+    // after the runtimes of the target's own line and before the pre-releases of the minors to come; one cri-api
+    // span continues another.
+    const { later, prereleases = [], ...own } = r;
+    const mine = prereleases.filter((p) => p.minor <= r.max);
+    const theirs = prereleases.filter((p) => p.minor > r.max);
+    const before = runtimesBuiltFrom(history, { ...own, ...(mine.length ? { prereleases: mine } : {}) });
+    const after = runtimesBuiltFrom(history, { ...later, ...(theirs.length ? { prereleases: theirs } : {}) });
+    const plain = (x: string): boolean => x.startsWith('cri-api ') && !x.includes(' or from ');
+    return plain(before) && after.startsWith('cri-api ') ? `${before} or ${after.slice('cri-api '.length)}` : `${before} or from ${after}`;
+  }
   const oldest = history.releases[0]!.tag;
   const firstHistoryMinor = parseAnyTag(oldest)?.minor ?? 0;
   const min = Math.max(r.min, firstHistoryMinor);
@@ -758,17 +782,20 @@ export function runtimesBuiltFrom(history: History | undefined, r: RuntimeRange)
  * The pre-releases of the history that lack an element brought by the release `tag` (whoLacks' `prereleases`): those
  * of its minor and patch cut before it; with `inNoRelease` (an element that no release of the history has yet),
  * also every pre-release of a later minor that has no stable release in the history, which can only lack it as
- * well. Only minors up to `tag`'s + SKEW: the kubelets that know it (from `tag`'s minor on) reach no further. One run
- * per minor, in version order.
+ * well. Only minors up to `tag`'s + SKEW: the kubelets that know it (from `tag`'s minor on) reach no further; for a
+ * patch of an older line, up to SKEW past the minors released after it without it (`releasedWithout`), which the
+ * kubelets of the minors to come can meet, where those are within SKEW of `tag`'s minor (as `whoLacks` counts). One run per minor, in version order.
  */
 export function lackingPrereleases(history: History | undefined, tag: string, inNoRelease = false): PrereleaseRun[] {
   const at = parseAnyTag(tag);
   if (!history || !at) return [];
   const stable = new Set(history.releases.flatMap((r) => (r.prerelease ? [] : [parseAnyTag(r.tag)?.minor])));
+  const later = inNoRelease ? releasedWithout(history, tag) : undefined;
+  const reach = (later && later.max <= at.minor + SKEW ? later.max : at.minor) + SKEW;
   const runs: PrereleaseRun[] = [];
   for (const r of history.releases) {
     const v = r.prerelease ? parseAnyTag(r.tag) : undefined;
-    if (!v || v.minor > at.minor + SKEW) continue;
+    if (!v || v.minor > reach) continue;
     const own = v.minor === at.minor && v.patch === at.patch && compareTags(r.tag, tag) < 0;
     if (!own && !(inNoRelease && v.minor > at.minor && !stable.has(v.minor))) continue;
     // Named by their tag: one cri-api tagged only as kubernetes-1.N.M has no Go module tag to name it by.
@@ -777,6 +804,21 @@ export function lackingPrereleases(history: History | undefined, tag: string, in
     else runs.push({ minor: v.minor, first: r.tag, last: r.tag });
   }
   return runs;
+}
+
+/**
+ * For a change in no release that ships in the patch release `tag` (`v0.N.M`, M > 0, or a pre-release of it): the
+ * minors after N that already have a stable release in the history, in a row from N + 1 (whoLacks'
+ * `releasedWithout`). Those releases came out without the change, so their runtimes lack it and their kubelets do
+ * not know it. Undefined for a `.0` release or when the next minor has no stable release yet.
+ */
+export function releasedWithout(history: History | undefined, tag: string): MinorRange | undefined {
+  const at = parseAnyTag(tag);
+  if (!history || !at || at.patch === 0) return undefined;
+  const stable = new Set(history.releases.flatMap((r) => (r.prerelease ? [] : [parseAnyTag(r.tag)?.minor])));
+  let max = at.minor;
+  while (stable.has(max + 1)) max++;
+  return max > at.minor ? { min: at.minor + 1, max } : undefined;
 }
 
 /** Consecutive patches of each minor as one span: `1.15.0–1.15.6 and 1.16.0–1.16.3`. */

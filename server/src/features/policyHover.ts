@@ -1,7 +1,7 @@
 // Hovers that explain the version skew policy: for an element, when it came and who can meet a peer
 // without it; for a finding, the rule's explanation, who breaks, and the link to the policy.
 
-import { elementLineage, elementPatchChanges, kubelets, lackingPrereleases, runtimesBuiltFrom, newestStableMinor, notReleased } from '../baseline/historyCommand';
+import { elementLineage, elementPatchChanges, kubelets, lackingPrereleases, releasedWithout, runtimesBuiltFrom, newestStableMinor, notReleased } from '../baseline/historyCommand';
 import type { Baseline, History, HistoryElement } from '../baseline/types';
 import type { Finding } from '../compat/finding';
 import { getRule, ruleHelpLink, SKEW as SKEW_PARAGRAPH } from '../compat/rules';
@@ -72,9 +72,10 @@ export function elementPolicyHover(
   const planned = targetMinor(baseline.tag)!;
   const released = !exact && planned < next ? ` at the earliest: ${span(`1.${planned}`, `1.${next - 1}`)} ${planned === next - 1 ? 'is' : 'are'} already released` : '';
   // A patch release (the file's own, or the next of its release line): the earlier patches of its minor lack it too;
-  // and every pre-release of the history cut before it or of a minor not released yet, as the report's matrix says.
+  // and every pre-release of the history cut before it or of a minor not released yet, as the report's matrix says;
+  // for a patch of an older line, the minors after it already released (without it: it is in no release).
   const ship = exact?.goTag ?? `v0.${next}.0`;
-  const lacks = whoLacks(ship, firstMinorOfMajor(pkg) ?? 0, removedIn, lackingPrereleases(history, ship, true));
+  const lacks = whoLacks(ship, firstMinorOfMajor(pkg) ?? 0, removedIn, lackingPrereleases(history, ship, true), releasedWithout(history, ship));
   const lines = [
     ...reAdded,
     ...renamedRpc,
@@ -190,12 +191,12 @@ function sentToOlderKubelets(element: string, kind: ElementKindName | undefined,
   const parent = element.slice(0, element.lastIndexOf('.'));
   if (kind !== 'enumValue' || !lacks.runtimes || !inModel(baseline.model, parent) || !enumSides(current, element).response) return [];
   // The kubelets that lack it are those of the runtimes that lack it; every one of them can meet a runtime that has it.
-  const { min, max, maxPatch, prereleases = [] } = lacks.runtimes;
+  const { min, max, maxPatch, later, prereleases = [] } = lacks.runtimes;
   const kube = (tag: string): string => parseAnyTag(tag)!.kubernetes;
-  const pre = prereleases.map((p) => ` and ${span(kube(p.first), kube(p.last))}`).join('');
-  const older = `${span(`1.${min}`, `1.${max}`)}${maxPatch === undefined ? '' : ` (up to 1.${max}.${maxPatch})`}${pre}`;
+  const minors = min > max ? [] : [`${span(`1.${min}`, `1.${max}`)}${maxPatch === undefined ? '' : ` (up to 1.${max}.${maxPatch})`}`];
+  const older = [...minors, ...(later ? [span(`1.${later.min}`, `1.${later.max}`)] : []), ...prereleases.map((p) => span(kube(p.first), kube(p.last)))].join(' and ');
   return [
-    `- ${min === max && maxPatch === undefined && !pre ? 'Kubelet' : 'Kubelets'} ${older} will not have it either, and can meet runtimes that do: the enum reaches the kubelet in replies, ` +
+    `- ${min === max && maxPatch === undefined && !later && !prereleases.length ? 'Kubelet' : 'Kubelets'} ${older} will not have it either, and can meet runtimes that do: the enum reaches the kubelet in replies, ` +
       'so such a runtime can send it to a kubelet that reads it as an unknown enum value. Document what the runtime sends to a kubelet that does not know the value.',
   ];
 }

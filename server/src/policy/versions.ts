@@ -302,9 +302,10 @@ export function inSkewWindow(kubeletMinor: number, runtimeMinor: number): boolea
 /**
  * Kubelet minors `min` … `max`; with `minPatch`, of minor `min` only `1.min.minPatch` and later patches; with `from`
  * (a Kubernetes version of minor `min`, `1.37.0` or `1.29.0-alpha.3`), only that release and later ones: the
- * pre-releases of minor `min` before it lack what they are counted for.
+ * pre-releases of minor `min` before it lack what they are counted for; with `resume`, of the minors after `min` only
+ * those from `resume` on (a patch of an older line: the minors in between were released without it).
  */
-export type KubeletRange = MinorRange & { minPatch?: number; from?: string };
+export type KubeletRange = MinorRange & { minPatch?: number; from?: string; resume?: number };
 
 /**
  * Pre-releases of one minor that lack an element although the releases of that minor from the one that brought it
@@ -334,8 +335,11 @@ export interface LackingSkew {
   runtimes?: RuntimeRange;
 }
 
-/** Runtimes (cri-api versions) that lack an element: see `LackingSkew.runtimes`. */
-export type RuntimeRange = MinorRange & { maxPatch?: number; prereleases?: readonly PrereleaseRun[] };
+/**
+ * Runtimes (cri-api versions) that lack an element: see `LackingSkew.runtimes`. `later`: for a change that ships in
+ * a patch of an older release line, the minors after it that are already released without it (`whoLacks`).
+ */
+export type RuntimeRange = MinorRange & { maxPatch?: number; later?: MinorRange; prereleases?: readonly PrereleaseRun[] };
 
 /**
  * Who can meet a runtime that lacks an element introduced in Kubernetes 1.N (cri-api v0.N):
@@ -352,10 +356,20 @@ export type RuntimeRange = MinorRange & { maxPatch?: number; prereleases?: reado
  * that brought it, cut before it; for an element in no release yet, those of later minors too). Pre-releases are
  * releases: runtimes built from them lack it as well, so the kubelets that know it and can meet them reach up to
  * 1.(P+3) for the newest such minor P, and, when minor N's own pre-releases lack it, those kubelets of 1.N are the
- * ones `from` the introducing release on. Where no stable runtime of the major version lacks the element (it came
- * in the first minor), they are not counted: what is said then is of stable runtimes.
+ * ones `from` the introducing release on. That holds in the first minor of the major version too: an element that
+ * came after its first tag (runtime.v1 in v0.20.0-beta.2) is missing from the pre-releases before it, which speak
+ * the major version, so kubelets 1.20.0-rc.0–1.23 can meet runtimes without it although every stable one has it.
+ * `runtimes` then has no minor (`min` > `max`), only `prereleases`.
+ *
+ * `releasedWithout`: for an element in no release yet that ships in a patch `v0.N.M` of an older release line, the
+ * minors after N that are already released (without it, since it is in no release). Their runtimes lack it
+ * (`runtimes.later`) and their kubelets do not know it, so the kubelets that know it and can meet a runtime
+ * without it are those of 1.N from that patch on and, as for any new element, those of the minors not released yet
+ * (`kubelets.resume`), whose window reaches those released without it. Where more than SKEW minors came out since
+ * 1.N, only the window of 1.N is counted (runtimes up to v0.(N+3), kubelets of 1.N): the hover and the report's
+ * matrix, which is drawn around 1.N, say the same; what the kubelets to come meet is not said then.
  */
-export function whoLacks(introduced: number | string, firstMinorOfMajor = 0, removedInMinor = Infinity, prereleases: readonly PrereleaseRun[] = []): LackingSkew {
+export function whoLacks(introduced: number | string, firstMinorOfMajor = 0, removedInMinor = Infinity, prereleases: readonly PrereleaseRun[] = [], releasedWithout?: MinorRange): LackingSkew {
   let minor: number;
   let patch = 0;
   let kubernetes: string;
@@ -373,16 +387,24 @@ export function whoLacks(introduced: number | string, firstMinorOfMajor = 0, rem
   // Newest runtime without it: the previous patch of the same minor, or the previous minor.
   const lastLackingMinor = patch > 0 ? minor : minor - 1;
   const minRuntime = Math.max(minor - SKEW, firstMinorOfMajor, 0);
-  if (lastLackingMinor < minRuntime) return result;
+  const runs = prereleases.filter((p) => p.minor >= minor);
+  if (lastLackingMinor < minRuntime && !runs.length) return result;
   result.runtimes = { min: minRuntime, max: lastLackingMinor };
   // Kubelets that know it (≥ N, and of minor N only those of the patch that added it on) and whose window
   // reaches down to a lacking runtime (K - 3 ≤ last lacking minor).
-  const runs = prereleases.filter((p) => p.minor >= minor);
-  const newestLacking = Math.max(lastLackingMinor, ...runs.map((p) => p.minor));
+  const released = patch > 0 && releasedWithout && releasedWithout.min === minor + 1 && releasedWithout.max >= releasedWithout.min ? releasedWithout : undefined;
+  const later = released ? { min: released.min, max: Math.min(released.max, minor + SKEW) } : undefined;
+  const newestLacking = Math.max(lastLackingMinor, later?.max ?? 0, ...runs.map((p) => p.minor));
   result.kubelets = { min: minor, max: Math.min(newestLacking + SKEW, removedInMinor - 1) };
   if (patch > 0) {
     result.runtimes.maxPatch = patch - 1;
     result.kubelets.minPatch = patch;
+    if (later) {
+      result.runtimes.later = later;
+      // The kubelets of the minors released without it do not know it; those of the minors to come will.
+      if (released?.max === later.max && later.max + 1 <= result.kubelets.max) result.kubelets.resume = later.max + 1;
+      else result.kubelets.max = minor;
+    }
   } else if (runs.some((p) => p.minor === minor)) result.kubelets.from = kubernetes;
   if (runs.length) result.runtimes.prereleases = runs;
   return result;
@@ -399,10 +421,17 @@ export function span(a: string, b: string): string {
  * `v0.35.0–v0.35.7`, `v0.35.0`.
  */
 export function runtimeSpan(r: RuntimeRange): string {
+  // No minor lacks it, only pre-releases (an element of the major version's first minor, after its first tag).
+  if (r.min > r.max) return prereleaseSpans(r).slice(' or '.length);
   const minors = r.maxPatch === undefined
     ? span(`v0.${r.min}`, `v0.${r.max}`)
     : r.min === r.max ? span(`v0.${r.max}.0`, `v0.${r.max}.${r.maxPatch}`) : `v0.${r.min}–v0.${r.max}.${r.maxPatch}`;
-  return `${minors}${prereleaseSpans(r)}`;
+  return `${minors}${laterSpan(r)}${prereleaseSpans(r)}`;
+}
+
+/** ` or v0.34–v0.36`: the minors released after a patch target's line without the element (`whoLacks`). */
+export function laterSpan(r: RuntimeRange): string {
+  return r.later ? ` or ${span(`v0.${r.later.min}`, `v0.${r.later.max}`)}` : '';
 }
 
 /** ` or v0.37.0-alpha.0–v0.37.0-beta.0`: the pre-releases that lack an element too (`whoLacks`), after its other runtimes. */
@@ -417,6 +446,7 @@ export function prereleaseSpans(r: RuntimeRange): string {
  */
 export function kubeletSpan(k: KubeletRange): string {
   const from = k.minPatch !== undefined ? `1.${k.min}.${k.minPatch}` : k.from;
+  if (k.resume !== undefined && from !== undefined) return `${laterPatches(from, `1.${k.min}`)} and ${span(`1.${k.resume}`, `1.${k.max}`)}`;
   if (from === undefined) return span(`1.${k.min}`, `1.${k.max}`);
   return k.min === k.max ? laterPatches(from, `1.${k.min}`) : `${from}–1.${k.max}`;
 }

@@ -9,7 +9,7 @@ import type { Problem } from '../proto/binder';
 import { comparePositions, type Range } from '../proto/ast';
 import { RULES_BY_ID, ruleHelpLink } from '../compat/rules';
 import { SKEW, compareTags, firstMinorOfMajor, laterPatches, majorVersion, parseAnyTag, parseGoTag, shipTarget, span, targetMinor, whoLacks } from '../policy/versions';
-import { lackingPrereleases, runtimesBuiltFrom } from '../baseline/historyCommand';
+import { lackingPrereleases, releasedWithout, runtimesBuiltFrom } from '../baseline/historyCommand';
 import { CRI_SKEW_POLICY_URL } from '../policy/links';
 import { enumSides } from '../policy/lacking';
 import { indexModel } from '../proto/model';
@@ -265,8 +265,12 @@ export function skewMatrix(baseline: Baseline | undefined, hasAdditions: boolean
   // The release the changes ship in, and the pre-releases of the history that lack them, as the hover finds them.
   const ship = own ?? parseGoTag(`v0.${next}.0`)!;
   const runs = lackingPrereleases(baseline.history, ship.goTag, true);
-  const lacks = whoLacks(ship.goTag, first ?? 0, removed, runs);
+  const lacks = whoLacks(ship.goTag, first ?? 0, removed, runs, releasedWithout(baseline.history, ship.goTag));
   const lacking = lacks.runtimes;
+  // A patch of an older release line: the minors after it are released already, without the changes (`whoLacks`);
+  // the minors to come have them, as for any change.
+  const later = hasAdditions ? lacking?.later : undefined;
+  const releasedBefore = (m: number): boolean => later !== undefined && m >= later.min && m <= later.max;
   // Kubelets that have the changes meet pre-releases that lack them up to 3 minors after those: the matrix reaches
   // as far as the hover's kubelets (1.40 for pre-releases of 1.37 that lack changes shipping in 1.36.4).
   const upper = Math.max(next + SKEW, hasAdditions ? lacks.kubelets?.max ?? 0 : 0);
@@ -297,7 +301,7 @@ export function skewMatrix(baseline: Baseline | undefined, hasAdditions: boolean
       const why = [...(hasAdditions ? ['lack them'] : []), ...(!speaks(m) ? [`still speak ${escapeMarkdown(pkg)}`] : [])].join(' and ');
       sides.push(pre, rest(m >= next));
       parts.push(`Kubernetes 1.${m} has two rows and two columns: its pre-releases ${pre.kubelet} (${pre.runtime}), which ${why}, and the rest of 1.${m}.`);
-    } else sides.push({ minor: m, has: m >= next, speaks: speaks(m), kubelet: `1.${m}`, runtime: runtimesBuiltFrom(baseline.history, { min: m, max: m }) });
+    } else sides.push({ minor: m, has: m >= next && !releasedBefore(m), speaks: speaks(m), kubelet: `1.${m}`, runtime: runtimesBuiltFrom(baseline.history, { min: m, max: m }) });
   }
   const out = ['## Version skew', ''];
   const planned = targetMinor(baseline.tag)!;
@@ -314,7 +318,7 @@ export function skewMatrix(baseline: Baseline | undefined, hasAdditions: boolean
     : '';
   // Pre-releases of a later minor lack the changes too, though not older than the release that ships them.
   const splitShip = sides.filter((x) => x.minor === ship.minor).length > 1;
-  const oldest = `${splitShip ? ship.kubernetes : `1.${next}`}${sides.some((x) => !x.has && x.minor > ship.minor) ? ', or pre-releases cut before them' : ''}`;
+  const oldest = `${splitShip ? ship.kubernetes : `1.${next}`}${later ? `, or of ${span(`1.${later.min}`, `1.${later.max}`)}, released before them` : ''}${sides.some((x) => !x.has && x.minor > ship.minor && !releasedBefore(x.minor)) ? ', or pre-releases cut before them' : ''}`;
   out.push(hasAdditions
     ? `Legend: ✓ supported, both sides have the new elements; ◐ supported, the runtime lacks them, so the kubelet must degrade gracefully; ${sentBack.length ? `○ supported, the runtime has them and the kubelet does not: it ignores what is new, except new values of enums that replies carry (${sentBack.map(escapeMarkdown).join(', ')}), which it receives as unknown numbers` : '○ supported, the runtime has them but the kubelet does not use them'}; · supported, neither side has them (both are older than ${oldest}), so nothing changes for the pair;${before} — outside the skew window.`
     : `Legend: ✓ supported (no additions since the baseline, so no pair has to degrade);${before} — outside the skew window.`, '');
