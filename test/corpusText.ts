@@ -1,7 +1,7 @@
 // A released api.proto from the corpus, for the tests that check single edits of a real file. Where this clone
 // has no corpus (neither CRI_API_CORPUS nor ../shared/cri-api), those tests skip, saying how to get it.
 import * as assert from 'node:assert/strict';
-import { CORPUS_HELP, Corpus, findCorpusDir, findRepoRoot } from '../server/src/baseline/corpus';
+import { CORPUS_HELP, Corpus, V1_PATH, findCorpusDir, findRepoRoot } from '../server/src/baseline/corpus';
 import { newestTag } from '../server/src/policy/versions';
 
 const corpusDir = findCorpusDir(findRepoRoot(__dirname));
@@ -10,11 +10,11 @@ const corpus = corpusDir ? new Corpus(corpusDir) : undefined;
 /** Test options of a test that reads the corpus: skipped, with how to get it, where there is none. */
 export const NEEDS_CORPUS: { skip?: string } = corpus ? {} : { skip: CORPUS_HELP };
 
-/** The runtime.v1 api.proto of `tag`. */
-export function corpusText(tag: string): string {
+/** The api.proto of `tag` at `path` (runtime.v1's unless given). */
+export function corpusText(tag: string, path = V1_PATH): string {
   assert.ok(corpus, CORPUS_HELP);
-  const t = corpus.textOf(tag);
-  assert.ok(t, `the corpus has no ${tag}`);
+  const t = corpus.textOf(tag, path);
+  assert.ok(t, `the corpus has no ${tag} ${path}`);
   return t;
 }
 

@@ -4,24 +4,17 @@
 // release history here is the bundled one with one element's introduction moved to a patch tag.
 import { describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { Corpus, CORPUS_HELP, V1ALPHA2_PATH, V1_PATH, findCorpusDir, findRepoRoot } from '../server/src/baseline/corpus';
+import { Corpus, CORPUS_HELP, V1ALPHA2_PATH, findCorpusDir, findRepoRoot } from '../server/src/baseline/corpus';
 import { buildHistoryFromModels, loadBundledHistory } from '../server/src/baseline/historyIndex';
 import { historyReport } from '../server/src/baseline/historyCommand';
 import type { Baseline, History } from '../server/src/baseline/types';
-import { doHover } from '../server/src/features/hover';
-import { elementPolicyHover } from '../server/src/features/policyHover';
 import { compareTags } from '../server/src/policy/versions';
 import { skewMatrix } from '../server/src/report/markdown';
-import { analyze } from '../server/src/service';
+import { corpusText as text } from './corpusText';
+import { policyHover } from './policyHoverText';
 
 const corpusDir = findCorpusDir(findRepoRoot(__dirname));
 const corpus = corpusDir ? new Corpus(corpusDir) : undefined;
-
-function text(tag: string, path = V1_PATH): string {
-  const row = corpus!.rows.find((r) => r.tag === tag && r.path === path);
-  assert.ok(row, `${tag} ${path} is in the corpus`);
-  return corpus!.text(row.blob);
-}
 
 /** The bundled runtime.v1 history, with `message.field` missing from every release before `tag`. */
 function introducedIn(message: string, field: string, tag: string): History {
@@ -35,19 +28,6 @@ function introducedIn(message: string, field: string, tag: string): History {
     }
     return { release, model };
   }));
-}
-
-function policyHover(source: string, baseline: Baseline, needle: string, offset: number): string {
-  const a = analyze(source, { uri: 'file:///ws/api.proto', baseline });
-  const lines = source.split('\n');
-  const line = lines.findIndex((l) => l.includes(needle));
-  assert.ok(line >= 0, needle);
-  let extra: string | undefined;
-  doHover(a.bound, { line, character: lines[line]!.indexOf(needle) + offset }, {
-    extraHover: (e) => (extra = elementPolicyHover(e, a.baseline, a.bound.model, a.findings)),
-  });
-  assert.ok(extra, `a policy hover on ${needle}`);
-  return extra;
 }
 
 describe('an element of a patch release: the kubelets of the earlier patches of its minor lack it', { skip: corpus ? false : CORPUS_HELP }, () => {

@@ -6,39 +6,19 @@ import { Corpus, CORPUS_HELP, V1ALPHA2_PATH, V1_PATH, findCorpusDir, findRepoRoo
 import { loadBundledHistory } from '../server/src/baseline/historyIndex';
 import { historyQuery } from '../server/src/baseline/historyCommand';
 import type { Baseline } from '../server/src/baseline/types';
-import { doHover } from '../server/src/features/hover';
-import { elementPolicyHover } from '../server/src/features/policyHover';
 import { analyze } from '../server/src/service';
+import { corpusText as release } from './corpusText';
+import { policyHover } from './policyHoverText';
 import { skewMatrix } from '../server/src/report/markdown';
 
 const corpusDir = findCorpusDir(findRepoRoot(__dirname));
 const corpus = corpusDir ? new Corpus(corpusDir) : undefined;
-
-function release(tag: string, path = V1_PATH): string {
-  const row = corpus!.rows.find((r) => r.tag === tag && r.path === path);
-  assert.ok(row, `${tag} ${path} is in the corpus`);
-  return corpus!.text(row.blob);
-}
 
 function bundledBaseline(tag: string, pkg = 'runtime.v1'): Baseline {
   const history = loadBundledHistory(pkg);
   const model = history.modelAt(tag);
   assert.ok(model, `${tag} is in the bundled index of ${pkg}`);
   return { tag, kubernetes: tag.replace(/^v0\./, '1.'), source: 'bundled', origin: 'test', model, history };
-}
-
-/** The policy section of the hover on the first `needle` of `text`. */
-function policyHover(text: string, baseline: Baseline, needle: string): string {
-  const a = analyze(text, { uri: 'file:///ws/api.proto', baseline });
-  const lines = text.split('\n');
-  const line = lines.findIndex((l) => l.includes(needle));
-  assert.ok(line >= 0, needle);
-  let extra: string | undefined;
-  doHover(a.bound, { line, character: lines[line]!.indexOf(needle) + 1 }, {
-    extraHover: (e) => (extra = elementPolicyHover(e, a.baseline, a.bound.model, a.findings)),
-  });
-  assert.ok(extra, `a policy hover on ${needle}`);
-  return extra;
 }
 
 /** The text of one row (`label:`) of `history --element`. */

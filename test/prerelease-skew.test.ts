@@ -4,36 +4,16 @@
 // ImageSpec.runtime_handler, and those of 1.26 (alpha.0 … alpha.3) still speak runtime.v1alpha2.
 import { describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { Corpus, CORPUS_HELP, V1ALPHA2_PATH, V1_PATH, findCorpusDir, findRepoRoot } from '../server/src/baseline/corpus';
+import { Corpus, CORPUS_HELP, V1ALPHA2_PATH, findCorpusDir, findRepoRoot } from '../server/src/baseline/corpus';
 import { loadBundledHistory } from '../server/src/baseline/historyIndex';
 import { historyReport } from '../server/src/baseline/historyCommand';
 import type { Baseline } from '../server/src/baseline/types';
-import { doHover } from '../server/src/features/hover';
-import { elementPolicyHover } from '../server/src/features/policyHover';
 import { skewMatrix } from '../server/src/report/markdown';
-import { analyze } from '../server/src/service';
+import { corpusText as text } from './corpusText';
+import { policyHover } from './policyHoverText';
 
 const corpusDir = findCorpusDir(findRepoRoot(__dirname));
 const corpus = corpusDir ? new Corpus(corpusDir) : undefined;
-
-function text(tag: string, path = V1_PATH): string {
-  const row = corpus!.rows.find((r) => r.tag === tag && r.path === path);
-  assert.ok(row, `${tag} ${path} is in the corpus`);
-  return corpus!.text(row.blob);
-}
-
-function policyHover(source: string, baseline: Baseline, needle: string, offset: number): string {
-  const a = analyze(source, { uri: 'file:///ws/api.proto', baseline });
-  const lines = source.split('\n');
-  const line = lines.findIndex((l) => l.includes(needle));
-  assert.ok(line >= 0, needle);
-  let extra: string | undefined;
-  doHover(a.bound, { line, character: lines[line]!.indexOf(needle) + offset }, {
-    extraHover: (e) => (extra = elementPolicyHover(e, a.baseline, a.bound.model, a.findings)),
-  });
-  assert.ok(extra, `a policy hover on ${needle}`);
-  return extra;
-}
 
 /** The matrix's cell of a kubelet row and a runtime column, by their headers. */
 function cell(rows: string[], kubelet: string, runtime: string): string | undefined {
