@@ -3,7 +3,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Corpus, CORPUS_HELP, findCorpusDir, findRepoRoot, V1ALPHA2_PATH } from '../server/src/baseline/corpus';
@@ -27,6 +27,9 @@ function release(corpus: Corpus, tag: string, name: string, path?: string): stri
   writeFileSync(join(tmp, `${name}.proto`), text);
   return `${name}.proto`;
 }
+
+/** The end of the count when the files have problems of their own (the older releases import gogo.proto, not in the corpus). */
+const SPLIT = String.raw`(: \d+ compatibility findings? in \d+ pairs?, \d+ file problems? in \d+ pairs? \(.+\))?`;
 
 interface JsonPairs {
   pairs: { old: string; new: string; skipped?: string; report?: { baseline?: { origin: string }; findings: { rule: string; message: string }[] } }[];
@@ -105,7 +108,8 @@ describe('cri-compat pairs over a release series', { skip: corpusDir ? false : C
     ]);
     const gh = cli(['pairs', '--format', 'github', alpha, v1]);
     assert.equal(gh.code, 2, gh.err);
-    assert.equal(gh.err, `${said}\n`);
+    // GitHub's log has the count too, as text's stderr (it had only the error).
+    assert.equal(gh.err, `0 pairs, 0 with findings, 0 findings\n${said}\n`);
     // --fail-on never does not pass it: it is about what was checked, not about findings.
     assert.equal(cli(['pairs', '--fail-on', 'never', alpha, v1]).code, 2);
     // One pair of one package is enough: the other package's single file is compared with nothing, as before.
@@ -143,7 +147,7 @@ describe('cri-compat pairs over a release series', { skip: corpusDir ? false : C
     // Text counts the pairs it compared, none skipped.
     const text = cli(['pairs', '--fail-on', 'never', ...args]);
     assert.equal(text.code, 0, text.err);
-    assert.match(text.err, new RegExp(`^${expected.length} pairs, \\d+ with findings, \\d+ findings?$`, 'm'));
+    assert.match(text.err, new RegExp(`^${expected.length} pairs, \\d+ with findings, \\d+ findings?${SPLIT}$`, 'm'));
     assert.doesNotMatch(text.err, /skipped/);
   });
 
@@ -186,7 +190,7 @@ describe('cri-compat pairs over a release series', { skip: corpusDir ? false : C
     const two = cli(['pairs', '--fail-on', 'never', `v0.24.0=${alpha24}`, `v0.25.0=${alpha25}`, `v0.21.0=${v21}`, `v0.22.0=${v22}`]);
     assert.equal(two.code, 0, two.err);
     assert.doesNotMatch(two.err, /skipped/);
-    assert.match(two.err, /^2 pairs, \d+ with findings, \d+ findings?$/m);
+    assert.match(two.err, new RegExp(String.raw`^2 pairs, \d+ with findings, \d+ findings?${SPLIT}$`, 'm'));
     // The summary counts a skipped pair apart: a run of skipped pairs is not a run that found nothing.
     const skippedOne = cli(['pairs', '--fail-on', 'never', `v0.25.0=${alpha25}`, `v0.22.0=${v22}`, `v0.24.0=${alpha24}`, `v0.21.0=${v21}`]);
     assert.equal(skippedOne.code, 2, skippedOne.err);
@@ -228,6 +232,93 @@ describe('cri-compat pairs over a release series', { skip: corpusDir ? false : C
     assert.doesNotMatch(gh.err + gh.out, /Checked /);
     // A short run has none.
     assert.doesNotMatch(cli(['pairs', '--fail-on', 'never', ...args.slice(0, 100)]).err, /Checked /);
+  });
+
+  test('the count keeps compatibility findings apart from the files\' own problems, with a --proto-path note for an import not found; every format says the same', () => {
+    // v0.26.0-alpha.0 to v0.26.0-beta.0: every file imports gogo.proto, which is not beside it (one
+    // unresolved-import per pair), and only the last pair changes the API. The count said that every pair had findings.
+    const tags = corpus.goTags();
+    const series = tags.slice(tags.findIndex((r) => r.tag === 'v0.26.0-alpha.0'), tags.findIndex((r) => r.tag === 'v0.26.0-beta.0') + 1);
+    assert.ok(series.length >= 3, series.map((r) => r.tag).join(' '));
+    const args = series.map((r) => `${r.tag}=${join(corpus.dir, 'blobs', `${r.blob}.proto`)}`);
+    const gogo = 'github.com/gogo/protobuf/gogoproto/gogo.proto';
+    const j = cli(['pairs', '--format', 'json', '--fail-on', 'never', ...args]);
+    assert.equal(j.code, 0, j.err);
+    assert.equal(j.err, '', 'JSON carries the count and the note in its output');
+    const parsed = JSON.parse(j.out) as JsonPairs & { summary: Record<string, unknown> };
+    // Counted from the reports: a rule's finding has a category, a file's problem has none.
+    const reports = parsed.pairs.map((x) => x.report!.findings as unknown as { rule: string; category: string | null }[]);
+    const compat = reports.map((f) => f.filter((x) => x.category !== null).length);
+    const problems = reports.map((f) => f.filter((x) => x.category === null));
+    assert.ok(problems.every((f) => f.length === 1 && f[0]!.rule === 'unresolved-import'), 'one gogo.proto warning in every pair');
+    assert.ok(compat.filter((n) => n).length >= 1 && compat.some((n) => !n), compat.join(' '));
+    const compatTotal = compat.reduce((a, b) => a + b, 0);
+    const compatPairs = compat.filter((n) => n).length;
+    const n = parsed.pairs.length;
+    assert.deepEqual(parsed.summary, {
+      pairs: n, skipped: 0, withFindings: n, findings: compatTotal + n,
+      compatibility: { pairs: compatPairs, findings: compatTotal },
+      fileProblems: { pairs: n, findings: n, byRule: { 'unresolved-import': n } },
+      unresolvedImports: [gogo],
+    });
+    const line = `${n} pairs, ${n} with findings, ${compatTotal + n} findings: ${compatTotal} compatibility finding${compatTotal === 1 ? '' : 's'} in ${compatPairs} pair${compatPairs === 1 ? '' : 's'}, ${n} file problems in ${n} pairs (${n} unresolved-import)`;
+    const note = `${n} pairs have an import that was not found (${gogo}), so types from it are not checked: --proto-path DIR looks for an import at DIR/<its path>, such as DIR/${gogo}`;
+    const text = cli(['pairs', '--fail-on', 'never', ...args]);
+    assert.equal(text.code, 0, text.err);
+    assert.equal(text.err, `${line}\ncri-compat: note: ${note}\n`);
+    // GitHub's log: the same two lines on stderr beside the annotations (it had no count at all).
+    const gh = cli(['pairs', '--format', 'github', '--fail-on', 'never', ...args]);
+    assert.equal(gh.code, 0, gh.err);
+    assert.equal(gh.err, `${line}\ncri-compat: note: ${note}\n`);
+    const sarif = cli(['pairs', '--format', 'sarif', '--fail-on', 'never', ...args]);
+    assert.equal(sarif.code, 0, sarif.err);
+    assert.deepEqual(JSON.parse(sarif.out).runs[0].invocations[0].toolExecutionNotifications.map((x: { level: string; message: { text: string } }) => `${x.level}: ${x.message.text}`), [`note: ${line}`, `note: ${note}`]);
+    // A pair whose only finding is the import's warning: --fail-on warning fails on it, as on any warning.
+    const onlyProblem = compat.findIndex((c) => !c);
+    assert.equal(cli(['pairs', '--fail-on', 'warning', ...args.slice(onlyProblem, onlyProblem + 2)]).code, 1);
+    assert.equal(cli(['pairs', ...args.slice(onlyProblem, onlyProblem + 2)]).code, 0);
+
+    // Doing what the note says: a directory that holds DIR/github.com/gogo/…/gogo.proto (here with the file
+    // options the releases set) leaves the compatibility findings alone, and the count is as before the files had problems.
+    const dir = join(tmp, 'include', ...gogo.split('/').slice(0, -1));
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'gogo.proto'), [
+      'syntax = "proto2";', 'package gogoproto;', 'import "google/protobuf/descriptor.proto";', 'extend google.protobuf.FileOptions {',
+      ...['goproto_getters_all', 'goproto_stringer_all', 'marshaler_all', 'sizer_all', 'stringer_all', 'unmarshaler_all', 'goproto_unrecognized_all'].map((o, i) => `  optional bool ${o} = ${63001 + i};`),
+      '}', '',
+    ].join('\n'));
+    const found = cli(['pairs', '--proto-path', 'include', '--fail-on', 'never', ...args]);
+    assert.equal(found.code, 0, found.err);
+    assert.equal(found.err, `${n} pairs, ${compatPairs} with findings, ${compatTotal} findings\n`);
+    const foundJson = JSON.parse(cli(['pairs', '--format', 'json', '--proto-path', 'include', '--fail-on', 'never', ...args]).out);
+    assert.deepEqual(foundJson.summary.fileProblems, { pairs: 0, findings: 0, byRule: {} });
+    assert.deepEqual(foundJson.summary.unresolvedImports, []);
+    assert.equal(foundJson.summary.compatibility.findings, compatTotal);
+  });
+
+  test('JSON gives each skipped pair its reason as a word a script can test (skipReason), beside the sentence in `skipped`', () => {
+    const r33 = release(corpus, 'v0.33.0', 'r33');
+    const r35 = release(corpus, 'v0.35.0', 'r35');
+    const r36 = release(corpus, 'v0.36.0', 'r36');
+    // A release cut short in a message: a syntax error, so the pair after it is skipped.
+    const text = corpus.textOf('v0.34.0')!;
+    writeFileSync(join(tmp, 'broken.proto'), text.slice(0, text.indexOf('\nmessage ') + 1) + 'message Broken {\n');
+    const args = [`v0.33.0=${r33}`, 'v0.34.0=broken.proto', `v0.36.0=${r36}`, `v0.35.0=${r35}`];
+    const j = cli(['pairs', '--format', 'json', '--fail-on', 'never', ...args]);
+    assert.equal(j.code, 2, j.err);
+    const parsed = JSON.parse(j.out) as { pairs: { old: string; new: string; skipped?: string; skipReason?: string; report?: unknown }[]; summary: { pairs: number; skipped: number } };
+    assert.deepEqual(parsed.pairs.map((x) => [x.old, x.new, x.skipReason, Boolean(x.report)]), [
+      ['v0.33.0', 'v0.34.0', undefined, true],
+      ['v0.34.0', 'v0.36.0', 'syntax-errors', false],
+      ['v0.36.0', 'v0.35.0', 'out-of-order', false],
+    ]);
+    // `skipped` is as it was: why, in words.
+    assert.equal(parsed.pairs[1]!.skipped, 'v0.34.0 has 1 syntax error');
+    assert.match(parsed.pairs[2]!.skipped!, /^v0\.35\.0 is an earlier release than v0\.36\.0: /);
+    assert.equal(parsed.summary.pairs, 3);
+    assert.equal(parsed.summary.skipped, 2);
+    // Text says the same count.
+    assert.match(cli(['pairs', '--fail-on', 'never', ...args]).err, /^3 pairs, 2 skipped, 1 with findings, /m);
   });
 
   test('TAG= with no file after it (an unset variable) is bad usage that says so', () => {

@@ -28,6 +28,7 @@ import { FsImportResolver } from '../lsp/importResolver';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { counted } from '../plural';
 import { editDistance } from '../editDistance';
+import { PairsTally, type SkipReason } from './pairsSummary';
 
 export interface Io {
   out(s: string): void;
@@ -501,7 +502,8 @@ function pairs(rest: string[], p: Parsed, io: Io): number {
   const imports = importsFor(p, io);
   const label = (f: PairsInput): string => f.tag ?? f.name;
 
-  const json: { old: string; new: string; skipped?: string; report?: JsonReport }[] = [];
+  // `skipped` says why in words, `skipReason` for a script (added later: `skipped` keeps its meaning).
+  const json: { old: string; new: string; skipped?: string; skipReason?: SkipReason; report?: JsonReport }[] = [];
   const invalid: { file: string; findings: JsonReport['findings'] }[] = [];
   // Printed at the end: GitHub's limit of annotations is the step's, over every pair (formatGithub).
   const annotations: { file: string; items: Reportable[] }[] = [];
@@ -510,10 +512,8 @@ function pairs(rest: string[], p: Parsed, io: Io): number {
   const sarifSkipped: SarifInvocation['notifications'] = [];
   const notChecked: string[] = [];
   let failed = false;
-  let withFindings = 0;
-  let findings = 0;
-  // Pairs compared or skipped: the first file of each package is in none.
-  let pairCount = 0;
+  // Pairs compared or skipped (the first file of each package is in none), and what they found.
+  const tally = new PairsTally();
   // The first file of each series and its package: what to say when no file made a pair.
   const starts: string[] = [];
   interface Previous { input: PairsInput; model: ApiModel; syntaxErrors: number; series: string }
@@ -527,7 +527,7 @@ function pairs(rest: string[], p: Parsed, io: Io): number {
   let done = 0;
   const progress = (): void => {
     if (format === 'text' && done % PAIRS_PROGRESS_EVERY === 0 && done < files.length) {
-      io.err(`Checked ${done} of ${files.length} files, ${counted(pairCount, 'pair')} (up to ${label(files[done - 1]!)})…`);
+      io.err(`Checked ${done} of ${files.length} files, ${counted(tally.summary.pairs, 'pair')} (up to ${label(files[done - 1]!)})…`);
     }
   };
   for (const input of files) {
@@ -535,6 +535,7 @@ function pairs(rest: string[], p: Parsed, io: Io): number {
     const uri = pathToFileURL(input.path).href;
     let baseline: Baseline | undefined;
     let skipped: string | undefined;
+    let skipReason: SkipReason | undefined;
     // A skipped pair that makes the run exit 2 is said once, with the other exit-2 reasons at the end.
     let fatal = false;
     // Bound before the pair is compared: its package, as the parser reads it, says whether the pair is one API.
@@ -548,12 +549,16 @@ function pairs(rest: string[], p: Parsed, io: Io): number {
     const prev = pkg ? latest.get(pkg) ?? (before && !before.model.package ? before : undefined) : before;
     if (prev) {
       const history = historyFor(pkg);
-      if (prev.syntaxErrors) skipped = `${label(prev.input)} has ${counted(prev.syntaxErrors, 'syntax error')}`;
+      if (prev.syntaxErrors) {
+        skipped = `${label(prev.input)} has ${counted(prev.syntaxErrors, 'syntax error')}`;
+        skipReason = 'syntax-errors';
+      }
       // An earlier release after a later one of the same package would report all that came between them as
       // deleted (`check` refuses such an --against for the same reason). Said here, not before the run: only
       // the files' packages tell which files are one series.
       else if (input.tag && prev.input.tag && compareTags(input.tag, prev.input.tag) < 0) {
         skipped = `${input.tag} is an earlier release than ${prev.input.tag}: give each package's files oldest first`;
+        skipReason = 'out-of-order';
         notChecked.push(`${label(prev.input)} → ${label(input)}: not compared, ${skipped}`);
         fatal = true;
       }
@@ -563,9 +568,9 @@ function pairs(rest: string[], p: Parsed, io: Io): number {
     let shown = false;
     if (prev) {
       const pair = { old: label(prev.input), new: label(input) };
-      pairCount++;
       if (skipped) {
-        json.push({ ...pair, skipped });
+        tally.skipped();
+        json.push({ ...pair, skipped, ...(skipReason ? { skipReason } : {}) });
         // JSON says it in `skipped` and SARIF in a notification; annotations alone would not show that a pair
         // was not compared. One out of order is said as an error at the end (notChecked), not also here.
         if (!fatal && format === 'sarif') sarifSkipped.push({ level: 'warning', text: `${pair.old} → ${pair.new}: skipped (${skipped})` });
@@ -573,8 +578,7 @@ function pairs(rest: string[], p: Parsed, io: Io): number {
       } else {
         const items = reportables(analysis);
         failed ||= fails(items, failOn);
-        findings += items.length;
-        if (items.length) withFindings++;
+        tally.compared(analysis);
         shown = true;
         if (format === 'json') json.push({ ...pair, report: jsonReport(input.name, baseline, items) });
         else if (format === 'github') { if (items.length) annotations.push({ file: githubPath(input.path, io.cwd), items }); }
@@ -598,19 +602,27 @@ function pairs(rest: string[], p: Parsed, io: Io): number {
   }
   // Files given, none compared: a CI job that passed files of two packages by mistake must not pass as if it
   // checked them. Exit 2 as for an input that cannot be used (pairs of one file is bad usage), after the output.
-  if (!pairCount) notChecked.push(`no pair compared: ${starts.join(', ')}, each the only file of its package; give two or more files of one package`);
+  if (!tally.summary.pairs) notChecked.push(`no pair compared: ${starts.join(', ')}, each the only file of its package; give two or more files of one package`);
   const exitCode = notChecked.length ? 2 : failed ? 1 : 0;
   // Skipped pairs are counted apart: a run whose pairs were mostly skipped must not read as a run that compared
-  // them all and found nothing.
-  const skippedCount = json.filter((x) => x.skipped).length;
-  const summary = `${counted(pairCount, 'pair')}, ${skippedCount ? `${skippedCount} skipped, ` : ''}${withFindings} with findings, ${counted(findings, 'finding')}`;
-  if (format === 'json') io.out(jsonForLog({ schemaVersion: JSON_SCHEMA_VERSION, pairs: json, syntaxErrors: invalid }));
+  // them all and found nothing. Compatibility findings are counted apart from the files' own problems (see
+  // PairsTally), with a note on imports not found: the same count and note in every format.
+  const summary = tally.text();
+  const importNote = tally.importNote();
+  if (format === 'json') io.out(jsonForLog({ schemaVersion: JSON_SCHEMA_VERSION, pairs: json, syntaxErrors: invalid, summary: tally.summary }));
   if (format === 'sarif') {
-    const notifications: SarifInvocation['notifications'] = [{ level: 'note', text: summary }, ...sarifSkipped, ...notChecked.map((text) => ({ level: 'error' as const, text }))];
+    const notifications: SarifInvocation['notifications'] = [
+      { level: 'note', text: summary }, ...(importNote ? [{ level: 'note' as const, text: importNote }] : []),
+      ...sarifSkipped, ...notChecked.map((text) => ({ level: 'error' as const, text })),
+    ];
     io.out(formatSarifGroups(sarifGroups, { exitCode, executionSuccessful: !notChecked.length, notifications }));
   }
   if (annotations.length) io.out(formatGithub(annotations));
-  if (format === 'text') io.err(summary);
+  // GitHub's log shows stderr beside the annotations: the count is said there as in text (JSON and SARIF carry it).
+  if (format === 'text' || format === 'github') {
+    io.err(summary);
+    if (importNote) io.err(`cri-compat: note: ${importNote}`);
+  }
   for (const m of notChecked) io.err(`cri-compat: ${m}`);
   return exitCode;
 }
