@@ -335,10 +335,11 @@ async function explainRule(deps: CommandDeps, ruleId: string | undefined): Promi
   if (!c) return;
   let rules: RulesResult;
   try {
-    // Where a .proto file or a folder is open, each rule comes with its severity there (settings, .cri-compat.json).
-    const editor = window.activeTextEditor;
-    const uri = editor?.document.languageId === 'proto' ? editor.document.uri : workspace.workspaceFolders?.[0]?.uri;
-    rules = await c.sendRequest<RulesResult>(RulesRequestMethod, (uri ? { uri: uri.toString() } : {}) satisfies RulesParams);
+    // Where a .proto file or a folder is open, each rule comes with its severity there (settings, .cri-compat.json):
+    // the file the other commands are about (from the report's rule links, and from the palette while the report is
+    // active, the report's, whose folder may set other severities than the first one of a multi-root window).
+    const uri = documentUri(deps) ?? workspace.workspaceFolders?.[0]?.uri.toString();
+    rules = await c.sendRequest<RulesResult>(RulesRequestMethod, (uri ? { uri } : {}) satisfies RulesParams);
   } catch (e) {
     failed(deps, 'Listing the rules', e, l10n.t('{0}: listing the rules failed. See the "{0}" output.', N));
     return;
