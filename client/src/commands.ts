@@ -2,7 +2,7 @@
 // computed here.
 
 import {
-  commands, ConfigurationTarget, EventEmitter, l10n, languages, Position, QuickPickItemKind, Range, Selection, TextEditorRevealType, Uri, ViewColumn,
+  commands, ConfigurationTarget, EventEmitter, l10n, languages, Position, ProgressLocation, QuickPickItemKind, Range, Selection, TextEditorRevealType, Uri, ViewColumn,
   window, workspace,
   type Disposable, type ExtensionContext, type LogOutputChannel, type QuickPickItem, type TextDocument, type TextDocumentContentProvider,
   type WorkspaceFolder,
@@ -137,9 +137,42 @@ export async function showBaselineWarning(output: LogOutputChannel, message: str
 
 // ---- Export Compatibility Report as Markdown ---------------------------------------------------------------
 
+/**
+ * Resolves once the document's baseline is no longer being looked for (git in a big clone, the Go module proxy: it
+ * can take a while), with a notification saying so that Cancel ends: true to go on, false when cancelled. A file
+ * saved meanwhile would hold no comparison at all, only that the baseline was still being looked for.
+ */
+function baselineSettled(deps: CommandDeps, uri: string, title: string): Thenable<boolean> {
+  if (!deps.statusBar.status(uri)?.resolving) return Promise.resolve(true);
+  return window.withProgress({ location: ProgressLocation.Notification, title, cancellable: true }, (_progress, token) =>
+    new Promise<boolean>((resolve) => {
+      const subscriptions: Disposable[] = [];
+      const done = (go: boolean): void => {
+        for (const d of subscriptions) d.dispose();
+        resolve(go);
+      };
+      subscriptions.push(
+        deps.statusBar.onDidUpdate((s) => {
+          if (s.uri === uri && !s.resolving) done(true);
+        }),
+        // Closed meanwhile: the report request then says to open it.
+        workspace.onDidCloseTextDocument((d) => {
+          if (d.uri.toString() === uri) done(true);
+        }),
+        token.onCancellationRequested(() => done(false)),
+      );
+      // The status may have come between the check above and the listeners.
+      if (!deps.statusBar.status(uri)?.resolving) done(true);
+    }));
+}
+
 async function exportReport(deps: CommandDeps): Promise<void> {
   const uri = targetUri(deps);
   if (!uri) return;
+  if (!(await baselineSettled(deps, uri, l10n.t('{0}: finding the baseline to compare with before exporting the report…', N)))) {
+    deps.output.info(`Export of the report of ${uri} cancelled while the baseline was being looked for.`);
+    return;
+  }
   const md = await deps.report.markdown(uri);
   if (md === undefined) return;
   const doc = Uri.parse(uri);

@@ -1,11 +1,12 @@
 // Real-editor tests of what the client shows around the commands (VS Code in Chromium, harness.ts): a
 // criCompat.baseline that cannot be used is warned about with buttons, "Export Compatibility Report as Markdown"
-// saves where the save dialog says, "Show History of Element at Cursor" wraps its long lines, and "Select Baseline…"
-// in an untrusted workspace saves where VS Code reads it.
+// saves where the save dialog says (once the baseline is found, when it is still being looked for), "Show History
+// of Element at Cursor" wraps its long lines, and "Select Baseline…" in an untrusted workspace saves where VS Code
+// reads it.
 // Skips (with the reason) when the e2e tools, the .vsix or the api.proto corpus are missing.
 import { after, before, describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Corpus, V1_PATH } from '../../server/src/baseline/corpus';
@@ -182,5 +183,67 @@ describe('real editor: Select Baseline in an untrusted workspace', { skip, timeo
       await failureShot(t, ed, 'clientux-untrusted');
       throw e;
     }
+  });
+});
+
+// The baseline of a file in a big clone, or from the Go module proxy, can take a while to find. An export made
+// meanwhile held no comparison, only that the baseline was still being looked for: it waits for the baseline,
+// saying so. The git here (first on PATH, as editor.e2e.test.ts puts its spy) takes GIT_SECONDS per command and
+// finds no repository, so the search lasts; VSCODE_CLI=1 keeps code-server from replacing PATH.
+describe('real editor: export while the baseline is being looked for', { skip, timeout: 180_000 }, () => {
+  const GIT_SECONDS = 9;
+  let editor: Editor | undefined;
+  let dir = '';
+  let bin = '';
+
+  before(async () => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'cri-compat-e2e-export-resolving-'));
+    // Laid out as a kubernetes/cri-api clone, where the baseline comes from git (lsp-report-resolving.test.ts).
+    mkdirSync(path.join(dir, '.git', 'refs', 'heads'), { recursive: true });
+    mkdirSync(path.join(dir, '.git', 'objects'));
+    writeFileSync(path.join(dir, '.git', 'HEAD'), 'ref: refs/heads/master\n');
+    mkdirSync(path.join(dir, ...path.dirname(V1_PATH).split('/')), { recursive: true });
+    writeFileSync(path.join(dir, ...V1_PATH.split('/')), new Corpus(corpusDir!).textOf(TAG, V1_PATH)!);
+    bin = mkdtempSync(path.join(os.tmpdir(), 'cri-compat-e2e-slowgit-'));
+    writeFileSync(path.join(bin, 'git'), `#!/bin/sh\nsleep ${GIT_SECONDS}\necho "fatal: not a git repository" >&2\nexit 128\n`);
+    chmodSync(path.join(bin, 'git'), 0o755);
+    const saved = { PATH: process.env.PATH, VSCODE_CLI: process.env.VSCODE_CLI };
+    process.env.PATH = `${bin}${path.delimiter}${saved.PATH ?? ''}`;
+    process.env.VSCODE_CLI = '1';
+    try {
+      editor = await startEditor({ workspace: dir, trusted: true });
+    } finally {
+      process.env.PATH = saved.PATH;
+      if (saved.VSCODE_CLI === undefined) delete process.env.VSCODE_CLI;
+      else process.env.VSCODE_CLI = saved.VSCODE_CLI;
+    }
+  });
+
+  after(async () => {
+    await editor?.close();
+    for (const d of [dir, bin]) if (d) rmSync(d, { recursive: true, force: true });
+  });
+
+  it('waits for the baseline, with a notification, and saves the comparison', async (t) => {
+    await guarded(t, () => editor, 'clientux-export-resolving', async () => {
+      const ed = editor!;
+      const page = ed.page;
+      const file = path.join(dir, ...path.dirname(V1_PATH).split('/'), 'api-cri-report.md');
+      await ed.openFile(V1_PATH);
+      await ed.waitForStatusBarItem('CRI finding baseline…', EXTENSION_TIMEOUT);
+      await ed.runCommand('CRI: Export Compatibility Report as Markdown');
+      const box = page.locator('.quick-input-widget .quick-input-box input');
+      // Until the baseline is found, a notification says what the export waits for, and no dialog asks where.
+      await page.locator('.notification-toast', { hasText: 'finding the baseline to compare with before exporting the report' }).first()
+        .waitFor({ state: 'visible', timeout: EXTENSION_TIMEOUT });
+      await until('the save dialog', async () => ((await box.inputValue({ timeout: 500 }).catch(() => '')).endsWith('api-cri-report.md') ? true : undefined), EXTENSION_TIMEOUT);
+      const sb = await ed.waitForStatusBarItem(/^CRI v0\.\d+\.\d+\S* · \d+ breaking$/, EXTENSION_TIMEOUT);
+      t.diagnostic(`status bar: ${sb}`);
+      await page.keyboard.press('Enter');
+      await until(`${file} written`, async () => (existsSync(file) ? true : undefined), EXTENSION_TIMEOUT);
+      const report = readFileSync(file, 'utf8');
+      assert.match(report, /^Baseline: \*\*v0\.\d+\.\d+\S*\*\*/m, report.slice(0, 400));
+      assert.doesNotMatch(report, /still being looked for/);
+    });
   });
 });
