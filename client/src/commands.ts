@@ -88,6 +88,13 @@ function documentUri(deps: CommandDeps): string | undefined {
   return uri && workspace.textDocuments.some((d) => d.uri.toString() === uri) ? uri : undefined;
 }
 
+/** A command's argument when it is the URI of an open proto document (as editor/title menus pass it). */
+function openProtoUri(resource: unknown): string | undefined {
+  if (!(resource instanceof Uri)) return undefined;
+  const uri = resource.toString();
+  return workspace.textDocuments.some((d) => d.uri.toString() === uri && d.languageId === 'proto') ? uri : undefined;
+}
+
 /** documentUri, or a message that there is none. */
 function targetUri(deps: CommandDeps): string | undefined {
   const uri = documentUri(deps);
@@ -110,8 +117,10 @@ export function registerCommands(context: ExtensionContext, deps: CommandDeps): 
   context.subscriptions.push(
     history,
     workspace.registerTextDocumentContentProvider(HISTORY_SCHEME, history),
-    commands.registerCommand(COMMANDS.showReport, async () => {
-      const uri = targetUri(deps);
+    // From an editor's title bar VS Code passes that editor's file, which need not be the active editor's: the
+    // button of another editor group.
+    commands.registerCommand(COMMANDS.showReport, async (resource?: unknown) => {
+      const uri = openProtoUri(resource) ?? targetUri(deps);
       if (uri) await deps.report.show(uri);
     }),
     commands.registerCommand(COMMANDS.exportReport, () => exportReport(deps)),

@@ -31,7 +31,8 @@ describe('real editor: warnings, export and history', { skip, timeout: 180_000 }
     dir = mkdtempSync(path.join(os.tmpdir(), 'cri-compat-e2e-clientux-'));
     writeFileSync(path.join(dir, 'api.proto'), text);
     writeFileSync(path.join(dir, 'other.proto'), OTHER);
-    editor = await startEditor({ workspace: dir, trusted: true, settings: { 'criCompat.baseline': BAD } });
+    // Editor actions in every group's title bar, not only the active one's (the title bar button test).
+    editor = await startEditor({ workspace: dir, trusted: true, settings: { 'criCompat.baseline': BAD, 'workbench.editor.alwaysShowEditorActions': true } });
     await editor.openFile('api.proto');
   });
 
@@ -87,6 +88,29 @@ describe('real editor: warnings, export and history', { skip, timeout: 180_000 }
       await toast.waitFor({ state: 'visible', timeout: EXTENSION_TIMEOUT });
       await toast.locator('.monaco-button', { hasText: 'Open' }).click();
       await page.locator('.tab.active', { hasText: 'api-cri-report.md' }).waitFor({ state: 'visible', timeout: TIMEOUTS.ui });
+    });
+  });
+
+  // With workbench.editor.alwaysShowEditorActions, an inactive group's title bar has the button too. VS Code passes
+  // the title bar's editor to the command; the report was of the active editor, in the other group.
+  it('the report button in the title bar of an editor that is not the active one shows that editor\'s report', async (t) => {
+    await guarded(t, () => editor, 'clientux-title-button', async () => {
+      const ed = editor!;
+      const page = ed.page;
+      await ed.openFile('api.proto');
+      await ed.runCommand('View: Split Editor Right');
+      await ed.openFile('other.proto');
+      await ed.runCommand('View: Focus First Editor Group');
+      const groups = page.locator('.editor-group-container');
+      await groups.first().locator('.tab.active', { hasText: 'api.proto' }).waitFor({ state: 'visible', timeout: TIMEOUTS.ui });
+      await page.locator('.editor-group-container.active .tab.active', { hasText: 'api.proto' }).waitFor({ state: 'visible', timeout: TIMEOUTS.ui });
+      const second = page.locator('.editor-group-container', { has: page.locator('.tab.active', { hasText: 'other.proto' }) }).first();
+      await second.locator('.editor-actions .action-label[aria-label*="Show Compatibility Report"]').click();
+      const tab = page.locator('.tab', { hasText: /^CRI Report: / }).first();
+      const title = await until('the report', async () => (await tab.innerText({ timeout: 500 }).catch(() => '')).trim() || undefined, EXTENSION_TIMEOUT);
+      t.diagnostic(`report tab: ${title}`);
+      assert.match(title, /^CRI Report: other\.proto/);
+      await ed.runCommand('View: Close All Editor Groups');
     });
   });
 
