@@ -2,7 +2,7 @@
 // computed here.
 
 import {
-  commands, ConfigurationTarget, EventEmitter, l10n, languages, Position, QuickPickItemKind, Range, Selection, TextEditorRevealType, Uri, ViewColumn,
+  commands, ConfigurationTarget, EventEmitter, l10n, languages, Position, ProgressLocation, QuickPickItemKind, Range, Selection, TextEditorRevealType, Uri, ViewColumn,
   window, workspace,
   type Disposable, type ExtensionContext, type LogOutputChannel, type QuickPickItem, type TextDocument, type TextDocumentContentProvider,
   type WorkspaceFolder,
@@ -88,6 +88,13 @@ function documentUri(deps: CommandDeps): string | undefined {
   return uri && workspace.textDocuments.some((d) => d.uri.toString() === uri) ? uri : undefined;
 }
 
+/** A command's argument when it is the URI of an open proto document (as editor/title menus pass it). */
+function openProtoUri(resource: unknown): string | undefined {
+  if (!(resource instanceof Uri)) return undefined;
+  const uri = resource.toString();
+  return workspace.textDocuments.some((d) => d.uri.toString() === uri && d.languageId === 'proto') ? uri : undefined;
+}
+
 /** documentUri, or a message that there is none. */
 function targetUri(deps: CommandDeps): string | undefined {
   const uri = documentUri(deps);
@@ -110,8 +117,10 @@ export function registerCommands(context: ExtensionContext, deps: CommandDeps): 
   context.subscriptions.push(
     history,
     workspace.registerTextDocumentContentProvider(HISTORY_SCHEME, history),
-    commands.registerCommand(COMMANDS.showReport, async () => {
-      const uri = targetUri(deps);
+    // From an editor's title bar VS Code passes that editor's file, which need not be the active editor's: the
+    // button of another editor group.
+    commands.registerCommand(COMMANDS.showReport, async (resource?: unknown) => {
+      const uri = openProtoUri(resource) ?? targetUri(deps);
       if (uri) await deps.report.show(uri);
     }),
     commands.registerCommand(COMMANDS.exportReport, () => exportReport(deps)),
@@ -137,9 +146,42 @@ export async function showBaselineWarning(output: LogOutputChannel, message: str
 
 // ---- Export Compatibility Report as Markdown ---------------------------------------------------------------
 
+/**
+ * Resolves once the document's baseline is no longer being looked for (git in a big clone, the Go module proxy: it
+ * can take a while), with a notification saying so that Cancel ends: true to go on, false when cancelled. A file
+ * saved meanwhile would hold no comparison at all, only that the baseline was still being looked for.
+ */
+function baselineSettled(deps: CommandDeps, uri: string, title: string): Thenable<boolean> {
+  if (!deps.statusBar.status(uri)?.resolving) return Promise.resolve(true);
+  return window.withProgress({ location: ProgressLocation.Notification, title, cancellable: true }, (_progress, token) =>
+    new Promise<boolean>((resolve) => {
+      const subscriptions: Disposable[] = [];
+      const done = (go: boolean): void => {
+        for (const d of subscriptions) d.dispose();
+        resolve(go);
+      };
+      subscriptions.push(
+        deps.statusBar.onDidUpdate((s) => {
+          if (s.uri === uri && !s.resolving) done(true);
+        }),
+        // Closed meanwhile: the report request then says to open it.
+        workspace.onDidCloseTextDocument((d) => {
+          if (d.uri.toString() === uri) done(true);
+        }),
+        token.onCancellationRequested(() => done(false)),
+      );
+      // The status may have come between the check above and the listeners.
+      if (!deps.statusBar.status(uri)?.resolving) done(true);
+    }));
+}
+
 async function exportReport(deps: CommandDeps): Promise<void> {
   const uri = targetUri(deps);
   if (!uri) return;
+  if (!(await baselineSettled(deps, uri, l10n.t('{0}: finding the baseline to compare with before exporting the report…', N)))) {
+    deps.output.info(`Export of the report of ${uri} cancelled while the baseline was being looked for.`);
+    return;
+  }
   const md = await deps.report.markdown(uri);
   if (md === undefined) return;
   const doc = Uri.parse(uri);
@@ -335,10 +377,11 @@ async function explainRule(deps: CommandDeps, ruleId: string | undefined): Promi
   if (!c) return;
   let rules: RulesResult;
   try {
-    // Where a .proto file or a folder is open, each rule comes with its severity there (settings, .cri-compat.json).
-    const editor = window.activeTextEditor;
-    const uri = editor?.document.languageId === 'proto' ? editor.document.uri : workspace.workspaceFolders?.[0]?.uri;
-    rules = await c.sendRequest<RulesResult>(RulesRequestMethod, (uri ? { uri: uri.toString() } : {}) satisfies RulesParams);
+    // Where a .proto file or a folder is open, each rule comes with its severity there (settings, .cri-compat.json):
+    // the file the other commands are about (from the report's rule links, and from the palette while the report is
+    // active, the report's, whose folder may set other severities than the first one of a multi-root window).
+    const uri = documentUri(deps) ?? workspace.workspaceFolders?.[0]?.uri.toString();
+    rules = await c.sendRequest<RulesResult>(RulesRequestMethod, (uri ? { uri } : {}) satisfies RulesParams);
   } catch (e) {
     failed(deps, 'Listing the rules', e, l10n.t('{0}: listing the rules failed. See the "{0}" output.', N));
     return;

@@ -1,7 +1,7 @@
 // The status bar item: the baseline of the active proto editor and its number of breaking findings, from
 // the server's `criCompat/status` notifications. Click: the compatibility report.
 
-import { StatusBarAlignment, window, workspace, type Disposable, type StatusBarItem, type TextEditor } from 'vscode';
+import { EventEmitter, StatusBarAlignment, window, workspace, type Disposable, type StatusBarItem, type TextEditor } from 'vscode';
 import type { StatusParams } from '../../server/src/lsp/protocol';
 import { PRODUCT_NAME, statusView } from './render';
 
@@ -11,6 +11,9 @@ export class CriStatusBar implements Disposable {
   private readonly item: StatusBarItem;
   private readonly statuses = new Map<string, StatusParams>();
   private readonly subscriptions: Disposable[] = [];
+  private readonly updates = new EventEmitter<StatusParams>();
+  /** Each status the server sent, after it is stored: commands that wait for a document's baseline listen here. */
+  readonly onDidUpdate = this.updates.event;
   /** The last proto document that was active, for commands run from elsewhere (e.g. the report panel). */
   lastProtoUri: string | undefined;
 
@@ -32,6 +35,7 @@ export class CriStatusBar implements Disposable {
     this.statuses.set(s.uri, s);
     const active = window.activeTextEditor;
     if (active && active.document.uri.toString() === s.uri) this.refresh(active);
+    this.updates.fire(s);
   }
 
   status(uri: string): StatusParams | undefined {
@@ -60,6 +64,7 @@ export class CriStatusBar implements Disposable {
 
   dispose(): void {
     for (const d of this.subscriptions) d.dispose();
+    this.updates.dispose();
     this.item.dispose();
   }
 }

@@ -1,11 +1,12 @@
 // Real-editor tests of what the client shows around the commands (VS Code in Chromium, harness.ts): a
 // criCompat.baseline that cannot be used is warned about with buttons, "Export Compatibility Report as Markdown"
-// saves where the save dialog says, "Show History of Element at Cursor" wraps its long lines, and "Select Baseline…"
-// in an untrusted workspace saves where VS Code reads it.
+// saves where the save dialog says (once the baseline is found, when it is still being looked for), "Show History
+// of Element at Cursor" wraps its long lines, and "Select Baseline…" in an untrusted workspace saves where VS Code
+// reads it.
 // Skips (with the reason) when the e2e tools, the .vsix or the api.proto corpus are missing.
 import { after, before, describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Corpus, V1_PATH } from '../../server/src/baseline/corpus';
@@ -30,7 +31,8 @@ describe('real editor: warnings, export and history', { skip, timeout: 180_000 }
     dir = mkdtempSync(path.join(os.tmpdir(), 'cri-compat-e2e-clientux-'));
     writeFileSync(path.join(dir, 'api.proto'), text);
     writeFileSync(path.join(dir, 'other.proto'), OTHER);
-    editor = await startEditor({ workspace: dir, trusted: true, settings: { 'criCompat.baseline': BAD } });
+    // Editor actions in every group's title bar, not only the active one's (the title bar button test).
+    editor = await startEditor({ workspace: dir, trusted: true, settings: { 'criCompat.baseline': BAD, 'workbench.editor.alwaysShowEditorActions': true } });
     await editor.openFile('api.proto');
   });
 
@@ -86,6 +88,29 @@ describe('real editor: warnings, export and history', { skip, timeout: 180_000 }
       await toast.waitFor({ state: 'visible', timeout: EXTENSION_TIMEOUT });
       await toast.locator('.monaco-button', { hasText: 'Open' }).click();
       await page.locator('.tab.active', { hasText: 'api-cri-report.md' }).waitFor({ state: 'visible', timeout: TIMEOUTS.ui });
+    });
+  });
+
+  // With workbench.editor.alwaysShowEditorActions, an inactive group's title bar has the button too. VS Code passes
+  // the title bar's editor to the command; the report was of the active editor, in the other group.
+  it('the report button in the title bar of an editor that is not the active one shows that editor\'s report', async (t) => {
+    await guarded(t, () => editor, 'clientux-title-button', async () => {
+      const ed = editor!;
+      const page = ed.page;
+      await ed.openFile('api.proto');
+      await ed.runCommand('View: Split Editor Right');
+      await ed.openFile('other.proto');
+      await ed.runCommand('View: Focus First Editor Group');
+      const groups = page.locator('.editor-group-container');
+      await groups.first().locator('.tab.active', { hasText: 'api.proto' }).waitFor({ state: 'visible', timeout: TIMEOUTS.ui });
+      await page.locator('.editor-group-container.active .tab.active', { hasText: 'api.proto' }).waitFor({ state: 'visible', timeout: TIMEOUTS.ui });
+      const second = page.locator('.editor-group-container', { has: page.locator('.tab.active', { hasText: 'other.proto' }) }).first();
+      await second.locator('.editor-actions .action-label[aria-label*="Show Compatibility Report"]').click();
+      const tab = page.locator('.tab', { hasText: /^CRI Report: / }).first();
+      const title = await until('the report', async () => (await tab.innerText({ timeout: 500 }).catch(() => '')).trim() || undefined, EXTENSION_TIMEOUT);
+      t.diagnostic(`report tab: ${title}`);
+      assert.match(title, /^CRI Report: other\.proto/);
+      await ed.runCommand('View: Close All Editor Groups');
     });
   });
 
@@ -182,5 +207,67 @@ describe('real editor: Select Baseline in an untrusted workspace', { skip, timeo
       await failureShot(t, ed, 'clientux-untrusted');
       throw e;
     }
+  });
+});
+
+// The baseline of a file in a big clone, or from the Go module proxy, can take a while to find. An export made
+// meanwhile held no comparison, only that the baseline was still being looked for: it waits for the baseline,
+// saying so. The git here (first on PATH, as editor.e2e.test.ts puts its spy) takes GIT_SECONDS per command and
+// finds no repository, so the search lasts; VSCODE_CLI=1 keeps code-server from replacing PATH.
+describe('real editor: export while the baseline is being looked for', { skip, timeout: 180_000 }, () => {
+  const GIT_SECONDS = 9;
+  let editor: Editor | undefined;
+  let dir = '';
+  let bin = '';
+
+  before(async () => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'cri-compat-e2e-export-resolving-'));
+    // Laid out as a kubernetes/cri-api clone, where the baseline comes from git (lsp-report-resolving.test.ts).
+    mkdirSync(path.join(dir, '.git', 'refs', 'heads'), { recursive: true });
+    mkdirSync(path.join(dir, '.git', 'objects'));
+    writeFileSync(path.join(dir, '.git', 'HEAD'), 'ref: refs/heads/master\n');
+    mkdirSync(path.join(dir, ...path.dirname(V1_PATH).split('/')), { recursive: true });
+    writeFileSync(path.join(dir, ...V1_PATH.split('/')), new Corpus(corpusDir!).textOf(TAG, V1_PATH)!);
+    bin = mkdtempSync(path.join(os.tmpdir(), 'cri-compat-e2e-slowgit-'));
+    writeFileSync(path.join(bin, 'git'), `#!/bin/sh\nsleep ${GIT_SECONDS}\necho "fatal: not a git repository" >&2\nexit 128\n`);
+    chmodSync(path.join(bin, 'git'), 0o755);
+    const saved = { PATH: process.env.PATH, VSCODE_CLI: process.env.VSCODE_CLI };
+    process.env.PATH = `${bin}${path.delimiter}${saved.PATH ?? ''}`;
+    process.env.VSCODE_CLI = '1';
+    try {
+      editor = await startEditor({ workspace: dir, trusted: true });
+    } finally {
+      process.env.PATH = saved.PATH;
+      if (saved.VSCODE_CLI === undefined) delete process.env.VSCODE_CLI;
+      else process.env.VSCODE_CLI = saved.VSCODE_CLI;
+    }
+  });
+
+  after(async () => {
+    await editor?.close();
+    for (const d of [dir, bin]) if (d) rmSync(d, { recursive: true, force: true });
+  });
+
+  it('waits for the baseline, with a notification, and saves the comparison', async (t) => {
+    await guarded(t, () => editor, 'clientux-export-resolving', async () => {
+      const ed = editor!;
+      const page = ed.page;
+      const file = path.join(dir, ...path.dirname(V1_PATH).split('/'), 'api-cri-report.md');
+      await ed.openFile(V1_PATH);
+      await ed.waitForStatusBarItem('CRI finding baseline…', EXTENSION_TIMEOUT);
+      await ed.runCommand('CRI: Export Compatibility Report as Markdown');
+      const box = page.locator('.quick-input-widget .quick-input-box input');
+      // Until the baseline is found, a notification says what the export waits for, and no dialog asks where.
+      await page.locator('.notification-toast', { hasText: 'finding the baseline to compare with before exporting the report' }).first()
+        .waitFor({ state: 'visible', timeout: EXTENSION_TIMEOUT });
+      await until('the save dialog', async () => ((await box.inputValue({ timeout: 500 }).catch(() => '')).endsWith('api-cri-report.md') ? true : undefined), EXTENSION_TIMEOUT);
+      const sb = await ed.waitForStatusBarItem(/^CRI v0\.\d+\.\d+\S* · \d+ breaking$/, EXTENSION_TIMEOUT);
+      t.diagnostic(`status bar: ${sb}`);
+      await page.keyboard.press('Enter');
+      await until(`${file} written`, async () => (existsSync(file) ? true : undefined), EXTENSION_TIMEOUT);
+      const report = readFileSync(file, 'utf8');
+      assert.match(report, /^Baseline: \*\*v0\.\d+\.\d+\S*\*\*/m, report.slice(0, 400));
+      assert.doesNotMatch(report, /still being looked for/);
+    });
   });
 });

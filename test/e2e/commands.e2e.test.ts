@@ -1,6 +1,6 @@
 // Real-editor tests of the "CRI:" commands in a multi-root window (VS Code 1.100.3 in Chromium, harness.ts):
-// the commands the palette offers while the report panel is active act on the report's document, and the
-// baseline picker stays open when the report takes the focus.
+// the commands the palette offers while the report panel is active act on the report's document (Explain Rule shows
+// the severities of its folder), and the baseline picker stays open when the report takes the focus.
 // Skips (with the reason) when the e2e tools, the .vsix or the api.proto corpus are missing.
 import { after, before, describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
@@ -52,6 +52,8 @@ describe('real editor: commands in a multi-root window', { skip, timeout: 150_00
       mkdirSync(path.join(dir, f));
       writeFileSync(path.join(dir, f, 'api.proto'), original);
     }
+    // Folder b, not the first folder, reads the DOCS rules as information.
+    writeFileSync(path.join(dir, 'b', '.cri-compat.json'), JSON.stringify({ severity: { DOCS: 'information' } }));
     mkdirSync(path.join(dir, 'a', 'old'));
     writeFileSync(path.join(dir, 'a', 'old', 'api.proto'), new Corpus(corpusDir!).textOf(OLD_TAG, V1_PATH)!);
     const wsFile = path.join(dir, 'cri.code-workspace');
@@ -155,6 +157,34 @@ describe('real editor: commands in a multi-root window', { skip, timeout: 150_00
       // A file baseline by the end of its path, as the status bar names it.
       assert.equal(placeholder, 'Now compared with …/old/api.proto. Pick the release to compare with.');
       await page.keyboard.press('Escape');
+    });
+  });
+
+  // The report's rule links run Explain Rule while the report is active, and so does the palette: the severities
+  // shown are those of the report's file, whose folder is not the first one here (they were the first folder's).
+  it('"Explain Rule…" run while the report of folder b\'s file is active shows the severities of folder b', async (t) => {
+    await guarded(t, () => editor, 'commands-explain-rule-from-report', async () => {
+      const ed = editor!;
+      const page = ed.page;
+      await ed.openFile('b/api.proto');
+      await ed.waitForStatusBarItem(/^CRI v0\.\d+\.\d+ · \d+ breaking$/, EXTENSION_TIMEOUT);
+      await ed.runCommand('CRI: Show Compatibility Report');
+      await reportText(page, /Baseline: /);
+      const reportTab = page.locator('.tabs-container .tab', { hasText: 'CRI Report: api.proto' }).first();
+      await reportTab.click();
+      await page.locator('.tabs-container .tab.active', { hasText: 'CRI Report: api.proto' }).first().waitFor();
+      await ed.runCommand('CRI: Explain Rule…');
+      const widget = page.locator('.quick-input-widget');
+      await widget.locator('.quick-input-box input').fill('DOC_MISSING');
+      const row = widget.locator('.monaco-list-row', { hasText: 'DOC_MISSING' }).first();
+      const description = await until('the rule picker', async () => {
+        const text = await row.locator('.label-description').innerText({ timeout: 500 }).catch(() => '');
+        return text ? text : undefined;
+      }, EXTENSION_TIMEOUT);
+      t.diagnostic(`DOC_MISSING: ${description}`);
+      assert.equal(description, 'DOCS · information here (default warning)');
+      await page.keyboard.press('Escape');
+      await widget.waitFor({ state: 'hidden' });
     });
   });
 
