@@ -270,11 +270,16 @@ export async function main(argv: string[], rawIo: Io): Promise<number> {
         return 0;
       case 'history': {
         const element = one(p, '--element');
+        // Blank, as an unset CI variable with a space around it gives: refused as an empty value is, not taken for
+        // no --element (the whole package's history, exit 0, where one element's was asked for).
+        if (element !== undefined && element.trim() === '') throw new UsageError('--element needs a value, not a blank string');
         // An element of the removed API names its package: its own history, as --package runtime.v1alpha2 gives.
         const pkg = one(p, '--package') ?? (/^\.?runtime\.v1alpha2\./.test(element ?? '') ? 'runtime.v1alpha2' : 'runtime.v1');
         const result = historyQuery(loadBundledHistory(pkg), element);
         if (result.ok) io.out(result.text);
-        else rawIo.err(`cri-compat: ${result.text}`);
+        // One line, as every other message: it quotes --element, which may hold a line break that would
+        // otherwise start a line of its own (a forged workflow command, `::error::…`, in a CI log).
+        else io.err(`cri-compat: ${result.text}`);
         return result.ok ? 0 : 2;
       }
       case 'parse': {
