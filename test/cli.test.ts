@@ -301,6 +301,14 @@ describe('cri-compat CLI', { skip: corpusDir ? false : CORPUS_HELP }, () => {
       assert.match(r.err, new RegExp(`big\\.proto: ${MAX_INPUT_BYTES + 1} bytes is larger than the ${MAX_INPUT_BYTES}-byte limit`));
       assert.equal(r.out, '');
     }
+    // A config file has a limit of its own (1 MiB), said the same way, with the size.
+    const bigConfig = join(tmp, 'big.json');
+    writeFileSync(bigConfig, '');
+    truncateSync(bigConfig, 1024 * 1024 + 1);
+    const config = cli(['check', '--config', bigConfig, '--against', old, edited]);
+    assert.equal(config.code, 2, config.err);
+    assert.equal(config.out, '');
+    assert.equal(config.err, `cri-compat: --config ${bigConfig}: ${1024 * 1024 + 1} bytes is larger than the ${1024 * 1024}-byte limit\n`);
     // A baseline that does not parse would compare the file with part of itself: refused, named as the baseline,
     // with the first error where a compiler puts it, file:line:col.
     const broken = join(tmp, 'broken-baseline.proto');

@@ -23,7 +23,7 @@ import { loadBundledHistory } from '../baseline/historyIndex';
 import { historyFor, resolveCliBaseline } from './baseline';
 import { EXPECTED_PACKAGE, nearReleases } from '../baseline/resolve';
 import { loadConfigFile } from '../compat/configFile';
-import { readRegularFileSync } from '../regularFile';
+import { readRegularFileSync, tooLargeText } from '../regularFile';
 import { FsImportResolver } from '../lsp/importResolver';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { counted } from '../plural';
@@ -168,7 +168,7 @@ function checkInput(path: string, name: string): void {
     if (name === '-' && (e as NodeJS.ErrnoException).code === 'ENOENT') throw stdinNotRead(name);
     throw new InputError(`${name}: cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
   }
-  if (size > MAX_INPUT_BYTES) throw new InputError(`${name}: ${size} bytes is larger than the ${MAX_INPUT_BYTES}-byte limit`);
+  if (size > MAX_INPUT_BYTES) throw new InputError(`${name}: ${tooLargeText(size, MAX_INPUT_BYTES)}`);
 }
 
 /** The bytes of a regular file within the size limit; the file may have changed since `checkInput` (readRegularFileSync). */
@@ -177,7 +177,7 @@ function readBytes(path: string, name: string): Buffer {
   if (r.ok) return r.bytes;
   switch (r.why) {
     case 'not-regular': throw new InputError(`${name}: not a regular file`);
-    case 'too-large': throw new InputError(`${name}: ${r.size !== undefined ? `${r.size} bytes is ` : ''}larger than the ${MAX_INPUT_BYTES}-byte limit`);
+    case 'too-large': throw new InputError(`${name}: ${tooLargeText(r.size, MAX_INPUT_BYTES)}`);
     default: throw new InputError(`${name}: cannot read (${r.code})`);
   }
 }
