@@ -1652,7 +1652,9 @@ describe('baseline', { skip }, () => {
         const k16 = await cli('kubernetes-1.16.0', v1alpha2);
         assert.equal(k16.error, undefined);
         assert.equal(k16.baseline?.tag, 'kubernetes-1.16.0');
-        assert.equal(k16.baseline?.origin, 'the bundled release index');
+        // Given, so `as set` and `setting`, as runtime.v1's tags are: not described as a release auto picked.
+        assert.equal(k16.baseline?.origin, 'the bundled release index (as set)');
+        assert.equal(k16.baseline?.source, 'setting');
         assert.ok(k16.baseline?.model.messages.some((m) => m.name === 'PodSandboxConfig'));
         assert.equal((await cli('v0.30.0', v1alpha2)).error, '--against v0.30.0: v0.30.0 has no runtime.v1alpha2 api.proto in the bundled release index, only runtime.v1 (newest runtime.v1alpha2 release there: v0.25.16; newest runtime.v1alpha2 pre-release: v0.26.0-alpha.3)');
       });

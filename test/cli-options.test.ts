@@ -83,6 +83,8 @@ describe('CLI options', { skip: corpusDir ? false : CORPUS_HELP }, () => {
         // Another API is compared with no release at all.
         [['--network'], 'other.proto', /^cri-compat: note: --network has no effect on other\.proto, which is compared with no release/m],
         [['--include-prereleases'], 'other.proto', /^cri-compat: note: --include-prereleases has no effect on other\.proto/m],
+        // Both given, both named: a note about one would leave the other looking taken.
+        [['--include-prereleases', '--network'], 'other.proto', /^cri-compat: note: --include-prereleases and --network have no effect on other\.proto, which is compared with no release$/m],
       ] as [string[], string, RegExp][]) {
         const r = cli([command, '--fail-on', 'never', ...args, file], tmp, env);
         assert.equal(r.code, 0, `${command} ${args.join(' ')} ${file}: ${r.err}`);
@@ -194,5 +196,27 @@ describe('CLI options', { skip: corpusDir ? false : CORPUS_HELP }, () => {
       assert.equal(r.code, 2, args.join(' '));
       assert.equal(r.err.split('\n')[0], message);
     }
+  });
+
+  test('JSON\'s baseline.source: the README names every value the CLI writes, and no other', () => {
+    // The values, as the type declares them: the README's list must be exactly these.
+    const types = readFileSync(join(ROOT, 'server', 'src', 'baseline', 'types.ts'), 'utf8');
+    const declared = [.../export type BaselineSource = ([^;]+);/.exec(types)![1]!.matchAll(/'([a-z]+)'/g)].map((m) => m[1]!).sort();
+    const sentence = /`baseline\.source` is where the baseline came from:([\s\S]*?);\s+`origin`/.exec(readmeCli());
+    assert.ok(sentence, 'the README says what baseline.source is');
+    const documented = [...sentence[1]!.matchAll(/`([a-z]+)`/g)].map((m) => m[1]!).filter((v) => v !== 'pairs').sort();
+    assert.deepEqual(documented, declared);
+    // And each is what the CLI writes where the README says so (the runtime.v1alpha2 file's tag as runtime.v1's).
+    const env = { GOMODCACHE: join(tmp, 'no-modcache') };
+    const source = (args: string[]): string => {
+      const r = cli(['check', '--format', 'json', '--fail-on', 'never', ...args], tmp, env);
+      assert.equal(r.code, 0, `${args.join(' ')}: ${r.err}`);
+      return JSON.parse(r.out).baseline.source;
+    };
+    assert.equal(source(['--against', 'v0.35.0', 'api.proto']), 'setting');
+    assert.equal(source(['--against', 'v0.25.0', 'v1alpha2.proto']), 'setting');
+    assert.equal(source(['--against', 'old.proto', 'api.proto']), 'path');
+    assert.equal(source(['api.proto']), 'bundled');
+    assert.equal(source(['v1alpha2.proto']), 'bundled');
   });
 });

@@ -301,6 +301,14 @@ describe('cri-compat CLI', { skip: corpusDir ? false : CORPUS_HELP }, () => {
       assert.match(r.err, new RegExp(`big\\.proto: ${MAX_INPUT_BYTES + 1} bytes is larger than the ${MAX_INPUT_BYTES}-byte limit`));
       assert.equal(r.out, '');
     }
+    // A config file has a limit of its own (1 MiB), said the same way, with the size.
+    const bigConfig = join(tmp, 'big.json');
+    writeFileSync(bigConfig, '');
+    truncateSync(bigConfig, 1024 * 1024 + 1);
+    const config = cli(['check', '--config', bigConfig, '--against', old, edited]);
+    assert.equal(config.code, 2, config.err);
+    assert.equal(config.out, '');
+    assert.equal(config.err, `cri-compat: --config ${bigConfig}: ${1024 * 1024 + 1} bytes is larger than the ${1024 * 1024}-byte limit\n`);
     // A baseline that does not parse would compare the file with part of itself: refused, named as the baseline,
     // with the first error where a compiler puts it, file:line:col.
     const broken = join(tmp, 'broken-baseline.proto');
@@ -338,6 +346,18 @@ describe('cri-compat CLI', { skip: corpusDir ? false : CORPUS_HELP }, () => {
     assert.match(alpha.out, /^runtime\.v1alpha2\.ContainerConfig\.linux /);
     // --package still says which history: the element then names another package, and the error says so.
     assert.match(cli(['history', '--package', 'runtime.v1', '--element', 'runtime.v1alpha2.ContainerConfig']).err, /it names package runtime\.v1alpha2; this history covers runtime\.v1/);
+    // A blank element is no element: refused, not answered with the whole package's history.
+    const blank = cli(['history', '--element', ' ']);
+    assert.equal(blank.code, 2, blank.err);
+    assert.equal(blank.out, '');
+    assert.match(blank.err, /^cri-compat: --element needs a value, not a blank string$/m);
+    // The unknown element is quoted on one line, as every message is: a line break in --element (a value a job
+    // took from elsewhere) would otherwise start a line of its own, which the Actions runner reads as a command.
+    const forged = cli(['history', '--element', 'runtime.v1.NoSuchThing\n::error file=api.proto,line=1::forged']);
+    assert.equal(forged.code, 2, forged.err);
+    assert.equal(forged.out, '');
+    assert.match(forged.err, /^cri-compat: unknown element "runtime\.v1\.NoSuchThing\\n::error file=api\.proto,line=1::forged" in runtime\.v1 /);
+    assert.equal(forged.err.trimEnd().split('\n').length, 1, forged.err);
     // Against a tag the report has the skew matrix; a file baseline has no release to place it in.
     const report = cli(['report', '--against', 'v0.36.3', edited]);
     assert.equal(report.code, 1, report.err);
@@ -450,6 +470,13 @@ describe('cri-compat CLI', { skip: corpusDir ? false : CORPUS_HELP }, () => {
     assert.match(cli(['check', '--current-tag', 'v0.25.0', file]).err, /^Baseline: v0\.24\.17, from the bundled release index \(newest runtime\.v1alpha2 release before v0\.25\.0, the release the file is\)$/m);
     // A tag given in the other form still says which one was asked for.
     assert.match(cli(['check', '--against', 'kubernetes-1.24.0', file]).err, /^Baseline: v0\.24\.0, from the bundled release index \(as set: kubernetes-1\.24\.0\)$/m);
+    // A tag given is described as runtime.v1's is: `setting` and `as set`, not as the release auto picked.
+    const given = cli(['check', '--format', 'json', '--against', 'v0.24.0', file]);
+    assert.equal(given.code, 0, given.err);
+    assert.deepEqual(JSON.parse(given.out).baseline, { tag: 'v0.24.0', kubernetes: '1.24.0', source: 'setting', origin: 'the bundled release index (as set)' });
+    assert.match(given.err, /^Baseline: v0\.24\.0, from the bundled release index \(as set\)$/m);
+    const v1 = JSON.parse(cli(['check', '--format', 'json', '--fail-on', 'never', '--against', 'v0.30.0', old]).out).baseline;
+    assert.deepEqual([v1.source, v1.origin], ['setting', 'the bundled release index (as set)']);
   });
 
   test('the package statement as protoc reads it chooses the baseline: not one in a comment, nor one with a comment in it', () => {

@@ -20,6 +20,14 @@ export type RegularFileRead =
   /** `size`: what fstat said, for 'too-large' before reading; absent when the file grew while it was read. */
   | { ok: false; why: 'symlink' | 'not-regular' | 'too-large' | 'other-file' | 'unreadable'; size?: number; code?: string };
 
+/**
+ * How a file past its limit is said, the same for a .proto file and a config file: with its size when fstat gave
+ * it (`size` of a 'too-large' refusal).
+ */
+export function tooLargeText(size: number | undefined, max: number): string {
+  return `${size !== undefined ? `${size} bytes is ` : ''}larger than the ${max}-byte limit`;
+}
+
 const flags = (follow: boolean): number =>
   constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (follow ? 0 : constants.O_NOFOLLOW ?? 0);
 

@@ -99,13 +99,15 @@ async function resolveAgainst(req: CliBaselineRequest, release: string | undefin
     // the change of package or every released element deleted.
     const why = `${basename(req.file)} is not the CRI API: ${notCri.replace(/`/g, '')}, so it is not compared with cri-api releases`;
     if (req.against !== 'auto') return { error: `--against ${req.against}: ${why}; only a file can be its baseline` };
+    // Both, when both are given: a note that names one would leave the other looking taken.
     const idle = ineffective(req, ['--include-prereleases', '--network']);
-    return { message: `${why}; pass --against <file> to compare it with another proto file`, ...(idle ? { ignored: `${idle} has no effect on ${basename(req.file)}, which is compared with no release` } : {}) };
+    const verb = idle.length > 1 ? 'have' : 'has';
+    return { message: `${why}; pass --against <file> to compare it with another proto file`, ...(idle.length ? { ignored: `${idle.join(' and ')} ${verb} no effect on ${basename(req.file)}, which is compared with no release` } : {}) };
   }
   if (pkg !== 'runtime.v1' && history) {
     // Older major versions exist only in the bundled index, under Go tags (`kubernetes-1.N.M` is v0.N.M's twin).
     // cri-api released none after it removed the package, so the module proxy is not asked for newer ones.
-    const ignored = ineffective(req, ['--network'])
+    const ignored = ineffective(req, ['--network']).length
       ? { ignored: `--network has no effect on ${basename(req.file)}, a ${pkg} file: its releases (the last was ${history.releases.at(-1)?.tag ?? 'none'}) come from the bundled release index only, never from the Go module proxy` }
       : {};
     const tag = parseCriApiTag(req.against)?.goTag;
@@ -118,10 +120,13 @@ async function resolveAgainst(req: CliBaselineRequest, release: string | undefin
       const near = tag ? undefined : nearReleases(req.against, history);
       return { error: `--against ${req.against}: ${tag ? notInBundled(tag, history) : `no such release of ${pkg} in the bundled index${near ? `. ${near}` : ''}`}`, ...ignored };
     }
+    // A tag given is `setting` and `as set`, as resolveBaseline says of runtime.v1's: JSON's `baseline.source`
+    // and the Baseline: line tell a release asked for from one picked, whatever the package.
     const why = req.against === 'auto' ? `newest ${pkg} release${release ? ` before ${release}, the release the file is` : ''}`
-      : rel.tag !== req.against ? `as set: ${req.against}` : undefined;
-    const origin = `the bundled release index${why ? ` (${why})` : ''}`;
-    return { baseline: { tag: rel.tag, kubernetes: rel.kubernetes, source: 'bundled', origin, model, history }, ...ignored };
+      : `as set${rel.tag !== req.against ? `: ${req.against}` : ''}`;
+    const origin = `the bundled release index (${why})`;
+    const source = req.against === 'auto' ? 'bundled' : 'setting';
+    return { baseline: { tag: rel.tag, kubernetes: rel.kubernetes, source, origin, model, history }, ...ignored };
   }
   // The user ran the command, so the workspace is trusted; the network stays off unless asked for.
   const result = await resolveBaseline({
@@ -153,9 +158,9 @@ async function resolveAgainst(req: CliBaselineRequest, release: string | undefin
   return req.against === 'auto' ? { message } : { error: message };
 }
 
-/** The first of `options` that the request turns on. */
-function ineffective(req: CliBaselineRequest, options: ('--include-prereleases' | '--network')[]): string | undefined {
-  return options.find((o) => (o === '--network' ? req.network : req.includePrereleases));
+/** Those of `options` that the request turns on, in the order given. */
+function ineffective(req: CliBaselineRequest, options: ('--include-prereleases' | '--network')[]): string[] {
+  return options.filter((o) => (o === '--network' ? req.network : req.includePrereleases));
 }
 
 /**

@@ -23,7 +23,7 @@ import { loadBundledHistory } from '../baseline/historyIndex';
 import { historyFor, resolveCliBaseline } from './baseline';
 import { EXPECTED_PACKAGE, nearReleases } from '../baseline/resolve';
 import { loadConfigFile } from '../compat/configFile';
-import { readRegularFileSync } from '../regularFile';
+import { readRegularFileSync, tooLargeText } from '../regularFile';
 import { FsImportResolver } from '../lsp/importResolver';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { counted } from '../plural';
@@ -169,7 +169,7 @@ function checkInput(path: string, name: string): void {
     if (name === '-' && (e as NodeJS.ErrnoException).code === 'ENOENT') throw stdinNotRead(name);
     throw new InputError(`${name}: cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
   }
-  if (size > MAX_INPUT_BYTES) throw new InputError(`${name}: ${size} bytes is larger than the ${MAX_INPUT_BYTES}-byte limit`);
+  if (size > MAX_INPUT_BYTES) throw new InputError(`${name}: ${tooLargeText(size, MAX_INPUT_BYTES)}`);
 }
 
 /** The bytes of a regular file within the size limit; the file may have changed since `checkInput` (readRegularFileSync). */
@@ -178,7 +178,7 @@ function readBytes(path: string, name: string): Buffer {
   if (r.ok) return r.bytes;
   switch (r.why) {
     case 'not-regular': throw new InputError(`${name}: not a regular file`);
-    case 'too-large': throw new InputError(`${name}: ${r.size !== undefined ? `${r.size} bytes is ` : ''}larger than the ${MAX_INPUT_BYTES}-byte limit`);
+    case 'too-large': throw new InputError(`${name}: ${tooLargeText(r.size, MAX_INPUT_BYTES)}`);
     default: throw new InputError(`${name}: cannot read (${r.code})`);
   }
 }
@@ -271,11 +271,16 @@ export async function main(argv: string[], rawIo: Io): Promise<number> {
         return 0;
       case 'history': {
         const element = one(p, '--element');
+        // Blank, as an unset CI variable with a space around it gives: refused as an empty value is, not taken for
+        // no --element (the whole package's history, exit 0, where one element's was asked for).
+        if (element !== undefined && element.trim() === '') throw new UsageError('--element needs a value, not a blank string');
         // An element of the removed API names its package: its own history, as --package runtime.v1alpha2 gives.
         const pkg = one(p, '--package') ?? (/^\.?runtime\.v1alpha2\./.test(element ?? '') ? 'runtime.v1alpha2' : 'runtime.v1');
         const result = historyQuery(loadBundledHistory(pkg), element);
         if (result.ok) io.out(result.text);
-        else rawIo.err(`cri-compat: ${result.text}`);
+        // One line, as every other message: it quotes --element, which may hold a line break that would
+        // otherwise start a line of its own (a forged workflow command, `::error::…`, in a CI log).
+        else io.err(`cri-compat: ${result.text}`);
         return result.ok ? 0 : 2;
       }
       case 'parse': {

@@ -8,7 +8,7 @@ import type { ParseError } from 'jsonc-parser/lib/esm/main.js';
 // that `main` names requires its parts at run time, which a bundle cannot follow.
 const jsonc = (): typeof import('jsonc-parser/lib/esm/main.js') => require('jsonc-parser/lib/esm/main.js');
 import { capped, quoteKey, validateSeverityOverrides, type SeveritySetting } from './check';
-import { readRegularFileSync } from '../regularFile';
+import { readRegularFileSync, tooLargeText } from '../regularFile';
 import { plural } from '../plural';
 
 export const CONFIG_FILE = '.cri-compat.json';
@@ -60,7 +60,7 @@ function readBounded(path: string, name: string, followSymlinks: boolean): strin
   switch (r.why) {
     case 'symlink': throw new Error(`${name}: is a symbolic link, which is not followed`);
     case 'not-regular': throw new Error(`${name}: not a regular file`);
-    case 'too-large': throw new Error(`${name}: larger than the ${MAX_CONFIG_BYTES}-byte limit`);
+    case 'too-large': throw new Error(`${name}: ${tooLargeText(r.size, MAX_CONFIG_BYTES)}`);
     default: throw new Error(`${name}: cannot read (${r.code})`);
   }
 }
