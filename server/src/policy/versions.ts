@@ -301,8 +301,8 @@ export function inSkewWindow(kubeletMinor: number, runtimeMinor: number): boolea
 
 /**
  * Kubelet minors `min` … `max`; with `minPatch`, of minor `min` only `1.min.minPatch` and later patches; with `from`
- * (a Kubernetes version of minor `min`, `1.37.0` or `1.29.0-alpha.3`), only that release and later ones: the
- * pre-releases of minor `min` before it lack what they are counted for; with `resume`, of the minors after `min` only
+ * (a Kubernetes version of minor `min`, `1.37.0`, `1.29.0-alpha.3` or a patch's pre-release `1.36.4-rc.0`), only that
+ * release and later ones: the releases of minor `min` before it lack what they are counted for; with `resume`, of the minors after `min` only
  * those from `resume` on (a patch of an older line: the minors in between were released without it).
  */
 export type KubeletRange = MinorRange & { minPatch?: number; from?: string; resume?: number };
@@ -373,6 +373,7 @@ export function whoLacks(introduced: number | string, firstMinorOfMajor = 0, rem
   let minor: number;
   let patch = 0;
   let kubernetes: string;
+  let prerelease = false;
   if (typeof introduced === 'number') {
     minor = introduced;
     kubernetes = `1.${minor}.0`;
@@ -382,6 +383,7 @@ export function whoLacks(introduced: number | string, firstMinorOfMajor = 0, rem
     minor = v.minor;
     patch = v.patch;
     kubernetes = v.kubernetes;
+    prerelease = v.prerelease !== undefined;
   }
   const result: LackingSkew = { introduced: { minor, patch } };
   // Newest runtime without it: the previous patch of the same minor, or the previous minor.
@@ -399,6 +401,8 @@ export function whoLacks(introduced: number | string, firstMinorOfMajor = 0, rem
   if (patch > 0) {
     result.runtimes.maxPatch = patch - 1;
     result.kubelets.minPatch = patch;
+    // A pre-release of the patch (v0.36.4-rc.0) has it, as do the kubelets built from it: they are the first.
+    if (prerelease) result.kubelets.from = kubernetes;
     if (later) {
       result.runtimes.later = later;
       // The kubelets of the minors released without it do not know it; those of the minors to come will.
@@ -445,7 +449,7 @@ export function prereleaseSpans(r: RuntimeRange): string {
  * the pre-releases of its minor before it lack it: `1.37.0–1.40`, `1.29.0-alpha.3–1.32`.
  */
 export function kubeletSpan(k: KubeletRange): string {
-  const from = k.minPatch !== undefined ? `1.${k.min}.${k.minPatch}` : k.from;
+  const from = k.from ?? (k.minPatch !== undefined ? `1.${k.min}.${k.minPatch}` : undefined);
   if (k.resume !== undefined && from !== undefined) return `${laterPatches(from, `1.${k.min}`)} and ${span(`1.${k.resume}`, `1.${k.max}`)}`;
   if (from === undefined) return span(`1.${k.min}`, `1.${k.max}`);
   return k.min === k.max ? laterPatches(from, `1.${k.min}`) : `${from}–1.${k.max}`;
