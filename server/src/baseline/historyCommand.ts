@@ -393,10 +393,19 @@ function minorRanges(minors: readonly number[], prefix: string): string {
   return parts.join(', ');
 }
 
-/** ` (1.37–1.38 not released yet)` for kubelets of minors to come (`knowingKubelets`), else ''. */
-export function notReleased(k: { max: number; unreleasedFrom?: number }): string {
+/**
+ * ` (1.37–1.38 not released yet)` for kubelets of minors to come (`knowingKubelets`), else ''. A minor of them that
+ * the history has pre-releases of is out in part, so it is not said to be unreleased: ` (1.37 only in pre-releases
+ * so far, 1.38 not released yet)`.
+ */
+export function notReleased(k: { max: number; unreleasedFrom?: number }, history: History): string {
   if (k.unreleasedFrom === undefined) return '';
-  return ` (${minorSpan(k.unreleasedFrom, k.max, '1.')} not released yet)`;
+  let from = k.unreleasedFrom;
+  const parts: string[] = [];
+  const pre = history.releases.some((r) => r.prerelease && parseAnyTag(r.tag)?.minor === from);
+  if (pre) parts.push(`1.${from++} only in pre-releases so far`);
+  if (from <= k.max) parts.push(`${minorSpan(from, k.max, '1.')} not released yet`);
+  return ` (${parts.join(', ')})`;
 }
 
 /** The newest Kubernetes minor with a stable release in the history. */
@@ -643,7 +652,7 @@ function elementReport(history: History, input: string): HistoryQueryResult {
   const firstMinor = start !== undefined ? parseAnyTag(start)?.minor ?? 0 : 0;
   if (indexStartNote(history, pkg, wireIntro)) {
     row('skew', `not known: it is already in ${oldest}, the oldest release in this history, and may be older.`);
-  } else if (wireStable === undefined) {
+  } else if (wireStable === undefined && !union(releases.length - 1)) {
     row('skew', `only pre-releases have had it (${span(wireIntro, tags[unionLast]!)}): no stable kubelet or runtime has it.`);
   } else if (start !== undefined && wireIntro === start) {
     // In the major version's first tag (a pre-release): runtimes built from its pre-releases have it too.
@@ -653,7 +662,8 @@ function elementReport(history: History, input: string): HistoryQueryResult {
     // pre-releases of that line cut before it lack it too (v0.29.0-alpha.0–alpha.2 of one that came in alpha.3),
     // also in the major version's first minor: pre-releases are releases, and those of 1.20 from runtime.v1's first
     // tag on speak runtime.v1, so one that came after that tag is missing from them although every stable runtime
-    // of runtime.v1 has it.
+    // of runtime.v1 has it. One still in the newest release that only pre-releases have so far (v0.37.0-alpha.1 on)
+    // counts from its first one, as the hover does: the kubelets built from them know it, and so will those to come.
     const b = parseAnyTag(basis);
     const w = parseAnyTag(wireIntro);
     const from = b && w && b.minor === w.minor && b.patch === w.patch ? wireIntro : basis;
@@ -665,7 +675,7 @@ function elementReport(history: History, input: string): HistoryQueryResult {
     } else {
       // A package that was removed (runtime.v1alpha2) has no kubelets to come, whatever its last release had.
       const knowing = knowingKubelets(lack.kubelets, known, newestStableMinor(history), union(releases.length - 1) && majorVersion(pkg)?.removedInMinor === undefined);
-      row('skew', `${asNumber}${kubelets(knowing, ['knows', 'know'])} it${notReleased(knowing)} and can be paired with runtimes built from ${runtimesBuiltFrom(history, lack.runtimes)}, which do not.`);
+      row('skew', `${asNumber}${kubelets(knowing, ['knows', 'know'])} it${notReleased(knowing, history)} and can be paired with runtimes built from ${runtimesBuiltFrom(history, lack.runtimes)}, which do not.`);
       // Which way an enum or a field's message travels, as the newest release that has the element declares its RPCs.
       more(releasedLackingConsequence(history, kind, path, basis, () => history.modelAt(info.lastSeen)));
     }

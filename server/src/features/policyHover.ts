@@ -160,7 +160,7 @@ function historySection(element: string, history: History, pkg: string, current:
     const stillReleased = (h.present ?? false) && majorVersion(pkg)?.removedInMinor === undefined;
     const k = lineage ? knowingKubelets(lacks.kubelets, lineage.stableMinors, newestStableMinor(history), stillReleased) : lacks.kubelets;
     const who = kubelets(k, ['knows', 'know']);
-    const knowers = `${who[0]!.toUpperCase()}${who.slice(1)} it${notReleased(k)} and can be paired`;
+    const knowers = `${who[0]!.toUpperCase()}${who.slice(1)} it${notReleased(k, history)} and can be paired`;
     const why = releasedLackingConsequence(history, kind, element, introduced, () => current, (c) => `\`${c}\``);
     lines.push(`- ${knowers} with runtimes built from ${runtimesBuiltFrom(history, lacks.runtimes)}, which do not. ${why}`);
   } else if (inOldest && (start === undefined || parseAnyTag(oldest ?? '')?.minor !== start)) {
