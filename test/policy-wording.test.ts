@@ -39,6 +39,10 @@ describe('policy wording against the release history', { skip: corpus ? false : 
     assert.match(removal, /^runtimes built from cri-api v0\.26\.0-beta\.0–v0\.29 lack it but are in the window of kubelets 1\.25 and 1\.26\.0-alpha\.0–1\.26\.0-alpha\.3, which had it/);
     const h = policyHover(release('v0.25.0'), bundledBaseline('v0.25.0'), 'pod_sandbox_metadata = 4');
     assert.ok(h.includes(`- Removed in v0.26.0-beta.0 (Kubernetes 1.26.0-beta.0), after v0.26.0-alpha.3 (Kubernetes 1.26.0-alpha.3): ${removal}`), h);
+    // Those 1.26 alphas' kubelets know it too, and can meet runtimes of v0.23–v0.24 without it: hover and history say so.
+    const skew = 'kubelets 1.25.0-beta.0–1.26.0-alpha.3 know it and can be paired with runtimes built from cri-api v0.22–v0.24 or v0.25.0-alpha.0–v0.25.0-alpha.3, which do not.';
+    assert.equal(historyRow('runtime.v1', path, 'skew'), skew);
+    assert.ok(h.includes(`- K${skew.slice(1)}`), h);
     // One still in the newest release says nothing of a removal.
     assert.doesNotMatch(policyHover(release('v0.25.0'), bundledBaseline('v0.25.0'), 'created_at = 3'), /Removed in/);
   });

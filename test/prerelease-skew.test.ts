@@ -7,11 +7,11 @@ import * as assert from 'node:assert/strict';
 import { Corpus, CORPUS_HELP, V1ALPHA2_PATH, findCorpusDir, findRepoRoot } from '../server/src/baseline/corpus';
 import { loadBundledHistory } from '../server/src/baseline/historyIndex';
 import { historyReport } from '../server/src/baseline/historyCommand';
-import type { Baseline, History } from '../server/src/baseline/types';
+import type { Baseline } from '../server/src/baseline/types';
 import { compareTags } from '../server/src/policy/versions';
 import { skewMatrix } from '../server/src/report/markdown';
 import { corpusText as text } from './corpusText';
-import { historyWithField } from './editedHistory';
+import { historyRow, historyWithField } from './editedHistory';
 import { policyHover } from './policyHoverText';
 
 const corpusDir = findCorpusDir(findRepoRoot(__dirname));
@@ -23,13 +23,6 @@ function cell(rows: string[], kubelet: string, runtime: string): string | undefi
   const header = table[0]!.split('|').slice(2, -1).map((c) => c.trim());
   const row = table.find((r) => r.startsWith(`| **${kubelet}** |`));
   return row?.split('|').slice(2, -1).map((c) => c.trim())[header.indexOf(runtime)];
-}
-
-/** The text of one row (`label:`) of `history --element`. */
-function historyRow(history: History, path: string, label: string): string {
-  const row = historyReport(history, path).split('\n').find((l) => l.trimStart().startsWith(`${label}:`));
-  assert.ok(row, `${path} has a ${label} row:\n${historyReport(history, path)}`);
-  return row.slice(row.indexOf(':') + 1).trim();
 }
 
 describe('pre-releases in the skew: hover, history and matrix', { skip: corpus ? false : CORPUS_HELP }, () => {

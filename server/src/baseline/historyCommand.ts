@@ -408,6 +408,24 @@ export function notReleased(k: { max: number; unreleasedFrom?: number }, history
   return ` (${parts.join(', ')})`;
 }
 
+/**
+ * For `knowingKubelets`: of `minor`, when its first release has the element (`present`, by release index), the
+ * Kubernetes version of the last of its releases in a row that do, where all of those are pre-releases.
+ */
+function prereleasesWithIt(history: History, present: (release: number) => boolean): (minor: number) => string | undefined {
+  return (minor) => {
+    let last: string | undefined;
+    for (let i = 0; i < history.releases.length; i++) {
+      const r = history.releases[i]!;
+      const v = parseAnyTag(r.tag);
+      if (v?.minor !== minor) continue;
+      if (!present(i) || !r.prerelease) break;
+      last = v.kubernetes;
+    }
+    return last;
+  };
+}
+
 /** The newest Kubernetes minor with a stable release in the history. */
 export function newestStableMinor(history: History): number | undefined {
   return stableMinors(history, () => true).at(-1);
@@ -415,7 +433,7 @@ export function newestStableMinor(history: History): number | undefined {
 
 /** `kubelet 1.N`, `kubelets 1.N–1.M` or `kubelets 1.N.P–1.M` (`kubeletSpan`), with the verb in the matching number. */
 export function kubelets(k: KubeletRange, verb?: [string, string]): string {
-  const one = k.min === k.max && k.minPatch === undefined && k.from === undefined;
+  const one = k.min === k.max && k.minPatch === undefined && k.from === undefined && k.to === undefined;
   return `${one ? 'kubelet' : 'kubelets'} ${kubeletSpan(k)}${verb ? ` ${one ? verb[0] : verb[1]}` : ''}`;
 }
 
@@ -493,6 +511,8 @@ export interface ElementLineage {
   wireIntroduced: string;
   /** When no later release has it under any of those names: the `removal` row of `history --element` (removalOf). */
   removal?: ElementRemoval;
+  /** For `knowingKubelets`: the last of the first pre-releases of a minor that have it (prereleasesWithIt). */
+  prereleasesWithIt: (minor: number) => string | undefined;
 }
 
 /** The lineage of a field or enum value (other elements: their own presence, no renames); undefined if unknown. */
@@ -504,6 +524,7 @@ export function elementLineage(history: History, path: string): ElementLineage |
   const minors = stableMinors(history, lineage.present);
   const removal = removalOf(history, lineage, minors);
   return {
+    prereleasesWithIt: prereleasesWithIt(history, lineage.present),
     stableMinors: minors,
     renames: lineage.renames.map((r) => ({ from: r.from.def.name, to: r.to.def.name, number: numberOf(r.to)!, tags: r.at.map((i) => history.releases[i]!.tag) })),
     wireIntroduced: history.releases[first]!.tag,
@@ -674,7 +695,7 @@ function elementReport(history: History, input: string): HistoryQueryResult {
       row('skew', `no kubelet in the skew window can meet a ${pkg} runtime without it.`);
     } else {
       // A package that was removed (runtime.v1alpha2) has no kubelets to come, whatever its last release had.
-      const knowing = knowingKubelets(lack.kubelets, known, newestStableMinor(history), union(releases.length - 1) && majorVersion(pkg)?.removedInMinor === undefined);
+      const knowing = knowingKubelets(lack.kubelets, known, newestStableMinor(history), union(releases.length - 1) && majorVersion(pkg)?.removedInMinor === undefined, prereleasesWithIt(history, union));
       row('skew', `${asNumber}${kubelets(knowing, ['knows', 'know'])} it${notReleased(knowing, history)} and can be paired with runtimes built from ${runtimesBuiltFrom(history, lack.runtimes)}, which do not.`);
       // Which way an enum or a field's message travels, as the newest release that has the element declares its RPCs.
       more(releasedLackingConsequence(history, kind, path, basis, () => history.modelAt(info.lastSeen)));
@@ -711,21 +732,21 @@ function removalOf(history: History, lineage: Lineage, known: readonly number[])
   const removedMinor = after ? parseAnyTag(after.tag)?.minor : undefined;
   if (!after || removedMinor === undefined) return undefined;
   const had = known.filter((k) => k < removedMinor && k >= removedMinor - SKEW);
-  // Pre-releases are releases: when pre-releases of the minor that removed it still had it (v0.26.0-alpha.0–alpha.3
-  // of ContainerEventResponse.pod_sandbox_metadata, gone in v0.26.0-beta.0), the runtimes without it start at the
-  // release that dropped it, and the kubelets of those pre-releases had it too: their window reaches 3 minors past
-  // the removing one.
-  let firstPre: number | undefined;
-  for (let i = last; i >= 0 && releases[i]!.prerelease && parseAnyTag(releases[i]!.tag)?.minor === removedMinor && lineage.present(i); i--) firstPre = i;
-  const preKubelets = firstPre !== undefined ? span(parseAnyTag(releases[firstPre]!.tag)!.kubernetes, parseAnyTag(releases[last]!.tag)!.kubernetes) : undefined;
+  // Pre-releases are releases, and a patch release is one too: when releases of the minor that removed it still had it
+  // (v0.26.0-alpha.0–alpha.3 of ContainerEventResponse.pod_sandbox_metadata, gone in v0.26.0-beta.0; v0.36.0–v0.36.1
+  // of one gone in the patch v0.36.2), the runtimes without it start at the release that dropped it, and the kubelets
+  // of those releases had it too: their window reaches 3 minors past the removing one.
+  let firstOwn: number | undefined;
+  for (let i = last; i >= 0 && parseAnyTag(releases[i]!.tag)?.minor === removedMinor && lineage.present(i); i--) firstOwn = i;
+  const ownKubelets = firstOwn !== undefined ? span(parseAnyTag(releases[firstOwn]!.tag)!.kubernetes, parseAnyTag(releases[last]!.tag)!.kubernetes) : undefined;
   let skew: string;
   if (!known.length) skew = 'no stable release had it, so no stable kubelet can miss it.';
-  else if (!had.length && !preKubelets) skew = `no kubelet that had it (${minorRanges(known, '1.')}) is in the skew window of runtimes without it (cri-api v0.${removedMinor} and later).`;
+  else if (!had.length && !ownKubelets) skew = `no kubelet that had it (${minorRanges(known, '1.')}) is in the skew window of runtimes without it (cri-api v0.${removedMinor} and later).`;
   else {
-    const kmax = preKubelets ? removedMinor : had[had.length - 1]!;
-    const from = preKubelets ? after.tag : `v0.${removedMinor}`;
+    const kmax = ownKubelets ? removedMinor : had[had.length - 1]!;
+    const from = ownKubelets ? after.tag : `v0.${removedMinor}`;
     const stable = had.length ? kubeletSpan({ min: had[0]!, max: had[had.length - 1]! }) : '';
-    const who = preKubelets ? `kubelets ${stable ? `${stable} and ` : ''}${preKubelets}` : kubelets({ min: had[0]!, max: had[had.length - 1]! });
+    const who = ownKubelets ? `kubelets ${stable ? `${stable} and ` : ''}${ownKubelets}` : kubelets({ min: had[0]!, max: had[had.length - 1]! });
     skew = `runtimes built from cri-api ${span(from, `v0.${kmax + SKEW}`)} lack it but are in the window of ${who}, which had it and may still use it; within one major version that is a breaking change.`;
   }
   return { lastSeen: releases[last]!.tag, goneIn: after.tag, skew };

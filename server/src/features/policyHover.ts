@@ -158,7 +158,7 @@ function historySection(element: string, history: History, pkg: string, current:
   const lacks: LackingSkew | undefined = inOldest ? undefined : whoLacks(introduced, start ?? 0, undefined, lackingPrereleases(history, introduced));
   if (lacks?.kubelets && lacks.runtimes) {
     const stillReleased = (h.present ?? false) && majorVersion(pkg)?.removedInMinor === undefined;
-    const k = lineage ? knowingKubelets(lacks.kubelets, lineage.stableMinors, newestStableMinor(history), stillReleased) : lacks.kubelets;
+    const k = lineage ? knowingKubelets(lacks.kubelets, lineage.stableMinors, newestStableMinor(history), stillReleased, lineage.prereleasesWithIt) : lacks.kubelets;
     const who = kubelets(k, ['knows', 'know']);
     const knowers = `${who[0]!.toUpperCase()}${who.slice(1)} it${notReleased(k, history)} and can be paired`;
     const why = releasedLackingConsequence(history, kind, element, introduced, () => current, (c) => `\`${c}\``);
