@@ -765,10 +765,16 @@ test('element report: the same text from a history without releaseStates (one mo
 test('elementLineage: stable minors and renames, for explanations outside the report', () => {
   const h = loadBundledHistory();
   const kill = elementLineage(h, 'runtime.v1.Signal.SIGNAL_SIGKILL')!;
-  assert.deepEqual(kill.renames, [{ from: 'SIGKILL', to: 'SIGNAL_SIGKILL', number: 13, tags: ['v0.37.0-alpha.1'] }]);
+  assert.deepEqual(kill.renames, [{
+    from: 'SIGKILL', to: 'SIGNAL_SIGKILL', number: 13, tags: ['v0.37.0-alpha.1'],
+    sourceBreak: 'The rename is a JSON and Go source break: the JSON/YAML form (crictl) spells the value "SIGKILL" before and "SIGNAL_SIGKILL" after, and Go code that uses Signal_SIGKILL no longer builds (now Signal_SIGNAL_SIGKILL).',
+  }]);
+  assert.deepEqual(kill.numberReuse, []);
   assert.equal(kill.wireIntroduced, 'v0.33.0-rc.0');
   assert.deepEqual(kill.stableMinors, [33, 34, 35, 36]);
-  const { prereleasesWithIt, ...meta } = elementLineage(h, 'runtime.v1.ContainerEventResponse.pod_sandbox_metadata')!;
+  const { prereleasesWithIt, numberReuse, ...meta } = elementLineage(h, 'runtime.v1.ContainerEventResponse.pod_sandbox_metadata')!;
+  // Number 4 went to pod_sandbox_status: the `number reuse` row of `history --element`.
+  assert.deepEqual(numberReuse, [historyReport(h, 'runtime.v1.ContainerEventResponse.pod_sandbox_metadata').split('\n').find((l) => l.includes('number reuse:'))!.replace(/^ *number reuse: */, '')]);
   // The 1.26 alphas had it, no 1.25 pre-release before v0.25.0-beta.0 did.
   assert.equal(prereleasesWithIt(26), '1.26.0-alpha.3');
   assert.equal(prereleasesWithIt(25), undefined);

@@ -65,6 +65,33 @@ describe('policy wording against the release history', { skip: corpus ? false : 
   });
 });
 
+describe('the newest release checked against itself: what the hover says of renames and reused numbers', { skip: corpus ? false : CORPUS_HELP }, () => {
+  const hoverOn = (needle: string, offset: number): string => policyHover(release('v0.37.0-beta.0'), bundledBaseline('v0.37.0-beta.0'), needle, offset);
+
+  test('a field on a number another field had with another type: the hover gives the number reuse, as history does', () => {
+    // ContainerEventResponse.pod_sandbox_status took number 4 from pod_sandbox_metadata (a PodSandboxMetadata) in
+    // v0.26.0-beta.0: runtimes of 1.25 fill field 4 with the other type, which is worse than leaving it unset.
+    const reuse = historyRow('runtime.v1', 'runtime.v1.ContainerEventResponse.pod_sandbox_status', 'number reuse');
+    assert.match(reuse, /^field 4 was runtime\.v1\.PodSandboxMetadata pod_sandbox_metadata before \(v0\.25\.0-beta\.0–v0\.26\.0-alpha\.3\); this is a reuse with another type\./);
+    const h = hoverOn('pod_sandbox_status = 4', 2);
+    assert.ok(h.includes(`- F${reuse.slice(1)}`), h);
+    // And the other way round, on the field that had the number first (in the v0.25.0 file, against its release).
+    const before = historyRow('runtime.v1', 'runtime.v1.ContainerEventResponse.pod_sandbox_metadata', 'number reuse');
+    const h25 = policyHover(release('v0.25.0'), bundledBaseline('v0.25.0'), 'pod_sandbox_metadata = 4');
+    assert.ok(h25.includes(`- F${before.slice(1)}`), h25);
+    assert.doesNotMatch(hoverOn('created_at = 3', 2), /reuse/);
+  });
+
+  test('an enum value renamed in v0.37.0-alpha.1 (SIGTERM → SIGNAL_SIGTERM): the wire keeps number 23, JSON and Go source break', () => {
+    const report = historyQuery(loadBundledHistory(), 'runtime.v1.Signal.SIGNAL_SIGTERM');
+    const effects = report.text.split('\n').find((l) => l.includes('The rename is'))!;
+    const source = effects.slice(effects.indexOf('The rename is')).trim();
+    assert.equal(source, 'The rename is a JSON and Go source break: the JSON/YAML form (crictl) spells the value "SIGTERM" before and "SIGNAL_SIGTERM" after, and Go code that uses Signal_SIGTERM no longer builds (now Signal_SIGNAL_SIGTERM).');
+    const h = hoverOn('SIGNAL_SIGTERM', 2);
+    assert.ok(h.includes(`peers exchange it by number since v0.33.0-rc.0 (Kubernetes 1.33.0-rc.0), and the skew counts from there. ${source}`), h);
+  });
+});
+
 describe('runtimes of releases without a Go module tag, in the new-element hover and the skew matrix', { skip: corpus ? false : CORPUS_HELP }, () => {
   // A change on top of kubernetes-1.15.6 that ships in v0.15.7, the first Go module tag of 1.15: the runtimes that
   // lack it are those of 1.12–1.14 (older than the history, with no tag at all) and of 1.15.0–1.15.6, which

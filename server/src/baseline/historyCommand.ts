@@ -448,16 +448,22 @@ function renameEffects(history: History, pkg: string, r: Rename, lineage: Lineag
     return minors.length ? `${minorRanges(minors, '1.')} call it ${d.def.name}` : `only pre-releases call it ${d.def.name}`;
   };
   const wire = `Nothing changes on the wire: number ${n} keeps its meaning (releases ${side(r.from)}; ${side(r.to)}), so kubelets and runtimes on either side of the rename understand each other.`;
+  const source = renameSourceBreak(pkg, r);
+  return source ? `${wire} ${source}` : wire;
+}
+
+/** What a rename breaks off the wire (POLICY: JSON, Go source), which the hover says too (ElementLineage.renames). */
+function renameSourceBreak(pkg: string, r: Rename): string | undefined {
   if (r.from.kind === 'enumValue' && r.to.kind === 'enumValue') {
-    return `${wire} It is a JSON and Go source break: the JSON/YAML form (crictl) spells the value "${r.from.def.name}" before and "${r.to.def.name}" after, and Go code that uses ${goEnumConstant(pkg, r.from.parent.fqn, r.from.def.name)} no longer builds (now ${goEnumConstant(pkg, r.to.parent.fqn, r.to.def.name)}).`;
+    return `The rename is a JSON and Go source break: the JSON/YAML form (crictl) spells the value "${r.from.def.name}" before and "${r.to.def.name}" after, and Go code that uses ${goEnumConstant(pkg, r.from.parent.fqn, r.from.def.name)} no longer builds (now ${goEnumConstant(pkg, r.to.parent.fqn, r.to.def.name)}).`;
   }
   if (r.from.kind === 'field' && r.to.kind === 'field') {
     const json = r.from.def.jsonName === r.to.def.jsonName
       ? `the JSON name stays "${r.to.def.jsonName}"`
       : `the JSON/YAML form (crictl) changes its key from "${r.from.def.jsonName}" to "${r.to.def.jsonName}"`;
-    return `${wire} It is a Go source break (the generated struct field and getter are renamed, so code that uses the old name no longer builds), and ${json}.`;
+    return `The rename is a Go source break (the generated struct field and getter are renamed, so code that uses the old name no longer builds), and ${json}.`;
   }
-  return wire;
+  return undefined;
 }
 
 interface PatchChange {
@@ -505,20 +511,26 @@ function patchChanges(history: History, timeline: Timeline, renames: readonly Re
 export interface ElementLineage {
   /** Kubernetes minors with a stable release that has the element, under its name or one it was renamed from or to. */
   stableMinors: number[];
-  /** Renames that kept the number (and for fields the type): not removals on the wire. */
-  renames: { from: string; to: string; number: number; tags: string[] }[];
+  /**
+   * Renames that kept the number (and for fields the type): not removals on the wire. `sourceBreak`: what they
+   * break off the wire, JSON and Go source, as `history --element` says it.
+   */
+  renames: { from: string; to: string; number: number; tags: string[]; sourceBreak?: string }[];
   /** The first release with the element under any of those names. */
   wireIntroduced: string;
   /** When no later release has it under any of those names: the `removal` row of `history --element` (removalOf). */
   removal?: ElementRemoval;
   /** For `knowingKubelets`: the last of the first pre-releases of a minor that have it (prereleasesWithIt). */
   prereleasesWithIt: (minor: number) => string | undefined;
+  /** The `number reuse` rows of `history --element` (numberReuse): other fields or values that had its number. */
+  numberReuse: string[];
 }
 
 /** The lineage of a field or enum value (other elements: their own presence, no renames); undefined if unknown. */
 export function elementLineage(history: History, path: string): ElementLineage | undefined {
   if (!history.element(path)) return undefined;
-  const lineage = lineageOf(history, path, timelineOf(history, path));
+  const timeline = timelineOf(history, path);
+  const lineage = lineageOf(history, path, timeline);
   let first = 0;
   while (first < history.releases.length - 1 && !lineage.present(first)) first++;
   const minors = stableMinors(history, lineage.present);
@@ -526,7 +538,11 @@ export function elementLineage(history: History, path: string): ElementLineage |
   return {
     prereleasesWithIt: prereleasesWithIt(history, lineage.present),
     stableMinors: minors,
-    renames: lineage.renames.map((r) => ({ from: r.from.def.name, to: r.to.def.name, number: numberOf(r.to)!, tags: r.at.map((i) => history.releases[i]!.tag) })),
+    renames: lineage.renames.map((r) => {
+      const sourceBreak = renameSourceBreak(packageOf(history), r);
+      return { from: r.from.def.name, to: r.to.def.name, number: numberOf(r.to)!, tags: r.at.map((i) => history.releases[i]!.tag), ...(sourceBreak ? { sourceBreak } : {}) };
+    }),
+    numberReuse: numberReuse(history, path, timeline, lineage, minors),
     wireIntroduced: history.releases[first]!.tag,
     ...(removal ? { removal } : {}),
   };
