@@ -896,7 +896,7 @@ describe('policy hover: skew statements', () => {
 });
 
 describe('policy hover: who knows an element, from its lineage', { skip: corpusDir ? false : CORPUS_HELP }, () => {
-  test('ContainerEventResponse.pod_sandbox_metadata (v0.25 only; number 4 reused in v0.26): only kubelet 1.25 knows it', () => {
+  test('ContainerEventResponse.pod_sandbox_metadata (v0.25 and the 1.26 alphas; number 4 reused in v0.26.0-beta.0): only kubelets 1.25.0-beta.0–1.26.0-alpha.3 know it', () => {
     const history = loadBundledHistory();
     const v25 = history.releases.find((r) => r.tag === 'v0.25.0')!;
     assert.ok(v25, 'v0.25.0 is in the bundled index');
@@ -913,7 +913,8 @@ describe('policy hover: who knows an element, from its lineage', { skip: corpusD
     doHover(a.bound, pos(line, lines[line]!.indexOf('pod_sandbox_metadata') + 1), {
       extraHover: (e) => (extra = elementPolicyHover(e, a.baseline, a.bound.model, a.findings)),
     });
-    assert.match(extra!, /- Kubelets 1\.25\.0-beta\.0 and later 1\.25 patches know it and can be paired with runtimes built from cri-api v0\.22–v0\.24 or v0\.25\.0-alpha\.0–v0\.25\.0-alpha\.3, which do not\./);
+    // The kubelets of v0.26.0-alpha.0–alpha.3, which still had it, know it too; those of 1.26 from beta.0 on do not.
+    assert.match(extra!, /- Kubelets 1\.25\.0-beta\.0–1\.26\.0-alpha\.3 know it and can be paired with runtimes built from cri-api v0\.22–v0\.24 or v0\.25\.0-alpha\.0–v0\.25\.0-alpha\.3, which do not\./);
     assert.doesNotMatch(extra!, /Kubelets 1\.25–1\.27/);
   });
 });

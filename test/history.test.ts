@@ -409,7 +409,12 @@ test('skew of an element still in the newest release counts the kubelets to come
   // StreamImages came in v0.36.0-beta.0: runtimes v0.33–v0.35 and v0.36.0-alpha.0–alpha.2 lack it, and kubelets up
   // to 1.39 can meet them.
   const newestStable = Math.max(...h.releases.filter((r) => !r.prerelease).map((r) => parseAnyTag(r.tag)!.minor));
-  const future = newestStable >= 39 ? '' : newestStable === 38 ? ' (1.39 not released yet)' : ` (1.${newestStable + 1}–1.39 not released yet)`;
+  // The minor after the newest stable one is out in part where the history has pre-releases of it (1.37.0-alpha.0 …).
+  const pre = h.releases.some((r) => r.prerelease && parseAnyTag(r.tag)!.minor === newestStable + 1);
+  const unreleased = pre ? newestStable + 2 : newestStable + 1;
+  const parts = [...(pre && newestStable < 39 ? [`1.${newestStable + 1} only in pre-releases so far`] : []), ...(unreleased <= 39 ? [`${unreleased === 39 ? '1.39' : `1.${unreleased}–1.39`} not released yet`] : [])];
+  const future = parts.length ? ` (${parts.join(', ')})` : '';
+  if (newestStable === 36) assert.equal(future, ' (1.37 only in pre-releases so far, 1.38–1.39 not released yet)', 'the bundled index: 1.37 has pre-releases only');
   assert.ok(text.includes(`skew:         kubelets 1.36.0-beta.0–1.39 know it${future} and can be paired with runtimes built from cri-api v0.33–v0.35 or v0.36.0-alpha.0–v0.36.0-alpha.2, which do not.`), text);
 });
 
@@ -469,7 +474,8 @@ test('history report on runtime.v1alpha2: the index start and the package remova
   assert.match(text, /last changed: v0\.20\.0-beta\.2 \(Kubernetes 1\.20\.0-beta\.2\) — deprecated false → true/);
   assert.match(text, /last seen: {4}v0\.26\.0-alpha\.3 \(Kubernetes 1\.26\.0-alpha\.3\), the last release of runtime\.v1alpha2 \(removed in Kubernetes 1\.26\)/);
   assert.match(text, /skew: {9}not known/);
-  assert.match(historyReport(h, 'runtime.v1alpha2.RuntimeService.ListPodSandboxStats'), /kubelets 1\.23\.0-alpha\.1–1\.25 know it and can be paired with runtimes built from cri-api v0\.20–v0\.22 or v0\.23\.0-alpha\.0,/);
+  // The 1.26 pre-releases still have runtime.v1alpha2 (its last release is v0.26.0-alpha.3): their kubelets know it too.
+  assert.match(historyReport(h, 'runtime.v1alpha2.RuntimeService.ListPodSandboxStats'), /kubelets 1\.23\.0-alpha\.1–1\.26\.0-alpha\.3 know it and can be paired with runtimes built from cri-api v0\.20–v0\.22 or v0\.23\.0-alpha\.0,/);
 });
 
 // ---- the element report against the corpus ------------------------------------------------------------
@@ -528,25 +534,37 @@ test('element report: the kubelets said to know an element, or to have had it, h
       if (/renamed (from|to):/.test(text)) continue; // the number's history, not the name's: see the rename test
       const have = corpusStableMinors(path, element);
       const knows = minorsIn(text, /skew: +kubelets? 1\.(\d+)(?:\.\d+(?:-[a-z]+\.\d+)?)?(?:–1\.(\d+)| and later 1\.\d+ patches)? knows? it/);
+      // Or up to a pre-release (`1.25.0-beta.0–1.26.0-alpha.3`), whose minor has no stable release with it: the
+      // corpus's tag of that pre-release has it.
+      const upTo = /skew: +kubelets 1\.(\d+)\S*–1\.(\d+)\.(\d+-[a-z]+\.\d+) know it/.exec(text);
+      if (upTo) {
+        const tag = goTags(path).find((t) => t.tag === `v0.${upTo[2]}.${upTo[3]}`);
+        assert.ok(tag && facts(modelOf(tag.blob)).has(element), `${element}: kubelet 1.${upTo[2]}.${upTo[3]} is said to know it\n${text}`);
+      }
+      const knowsStable = knows ?? (upTo ? Array.from({ length: Number(upTo[2]) - Number(upTo[1]) }, (_, i) => Number(upTo[1]) + i) : undefined);
       // Stable kubelets only: pre-releases of the removing minor that had it are named after them.
       const had = minorsIn(text, /window of kubelets? 1\.(\d+)(?:–1\.(\d+))?(?: and 1\.\d+\.0-[a-z]+\.\d+(?:–1\.\d+\.0-[a-z]+\.\d+)?)?, which had it/);
       // Kubelets to come are named only while the newest release has it, and only after the newest stable minor.
-      const toCome = minorsIn(text, /know it \(1\.(\d+)(?:–1\.(\d+))? not released yet\)/) ?? [];
+      const toCome = [
+        ...minorsIn(text, /know it \((?:1\.\d+ only in pre-releases so far, )?1\.(\d+)(?:–1\.(\d+))? not released yet\)/) ?? [],
+        ...minorsIn(text, /know it \(1\.(\d+)() only in pre-releases so far/) ?? [],
+      ];
       for (const k of toCome) {
         assert.ok(k > newestStable(pkg) && /last seen: +still present/.test(text), `${element}: kubelet 1.${k} is said to be unreleased\n${text}`);
       }
-      for (const k of [...(knows ?? []), ...(had ?? [])]) assert.ok(have.has(k) || toCome.includes(k), `${element}: the report names kubelet 1.${k}, but no stable 1.${k} release has it\n${text}`);
+      for (const k of [...(knowsStable ?? []), ...(had ?? [])]) assert.ok(have.has(k) || toCome.includes(k), `${element}: the report names kubelet 1.${k}, but no stable 1.${k} release has it\n${text}`);
       // Runtimes said to lack it after a removal have no stable release with it.
       // From the release that dropped it: a minor whose pre-releases still had it starts at that release.
       const lacking = minorsIn(text, /removal: +runtimes built from cri-api v0\.(\d+)(?:\.0-[a-z]+\.\d+)?(?:–v0\.(\d+))? lack it/);
       for (const r of lacking ?? []) assert.ok(!have.has(r), `${element}: v0.${r} is said to lack it\n${text}`);
-      if (knows || had) checked++;
+      if (knowsStable || had) checked++;
     }
   }
   assert.ok(checked > 100, `${checked} reports with a skew or removal window`);
   // The audit's example: field 4 of ContainerEventResponse was only in 1.25 (v0.25.0-beta.0 .. v0.26.0-alpha.3).
   const meta = reportOf('runtime.v1', 'runtime.v1.ContainerEventResponse.pod_sandbox_metadata');
-  assert.match(meta, /skew: {9}kubelets 1\.25\.0-beta\.0 and later 1\.25 patches know it and can be paired with runtimes built from cri-api v0\.22–v0\.24 or v0\.25\.0-alpha\.0–v0\.25\.0-alpha\.3, which do not\./);
+  // Its kubelets: those of 1.25.0-beta.0 on, and of the 1.26 pre-releases that still had it, as the removal row says.
+  assert.match(meta, /skew: {9}kubelets 1\.25\.0-beta\.0–1\.26\.0-alpha\.3 know it and can be paired with runtimes built from cri-api v0\.22–v0\.24 or v0\.25\.0-alpha\.0–v0\.25\.0-alpha\.3, which do not\./);
   // Pre-releases are releases: v0.26.0-alpha.0–alpha.3 still have it, so v0.26 runtimes lack it only from v0.26.0-beta.0 on.
   assert.match(meta, /removal: {6}runtimes built from cri-api v0\.26\.0-beta\.0–v0\.29 lack it but are in the window of kubelets 1\.25 and 1\.26\.0-alpha\.0–1\.26\.0-alpha\.3, which had it/);
   assert.doesNotMatch(meta, /1\.23|1\.27/);
@@ -747,10 +765,19 @@ test('element report: the same text from a history without releaseStates (one mo
 test('elementLineage: stable minors and renames, for explanations outside the report', () => {
   const h = loadBundledHistory();
   const kill = elementLineage(h, 'runtime.v1.Signal.SIGNAL_SIGKILL')!;
-  assert.deepEqual(kill.renames, [{ from: 'SIGKILL', to: 'SIGNAL_SIGKILL', number: 13, tags: ['v0.37.0-alpha.1'] }]);
+  assert.deepEqual(kill.renames, [{
+    from: 'SIGKILL', to: 'SIGNAL_SIGKILL', number: 13, tags: ['v0.37.0-alpha.1'],
+    sourceBreak: 'The rename is a JSON and Go source break: the JSON/YAML form (crictl) spells the value "SIGKILL" before and "SIGNAL_SIGKILL" after, and Go code that uses Signal_SIGKILL no longer builds (now Signal_SIGNAL_SIGKILL).',
+  }]);
+  assert.deepEqual(kill.numberReuse, []);
   assert.equal(kill.wireIntroduced, 'v0.33.0-rc.0');
   assert.deepEqual(kill.stableMinors, [33, 34, 35, 36]);
-  const meta = elementLineage(h, 'runtime.v1.ContainerEventResponse.pod_sandbox_metadata')!;
+  const { prereleasesWithIt, numberReuse, ...meta } = elementLineage(h, 'runtime.v1.ContainerEventResponse.pod_sandbox_metadata')!;
+  // Number 4 went to pod_sandbox_status: the `number reuse` row of `history --element`.
+  assert.deepEqual(numberReuse, [historyReport(h, 'runtime.v1.ContainerEventResponse.pod_sandbox_metadata').split('\n').find((l) => l.includes('number reuse:'))!.replace(/^ *number reuse: */, '')]);
+  // The 1.26 alphas had it, no 1.25 pre-release before v0.25.0-beta.0 did.
+  assert.equal(prereleasesWithIt(26), '1.26.0-alpha.3');
+  assert.equal(prereleasesWithIt(25), undefined);
   assert.deepEqual(meta, {
     stableMinors: [25], renames: [], wireIntroduced: 'v0.25.0-beta.0',
     // Gone again: the `removal` row of `history --element`, which the hover shows too.

@@ -5,12 +5,13 @@
 import { describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { Corpus, CORPUS_HELP, V1ALPHA2_PATH, findCorpusDir, findRepoRoot } from '../server/src/baseline/corpus';
-import { buildHistoryFromModels, loadBundledHistory } from '../server/src/baseline/historyIndex';
+import { loadBundledHistory } from '../server/src/baseline/historyIndex';
 import { historyReport } from '../server/src/baseline/historyCommand';
 import type { Baseline, History } from '../server/src/baseline/types';
 import { compareTags } from '../server/src/policy/versions';
 import { skewMatrix } from '../server/src/report/markdown';
 import { corpusText as text } from './corpusText';
+import { historyWithField } from './editedHistory';
 import { policyHover } from './policyHoverText';
 
 const corpusDir = findCorpusDir(findRepoRoot(__dirname));
@@ -18,16 +19,7 @@ const corpus = corpusDir ? new Corpus(corpusDir) : undefined;
 
 /** The bundled runtime.v1 history, with `message.field` missing from every release before `tag`. */
 function introducedIn(message: string, field: string, tag: string): History {
-  const bundled = loadBundledHistory();
-  return buildHistoryFromModels(bundled.releases.map((release) => {
-    // A copy: the index shares models between releases.
-    const model = structuredClone(bundled.modelAt(release.tag)!);
-    if (compareTags(release.tag, tag) < 0) {
-      const m = model.messages.find((x) => x.fqn === message)!;
-      m.fields = m.fields.filter((f) => f.name !== field);
-    }
-    return { release, model };
-  }));
+  return historyWithField(message, field, (t) => compareTags(t, tag) >= 0);
 }
 
 describe('an element of a patch release: the kubelets of the earlier patches of its minor lack it', { skip: corpus ? false : CORPUS_HELP }, () => {

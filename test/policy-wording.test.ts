@@ -39,6 +39,10 @@ describe('policy wording against the release history', { skip: corpus ? false : 
     assert.match(removal, /^runtimes built from cri-api v0\.26\.0-beta\.0–v0\.29 lack it but are in the window of kubelets 1\.25 and 1\.26\.0-alpha\.0–1\.26\.0-alpha\.3, which had it/);
     const h = policyHover(release('v0.25.0'), bundledBaseline('v0.25.0'), 'pod_sandbox_metadata = 4');
     assert.ok(h.includes(`- Removed in v0.26.0-beta.0 (Kubernetes 1.26.0-beta.0), after v0.26.0-alpha.3 (Kubernetes 1.26.0-alpha.3): ${removal}`), h);
+    // Those 1.26 alphas' kubelets know it too, and can meet runtimes of v0.23–v0.24 without it: hover and history say so.
+    const skew = 'kubelets 1.25.0-beta.0–1.26.0-alpha.3 know it and can be paired with runtimes built from cri-api v0.22–v0.24 or v0.25.0-alpha.0–v0.25.0-alpha.3, which do not.';
+    assert.equal(historyRow('runtime.v1', path, 'skew'), skew);
+    assert.ok(h.includes(`- K${skew.slice(1)}`), h);
     // One still in the newest release says nothing of a removal.
     assert.doesNotMatch(policyHover(release('v0.25.0'), bundledBaseline('v0.25.0'), 'created_at = 3'), /Removed in/);
   });
@@ -58,6 +62,33 @@ describe('policy wording against the release history', { skip: corpus ? false : 
     assert.ok(h.includes(`- Kubelets 1.18.0-beta.1–1.21 know it and can be paired with ${runtimes}`), h);
     // Minors whose every release has a Go module tag keep the short form.
     assert.match(historyRow('runtime.v1', 'runtime.v1.ContainerEventResponse.pod_sandbox_metadata', 'skew'), /runtimes built from cri-api v0\.22–v0\.24 or v0\.25\.0-alpha\.0–v0\.25\.0-alpha\.3, which do not\./);
+  });
+});
+
+describe('the newest release checked against itself: what the hover says of renames and reused numbers', { skip: corpus ? false : CORPUS_HELP }, () => {
+  const hoverOn = (needle: string, offset: number): string => policyHover(release('v0.37.0-beta.0'), bundledBaseline('v0.37.0-beta.0'), needle, offset);
+
+  test('a field on a number another field had with another type: the hover gives the number reuse, as history does', () => {
+    // ContainerEventResponse.pod_sandbox_status took number 4 from pod_sandbox_metadata (a PodSandboxMetadata) in
+    // v0.26.0-beta.0: runtimes of 1.25 fill field 4 with the other type, which is worse than leaving it unset.
+    const reuse = historyRow('runtime.v1', 'runtime.v1.ContainerEventResponse.pod_sandbox_status', 'number reuse');
+    assert.match(reuse, /^field 4 was runtime\.v1\.PodSandboxMetadata pod_sandbox_metadata before \(v0\.25\.0-beta\.0–v0\.26\.0-alpha\.3\); this is a reuse with another type\./);
+    const h = hoverOn('pod_sandbox_status = 4', 2);
+    assert.ok(h.includes(`- F${reuse.slice(1)}`), h);
+    // And the other way round, on the field that had the number first (in the v0.25.0 file, against its release).
+    const before = historyRow('runtime.v1', 'runtime.v1.ContainerEventResponse.pod_sandbox_metadata', 'number reuse');
+    const h25 = policyHover(release('v0.25.0'), bundledBaseline('v0.25.0'), 'pod_sandbox_metadata = 4');
+    assert.ok(h25.includes(`- F${before.slice(1)}`), h25);
+    assert.doesNotMatch(hoverOn('created_at = 3', 2), /reuse/);
+  });
+
+  test('an enum value renamed in v0.37.0-alpha.1 (SIGTERM → SIGNAL_SIGTERM): the wire keeps number 23, JSON and Go source break', () => {
+    const report = historyQuery(loadBundledHistory(), 'runtime.v1.Signal.SIGNAL_SIGTERM');
+    const effects = report.text.split('\n').find((l) => l.includes('The rename is'))!;
+    const source = effects.slice(effects.indexOf('The rename is')).trim();
+    assert.equal(source, 'The rename is a JSON and Go source break: the JSON/YAML form (crictl) spells the value "SIGTERM" before and "SIGNAL_SIGTERM" after, and Go code that uses Signal_SIGTERM no longer builds (now Signal_SIGNAL_SIGTERM).');
+    const h = hoverOn('SIGNAL_SIGTERM', 2);
+    assert.ok(h.includes(`peers exchange it by number since v0.33.0-rc.0 (Kubernetes 1.33.0-rc.0), and the skew counts from there. ${source}`), h);
   });
 });
 

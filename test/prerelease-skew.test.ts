@@ -8,8 +8,10 @@ import { Corpus, CORPUS_HELP, V1ALPHA2_PATH, findCorpusDir, findRepoRoot } from 
 import { loadBundledHistory } from '../server/src/baseline/historyIndex';
 import { historyReport } from '../server/src/baseline/historyCommand';
 import type { Baseline } from '../server/src/baseline/types';
+import { compareTags } from '../server/src/policy/versions';
 import { skewMatrix } from '../server/src/report/markdown';
 import { corpusText as text } from './corpusText';
+import { historyRow, historyWithField } from './editedHistory';
 import { policyHover } from './policyHoverText';
 
 const corpusDir = findCorpusDir(findRepoRoot(__dirname));
@@ -34,6 +36,19 @@ describe('pre-releases in the skew: hover, history and matrix', { skip: corpus ?
     assert.match(h, new RegExp(`- Kubelets ${said}`), h);
     const report = historyReport(history!, 'runtime.v1.ImageSpec.runtime_handler');
     assert.match(report, new RegExp(`skew: +kubelets ${said}`), report);
+  });
+
+  test('an element first in a pre-release of a minor with no stable release yet: that minor is out in part, not "not released yet"', () => {
+    // RuntimeFeatures.user_namespaces_host_network came in v0.36.0-rc.0; here it came in v0.37.0-alpha.1.
+    const path = 'runtime.v1.RuntimeFeatures.user_namespaces_host_network';
+    const edited = historyWithField('runtime.v1.RuntimeFeatures', 'user_namespaces_host_network', (t) => compareTags(t, 'v0.37.0-alpha.1') >= 0);
+    const said = 'kubelets 1.37.0-alpha.1–1.40 know it (1.37 only in pre-releases so far, 1.38–1.40 not released yet) and can be paired with runtimes built from cri-api v0.34–v0.36 or v0.37.0-alpha.0, which do not.';
+    assert.equal(historyRow(edited, path, 'skew'), said);
+    const b: Baseline = { tag: 'v0.37.0-beta.0', kubernetes: '1.37.0-beta.0', source: 'bundled', origin: 'test', model: edited.modelAt('v0.37.0-beta.0')!, history: edited };
+    const h = policyHover(text('v0.37.0-beta.0'), b, 'bool user_namespaces_host_network', 'bool '.length + 1);
+    assert.ok(h.includes(`- K${said.slice(1)}`), h);
+    // The real history: 1.36.0-rc.0 on know it, and of the minors after 1.36 only 1.37 has releases, pre-releases.
+    assert.match(historyRow(history!, path, 'skew'), /^kubelets 1\.36\.0-rc\.0–1\.39 know it \(1\.37 only in pre-releases so far, 1\.38–1\.39 not released yet\) and/);
   });
 
   test('a new element shipping in v0.37.0: the 1.37 pre-releases lack it, in the hover as in the matrix', () => {

@@ -20,6 +20,8 @@ import type { Finding } from '../server/src/compat/finding';
 import type { Range } from '../server/src/proto/ast';
 import { notCriApi } from '../server/src/compat/criFile';
 import { markdownToPlainText } from '../server/src/features/plainText';
+import { NEEDS_CORPUS, corpusText, replaceOnce } from './corpusText';
+import { parseAnyTag } from '../server/src/policy/versions';
 
 const MarkdownIt = require('markdown-it') as new (options: { html: boolean }) => { render(src: string): string };
 
@@ -469,35 +471,53 @@ describe('report: skew matrix', () => {
    * it (◐ or ·) are the runtimes the hover names (minors, the patches of a patch target's minor, and pre-releases),
    * the rows with ◐ the kubelets it says can meet them, and no row or column mixes having and lacking.
    */
-  function assertMatrixAgreesWithHover(baseline: Baseline): { md: string; hover: string } {
-    const text = readFileSync(join(ROOT, 'examples', 'api.proto'), 'utf8');
+  function assertMatrixAgreesWithHover(baseline: Baseline, text = readFileSync(join(ROOT, 'examples', 'api.proto'), 'utf8')): { md: string; hover: string } {
+    const minors = (from: number, to: string): number[] => Array.from({ length: Number(to) - from + 1 }, (_, i) => from + i);
     const a = analyze(text, { uri: 'file:///ws/api.proto', baseline });
     const rpc = a.additions.find((x) => x.kind === 'rpc');
-    assert.ok(rpc, 'examples/api.proto adds an RPC');
+    assert.ok(rpc, 'the file adds an RPC');
     const md = renderReport({ file: 'api.proto', baseline, findings: a.findings, additions: a.additions });
     const hover = elementPolicyHover(rpc.element, baseline, a.bound.model, a.findings)!;
-    const said = /would ship in Kubernetes (\S+) \(cri-api (\S+)\)\.[\s\S]*Runtimes built from cri-api v0\.(\d+)–v0\.(\d+)(?:\.(\d+))?((?: or v0\.\S+–v0\.\S+)*) will not have it, and kubelets (1\.\d+(?:\.\d+(?:-[a-z]+\.\d+)?)?)–1\.(\d+) can meet them/.exec(hover);
+    // The hover's runtimes: minors (the last one's lacking patches for a patch target), for a patch of an older release
+    // line the minors released after it without it (` or v0.34–v0.36`), then one span of pre-releases per minor. Its
+    // kubelets: `1.36.4–1.40`, `1.37.0–1.40`, or for a patch of an older line `1.33.5 and later 1.33 patches`, with
+    // ` and 1.37–1.40`, the kubelets of the minors to come, where the window of those reaches a runtime without it.
+    const said = /would ship in Kubernetes (\S+) \(cri-api (\S+)\)\.[\s\S]*Runtimes built from cri-api v0\.(\d+)–v0\.(\d+)(?:\.(\d+))?((?: or v0\.\S+)*) will not have it, and kubelets? (.+?) can meet them/.exec(hover);
     assert.ok(said, hover);
-    const [, kube, goTag, rMin, rMax, rMaxPatch, pre, kFrom, kMax] = said;
+    const [, kube, goTag, rMin, rMax, rMaxPatch, more, kubeletText] = said;
     const shipMinor = Number(/^1\.(\d+)/.exec(kube!)![1]);
-    // Pre-releases that lack it, one span per minor, after the stable runtimes.
-    const runs = [...pre!.matchAll(/ or (v0\.(\d+)\.\S+)–(v0\.\S+)/g)].map((m) => ({ minor: Number(m[2]), first: m[1]!, last: m[3]! }));
+    // Minors released after an older line's patch without it (`v0.34–v0.36` or `v0.34`), and pre-releases that lack it.
+    const spans = [...more!.matchAll(/ or (v0\.\S+?)(?:–(v0\.\S+))?(?= or |$)/g)].map((m) => ({ first: m[1]!, last: m[2] ?? m[1]! }));
+    const isMinor = (t: string): boolean => /^v0\.\d+$/.test(t);
+    const later = spans.filter((x) => isMinor(x.first)).flatMap((x) => minors(minorOf(x.first), String(minorOf(x.last))));
+    const runs = spans.filter((x) => !isMinor(x.first)).map((x) => ({ minor: minorOf(x.first), first: x.first, last: x.last }));
     const kubeOf = (tag: string): string => tag.replace(/^v0\./, '1.');
+    const shipKube = kubeOf(goTag!);
     // The kubelets of the ship's minor that have it are those of the release it ships in on, where part of the minor lacks it.
     const splitShip = rMaxPatch !== undefined || runs.some((r) => r.minor === shipMinor);
-    const shipKube = kubeOf(goTag!);
-    assert.equal(kFrom, rMaxPatch !== undefined ? `1.${rMax}.${Number(rMaxPatch) + 1}` : splitShip ? shipKube : `1.${shipMinor}`, hover);
-    const minors = (from: number, to: string): number[] => Array.from({ length: Number(to) - from + 1 }, (_, i) => from + i);
+    const kubeletsSaid = /^(?:(\S+) and later 1\.(\d+) patches(?: and 1\.(\d+)(?:–1\.(\d+))?)?|(\S+)–1\.(\d+))$/.exec(kubeletText!);
+    assert.ok(kubeletsSaid, `kubelets as the hover says them: ${kubeletText}`);
+    const [, kPatch, kPatchMinor, kResume, kResumeMax, kFromSpan, kMaxSpan] = kubeletsSaid;
+    const kFrom = kPatch ?? kFromSpan!;
+    // For a patch, the kubelets from that patch on (`1.36.4`), or from its pre-release (`1.36.4-rc.0`), as the matrix's row says.
+    assert.equal(kFrom, splitShip ? shipKube : `1.${shipMinor}`, hover);
+    if (rMaxPatch !== undefined) assert.equal(parseAnyTag(goTag!)?.patch, Number(rMaxPatch) + 1, hover);
+    if (kPatch !== undefined) assert.equal(Number(kPatchMinor), shipMinor, hover);
     // A patch target: the last lacking minor's lacking patches, and the kubelets of the target's minor that have it.
     const lacking = [
       ...minors(Number(rMin), rMax!).map((n) => (rMaxPatch !== undefined && n === Number(rMax) ? `v0.${n}.0${rMaxPatch === '0' ? '' : `–v0.${n}.${rMaxPatch}`}` : `v0.${n}`)),
+      ...later.map((n) => `v0.${n}`),
       ...runs.map((r) => `${r.first}–${r.last}`),
     ];
-    const meeting = minors(shipMinor, kMax!).map((k) => {
+    const kubeletRow = (k: number): string => {
       const run = runs.find((r) => r.minor === k);
       if (k === shipMinor && splitShip) return `${shipKube} and later 1.${k} patches`;
       return run ? `1.${k} after ${kubeOf(run.last)}` : `1.${k}`;
-    });
+    };
+    // The kubelets of the ship's minor on, or of its patch and of the minors to come (from `kResume`).
+    const meeting = kPatch !== undefined
+      ? [kubeletRow(shipMinor), ...(kResume !== undefined ? minors(Number(kResume), kResumeMax ?? kResume) : []).map(kubeletRow)]
+      : minors(shipMinor, kMaxSpan!).map(kubeletRow);
     assert.match(md, new RegExp(`would ship in Kubernetes ${kube!.replace(/\./g, '\\.')} \\(cri-api ${goTag!.replace(/\./g, '\\.')}\\)`));
     const { header, rows } = table(md);
     const lacks = new Set(['◐', '·']);
@@ -540,6 +560,21 @@ describe('report: skew matrix', () => {
     const rc = assertMatrixAgreesWithHover({ ...base, release: 'v0.36.4-rc.0' });
     assert.deepEqual(table(rc.md).header.slice(3, 5), ['v0.36.0–v0.36.3', 'v0.36.4-rc.0 and later v0.36 patches']);
     assert.deepEqual(table(rc.md).rows.map(([k]) => k).slice(3, 5), ['1.36.0–1.36.3', '1.36.4-rc.0 and later 1.36 patches']);
+    // Kubelets built from that pre-release have the changes too: the hover's kubelets start there, as the matrix's row does.
+    assert.match(rc.hover, /and kubelets 1\.36\.4-rc\.0–1\.40 can meet them/, rc.hover);
+  });
+
+  test('changes that ship in a patch of an older release line: the hover\'s "… and 1.37–1.40" kubelets are the matrix\'s rows with ◐', NEEDS_CORPUS, () => {
+    const history = loadBundledHistory();
+    // The next patch of each older line in the bundled history: 1.35 (1.36 came out without it), 1.34 (1.35–1.36),
+    // 1.33 (1.34–1.36, as far as the window of 1.33 reaches) and 1.32 (more minors than the window came out since).
+    for (const [tag, next] of [['v0.35.7', 'v0.35.8'], ['v0.35.7', 'v0.35.8-rc.0'], ['v0.34.10', 'v0.34.11'], ['v0.33.13', 'v0.33.14'], ['v0.32.13', 'v0.32.14']] as const) {
+      const baseline: Baseline = { tag, source: 'bundled', origin: 'test', model: history.modelAt(tag)!, history, release: next };
+      // The baseline's own file with an RPC that no release has (those of examples/api.proto came in later releases).
+      const text = replaceOnce(corpusText(tag), 'service RuntimeService {\n', 'service RuntimeService {\n    // Fresh does nothing yet.\n    rpc Fresh(VersionRequest) returns (VersionResponse) {}\n');
+      const { hover } = assertMatrixAgreesWithHover(baseline, text);
+      assert.ok(hover.includes(`kubelets ${next.replace(/^v0\./, '1.')} and later 1.${minorOf(next)} patches`), hover);
+    }
   });
 
   test('changes that ship in a .0 release (the next minor, or --current-tag v0.N.0): one row and column per minor, as the hover says', () => {

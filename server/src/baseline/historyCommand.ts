@@ -393,10 +393,37 @@ function minorRanges(minors: readonly number[], prefix: string): string {
   return parts.join(', ');
 }
 
-/** ` (1.37–1.38 not released yet)` for kubelets of minors to come (`knowingKubelets`), else ''. */
-export function notReleased(k: { max: number; unreleasedFrom?: number }): string {
+/**
+ * ` (1.37–1.38 not released yet)` for kubelets of minors to come (`knowingKubelets`), else ''. A minor of them that
+ * the history has pre-releases of is out in part, so it is not said to be unreleased: ` (1.37 only in pre-releases
+ * so far, 1.38 not released yet)`.
+ */
+export function notReleased(k: { max: number; unreleasedFrom?: number }, history: History): string {
   if (k.unreleasedFrom === undefined) return '';
-  return ` (${minorSpan(k.unreleasedFrom, k.max, '1.')} not released yet)`;
+  let from = k.unreleasedFrom;
+  const parts: string[] = [];
+  const pre = history.releases.some((r) => r.prerelease && parseAnyTag(r.tag)?.minor === from);
+  if (pre) parts.push(`1.${from++} only in pre-releases so far`);
+  if (from <= k.max) parts.push(`${minorSpan(from, k.max, '1.')} not released yet`);
+  return ` (${parts.join(', ')})`;
+}
+
+/**
+ * For `knowingKubelets`: of `minor`, when its first release has the element (`present`, by release index), the
+ * Kubernetes version of the last of its releases in a row that do, where all of those are pre-releases.
+ */
+function prereleasesWithIt(history: History, present: (release: number) => boolean): (minor: number) => string | undefined {
+  return (minor) => {
+    let last: string | undefined;
+    for (let i = 0; i < history.releases.length; i++) {
+      const r = history.releases[i]!;
+      const v = parseAnyTag(r.tag);
+      if (v?.minor !== minor) continue;
+      if (!present(i) || !r.prerelease) break;
+      last = v.kubernetes;
+    }
+    return last;
+  };
 }
 
 /** The newest Kubernetes minor with a stable release in the history. */
@@ -406,7 +433,7 @@ export function newestStableMinor(history: History): number | undefined {
 
 /** `kubelet 1.N`, `kubelets 1.N–1.M` or `kubelets 1.N.P–1.M` (`kubeletSpan`), with the verb in the matching number. */
 export function kubelets(k: KubeletRange, verb?: [string, string]): string {
-  const one = k.min === k.max && k.minPatch === undefined && k.from === undefined;
+  const one = k.min === k.max && k.minPatch === undefined && k.from === undefined && k.to === undefined;
   return `${one ? 'kubelet' : 'kubelets'} ${kubeletSpan(k)}${verb ? ` ${one ? verb[0] : verb[1]}` : ''}`;
 }
 
@@ -421,16 +448,22 @@ function renameEffects(history: History, pkg: string, r: Rename, lineage: Lineag
     return minors.length ? `${minorRanges(minors, '1.')} call it ${d.def.name}` : `only pre-releases call it ${d.def.name}`;
   };
   const wire = `Nothing changes on the wire: number ${n} keeps its meaning (releases ${side(r.from)}; ${side(r.to)}), so kubelets and runtimes on either side of the rename understand each other.`;
+  const source = renameSourceBreak(pkg, r);
+  return source ? `${wire} ${source}` : wire;
+}
+
+/** What a rename breaks off the wire (POLICY: JSON, Go source), which the hover says too (ElementLineage.renames). */
+function renameSourceBreak(pkg: string, r: Rename): string | undefined {
   if (r.from.kind === 'enumValue' && r.to.kind === 'enumValue') {
-    return `${wire} It is a JSON and Go source break: the JSON/YAML form (crictl) spells the value "${r.from.def.name}" before and "${r.to.def.name}" after, and Go code that uses ${goEnumConstant(pkg, r.from.parent.fqn, r.from.def.name)} no longer builds (now ${goEnumConstant(pkg, r.to.parent.fqn, r.to.def.name)}).`;
+    return `The rename is a JSON and Go source break: the JSON/YAML form (crictl) spells the value "${r.from.def.name}" before and "${r.to.def.name}" after, and Go code that uses ${goEnumConstant(pkg, r.from.parent.fqn, r.from.def.name)} no longer builds (now ${goEnumConstant(pkg, r.to.parent.fqn, r.to.def.name)}).`;
   }
   if (r.from.kind === 'field' && r.to.kind === 'field') {
     const json = r.from.def.jsonName === r.to.def.jsonName
       ? `the JSON name stays "${r.to.def.jsonName}"`
       : `the JSON/YAML form (crictl) changes its key from "${r.from.def.jsonName}" to "${r.to.def.jsonName}"`;
-    return `${wire} It is a Go source break (the generated struct field and getter are renamed, so code that uses the old name no longer builds), and ${json}.`;
+    return `The rename is a Go source break (the generated struct field and getter are renamed, so code that uses the old name no longer builds), and ${json}.`;
   }
-  return wire;
+  return undefined;
 }
 
 interface PatchChange {
@@ -478,25 +511,38 @@ function patchChanges(history: History, timeline: Timeline, renames: readonly Re
 export interface ElementLineage {
   /** Kubernetes minors with a stable release that has the element, under its name or one it was renamed from or to. */
   stableMinors: number[];
-  /** Renames that kept the number (and for fields the type): not removals on the wire. */
-  renames: { from: string; to: string; number: number; tags: string[] }[];
+  /**
+   * Renames that kept the number (and for fields the type): not removals on the wire. `sourceBreak`: what they
+   * break off the wire, JSON and Go source, as `history --element` says it.
+   */
+  renames: { from: string; to: string; number: number; tags: string[]; sourceBreak?: string }[];
   /** The first release with the element under any of those names. */
   wireIntroduced: string;
   /** When no later release has it under any of those names: the `removal` row of `history --element` (removalOf). */
   removal?: ElementRemoval;
+  /** For `knowingKubelets`: the last of the first pre-releases of a minor that have it (prereleasesWithIt). */
+  prereleasesWithIt: (minor: number) => string | undefined;
+  /** The `number reuse` rows of `history --element` (numberReuse): other fields or values that had its number. */
+  numberReuse: string[];
 }
 
 /** The lineage of a field or enum value (other elements: their own presence, no renames); undefined if unknown. */
 export function elementLineage(history: History, path: string): ElementLineage | undefined {
   if (!history.element(path)) return undefined;
-  const lineage = lineageOf(history, path, timelineOf(history, path));
+  const timeline = timelineOf(history, path);
+  const lineage = lineageOf(history, path, timeline);
   let first = 0;
   while (first < history.releases.length - 1 && !lineage.present(first)) first++;
   const minors = stableMinors(history, lineage.present);
   const removal = removalOf(history, lineage, minors);
   return {
+    prereleasesWithIt: prereleasesWithIt(history, lineage.present),
     stableMinors: minors,
-    renames: lineage.renames.map((r) => ({ from: r.from.def.name, to: r.to.def.name, number: numberOf(r.to)!, tags: r.at.map((i) => history.releases[i]!.tag) })),
+    renames: lineage.renames.map((r) => {
+      const sourceBreak = renameSourceBreak(packageOf(history), r);
+      return { from: r.from.def.name, to: r.to.def.name, number: numberOf(r.to)!, tags: r.at.map((i) => history.releases[i]!.tag), ...(sourceBreak ? { sourceBreak } : {}) };
+    }),
+    numberReuse: numberReuse(history, path, timeline, lineage, minors),
     wireIntroduced: history.releases[first]!.tag,
     ...(removal ? { removal } : {}),
   };
@@ -643,7 +689,7 @@ function elementReport(history: History, input: string): HistoryQueryResult {
   const firstMinor = start !== undefined ? parseAnyTag(start)?.minor ?? 0 : 0;
   if (indexStartNote(history, pkg, wireIntro)) {
     row('skew', `not known: it is already in ${oldest}, the oldest release in this history, and may be older.`);
-  } else if (wireStable === undefined) {
+  } else if (wireStable === undefined && !union(releases.length - 1)) {
     row('skew', `only pre-releases have had it (${span(wireIntro, tags[unionLast]!)}): no stable kubelet or runtime has it.`);
   } else if (start !== undefined && wireIntro === start) {
     // In the major version's first tag (a pre-release): runtimes built from its pre-releases have it too.
@@ -653,7 +699,8 @@ function elementReport(history: History, input: string): HistoryQueryResult {
     // pre-releases of that line cut before it lack it too (v0.29.0-alpha.0–alpha.2 of one that came in alpha.3),
     // also in the major version's first minor: pre-releases are releases, and those of 1.20 from runtime.v1's first
     // tag on speak runtime.v1, so one that came after that tag is missing from them although every stable runtime
-    // of runtime.v1 has it.
+    // of runtime.v1 has it. One still in the newest release that only pre-releases have so far (v0.37.0-alpha.1 on)
+    // counts from its first one, as the hover does: the kubelets built from them know it, and so will those to come.
     const b = parseAnyTag(basis);
     const w = parseAnyTag(wireIntro);
     const from = b && w && b.minor === w.minor && b.patch === w.patch ? wireIntro : basis;
@@ -664,8 +711,8 @@ function elementReport(history: History, input: string): HistoryQueryResult {
       row('skew', `no kubelet in the skew window can meet a ${pkg} runtime without it.`);
     } else {
       // A package that was removed (runtime.v1alpha2) has no kubelets to come, whatever its last release had.
-      const knowing = knowingKubelets(lack.kubelets, known, newestStableMinor(history), union(releases.length - 1) && majorVersion(pkg)?.removedInMinor === undefined);
-      row('skew', `${asNumber}${kubelets(knowing, ['knows', 'know'])} it${notReleased(knowing)} and can be paired with runtimes built from ${runtimesBuiltFrom(history, lack.runtimes)}, which do not.`);
+      const knowing = knowingKubelets(lack.kubelets, known, newestStableMinor(history), union(releases.length - 1) && majorVersion(pkg)?.removedInMinor === undefined, prereleasesWithIt(history, union));
+      row('skew', `${asNumber}${kubelets(knowing, ['knows', 'know'])} it${notReleased(knowing, history)} and can be paired with runtimes built from ${runtimesBuiltFrom(history, lack.runtimes)}, which do not.`);
       // Which way an enum or a field's message travels, as the newest release that has the element declares its RPCs.
       more(releasedLackingConsequence(history, kind, path, basis, () => history.modelAt(info.lastSeen)));
     }
@@ -701,21 +748,21 @@ function removalOf(history: History, lineage: Lineage, known: readonly number[])
   const removedMinor = after ? parseAnyTag(after.tag)?.minor : undefined;
   if (!after || removedMinor === undefined) return undefined;
   const had = known.filter((k) => k < removedMinor && k >= removedMinor - SKEW);
-  // Pre-releases are releases: when pre-releases of the minor that removed it still had it (v0.26.0-alpha.0–alpha.3
-  // of ContainerEventResponse.pod_sandbox_metadata, gone in v0.26.0-beta.0), the runtimes without it start at the
-  // release that dropped it, and the kubelets of those pre-releases had it too: their window reaches 3 minors past
-  // the removing one.
-  let firstPre: number | undefined;
-  for (let i = last; i >= 0 && releases[i]!.prerelease && parseAnyTag(releases[i]!.tag)?.minor === removedMinor && lineage.present(i); i--) firstPre = i;
-  const preKubelets = firstPre !== undefined ? span(parseAnyTag(releases[firstPre]!.tag)!.kubernetes, parseAnyTag(releases[last]!.tag)!.kubernetes) : undefined;
+  // Pre-releases are releases, and a patch release is one too: when releases of the minor that removed it still had it
+  // (v0.26.0-alpha.0–alpha.3 of ContainerEventResponse.pod_sandbox_metadata, gone in v0.26.0-beta.0; v0.36.0–v0.36.1
+  // of one gone in the patch v0.36.2), the runtimes without it start at the release that dropped it, and the kubelets
+  // of those releases had it too: their window reaches 3 minors past the removing one.
+  let firstOwn: number | undefined;
+  for (let i = last; i >= 0 && parseAnyTag(releases[i]!.tag)?.minor === removedMinor && lineage.present(i); i--) firstOwn = i;
+  const ownKubelets = firstOwn !== undefined ? span(parseAnyTag(releases[firstOwn]!.tag)!.kubernetes, parseAnyTag(releases[last]!.tag)!.kubernetes) : undefined;
   let skew: string;
   if (!known.length) skew = 'no stable release had it, so no stable kubelet can miss it.';
-  else if (!had.length && !preKubelets) skew = `no kubelet that had it (${minorRanges(known, '1.')}) is in the skew window of runtimes without it (cri-api v0.${removedMinor} and later).`;
+  else if (!had.length && !ownKubelets) skew = `no kubelet that had it (${minorRanges(known, '1.')}) is in the skew window of runtimes without it (cri-api v0.${removedMinor} and later).`;
   else {
-    const kmax = preKubelets ? removedMinor : had[had.length - 1]!;
-    const from = preKubelets ? after.tag : `v0.${removedMinor}`;
+    const kmax = ownKubelets ? removedMinor : had[had.length - 1]!;
+    const from = ownKubelets ? after.tag : `v0.${removedMinor}`;
     const stable = had.length ? kubeletSpan({ min: had[0]!, max: had[had.length - 1]! }) : '';
-    const who = preKubelets ? `kubelets ${stable ? `${stable} and ` : ''}${preKubelets}` : kubelets({ min: had[0]!, max: had[had.length - 1]! });
+    const who = ownKubelets ? `kubelets ${stable ? `${stable} and ` : ''}${ownKubelets}` : kubelets({ min: had[0]!, max: had[had.length - 1]! });
     skew = `runtimes built from cri-api ${span(from, `v0.${kmax + SKEW}`)} lack it but are in the window of ${who}, which had it and may still use it; within one major version that is a breaking change.`;
   }
   return { lastSeen: releases[last]!.tag, goneIn: after.tag, skew };

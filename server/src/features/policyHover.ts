@@ -147,7 +147,9 @@ function historySection(element: string, history: History, pkg: string, current:
     const name = element.slice(element.lastIndexOf('.') + 1);
     const r = lineage?.renames.find((x) => x.to === name);
     const from = r ? ` (renamed from \`${r.from}\` in ${r.tags[0]}, keeping number ${r.number})` : '';
-    lines.push(`- On the wire it is older${from}: peers exchange it by number since ${release(history, introduced)}, and the skew counts from there.`);
+    // Crictl's JSON and Go code see the new name, though: as `history --element` says it.
+    const source = r?.sourceBreak ? ` ${escapeMarkdown(r.sourceBreak)}` : '';
+    lines.push(`- On the wire it is older${from}: peers exchange it by number since ${release(history, introduced)}, and the skew counts from there.${source}`);
   }
   // Elements of the oldest indexed release may be older still: no skew statement can be made about them,
   // unless that release is the first of the major version.
@@ -158,9 +160,9 @@ function historySection(element: string, history: History, pkg: string, current:
   const lacks: LackingSkew | undefined = inOldest ? undefined : whoLacks(introduced, start ?? 0, undefined, lackingPrereleases(history, introduced));
   if (lacks?.kubelets && lacks.runtimes) {
     const stillReleased = (h.present ?? false) && majorVersion(pkg)?.removedInMinor === undefined;
-    const k = lineage ? knowingKubelets(lacks.kubelets, lineage.stableMinors, newestStableMinor(history), stillReleased) : lacks.kubelets;
+    const k = lineage ? knowingKubelets(lacks.kubelets, lineage.stableMinors, newestStableMinor(history), stillReleased, lineage.prereleasesWithIt) : lacks.kubelets;
     const who = kubelets(k, ['knows', 'know']);
-    const knowers = `${who[0]!.toUpperCase()}${who.slice(1)} it${notReleased(k)} and can be paired`;
+    const knowers = `${who[0]!.toUpperCase()}${who.slice(1)} it${notReleased(k, history)} and can be paired`;
     const why = releasedLackingConsequence(history, kind, element, introduced, () => current, (c) => `\`${c}\``);
     lines.push(`- ${knowers} with runtimes built from ${runtimesBuiltFrom(history, lacks.runtimes)}, which do not. ${why}`);
   } else if (inOldest && (start === undefined || parseAnyTag(oldest ?? '')?.minor !== start)) {
@@ -173,6 +175,8 @@ function historySection(element: string, history: History, pkg: string, current:
   // Gone from later releases: kubelets that had it can meet runtimes built after it, as `history --element` says.
   const removal = lineage?.removal;
   if (removal) lines.push(`- Removed in ${release(history, removal.goneIn)}, after ${release(history, removal.lastSeen)}: ${removal.skew}`);
+  // Another field or value with its number, which peers within the skew window misread: as `history --element` says it.
+  for (const text of lineage?.numberReuse ?? []) lines.push(`- ${escapeMarkdown(`${text[0]!.toUpperCase()}${text.slice(1)}`)}`);
   lines.push(...rpcSequence(element, current, shownDoc, added));
   lines.push('', `[Version skew policy](${CRI_SKEW_POLICY_URL})`);
   return lines;

@@ -301,11 +301,12 @@ export function inSkewWindow(kubeletMinor: number, runtimeMinor: number): boolea
 
 /**
  * Kubelet minors `min` … `max`; with `minPatch`, of minor `min` only `1.min.minPatch` and later patches; with `from`
- * (a Kubernetes version of minor `min`, `1.37.0` or `1.29.0-alpha.3`), only that release and later ones: the
- * pre-releases of minor `min` before it lack what they are counted for; with `resume`, of the minors after `min` only
- * those from `resume` on (a patch of an older line: the minors in between were released without it).
+ * (a Kubernetes version of minor `min`, `1.37.0`, `1.29.0-alpha.3` or a patch's pre-release `1.36.4-rc.0`), only that
+ * release and later ones: the releases of minor `min` before it lack what they are counted for; with `resume`, of the minors after `min` only
+ * those from `resume` on (a patch of an older line: the minors in between were released without it); with `to` (a
+ * pre-release of minor `max`, `1.37.0-alpha.3`), of minor `max` only the releases up to it (`knowingKubelets`).
  */
-export type KubeletRange = MinorRange & { minPatch?: number; from?: string; resume?: number };
+export type KubeletRange = MinorRange & { minPatch?: number; from?: string; resume?: number; to?: string };
 
 /**
  * Pre-releases of one minor that lack an element although the releases of that minor from the one that brought it
@@ -373,6 +374,7 @@ export function whoLacks(introduced: number | string, firstMinorOfMajor = 0, rem
   let minor: number;
   let patch = 0;
   let kubernetes: string;
+  let prerelease = false;
   if (typeof introduced === 'number') {
     minor = introduced;
     kubernetes = `1.${minor}.0`;
@@ -382,6 +384,7 @@ export function whoLacks(introduced: number | string, firstMinorOfMajor = 0, rem
     minor = v.minor;
     patch = v.patch;
     kubernetes = v.kubernetes;
+    prerelease = v.prerelease !== undefined;
   }
   const result: LackingSkew = { introduced: { minor, patch } };
   // Newest runtime without it: the previous patch of the same minor, or the previous minor.
@@ -399,6 +402,8 @@ export function whoLacks(introduced: number | string, firstMinorOfMajor = 0, rem
   if (patch > 0) {
     result.runtimes.maxPatch = patch - 1;
     result.kubelets.minPatch = patch;
+    // A pre-release of the patch (v0.36.4-rc.0) has it, as do the kubelets built from it: they are the first.
+    if (prerelease) result.kubelets.from = kubernetes;
     if (later) {
       result.runtimes.later = later;
       // The kubelets of the minors released without it do not know it; those of the minors to come will.
@@ -445,10 +450,11 @@ export function prereleaseSpans(r: RuntimeRange): string {
  * the pre-releases of its minor before it lack it: `1.37.0–1.40`, `1.29.0-alpha.3–1.32`.
  */
 export function kubeletSpan(k: KubeletRange): string {
-  const from = k.minPatch !== undefined ? `1.${k.min}.${k.minPatch}` : k.from;
+  const from = k.from ?? (k.minPatch !== undefined ? `1.${k.min}.${k.minPatch}` : undefined);
   if (k.resume !== undefined && from !== undefined) return `${laterPatches(from, `1.${k.min}`)} and ${span(`1.${k.resume}`, `1.${k.max}`)}`;
-  if (from === undefined) return span(`1.${k.min}`, `1.${k.max}`);
-  return k.min === k.max ? laterPatches(from, `1.${k.min}`) : `${from}–1.${k.max}`;
+  const upTo = k.to ?? `1.${k.max}`;
+  if (from === undefined) return span(`1.${k.min}`, upTo);
+  return k.min === k.max && k.to === undefined ? laterPatches(from, `1.${k.min}`) : `${from}–${upTo}`;
 }
 
 /** `1.25.17 and later 1.25 patches` (or `v0.25…`): a patch and the rest of its release line, not the minors after it. */
@@ -461,12 +467,20 @@ export function laterPatches(version: string, line: string): string {
  * it (`withIt`), in a row from `k.min`, so that one removed again is not said to be known after that. While the
  * newest release still has it (`stillPresent`), the minors after the newest stable one (`newestStable`) count
  * too: they are not released yet (`unreleasedFrom`), and their kubelets will know it unless it goes first.
+ * After those, the first releases of the next minor may have it although none of its stable ones does: pre-releases of
+ * the minor that removed it (v0.26.0-alpha.0–alpha.3 of ContainerEventResponse.pod_sandbox_metadata), or of one with
+ * no stable release yet. Pre-releases are releases, and their kubelets know it too: `prereleasesWithIt(minor)` gives
+ * the Kubernetes version of the last of them (`1.26.0-alpha.3`), which ends the range (`to`).
  */
-export function knowingKubelets(k: KubeletRange, withIt: readonly number[], newestStable: number | undefined, stillPresent: boolean): KubeletRange & { unreleasedFrom?: number } {
+export function knowingKubelets(
+  k: KubeletRange, withIt: readonly number[], newestStable: number | undefined, stillPresent: boolean, prereleasesWithIt?: (minor: number) => string | undefined,
+): KubeletRange & { unreleasedFrom?: number } {
   const future = (m: number): boolean => stillPresent && newestStable !== undefined && m > newestStable;
   let max = k.min;
   while (max < k.max && (withIt.includes(max + 1) || future(max + 1))) max++;
-  return { ...k, max, ...(future(max) ? { unreleasedFrom: Math.max(k.min, newestStable! + 1) } : {}) };
+  if (future(max)) return { ...k, max, unreleasedFrom: Math.max(k.min, newestStable! + 1) };
+  const to = max < k.max ? prereleasesWithIt?.(max + 1) : undefined;
+  return to === undefined ? { ...k, max } : { ...k, max: max + 1, to };
 }
 
 export interface RemovalSkew {
