@@ -180,6 +180,36 @@ test('`@{upstream}`, `@{u}` and `@{push}` move with the remote-tracking ref git 
   }
 });
 
+test('`@{u}` set where git reads it but the clone\'s own config does not say it, a project\'s `include.path = ../.gitconfig` or an `includeIf`, moves with the ref git names', NEEDS_CORPUS, () => {
+  git(root, 'checkout', '-q', 'main');
+  for (const b of ['main', 'release']) git(root, 'update-ref', `refs/remotes/origin/${b}`, 'v0.35.0^{commit}');
+  const project = path.join(root, '.gitconfig');
+  const conditional = path.join(root, '.git', 'fetch.inc');
+  const named = (rev: string): string => git(root, 'rev-parse', '--symbolic-full-name', rev);
+  try {
+    // The upstream in a config file of the work tree, which the clone's config includes from outside the git directory.
+    writeFileSync(project, '[branch "main"]\n\tremote = origin\n\tmerge = refs/heads/main\n');
+    git(root, 'config', 'include.path', '../.gitconfig');
+    // The remote's refspec where git reads it only on that branch; another condition names a file git skips.
+    writeFileSync(conditional, '[remote "origin"]\n\tfetch = +refs/heads/*:refs/remotes/origin/*\n');
+    git(root, 'config', 'includeIf.onbranch:main.path', 'fetch.inc');
+    git(root, 'config', 'includeIf.onbranch:other.path', 'other.inc');
+    writeFileSync(path.join(root, '.git', 'other.inc'), '[branch "main"]\n\tmerge = refs/heads/other\n');
+    assert.equal(named('@{u}'), 'refs/remotes/origin/main');
+    for (const rev of ['main@{u}', '@{u}', 'main@{push}']) {
+      assert.equal(moves(rev, () => git(root, 'update-ref', 'refs/remotes/origin/main', 'v0.36.0^{commit}')), true, rev);
+      git(root, 'update-ref', 'refs/remotes/origin/main', 'v0.35.0^{commit}');
+    }
+    // Editing the included file names another upstream: it is watched too.
+    assert.equal(moves('main@{u}', () => writeFileSync(project, '[branch "main"]\n\tremote = origin\n\tmerge = refs/heads/release\n')), true);
+    assert.equal(named('main@{u}'), 'refs/remotes/origin/release');
+  } finally {
+    for (const s of ['include', 'includeIf.onbranch:main', 'includeIf.onbranch:other']) git(root, 'config', '--remove-section', s);
+    for (const f of [project, conditional, path.join(root, '.git', 'other.inc')]) rmSync(f, { force: true });
+    for (const b of ['main', 'release']) git(root, 'update-ref', '-d', `refs/remotes/origin/${b}`);
+  }
+});
+
 test('a branch that does not exist yet is watched: a fetch or `git branch` that creates it moves it', NEEDS_CORPUS, () => {
   try {
     assert.equal(moves('origin/later', () => git(root, 'update-ref', 'refs/remotes/origin/later', 'v0.36.0^{commit}')), true);
