@@ -21,7 +21,8 @@ export const MAX_INCLUDE_DEPTH = 10;
 /** Files looked at per check: a config that names more is refused rather than walked. */
 const MAX_FILES = 64;
 
-function kindOf(st: Stats): string | undefined {
+/** What a file git would open is, when that is not a regular file (git would wait on it, or never finish reading it). */
+export function kindOf(st: Stats): string | undefined {
   if (st.isFile()) return undefined;
   if (st.isFIFO()) return 'a FIFO';
   if (st.isSocket()) return 'a socket';

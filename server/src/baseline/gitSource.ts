@@ -8,7 +8,7 @@ import { DEFAULT_MAX_FILE_BYTES, readFileWithin } from './goModSource';
 import { readLinesBackwardSync, readRegularFileSync } from '../regularFile';
 import { oneLine } from '../report/formats';
 import { allValues } from './gitConfig';
-import { gitConfigFiles, readGitConfigs, unsafeGitConfig, type ReadConfigEntry } from './gitIncludes';
+import { gitConfigFiles, kindOf, readGitConfigs, unsafeGitConfig, type ReadConfigEntry } from './gitIncludes';
 import { CatFileBatch, GitError, gitEnvironment, gitOk, runGit, type GitExecOptions } from './safeExec';
 import { compareTags, isPatchRelease, parseGoTag, releaseOfGoTag } from '../policy/versions';
 import type { Release } from './types';
@@ -118,7 +118,9 @@ export function headState(root: string): string {
   const ref = symrefOf(head);
   const branch = ref ? readSmall(join(commonDir, ref)) : '';
   const files = [join(commonDir, 'packed-refs'), ...refDirs(join(commonDir, 'refs', 'tags')), shallowFile(commonDir), ...reftableLists([gitDir, commonDir])];
-  return [readSmall(head), ref ?? '', branch, ...files.map(stamp), ...configStamps(gitDir, commonDir)].join('\0');
+  // With what git opens (`gitOpens`, which decides whether git runs) as what it leads to: a FIFO replaced counts.
+  const opened = gitOpens(gitDir, commonDir).map((o) => followedStamp(o.file));
+  return [readSmall(head), ref ?? '', branch, ...files.map(stamp), ...opened, ...configStamps(gitDir, commonDir)].join('\0');
 }
 
 /**
@@ -744,12 +746,49 @@ function layoutName(repo: GitRepo): string {
 }
 
 /**
- * Why git is not run in the clone at `root` (see gitIncludes), or undefined. Asked before each use of git here, not
- * remembered: a fixed config counts from the next check on.
+ * The files of the git directories that git opens, as they are (following a link), in the commands run here, whatever
+ * the config says: HEAD, `commondir`, the branch HEAD names, packed-refs, the shallow list and the grafts (`rev-parse`,
+ * `for-each-ref`, `describe`), the alternates (`cat-file`). The workspace chose them: one that is a FIFO has every git
+ * wait for a writer until its timeout, on each resolution; a device such as /dev/zero never ends. `small`: a file git
+ * writes a line to, read whole by git, so a huge one is refused too.
+ */
+function gitOpens(gitDir: string, commonDir: string): { file: string; what: string; small: boolean }[] {
+  const ref = symrefOf(join(gitDir, 'HEAD'));
+  return [
+    { file: join(gitDir, 'HEAD'), what: 'HEAD', small: true },
+    { file: join(gitDir, 'commondir'), what: 'commondir file', small: true },
+    ...(ref ? [{ file: join(commonDir, ref), what: `ref ${ref}`, small: true }] : []),
+    { file: join(commonDir, 'packed-refs'), what: 'packed-refs', small: false },
+    { file: shallowFile(commonDir), what: 'shallow list', small: false },
+    { file: join(commonDir, 'info', 'grafts'), what: 'grafts file', small: false },
+    { file: join(commonDir, 'objects', 'info', 'alternates'), what: 'alternates file', small: false },
+  ];
+}
+
+/** Why git must not run on the files `gitOpens` names (one is a FIFO, a device, …), or undefined; missing ones are fine. */
+function unsafeGitFile(gitDir: string, commonDir: string): string | undefined {
+  for (const { file, what, small } of gitOpens(gitDir, commonDir)) {
+    let st: Stats;
+    try {
+      st = statSync(file);
+    } catch {
+      continue;
+    }
+    const kind = kindOf(st);
+    if (kind) return `its ${what} ${oneLine(file)} is ${kind}, which git would wait on or fail to read`;
+    if (small && st.size > 4096) return `its ${what} ${oneLine(file)} is a file of ${st.size} bytes, where git writes one line`;
+  }
+  return undefined;
+}
+
+/**
+ * Why git is not run in the clone at `root` (a file of its git directory, see `gitOpens`, or of its config, see
+ * gitIncludes, that git would wait on), or undefined. Asked before each use of git here, not remembered: a repaired
+ * file counts from the next check on, which `headState` sees changed.
  */
 export function gitRefused(root: string): string | undefined {
   const { gitDir, commonDir } = gitDirs(root);
-  const why = unsafeGitConfig(configFiles(gitDir, commonDir), gitEnvironment().HOME!);
+  const why = unsafeGitFile(gitDir, commonDir) ?? unsafeGitConfig(configFiles(gitDir, commonDir), gitEnvironment().HOME!);
   return why && `git is not run in ${oneLine(root)}: ${why}`;
 }
 
