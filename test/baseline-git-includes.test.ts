@@ -199,5 +199,15 @@ test('git is not run in a clone whose HEAD, branch, packed-refs, shallow list, g
   } finally {
     rmSync(branch);
   }
+  // A branch not made yet whose name is a folder of branches: git takes it as missing, and runs.
+  execFileSync('git', ['-C', root, 'branch', 'line/one']);
+  execFileSync('git', ['-C', root, 'symbolic-ref', 'HEAD', 'refs/heads/line']);
+  try {
+    const g = await findGitBaseline(file, { timeoutMs: 3000 });
+    assert.match(g.ok ? '' : g.reason, /HEAD has no commit yet/);
+  } finally {
+    execFileSync('git', ['-C', root, 'symbolic-ref', 'HEAD', 'refs/heads/main']);
+    execFileSync('git', ['-C', root, 'branch', '-D', 'line/one']);
+  }
   assert.equal((await findGitBaseline(file, { timeoutMs: 3000 })).ok, true);
 });

@@ -774,7 +774,8 @@ function unsafeGitFile(gitDir: string, commonDir: string): string | undefined {
     } catch {
       continue;
     }
-    const kind = kindOf(st);
+    // A directory git takes for a missing file (a branch not made yet whose name is that of a folder of refs).
+    const kind = st.isDirectory() ? undefined : kindOf(st);
     if (kind) return `its ${what} ${oneLine(file)} is ${kind}, which git would wait on or fail to read`;
     if (small && st.size > 4096) return `its ${what} ${oneLine(file)} is a file of ${st.size} bytes, where git writes one line`;
   }
