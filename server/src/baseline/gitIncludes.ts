@@ -101,13 +101,20 @@ export interface ReadConfigEntry extends GitConfigEntry {
  * The files `gitConfigFiles` names, read in full (each anew): the entries of every one of them, for what the baseline
  * watch takes from the config (which remote-tracking ref `@{upstream}` names). One walk for both, so that the watch
  * reads what the guard lets git read, includes outside the git directory (a project's `../.gitconfig`) and `includeIf`
- * alike, whose conditions are not judged here (see `ReadConfigEntry`). `unsafe`: see `unsafeGitConfig`; git does not run
- * then, and the entries are those read up to that file.
+ * alike, whose conditions are not judged here (see `ReadConfigEntry`). Only the entries `keep` wants, in the order of the
+ * walk, up to MAX_KEPT_ENTRIES. `unsafe`: see `unsafeGitConfig`; git does not run then, and the entries are those read up
+ * to that file.
  */
-export function readGitConfigs(configs: readonly string[], home: string): { files: string[]; entries: ReadConfigEntry[]; unsafe?: string } {
+export function readGitConfigs(configs: readonly string[], home: string, keep: (e: GitConfigEntry) => boolean): { files: string[]; entries: ReadConfigEntry[]; unsafe?: string } {
   const entries: ReadConfigEntry[] = [];
-  return { ...walkGitConfig(configs, home, undefined, entries), entries };
+  return { ...walkGitConfig(configs, home, undefined, { entries, keep }), entries };
 }
+
+/**
+ * Entries kept per `readGitConfigs`, those `keep` wants: the files may hold 64 MiB of entries, which are not all kept at
+ * once; a real config has a few dozen.
+ */
+const MAX_KEPT_ENTRIES = 10_000;
 
 interface Include {
   file: string;
@@ -117,8 +124,13 @@ interface Include {
 /** Per file read for `gitConfigFiles`: its metadata then, and what it includes. Bounded as gitSource's `subdirsSeen`. */
 const includesSeen = new Map<string, { stamp: string; includes: Include[] }>();
 
-/** `collect`: where the entries of every file read go (each file is then read, whatever `seen` holds). */
-function walkGitConfig(configs: readonly string[], home: string, seen?: typeof includesSeen, collect?: ReadConfigEntry[]): { files: string[]; unsafe?: string } {
+/** `collect`: where the entries of every file read that `keep` wants go (each file is then read, whatever `seen` holds). */
+function walkGitConfig(
+  configs: readonly string[],
+  home: string,
+  seen?: typeof includesSeen,
+  collect?: { entries: ReadConfigEntry[]; keep: (e: GitConfigEntry) => boolean },
+): { files: string[]; unsafe?: string } {
   const queue: { file: string; via?: { key: string; from: string }; depth: number; conditional: boolean }[] = configs.map((file) => ({ file, depth: 0, conditional: false }));
   const files = (): string[] => queue.slice(0, MAX_FILES).map((q) => q.file);
   const unsafe = (why: string) => ({ files: files(), unsafe: why });
@@ -146,7 +158,7 @@ function walkGitConfig(configs: readonly string[], home: string, seen?: typeof i
         return unsafe(`${where}${via ? ',' : ''} ${r.why === 'too-large' ? 'too large' : 'not a regular file'}, which git would wait on or fail to read`);
       }
       const parsed = parseGitConfig(r.bytes.toString('utf8'));
-      if (collect) for (const e of parsed) collect.push({ ...e, conditional });
+      if (collect) for (const e of parsed) if (collect.entries.length < MAX_KEPT_ENTRIES && collect.keep(e)) collect.entries.push({ ...e, conditional });
       includes = includesIn(file, parsed, home);
       if (seen) {
         if (seen.size >= 4096) seen.clear();

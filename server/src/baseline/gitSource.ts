@@ -7,7 +7,7 @@ import { V1_PATH } from './corpus';
 import { DEFAULT_MAX_FILE_BYTES, readFileWithin } from './goModSource';
 import { readLinesBackwardSync, readRegularFileSync } from '../regularFile';
 import { oneLine } from '../report/formats';
-import { allValues } from './gitConfig';
+import { allValues, type GitConfigEntry } from './gitConfig';
 import { gitConfigFiles, kindOf, readGitConfigs, unsafeGitConfig, type ReadConfigEntry } from './gitIncludes';
 import { CatFileBatch, GitError, gitEnvironment, gitOk, runGit, type GitExecOptions } from './safeExec';
 import { compareTags, isPatchRelease, parseGoTag, releaseOfGoTag } from '../policy/versions';
@@ -387,7 +387,9 @@ function upstreamFiles(places: RefPlaces, name: string, push: boolean): string[]
   const head = join(places.gitDir, 'HEAD');
   const current = name === '' || name === 'HEAD';
   const branch = current ? headsRef(symrefOf(head) ?? '') : branchOrHeadsRef(name);
-  const config = readGitConfigs(configFiles(places.gitDir, places.commonDir), gitEnvironment().HOME!);
+  // Only what `trackingRefs` reads: the branch's keys and the remotes'.
+  const keep = (e: GitConfigEntry): boolean => e.section === 'remote' || (e.section === 'branch' && e.subsection === branch);
+  const config = readGitConfigs(configFiles(places.gitDir, places.commonDir), gitEnvironment().HOME!, keep);
   const files = current ? [head, ...config.files] : [...config.files];
   // Git does not run on an unsafe config: repairing it changes one of its files.
   if (!branch || config.unsafe) return files;
