@@ -4,7 +4,8 @@
 // when git places HEAD otherwise, not on every change of the files watched. The clone is made of two corpus releases.
 import { after, before, test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { setTimeout as delay } from 'node:timers/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -12,6 +13,7 @@ import { V1_PATH } from '../server/src/baseline/corpus';
 import { headState, movingRef, refState } from '../server/src/baseline/gitSource';
 import { loadBundledHistory } from '../server/src/baseline/historyIndex';
 import { resolveBaseline } from '../server/src/baseline/resolve';
+import { runGit } from '../server/src/baseline/safeExec';
 import type { BaselineRequest } from '../server/src/lsp/baselines';
 import { waitingManager } from './baselineHost';
 import { NEEDS_CORPUS, corpusText } from './corpusText';
@@ -275,6 +277,32 @@ test('the manager resolves a branch setting again when the branch moves, not whe
     rmSync(withFile, { recursive: true, force: true });
     git(root, 'branch', '-D', 'line');
     git(root, 'update-ref', '-d', 'refs/heads/later');
+  }
+});
+
+test('trust withdrawn (or the settings changed) while the watch waits for its turn to ask git in the clone: that git is never started', { ...NEEDS_CORPUS, ...(process.platform === 'win32' ? { skip: 'the slow git is a shell script' } : {}) }, async () => {
+  git(root, 'checkout', '-q', 'main');
+  git(root, 'branch', '-f', 'line', 'v0.35.0');
+  const { manager, settled } = waitingManager({ trusted: true, bundled: undefined, resolve: resolveBaseline });
+  const request: BaselineRequest = { folderKey: root, filePath: file, baseDir: root, explicit: 'line', includePrereleases: false, networkEnabled: false };
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'cri-compat-ref-slow-'));
+  // Another git that holds the clone's turn for a while.
+  const slow = path.join(dir, 'git');
+  writeFileSync(slow, '#!/bin/sh\nsleep 2\n');
+  chmodSync(slow, 0o755);
+  try {
+    assert.equal((await settled(request)).baseline?.source, 'setting');
+    git(root, 'update-ref', 'refs/heads/line', 'v0.36.0^{commit}');
+    const holder = runGit(root, ['status'], { gitPath: slow });
+    const moved = manager.headsMoved();
+    await delay(100);
+    manager.invalidate();
+    const first = await Promise.race([moved.then(() => 'headsMoved'), holder.then(() => 'the git holding the turn')]);
+    assert.equal(first, 'headsMoved', 'the watch waited for its turn after trust was withdrawn, to run git then');
+    assert.equal((await holder).code, 0);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    git(root, 'branch', '-D', 'line');
   }
 });
 
