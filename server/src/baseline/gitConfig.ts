@@ -2,8 +2,9 @@
 // of a clone's config to tell which remote-tracking ref `@{upstream}` and `@{push}` name (see gitSource's
 // `movingRef`). Git runs for the baseline with no global or system config (safeExec), so the clone's own files are
 // all it reads; an `include.path` or `includeIf` entry is returned as any other, for gitIncludes' walk to follow as git
-// does (the same walk decides whether git runs at all). Written by hand: the readers on npm (`ini`, and `parse-git-config` built on it) follow INI's rules,
-// not git's escapes, continuation lines and case rules, which decide which remote and ref a key names.
+// does (the same walk decides whether git runs at all). Written by hand: the readers on npm (`ini`, and
+// `parse-git-config` built on it) follow INI's rules, not git's escapes, continuation lines and case rules, which decide
+// which remote and ref a key names.
 
 export interface GitConfigEntry {
   /** Lowercased, as git compares it. */

@@ -118,8 +118,9 @@ export function headState(root: string): string {
   const ref = symrefOf(head);
   const branch = ref ? readSmall(join(commonDir, ref)) : '';
   const files = [join(commonDir, 'packed-refs'), ...refDirs(join(commonDir, 'refs', 'tags')), shallowFile(commonDir), ...reftableLists([gitDir, commonDir])];
-  // With what git opens (`gitOpens`, which decides whether git runs) as what it leads to: a FIFO replaced counts.
-  const opened = gitOpens(gitDir, commonDir).map((o) => followedStamp(o.file));
+  // With the other files git opens (`gitOpens`, which decides whether git runs): a FIFO replaced counts. HEAD, the
+  // branch and `commondir` count by their content, read above, never through a link nor past 4 KiB.
+  const opened = gitOpens(gitDir, commonDir).filter((o) => !o.small).map((o) => stamp(o.file));
   return [readSmall(head), ref ?? '', branch, ...files.map(stamp), ...opened, ...configStamps(gitDir, commonDir)].join('\0');
 }
 
