@@ -5,10 +5,10 @@
 import { after, before, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { commitOf, findGitBaseline, headPlacement, detectRepo } from '../server/src/baseline/gitSource';
+import { commitOf, findGitBaseline, headPlacement, headState, detectRepo } from '../server/src/baseline/gitSource';
 import { loadBundledHistory } from '../server/src/baseline/historyIndex';
 import { resolveBaseline } from '../server/src/baseline/resolve';
 import { nodeLauncher, type ProcessLauncher } from '../server/src/baseline/safeExec';
@@ -150,4 +150,64 @@ test('repairing the config, by editing it or by replacing the FIFO it includes (
     withConfig('');
     rmSync(elsewhere, { recursive: true, force: true });
   }
+});
+
+test('git is not run in a clone whose HEAD, branch, packed-refs, shallow list, grafts or alternates is a FIFO or a device (git would wait on it), and the file repaired resolves with git again', { ...NEEDS_CORPUS, ...POSIX }, async () => {
+  const dotGit = path.join(root, '.git');
+  execFileSync('git', ['-C', root, 'pack-refs', '--all']);
+  const repo = detectRepo(file)!;
+  const cases: [string, RegExp][] = [
+    ['HEAD', /its HEAD .*\/\.git\/HEAD is a FIFO/],
+    ['packed-refs', /its packed-refs .*\/\.git\/packed-refs is a FIFO/],
+    ['shallow', /its shallow list .*\/\.git\/shallow is a FIFO/],
+    ['info/grafts', /its grafts file .*\/\.git\/info\/grafts is a FIFO/],
+    ['objects/info/alternates', /its alternates file .*alternates is a FIFO/],
+  ];
+  for (const [name, want] of cases) {
+    const p = path.join(dotGit, ...name.split('/'));
+    const kept = `${p}.kept`;
+    const had = existsSync(p);
+    if (had) renameSync(p, kept);
+    mkdirSync(path.dirname(p), { recursive: true });
+    execFileSync('mkfifo', [p]);
+    const state = headState(root);
+    try {
+      const { launcher, started } = counting();
+      const g = await findGitBaseline(file, { launcher, timeoutMs: 1000 });
+      assert.equal(g.ok, false, name);
+      assert.match(g.ok ? '' : g.reason, want, name);
+      assert.match(g.ok ? '' : g.reason, /^git is not run in /, name);
+      assert.equal(await headPlacement(repo, { launcher, timeoutMs: 1000 }), undefined);
+      assert.equal(started(), 0, `${name}: git was started`);
+    } finally {
+      rmSync(p);
+      if (had) renameSync(kept, p);
+    }
+    // Repaired: the watch sees it, and git runs again.
+    assert.notEqual(headState(root), state, name);
+    const g = await findGitBaseline(file, { timeoutMs: 3000 });
+    assert.equal(g.ok, true, `${name}: ${g.ok ? '' : g.reason}`);
+  }
+  // The branch HEAD names, as a link to a device: git would read it without end.
+  const branch = path.join(dotGit, 'refs', 'heads', 'main');
+  symlinkSync('/dev/zero', branch);
+  try {
+    const { launcher, started } = counting();
+    const g = await findGitBaseline(file, { launcher, timeoutMs: 1000 });
+    assert.match(g.ok ? '' : g.reason, /its ref refs\/heads\/main .*refs\/heads\/main is a device/);
+    assert.equal(started(), 0);
+  } finally {
+    rmSync(branch);
+  }
+  // A branch not made yet whose name is a folder of branches: git takes it as missing, and runs.
+  execFileSync('git', ['-C', root, 'branch', 'line/one']);
+  execFileSync('git', ['-C', root, 'symbolic-ref', 'HEAD', 'refs/heads/line']);
+  try {
+    const g = await findGitBaseline(file, { timeoutMs: 3000 });
+    assert.match(g.ok ? '' : g.reason, /HEAD has no commit yet/);
+  } finally {
+    execFileSync('git', ['-C', root, 'symbolic-ref', 'HEAD', 'refs/heads/main']);
+    execFileSync('git', ['-C', root, 'branch', '-D', 'line/one']);
+  }
+  assert.equal((await findGitBaseline(file, { timeoutMs: 3000 })).ok, true);
 });

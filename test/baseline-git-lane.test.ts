@@ -170,3 +170,54 @@ test('a git cat-file --batch that times out refuses those waiting behind it with
     }
   });
 });
+
+test('a git cat-file --batch that times out gives up the clone\'s turn only once the process it killed has exited: the next git never runs beside it', OPTS, async () => {
+  let cat: { exitCode: number | null; signalCode: NodeJS.Signals | null } | undefined;
+  const launcher: ProcessLauncher = {
+    execFile: nodeLauncher.execFile,
+    spawn: ((...a: Parameters<typeof nodeLauncher.spawn>) => (cat = nodeLauncher.spawn(...a))) as typeof nodeLauncher.spawn,
+  };
+  // Whether the killed cat-file was still running when each later git was started.
+  const beside: boolean[] = [];
+  const checking: ProcessLauncher = {
+    execFile: ((...a: Parameters<typeof nodeLauncher.execFile>) => {
+      beside.push(!!cat && cat.exitCode === null && cat.signalCode === null);
+      return nodeLauncher.execFile(...a);
+    }) as typeof nodeLauncher.execFile,
+    spawn: nodeLauncher.spawn,
+  };
+  let next: Promise<unknown> | undefined;
+  await gated(async () => {
+    const batch = new CatFileBatch(root, { launcher, timeoutMs: 500 });
+    try {
+      const read = batch.read(`refs/tags/v0.35.0:${V1_PATH}`);
+      await assert.rejects(
+        read.catch((e: unknown) => {
+          // The caller tries again as soon as it hears of the timeout, with the config repaired.
+          writeFileSync(config, original);
+          next = runGit(root, ['rev-parse', 'HEAD'], { launcher: checking });
+          throw e;
+        }),
+        (e: GitError) => e.kind === 'timeout',
+      );
+      assert.equal(((await next) as { code: number }).code, 0);
+      // An abort while a read is outstanding, likewise: the read is refused once the process is gone.
+      writeFileSync(config, `${original}[include]\n\tpath = conf.d/gate\n`);
+      cat = undefined;
+      const controller = new AbortController();
+      const aborted = new CatFileBatch(root, { launcher, signal: controller.signal, timeoutMs: 15_000 });
+      const pending = aborted.read(`refs/tags/v0.35.0:${V1_PATH}`).catch((e: unknown) => {
+        writeFileSync(config, original);
+        next = runGit(root, ['rev-parse', 'HEAD'], { launcher: checking });
+        throw e;
+      });
+      assert.ok(cat, 'cat-file was not started at once in an idle clone');
+      controller.abort();
+      await assert.rejects(pending, (e: GitError) => e.kind === 'aborted');
+    } finally {
+      batch.close();
+    }
+  });
+  assert.equal(((await next) as { code: number }).code, 0);
+  assert.deepEqual(beside, [false, false], 'a git was started in the clone while the cat-file killed there was still running');
+});

@@ -4,7 +4,8 @@
 // when git places HEAD otherwise, not on every change of the files watched. The clone is made of two corpus releases.
 import { after, before, test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { setTimeout as delay } from 'node:timers/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -12,6 +13,7 @@ import { V1_PATH } from '../server/src/baseline/corpus';
 import { headState, movingRef, refState } from '../server/src/baseline/gitSource';
 import { loadBundledHistory } from '../server/src/baseline/historyIndex';
 import { resolveBaseline } from '../server/src/baseline/resolve';
+import { runGit } from '../server/src/baseline/safeExec';
 import type { BaselineRequest } from '../server/src/lsp/baselines';
 import { waitingManager } from './baselineHost';
 import { NEEDS_CORPUS, corpusText } from './corpusText';
@@ -180,6 +182,36 @@ test('`@{upstream}`, `@{u}` and `@{push}` move with the remote-tracking ref git 
   }
 });
 
+test('`@{u}` set where git reads it but the clone\'s own config does not say it, a project\'s `include.path = ../.gitconfig` or an `includeIf`, moves with the ref git names', NEEDS_CORPUS, () => {
+  git(root, 'checkout', '-q', 'main');
+  for (const b of ['main', 'release']) git(root, 'update-ref', `refs/remotes/origin/${b}`, 'v0.35.0^{commit}');
+  const project = path.join(root, '.gitconfig');
+  const conditional = path.join(root, '.git', 'fetch.inc');
+  const named = (rev: string): string => git(root, 'rev-parse', '--symbolic-full-name', rev);
+  try {
+    // The upstream in a config file of the work tree, which the clone's config includes from outside the git directory.
+    writeFileSync(project, '[branch "main"]\n\tremote = origin\n\tmerge = refs/heads/main\n');
+    git(root, 'config', 'include.path', '../.gitconfig');
+    // The remote's refspec where git reads it only on that branch; another condition names a file git skips.
+    writeFileSync(conditional, '[remote "origin"]\n\tfetch = +refs/heads/*:refs/remotes/origin/*\n');
+    git(root, 'config', 'includeIf.onbranch:main.path', 'fetch.inc');
+    git(root, 'config', 'includeIf.onbranch:other.path', 'other.inc');
+    writeFileSync(path.join(root, '.git', 'other.inc'), '[branch "main"]\n\tmerge = refs/heads/other\n');
+    assert.equal(named('@{u}'), 'refs/remotes/origin/main');
+    for (const rev of ['main@{u}', '@{u}', 'main@{push}']) {
+      assert.equal(moves(rev, () => git(root, 'update-ref', 'refs/remotes/origin/main', 'v0.36.0^{commit}')), true, rev);
+      git(root, 'update-ref', 'refs/remotes/origin/main', 'v0.35.0^{commit}');
+    }
+    // Editing the included file names another upstream: it is watched too.
+    assert.equal(moves('main@{u}', () => writeFileSync(project, '[branch "main"]\n\tremote = origin\n\tmerge = refs/heads/release\n')), true);
+    assert.equal(named('main@{u}'), 'refs/remotes/origin/release');
+  } finally {
+    for (const s of ['include', 'includeIf.onbranch:main', 'includeIf.onbranch:other']) git(root, 'config', '--remove-section', s);
+    for (const f of [project, conditional, path.join(root, '.git', 'other.inc')]) rmSync(f, { force: true });
+    for (const b of ['main', 'release']) git(root, 'update-ref', '-d', `refs/remotes/origin/${b}`);
+  }
+});
+
 test('a branch that does not exist yet is watched: a fetch or `git branch` that creates it moves it', NEEDS_CORPUS, () => {
   try {
     assert.equal(moves('origin/later', () => git(root, 'update-ref', 'refs/remotes/origin/later', 'v0.36.0^{commit}')), true);
@@ -245,6 +277,32 @@ test('the manager resolves a branch setting again when the branch moves, not whe
     rmSync(withFile, { recursive: true, force: true });
     git(root, 'branch', '-D', 'line');
     git(root, 'update-ref', '-d', 'refs/heads/later');
+  }
+});
+
+test('trust withdrawn (or the settings changed) while the watch waits for its turn to ask git in the clone: that git is never started', { ...NEEDS_CORPUS, ...(process.platform === 'win32' ? { skip: 'the slow git is a shell script' } : {}) }, async () => {
+  git(root, 'checkout', '-q', 'main');
+  git(root, 'branch', '-f', 'line', 'v0.35.0');
+  const { manager, settled } = waitingManager({ trusted: true, bundled: undefined, resolve: resolveBaseline });
+  const request: BaselineRequest = { folderKey: root, filePath: file, baseDir: root, explicit: 'line', includePrereleases: false, networkEnabled: false };
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'cri-compat-ref-slow-'));
+  // Another git that holds the clone's turn for a while.
+  const slow = path.join(dir, 'git');
+  writeFileSync(slow, '#!/bin/sh\nsleep 2\n');
+  chmodSync(slow, 0o755);
+  try {
+    assert.equal((await settled(request)).baseline?.source, 'setting');
+    git(root, 'update-ref', 'refs/heads/line', 'v0.36.0^{commit}');
+    const holder = runGit(root, ['status'], { gitPath: slow });
+    const moved = manager.headsMoved();
+    await delay(100);
+    manager.invalidate();
+    const first = await Promise.race([moved.then(() => 'headsMoved'), holder.then(() => 'the git holding the turn')]);
+    assert.equal(first, 'headsMoved', 'the watch waited for its turn after trust was withdrawn, to run git then');
+    assert.equal((await holder).code, 0);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    git(root, 'branch', '-D', 'line');
   }
 });
 

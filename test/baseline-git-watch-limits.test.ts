@@ -112,7 +112,7 @@ test('the manager resolves a nested tag setting again when `git tag -f` moves it
   }
 });
 
-test('an upstream set in a config file the clone\'s config includes from its git directory is watched; one outside it, through a link or a FIFO is not read', { ...NEEDS_CORPUS, ...POSIX }, () => {
+test('an upstream set in a config file the clone\'s config includes is watched, from its git directory, outside it or through a link, as git reads it; a FIFO is not read (git does not run)', { ...NEEDS_CORPUS, ...POSIX }, () => {
   git(root, 'checkout', '-q', 'main');
   const gitDir = path.join(root, '.git');
   git(root, 'config', 'remote.origin.fetch', '+refs/heads/*:refs/remotes/origin/*');
@@ -132,8 +132,9 @@ test('an upstream set in a config file the clone\'s config includes from its git
     assert.equal(git(root, 'rev-parse', '--symbolic-full-name', '@{u}'), 'refs/remotes/origin/release');
     assert.equal(moves('@{u}', fetched('release', 'v0.36.0')), true);
 
-    // Outside the git directory (git follows it; the server does not read there), through a link out of it, a FIFO
-    // (on which git itself would wait: the ref is written as git writes it, without git).
+    // Outside the git directory and through a link out of it: git follows them, and so does the watch (the walk that
+    // decides whether git runs reads them). A FIFO, on which git would wait: git is not run, and nothing is watched
+    // past the config (the ref is written as git writes it, without git).
     const written = (b: string, tag: string) => {
       const commit = git(root, 'rev-parse', `${tag}^{commit}`);
       return () => {
@@ -147,9 +148,9 @@ test('an upstream set in a config file the clone\'s config includes from its git
     writeFileSync(path.join(outside, 'upstream'), upstream('main'));
     symlinkSync(outside, path.join(gitDir, 'conf.d', 'out'));
     execFileSync('mkfifo', [path.join(gitDir, 'conf.d', 'fifo')]);
-    for (const p of [path.join(outside, 'upstream'), 'out/upstream', 'fifo']) {
+    for (const [p, watched] of [[path.join(outside, 'upstream'), true], ['out/upstream', true], ['fifo', false]] as const) {
       writeFileSync(path.join(gitDir, 'conf.d', 'first'), `[include]\n\tpath = ${p}\n`);
-      assert.equal(moves('@{u}', toV35), false, p);
+      assert.equal(moves('@{u}', toV35), watched, p);
     }
     // A file that includes itself (git gives up past 10 levels): read up to a depth, and so still watched.
     writeFileSync(path.join(gitDir, 'conf.d', 'first'), '[include]\n\tpath = upstream\n\tpath = first\n');

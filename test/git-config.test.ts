@@ -3,10 +3,11 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseGitConfig } from '../server/src/baseline/gitConfig';
+import { readGitConfigs } from '../server/src/baseline/gitIncludes';
 
 const CONFIG = [
   '# comment',
@@ -49,4 +50,28 @@ test('a config file is read as git reads it: quotes, escapes, continuation lines
 test('a config git cannot read is read up to where git stops', () => {
   assert.deepEqual(parseGitConfig('[remote "o"]\n\turl = x\n\tfetch = "unterminated\n[branch "b"]\n\tremote = o\n').map((e) => e.value), ['x']);
   assert.deepEqual(parseGitConfig('key = before any section\n'), []);
+});
+
+test('the config the watch reads is the one the guard walks: includes anywhere, includeIf marked conditional, only the keys asked for, a bounded number of them', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'cri-compat-gitconfig-walk-'));
+  try {
+    const gitDir = path.join(dir, '.git');
+    execFileSync('git', ['init', '-q', dir]);
+    const config = path.join(gitDir, 'config');
+    writeFileSync(path.join(dir, 'project.gitconfig'), '[branch "main"]\n\tremote = origin\n\tmerge = refs/heads/main\n[user]\n\tname = x\n');
+    writeFileSync(path.join(gitDir, 'cond.inc'), '[branch "main"]\n\tmerge = refs/heads/other\n');
+    // Far more entries than a real config has: only as many as are kept are read into memory.
+    writeFileSync(path.join(gitDir, 'big.inc'), `[remote "many"]\n${'\tfetch = +refs/heads/*:refs/remotes/many/*\n'.repeat(20_000)}`);
+    writeFileSync(config, `${readFileSync(config, 'utf8')}[include]\n\tpath = ../project.gitconfig\n[includeIf "onbranch:nope"]\n\tpath = cond.inc\n[include]\n\tpath = big.inc\n`);
+    const keep = (e: { section: string; subsection: string }) => e.section === 'remote' || (e.section === 'branch' && e.subsection === 'main');
+    const r = readGitConfigs([config, path.join(gitDir, 'config.worktree')], '/dev/null', keep);
+    assert.equal(r.unsafe, undefined);
+    for (const f of ['project.gitconfig', '.git/cond.inc', '.git/big.inc']) assert.ok(r.files.includes(path.join(dir, ...f.split('/'))), f);
+    const merges = r.entries.filter((e) => e.section === 'branch' && e.key === 'merge').map((e) => [e.value, e.conditional]);
+    assert.deepEqual(merges, [['refs/heads/main', false], ['refs/heads/other', true]]);
+    assert.ok(r.entries.every((e) => e.section !== 'user'), 'a key not asked for was kept');
+    assert.equal(r.entries.length, 10_000);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

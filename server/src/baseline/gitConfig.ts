@@ -1,10 +1,10 @@
 // A git config file read as git reads it (git-config(1) syntax), without running git: what the baseline watch needs
 // of a clone's config to tell which remote-tracking ref `@{upstream}` and `@{push}` name (see gitSource's
 // `movingRef`). Git runs for the baseline with no global or system config (safeExec), so the clone's own files are
-// all it reads; an `include.path` entry is returned as any other, for gitSource's `readConfigs` to follow where it is
-// safe to (`includeIf` is not: one missed costs a fetch unseen, never another baseline: the watch only decides when
-// git is asked). Written by hand: the readers on npm (`ini`, and `parse-git-config` built on it) follow INI's rules,
-// not git's escapes, continuation lines and case rules, which decide which remote and ref a key names.
+// all it reads; an `include.path` or `includeIf` entry is returned as any other, for gitIncludes' walk to follow as git
+// does (the same walk decides whether git runs at all). Written by hand: the readers on npm (`ini`, and
+// `parse-git-config` built on it) follow INI's rules, not git's escapes, continuation lines and case rules, which decide
+// which remote and ref a key names.
 
 export interface GitConfigEntry {
   /** Lowercased, as git compares it. */
@@ -104,12 +104,7 @@ function parseValue(s: string, i: number): { value: string; end: number } | unde
   return quote ? undefined : { value, end: i };
 }
 
-/** The last value of a key (how git reads a single-valued one), undefined where it is not set. */
-export function lastValue(entries: readonly GitConfigEntry[], section: string, subsection: string, key: string): string | undefined {
-  return allValues(entries, section, subsection, key).at(-1);
-}
-
-/** Every value of a multi-valued key (`remote.<name>.fetch`), in order. */
+/** Every value of a multi-valued key (`remote.<name>.fetch`), in order; also each a single-valued key had. */
 export function allValues(entries: readonly GitConfigEntry[], section: string, subsection: string, key: string): string[] {
   return entries.filter((e) => e.section === section && e.subsection === subsection && e.key === key).map((e) => e.value);
 }

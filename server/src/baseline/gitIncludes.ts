@@ -9,7 +9,7 @@ import { userInfo } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { readRegularFileSync } from '../regularFile';
 import { oneLine } from '../report/formats';
-import { parseGitConfig } from './gitConfig';
+import { parseGitConfig, type GitConfigEntry } from './gitConfig';
 
 /**
  * A git config file (the clone's own or an included one): git writes a few KiB there; larger than any a person keeps,
@@ -21,7 +21,8 @@ export const MAX_INCLUDE_DEPTH = 10;
 /** Files looked at per check: a config that names more is refused rather than walked. */
 const MAX_FILES = 64;
 
-function kindOf(st: Stats): string | undefined {
+/** What a file git would open is, when that is not a regular file (git would wait on it, or never finish reading it). */
+export function kindOf(st: Stats): string | undefined {
   if (st.isFile()) return undefined;
   if (st.isFIFO()) return 'a FIFO';
   if (st.isSocket()) return 'a socket';
@@ -88,6 +89,33 @@ export function gitConfigFiles(configs: readonly string[], home: string): string
   return walkGitConfig(configs, home, includesSeen).files;
 }
 
+/**
+ * An entry of the config git reads, as `readGitConfigs` gives it; `conditional` when it is in a file an `includeIf`
+ * names (at any depth), which git reads only when that condition holds.
+ */
+export interface ReadConfigEntry extends GitConfigEntry {
+  conditional: boolean;
+}
+
+/**
+ * The files `gitConfigFiles` names, read in full (each anew): the entries of every one of them, for what the baseline
+ * watch takes from the config (which remote-tracking ref `@{upstream}` names). One walk for both, so that the watch
+ * reads what the guard lets git read, includes outside the git directory (a project's `../.gitconfig`) and `includeIf`
+ * alike, whose conditions are not judged here (see `ReadConfigEntry`). Only the entries `keep` wants, in the order of the
+ * walk, up to MAX_KEPT_ENTRIES. `unsafe`: see `unsafeGitConfig`; git does not run then, and the entries are those read up
+ * to that file.
+ */
+export function readGitConfigs(configs: readonly string[], home: string, keep: (e: GitConfigEntry) => boolean): { files: string[]; entries: ReadConfigEntry[]; unsafe?: string } {
+  const entries: ReadConfigEntry[] = [];
+  return { ...walkGitConfig(configs, home, undefined, { entries, keep }), entries };
+}
+
+/**
+ * Entries kept per `readGitConfigs`, those `keep` wants: the files may hold 64 MiB of entries, which are not all kept at
+ * once; a real config has a few dozen.
+ */
+const MAX_KEPT_ENTRIES = 10_000;
+
 interface Include {
   file: string;
   key: string;
@@ -96,13 +124,19 @@ interface Include {
 /** Per file read for `gitConfigFiles`: its metadata then, and what it includes. Bounded as gitSource's `subdirsSeen`. */
 const includesSeen = new Map<string, { stamp: string; includes: Include[] }>();
 
-function walkGitConfig(configs: readonly string[], home: string, seen?: typeof includesSeen): { files: string[]; unsafe?: string } {
-  const queue: { file: string; via?: { key: string; from: string }; depth: number }[] = configs.map((file) => ({ file, depth: 0 }));
+/** `collect`: where the entries of every file read that `keep` wants go (each file is then read, whatever `seen` holds). */
+function walkGitConfig(
+  configs: readonly string[],
+  home: string,
+  seen?: typeof includesSeen,
+  collect?: { entries: ReadConfigEntry[]; keep: (e: GitConfigEntry) => boolean },
+): { files: string[]; unsafe?: string } {
+  const queue: { file: string; via?: { key: string; from: string }; depth: number; conditional: boolean }[] = configs.map((file) => ({ file, depth: 0, conditional: false }));
   const files = (): string[] => queue.slice(0, MAX_FILES).map((q) => q.file);
   const unsafe = (why: string) => ({ files: files(), unsafe: why });
   for (let k = 0; k < queue.length; k++) {
     if (k >= MAX_FILES) return unsafe(`its config includes more than ${MAX_FILES} files`);
-    const { file, via, depth } = queue[k]!;
+    const { file, via, depth, conditional } = queue[k]!;
     let st: Stats;
     try {
       st = statSync(file);
@@ -115,7 +149,7 @@ function walkGitConfig(configs: readonly string[], home: string, seen?: typeof i
     if (kind) return unsafe(`${where}${via ? ',' : ''} ${kind}, which git would wait on or fail to read`);
     if (st.size > MAX_GIT_CONFIG_BYTES) return unsafe(`${where}${via ? ', a file of' : ''} ${st.size} bytes, more than the ${MAX_GIT_CONFIG_BYTES} a git config is given`);
     const stamp = `${st.mtimeMs}:${st.ctimeMs}:${st.size}:${st.ino}`;
-    let includes = seen?.get(file)?.stamp === stamp ? seen.get(file)!.includes : undefined;
+    let includes = !collect && seen?.get(file)?.stamp === stamp ? seen.get(file)!.includes : undefined;
     if (!includes) {
       const r = readRegularFileSync(file, { max: MAX_GIT_CONFIG_BYTES });
       // Swapped since the stat: judged as what was opened.
@@ -123,22 +157,24 @@ function walkGitConfig(configs: readonly string[], home: string, seen?: typeof i
         if (r.why === 'unreadable') continue;
         return unsafe(`${where}${via ? ',' : ''} ${r.why === 'too-large' ? 'too large' : 'not a regular file'}, which git would wait on or fail to read`);
       }
-      includes = includesIn(file, r.bytes.toString('utf8'), home);
+      const parsed = parseGitConfig(r.bytes.toString('utf8'));
+      if (collect) for (const e of parsed) if (collect.entries.length < MAX_KEPT_ENTRIES && collect.keep(e)) collect.entries.push({ ...e, conditional });
+      includes = includesIn(file, parsed, home);
       if (seen) {
         if (seen.size >= 4096) seen.clear();
         seen.set(file, { stamp, includes });
       }
     }
     if (depth >= MAX_INCLUDE_DEPTH) continue;
-    for (const i of includes) queue.push({ file: i.file, via: { key: i.key, from: file }, depth: depth + 1 });
+    for (const i of includes) queue.push({ file: i.file, via: { key: i.key, from: file }, depth: depth + 1, conditional: conditional || i.key !== 'include.path' });
   }
   return { files: files() };
 }
 
 /** The files a config's `include.path` and `includeIf.<condition>.path` entries name, in order. */
-function includesIn(file: string, text: string, home: string): Include[] {
+function includesIn(file: string, entries: readonly GitConfigEntry[], home: string): Include[] {
   const out: Include[] = [];
-  for (const e of parseGitConfig(text)) {
+  for (const e of entries) {
     if (e.key !== 'path' || !((e.section === 'include' && !e.subsection) || (e.section === 'includeif' && e.subsection))) continue;
     const target = includeTarget(file, e.value, home);
     const key = e.section === 'include' ? 'include.path' : `includeIf.${e.subsection}.path`;

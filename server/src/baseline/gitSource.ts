@@ -2,13 +2,13 @@
 // the release HEAD stands on (see findGitBaseline), read straight from the object database.
 
 import { existsSync, lstatSync, opendirSync, readlinkSync, realpathSync, statSync, type Stats } from 'node:fs';
-import { basename, dirname, join, resolve, sep } from 'node:path';
+import { join, resolve, sep } from 'node:path';
 import { V1_PATH } from './corpus';
 import { DEFAULT_MAX_FILE_BYTES, readFileWithin } from './goModSource';
 import { readLinesBackwardSync, readRegularFileSync } from '../regularFile';
 import { oneLine } from '../report/formats';
-import { allValues, lastValue, parseGitConfig, type GitConfigEntry } from './gitConfig';
-import { gitConfigFiles, includePathFrom, MAX_GIT_CONFIG_BYTES, MAX_INCLUDE_DEPTH, unsafeGitConfig } from './gitIncludes';
+import { allValues, type GitConfigEntry } from './gitConfig';
+import { gitConfigFiles, kindOf, readGitConfigs, unsafeGitConfig, type ReadConfigEntry } from './gitIncludes';
 import { CatFileBatch, GitError, gitEnvironment, gitOk, runGit, type GitExecOptions } from './safeExec';
 import { compareTags, isPatchRelease, parseGoTag, releaseOfGoTag } from '../policy/versions';
 import type { Release } from './types';
@@ -118,7 +118,10 @@ export function headState(root: string): string {
   const ref = symrefOf(head);
   const branch = ref ? readSmall(join(commonDir, ref)) : '';
   const files = [join(commonDir, 'packed-refs'), ...refDirs(join(commonDir, 'refs', 'tags')), shallowFile(commonDir), ...reftableLists([gitDir, commonDir])];
-  return [readSmall(head), ref ?? '', branch, ...files.map(stamp), ...configStamps(gitDir, commonDir)].join('\0');
+  // With the other files git opens (`gitOpens`, which decides whether git runs): a FIFO replaced counts. HEAD, the
+  // branch and `commondir` count by their content, read above, never through a link nor past 4 KiB.
+  const opened = gitOpens(gitDir, commonDir).filter((o) => !o.small).map((o) => stamp(o.file));
+  return [readSmall(head), ref ?? '', branch, ...files.map(stamp), ...opened, ...configStamps(gitDir, commonDir)].join('\0');
 }
 
 /**
@@ -375,66 +378,49 @@ function reflogFiles(places: RefPlaces, name: string): string[] {
 const configFiles = (gitDir: string, commonDir: string): string[] => [join(commonDir, 'config'), join(gitDir, 'config.worktree')];
 
 /**
- * `<branch>@{upstream}` and `<branch>@{push}` (HEAD's branch without a name): the clone's config files, which
- * `git branch --set-upstream-to` and `git push -u` rewrite, and the files of each remote-tracking ref the config
- * says the mark can name (`trackingRefs`), read from those files as git reads them, without running git. The config
- * is read anew whenever the caller finds them changed.
+ * `<branch>@{upstream}` and `<branch>@{push}` (HEAD's branch without a name): the clone's config files and every file
+ * they include, which `git branch --set-upstream-to` and `git push -u` rewrite, and the files of each remote-tracking
+ * ref the config says the mark can name (`trackingRefs`), read from those files without running git. The config is
+ * read by the walk that decides whether git runs at all (`readGitConfigs`): what is read here is what git reads, a
+ * project's `include.path = ../.gitconfig` and `includeIf` too. It is read anew whenever the caller finds them changed.
  */
 function upstreamFiles(places: RefPlaces, name: string, push: boolean): string[] {
   const head = join(places.gitDir, 'HEAD');
-  const configs = configFiles(places.gitDir, places.commonDir);
   const current = name === '' || name === 'HEAD';
   const branch = current ? headsRef(symrefOf(head) ?? '') : branchOrHeadsRef(name);
-  const files = current ? [head, ...configs] : [...configs];
-  if (!branch) return files;
-  const { entries, included } = readConfigs(configs, [places.gitDir, places.commonDir]);
-  files.push(...included);
-  for (const ref of new Set(trackingRefs(entries, branch, push))) files.push(...(refFiles(places, ref) ?? []));
+  // Only what `trackingRefs` reads: the branch's keys and the remotes'.
+  const keep = (e: GitConfigEntry): boolean => e.section === 'remote' || (e.section === 'branch' && e.subsection === branch);
+  const config = readGitConfigs(configFiles(places.gitDir, places.commonDir), gitEnvironment().HOME!, keep);
+  const files = current ? [head, ...config.files] : [...config.files];
+  // Git does not run on an unsafe config: repairing it changes one of its files.
+  if (!branch || config.unsafe) return files;
+  for (const ref of trackingRefs(config.entries, branch, push)) files.push(...(refFiles(places, ref) ?? []));
   return files;
 }
 
-/** Included files read per reading of the config, each under MAX_GIT_CONFIG_BYTES. */
-const MAX_INCLUDES = 16;
+/** Values of one key taken as candidates (`candidates`), and refs watched for a mark: a real config has one or two. */
+const MAX_CANDIDATES = 16;
+const MAX_TRACKING_REFS = 64;
 
 /**
- * The entries of config files as git reads them, `[include] path = …` followed where it names a file in one of the
- * git directories `dirs` (relative to the including file's directory, as git takes it), and the included files (to
- * watch: editing one may name another upstream). An include outside them (`~/…`, `/etc/…`, `../…`, or through a
- * link to a directory outside) is not read: the workspace chose it, and what is read here is only for the watch,
- * which then misses what that file sets (see README). The file itself is read as any git file (regular, not through
- * a link, not waited on as a FIFO, capped). `includeIf` is not followed: its conditions (`gitdir:`, `onbranch:`,
- * `hasconfig:`) are git's to judge, and a value taken from a file git skips would replace the right one.
+ * The values a single-valued key may have for git, which takes the last one it reads: every distinct value (the last
+ * MAX_CANDIDATES), since a value from a file an `includeIf` names counts only when its condition holds, which is git's
+ * to judge (`gitdir:`, `onbranch:`, `hasconfig:`); `firm` when one is set where no condition applies, so that the key
+ * is set whatever the conditions (a fallback for it, `remote.pushDefault` for `branch.<b>.pushRemote`, never applies).
  */
-function readConfigs(configs: readonly string[], dirs: readonly string[]): { entries: GitConfigEntry[]; included: string[] } {
-  const roots = dirs.flatMap((d) => {
-    try {
-      return [realpathSync(d)];
-    } catch {
-      return [];
-    }
-  });
-  const included: string[] = [];
-  const read = (file: string, depth: number): GitConfigEntry[] => parseGitConfig(readGitFile(file, MAX_GIT_CONFIG_BYTES)).flatMap((e) => {
-    if (e.section !== 'include' || e.subsection || e.key !== 'path') return [e];
-    const target = depth < MAX_INCLUDE_DEPTH && included.length < MAX_INCLUDES ? includedFile(file, e.value, roots) : undefined;
-    if (!target) return [];
-    included.push(target);
-    return read(target, depth + 1);
-  });
-  return { entries: configs.flatMap((f) => read(f, 0)), included };
+function candidates(config: readonly ReadConfigEntry[], section: string, subsection: string, key: string): { values: string[]; firm: boolean } {
+  const set = config.filter((e) => e.section === section && e.subsection === subsection && e.key === key);
+  return { values: [...new Set(set.map((e) => e.value))].slice(-MAX_CANDIDATES), firm: set.some((e) => !e.conditional) };
 }
 
-/** The file `include.path = value` of config `from` names, when its directory is (really) in one of `roots`. */
-function includedFile(from: string, value: string, roots: readonly string[]): string | undefined {
-  const target = value.startsWith('~') ? undefined : includePathFrom(from, value);
-  if (target === undefined) return undefined;
-  let dir: string;
-  try {
-    dir = realpathSync(dirname(target));
-  } catch {
-    return undefined;
+/** The values of the first of `keys` set where no condition applies, with those of the keys before it; all and `last` when none is. */
+function firstSet(keys: readonly { values: string[]; firm: boolean }[], last: string): string[] {
+  const out: string[] = [];
+  for (const k of keys) {
+    out.push(...k.values);
+    if (k.firm) return out;
   }
-  return roots.some((r) => dir === r || dir.startsWith(r + sep)) ? join(dir, basename(target)) : undefined;
+  return [...out, last];
 }
 
 /**
@@ -444,21 +430,26 @@ function includedFile(from: string, value: string, roots: readonly string[]): st
  * upstream's remote, else `origin`) would put the branch, mapped the same way: through that remote's push refspecs
  * when it has them, else the branch itself (push.default current, matching, simple) or the upstream (push.default
  * upstream), so both. A superset is harmless: a change of these files only makes the caller ask git whether the
- * setting names another commit now. Only full ref names without `..` are returned: they are joined to the git
- * directory.
+ * setting names another commit now; so every value a key may have (`candidates`) counts. Only full ref names without
+ * `..` are returned: they are joined to the git directory.
  */
-function trackingRefs(config: readonly GitConfigEntry[], branch: string, push: boolean): string[] {
-  const remote = lastValue(config, 'branch', branch, 'remote');
-  const merge = lastValue(config, 'branch', branch, 'merge');
+function trackingRefs(config: readonly ReadConfigEntry[], branch: string, push: boolean): string[] {
+  const remote = candidates(config, 'branch', branch, 'remote');
+  const merge = candidates(config, 'branch', branch, 'merge');
   const through = (r: string, ref: string): string[] => (r === '.' ? [ref] : mapRefspecs(allValues(config, 'remote', r, 'fetch'), ref, false));
-  const out = remote && merge ? through(remote, merge) : [];
+  const out: string[] = [];
+  for (const r of remote.values) for (const m of merge.values) out.push(...through(r, m));
   if (push) {
-    const pushRemote = lastValue(config, 'branch', branch, 'pushremote') ?? lastValue(config, 'remote', '', 'pushdefault') ?? remote ?? 'origin';
+    const pushRemotes = firstSet([candidates(config, 'branch', branch, 'pushremote'), candidates(config, 'remote', '', 'pushdefault'), remote], 'origin');
     const own = `refs/heads/${branch}`;
-    const specs = allValues(config, 'remote', pushRemote, 'push');
-    for (const dst of specs.length ? mapRefspecs(specs, own, true) : [own]) out.push(...through(pushRemote, dst));
+    for (const pushRemote of new Set(pushRemotes)) {
+      const specs = candidates(config, 'remote', pushRemote, 'push');
+      // Without push refspecs git pushes the branch itself: also when those there are may not apply.
+      const dsts = [...mapRefspecs(allValues(config, 'remote', pushRemote, 'push'), own, true), ...(specs.firm ? [] : [own])];
+      for (const dst of dsts) out.push(...through(pushRemote, dst));
+    }
   }
-  return out.filter((ref) => ref.startsWith('refs/') && REF_NAME.test(ref));
+  return [...new Set(out.filter((ref) => ref.startsWith('refs/') && REF_NAME.test(ref)))].slice(0, MAX_TRACKING_REFS);
 }
 
 /**
@@ -758,12 +749,50 @@ function layoutName(repo: GitRepo): string {
 }
 
 /**
- * Why git is not run in the clone at `root` (see gitIncludes), or undefined. Asked before each use of git here, not
- * remembered: a fixed config counts from the next check on.
+ * The files of the git directories that git opens, as they are (following a link), in the commands run here, whatever
+ * the config says: HEAD, `commondir`, the branch HEAD names, packed-refs, the shallow list and the grafts (`rev-parse`,
+ * `for-each-ref`, `describe`), the alternates (`cat-file`). The workspace chose them: one that is a FIFO has every git
+ * wait for a writer until its timeout, on each resolution; a device such as /dev/zero never ends. `small`: a file git
+ * writes a line to, read whole by git, so a huge one is refused too.
+ */
+function gitOpens(gitDir: string, commonDir: string): { file: string; what: string; small: boolean }[] {
+  const ref = symrefOf(join(gitDir, 'HEAD'));
+  return [
+    { file: join(gitDir, 'HEAD'), what: 'HEAD', small: true },
+    { file: join(gitDir, 'commondir'), what: 'commondir file', small: true },
+    ...(ref ? [{ file: join(commonDir, ref), what: `ref ${ref}`, small: true }] : []),
+    { file: join(commonDir, 'packed-refs'), what: 'packed-refs', small: false },
+    { file: shallowFile(commonDir), what: 'shallow list', small: false },
+    { file: join(commonDir, 'info', 'grafts'), what: 'grafts file', small: false },
+    { file: join(commonDir, 'objects', 'info', 'alternates'), what: 'alternates file', small: false },
+  ];
+}
+
+/** Why git must not run on the files `gitOpens` names (one is a FIFO, a device, …), or undefined; missing ones are fine. */
+function unsafeGitFile(gitDir: string, commonDir: string): string | undefined {
+  for (const { file, what, small } of gitOpens(gitDir, commonDir)) {
+    let st: Stats;
+    try {
+      st = statSync(file);
+    } catch {
+      continue;
+    }
+    // A directory git takes for a missing file (a branch not made yet whose name is that of a folder of refs).
+    const kind = st.isDirectory() ? undefined : kindOf(st);
+    if (kind) return `its ${what} ${oneLine(file)} is ${kind}, which git would wait on or fail to read`;
+    if (small && st.size > 4096) return `its ${what} ${oneLine(file)} is a file of ${st.size} bytes, where git writes one line`;
+  }
+  return undefined;
+}
+
+/**
+ * Why git is not run in the clone at `root` (a file of its git directory, see `gitOpens`, or of its config, see
+ * gitIncludes, that git would wait on), or undefined. Asked before each use of git here, not remembered: a repaired
+ * file counts from the next check on, which `headState` sees changed.
  */
 export function gitRefused(root: string): string | undefined {
   const { gitDir, commonDir } = gitDirs(root);
-  const why = unsafeGitConfig(configFiles(gitDir, commonDir), gitEnvironment().HOME!);
+  const why = unsafeGitFile(gitDir, commonDir) ?? unsafeGitConfig(configFiles(gitDir, commonDir), gitEnvironment().HOME!);
   return why && `git is not run in ${oneLine(root)}: ${why}`;
 }
 

@@ -567,20 +567,28 @@ export class CatFileBatch {
     );
   }
 
+  /**
+   * Stops for good: a process still running is killed, and the clone's turn (when held) is given up and the reads
+   * outstanding rejected only once it has exited, as `runGit` does for a command it kills: a SIGKILL is delivered
+   * asynchronously, and a git started on a turn given up at once could run beside the one still dying (or one stuck in
+   * the kernel, on a network file system, until it gets out).
+   */
   private fail(err: GitError): void {
-    if (!this.failure) {
-      this.failure = err;
-      if (this.timer) clearTimeout(this.timer);
-      const child = this.child;
-      if (child) {
-        child.stdin.end();
-        if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-      }
-      this.stop.abort();
+    if (this.failure) return;
+    this.failure = err;
+    if (this.timer) clearTimeout(this.timer);
+    this.stop.abort();
+    const settle = (): void => {
       this.leave?.(err.kind === 'timeout' ? err.message : undefined);
       this.leave = undefined;
-    }
-    for (const p of [...this.queue.splice(0), ...this.unsent.splice(0)]) p.reject(this.failure);
+      for (const p of [...this.queue.splice(0), ...this.unsent.splice(0)]) p.reject(err);
+    };
+    const child = this.child;
+    // No pid: it was never started (the 'error' of a failed spawn), so nothing runs.
+    if (!child || child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return settle();
+    child.once('exit', settle);
+    child.stdin.end();
+    child.kill('SIGKILL');
   }
 
   private onData(chunk: Buffer): void {

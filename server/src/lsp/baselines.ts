@@ -236,11 +236,12 @@ export class BaselineManager {
     const asked = changed.filter(({ e }) => this.entries.get(e.key) === e);
     // Asked once per clone, for the resolutions of both sides of a text check.
     const placements = new Map<string, Promise<string | undefined>>();
+    const signal = this.epoch.signal;
     const answers = await Promise.all(asked.map(({ e }) => {
       const { repo, pin } = e.head!;
-      if (pin) return commitOf(repo.root, pin.rev).catch(() => undefined);
+      if (pin) return commitOf(repo.root, pin.rev, { signal }).catch(() => undefined);
       let p = placements.get(repo.root);
-      if (!p) placements.set(repo.root, (p = headPlacement(repo)));
+      if (!p) placements.set(repo.root, (p = headPlacement(repo, { signal })));
       return p;
     }));
     let forgotten = moved.size > 0;
@@ -344,8 +345,15 @@ export class BaselineManager {
    * aborted. The last good baselines stay, so that documents keep their findings meanwhile.
    */
   invalidate(): void {
+    // The git `headsMoved` asked for them is stopped too, and one waiting for its turn in the clone never starts: trust
+    // withdrawn must not let a git start after it.
+    this.epoch.abort();
+    this.epoch = new AbortController();
     this.forget(() => true);
   }
+
+  /** Aborted by `invalidate`: the signal of the git runs `headsMoved` starts. */
+  private epoch = new AbortController();
 
   /**
    * Forgets the resolutions and the last good baselines of the folder keys not `inUse` (the server passes its
