@@ -10,7 +10,8 @@ import { getCompletions } from '../server/src/features/completion';
 import { formatDoc } from '../server/src/features/hover';
 import { CompletionItemKind, type CompletionItem } from '../server/src/features/types';
 import { TextLines } from '../server/src/fixes/text';
-import { NEEDS_CORPUS, newestCorpusText, replaceOnce } from './corpusText';
+import { NEEDS_CORPUS, corpusText, newestCorpusText, replaceOnce } from './corpusText';
+import { V1ALPHA2_PATH } from '../server/src/baseline/corpus';
 
 const TAG = 'v0.36.3';
 const STATUSES = '    // Container statuses\n    repeated ContainerStatus containers_statuses = 5;\n';
@@ -259,4 +260,41 @@ test('nothing where neither a number nor a type is typed', NEEDS_CORPUS, () => {
   assert.deepEqual(typedSpace('    ‸'), []);
   assert.ok(typedSpace('    repeated ‸').some((i) => i.label === 'ContainerConfig'));
   assert.ok(typedSpace('    string foo = ‸').some((i) => i.preselect));
+});
+
+test('a qualified name being typed: each type by a name with that qualifier, which the editor can match; no scalars', NEEDS_CORPUS, () => {
+  const text = newestCorpusText();
+  const inMessage = (typed: string): CompletionItem[] => completeAt(replaceOnce(text, 'message VersionRequest {\n', `message VersionRequest {\n${typed}\n`));
+  const check = (items: CompletionItem[], qualifier: string, expected: string, what: string): void => {
+    assert.ok(items.some((i) => i.label === expected && i.textEdit.newText === expected), `${what}: ${expected} in ${items.slice(0, 5).map((i) => i.label).join(', ')}`);
+    // The editor keeps only the items whose label matches what is typed: before, "ContainerConfig" for "runtime.v1.Con".
+    assert.ok(items.every((i) => i.label.startsWith(qualifier)), `${what}: ${items.find((i) => !i.label.startsWith(qualifier))?.label}`);
+    assert.ok(items.every((i) => i.kind !== CompletionItemKind.Keyword), `${what}: no scalar after a qualifier`);
+  };
+  check(inMessage('    runtime.v1.Con‸'), 'runtime.v1.', 'runtime.v1.ContainerConfig', 'package-qualified');
+  check(inMessage('    repeated .runtime.v1.‸'), '.runtime.v1.', '.runtime.v1.SecurityProfile.ProfileType', 'fully qualified');
+  check(inMessage('    SecurityProfile.‸'), 'SecurityProfile.', 'SecurityProfile.ProfileType', 'nested');
+  check(inMessage('    map<string, v1.Pod‸'), 'v1.', 'v1.PodSandboxConfig', 'a map value');
+  const rpc = completeAt(replaceOnce(text, '    rpc Version(VersionRequest) returns (VersionResponse) {}\n',
+    '    rpc Version(VersionRequest) returns (VersionResponse) {}\n    rpc Foo(stream runtime.v1.Ver‸\n'));
+  check(rpc, 'runtime.v1.', 'runtime.v1.VersionRequest', 'an RPC request');
+  // An old v1alpha2 file: its own package.
+  const alpha = corpusText('v0.25.0', V1ALPHA2_PATH);
+  check(completeAt(replaceOnce(alpha, 'message VersionRequest {\n', 'message VersionRequest {\n    runtime.v1alpha2.Con‸\n')), 'runtime.v1alpha2.', 'runtime.v1alpha2.ContainerConfig', 'v1alpha2');
+});
+
+test('nothing inside a block comment over several lines, nor inside a string', NEEDS_CORPUS, () => {
+  const text = newestCorpusText();
+  const inMessage = (typed: string): CompletionItem[] => completeAt(replaceOnce(text, 'message VersionRequest {\n', `message VersionRequest {\n${typed}\n`));
+  // Lines of a block comment read like declarations; before, they got the types and the next free number.
+  assert.deepEqual(inMessage('    /* The container\n    Container‸\n    */'), []);
+  assert.deepEqual(inMessage('    /*\n    string foo = ‸\n    */'), []);
+  assert.deepEqual(completeAt(replaceOnce(text, 'enum Signal {\n', 'enum Signal {\n    /* retired:\n    SIGNAL_FOO = ‸ */\n')), []);
+  // A string that holds `map<…, ` or `returns (`.
+  assert.deepEqual(inMessage('    string foo = 1 [json_name = "map<string, ‸"];'), []);
+  assert.deepEqual(completeAt(replaceOnce(text, '    rpc Version(VersionRequest) returns (VersionResponse) {}\n',
+    '    rpc Version(VersionRequest) returns (VersionResponse) {}\n    option (x) = "returns (‸\n')), []);
+  // After the comment or string, completion is back.
+  assert.ok(inMessage('    /* The container */\n    Container‸').some((i) => i.label === 'ContainerConfig'));
+  assert.ok(inMessage('    string foo = 1 [json_name = "map<string, "];\n    string bar = ‸').some((i) => i.preselect));
 });
