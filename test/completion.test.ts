@@ -250,10 +250,10 @@ test('a baseline file\'s path in a number\'s documentation is text, as in hovers
 
 test('nothing where neither a number nor a type is typed', NEEDS_CORPUS, () => {
   const text = newestCorpusText();
-  for (const typed of ['    string foo ‸', '    option deprecated = ‸', '    reserved ‸', '    // string foo = ‸', '    string foo = 1; // ‸', '    message ‸']) {
+  for (const typed of ['    string foo ‸', '    option (my.opt) = ‸', '    reserved ‸', '    // string foo = ‸', '    string foo = 1; // ‸', '    message ‸']) {
     assert.deepEqual(completeAt(replaceOnce(text, 'message VersionRequest {\n', `message VersionRequest {\n${typed}\n`)), [], typed);
   }
-  assert.deepEqual(completeAt(replaceOnce(text, 'enum Signal {\n', 'enum Signal {\n    option allow_alias = ‸\n')), []);
+  assert.deepEqual(completeAt(replaceOnce(text, 'enum Signal {\n', 'enum Signal {\n    option (my.opt) = ‸\n')), []);
   assert.deepEqual(completeAt(`${text}\n‸`), [], 'at the top level');
   // A space typed as indentation: the list would open at every one; after a label it does.
   const typedSpace = (typed: string): CompletionItem[] => completeAt(replaceOnce(text, 'message VersionRequest {\n', `message VersionRequest {\n${typed}\n`), undefined, ' ');
@@ -297,4 +297,35 @@ test('nothing inside a block comment over several lines, nor inside a string', N
   // After the comment or string, completion is back.
   assert.ok(inMessage('    /* The container */\n    Container‸').some((i) => i.label === 'ContainerConfig'));
   assert.ok(inMessage('    string foo = 1 [json_name = "map<string, "];\n    string bar = ‸').some((i) => i.preselect));
+});
+
+test('options of descriptor.proto: their names after `option ` and in brackets, and the values of those that take a few names', NEEDS_CORPUS, () => {
+  const text = newestCorpusText();
+  const labels = (items: CompletionItem[]): string[] => items.map((i) => i.label);
+  const inMessage = (typed: string): CompletionItem[] => completeAt(replaceOnce(text, 'message VersionRequest {\n', `message VersionRequest {\n${typed}\n`));
+  // A file's options at the top level, where nothing was offered before.
+  const file = completeAt(replaceOnce(text, 'package runtime.v1;\n', 'package runtime.v1;\noption go_‸\n'));
+  assert.ok(labels(file).includes('go_package') && labels(file).includes('optimize_for'), labels(file).join());
+  assert.deepEqual(file.find((i) => i.label === 'go_package')?.textEdit.range, { start: { line: 20, character: 7 }, end: { line: 20, character: 10 } });
+  assert.deepEqual(labels(completeAt(replaceOnce(text, 'package runtime.v1;\n', 'package runtime.v1;\noption optimize_for = ‸\n'))), ['SPEED', 'CODE_SIZE', 'LITE_RUNTIME']);
+  // A message's: no map_entry (protoc refuses it in a file), no features outside an editions file.
+  assert.deepEqual(labels(inMessage('    option ‸')), ['message_set_wire_format', 'no_standard_descriptor_accessor', 'deprecated', 'deprecated_legacy_json_field_conflicts']);
+  assert.deepEqual(labels(inMessage('    option deprecated = ‸')), ['true', 'false']);
+  // A field's, in its brackets, after `[` and after `,`; an enum's values after `=`.
+  assert.ok(labels(inMessage('    int64 foo = 2 [‸')).includes('json_name'));
+  assert.ok(labels(inMessage('    int64 foo = 2 [deprecated = true, js‸')).includes('jstype'));
+  assert.deepEqual(labels(inMessage('    int64 foo = 2 [deprecated = true, jstype = ‸')), ['JS_NORMAL', 'JS_STRING', 'JS_NUMBER']);
+  // An enum's and an enum value's; a service's and an RPC's.
+  assert.ok(labels(completeAt(replaceOnce(text, 'enum Signal {\n', 'enum Signal {\n    option ‸\n'))).includes('allow_alias'));
+  assert.deepEqual(labels(completeAt(replaceOnce(text, 'enum Signal {\n', 'enum Signal {\n    SIGNAL_FOO = 99 [‸\n'))), ['deprecated', 'debug_redact', 'feature_support']);
+  const rpc = '    rpc Version(VersionRequest) returns (VersionResponse) {}\n';
+  assert.deepEqual(labels(completeAt(replaceOnce(text, rpc, '    option ‸\n' + rpc))), ['deprecated']);
+  assert.deepEqual(labels(completeAt(replaceOnce(text, rpc, '    rpc Version(VersionRequest) returns (VersionResponse) {\n        option idempotency_level = ‸\n    }\n'))),
+    ['IDEMPOTENCY_UNKNOWN', 'NO_SIDE_EFFECTS', 'IDEMPOTENT']);
+  // An option whose value is a string or a custom option: nothing; a field's number is still offered.
+  assert.deepEqual(inMessage('    int64 foo = 2 [json_name = ‸'), []);
+  assert.ok(inMessage('    int64 foo = ‸').some((i) => i.preselect));
+  // An editions file: features too.
+  const editions = 'edition = "2023";\npackage p;\nmessage M {\n  option ‸\n}\n';
+  assert.ok(labels(completeAt(editions, null)).includes('features'));
 });

@@ -2,13 +2,15 @@
 // number" fix gives (free in the file, in the baseline and in every release), so that a reused number is not typed
 // in the first place, with what takes the numbers below it; before it, the number the name had where the restore
 // fixes would give it back, so that a member that comes back gets the same number either way. At a type's place:
-// the messages and enums in scope and the scalars. The line being typed is incomplete (`  string foo = ` has
+// the messages and enums in scope and the scalars. In an option: descriptor.proto's option names and values
+// (optionCompletion.ts). The line being typed is incomplete (`  string foo = ` has
 // neither number nor `;`), so the place is read from the line's text; the tree gives the message, oneof, enum or
 // service around it, which the parser keeps.
 
 import { comparePositions, type EnumNode, type MessageNode, type Position, type ProtoFile, type Range } from '../proto/ast';
 import type { BoundFile } from '../proto/binder';
 import { lexer, type Token } from '../proto/lexer';
+import type { OptionsOf } from '../proto/options';
 import { join, lookup } from '../proto/lookup';
 import { localName, SCALARS, type EnumDef, type FieldLabel, type MessageDef } from '../proto/model';
 import type { Baseline, NumberUse } from '../baseline/types';
@@ -16,6 +18,7 @@ import { ENUM_NUMBERS, FIELD_NUMBERS, formerNumbers, formerNumberTitle, FreeNumb
 import { TextLines } from '../fixes/text';
 import { escapeMarkdown } from '../report/markdown';
 import { formatDoc } from './hover';
+import { optionCompletions } from './optionCompletion';
 import { packageOf } from './positions';
 import { CompletionItemKind, type CompletionItem } from './types';
 
@@ -52,8 +55,11 @@ export function getCompletions(input: CompletionInput, text: string, pos: Positi
   // The statement being typed: what follows the last `;`, `{` or `}` of the line.
   const statement = before.slice(Math.max(before.lastIndexOf(';'), before.lastIndexOf('{'), before.lastIndexOf('}')) + 1);
   const scope = scopeAt(input.bound.ast, pos);
-  if (!scope) return [];
   const typed = (word: string): Range => ({ start: { line: pos.line, character: pos.character - word.length }, end: pos });
+  const bracketKind = scope?.kind === 'message' || scope?.kind === 'oneof' ? 'field' : scope?.kind === 'enum' ? 'enum value' : undefined;
+  const options = optionCompletions(statement, optionsKind(input.bound.ast, scope, pos), bracketKind, typed, input.bound.model.syntax === 'editions');
+  if (options) return options;
+  if (!scope) return [];
   // `;` comes with the number where nothing follows on the line, as the author would type it next.
   const semicolon = line.slice(pos.character).trim() === '' ? ';' : '';
 
@@ -122,6 +128,14 @@ function typedField(bound: BoundFile, scope: Scope, label: FieldLabel | undefine
   }
   const syntax = bound.model.syntax;
   return { type: resolve(written), label: label ?? (syntax === 'editions' ? undefined : syntax === 'proto3' || scope.kind === 'oneof' ? 'implicit' : 'optional') };
+}
+
+/** What an `option` statement at `pos` sets: the options of the file, or of the message, oneof, enum, service or RPC around it. */
+function optionsKind(ast: ProtoFile, scope: Scope | undefined, pos: Position): OptionsOf {
+  if (!scope) return 'file';
+  if (scope.kind !== 'service') return scope.kind;
+  const inRpc = ast.services.some((s) => s.rpcs.some((r) => comparePositions(r.nameRange.end, pos) < 0 && comparePositions(pos, r.range.end) < 0));
+  return inRpc ? 'method' : 'service';
 }
 
 interface Scope {
