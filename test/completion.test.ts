@@ -296,6 +296,9 @@ test('nothing inside a block comment over several lines, nor inside a string', N
     '    rpc Version(VersionRequest) returns (VersionResponse) {}\n    option (x) = "returns (‸\n')), []);
   // After the comment or string, completion is back.
   assert.ok(inMessage('    /* The container */\n    Container‸').some((i) => i.label === 'ContainerConfig'));
+  // A block comment closed before the cursor on its line: completion as without it (before, nothing).
+  assert.ok(inMessage('    /* é 😀 */ Container‸').some((i) => i.label === 'ContainerConfig'));
+  assert.ok(inMessage('    /* é 😀 */ string foo = ‸').some((i) => i.preselect));
   assert.ok(inMessage('    string foo = 1 [json_name = "map<string, "];\n    string bar = ‸').some((i) => i.preselect));
 });
 

@@ -50,8 +50,10 @@ export function getCompletions(input: CompletionInput, text: string, pos: Positi
   if (pos.line >= lines.lineCount) return [];
   const line = lines.line(pos.line);
   if (pos.character > line.length) return [];
-  const before = line.slice(0, pos.character);
-  if (before.includes('//') || before.includes('/*') || inCommentOrString(text, lines.offsetAt(pos), pos)) return [];
+  if (inCommentOrString(text, lines.offsetAt(pos), pos)) return [];
+  // A block comment closed before the cursor (`/* é */ string foo = `) is space between tokens.
+  const before = line.slice(0, pos.character).replace(/\/\*.*?\*\//g, ' ');
+  if (before.includes('//') || before.includes('/*')) return [];
   // The statement being typed: what follows the last `;`, `{` or `}` of the line.
   const statement = before.slice(Math.max(before.lastIndexOf(';'), before.lastIndexOf('{'), before.lastIndexOf('}')) + 1);
   const scope = scopeAt(input.bound.ast, pos);
