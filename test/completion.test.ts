@@ -10,7 +10,8 @@ import { getCompletions } from '../server/src/features/completion';
 import { formatDoc } from '../server/src/features/hover';
 import { CompletionItemKind, type CompletionItem } from '../server/src/features/types';
 import { TextLines } from '../server/src/fixes/text';
-import { NEEDS_CORPUS, newestCorpusText, replaceOnce } from './corpusText';
+import { NEEDS_CORPUS, corpusText, newestCorpusText, replaceOnce } from './corpusText';
+import { V1ALPHA2_PATH } from '../server/src/baseline/corpus';
 
 const TAG = 'v0.36.3';
 const STATUSES = '    // Container statuses\n    repeated ContainerStatus containers_statuses = 5;\n';
@@ -249,14 +250,85 @@ test('a baseline file\'s path in a number\'s documentation is text, as in hovers
 
 test('nothing where neither a number nor a type is typed', NEEDS_CORPUS, () => {
   const text = newestCorpusText();
-  for (const typed of ['    string foo ‸', '    option deprecated = ‸', '    reserved ‸', '    // string foo = ‸', '    string foo = 1; // ‸', '    message ‸']) {
+  for (const typed of ['    string foo ‸', '    option (my.opt) = ‸', '    reserved ‸', '    // string foo = ‸', '    string foo = 1; // ‸', '    message ‸']) {
     assert.deepEqual(completeAt(replaceOnce(text, 'message VersionRequest {\n', `message VersionRequest {\n${typed}\n`)), [], typed);
   }
-  assert.deepEqual(completeAt(replaceOnce(text, 'enum Signal {\n', 'enum Signal {\n    option allow_alias = ‸\n')), []);
+  assert.deepEqual(completeAt(replaceOnce(text, 'enum Signal {\n', 'enum Signal {\n    option (my.opt) = ‸\n')), []);
   assert.deepEqual(completeAt(`${text}\n‸`), [], 'at the top level');
   // A space typed as indentation: the list would open at every one; after a label it does.
   const typedSpace = (typed: string): CompletionItem[] => completeAt(replaceOnce(text, 'message VersionRequest {\n', `message VersionRequest {\n${typed}\n`), undefined, ' ');
   assert.deepEqual(typedSpace('    ‸'), []);
   assert.ok(typedSpace('    repeated ‸').some((i) => i.label === 'ContainerConfig'));
   assert.ok(typedSpace('    string foo = ‸').some((i) => i.preselect));
+});
+
+test('a qualified name being typed: each type by a name with that qualifier, which the editor can match; no scalars', NEEDS_CORPUS, () => {
+  const text = newestCorpusText();
+  const inMessage = (typed: string): CompletionItem[] => completeAt(replaceOnce(text, 'message VersionRequest {\n', `message VersionRequest {\n${typed}\n`));
+  const check = (items: CompletionItem[], qualifier: string, expected: string, what: string): void => {
+    assert.ok(items.some((i) => i.label === expected && i.textEdit.newText === expected), `${what}: ${expected} in ${items.slice(0, 5).map((i) => i.label).join(', ')}`);
+    // The editor keeps only the items whose label matches what is typed: before, "ContainerConfig" for "runtime.v1.Con".
+    assert.ok(items.every((i) => i.label.startsWith(qualifier)), `${what}: ${items.find((i) => !i.label.startsWith(qualifier))?.label}`);
+    assert.ok(items.every((i) => i.kind !== CompletionItemKind.Keyword), `${what}: no scalar after a qualifier`);
+  };
+  check(inMessage('    runtime.v1.Con‸'), 'runtime.v1.', 'runtime.v1.ContainerConfig', 'package-qualified');
+  check(inMessage('    repeated .runtime.v1.‸'), '.runtime.v1.', '.runtime.v1.SecurityProfile.ProfileType', 'fully qualified');
+  check(inMessage('    SecurityProfile.‸'), 'SecurityProfile.', 'SecurityProfile.ProfileType', 'nested');
+  check(inMessage('    map<string, v1.Pod‸'), 'v1.', 'v1.PodSandboxConfig', 'a map value');
+  const rpc = completeAt(replaceOnce(text, '    rpc Version(VersionRequest) returns (VersionResponse) {}\n',
+    '    rpc Version(VersionRequest) returns (VersionResponse) {}\n    rpc Foo(stream runtime.v1.Ver‸\n'));
+  check(rpc, 'runtime.v1.', 'runtime.v1.VersionRequest', 'an RPC request');
+  // An old v1alpha2 file: its own package.
+  const alpha = corpusText('v0.25.0', V1ALPHA2_PATH);
+  check(completeAt(replaceOnce(alpha, 'message VersionRequest {\n', 'message VersionRequest {\n    runtime.v1alpha2.Con‸\n')), 'runtime.v1alpha2.', 'runtime.v1alpha2.ContainerConfig', 'v1alpha2');
+});
+
+test('nothing inside a block comment over several lines, nor inside a string', NEEDS_CORPUS, () => {
+  const text = newestCorpusText();
+  const inMessage = (typed: string): CompletionItem[] => completeAt(replaceOnce(text, 'message VersionRequest {\n', `message VersionRequest {\n${typed}\n`));
+  // Lines of a block comment read like declarations; before, they got the types and the next free number.
+  assert.deepEqual(inMessage('    /* The container\n    Container‸\n    */'), []);
+  assert.deepEqual(inMessage('    /*\n    string foo = ‸\n    */'), []);
+  assert.deepEqual(completeAt(replaceOnce(text, 'enum Signal {\n', 'enum Signal {\n    /* retired:\n    SIGNAL_FOO = ‸ */\n')), []);
+  // A string that holds `map<…, ` or `returns (`.
+  assert.deepEqual(inMessage('    string foo = 1 [json_name = "map<string, ‸"];'), []);
+  assert.deepEqual(completeAt(replaceOnce(text, '    rpc Version(VersionRequest) returns (VersionResponse) {}\n',
+    '    rpc Version(VersionRequest) returns (VersionResponse) {}\n    option (x) = "returns (‸\n')), []);
+  // After the comment or string, completion is back.
+  assert.ok(inMessage('    /* The container */\n    Container‸').some((i) => i.label === 'ContainerConfig'));
+  // A block comment closed before the cursor on its line: completion as without it (before, nothing).
+  assert.ok(inMessage('    /* é 😀 */ Container‸').some((i) => i.label === 'ContainerConfig'));
+  assert.ok(inMessage('    /* é 😀 */ string foo = ‸').some((i) => i.preselect));
+  assert.ok(inMessage('    string foo = 1 [json_name = "map<string, "];\n    string bar = ‸').some((i) => i.preselect));
+});
+
+test('options of descriptor.proto: their names after `option ` and in brackets, and the values of those that take a few names', NEEDS_CORPUS, () => {
+  const text = newestCorpusText();
+  const labels = (items: CompletionItem[]): string[] => items.map((i) => i.label);
+  const inMessage = (typed: string): CompletionItem[] => completeAt(replaceOnce(text, 'message VersionRequest {\n', `message VersionRequest {\n${typed}\n`));
+  // A file's options at the top level, where nothing was offered before.
+  const file = completeAt(replaceOnce(text, 'package runtime.v1;\n', 'package runtime.v1;\noption go_‸\n'));
+  assert.ok(labels(file).includes('go_package') && labels(file).includes('optimize_for'), labels(file).join());
+  assert.deepEqual(file.find((i) => i.label === 'go_package')?.textEdit.range, { start: { line: 20, character: 7 }, end: { line: 20, character: 10 } });
+  assert.deepEqual(labels(completeAt(replaceOnce(text, 'package runtime.v1;\n', 'package runtime.v1;\noption optimize_for = ‸\n'))), ['SPEED', 'CODE_SIZE', 'LITE_RUNTIME']);
+  // A message's: no map_entry (protoc refuses it in a file), no features outside an editions file.
+  assert.deepEqual(labels(inMessage('    option ‸')), ['message_set_wire_format', 'no_standard_descriptor_accessor', 'deprecated', 'deprecated_legacy_json_field_conflicts']);
+  assert.deepEqual(labels(inMessage('    option deprecated = ‸')), ['true', 'false']);
+  // A field's, in its brackets, after `[` and after `,`; an enum's values after `=`.
+  assert.ok(labels(inMessage('    int64 foo = 2 [‸')).includes('json_name'));
+  assert.ok(labels(inMessage('    int64 foo = 2 [deprecated = true, js‸')).includes('jstype'));
+  assert.deepEqual(labels(inMessage('    int64 foo = 2 [deprecated = true, jstype = ‸')), ['JS_NORMAL', 'JS_STRING', 'JS_NUMBER']);
+  // An enum's and an enum value's; a service's and an RPC's.
+  assert.ok(labels(completeAt(replaceOnce(text, 'enum Signal {\n', 'enum Signal {\n    option ‸\n'))).includes('allow_alias'));
+  assert.deepEqual(labels(completeAt(replaceOnce(text, 'enum Signal {\n', 'enum Signal {\n    SIGNAL_FOO = 99 [‸\n'))), ['deprecated', 'debug_redact', 'feature_support']);
+  const rpc = '    rpc Version(VersionRequest) returns (VersionResponse) {}\n';
+  assert.deepEqual(labels(completeAt(replaceOnce(text, rpc, '    option ‸\n' + rpc))), ['deprecated']);
+  assert.deepEqual(labels(completeAt(replaceOnce(text, rpc, '    rpc Version(VersionRequest) returns (VersionResponse) {\n        option idempotency_level = ‸\n    }\n'))),
+    ['IDEMPOTENCY_UNKNOWN', 'NO_SIDE_EFFECTS', 'IDEMPOTENT']);
+  // An option whose value is a string or a custom option: nothing; a field's number is still offered.
+  assert.deepEqual(inMessage('    int64 foo = 2 [json_name = ‸'), []);
+  assert.ok(inMessage('    int64 foo = ‸').some((i) => i.preselect));
+  // An editions file: features too.
+  const editions = 'edition = "2023";\npackage p;\nmessage M {\n  option ‸\n}\n';
+  assert.ok(labels(completeAt(editions, null)).includes('features'));
 });

@@ -32,7 +32,7 @@ describe('language server completion (untrusted, bundled index)', {
     const editor = LspEditor.start({ GOMODCACHE: path.join(tmp, 'gomodcache'), GOPATH: path.join(tmp, 'gopath') });
     sessions.push(editor);
     const init = await editor.initialize(ws, { trusted: false, cacheDir: path.join(tmp, 'cache') }, capabilities);
-    assert.deepEqual(init.capabilities.completionProvider, { triggerCharacters: ['=', ' ', '(', ','] });
+    assert.deepEqual(init.capabilities.completionProvider, { triggerCharacters: ['=', ' ', '(', ',', '['] });
     return editor;
   }
 

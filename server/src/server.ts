@@ -370,7 +370,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
       referencesProvider: true,
       hoverProvider: true,
       // `=` for a number, a space or `(` or `,` for a type (after a label, in an rpc's parentheses, as a map's value).
-      completionProvider: { triggerCharacters: ['=', ' ', '(', ','] },
+      completionProvider: { triggerCharacters: ['=', ' ', '(', ',', '['] },
       foldingRangeProvider: true,
       codeActionProvider: codeActionLiterals ? { codeActionKinds: [QUICKFIX_KIND, FIX_ALL_KIND] } : true,
       // Without code action literals, fixes are commands that the server applies (see onCodeAction).

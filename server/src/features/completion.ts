@@ -2,12 +2,15 @@
 // number" fix gives (free in the file, in the baseline and in every release), so that a reused number is not typed
 // in the first place, with what takes the numbers below it; before it, the number the name had where the restore
 // fixes would give it back, so that a member that comes back gets the same number either way. At a type's place:
-// the messages and enums in scope and the scalars. The line being typed is incomplete (`  string foo = ` has
+// the messages and enums in scope and the scalars. In an option: descriptor.proto's option names and values
+// (optionCompletion.ts). The line being typed is incomplete (`  string foo = ` has
 // neither number nor `;`), so the place is read from the line's text; the tree gives the message, oneof, enum or
 // service around it, which the parser keeps.
 
 import { comparePositions, type EnumNode, type MessageNode, type Position, type ProtoFile, type Range } from '../proto/ast';
 import type { BoundFile } from '../proto/binder';
+import { lexer, type Token } from '../proto/lexer';
+import type { OptionsOf } from '../proto/options';
 import { join, lookup } from '../proto/lookup';
 import { localName, SCALARS, type EnumDef, type FieldLabel, type MessageDef } from '../proto/model';
 import type { Baseline, NumberUse } from '../baseline/types';
@@ -15,6 +18,7 @@ import { ENUM_NUMBERS, FIELD_NUMBERS, formerNumbers, formerNumberTitle, FreeNumb
 import { TextLines } from '../fixes/text';
 import { escapeMarkdown } from '../report/markdown';
 import { formatDoc } from './hover';
+import { optionCompletions } from './optionCompletion';
 import { packageOf } from './positions';
 import { CompletionItemKind, type CompletionItem } from './types';
 
@@ -46,19 +50,24 @@ export function getCompletions(input: CompletionInput, text: string, pos: Positi
   if (pos.line >= lines.lineCount) return [];
   const line = lines.line(pos.line);
   if (pos.character > line.length) return [];
-  const before = line.slice(0, pos.character);
+  if (inCommentOrString(text, lines.offsetAt(pos), pos)) return [];
+  // A block comment closed before the cursor (`/* é */ string foo = `) is space between tokens.
+  const before = line.slice(0, pos.character).replace(/\/\*.*?\*\//g, ' ');
   if (before.includes('//') || before.includes('/*')) return [];
   // The statement being typed: what follows the last `;`, `{` or `}` of the line.
   const statement = before.slice(Math.max(before.lastIndexOf(';'), before.lastIndexOf('{'), before.lastIndexOf('}')) + 1);
   const scope = scopeAt(input.bound.ast, pos);
-  if (!scope) return [];
   const typed = (word: string): Range => ({ start: { line: pos.line, character: pos.character - word.length }, end: pos });
+  const bracketKind = scope?.kind === 'message' || scope?.kind === 'oneof' ? 'field' : scope?.kind === 'enum' ? 'enum value' : undefined;
+  const options = optionCompletions(statement, optionsKind(input.bound.ast, scope, pos), bracketKind, typed, input.bound.model.syntax === 'editions');
+  if (options) return options;
+  if (!scope) return [];
   // `;` comes with the number where nothing follows on the line, as the author would type it next.
   const semicolon = line.slice(pos.character).trim() === '' ? ';' : '';
 
   if (scope.kind === 'service') {
     const m = RPC_TYPE.exec(statement);
-    return m ? typeItems(input.bound, scope.fqn, typed(m[1]!), { scalars: false, enums: false }) : [];
+    return m ? typeItems(input.bound, scope.fqn, m[1]!, typed(m[1]!), { scalars: false, enums: false }) : [];
   }
   if (scope.kind === 'enum') {
     const m = VALUE_NUMBER.exec(statement);
@@ -75,7 +84,32 @@ export function getCompletions(input: CompletionInput, text: string, pos: Positi
   const type = MAP_VALUE.exec(statement) ?? (scope.kind === 'oneof' ? ONEOF_TYPE : FIELD_TYPE).exec(statement);
   // A space typed as indentation asks for nothing: only one after a label or in `map<K, ` does.
   if (trigger === ' ' && statement.trim() === '') return [];
-  return type ? typeItems(input.bound, scope.fqn, typed(type[1]!), { scalars: true, enums: true }) : [];
+  return type ? typeItems(input.bound, scope.fqn, type[1]!, typed(type[1]!), { scalars: true, enums: true }) : [];
+}
+
+/**
+ * Whether the cursor (at `offset`, `pos`) is inside a comment or a string: a line inside a block comment over several lines reads like a
+ * declaration (`   Container state`), and nothing is offered there. Lexed only up to the offset.
+ */
+function inCommentOrString(text: string, offset: number, pos: Position): boolean {
+  const next = lexer(text);
+  const batch: Token[] = [];
+  for (let done = false; !done;) {
+    batch.length = 0;
+    done = next(batch, 256);
+    for (const t of batch) {
+      // A `//` comment runs to the end of its line, where the cursor is still in it; a block comment ends before `*/`.
+      for (const c of t.pre ?? []) {
+        const { start, end } = c.range;
+        if (comparePositions(start, pos) < 0 && (c.block ? comparePositions(pos, end) < 0 : comparePositions(pos, end) <= 0)) return true;
+      }
+      if (t.start >= offset || t.kind === 'eof') return false;
+      // A string holds the cursor up to its closing quote; an unterminated one (`"abc` being typed) to its end.
+      const open = t.text.length < 2 || !t.text.endsWith(t.text[0]!);
+      if (t.kind === 'string' && (offset < t.end || (offset === t.end && open))) return true;
+    }
+  }
+  return false;
 }
 
 /**
@@ -96,6 +130,14 @@ function typedField(bound: BoundFile, scope: Scope, label: FieldLabel | undefine
   }
   const syntax = bound.model.syntax;
   return { type: resolve(written), label: label ?? (syntax === 'editions' ? undefined : syntax === 'proto3' || scope.kind === 'oneof' ? 'implicit' : 'optional') };
+}
+
+/** What an `option` statement at `pos` sets: the options of the file, or of the message, oneof, enum, service or RPC around it. */
+function optionsKind(ast: ProtoFile, scope: Scope | undefined, pos: Position): OptionsOf {
+  if (!scope) return 'file';
+  if (scope.kind !== 'service') return scope.kind;
+  const inRpc = ast.services.some((s) => s.rpcs.some((r) => comparePositions(r.nameRange.end, pos) < 0 && comparePositions(pos, r.range.end) < 0));
+  return inRpc ? 'method' : 'service';
 }
 
 interface Scope {
@@ -281,13 +323,17 @@ function upperSnake(name: string): string {
 
 /**
  * The messages (and `enums`) the file may name from `scope`, each by the shortest name that protoc's lookup finds
- * there, and the scalars: each replaces `range`, what is typed of the name so far (the client matches it with the name).
+ * there, and the scalars: each replaces `range`, `written`, what is typed of the name so far (the client matches it
+ * with the name). A qualified name being typed (`runtime.v1.Con`, `.runtime.v1.`, `google.protobuf.`) gets each
+ * type by a name with that qualifier, which the client can match, and no scalars.
  */
-function typeItems(bound: BoundFile, scope: string, range: Range, opts: { scalars: boolean; enums: boolean }): CompletionItem[] {
+function typeItems(bound: BoundFile, scope: string, written: string, range: Range, opts: { scalars: boolean; enums: boolean }): CompletionItem[] {
   const items: CompletionItem[] = [];
+  const qualifier = written.slice(0, written.lastIndexOf('.') + 1);
   for (const d of bound.declarations.values()) {
     if ((d.kind !== 'message' && (d.kind !== 'enum' || !opts.enums)) || d.local) continue;
-    const name = shortestName(bound, d.fqn, scope);
+    const name = qualifier ? qualifiedName(bound, d.fqn, scope, qualifier) : shortestName(bound, d.fqn, scope);
+    if (name === undefined) continue;
     // The file's own types before those of its imports.
     const rank = d.uri === bound.uri ? (d.fqn.startsWith(`${scope}.`) ? 0 : 1) : 3;
     items.push({
@@ -297,7 +343,7 @@ function typeItems(bound: BoundFile, scope: string, range: Range, opts: { scalar
       sortText: `${rank}${name}`, textEdit: { range, newText: name },
     });
   }
-  if (opts.scalars) for (const s of SCALARS) items.push({ label: s, kind: CompletionItemKind.Keyword, detail: 'scalar type', sortText: `2${s}`, textEdit: { range, newText: s } });
+  if (opts.scalars && !qualifier) for (const s of SCALARS) items.push({ label: s, kind: CompletionItemKind.Keyword, detail: 'scalar type', sortText: `2${s}`, textEdit: { range, newText: s } });
   return items;
 }
 
@@ -309,6 +355,19 @@ function shortestName(bound: BoundFile, fqn: string, scope: string): string {
     if (lookup(written, scope, bound.names, bound.declarations)?.fqn === fqn) return written;
   }
   return `.${fqn}`;
+}
+
+/**
+ * The fewest trailing components of `fqn` that start with `qualifier` and that protoc resolves to it from `scope`,
+ * else the absolute name where that starts with it; undefined where no name of the type starts so.
+ */
+function qualifiedName(bound: BoundFile, fqn: string, scope: string, qualifier: string): string | undefined {
+  const parts = fqn.split('.');
+  for (let k = 2; k <= parts.length; k++) {
+    const written = parts.slice(-k).join('.');
+    if (written.startsWith(qualifier) && lookup(written, scope, bound.names, bound.declarations)?.fqn === fqn) return written;
+  }
+  return `.${fqn}`.startsWith(qualifier) ? `.${fqn}` : undefined;
 }
 
 /** A doc comment's first paragraph: what the list's side panel has room for. */

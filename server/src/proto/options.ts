@@ -49,6 +49,15 @@ const OPTIONS: Record<OptionsOf, { message: string; options: Map<string, Values>
   method: of('MethodOptions', [['deprecated', BOOL], ['idempotency_level', ['IDEMPOTENCY_UNKNOWN', 'NO_SIDE_EFFECTS', 'IDEMPOTENT']]]),
 };
 
+/**
+ * The options of descriptor.proto that an element of kind `kind` may set, each with its values where they are a few
+ * names (an enum's, or true and false), else undefined: what completion offers. Not `uninterpreted_option`, which
+ * protoc fills in itself, nor `map_entry`, which protoc refuses in a file (it sets it on a map's entry message).
+ */
+export function settableOptions(kind: OptionsOf): [string, readonly string[] | undefined][] {
+  return [...OPTIONS[kind].options].filter(([name]) => name !== 'uninterpreted_option' && name !== 'map_entry').map(([name, values]) => [name, values === 'string' ? undefined : values]);
+}
+
 /** The full name of the descriptor.proto message that holds the options of an element of kind `kind` (its custom options extend it). */
 export function optionsMessage(kind: OptionsOf): string {
   return OPTIONS[kind].message;
