@@ -226,3 +226,19 @@ test('a oneof without its name says so at its `{`, and its fields are read', NEE
   assert.deepEqual(shape(text), shape(original));
   assert.deepEqual(bound(text).problems.map((p) => p.code), ['syntax']);
 });
+
+test('a block that no declaration names (`{ int32 a = 1; }`) is skipped whole: its `}` closes nothing else, and the declarations after it stay in theirs', NEEDS_CORPUS, () => {
+  // buf: 543:5-543:23 "unexpected definition body in message definition"; its `}` closed the message, and every
+  // field after it was read at the top level of the file, each a syntax error.
+  oneError('message PodSandboxMetadata {\n', 'message PodSandboxMetadata {\n    { string x = 9; }\n', "543:5-543:6 expected a field or declaration, found '{'");
+  // In an enum, a service and at the top level alike (buf: "unexpected definition body in enum definition", …).
+  const text = lines('syntax = "proto3";', '{ int32 a = 1; }', 'enum E {', '  A = 0;', '  { B = 1; }', '  C = 2;', '}', 'service S {', '  { rpc X(M) returns (M); }', '  rpc Y(M) returns (M);', '}', 'message M {}');
+  assert.deepEqual(syntax(text), [
+    "2:1-2:2 expected 'message', 'enum', 'service', 'import', 'package', 'option' or 'syntax', found '{'",
+    "5:3-5:4 expected an enum value, found '{'",
+    "9:3-9:4 expected 'rpc' or 'option', found '{'",
+  ]);
+  assert.deepEqual(shape(text), ['M{}', 'E{A,C}', 'S{Y(M)M}']);
+  // Being typed, without its `}`: the declarations after it are still the block's.
+  assert.deepEqual(shape(lines('syntax = "proto3";', 'message M {', '  int32 a = 1;', '  {', '  int32 b = 2;', '}', 'message N { int32 y = 1; }')), ['M{a,b}', 'N{y}']);
+});

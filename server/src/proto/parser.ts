@@ -390,9 +390,13 @@ class Parser {
 
   /**
    * Skips an unexpected token and the rest of its statement; a token alone on its line (a stray character)
-   * or one followed by a declaration is skipped alone, so that the next line's statement survives.
+   * or one followed by a declaration is skipped alone, so that the next line's statement survives. A `{` opens a
+   * block that no declaration names (`{ int32 a = 1; }`, where buf says "unexpected definition body"): skipped whole,
+   * as a broken statement's block is, since its `}`, taken alone, would close the enclosing block and leave the
+   * declarations after it outside; one being typed, without its `}`, takes no declaration (skipStatement).
    */
   private skipUnexpected(): void {
+    if (this.is('{')) return this.skipStatement();
     const bad = this.next();
     if (this.cur.line > bad.line || this.startsDeclaration()) return;
     this.skipStatement();
