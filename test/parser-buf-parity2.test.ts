@@ -242,3 +242,17 @@ test('a block that no declaration names (`{ int32 a = 1; }`) is skipped whole: i
   // Being typed, without its `}`: the declarations after it are still the block's.
   assert.deepEqual(shape(lines('syntax = "proto3";', 'message M {', '  int32 a = 1;', '  {', '  int32 b = 2;', '}', 'message N { int32 y = 1; }')), ['M{a,b}', 'N{y}']);
 });
+
+test('a field or an enum value whose number has no `=` before it says so at the number, where buf marks it, and keeps the number', NEEDS_CORPUS, () => {
+  // buf: 544:17-544:18 "unexpected integer literal in definition"; the field was not read.
+  oneError('    string name = 1;\n    // Pod UID', '    string name 1;\n    // Pod UID', "544:17-544:18 expected '=' before '1'");
+  // buf: 279:9-279:10 "unexpected integer literal in definition"; the value was not read.
+  oneError('    TCP = 0;\n', '    TCP 0;\n', "279:9-279:10 expected '=' before '0'");
+  const f = parse(lines('syntax = "proto3";', 'message M {', '  int32 a 1 [deprecated = true];', '  int32 d = 4;', '}', 'enum E {', '  A = 0;', '  B 1;', '}'));
+  assert.deepEqual(f.messages[0]!.fields.map((x) => `${x.name}=${x.number}`), ['a=1', 'd=4']);
+  assert.deepEqual(f.messages[0]!.fields[0]!.options.map((o) => o.name), ['deprecated']);
+  assert.deepEqual(f.enums[0]!.values.map((v) => `${v.name}=${v.number}`), ['A=0', 'B=1']);
+  // Not where the number is on a later line: the line lacks its `=` and number, said at its end, as before.
+  assert.deepEqual(syntax(lines('syntax = "proto3";', 'message M {', '  int32 a', '  1;', '}')),
+    ["3:10-3:10 expected '=' after 'a'", "4:3-4:4 expected a field or declaration, found '1'"]);
+});

@@ -1203,7 +1203,7 @@ describe('parser: errors and recovery', () => {
     );
     const f = parse(text);
     assert.deepEqual(f.errors, [
-      { message: "expected '=', found '1'", range: R(1, 20, 1, 21) },
+      { message: "expected '=' before '1'", range: R(1, 20, 1, 21) },
       { message: "expected '=', found 'a'", range: R(1, 32, 1, 33) },
       { message: 'the response type needs parentheses: write (A)', range: R(2, 29, 2, 30) },
     ]);
@@ -1340,7 +1340,7 @@ describe('parser: errors and recovery', () => {
       { message: 'enum value "B" has no number', range: R(0, 15, 0, 17) },
     ]);
     assert.deepEqual(parse('message A { int32 = 1; optional int32 y = 2; }').errors, [{ message: "expected a field name, found '='", range: R(0, 18, 0, 19) }]);
-    assert.deepEqual(parse('message A { optional int32 x 1; }').errors[0], { message: "expected '=', found '1'", range: R(0, 29, 0, 30) });
+    assert.deepEqual(parse('message A { optional int32 x 1; }').errors[0], { message: "expected '=' before '1'", range: R(0, 29, 0, 30) });
     assert.deepEqual(parse('message A { oneof o { optional int32 x = 1; } }').errors, [{ message: "fields in a oneof cannot have a label ('optional')", range: R(0, 22, 0, 30) }]);
     assert.deepEqual(parse('message A { repeated map<string, string> m = 1; }').errors, [{ message: 'map fields cannot have a label', range: R(0, 21, 0, 40) }]);
     assert.deepEqual(parse('service S { rpc R A returns (B); }').errors, [{ message: 'the request type needs parentheses: write (A)', range: R(0, 18, 0, 19) }]);

@@ -467,6 +467,12 @@ class Parser {
       return { num, missing: num.value === undefined && this.is(';') && this.prevTok().text === '=' };
     }
     const missing = this.is(';') || this.is('[');
+    // `x 1;`: the number without its `=`, where buf marks it ("unexpected integer literal"), is read, so that the
+    // field or value is kept with it.
+    if (this.cur.kind === 'int' && this.cur.line === this.prevTok().line) {
+      this.error(`expected '=' before ${this.describe(this.cur)}`, this.cur.range);
+      return { num: this.intLiteral(), missing: false };
+    }
     if (!missing) this.expected("'='");
     return { num: { start: end, end }, missing };
   }
