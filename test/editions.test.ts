@@ -1259,15 +1259,17 @@ test('a package name with a leading dot, a type named as a map\'s entries, and a
 
 // buf: "unexpected message definition within enum definition" (oneof), where we said that `=` was missing after the
 // keyword; what follows the misplaced declaration is read as before.
-test('a message, enum or oneof declared in an enum or a oneof is one error over its keyword and name, as buf says', NEEDS_CORPUS, () => {
+test('a message, enum or oneof declared in an enum or a oneof is one error over the declaration, as buf marks it', NEEDS_CORPUS, () => {
   const text = corpusText(TAG);
   const inEnum = replaceOnce(text, '    TCP = 0;\n', '    TCP = 0;\n    message Extra {\n        string x = 1;\n    }\n');
-  assert.deepEqual(bound(inEnum).problems.map((p) => [p.code, p.message]), [['syntax', 'a message cannot be declared in an enum']]);
-  assert.deepEqual(problemSpots(inEnum), [spot('syntax', inEnum, '    message Extra {', 'message Extra')]);
+  assert.deepEqual(bound(inEnum).problems.map((p) => [p.code, p.message]), [['syntax', 'a message cannot be declared in an enum: declare it in a message or at the top level of the file']]);
+  // From `message` to its `}`, two lines below (buf: the same span).
+  const line = inEnum.slice(0, inEnum.indexOf('    message Extra {')).split('\n').length - 1;
+  assert.deepEqual(bound(inEnum).problems[0]!.range, { start: { line, character: 4 }, end: { line: line + 2, character: 5 } });
   assert.deepEqual(bound(inEnum).model.enums.find((e) => e.fqn === 'runtime.v1.Protocol')!.values.map((v) => v.name), ['TCP', 'UDP', 'SCTP']);
   const VERSION = 'message VersionRequest {\n';
   const inOneof = replaceOnce(text, VERSION, `${VERSION}    oneof choice { enum Kind { K0 = 0; } string name = 2; }\n`);
-  assert.deepEqual(problemSpots(inOneof), [spot('syntax', inOneof, 'enum Kind { K0 = 0; }', 'enum Kind')]);
+  assert.deepEqual(problemSpots(inOneof), [spot('syntax', inOneof, 'enum Kind { K0 = 0; }', 'enum Kind { K0 = 0; }')]);
   assert.deepEqual(bound(inOneof).model.messages.find((m) => m.fqn === 'runtime.v1.VersionRequest')!.fields.map((f) => [f.name, f.oneof]), [['name', 'choice'], ['version', undefined]]);
 });
 

@@ -324,7 +324,7 @@ export function lexer(
       out += text[i];
       i++;
     }
-    return { value: out, error: 'unterminated string' };
+    return { value: out, error: UNTERMINATED_STRING };
   }
 }
 
@@ -345,6 +345,9 @@ function octalError(text: string, start: number, end: number): string | undefine
  * Where integer `digits`, which starts with 0 and so is octal, has its first 8 or 9, which buf's lexer refuses
  * ("invalid digit in octal integer literal"); -1 where it has none.
  */
+/** The error of a string token that its line ends before its closing quote (the parser says nothing more after it). */
+export const UNTERMINATED_STRING = 'unterminated string';
+
 export function badOctalDigit(digits: string): number {
   for (let k = 1; k < digits.length; k++) if (digits.charCodeAt(k) > Ch.D7) return k;
   return -1;

@@ -18,7 +18,7 @@ import type {
   MessageNode, OneofNode, OptionNode, Position, ProtoFile, Range, ReservedNode, RpcNode, ServiceNode,
   SyntaxError, Visibility,
 } from './ast';
-import { badOctalDigit, braceBalance, lexer, type Token } from './lexer';
+import { badOctalDigit, braceBalance, lexer, type Token, UNTERMINATED_STRING } from './lexer';
 import { readAggregateTokens } from './aggregate';
 import { keepOptionPathTokens } from './optionPath';
 import { LineIndex } from './lines';
@@ -298,6 +298,8 @@ class Parser {
     // A token the lexer already rejected is reported for what is wrong with it.
     const lexical = this.cur.kind === 'invalid' || this.cur.kind === 'string' ? this.cur.error : undefined;
     const prev = this.p > 0 ? this.prevTok() : undefined;
+    // What a statement lacks after a string that took the rest of its line is typed in it (`unterminated`).
+    if (!atToken && prev && unterminated(prev)) return;
     if (!atToken && !lexical && prev && this.cur.kind !== 'eof' && this.cur.line > prev.line) {
       this.error(`expected ${what} after ${this.describe(prev)}`, { start: prev.endPos, end: prev.endPos });
       return;
@@ -323,9 +325,15 @@ class Parser {
     if (prev.kind === 'symbol' && prev.text === ';') return;
     // Where the `;` goes, an error of the statement already says what is wrong (`returns A;`, `= -`).
     const last = this.errors[this.errors.length - 1];
-    const at = this.cur.startPos;
-    const said = last !== undefined && last.range.start.line === at.line && last.range.start.character === at.character;
-    if (!said) this.error(`expected ';' after ${this.describe(prev)}`, { start: prev.endPos, end: prev.endPos });
+    const said = last !== undefined && samePlace(last.range.start, this.cur.startPos);
+    // `A = 0, B = 1;`, `int32 a = 1, int32 b = 2;`, a `,` at the end of a line: a `,` typed for the `;`, where buf
+    // marks it. It ends the statement, so that the one after it on the line is read.
+    if (this.is(',') && (this.peek().line > this.cur.line || ((this.peek().kind === 'ident' || this.peekIs('.', 1)) && this.startsMember(1)))) {
+      if (!said) this.error("expected ';', found ','", this.cur.range);
+      this.next();
+      return;
+    }
+    if (!said && !unterminated(prev)) this.error(`expected ';' after ${this.describe(prev)}`, { start: prev.endPos, end: prev.endPos });
     if (this.cur.line > prev.line || this.is('}') || this.cur.kind === 'eof') return;
     this.skipStatement();
   }
@@ -382,9 +390,13 @@ class Parser {
 
   /**
    * Skips an unexpected token and the rest of its statement; a token alone on its line (a stray character)
-   * or one followed by a declaration is skipped alone, so that the next line's statement survives.
+   * or one followed by a declaration is skipped alone, so that the next line's statement survives. A `{` opens a
+   * block that no declaration names (`{ int32 a = 1; }`, where buf says "unexpected definition body"): skipped whole,
+   * as a broken statement's block is, since its `}`, taken alone, would close the enclosing block and leave the
+   * declarations after it outside; one being typed, without its `}`, takes no declaration (skipStatement).
    */
   private skipUnexpected(): void {
+    if (this.is('{')) return this.skipStatement();
     const bad = this.next();
     if (this.cur.line > bad.line || this.startsDeclaration()) return;
     this.skipStatement();
@@ -455,6 +467,12 @@ class Parser {
       return { num, missing: num.value === undefined && this.is(';') && this.prevTok().text === '=' };
     }
     const missing = this.is(';') || this.is('[');
+    // `x 1;`: the number without its `=`, where buf marks it ("unexpected integer literal"), is read, so that the
+    // field or value is kept with it.
+    if (this.cur.kind === 'int' && this.cur.line === this.prevTok().line) {
+      this.error(`expected '=' before ${this.describe(this.cur)}`, this.cur.range);
+      return { num: this.intLiteral(), missing: false };
+    }
     if (!missing) this.expected("'='");
     return { num: { start: end, end }, missing };
   }
@@ -683,8 +701,15 @@ class Parser {
     const o = this.optionBody(kw);
     // A statement that ends where its value goes is marked whole, as buf marks it ("missing option setting value").
     const missing = !o && this.is(';') && this.prevTok().text === '=';
+    // A name alone (`option deprecated;`) too, where optionBody's one error asked for the `=` at the `;`: it lacks
+    // `= value`, which is said instead.
+    const asked = this.errors.length === errors + 1 ? this.errors[errors]! : undefined;
+    const bare = !o && !missing && this.is(';') && asked !== undefined && asked.message === NO_EQUALS && samePlace(asked.range.start, this.cur.startPos);
+    const name = this.prevTok();
+    if (bare) this.errors.length = errors;
     this.endStatement();
     if (missing) this.markWhole(errors, 'the option has no value', start);
+    if (bare) this.markWhole(errors, `the option has no value: expected '= value' after ${this.describe(name)}`, start);
     if (o) o.range = this.rangeFrom(start);
     return o;
   }
@@ -1022,7 +1047,8 @@ class Parser {
       if (t.text === 'message' && nextIsIdent) return void (msg.messages = add(msg.messages, this.message()));
       if (t.text === 'enum' && nextIsIdent) return void (msg.enums = add(msg.enums, this.enumDecl()));
       if (t.text === 'extend' && (nextIsIdent || this.peek().text === '.')) return void (msg.extends = add(msg.extends, this.extend()));
-      if (t.text === 'oneof' && nextIsIdent) return void (msg.oneofs = add(msg.oneofs, this.oneof(msg)));
+      // `oneof {` too: its name is said to be missing, and its fields are read.
+      if (t.text === 'oneof' && (nextIsIdent || this.peekIs('{', 1))) return void (msg.oneofs = add(msg.oneofs, this.oneof(msg)));
       if (t.text === 'reserved' && !this.peekIs('=', 1) && !this.peekIs('=', 2)) return void (msg.reserved = add(msg.reserved, this.reserved()));
       if (t.text === 'extensions' && (this.peek().kind === 'int' || (this.peekIs('-', 1) && this.peek(2).kind === 'int'))) return void (msg.extensions = add(msg.extensions, this.extensions()));
     }
@@ -1223,6 +1249,12 @@ class Parser {
   private startsLineDeclaration(at = 0): boolean {
     const t = this.peek(at);
     if ((t.kind !== 'ident' && !this.peekIs('.', at)) || t.line === this.at(Math.max(this.p + at - 1, 0)).line) return false;
+    return this.startsMember(at);
+  }
+
+  /** Token `at` from the current one, an identifier or a `.`, starts a declaration as startsLineDeclaration says, on any line. */
+  private startsMember(at: number): boolean {
+    const t = this.peek(at);
     if (this.startsDeclaration(at) || this.startsRpc(at)) return true;
     const n = this.peek(at + 1);
     if (t.text === 'oneof' && n.kind === 'ident' && this.peekIs('{', at + 2)) return true;
@@ -1417,11 +1449,23 @@ class Parser {
         mix(false, r.range);
         node.ranges.push(r);
       }
-      if (!this.eat(',')) break;
+      if (!this.eat(',') && !this.missingComma('a reserved statement', 'numbers, ranges and names')) break;
     }
     this.endStatement();
     node.range = this.rangeFrom(kw.startPos);
     return node;
+  }
+
+  /**
+   * After a number, range or name of a `reserved` or `extensions` statement, another on the same line without the `,`
+   * before it (`reserved 1 to 2 3;`): said at it, where buf marks it ("unexpected integer literal in reserved range"),
+   * in terms of what is missing, and read on, so that every number of the statement is kept.
+   */
+  private missingComma(statement: string, items: string): boolean {
+    const t = this.cur;
+    if (t.line !== this.prevTok().line || (t.kind !== 'int' && t.kind !== 'string' && t.kind !== 'ident') || this.is('max') || this.is('to')) return false;
+    this.error(`expected ',' before ${this.describe(t)}: ${statement} separates its ${items} with commas`, t.range);
+    return true;
   }
 
   private numberRange(): { start: number; end: number; range: Range } | undefined {
@@ -1449,7 +1493,7 @@ class Parser {
       const r = this.numberRange();
       if (!r) break;
       node.ranges.push(r);
-    } while (this.eat(','));
+    } while (this.eat(',') || this.missingComma('an extensions statement', 'ranges'));
     node.options = this.optionList(kw);
     this.endStatement();
     node.range = this.rangeFrom(kw.startPos);
@@ -1506,7 +1550,9 @@ class Parser {
       node.reserved = add(node.reserved, this.reserved());
       return;
     }
-    if (this.misplacedDeclaration('an enum') || this.fieldInEnum()) return;
+    // A value (`NAME = 1`), the common case, is none of what an enum cannot hold, and is not asked about each.
+    const value = this.peekIs('=', 1) && this.peek(2).kind !== 'string';
+    if (!value && (this.misplacedDeclaration('an enum') || (FILE_STATEMENTS.has(t.text) && this.misplacedFileStatement('an enum')) || this.fieldInEnum())) return;
     const comments = this.commentsFor(t);
     this.next();
     const errors = this.errors.length;
@@ -1521,17 +1567,20 @@ class Parser {
   }
 
   /**
-   * A declaration with a body (`message X {`, `oneof o {`) where the block, `body` (an enum, a oneof), holds none: one
-   * error over its keyword and name, as buf says it ("unexpected message definition within enum definition"), not
-   * that `=` is missing, and the declaration passed over. Not where the word is a name (`message = 1;`, `enum e = 1;`).
+   * A declaration with a body (`message X {`, `oneof o {`) where the block, `body` (an enum, a oneof, a service),
+   * holds none: one error over the declaration, its body too, where buf marks it ("unexpected message definition
+   * within enum definition"), saying where it can go instead of that `=` is missing, and the declaration passed over.
+   * Not where the word is a name (`message = 1;`, `enum e = 1;`).
    */
   private misplacedDeclaration(body: string): boolean {
     const t = this.cur;
     const what = BODIED.get(t.text);
     if (!what || this.peek().kind !== 'ident' || !this.peekIs('{', 2)) return false;
-    this.error(`${what} cannot be declared in ${body}`, { start: t.startPos, end: this.peek().endPos });
-    // As any broken statement: a `{` being typed, whose `}` is not there yet, takes no declaration after it.
+    const start = t.startPos;
+    // As any broken statement: a `{` being typed, whose `}` is not there yet, takes no declaration after it (the
+    // error then ends at that `{`).
     this.skipStatement();
+    this.error(`${what.name} cannot be declared in ${body}: ${what.goes}`, this.rangeFrom(start));
     return true;
   }
 
@@ -1605,6 +1654,9 @@ class Parser {
         if (r) node.rpcs.push(r);
         return;
       }
+      // Only what is neither an RPC nor an option gets here: a well-formed service pays nothing for these.
+      if (FILE_STATEMENTS.has(this.cur.text) && this.misplacedFileStatement('a service')) return;
+      if (this.misplacedDeclaration('a service')) return;
       this.expected("'rpc' or 'option'", true);
       this.skipUnexpected();
     }, () => false, comments);
@@ -1626,7 +1678,16 @@ class Parser {
       const at = this.cur.range;
       const open = this.cur;
       if (!this.eat('(')) {
-        this.expected("'('");
+        // `rpc D M returns (M)`, `returns M;`: a type without its parentheses, where buf says "missing `(...)` around
+        // method return type". It is read, said over it, so that a check compares the RPC's types as they are meant.
+        if (this.cur.line === this.prevTok().line && (this.cur.kind === 'ident' || this.is('.')) && !(what === 'request' && this.is('returns'))) {
+          const t = this.fullIdent('a message type');
+          if (t) {
+            this.error(`the ${what} type needs parentheses: write (${t.name})`, this.span(t.start, t.end));
+            return { type: t.name, range: this.span(t.start, t.end), stream: false };
+          }
+        }
+        this.expected(what === 'request' ? "'(' and the request type" : "'(' and the response type");
         return { type: '', range: at, stream: false };
       }
       let stream = false;
@@ -1708,8 +1769,14 @@ function add<T>(list: T[], x: T | undefined): T[] {
   return list;
 }
 
-/** The declarations that have a body of their own: none goes in an enum or a oneof. */
-const BODIED = new Map([['message', 'a message'], ['enum', 'an enum'], ['oneof', 'a oneof'], ['service', 'a service'], ['extend', 'an extend block']]);
+/** The declarations that have a body of their own, none of which goes in an enum, a oneof or a service, and where each goes. */
+const BODIED = new Map([
+  ['message', { name: 'a message', goes: 'declare it in a message or at the top level of the file' }],
+  ['enum', { name: 'an enum', goes: 'declare it in a message or at the top level of the file' }],
+  ['oneof', { name: 'a oneof', goes: 'declare it in a message' }],
+  ['service', { name: 'a service', goes: 'declare it at the top level of the file' }],
+  ['extend', { name: 'an extend block', goes: 'declare it in a message or at the top level of the file' }],
+]);
 const TOP_LEVEL = new Set(['message', 'enum', 'service', 'syntax', 'edition', 'package', 'import', 'extend']);
 
 /** The answer for a gap without comments, shared: callers copy `detached` before keeping it. */
@@ -1776,6 +1843,22 @@ export function collectComments(prev: Token | undefined, next: Token): { trailin
   if (next.kind === 'eof' || (next.kind === 'symbol' && (next.text === '}' || next.text === ']' || next.text === ')'))) flush();
   if (first) out.leading = merged();
   return out;
+}
+
+/**
+ * A string that its line ends before its closing quote: it took the rest of the line (`"abc];`), so whatever the
+ * statement lacks after it is there, in it; the lexer's "unterminated string" says all, and an "expected ']' after
+ * '"abc];'" beside it would only ask for what the user can see typed.
+ */
+function unterminated(t: Token): boolean {
+  return t.kind === 'string' && t.error === UNTERMINATED_STRING;
+}
+
+/** What optionBody says of an option name followed by `;` (option() says more). */
+const NO_EQUALS = "expected '=', found ';'";
+
+function samePlace(a: Position, b: Position): boolean {
+  return a.line === b.line && a.character === b.character;
 }
 
 /** Where a token's error is: an octal integer's first 8 or 9 (`08`), as buf says. */
