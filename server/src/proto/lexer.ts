@@ -341,13 +341,13 @@ function octalError(text: string, start: number, end: number): string | undefine
   return k < 0 ? undefined : `invalid digit ${digits[k]} in the octal integer ${digits}: an integer that starts with 0 is octal`;
 }
 
+/** The error of a string token that its line ends before its closing quote (the parser says nothing more after it). */
+export const UNTERMINATED_STRING = 'unterminated string';
+
 /**
  * Where integer `digits`, which starts with 0 and so is octal, has its first 8 or 9, which buf's lexer refuses
  * ("invalid digit in octal integer literal"); -1 where it has none.
  */
-/** The error of a string token that its line ends before its closing quote (the parser says nothing more after it). */
-export const UNTERMINATED_STRING = 'unterminated string';
-
 export function badOctalDigit(digits: string): number {
   for (let k = 1; k < digits.length; k++) if (digits.charCodeAt(k) > Ch.D7) return k;
   return -1;
