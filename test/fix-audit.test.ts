@@ -125,7 +125,7 @@ const EDITS: Edit[] = [
   {
     name: 'a field added to an empty one-line message at the end of the file',
     make: (t) => replaceOnce(t, 'message UpdatePodSandboxResourcesResponse {}\n', 'message UpdatePodSandboxResourcesResponse { string frob = 1; }\n'),
-    offers: [/^Ignore DOC_MISSING here$/],
+    offers: [/^Insert a documentation stub$/],
   },
   {
     name: 'the only field of a message deleted',
@@ -141,6 +141,16 @@ const EDITS: Edit[] = [
     name: 'a new enum value on the number of a value still there, in an enum with a reserved range',
     make: (t) => replaceOnce(t, '    SYSTEMD = 0;\n    CGROUPFS = 1;\n}', '    SYSTEMD = 0;\n    CGROUPFS = 1;\n    reserved 2 to 4;\n    // Frob.\n    FROB = 1;\n}'),
     offers: [/next free number 5$/],
+  },
+  {
+    name: 'a new message written on one line',
+    make: (t) => `${t}\n// FrobStatus is the status of a frob.\nmessage FrobStatus { string frob_id = 1; int64 frobbed_at = 2; }\n`,
+    offers: [/^Insert a documentation stub$/, /^Fix all DOC_MISSING in this file$/],
+  },
+  {
+    name: 'a new service written on one line',
+    make: (t) => `${t}\n// FrobService frobs.\nservice FrobService { rpc Frob(VersionRequest) returns (VersionResponse) {} }\n`,
+    offers: [/^Insert a documentation stub$/],
   },
   // A message of the name would turn the fields of the enum's type from varints into length-delimited messages.
   {
