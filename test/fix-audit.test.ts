@@ -180,6 +180,7 @@ const LAYOUTS: [string, (t: string) => string][] = [
   ['CRLF', (t) => t.replace(/\n/g, '\r\n')],
   ['tabs, CRLF', (t) => t.replace(/^((?: {4})+)/gm, (s) => '\t'.repeat(s.length / 4)).replace(/\n/g, '\r\n')],
   ['no final newline', (t) => t.replace(/\n+$/, '')],
+  ['two-space indentation', (t) => t.replace(/^((?: {4})+)/gm, (s) => '  '.repeat(s.length / 4))],
 ];
 
 // ---- checks ----------------------------------------------------------------------------------------------------
@@ -237,6 +238,14 @@ function layoutProblems(before: string, edits: readonly TextEdit[], afterText: s
       if (!tabs && /^\t/.test(line)) out.push(`tab indentation in a space-indented file: ${JSON.stringify(line)}`);
     }
   }
+  // Indented with the file's unit: two-space and four-space files each get their own.
+  const unit = /^( +|\t)\S/m.exec(before)?.[1] ?? '  ';
+  for (const e of edits) {
+    for (const line of e.newText.split(/\r?\n/).slice(e.range.start.character === 0 ? 0 : 1)) {
+      const indent = /^[ \t]*/.exec(line)![0];
+      if (/\S/.test(line) && indent.length % unit.length !== 0) out.push(`indentation not in steps of ${JSON.stringify(unit)}: ${JSON.stringify(line)}`);
+    }
+  }
   if (!/\n$/.test(before) && /\n$/.test(afterText)) out.push('a final newline added to a file without one');
   const blank = (t: string): Set<string> => new Set(t.split(/\r?\n/).filter((l) => /[ \t]$/.test(l)));
   const was = blank(before);
@@ -285,6 +294,19 @@ function nextFreeProblems(title: string, element: string, text: string, baseline
   return out;
 }
 
+/** `text` with each run of `//` lines as one line: what wrapping comments at another width does not change. */
+function unwrapped(text: string): string {
+  return text.replace(/\r?\n[ \t]*\/\/ /g, ' ');
+}
+
+/** The first line where two texts differ, in each. */
+function firstDifference(a: string, b: string): string {
+  const x = a.split('\n');
+  const y = b.split('\n');
+  const k = x.findIndex((l, i) => l !== y[i]);
+  return `${JSON.stringify(x[k])}\n${JSON.stringify(y[k])}`;
+}
+
 /** A title that says what it does: a verb first, no placeholder, no "undefined". */
 function titleProblems(title: string): string[] {
   const out: string[] = [];
@@ -300,7 +322,7 @@ function actionEdits(a: CodeAction): TextEdit[] {
 }
 
 /** Problems of the fixes offered for `text`, and how many fixes were applied. */
-function check(name: string, text: string, baseline: Baseline): { problems: string[]; applied: number; titles: Set<string> } {
+function check(name: string, text: string, baseline: Baseline): { problems: string[]; applied: number; titles: Set<string>; results: Map<string, string> } {
   const reanalyze = (t: string): Analysis => analyze(t, { uri: URI, baseline });
   const before = reanalyze(text);
   const errorsBefore = errorsOf(before);
@@ -311,6 +333,7 @@ function check(name: string, text: string, baseline: Baseline): { problems: stri
   ];
   const problems: string[] = [];
   const titles = new Set<string>();
+  const results = new Map<string, string>();
   let applied = 0;
   const report = (what: string, p: string[]): void => p.forEach((x) => problems.push(`${name}: ${what}: ${x}`));
   const targets = new Map<Diagnostic, Finding | undefined>(diagnostics.map((d, k) => [d, before.findings[k]]));
@@ -331,6 +354,7 @@ function check(name: string, text: string, baseline: Baseline): { problems: stri
       }
       applied++;
       titles.add(a.title);
+      results.set(what, out);
       const result = reanalyze(out);
       const target = targets.get(d);
       if (target && !a.title.startsWith('Fix all') && result.findings.some((f) => f.rule === target.rule && f.element === target.element && f.message === target.message)) {
@@ -378,7 +402,7 @@ function check(name: string, text: string, baseline: Baseline): { problems: stri
   const preferred = before.findings.map((f) => computeFixes(text, before.bound, f).find((x) => x.isPreferred)).filter((x) => !!x);
   const merged = mergeEditLists(text, preferred.map((p) => p.edits));
   preferred.forEach((p, k) => { if (!merged.taken[k]) problems.push(`${name}: "${p.title}" conflicts with the preferred fixes before it`); });
-  return { problems, applied, titles };
+  return { problems, applied, titles, results };
 }
 
 describe('every offered quick fix, applied to real edits of the newest api.proto', NEEDS_CORPUS, () => {
@@ -391,8 +415,16 @@ describe('every offered quick fix, applied to real edits of the newest api.proto
       const model = history.modelAt(tag) ?? bind(parse(released), 'old').model;
       const baseline: Baseline = { tag, source: 'bundled', origin: 'test', model, history };
       const problems: string[] = [];
+      let asReleased: Map<string, string> | undefined;
       for (const [layout, lay] of LAYOUTS) {
         const c = check(`${edit}, ${layout}`, lay(make(released)), baseline);
+        // A fix does in each layout what it does in the released one, in that layout (but where it wraps the lines of
+        // a comment: at the width the file's own comments keep to, which changes with their indentation).
+        asReleased ??= c.results;
+        for (const [what, out] of c.results) {
+          const expected = asReleased.get(what);
+          if (expected !== undefined && unwrapped(lay(expected)) !== unwrapped(out)) problems.push(`${edit}, ${layout}: ${what}: not the released layout's result in this layout:\n${firstDifference(lay(expected), out)}`);
+        }
         assert.ok(c.applied > 0, `${edit}, ${layout}: no fix offered`);
         for (const title of offers) assert.ok([...c.titles].some((x) => title.test(x)), `${edit}, ${layout}: no fix ${title} among ${[...c.titles].join('; ')}`);
         problems.push(...c.problems);
