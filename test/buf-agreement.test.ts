@@ -15,11 +15,12 @@
 //   UPDATE_BUF_DIFFERENCES=1 node --test out/test/buf-agreement.test.js
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { execFile, execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { CORPUS_HELP, Corpus, V1ALPHA2_PATH, V1_PATH, findCorpusDir, findRepoRoot } from '../server/src/baseline/corpus';
+import { findBuf } from './bufBinary';
 import { checkCompatibility } from '../server/src/compat/check';
 import type { Finding } from '../server/src/compat/finding';
 import type { MessageNode, ProtoFile, Range } from '../server/src/proto/ast';
@@ -31,7 +32,6 @@ const repoRoot = (): string => findRepoRoot(__dirname);
 
 const ROOT = repoRoot();
 const FIXTURE = join(ROOT, 'test', 'fixtures', 'buf-differences.json');
-const BUF_SHIM = join(ROOT, 'node_modules', '.bin', process.platform === 'win32' ? 'buf.cmd' : 'buf');
 const UPDATE = !!process.env.UPDATE_BUF_DIFFERENCES;
 const corpusDir = findCorpusDir(ROOT);
 const corpus = corpusDir ? new Corpus(corpusDir) : undefined;
@@ -223,28 +223,6 @@ async function pool<T, R>(items: T[], size: number, fn: (x: T) => Promise<R>): P
   };
   await Promise.all(Array.from({ length: Math.min(size, items.length) }, worker));
   return out;
-}
-
-/**
- * The buf executable: the platform package's native binary when present (node_modules/@bufbuild/buf-<os>-<arch>),
- * which saves the node start-up of the npm shim on every run, else the shim. A string is why buf cannot run.
- */
-function findBuf(): { buf: string } | string {
-  const scope = join(ROOT, 'node_modules', '@bufbuild');
-  const natives = existsSync(scope)
-    ? readdirSync(scope).filter((d) => d.startsWith('buf-')).map((d) => join(scope, d, 'bin', process.platform === 'win32' ? 'buf.exe' : 'buf'))
-    : [];
-  const errors: string[] = [];
-  for (const candidate of [...natives, BUF_SHIM]) {
-    if (!existsSync(candidate)) continue;
-    try {
-      execFileSync(candidate, ['--version'], { stdio: 'pipe', timeout: 30_000 });
-      return { buf: candidate };
-    } catch (e) {
-      errors.push(`${candidate}: ${(e as Error).message.split('\n')[0]}`);
-    }
-  }
-  return errors.length ? `buf cannot run (${errors.join('; ')})` : `buf not found at ${BUF_SHIM} (devDependency @bufbuild/buf; run npm install)`;
 }
 
 // ---- mapping buf findings to elements ------------------------------------------------------------------

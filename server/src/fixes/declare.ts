@@ -10,7 +10,7 @@ import type { Finding } from '../compat/finding';
 import type { MessageNode, Position, Range } from '../proto/ast';
 import { UNRESOLVED_TYPE, type BoundFile, type Declaration } from '../proto/binder';
 import { innermostFirst, join, lookup, type Scoped } from '../proto/lookup';
-import { SCALARS, localName } from '../proto/model';
+import { SCALARS, localName, type ApiModel } from '../proto/model';
 import { namesInScope } from './containers';
 import { findContainer } from './locate';
 import { insertAt, pos, type TextEdit, type TextLines } from './text';
@@ -137,24 +137,29 @@ function resolve(bound: BoundFile, written: string, scope: string, extra?: strin
 /**
  * One finding per unresolved type reference whose fix is to declare the message: what fix-all and the light bulb
  * fix, as they fix the binder's duplicate-number. Its element is the message it would declare, so that fix-all
- * declares a name referenced twice once. Built once per bound file.
+ * declares a name referenced twice once. None for a name that `released` (the baseline) declares as an enum: the
+ * reference is to a deleted enum, and a message of its name would make each field of that type length-delimited
+ * instead of a varint, which no peer of the release can read. Built once per bound file and baseline.
  */
-const undeclaredLists = new WeakMap<BoundFile, readonly Finding[]>();
-export function undeclaredFindings(bound: BoundFile): readonly Finding[] {
-  let out = undeclaredLists.get(bound);
+const undeclaredLists = new WeakMap<BoundFile, Map<ApiModel | undefined, readonly Finding[]>>();
+export function undeclaredFindings(bound: BoundFile, released?: ApiModel): readonly Finding[] {
+  let lists = undeclaredLists.get(bound);
+  if (!lists) undeclaredLists.set(bound, (lists = new Map()));
+  let out = lists.get(released);
   if (out) return out;
   const list: Finding[] = [];
   const pkg = bound.model.package;
+  const enums = released?.enums.length ? new Set(released.enums.map((e) => e.fqn)) : undefined;
   for (const p of bound.problems) {
     if (p.code !== UNRESOLVED_TYPE) continue;
     const u = undeclaredAt(bound, p.range);
-    if (!u) continue;
+    if (!u || enums?.has(u.fqn)) continue;
     list.push({
       rule: UNRESOLVED_TYPE, category: 'WIRE', severity: 'error', message: p.message, range: p.range,
       element: u.fqn, fixes: [{ kind: 'declareMessage', name: localName(u.fqn, pkg) }],
     });
   }
-  undeclaredLists.set(bound, (out = list));
+  lists.set(released, (out = list));
   return out;
 }
 

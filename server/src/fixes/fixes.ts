@@ -1807,9 +1807,11 @@ function docStubEdits(L: TextLines, bound: BoundFile, finding: Finding, fd: Extr
   if (!loc || loc.node.name !== fd.name) return undefined;
   const node = loc.node as MessageNode | FieldNode | EnumNode | EnumValueNode | ServiceNode | RpcNode;
   // The element's range as built once, not the node's (a new Range, two searches of the line starts, per read).
-  if (!L.startsLine(loc.range.start)) return undefined;
+  // A member of a body written on one line (`message R { string x = 1; }`) gets a line of its own.
+  const inline = L.startsLine(loc.range.start) ? undefined : inlineMemberOf(L, loc);
+  if (!L.startsLine(loc.range.start) && !inline) return undefined;
   const line = loc.range.start.line;
-  const indent = L.indentOf(line);
+  const indent = inline ? bodyIndent(L, inline.body) : L.indentOf(line);
   const suppressed = suppressedOn(L, loc.nameRange.start.line);
   const rpcs = fd.element === 'rpc' ? rpcNamesOf(bound) : undefined;
   const width = commentWidth(L);
@@ -1821,6 +1823,7 @@ function docStubEdits(L: TextLines, bound: BoundFile, finding: Finding, fd: Extr
   const text = stub(doc);
   if (!text) return undefined;
   const lead = node.comments.leading;
+  if (inline) return { edits: breakBefore(L, inline, loc.range, text, indent), fix: 'insert' };
   if (lead?.block) {
     // `//` lines would detach a block comment above instead of extending it: one that documents nothing, alone on
     // its lines right above the element, is replaced.
@@ -1830,6 +1833,37 @@ function docStubEdits(L: TextLines, bound: BoundFile, finding: Finding, fd: Extr
   // Directly above the element: below its leading comment (which ends on the line above), so the
   // stub extends that comment instead of starting a second one.
   return { edits: [insertAt(pos(line, 0), text)], fix: lead && docOf(node) !== undefined ? 'extend' : 'insert' };
+}
+
+/**
+ * Where the element shares its line with the `{` of its body or with the member before it, with only blanks in
+ * between and no comment before it (`message R { string x = 1; }`, `enum E { A = 0; B = 1; }`): its body and where
+ * the blanks in front of it start; else undefined.
+ */
+function inlineMemberOf(L: TextLines, loc: Located): { body: Body; from: Position } | undefined {
+  const parent = loc.parent;
+  if (!parent || (loc.node as Member).comments?.leading) return undefined;
+  const body = parent.kind === 'service' ? serviceBody(parent) : bodyOf(parent);
+  const k = body.members.indexOf(loc.node as Member);
+  if (k < 0) return undefined;
+  const from = k === 0 ? body.bodyRange.start : body.members[k - 1]!.range.end;
+  if (from.line !== loc.range.start.line || !/^[ \t]*$/.test(L.line(from.line).slice(from.character, loc.range.start.character))) return undefined;
+  return { body, from };
+}
+
+/**
+ * `lines` (whole lines, at `indent`) above a member that shares its line (inlineMemberOf), which moves to a line of
+ * its own after them, and the body's `}` to a line of its own where it follows on that line: the blanks in front of
+ * each become the line break, so that no line ends in blanks.
+ */
+function breakBefore(L: TextLines, at: { body: Body; from: Position }, member: Range, lines: string, indent: string): TextEdit[] {
+  const edits: TextEdit[] = [{ range: { start: at.from, end: member.start }, newText: L.eol + lines + indent }];
+  const close = at.body.bodyRange.end;
+  if (close.line === member.start.line) {
+    const blanks = /[ \t]*$/.exec(L.line(close.line).slice(0, close.character))![0].length;
+    edits.push({ range: { start: pos(close.line, close.character - blanks), end: close }, newText: L.eol + L.indentOf(at.body.line) });
+  }
+  return edits;
 }
 
 /**

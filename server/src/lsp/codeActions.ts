@@ -128,7 +128,7 @@ function findingsOf(analysis: Analysis): Map<string, Finding[]> {
     (analysis.duplicates ?? []).forEach((d, k) => {
       for (const r of [d.range, d.releasedRange]) add(`${DUPLICATE_NUMBER}\0\0${rangeKey(r)}`, duplicates[k]!);
     });
-    for (const f of undeclaredFindings(analysis.bound)) add(`${f.rule}\0\0${rangeKey(f.range)}`, f);
+    for (const f of undeclaredFindings(analysis.bound, analysis.baseline?.model)) add(`${f.rule}\0\0${rangeKey(f.range)}`, f);
   }
   return index;
 }

@@ -43,7 +43,7 @@ export function duplicateFindings(a: Analysis): readonly Finding[] {
 
 /** The findings of an analysis with those of its duplicate numbers and undeclared types: what fix-all fixes. */
 export function fixableFindings(a: Analysis): readonly Finding[] {
-  const undeclared = undeclaredFindings(a.bound);
+  const undeclared = undeclaredFindings(a.bound, a.baseline?.model);
   return a.duplicates?.length || undeclared.length ? [...a.findings, ...duplicateFindings(a), ...undeclared] : a.findings;
 }
 
