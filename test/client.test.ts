@@ -60,6 +60,7 @@ const manifest = localizedManifest(ROOT) as {
     configuration: { title: string; properties: Record<string, SettingSchema> };
     languages: { id: string }[];
     configurationDefaults?: Record<string, Record<string, unknown>>;
+    commands: { command: string; title: string; category?: string }[];
   };
 };
 
@@ -535,6 +536,32 @@ describe('status bar accessible names and the report page (render.ts)', () => {
     assert.equal(PRODUCT_NAME, manifest.displayName);
     assert.equal(manifest.contributes.configuration.title, manifest.displayName);
     assert.match(statusView(undefined).tooltip, new RegExp(`^${PRODUCT_NAME}: `));
+  });
+});
+
+// ---- the Command Palette ---------------------------------------------------------------------------------
+
+describe('command titles as the Command Palette shows them (package.json)', () => {
+  const commands = manifest.contributes.commands;
+
+  test('a command that asks for more input (a picker, a save dialog) ends in "…", as VS Code\'s own do; the others do not', () => {
+    // Export asks where to save, Select Baseline and Explain Rule open a picker; the rest act at once.
+    const asks = new Set(['criCompat.exportReport', 'criCompat.selectBaseline', 'criCompat.explainRule']);
+    for (const c of commands) {
+      assert.equal(c.title.endsWith('…'), asks.has(c.command), `${c.command}: "${c.title}"`);
+      assert.doesNotMatch(c.title, /\.\.\.$/, `${c.command}: an ellipsis character, not three dots`);
+    }
+  });
+
+  test('one category, "CRI", and titles in title case', () => {
+    const small = new Set(['a', 'an', 'and', 'as', 'at', 'for', 'in', 'of', 'on', 'or', 'the', 'to']);
+    for (const c of commands) {
+      assert.equal(c.category, 'CRI', c.command);
+      c.title.replace(/…$/, '').split(' ').forEach((word, i) => {
+        if (i > 0 && small.has(word)) return;
+        assert.match(word, /^[A-Z]/, `${c.command}: "${word}" in "${c.title}"`);
+      });
+    }
   });
 });
 
