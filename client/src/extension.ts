@@ -11,6 +11,7 @@ import {
   type BaselineWarningParams, type CriInitializationOptions, type StatusParams, type TrustChangedParams,
 } from '../../server/src/lsp/protocol';
 import { COMMANDS, registerCommands, showBaselineWarning } from './commands';
+import { showErrorWithOutput } from './notify';
 import { PRODUCT_NAME } from './render';
 import { ReportView } from './report';
 import { CriStatusBar } from './statusBar';
@@ -58,7 +59,7 @@ export async function activate(context: ExtensionContext): Promise<void> {
     await client.start();
   } catch (e) {
     channel.error(`The CRI language server did not start: ${e instanceof Error ? e.message : String(e)}`);
-    void window.showErrorMessage(l10n.t('{0}: the language server did not start. See the "{0}" output for details.', CLIENT_NAME));
+    void showErrorWithOutput(channel, l10n.t('{0}: the language server did not start. See the "{0}" output for details.', CLIENT_NAME));
   }
 }
 
@@ -103,6 +104,6 @@ async function restartServer(): Promise<void> {
     output?.info('Language server restarted.');
   } catch (e) {
     output?.error(`Restarting the language server failed: ${e instanceof Error ? e.message : String(e)}`);
-    void window.showErrorMessage(l10n.t('{0}: restarting the language server failed. See the "{0}" output.', CLIENT_NAME));
+    if (output) void showErrorWithOutput(output, l10n.t('{0}: restarting the language server failed. See the "{0}" output.', CLIENT_NAME));
   }
 }

@@ -9,6 +9,7 @@ import {
   EXPLAIN_RULE_COMMAND, REVEAL_POSITION_COMMAND, ReportRequestMethod,
   type ReportParams, type ReportResult, type RuleInfo, type StatusParams,
 } from '../../server/src/lsp/protocol';
+import { showErrorWithOutput } from './notify';
 import { PRODUCT_NAME, ruleMarkdown, webviewHtml } from './render';
 
 const N = PRODUCT_NAME;
@@ -51,7 +52,7 @@ export class ReportView implements Disposable {
       return md;
     } catch (e) {
       this.output.error(`The compatibility report failed: ${e instanceof Error ? e.message : String(e)}`);
-      void window.showErrorMessage(l10n.t('{0}: the report failed. See the "{0}" output.', N));
+      void showErrorWithOutput(this.output, l10n.t('{0}: the report failed. See the "{0}" output.', N));
       return undefined;
     }
   }
