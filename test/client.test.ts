@@ -19,7 +19,7 @@ import {
 import { defaultReportPath, writeFileAtomically } from '../client/src/exportFile';
 import { exportableMarkdown, mayReveal, revealLinkLine, uriScheme } from '../client/src/links';
 import { notificationText } from '../server/src/lsp/notificationText';
-import { baselinePickTexts, HISTORY_LANGUAGE, PRODUCT_NAME, reportCsp, ruleMarkdown, rulePickDescription, SCROLL_SCRIPT, statusView, webviewHtml, WEBVIEW_CSP } from '../client/src/render';
+import { baselinePickTexts, HISTORY_LANGUAGE, PRODUCT_NAME, reportCsp, ruleMarkdown, rulePickDescription, SCROLL_SCRIPT, serverStoppedView, statusView, webviewHtml, WEBVIEW_CSP, type StatusView } from '../client/src/render';
 import { resolveBaseline } from '../server/src/baseline/resolve';
 import { loadBundledHistory } from '../server/src/baseline/historyIndex';
 import { ROOT } from './lspHarness';
@@ -454,8 +454,12 @@ describe('status bar accessible names and the report page (render.ts)', () => {
       [{ ...base, baselineTag: 'v0.36.3', source: 'bundled' }, /compared with v0\.36\.3, 3 breaking findings$/],
       [{ ...base, baselineTag: 'v0.36.3', breaking: 1, resolving: true }, /1 breaking finding, resolving the baseline again$/],
     ];
-    for (const [s, want] of cases) {
-      const v = statusView(s);
+    const views: [StatusView, RegExp][] = [
+      ...cases.map(([s, want]): [StatusView, RegExp] => [statusView(s), want]),
+      // The server is not running: what a click then does (restart it) is in the label too.
+      [serverStoppedView(), /the language server is not running; activate to restart it$/],
+    ];
+    for (const [v, want] of views) {
       assert.ok(v.ariaLabel.startsWith(`${PRODUCT_NAME}: `), v.ariaLabel);
       assert.match(v.ariaLabel, want);
       assert.doesNotMatch(v.ariaLabel, /\$\(/);

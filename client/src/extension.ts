@@ -5,7 +5,7 @@
 import * as path from 'node:path';
 import * as subprocessL10n from '@vscode/l10n';
 import { commands, l10n, window, workspace, type ExtensionContext, type LogOutputChannel } from 'vscode';
-import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { LanguageClient, State, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import {
   BaselineWarningNotificationMethod, StatusNotificationMethod, TrustChangedNotificationMethod,
   type BaselineWarningParams, type CriInitializationOptions, type StatusParams, type TrustChangedParams,
@@ -43,6 +43,8 @@ export async function activate(context: ExtensionContext): Promise<void> {
   client = createClient(context, channel);
   const bar = statusBar;
   context.subscriptions.push(
+    // Starting counts as running (the item says "checking…"); stopped and failed to start say so.
+    client.onDidChangeState((e) => bar.setServerRunning(e.newState !== State.Stopped && e.newState !== State.StartFailed)),
     client.onNotification(StatusNotificationMethod, (s: StatusParams) => {
       bar.update(s);
       report.onStatus(s);

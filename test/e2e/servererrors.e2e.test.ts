@@ -1,6 +1,6 @@
 // Real-editor tests of the error notifications that point to the "CRI API Compatibility" output (VS Code in
 // Chromium, harness.ts): each offers a "Show Output" button that opens it, as the baseline warning does, so
-// that nobody has to find the channel in the Output view's list. Provoked with a language server that cannot
+// that nobody has to find the channel in the Output view's list; and the status bar item says the server stopped. Provoked with a language server that cannot
 // start: the installed extension's dist/server.js replaced by one that answers `initialize` with an error.
 // Skips (with the reason) when the e2e tools or the .vsix are missing.
 import { after, before, describe, it } from 'node:test';
@@ -73,11 +73,22 @@ describe('real editor: a language server that cannot start', { skip, timeout: 18
     });
   });
 
-  it('"restarting the language server failed": Show Output too', async (t) => {
+  it('the status bar item says the server stopped, not "checking…" for ever', async (t) => {
+    await guarded(t, () => editor, 'servererrors-statusbar', async () => {
+      const text = await editor!.waitForStatusBarItem(/^CRI server stopped$/, EXTENSION_TIMEOUT);
+      const item = editor!.page.locator('.statusbar-item', { hasText: text }).first();
+      const label = await item.locator('a').first().getAttribute('aria-label') ?? await item.getAttribute('aria-label');
+      t.diagnostic(`${text} (${label})`);
+      assert.match(label ?? '', /the language server is not running; activate to restart it/);
+    });
+  });
+
+  it('a click on that item restarts the server: "restarting the language server failed", with Show Output too', async (t) => {
     await guarded(t, () => editor, 'servererrors-restart', async () => {
       await editor!.runCommand('View: Hide Panel');
       await editor!.runCommand('Notifications: Clear All Notifications');
-      await editor!.runCommand('CRI: Restart Language Server');
+      // The status bar item, whose command is Restart Language Server while the server is stopped.
+      await editor!.page.locator('.statusbar-item', { hasText: 'CRI server stopped' }).first().click();
       await showOutputFrom('restarting the language server failed', t);
     });
   });
