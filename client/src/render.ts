@@ -332,10 +332,6 @@ export function baselineName(tag: string, source: string | undefined): string {
 }
 
 /**
- * What the status bar item says for a document's last status (undefined: not validated yet); `configured`: the
- * document's criCompat.baseline (empty: automatic).
- */
-/**
  * The item while the language server is not running (it did not start, or crashed too often to be restarted):
  * nothing is checked, so no status of a document holds; a click restarts it.
  */
@@ -348,6 +344,10 @@ export function serverStoppedView(): StatusView {
   };
 }
 
+/**
+ * What the status bar item says for a document's last status (undefined: not validated yet); `configured`: the
+ * document's criCompat.baseline (empty: automatic).
+ */
 export function statusView(s: StatusParams | undefined, configured?: string): StatusView {
   const N = PRODUCT_NAME;
   if (!s) return { text: '$(shield) CRI …', tooltip: l10n.t('{0}: checking…', N), ariaLabel: l10n.t('{0}: checking…', N) };
