@@ -19,7 +19,7 @@ import {
 import { defaultReportPath, writeFileAtomically } from '../client/src/exportFile';
 import { exportableMarkdown, mayReveal, revealLinkLine, uriScheme } from '../client/src/links';
 import { notificationText } from '../server/src/lsp/notificationText';
-import { baselinePickTexts, HISTORY_LANGUAGE, PRODUCT_NAME, reportCsp, ruleMarkdown, rulePickDescription, SCROLL_SCRIPT, statusView, webviewHtml, WEBVIEW_CSP } from '../client/src/render';
+import { baselinePickTexts, HISTORY_LANGUAGE, PRODUCT_NAME, reportCsp, ruleMarkdown, rulePickDescription, SCROLL_SCRIPT, serverStoppedView, statusView, webviewHtml, WEBVIEW_CSP, type StatusView } from '../client/src/render';
 import { resolveBaseline } from '../server/src/baseline/resolve';
 import { loadBundledHistory } from '../server/src/baseline/historyIndex';
 import { ROOT } from './lspHarness';
@@ -60,6 +60,7 @@ const manifest = localizedManifest(ROOT) as {
     configuration: { title: string; properties: Record<string, SettingSchema> };
     languages: { id: string }[];
     configurationDefaults?: Record<string, Record<string, unknown>>;
+    commands: { command: string; title: string; category?: string }[];
   };
 };
 
@@ -453,8 +454,12 @@ describe('status bar accessible names and the report page (render.ts)', () => {
       [{ ...base, baselineTag: 'v0.36.3', source: 'bundled' }, /compared with v0\.36\.3, 3 breaking findings$/],
       [{ ...base, baselineTag: 'v0.36.3', breaking: 1, resolving: true }, /1 breaking finding, resolving the baseline again$/],
     ];
-    for (const [s, want] of cases) {
-      const v = statusView(s);
+    const views: [StatusView, RegExp][] = [
+      ...cases.map(([s, want]): [StatusView, RegExp] => [statusView(s), want]),
+      // The server is not running: what a click then does (restart it) is in the label too.
+      [serverStoppedView(), /the language server is not running; activate to restart it$/],
+    ];
+    for (const [v, want] of views) {
       assert.ok(v.ariaLabel.startsWith(`${PRODUCT_NAME}: `), v.ariaLabel);
       assert.match(v.ariaLabel, want);
       assert.doesNotMatch(v.ariaLabel, /\$\(/);
@@ -535,6 +540,32 @@ describe('status bar accessible names and the report page (render.ts)', () => {
     assert.equal(PRODUCT_NAME, manifest.displayName);
     assert.equal(manifest.contributes.configuration.title, manifest.displayName);
     assert.match(statusView(undefined).tooltip, new RegExp(`^${PRODUCT_NAME}: `));
+  });
+});
+
+// ---- the Command Palette ---------------------------------------------------------------------------------
+
+describe('command titles as the Command Palette shows them (package.json)', () => {
+  const commands = manifest.contributes.commands;
+
+  test('a command that asks for more input (a picker, a save dialog) ends in "…", as VS Code\'s own do; the others do not', () => {
+    // Export asks where to save, Select Baseline and Explain Rule open a picker; the rest act at once.
+    const asks = new Set(['criCompat.exportReport', 'criCompat.selectBaseline', 'criCompat.explainRule']);
+    for (const c of commands) {
+      assert.equal(c.title.endsWith('…'), asks.has(c.command), `${c.command}: "${c.title}"`);
+      assert.doesNotMatch(c.title, /\.\.\.$/, `${c.command}: an ellipsis character, not three dots`);
+    }
+  });
+
+  test('one category, "CRI", and titles in title case', () => {
+    const small = new Set(['a', 'an', 'and', 'as', 'at', 'for', 'in', 'of', 'on', 'or', 'the', 'to']);
+    for (const c of commands) {
+      assert.equal(c.category, 'CRI', c.command);
+      c.title.replace(/…$/, '').split(' ').forEach((word, i) => {
+        if (i > 0 && small.has(word)) return;
+        assert.match(word, /^[A-Z]/, `${c.command}: "${word}" in "${c.title}"`);
+      });
+    }
   });
 });
 

@@ -20,6 +20,7 @@ import {
 import { defaultReportPath, writeFileAtomically } from './exportFile';
 import { exportableMarkdown, mayReveal } from './links';
 import { notificationText } from '../../server/src/lsp/notificationText';
+import { showErrorWithOutput, showOutputLabel } from './notify';
 import { baselinePickTexts, HISTORY_LANGUAGE, PRODUCT_NAME, rulePickDescription } from './render';
 import type { ReportView } from './report';
 import type { CriStatusBar } from './statusBar';
@@ -109,7 +110,7 @@ function errorText(e: unknown): string {
 /** Logs a failure (`what`, in English) and shows `message`, which points to the output channel. */
 function failed(deps: CommandDeps, what: string, e: unknown, message: string): void {
   deps.output.error(`${what} failed: ${errorText(e)}`);
-  void window.showErrorMessage(notificationText(message));
+  void showErrorWithOutput(deps.output, message);
 }
 
 export function registerCommands(context: ExtensionContext, deps: CommandDeps): void {
@@ -137,7 +138,7 @@ export function registerCommands(context: ExtensionContext, deps: CommandDeps): 
 export async function showBaselineWarning(output: LogOutputChannel, message: string): Promise<void> {
   const select = l10n.t('Select Baseline…');
   const settings = l10n.t('Open Settings');
-  const log = l10n.t('Show Output');
+  const log = showOutputLabel();
   const pick = await window.showWarningMessage(notificationText(message), select, settings, log);
   if (pick === select) await commands.executeCommand(COMMANDS.selectBaseline);
   else if (pick === settings) await commands.executeCommand('workbench.action.openSettings', 'criCompat.baseline');

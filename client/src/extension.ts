@@ -5,12 +5,13 @@
 import * as path from 'node:path';
 import * as subprocessL10n from '@vscode/l10n';
 import { commands, l10n, window, workspace, type ExtensionContext, type LogOutputChannel } from 'vscode';
-import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { LanguageClient, State, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import {
   BaselineWarningNotificationMethod, StatusNotificationMethod, TrustChangedNotificationMethod,
   type BaselineWarningParams, type CriInitializationOptions, type StatusParams, type TrustChangedParams,
 } from '../../server/src/lsp/protocol';
 import { COMMANDS, registerCommands, showBaselineWarning } from './commands';
+import { showErrorWithOutput } from './notify';
 import { PRODUCT_NAME } from './render';
 import { ReportView } from './report';
 import { CriStatusBar } from './statusBar';
@@ -42,6 +43,8 @@ export async function activate(context: ExtensionContext): Promise<void> {
   client = createClient(context, channel);
   const bar = statusBar;
   context.subscriptions.push(
+    // Starting counts as running (the item says "checking…"); stopped and failed to start say so.
+    client.onDidChangeState((e) => bar.setServerRunning(e.newState !== State.Stopped && e.newState !== State.StartFailed)),
     client.onNotification(StatusNotificationMethod, (s: StatusParams) => {
       bar.update(s);
       report.onStatus(s);
@@ -58,7 +61,7 @@ export async function activate(context: ExtensionContext): Promise<void> {
     await client.start();
   } catch (e) {
     channel.error(`The CRI language server did not start: ${e instanceof Error ? e.message : String(e)}`);
-    void window.showErrorMessage(l10n.t('{0}: the language server did not start. See the "{0}" output for details.', CLIENT_NAME));
+    void showErrorWithOutput(channel, l10n.t('{0}: the language server did not start. See the "{0}" output for details.', CLIENT_NAME));
   }
 }
 
@@ -103,6 +106,6 @@ async function restartServer(): Promise<void> {
     output?.info('Language server restarted.');
   } catch (e) {
     output?.error(`Restarting the language server failed: ${e instanceof Error ? e.message : String(e)}`);
-    void window.showErrorMessage(l10n.t('{0}: restarting the language server failed. See the "{0}" output.', CLIENT_NAME));
+    if (output) void showErrorWithOutput(output, l10n.t('{0}: restarting the language server failed. See the "{0}" output.', CLIENT_NAME));
   }
 }

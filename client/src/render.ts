@@ -332,6 +332,19 @@ export function baselineName(tag: string, source: string | undefined): string {
 }
 
 /**
+ * The item while the language server is not running (it did not start, or crashed too often to be restarted):
+ * nothing is checked, so no status of a document holds; a click restarts it.
+ */
+export function serverStoppedView(): StatusView {
+  const N = PRODUCT_NAME;
+  return {
+    text: `$(error) CRI ${l10n.t('server stopped')}`,
+    tooltip: l10n.t('{0}: the language server is not running, so nothing is checked. The "{0}" output says why.\nClick to restart it.', N),
+    ariaLabel: l10n.t('{0}: the language server is not running; activate to restart it', N),
+  };
+}
+
+/**
  * What the status bar item says for a document's last status (undefined: not validated yet); `configured`: the
  * document's criCompat.baseline (empty: automatic).
  */

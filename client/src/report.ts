@@ -3,12 +3,13 @@
 // webview (no scripts at all).
 
 import { randomBytes } from 'node:crypto';
-import { l10n, ViewColumn, window, type Disposable, type LogOutputChannel, type WebviewPanel } from 'vscode';
+import { l10n, ProgressLocation, ViewColumn, window, type Disposable, type LogOutputChannel, type WebviewPanel } from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import {
   EXPLAIN_RULE_COMMAND, REVEAL_POSITION_COMMAND, ReportRequestMethod,
   type ReportParams, type ReportResult, type RuleInfo, type StatusParams,
 } from '../../server/src/lsp/protocol';
+import { showErrorWithOutput } from './notify';
 import { PRODUCT_NAME, ruleMarkdown, webviewHtml } from './render';
 
 const N = PRODUCT_NAME;
@@ -30,6 +31,8 @@ export class ReportView implements Disposable {
   private rulePanel: WebviewPanel | undefined;
   private uri: string | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
+  /** The Show Report being computed, which showing the same document again waits for. */
+  private pending: { uri: string; done: Promise<void> } | undefined;
   /** What the report panel shows, so that an unchanged report does not reload it. */
   private shown: { uri: string; title: string; markdown: string } | undefined;
 
@@ -51,13 +54,30 @@ export class ReportView implements Disposable {
       return md;
     } catch (e) {
       this.output.error(`The compatibility report failed: ${e instanceof Error ? e.message : String(e)}`);
-      void window.showErrorMessage(l10n.t('{0}: the report failed. See the "{0}" output.', N));
+      void showErrorWithOutput(this.output, l10n.t('{0}: the report failed. See the "{0}" output.', N));
       return undefined;
     }
   }
 
-  async show(uri: string): Promise<void> {
-    const md = await this.markdown(uri);
+  /**
+   * Shows the report of a document in the panel. The server may take a while (a big file, a busy machine): the
+   * status bar shows progress meanwhile, and showing the same report again while it is pending waits for that one
+   * instead of asking again.
+   */
+  show(uri: string): Promise<void> {
+    if (this.pending?.uri === uri) return this.pending.done;
+    const done: Promise<void> = this.showNow(uri).finally(() => {
+      if (this.pending?.done === done) this.pending = undefined;
+    });
+    this.pending = { uri, done };
+    return done;
+  }
+
+  private async showNow(uri: string): Promise<void> {
+    const md = await window.withProgress(
+      { location: ProgressLocation.Window, title: l10n.t('{0}: computing the compatibility report of {1}…', N, baseName(uri)) },
+      () => this.markdown(uri),
+    );
     if (md === undefined) return;
     const title = l10n.t('CRI Report: {0}', baseName(uri));
     if (!this.panel) {

@@ -3,7 +3,7 @@
 
 import { EventEmitter, StatusBarAlignment, window, workspace, type Disposable, type StatusBarItem, type TextEditor } from 'vscode';
 import type { StatusParams } from '../../server/src/lsp/protocol';
-import { PRODUCT_NAME, statusView } from './render';
+import { PRODUCT_NAME, serverStoppedView, statusView } from './render';
 
 export const STATUS_ITEM_ID = 'criCompat.status';
 
@@ -16,6 +16,8 @@ export class CriStatusBar implements Disposable {
   readonly onDidUpdate = this.updates.event;
   /** The last proto document that was active, for commands run from elsewhere (e.g. the report panel). */
   lastProtoUri: string | undefined;
+  /** false while the language server is not running: the item says so instead of a status no server sends. */
+  private serverRunning = true;
 
   constructor() {
     this.item = window.createStatusBarItem(STATUS_ITEM_ID, StatusBarAlignment.Left, 100);
@@ -42,6 +44,13 @@ export class CriStatusBar implements Disposable {
     return this.statuses.get(uri);
   }
 
+  /** The language client's state changed: a server that stopped (did not start, crashed) is shown as such. */
+  setServerRunning(running: boolean): void {
+    if (this.serverRunning === running) return;
+    this.serverRunning = running;
+    this.refresh(window.activeTextEditor);
+  }
+
   /** Forget everything (the server restarted). */
   clear(): void {
     this.statuses.clear();
@@ -55,7 +64,10 @@ export class CriStatusBar implements Disposable {
     }
     const uri = editor.document.uri.toString();
     this.lastProtoUri = uri;
-    const view = statusView(this.statuses.get(uri), workspace.getConfiguration('criCompat', editor.document.uri).get<string>('baseline'));
+    const view = this.serverRunning
+      ? statusView(this.statuses.get(uri), workspace.getConfiguration('criCompat', editor.document.uri).get<string>('baseline'))
+      : serverStoppedView();
+    this.item.command = this.serverRunning ? 'criCompat.showReport' : 'criCompat.restartServer';
     this.item.text = view.text;
     this.item.tooltip = view.tooltip;
     this.item.accessibilityInformation = { label: view.ariaLabel, role: 'button' };

@@ -59,7 +59,7 @@ describe('real editor: warnings, export and history', { skip, timeout: 180_000 }
     });
   });
 
-  it('"Export Compatibility Report as Markdown" saves api-cri-report.md where the dialog says; Escape saves nothing', async (t) => {
+  it('"Export Compatibility Report as Markdown…" saves api-cri-report.md where the dialog says; Escape saves nothing', async (t) => {
     await guarded(t, () => editor, 'clientux-export', async () => {
       const ed = editor!;
       const page = ed.page;
@@ -67,7 +67,7 @@ describe('real editor: warnings, export and history', { skip, timeout: 180_000 }
       const widget = page.locator('.quick-input-widget');
       const box = widget.locator('.quick-input-box input');
       await ed.openFile('api.proto');
-      await ed.runCommand('CRI: Export Compatibility Report as Markdown');
+      await ed.runCommand('CRI: Export Compatibility Report as Markdown…');
       const suggested = await until('the save dialog', async () => {
         const v = await box.inputValue({ timeout: 500 });
         return v.endsWith('api-cri-report.md') ? v : undefined;
@@ -77,7 +77,7 @@ describe('real editor: warnings, export and history', { skip, timeout: 180_000 }
       await page.keyboard.press('Escape');
       await sleep(1000);
       assert.deepEqual(readdirSync(dir).filter((f) => f.endsWith('.md')), [], 'cancelled: nothing written');
-      await ed.runCommand('CRI: Export Compatibility Report as Markdown');
+      await ed.runCommand('CRI: Export Compatibility Report as Markdown…');
       await until('the save dialog', async () => ((await box.inputValue({ timeout: 500 })).endsWith('api-cri-report.md') ? true : undefined), EXTENSION_TIMEOUT);
       await page.keyboard.press('Enter');
       await until(`${file} written`, async () => (existsSync(file) ? true : undefined), EXTENSION_TIMEOUT);
@@ -255,7 +255,7 @@ describe('real editor: export while the baseline is being looked for', { skip, t
       const file = path.join(dir, ...path.dirname(V1_PATH).split('/'), 'api-cri-report.md');
       await ed.openFile(V1_PATH);
       await ed.waitForStatusBarItem('CRI finding baseline…', EXTENSION_TIMEOUT);
-      await ed.runCommand('CRI: Export Compatibility Report as Markdown');
+      await ed.runCommand('CRI: Export Compatibility Report as Markdown…');
       const box = page.locator('.quick-input-widget .quick-input-box input');
       // Until the baseline is found, a notification says what the export waits for, and no dialog asks where.
       await page.locator('.notification-toast', { hasText: 'finding the baseline to compare with before exporting the report' }).first()

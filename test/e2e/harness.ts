@@ -4,7 +4,7 @@
 // Recipe and rationale: shared/design/E2E.md.
 import * as assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as http from 'node:http';
 import * as net from 'node:net';
 import * as os from 'node:os';
@@ -123,6 +123,11 @@ export interface StartOptions {
   settings?: Record<string, unknown>;
   /** Port for code-server; default a free one. */
   port?: number;
+  /**
+   * Called with the installed extension's folder before VS Code starts: lets a test break the install (a
+   * language server that cannot start) to see what the user is told.
+   */
+  prepareExtension?: (extensionDir: string) => void;
 }
 
 export interface Editor {
@@ -346,6 +351,11 @@ export async function startEditor(opts: StartOptions): Promise<Editor> {
   try {
     const common = ['--extensions-dir', extDir, '--user-data-dir', dataDir];
     await runCodeServer([...common, '--install-extension', vsixPath(root)], env, log, TIMEOUTS.install);
+    if (opts.prepareExtension) {
+      const installed = readdirSync(extDir).find((d) => d.startsWith('cri-compat.cri-compat-'));
+      if (!installed) throw new Error(`the extension is not in ${extDir} after --install-extension`);
+      opts.prepareExtension(path.join(extDir, installed));
+    }
 
     // A free port can be taken between probing and binding: retry (bounded) unless the caller chose it.
     let base = '';
