@@ -105,6 +105,7 @@ describe('CLI options', { skip: corpusDir ? false : CORPUS_HELP }, () => {
 
   test('every file that cannot be read is named as given, with the option it came from, in one wording', () => {
     writeFileSync(join(tmp, 'broken.json'), '{ "severity": ');
+    writeFileSync(join(tmp, 'latin1.json'), Buffer.from('{ "severity": { "DOCS\xe9": "error" } }', 'latin1'));
     for (const [args, message] of [
       [['check', 'missing.proto'], 'cri-compat: missing.proto: cannot read (ENOENT)'],
       [['check', 'dir'], 'cri-compat: dir: not a regular file'],
@@ -114,6 +115,7 @@ describe('CLI options', { skip: corpusDir ? false : CORPUS_HELP }, () => {
       [['check', '--config', 'missing.json', 'api.proto'], 'cri-compat: --config missing.json: cannot read (ENOENT)'],
       [['check', '--config', 'dir', 'api.proto'], 'cri-compat: --config dir: not a regular file'],
       [['check', '--config', 'broken.json', 'api.proto'], 'cri-compat: --config broken.json: not valid JSON (line 1, column 15: ValueExpected)'],
+      [['check', '--config', 'latin1.json', 'api.proto'], 'cri-compat: --config latin1.json:1:22: invalid UTF-8 (byte 0xe9 at offset 21); config files must be UTF-8'],
       [['pairs', '--config', 'missing.json', 'old.proto', 'api.proto'], 'cri-compat: --config missing.json: cannot read (ENOENT)'],
       [['check', '--proto-path', 'missing', 'api.proto'], 'cri-compat: --proto-path missing: cannot read (ENOENT)'],
       [['check', '--proto-path', 'old.proto', 'api.proto'], 'cri-compat: --proto-path old.proto: not a directory'],

@@ -15,6 +15,7 @@ import { declaredOptions } from '../server/src/proto/declaredOptions';
 import { elementLineage, historyQuery, historyReport } from '../server/src/baseline/historyCommand';
 import { fingerprintDoc } from '../server/src/docs/fingerprint';
 import { bind } from '../server/src/proto/binder';
+import { editDistance } from '../server/src/editDistance';
 import type { ApiModel } from '../server/src/proto/model';
 import type { History } from '../server/src/baseline/types';
 import { parse } from '../server/src/proto/parser';
@@ -450,6 +451,19 @@ test('history report: unknown elements get an error with suggestions', () => {
   assert.match(historyReport(h, 'runtime.v1.RuntimeService.UpdatePodSandboxResource'), /Did you mean "runtime\.v1\.RuntimeService\.UpdatePodSandboxResources"/);
   assert.match(historyReport(h, 'runtime.v1alpha2.PodSandboxConfig'), /names package runtime\.v1alpha2; this history covers runtime\.v1\)\. Did you mean "runtime\.v1\.PodSandboxConfig"\?/);
   assert.match(historyReport(h, 'zzzzzzzz'), /^unknown element "zzzzzzzz"/);
+});
+
+test('history report: a 20,000-character element: no name too far to suggest has its distance computed, and the answer is as before', () => {
+  // The edit distance to every name made this take seconds: a name whose length differs by more than the
+  // suggestion's limit cannot be within it, and a row past the limit ends the computation.
+  const long = 'a'.repeat(20_000);
+  assert.equal(editDistance(long, 'runtime.v1.containerconfig', 6666), 6667, 'given up at once: the lengths differ by more than the limit');
+  assert.equal(editDistance('zzzzzzzzzz', 'aaaaaaaaaa', 2), 3, 'given up once a row is past the limit');
+  assert.equal(editDistance('kitten', 'sitting'), 3);
+  assert.equal(editDistance('kitten', 'sitting', 3), 3, 'within the limit: the distance itself');
+  const h = loadBundledHistory();
+  assert.match(historyReport(h, `runtime.v1.${long}`), /^unknown element "runtime\.v1\.a{20000}" in runtime\.v1 \(releases [^)]*\)\. Element paths look like /);
+  assert.match(historyReport(h, 'runtime.v1.ContainerConfig.cdi_device'), /Did you mean "runtime\.v1\.ContainerConfig\.CDI_devices"\?/);
 });
 
 test('history summary: releases and per-release counts', () => {

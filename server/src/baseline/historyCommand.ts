@@ -577,7 +577,7 @@ function resolvePath(history: History, input: string, pkg: string): { path: stri
   const leaf = target.slice(target.lastIndexOf('.') + 1);
   const limit = Math.max(2, Math.floor(leaf.length / 3));
   const scored = paths
-    .map((p) => ({ p, d: editDistance(target, p.toLowerCase()) }))
+    .map((p) => ({ p, d: editDistance(target, p.toLowerCase(), limit) }))
     .filter((x) => x.d <= limit)
     .sort((a, b) => a.d - b.d || a.p.localeCompare(b.p));
   let suggestions = scored.slice(0, 3).map((x) => x.p);

@@ -28,6 +28,7 @@ import { FsImportResolver } from '../lsp/importResolver';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { counted } from '../plural';
 import { editDistance } from '../editDistance';
+import { decodeUtf8, notUtf8Text } from '../utf8Text';
 import { PairsTally, type SkipReason } from './pairsSummary';
 
 export interface Io {
@@ -189,59 +190,9 @@ function readBytes(path: string, name: string): Buffer {
  */
 export function readInput(path: string, name: string): string {
   checkInput(path, name);
-  const buf = readBytes(path, name);
-  if (buf.includes(0)) throw new InputError(`${name}: contains NUL bytes; ${utf16Guess(buf) ?? 'not a .proto text file'}`);
-  try {
-    // Fatal, like protoc and buf: replacing bad bytes with U+FFFD would check another file than the one given.
-    return new TextDecoder('utf-8', { fatal: true }).decode(buf);
-  } catch {
-    const at = firstInvalidUtf8(buf);
-    const lineStart = buf.lastIndexOf(0x0a, at - 1) + 1;
-    const line = buf.subarray(0, lineStart).filter((b) => b === 0x0a).length + 1;
-    // The column counts UTF-16 code units, as the findings' columns do; the line up to `at` is valid UTF-8.
-    const column = buf.toString('utf8', lineStart, at).length + 1;
-    throw new InputError(`${name}:${line}:${column}: invalid UTF-8 (byte 0x${buf[at]!.toString(16).padStart(2, '0')} at offset ${at}); .proto files must be UTF-8`);
-  }
-}
-
-/**
- * What a file with NUL bytes most likely is, when it is text in UTF-16 (Windows editors save it so): a byte order
- * mark, or ASCII text with every other byte 0. Said so that the user re-saves it as UTF-8 instead of wondering.
- */
-function utf16Guess(b: Buffer): string | undefined {
-  const bom = b[0] === 0xff && b[1] === 0xfe ? 'LE' : b[0] === 0xfe && b[1] === 0xff ? 'BE' : undefined;
-  const n = Math.min(b.length, 512) & ~1;
-  let even = 0;
-  let odd = 0;
-  for (let i = 0; i < n; i += 2) {
-    if (b[i] === 0) even++;
-    if (b[i + 1] === 0) odd++;
-  }
-  // Without a mark: mostly ASCII, so one byte of each pair is 0 (nearly) always and the other never.
-  const most = 0.9 * (n / 2);
-  const endian = bom ?? (n >= 8 && odd >= most && even === 0 ? 'LE' : n >= 8 && even >= most && odd === 0 ? 'BE' : undefined);
-  return endian && `it looks like UTF-16${endian} text; .proto files must be UTF-8 (save it as UTF-8 and check again)`;
-}
-
-/** Offset of the first byte that does not start a well-formed UTF-8 sequence (Unicode table 3-7); -1 if none. */
-export function firstInvalidUtf8(b: Uint8Array): number {
-  for (let i = 0; i < b.length;) {
-    const c = b[i]!;
-    if (c < 0x80) { i++; continue; }
-    let n: number;
-    let lo = 0x80;
-    let hi = 0xbf;
-    if (c >= 0xc2 && c <= 0xdf) n = 1;
-    else if (c >= 0xe0 && c <= 0xef) { n = 2; if (c === 0xe0) lo = 0xa0; else if (c === 0xed) hi = 0x9f; }
-    else if (c >= 0xf0 && c <= 0xf4) { n = 3; if (c === 0xf0) lo = 0x90; else if (c === 0xf4) hi = 0x8f; }
-    else return i;
-    for (let k = 1; k <= n; k++) {
-      const d = b[i + k];
-      if (d === undefined || d < (k === 1 ? lo : 0x80) || d > (k === 1 ? hi : 0xbf)) return i;
-    }
-    i += n + 1;
-  }
-  return -1;
+  const d = decodeUtf8(readBytes(path, name), '.proto');
+  if ('text' in d) return d.text;
+  throw new InputError(notUtf8Text(name, d.error));
 }
 
 export async function main(argv: string[], rawIo: Io): Promise<number> {
@@ -313,7 +264,7 @@ export async function main(argv: string[], rawIo: Io): Promise<number> {
 function unknownCommand(command: string): UsageError {
   const limit = Math.max(2, Math.floor(command.length / 3));
   const [meant] = [...Object.keys(COMMAND_FLAGS), 'help']
-    .map((c) => ({ c, d: editDistance(command.toLowerCase(), c) }))
+    .map((c) => ({ c, d: editDistance(command.toLowerCase(), c, limit) }))
     .filter((x) => x.d <= limit)
     .sort((a, b) => a.d - b.d);
   return new UsageError(`unknown command "${command}"${meant ? `; did you mean "${meant.c}"?` : ''}`);

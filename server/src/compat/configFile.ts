@@ -10,6 +10,7 @@ const jsonc = (): typeof import('jsonc-parser/lib/esm/main.js') => require('json
 import { capped, quoteKey, validateSeverityOverrides, type SeveritySetting } from './check';
 import { readRegularFileSync, tooLargeText } from '../regularFile';
 import { plural } from '../plural';
+import { decodeUtf8, notUtf8Text } from '../utf8Text';
 
 export const CONFIG_FILE = '.cri-compat.json';
 const MAX_CONFIG_BYTES = 1024 * 1024;
@@ -56,7 +57,12 @@ export function loadConfigFile(explicit: string | undefined, file: string, cwd: 
 
 function readBounded(path: string, name: string, followSymlinks: boolean): string {
   const r = readRegularFileSync(path, { max: MAX_CONFIG_BYTES, followSymlinks });
-  if (r.ok) return r.bytes.toString('utf8');
+  if (r.ok) {
+    // Refused as a .proto file is: replacement characters would read other keys than the file holds, unsaid.
+    const d = decodeUtf8(r.bytes, 'config');
+    if ('text' in d) return d.text;
+    throw new Error(notUtf8Text(name, d.error));
+  }
   switch (r.why) {
     case 'symlink': throw new Error(`${name}: is a symbolic link, which is not followed`);
     case 'not-regular': throw new Error(`${name}: not a regular file`);

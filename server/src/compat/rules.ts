@@ -276,7 +276,7 @@ export function meantRuleId(name: string, others: readonly string[] = []): strin
   const limit = Math.max(2, Math.floor(name.length / 3));
   let best: { id: string; d: number } | undefined;
   for (const id of names) {
-    const d = editDistance(upper, id);
+    const d = editDistance(upper, id, limit);
     if (d <= limit && (!best || d < best.d)) best = { id, d };
   }
   return best?.id;

@@ -15,6 +15,7 @@ import type { ProtoFile } from '../proto/ast';
 import { ImportBudget, MAX_IMPORT_FILES, MAX_IMPORT_TOTAL_SIZE, type FoundImport, type ImportResolver, type MissedImport } from '../proto/binder';
 import { parse } from '../proto/parser';
 import { fileStamp, readRegularFileSync } from '../regularFile';
+import { decodeUtf8 } from '../utf8Text';
 
 /** One file may be as large as the whole budget of an analysis: a larger one could never be read. */
 export const DEFAULT_MAX_IMPORT_SIZE = MAX_IMPORT_TOTAL_SIZE;
@@ -182,11 +183,20 @@ export class FsImportResolver implements ImportResolver {
           return { uri, ast, key, size: stats!.size };
         }
       }
-      const text = readCapped(real!, stats!, this.maxFileSize);
-      if (text === undefined) continue;
+      const bytes = readCapped(real!, stats!, this.maxFileSize);
+      if (bytes === undefined) continue;
+      const decoded = decodeUtf8(bytes, '.proto');
+      // Bytes that are not UTF-8 text are still parsed (what declarations survive are used), but protoc and buf
+      // refuse the file: its first error says so, and the binder reports it at the import (see loadImports).
+      const text = 'text' in decoded ? decoded.text : bytes.toString('utf8');
       this.markResolved(candidate, real);
       if (!budget) return { uri, text };
       const ast = parse(text);
+      if ('error' in decoded) {
+        const at = { line: decoded.error.line - 1, character: decoded.error.column - 1 };
+        ast.errors.unshift({ message: decoded.error.message, range: { start: at, end: at } });
+      }
+      // Cached with its errors: a file fixed on disk has another stamp, so it is read and parsed again.
       parsedImports.set(real!, stats!, ast);
       return { uri, ast, key, size: stats!.size };
     }
@@ -227,9 +237,9 @@ export { fileStamp } from '../regularFile';
  * Reads a file located before, if it is still that file (same device and inode: not swapped for a symlink out
  * of the roots, or a FIFO, since) and no larger than `max`. `file` is a real path: a link there now was swapped in.
  */
-function readCapped(file: string, located: Stats, max: number): string | undefined {
+function readCapped(file: string, located: Stats, max: number): Buffer | undefined {
   const r = readRegularFileSync(file, { max, followSymlinks: false, expect: located });
-  return r.ok ? r.bytes.toString('utf8') : undefined;
+  return r.ok ? r.bytes : undefined;
 }
 
 /**

@@ -540,6 +540,7 @@ class Binder {
         budget.add(found.uri);
         this.importNames.set(found.uri, root ? `"${imp.path}", which "${root.path}" imports publicly` : `"${imp.path}"`);
         const sub = found.ast ?? parse(found.text!);
+        if (sub.errors.length) this.brokenImport(sub, imp, root);
         if (this.ast.setsCustomOptions) this.importedFiles.push(sub);
         this.declarePackage(sub.package?.name.replace(/^\./, '') ?? '', found.uri);
         this.declareFile(sub, found.uri, false);
@@ -548,6 +549,21 @@ class Binder {
       }
     };
     visit(this.ast, this.uri, 0, undefined);
+  }
+
+  /**
+   * An imported file with syntax errors, or bytes that are not UTF-8 text (the resolver puts that first in its
+   * errors): protoc and buf refuse it, while the binder uses what declarations it parsed. Said at the import the
+   * file wrote (for a public import, at the direct one), with the first error, so that findings computed without
+   * the types after it are not trusted silently; and like a missing import, it may have declared what is unknown.
+   */
+  private brokenImport(sub: ProtoFile, imp: ImportNode, root: ImportNode | undefined): void {
+    this.importMissing = true;
+    const first = sub.errors[0]!;
+    // As a compiler names an error: path:line:column (1-based), the path as the import wrote it.
+    const where = `${imp.path}:${first.range.start.line + 1}:${first.range.start.character + 1}`;
+    const which = root ? `import "${root.path}": "${imp.path}", which it imports publicly, is broken` : `import "${imp.path}" is broken`;
+    this.problem('broken-import', `${which}: ${where}: ${first.message}; protoc and buf refuse the file, and types from it may be missing`, (root ?? imp).pathRange, 'warning');
   }
 
   /** An imported file as problems name it (see importNames). */
