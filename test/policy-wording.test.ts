@@ -75,6 +75,8 @@ describe('the newest release checked against itself: what the hover says of rena
     assert.match(reuse, /^field 4 was runtime\.v1\.PodSandboxMetadata pod_sandbox_metadata before \(v0\.25\.0-beta\.0–v0\.26\.0-alpha\.3\); this is a reuse with another type\./);
     const h = hoverOn('pod_sandbox_status = 4', 2);
     assert.ok(h.includes(`- F${reuse.slice(1)}`), h);
+    // The 1.26 alphas had pod_sandbox_metadata too, so kubelets and runtimes of 1.29 can meet the other meaning.
+    assert.match(h, /Releases 1\.26–1\.29 \(pod_sandbox_status\) and 1\.25, 1\.26\.0-alpha\.0–1\.26\.0-alpha\.3 \(pod_sandbox_metadata\)/);
     // And the other way round, on the field that had the number first (in the v0.25.0 file, against its release).
     const before = historyRow('runtime.v1', 'runtime.v1.ContainerEventResponse.pod_sandbox_metadata', 'number reuse');
     const h25 = policyHover(release('v0.25.0'), bundledBaseline('v0.25.0'), 'pod_sandbox_metadata = 4');

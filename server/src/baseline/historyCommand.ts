@@ -394,6 +394,46 @@ function minorRanges(minors: readonly number[], prefix: string): string {
 }
 
 /**
+ * `stable` (minors with a stable release where `present` holds) and the minors that have it only in pre-releases
+ * (ContainerEventResponse.pod_sandbox_metadata in the 1.26 alphas), sorted: their kubelets and runtimes are out too.
+ */
+function withPrereleaseMinors(history: History, stable: readonly number[], present: (release: number) => boolean): number[] {
+  const out = new Set(stable);
+  history.releases.forEach((r, i) => {
+    const m = r.prerelease && present(i) ? parseAnyTag(r.tag)?.minor : undefined;
+    if (m !== undefined) out.add(m);
+  });
+  return [...out].sort((a, b) => a - b);
+}
+
+/**
+ * Minors as `minorRanges` names them, but a minor whose only releases with it are pre-releases (not in `stable`) by
+ * those: `1.25, 1.26.0-alpha.0–1.26.0-alpha.3`, as the `removal` row names the kubelets of such pre-releases.
+ */
+function releasesOfMinors(history: History, minors: readonly number[], stable: readonly number[], present: (release: number) => boolean): string {
+  const parts: string[] = [];
+  let run: number[] = [];
+  const flush = (): void => {
+    if (run.length) parts.push(minorRanges(run, '1.'));
+    run = [];
+  };
+  for (const m of minors) {
+    if (stable.includes(m)) {
+      run.push(m);
+      continue;
+    }
+    flush();
+    const vs = history.releases.flatMap((r, i) => {
+      const v = present(i) ? parseAnyTag(r.tag) : undefined;
+      return v?.minor === m ? [v.kubernetes] : [];
+    });
+    if (vs.length) parts.push(span(vs[0]!, vs[vs.length - 1]!));
+  }
+  flush();
+  return parts.join(', ');
+}
+
+/**
  * ` (1.37–1.38 not released yet)` for kubelets of minors to come (`knowingKubelets`), else ''. A minor of them that
  * the history has pre-releases of is out in part, so it is not said to be unreleased: ` (1.37 only in pre-releases
  * so far, 1.38 not released yet)`.
@@ -902,10 +942,11 @@ function numberReuse(history: History, path: string, timeline: Timeline, lineage
   const out: string[] = [];
   for (const u of uses) {
     const other = timelineOf(history, `${parentPath}.${u.name}`);
-    const theirs = stableMinors(history, (i) => {
+    const theirPresent = (i: number): boolean => {
       const d = other[i];
       return d !== undefined && numberOf(d) === n && (u.type === undefined || (d.kind === 'field' && d.def.type === u.type));
-    });
+    };
+    const theirs = stableMinors(history, theirPresent);
     const noun = mine.kind === 'field' ? 'field' : 'value';
     const what = `${u.type ? `${u.type} ` : ''}${u.name}`;
     const otherType = mine.kind === 'field' && u.type !== undefined && u.type !== myType ? ' with another type' : '';
@@ -919,13 +960,17 @@ function numberReuse(history: History, path: string, timeline: Timeline, lineage
       : theirLast < firstMine
         ? `${noun} ${n} was ${what} before (${when}); this is a reuse${otherType}`
         : `${noun} ${n} is also ${what} (${when})${otherType}`;
-    const closeMine = known.filter((k) => theirs.some((t) => Math.abs(k - t) <= SKEW));
-    const closeTheirs = theirs.filter((t) => known.some((k) => Math.abs(k - t) <= SKEW));
+    // Pre-releases are releases: a minor that has the one meaning only in pre-releases (the 1.26 alphas of
+    // pod_sandbox_metadata) widens the window of the other by that minor's reach.
+    const mineAll = withPrereleaseMinors(history, known, lineage.present);
+    const theirsAll = withPrereleaseMinors(history, theirs, theirPresent);
+    const closeMine = mineAll.filter((k) => theirsAll.some((t) => Math.abs(k - t) <= SKEW));
+    const closeTheirs = theirsAll.filter((t) => mineAll.some((k) => Math.abs(k - t) <= SKEW));
     if (!closeMine.length || !closeTheirs.length) {
       out.push(`${text}; no releases with the one and with the other are within the skew window of each other.`);
       continue;
     }
-    text += `. Releases ${minorRanges(closeMine, '1.')} (${myName}) and ${minorRanges(closeTheirs, '1.')} (${u.name}) are within the skew window of each other, as kubelet or as runtime: `;
+    text += `. Releases ${releasesOfMinors(history, closeMine, known, lineage.present)} (${myName}) and ${releasesOfMinors(history, closeTheirs, theirs, theirPresent)} (${u.name}) are within the skew window of each other, as kubelet or as runtime: `;
     if (mine.kind === 'field' && u.type !== undefined && u.type !== myType) {
       text += `each decodes the other's field ${n} as ${u.type} or ${myType}, not as what was sent — wrong values or a decoding error, which is worse than lacking the field (an unknown field is only skipped).`;
     } else if (mine.kind === 'field') {
