@@ -438,13 +438,13 @@ function releasesOfMinors(history: History, minors: readonly number[], stable: r
  * the history has pre-releases of is out in part, so it is not said to be unreleased: ` (1.37 only in pre-releases
  * so far, 1.38 not released yet)`.
  */
-export function notReleased(k: { max: number; unreleasedFrom?: number }, history: History): string {
-  if (k.unreleasedFrom === undefined) return '';
+export function notReleased(k: { max: number; unreleasedFrom?: number }, history: History, prefix = '1.'): string {
+  if (k.unreleasedFrom === undefined || k.unreleasedFrom > k.max) return '';
   let from = k.unreleasedFrom;
   const parts: string[] = [];
   const pre = history.releases.some((r) => r.prerelease && parseAnyTag(r.tag)?.minor === from);
-  if (pre) parts.push(`1.${from++} only in pre-releases so far`);
-  if (from <= k.max) parts.push(`${minorSpan(from, k.max, '1.')} not released yet`);
+  if (pre) parts.push(`${prefix}${from++} only in pre-releases so far`);
+  if (from <= k.max) parts.push(`${minorSpan(from, k.max, prefix)} not released yet`);
   return ` (${parts.join(', ')})`;
 }
 
@@ -803,7 +803,10 @@ function removalOf(history: History, lineage: Lineage, known: readonly number[])
     const from = ownKubelets ? after.tag : `v0.${removedMinor}`;
     const stable = had.length ? kubeletSpan({ min: had[0]!, max: had[had.length - 1]! }) : '';
     const who = ownKubelets ? `kubelets ${stable ? `${stable} and ` : ''}${ownKubelets}` : kubelets({ min: had[0]!, max: had[had.length - 1]! });
-    skew = `runtimes built from cri-api ${span(from, `v0.${kmax + SKEW}`)} lack it but are in the window of ${who}, which had it and may still use it; within one major version that is a breaking change.`;
+    // The runtimes of minors after the newest stable one are out only in part, or not at all: said as of the kubelets to come.
+    const newest = newestStableMinor(history);
+    const toCome = newest === undefined ? '' : notReleased({ max: kmax + SKEW, unreleasedFrom: Math.max(newest + 1, removedMinor) }, history, 'v0.');
+    skew = `runtimes built from cri-api ${span(from, `v0.${kmax + SKEW}`)}${toCome} lack it but are in the window of ${who}, which had it and may still use it; within one major version that is a breaking change.`;
   }
   return { lastSeen: releases[last]!.tag, goneIn: after.tag, skew };
 }
