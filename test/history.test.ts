@@ -779,7 +779,7 @@ test('elementLineage: stable minors and renames, for explanations outside the re
   assert.equal(prereleasesWithIt(26), '1.26.0-alpha.3');
   assert.equal(prereleasesWithIt(25), undefined);
   assert.deepEqual(meta, {
-    stableMinors: [25], renames: [], wireIntroduced: 'v0.25.0-beta.0',
+    stableMinors: [25], renames: [], wireIntroduced: 'v0.25.0-beta.0', typeChanges: [],
     // Gone again: the `removal` row of `history --element`, which the hover shows too.
     removal: {
       lastSeen: 'v0.26.0-alpha.3', goneIn: 'v0.26.0-beta.0',
