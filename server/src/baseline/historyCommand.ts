@@ -6,7 +6,7 @@ import { utf8Verified, type ApiModel, type EnumDef, type EnumValueDef, type Fiel
 import { CRI_SKEW_POLICY_URL } from '../policy/links';
 import { releasedLackingConsequence } from '../policy/lacking';
 import { utf8CheckReason, utf8Checked, utf8Rejection } from '../policy/utf8';
-import { SKEW, compareTags, isPatchRelease, kubeletSpan, knowingKubelets, laterPatches, majorVersion, parseAnyTag, prereleaseSpans, releaseLinePredecessor, runtimeSpan, span, whoLacks, type KubeletRange, type MinorRange, type PrereleaseRun, type RuntimeRange } from '../policy/versions';
+import { SKEW, compareTags, isPatchRelease, kubeletSpan, knowingKubelets, laterPatches, majorVersion, parseAnyTag, prereleaseSpans, reachesPastWindow, releaseLinePredecessor, runtimeSpan, span, whoLacks, type KubeletRange, type MinorRange, type PrereleaseRun, type RuntimeRange } from '../policy/versions';
 import { declaredOptions, formatOption } from '../proto/declaredOptions';
 import { goEnumConstant } from '../proto/goNames';
 import type { ElementKind, History } from './types';
@@ -942,14 +942,15 @@ export function runtimesBuiltFrom(history: History | undefined, r: RuntimeRange)
  * also every pre-release of a later minor that has no stable release in the history, which can only lack it as
  * well. Only minors up to `tag`'s + SKEW: the kubelets that know it (from `tag`'s minor on) reach no further; for a
  * patch of an older line, up to SKEW past the minors released after it without it (`releasedWithout`), which the
- * kubelets of the minors to come can meet, where those are within SKEW of `tag`'s minor (as `whoLacks` counts). One run per minor, in version order.
+ * kubelets of the minors to come can meet, where those are within SKEW of `tag`'s minor or reach back to the window
+ * of `tag`'s minor (`reachesPastWindow`, as `whoLacks` counts). One run per minor, in version order.
  */
 export function lackingPrereleases(history: History | undefined, tag: string, inNoRelease = false): PrereleaseRun[] {
   const at = parseAnyTag(tag);
   if (!history || !at) return [];
   const stable = new Set(history.releases.flatMap((r) => (r.prerelease ? [] : [parseAnyTag(r.tag)?.minor])));
   const later = inNoRelease ? releasedWithout(history, tag) : undefined;
-  const reach = (later && later.max <= at.minor + SKEW ? later.max : at.minor) + SKEW;
+  const reach = (later && (later.max <= at.minor + SKEW || reachesPastWindow(at.minor, later)) ? later.max : at.minor) + SKEW;
   const runs: PrereleaseRun[] = [];
   for (const r of history.releases) {
     const v = r.prerelease ? parseAnyTag(r.tag) : undefined;
