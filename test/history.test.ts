@@ -599,10 +599,10 @@ test('element report: a field number reused with another type is called out, bot
   assert.deepEqual([...uses.keys()], ['pod_sandbox_metadata runtime.v1.PodSandboxMetadata', 'pod_sandbox_status runtime.v1.PodSandboxStatus']);
   assert.deepEqual([...uses.get('pod_sandbox_metadata runtime.v1.PodSandboxMetadata')!], [25]);
   const meta = reportOf('runtime.v1', 'runtime.v1.ContainerEventResponse.pod_sandbox_metadata');
-  assert.match(meta, /number reuse: field 4 was reused with another type as runtime\.v1\.PodSandboxStatus pod_sandbox_status \(v0\.26\.0-beta\.0–v0\.37\.0-beta\.0\)\. Releases 1\.25 \(pod_sandbox_metadata\) and 1\.26–1\.28 \(pod_sandbox_status\) are within the skew window/);
+  assert.match(meta, /number reuse: field 4 was reused with another type as runtime\.v1\.PodSandboxStatus pod_sandbox_status \(v0\.26\.0-beta\.0–v0\.37\.0-beta\.0\)\. Releases 1\.25, 1\.26\.0-alpha\.0–1\.26\.0-alpha\.3 \(pod_sandbox_metadata\) and 1\.26–1\.29 \(pod_sandbox_status\) are within the skew window/);
   assert.match(meta, /worse than lacking the field/);
   const status = reportOf('runtime.v1', 'runtime.v1.ContainerEventResponse.pod_sandbox_status');
-  assert.match(status, /number reuse: field 4 was runtime\.v1\.PodSandboxMetadata pod_sandbox_metadata before \(v0\.25\.0-beta\.0–v0\.26\.0-alpha\.3\); this is a reuse with another type\. Releases 1\.26–1\.28 \(pod_sandbox_status\) and 1\.25 \(pod_sandbox_metadata\)/);
+  assert.match(status, /number reuse: field 4 was runtime\.v1\.PodSandboxMetadata pod_sandbox_metadata before \(v0\.25\.0-beta\.0–v0\.26\.0-alpha\.3\); this is a reuse with another type\. Releases 1\.26–1\.29 \(pod_sandbox_status\) and 1\.25, 1\.26\.0-alpha\.0–1\.26\.0-alpha\.3 \(pod_sandbox_metadata\)/);
   assert.doesNotMatch(reportOf('runtime.v1', 'runtime.v1.ContainerConfig.CDI_devices'), /number reuse/);
 });
 
@@ -793,7 +793,7 @@ test('elementLineage: stable minors and renames, for explanations outside the re
   assert.equal(prereleasesWithIt(26), '1.26.0-alpha.3');
   assert.equal(prereleasesWithIt(25), undefined);
   assert.deepEqual(meta, {
-    stableMinors: [25], renames: [], wireIntroduced: 'v0.25.0-beta.0',
+    stableMinors: [25], renames: [], wireIntroduced: 'v0.25.0-beta.0', typeChanges: [],
     // Gone again: the `removal` row of `history --element`, which the hover shows too.
     removal: {
       lastSeen: 'v0.26.0-alpha.3', goneIn: 'v0.26.0-beta.0',

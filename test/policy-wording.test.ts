@@ -75,11 +75,35 @@ describe('the newest release checked against itself: what the hover says of rena
     assert.match(reuse, /^field 4 was runtime\.v1\.PodSandboxMetadata pod_sandbox_metadata before \(v0\.25\.0-beta\.0–v0\.26\.0-alpha\.3\); this is a reuse with another type\./);
     const h = hoverOn('pod_sandbox_status = 4', 2);
     assert.ok(h.includes(`- F${reuse.slice(1)}`), h);
+    // The 1.26 alphas had pod_sandbox_metadata too, so kubelets and runtimes of 1.29 can meet the other meaning.
+    assert.match(h, /Releases 1\.26–1\.29 \(pod_sandbox_status\) and 1\.25, 1\.26\.0-alpha\.0–1\.26\.0-alpha\.3 \(pod_sandbox_metadata\)/);
     // And the other way round, on the field that had the number first (in the v0.25.0 file, against its release).
     const before = historyRow('runtime.v1', 'runtime.v1.ContainerEventResponse.pod_sandbox_metadata', 'number reuse');
     const h25 = policyHover(release('v0.25.0'), bundledBaseline('v0.25.0'), 'pod_sandbox_metadata = 4');
     assert.ok(h25.includes(`- F${before.slice(1)}`), h25);
     assert.doesNotMatch(hoverOn('created_at = 3', 2), /reuse/);
+  });
+
+  test('a field whose type went string → bytes (KeyValue.value): history and the hover say that peers reading a string reject bytes that are not UTF-8, as check does', () => {
+    // The corpus: the type is bytes from v0.34.9, v0.35.6, v0.36.2 and v0.37.0-alpha.1 on, string before on each line.
+    const history = loadBundledHistory();
+    const typeAt = (tag: string): string | undefined => history.modelAt(tag)!.messages.find((m) => m.fqn === 'runtime.v1.KeyValue')!.fields.find((f) => f.name === 'value')?.type;
+    for (const [before, after] of [['v0.34.8', 'v0.34.9'], ['v0.35.5', 'v0.35.6'], ['v0.36.1', 'v0.36.2'], ['v0.37.0-alpha.0', 'v0.37.0-alpha.1']]) {
+      assert.deepEqual([typeAt(before!), typeAt(after!)], ['string', 'bytes'], `${before} → ${after}`);
+    }
+    const row = historyRow('runtime.v1', 'runtime.v1.KeyValue.value', 'type change');
+    assert.equal(row, 'string → bytes in v0.34.9, v0.35.6, v0.36.2 and v0.37.0-alpha.1: the encoding is the same, but a peer built from a release where it is a string ' +
+      '(1.31–1.33, 1.34.0–1.34.8, 1.35.0–1.35.5, 1.36.0–1.36.1, 1.37.0-alpha.0) rejects a message in which value holds bytes that are not valid UTF-8 (proto3 checks a string when parsing it); ' +
+      'kubelets and runtimes of releases where it is bytes (1.34.9 and later 1.34 patches, 1.35.6 and later 1.35 patches, 1.36.2 and later 1.36 patches, 1.37.0-alpha.1–1.37.0-beta.0) ' +
+      'are in the skew window of such peers and may send them any bytes. JSON and Go types change too.');
+    // check's FIELD_TYPE_CHANGED on the same change (v0.36.2 against v0.36.1) words the rejection the same way.
+    const finding = analyze(release('v0.36.2'), { uri: 'file:///ws/api.proto', baseline: bundledBaseline('v0.36.1') }).findings.find((f) => f.rule === 'FIELD_TYPE_CHANGED' && f.element === 'runtime.v1.KeyValue.value');
+    assert.ok(finding);
+    assert.ok(finding.message.includes('rejects a message in which value holds bytes that are not valid UTF-8 (proto3 checks a string when parsing it)'), finding.message);
+    const h = hoverOn('bytes value = 2', 'bytes '.length + 1);
+    assert.ok(h.includes(`- S${row.slice(1)}`), h);
+    // A field that kept its type has no such row.
+    assert.doesNotMatch(historyQuery(history, 'runtime.v1.KeyValue.key').text, /type change/);
   });
 
   test('an enum value renamed in v0.37.0-alpha.1 (SIGTERM → SIGNAL_SIGTERM): the wire keeps number 23, JSON and Go source break', () => {

@@ -567,13 +567,18 @@ describe('report: skew matrix', () => {
   test('changes that ship in a patch of an older release line: the hover\'s "… and 1.37–1.40" kubelets are the matrix\'s rows with ◐', NEEDS_CORPUS, () => {
     const history = loadBundledHistory();
     // The next patch of each older line in the bundled history: 1.35 (1.36 came out without it), 1.34 (1.35–1.36),
-    // 1.33 (1.34–1.36, as far as the window of 1.33 reaches) and 1.32 (more minors than the window came out since).
+    // 1.33 (1.34–1.36, as far as the window of 1.33 reaches) and 1.32 (1.33–1.36: more minors than the window came
+    // out since, but the kubelets to come, 1.37–1.40, can meet the runtimes of v0.34–v0.36 and the 1.37 pre-releases).
     for (const [tag, next] of [['v0.35.7', 'v0.35.8'], ['v0.35.7', 'v0.35.8-rc.0'], ['v0.34.10', 'v0.34.11'], ['v0.33.13', 'v0.33.14'], ['v0.32.13', 'v0.32.14']] as const) {
       const baseline: Baseline = { tag, source: 'bundled', origin: 'test', model: history.modelAt(tag)!, history, release: next };
       // The baseline's own file with an RPC that no release has (those of examples/api.proto came in later releases).
       const text = replaceOnce(corpusText(tag), 'service RuntimeService {\n', 'service RuntimeService {\n    // Fresh does nothing yet.\n    rpc Fresh(VersionRequest) returns (VersionResponse) {}\n');
       const { hover } = assertMatrixAgreesWithHover(baseline, text);
       assert.ok(hover.includes(`kubelets ${next.replace(/^v0\./, '1.')} and later 1.${minorOf(next)} patches`), hover);
+      if (next === 'v0.32.14') {
+        // Under the skew policy kubelet 1.37 works with runtimes from v0.34 on, 1.39 with v0.36: they lack it as well.
+        assert.ok(hover.includes('Runtimes built from cri-api v0.29–v0.32.13 or v0.33–v0.36 or v0.37.0-alpha.0–v0.37.0-beta.0 will not have it, and kubelets 1.32.14 and later 1.32 patches and 1.37–1.40 can meet them.'), hover);
+      }
     }
   });
 

@@ -162,6 +162,23 @@ test('whoLacks: edge cases', () => {
   assert.throws(() => whoLacks('main'), /not a cri-api or Kubernetes version/);
 });
 
+test('whoLacks: a patch of an older line with more than SKEW minors released since, without it', () => {
+  // v0.32.14 with 1.33–1.36 out: kubelets 1.37–1.40 (to come) can meet runtimes v0.34–v0.36, kubelets of 1.32 those of
+  // v0.33–v0.35, so every runtime of v0.33–v0.36 counts, and the kubelets to come with them.
+  assert.deepEqual(whoLacks('v0.32.14', 20, Infinity, [], { min: 33, max: 36 }), {
+    introduced: { minor: 32, patch: 14 },
+    kubelets: { min: 32, max: 39, minPatch: 14, resume: 37 },
+    runtimes: { min: 29, max: 32, maxPatch: 13, later: { min: 33, max: 36 } },
+  });
+  // v0.29.N with 1.30–1.36 out: no kubelet that knows it can meet a v0.33 runtime (1.29's window ends at v0.32, 1.37's
+  // starts at v0.34), so only the window of 1.29 is counted.
+  assert.deepEqual(whoLacks('v0.29.20', 20, Infinity, [], { min: 30, max: 36 }), {
+    introduced: { minor: 29, patch: 20 },
+    kubelets: { min: 29, max: 29, minPatch: 20 },
+    runtimes: { min: 26, max: 29, maxPatch: 19, later: { min: 30, max: 32 } },
+  });
+});
+
 test('removalSkew mirrors whoLacks', () => {
   assert.deepEqual(removalSkew(37), { kubelets: { min: 34, max: 36 }, runtimes: { min: 37, max: 39 } });
   for (let k = 34; k <= 36; k++) assert.ok(inSkewWindow(k, 37));

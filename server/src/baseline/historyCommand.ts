@@ -2,10 +2,11 @@
 // history. Works with any `History` (bundled index or built from git tags); uses the optional extras of the
 // bundled one (`package`, `elementPaths`, `newestRelease`) when present.
 
-import { type ApiModel, type EnumDef, type EnumValueDef, type FieldDef, type MessageDef, type RpcDef, type ServiceDef } from '../proto/model';
+import { utf8Verified, type ApiModel, type EnumDef, type EnumValueDef, type FieldDef, type MessageDef, type RpcDef, type ServiceDef } from '../proto/model';
 import { CRI_SKEW_POLICY_URL } from '../policy/links';
 import { releasedLackingConsequence } from '../policy/lacking';
-import { SKEW, compareTags, isPatchRelease, kubeletSpan, knowingKubelets, laterPatches, majorVersion, parseAnyTag, prereleaseSpans, releaseLinePredecessor, runtimeSpan, span, whoLacks, type KubeletRange, type MinorRange, type PrereleaseRun, type RuntimeRange } from '../policy/versions';
+import { utf8CheckReason, utf8Checked, utf8Rejection } from '../policy/utf8';
+import { SKEW, compareTags, isPatchRelease, kubeletSpan, knowingKubelets, laterPatches, majorVersion, parseAnyTag, prereleaseSpans, reachesPastWindow, releaseLinePredecessor, runtimeSpan, span, whoLacks, type KubeletRange, type MinorRange, type PrereleaseRun, type RuntimeRange } from '../policy/versions';
 import { declaredOptions, formatOption } from '../proto/declaredOptions';
 import { goEnumConstant } from '../proto/goNames';
 import type { ElementKind, History } from './types';
@@ -394,17 +395,120 @@ function minorRanges(minors: readonly number[], prefix: string): string {
 }
 
 /**
+ * `stable` (minors with a stable release where `present` holds) and the minors that have it only in pre-releases
+ * (ContainerEventResponse.pod_sandbox_metadata in the 1.26 alphas), sorted: their kubelets and runtimes are out too.
+ */
+function withPrereleaseMinors(history: History, stable: readonly number[], present: (release: number) => boolean): number[] {
+  const out = new Set(stable);
+  history.releases.forEach((r, i) => {
+    const m = r.prerelease && present(i) ? parseAnyTag(r.tag)?.minor : undefined;
+    if (m !== undefined) out.add(m);
+  });
+  return [...out].sort((a, b) => a - b);
+}
+
+/**
+ * The releases of `minors` where `present` holds, as the `number reuse` and `type change` rows name them: a minor whose
+ * stable releases all have it as `1.N` (in ranges, as `minorRanges`), one where only some do by those (`1.34.0–1.34.8`,
+ * `1.34.9 and later 1.34 patches`), one where no stable release does by its pre-releases that do
+ * (`1.26.0-alpha.0–1.26.0-alpha.3`), so that pre-releases that had it count, as they do in the `removal` row.
+ */
+function releasesWhere(history: History, minors: readonly number[], present: (release: number) => boolean): string {
+  const parts: string[] = [];
+  let whole: number[] = [];
+  const flush = (): void => {
+    if (whole.length) parts.push(minorRanges(whole, '1.'));
+    whole = [];
+  };
+  for (const m of minors) {
+    const all = history.releases.flatMap((r, i) => (parseAnyTag(r.tag)?.minor === m ? [i] : []));
+    const stable = all.filter((i) => !history.releases[i]!.prerelease);
+    const counted = stable.some(present) ? stable : all;
+    if (counted === stable && stable.every(present)) {
+      whole.push(m);
+      continue;
+    }
+    flush();
+    for (let j = 0; j < counted.length; j++) {
+      if (!present(counted[j]!)) continue;
+      let k = j;
+      while (k + 1 < counted.length && present(counted[k + 1]!)) k++;
+      const [a, b] = [counted[j]!, counted[k]!].map((i) => parseAnyTag(history.releases[i]!.tag)!.kubernetes) as [string, string];
+      parts.push(counted === stable && j > 0 && k === counted.length - 1 ? laterPatches(a, `1.${m}`) : span(a, b));
+      j = k;
+    }
+  }
+  flush();
+  return parts.join(', ');
+}
+
+/**
+ * For a field whose type went between string and bytes (KeyValue.value, in v0.34.9, v0.35.6, v0.36.2 and
+ * v0.37.0-alpha.1), compared with the previous release of each release line: the `type change` row. The wire encoding
+ * is the same, but a peer of a release where it is a string rejects a message that holds bytes that are not UTF-8,
+ * which a peer of a release where it is bytes may send; said as FIELD_TYPE_CHANGED says it (policy/utf8.ts), of the
+ * releases of either kind that are within the skew window of the other.
+ */
+function utf8TypeChanges(history: History, timeline: Timeline): string[] {
+  // A map's values are what changed type in `map<string, string>` → `map<string, bytes>`; its keys cannot be bytes.
+  const typeAt = (i: number): string | undefined => {
+    const d = timeline[i];
+    return d?.kind === 'field' ? /^map<[^,]+,(.+)>$/.exec(d.def.type)?.[1] ?? d.def.type : undefined;
+  };
+  const preds = linePredecessors(history);
+  const changes = new Map<string, string[]>();
+  timeline.forEach((_, i) => {
+    const p = preds[i];
+    const [a, b] = [p === undefined ? undefined : typeAt(p), typeAt(i)];
+    if (a === undefined || b === undefined || !utf8Checked(a, b)) return;
+    const key = `${a} → ${b}`;
+    changes.set(key, [...(changes.get(key) ?? []), history.releases[i]!.tag]);
+  });
+  if (!changes.size) return [];
+  // The releases whose peers check the string (not a proto2 file, nor one whose features turn the check off).
+  const verified = new Map<Def, { syntax: string; checks: boolean }>();
+  const check = (i: number): { syntax: string; checks: boolean } | undefined => {
+    const d = timeline[i];
+    if (d?.kind !== 'field' || typeAt(i) !== 'string') return undefined;
+    let v = verified.get(d);
+    if (!v) {
+      const syntax = history.modelAt(history.releases[i]!.tag)?.syntax ?? 'proto3';
+      verified.set(d, (v = { syntax, checks: utf8Verified(d.def, syntax) }));
+    }
+    return v;
+  };
+  const reads = (i: number): boolean => check(i)?.checks ?? false;
+  const sends = (i: number): boolean => typeAt(i) === 'bytes';
+  const name = timeline.find((d) => d !== undefined)!.def.name;
+  const when = [...changes].map(([what, tags]) => `${what} in ${tags.length > 1 ? `${tags.slice(0, -1).join(', ')} and ${tags.at(-1)!}` : tags[0]!}`).join('; ');
+  const minorsWhere = (present: (i: number) => boolean): number[] => [...new Set(history.releases.flatMap((r, i) => (present(i) ? [parseAnyTag(r.tag)?.minor ?? -1] : [])))].filter((m) => m >= 0);
+  const strings = minorsWhere(reads);
+  const bytes = minorsWhere(sends);
+  const closeStrings = strings.filter((m) => bytes.some((b) => Math.abs(m - b) <= SKEW));
+  const closeBytes = bytes.filter((b) => strings.some((m) => Math.abs(m - b) <= SKEW));
+  if (!closeStrings.length || !closeBytes.length) {
+    return [`${when}: no release that reads it as a checked string is within the skew window of one that has bytes.`];
+  }
+  const syntaxes = new Set(history.releases.flatMap((_, i) => (reads(i) ? [check(i)!.syntax] : [])));
+  const reader = `a peer built from a release where it is a string (${releasesWhere(history, closeStrings, reads)})`;
+  return [
+    `${when}: the encoding is the same, but ${utf8Rejection(reader, [name])} (${utf8CheckReason(syntaxes)}); ` +
+    `kubelets and runtimes of releases where it is bytes (${releasesWhere(history, closeBytes, sends)}) are in the skew window of such peers and may send them any bytes. JSON and Go types change too.`,
+  ];
+}
+
+/**
  * ` (1.37–1.38 not released yet)` for kubelets of minors to come (`knowingKubelets`), else ''. A minor of them that
  * the history has pre-releases of is out in part, so it is not said to be unreleased: ` (1.37 only in pre-releases
  * so far, 1.38 not released yet)`.
  */
-export function notReleased(k: { max: number; unreleasedFrom?: number }, history: History): string {
-  if (k.unreleasedFrom === undefined) return '';
+export function notReleased(k: { max: number; unreleasedFrom?: number }, history: History, prefix = '1.'): string {
+  if (k.unreleasedFrom === undefined || k.unreleasedFrom > k.max) return '';
   let from = k.unreleasedFrom;
   const parts: string[] = [];
   const pre = history.releases.some((r) => r.prerelease && parseAnyTag(r.tag)?.minor === from);
-  if (pre) parts.push(`1.${from++} only in pre-releases so far`);
-  if (from <= k.max) parts.push(`${minorSpan(from, k.max, '1.')} not released yet`);
+  if (pre) parts.push(`${prefix}${from++} only in pre-releases so far`);
+  if (from <= k.max) parts.push(`${minorSpan(from, k.max, prefix)} not released yet`);
   return ` (${parts.join(', ')})`;
 }
 
@@ -524,6 +628,8 @@ export interface ElementLineage {
   prereleasesWithIt: (minor: number) => string | undefined;
   /** The `number reuse` rows of `history --element` (numberReuse): other fields or values that had its number. */
   numberReuse: string[];
+  /** The `type change` rows of `history --element` (utf8TypeChanges): string ↔ bytes, whose string side checks UTF-8. */
+  typeChanges: string[];
 }
 
 /** The lineage of a field or enum value (other elements: their own presence, no renames); undefined if unknown. */
@@ -543,6 +649,7 @@ export function elementLineage(history: History, path: string): ElementLineage |
       return { from: r.from.def.name, to: r.to.def.name, number: numberOf(r.to)!, tags: r.at.map((i) => history.releases[i]!.tag), ...(sourceBreak ? { sourceBreak } : {}) };
     }),
     numberReuse: numberReuse(history, path, timeline, lineage, minors),
+    typeChanges: utf8TypeChanges(history, timeline),
     wireIntroduced: history.releases[first]!.tag,
     ...(removal ? { removal } : {}),
   };
@@ -720,6 +827,7 @@ function elementReport(history: History, input: string): HistoryQueryResult {
   const removal = removalOf(history, lineage, known);
   if (removal) row('removal', removal.skew);
   for (const text of numberReuse(history, path, timeline, lineage, known)) row('number reuse', text);
+  for (const text of utf8TypeChanges(history, timeline)) row('type change', text);
   row('policy', CRI_SKEW_POLICY_URL);
   return { ok: true, text: lines.join('\n') + '\n' };
 }
@@ -763,7 +871,10 @@ function removalOf(history: History, lineage: Lineage, known: readonly number[])
     const from = ownKubelets ? after.tag : `v0.${removedMinor}`;
     const stable = had.length ? kubeletSpan({ min: had[0]!, max: had[had.length - 1]! }) : '';
     const who = ownKubelets ? `kubelets ${stable ? `${stable} and ` : ''}${ownKubelets}` : kubelets({ min: had[0]!, max: had[had.length - 1]! });
-    skew = `runtimes built from cri-api ${span(from, `v0.${kmax + SKEW}`)} lack it but are in the window of ${who}, which had it and may still use it; within one major version that is a breaking change.`;
+    // The runtimes of minors after the newest stable one are out only in part, or not at all: said as of the kubelets to come.
+    const newest = newestStableMinor(history);
+    const toCome = newest === undefined ? '' : notReleased({ max: kmax + SKEW, unreleasedFrom: Math.max(newest + 1, removedMinor) }, history, 'v0.');
+    skew = `runtimes built from cri-api ${span(from, `v0.${kmax + SKEW}`)}${toCome} lack it but are in the window of ${who}, which had it and may still use it; within one major version that is a breaking change.`;
   }
   return { lastSeen: releases[last]!.tag, goneIn: after.tag, skew };
 }
@@ -831,14 +942,15 @@ export function runtimesBuiltFrom(history: History | undefined, r: RuntimeRange)
  * also every pre-release of a later minor that has no stable release in the history, which can only lack it as
  * well. Only minors up to `tag`'s + SKEW: the kubelets that know it (from `tag`'s minor on) reach no further; for a
  * patch of an older line, up to SKEW past the minors released after it without it (`releasedWithout`), which the
- * kubelets of the minors to come can meet, where those are within SKEW of `tag`'s minor (as `whoLacks` counts). One run per minor, in version order.
+ * kubelets of the minors to come can meet, where those are within SKEW of `tag`'s minor or reach back to the window
+ * of `tag`'s minor (`reachesPastWindow`, as `whoLacks` counts). One run per minor, in version order.
  */
 export function lackingPrereleases(history: History | undefined, tag: string, inNoRelease = false): PrereleaseRun[] {
   const at = parseAnyTag(tag);
   if (!history || !at) return [];
   const stable = new Set(history.releases.flatMap((r) => (r.prerelease ? [] : [parseAnyTag(r.tag)?.minor])));
   const later = inNoRelease ? releasedWithout(history, tag) : undefined;
-  const reach = (later && later.max <= at.minor + SKEW ? later.max : at.minor) + SKEW;
+  const reach = (later && (later.max <= at.minor + SKEW || reachesPastWindow(at.minor, later)) ? later.max : at.minor) + SKEW;
   const runs: PrereleaseRun[] = [];
   for (const r of history.releases) {
     const v = r.prerelease ? parseAnyTag(r.tag) : undefined;
@@ -902,10 +1014,11 @@ function numberReuse(history: History, path: string, timeline: Timeline, lineage
   const out: string[] = [];
   for (const u of uses) {
     const other = timelineOf(history, `${parentPath}.${u.name}`);
-    const theirs = stableMinors(history, (i) => {
+    const theirPresent = (i: number): boolean => {
       const d = other[i];
       return d !== undefined && numberOf(d) === n && (u.type === undefined || (d.kind === 'field' && d.def.type === u.type));
-    });
+    };
+    const theirs = stableMinors(history, theirPresent);
     const noun = mine.kind === 'field' ? 'field' : 'value';
     const what = `${u.type ? `${u.type} ` : ''}${u.name}`;
     const otherType = mine.kind === 'field' && u.type !== undefined && u.type !== myType ? ' with another type' : '';
@@ -919,13 +1032,17 @@ function numberReuse(history: History, path: string, timeline: Timeline, lineage
       : theirLast < firstMine
         ? `${noun} ${n} was ${what} before (${when}); this is a reuse${otherType}`
         : `${noun} ${n} is also ${what} (${when})${otherType}`;
-    const closeMine = known.filter((k) => theirs.some((t) => Math.abs(k - t) <= SKEW));
-    const closeTheirs = theirs.filter((t) => known.some((k) => Math.abs(k - t) <= SKEW));
+    // Pre-releases are releases: a minor that has the one meaning only in pre-releases (the 1.26 alphas of
+    // pod_sandbox_metadata) widens the window of the other by that minor's reach.
+    const mineAll = withPrereleaseMinors(history, known, lineage.present);
+    const theirsAll = withPrereleaseMinors(history, theirs, theirPresent);
+    const closeMine = mineAll.filter((k) => theirsAll.some((t) => Math.abs(k - t) <= SKEW));
+    const closeTheirs = theirsAll.filter((t) => mineAll.some((k) => Math.abs(k - t) <= SKEW));
     if (!closeMine.length || !closeTheirs.length) {
       out.push(`${text}; no releases with the one and with the other are within the skew window of each other.`);
       continue;
     }
-    text += `. Releases ${minorRanges(closeMine, '1.')} (${myName}) and ${minorRanges(closeTheirs, '1.')} (${u.name}) are within the skew window of each other, as kubelet or as runtime: `;
+    text += `. Releases ${releasesWhere(history, closeMine, lineage.present)} (${myName}) and ${releasesWhere(history, closeTheirs, theirPresent)} (${u.name}) are within the skew window of each other, as kubelet or as runtime: `;
     if (mine.kind === 'field' && u.type !== undefined && u.type !== myType) {
       text += `each decodes the other's field ${n} as ${u.type} or ${myType}, not as what was sent — wrong values or a decoding error, which is worse than lacking the field (an unknown field is only skipped).`;
     } else if (mine.kind === 'field') {

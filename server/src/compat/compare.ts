@@ -10,6 +10,7 @@ import type { Finding, FixData } from './finding';
 import { EDITION_DEFAULTS, ownFeature, resolveFeatures, setsFeature, type Features } from '../proto/features';
 import { compareFieldTypes, utf8Checked, type TypeChange } from './wireTypes';
 import { getRule } from './rules';
+import { utf8CheckReason, utf8Rejection } from '../policy/utf8';
 import { ENUM_MAX, FIELD_MAX } from '../proto/parser';
 import { partitionPoint } from '../binarySearch';
 import { groupBy } from '../groupBy';
@@ -818,12 +819,8 @@ class Comparer {
         return reader ? [{ ...reader, name: y.name }] : [];
       });
       if (!checked.length) return undefined;
-      const syntaxes = new Set(checked.map((c) => c.syntax));
-      const why = syntaxes.has('editions')
-        ? `${syntaxes.has('proto3') ? 'proto3 and editions check' : 'an editions file checks'} a string when parsing it, unless features.utf8_validation = NONE`
-        : 'proto3 checks a string when parsing it';
-      return `${[...groupBy(checked, (c) => c.reader)].map(([reader, cs]) =>
-        `${reader} rejects a message in which ${cs.map((c) => c.name).join(' or ')} holds bytes that are not valid UTF-8`).join(', and ')} (${why})`;
+      const why = utf8CheckReason(new Set(checked.map((c) => c.syntax)));
+      return `${[...groupBy(checked, (c) => c.reader)].map(([reader, cs]) => utf8Rejection(reader, cs.map((c) => c.name))).join(', and ')} (${why})`;
     };
     const own = rejects([[of, nf]]);
     if (own) return `the encoding is the same, but ${own}, and JSON and Go types change`;

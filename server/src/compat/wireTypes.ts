@@ -21,13 +21,8 @@ function groupOf(f: Pick<FieldDef, 'type' | 'typeKind'>): string {
 
 export type TypeChange = 'same' | 'compatible' | 'incompatible';
 
-/**
- * string ↔ bytes: one encoding, but a proto3 parser rejects a string that is not valid UTF-8 (protobuf.dev: compatible
- * only "as long as the bytes are valid UTF-8"), so the side that reads a string fails where the other sent any bytes.
- */
-export function utf8Checked(a: string, b: string): boolean {
-  return (a === 'string' && b === 'bytes') || (a === 'bytes' && b === 'string');
-}
+// Whether a change between two types makes the reading side check UTF-8: policy/utf8.ts, which `history` shares.
+export { utf8Checked } from '../policy/utf8';
 
 export function compareFieldTypes(a: Pick<FieldDef, 'type' | 'typeKind'>, b: Pick<FieldDef, 'type' | 'typeKind'>): TypeChange {
   if (a.type === b.type) return 'same';

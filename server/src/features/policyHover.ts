@@ -175,8 +175,9 @@ function historySection(element: string, history: History, pkg: string, current:
   // Gone from later releases: kubelets that had it can meet runtimes built after it, as `history --element` says.
   const removal = lineage?.removal;
   if (removal) lines.push(`- Removed in ${release(history, removal.goneIn)}, after ${release(history, removal.lastSeen)}: ${removal.skew}`);
-  // Another field or value with its number, which peers within the skew window misread: as `history --element` says it.
-  for (const text of lineage?.numberReuse ?? []) lines.push(`- ${escapeMarkdown(`${text[0]!.toUpperCase()}${text.slice(1)}`)}`);
+  // Another field or value with its number, which peers within the skew window misread, and a type between string and
+  // bytes, whose string side rejects what is not UTF-8: as `history --element` says them.
+  for (const text of [...lineage?.numberReuse ?? [], ...lineage?.typeChanges ?? []]) lines.push(`- ${escapeMarkdown(`${text[0]!.toUpperCase()}${text.slice(1)}`)}`);
   lines.push(...rpcSequence(element, current, shownDoc, added));
   lines.push('', `[Version skew policy](${CRI_SKEW_POLICY_URL})`);
   return lines;

@@ -366,9 +366,11 @@ export type RuntimeRange = MinorRange & { maxPatch?: number; later?: MinorRange;
  * minors after N that are already released (without it, since it is in no release). Their runtimes lack it
  * (`runtimes.later`) and their kubelets do not know it, so the kubelets that know it and can meet a runtime
  * without it are those of 1.N from that patch on and, as for any new element, those of the minors not released yet
- * (`kubelets.resume`), whose window reaches those released without it. Where more than SKEW minors came out since
- * 1.N, only the window of 1.N is counted (runtimes up to v0.(N+3), kubelets of 1.N): the hover and the report's
- * matrix, which is drawn around 1.N, say the same; what the kubelets to come meet is not said then.
+ * (`kubelets.resume`), whose window reaches those released without it. That holds where more than SKEW minors came
+ * out since 1.N too (a patch of 1.32 with 1.33–1.36 out: kubelets 1.37–1.40 can meet runtimes v0.34–v0.36 and the
+ * 1.37 pre-releases, all without it), as long as the runtimes the two sets of kubelets can meet make one run of
+ * minors (`reachesPastWindow`); past that, only the window of 1.N is counted (runtimes up to v0.(N+3), kubelets of
+ * 1.N): the hover and the report's matrix say the same; what the kubelets to come meet is not said then.
  */
 export function whoLacks(introduced: number | string, firstMinorOfMajor = 0, removedInMinor = Infinity, prereleases: readonly PrereleaseRun[] = [], releasedWithout?: MinorRange): LackingSkew {
   let minor: number;
@@ -396,7 +398,7 @@ export function whoLacks(introduced: number | string, firstMinorOfMajor = 0, rem
   // Kubelets that know it (≥ N, and of minor N only those of the patch that added it on) and whose window
   // reaches down to a lacking runtime (K - 3 ≤ last lacking minor).
   const released = patch > 0 && releasedWithout && releasedWithout.min === minor + 1 && releasedWithout.max >= releasedWithout.min ? releasedWithout : undefined;
-  const later = released ? { min: released.min, max: Math.min(released.max, minor + SKEW) } : undefined;
+  const later = released ? { min: released.min, max: reachesPastWindow(minor, released) ? released.max : Math.min(released.max, minor + SKEW) } : undefined;
   const newestLacking = Math.max(lastLackingMinor, later?.max ?? 0, ...runs.map((p) => p.minor));
   result.kubelets = { min: minor, max: Math.min(newestLacking + SKEW, removedInMinor - 1) };
   if (patch > 0) {
@@ -413,6 +415,18 @@ export function whoLacks(introduced: number | string, firstMinorOfMajor = 0, rem
   } else if (runs.some((p) => p.minor === minor)) result.kubelets.from = kubernetes;
   if (runs.length) result.runtimes.prereleases = runs;
   return result;
+}
+
+/**
+ * For a patch of release line N shipping something that the minors `released` after it came out without: whether the
+ * runtimes without it that the kubelets of 1.N can meet (up to v0.(N+3)) and those that the kubelets of the minors to
+ * come can meet (from v0.(released.max+1-3)) make one run of minors, so that all of `released` is counted (`whoLacks`).
+ * They do up to a gap of 2 × SKEW + 1 minors: for a patch of 1.32 with 1.33–1.36 out, kubelets 1.37–1.40 can meet the
+ * runtimes of v0.34–v0.36, the kubelets of 1.32 those of v0.33–v0.35. Further apart, some minors in between are in no
+ * such kubelet's window, and only the window of 1.N is counted.
+ */
+export function reachesPastWindow(minor: number, released: MinorRange): boolean {
+  return released.max > minor + SKEW && released.max + 1 - SKEW <= minor + SKEW + 1;
 }
 
 /** `a`, or `a–b` when they differ: a range of releases or versions as the hovers and `history` write it. */
