@@ -1,7 +1,7 @@
 // The baseline from a git clone of kubernetes/cri-api or kubernetes/kubernetes that holds the edited file:
 // the release HEAD stands on (see findGitBaseline), read straight from the object database.
 
-import { existsSync, lstatSync, opendirSync, readlinkSync, realpathSync, statSync, type Stats } from 'node:fs';
+import { existsSync, lstatSync, opendirSync, readdirSync, readlinkSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
 import { V1_PATH } from './corpus';
 import { DEFAULT_MAX_FILE_BYTES, readFileWithin } from './goModSource';
@@ -815,40 +815,38 @@ function unsafeLooseRef(gitDir: string, commonDir: string): { file?: string; why
   const queue = [...new Set([commonDir, gitDir])].map((d) => join(d, 'refs'));
   let seen = 0;
   for (let k = 0; k < queue.length; k++) {
-    let d;
+    // Listed whole, not streamed (opendirSync): the CLI checks a clone with V8 flags under which a built-in Node loads
+    // lazily, as opendir's is, is compiled from source on every run (see cli.ts); git lists such a folder whole too.
+    let names: string[];
     try {
-      d = opendirSync(queue[k]!);
+      names = readdirSync(queue[k]!);
     } catch {
       continue;
     }
-    try {
-      for (let e; (e = d.readSync()); ) {
-        if (e.name.startsWith('.') || e.name.endsWith('.lock')) continue;
-        if (++seen > MAX_LOOSE_REFS) {
-          return { why: `it has more than ${MAX_LOOSE_REFS} loose refs, more than are checked for files git would wait on; \`git pack-refs --all\` there packs them` };
-        }
-        const file = join(queue[k]!, e.name);
-        const st = lstatOf(file);
-        let target: Stats | undefined = st;
-        if (st?.isSymbolicLink()) {
-          try {
-            target = statSync(file);
-          } catch {
-            continue;
-          }
-          if (target.isDirectory()) return { file, why: `its refs directory ${oneLine(file)} is a link, which git would read refs through` };
-        }
-        if (!target) continue;
-        if (target.isDirectory()) queue.push(file);
-        else {
-          const kind = kindOf(target);
-          if (kind) return { file, why: `its ref ${oneLine(file)} is ${kind}, which git would wait on or fail to read` };
-          // Git reads a loose ref whole, where it writes one line.
-          if (target.size > 4096) return { file, why: `its ref ${oneLine(file)} is a file of ${target.size} bytes, where git writes one line` };
-        }
+    for (const name of names) {
+      if (name.startsWith('.') || name.endsWith('.lock')) continue;
+      if (++seen > MAX_LOOSE_REFS) {
+        return { why: `it has more than ${MAX_LOOSE_REFS} loose refs, more than are checked for files git would wait on; \`git pack-refs --all\` there packs them` };
       }
-    } finally {
-      d.closeSync();
+      const file = join(queue[k]!, name);
+      const st = lstatOf(file);
+      let target: Stats | undefined = st;
+      if (st?.isSymbolicLink()) {
+        try {
+          target = statSync(file);
+        } catch {
+          continue;
+        }
+        if (target.isDirectory()) return { file, why: `its refs directory ${oneLine(file)} is a link, which git would read refs through` };
+      }
+      if (!target) continue;
+      if (target.isDirectory()) queue.push(file);
+      else {
+        const kind = kindOf(target);
+        if (kind) return { file, why: `its ref ${oneLine(file)} is ${kind}, which git would wait on or fail to read` };
+        // Git reads a loose ref whole, where it writes one line.
+        if (target.size > 4096) return { file, why: `its ref ${oneLine(file)} is a file of ${target.size} bytes, where git writes one line` };
+      }
     }
   }
   return undefined;
