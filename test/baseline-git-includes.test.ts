@@ -5,7 +5,7 @@
 import { after, before, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { commitOf, findGitBaseline, headPlacement, headState, detectRepo } from '../server/src/baseline/gitSource';
@@ -210,4 +210,85 @@ test('git is not run in a clone whose HEAD, branch, packed-refs, shallow list, g
     execFileSync('git', ['-C', root, 'branch', '-D', 'line/one']);
   }
   assert.equal((await findGitBaseline(file, { timeoutMs: 3000 })).ok, true);
+});
+
+test('git is not run in a clone with a loose ref that is a FIFO, a huge file or a link to a directory (describe reads every ref, for-each-ref every tag), and the ref repaired resolves with git again', { ...NEEDS_CORPUS, ...POSIX }, async () => {
+  const refs = path.join(root, '.git', 'refs');
+  const outside = mkdtempSync(path.join(os.tmpdir(), 'cri-compat-includes-refs-'));
+  execFileSync('mkfifo', [path.join(outside, 'fifo')]);
+  const fifo = (p: string) => execFileSync('mkfifo', [p]);
+  const cases: [string, (p: string) => void, RegExp][] = [
+    // A tag git lists (for-each-ref refs/tags/), one below a folder of tags, and refs only `git describe` reads.
+    ['tags/v0.37.0', fifo, /its ref .*\/\.git\/refs\/tags\/v0\.37\.0 is a FIFO, which git would wait on/],
+    ['tags/release/v0.37.1', fifo, /its ref .*\/refs\/tags\/release\/v0\.37\.1 is a FIFO/],
+    ['remotes/origin/main', fifo, /its ref .*\/refs\/remotes\/origin\/main is a FIFO/],
+    ['notes/commits', (p) => symlinkSync('/dev/zero', p), /its ref .*\/refs\/notes\/commits is a device/],
+    ['heads/big', (p) => truncateSync((writeFileSync(p, ''), p), 1 << 20), /its ref .*\/refs\/heads\/big is a file of 1048576 bytes/],
+    ['tags/elsewhere', (p) => symlinkSync(outside, p), /its refs directory .*\/refs\/tags\/elsewhere is a link, which git would read refs through/],
+  ];
+  try {
+    for (const [rel, plant, want] of cases) {
+      const p = path.join(refs, ...rel.split('/'));
+      mkdirSync(path.dirname(p), { recursive: true });
+      plant(p);
+      let state: string;
+      try {
+        const { launcher, started } = counting();
+        const g = await findGitBaseline(file, { launcher, timeoutMs: 1000 });
+        // As the editor's watch takes it once git was refused there.
+        state = headState(root);
+        assert.match(g.ok ? '' : g.reason, want, rel);
+        assert.match(g.ok ? '' : g.reason, /^git is not run in /, rel);
+        assert.equal(started(), 0, `${rel}: git was started`);
+      } finally {
+        rmSync(p);
+      }
+      // Repaired (in any refs folder, not only the tags' that are watched anyway): the watch sees it.
+      assert.notEqual(headState(root), state, `${rel}: the repair is not seen`);
+      const g = await findGitBaseline(file, { timeoutMs: 3000 });
+      assert.equal(g.ok, true, `${rel}: ${g.ok ? '' : g.reason}`);
+    }
+    // What git skips there (a lock file, a hidden name) does not keep it from running.
+    for (const name of ['v0.38.0.lock', '.hidden']) fifo(path.join(refs, 'tags', name));
+    try {
+      const g = await findGitBaseline(file, { timeoutMs: 3000 });
+      assert.equal(g.ok, true, g.ok ? '' : g.reason);
+    } finally {
+      for (const name of ['v0.38.0.lock', '.hidden']) rmSync(path.join(refs, 'tags', name));
+    }
+  } finally {
+    rmSync(outside, { recursive: true, force: true });
+  }
+});
+
+test('a clone with more loose refs than are checked is refused, saying how to pack them; packed, git runs', { ...NEEDS_CORPUS, ...POSIX }, async () => {
+  const many = path.join(root, '.git', 'refs', 'tags', 'many');
+  mkdirSync(many);
+  const commit = execFileSync('git', ['-C', root, 'rev-parse', 'v0.35.0^{commit}'], { encoding: 'utf8' });
+  for (let k = 0; k <= 20_000; k++) writeFileSync(path.join(many, `t${k}`), commit);
+  try {
+    const { launcher, started } = counting();
+    const g = await findGitBaseline(file, { launcher, timeoutMs: 1000 });
+    assert.match(g.ok ? '' : g.reason, /^git is not run in .*: it has more than 20000 loose refs, .*`git pack-refs --all` there packs them$/);
+    assert.equal(started(), 0);
+    execFileSync('git', ['-C', root, 'pack-refs', '--all']);
+    assert.equal((await findGitBaseline(file, { timeoutMs: 3000 })).ok, true);
+  } finally {
+    rmSync(many, { recursive: true, force: true });
+    // Packed, they are in packed-refs: deleted from there too.
+    const packed = execFileSync('git', ['-C', root, 'for-each-ref', '--format=delete %(refname)', 'refs/tags/many/'], { encoding: 'utf8' });
+    execFileSync('git', ['-C', root, 'update-ref', '--stdin'], { input: packed });
+  }
+});
+
+test('a git that times out for a reason not seen beforehand: the bundled baseline says which command timed out, where, when git runs again and what to check, not a guessed FIFO', { ...NEEDS_CORPUS, ...POSIX }, async () => {
+  // A git that never answers (a slow network file system, say): the guard finds nothing wrong in the clone.
+  const gitPath = path.join(emptyModCache, 'slow-git');
+  writeFileSync(gitPath, '#!/bin/sh\nexec sleep 30\n');
+  chmodSync(gitPath, 0o755);
+  const res = await resolveBaseline({ filePath: file, trusted: true, bundled: loadBundledHistory(), env: { GOMODCACHE: emptyModCache }, git: { gitPath, timeoutMs: 300 } });
+  assert.equal(res.baseline?.source, 'bundled');
+  const origin = res.baseline?.origin ?? '';
+  assert.match(origin, /^the bundled release index \(.*; git could not place the file: git rev-parse --show-toplevel in .*cri-compat-includes-.* did not finish within 0\.3 s and was stopped; git is run there again when the baseline is next looked for \(.*\)\. Check that `git status` answers there first\)$/);
+  assert.doesNotMatch(origin, /FIFO/);
 });

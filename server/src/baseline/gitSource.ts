@@ -1,7 +1,7 @@
 // The baseline from a git clone of kubernetes/cri-api or kubernetes/kubernetes that holds the edited file:
 // the release HEAD stands on (see findGitBaseline), read straight from the object database.
 
-import { existsSync, lstatSync, opendirSync, readlinkSync, realpathSync, statSync, type Stats } from 'node:fs';
+import { existsSync, lstatSync, opendirSync, readdirSync, readlinkSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
 import { V1_PATH } from './corpus';
 import { DEFAULT_MAX_FILE_BYTES, readFileWithin } from './goModSource';
@@ -118,10 +118,13 @@ export function headState(root: string): string {
   const ref = symrefOf(head);
   const branch = ref ? readSmall(join(commonDir, ref)) : '';
   const files = [join(commonDir, 'packed-refs'), ...refDirs(join(commonDir, 'refs', 'tags')), shallowFile(commonDir), ...reftableLists([gitDir, commonDir])];
-  // With the other files git opens (`gitOpens`, which decides whether git runs): a FIFO replaced counts. HEAD, the
-  // branch and `commondir` count by their content, read above, never through a link nor past 4 KiB.
+  // With the other files git opens (`gitOpens`, which decides whether git runs) and the loose ref that last kept git
+  // from running (`refusedRefs`): a FIFO replaced counts. HEAD, the branch and `commondir` count by their content,
+  // read above, never through a link nor past 4 KiB.
   const opened = gitOpens(gitDir, commonDir).filter((o) => !o.small).map((o) => stamp(o.file));
-  return [readSmall(head), ref ?? '', branch, ...files.map(stamp), ...opened, ...configStamps(gitDir, commonDir)].join('\0');
+  const refused = refusedRefs.get(gitDir);
+  const refusedRef = refused ? [`${stamp(refused)}>${followedStamp(refused)}`] : [];
+  return [readSmall(head), ref ?? '', branch, ...files.map(stamp), ...opened, ...refusedRef, ...configStamps(gitDir, commonDir)].join('\0');
 }
 
 /**
@@ -786,13 +789,81 @@ function unsafeGitFile(gitDir: string, commonDir: string): string | undefined {
 }
 
 /**
- * Why git is not run in the clone at `root` (a file of its git directory, see `gitOpens`, or of its config, see
- * gitIncludes, that git would wait on), or undefined. Asked before each use of git here, not remembered: a repaired
+ * The loose ref that last kept git from running in a clone (by its git directory), stamped by `headState`: the walk
+ * of every loose ref is too long for each 2-second poll, and a ref outside the tags directories it watches
+ * (`refs/remotes/…`, `refs/notes/…`) repaired must still resolve the baseline again with git.
+ */
+const refusedRefs = new Map<string, string>();
+
+/**
+ * Loose ref files looked at per check (`unsafeLooseRef`): a clone keeps its refs packed (`git clone`, `git gc`), and
+ * even kubernetes/kubernetes with every tag and remote branch loose has a few thousand. A clone with more is refused
+ * rather than half-checked: `git pack-refs --all` there packs them into packed-refs, checked as one file.
+ */
+const MAX_LOOSE_REFS = 20_000;
+
+/**
+ * Why git must not run on the loose refs of the clone (a FIFO, a device, …, or a link to a directory), or undefined.
+ * `git describe` reads every loose ref under `refs/` (branches, remote branches, notes, stash), `for-each-ref
+ * refs/tags/` every tag, each opened as it is and read whole: one FIFO has the command wait out its timeout on each
+ * resolution, one huge file has it read all of it.
+ * As git does (files-backend.c), names starting with `.` or ending with `.lock` are skipped, links are followed by
+ * stat only, never opened; a link to a directory is refused, not walked: git would read refs from wherever it leads.
+ * The worktree's own refs (`refs/bisect/…`) are in its git directory, the others in the common one.
+ */
+function unsafeLooseRef(gitDir: string, commonDir: string): { file?: string; why: string } | undefined {
+  const queue = [...new Set([commonDir, gitDir])].map((d) => join(d, 'refs'));
+  let seen = 0;
+  for (let k = 0; k < queue.length; k++) {
+    // Listed whole, not streamed (opendirSync): the CLI checks a clone with V8 flags under which a built-in Node loads
+    // lazily, as opendir's is, is compiled from source on every run (see cli.ts); git lists such a folder whole too.
+    let names: string[];
+    try {
+      names = readdirSync(queue[k]!);
+    } catch {
+      continue;
+    }
+    for (const name of names) {
+      if (name.startsWith('.') || name.endsWith('.lock')) continue;
+      if (++seen > MAX_LOOSE_REFS) {
+        return { why: `it has more than ${MAX_LOOSE_REFS} loose refs, more than are checked for files git would wait on; \`git pack-refs --all\` there packs them` };
+      }
+      const file = join(queue[k]!, name);
+      const st = lstatOf(file);
+      let target: Stats | undefined = st;
+      if (st?.isSymbolicLink()) {
+        try {
+          target = statSync(file);
+        } catch {
+          continue;
+        }
+        if (target.isDirectory()) return { file, why: `its refs directory ${oneLine(file)} is a link, which git would read refs through` };
+      }
+      if (!target) continue;
+      if (target.isDirectory()) queue.push(file);
+      else {
+        const kind = kindOf(target);
+        if (kind) return { file, why: `its ref ${oneLine(file)} is ${kind}, which git would wait on or fail to read` };
+        // Git reads a loose ref whole, where it writes one line.
+        if (target.size > 4096) return { file, why: `its ref ${oneLine(file)} is a file of ${target.size} bytes, where git writes one line` };
+      }
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Why git is not run in the clone at `root` (a file of its git directory, see `gitOpens`, a loose ref, see
+ * `unsafeLooseRef`, or of its config, see gitIncludes, that git would wait on), or undefined. Asked before each use of git here, not remembered: a repaired
  * file counts from the next check on, which `headState` sees changed.
  */
 export function gitRefused(root: string): string | undefined {
   const { gitDir, commonDir } = gitDirs(root);
-  const why = unsafeGitFile(gitDir, commonDir) ?? unsafeGitConfig(configFiles(gitDir, commonDir), gitEnvironment().HOME!);
+  const ref = unsafeLooseRef(gitDir, commonDir);
+  if (refusedRefs.size >= 4096) refusedRefs.clear();
+  if (ref?.file) refusedRefs.set(gitDir, ref.file);
+  else refusedRefs.delete(gitDir);
+  const why = unsafeGitFile(gitDir, commonDir) ?? ref?.why ?? unsafeGitConfig(configFiles(gitDir, commonDir), gitEnvironment().HOME!);
   return why && `git is not run in ${oneLine(root)}: ${why}`;
 }
 

@@ -270,11 +270,15 @@ function commandLine(args: readonly string[]): string {
   return s.length > 200 ? `${s.slice(0, 199)}…` : s;
 }
 
-/** A timeout, for the user: the command, where, and what makes git wait there. */
+/**
+ * A timeout, for the user: what is known, no guess at the cause. The files git is known to wait on (the config and
+ * its includes, HEAD, the refs, packed-refs: gitSource's `gitRefused`) were checked before it ran, so a FIFO there
+ * is said beforehand, not here. The caller says what is used instead (the bundled release index, in a resolution).
+ */
 function timeoutMessage(cwd: string, args: readonly string[], timeoutMs: number): string {
-  return `${commandLine(args)} in ${oneLine(cwd)} did not finish within ${timeoutMs / 1000} s; stopped. Check that git answers there ` +
-    '(`git status`): a config file or a file it includes that is a FIFO or on a slow or unreachable network file system, ' +
-    'or a repository too large to read in time';
+  return `${commandLine(args)} in ${oneLine(cwd)} did not finish within ${timeoutMs / 1000} s and was stopped; ` +
+    'git is run there again when the baseline is next looked for (HEAD, a ref or a setting changes, Restart Language ' +
+    'Server, the next `cri-compat` run). Check that `git status` answers there first';
 }
 
 /**
