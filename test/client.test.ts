@@ -536,6 +536,18 @@ describe('status bar accessible names and the report page (render.ts)', () => {
     assert.doesNotMatch(rule, /<script|script-src|data-scroll-key/);
   });
 
+  test('report and rule pages: a hovered or keyboard-focused link is shown with the theme\'s colours', () => {
+    for (const page of [webviewHtml('CRI Report: api.proto', '[line 3](https://example.com/)', { nonce: 'AbCdEfGhIjKlMnOpQrStUv+/', key: 'k' }), webviewHtml('CRI Rule: X', '# X')]) {
+      const style = /<style>([\s\S]*?)<\/style>/.exec(page)?.[1] ?? '';
+      const rules = [...style.matchAll(/([^{}]+)\{([^}]*)\}/g)].map((m) => ({ selectors: m[1]!.split(',').map((x) => x.trim()), body: m[2]! }));
+      const declared = (selector: string, property: string): string | undefined =>
+        rules.filter((r) => r.selectors.includes(selector)).map((r) => new RegExp(`(?:^|;)\\s*${property}\\s*:\\s*([^;]+)`).exec(r.body)?.[1]?.trim()).filter(Boolean).pop();
+      assert.equal(declared('a:hover', 'color'), 'var(--vscode-textLink-activeForeground)', style);
+      assert.equal(declared('a:focus', 'color'), 'var(--vscode-textLink-activeForeground)', style);
+      assert.match(declared('a:focus', 'outline') ?? '', /^1px solid var\(--vscode-focusBorder\)$/, style);
+    }
+  });
+
   test('one name in the UI: display name, settings title, output channel, messages', () => {
     assert.equal(PRODUCT_NAME, manifest.displayName);
     assert.equal(manifest.contributes.configuration.title, manifest.displayName);
