@@ -43,7 +43,10 @@ export class CriStatusBar implements Disposable {
     return this.statuses.get(uri);
   }
 
-  /** The language client's state changed: a server that stopped (did not start, crashed) is shown as such. */
+  /**
+   * The language client's state changed: a server that stopped (did not start, crashed) is shown as such, and one
+   * that starts again shows no status of the one before (statusStore.ts).
+   */
   setServerRunning(running: boolean): void {
     if (this.statuses.setServerRunning(running)) this.refresh(window.activeTextEditor);
   }

@@ -28,10 +28,16 @@ export class DocumentStatuses {
     this.byUri.clear();
   }
 
-  /** The language client's state changed; true when that changes what is shown. */
+  /**
+   * The language client's state changed; true when that changes what is shown. A server that starts again after
+   * a stop (vscode-languageclient restarts a crashed one on its own, without our restart command's clear()) has
+   * checked nothing yet: the statuses of the one before are forgotten, so that no document shows a stale one
+   * until it is checked again.
+   */
   setServerRunning(running: boolean): boolean {
     if (this.running === running) return false;
     this.running = running;
+    if (running) this.byUri.clear();
     return true;
   }
 }
