@@ -300,6 +300,8 @@ export function webviewHtml(title: string, markdown: string, scroll?: ScrollScri
   const scrollNonce = scroll?.nonce;
   return [
     '<!DOCTYPE html>',
+    // English, whatever VS Code's display language: the pages' text is the server's report and rule explanations,
+    // which stay English (README "Languages"); only the panel's title, outside the page, is localised.
     '<html lang="en">',
     '<head>',
     '<meta charset="UTF-8">',
