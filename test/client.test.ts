@@ -17,6 +17,7 @@ import {
   applicableLevels, baselineInSettingsFile, baselineInSettingsFileAt, baselineKind, baselinePathSetting, baselinePickTitle, describeLevel, effectiveBaseline, planBaselineWrite, targetLevel, type Place,
 } from '../client/src/baselineSetting';
 import { defaultReportPath, writeFileAtomically } from '../client/src/exportFile';
+import { DocumentStatuses } from '../client/src/statusStore';
 import { exportableMarkdown, mayReveal, revealLinkLine, uriScheme } from '../client/src/links';
 import { notificationText } from '../server/src/lsp/notificationText';
 import { baselinePickTexts, HISTORY_LANGUAGE, PRODUCT_NAME, reportCsp, ruleMarkdown, rulePickDescription, SCROLL_SCRIPT, serverStoppedView, statusView, webviewHtml, WEBVIEW_CSP, type StatusView } from '../client/src/render';
@@ -534,6 +535,37 @@ describe('status bar accessible names and the report page (render.ts)', () => {
     const rule = webviewHtml('CRI Rule: X', '# X');
     assert.ok(rule.includes(`content="${WEBVIEW_CSP}"`));
     assert.doesNotMatch(rule, /<script|script-src|data-scroll-key/);
+  });
+
+  test('a server restarted on its own (crash: stopped, then starting) forgets the statuses of the one before', () => {
+    const uri = 'file:///work/cri-api/pkg/apis/runtime/v1/api.proto';
+    const other = 'file:///work/other/api.proto';
+    const statuses = new DocumentStatuses();
+    statuses.set({ uri, breaking: 2, findings: 5, checked: true, resolving: false, baselineTag: 'v0.31.0', source: 'bundled' });
+    statuses.set({ uri: other, breaking: 0, findings: 0, checked: false, resolving: false, baselineTag: null });
+    assert.equal(statuses.setServerRunning(true), false, 'running already: nothing changes');
+    assert.equal(statuses.get(uri)?.breaking, 2);
+    // vscode-languageclient's automatic restart: Running → Stopped → Starting (counted as running) → Running.
+    assert.equal(statuses.setServerRunning(false), true);
+    assert.equal(statuses.setServerRunning(true), true);
+    assert.equal(statuses.get(uri), undefined);
+    assert.equal(statuses.get(other), undefined);
+    assert.equal(statusView(statuses.get(uri)).text, '$(shield) CRI …', 'the item says "checking…" until the new server checks the file');
+    // What the new server sends is kept.
+    statuses.set({ uri, breaking: 0, findings: 1, checked: true, resolving: false, baselineTag: 'v0.31.0', source: 'bundled' });
+    assert.equal(statuses.get(uri)?.findings, 1);
+  });
+
+  test('report and rule pages: a hovered or keyboard-focused link is shown with the theme\'s colours', () => {
+    for (const page of [webviewHtml('CRI Report: api.proto', '[line 3](https://example.com/)', { nonce: 'AbCdEfGhIjKlMnOpQrStUv+/', key: 'k' }), webviewHtml('CRI Rule: X', '# X')]) {
+      const style = /<style>([\s\S]*?)<\/style>/.exec(page)?.[1] ?? '';
+      const rules = [...style.matchAll(/([^{}]+)\{([^}]*)\}/g)].map((m) => ({ selectors: m[1]!.split(',').map((x) => x.trim()), body: m[2]! }));
+      const declared = (selector: string, property: string): string | undefined =>
+        rules.filter((r) => r.selectors.includes(selector)).map((r) => new RegExp(`(?:^|;)\\s*${property}\\s*:\\s*([^;]+)`).exec(r.body)?.[1]?.trim()).filter(Boolean).pop();
+      assert.equal(declared('a:hover', 'color'), 'var(--vscode-textLink-activeForeground)', style);
+      assert.equal(declared('a:focus', 'color'), 'var(--vscode-textLink-activeForeground)', style);
+      assert.match(declared('a:focus', 'outline') ?? '', /^1px solid var\(--vscode-focusBorder\)$/, style);
+    }
   });
 
   test('one name in the UI: display name, settings title, output channel, messages', () => {

@@ -5,12 +5,13 @@
 import * as path from 'node:path';
 import * as subprocessL10n from '@vscode/l10n';
 import { commands, l10n, window, workspace, type ExtensionContext, type LogOutputChannel } from 'vscode';
-import { LanguageClient, State, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { State, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import {
   BaselineWarningNotificationMethod, StatusNotificationMethod, TrustChangedNotificationMethod,
   type BaselineWarningParams, type CriInitializationOptions, type StatusParams, type TrustChangedParams,
 } from '../../server/src/lsp/protocol';
 import { COMMANDS, registerCommands, showBaselineWarning } from './commands';
+import { CriLanguageClient } from './criClient';
 import { showErrorWithOutput } from './notify';
 import { PRODUCT_NAME } from './render';
 import { ReportView } from './report';
@@ -21,7 +22,7 @@ export const CLIENT_ID = 'criCompat';
 /** The output channel's and the language client's name: the extension's display name. */
 export const CLIENT_NAME = PRODUCT_NAME;
 
-let client: LanguageClient | undefined;
+let client: CriLanguageClient | undefined;
 let output: LogOutputChannel | undefined;
 let statusBar: CriStatusBar | undefined;
 
@@ -58,7 +59,8 @@ export async function activate(context: ExtensionContext): Promise<void> {
     }),
   );
   try {
-    await client.start();
+    // One notification if it fails, ours (criClient.ts).
+    await client.startReporting();
   } catch (e) {
     channel.error(`The CRI language server did not start: ${e instanceof Error ? e.message : String(e)}`);
     void showErrorWithOutput(channel, l10n.t('{0}: the language server did not start. See the "{0}" output for details.', CLIENT_NAME));
@@ -72,11 +74,11 @@ export async function deactivate(): Promise<void> {
 }
 
 /** The running client, for commands registered elsewhere in the extension. */
-export function getClient(): LanguageClient | undefined {
+export function getClient(): CriLanguageClient | undefined {
   return client;
 }
 
-function createClient(context: ExtensionContext, channel: LogOutputChannel): LanguageClient {
+function createClient(context: ExtensionContext, channel: LogOutputChannel): CriLanguageClient {
   const module = context.asAbsolutePath(path.join('dist', 'server.js'));
   const serverOptions: ServerOptions = {
     run: { module, transport: TransportKind.ipc },
@@ -94,15 +96,14 @@ function createClient(context: ExtensionContext, channel: LogOutputChannel): Lan
       baselineWarnings: true,
     }),
   };
-  return new LanguageClient(CLIENT_ID, CLIENT_NAME, serverOptions, clientOptions);
+  return new CriLanguageClient(CLIENT_ID, CLIENT_NAME, serverOptions, clientOptions);
 }
 
 async function restartServer(): Promise<void> {
   try {
     if (!client) return;
     statusBar?.clear();
-    if (client.isRunning()) await client.restart();
-    else await client.start();
+    await client.startReporting();
     output?.info('Language server restarted.');
   } catch (e) {
     output?.error(`Restarting the language server failed: ${e instanceof Error ? e.message : String(e)}`);

@@ -275,6 +275,8 @@ export function renderMarkdown(markdown: string): string {
   return out.join('\n');
 }
 
+// Links (line, rule and policy links) show hover and keyboard focus with the theme's own colours, so that a focused
+// link is visible in every theme, high contrast included (the webview's default outline may not be).
 const STYLE = `
 body { font-family: var(--vscode-font-family); font-size: var(--vscode-font-size); color: var(--vscode-foreground); padding: 0 20px 20px; line-height: 1.5; }
 h1, h2, h3 { font-weight: 600; }
@@ -284,6 +286,8 @@ th, td { border: 1px solid var(--vscode-panel-border, #8884); padding: 3px 8px; 
 th { background: var(--vscode-editorWidget-background, transparent); }
 code { font-family: var(--vscode-editor-font-family); background: var(--vscode-textCodeBlock-background, #8882); padding: 0 .2em; border-radius: 3px; }
 a { color: var(--vscode-textLink-foreground); }
+a:hover, a:focus { color: var(--vscode-textLink-activeForeground); }
+a:focus { outline: 1px solid var(--vscode-focusBorder); outline-offset: 1px; }
 hr { border: 0; border-top: 1px solid var(--vscode-panel-border, #8884); }
 `;
 
@@ -296,6 +300,8 @@ export function webviewHtml(title: string, markdown: string, scroll?: ScrollScri
   const scrollNonce = scroll?.nonce;
   return [
     '<!DOCTYPE html>',
+    // English, whatever VS Code's display language: the pages' text is the server's report and rule explanations,
+    // which stay English (README "Languages"); only the panel's title, outside the page, is localised.
     '<html lang="en">',
     '<head>',
     '<meta charset="UTF-8">',

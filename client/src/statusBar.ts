@@ -4,20 +4,19 @@
 import { EventEmitter, StatusBarAlignment, window, workspace, type Disposable, type StatusBarItem, type TextEditor } from 'vscode';
 import type { StatusParams } from '../../server/src/lsp/protocol';
 import { PRODUCT_NAME, serverStoppedView, statusView } from './render';
+import { DocumentStatuses } from './statusStore';
 
 export const STATUS_ITEM_ID = 'criCompat.status';
 
 export class CriStatusBar implements Disposable {
   private readonly item: StatusBarItem;
-  private readonly statuses = new Map<string, StatusParams>();
+  private readonly statuses = new DocumentStatuses();
   private readonly subscriptions: Disposable[] = [];
   private readonly updates = new EventEmitter<StatusParams>();
   /** Each status the server sent, after it is stored: commands that wait for a document's baseline listen here. */
   readonly onDidUpdate = this.updates.event;
   /** The last proto document that was active, for commands run from elsewhere (e.g. the report panel). */
   lastProtoUri: string | undefined;
-  /** false while the language server is not running: the item says so instead of a status no server sends. */
-  private serverRunning = true;
 
   constructor() {
     this.item = window.createStatusBarItem(STATUS_ITEM_ID, StatusBarAlignment.Left, 100);
@@ -34,7 +33,7 @@ export class CriStatusBar implements Disposable {
 
   update(s: StatusParams): void {
     if (!s || typeof s.uri !== 'string') return;
-    this.statuses.set(s.uri, s);
+    this.statuses.set(s);
     const active = window.activeTextEditor;
     if (active && active.document.uri.toString() === s.uri) this.refresh(active);
     this.updates.fire(s);
@@ -44,11 +43,12 @@ export class CriStatusBar implements Disposable {
     return this.statuses.get(uri);
   }
 
-  /** The language client's state changed: a server that stopped (did not start, crashed) is shown as such. */
+  /**
+   * The language client's state changed: a server that stopped (did not start, crashed) is shown as such, and one
+   * that starts again shows no status of the one before (statusStore.ts).
+   */
   setServerRunning(running: boolean): void {
-    if (this.serverRunning === running) return;
-    this.serverRunning = running;
-    this.refresh(window.activeTextEditor);
+    if (this.statuses.setServerRunning(running)) this.refresh(window.activeTextEditor);
   }
 
   /** Forget everything (the server restarted). */
@@ -64,10 +64,11 @@ export class CriStatusBar implements Disposable {
     }
     const uri = editor.document.uri.toString();
     this.lastProtoUri = uri;
-    const view = this.serverRunning
+    const running = this.statuses.serverRunning;
+    const view = running
       ? statusView(this.statuses.get(uri), workspace.getConfiguration('criCompat', editor.document.uri).get<string>('baseline'))
       : serverStoppedView();
-    this.item.command = this.serverRunning ? 'criCompat.showReport' : 'criCompat.restartServer';
+    this.item.command = running ? 'criCompat.showReport' : 'criCompat.restartServer';
     this.item.text = view.text;
     this.item.tooltip = view.tooltip;
     this.item.accessibilityInformation = { label: view.ariaLabel, role: 'button' };

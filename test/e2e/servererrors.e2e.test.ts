@@ -40,8 +40,8 @@ describe('real editor: a language server that cannot start', { skip, timeout: 18
   });
 
   /**
-   * Finds the error notification saying `text` in the notification center (vscode-languageclient's own errors
-   * about the failed start come first, and VS Code shows only three toasts at a time), checks that its one button
+   * Finds the error notification saying `text` in the notification center (where it is whether or not its toast
+   * is still shown), checks that its one button
    * is "Show Output", and that the button opens the output.
    */
   async function showOutputFrom(text: string, t: { diagnostic(message: string): void }): Promise<void> {
@@ -66,6 +66,22 @@ describe('real editor: a language server that cannot start', { skip, timeout: 18
     }, EXTENSION_TIMEOUT, async () => (await page.locator('.part.panel').first().innerText({ timeout: 500 })).slice(0, 300));
     t.diagnostic(`output channel shown: ${channel}`);
   }
+
+  it('one error notification says the server did not start: ours, not vscode-languageclient\'s too', async (t) => {
+    await guarded(t, () => editor, 'servererrors-one', async () => {
+      const page = editor!.page;
+      await editor!.runCommand('Notifications: Show Notifications');
+      const errors = page.locator('.notifications-center .notification-list-item:has(.codicon-error) .notification-list-item-message');
+      await page.locator('.notifications-center .notification-list-item', { hasText: 'the language server did not start' }).first()
+        .waitFor({ state: 'visible', timeout: EXTENSION_TIMEOUT });
+      // The client's own toasts come before the rejected start that shows ours; give stragglers a moment anyway.
+      await page.waitForTimeout(2_000);
+      const messages = (await errors.allInnerTexts()).map((m) => m.trim());
+      t.diagnostic(JSON.stringify(messages));
+      assert.equal(messages.length, 1, `error notifications: ${JSON.stringify(messages)}`);
+      assert.match(messages[0]!, /CRI API Compatibility: the language server did not start/);
+    });
+  });
 
   it('"the language server did not start": Show Output opens the log that says why', async (t) => {
     await guarded(t, () => editor, 'servererrors-start', async () => {
