@@ -319,7 +319,7 @@ describe('quick fixes on the real api.proto', { skip: SKIP }, () => {
   });
 
   describe('existing reserved statements', () => {
-    test('reserve appends to them, keeping their formatting', () => {
+    test('reserve adds to them in number order, keeping their formatting', () => {
       const DEL = edit(deletedField(), MOUNT_OPEN, `${MOUNT_OPEN}    reserved 20, 30 to 40; // old ones\n    reserved "old_a";\n`);
       const a = run(DEL);
       const f = the(a.findings, 'FIELD_NO_DELETE', 'runtime.v1.Mount.selinux_relabel');
@@ -328,7 +328,7 @@ describe('quick fixes on the real api.proto', { skip: SKIP }, () => {
       for (const e of fix.edits) assert.deepEqual(e.range.start, e.range.end);
       const { text, analysis } = applyFix(DEL, fix);
       assert.equal(text, edit(DEL, '    reserved 20, 30 to 40; // old ones\n    reserved "old_a";\n',
-        '    reserved 20, 30 to 40, 4; // old ones\n    reserved "old_a", "selinux_relabel";\n'));
+        '    reserved 4, 20, 30 to 40; // old ones\n    reserved "old_a", "selinux_relabel";\n'));
       gone(analysis, f);
       assert.deepEqual(errorsOf(analysis), []);
     });
@@ -338,7 +338,7 @@ describe('quick fixes on the real api.proto', { skip: SKIP }, () => {
       const a = run(DEL);
       const f = the(a.findings, 'FIELD_NO_DELETE', 'runtime.v1.Mount.selinux_relabel');
       const { text } = applyFix(DEL, computeFixes(DEL, a.bound, f)[0]!);
-      assert.equal(text, edit(DEL, '    reserved 20;\n', '    reserved 20, 4;\n    reserved "selinux_relabel";\n'));
+      assert.equal(text, edit(DEL, '    reserved 20;\n', '    reserved 4, 20;\n    reserved "selinux_relabel";\n'));
     });
 
     test('number reserved but name not: only the name is reserved', () => {
