@@ -104,7 +104,7 @@ const EDITS: Edit[] = [
   {
     name: 'a new field on a deleted field\'s number, in a message with reserved ranges',
     make: (t) => replaceOnce(t, '    bool selinux_relabel = 4;\n', '    // The frob mode.\n    string frob_mode = 4;\n    reserved 11 to 15;\n    reserved "old_frob";\n'),
-    offers: [/^Use the next free number 16\b/],
+    offers: [/^Give "frob_mode" the next free number 16\b/],
   },
   {
     name: 'a new field on the number of a field still there',
@@ -170,7 +170,7 @@ const EDITS: Edit[] = [
     name: 'a field backported to an older line on a number of a later release',
     tag: OLDER_LINE,
     make: (t) => replaceOnce(t, '    string runtime_handler = 19;\n}', '    string runtime_handler = 19;\n    // The frob reference.\n    string frob_ref = 20;\n    reserved 21 to 25;\n}'),
-    offers: [/^Use the next free number 26$/],
+    offers: [/^Give "frob_ref" the next free number 26$/],
   },
 ];
 

@@ -178,7 +178,7 @@ function lowestFreeNumber(baseline: Baseline): Analyzer {
       const msg = a.bound.model.messages.find((m) => m.fqn === f.element.slice(0, f.element.lastIndexOf('.')))!;
       let n = 1;
       while (msg.fields.some((x) => x.number === n) || isReserved(msg.reservedNumbers, n)) n++;
-      return { ...f, fixes: f.fixes.map((x) => (x.kind === 'renumber' ? { ...x, to: n, label: `Use the next free number ${n}` } : x)) };
+      return { ...f, fixes: f.fixes.map((x) => (x.kind === 'renumber' ? { ...x, to: n, label: `Give "${f.element.slice(f.element.lastIndexOf('.') + 1)}" the next free number ${n}` } : x)) };
     });
     return { ...a, findings };
   };
@@ -362,7 +362,7 @@ describe('fix checks', () => {
       const before = reanalyze(text);
       assert.deepEqual(errors(before), ['FIELD_NUMBER_REUSED demo.v1.A.x', 'FIELD_NUMBER_REUSED demo.v1.A.y'], name);
       const fixesOf = (el: string): string[] => computeFixes(text, before.bound, before.findings.find((f) => f.element === el)!).filter((x) => x.isPreferred).map((x) => x.title);
-      assert.deepEqual([fixesOf('demo.v1.A.x'), fixesOf('demo.v1.A.y')], [['Use the next free number 4'], ['Use the next free number 4']], name);
+      assert.deepEqual([fixesOf('demo.v1.A.x'), fixesOf('demo.v1.A.y')], [['Give "x" the next free number 4'], ['Give "y" the next free number 4']], name);
       const after = reanalyze(applied(text, fixAllOf(text, reanalyze)));
       assert.deepEqual(addedErrors(before, after), [], `${name}: fix-all adds no error`);
       assert.deepEqual(errors(after), [], `${name}: both fields are moved, y in the round after x`);
@@ -379,7 +379,7 @@ describe('fix checks', () => {
     assert.deepEqual(errors(before), ['FIELD_NUMBER_REUSED demo.v1.A.c', 'RESERVED_REMOVED demo.v1.A']);
     const reused = before.findings.find((f) => f.rule === 'FIELD_NUMBER_REUSED')!;
     const moveTo3 = computeFixes(text, before.bound, reused).find((x) => x.isPreferred)!;
-    assert.equal(moveTo3.title, 'Use the next free number 3');
+    assert.equal(moveTo3.title, 'Give "c" the next free number 3');
     const moved = reanalyze(applied(text, moveTo3.edits));
     const worse = moved.findings.filter((f) => f.rule === 'RESERVED_REMOVED');
     assert.equal(worse.length, 1, 'still one RESERVED_REMOVED of A');
@@ -387,7 +387,7 @@ describe('fix checks', () => {
     assert.ok(addedErrors(before, moved).includes('RESERVED_REMOVED demo.v1.A'), 'the worse one counts as new');
 
     const actions = quickFixes(text, reanalyze, [diagnostic(reused)]);
-    assert.ok(!actions.some((a) => a.isPreferred && a.title.startsWith('Use the next free number 3')), actions.map((a) => `${a.title}${a.isPreferred ? ' (preferred)' : ''}`).join(', '));
+    assert.ok(!actions.some((a) => a.isPreferred && a.title.startsWith('Give "c" the next free number 3')), actions.map((a) => `${a.title}${a.isPreferred ? ' (preferred)' : ''}`).join(', '));
     assertNothingAddsErrors(text, reanalyze);
   });
 
@@ -401,7 +401,7 @@ describe('fix checks', () => {
     const reused = before.findings.find((f) => f.rule === 'FIELD_NUMBER_REUSED')!;
     const preferred = quickFixes(text, against(baseline), [diagnostic(reused)]).filter((a) => a.isPreferred);
     assert.equal(preferred.length, 1);
-    assert.match(preferred[0]!.title, /^Use the next free number \d+ and keep "z" as deprecated$/);
+    assert.match(preferred[0]!.title, /^Give "a" the next free number \d+ and keep "z" as deprecated$/);
     const after = run(applied(text, actionEdits(preferred[0]!)), baseline);
     assert.deepEqual(errors(after), ['FIELD_NUMBER_CHANGED demo.v1.A.a']);
     assert.notEqual(after.findings.find((f) => f.rule === 'FIELD_NUMBER_CHANGED')!.message, before.findings.find((f) => f.rule === 'FIELD_NUMBER_CHANGED')!.message);

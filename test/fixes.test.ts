@@ -319,7 +319,7 @@ describe('quick fixes on the real api.proto', { skip: SKIP }, () => {
   });
 
   describe('existing reserved statements', () => {
-    test('reserve appends to them, keeping their formatting', () => {
+    test('reserve adds to them in number order, keeping their formatting', () => {
       const DEL = edit(deletedField(), MOUNT_OPEN, `${MOUNT_OPEN}    reserved 20, 30 to 40; // old ones\n    reserved "old_a";\n`);
       const a = run(DEL);
       const f = the(a.findings, 'FIELD_NO_DELETE', 'runtime.v1.Mount.selinux_relabel');
@@ -328,7 +328,7 @@ describe('quick fixes on the real api.proto', { skip: SKIP }, () => {
       for (const e of fix.edits) assert.deepEqual(e.range.start, e.range.end);
       const { text, analysis } = applyFix(DEL, fix);
       assert.equal(text, edit(DEL, '    reserved 20, 30 to 40; // old ones\n    reserved "old_a";\n',
-        '    reserved 20, 30 to 40, 4; // old ones\n    reserved "old_a", "selinux_relabel";\n'));
+        '    reserved 4, 20, 30 to 40; // old ones\n    reserved "old_a", "selinux_relabel";\n'));
       gone(analysis, f);
       assert.deepEqual(errorsOf(analysis), []);
     });
@@ -338,7 +338,7 @@ describe('quick fixes on the real api.proto', { skip: SKIP }, () => {
       const a = run(DEL);
       const f = the(a.findings, 'FIELD_NO_DELETE', 'runtime.v1.Mount.selinux_relabel');
       const { text } = applyFix(DEL, computeFixes(DEL, a.bound, f)[0]!);
-      assert.equal(text, edit(DEL, '    reserved 20;\n', '    reserved 20, 4;\n    reserved "selinux_relabel";\n'));
+      assert.equal(text, edit(DEL, '    reserved 20;\n', '    reserved 4, 20;\n    reserved "selinux_relabel";\n'));
     });
 
     test('number reserved but name not: only the name is reserved', () => {
@@ -434,7 +434,7 @@ describe('quick fixes on the real api.proto', { skip: SKIP }, () => {
       const a = run(T);
       const f = the(a.findings, 'FIELD_NUMBER_REUSED', 'runtime.v1.Mount.selinux_mode');
       const fixes = computeFixes(T, a.bound, f);
-      assert.equal(fixes[0]!.title, 'Use the next free number 11');
+      assert.equal(fixes[0]!.title, 'Give "selinux_mode" the next free number 11');
       const { text, analysis } = applyFix(T, fixes[0]!);
       assert.equal(text, edit(T, 'selinux_mode = 4;', 'selinux_mode = 11;'));
       gone(analysis, f);
@@ -954,7 +954,7 @@ describe('quick fixes on small files', () => {
     const r = the(snap.analysis.findings, 'FIELD_NUMBER_REUSED', 'demo.v1.A.w');
     const actions = codeActions(snap, { diagnostics: [findingToDiagnostic(r, URI, { relatedInformation: false, codeDescription: false })], documentChanges: true, reanalyze });
     const preferred = actions.find((x) => x.isPreferred);
-    assert.equal(preferred?.title, 'Use the next free number 5 and keep "y" as deprecated');
+    assert.equal(preferred?.title, 'Give "w" the next free number 5 and keep "y" as deprecated');
     assert.ok(preferred, actions.map((x) => x.title).join(", "));
     const out = applyEdits(reused, actionEdits(preferred));
     assert.match(out, /oneof choice \{\n {4}int32 x = 2;\n {4}\/\/ Deprecated: .*\n {4}string y = 3 \[deprecated = true\];\n {4}int64 w = 5;\n {2}\}\n/);
@@ -1464,7 +1464,7 @@ describe('fix-all and preferred fixes, checked on the text they produce', { skip
       const reused = a.findings.filter((f) => f.rule === 'FIELD_NUMBER_REUSED');
       assert.ok(reused.length, a.findings.map(key).join());
       for (const f of reused) {
-        assert.deepEqual(computeFixes(T, a.bound, f).map((x) => x.title).filter((t) => t.startsWith('Use the next free number')), [], key(f));
+        assert.deepEqual(computeFixes(T, a.bound, f).map((x) => x.title).filter((t) => /^Give "\w+" the next free number/.test(t)), [], key(f));
       }
       const changed = the(a.findings, 'FIELD_NUMBER_CHANGED', 'runtime.v1.DNSConfig.searches');
       const swap = fixTitled(computeFixes(T, a.bound, changed), 'Swap the numbers back: "searches" = 2, "servers" = 1');
@@ -1476,9 +1476,9 @@ describe('fix-all and preferred fixes, checked on the text they produce', { skip
   test('two reused numbers of one message get two next free numbers (v0.36.3 PortMapping against the bundled history)', () => {
     const T = edit(edit(OLD, 'int32 container_port = 2;', 'int64 brand_new_a = 2;'), 'int32 host_port = 3;', 'int64 brand_new_b = 3;');
     const a = run(T, BUNDLED);
-    const next = (element: string): string[] => computeFixes(T, a.bound, the(a.findings, 'FIELD_NUMBER_REUSED', element)).map((x) => x.title).filter((t) => t.startsWith('Use the next free number'));
-    assert.deepEqual(next('runtime.v1.PortMapping.brand_new_a'), ['Use the next free number 5']);
-    assert.deepEqual(next('runtime.v1.PortMapping.brand_new_b'), ['Use the next free number 6']);
+    const next = (element: string): string[] => computeFixes(T, a.bound, the(a.findings, 'FIELD_NUMBER_REUSED', element)).map((x) => x.title).filter((t) => /^Give "\w+" the next free number/.test(t));
+    assert.deepEqual(next('runtime.v1.PortMapping.brand_new_a'), ['Give "brand_new_a" the next free number 5']);
+    assert.deepEqual(next('runtime.v1.PortMapping.brand_new_b'), ['Give "brand_new_b" the next free number 6']);
     const all = fixAll(T, a.bound, a.findings, 'FIELD_NUMBER_REUSED');
     assert.equal(all.applied, 2);
     const out = applyEdits(T, all.edits);
@@ -1514,7 +1514,7 @@ describe('fix-all and preferred fixes, checked on the text they produce', { skip
     const v026 = new Corpus(CORPUS_DIR!).textOf('v0.26.0')!;
     const b = run(v026, { ...base, tag: 'v0.25.16' });
     const g = the(b.findings, 'FIELD_NUMBER_REUSED', 'runtime.v1.ContainerEventResponse.pod_sandbox_status');
-    assert.deepEqual(computeFixes(v026, b.bound, g).filter((x) => x.isPreferred).map((x) => x.title), ['Use the next free number 6']);
+    assert.deepEqual(computeFixes(v026, b.bound, g).filter((x) => x.isPreferred).map((x) => x.title), ['Give "pod_sandbox_status" the next free number 6']);
   });
 
   test('a field backported on a fresh number gets the number its name has in the releases, as completion offers it', () => {
@@ -1541,7 +1541,7 @@ describe('fix-all and preferred fixes, checked on the text they produce', { skip
       const taken = [...a.bound.model.enums.find((e) => e.fqn === PROTOCOL)!.values, ...baseline.model.enums.find((e) => e.fqn === PROTOCOL)!.values,
         ...(baseline.history?.enumValueUses(PROTOCOL) ?? [])].map((v) => v.number);
       const free = Math.max(...taken) + 1;
-      const renumber = fixTitled(computeFixes(T, a.bound, reused), `Use the next free number ${free}`);
+      const renumber = fixTitled(computeFixes(T, a.bound, reused), `Give "QUIC" the next free number ${free}`);
       const moved = applyEdits(T, renumber.edits);
       assert.equal(moved, edit(T, 'QUIC = 2;', `QUIC = ${free};`), baseline.source);
       // With SCTP's number restored too, QUIC is a new value on a new number: only the documentation is left.
@@ -1553,7 +1553,7 @@ describe('fix-all and preferred fixes, checked on the text they produce', { skip
     // Enum numbers 19000–19999 are free to use: protobuf keeps them from fields only.
     const high = edit(T, '    QUIC = 2;\n', '    QUIC = 2;\n    // HIGH is a test value.\n    HIGH = 18999;\n');
     const h = run(high);
-    fixTitled(computeFixes(high, h.bound, the(h.findings, 'ENUM_VALUE_NUMBER_REUSED', `${PROTOCOL}.QUIC`)), 'Use the next free number 19000');
+    fixTitled(computeFixes(high, h.bound, the(h.findings, 'ENUM_VALUE_NUMBER_REUSED', `${PROTOCOL}.QUIC`)), 'Give "QUIC" the next free number 19000');
     // Fix-all clears the reuse and the renumbering without a new error.
     const fixed = assertFixAllSettles(T);
     assert.match(fixed.text, /\n {4}SCTP = 2;\n/);
@@ -1571,7 +1571,7 @@ describe('fix-all and preferred fixes, checked on the text they produce', { skip
     assert.ok(f, a.findings.map(key).join('\n'));
     const titles = computeFixes(T, a.bound, f).map((x) => x.title);
     assert.ok(!titles.some((t) => /the number of "image_id"/.test(t)), titles.join('\n'));
-    assert.ok(titles.some((t) => /^Use the next free number \d+/.test(t)), titles.join('\n'));
+    assert.ok(titles.some((t) => /^Give "image_id" the next free number \d+/.test(t)), titles.join('\n'));
   });
 
   test('a new enum value on released number 0 gets no number to move to: an enum\'s first value must be 0', () => {
@@ -1589,7 +1589,7 @@ describe('fix-all and preferred fixes, checked on the text they produce', { skip
     const f = the(snap.analysis.findings, 'FIELD_NUMBER_REUSED', 'runtime.v1.ContainerConfig.workdir_policy');
     assert.equal(f.severity, 'error');
     // The plain renumber alone (what fix data gives) turns the error into FIELD_NO_DELETE of working_dir.
-    const plain = fixTitled(computeFixes(EXAMPLE, snap.analysis.bound, f), 'Use the next free number 19');
+    const plain = fixTitled(computeFixes(EXAMPLE, snap.analysis.bound, f), 'Give "workdir_policy" the next free number 19');
     const plainErrors = errorKeys(reanalyze(applyEdits(EXAMPLE, plain.edits)));
     assert.ok(plainErrors.includes('FIELD_NO_DELETE runtime.v1.ContainerConfig.working_dir'), plainErrors.join(', '));
 
@@ -1597,8 +1597,8 @@ describe('fix-all and preferred fixes, checked on the text they produce', { skip
     const actions = codeActions(snap, { diagnostics: [d], documentChanges: true, reanalyze });
     const preferred = actions.filter((x) => x.isPreferred);
     assert.equal(preferred.length, 1, actions.map((x) => x.title).join(', '));
-    assert.equal(preferred[0]!.title, 'Use the next free number 19 and keep "working_dir" as deprecated');
-    assert.ok(!actions.some((x) => x.title === 'Use the next free number 19'), 'the renumber alone is not offered');
+    assert.equal(preferred[0]!.title, 'Give "workdir_policy" the next free number 19 and keep "working_dir" as deprecated');
+    assert.ok(!actions.some((x) => x.title === 'Give "workdir_policy" the next free number 19'), 'the renumber alone is not offered');
     const out = applyEdits(EXAMPLE, actionEdits(preferred[0]!));
     const after = reanalyze(out);
     const inContainerConfig = after.findings.filter((x) => x.element.startsWith('runtime.v1.ContainerConfig.'));
@@ -1609,7 +1609,7 @@ describe('fix-all and preferred fixes, checked on the text they produce', { skip
     assert.match(out, /\n {2}int32 workdir_policy = 19;\n/);
 
     // The alternative reserves the old number and name instead: no error either (the removal warning stays).
-    const reserve = actions.find((x) => x.title === 'Use the next free number 19 and reserve number 5 and name "working_dir"');
+    const reserve = actions.find((x) => x.title === 'Give "workdir_policy" the next free number 19 and reserve number 5 and name "working_dir"');
     assert.ok(reserve, actions.map((x) => x.title).join(', '));
     assert.ok(!reserve.isPreferred);
     const reserved = reanalyze(applyEdits(EXAMPLE, actionEdits(reserve)));
@@ -1781,7 +1781,7 @@ describe('code actions of the language server over stdio', { skip: !existsSync(S
       editor.conn.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range: d.range, context: { diagnostics: ds } }) as Promise<CodeAction[]>;
     const actions = await ask([d]);
     const preferred = actions.find((a) => a.isPreferred)!;
-    assert.equal(preferred.title, 'Use the next free number 19 and keep "working_dir" as deprecated');
+    assert.equal(preferred.title, 'Give "workdir_policy" the next free number 19 and keep "working_dir" as deprecated');
     // A client without publishDiagnostics.dataSupport sends the diagnostic back without `data`.
     const bare: Diagnostic = { ...d };
     delete bare.data;

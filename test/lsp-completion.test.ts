@@ -78,7 +78,7 @@ describe('language server completion (untrusted, bundled index)', {
     const diagnostic = published.diagnostics.find((d) => d.code === 'FIELD_NUMBER_REUSED')!;
     const actions = (await editor.conn.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range: diagnostic.range, context: { diagnostics: [diagnostic] } })) as CodeAction[];
     const titles = actions.map((a) => a.title);
-    assert.ok(titles.some((t) => new RegExp(`^Use the next free number ${offered}\\b`).test(t)), titles.join('\n'));
+    assert.ok(titles.some((t) => new RegExp(`^Give "foo" the next free number ${offered}\\b`).test(t)), titles.join('\n'));
     await editor.change(uri, 3, [{ text }]);
   });
 

@@ -2,8 +2,8 @@
 // released fields need not be in number order (LinuxContainerSecurityContext has no_new_privs = 11 after
 // supplemental_groups_policy = 17). Run over every message of the release history whose fields are out of number
 // order: each field that number order would put elsewhere is deleted (with its comment), then brought back by
-// "Restore the field", "Deprecate instead of deleting", fix-all, and, when a new field took its number, "Use the
-// next free number N and keep … as deprecated". Against the release's file the result is the release, byte for
+// "Restore the field", "Deprecate instead of deleting", fix-all, and, when a new field took its number, "Give …
+// the next free number N and keep … as deprecated". Against the release's file the result is the release, byte for
 // byte; against the bundled release index (no comment text) the field is back at its place. The same for enum
 // values, which no release declares out of number order: the history's enums, each with its last two values
 // swapped, give back the swapped file.
@@ -260,7 +260,7 @@ describe('a deleted released field goes back where the release declared it', NEE
     }
   });
 
-  test('a new field took the number: "Use the next free number N and keep … as deprecated" puts the released field back at its place', () => {
+  test('a new field took the number: "Give … the next free number N and keep … as deprecated" puts the released field back at its place', () => {
     for (const d of all) {
       if (d.deprecated) continue;
       const what = `${d.tag} ${d.message}.${d.field}`;
@@ -275,7 +275,7 @@ describe('a deleted released field goes back where the release declared it', NEE
         diagnostics: [findingToDiagnostic(reused, URI, { relatedInformation: false, codeDescription: false })], documentChanges: true, reanalyze,
       });
       const preferred = actions.find((x) => x.isPreferred);
-      const m = preferred && new RegExp(`^Use the next free number (\\d+) and keep "${d.field}" as deprecated$`).exec(preferred.title);
+      const m = preferred && new RegExp(`^Give "test_field" the next free number (\\d+) and keep "${d.field}" as deprecated$`).exec(preferred.title);
       assert.ok(m, `${what}: ${actions.map((x) => x.title).join(', ')}`);
       const edits = editsOf(preferred);
       const expected = backAt(d, deprecatedLines(d.written));

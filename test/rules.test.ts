@@ -419,16 +419,16 @@ test('FIELD_NUMBER_REUSED: a baseline number given to another field of another t
     message: 'field number 2 belonged to "b" (string) in v0.36.3; "c" (int64) now uses it',
   });
   assert.deepEqual(f.related, [{ message: 'v0.36.3: string b = 2' }]);
-  assert.deepEqual(f.fixes, [{ kind: 'renumber', to: 3, label: 'Use the next free number 3' }]);
+  assert.deepEqual(f.fixes, [{ kind: 'renumber', to: 3, label: 'Give "c" the next free number 3' }]);
   // Swapping two names is reuse, not a rename (each new name existed with another number).
   const swapped = FOO.replace('string a = 1;', 'string b = 1;').replace('string b = 2;', 'string a = 2;');
   assert.deepEqual(rules(check(FOO, swapped)), ['FIELD_NUMBER_CHANGED', 'FIELD_NUMBER_CHANGED', 'FIELD_NUMBER_REUSED', 'FIELD_NUMBER_REUSED']);
   // Reserved ranges are stepped over; when one runs to max, the lowest free number is the next one.
   const next = (reserved: string): unknown => check(FOO, cur.replace('message Foo {\n', `message Foo {\n    ${reserved}\n`))
     .find((x) => x.rule === 'FIELD_NUMBER_REUSED')?.fixes;
-  assert.deepEqual(next('reserved 3 to 18999, 20000 to 30000;'), [{ kind: 'renumber', to: 30001, label: 'Use the next free number 30001' }]);
+  assert.deepEqual(next('reserved 3 to 18999, 20000 to 30000;'), [{ kind: 'renumber', to: 30001, label: 'Give "c" the next free number 30001' }]);
   assert.equal(next('reserved 3 to max;'), undefined);
-  assert.deepEqual(next('reserved 4 to max;'), [{ kind: 'renumber', to: 3, label: 'Use the next free number 3' }]);
+  assert.deepEqual(next('reserved 4 to max;'), [{ kind: 'renumber', to: 3, label: 'Give "c" the next free number 3' }]);
   assert.equal(next('reserved 1 to 18999, 20000 to max;'), undefined);
 });
 
@@ -439,10 +439,10 @@ test('FIELD_NUMBER_REUSED: the next free number steps over what the baseline res
     return check(old, cur).find((x) => x.rule === 'FIELD_NUMBER_REUSED')?.fixes;
   };
   // 3 was reserved in the baseline: renumbering to it would make RESERVED_REMOVED worse.
-  assert.deepEqual(next('reserved 3;', ''), [{ kind: 'renumber', to: 4, label: 'Use the next free number 4' }]);
-  assert.deepEqual(next('reserved 3 to 9;', 'reserved 3;'), [{ kind: 'renumber', to: 10, label: 'Use the next free number 10' }]);
+  assert.deepEqual(next('reserved 3;', ''), [{ kind: 'renumber', to: 4, label: 'Give "c" the next free number 4' }]);
+  assert.deepEqual(next('reserved 3 to 9;', 'reserved 3;'), [{ kind: 'renumber', to: 10, label: 'Give "c" the next free number 10' }]);
   // `10 to max` shrunk to `10 to 20`: 21 is the baseline's too; the lowest free number is left.
-  assert.deepEqual(next('reserved 10 to max;', 'reserved 10 to 20;'), [{ kind: 'renumber', to: 3, label: 'Use the next free number 3' }]);
+  assert.deepEqual(next('reserved 10 to max;', 'reserved 10 to 20;'), [{ kind: 'renumber', to: 3, label: 'Give "c" the next free number 3' }]);
   assert.equal(next('reserved 3 to max;', 'reserved 3 to 20;'), undefined);
 });
 
@@ -451,15 +451,15 @@ test('FIELD_NUMBER_REUSED: several reused numbers of one message get successive 
   const cur = old.replace('string b = 2;', 'int64 y = 2;').replace('string c = 3;', 'int64 z = 3;');
   const fs = check(old, cur).filter((x) => x.rule === 'FIELD_NUMBER_REUSED');
   assert.deepEqual(fs.map((f) => [f.element, f.fixes]), [
-    ['runtime.v1.Foo.y', [{ kind: 'renumber', to: 4, label: 'Use the next free number 4' }]],
-    ['runtime.v1.Foo.z', [{ kind: 'renumber', to: 5, label: 'Use the next free number 5' }]],
+    ['runtime.v1.Foo.y', [{ kind: 'renumber', to: 4, label: 'Give "y" the next free number 4' }]],
+    ['runtime.v1.Foo.z', [{ kind: 'renumber', to: 5, label: 'Give "z" the next free number 5' }]],
   ]);
   // Declared the other way round, z comes first.
   const swapped = old.replace('    // b is the one that changes.\n    string b = 2;\n    // c is the third.\n    string c = 3;\n', '    // c is the third.\n    int64 z = 3;\n    // b is the one that changes.\n    int64 y = 2;\n');
   const byElement = new Map(check(old, swapped).filter((x) => x.rule === 'FIELD_NUMBER_REUSED').map((f) => [f.element, f.fixes]));
   assert.deepEqual([...byElement], [
-    ['runtime.v1.Foo.y', [{ kind: 'renumber', to: 5, label: 'Use the next free number 5' }]],
-    ['runtime.v1.Foo.z', [{ kind: 'renumber', to: 4, label: 'Use the next free number 4' }]],
+    ['runtime.v1.Foo.y', [{ kind: 'renumber', to: 5, label: 'Give "y" the next free number 5' }]],
+    ['runtime.v1.Foo.z', [{ kind: 'renumber', to: 4, label: 'Give "z" the next free number 4' }]],
   ]);
 });
 
@@ -1073,7 +1073,7 @@ test('FIELD_NUMBER_REUSED_HISTORY: a number an earlier release used, with a hand
     rule: 'FIELD_NUMBER_REUSED_HISTORY', category: 'WIRE', severity: 'error', range: at(cur, 'int64 fresh = 3', '3'), element: 'runtime.v1.Foo.fresh',
     message: 'field number 3 was used by "legacy" (string) until v0.25.0; "fresh" must not reuse it',
   });
-  assert.deepEqual(f.fixes, [{ kind: 'renumber', to: 4, label: 'Use the next free number 4' }]);
+  assert.deepEqual(f.fixes, [{ kind: 'renumber', to: 4, label: 'Give "fresh" the next free number 4' }]);
   assert.deepEqual(f.related, [{ message: 'v0.20.0…v0.25.0: string legacy = 3' }]);
   // Without history nothing knows about number 3.
   assert.deepEqual(check(base, cur), []);
@@ -1091,8 +1091,8 @@ test('FIELD_NUMBER_REUSED and FIELD_NUMBER_REUSED_HISTORY in one message: one se
   const cur = base.replace('    string a = 1;\n', '    int64 z = 1;\n    // fresh is new.\n    int64 fresh = 3;\n');
   const fs = check(base, cur, {}, { history: HISTORY }).filter((x) => x.rule.startsWith('FIELD_NUMBER_REUSED'));
   assert.deepEqual(fs.map((f) => [f.rule, f.element, f.fixes]).sort(), [
-    ['FIELD_NUMBER_REUSED', 'runtime.v1.Foo.z', [{ kind: 'renumber', to: 4, label: 'Use the next free number 4' }]],
-    ['FIELD_NUMBER_REUSED_HISTORY', 'runtime.v1.Foo.fresh', [{ kind: 'renumber', to: 5, label: 'Use the next free number 5' }]],
+    ['FIELD_NUMBER_REUSED', 'runtime.v1.Foo.z', [{ kind: 'renumber', to: 4, label: 'Give "z" the next free number 4' }]],
+    ['FIELD_NUMBER_REUSED_HISTORY', 'runtime.v1.Foo.fresh', [{ kind: 'renumber', to: 5, label: 'Give "fresh" the next free number 5' }]],
   ]);
   // Two history reuses, declared in the other order than their numbers.
   const two = base.replace('    string a = 1;\n', '    string a = 1;\n    // fresh is new.\n    int64 fresh = 3;\n    // newer is new.\n    int64 newer = 2;\n');

@@ -118,6 +118,11 @@ function append<T>(to: T[], xs: readonly T[]): void {
   for (const x of xs) to.push(x);
 }
 
+/** The title of the "next free number" fix: `Give "frob_mode" the next free number 16`. */
+function nextFreeNumberTitle(name: string, n: number): string {
+  return `Give "${name}" the next free number ${n}`;
+}
+
 /** The findings that get the "next free number" fix: a number the baseline or an earlier release used. */
 const RENUMBERED = new Set(['FIELD_NUMBER_REUSED', 'FIELD_NUMBER_REUSED_HISTORY', 'ENUM_VALUE_NUMBER_REUSED']);
 
@@ -133,7 +138,6 @@ const RENUMBERED = new Set(['FIELD_NUMBER_REUSED', 'FIELD_NUMBER_REUSED_HISTORY'
 function attachNextFreeNumber(
   reused: { rule: string; element: string; fixes?: FixData[] }[], duplicates: DuplicateNumber[], findings: readonly Finding[], bound: BoundFile, baseline: Baseline,
 ): void {
-  const duplicated = new Set(duplicates.map((d) => d.element));
   const byContainer = new Map<string, { rule?: string; element: string; fixes?: FixData[] }[]>();
   for (const f of [...reused, ...duplicates]) {
     const fqn = f.element.slice(0, f.element.lastIndexOf('.'));
@@ -174,9 +178,9 @@ function attachNextFreeNumber(
       if (former) return former;
       const next = free.next();
       if (next === undefined) return undefined;
-      // The binder's error may be on the released field's line, declared after this one: the title says what moves.
-      if (!duplicated.has(f.element)) return { to: next, label: `Use the next free number ${next}` };
-      return { to: next, label: `Give "${f.element.slice(f.element.lastIndexOf('.') + 1)}" the next free number ${next}` };
+      // The title names what moves, for every rule alike: the binder's duplicate-number may be on the released
+      // field's line, declared after this one, and a reuse finding's fix may be offered with others for the line.
+      return { to: next, label: nextFreeNumberTitle(f.element.slice(f.element.lastIndexOf('.') + 1), next) };
     };
     // An enum's value 0 is its default, and in proto3 its first value must be 0: no number to move it to.
     const isZero = (f: { element: string }): boolean => !!en && en.values[at(f)]?.number === 0;

@@ -546,10 +546,11 @@ class Comparer {
       && !nf.node?.options.some((o) => o.name === 'default') && (of.type === 'string' || !setsFeature(nf.node?.options ?? [], 'utf8_validation'))
       && (isPackable(of.typeKind, of.type) || !packsItself(nf.node?.options ?? []))
       ? [{ kind: 'retype', to: of.type, ...this.encodingAfterRetype(of, nf, cur) }] : undefined;
+    const [was, now] = typeNames(of, nf);
     if (change === 'incompatible') {
-      this.add('FIELD_TYPE_INCOMPATIBLE', typeRangeOf(nf), fieldPath(old, of), `field "${old.name}.${of.name}" changed type from ${of.type} to ${nf.type}, which is not wire-compatible (baseline ${this.tag})`, retype);
+      this.add('FIELD_TYPE_INCOMPATIBLE', typeRangeOf(nf), fieldPath(old, of), `field "${old.name}.${of.name}" changed type from ${was} to ${now}, which is not wire-compatible (baseline ${this.tag})`, retype);
     } else if (change === 'compatible') {
-      this.add('FIELD_TYPE_CHANGED', typeRangeOf(nf), fieldPath(old, of), `field "${old.name}.${of.name}" changed type from ${of.type} to ${nf.type} (baseline ${this.tag}); ${this.compatibleEffect(of, nf)}`, retype);
+      this.add('FIELD_TYPE_CHANGED', typeRangeOf(nf), fieldPath(old, of), `field "${old.name}.${of.name}" changed type from ${was} to ${now} (baseline ${this.tag}); ${this.compatibleEffect(of, nf)}`, retype);
     }
     if (cardinality(of.label) !== cardinality(nf.label) && of.typeKind !== 'map' && nf.typeKind !== 'map') {
       this.add('FIELD_LABEL_CHANGED', labelRangeOf(nf), fieldPath(old, of), `field "${old.name}.${of.name}" changed from ${cardinality(of.label)} to ${cardinality(nf.label)} (baseline ${this.tag})`);
@@ -1472,6 +1473,11 @@ function releasedOf<T>(list: readonly T[], unchanged: (x: T) => boolean): T {
   return (list.length > 1 && list.find(unchanged)) || list[0]!;
 }
 
+
+/** The two types as a type-change message names them: with their kinds where the name stayed and the kind did not. */
+function typeNames(of: FieldDef, nf: FieldDef): [string, string] {
+  return of.type === nf.type && of.typeKind !== nf.typeKind ? [`${of.typeKind} ${of.type}`, `${nf.typeKind} ${nf.type}`] : [of.type, nf.type];
+}
 
 function typeRangeOf(f: FieldDef): Range {
   return f.node?.typeRange ?? f.node?.nameRange ?? ORIGIN;

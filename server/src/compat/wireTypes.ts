@@ -25,7 +25,9 @@ export type TypeChange = 'same' | 'compatible' | 'incompatible';
 export { utf8Checked } from '../policy/utf8';
 
 export function compareFieldTypes(a: Pick<FieldDef, 'type' | 'typeKind'>, b: Pick<FieldDef, 'type' | 'typeKind'>): TypeChange {
-  if (a.type === b.type) return 'same';
+  // One name is one type only if it is of one kind: a released enum deleted and a message declared by its name (or
+  // the reverse) changes the encoding (varint vs length-delimited), the JSON and the Go type under the same name.
+  if (a.type === b.type && a.typeKind === b.typeKind) return 'same';
   // Unresolved names (a missing import) are compared by their last component, not flagged.
   if (a.typeKind === 'unresolved' || b.typeKind === 'unresolved') {
     return a.type.split('.').pop() === b.type.split('.').pop() ? 'same' : 'incompatible';

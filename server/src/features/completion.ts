@@ -277,7 +277,7 @@ function nextDoc(
   const here = members(current);
   const inFile = new Set(here.map((x) => x.number));
   const lines = [
-    `**${n}** is the next free ${what} number of \`${local}\`, as the quick fix *Use the next free number* gives it: ${above ? 'above' : 'the lowest number apart from'} every number that a ${what} of \`${local}\` has in this file${base ? `, in the baseline ${baseTag}` : ''}${uses.length ? ' or in any release' : ''}, and every reserved number. A number used before would be read as the old ${what} by the peers of that release.`,
+    `**${n}** is the next free ${what} number of \`${local}\`, as the quick fix *Give … the next free number* gives it: ${above ? 'above' : 'the lowest number apart from'} every number that a ${what} of \`${local}\` has in this file${base ? `, in the baseline ${baseTag}` : ''}${uses.length ? ' or in any release' : ''}, and every reserved number. A number used before would be read as the old ${what} by the peers of that release.`,
     '',
   ];
   const list = (label: string, entries: string[]): void => {

@@ -345,18 +345,27 @@ function reserveEdits(L: TextLines, ast: ProtoFile, req: ReserveRequest): TextEd
   const quote = nameStmt ? quoteOf(L, nameStmt) : identifierNames(ast) ? '' : '"';
   const edits: TextEdit[] = [];
   const appends = new Map<string, { at: Position; text: string }>();
-  const appendTo = (stmt: ReservedNode, items: string[]): void => {
-    const at = entriesOf(stmt).lastEnd;
+  const insert = (at: Position, text: string): void => {
     const key = `${at.line}:${at.character}`;
-    const prev = appends.get(key);
-    const text = items.map((x) => `, ${x}`).join('');
-    appends.set(key, { at, text: (prev?.text ?? '') + text });
+    appends.set(key, { at, text: (appends.get(key)?.text ?? '') + text });
   };
+  const appendTo = (stmt: ReservedNode, items: string[]): void => insert(entriesOf(stmt).lastEnd, items.map((x) => `, ${x}`).join(''));
   const newStatements: string[] = [];
   if (todo.numbers.length) {
-    const numbers = todo.numbers.map((r) => spanText(r, req.isEnum));
-    if (numStmt) appendTo(numStmt, numbers);
-    else newStatements.push(`reserved ${numbers.join(', ')};`);
+    // In ascending order, as protoc and buf write them and readers look for them: a new number goes before the
+    // first entry of the statement that starts above it (`reserved 4, 11 to 15;`, not `reserved 11 to 15, 4;`).
+    // Neighbouring ranges stay apart (`4, 5`): neither buf format nor protoc merges them.
+    const spans = [...todo.numbers].sort((a, b) => a[0] - b[0]);
+    if (numStmt) {
+      const entries = [...numStmt.ranges].sort((a, b) => comparePositions(a.range.start, b.range.start));
+      const after: string[] = [];
+      for (const span of spans) {
+        const above = entries.find((e) => e.start > span[0]);
+        if (above) insert(above.range.start, `${spanText(span, req.isEnum)}, `);
+        else after.push(spanText(span, req.isEnum));
+      }
+      if (after.length) appendTo(numStmt, after);
+    } else newStatements.push(`reserved ${spans.map((r) => spanText(r, req.isEnum)).join(', ')};`);
   }
   if (todo.names.length) {
     const names = todo.names.map((n) => `${quote}${n}${quote}`);

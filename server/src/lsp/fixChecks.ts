@@ -167,7 +167,7 @@ export function checkEdits(start: State, edits: readonly TextEdit[], reanalyze: 
   }
 }
 
-/** A fix with its follow-ups, as one title: "Use the next free number 19 and keep \"working_dir\" as deprecated". */
+/** A fix with its follow-ups, as one title: "Give \"workdir_policy\" the next free number 19 and keep \"working_dir\" as deprecated". */
 export function compositeTitle(title: string, followUps: readonly Fix[]): string {
   return [title, ...followUps.map((f) => f.clause ?? f.title)].join(' and ');
 }
