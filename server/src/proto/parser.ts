@@ -18,6 +18,7 @@ import type {
   MessageNode, OneofNode, OptionNode, Position, ProtoFile, Range, ReservedNode, RpcNode, ServiceNode,
   SyntaxError, Visibility,
 } from './ast';
+import { comparePositions } from './ast';
 import { badOctalDigit, braceBalance, lexer, type Token, UNTERMINATED_STRING } from './lexer';
 import { readAggregateTokens } from './aggregate';
 import { keepOptionPathTokens } from './optionPath';
@@ -325,7 +326,7 @@ class Parser {
     if (prev.kind === 'symbol' && prev.text === ';') return;
     // Where the `;` goes, an error of the statement already says what is wrong (`returns A;`, `= -`).
     const last = this.errors[this.errors.length - 1];
-    const said = last !== undefined && samePlace(last.range.start, this.cur.startPos);
+    const said = last !== undefined && comparePositions(last.range.start, this.cur.startPos) === 0;
     // `A = 0, B = 1;`, `int32 a = 1, int32 b = 2;`, a `,` at the end of a line: a `,` typed for the `;`, where buf
     // marks it. It ends the statement, so that the one after it on the line is read.
     if (this.is(',') && (this.peek().line > this.cur.line || ((this.peek().kind === 'ident' || this.peekIs('.', 1)) && this.startsMember(1)))) {
@@ -704,7 +705,7 @@ class Parser {
     // A name alone (`option deprecated;`) too, where optionBody's one error asked for the `=` at the `;`: it lacks
     // `= value`, which is said instead.
     const asked = this.errors.length === errors + 1 ? this.errors[errors]! : undefined;
-    const bare = !o && !missing && this.is(';') && asked !== undefined && asked.message === NO_EQUALS && samePlace(asked.range.start, this.cur.startPos);
+    const bare = !o && !missing && this.is(';') && asked !== undefined && asked.message === NO_EQUALS && comparePositions(asked.range.start, this.cur.startPos) === 0;
     const name = this.prevTok();
     if (bare) this.errors.length = errors;
     this.endStatement();
@@ -1856,10 +1857,6 @@ function unterminated(t: Token): boolean {
 
 /** What optionBody says of an option name followed by `;` (option() says more). */
 const NO_EQUALS = "expected '=', found ';'";
-
-function samePlace(a: Position, b: Position): boolean {
-  return a.line === b.line && a.character === b.character;
-}
 
 /** Where a token's error is: an octal integer's first 8 or 9 (`08`), as buf says. */
 function octalDigit(t: Token): Range {
