@@ -377,9 +377,17 @@ describe('CI logs and code scanning limits', { skip: corpusDir ? false : CORPUS_
     // The same lines on stderr, in the same order: the baseline, the count, then why the exit status is 2.
     assert.deepEqual(g.err, t.err);
     assert.ok(g.out.trimEnd().split('\n').every((l) => /^::(error|warning) file=/.test(l)), g.out);
-    // A clean pair says "0 findings: none" as text does; JSON and SARIF carry their findings in their own output.
+    // A clean pair says "0 findings: none" as text does.
     assert.match(cli(['check', '--against', old, '--format', 'github', old], dir).err, /^0 findings: none$/m);
-    for (const format of ['json', 'sarif']) assert.doesNotMatch(cli(['check', '--against', old, '--format', format, file], dir).err, /findings?: /, format);
+    // SARIF gives the count in a notification, after the baseline's, as `pairs --format sarif` gives its own; JSON
+    // lists the findings. Neither prints it on stderr, which carries only what their output does not.
+    const sarif = cli(['check', '--against', old, '--format', 'sarif', file], dir);
+    const notes = JSON.parse(sarif.out).runs[0].invocations[0].toolExecutionNotifications as { level: string; message: { text: string } }[];
+    assert.deepEqual(notes.map((n) => n.level), ['note', 'note', 'error']);
+    assert.match(notes[0]!.message.text, /^Baseline: /);
+    assert.equal(notes[1]!.message.text, count);
+    assert.match(notes[2]!.message.text, /count\.proto has 1 syntax error, so its compatibility was not fully checked$/);
+    for (const r of [sarif, cli(['check', '--against', old, '--format', 'json', file], dir)]) assert.doesNotMatch(r.err, /findings?: /);
   });
 
   test('sarif and github: every region shows code, an insertion point as its whole line (real pairs, a deleted field, syntax errors)', () => {

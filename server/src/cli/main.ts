@@ -337,19 +337,21 @@ async function check(command: 'check' | 'report', rest: string[], p: Parsed, io:
   // Invalid input, whatever --fail-on says: what the parser skipped was compared with nothing.
   const exitCode = syntaxErrors ? 2 : fails(items, failOn) ? 1 : 0;
 
+  // The count text's stderr ends with, most severe first: also in GitHub's log and in SARIF's notifications, as
+  // `pairs` gives its count in those (JSON lists every finding, and its reader counts them).
+  const count = `${counted(items.length, 'finding')}: ${countBy(items)}`;
   if (command === 'report') {
     const notCri = notCriApi(analysis.bound.model, abs);
     io.out(renderReport({ file, package: analysis.bound.model.package, ...(notCri ? { notCriApi: notCri } : {}), findings: analysis.findings, additions: analysis.additions, problems: analysis.bound.problems, host: 'cli', ...(baseline ? { baseline } : {}) }));
   } else if (format === 'json') io.out(formatJson(file, baseline, items));
   else if (format === 'sarif') {
-    const notifications: SarifInvocation['notifications'] = [baseline ? { level: 'note', text: `Baseline: ${describeBaseline(baseline)}` } : { level: 'warning', text: resolved.message ?? 'no baseline' }];
+    const notifications: SarifInvocation['notifications'] = [baseline ? { level: 'note', text: `Baseline: ${describeBaseline(baseline)}` } : { level: 'warning', text: resolved.message ?? 'no baseline' }, { level: 'note', text: count }];
     if (syntaxErrors) notifications.push({ level: 'error', text: notFullyChecked(file, syntaxErrors) });
     io.out(formatSarif(ciLocation(abs, io.cwd), items, { exitCode, executionSuccessful: !syntaxErrors, notifications }));
   } else if (format === 'github') { if (items.length) io.out(formatGithub([{ file: githubPath(abs, io.cwd), items }])); }
   else if (items.length) io.out(formatText(file, items));
-  // GitHub's log shows stderr beside the annotations, which GitHub caps: the count is said there as in text, as
-  // `pairs` says its count (JSON and SARIF list every finding in their own output).
-  if (command === 'check' && (format === 'text' || format === 'github')) io.err(`${counted(items.length, 'finding')}: ${countBy(items)}`);
+  // GitHub's log shows stderr beside the annotations, of which GitHub makes only ten of a kind: the count is there too.
+  if (command === 'check' && (format === 'text' || format === 'github')) io.err(count);
   if (syntaxErrors) io.err(`cri-compat: ${notFullyChecked(file, syntaxErrors)}`);
   return exitCode;
 }
