@@ -365,6 +365,89 @@ describe('CI logs and code scanning limits', { skip: corpusDir ? false : CORPUS_
     }
   });
 
+  test('github: stderr ends with the count that text prints, and stdout holds only the annotations', () => {
+    // A corpus file with a deleted field (FIELD_NO_DELETE) and a syntax error (a missing `;`): both counted.
+    const file = join(dir, 'count.proto');
+    writeFileSync(file, text.replace(/\n\s*string version = 1;\n/, '\n').replace('string runtime_name = 2;', 'string runtime_name = 2'));
+    const t = cli(['check', '--against', old, file], dir);
+    const g = cli(['check', '--against', old, '--format', 'github', file], dir);
+    assert.deepEqual([t.code, g.code], [2, 2], g.err);
+    const count = t.err.split('\n').find((l) => /^\d+ findings?: /.test(l));
+    assert.match(count ?? '', /^3 findings: 2 errors, 1 warning$/, t.err);
+    // The same lines on stderr, in the same order: the baseline, the count, then why the exit status is 2.
+    assert.deepEqual(g.err, t.err);
+    assert.ok(g.out.trimEnd().split('\n').every((l) => /^::(error|warning) file=/.test(l)), g.out);
+    // A clean pair says "0 findings: none" as text does.
+    assert.match(cli(['check', '--against', old, '--format', 'github', old], dir).err, /^0 findings: none$/m);
+    // SARIF gives the count in a notification, after the baseline's, as `pairs --format sarif` gives its own; JSON
+    // lists the findings. Neither prints it on stderr, which carries only what their output does not.
+    const sarif = cli(['check', '--against', old, '--format', 'sarif', file], dir);
+    const notes = JSON.parse(sarif.out).runs[0].invocations[0].toolExecutionNotifications as { level: string; message: { text: string } }[];
+    assert.deepEqual(notes.map((n) => n.level), ['note', 'note', 'error']);
+    assert.match(notes[0]!.message.text, /^Baseline: /);
+    assert.equal(notes[1]!.message.text, count);
+    assert.match(notes[2]!.message.text, /count\.proto has 1 syntax error, so its compatibility was not fully checked$/);
+    for (const r of [sarif, cli(['check', '--against', old, '--format', 'json', file], dir)]) assert.doesNotMatch(r.err, /findings?: /);
+  });
+
+  test('sarif and github: every region shows code, an insertion point as its whole line (real pairs, a deleted field, syntax errors)', () => {
+    const corpus = new Corpus(corpusDir!);
+    const files: Record<string, string> = {
+      // Two consecutive releases with real changes (6 RPC_FALLBACK_UNDOCUMENTED, 6 DOC_MEANING_CHANGED, …).
+      'v0.35.7.proto': corpus.textOf('v0.35.7')!,
+      'v0.36.0.proto': corpus.textOf('v0.36.0')!,
+      'deleted-field.proto': text.replace(/\n\s*string version = 1;\n/, '\n'),
+      // Two missing `;`: syntax errors at the insertion point after `1`, the end of a line.
+      'no-semicolon.proto': text.replace(/(\n\s*string version = 1);\n/, '$1\n').replace('string runtime_name = 2;', 'string runtime_name = 2'),
+      // No top-level declaration left: every deletion is reported at the start of the file, a point.
+      'emptied.proto': 'syntax = "proto3";\npackage runtime.v1;\noption go_package = "k8s.io/cri-api/pkg/apis/runtime/v1";\n',
+    };
+    for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), content);
+    const runs: [string, string[]][] = [
+      ['v0.36.0.proto', ['pairs', 'v0.35.7=v0.35.7.proto', 'v0.36.0=v0.36.0.proto']],
+      ['deleted-field.proto', ['check', '--against', old, 'deleted-field.proto']],
+      ['no-semicolon.proto', ['check', '--against', old, 'no-semicolon.proto']],
+      ['emptied.proto', ['check', '--against', old, 'emptied.proto']],
+    ];
+    const points: Record<string, number> = {};
+    for (const [name, args] of runs) {
+      const lines = files[name]!.split('\n');
+      const sarif = cli([...args.slice(0, 1), '--format', 'sarif', ...args.slice(1)], dir);
+      const log = JSON.parse(sarif.out);
+      validSarif(log);
+      const results = log.runs[0].results as (SarifResult & { message: { text: string } })[];
+      assert.ok(results.length > 0, name);
+      points[name] = 0;
+      for (const x of results) {
+        const region = x.locations[0]!.physicalLocation.region as Partial<SarifResult['locations'][0]['physicalLocation']['region']> & { startLine: number };
+        const what = `${name}: ${x.ruleId} ${JSON.stringify(region)} ${x.message.text}`;
+        if (region.startColumn === undefined) {
+          // The whole line (SARIF 3.30: no columns), which must hold code to show.
+          points[name]++;
+          assert.deepEqual(Object.keys(region), ['startLine'], what);
+          assert.match(lines[region.startLine - 1] ?? '', /\S/, what);
+          continue;
+        }
+        const { startLine, startColumn, endLine, endColumn } = region as SarifResult['locations'][0]['physicalLocation']['region'];
+        assert.ok(endLine > startLine || endColumn > startColumn, `not an insertion point: ${what}`);
+        // On one line, the columns lie within it and cover something other than blanks.
+        if (endLine === startLine) assert.match(lines[startLine - 1]!.slice(startColumn - 1, endColumn - 1), /\S/, what);
+      }
+      // The annotations of the same findings: no zero-width columns either, the same lines.
+      const github = cli([...args.slice(0, 1), '--format', 'github', ...args.slice(1)], dir);
+      const commands = github.out.trimEnd().split('\n').filter((l) => /^::\w+ file=/.test(l));
+      assert.equal(commands.length, results.length, name);
+      commands.forEach((l, i) => {
+        const m = /line=(\d+)(?:,col=(\d+))?,endLine=\d+(?:,endColumn=(\d+))?/.exec(l)!;
+        assert.equal(Number(m[1]), results[i]!.locations[0]!.physicalLocation.region.startLine, l);
+        assert.ok(m[2] === undefined || m[2] !== m[3] || !/endLine=(\d+)/.exec(l) || !l.includes(`line=${m[1]},col=${m[2]},endLine=${m[1]},endColumn=${m[2]},`), l);
+      });
+    }
+    // Real changes have real ranges; the insertion points are the syntax errors and the deletions from an emptied file.
+    assert.deepEqual([points['v0.36.0.proto'], points['deleted-field.proto'], points['no-semicolon.proto']], [0, 0, 2]);
+    assert.ok(points['emptied.proto']! > 100, String(points['emptied.proto']));
+  });
+
   test('github: past the ten annotations of a kind that GitHub shows in a step, the first one says how many the log holds', () => {
     // v0.37.0-alpha.1 renamed all 66 values of the Signal enum: 66 errors, of which GitHub would annotate 10.
     const corpus = new Corpus(corpusDir!);

@@ -830,6 +830,49 @@ describe('cri-compat CLI', { skip: corpusDir ? false : CORPUS_HELP }, () => {
     assert.equal(cli(['parse', '--proto-path', tmp, old]).code, 0);
   });
 
+  test('a syntax or binding problem keeps its severity: --severity and the config file refuse its id with why, and a syntax error exits 2 in every format', () => {
+    // v0.30.0 imports gogo.proto, which is not found here: an unresolved-import warning, which --fail-on warning fails on.
+    const corpus = new Corpus(corpusDir!);
+    const [v029, v030] = [join(tmp, 'v0.29.0.proto'), join(tmp, 'v0.30.0.proto')];
+    writeFileSync(v029, corpus.textOf('v0.29.0')!);
+    writeFileSync(v030, corpus.textOf('v0.30.0')!);
+    const warned = cli(['check', '--against', v029, '--fail-on', 'warning', v030]);
+    assert.equal(warned.code, 1, warned.err);
+    assert.match(warned.out, / warning unresolved-import import "github\.com\/gogo\/protobuf\/gogoproto\/gogo\.proto"/);
+    const why = /unknown rule or category "(unresolved-import|syntax|broken-import)": a syntax or binding problem \(syntax, unresolved-import, …\) keeps its own severity; only rules and categories take one/;
+    for (const id of ['unresolved-import', 'syntax', 'broken-import']) {
+      const r = cli(['check', '--against', v029, '--fail-on', 'warning', '--severity', `${id}=off`, v030]);
+      assert.deepEqual([r.code, r.out], [2, ''], r.err);
+      assert.match(r.err, why);
+      // What a CI job can do instead, said once; not "--severity takes RULE_OR_CATEGORY=LEVEL", which the argument is.
+      assert.match(r.err, /\(--fail-on chooses the severities that fail the run; a file with syntax errors always exits 2\)$/m);
+      assert.doesNotMatch(r.err, /takes RULE_OR_CATEGORY=LEVEL/);
+    }
+    const config = join(tmp, 'problems.json');
+    writeFileSync(config, JSON.stringify({ severity: { 'unresolved-import': 'information' } }));
+    const fromFile = cli(['check', '--against', v029, '--config', config, v030]);
+    assert.deepEqual([fromFile.code, fromFile.out], [2, ''], fromFile.err);
+    assert.match(fromFile.err, why);
+    // A rule id with `-` for `_` is a typo of the rule, said as one.
+    assert.match(cli(['check', '--severity', 'FIELD-NO-DELETE=off', v030]).err, /unknown rule or category "FIELD-NO-DELETE" \(did you mean FIELD_NO_DELETE\?\)/);
+
+    // A syntax error (the `;` after `string runtime_name = 2` missing) fails whatever --fail-on, and every format shows it.
+    const broken = join(tmp, 'no-semicolon.proto');
+    writeFileSync(broken, corpus.textOf('v0.36.3')!.replace('string runtime_name = 2;', 'string runtime_name = 2'));
+    const shown: Record<string, (out: string) => boolean> = {
+      text: (out) => /:\d+:\d+: error syntax expected ';' after '2'$/m.test(out),
+      json: (out) => JSON.parse(out).findings.some((f: { rule: string }) => f.rule === 'syntax'),
+      sarif: (out) => JSON.parse(out).runs[0].results.some((x: { ruleId: string }) => x.ruleId === 'syntax'),
+      github: (out) => /^::error file=[^,]+,line=\d+,endLine=\d+,title=syntax::expected ';' after '2'$/m.test(out),
+    };
+    for (const [format, isShown] of Object.entries(shown)) {
+      const r = cli(['check', '--against', old, '--format', format, '--fail-on', 'never', '--severity', 'WIRE=off', broken]);
+      assert.equal(r.code, 2, `${format}: ${r.err}`);
+      assert.ok(isShown(r.out), `${format}: ${r.out}`);
+      assert.match(r.err, /no-semicolon\.proto has 1 syntax error, so its compatibility was not fully checked$/m, format);
+    }
+  });
+
   test('an option given twice is refused, and so is --severity twice for one rule or category: which would win is not said', () => {
     for (const [args, message] of [
       [['check', '--format', 'json', '--format=sarif', edited], /--format given more than once/],

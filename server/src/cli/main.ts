@@ -17,7 +17,7 @@ import { notFullyChecked, renderReport } from '../report/markdown';
 import { describeBaseline } from '../features/policyHover';
 import { notCriApi } from '../compat/criFile';
 import { RULES } from '../compat/rules';
-import { layerSeverities, validateSeverityOverrides, type SeveritySetting } from '../compat/check';
+import { FILE_PROBLEM_SEVERITY, layerSeverities, validateSeverityOverrides, type SeveritySetting } from '../compat/check';
 import { historyQuery } from '../baseline/historyCommand';
 import { loadBundledHistory } from '../baseline/historyIndex';
 import { historyFor, resolveCliBaseline } from './baseline';
@@ -337,20 +337,21 @@ async function check(command: 'check' | 'report', rest: string[], p: Parsed, io:
   // Invalid input, whatever --fail-on says: what the parser skipped was compared with nothing.
   const exitCode = syntaxErrors ? 2 : fails(items, failOn) ? 1 : 0;
 
+  // The count text's stderr ends with, most severe first: also in GitHub's log and in SARIF's notifications, as
+  // `pairs` gives its count in those (JSON lists every finding, and its reader counts them).
+  const count = `${counted(items.length, 'finding')}: ${countBy(items)}`;
   if (command === 'report') {
     const notCri = notCriApi(analysis.bound.model, abs);
     io.out(renderReport({ file, package: analysis.bound.model.package, ...(notCri ? { notCriApi: notCri } : {}), findings: analysis.findings, additions: analysis.additions, problems: analysis.bound.problems, host: 'cli', ...(baseline ? { baseline } : {}) }));
   } else if (format === 'json') io.out(formatJson(file, baseline, items));
   else if (format === 'sarif') {
-    const notifications: SarifInvocation['notifications'] = [baseline ? { level: 'note', text: `Baseline: ${describeBaseline(baseline)}` } : { level: 'warning', text: resolved.message ?? 'no baseline' }];
+    const notifications: SarifInvocation['notifications'] = [baseline ? { level: 'note', text: `Baseline: ${describeBaseline(baseline)}` } : { level: 'warning', text: resolved.message ?? 'no baseline' }, { level: 'note', text: count }];
     if (syntaxErrors) notifications.push({ level: 'error', text: notFullyChecked(file, syntaxErrors) });
     io.out(formatSarif(ciLocation(abs, io.cwd), items, { exitCode, executionSuccessful: !syntaxErrors, notifications }));
   } else if (format === 'github') { if (items.length) io.out(formatGithub([{ file: githubPath(abs, io.cwd), items }])); }
-  else {
-    if (items.length) io.out(formatText(file, items));
-    const counts = countBy(items);
-    io.err(`${counted(items.length, 'finding')}: ${counts}`);
-  }
+  else if (items.length) io.out(formatText(file, items));
+  // GitHub's log shows stderr beside the annotations, of which GitHub makes only ten of a kind: the count is there too.
+  if (command === 'check' && (format === 'text' || format === 'github')) io.err(count);
   if (syntaxErrors) io.err(`cri-compat: ${notFullyChecked(file, syntaxErrors)}`);
   return exitCode;
 }
@@ -380,14 +381,18 @@ function severityOverrides(p: Parsed, file: string, io: Io): Record<string, Seve
   // No prototype: `__proto__=…` is an entry like any other, and validated (refused) like one.
   const flags: Record<string, SeveritySetting> = Object.create(null);
   for (const s of p.flags.get('--severity') ?? []) {
-    const m = /^([A-Za-z_]+)=(\w+)$/.exec(s);
+    // A `-` too: a problem's id (`unresolved-import=off`) is then refused as such (validateSeverityOverrides),
+    // not as a malformed argument.
+    const m = /^([A-Za-z_][\w-]*)=(\w+)$/.exec(s);
     if (!m) throw new UsageError(`--severity takes RULE_OR_CATEGORY=LEVEL, not "${s}"`);
     // Refused like any other option given twice: which of the two wins would otherwise be the order of the arguments.
     if (m[1]! in flags) throw new UsageError(`--severity ${m[1]} given more than once (${flags[m[1]!]}, then ${m[2]})`);
     flags[m[1]!] = m[2] as SeveritySetting;
   }
   const bad = validateSeverityOverrides(flags);
-  if (bad.length) throw new UsageError(`--severity: ${bad.join('; ')}`);
+  // What a CI job can do about a file problem instead: --fail-on decides whether its severity fails the run.
+  const instead = bad.some((b) => b.includes(FILE_PROBLEM_SEVERITY)) ? ' (--fail-on chooses the severities that fail the run; a file with syntax errors always exits 2)' : '';
+  if (bad.length) throw new UsageError(`--severity: ${bad.join('; ')}${instead}`);
   const config = one(p, '--config');
   if (config !== undefined) refuseStdin(config, '--config -', io.cwd);
   return layerSeverities(loadConfigFile(config, file, io.cwd), flags);

@@ -257,6 +257,12 @@ export function applySeverities(findings: Finding[], overrides: Record<string, S
   return out;
 }
 
+/** How the binder's problem ids look (`syntax`, `unresolved-import`, `duplicate-number`); rule ids are UPPER_SNAKE. */
+const PROBLEM_ID = /^(?:syntax|visibility|[a-z]+(?:-[a-z0-9]+)+)$/;
+
+/** Why a problem's id takes no severity: the same words in the CLI, the config file and the editor's settings. */
+export const FILE_PROBLEM_SEVERITY = 'a syntax or binding problem (syntax, unresolved-import, …) keeps its own severity; only rules and categories take one';
+
 /**
  * Validates a severity map from settings, a flag or a config file; returns the problems found, at most
  * MAX_PROBLEMS and then how many more. Keys are quoted as JSON, cut short: a config file may be hostile, and its
@@ -269,7 +275,10 @@ export function validateSeverityOverrides(o: Record<string, unknown>): string[] 
   for (const [k, v] of Object.entries(o)) {
     if (!RULES_BY_ID.has(k) && !categories.includes(k as Category)) {
       const guess = meantRuleId(k, categories);
-      problems.push(`unknown rule or category ${quoteKey(k)}${guess ? ` (did you mean ${guess}?)` : ''}`);
+      // The id of a syntax or binding problem (what protoc reports too): said so, rather than only "unknown". Their
+      // severities are the file's validity, not a judgment of a change: an error is what protoc refuses.
+      const problem = !guess && PROBLEM_ID.test(k) ? `: ${FILE_PROBLEM_SEVERITY}` : '';
+      problems.push(`unknown rule or category ${quoteKey(k)}${guess ? ` (did you mean ${guess}?)` : problem}`);
     }
     if (typeof v !== 'string' || !levels.includes(v)) problems.push(`${quoteKey(k)}: severity must be one of ${levels.join(', ')}`);
   }

@@ -192,7 +192,7 @@ export function formatSarifGroups(groups: readonly SarifGroup[], invocation: Sar
           locations: [{
             physicalLocation: {
               artifactLocation: artifact,
-              region: {
+              region: isInsertionPoint(f.range) ? { startLine: f.range.start.line + 1 } : {
                 startLine: f.range.start.line + 1, startColumn: f.range.start.character + 1,
                 endLine: f.range.end.line + 1, endColumn: f.range.end.character + 1,
               },
@@ -220,6 +220,17 @@ function sarifResultsWithinLimit<T>(items: T[], severity: (item: T) => Severity)
   // sort() is stable: among equally severe results, those earlier in the file are kept.
   const kept = new Set([...items].sort((a, b) => SEVERITY_ORDER[severity(b)] - SEVERITY_ORDER[severity(a)]).slice(0, MAX_SARIF_RESULTS));
   return items.filter((f) => kept.has(f));
+}
+
+/**
+ * A range of no width: where a syntax error's missing token goes (`expected ';' after '1'`), or the start of a
+ * file with no declaration left, where the deletion of every top-level element is reported. SARIF 2.1.0 reads a
+ * region with endColumn == startColumn as an insertion point, which is valid but which GitHub code scanning shows
+ * no code for; SARIF and the annotations name the whole line instead (a region of startLine only, which SARIF
+ * reads as the whole line; no columns in a workflow command). Text and JSON keep the exact position.
+ */
+function isInsertionPoint(r: Reportable['range']): boolean {
+  return r.start.line === r.end.line && r.start.character === r.end.character;
 }
 
 /** SARIF's `name` is for people and must differ from the opaque `id`: FIELD_NO_DELETE → FieldNoDelete. */
@@ -254,7 +265,9 @@ export function formatGithub(groups: readonly { file: string; items: readonly Re
     const cmd = f.severity === 'error' ? 'error' : f.severity === 'warning' ? 'warning' : 'notice';
     count[cmd]++;
     const { start, end } = f.range;
-    const one = start.line === end.line;
+    // Columns for a range on one line only: the runner drops those of a range over several lines, and an
+    // insertion point (isInsertionPoint) is annotated as its whole line, as in SARIF.
+    const one = start.line === end.line && !isInsertionPoint(f.range);
     const col = one ? `,col=${start.character + 1}` : '';
     const endColumn = one ? `,endColumn=${end.character + 1}` : '';
     return `::${cmd} file=${prop(file)},line=${start.line + 1}${col},endLine=${end.line + 1}${endColumn},title=${prop(f.rule)}::${data(f.message)}`;
