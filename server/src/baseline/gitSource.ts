@@ -1,13 +1,14 @@
 // The baseline from a git clone of kubernetes/cri-api or kubernetes/kubernetes that holds the edited file:
 // the release HEAD stands on (see findGitBaseline), read straight from the object database.
 
-import { existsSync, lstatSync, opendirSync, readdirSync, readlinkSync, realpathSync, statSync, type Stats } from 'node:fs';
+import { existsSync, readlinkSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
 import { V1_PATH } from './corpus';
 import { DEFAULT_MAX_FILE_BYTES, readFileWithin } from './goModSource';
 import { readLinesBackwardSync, readRegularFileSync } from '../regularFile';
 import { oneLine } from '../report/formats';
 import { allValues, type GitConfigEntry } from './gitConfig';
+import { listDir, lstatOf, unsafeListedFile } from './gitDirWalk';
 import { gitConfigFiles, kindOf, readGitConfigs, unsafeGitConfig, type ReadConfigEntry } from './gitIncludes';
 import { CatFileBatch, GitError, gitEnvironment, gitOk, runGit, type GitExecOptions } from './safeExec';
 import { compareTags, isPatchRelease, parseGoTag, releaseOfGoTag } from '../policy/versions';
@@ -57,17 +58,9 @@ function readGitFile(p: string, max: number): string {
   return r.ok ? r.bytes.toString('utf8') : '';
 }
 
-/** A small file (a ref, HEAD, a `.git` file, `commondir`): git writes far less than 4 KiB there. */
-const readSmall = (p: string): string => readGitFile(p, 4096);
-
-/** A file's metadata, no link followed; undefined where there is none. */
-function lstatOf(p: string): Stats | undefined {
-  try {
-    return lstatSync(p);
-  } catch {
-    return undefined;
-  }
-}
+/** A small file (a ref, HEAD, a `.git` file, `commondir`): git writes one line there, far less than this. */
+const SMALL_GIT_FILE = 4096;
+const readSmall = (p: string): string => readGitFile(p, SMALL_GIT_FILE);
 
 /** A file's metadata as a string that changes when git rewrites it (lock file, then rename); '' where there is none. */
 function stamp(p: string): string {
@@ -118,11 +111,11 @@ export function headState(root: string): string {
   const ref = symrefOf(head);
   const branch = ref ? readSmall(join(commonDir, ref)) : '';
   const files = [join(commonDir, 'packed-refs'), ...refDirs(join(commonDir, 'refs', 'tags')), shallowFile(commonDir), ...reftableLists([gitDir, commonDir])];
-  // With the other files git opens (`gitOpens`, which decides whether git runs) and the loose ref that last kept git
-  // from running (`refusedRefs`): a FIFO replaced counts. HEAD, the branch and `commondir` count by their content,
-  // read above, never through a link nor past 4 KiB.
-  const opened = gitOpens(gitDir, commonDir).filter((o) => !o.small).map((o) => stamp(o.file));
-  const refused = refusedRefs.get(gitDir);
+  // With the other files git opens (`gitOpens`, which decides whether git runs) and the file of a folder it lists that
+  // last kept git from running (`refusedFiles`): a FIFO replaced counts. HEAD, the branch and `commondir` count by
+  // their content, read above, never through a link nor past 4 KiB.
+  const opened = gitOpens(gitDir, commonDir).filter((o) => o.max !== SMALL_GIT_FILE).map((o) => stamp(o.file));
+  const refused = refusedFiles.get(gitDir);
   const refusedRef = refused ? [`${stamp(refused)}>${followedStamp(refused)}`] : [];
   return [readSmall(head), ref ?? '', branch, ...files.map(stamp), ...opened, ...refusedRef, ...configStamps(gitDir, commonDir)].join('\0');
 }
@@ -182,19 +175,8 @@ function subdirsOf(dir: string): string[] {
   const seen = subdirsSeen.get(dir);
   if (seen?.stamp === now) return seen.subdirs;
   const subdirs: string[] = [];
-  if (lstatOf(dir)?.isDirectory()) {
-    try {
-      const d = opendirSync(dir);
-      try {
-        // A link's entry is no directory: not followed.
-        for (let e, n = 0; n < MAX_DIR_ENTRIES && (e = d.readSync()); n++) if (e.isDirectory()) subdirs.push(join(dir, e.name));
-      } finally {
-        d.closeSync();
-      }
-    } catch {
-      // Gone or unreadable meanwhile: its stamp says so.
-    }
-  }
+  // Not through a link; a link's entry is no directory: not followed. Gone or unreadable meanwhile: its stamp says so.
+  if (lstatOf(dir)?.isDirectory()) for (const e of listDir(dir, MAX_DIR_ENTRIES)?.entries ?? []) if (e.isDirectory()) subdirs.push(join(dir, e.name));
   // A bound on what is remembered: the clones of the open files have a few dozen of these.
   if (subdirsSeen.size >= 4096) subdirsSeen.clear();
   subdirsSeen.set(dir, { stamp: now, subdirs });
@@ -248,15 +230,11 @@ const PER_WORKTREE = /^(?:[^/]+$|refs\/(?:bisect|worktree|rewritten)\/)/;
  * - `@{upstream}`, `@{u}`, `@{push}` of a branch or of HEAD's: see `upstreamFiles`.
  */
 export function movingRef(root: string, rev: string): string[] | undefined {
-  // `~` and `^` are in no ref name: what comes before the first of them is the ref, with its `@{…}` if any.
-  const start = rev.split(/[~^]/, 1)[0]!;
-  const at = /^(.*)@\{([^{}]*)\}$/.exec(start);
-  const name = at ? at[1]! : start;
-  if (name === '@' || (name ? !REF_NAME.test(name) : !at)) return undefined;
+  const parts = refOfRevision(rev);
+  if (!parts) return undefined;
+  const { name, mark } = parts;
   const places = refPlaces(root);
-  if (!at) return OBJECT_ID.test(name) ? undefined : refFiles(places, name);
-  // git reads these marks in any case (`@{U}`).
-  const mark = at[2]!.toLowerCase();
+  if (mark === undefined) return OBJECT_ID.test(name) ? undefined : refFiles(places, name);
   if (mark === 'u' || mark === 'upstream' || mark === 'push') return upstreamFiles(places, name, mark === 'push');
   if (/^-\d+$/.test(mark)) {
     if (name) return undefined;
@@ -270,6 +248,59 @@ export function movingRef(root: string, rev: string): string[] | undefined {
     return [...watched, ...(moving ?? [])];
   }
   return reflogFiles(places, name);
+}
+
+/**
+ * The ref name a revision starts from and its `@{…}` mark (lower-cased: git reads `@{U}` as `@{u}`), if any: `main~1`
+ * is `main`, `origin/main@{2}^` is `origin/main` and `2`, `@{-1}` is '' and `-1`. Undefined for a revision that starts
+ * from no ref name (`:/fix`, `@~1`, a name git does not take as a ref).
+ */
+function refOfRevision(rev: string): { name: string; mark?: string } | undefined {
+  // `~` and `^` are in no ref name: what comes before the first of them is the ref, with its `@{…}` if any.
+  const start = rev.split(/[~^]/, 1)[0]!;
+  const at = /^(.*)@\{([^{}]*)\}$/.exec(start);
+  const name = at ? at[1]! : start;
+  if (name === '@' || (name ? !REF_NAME.test(name) : !at)) return undefined;
+  return at ? { name, mark: at[2]!.toLowerCase() } : { name };
+}
+
+/**
+ * Largest reflog read for a revision: git reads one backwards from its end, and over a long line that takes time
+ * quadratic in its length (git 2.39 on `@{-1}`: 4 s for a line of 16 MiB, past 20 s for 64 MiB), so a planted one has
+ * every resolution wait out the timeout. Git expires entries after 90 days (`gc.reflogExpire`); 16 MiB is some
+ * 100,000 entries, four times what `@{-N}`'s watch reads (MAX_REFLOG_SCAN).
+ */
+const MAX_REFLOG_BYTES = 16 * 1024 * 1024;
+
+/**
+ * Why git must not resolve `rev` in the clone at `root`, for the reflog it would read, or undefined: a reflog entry or
+ * date (`main@{1}`, `@{yesterday}`) reads the reflogs of `reflogFiles`, `@{-N}` HEAD's; one that is a FIFO, a socket or a
+ * device, or larger than MAX_REFLOG_BYTES, is refused (git 2.39 waited on a FIFO HEAD reflog for `@{-1}`). Other
+ * revisions read no reflog. A reflog that git would pass over for another is refused too: which one git reads is its
+ * to judge.
+ */
+export function unsafeReflog(root: string, rev: string): string | undefined {
+  const parts = refOfRevision(rev);
+  const mark = parts?.mark;
+  if (!parts || mark === undefined || mark === 'u' || mark === 'upstream' || mark === 'push') return undefined;
+  const places = refPlaces(root);
+  const logDirs = [...new Set([places.gitDir, places.commonDir])].map((d) => join(d, 'logs') + sep);
+  const logs = /^-\d+$/.test(mark) ? [places.logOf('HEAD')] : reflogFiles(places, parts.name).filter((f) => logDirs.some((d) => f.startsWith(d)));
+  for (const log of logs) {
+    let st: Stats;
+    try {
+      st = statSync(log);
+    } catch {
+      continue;
+    }
+    // A folder of reflogs (`logs/refs/remotes/origin` for `origin@{1}`): git takes it as no reflog.
+    const kind = st.isDirectory() ? undefined : kindOf(st);
+    const why = kind
+      ? `${kind}, which git would wait on or fail to read`
+      : st.size > MAX_REFLOG_BYTES ? `a file of ${st.size} bytes, more than the ${MAX_REFLOG_BYTES} git is let read for a reflog entry (\`git reflog expire\` shortens it)` : undefined;
+    if (why) return `git does not resolve ${oneLine(rev)} in ${oneLine(root)}: its reflog ${oneLine(log)} is ${why}`;
+  }
+  return undefined;
 }
 
 type RefPlaces = ReturnType<typeof refPlaces>;
@@ -753,27 +784,36 @@ function layoutName(repo: GitRepo): string {
 
 /**
  * The files of the git directories that git opens, as they are (following a link), in the commands run here, whatever
- * the config says: HEAD, `commondir`, the branch HEAD names, packed-refs, the shallow list and the grafts (`rev-parse`,
- * `for-each-ref`, `describe`), the alternates (`cat-file`). The workspace chose them: one that is a FIFO has every git
- * wait for a writer until its timeout, on each resolution; a device such as /dev/zero never ends. `small`: a file git
- * writes a line to, read whole by git, so a huge one is refused too.
+ * the config says: HEAD, `commondir`, the branch HEAD names, packed-refs, the shallow list, the grafts and the
+ * commit-graph (`rev-parse`, `for-each-ref`, `describe`), the alternates (`cat-file`). The workspace chose them: one
+ * that is a FIFO has every git wait for a writer until its timeout, on each resolution; a device such as /dev/zero
+ * never ends. `max`: the size past which it is refused too, for a file git reads whole (HEAD and a ref hold one line;
+ * git 2.39 took 2 to 5 s and 2 GB of memory on a packed-refs of 2 GB, 15 s on alternates of 2 GB); none for the
+ * commit-graph, which git maps and checks the header of. The packs' and the split commit-graph's folders and the loose
+ * refs are listed: see gitDirWalk.
  */
-function gitOpens(gitDir: string, commonDir: string): { file: string; what: string; small: boolean }[] {
+function gitOpens(gitDir: string, commonDir: string): { file: string; what: string; max?: number }[] {
   const ref = symrefOf(join(gitDir, 'HEAD'));
   return [
-    { file: join(gitDir, 'HEAD'), what: 'HEAD', small: true },
-    { file: join(gitDir, 'commondir'), what: 'commondir file', small: true },
-    ...(ref ? [{ file: join(commonDir, ref), what: `ref ${ref}`, small: true }] : []),
-    { file: join(commonDir, 'packed-refs'), what: 'packed-refs', small: false },
-    { file: shallowFile(commonDir), what: 'shallow list', small: false },
-    { file: join(commonDir, 'info', 'grafts'), what: 'grafts file', small: false },
-    { file: join(commonDir, 'objects', 'info', 'alternates'), what: 'alternates file', small: false },
+    { file: join(gitDir, 'HEAD'), what: 'HEAD', max: SMALL_GIT_FILE },
+    { file: join(gitDir, 'commondir'), what: 'commondir file', max: SMALL_GIT_FILE },
+    ...(ref ? [{ file: join(commonDir, ref), what: `ref ${ref}`, max: SMALL_GIT_FILE }] : []),
+    // kubernetes/kubernetes with every pull request's refs fetched has some 20 MB.
+    { file: join(commonDir, 'packed-refs'), what: 'packed-refs', max: 256 * MIB },
+    // A line per commit whose parents the clone lacks (or that has grafted ones).
+    { file: shallowFile(commonDir), what: 'shallow list', max: 64 * MIB },
+    { file: join(commonDir, 'info', 'grafts'), what: 'grafts file', max: 64 * MIB },
+    // A line per other object database.
+    { file: join(commonDir, 'objects', 'info', 'alternates'), what: 'alternates file', max: MIB },
+    { file: join(commonDir, 'objects', 'info', 'commit-graph'), what: 'commit-graph' },
   ];
 }
 
+const MIB = 1024 * 1024;
+
 /** Why git must not run on the files `gitOpens` names (one is a FIFO, a device, …), or undefined; missing ones are fine. */
 function unsafeGitFile(gitDir: string, commonDir: string): string | undefined {
-  for (const { file, what, small } of gitOpens(gitDir, commonDir)) {
+  for (const { file, what, max } of gitOpens(gitDir, commonDir)) {
     let st: Stats;
     try {
       st = statSync(file);
@@ -783,87 +823,32 @@ function unsafeGitFile(gitDir: string, commonDir: string): string | undefined {
     // A directory git takes for a missing file (a branch not made yet whose name is that of a folder of refs).
     const kind = st.isDirectory() ? undefined : kindOf(st);
     if (kind) return `its ${what} ${oneLine(file)} is ${kind}, which git would wait on or fail to read`;
-    if (small && st.size > 4096) return `its ${what} ${oneLine(file)} is a file of ${st.size} bytes, where git writes one line`;
+    if (max === SMALL_GIT_FILE && st.size > max) return `its ${what} ${oneLine(file)} is a file of ${st.size} bytes, where git writes one line`;
+    if (max !== undefined && st.size > max) return `its ${what} ${oneLine(file)} is a file of ${st.size} bytes, more than the ${max} git is let read there whole`;
   }
   return undefined;
 }
 
 /**
- * The loose ref that last kept git from running in a clone (by its git directory), stamped by `headState`: the walk
- * of every loose ref is too long for each 2-second poll, and a ref outside the tags directories it watches
- * (`refs/remotes/…`, `refs/notes/…`) repaired must still resolve the baseline again with git.
+ * The file (a loose ref, a pack's) that last kept git from running in a clone (by its git directory), stamped by
+ * `headState`: the walk of every loose ref is too long for each 2-second poll, and a file outside the tags directories
+ * it watches (`refs/remotes/…`, `refs/notes/…`, `objects/pack/…`) repaired must still resolve the baseline again with git.
  */
-const refusedRefs = new Map<string, string>();
+const refusedFiles = new Map<string, string>();
 
 /**
- * Loose ref files looked at per check (`unsafeLooseRef`): a clone keeps its refs packed (`git clone`, `git gc`), and
- * even kubernetes/kubernetes with every tag and remote branch loose has a few thousand. A clone with more is refused
- * rather than half-checked: `git pack-refs --all` there packs them into packed-refs, checked as one file.
- */
-const MAX_LOOSE_REFS = 20_000;
-
-/**
- * Why git must not run on the loose refs of the clone (a FIFO, a device, …, or a link to a directory), or undefined.
- * `git describe` reads every loose ref under `refs/` (branches, remote branches, notes, stash), `for-each-ref
- * refs/tags/` every tag, each opened as it is and read whole: one FIFO has the command wait out its timeout on each
- * resolution, one huge file has it read all of it.
- * As git does (files-backend.c), names starting with `.` or ending with `.lock` are skipped, links are followed by
- * stat only, never opened; a link to a directory is refused, not walked: git would read refs from wherever it leads.
- * The worktree's own refs (`refs/bisect/…`) are in its git directory, the others in the common one.
- */
-function unsafeLooseRef(gitDir: string, commonDir: string): { file?: string; why: string } | undefined {
-  const queue = [...new Set([commonDir, gitDir])].map((d) => join(d, 'refs'));
-  let seen = 0;
-  for (let k = 0; k < queue.length; k++) {
-    // Listed whole, not streamed (opendirSync): the CLI checks a clone with V8 flags under which a built-in Node loads
-    // lazily, as opendir's is, is compiled from source on every run (see cli.ts); git lists such a folder whole too.
-    let names: string[];
-    try {
-      names = readdirSync(queue[k]!);
-    } catch {
-      continue;
-    }
-    for (const name of names) {
-      if (name.startsWith('.') || name.endsWith('.lock')) continue;
-      if (++seen > MAX_LOOSE_REFS) {
-        return { why: `it has more than ${MAX_LOOSE_REFS} loose refs, more than are checked for files git would wait on; \`git pack-refs --all\` there packs them` };
-      }
-      const file = join(queue[k]!, name);
-      const st = lstatOf(file);
-      let target: Stats | undefined = st;
-      if (st?.isSymbolicLink()) {
-        try {
-          target = statSync(file);
-        } catch {
-          continue;
-        }
-        if (target.isDirectory()) return { file, why: `its refs directory ${oneLine(file)} is a link, which git would read refs through` };
-      }
-      if (!target) continue;
-      if (target.isDirectory()) queue.push(file);
-      else {
-        const kind = kindOf(target);
-        if (kind) return { file, why: `its ref ${oneLine(file)} is ${kind}, which git would wait on or fail to read` };
-        // Git reads a loose ref whole, where it writes one line.
-        if (target.size > 4096) return { file, why: `its ref ${oneLine(file)} is a file of ${target.size} bytes, where git writes one line` };
-      }
-    }
-  }
-  return undefined;
-}
-
-/**
- * Why git is not run in the clone at `root` (a file of its git directory, see `gitOpens`, a loose ref, see
- * `unsafeLooseRef`, or of its config, see gitIncludes, that git would wait on), or undefined. Asked before each use of git here, not remembered: a repaired
- * file counts from the next check on, which `headState` sees changed.
+ * Why git is not run in the clone at `root` (a file of its git directory, see `gitOpens`, a loose ref or a file of its
+ * packs, see gitDirWalk, or of its config, see gitIncludes, that git would wait on), or undefined. Asked before each
+ * use of git here: a repaired file counts from the next check on, which `headState` sees changed. Only the walk of the
+ * folders is remembered, while none of them changes (see `unsafeListedFile`).
  */
 export function gitRefused(root: string): string | undefined {
   const { gitDir, commonDir } = gitDirs(root);
-  const ref = unsafeLooseRef(gitDir, commonDir);
-  if (refusedRefs.size >= 4096) refusedRefs.clear();
-  if (ref?.file) refusedRefs.set(gitDir, ref.file);
-  else refusedRefs.delete(gitDir);
-  const why = unsafeGitFile(gitDir, commonDir) ?? ref?.why ?? unsafeGitConfig(configFiles(gitDir, commonDir), gitEnvironment().HOME!);
+  const listed = unsafeListedFile(gitDir, commonDir);
+  if (refusedFiles.size >= 4096) refusedFiles.clear();
+  if (listed?.file) refusedFiles.set(gitDir, listed.file);
+  else refusedFiles.delete(gitDir);
+  const why = unsafeGitFile(gitDir, commonDir) ?? listed?.why ?? unsafeGitConfig(configFiles(gitDir, commonDir), gitEnvironment().HOME!);
   return why && `git is not run in ${oneLine(root)}: ${why}`;
 }
 
@@ -1089,7 +1074,8 @@ export async function readGitRevision(filePath: string, rev: string, options: Gi
   if (!rev || rev.startsWith('-') || /[\0-\x1f\x7f]/.test(rev)) return { ok: false, reason: `"${rev}" is not a valid git revision` };
   const name = releaseOfGoTag(rev) ? gitTagOfGoTag(rev, repo.layout) : rev;
   try {
-    const notRoot = await confirmRoot(repo, options);
+    // The reflog first: confirmRoot runs git.
+    const notRoot = unsafeReflog(repo.root, name) ?? (await confirmRoot(repo, options));
     if (notRoot) return { ok: false, reason: notRoot };
     const oid = await commitOf(repo.root, name, options);
     if (!oid) return { ok: false, reason: `"${name}" is not a commit, tag or branch in ${repo.root}` };
@@ -1118,7 +1104,7 @@ export async function readGitRevision(filePath: string, rev: string, options: Gi
 
 /** The commit a revision names in the work tree at `root` (`git rev-parse`); undefined when it names none. */
 export async function commitOf(root: string, rev: string, options: GitExecOptions = {}): Promise<string | undefined> {
-  if (gitRefused(root)) return undefined;
+  if (gitRefused(root) || unsafeReflog(root, rev)) return undefined;
   const r = await runGit(root, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${rev}^{commit}`], options);
   return r.code === 0 ? r.stdout.toString('utf8').trim() || undefined : undefined;
 }

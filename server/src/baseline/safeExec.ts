@@ -272,7 +272,8 @@ function commandLine(args: readonly string[]): string {
 
 /**
  * A timeout, for the user: what is known, no guess at the cause. The files git is known to wait on (the config and
- * its includes, HEAD, the refs, packed-refs: gitSource's `gitRefused`) were checked before it ran, so a FIFO there
+ * its includes, HEAD, the refs, packed-refs, the pack indexes and commit-graphs: gitSource's `gitRefused`) were checked
+ * before it ran, so a FIFO there
  * is said beforehand, not here. The caller says what is used instead (the bundled release index, in a resolution).
  */
 function timeoutMessage(cwd: string, args: readonly string[], timeoutMs: number): string {
