@@ -4,11 +4,11 @@
 import type { OneofNode, OptionNode, Range } from '../proto/ast';
 import { comparePositions, declaredInMessage } from '../proto/ast';
 import {
-  ModelIndex, holdsStrings, indexModel, isClosedEnum, isPackable, jsonNameOf, localName, utf8Verified, type ApiModel, type EnumDef, type EnumValueDef, type FieldDef, type MessageDef, type RpcDef, type ServiceDef,
+  ModelIndex, SCALARS, holdsStrings, indexModel, isClosedEnum, isPackable, jsonNameOf, localName, utf8Verified, type ApiModel, type EnumDef, type EnumValueDef, type FieldDef, type MessageDef, type RpcDef, type ServiceDef,
 } from '../proto/model';
 import type { Finding, FixData } from './finding';
 import { EDITION_DEFAULTS, ownFeature, resolveFeatures, setsFeature, type Features } from '../proto/features';
-import { compareFieldTypes, utf8Checked, type TypeChange } from './wireTypes';
+import { combineMapParts, compareFieldTypes, mapParts, utf8Checked, type TypeChange } from './wireTypes';
 import { getRule } from './rules';
 import { utf8CheckReason, utf8Rejection } from '../policy/utf8';
 import { ENUM_MAX, FIELD_MAX } from '../proto/parser';
@@ -546,7 +546,7 @@ class Comparer {
       && !nf.node?.options.some((o) => o.name === 'default') && (of.type === 'string' || !setsFeature(nf.node?.options ?? [], 'utf8_validation'))
       && (isPackable(of.typeKind, of.type) || !packsItself(nf.node?.options ?? []))
       ? [{ kind: 'retype', to: of.type, ...this.encodingAfterRetype(of, nf, cur) }] : undefined;
-    const [was, now] = typeNames(of, nf);
+    const [was, now] = this.typeNames(of, nf);
     if (change === 'incompatible') {
       this.add('FIELD_TYPE_INCOMPATIBLE', typeRangeOf(nf), fieldPath(old, of), `field "${old.name}.${of.name}" changed type from ${was} to ${now}, which is not wire-compatible (baseline ${this.tag})`, retype);
     } else if (change === 'compatible') {
@@ -788,6 +788,14 @@ class Comparer {
    * moved to another scope with the same fields encodes the same; a map is a repeated entry message { key = 1; value = 2; }.
    */
   private typeChange(of: FieldDef, nf: FieldDef): TypeChange {
+    // Two maps change as their keys and their values do, a value as a field of its type would: an enum and a
+    // message of one name are not one type, an enum and int32 are both varints, a message and bytes both
+    // length-delimited.
+    const maps = this.mapValues(of, nf);
+    if (maps) {
+      const key = compareFieldTypes({ type: maps.keys[0], typeKind: 'scalar' }, { type: maps.keys[1], typeKind: 'scalar' });
+      return combineMapParts(key, this.typeChange(...maps.values));
+    }
     const change = compareFieldTypes(this.renamedField(of), nf);
     if (change !== 'incompatible') return change;
     if ((of.typeKind === 'message' && nf.type === 'bytes') || (of.type === 'bytes' && nf.typeKind === 'message')) return 'compatible';
@@ -810,6 +818,26 @@ class Comparer {
     return change;
   }
 
+  /**
+   * For two map fields, their key types and each as a field of its value type (entry field 2), the value's kind
+   * looked up on its side (the baseline's, the file's); undefined unless both are maps.
+   */
+  private mapValues(of: FieldDef, nf: FieldDef): { keys: [string, string]; values: [FieldDef, FieldDef] } | undefined {
+    const a = of.typeKind === 'map' ? mapParts(of.type) : undefined;
+    const b = nf.typeKind === 'map' ? mapParts(nf.type) : undefined;
+    if (!a || !b) return undefined;
+    const asValue = (f: FieldDef, value: string, types: ModelIndex): FieldDef => ({ ...f, type: value, typeKind: kindOf(value, types) });
+    return { keys: [a.key, b.key], values: [asValue(of, a.value, this.base), asValue(nf, b.value, this.cur)] };
+  }
+
+  /** The two types as a type-change message names them: with their kinds where the name stayed and the kind did not (a map's value's too). */
+  private typeNames(of: FieldDef, nf: FieldDef): [string, string] {
+    const maps = this.mapValues(of, nf);
+    if (!maps) return typeNames(of, nf);
+    const [was, now] = typeNames(...maps.values);
+    return [`map<${maps.keys[0]},${was}>`, `map<${maps.keys[1]},${now}>`];
+  }
+
   /** What a change `typeChange` finds compatible does, for the FIELD_TYPE_CHANGED message: parsed only where it is. */
   private compatibleEffect(of: FieldDef, nf: FieldDef): string {
     // Per side that rejects bytes that are not UTF-8, the fields (of the pairs, baseline → current) it checks, and
@@ -825,8 +853,10 @@ class Comparer {
     };
     const own = rejects([[of, nf]]);
     if (own) return `the encoding is the same, but ${own}, and JSON and Go types change`;
-    const a = of.typeKind === 'message' ? this.base.messages.get(of.type) : undefined;
-    const b = nf.typeKind === 'message' ? this.cur.messages.get(nf.type) : undefined;
+    // Maps of messages change as their values do.
+    const [x, y] = this.mapValues(of, nf)?.values ?? [of, nf];
+    const a = x.typeKind === 'message' ? this.base.messages.get(x.type) : undefined;
+    const b = y.typeKind === 'message' ? this.cur.messages.get(y.type) : undefined;
     const changes = a && b ? fieldTypeChanges(a, b) : undefined;
     if (!a || !b || !changes) return 'wire-compatible, but values, JSON and Go types change';
     // JSON parsers take the proto name as a key besides the JSON name: either differing changes documents.
@@ -1473,6 +1503,11 @@ function releasedOf<T>(list: readonly T[], unchanged: (x: T) => boolean): T {
   return (list.length > 1 && list.find(unchanged)) || list[0]!;
 }
 
+
+/** A map's key or value type's kind, by its name in `types` (a name it does not declare is unresolved). */
+function kindOf(type: string, types: ModelIndex): FieldDef['typeKind'] {
+  return SCALARS.has(type) ? 'scalar' : types.messages.has(type) ? 'message' : types.enums.has(type) ? 'enum' : 'unresolved';
+}
 
 /** The two types as a type-change message names them: with their kinds where the name stayed and the kind did not. */
 function typeNames(of: FieldDef, nf: FieldDef): [string, string] {
