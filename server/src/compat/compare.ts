@@ -1,12 +1,13 @@
 // Structural comparison of the current model with the baseline model: wire, JSON and Go-source breaks,
 // and the list of additions (which the documentation rules and the report use).
 
-import type { OneofNode, OptionNode, Range } from '../proto/ast';
+import type { OneofNode, OptionNode, Position, Range } from '../proto/ast';
 import { comparePositions, declaredInMessage } from '../proto/ast';
 import {
   ModelIndex, SCALARS, holdsStrings, indexModel, isClosedEnum, isPackable, jsonNameOf, localName, utf8Verified, type ApiModel, type EnumDef, type EnumValueDef, type FieldDef, type MessageDef, type RpcDef, type ServiceDef,
 } from '../proto/model';
-import type { Finding, FixData } from './finding';
+import type { Finding, FixData, RestoredLine } from './finding';
+import { spanText } from './reservedText';
 import { EDITION_DEFAULTS, ownFeature, resolveFeatures, setsFeature, type Features } from '../proto/features';
 import { combineMapParts, compareFieldTypes, mapParts, utf8Checked, type TypeChange } from './wireTypes';
 import { getRule } from './rules';
@@ -344,11 +345,12 @@ class Comparer {
       const gone = this.whereTopLevelWas(old, kind === 'message' ? this.baseline.messages : this.baseline.enums);
       const range = gone?.range ?? this.whereDeleted(old.fqn);
       const was = gone ? ` (it was declared ${gone.where})` : '';
+      const restore = this.restoredType(old, movedParent ?? parent);
       if (reachable.has(old.fqn)) {
         this.add(kind === 'message' ? 'MESSAGE_NO_DELETE' : 'ENUM_NO_DELETE', range, old.fqn,
-          `${kind} "${old.fqn}" of ${this.tag} was deleted${was}, but RPCs of ${this.tag} use it`);
+          `${kind} "${old.fqn}" of ${this.tag} was deleted${was}, but RPCs of ${this.tag} use it`, restore);
       } else {
-        this.add('TYPE_NO_DELETE', range, old.fqn, `${kind} "${old.fqn}" of ${this.tag} was deleted${was}`);
+        this.add('TYPE_NO_DELETE', range, old.fqn, `${kind} "${old.fqn}" of ${this.tag} was deleted${was}`, restore);
       }
     };
     // Outer before inner: a nested type follows its renamed parent.
@@ -670,6 +672,114 @@ class Comparer {
     }));
   }
 
+  /**
+   * The fix data that declares a deleted message or enum again as released, in `scope` (its parent, under the name the
+   * parent has now), between the declarations the baseline had around it. None where the scope is gone too (a type
+   * nested in a deleted one comes back with it), nor into a file of another syntax than the release's, or an editions
+   * file: its fields, presence and enums would need saying otherwise (declarationOf says what a field needs).
+   */
+  private restoredType(old: MessageDef | EnumDef, scope: string): FixData[] | undefined {
+    if (this.current.syntax === 'editions' || this.current.syntax !== this.baseline.syntax) return undefined;
+    if (scope !== this.current.package && !this.cur.messages.has(scope)) return undefined;
+    // Its types under the name the parent has now: the restored type's (renamed types' by their new names).
+    const root = scope ? `${scope}.${old.name}` : old.name;
+    const types: string[] = [];
+    const lines = this.releasedLines(old, 0, (fqn) => (fqn === old.fqn || fqn.startsWith(`${old.fqn}.`) ? root + fqn.slice(old.fqn.length) : this.renamed.get(fqn) ?? fqn), types);
+    if (!lines) return undefined;
+    const isEnum = 'values' in old;
+    // Without positions (a model of the bundled index), the baseline's order is of one kind only (scopeOrder).
+    const kind = old.node ? undefined : isEnum ? 'enum' : 'message';
+    return [{
+      kind: 'restoreType', scope, name: old.name, isEnum, tag: this.tag, lines, types,
+      ...this.neighboursHere(`type ${kind ?? '*'}|${scope}`, old.name, () => ({ order: this.scopeOrder(parentOf(old.fqn), kind), here: this.namesIn(scope) })),
+    }];
+  }
+
+  /**
+   * The names declared directly in a scope of the file (as fixes/containers.ts declarationsIn lists them). The
+   * types by scope are indexed once: a file can delete types nested in many messages.
+   */
+  private curTypeNames?: Map<string, string[]>;
+  private namesIn(scope: string): Set<string> {
+    if (!this.curTypeNames) {
+      this.curTypeNames = new Map();
+      for (const d of [...this.current.messages, ...this.current.enums]) {
+        const list = this.curTypeNames.get(parentOf(d.fqn));
+        if (list) list.push(d.name);
+        else this.curTypeNames.set(parentOf(d.fqn), [d.name]);
+      }
+    }
+    const m = this.cur.messages.get(scope);
+    return new Set<string>([
+      ...(m ? [...m.fields.filter((f) => !f.oneof).map((f) => f.name), ...m.oneofs] : this.current.services.map((s) => s.name)),
+      ...(this.curTypeNames.get(scope) ?? []),
+    ]);
+  }
+
+  /**
+   * A released message or enum as the restore writes it back, a line each (`depth` units in): documentation,
+   * options, reserved ranges, then its members, in the release's order where the baseline has positions, else
+   * nested types before fields (as cri-api declares them). Undefined where a field cannot be written as released
+   * in this file (declarationOf), or is a group. `restored`: a type's full name as restored; `types` gets those
+   * of it and the types in it.
+   */
+  private releasedLines(def: MessageDef | EnumDef, depth: number, restored: (fqn: string) => string, types: string[]): RestoredLine[] | undefined {
+    const inner = depth + 1;
+    const fqn = restored(def.fqn);
+    types.push(fqn);
+    const docOf = (d: { doc?: string; docFingerprint?: DocFingerprint }, at: number): RestoredLine[] => {
+      const doc = restoredDoc(d).doc;
+      return doc ? [{ depth: at, text: doc, doc: true }] : [];
+    };
+    const isEnum = 'values' in def;
+    const options = restorableOptions(def);
+    // A model of the bundled index keeps no options: an enum with aliases needs allow_alias back to compile.
+    if (isEnum && new Set(def.values.map((v) => v.number)).size < def.values.length && !options.some((o) => /^allow_alias\b/.test(o))) options.unshift('allow_alias = true');
+    if (def.deprecated) options.push('deprecated = true');
+    const out: RestoredLine[] = [...docOf(def, depth), { depth, text: `${isEnum ? 'enum' : 'message'} ${def.name} {` }];
+    for (const o of options) out.push({ depth: inner, text: `option ${o};` });
+    if (def.reservedNumbers.length) out.push({ depth: inner, text: `reserved ${def.reservedNumbers.map((r) => spanText(r, isEnum)).join(', ')};` });
+    if (def.reservedNames.length) out.push({ depth: inner, text: `reserved ${def.reservedNames.map((n) => JSON.stringify(n)).join(', ')};` });
+    if (isEnum) {
+      for (const v of def.values) out.push(...docOf(v, inner), { depth: inner, text: valueDeclaration(v) });
+    } else {
+      const members: { at?: Position; lines: RestoredLine[] }[] = [];
+      const children = this.baseChildrenOf(def.fqn);
+      for (const child of [...children.messages, ...children.enums]) {
+        const lines = this.releasedLines(child, inner, restored, types);
+        if (!lines) return undefined;
+        members.push({ at: child.node?.range.start, lines });
+      }
+      const oneofs = new Map<string, RestoredLine[]>();
+      for (const f of def.fields) {
+        const value = mapParts(f.type);
+        const type = value ? `map<${value.key},${restored(value.value)}>` : restored(f.type);
+        // A type the release's file did not resolve (an import the baseline lacked) cannot be written for this one.
+        const decl = f.node?.group || f.typeKind === 'unresolved' ? undefined : declarationOf({ ...f, type }, this.baseline.syntax, this.current);
+        if (decl === undefined) return undefined;
+        let into: RestoredLine[];
+        let at = inner;
+        if (f.oneof === undefined) members.push({ at: f.node?.range.start, lines: (into = []) });
+        else {
+          at = inner + 1;
+          into = oneofs.get(f.oneof)!;
+          if (!into) {
+            // A oneof's comment is in the file only (the model and the index keep none).
+            const node = this.oneofNode(def, f.oneof);
+            oneofs.set(f.oneof, (into = [...docOf({ doc: node?.comments.leading?.text }, inner), { depth: inner, text: `oneof ${f.oneof} {` }]));
+            members.push({ at: node?.range.start, lines: into });
+          }
+        }
+        into.push(...docOf(f, at), { depth: at, text: decl, typed: fqn });
+      }
+      for (const lines of oneofs.values()) lines.push({ depth: inner, text: '}' });
+      if (members.every((m) => m.at)) members.sort((a, b) => comparePositions(a.at!, b.at!));
+      for (const m of members) out.push(...m.lines);
+    }
+    out.push({ depth, text: '}' });
+    return out;
+  }
+
   /** The fix data that puts a released RPC back into its service, between the RPCs the baseline had around it. */
   private restoredRpc(old: ServiceDef, or: RpcDef, cur: ServiceDef): FixData {
     const side = (stream: boolean, type: string): string => `${stream ? 'stream ' : ''}${this.renamedType(type)}`;
@@ -720,10 +830,8 @@ class Comparer {
   private readonly scopeOrders = new Map<string, DeclarationOrder>();
   private baseChildren?: Map<string, { messages: MessageDef[]; enums: EnumDef[] }>;
 
-  private scopeOrder(scope: string, kind?: 'message' | 'enum'): DeclarationOrder {
-    const key = `${kind ?? '*'}|${scope}`;
-    let order = this.scopeOrders.get(key);
-    if (order) return order;
+  /** The baseline's messages and enums declared directly in a scope (the package or a message), indexed on first use. */
+  private baseChildrenOf(scope: string): { messages: MessageDef[]; enums: EnumDef[] } {
     if (!this.baseChildren) {
       this.baseChildren = new Map();
       const of = (p: string): { messages: MessageDef[]; enums: EnumDef[] } => {
@@ -734,7 +842,14 @@ class Comparer {
       for (const m of this.baseline.messages) of(parentOf(m.fqn)).messages.push(m);
       for (const e of this.baseline.enums) of(parentOf(e.fqn)).enums.push(e);
     }
-    const children = this.baseChildren.get(scope) ?? { messages: [], enums: [] };
+    return this.baseChildren.get(scope) ?? { messages: [], enums: [] };
+  }
+
+  private scopeOrder(scope: string, kind?: 'message' | 'enum'): DeclarationOrder {
+    const key = `${kind ?? '*'}|${scope}`;
+    let order = this.scopeOrders.get(key);
+    if (order) return order;
+    const children = this.baseChildrenOf(scope);
     let names: string[];
     if (kind) {
       names = (kind === 'message' ? children.messages : children.enums).map((d) => d.name);
