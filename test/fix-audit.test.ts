@@ -90,7 +90,7 @@ const EDITS: Edit[] = [
   {
     name: 'a message deleted',
     make: (t) => replaceOnce(t, /\/\/ IDMapping describes[^]*?\n}\n/.exec(t)![0], ''),
-    offers: [/^Declare message "IDMapping"/],
+    offers: [/^Declare message "IDMapping"/, /^Restore message "IDMapping" as released in v0\.\S+$/],
   },
   {
     name: 'an undocumented message, field and RPC added',
@@ -152,11 +152,17 @@ const EDITS: Edit[] = [
     make: (t) => `${t}\n// FrobService frobs.\nservice FrobService { rpc Frob(VersionRequest) returns (VersionResponse) {} }\n`,
     offers: [/^Insert a documentation stub$/],
   },
-  // A message of the name would turn the fields of the enum's type from varints into length-delimited messages.
+  // A message of the name would turn the fields of the enum's type from varints into length-delimited messages:
+  // the enum comes back as released instead.
   {
     name: 'an enum deleted',
     make: (t) => replaceOnce(t, 'enum Protocol {\n    TCP = 0;\n    UDP = 1;\n    SCTP = 2;\n}\n', ''),
-    offers: [/^Ignore ENUM_NO_DELETE here$/],
+    offers: [/^Restore enum "Protocol" as released in v0\.\S+$/, /^Ignore ENUM_NO_DELETE here$/],
+  },
+  {
+    name: 'a message with a nested enum deleted',
+    make: (t) => replaceOnce(t, /\/\/ A security profile which can be used[^]*?\n}\n\n/.exec(t)![0], ''),
+    offers: [/^Restore message "SecurityProfile" as released in v0\.\S+$/],
   },
   {
     name: 'a field moved into a nested message',

@@ -1043,12 +1043,16 @@ describe('quick fixes on small files', () => {
     assert.deepEqual(newErrors(a, after), []);
   });
 
-  test('a finding anchored at 0:0 (the only message deleted) offers no suppression that could not reach it', () => {
-    const baseline = baselineOf(`${HEADER}// A doc.\nmessage A {\n  int32 a = 1;\n}\n`, 'v0.1.0');
+  test('a finding anchored at 0:0 (the only message deleted) offers no suppression that could not reach it, only the restore', () => {
+    const old = `${HEADER}// A doc.\nmessage A {\n  int32 a = 1;\n}\n`;
+    const baseline = baselineOf(old, 'v0.1.0');
     const a = run(HEADER, baseline);
     const f = the(a.findings, 'TYPE_NO_DELETE');
     assert.deepEqual(f.range, { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } });
-    assert.deepEqual(computeFixes(HEADER, a.bound, f).map((x) => x.title), []);
+    const fixes = computeFixes(HEADER, a.bound, f);
+    assert.deepEqual(fixes.map((x) => x.title), ['Restore message "A" as released in v0.1.0']);
+    // Nothing left in the file to put it next to: at its end.
+    assert.equal(applyEdits(HEADER, fixes[0]!.edits), old);
   });
 
   test('one-line bodies stay tidy: no line ending in blanks, no stray blank before `}`', () => {

@@ -1,14 +1,15 @@
 // Structural comparison of the current model with the baseline model: wire, JSON and Go-source breaks,
 // and the list of additions (which the documentation rules and the report use).
 
-import type { OneofNode, OptionNode, Range } from '../proto/ast';
+import type { OneofNode, OptionNode, Position, Range } from '../proto/ast';
 import { comparePositions, declaredInMessage } from '../proto/ast';
 import {
-  ModelIndex, holdsStrings, indexModel, isClosedEnum, isPackable, jsonNameOf, localName, utf8Verified, type ApiModel, type EnumDef, type EnumValueDef, type FieldDef, type MessageDef, type RpcDef, type ServiceDef,
+  ModelIndex, SCALARS, holdsStrings, indexModel, isClosedEnum, isPackable, jsonNameOf, localName, utf8Verified, type ApiModel, type EnumDef, type EnumValueDef, type FieldDef, type MessageDef, type RpcDef, type ServiceDef,
 } from '../proto/model';
-import type { Finding, FixData } from './finding';
+import type { Finding, FixData, RestoredLine } from './finding';
+import { spanText } from './reservedText';
 import { EDITION_DEFAULTS, ownFeature, resolveFeatures, setsFeature, type Features } from '../proto/features';
-import { compareFieldTypes, utf8Checked, type TypeChange } from './wireTypes';
+import { combineMapParts, compareFieldTypes, mapParts, utf8Checked, type TypeChange } from './wireTypes';
 import { getRule } from './rules';
 import { utf8CheckReason, utf8Rejection } from '../policy/utf8';
 import { ENUM_MAX, FIELD_MAX } from '../proto/parser';
@@ -344,11 +345,12 @@ class Comparer {
       const gone = this.whereTopLevelWas(old, kind === 'message' ? this.baseline.messages : this.baseline.enums);
       const range = gone?.range ?? this.whereDeleted(old.fqn);
       const was = gone ? ` (it was declared ${gone.where})` : '';
+      const restore = this.restoredType(old, movedParent ?? parent);
       if (reachable.has(old.fqn)) {
         this.add(kind === 'message' ? 'MESSAGE_NO_DELETE' : 'ENUM_NO_DELETE', range, old.fqn,
-          `${kind} "${old.fqn}" of ${this.tag} was deleted${was}, but RPCs of ${this.tag} use it`);
+          `${kind} "${old.fqn}" of ${this.tag} was deleted${was}, but RPCs of ${this.tag} use it`, restore);
       } else {
-        this.add('TYPE_NO_DELETE', range, old.fqn, `${kind} "${old.fqn}" of ${this.tag} was deleted${was}`);
+        this.add('TYPE_NO_DELETE', range, old.fqn, `${kind} "${old.fqn}" of ${this.tag} was deleted${was}`, restore);
       }
     };
     // Outer before inner: a nested type follows its renamed parent.
@@ -546,7 +548,7 @@ class Comparer {
       && !nf.node?.options.some((o) => o.name === 'default') && (of.type === 'string' || !setsFeature(nf.node?.options ?? [], 'utf8_validation'))
       && (isPackable(of.typeKind, of.type) || !packsItself(nf.node?.options ?? []))
       ? [{ kind: 'retype', to: of.type, ...this.encodingAfterRetype(of, nf, cur) }] : undefined;
-    const [was, now] = typeNames(of, nf);
+    const [was, now] = this.typeNames(of, nf);
     if (change === 'incompatible') {
       this.add('FIELD_TYPE_INCOMPATIBLE', typeRangeOf(nf), fieldPath(old, of), `field "${old.name}.${of.name}" changed type from ${was} to ${now}, which is not wire-compatible (baseline ${this.tag})`, retype);
     } else if (change === 'compatible') {
@@ -670,6 +672,114 @@ class Comparer {
     }));
   }
 
+  /**
+   * The fix data that declares a deleted message or enum again as released, in `scope` (its parent, under the name the
+   * parent has now), between the declarations the baseline had around it. None where the scope is gone too (a type
+   * nested in a deleted one comes back with it), nor into a file of another syntax than the release's, or an editions
+   * file: its fields, presence and enums would need saying otherwise (declarationOf says what a field needs).
+   */
+  private restoredType(old: MessageDef | EnumDef, scope: string): FixData[] | undefined {
+    if (this.current.syntax === 'editions' || this.current.syntax !== this.baseline.syntax) return undefined;
+    if (scope !== this.current.package && !this.cur.messages.has(scope)) return undefined;
+    // Its types under the name the parent has now: the restored type's (renamed types' by their new names).
+    const root = scope ? `${scope}.${old.name}` : old.name;
+    const types: string[] = [];
+    const lines = this.releasedLines(old, 0, (fqn) => (fqn === old.fqn || fqn.startsWith(`${old.fqn}.`) ? root + fqn.slice(old.fqn.length) : this.renamed.get(fqn) ?? fqn), types);
+    if (!lines) return undefined;
+    const isEnum = 'values' in old;
+    // Without positions (a model of the bundled index), the baseline's order is of one kind only (scopeOrder).
+    const kind = old.node ? undefined : isEnum ? 'enum' : 'message';
+    return [{
+      kind: 'restoreType', scope, name: old.name, isEnum, tag: this.tag, lines, types,
+      ...this.neighboursHere(`type ${kind ?? '*'}|${scope}`, old.name, () => ({ order: this.scopeOrder(parentOf(old.fqn), kind), here: this.namesIn(scope) })),
+    }];
+  }
+
+  /**
+   * The names declared directly in a scope of the file (as fixes/containers.ts declarationsIn lists them). The
+   * types by scope are indexed once: a file can delete types nested in many messages.
+   */
+  private curTypeNames?: Map<string, string[]>;
+  private namesIn(scope: string): Set<string> {
+    if (!this.curTypeNames) {
+      this.curTypeNames = new Map();
+      for (const d of [...this.current.messages, ...this.current.enums]) {
+        const list = this.curTypeNames.get(parentOf(d.fqn));
+        if (list) list.push(d.name);
+        else this.curTypeNames.set(parentOf(d.fqn), [d.name]);
+      }
+    }
+    const m = this.cur.messages.get(scope);
+    return new Set<string>([
+      ...(m ? [...m.fields.filter((f) => !f.oneof).map((f) => f.name), ...m.oneofs] : this.current.services.map((s) => s.name)),
+      ...(this.curTypeNames.get(scope) ?? []),
+    ]);
+  }
+
+  /**
+   * A released message or enum as the restore writes it back, a line each (`depth` units in): documentation,
+   * options, reserved ranges, then its members, in the release's order where the baseline has positions, else
+   * nested types before fields (as cri-api declares them). Undefined where a field cannot be written as released
+   * in this file (declarationOf), or is a group. `restored`: a type's full name as restored; `types` gets those
+   * of it and the types in it.
+   */
+  private releasedLines(def: MessageDef | EnumDef, depth: number, restored: (fqn: string) => string, types: string[]): RestoredLine[] | undefined {
+    const inner = depth + 1;
+    const fqn = restored(def.fqn);
+    types.push(fqn);
+    const docOf = (d: { doc?: string; docFingerprint?: DocFingerprint }, at: number): RestoredLine[] => {
+      const doc = restoredDoc(d).doc;
+      return doc ? [{ depth: at, text: doc, doc: true }] : [];
+    };
+    const isEnum = 'values' in def;
+    const options = restorableOptions(def);
+    // A model of the bundled index keeps no options: an enum with aliases needs allow_alias back to compile.
+    if (isEnum && new Set(def.values.map((v) => v.number)).size < def.values.length && !options.some((o) => /^allow_alias\b/.test(o))) options.unshift('allow_alias = true');
+    if (def.deprecated) options.push('deprecated = true');
+    const out: RestoredLine[] = [...docOf(def, depth), { depth, text: `${isEnum ? 'enum' : 'message'} ${def.name} {` }];
+    for (const o of options) out.push({ depth: inner, text: `option ${o};` });
+    if (def.reservedNumbers.length) out.push({ depth: inner, text: `reserved ${def.reservedNumbers.map((r) => spanText(r, isEnum)).join(', ')};` });
+    if (def.reservedNames.length) out.push({ depth: inner, text: `reserved ${def.reservedNames.map((n) => JSON.stringify(n)).join(', ')};` });
+    if (isEnum) {
+      for (const v of def.values) out.push(...docOf(v, inner), { depth: inner, text: valueDeclaration(v) });
+    } else {
+      const members: { at?: Position; lines: RestoredLine[] }[] = [];
+      const children = this.baseChildrenOf(def.fqn);
+      for (const child of [...children.messages, ...children.enums]) {
+        const lines = this.releasedLines(child, inner, restored, types);
+        if (!lines) return undefined;
+        members.push({ at: child.node?.range.start, lines });
+      }
+      const oneofs = new Map<string, RestoredLine[]>();
+      for (const f of def.fields) {
+        const value = mapParts(f.type);
+        const type = value ? `map<${value.key},${restored(value.value)}>` : restored(f.type);
+        // A type the release's file did not resolve (an import the baseline lacked) cannot be written for this one.
+        const decl = f.node?.group || f.typeKind === 'unresolved' ? undefined : declarationOf({ ...f, type }, this.baseline.syntax, this.current);
+        if (decl === undefined) return undefined;
+        let into: RestoredLine[];
+        let at = inner;
+        if (f.oneof === undefined) members.push({ at: f.node?.range.start, lines: (into = []) });
+        else {
+          at = inner + 1;
+          into = oneofs.get(f.oneof)!;
+          if (!into) {
+            // A oneof's comment is in the file only (the model and the index keep none).
+            const node = this.oneofNode(def, f.oneof);
+            oneofs.set(f.oneof, (into = [...docOf({ doc: node?.comments.leading?.text }, inner), { depth: inner, text: `oneof ${f.oneof} {` }]));
+            members.push({ at: node?.range.start, lines: into });
+          }
+        }
+        into.push(...docOf(f, at), { depth: at, text: decl, typed: fqn });
+      }
+      for (const lines of oneofs.values()) lines.push({ depth: inner, text: '}' });
+      if (members.every((m) => m.at)) members.sort((a, b) => comparePositions(a.at!, b.at!));
+      for (const m of members) out.push(...m.lines);
+    }
+    out.push({ depth, text: '}' });
+    return out;
+  }
+
   /** The fix data that puts a released RPC back into its service, between the RPCs the baseline had around it. */
   private restoredRpc(old: ServiceDef, or: RpcDef, cur: ServiceDef): FixData {
     const side = (stream: boolean, type: string): string => `${stream ? 'stream ' : ''}${this.renamedType(type)}`;
@@ -720,10 +830,8 @@ class Comparer {
   private readonly scopeOrders = new Map<string, DeclarationOrder>();
   private baseChildren?: Map<string, { messages: MessageDef[]; enums: EnumDef[] }>;
 
-  private scopeOrder(scope: string, kind?: 'message' | 'enum'): DeclarationOrder {
-    const key = `${kind ?? '*'}|${scope}`;
-    let order = this.scopeOrders.get(key);
-    if (order) return order;
+  /** The baseline's messages and enums declared directly in a scope (the package or a message), indexed on first use. */
+  private baseChildrenOf(scope: string): { messages: MessageDef[]; enums: EnumDef[] } {
     if (!this.baseChildren) {
       this.baseChildren = new Map();
       const of = (p: string): { messages: MessageDef[]; enums: EnumDef[] } => {
@@ -734,7 +842,14 @@ class Comparer {
       for (const m of this.baseline.messages) of(parentOf(m.fqn)).messages.push(m);
       for (const e of this.baseline.enums) of(parentOf(e.fqn)).enums.push(e);
     }
-    const children = this.baseChildren.get(scope) ?? { messages: [], enums: [] };
+    return this.baseChildren.get(scope) ?? { messages: [], enums: [] };
+  }
+
+  private scopeOrder(scope: string, kind?: 'message' | 'enum'): DeclarationOrder {
+    const key = `${kind ?? '*'}|${scope}`;
+    let order = this.scopeOrders.get(key);
+    if (order) return order;
+    const children = this.baseChildrenOf(scope);
     let names: string[];
     if (kind) {
       names = (kind === 'message' ? children.messages : children.enums).map((d) => d.name);
@@ -788,6 +903,14 @@ class Comparer {
    * moved to another scope with the same fields encodes the same; a map is a repeated entry message { key = 1; value = 2; }.
    */
   private typeChange(of: FieldDef, nf: FieldDef): TypeChange {
+    // Two maps change as their keys and their values do, a value as a field of its type would: an enum and a
+    // message of one name are not one type, an enum and int32 are both varints, a message and bytes both
+    // length-delimited.
+    const maps = this.mapValues(of, nf);
+    if (maps) {
+      const key = compareFieldTypes({ type: maps.keys[0], typeKind: 'scalar' }, { type: maps.keys[1], typeKind: 'scalar' });
+      return combineMapParts(key, this.typeChange(...maps.values));
+    }
     const change = compareFieldTypes(this.renamedField(of), nf);
     if (change !== 'incompatible') return change;
     if ((of.typeKind === 'message' && nf.type === 'bytes') || (of.type === 'bytes' && nf.typeKind === 'message')) return 'compatible';
@@ -810,6 +933,26 @@ class Comparer {
     return change;
   }
 
+  /**
+   * For two map fields, their key types and each as a field of its value type (entry field 2), the value's kind
+   * looked up on its side (the baseline's, the file's); undefined unless both are maps.
+   */
+  private mapValues(of: FieldDef, nf: FieldDef): { keys: [string, string]; values: [FieldDef, FieldDef] } | undefined {
+    const a = of.typeKind === 'map' ? mapParts(of.type) : undefined;
+    const b = nf.typeKind === 'map' ? mapParts(nf.type) : undefined;
+    if (!a || !b) return undefined;
+    const asValue = (f: FieldDef, value: string, types: ModelIndex): FieldDef => ({ ...f, type: value, typeKind: kindOf(value, types) });
+    return { keys: [a.key, b.key], values: [asValue(of, a.value, this.base), asValue(nf, b.value, this.cur)] };
+  }
+
+  /** The two types as a type-change message names them: with their kinds where the name stayed and the kind did not (a map's value's too). */
+  private typeNames(of: FieldDef, nf: FieldDef): [string, string] {
+    const maps = this.mapValues(of, nf);
+    if (!maps) return typeNames(of, nf);
+    const [was, now] = typeNames(...maps.values);
+    return [`map<${maps.keys[0]},${was}>`, `map<${maps.keys[1]},${now}>`];
+  }
+
   /** What a change `typeChange` finds compatible does, for the FIELD_TYPE_CHANGED message: parsed only where it is. */
   private compatibleEffect(of: FieldDef, nf: FieldDef): string {
     // Per side that rejects bytes that are not UTF-8, the fields (of the pairs, baseline → current) it checks, and
@@ -825,8 +968,10 @@ class Comparer {
     };
     const own = rejects([[of, nf]]);
     if (own) return `the encoding is the same, but ${own}, and JSON and Go types change`;
-    const a = of.typeKind === 'message' ? this.base.messages.get(of.type) : undefined;
-    const b = nf.typeKind === 'message' ? this.cur.messages.get(nf.type) : undefined;
+    // Maps of messages change as their values do.
+    const [x, y] = this.mapValues(of, nf)?.values ?? [of, nf];
+    const a = x.typeKind === 'message' ? this.base.messages.get(x.type) : undefined;
+    const b = y.typeKind === 'message' ? this.cur.messages.get(y.type) : undefined;
     const changes = a && b ? fieldTypeChanges(a, b) : undefined;
     if (!a || !b || !changes) return 'wire-compatible, but values, JSON and Go types change';
     // JSON parsers take the proto name as a key besides the JSON name: either differing changes documents.
@@ -1473,6 +1618,11 @@ function releasedOf<T>(list: readonly T[], unchanged: (x: T) => boolean): T {
   return (list.length > 1 && list.find(unchanged)) || list[0]!;
 }
 
+
+/** A map's key or value type's kind, by its name in `types` (a name it does not declare is unresolved). */
+function kindOf(type: string, types: ModelIndex): FieldDef['typeKind'] {
+  return SCALARS.has(type) ? 'scalar' : types.messages.has(type) ? 'message' : types.enums.has(type) ? 'enum' : 'unresolved';
+}
 
 /** The two types as a type-change message names them: with their kinds where the name stayed and the kind did not. */
 function typeNames(of: FieldDef, nf: FieldDef): [string, string] {

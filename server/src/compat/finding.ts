@@ -39,6 +39,19 @@ export type FixData =
       kind: 'restoreRpc'; service: ElementPath; name: string; declaration: string; options: string[];
       doc?: string; docHash?: string; after?: string; before?: string;
     }
+  /**
+   * A released message or enum that the file deleted goes back as released in `tag`, as `name` in `scope` (the
+   * package, or the message it was nested in, under that message's name now): `lines`, its declaration rebuilt from
+   * the baseline model (documentation, options, reserved ranges, nested types, oneofs, fields, enum values), each
+   * `depth` indentation units into it; `doc` lines are a comment's text, `typed` ones a field whose types are written
+   * in full (the fix writes them as short as they resolve from the field's message, `typed`). `types`: the full
+   * names of it and of the types nested in it, as restored. It goes after `after`, else before `before`, the
+   * declarations next to it in the baseline that the scope still has, else at the end of the scope (the file).
+   */
+  | {
+      kind: 'restoreType'; scope: ElementPath; name: string; isEnum: boolean; tag: string;
+      lines: RestoredLine[]; types: string[]; after?: string; before?: string;
+    }
   /** `swap`: the field now on `to`, which goes to this field's number (two released fields swapped numbers). */
   | { kind: 'renumber'; to: number; label: string; swap?: string }
   /** A message, enum, field, enum value, service, RPC or oneof gets its baseline name back, in place. */
@@ -86,6 +99,14 @@ export type FixData =
        */
       reachesOlderRuntimes?: true;
     };
+
+/** A line of a restored message or enum (FixData `restoreType`): `typed`, the full name of the message of a field. */
+export interface RestoredLine {
+  depth: number;
+  text: string;
+  doc?: true;
+  typed?: string;
+}
 
 export interface Finding {
   rule: string;

@@ -39,24 +39,34 @@ export function compareFieldTypes(a: Pick<FieldDef, 'type' | 'typeKind'>, b: Pic
   return ga === gb && ga !== 'message' && ga !== 'unknown' ? 'compatible' : 'incompatible';
 }
 
+/** A map type as FieldDef.type writes it (`map<K,V>`): its key and value types; undefined for any other type. */
+export function mapParts(type: string): { key: string; value: string } | undefined {
+  const m = /^map<([^,]+),(.+)>$/.exec(type);
+  return m ? { key: m[1]!, value: m[2]! } : undefined;
+}
+
 /**
  * A map is a repeated entry message { key = 1; value = 2; }, so two maps are as compatible as their keys and
- * values. Message and enum values are only known by name here: a different name counts as incompatible.
+ * values. Message and enum values are only known by name here: a different name counts as incompatible (the
+ * comparison of two models, compare.ts, looks their kinds up and compares the values as fields).
  */
 function compareMaps(a: string, b: string): TypeChange {
-  const parse = (t: string): [string, string] | undefined => {
-    const m = /^map<([^,]+),(.+)>$/.exec(t);
-    return m ? [m[1]!, m[2]!] : undefined;
-  };
-  const ma = parse(a);
-  const mb = parse(b);
+  const ma = mapParts(a);
+  const mb = mapParts(b);
   if (!ma || !mb) return 'incompatible';
-  const part = (x: string, y: string): TypeChange => {
-    if (x === y) return 'same';
-    const gx = GROUP[x];
-    return gx && gx === GROUP[y] ? 'compatible' : 'incompatible';
-  };
-  const key = part(ma[0], mb[0]);
-  const value = part(ma[1], mb[1]);
+  const key = compareScalars(ma.key, mb.key);
+  const value = compareScalars(ma.value, mb.value);
+  return combineMapParts(key, value);
+}
+
+/** Two types of a map's key or value by name alone: the same name, or scalars of one wire group. */
+function compareScalars(x: string, y: string): TypeChange {
+  if (x === y) return 'same';
+  const gx = GROUP[x];
+  return gx && gx === GROUP[y] ? 'compatible' : 'incompatible';
+}
+
+/** A map's change from its key's and its value's. */
+export function combineMapParts(key: TypeChange, value: TypeChange): TypeChange {
   return key === 'incompatible' || value === 'incompatible' ? 'incompatible' : key === 'same' && value === 'same' ? 'same' : 'compatible';
 }

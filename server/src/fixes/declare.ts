@@ -196,7 +196,8 @@ function after(L: TextLines, m: MessageNode): Position | undefined {
   return L.endsLine(end) ? pos(end.line, L.line(end.line).length) : undefined;
 }
 
-function endOfFile(L: TextLines, lines: readonly string[]): TextEdit[] {
+/** `lines` after the last line of the file, a blank line between; a final line break where the file had one. */
+export function endOfFile(L: TextLines, lines: readonly string[]): TextEdit[] {
   const last = L.lineCount - 1;
   if (!L.isBlank(last)) return [insertAt(pos(last, L.line(last).length), ['', '', ...lines].join(L.eol))];
   // After a blank line (or at the start of an empty file) no other is needed.

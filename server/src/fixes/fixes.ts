@@ -7,13 +7,14 @@
 import type { Finding, FixData } from '../compat/finding';
 import { SUPPRESSION_MARKER, findSuppressions } from '../compat/suppress';
 import { RULES_BY_ID } from '../compat/rules';
+import { spanText } from '../compat/reservedText';
 import { FALLBACK, docOf, ownDoc, statesCallOrder, statesIgnoredBehaviour, statesUnsetMeaning } from '../docs/docRules';
 import { leadingRunHashes } from '../docs/fingerprint';
 import type {
   Comment, EnumNode, EnumValueNode, FieldNode, MessageNode, OneofNode, OptionNode, Position, ProtoFile, Range, ReservedNode, RpcNode, ServiceNode,
 } from '../proto/ast';
 import { comparePositions, rangeContains } from '../proto/ast';
-import { ENUM_MAX, FIELD_MAX, parse } from '../proto/parser';
+import { parse } from '../proto/parser';
 import type { BoundFile, Declaration, TypeReference } from '../proto/binder';
 import { innermostFirst, lookup, type Scoped } from '../proto/lookup';
 import { indexModel, localName, rpcNames } from '../proto/model';
@@ -23,7 +24,7 @@ import {
 import { checkNonOverlapping, insertAt, linesOf, mergeEditLists, pos, type TextEdit, type TextLines } from './text';
 import { containerIndex, declarationsIn, entriesOf, namesInScope, oneofsOf, reservationsOf, rpcsIn, type Declared, type Reservation } from './containers';
 import { partitionPoint } from '../binarySearch';
-import { declareMessageEdits } from './declare';
+import { declareMessageEdits, endOfFile } from './declare';
 import { addFieldOption, dropFieldOption, featureEdits, setFieldOption, type FixedFeature } from './options';
 import { EDITION_DEFAULTS, resolveFeatures, type Features } from '../proto/features';
 
@@ -215,6 +216,9 @@ function plan(text: string, bound: BoundFile, finding: Finding, preferredOnly = 
         push(`Move the type back to ${where}`, moveBackEdits(L, bound, finding, fd));
         break;
       }
+      case 'restoreType':
+        push(`Restore ${fd.isEnum ? 'enum' : 'message'} "${fd.name}" as released in ${fd.tag}`, restoreTypeEdits(L, bound, fd), undefined, `restore "${fd.name}"`);
+        break;
       case 'retype':
         push(`Restore the released type "${fd.to}"`, retypeEdits(L, bound, finding, fd));
         break;
@@ -307,11 +311,6 @@ function reserveTitle(numbers: [number, number][], names: string[], isEnum: bool
   const n = numbers.length ? `number${many ? 's' : ''} ${numbers.map((r) => spanText(r, isEnum)).join(', ')}` : '';
   const s = names.length ? `name${names.length > 1 ? 's' : ''} ${names.map((x) => `"${x}"`).join(', ')}` : '';
   return `Reserve ${[n, s].filter(Boolean).join(' and ')}`;
-}
-
-/** `5`, `10 to 20`, `1000 to max`, as a reserved statement writes them. */
-function spanText([a, b]: [number, number], isEnum: boolean): string {
-  return a === b ? String(a) : `${a} to ${b >= (isEnum ? ENUM_MAX : FIELD_MAX) ? 'max' : b}`;
 }
 
 /**
@@ -889,21 +888,49 @@ export function withDeprecated(decl: string): string | undefined {
  * from the container's scope (`runtime.v1.IDMapping` → `IDMapping` inside package runtime.v1). Undefined
  * when a type is not declared in the current file or its imports.
  */
-export function shortenTypes(decl: string, scope: string, bound: BoundFile): string | undefined {
+export function shortenTypes(decl: string, scope: string, bound: BoundFile, restored?: RestoredScope): string | undefined {
   let missing = false;
   // Only the type, before the options: `features.field_presence` there is an option's name, not a type.
   const options = decl.indexOf('[');
   const head = options < 0 ? decl : decl.slice(0, options);
   const out = head.replace(/(?<![\w.])\.?[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+/g, (written) => {
     const fqn = written.replace(/^\./, '');
+    // A type the restore brings back with it: the shortest name that the restored types resolve to it.
+    if (restored?.types.has(fqn)) return shortestName(fqn, (candidate) => restored.resolve(candidate) === fqn);
     const d = bound.declarations.get(fqn);
     if (!d || (d.kind !== 'message' && d.kind !== 'enum')) {
       missing = true;
       return written;
     }
-    return shortestName(fqn, (candidate) => lookup(candidate, scope, bound.names, bound.declarations)?.fqn === fqn);
+    // Inside a restored type, a name that starts with one of the types it declares resolves to that one first.
+    return shortestName(fqn, (candidate) => (restored ? restored.resolve(candidate) === undefined : true)
+      && lookup(candidate, scope, bound.names, bound.declarations)?.fqn === fqn);
   });
   return missing ? undefined : out + decl.slice(head.length);
+}
+
+/**
+ * The types a restore declares again (their full names), and what a name written in one of them resolves to among
+ * them: protoc looks the name's first component up from the field's message outwards (lookup.ts), so the
+ * restored types shadow the file's until the scope the restored one goes into; undefined when none of them declares it.
+ */
+interface RestoredScope {
+  types: ReadonlySet<string>;
+  resolve: (written: string) => string | undefined;
+}
+
+function restoredScope(types: readonly string[], from: string, into: string): RestoredScope {
+  const set = new Set(types);
+  return {
+    types: set,
+    resolve: (written) => {
+      const first = written.split('.')[0]!;
+      for (let s = from; ; s = parentPath(s)) {
+        if (set.has(s ? `${s}.${first}` : first)) return s ? `${s}.${written}` : written;
+        if (s === into || !s) return undefined;
+      }
+    },
+  };
 }
 
 /** The most components `shortestName` tries before it writes a full name: more than any real name needs. */
@@ -1288,6 +1315,41 @@ function moveBackEdits(L: TextLines, bound: BoundFile, finding: Finding, fd: Ext
   if (block === undefined) return undefined;
   const cut = withoutBlankAfter(L, lines)!;
   return [...outside, { range: { start: pos(cut.from, 0), end: pos(cut.to, 0) }, newText: '' }, insertAt(spot.at, spot.wrap(block))];
+}
+
+/**
+ * A deleted message or enum declared again as released (FixData `restoreType`): after the declaration the baseline
+ * had before it, else before the one it had after it, where the scope still has them, else at the end of the
+ * message it was nested in, or of the file; its lines at the file's indentation, types as short as they resolve.
+ * None while the name is taken in the scope, or a type of a field in it is declared neither in the file nor in it.
+ */
+function restoreTypeEdits(L: TextLines, bound: BoundFile, fd: Extract<FixData, { kind: 'restoreType' }>): TextEdit[] | undefined {
+  const top = fd.scope === bound.model.package;
+  const dest = top ? undefined : findContainer(bound.ast, fd.scope, false);
+  if ((!top && dest?.kind !== 'message') || declaredIn(bound, fd.scope, fd.name)) return undefined;
+  const unit = indentUnit(L);
+  const block = (indent: string): string[] | undefined => {
+    const out: string[] = [];
+    for (const l of fd.lines) {
+      const at = indent + unit.repeat(l.depth);
+      if (l.doc) {
+        out.push(...commentLines(l.text).map((c) => at + c));
+        continue;
+      }
+      const text = l.typed === undefined ? l.text : shortenTypes(l.text, fd.scope, bound, restoredScope(fd.types, l.typed, fd.scope));
+      if (text === undefined) return undefined;
+      out.push(at + text);
+    }
+    return out;
+  };
+  const spot = besideNeighbour(L, declarationsIn(bound, fd.scope), fd, top) ?? (dest ? atEndOf(L, dest) : undefined);
+  if (spot) {
+    const lines = block(spot.indent);
+    return lines && [insertAt(spot.at, spot.wrap(lines.map((l) => l + L.eol).join('')))];
+  }
+  // Relative lines: appendLines indents them as the body's members.
+  const lines = block('');
+  return lines && (dest ? appendLines(L, bodyOf(dest), lines) : endOfFile(L, lines));
 }
 
 /** Where a moved type goes back: the line it is inserted at, its indentation, and the blank lines around it. */

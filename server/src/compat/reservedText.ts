@@ -1,0 +1,9 @@
+// How a `reserved` statement writes a range of numbers: the reserve fix adds them to a message or enum, and the
+// restore of a deleted one writes its released ranges back.
+
+import { ENUM_MAX, FIELD_MAX } from '../proto/parser';
+
+/** `5`, `10 to 20`, `1000 to max`, as a reserved statement writes them. */
+export function spanText([a, b]: readonly [number, number], isEnum: boolean): string {
+  return a === b ? String(a) : `${a} to ${b >= (isEnum ? ENUM_MAX : FIELD_MAX) ? 'max' : b}`;
+}
