@@ -141,6 +141,10 @@ test('custom options declared in the file: definition, references and hover, als
   assert.match(doHover(bound, at(LOCAL, '(tracked)', 2))?.contents.value ?? '', /extension my\.pkg\.tracked[\s\S]*Declared on line 6\./);
   assert.match(doHover(bound, at(LOCAL, '(nowhere)', 2))?.contents.value ?? '', /Unknown option `\(nowhere\)`/);
   assert.equal(findDefinition(bound, at(LOCAL, '(nowhere)', 2)), null);
+  // A long unknown name is shown by its beginning (a fuzzed name of a megabyte made a hover of a megabyte).
+  const long = LOCAL.replace('(nowhere)', `(${'x.'.repeat(100)}y)`);
+  const hover = doHover(analyze(long, { uri: 'file:///ws/local.proto' }).bound, at(long, '(x.x', 1))?.contents.value ?? '';
+  assert.match(hover, /^Unknown option `\((x\.){40}…\)`/);
   assert.deepEqual(findReferences(bound, at(LOCAL, '(nowhere)', 2)), []);
 });
 

@@ -76,7 +76,9 @@ function hoverSections(bound: BoundFile, t: Target | OptionTarget, shown: { doc?
       return [code(`package ${t.name}`)];
     case 'custom option': {
       const x = t.extension;
-      if (!x) return [`Unknown option ${codeSpan(`(${t.written})`)}: no extension of that name is declared in this file or its imports.`];
+      // A name of a megabyte is shown by its beginning, as the binder's problem shows it.
+      const name = t.written.length > 80 ? `${t.written.slice(0, 80)}…` : t.written;
+      if (!x) return [`Unknown option ${codeSpan(`(${name})`)}: no extension of that name is declared in this file or its imports.`];
       shown.doc = x.doc;
       const signature = `${x.label ? `${x.label} ` : ''}${x.type} ${x.fqn.slice(x.fqn.lastIndexOf('.') + 1)}${x.number !== undefined ? ` = ${x.number}` : ''}`;
       return withDoc([code(`extension ${x.fqn}\nextend ${x.extendee} { ${signature}; }`), `Custom option. ${where(bound, x)}`], x.doc);

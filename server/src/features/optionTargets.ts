@@ -35,12 +35,14 @@ export function optionTargetAt(bound: BoundFile, pos: Position): OptionTarget | 
   if (!isValidPosition(pos)) return undefined;
   const placed = spansOf(placedOptions(bound.ast), (p) => p.option.nameRange).first(pos);
   if (!placed) return undefined;
-  for (const use of extensionNames(placed.option)) {
-    if (rangeContains(use.range, pos)) return { kind: 'custom option', written: use.written, extension: resolveExtension(bound, use.written, placed.scope), range: use.range };
-  }
   const o = placed.option;
+  const head = headName(o);
+  // The path only after the head: most hovers on a custom option are on its name.
+  const use = head && (rangeContains(head.range, pos) ? head : pathNames(o).find((p) => rangeContains(p.range, pos)));
+  if (use) return { kind: 'custom option', written: use.written, extension: resolveExtension(bound, use.written, placed.scope), range: use.range };
   if (o.name.startsWith('(')) return undefined;
-  const name = o.name.split('.')[0]!;
+  const dot = o.name.indexOf('.');
+  const name = dot < 0 ? o.name : o.name.slice(0, dot);
   const range = namePartRange(o, 0, name.length);
   return rangeContains(range, pos) ? { kind: 'option', name, of: placed.of, range } : undefined;
 }
@@ -68,13 +70,37 @@ export function optionUses(files: readonly BoundFile[], fqn: string): Location[]
   return out;
 }
 
+interface ExtensionName {
+  written: string;
+  range: Range;
+}
+
 /** The extensions an option's name writes in parentheses: `(a.b)` first, then those of its path (`(a).(c)`). */
-function extensionNames(o: OptionNode): { written: string; range: Range }[] {
-  const head = /^\((\.?[\w.]+)\)/.exec(o.name);
-  if (!head) return [];
-  // The name inside the parentheses, where buf marks an unknown one; the whole name where it is written with spaces.
-  const out = [{ written: head[1]!, range: namePartRange(o, 1, head[1]!.length) }];
-  for (const part of optionPath(o) ?? []) if (part.extension) out.push({ written: part.name, range: part.innerRange });
+function extensionNames(o: OptionNode): ExtensionName[] {
+  const head = headName(o);
+  return head ? [head, ...pathNames(o)] : [];
+}
+
+/** The extension a custom option's name starts with, inside its parentheses; undefined for a built-in option. */
+function headName(o: OptionNode): ExtensionName | undefined {
+  const head = o.name.startsWith('(') ? /^\((\.?[\w.]+)\)/.exec(o.name) : null;
+  // Where buf marks an unknown one; the whole name where it is written with spaces.
+  return head ? { written: head[1]!, range: namePartRange(o, 1, head[1]!.length) } : undefined;
+}
+
+const pathCache = new WeakMap<OptionNode, ExtensionName[]>();
+
+/**
+ * The extensions of a custom option's path (`(a).(c)`), kept per option: the path is read from its tokens, and a
+ * hover on each position of a name of a megabyte read them all again.
+ */
+function pathNames(o: OptionNode): ExtensionName[] {
+  let out = pathCache.get(o);
+  if (!out) {
+    out = [];
+    for (const part of optionPath(o) ?? []) if (part.extension) out.push({ written: part.name, range: part.innerRange });
+    pathCache.set(o, out);
+  }
   return out;
 }
 
