@@ -18,7 +18,7 @@ import { ENUM_NUMBERS, FIELD_NUMBERS, formerNumbers, formerNumberTitle, FreeNumb
 import { TextLines } from '../fixes/text';
 import { escapeMarkdown } from '../report/markdown';
 import { formatDoc } from './hover';
-import { optionCompletions } from './optionCompletion';
+import { customOptionItems, optionCompletions } from './optionCompletion';
 import { packageOf } from './positions';
 import { CompletionItemKind, type CompletionItem } from './types';
 
@@ -59,7 +59,11 @@ export function getCompletions(input: CompletionInput, text: string, pos: Positi
   const scope = scopeAt(input.bound.ast, pos);
   const typed = (word: string): Range => ({ start: { line: pos.line, character: pos.character - word.length }, end: pos });
   const bracketKind = scope?.kind === 'message' || scope?.kind === 'oneof' ? 'field' : scope?.kind === 'enum' ? 'enum value' : undefined;
-  const options = optionCompletions(statement, optionsKind(input.bound.ast, scope, pos), bracketKind, typed, input.bound.model.syntax === 'editions');
+  // Custom options are looked up from the element they are set on (a field's from its message, as protoc does).
+  const optionScope = scope?.fqn ?? packageOf(input.bound.ast);
+  const closing = line[pos.character] === ')';
+  const custom = (kind: OptionsOf, range: Range): CompletionItem[] => customOptionItems(input.bound, kind, optionScope, range, closing && line[range.start.character] === '(');
+  const options = optionCompletions(statement, optionsKind(input.bound.ast, scope, pos), bracketKind, typed, input.bound.model.syntax === 'editions', custom);
   if (options) return options;
   if (!scope) return [];
   // `;` comes with the number where nothing follows on the line, as the author would type it next.
@@ -90,6 +94,12 @@ export function getCompletions(input: CompletionInput, text: string, pos: Positi
 /**
  * Whether the cursor (at `offset`, `pos`) is inside a comment or a string: a line inside a block comment over several lines reads like a
  * declaration (`   Container state`), and nothing is offered there. Lexed only up to the offset.
+ *
+ * Lexed, not read from the parsed tree: the tree holds only the comments it attaches to declarations (a comment
+ * inside a statement, or one the parser skipped while recovering, is in no node), and only the strings of
+ * statements it could read, while the line being typed is half a statement (`option java_package = "com.`, an
+ * unterminated string) that the parser reports and recovers from. The lexer sees every comment and string as
+ * protoc does, wherever the parser stands.
  */
 function inCommentOrString(text: string, offset: number, pos: Position): boolean {
   const next = lexer(text);

@@ -6,7 +6,10 @@ import type { Comments, EnumValueNode, FieldNode, Position, RpcNode } from '../p
 import type { BoundFile, Declaration } from '../proto/binder';
 import type { ElementPath } from '../compat/finding';
 import type { ApiModel, FieldDef, RpcDef } from '../proto/model';
-import { targetAt, type Element, type Target } from './positions';
+import type { Element, Target } from './positions';
+import { targetOrOptionAt, type OptionTarget } from './optionTargets';
+import { builtinOptionDoc } from './builtinOptions';
+import { optionsMessage } from '../proto/options';
 import type { Hover } from './types';
 import { STUB_LINE_LABEL } from '../docs/docRules';
 import { visibleControls } from '../visibleText';
@@ -32,11 +35,11 @@ export type ImportedFile = { workspacePath: string } | 'outside' | undefined;
 
 /** Markdown hover for the position, or null when there is nothing to say. */
 export function doHover(bound: BoundFile, pos: Position, options: HoverOptions = {}): Hover | null {
-  return hoverOf(bound, targetAt(bound, pos), options);
+  return hoverOf(bound, targetOrOptionAt(bound, pos), options);
 }
 
-/** The hover of what a position points at (targetAt), or null. */
-export function hoverOf(bound: BoundFile, t: Target | undefined, options: HoverOptions = {}): Hover | null {
+/** The hover of what a position points at (targetOrOptionAt), or null. */
+export function hoverOf(bound: BoundFile, t: Target | OptionTarget | undefined, options: HoverOptions = {}): Hover | null {
   if (!t) return null;
   const shown: { doc?: string } = {};
   const sections = hoverSections(bound, t, shown, options);
@@ -55,7 +58,7 @@ export function hoverOf(bound: BoundFile, t: Target | undefined, options: HoverO
 }
 
 /** The hover's sections; `shown.doc` gets the doc comment they show. */
-function hoverSections(bound: BoundFile, t: Target, shown: { doc?: string }, options: HoverOptions): string[] | undefined {
+function hoverSections(bound: BoundFile, t: Target | OptionTarget, shown: { doc?: string }, options: HoverOptions): string[] | undefined {
   switch (t.kind) {
     case 'reference': {
       const ref = t.reference;
@@ -71,6 +74,19 @@ function hoverSections(bound: BoundFile, t: Target, shown: { doc?: string }, opt
       return [`Import of ${codeSpan(t.node.path)}${t.node.modifier ? ` (${t.node.modifier})` : ''}${importTarget(bound, t.node.path, options)}.`];
     case 'package':
       return [code(`package ${t.name}`)];
+    case 'custom option': {
+      const x = t.extension;
+      // A name of a megabyte is shown by its beginning, as the binder's problem shows it.
+      const name = t.written.length > 80 ? `${t.written.slice(0, 80)}…` : t.written;
+      if (!x) return [`Unknown option ${codeSpan(`(${name})`)}: no extension of that name is declared in this file or its imports.`];
+      shown.doc = x.doc;
+      const signature = `${x.label ? `${x.label} ` : ''}${x.type} ${x.fqn.slice(x.fqn.lastIndexOf('.') + 1)}${x.number !== undefined ? ` = ${x.number}` : ''}`;
+      return withDoc([code(`extension ${x.fqn}\nextend ${x.extendee} { ${signature}; }`), `Custom option. ${where(bound, x)}`], x.doc);
+    }
+    case 'option': {
+      const doc = builtinOptionDoc(t.name, t.of);
+      return doc ? [`${code(`option ${t.name} (${optionsMessage(t.of)})`)}\n\n${doc}`] : undefined;
+    }
   }
 }
 
@@ -162,7 +178,7 @@ function defsOf(model: ApiModel): { fields: Map<FieldNode, FieldDef>; rpcs: Map<
   return defs;
 }
 
-function where(bound: BoundFile, d: Declaration): string {
+function where(bound: BoundFile, d: Pick<Declaration, 'fqn' | 'uri' | 'nameRange'>): string {
   if (!d.uri || !d.nameRange) return d.fqn.startsWith('google.protobuf.') ? 'Well-known type bundled with protobuf.' : 'Declared in a bundled file.';
   const line = d.nameRange.start.line + 1;
   return d.uri === bound.uri ? `Declared on line ${line}.` : `Declared in ${codeSpan(basename(d.uri))} on line ${line}.`;

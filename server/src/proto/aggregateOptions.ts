@@ -16,7 +16,7 @@
 
 import type { OptionNode, ProtoFile, Range } from './ast';
 import { aggregateOf, entrySpan, ownValueEntry, type AggregateElement, type AggregateEntry } from './aggregate';
-import { join } from './lookup';
+import { candidateNames, join } from './lookup';
 import { SCALARS, mapEntryName } from './model';
 import { optionPath, type OptionPathPart } from './optionPath';
 import { OptionTypes, type OptionExtension, type OptionField, type OptionMessage } from './optionTypes';
@@ -237,7 +237,7 @@ class Checker {
    * import that is not found may declare it.
    */
   private extension(written: string, scope: string, range: Range, what = ''): OptionExtension | undefined {
-    const candidates = this.scopesOf(written, scope);
+    const candidates = candidateNames(written, scope);
     const ext = candidates.map((fqn) => this.extensionOf(fqn)).find((x) => x !== undefined);
     if (!ext && !candidates.some((fqn) => this.context.declaredElsewhere(fqn))) {
       const shown = written.length > 80 ? `${written.slice(0, 80)}…` : written;
@@ -264,16 +264,6 @@ class Checker {
   private refuse(written: string, what: string, part: OptionPathPart, hint = ''): undefined {
     this.unknown(`"${written}" is ${what}, not a singular message: "${part.extension ? `(${part.name})` : part.name}" cannot follow it${hint}`, part.nameRange);
     return undefined;
-  }
-
-  /** The full names `written` may mean from `scope`, innermost first; `.a.b` is full. */
-  private scopesOf(written: string, scope: string): string[] {
-    if (written.startsWith('.')) return [written.slice(1)];
-    const out: string[] = [];
-    for (let s = scope; ; s = s.slice(0, Math.max(s.lastIndexOf('.'), 0))) {
-      out.push(join(s, written));
-      if (!s) return out;
-    }
   }
 
   /** Checks the keys of one message value of type `type` (a full name); what it sets. */

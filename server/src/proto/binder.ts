@@ -3,7 +3,7 @@
 
 import {
   allowsAliases, comparePositions, rangeContains,
-  type EnumNode, type ExtendNode, type ExtensionsNode, type FieldNode, type ImportNode, type MessageNode, type OptionNode, type ProtoFile, type Range, type ReservedNode, type RpcNode,
+  type EnumNode, type ExtendNode, type ExtensionsNode, type FieldNode, type ImportNode, type Label, type MessageNode, type OptionNode, type ProtoFile, type Range, type ReservedNode, type RpcNode,
   type ServiceNode,
 } from './ast';
 import {
@@ -77,6 +77,34 @@ class NodeDeclaration implements Declaration {
 }
 
 /**
+ * An extension (a field of an `extend` block) of this file or of an import, by its full name: what a custom option
+ * (`[(my.opt) = 1]`) names, for Go to Definition, hover, references and completion on it. Only navigation reads it.
+ */
+export interface ExtensionDeclaration {
+  readonly fqn: string;
+  /** The message it extends, as written, looked up from `scope`. */
+  readonly extendee: string;
+  /** Where its `extend` is (the package, or a message): its extendee and its type are looked up from there. */
+  readonly scope: string;
+  readonly type: string;
+  readonly label?: Label;
+  readonly number?: number;
+  readonly uri: string;
+  readonly nameRange: Range;
+  readonly doc?: string;
+}
+
+/** An extension of the file being bound: its name's range is built when asked for, as NodeDeclaration's. */
+class NodeExtension implements ExtensionDeclaration {
+  constructor(readonly fqn: string, readonly extendee: string, readonly scope: string, readonly uri: string, private readonly field: FieldNode) {}
+  get type(): string { return this.field.type; }
+  get label(): Label | undefined { return this.field.label; }
+  get number(): number | undefined { return this.field.number; }
+  get nameRange(): Range { return this.field.nameRange; }
+  get doc(): string | undefined { return this.field.comments.leading?.text ?? this.field.comments.trailing?.text; }
+}
+
+/**
  * The type a field refers to, where the field's type is written (for `map<K, V>`, where `V` is). Its range is
  * built on the first read and kept: analyses never read it, while a hover checks every reference of the file.
  */
@@ -106,6 +134,8 @@ export interface BoundFile {
    * every enum field's (and map value's), in an editions file those of implicit presence. Closing one is protoc's error.
    */
   needOpen: ReadonlySet<string>;
+  /** The extensions of the file and of the imports it sees, by full name (the file's own where an import declares one too). */
+  extensions: ReadonlyMap<string, ExtensionDeclaration>;
 }
 
 /** An import found by a resolver. */
@@ -239,6 +269,8 @@ class Binder {
   private readonly fieldIndex = { byNumber: new Map<number, FieldNode>(), byName: new Map<string, FieldNode>(), byJson: new Map<string, FieldNode>() };
   /** The extensions imported files declare (their extendee as written, in their scope): numbers, not nodes (see declareFile). */
   private readonly importedExtensions: { extendee: string; scope: string; uri: string; numbers: { number: number; name: string }[] }[] = [];
+  /** Every extension the file and its imports declare (see ExtensionDeclaration). */
+  private readonly extensions = new Map<string, ExtensionDeclaration>();
   /** This file's message sets, by full name, with their `option message_set_wire_format = true;`: their extensions are messages. */
   private readonly messageSets = new Map<string, OptionNode>();
   /**
@@ -323,6 +355,7 @@ class Binder {
     const needOpen = new Set(this.openEnumFields.map((f) => f.enumFqn));
     return {
       uri: this.uri, ast: this.ast, model, problems: this.problems, references: this.references, declarations: this.declarations, names: this.names, needOpen,
+      extensions: this.extensions,
     };
   }
 
@@ -462,6 +495,7 @@ class Binder {
     const extensionGroups = (extendBlocks: readonly ExtendNode[], scope: string): void => {
       for (const x of extendBlocks) {
         for (const f of x.fields) if (f.group) walkMessage(f.group, scope);
+        for (const f of x.fields) if (f.name) this.declareExtension(x.extendee, scope, uri, f, report);
         if (!report) {
           const numbers = x.fields.flatMap((f) => (f.number === undefined ? [] : [{ number: f.number, name: f.name }]));
           if (numbers.length) this.importedExtensions.push({ extendee: x.extendee, scope, uri, numbers });
@@ -482,6 +516,25 @@ class Binder {
       for (const e of ast.enums) if (e.name) for (const v of e.values) name(v.name, 'enum value');
       for (const x of ast.extends) for (const f of x.fields) name(f.name, 'extension');
     }
+  }
+
+  /**
+   * An extension, for navigation: the file's own keeps its node (its tree is kept anyway); an import's keeps what
+   * navigation shows of it, not the node, as an import's type declarations do. The first import's of a name stays;
+   * the file's own replaces it (it is declared after its imports).
+   */
+  private declareExtension(extendee: string, scope: string, uri: string, f: FieldNode, own: boolean): void {
+    const fqn = join(scope, f.name);
+    if (own) {
+      this.extensions.set(fqn, new NodeExtension(fqn, extendee, scope, uri, f));
+      return;
+    }
+    if (this.extensions.has(fqn)) return;
+    const doc = f.comments.leading?.text ?? f.comments.trailing?.text;
+    this.extensions.set(fqn, {
+      fqn, extendee, scope, type: f.type, uri, nameRange: f.nameRange,
+      ...(f.label ? { label: f.label } : {}), ...(f.number !== undefined ? { number: f.number } : {}), ...(doc !== undefined ? { doc } : {}),
+    });
   }
 
   /**

@@ -132,6 +132,19 @@ function endOfLength(places: readonly Scoped[], i: number, length: number): numb
   return last + 1 + partitionPoint(Math.min(step, places.length - last) - 1, (n) => places[last + 1 + n]!.scope.length === length);
 }
 
+/**
+ * The full names `written` may mean from `scope`, innermost first (`.a.b` is full): where protoc looks for an
+ * extension that a custom option names, which the name index (of types) does not hold.
+ */
+export function candidateNames(written: string, scope: string): string[] {
+  if (written.startsWith('.')) return [written.slice(1)];
+  const out: string[] = [];
+  for (let s = scope; ; s = s.slice(0, Math.max(s.lastIndexOf('.'), 0))) {
+    out.push(join(s, written));
+    if (!s) return out;
+  }
+}
+
 export function join(scope: string, name: string): string {
   return scope ? `${scope}.${name}` : name;
 }

@@ -1,0 +1,188 @@
+// Options in the editor features: Go to Definition, hover and references on the custom options of a released
+// api.proto (gogoproto's, declared in the gogo.proto it imports) and of small files that declare their own; the hover
+// of descriptor.proto's options (deprecated, json_name, go_package); completion of custom option names.
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { analyze } from '../server/src/service';
+import { findDefinition, findReferences } from '../server/src/features/navigation';
+import { doHover } from '../server/src/features/hover';
+import { getCompletions } from '../server/src/features/completion';
+import { TextLines } from '../server/src/fixes/text';
+import { FsImportResolver } from '../server/src/lsp/importResolver';
+import type { BoundFile } from '../server/src/proto/binder';
+import type { Position } from '../server/src/proto/ast';
+import { NEEDS_CORPUS, corpusText, newestCorpusText, replaceOnce } from './corpusText';
+
+const GOGO_PATH = 'github.com/gogo/protobuf/gogoproto/gogo.proto';
+/** The gogo.proto file options that runtime.v1's first api.proto sets (a part of gogo.proto; numbers as there). */
+const GOGO = [
+  'syntax = "proto2";',
+  'package gogoproto;',
+  'import "google/protobuf/descriptor.proto";',
+  'extend google.protobuf.FileOptions {',
+  '  optional bool goproto_getters_all = 63001;',
+  '  optional bool goproto_stringer_all = 63003;',
+  '  // Generates a Marshal method for every message of the file.',
+  '  optional bool marshaler_all = 63017;',
+  '  optional bool unmarshaler_all = 63018;',
+  '  optional bool stringer_all = 63019;',
+  '  optional bool sizer_all = 63020;',
+  '  optional bool goproto_unrecognized_all = 63026;',
+  '}',
+  '',
+].join('\n');
+
+/** The position of the `k`-th `needle` in `text` (from 0), plus `shift` characters. */
+function at(text: string, needle: string, shift = 0, k = 0): Position {
+  let i = -1;
+  for (let n = 0; n <= k; n++) {
+    i = text.indexOf(needle, i + 1);
+    assert.ok(i >= 0, `${needle} #${k} in the text`);
+  }
+  return new TextLines(text).positionAt(i + shift);
+}
+
+/** runtime.v1's first api.proto (v0.20.0) and the gogo.proto it imports, in a directory of their own, bound. */
+function withGogo(run: (api: { text: string; bound: BoundFile }, gogo: { text: string; bound: BoundFile; uri: string }) => void): void {
+  const dir = mkdtempSync(join(tmpdir(), 'cri-opt-nav-'));
+  try {
+    const gogoFile = join(dir, GOGO_PATH);
+    mkdirSync(join(gogoFile, '..'), { recursive: true });
+    writeFileSync(gogoFile, GOGO);
+    const resolver = new FsImportResolver({ roots: [dir] });
+    const text = corpusText('v0.20.0');
+    const bound = analyze(text, { uri: pathToFileURL(join(dir, 'api.proto')).href, imports: resolver }).bound;
+    const uri = pathToFileURL(gogoFile).href;
+    run({ text, bound }, { text: GOGO, bound: analyze(GOGO, { uri, imports: resolver }).bound, uri });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+test('Go to Definition on a gogoproto option of a released api.proto goes to its extension in the imported gogo.proto', NEEDS_CORPUS, () => {
+  withGogo((api, gogo) => {
+    assert.deepEqual(api.bound.problems.filter((p) => p.severity === 'error'), []);
+    const def = findDefinition(api.bound, at(api.text, '(gogoproto.marshaler_all)', 12));
+    assert.deepEqual(def, { uri: gogo.uri, range: { start: at(gogo.text, 'marshaler_all'), end: at(gogo.text, 'marshaler_all', 13) } });
+    // On the `(` and on `gogoproto.` too; not on the value.
+    assert.equal(findDefinition(api.bound, at(api.text, '(gogoproto.sizer_all)', 1))?.range.start.line, 10);
+    assert.equal(findDefinition(api.bound, at(api.text, '(gogoproto.sizer_all) = true', 25)), null);
+  });
+});
+
+test('hover on a gogoproto option: the extension, what it extends, where it is declared and its comment', NEEDS_CORPUS, () => {
+  withGogo((api) => {
+    const hover = doHover(api.bound, at(api.text, '(gogoproto.marshaler_all)', 3));
+    assert.ok(hover, 'a hover');
+    const value = hover.contents.value;
+    assert.match(value, /extension gogoproto\.marshaler_all/);
+    assert.match(value, /extend google\.protobuf\.FileOptions \{ optional bool marshaler_all = 63017; \}/);
+    assert.match(value, /Declared in `gogo\.proto` on line 8\./);
+    assert.match(value, /Generates a Marshal method/);
+    assert.deepEqual(hover.range, { start: at(api.text, 'gogoproto.marshaler_all'), end: at(api.text, 'gogoproto.marshaler_all', 23) });
+  });
+});
+
+test('Find All References on an extension finds the options that name it, from its declaration and from a use', NEEDS_CORPUS, () => {
+  withGogo((api, gogo) => {
+    const use = { uri: api.bound.uri, range: { start: at(api.text, 'gogoproto.sizer_all'), end: at(api.text, 'gogoproto.sizer_all', 19) } };
+    const decl = { uri: gogo.uri, range: { start: at(gogo.text, 'sizer_all'), end: at(gogo.text, 'sizer_all', 9) } };
+    assert.deepEqual(findReferences(gogo.bound, at(gogo.text, 'sizer_all', 2), { others: [{ bound: api.bound }] }), [use]);
+    assert.deepEqual(findReferences(api.bound, at(api.text, 'gogoproto.sizer_all', 14), { includeDeclaration: true }), [decl, use]);
+  });
+});
+
+test('hover on descriptor.proto options says what they do, and for deprecated, json_name and go_package what that means for CRI', NEEDS_CORPUS, () => {
+  const text = replaceOnce(newestCorpusText(), 'string seccomp_profile_path = 7 [deprecated=true];', 'string seccomp_profile_path = 7 [deprecated=true, json_name = "seccompPath"];');
+  const bound = analyze(text, { uri: 'file:///ws/api.proto' }).bound;
+  const hoverAt = (p: Position): string => doHover(bound, p)?.contents.value ?? '';
+  const deprecated = hoverAt(at(text, 'deprecated=true, json_name', 3));
+  assert.match(deprecated, /option deprecated \(google\.protobuf\.FieldOptions\)/);
+  assert.match(deprecated, /Marks this field as deprecated/);
+  assert.match(deprecated, /CRI compatibility/);
+  const json = hoverAt(at(text, 'json_name = "seccompPath"', 2));
+  assert.match(json, /JSON/);
+  assert.match(json, /breaking change/);
+  assert.match(hoverAt(at(text, 'option go_package', 9)), /option go_package \(google\.protobuf\.FileOptions\)[\s\S]*import path/);
+  // An option's value, and a built-in option's name under Go to Definition: nothing.
+  assert.equal(doHover(bound, at(text, 'deprecated=true, json_name', 12)), null);
+  assert.equal(findDefinition(bound, at(text, 'deprecated=true, json_name', 3)), null);
+});
+
+const LOCAL = [
+  'syntax = "proto3";',
+  'package my.pkg;',
+  'import "google/protobuf/descriptor.proto";',
+  'message Opt { int32 level = 1; }',
+  'extend google.protobuf.FieldOptions { Opt my_opt = 50001; }',
+  'extend google.protobuf.MessageOptions { bool tracked = 50002; }',
+  'message M {',
+  '  option (tracked) = true;',
+  '  string a = 1 [(my_opt).level = 2, deprecated = true];',
+  '  string b = 2 [(my.pkg.my_opt) = { level: 3 }];',
+  '  string c = 3 [(nowhere) = 1];',
+  '}',
+  '',
+].join('\n');
+
+test('custom options declared in the file: definition, references and hover, also through a path and a qualified name', () => {
+  const bound = analyze(LOCAL, { uri: 'file:///ws/local.proto' }).bound;
+  const decl = (name: string): { uri: string; range: { start: Position; end: Position } } =>
+    ({ uri: bound.uri, range: { start: at(LOCAL, `${name} = 5`), end: at(LOCAL, `${name} = 5`, name.length) } });
+  assert.deepEqual(findDefinition(bound, at(LOCAL, '(tracked)', 2)), decl('tracked'));
+  assert.deepEqual(findDefinition(bound, at(LOCAL, '(my_opt).level', 1)), decl('my_opt'));
+  assert.deepEqual(findDefinition(bound, at(LOCAL, '(my.pkg.my_opt)', 9)), decl('my_opt'));
+  const uses = findReferences(bound, at(LOCAL, 'my_opt = 5', 1), { includeDeclaration: true });
+  assert.deepEqual(uses.map((l) => LOCAL.split('\n')[l.range.start.line]!.slice(l.range.start.character, l.range.end.character)), ['my_opt', 'my_opt', 'my.pkg.my_opt']);
+  assert.match(doHover(bound, at(LOCAL, '(tracked)', 2))?.contents.value ?? '', /extension my\.pkg\.tracked[\s\S]*Declared on line 6\./);
+  assert.match(doHover(bound, at(LOCAL, '(nowhere)', 2))?.contents.value ?? '', /Unknown option `\(nowhere\)`/);
+  assert.equal(findDefinition(bound, at(LOCAL, '(nowhere)', 2)), null);
+  // A long unknown name is shown by its beginning (a fuzzed name of a megabyte made a hover of a megabyte).
+  const long = LOCAL.replace('(nowhere)', `(${'x.'.repeat(100)}y)`);
+  const hover = doHover(analyze(long, { uri: 'file:///ws/local.proto' }).bound, at(long, '(x.x', 1))?.contents.value ?? '';
+  assert.match(hover, /^Unknown option `\((x\.){40}…\)`/);
+  assert.deepEqual(findReferences(bound, at(LOCAL, '(nowhere)', 2)), []);
+});
+
+test('an extension in a custom option\'s path (`(opt).(extra)`) leads to its own declaration', () => {
+  const text = [
+    'syntax = "proto2";',
+    'package p;',
+    'import "google/protobuf/descriptor.proto";',
+    'message Opt { optional int32 level = 1; extensions 100 to 200; }',
+    'extend Opt { optional int32 extra = 100; }',
+    'extend google.protobuf.FileOptions { optional Opt opt = 50001; }',
+    'option (opt).(extra) = 3;',
+    '',
+  ].join('\n');
+  const bound = analyze(text, { uri: 'file:///ws/path.proto' }).bound;
+  assert.deepEqual(bound.problems.filter((p) => p.severity === 'error'), []);
+  assert.deepEqual(findDefinition(bound, at(text, '(extra) =', 2))?.range, { start: at(text, 'extra = 100'), end: at(text, 'extra = 100', 5) });
+  assert.deepEqual(findDefinition(bound, at(text, '(opt).', 1))?.range, { start: at(text, 'opt = 5'), end: at(text, 'opt = 5', 3) });
+  assert.deepEqual(findReferences(bound, at(text, 'extra = 100', 1)).map((l) => l.range.start), [at(text, 'extra) =')]);
+});
+
+test('completion offers the custom options declared for the element being given options, not those of another, and none in a comment', () => {
+  const complete = (marked: string): ReturnType<typeof getCompletions> => {
+    const k = marked.indexOf('‸');
+    const text = marked.slice(0, k) + marked.slice(k + 1);
+    return getCompletions(analyze(text, { uri: 'file:///ws/local.proto' }), text, new TextLines(text).positionAt(k));
+  };
+  const inM = (line: string): ReturnType<typeof getCompletions> => complete(LOCAL.replace('message M {\n', `message M {\n${line}\n`));
+  const labels = (items: ReturnType<typeof getCompletions>): string[] => items.map((i) => i.label);
+  const field = labels(inM('  string d = 4 [‸'));
+  assert.ok(field.includes('(my_opt)') && field.includes('json_name') && !field.includes('(tracked)'), field.join());
+  const message = labels(inM('  option ‸'));
+  assert.ok(message.includes('(tracked)') && message.includes('deprecated') && !message.includes('(my_opt)'), message.join());
+  // A `(` typed, with the `)` the editor added after it: the name replaces both.
+  const typed = inM('  string d = 4 [deprecated = true, (my‸)]').find((i) => i.label === '(my_opt)');
+  assert.ok(typed, 'offered after `(my`');
+  const line = 7;
+  assert.deepEqual(typed.textEdit, { range: { start: { line, character: 35 }, end: { line, character: 39 } }, newText: '(my_opt)' });
+  assert.deepEqual(inM('  // string d = 4 [‸'), []);
+  assert.deepEqual(inM('  string d = 4 [json_name = "[‸'), []);
+});
