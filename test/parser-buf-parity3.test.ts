@@ -173,3 +173,14 @@ test('a group without its number says so over its head, as a field without one d
   assert.deepEqual(syntax(text), ['3:3-3:19 group "H" has no number']);
   assert.deepEqual(parse(text).messages[0]!.fields.map((f) => `${f.name}:${f.group?.fields.map((g) => g.name).join(',') ?? ''}`), ['h:b', 'c:']);
 });
+
+test('a misspelled top-level keyword before a name and a `{` says which it was typed for, and the declaration is read as that', NEEDS_CORPUS, () => {
+  // buf: 542:1 "missing message field tag in declaration", 542:29 "unexpected definition body in message field"; ours
+  // said "expected 'message', 'enum', …, found 'mesage'" and skipped the block, so its fields looked deleted.
+  oneError('message PodSandboxMetadata {\n', 'mesage PodSandboxMetadata {\n', "542:1-542:7 unknown keyword 'mesage': did you mean 'message'?");
+  oneError('enum Protocol {\n', 'Enum Protocol {\n', "278:1-278:5 a keyword is lower case: write 'enum'");
+  oneError('service RuntimeService {\n', 'servce RuntimeService {\n', "24:1-24:7 unknown keyword 'servce': did you mean 'service'?");
+  // A word far from every keyword is what it was.
+  assert.deepEqual(syntax(lines('syntax = "proto3";', 'table T {', '  int32 a = 1;', '}', 'message M {}')),
+    ["2:1-2:6 expected 'message', 'enum', 'service', 'import', 'package', 'option' or 'syntax', found 'table'"]);
+});

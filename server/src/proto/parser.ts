@@ -23,6 +23,7 @@ import { badOctalDigit, braceBalance, lexer, type Token, UNTERMINATED_STRING } f
 import { readAggregateTokens } from './aggregate';
 import { keepOptionPathTokens } from './optionPath';
 import { LineIndex } from './lines';
+import { editDistance } from '../editDistance';
 import { type CommentSyntax, EnumValueSyntax, type FieldOffsets, FieldSyntax, MessageSyntax, NONE } from './nodes';
 
 /** Deeper blocks are skipped, not parsed: protoc itself refuses far less (its recursion limit is 100). */
@@ -703,12 +704,41 @@ class Parser {
         return pushDefined(file.services, this.service());
       case 'extend':
         return pushDefined(file.extends, this.extend());
-      default:
+      default: {
+        const meant = this.misspelledKeyword();
+        if (meant) {
+          // Read as the declaration meant: skipped as a broken statement, its body was lost (a check reported each
+          // of its members deleted, and each field of its type unresolved).
+          this.error(meant === t.text.toLowerCase() ? `a keyword is lower case: write '${meant}'` : `unknown keyword '${t.text}': did you mean '${meant}'?`, t.range);
+          if (meant === 'message') return pushDefined(file.messages, this.message());
+          if (meant === 'enum') return pushDefined(file.enums, this.enumDecl());
+          if (meant === 'service') return pushDefined(file.services, this.service());
+          return pushDefined(file.extends, this.extend());
+        }
         // A `}` no block is open for (one too many after a message): said so, where buf says "unmatched `}`".
         if (this.is('}')) this.error("unexpected '}': no block is open here to close", t.range);
         else this.expected("'message', 'enum', 'service', 'import', 'package', 'option' or 'syntax'", true);
         this.skipUnexpected();
+      }
     }
+  }
+
+  /**
+   * The top-level keyword the word here was typed for (`mesage Foo {`, `Message Foo {`, `enmu E {`): a word followed
+   * by a name and a `{` on its line, at most two edits from `message`, `enum`, `service` or `extend` (ignoring case),
+   * the nearest.
+   */
+  private misspelledKeyword(): string | undefined {
+    const t = this.cur;
+    if (t.kind !== 'ident' || this.peek().kind !== 'ident' || !this.peekIs('{', 2) || this.peek(2).line !== t.line) return undefined;
+    const word = t.text.toLowerCase();
+    let best: string | undefined;
+    let least = 3;
+    for (const k of BLOCK_KEYWORDS) {
+      const d = editDistance(word, k, 2);
+      if (d < least) [best, least] = [k, d];
+    }
+    return best;
   }
 
   /**
@@ -1913,6 +1943,8 @@ const BODIED = new Map([
   ['service', { name: 'a service', goes: 'declare it at the top level of the file' }],
   ['extend', { name: 'an extend block', goes: 'declare it in a message or at the top level of the file' }],
 ]);
+/** The top-level declarations with a body, which a misspelled keyword is read as (misspelledKeyword). */
+const BLOCK_KEYWORDS = ['message', 'enum', 'service', 'extend'];
 const TOP_LEVEL = new Set(['message', 'enum', 'service', 'syntax', 'edition', 'package', 'import', 'extend']);
 
 /** The answer for a gap without comments, shared: callers copy `detached` before keeping it. */
