@@ -784,10 +784,13 @@ describe('parser: errors and recovery', () => {
     assert.deepEqual(bind(f, 'x').problems.map((p) => p.code), Array(9).fill('syntax'));
   });
 
-  test('missing `;` with more on the same line skips to the next `;`', () => {
+  test('missing `;` with more on the same line skips to the next `;`, unless what follows is the next declaration, which is read', () => {
     const f = parse('message A {\n  optional int32 a = 1 optional int32 b = 2;\n  optional int32 c = 3;\n}');
     assert.deepEqual(f.errors, [{ message: `expected ';' after '1'`, range: R(1, 22, 1, 22) }]);
-    assert.deepEqual(msg(f, 'A').fields.map((x) => x.name), ['a', 'c']);
+    assert.deepEqual(msg(f, 'A').fields.map((x) => x.name), ['a', 'b', 'c']);
+    const g = parse('message A {\n  optional int32 a = 1 foo bar;\n  optional int32 c = 3;\n}');
+    assert.deepEqual(g.errors, [{ message: `expected ';' after '1'`, range: R(1, 22, 1, 22) }]);
+    assert.deepEqual(msg(g, 'A').fields.map((x) => x.name), ['a', 'c']);
   });
 
   test('missing `}`: a declaration at or left of the block keyword column closes the block', () => {
@@ -1187,7 +1190,7 @@ describe('parser: errors and recovery', () => {
     assert.deepEqual(f.errors, [
       at(1, '0b1', base('0b1')), at(1, '0O7', base('0O7')),
       at(2, '1_000', 'a number takes no underscores: 1_000'), at(2, '1__0.5', 'a number takes no underscores: 1__0.5'),
-      at(3, '0xg', 'invalid number 0xg'), at(3, '1foo', 'invalid number 1foo'),
+      at(3, '0xg', "invalid number 0xg: '0x' must be followed by hex digits"), at(3, '1foo', 'invalid number 1foo'),
       at(4, ')', "expected an option value, found ')'", '= '), at(4, '0b1', base('0b1')),
     ]);
     assert.deepEqual(msg(f, 'M4').fields.map((x) => [x.name, x.options.map((o) => o.name)]), [['a', ['deprecated']]]);
@@ -1204,10 +1207,10 @@ describe('parser: errors and recovery', () => {
     const f = parse(text);
     assert.deepEqual(f.errors, [
       { message: "expected '=' before '1'", range: R(1, 20, 1, 21) },
-      { message: "expected '=', found 'a'", range: R(1, 32, 1, 33) },
+      { message: "a field cannot be a stream: 'stream' is only for an RPC's request or response type", range: R(1, 23, 1, 29) },
       { message: 'the response type needs parentheses: write (A)', range: R(2, 29, 2, 30) },
     ]);
-    assert.deepEqual(msg(f, 'A').fields.map((x) => x.name), ['x', 'A', 'y']);
+    assert.deepEqual(msg(f, 'A').fields.map((x) => x.name), ['x', 'a', 'y']);
     // The type without its parentheses is read (buf: "missing `(...)` around method return type", at it).
     assert.deepEqual(f.services[0]!.rpcs.map((r) => `${r.name}(${r.requestType})${r.responseType}`), ['R(A)A', 'Q(A)A']);
   });

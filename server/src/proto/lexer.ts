@@ -240,7 +240,10 @@ export function lexer(
     let kind: TokenKind = 'int';
     if (text.charCodeAt(i) === Ch.D0 && (text[i + 1] === 'x' || text[i + 1] === 'X')) {
       i += 2;
+      const digits = i;
       while (i < n && /[0-9a-fA-F]/.test(text[i]!)) i++;
+      // `0x` alone is no number (protoc: "must be followed by hex digits"); read as 0 it was "integer 0x is too large".
+      if (i === digits && !(i < n && isIdentStart(text.charCodeAt(i)))) return 'invalid';
     } else {
       while (i < n && isDigit(text.charCodeAt(i))) i++;
       if (text.charCodeAt(i) === Ch.Dot) {
@@ -330,6 +333,7 @@ export function lexer(
 
 /** What is wrong with `text`, which starts as a number and is none (`0b1`, `1_000`, `1foo`), as buf's lexer says. */
 function numberError(text: string): string {
+  if (/^0[xX]($|[^0-9a-fA-F])/.test(text)) return `invalid number ${text}: '0x' must be followed by hex digits`;
   if (/^0[bBoO]/.test(text)) return `${text} is in a base protobuf does not take: integers are decimal, octal (0…) or hex (0x…)`;
   return text.includes('_') ? `a number takes no underscores: ${text}` : `invalid number ${text}`;
 }

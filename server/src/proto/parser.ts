@@ -23,6 +23,7 @@ import { badOctalDigit, braceBalance, lexer, type Token, UNTERMINATED_STRING } f
 import { readAggregateTokens } from './aggregate';
 import { keepOptionPathTokens } from './optionPath';
 import { LineIndex } from './lines';
+import { editDistance } from '../editDistance';
 import { type CommentSyntax, EnumValueSyntax, type FieldOffsets, FieldSyntax, MessageSyntax, NONE } from './nodes';
 
 /** Deeper blocks are skipped, not parsed: protoc itself refuses far less (its recursion limit is 100). */
@@ -336,6 +337,9 @@ class Parser {
     }
     if (!said && !unterminated(prev)) this.error(`expected ';' after ${this.describe(prev)}`, { start: prev.endPos, end: prev.endPos });
     if (this.cur.line > prev.line || this.is('}') || this.cur.kind === 'eof') return;
+    // `A = 0 B = 1;`, `int32 a = 1 int32 b = 2;`: the next declaration on the line, read (as buf reads it), where it
+    // was skipped with the rest of the line and lost.
+    if (this.cur.kind === 'ident' && this.startsMember(0)) return;
     this.skipStatement();
   }
 
@@ -474,6 +478,12 @@ class Parser {
       this.error(`expected '=' before ${this.describe(this.cur)}`, this.cur.range);
       return { num: this.intLiteral(), missing: false };
     }
+    // `x: 1;`, a `:` typed for the `=`: said there, and the number read.
+    if (this.is(':') && this.peek().kind === 'int' && this.peek().line === this.cur.line) {
+      this.expected("'='");
+      this.next();
+      return { num: this.intLiteral(), missing: false };
+    }
     if (!missing) this.expected("'='");
     return { num: { start: end, end }, missing };
   }
@@ -500,7 +510,12 @@ class Parser {
       if (v === undefined) this.error(`integer ${t.text} is too large`, t.range);
       return { value: v === undefined ? undefined : neg ? -v : v, start, end: t.end };
     }
-    this.expected('a number');
+    // `= 1.5`, `= max` where an integer goes: said so (buf: "mismatched types", "`max` outside of range end"), not as
+    // a token that was unexpected. The statement is then passed over as before.
+    const here = this.cur.line === this.prevTok().line;
+    if (here && this.cur.kind === 'float') this.error(`expected an integer, found ${this.describe(this.cur)}: a number here has no fraction or exponent`, this.cur.range);
+    else if (here && this.is('max')) this.error("'max' is not a number: it only ends a range of a reserved or extensions statement ('5 to max')", this.cur.range);
+    else this.expected('a number');
     return { start, end: this.cur.start };
   }
 
@@ -616,8 +631,12 @@ class Parser {
       case 'syntax':
       case 'edition': {
         this.next();
-        if (!this.eat('=')) this.expected("'='");
-        const v = this.strings();
+        // `syntax "proto3";`: said at the string, where buf marks it, which is read as the value as before.
+        if (!this.eat('=')) {
+          if (this.cur.kind === 'string' && this.cur.line === this.prevTok().line) this.error(`expected '=' before ${this.describe(this.cur)}`, this.cur.range);
+          else this.expected("'='");
+        }
+        const v = this.strings() ?? this.unquotedVersion(t.text);
         if (!v) this.expected('a string');
         this.endStatement();
         const node = { value: v?.value ?? '', range: this.rangeFrom(start) };
@@ -685,10 +704,54 @@ class Parser {
         return pushDefined(file.services, this.service());
       case 'extend':
         return pushDefined(file.extends, this.extend());
-      default:
-        this.expected("'message', 'enum', 'service', 'import', 'package', 'option' or 'syntax'", true);
+      default: {
+        const meant = this.misspelledKeyword();
+        if (meant) {
+          // Read as the declaration meant: skipped as a broken statement, its body was lost (a check reported each
+          // of its members deleted, and each field of its type unresolved).
+          this.error(meant === t.text.toLowerCase() ? `a keyword is lower case: write '${meant}'` : `unknown keyword '${t.text}': did you mean '${meant}'?`, t.range);
+          if (meant === 'message') return pushDefined(file.messages, this.message());
+          if (meant === 'enum') return pushDefined(file.enums, this.enumDecl());
+          if (meant === 'service') return pushDefined(file.services, this.service());
+          return pushDefined(file.extends, this.extend());
+        }
+        // A `}` no block is open for (one too many after a message): said so, where buf says "unmatched `}`".
+        if (this.is('}')) this.error("unexpected '}': no block is open here to close", t.range);
+        else this.expected("'message', 'enum', 'service', 'import', 'package', 'option' or 'syntax'", true);
         this.skipUnexpected();
+      }
     }
+  }
+
+  /**
+   * The top-level keyword the word here was typed for (`mesage Foo {`, `Message Foo {`, `enmu E {`): a word followed
+   * by a name and a `{` on its line, at most two edits from `message`, `enum`, `service` or `extend` (ignoring case),
+   * the nearest.
+   */
+  private misspelledKeyword(): string | undefined {
+    const t = this.cur;
+    if (t.kind !== 'ident' || this.peek().kind !== 'ident' || !this.peekIs('{', 2) || this.peek(2).line !== t.line) return undefined;
+    const word = t.text.toLowerCase();
+    let best: string | undefined;
+    let least = 3;
+    for (const k of BLOCK_KEYWORDS) {
+      const d = editDistance(word, k, 2);
+      if (d < least) [best, least] = [k, d];
+    }
+    return best;
+  }
+
+  /**
+   * `syntax = proto3;`, `edition = 2023;`: the value without its quotes, on the statement's line, which buf refuses
+   * ("the value of a `syntax` declaration must be a string literal"). Said over it, saying how to write it, and read as
+   * the value: read as none, the file was proto2 and every unlabelled field one more error.
+   */
+  private unquotedVersion(keyword: string): { value: string; range: Range } | undefined {
+    const t = this.cur;
+    if (t.kind !== (keyword === 'syntax' ? 'ident' : 'int') || t.line !== this.prevTok().line) return undefined;
+    this.next();
+    this.error(`the ${keyword} is a string: write "${t.text}"`, t.range);
+    return { value: t.text, range: t.range };
   }
 
   // ---- options -------------------------------------------------------------------------------------
@@ -763,11 +826,20 @@ class Parser {
     }
     const nameRange = this.rangeFrom(nameStart);
     if (name === 'features' || name.startsWith('features.')) this.setsFeatures = true;
-    if (!this.eat('=')) {
+    if (this.eat('=')) {
+      if (this.startsNextLine(this.prevTok(), [';', ',', ']'], 'a value')) return undefined;
+    } else if (this.is(':') && this.peek().line === this.cur.line && !this.peekIs(';', 1)) {
+      // `[json_name: "x"]`, an aggregate's `:` typed for the `=`: said as before, and the option read with its value.
+      this.expected("'='");
+      this.next();
+    } else if (this.valueWithoutEquals()) {
+      // `option go_package "x";`, `[deprecated true]`: said at the value, where buf marks it, and the option is read
+      // with it, so that a check compares it (it was dropped, and go_package looked removed).
+      this.error(`expected '=' before ${this.describe(this.cur)}`, this.cur.range);
+    } else {
       this.expected("'='");
       return undefined;
     }
-    if (this.startsNextLine(this.prevTok(), [';', ',', ']'], 'a value')) return undefined;
     const value = this.optionValue(statement);
     // No value, or one that is none: its syntax error is all that is said, and the option sets nothing.
     if (!value) return undefined;
@@ -864,6 +936,23 @@ class Parser {
     return !closers.length;
   }
 
+  /**
+   * After an option's name, a value on its line without the `=` before it: a string or a number, or a word, a signed
+   * number or a dotted name that ends the option (`true;`, `-1]`). Not a `{`, nor a word that goes on (`option a b c`).
+   */
+  private valueWithoutEquals(): boolean {
+    const t = this.cur;
+    if (t.line !== this.prevTok().line) return false;
+    if (t.kind === 'string' || t.kind === 'int' || t.kind === 'float') return true;
+    const k = this.is('-') ? 1 : 0;
+    const v = this.peek(k);
+    if (k === 1 && v.kind !== 'ident' && v.kind !== 'int' && v.kind !== 'float') return false;
+    if (v.kind === 'int' || v.kind === 'float') return true;
+    if (v.kind !== 'ident') return false;
+    const after = this.pastName(k);
+    return this.peekIs(';', after) || this.peekIs(',', after) || this.peekIs(']', after);
+  }
+
   /** A name with a leading dot (`.VIEW`) starts here: buf reads it as a value, which no field takes, not as a syntax error. */
   private dottedName(): boolean {
     return this.is('.') && this.peek().kind === 'ident';
@@ -955,12 +1044,19 @@ class Parser {
     keyword: Token, item: () => void, canNest: (t: Token) => boolean, comments?: Comments, endsAt?: () => boolean,
   ): { start: number; end: number } {
     const open = this.cur;
-    if (!this.eat('{')) {
+    let bodyStart: number;
+    if (this.eat('{')) {
+      if (comments) this.trailingFor(comments);
+      bodyStart = open.end;
+    } else if (this.bodyWithoutBrace(keyword)) {
+      // Read as if the `{` were after the name: its fields reach the model, and its `}` closes it.
+      const name = this.prevTok();
+      this.error(`expected '{' after ${this.describe(name)}`, { start: name.endPos, end: name.endPos });
+      bodyStart = name.end;
+    } else {
       this.expected("'{'");
       return { start: open.start, end: open.start };
     }
-    if (comments) this.trailingFor(comments);
-    const bodyStart = open.end;
     if (this.depth >= MAX_NESTING) {
       this.error(`nesting deeper than ${MAX_NESTING} levels is not supported; block skipped`, open.range);
       this.cur = this.at(--this.p); // back onto `{` so skipStatement skips the whole block
@@ -1062,6 +1158,26 @@ class Parser {
     }
     const f = this.field(oneof);
     if (f) msg.fields.push(f);
+  }
+
+  /**
+   * A block's `{` is missing where its body starts (`message Foo  int32 a = 1; }`, `message Foo` above its indented
+   * fields): the current token, on the name's line or indented right of `keyword` on a later one, starts what the
+   * body holds (a field, a value, an RPC, an option, a declaration) or is its `}`, and the text has a `}` without its
+   * `{`, taken as the block's. Without its body, each member was one more syntax error at the top level of the file,
+   * and the message lost them (a check then reported them deleted). In balanced text (a typo such as `message Foo Bar
+   * {`, or a `message Foo` being typed above the next declaration) the `{` is only said to be missing, as before.
+   */
+  private bodyWithoutBrace(keyword: Token): boolean {
+    const t = this.cur;
+    // Not deeper than a block with its `{` is read (MAX_NESTING): `message A message A … }}}` would recurse as deep.
+    if (this.depth >= MAX_NESTING || (t.kind !== 'ident' && !this.is('}'))) return false;
+    if (t.line > this.prevTok().line && !this.is('}') && this.atOrLeftOf(t, this.column(keyword))) return false;
+    const member = this.is('}') || this.startsMember(0) || (this.is('option') && (this.peek().kind === 'ident' || this.peekIs('(', 1)));
+    if (!member || this.unclosedBraces() > -1) return false;
+    // The `}` without its `{` is this block's: another block missing its `{` takes the next one.
+    this.unclosed = this.unclosedBraces() + 1;
+    return true;
   }
 
   /**
@@ -1287,8 +1403,10 @@ class Parser {
   }
 
   private field(oneof?: OneofNode): FieldNode | undefined {
+    const comments = this.commentsFor(this.cur);
+    // A word compared per field: the check of what follows it runs only for `stream`.
+    if (this.cur.text === 'stream') this.skipFieldStream();
     const first = this.cur;
-    const comments = this.commentsFor(first);
     let label: Token | undefined;
     if (LABELS.has(first.text) && (this.peek().kind === 'ident' || this.peek().text === '.') && !this.peekIs('=', 2)) {
       label = this.next();
@@ -1385,12 +1503,29 @@ class Parser {
     return f;
   }
 
+  /**
+   * `stream string name = 1;`: `stream` belongs to an RPC's request or response type, and buf refuses it on a field
+   * ("unexpected `stream` modifier on message field"). Said at the word, which is passed over, so that the field is read
+   * as without it; it said "expected '='" at the field's name, and the field was lost (a check then reported it
+   * deleted). Not where `stream` is the field's type (`stream s = 1;`, `stream.T s = 1;`).
+   */
+  private skipFieldStream(): void {
+    // What follows it: a label or a type, then a name (`stream string name`, `stream .a.T t`), or a map type.
+    const type = this.pastName(1);
+    const typed = (type > 1 && this.peek(type).kind === 'ident') || (this.peek().text === 'map' && this.peekIs('<', 2));
+    if (!typed || this.peek().line !== this.cur.line) return;
+    this.error("a field cannot be a stream: 'stream' is only for an RPC's request or response type", this.next().range);
+  }
+
   /** proto2 `group`: parsed as a field whose type is a nested message of the same name. */
   private group(first: Token, label: Token | undefined, comments: Comments, oneof?: OneofNode): FieldNode {
     const kw = this.next(); // group
     const name = this.next(); // an identifier: the caller looked
     let num: { value?: number; start: number; end: number } = { start: name.start, end: name.end };
     if (this.eat('=')) num = this.intLiteral();
+    // `optional group G {`: said as of a field (buf: "missing message field tag in declaration"), over the group's
+    // head, where it said "expected '=', found '{'".
+    else if ((this.is('{') || this.is('[')) && this.cur.line === name.line) this.error(`group "${name.text}" has no number`, this.span(first.start, name.end));
     else this.expected("'='");
     const options = this.optionList(first);
     const body = new MessageSyntax(this.lines, name.text, { leading: undefined, trailing: undefined, detached: NONE }, kw.start, name.start, name.end);
@@ -1445,6 +1580,10 @@ class Parser {
         mix(true, s.range);
         node.names.push({ name: s.text, range: s.range });
       } else {
+        if (this.cur.kind !== 'int' && this.nothingAfterComma('a number or name')) {
+          if (this.eat(',')) continue;
+          break;
+        }
         const r = this.numberRange();
         if (!r) break;
         mix(false, r.range);
@@ -1466,6 +1605,21 @@ class Parser {
     const t = this.cur;
     if (t.line !== this.prevTok().line || (t.kind !== 'int' && t.kind !== 'string' && t.kind !== 'ident') || this.is('max') || this.is('to')) return false;
     this.error(`expected ',' before ${this.describe(t)}: ${statement} separates its ${items} with commas`, t.range);
+    return true;
+  }
+
+  /**
+   * Nothing after a `,` of a `reserved` or `extensions` statement: its end (`reserved 2, ;`, `2, }`) or another `,`
+   * (`reserved 2,, 3;`). Said at that token, where the number is missing, naming the `,` (buf: "unexpected trailing
+   * `,`", "unexpected extra `,`"); it said "expected a number, found ';'", and after a second `,` the rest of the
+   * statement was dropped, where buf reads it.
+   */
+  private nothingAfterComma(what: string): boolean {
+    const prev = this.prevTok();
+    if (prev.kind !== 'symbol' || prev.text !== ',' || !(this.is(';') || this.is('}') || this.is(','))) return false;
+    // At the end of its line, what the line lacks is said there, as `expected` says it, not on the next line's `}`.
+    if (this.cur.line > prev.line) this.error(`expected ${what} after ','`, { start: prev.endPos, end: prev.endPos });
+    else this.error(`expected ${what} after ',', found ${this.describe(this.cur)}${this.is(',') ? '' : ": remove the trailing ','"}`, this.cur.range);
     return true;
   }
 
@@ -1491,6 +1645,11 @@ class Parser {
     const kw = this.next();
     const node: ExtensionsNode = { kind: 'extensions', ranges: [], options: NONE, range: kw.range };
     do {
+      // A second `,` is passed over by the loop's condition.
+      if (this.cur.kind !== 'int' && this.nothingAfterComma('a number')) {
+        if (this.is(',')) continue;
+        break;
+      }
       const r = this.numberRange();
       if (!r) break;
       node.ranges.push(r);
@@ -1724,7 +1883,13 @@ class Parser {
       return { type: t?.name ?? '', range: t ? this.span(t.start, t.end) : at, stream };
     };
     const req = sig('request');
-    if (!this.eat('returns')) this.expected("'returns'");
+    if (!this.eat('returns')) {
+      // `return (M)`, `retruns (M)`: a word typed for `returns` before the response's `(` is said as before, and passed
+      // over, so that the response type is read; it was read as the response type, and its `(M)` was an error more.
+      const typo = this.cur.kind === 'ident' && this.cur.line === this.prevTok().line && this.peekIs('(', 1);
+      this.expected("'returns'");
+      if (typo) this.next();
+    }
     const res = sig('response');
     const node: RpcNode = {
       kind: 'rpc', name: name.name, nameRange: name.range, requestType: req.type, requestTypeRange: req.range, requestStream: req.stream,
@@ -1778,6 +1943,8 @@ const BODIED = new Map([
   ['service', { name: 'a service', goes: 'declare it at the top level of the file' }],
   ['extend', { name: 'an extend block', goes: 'declare it in a message or at the top level of the file' }],
 ]);
+/** The top-level declarations with a body, which a misspelled keyword is read as (misspelledKeyword). */
+const BLOCK_KEYWORDS = ['message', 'enum', 'service', 'extend'];
 const TOP_LEVEL = new Set(['message', 'enum', 'service', 'syntax', 'edition', 'package', 'import', 'extend']);
 
 /** The answer for a gap without comments, shared: callers copy `detached` before keeping it. */
