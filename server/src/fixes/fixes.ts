@@ -22,7 +22,7 @@ import {
   bodyMembers, elementNamedAt, elementsOf, fieldLabeledAt, findAt, findContainer, type Container, type Located, type NodeKind,
 } from './locate';
 import { checkNonOverlapping, insertAt, linesOf, mergeEditLists, pos, type TextEdit, type TextLines } from './text';
-import { containerIndex, declarationsIn, entriesOf, namesInScope, oneofsOf, reservationsOf, rpcsIn, type Declared, type Reservation } from './containers';
+import { containerIndex, declarationsIn, entriesOf, firstNumberEntryAbove, namesInScope, oneofsOf, reservationsOf, rpcsIn, type Declared, type Reservation } from './containers';
 import { partitionPoint } from '../binarySearch';
 import { declareMessageEdits, endOfFile } from './declare';
 import { addFieldOption, dropFieldOption, featureEdits, setFieldOption, type FixedFeature } from './options';
@@ -356,10 +356,9 @@ function reserveEdits(L: TextLines, ast: ProtoFile, req: ReserveRequest): TextEd
     // Neighbouring ranges stay apart (`4, 5`): neither buf format nor protoc merges them.
     const spans = [...todo.numbers].sort((a, b) => a[0] - b[0]);
     if (numStmt) {
-      const entries = [...numStmt.ranges].sort((a, b) => comparePositions(a.range.start, b.range.start));
       const after: string[] = [];
       for (const span of spans) {
-        const above = entries.find((e) => e.start > span[0]);
+        const above = firstNumberEntryAbove(numStmt, span[0]);
         if (above) insert(above.range.start, `${spanText(span, req.isEnum)}, `);
         else after.push(spanText(span, req.isEnum));
       }
