@@ -5,10 +5,13 @@
 // notification to their caller; the client's other errors (a crash, an automatic restart that failed) are its own.
 // A server that exits before it ever ran (its initialize failed) is not restarted either: the client's default
 // handler would start it again as after a crash, fail again, and add its own toasts after ours.
+// A server that never answers `initialize` is stopped after criCompat.server.startTimeout (startTimeout.ts): the
+// client alone would wait for ever, "starting".
 
 import {
   CloseAction, LanguageClient, State, type CloseHandlerResult, type ErrorHandler, type LanguageClientOptions, type ServerOptions,
 } from 'vscode-languageclient/node';
+import { boundedStart } from './startTimeout';
 
 export class CriLanguageClient extends LanguageClient {
   /** Set while a start whose failure the caller reports runs. */
@@ -43,12 +46,19 @@ export class CriLanguageClient extends LanguageClient {
     return this.ran ? this.defaults.closed() : { action: CloseAction.DoNotRestart, handled: true };
   }
 
-  /** start(), or restart() when running: rejects when the server did not start, and shows no notification of that. */
-  async startReporting(): Promise<void> {
+  /**
+   * start(), or restart() when running: rejects when the server did not start, and shows no notification of that;
+   * with a StartTimeoutError when it did not answer `initialize` within `timeoutSeconds`, after stopping it.
+   */
+  async startReporting(timeoutSeconds: number): Promise<void> {
     this.reporting = true;
     try {
-      if (this.isRunning()) await this.restart();
-      else await this.start();
+      await boundedStart(this.isRunning() ? this.restart() : this.start(), timeoutSeconds, () => {
+        // stop() refuses a client that is still starting; ending the process closes the connection, which rejects
+        // the pending `initialize` and ends the start as a failed one (StartFailed, not restarted: closed()).
+        // SIGKILL: a server stuck in a synchronous read would not get to handle a gentler signal.
+        if (this.state !== State.Running) this.serverProcess?.kill('SIGKILL');
+      });
     } finally {
       this.reporting = false;
     }

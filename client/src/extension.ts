@@ -15,6 +15,7 @@ import { CriLanguageClient } from './criClient';
 import { showErrorWithOutput } from './notify';
 import { PRODUCT_NAME } from './render';
 import { ReportView } from './report';
+import { StartTimeoutError, startTimeoutSeconds } from './startTimeout';
 import { CriStatusBar } from './statusBar';
 
 /** Client id: VS Code reads `criCompat.trace.server` for it, and settings live under `criCompat`. */
@@ -60,11 +61,26 @@ export async function activate(context: ExtensionContext): Promise<void> {
   );
   try {
     // One notification if it fails, ours (criClient.ts).
-    await client.startReporting();
+    await client.startReporting(startTimeout());
   } catch (e) {
     channel.error(`The CRI language server did not start: ${e instanceof Error ? e.message : String(e)}`);
-    void showErrorWithOutput(channel, l10n.t('{0}: the language server did not start. See the "{0}" output for details.', CLIENT_NAME));
+    if (!showStartTimeout(e)) void showErrorWithOutput(channel, l10n.t('{0}: the language server did not start. See the "{0}" output for details.', CLIENT_NAME));
   }
+}
+
+/** `criCompat.server.startTimeout`, read at each start: a window setting, as the client is one per window. */
+function startTimeout(): number {
+  return startTimeoutSeconds(workspace.getConfiguration('criCompat').get<unknown>('server.startTimeout'));
+}
+
+/**
+ * A start that timed out (startTimeout.ts) gets its own notification, with "Restart" beside "Show Output": what hung
+ * (a stuck git, a slow disk) may be over by then. false for any other error.
+ */
+function showStartTimeout(e: unknown): boolean {
+  if (!(e instanceof StartTimeoutError) || !output) return false;
+  void showErrorWithOutput(output, l10n.t('{0}: the language server did not answer within {1} seconds and was stopped. See the "{0}" output; the time is the criCompat.server.startTimeout setting.', CLIENT_NAME, e.seconds), () => void restartServer());
+  return true;
 }
 
 export async function deactivate(): Promise<void> {
@@ -103,10 +119,10 @@ async function restartServer(): Promise<void> {
   try {
     if (!client) return;
     statusBar?.clear();
-    await client.startReporting();
+    await client.startReporting(startTimeout());
     output?.info('Language server restarted.');
   } catch (e) {
     output?.error(`Restarting the language server failed: ${e instanceof Error ? e.message : String(e)}`);
-    if (output) void showErrorWithOutput(output, l10n.t('{0}: restarting the language server failed. See the "{0}" output.', CLIENT_NAME));
+    if (output && !showStartTimeout(e)) void showErrorWithOutput(output, l10n.t('{0}: restarting the language server failed. See the "{0}" output.', CLIENT_NAME));
   }
 }
