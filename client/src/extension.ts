@@ -47,6 +47,11 @@ export async function activate(context: ExtensionContext): Promise<void> {
   context.subscriptions.push(
     // Starting counts as running (the item says "checking…"); stopped and failed to start say so.
     client.onDidChangeState((e) => bar.setServerRunning(e.newState !== State.Stopped && e.newState !== State.StartFailed)),
+    // The automatic restart after a crash, given up on; the starts this file makes say so themselves.
+    client.onDidTimeOut((e) => {
+      channel.error(`The CRI language server did not start again after it stopped: ${e.message}`);
+      showStartTimeout(e);
+    }),
     client.onNotification(StatusNotificationMethod, (s: StatusParams) => {
       bar.update(s);
       report.onStatus(s);
@@ -61,7 +66,7 @@ export async function activate(context: ExtensionContext): Promise<void> {
   );
   try {
     // One notification if it fails, ours (criClient.ts).
-    await client.startReporting(startTimeout());
+    await client.startReporting();
   } catch (e) {
     channel.error(`The CRI language server did not start: ${e instanceof Error ? e.message : String(e)}`);
     if (!showStartTimeout(e)) void showErrorWithOutput(channel, l10n.t('{0}: the language server did not start. See the "{0}" output for details.', CLIENT_NAME));
@@ -112,14 +117,14 @@ function createClient(context: ExtensionContext, channel: LogOutputChannel): Cri
       baselineWarnings: true,
     }),
   };
-  return new CriLanguageClient(CLIENT_ID, CLIENT_NAME, serverOptions, clientOptions);
+  return new CriLanguageClient(CLIENT_ID, CLIENT_NAME, serverOptions, clientOptions, startTimeout);
 }
 
 async function restartServer(): Promise<void> {
   try {
     if (!client) return;
     statusBar?.clear();
-    await client.startReporting(startTimeout());
+    await client.startReporting();
     output?.info('Language server restarted.');
   } catch (e) {
     output?.error(`Restarting the language server failed: ${e instanceof Error ? e.message : String(e)}`);

@@ -32,6 +32,26 @@ function processesRunning(script: string): number[] {
   return pids;
 }
 
+/**
+ * Waits for the notice (a toast, or in the notification center), gives anything the client would add after it a
+ * moment, opens the notification center and returns the error notifications' messages and the notice's item there,
+ * expanded to show its buttons.
+ */
+async function noticeInCenter(editor: Editor) {
+  const page = editor.page;
+  await page.locator('.notification-list-item', { hasText: NOTICE }).first().waitFor({ state: 'visible', timeout: EXTENSION_TIMEOUT });
+  await page.waitForTimeout(2_000);
+  await editor.runCommand('Notifications: Show Notifications');
+  const item = page.locator('.notifications-center .notification-list-item', { hasText: NOTICE }).first();
+  await item.waitFor({ state: 'visible' });
+  const errors = page.locator('.notifications-center .notification-list-item:has(.codicon-error) .notification-list-item-message');
+  const messages = (await errors.allInnerTexts()).map((m) => m.trim());
+  const expand = item.locator('.codicon-notifications-expand');
+  if (await expand.isVisible()) await expand.click();
+  const buttons = (await item.locator('.monaco-button').allInnerTexts()).map((b) => b.trim()).filter(Boolean);
+  return { item, messages, buttons };
+}
+
 describe('real editor: a language server that never answers initialize', { skip, timeout: 180_000 }, () => {
   let editor: Editor | undefined;
   let dir = '';
@@ -67,19 +87,10 @@ describe('real editor: a language server that never answers initialize', { skip,
 
   it('one error notification says the server did not answer in time, with "Show Output" and "Restart"', async (t) => {
     await guarded(t, () => editor, 'servertimeout-notice', async () => {
-      const page = editor!.page;
-      await editor!.runCommand('Notifications: Show Notifications');
-      const item = page.locator('.notifications-center .notification-list-item', { hasText: NOTICE }).first();
-      await item.waitFor({ state: 'visible', timeout: EXTENSION_TIMEOUT });
-      // Anything the client would add after ours comes within moments.
-      await page.waitForTimeout(2_000);
-      const messages = await errorNotifications();
+      const { messages, buttons } = await noticeInCenter(editor!);
       t.diagnostic(JSON.stringify(messages));
       assert.equal(messages.length, 1, `error notifications: ${JSON.stringify(messages)}`);
       assert.match(messages[0]!, /^CRI API Compatibility: the language server did not answer within 3 seconds and was stopped\. See the "CRI API Compatibility" output; the time is the criCompat\.server\.startTimeout setting\./);
-      const expand = item.locator('.codicon-notifications-expand');
-      if (await expand.isVisible()) await expand.click();
-      const buttons = (await item.locator('.monaco-button').allInnerTexts()).map((b) => b.trim()).filter(Boolean);
       assert.deepEqual(buttons, ['Show Output', 'Restart']);
     });
   });
@@ -104,6 +115,7 @@ describe('real editor: a language server that never answers initialize', { skip,
   it('"Restart" starts the server again, which is given up on again after the same time', async (t) => {
     await guarded(t, () => editor, 'servertimeout-restart', async () => {
       const page = editor!.page;
+      // The notice the first test found, in the notification center.
       await editor!.runCommand('Notifications: Show Notifications');
       const item = page.locator('.notifications-center .notification-list-item', { hasText: NOTICE }).first();
       const expand = item.locator('.codicon-notifications-expand');
@@ -118,6 +130,62 @@ describe('real editor: a language server that never answers initialize', { skip,
       await until('the restarted server stopped', async () => (processesRunning(serverScript).length === 0 ? true : undefined), 10_000);
       await editor!.waitForStatusBarItem(/^CRI server stopped$/, EXTENSION_TIMEOUT);
       t.diagnostic(JSON.stringify(await errorNotifications()));
+    });
+  });
+});
+
+/**
+ * A server that starts, then crashes, and hangs when the client restarts it on its own (a marker file beside it
+ * says it ran): the automatic restart is bounded too.
+ */
+const CRASHING_THEN_HUNG_SERVER = `const fs = require('node:fs');
+const marker = require('node:path').join(__dirname, 'ran-once');
+if (fs.existsSync(marker)) {
+  process.on('message', () => {});
+  setInterval(() => {}, 60_000);
+} else {
+  fs.writeFileSync(marker, '');
+  process.on('message', (m) => {
+    if (m && m.method === 'initialize') process.send({ jsonrpc: '2.0', id: m.id, result: { capabilities: {} } });
+    if (m && m.method === 'initialized') setTimeout(() => process.exit(1), 1000);
+  });
+}
+`;
+
+describe('real editor: a language server that crashes and hangs when restarted on its own', { skip, timeout: 180_000 }, () => {
+  let editor: Editor | undefined;
+  let dir = '';
+  let serverScript = '';
+
+  before(async () => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'cri-compat-e2e-servertimeout-crash-'));
+    writeFileSync(path.join(dir, 'thing.proto'), PROTO);
+    editor = await startEditor({
+      workspace: dir,
+      trusted: true,
+      settings: { 'criCompat.server.startTimeout': START_TIMEOUT_SECONDS },
+      prepareExtension: (ext) => {
+        serverScript = path.join(ext, 'dist', 'server.js');
+        writeFileSync(serverScript, CRASHING_THEN_HUNG_SERVER);
+      },
+    });
+    await editor.openFile('thing.proto');
+  });
+
+  after(async () => {
+    await editor?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('the restart is given up on: one error notification, ours, the process stopped, the status bar says so', async (t) => {
+    await guarded(t, () => editor, 'servertimeout-crash', async () => {
+      const { messages, buttons } = await noticeInCenter(editor!);
+      t.diagnostic(JSON.stringify(messages));
+      assert.equal(messages.length, 1, `error notifications: ${JSON.stringify(messages)}`);
+      assert.match(messages[0]!, new RegExp(NOTICE));
+      assert.deepEqual(buttons, ['Show Output', 'Restart']);
+      await until('no process left running the hung server', async () => (processesRunning(serverScript).length === 0 ? true : undefined), 10_000);
+      await editor!.waitForStatusBarItem(/^CRI server stopped$/, EXTENSION_TIMEOUT);
     });
   });
 });
