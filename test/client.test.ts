@@ -12,6 +12,7 @@ import { analyze } from '../server/src/service';
 import { explainRuleUri, revealPositionLinks, revealPositionUri } from '../server/src/lsp/protocol';
 import { RULES_BY_ID } from '../server/src/compat/rules';
 import { validateSeverityOverrides } from '../server/src/compat/check';
+import { DEBOUNCE_MS, DEFAULT_SETTINGS, normalizeSettings } from '../server/src/lsp/settings';
 import { renderReport } from '../server/src/report/markdown';
 import {
   applicableLevels, baselineInSettingsFile, baselineInSettingsFileAt, baselineKind, baselinePathSetting, baselinePickTitle, describeLevel, effectiveBaseline, planBaselineWrite, targetLevel, type Place,
@@ -45,6 +46,11 @@ function ruleLinkMap(): Map<string, string> {
 const MarkdownIt = require('markdown-it') as new (options: { html: boolean }) => { render(src: string): string };
 
 interface SettingSchema {
+  type?: string;
+  default?: unknown;
+  minimum?: number;
+  maximum?: number;
+  scope?: string;
   order?: number;
   description?: string;
   markdownDescription?: string;
@@ -57,6 +63,7 @@ interface SettingSchema {
 
 const manifest = localizedManifest(ROOT) as {
   displayName: string;
+  capabilities: { untrustedWorkspaces: { restrictedConfigurations: string[]; description: string } };
   contributes: {
     configuration: { title: string; properties: Record<string, SettingSchema> };
     languages: { id: string }[];
@@ -622,9 +629,14 @@ describe('settings as the Settings editor shows them (package.json)', () => {
 
   test('every choice of an enum, also of a map\'s values, is described', () => {
     const enums = (key: string, s: SettingSchema | undefined): [string, SettingSchema][] =>
-      !s ? [] : [...(s.enum ? [[key, s] as [string, SettingSchema]] : []), ...enums(`${key}{}`, s.additionalProperties), ...enums(`${key}[]`, s.items)];
+      !s ? [] : [
+        ...(s.enum ? [[key, s] as [string, SettingSchema]] : []),
+        ...enums(`${key}{}`, s.additionalProperties), ...enums(`${key}[]`, s.items), ...enums(`${key}{key}`, s.propertyNames),
+      ];
     const all = Object.entries(props).flatMap(([k, p]) => enums(k, p));
     assert.ok(all.some(([k]) => k === 'criCompat.severity{}'), 'the severity levels are an enum');
+    // Its keys too: settings.json suggests them with their descriptions.
+    assert.ok(all.some(([k]) => k === 'criCompat.severity{key}'), 'the rule ids and categories are an enum');
     for (const [key, s] of all) {
       assert.equal(s.enumDescriptions?.length, s.enum!.length, `${key}: one enumDescription per value`);
       for (const d of s.enumDescriptions!) assert.ok(d.trim().length > 5, `${key}: ${JSON.stringify(d)}`);
@@ -636,6 +648,60 @@ describe('settings as the Settings editor shows them (package.json)', () => {
     const rules = [...RULES_BY_ID.values()];
     assert.deepEqual([...names].sort(), [...new Set([...rules.map((r) => r.category), ...rules.map((r) => r.id)])].sort());
     for (const name of names) assert.deepEqual(validateSeverityOverrides({ [name]: 'off' }), [], name);
+  });
+
+  test('each rule id is suggested with its title, as Explain Rule… shows it; each category with what its rules are about', () => {
+    const keys = props['criCompat.severity']!.propertyNames!;
+    keys.enum!.forEach((name, i) => {
+      const said = keys.enumDescriptions?.[i];
+      const rule = RULES_BY_ID.get(name);
+      if (rule) assert.equal(said, rule.title, name);
+      else assert.match(said ?? '', new RegExp(`^Every ${name} rule: `), name);
+    });
+  });
+
+  test('the server\'s reader (lsp/settings.ts) takes the declared defaults and bounds, and reads per document what is a resource setting', () => {
+    const read = normalizeSettings(undefined);
+    // The keys the server reads, with the value it uses when none is set.
+    const flat = (o: object, prefix: string): [string, unknown][] => Object.entries(o).flatMap(([k, v]): [string, unknown][] =>
+      v && typeof v === 'object' && !Array.isArray(v) && k !== 'severity' ? flat(v, `${prefix}${k}.`) : [[`${prefix}${k}`, v]]);
+    const serverKeys = flat(read, 'criCompat.').filter(([k]) => k !== 'criCompat.problems');
+    assert.deepEqual(serverKeys, flat(DEFAULT_SETTINGS, 'criCompat.').filter(([k]) => k !== 'criCompat.problems'));
+    for (const [key, value] of serverKeys) {
+      const p = props[key];
+      assert.ok(p, `${key}: read by the server, declared in package.json`);
+      assert.deepEqual(value, p.default, `${key}: the server's default is the declared one`);
+      // Read with the document's uri: per folder (resource), or one value for the machine (never a workspace's).
+      assert.ok(p.scope === 'resource' || p.scope === 'machine', `${key}: scope ${p.scope}`);
+    }
+    // The declared defaults are valid values; the bounds are where the server clamps.
+    const defaults: Record<string, unknown> = {};
+    for (const [key, p] of Object.entries(props)) {
+      const parts = key.split('.').slice(1);
+      let at = defaults;
+      for (const part of parts.slice(0, -1)) at = (at[part] ??= {}) as Record<string, unknown>;
+      at[parts.at(-1)!] = p.default;
+    }
+    assert.deepEqual(normalizeSettings(defaults).problems, []);
+    const debounce = props['criCompat.validation.debounceMs']!;
+    assert.deepEqual({ minimum: debounce.minimum, maximum: debounce.maximum }, { ...DEBOUNCE_MS });
+    assert.equal(normalizeSettings({ validation: { debounceMs: debounce.maximum! + 1 } }).validation.debounceMs, debounce.maximum);
+    assert.equal(normalizeSettings({ validation: { debounceMs: debounce.minimum! - 1 } }).validation.debounceMs, debounce.minimum);
+    // The others are the client's, read once for the window (no resource): vscode-languageclient's trace, the start timeout.
+    const clientKeys = Object.keys(props).filter((k) => !serverKeys.some(([s]) => s === k));
+    assert.deepEqual(clientKeys.sort(), ['criCompat.server.startTimeout', 'criCompat.trace.server']);
+    for (const key of clientKeys) assert.equal(props[key]!.scope, 'window', key);
+  });
+
+  test('the settings an untrusted workspace cannot set are those the README and the trust description name', () => {
+    const restricted = manifest.capabilities.untrustedWorkspaces.restrictedConfigurations;
+    for (const key of restricted) assert.ok(props[key], `${key} is a setting`);
+    const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    const sentence = /^In an untrusted workspace ((?:`criCompat\.[\w.]+`(?:, | and | ))+)from\s+the workspace are ignored/m.exec(readme);
+    assert.ok(sentence, 'the README says which settings an untrusted workspace ignores');
+    assert.deepEqual([...sentence[1]!.matchAll(/`([^`]+)`/g)].map((m) => m[1]).sort(), [...restricted].sort());
+    const description = manifest.capabilities.untrustedWorkspaces.description;
+    assert.deepEqual([...description.matchAll(/criCompat\.[\w.]*\w/g)].map((m) => m[0]).sort(), [...restricted].sort());
   });
 });
 

@@ -15,6 +15,7 @@ import { CriLanguageClient } from './criClient';
 import { showErrorWithOutput } from './notify';
 import { PRODUCT_NAME } from './render';
 import { ReportView } from './report';
+import { StartTimeoutError, startTimeoutSeconds } from './startTimeout';
 import { CriStatusBar } from './statusBar';
 
 /** Client id: VS Code reads `criCompat.trace.server` for it, and settings live under `criCompat`. */
@@ -46,6 +47,11 @@ export async function activate(context: ExtensionContext): Promise<void> {
   context.subscriptions.push(
     // Starting counts as running (the item says "checking…"); stopped and failed to start say so.
     client.onDidChangeState((e) => bar.setServerRunning(e.newState !== State.Stopped && e.newState !== State.StartFailed)),
+    // The automatic restart after a crash, given up on; the starts this file makes say so themselves.
+    client.onDidTimeOut((e) => {
+      channel.error(`The CRI language server did not start again after it stopped: ${e.message}`);
+      showStartTimeout(e);
+    }),
     client.onNotification(StatusNotificationMethod, (s: StatusParams) => {
       bar.update(s);
       report.onStatus(s);
@@ -63,8 +69,23 @@ export async function activate(context: ExtensionContext): Promise<void> {
     await client.startReporting();
   } catch (e) {
     channel.error(`The CRI language server did not start: ${e instanceof Error ? e.message : String(e)}`);
-    void showErrorWithOutput(channel, l10n.t('{0}: the language server did not start. See the "{0}" output for details.', CLIENT_NAME));
+    if (!showStartTimeout(e)) void showErrorWithOutput(channel, l10n.t('{0}: the language server did not start. See the "{0}" output for details.', CLIENT_NAME));
   }
+}
+
+/** `criCompat.server.startTimeout`, read at each start: a window setting, as the client is one per window. */
+function startTimeout(): number {
+  return startTimeoutSeconds(workspace.getConfiguration('criCompat').get<unknown>('server.startTimeout'));
+}
+
+/**
+ * A start that timed out (startTimeout.ts) gets its own notification, with "Restart" beside "Show Output": what hung
+ * (a stuck git, a slow disk) may be over by then. false for any other error.
+ */
+function showStartTimeout(e: unknown): boolean {
+  if (!(e instanceof StartTimeoutError) || !output) return false;
+  void showErrorWithOutput(output, l10n.t('{0}: the language server did not answer within {1} seconds and was stopped. See the "{0}" output; the time is the criCompat.server.startTimeout setting.', CLIENT_NAME, e.seconds), () => void restartServer());
+  return true;
 }
 
 export async function deactivate(): Promise<void> {
@@ -96,7 +117,7 @@ function createClient(context: ExtensionContext, channel: LogOutputChannel): Cri
       baselineWarnings: true,
     }),
   };
-  return new CriLanguageClient(CLIENT_ID, CLIENT_NAME, serverOptions, clientOptions);
+  return new CriLanguageClient(CLIENT_ID, CLIENT_NAME, serverOptions, clientOptions, startTimeout);
 }
 
 async function restartServer(): Promise<void> {
@@ -107,6 +128,6 @@ async function restartServer(): Promise<void> {
     output?.info('Language server restarted.');
   } catch (e) {
     output?.error(`Restarting the language server failed: ${e instanceof Error ? e.message : String(e)}`);
-    if (output) void showErrorWithOutput(output, l10n.t('{0}: restarting the language server failed. See the "{0}" output.', CLIENT_NAME));
+    if (output && !showStartTimeout(e)) void showErrorWithOutput(output, l10n.t('{0}: restarting the language server failed. See the "{0}" output.', CLIENT_NAME));
   }
 }

@@ -9,8 +9,14 @@ export function showOutputLabel(): string {
   return l10n.t('Show Output');
 }
 
-/** An error notification whose message says to see the output, with a "Show Output" button that opens it. */
-export async function showErrorWithOutput(output: LogOutputChannel, message: string): Promise<void> {
+/**
+ * An error notification whose message says to see the output, with a "Show Output" button that opens it, and with
+ * `restart`, a "Restart" button after it that calls it.
+ */
+export async function showErrorWithOutput(output: LogOutputChannel, message: string, restart?: () => unknown): Promise<void> {
   const log = showOutputLabel();
-  if ((await window.showErrorMessage(notificationText(message), log)) === log) output.show(true);
+  const again = l10n.t('Restart');
+  const picked = await window.showErrorMessage(notificationText(message), ...(restart ? [log, again] : [log]));
+  if (picked === log) output.show(true);
+  else if (picked === again) restart?.();
 }
