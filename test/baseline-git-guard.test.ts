@@ -10,9 +10,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { commitOf, detectRepo, findGitBaseline, gitRefused, headPlacement, headState, readGitRevision, unsafeReflog } from '../server/src/baseline/gitSource';
-import { nodeLauncher, type ProcessLauncher } from '../server/src/baseline/safeExec';
 import { NEEDS_CORPUS } from './corpusText';
-import { cloneOfReleases, git } from './gitClone';
+import { cloneOfReleases, git, counting } from './gitClone';
 
 const POSIX = process.platform === 'win32' ? { skip: 'no mkfifo' } : {};
 const OPTS = { ...NEEDS_CORPUS, ...POSIX };
@@ -32,18 +31,6 @@ before(() => {
 after(() => {
   if (root) fs.rmSync(root, { recursive: true, force: true });
 });
-
-/** A launcher that counts what it starts; git really runs. */
-function counting(): { launcher: ProcessLauncher; started: () => number } {
-  let n = 0;
-  return {
-    launcher: {
-      execFile: ((...a: Parameters<typeof nodeLauncher.execFile>) => (n++, nodeLauncher.execFile(...a))) as typeof nodeLauncher.execFile,
-      spawn: ((...a: Parameters<typeof nodeLauncher.spawn>) => (n++, nodeLauncher.spawn(...a))) as typeof nodeLauncher.spawn,
-    },
-    started: () => n,
-  };
-}
 
 const fifo = (p: string): void => void execFileSync('mkfifo', [p]);
 

@@ -11,9 +11,8 @@ import * as path from 'node:path';
 import { commitOf, findGitBaseline, headPlacement, headState, detectRepo } from '../server/src/baseline/gitSource';
 import { loadBundledHistory } from '../server/src/baseline/historyIndex';
 import { resolveBaseline } from '../server/src/baseline/resolve';
-import { nodeLauncher, type ProcessLauncher } from '../server/src/baseline/safeExec';
 import { NEEDS_CORPUS } from './corpusText';
-import { cloneOfReleases } from './gitClone';
+import { cloneOfReleases, counting } from './gitClone';
 import { waitingManager } from './baselineHost';
 import type { BaselineRequest } from '../server/src/lsp/baselines';
 
@@ -43,18 +42,6 @@ after(() => {
   if (root) rmSync(root, { recursive: true, force: true });
   rmSync(emptyModCache, { recursive: true, force: true });
 });
-
-/** A launcher that counts what it starts; git really runs. */
-function counting(): { launcher: ProcessLauncher; started: () => number } {
-  let n = 0;
-  return {
-    launcher: {
-      execFile: ((...a: Parameters<typeof nodeLauncher.execFile>) => (n++, nodeLauncher.execFile(...a))) as typeof nodeLauncher.execFile,
-      spawn: ((...a: Parameters<typeof nodeLauncher.spawn>) => (n++, nodeLauncher.spawn(...a))) as typeof nodeLauncher.spawn,
-    },
-    started: () => n,
-  };
-}
 
 const withConfig = (extra: string) => writeFileSync(config, `${original}${extra}`);
 

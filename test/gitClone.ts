@@ -5,6 +5,7 @@ import { mkdirSync, mkdtempSync, realpathSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { V1_PATH } from '../server/src/baseline/corpus';
+import { nodeLauncher, type ProcessLauncher } from '../server/src/baseline/safeExec';
 import { corpusText } from './corpusText';
 
 /** Runs git in `cwd` with a committer of its own and no signing, whatever the user's git config says. */
@@ -24,4 +25,16 @@ export function cloneOfReleases(prefix: string, tags: readonly string[]): { root
     git(root, 'tag', tag);
   }
   return { root, file };
+}
+
+/** A launcher that counts what it starts; git really runs. */
+export function counting(): { launcher: ProcessLauncher; started: () => number } {
+  let n = 0;
+  return {
+    launcher: {
+      execFile: ((...a: Parameters<typeof nodeLauncher.execFile>) => (n++, nodeLauncher.execFile(...a))) as typeof nodeLauncher.execFile,
+      spawn: ((...a: Parameters<typeof nodeLauncher.spawn>) => (n++, nodeLauncher.spawn(...a))) as typeof nodeLauncher.spawn,
+    },
+    started: () => n,
+  };
 }
