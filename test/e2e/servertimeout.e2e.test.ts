@@ -52,42 +52,48 @@ async function noticeInCenter(editor: Editor) {
   return { item, messages, buttons };
 }
 
-describe('real editor: a language server that never answers initialize', { skip, timeout: 180_000 }, () => {
-  let editor: Editor | undefined;
+/**
+ * For the tests of a describe: a real editor on a workspace of PROTO (a new directory named from `prefix`), the
+ * installed extension's server replaced by `script`, closed after them.
+ */
+function editorWithServer(prefix: string, script: string): { editor?: Editor; serverScript: string } {
+  const ctx: { editor?: Editor; serverScript: string } = { serverScript: '' };
   let dir = '';
-  let serverScript = '';
-
   before(async () => {
-    dir = mkdtempSync(path.join(os.tmpdir(), 'cri-compat-e2e-servertimeout-'));
+    dir = mkdtempSync(path.join(os.tmpdir(), prefix));
     writeFileSync(path.join(dir, 'thing.proto'), PROTO);
-    editor = await startEditor({
+    ctx.editor = await startEditor({
       workspace: dir,
       trusted: true,
       settings: { 'criCompat.server.startTimeout': START_TIMEOUT_SECONDS },
       prepareExtension: (ext) => {
-        serverScript = path.join(ext, 'dist', 'server.js');
-        writeFileSync(serverScript, HUNG_SERVER);
+        ctx.serverScript = path.join(ext, 'dist', 'server.js');
+        writeFileSync(ctx.serverScript, script);
       },
     });
-    await editor.openFile('thing.proto');
+    await ctx.editor.openFile('thing.proto');
   });
-
   after(async () => {
-    await editor?.close();
+    await ctx.editor?.close();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
+  return ctx;
+}
+
+describe('real editor: a language server that never answers initialize', { skip, timeout: 180_000 }, () => {
+  const ctx = editorWithServer('cri-compat-e2e-servertimeout-', HUNG_SERVER);
 
   /** The error notifications in the notification center, by their message. */
   async function errorNotifications(): Promise<string[]> {
-    const page = editor!.page;
-    await editor!.runCommand('Notifications: Show Notifications');
+    const page = ctx.editor!.page;
+    await ctx.editor!.runCommand('Notifications: Show Notifications');
     const errors = page.locator('.notifications-center .notification-list-item:has(.codicon-error) .notification-list-item-message');
     return (await errors.allInnerTexts()).map((m) => m.trim());
   }
 
   it('one error notification says the server did not answer in time, with "Show Output" and "Restart"', async (t) => {
-    await guarded(t, () => editor, 'servertimeout-notice', async () => {
-      const { messages, buttons } = await noticeInCenter(editor!);
+    await guarded(t, () => ctx.editor, 'servertimeout-notice', async () => {
+      const { messages, buttons } = await noticeInCenter(ctx.editor!);
       t.diagnostic(JSON.stringify(messages));
       assert.equal(messages.length, 1, `error notifications: ${JSON.stringify(messages)}`);
       assert.match(messages[0]!, /^CRI API Compatibility: the language server did not answer within 3 seconds and was stopped\. See the "CRI API Compatibility" output; the time is the criCompat\.server\.startTimeout setting\./);
@@ -96,27 +102,27 @@ describe('real editor: a language server that never answers initialize', { skip,
   });
 
   it('the server process is stopped, and the status bar item says so rather than "checking…"', async (t) => {
-    await guarded(t, () => editor, 'servertimeout-stopped', async () => {
-      assert.ok(serverScript, 'the extension was prepared');
-      await until('no process left running the hung server', async () => (processesRunning(serverScript).length === 0 ? true : undefined), 10_000,
-        async () => JSON.stringify(processesRunning(serverScript)));
-      const text = await editor!.waitForStatusBarItem(/^CRI server stopped$/, EXTENSION_TIMEOUT);
-      const item = editor!.page.locator('.statusbar-item', { hasText: text }).first();
+    await guarded(t, () => ctx.editor, 'servertimeout-stopped', async () => {
+      assert.ok(ctx.serverScript, 'the extension was prepared');
+      await until('no process left running the hung server', async () => (processesRunning(ctx.serverScript).length === 0 ? true : undefined), 10_000,
+        async () => JSON.stringify(processesRunning(ctx.serverScript)));
+      const text = await ctx.editor!.waitForStatusBarItem(/^CRI server stopped$/, EXTENSION_TIMEOUT);
+      const item = ctx.editor!.page.locator('.statusbar-item', { hasText: text }).first();
       const label = await item.locator('a').first().getAttribute('aria-label') ?? await item.getAttribute('aria-label');
       t.diagnostic(`${text} (${label})`);
       assert.match(label ?? '', /the language server is not running; activate to restart it/);
       // It stays so: nothing starts the server again on its own.
       await sleep(2 * START_TIMEOUT_SECONDS * 1000);
-      assert.ok((await editor!.statusBarTexts()).includes(text));
-      assert.deepEqual(processesRunning(serverScript), []);
+      assert.ok((await ctx.editor!.statusBarTexts()).includes(text));
+      assert.deepEqual(processesRunning(ctx.serverScript), []);
     });
   });
 
   it('"Restart" starts the server again, which is given up on again after the same time', async (t) => {
-    await guarded(t, () => editor, 'servertimeout-restart', async () => {
-      const page = editor!.page;
+    await guarded(t, () => ctx.editor, 'servertimeout-restart', async () => {
+      const page = ctx.editor!.page;
       // The notice the first test found, in the notification center.
-      await editor!.runCommand('Notifications: Show Notifications');
+      await ctx.editor!.runCommand('Notifications: Show Notifications');
       const item = page.locator('.notifications-center .notification-list-item', { hasText: NOTICE }).first();
       const expand = item.locator('.codicon-notifications-expand');
       if (await expand.isVisible()) await expand.click();
@@ -125,10 +131,10 @@ describe('real editor: a language server that never answers initialize', { skip,
       const anywhere = page.locator('.notification-list-item', { hasText: NOTICE });
       await until('the notification closed', async () => ((await anywhere.count()) === 0 ? true : undefined));
       // A new server process, then, when it has not answered either, the same notification again (as a toast).
-      await until('the server started again', async () => (processesRunning(serverScript).length > 0 ? true : undefined), EXTENSION_TIMEOUT);
+      await until('the server started again', async () => (processesRunning(ctx.serverScript).length > 0 ? true : undefined), EXTENSION_TIMEOUT);
       await anywhere.first().waitFor({ state: 'visible', timeout: EXTENSION_TIMEOUT });
-      await until('the restarted server stopped', async () => (processesRunning(serverScript).length === 0 ? true : undefined), 10_000);
-      await editor!.waitForStatusBarItem(/^CRI server stopped$/, EXTENSION_TIMEOUT);
+      await until('the restarted server stopped', async () => (processesRunning(ctx.serverScript).length === 0 ? true : undefined), 10_000);
+      await ctx.editor!.waitForStatusBarItem(/^CRI server stopped$/, EXTENSION_TIMEOUT);
       t.diagnostic(JSON.stringify(await errorNotifications()));
     });
   });
@@ -153,39 +159,17 @@ if (fs.existsSync(marker)) {
 `;
 
 describe('real editor: a language server that crashes and hangs when restarted on its own', { skip, timeout: 180_000 }, () => {
-  let editor: Editor | undefined;
-  let dir = '';
-  let serverScript = '';
-
-  before(async () => {
-    dir = mkdtempSync(path.join(os.tmpdir(), 'cri-compat-e2e-servertimeout-crash-'));
-    writeFileSync(path.join(dir, 'thing.proto'), PROTO);
-    editor = await startEditor({
-      workspace: dir,
-      trusted: true,
-      settings: { 'criCompat.server.startTimeout': START_TIMEOUT_SECONDS },
-      prepareExtension: (ext) => {
-        serverScript = path.join(ext, 'dist', 'server.js');
-        writeFileSync(serverScript, CRASHING_THEN_HUNG_SERVER);
-      },
-    });
-    await editor.openFile('thing.proto');
-  });
-
-  after(async () => {
-    await editor?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  const ctx = editorWithServer('cri-compat-e2e-servertimeout-crash-', CRASHING_THEN_HUNG_SERVER);
 
   it('the restart is given up on: one error notification, ours, the process stopped, the status bar says so', async (t) => {
-    await guarded(t, () => editor, 'servertimeout-crash', async () => {
-      const { messages, buttons } = await noticeInCenter(editor!);
+    await guarded(t, () => ctx.editor, 'servertimeout-crash', async () => {
+      const { messages, buttons } = await noticeInCenter(ctx.editor!);
       t.diagnostic(JSON.stringify(messages));
       assert.equal(messages.length, 1, `error notifications: ${JSON.stringify(messages)}`);
       assert.match(messages[0]!, new RegExp(NOTICE));
       assert.deepEqual(buttons, ['Show Output', 'Restart']);
-      await until('no process left running the hung server', async () => (processesRunning(serverScript).length === 0 ? true : undefined), 10_000);
-      await editor!.waitForStatusBarItem(/^CRI server stopped$/, EXTENSION_TIMEOUT);
+      await until('no process left running the hung server', async () => (processesRunning(ctx.serverScript).length === 0 ? true : undefined), 10_000);
+      await ctx.editor!.waitForStatusBarItem(/^CRI server stopped$/, EXTENSION_TIMEOUT);
     });
   });
 });
