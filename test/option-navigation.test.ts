@@ -46,18 +46,24 @@ function at(text: string, needle: string, shift = 0, k = 0): Position {
   return new TextLines(text).positionAt(i + shift);
 }
 
-/** runtime.v1's first api.proto (v0.20.0) and the gogo.proto it imports, in a directory of their own, bound. */
-function withGogo(run: (api: { text: string; bound: BoundFile }, gogo: { text: string; bound: BoundFile; uri: string }) => void): void {
+/**
+ * runtime.v1's first api.proto (v0.20.0), changed by `edit`, and the gogo.proto it imports (`gogoText`), in a
+ * directory of their own, bound.
+ */
+function withGogo(
+  run: (api: { text: string; bound: BoundFile; imports: FsImportResolver }, gogo: { text: string; bound: BoundFile; uri: string }) => void,
+  gogoText = GOGO, edit = (api: string): string => api,
+): void {
   const dir = mkdtempSync(join(tmpdir(), 'cri-opt-nav-'));
   try {
     const gogoFile = join(dir, GOGO_PATH);
     mkdirSync(join(gogoFile, '..'), { recursive: true });
-    writeFileSync(gogoFile, GOGO);
+    writeFileSync(gogoFile, gogoText);
     const resolver = new FsImportResolver({ roots: [dir] });
-    const text = corpusText('v0.20.0');
+    const text = edit(corpusText('v0.20.0'));
     const bound = analyze(text, { uri: pathToFileURL(join(dir, 'api.proto')).href, imports: resolver }).bound;
     const uri = pathToFileURL(gogoFile).href;
-    run({ text, bound }, { text: GOGO, bound: analyze(GOGO, { uri, imports: resolver }).bound, uri });
+    run({ text, bound, imports: resolver }, { text: gogoText, bound: analyze(gogoText, { uri, imports: resolver }).bound, uri });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -166,6 +172,31 @@ test('an extension in a custom option\'s path (`(opt).(extra)`) leads to its own
   assert.deepEqual(findReferences(bound, at(text, 'extra = 100', 1)).map((l) => l.range.start), [at(text, 'extra) =')]);
 });
 
+test('an option name written with spaces: each part of its path is where the parser read it, not counted as its extension', () => {
+  const text = [
+    'syntax = "proto2";',
+    'package p;',
+    'import "google/protobuf/descriptor.proto";',
+    'message Opt { optional int32 level = 1; extensions 100 to 200; }',
+    'extend Opt { optional int32 extra = 100; }',
+    'extend google.protobuf.FileOptions { optional Opt opt = 50001; }',
+    'option ( opt ) . ( extra ) = 3;',
+    '',
+  ].join('\n');
+  const bound = analyze(text, { uri: 'file:///ws/spaced.proto' }).bound;
+  assert.deepEqual(bound.problems.filter((p) => p.severity === 'error'), []);
+  assert.deepEqual(findDefinition(bound, at(text, 'extra ) =', 2))?.range, { start: at(text, 'extra = 100'), end: at(text, 'extra = 100', 5) });
+  assert.deepEqual(findDefinition(bound, at(text, 'opt ) .', 1))?.range, { start: at(text, 'opt = 5'), end: at(text, 'opt = 5', 3) });
+  assert.deepEqual(findReferences(bound, at(text, 'extra = 100', 1)).map((l) => l.range.start), [at(text, 'extra ) =')]);
+  assert.deepEqual(doHover(bound, at(text, 'extra ) =', 2))?.range, { start: at(text, 'extra ) ='), end: at(text, 'extra ) =', 5) });
+  // An extension as a key of an aggregate value (`[p.extra]`) leads to it too.
+  const keyed = text.replace('option ( opt ) . ( extra ) = 3;', 'option (opt) = { level: 1, [p.extra]: 4 };');
+  const keyedBound = analyze(keyed, { uri: 'file:///ws/spaced.proto' }).bound;
+  assert.deepEqual(keyedBound.problems.filter((p) => p.severity === 'error'), []);
+  assert.deepEqual(findDefinition(keyedBound, at(keyed, 'p.extra]', 2))?.range, { start: at(keyed, 'extra = 100'), end: at(keyed, 'extra = 100', 5) });
+  assert.deepEqual(findDefinition(keyedBound, at(keyed, 'level: 1', 2))?.range, { start: at(keyed, 'level = 1'), end: at(keyed, 'level = 1', 5) });
+});
+
 test('completion offers the custom options declared for the element being given options, not those of another, and none in a comment', () => {
   const complete = (marked: string): ReturnType<typeof getCompletions> => {
     const k = marked.indexOf('‸');
@@ -185,4 +216,135 @@ test('completion offers the custom options declared for the element being given 
   assert.deepEqual(typed.textEdit, { range: { start: { line, character: 35 }, end: { line, character: 39 } }, newText: '(my_opt)' });
   assert.deepEqual(inM('  // string d = 4 [‸'), []);
   assert.deepEqual(inM('  string d = 4 [json_name = "[‸'), []);
+});
+
+/** GOGO with a message-typed field option of the kind Go plugins declare (not gogo.proto's own): its fields are set by a path or an aggregate. */
+const GOGO_TAGS = GOGO + [
+  '// Struct tags of a generated Go field.',
+  'message Tags {',
+  '  // The json tag of the field.',
+  '  optional string json = 1;',
+  '  optional Inner inner = 2;',
+  '  message Inner { optional int32 level = 1; }',
+  '}',
+  'extend google.protobuf.FieldOptions {',
+  '  optional Tags tags = 65100;',
+  '}',
+  '',
+].join('\n');
+
+/** VersionRequest's field of v0.20.0 with a path into the imported option, and VersionResponse's with an aggregate. */
+const setTags = (api: string): string => replaceOnce(
+  replaceOnce(api, 'string version = 1;\n}\n\nmessage VersionResponse', 'string version = 1 [(gogoproto.tags).json = "v"];\n}\n\nmessage VersionResponse'),
+  'string runtime_name = 2;', 'string runtime_name = 2 [(gogoproto.tags) = { json: "w", inner { level: 1 } }];',
+);
+
+test('a field of an imported custom option\'s message, in its path or its aggregate value, leads to its declaration and hovers', NEEDS_CORPUS, () => {
+  withGogo((api, gogo) => {
+    assert.deepEqual(api.bound.problems.filter((p) => p.severity === 'error'), []);
+    const inGogo = (needle: string, name: string): { uri: string; range: { start: Position; end: Position } } =>
+      ({ uri: gogo.uri, range: { start: at(gogo.text, needle), end: at(gogo.text, needle, name.length) } });
+    // `.json` of the path; the option's name still leads to the extension.
+    assert.deepEqual(findDefinition(api.bound, at(api.text, '.json = "v"', 2)), inGogo('json = 1', 'json'));
+    assert.deepEqual(findDefinition(api.bound, at(api.text, '(gogoproto.tags).json', 12))?.range.start, at(gogo.text, 'tags = 65100'));
+    // The keys of the aggregate, into a nested message too; not its values.
+    assert.deepEqual(findDefinition(api.bound, at(api.text, 'json: "w"', 1)), inGogo('json = 1', 'json'));
+    assert.deepEqual(findDefinition(api.bound, at(api.text, 'inner { level', 2)), inGogo('inner = 2', 'inner'));
+    assert.deepEqual(findDefinition(api.bound, at(api.text, 'level: 1 }', 3)), inGogo('level = 1', 'level'));
+    assert.equal(findDefinition(api.bound, at(api.text, '"w"', 1)), null);
+    const hover = doHover(api.bound, at(api.text, '.json = "v"', 3));
+    assert.ok(hover, 'a hover on the path\'s field');
+    assert.match(hover.contents.value, /field gogoproto\.Tags\.json\noptional string json = 1/);
+    assert.match(hover.contents.value, /Declared in `gogo\.proto` on line 17\./);
+    assert.match(hover.contents.value, /The json tag of the field/);
+    assert.deepEqual(hover.range, { start: at(api.text, 'json = "v"'), end: at(api.text, 'json = "v"', 4) });
+    assert.match(doHover(api.bound, at(api.text, 'level: 1 }', 1))?.contents.value ?? '', /field gogoproto\.Tags\.Inner\.level\noptional int32 level = 1/);
+  }, GOGO_TAGS, setTags);
+});
+
+test('a field of a custom option declared in the file: from its path and its aggregate value, also with spaces in the name', () => {
+  const text = LOCAL.replace('  string c = 3', '  string e = 5 [( my_opt ) . level = 4];\n  string f = 6 [(my_opt)\n    .level = 5];\n  string c = 3');
+  const bound = analyze(text, { uri: 'file:///ws/local.proto' }).bound;
+  assert.deepEqual(bound.problems.filter((p) => p.severity === 'error').map((p) => p.message), [
+    'option "(nowhere)" is unknown: no extension of that name is declared in this file or its imports',
+  ]);
+  const level = { uri: bound.uri, range: { start: at(text, 'level = 1'), end: at(text, 'level = 1', 5) } };
+  const myOpt = { uri: bound.uri, range: { start: at(text, 'my_opt = 5'), end: at(text, 'my_opt = 5', 6) } };
+  assert.deepEqual(findDefinition(bound, at(text, '(my_opt).level = 2', 10)), level);
+  assert.deepEqual(findDefinition(bound, at(text, 'level: 3', 2)), level);
+  assert.match(doHover(bound, at(text, '(my_opt).level = 2', 10))?.contents.value ?? '', /field my\.pkg\.Opt\.level\nint32 level = 1[\s\S]*Declared on line 4\./);
+  // Written with spaces, the path's part is where the parser read it, and the name's extension before it.
+  assert.deepEqual(findDefinition(bound, at(text, '. level = 4', 3)), level);
+  assert.deepEqual(doHover(bound, at(text, '. level = 4', 3))?.range, { start: at(text, 'level = 4'), end: at(text, 'level = 4', 5) });
+  assert.deepEqual(findDefinition(bound, at(text, '( my_opt )', 3)), myOpt);
+  // The extension's range (spaces kept out of the name, so not where inside it) ends at the path's first `.`.
+  assert.deepEqual(doHover(bound, at(text, '( my_opt )', 3))?.range, { start: at(text, '( my_opt )'), end: at(text, ') . level = 4', 2) });
+  // On two lines.
+  assert.deepEqual(findDefinition(bound, at(text, '.level = 5', 2)), level);
+  assert.deepEqual(findDefinition(bound, at(text, '(my_opt)\n', 2)), myOpt);
+  // A field's own references: its declaration only, as for a field name.
+  assert.deepEqual(findReferences(bound, at(text, 'level: 3', 2), { includeDeclaration: true }), [level]);
+});
+
+const VALUES = [
+  'syntax = "proto3";',
+  'package my.pkg;',
+  'import "google/protobuf/descriptor.proto";',
+  'enum Level { LEVEL_UNSPECIFIED = 0; LOW = 1; HIGH = 2; }',
+  'message Opt {',
+  '  Level level = 1;',
+  '  bool on = 2;',
+  '  Inner inner = 3;',
+  '  message Inner { bool deep = 1; string note = 2; }',
+  '}',
+  'extend google.protobuf.FieldOptions { Opt my_opt = 50001; Level lvl = 50002; bool flag = 50003; }',
+  'extend google.protobuf.MessageOptions { bool tracked = 50004; }',
+  'message M {',
+  '  string a = 1;',
+  '}',
+  '',
+].join('\n');
+
+/** The completions at `‸` of `marked`, the text with the cursor's place marked. */
+function completeAt(marked: string, bound?: (text: string) => BoundFile): ReturnType<typeof getCompletions> {
+  const k = marked.indexOf('‸');
+  const text = marked.slice(0, k) + marked.slice(k + 1);
+  const input = bound ? { bound: bound(text) } : analyze(text, { uri: 'file:///ws/values.proto' });
+  return getCompletions(input, text, new TextLines(text).positionAt(k));
+}
+
+test('completion of a custom option\'s value: an enum\'s values or true and false after `=`, along its path, and in its aggregate value its fields and their values', () => {
+  const inM = (line: string): string[] => completeAt(VALUES.replace('  string a = 1;\n', `  string a = 1;\n${line}\n`)).map((i) => i.label);
+  const levels = ['LEVEL_UNSPECIFIED', 'LOW', 'HIGH'];
+  assert.deepEqual(inM('  string d = 4 [(lvl) = ‸'), levels);
+  assert.deepEqual(inM('  string d = 4 [(flag) = ‸]'), ['true', 'false']);
+  assert.deepEqual(inM('  option (tracked) = ‸'), ['true', 'false']);
+  assert.deepEqual(inM('  string d = 4 [(my_opt).level = ‸'), levels);
+  assert.deepEqual(inM('  string d = 4 [(my_opt) . inner.deep = ‸'), ['true', 'false']);
+  assert.deepEqual(inM('  string d = 4 [(my_opt) = { ‸'), ['level', 'on', 'inner']);
+  assert.deepEqual(inM('  string d = 4 [(my_opt) = { level: HIGH, inner { ‸'), ['deep', 'note']);
+  assert.deepEqual(inM('  string d = 4 [(my_opt) = { inner { deep: true } ‸'), ['level', 'on', 'inner']);
+  assert.deepEqual(inM('  string d = 4 [(my_opt) = { level: ‸'), levels);
+  assert.deepEqual(inM('  string d = 4 [(my_opt) = { inner: { deep: ‸'), ['true', 'false']);
+  // A message, a string, a number take no names; nor does an unknown option.
+  assert.deepEqual(inM('  string d = 4 [(my_opt) = ‸'), []);
+  assert.deepEqual(inM('  string d = 4 [(my_opt) = { inner { note: ‸'), []);
+  assert.deepEqual(inM('  string d = 4 [(nowhere) = ‸'), []);
+  // The word typed so far is replaced; another option after the value is completed as before.
+  const typed = completeAt(VALUES.replace('  string a = 1;', '  string a = 1 [(lvl) = HI‸];')).find((i) => i.label === 'HIGH');
+  assert.deepEqual(typed?.textEdit, { range: { start: { line: 13, character: 24 }, end: { line: 13, character: 26 } }, newText: 'HIGH' });
+  assert.deepEqual(inM('  string d = 4 [(lvl) = LOW, deprecated = ‸'), ['true', 'false']);
+  assert.ok(inM('  string d = 4 [(lvl) = LOW, ‸').includes('(my_opt)'));
+});
+
+test('completion in the aggregate value of an imported custom option of a released api.proto offers its message\'s fields; a gogoproto bool option true and false', NEEDS_CORPUS, () => {
+  withGogo((api) => {
+    const bind = (text: string): BoundFile => analyze(text, { uri: api.bound.uri, imports: api.imports }).bound;
+    const marked = replaceOnce(api.text, 'string runtime_name = 2 [(gogoproto.tags) = { json: "w", inner { level: 1 } }];', 'string runtime_name = 2 [(gogoproto.tags) = { json: "w", inner { ‸');
+    assert.deepEqual(completeAt(marked, bind).map((i) => i.label), ['level']);
+    assert.deepEqual(completeAt(replaceOnce(marked, 'inner { ‸', '‸'), bind).map((i) => [i.label, i.detail]), [
+      ['json', 'optional string (gogoproto.Tags)'], ['inner', 'optional Inner (gogoproto.Tags)'],
+    ]);
+    assert.deepEqual(completeAt(replaceOnce(api.text, '(gogoproto.sizer_all) = true', '(gogoproto.sizer_all) = ‸'), bind).map((i) => i.label), ['true', 'false']);
+  }, GOGO_TAGS, setTags);
 });

@@ -18,7 +18,7 @@ import { ENUM_NUMBERS, FIELD_NUMBERS, formerNumbers, formerNumberTitle, FreeNumb
 import { TextLines } from '../fixes/text';
 import { escapeMarkdown } from '../report/markdown';
 import { formatDoc } from './hover';
-import { customOptionItems, optionCompletions } from './optionCompletion';
+import { customOptionItems, customValueCompletions, optionCompletions } from './optionCompletion';
 import { packageOf } from './positions';
 import { CompletionItemKind, type CompletionItem } from './types';
 
@@ -63,6 +63,9 @@ export function getCompletions(input: CompletionInput, text: string, pos: Positi
   const optionScope = scope?.fqn ?? packageOf(input.bound.ast);
   const closing = line[pos.character] === ')';
   const custom = (kind: OptionsOf, range: Range): CompletionItem[] => customOptionItems(input.bound, kind, optionScope, range, closing && line[range.start.character] === '(');
+  // A custom option's value first: its aggregate's `{` would end `statement` there.
+  const values = customValueCompletions(input.bound, before, optionScope, typed);
+  if (values) return values;
   const options = optionCompletions(statement, optionsKind(input.bound.ast, scope, pos), bracketKind, typed, input.bound.model.syntax === 'editions', custom);
   if (options) return options;
   if (!scope) return [];

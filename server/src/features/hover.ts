@@ -83,6 +83,13 @@ function hoverSections(bound: BoundFile, t: Target | OptionTarget, shown: { doc?
       const signature = `${x.label ? `${x.label} ` : ''}${x.type} ${x.fqn.slice(x.fqn.lastIndexOf('.') + 1)}${x.number !== undefined ? ` = ${x.number}` : ''}`;
       return withDoc([code(`extension ${x.fqn}\nextend ${x.extendee} { ${signature}; }`), `Custom option. ${where(bound, x)}`], x.doc);
     }
+    case 'option field': {
+      const { node, fqn } = t.field;
+      const doc = node.comments.leading?.text ?? node.comments.trailing?.text;
+      shown.doc = doc;
+      const signature = `${fieldSignature(node, fieldDef(bound, node))} ${node.name}${node.number !== undefined ? ` = ${node.number}` : ''}`;
+      return withDoc([code(`field ${fqn}\n${signature}`), `Field of a custom option's message. ${where(bound, { fqn, uri: t.field.uri, nameRange: node.nameRange })}`], doc);
+    }
     case 'option': {
       const doc = builtinOptionDoc(t.name, t.of);
       return doc ? [`${code(`option ${t.name} (${optionsMessage(t.of)})`)}\n\n${doc}`] : undefined;

@@ -36,6 +36,8 @@ export function findDefinition(bound: BoundFile, pos: Position, options: Definit
     }
     case 'custom option':
       return t.extension ? { uri: t.extension.uri, range: t.extension.nameRange } : null;
+    case 'option field':
+      return { uri: t.field.uri, range: t.field.node.nameRange };
     case 'package':
     case 'option':
       return null;
@@ -68,6 +70,8 @@ export interface ReferencesOptions {
 export function findReferences(bound: BoundFile, pos: Position, options: ReferencesOptions = {}): Location[] {
   const t = targetOrOptionAt(bound, pos);
   if (!t || t.kind === 'import' || t.kind === 'package' || t.kind === 'option') return [];
+  // A field of an option's message, as a field's own name: no type references, its declaration if asked for.
+  if (t.kind === 'option field') return options.includeDeclaration ? [{ uri: t.field.uri, range: t.field.node.nameRange }] : [];
   const files: FileContext[] = [{ bound }];
   for (const o of options.others ?? []) if (o.bound.uri !== bound.uri) files.push(o);
   // An extension: the custom options that name it, from one of them or from its declaration.

@@ -60,7 +60,7 @@ export interface FoldingRange {
 }
 
 /** LSP `CompletionItemKind` values (only those completion uses). */
-export const CompletionItemKind = { Property: 10, Value: 12, Enum: 13, Keyword: 14, EnumMember: 20, Struct: 22 } as const;
+export const CompletionItemKind = { Field: 5, Property: 10, Value: 12, Enum: 13, Keyword: 14, EnumMember: 20, Struct: 22 } as const;
 export type CompletionItemKind = (typeof CompletionItemKind)[keyof typeof CompletionItemKind];
 
 export interface TextEdit {

@@ -136,6 +136,18 @@ export interface BoundFile {
   needOpen: ReadonlySet<string>;
   /** The extensions of the file and of the imports it sees, by full name (the file's own where an import declares one too). */
   extensions: ReadonlyMap<string, ExtensionDeclaration>;
+  /**
+   * The trees of the imports whose types the file sees, where it sets custom options (else none): the messages that
+   * the fields of an option's path and aggregate value belong to, for navigation on them. The binder reads them for
+   * those options anyway, and the server's import cache keeps the same trees.
+   */
+  importedTrees: readonly ImportedTree[];
+}
+
+/** An imported file's tree, with where its declarations point. */
+export interface ImportedTree {
+  readonly uri: string;
+  readonly ast: ProtoFile;
 }
 
 /** An import found by a resolver. */
@@ -294,7 +306,7 @@ class Binder {
    * The trees of the imported files whose types the file sees, kept only while a file that sets custom options is bound:
    * their values are checked against the imports' messages, enums and extensions (see optionTypes.ts).
    */
-  private readonly importedFiles: ProtoFile[] = [];
+  private readonly importedFiles: ImportedTree[] = [];
   /** The options of each element with custom options, checked once every extension is bound (see aggregateOptions.ts). */
   private readonly customOptions: PendingOption[] = [];
   /** checkScope's table of names, reused from scope to scope. */
@@ -355,7 +367,7 @@ class Binder {
     const needOpen = new Set(this.openEnumFields.map((f) => f.enumFqn));
     return {
       uri: this.uri, ast: this.ast, model, problems: this.problems, references: this.references, declarations: this.declarations, names: this.names, needOpen,
-      extensions: this.extensions,
+      extensions: this.extensions, importedTrees: this.importedFiles,
     };
   }
 
@@ -432,7 +444,7 @@ class Binder {
       const d = this.declarations.get(fqn);
       return d?.local ? this.notExported(d) : undefined;
     };
-    const importedFiles = (): readonly ProtoFile[] => this.importedFiles;
+    const importedFiles = (): readonly ProtoFile[] => this.importedFiles.map((f) => f.ast);
     for (const p of customOptionProblems(this.customOptions, this.ast, { resolveType, declaredElsewhere, hidden, importedFiles })) this.problem(p.code, p.message, p.range, 'error');
   }
 
@@ -594,7 +606,7 @@ class Binder {
         this.importNames.set(found.uri, root ? `"${imp.path}", which "${root.path}" imports publicly` : `"${imp.path}"`);
         const sub = found.ast ?? parse(found.text!);
         if (sub.errors.length) this.brokenImport(sub, imp, root);
-        if (this.ast.setsCustomOptions) this.importedFiles.push(sub);
+        if (this.ast.setsCustomOptions) this.importedFiles.push({ uri: found.uri, ast: sub });
         this.declarePackage(sub.package?.name.replace(/^\./, '') ?? '', found.uri);
         this.declareFile(sub, found.uri, false);
         this.declareClosedEnums(sub);

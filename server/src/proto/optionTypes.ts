@@ -32,9 +32,9 @@ export interface OptionExtension {
   readonly extendee: string;
 }
 
-/** The messages, enums (their value names) and extensions of some files, by full name. */
+/** The messages (their nodes, which the editor's navigation reads too), enums (their value names) and extensions of some files, by full name. */
 export class OptionTypes {
-  readonly messages = new Map<string, OptionMessage>();
+  readonly messages = new Map<string, MessageNode>();
   readonly enums = new Map<string, readonly string[]>();
   readonly extensions = new Map<string, OptionExtension>();
 
