@@ -534,8 +534,11 @@ class Comparer {
 
   private field(old: MessageDef, of: FieldDef, nf: FieldDef, cur: MessageDef): void {
     // A type that does not resolve (a typo mid-edit, a reference to a type renamed without it) is not compared:
-    // what it will be is not known, and the binder's unresolved-type error says what is wrong.
-    const change = nf.typeKind === 'unresolved' ? undefined : this.typeChange(of, nf);
+    // what it will be is not known, and the binder's unresolved-type error says what is wrong. A map's value type
+    // neither: by its last name it counted as changed where a plain field of that type was skipped.
+    const value = nf.typeKind === 'map' ? mapParts(nf.type)?.value : undefined;
+    const unresolved = nf.typeKind === 'unresolved' || (value !== undefined && kindOf(value, this.cur) === 'unresolved');
+    const change = unresolved ? undefined : this.typeChange(of, nf);
     // Ranges are read only for a finding: fields build them on request (proto/nodes.ts).
     // A scalar is written the same in any scope; a map's finding is on its value type only, so neither side is one.
     // A group's type is its name and body: writing a scalar over the name makes no field. A string written back
