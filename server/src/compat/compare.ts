@@ -7,7 +7,7 @@ import {
   ModelIndex, SCALARS, holdsStrings, indexModel, isClosedEnum, isPackable, jsonNameOf, localName, utf8Verified, type ApiModel, type EnumDef, type EnumValueDef, type FieldDef, type MessageDef, type RpcDef, type ServiceDef,
 } from '../proto/model';
 import type { Finding, FixData, RestoredLine } from './finding';
-import { spanText } from './reservedText';
+import { spanText } from '../proto/reservedText';
 import { EDITION_DEFAULTS, ownFeature, resolveFeatures, setsFeature, type Features } from '../proto/features';
 import { combineMapParts, compareFieldTypes, mapParts, utf8Checked, type TypeChange } from './wireTypes';
 import { getRule } from './rules';

@@ -7,7 +7,7 @@
 import type { Finding, FixData } from '../compat/finding';
 import { SUPPRESSION_MARKER, findSuppressions } from '../compat/suppress';
 import { RULES_BY_ID } from '../compat/rules';
-import { spanText } from '../compat/reservedText';
+import { spanText } from '../proto/reservedText';
 import { FALLBACK, docOf, ownDoc, statesCallOrder, statesIgnoredBehaviour, statesUnsetMeaning } from '../docs/docRules';
 import { leadingRunHashes } from '../docs/fingerprint';
 import type {
