@@ -90,7 +90,8 @@ const EDITS: Edit[] = [
   {
     name: 'a message deleted',
     make: (t) => replaceOnce(t, /\/\/ IDMapping describes[^]*?\n}\n/.exec(t)![0], ''),
-    offers: [/^Declare message "IDMapping"/, /^Restore message "IDMapping" as released in v0\.\S+$/],
+    // Restored as released: an empty "Declare message" stub beside it would drop its fields.
+    offers: [/^Restore message "IDMapping" as released in v0\.\S+$/],
   },
   {
     name: 'an undocumented message, field and RPC added',
@@ -115,7 +116,7 @@ const EDITS: Edit[] = [
   {
     name: 'the last message deleted',
     make: (t) => replaceOnce(t, '\nmessage UpdatePodSandboxResourcesResponse {}\n', '\n'),
-    offers: [/^Declare message "UpdatePodSandboxResourcesResponse"$/],
+    offers: [/^Restore message "UpdatePodSandboxResourcesResponse" as released in v0\.\S+$/],
   },
   {
     name: 'the last field of the last message but one deleted',

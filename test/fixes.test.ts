@@ -1043,16 +1043,19 @@ describe('quick fixes on small files', () => {
     assert.deepEqual(newErrors(a, after), []);
   });
 
-  test('a finding anchored at 0:0 (the only message deleted) offers no suppression that could not reach it, only the restore', () => {
+  test('the only message deleted: the finding is at the package name, with the restore and a suppression that clears it', () => {
     const old = `${HEADER}// A doc.\nmessage A {\n  int32 a = 1;\n}\n`;
     const baseline = baselineOf(old, 'v0.1.0');
     const a = run(HEADER, baseline);
     const f = the(a.findings, 'TYPE_NO_DELETE');
-    assert.deepEqual(f.range, { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } });
+    // Nothing of its own left to point at: `package demo.v1;`'s name, not the point 0:0.
+    assert.deepEqual(f.range, { start: { line: 1, character: 8 }, end: { line: 1, character: 15 } });
     const fixes = computeFixes(HEADER, a.bound, f);
-    assert.deepEqual(fixes.map((x) => x.title), ['Restore message "A" as released in v0.1.0']);
+    assert.deepEqual(fixes.map((x) => x.title), ['Restore message "A" as released in v0.1.0', 'Ignore TYPE_NO_DELETE here']);
     // Nothing left in the file to put it next to: at its end.
     assert.equal(applyEdits(HEADER, fixes[0]!.edits), old);
+    const ignored = applyEdits(HEADER, fixes[1]!.edits);
+    assert.deepEqual(run(ignored, baseline).findings.filter((x) => x.rule === 'TYPE_NO_DELETE'), []);
   });
 
   test('one-line bodies stay tidy: no line ending in blanks, no stray blank before `}`', () => {

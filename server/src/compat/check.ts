@@ -40,10 +40,12 @@ export function checkCompatibility(text: string, bound: BoundFile, baseline: Bas
   const { additions, newOnReleasedNumbers, duplicates, renamed, currentIndex } = compared;
   const findings = bound.ast.errors.length ? withoutUnsettledDeletions(compared.findings, bound.ast, currentIndex) : compared.findings;
   // The model has no syntax node for the package statement; the file does. A file without one is about the
-  // whole file: its head, not the first message, which the comparison would name.
+  // whole file: its head, not the first message, which the comparison would name. A deletion from a file with no
+  // top-level declaration left has nothing of its own to point at (the comparison gives the point 0:0, the `/*`
+  // of api.proto's licence comment): it goes there too, so that the squiggle and the CLI's line are on code.
   const pkg = bound.ast.package?.nameRange ?? fileHead(bound.ast);
   for (const f of findings) {
-    if (f.rule === 'PACKAGE_CHANGED' || (f.rule === 'GO_PACKAGE_CHANGED' && !current.goPackageNode)) f.range = pkg;
+    if (f.rule === 'PACKAGE_CHANGED' || (f.rule === 'GO_PACKAGE_CHANGED' && !current.goPackageNode) || isOrigin(f.range)) f.range = pkg;
   }
   // What the patch policy counts: structural changes and changed documented meaning, each once (DOCS findings
   // and history reuse restate additions and must not inflate the count).
@@ -88,6 +90,11 @@ function withoutUnsettledDeletions(findings: Finding[], ast: ProtoFile, index: M
     return b;
   };
   return findings.filter((f) => !MEMBER_DELETIONS.has(f.rule) || !unsettled(f.element.slice(0, f.element.lastIndexOf('.'))));
+}
+
+/** Whether a range is the point 0:0, where the comparison puts what it has no place in the file for. */
+function isOrigin(r: Range): boolean {
+  return r.start.line === 0 && r.start.character === 0 && r.end.line === 0 && r.end.character === 0;
 }
 
 /** The `syntax` (or `edition`) statement, else the first declaration, else the start of the file. */

@@ -7,7 +7,7 @@ import {
   ModelIndex, SCALARS, holdsStrings, indexModel, isClosedEnum, isPackable, jsonNameOf, localName, utf8Verified, type ApiModel, type EnumDef, type EnumValueDef, type FieldDef, type MessageDef, type RpcDef, type ServiceDef,
 } from '../proto/model';
 import type { Finding, FixData, RestoredLine } from './finding';
-import { spanText } from './reservedText';
+import { spanText } from '../proto/reservedText';
 import { EDITION_DEFAULTS, ownFeature, resolveFeatures, setsFeature, type Features } from '../proto/features';
 import { combineMapParts, compareFieldTypes, mapParts, utf8Checked, type TypeChange } from './wireTypes';
 import { getRule } from './rules';
@@ -534,8 +534,11 @@ class Comparer {
 
   private field(old: MessageDef, of: FieldDef, nf: FieldDef, cur: MessageDef): void {
     // A type that does not resolve (a typo mid-edit, a reference to a type renamed without it) is not compared:
-    // what it will be is not known, and the binder's unresolved-type error says what is wrong.
-    const change = nf.typeKind === 'unresolved' ? undefined : this.typeChange(of, nf);
+    // what it will be is not known, and the binder's unresolved-type error says what is wrong. A map's value type
+    // neither: by its last name it counted as changed where a plain field of that type was skipped.
+    const value = nf.typeKind === 'map' ? mapParts(nf.type)?.value : undefined;
+    const unresolved = nf.typeKind === 'unresolved' || (value !== undefined && kindOf(value, this.cur) === 'unresolved');
+    const change = unresolved ? undefined : this.typeChange(of, nf);
     // Ranges are read only for a finding: fields build them on request (proto/nodes.ts).
     // A scalar is written the same in any scope; a map's finding is on its value type only, so neither side is one.
     // A group's type is its name and body: writing a scalar over the name makes no field. A string written back

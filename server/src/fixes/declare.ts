@@ -139,13 +139,17 @@ function resolve(bound: BoundFile, written: string, scope: string, extra?: strin
  * fix, as they fix the binder's duplicate-number. Its element is the message it would declare, so that fix-all
  * declares a name referenced twice once. None for a name that `released` (the baseline) declares as an enum: the
  * reference is to a deleted enum, and a message of its name would make each field of that type length-delimited
- * instead of a varint, which no peer of the release can read. Built once per bound file and baseline.
+ * instead of a varint, which no peer of the release can read. None either for a deleted message that a finding's
+ * restore declares again as released (`restorable`, fixes.ts restorableMessages): an empty stub beside it would
+ * drop its fields; where the restore cannot be made, Declare stays. Built once per bound file, baseline and set.
  */
-const undeclaredLists = new WeakMap<BoundFile, Map<ApiModel | undefined, readonly Finding[]>>();
-export function undeclaredFindings(bound: BoundFile, released?: ApiModel): readonly Finding[] {
+const undeclaredLists = new WeakMap<BoundFile, Map<ApiModel | undefined, Map<ReadonlySet<string> | undefined, readonly Finding[]>>>();
+export function undeclaredFindings(bound: BoundFile, released?: ApiModel, restorable?: ReadonlySet<string>): readonly Finding[] {
   let lists = undeclaredLists.get(bound);
   if (!lists) undeclaredLists.set(bound, (lists = new Map()));
-  let out = lists.get(released);
+  let bySet = lists.get(released);
+  if (!bySet) lists.set(released, (bySet = new Map()));
+  let out = bySet.get(restorable);
   if (out) return out;
   const list: Finding[] = [];
   const pkg = bound.model.package;
@@ -153,13 +157,13 @@ export function undeclaredFindings(bound: BoundFile, released?: ApiModel): reado
   for (const p of bound.problems) {
     if (p.code !== UNRESOLVED_TYPE) continue;
     const u = undeclaredAt(bound, p.range);
-    if (!u || enums?.has(u.fqn)) continue;
+    if (!u || enums?.has(u.fqn) || restorable?.has(u.fqn)) continue;
     list.push({
       rule: UNRESOLVED_TYPE, category: 'WIRE', severity: 'error', message: p.message, range: p.range,
       element: u.fqn, fixes: [{ kind: 'declareMessage', name: localName(u.fqn, pkg) }],
     });
   }
-  lists.set(released, (out = list));
+  bySet.set(restorable, (out = list));
   return out;
 }
 

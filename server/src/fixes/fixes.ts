@@ -7,7 +7,7 @@
 import type { Finding, FixData } from '../compat/finding';
 import { SUPPRESSION_MARKER, findSuppressions } from '../compat/suppress';
 import { RULES_BY_ID } from '../compat/rules';
-import { spanText } from '../compat/reservedText';
+import { spanText } from '../proto/reservedText';
 import { FALLBACK, docOf, ownDoc, statesCallOrder, statesIgnoredBehaviour, statesUnsetMeaning } from '../docs/docRules';
 import { leadingRunHashes } from '../docs/fingerprint';
 import type {
@@ -1316,39 +1316,72 @@ function moveBackEdits(L: TextLines, bound: BoundFile, finding: Finding, fd: Ext
   return [...outside, { range: { start: pos(cut.from, 0), end: pos(cut.to, 0) }, newText: '' }, insertAt(spot.at, spot.wrap(block))];
 }
 
+type RestoreTypeData = Extract<FixData, { kind: 'restoreType' }>;
+
+/**
+ * The text of each line of a restored message or enum (a doc line's as it is, a field's with its types as short as
+ * they resolve), or undefined where the restore cannot be made: its scope is gone, the name is taken there, or a type
+ * of a field in it is declared neither in the file nor in it.
+ */
+function restoredTypeTexts(bound: BoundFile, fd: RestoreTypeData): string[] | undefined {
+  if (fd.scope !== bound.model.package && findContainer(bound.ast, fd.scope, false)?.kind !== 'message') return undefined;
+  if (declaredIn(bound, fd.scope, fd.name)) return undefined;
+  const out: string[] = [];
+  for (const l of fd.lines) {
+    const text = l.typed === undefined ? l.text : shortenTypes(l.text, fd.scope, bound, restoredScope(fd.types, l.typed, fd.scope));
+    if (text === undefined) return undefined;
+    out.push(text);
+  }
+  return out;
+}
+
+/**
+ * The full names of the deleted messages that a finding's "Restore message … as released" can declare again in
+ * this file: a reference to one gets no "Declare message" (an empty stub beside the restore that brings its fields
+ * back). Once per list of findings.
+ */
+const restorableLists = new WeakMap<readonly Finding[], ReadonlySet<string>>();
+export function restorableMessages(bound: BoundFile, findings: readonly Finding[]): ReadonlySet<string> {
+  let out = restorableLists.get(findings);
+  if (out) return out;
+  const set = new Set<string>();
+  for (const f of findings) {
+    for (const fd of f.fixes ?? []) {
+      if (fd.kind === 'restoreType' && !fd.isEnum && restoredTypeTexts(bound, fd)) set.add(fd.scope ? `${fd.scope}.${fd.name}` : fd.name);
+    }
+  }
+  restorableLists.set(findings, (out = set));
+  return out;
+}
+
 /**
  * A deleted message or enum declared again as released (FixData `restoreType`): after the declaration the baseline
  * had before it, else before the one it had after it, where the scope still has them, else at the end of the
  * message it was nested in, or of the file; its lines at the file's indentation, types as short as they resolve.
  * None while the name is taken in the scope, or a type of a field in it is declared neither in the file nor in it.
  */
-function restoreTypeEdits(L: TextLines, bound: BoundFile, fd: Extract<FixData, { kind: 'restoreType' }>): TextEdit[] | undefined {
-  const top = fd.scope === bound.model.package;
-  const dest = top ? undefined : findContainer(bound.ast, fd.scope, false);
-  if ((!top && dest?.kind !== 'message') || declaredIn(bound, fd.scope, fd.name)) return undefined;
+function restoreTypeEdits(L: TextLines, bound: BoundFile, fd: RestoreTypeData): TextEdit[] | undefined {
+  const texts = restoredTypeTexts(bound, fd);
+  if (!texts) return undefined;
+  const dest = fd.scope === bound.model.package ? undefined : findContainer(bound.ast, fd.scope, false);
+  const top = !dest;
   const unit = indentUnit(L);
-  const block = (indent: string): string[] | undefined => {
+  const block = (indent: string): string[] => {
     const out: string[] = [];
-    for (const l of fd.lines) {
+    fd.lines.forEach((l, k) => {
       const at = indent + unit.repeat(l.depth);
-      if (l.doc) {
-        out.push(...commentLines(l.text).map((c) => at + c));
-        continue;
-      }
-      const text = l.typed === undefined ? l.text : shortenTypes(l.text, fd.scope, bound, restoredScope(fd.types, l.typed, fd.scope));
-      if (text === undefined) return undefined;
-      out.push(at + text);
-    }
+      if (l.doc) out.push(...commentLines(l.text).map((c) => at + c));
+      else out.push(at + texts[k]!);
+    });
     return out;
   };
   const spot = besideNeighbour(L, declarationsIn(bound, fd.scope), fd, top) ?? (dest ? atEndOf(L, dest) : undefined);
   if (spot) {
-    const lines = block(spot.indent);
-    return lines && [insertAt(spot.at, spot.wrap(lines.map((l) => l + L.eol).join('')))];
+    return [insertAt(spot.at, spot.wrap(block(spot.indent).map((l) => l + L.eol).join('')))];
   }
   // Relative lines: appendLines indents them as the body's members.
   const lines = block('');
-  return lines && (dest ? appendLines(L, bodyOf(dest), lines) : endOfFile(L, lines));
+  return dest ? appendLines(L, bodyOf(dest), lines) : endOfFile(L, lines);
 }
 
 /** Where a moved type goes back: the line it is inserted at, its indentation, and the blank lines around it. */

@@ -4,7 +4,7 @@
 
 import type { Finding } from '../compat/finding';
 import { RULES } from '../compat/rules';
-import { computeFixes, fixAll, mergeEditLists, suppressionTitle, undeclaredFindings, type Fix, type TextEdit } from '../fixes';
+import { computeFixes, fixAll, mergeEditLists, restorableMessages, suppressionTitle, undeclaredFindings, type Fix, type TextEdit } from '../fixes';
 import { DUPLICATE_NUMBER } from '../proto/binder';
 import type { Analysis } from '../service';
 
@@ -43,7 +43,7 @@ export function duplicateFindings(a: Analysis): readonly Finding[] {
 
 /** The findings of an analysis with those of its duplicate numbers and undeclared types: what fix-all fixes. */
 export function fixableFindings(a: Analysis): readonly Finding[] {
-  const undeclared = undeclaredFindings(a.bound, a.baseline?.model);
+  const undeclared = undeclaredFindings(a.bound, a.baseline?.model, restorableMessages(a.bound, a.findings));
   return a.duplicates?.length || undeclared.length ? [...a.findings, ...duplicateFindings(a), ...undeclared] : a.findings;
 }
 

@@ -3,6 +3,7 @@
 // (scripts/make-example.ts).
 
 import { localName, type ApiModel, type EnumDef, type FieldDef, type MessageDef } from './model';
+import { spanText } from './reservedText';
 
 export function printModel(model: ApiModel, header = ''): string {
   const out: string[] = [];
@@ -38,7 +39,8 @@ export function printModel(model: ApiModel, header = ''): string {
     return `${label}${type} ${f.name} = ${f.number}${opts};`;
   };
   const reserved = (d: MessageDef | EnumDef, pad: string): void => {
-    const nums = d.reservedNumbers.map(([a, b]) => (a === b ? `${a}` : `${a} to ${b >= 536870911 ? 'max' : b}`));
+    // `max` is an enum's maximum (2^31 - 1) in an enum, a field's (2^29 - 1) in a message.
+    const nums = d.reservedNumbers.map((r) => spanText(r, 'values' in d));
     if (nums.length) out.push(`${pad}reserved ${nums.join(', ')};`);
     if (d.reservedNames.length) out.push(`${pad}reserved ${d.reservedNames.map((n) => `"${n}"`).join(', ')};`);
   };

@@ -223,8 +223,8 @@ function sarifResultsWithinLimit<T>(items: T[], severity: (item: T) => Severity)
 }
 
 /**
- * A range of no width: where a syntax error's missing token goes (`expected ';' after '1'`), or the start of a
- * file with no declaration left, where the deletion of every top-level element is reported. SARIF 2.1.0 reads a
+ * A range of no width: where a syntax error's missing token goes (`expected ';' after '1'`). (The deletions from a
+ * file with no declaration left are at its package name: compat/check.ts.) SARIF 2.1.0 reads a
  * region with endColumn == startColumn as an insertion point, which is valid but which GitHub code scanning shows
  * no code for; SARIF and the annotations name the whole line instead (a region of startLine only, which SARIF
  * reads as the whole line; no columns in a workflow command). Text and JSON keep the exact position.
