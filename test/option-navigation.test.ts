@@ -154,17 +154,22 @@ test('custom options declared in the file: definition, references and hover, als
   assert.deepEqual(findReferences(bound, at(LOCAL, '(nowhere)', 2)), []);
 });
 
-test('an extension in a custom option\'s path (`(opt).(extra)`) leads to its own declaration', () => {
-  const text = [
+/** A proto2 file with a custom file option `opt` of a message type that is itself extended (`extra`), and `option`. */
+function withExtendedOption(option: string): string {
+  return [
     'syntax = "proto2";',
     'package p;',
     'import "google/protobuf/descriptor.proto";',
     'message Opt { optional int32 level = 1; extensions 100 to 200; }',
     'extend Opt { optional int32 extra = 100; }',
     'extend google.protobuf.FileOptions { optional Opt opt = 50001; }',
-    'option (opt).(extra) = 3;',
+    option,
     '',
   ].join('\n');
+}
+
+test('an extension in a custom option\'s path (`(opt).(extra)`) leads to its own declaration', () => {
+  const text = withExtendedOption('option (opt).(extra) = 3;');
   const bound = analyze(text, { uri: 'file:///ws/path.proto' }).bound;
   assert.deepEqual(bound.problems.filter((p) => p.severity === 'error'), []);
   assert.deepEqual(findDefinition(bound, at(text, '(extra) =', 2))?.range, { start: at(text, 'extra = 100'), end: at(text, 'extra = 100', 5) });
@@ -173,16 +178,7 @@ test('an extension in a custom option\'s path (`(opt).(extra)`) leads to its own
 });
 
 test('an option name written with spaces: each part of its path is where the parser read it, not counted as its extension', () => {
-  const text = [
-    'syntax = "proto2";',
-    'package p;',
-    'import "google/protobuf/descriptor.proto";',
-    'message Opt { optional int32 level = 1; extensions 100 to 200; }',
-    'extend Opt { optional int32 extra = 100; }',
-    'extend google.protobuf.FileOptions { optional Opt opt = 50001; }',
-    'option ( opt ) . ( extra ) = 3;',
-    '',
-  ].join('\n');
+  const text = withExtendedOption('option ( opt ) . ( extra ) = 3;');
   const bound = analyze(text, { uri: 'file:///ws/spaced.proto' }).bound;
   assert.deepEqual(bound.problems.filter((p) => p.severity === 'error'), []);
   assert.deepEqual(findDefinition(bound, at(text, 'extra ) =', 2))?.range, { start: at(text, 'extra = 100'), end: at(text, 'extra = 100', 5) });
