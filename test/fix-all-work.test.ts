@@ -14,7 +14,7 @@ import { analyze } from '../server/src/service';
 import { bind } from '../server/src/proto/binder';
 import { parse } from '../server/src/proto/parser';
 import type { Baseline } from '../server/src/baseline/types';
-import { applyEdits, computeFixes, DEPRECATION_NOTE, fixAll, mergeEditLists, type TextEdit } from '../server/src/fixes';
+import { applyEdits, checkNonOverlapping, computeFixes, DEPRECATION_NOTE, fixAll, mergeEditLists, type TextEdit } from '../server/src/fixes';
 import { TextLines, wrapWords } from '../server/src/fixes/text';
 import { Corpus, V1_PATH, V1ALPHA2_PATH, findCorpusDir, findRepoRoot } from '../server/src/baseline/corpus';
 import { NEEDS_CORPUS, newestCorpusText } from './corpusText';
@@ -142,6 +142,60 @@ test('fix-all of the doc stubs of 5,000 messages splits into words only the stub
     + '  // Unset: TODO: what it means when x is unset or empty, and what the receiver (runtime or kubelet)\n  // does then.\n  M119 x = 1;\n'), fixed.slice(0, 600));
   // One split per field (its "Unset:" line), n in all; one per stub line, 3n, before.
   assert.ok(splits <= n + 100, `${splits} splits for ${findings} stubs`);
+});
+
+test('fix-all of the doc stubs of 10,000 one-line messages sorts no edit list per fix', () => {
+  // A field of a one-line body gets two edits (its stub on a line of its own, the `}` moved): putting them in order
+  // and checking that they do not overlap sorted them twice, each sort with its work arrays, for every field.
+  const n = 10_000;
+  const text = HEADER + many(n, (k) => `message M${k} { M${(k * 7) % n} x = 1; }`) + '\n';
+  const a = analyze(text, { uri: URI, baseline: baselineOf(HEADER) });
+  // Once first, for what is built once per syntax tree (each body's members, sorted once): only the fixes counted.
+  fixAll(text, a.bound, a.findings, 'DOC_MISSING');
+  const proto = Array.prototype as unknown as { sort: (...args: unknown[]) => unknown };
+  const saved = proto.sort;
+  let sorts = 0;
+  proto.sort = function (this: unknown[], ...args: unknown[]) {
+    sorts++;
+    return saved.apply(this, args);
+  };
+  let result: ReturnType<typeof fixAll>;
+  try {
+    result = fixAll(text, a.bound, a.findings, 'DOC_MISSING');
+  } finally {
+    proto.sort = saved;
+  }
+  assert.equal(result.applied, 2 * n);
+  assert.ok(applyEdits(text, result.edits).includes('// M5 TODO: its purpose.\nmessage M5 {\n  // x TODO: what it means, and the format and units of its value.\n'
+    + '  // Unset: TODO: what it means when x is unset or empty, and what the receiver (runtime or kubelet)\n  // does then.\n  M35 x = 1;\n}\n'));
+  // Two a field before.
+  assert.ok(sorts <= 10, `${sorts} sorts for ${2 * n} fixes`);
+});
+
+test('checkNonOverlapping takes and refuses two edits as it does them among more', () => {
+  // Two edits are checked without a sort; with a third, far after them, they go through the sort. Every pair of
+  // spans of a four-character line, empty ones and backwards ones too, in both orders.
+  const text = 'abcd\nef';
+  const span = (s: number, e: number): TextEdit => ({ range: { start: { line: 0, character: s }, end: { line: 0, character: e } }, newText: 'x' });
+  const far: TextEdit = { range: { start: { line: 1, character: 1 }, end: { line: 1, character: 1 } }, newText: 'y' };
+  const ok = (edits: TextEdit[]): boolean => {
+    try {
+      checkNonOverlapping(text, edits);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  let pairs = 0;
+  let refused = 0;
+  for (let s0 = 0; s0 <= 4; s0++) for (let e0 = 0; e0 <= 4; e0++) for (let s1 = 0; s1 <= 4; s1++) for (let e1 = 0; e1 <= 4; e1++) {
+    const two = [span(s0, e0), span(s1, e1)];
+    assert.equal(ok(two), ok([...two, far]), `${s0}-${e0} and ${s1}-${e1}`);
+    pairs++;
+    if (!ok(two)) refused++;
+  }
+  assert.equal(pairs, 625);
+  assert.ok(refused > 100 && refused < 600, `${refused} refused`);
 });
 
 /** wrapWords as it was, word by word for every line (the reference the shortcut for lines that fit must match). */

@@ -298,6 +298,9 @@ function matches(ast: ProtoFile, L: TextLines): boolean {
 
 function sortEdits(L: TextLines, edits: TextEdit[]): TextEdit[] {
   if (edits.length < 2) return edits.slice();
+  // Two edits (a stub above a member of a one-line body and the `}` moved, for each of a huge file's): compared
+  // as the sort below would, without the sort's work arrays and a record per edit.
+  if (edits.length === 2) return L.offsetAt(edits[1]!.range.start) < L.offsetAt(edits[0]!.range.start) ? [edits[1]!, edits[0]!] : edits.slice();
   return edits
     .map((e, k) => ({ e, k, o: L.offsetAt(e.range.start) }))
     .sort((a, b) => a.o - b.o || a.k - b.k)

@@ -154,6 +154,16 @@ export function checkNonOverlapping(text: string, edits: readonly TextEdit[]): v
   const lines = linesOf(text);
   // Most fixes are one edit: nothing to sort (toOffsets below throws for one that ends before it starts).
   if (edits.length === 1 && lines.offsetAt(edits[0]!.range.start) <= lines.offsetAt(edits[0]!.range.end)) return;
+  // Two that are fine need no sort either (the first in toOffsets' order ends where or before the other starts);
+  // the sort below finds what is wrong with them and says so.
+  if (edits.length === 2) {
+    const s0 = lines.offsetAt(edits[0]!.range.start);
+    const e0 = lines.offsetAt(edits[0]!.range.end);
+    const s1 = lines.offsetAt(edits[1]!.range.start);
+    const e1 = lines.offsetAt(edits[1]!.range.end);
+    const secondFirst = s1 < s0 || (s1 === s0 && e1 - s1 < e0 - s0);
+    if (s0 <= e0 && s1 <= e1 && (secondFirst ? e1 <= s0 : e0 <= s1)) return;
+  }
   const sorted = toOffsets(lines, edits);
   for (let k = 1; k < sorted.length; k++) {
     const a = sorted[k - 1]!;
