@@ -14,8 +14,8 @@ import { analyze } from '../server/src/service';
 import { bind } from '../server/src/proto/binder';
 import { parse } from '../server/src/proto/parser';
 import type { Baseline } from '../server/src/baseline/types';
-import { applyEdits, computeFixes, fixAll, mergeEditLists, type TextEdit } from '../server/src/fixes';
-import { TextLines } from '../server/src/fixes/text';
+import { applyEdits, checkNonOverlapping, computeFixes, DEPRECATION_NOTE, fixAll, mergeEditLists, type TextEdit } from '../server/src/fixes';
+import { TextLines, wrapWords } from '../server/src/fixes/text';
 import { Corpus, V1_PATH, V1ALPHA2_PATH, findCorpusDir, findRepoRoot } from '../server/src/baseline/corpus';
 import { NEEDS_CORPUS, newestCorpusText } from './corpusText';
 
@@ -108,6 +108,140 @@ test('fix-all of the doc stubs of 20,000 messages declared twice, not in file or
   assert.deepEqual(analyze(fixed, { uri: URI, baseline: baselineOf(HEADER) }).findings.filter((f) => f.rule === 'DOC_MISSING'), []);
   // Measured: 23 a finding; the splices into sorted arrays moved 1,257 elements a finding at this size.
   linear(work, findings, 100, `${n} messages`);
+});
+
+/** Runs `fn` counting the calls of `String.prototype.split`. */
+function countSplits<T>(fn: () => T): { result: T; splits: number } {
+  const saved = String.prototype.split;
+  let splits = 0;
+  String.prototype.split = function (this: string, ...args: unknown[]) {
+    splits++;
+    return (saved as (...a: unknown[]) => string[]).apply(this, args);
+  } as typeof saved;
+  try {
+    return { result: fn(), splits };
+  } finally {
+    String.prototype.split = saved;
+  }
+}
+
+test('fix-all of the doc stubs of 5,000 messages splits into words only the stub lines that do not fit', () => {
+  // Each message's stub is one short line, each field's first line is short and its "Unset:" line (105 characters
+  // with the name `x`) is wrapped at the 100 columns of a file with no comments (95 after the indent and `// `).
+  // Splitting every line into words and joining them again, those that fit too, was a tenth of fix-all on the
+  // fuzz's messages-100k.
+  const n = 5_000;
+  const text = HEADER + many(n, (k) => `message M${k} {\n  M${(k * 7) % n} x = 1;\n}`) + '\n';
+  const a = analyze(text, { uri: URI, baseline: baselineOf(HEADER) });
+  const findings = a.findings.filter((f) => f.rule === 'DOC_MISSING').length;
+  assert.equal(findings, 2 * n);
+  const { result, splits } = countSplits(() => fixAll(text, a.bound, a.findings, 'DOC_MISSING'));
+  assert.equal(result.applied, findings);
+  const fixed = applyEdits(text, result.edits);
+  assert.ok(fixed.includes('// M17 TODO: its purpose.\nmessage M17 {\n  // x TODO: what it means, and the format and units of its value.\n'
+    + '  // Unset: TODO: what it means when x is unset or empty, and what the receiver (runtime or kubelet)\n  // does then.\n  M119 x = 1;\n'), fixed.slice(0, 600));
+  // One split per field (its "Unset:" line), n in all; one per stub line, 3n, before.
+  assert.ok(splits <= n + 100, `${splits} splits for ${findings} stubs`);
+});
+
+test('fix-all of the doc stubs of 10,000 one-line messages sorts no edit list per fix', () => {
+  // A field of a one-line body gets two edits (its stub on a line of its own, the `}` moved): putting them in order
+  // and checking that they do not overlap sorted them twice, each sort with its work arrays, for every field.
+  const n = 10_000;
+  const text = HEADER + many(n, (k) => `message M${k} { M${(k * 7) % n} x = 1; }`) + '\n';
+  const a = analyze(text, { uri: URI, baseline: baselineOf(HEADER) });
+  // Once first, for what is built once per syntax tree (each body's members, sorted once): only the fixes counted.
+  fixAll(text, a.bound, a.findings, 'DOC_MISSING');
+  const proto = Array.prototype as unknown as { sort: (...args: unknown[]) => unknown };
+  const saved = proto.sort;
+  let sorts = 0;
+  proto.sort = function (this: unknown[], ...args: unknown[]) {
+    sorts++;
+    return saved.apply(this, args);
+  };
+  let result: ReturnType<typeof fixAll>;
+  try {
+    result = fixAll(text, a.bound, a.findings, 'DOC_MISSING');
+  } finally {
+    proto.sort = saved;
+  }
+  assert.equal(result.applied, 2 * n);
+  assert.ok(applyEdits(text, result.edits).includes('// M5 TODO: its purpose.\nmessage M5 {\n  // x TODO: what it means, and the format and units of its value.\n'
+    + '  // Unset: TODO: what it means when x is unset or empty, and what the receiver (runtime or kubelet)\n  // does then.\n  M35 x = 1;\n}\n'));
+  // Two a field before.
+  assert.ok(sorts <= 10, `${sorts} sorts for ${2 * n} fixes`);
+});
+
+test('checkNonOverlapping takes and refuses two edits as it does them among more', () => {
+  // Two edits are checked without a sort; with a third, far after them, they go through the sort. Every pair of
+  // spans of a four-character line, empty ones and backwards ones too, in both orders.
+  const text = 'abcd\nef';
+  const span = (s: number, e: number): TextEdit => ({ range: { start: { line: 0, character: s }, end: { line: 0, character: e } }, newText: 'x' });
+  const far: TextEdit = { range: { start: { line: 1, character: 1 }, end: { line: 1, character: 1 } }, newText: 'y' };
+  const ok = (edits: TextEdit[]): boolean => {
+    try {
+      checkNonOverlapping(text, edits);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  let pairs = 0;
+  let refused = 0;
+  for (let s0 = 0; s0 <= 4; s0++) for (let e0 = 0; e0 <= 4; e0++) for (let s1 = 0; s1 <= 4; s1++) for (let e1 = 0; e1 <= 4; e1++) {
+    const two = [span(s0, e0), span(s1, e1)];
+    assert.equal(ok(two), ok([...two, far]), `${s0}-${e0} and ${s1}-${e1}`);
+    pairs++;
+    if (!ok(two)) refused++;
+  }
+  assert.equal(pairs, 625);
+  assert.ok(refused > 100 && refused < 600, `${refused} refused`);
+});
+
+/** wrapWords as it was, word by word for every line (the reference the shortcut for lines that fit must match). */
+function wrapByWords(text: string, width: number): string[] {
+  const out: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line && line.length + 1 + word.length > width) {
+      out.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  out.push(line);
+  return out;
+}
+
+test('wrapWords gives what wrapping word by word gives, for lines that fit and lines that do not', () => {
+  const texts = ['', ' ', '   ', 'a', ' a', '  a b', 'a ', 'a  b', 'a b ', 'word', 'two words', 'x TODO: its purpose.',
+    'Unset: TODO: what it means when x is unset or empty, and what the receiver (runtime or kubelet) does then.',
+    'averyveryverylongwordthatneverfits and more', DEPRECATION_NOTE];
+  let cases = 0;
+  for (const t of texts) {
+    for (let width = -3; width <= t.length + 2; width++) {
+      assert.deepEqual(wrapWords(t, width), wrapByWords(t, width), `${JSON.stringify(t)} at ${width}`);
+      cases++;
+    }
+  }
+  assert.ok(cases > 300, `${cases} cases`);
+});
+
+test('merging the fixes of 20,000 findings out of file order calls no sort comparator', () => {
+  // Offsets and taken edits are put in file order by a typed array's sort and by walking the offsets in order:
+  // a comparator called per comparison was millions of calls for the 200,000 doc stubs of messages-100k.
+  const n = 20_000;
+  const text = many(n, (k) => `line ${k}`) + '\n';
+  const L = new TextLines(text);
+  // Every 7th line, then the next ones: not in file order. Insertions and replacements.
+  const lines = Array.from({ length: n }, (_, k) => (k * 7) % n);
+  const lists = lines.map((line) => [line % 2
+    ? { range: { start: { line, character: 0 }, end: { line, character: 0 } }, newText: `// ${line}\n` }
+    : { range: { start: { line, character: 5 }, end: L.positionAt(L.ends[line]!) }, newText: 'x' }]);
+  const { result, work } = countArrayWork(() => mergeEditLists(text, lists));
+  assert.deepEqual(result.taken, lists.map(() => true));
+  assert.deepEqual(result.edits.map((e) => e.range.start.line), Array.from({ length: n }, (_, k) => k));
+  assert.equal(applyEdits(text, result.edits), many(n, (k) => (k % 2 ? `// ${k}\nline ${k}` : 'line x')) + '\n');
+  assert.equal(work, 0);
 });
 
 // ---- the merge keeps its results ------------------------------------------------------------------------------

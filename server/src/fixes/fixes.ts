@@ -21,7 +21,7 @@ import { indexModel, localName, rpcNames } from '../proto/model';
 import {
   bodyMembers, elementNamedAt, elementsOf, fieldLabeledAt, findAt, findContainer, type Container, type Located, type NodeKind,
 } from './locate';
-import { checkNonOverlapping, insertAt, linesOf, mergeEditLists, pos, type TextEdit, type TextLines } from './text';
+import { checkNonOverlapping, insertAt, linesOf, mergeEditLists, pos, wrapWords, type TextEdit, type TextLines } from './text';
 import { containerIndex, declarationsIn, entriesOf, firstNumberEntryAbove, namesInScope, oneofsOf, reservationsOf, rpcsIn, type Declared, type Reservation } from './containers';
 import { partitionPoint } from '../binarySearch';
 import { declareMessageEdits, endOfFile } from './declare';
@@ -298,6 +298,9 @@ function matches(ast: ProtoFile, L: TextLines): boolean {
 
 function sortEdits(L: TextLines, edits: TextEdit[]): TextEdit[] {
   if (edits.length < 2) return edits.slice();
+  // Two edits (a stub above a member of a one-line body and the `}` moved, for each of a huge file's): compared
+  // as the sort below would, without the sort's work arrays and a record per edit.
+  if (edits.length === 2) return L.offsetAt(edits[1]!.range.start) < L.offsetAt(edits[0]!.range.start) ? [edits[1]!, edits[0]!] : edits.slice();
   return edits
     .map((e, k) => ({ e, k, o: L.offsetAt(e.range.start) }))
     .sort((a, b) => a.o - b.o || a.k - b.k)
@@ -1918,8 +1921,12 @@ function docStubEdits(L: TextLines, bound: BoundFile, finding: Finding, fd: Extr
   const suppressed = suppressedOn(L, loc.nameRange.start.line);
   const rpcs = fd.element === 'rpc' ? rpcNamesOf(bound) : undefined;
   const width = commentWidth(L);
-  const stub = (doc: string | undefined): string => stubLines(fd, doc, rpcs, suppressed)
-    .flatMap((l) => wrapWords(l, width - indent.length - 3)).map((l) => `${indent}// ${l}${L.eol}`).join('');
+  // Loops, not flatMap and map: an array less per stub line and per stub, for each of a huge file's elements.
+  const stub = (doc: string | undefined): string => {
+    const lines: string[] = [];
+    for (const l of stubLines(fd, doc, rpcs, suppressed)) for (const w of wrapWords(l, width - indent.length - 3)) lines.push(`${indent}// ${w}${L.eol}`);
+    return lines.join('');
+  };
   // A comment that documents nothing (a placeholder, the name restated, another RPC's comment) answers none of
   // the stub's questions: it gets the whole stub. It stays, as the author wrote it.
   const doc = fd.documentsNothing ? undefined : ownDoc(node, fd.name);
@@ -2007,20 +2014,6 @@ function commentWidth(L: TextLines): number {
     commentWidthByText.set(L, width);
   }
   return width;
-}
-
-/** `text` in lines of at most `width` characters, broken between words; a longer word gets a line of its own. */
-function wrapWords(text: string, width: number): string[] {
-  const out: string[] = [];
-  let line = '';
-  for (const word of text.split(' ')) {
-    if (line && line.length + 1 + word.length > width) {
-      out.push(line);
-      line = word;
-    } else line = line ? `${line} ${word}` : word;
-  }
-  out.push(line);
-  return out;
 }
 
 /**

@@ -154,6 +154,16 @@ export function checkNonOverlapping(text: string, edits: readonly TextEdit[]): v
   const lines = linesOf(text);
   // Most fixes are one edit: nothing to sort (toOffsets below throws for one that ends before it starts).
   if (edits.length === 1 && lines.offsetAt(edits[0]!.range.start) <= lines.offsetAt(edits[0]!.range.end)) return;
+  // Two that are fine need no sort either (the first in toOffsets' order ends where or before the other starts);
+  // the sort below finds what is wrong with them and says so.
+  if (edits.length === 2) {
+    const s0 = lines.offsetAt(edits[0]!.range.start);
+    const e0 = lines.offsetAt(edits[0]!.range.end);
+    const s1 = lines.offsetAt(edits[1]!.range.start);
+    const e1 = lines.offsetAt(edits[1]!.range.end);
+    const secondFirst = s1 < s0 || (s1 === s0 && e1 - s1 < e0 - s0);
+    if (s0 <= e0 && s1 <= e1 && (secondFirst ? e1 <= s0 : e0 <= s1)) return;
+  }
   const sorted = toOffsets(lines, edits);
   for (let k = 1; k < sorted.length; k++) {
     const a = sorted[k - 1]!;
@@ -203,7 +213,6 @@ export function mergeEditLists(text: string, lists: readonly (readonly TextEdit[
    * against those before it; most edits are never combined, and a set for each was much of fix-all's garbage).
    */
   interface Taken { start: number; end: number; edit: TextEdit; first: string; more?: Set<string> }
-  const taken: Taken[] = [];
   const took: boolean[] = [];
   // Indexes instead of scans, so that fixing every finding of a huge file stays n log n: the edits taken at
   // each start offset, and counts of the replaced spans' starts and ends and of the insertion points, by offset.
@@ -260,7 +269,6 @@ export function mergeEditLists(text: string, lists: readonly (readonly TextEdit[
     for (const p of plan) {
       if (p.kind === 'new') {
         const t: Taken = { start: p.start, end: p.end, edit: { range: p.edit.range, newText: p.edit.newText }, first: p.edit.newText };
-        taken.push(t);
         const list = at.get(t.start);
         if (list) list.push(t);
         else at.set(t.start, [t]);
@@ -276,15 +284,32 @@ export function mergeEditLists(text: string, lists: readonly (readonly TextEdit[
       }
     }
   }
-  taken.sort((a, b) => a.start - b.start || a.end - b.end);
-  return { edits: taken.map((t) => t.edit), taken: took };
+  // In file order: by start (the offsets' index lists them ascending), then by end, each in the order taken, as a
+  // stable sort of them all gives, without its comparator call per comparison (millions for 200,000 doc stubs).
+  const edits: TextEdit[] = [];
+  for (const start of offsets.keys()) {
+    const same = at.get(start);
+    if (!same) continue;
+    if (same.length > 1) same.sort((a, b) => a.end - b.end);
+    for (const t of same) edits.push(t.edit);
+  }
+  return { edits, taken: took };
 }
 
-/** Every offset an edit of `lists` starts or ends at, to its rank among them (the index of MarkCounts). */
+/** Every offset an edit of `lists` starts or ends at, to its rank among them (the index of MarkCounts), ascending. */
 function offsetIndex(lines: TextLines, lists: readonly (readonly TextEdit[])[]): Map<number, number> {
-  const all: number[] = [];
-  for (const list of lists) for (const e of list) all.push(lines.offsetAt(e.range.start), lines.offsetAt(e.range.end));
-  all.sort((a, b) => a - b);
+  let n = 0;
+  for (const list of lists) n += list.length;
+  // A typed array sorts numbers without a comparator call per comparison (fix-all of 200,000 stubs: 400,000).
+  const all = new Float64Array(2 * n);
+  let k = 0;
+  for (const list of lists) {
+    for (const e of list) {
+      all[k++] = lines.offsetAt(e.range.start);
+      all[k++] = lines.offsetAt(e.range.end);
+    }
+  }
+  all.sort();
   const rank = new Map<number, number>();
   for (const o of all) if (!rank.has(o)) rank.set(o, rank.size);
   return rank;
@@ -311,6 +336,24 @@ class MarkCounts {
     for (let k = i; k > 0; k -= k & -k) n += this.tree[k]!;
     return n;
   }
+}
+
+/** `text` in lines of at most `width` characters, broken between words; a longer word gets a line of its own. */
+export function wrapWords(text: string, width: number): string[] {
+  // Most stub lines fit: returned as they are instead of split into words and joined again (fix-all of 200,000
+  // stubs spent a tenth of its time there). The loop below gives the same for them: it breaks no line that fits,
+  // and drops only spaces in front of the first word, so a line starting with one takes the loop.
+  if (text.length <= width && text.charCodeAt(0) !== 32) return [text];
+  const out: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line && line.length + 1 + word.length > width) {
+      out.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  out.push(line);
+  return out;
 }
 
 function fmt(r: Range): string {
