@@ -15,7 +15,7 @@ import { bind } from '../server/src/proto/binder';
 import { parse } from '../server/src/proto/parser';
 import type { Baseline } from '../server/src/baseline/types';
 import { applyEdits, checkNonOverlapping, computeFixes, DEPRECATION_NOTE, fixAll, mergeEditLists, type TextEdit } from '../server/src/fixes';
-import { TextLines, wrapWords } from '../server/src/fixes/text';
+import { TextLines, wrapEachWord, wrapWords } from '../server/src/fixes/text';
 import { Corpus, V1_PATH, V1ALPHA2_PATH, findCorpusDir, findRepoRoot } from '../server/src/baseline/corpus';
 import { NEEDS_CORPUS, newestCorpusText } from './corpusText';
 
@@ -198,20 +198,6 @@ test('checkNonOverlapping takes and refuses two edits as it does them among more
   assert.ok(refused > 100 && refused < 600, `${refused} refused`);
 });
 
-/** wrapWords as it was, word by word for every line (the reference the shortcut for lines that fit must match). */
-function wrapByWords(text: string, width: number): string[] {
-  const out: string[] = [];
-  let line = '';
-  for (const word of text.split(' ')) {
-    if (line && line.length + 1 + word.length > width) {
-      out.push(line);
-      line = word;
-    } else line = line ? `${line} ${word}` : word;
-  }
-  out.push(line);
-  return out;
-}
-
 test('wrapWords gives what wrapping word by word gives, for lines that fit and lines that do not', () => {
   const texts = ['', ' ', '   ', 'a', ' a', '  a b', 'a ', 'a  b', 'a b ', 'word', 'two words', 'x TODO: its purpose.',
     'Unset: TODO: what it means when x is unset or empty, and what the receiver (runtime or kubelet) does then.',
@@ -219,7 +205,7 @@ test('wrapWords gives what wrapping word by word gives, for lines that fit and l
   let cases = 0;
   for (const t of texts) {
     for (let width = -3; width <= t.length + 2; width++) {
-      assert.deepEqual(wrapWords(t, width), wrapByWords(t, width), `${JSON.stringify(t)} at ${width}`);
+      assert.deepEqual(wrapWords(t, width), wrapEachWord(t, width), `${JSON.stringify(t)} at ${width}`);
       cases++;
     }
   }

@@ -344,6 +344,11 @@ export function wrapWords(text: string, width: number): string[] {
   // stubs spent a tenth of its time there). The loop below gives the same for them: it breaks no line that fits,
   // and drops only spaces in front of the first word, so a line starting with one takes the loop.
   if (text.length <= width && text.charCodeAt(0) !== 32) return [text];
+  return wrapEachWord(text, width);
+}
+
+/** wrapWords word by word, every line split and joined again (what its shortcut must match: the tests compare them). */
+export function wrapEachWord(text: string, width: number): string[] {
   const out: string[] = [];
   let line = '';
   for (const word of text.split(' ')) {
