@@ -14,6 +14,7 @@ import { entryTargetAt, extensionType, pathSteps, type OptionFieldDeclaration, t
 import type { OptionsOf } from '../proto/options';
 import { isValidPosition, packageOf, spansOf, targetAt, type Target } from './positions';
 import type { Location } from './types';
+import { perObject } from '../perObject';
 
 /** An option with what it sets and the scope its custom names are looked up from (as the binder's checkOptions). */
 export interface PlacedOption {
@@ -99,17 +100,9 @@ function resolvedPath(bound: BoundFile, placed: PlacedOption): PathStep[] {
   return steps;
 }
 
-const aggregateCache = new WeakMap<ProtoFile, PlacedOption[]>();
-
 /** The custom options of the file whose value is an aggregate (`{ … }`), placed (cached per syntax tree). */
-function aggregateOptions(ast: ProtoFile): PlacedOption[] {
-  let out = aggregateCache.get(ast);
-  if (!out) {
-    out = placedOptions(ast).filter((p) => p.option.name.startsWith('(') && p.option.value.startsWith('{'));
-    aggregateCache.set(ast, out);
-  }
-  return out;
-}
+const aggregateOptions = perObject((ast: ProtoFile): PlacedOption[] =>
+  placedOptions(ast).filter((p) => p.option.name.startsWith('(') && p.option.value.startsWith('{')));
 
 /** The extension `written` (a custom option's name, without parentheses) names from `scope`, as protoc looks it up. */
 export function resolveExtension(bound: BoundFile, written: string, scope: string): ExtensionDeclaration | undefined {
@@ -169,32 +162,14 @@ function headName(o: OptionNode): ExtensionName | undefined {
   return { written, range };
 }
 
-const pathCache = new WeakMap<OptionNode, readonly OptionPathPart[]>();
-
 /**
  * The parts of a custom option's path (`.inner`, `.(c)`), kept per option: the path is read from its tokens, and a
  * hover on each position of a name of a megabyte read them all again.
  */
-function pathOf(o: OptionNode): readonly OptionPathPart[] {
-  let out = pathCache.get(o);
-  if (!out) {
-    out = optionPath(o) ?? [];
-    pathCache.set(o, out);
-  }
-  return out;
-}
-
-const placedCache = new WeakMap<ProtoFile, PlacedOption[]>();
+const pathOf = perObject((o: OptionNode): readonly OptionPathPart[] => optionPath(o) ?? []);
 
 /** Every option of the file, placed (cached per syntax tree). */
-export function placedOptions(ast: ProtoFile): PlacedOption[] {
-  let out = placedCache.get(ast);
-  if (!out) {
-    out = placeOptions(ast);
-    placedCache.set(ast, out);
-  }
-  return out;
-}
+export const placedOptions = perObject(placeOptions);
 
 function placeOptions(ast: ProtoFile): PlacedOption[] {
   const out: PlacedOption[] = [];

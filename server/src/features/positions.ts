@@ -8,6 +8,7 @@ import {
 } from '../proto/ast';
 import type { BoundFile, TypeReference } from '../proto/binder';
 import { partitionPoint } from '../binarySearch';
+import { perObject } from '../perObject';
 
 export type ElementKind = 'message' | 'field' | 'oneof' | 'enum' | 'enumValue' | 'service' | 'rpc' | 'extend';
 
@@ -45,17 +46,8 @@ export function packageOf(ast: ProtoFile): string {
   return ast.package?.name.replace(/^\./, '') ?? '';
 }
 
-const elementCache = new WeakMap<ProtoFile, Element[]>();
-
 /** Top-level elements of a file in document order, each with its children (cached per syntax tree). */
-export function fileElements(ast: ProtoFile): Element[] {
-  let out = elementCache.get(ast);
-  if (!out) {
-    out = buildElements(ast);
-    elementCache.set(ast, out);
-  }
-  return out;
-}
+export const fileElements = perObject(buildElements);
 
 function buildElements(ast: ProtoFile): Element[] {
   const pkg = packageOf(ast);

@@ -7,6 +7,7 @@ import {
   type RpcNode, type ServiceNode,
 } from '../proto/ast';
 import { allElements as elementTree, type Element } from '../features/positions';
+import { perObject } from '../perObject';
 
 export type NodeKind = 'message' | 'field' | 'oneof' | 'enum' | 'enumValue' | 'service' | 'rpc';
 export type AnyNode = MessageNode | FieldNode | OneofNode | EnumNode | EnumValueNode | ServiceNode | RpcNode;
@@ -44,16 +45,7 @@ function ancestor(e: Element, test: (p: Element) => boolean): Element | undefine
   return undefined;
 }
 
-const elementCache = new WeakMap<ProtoFile, Located[]>();
-
-export function elementsOf(ast: ProtoFile): Located[] {
-  let e = elementCache.get(ast);
-  if (!e) {
-    e = locatedElements(ast);
-    elementCache.set(ast, e);
-  }
-  return e;
-}
+export const elementsOf = perObject(locatedElements);
 
 // Elements by where their name (or, for fields and enum values, their number; for fields, their label) starts: each finding's
 // element is found without scanning the file, so fixing every finding of a huge file stays linear. A position
