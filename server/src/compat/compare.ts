@@ -9,9 +9,9 @@ import {
 import type { Finding, FixData, RestoredLine } from './finding';
 import { spanText } from '../proto/reservedText';
 import { EDITION_DEFAULTS, ownFeature, resolveFeatures, setsFeature, type Features } from '../proto/features';
-import { combineMapParts, compareFieldTypes, mapParts, utf8Checked, type TypeChange } from './wireTypes';
+import { combineMapParts, compareFieldTypes, mapParts, type TypeChange } from './wireTypes';
 import { getRule } from './rules';
-import { utf8CheckReason, utf8Rejection } from '../policy/utf8';
+import { utf8CheckReason, utf8Checked, utf8Rejection } from '../policy/utf8';
 import { ENUM_MAX, FIELD_MAX } from '../proto/parser';
 import { partitionPoint } from '../binarySearch';
 import { groupBy } from '../groupBy';
@@ -551,10 +551,11 @@ class Comparer {
       && !nf.node?.options.some((o) => o.name === 'default') && (of.type === 'string' || !setsFeature(nf.node?.options ?? [], 'utf8_validation'))
       && (isPackable(of.typeKind, of.type) || !packsItself(nf.node?.options ?? []))
       ? [{ kind: 'retype', to: of.type, ...this.encodingAfterRetype(of, nf, cur) }] : undefined;
-    const [was, now] = this.typeNames(of, nf);
     if (change === 'incompatible') {
+      const [was, now] = this.typeNames(of, nf);
       this.add('FIELD_TYPE_INCOMPATIBLE', typeRangeOf(nf), fieldPath(old, of), `field "${old.name}.${of.name}" changed type from ${was} to ${now}, which is not wire-compatible (baseline ${this.tag})`, retype);
     } else if (change === 'compatible') {
+      const [was, now] = this.typeNames(of, nf);
       this.add('FIELD_TYPE_CHANGED', typeRangeOf(nf), fieldPath(old, of), `field "${old.name}.${of.name}" changed type from ${was} to ${now} (baseline ${this.tag}); ${this.compatibleEffect(of, nf)}`, retype);
     }
     if (cardinality(of.label) !== cardinality(nf.label) && of.typeKind !== 'map' && nf.typeKind !== 'map') {

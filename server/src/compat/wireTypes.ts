@@ -21,9 +21,6 @@ function groupOf(f: Pick<FieldDef, 'type' | 'typeKind'>): string {
 
 export type TypeChange = 'same' | 'compatible' | 'incompatible';
 
-// Whether a change between two types makes the reading side check UTF-8: policy/utf8.ts, which `history` shares.
-export { utf8Checked } from '../policy/utf8';
-
 export function compareFieldTypes(a: Pick<FieldDef, 'type' | 'typeKind'>, b: Pick<FieldDef, 'type' | 'typeKind'>): TypeChange {
   // One name is one type only if it is of one kind: a released enum deleted and a message declared by its name (or
   // the reverse) changes the encoding (varint vs length-delimited), the JSON and the Go type under the same name.
