@@ -12,11 +12,11 @@ import type { CodeAction, Command, Diagnostic, TextEdit as LspTextEdit, Workspac
 import { rangeContains } from '../proto/ast';
 import { DUPLICATE_NUMBER, duplicateNumberHolder } from '../proto/binder';
 import type { Finding } from '../compat/finding';
-import { computeFixes, fixAll, restorableMessages, undeclaredFindings, type Fix, type TextEdit } from '../fixes';
+import { computeFixes, fixAll, type Fix, type TextEdit } from '../fixes';
 import type { Analysis } from '../service';
 import { SOURCE } from './convert';
 import { type Budget, checkEdits, compositeTitle } from './fixChecks';
-import { type Strategy, duplicateFindings, fixableFindings, fixEverything } from './fixChoice';
+import { type Strategy, duplicateFindings, fixableFindings, fixEverything, undeclaredOf } from './fixChoice';
 import { fixToFixedPoint } from './fixAll';
 
 export const QUICKFIX_KIND = 'quickfix';
@@ -128,7 +128,7 @@ function findingsOf(analysis: Analysis): Map<string, Finding[]> {
     (analysis.duplicates ?? []).forEach((d, k) => {
       for (const r of [d.range, d.releasedRange]) add(`${DUPLICATE_NUMBER}\0\0${rangeKey(r)}`, duplicates[k]!);
     });
-    for (const f of undeclaredFindings(analysis.bound, analysis.baseline?.model, restorableMessages(analysis.bound, analysis.findings))) add(`${f.rule}\0\0${rangeKey(f.range)}`, f);
+    for (const f of undeclaredOf(analysis)) add(`${f.rule}\0\0${rangeKey(f.range)}`, f);
   }
   return index;
 }

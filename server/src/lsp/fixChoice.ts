@@ -41,9 +41,14 @@ export function duplicateFindings(a: Analysis): readonly Finding[] {
   return out;
 }
 
+/** The findings of types the file uses and does not declare, less the messages a restore fix brings back: the light bulb's and fix-all's. */
+export function undeclaredOf(a: Analysis): readonly Finding[] {
+  return undeclaredFindings(a.bound, a.baseline?.model, restorableMessages(a.bound, a.findings));
+}
+
 /** The findings of an analysis with those of its duplicate numbers and undeclared types: what fix-all fixes. */
 export function fixableFindings(a: Analysis): readonly Finding[] {
-  const undeclared = undeclaredFindings(a.bound, a.baseline?.model, restorableMessages(a.bound, a.findings));
+  const undeclared = undeclaredOf(a);
   return a.duplicates?.length || undeclared.length ? [...a.findings, ...duplicateFindings(a), ...undeclared] : a.findings;
 }
 
