@@ -44,9 +44,8 @@ export function findDefinition(bound: BoundFile, pos: Position, options: Definit
   }
 }
 
-/** The fully-qualified name of the message, enum or service at the position (reference or declaration). */
-export function typeNameAt(bound: BoundFile, pos: Position): string | undefined {
-  const t = targetOrOptionAt(bound, pos);
+/** The fully-qualified name of the message, enum or service a target is (reference or declaration). */
+function typeNameOf(t: ReturnType<typeof targetOrOptionAt>): string | undefined {
   if (t?.kind === 'reference') return t.reference.target;
   if (t?.kind === 'declaration' && (t.element.kind === 'message' || t.element.kind === 'enum' || t.element.kind === 'service')) {
     return t.element.path;
@@ -81,7 +80,7 @@ export function findReferences(bound: BoundFile, pos: Position, options: Referen
     const uses = optionUses(files.map((f) => f.bound), extension.fqn).sort(compareLocations);
     return unique(options.includeDeclaration ? [{ uri: extension.uri, range: extension.nameRange }, ...uses] : uses);
   }
-  const fqn = typeNameAt(bound, pos);
+  const fqn = typeNameOf(t);
   if (fqn === undefined) {
     return t.kind === 'declaration' && options.includeDeclaration ? [{ uri: bound.uri, range: t.element.nameRange }] : [];
   }
