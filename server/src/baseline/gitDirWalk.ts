@@ -64,12 +64,12 @@ export function listDir(dir: string, max: number): { entries: Dirent[]; more: bo
  * kubernetes/kubernetes with every tag and remote branch loose has a few thousand. A clone with more is refused rather
  * than half-checked: `git pack-refs --all` there packs them into packed-refs, checked as one file.
  */
-export const MAX_LOOSE_REFS = 20_000;
+const MAX_LOOSE_REFS = 20_000;
 /**
  * Files of `objects/pack` (or of `objects/info/commit-graphs`) listed per walk: `git gc` keeps at most 50 packs
  * (gc.autoPackLimit), each with its `.idx` and a few more files; a clone with more is refused, as for loose refs.
  */
-export const MAX_PACK_FILES = 10_000;
+const MAX_PACK_FILES = 10_000;
 
 /** Why git must not run, and the file that is why, when one is (its repair is watched: see gitSource's headState). */
 export interface WalkRefusal {

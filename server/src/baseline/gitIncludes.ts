@@ -15,9 +15,9 @@ import { parseGitConfig, type GitConfigEntry } from './gitConfig';
  * A git config file (the clone's own or an included one): git writes a few KiB there; larger than any a person keeps,
  * so what is larger is not read here (and git is not run on it).
  */
-export const MAX_GIT_CONFIG_BYTES = 1024 * 1024;
+const MAX_GIT_CONFIG_BYTES = 1024 * 1024;
 /** Git's own limit of nested includes (config.c): past it git fails rather than hangs. */
-export const MAX_INCLUDE_DEPTH = 10;
+const MAX_INCLUDE_DEPTH = 10;
 /** Files looked at per check: a config that names more is refused rather than walked. */
 const MAX_FILES = 64;
 
@@ -63,7 +63,7 @@ function includeTarget(from: string, value: string, home: string): string | unde
  * the including file's directory. Undefined for `%(prefix)/` (git's installation, not the workspace's) and for what
  * git does not expand.
  */
-export function includePathFrom(from: string, value: string): string | undefined {
+function includePathFrom(from: string, value: string): string | undefined {
   if (!value || value.includes('\0') || value.startsWith('%(prefix)/')) return undefined;
   return isAbsolute(value) ? resolve(value) : resolve(dirname(from), value);
 }

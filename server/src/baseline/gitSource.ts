@@ -110,11 +110,11 @@ export function headState(root: string): string {
   const head = join(gitDir, 'HEAD');
   const ref = symrefOf(head);
   const branch = ref ? readSmall(join(commonDir, ref)) : '';
-  const files = [join(commonDir, 'packed-refs'), ...refDirs(join(commonDir, 'refs', 'tags')), shallowFile(commonDir), ...reftableLists([gitDir, commonDir])];
-  // With the other files git opens (`gitOpens`, which decides whether git runs) and the file of a folder it lists that
-  // last kept git from running (`refusedFiles`): a FIFO replaced counts. HEAD, the branch and `commondir` count by
-  // their content, read above, never through a link nor past 4 KiB.
-  const opened = gitOpens(gitDir, commonDir).filter((o) => o.max !== SMALL_GIT_FILE).map((o) => stamp(o.file));
+  const files = [...refDirs(join(commonDir, 'refs', 'tags')), ...reftableLists([gitDir, commonDir])];
+  // With the other files git opens (`gitOpens`, which decides whether git runs; packed-refs and the shallow list among
+  // them) and the file of a folder it lists that last kept git from running (`refusedFiles`): a FIFO replaced counts.
+  // HEAD, the branch and `commondir` count by their content, read above, never through a link nor past 4 KiB.
+  const opened = gitOpens(gitDir, commonDir, ref).filter((o) => o.max !== SMALL_GIT_FILE).map((o) => stamp(o.file));
   const refused = refusedFiles.get(gitDir);
   const refusedRef = refused ? [`${stamp(refused)}>${followedStamp(refused)}`] : [];
   return [readSmall(head), ref ?? '', branch, ...files.map(stamp), ...opened, ...refusedRef, ...configStamps(gitDir, commonDir)].join('\0');
@@ -792,8 +792,7 @@ function layoutName(repo: GitRepo): string {
  * commit-graph, which git maps and checks the header of. The packs' and the split commit-graph's folders and the loose
  * refs are listed: see gitDirWalk.
  */
-function gitOpens(gitDir: string, commonDir: string): { file: string; what: string; max?: number }[] {
-  const ref = symrefOf(join(gitDir, 'HEAD'));
+function gitOpens(gitDir: string, commonDir: string, ref = symrefOf(join(gitDir, 'HEAD'))): { file: string; what: string; max?: number }[] {
   return [
     { file: join(gitDir, 'HEAD'), what: 'HEAD', max: SMALL_GIT_FILE },
     { file: join(gitDir, 'commondir'), what: 'commondir file', max: SMALL_GIT_FILE },
