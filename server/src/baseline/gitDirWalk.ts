@@ -10,12 +10,21 @@ import { lstatSync, opendirSync, readdirSync, statSync, type Dirent, type Stats 
 import { join } from 'node:path';
 import { fileStamp } from '../regularFile';
 import { oneLine } from '../report/formats';
-import { kindOf } from './gitIncludes';
+import { kindOf, kindOfOpened } from './gitIncludes';
 
 /** A file's metadata, no link followed; undefined where there is none. */
 export function lstatOf(p: string): Stats | undefined {
   try {
     return lstatSync(p);
+  } catch {
+    return undefined;
+  }
+}
+
+/** A file's metadata, through a link to what it leads to; undefined where there is none. */
+export function statOf(p: string): Stats | undefined {
+  try {
+    return statSync(p);
   } catch {
     return undefined;
   }
@@ -178,14 +187,10 @@ function unsafeObjectFile(w: Walked, commonDir: string): WalkRefusal | undefined
     }
     for (const { name } of list.entries) {
       const file = join(dir, name);
-      let st: Stats;
-      try {
-        st = statSync(file);
-      } catch {
-        continue;
-      }
+      const st = statOf(file);
+      if (!st) continue;
       if (lstatOf(file)?.isSymbolicLink()) note(w, file);
-      const kind = st.isDirectory() ? undefined : kindOf(st);
+      const kind = kindOfOpened(st);
       if (kind) return { file, why: `its ${what} file ${oneLine(file)} is ${kind}, which git would wait on or fail to read` };
     }
   }

@@ -21,6 +21,14 @@ const MAX_INCLUDE_DEPTH = 10;
 /** Files looked at per check: a config that names more is refused rather than walked. */
 const MAX_FILES = 64;
 
+/**
+ * kindOf of a file git opens by its path, where a folder is as if nothing were there: git takes it for a missing file (a
+ * folder of reflogs for a reflog, a folder of refs for a branch not made yet, a subfolder of the packs' folder).
+ */
+export function kindOfOpened(st: Stats): string | undefined {
+  return st.isDirectory() ? undefined : kindOf(st);
+}
+
 /** What a file git would open is, when that is not a regular file (git would wait on it, or never finish reading it). */
 export function kindOf(st: Stats): string | undefined {
   if (st.isFile()) return undefined;

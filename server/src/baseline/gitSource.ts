@@ -1,15 +1,15 @@
 // The baseline from a git clone of kubernetes/cri-api or kubernetes/kubernetes that holds the edited file:
 // the release HEAD stands on (see findGitBaseline), read straight from the object database.
 
-import { existsSync, readlinkSync, realpathSync, statSync, type Stats } from 'node:fs';
+import { existsSync, readlinkSync, realpathSync, type Stats } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
 import { V1_PATH } from './corpus';
 import { DEFAULT_MAX_FILE_BYTES, readFileWithin } from './goModSource';
 import { readLinesBackwardSync, readRegularFileSync } from '../regularFile';
 import { oneLine } from '../report/formats';
 import { allValues, type GitConfigEntry } from './gitConfig';
-import { listDir, lstatOf, unsafeListedFile } from './gitDirWalk';
-import { gitConfigFiles, kindOf, readGitConfigs, unsafeGitConfig, type ReadConfigEntry } from './gitIncludes';
+import { listDir, lstatOf, statOf, unsafeListedFile } from './gitDirWalk';
+import { gitConfigFiles, kindOfOpened, readGitConfigs, unsafeGitConfig, type ReadConfigEntry } from './gitIncludes';
 import { CatFileBatch, GitError, gitEnvironment, gitOk, runGit, type GitExecOptions } from './safeExec';
 import { compareTags, isPatchRelease, parseGoTag, releaseOfGoTag } from '../policy/versions';
 import type { Release } from './types';
@@ -132,11 +132,7 @@ function configStamps(gitDir: string, commonDir: string): string[] {
 
 /** `stamp` of what a link leads to (of the file itself when it is none); '' where there is nothing. */
 function followedStamp(p: string): string {
-  try {
-    return stampOf(statSync(p));
-  } catch {
-    return '';
-  }
+  return stampOf(statOf(p));
 }
 
 /**
@@ -287,14 +283,10 @@ export function unsafeReflog(root: string, rev: string): string | undefined {
   const logDirs = [...new Set([places.gitDir, places.commonDir])].map((d) => join(d, 'logs') + sep);
   const logs = /^-\d+$/.test(mark) ? [places.logOf('HEAD')] : reflogFiles(places, parts.name).filter((f) => logDirs.some((d) => f.startsWith(d)));
   for (const log of logs) {
-    let st: Stats;
-    try {
-      st = statSync(log);
-    } catch {
-      continue;
-    }
-    // A folder of reflogs (`logs/refs/remotes/origin` for `origin@{1}`): git takes it as no reflog.
-    const kind = st.isDirectory() ? undefined : kindOf(st);
+    const st = statOf(log);
+    if (!st) continue;
+    // A folder of reflogs (`logs/refs/remotes/origin` for `origin@{1}`) is no reflog.
+    const kind = kindOfOpened(st);
     const why = kind
       ? `${kind}, which git would wait on or fail to read`
       : st.size > MAX_REFLOG_BYTES ? `a file of ${st.size} bytes, more than the ${MAX_REFLOG_BYTES} git is let read for a reflog entry (\`git reflog expire\` shortens it)` : undefined;
@@ -813,14 +805,9 @@ const MIB = 1024 * 1024;
 /** Why git must not run on the files `gitOpens` names (one is a FIFO, a device, …), or undefined; missing ones are fine. */
 function unsafeGitFile(gitDir: string, commonDir: string): string | undefined {
   for (const { file, what, max } of gitOpens(gitDir, commonDir)) {
-    let st: Stats;
-    try {
-      st = statSync(file);
-    } catch {
-      continue;
-    }
-    // A directory git takes for a missing file (a branch not made yet whose name is that of a folder of refs).
-    const kind = st.isDirectory() ? undefined : kindOf(st);
+    const st = statOf(file);
+    if (!st) continue;
+    const kind = kindOfOpened(st);
     if (kind) return `its ${what} ${oneLine(file)} is ${kind}, which git would wait on or fail to read`;
     if (max === SMALL_GIT_FILE && st.size > max) return `its ${what} ${oneLine(file)} is a file of ${st.size} bytes, where git writes one line`;
     if (max !== undefined && st.size > max) return `its ${what} ${oneLine(file)} is a file of ${st.size} bytes, more than the ${max} git is let read there whole`;
