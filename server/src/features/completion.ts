@@ -11,7 +11,7 @@ import { comparePositions, type EnumNode, type MessageNode, type Position, type 
 import type { BoundFile } from '../proto/binder';
 import { lexer, type Token } from '../proto/lexer';
 import type { OptionsOf } from '../proto/options';
-import { join, lookup } from '../proto/lookup';
+import { join, lookup, shortestName } from '../proto/lookup';
 import { localName, SCALARS, type EnumDef, type FieldLabel, type MessageDef } from '../proto/model';
 import type { Baseline, NumberUse } from '../baseline/types';
 import { ENUM_NUMBERS, FIELD_NUMBERS, formerNumbers, formerNumberTitle, FreeNumbers, labelsIn, takenNumbers, tagSpan } from '../compat/reuse';
@@ -345,7 +345,7 @@ function typeItems(bound: BoundFile, scope: string, written: string, range: Rang
   const qualifier = written.slice(0, written.lastIndexOf('.') + 1);
   for (const d of bound.declarations.values()) {
     if ((d.kind !== 'message' && (d.kind !== 'enum' || !opts.enums)) || d.local) continue;
-    const name = qualifier ? qualifiedName(bound, d.fqn, scope, qualifier) : shortestName(bound, d.fqn, scope);
+    const name = completedName(bound, d.fqn, scope, qualifier);
     if (name === undefined) continue;
     // The file's own types before those of its imports.
     const rank = d.uri === bound.uri ? (d.fqn.startsWith(`${scope}.`) ? 0 : 1) : 3;
@@ -360,27 +360,16 @@ function typeItems(bound: BoundFile, scope: string, written: string, range: Rang
   return items;
 }
 
-/** The fewest trailing components of `fqn` that protoc resolves to it from `scope`; else the absolute name. */
-function shortestName(bound: BoundFile, fqn: string, scope: string): string {
-  const parts = fqn.split('.');
-  for (let k = 1; k <= parts.length; k++) {
-    const written = parts.slice(-k).join('.');
-    if (lookup(written, scope, bound.names, bound.declarations)?.fqn === fqn) return written;
-  }
-  return `.${fqn}`;
-}
-
 /**
- * The fewest trailing components of `fqn` that start with `qualifier` and that protoc resolves to it from `scope`,
- * else the absolute name where that starts with it; undefined where no name of the type starts so.
+ * The fewest trailing components of `fqn` that protoc resolves to it from `scope`, else the absolute name; with a
+ * `qualifier` (what is typed before the cursor, `runtime.v1.`), of two components or more and starting with it, and
+ * undefined where no name of the type starts so. Any number of components, as completion always offered them.
  */
-function qualifiedName(bound: BoundFile, fqn: string, scope: string, qualifier: string): string | undefined {
-  const parts = fqn.split('.');
-  for (let k = 2; k <= parts.length; k++) {
-    const written = parts.slice(-k).join('.');
-    if (written.startsWith(qualifier) && lookup(written, scope, bound.names, bound.declarations)?.fqn === fqn) return written;
-  }
-  return `.${fqn}`.startsWith(qualifier) ? `.${fqn}` : undefined;
+function completedName(bound: BoundFile, fqn: string, scope: string, qualifier?: string): string | undefined {
+  const resolves = (c: string): boolean => lookup(c, scope, bound.names, bound.declarations)?.fqn === fqn;
+  if (!qualifier) return shortestName(fqn, resolves, Infinity);
+  const name = shortestName(fqn, (c) => c.includes('.') && c.startsWith(qualifier) && resolves(c), Infinity);
+  return name.startsWith(qualifier) ? name : undefined;
 }
 
 /** A doc comment's first paragraph: what the list's side panel has room for. */

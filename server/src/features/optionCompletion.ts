@@ -9,7 +9,7 @@
 
 import type { Range } from '../proto/ast';
 import type { BoundFile } from '../proto/binder';
-import { lookup } from '../proto/lookup';
+import { lookup, shortestName } from '../proto/lookup';
 import { optionsMessage, settableOptions, type OptionsOf } from '../proto/options';
 import { resolveExtension } from './optionTargets';
 import { extensionType, fieldOf, fieldType, messageFields, valueNames } from './optionFields';
@@ -72,7 +72,8 @@ export function customOptionItems(bound: BoundFile, kind: OptionsOf, scope: stri
     // The extendee as its `extend` wrote it, looked up from there (descriptor.proto's types are bundled).
     const resolved = lookup(x.extendee, x.scope, bound.names, bound.declarations)?.fqn ?? x.extendee.replace(/^\./, '');
     if (resolved !== extendee) continue;
-    const name = `(${shortestExtensionName(bound, x.fqn, scope)})`;
+    // By the fewest components that find it from here, of any number, as type names are completed (completedName).
+    const name = `(${shortestName(x.fqn, (c) => resolveExtension(bound, c, scope)?.fqn === x.fqn, Infinity)})`;
     items.push({
       label: name, kind: CompletionItemKind.Property, detail: `custom ${kind} option: ${x.label ? `${x.label} ` : ''}${x.type}`,
       // After the built-in options, the file's own before its imports'.
@@ -80,16 +81,6 @@ export function customOptionItems(bound: BoundFile, kind: OptionsOf, scope: stri
     });
   }
   return items;
-}
-
-/** The fewest trailing components of extension `fqn` that protoc resolves to it from `scope`; else the absolute name. */
-function shortestExtensionName(bound: BoundFile, fqn: string, scope: string): string {
-  const parts = fqn.split('.');
-  for (let k = 1; k <= parts.length; k++) {
-    const written = parts.slice(-k).join('.');
-    if (resolveExtension(bound, written, scope)?.fqn === fqn) return written;
-  }
-  return `.${fqn}`;
 }
 
 /** A custom option's name, an optional path of fields, and `=`: the last one before the cursor on its line. */

@@ -16,7 +16,7 @@ import type {
 import { comparePositions, rangeContains } from '../proto/ast';
 import { parse } from '../proto/parser';
 import type { BoundFile, Declaration, TypeReference } from '../proto/binder';
-import { innermostFirst, lookup, type Scoped } from '../proto/lookup';
+import { innermostFirst, lookup, shortestName, type Scoped } from '../proto/lookup';
 import { indexModel, localName, rpcNames } from '../proto/model';
 import {
   bodyMembers, elementNamedAt, elementsOf, fieldLabeledAt, findAt, findContainer, type Container, type Located, type NodeKind,
@@ -933,23 +933,6 @@ function restoredScope(types: readonly string[], from: string, into: string): Re
       }
     },
   };
-}
-
-/** The most components `shortestName` tries before it writes a full name: more than any real name needs. */
-const MAX_SHORT_NAME = 16;
-
-/**
- * The shortest name of `fqn` (its last components) that `resolves`, else the full name with a leading dot. Each
- * try looks up a name as long as the ones before: trying every length of a name whose package has thousands of
- * components, shadowed on the way (a nested message named as a component), was quadratic.
- */
-function shortestName(fqn: string, resolves: (candidate: string) => boolean): string {
-  const parts = fqn.split('.');
-  for (let k = 1; k <= Math.min(parts.length, MAX_SHORT_NAME); k++) {
-    const candidate = parts.slice(parts.length - k).join('.');
-    if (resolves(candidate)) return candidate;
-  }
-  return `.${fqn}`;
 }
 
 /**

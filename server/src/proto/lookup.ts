@@ -148,3 +148,20 @@ export function candidateNames(written: string, scope: string): string[] {
 export function join(scope: string, name: string): string {
   return scope ? `${scope}.${name}` : name;
 }
+
+/** The most components `shortestName` tries, by default, before it writes a full name: more than any real name needs. */
+const MAX_SHORT_NAME = 16;
+
+/**
+ * The shortest name of `fqn` (its last components, at most `max`) that `resolves`, else the full name with a leading
+ * dot. Each try looks up a name as long as the ones before: trying every length of a name whose package has thousands
+ * of components, shadowed on the way (a nested message named as a component), was quadratic in the fixes.
+ */
+export function shortestName(fqn: string, resolves: (candidate: string) => boolean, max = MAX_SHORT_NAME): string {
+  const parts = fqn.split('.');
+  for (let k = 1; k <= Math.min(parts.length, max); k++) {
+    const candidate = parts.slice(parts.length - k).join('.');
+    if (resolves(candidate)) return candidate;
+  }
+  return `.${fqn}`;
+}
