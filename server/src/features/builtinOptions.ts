@@ -2,7 +2,7 @@
 // those that matter to CRI compatibility (deprecated, json_name, packed, the Go package) what changing them means to
 // the peers of older releases. The names are those of options.ts's table; one that has no text here gets none.
 
-import { settableOptions, type OptionsOf } from '../proto/options';
+import { isOptionOf, type OptionsOf } from '../proto/options';
 
 const GENERATED_ONLY = 'It changes only the code generated for that language: nothing on the wire or in JSON.';
 
@@ -75,9 +75,8 @@ const DEPRECATED_ON: Partial<Record<OptionsOf, string>> = {
  * options of that element do not have.
  */
 export function builtinOptionDoc(name: string, of: OptionsOf): string | undefined {
-  // Those protoc sets itself are options of their element too, but not settable (see settableOptions).
-  const known = name === 'map_entry' ? of === 'message' : name === 'uninterpreted_option' || settableOptions(of).some(([n]) => n === name);
-  if (!known) return undefined;
+  // Those protoc sets itself (map_entry, uninterpreted_option) are options of their element too, but not settable.
+  if (!isOptionOf(of, name)) return undefined;
   if (name === 'deprecated') {
     const what = DEPRECATED_ON[of];
     if (!what) return undefined;

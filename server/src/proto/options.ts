@@ -58,6 +58,11 @@ export function settableOptions(kind: OptionsOf): [string, readonly string[] | u
   return [...OPTIONS[kind].options].filter(([name]) => name !== 'uninterpreted_option' && name !== 'map_entry').map(([name, values]) => [name, values === 'string' ? undefined : values]);
 }
 
+/** Whether descriptor.proto gives the options of an element of kind `kind` one named `name` (protoc's own included). */
+export function isOptionOf(kind: OptionsOf, name: string): boolean {
+  return OPTIONS[kind].options.has(name);
+}
+
 /** The full name of the descriptor.proto message that holds the options of an element of kind `kind` (its custom options extend it). */
 export function optionsMessage(kind: OptionsOf): string {
   return OPTIONS[kind].message;
