@@ -4,13 +4,14 @@
 // the extension's type, then each part's or key's field type, looked up from where its message is declared. Where a
 // step is not found (an unknown extension, no such field, a scalar) there is no target, and the binder says why.
 
-import { rangeContains, type FieldNode, type MessageNode, type OptionNode, type Position, type Range } from '../proto/ast';
+import { rangeContains, type FieldNode, type MessageNode, type OptionNode, type Position, type ProtoFile, type Range } from '../proto/ast';
 import { aggregateOf, type AggregateEntry } from '../proto/aggregate';
 import type { BoundFile, ExtensionDeclaration } from '../proto/binder';
 import { join, lookup } from '../proto/lookup';
 import { SCALARS } from '../proto/model';
 import type { OptionPathPart } from '../proto/optionPath';
 import { OptionTypes } from '../proto/optionTypes';
+import { perObject } from '../perObject';
 
 /** A field of a message that an option's path or aggregate value sets or goes through. */
 export interface OptionFieldDeclaration {
@@ -35,26 +36,18 @@ export interface PathStep {
   readonly type?: string;
 }
 
-interface Types {
-  readonly uri: string;
-  readonly types: OptionTypes;
-}
-
-/** Each file's messages and enums by full name, the file's own first: built once per binding, the imports' on first use. */
-const typesCache = new WeakMap<BoundFile, { own: Types; imports?: Types[] }>();
+/**
+ * A file's messages and enums by full name, built on first use per syntax tree: the imports' trees outlive an edit
+ * of the file (the server keeps them), so their indexes are built once, not per binding.
+ */
+const typesOf = perObject((ast: ProtoFile) => new OptionTypes([ast]));
 
 /** What `get` finds first in the file's types, then in its imports', with the file that declares it. */
 function findType<T>(bound: BoundFile, get: (types: OptionTypes) => T | undefined): { found: T; uri: string } | undefined {
-  let cached = typesCache.get(bound);
-  if (!cached) {
-    cached = { own: { uri: bound.uri, types: new OptionTypes([bound.ast]) } };
-    typesCache.set(bound, cached);
-  }
-  const own = get(cached.own.types);
+  const own = get(typesOf(bound.ast));
   if (own !== undefined) return { found: own, uri: bound.uri };
-  cached.imports ??= bound.importedTrees.map((t) => ({ uri: t.uri, types: new OptionTypes([t.ast]) }));
-  for (const { uri, types } of cached.imports) {
-    const found = get(types);
+  for (const { uri, ast } of bound.importedTrees) {
+    const found = get(typesOf(ast));
     if (found !== undefined) return { found, uri };
   }
   return undefined;
