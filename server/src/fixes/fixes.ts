@@ -534,7 +534,7 @@ function restoredLines(doc: string | undefined, orphaned: boolean, deprecate: bo
 function breakBeforeClose(L: TextLines, b: Body, indent: string, lines: string[]): TextEdit[] {
   const { start: open, end: close } = b.bodyRange;
   const before = L.line(close.line).slice(0, close.character);
-  const blanks = /[ \t]*$/.exec(before)![0].length;
+  const blanks = L.blanksBefore(close);
   const text = L.eol + linesAt(L, lines, indent) + L.indentOf(b.line);
   const edits: TextEdit[] = [{ range: { start: pos(close.line, close.character - blanks), end: close }, newText: text }];
   if (open.line === close.line && /\S/.test(before.slice(open.character))) {
@@ -981,8 +981,7 @@ function removeStatement(L: TextLines, stmt: ReservedNode): TextEdit {
   if (!/^[ \t]*(\}|$)/.test(after)) {
     return { range: { start, end: pos(end.line, end.character + /^[ \t]*/.exec(after)![0].length) }, newText: '' };
   }
-  const blanksBefore = /[ \t]*$/.exec(L.line(start.line).slice(0, start.character))![0].length;
-  return { range: { start: pos(start.line, start.character - blanksBefore), end }, newText: '' };
+  return { range: { start: pos(start.line, start.character - L.blanksBefore(start)), end }, newText: '' };
 }
 
 // ---- renumber / rename -------------------------------------------------------------------------------
@@ -1956,13 +1955,7 @@ function breakBefore(L: TextLines, at: { body: Body; from: Position }, member: R
   const edits: TextEdit[] = [{ range: { start: at.from, end: member.start }, newText: L.eol + lines + indent }];
   const close = at.body.bodyRange.end;
   if (close.line === member.start.line) {
-    // Scanned back from the `}`: a regular expression anchored at the end tries every start of the line, once per
-    // member of a body written on one line (75,000 fields: minutes).
-    const end = L.offsetAt(close);
-    let from = end;
-    while (from > L.starts[close.line]! && (L.text[from - 1] === ' ' || L.text[from - 1] === '\t')) from--;
-    const blanks = end - from;
-    edits.push({ range: { start: pos(close.line, close.character - blanks), end: close }, newText: L.eol + L.indentOf(at.body.line) });
+    edits.push({ range: { start: pos(close.line, close.character - L.blanksBefore(close)), end: close }, newText: L.eol + L.indentOf(at.body.line) });
   }
   return edits;
 }

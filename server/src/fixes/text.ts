@@ -95,6 +95,24 @@ export class TextLines {
     return this.blankUpTo(start + sliceIndex(p.character, end - start), end) === end;
   }
 
+  /**
+   * How many spaces and tabs are right before `p` on its line (a negative character counts from the line's end, as
+   * `slice` does), scanned back from `p`: a regular expression anchored at the end of the line before it tries every
+   * start of that line, once per member of a body written on one line (75,000 fields: minutes).
+   */
+  blanksBefore(p: Position): number {
+    if (p.line < 0 || p.line >= this.starts.length) return 0;
+    const start = this.starts[p.line]!;
+    const end = start + sliceIndex(p.character, this.ends[p.line]! - start);
+    let k = end;
+    while (k > start) {
+      const c = this.text.charCodeAt(k - 1);
+      if (c !== 32 && c !== 9) break;
+      k--;
+    }
+    return end - k;
+  }
+
   isBlank(line: number): boolean {
     if (line < 0 || line >= this.starts.length) return true;
     return this.blankUpTo(this.starts[line]!, this.ends[line]!) === this.ends[line]!;
