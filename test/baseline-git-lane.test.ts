@@ -12,7 +12,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { V1_PATH } from '../server/src/baseline/corpus';
 import { CatFileBatch, GitError, nodeLauncher, runGit, type ProcessLauncher } from '../server/src/baseline/safeExec';
 import { NEEDS_CORPUS } from './corpusText';
-import { cloneOfReleases } from './gitClone';
+import { cloneOfReleases, counting } from './gitClone';
 
 const POSIX = process.platform === 'win32' ? { skip: 'no mkfifo' } : {};
 const OPTS = { ...NEEDS_CORPUS, ...POSIX };
@@ -73,18 +73,6 @@ async function started(count: () => number, n: number): Promise<void> {
   }
 }
 
-/** A launcher that counts the processes it starts; real git runs. */
-function counting(): { launcher: ProcessLauncher; count: () => number } {
-  let n = 0;
-  return {
-    launcher: {
-      execFile: ((...a: Parameters<typeof nodeLauncher.execFile>) => (n++, nodeLauncher.execFile(...a))) as typeof nodeLauncher.execFile,
-      spawn: ((...a: Parameters<typeof nodeLauncher.spawn>) => (n++, nodeLauncher.spawn(...a))) as typeof nodeLauncher.spawn,
-    },
-    count: () => n,
-  };
-}
-
 /** Whether a promise has settled, looked at once the microtasks queued so far have run. */
 async function settledYet(p: Promise<unknown>): Promise<boolean> {
   let settled = false;
@@ -99,7 +87,7 @@ test('a command cancelled while it waits for its turn leaves at once: git is not
   await gated(async () => {
     const first = counting();
     const running = runGit(root, ['rev-parse', 'HEAD'], { launcher: first.launcher, timeoutMs: 15_000 });
-    await started(first.count, 1);
+    await started(first.started, 1);
     const waiting = counting();
     const controller = new AbortController();
     const cancelled = runGit(root, ['rev-parse', 'v0.35.0'], { launcher: waiting.launcher, signal: controller.signal });
@@ -107,16 +95,16 @@ test('a command cancelled while it waits for its turn leaves at once: git is not
     controller.abort();
     await assert.rejects(cancelled, (e: GitError) => e instanceof GitError && e.kind === 'aborted');
     assert.equal(await settledYet(running), false, 'the cancellation waited for the git before it');
-    assert.equal(waiting.count(), 0, 'git was started for a cancelled command, or beside the one running');
+    assert.equal(waiting.started(), 0, 'git was started for a cancelled command, or beside the one running');
     await release(Promise.all([running, behind]));
     const [r, b] = await Promise.all([running, behind]);
     assert.equal(r.code, 0);
     assert.equal(b.code, 0);
     assert.equal(b.stdout.toString().trim(), v36);
-    assert.equal(waiting.count(), 1, 'only the command behind the cancelled one ran');
+    assert.equal(waiting.started(), 1, 'only the command behind the cancelled one ran');
   });
   // Already cancelled: refused without a turn.
-  const { launcher, count } = counting();
+  const { launcher, started: count } = counting();
   await assert.rejects(runGit(root, ['status'], { launcher, signal: AbortSignal.abort() }), (e: GitError) => e.kind === 'aborted');
   assert.equal(count(), 0);
 });
@@ -125,24 +113,24 @@ test('git cat-file --batch waits for its turn in the clone, as a command does, a
   const blob = await gated(async () => {
     const first = counting();
     const running = runGit(root, ['rev-parse', 'HEAD'], { launcher: first.launcher, timeoutMs: 15_000 });
-    await started(first.count, 1);
+    await started(first.started, 1);
     const second = counting();
     const batch = new CatFileBatch(root, { launcher: second.launcher });
     try {
       const read = batch.read(`refs/tags/v0.35.0:${V1_PATH}`);
-      assert.equal(second.count(), 0, 'cat-file was started beside the git running in the clone');
+      assert.equal(second.started(), 0, 'cat-file was started beside the git running in the clone');
       assert.equal(await settledYet(read), false);
       // The config is the clone's own again before git gets to cat-file.
       writeFileSync(config, original);
       await release(running);
       assert.equal((await running).code, 0);
       const obj = await read;
-      assert.equal(second.count(), 1);
+      assert.equal(second.started(), 1);
       // Answered, the batch waits for its next read without holding the clone's turn: kept open, it does not make
       // another git there wait for it.
       assert.equal((await runGit(root, ['rev-parse', 'HEAD'])).code, 0);
       assert.equal((await batch.read('v0.36.0^{commit}'))?.type, 'commit');
-      assert.equal(second.count(), 1);
+      assert.equal(second.started(), 1);
       return obj?.content.toString('utf8');
     } finally {
       batch.close();
@@ -164,7 +152,7 @@ test('a git cat-file --batch that times out refuses those waiting behind it with
       await assert.rejects(read, (e: GitError) => e.kind === 'timeout' && /^git cat-file --batch in .* did not finish within 0\.5 s/.test(e.message));
       await assert.rejects(behind, (e: GitError) =>
         e.kind === 'timeout' && /^git rev-parse HEAD was not started: git cat-file --batch in .*cri-compat-lane-.* did not finish within 0\.5 s and was stopped; git is run there again/.test(e.message));
-      assert.equal(waiting.count(), 0);
+      assert.equal(waiting.started(), 0);
     } finally {
       batch.close();
     }
